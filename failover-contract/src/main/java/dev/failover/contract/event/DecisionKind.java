@@ -1,0 +1,19 @@
+package dev.failover.contract.event;
+
+/** Why the active target of a group changes. */
+public enum DecisionKind {
+    /** The active target became unhealthy; traffic moves down the chain. */
+    FAILOVER,
+    /** A higher-priority target has been healthy for the hold-down time; traffic moves back up. */
+    FAILBACK,
+    /** Every target is unhealthy and the group's policy sends traffic to its last-resort target. */
+    LAST_RESORT,
+    /** An operator pinned or released a target. */
+    OVERRIDE,
+    /** An operator forced a switch past the safety rules (break glass). */
+    FORCE,
+    /** A scheduled or manual disaster-recovery drill moved traffic to a secondary. */
+    DRILL_START,
+    /** A drill ended, or was aborted, and traffic returns. */
+    DRILL_END
+}

@@ -1,0 +1,9 @@
+package dev.failover.contract.event;
+
+/** One location's view of one target after its own hysteresis. */
+public enum LocationVerdict {
+    UP,
+    DOWN,
+    /** No verdict yet, stale, or the location reported itself impaired: excluded from the quorum. */
+    UNKNOWN
+}

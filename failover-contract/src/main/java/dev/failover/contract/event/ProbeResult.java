@@ -1,0 +1,57 @@
+package dev.failover.contract.event;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * One probe of one target from one location, published to {@link Topics#PROBE_RESULTS} keyed by {@link #group()}.
+ *
+ * @param schemaVersion    contract version, {@link EventCodec#SCHEMA_VERSION}
+ * @param group            failover-group id, the Kafka key
+ * @param target           target id within the group
+ * @param targetRegion     region the target runs in
+ * @param location         the probing location that produced this result
+ * @param startedAt        when the probe started, by the probing location's clock
+ * @param durationMillis   how long the probe took
+ * @param outcome          UP or DOWN
+ * @param failureReason    why it was DOWN; null when UP
+ * @param httpStatus       HTTP status seen, if any
+ * @param timings          phase timings, if the protocol has them
+ * @param locationImpaired true when the location's own reference checks all failed: the location, not the target, may be cut off
+ * @param tlsDaysToExpiry  days until the served certificate expires, for HTTPS
+ * @param detail           human-readable detail of a failure
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ProbeResult(
+        Integer schemaVersion,
+        String group,
+        String target,
+        String targetRegion,
+        String location,
+        Instant startedAt,
+        Long durationMillis,
+        ProbeOutcome outcome,
+        FailureReason failureReason,
+        Integer httpStatus,
+        PhaseTimings timings,
+        boolean locationImpaired,
+        Integer tlsDaysToExpiry,
+        String detail) {
+
+    public ProbeResult {
+        Required.schemaVersion(schemaVersion);
+        Required.present(group, "group");
+        Required.present(target, "target");
+        Required.present(targetRegion, "targetRegion");
+        Required.present(location, "location");
+        Required.present(startedAt, "startedAt");
+        Required.notNegative(durationMillis, "durationMillis");
+        Required.present(outcome, "outcome");
+        if (outcome == ProbeOutcome.DOWN) {
+            Required.present(failureReason, "failureReason");
+        }
+    }
+}

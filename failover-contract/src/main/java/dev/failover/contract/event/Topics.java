@@ -1,0 +1,31 @@
+package dev.failover.contract.event;
+
+/**
+ * Kafka topic names. Every topic is keyed by failover-group id so that one group's events stay
+ * ordered on one partition, and one consumer instance owns one group at a time.
+ */
+public final class Topics {
+
+    /** One {@link ProbeResult} per probe, from every probing location. */
+    public static final String PROBE_RESULTS = "failover.probe-results";
+    /** {@link Decision}s of the decision-service, with a per-group epoch. */
+    public static final String DECISIONS = "failover.decisions";
+    /** {@link ActuationResult}s: one per step the actuator takes for a decision. */
+    public static final String ACTUATIONS = "failover.actuations";
+
+    /** Suffix of the dead-letter topic that receives what a consumer of a topic could not read. */
+    public static final String DEAD_LETTER_SUFFIX = ".dlq";
+    public static final String PROBE_RESULTS_DLQ = PROBE_RESULTS + DEAD_LETTER_SUFFIX;
+    public static final String DECISIONS_DLQ = DECISIONS + DEAD_LETTER_SUFFIX;
+    public static final String ACTUATIONS_DLQ = ACTUATIONS + DEAD_LETTER_SUFFIX;
+
+    /** Header a dead-letter record carries with the reason it was rejected (set by SmallRye's DLQ strategy). */
+    public static final String DEAD_LETTER_REASON_HEADER = "dead-letter-reason";
+
+    private Topics() {
+    }
+
+    public static String deadLetterOf(String topic) {
+        return topic + DEAD_LETTER_SUFFIX;
+    }
+}

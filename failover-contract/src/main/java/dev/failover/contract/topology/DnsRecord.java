@@ -1,0 +1,20 @@
+package dev.failover.contract.topology;
+
+/**
+ * The record that points at the active target.
+ *
+ * @param zone        the zone (for Route 53, the hosted zone name; for RFC 2136, the zone the server is primary for)
+ * @param name        the fully qualified record name, inside the zone
+ * @param type        A, AAAA or CNAME
+ * @param ttl         seconds; keep it short, clients cache the old answer this long after a switch
+ * @param hostedZoneId Route 53 hosted zone id, needed only by the Route 53 provider
+ */
+public record DnsRecord(String zone, String name, RecordType type, Integer ttl, String hostedZoneId) {
+
+    public static final int DEFAULT_TTL_SECONDS = 60;
+
+    public DnsRecord {
+        type = type == null ? RecordType.A : type;
+        ttl = ttl == null ? DEFAULT_TTL_SECONDS : ttl;
+    }
+}

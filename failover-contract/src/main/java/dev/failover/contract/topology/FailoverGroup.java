@@ -1,0 +1,44 @@
+package dev.failover.contract.topology;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A name that is switched between targets.
+ *
+ * @param id         unique id; the Kafka key of every event of this group
+ * @param dns        the DNS record that is switched
+ * @param targets    targets in failover order: primary first; an optional last-resort target last
+ * @param thresholds detection and switching thresholds
+ * @param failback   how traffic returns to a higher-priority target
+ * @param whenAllDown what happens when no target is healthy
+ * @param drill      the scheduled disaster-recovery drill
+ * @param mode       live, or shadow: decisions are published but not acted on
+ */
+public record FailoverGroup(
+        String id,
+        DnsRecord dns,
+        List<Target> targets,
+        Thresholds thresholds,
+        Failback failback,
+        AllDownPolicy whenAllDown,
+        Drill drill,
+        GroupMode mode) {
+
+    public FailoverGroup {
+        targets = Lists.copy(targets);
+        thresholds = thresholds == null ? Thresholds.defaults() : thresholds;
+        failback = failback == null ? Failback.defaults() : failback;
+        whenAllDown = whenAllDown == null ? AllDownPolicy.HOLD : whenAllDown;
+        drill = drill == null ? Drill.defaults() : drill;
+        mode = mode == null ? GroupMode.LIVE : mode;
+    }
+
+    public Optional<Target> target(String targetId) {
+        return targets.stream().filter(t -> t.id().equals(targetId)).findFirst();
+    }
+
+    public Target primary() {
+        return targets.get(0);
+    }
+}

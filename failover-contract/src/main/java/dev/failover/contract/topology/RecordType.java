@@ -1,0 +1,7 @@
+package dev.failover.contract.topology;
+
+public enum RecordType {
+    A,
+    AAAA,
+    CNAME
+}

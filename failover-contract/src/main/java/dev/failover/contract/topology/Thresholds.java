@@ -1,0 +1,30 @@
+package dev.failover.contract.topology;
+
+/**
+ * Detection and switching thresholds of a group.
+ *
+ * @param failuresToDown     consecutive failures before a location calls a target DOWN; default 3
+ * @param successesToUp      consecutive successes before a location calls it UP again; default 3 (hysteresis)
+ * @param quorum             locations that must agree; default a majority of the topology's locations
+ * @param minDwellSeconds    minimum seconds between two automatic switches; default 60
+ * @param maxSwitchesPerHour more automatic switches than this in an hour freeze the group's automation; default 3
+ */
+public record Thresholds(Integer failuresToDown, Integer successesToUp, Integer quorum, Integer minDwellSeconds,
+        Integer maxSwitchesPerHour) {
+
+    public Thresholds {
+        failuresToDown = failuresToDown == null ? 3 : failuresToDown;
+        successesToUp = successesToUp == null ? 3 : successesToUp;
+        minDwellSeconds = minDwellSeconds == null ? 60 : minDwellSeconds;
+        maxSwitchesPerHour = maxSwitchesPerHour == null ? 3 : maxSwitchesPerHour;
+    }
+
+    public static Thresholds defaults() {
+        return new Thresholds(null, null, null, null, null);
+    }
+
+    /** The configured quorum, or a majority of {@code locationCount}. */
+    public int quorumOf(int locationCount) {
+        return quorum != null ? quorum : locationCount / 2 + 1;
+    }
+}

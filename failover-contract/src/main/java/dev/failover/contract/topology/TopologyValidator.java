@@ -1,0 +1,421 @@
+package dev.failover.contract.topology;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** Checks a bound topology and reports every problem with the path of its key. */
+public final class TopologyValidator {
+
+    private static final Pattern ID = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern HOST_LABEL = Pattern.compile("(?!-)[A-Za-z0-9_-]{1,63}(?<!-)");
+    private static final Pattern ROUTE53_ZONE_ID = Pattern.compile("[A-Z0-9]{1,32}");
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "OPTIONS");
+    private static final int MAX_BODY_LIMIT_BYTES = 1024 * 1024;
+
+    private final List<TopologyError> errors = new ArrayList<>();
+
+    private TopologyValidator() {
+    }
+
+    public static List<TopologyError> validate(Topology topology) {
+        TopologyValidator v = new TopologyValidator();
+        v.topology(topology);
+        return List.copyOf(v.errors);
+    }
+
+    private void error(String path, String message) {
+        errors.add(new TopologyError(path, message));
+    }
+
+    private void topology(Topology t) {
+        if (t.version() != Topology.FORMAT_VERSION) {
+            error("version", "unsupported version " + t.version() + ", this release reads version " + Topology.FORMAT_VERSION);
+        }
+        if (t.locations().isEmpty()) {
+            error("locations", "must list at least one probing location");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < t.locations().size(); i++) {
+            String location = t.locations().get(i);
+            if (id("locations[" + i + "]", location) && !seen.add(location)) {
+                error("locations[" + i + "]", "duplicate location '" + location + "'");
+            }
+        }
+        if (t.groups().isEmpty()) {
+            error("groups", "must define at least one failover group");
+        }
+        Set<String> groupIds = new HashSet<>();
+        for (int i = 0; i < t.groups().size(); i++) {
+            String path = "groups[" + i + "]";
+            FailoverGroup group = t.groups().get(i);
+            if (group == null) {
+                error(path, "must not be empty");
+                continue;
+            }
+            if (id(path + ".id", group.id()) && !groupIds.add(group.id())) {
+                error(path + ".id", "duplicate group id '" + group.id() + "'");
+            }
+            group(path, group, t.locations().size());
+        }
+    }
+
+    private void group(String path, FailoverGroup g, int locationCount) {
+        dnsRecord(path + ".dns", g.dns());
+        if (g.targets().size() < 2) {
+            error(path + ".targets", "needs at least two targets to fail over between, has " + g.targets().size());
+        }
+        Set<String> targetIds = new HashSet<>();
+        int lastResorts = 0;
+        for (int i = 0; i < g.targets().size(); i++) {
+            String tpath = path + ".targets[" + i + "]";
+            Target target = g.targets().get(i);
+            if (target == null) {
+                error(tpath, "must not be empty");
+                continue;
+            }
+            if (id(tpath + ".id", target.id()) && !targetIds.add(target.id())) {
+                error(tpath + ".id", "duplicate target id '" + target.id() + "' in this group");
+            }
+            if (target.isLastResort()) {
+                lastResorts++;
+                if (i != g.targets().size() - 1) {
+                    error(tpath + ".lastResort", "the last-resort target must be the last in the list");
+                }
+                if (i == 0) {
+                    error(tpath + ".lastResort", "the primary cannot be the last-resort target");
+                }
+            }
+            target(tpath, target, g.dns());
+        }
+        if (lastResorts > 1) {
+            error(path + ".targets", "at most one target may be the last resort, found " + lastResorts);
+        }
+        if (g.whenAllDown() == AllDownPolicy.LAST_RESORT && lastResorts == 0) {
+            error(path + ".whenAllDown", "is last-resort but no target has lastResort: true");
+        }
+        thresholds(path + ".thresholds", g.thresholds(), locationCount);
+        if (g.failback().holdDownSeconds() < 0) {
+            error(path + ".failback.holdDownSeconds", "must not be negative");
+        }
+        drill(path + ".drill", g.drill());
+    }
+
+    private void dnsRecord(String path, DnsRecord dns) {
+        if (dns == null) {
+            error(path, "is required");
+            return;
+        }
+        boolean zoneOk = hostName(path + ".zone", dns.zone());
+        boolean nameOk = hostName(path + ".name", dns.name());
+        if (zoneOk && nameOk && !withinZone(dns.name(), dns.zone())) {
+            error(path + ".name", "'" + dns.name() + "' is not inside zone '" + dns.zone() + "'");
+        }
+        if (dns.ttl() < 1 || dns.ttl() > 86_400) {
+            error(path + ".ttl", "must be between 1 and 86400 seconds, was " + dns.ttl());
+        }
+        if (dns.hostedZoneId() != null && !ROUTE53_ZONE_ID.matcher(dns.hostedZoneId()).matches()) {
+            error(path + ".hostedZoneId", "'" + dns.hostedZoneId() + "' is not a Route 53 hosted zone id (like Z0123456789ABC)");
+        }
+    }
+
+    private void target(String path, Target t, DnsRecord record) {
+        if (t.region() == null || t.region().isBlank()) {
+            error(path + ".region", "is required");
+        }
+        probe(path + ".probe", t.probe());
+        targetDns(path + ".dns", t.dns(), record);
+        if (t.scaling() != null) {
+            scaling(path + ".scaling", t.scaling());
+        }
+    }
+
+    private void probe(String path, ProbeSpec p) {
+        if (p == null) {
+            error(path, "is required");
+            return;
+        }
+        if (p.type() == null) {
+            error(path + ".type", "is required (http or tcp)");
+            return;
+        }
+        if (p.intervalSeconds() < 1) {
+            error(path + ".intervalSeconds", "must be at least 1, was " + p.intervalSeconds());
+        }
+        if (p.connectTimeoutMillis() < 1) {
+            error(path + ".connectTimeoutMillis", "must be positive, was " + p.connectTimeoutMillis());
+        }
+        if (p.timeoutMillis() < 1) {
+            error(path + ".timeoutMillis", "must be positive, was " + p.timeoutMillis());
+        } else if (p.intervalSeconds() >= 1 && p.timeoutMillis() > p.intervalSeconds() * 1000L) {
+            error(path + ".timeoutMillis", "(" + p.timeoutMillis() + ") must not exceed the interval ("
+                    + p.intervalSeconds() + " s), or probes of one target would overlap");
+        }
+        if (p.maxLatencyMillis() != null && p.maxLatencyMillis() < 1) {
+            error(path + ".maxLatencyMillis", "must be positive, was " + p.maxLatencyMillis());
+        }
+        switch (p.type()) {
+            case HTTP -> httpProbe(path, p);
+            case TCP -> tcpProbe(path, p);
+        }
+    }
+
+    private void httpProbe(String path, ProbeSpec p) {
+        if (p.url() == null) {
+            error(path + ".url", "is required for an http probe");
+        } else {
+            try {
+                URI uri = new URI(p.url());
+                if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+                    error(path + ".url", "not a valid URL: scheme must be http or https");
+                } else if (uri.getHost() == null) {
+                    error(path + ".url", "not a valid URL: it has no host");
+                }
+            } catch (URISyntaxException e) {
+                error(path + ".url", "not a valid URL: " + e.getReason());
+            }
+        }
+        if (!METHODS.contains(p.method())) {
+            error(path + ".method", "'" + p.method() + "' is not one of " + METHODS);
+        }
+        for (int i = 0; i < p.expectedStatus().size(); i++) {
+            try {
+                StatusRanges.parseOne(p.expectedStatus().get(i));
+            } catch (IllegalArgumentException e) {
+                error(path + ".expectedStatus[" + i + "]", e.getMessage());
+            }
+        }
+        if (p.bodyRegex() != null) {
+            try {
+                Pattern.compile(p.bodyRegex());
+            } catch (PatternSyntaxException e) {
+                error(path + ".bodyRegex", "not a valid regular expression: " + e.getDescription());
+            }
+        }
+        if (p.bodyLimitBytes() < 1 || p.bodyLimitBytes() > MAX_BODY_LIMIT_BYTES) {
+            error(path + ".bodyLimitBytes", "must be between 1 and " + MAX_BODY_LIMIT_BYTES + ", was " + p.bodyLimitBytes());
+        }
+        if (p.hostHeader() != null && !validHost(p.hostHeader())) {
+            error(path + ".hostHeader", "'" + p.hostHeader() + "' is not a host name");
+        }
+        if (p.host() != null || p.port() != null) {
+            error(path, "host and port belong to tcp probes; an http probe takes the url");
+        }
+    }
+
+    private void tcpProbe(String path, ProbeSpec p) {
+        if (p.host() == null || p.host().isBlank()) {
+            error(path + ".host", "is required for a tcp probe");
+        } else if (!validHost(p.host()) && !isIpLiteral(p.host())) {
+            error(path + ".host", "'" + p.host() + "' is not a host name or IP address");
+        }
+        if (p.port() == null) {
+            error(path + ".port", "is required for a tcp probe");
+        } else if (p.port() < 1 || p.port() > 65535) {
+            error(path + ".port", "must be between 1 and 65535, was " + p.port());
+        }
+        if (p.url() != null) {
+            error(path + ".url", "belongs to http probes; a tcp probe takes host and port");
+        }
+    }
+
+    private void targetDns(String path, TargetDns dns, DnsRecord record) {
+        if (dns == null) {
+            error(path, "is required: the values (or alias) the record holds when this target is active");
+            return;
+        }
+        boolean hasValues = !dns.values().isEmpty();
+        if (hasValues == (dns.alias() != null)) {
+            error(path, "needs exactly one of values or alias");
+        }
+        if (dns.alias() != null) {
+            if (dns.alias().hostedZoneId() == null || !ROUTE53_ZONE_ID.matcher(dns.alias().hostedZoneId()).matches()) {
+                error(path + ".alias.hostedZoneId", "is required and must be a Route 53 hosted zone id");
+            }
+            hostName(path + ".alias.dnsName", dns.alias().dnsName());
+        }
+        if (record == null) {
+            return;
+        }
+        if (record.type() == RecordType.CNAME && dns.values().size() > 1) {
+            error(path + ".values", "a CNAME record holds one name, got " + dns.values().size());
+        }
+        for (int i = 0; i < dns.values().size(); i++) {
+            String value = dns.values().get(i);
+            String vpath = path + ".values[" + i + "]";
+            switch (record.type()) {
+                case A -> {
+                    if (!(parseIp(value) instanceof Inet4Address)) {
+                        error(vpath, "'" + value + "' is not an IPv4 address (the record type is A)");
+                    }
+                }
+                case AAAA -> {
+                    if (!(parseIp(value) instanceof Inet6Address)) {
+                        error(vpath, "'" + value + "' is not an IPv6 address (the record type is AAAA)");
+                    }
+                }
+                case CNAME -> hostName(vpath, value);
+            }
+        }
+    }
+
+    private void scaling(String path, ScalingRef s) {
+        if (s.kind() == null) {
+            error(path + ".kind", "is required (ecs, asg or kubernetes)");
+            return;
+        }
+        switch (s.kind()) {
+            case ECS -> {
+                required(path + ".cluster", s.cluster());
+                required(path + ".service", s.service());
+            }
+            case AUTO_SCALING_GROUP -> required(path + ".autoScalingGroup", s.autoScalingGroup());
+            case KUBERNETES -> {
+                required(path + ".namespace", s.namespace());
+                required(path + ".deployment", s.deployment());
+            }
+        }
+        if (s.activeSize() == null) {
+            error(path + ".activeSize", "is required: the size the target needs to take the traffic");
+        } else if (s.activeSize() < 1) {
+            error(path + ".activeSize", "must be at least 1, was " + s.activeSize());
+        }
+        if (s.pilotLightSize() != null && (s.pilotLightSize() < 0
+                || (s.activeSize() != null && s.pilotLightSize() > s.activeSize()))) {
+            error(path + ".pilotLightSize", "must be between 0 and activeSize, was " + s.pilotLightSize());
+        }
+        if (s.readyTimeoutSeconds() < 1) {
+            error(path + ".readyTimeoutSeconds", "must be at least 1, was " + s.readyTimeoutSeconds());
+        }
+    }
+
+    private void thresholds(String path, Thresholds t, int locationCount) {
+        if (t.failuresToDown() < 1) {
+            error(path + ".failuresToDown", "must be at least 1, was " + t.failuresToDown());
+        }
+        if (t.successesToUp() < 1) {
+            error(path + ".successesToUp", "must be at least 1, was " + t.successesToUp());
+        }
+        if (t.quorum() != null && (t.quorum() < 1 || t.quorum() > locationCount)) {
+            error(path + ".quorum", "must be between 1 and the number of locations (" + locationCount + "), was " + t.quorum());
+        }
+        if (t.minDwellSeconds() < 0) {
+            error(path + ".minDwellSeconds", "must not be negative, was " + t.minDwellSeconds());
+        }
+        if (t.maxSwitchesPerHour() < 1) {
+            error(path + ".maxSwitchesPerHour", "must be at least 1, was " + t.maxSwitchesPerHour());
+        }
+    }
+
+    private void drill(String path, Drill d) {
+        cron(path + ".cron", d.cron());
+        for (int i = 0; i < d.blockedWindows().size(); i++) {
+            cron(path + ".blockedWindows[" + i + "]", d.blockedWindows().get(i));
+        }
+        if (d.durationMinutes() < 1) {
+            error(path + ".durationMinutes", "must be at least 1, was " + d.durationMinutes());
+        }
+    }
+
+    /** Only the shape: the decision-service, which owns the scheduler, parses the expression fully. */
+    private void cron(String path, String cron) {
+        if (cron == null) {
+            error(path, "is required");
+            return;
+        }
+        int fields = cron.trim().split("\\s+").length;
+        if (fields < 6 || fields > 7) {
+            error(path, "'" + cron + "' is not a Quartz cron expression (6 or 7 fields: sec min hour day month weekday [year])");
+        }
+    }
+
+    private boolean id(String path, String value) {
+        if (value == null || value.isBlank()) {
+            error(path, "is required");
+            return false;
+        }
+        if (!ID.matcher(value).matches()) {
+            error(path, "'" + value + "' must be lower-case letters, digits and dashes (at most 63)");
+            return false;
+        }
+        return true;
+    }
+
+    private void required(String path, String value) {
+        if (value == null || value.isBlank()) {
+            error(path, "is required");
+        }
+    }
+
+    private boolean hostName(String path, String value) {
+        if (value == null || value.isBlank()) {
+            error(path, "is required");
+            return false;
+        }
+        if (!validHost(value)) {
+            error(path, "'" + value + "' is not a valid DNS name");
+            return false;
+        }
+        return true;
+    }
+
+    static boolean validHost(String name) {
+        String n = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        if (n.isEmpty() || n.length() > 253) {
+            return false;
+        }
+        for (String label : n.split("\\.", -1)) {
+            if (!HOST_LABEL.matcher(label).matches()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean withinZone(String name, String zone) {
+        String n = absolute(name);
+        String z = absolute(zone);
+        return n.equals(z) || n.endsWith("." + z);
+    }
+
+    private static String absolute(String name) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        return lower.endsWith(".") ? lower : lower + ".";
+    }
+
+    private static boolean isIpLiteral(String value) {
+        return parseIp(value) != null;
+    }
+
+    /** Parses an IP literal without ever resolving a name. */
+    private static InetAddress parseIp(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        boolean v4 = value.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        boolean v6 = value.contains(":") && value.matches("[0-9A-Fa-f:.]+");
+        if (!v4 && !v6) {
+            return null;
+        }
+        if (v4) {
+            for (String part : value.split("\\.")) {
+                if (Integer.parseInt(part) > 255) {
+                    return null;
+                }
+            }
+        }
+        try {
+            return InetAddress.getByName(value);
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.failover.contract.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class TopologyLoaderTest {
+
+    static final String VALID = """
+            version: 1
+            locations: [loc-a, loc-b, loc-c]
+            groups:
+              - id: api
+                dns: {zone: example.test., name: api.example.test., ttl: 30}
+                targets:
+                  - id: primary
+                    region: us-east-1
+                    probe: {type: http, url: "https://10.0.0.1/health", hostHeader: api.example.test, expectedStatus: ["200", "300-302"]}
+                    dns: {values: [192.0.2.10]}
+                    scaling: {kind: ecs, cluster: c, service: s, activeSize: 4, pilotLightSize: 1}
+                  - id: secondary
+                    region: us-west-2
+                    probe: {type: tcp, host: 10.0.1.1, port: 443, intervalSeconds: 5, timeoutMillis: 1000}
+                    dns: {values: [192.0.2.20]}
+                  - id: maintenance
+                    region: global
+                    lastResort: true
+                    probe: {type: http, url: "http://maint.example.test/"}
+                    dns: {values: [192.0.2.99]}
+                whenAllDown: last-resort
+            """;
+
+    @Test
+    void theSampleFileOfTheLocalStackIsValid() {
+        Topology topology = TopologyLoader.load(Path.of("../config/failover.yaml"));
+        assertThat(topology.locations()).containsExactly("loc-a", "loc-b", "loc-c");
+        assertThat(topology.groups()).extracting(FailoverGroup::id).containsExactly("demo-api");
+    }
+
+    @Test
+    void appliesDefaultsWhereTheFileIsSilent() {
+        Topology topology = TopologyLoader.parse(VALID, "test");
+        FailoverGroup group = topology.group("api").orElseThrow();
+        assertThat(group.thresholds().failuresToDown()).isEqualTo(3);
+        assertThat(group.thresholds().successesToUp()).isEqualTo(3);
+        assertThat(group.thresholds().quorumOf(3)).isEqualTo(2);
+        assertThat(group.thresholds().minDwellSeconds()).isEqualTo(60);
+        assertThat(group.failback().holdDownSeconds()).isEqualTo(300);
+        assertThat(group.failback().mode()).isEqualTo(Failback.Mode.AUTOMATIC);
+        assertThat(group.whenAllDown()).isEqualTo(AllDownPolicy.LAST_RESORT);
+        assertThat(group.mode()).isEqualTo(GroupMode.LIVE);
+        assertThat(group.drill().cron()).isEqualTo(Drill.DEFAULT_CRON);
+        ProbeSpec http = group.primary().probe();
+        assertThat(http.intervalSeconds()).isEqualTo(10);
+        assertThat(http.bodyLimitBytes()).isEqualTo(5120);
+        assertThat(http.verifyTls()).isTrue();
+        assertThat(http.followRedirects()).isFalse();
+        assertThat(http.statusRanges().accepts(301)).isTrue();
+        assertThat(http.statusRanges().accepts(303)).isFalse();
+        assertThat(ProbeSpec.DEFAULT_EXPECTED_STATUS).isEqualTo(group.targets().get(2).probe().expectedStatus());
+        assertThat(group.targets().get(2).probe().statusRanges().accepts(399)).isTrue();
+        assertThat(group.targets().get(2).probe().statusRanges().accepts(400)).isFalse();
+    }
+
+    static Stream<Arguments> invalid() {
+        return Stream.of(
+                Arguments.of(VALID.replace("\"https://10.0.0.1/health\"", "\"ftp://x/\""),
+                        "groups[0].targets[0].probe.url: not a valid URL"),
+                Arguments.of(VALID.replace("\"https://10.0.0.1/health\"", "\"http://exa mple/\""),
+                        "groups[0].targets[0].probe.url: not a valid URL"),
+                Arguments.of(VALID.replace("port: 443", "port: 70000"), "groups[0].targets[1].probe.port: must be between 1 and 65535"),
+                Arguments.of(VALID.replace("port: 443", "port: many"), "groups[0].targets[1].probe.port: 'many' is not a valid"),
+                Arguments.of(VALID.replace("intervalSeconds: 5", "intervalSeconds: 0"),
+                        "groups[0].targets[1].probe.intervalSeconds: must be at least 1"),
+                Arguments.of(VALID.replace("timeoutMillis: 1000", "timeoutMillis: 6000"),
+                        "groups[0].targets[1].probe.timeoutMillis: (6000) must not exceed the interval"),
+                Arguments.of(VALID.replace("\"300-302\"", "\"302-300\""), "groups[0].targets[0].probe.expectedStatus[1]: '302-300'"),
+                Arguments.of(VALID.replace("192.0.2.20", "192.0.2.300"), "groups[0].targets[1].dns.values[0]: '192.0.2.300' is not an IPv4"),
+                Arguments.of(VALID.replace("name: api.example.test.", "name: api.other.test."),
+                        "groups[0].dns.name: 'api.other.test.' is not inside zone"),
+                Arguments.of(VALID.replace("ttl: 30", "ttl: 0"), "groups[0].dns.ttl: must be between 1 and 86400"),
+                Arguments.of(VALID.replace("id: secondary", "id: primary"), "groups[0].targets[1].id: duplicate target id 'primary'"),
+                Arguments.of(VALID.replace("id: secondary", "id: Secondary!"), "groups[0].targets[1].id: 'Secondary!' must be lower-case"),
+                Arguments.of(VALID.replace("    whenAllDown: last-resort", "    whenAllDown: fail-open"),
+                        "groups[0].whenAllDown: 'fail-open' is not one of: hold, last-resort"),
+                Arguments.of(VALID.replaceAll("(?m)^\\s*lastResort: true\n", ""), "groups[0].whenAllDown: is last-resort but no target has lastResort"),
+                Arguments.of(VALID.replace("region: us-west-2", "regoin: us-west-2"), "groups[0].targets[1].regoin: unknown key"),
+                Arguments.of(VALID.replace("activeSize: 4, ", ""), "groups[0].targets[0].scaling.activeSize: is required"),
+                Arguments.of(VALID.replace("kind: ecs, cluster: c, ", "kind: ecs, "), "groups[0].targets[0].scaling.cluster: is required"),
+                Arguments.of(VALID.replace("locations: [loc-a, loc-b, loc-c]", "locations: [loc-a, loc-a]"),
+                        "locations[1]: duplicate location 'loc-a'"),
+                Arguments.of(VALID.replace("version: 1", "version: 2"), "version: unsupported version 2"),
+                Arguments.of(VALID + "    thresholds: {quorum: 4}\n", "groups[0].thresholds.quorum: must be between 1 and the number of locations (3)"),
+                Arguments.of(VALID + "    drill: {cron: \"every monday\"}\n", "groups[0].drill.cron: 'every monday' is not a Quartz cron"),
+                Arguments.of("groups: [", "(file): not valid YAML"),
+                Arguments.of("", "(file): is empty"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalid")
+    void everyErrorNamesThePathOfTheBadKey(String yaml, String expected) {
+        assertThatThrownBy(() -> TopologyLoader.parse(yaml, "test.yaml"))
+                .isInstanceOf(InvalidTopologyException.class)
+                .hasMessageStartingWith("invalid topology test.yaml")
+                .hasMessageContaining(expected);
+    }
+
+    @Test
+    void reportsAllErrorsAtOnce() {
+        String yaml = VALID.replace("port: 443", "port: 0").replace("ttl: 30", "ttl: 0");
+        InvalidTopologyException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidTopologyException.class,
+                () -> TopologyLoader.parse(yaml, "test.yaml"));
+        assertThat(e.errors()).extracting(TopologyError::path)
+                .containsExactlyInAnyOrder("groups[0].dns.ttl", "groups[0].targets[1].probe.port");
+    }
+
+    @Test
+    void aMissingFileIsReportedNotThrownRaw() {
+        assertThatThrownBy(() -> TopologyLoader.load(Path.of("/nonexistent/failover.yaml")))
+                .isInstanceOf(InvalidTopologyException.class)
+                .hasMessageContaining("cannot read");
+    }
+}
