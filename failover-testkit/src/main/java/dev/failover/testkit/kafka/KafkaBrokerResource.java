@@ -1,0 +1,50 @@
+package dev.failover.testkit.kafka;
+
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Gives a {@code @QuarkusTest} a real Kafka broker running in the test JVM. One broker serves every test class of the
+ * JVM (starting one takes seconds); it stops when the JVM exits.
+ */
+public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
+
+    /** The broker's own loggers; at INFO they drown the test output. */
+    static final String[] BROKER_LOGGERS = { "kafka", "org.apache.kafka", "state.change.logger", "org.apache.zookeeper" };
+
+    private static EmbeddedKafkaBroker broker;
+
+    public static synchronized EmbeddedKafkaBroker broker() {
+        if (broker == null) {
+            quietBrokerLogs();
+            broker = EmbeddedKafkaBroker.start();
+            EmbeddedKafkaBroker started = broker;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "kafka-test-broker-shutdown"));
+        }
+        return broker;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        String bootstrap = broker().bootstrapServers();
+        return Map.of(
+                "kafka.bootstrap.servers", bootstrap,
+                "quarkus.log.category.\"kafka\".level", "WARN",
+                "quarkus.log.category.\"org.apache.kafka\".level", "WARN",
+                "quarkus.log.category.\"state.change.logger\".level", "WARN");
+    }
+
+    @Override
+    public void stop() {
+        // shared by every test class of this JVM; closed by the shutdown hook
+    }
+
+    private static void quietBrokerLogs() {
+        for (String name : BROKER_LOGGERS) {
+            Logger.getLogger(name).setLevel(Level.WARNING);
+        }
+    }
+}

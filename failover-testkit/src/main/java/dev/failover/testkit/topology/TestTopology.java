@@ -1,0 +1,65 @@
+package dev.failover.testkit.topology;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.failover.contract.topology.TopologyLoader;
+
+/**
+ * Writes the topology the tests run against: one group "api" with a primary and a secondary, probed over HTTP at the
+ * given URLs from three locations. The file is validated with the real loader before a test uses it.
+ */
+public final class TestTopology {
+
+    public static final String GROUP = "api";
+    public static final String PRIMARY = "primary";
+    public static final String SECONDARY = "secondary";
+    public static final String PRIMARY_IP = "192.0.2.10";
+    public static final String SECONDARY_IP = "192.0.2.20";
+    public static final String RECORD = "api.failover.test.";
+    public static final String[] LOCATIONS = { "loc-a", "loc-b", "loc-c" };
+
+    private TestTopology() {
+    }
+
+    public static String yaml(String primaryUrl, String secondaryUrl) {
+        return """
+                version: 1
+                locations: [loc-a, loc-b, loc-c]
+                groups:
+                  - id: %s
+                    dns: {zone: failover.test., name: %s, type: A, ttl: 5}
+                    targets:
+                      - id: %s
+                        region: us-east-1
+                        probe: {type: http, url: "%s", bodyContains: ok, intervalSeconds: 1, connectTimeoutMillis: 500, timeoutMillis: 900}
+                        dns: {values: [%s]}
+                      - id: %s
+                        region: us-west-2
+                        probe: {type: http, url: "%s", bodyContains: ok, intervalSeconds: 1, connectTimeoutMillis: 500, timeoutMillis: 900}
+                        dns: {values: [%s]}
+                    thresholds: {failuresToDown: 2, successesToUp: 2, minDwellSeconds: 0}
+                """.formatted(GROUP, RECORD, PRIMARY, primaryUrl, PRIMARY_IP, SECONDARY, secondaryUrl, SECONDARY_IP);
+    }
+
+    /** Writes a valid topology to a new temporary file. */
+    public static Path write(String primaryUrl, String secondaryUrl) {
+        String yaml = yaml(primaryUrl, secondaryUrl);
+        TopologyLoader.parse(yaml, "test topology");
+        return writeRaw(yaml);
+    }
+
+    /** Writes any text, valid or not, to a new temporary file. */
+    public static Path writeRaw(String text) {
+        try {
+            Path file = Files.createTempFile("failover-topology-", ".yaml");
+            Files.writeString(file, text);
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
