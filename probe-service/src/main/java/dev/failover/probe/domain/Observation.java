@@ -1,0 +1,18 @@
+package dev.failover.probe.domain;
+
+import dev.failover.contract.event.FailureReason;
+import dev.failover.contract.event.PhaseTimings;
+
+/** What one probe saw, before it is labelled with target and location. */
+public sealed interface Observation {
+
+    PhaseTimings timings();
+
+    Integer httpStatus();
+
+    record Up(Integer httpStatus, PhaseTimings timings) implements Observation {
+    }
+
+    record Down(FailureReason reason, String detail, Integer httpStatus, PhaseTimings timings) implements Observation {
+    }
+}

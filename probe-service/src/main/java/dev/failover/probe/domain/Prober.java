@@ -1,0 +1,11 @@
+package dev.failover.probe.domain;
+
+import java.util.concurrent.CompletionStage;
+
+import dev.failover.contract.topology.ProbeSpec;
+
+/** Probes one kind of endpoint without blocking the caller. The stage never completes exceptionally. */
+public interface Prober {
+
+    CompletionStage<Observation> probe(ProbeSpec spec);
+}

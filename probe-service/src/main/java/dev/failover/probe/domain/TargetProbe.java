@@ -1,0 +1,44 @@
+package dev.failover.probe.domain;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.event.ProbeOutcome;
+import dev.failover.contract.event.ProbeResult;
+import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.ProbeType;
+import dev.failover.contract.topology.Target;
+
+/** Runs the probe of one target and labels what it saw with the group, target and this location. */
+public final class TargetProbe {
+
+    private final Map<ProbeType, Prober> probers;
+    private final Clock clock;
+    private final String location;
+
+    public TargetProbe(Map<ProbeType, Prober> probers, Clock clock, String location) {
+        this.probers = Map.copyOf(probers);
+        this.clock = clock;
+        this.location = location;
+    }
+
+    public CompletionStage<ProbeResult> run(FailoverGroup group, Target target) {
+        Instant startedAt = clock.instant();
+        long start = System.nanoTime();
+        Prober prober = probers.get(target.probe().type());
+        return prober.probe(target.probe()).thenApply(observation -> {
+            long durationMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            if (observation instanceof Observation.Down down) {
+                return new ProbeResult(EventCodec.SCHEMA_VERSION, group.id(), target.id(), target.region(), location, startedAt,
+                        durationMillis, ProbeOutcome.DOWN, down.reason(), down.httpStatus(), down.timings(), false, null,
+                        down.detail());
+            }
+            return new ProbeResult(EventCodec.SCHEMA_VERSION, group.id(), target.id(), target.region(), location, startedAt,
+                    durationMillis, ProbeOutcome.UP, null, observation.httpStatus(), observation.timings(), false, null, null);
+        });
+    }
+}

@@ -1,0 +1,91 @@
+package dev.failover.probe.domain;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.CompletionHandler;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+import dev.failover.contract.event.PhaseTimings;
+import dev.failover.contract.topology.ProbeSpec;
+
+/** TCP probe: UP when a connection to host:port is established within the connect timeout. */
+public final class TcpProber implements Prober {
+
+    private final Executor resolver;
+
+    /** @param resolver runs the (blocking) name look-up, off the scheduling thread */
+    public TcpProber(Executor resolver) {
+        this.resolver = resolver;
+    }
+
+    @Override
+    public CompletionStage<Observation> probe(ProbeSpec spec) {
+        long start = System.nanoTime();
+        long[] resolvedAt = new long[1];
+        return CompletableFuture.supplyAsync(() -> {
+            InetSocketAddress address = new InetSocketAddress(spec.host(), spec.port());
+            resolvedAt[0] = System.nanoTime();
+            if (address.isUnresolved()) {
+                throw new java.nio.channels.UnresolvedAddressException();
+            }
+            return address;
+        }, resolver).thenCompose(address -> connect(address, spec.connectTimeoutMillis()))
+                .orTimeout(spec.timeoutMillis(), TimeUnit.MILLISECONDS)
+                .handle((channel, error) -> {
+                    long end = System.nanoTime();
+                    Long dns = resolvedAt[0] == 0 ? null : TimeUnit.NANOSECONDS.toMillis(resolvedAt[0] - start);
+                    Long connect = resolvedAt[0] == 0 || error != null ? null : TimeUnit.NANOSECONDS.toMillis(end - resolvedAt[0]);
+                    PhaseTimings timings = new PhaseTimings(dns, connect, null, null, TimeUnit.NANOSECONDS.toMillis(end - start));
+                    if (error != null) {
+                        return new Observation.Down(FailureClassifier.classify(error), FailureClassifier.describe(error), null,
+                                timings);
+                    }
+                    closeQuietly(channel);
+                    return new Observation.Up(null, timings);
+                });
+    }
+
+    private CompletableFuture<AsynchronousSocketChannel> connect(InetSocketAddress address, int timeoutMillis) {
+        CompletableFuture<AsynchronousSocketChannel> connected = new CompletableFuture<>();
+        AsynchronousSocketChannel channel;
+        try {
+            channel = AsynchronousSocketChannel.open();
+        } catch (IOException e) {
+            connected.completeExceptionally(e);
+            return connected;
+        }
+        channel.connect(address, null, new CompletionHandler<Void, Void>() {
+            @Override
+            public void completed(Void result, Void attachment) {
+                if (!connected.complete(channel)) {
+                    closeQuietly(channel);
+                }
+            }
+
+            @Override
+            public void failed(Throwable error, Void attachment) {
+                closeQuietly(channel);
+                connected.completeExceptionally(error);
+            }
+        });
+        // a connection that completes after the timeout must not leak
+        connected.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((c, error) -> {
+            if (error != null) {
+                closeQuietly(channel);
+            }
+        });
+        return connected;
+    }
+
+    private static void closeQuietly(AsynchronousSocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing to do about a failed close of a probe socket
+        }
+    }
+}
