@@ -1,0 +1,40 @@
+package dev.failover.decision.domain;
+
+import dev.failover.contract.event.Decision;
+
+/** What the engine made of one probe result. */
+public sealed interface Outcome {
+
+    /** The result was not used. */
+    record Ignored(IgnoreReason reason, String detail) implements Outcome {
+    }
+
+    /** The result was used; the active target stays, and nothing needs explaining. */
+    record Steady(String group) implements Outcome {
+    }
+
+    /** The active target should change but a rule holds it; {@code why} says which. */
+    record Held(String group, HoldReason reason, String why) implements Outcome {
+    }
+
+    /** The active target changes. */
+    record Switched(Decision decision) implements Outcome {
+    }
+
+    enum IgnoreReason {
+        UNKNOWN_GROUP,
+        UNKNOWN_TARGET,
+        UNKNOWN_LOCATION,
+        STALE,
+        FROM_THE_FUTURE
+    }
+
+    enum HoldReason {
+        /** The active target's health is UNKNOWN: too few locations agree. Never act on a partial view. */
+        QUORUM_LOST,
+        /** No other target is HEALTHY. */
+        NO_HEALTHY_TARGET,
+        /** The last switch was less than the minimum dwell time ago. */
+        DWELL_TIME
+    }
+}
