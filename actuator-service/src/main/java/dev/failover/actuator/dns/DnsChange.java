@@ -1,0 +1,42 @@
+package dev.failover.actuator.dns;
+
+import java.util.List;
+
+import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.RecordType;
+import dev.failover.contract.topology.Target;
+import dev.failover.contract.topology.TargetDns;
+
+/**
+ * The state a group's record must have once {@code target} is active: one UPSERT, applied atomically by a provider.
+ *
+ * @param zone          the zone the record lives in
+ * @param name          fully qualified record name
+ * @param type          A, AAAA or CNAME
+ * @param ttl           seconds
+ * @param values        the record's values, when not an alias
+ * @param alias         a Route 53 alias target, when not values
+ * @param target        the target that becomes active
+ * @param setIdentifier the weighted-record set identifier of that target (Route 53)
+ */
+public record DnsChange(String zone, String name, RecordType type, int ttl, List<String> values, TargetDns.Alias alias,
+        String target, String setIdentifier) {
+
+    public DnsChange {
+        values = List.copyOf(values);
+    }
+
+    public static DnsChange activate(FailoverGroup group, Target target) {
+        TargetDns dns = target.dns();
+        return new DnsChange(group.dns().zone(), group.dns().name(), group.dns().type(), group.dns().ttl(), dns.values(),
+                dns.alias(), target.id(), dns.setIdentifier() == null ? target.id() : dns.setIdentifier());
+    }
+
+    /** The change as an operator reads it, in zone-file order. */
+    public String describe() {
+        String data = alias != null
+                ? "ALIAS " + alias.dnsName() + " (zone " + alias.hostedZoneId() + ", evaluate health " + alias.evaluateTargetHealth() + ")"
+                : type + " " + String.join(" ", values);
+        return "UPSERT " + name + " " + ttl + " IN " + data + " in zone " + zone + " (target " + target + ")";
+    }
+}

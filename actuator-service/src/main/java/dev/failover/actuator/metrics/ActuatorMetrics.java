@@ -1,0 +1,40 @@
+package dev.failover.actuator.metrics;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.failover.contract.event.ActuationResult;
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.ActuationStep;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** The actuator's metrics; one method per event. */
+@ApplicationScoped
+public class ActuatorMetrics {
+
+    /** Actuation steps by group, step, status and provider. */
+    public static final String STEPS = "failover.actuator.steps";
+    /** Duration of each step, by step and provider. */
+    public static final String STEP_DURATION = "failover.actuator.step.duration";
+    /** Seconds from a decision's issue to its completed (switched and verified) plan, by group. */
+    public static final String DECISION_TO_SWITCH = "failover.actuator.decision.to.switch";
+
+    private final MeterRegistry registry;
+
+    public ActuatorMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void stepFinished(ActuationResult result) {
+        String provider = result.provider() == null ? "none" : result.provider();
+        registry.counter(STEPS, "group", result.group(), "step", result.step().name(), "status", result.status().name(),
+                "provider", provider).increment();
+        registry.timer(STEP_DURATION, "step", result.step().name(), "provider", provider)
+                .record(Duration.between(result.startedAt(), result.finishedAt()));
+        if (result.step() == ActuationStep.COMPLETE && result.status() == ActuationStatus.SUCCEEDED
+                && result.sinceDecisionMillis() != null) {
+            registry.timer(DECISION_TO_SWITCH, "group", result.group()).record(Duration.ofMillis(result.sinceDecisionMillis()));
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.failover.actuator.scaling;
+
+import dev.failover.contract.topology.ScalingRef;
+
+/** One capacity backend (ECS, Auto Scaling, Kubernetes). None is implemented yet; see the actuator issue. */
+public interface Scaler {
+
+    ScalingRef.Kind kind();
+
+    /** Scales the target up to its active size and waits until it is ready, at most its ready timeout. */
+    ScaleOutcome scaleUp(ScalingRef ref);
+
+    sealed interface ScaleOutcome {
+        record Ready(String details) implements ScaleOutcome {
+        }
+
+        record NotReady(String reason) implements ScaleOutcome {
+        }
+    }
+}

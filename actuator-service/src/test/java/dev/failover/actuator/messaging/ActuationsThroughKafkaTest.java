@@ -1,0 +1,72 @@
+package dev.failover.actuator.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import dev.failover.contract.event.ActuationResult;
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.ActuationStep;
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.DecisionMode;
+import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.event.Topics;
+import dev.failover.testkit.demo.DemoBackendsResource;
+import dev.failover.testkit.kafka.KafkaBrokerResource;
+import dev.failover.testkit.kafka.TopicClient;
+import dev.failover.testkit.topology.TestTopology;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Against the real in-JVM broker: a decision in, the dry-run plan's step results out; poison to the DLQ. */
+@QuarkusTest
+@WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(DemoBackendsResource.class)
+class ActuationsThroughKafkaTest {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+    final EventCodec codec = EventCodec.instance();
+
+    @Test
+    void aDecisionIsCarriedOutWithTheDryRunProviderAndEveryStepPublished() {
+        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+                TopicClient.Reader dlq = client.reader(Topics.DECISIONS_DLQ);
+                TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
+            client.send(Topics.DECISIONS, TestTopology.GROUP, "{\"schemaVersion\":1,\"group\":\"api\"}");
+            assertThat(TopicClient.header(dlq.await(r -> true, WAIT), Topics.DEAD_LETTER_REASON_HEADER))
+                    .contains("missing required field 'decisionId'");
+
+            String id = UUID.randomUUID().toString();
+            Decision decision = new Decision(1, id, TestTopology.GROUP, 1L, DecisionKind.FAILOVER, TestTopology.PRIMARY,
+                    TestTopology.SECONDARY, "test", List.of(), Instant.now(), DecisionMode.LIVE, Decision.AUTOMATION);
+            client.send(Topics.DECISIONS, TestTopology.GROUP, codec.encode(decision));
+
+            ConsumerRecord<String, String> complete = actuations.await(r -> step(r).decisionId().equals(id)
+                    && step(r).step() == ActuationStep.COMPLETE, WAIT);
+            assertThat(complete.key()).isEqualTo(TestTopology.GROUP);
+            assertThat(step(complete).status()).isEqualTo(ActuationStatus.SUCCEEDED);
+            ActuationResult dnsSwitch = step(actuations.await(r -> step(r).decisionId().equals(id)
+                    && step(r).step() == ActuationStep.DNS_SWITCH, WAIT));
+            assertThat(dnsSwitch.status()).isEqualTo(ActuationStatus.SUCCEEDED);
+            assertThat(dnsSwitch.provider()).isEqualTo("dry-run");
+            assertThat(dnsSwitch.details()).contains("UPSERT " + TestTopology.RECORD + " 5 IN A " + TestTopology.SECONDARY_IP);
+
+            // the same decision again is fenced off
+            client.send(Topics.DECISIONS, TestTopology.GROUP, codec.encode(decision));
+            ActuationResult fenced = step(actuations.await(r -> step(r).decisionId().equals(id)
+                    && step(r).status() == ActuationStatus.SKIPPED && step(r).step() == ActuationStep.FENCE, WAIT));
+            assertThat(fenced.details()).contains("not above the last applied epoch 1");
+        }
+    }
+
+    private ActuationResult step(ConsumerRecord<String, String> record) {
+        return codec.decode(record.value(), ActuationResult.class);
+    }
+}
