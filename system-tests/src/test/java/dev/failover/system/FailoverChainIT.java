@@ -1,0 +1,134 @@
+package dev.failover.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.failover.contract.event.ActuationResult;
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.ActuationStep;
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.event.ProbeResult;
+import dev.failover.contract.event.Topics;
+import dev.failover.testkit.demo.DemoBackend;
+import dev.failover.testkit.kafka.TopicClient;
+import dev.failover.testkit.topology.TestTopology;
+
+/**
+ * The walking skeleton in its deployment shape: three probe locations, the decision-service and the actuator-service
+ * as separate packaged processes against a standalone broker. The primary fails; a probe result, a decision and an
+ * actuation must follow, each through Kafka. If any hop is broken, no actuation comes and the test fails.
+ */
+class FailoverChainIT {
+
+    static final EventCodec CODEC = EventCodec.instance();
+    static StandaloneKafka kafka;
+    static DemoBackend primary;
+    static DemoBackend secondary;
+    static final List<ServiceProcess> services = new ArrayList<>();
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        Path stack = Path.of("target/it-stack");
+        deleteKafkaData(stack);
+        kafka = StandaloneKafka.start(stack);
+        primary = DemoBackend.start(TestTopology.PRIMARY, 0);
+        secondary = DemoBackend.start(TestTopology.SECONDARY, 0);
+        Path topology = TestTopology.write(primary.healthUrl(), secondary.healthUrl());
+        Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "FAILOVER_TOPOLOGY_FILE", topology.toString());
+        for (String location : TestTopology.LOCATIONS) {
+            services.add(ServiceProcess.start("probe-service", "probe-" + location, with(common, "FAILOVER_LOCATION", location)));
+        }
+        services.add(ServiceProcess.start("decision-service", "decision", common));
+        services.add(ServiceProcess.start("actuator-service", "actuator", with(common, "FAILOVER_DNS_PROVIDER", "dry-run")));
+        for (ServiceProcess service : services) {
+            service.awaitReady(Duration.ofSeconds(90));
+        }
+    }
+
+    @AfterAll
+    static void stopStack() throws Exception {
+        services.forEach(ServiceProcess::close);
+        if (primary != null) {
+            primary.close();
+            secondary.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void aFailedPrimaryLeadsToAProbeResultADecisionAndADryRunSwitch() {
+        try (TopicClient client = new TopicClient(kafka.bootstrapServers());
+                TopicClient.Reader results = client.reader(Topics.PROBE_RESULTS);
+                TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
+                TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
+            // steady state: every location sees the primary UP
+            for (String location : TestTopology.LOCATIONS) {
+                results.await(r -> probe(r).location().equals(location) && probe(r).target().equals(TestTopology.PRIMARY)
+                        && probe(r).outcome().name().equals("UP"), Duration.ofSeconds(60));
+            }
+            assertThat(decisions.drain(Duration.ofSeconds(2))).as("no decision while all is well").isEmpty();
+
+            Instant failedAt = Instant.now();
+            primary.fail();
+
+            ConsumerRecord<String, String> decisionRecord = decisions.await(r -> true, Duration.ofSeconds(60));
+            Decision decision = CODEC.decode(decisionRecord.value(), Decision.class);
+            assertThat(decisionRecord.key()).isEqualTo(TestTopology.GROUP);
+            assertThat(decision.kind()).isEqualTo(DecisionKind.FAILOVER);
+            assertThat(decision.fromTarget()).isEqualTo(TestTopology.PRIMARY);
+            assertThat(decision.toTarget()).isEqualTo(TestTopology.SECONDARY);
+            assertThat(decision.issuedAt()).isAfter(failedAt);
+
+            ActuationResult dnsSwitch = actuation(actuations.await(r -> actuation(r).decisionId().equals(decision.decisionId())
+                    && actuation(r).step() == ActuationStep.DNS_SWITCH, Duration.ofSeconds(60)));
+            assertThat(dnsSwitch.status()).isEqualTo(ActuationStatus.SUCCEEDED);
+            assertThat(dnsSwitch.provider()).isEqualTo("dry-run");
+            assertThat(dnsSwitch.details()).contains(TestTopology.RECORD).contains(TestTopology.SECONDARY_IP);
+            ActuationResult complete = actuation(actuations.await(r -> actuation(r).decisionId().equals(decision.decisionId())
+                    && actuation(r).step() == ActuationStep.COMPLETE, Duration.ofSeconds(60)));
+            assertThat(complete.status()).isEqualTo(ActuationStatus.SUCCEEDED);
+            System.out.printf("failure -> decision %d ms, failure -> dry-run switch complete %d ms%n",
+                    Duration.between(failedAt, decision.issuedAt()).toMillis(),
+                    Duration.between(failedAt, complete.finishedAt()).toMillis());
+        }
+    }
+
+    static ProbeResult probe(ConsumerRecord<String, String> record) {
+        return CODEC.decode(record.value(), ProbeResult.class);
+    }
+
+    static ActuationResult actuation(ConsumerRecord<String, String> record) {
+        return CODEC.decode(record.value(), ActuationResult.class);
+    }
+
+    static Map<String, String> with(Map<String, String> base, String key, String value) {
+        Map<String, String> env = new java.util.HashMap<>(base);
+        env.put(key, value);
+        return env;
+    }
+
+    static void deleteKafkaData(Path stack) throws java.io.IOException {
+        Path data = stack.resolve("kafka");
+        if (java.nio.file.Files.exists(data)) {
+            try (var paths = java.nio.file.Files.walk(data)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
