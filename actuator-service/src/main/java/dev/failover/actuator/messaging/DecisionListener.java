@@ -33,6 +33,8 @@ public class DecisionListener {
     @Inject
     ActuatorMetrics metrics;
     @Inject
+    RecentActuations recent;
+    @Inject
     @Channel("actuations")
     MutinyEmitter<Record<String, String>> actuations;
 
@@ -47,6 +49,7 @@ public class DecisionListener {
 
     private void publish(ActuationResult result) {
         metrics.stepFinished(result);
+        recent.add(result);
         LOG.infof("%s %s %s: %s", result.group(), result.step(), result.status(), result.details());
         actuations.send(Record.of(result.group(), EventCodec.instance().encode(result))).await().atMost(PUBLISH_TIMEOUT);
     }

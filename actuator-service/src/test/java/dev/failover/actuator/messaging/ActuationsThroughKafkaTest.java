@@ -1,5 +1,6 @@
 package dev.failover.actuator.messaging;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -57,6 +58,11 @@ class ActuationsThroughKafkaTest {
             assertThat(dnsSwitch.status()).isEqualTo(ActuationStatus.SUCCEEDED);
             assertThat(dnsSwitch.provider()).isEqualTo("dry-run");
             assertThat(dnsSwitch.details()).contains("UPSERT " + TestTopology.RECORD + " 5 IN A " + TestTopology.SECONDARY_IP);
+
+            given().get("/actuations?limit=5").then().statusCode(200)
+                    .body("[0].decisionId", org.hamcrest.Matchers.equalTo(id))
+                    .body("[0].step", org.hamcrest.Matchers.equalTo("COMPLETE"));
+            given().get("/actuations?limit=0").then().statusCode(400);
 
             // the same decision again is fenced off
             client.send(Topics.DECISIONS, TestTopology.GROUP, codec.encode(decision));

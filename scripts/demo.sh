@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# The local stack and a visible failover, with no Docker and no AWS account.
+#
+#   scripts/demo.sh           build, start everything, fail the primary, print the timeline, stop everything
+#   scripts/demo.sh --keep    the same, but leave the stack running (stop it with: scripts/demo.sh stop)
+#   scripts/demo.sh stop      stop exactly what a previous --keep run started (by PID)
+#
+# What runs: a Kafka broker (scripts/kafka.sh), two demo regional backends (primary :18081, secondary :18082), three
+# probe-service instances as locations loc-a/b/c (:8181-8183), the decision-service (:8280) and the actuator-service
+# (:8380) with the dry-run DNS provider, all on 127.0.0.1 and all against config/failover.yaml.
+# Set DEMO_SKIP_BUILD=1 to reuse already built jars.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export STACK_DIR="${STACK_DIR:-$ROOT/.stack}"
+PIDS="$STACK_DIR/pids"
+LOGS="$STACK_DIR/logs"
+TOPOLOGY="$ROOT/config/failover.yaml"
+GROUP=demo-api
+KEEP=0
+T0=0
+
+say() { printf '%s\n' "$*"; }
+stamp() { printf '[t+%5.1fs] %s\n' "$(awk "BEGIN{print ($(date +%s.%N) - $T0)}")" "$*"; }
+
+stop_all() {
+  if [[ -d "$PIDS" ]]; then
+    for f in "$PIDS"/*.pid; do
+      [[ -e "$f" ]] || continue
+      pid="$(cat "$f")"
+      if kill -0 "$pid" 2>/dev/null; then
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+        kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+        say "stopped $(basename "$f" .pid) (pid $pid)"
+      fi
+      rm -f "$f"
+    done
+  fi
+  "$ROOT/scripts/kafka.sh" stop
+}
+
+need() { command -v "$1" >/dev/null || { say "$1 is required: $2" >&2; exit 1; }; }
+
+start_bg() { # name, then the command
+  local name="$1"; shift
+  nohup "$@" >"$LOGS/$name.log" 2>&1 &
+  echo $! >"$PIDS/$name.pid"
+}
+
+wait_ready() { # name port
+  local deadline=$((SECONDS + 120))
+  until curl -fsS "http://127.0.0.1:$2/q/health/ready" >/dev/null 2>&1; do
+    if ! kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; then
+      say "$1 exited during start; last lines of $LOGS/$1.log:" >&2; tail -n 40 "$LOGS/$1.log" >&2; exit 1
+    fi
+    ((SECONDS < deadline)) || { say "$1 not ready after 120 s (log: $LOGS/$1.log)" >&2; exit 1; }
+    sleep 0.5
+  done
+}
+
+json() { # python expression over the parsed JSON on stdin, bound to d
+  python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
+}
+
+case "${1:-}" in
+  stop) stop_all; exit 0 ;;
+  --keep) KEEP=1 ;;
+  "") ;;
+  *) say "usage: $0 [--keep] | stop" >&2; exit 2 ;;
+esac
+
+need java "install a JDK 17 (apt-get install openjdk-17-jdk-headless)"
+need mvn "install Maven (apt-get install maven)"
+need curl "apt-get install curl"
+need python3 "apt-get install python3"
+
+if [[ -n "$(ls "$PIDS"/*.pid 2>/dev/null)" ]]; then
+  say "a previous stack is still recorded in $PIDS; stopping it first"
+  stop_all
+fi
+mkdir -p "$PIDS" "$LOGS"
+[[ $KEEP -eq 1 ]] || trap 'say ""; say "stopping the stack"; stop_all' EXIT
+
+if [[ "${DEMO_SKIP_BUILD:-0}" != 1 ]]; then
+  say "building the services (mvn package, tests skipped; the test command runs them)"
+  (cd "$ROOT" && mvn -B -q -DskipTests package)
+fi
+
+"$ROOT/scripts/kafka.sh" start
+TESTKIT_JAR="$(ls "$ROOT"/failover-testkit/target/failover-testkit-*.jar | head -n 1)"
+start_bg backend-primary java -cp "$TESTKIT_JAR" dev.failover.testkit.demo.DemoBackend primary 18081
+start_bg backend-secondary java -cp "$TESTKIT_JAR" dev.failover.testkit.demo.DemoBackend secondary 18082
+
+export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:${KAFKA_PORT:-19092}" FAILOVER_TOPOLOGY_FILE="$TOPOLOGY"
+JVM=(java -Xmx256m -XX:TieredStopAtLevel=1)
+port=8181
+for location in loc-a loc-b loc-c; do
+  FAILOVER_LOCATION=$location QUARKUS_HTTP_PORT=$port \
+    start_bg "probe-$location" "${JVM[@]}" -jar "$ROOT/probe-service/target/quarkus-app/quarkus-run.jar"
+  port=$((port + 1))
+done
+QUARKUS_HTTP_PORT=8280 start_bg decision "${JVM[@]}" -jar "$ROOT/decision-service/target/quarkus-app/quarkus-run.jar"
+FAILOVER_DNS_PROVIDER=dry-run QUARKUS_HTTP_PORT=8380 \
+  start_bg actuator "${JVM[@]}" -jar "$ROOT/actuator-service/target/quarkus-app/quarkus-run.jar"
+
+say "waiting for the services to be ready (logs in $LOGS)"
+wait_ready probe-loc-a 8181; wait_ready probe-loc-b 8182; wait_ready probe-loc-c 8183
+wait_ready decision 8280; wait_ready actuator 8380
+
+active() { curl -fsS "http://127.0.0.1:8280/groups/$GROUP" | json 'd["activeTarget"]'; }
+health() { curl -fsS "http://127.0.0.1:8280/groups/$GROUP" | json '" ".join(t["target"]+"="+t["health"] for t in d["targets"])'; }
+
+say ""
+say "=== steady state ==="
+deadline=$((SECONDS + 60))
+until [[ "$(health)" == *"primary=HEALTHY"*"secondary=HEALTHY"* ]]; do
+  ((SECONDS < deadline)) || { say "targets did not become HEALTHY within 60 s: $(health)" >&2; exit 1; }
+  sleep 0.5
+done
+T0=$(date +%s.%N)
+stamp "health by quorum of 3 locations: $(health); active target: $(active)"
+
+curl -fsS -X POST http://127.0.0.1:18081/admin/fail >/dev/null
+T0=$(date +%s.%N)
+stamp "primary FAILING now (its /health answers 503)"
+
+seen_down=0
+deadline=$((SECONDS + 60))
+while [[ "$(active)" != secondary ]]; do
+  if [[ $seen_down -eq 0 && "$(health)" == *"primary=UNHEALTHY"* ]]; then stamp "detected: $(health)"; seen_down=1; fi
+  ((SECONDS < deadline)) || { say "no failover within 60 s; see $LOGS/decision.log" >&2; exit 1; }
+  sleep 0.2
+done
+decision="$(curl -fsS "http://127.0.0.1:8280/groups/$GROUP" | json '"epoch %s, active target %s" % (d["epoch"], d["activeTarget"])')"
+stamp "decision: FAILOVER primary -> secondary ($decision)"
+
+deadline=$((SECONDS + 60))
+until change="$(curl -fsS 'http://127.0.0.1:8380/actuations?limit=20' \
+    | json 'next(r["details"] for r in d if r["step"]=="DNS_SWITCH" and r["status"]=="SUCCEEDED")' 2>/dev/null)"; do
+  ((SECONDS < deadline)) || { say "no actuation within 60 s; see $LOGS/actuator.log" >&2; exit 1; }
+  sleep 0.2
+done
+stamp "actuator: $change"
+
+say ""
+say "Failback, RFC 2136 DNS against a local BIND9 and the DNS answer timeline come with the next issues;"
+say "this build switches with the dry-run provider, which reports the exact change and makes none."
+if [[ $KEEP -eq 1 ]]; then
+  say ""
+  say "The stack keeps running. Try:"
+  say "  curl -s localhost:8280/groups | python3 -m json.tool      # decision-service view"
+  say "  curl -s localhost:8380/actuations | python3 -m json.tool  # actuator step results"
+  say "  curl -s localhost:8181/targets                            # probe view of loc-a"
+  say "  curl -s localhost:8280/q/metrics | grep failover_          # metrics"
+  say "  curl -X POST localhost:18081/admin/recover                 # heal the primary"
+  say "Stop it with: scripts/demo.sh stop"
+fi

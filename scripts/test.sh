@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The test suite, from a fresh clone on a fresh machine: checks what it needs, then runs every module's tests,
+# including the system tests that run the packaged services against a standalone Kafka broker.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+missing=()
+command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null || missing+=(maven)
+command -v curl >/dev/null || missing+=(curl)
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "installing: ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  else
+    echo "missing: ${missing[*]} (install them, e.g. apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+fi
+
+# Kafka jars come from Maven Central through the build itself (failover-testkit, scripts/kafka/pom.xml).
+mvn -B verify "$@"
