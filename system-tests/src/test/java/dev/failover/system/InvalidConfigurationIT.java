@@ -4,63 +4,63 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.failover.testkit.topology.TestTopology;
 
-/** Each packaged service refuses to start on an invalid topology or a missing setting, naming the key. */
+/** Each packaged service refuses to start on an invalid topology or setting, and its output names the key. */
 class InvalidConfigurationIT {
+
+    static final Path VALID_TOPOLOGY = TestTopology.write("http://127.0.0.1:1/health", "http://127.0.0.1:2/health");
 
     @ParameterizedTest
     @ValueSource(strings = { "probe-service", "decision-service", "actuator-service" })
-    void anInvalidTopologyStopsTheServiceNamingTheKey(String module) throws Exception {
+    void anInvalidTopologyStopsTheServiceNamingEveryBadKey(String module) throws Exception {
         Path topology = TestTopology.writeRaw(TestTopology.yaml("ftp://127.0.0.1/health", "http://127.0.0.1:1/health")
                 .replace("ttl: 5", "ttl: 0"));
-        try (ServiceProcess service = ServiceProcess.start(module, module + "-invalid-topology",
-                Map.of("FAILOVER_TOPOLOGY_FILE", topology.toString(), "FAILOVER_LOCATION", "loc-a",
-                        "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"))) {
-            assertThat(service.awaitExit(Duration.ofSeconds(90))).isNotZero();
-            assertThat(service.output())
-                    .contains("groups[0].targets[0].probe.url: not a valid URL")
-                    .contains("groups[0].dns.ttl: must be between 1 and 86400");
-        }
+        assertRefusesToStart(module, "invalid-topology", Map.of("FAILOVER_TOPOLOGY_FILE", topology.toString()),
+                "groups[0].targets[0].probe.url: not a valid URL", "groups[0].dns.ttl: must be between 1 and 86400");
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = { "probe-service" })
-    void aMissingLocationStopsTheProbeServiceNamingTheKey(String module) throws Exception {
-        Path topology = TestTopology.write("http://127.0.0.1:1/health", "http://127.0.0.1:2/health");
-        try (ServiceProcess service = ServiceProcess.start(module, module + "-no-location",
-                Map.of("FAILOVER_TOPOLOGY_FILE", topology.toString(), "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"))) {
-            assertThat(service.awaitExit(Duration.ofSeconds(90))).isNotZero();
-            assertThat(service.output()).contains("failover.location");
-        }
+    @Test
+    void aMissingLocationStopsTheProbeService() throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString()));
+        env.put("FAILOVER_LOCATION", "");
+        assertRefusesToStart("probe-service", "no-location", env, "failover.location");
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = { "probe-service" })
-    void aLocationTheTopologyDoesNotListStopsTheProbeService(String module) throws Exception {
-        Path topology = TestTopology.write("http://127.0.0.1:1/health", "http://127.0.0.1:2/health");
-        try (ServiceProcess service = ServiceProcess.start(module, module + "-unknown-location",
-                Map.of("FAILOVER_TOPOLOGY_FILE", topology.toString(), "FAILOVER_LOCATION", "mars-1",
-                        "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"))) {
-            assertThat(service.awaitExit(Duration.ofSeconds(90))).isNotZero();
-            assertThat(service.output()).contains("failover.location: 'mars-1' is not one of the topology's locations");
-        }
+    @Test
+    void aLocationTheTopologyDoesNotListStopsTheProbeService() throws Exception {
+        assertRefusesToStart("probe-service", "unknown-location", Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
+                "FAILOVER_LOCATION", "mars-1"), "failover.location: 'mars-1' is not one of the topology's locations");
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = { "actuator-service" })
-    void anUnknownDnsProviderStopsTheActuatorNamingTheKey(String module) throws Exception {
-        Path topology = TestTopology.write("http://127.0.0.1:1/health", "http://127.0.0.1:2/health");
-        try (ServiceProcess service = ServiceProcess.start(module, module + "-bad-provider",
-                Map.of("FAILOVER_TOPOLOGY_FILE", topology.toString(), "FAILOVER_DNS_PROVIDER", "carrier-pigeon",
-                        "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"))) {
-            assertThat(service.awaitExit(Duration.ofSeconds(90))).isNotZero();
-            assertThat(service.output()).contains("failover.dns.provider");
+    @Test
+    void anUnknownDnsProviderStopsTheActuator() throws Exception {
+        assertRefusesToStart("actuator-service", "bad-provider", Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
+                "FAILOVER_DNS_PROVIDER", "carrier-pigeon"), "failover.dns.provider", "carrier-pigeon");
+    }
+
+    @Test
+    void aMissingTopologyFileStopsTheService() throws Exception {
+        assertRefusesToStart("decision-service", "missing-topology", Map.of("FAILOVER_TOPOLOGY_FILE", "/nonexistent/failover.yaml"),
+                "/nonexistent/failover.yaml", "cannot read");
+    }
+
+    static void assertRefusesToStart(String module, String name, Map<String, String> env, String... expected) throws Exception {
+        Map<String, String> all = new HashMap<>(Map.of("FAILOVER_LOCATION", "loc-a", "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"));
+        all.putAll(env);
+        if (all.get("FAILOVER_LOCATION").isEmpty()) {
+            all.remove("FAILOVER_LOCATION");
+        }
+        try (ServiceProcess service = ServiceProcess.start(module, module + "-" + name, all)) {
+            assertThat(service.awaitExit(Duration.ofSeconds(90))).as(module + " exit code").isNotZero();
+            assertThat(service.output()).contains(expected);
         }
     }
 }
