@@ -3,9 +3,12 @@ package dev.failover.decision.domain;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import dev.failover.contract.event.Decision;
@@ -15,19 +18,25 @@ import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.event.TargetHealth;
 import dev.failover.contract.topology.AllDownPolicy;
+import dev.failover.contract.topology.Failback;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.GroupMode;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
+import dev.failover.decision.domain.CommandOutcome.Rejection;
+import dev.failover.decision.domain.Outcome.HoldReason;
 
 /**
- * Turns probe results into decisions: hysteresis per (target, location), quorum over locations, and the group's
- * failover chain. Plain Java; time comes from the injected clock.
+ * Turns probe results, the passing of time and operator commands into decisions: hysteresis and flap detection per
+ * (target, location), quorum over locations, the group's ordered chain, failback after a hold-down, dwell time, the
+ * flap guard, pins, pauses, break-glass force and drills. Plain Java; time comes from the injected clock.
  * <p>
- * Safety: it never acts on an UNKNOWN active target (quorum lost), never switches to a target that is not HEALTHY,
- * and always names a target, so a group is never left without one.
+ * Safety: it never acts on an UNKNOWN or FLAPPING active target, never switches automatically to a target that is not
+ * HEALTHY (only a break-glass force does), and every decision names a target, so a group is never left without one.
  */
 public final class DecisionEngine {
+
+    private static final Duration FLAP_GUARD_WINDOW = Duration.ofHours(1);
 
     private final Topology topology;
     private final Clock clock;
@@ -43,6 +52,14 @@ public final class DecisionEngine {
         for (FailoverGroup group : topology.groups()) {
             groups.put(group.id(), new GroupState(group, topology.locations()));
         }
+    }
+
+    public Set<String> groupIds() {
+        return groups.keySet();
+    }
+
+    public Topology topology() {
+        return topology;
     }
 
     public synchronized Outcome onProbeResult(ProbeResult result) {
@@ -65,74 +82,378 @@ public final class DecisionEngine {
             return new Outcome.Ignored(Outcome.IgnoreReason.FROM_THE_FUTURE, "started at " + result.startedAt()
                     + ", more than " + clockSkewTolerance + " after now (" + now + ")");
         }
-        if (result.startedAt().plus(state.staleAfter(target.get())).isBefore(now)) {
+        if (result.startedAt().plus(GroupState.staleAfter(target.get())).isBefore(now)) {
             return new Outcome.Ignored(Outcome.IgnoreReason.STALE, "started at " + result.startedAt() + ", older than "
-                    + state.staleAfter(target.get()));
+                    + GroupState.staleAfter(target.get()));
         }
-        tracker.record(result, state.group.thresholds());
+        tracker.record(result, state.thresholds());
         return evaluate(state, now);
     }
 
-    private Outcome evaluate(GroupState state, Instant now) {
-        FailoverGroup group = state.group;
-        Target active = group.target(state.active).orElseThrow();
-        TargetHealth activeHealth = state.health(active, now);
-        if (activeHealth != TargetHealth.UNHEALTHY) {
-            if (activeHealth == TargetHealth.UNKNOWN) {
-                return new Outcome.Held(group.id(), Outcome.HoldReason.QUORUM_LOST,
-                        "active target " + active.id() + " has no quorum of " + state.quorum + " locations");
-            }
-            return new Outcome.Steady(group.id());
+    /** Re-evaluates every group for the passing of time: silent locations, pin and drill expiry, failback hold-down. */
+    public synchronized List<Outcome> tick() {
+        Instant now = clock.instant();
+        List<Outcome> outcomes = new ArrayList<>();
+        for (GroupState state : groups.values()) {
+            outcomes.add(evaluate(state, now));
         }
-        Optional<Target> next = firstHealthy(state, active, now);
+        return outcomes;
+    }
+
+    private Outcome evaluate(GroupState s, Instant now) {
+        s.updateHoldDown(now);
+        if (s.pin != null && s.pin.until() != null && !now.isBefore(s.pin.until())) {
+            s.audit(now, Decision.AUTOMATION, "pin expired", "pin of " + s.pin.target() + " until " + s.pin.until() + " expired");
+            s.pin = null;
+        }
+        if (s.drill != null) {
+            return evaluateDrill(s, now);
+        }
+        Target active = s.group.target(s.active).orElseThrow();
+        TargetHealth activeHealth = s.health(active, now);
+        if (s.pin != null) {
+            return new Outcome.Held(s.group.id(), HoldReason.PINNED, s.active + " is pinned by " + s.pin.principal());
+        }
+        if (s.pause != null) {
+            return new Outcome.Held(s.group.id(), HoldReason.PAUSED, "automation paused by " + s.pause.principal());
+        }
+        if (s.freeze != null) {
+            return new Outcome.Held(s.group.id(), HoldReason.FLAP_GUARD, "automation frozen since " + s.freeze.since() + ": "
+                    + s.freeze.reason());
+        }
+        return switch (activeHealth) {
+            case UNKNOWN -> new Outcome.Held(s.group.id(), HoldReason.QUORUM_LOST, "active target " + active.id()
+                    + " has no quorum of " + s.quorum + " locations agreeing");
+            case FLAPPING -> new Outcome.Held(s.group.id(), HoldReason.TARGET_FLAPPING, "active target " + active.id()
+                    + " is flapping at a quorum of locations");
+            case UNHEALTHY -> failover(s, active, now);
+            case HEALTHY -> failback(s, active, now);
+        };
+    }
+
+    private Outcome failover(GroupState s, Target active, Instant now) {
+        FailoverGroup group = s.group;
+        Optional<Target> next = firstHealthy(s, active, now);
         DecisionKind kind = DecisionKind.FAILOVER;
         if (next.isEmpty() && group.whenAllDown() == AllDownPolicy.LAST_RESORT) {
             next = group.targets().stream().filter(Target::isLastResort)
-                    .filter(t -> !t.id().equals(active.id()) && state.health(t, now) == TargetHealth.HEALTHY).findFirst();
+                    .filter(t -> !t.id().equals(active.id()) && s.health(t, now) == TargetHealth.HEALTHY).findFirst();
             kind = DecisionKind.LAST_RESORT;
         }
         if (next.isEmpty()) {
-            return new Outcome.Held(group.id(), Outcome.HoldReason.NO_HEALTHY_TARGET, "active target " + active.id()
-                    + " is UNHEALTHY and no other target is HEALTHY; holding (policy " + group.whenAllDown() + ")");
+            return new Outcome.Held(group.id(), HoldReason.NO_HEALTHY_TARGET, "active target " + active.id()
+                    + " is UNHEALTHY and no other target is HEALTHY; holding (whenAllDown: " + group.whenAllDown() + ")");
         }
-        Duration dwell = Duration.ofSeconds(group.thresholds().minDwellSeconds());
-        if (state.lastSwitchAt != null && state.lastSwitchAt.plus(dwell).isAfter(now)) {
-            return new Outcome.Held(group.id(), Outcome.HoldReason.DWELL_TIME, "last switch at " + state.lastSwitchAt
-                    + " is less than " + dwell + " ago");
+        return automaticSwitch(s, next.get(), kind, "active target " + active.id() + " is UNHEALTHY by a quorum of "
+                + s.quorum + " locations; " + next.get().id() + " is HEALTHY", now);
+    }
+
+    private Outcome failback(GroupState s, Target active, Instant now) {
+        Failback failback = s.group.failback();
+        if (failback.mode() == Failback.Mode.MANUAL) {
+            return new Outcome.Steady(s.group.id());
         }
-        return switchTo(state, next.get(), kind, "active target " + active.id() + " is UNHEALTHY by a quorum of "
-                + state.quorum + " locations; " + next.get().id() + " is HEALTHY", now);
+        Duration holdDown = Duration.ofSeconds(failback.holdDownSeconds());
+        for (Target candidate : s.group.targets()) {
+            if (candidate.id().equals(active.id())) {
+                if (!active.isLastResort()) {
+                    break; // only targets before the active one are higher priority
+                }
+                continue;
+            }
+            if (candidate.isLastResort()) {
+                continue;
+            }
+            Instant since = s.stablyHealthySince.get(candidate.id());
+            if (since != null && !since.plus(holdDown).isAfter(now)) {
+                return automaticSwitch(s, candidate, DecisionKind.FAILBACK, candidate.id() + " has been HEALTHY at every "
+                        + "reporting location since " + since + ", longer than the hold-down of " + holdDown, now);
+            }
+        }
+        return new Outcome.Steady(s.group.id());
+    }
+
+    private Outcome automaticSwitch(GroupState s, Target to, DecisionKind kind, String reason, Instant now) {
+        Duration dwell = Duration.ofSeconds(s.thresholds().minDwellSeconds());
+        if (s.lastSwitchAt != null && s.lastSwitchAt.plus(dwell).isAfter(now)) {
+            return new Outcome.Held(s.group.id(), HoldReason.DWELL_TIME, kind + " to " + to.id() + " waits: last switch at "
+                    + s.lastSwitchAt + " is less than " + dwell + " ago");
+        }
+        while (!s.automaticSwitches.isEmpty() && s.automaticSwitches.peekFirst().plus(FLAP_GUARD_WINDOW).isBefore(now)) {
+            s.automaticSwitches.removeFirst();
+        }
+        if (s.automaticSwitches.size() >= s.thresholds().maxSwitchesPerHour()) {
+            String why = kind + " to " + to.id() + " would be automatic switch " + (s.automaticSwitches.size() + 1)
+                    + " within an hour, more than maxSwitchesPerHour " + s.thresholds().maxSwitchesPerHour();
+            s.freeze = new GroupSnapshot.FreezeState(why, now);
+            s.audit(now, Decision.AUTOMATION, "frozen by flap guard", why);
+            return new Outcome.Held(s.group.id(), HoldReason.FLAP_GUARD, why);
+        }
+        s.automaticSwitches.addLast(now);
+        return new Outcome.Switched(switchTo(s, to, kind, reason, Decision.AUTOMATION, now));
     }
 
     /** The first HEALTHY target in chain order, other than the active one and the last resort. */
-    private Optional<Target> firstHealthy(GroupState state, Target active, Instant now) {
-        return state.group.targets().stream()
-                .filter(t -> !t.id().equals(active.id()) && !t.isLastResort())
-                .filter(t -> state.health(t, now) == TargetHealth.HEALTHY)
+    private static Optional<Target> firstHealthy(GroupState s, Target except, Instant now) {
+        return s.group.targets().stream()
+                .filter(t -> !t.id().equals(except.id()) && !t.isLastResort())
+                .filter(t -> s.health(t, now) == TargetHealth.HEALTHY)
                 .findFirst();
     }
 
-    private Outcome switchTo(GroupState state, Target to, DecisionKind kind, String reason, Instant now) {
-        String from = state.active;
-        state.epoch++;
-        state.active = to.id();
-        state.lastSwitchAt = now;
-        DecisionMode mode = state.group.mode() == GroupMode.SHADOW ? DecisionMode.SHADOW : DecisionMode.LIVE;
-        return new Outcome.Switched(new Decision(EventCodec.SCHEMA_VERSION, decisionIds.get(), state.group.id(), state.epoch,
-                kind, from, to.id(), reason, state.evidence(now), now, mode, Decision.AUTOMATION));
+    private Decision switchTo(GroupState s, Target to, DecisionKind kind, String reason, String principal, Instant now) {
+        String from = s.active;
+        s.epoch++;
+        s.active = to.id();
+        s.lastSwitchAt = now;
+        DecisionMode mode = s.group.mode() == GroupMode.SHADOW ? DecisionMode.SHADOW : DecisionMode.LIVE;
+        Decision decision = new Decision(EventCodec.SCHEMA_VERSION, decisionIds.get(), s.group.id(), s.epoch, kind, from,
+                to.id(), reason, s.evidence(now), now, mode, principal);
+        s.recordDecision(decision);
+        return decision;
     }
 
-    /** A snapshot of a group for read APIs. */
+    // ---- drills ----
+
+    private Outcome evaluateDrill(GroupState s, Instant now) {
+        GroupSnapshot.DrillState drill = s.drill;
+        Target target = s.group.target(drill.target()).orElseThrow();
+        if (!now.isBefore(drill.endsAt())) {
+            return endDrill(s, "completed", "drill ended after its planned duration", Decision.AUTOMATION, now)
+                    .<Outcome>map(Outcome.Switched::new).orElse(new Outcome.Steady(s.group.id()));
+        }
+        TargetHealth health = s.health(target, now);
+        if (health == TargetHealth.UNHEALTHY || health == TargetHealth.FLAPPING) {
+            return endDrill(s, "aborted", "drill target " + target.id() + " is " + health + "; restoring early",
+                    Decision.AUTOMATION, now).<Outcome>map(Outcome.Switched::new).orElse(new Outcome.Steady(s.group.id()));
+        }
+        return new Outcome.Held(s.group.id(), HoldReason.DRILL_RUNNING, "drill on " + drill.target() + " until "
+                + drill.endsAt());
+    }
+
+    /** Ends the drill and moves traffic back to where it was, or to the first HEALTHY target if that is not HEALTHY. */
+    private Optional<Decision> endDrill(GroupState s, String outcome, String reason, String principal, Instant now) {
+        GroupSnapshot.DrillState drill = s.drill;
+        s.drill = null;
+        Optional<Target> back = s.group.target(drill.returnTo()).filter(t -> s.health(t, now) == TargetHealth.HEALTHY);
+        if (back.isEmpty()) {
+            back = firstHealthy(s, s.group.target(s.active).orElseThrow(), now);
+        }
+        Long recovery = s.lastDrill != null && drill.startDecisionId().equals(s.lastDrill.startDecisionId())
+                ? s.lastDrill.recoveryMillis() : null;
+        s.audit(now, principal, "drill " + outcome, reason);
+        if (back.isEmpty() || back.get().id().equals(s.active)) {
+            s.lastDrill = new GroupSnapshot.DrillReport(drill.startDecisionId(), drill.target(), drill.startedAt(), now,
+                    outcome + (back.isEmpty() ? "; traffic stays on " + s.active + ": no HEALTHY target to return to" : ""),
+                    recovery);
+            return Optional.empty();
+        }
+        s.lastDrill = new GroupSnapshot.DrillReport(drill.startDecisionId(), drill.target(), drill.startedAt(), now, outcome,
+                recovery);
+        return Optional.of(switchTo(s, back.get(), DecisionKind.DRILL_END, reason, principal, now));
+    }
+
+    /**
+     * The actuator verified the switch of decision {@code decisionId}: when it started the group's last drill, that is the
+     * drill's recovery time. Returns the recovery time when it was one.
+     */
+    public synchronized Optional<Duration> onSwitchVerified(String group, String decisionId, Duration sinceDecision) {
+        GroupState s = groups.get(group);
+        if (s == null || s.lastDrill == null || !s.lastDrill.startDecisionId().equals(decisionId)) {
+            return Optional.empty();
+        }
+        GroupSnapshot.DrillReport r = s.lastDrill;
+        s.lastDrill = new GroupSnapshot.DrillReport(r.startDecisionId(), r.target(), r.startedAt(), r.endedAt(), r.outcome(),
+                sinceDecision.toMillis());
+        return Optional.of(sinceDecision);
+    }
+
+    // ---- operator commands ----
+
+    public synchronized CommandOutcome apply(Command command) {
+        GroupState s = groups.get(command.group());
+        if (s == null) {
+            return new CommandOutcome.Rejected(Rejection.NOT_FOUND, "group", "no group '" + command.group() + "'");
+        }
+        Instant now = clock.instant();
+        s.updateHoldDown(now);
+        if (command instanceof Command.Pin pin) {
+            return pin(s, pin, now);
+        }
+        if (command instanceof Command.Force force) {
+            return force(s, force, now);
+        }
+        if (command instanceof Command.StartDrill start) {
+            return startDrill(s, start, now);
+        }
+        if (command instanceof Command.EndDrill end) {
+            if (s.drill == null) {
+                return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "no drill is running in group " + s.group.id());
+            }
+            List<Decision> decisions = endDrill(s, "ended by operator", end.reason(), end.principal(), now).stream().toList();
+            return new CommandOutcome.Accepted("drill ended", decisions);
+        }
+        String detail;
+        if (command instanceof Command.Release release) {
+            detail = s.pin == null ? "nothing was pinned" : "released pin of " + s.pin.target();
+            s.pin = null;
+            s.audit(now, release.principal(), "release pin", release.reason());
+        } else if (command instanceof Command.Pause pause) {
+            s.pause = new GroupSnapshot.PauseState(pause.principal(), pause.reason(), now);
+            s.audit(now, pause.principal(), "pause", pause.reason());
+            return new CommandOutcome.Accepted("automation paused", List.of());
+        } else if (command instanceof Command.Resume resume) {
+            detail = s.freeze != null ? "automation resumed; flap-guard freeze lifted" : "automation resumed";
+            s.pause = null;
+            s.freeze = null;
+            s.automaticSwitches.clear();
+            s.audit(now, resume.principal(), "resume", resume.reason());
+        } else {
+            throw new IllegalArgumentException("unknown command " + command);
+        }
+        // with the hold lifted, automation may act at once
+        Outcome outcome = evaluate(s, now);
+        return new CommandOutcome.Accepted(detail, outcome instanceof Outcome.Switched sw ? List.of(sw.decision()) : List.of());
+    }
+
+    private CommandOutcome pin(GroupState s, Command.Pin pin, Instant now) {
+        Optional<Target> target = s.group.target(pin.target());
+        if (target.isEmpty()) {
+            return unknownTarget(s, pin.target());
+        }
+        if (pin.until() != null && !pin.until().isAfter(now)) {
+            return new CommandOutcome.Rejected(Rejection.INVALID, "until", "until " + pin.until() + " is not in the future");
+        }
+        if (s.drill != null) {
+            return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "a drill is running; end it first");
+        }
+        TargetHealth health = s.health(target.get(), now);
+        if (health != TargetHealth.HEALTHY) {
+            return new CommandOutcome.Rejected(Rejection.CONFLICT, "target", "target " + pin.target() + " is " + health
+                    + ", not HEALTHY; use force (break glass) to pin it anyway");
+        }
+        s.pin = new GroupSnapshot.PinState(pin.target(), pin.until(), false, pin.principal(), pin.reason(), now);
+        s.audit(now, pin.principal(), "pin " + pin.target() + (pin.until() == null ? "" : " until " + pin.until()), pin.reason());
+        if (s.active.equals(pin.target())) {
+            return new CommandOutcome.Accepted("pinned " + pin.target() + ", already active", List.of());
+        }
+        Decision decision = switchTo(s, target.get(), DecisionKind.OVERRIDE, "pinned by " + pin.principal() + ": "
+                + pin.reason(), pin.principal(), now);
+        return new CommandOutcome.Accepted("pinned " + pin.target(), List.of(decision));
+    }
+
+    private CommandOutcome force(GroupState s, Command.Force force, Instant now) {
+        Optional<Target> target = s.group.target(force.target());
+        if (target.isEmpty()) {
+            return unknownTarget(s, force.target());
+        }
+        if (s.drill != null) {
+            s.audit(now, force.principal(), "drill cancelled by force", force.reason());
+            s.drill = null;
+        }
+        TargetHealth health = s.health(target.get(), now);
+        s.pin = new GroupSnapshot.PinState(force.target(), null, true, force.principal(), force.reason(), now);
+        s.audit(now, force.principal(), "FORCE " + force.target() + " (health " + health + ")", force.reason());
+        if (s.active.equals(force.target())) {
+            return new CommandOutcome.Accepted("forced and pinned " + force.target() + ", already active", List.of());
+        }
+        Decision decision = switchTo(s, target.get(), DecisionKind.FORCE, "break-glass force by " + force.principal()
+                + " (target health " + health + "): " + force.reason(), force.principal(), now);
+        return new CommandOutcome.Accepted("forced " + force.target(), List.of(decision));
+    }
+
+    private CommandOutcome startDrill(GroupState s, Command.StartDrill start, Instant now) {
+        if (s.drill != null) {
+            return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "a drill is already running on " + s.drill.target());
+        }
+        if (s.pause != null || s.freeze != null || s.pin != null) {
+            return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "automation is "
+                    + (s.pause != null ? "paused" : s.freeze != null ? "frozen by the flap guard" : "pinned")
+                    + "; drills run only while automation runs");
+        }
+        Optional<Target> target = start.target() == null
+                ? s.group.targets().stream().filter(t -> !t.isLastResort() && !t.id().equals(s.active)).findFirst()
+                : s.group.target(start.target());
+        if (target.isEmpty()) {
+            return start.target() == null
+                    ? new CommandOutcome.Rejected(Rejection.CONFLICT, "target", "no target to drill on")
+                    : unknownTarget(s, start.target());
+        }
+        if (target.get().id().equals(s.active)) {
+            return new CommandOutcome.Rejected(Rejection.INVALID, "target", target.get().id() + " is already active");
+        }
+        Duration duration = start.duration() != null ? start.duration() : Duration.ofMinutes(s.group.drill().durationMinutes());
+        if (duration.isNegative() || duration.isZero()) {
+            return new CommandOutcome.Rejected(Rejection.INVALID, "duration", "must be positive, was " + duration);
+        }
+        for (Target t : s.group.targets()) {
+            TargetHealth health = s.health(t, now);
+            if (!t.isLastResort() && health != TargetHealth.HEALTHY) {
+                return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "drills start only when every target is HEALTHY; "
+                        + t.id() + " is " + health);
+            }
+        }
+        String returnTo = s.active;
+        Decision decision = switchTo(s, target.get(), DecisionKind.DRILL_START, "DR drill by " + start.principal() + " for "
+                + duration + ": " + start.reason(), start.principal(), now);
+        s.drill = new GroupSnapshot.DrillState(target.get().id(), returnTo, now, now.plus(duration), start.principal(),
+                decision.decisionId());
+        s.lastDrill = new GroupSnapshot.DrillReport(decision.decisionId(), target.get().id(), now, null, "running", null);
+        s.audit(now, start.principal(), "drill start on " + target.get().id(), start.reason());
+        return new CommandOutcome.Accepted("drill started on " + target.get().id() + " until " + s.drill.endsAt(),
+                List.of(decision));
+    }
+
+    private static CommandOutcome unknownTarget(GroupState s, String target) {
+        return new CommandOutcome.Rejected(Rejection.INVALID, "target", "no target '" + target + "' in group " + s.group.id()
+                + "; targets are " + s.group.targets().stream().map(Target::id).toList());
+    }
+
+    // ---- state ----
+
+    public synchronized Optional<GroupSnapshot> snapshot(String group) {
+        return Optional.ofNullable(groups.get(group)).map(GroupState::snapshot);
+    }
+
+    /** Restores persisted state (the epoch only ever rises). Unknown groups are ignored: the topology may have changed. */
+    public synchronized void restore(GroupSnapshot snapshot) {
+        GroupState s = groups.get(snapshot.group());
+        if (s != null) {
+            s.restore(snapshot);
+        }
+    }
+
+    /**
+     * Takes a published decision into account on recovery: a decision with a higher epoch than the state knows (a crash
+     * between publishing it and saving the state) moves the active target and epoch forward.
+     */
+    public synchronized void observePublished(Decision decision) {
+        GroupState s = groups.get(decision.group());
+        if (s == null || decision.epoch() <= s.epoch || s.group.target(decision.toTarget()).isEmpty()) {
+            return;
+        }
+        s.epoch = decision.epoch();
+        s.active = decision.toTarget();
+        s.lastSwitchAt = decision.issuedAt();
+        s.recordDecision(decision);
+    }
+
     public synchronized Optional<GroupView> view(String groupId) {
-        GroupState state = groups.get(groupId);
-        if (state == null) {
+        GroupState s = groups.get(groupId);
+        if (s == null) {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        return Optional.of(new GroupView(groupId, state.active, state.epoch, state.lastSwitchAt, state.evidence(now)));
+        GroupView.Automation automation = s.drill != null ? GroupView.Automation.DRILL
+                : s.pin != null ? GroupView.Automation.PINNED
+                        : s.pause != null ? GroupView.Automation.PAUSED
+                                : s.freeze != null ? GroupView.Automation.FROZEN : GroupView.Automation.RUNNING;
+        return Optional.of(new GroupView(groupId, s.group.mode().name(), s.active,
+                s.health(s.group.target(s.active).orElseThrow(), now), s.epoch, s.lastSwitchAt, automation, s.pin, s.pause,
+                s.freeze, s.drill, s.lastDrill, s.evidence(now), List.copyOf(s.recentDecisions), List.copyOf(s.audit)));
     }
 
-    public synchronized java.util.List<GroupView> views() {
+    public synchronized List<GroupView> views() {
         return groups.keySet().stream().map(id -> view(id).orElseThrow()).toList();
     }
 }

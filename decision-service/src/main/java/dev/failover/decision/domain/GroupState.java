@@ -2,26 +2,44 @@ package dev.failover.decision.domain;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.LocationEvidence;
 import dev.failover.contract.event.LocationVerdict;
 import dev.failover.contract.event.TargetEvidence;
 import dev.failover.contract.event.TargetHealth;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Target;
+import dev.failover.contract.topology.Thresholds;
 
 /** Everything the engine knows about one group. Not thread-safe; the engine serialises access. */
 final class GroupState {
+
+    static final int AUDIT_SIZE = 50;
+    static final int RECENT_DECISIONS = 20;
 
     final FailoverGroup group;
     final int quorum;
     String active;
     long epoch;
     Instant lastSwitchAt;
+    final Deque<Instant> automaticSwitches = new ArrayDeque<>();
+    GroupSnapshot.PinState pin;
+    GroupSnapshot.PauseState pause;
+    GroupSnapshot.FreezeState freeze;
+    GroupSnapshot.DrillState drill;
+    GroupSnapshot.DrillReport lastDrill;
+    final Deque<GroupSnapshot.AuditEntry> audit = new ArrayDeque<>();
+    final Deque<Decision> recentDecisions = new ArrayDeque<>();
+    /** Since when each target has been stably healthy (HEALTHY and no location DOWN or FLAPPING); absent when not. */
+    final Map<String, Instant> stablyHealthySince = new HashMap<>();
     private final Map<String, Map<String, LocationTracker>> trackers = new LinkedHashMap<>();
 
     GroupState(FailoverGroup group, List<String> locations) {
@@ -31,10 +49,14 @@ final class GroupState {
         for (Target target : group.targets()) {
             Map<String, LocationTracker> byLocation = new LinkedHashMap<>();
             for (String location : locations) {
-                byLocation.put(location, new LocationTracker(location));
+                byLocation.put(location, new LocationTracker(location, group.thresholds().flapWindow()));
             }
             trackers.put(target.id(), byLocation);
         }
+    }
+
+    Thresholds thresholds() {
+        return group.thresholds();
     }
 
     LocationTracker tracker(String target, String location) {
@@ -43,37 +65,97 @@ final class GroupState {
     }
 
     /** A location's results go stale after three of the target's intervals without one. */
-    Duration staleAfter(Target target) {
+    static Duration staleAfter(Target target) {
         return Duration.ofSeconds(3L * target.probe().intervalSeconds());
     }
 
-    TargetHealth health(Target target, Instant now) {
-        int up = 0;
-        int down = 0;
+    private Map<LocationVerdict, Integer> counts(Target target, Instant now) {
+        Map<LocationVerdict, Integer> counts = new HashMap<>();
         for (LocationTracker tracker : trackers.get(target.id()).values()) {
-            LocationVerdict verdict = tracker.verdictAt(now, staleAfter(target));
-            if (verdict == LocationVerdict.UP) {
-                up++;
-            } else if (verdict == LocationVerdict.DOWN) {
-                down++;
-            }
+            counts.merge(tracker.verdictAt(now, staleAfter(target), thresholds()), 1, Integer::sum);
         }
+        return counts;
+    }
+
+    TargetHealth health(Target target, Instant now) {
+        Map<LocationVerdict, Integer> counts = counts(target, now);
+        int down = counts.getOrDefault(LocationVerdict.DOWN, 0);
+        int flapping = counts.getOrDefault(LocationVerdict.FLAPPING, 0);
         if (down >= quorum) {
             return TargetHealth.UNHEALTHY;
         }
-        if (up >= quorum) {
+        if (counts.getOrDefault(LocationVerdict.UP, 0) >= quorum) {
             return TargetHealth.HEALTHY;
         }
+        if (flapping > 0 && down + flapping >= quorum) {
+            return TargetHealth.FLAPPING;
+        }
         return TargetHealth.UNKNOWN;
+    }
+
+    /** HEALTHY, and no location sees it DOWN or FLAPPING: the bar for failing back to it. */
+    boolean stablyHealthy(Target target, Instant now) {
+        Map<LocationVerdict, Integer> counts = counts(target, now);
+        return health(target, now) == TargetHealth.HEALTHY && counts.getOrDefault(LocationVerdict.DOWN, 0) == 0
+                && counts.getOrDefault(LocationVerdict.FLAPPING, 0) == 0;
+    }
+
+    /** Moves the failback hold-down clocks: any doubt about a target restarts its clock. */
+    void updateHoldDown(Instant now) {
+        for (Target target : group.targets()) {
+            if (stablyHealthy(target, now)) {
+                stablyHealthySince.putIfAbsent(target.id(), now);
+            } else {
+                stablyHealthySince.remove(target.id());
+            }
+        }
     }
 
     List<TargetEvidence> evidence(Instant now) {
         List<TargetEvidence> evidence = new ArrayList<>();
         for (Target target : group.targets()) {
             List<LocationEvidence> locations = trackers.get(target.id()).values().stream()
-                    .map(t -> t.evidence(now, staleAfter(target))).toList();
+                    .map(t -> t.evidence(now, staleAfter(target), thresholds())).toList();
             evidence.add(new TargetEvidence(target.id(), health(target, now), locations));
         }
         return evidence;
+    }
+
+    void audit(Instant at, String principal, String action, String reason) {
+        audit.addFirst(new GroupSnapshot.AuditEntry(at, principal, action, reason));
+        while (audit.size() > AUDIT_SIZE) {
+            audit.removeLast();
+        }
+    }
+
+    void recordDecision(Decision decision) {
+        recentDecisions.addFirst(decision);
+        while (recentDecisions.size() > RECENT_DECISIONS) {
+            recentDecisions.removeLast();
+        }
+    }
+
+    GroupSnapshot snapshot() {
+        return new GroupSnapshot(group.id(), active, epoch, lastSwitchAt, List.copyOf(automaticSwitches), pin, pause, freeze,
+                drill, List.copyOf(audit), List.copyOf(recentDecisions), lastDrill);
+    }
+
+    void restore(GroupSnapshot s) {
+        if (group.target(s.activeTarget()).isPresent()) {
+            active = s.activeTarget();
+        }
+        epoch = Math.max(epoch, s.epoch());
+        lastSwitchAt = s.lastSwitchAt();
+        automaticSwitches.clear();
+        automaticSwitches.addAll(s.automaticSwitches());
+        pin = s.pin() != null && group.target(s.pin().target()).isPresent() ? s.pin() : null;
+        pause = s.pause();
+        freeze = s.freeze();
+        drill = s.drill() != null && group.target(s.drill().target()).isPresent() ? s.drill() : null;
+        lastDrill = s.lastDrill();
+        audit.clear();
+        audit.addAll(s.audit());
+        recentDecisions.clear();
+        recentDecisions.addAll(s.recentDecisions());
     }
 }

@@ -11,19 +11,25 @@ import dev.failover.contract.topology.Thresholds;
 
 /**
  * One location's view of one target, with hysteresis: DOWN only after {@code failuresToDown} consecutive failures, UP
- * again only after {@code successesToUp} consecutive successes; in between the previous verdict stands.
+ * again only after {@code successesToUp} consecutive successes; in between the previous verdict stands. It also
+ * remembers the last {@code flapWindow} outcomes: a location that saw them change {@code flapTransitions} times or
+ * more is FLAPPING, and its DOWN or UP is not trusted (ADR 0002).
  */
 final class LocationTracker {
 
     private final String location;
+    private final boolean[] window;
+    private int windowSize;
+    private int windowStart;
     private int consecutiveFailures;
     private int consecutiveSuccesses;
     private LocationVerdict verdict = LocationVerdict.UNKNOWN;
     private Instant lastResultAt;
     private boolean impaired;
 
-    LocationTracker(String location) {
+    LocationTracker(String location, int flapWindow) {
         this.location = location;
+        this.window = new boolean[flapWindow];
     }
 
     void record(ProbeResult result, Thresholds thresholds) {
@@ -32,7 +38,9 @@ final class LocationTracker {
         }
         lastResultAt = result.startedAt();
         impaired = result.locationImpaired();
-        if (result.outcome() == ProbeOutcome.UP) {
+        boolean up = result.outcome() == ProbeOutcome.UP;
+        remember(up);
+        if (up) {
             consecutiveSuccesses++;
             consecutiveFailures = 0;
             if (consecutiveSuccesses >= thresholds.successesToUp()) {
@@ -47,15 +55,41 @@ final class LocationTracker {
         }
     }
 
-    /** UNKNOWN when silent for longer than {@code staleAfter} or impaired: such a location is left out of the quorum. */
-    LocationVerdict verdictAt(Instant now, Duration staleAfter) {
+    private void remember(boolean up) {
+        if (windowSize < window.length) {
+            window[(windowStart + windowSize++) % window.length] = up;
+        } else {
+            window[windowStart] = up;
+            windowStart = (windowStart + 1) % window.length;
+        }
+    }
+
+    int transitions() {
+        int changes = 0;
+        for (int i = 1; i < windowSize; i++) {
+            if (window[(windowStart + i) % window.length] != window[(windowStart + i - 1) % window.length]) {
+                changes++;
+            }
+        }
+        return changes;
+    }
+
+    /**
+     * UNKNOWN when silent for longer than {@code staleAfter} or impaired: such a location is left out of the quorum.
+     * FLAPPING when its recent outcomes changed too often.
+     */
+    LocationVerdict verdictAt(Instant now, Duration staleAfter, Thresholds thresholds) {
         if (lastResultAt == null || impaired || lastResultAt.plus(staleAfter).isBefore(now)) {
             return LocationVerdict.UNKNOWN;
+        }
+        if (thresholds.flapTransitions() > 0 && transitions() >= thresholds.flapTransitions()) {
+            return LocationVerdict.FLAPPING;
         }
         return verdict;
     }
 
-    LocationEvidence evidence(Instant now, Duration staleAfter) {
-        return new LocationEvidence(location, verdictAt(now, staleAfter), consecutiveFailures, consecutiveSuccesses, lastResultAt);
+    LocationEvidence evidence(Instant now, Duration staleAfter, Thresholds thresholds) {
+        return new LocationEvidence(location, verdictAt(now, staleAfter, thresholds), consecutiveFailures, consecutiveSuccesses,
+                lastResultAt);
     }
 }

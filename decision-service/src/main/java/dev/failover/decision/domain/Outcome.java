@@ -2,7 +2,7 @@ package dev.failover.decision.domain;
 
 import dev.failover.contract.event.Decision;
 
-/** What the engine made of one probe result. */
+/** What the engine made of one probe result or one tick. */
 public sealed interface Outcome {
 
     /** The result was not used. */
@@ -13,7 +13,7 @@ public sealed interface Outcome {
     record Steady(String group) implements Outcome {
     }
 
-    /** The active target should change but a rule holds it; {@code why} says which. */
+    /** The active target would change, or its state is doubtful, but a rule holds it; {@code why} says which. */
     record Held(String group, HoldReason reason, String why) implements Outcome {
     }
 
@@ -32,9 +32,19 @@ public sealed interface Outcome {
     enum HoldReason {
         /** The active target's health is UNKNOWN: too few locations agree. Never act on a partial view. */
         QUORUM_LOST,
-        /** No other target is HEALTHY. */
+        /** The active target is FLAPPING: neither left nor trusted; an operator should look. */
+        TARGET_FLAPPING,
+        /** The active target is UNHEALTHY and no other target is HEALTHY. */
         NO_HEALTHY_TARGET,
         /** The last switch was less than the minimum dwell time ago. */
-        DWELL_TIME
+        DWELL_TIME,
+        /** Too many automatic switches in the last hour: automation is frozen until an operator resumes it. */
+        FLAP_GUARD,
+        /** An operator paused automation. */
+        PAUSED,
+        /** An operator pinned the active target. */
+        PINNED,
+        /** A drill is running; automation waits for it to end or abort. */
+        DRILL_RUNNING
     }
 }

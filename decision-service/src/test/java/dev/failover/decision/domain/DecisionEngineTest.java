@@ -50,7 +50,7 @@ class DecisionEngineTest {
                     dns: {values: [192.0.2.3]}
                 whenAllDown: %s
                 mode: %s
-            """;
+            %s""";
 
     /** One probe result: at second {@code at} after T0, from {@code location}, about {@code target}. */
     record Probe(int at, String target, String location, ProbeOutcome outcome, boolean impaired) {
@@ -185,7 +185,12 @@ class DecisionEngineTest {
     }
 
     static DecisionEngine engine(String whenAllDown, String mode, MutableClock clock) {
-        Topology topology = TopologyLoader.parse(TOPOLOGY.formatted(whenAllDown, mode), "test");
+        return engine(whenAllDown, mode, "", clock);
+    }
+
+    /** {@code extra}: more keys of the group, indented by four spaces, e.g. "    failback: {holdDownSeconds: 0}\n". */
+    static DecisionEngine engine(String whenAllDown, String mode, String extra, MutableClock clock) {
+        Topology topology = TopologyLoader.parse(TOPOLOGY.formatted(whenAllDown, mode, extra), "test");
         AtomicInteger ids = new AtomicInteger();
         return new DecisionEngine(topology, clock, () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
     }

@@ -4,6 +4,8 @@ package dev.failover.contract.event;
 public enum LocationVerdict {
     UP,
     DOWN,
+    /** Its recent results change between UP and DOWN too often to be trusted either way. */
+    FLAPPING,
     /** No verdict yet, stale, or the location reported itself impaired: excluded from the quorum. */
     UNKNOWN
 }

@@ -4,5 +4,7 @@ package dev.failover.contract.event;
 public enum TargetHealth {
     HEALTHY,
     UNHEALTHY,
+    /** A quorum of locations sees it DOWN or flapping between UP and DOWN: not a target to leave or to go to. */
+    FLAPPING,
     UNKNOWN
 }

@@ -313,6 +313,12 @@ public final class TopologyValidator {
         if (t.maxSwitchesPerHour() < 1) {
             error(path + ".maxSwitchesPerHour", "must be at least 1, was " + t.maxSwitchesPerHour());
         }
+        if (t.flapWindow() < 2 || t.flapWindow() > 200) {
+            error(path + ".flapWindow", "must be between 2 and 200 results, was " + t.flapWindow());
+        } else if (t.flapTransitions() < 0 || t.flapTransitions() >= t.flapWindow()) {
+            error(path + ".flapTransitions", "must be between 0 (off) and flapWindow - 1 (" + (t.flapWindow() - 1) + "), was "
+                    + t.flapTransitions());
+        }
     }
 
     private void drill(String path, Drill d) {

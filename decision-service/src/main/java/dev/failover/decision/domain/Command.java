@@ -1,0 +1,40 @@
+package dev.failover.decision.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** An operator's request about one group. Every command carries who asked and why. */
+public sealed interface Command {
+
+    String group();
+
+    String reason();
+
+    String principal();
+
+    /** Keep {@code target} active: automation stops switching until the pin expires or is released. */
+    record Pin(String group, String target, Instant until, String reason, String principal) implements Command {
+    }
+
+    record Release(String group, String reason, String principal) implements Command {
+    }
+
+    /** Stop automatic switching; health is still tracked and reported. */
+    record Pause(String group, String reason, String principal) implements Command {
+    }
+
+    /** Resume automatic switching; also lifts a flap-guard freeze. */
+    record Resume(String group, String reason, String principal) implements Command {
+    }
+
+    /** Break glass: switch to {@code target} now whatever its health, and pin it there. */
+    record Force(String group, String target, String reason, String principal) implements Command {
+    }
+
+    /** Move traffic to {@code target} (default: the first secondary) for {@code duration} (default: the group's). */
+    record StartDrill(String group, String target, Duration duration, String reason, String principal) implements Command {
+    }
+
+    record EndDrill(String group, String reason, String principal) implements Command {
+    }
+}

@@ -1,0 +1,56 @@
+package dev.failover.decision.domain;
+
+import java.time.Instant;
+import java.util.List;
+
+import dev.failover.contract.event.Decision;
+
+/**
+ * What must survive a restart or a move to another instance: the active target, the epoch, the switch history the flap
+ * guard counts, operator overrides, a running drill and the audit trail. Health is not in it: it is rebuilt from new
+ * probe results within a few intervals, and until then the engine holds (UNKNOWN is never acted on).
+ */
+public record GroupSnapshot(
+        String group,
+        String activeTarget,
+        long epoch,
+        Instant lastSwitchAt,
+        List<Instant> automaticSwitches,
+        PinState pin,
+        PauseState pause,
+        FreezeState freeze,
+        DrillState drill,
+        List<AuditEntry> audit,
+        List<Decision> recentDecisions,
+        DrillReport lastDrill) {
+
+    public GroupSnapshot {
+        automaticSwitches = automaticSwitches == null ? List.of() : List.copyOf(automaticSwitches);
+        audit = audit == null ? List.of() : List.copyOf(audit);
+        recentDecisions = recentDecisions == null ? List.of() : List.copyOf(recentDecisions);
+    }
+
+    /** @param until null for a pin without expiry; {@code forced} when it came from a break-glass force */
+    public record PinState(String target, Instant until, boolean forced, String principal, String reason, Instant since) {
+    }
+
+    public record PauseState(String principal, String reason, Instant since) {
+    }
+
+    public record FreezeState(String reason, Instant since) {
+    }
+
+    /** A running drill: traffic is on {@code target} until {@code endsAt}, then returns to {@code returnTo}. */
+    public record DrillState(String target, String returnTo, Instant startedAt, Instant endsAt, String principal,
+            String startDecisionId) {
+    }
+
+    /** The last drill's result: recovery time is filled in when the actuator reports the verified switch. */
+    public record DrillReport(String startDecisionId, String target, Instant startedAt, Instant endedAt, String outcome,
+            Long recoveryMillis) {
+    }
+
+    /** One operator action or notable automatic event, for the audit history. */
+    public record AuditEntry(Instant at, String principal, String action, String reason) {
+    }
+}
