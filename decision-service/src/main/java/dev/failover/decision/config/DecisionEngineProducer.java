@@ -1,6 +1,7 @@
 package dev.failover.decision.config;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.event.Observes;
@@ -9,12 +10,15 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.failover.contract.topology.InvalidTopologyException;
 import dev.failover.contract.topology.Topology;
+import dev.failover.contract.topology.TopologyError;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.drill.DrillCalendar;
 import io.quarkus.runtime.StartupEvent;
 
-/** Loads the topology and builds the engine at start-up; an invalid topology stops the service. */
+/** Loads the topology and builds the engine at start-up; an invalid topology or drill schedule stops the service. */
 @Singleton
 public class DecisionEngineProducer {
 
@@ -24,6 +28,10 @@ public class DecisionEngineProducer {
     @Singleton
     Topology topology(DecisionServiceConfig config) {
         Topology topology = TopologyLoader.load(config.topologyFile());
+        List<TopologyError> cronErrors = DrillCalendar.validate(topology);
+        if (!cronErrors.isEmpty()) {
+            throw new InvalidTopologyException(config.topologyFile().toString(), cronErrors);
+        }
         LOG.infof("topology %s loaded: %d groups over locations %s", config.topologyFile(), topology.groups().size(),
                 topology.locations());
         return topology;

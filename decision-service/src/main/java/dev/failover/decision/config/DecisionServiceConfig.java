@@ -22,4 +22,31 @@ public interface DecisionServiceConfig {
     @WithName("clock-skew-tolerance")
     @WithDefault("5s")
     Duration clockSkewTolerance();
+
+    /** How often owned groups are re-evaluated for the passing of time (silent locations, expiries, hold-downs). */
+    @WithName("tick-interval")
+    @WithDefault("1s")
+    Duration tickInterval();
+
+    /** How long a write to the override API waits for the owning instance to apply the command before answering 202. */
+    @WithName("command-timeout")
+    @WithDefault("10s")
+    Duration commandTimeout();
+
+    /** Topics this service creates when they are missing. */
+    Topics topics();
+
+    interface Topics {
+        /**
+         * Partitions of the topics created when missing. All failover topics must have the same count, because an
+         * instance owns a group through its partition number; an existing failover.probe-results sets the count.
+         */
+        @WithDefault("3")
+        int partitions();
+
+        /** Replication factor of created topics; 3 on a production cluster. */
+        @WithName("replication-factor")
+        @WithDefault("1")
+        short replicationFactor();
+    }
 }

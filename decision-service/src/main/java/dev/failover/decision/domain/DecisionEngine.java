@@ -92,10 +92,18 @@ public final class DecisionEngine {
 
     /** Re-evaluates every group for the passing of time: silent locations, pin and drill expiry, failback hold-down. */
     public synchronized List<Outcome> tick() {
+        return tick(groups.keySet());
+    }
+
+    /** Like {@link #tick()}, for the given groups only: an instance evaluates only the groups it owns. */
+    public synchronized List<Outcome> tick(java.util.Collection<String> groupIds) {
         Instant now = clock.instant();
         List<Outcome> outcomes = new ArrayList<>();
-        for (GroupState state : groups.values()) {
-            outcomes.add(evaluate(state, now));
+        for (String id : groupIds) {
+            GroupState state = groups.get(id);
+            if (state != null) {
+                outcomes.add(evaluate(state, now));
+            }
         }
         return outcomes;
     }
@@ -266,6 +274,14 @@ public final class DecisionEngine {
         s.lastDrill = new GroupSnapshot.DrillReport(r.startDecisionId(), r.target(), r.startedAt(), r.endedAt(), r.outcome(),
                 sinceDecision.toMillis());
         return Optional.of(sinceDecision);
+    }
+
+    /** The actuator could not carry out a decision: recorded in the group's audit trail for operators. */
+    public synchronized void onActuationFailed(String group, String decisionId, String step, String details) {
+        GroupState s = groups.get(group);
+        if (s != null) {
+            s.audit(clock.instant(), "actuator", "actuation failed at " + step, "decision " + decisionId + ": " + details);
+        }
     }
 
     // ---- operator commands ----

@@ -1,12 +1,14 @@
 package dev.failover.decision.metrics;
 
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.failover.contract.event.Decision;
 import dev.failover.decision.domain.Outcome;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** The decision-service's metrics; one method per event. */
+/** The decision-service's counters and timers; one method per event. Gauges per group live in {@link GroupGauges}. */
 @ApplicationScoped
 public class DecisionMetrics {
 
@@ -14,10 +16,20 @@ public class DecisionMetrics {
     public static final String RESULTS_USED = "failover.decision.results.used";
     /** Probe results ignored, by reason (unknown group/target/location, stale, from the future). */
     public static final String RESULTS_IGNORED = "failover.decision.results.ignored";
-    /** Evaluations in which a rule held the active target, by group and reason (quorum lost, no healthy target, dwell). */
+    /** Evaluations in which a rule held the active target, by group and reason. */
     public static final String HOLDS = "failover.decision.holds";
     /** Decisions published, by group, kind and mode. */
     public static final String DECISIONS = "failover.decision.decisions";
+    /** Operator commands applied, by type and result. */
+    public static final String COMMANDS = "failover.decision.commands";
+    /** Records moved to a dead-letter topic, by source topic. */
+    public static final String DEAD_LETTERED = "failover.decision.dead.lettered";
+    /** Failed attempts to publish decisions or state, by group. */
+    public static final String PUBLISH_FAILURES = "failover.decision.publish.failures";
+    /** Actuation steps the actuator reported as failed, by group and step. */
+    public static final String ACTUATION_FAILURES = "failover.decision.actuation.failures";
+    /** Time from a drill's start decision to the actuator's verified switch, by group. */
+    public static final String DRILL_RECOVERY = "failover.decision.drill.recovery";
 
     private final MeterRegistry registry;
 
@@ -40,5 +52,25 @@ public class DecisionMetrics {
     public void decided(Decision decision) {
         registry.counter(DECISIONS, "group", decision.group(), "kind", decision.kind().name(), "mode", decision.mode().name())
                 .increment();
+    }
+
+    public void command(String type, String result) {
+        registry.counter(COMMANDS, "type", type, "result", result).increment();
+    }
+
+    public void deadLettered(String topic) {
+        registry.counter(DEAD_LETTERED, "topic", topic).increment();
+    }
+
+    public void publishFailed(String group) {
+        registry.counter(PUBLISH_FAILURES, "group", group).increment();
+    }
+
+    public void actuationFailed(String group, String step) {
+        registry.counter(ACTUATION_FAILURES, "group", group, "step", step).increment();
+    }
+
+    public void drillRecovered(String group, Duration recovery) {
+        registry.timer(DRILL_RECOVERY, "group", group).record(recovery);
     }
 }

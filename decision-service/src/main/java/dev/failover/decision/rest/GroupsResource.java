@@ -1,34 +1,228 @@
 package dev.failover.decision.rest;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 
-import dev.failover.decision.domain.DecisionEngine;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.failover.contract.event.CommandType;
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.Topology;
 import dev.failover.decision.domain.GroupView;
+import dev.failover.decision.state.GroupReader;
 
-/** Read-only view of each group's active target and health. */
+/**
+ * The override API. Reads need the viewer or operator role; writes need operator and a reason, and are recorded with
+ * the caller's name. Writes go to the instance that owns the group and answer with the outcome.
+ */
 @Path("/groups")
 @Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "groups", description = "Failover groups: state, audit history and manual override")
+@SecurityScheme(securitySchemeName = "jwt", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
+@SecurityRequirement(name = "jwt")
 public class GroupsResource {
 
+    static final String VIEWER = "viewer";
+    static final String OPERATOR = "operator";
+
     @Inject
-    DecisionEngine engine;
+    GroupReader reader;
+    @Inject
+    CommandGateway gateway;
+    @Inject
+    Topology topology;
+    @Context
+    SecurityContext security;
 
     @GET
+    @RolesAllowed({ VIEWER, OPERATOR })
+    @Operation(summary = "Every group: active target, health per target and location, automation state")
     public List<GroupView> list() {
-        return engine.views();
+        return reader.views();
     }
 
     @GET
     @Path("/{group}")
-    public GroupView get(@PathParam("group") String group) {
-        return engine.view(group).orElseThrow(() -> new NotFoundException("no group '" + group + "'"));
+    @RolesAllowed({ VIEWER, OPERATOR })
+    @Operation(summary = "One group")
+    @APIResponse(responseCode = "404", description = "no such group")
+    public Response get(@PathParam("group") String group) {
+        return reader.view(group).map(v -> Response.ok(v).build()).orElseGet(() -> missing(group));
+    }
+
+    @GET
+    @Path("/{group}/history")
+    @RolesAllowed({ VIEWER, OPERATOR })
+    @Operation(summary = "Audit history: recent decisions and operator actions, newest first")
+    public Response history(@PathParam("group") String group) {
+        return reader.view(group).map(v -> Response.ok(new History(v.recentDecisions(), v.audit())).build())
+                .orElseGet(() -> missing(group));
+    }
+
+    /** Recent decisions and audit entries of a group. */
+    public record History(List<Decision> decisions, List<dev.failover.decision.domain.GroupSnapshot.AuditEntry> actions) {
+    }
+
+    @POST
+    @Path("/{group}/pin")
+    @RolesAllowed(OPERATOR)
+    @Operation(summary = "Pin a HEALTHY target (switching to it if needed) until the pin expires or is released")
+    @APIResponse(responseCode = "200", description = "applied")
+    @APIResponse(responseCode = "404", description = "no such group")
+    @APIResponse(responseCode = "409", description = "the target is not HEALTHY (use force) or a drill is running")
+    @APIResponse(responseCode = "422", description = "unknown target, bad or past expiry, missing reason")
+    public Response pin(@PathParam("group") String group, Requests.Pin body) {
+        Optional<FailoverGroup> g = topology.group(group);
+        if (g.isEmpty()) {
+            return missing(group);
+        }
+        if (body == null) {
+            return ApiError.invalid("body", "a JSON object with target, reason and optionally until is required");
+        }
+        Response invalid = checkReason(body.reason());
+        if (invalid == null) {
+            invalid = checkTarget(g.get(), body.target());
+        }
+        Instant until = null;
+        if (invalid == null && body.until() != null) {
+            try {
+                until = Instant.parse(body.until());
+                if (!until.isAfter(Instant.now())) {
+                    invalid = ApiError.invalid("until", "'" + body.until() + "' is not in the future");
+                }
+            } catch (DateTimeParseException e) {
+                invalid = ApiError.invalid("until", "'" + body.until() + "' is not an ISO-8601 instant like 2026-11-21T12:00:00Z");
+            }
+        }
+        return invalid != null ? invalid : gateway.send(group, CommandType.PIN, body.target(), until, null, body.reason(), caller());
+    }
+
+    @POST
+    @Path("/{group}/release")
+    @RolesAllowed(OPERATOR)
+    @Operation(summary = "Release the pin; automation resumes at once")
+    public Response release(@PathParam("group") String group, Requests.Reason body) {
+        return simple(group, CommandType.RELEASE, body);
+    }
+
+    @POST
+    @Path("/{group}/pause")
+    @RolesAllowed(OPERATOR)
+    @Operation(summary = "Pause automatic switching; health is still tracked")
+    public Response pause(@PathParam("group") String group, Requests.Reason body) {
+        return simple(group, CommandType.PAUSE, body);
+    }
+
+    @POST
+    @Path("/{group}/resume")
+    @RolesAllowed(OPERATOR)
+    @Operation(summary = "Resume automatic switching; also lifts a flap-guard freeze")
+    public Response resume(@PathParam("group") String group, Requests.Reason body) {
+        return simple(group, CommandType.RESUME, body);
+    }
+
+    @POST
+    @Path("/{group}/force")
+    @RolesAllowed(OPERATOR)
+    @Operation(summary = "Break glass: switch to a target whatever its health, and pin it")
+    public Response force(@PathParam("group") String group, Requests.Force body) {
+        Optional<FailoverGroup> g = topology.group(group);
+        if (g.isEmpty()) {
+            return missing(group);
+        }
+        if (body == null) {
+            return ApiError.invalid("body", "a JSON object with target and reason is required");
+        }
+        Response invalid = checkReason(body.reason());
+        if (invalid == null) {
+            invalid = checkTarget(g.get(), body.target());
+        }
+        return invalid != null ? invalid : gateway.send(group, CommandType.FORCE, body.target(), null, null, body.reason(), caller());
+    }
+
+    @POST
+    @Path("/{group}/drills")
+    @RolesAllowed(OPERATOR)
+    @Operation(summary = "Start a DR drill now (only when every target is HEALTHY and automation runs)")
+    public Response startDrill(@PathParam("group") String group, Requests.Drill body) {
+        Optional<FailoverGroup> g = topology.group(group);
+        if (g.isEmpty()) {
+            return missing(group);
+        }
+        if (body == null) {
+            return ApiError.invalid("body", "a JSON object with a reason is required");
+        }
+        Response invalid = checkReason(body.reason());
+        if (invalid == null && body.target() != null) {
+            invalid = checkTarget(g.get(), body.target());
+        }
+        if (invalid == null && body.durationMinutes() != null && (body.durationMinutes() < 1 || body.durationMinutes() > 1440)) {
+            invalid = ApiError.invalid("durationMinutes", "must be between 1 and 1440, was " + body.durationMinutes());
+        }
+        Long seconds = body.durationMinutes() == null ? null : Duration.ofMinutes(body.durationMinutes()).toSeconds();
+        return invalid != null ? invalid
+                : gateway.send(group, CommandType.START_DRILL, body.target(), null, seconds, body.reason(), caller());
+    }
+
+    @POST
+    @Path("/{group}/drills/end")
+    @RolesAllowed(OPERATOR)
+    @Operation(summary = "End the running drill and restore traffic")
+    public Response endDrill(@PathParam("group") String group, Requests.Reason body) {
+        return simple(group, CommandType.END_DRILL, body);
+    }
+
+    private Response simple(String group, CommandType type, Requests.Reason body) {
+        if (topology.group(group).isEmpty()) {
+            return missing(group);
+        }
+        Response invalid = checkReason(body == null ? null : body.reason());
+        return invalid != null ? invalid : gateway.send(group, type, null, null, null, body.reason(), caller());
+    }
+
+    private static Response checkReason(String reason) {
+        return reason == null || reason.isBlank() ? ApiError.invalid("reason", "is required: say why, for the audit trail") : null;
+    }
+
+    private static Response checkTarget(FailoverGroup group, String target) {
+        if (target == null || target.isBlank()) {
+            return ApiError.invalid("target", "is required");
+        }
+        if (group.target(target).isEmpty()) {
+            return ApiError.invalid("target", "no target '" + target + "' in group " + group.id() + "; targets are "
+                    + group.targets().stream().map(t -> t.id()).toList());
+        }
+        return null;
+    }
+
+    private static Response missing(String group) {
+        return ApiError.notFound(group);
+    }
+
+    private String caller() {
+        return security.getUserPrincipal().getName();
     }
 }

@@ -13,11 +13,20 @@ public final class Topics {
     /** {@link ActuationResult}s: one per step the actuator takes for a decision. */
     public static final String ACTUATIONS = "failover.actuations";
 
+    /** {@link OperatorCommand}s from the override API, processed by the decision-service instance that owns the group. */
+    public static final String COMMANDS = "failover.commands";
+    /**
+     * The decision-service's state per group, compacted: the latest record of a group is what a restarted or new owner
+     * rebuilds from. Read only by the decision-service.
+     */
+    public static final String DECISION_STATE = "failover.decision-state";
+
     /** Suffix of the dead-letter topic that receives what a consumer of a topic could not read. */
     public static final String DEAD_LETTER_SUFFIX = ".dlq";
     public static final String PROBE_RESULTS_DLQ = PROBE_RESULTS + DEAD_LETTER_SUFFIX;
     public static final String DECISIONS_DLQ = DECISIONS + DEAD_LETTER_SUFFIX;
     public static final String ACTUATIONS_DLQ = ACTUATIONS + DEAD_LETTER_SUFFIX;
+    public static final String COMMANDS_DLQ = COMMANDS + DEAD_LETTER_SUFFIX;
 
     /** Header a dead-letter record carries with the reason it was rejected (set by SmallRye's DLQ strategy). */
     public static final String DEAD_LETTER_REASON_HEADER = "dead-letter-reason";

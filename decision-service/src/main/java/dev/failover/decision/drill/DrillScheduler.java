@@ -1,0 +1,67 @@
+package dev.failover.decision.drill;
+
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.failover.contract.event.CommandType;
+import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.Topology;
+import dev.failover.decision.rest.CommandGateway;
+import dev.failover.decision.state.GroupOwnership;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduler;
+
+/**
+ * Starts each group's scheduled drill (Quartz cron, UTC). Every instance schedules every group, and only the owner of
+ * the group sends the start, as an operator command of principal "drill-scheduler", so the same rules apply: every
+ * target HEALTHY, automation running. A drill due inside a blocked window is skipped and logged.
+ */
+@ApplicationScoped
+public class DrillScheduler {
+
+    public static final String PRINCIPAL = "drill-scheduler";
+    private static final Logger LOG = Logger.getLogger(DrillScheduler.class);
+
+    @Inject
+    Scheduler scheduler;
+    @Inject
+    Topology topology;
+    @Inject
+    GroupOwnership ownership;
+    @Inject
+    CommandGateway gateway;
+
+    void schedule(@Observes StartupEvent event) {
+        for (FailoverGroup group : topology.groups()) {
+            if (!group.drill().enabled()) {
+                continue;
+            }
+            scheduler.newJob("drill-" + group.id())
+                    .setCron(group.drill().cron())
+                    .setTimeZone("UTC")
+                    .setConcurrentExecution(io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+                    .setTask(execution -> due(group))
+                    .schedule();
+            LOG.infof("drill of %s scheduled: %s UTC, %d min", group.id(), group.drill().cron(), group.drill().durationMinutes());
+        }
+    }
+
+    void due(FailoverGroup group) {
+        if (!ownership.owns(group.id())) {
+            return;
+        }
+        if (DrillCalendar.blocked(group, ZonedDateTime.now(ZoneOffset.UTC))) {
+            LOG.infof("scheduled drill of %s skipped: inside a blocked window", group.id());
+            return;
+        }
+        var response = gateway.send(group.id(), CommandType.START_DRILL, null, null, null, "scheduled monthly DR drill",
+                PRINCIPAL);
+        LOG.infof("scheduled drill of %s: HTTP-equivalent status %d, %s", group.id(), response.getStatus(), response.getEntity());
+    }
+}

@@ -1,0 +1,63 @@
+package dev.failover.decision.metrics;
+
+import java.util.function.ToDoubleFunction;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import dev.failover.contract.event.TargetHealth;
+import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.Target;
+import dev.failover.contract.topology.Topology;
+import dev.failover.decision.domain.GroupView;
+import dev.failover.decision.state.GroupReader;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+
+/** Per-group state as gauges, read at scrape time. NaN while this instance knows nothing of a group yet. */
+@ApplicationScoped
+public class GroupGauges {
+
+    /** 1 while the active target's health is UNKNOWN (too few locations agree): the engine holds. */
+    public static final String QUORUM_LOST = "failover.decision.quorum.lost";
+    /** 1 while the active target is FLAPPING at a quorum of locations. */
+    public static final String TARGET_FLAPPING = "failover.decision.target.flapping";
+    /** 1 while the flap guard has frozen automation. */
+    public static final String FROZEN = "failover.decision.automation.frozen";
+    /** 1 while an operator has paused automation or pinned a target. */
+    public static final String OVERRIDDEN = "failover.decision.automation.overridden";
+    /** The group's decision epoch. */
+    public static final String EPOCH = "failover.decision.epoch";
+    /** 1 for the active target of a group, 0 for the others. */
+    public static final String ACTIVE = "failover.decision.active.target";
+
+    @Inject
+    GroupReader reader;
+    @Inject
+    MeterRegistry registry;
+    @Inject
+    Topology topology;
+
+    void register(@Observes StartupEvent event) {
+        for (FailoverGroup group : topology.groups()) {
+            String id = group.id();
+            gauge(QUORUM_LOST, id, v -> v.activeHealth() == TargetHealth.UNKNOWN ? 1 : 0);
+            gauge(TARGET_FLAPPING, id, v -> v.activeHealth() == TargetHealth.FLAPPING ? 1 : 0);
+            gauge(FROZEN, id, v -> v.automation() == GroupView.Automation.FROZEN ? 1 : 0);
+            gauge(OVERRIDDEN, id, v -> v.automation() == GroupView.Automation.PAUSED
+                    || v.automation() == GroupView.Automation.PINNED ? 1 : 0);
+            gauge(EPOCH, id, GroupView::epoch);
+            for (Target target : group.targets()) {
+                Gauge.builder(ACTIVE, reader, r -> r.view(id).map(v -> v.activeTarget().equals(target.id()) ? 1.0 : 0.0)
+                        .orElse(Double.NaN)).tags("group", id, "target", target.id()).register(registry);
+            }
+        }
+    }
+
+    private void gauge(String name, String group, ToDoubleFunction<GroupView> value) {
+        Gauge.builder(name, reader, r -> r.view(group).map(value::applyAsDouble).orElse(Double.NaN)).tag("group", group)
+                .register(registry);
+    }
+}

@@ -1,0 +1,168 @@
+package dev.failover.decision.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.event.FailureReason;
+import dev.failover.contract.event.ProbeOutcome;
+import dev.failover.contract.event.ProbeResult;
+import dev.failover.contract.event.Topics;
+import dev.failover.testkit.demo.DemoBackendsResource;
+import dev.failover.testkit.kafka.KafkaBrokerResource;
+import dev.failover.testkit.kafka.TopicClient;
+import dev.failover.testkit.topology.TestTopology;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.smallrye.jwt.build.Jwt;
+
+/** The override API with real signed tokens, against the real broker: every write goes through Kafka to the owner. */
+@QuarkusTest
+@WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(DemoBackendsResource.class)
+class OverrideApiTest {
+
+    static String token(String name, String... roles) {
+        return Jwt.upn(name).issuer("failover").groups(Set.of(roles)).expiresIn(Duration.ofMinutes(10)).sign();
+    }
+
+    static final String OPERATOR = token("alice", "operator");
+    static final String VIEWER = token("victor", "viewer");
+
+    /** Primary UP and secondary DOWN at all three locations, until the view shows it. */
+    @BeforeEach
+    void primaryUpSecondaryDown() {
+        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers())) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (true) {
+                Instant now = Instant.now();
+                for (String location : TestTopology.LOCATIONS) {
+                    client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, EventCodec.instance().encode(new ProbeResult(1,
+                            TestTopology.GROUP, TestTopology.PRIMARY, "r", location, now, 1L, ProbeOutcome.UP, null, 200, null,
+                            false, null, null)));
+                    client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, EventCodec.instance().encode(new ProbeResult(1,
+                            TestTopology.GROUP, TestTopology.SECONDARY, "r", location, now, 1L, ProbeOutcome.DOWN,
+                            FailureReason.CONNECTION_REFUSED, null, null, false, null, null)));
+                }
+                String health = given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).extract()
+                        .path("targets.collect { it.target + '=' + it.health }.join(',')");
+                if (health.contains("primary=HEALTHY") && health.contains("secondary=UNHEALTHY")) {
+                    return;
+                }
+                assertThat(System.nanoTime()).as("health never became primary=HEALTHY, secondary=UNHEALTHY: " + health)
+                        .isLessThan(deadline);
+                sleep(300);
+            }
+        }
+    }
+
+    @Test
+    void readsNeedAValidTokenWithAViewerOrOperatorRole() {
+        given().get("/groups").then().statusCode(401);
+        given().auth().oauth2("not-a-token").get("/groups").then().statusCode(401);
+        given().auth().oauth2(token("mallory", "guest")).get("/groups").then().statusCode(403);
+        given().auth().oauth2(VIEWER).get("/groups").then().statusCode(200).body("group", hasItem("api"));
+        given().auth().oauth2(OPERATOR).get("/groups/api/history").then().statusCode(200);
+        given().auth().oauth2(VIEWER).get("/groups/nope").then().statusCode(404).body("field", equalTo("group"));
+        given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200).body(containsString("failover_decision_quorum_lost"));
+    }
+
+    @Test
+    void writesNeedTheOperatorRole() {
+        given().auth().oauth2(VIEWER).contentType(ContentType.JSON).body("{\"reason\":\"r\"}").post("/groups/api/pause")
+                .then().statusCode(403);
+        given().contentType(ContentType.JSON).body("{\"reason\":\"r\"}").post("/groups/api/pause").then().statusCode(401);
+    }
+
+    @Test
+    void badInputGetsAPreciseError() {
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"r\"}").post("/groups/nope/pause")
+                .then().statusCode(404);
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"target\":\"mars\",\"reason\":\"r\"}")
+                .post("/groups/api/pin").then().statusCode(422).body("field", equalTo("target"));
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON)
+                .body("{\"target\":\"primary\",\"until\":\"tomorrow\",\"reason\":\"r\"}")
+                .post("/groups/api/pin").then().statusCode(422).body("field", equalTo("until"));
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON)
+                .body("{\"target\":\"primary\",\"until\":\"2001-01-01T00:00:00Z\",\"reason\":\"r\"}")
+                .post("/groups/api/pin").then().statusCode(422).body("field", equalTo("until"));
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"target\":\"primary\"}")
+                .post("/groups/api/pin").then().statusCode(422).body("field", equalTo("reason"));
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"r\",\"durationMinutes\":0}")
+                .post("/groups/api/drills").then().statusCode(422).body("field", equalTo("durationMinutes"));
+    }
+
+    @Test
+    void pinningAnUnhealthyTargetIsAConflictThatForceOverrides() {
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON)
+                .body("{\"target\":\"secondary\",\"reason\":\"db migration\"}")
+                .post("/groups/api/pin").then().statusCode(409).body("message", containsString("secondary is UNHEALTHY"));
+
+        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+                TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
+            // put traffic on the primary first (whatever earlier tests left), then break glass to the broken secondary
+            given().auth().oauth2(OPERATOR).contentType(ContentType.JSON)
+                    .body("{\"target\":\"primary\",\"reason\":\"known good\"}")
+                    .post("/groups/api/force").then().statusCode(200).body("status", equalTo("applied"));
+            String decisionId = given().auth().oauth2(OPERATOR).contentType(ContentType.JSON)
+                    .body("{\"target\":\"secondary\",\"reason\":\"probes are wrong, checked by hand\"}")
+                    .post("/groups/api/force").then().statusCode(200).body("status", equalTo("applied"))
+                    .body("group.activeTarget", equalTo("secondary")).extract().path("decisionIds[0]");
+            Decision forced = EventCodec.instance().decode(decisions.await(r -> r.value().contains(decisionId),
+                    Duration.ofSeconds(30)).value(), Decision.class);
+            assertThat(forced.kind()).isEqualTo(DecisionKind.FORCE);
+            assertThat(forced.principal()).isEqualTo("alice");
+            assertThat(forced.reason()).contains("probes are wrong");
+        }
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"done\"}")
+                .post("/groups/api/release").then().statusCode(200);
+        given().auth().oauth2(VIEWER).get("/groups/api/history").then().statusCode(200)
+                .body("actions.principal", hasItem("alice"))
+                .body("actions.reason", hasItem("probes are wrong, checked by hand"));
+    }
+
+    @Test
+    void pauseAndResumeAreRecordedWithTheCaller() {
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"change window\"}")
+                .post("/groups/api/pause").then().statusCode(200);
+        given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).body("automation", equalTo("PAUSED"))
+                .body("pause.principal", equalTo("alice"));
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"window over\"}")
+                .post("/groups/api/resume").then().statusCode(200);
+        given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).body("automation", equalTo("RUNNING"));
+    }
+
+    @Test
+    void aDrillNeedsEveryTargetHealthy() {
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"monthly\"}")
+                .post("/groups/api/drills").then().statusCode(409).body("message", containsString("every target is HEALTHY"));
+    }
+
+    @Test
+    void theApiIsDocumented() {
+        given().get("/q/openapi?format=json").then().statusCode(200).body(containsString("/groups/{group}/pin"))
+                .body(containsString("bearer"));
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.failover.decision.state;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import dev.failover.contract.event.Topics;
+import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.domain.GroupView;
+import dev.failover.testkit.demo.DemoBackendsResource;
+import dev.failover.testkit.kafka.KafkaBrokerResource;
+import dev.failover.testkit.kafka.TopicClient;
+import dev.failover.testkit.topology.TestTopology;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.smallrye.jwt.build.Jwt;
+
+/**
+ * What a restarted or new owner rebuilds from Kafka equals what the running owner had: active target, epoch, overrides
+ * and audit. Also: a poison operator command goes to the commands dead-letter topic.
+ */
+@QuarkusTest
+@WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(DemoBackendsResource.class)
+class StateRecoveryTest {
+
+    @Inject
+    DecisionEngine running;
+    @Inject
+    TopicSetup topics;
+
+    @Test
+    void aFreshEngineRestoredFromKafkaMatchesTheRunningOne() {
+        String token = Jwt.upn("alice").issuer("failover").groups(Set.of("operator")).sign();
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"target\":\"secondary\",\"reason\":\"recovery test\"}")
+                .post("/groups/api/force").then().statusCode(200);
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"reason\":\"recovery test\"}")
+                .post("/groups/api/pause").then().statusCode(200);
+        GroupView before = running.view(TestTopology.GROUP).orElseThrow();
+
+        DecisionEngine fresh = new DecisionEngine(running.topology(), Clock.systemUTC(), () -> "x", Duration.ofSeconds(5));
+        StateLoader loader = new StateLoader();
+        loader.engine = fresh;
+        loader.bootstrapServers = KafkaBrokerResource.broker().bootstrapServers();
+        int partition = GroupOwnership.partitionOf(TestTopology.GROUP, topics.partitions());
+        loader.restore(List.of(partition));
+
+        GroupView after = fresh.view(TestTopology.GROUP).orElseThrow();
+        assertThat(after.activeTarget()).isEqualTo(before.activeTarget()).isEqualTo(TestTopology.SECONDARY);
+        assertThat(after.epoch()).isEqualTo(before.epoch()).isPositive();
+        assertThat(after.automation()).isEqualTo(GroupView.Automation.PINNED);
+        assertThat(after.pause().principal()).isEqualTo("alice");
+        assertThat(after.pin().forced()).isTrue();
+        assertThat(after.audit()).extracting(a -> a.principal()).contains("alice");
+
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"reason\":\"done\"}").post("/groups/api/resume")
+                .then().statusCode(200);
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"reason\":\"done\"}").post("/groups/api/release")
+                .then().statusCode(200);
+    }
+
+    @Test
+    void aPoisonCommandGoesToTheCommandsDeadLetterTopic() {
+        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+                TopicClient.Reader dlq = client.reader(Topics.COMMANDS_DLQ)) {
+            String bad = "{\"schemaVersion\":1,\"commandId\":\"c-1\",\"group\":\"api\",\"type\":\"PIN\",\"reason\":\"r\","
+                    + "\"principal\":\"p\",\"issuedAt\":\"2026-11-21T10:00:00Z\"}";
+            client.send(Topics.COMMANDS, TestTopology.GROUP, bad);
+            var record = dlq.await(r -> r.value().equals(bad), Duration.ofSeconds(30));
+            assertThat(TopicClient.header(record, Topics.DEAD_LETTER_REASON_HEADER)).contains("missing required field 'target'");
+        }
+    }
+}
