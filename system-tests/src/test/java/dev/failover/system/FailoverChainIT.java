@@ -38,6 +38,7 @@ class FailoverChainIT {
     static DemoBackend primary;
     static DemoBackend secondary;
     static final List<ServiceProcess> services = new ArrayList<>();
+    static Map<String, String> common;
 
     @BeforeAll
     static void startStack() throws Exception {
@@ -47,7 +48,7 @@ class FailoverChainIT {
         primary = DemoBackend.start(TestTopology.PRIMARY, 0);
         secondary = DemoBackend.start(TestTopology.SECONDARY, 0);
         Path topology = TestTopology.write(primary.healthUrl(), secondary.healthUrl());
-        Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+        common = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "FAILOVER_TOPOLOGY_FILE", topology.toString());
         for (String location : TestTopology.LOCATIONS) {
             services.add(ServiceProcess.start("probe-service", "probe-" + location, with(common, "FAILOVER_LOCATION", location)));
@@ -106,6 +107,22 @@ class FailoverChainIT {
             System.out.printf("failure -> decision %d ms, failure -> dry-run switch complete %d ms%n",
                     Duration.between(failedAt, decision.issuedAt()).toMillis(),
                     Duration.between(failedAt, complete.finishedAt()).toMillis());
+
+            // a restarted decision-service rebuilds its state from Kafka and carries the epoch on
+            ServiceProcess old = services.remove(3);
+            old.close();
+            ServiceProcess restarted = ServiceProcess.start("decision-service", "decision-restarted", common);
+            services.add(restarted);
+            restarted.awaitReady(Duration.ofSeconds(90));
+            String view = restarted.get("/groups/" + TestTopology.GROUP, "viewer");
+            assertThat(view).contains("\"activeTarget\":\"secondary\"").contains("\"epoch\":1");
+
+            primary.recover();
+            ConsumerRecord<String, String> failbackRecord = decisions.await(r -> CODEC.decode(r.value(), Decision.class)
+                    .kind() == DecisionKind.FAILBACK, Duration.ofSeconds(60));
+            Decision failback = CODEC.decode(failbackRecord.value(), Decision.class);
+            assertThat(failback.toTarget()).isEqualTo(TestTopology.PRIMARY);
+            assertThat(failback.epoch()).isEqualTo(2L);
         }
     }
 

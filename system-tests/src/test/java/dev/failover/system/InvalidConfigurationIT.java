@@ -47,6 +47,12 @@ class InvalidConfigurationIT {
     }
 
     @Test
+    void theDecisionServiceDoesNotStartWithoutAKeyToVerifyTokens() throws Exception {
+        assertRefusesToStart("decision-service", "no-jwt-key", Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
+                "FAILOVER_JWT_PUBLIC_KEY", ""), "mp.jwt.verify.publickey.location");
+    }
+
+    @Test
     void aMissingTopologyFileStopsTheService() throws Exception {
         assertRefusesToStart("decision-service", "missing-topology", Map.of("FAILOVER_TOPOLOGY_FILE", "/nonexistent/failover.yaml"),
                 "/nonexistent/failover.yaml", "cannot read");
@@ -55,9 +61,6 @@ class InvalidConfigurationIT {
     static void assertRefusesToStart(String module, String name, Map<String, String> env, String... expected) throws Exception {
         Map<String, String> all = new HashMap<>(Map.of("FAILOVER_LOCATION", "loc-a", "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"));
         all.putAll(env);
-        if (all.get("FAILOVER_LOCATION").isEmpty()) {
-            all.remove("FAILOVER_LOCATION");
-        }
         try (ServiceProcess service = ServiceProcess.start(module, module + "-" + name, all)) {
             assertThat(service.awaitExit(Duration.ofSeconds(90))).as(module + " exit code").isNotZero();
             assertThat(service.output()).contains(expected);

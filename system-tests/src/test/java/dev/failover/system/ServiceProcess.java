@@ -33,7 +33,10 @@ final class ServiceProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts {@code module}'s jar with these environment variables and a free HTTP port. */
+    /**
+     * Starts {@code module}'s jar with these environment variables (an empty value unsets one) and a free HTTP port. The
+     * decision-service gets the development JWT key unless {@code env} says otherwise.
+     */
     static ServiceProcess start(String module, String name, Map<String, String> env) {
         Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
@@ -47,7 +50,11 @@ final class ServiceProcess implements AutoCloseable {
                     "-Dquarkus.http.port=" + port, "-jar", jar.toString()));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).directory(ROOT.toFile());
+            if (module.equals("decision-service")) {
+                builder.environment().put("FAILOVER_JWT_PUBLIC_KEY", ROOT.resolve("config/dev-jwt/public.pem").toString());
+            }
             builder.environment().putAll(env);
+            builder.environment().values().removeIf(String::isEmpty); // an empty value means: leave it unset
             return new ServiceProcess(name, port, log, builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
@@ -81,6 +88,29 @@ final class ServiceProcess implements AutoCloseable {
             sleep(250);
         }
         throw new AssertionError(name + " not ready within " + timeout + ":\n" + output());
+    }
+
+    /** GET with a bearer token signed by scripts/token.sh (the development key); returns the body, fails on non-200. */
+    String get(String path, String role) {
+        try {
+            Process token = new ProcessBuilder("bash", ROOT.resolve("scripts/token.sh").toString(), role, "system-test").start();
+            String jwt = new String(token.getInputStream().readAllBytes()).trim();
+            if (token.waitFor() != 0) {
+                throw new IllegalStateException("scripts/token.sh failed");
+            }
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + port + path)).header("Authorization", "Bearer " + jwt).timeout(Duration.ofSeconds(10))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Waits for the process to end by itself and returns its exit code. */

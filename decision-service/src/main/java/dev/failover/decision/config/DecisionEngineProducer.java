@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -43,7 +44,8 @@ public class DecisionEngineProducer {
         return new DecisionEngine(topology, Clock.systemUTC(), () -> UUID.randomUUID().toString(), config.clockSkewTolerance());
     }
 
-    void loadAtStartup(@Observes StartupEvent event, DecisionEngine engine) {
+    /** Runs before the other start-up work (topic set-up waits on Kafka), so a bad topology is reported at once. */
+    void loadAtStartup(@Observes @Priority(1) StartupEvent event, DecisionEngine engine) {
         // injecting the engine here makes an invalid topology fail the start, not the first message
     }
 }

@@ -218,7 +218,12 @@ public class GroupsResource {
         return null;
     }
 
-    private static Response missing(String group) {
+    /** 404 for a group the topology does not have; 503 for one whose state this instance has not loaded yet. */
+    private Response missing(String group) {
+        if (topology.group(group).isPresent()) {
+            return ApiError.response(503, "unavailable", null, "the state of group " + group
+                    + " is not loaded yet; retry in a few seconds");
+        }
         return ApiError.notFound(group);
     }
 

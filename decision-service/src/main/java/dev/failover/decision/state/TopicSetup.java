@@ -61,7 +61,13 @@ public class TopicSetup {
     void onStart(@Observes StartupEvent event) throws InterruptedException, ExecutionException, TimeoutException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            Set<String> existing;
+            try {
+                existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("kafka.bootstrap.servers: cannot reach Kafka at " + bootstrapServers
+                        + " within 30 s to set up the failover topics", e);
+            }
             int count = existing.contains(Topics.PROBE_RESULTS)
                     ? describe(admin, Topics.PROBE_RESULTS).partitions().size()
                     : config.topics().partitions();

@@ -41,6 +41,7 @@ public final class TestTopology {
                         probe: {type: http, url: "%s", bodyContains: ok, intervalSeconds: 1, connectTimeoutMillis: 500, timeoutMillis: 900}
                         dns: {values: [%s]}
                     thresholds: {failuresToDown: 2, successesToUp: 2, minDwellSeconds: 0}
+                    failback: {holdDownSeconds: 3}
                 """.formatted(GROUP, RECORD, PRIMARY, primaryUrl, PRIMARY_IP, SECONDARY, secondaryUrl, SECONDARY_IP);
     }
 
