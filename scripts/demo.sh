@@ -87,6 +87,8 @@ if [[ "${DEMO_SKIP_BUILD:-0}" != 1 ]]; then
   (cd "$ROOT" && mvn -B -q -DskipTests package)
 fi
 
+# every demo starts from an empty broker, so no state of an earlier run is restored
+rm -rf "$STACK_DIR/kafka/data"
 "$ROOT/scripts/kafka.sh" start
 TESTKIT_JAR="$(ls "$ROOT"/failover-testkit/target/failover-testkit-*.jar | head -n 1)"
 start_bg backend-primary java -cp "$TESTKIT_JAR" dev.failover.testkit.demo.DemoBackend primary 18081
@@ -100,7 +102,8 @@ for location in loc-a loc-b loc-c; do
     start_bg "probe-$location" "${JVM[@]}" -jar "$ROOT/probe-service/target/quarkus-app/quarkus-run.jar"
   port=$((port + 1))
 done
-QUARKUS_HTTP_PORT=8280 start_bg decision "${JVM[@]}" -jar "$ROOT/decision-service/target/quarkus-app/quarkus-run.jar"
+FAILOVER_JWT_PUBLIC_KEY="$ROOT/config/dev-jwt/public.pem" QUARKUS_HTTP_PORT=8280 \
+  start_bg decision "${JVM[@]}" -jar "$ROOT/decision-service/target/quarkus-app/quarkus-run.jar"
 FAILOVER_DNS_PROVIDER=dry-run QUARKUS_HTTP_PORT=8380 \
   start_bg actuator "${JVM[@]}" -jar "$ROOT/actuator-service/target/quarkus-app/quarkus-run.jar"
 
@@ -108,8 +111,10 @@ say "waiting for the services to be ready (logs in $LOGS)"
 wait_ready probe-loc-a 8181; wait_ready probe-loc-b 8182; wait_ready probe-loc-c 8183
 wait_ready decision 8280; wait_ready actuator 8380
 
-active() { curl -fsS "http://127.0.0.1:8280/groups/$GROUP" | json 'd["activeTarget"]'; }
-health() { curl -fsS "http://127.0.0.1:8280/groups/$GROUP" | json '" ".join(t["target"]+"="+t["health"] for t in d["targets"])'; }
+TOKEN="$("$ROOT/scripts/token.sh" viewer demo)"
+group_json() { curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:8280/groups/$GROUP"; }
+active() { group_json | json 'd["activeTarget"]'; }
+health() { group_json | json '" ".join(t["target"]+"="+t["health"] for t in d["targets"])'; }
 
 say ""
 say "=== steady state ==="
@@ -132,7 +137,7 @@ while [[ "$(active)" != secondary ]]; do
   ((SECONDS < deadline)) || { say "no failover within 60 s; see $LOGS/decision.log" >&2; exit 1; }
   sleep 0.2
 done
-decision="$(curl -fsS "http://127.0.0.1:8280/groups/$GROUP" | json '"epoch %s, active target %s" % (d["epoch"], d["activeTarget"])')"
+decision="$(group_json | json '"epoch %s, active target %s" % (d["epoch"], d["activeTarget"])')"
 stamp "decision: FAILOVER primary -> secondary ($decision)"
 
 deadline=$((SECONDS + 60))
@@ -143,13 +148,26 @@ until change="$(curl -fsS 'http://127.0.0.1:8380/actuations?limit=20' \
 done
 stamp "actuator: $change"
 
+curl -fsS -X POST http://127.0.0.1:18081/admin/recover >/dev/null
+T1=$(date +%s.%N)
+stamp "primary RECOVERED (its /health answers 200 again); failback waits for the hold-down (15 s in config/failover.yaml)"
+deadline=$((SECONDS + 90))
+while [[ "$(active)" != primary ]]; do
+  ((SECONDS < deadline)) || { say "no failback within 90 s; see $LOGS/decision.log" >&2; exit 1; }
+  sleep 0.5
+done
+stamp "decision: FAILBACK secondary -> primary ($(group_json | json '"epoch %s" % d["epoch"]'), $(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $T1}") s after recovery)"
+
 say ""
-say "Failback, RFC 2136 DNS against a local BIND9 and the DNS answer timeline come with the next issues;"
+say "RFC 2136 DNS against a local BIND9 and the DNS answer timeline come with the next issues;"
 say "this build switches with the dry-run provider, which reports the exact change and makes none."
 if [[ $KEEP -eq 1 ]]; then
   say ""
   say "The stack keeps running. Try:"
-  say "  curl -s localhost:8280/groups | python3 -m json.tool      # decision-service view"
+  say "  curl -s -H \"Authorization: Bearer \$(scripts/token.sh viewer me)\" localhost:8280/groups | python3 -m json.tool"
+  say "  curl -s -X POST -H \"Authorization: Bearer \$(scripts/token.sh operator me)\" -H 'Content-Type: application/json' \\"
+  say "       -d '{\"reason\":\"trying the API\"}' localhost:8280/groups/$GROUP/pause   # pause automation"
+  say "  curl -s localhost:8280/q/openapi                         # the override API"
   say "  curl -s localhost:8380/actuations | python3 -m json.tool  # actuator step results"
   say "  curl -s localhost:8181/targets                            # probe view of loc-a"
   say "  curl -s localhost:8280/q/metrics | grep failover_          # metrics"
