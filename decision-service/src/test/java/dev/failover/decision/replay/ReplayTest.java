@@ -1,0 +1,82 @@
+package dev.failover.decision.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.event.FailureReason;
+import dev.failover.contract.event.ProbeOutcome;
+import dev.failover.contract.event.ProbeResult;
+
+class ReplayTest {
+
+    static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    /** Three locations every 10 s for 5 min; the primary fails from 30 s on. */
+    Path recording() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int at = 0; at <= 300; at += 10) {
+            for (String location : new String[] { "loc-a", "loc-b", "loc-c" }) {
+                lines.add(line("secondary", location, at, ProbeOutcome.UP));
+                lines.add(line("primary", location, at, at >= 30 ? ProbeOutcome.DOWN : ProbeOutcome.UP));
+            }
+        }
+        lines.add("{ this line is not a result }");
+        Path file = dir.resolve("results.jsonl");
+        Files.write(file, lines);
+        return file;
+    }
+
+    static String line(String target, String location, int at, ProbeOutcome outcome) {
+        return EventCodec.instance().encode(new ProbeResult(1, "demo-api", target, "r", location, T0.plusSeconds(at), 20L, outcome,
+                outcome == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null, null, null, false, null, null));
+    }
+
+    String replay(String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--topology", "../config/failover.yaml", "--results", recording().toString()));
+        args.addAll(List.of(extra));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = Replay.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("skipped: not valid JSON");
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void printsEachSwitchWithItsDetectionDelay() throws IOException {
+        // the sample topology: 3 failures to DOWN; the third failure of the second location is at 50 s
+        assertThat(replay()).contains("demo-api FAILOVER primary -> secondary epoch 1 detection delay 20.0 s")
+                .contains("1 switches");
+    }
+
+    @Test
+    void alternativeThresholdsChangeTheDelay() throws IOException {
+        assertThat(replay("--failures-to-down", "5")).contains("FAILOVER primary -> secondary epoch 1 detection delay 40.0 s");
+    }
+
+    @Test
+    void badOptionsAreRefusedNamingThem() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = Replay.run(new String[] { "--topology", "../config/failover.yaml", "--results", "x", "--failures-to-down",
+                "many" }, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--failures-to-down: 'many' is not a whole number");
+    }
+}
