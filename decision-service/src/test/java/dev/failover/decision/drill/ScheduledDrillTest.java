@@ -1,0 +1,112 @@
+package dev.failover.decision.drill;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+
+import dev.failover.contract.event.ActuationResult;
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.ActuationStep;
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.event.ProbeOutcome;
+import dev.failover.contract.event.ProbeResult;
+import dev.failover.contract.event.Topics;
+import dev.failover.testkit.kafka.KafkaBrokerResource;
+import dev.failover.testkit.kafka.TopicClient;
+import dev.failover.testkit.topology.TestTopology;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.smallrye.jwt.build.Jwt;
+
+/**
+ * A drill scheduled every few seconds starts by itself once every target is HEALTHY, as principal drill-scheduler;
+ * the actuator's verified switch becomes the drill's recovery time, published in the group's state and as a metric.
+ */
+@QuarkusTest
+@WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(ScheduledDrillTest.DrillTopology.class)
+class ScheduledDrillTest {
+
+    /** The test topology with a drill every 3 seconds. */
+    public static class DrillTopology implements QuarkusTestResourceLifecycleManager {
+        @Override
+        public Map<String, String> start() {
+            String yaml = TestTopology.yaml("http://127.0.0.1:1/health", "http://127.0.0.1:2/health")
+                    + "    drill: {enabled: true, cron: \"*/3 * * * * ?\", durationMinutes: 1}\n";
+            return Map.of("failover.topology-file", TestTopology.writeRaw(yaml).toString());
+        }
+
+        @Override
+        public void stop() {
+        }
+    }
+
+    @Test
+    void aScheduledDrillStartsWhenAllIsHealthyAndItsRecoveryTimeIsRecorded() throws Exception {
+        EventCodec codec = EventCodec.instance();
+        String token = Jwt.upn("olga").issuer("failover").groups(Set.of("operator")).sign();
+        AtomicBoolean feeding = new AtomicBoolean(true);
+        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+                TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
+            Thread feeder = new Thread(() -> {
+                while (feeding.get()) {
+                    Instant now = Instant.now();
+                    for (String location : TestTopology.LOCATIONS) {
+                        for (String target : new String[] { TestTopology.PRIMARY, TestTopology.SECONDARY }) {
+                            client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, codec.encode(new ProbeResult(1, TestTopology.GROUP,
+                                    target, "r", location, now, 1L, ProbeOutcome.UP, null, 200, null, false, null, null)));
+                        }
+                    }
+                    sleepQuietly(300);
+                }
+            });
+            feeder.start();
+            try {
+                Decision start = codec.decode(decisions.await(r -> codec.decode(r.value(), Decision.class).kind()
+                        == DecisionKind.DRILL_START, Duration.ofSeconds(40)).value(), Decision.class);
+                assertThat(start.principal()).isEqualTo(DrillScheduler.PRINCIPAL);
+                assertThat(start.toTarget()).isEqualTo(TestTopology.SECONDARY);
+
+                client.send(Topics.ACTUATIONS, TestTopology.GROUP, codec.encode(new ActuationResult(1, TestTopology.GROUP,
+                        start.decisionId(), start.epoch(), ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED, "dry-run", "done",
+                        start.issuedAt(), start.issuedAt().plusMillis(1234), 1234L)));
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                Integer recovery = null;
+                while (recovery == null && System.nanoTime() < deadline) {
+                    recovery = given().auth().oauth2(token).get("/groups/api").then().statusCode(200).extract()
+                            .path("lastDrill.recoveryMillis");
+                    sleepQuietly(200);
+                }
+                assertThat(recovery).isEqualTo(1234);
+                given().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString(
+                        "failover_decision_drill_recovery_seconds_count{group=\"api\"} 1.0"));
+
+                given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"reason\":\"seen enough\"}")
+                        .post("/groups/api/drills/end").then().statusCode(200).body("group.activeTarget", equalTo("primary"));
+            } finally {
+                feeding.set(false);
+                feeder.join();
+            }
+        }
+    }
+
+    static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
