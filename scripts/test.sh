@@ -9,6 +9,9 @@ missing=()
 command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || missing+=(maven)
 command -v curl >/dev/null || missing+=(curl)
+command -v openssl >/dev/null || missing+=(openssl)
+# a real BIND9 named for the RFC 2136 tests
+[[ -x /usr/sbin/named ]] || missing+=(bind9)
 if ((${#missing[@]})); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
     echo "installing: ${missing[*]}"

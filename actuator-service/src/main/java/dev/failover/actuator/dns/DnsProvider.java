@@ -2,7 +2,7 @@ package dev.failover.actuator.dns;
 
 import java.time.Duration;
 
-/** One DNS backend. Implementations: dry-run now; Route 53 and RFC 2136 to come, each its own class. */
+/** One DNS backend, one class each: dry-run, RFC 2136, Route 53. Chosen by {@code failover.dns.provider}. */
 public interface DnsProvider {
 
     /** Short name used in actuation results and metrics: "dry-run", "route53", "rfc2136". */
@@ -19,7 +19,12 @@ public interface DnsProvider {
         record Applied(String details, String reference) implements ApplyOutcome {
         }
 
-        record Failed(String reason) implements ApplyOutcome {
+        /** The provider refused the change; trying again will not help (bad change batch, access denied, bad TSIG). */
+        record Rejected(String reason) implements ApplyOutcome {
+        }
+
+        /** The provider could not be reached or asked to slow down (timeout, throttling, 5xx): worth retrying. */
+        record Unavailable(String reason) implements ApplyOutcome {
         }
     }
 

@@ -76,9 +76,14 @@ public final class DecisionExecutor {
         DnsChange change = DnsChange.activate(group.get(), target.get());
         Instant dnsStart = clock.instant();
         ApplyOutcome applied = dns.apply(change);
-        if (applied instanceof ApplyOutcome.Failed failed) {
-            plan.report(ActuationStep.DNS_SWITCH, ActuationStatus.FAILED, dns.name(), failed.reason() + " (wanted: "
-                    + change.describe() + ")", dnsStart);
+        if (applied instanceof ApplyOutcome.Rejected rejected) {
+            plan.report(ActuationStep.DNS_SWITCH, ActuationStatus.FAILED, dns.name(), "rejected: " + rejected.reason()
+                    + " (wanted: " + change.describe() + ")", dnsStart);
+            return;
+        }
+        if (applied instanceof ApplyOutcome.Unavailable unavailable) {
+            plan.report(ActuationStep.DNS_SWITCH, ActuationStatus.FAILED, dns.name(), "unavailable after retries: "
+                    + unavailable.reason() + " (wanted: " + change.describe() + ")", dnsStart);
             return;
         }
         ApplyOutcome.Applied done = (ApplyOutcome.Applied) applied;

@@ -64,7 +64,7 @@ class DecisionExecutorTest {
         @Override
         public ApplyOutcome apply(DnsChange change) {
             if (failWith != null) {
-                return new ApplyOutcome.Failed(failWith);
+                return new ApplyOutcome.Rejected(failWith);
             }
             applied.add(change);
             return new ApplyOutcome.Applied("applied " + change.describe(), "C1");
