@@ -2,6 +2,7 @@ package dev.failover.actuator.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -18,11 +19,13 @@ public interface ActuatorConfig {
     /** DNS settings. */
     Dns dns();
 
+    /** How many groups' plans may run at the same time (one group's plans always run one after another). */
+    @WithName("parallel-groups")
+    @WithDefault("4")
+    int parallelGroups();
+
     interface Dns {
-        /**
-         * Which DNS backend switches records (env {@code FAILOVER_DNS_PROVIDER}). Only {@code dry-run} exists in this
-         * build: it logs and publishes the exact change and makes none.
-         */
+        /** Which DNS backend switches records (env {@code FAILOVER_DNS_PROVIDER}): dry-run, rfc2136 or route53. */
         @WithDefault("dry-run")
         Provider provider();
 
@@ -30,9 +33,69 @@ public interface ActuatorConfig {
         @WithName("verify-timeout")
         @WithDefault("120s")
         Duration verifyTimeout();
+
+        /** How often verification asks again. */
+        @WithName("verify-poll-interval")
+        @WithDefault("500ms")
+        Duration verifyPollInterval();
+
+        /** Timeout of one call to the DNS backend. */
+        @WithName("call-timeout")
+        @WithDefault("10s")
+        Duration callTimeout();
+
+        /** Retries of calls that failed for a passing reason (timeout, throttling, 5xx, SERVFAIL). */
+        Retry retry();
+
+        /** RFC 2136 settings, used when the provider is rfc2136. */
+        Rfc2136 rfc2136();
+    }
+
+    interface Retry {
+        /** Retries after the first attempt. */
+        @WithName("max-retries")
+        @WithDefault("5")
+        int maxRetries();
+
+        /** First delay; doubled each retry up to max-delay. */
+        @WithName("initial-delay")
+        @WithDefault("200ms")
+        Duration initialDelay();
+
+        /** Longest delay between two attempts. */
+        @WithName("max-delay")
+        @WithDefault("10s")
+        Duration maxDelay();
+
+        /** Random extra delay, so that many actuators do not retry in step. */
+        @WithDefault("100ms")
+        Duration jitter();
+    }
+
+    interface Rfc2136 {
+        /** The authoritative server that takes the updates (env {@code FAILOVER_DNS_RFC2136_SERVER}). */
+        Optional<String> server();
+
+        /** Its port. */
+        @WithDefault("53")
+        int port();
+
+        /** Name of the TSIG key the server accepts updates with. */
+        @WithName("tsig-key-name")
+        Optional<String> tsigKeyName();
+
+        /** TSIG algorithm, as BIND names it. */
+        @WithName("tsig-algorithm")
+        @WithDefault("hmac-sha256")
+        String tsigAlgorithm();
+
+        /** The TSIG secret, base64 (env {@code FAILOVER_DNS_RFC2136_TSIG_SECRET}); never logged. */
+        @WithName("tsig-secret")
+        Optional<String> tsigSecret();
     }
 
     enum Provider {
-        DRY_RUN
+        DRY_RUN,
+        RFC2136
     }
 }

@@ -1,23 +1,37 @@
 package dev.failover.actuator.config;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.failover.actuator.domain.DecisionExecutor;
-import dev.failover.actuator.domain.InMemoryEpochFence;
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.DryRunDnsProvider;
+import dev.failover.actuator.dns.Rfc2136DnsProvider;
+import dev.failover.actuator.dns.RetryingDnsProvider;
+import dev.failover.actuator.fence.KafkaEpochFence;
+import dev.failover.actuator.metrics.ActuatorMetrics;
+import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.InvalidTopologyException;
 import dev.failover.contract.topology.Topology;
+import dev.failover.contract.topology.TopologyError;
 import dev.failover.contract.topology.TopologyLoader;
 import io.quarkus.runtime.StartupEvent;
 
-/** Loads the topology, picks the DNS backend by config and builds the executor at start-up. */
+/**
+ * Loads the topology, picks the DNS backend by config and builds the executor at start-up. A backend that is missing
+ * a setting, or a topology it cannot serve, stops the start with the key named.
+ */
 @Singleton
 public class ExecutorProducer {
 
@@ -27,28 +41,70 @@ public class ExecutorProducer {
     @Singleton
     Topology topology(ActuatorConfig config) {
         Topology topology = TopologyLoader.load(config.topologyFile());
+        List<TopologyError> errors = new ArrayList<>();
+        if (config.dns().provider() == ActuatorConfig.Provider.RFC2136) {
+            for (int g = 0; g < topology.groups().size(); g++) {
+                FailoverGroup group = topology.groups().get(g);
+                for (int t = 0; t < group.targets().size(); t++) {
+                    if (group.targets().get(t).dns().alias() != null) {
+                        errors.add(new TopologyError("groups[" + g + "].targets[" + t + "].dns.alias",
+                                "alias targets are a Route 53 feature; failover.dns.provider is rfc2136"));
+                    }
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidTopologyException(config.topologyFile() + " for this actuator", errors);
+        }
         LOG.infof("topology %s loaded: %d groups", config.topologyFile(), topology.groups().size());
         return topology;
     }
 
     @Produces
     @Singleton
-    DnsProvider dnsProvider(ActuatorConfig config) {
-        DnsProvider provider = switch (config.dns().provider()) {
+    DnsProvider dnsProvider(ActuatorConfig config, ActuatorMetrics metrics) {
+        ActuatorConfig.Dns dns = config.dns();
+        DnsProvider provider = switch (dns.provider()) {
             case DRY_RUN -> new DryRunDnsProvider();
+            case RFC2136 -> {
+                ActuatorConfig.Rfc2136 rfc = dns.rfc2136();
+                yield new Rfc2136DnsProvider(required(rfc.server().orElse(null), "failover.dns.rfc2136.server"), rfc.port(),
+                        required(rfc.tsigKeyName().orElse(null), "failover.dns.rfc2136.tsig-key-name"), rfc.tsigAlgorithm(),
+                        required(rfc.tsigSecret().orElse(null), "failover.dns.rfc2136.tsig-secret"), dns.callTimeout(),
+                        dns.verifyPollInterval());
+            }
         };
         LOG.infof("DNS provider: %s", provider.name());
-        return provider;
+        return provider instanceof DryRunDnsProvider ? provider : new RetryingDnsProvider(provider, dns.retry(), metrics);
+    }
+
+    private static String required(String value, String key) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(key + " is required when failover.dns.provider is rfc2136");
+        }
+        return value;
     }
 
     @Produces
     @Singleton
-    DecisionExecutor executor(Topology topology, DnsProvider dns, ActuatorConfig config) {
-        return new DecisionExecutor(topology, new InMemoryEpochFence(), dns, Map.of(), config.dns().verifyTimeout(),
-                Clock.systemUTC());
+    KafkaEpochFence fence(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        return new KafkaEpochFence(bootstrapServers);
     }
 
-    void loadAtStartup(@Observes StartupEvent event, DecisionExecutor executor) {
-        // injecting the executor here makes an invalid topology fail the start, not the first decision
+    void closeFence(@Disposes KafkaEpochFence fence) {
+        fence.close();
+    }
+
+    @Produces
+    @Singleton
+    DecisionExecutor executor(Topology topology, DnsProvider dns, KafkaEpochFence fence, ActuatorConfig config,
+            ActuatorMetrics metrics) {
+        topology.groups().forEach(g -> metrics.trackEpoch(g.id(), fence::lastApplied));
+        return new DecisionExecutor(topology, fence, dns, Map.of(), config.dns().verifyTimeout(), Clock.systemUTC());
+    }
+
+    /** Runs first: a bad topology or DNS setting is reported before anything waits on Kafka. */
+    void loadAtStartup(@Observes @Priority(1) StartupEvent event, DecisionExecutor executor, KafkaEpochFence fence) {
+        fence.ensureTopic();
     }
 }

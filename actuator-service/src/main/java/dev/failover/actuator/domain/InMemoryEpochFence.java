@@ -3,11 +3,8 @@ package dev.failover.actuator.domain;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/**
- * Fencing that lasts only as long as the process. Not enough for production: after a restart an old decision would be
- * applied again. The durable fence (TXT record or compacted topic) is part of the actuator issue.
- */
-public final class InMemoryEpochFence implements EpochFence {
+/** Fencing held in memory: for tests, and as the cache behind the durable fence. */
+public class InMemoryEpochFence implements EpochFence {
 
     private final Map<String, Long> applied = new ConcurrentHashMap<>();
 

@@ -17,6 +17,10 @@ public class ActuatorMetrics {
     public static final String STEPS = "failover.actuator.steps";
     /** Duration of each step, by step and provider. */
     public static final String STEP_DURATION = "failover.actuator.step.duration";
+    /** Retries of calls to a backend, by provider. */
+    public static final String RETRIES = "failover.actuator.retries";
+    /** The last epoch applied per group. */
+    public static final String LAST_APPLIED_EPOCH = "failover.actuator.last.applied.epoch";
     /** Seconds from a decision's issue to its completed (switched and verified) plan, by group. */
     public static final String DECISION_TO_SWITCH = "failover.actuator.decision.to.switch";
 
@@ -24,6 +28,16 @@ public class ActuatorMetrics {
 
     public ActuatorMetrics(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    public void retried(String provider) {
+        registry.counter(RETRIES, "provider", provider).increment();
+    }
+
+    /** Registers the gauge of a group's last applied epoch, read from {@code epochs} at scrape time. */
+    public void trackEpoch(String group, java.util.function.ToLongFunction<String> epochs) {
+        io.micrometer.core.instrument.Gauge.builder(LAST_APPLIED_EPOCH, () -> epochs.applyAsLong(group)).tag("group", group)
+                .register(registry);
     }
 
     public void stepFinished(ActuationResult result) {

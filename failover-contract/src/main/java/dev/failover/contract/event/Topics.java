@@ -21,6 +21,12 @@ public final class Topics {
      */
     public static final String DECISION_STATE = "failover.decision-state";
 
+    /**
+     * The actuator's fence, compacted: the last decision epoch applied per group. Read only by the actuator; written after
+     * a verified switch and before the decision's offset is committed.
+     */
+    public static final String ACTUATOR_FENCE = "failover.actuator-fence";
+
     /** Suffix of the dead-letter topic that receives what a consumer of a topic could not read. */
     public static final String DEAD_LETTER_SUFFIX = ".dlq";
     public static final String PROBE_RESULTS_DLQ = PROBE_RESULTS + DEAD_LETTER_SUFFIX;
