@@ -1,0 +1,116 @@
+package dev.failover.actuator.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import dev.failover.actuator.config.ActuatorConfig;
+import dev.failover.actuator.metrics.ActuatorMetrics;
+import dev.failover.contract.topology.RecordType;
+import dev.failover.testkit.demo.DemoBackendsResource;
+import dev.failover.testkit.kafka.KafkaBrokerResource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The retry policy with SmallRye Fault Tolerance's real Guard: passing failures are retried, refusals are not. */
+@QuarkusTest
+@WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(DemoBackendsResource.class)
+class RetryingDnsProviderTest {
+
+    @Inject
+    ActuatorMetrics metrics;
+    @Inject
+    MeterRegistry registry;
+
+    static final DnsChange CHANGE = new DnsChange("failover.test.", "api.failover.test.", RecordType.A, 5, List.of("192.0.2.20"),
+            null, "secondary", "secondary");
+
+    /** Answers from a script, one per call. */
+    static final class Scripted implements DnsProvider {
+        final Deque<ApplyOutcome> script;
+        int calls;
+
+        Scripted(ApplyOutcome... outcomes) {
+            script = new ArrayDeque<>(List.of(outcomes));
+        }
+
+        @Override
+        public String name() {
+            return "scripted";
+        }
+
+        @Override
+        public ApplyOutcome apply(DnsChange change) {
+            calls++;
+            return script.size() > 1 ? script.pop() : script.peek();
+        }
+
+        @Override
+        public VerifyOutcome verify(DnsChange change, ApplyOutcome.Applied applied, Duration timeout) {
+            return new VerifyOutcome.Verified("ok");
+        }
+    }
+
+    static final ActuatorConfig.Retry FAST = new ActuatorConfig.Retry() {
+        @Override
+        public int maxRetries() {
+            return 3;
+        }
+
+        @Override
+        public Duration initialDelay() {
+            return Duration.ofMillis(10);
+        }
+
+        @Override
+        public Duration maxDelay() {
+            return Duration.ofMillis(50);
+        }
+
+        @Override
+        public Duration jitter() {
+            return Duration.ofMillis(5);
+        }
+    };
+
+    double retries() {
+        var counter = registry.find(ActuatorMetrics.RETRIES).tag("provider", "scripted").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void throttlingIsRetriedUntilTheChangeGoesThrough() {
+        double before = retries();
+        Scripted dns = new Scripted(new DnsProvider.ApplyOutcome.Unavailable("Throttling: Rate exceeded"),
+                new DnsProvider.ApplyOutcome.Unavailable("PriorRequestNotComplete"),
+                new DnsProvider.ApplyOutcome.Applied("done", "C1"));
+        assertThat(new RetryingDnsProvider(dns, FAST, metrics).apply(CHANGE)).isInstanceOf(DnsProvider.ApplyOutcome.Applied.class);
+        assertThat(dns.calls).isEqualTo(3);
+        assertThat(retries() - before).isEqualTo(2);
+    }
+
+    @Test
+    void aRefusedChangeIsNotRetried() {
+        Scripted dns = new Scripted(new DnsProvider.ApplyOutcome.Rejected("InvalidChangeBatch: bad"));
+        assertThat(new RetryingDnsProvider(dns, FAST, metrics).apply(CHANGE))
+                .isEqualTo(new DnsProvider.ApplyOutcome.Rejected("InvalidChangeBatch: bad"));
+        assertThat(dns.calls).isEqualTo(1);
+    }
+
+    @Test
+    void retriesEndAndTheLastReasonIsReported() {
+        Scripted dns = new Scripted(new DnsProvider.ApplyOutcome.Unavailable("timeout"));
+        assertThat(new RetryingDnsProvider(dns, FAST, metrics).apply(CHANGE))
+                .isEqualTo(new DnsProvider.ApplyOutcome.Unavailable("timeout"));
+        assertThat(dns.calls).isEqualTo(4);
+    }
+}
