@@ -49,6 +49,28 @@ public interface ActuatorConfig {
 
         /** RFC 2136 settings, used when the provider is rfc2136. */
         Rfc2136 rfc2136();
+
+        /** Route 53 settings, used when the provider is route53. Credentials come from the default AWS chain. */
+        Route53 route53();
+    }
+
+    interface Route53 {
+        /** weighted: one record set per target (SetIdentifier), active weight > 0, others 0. simple: one record. */
+        @WithDefault("weighted")
+        dev.failover.actuator.dns.Route53DnsProvider.Routing routing();
+
+        /** Weight of the active target's record set, 1 to 255. */
+        @WithName("active-weight")
+        @WithDefault("100")
+        long activeWeight();
+
+        /** Signing region; Route 53 is global. */
+        @WithDefault("aws-global")
+        String region();
+
+        /** Another endpoint than AWS's, for tests or a proxy (env {@code FAILOVER_DNS_ROUTE53_ENDPOINT_OVERRIDE}). */
+        @WithName("endpoint-override")
+        Optional<java.net.URI> endpointOverride();
     }
 
     interface Retry {
@@ -96,6 +118,7 @@ public interface ActuatorConfig {
 
     enum Provider {
         DRY_RUN,
-        RFC2136
+        RFC2136,
+        ROUTE53
     }
 }

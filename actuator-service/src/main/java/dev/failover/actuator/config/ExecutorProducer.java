@@ -19,6 +19,7 @@ import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.DryRunDnsProvider;
 import dev.failover.actuator.dns.Rfc2136DnsProvider;
 import dev.failover.actuator.dns.RetryingDnsProvider;
+import dev.failover.actuator.dns.Route53DnsProvider;
 import dev.failover.actuator.fence.KafkaEpochFence;
 import dev.failover.actuator.metrics.ActuatorMetrics;
 import dev.failover.contract.topology.FailoverGroup;
@@ -27,6 +28,11 @@ import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyError;
 import dev.failover.contract.topology.TopologyLoader;
 import io.quarkus.runtime.StartupEvent;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.route53.Route53Client;
 
 /**
  * Loads the topology, picks the DNS backend by config and builds the executor at start-up. A backend that is missing
@@ -53,6 +59,14 @@ public class ExecutorProducer {
                 }
             }
         }
+        if (config.dns().provider() == ActuatorConfig.Provider.ROUTE53) {
+            for (int g = 0; g < topology.groups().size(); g++) {
+                if (topology.groups().get(g).dns().hostedZoneId() == null) {
+                    errors.add(new TopologyError("groups[" + g + "].dns.hostedZoneId",
+                            "is required when failover.dns.provider is route53"));
+                }
+            }
+        }
         if (!errors.isEmpty()) {
             throw new InvalidTopologyException(config.topologyFile() + " for this actuator", errors);
         }
@@ -73,9 +87,23 @@ public class ExecutorProducer {
                         required(rfc.tsigSecret().orElse(null), "failover.dns.rfc2136.tsig-secret"), dns.callTimeout(),
                         dns.verifyPollInterval());
             }
+            case ROUTE53 -> new Route53DnsProvider(route53Client(dns), dns.route53().routing(), dns.route53().activeWeight(),
+                    dns.verifyPollInterval());
         };
         LOG.infof("DNS provider: %s", provider.name());
         return provider instanceof DryRunDnsProvider ? provider : new RetryingDnsProvider(provider, dns.retry(), metrics);
+    }
+
+    /** The SDK's own retries are off: the provider's retry policy decides, so that it is one policy, measured and tested. */
+    static Route53Client route53Client(ActuatorConfig.Dns dns) {
+        var builder = Route53Client.builder()
+                .region(Region.of(dns.route53().region()))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(dns.callTimeout()).socketTimeout(dns.callTimeout())
+                        .build())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(dns.callTimeout()));
+        dns.route53().endpointOverride().ifPresent(builder::endpointOverride);
+        return builder.build();
     }
 
     private static String required(String value, String key) {

@@ -18,18 +18,36 @@ import dev.failover.contract.topology.TargetDns;
  * @param alias         a Route 53 alias target, when not values
  * @param target        the target that becomes active
  * @param setIdentifier the weighted-record set identifier of that target (Route 53)
+ * @param hostedZoneId  the Route 53 hosted zone id, when the group has one
+ * @param inactive      the group's other targets: a weighted provider gives them weight 0 in the same request
  */
 public record DnsChange(String zone, String name, RecordType type, int ttl, List<String> values, TargetDns.Alias alias,
-        String target, String setIdentifier) {
+        String target, String setIdentifier, String hostedZoneId, List<Inactive> inactive) {
+
+    /** Another target of the group and its record data. */
+    public record Inactive(String target, String setIdentifier, List<String> values, TargetDns.Alias alias) {
+    }
 
     public DnsChange {
         values = List.copyOf(values);
+        inactive = inactive == null ? List.of() : List.copyOf(inactive);
+    }
+
+    public DnsChange(String zone, String name, RecordType type, int ttl, List<String> values, TargetDns.Alias alias, String target,
+            String setIdentifier) {
+        this(zone, name, type, ttl, values, alias, target, setIdentifier, null, List.of());
     }
 
     public static DnsChange activate(FailoverGroup group, Target target) {
         TargetDns dns = target.dns();
+        List<Inactive> others = group.targets().stream().filter(t -> !t.id().equals(target.id()))
+                .map(t -> new Inactive(t.id(), setIdentifier(t), t.dns().values(), t.dns().alias())).toList();
         return new DnsChange(group.dns().zone(), group.dns().name(), group.dns().type(), group.dns().ttl(), dns.values(),
-                dns.alias(), target.id(), dns.setIdentifier() == null ? target.id() : dns.setIdentifier());
+                dns.alias(), target.id(), setIdentifier(target), group.dns().hostedZoneId(), others);
+    }
+
+    private static String setIdentifier(Target target) {
+        return target.dns().setIdentifier() == null ? target.id() : target.dns().setIdentifier();
     }
 
     /** The change as an operator reads it, in zone-file order. */

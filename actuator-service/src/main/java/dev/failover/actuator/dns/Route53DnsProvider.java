@@ -1,0 +1,146 @@
+package dev.failover.actuator.dns;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.jboss.logging.Logger;
+
+import dev.failover.contract.topology.TargetDns;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.AliasTarget;
+import software.amazon.awssdk.services.route53.model.Change;
+import software.amazon.awssdk.services.route53.model.ChangeAction;
+import software.amazon.awssdk.services.route53.model.ChangeInfo;
+import software.amazon.awssdk.services.route53.model.ChangeStatus;
+import software.amazon.awssdk.services.route53.model.ResourceRecord;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
+import software.amazon.awssdk.services.route53.model.Route53Exception;
+
+/**
+ * Route 53 through the AWS SDK v2. Weighted routing (default): every target of the group has its own record set
+ * (SetIdentifier), the active one with weight {@code activeWeight} and the others 0, all in one ChangeBatch — never all 0,
+ * which Route 53 would treat as an equal split. Simple routing: one UPSERT of the record. Verification waits for the
+ * change to be INSYNC.
+ */
+public final class Route53DnsProvider implements DnsProvider {
+
+    private static final Logger LOG = Logger.getLogger(Route53DnsProvider.class);
+    /** Error codes that say "not now" rather than "never". */
+    static final Set<String> PASSING = Set.of("Throttling", "ThrottlingException", "PriorRequestNotComplete",
+            "ServiceUnavailable", "RequestTimeout", "InternalFailure", "InternalError");
+
+    /** How the group's record is kept. */
+    public enum Routing {
+        WEIGHTED,
+        SIMPLE
+    }
+
+    private final Route53Client client;
+    private final Routing routing;
+    private final long activeWeight;
+    private final Duration pollInterval;
+
+    public Route53DnsProvider(Route53Client client, Routing routing, long activeWeight, Duration pollInterval) {
+        if (activeWeight < 1 || activeWeight > 255) {
+            throw new IllegalArgumentException("failover.dns.route53.active-weight must be between 1 and 255, was " + activeWeight);
+        }
+        this.client = client;
+        this.routing = routing;
+        this.activeWeight = activeWeight;
+        this.pollInterval = pollInterval;
+    }
+
+    @Override
+    public String name() {
+        return "route53";
+    }
+
+    /** The ChangeBatch's changes for a switch, in the order they are sent. */
+    List<Change> changes(DnsChange change) {
+        List<Change> changes = new ArrayList<>();
+        if (routing == Routing.SIMPLE) {
+            changes.add(upsert(change, null, null, change.values(), change.alias()));
+            return changes;
+        }
+        changes.add(upsert(change, change.setIdentifier(), activeWeight, change.values(), change.alias()));
+        for (DnsChange.Inactive other : change.inactive()) {
+            changes.add(upsert(change, other.setIdentifier(), 0L, other.values(), other.alias()));
+        }
+        return changes;
+    }
+
+    private static Change upsert(DnsChange change, String setIdentifier, Long weight, List<String> values, TargetDns.Alias alias) {
+        ResourceRecordSet.Builder set = ResourceRecordSet.builder().name(change.name()).type(change.type().name());
+        if (setIdentifier != null) {
+            set.setIdentifier(setIdentifier).weight(weight);
+        }
+        if (alias != null) {
+            set.aliasTarget(AliasTarget.builder().hostedZoneId(alias.hostedZoneId()).dnsName(alias.dnsName())
+                    .evaluateTargetHealth(alias.evaluateTargetHealth()).build());
+        } else {
+            set.ttl((long) change.ttl()).resourceRecords(values.stream().map(v -> ResourceRecord.builder().value(v).build()).toList());
+        }
+        return Change.builder().action(ChangeAction.UPSERT).resourceRecordSet(set.build()).build();
+    }
+
+    @Override
+    public ApplyOutcome apply(DnsChange change) {
+        if (change.hostedZoneId() == null) {
+            return new ApplyOutcome.Rejected("the group has no dns.hostedZoneId; Route 53 needs it");
+        }
+        try {
+            ChangeInfo info = client.changeResourceRecordSets(r -> r.hostedZoneId(change.hostedZoneId()).changeBatch(b -> b
+                    .comment("failover control plane: " + change.target() + " active").changes(changes(change)))).changeInfo();
+            String details = "Route 53 change " + info.id() + " (" + info.statusAsString() + ") in zone " + change.hostedZoneId()
+                    + ": " + change.describe() + (routing == Routing.WEIGHTED ? ", weight " + activeWeight + ", others 0" : "");
+            LOG.info(details);
+            return new ApplyOutcome.Applied(details, info.id());
+        } catch (Route53Exception e) {
+            String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? e.getClass().getSimpleName()
+                    : e.awsErrorDetails().errorCode();
+            String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null ? e.getMessage()
+                    : e.awsErrorDetails().errorMessage();
+            String reason = code + " (HTTP " + e.statusCode() + "): " + message;
+            return PASSING.contains(code) || e.statusCode() >= 500 ? new ApplyOutcome.Unavailable(reason)
+                    : new ApplyOutcome.Rejected(reason);
+        } catch (SdkClientException e) {
+            return new ApplyOutcome.Unavailable("Route 53 not reached: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public VerifyOutcome verify(DnsChange change, ApplyOutcome.Applied applied, Duration timeout) {
+        if (applied.reference() == null) {
+            return new VerifyOutcome.NotVerified("no change id to follow");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "unknown";
+        int polls = 0;
+        while (true) {
+            try {
+                polls++;
+                ChangeInfo info = client.getChange(r -> r.id(applied.reference())).changeInfo();
+                last = info.statusAsString();
+                if (info.status() == ChangeStatus.INSYNC) {
+                    return new VerifyOutcome.Verified("Route 53 change " + applied.reference() + " INSYNC after " + polls
+                            + " GetChange calls");
+                }
+            } catch (Route53Exception | SdkClientException e) {
+                last = "GetChange failed: " + e.getMessage();
+            }
+            if (System.nanoTime() > deadline) {
+                return new VerifyOutcome.NotVerified("Route 53 change " + applied.reference() + " still " + last + " after "
+                        + timeout);
+            }
+            try {
+                Thread.sleep(pollInterval.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new VerifyOutcome.NotVerified("interrupted");
+            }
+        }
+    }
+}
