@@ -19,6 +19,24 @@ public interface ActuatorConfig {
     /** DNS settings. */
     Dns dns();
 
+    /** Capacity backends for pilot-light targets (targets with a scaling ref). */
+    Scaling scaling();
+
+    interface Scaling {
+        /** AWS region of the ECS services and Auto Scaling groups; default the SDK's region chain (AWS_REGION, profile). */
+        @WithName("aws-region")
+        Optional<String> awsRegion();
+
+        /** Another endpoint for the ECS and Auto Scaling APIs, for tests or a proxy. */
+        @WithName("aws-endpoint-override")
+        Optional<java.net.URI> awsEndpointOverride();
+
+        /** How often readiness is polled while a target scales up. */
+        @WithName("poll-interval")
+        @WithDefault("5s")
+        Duration pollInterval();
+    }
+
     /** How many groups' plans may run at the same time (one group's plans always run one after another). */
     @WithName("parallel-groups")
     @WithDefault("4")

@@ -28,6 +28,23 @@ import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyError;
 import dev.failover.contract.topology.TopologyLoader;
 import io.quarkus.runtime.StartupEvent;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import jakarta.enterprise.inject.Instance;
+import java.util.EnumMap;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import dev.failover.actuator.scaling.AutoScalingGroupScaler;
+import dev.failover.actuator.scaling.EcsScaler;
+import dev.failover.actuator.scaling.KubernetesScaler;
+import dev.failover.actuator.scaling.Scaler;
+import dev.failover.contract.topology.ScalingRef;
+import dev.failover.contract.topology.Target;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -126,9 +143,44 @@ public class ExecutorProducer {
     @Produces
     @Singleton
     DecisionExecutor executor(Topology topology, DnsProvider dns, KafkaEpochFence fence, ActuatorConfig config,
-            ActuatorMetrics metrics) {
+            ActuatorMetrics metrics, Instance<KubernetesClient> kubernetes) {
         topology.groups().forEach(g -> metrics.trackEpoch(g.id(), fence::lastApplied));
-        return new DecisionExecutor(topology, fence, dns, Map.of(), config.dns().verifyTimeout(), Clock.systemUTC());
+        return new DecisionExecutor(topology, fence, dns, scalers(topology, config.scaling(), kubernetes),
+                config.dns().verifyTimeout(), Clock.systemUTC());
+    }
+
+    /** A scaler for each kind the topology uses, and only those: no AWS or Kubernetes client is made for nothing. */
+    static Map<ScalingRef.Kind, Scaler> scalers(Topology topology, ActuatorConfig.Scaling config, Instance<KubernetesClient> kubernetes) {
+        Set<ScalingRef.Kind> kinds = topology.groups().stream().flatMap(g -> g.targets().stream())
+                .map(Target::scaling).filter(Objects::nonNull).map(ScalingRef::kind).collect(Collectors.toSet());
+        Map<ScalingRef.Kind, Scaler> scalers = new EnumMap<>(ScalingRef.Kind.class);
+        for (ScalingRef.Kind kind : kinds) {
+            Scaler scaler = switch (kind) {
+                case ECS -> new EcsScaler(aws(EcsClient.builder(), config).build(), config.pollInterval());
+                case AUTO_SCALING_GROUP -> new AutoScalingGroupScaler(aws(AutoScalingClient.builder(), config).build(),
+                        config.pollInterval());
+                case KUBERNETES -> new KubernetesScaler(kubernetes.get(), config.pollInterval());
+            };
+            scalers.put(kind, scaler);
+            LOG.infof("scaler for %s targets: %s", kind, scaler.getClass().getSimpleName());
+        }
+        return scalers;
+    }
+
+    private static <B extends AwsClientBuilder<B, ?>> B aws(B builder, ActuatorConfig.Scaling config) {
+        try {
+            builder.region(config.awsRegion().map(Region::of).orElseGet(() -> DefaultAwsRegionProviderChain.builder().build()
+                    .getRegion()));
+        } catch (SdkClientException e) {
+            throw new IllegalArgumentException("failover.scaling.aws-region is required: the topology has ECS or Auto Scaling "
+                    + "targets and no region was found in AWS_REGION or the AWS profile", e);
+        }
+        builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
+        config.awsEndpointOverride().ifPresent(builder::endpointOverride);
+        if (builder instanceof software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<?, ?> sync) {
+            sync.httpClient(UrlConnectionHttpClient.builder().build());
+        }
+        return builder;
     }
 
     /** Runs first: a bad topology or DNS setting is reported before anything waits on Kafka. */

@@ -2,7 +2,7 @@ package dev.failover.actuator.scaling;
 
 import dev.failover.contract.topology.ScalingRef;
 
-/** One capacity backend (ECS, Auto Scaling, Kubernetes). None is implemented yet; see the actuator issue. */
+/** One capacity backend: ECS, EC2 Auto Scaling or Kubernetes, one class each, chosen by the target's scaling kind. */
 public interface Scaler {
 
     ScalingRef.Kind kind();

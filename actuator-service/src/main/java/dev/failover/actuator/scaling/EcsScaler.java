@@ -1,0 +1,40 @@
+package dev.failover.actuator.scaling;
+
+import java.time.Duration;
+
+import dev.failover.contract.topology.ScalingRef;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.Service;
+
+/** ECS: UpdateService desiredCount, then ready when the service's runningCount reaches it. */
+public final class EcsScaler implements Scaler {
+
+    private final EcsClient ecs;
+    private final Duration poll;
+
+    public EcsScaler(EcsClient ecs, Duration poll) {
+        this.ecs = ecs;
+        this.poll = poll;
+    }
+
+    @Override
+    public ScalingRef.Kind kind() {
+        return ScalingRef.Kind.ECS;
+    }
+
+    @Override
+    public ScaleOutcome scaleUp(ScalingRef ref) {
+        String what = "ECS service " + ref.service() + " in cluster " + ref.cluster();
+        try {
+            ecs.updateService(r -> r.cluster(ref.cluster()).service(ref.service()).desiredCount(ref.activeSize()));
+        } catch (SdkException e) {
+            return new ScaleOutcome.NotReady(what + ": UpdateService failed: " + e.getMessage());
+        }
+        return ReadinessGate.await(what, ref.activeSize(), Duration.ofSeconds(ref.readyTimeoutSeconds()), poll, () -> {
+            Service service = ecs.describeServices(r -> r.cluster(ref.cluster()).services(ref.service())).services().stream()
+                    .findFirst().orElseThrow(() -> new IllegalStateException("DescribeServices did not return the service"));
+            return service.runningCount();
+        });
+    }
+}

@@ -1,0 +1,43 @@
+package dev.failover.actuator.scaling;
+
+import java.time.Duration;
+
+import dev.failover.contract.topology.ScalingRef;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/** Kubernetes: scale a Deployment's replicas, then ready when its readyReplicas reach them. */
+public final class KubernetesScaler implements Scaler {
+
+    private final KubernetesClient kubernetes;
+    private final Duration poll;
+
+    public KubernetesScaler(KubernetesClient kubernetes, Duration poll) {
+        this.kubernetes = kubernetes;
+        this.poll = poll;
+    }
+
+    @Override
+    public ScalingRef.Kind kind() {
+        return ScalingRef.Kind.KUBERNETES;
+    }
+
+    @Override
+    public ScaleOutcome scaleUp(ScalingRef ref) {
+        String what = "Deployment " + ref.namespace() + "/" + ref.deployment();
+        try {
+            if (kubernetes.apps().deployments().inNamespace(ref.namespace()).withName(ref.deployment()).get() == null) {
+                return new ScaleOutcome.NotReady(what + " does not exist");
+            }
+            kubernetes.apps().deployments().inNamespace(ref.namespace()).withName(ref.deployment()).scale(ref.activeSize());
+        } catch (KubernetesClientException e) {
+            return new ScaleOutcome.NotReady(what + ": scale failed: " + e.getMessage());
+        }
+        return ReadinessGate.await(what, ref.activeSize(), Duration.ofSeconds(ref.readyTimeoutSeconds()), poll, () -> {
+            Deployment d = kubernetes.apps().deployments().inNamespace(ref.namespace()).withName(ref.deployment()).get();
+            Integer ready = d == null || d.getStatus() == null ? null : d.getStatus().getReadyReplicas();
+            return ready == null ? 0 : ready;
+        });
+    }
+}
