@@ -31,6 +31,18 @@ public interface ActuatorConfig {
         @WithName("aws-endpoint-override")
         Optional<java.net.URI> awsEndpointOverride();
 
+        /**
+         * After a failback (or the end of a drill), return the target traffic left to its pilot-light size after this
+         * delay (env {@code FAILOVER_SCALING_SCALE_DOWN_AFTER}, e.g. 30m); absent: never.
+         */
+        @WithName("scale-down-after")
+        Optional<Duration> scaleDownAfter();
+
+        /** Auto Scaling groups with a mixed instances policy return to this on-demand share above base at pilot light. */
+        @WithName("pilot-light-on-demand-percentage")
+        @WithDefault("0")
+        int pilotLightOnDemandPercentage();
+
         /** How often readiness is polled while a target scales up. */
         @WithName("poll-interval")
         @WithDefault("5s")

@@ -145,8 +145,14 @@ public class ExecutorProducer {
     DecisionExecutor executor(Topology topology, DnsProvider dns, KafkaEpochFence fence, ActuatorConfig config,
             ActuatorMetrics metrics, Instance<KubernetesClient> kubernetes) {
         topology.groups().forEach(g -> metrics.trackEpoch(g.id(), fence::lastApplied));
+        var delayed = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "actuator-scale-down");
+            t.setDaemon(true);
+            return t;
+        });
         return new DecisionExecutor(topology, fence, dns, scalers(topology, config.scaling(), kubernetes),
-                config.dns().verifyTimeout(), Clock.systemUTC());
+                config.dns().verifyTimeout(), Clock.systemUTC(), config.scaling().scaleDownAfter().orElse(null),
+                (task, delay) -> delayed.schedule(task, delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
     }
 
     /** A scaler for each kind the topology uses, and only those: no AWS or Kubernetes client is made for nothing. */
@@ -158,7 +164,7 @@ public class ExecutorProducer {
             Scaler scaler = switch (kind) {
                 case ECS -> new EcsScaler(aws(EcsClient.builder(), config).build(), config.pollInterval());
                 case AUTO_SCALING_GROUP -> new AutoScalingGroupScaler(aws(AutoScalingClient.builder(), config).build(),
-                        config.pollInterval());
+                        config.pollInterval(), config.pilotLightOnDemandPercentage());
                 case KUBERNETES -> new KubernetesScaler(kubernetes.get(), config.pollInterval());
             };
             scalers.put(kind, scaler);

@@ -16,6 +16,7 @@ import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.topology.FailoverGroup;
@@ -36,15 +37,35 @@ public final class DecisionExecutor {
     private final Map<ScalingRef.Kind, Scaler> scalers;
     private final Duration verifyTimeout;
     private final Clock clock;
+    private final Duration scaleDownAfter;
+    private final DelayedTasks delayed;
+
+    /** Runs a task later; the adapter backs it with a scheduler thread. */
+    @FunctionalInterface
+    public interface DelayedTasks {
+        void schedule(Runnable task, Duration delay);
+    }
 
     public DecisionExecutor(Topology topology, EpochFence fence, DnsProvider dns, Map<ScalingRef.Kind, Scaler> scalers,
             Duration verifyTimeout, Clock clock) {
+        this(topology, fence, dns, scalers, verifyTimeout, clock, null, (task, delay) -> {
+        });
+    }
+
+    /**
+     * @param scaleDownAfter after a failback (or the end of a drill), return the target traffic left to its pilot-light
+     *                       size after this delay; null never does
+     */
+    public DecisionExecutor(Topology topology, EpochFence fence, DnsProvider dns, Map<ScalingRef.Kind, Scaler> scalers,
+            Duration verifyTimeout, Clock clock, Duration scaleDownAfter, DelayedTasks delayed) {
         this.topology = topology;
         this.fence = fence;
         this.dns = dns;
         this.scalers = Map.copyOf(scalers);
         this.verifyTimeout = verifyTimeout;
         this.clock = clock;
+        this.scaleDownAfter = scaleDownAfter;
+        this.delayed = delayed;
     }
 
     public void execute(Decision decision, Consumer<ActuationResult> sink) {
@@ -101,6 +122,38 @@ public final class DecisionExecutor {
         fence.recordApplied(decision.group(), decision.epoch());
         plan.report(ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED, dns.name(), decision.kind() + " of " + decision.group()
                 + " to " + decision.toTarget() + " done", start);
+        scheduleScaleDown(plan, group.get());
+    }
+
+    /** After a failback, the region traffic left can go back to pilot light, unless a later decision was applied. */
+    private void scheduleScaleDown(Plan plan, FailoverGroup group) {
+        Decision decision = plan.decision;
+        if (scaleDownAfter == null || decision.fromTarget() == null
+                || (decision.kind() != DecisionKind.FAILBACK && decision.kind() != DecisionKind.DRILL_END)) {
+            return;
+        }
+        Optional<Target> left = group.target(decision.fromTarget());
+        if (left.isEmpty() || left.get().scaling() == null || left.get().scaling().pilotLightSize() == null) {
+            return;
+        }
+        ScalingRef ref = left.get().scaling();
+        delayed.schedule(() -> {
+            Instant start = clock.instant();
+            if (fence.lastApplied(decision.group()) != decision.epoch()) {
+                plan.report(ActuationStep.SCALE_DOWN, ActuationStatus.SKIPPED, null, "a later decision was applied; "
+                        + decision.fromTarget() + " keeps its size", start);
+                return;
+            }
+            Scaler scaler = scalers.get(ref.kind());
+            Scaler.ScaleOutcome outcome = scaler == null ? new Scaler.ScaleOutcome.NotReady("no scaler for " + ref.kind())
+                    : scaler.scaleDown(ref);
+            if (outcome instanceof Scaler.ScaleOutcome.Ready ready) {
+                plan.report(ActuationStep.SCALE_DOWN, ActuationStatus.SUCCEEDED, ref.kind().name(), ready.details(), start);
+            } else {
+                plan.report(ActuationStep.SCALE_DOWN, ActuationStatus.FAILED, ref.kind().name(),
+                        ((Scaler.ScaleOutcome.NotReady) outcome).reason(), start);
+            }
+        }, scaleDownAfter);
     }
 
     private boolean scaleUp(Plan plan, Target target) {

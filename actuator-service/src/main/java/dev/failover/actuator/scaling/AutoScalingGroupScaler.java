@@ -17,10 +17,13 @@ public final class AutoScalingGroupScaler implements Scaler {
 
     private final AutoScalingClient autoscaling;
     private final Duration poll;
+    private final int pilotLightOnDemandPercentage;
 
-    public AutoScalingGroupScaler(AutoScalingClient autoscaling, Duration poll) {
+    /** @param pilotLightOnDemandPercentage the on-demand share above base capacity to return to at pilot-light size */
+    public AutoScalingGroupScaler(AutoScalingClient autoscaling, Duration poll, int pilotLightOnDemandPercentage) {
         this.autoscaling = autoscaling;
         this.poll = poll;
+        this.pilotLightOnDemandPercentage = pilotLightOnDemandPercentage;
     }
 
     @Override
@@ -53,5 +56,24 @@ public final class AutoScalingGroupScaler implements Scaler {
         return ReadinessGate.await(what, size, Duration.ofSeconds(ref.readyTimeoutSeconds()), poll,
                 () -> (int) describe(ref.autoScalingGroup()).instances().stream()
                         .filter(i -> i.lifecycleState() == LifecycleState.IN_SERVICE).count());
+    }
+
+    @Override
+    public ScaleOutcome scaleDown(ScalingRef ref) {
+        int size = ref.pilotLightSize() == null ? 0 : ref.pilotLightSize();
+        try {
+            boolean mixed = describe(ref.autoScalingGroup()).mixedInstancesPolicy() != null;
+            autoscaling.updateAutoScalingGroup(r -> {
+                r.autoScalingGroupName(ref.autoScalingGroup()).minSize(size).desiredCapacity(size);
+                if (mixed) {
+                    r.mixedInstancesPolicy(p -> p.instancesDistribution(d -> d.onDemandPercentageAboveBaseCapacity(
+                            pilotLightOnDemandPercentage)));
+                }
+            });
+            return new ScaleOutcome.Ready("Auto Scaling group " + ref.autoScalingGroup() + " back to " + size
+                    + (mixed ? ", " + pilotLightOnDemandPercentage + " % on-demand above base" : ""));
+        } catch (SdkException | IllegalStateException e) {
+            return new ScaleOutcome.NotReady("Auto Scaling group " + ref.autoScalingGroup() + ": update failed: " + e.getMessage());
+        }
     }
 }

@@ -37,4 +37,15 @@ public final class EcsScaler implements Scaler {
             return service.runningCount();
         });
     }
+
+    @Override
+    public ScaleOutcome scaleDown(ScalingRef ref) {
+        int size = ref.pilotLightSize() == null ? 0 : ref.pilotLightSize();
+        try {
+            ecs.updateService(r -> r.cluster(ref.cluster()).service(ref.service()).desiredCount(size));
+            return new ScaleOutcome.Ready("ECS service " + ref.service() + " desiredCount " + size);
+        } catch (SdkException e) {
+            return new ScaleOutcome.NotReady("ECS service " + ref.service() + ": UpdateService failed: " + e.getMessage());
+        }
+    }
 }

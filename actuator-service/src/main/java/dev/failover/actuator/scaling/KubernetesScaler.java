@@ -40,4 +40,16 @@ public final class KubernetesScaler implements Scaler {
             return ready == null ? 0 : ready;
         });
     }
+
+    @Override
+    public ScaleOutcome scaleDown(ScalingRef ref) {
+        int size = ref.pilotLightSize() == null ? 0 : ref.pilotLightSize();
+        try {
+            kubernetes.apps().deployments().inNamespace(ref.namespace()).withName(ref.deployment()).scale(size);
+            return new ScaleOutcome.Ready("Deployment " + ref.namespace() + "/" + ref.deployment() + " scaled to " + size);
+        } catch (KubernetesClientException e) {
+            return new ScaleOutcome.NotReady("Deployment " + ref.namespace() + "/" + ref.deployment() + ": scale failed: "
+                    + e.getMessage());
+        }
+    }
 }

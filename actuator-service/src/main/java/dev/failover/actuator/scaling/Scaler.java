@@ -10,6 +10,9 @@ public interface Scaler {
     /** Scales the target up to its active size and waits until it is ready, at most its ready timeout. */
     ScaleOutcome scaleUp(ScalingRef ref);
 
+    /** Returns the target to its pilot-light size (and, for Auto Scaling, its spot mix). Does not wait. */
+    ScaleOutcome scaleDown(ScalingRef ref);
+
     sealed interface ScaleOutcome {
         record Ready(String details) implements ScaleOutcome {
         }

@@ -48,7 +48,7 @@ class DecisionExecutorTest {
                     region: eu-west-1
                     probe: {type: tcp, host: 192.0.2.4, port: 443}
                     dns: {values: [192.0.2.4]}
-                    scaling: {kind: ecs, cluster: c, service: s, activeSize: 3}
+                    scaling: {kind: ecs, cluster: c, service: s, activeSize: 3, pilotLightSize: 1}
             """, "test");
 
     /** Records what it is asked to apply; fails when told to. */
@@ -144,6 +144,11 @@ class DecisionExecutorTest {
             public ScaleOutcome scaleUp(ScalingRef ref) {
                 return new ScaleOutcome.NotReady("1 of 3 tasks running after 600 s");
             }
+
+            @Override
+            public ScaleOutcome scaleDown(ScalingRef ref) {
+                throw new AssertionError("not expected");
+            }
         };
         executor(Map.of(ScalingRef.Kind.ECS, neverReady)).execute(decision(1, "pilot", DecisionMode.LIVE), results::add);
         assertThat(steps()).containsExactly("FENCE:SUCCEEDED", "SCALE_UP:FAILED");
@@ -161,6 +166,64 @@ class DecisionExecutorTest {
         results.clear();
         executor.execute(decision(1, "secondary", DecisionMode.LIVE), results::add);
         assertThat(steps()).endsWith("COMPLETE:SUCCEEDED");
+    }
+
+    /** Scales nothing for real; remembers what it was asked. */
+    static final class RecordingScaler implements Scaler {
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public ScalingRef.Kind kind() {
+            return ScalingRef.Kind.ECS;
+        }
+
+        @Override
+        public ScaleOutcome scaleUp(ScalingRef ref) {
+            calls.add("up " + ref.activeSize());
+            return new ScaleOutcome.Ready("3 of 3 tasks running");
+        }
+
+        @Override
+        public ScaleOutcome scaleDown(ScalingRef ref) {
+            calls.add("down " + ref.pilotLightSize());
+            return new ScaleOutcome.Ready("desiredCount " + ref.pilotLightSize());
+        }
+    }
+
+    @Test
+    void aPilotLightTargetIsScaledUpBeforeDnsAndBackDownAfterAFailback() {
+        RecordingScaler ecs = new RecordingScaler();
+        List<Runnable> later = new ArrayList<>();
+        InMemoryEpochFence fence = new InMemoryEpochFence();
+        DecisionExecutor executor = new DecisionExecutor(TOPOLOGY, fence, dns, Map.of(ScalingRef.Kind.ECS, ecs),
+                Duration.ofSeconds(5), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(30), (task, delay) -> later.add(task));
+        executor.execute(decision(1, "pilot", DecisionMode.LIVE), results::add);
+        assertThat(steps()).containsExactly("FENCE:SUCCEEDED", "SCALE_UP:SUCCEEDED", "DNS_SWITCH:SUCCEEDED", "VERIFY:SUCCEEDED",
+                "COMPLETE:SUCCEEDED");
+        assertThat(later).isEmpty(); // a failover scales nothing down
+
+        results.clear();
+        executor.execute(new Decision(1, "d-2", "api", 2L, DecisionKind.FAILBACK, "pilot", "primary", "back", List.of(), NOW,
+                DecisionMode.LIVE, Decision.AUTOMATION), results::add);
+        assertThat(later).hasSize(1);
+        later.get(0).run();
+        assertThat(steps()).endsWith("COMPLETE:SUCCEEDED", "SCALE_DOWN:SUCCEEDED");
+        assertThat(ecs.calls).containsExactly("up 3", "down 1");
+    }
+
+    @Test
+    void noScaleDownWhenALaterDecisionWasApplied() {
+        RecordingScaler ecs = new RecordingScaler();
+        List<Runnable> later = new ArrayList<>();
+        DecisionExecutor executor = new DecisionExecutor(TOPOLOGY, new InMemoryEpochFence(), dns, Map.of(ScalingRef.Kind.ECS, ecs),
+                Duration.ofSeconds(5), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(30), (task, delay) -> later.add(task));
+        executor.execute(new Decision(1, "d-1", "api", 1L, DecisionKind.FAILBACK, "pilot", "primary", "back", List.of(), NOW,
+                DecisionMode.LIVE, Decision.AUTOMATION), results::add);
+        executor.execute(decision(2, "pilot", DecisionMode.LIVE), results::add);
+        results.clear();
+        later.get(0).run();
+        assertThat(steps()).containsExactly("SCALE_DOWN:SKIPPED");
+        assertThat(ecs.calls).containsExactly("up 3");
     }
 
     @Test

@@ -142,7 +142,7 @@ class AwsScalersTest {
                 .whenScenarioStateIs("third").willReturn(aResponse().withStatus(200).withBody(asgDescribe(4))));
 
         ScalingRef ref = new ScalingRef(ScalingRef.Kind.AUTO_SCALING_GROUP, null, null, "api-asg", null, null, 4, 1, 10);
-        assertThat(new AutoScalingGroupScaler(autoscaling, Duration.ofMillis(20)).scaleUp(ref))
+        assertThat(new AutoScalingGroupScaler(autoscaling, Duration.ofMillis(20), 0).scaleUp(ref))
                 .isInstanceOf(Scaler.ScaleOutcome.Ready.class);
 
         String body = aws.findAll(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=UpdateAutoScalingGroup")))
@@ -153,5 +153,22 @@ class AwsScalersTest {
         assertThat(form).containsEntry("AutoScalingGroupName", "api-asg").containsEntry("MinSize", "4")
                 .containsEntry("DesiredCapacity", "4").containsEntry("MaxSize", "4")
                 .containsEntry("MixedInstancesPolicy.InstancesDistribution.OnDemandPercentageAboveBaseCapacity", "100");
+    }
+
+    @Test
+    void afterAFailbackTheGroupReturnsToPilotLightAndItsSpotMix() {
+        aws.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=UpdateAutoScalingGroup"))
+                .willReturn(aResponse().withStatus(200).withBody("<UpdateAutoScalingGroupResponse "
+                        + "xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\"><ResponseMetadata><RequestId>r</RequestId>"
+                        + "</ResponseMetadata></UpdateAutoScalingGroupResponse>")));
+        aws.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=DescribeAutoScalingGroups"))
+                .willReturn(aResponse().withStatus(200).withBody(asgDescribe(4))));
+        ScalingRef ref = new ScalingRef(ScalingRef.Kind.AUTO_SCALING_GROUP, null, null, "api-asg", null, null, 4, 1, 10);
+        assertThat(new AutoScalingGroupScaler(autoscaling, Duration.ofMillis(20), 20).scaleDown(ref))
+                .isInstanceOf(Scaler.ScaleOutcome.Ready.class);
+        String body = aws.findAll(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=UpdateAutoScalingGroup")))
+                .get(0).getBodyAsString();
+        assertThat(body).contains("MinSize=1").contains("DesiredCapacity=1")
+                .contains("MixedInstancesPolicy.InstancesDistribution.OnDemandPercentageAboveBaseCapacity=20");
     }
 }
