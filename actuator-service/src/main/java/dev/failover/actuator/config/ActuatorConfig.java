@@ -94,6 +94,15 @@ public interface ActuatorConfig {
         @WithDefault("100")
         long activeWeight();
 
+        /** Failback in steps: percentages of traffic moved in turn, ending at 100 (e.g. 10,50,100); empty: at once. */
+        @WithName("failback-steps")
+        Optional<java.util.List<Integer>> failbackSteps();
+
+        /** Pause after each failback step is in sync. */
+        @WithName("failback-step-pause")
+        @WithDefault("60s")
+        Duration failbackStepPause();
+
         /** Signing region; Route 53 is global. */
         @WithDefault("aws-global")
         String region();

@@ -105,7 +105,7 @@ public class ExecutorProducer {
                         dns.verifyPollInterval());
             }
             case ROUTE53 -> new Route53DnsProvider(route53Client(dns), dns.route53().routing(), dns.route53().activeWeight(),
-                    dns.verifyPollInterval());
+                    dns.verifyPollInterval(), dns.route53().failbackSteps().orElse(List.of()), dns.route53().failbackStepPause());
         };
         LOG.infof("DNS provider: %s", provider.name());
         return provider instanceof DryRunDnsProvider ? provider : new RetryingDnsProvider(provider, dns.retry(), metrics);

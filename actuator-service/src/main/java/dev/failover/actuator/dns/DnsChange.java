@@ -20,9 +20,10 @@ import dev.failover.contract.topology.TargetDns;
  * @param setIdentifier the weighted-record set identifier of that target (Route 53)
  * @param hostedZoneId  the Route 53 hosted zone id, when the group has one
  * @param inactive      the group's other targets: a weighted provider gives them weight 0 in the same request
+ * @param previous      the target traffic comes from, when a weighted provider may move it over gradually (failback)
  */
 public record DnsChange(String zone, String name, RecordType type, int ttl, List<String> values, TargetDns.Alias alias,
-        String target, String setIdentifier, String hostedZoneId, List<Inactive> inactive) {
+        String target, String setIdentifier, String hostedZoneId, List<Inactive> inactive, String previous) {
 
     /** Another target of the group and its record data. */
     public record Inactive(String target, String setIdentifier, List<String> values, TargetDns.Alias alias) {
@@ -35,7 +36,12 @@ public record DnsChange(String zone, String name, RecordType type, int ttl, List
 
     public DnsChange(String zone, String name, RecordType type, int ttl, List<String> values, TargetDns.Alias alias, String target,
             String setIdentifier) {
-        this(zone, name, type, ttl, values, alias, target, setIdentifier, null, List.of());
+        this(zone, name, type, ttl, values, alias, target, setIdentifier, null, List.of(), null);
+    }
+
+    /** The same change, marked as one that may move traffic from {@code previousTarget} gradually. */
+    public DnsChange gradualFrom(String previousTarget) {
+        return new DnsChange(zone, name, type, ttl, values, alias, target, setIdentifier, hostedZoneId, inactive, previousTarget);
     }
 
     public static DnsChange activate(FailoverGroup group, Target target) {
@@ -43,7 +49,7 @@ public record DnsChange(String zone, String name, RecordType type, int ttl, List
         List<Inactive> others = group.targets().stream().filter(t -> !t.id().equals(target.id()))
                 .map(t -> new Inactive(t.id(), setIdentifier(t), t.dns().values(), t.dns().alias())).toList();
         return new DnsChange(group.dns().zone(), group.dns().name(), group.dns().type(), group.dns().ttl(), dns.values(),
-                dns.alias(), target.id(), setIdentifier(target), group.dns().hostedZoneId(), others);
+                dns.alias(), target.id(), setIdentifier(target), group.dns().hostedZoneId(), others, null);
     }
 
     private static String setIdentifier(Target target) {

@@ -42,15 +42,36 @@ public final class Route53DnsProvider implements DnsProvider {
     private final Routing routing;
     private final long activeWeight;
     private final Duration pollInterval;
+    private final List<Integer> failbackSteps;
+    private final Duration stepPause;
 
     public Route53DnsProvider(Route53Client client, Routing routing, long activeWeight, Duration pollInterval) {
+        this(client, routing, activeWeight, pollInterval, List.of(), Duration.ZERO);
+    }
+
+    /**
+     * @param failbackSteps percentages of traffic a failback moves over in turn (e.g. 10, 50, 100), each step INSYNC and
+     *                      then {@code stepPause} before the next; empty: all at once
+     */
+    public Route53DnsProvider(Route53Client client, Routing routing, long activeWeight, Duration pollInterval,
+            List<Integer> failbackSteps, Duration stepPause) {
         if (activeWeight < 1 || activeWeight > 255) {
             throw new IllegalArgumentException("failover.dns.route53.active-weight must be between 1 and 255, was " + activeWeight);
+        }
+        for (int i = 0; i < failbackSteps.size(); i++) {
+            int step = failbackSteps.get(i);
+            if (step < 1 || step > 100 || (i > 0 && step <= failbackSteps.get(i - 1))
+                    || (i == failbackSteps.size() - 1 && step != 100)) {
+                throw new IllegalArgumentException("failover.dns.route53.failback-steps must rise from 1 to 100 and end at 100, was "
+                        + failbackSteps);
+            }
         }
         this.client = client;
         this.routing = routing;
         this.activeWeight = activeWeight;
         this.pollInterval = pollInterval;
+        this.failbackSteps = List.copyOf(failbackSteps);
+        this.stepPause = stepPause;
     }
 
     @Override
@@ -60,14 +81,21 @@ public final class Route53DnsProvider implements DnsProvider {
 
     /** The ChangeBatch's changes for a switch, in the order they are sent. */
     List<Change> changes(DnsChange change) {
+        return changes(change, 100);
+    }
+
+    /** The changes that give the new target {@code percent} of the traffic and the previous one the rest. */
+    List<Change> changes(DnsChange change, int percent) {
         List<Change> changes = new ArrayList<>();
         if (routing == Routing.SIMPLE) {
             changes.add(upsert(change, null, null, change.values(), change.alias()));
             return changes;
         }
-        changes.add(upsert(change, change.setIdentifier(), activeWeight, change.values(), change.alias()));
+        long active = percent == 100 ? activeWeight : Math.max(1, Math.round(activeWeight * percent / 100.0));
+        changes.add(upsert(change, change.setIdentifier(), active, change.values(), change.alias()));
         for (DnsChange.Inactive other : change.inactive()) {
-            changes.add(upsert(change, other.setIdentifier(), 0L, other.values(), other.alias()));
+            long weight = percent < 100 && other.target().equals(change.previous()) ? activeWeight - active : 0L;
+            changes.add(upsert(change, other.setIdentifier(), weight, other.values(), other.alias()));
         }
         return changes;
     }
@@ -91,11 +119,41 @@ public final class Route53DnsProvider implements DnsProvider {
         if (change.hostedZoneId() == null) {
             return new ApplyOutcome.Rejected("the group has no dns.hostedZoneId; Route 53 needs it");
         }
+        if (change.previous() == null || routing == Routing.SIMPLE || failbackSteps.isEmpty()) {
+            return send(change, 100);
+        }
+        // gradual failback: each step in sync, then a pause, before more traffic moves
+        ApplyOutcome last = null;
+        for (int step : failbackSteps) {
+            last = send(change, step);
+            if (!(last instanceof ApplyOutcome.Applied applied)) {
+                return last;
+            }
+            if (step < 100) {
+                VerifyOutcome synced = verify(change, applied, Duration.ofMinutes(5));
+                if (!(synced instanceof VerifyOutcome.Verified)) {
+                    return new ApplyOutcome.Unavailable("failback step " + step + " % not in sync: " + synced);
+                }
+                LOG.infof("failback of %s at %d %%; next step after %s", change.name(), step, stepPause);
+                try {
+                    Thread.sleep(stepPause.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new ApplyOutcome.Unavailable("interrupted during a failback step");
+                }
+            }
+        }
+        return last;
+    }
+
+    private ApplyOutcome send(DnsChange change, int percent) {
         try {
             ChangeInfo info = client.changeResourceRecordSets(r -> r.hostedZoneId(change.hostedZoneId()).changeBatch(b -> b
-                    .comment("failover control plane: " + change.target() + " active").changes(changes(change)))).changeInfo();
+                    .comment("failover control plane: " + change.target() + " active" + (percent < 100 ? " at " + percent + " %" : ""))
+                    .changes(changes(change, percent)))).changeInfo();
             String details = "Route 53 change " + info.id() + " (" + info.statusAsString() + ") in zone " + change.hostedZoneId()
-                    + ": " + change.describe() + (routing == Routing.WEIGHTED ? ", weight " + activeWeight + ", others 0" : "");
+                    + ": " + change.describe() + (routing == Routing.WEIGHTED ? (percent < 100 ? ", " + percent + " % of traffic"
+                            : ", weight " + activeWeight + ", others 0") : "");
             LOG.info(details);
             return new ApplyOutcome.Applied(details, info.id());
         } catch (Route53Exception e) {

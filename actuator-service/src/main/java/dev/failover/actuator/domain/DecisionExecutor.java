@@ -95,6 +95,9 @@ public final class DecisionExecutor {
             return;
         }
         DnsChange change = DnsChange.activate(group.get(), target.get());
+        if (decision.kind() == DecisionKind.FAILBACK && decision.fromTarget() != null) {
+            change = change.gradualFrom(decision.fromTarget());
+        }
         Instant dnsStart = clock.instant();
         ApplyOutcome applied = dns.apply(change);
         if (applied instanceof ApplyOutcome.Rejected rejected) {

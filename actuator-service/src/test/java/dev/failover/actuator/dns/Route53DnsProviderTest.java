@@ -77,7 +77,7 @@ class Route53DnsProviderTest {
                 "secondary", "secondary", "Z0123456789ABC",
                 List.of(new DnsChange.Inactive("primary", "primary", List.of("192.0.2.10"), null),
                         new DnsChange.Inactive("maintenance", "maint",
-                                List.of(), new TargetDns.Alias("Z35SXDOTRQ7X7K", "maint.elb.amazonaws.com.", true))));
+                                List.of(), new TargetDns.Alias("Z35SXDOTRQ7X7K", "maint.elb.amazonaws.com.", true))), null);
     }
 
     static String changeInfo(String root, String status) {
@@ -96,8 +96,12 @@ class Route53DnsProviderTest {
 
     /** The record sets of the one ChangeResourceRecordSets request the fixture received: identifier → weight, data. */
     static List<String> sentRecordSets() throws Exception {
-        var requests = route53.findAll(postRequestedFor(urlEqualTo(RRSET)));
-        assertThat(requests).hasSize(1);
+        assertThat(route53.findAll(postRequestedFor(urlEqualTo(RRSET)))).hasSize(1);
+        return sentRecordSets(0);
+    }
+
+    static List<String> sentRecordSets(int index) throws Exception {
+        var requests = route53.findAll(postRequestedFor(urlEqualTo(RRSET))).subList(index, index + 1);
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         factory.setNamespaceAware(true);
         Document xml = factory.newDocumentBuilder().parse(new ByteArrayInputStream(requests.get(0).getBodyAsString()
@@ -146,6 +150,27 @@ class Route53DnsProviderTest {
                 "UPSERT api.example.com. A set=maint weight=0 alias=maint.elb.amazonaws.com. zone=Z35SXDOTRQ7X7K evaluate=true");
         assertThat(route53.findAll(postRequestedFor(urlEqualTo(RRSET))).get(0).getHeader("Authorization"))
                 .startsWith("AWS4-HMAC-SHA256 Credential=AKIDTEST/").doesNotContain("secret-not-logged");
+    }
+
+    @Test
+    void aGradualFailbackMovesTrafficInStepsEachInSync() throws Exception {
+        route53.stubFor(post(urlEqualTo(RRSET)).willReturn(aResponse().withStatus(200)
+                .withBody(changeInfo("ChangeResourceRecordSetsResponse", "PENDING"))));
+        route53.stubFor(get(urlEqualTo("/2013-04-01/change/C2682N5HXP0BZ4")).willReturn(aResponse().withStatus(200)
+                .withBody(changeInfo("GetChangeResponse", "INSYNC"))));
+        DnsChange failback = new DnsChange("example.com.", "api.example.com.", RecordType.A, 60, List.of("192.0.2.10"), null,
+                "primary", "primary", "Z0123456789ABC",
+                List.of(new DnsChange.Inactive("secondary", "secondary", List.of("192.0.2.20"), null)), null).gradualFrom("secondary");
+        Route53DnsProvider dns = new Route53DnsProvider(client, Route53DnsProvider.Routing.WEIGHTED, 100, Duration.ofMillis(10),
+                List.of(10, 50, 100), Duration.ZERO);
+        assertThat(dns.apply(failback)).isInstanceOf(DnsProvider.ApplyOutcome.Applied.class);
+        assertThat(route53.findAll(postRequestedFor(urlEqualTo(RRSET)))).hasSize(3);
+        assertThat(sentRecordSets(0)).containsExactly("UPSERT api.example.com. A set=primary weight=10 ttl=60 192.0.2.10",
+                "UPSERT api.example.com. A set=secondary weight=90 ttl=60 192.0.2.20");
+        assertThat(sentRecordSets(1)).containsExactly("UPSERT api.example.com. A set=primary weight=50 ttl=60 192.0.2.10",
+                "UPSERT api.example.com. A set=secondary weight=50 ttl=60 192.0.2.20");
+        assertThat(sentRecordSets(2)).containsExactly("UPSERT api.example.com. A set=primary weight=100 ttl=60 192.0.2.10",
+                "UPSERT api.example.com. A set=secondary weight=0 ttl=60 192.0.2.20");
     }
 
     @Test
