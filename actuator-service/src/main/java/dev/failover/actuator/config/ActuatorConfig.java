@@ -74,7 +74,10 @@ public interface ActuatorConfig {
         @WithDefault("10s")
         Duration callTimeout();
 
-        /** Retries of calls that failed for a passing reason (timeout, throttling, 5xx, SERVFAIL). */
+        /**
+         * Retries of calls that failed for a passing reason (timeout, throttling, 5xx, SERVFAIL), to the DNS backend and to
+         * the scaling backends alike.
+         */
         Retry retry();
 
         /** RFC 2136 settings, used when the provider is rfc2136. */

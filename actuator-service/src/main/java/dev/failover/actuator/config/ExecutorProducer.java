@@ -37,6 +37,7 @@ import java.util.stream.Collectors;
 import dev.failover.actuator.scaling.AutoScalingGroupScaler;
 import dev.failover.actuator.scaling.EcsScaler;
 import dev.failover.actuator.scaling.KubernetesScaler;
+import dev.failover.actuator.scaling.RetryingScaler;
 import dev.failover.actuator.scaling.Scaler;
 import dev.failover.contract.topology.ScalingRef;
 import dev.failover.contract.topology.Target;
@@ -150,13 +151,14 @@ public class ExecutorProducer {
             t.setDaemon(true);
             return t;
         });
-        return new DecisionExecutor(topology, fence, dns, scalers(topology, config.scaling(), kubernetes),
+        return new DecisionExecutor(topology, fence, dns, scalers(topology, config.scaling(), config.dns().retry(), metrics, kubernetes),
                 config.dns().verifyTimeout(), Clock.systemUTC(), config.scaling().scaleDownAfter().orElse(null),
                 (task, delay) -> delayed.schedule(task, delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
     }
 
     /** A scaler for each kind the topology uses, and only those: no AWS or Kubernetes client is made for nothing. */
-    static Map<ScalingRef.Kind, Scaler> scalers(Topology topology, ActuatorConfig.Scaling config, Instance<KubernetesClient> kubernetes) {
+    static Map<ScalingRef.Kind, Scaler> scalers(Topology topology, ActuatorConfig.Scaling config, ActuatorConfig.Retry retry,
+            ActuatorMetrics metrics, Instance<KubernetesClient> kubernetes) {
         Set<ScalingRef.Kind> kinds = topology.groups().stream().flatMap(g -> g.targets().stream())
                 .map(Target::scaling).filter(Objects::nonNull).map(ScalingRef::kind).collect(Collectors.toSet());
         Map<ScalingRef.Kind, Scaler> scalers = new EnumMap<>(ScalingRef.Kind.class);
@@ -167,7 +169,7 @@ public class ExecutorProducer {
                         config.pollInterval(), config.pilotLightOnDemandPercentage());
                 case KUBERNETES -> new KubernetesScaler(kubernetes.get(), config.pollInterval());
             };
-            scalers.put(kind, scaler);
+            scalers.put(kind, new RetryingScaler(scaler, retry, metrics));
             LOG.infof("scaler for %s targets: %s", kind, scaler.getClass().getSimpleName());
         }
         return scalers;
@@ -182,6 +184,8 @@ public class ExecutorProducer {
                     + "targets and no region was found in AWS_REGION or the AWS profile", e);
         }
         builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
+        // one retry policy (RetryingScaler), not two stacked
+        builder.overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
         config.awsEndpointOverride().ifPresent(builder::endpointOverride);
         if (builder instanceof software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<?, ?> sync) {
             sync.httpClient(UrlConnectionHttpClient.builder().build());

@@ -153,8 +153,7 @@ public final class DecisionExecutor {
             if (outcome instanceof Scaler.ScaleOutcome.Ready ready) {
                 plan.report(ActuationStep.SCALE_DOWN, ActuationStatus.SUCCEEDED, ref.kind().name(), ready.details(), start);
             } else {
-                plan.report(ActuationStep.SCALE_DOWN, ActuationStatus.FAILED, ref.kind().name(),
-                        ((Scaler.ScaleOutcome.NotReady) outcome).reason(), start);
+                plan.report(ActuationStep.SCALE_DOWN, ActuationStatus.FAILED, ref.kind().name(), outcome.toString(), start);
             }
         }, scaleDownAfter);
     }
@@ -177,6 +176,11 @@ public final class DecisionExecutor {
         if (outcome instanceof Scaler.ScaleOutcome.NotReady notReady) {
             plan.report(ActuationStep.SCALE_UP, ActuationStatus.FAILED, ref.kind().name(), notReady.reason()
                     + "; DNS not switched", start);
+            return false;
+        }
+        if (outcome instanceof Scaler.ScaleOutcome.Unavailable unavailable) {
+            plan.report(ActuationStep.SCALE_UP, ActuationStatus.FAILED, ref.kind().name(), "unavailable after retries: "
+                    + unavailable.reason() + "; DNS not switched", start);
             return false;
         }
         plan.report(ActuationStep.SCALE_UP, ActuationStatus.SUCCEEDED, ref.kind().name(),

@@ -50,8 +50,10 @@ public final class AutoScalingGroupScaler implements Scaler {
                     r.mixedInstancesPolicy(p -> p.instancesDistribution(d -> d.onDemandPercentageAboveBaseCapacity(100)));
                 }
             });
-        } catch (SdkException | IllegalStateException e) {
-            return new ScaleOutcome.NotReady(what + ": update failed: " + e.getMessage());
+        } catch (SdkException e) {
+            return ReadinessGate.failed(what + ": update failed", e);
+        } catch (IllegalStateException e) {
+            return new ScaleOutcome.NotReady(what + ": " + e.getMessage());
         }
         return ReadinessGate.await(what, size, Duration.ofSeconds(ref.readyTimeoutSeconds()), poll,
                 () -> (int) describe(ref.autoScalingGroup()).instances().stream()
@@ -72,8 +74,10 @@ public final class AutoScalingGroupScaler implements Scaler {
             });
             return new ScaleOutcome.Ready("Auto Scaling group " + ref.autoScalingGroup() + " back to " + size
                     + (mixed ? ", " + pilotLightOnDemandPercentage + " % on-demand above base" : ""));
-        } catch (SdkException | IllegalStateException e) {
-            return new ScaleOutcome.NotReady("Auto Scaling group " + ref.autoScalingGroup() + ": update failed: " + e.getMessage());
+        } catch (SdkException e) {
+            return ReadinessGate.failed("Auto Scaling group " + ref.autoScalingGroup() + ": update failed", e);
+        } catch (IllegalStateException e) {
+            return new ScaleOutcome.NotReady("Auto Scaling group " + ref.autoScalingGroup() + ": " + e.getMessage());
         }
     }
 }

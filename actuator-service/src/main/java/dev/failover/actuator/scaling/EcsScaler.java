@@ -29,7 +29,7 @@ public final class EcsScaler implements Scaler {
         try {
             ecs.updateService(r -> r.cluster(ref.cluster()).service(ref.service()).desiredCount(ref.activeSize()));
         } catch (SdkException e) {
-            return new ScaleOutcome.NotReady(what + ": UpdateService failed: " + e.getMessage());
+            return ReadinessGate.failed(what + ": UpdateService failed", e);
         }
         return ReadinessGate.await(what, ref.activeSize(), Duration.ofSeconds(ref.readyTimeoutSeconds()), poll, () -> {
             Service service = ecs.describeServices(r -> r.cluster(ref.cluster()).services(ref.service())).services().stream()
@@ -45,7 +45,7 @@ public final class EcsScaler implements Scaler {
             ecs.updateService(r -> r.cluster(ref.cluster()).service(ref.service()).desiredCount(size));
             return new ScaleOutcome.Ready("ECS service " + ref.service() + " desiredCount " + size);
         } catch (SdkException e) {
-            return new ScaleOutcome.NotReady("ECS service " + ref.service() + ": UpdateService failed: " + e.getMessage());
+            return ReadinessGate.failed("ECS service " + ref.service() + ": UpdateService failed", e);
         }
     }
 }

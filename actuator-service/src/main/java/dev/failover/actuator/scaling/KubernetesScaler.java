@@ -32,7 +32,8 @@ public final class KubernetesScaler implements Scaler {
             }
             kubernetes.apps().deployments().inNamespace(ref.namespace()).withName(ref.deployment()).scale(ref.activeSize());
         } catch (KubernetesClientException e) {
-            return new ScaleOutcome.NotReady(what + ": scale failed: " + e.getMessage());
+            return passing(e) ? new ScaleOutcome.Unavailable(what + ": scale failed: " + e.getMessage())
+                    : new ScaleOutcome.NotReady(what + ": scale failed: " + e.getMessage());
         }
         return ReadinessGate.await(what, ref.activeSize(), Duration.ofSeconds(ref.readyTimeoutSeconds()), poll, () -> {
             Deployment d = kubernetes.apps().deployments().inNamespace(ref.namespace()).withName(ref.deployment()).get();
@@ -48,8 +49,13 @@ public final class KubernetesScaler implements Scaler {
             kubernetes.apps().deployments().inNamespace(ref.namespace()).withName(ref.deployment()).scale(size);
             return new ScaleOutcome.Ready("Deployment " + ref.namespace() + "/" + ref.deployment() + " scaled to " + size);
         } catch (KubernetesClientException e) {
-            return new ScaleOutcome.NotReady("Deployment " + ref.namespace() + "/" + ref.deployment() + ": scale failed: "
-                    + e.getMessage());
+            String reason = "Deployment " + ref.namespace() + "/" + ref.deployment() + ": scale failed: " + e.getMessage();
+            return passing(e) ? new ScaleOutcome.Unavailable(reason) : new ScaleOutcome.NotReady(reason);
         }
+    }
+
+    /** No answer, 429 or 5xx from the API server: worth retrying. */
+    private static boolean passing(KubernetesClientException e) {
+        return e.getCode() == 0 || e.getCode() == 429 || e.getCode() >= 500;
     }
 }

@@ -11,6 +11,17 @@ final class ReadinessGate {
     private ReadinessGate() {
     }
 
+    /** A failed AWS call as an outcome: throttling, 5xx and client-side failures pass; the rest is a refusal. */
+    static ScaleOutcome failed(String what, software.amazon.awssdk.core.exception.SdkException e) {
+        if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException service) {
+            boolean passing = service.isThrottlingException() || service.statusCode() >= 500;
+            String reason = what + ": " + (service.awsErrorDetails() == null ? service.getMessage()
+                    : service.awsErrorDetails().errorCode() + ": " + service.awsErrorDetails().errorMessage());
+            return passing ? new ScaleOutcome.Unavailable(reason) : new ScaleOutcome.NotReady(reason);
+        }
+        return new ScaleOutcome.Unavailable(what + ": " + e.getMessage());
+    }
+
     /** @param ready returns the count of ready units, or throws with a reason */
     static ScaleOutcome await(String what, int wanted, Duration timeout, Duration poll, Supplier<Integer> ready) {
         long deadline = System.nanoTime() + timeout.toNanos();

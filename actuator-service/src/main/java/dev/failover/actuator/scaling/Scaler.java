@@ -17,7 +17,12 @@ public interface Scaler {
         record Ready(String details) implements ScaleOutcome {
         }
 
+        /** Not ready in time, or refused (access denied, no such service): not worth retrying. */
         record NotReady(String reason) implements ScaleOutcome {
+        }
+
+        /** The API could not be reached or asked to slow down (timeout, throttling, 5xx): worth retrying. */
+        record Unavailable(String reason) implements ScaleOutcome {
         }
     }
 }

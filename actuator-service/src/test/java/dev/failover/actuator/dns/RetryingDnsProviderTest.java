@@ -113,4 +113,31 @@ class RetryingDnsProviderTest {
                 .isEqualTo(new DnsProvider.ApplyOutcome.Unavailable("timeout"));
         assertThat(dns.calls).isEqualTo(4);
     }
+
+    @Test
+    void aScalerCallThatIsThrottledIsRetriedUnderTheSamePolicy() {
+        int[] calls = { 0 };
+        dev.failover.actuator.scaling.Scaler flaky = new dev.failover.actuator.scaling.Scaler() {
+            @Override
+            public dev.failover.contract.topology.ScalingRef.Kind kind() {
+                return dev.failover.contract.topology.ScalingRef.Kind.ECS;
+            }
+
+            @Override
+            public ScaleOutcome scaleUp(dev.failover.contract.topology.ScalingRef ref) {
+                return ++calls[0] < 3 ? new ScaleOutcome.Unavailable("ThrottlingException") : new ScaleOutcome.Ready("6 of 6 ready");
+            }
+
+            @Override
+            public ScaleOutcome scaleDown(dev.failover.contract.topology.ScalingRef ref) {
+                return new ScaleOutcome.NotReady("AccessDenied");
+            }
+        };
+        var retrying = new dev.failover.actuator.scaling.RetryingScaler(flaky, FAST, metrics);
+        assertThat(retrying.scaleUp(null)).isInstanceOf(dev.failover.actuator.scaling.Scaler.ScaleOutcome.Ready.class);
+        assertThat(calls[0]).isEqualTo(3);
+        calls[0] = 0;
+        assertThat(retrying.scaleDown(null)).isInstanceOf(dev.failover.actuator.scaling.Scaler.ScaleOutcome.NotReady.class);
+        assertThat(calls[0]).isZero();
+    }
 }

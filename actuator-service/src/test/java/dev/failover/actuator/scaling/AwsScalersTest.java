@@ -171,4 +171,18 @@ class AwsScalersTest {
         assertThat(body).contains("MinSize=1").contains("DesiredCapacity=1")
                 .contains("MixedInstancesPolicy.InstancesDistribution.OnDemandPercentageAboveBaseCapacity=20");
     }
+
+    @Test
+    void ecsThrottlingIsWorthRetryingAndAccessDeniedIsNot() {
+        aws.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo(ecsTarget("UpdateService")))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/x-amz-json-1.1")
+                        .withBody("{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}")));
+        assertThat(new EcsScaler(ecs, Duration.ofMillis(10)).scaleUp(ecsRef(1))).isInstanceOfSatisfying(
+                Scaler.ScaleOutcome.Unavailable.class, u -> assertThat(u.reason()).contains("Rate exceeded"));
+        aws.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo(ecsTarget("UpdateService")))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/x-amz-json-1.1")
+                        .withBody("{\"__type\":\"AccessDeniedException\",\"message\":\"not authorized to perform: ecs:UpdateService\"}")));
+        assertThat(new EcsScaler(ecs, Duration.ofMillis(10)).scaleUp(ecsRef(1))).isInstanceOfSatisfying(
+                Scaler.ScaleOutcome.NotReady.class, n -> assertThat(n.reason()).contains("ecs:UpdateService"));
+    }
 }

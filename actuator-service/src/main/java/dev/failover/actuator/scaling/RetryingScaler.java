@@ -1,0 +1,78 @@
+package dev.failover.actuator.scaling;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.function.Function;
+
+import dev.failover.actuator.config.ActuatorConfig;
+import dev.failover.actuator.metrics.ActuatorMetrics;
+import dev.failover.contract.topology.ScalingRef;
+import io.smallrye.faulttolerance.api.Guard;
+
+/**
+ * Retries a scaler's calls that failed for a passing reason ({@link ScaleOutcome.Unavailable}) with exponential backoff
+ * and jitter, the same SmallRye Fault Tolerance policy as DNS changes. Scaling to a size is idempotent, so a retry is
+ * harmless. Not-ready-in-time and refusals are returned at once.
+ */
+public final class RetryingScaler implements Scaler {
+
+    private final Scaler delegate;
+    private final Guard guard;
+
+    public RetryingScaler(Scaler delegate, ActuatorConfig.Retry retry, ActuatorMetrics metrics) {
+        this.delegate = delegate;
+        this.guard = Guard.create()
+                .withDescription("scaler-" + delegate.kind())
+                .withRetry()
+                .maxRetries(retry.maxRetries())
+                .delay(retry.initialDelay().toMillis(), ChronoUnit.MILLIS)
+                .jitter(retry.jitter().toMillis(), ChronoUnit.MILLIS)
+                .maxDuration(Duration.ofHours(1).toMillis(), ChronoUnit.MILLIS)
+                .retryOn(Transient.class)
+                .withExponentialBackoff().factor(2).maxDelay(retry.maxDelay().toMillis(), ChronoUnit.MILLIS).done()
+                .onRetry(() -> metrics.retried(delegate.kind().name().toLowerCase(java.util.Locale.ROOT)))
+                .done()
+                .build();
+    }
+
+    @Override
+    public ScalingRef.Kind kind() {
+        return delegate.kind();
+    }
+
+    @Override
+    public ScaleOutcome scaleUp(ScalingRef ref) {
+        return guarded(delegate::scaleUp, ref);
+    }
+
+    @Override
+    public ScaleOutcome scaleDown(ScalingRef ref) {
+        return guarded(delegate::scaleDown, ref);
+    }
+
+    private ScaleOutcome guarded(Function<ScalingRef, ScaleOutcome> call, ScalingRef ref) {
+        try {
+            return guard.call(() -> {
+                ScaleOutcome outcome = call.apply(ref);
+                if (outcome instanceof ScaleOutcome.Unavailable unavailable) {
+                    throw new Transient(unavailable);
+                }
+                return outcome;
+            }, ScaleOutcome.class);
+        } catch (Transient last) {
+            return last.outcome;
+        } catch (Exception e) {
+            return new ScaleOutcome.Unavailable(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** Carries an Unavailable outcome through the guard, which retries on it. */
+    static final class Transient extends Exception {
+        final transient ScaleOutcome.Unavailable outcome;
+
+        Transient(ScaleOutcome.Unavailable outcome) {
+            super(outcome.reason(), null, false, false);
+            this.outcome = outcome;
+        }
+    }
+}
