@@ -9,9 +9,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.InvalidTopologyException;
-import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyError;
 import dev.failover.contract.topology.TopologyLoader;
@@ -32,35 +30,12 @@ public class TopologyProducer {
             errors.add(new TopologyError("failover.location", "'" + config.location()
                     + "' is not one of the topology's locations " + topology.locations()));
         }
-        errors.addAll(unsupportedByThisProber(topology));
         if (!errors.isEmpty()) {
             throw new InvalidTopologyException(config.topologyFile() + " for this probe-service", errors);
         }
         LOG.infof("topology %s loaded: %d groups, probing as location %s", config.topologyFile(), topology.groups().size(),
                 config.location());
         return topology;
-    }
-
-    /**
-     * Probe options this prober does not implement yet are refused rather than ignored: a probe that silently skips an
-     * option reports the wrong verdict.
-     */
-    static List<TopologyError> unsupportedByThisProber(Topology topology) {
-        List<TopologyError> errors = new ArrayList<>();
-        for (int g = 0; g < topology.groups().size(); g++) {
-            FailoverGroup group = topology.groups().get(g);
-            for (int t = 0; t < group.targets().size(); t++) {
-                Target target = group.targets().get(t);
-                String path = "groups[" + g + "].targets[" + t + "].probe";
-                if (target.probe().hostHeader() != null) {
-                    errors.add(new TopologyError(path + ".hostHeader", "not supported by this probe-service version yet"));
-                }
-                if (!target.probe().verifyTls()) {
-                    errors.add(new TopologyError(path + ".verifyTls", "false is not supported by this probe-service version yet"));
-                }
-            }
-        }
-        return errors;
     }
 
     void loadAtStartup(@Observes StartupEvent event, Topology topology) {

@@ -10,9 +10,13 @@ public sealed interface Observation {
 
     Integer httpStatus();
 
-    record Up(Integer httpStatus, PhaseTimings timings) implements Observation {
+    /** Days until the served TLS certificate expires; null without TLS. */
+    Integer tlsDaysToExpiry();
+
+    record Up(Integer httpStatus, PhaseTimings timings, Integer tlsDaysToExpiry) implements Observation {
     }
 
-    record Down(FailureReason reason, String detail, Integer httpStatus, PhaseTimings timings) implements Observation {
+    record Down(FailureReason reason, String detail, Integer httpStatus, PhaseTimings timings, Integer tlsDaysToExpiry)
+            implements Observation {
     }
 }

@@ -34,11 +34,12 @@ public final class TargetProbe {
             long durationMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             if (observation instanceof Observation.Down down) {
                 return new ProbeResult(EventCodec.SCHEMA_VERSION, group.id(), target.id(), target.region(), location, startedAt,
-                        durationMillis, ProbeOutcome.DOWN, down.reason(), down.httpStatus(), down.timings(), false, null,
-                        down.detail());
+                        durationMillis, ProbeOutcome.DOWN, down.reason(), down.httpStatus(), down.timings(), false,
+                        down.tlsDaysToExpiry(), down.detail());
             }
             return new ProbeResult(EventCodec.SCHEMA_VERSION, group.id(), target.id(), target.region(), location, startedAt,
-                    durationMillis, ProbeOutcome.UP, null, observation.httpStatus(), observation.timings(), false, null, null);
+                    durationMillis, ProbeOutcome.UP, null, observation.httpStatus(), observation.timings(), false,
+                    observation.tlsDaysToExpiry(), null);
         });
     }
 }

@@ -22,9 +22,9 @@ import dev.failover.contract.topology.ProbeType;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
 import dev.failover.probe.config.ProbeServiceConfig;
-import dev.failover.probe.domain.HttpProber;
 import dev.failover.probe.domain.TargetProbe;
-import dev.failover.probe.domain.TcpProber;
+import dev.failover.probe.probing.TcpProber;
+import dev.failover.probe.probing.VertxHttpProber;
 import dev.failover.probe.messaging.ProbeResultPublisher;
 import dev.failover.probe.metrics.ProbeMetrics;
 import io.quarkus.runtime.ShutdownEvent;
@@ -50,6 +50,8 @@ public class ProbeScheduler {
     ProbeMetrics metrics;
     @Inject
     LatestResults latest;
+    @Inject
+    io.vertx.core.Vertx vertx;
 
     private ScheduledExecutorService ticker;
     private ExecutorService io;
@@ -62,7 +64,8 @@ public class ProbeScheduler {
             t.setDaemon(true);
             return t;
         });
-        TargetProbe probe = new TargetProbe(Map.of(ProbeType.HTTP, new HttpProber(io), ProbeType.TCP, new TcpProber(io)),
+        TargetProbe probe = new TargetProbe(Map.of(ProbeType.HTTP, new VertxHttpProber(vertx, io, 512), ProbeType.TCP,
+                new TcpProber(io)),
                 Clock.systemUTC(), config.location());
         int count = 0;
         for (FailoverGroup group : topology.groups()) {

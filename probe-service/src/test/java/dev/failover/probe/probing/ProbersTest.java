@@ -1,4 +1,4 @@
-package dev.failover.probe.domain;
+package dev.failover.probe.probing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,13 +22,17 @@ import com.sun.net.httpserver.HttpServer;
 import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.topology.ProbeSpec;
 import dev.failover.contract.topology.ProbeType;
+import dev.failover.probe.domain.Observation;
+import dev.failover.probe.domain.Prober;
+import io.vertx.core.Vertx;
 
 /** The probers against real local servers: no mocks of the network. */
 class ProbersTest {
 
     static HttpServer server;
     static ExecutorService io = Executors.newFixedThreadPool(2);
-    static HttpProber http = new HttpProber(io);
+    static Vertx vertx = Vertx.vertx();
+    static VertxHttpProber http = new VertxHttpProber(vertx, io, 64);
     static TcpProber tcp = new TcpProber(io);
 
     @BeforeAll
@@ -53,6 +57,7 @@ class ProbersTest {
     static void stop() {
         server.stop(0);
         io.shutdownNow();
+        vertx.close();
     }
 
     static void respond(com.sun.net.httpserver.HttpExchange e, int status, String body) throws IOException {
@@ -89,7 +94,10 @@ class ProbersTest {
         Observation o = run(http, httpSpec(url("/ok"), null, "ok", null, 1000, null));
         assertThat(o).isInstanceOf(Observation.Up.class);
         assertThat(o.httpStatus()).isEqualTo(200);
+        assertThat(o.timings().dnsMillis()).isNotNull();
+        assertThat(o.timings().connectMillis()).isNotNull();
         assertThat(o.timings().firstByteMillis()).isNotNull();
+        assertThat(o.tlsDaysToExpiry()).isNull();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.failover.probe.domain;
+package dev.failover.probe.probing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -11,6 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 import dev.failover.contract.event.PhaseTimings;
 import dev.failover.contract.topology.ProbeSpec;
+import dev.failover.probe.domain.FailureClassifier;
+import dev.failover.probe.domain.Observation;
+import dev.failover.probe.domain.Prober;
 
 /** TCP probe: UP when a connection to host:port is established within the connect timeout. */
 public final class TcpProber implements Prober {
@@ -42,10 +45,10 @@ public final class TcpProber implements Prober {
                     PhaseTimings timings = new PhaseTimings(dns, connect, null, null, TimeUnit.NANOSECONDS.toMillis(end - start));
                     if (error != null) {
                         return new Observation.Down(FailureClassifier.classify(error), FailureClassifier.describe(error), null,
-                                timings);
+                                timings, null);
                     }
                     closeQuietly(channel);
-                    return new Observation.Up(null, timings);
+                    return new Observation.Up(null, timings, null);
                 });
     }
 
