@@ -1,8 +1,12 @@
 package dev.failover.probe.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 /** Configuration of one probe-service instance, validated once at start-up. */
@@ -18,4 +22,40 @@ public interface ProbeServiceConfig {
     /** Path of the topology file shared by all services (env {@code FAILOVER_TOPOLOGY_FILE}). */
     @WithName("topology-file")
     Path topologyFile();
+
+    /** How often the topology file is checked for changes; a valid new file is applied without a restart. */
+    @WithName("reload-interval")
+    @WithDefault("5s")
+    Duration reloadInterval();
+
+    /** Results held while Kafka is unreachable; when full, the oldest are dropped (a stale result is worthless). */
+    @WithName("buffer-size")
+    @WithDefault("10000")
+    int bufferSize();
+
+    /** Upper bound of concurrent HTTP probe connections of this instance. */
+    @WithName("max-connections")
+    @WithDefault("512")
+    int maxConnections();
+
+    /** The location's own health check. */
+    @WithName("self-check")
+    SelfCheck selfCheck();
+
+    interface SelfCheck {
+        /**
+         * Reference URLs this location should always reach (e.g. well-known sites in other networks). When all of them
+         * fail, this location's results are marked locationImpaired and the decision-service leaves it out of quorums.
+         * Empty: no self-check.
+         */
+        Optional<List<String>> urls();
+
+        /** How often the reference URLs are probed. */
+        @WithDefault("10s")
+        Duration interval();
+
+        /** Timeout of one reference probe. */
+        @WithDefault("3s")
+        Duration timeout();
+    }
 }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.ProbeOutcome;
@@ -19,11 +20,14 @@ public final class TargetProbe {
     private final Map<ProbeType, Prober> probers;
     private final Clock clock;
     private final String location;
+    private final BooleanSupplier locationImpaired;
 
-    public TargetProbe(Map<ProbeType, Prober> probers, Clock clock, String location) {
+    /** @param locationImpaired whether this location's own self-check currently fails */
+    public TargetProbe(Map<ProbeType, Prober> probers, Clock clock, String location, BooleanSupplier locationImpaired) {
         this.probers = Map.copyOf(probers);
         this.clock = clock;
         this.location = location;
+        this.locationImpaired = locationImpaired;
     }
 
     public CompletionStage<ProbeResult> run(FailoverGroup group, Target target) {
@@ -32,13 +36,14 @@ public final class TargetProbe {
         Prober prober = probers.get(target.probe().type());
         return prober.probe(target.probe()).thenApply(observation -> {
             long durationMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            boolean impaired = locationImpaired.getAsBoolean();
             if (observation instanceof Observation.Down down) {
                 return new ProbeResult(EventCodec.SCHEMA_VERSION, group.id(), target.id(), target.region(), location, startedAt,
-                        durationMillis, ProbeOutcome.DOWN, down.reason(), down.httpStatus(), down.timings(), false,
+                        durationMillis, ProbeOutcome.DOWN, down.reason(), down.httpStatus(), down.timings(), impaired,
                         down.tlsDaysToExpiry(), down.detail());
             }
             return new ProbeResult(EventCodec.SCHEMA_VERSION, group.id(), target.id(), target.region(), location, startedAt,
-                    durationMillis, ProbeOutcome.UP, null, observation.httpStatus(), observation.timings(), false,
+                    durationMillis, ProbeOutcome.UP, null, observation.httpStatus(), observation.timings(), impaired,
                     observation.tlsDaysToExpiry(), null);
         });
     }

@@ -4,36 +4,51 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
-import org.jboss.logging.Logger;
 
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.ProbeResult;
+import dev.failover.probe.config.ProbeServiceConfig;
 import dev.failover.probe.metrics.ProbeMetrics;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 
-/** Sends each result to failover.probe-results, keyed by group. */
+/**
+ * Sends each result to failover.probe-results, keyed by group. Results go through a bounded buffer that drops the
+ * oldest when full, and leave it only while the Kafka sink asks for more (it stops asking when its in-flight records
+ * are not acknowledged, as when Kafka is unreachable).
+ */
 @ApplicationScoped
 public class ProbeResultPublisher {
 
-    private static final Logger LOG = Logger.getLogger(ProbeResultPublisher.class);
+    private final MutinyEmitter<Record<String, String>> emitter;
+    private final ProbeMetrics metrics;
+    private final ResultBuffer buffer;
 
     @Inject
-    @Channel("probe-results")
-    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-    MutinyEmitter<Record<String, String>> emitter;
-
-    @Inject
-    ProbeMetrics metrics;
+    public ProbeResultPublisher(@Channel("probe-results") MutinyEmitter<Record<String, String>> emitter, ProbeMetrics metrics,
+            ProbeServiceConfig config) {
+        this.emitter = emitter;
+        this.metrics = metrics;
+        this.buffer = new ResultBuffer(config.bufferSize());
+        metrics.trackBuffer(buffer::size);
+    }
 
     public void publish(ProbeResult result) {
-        try {
-            emitter.sendAndForget(Record.of(result.group(), EventCodec.instance().encode(result)));
-        } catch (RuntimeException e) {
-            // a full buffer (Kafka unreachable for long) must not stop the probes: count and drop
-            metrics.publishDropped(result.group());
-            LOG.debugf("dropped probe result of %s/%s: %s", result.group(), result.target(), e.getMessage());
+        ProbeResult dropped = buffer.offer(result);
+        if (dropped != null) {
+            metrics.publishDropped(dropped.group());
+        }
+        drain();
+    }
+
+    /** Moves buffered results to the Kafka sink while it has room; also called regularly by the scheduler. */
+    public synchronized void drain() {
+        while (emitter.hasRequests()) {
+            ProbeResult next = buffer.poll();
+            if (next == null) {
+                return;
+            }
+            emitter.sendAndForget(Record.of(next.group(), EventCodec.instance().encode(next)));
         }
     }
 }

@@ -5,24 +5,35 @@ import java.util.List;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import dev.failover.contract.event.ProbeResult;
-import dev.failover.contract.topology.Topology;
+import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.Target;
 import dev.failover.probe.config.ProbeServiceConfig;
+import dev.failover.probe.config.TopologyHolder;
 import dev.failover.probe.scheduling.LatestResults;
 
-/** Read-only view of what this location probes and what it last saw. */
+/** Read-only view of what this location probes, its last result and its last verdicts. */
 @Path("/targets")
 @Produces(MediaType.APPLICATION_JSON)
 public class TargetsResource {
 
-    public record TargetView(String group, String target, String region, String location, ProbeResult lastResult) {
+    /** One target as this location sees it; {@code recentVerdicts} newest first. */
+    public record TargetView(String group, String target, String region, String location, ProbeResult lastResult,
+            List<String> recentVerdicts) {
+    }
+
+    /** A target in detail: its probe spec and its recent results. */
+    public record TargetDetail(String group, String target, String region, String location, Object probe,
+            List<ProbeResult> recentResults) {
     }
 
     @Inject
-    Topology topology;
+    TopologyHolder topology;
     @Inject
     LatestResults latest;
     @Inject
@@ -30,9 +41,25 @@ public class TargetsResource {
 
     @GET
     public List<TargetView> list() {
-        return topology.groups().stream()
-                .flatMap(g -> g.targets().stream().map(t -> new TargetView(g.id(), t.id(), t.region(), config.location(),
-                        latest.of(g.id(), t.id()).orElse(null))))
-                .toList();
+        return topology.current().groups().stream().flatMap(g -> g.targets().stream().map(t -> view(g, t))).toList();
+    }
+
+    @GET
+    @Path("/{group}/{target}")
+    public Response get(@PathParam("group") String group, @PathParam("target") String target) {
+        FailoverGroup g = topology.current().group(group).orElse(null);
+        Target t = g == null ? null : g.target(target).orElse(null);
+        if (t == null) {
+            return Response.status(404).type(MediaType.APPLICATION_JSON).entity(java.util.Map.of("status", 404, "error",
+                    "not-found", "message", "no target '" + target + "' in group '" + group + "'")).build();
+        }
+        return Response.ok(new TargetDetail(group, target, t.region(), config.location(), t.probe(),
+                latest.recent(group, target))).build();
+    }
+
+    private TargetView view(FailoverGroup g, Target t) {
+        List<ProbeResult> recent = latest.recent(g.id(), t.id());
+        return new TargetView(g.id(), t.id(), t.region(), config.location(), recent.isEmpty() ? null : recent.get(0),
+                recent.stream().map(r -> r.outcome() + (r.failureReason() == null ? "" : " " + r.failureReason())).toList());
     }
 }

@@ -4,12 +4,15 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -22,18 +25,21 @@ import dev.failover.contract.topology.ProbeType;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
 import dev.failover.probe.config.ProbeServiceConfig;
+import dev.failover.probe.config.TopologyHolder;
 import dev.failover.probe.domain.TargetProbe;
-import dev.failover.probe.probing.TcpProber;
-import dev.failover.probe.probing.VertxHttpProber;
 import dev.failover.probe.messaging.ProbeResultPublisher;
 import dev.failover.probe.metrics.ProbeMetrics;
+import dev.failover.probe.probing.TcpProber;
+import dev.failover.probe.probing.VertxHttpProber;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
 
 /**
  * Fires each target's probe on its own interval, with a random initial offset so targets do not fire together. A probe
  * still running when its next tick comes is skipped and counted, never queued; the ticking thread only starts
- * asynchronous probes, so a slow target cannot delay another.
+ * asynchronous probes, so a slow target cannot delay another. Also runs the self-check, drains the Kafka buffer and
+ * applies a changed topology file.
  */
 @ApplicationScoped
 public class ProbeScheduler {
@@ -41,7 +47,7 @@ public class ProbeScheduler {
     private static final Logger LOG = Logger.getLogger(ProbeScheduler.class);
 
     @Inject
-    Topology topology;
+    TopologyHolder topology;
     @Inject
     ProbeServiceConfig config;
     @Inject
@@ -51,11 +57,12 @@ public class ProbeScheduler {
     @Inject
     LatestResults latest;
     @Inject
-    io.vertx.core.Vertx vertx;
+    Vertx vertx;
 
     private ScheduledExecutorService ticker;
     private ExecutorService io;
-    private final List<AtomicBoolean> running = new ArrayList<>();
+    private TargetProbe probe;
+    private final List<ScheduledFuture<?>> scheduled = new ArrayList<>();
 
     void start(@Observes StartupEvent event) {
         ticker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "probe-ticker"));
@@ -64,24 +71,50 @@ public class ProbeScheduler {
             t.setDaemon(true);
             return t;
         });
-        TargetProbe probe = new TargetProbe(Map.of(ProbeType.HTTP, new VertxHttpProber(vertx, io, 512), ProbeType.TCP,
-                new TcpProber(io)),
-                Clock.systemUTC(), config.location());
-        int count = 0;
-        for (FailoverGroup group : topology.groups()) {
-            for (Target target : group.targets()) {
-                schedule(probe, group, target);
-                count++;
-            }
+        VertxHttpProber http = new VertxHttpProber(vertx, io, config.maxConnections());
+        SelfCheck selfCheck = new SelfCheck(config.selfCheck().urls().orElse(List.of()),
+                (int) config.selfCheck().timeout().toMillis(), http);
+        metrics.trackSelfCheck(selfCheck::impaired);
+        probe = new TargetProbe(Map.of(ProbeType.HTTP, http, ProbeType.TCP, new TcpProber(io)), Clock.systemUTC(),
+                config.location(), selfCheck::impaired);
+        if (selfCheck.enabled()) {
+            long every = config.selfCheck().interval().toMillis();
+            ticker.scheduleAtFixedRate(() -> selfCheck.round().thenAccept(impaired -> {
+                if (impaired) {
+                    LOG.warnf("location %s is impaired: none of the self-check URLs answers", config.location());
+                }
+            }), 0, every, TimeUnit.MILLISECONDS);
         }
-        LOG.infof("probing %d targets from location %s", count, config.location());
+        ticker.scheduleWithFixedDelay(publisher::drain, 100, 100, TimeUnit.MILLISECONDS);
+        long reload = config.reloadInterval().toMillis();
+        ticker.scheduleWithFixedDelay(() -> topology.reloadIfChanged().ifPresent(this::apply), reload, reload,
+                TimeUnit.MILLISECONDS);
+        apply(topology.current());
     }
 
-    private void schedule(TargetProbe probe, FailoverGroup group, Target target) {
-        long intervalMillis = target.probe().intervalSeconds() * 1000L;
+    /** (Re)schedules every target of the topology; runs on the ticker thread or before it starts ticking. */
+    private synchronized void apply(Topology next) {
+        scheduled.forEach(f -> f.cancel(false));
+        scheduled.clear();
+        for (FailoverGroup group : next.groups()) {
+            for (Target target : group.targets()) {
+                schedule(group, target);
+            }
+        }
+        Set<String> keys = next.groups().stream().flatMap(g -> g.targets().stream().map(t -> LatestResults.key(g.id(), t.id())))
+                .collect(Collectors.toSet());
+        latest.retain(keys);
+        LOG.infof("probing %d targets from location %s", keys.size(), config.location());
+    }
+
+    private void schedule(FailoverGroup group, Target target) {
+        long intervalNanos = TimeUnit.SECONDS.toNanos(target.probe().intervalSeconds());
+        long initialDelay = ThreadLocalRandom.current().nextLong(intervalNanos);
+        long firstFire = System.nanoTime() + initialDelay;
         AtomicBoolean inFlight = new AtomicBoolean();
-        running.add(inFlight);
-        ticker.scheduleAtFixedRate(() -> {
+        long[] ticks = { 0 };
+        scheduled.add(ticker.scheduleAtFixedRate(() -> {
+            metrics.late(System.nanoTime() - (firstFire + ticks[0]++ * intervalNanos));
             if (!inFlight.compareAndSet(false, true)) {
                 metrics.skipped(group.id(), target.id());
                 return;
@@ -96,7 +129,7 @@ public class ProbeScheduler {
                 metrics.probed(result);
                 publisher.publish(result);
             });
-        }, ThreadLocalRandom.current().nextLong(intervalMillis), intervalMillis, TimeUnit.MILLISECONDS);
+        }, initialDelay, intervalNanos, TimeUnit.NANOSECONDS));
     }
 
     void stop(@Observes ShutdownEvent event) {
