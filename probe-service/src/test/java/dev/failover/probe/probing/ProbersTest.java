@@ -45,6 +45,15 @@ class ProbersTest {
             respond(e, 302, "");
         });
         server.createContext("/big", e -> respond(e, 200, "x".repeat(10_000) + "needle"));
+        server.createContext("/slowbody", e -> {
+            e.sendResponseHeaders(200, 4);
+            try (OutputStream out = e.getResponseBody()) {
+                out.write("ok".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                sleep(600);
+                out.write("ok".getBytes(StandardCharsets.UTF_8));
+            }
+        });
         server.createContext("/slow", e -> {
             sleep(1500);
             respond(e, 200, "ok");
@@ -137,6 +146,16 @@ class ProbersTest {
     void anAnswerSlowerThanMaxLatencyIsTooSlow() throws Exception {
         assertThat(run(http, httpSpec(url("/slow"), null, null, null, 3000, 200)))
                 .isInstanceOfSatisfying(Observation.Down.class, d -> assertThat(d.reason()).isEqualTo(FailureReason.TOO_SLOW));
+    }
+
+    @Test
+    void aBodyThatTricklesInPastMaxLatencyIsTooSlowThoughTheHeadersCameFast() throws Exception {
+        Observation o = run(http, httpSpec(url("/slowbody"), null, null, null, 3000, 300));
+        assertThat(o).isInstanceOfSatisfying(Observation.Down.class, d -> {
+            assertThat(d.reason()).isEqualTo(FailureReason.TOO_SLOW);
+            assertThat(d.timings().firstByteMillis()).isLessThan(300);
+            assertThat(d.timings().totalMillis()).isGreaterThanOrEqualTo(300);
+        });
     }
 
     @Test
