@@ -5,9 +5,10 @@
 #   scripts/demo.sh --keep    the same, but leave the stack running (stop it with: scripts/demo.sh stop)
 #   scripts/demo.sh stop      stop exactly what a previous --keep run started (by PID)
 #
-# What runs: a Kafka broker (scripts/kafka.sh), two demo regional backends (primary :18081, secondary :18082), three
-# probe-service instances as locations loc-a/b/c (:8181-8183), the decision-service (:8280) and the actuator-service
-# (:8380) with the dry-run DNS provider, all on 127.0.0.1 and all against config/failover.yaml.
+# What runs: a Kafka broker (scripts/kafka.sh), a BIND9 named primary for failover.test (scripts/bind.sh, :15353), two
+# demo regional backends (primary :18081, secondary :18082), three probe-service instances as locations loc-a/b/c
+# (:8181-8183), the decision-service (:8280) and the actuator-service (:8380) switching api.failover.test by RFC 2136
+# dynamic updates signed with TSIG, all on 127.0.0.1 and all against config/failover.yaml.
 # Set DEMO_SKIP_BUILD=1 to reuse already built jars.
 set -euo pipefail
 
@@ -37,6 +38,7 @@ stop_all() {
       rm -f "$f"
     done
   fi
+  "$ROOT/scripts/bind.sh" stop
   "$ROOT/scripts/kafka.sh" stop
 }
 
@@ -74,6 +76,7 @@ need java "install a JDK 17 (apt-get install openjdk-17-jdk-headless)"
 need mvn "install Maven (apt-get install maven)"
 need curl "apt-get install curl"
 need python3 "apt-get install python3"
+need openssl "apt-get install openssl"
 
 if [[ -n "$(ls "$PIDS"/*.pid 2>/dev/null)" ]]; then
   say "a previous stack is still recorded in $PIDS; stopping it first"
@@ -90,6 +93,9 @@ fi
 # every demo starts from an empty broker, so no state of an earlier run is restored
 rm -rf "$STACK_DIR/kafka/data"
 "$ROOT/scripts/kafka.sh" start
+"$ROOT/scripts/bind.sh" start
+command -v dig >/dev/null || { [[ $(id -u) -eq 0 ]] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bind9-dnsutils >/dev/null; }
+need dig "apt-get install bind9-dnsutils"
 TESTKIT_JAR="$(ls "$ROOT"/failover-testkit/target/failover-testkit-*.jar | head -n 1)"
 start_bg backend-primary java -cp "$TESTKIT_JAR" dev.failover.testkit.demo.DemoBackend primary 18081
 start_bg backend-secondary java -cp "$TESTKIT_JAR" dev.failover.testkit.demo.DemoBackend secondary 18082
@@ -104,7 +110,9 @@ for location in loc-a loc-b loc-c; do
 done
 FAILOVER_JWT_PUBLIC_KEY="$ROOT/config/dev-jwt/public.pem" QUARKUS_HTTP_PORT=8280 \
   start_bg decision "${JVM[@]}" -jar "$ROOT/decision-service/target/quarkus-app/quarkus-run.jar"
-FAILOVER_DNS_PROVIDER=dry-run QUARKUS_HTTP_PORT=8380 \
+FAILOVER_DNS_PROVIDER=rfc2136 FAILOVER_DNS_RFC2136_SERVER=127.0.0.1 FAILOVER_DNS_RFC2136_PORT=15353 \
+  FAILOVER_DNS_RFC2136_TSIG_KEY_NAME=failover-key FAILOVER_DNS_RFC2136_TSIG_SECRET="$("$ROOT/scripts/bind.sh" secret)" \
+  FAILOVER_DNS_VERIFY_POLL_INTERVAL=100ms QUARKUS_HTTP_PORT=8380 \
   start_bg actuator "${JVM[@]}" -jar "$ROOT/actuator-service/target/quarkus-app/quarkus-run.jar"
 
 say "waiting for the services to be ready (logs in $LOGS)"
@@ -116,6 +124,9 @@ group_json() { curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:828
 active() { group_json | json 'd["activeTarget"]'; }
 health() { group_json | json '" ".join(t["target"]+"="+t["health"] for t in d["targets"])'; }
 
+answer() { dig @127.0.0.1 -p 15353 api.failover.test A +short +time=1 +tries=1 | sort | tr '\n' ' ' | sed 's/ $//'; }
+since() { awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $1}"; }
+
 say ""
 say "=== steady state ==="
 deadline=$((SECONDS + 60))
@@ -125,42 +136,43 @@ until [[ "$(health)" == *"primary=HEALTHY"*"secondary=HEALTHY"* ]]; do
 done
 T0=$(date +%s.%N)
 stamp "health by quorum of 3 locations: $(health); active target: $(active)"
+stamp "DNS: api.failover.test A $(answer)   (dig @127.0.0.1 -p 15353)"
 
 curl -fsS -X POST http://127.0.0.1:18081/admin/fail >/dev/null
 T0=$(date +%s.%N)
+FAILED_AT=$T0
 stamp "primary FAILING now (its /health answers 503)"
 
-seen_down=0
+seen_down=0; seen_decision=0
 deadline=$((SECONDS + 60))
-while [[ "$(active)" != secondary ]]; do
+while [[ "$(answer)" != "127.0.0.12" ]]; do
   if [[ $seen_down -eq 0 && "$(health)" == *"primary=UNHEALTHY"* ]]; then stamp "detected: $(health)"; seen_down=1; fi
-  ((SECONDS < deadline)) || { say "no failover within 60 s; see $LOGS/decision.log" >&2; exit 1; }
-  sleep 0.2
+  if [[ $seen_decision -eq 0 && "$(active)" == secondary ]]; then
+    stamp "decision: FAILOVER primary -> secondary ($(group_json | json '"epoch %s" % d["epoch"]'))"; seen_decision=1
+  fi
+  ((SECONDS < deadline)) || { say "the DNS answer did not change within 60 s; see $LOGS/actuator.log" >&2; exit 1; }
+  sleep 0.1
 done
-decision="$(group_json | json '"epoch %s, active target %s" % (d["epoch"], d["activeTarget"])')"
-stamp "decision: FAILOVER primary -> secondary ($decision)"
-
-deadline=$((SECONDS + 60))
-until change="$(curl -fsS 'http://127.0.0.1:8380/actuations?limit=20' \
-    | json 'next(r["details"] for r in d if r["step"]=="DNS_SWITCH" and r["status"]=="SUCCEEDED")' 2>/dev/null)"; do
-  ((SECONDS < deadline)) || { say "no actuation within 60 s; see $LOGS/actuator.log" >&2; exit 1; }
-  sleep 0.2
-done
-stamp "actuator: $change"
+[[ $seen_decision -eq 1 ]] || stamp "decision: FAILOVER primary -> secondary ($(group_json | json '"epoch %s" % d["epoch"]'))"
+FAILOVER_S=$(since "$FAILED_AT")
+stamp "DNS: api.failover.test A $(answer)   <- switched by an RFC 2136 update, $FAILOVER_S s after the failure"
+change="$(curl -fsS 'http://127.0.0.1:8380/actuations?limit=20' \
+    | json 'next(r["details"] for r in d if r["step"]=="VERIFY" and r["status"]=="SUCCEEDED")' 2>/dev/null || true)"
+[[ -n "$change" ]] && stamp "actuator verified: $change"
 
 curl -fsS -X POST http://127.0.0.1:18081/admin/recover >/dev/null
-T1=$(date +%s.%N)
+RECOVERED_AT=$(date +%s.%N)
 stamp "primary RECOVERED (its /health answers 200 again); failback waits for the hold-down (15 s in config/failover.yaml)"
 deadline=$((SECONDS + 90))
-while [[ "$(active)" != primary ]]; do
+while [[ "$(answer)" != "127.0.0.11" ]]; do
   ((SECONDS < deadline)) || { say "no failback within 90 s; see $LOGS/decision.log" >&2; exit 1; }
-  sleep 0.5
+  sleep 0.2
 done
-stamp "decision: FAILBACK secondary -> primary ($(group_json | json '"epoch %s" % d["epoch"]'), $(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $T1}") s after recovery)"
-
+stamp "decision: FAILBACK secondary -> primary ($(group_json | json '"epoch %s" % d["epoch"]'))"
+FAILBACK_S=$(since "$RECOVERED_AT")
+stamp "DNS: api.failover.test A $(answer)   <- back on the primary, $FAILBACK_S s after its recovery"
 say ""
-say "RFC 2136 DNS against a local BIND9 and the DNS answer timeline come with the next issues;"
-say "this build switches with the dry-run provider, which reports the exact change and makes none."
+say "RESULT failure_to_new_answer_seconds=$FAILOVER_S recovery_to_failback_answer_seconds=$FAILBACK_S"
 if [[ $KEEP -eq 1 ]]; then
   say ""
   say "The stack keeps running. Try:"
@@ -168,6 +180,7 @@ if [[ $KEEP -eq 1 ]]; then
   say "  curl -s -X POST -H \"Authorization: Bearer \$(scripts/token.sh operator me)\" -H 'Content-Type: application/json' \\"
   say "       -d '{\"reason\":\"trying the API\"}' localhost:8280/groups/$GROUP/pause   # pause automation"
   say "  curl -s localhost:8280/q/openapi                         # the override API"
+  say "  dig @127.0.0.1 -p 15353 api.failover.test A +short        # the switched record"
   say "  curl -s localhost:8380/actuations | python3 -m json.tool  # actuator step results"
   say "  curl -s localhost:8181/targets                            # probe view of loc-a"
   say "  curl -s localhost:8280/q/metrics | grep failover_          # metrics"

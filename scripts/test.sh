@@ -12,6 +12,8 @@ command -v curl >/dev/null || missing+=(curl)
 command -v openssl >/dev/null || missing+=(openssl)
 # a real BIND9 named for the RFC 2136 tests
 [[ -x /usr/sbin/named ]] || missing+=(bind9)
+command -v dig >/dev/null || missing+=(bind9-dnsutils)
+command -v python3 >/dev/null || missing+=(python3)
 if ((${#missing[@]})); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
     echo "installing: ${missing[*]}"

@@ -1,0 +1,60 @@
+package dev.failover.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.ProbeSpec;
+import dev.failover.contract.topology.TopologyLoader;
+
+/**
+ * The README's first command, as a user runs it (on the jars this build packaged): the local stack with Kafka, BIND9,
+ * three probe locations, the decision-service and the actuator switching DNS by RFC 2136. The DNS answer must change
+ * within a bound that follows from the configured interval and thresholds, and change back after the hold-down.
+ */
+class LocalStackIT {
+
+    @Test
+    void theDemoSwitchesTheDnsAnswerWithinTheBoundAndBack() throws Exception {
+        Path log = ServiceProcess.LOGS.resolve("demo.log");
+        Files.createDirectories(ServiceProcess.LOGS);
+        ProcessBuilder demo = new ProcessBuilder("bash", ServiceProcess.ROOT.resolve("scripts/demo.sh").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).directory(ServiceProcess.ROOT.toFile());
+        demo.environment().put("DEMO_SKIP_BUILD", "1");
+        demo.environment().put("STACK_DIR", Path.of("target/demo-stack").toAbsolutePath().toString());
+        Process process = demo.start();
+        boolean ended = process.waitFor(6, TimeUnit.MINUTES);
+        String output = Files.readString(log);
+        if (!ended) {
+            process.destroy();
+        }
+        assertThat(ended).as("demo ended within 6 minutes:\n" + output).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+
+        FailoverGroup group = TopologyLoader.load(ServiceProcess.ROOT.resolve("config/failover.yaml")).groups().get(0);
+        ProbeSpec probe = group.primary().probe();
+        // detection: failuresToDown probes at the interval, one more interval of phase; then decision, RFC 2136 update
+        // and verification, which take well under the slack
+        double failoverBound = (group.thresholds().failuresToDown() + 1) * probe.intervalSeconds() + 6.0;
+        double failbackBound = group.failback().holdDownSeconds()
+                + (group.thresholds().successesToUp() + 1) * probe.intervalSeconds() + 6.0;
+
+        Matcher result = Pattern.compile("RESULT failure_to_new_answer_seconds=([0-9.]+) "
+                + "recovery_to_failback_answer_seconds=([0-9.]+)").matcher(output);
+        assertThat(result.find()).as(output).isTrue();
+        double failover = Double.parseDouble(result.group(1));
+        double failback = Double.parseDouble(result.group(2));
+        System.out.printf("demo: failure -> new DNS answer %.1f s (bound %.1f s), recovery -> failback answer %.1f s (bound %.1f s)%n",
+                failover, failoverBound, failback, failbackBound);
+        assertThat(failover).isLessThanOrEqualTo(failoverBound);
+        assertThat(failback).isLessThanOrEqualTo(failbackBound).isGreaterThanOrEqualTo(group.failback().holdDownSeconds());
+        assertThat(output).contains("DNS: api.failover.test A 127.0.0.12").contains("DNS: api.failover.test A 127.0.0.11");
+    }
+}
