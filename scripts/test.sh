@@ -14,6 +14,8 @@ command -v openssl >/dev/null || missing+=(openssl)
 [[ -x /usr/sbin/named ]] || missing+=(bind9)
 command -v dig >/dev/null || missing+=(bind9-dnsutils)
 command -v python3 >/dev/null || missing+=(python3)
+# promtool gates the alert rules; a real Prometheus evaluates the dashboard's queries in the system tests
+command -v promtool >/dev/null || missing+=(prometheus)
 if ((${#missing[@]})); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
     echo "installing: ${missing[*]}"
@@ -23,6 +25,10 @@ if ((${#missing[@]})); then
     exit 1
   fi
 fi
+
+# The Debian prometheus package starts a server when a service manager runs; the tests start their own.
+promtool check rules monitoring/prometheus/failover-alerts.yml
+promtool test rules monitoring/prometheus/failover-alerts.test.yml
 
 # Kafka jars come from Maven Central through the build itself (failover-testkit, scripts/kafka/pom.xml).
 mvn -B verify "$@"

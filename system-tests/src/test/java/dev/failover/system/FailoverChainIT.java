@@ -11,8 +11,19 @@ import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
@@ -31,6 +42,7 @@ import dev.failover.testkit.topology.TestTopology;
  * as separate packaged processes against a standalone broker. The primary fails; a probe result, a decision and an
  * actuation must follow, each through Kafka. If any hop is broken, no actuation comes and the test fails.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailoverChainIT {
 
     static final EventCodec CODEC = EventCodec.instance();
@@ -73,6 +85,7 @@ class FailoverChainIT {
     }
 
     @Test
+    @Order(1)
     void aFailedPrimaryLeadsToAProbeResultADecisionAndADryRunSwitch() {
         try (TopicClient client = new TopicClient(kafka.bootstrapServers());
                 TopicClient.Reader results = client.reader(Topics.PROBE_RESULTS);
@@ -123,6 +136,51 @@ class FailoverChainIT {
             Decision failback = CODEC.decode(failbackRecord.value(), Decision.class);
             assertThat(failback.toTarget()).isEqualTo(TestTopology.PRIMARY);
             assertThat(failback.epoch()).isEqualTo(2L);
+        }
+    }
+
+    /**
+     * Each query of the Grafana dashboard and each alert expression, evaluated by a real Prometheus scraping the running
+     * services: it must parse and run, and every metric it names must exist (except a few that appear only on their
+     * event, listed here).
+     */
+    @Test
+    @Order(2)
+    void theDashboardAndAlertQueriesRunAgainstTheServicesMetrics() throws Exception {
+        Set<String> onlyOnTheirEvent = Set.of("failover_probe_publish_dropped_total", "failover_probe_tls_days_to_expiry",
+                "failover_decision_publish_failures_total");
+        JsonNode dashboard = new ObjectMapper().readTree(ServiceProcess.ROOT.resolve("monitoring/grafana/failover-dashboard.json")
+                .toFile());
+        List<String> exprs = new ArrayList<>();
+        dashboard.get("panels").forEach(panel -> panel.get("targets").forEach(t -> exprs.add(t.get("expr").asText())));
+        JsonNode rules = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(ServiceProcess.ROOT.resolve("monitoring/prometheus/failover-alerts.yml").toFile());
+        rules.get("groups").forEach(g -> g.get("rules").forEach(r -> exprs.add(r.get("expr").asText())));
+        assertThat(exprs).hasSizeGreaterThan(20);
+
+        try (PrometheusProcess prometheus = PrometheusProcess.start(services.stream().map(s -> s.port).toList())) {
+            String names = "";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) { // until every service was scraped
+                String up = prometheus.query("count(up == 1)");
+                if (up.contains("\"" + services.size() + "\"]")) {
+                    names = prometheus.metricNames();
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            assertThat(prometheus.query("up")).as("every service scraped").doesNotContain("\"0\"]");
+            for (String expr : exprs) {
+                assertThat(prometheus.query(expr)).as(expr).contains("\"status\":\"success\"");
+                Matcher metric = Pattern.compile("failover_[a-z_]+").matcher(expr);
+                while (metric.find()) {
+                    if (!onlyOnTheirEvent.contains(metric.group())) {
+                        assertThat(names).as("metric " + metric.group() + " of " + expr).contains("\"" + metric.group() + "\"");
+                    }
+                }
+            }
+            assertThat(prometheus.rules()).contains("FailoverQuorumLost").contains("\"health\":\"ok\"")
+                    .doesNotContain("\"health\":\"err\"");
         }
     }
 
