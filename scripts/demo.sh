@@ -115,6 +115,23 @@ FAILOVER_DNS_PROVIDER=rfc2136 FAILOVER_DNS_RFC2136_SERVER=127.0.0.1 FAILOVER_DNS
   FAILOVER_DNS_VERIFY_POLL_INTERVAL=100ms QUARKUS_HTTP_PORT=8380 \
   start_bg actuator "${JVM[@]}" -jar "$ROOT/actuator-service/target/quarkus-app/quarkus-run.jar"
 
+if [[ -x /usr/bin/prometheus ]]; then
+  mkdir -p "$STACK_DIR/prometheus"
+  cat > "$STACK_DIR/prometheus/prometheus.yml" <<PROM
+global: {scrape_interval: 5s, evaluation_interval: 5s}
+rule_files: ['$ROOT/monitoring/prometheus/failover-alerts.yml']
+scrape_configs:
+  - job_name: failover
+    metrics_path: /q/metrics
+    static_configs: [{targets: ['127.0.0.1:8181', '127.0.0.1:8182', '127.0.0.1:8183', '127.0.0.1:8280', '127.0.0.1:8380']}]
+PROM
+  start_bg prometheus /usr/bin/prometheus --config.file="$STACK_DIR/prometheus/prometheus.yml" \
+    --storage.tsdb.path="$STACK_DIR/prometheus/data" --web.listen-address=127.0.0.1:19090
+  PROMETHEUS_NOTE="Prometheus with the alert rules: http://127.0.0.1:19090/alerts"
+else
+  PROMETHEUS_NOTE="Prometheus is not installed (apt-get install prometheus) - the stack runs without it"
+fi
+
 say "waiting for the services to be ready (logs in $LOGS)"
 wait_ready probe-loc-a 8181; wait_ready probe-loc-b 8182; wait_ready probe-loc-c 8183
 wait_ready decision 8280; wait_ready actuator 8380
@@ -181,6 +198,7 @@ if [[ $KEEP -eq 1 ]]; then
   say "       -d '{\"reason\":\"trying the API\"}' localhost:8280/groups/$GROUP/pause   # pause automation"
   say "  curl -s localhost:8280/q/openapi                         # the override API"
   say "  dig @127.0.0.1 -p 15353 api.failover.test A +short        # the switched record"
+  say "  $PROMETHEUS_NOTE"
   say "  curl -s localhost:8380/actuations | python3 -m json.tool  # actuator step results"
   say "  curl -s localhost:8181/targets                            # probe view of loc-a"
   say "  curl -s localhost:8280/q/metrics | grep failover_          # metrics"

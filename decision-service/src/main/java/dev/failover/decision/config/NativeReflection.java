@@ -1,0 +1,17 @@
+package dev.failover.decision.config;
+
+import dev.failover.decision.domain.GroupSnapshot;
+import dev.failover.decision.domain.GroupView;
+import dev.failover.decision.state.StateRecord;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * The state records are written and read by this service's own Jackson mapper (StateCodec), outside Quarkus REST, so a
+ * native image must be told of them. The contract's events are registered by the contract jar's reflect-config.json.
+ */
+@RegisterForReflection(targets = { StateRecord.class, StateRecord.CommandResult.class, GroupSnapshot.class,
+        GroupSnapshot.PinState.class, GroupSnapshot.PauseState.class, GroupSnapshot.FreezeState.class,
+        GroupSnapshot.DrillState.class, GroupSnapshot.DrillReport.class, GroupSnapshot.AuditEntry.class, GroupView.class,
+        GroupView.Automation.class })
+public class NativeReflection {
+}
