@@ -16,6 +16,8 @@ command -v dig >/dev/null || missing+=(bind9-dnsutils)
 command -v python3 >/dev/null || missing+=(python3)
 # promtool gates the alert rules; a real Prometheus evaluates the dashboard's queries in the system tests
 command -v promtool >/dev/null || missing+=(prometheus)
+command -v docker-compose >/dev/null || missing+=(docker-compose)
+command -v kubectl >/dev/null || missing+=(kubectl)
 if ((${#missing[@]})); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
     echo "installing: ${missing[*]}"
@@ -29,6 +31,9 @@ fi
 # The Debian prometheus package starts a server when a service manager runs; the tests start their own.
 promtool check rules monitoring/prometheus/failover-alerts.yml
 promtool test rules monitoring/prometheus/failover-alerts.test.yml
+# docker-compose.yml cannot run here (no Docker engine) but must stay valid
+docker-compose -f docker-compose.yml config -q
+docker-compose -f docker-compose.yml --profile localstack config -q
 
 # Kafka jars come from Maven Central through the build itself (failover-testkit, scripts/kafka/pom.xml).
 mvn -B verify "$@"

@@ -1,0 +1,104 @@
+package dev.failover.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import dev.failover.contract.topology.Topology;
+import dev.failover.contract.topology.TopologyLoader;
+
+/**
+ * Every Kubernetes overlay renders offline with kubectl kustomize, and what it renders fits the services: health
+ * probes on the Quarkus paths and the port the app listens on, Services pointing at it, the probe location one of the
+ * topology's, the topology valid, the PrometheusRule the same rules Prometheus is tested with.
+ */
+class DeploymentFilesIT {
+
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    static List<JsonNode> render(String overlay) throws Exception {
+        Process kubectl = new ProcessBuilder("kubectl", "kustomize", ServiceProcess.ROOT.resolve("k8s/overlays/" + overlay).toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(kubectl.exitValue()).as("kubectl kustomize " + overlay).isZero();
+        List<JsonNode> docs = new ArrayList<>();
+        try (var it = YAML.readerFor(JsonNode.class).readValues(out)) {
+            while (it.hasNext()) {
+                docs.add((JsonNode) it.next());
+            }
+        }
+        return docs;
+    }
+
+    static JsonNode env(JsonNode container, String name) {
+        for (JsonNode e : container.get("env")) {
+            if (e.get("name").asText().equals(name)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "us-east-1", "us-west-2" })
+    void anOverlayRendersAndFitsTheServices(String region) throws Exception {
+        List<JsonNode> docs = render(region);
+        Map<String, JsonNode> deployments = new HashMap<>();
+        Map<String, JsonNode> services = new HashMap<>();
+        Topology topology = null;
+        JsonNode rule = null;
+        for (JsonNode doc : docs) {
+            String kind = doc.get("kind").asText();
+            String name = doc.at("/metadata/name").asText();
+            switch (kind) {
+                case "Deployment" -> deployments.put(name, doc);
+                case "Service" -> services.put(name, doc);
+                case "PrometheusRule" -> rule = doc;
+                case "ConfigMap" -> {
+                    if (name.startsWith("failover-topology")) {
+                        topology = TopologyLoader.parse(doc.at("/data/failover.yaml").asText(), "ConfigMap " + name);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        assertThat(deployments).containsOnlyKeys("probe-service", "decision-service", "actuator-service");
+        assertThat(topology).as("the topology ConfigMap").isNotNull();
+        for (var entry : deployments.entrySet()) {
+            JsonNode container = entry.getValue().at("/spec/template/spec/containers/0");
+            int containerPort = container.at("/ports/0/containerPort").asInt();
+            assertThat(env(container, "QUARKUS_HTTP_PORT").get("value").asText()).isEqualTo(String.valueOf(containerPort));
+            assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/q/health/ready");
+            assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/q/health/live");
+            assertThat(container.at("/readinessProbe/httpGet/port").asText()).isEqualTo(container.at("/ports/0/name").asText());
+            JsonNode service = services.get(entry.getKey());
+            assertThat(service).as("Service of " + entry.getKey()).isNotNull();
+            assertThat(service.at("/spec/ports/0/targetPort").asText()).isEqualTo(container.at("/ports/0/name").asText());
+            assertThat(container.at("/resources/limits/memory").asText()).isNotEmpty();
+        }
+        JsonNode probe = deployments.get("probe-service").at("/spec/template/spec/containers/0");
+        String location = env(probe, "FAILOVER_LOCATION").get("value").asText();
+        assertThat(location).isEqualTo(region);
+        assertThat(topology.locations()).contains(location);
+        assertThat(env(deployments.get("actuator-service").at("/spec/template/spec/containers/0"), "AWS_REGION").get("value")
+                .asText()).isEqualTo(region);
+        JsonNode rules = YAML.readTree(ServiceProcess.ROOT.resolve("monitoring/prometheus/failover-alerts.yml").toFile());
+        assertThat(rule).as("PrometheusRule").isNotNull();
+        assertThat(rule.get("spec")).as("PrometheusRule = monitoring/prometheus/failover-alerts.yml "
+                + "(run scripts/sync-prometheus-rule.sh)").isEqualTo(rules);
+    }
+}
