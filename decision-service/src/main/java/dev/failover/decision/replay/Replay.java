@@ -5,11 +5,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -29,6 +26,7 @@ import dev.failover.contract.topology.Thresholds;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.domain.ManualClock;
 import dev.failover.decision.domain.Outcome;
 
 /**
@@ -86,7 +84,7 @@ public final class Replay {
     }
 
     static void replay(Topology topology, List<ProbeResult> results, PrintStream out) {
-        ReplayClock clock = new ReplayClock(results.isEmpty() ? Instant.EPOCH : results.get(0).startedAt());
+        ManualClock clock = new ManualClock(results.isEmpty() ? Instant.EPOCH : results.get(0).startedAt());
         int[] ids = { 0 };
         DecisionEngine engine = new DecisionEngine(topology, clock, () -> "replay-" + ++ids[0], Duration.ofSeconds(5));
         Map<String, Instant> failingSince = new HashMap<>();
@@ -96,12 +94,12 @@ public final class Replay {
             Instant arrival = result.startedAt().plusMillis(result.durationMillis());
             // let time pass second by second, as the service's ticker does
             while (clock.instant().plusSeconds(1).isBefore(arrival)) {
-                clock.set(clock.instant().plusSeconds(1));
+                clock.advanceTo(clock.instant().plusSeconds(1));
                 for (Outcome outcome : engine.tick()) {
                     switches += report(outcome, failingSince, out);
                 }
             }
-            clock.set(arrival);
+            clock.advanceTo(arrival);
             String key = result.group() + "/" + result.target();
             if (result.outcome() == ProbeOutcome.DOWN) {
                 failingSince.putIfAbsent(key, result.startedAt());
@@ -197,35 +195,5 @@ public final class Replay {
 
     private static int or(Integer override, int original) {
         return override != null ? override : original;
-    }
-
-    /** Replay time: the arrival of each recorded result. */
-    static final class ReplayClock extends Clock {
-        private Instant now;
-
-        ReplayClock(Instant start) {
-            now = start;
-        }
-
-        void set(Instant instant) {
-            if (instant.isAfter(now)) {
-                now = instant;
-            }
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -1,10 +1,7 @@
 package dev.failover.decision.bench;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -12,6 +9,7 @@ import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.domain.ManualClock;
 
 /**
  * Decision-core benchmark (a program, not a test): latency of one probe result through the engine, and the heap the
@@ -27,7 +25,8 @@ public final class CoreBenchmark {
         int results = args.length > 2 ? Integer.parseInt(args[2]) : 2_000_000;
         Runtime rt = Runtime.getRuntime();
         long heapBefore = usedHeap(rt);
-        StepClock clock = new StepClock(Instant.parse("2026-11-21T10:00:00Z"));
+        Instant start = Instant.parse("2026-11-21T10:00:00Z");
+        ManualClock clock = new ManualClock(start);
         int[] ids = { 0 };
         DecisionEngine engine = new DecisionEngine(BenchTopology.of(groups, locations, 10), clock, () -> "d" + ++ids[0],
                 Duration.ofSeconds(5));
@@ -42,8 +41,8 @@ public final class CoreBenchmark {
             String target = targets[(slot / locations) % 2];
             String location = "loc-" + slot % locations;
             // one full round of every (target, location) per 10 simulated seconds; 2 % failures at random
-            Instant at = clock.start.plusMillis((long) i * 10_000L / pool.length);
-            clock.now = at;
+            Instant at = start.plusMillis((long) i * 10_000L / pool.length);
+            clock.set(at);
             boolean down = random.nextInt(100) < 2;
             ProbeResult r = new ProbeResult(1, "g-" + g, target, "r", location, at, 5L, down ? ProbeOutcome.DOWN : ProbeOutcome.UP,
                     down ? FailureReason.TIMEOUT : null, null, null, false, null, null);
@@ -77,30 +76,5 @@ public final class CoreBenchmark {
             System.gc();
         }
         return rt.totalMemory() - rt.freeMemory();
-    }
-
-    static final class StepClock extends Clock {
-        final Instant start;
-        Instant now;
-
-        StepClock(Instant start) {
-            this.start = start;
-            this.now = start;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -26,7 +26,7 @@ import dev.failover.decision.domain.DecisionEngineTest.Probe;
 /** Failback, flap detection, the flap guard, operator commands, drills and recovery of state. */
 class DecisionEngineRulesTest {
 
-    final MutableClock clock = new MutableClock(T0);
+    final ManualClock clock = new ManualClock(T0);
 
     @Test
     void failsBackOnlyAfterThePrimaryWasStablyHealthyForTheHoldDown() {
@@ -104,7 +104,7 @@ class DecisionEngineRulesTest {
         int switched = 0;
         for (int seed = 0; seed < 100; seed++) {
             Random random = new Random(seed);
-            MutableClock c = new MutableClock(T0);
+            ManualClock c = new ManualClock(T0);
             DecisionEngine engine = engine("hold", "live", extra, c);
             List<Probe> t = new ArrayList<>();
             for (int at = 0; at < 3600; at += 10) {
@@ -239,7 +239,7 @@ class DecisionEngineRulesTest {
         run(engine, clock, rounds(30, 50, "secondary", DOWN, ALL));
         assertThat(engine.apply(new Command.StartDrill("api", null, null, "monthly", "dave")))
                 .isInstanceOfSatisfying(CommandOutcome.Rejected.class, r -> assertThat(r.message()).contains("secondary is UNHEALTHY"));
-        DecisionEngine paused = engine("hold", "live", new MutableClock(T0));
+        DecisionEngine paused = engine("hold", "live", new ManualClock(T0));
         paused.apply(new Command.Pause("api", "change freeze", "erin"));
         assertThat(paused.apply(new Command.StartDrill("api", null, null, "monthly", "dave")))
                 .isInstanceOfSatisfying(CommandOutcome.Rejected.class, r -> assertThat(r.message()).contains("paused"));
@@ -255,7 +255,7 @@ class DecisionEngineRulesTest {
         assertThat(saved.epoch()).isEqualTo(1);
         assertThat(saved.activeTarget()).isEqualTo("secondary");
 
-        MutableClock later = new MutableClock(T0.plusSeconds(1000));
+        ManualClock later = new ManualClock(T0.plusSeconds(1000));
         DecisionEngine restarted = engine("hold", "live", later);
         restarted.restore(saved);
         // a decision published after the snapshot was saved (crash in between) moves it further

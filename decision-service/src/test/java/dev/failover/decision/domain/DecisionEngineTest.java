@@ -117,13 +117,13 @@ class DecisionEngineTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void switchesExactlyAsTheRulesSay(String name, String whenAllDown, List<Probe> timeline, List<String> expected) {
-        MutableClock clock = new MutableClock(T0);
+        ManualClock clock = new ManualClock(T0);
         assertThat(run(engine(whenAllDown, "live", clock), clock, timeline)).isEqualTo(expected);
     }
 
     @Test
     void dwellTimeHoldsTheSwitchBackUntilItHasPassed() {
-        MutableClock clock = new MutableClock(T0);
+        ManualClock clock = new ManualClock(T0);
         DecisionEngine engine = engine("hold", "live", clock);
         List<Probe> timeline = timeline(
                 rounds(0, 20, "primary", UP, ALL), rounds(30, 60, "primary", DOWN, ALL), rounds(70, 300, "primary", UP, ALL),
@@ -136,7 +136,7 @@ class DecisionEngineTest {
 
     @Test
     void shadowGroupsPublishShadowDecisions() {
-        MutableClock clock = new MutableClock(T0);
+        ManualClock clock = new ManualClock(T0);
         List<Decision> decisions = new ArrayList<>();
         DecisionEngine engine = engine("hold", "shadow", clock);
         for (Probe p : timeline(rounds(0, 100, "secondary", UP, ALL), rounds(0, 100, "primary", DOWN, ALL))) {
@@ -152,7 +152,7 @@ class DecisionEngineTest {
 
     @Test
     void resultsFromTheFutureOrTooOldAreIgnored() {
-        MutableClock clock = new MutableClock(T0.plusSeconds(1000));
+        ManualClock clock = new ManualClock(T0.plusSeconds(1000));
         DecisionEngine engine = engine("hold", "live", clock);
         Outcome future = engine.onProbeResult(result(new Probe(1010, "primary", "loc-a", DOWN, false)));
         assertThat(future).isInstanceOfSatisfying(Outcome.Ignored.class,
@@ -166,7 +166,7 @@ class DecisionEngineTest {
 
     @Test
     void unknownGroupsTargetsAndLocationsAreIgnored() {
-        DecisionEngine engine = engine("hold", "live", new MutableClock(T0));
+        DecisionEngine engine = engine("hold", "live", new ManualClock(T0));
         ProbeResult good = result(new Probe(0, "primary", "loc-a", UP, false));
         assertThat(((Outcome.Ignored) engine.onProbeResult(copy(good, "nope", "primary", "loc-a"))).reason())
                 .isEqualTo(Outcome.IgnoreReason.UNKNOWN_GROUP);
@@ -178,24 +178,24 @@ class DecisionEngineTest {
 
     @Test
     void quorumLostIsReportedAsAHoldNotSilence() {
-        DecisionEngine engine = engine("hold", "live", new MutableClock(T0));
+        DecisionEngine engine = engine("hold", "live", new ManualClock(T0));
         Outcome outcome = engine.onProbeResult(result(new Probe(0, "primary", "loc-a", DOWN, false)));
         assertThat(outcome).isInstanceOfSatisfying(Outcome.Held.class,
                 h -> assertThat(h.reason()).isEqualTo(Outcome.HoldReason.QUORUM_LOST));
     }
 
-    static DecisionEngine engine(String whenAllDown, String mode, MutableClock clock) {
+    static DecisionEngine engine(String whenAllDown, String mode, ManualClock clock) {
         return engine(whenAllDown, mode, "", clock);
     }
 
     /** {@code extra}: more keys of the group, indented by four spaces, e.g. "    failback: {holdDownSeconds: 0}\n". */
-    static DecisionEngine engine(String whenAllDown, String mode, String extra, MutableClock clock) {
+    static DecisionEngine engine(String whenAllDown, String mode, String extra, ManualClock clock) {
         Topology topology = TopologyLoader.parse(TOPOLOGY.formatted(whenAllDown, mode, extra), "test");
         AtomicInteger ids = new AtomicInteger();
         return new DecisionEngine(topology, clock, () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
     }
 
-    static List<String> run(DecisionEngine engine, MutableClock clock, List<Probe> timeline) {
+    static List<String> run(DecisionEngine engine, ManualClock clock, List<Probe> timeline) {
         List<String> switches = new ArrayList<>();
         for (Probe p : timeline) {
             clock.set(T0.plusSeconds(p.at()));

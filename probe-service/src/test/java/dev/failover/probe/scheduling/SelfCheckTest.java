@@ -3,7 +3,6 @@ package dev.failover.probe.scheduling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
