@@ -79,12 +79,7 @@ public final class Route53DnsProvider implements DnsProvider {
         return "route53";
     }
 
-    /** The ChangeBatch's changes for a switch, in the order they are sent. */
-    List<Change> changes(DnsChange change) {
-        return changes(change, 100);
-    }
-
-    /** The changes that give the new target {@code percent} of the traffic and the previous one the rest. */
+    /** The ChangeBatch's changes, in the order they are sent, that give the new target {@code percent} of the traffic and the previous one the rest. */
     List<Change> changes(DnsChange change, int percent) {
         List<Change> changes = new ArrayList<>();
         if (routing == Routing.SIMPLE) {

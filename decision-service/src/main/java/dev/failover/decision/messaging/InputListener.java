@@ -50,10 +50,9 @@ public class InputListener {
 
     @Incoming("decision-inputs")
     public CompletionStage<Void> onInput(Message<String> message) {
-        String topic = message.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getTopic)
-                .orElse(Topics.PROBE_RESULTS);
-        Object key = message.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getKey)
-                .orElse(null);
+        var metadata = message.getMetadata(IncomingKafkaRecordMetadata.class);
+        String topic = metadata.map(IncomingKafkaRecordMetadata::getTopic).orElse(Topics.PROBE_RESULTS);
+        Object key = metadata.map(IncomingKafkaRecordMetadata::getKey).orElse(null);
         Uni<Void> handled;
         try {
             handled = switch (topic) {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Optional;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -14,6 +13,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -95,29 +95,12 @@ public class GroupsResource {
     @APIResponse(responseCode = "409", description = "the target is not HEALTHY (use force) or a drill is running")
     @APIResponse(responseCode = "422", description = "unknown target, bad or past expiry, missing reason")
     public Response pin(@PathParam("group") String group, Requests.Pin body) {
-        Optional<FailoverGroup> g = topology.group(group);
-        if (g.isEmpty()) {
-            return missing(group);
-        }
-        if (body == null) {
-            return ApiError.invalid("body", "a JSON object with target, reason and optionally until is required");
-        }
-        Response invalid = checkReason(body.reason());
-        if (invalid == null) {
-            invalid = checkTarget(g.get(), body.target());
-        }
-        Instant until = null;
-        if (invalid == null && body.until() != null) {
-            try {
-                until = Instant.parse(body.until());
-                if (!until.isAfter(Instant.now())) {
-                    invalid = ApiError.invalid("until", "'" + body.until() + "' is not in the future");
-                }
-            } catch (DateTimeParseException e) {
-                invalid = ApiError.invalid("until", "'" + body.until() + "' is not an ISO-8601 instant like 2026-11-21T12:00:00Z");
-            }
-        }
-        return invalid != null ? invalid : gateway.send(group, CommandType.PIN, body.target(), until, null, body.reason(), caller());
+        FailoverGroup g = knownGroup(group);
+        present(body, "a JSON object with target, reason and optionally until is required");
+        reason(body.reason());
+        target(g, body.target());
+        Instant until = body.until() == null ? null : until(body.until());
+        return gateway.send(group, CommandType.PIN, body.target(), until, null, body.reason(), caller());
     }
 
     @POST
@@ -149,18 +132,11 @@ public class GroupsResource {
     @RolesAllowed(OPERATOR)
     @Operation(summary = "Break glass: switch to a target whatever its health, and pin it")
     public Response force(@PathParam("group") String group, Requests.Force body) {
-        Optional<FailoverGroup> g = topology.group(group);
-        if (g.isEmpty()) {
-            return missing(group);
-        }
-        if (body == null) {
-            return ApiError.invalid("body", "a JSON object with target and reason is required");
-        }
-        Response invalid = checkReason(body.reason());
-        if (invalid == null) {
-            invalid = checkTarget(g.get(), body.target());
-        }
-        return invalid != null ? invalid : gateway.send(group, CommandType.FORCE, body.target(), null, null, body.reason(), caller());
+        FailoverGroup g = knownGroup(group);
+        present(body, "a JSON object with target and reason is required");
+        reason(body.reason());
+        target(g, body.target());
+        return gateway.send(group, CommandType.FORCE, body.target(), null, null, body.reason(), caller());
     }
 
     @POST
@@ -168,23 +144,17 @@ public class GroupsResource {
     @RolesAllowed(OPERATOR)
     @Operation(summary = "Start a DR drill now (only when every target is HEALTHY and automation runs)")
     public Response startDrill(@PathParam("group") String group, Requests.Drill body) {
-        Optional<FailoverGroup> g = topology.group(group);
-        if (g.isEmpty()) {
-            return missing(group);
+        FailoverGroup g = knownGroup(group);
+        present(body, "a JSON object with a reason is required");
+        reason(body.reason());
+        if (body.target() != null) {
+            target(g, body.target());
         }
-        if (body == null) {
-            return ApiError.invalid("body", "a JSON object with a reason is required");
-        }
-        Response invalid = checkReason(body.reason());
-        if (invalid == null && body.target() != null) {
-            invalid = checkTarget(g.get(), body.target());
-        }
-        if (invalid == null && body.durationMinutes() != null && (body.durationMinutes() < 1 || body.durationMinutes() > 1440)) {
-            invalid = ApiError.invalid("durationMinutes", "must be between 1 and 1440, was " + body.durationMinutes());
+        if (body.durationMinutes() != null && (body.durationMinutes() < 1 || body.durationMinutes() > 1440)) {
+            throw invalid("durationMinutes", "must be between 1 and 1440, was " + body.durationMinutes());
         }
         Long seconds = body.durationMinutes() == null ? null : Duration.ofMinutes(body.durationMinutes()).toSeconds();
-        return invalid != null ? invalid
-                : gateway.send(group, CommandType.START_DRILL, body.target(), null, seconds, body.reason(), caller());
+        return gateway.send(group, CommandType.START_DRILL, body.target(), null, seconds, body.reason(), caller());
     }
 
     @POST
@@ -196,26 +166,53 @@ public class GroupsResource {
     }
 
     private Response simple(String group, CommandType type, Requests.Reason body) {
-        if (topology.group(group).isEmpty()) {
-            return missing(group);
+        knownGroup(group);
+        reason(body == null ? null : body.reason());
+        return gateway.send(group, type, null, null, null, body.reason(), caller());
+    }
+
+    // Request checks: each throws the precise error response, so the endpoints read as the list of what they need.
+
+    private FailoverGroup knownGroup(String group) {
+        return topology.group(group).orElseThrow(() -> new WebApplicationException(missing(group)));
+    }
+
+    private static void present(Object body, String expectation) {
+        if (body == null) {
+            throw invalid("body", expectation);
         }
-        Response invalid = checkReason(body == null ? null : body.reason());
-        return invalid != null ? invalid : gateway.send(group, type, null, null, null, body.reason(), caller());
     }
 
-    private static Response checkReason(String reason) {
-        return reason == null || reason.isBlank() ? ApiError.invalid("reason", "is required: say why, for the audit trail") : null;
+    private static void reason(String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw invalid("reason", "is required: say why, for the audit trail");
+        }
     }
 
-    private static Response checkTarget(FailoverGroup group, String target) {
+    private static void target(FailoverGroup group, String target) {
         if (target == null || target.isBlank()) {
-            return ApiError.invalid("target", "is required");
+            throw invalid("target", "is required");
         }
         if (group.target(target).isEmpty()) {
-            return ApiError.invalid("target", "no target '" + target + "' in group " + group.id() + "; targets are "
+            throw invalid("target", "no target '" + target + "' in group " + group.id() + "; targets are "
                     + group.targets().stream().map(t -> t.id()).toList());
         }
-        return null;
+    }
+
+    private static Instant until(String text) {
+        try {
+            Instant until = Instant.parse(text);
+            if (!until.isAfter(Instant.now())) {
+                throw invalid("until", "'" + text + "' is not in the future");
+            }
+            return until;
+        } catch (DateTimeParseException e) {
+            throw invalid("until", "'" + text + "' is not an ISO-8601 instant like 2026-11-21T12:00:00Z");
+        }
+    }
+
+    private static WebApplicationException invalid(String field, String message) {
+        return new WebApplicationException(ApiError.invalid(field, message));
     }
 
     /** 404 for a group the topology does not have; 503 for one whose state this instance has not loaded yet. */
