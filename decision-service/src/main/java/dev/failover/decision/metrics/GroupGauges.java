@@ -1,5 +1,8 @@
 package dev.failover.decision.metrics;
 
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +19,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 
-/** Per-group state as gauges, read at scrape time. NaN while this instance knows nothing of a group yet. */
+/**
+ * Per-group state as gauges, read at scrape time. NaN while this instance knows nothing of a group yet. One scrape reads
+ * every gauge of a group; the group's view is built once per second, not once per gauge.
+ */
 @ApplicationScoped
 public class GroupGauges {
 
@@ -40,6 +46,21 @@ public class GroupGauges {
     @Inject
     Topology topology;
 
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(long atNanos, Optional<GroupView> view) {
+    }
+
+    private Optional<GroupView> view(String group) {
+        long now = System.nanoTime();
+        Cached cached = cache.get(group);
+        if (cached == null || now - cached.atNanos() > 1_000_000_000L) {
+            cached = new Cached(now, reader.view(group));
+            cache.put(group, cached);
+        }
+        return cached.view();
+    }
+
     void register(@Observes StartupEvent event) {
         for (FailoverGroup group : topology.groups()) {
             String id = group.id();
@@ -50,14 +71,14 @@ public class GroupGauges {
                     || v.automation() == GroupView.Automation.PINNED ? 1 : 0);
             gauge(EPOCH, id, GroupView::epoch);
             for (Target target : group.targets()) {
-                Gauge.builder(ACTIVE, reader, r -> r.view(id).map(v -> v.activeTarget().equals(target.id()) ? 1.0 : 0.0)
+                Gauge.builder(ACTIVE, this, g -> g.view(id).map(v -> v.activeTarget().equals(target.id()) ? 1.0 : 0.0)
                         .orElse(Double.NaN)).tags("group", id, "target", target.id()).register(registry);
             }
         }
     }
 
     private void gauge(String name, String group, ToDoubleFunction<GroupView> value) {
-        Gauge.builder(name, reader, r -> r.view(group).map(value::applyAsDouble).orElse(Double.NaN)).tag("group", group)
+        Gauge.builder(name, this, g -> g.view(group).map(value::applyAsDouble).orElse(Double.NaN)).tag("group", group)
                 .register(registry);
     }
 }
