@@ -1,31 +1,62 @@
 #!/usr/bin/env bash
-# The test suite, from a fresh clone on a fresh machine: checks what it needs, then runs every module's tests,
-# including the system tests that run the packaged services against a standalone Kafka broker.
+# The test suite, from a fresh clone on a fresh machine: checks what it needs (and installs what is missing when run as
+# root on Debian), then runs every module's tests, including the system tests that run the packaged services against a
+# standalone Kafka broker.
+#
+#   ./scripts/test.sh              the suite (what CI runs)
+#   ./scripts/test.sh --stress     the same suite while stress-ng keeps one core busy: the suite must pass like that
+#   ./scripts/test.sh -pl probe-service -am    extra arguments go to Maven
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
+stress=false
+if [[ ${1:-} == --stress ]]; then
+  stress=true
+  shift
+fi
+
+# What the suite needs, why, and the Debian package that brings it: "test|package|why".
+needs=(
+  "command -v java|openjdk-17-jdk-headless|the build and every service (Java 17)"
+  "command -v mvn|maven|the build"
+  "command -v curl|curl|the scripts talk to the services' HTTP APIs"
+  "command -v openssl|openssl|the scripts sign development JWTs"
+  "command -v python3|python3|the scripts read JSON answers"
+  "test -x /usr/sbin/named|bind9|a real BIND9 for the RFC 2136 (TSIG) tests and the local stack"
+  "command -v dig|bind9-dnsutils|dig and nsupdate read and change what BIND9 serves"
+  "command -v promtool|prometheus|promtool checks the alert rules; a real Prometheus evaluates the dashboard's queries"
+  "command -v docker-compose|docker-compose|docker-compose.yml is validated (there is no Docker engine to run it)"
+  "command -v kubectl|kubectl|the k8s overlays are rendered offline with kubectl kustomize"
+)
+if $stress; then
+  needs+=("command -v stress-ng|stress-ng|--stress keeps one core busy with stress-ng")
+fi
+
 missing=()
-command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
-command -v mvn >/dev/null || missing+=(maven)
-command -v curl >/dev/null || missing+=(curl)
-command -v openssl >/dev/null || missing+=(openssl)
-# a real BIND9 named for the RFC 2136 tests
-[[ -x /usr/sbin/named ]] || missing+=(bind9)
-command -v dig >/dev/null || missing+=(bind9-dnsutils)
-command -v python3 >/dev/null || missing+=(python3)
-# promtool gates the alert rules; a real Prometheus evaluates the dashboard's queries in the system tests
-command -v promtool >/dev/null || missing+=(prometheus)
-command -v docker-compose >/dev/null || missing+=(docker-compose)
-command -v kubectl >/dev/null || missing+=(kubectl)
+for need in "${needs[@]}"; do
+  IFS='|' read -r check package why <<<"$need"
+  if ! eval "$check" >/dev/null 2>&1; then
+    missing+=("$package")
+    echo "needed: $package — $why"
+  fi
+done
 if ((${#missing[@]})); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    echo "installing: ${missing[*]}"
+    echo "installing with apt-get: ${missing[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
   else
-    echo "missing: ${missing[*]} (install them, e.g. apt-get install ${missing[*]})" >&2
+    echo "cannot install ${missing[*]}: not root or no apt-get. Install them (e.g. sudo apt-get install ${missing[*]}) and run again." >&2
     exit 1
   fi
+fi
+
+if $stress; then
+  # One core fully busy for as long as the suite runs: timing assumptions that only hold on an idle machine fail here.
+  stress-ng --cpu 1 --cpu-method matrixprod --quiet --timeout 3600 &  # bounded even if this script is killed
+  hog=$!
+  trap 'kill "$hog" 2>/dev/null || true' EXIT
+  echo "stress run: stress-ng (pid $hog) keeps one core busy"
 fi
 
 # The Debian prometheus package starts a server when a service manager runs; the tests start their own.
