@@ -1,11 +1,10 @@
 package dev.failover.actuator.scaling;
 
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.function.Function;
 
-import dev.failover.actuator.config.ActuatorConfig;
 import dev.failover.actuator.metrics.ActuatorMetrics;
+import dev.failover.actuator.retry.RetrySettings;
 import dev.failover.contract.topology.ScalingRef;
 import io.smallrye.faulttolerance.api.Guard;
 
@@ -19,20 +18,10 @@ public final class RetryingScaler implements Scaler {
     private final Scaler delegate;
     private final Guard guard;
 
-    public RetryingScaler(Scaler delegate, ActuatorConfig.Retry retry, ActuatorMetrics metrics) {
+    public RetryingScaler(Scaler delegate, RetrySettings retry, ActuatorMetrics metrics) {
         this.delegate = delegate;
-        this.guard = Guard.create()
-                .withDescription("scaler-" + delegate.kind())
-                .withRetry()
-                .maxRetries(retry.maxRetries())
-                .delay(retry.initialDelay().toMillis(), ChronoUnit.MILLIS)
-                .jitter(retry.jitter().toMillis(), ChronoUnit.MILLIS)
-                .maxDuration(Duration.ofHours(1).toMillis(), ChronoUnit.MILLIS)
-                .retryOn(Transient.class)
-                .withExponentialBackoff().factor(2).maxDelay(retry.maxDelay().toMillis(), ChronoUnit.MILLIS).done()
-                .onRetry(() -> metrics.retried(delegate.kind().name().toLowerCase(java.util.Locale.ROOT)))
-                .done()
-                .build();
+        this.guard = retry.guard("scaler-" + delegate.kind(), Duration.ofHours(1), Transient.class,
+                () -> metrics.retried(delegate.kind().name().toLowerCase(java.util.Locale.ROOT)));
     }
 
     @Override

@@ -11,8 +11,8 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.failover.actuator.config.ActuatorConfig;
 import dev.failover.actuator.metrics.ActuatorMetrics;
+import dev.failover.actuator.retry.RetrySettings;
 import dev.failover.contract.topology.RecordType;
 import dev.failover.testkit.demo.DemoBackendsResource;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
@@ -60,27 +60,7 @@ class RetryingDnsProviderTest {
         }
     }
 
-    static final ActuatorConfig.Retry FAST = new ActuatorConfig.Retry() {
-        @Override
-        public int maxRetries() {
-            return 3;
-        }
-
-        @Override
-        public Duration initialDelay() {
-            return Duration.ofMillis(10);
-        }
-
-        @Override
-        public Duration maxDelay() {
-            return Duration.ofMillis(50);
-        }
-
-        @Override
-        public Duration jitter() {
-            return Duration.ofMillis(5);
-        }
-    };
+    static final RetrySettings FAST = new RetrySettings(3, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(5));
 
     double retries() {
         var counter = registry.find(ActuatorMetrics.RETRIES).tag("provider", "scripted").counter();

@@ -21,6 +21,7 @@ import dev.failover.actuator.domain.DecisionExecutor;
 import dev.failover.actuator.dns.DnsChange;
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.Rfc2136DnsProvider;
+import dev.failover.actuator.dns.Rfc2136Settings;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
@@ -58,8 +59,8 @@ class FencingTest {
 
     /** RFC 2136 against BIND, remembering every distinct answer the server gave after each change. */
     final class ObservedDns implements DnsProvider {
-        final Rfc2136DnsProvider real = new Rfc2136DnsProvider("127.0.0.1", bind.port(), BindServer.KEY_NAME,
-                BindServer.ALGORITHM, bind.secret(), Duration.ofSeconds(3), Duration.ofMillis(50));
+        final Rfc2136DnsProvider real = new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", bind.port(),
+                BindServer.KEY_NAME, BindServer.ALGORITHM, bind.secret(), Duration.ofSeconds(3), Duration.ofMillis(50)));
         final Set<Set<String>> answers = new LinkedHashSet<>();
         int applied;
 
