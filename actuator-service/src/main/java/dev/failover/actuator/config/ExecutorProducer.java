@@ -1,8 +1,8 @@
 package dev.failover.actuator.config;
 
 import java.time.Clock;
-import java.util.EnumMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.annotation.Priority;
@@ -31,6 +31,7 @@ import dev.failover.actuator.scaling.EcsScaler;
 import dev.failover.actuator.scaling.KubernetesScaler;
 import dev.failover.actuator.scaling.RetryingScaler;
 import dev.failover.actuator.scaling.Scaler;
+import dev.failover.actuator.scaling.Scalers;
 import dev.failover.actuator.scaling.ScalingSettings;
 import dev.failover.contract.topology.ScalingRef;
 import dev.failover.contract.topology.Topology;
@@ -133,9 +134,9 @@ public class ExecutorProducer {
     }
 
     /** A scaler for each kind the topology uses, and only those: no AWS or Kubernetes client is made for nothing. */
-    static Map<ScalingRef.Kind, Scaler> scalers(ScalingSettings settings, RetrySettings retry, ActuatorMetrics metrics,
+    static Scalers scalers(ScalingSettings settings, RetrySettings retry, ActuatorMetrics metrics,
             Instance<KubernetesClient> kubernetes) {
-        Map<ScalingRef.Kind, Scaler> scalers = new EnumMap<>(ScalingRef.Kind.class);
+        List<Scaler> scalers = new ArrayList<>();
         for (ScalingRef.Kind kind : settings.kinds()) {
             Scaler scaler = switch (kind) {
                 case ECS -> new EcsScaler(aws(EcsClient.builder(), settings).build(), settings.pollInterval());
@@ -143,10 +144,10 @@ public class ExecutorProducer {
                         settings.pollInterval(), settings.pilotLightOnDemandPercentage());
                 case KUBERNETES -> new KubernetesScaler(kubernetes.get(), settings.pollInterval());
             };
-            scalers.put(kind, new RetryingScaler(scaler, retry, metrics));
-            LOG.infof("scaler for %s targets: %s", kind, scaler.getClass().getSimpleName());
+            scalers.add(new RetryingScaler(scaler, retry, metrics));
+            LOG.infof("scaler for %s targets: %s", kind.label(), scaler.getClass().getSimpleName());
         }
-        return scalers;
+        return new Scalers(scalers);
     }
 
     /** The resolver makes {@code aws} present whenever the topology has ECS or Auto Scaling targets. */

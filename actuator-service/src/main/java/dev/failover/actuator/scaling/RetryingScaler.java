@@ -20,8 +20,8 @@ public final class RetryingScaler implements Scaler {
 
     public RetryingScaler(Scaler delegate, RetrySettings retry, ActuatorMetrics metrics) {
         this.delegate = delegate;
-        this.guard = retry.guard("scaler-" + delegate.kind(), Duration.ofHours(1), Transient.class,
-                () -> metrics.retried(delegate.kind().name().toLowerCase(java.util.Locale.ROOT)));
+        this.guard = retry.guard("scaler-" + delegate.kind().label(), Duration.ofHours(1), Transient.class,
+                () -> metrics.retried(delegate.kind()));
     }
 
     @Override

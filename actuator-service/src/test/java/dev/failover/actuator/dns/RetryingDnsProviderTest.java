@@ -63,7 +63,11 @@ class RetryingDnsProviderTest {
     static final RetrySettings FAST = new RetrySettings(3, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(5));
 
     double retries() {
-        var counter = registry.find(ActuatorMetrics.RETRIES).tag("provider", "scripted").counter();
+        return retries("scripted");
+    }
+
+    double retries(String provider) {
+        var counter = registry.find(ActuatorMetrics.RETRIES).tag("provider", provider).counter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -114,8 +118,10 @@ class RetryingDnsProviderTest {
             }
         };
         var retrying = new dev.failover.actuator.scaling.RetryingScaler(flaky, FAST, metrics);
+        double before = retries("ecs");
         assertThat(retrying.scaleUp(null)).isInstanceOf(dev.failover.actuator.scaling.Scaler.ScaleOutcome.Ready.class);
         assertThat(calls[0]).isEqualTo(3);
+        assertThat(retries("ecs") - before).as("two retries counted under the kind's label").isEqualTo(2);
         calls[0] = 0;
         assertThat(retrying.scaleDown(null)).isInstanceOf(dev.failover.actuator.scaling.Scaler.ScaleOutcome.NotReady.class);
         assertThat(calls[0]).isZero();

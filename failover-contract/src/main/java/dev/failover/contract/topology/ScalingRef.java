@@ -30,12 +30,29 @@ public record ScalingRef(
         readyTimeoutSeconds = readyTimeoutSeconds == null ? 600 : readyTimeoutSeconds;
     }
 
+    /** The capacity backend of a target; one scaler each. */
     public enum Kind {
         @JsonProperty("ecs")
-        ECS,
+        ECS("ecs"),
         @JsonProperty("asg")
-        AUTO_SCALING_GROUP,
+        AUTO_SCALING_GROUP("asg"),
         @JsonProperty("kubernetes")
-        KUBERNETES
+        KUBERNETES("kubernetes");
+
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        /** Its name in the topology file, and the one value it has wherever it is named: metrics, actuation results, logs. */
+        public String label() {
+            return label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
     }
 }
