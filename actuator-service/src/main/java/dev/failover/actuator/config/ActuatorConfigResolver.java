@@ -201,7 +201,7 @@ public final class ActuatorConfigResolver {
         List<String> awsTargets = new ArrayList<>();
         if (topology != null) {
             eachTarget(topology, (path, target) -> {
-                if (target.scaling() != null && target.scaling().kind() != null) {
+                if (target.scaling() != null) {
                     kinds.add(target.scaling().kind());
                     if (AWS_KINDS.contains(target.scaling().kind())) {
                         awsTargets.add(path + ".scaling");

@@ -136,18 +136,22 @@ public class ExecutorProducer {
     /** A scaler for each kind the topology uses, and only those: no AWS or Kubernetes client is made for nothing. */
     static Scalers scalers(ScalingSettings settings, RetrySettings retry, ActuatorMetrics metrics,
             Instance<KubernetesClient> kubernetes) {
-        List<Scaler> scalers = new ArrayList<>();
+        List<Scaler<?>> scalers = new ArrayList<>();
         for (ScalingRef.Kind kind : settings.kinds()) {
-            Scaler scaler = switch (kind) {
+            Scaler<?> scaler = switch (kind) {
                 case ECS -> new EcsScaler(aws(EcsClient.builder(), settings).build(), settings.pollInterval());
                 case AUTO_SCALING_GROUP -> new AutoScalingGroupScaler(aws(AutoScalingClient.builder(), settings).build(),
                         settings.pollInterval(), settings.pilotLightOnDemandPercentage());
                 case KUBERNETES -> new KubernetesScaler(kubernetes.get(), settings.pollInterval());
             };
-            scalers.add(new RetryingScaler(scaler, retry, metrics));
+            scalers.add(retrying(scaler, retry, metrics));
             LOG.infof("scaler for %s targets: %s", kind.label(), scaler.getClass().getSimpleName());
         }
         return new Scalers(scalers);
+    }
+
+    private static <R extends ScalingRef> Scaler<R> retrying(Scaler<R> scaler, RetrySettings retry, ActuatorMetrics metrics) {
+        return new RetryingScaler<>(scaler, retry, metrics);
     }
 
     /** The resolver makes {@code aws} present whenever the topology has ECS or Auto Scaling targets. */

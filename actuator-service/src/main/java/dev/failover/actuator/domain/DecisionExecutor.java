@@ -147,8 +147,7 @@ public final class DecisionExecutor {
                         + decision.fromTarget() + " keeps its size", start);
                 return;
             }
-            Scaler.ScaleOutcome outcome = scalers.of(ref.kind()).map(scaler -> scaler.scaleDown(ref))
-                    .orElseGet(() -> new Scaler.ScaleOutcome.NotReady("no scaler for " + ref.kind().label() + " targets"));
+            Scaler.ScaleOutcome outcome = scalers.scaleDown(ref).orElseGet(() -> new Scaler.ScaleOutcome.NotReady("no scaler for " + ref.kind().label() + " targets"));
             if (outcome instanceof Scaler.ScaleOutcome.Ready ready) {
                 plan.report(ActuationStep.SCALE_DOWN, ActuationStatus.SUCCEEDED, ref.kind().label(), ready.details(), start);
             } else {
@@ -166,13 +165,13 @@ public final class DecisionExecutor {
             return true;
         }
         String provider = ref.kind().label();
-        Optional<Scaler> scaler = scalers.of(ref.kind());
-        if (scaler.isEmpty()) {
+        Optional<Scaler.ScaleOutcome> scaled = scalers.scaleUp(ref);
+        if (scaled.isEmpty()) {
             plan.report(ActuationStep.SCALE_UP, ActuationStatus.FAILED, provider, "no scaler is configured for " + provider
                     + " targets; DNS not switched to a target that may be empty", start);
             return false;
         }
-        Scaler.ScaleOutcome outcome = scaler.get().scaleUp(ref);
+        Scaler.ScaleOutcome outcome = scaled.get();
         if (outcome instanceof Scaler.ScaleOutcome.NotReady notReady) {
             plan.report(ActuationStep.SCALE_UP, ActuationStatus.FAILED, provider, notReady.reason() + "; DNS not switched", start);
             return false;

@@ -101,23 +101,23 @@ class RetryingDnsProviderTest {
     @Test
     void aScalerCallThatIsThrottledIsRetriedUnderTheSamePolicy() {
         int[] calls = { 0 };
-        dev.failover.actuator.scaling.Scaler flaky = new dev.failover.actuator.scaling.Scaler() {
+        var flaky = new dev.failover.actuator.scaling.Scaler<dev.failover.contract.topology.ScalingRef.EcsService>() {
             @Override
             public dev.failover.contract.topology.ScalingRef.Kind kind() {
                 return dev.failover.contract.topology.ScalingRef.Kind.ECS;
             }
 
             @Override
-            public ScaleOutcome scaleUp(dev.failover.contract.topology.ScalingRef ref) {
+            public ScaleOutcome scaleUp(dev.failover.contract.topology.ScalingRef.EcsService ref) {
                 return ++calls[0] < 3 ? new ScaleOutcome.Unavailable("ThrottlingException") : new ScaleOutcome.Ready("6 of 6 ready");
             }
 
             @Override
-            public ScaleOutcome scaleDown(dev.failover.contract.topology.ScalingRef ref) {
+            public ScaleOutcome scaleDown(dev.failover.contract.topology.ScalingRef.EcsService ref) {
                 return new ScaleOutcome.NotReady("AccessDenied");
             }
         };
-        var retrying = new dev.failover.actuator.scaling.RetryingScaler(flaky, FAST, metrics);
+        var retrying = new dev.failover.actuator.scaling.RetryingScaler<>(flaky, FAST, metrics);
         double before = retries("ecs");
         assertThat(retrying.scaleUp(null)).isInstanceOf(dev.failover.actuator.scaling.Scaler.ScaleOutcome.Ready.class);
         assertThat(calls[0]).isEqualTo(3);

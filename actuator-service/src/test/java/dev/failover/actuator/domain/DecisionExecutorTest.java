@@ -137,19 +137,19 @@ class DecisionExecutorTest {
 
     @Test
     void aTargetThatDoesNotBecomeReadyIsNeverSwitchedTo() {
-        Scaler neverReady = new Scaler() {
+        Scaler<ScalingRef.EcsService> neverReady = new Scaler<>() {
             @Override
             public ScalingRef.Kind kind() {
                 return ScalingRef.Kind.ECS;
             }
 
             @Override
-            public ScaleOutcome scaleUp(ScalingRef ref) {
+            public ScaleOutcome scaleUp(ScalingRef.EcsService ref) {
                 return new ScaleOutcome.NotReady("1 of 3 tasks running after 600 s");
             }
 
             @Override
-            public ScaleOutcome scaleDown(ScalingRef ref) {
+            public ScaleOutcome scaleDown(ScalingRef.EcsService ref) {
                 throw new AssertionError("not expected");
             }
         };
@@ -172,7 +172,7 @@ class DecisionExecutorTest {
     }
 
     /** Scales nothing for real; remembers what it was asked. */
-    static final class RecordingScaler implements Scaler {
+    static final class RecordingScaler implements Scaler<ScalingRef.EcsService> {
         final List<String> calls = new ArrayList<>();
 
         @Override
@@ -181,13 +181,13 @@ class DecisionExecutorTest {
         }
 
         @Override
-        public ScaleOutcome scaleUp(ScalingRef ref) {
+        public ScaleOutcome scaleUp(ScalingRef.EcsService ref) {
             calls.add("up " + ref.activeSize());
             return new ScaleOutcome.Ready("3 of 3 tasks running");
         }
 
         @Override
-        public ScaleOutcome scaleDown(ScalingRef ref) {
+        public ScaleOutcome scaleDown(ScalingRef.EcsService ref) {
             calls.add("down " + ref.pilotLightSize());
             return new ScaleOutcome.Ready("desiredCount " + ref.pilotLightSize());
         }
