@@ -29,6 +29,7 @@ import dev.failover.actuator.dns.Route53Settings;
 import dev.failover.actuator.retry.RetrySettings;
 import dev.failover.actuator.scaling.ScalingSettings;
 import dev.failover.contract.topology.ScalingRef;
+import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -36,29 +37,22 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 /** The configuration resolver, table-driven: each bad setting is reported with its key, good ones become settings. */
 class ActuatorConfigResolverTest {
 
-    static final String PLAIN = """
-            version: 1
-            locations: [loc-a]
-            groups:
-              - id: api
-                dns: {zone: example.test., name: api.example.test., ttl: 30}
-                targets:
-                  - id: primary
-                    region: us-east-1
-                    probe: {type: tcp, host: 192.0.2.1, port: 443}
-                    dns: {values: [192.0.2.1]}
-                  - id: secondary
-                    region: us-west-2
-                    probe: {type: tcp, host: 192.0.2.2, port: 443}
-                    dns: {values: [192.0.2.2]}
-            """;
-    static final String ZONED = PLAIN.replace("ttl: 30}", "ttl: 30, hostedZoneId: Z0123456789ABC}");
-    static final String ALIAS = ZONED.replace("dns: {values: [192.0.2.2]}",
-            "dns: {alias: {hostedZoneId: Z35SXDOTRQ7X7K, dnsName: lb.example.test.}}");
-    static final String ECS = PLAIN.replace("dns: {values: [192.0.2.2]}",
-            "dns: {values: [192.0.2.2]}\n        scaling: {kind: ecs, cluster: c, service: s, activeSize: 3}");
-    static final String KUBERNETES = PLAIN.replace("dns: {values: [192.0.2.2]}",
-            "dns: {values: [192.0.2.2]}\n        scaling: {kind: kubernetes, namespace: n, deployment: d, activeSize: 3}");
+    static final String PLAIN = TestTopology.yaml("http://127.0.0.1:1/health", "http://127.0.0.1:2/health");
+    static final String SECONDARY_DNS = "dns: {values: [" + TestTopology.SECONDARY_IP + "]}";
+    static final String ZONED = replaceOnce(PLAIN, "ttl: 5}", "ttl: 5, hostedZoneId: Z0123456789ABC}");
+    static final String ALIAS = replaceOnce(ZONED, SECONDARY_DNS, "dns: {alias: {hostedZoneId: Z35SXDOTRQ7X7K, dnsName: lb.failover.test.}}");
+    static final String ECS = replaceOnce(PLAIN, SECONDARY_DNS,
+            SECONDARY_DNS + "\n        scaling: {kind: ecs, cluster: c, service: s, activeSize: 3}");
+    static final String KUBERNETES = replaceOnce(PLAIN, SECONDARY_DNS,
+            SECONDARY_DNS + "\n        scaling: {kind: kubernetes, namespace: n, deployment: d, activeSize: 3}");
+
+    /** The test topology with one change, which must apply. */
+    static String replaceOnce(String yaml, String what, String with) {
+        if (!yaml.contains(what)) {
+            throw new IllegalStateException("the test topology has no '" + what + "' to replace");
+        }
+        return yaml.replace(what, with);
+    }
 
     static final String SECRET = "c2VjcmV0LXNlY3JldC1zZWNyZXQ=";
     static final Map<String, String> RFC2136 = Map.of("failover.dns.provider", "rfc2136", "failover.dns.rfc2136.server", "ns1.example.test",
@@ -151,7 +145,7 @@ class ActuatorConfigResolverTest {
                 Arguments.of(PLAIN, Map.of("failover.dns.retry.jitter", "-1ms"),
                         "failover.dns.retry.jitter", "must not be negative, was PT-0.001S"),
                 Arguments.of(PLAIN, Map.of("failover.parallel-groups", "0"), "failover.parallel-groups", "must be at least 1, was 0"),
-                Arguments.of(PLAIN.replace("ttl: 30", "ttl: 0"), Map.of(), "groups[0].dns.ttl",
+                Arguments.of(replaceOnce(PLAIN, "ttl: 5", "ttl: 0"), Map.of(), "groups[0].dns.ttl",
                         "must be between 1 and 86400 seconds, was 0"),
                 Arguments.of("", Map.of(), "failover.topology-file", "is empty"));
     }
@@ -172,7 +166,7 @@ class ActuatorConfigResolverTest {
     void everyErrorIsReportedAtOnceTheTopologysToo() {
         Map<String, String> properties = with(without(RFC2136, "failover.dns.rfc2136.server"), "failover.parallel-groups", "0");
         InvalidConfigurationException e = catchThrowableOfType(
-                () -> resolve(ALIAS.replace("ttl: 30", "ttl: 0"), properties, NO_DEFAULT_REGION), InvalidConfigurationException.class);
+                () -> resolve(replaceOnce(ALIAS, "ttl: 5", "ttl: 0"), properties, NO_DEFAULT_REGION), InvalidConfigurationException.class);
         assertThat(e.errors()).extracting(ConfigError::key).as("the topology's error and each bad setting")
                 .containsExactlyInAnyOrder("groups[0].dns.ttl", "failover.dns.rfc2136.server", "failover.parallel-groups");
     }
