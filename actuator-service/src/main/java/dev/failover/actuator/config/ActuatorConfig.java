@@ -8,7 +8,10 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
-/** Configuration of the actuator-service, validated once at start-up. */
+/**
+ * Configuration of the actuator-service as read. {@link ActuatorConfigResolver} checks it once at start-up, together with
+ * the topology, and hands the adapters plain settings; nothing else reads it.
+ */
 @ConfigMapping(prefix = "failover")
 public interface ActuatorConfig {
 
@@ -55,9 +58,12 @@ public interface ActuatorConfig {
     int parallelGroups();
 
     interface Dns {
-        /** Which DNS backend switches records (env {@code FAILOVER_DNS_PROVIDER}): dry-run, rfc2136 or route53. */
+        /**
+         * Which DNS backend switches records (env {@code FAILOVER_DNS_PROVIDER}): dry-run, rfc2136 or route53. Read as text
+         * so that an unknown name is reported by the resolver with every other error.
+         */
         @WithDefault("dry-run")
-        Provider provider();
+        String provider();
 
         /** How long to wait for a change to be served before the switch is reported as not verified. */
         @WithName("verify-timeout")
@@ -90,7 +96,7 @@ public interface ActuatorConfig {
     interface Route53 {
         /** weighted: one record set per target (SetIdentifier), active weight > 0, others 0. simple: one record. */
         @WithDefault("weighted")
-        dev.failover.actuator.dns.Route53DnsProvider.Routing routing();
+        String routing();
 
         /** Weight of the active target's record set, 1 to 255. */
         @WithName("active-weight")
@@ -156,11 +162,5 @@ public interface ActuatorConfig {
         /** The TSIG secret, base64 (env {@code FAILOVER_DNS_RFC2136_TSIG_SECRET}); never logged. */
         @WithName("tsig-secret")
         Optional<String> tsigSecret();
-    }
-
-    enum Provider {
-        DRY_RUN,
-        RFC2136,
-        ROUTE53
     }
 }

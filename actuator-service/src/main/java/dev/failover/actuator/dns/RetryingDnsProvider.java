@@ -1,10 +1,9 @@
 package dev.failover.actuator.dns;
 
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 
-import dev.failover.actuator.config.ActuatorConfig;
 import dev.failover.actuator.metrics.ActuatorMetrics;
+import dev.failover.actuator.retry.RetrySettings;
 import io.smallrye.faulttolerance.api.Guard;
 
 /**
@@ -17,20 +16,10 @@ public final class RetryingDnsProvider implements DnsProvider {
     private final DnsProvider delegate;
     private final Guard guard;
 
-    public RetryingDnsProvider(DnsProvider delegate, ActuatorConfig.Retry retry, ActuatorMetrics metrics) {
+    public RetryingDnsProvider(DnsProvider delegate, RetrySettings retry, ActuatorMetrics metrics) {
         this.delegate = delegate;
-        this.guard = Guard.create()
-                .withDescription("dns-" + delegate.name())
-                .withRetry()
-                .maxRetries(retry.maxRetries())
-                .delay(retry.initialDelay().toMillis(), ChronoUnit.MILLIS)
-                .jitter(retry.jitter().toMillis(), ChronoUnit.MILLIS)
-                .maxDuration(Duration.ofMinutes(10).toMillis(), ChronoUnit.MILLIS)
-                .retryOn(Transient.class)
-                .withExponentialBackoff().factor(2).maxDelay(retry.maxDelay().toMillis(), ChronoUnit.MILLIS).done()
-                .onRetry(() -> metrics.retried(delegate.name()))
-                .done()
-                .build();
+        this.guard = retry.guard("dns-" + delegate.name(), Duration.ofMinutes(10), Transient.class,
+                () -> metrics.retried(delegate.name()));
     }
 
     @Override

@@ -39,17 +39,13 @@ public final class Rfc2136DnsProvider implements DnsProvider {
     private final Duration timeout;
     private final Duration pollInterval;
 
-    /**
-     * @param algorithm TSIG algorithm name as BIND writes it, e.g. hmac-sha256
-     * @param secret    the key's secret, base64; never logged
-     */
-    public Rfc2136DnsProvider(String host, int port, String keyName, String algorithm, String secret, Duration timeout,
-            Duration pollInterval) {
-        this.server = new InetSocketAddress(host, port);
-        this.tsig = new TSIG(TSIG.algorithmToName(algorithm), keyName, secret);
-        this.keyName = keyName;
-        this.timeout = timeout;
-        this.pollInterval = pollInterval;
+    /** @param settings checked by the config resolver */
+    public Rfc2136DnsProvider(Rfc2136Settings settings) {
+        this.server = new InetSocketAddress(settings.server(), settings.port());
+        this.tsig = new TSIG(TSIG.algorithmToName(settings.tsigAlgorithm()), settings.tsigKeyName(), settings.tsigSecret());
+        this.keyName = settings.tsigKeyName();
+        this.timeout = settings.callTimeout();
+        this.pollInterval = settings.pollInterval();
     }
 
     @Override

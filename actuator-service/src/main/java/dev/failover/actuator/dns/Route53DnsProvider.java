@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.jboss.logging.Logger;
 
+import dev.failover.actuator.dns.Route53Settings.Routing;
 import dev.failover.contract.topology.TargetDns;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.route53.Route53Client;
@@ -32,12 +33,6 @@ public final class Route53DnsProvider implements DnsProvider {
     static final Set<String> PASSING = Set.of("Throttling", "ThrottlingException", "PriorRequestNotComplete",
             "ServiceUnavailable", "RequestTimeout", "InternalFailure", "InternalError");
 
-    /** How the group's record is kept. */
-    public enum Routing {
-        WEIGHTED,
-        SIMPLE
-    }
-
     private final Route53Client client;
     private final Routing routing;
     private final long activeWeight;
@@ -45,33 +40,14 @@ public final class Route53DnsProvider implements DnsProvider {
     private final List<Integer> failbackSteps;
     private final Duration stepPause;
 
-    public Route53DnsProvider(Route53Client client, Routing routing, long activeWeight, Duration pollInterval) {
-        this(client, routing, activeWeight, pollInterval, List.of(), Duration.ZERO);
-    }
-
-    /**
-     * @param failbackSteps percentages of traffic a failback moves over in turn (e.g. 10, 50, 100), each step INSYNC and
-     *                      then {@code stepPause} before the next; empty: all at once
-     */
-    public Route53DnsProvider(Route53Client client, Routing routing, long activeWeight, Duration pollInterval,
-            List<Integer> failbackSteps, Duration stepPause) {
-        if (activeWeight < 1 || activeWeight > 255) {
-            throw new IllegalArgumentException("failover.dns.route53.active-weight must be between 1 and 255, was " + activeWeight);
-        }
-        for (int i = 0; i < failbackSteps.size(); i++) {
-            int step = failbackSteps.get(i);
-            if (step < 1 || step > 100 || (i > 0 && step <= failbackSteps.get(i - 1))
-                    || (i == failbackSteps.size() - 1 && step != 100)) {
-                throw new IllegalArgumentException("failover.dns.route53.failback-steps must rise from 1 to 100 and end at 100, was "
-                        + failbackSteps);
-            }
-        }
+    /** @param settings checked by the config resolver; the client is built from them too */
+    public Route53DnsProvider(Route53Client client, Route53Settings settings) {
         this.client = client;
-        this.routing = routing;
-        this.activeWeight = activeWeight;
-        this.pollInterval = pollInterval;
-        this.failbackSteps = List.copyOf(failbackSteps);
-        this.stepPause = stepPause;
+        this.routing = settings.routing();
+        this.activeWeight = settings.activeWeight();
+        this.pollInterval = settings.pollInterval();
+        this.failbackSteps = settings.failbackSteps();
+        this.stepPause = settings.failbackStepPause();
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.failover.actuator.domain;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -12,6 +11,7 @@ import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.DnsProvider.ApplyOutcome;
 import dev.failover.actuator.dns.DnsProvider.VerifyOutcome;
 import dev.failover.actuator.scaling.Scaler;
+import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
@@ -34,7 +34,7 @@ public final class DecisionExecutor {
     private final Topology topology;
     private final EpochFence fence;
     private final DnsProvider dns;
-    private final Map<ScalingRef.Kind, Scaler> scalers;
+    private final Scalers scalers;
     private final Duration verifyTimeout;
     private final Clock clock;
     private final Duration scaleDownAfter;
@@ -46,7 +46,7 @@ public final class DecisionExecutor {
         void schedule(Runnable task, Duration delay);
     }
 
-    public DecisionExecutor(Topology topology, EpochFence fence, DnsProvider dns, Map<ScalingRef.Kind, Scaler> scalers,
+    public DecisionExecutor(Topology topology, EpochFence fence, DnsProvider dns, Scalers scalers,
             Duration verifyTimeout, Clock clock) {
         this(topology, fence, dns, scalers, verifyTimeout, clock, null, (task, delay) -> {
         });
@@ -56,12 +56,12 @@ public final class DecisionExecutor {
      * @param scaleDownAfter after a failback (or the end of a drill), return the target traffic left to its pilot-light
      *                       size after this delay; null never does
      */
-    public DecisionExecutor(Topology topology, EpochFence fence, DnsProvider dns, Map<ScalingRef.Kind, Scaler> scalers,
+    public DecisionExecutor(Topology topology, EpochFence fence, DnsProvider dns, Scalers scalers,
             Duration verifyTimeout, Clock clock, Duration scaleDownAfter, DelayedTasks delayed) {
         this.topology = topology;
         this.fence = fence;
         this.dns = dns;
-        this.scalers = Map.copyOf(scalers);
+        this.scalers = scalers;
         this.verifyTimeout = verifyTimeout;
         this.clock = clock;
         this.scaleDownAfter = scaleDownAfter;
@@ -147,13 +147,11 @@ public final class DecisionExecutor {
                         + decision.fromTarget() + " keeps its size", start);
                 return;
             }
-            Scaler scaler = scalers.get(ref.kind());
-            Scaler.ScaleOutcome outcome = scaler == null ? new Scaler.ScaleOutcome.NotReady("no scaler for " + ref.kind())
-                    : scaler.scaleDown(ref);
+            Scaler.ScaleOutcome outcome = scalers.scaleDown(ref).orElseGet(() -> new Scaler.ScaleOutcome.NotReady("no scaler for " + ref.kind().label() + " targets"));
             if (outcome instanceof Scaler.ScaleOutcome.Ready ready) {
-                plan.report(ActuationStep.SCALE_DOWN, ActuationStatus.SUCCEEDED, ref.kind().name(), ready.details(), start);
+                plan.report(ActuationStep.SCALE_DOWN, ActuationStatus.SUCCEEDED, ref.kind().label(), ready.details(), start);
             } else {
-                plan.report(ActuationStep.SCALE_DOWN, ActuationStatus.FAILED, ref.kind().name(), outcome.toString(), start);
+                plan.report(ActuationStep.SCALE_DOWN, ActuationStatus.FAILED, ref.kind().label(), outcome.toString(), start);
             }
         }, scaleDownAfter);
     }
@@ -166,24 +164,24 @@ public final class DecisionExecutor {
                     + " has no scaling ref; it runs at size", start);
             return true;
         }
-        Scaler scaler = scalers.get(ref.kind());
-        if (scaler == null) {
-            plan.report(ActuationStep.SCALE_UP, ActuationStatus.FAILED, ref.kind().name().toLowerCase(java.util.Locale.ROOT),
-                    "no scaler is configured for " + ref.kind() + "; DNS not switched to a target that may be empty", start);
+        String provider = ref.kind().label();
+        Optional<Scaler.ScaleOutcome> scaled = scalers.scaleUp(ref);
+        if (scaled.isEmpty()) {
+            plan.report(ActuationStep.SCALE_UP, ActuationStatus.FAILED, provider, "no scaler is configured for " + provider
+                    + " targets; DNS not switched to a target that may be empty", start);
             return false;
         }
-        Scaler.ScaleOutcome outcome = scaler.scaleUp(ref);
+        Scaler.ScaleOutcome outcome = scaled.get();
         if (outcome instanceof Scaler.ScaleOutcome.NotReady notReady) {
-            plan.report(ActuationStep.SCALE_UP, ActuationStatus.FAILED, ref.kind().name(), notReady.reason()
-                    + "; DNS not switched", start);
+            plan.report(ActuationStep.SCALE_UP, ActuationStatus.FAILED, provider, notReady.reason() + "; DNS not switched", start);
             return false;
         }
         if (outcome instanceof Scaler.ScaleOutcome.Unavailable unavailable) {
-            plan.report(ActuationStep.SCALE_UP, ActuationStatus.FAILED, ref.kind().name(), "unavailable after retries: "
+            plan.report(ActuationStep.SCALE_UP, ActuationStatus.FAILED, provider, "unavailable after retries: "
                     + unavailable.reason() + "; DNS not switched", start);
             return false;
         }
-        plan.report(ActuationStep.SCALE_UP, ActuationStatus.SUCCEEDED, ref.kind().name(),
+        plan.report(ActuationStep.SCALE_UP, ActuationStatus.SUCCEEDED, provider,
                 ((Scaler.ScaleOutcome.Ready) outcome).details(), start);
         return true;
     }

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
+import dev.failover.contract.topology.ScalingRef;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** The actuator's metrics; one method per event. */
@@ -17,7 +18,7 @@ public class ActuatorMetrics {
     public static final String STEPS = "failover.actuator.steps";
     /** Duration of each step, by step and provider. */
     public static final String STEP_DURATION = "failover.actuator.step.duration";
-    /** Retries of calls to a backend, by provider. */
+    /** Retries of calls to a backend, by provider: the DNS provider's name or the scaling kind's label (ecs, asg, kubernetes). */
     public static final String RETRIES = "failover.actuator.retries";
     /** The last epoch applied per group. */
     public static final String LAST_APPLIED_EPOCH = "failover.actuator.last.applied.epoch";
@@ -30,8 +31,14 @@ public class ActuatorMetrics {
         this.registry = registry;
     }
 
+    /** A DNS call is retried; {@code provider} is the DNS provider's name. */
     public void retried(String provider) {
         registry.counter(RETRIES, "provider", provider).increment();
+    }
+
+    /** A scaler's call is retried; the label is the kind's, the same as in actuation results. */
+    public void retried(ScalingRef.Kind kind) {
+        retried(kind.label());
     }
 
     /** Registers the gauge of a group's last applied epoch, read from {@code epochs} at scrape time. */

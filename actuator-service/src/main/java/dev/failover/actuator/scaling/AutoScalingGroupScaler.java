@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.autoscaling.model.LifecycleState;
  * for a group with a mixed instances policy, 100 % on-demand above base capacity, so the failover capacity does not
  * wait on, or lose, spot instances. Ready when enough instances are InService.
  */
-public final class AutoScalingGroupScaler implements Scaler {
+public final class AutoScalingGroupScaler implements Scaler<ScalingRef.AutoScalingGroup> {
 
     private final AutoScalingClient autoscaling;
     private final Duration poll;
@@ -37,7 +37,7 @@ public final class AutoScalingGroupScaler implements Scaler {
     }
 
     @Override
-    public ScaleOutcome scaleUp(ScalingRef ref) {
+    public ScaleOutcome scaleUp(ScalingRef.AutoScalingGroup ref) {
         String what = "Auto Scaling group " + ref.autoScalingGroup();
         int size = ref.activeSize();
         try {
@@ -61,7 +61,7 @@ public final class AutoScalingGroupScaler implements Scaler {
     }
 
     @Override
-    public ScaleOutcome scaleDown(ScalingRef ref) {
+    public ScaleOutcome scaleDown(ScalingRef.AutoScalingGroup ref) {
         int size = ref.pilotLightSize() == null ? 0 : ref.pilotLightSize();
         try {
             boolean mixed = describe(ref.autoScalingGroup()).mixedInstancesPolicy() != null;

@@ -8,7 +8,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Service;
 
 /** ECS: UpdateService desiredCount, then ready when the service's runningCount reaches it. */
-public final class EcsScaler implements Scaler {
+public final class EcsScaler implements Scaler<ScalingRef.EcsService> {
 
     private final EcsClient ecs;
     private final Duration poll;
@@ -24,7 +24,7 @@ public final class EcsScaler implements Scaler {
     }
 
     @Override
-    public ScaleOutcome scaleUp(ScalingRef ref) {
+    public ScaleOutcome scaleUp(ScalingRef.EcsService ref) {
         String what = "ECS service " + ref.service() + " in cluster " + ref.cluster();
         try {
             ecs.updateService(r -> r.cluster(ref.cluster()).service(ref.service()).desiredCount(ref.activeSize()));
@@ -39,7 +39,7 @@ public final class EcsScaler implements Scaler {
     }
 
     @Override
-    public ScaleOutcome scaleDown(ScalingRef ref) {
+    public ScaleOutcome scaleDown(ScalingRef.EcsService ref) {
         int size = ref.pilotLightSize() == null ? 0 : ref.pilotLightSize();
         try {
             ecs.updateService(r -> r.cluster(ref.cluster()).service(ref.service()).desiredCount(size));

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /** Kubernetes: scale a Deployment's replicas, then ready when its readyReplicas reach them. */
-public final class KubernetesScaler implements Scaler {
+public final class KubernetesScaler implements Scaler<ScalingRef.KubernetesDeployment> {
 
     private final KubernetesClient kubernetes;
     private final Duration poll;
@@ -24,7 +24,7 @@ public final class KubernetesScaler implements Scaler {
     }
 
     @Override
-    public ScaleOutcome scaleUp(ScalingRef ref) {
+    public ScaleOutcome scaleUp(ScalingRef.KubernetesDeployment ref) {
         String what = "Deployment " + ref.namespace() + "/" + ref.deployment();
         try {
             if (kubernetes.apps().deployments().inNamespace(ref.namespace()).withName(ref.deployment()).get() == null) {
@@ -43,7 +43,7 @@ public final class KubernetesScaler implements Scaler {
     }
 
     @Override
-    public ScaleOutcome scaleDown(ScalingRef ref) {
+    public ScaleOutcome scaleDown(ScalingRef.KubernetesDeployment ref) {
         int size = ref.pilotLightSize() == null ? 0 : ref.pilotLightSize();
         try {
             kubernetes.apps().deployments().inNamespace(ref.namespace()).withName(ref.deployment()).scale(size);

@@ -1,11 +1,10 @@
 package dev.failover.actuator.scaling;
 
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.function.Function;
 
-import dev.failover.actuator.config.ActuatorConfig;
 import dev.failover.actuator.metrics.ActuatorMetrics;
+import dev.failover.actuator.retry.RetrySettings;
 import dev.failover.contract.topology.ScalingRef;
 import io.smallrye.faulttolerance.api.Guard;
 
@@ -14,25 +13,15 @@ import io.smallrye.faulttolerance.api.Guard;
  * and jitter, the same SmallRye Fault Tolerance policy as DNS changes. Scaling to a size is idempotent, so a retry is
  * harmless. Not-ready-in-time and refusals are returned at once.
  */
-public final class RetryingScaler implements Scaler {
+public final class RetryingScaler<R extends ScalingRef> implements Scaler<R> {
 
-    private final Scaler delegate;
+    private final Scaler<R> delegate;
     private final Guard guard;
 
-    public RetryingScaler(Scaler delegate, ActuatorConfig.Retry retry, ActuatorMetrics metrics) {
+    public RetryingScaler(Scaler<R> delegate, RetrySettings retry, ActuatorMetrics metrics) {
         this.delegate = delegate;
-        this.guard = Guard.create()
-                .withDescription("scaler-" + delegate.kind())
-                .withRetry()
-                .maxRetries(retry.maxRetries())
-                .delay(retry.initialDelay().toMillis(), ChronoUnit.MILLIS)
-                .jitter(retry.jitter().toMillis(), ChronoUnit.MILLIS)
-                .maxDuration(Duration.ofHours(1).toMillis(), ChronoUnit.MILLIS)
-                .retryOn(Transient.class)
-                .withExponentialBackoff().factor(2).maxDelay(retry.maxDelay().toMillis(), ChronoUnit.MILLIS).done()
-                .onRetry(() -> metrics.retried(delegate.kind().name().toLowerCase(java.util.Locale.ROOT)))
-                .done()
-                .build();
+        this.guard = retry.guard("scaler-" + delegate.kind().label(), Duration.ofHours(1), Transient.class,
+                () -> metrics.retried(delegate.kind()));
     }
 
     @Override
@@ -41,16 +30,16 @@ public final class RetryingScaler implements Scaler {
     }
 
     @Override
-    public ScaleOutcome scaleUp(ScalingRef ref) {
+    public ScaleOutcome scaleUp(R ref) {
         return guarded(delegate::scaleUp, ref);
     }
 
     @Override
-    public ScaleOutcome scaleDown(ScalingRef ref) {
+    public ScaleOutcome scaleDown(R ref) {
         return guarded(delegate::scaleDown, ref);
     }
 
-    private ScaleOutcome guarded(Function<ScalingRef, ScaleOutcome> call, ScalingRef ref) {
+    private ScaleOutcome guarded(Function<R, ScaleOutcome> call, R ref) {
         try {
             return guard.call(() -> {
                 ScaleOutcome outcome = call.apply(ref);

@@ -11,8 +11,8 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.failover.actuator.config.ActuatorConfig;
 import dev.failover.actuator.metrics.ActuatorMetrics;
+import dev.failover.actuator.retry.RetrySettings;
 import dev.failover.contract.topology.RecordType;
 import dev.failover.testkit.demo.DemoBackendsResource;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
@@ -60,30 +60,14 @@ class RetryingDnsProviderTest {
         }
     }
 
-    static final ActuatorConfig.Retry FAST = new ActuatorConfig.Retry() {
-        @Override
-        public int maxRetries() {
-            return 3;
-        }
-
-        @Override
-        public Duration initialDelay() {
-            return Duration.ofMillis(10);
-        }
-
-        @Override
-        public Duration maxDelay() {
-            return Duration.ofMillis(50);
-        }
-
-        @Override
-        public Duration jitter() {
-            return Duration.ofMillis(5);
-        }
-    };
+    static final RetrySettings FAST = new RetrySettings(3, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(5));
 
     double retries() {
-        var counter = registry.find(ActuatorMetrics.RETRIES).tag("provider", "scripted").counter();
+        return retries("scripted");
+    }
+
+    double retries(String provider) {
+        var counter = registry.find(ActuatorMetrics.RETRIES).tag("provider", provider).counter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -117,25 +101,27 @@ class RetryingDnsProviderTest {
     @Test
     void aScalerCallThatIsThrottledIsRetriedUnderTheSamePolicy() {
         int[] calls = { 0 };
-        dev.failover.actuator.scaling.Scaler flaky = new dev.failover.actuator.scaling.Scaler() {
+        var flaky = new dev.failover.actuator.scaling.Scaler<dev.failover.contract.topology.ScalingRef.EcsService>() {
             @Override
             public dev.failover.contract.topology.ScalingRef.Kind kind() {
                 return dev.failover.contract.topology.ScalingRef.Kind.ECS;
             }
 
             @Override
-            public ScaleOutcome scaleUp(dev.failover.contract.topology.ScalingRef ref) {
+            public ScaleOutcome scaleUp(dev.failover.contract.topology.ScalingRef.EcsService ref) {
                 return ++calls[0] < 3 ? new ScaleOutcome.Unavailable("ThrottlingException") : new ScaleOutcome.Ready("6 of 6 ready");
             }
 
             @Override
-            public ScaleOutcome scaleDown(dev.failover.contract.topology.ScalingRef ref) {
+            public ScaleOutcome scaleDown(dev.failover.contract.topology.ScalingRef.EcsService ref) {
                 return new ScaleOutcome.NotReady("AccessDenied");
             }
         };
-        var retrying = new dev.failover.actuator.scaling.RetryingScaler(flaky, FAST, metrics);
+        var retrying = new dev.failover.actuator.scaling.RetryingScaler<>(flaky, FAST, metrics);
+        double before = retries("ecs");
         assertThat(retrying.scaleUp(null)).isInstanceOf(dev.failover.actuator.scaling.Scaler.ScaleOutcome.Ready.class);
         assertThat(calls[0]).isEqualTo(3);
+        assertThat(retries("ecs") - before).as("two retries counted under the kind's label").isEqualTo(2);
         calls[0] = 0;
         assertThat(retrying.scaleDown(null)).isInstanceOf(dev.failover.actuator.scaling.Scaler.ScaleOutcome.NotReady.class);
         assertThat(calls[0]).isZero();

@@ -39,8 +39,8 @@ class Rfc2136DnsProviderTest {
     }
 
     static Rfc2136DnsProvider provider(String secret) {
-        return new Rfc2136DnsProvider("127.0.0.1", bind.port(), BindServer.KEY_NAME, BindServer.ALGORITHM, secret,
-                Duration.ofSeconds(3), Duration.ofMillis(100));
+        return new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", bind.port(), BindServer.KEY_NAME, BindServer.ALGORITHM,
+                secret, Duration.ofSeconds(3), Duration.ofMillis(100)));
     }
 
     static DnsChange change(String target, String... values) {
@@ -101,8 +101,8 @@ class Rfc2136DnsProviderTest {
 
     @Test
     void anUnreachableServerIsUnavailableNotRejected() {
-        Rfc2136DnsProvider dns = new Rfc2136DnsProvider("127.0.0.1", 1, BindServer.KEY_NAME, BindServer.ALGORITHM, bind.secret(),
-                Duration.ofMillis(500), Duration.ofMillis(100));
+        Rfc2136DnsProvider dns = new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", 1, BindServer.KEY_NAME,
+                BindServer.ALGORITHM, bind.secret(), Duration.ofMillis(500), Duration.ofMillis(100)));
         assertThat(dns.apply(change("secondary", "192.0.2.20"))).isInstanceOf(DnsProvider.ApplyOutcome.Unavailable.class);
     }
 }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
@@ -90,8 +91,13 @@ class Route53DnsProviderTest {
                 + "</Code><Message>" + message + "</Message></Error><RequestId>r-1</RequestId></ErrorResponse>";
     }
 
-    static Route53DnsProvider provider(Route53DnsProvider.Routing routing) {
-        return new Route53DnsProvider(client, routing, 100, Duration.ofMillis(20));
+    static Route53Settings settings(Route53Settings.Routing routing, List<Integer> failbackSteps, Duration pollInterval) {
+        return new Route53Settings(routing, 100, failbackSteps, Duration.ZERO, "aws-global", Optional.empty(),
+                Duration.ofSeconds(5), pollInterval);
+    }
+
+    static Route53DnsProvider provider(Route53Settings.Routing routing) {
+        return new Route53DnsProvider(client, settings(routing, List.of(), Duration.ofMillis(20)));
     }
 
     /** The record sets of the one ChangeResourceRecordSets request the fixture received: identifier → weight, data. */
@@ -141,7 +147,7 @@ class Route53DnsProviderTest {
     void weightedSwitchSendsOneAtomicBatchWithTheActiveTargetAloneWeighted() throws Exception {
         route53.stubFor(post(urlEqualTo(RRSET)).willReturn(aResponse().withStatus(200)
                 .withBody(changeInfo("ChangeResourceRecordSetsResponse", "PENDING"))));
-        DnsProvider.ApplyOutcome outcome = provider(Route53DnsProvider.Routing.WEIGHTED).apply(failover());
+        DnsProvider.ApplyOutcome outcome = provider(Route53Settings.Routing.WEIGHTED).apply(failover());
         assertThat(outcome).isInstanceOfSatisfying(DnsProvider.ApplyOutcome.Applied.class,
                 a -> assertThat(a.reference()).isEqualTo("C2682N5HXP0BZ4"));
         assertThat(sentRecordSets()).containsExactly(
@@ -161,8 +167,8 @@ class Route53DnsProviderTest {
         DnsChange failback = new DnsChange("example.com.", "api.example.com.", RecordType.A, 60, List.of("192.0.2.10"), null,
                 "primary", "primary", "Z0123456789ABC",
                 List.of(new DnsChange.Inactive("secondary", "secondary", List.of("192.0.2.20"), null)), null).gradualFrom("secondary");
-        Route53DnsProvider dns = new Route53DnsProvider(client, Route53DnsProvider.Routing.WEIGHTED, 100, Duration.ofMillis(10),
-                List.of(10, 50, 100), Duration.ZERO);
+        Route53DnsProvider dns = new Route53DnsProvider(client, settings(Route53Settings.Routing.WEIGHTED,
+                List.of(10, 50, 100), Duration.ofMillis(10)));
         assertThat(dns.apply(failback)).isInstanceOf(DnsProvider.ApplyOutcome.Applied.class);
         assertThat(route53.findAll(postRequestedFor(urlEqualTo(RRSET)))).hasSize(3);
         assertThat(sentRecordSets(0)).containsExactly("UPSERT api.example.com. A set=primary weight=10 ttl=60 192.0.2.10",
@@ -177,7 +183,7 @@ class Route53DnsProviderTest {
     void simpleRoutingUpsertsTheOneRecord() throws Exception {
         route53.stubFor(post(urlEqualTo(RRSET)).willReturn(aResponse().withStatus(200)
                 .withBody(changeInfo("ChangeResourceRecordSetsResponse", "PENDING"))));
-        provider(Route53DnsProvider.Routing.SIMPLE).apply(failover());
+        provider(Route53Settings.Routing.SIMPLE).apply(failover());
         assertThat(sentRecordSets()).containsExactly("UPSERT api.example.com. A ttl=60 192.0.2.20 192.0.2.21");
     }
 
@@ -192,7 +198,7 @@ class Route53DnsProviderTest {
         route53.stubFor(get(urlEqualTo("/2013-04-01/change/C2682N5HXP0BZ4")).inScenario("propagation")
                 .whenScenarioStateIs("done")
                 .willReturn(aResponse().withStatus(200).withBody(changeInfo("GetChangeResponse", "INSYNC"))));
-        DnsProvider.VerifyOutcome verified = provider(Route53DnsProvider.Routing.WEIGHTED).verify(failover(),
+        DnsProvider.VerifyOutcome verified = provider(Route53Settings.Routing.WEIGHTED).verify(failover(),
                 new DnsProvider.ApplyOutcome.Applied("x", "C2682N5HXP0BZ4"), Duration.ofSeconds(5));
         assertThat(verified).isInstanceOfSatisfying(DnsProvider.VerifyOutcome.Verified.class,
                 v -> assertThat(v.details()).contains("INSYNC after 3 GetChange calls"));
@@ -200,7 +206,7 @@ class Route53DnsProviderTest {
 
     @Test
     void throttlingAndPriorRequestNotCompleteAreWorthRetrying() {
-        Route53DnsProvider dns = provider(Route53DnsProvider.Routing.WEIGHTED);
+        Route53DnsProvider dns = provider(Route53Settings.Routing.WEIGHTED);
         route53.stubFor(post(urlEqualTo(RRSET)).willReturn(aResponse().withStatus(400).withBody(error("Throttling", "Rate exceeded"))));
         assertThat(dns.apply(failover())).isInstanceOfSatisfying(DnsProvider.ApplyOutcome.Unavailable.class,
                 u -> assertThat(u.reason()).contains("Throttling").contains("Rate exceeded"));
@@ -213,7 +219,7 @@ class Route53DnsProviderTest {
 
     @Test
     void invalidChangeBatchAndAccessDeniedAreRejectedWithTheProvidersMessage() {
-        Route53DnsProvider dns = provider(Route53DnsProvider.Routing.WEIGHTED);
+        Route53DnsProvider dns = provider(Route53Settings.Routing.WEIGHTED);
         route53.stubFor(post(urlEqualTo(RRSET)).willReturn(aResponse().withStatus(400).withBody(error("InvalidChangeBatch",
                 "[RRSet with DNS name api.example.com. is not permitted in zone example.org.]"))));
         assertThat(dns.apply(failover())).isInstanceOfSatisfying(DnsProvider.ApplyOutcome.Rejected.class,
@@ -238,7 +244,7 @@ class Route53DnsProviderTest {
                 .httpClient(UrlConnectionHttpClient.builder().build())
                 .overrideConfiguration(c -> c.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()))
                 .build();
-        assertThat(new Route53DnsProvider(nowhere, Route53DnsProvider.Routing.WEIGHTED, 100, Duration.ofMillis(10)).apply(failover()))
+        assertThat(new Route53DnsProvider(nowhere, settings(Route53Settings.Routing.WEIGHTED, List.of(), Duration.ofMillis(10))).apply(failover()))
                 .isInstanceOf(DnsProvider.ApplyOutcome.Unavailable.class);
     }
 }

@@ -8,13 +8,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import dev.failover.actuator.dns.DnsChange;
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.scaling.Scaler;
+import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
@@ -79,7 +79,7 @@ class DecisionExecutorTest {
     final RecordingDns dns = new RecordingDns();
     final List<ActuationResult> results = new ArrayList<>();
 
-    DecisionExecutor executor(Map<ScalingRef.Kind, Scaler> scalers) {
+    DecisionExecutor executor(Scalers scalers) {
         return new DecisionExecutor(TOPOLOGY, new InMemoryEpochFence(), dns, scalers, Duration.ofSeconds(5),
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }
@@ -95,7 +95,7 @@ class DecisionExecutorTest {
 
     @Test
     void aDecisionRunsFenceScaleDnsVerifyAndCompletes() {
-        executor(Map.of()).execute(decision(1, "secondary", DecisionMode.LIVE), results::add);
+        executor(Scalers.none()).execute(decision(1, "secondary", DecisionMode.LIVE), results::add);
         assertThat(steps()).containsExactly("FENCE:SUCCEEDED", "SCALE_UP:SKIPPED", "DNS_SWITCH:SUCCEEDED", "VERIFY:SUCCEEDED",
                 "COMPLETE:SUCCEEDED");
         assertThat(dns.applied).singleElement().satisfies(change -> {
@@ -108,7 +108,7 @@ class DecisionExecutorTest {
 
     @Test
     void anOlderOrReplayedEpochIsSkippedAndChangesNothing() {
-        DecisionExecutor executor = executor(Map.of());
+        DecisionExecutor executor = executor(Scalers.none());
         executor.execute(decision(5, "secondary", DecisionMode.LIVE), results::add);
         results.clear();
         executor.execute(decision(5, "secondary", DecisionMode.LIVE), results::add);
@@ -120,37 +120,40 @@ class DecisionExecutorTest {
 
     @Test
     void shadowDecisionsAreRecordedNotActedOn() {
-        executor(Map.of()).execute(decision(1, "secondary", DecisionMode.SHADOW), results::add);
+        executor(Scalers.none()).execute(decision(1, "secondary", DecisionMode.SHADOW), results::add);
         assertThat(steps()).containsExactly("COMPLETE:SKIPPED");
         assertThat(dns.applied).isEmpty();
     }
 
     @Test
     void aPilotLightTargetWithoutAScalerIsNeverSwitchedTo() {
-        executor(Map.of()).execute(decision(1, "pilot", DecisionMode.LIVE), results::add);
+        executor(Scalers.none()).execute(decision(1, "pilot", DecisionMode.LIVE), results::add);
         assertThat(steps()).containsExactly("FENCE:SUCCEEDED", "SCALE_UP:FAILED");
+        assertThat(results.get(1).provider()).as("the kind's label, as in the topology file").isEqualTo("ecs");
+        assertThat(results.get(1).details()).isEqualTo("no scaler is configured for ecs targets; DNS not switched to a target that may "
+                + "be empty");
         assertThat(dns.applied).isEmpty();
     }
 
     @Test
     void aTargetThatDoesNotBecomeReadyIsNeverSwitchedTo() {
-        Scaler neverReady = new Scaler() {
+        Scaler<ScalingRef.EcsService> neverReady = new Scaler<>() {
             @Override
             public ScalingRef.Kind kind() {
                 return ScalingRef.Kind.ECS;
             }
 
             @Override
-            public ScaleOutcome scaleUp(ScalingRef ref) {
+            public ScaleOutcome scaleUp(ScalingRef.EcsService ref) {
                 return new ScaleOutcome.NotReady("1 of 3 tasks running after 600 s");
             }
 
             @Override
-            public ScaleOutcome scaleDown(ScalingRef ref) {
+            public ScaleOutcome scaleDown(ScalingRef.EcsService ref) {
                 throw new AssertionError("not expected");
             }
         };
-        executor(Map.of(ScalingRef.Kind.ECS, neverReady)).execute(decision(1, "pilot", DecisionMode.LIVE), results::add);
+        executor(new Scalers(List.of(neverReady))).execute(decision(1, "pilot", DecisionMode.LIVE), results::add);
         assertThat(steps()).containsExactly("FENCE:SUCCEEDED", "SCALE_UP:FAILED");
         assertThat(results.get(1).details()).contains("1 of 3 tasks running").contains("DNS not switched");
         assertThat(dns.applied).isEmpty();
@@ -158,7 +161,7 @@ class DecisionExecutorTest {
 
     @Test
     void aFailedDnsChangeStopsThePlanAndDoesNotAdvanceTheFence() {
-        DecisionExecutor executor = executor(Map.of());
+        DecisionExecutor executor = executor(Scalers.none());
         dns.failWith = "InvalidChangeBatch: bad record";
         executor.execute(decision(1, "secondary", DecisionMode.LIVE), results::add);
         assertThat(steps()).containsExactly("FENCE:SUCCEEDED", "SCALE_UP:SKIPPED", "DNS_SWITCH:FAILED");
@@ -169,7 +172,7 @@ class DecisionExecutorTest {
     }
 
     /** Scales nothing for real; remembers what it was asked. */
-    static final class RecordingScaler implements Scaler {
+    static final class RecordingScaler implements Scaler<ScalingRef.EcsService> {
         final List<String> calls = new ArrayList<>();
 
         @Override
@@ -178,13 +181,13 @@ class DecisionExecutorTest {
         }
 
         @Override
-        public ScaleOutcome scaleUp(ScalingRef ref) {
+        public ScaleOutcome scaleUp(ScalingRef.EcsService ref) {
             calls.add("up " + ref.activeSize());
             return new ScaleOutcome.Ready("3 of 3 tasks running");
         }
 
         @Override
-        public ScaleOutcome scaleDown(ScalingRef ref) {
+        public ScaleOutcome scaleDown(ScalingRef.EcsService ref) {
             calls.add("down " + ref.pilotLightSize());
             return new ScaleOutcome.Ready("desiredCount " + ref.pilotLightSize());
         }
@@ -195,11 +198,12 @@ class DecisionExecutorTest {
         RecordingScaler ecs = new RecordingScaler();
         List<Runnable> later = new ArrayList<>();
         InMemoryEpochFence fence = new InMemoryEpochFence();
-        DecisionExecutor executor = new DecisionExecutor(TOPOLOGY, fence, dns, Map.of(ScalingRef.Kind.ECS, ecs),
+        DecisionExecutor executor = new DecisionExecutor(TOPOLOGY, fence, dns, new Scalers(List.of(ecs)),
                 Duration.ofSeconds(5), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(30), (task, delay) -> later.add(task));
         executor.execute(decision(1, "pilot", DecisionMode.LIVE), results::add);
         assertThat(steps()).containsExactly("FENCE:SUCCEEDED", "SCALE_UP:SUCCEEDED", "DNS_SWITCH:SUCCEEDED", "VERIFY:SUCCEEDED",
                 "COMPLETE:SUCCEEDED");
+        assertThat(results.get(1).provider()).as("the scale-up is reported under the kind's label").isEqualTo("ecs");
         assertThat(later).isEmpty(); // a failover scales nothing down
 
         results.clear();
@@ -208,6 +212,8 @@ class DecisionExecutorTest {
         assertThat(later).hasSize(1);
         later.get(0).run();
         assertThat(steps()).endsWith("COMPLETE:SUCCEEDED", "SCALE_DOWN:SUCCEEDED");
+        assertThat(results).filteredOn(r -> r.step() == ActuationStep.SCALE_DOWN).extracting(ActuationResult::provider)
+                .as("the kind's label, as in the topology file").containsExactly("ecs");
         assertThat(ecs.calls).containsExactly("up 3", "down 1");
     }
 
@@ -215,7 +221,7 @@ class DecisionExecutorTest {
     void noScaleDownWhenALaterDecisionWasApplied() {
         RecordingScaler ecs = new RecordingScaler();
         List<Runnable> later = new ArrayList<>();
-        DecisionExecutor executor = new DecisionExecutor(TOPOLOGY, new InMemoryEpochFence(), dns, Map.of(ScalingRef.Kind.ECS, ecs),
+        DecisionExecutor executor = new DecisionExecutor(TOPOLOGY, new InMemoryEpochFence(), dns, new Scalers(List.of(ecs)),
                 Duration.ofSeconds(5), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(30), (task, delay) -> later.add(task));
         executor.execute(new Decision(1, "d-1", "api", 1L, DecisionKind.FAILBACK, "pilot", "primary", "back", List.of(), NOW,
                 DecisionMode.LIVE, Decision.AUTOMATION), results::add);
@@ -228,7 +234,7 @@ class DecisionExecutorTest {
 
     @Test
     void aDecisionForATargetNotInTheTopologyChangesNothing() {
-        executor(Map.of()).execute(decision(1, "nowhere", DecisionMode.LIVE), results::add);
+        executor(Scalers.none()).execute(decision(1, "nowhere", DecisionMode.LIVE), results::add);
         assertThat(steps()).containsExactly("FENCE:FAILED");
         assertThat(dns.applied).isEmpty();
     }

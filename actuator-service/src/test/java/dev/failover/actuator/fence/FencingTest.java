@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +20,8 @@ import dev.failover.actuator.domain.DecisionExecutor;
 import dev.failover.actuator.dns.DnsChange;
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.Rfc2136DnsProvider;
+import dev.failover.actuator.dns.Rfc2136Settings;
+import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
@@ -58,8 +59,8 @@ class FencingTest {
 
     /** RFC 2136 against BIND, remembering every distinct answer the server gave after each change. */
     final class ObservedDns implements DnsProvider {
-        final Rfc2136DnsProvider real = new Rfc2136DnsProvider("127.0.0.1", bind.port(), BindServer.KEY_NAME,
-                BindServer.ALGORITHM, bind.secret(), Duration.ofSeconds(3), Duration.ofMillis(50));
+        final Rfc2136DnsProvider real = new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", bind.port(),
+                BindServer.KEY_NAME, BindServer.ALGORITHM, bind.secret(), Duration.ofSeconds(3), Duration.ofMillis(50)));
         final Set<Set<String>> answers = new LinkedHashSet<>();
         int applied;
 
@@ -108,12 +109,12 @@ class FencingTest {
     void afterARestartAReplayedOrOlderDecisionChangesNothing() {
         ObservedDns dns = new ObservedDns();
         try (KafkaEpochFence first = restartedFence()) {
-            DecisionExecutor executor = new DecisionExecutor(topology, first, dns, Map.of(), Duration.ofSeconds(5), Clock.systemUTC());
+            DecisionExecutor executor = new DecisionExecutor(topology, first, dns, Scalers.none(), Duration.ofSeconds(5), Clock.systemUTC());
             assertThat(run(executor, decision(7, "secondary"))).endsWith("COMPLETE:SUCCEEDED");
         }
         try (KafkaEpochFence restarted = restartedFence()) {
             assertThat(restarted.lastApplied(group)).isEqualTo(7);
-            DecisionExecutor executor = new DecisionExecutor(topology, restarted, dns, Map.of(), Duration.ofSeconds(5),
+            DecisionExecutor executor = new DecisionExecutor(topology, restarted, dns, Scalers.none(), Duration.ofSeconds(5),
                     Clock.systemUTC());
             assertThat(run(executor, decision(7, "secondary"))).containsExactly("FENCE:SKIPPED");
             assertThat(run(executor, decision(6, "primary"))).containsExactly("FENCE:SKIPPED");
@@ -133,14 +134,14 @@ class FencingTest {
                     throw new IllegalStateException("process killed");
                 }
             };
-            DecisionExecutor beforeCrash = new DecisionExecutor(topology, crashing, dns, Map.of(), Duration.ofSeconds(5),
+            DecisionExecutor beforeCrash = new DecisionExecutor(topology, crashing, dns, Scalers.none(), Duration.ofSeconds(5),
                     Clock.systemUTC());
             assertThatThrownBy(() -> run(beforeCrash, decision(20, "secondary"))).hasMessageContaining("process killed");
             crashing.close();
         }
         // on restart the decision is delivered again (its offset was never committed) and the plan runs again
         try (KafkaEpochFence restarted = restartedFence()) {
-            DecisionExecutor afterRestart = new DecisionExecutor(topology, restarted, dns, Map.of(), Duration.ofSeconds(5),
+            DecisionExecutor afterRestart = new DecisionExecutor(topology, restarted, dns, Scalers.none(), Duration.ofSeconds(5),
                     Clock.systemUTC());
             assertThat(run(afterRestart, decision(20, "secondary"))).endsWith("COMPLETE:SUCCEEDED");
             assertThat(run(afterRestart, decision(20, "secondary"))).containsExactly("FENCE:SKIPPED");

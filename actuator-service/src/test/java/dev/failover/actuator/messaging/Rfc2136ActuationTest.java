@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.failover.actuator.dns.DnsChange;
 import dev.failover.actuator.dns.Rfc2136DnsProvider;
+import dev.failover.actuator.dns.Rfc2136Settings;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
@@ -61,8 +62,8 @@ class Rfc2136ActuationTest {
     @Test
     void aDecisionSwitchesWhatBindAnswersAndTheVerifiedSwitchIsReported() throws Exception {
         EventCodec codec = EventCodec.instance();
-        Rfc2136DnsProvider query = new Rfc2136DnsProvider("127.0.0.1", Bind.server.port(), BindServer.KEY_NAME,
-                BindServer.ALGORITHM, Bind.server.secret(), Duration.ofSeconds(2), Duration.ofMillis(50));
+        Rfc2136DnsProvider query = new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", Bind.server.port(),
+                BindServer.KEY_NAME, BindServer.ALGORITHM, Bind.server.secret(), Duration.ofSeconds(2), Duration.ofMillis(50)));
         DnsChange record = new DnsChange("failover.test.", TestTopology.RECORD, RecordType.A, 5, List.of(), null, "x", "x");
         assertThat(query.answers(record)).containsExactly(TestTopology.PRIMARY_IP);
 

@@ -66,8 +66,8 @@ class AwsScalersTest {
         aws.resetAll();
     }
 
-    static ScalingRef ecsRef(int timeoutSeconds) {
-        return new ScalingRef(ScalingRef.Kind.ECS, "prod", "api", null, null, null, 6, 1, timeoutSeconds);
+    static ScalingRef.EcsService ecsRef(int timeoutSeconds) {
+        return new ScalingRef.EcsService("prod", "api", 6, 1, timeoutSeconds);
     }
 
     static String ecsTarget(String operation) {
@@ -141,7 +141,7 @@ class AwsScalersTest {
         aws.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=DescribeAutoScalingGroups")).inScenario("boot")
                 .whenScenarioStateIs("third").willReturn(aResponse().withStatus(200).withBody(asgDescribe(4))));
 
-        ScalingRef ref = new ScalingRef(ScalingRef.Kind.AUTO_SCALING_GROUP, null, null, "api-asg", null, null, 4, 1, 10);
+        ScalingRef.AutoScalingGroup ref = new ScalingRef.AutoScalingGroup("api-asg", 4, 1, 10);
         assertThat(new AutoScalingGroupScaler(autoscaling, Duration.ofMillis(20), 0).scaleUp(ref))
                 .isInstanceOf(Scaler.ScaleOutcome.Ready.class);
 
@@ -163,7 +163,7 @@ class AwsScalersTest {
                         + "</ResponseMetadata></UpdateAutoScalingGroupResponse>")));
         aws.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=DescribeAutoScalingGroups"))
                 .willReturn(aResponse().withStatus(200).withBody(asgDescribe(4))));
-        ScalingRef ref = new ScalingRef(ScalingRef.Kind.AUTO_SCALING_GROUP, null, null, "api-asg", null, null, 4, 1, 10);
+        ScalingRef.AutoScalingGroup ref = new ScalingRef.AutoScalingGroup("api-asg", 4, 1, 10);
         assertThat(new AutoScalingGroupScaler(autoscaling, Duration.ofMillis(20), 20).scaleDown(ref))
                 .isInstanceOf(Scaler.ScaleOutcome.Ready.class);
         String body = aws.findAll(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=UpdateAutoScalingGroup")))

@@ -21,8 +21,8 @@ class KubernetesScalerTest {
 
     KubernetesClient client;
 
-    static ScalingRef ref(int timeoutSeconds) {
-        return new ScalingRef(ScalingRef.Kind.KUBERNETES, null, null, null, "prod", "api", 3, 1, timeoutSeconds);
+    static ScalingRef.KubernetesDeployment ref(int timeoutSeconds) {
+        return new ScalingRef.KubernetesDeployment("prod", "api", 3, 1, timeoutSeconds);
     }
 
     void createDeployment(int replicas) {

@@ -7,12 +7,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -85,6 +88,9 @@ public final class TopologyLoader {
                     + unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
             return new TopologyError(path, "unknown key" + known);
         }
+        if (mapping instanceof InvalidTypeIdException typeId && typeId.getBaseType() != null) {
+            return typeIdError(path, typeId);
+        }
         if (mapping instanceof InvalidFormatException format && format.getTargetType() != null) {
             Class<?> type = format.getTargetType();
             if (type.isEnum()) {
@@ -95,6 +101,25 @@ public final class TopologyLoader {
             return new TopologyError(path, "'" + format.getValue() + "' is not a valid " + type.getSimpleName());
         }
         return new TopologyError(path, firstLine(mapping.getOriginalMessage()));
+    }
+
+    /**
+     * The key that picks a variant (like {@code scaling.kind}) is missing or names none: reported on that key, with the
+     * names the variants are listed under.
+     */
+    private static TopologyError typeIdError(String path, InvalidTypeIdException e) {
+        Class<?> base = e.getBaseType().getRawClass();
+        JsonTypeInfo info = base.getAnnotation(JsonTypeInfo.class);
+        JsonSubTypes variants = base.getAnnotation(JsonSubTypes.class);
+        String key = path + "." + (info == null ? "type" : info.property());
+        List<String> names = variants == null ? List.of()
+                : Arrays.stream(variants.value()).map(JsonSubTypes.Type::name).toList();
+        if (e.getTypeId() == null || e.getTypeId().isBlank()) {
+            String choices = names.size() < 2 ? String.join("", names)
+                    : String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
+            return new TopologyError(key, "is required (" + choices + ")");
+        }
+        return new TopologyError(key, "'" + e.getTypeId() + "' is not one of: " + String.join(", ", names));
     }
 
     private static String firstLine(String message) {

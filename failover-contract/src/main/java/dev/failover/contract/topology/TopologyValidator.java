@@ -267,21 +267,16 @@ public final class TopologyValidator {
         }
     }
 
+    /** A missing or unknown {@code kind} is reported by the loader, which picks the variant by it. */
     private void scaling(String path, ScalingRef s) {
-        if (s.kind() == null) {
-            error(path + ".kind", "is required (ecs, asg or kubernetes)");
-            return;
-        }
-        switch (s.kind()) {
-            case ECS -> {
-                required(path + ".cluster", s.cluster());
-                required(path + ".service", s.service());
-            }
-            case AUTO_SCALING_GROUP -> required(path + ".autoScalingGroup", s.autoScalingGroup());
-            case KUBERNETES -> {
-                required(path + ".namespace", s.namespace());
-                required(path + ".deployment", s.deployment());
-            }
+        if (s instanceof ScalingRef.EcsService ecs) {
+            required(path + ".cluster", ecs.cluster());
+            required(path + ".service", ecs.service());
+        } else if (s instanceof ScalingRef.AutoScalingGroup asg) {
+            required(path + ".autoScalingGroup", asg.autoScalingGroup());
+        } else if (s instanceof ScalingRef.KubernetesDeployment kubernetes) {
+            required(path + ".namespace", kubernetes.namespace());
+            required(path + ".deployment", kubernetes.deployment());
         }
         if (s.activeSize() == null) {
             error(path + ".activeSize", "is required: the size the target needs to take the traffic");

@@ -1,0 +1,249 @@
+package dev.failover.actuator.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.utils.base64;
+
+import dev.failover.actuator.dns.DnsSettings;
+import dev.failover.actuator.dns.Rfc2136Settings;
+import dev.failover.actuator.dns.Route53Settings;
+import dev.failover.actuator.retry.RetrySettings;
+import dev.failover.actuator.scaling.ScalingSettings;
+import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.InvalidTopologyException;
+import dev.failover.contract.topology.ScalingRef;
+import dev.failover.contract.topology.Target;
+import dev.failover.contract.topology.Topology;
+import dev.failover.contract.topology.TopologyError;
+import dev.failover.contract.topology.TopologyLoader;
+
+/**
+ * The one place the actuator's configuration is checked: reads {@link ActuatorConfig} and the topology once at start,
+ * checks each setting and the settings against the topology, and either hands back plain {@link ActuatorSettings} or
+ * throws with every problem at once, each naming its key. Adapters take the settings and check nothing themselves.
+ */
+public final class ActuatorConfigResolver {
+
+    static final String PROVIDER = "failover.dns.provider";
+    private static final List<String> PROVIDERS = List.of("dry-run", "rfc2136", "route53");
+    private static final Set<ScalingRef.Kind> AWS_KINDS = EnumSet.of(ScalingRef.Kind.ECS, ScalingRef.Kind.AUTO_SCALING_GROUP);
+
+    private final Supplier<Optional<String>> defaultAwsRegion;
+    private final List<ConfigError> errors = new ArrayList<>();
+
+    /**
+     * @param defaultAwsRegion the AWS SDK's region chain (AWS_REGION, profile), asked only when ECS or Auto Scaling targets
+     *                         need a region and {@code failover.scaling.aws-region} is not set
+     */
+    private ActuatorConfigResolver(Supplier<Optional<String>> defaultAwsRegion) {
+        this.defaultAwsRegion = defaultAwsRegion;
+    }
+
+    /** @throws InvalidConfigurationException naming every bad key of the configuration and the topology */
+    public static ActuatorSettings resolve(ActuatorConfig config, Supplier<Optional<String>> defaultAwsRegion) {
+        return new ActuatorConfigResolver(defaultAwsRegion).settings(config);
+    }
+
+    private ActuatorSettings settings(ActuatorConfig config) {
+        Topology topology = topology(config);
+        ActuatorConfig.Dns dns = config.dns();
+        Duration verifyTimeout = positive("failover.dns.verify-timeout", dns.verifyTimeout());
+        DnsSettings dnsSettings = dns(dns, topology);
+        RetrySettings retry = retry(dns.retry());
+        ScalingSettings scaling = scaling(config.scaling(), topology);
+        if (config.parallelGroups() < 1) {
+            error("failover.parallel-groups", "must be at least 1, was " + config.parallelGroups());
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidConfigurationException(config.topologyFile(), errors);
+        }
+        return new ActuatorSettings(topology, dnsSettings, verifyTimeout, retry, scaling, config.parallelGroups());
+    }
+
+    private void error(String key, String message) {
+        errors.add(new ConfigError(key, message));
+    }
+
+    /** The topology's own errors are reported with the configuration's, so that one start shows every problem. */
+    private Topology topology(ActuatorConfig config) {
+        try {
+            return TopologyLoader.load(config.topologyFile());
+        } catch (InvalidTopologyException e) {
+            for (TopologyError error : e.errors()) {
+                boolean wholeFile = error.path().startsWith("(");
+                error(wholeFile ? "failover.topology-file" : error.path(), error.message());
+            }
+            return null;
+        }
+    }
+
+    private DnsSettings dns(ActuatorConfig.Dns dns, Topology topology) {
+        Duration callTimeout = positive("failover.dns.call-timeout", dns.callTimeout());
+        Duration pollInterval = positive("failover.dns.verify-poll-interval", dns.verifyPollInterval());
+        String provider = dns.provider().trim().toLowerCase(Locale.ROOT).replace('_', '-');
+        return switch (provider) {
+            case "dry-run" -> new DnsSettings.DryRun();
+            case "rfc2136" -> rfc2136(dns.rfc2136(), topology, callTimeout, pollInterval);
+            case "route53" -> route53(dns.route53(), topology, callTimeout, pollInterval);
+            default -> {
+                error(PROVIDER, "'" + dns.provider() + "' is not one of " + String.join(", ", PROVIDERS));
+                yield null;
+            }
+        };
+    }
+
+    private Rfc2136Settings rfc2136(ActuatorConfig.Rfc2136 rfc, Topology topology, Duration callTimeout, Duration pollInterval) {
+        String when = "required when " + PROVIDER + "=rfc2136";
+        String server = rfc.server().filter(s -> !s.isBlank()).orElse(null);
+        if (server == null) {
+            error("failover.dns.rfc2136.server", when);
+        }
+        if (rfc.port() < 1 || rfc.port() > 65535) {
+            error("failover.dns.rfc2136.port", "must be between 1 and 65535, was " + rfc.port());
+        }
+        String keyName = rfc.tsigKeyName().filter(s -> !s.isBlank()).orElse(null);
+        if (keyName == null) {
+            error("failover.dns.rfc2136.tsig-key-name", when);
+        } else {
+            try {
+                Name.fromString(keyName, Name.root);
+            } catch (TextParseException e) {
+                error("failover.dns.rfc2136.tsig-key-name", "'" + keyName + "' is not a DNS name");
+            }
+        }
+        try {
+            TSIG.algorithmToName(rfc.tsigAlgorithm());
+        } catch (IllegalArgumentException e) {
+            error("failover.dns.rfc2136.tsig-algorithm", "'" + rfc.tsigAlgorithm()
+                    + "' is not a TSIG algorithm (hmac-sha256, hmac-sha512, hmac-sha1, ...)");
+        }
+        String secret = rfc.tsigSecret().filter(s -> !s.isBlank()).orElse(null);
+        if (secret == null) {
+            error("failover.dns.rfc2136.tsig-secret", when);
+        } else if (base64.fromString(secret) == null) {
+            error("failover.dns.rfc2136.tsig-secret", "is not base64 (the value itself is not shown)");
+        }
+        if (topology != null) {
+            eachTarget(topology, (path, target) -> {
+                if (target.dns() != null && target.dns().alias() != null) {
+                    error(path + ".dns.alias", "alias targets are a Route 53 feature; " + PROVIDER + "=rfc2136");
+                }
+            });
+        }
+        return new Rfc2136Settings(server, rfc.port(), keyName, rfc.tsigAlgorithm(), secret, callTimeout, pollInterval);
+    }
+
+    private Route53Settings route53(ActuatorConfig.Route53 r53, Topology topology, Duration callTimeout, Duration pollInterval) {
+        Route53Settings.Routing routing = null;
+        try {
+            routing = Route53Settings.Routing.valueOf(r53.routing().trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            error("failover.dns.route53.routing", "'" + r53.routing() + "' is not one of weighted, simple");
+        }
+        if (r53.activeWeight() < 1 || r53.activeWeight() > 255) {
+            error("failover.dns.route53.active-weight", "must be between 1 and 255, was " + r53.activeWeight());
+        }
+        List<Integer> steps = r53.failbackSteps().orElse(List.of());
+        for (int i = 0; i < steps.size(); i++) {
+            int step = steps.get(i);
+            if (step < 1 || step > 100 || (i > 0 && step <= steps.get(i - 1)) || (i == steps.size() - 1 && step != 100)) {
+                error("failover.dns.route53.failback-steps", "must rise from 1 to 100 and end at 100, was " + steps);
+                break;
+            }
+        }
+        if (r53.failbackStepPause().isNegative()) {
+            error("failover.dns.route53.failback-step-pause", "must not be negative, was " + r53.failbackStepPause());
+        }
+        if (r53.region().isBlank()) {
+            error("failover.dns.route53.region", "must not be blank");
+        }
+        if (topology != null) {
+            for (int g = 0; g < topology.groups().size(); g++) {
+                if (topology.groups().get(g).dns().hostedZoneId() == null) {
+                    error("groups[" + g + "].dns.hostedZoneId", "required when " + PROVIDER + "=route53");
+                }
+            }
+        }
+        return new Route53Settings(routing, r53.activeWeight(), steps, r53.failbackStepPause(), r53.region(),
+                r53.endpointOverride(), callTimeout, pollInterval);
+    }
+
+    private RetrySettings retry(ActuatorConfig.Retry retry) {
+        if (retry.maxRetries() < 0) {
+            error("failover.dns.retry.max-retries", "must not be negative, was " + retry.maxRetries());
+        }
+        if (retry.initialDelay().isNegative()) {
+            error("failover.dns.retry.initial-delay", "must not be negative, was " + retry.initialDelay());
+        }
+        if (retry.maxDelay().compareTo(retry.initialDelay()) < 0) {
+            error("failover.dns.retry.max-delay", "must not be below failover.dns.retry.initial-delay (" + retry.initialDelay()
+                    + "), was " + retry.maxDelay());
+        }
+        if (retry.jitter().isNegative()) {
+            error("failover.dns.retry.jitter", "must not be negative, was " + retry.jitter());
+        }
+        return new RetrySettings(retry.maxRetries(), retry.initialDelay(), retry.maxDelay(), retry.jitter());
+    }
+
+    private ScalingSettings scaling(ActuatorConfig.Scaling scaling, Topology topology) {
+        Set<ScalingRef.Kind> kinds = EnumSet.noneOf(ScalingRef.Kind.class);
+        List<String> awsTargets = new ArrayList<>();
+        if (topology != null) {
+            eachTarget(topology, (path, target) -> {
+                if (target.scaling() != null) {
+                    kinds.add(target.scaling().kind());
+                    if (AWS_KINDS.contains(target.scaling().kind())) {
+                        awsTargets.add(path + ".scaling");
+                    }
+                }
+            });
+        }
+        Optional<ScalingSettings.Aws> aws = Optional.empty();
+        if (!awsTargets.isEmpty()) {
+            Optional<String> region = scaling.awsRegion().filter(r -> !r.isBlank()).or(defaultAwsRegion);
+            if (region.isEmpty()) {
+                error("failover.scaling.aws-region", "required when the topology has ecs or asg targets (" + awsTargets.get(0)
+                        + (awsTargets.size() > 1 ? " and " + (awsTargets.size() - 1) + " more" : "")
+                        + ") and no region is found in AWS_REGION or the AWS profile");
+            } else {
+                aws = Optional.of(new ScalingSettings.Aws(region.get(), scaling.awsEndpointOverride()));
+            }
+        }
+        Duration poll = positive("failover.scaling.poll-interval", scaling.pollInterval());
+        if (scaling.pilotLightOnDemandPercentage() < 0 || scaling.pilotLightOnDemandPercentage() > 100) {
+            error("failover.scaling.pilot-light-on-demand-percentage", "must be between 0 and 100, was "
+                    + scaling.pilotLightOnDemandPercentage());
+        }
+        scaling.scaleDownAfter().filter(Duration::isNegative).ifPresent(after -> error("failover.scaling.scale-down-after",
+                "must not be negative, was " + after));
+        return new ScalingSettings(kinds, aws, poll, scaling.pilotLightOnDemandPercentage(), scaling.scaleDownAfter());
+    }
+
+    private Duration positive(String key, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            error(key, "must be positive, was " + value);
+        }
+        return value;
+    }
+
+    /** Calls {@code visitor} with each target and its path. */
+    private static void eachTarget(Topology topology, BiConsumer<String, Target> visitor) {
+        for (int g = 0; g < topology.groups().size(); g++) {
+            FailoverGroup group = topology.groups().get(g);
+            for (int t = 0; t < group.targets().size(); t++) {
+                visitor.accept("groups[" + g + "].targets[" + t + "]", group.targets().get(t));
+            }
+        }
+    }
+}

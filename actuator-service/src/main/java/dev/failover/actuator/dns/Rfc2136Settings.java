@@ -1,0 +1,24 @@
+package dev.failover.actuator.dns;
+
+import java.time.Duration;
+
+/**
+ * An RFC 2136 server and the TSIG key to sign updates with, checked by the config resolver.
+ *
+ * @param server        host name or address of the authoritative server that takes the updates
+ * @param port          its port
+ * @param tsigKeyName   name of the TSIG key the server accepts updates with
+ * @param tsigAlgorithm TSIG algorithm as BIND names it, e.g. hmac-sha256
+ * @param tsigSecret    the key's secret, base64; never logged (left out of {@link #toString()})
+ * @param callTimeout   timeout of one update or query
+ * @param pollInterval  how often verification asks the server again
+ */
+public record Rfc2136Settings(String server, int port, String tsigKeyName, String tsigAlgorithm, String tsigSecret,
+        Duration callTimeout, Duration pollInterval) implements DnsSettings {
+
+    @Override
+    public String toString() {
+        return "Rfc2136Settings[server=" + server + ", port=" + port + ", tsigKeyName=" + tsigKeyName + ", tsigAlgorithm="
+                + tsigAlgorithm + ", tsigSecret=(hidden), callTimeout=" + callTimeout + ", pollInterval=" + pollInterval + "]";
+    }
+}

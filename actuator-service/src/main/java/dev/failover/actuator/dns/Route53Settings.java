@@ -1,0 +1,34 @@
+package dev.failover.actuator.dns;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How Route 53 keeps the groups' records, checked by the config resolver. Credentials come from the default AWS chain.
+ *
+ * @param routing           weighted (one record set per target) or simple (one record)
+ * @param activeWeight      weight of the active target's record set, 1 to 255
+ * @param failbackSteps     percentages of traffic a failback moves over in turn, rising and ending at 100 (e.g. 10, 50,
+ *                          100), each step in sync and then {@code failbackStepPause} before the next; empty: at once
+ * @param failbackStepPause pause after each failback step is in sync
+ * @param signingRegion     region the API calls are signed for; Route 53 is global
+ * @param endpointOverride  another endpoint than AWS's, for tests or a proxy
+ * @param callTimeout       timeout of one API call
+ * @param pollInterval      how often verification asks for the change's status
+ */
+public record Route53Settings(Routing routing, long activeWeight, List<Integer> failbackSteps, Duration failbackStepPause,
+        String signingRegion, Optional<URI> endpointOverride, Duration callTimeout, Duration pollInterval)
+        implements DnsSettings {
+
+    /** How the group's record is kept. */
+    public enum Routing {
+        WEIGHTED,
+        SIMPLE
+    }
+
+    public Route53Settings {
+        failbackSteps = List.copyOf(failbackSteps);
+    }
+}

@@ -1,0 +1,232 @@
+package dev.failover.actuator.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.failover.actuator.dns.DnsSettings;
+import dev.failover.actuator.dns.Rfc2136Settings;
+import dev.failover.actuator.dns.Route53Settings;
+import dev.failover.actuator.retry.RetrySettings;
+import dev.failover.actuator.scaling.ScalingSettings;
+import dev.failover.contract.topology.ScalingRef;
+import dev.failover.testkit.topology.TestTopology;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/** The configuration resolver, table-driven: each bad setting is reported with its key, good ones become settings. */
+class ActuatorConfigResolverTest {
+
+    static final String PLAIN = TestTopology.yaml("http://127.0.0.1:1/health", "http://127.0.0.1:2/health");
+    static final String SECONDARY_DNS = "dns: {values: [" + TestTopology.SECONDARY_IP + "]}";
+    static final String ZONED = replaceOnce(PLAIN, "ttl: 5}", "ttl: 5, hostedZoneId: Z0123456789ABC}");
+    static final String ALIAS = replaceOnce(ZONED, SECONDARY_DNS, "dns: {alias: {hostedZoneId: Z35SXDOTRQ7X7K, dnsName: lb.failover.test.}}");
+    static final String ECS = replaceOnce(PLAIN, SECONDARY_DNS,
+            SECONDARY_DNS + "\n        scaling: {kind: ecs, cluster: c, service: s, activeSize: 3}");
+    static final String KUBERNETES = replaceOnce(PLAIN, SECONDARY_DNS,
+            SECONDARY_DNS + "\n        scaling: {kind: kubernetes, namespace: n, deployment: d, activeSize: 3}");
+
+    /** The test topology with one change, which must apply. */
+    static String replaceOnce(String yaml, String what, String with) {
+        if (!yaml.contains(what)) {
+            throw new IllegalStateException("the test topology has no '" + what + "' to replace");
+        }
+        return yaml.replace(what, with);
+    }
+
+    static final String SECRET = "c2VjcmV0LXNlY3JldC1zZWNyZXQ=";
+    static final Map<String, String> RFC2136 = Map.of("failover.dns.provider", "rfc2136", "failover.dns.rfc2136.server", "ns1.example.test",
+            "failover.dns.rfc2136.tsig-key-name", "failover-key", "failover.dns.rfc2136.tsig-secret", SECRET);
+    static final Map<String, String> ROUTE53 = Map.of("failover.dns.provider", "route53");
+    static final Supplier<Optional<String>> NO_DEFAULT_REGION = Optional::empty;
+
+    @TempDir
+    Path dir;
+
+    ActuatorSettings resolve(String topology, Map<String, String> properties, Supplier<Optional<String>> defaultRegion)
+            throws IOException {
+        Path file = Files.writeString(dir.resolve("failover.yaml"), topology);
+        Map<String, String> all = new HashMap<>(Map.of("failover.topology-file", file.toString()));
+        all.putAll(properties);
+        return ActuatorConfigResolver.resolve(config(all), defaultRegion);
+    }
+
+    /** The mapping as Quarkus builds it, durations written as in application.properties ("10s"). */
+    static ActuatorConfig config(Map<String, String> properties) {
+        return new SmallRyeConfigBuilder().withMapping(ActuatorConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new PropertiesConfigSource(properties, "test", 100)).build().getConfigMapping(ActuatorConfig.class);
+    }
+
+    static Map<String, String> with(Map<String, String> base, String... keysAndValues) {
+        Map<String, String> all = new HashMap<>(base);
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            all.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return all;
+    }
+
+    static Map<String, String> without(Map<String, String> base, String key) {
+        Map<String, String> all = new HashMap<>(base);
+        all.remove(key);
+        return all;
+    }
+
+    static Stream<Arguments> invalid() {
+        return Stream.of(
+                Arguments.of(PLAIN, Map.of("failover.dns.provider", "carrier-pigeon"),
+                        "failover.dns.provider", "'carrier-pigeon' is not one of dry-run, rfc2136, route53"),
+                Arguments.of(PLAIN, without(RFC2136, "failover.dns.rfc2136.server"),
+                        "failover.dns.rfc2136.server", "required when failover.dns.provider=rfc2136"),
+                Arguments.of(PLAIN, without(RFC2136, "failover.dns.rfc2136.tsig-key-name"),
+                        "failover.dns.rfc2136.tsig-key-name", "required when failover.dns.provider=rfc2136"),
+                Arguments.of(PLAIN, with(RFC2136, "failover.dns.rfc2136.tsig-key-name", "bad..name"),
+                        "failover.dns.rfc2136.tsig-key-name", "'bad..name' is not a DNS name"),
+                Arguments.of(PLAIN, without(RFC2136, "failover.dns.rfc2136.tsig-secret"),
+                        "failover.dns.rfc2136.tsig-secret", "required when failover.dns.provider=rfc2136"),
+                Arguments.of(PLAIN, with(RFC2136, "failover.dns.rfc2136.tsig-secret", "not base64!"),
+                        "failover.dns.rfc2136.tsig-secret", "is not base64 (the value itself is not shown)"),
+                Arguments.of(PLAIN, with(RFC2136, "failover.dns.rfc2136.tsig-algorithm", "hmac-rot13"),
+                        "failover.dns.rfc2136.tsig-algorithm", "'hmac-rot13' is not a TSIG algorithm (hmac-sha256, hmac-sha512, hmac-sha1, ...)"),
+                Arguments.of(PLAIN, with(RFC2136, "failover.dns.rfc2136.port", "0"),
+                        "failover.dns.rfc2136.port", "must be between 1 and 65535, was 0"),
+                Arguments.of(ALIAS, RFC2136, "groups[0].targets[1].dns.alias",
+                        "alias targets are a Route 53 feature; failover.dns.provider=rfc2136"),
+                Arguments.of(PLAIN, ROUTE53, "groups[0].dns.hostedZoneId", "required when failover.dns.provider=route53"),
+                Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.routing", "latency"),
+                        "failover.dns.route53.routing", "'latency' is not one of weighted, simple"),
+                Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.active-weight", "256"),
+                        "failover.dns.route53.active-weight", "must be between 1 and 255, was 256"),
+                Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.failback-steps", "50,10,100"),
+                        "failover.dns.route53.failback-steps", "must rise from 1 to 100 and end at 100, was [50, 10, 100]"),
+                Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.failback-steps", "10,50"),
+                        "failover.dns.route53.failback-steps", "must rise from 1 to 100 and end at 100, was [10, 50]"),
+                Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.failback-step-pause", "-1s"),
+                        "failover.dns.route53.failback-step-pause", "must not be negative, was PT-1S"),
+                Arguments.of(ECS, Map.of(), "failover.scaling.aws-region",
+                        "required when the topology has ecs or asg targets (groups[0].targets[1].scaling) and no region is found in"
+                                + " AWS_REGION or the AWS profile"),
+                Arguments.of(PLAIN, Map.of("failover.scaling.poll-interval", "0s"),
+                        "failover.scaling.poll-interval", "must be positive, was PT0S"),
+                Arguments.of(PLAIN, Map.of("failover.scaling.pilot-light-on-demand-percentage", "101"),
+                        "failover.scaling.pilot-light-on-demand-percentage", "must be between 0 and 100, was 101"),
+                Arguments.of(PLAIN, Map.of("failover.scaling.scale-down-after", "-5m"),
+                        "failover.scaling.scale-down-after", "must not be negative, was PT-5M"),
+                Arguments.of(PLAIN, Map.of("failover.dns.verify-timeout", "0s"),
+                        "failover.dns.verify-timeout", "must be positive, was PT0S"),
+                Arguments.of(PLAIN, Map.of("failover.dns.verify-poll-interval", "0s"),
+                        "failover.dns.verify-poll-interval", "must be positive, was PT0S"),
+                Arguments.of(PLAIN, Map.of("failover.dns.call-timeout", "-1s"),
+                        "failover.dns.call-timeout", "must be positive, was PT-1S"),
+                Arguments.of(PLAIN, Map.of("failover.dns.retry.max-retries", "-1"),
+                        "failover.dns.retry.max-retries", "must not be negative, was -1"),
+                Arguments.of(PLAIN, Map.of("failover.dns.retry.initial-delay", "2s", "failover.dns.retry.max-delay", "1s"),
+                        "failover.dns.retry.max-delay", "must not be below failover.dns.retry.initial-delay (PT2S), was PT1S"),
+                Arguments.of(PLAIN, Map.of("failover.dns.retry.jitter", "-1ms"),
+                        "failover.dns.retry.jitter", "must not be negative, was PT-0.001S"),
+                Arguments.of(PLAIN, Map.of("failover.parallel-groups", "0"), "failover.parallel-groups", "must be at least 1, was 0"),
+                Arguments.of(replaceOnce(PLAIN, "ttl: 5", "ttl: 0"), Map.of(), "groups[0].dns.ttl",
+                        "must be between 1 and 86400 seconds, was 0"),
+                Arguments.of("", Map.of(), "failover.topology-file", "is empty"));
+    }
+
+    @ParameterizedTest(name = "{2}: {3}")
+    @MethodSource("invalid")
+    void everyBadSettingIsReportedWithItsKey(String topology, Map<String, String> properties, String key, String message) {
+        InvalidConfigurationException e = catchThrowableOfType(() -> resolve(topology, properties, NO_DEFAULT_REGION),
+                InvalidConfigurationException.class);
+        assertThat(e).as("the start refused for " + key).isNotNull();
+        assertThat(e.errors()).as("one error, for " + key).containsExactly(new ConfigError(key, message));
+        assertThat(e.getMessage()).as("the message lists the error under its key")
+                .startsWith("invalid actuator configuration (1 error; topology file " + dir.resolve("failover.yaml") + "):")
+                .contains("\n  " + key + ": " + message);
+    }
+
+    @Test
+    void everyErrorIsReportedAtOnceTheTopologysToo() {
+        Map<String, String> properties = with(without(RFC2136, "failover.dns.rfc2136.server"), "failover.parallel-groups", "0");
+        InvalidConfigurationException e = catchThrowableOfType(
+                () -> resolve(replaceOnce(ALIAS, "ttl: 5", "ttl: 0"), properties, NO_DEFAULT_REGION), InvalidConfigurationException.class);
+        assertThat(e.errors()).extracting(ConfigError::key).as("the topology's error and each bad setting")
+                .containsExactlyInAnyOrder("groups[0].dns.ttl", "failover.dns.rfc2136.server", "failover.parallel-groups");
+    }
+
+    @Test
+    void aMissingTopologyFileIsReportedUnderItsKey() {
+        assertThatThrownBy(() -> ActuatorConfigResolver.resolve(config(Map.of("failover.topology-file", "/nonexistent/failover.yaml")),
+                NO_DEFAULT_REGION))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("failover.topology-file: cannot read: NoSuchFileException /nonexistent/failover.yaml");
+    }
+
+    @Test
+    void theDefaultsGiveDryRunAndTheDocumentedRetryPolicy() throws IOException {
+        ActuatorSettings settings = resolve(PLAIN, Map.of(), NO_DEFAULT_REGION);
+        assertThat(settings.dns()).isEqualTo(new DnsSettings.DryRun());
+        assertThat(settings.verifyTimeout()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(settings.retry()).isEqualTo(new RetrySettings(5, Duration.ofMillis(200), Duration.ofSeconds(10),
+                Duration.ofMillis(100)));
+        assertThat(settings.scaling()).isEqualTo(new ScalingSettings(Set.of(), Optional.empty(), Duration.ofSeconds(5), 0,
+                Optional.empty()));
+        assertThat(settings.parallelGroups()).isEqualTo(4);
+        assertThat(settings.topology().groups()).hasSize(1);
+    }
+
+    @Test
+    void rfc2136SettingsCarryTheServerAndKey() throws IOException {
+        ActuatorSettings settings = resolve(ZONED, with(RFC2136, "failover.dns.provider", "RFC2136", "failover.dns.rfc2136.port",
+                "5353", "failover.dns.call-timeout", "3s", "failover.dns.verify-poll-interval", "50ms"), NO_DEFAULT_REGION);
+        assertThat(settings.dns()).isEqualTo(new Rfc2136Settings("ns1.example.test", 5353, "failover-key", "hmac-sha256", SECRET,
+                Duration.ofSeconds(3), Duration.ofMillis(50)));
+        assertThat(settings.dns().toString()).as("the secret is never logged").doesNotContain(SECRET).contains("(hidden)");
+    }
+
+    @Test
+    void route53SettingsCarryRoutingWeightsAndSteps() throws IOException {
+        ActuatorSettings settings = resolve(ALIAS, with(ROUTE53, "failover.dns.route53.routing", "simple",
+                "failover.dns.route53.active-weight", "200", "failover.dns.route53.failback-steps", "10,50,100",
+                "failover.dns.route53.endpoint-override", "http://127.0.0.1:4566"), NO_DEFAULT_REGION);
+        assertThat(settings.dns()).isEqualTo(new Route53Settings(Route53Settings.Routing.SIMPLE, 200, List.of(10, 50, 100),
+                Duration.ofSeconds(60), "aws-global", Optional.of(URI.create("http://127.0.0.1:4566")), Duration.ofSeconds(10),
+                Duration.ofMillis(500)));
+    }
+
+    @Test
+    void ecsTargetsTakeTheConfiguredRegionOrElseTheSdkChain() throws IOException {
+        assertThat(resolve(ECS, Map.of("failover.scaling.aws-region", "eu-west-1", "failover.scaling.scale-down-after", "30m"),
+                () -> Optional.of("us-east-1")).scaling())
+                .isEqualTo(new ScalingSettings(Set.of(ScalingRef.Kind.ECS), Optional.of(new ScalingSettings.Aws("eu-west-1",
+                        Optional.empty())), Duration.ofSeconds(5), 0, Optional.of(Duration.ofMinutes(30))));
+        assertThat(resolve(ECS, Map.of(), () -> Optional.of("us-east-1")).scaling().aws())
+                .contains(new ScalingSettings.Aws("us-east-1", Optional.empty()));
+    }
+
+    @Test
+    void kubernetesTargetsNeedNoAwsRegionAndTheChainIsNotAsked() throws IOException {
+        ScalingSettings scaling = resolve(KUBERNETES, Map.of(), () -> {
+            throw new AssertionError("the AWS region chain was asked for a topology without AWS targets");
+        }).scaling();
+        assertThat(scaling.kinds()).containsExactly(ScalingRef.Kind.KUBERNETES);
+        assertThat(scaling.aws()).isEmpty();
+    }
+}
