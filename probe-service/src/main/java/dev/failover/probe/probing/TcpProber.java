@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 
 import dev.failover.contract.event.PhaseTimings;
 import dev.failover.contract.topology.ProbeSpec;
-import dev.failover.probe.domain.FailureClassifier;
 import dev.failover.probe.domain.Observation;
 import dev.failover.probe.domain.Prober;
 

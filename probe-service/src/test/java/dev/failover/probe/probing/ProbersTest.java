@@ -185,13 +185,20 @@ class ProbersTest {
     }
 
     @Test
-    void aBodyThatTricklesInPastMaxLatencyIsTooSlowThoughTheHeadersCameFirst() throws Exception {
-        Observation.Down d = down(run(http, httpSpec(url("/slowbody"), null, null, null, GENEROUS_TIMEOUT_MILLIS, 300)),
+    void aBodyCheckSettledOnlyAtTheEndOfATricklingBodyIsTooSlowThoughTheHeadCameFirst() throws Exception {
+        Observation.Down d = down(run(http, httpSpec(url("/slowbody"), null, "okok", null, GENEROUS_TIMEOUT_MILLIS, 300)),
                 FailureReason.TOO_SLOW);
-        assertThat(d.timings().totalMillis()).as("latency counts until the body ended, %d ms after the head", SLOW_MILLIS)
+        assertThat(d.timings().totalMillis()).as("latency counts until the text arrived, %d ms after the head", SLOW_MILLIS)
                 .isGreaterThanOrEqualTo(SLOW_MILLIS);
         assertThat(d.timings().firstByteMillis()).as("the head came before the trickling body ended, in %s", d)
                 .isLessThan(d.timings().totalMillis());
+    }
+
+    @Test
+    void withoutABodyCheckTheHeadDecidesAndTheTricklingBodyDoesNotCount() throws Exception {
+        Observation o = up(run(http, httpSpec(url("/slowbody"), null, null, null, GENEROUS_TIMEOUT_MILLIS, 60_000)));
+        assertThat(o.timings().totalMillis()).as("judged at the head, not %d ms later at the end of the body, in %s", SLOW_MILLIS, o)
+                .isLessThan(o.timings().firstByteMillis() + SLOW_MILLIS);
     }
 
     @Test
