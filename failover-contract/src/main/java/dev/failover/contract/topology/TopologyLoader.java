@@ -7,12 +7,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -85,6 +87,9 @@ public final class TopologyLoader {
                     + unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
             return new TopologyError(path, "unknown key" + known);
         }
+        if (mapping instanceof InvalidTypeIdException typeId) {
+            return kindError(path, typeId);
+        }
         if (mapping instanceof InvalidFormatException format && format.getTargetType() != null) {
             Class<?> type = format.getTargetType();
             if (type.isEnum()) {
@@ -95,6 +100,18 @@ public final class TopologyLoader {
             return new TopologyError(path, "'" + format.getValue() + "' is not a valid " + type.getSimpleName());
         }
         return new TopologyError(path, firstLine(mapping.getOriginalMessage()));
+    }
+
+    /** A missing or unknown {@code type} of a polymorphic key (a probe): the allowed names come from its subtypes. */
+    private static TopologyError kindError(String path, InvalidTypeIdException e) {
+        String typePath = path.endsWith(".type") ? path : path + ".type";
+        JsonSubTypes subtypes = e.getBaseType() == null ? null : e.getBaseType().getRawClass().getAnnotation(JsonSubTypes.class);
+        String allowed = subtypes == null ? "" : Arrays.stream(subtypes.value()).map(JsonSubTypes.Type::name)
+                .collect(Collectors.joining(", "));
+        if (e.getTypeId() == null) {
+            return new TopologyError(typePath, "is required (" + allowed.replace(", ", " or ") + ")");
+        }
+        return new TopologyError(typePath, "'" + e.getTypeId() + "' is not one of: " + allowed);
     }
 
     private static String firstLine(String message) {

@@ -143,10 +143,6 @@ public final class TopologyValidator {
             error(path, "is required");
             return;
         }
-        if (p.type() == null) {
-            error(path + ".type", "is required (http or tcp)");
-            return;
-        }
         if (p.intervalSeconds() < 1) {
             error(path + ".intervalSeconds", "must be at least 1, was " + p.intervalSeconds());
         }
@@ -162,13 +158,16 @@ public final class TopologyValidator {
         if (p.maxLatencyMillis() != null && p.maxLatencyMillis() < 1) {
             error(path + ".maxLatencyMillis", "must be positive, was " + p.maxLatencyMillis());
         }
-        switch (p.type()) {
-            case HTTP -> httpProbe(path, p);
-            case TCP -> tcpProbe(path, p);
-        }
+        p.match(http -> {
+            httpProbe(path, http);
+            return null;
+        }, tcp -> {
+            tcpProbe(path, tcp);
+            return null;
+        });
     }
 
-    private void httpProbe(String path, ProbeSpec p) {
+    private void httpProbe(String path, HttpProbe p) {
         if (p.url() == null) {
             error(path + ".url", "is required for an http probe");
         } else {
@@ -206,12 +205,9 @@ public final class TopologyValidator {
         if (p.hostHeader() != null && !validHost(p.hostHeader())) {
             error(path + ".hostHeader", "'" + p.hostHeader() + "' is not a host name");
         }
-        if (p.host() != null || p.port() != null) {
-            error(path, "host and port belong to tcp probes; an http probe takes the url");
-        }
     }
 
-    private void tcpProbe(String path, ProbeSpec p) {
+    private void tcpProbe(String path, TcpProbe p) {
         if (p.host() == null || p.host().isBlank()) {
             error(path + ".host", "is required for a tcp probe");
         } else if (!validHost(p.host()) && !isIpLiteral(p.host())) {
@@ -221,9 +217,6 @@ public final class TopologyValidator {
             error(path + ".port", "is required for a tcp probe");
         } else if (p.port() < 1 || p.port() > 65535) {
             error(path + ".port", "must be between 1 and 65535, was " + p.port());
-        }
-        if (p.url() != null) {
-            error(path + ".url", "belongs to http probes; a tcp probe takes host and port");
         }
     }
 

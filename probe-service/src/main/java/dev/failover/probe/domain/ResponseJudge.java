@@ -4,7 +4,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.failover.contract.event.FailureReason;
-import dev.failover.contract.topology.ProbeSpec;
+import dev.failover.contract.topology.HttpProbe;
 import dev.failover.contract.topology.StatusRanges;
 
 /**
@@ -53,11 +53,11 @@ public final class ResponseJudge {
         FOUND_FOR_GOOD, FOUND_SO_FAR, NOT_FOUND
     }
 
-    private final ProbeSpec spec;
+    private final HttpProbe spec;
     private final StatusRanges accepted;
     private final Pattern regex;
 
-    public ResponseJudge(ProbeSpec spec) {
+    public ResponseJudge(HttpProbe spec) {
         this.spec = spec;
         this.accepted = spec.statusRanges();
         this.regex = spec.bodyRegex() == null ? null : Pattern.compile(spec.bodyRegex());

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.PhaseTimings;
-import dev.failover.contract.topology.ProbeSpec;
+import dev.failover.contract.topology.HttpProbe;
 import dev.failover.probe.domain.Observation;
 import dev.failover.probe.domain.Prober;
 import dev.failover.probe.domain.ResponseJudge;
@@ -41,7 +41,7 @@ import io.vertx.core.net.SocketAddress;
  * The verdict is {@link ResponseJudge}'s: without a body check the connection is closed as soon as the head is judged; with
  * one, at most {@code bodyLimitBytes} of the body are read and the rest is cut off.
  */
-public final class VertxHttpProber implements Prober {
+public final class VertxHttpProber implements Prober<HttpProbe> {
 
     private record ClientKey(boolean verifyTls, int connectTimeoutMillis) {
     }
@@ -61,7 +61,7 @@ public final class VertxHttpProber implements Prober {
         this.maxConnections = maxConnections;
     }
 
-    private HttpClient client(ProbeSpec spec) {
+    private HttpClient client(HttpProbe spec) {
         return clients.computeIfAbsent(new ClientKey(spec.verifyTls(), spec.connectTimeoutMillis()), key -> vertx.createHttpClient(
                 new HttpClientOptions()
                         .setKeepAlive(false) // every probe measures a real connect, as a client arriving would
@@ -73,7 +73,7 @@ public final class VertxHttpProber implements Prober {
     }
 
     @Override
-    public CompletionStage<Observation> probe(ProbeSpec spec) {
+    public CompletionStage<Observation> probe(HttpProbe spec) {
         URI uri = URI.create(spec.url());
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
         int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
@@ -107,7 +107,7 @@ public final class VertxHttpProber implements Prober {
         }
     }
 
-    private void send(ProbeSpec spec, boolean https, int port, String path, String urlHost, InetAddress address, long timeoutMillis,
+    private void send(HttpProbe spec, boolean https, int port, String path, String urlHost, InetAddress address, long timeoutMillis,
             Timer timer, CompletableFuture<Observation> result) {
         String virtualHost = spec.hostHeader() != null ? spec.hostHeader() : urlHost;
         RequestOptions options = new RequestOptions()
@@ -137,7 +137,7 @@ public final class VertxHttpProber implements Prober {
      * locking.
      */
     private final class Exchange {
-        private final ProbeSpec spec;
+        private final HttpProbe spec;
         private final ResponseJudge judge;
         private final Timer timer;
         private final CompletableFuture<Observation> result;
@@ -148,7 +148,7 @@ public final class VertxHttpProber implements Prober {
         private Integer days;
         private boolean done;
 
-        Exchange(ProbeSpec spec, Timer timer, CompletableFuture<Observation> result) {
+        Exchange(HttpProbe spec, Timer timer, CompletableFuture<Observation> result) {
             this.spec = spec;
             this.judge = new ResponseJudge(spec);
             this.timer = timer;

@@ -3,7 +3,6 @@ package dev.failover.probe.scheduling;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,7 +20,6 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import dev.failover.contract.topology.FailoverGroup;
-import dev.failover.contract.topology.ProbeType;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
 import dev.failover.probe.config.ProbeServiceConfig;
@@ -75,7 +73,7 @@ public class ProbeScheduler {
         SelfCheck selfCheck = new SelfCheck(config.selfCheck().urls().orElse(List.of()),
                 (int) config.selfCheck().timeout().toMillis(), http);
         metrics.trackSelfCheck(selfCheck::impaired);
-        probe = new TargetProbe(Map.of(ProbeType.HTTP, http, ProbeType.TCP, new TcpProber(io)), Clock.systemUTC(),
+        probe = new TargetProbe(http, new TcpProber(io), Clock.systemUTC(),
                 config.location(), selfCheck::impaired);
         if (selfCheck.enabled()) {
             long every = config.selfCheck().interval().toMillis();

@@ -75,7 +75,8 @@ class TopologyReloadTest {
                 20);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(targets())
                 .as("targets after a valid change").containsExactlyInAnyOrder("primary", "standby"));
-        given().get("/targets/api/standby").then().statusCode(200).body("location", equalTo("loc-a"));
+        given().get("/targets/api/standby").then().statusCode(200).body("location", equalTo("loc-a"))
+                .body("probe.type", equalTo("http")).body("probe.url", equalTo("http://127.0.0.1:2/health"));
         given().get("/targets/api/secondary").then().statusCode(404);
         assertThat(metrics()).as("one valid change applied, one refused").contains(APPLIED + " 1.0").contains(REFUSED + " 1.0");
         given().get("/targets").then().body("group", hasItem("api"));

@@ -9,7 +9,6 @@ import static dev.failover.probe.domain.ResponseJudge.Progress.TIMED_OUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -17,8 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.failover.contract.topology.ProbeSpec;
-import dev.failover.contract.topology.ProbeType;
+import dev.failover.contract.topology.HttpProbe;
 import dev.failover.probe.domain.ResponseJudge.Progress;
 import dev.failover.probe.domain.ResponseJudge.Verdict;
 
@@ -26,15 +24,15 @@ import dev.failover.probe.domain.ResponseJudge.Verdict;
 class ResponseJudgeTest {
 
     /** An http probe with a 2 s timeout; null leaves a field at its default. */
-    static ProbeSpec spec(List<String> status, String contains, String regex, Integer limit, Integer maxLatency) {
-        return new ProbeSpec(ProbeType.HTTP, "http://127.0.0.1/", null, Map.of(), null, status, contains, regex, limit, null, null,
-                null, null, null, null, 2000, maxLatency);
+    static HttpProbe spec(List<String> status, String contains, String regex, Integer limit, Integer maxLatency) {
+        return HttpProbe.get("http://127.0.0.1/").expectedStatus(status).bodyContains(contains).bodyRegex(regex).bodyLimitBytes(limit)
+                .timeoutMillis(2000).maxLatencyMillis(maxLatency).build();
     }
 
-    static final ProbeSpec NO_CHECK = spec(null, null, null, null, null);
-    static final ProbeSpec CONTAINS_OK = spec(null, "ok", null, null, null);
-    static final ProbeSpec CONTAINS_NEEDLE = spec(null, "needle", null, 16, null);
-    static final ProbeSpec ENDS_WITH_THEN = spec(null, null, "then$", null, null);
+    static final HttpProbe NO_CHECK = spec(null, null, null, null, null);
+    static final HttpProbe CONTAINS_OK = spec(null, "ok", null, null, null);
+    static final HttpProbe CONTAINS_NEEDLE = spec(null, "needle", null, 16, null);
+    static final HttpProbe ENDS_WITH_THEN = spec(null, null, "then$", null, null);
 
     static Stream<Arguments> table() {
         return Stream.of(
@@ -77,7 +75,7 @@ class ResponseJudgeTest {
 
     @ParameterizedTest(name = "{0}: {6}")
     @MethodSource("table")
-    void judgesWhatArrived(String situation, ProbeSpec spec, int status, String body, Progress progress, long elapsedMillis,
+    void judgesWhatArrived(String situation, HttpProbe spec, int status, String body, Progress progress, long elapsedMillis,
             String expected) {
         Verdict verdict = new ResponseJudge(spec).judge(status, body, progress, elapsedMillis);
         assertThat(name(verdict)).as("%s: status %d, body '%s', %s after %d ms -> %s", situation, status, body, progress,

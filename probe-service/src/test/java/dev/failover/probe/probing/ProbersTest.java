@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.CountDownLatch;
@@ -23,8 +22,9 @@ import org.junit.jupiter.api.Test;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.failover.contract.event.FailureReason;
+import dev.failover.contract.topology.HttpProbe;
 import dev.failover.contract.topology.ProbeSpec;
-import dev.failover.contract.topology.ProbeType;
+import dev.failover.contract.topology.TcpProbe;
 import dev.failover.probe.domain.Observation;
 import dev.failover.probe.domain.Prober;
 import io.vertx.core.Vertx;
@@ -118,17 +118,16 @@ class ProbersTest {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
-    static ProbeSpec httpSpec(String url, List<String> status, String bodyContains, Boolean follow, Integer timeout, Integer maxLatency) {
-        return new ProbeSpec(ProbeType.HTTP, url, null, Map.of(), null, status, bodyContains, null, null, follow, null, null, null,
-                null, GENEROUS_CONNECT_TIMEOUT_MILLIS, timeout, maxLatency);
+    static HttpProbe httpSpec(String url, List<String> status, String bodyContains, Boolean follow, Integer timeout, Integer maxLatency) {
+        return HttpProbe.get(url).expectedStatus(status).bodyContains(bodyContains).followRedirects(follow)
+                .connectTimeoutMillis(GENEROUS_CONNECT_TIMEOUT_MILLIS).timeoutMillis(timeout).maxLatencyMillis(maxLatency).build();
     }
 
-    static ProbeSpec tcpSpec(int port) {
-        return new ProbeSpec(ProbeType.TCP, null, null, null, null, null, null, null, null, null, null, "127.0.0.1", port, null,
-                GENEROUS_CONNECT_TIMEOUT_MILLIS, GENEROUS_TIMEOUT_MILLIS, null);
+    static TcpProbe tcpSpec(int port) {
+        return new TcpProbe("127.0.0.1", port, null, GENEROUS_CONNECT_TIMEOUT_MILLIS, GENEROUS_TIMEOUT_MILLIS, null);
     }
 
-    static Observation run(Prober prober, ProbeSpec spec) throws Exception {
+    static <S extends ProbeSpec> Observation run(Prober<S> prober, S spec) throws Exception {
         return Observed.of(prober.probe(spec));
     }
 

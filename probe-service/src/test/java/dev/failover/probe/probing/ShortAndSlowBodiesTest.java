@@ -11,7 +11,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,8 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.failover.contract.event.FailureReason;
-import dev.failover.contract.topology.ProbeSpec;
-import dev.failover.contract.topology.ProbeType;
+import dev.failover.contract.topology.HttpProbe;
 import dev.failover.probe.domain.Observation;
 import io.vertx.core.Vertx;
 
@@ -128,12 +126,12 @@ class ShortAndSlowBodiesTest {
         return "http://127.0.0.1:" + server.getLocalPort() + path;
     }
 
-    static ProbeSpec spec(String path, String bodyContains, String bodyRegex, int timeoutMillis) {
-        return new ProbeSpec(ProbeType.HTTP, url(path), null, Map.of(), null, null, bodyContains, bodyRegex, null, null, null, null,
-                null, null, 5_000, timeoutMillis, null);
+    static HttpProbe spec(String path, String bodyContains, String bodyRegex, int timeoutMillis) {
+        return HttpProbe.get(url(path)).bodyContains(bodyContains).bodyRegex(bodyRegex).connectTimeoutMillis(5_000)
+                .timeoutMillis(timeoutMillis).build();
     }
 
-    static Observation run(ProbeSpec spec) throws Exception {
+    static Observation run(HttpProbe spec) throws Exception {
         return Observed.of(http.probe(spec));
     }
 

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,8 +35,7 @@ import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsServer;
 
 import dev.failover.contract.event.FailureReason;
-import dev.failover.contract.topology.ProbeSpec;
-import dev.failover.contract.topology.ProbeType;
+import dev.failover.contract.topology.HttpProbe;
 import dev.failover.probe.domain.Observation;
 import io.vertx.core.Vertx;
 
@@ -106,12 +104,12 @@ class TlsAndFaultsTest {
         }
     }
 
-    static ProbeSpec spec(String url, String hostHeader, Boolean verifyTls, int timeoutMillis) {
-        return new ProbeSpec(ProbeType.HTTP, url, null, Map.of(), hostHeader, null, "ok", null, null, null, verifyTls, null, null,
-                null, 5_000, timeoutMillis, null);
+    static HttpProbe spec(String url, String hostHeader, Boolean verifyTls, int timeoutMillis) {
+        return HttpProbe.get(url).hostHeader(hostHeader).bodyContains("ok").verifyTls(verifyTls).connectTimeoutMillis(5_000)
+                .timeoutMillis(timeoutMillis).build();
     }
 
-    static Observation run(ProbeSpec spec) throws Exception {
+    static Observation run(HttpProbe spec) throws Exception {
         return Observed.of(http.probe(spec));
     }
 
