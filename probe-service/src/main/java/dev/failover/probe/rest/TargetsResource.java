@@ -14,7 +14,7 @@ import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.ProbeSpec;
 import dev.failover.contract.topology.Target;
-import dev.failover.probe.config.ProbeServiceConfig;
+import dev.failover.probe.config.ProbeSettings;
 import dev.failover.probe.config.TopologyHolder;
 import dev.failover.probe.scheduling.LatestResults;
 
@@ -38,7 +38,7 @@ public class TargetsResource {
     @Inject
     LatestResults latest;
     @Inject
-    ProbeServiceConfig config;
+    ProbeSettings config;
 
     @GET
     public List<TargetView> list() {
