@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -171,16 +172,7 @@ public final class TopologyValidator {
         if (p.url() == null) {
             error(path + ".url", "is required for an http probe");
         } else {
-            try {
-                URI uri = new URI(p.url());
-                if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
-                    error(path + ".url", "not a valid URL: scheme must be http or https");
-                } else if (uri.getHost() == null) {
-                    error(path + ".url", "not a valid URL: it has no host");
-                }
-            } catch (URISyntaxException e) {
-                error(path + ".url", "not a valid URL: " + e.getReason());
-            }
+            httpUrlProblem(p.url()).ifPresent(problem -> error(path + ".url", "not a valid URL: " + problem));
         }
         if (!METHODS.contains(p.method())) {
             error(path + ".method", "'" + p.method() + "' is not one of " + METHODS);
@@ -204,6 +196,19 @@ public final class TopologyValidator {
         }
         if (p.hostHeader() != null && !validHost(p.hostHeader())) {
             error(path + ".hostHeader", "'" + p.hostHeader() + "' is not a host name");
+        }
+    }
+
+    /** What makes a URL unfit for an http probe (it must be http or https, with a host); empty when it is fit. */
+    public static Optional<String> httpUrlProblem(String url) {
+        try {
+            URI uri = new URI(url);
+            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+                return Optional.of("scheme must be http or https");
+            }
+            return uri.getHost() == null ? Optional.of("it has no host") : Optional.empty();
+        } catch (URISyntaxException e) {
+            return Optional.of(e.getReason());
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.failover.probe.config;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -13,6 +11,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import dev.failover.contract.topology.TopologyValidator;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
@@ -34,7 +33,11 @@ public class ProbeConfigResolver {
         // nothing more to do: the settings exist, so they are valid
     }
 
-    /** @throws ConfigurationException naming every bad key with what is wrong with it */
+    /**
+     * Self-check URLs must be fit for an http probe, as the topology's are.
+     *
+     * @throws ConfigurationException naming every bad key with what is wrong with it
+     */
     public static ProbeSettings resolve(ProbeServiceConfig config) {
         Problems problems = new Problems();
         if (config.location().isBlank()) {
@@ -45,28 +48,15 @@ public class ProbeConfigResolver {
         problems.atLeastOne("failover.max-connections", config.maxConnections());
         List<String> urls = config.selfCheck().urls().orElse(List.of());
         for (int i = 0; i < urls.size(); i++) {
-            String problem = urlProblem(urls.get(i));
-            if (problem != null) {
-                problems.add("failover.self-check.urls[" + i + "]", "'" + urls.get(i) + "' is not a valid URL: " + problem);
-            }
+            String key = "failover.self-check.urls[" + i + "]";
+            String url = urls.get(i);
+            TopologyValidator.httpUrlProblem(url).ifPresent(problem -> problems.add(key, "'" + url + "' is not a valid URL: " + problem));
         }
         problems.positive("failover.self-check.interval", config.selfCheck().interval());
         problems.positive("failover.self-check.timeout", config.selfCheck().timeout());
         problems.throwIfAny();
         return new ProbeSettings(config.location(), config.topologyFile(), config.reloadInterval(), config.bufferSize(),
                 config.maxConnections(), urls, config.selfCheck().interval(), config.selfCheck().timeout());
-    }
-
-    private static String urlProblem(String url) {
-        try {
-            URI uri = new URI(url);
-            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
-                return "scheme must be http or https";
-            }
-            return uri.getHost() == null ? "it has no host" : null;
-        } catch (URISyntaxException e) {
-            return e.getReason();
-        }
     }
 
     /** Every bad key found, reported together. */
