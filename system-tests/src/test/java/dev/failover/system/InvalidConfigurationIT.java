@@ -41,6 +41,13 @@ class InvalidConfigurationIT {
     }
 
     @Test
+    void aBadSelfCheckUrlStopsTheProbeServiceNamingItsKey() throws Exception {
+        assertRefusesToStart("probe-service", "bad-self-check-url", Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
+                "FAILOVER_SELF_CHECK_URLS", "http://127.0.0.1:1/,ftp://127.0.0.1/"),
+                "failover.self-check.urls[1]: 'ftp://127.0.0.1/' is not a valid URL");
+    }
+
+    @Test
     void anUnknownDnsProviderStopsTheActuator() throws Exception {
         assertRefusesToStart("actuator-service", "bad-provider", Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
                 "FAILOVER_DNS_PROVIDER", "carrier-pigeon"), "failover.dns.provider", "carrier-pigeon");

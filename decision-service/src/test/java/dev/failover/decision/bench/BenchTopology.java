@@ -6,7 +6,7 @@ import java.util.List;
 import dev.failover.contract.topology.DnsRecord;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.ProbeSpec;
-import dev.failover.contract.topology.ProbeType;
+import dev.failover.contract.topology.TcpProbe;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.TargetDns;
 import dev.failover.contract.topology.Topology;
@@ -56,8 +56,7 @@ final class BenchTopology {
     }
 
     private static Target target(String id, String ip, int interval) {
-        ProbeSpec probe = new ProbeSpec(ProbeType.TCP, null, null, null, null, null, null, null, null, null, null, ip, 443, interval,
-                null, 1000, null);
+        ProbeSpec probe = new TcpProbe(ip, 443, interval, null, 1000, null);
         return new Target(id, "r", probe, new TargetDns(List.of(ip), null, null), null, false);
     }
 }

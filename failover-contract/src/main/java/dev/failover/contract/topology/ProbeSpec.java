@@ -1,68 +1,39 @@
 package dev.failover.contract.topology;
 
-import java.util.List;
-import java.util.Map;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /**
- * How a target is probed.
- *
- * @param type               http (also https) or tcp
- * @param url                http: the URL to request
- * @param method             http: request method, GET by default
- * @param headers            http: extra request headers
- * @param hostHeader         http: Host header and TLS SNI to send while connecting to the URL's address
- * @param expectedStatus     http: accepted status codes and ranges ("200", "200-399"); default 200-399 as Route 53
- * @param bodyContains       http: the body must contain this text within {@code bodyLimitBytes}
- * @param bodyRegex          http: the body must match this regular expression within {@code bodyLimitBytes}
- * @param bodyLimitBytes     http: how much of the body is searched; default 5120 as Route 53
- * @param followRedirects    http: follow redirects; off by default, so a redirect is judged by its own status
- * @param verifyTls          https: verify the certificate chain and host name; on by default
- * @param host               tcp: host to connect to
- * @param port               tcp: port to connect to
- * @param intervalSeconds    seconds between probes, at least 1; default 10
- * @param connectTimeoutMillis connect timeout; default 2000
- * @param timeoutMillis      total timeout of one probe; default 5000
- * @param maxLatencyMillis   a probe slower than this counts as DOWN (TOO_SLOW); off when absent
+ * How a target is probed: over HTTP(S) ({@link HttpProbe}, {@code type: http}) or by opening a TCP connection
+ * ({@link TcpProbe}, {@code type: tcp}). Each kind takes only its own keys, so a {@code url} on a tcp probe is an unknown
+ * key; the timing keys below are common to both.
  */
-public record ProbeSpec(
-        ProbeType type,
-        String url,
-        String method,
-        Map<String, String> headers,
-        String hostHeader,
-        List<String> expectedStatus,
-        String bodyContains,
-        String bodyRegex,
-        Integer bodyLimitBytes,
-        Boolean followRedirects,
-        Boolean verifyTls,
-        String host,
-        Integer port,
-        Integer intervalSeconds,
-        Integer connectTimeoutMillis,
-        Integer timeoutMillis,
-        Integer maxLatencyMillis) {
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({ @JsonSubTypes.Type(value = HttpProbe.class, name = "http"), @JsonSubTypes.Type(value = TcpProbe.class, name = "tcp") })
+public sealed interface ProbeSpec permits HttpProbe, TcpProbe {
 
-    public static final int DEFAULT_INTERVAL_SECONDS = 10;
-    public static final int DEFAULT_BODY_LIMIT_BYTES = 5120;
-    public static final int DEFAULT_CONNECT_TIMEOUT_MILLIS = 2000;
-    public static final int DEFAULT_TIMEOUT_MILLIS = 5000;
-    public static final List<String> DEFAULT_EXPECTED_STATUS = List.of("200-399");
+    int DEFAULT_INTERVAL_SECONDS = 10;
+    int DEFAULT_CONNECT_TIMEOUT_MILLIS = 2000;
+    int DEFAULT_TIMEOUT_MILLIS = 5000;
 
-    public ProbeSpec {
-        method = method == null ? "GET" : method;
-        headers = headers == null ? Map.of() : Map.copyOf(headers);
-        expectedStatus = expectedStatus == null || expectedStatus.isEmpty() ? DEFAULT_EXPECTED_STATUS : Lists.copy(expectedStatus);
-        bodyLimitBytes = bodyLimitBytes == null ? DEFAULT_BODY_LIMIT_BYTES : bodyLimitBytes;
-        followRedirects = followRedirects != null && followRedirects;
-        verifyTls = verifyTls == null || verifyTls;
-        intervalSeconds = intervalSeconds == null ? DEFAULT_INTERVAL_SECONDS : intervalSeconds;
-        connectTimeoutMillis = connectTimeoutMillis == null ? DEFAULT_CONNECT_TIMEOUT_MILLIS : connectTimeoutMillis;
-        timeoutMillis = timeoutMillis == null ? DEFAULT_TIMEOUT_MILLIS : timeoutMillis;
-    }
+    /** Seconds between probes, at least 1; default 10. */
+    Integer intervalSeconds();
 
-    /** The accepted statuses, parsed. Only valid after {@link TopologyValidator} accepted the spec. */
-    public StatusRanges statusRanges() {
-        return StatusRanges.parse(expectedStatus);
+    /** Connect timeout; default 2000. */
+    Integer connectTimeoutMillis();
+
+    /** Total timeout of one probe; default 5000. */
+    Integer timeoutMillis();
+
+    /** A probe slower than this counts as DOWN (TOO_SLOW); off when absent. */
+    Integer maxLatencyMillis();
+
+    /** Applies the function for this kind of probe: every kind must be handled, checked by the compiler. */
+    <R> R match(Function<HttpProbe, R> http, Function<TcpProbe, R> tcp);
+
+    static int orDefault(Integer value, int fallback) {
+        return value == null ? fallback : value;
     }
 }

@@ -111,7 +111,8 @@ public final class TopologyLoader {
         Class<?> base = e.getBaseType().getRawClass();
         JsonTypeInfo info = base.getAnnotation(JsonTypeInfo.class);
         JsonSubTypes variants = base.getAnnotation(JsonSubTypes.class);
-        String key = path + "." + (info == null ? "type" : info.property());
+        String property = info == null ? "type" : info.property();
+        String key = path.endsWith("." + property) ? path : path + "." + property;
         List<String> names = variants == null ? List.of()
                 : Arrays.stream(variants.value()).map(JsonSubTypes.Type::name).toList();
         if (e.getTypeId() == null || e.getTypeId().isBlank()) {

@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -143,10 +144,6 @@ public final class TopologyValidator {
             error(path, "is required");
             return;
         }
-        if (p.type() == null) {
-            error(path + ".type", "is required (http or tcp)");
-            return;
-        }
         if (p.intervalSeconds() < 1) {
             error(path + ".intervalSeconds", "must be at least 1, was " + p.intervalSeconds());
         }
@@ -162,26 +159,20 @@ public final class TopologyValidator {
         if (p.maxLatencyMillis() != null && p.maxLatencyMillis() < 1) {
             error(path + ".maxLatencyMillis", "must be positive, was " + p.maxLatencyMillis());
         }
-        switch (p.type()) {
-            case HTTP -> httpProbe(path, p);
-            case TCP -> tcpProbe(path, p);
-        }
+        p.match(http -> {
+            httpProbe(path, http);
+            return null;
+        }, tcp -> {
+            tcpProbe(path, tcp);
+            return null;
+        });
     }
 
-    private void httpProbe(String path, ProbeSpec p) {
+    private void httpProbe(String path, HttpProbe p) {
         if (p.url() == null) {
             error(path + ".url", "is required for an http probe");
         } else {
-            try {
-                URI uri = new URI(p.url());
-                if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
-                    error(path + ".url", "not a valid URL: scheme must be http or https");
-                } else if (uri.getHost() == null) {
-                    error(path + ".url", "not a valid URL: it has no host");
-                }
-            } catch (URISyntaxException e) {
-                error(path + ".url", "not a valid URL: " + e.getReason());
-            }
+            httpUrlProblem(p.url()).ifPresent(problem -> error(path + ".url", "not a valid URL: " + problem));
         }
         if (!METHODS.contains(p.method())) {
             error(path + ".method", "'" + p.method() + "' is not one of " + METHODS);
@@ -206,12 +197,22 @@ public final class TopologyValidator {
         if (p.hostHeader() != null && !validHost(p.hostHeader())) {
             error(path + ".hostHeader", "'" + p.hostHeader() + "' is not a host name");
         }
-        if (p.host() != null || p.port() != null) {
-            error(path, "host and port belong to tcp probes; an http probe takes the url");
+    }
+
+    /** What makes a URL unfit for an http probe (it must be http or https, with a host); empty when it is fit. */
+    public static Optional<String> httpUrlProblem(String url) {
+        try {
+            URI uri = new URI(url);
+            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+                return Optional.of("scheme must be http or https");
+            }
+            return uri.getHost() == null ? Optional.of("it has no host") : Optional.empty();
+        } catch (URISyntaxException e) {
+            return Optional.of(e.getReason());
         }
     }
 
-    private void tcpProbe(String path, ProbeSpec p) {
+    private void tcpProbe(String path, TcpProbe p) {
         if (p.host() == null || p.host().isBlank()) {
             error(path + ".host", "is required for a tcp probe");
         } else if (!validHost(p.host()) && !isIpLiteral(p.host())) {
@@ -221,9 +222,6 @@ public final class TopologyValidator {
             error(path + ".port", "is required for a tcp probe");
         } else if (p.port() < 1 || p.port() > 65535) {
             error(path + ".port", "must be between 1 and 65535, was " + p.port());
-        }
-        if (p.url() != null) {
-            error(path + ".url", "belongs to http probes; a tcp probe takes host and port");
         }
     }
 

@@ -57,16 +57,18 @@ class TopologyLoaderTest {
         assertThat(group.whenAllDown()).isEqualTo(AllDownPolicy.LAST_RESORT);
         assertThat(group.mode()).isEqualTo(GroupMode.LIVE);
         assertThat(group.drill().cron()).isEqualTo(Drill.DEFAULT_CRON);
-        ProbeSpec http = group.primary().probe();
+        HttpProbe http = (HttpProbe) group.primary().probe();
         assertThat(http.intervalSeconds()).isEqualTo(10);
         assertThat(http.bodyLimitBytes()).isEqualTo(5120);
         assertThat(http.verifyTls()).isTrue();
         assertThat(http.followRedirects()).isFalse();
         assertThat(http.statusRanges().accepts(301)).isTrue();
         assertThat(http.statusRanges().accepts(303)).isFalse();
-        assertThat(ProbeSpec.DEFAULT_EXPECTED_STATUS).isEqualTo(group.targets().get(2).probe().expectedStatus());
-        assertThat(group.targets().get(2).probe().statusRanges().accepts(399)).isTrue();
-        assertThat(group.targets().get(2).probe().statusRanges().accepts(400)).isFalse();
+        HttpProbe maintenance = (HttpProbe) group.targets().get(2).probe();
+        assertThat(HttpProbe.DEFAULT_EXPECTED_STATUS).isEqualTo(maintenance.expectedStatus());
+        assertThat(maintenance.statusRanges().accepts(399)).isTrue();
+        assertThat(maintenance.statusRanges().accepts(400)).isFalse();
+        assertThat(group.targets().get(1).probe()).isEqualTo(new TcpProbe("10.0.1.1", 443, 5, null, 1000, null));
     }
 
     static Stream<Arguments> invalid() {
@@ -77,6 +79,13 @@ class TopologyLoaderTest {
                         "groups[0].targets[0].probe.url: not a valid URL"),
                 Arguments.of(VALID.replace("port: 443", "port: 70000"), "groups[0].targets[1].probe.port: must be between 1 and 65535"),
                 Arguments.of(VALID.replace("port: 443", "port: many"), "groups[0].targets[1].probe.port: 'many' is not a valid"),
+                // each kind of probe takes only its own keys
+                Arguments.of(VALID.replace("{type: tcp, host: 10.0.1.1,", "{type: tcp, url: \"http://10.0.1.1/\", host: 10.0.1.1,"),
+                        "groups[0].targets[1].probe.url: unknown key"),
+                Arguments.of(VALID.replace("port: 443,", "port: 443, bodyContains: ok,"), "groups[0].targets[1].probe.bodyContains: unknown key"),
+                Arguments.of(VALID.replace("hostHeader: api.example.test,", "host: 10.0.0.1,"), "groups[0].targets[0].probe.host: unknown key"),
+                Arguments.of(VALID.replace("{type: tcp, host", "{host"), "groups[0].targets[1].probe.type: is required (http or tcp)"),
+                Arguments.of(VALID.replace("type: tcp", "type: udp"), "groups[0].targets[1].probe.type: 'udp' is not one of: http, tcp"),
                 Arguments.of(VALID.replace("intervalSeconds: 5", "intervalSeconds: 0"),
                         "groups[0].targets[1].probe.intervalSeconds: must be at least 1"),
                 Arguments.of(VALID.replace("timeoutMillis: 1000", "timeoutMillis: 6000"),

@@ -9,7 +9,10 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
-/** Configuration of one probe-service instance, validated once at start-up. */
+/**
+ * Configuration of one probe-service instance as read; {@link ProbeConfigResolver} checks it once at start and hands the
+ * rest of the service plain {@link ProbeSettings}.
+ */
 @ConfigMapping(prefix = "failover")
 public interface ProbeServiceConfig {
 

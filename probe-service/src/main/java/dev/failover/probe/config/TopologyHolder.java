@@ -1,10 +1,8 @@
 package dev.failover.probe.config;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,19 +29,18 @@ public class TopologyHolder {
 
     private static final Logger LOG = Logger.getLogger(TopologyHolder.class);
 
-    private final ProbeServiceConfig config;
+    private final ProbeSettings config;
     private final ProbeMetrics metrics;
     private volatile Topology current;
     private volatile FileTime loadedModified;
 
-    public TopologyHolder(ProbeServiceConfig config, ProbeMetrics metrics) {
+    public TopologyHolder(ProbeSettings config, ProbeMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
     }
 
     /** Runs before the scheduler starts, so a bad file stops the start. */
     void load(@Observes @Priority(1) StartupEvent event) {
-        validateSelfCheck();
         FileTime modified = modified();
         current = read();
         loadedModified = modified;
@@ -90,24 +87,6 @@ public class TopologyHolder {
             return Files.getLastModifiedTime(config.topologyFile());
         } catch (IOException e) {
             return null;
-        }
-    }
-
-    private void validateSelfCheck() {
-        List<String> urls = config.selfCheck().urls().orElse(List.of());
-        List<TopologyError> errors = new ArrayList<>();
-        for (int i = 0; i < urls.size(); i++) {
-            try {
-                URI uri = URI.create(urls.get(i));
-                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                    throw new IllegalArgumentException("scheme must be http or https, with a host");
-                }
-            } catch (IllegalArgumentException e) {
-                errors.add(new TopologyError("failover.self-check.urls[" + i + "]", "not a valid URL: " + e.getMessage()));
-            }
-        }
-        if (!errors.isEmpty()) {
-            throw new InvalidTopologyException("configuration", errors);
         }
     }
 }

@@ -5,7 +5,7 @@ import java.util.concurrent.CompletionStage;
 import dev.failover.contract.topology.ProbeSpec;
 
 /** Probes one kind of endpoint without blocking the caller. The stage never completes exceptionally. */
-public interface Prober {
+public interface Prober<S extends ProbeSpec> {
 
-    CompletionStage<Observation> probe(ProbeSpec spec);
+    CompletionStage<Observation> probe(S spec);
 }

@@ -2,7 +2,6 @@ package dev.failover.probe.domain;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -11,20 +10,23 @@ import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.topology.FailoverGroup;
-import dev.failover.contract.topology.ProbeType;
+import dev.failover.contract.topology.HttpProbe;
+import dev.failover.contract.topology.TcpProbe;
 import dev.failover.contract.topology.Target;
 
 /** Runs the probe of one target and labels what it saw with the group, target and this location. */
 public final class TargetProbe {
 
-    private final Map<ProbeType, Prober> probers;
+    private final Prober<HttpProbe> http;
+    private final Prober<TcpProbe> tcp;
     private final Clock clock;
     private final String location;
     private final BooleanSupplier locationImpaired;
 
     /** @param locationImpaired whether this location's own self-check currently fails */
-    public TargetProbe(Map<ProbeType, Prober> probers, Clock clock, String location, BooleanSupplier locationImpaired) {
-        this.probers = Map.copyOf(probers);
+    public TargetProbe(Prober<HttpProbe> http, Prober<TcpProbe> tcp, Clock clock, String location, BooleanSupplier locationImpaired) {
+        this.http = http;
+        this.tcp = tcp;
         this.clock = clock;
         this.location = location;
         this.locationImpaired = locationImpaired;
@@ -33,8 +35,7 @@ public final class TargetProbe {
     public CompletionStage<ProbeResult> run(FailoverGroup group, Target target) {
         Instant startedAt = clock.instant();
         long start = System.nanoTime();
-        Prober prober = probers.get(target.probe().type());
-        return prober.probe(target.probe()).thenApply(observation -> {
+        return target.probe().match(http::probe, tcp::probe).thenApply(observation -> {
             long durationMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             boolean impaired = locationImpaired.getAsBoolean();
             if (observation instanceof Observation.Down down) {

@@ -7,7 +7,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.ProbeResult;
-import dev.failover.probe.config.ProbeServiceConfig;
+import dev.failover.probe.config.ProbeSettings;
 import dev.failover.probe.metrics.ProbeMetrics;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
@@ -26,7 +26,7 @@ public class ProbeResultPublisher {
 
     @Inject
     public ProbeResultPublisher(@Channel("probe-results") MutinyEmitter<Record<String, String>> emitter, ProbeMetrics metrics,
-            ProbeServiceConfig config) {
+            ProbeSettings config) {
         this.emitter = emitter;
         this.metrics = metrics;
         this.buffer = new ResultBuffer(config.bufferSize());

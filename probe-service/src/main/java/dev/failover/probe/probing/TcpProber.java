@@ -10,13 +10,12 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 import dev.failover.contract.event.PhaseTimings;
-import dev.failover.contract.topology.ProbeSpec;
-import dev.failover.probe.domain.FailureClassifier;
+import dev.failover.contract.topology.TcpProbe;
 import dev.failover.probe.domain.Observation;
 import dev.failover.probe.domain.Prober;
 
 /** TCP probe: UP when a connection to host:port is established within the connect timeout. */
-public final class TcpProber implements Prober {
+public final class TcpProber implements Prober<TcpProbe> {
 
     private final Executor resolver;
 
@@ -26,7 +25,7 @@ public final class TcpProber implements Prober {
     }
 
     @Override
-    public CompletionStage<Observation> probe(ProbeSpec spec) {
+    public CompletionStage<Observation> probe(TcpProbe spec) {
         long start = System.nanoTime();
         long[] resolvedAt = new long[1];
         return CompletableFuture.supplyAsync(() -> {

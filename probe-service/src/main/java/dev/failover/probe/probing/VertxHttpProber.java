@@ -15,15 +15,15 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 
 import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.PhaseTimings;
-import dev.failover.contract.topology.ProbeSpec;
-import dev.failover.probe.domain.FailureClassifier;
+import dev.failover.contract.topology.HttpProbe;
 import dev.failover.probe.domain.Observation;
 import dev.failover.probe.domain.Prober;
+import dev.failover.probe.domain.ResponseJudge;
+import dev.failover.probe.domain.ResponseJudge.Progress;
+import dev.failover.probe.domain.ResponseJudge.Verdict;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -38,9 +38,10 @@ import io.vertx.core.net.SocketAddress;
  * HTTP(S) probe on Vert.x's non-blocking client (ADR 0004): the name is resolved first (timed, off the event loop), then
  * a fresh connection is made to that address — or to the URL's address while sending another Host and SNI
  * ({@code hostHeader}) — so DNS, connect (with the TLS handshake for https), first byte and total are timed per probe.
- * At most {@code bodyLimitBytes} of the body are read; the rest is cut off.
+ * The verdict is {@link ResponseJudge}'s: without a body check the connection is closed as soon as the head is judged; with
+ * one, at most {@code bodyLimitBytes} of the body are read and the rest is cut off.
  */
-public final class VertxHttpProber implements Prober {
+public final class VertxHttpProber implements Prober<HttpProbe> {
 
     private record ClientKey(boolean verifyTls, int connectTimeoutMillis) {
     }
@@ -49,7 +50,6 @@ public final class VertxHttpProber implements Prober {
     private final Executor resolver;
     private final int maxConnections;
     private final Map<ClientKey, HttpClient> clients = new ConcurrentHashMap<>();
-    private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
 
     /**
      * @param resolver       runs blocking name look-ups
@@ -61,7 +61,7 @@ public final class VertxHttpProber implements Prober {
         this.maxConnections = maxConnections;
     }
 
-    private HttpClient client(ProbeSpec spec) {
+    private HttpClient client(HttpProbe spec) {
         return clients.computeIfAbsent(new ClientKey(spec.verifyTls(), spec.connectTimeoutMillis()), key -> vertx.createHttpClient(
                 new HttpClientOptions()
                         .setKeepAlive(false) // every probe measures a real connect, as a client arriving would
@@ -73,7 +73,7 @@ public final class VertxHttpProber implements Prober {
     }
 
     @Override
-    public CompletionStage<Observation> probe(ProbeSpec spec) {
+    public CompletionStage<Observation> probe(HttpProbe spec) {
         URI uri = URI.create(spec.url());
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
         int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
@@ -107,7 +107,7 @@ public final class VertxHttpProber implements Prober {
         }
     }
 
-    private void send(ProbeSpec spec, boolean https, int port, String path, String urlHost, InetAddress address, long timeoutMillis,
+    private void send(HttpProbe spec, boolean https, int port, String path, String urlHost, InetAddress address, long timeoutMillis,
             Timer timer, CompletableFuture<Observation> result) {
         String virtualHost = spec.hostHeader() != null ? spec.hostHeader() : urlHost;
         RequestOptions options = new RequestOptions()
@@ -122,45 +122,112 @@ public final class VertxHttpProber implements Prober {
                 .setTimeout(timeoutMillis);
         spec.headers().forEach(options::addHeader);
         options.putHeader("User-Agent", "failover-probe/1");
-        AtomicBoolean done = new AtomicBoolean();
-        long deadline = vertx.setTimer(timeoutMillis, id -> {
-            if (done.compareAndSet(false, true)) {
-                result.complete(down(FailureReason.TIMEOUT, "no complete answer within " + spec.timeoutMillis() + " ms", null,
-                        timer.timings(), null));
-            }
+        Exchange exchange = new Exchange(spec, timer, result);
+        exchange.deadline = vertx.setTimer(timeoutMillis, id -> exchange.timedOut());
+        client(spec).request(options).onFailure(exchange::failed).onSuccess(request -> {
+            timer.connected = System.nanoTime();
+            request.send().onFailure(exchange::failed).onSuccess(response -> exchange.head(request, response));
         });
-        client(spec).request(options).onFailure(error -> finish(done, deadline, result,
-                down(FailureClassifier.classify(error), FailureClassifier.describe(error), null, timer.timings(), null)))
-                .onSuccess(request -> {
-                    timer.connected = System.nanoTime();
-                    request.send().onFailure(error -> finish(done, deadline, result, down(FailureClassifier.classify(error),
-                            FailureClassifier.describe(error), null, timer.timings(), null)))
-                            .onSuccess(response -> read(spec, request, response, timer, done, deadline, result));
-                });
     }
 
-    private void read(ProbeSpec spec, HttpClientRequest request, HttpClientResponse response, Timer timer, AtomicBoolean done,
-            long deadline, CompletableFuture<Observation> result) {
-        timer.firstByte = System.nanoTime();
-        Integer days = https(request) ? daysToExpiry(request) : null;
-        int status = response.statusCode();
-        Buffer body = Buffer.buffer();
-        boolean needBody = spec.bodyContains() != null || spec.bodyRegex() != null;
-        response.exceptionHandler(error -> finish(done, deadline, result, down(FailureClassifier.classify(error),
-                "while reading the body: " + FailureClassifier.describe(error), status, timer.timings(), days)));
-        response.handler(chunk -> {
-            if (body.length() < spec.bodyLimitBytes()) {
-                int take = Math.min(chunk.length(), spec.bodyLimitBytes() - body.length());
-                body.appendBuffer(chunk, 0, take);
-                if (body.length() >= spec.bodyLimitBytes() && !done.get()) {
-                    // enough read: judge now and cut the rest off
-                    finish(done, deadline, result, judge(spec, status, body, timer.timings(), days));
-                    request.connection().close();
-                }
+    /**
+     * One request in flight: judged by {@link ResponseJudge} at its head, then on each piece of body until the judge
+     * decides, the body ends or the deadline passes; whichever decides first completes the result, and the connection is
+     * closed so nothing more is read. Response handlers and the deadline timer may run on different threads, hence the
+     * locking.
+     */
+    private final class Exchange {
+        private final HttpProbe spec;
+        private final ResponseJudge judge;
+        private final Timer timer;
+        private final CompletableFuture<Observation> result;
+        private final Buffer body = Buffer.buffer();
+        private long deadline;
+        private HttpClientRequest request;
+        private Integer status;
+        private Integer days;
+        private boolean done;
+
+        Exchange(HttpProbe spec, Timer timer, CompletableFuture<Observation> result) {
+            this.spec = spec;
+            this.judge = new ResponseJudge(spec);
+            this.timer = timer;
+            this.result = result;
+        }
+
+        /** No response head: the connection, the TLS handshake or the request failed. */
+        synchronized void failed(Throwable error) {
+            finish(new Observation.Down(FailureClassifier.classify(error), FailureClassifier.describe(error), null, timer.timings(),
+                    null));
+        }
+
+        synchronized void head(HttpClientRequest request, HttpClientResponse response) {
+            timer.firstByte = System.nanoTime();
+            this.request = request;
+            this.status = response.statusCode();
+            this.days = https(request) ? daysToExpiry(request) : null;
+            if (judge(Progress.HEAD, null) || !judge.needsBody()) {
+                return;
             }
-        });
-        response.endHandler(end -> finish(done, deadline, result, judge(spec, status, needBody ? body : Buffer.buffer(),
-                timer.timings(), days)));
+            // a connection closed or reset before the body ended ends the body: what arrived is judged
+            response.exceptionHandler(error -> bodyEnded(Progress.CLOSED_EARLY, FailureClassifier.describe(error)));
+            response.handler(this::chunk);
+            response.endHandler(end -> bodyEnded(Progress.ENDED, null));
+        }
+
+        private synchronized void chunk(Buffer chunk) {
+            if (done) {
+                return;
+            }
+            int take = Math.min(chunk.length(), spec.bodyLimitBytes() - body.length());
+            body.appendBuffer(chunk, 0, take);
+            judge(body.length() >= spec.bodyLimitBytes() ? Progress.LIMIT_REACHED : Progress.READING, null);
+        }
+
+        private synchronized void bodyEnded(Progress progress, String why) {
+            if (!done) {
+                judge(progress, why);
+            }
+        }
+
+        synchronized void timedOut() {
+            if (done) {
+                return;
+            }
+            if (status == null) {
+                finish(new Observation.Down(FailureReason.TIMEOUT, "no response head within " + spec.timeoutMillis() + " ms", null,
+                        timer.timings(), null));
+                return;
+            }
+            judge(Progress.TIMED_OUT, null);
+        }
+
+        /** @return whether the judge decided (then the result is complete and the connection closed) */
+        private boolean judge(Progress progress, String why) {
+            PhaseTimings timings = timer.timings();
+            Verdict verdict = judge.judge(status, body.toString(StandardCharsets.UTF_8), progress, timings.totalMillis());
+            if (verdict instanceof Verdict.ReadOn) {
+                return false;
+            }
+            if (verdict instanceof Verdict.Down down) {
+                finish(new Observation.Down(down.reason(), why == null ? down.detail() : down.detail() + " (" + why + ")", status,
+                        timings, days));
+            } else {
+                finish(new Observation.Up(status, timings, days));
+            }
+            if (progress != Progress.ENDED && request.connection() != null) {
+                request.connection().close();
+            }
+            return true;
+        }
+
+        private void finish(Observation observation) {
+            if (!done) {
+                done = true;
+                vertx.cancelTimer(deadline);
+                result.complete(observation);
+            }
+        }
     }
 
     private static boolean https(HttpClientRequest request) {
@@ -177,36 +244,6 @@ public final class VertxHttpProber implements Prober {
             // no certificate to report: trust-all connections may still expose it; if not, leave it out
         }
         return null;
-    }
-
-    private void finish(AtomicBoolean done, long deadline, CompletableFuture<Observation> result, Observation observation) {
-        if (done.compareAndSet(false, true)) {
-            vertx.cancelTimer(deadline);
-            result.complete(observation);
-        }
-    }
-
-    private Observation judge(ProbeSpec spec, int status, Buffer body, PhaseTimings timings, Integer days) {
-        if (!spec.statusRanges().accepts(status)) {
-            return down(FailureReason.UNEXPECTED_STATUS, "status " + status + " is not in " + spec.expectedStatus(), status, timings,
-                    days);
-        }
-        if (spec.bodyContains() != null || spec.bodyRegex() != null) {
-            String text = body.toString(StandardCharsets.UTF_8);
-            if (spec.bodyContains() != null && !text.contains(spec.bodyContains())) {
-                return down(FailureReason.BODY_MISMATCH, "body does not contain '" + spec.bodyContains() + "' within its first "
-                        + spec.bodyLimitBytes() + " bytes", status, timings, days);
-            }
-            if (spec.bodyRegex() != null && !patterns.computeIfAbsent(spec.bodyRegex(), Pattern::compile).matcher(text).find()) {
-                return down(FailureReason.BODY_MISMATCH, "body does not match /" + spec.bodyRegex() + "/ within its first "
-                        + spec.bodyLimitBytes() + " bytes", status, timings, days);
-            }
-        }
-        if (spec.maxLatencyMillis() != null && timings.totalMillis() > spec.maxLatencyMillis()) {
-            return down(FailureReason.TOO_SLOW, "took " + timings.totalMillis() + " ms, more than " + spec.maxLatencyMillis() + " ms",
-                    status, timings, days);
-        }
-        return new Observation.Up(status, timings, days);
     }
 
     private static Observation down(FailureReason reason, String detail, Integer status, PhaseTimings timings, Integer days) {

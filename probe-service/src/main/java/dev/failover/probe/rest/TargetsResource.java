@@ -12,8 +12,9 @@ import jakarta.ws.rs.core.Response;
 
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.ProbeSpec;
 import dev.failover.contract.topology.Target;
-import dev.failover.probe.config.ProbeServiceConfig;
+import dev.failover.probe.config.ProbeSettings;
 import dev.failover.probe.config.TopologyHolder;
 import dev.failover.probe.scheduling.LatestResults;
 
@@ -28,7 +29,7 @@ public class TargetsResource {
     }
 
     /** A target in detail: its probe spec and its recent results. */
-    public record TargetDetail(String group, String target, String region, String location, Object probe,
+    public record TargetDetail(String group, String target, String region, String location, ProbeSpec probe,
             List<ProbeResult> recentResults) {
     }
 
@@ -37,7 +38,7 @@ public class TargetsResource {
     @Inject
     LatestResults latest;
     @Inject
-    ProbeServiceConfig config;
+    ProbeSettings config;
 
     @GET
     public List<TargetView> list() {

@@ -3,7 +3,6 @@ package dev.failover.probe.scheduling;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,10 +20,9 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import dev.failover.contract.topology.FailoverGroup;
-import dev.failover.contract.topology.ProbeType;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
-import dev.failover.probe.config.ProbeServiceConfig;
+import dev.failover.probe.config.ProbeSettings;
 import dev.failover.probe.config.TopologyHolder;
 import dev.failover.probe.domain.TargetProbe;
 import dev.failover.probe.messaging.ProbeResultPublisher;
@@ -49,7 +47,7 @@ public class ProbeScheduler {
     @Inject
     TopologyHolder topology;
     @Inject
-    ProbeServiceConfig config;
+    ProbeSettings config;
     @Inject
     ProbeResultPublisher publisher;
     @Inject
@@ -72,13 +70,12 @@ public class ProbeScheduler {
             return t;
         });
         VertxHttpProber http = new VertxHttpProber(vertx, io, config.maxConnections());
-        SelfCheck selfCheck = new SelfCheck(config.selfCheck().urls().orElse(List.of()),
-                (int) config.selfCheck().timeout().toMillis(), http);
+        SelfCheck selfCheck = new SelfCheck(config.selfCheckUrls(), (int) config.selfCheckTimeout().toMillis(), http);
         metrics.trackSelfCheck(selfCheck::impaired);
-        probe = new TargetProbe(Map.of(ProbeType.HTTP, http, ProbeType.TCP, new TcpProber(io)), Clock.systemUTC(),
+        probe = new TargetProbe(http, new TcpProber(io), Clock.systemUTC(),
                 config.location(), selfCheck::impaired);
         if (selfCheck.enabled()) {
-            long every = config.selfCheck().interval().toMillis();
+            long every = config.selfCheckInterval().toMillis();
             ticker.scheduleAtFixedRate(() -> selfCheck.round().thenAccept(impaired -> {
                 if (impaired) {
                     LOG.warnf("location %s is impaired: none of the self-check URLs answers", config.location());

@@ -1,12 +1,10 @@
 package dev.failover.probe.scheduling;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.failover.contract.topology.ProbeSpec;
-import dev.failover.contract.topology.ProbeType;
+import dev.failover.contract.topology.HttpProbe;
 import dev.failover.probe.domain.Observation;
 import dev.failover.probe.domain.Prober;
 
@@ -16,13 +14,14 @@ import dev.failover.probe.domain.Prober;
  */
 public final class SelfCheck {
 
-    private final List<ProbeSpec> references;
-    private final Prober prober;
+    private final List<HttpProbe> references;
+    private final Prober<HttpProbe> prober;
     private final AtomicBoolean impaired = new AtomicBoolean();
 
-    public SelfCheck(List<String> urls, int timeoutMillis, Prober prober) {
-        this.references = urls.stream().map(url -> new ProbeSpec(ProbeType.HTTP, url, null, Map.of(), null, null, null, null, null,
-                true, true, null, null, null, Math.min(timeoutMillis, 2000), timeoutMillis, null)).toList();
+    public SelfCheck(List<String> urls, int timeoutMillis, Prober<HttpProbe> prober) {
+        // redirects followed: a reference site that answers at all, wherever it sends us, shows the network works
+        this.references = urls.stream().map(url -> HttpProbe.get(url).followRedirects(true)
+                .connectTimeoutMillis(Math.min(timeoutMillis, 2000)).timeoutMillis(timeoutMillis).build()).toList();
         this.prober = prober;
     }
 

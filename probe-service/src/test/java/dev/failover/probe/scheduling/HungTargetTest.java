@@ -1,6 +1,7 @@
 package dev.failover.probe.scheduling;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.FailureReason;
+import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.event.Topics;
 import dev.failover.testkit.demo.DemoBackend;
@@ -27,13 +29,19 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * The whole service, scheduler included: the primary accepts connections and never answers; the secondary keeps being
- * probed every second all the same, and the hung primary's probes end as timeouts.
+ * The whole service, scheduler included: the primary accepts connections and never answers, so each of its probes holds a
+ * connection for its whole 8 s timeout; the secondary keeps being probed every second all the same, its probes starting
+ * and answering within that span, and the hung primary's probes end as timeouts.
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 @WithTestResource(HungTargetTest.HungPrimary.class)
 class HungTargetTest {
+
+    /** How long a probe of the hung primary holds its connection before it times out. */
+    static final int HUNG_TIMEOUT_MILLIS = 8_000;
+    /** Answered probes of the secondary that must fit in one hung probe of the primary (of about 8 at 1 s). */
+    static final int ANSWERED_MEANWHILE = 3;
 
     /** A primary that accepts and never answers, and a healthy secondary. */
     public static class HungPrimary implements QuarkusTestResourceLifecycleManager {
@@ -60,9 +68,12 @@ class HungTargetTest {
             acceptor.setDaemon(true);
             acceptor.start();
             fine = DemoBackend.start("secondary", 0);
-            String yaml = TestTopology.yaml("http://127.0.0.1:" + hung.getLocalPort() + "/health", fine.healthUrl())
-                    .replace("intervalSeconds: 1, connectTimeoutMillis: 500, timeoutMillis: 900",
-                            "intervalSeconds: 1, connectTimeoutMillis: 500, timeoutMillis: 900, maxLatencyMillis: 800");
+            String hungUrl = "http://127.0.0.1:" + hung.getLocalPort() + "/health";
+            String probe = "bodyContains: ok, intervalSeconds: 1, connectTimeoutMillis: 500, timeoutMillis: 900";
+            String yaml = TestTopology.yaml(hungUrl, fine.healthUrl())
+                    .replace(hungUrl + "\", " + probe, hungUrl + "\", bodyContains: ok, intervalSeconds: 10, timeoutMillis: "
+                            + HUNG_TIMEOUT_MILLIS)
+                    .replace(probe, "bodyContains: ok, intervalSeconds: 1, connectTimeoutMillis: 1000, timeoutMillis: 1000");
             return Map.of("failover.topology-file", TestTopology.writeRaw(yaml).toString());
         }
 
@@ -81,16 +92,31 @@ class HungTargetTest {
     void aHungTargetDoesNotDelayTheOthers() {
         try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader reader = client.reader(Topics.PROBE_RESULTS)) {
-            Instant since = Instant.now();
-            List<ProbeResult> results = reader.drain(Duration.ofSeconds(6)).stream()
-                    .map(r -> EventCodec.instance().decode(r.value(), ProbeResult.class))
-                    .filter(r -> r.startedAt().isAfter(since) && r.group().equals(TestTopology.GROUP)).toList();
-            List<ProbeResult> secondary = results.stream().filter(r -> r.target().equals(TestTopology.SECONDARY)).toList();
-            List<ProbeResult> primary = results.stream().filter(r -> r.target().equals(TestTopology.PRIMARY)).toList();
-            assertThat(secondary).as("the healthy target, probed every second").hasSizeGreaterThanOrEqualTo(4)
-                    .allSatisfy(r -> assertThat(r.durationMillis()).isLessThan(800));
-            assertThat(primary).as("the hung target's probes end as timeouts").isNotEmpty()
-                    .allSatisfy(r -> assertThat(r.failureReason()).isEqualTo(FailureReason.TIMEOUT));
+            List<ProbeResult> results = await().atMost(Duration.ofSeconds(90)).until(
+                    () -> reader.drain(Duration.ofMillis(200)).stream()
+                            .map(r -> EventCodec.instance().decode(r.value(), ProbeResult.class))
+                            .filter(r -> r.group().equals(TestTopology.GROUP)).toList(),
+                    seen -> seen.stream().anyMatch(p -> isHung(p) && answeredWithin(p, seen).size() >= ANSWERED_MEANWHILE));
+            ProbeResult hungProbe = results.stream().filter(p -> isHung(p) && answeredWithin(p, results).size() >= ANSWERED_MEANWHILE)
+                    .findFirst().orElseThrow();
+            assertThat(hungProbe.durationMillis()).as("the hung primary's probe ran to its timeout: %s", hungProbe)
+                    .isGreaterThanOrEqualTo(HUNG_TIMEOUT_MILLIS);
+            assertThat(results.stream().filter(r -> r.target().equals(TestTopology.PRIMARY)).toList())
+                    .as("every probe of the hung primary ends as a timeout")
+                    .allSatisfy(r -> assertThat(r.failureReason()).as("%s", r).isEqualTo(FailureReason.TIMEOUT));
         }
+    }
+
+    /** A probe of the primary that ended as a timeout. */
+    private static boolean isHung(ProbeResult result) {
+        return result.target().equals(TestTopology.PRIMARY) && result.failureReason() == FailureReason.TIMEOUT;
+    }
+
+    /** The secondary's UP results that started and ended while the given probe of the primary was hanging. */
+    private static List<ProbeResult> answeredWithin(ProbeResult hungProbe, List<ProbeResult> results) {
+        Instant from = hungProbe.startedAt();
+        Instant to = from.plusMillis(hungProbe.durationMillis());
+        return results.stream().filter(r -> r.target().equals(TestTopology.SECONDARY) && r.outcome() == ProbeOutcome.UP
+                && r.startedAt().isAfter(from) && r.startedAt().plusMillis(r.durationMillis()).isBefore(to)).toList();
     }
 }

@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -19,10 +18,10 @@ import org.junit.jupiter.api.Test;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.failover.contract.event.ProbeResult;
-import dev.failover.contract.topology.ProbeType;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.probe.domain.TargetProbe;
+import dev.failover.probe.probing.TcpProber;
 import dev.failover.probe.probing.VertxHttpProber;
 import dev.failover.testkit.topology.TestTopology;
 import io.vertx.core.Vertx;
@@ -65,7 +64,7 @@ class SelfCheckTest {
         assertThat(check.impaired()).isTrue();
 
         Topology topology = TopologyLoader.parse(TestTopology.yaml(closedUrl(), closedUrl()), "test");
-        TargetProbe probe = new TargetProbe(Map.of(ProbeType.HTTP, http), Clock.systemUTC(), "loc-a", check::impaired);
+        TargetProbe probe = new TargetProbe(http, new TcpProber(io), Clock.systemUTC(), "loc-a", check::impaired);
         ProbeResult result = probe.run(topology.groups().get(0), topology.groups().get(0).primary()).toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
         assertThat(result.locationImpaired()).isTrue();

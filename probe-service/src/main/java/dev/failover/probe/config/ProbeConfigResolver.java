@@ -1,0 +1,90 @@
+package dev.failover.probe.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import dev.failover.contract.topology.TopologyValidator;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
+
+/**
+ * The one place the probe-service's configuration is checked: {@link ProbeServiceConfig} in, {@link ProbeSettings} out,
+ * at start (before the topology is read), or the start fails naming every bad key. Adapters take the plain settings.
+ */
+@Singleton
+public class ProbeConfigResolver {
+
+    @Produces
+    @Singleton
+    ProbeSettings settings(ProbeServiceConfig config) {
+        return resolve(config);
+    }
+
+    /** Resolving the settings is what checks them: done first at start, so a bad key stops the service at once. */
+    void checkAtStart(@Observes @Priority(0) StartupEvent event, ProbeSettings settings) {
+        // nothing more to do: the settings exist, so they are valid
+    }
+
+    /**
+     * Self-check URLs must be fit for an http probe, as the topology's are.
+     *
+     * @throws ConfigurationException naming every bad key with what is wrong with it
+     */
+    public static ProbeSettings resolve(ProbeServiceConfig config) {
+        Problems problems = new Problems();
+        if (config.location().isBlank()) {
+            problems.add("failover.location", "is required: the probing location this instance runs as");
+        }
+        problems.positive("failover.reload-interval", config.reloadInterval());
+        problems.atLeastOne("failover.buffer-size", config.bufferSize());
+        problems.atLeastOne("failover.max-connections", config.maxConnections());
+        List<String> urls = config.selfCheck().urls().orElse(List.of());
+        for (int i = 0; i < urls.size(); i++) {
+            String key = "failover.self-check.urls[" + i + "]";
+            String url = urls.get(i);
+            TopologyValidator.httpUrlProblem(url).ifPresent(problem -> problems.add(key, "'" + url + "' is not a valid URL: " + problem));
+        }
+        problems.positive("failover.self-check.interval", config.selfCheck().interval());
+        problems.positive("failover.self-check.timeout", config.selfCheck().timeout());
+        problems.throwIfAny();
+        return new ProbeSettings(config.location(), config.topologyFile(), config.reloadInterval(), config.bufferSize(),
+                config.maxConnections(), urls, config.selfCheck().interval(), config.selfCheck().timeout());
+    }
+
+    /** Every bad key found, reported together. */
+    private static final class Problems {
+        private final List<String> messages = new ArrayList<>();
+        private final Set<String> keys = new LinkedHashSet<>();
+
+        void add(String key, String message) {
+            messages.add(key + ": " + message);
+            keys.add(key);
+        }
+
+        void positive(String key, Duration value) {
+            if (value.isNegative() || value.isZero()) {
+                add(key, "must be positive, was " + value);
+            }
+        }
+
+        void atLeastOne(String key, int value) {
+            if (value < 1) {
+                add(key, "must be at least 1, was " + value);
+            }
+        }
+
+        void throwIfAny() {
+            if (!messages.isEmpty()) {
+                throw new ConfigurationException("invalid configuration of the probe-service: " + String.join("; ", messages), keys);
+            }
+        }
+    }
+}

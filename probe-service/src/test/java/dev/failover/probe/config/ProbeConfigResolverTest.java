@@ -1,0 +1,102 @@
+package dev.failover.probe.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.runtime.configuration.ConfigurationException;
+
+/** The configuration is checked once, every bad key named; what comes out are plain values. */
+class ProbeConfigResolverTest {
+
+    /** A configuration as SmallRye would map it, with the given self-check URLs and durations. */
+    static ProbeServiceConfig config(String location, List<String> urls, Duration interval, Duration timeout, int bufferSize) {
+        ProbeServiceConfig.SelfCheck selfCheck = new ProbeServiceConfig.SelfCheck() {
+            @Override
+            public Optional<List<String>> urls() {
+                return Optional.ofNullable(urls);
+            }
+
+            @Override
+            public Duration interval() {
+                return interval;
+            }
+
+            @Override
+            public Duration timeout() {
+                return timeout;
+            }
+        };
+        return new ProbeServiceConfig() {
+            @Override
+            public String location() {
+                return location;
+            }
+
+            @Override
+            public Path topologyFile() {
+                return Path.of("config/failover.yaml");
+            }
+
+            @Override
+            public Duration reloadInterval() {
+                return Duration.ofSeconds(5);
+            }
+
+            @Override
+            public int bufferSize() {
+                return bufferSize;
+            }
+
+            @Override
+            public int maxConnections() {
+                return 512;
+            }
+
+            @Override
+            public SelfCheck selfCheck() {
+                return selfCheck;
+            }
+        };
+    }
+
+    @Test
+    void aValidConfigurationBecomesPlainSettings() {
+        ProbeSettings settings = ProbeConfigResolver.resolve(config("loc-a", List.of("https://example.com/", "http://10.0.0.1:8080/x"),
+                Duration.ofSeconds(10), Duration.ofSeconds(3), 100));
+        assertThat(settings).isEqualTo(new ProbeSettings("loc-a", Path.of("config/failover.yaml"), Duration.ofSeconds(5), 100, 512,
+                List.of("https://example.com/", "http://10.0.0.1:8080/x"), Duration.ofSeconds(10), Duration.ofSeconds(3)));
+    }
+
+    @Test
+    void noSelfCheckUrlsMeansAnEmptyList() {
+        assertThat(ProbeConfigResolver.resolve(config("loc-a", null, Duration.ofSeconds(10), Duration.ofSeconds(3), 100))
+                .selfCheckUrls()).isEmpty();
+    }
+
+    @Test
+    void aBadSelfCheckUrlIsNamedByItsKey() {
+        assertThatThrownBy(() -> ProbeConfigResolver.resolve(config("loc-a", List.of("https://example.com/", "ftp://example.com/"),
+                Duration.ofSeconds(10), Duration.ofSeconds(3), 100)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("invalid configuration of the probe-service: failover.self-check.urls[1]: 'ftp://example.com/' is not a "
+                        + "valid URL: scheme must be http or https");
+    }
+
+    @Test
+    void everyBadKeyIsReportedAtOnce() {
+        ConfigurationException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigurationException.class,
+                () -> ProbeConfigResolver.resolve(config(" ", List.of("http://"), Duration.ZERO, Duration.ofSeconds(-1), 0)));
+        assertThat(e.getConfigKeys()).containsExactly("failover.location", "failover.buffer-size", "failover.self-check.urls[0]",
+                "failover.self-check.interval", "failover.self-check.timeout");
+        assertThat(e.getMessage()).contains("failover.self-check.urls[0]: 'http://' is not a valid URL: ")
+                .contains("failover.buffer-size: must be at least 1, was 0")
+                .contains("failover.self-check.interval: must be positive, was PT0S");
+    }
+}
