@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +29,9 @@ import io.smallrye.reactive.messaging.kafka.Record;
 /**
  * Publishes a group's decisions, then its state. The state is published only after Kafka acknowledged the decisions,
  * so the persisted state never runs ahead of what the actuator can see. Decisions that could not be published stay
- * queued, in order, and are sent again before anything else of the group.
+ * queued, in order, and are sent again before anything else of the group. One publication runs at a time per group:
+ * the consumer, the ticker and the drill scheduler can all publish for one group at the same moment, and two
+ * publications that both took the queue before either was acknowledged would send its decisions twice.
  */
 @ApplicationScoped
 public class DecisionPublisher {
@@ -48,6 +52,8 @@ public class DecisionPublisher {
 
     private final Map<String, Deque<Decision>> unpublished = new ConcurrentHashMap<>();
     private final Map<String, Deque<StateRecord.CommandResult>> commandResults = new ConcurrentHashMap<>();
+    /** Per group, the end of the last publication started: the next one starts after it. */
+    private final Map<String, CompletionStage<Void>> lastPublication = new ConcurrentHashMap<>();
 
     public void recordCommand(String group, StateRecord.CommandResult result) {
         Deque<StateRecord.CommandResult> results = commandResults.computeIfAbsent(group, g -> new ArrayDeque<>());
@@ -59,12 +65,30 @@ public class DecisionPublisher {
         }
     }
 
-    /** Publishes {@code newDecisions} (after any still queued) and then the group's state. */
+    /**
+     * Publishes {@code newDecisions} (after any still queued) and then the group's state, once every earlier publication
+     * of the group has finished. Starts at once; the returned Uni completes when this publication has.
+     */
     public Uni<Void> publish(String group, List<Decision> newDecisions) {
         Deque<Decision> queue = unpublished.computeIfAbsent(group, g -> new ArrayDeque<>());
-        List<Decision> toSend;
         synchronized (queue) {
             queue.addAll(newDecisions);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletionStage<Void> previous = lastPublication.put(group, done);
+        Runnable start = () -> sendQueued(group, queue).subscribe().with(ok -> done.complete(null), done::completeExceptionally);
+        if (previous == null) {
+            start.run();
+        } else {
+            previous.whenComplete((ok, failure) -> start.run()); // a failed one leaves its decisions queued for this one
+        }
+        done.whenComplete((ok, failure) -> lastPublication.remove(group, done)); // keeps the map to groups publishing now
+        return Uni.createFrom().completionStage(done);
+    }
+
+    private Uni<Void> sendQueued(String group, Deque<Decision> queue) {
+        List<Decision> toSend;
+        synchronized (queue) {
             toSend = new ArrayList<>(queue);
         }
         Uni<Void> chain = Uni.createFrom().voidItem();
