@@ -16,7 +16,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.failover.actuator.dns.DnsProvider;
@@ -39,6 +38,7 @@ import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyError;
 import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.kafka.KafkaClientProperties;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.StartupEvent;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -133,8 +133,8 @@ public class ExecutorProducer {
 
     @Produces
     @Singleton
-    KafkaEpochFence fence(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        return new KafkaEpochFence(bootstrapServers);
+    KafkaEpochFence fence(KafkaClientProperties kafka) {
+        return new KafkaEpochFence(kafka);
     }
 
     void closeFence(@Disposes KafkaEpochFence fence) {
