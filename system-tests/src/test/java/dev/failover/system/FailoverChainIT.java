@@ -86,7 +86,7 @@ class FailoverChainIT {
 
     @Test
     @Order(1)
-    void aFailedPrimaryLeadsToAProbeResultADecisionAndADryRunSwitch() {
+    void aFailedPrimaryLeadsToAProbeResultADecisionAndADryRunSwitch() throws Exception {
         try (TopicClient client = new TopicClient(kafka.bootstrapServers());
                 TopicClient.Reader results = client.reader(Topics.PROBE_RESULTS);
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
