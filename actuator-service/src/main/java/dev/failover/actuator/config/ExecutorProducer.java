@@ -11,7 +11,6 @@ import java.util.stream.Collectors;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -38,7 +37,6 @@ import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyError;
 import dev.failover.contract.topology.TopologyLoader;
-import dev.failover.kafka.KafkaClientProperties;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.StartupEvent;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -129,16 +127,6 @@ public class ExecutorProducer {
             throw new IllegalArgumentException(key + " is required when failover.dns.provider is rfc2136");
         }
         return value;
-    }
-
-    @Produces
-    @Singleton
-    KafkaEpochFence fence(KafkaClientProperties kafka) {
-        return new KafkaEpochFence(kafka);
-    }
-
-    void closeFence(@Disposes KafkaEpochFence fence) {
-        fence.close();
     }
 
     @Produces
