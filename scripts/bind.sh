@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A BIND9 named on 127.0.0.1 for the local stack: primary for the zone of config/failover.yaml, accepting RFC 2136
-# updates signed with a TSIG key it generates, refusing all others.
+# updates signed with a TSIG key it generates, refusing all others. Its configuration is config/bind/*.template, the
+# same the tests run (failover-testkit BindServer).
 #
 #   scripts/bind.sh start|stop|status|secret
 #
@@ -15,6 +16,8 @@ RECORD="${BIND_RECORD:-api 5 IN A 127.0.0.11}"
 DIR="$STACK_DIR/bind"
 PID_FILE="$DIR/named.pid.run"
 KEY_NAME=failover-key
+# shellcheck source=lib/template.sh
+source "$ROOT/scripts/lib/template.sh"
 
 log() { echo "[bind] $*"; }
 
@@ -41,29 +44,9 @@ start() {
   rm -rf "$DIR"; mkdir -p "$DIR"
   local secret; secret="$(head -c 32 /dev/urandom | base64)"
   echo "$secret" > "$DIR/tsig.secret"; chmod 600 "$DIR/tsig.secret"
-  cat > "$DIR/named.conf" <<CONF
-key "$KEY_NAME" { algorithm hmac-sha256; secret "$secret"; };
-options {
-  directory "$DIR";
-  listen-on port $BIND_PORT { 127.0.0.1; };
-  listen-on-v6 { none; };
-  pid-file "$DIR/named.pid";
-  recursion no;
-  dnssec-validation no;
-  allow-query { any; };
-  notify no;
-};
-controls { };
-zone "$ZONE" { type primary; file "$DIR/zone.db"; allow-update { key "$KEY_NAME"; }; };
-CONF
-  cat > "$DIR/zone.db" <<ZONEFILE
-\$ORIGIN $ZONE.
-\$TTL 60
-@ IN SOA ns hostmaster 1 60 60 3600 5
-@ IN NS ns
-ns IN A 127.0.0.1
-$RECORD
-ZONEFILE
+  render_template "$ROOT/config/bind/named.conf.template" KEY_NAME="$KEY_NAME" ALGORITHM=hmac-sha256 SECRET="$secret" \
+    DIR="$DIR" PORT="$BIND_PORT" ZONE="$ZONE" > "$DIR/named.conf"
+  render_template "$ROOT/config/bind/zone.db.template" ZONE="$ZONE" RECORDS="$RECORD" > "$DIR/zone.db"
   nohup "$named" -g -c "$DIR/named.conf" -u "$(id -un)" > "$DIR/named.log" 2>&1 &
   echo $! > "$PID_FILE"
   for _ in $(seq 1 50); do

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A single-node Apache Kafka broker (KRaft) on 127.0.0.1, from Maven Central jars, for the local stack and the
-# system tests. No Docker.
+# system tests. No Docker. Its configuration is config/kafka/broker.properties.template, the same the in-JVM test broker
+# runs (failover-testkit EmbeddedKafkaBroker).
 #
 #   scripts/kafka.sh start|stop|status
 #
@@ -19,6 +20,8 @@ KAFKA_DIR="$STACK_DIR/kafka"
 LIB_DIR="$STACK_DIR/kafka-lib"
 PID_FILE="$KAFKA_DIR/kafka.pid"
 LOG_FILE="$KAFKA_DIR/kafka.log"
+# shellcheck source=lib/template.sh
+source "$ROOT/scripts/lib/template.sh"
 
 log() { echo "[kafka] $*"; }
 
@@ -41,27 +44,8 @@ resolve_jars() {
 
 write_config() {
   mkdir -p "$KAFKA_DIR"
-  # Same keys as the in-JVM test broker (failover-testkit EmbeddedKafkaBroker).
-  cat > "$KAFKA_DIR/server.properties" <<PROPS
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=$KAFKA_DIR/data
-num.partitions=3
-auto.create.topics.enable=true
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=3
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-group.initial.rebalance.delay.ms=0
-PROPS
+  render_template "$ROOT/config/kafka/broker.properties.template" BROKER_PORT="$KAFKA_PORT" \
+    CONTROLLER_PORT="$KAFKA_CONTROLLER_PORT" LOG_DIR="$KAFKA_DIR/data" > "$KAFKA_DIR/server.properties"
 }
 
 format_once() {

@@ -1,14 +1,19 @@
 package dev.failover.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -62,6 +67,9 @@ class DecisionOwnershipIT {
         return records.stream().map(r -> CODEC.decode(r.value(), Decision.class)).filter(d -> d.kind() == kind).toList();
     }
 
+    static final List<String> ALL_GROUPS = IntStream.range(0, GROUPS).mapToObj(g -> "group-" + g).toList();
+    static final Pattern OWNED = Pattern.compile("failover_decision_group_owned\\{group=\"([^\"]+)\"} ([0-9.]+)");
+
     @Test
     void eachGroupHasOneDeciderAndASurvivorTakesOver() throws Exception {
         Path stack = Path.of("target/ownership-stack");
@@ -78,45 +86,71 @@ class DecisionOwnershipIT {
                 for (ServiceProcess d : deciders) {
                     d.awaitReady(Duration.ofSeconds(90));
                 }
-                // both joined: each owns some partitions
-                awaitBothOwn(deciders);
+                // both joined: every group is decided by exactly one of them, and each decides some
+                await("the groups shared between both deciders").atMost(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                            List<List<String>> owned = List.of(owned(deciders.get(0)), owned(deciders.get(1)));
+                            assertThat(owned).as("groups owned by decider-1 and decider-2").allSatisfy(o -> assertThat(o).isNotEmpty());
+                            assertThat(owned.stream().flatMap(List::stream).toList()).as("every group has exactly one owner")
+                                    .containsExactlyInAnyOrderElementsOf(ALL_GROUPS);
+                        });
 
-                for (int r = 0; r < 3; r++) {
-                    round(client, ProbeOutcome.DOWN);
-                    Thread.sleep(300);
-                }
-                List<Decision> failovers = decisions(reader.drain(Duration.ofSeconds(8)), DecisionKind.FAILOVER);
-                assertThat(failovers).extracting(Decision::group).as("one FAILOVER per group, no duplicates")
-                        .hasSize(GROUPS).doesNotHaveDuplicates();
-                assertThat(failovers).allSatisfy(d -> assertThat(d.epoch()).isEqualTo(1L));
+                List<Decision> failovers = reportUntilEachGroupHas(client, reader, ProbeOutcome.DOWN, DecisionKind.FAILOVER);
+                assertThat(failovers).as("FAILOVERs seen, each at epoch 1").allSatisfy(d -> assertThat(d.epoch()).isEqualTo(1L));
 
                 // one instance leaves; the other takes its groups over and carries the epochs on
+                ServiceProcess survivor = deciders.get(1);
                 deciders.remove(0).close();
-                Thread.sleep(3000);
-                for (int r = 0; r < 6; r++) {
-                    round(client, ProbeOutcome.UP);
-                    Thread.sleep(1000);
-                }
-                List<Decision> failbacks = decisions(reader.drain(Duration.ofSeconds(10)), DecisionKind.FAILBACK);
-                assertThat(failbacks).extracting(Decision::group).as("one FAILBACK per group, from the survivor")
-                        .hasSize(GROUPS).doesNotHaveDuplicates();
-                assertThat(failbacks).allSatisfy(d -> assertThat(d.epoch()).isEqualTo(2L));
+                await("the survivor owning every group").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                        .untilAsserted(() -> assertThat(owned(survivor)).as("groups owned by decider-2")
+                                .containsExactlyInAnyOrderElementsOf(ALL_GROUPS));
+                List<Decision> failbacks = reportUntilEachGroupHas(client, reader, ProbeOutcome.UP, DecisionKind.FAILBACK);
+                assertThat(failbacks).as("FAILBACKs seen, each at epoch 2").allSatisfy(d -> assertThat(d.epoch()).isEqualTo(2L));
+
+                // Every decision of a group comes before its FAILBACK on the decisions topic, so by now a second decision
+                // for one switch (two instances deciding one group) would have been read. One decision sent twice (same
+                // id, same epoch: DecisionPublisher re-sends what is still in flight) is one decision.
+                Map<String, Decision> byId = new LinkedHashMap<>();
+                reader.poll().forEach(r -> {
+                    Decision d = CODEC.decode(r.value(), Decision.class);
+                    byId.putIfAbsent(d.decisionId(), d);
+                });
+                assertThat(byId.values()).as("every decision: one FAILOVER and one FAILBACK per group, no second decider")
+                        .extracting(d -> d.group() + " " + d.kind())
+                        .containsExactlyInAnyOrderElementsOf(ALL_GROUPS.stream()
+                                .flatMap(g -> Stream.of(g + " " + DecisionKind.FAILOVER, g + " " + DecisionKind.FAILBACK)).toList());
             } finally {
                 deciders.forEach(ServiceProcess::close);
             }
         }
     }
 
-    private static void awaitBothOwn(List<ServiceProcess> deciders) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (deciders.stream().allMatch(d -> d.output().contains("now deciding partitions [")
-                    && !d.output().contains("now deciding partitions []"))) {
-                return;
+    /**
+     * Reports the primary's outcome (and a healthy secondary) from every location once a second, as the probes would,
+     * until each group has a decision of this kind.
+     *
+     * @return the decisions of this kind seen so far
+     */
+    static List<Decision> reportUntilEachGroupHas(TopicClient client, TopicClient.Reader reader, ProbeOutcome primary,
+            DecisionKind kind) {
+        await("a " + kind + " for each group while the primary is " + primary).atMost(Duration.ofSeconds(90))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1)).pollInSameThread().untilAsserted(() -> {
+                    round(client, primary);
+                    assertThat(decisions(reader.poll(), kind)).as(kind + " decisions on " + Topics.DECISIONS)
+                            .extracting(Decision::group).containsAll(ALL_GROUPS);
+                });
+        return decisions(reader.poll(), kind);
+    }
+
+    /** The groups this decider owns, from its failover_decision_group_owned gauges. */
+    static List<String> owned(ServiceProcess decider) throws java.io.IOException {
+        List<String> owned = new ArrayList<>();
+        Matcher gauge = OWNED.matcher(decider.metrics());
+        while (gauge.find()) {
+            if (Double.parseDouble(gauge.group(2)) == 1.0) {
+                owned.add(gauge.group(1));
             }
-            Thread.sleep(250);
         }
-        throw new AssertionError("partitions not shared between the two instances:\n"
-                + deciders.stream().map(ServiceProcess::output).collect(Collectors.joining("\n----\n")));
+        return owned;
     }
 }

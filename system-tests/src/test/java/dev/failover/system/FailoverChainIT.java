@@ -1,6 +1,7 @@
 package dev.failover.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +13,6 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -86,7 +86,7 @@ class FailoverChainIT {
 
     @Test
     @Order(1)
-    void aFailedPrimaryLeadsToAProbeResultADecisionAndADryRunSwitch() {
+    void aFailedPrimaryLeadsToAProbeResultADecisionAndADryRunSwitch() throws Exception {
         try (TopicClient client = new TopicClient(kafka.bootstrapServers());
                 TopicClient.Reader results = client.reader(Topics.PROBE_RESULTS);
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
@@ -96,7 +96,15 @@ class FailoverChainIT {
                 results.await(r -> probe(r).location().equals(location) && probe(r).target().equals(TestTopology.PRIMARY)
                         && probe(r).outcome().name().equals("UP"), Duration.ofSeconds(60));
             }
-            assertThat(decisions.drain(Duration.ofSeconds(2))).as("no decision while all is well").isEmpty();
+            // the decision-service has taken those results in (it sees the primary HEALTHY) and has not switched
+            ServiceProcess decider = services.get(3);
+            await("decision-service sees the primary HEALTHY").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> assertThat(health(decider, TestTopology.PRIMARY)).as("primary's health in GET /groups/api")
+                            .isEqualTo("HEALTHY"));
+            JsonNode steady = view(decider);
+            assertThat(steady.get("activeTarget").asText()).as("active target while all is well").isEqualTo(TestTopology.PRIMARY);
+            assertThat(steady.get("epoch").asLong()).as("epoch while all is well: no decision yet").isZero();
+            assertThat(decisions.poll()).as("decisions published while all is well").isEmpty();
 
             Instant failedAt = Instant.now();
             primary.fail();
@@ -159,16 +167,10 @@ class FailoverChainIT {
         assertThat(exprs).hasSizeGreaterThan(20);
 
         try (PrometheusProcess prometheus = PrometheusProcess.start(services.stream().map(s -> s.port).toList())) {
-            String names = "";
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline) { // until every service was scraped
-                String up = prometheus.query("count(up == 1)");
-                if (up.contains("\"" + services.size() + "\"]")) {
-                    names = prometheus.metricNames();
-                    break;
-                }
-                Thread.sleep(500);
-            }
+            await("prometheus has scraped every service").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> assertThat(prometheus.query("count(up == 1)")).as("count of services scraped successfully")
+                            .contains("\"" + services.size() + "\"]"));
+            String names = prometheus.metricNames();
             assertThat(prometheus.query("up")).as("every service scraped").doesNotContain("\"0\"]");
             for (String expr : exprs) {
                 assertThat(prometheus.query(expr)).as(expr).contains("\"status\":\"success\"");
@@ -182,6 +184,21 @@ class FailoverChainIT {
             assertThat(prometheus.rules()).contains("FailoverQuorumLost").contains("\"health\":\"ok\"")
                     .doesNotContain("\"health\":\"err\"");
         }
+    }
+
+    /** GET /groups/api as a viewer. */
+    static JsonNode view(ServiceProcess decider) throws java.io.IOException {
+        return new ObjectMapper().readTree(decider.get("/groups/" + TestTopology.GROUP, "viewer"));
+    }
+
+    /** A target's health in the decision-service's view of the group. */
+    static String health(ServiceProcess decider, String target) throws java.io.IOException {
+        for (JsonNode t : view(decider).get("targets")) {
+            if (t.get("target").asText().equals(target)) {
+                return t.get("health").asText();
+            }
+        }
+        throw new AssertionError("no target " + target + " in the view of " + TestTopology.GROUP);
     }
 
     static ProbeResult probe(ConsumerRecord<String, String> record) {

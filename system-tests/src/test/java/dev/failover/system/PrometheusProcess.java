@@ -1,5 +1,7 @@
 package dev.failover.system;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -14,6 +16,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 /** A real Prometheus (Debian package) scraping the given service ports every second, for checking queries. */
 final class PrometheusProcess implements AutoCloseable {
 
@@ -26,7 +30,7 @@ final class PrometheusProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static PrometheusProcess start(List<Integer> servicePorts) throws IOException, InterruptedException {
+    static PrometheusProcess start(List<Integer> servicePorts) throws IOException {
         Path binary = Path.of("/usr/bin/prometheus");
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException("prometheus not found: install the Debian package prometheus");
@@ -46,18 +50,21 @@ final class PrometheusProcess implements AutoCloseable {
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
                 .redirectErrorStream(true).redirectOutput(ServiceProcess.LOGS.resolve("prometheus.log").toFile()).start();
         PrometheusProcess prometheus = new PrometheusProcess(process, port);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (prometheus.get("/-/ready").statusCode() == 200) {
-                    return prometheus;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
+        Path log = ServiceProcess.LOGS.resolve("prometheus.log");
+        try {
+            await("prometheus ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new AssertionError("prometheus exited with " + process.exitValue() + ": " + Files.readString(log));
+                        }
+                        return prometheus.get("/-/ready").statusCode() == 200;
+                    });
+        } catch (ConditionTimeoutException e) {
+            prometheus.close();
+            throw new AssertionError("prometheus: GET /-/ready did not answer 200 within 60 s: " + Files.readString(log), e);
         }
-        throw new IllegalStateException("prometheus not ready: " + Files.readString(ServiceProcess.LOGS.resolve("prometheus.log")));
+        return prometheus;
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {

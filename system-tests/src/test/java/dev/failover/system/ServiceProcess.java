@@ -1,5 +1,7 @@
 package dev.failover.system;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -15,11 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 /** One packaged service (target/quarkus-app/quarkus-run.jar) run as its own process, as it is deployed. */
 final class ServiceProcess implements AutoCloseable {
 
     static final Path ROOT = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
     static final Path LOGS = Path.of(System.getProperty("system.logs", "target/system-logs"));
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     final String name;
     final int port;
@@ -65,29 +70,21 @@ final class ServiceProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** Waits until /q/health/ready answers 200. */
+    /** Waits until /q/health/ready answers 200; fails at once, with the output, if the process exits. */
     void awaitReady(Duration timeout) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError(name + " exited with " + process.exitValue() + " during start:\n" + output());
-            }
-            try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            sleep(250);
+        try {
+            await(name + " ready").atMost(timeout).pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new AssertionError(name + " exited with " + process.exitValue() + " during start:\n" + output());
+                        }
+                        return send(HttpRequest.newBuilder(uri("/q/health/ready")).timeout(Duration.ofSeconds(2)).build())
+                                .statusCode() == 200;
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(name + ": GET /q/health/ready did not answer 200 within " + timeout + ":\n" + output(), e);
         }
-        throw new AssertionError(name + " not ready within " + timeout + ":\n" + output());
     }
 
     /** GET with a bearer token signed by scripts/token.sh (the development key); returns the body, fails on non-200. */
@@ -98,19 +95,39 @@ final class ServiceProcess implements AutoCloseable {
             if (token.waitFor() != 0) {
                 throw new IllegalStateException("scripts/token.sh failed");
             }
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                    "http://127.0.0.1:" + port + path)).header("Authorization", "Bearer " + jwt).timeout(Duration.ofSeconds(10))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());
-            }
-            return response.body();
+            return ok(path, send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + jwt)
+                    .timeout(Duration.ofSeconds(10)).build()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The Prometheus text of GET /q/metrics (open, no token). */
+    String metrics() throws IOException {
+        return ok("/q/metrics", send(HttpRequest.newBuilder(uri("/q/metrics")).timeout(Duration.ofSeconds(10)).build()));
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) throws IOException {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String ok(String path, HttpResponse<String> response) {
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + path + " on " + name + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
     }
 
     /** Waits for the process to end by itself and returns its exit code. */
@@ -144,15 +161,6 @@ final class ServiceProcess implements AutoCloseable {
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

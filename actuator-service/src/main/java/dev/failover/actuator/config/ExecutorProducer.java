@@ -7,12 +7,10 @@ import java.util.Optional;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.failover.actuator.dns.DnsProvider;
@@ -105,16 +103,6 @@ public class ExecutorProducer {
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(settings.callTimeout()));
         settings.endpointOverride().ifPresent(builder::endpointOverride);
         return builder.build();
-    }
-
-    @Produces
-    @Singleton
-    KafkaEpochFence fence(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        return new KafkaEpochFence(bootstrapServers);
-    }
-
-    void closeFence(@Disposes KafkaEpochFence fence) {
-        fence.close();
     }
 
     @Produces

@@ -28,6 +28,7 @@ import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.kafka.KafkaClientProperties;
 import dev.failover.testkit.dns.BindServer;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.topology.TestTopology;
@@ -93,7 +94,7 @@ class FencingTest {
     }
 
     static KafkaEpochFence restartedFence() {
-        KafkaEpochFence fence = new KafkaEpochFence(KafkaBrokerResource.broker().bootstrapServers());
+        KafkaEpochFence fence = new KafkaEpochFence(KafkaClientProperties.bootstrap(KafkaBrokerResource.broker().bootstrapServers()));
         fence.ensureTopic();
         fence.load(List.of(0, 1, 2));
         return fence;
@@ -128,7 +129,7 @@ class FencingTest {
         try (KafkaEpochFence fence = restartedFence()) {
             dns.answers.add(currentAnswer(dns));
             // the process dies after the DNS change, before the fence is written (and before the offset is committed)
-            KafkaEpochFence crashing = new KafkaEpochFence(KafkaBrokerResource.broker().bootstrapServers()) {
+            KafkaEpochFence crashing = new KafkaEpochFence(KafkaClientProperties.bootstrap(KafkaBrokerResource.broker().bootstrapServers())) {
                 @Override
                 public void recordApplied(String group, long epoch) {
                     throw new IllegalStateException("process killed");

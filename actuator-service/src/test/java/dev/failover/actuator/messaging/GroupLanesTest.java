@@ -36,11 +36,11 @@ class GroupLanesTest {
         CompletableFuture<Void> second = lanes.submit("a", () -> order.add("a2")).toCompletableFuture();
         CompletableFuture<Void> other = lanes.submit("b", () -> order.add("b1")).toCompletableFuture();
 
-        other.get(5, TimeUnit.SECONDS); // group b is not held up by group a's slow plan
+        other.get(30, TimeUnit.SECONDS); // group b is not held up by group a's slow plan
         assertThat(first).isNotDone();
         assertThat(second).isNotDone();
         releaseFirst.countDown();
-        second.get(5, TimeUnit.SECONDS);
+        second.get(30, TimeUnit.SECONDS);
         assertThat(order).containsExactly("b1", "a1", "a2");
         lanes.stop();
     }
@@ -53,14 +53,15 @@ class GroupLanesTest {
         }).toCompletableFuture();
         CompletableFuture<Void> next = lanes.submit("a", () -> {
         }).toCompletableFuture();
-        next.get(5, TimeUnit.SECONDS);
+        next.get(30, TimeUnit.SECONDS);
         assertThat(failing).isCompletedExceptionally();
         lanes.stop();
     }
 
+    /** Holds a plan until the test releases it; the bound only keeps a broken test from hanging (longer than any get). */
     static void await(CountDownLatch latch) {
         try {
-            latch.await(10, TimeUnit.SECONDS);
+            latch.await(120, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -14,6 +14,7 @@ import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
 import dev.failover.decision.domain.GroupView;
+import dev.failover.decision.state.GroupOwnership;
 import dev.failover.decision.state.GroupReader;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,6 +39,8 @@ public class GroupGauges {
     public static final String EPOCH = "failover.decision.epoch";
     /** 1 for the active target of a group, 0 for the others. */
     public static final String ACTIVE = "failover.decision.active.target";
+    /** 1 while this instance decides the group (owns its partition), else 0: shows how groups are shared. */
+    public static final String OWNED = "failover.decision.group.owned";
 
     @Inject
     GroupReader reader;
@@ -45,6 +48,8 @@ public class GroupGauges {
     MeterRegistry registry;
     @Inject
     Topology topology;
+    @Inject
+    GroupOwnership ownership;
 
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
@@ -70,6 +75,7 @@ public class GroupGauges {
             gauge(OVERRIDDEN, id, v -> v.automation() == GroupView.Automation.PAUSED
                     || v.automation() == GroupView.Automation.PINNED ? 1 : 0);
             gauge(EPOCH, id, GroupView::epoch);
+            Gauge.builder(OWNED, this, g -> g.ownership.owns(id) ? 1 : 0).tag("group", id).register(registry);
             for (Target target : group.targets()) {
                 Gauge.builder(ACTIVE, this, g -> g.view(id).map(v -> v.activeTarget().equals(target.id()) ? 1.0 : 0.0)
                         .orElse(Double.NaN)).tags("group", id, "target", target.id()).register(registry);

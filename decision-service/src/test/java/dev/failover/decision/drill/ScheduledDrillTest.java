@@ -2,13 +2,16 @@ package dev.failover.decision.drill;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -57,56 +60,43 @@ class ScheduledDrillTest {
     void aScheduledDrillStartsWhenAllIsHealthyAndItsRecoveryTimeIsRecorded() throws Exception {
         EventCodec codec = EventCodec.instance();
         String token = Jwt.upn("olga").issuer("failover").groups(Set.of("operator")).sign();
-        AtomicBoolean feeding = new AtomicBoolean(true);
+        ScheduledExecutorService probes = Executors.newSingleThreadScheduledExecutor();
         try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
-            Thread feeder = new Thread(() -> {
-                while (feeding.get()) {
-                    Instant now = Instant.now();
-                    for (String location : TestTopology.LOCATIONS) {
-                        for (String target : new String[] { TestTopology.PRIMARY, TestTopology.SECONDARY }) {
-                            client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, codec.encode(new ProbeResult(1, TestTopology.GROUP,
-                                    target, "r", location, now, 1L, ProbeOutcome.UP, null, 200, null, false, null, null)));
-                        }
+            // every target UP from every location, every 300 ms, as live probes would report
+            probes.scheduleAtFixedRate(() -> {
+                Instant now = Instant.now();
+                for (String location : TestTopology.LOCATIONS) {
+                    for (String target : new String[] { TestTopology.PRIMARY, TestTopology.SECONDARY }) {
+                        client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, codec.encode(new ProbeResult(1, TestTopology.GROUP,
+                                target, "r", location, now, 1L, ProbeOutcome.UP, null, 200, null, false, null, null)));
                     }
-                    sleepQuietly(300);
                 }
-            });
-            feeder.start();
+            }, 0, 300, TimeUnit.MILLISECONDS);
             try {
                 Decision start = codec.decode(decisions.await(r -> codec.decode(r.value(), Decision.class).kind()
-                        == DecisionKind.DRILL_START, Duration.ofSeconds(40)).value(), Decision.class);
-                assertThat(start.principal()).isEqualTo(DrillScheduler.PRINCIPAL);
-                assertThat(start.toTarget()).isEqualTo(TestTopology.SECONDARY);
+                        == DecisionKind.DRILL_START, Duration.ofSeconds(60)).value(), Decision.class);
+                assertThat(start.principal()).as("principal of the DRILL_START").isEqualTo(DrillScheduler.PRINCIPAL);
+                assertThat(start.toTarget()).as("target of the DRILL_START").isEqualTo(TestTopology.SECONDARY);
 
                 client.send(Topics.ACTUATIONS, TestTopology.GROUP, codec.encode(new ActuationResult(1, TestTopology.GROUP,
                         start.decisionId(), start.epoch(), ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED, "dry-run", "done",
                         start.issuedAt(), start.issuedAt().plusMillis(1234), 1234L)));
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                Integer recovery = null;
-                while (recovery == null && System.nanoTime() < deadline) {
-                    recovery = given().auth().oauth2(token).get("/groups/api").then().statusCode(200).extract()
-                            .path("lastDrill.recoveryMillis");
-                    sleepQuietly(200);
-                }
-                assertThat(recovery).isEqualTo(1234);
+                await("the drill's recovery time in GET /groups/api").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                            Integer recovery = given().auth().oauth2(token).get("/groups/api").then().statusCode(200).extract()
+                                    .path("lastDrill.recoveryMillis");
+                            assertThat(recovery).as("lastDrill.recoveryMillis, from the actuator's COMPLETE").isEqualTo(1234);
+                        });
                 given().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString(
                         "failover_decision_drill_recovery_seconds_count{group=\"api\"} 1.0"));
 
                 given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"reason\":\"seen enough\"}")
                         .post("/groups/api/drills/end").then().statusCode(200).body("group.activeTarget", equalTo("primary"));
             } finally {
-                feeding.set(false);
-                feeder.join();
+                probes.shutdownNow();
+                assertThat(probes.awaitTermination(10, TimeUnit.SECONDS)).as("simulated probes stopped").isTrue();
             }
-        }
-    }
-
-    static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.failover.decision.rest;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -42,30 +43,25 @@ class OverrideApiTest {
     static final String OPERATOR = token("alice", "operator");
     static final String VIEWER = token("victor", "viewer");
 
-    /** Primary UP and secondary DOWN at all three locations, until the view shows it. */
+    /** Primary UP and secondary DOWN at all three locations, reported again and again until the view shows it. */
     @BeforeEach
     void primaryUpSecondaryDown() {
         try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers())) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (true) {
-                Instant now = Instant.now();
-                for (String location : TestTopology.LOCATIONS) {
-                    client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, EventCodec.instance().encode(new ProbeResult(1,
-                            TestTopology.GROUP, TestTopology.PRIMARY, "r", location, now, 1L, ProbeOutcome.UP, null, 200, null,
-                            false, null, null)));
-                    client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, EventCodec.instance().encode(new ProbeResult(1,
-                            TestTopology.GROUP, TestTopology.SECONDARY, "r", location, now, 1L, ProbeOutcome.DOWN,
-                            FailureReason.CONNECTION_REFUSED, null, null, false, null, null)));
-                }
-                String health = given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).extract()
-                        .path("targets.collect { it.target + '=' + it.health }.join(',')");
-                if (health.contains("primary=HEALTHY") && health.contains("secondary=UNHEALTHY")) {
-                    return;
-                }
-                assertThat(System.nanoTime()).as("health never became primary=HEALTHY, secondary=UNHEALTHY: " + health)
-                        .isLessThan(deadline);
-                sleep(300);
-            }
+            await("GET /groups/api showing primary HEALTHY and secondary UNHEALTHY").atMost(Duration.ofSeconds(60))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(300)).pollInSameThread().untilAsserted(() -> {
+                        Instant now = Instant.now();
+                        for (String location : TestTopology.LOCATIONS) {
+                            client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, EventCodec.instance().encode(new ProbeResult(1,
+                                    TestTopology.GROUP, TestTopology.PRIMARY, "r", location, now, 1L, ProbeOutcome.UP, null, 200,
+                                    null, false, null, null)));
+                            client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, EventCodec.instance().encode(new ProbeResult(1,
+                                    TestTopology.GROUP, TestTopology.SECONDARY, "r", location, now, 1L, ProbeOutcome.DOWN,
+                                    FailureReason.CONNECTION_REFUSED, null, null, false, null, null)));
+                        }
+                        String health = given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).extract()
+                                .path("targets.collect { it.target + '=' + it.health }.join(',')");
+                        assertThat(health).as("health per target").contains("primary=HEALTHY", "secondary=UNHEALTHY");
+                    });
         }
     }
 
@@ -78,7 +74,9 @@ class OverrideApiTest {
         given().auth().oauth2(OPERATOR).get("/groups/api/history").then().statusCode(200);
         given().auth().oauth2(VIEWER).get("/groups/nope").then().statusCode(404).body("field", equalTo("group"));
         given().get("/q/health/ready").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200).body(containsString("failover_decision_quorum_lost"));
+        given().get("/q/metrics").then().statusCode(200).body(containsString("failover_decision_quorum_lost"))
+                // the only instance decides every group
+                .body(containsString("failover_decision_group_owned{group=\"api\"} 1.0"));
     }
 
     @Test
@@ -156,13 +154,5 @@ class OverrideApiTest {
     void theApiIsDocumented() {
         given().get("/q/openapi?format=json").then().statusCode(200).body(containsString("/groups/{group}/pin"))
                 .body(containsString("bearer"));
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.failover.contract.event.Topics;
 import dev.failover.decision.domain.DecisionEngine;
 import dev.failover.decision.domain.GroupView;
+import dev.failover.kafka.KafkaClientProperties;
 import dev.failover.testkit.demo.DemoBackendsResource;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
@@ -37,6 +38,9 @@ class StateRecoveryTest {
     DecisionEngine running;
     @Inject
     TopicSetup topics;
+    /** The service's own Kafka client properties. */
+    @Inject
+    KafkaClientProperties kafka;
 
     @Test
     void aFreshEngineRestoredFromKafkaMatchesTheRunningOne() {
@@ -50,7 +54,7 @@ class StateRecoveryTest {
         DecisionEngine fresh = new DecisionEngine(running.topology(), Clock.systemUTC(), () -> "x", Duration.ofSeconds(5));
         StateLoader loader = new StateLoader();
         loader.engine = fresh;
-        loader.bootstrapServers = KafkaBrokerResource.broker().bootstrapServers();
+        loader.kafka = kafka;
         int partition = GroupOwnership.partitionOf(TestTopology.GROUP, topics.partitions());
         loader.restore(List.of(partition));
 

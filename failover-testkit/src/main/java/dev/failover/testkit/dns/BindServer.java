@@ -9,12 +9,16 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import dev.failover.testkit.config.ConfigTemplate;
+
 /**
  * A real BIND9 {@code named} on 127.0.0.1 and a free port, primary for one zone that accepts RFC 2136 updates signed
- * with one TSIG key (hmac-sha256) and refuses all others. Needs the Debian package bind9.
+ * with one TSIG key (hmac-sha256) and refuses all others: config/bind/*.template, as scripts/bind.sh runs it. Needs the
+ * Debian package bind9.
  */
 public final class BindServer implements AutoCloseable {
 
@@ -48,29 +52,11 @@ public final class BindServer implements AutoCloseable {
             new SecureRandom().nextBytes(key);
             String secret = Base64.getEncoder().encodeToString(key);
             String origin = zone.endsWith(".") ? zone.substring(0, zone.length() - 1) : zone;
-            Files.writeString(dir.resolve("named.conf"), """
-                    key "%s" { algorithm %s; secret "%s"; };
-                    options {
-                      directory "%s";
-                      listen-on port %d { 127.0.0.1; };
-                      listen-on-v6 { none; };
-                      pid-file "%s/named.pid";
-                      recursion no;
-                      dnssec-validation no;
-                      allow-query { any; };
-                      notify no;
-                    };
-                    controls { };
-                    zone "%s" {
-                      type primary;
-                      file "%s/zone.db";
-                      allow-update { key "%s"; };
-                    };
-                    """.formatted(KEY_NAME, ALGORITHM, secret, dir, port, dir, origin, dir, KEY_NAME));
-            StringBuilder zoneFile = new StringBuilder("$ORIGIN " + origin + ".\n$TTL 60\n")
-                    .append("@ IN SOA ns hostmaster 1 60 60 3600 5\n@ IN NS ns\nns IN A 127.0.0.1\n");
-            records.forEach(r -> zoneFile.append(r).append('\n'));
-            Files.writeString(dir.resolve("zone.db"), zoneFile);
+            Files.writeString(dir.resolve("named.conf"), ConfigTemplate.render("bind/named.conf.template", Map.of(
+                    "KEY_NAME", KEY_NAME, "ALGORITHM", ALGORITHM, "SECRET", secret, "DIR", dir.toString(),
+                    "PORT", Integer.toString(port), "ZONE", origin)));
+            Files.writeString(dir.resolve("zone.db"), ConfigTemplate.render("bind/zone.db.template", Map.of(
+                    "ZONE", origin, "RECORDS", String.join("\n", records))));
             String user = System.getProperty("user.name");
             Process process = new ProcessBuilder(named, "-g", "-c", dir.resolve("named.conf").toString(), "-u", user)
                     .redirectErrorStream(true).redirectOutput(dir.resolve("named.log").toFile()).start();

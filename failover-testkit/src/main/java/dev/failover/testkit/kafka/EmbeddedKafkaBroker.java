@@ -3,8 +3,8 @@ package dev.failover.testkit.kafka;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
+import dev.failover.testkit.config.ConfigTemplate;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -45,11 +46,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Path dir = Files.createTempDirectory("failover-kafka-");
             int brokerPort = freePort();
             int controllerPort = freePort();
-            Properties props = serverProperties(dir.resolve("data"), brokerPort, controllerPort);
+            String config = serverProperties(dir.resolve("data"), brokerPort, controllerPort);
             Path propsFile = dir.resolve("server.properties");
-            try (Writer out = Files.newBufferedWriter(propsFile)) {
-                props.store(out, "in-JVM test broker");
-            }
+            Files.writeString(propsFile, config);
+            Properties props = new Properties();
+            props.load(new StringReader(config));
             format(propsFile);
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
@@ -61,30 +62,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** The broker configuration; also the reference for scripts/kafka.sh, which writes the same keys. */
-    static Properties serverProperties(Path logDir, int brokerPort, int controllerPort) {
-        Properties p = new Properties();
-        p.putAll(Map.ofEntries(
-                Map.entry("process.roles", "broker,controller"),
-                Map.entry("node.id", "1"),
-                Map.entry("controller.quorum.voters", "1@127.0.0.1:" + controllerPort),
-                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort),
-                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort),
-                Map.entry("controller.listener.names", "CONTROLLER"),
-                Map.entry("inter.broker.listener.name", "PLAINTEXT"),
-                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
-                Map.entry("log.dirs", logDir.toString()),
-                Map.entry("num.partitions", "3"),
-                Map.entry("auto.create.topics.enable", "true"),
-                Map.entry("offsets.topic.replication.factor", "1"),
-                Map.entry("offsets.topic.num.partitions", "3"),
-                Map.entry("transaction.state.log.replication.factor", "1"),
-                Map.entry("transaction.state.log.min.isr", "1"),
-                Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-                Map.entry("share.coordinator.state.topic.min.isr", "1"),
-                Map.entry("group.initial.rebalance.delay.ms", "0"),
-                Map.entry("log.segment.bytes", String.valueOf(16 * 1024 * 1024))));
-        return p;
+    /** The broker configuration: config/kafka/broker.properties.template, as scripts/kafka.sh runs it. */
+    static String serverProperties(Path logDir, int brokerPort, int controllerPort) {
+        return ConfigTemplate.render("kafka/broker.properties.template", Map.of("BROKER_PORT", Integer.toString(brokerPort),
+                "CONTROLLER_PORT", Integer.toString(controllerPort), "LOG_DIR", logDir.toString()));
     }
 
     private static void format(Path propsFile) {

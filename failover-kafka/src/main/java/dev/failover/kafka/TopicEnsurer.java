@@ -1,0 +1,147 @@
+package dev.failover.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * Creates the topics a service needs when they are missing and tells their partition counts. Another instance creating
+ * the same topic at the same time is fine. Every failure names the topic or the broker address.
+ */
+public final class TopicEnsurer implements AutoCloseable {
+
+    private static final long METADATA_RETRY_MILLIS = 200;
+
+    private final Admin admin;
+    private final String bootstrapServers;
+    private final Duration timeout;
+
+    /**
+     * @param clientProperties the service's Kafka client properties
+     * @param timeout          for each call to the broker
+     */
+    public TopicEnsurer(KafkaClientProperties clientProperties, Duration timeout) {
+        this.admin = Admin.create(clientProperties.with(Map.of()));
+        this.bootstrapServers = clientProperties.bootstrapServers();
+        this.timeout = timeout;
+    }
+
+    /** The partition count of a topic, or empty when it does not exist. */
+    public Optional<Integer> partitionCount(String topic) {
+        return existing().contains(topic) ? Optional.of(describe(topic).partitions().size()) : Optional.empty();
+    }
+
+    /**
+     * Creates those of these topics that are missing (with their partitions, replication and configs); existing topics
+     * are left as they are.
+     *
+     * @return the partition count of every one of these topics, as it is now, by name
+     */
+    public Map<String, Integer> ensure(Collection<TopicSpec> topics) {
+        Set<String> existing = existing();
+        List<NewTopic> missing = new ArrayList<>();
+        for (TopicSpec topic : topics) {
+            if (!existing.contains(topic.name())) {
+                missing.add(new NewTopic(topic.name(), topic.partitions(), topic.replicationFactor()).configs(topic.configs()));
+            }
+        }
+        if (!missing.isEmpty()) {
+            try {
+                await(admin.createTopics(missing).all(), "create " + missing.stream().map(NewTopic::name).toList());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topics " + missing.stream().map(NewTopic::name).toList()
+                            + " at " + bootstrapServers + ": " + e.getCause().getMessage(), e.getCause());
+                }
+            }
+        }
+        Map<String, Integer> partitions = new LinkedHashMap<>();
+        topics.forEach(t -> partitions.put(t.name(), describe(t.name()).partitions().size()));
+        return partitions;
+    }
+
+    /**
+     * Checks that these topics all have {@code expected} partitions.
+     *
+     * @return each topic that does not, with its count ("failover.x has 2"); empty when all match
+     */
+    public static List<String> mismatches(Map<String, Integer> partitions, Collection<String> topics, int expected) {
+        return topics.stream().filter(t -> !Integer.valueOf(expected).equals(partitions.get(t))).map(t -> t + " has " + partitions.get(t)).toList();
+    }
+
+    private Set<String> existing() {
+        try {
+            return await(admin.listTopics().names(), "list topics");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot list the topics at " + bootstrapServers + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        }
+    }
+
+    /** Describes a topic, waiting while a just-created topic's metadata spreads to the broker that answers. */
+    private TopicDescription describe(String topic) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return await(admin.describeTopics(List.of(topic)).allTopicNames(), "describe " + topic).get(topic);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("cannot describe " + topic + " at " + bootstrapServers + ": "
+                            + e.getCause().getMessage(), e.getCause());
+                }
+                pause();
+            }
+        }
+    }
+
+    private <T> T await(KafkaFuture<T> future, String what) throws ExecutionException {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw unreachable(what, e);
+        } catch (ExecutionException e) {
+            // the admin client's own deadline (the same timeout) may fire first
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw unreachable(what, e.getCause());
+            }
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Kafka to " + what, e);
+        }
+    }
+
+    private IllegalStateException unreachable(String what, Throwable cause) {
+        return new IllegalStateException("kafka.bootstrap.servers: cannot reach Kafka at " + bootstrapServers + " within "
+                + timeout.toSeconds() + " s (to " + what + ")", cause);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(METADATA_RETRY_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(5));
+    }
+}

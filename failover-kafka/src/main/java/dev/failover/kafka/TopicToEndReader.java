@@ -1,0 +1,95 @@
+package dev.failover.kafka;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads some partitions of a topic from the beginning to the end offsets they had when the read started, so that a
+ * service can rebuild what it owns (state, fence) before it acts on those partitions. Writes that arrive during the
+ * read are not waited for: the caller consumes them afterwards anyway.
+ */
+public final class TopicToEndReader {
+
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final Map<String, Object> consumerProperties;
+    private final Duration timeout;
+
+    /**
+     * @param clientProperties the service's Kafka client properties
+     * @param timeout          the whole read must finish within this; a partial read is never returned
+     */
+    public TopicToEndReader(KafkaClientProperties clientProperties, Duration timeout) {
+        this.consumerProperties = clientProperties.with(Map.of(
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false",
+                // records of an aborted or open transaction are not state anyone acted on
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+        this.timeout = timeout;
+    }
+
+    /**
+     * Hands every record of these partitions, in offset order per partition, to {@code each}. Partitions the topic does
+     * not have, or a topic that does not exist, have nothing to read.
+     *
+     * @return how many records were read
+     * @throws IllegalStateException when the end is not reached within the timeout
+     */
+    public int read(String topic, Collection<Integer> partitions, Consumer<ConsumerRecord<String, String>> each) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int records = 0;
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProperties, new StringDeserializer(),
+                new StringDeserializer())) {
+            List<Integer> existing = consumer.partitionsFor(topic, timeout).stream().map(PartitionInfo::partition).toList();
+            List<TopicPartition> assigned = partitions.stream().filter(existing::contains)
+                    .map(p -> new TopicPartition(topic, p)).toList();
+            if (assigned.isEmpty()) {
+                return 0;
+            }
+            consumer.assign(assigned);
+            consumer.seekToBeginning(assigned);
+            Map<TopicPartition, Long> end = consumer.endOffsets(assigned, timeout);
+            while (assigned.stream().anyMatch(tp -> consumer.position(tp, timeout) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " partitions " + partitions
+                            + " to their end within " + timeout + " (at " + positions(consumer, assigned) + ", end " + end + ")");
+                }
+                for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
+                    each.accept(record);
+                    records++;
+                }
+            }
+        }
+        return records;
+    }
+
+    /** The latest value of every key in these partitions: what a compacted topic holds for each key. */
+    public Map<String, String> latestPerKey(String topic, Collection<Integer> partitions) {
+        Map<String, String> latest = new LinkedHashMap<>();
+        read(topic, partitions, record -> {
+            if (record.value() == null) {
+                latest.remove(record.key());
+            } else {
+                latest.put(record.key(), record.value());
+            }
+        });
+        return latest;
+    }
+
+    private Map<TopicPartition, Long> positions(KafkaConsumer<String, String> consumer, List<TopicPartition> assigned) {
+        Map<TopicPartition, Long> positions = new LinkedHashMap<>();
+        assigned.forEach(tp -> positions.put(tp, consumer.position(tp, timeout)));
+        return positions;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.failover.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.failover.testkit.kafka.KafkaBrokerResource;
+
+/** Against the real in-JVM broker of the testkit. */
+class TopicToEndReaderTest {
+
+    static KafkaClientProperties client;
+    static KafkaProducer<String, String> producer;
+
+    @BeforeAll
+    static void connect() {
+        client = new KafkaClientProperties(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaBrokerResource.broker().bootstrapServers(),
+                // a service-wide group id must not make the reader join a group
+                "group.id", "some-service"));
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaBrokerResource.broker().bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new StringSerializer());
+    }
+
+    @AfterAll
+    static void disconnect() {
+        producer.close();
+    }
+
+    static String topicWithTwoPartitions() {
+        String topic = "reader-" + UUID.randomUUID();
+        try (TopicEnsurer topics = new TopicEnsurer(client, Duration.ofSeconds(30))) {
+            topics.ensure(List.of(TopicSpec.of(topic, 2, (short) 1)));
+        }
+        return topic;
+    }
+
+    static void send(String topic, int partition, String key, String value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, partition, key, value)).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("cannot send to " + topic, e);
+        }
+    }
+
+    @Test
+    void everyRecordOfTheGivenPartitionsIsReadInOrderAndOnlyThose() {
+        String topic = topicWithTwoPartitions();
+        send(topic, 0, "g1", "first");
+        send(topic, 1, "g2", "elsewhere");
+        send(topic, 0, "g1", "second");
+
+        List<String> read = new ArrayList<>();
+        int count = new TopicToEndReader(client, Duration.ofSeconds(30)).read(topic, List.of(0), r -> read.add(r.value()));
+
+        assertThat(read).as("partition 0 only, in offset order").containsExactly("first", "second");
+        assertThat(count).as("the number of records handed over").isEqualTo(2);
+    }
+
+    @Test
+    void theLatestValueOfEachKeyWinsAndATombstoneRemovesTheKey() {
+        String topic = topicWithTwoPartitions();
+        send(topic, 0, "g1", "1");
+        send(topic, 1, "g2", "1");
+        send(topic, 0, "g1", "2");
+        send(topic, 1, "g3", "1");
+        send(topic, 1, "g3", null);
+
+        Map<String, String> latest = new TopicToEndReader(client, Duration.ofSeconds(30)).latestPerKey(topic, List.of(0, 1));
+
+        assertThat(latest).as("g1 rewritten, g3 deleted").containsExactlyInAnyOrderEntriesOf(Map.of("g1", "2", "g2", "1"));
+    }
+
+    @Test
+    void aMissingTopicOrPartitionHasNothingToRead() {
+        String topic = topicWithTwoPartitions();
+        send(topic, 1, "g2", "1");
+        TopicToEndReader reader = new TopicToEndReader(client, Duration.ofSeconds(30));
+
+        assertThat(reader.read("reader-missing-" + UUID.randomUUID(), List.of(0, 1), r -> { })).as("records of a missing topic")
+                .isZero();
+        assertThat(reader.latestPerKey(topic, List.of(0, 7))).as("partition 7 does not exist; partition 0 is empty").isEmpty();
+    }
+}
