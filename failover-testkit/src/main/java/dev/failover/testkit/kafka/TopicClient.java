@@ -88,18 +88,6 @@ public final class TopicClient implements AutoCloseable {
             }
         }
 
-        /**
-         * Everything seen so far after polling for {@code quiet}: a fixed wait, kept only for probe-service's
-         * HungTargetTest; prefer {@link #poll()} in an Awaitility condition.
-         */
-        public List<ConsumerRecord<String, String>> drain(Duration quiet) {
-            long deadline = System.nanoTime() + quiet.toNanos();
-            while (System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
-            }
-            return List.copyOf(seen);
-        }
-
         /** Polls once, briefly, and returns every record seen so far in topic order: a condition for Awaitility. */
         public List<ConsumerRecord<String, String>> poll() {
             consumer.poll(Duration.ofMillis(100)).forEach(seen::add);

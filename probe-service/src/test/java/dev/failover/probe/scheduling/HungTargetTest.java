@@ -93,7 +93,7 @@ class HungTargetTest {
         try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader reader = client.reader(Topics.PROBE_RESULTS)) {
             List<ProbeResult> results = await().atMost(Duration.ofSeconds(90)).until(
-                    () -> reader.drain(Duration.ofMillis(200)).stream()
+                    () -> reader.poll().stream()
                             .map(r -> EventCodec.instance().decode(r.value(), ProbeResult.class))
                             .filter(r -> r.group().equals(TestTopology.GROUP)).toList(),
                     seen -> seen.stream().anyMatch(p -> isHung(p) && answeredWithin(p, seen).size() >= ANSWERED_MEANWHILE));
