@@ -1,42 +1,59 @@
 package dev.failover.actuator.dns;
 
-import java.time.Duration;
-
-/** One DNS backend, one class each: dry-run, RFC 2136, Route 53. Chosen by {@code failover.dns.provider}. */
+/**
+ * One DNS backend, one class each: dry-run, RFC 2136, Route 53; chosen by {@code failover.dns.provider}. A provider does
+ * one read and one atomic, conditional write; retries, verification and multi-step changes live in the reconciler
+ * (ADR 0006).
+ */
 public interface DnsProvider {
 
     /** Short name used in actuation results and metrics: "dry-run", "route53", "rfc2136". */
     String name();
 
-    /** Applies the change in one atomic request. Re-applying the same change must be harmless. */
-    ApplyOutcome apply(DnsChange change);
+    /** Whether the provider keeps one record set per target with weights, or the record's single set. */
+    Routing routing();
 
-    /** Waits, at most {@code timeout}, until the change is served. */
-    VerifyOutcome verify(DnsChange change, ApplyOutcome.Applied applied, Duration timeout);
+    /** What is served now for the record and its ownership mark. */
+    ReadOutcome read(RecordKey key);
 
-    sealed interface ApplyOutcome {
-        /** @param reference the provider's id of the change, if it has one (a Route 53 change id) */
-        record Applied(String details, String reference) implements ApplyOutcome {
+    /** Replaces the record's sets and moves the ownership mark in one atomic request, if the mark is still the one read. */
+    WriteOutcome write(RecordWrite write);
+
+    enum Routing {
+        /** One record set holds the active target's values (RFC 2136, Route 53 simple routing). */
+        SINGLE,
+        /** One weighted set per target; the active one has weight, the others 0 (Route 53 weighted routing). */
+        WEIGHTED
+    }
+
+    sealed interface ReadOutcome {
+        record Served(ServedRecord record) implements ReadOutcome {
         }
 
-        /** The provider refused the change; trying again will not help (bad change batch, access denied, bad TSIG). */
-        record Rejected(String reason) implements ApplyOutcome {
+        /** Not reachable, or asked to slow down: the reconciler tries again. */
+        record Unavailable(String reason) implements ReadOutcome {
         }
 
-        /** The provider could not be reached or asked to slow down (timeout, throttling, 5xx): worth retrying. */
-        record Unavailable(String reason) implements ApplyOutcome {
+        /** Refused for good (access denied, bad key): the group is blocked until the configuration changes. */
+        record Rejected(String reason) implements ReadOutcome {
         }
     }
 
-    sealed interface VerifyOutcome {
-        record Verified(String details) implements VerifyOutcome {
+    sealed interface WriteOutcome {
+        /** @param reference the provider's id of the change, if it has one (a Route 53 change id) */
+        record Written(String details, String reference) implements WriteOutcome {
         }
 
-        record NotVerified(String reason) implements VerifyOutcome {
+        /** The ownership mark is no longer the one the write was based on: somebody else wrote; read again. */
+        record OwnerChanged(String reason) implements WriteOutcome {
         }
 
-        /** Nothing to verify, as after a dry run. */
-        record NotApplicable(String why) implements VerifyOutcome {
+        /** Refused for good: bad change batch, access denied, bad TSIG key. */
+        record Rejected(String reason) implements WriteOutcome {
+        }
+
+        /** Not reachable, timed out, throttled, SERVFAIL: worth trying again. */
+        record Unavailable(String reason) implements WriteOutcome {
         }
     }
 }

@@ -1,13 +1,25 @@
 package dev.failover.actuator.dns;
 
-import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.Logger;
 
-/** Logs and reports the exact change it would make, and makes none. */
+/**
+ * Changes nothing outside this process: keeps each record in memory with the same conditional-write rule as a real
+ * server, and logs the exact change a real provider would make. The default provider, for trying the plane out.
+ */
 public final class DryRunDnsProvider implements DnsProvider {
 
     private static final Logger LOG = Logger.getLogger(DryRunDnsProvider.class);
+
+    private final Routing routing;
+    private final Map<String, ServedRecord> records = new ConcurrentHashMap<>();
+
+    public DryRunDnsProvider(Routing routing) {
+        this.routing = routing;
+    }
 
     @Override
     public String name() {
@@ -15,14 +27,32 @@ public final class DryRunDnsProvider implements DnsProvider {
     }
 
     @Override
-    public ApplyOutcome apply(DnsChange change) {
-        String details = "dry run, no change made: would " + change.describe();
-        LOG.info(details);
-        return new ApplyOutcome.Applied(details, null);
+    public Routing routing() {
+        return routing;
     }
 
     @Override
-    public VerifyOutcome verify(DnsChange change, ApplyOutcome.Applied applied, Duration timeout) {
-        return new VerifyOutcome.NotApplicable("dry run: nothing was changed, so nothing to verify");
+    public ReadOutcome read(RecordKey key) {
+        return new ReadOutcome.Served(records.getOrDefault(key.name(), new ServedRecord(null, List.of(), true)));
+    }
+
+    @Override
+    public WriteOutcome write(RecordWrite write) {
+        String name = write.key().name();
+        ServedRecord[] result = new ServedRecord[1];
+        records.compute(name, (k, current) -> {
+            String owner = current == null ? null : current.ownerText();
+            if (!java.util.Objects.equals(owner, write.expectedOwnerText())) {
+                return current;
+            }
+            result[0] = new ServedRecord(write.owner().text(), write.sets(), true);
+            return result[0];
+        });
+        if (result[0] == null) {
+            return new WriteOutcome.OwnerChanged("the owner of " + name + " is no longer '" + write.expectedOwnerText() + "'");
+        }
+        String details = "dry run, nothing changed outside this process: " + write.describe();
+        LOG.info(details);
+        return new WriteOutcome.Written(details, null);
     }
 }

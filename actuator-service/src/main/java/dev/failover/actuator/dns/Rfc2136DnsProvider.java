@@ -5,8 +5,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 import org.xbill.DNS.AAAARecord;
@@ -20,14 +20,17 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TSIG;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
 
 /**
- * RFC 2136 dynamic update signed with TSIG, for BIND, PowerDNS, Knot or Windows DNS: one update message replaces the
- * record set with the active target's values (delete RRset + add, applied atomically by the server). Verification asks
- * the same authoritative server until it answers the new values.
+ * RFC 2136 dynamic update signed with TSIG, for BIND, Knot, PowerDNS or Windows DNS. The read asks the authoritative
+ * server (over TCP) for the record and its ownership TXT record. The write is one update message whose prerequisite
+ * (RFC 2136 §2.4.2 "RRset exists, value dependent", or §2.4.3 "RRset does not exist" for the first write) is the
+ * ownership TXT record as it was read; the server applies the whole message atomically or refuses it with NXRRSET or
+ * YXRRSET, so a writer with an older view can never overwrite a newer switch (ADR 0006).
  */
 public final class Rfc2136DnsProvider implements DnsProvider {
 
@@ -37,15 +40,12 @@ public final class Rfc2136DnsProvider implements DnsProvider {
     private final TSIG tsig;
     private final String keyName;
     private final Duration timeout;
-    private final Duration pollInterval;
 
-    /** @param settings checked by the config resolver */
     public Rfc2136DnsProvider(Rfc2136Settings settings) {
         this.server = new InetSocketAddress(settings.server(), settings.port());
         this.tsig = new TSIG(TSIG.algorithmToName(settings.tsigAlgorithm()), settings.tsigKeyName(), settings.tsigSecret());
         this.keyName = settings.tsigKeyName();
         this.timeout = settings.callTimeout();
-        this.pollInterval = settings.pollInterval();
     }
 
     @Override
@@ -54,80 +54,107 @@ public final class Rfc2136DnsProvider implements DnsProvider {
     }
 
     @Override
-    public ApplyOutcome apply(DnsChange change) {
-        if (change.alias() != null) {
-            return new ApplyOutcome.Rejected("an alias target is a Route 53 feature; RFC 2136 needs values");
-        }
-        Update update;
-        try {
-            Name zone = absolute(change.zone());
-            Name name = absolute(change.name());
-            int type = Type.value(change.type().name());
-            update = new Update(zone);
-            update.delete(name, type);
-            for (String value : change.values()) {
-                update.add(record(name, type, change.ttl(), value));
-            }
-        } catch (IOException e) {
-            return new ApplyOutcome.Rejected("cannot build the update: " + e.getMessage());
-        }
-        SimpleResolver resolver = resolver(true);
-        try {
-            Message response = resolver.send(update);
-            int rcode = response.getRcode();
-            if (rcode == Rcode.NOERROR) {
-                String details = "RFC 2136 update signed with TSIG key " + keyName + " accepted by " + server.getHostString() + ":"
-                        + server.getPort() + ": " + change.describe();
-                LOG.info(details);
-                return new ApplyOutcome.Applied(details, null);
-            }
-            String reason = "server " + server.getHostString() + ":" + server.getPort() + " answered " + Rcode.string(rcode)
-                    + (response.getTSIG() != null && response.getTSIG().getError() != 0
-                            ? " (TSIG " + Rcode.TSIGstring(response.getTSIG().getError()) + ")" : "");
-            return rcode == Rcode.SERVFAIL ? new ApplyOutcome.Unavailable(reason) : new ApplyOutcome.Rejected(reason);
-        } catch (IOException e) {
-            return new ApplyOutcome.Unavailable("no answer from " + server.getHostString() + ":" + server.getPort() + ": "
-                    + e.getClass().getSimpleName() + " " + e.getMessage());
-        }
+    public Routing routing() {
+        return Routing.SINGLE;
     }
 
     @Override
-    public VerifyOutcome verify(DnsChange change, ApplyOutcome.Applied applied, Duration verifyTimeout) {
-        long deadline = System.nanoTime() + verifyTimeout.toNanos();
-        Set<String> wanted = change.values().stream().map(Rfc2136DnsProvider::normalise).collect(Collectors.toSet());
-        Set<String> seen = Set.of();
-        int queries = 0;
-        while (true) {
-            try {
-                queries++;
-                seen = answers(change);
-                if (seen.equals(wanted)) {
-                    return new VerifyOutcome.Verified(server.getHostString() + ":" + server.getPort() + " answers " + change.name()
-                            + " " + change.type() + " " + seen + " (query " + queries + ")");
+    public ReadOutcome read(RecordKey key) {
+        try {
+            int type = Type.value(key.type().name());
+            Message answer = query(absolute(key.name()), type);
+            if (answer.getRcode() != Rcode.NOERROR && answer.getRcode() != Rcode.NXDOMAIN) {
+                return unreadable(answer.getRcode());
+            }
+            Set<String> values = new HashSet<>();
+            Integer ttl = null;
+            for (Record r : answer.getSection(Section.ANSWER)) {
+                if (r.getType() == type) {
+                    values.add(r.rdataToString());
+                    ttl = (int) r.getTTL();
                 }
-            } catch (IOException e) {
-                LOG.debugf("verification query failed: %s", e.getMessage());
             }
-            if (System.nanoTime() > deadline) {
-                return new VerifyOutcome.NotVerified(server.getHostString() + " still answers " + seen + " for " + change.name()
-                        + " after " + verifyTimeout + ", wanted " + wanted);
+            Message owner = query(absolute(key.ownerName()), Type.TXT);
+            if (owner.getRcode() != Rcode.NOERROR && owner.getRcode() != Rcode.NXDOMAIN) {
+                return unreadable(owner.getRcode());
             }
-            sleep(pollInterval);
+            String ownerText = null;
+            for (Record r : owner.getSection(Section.ANSWER)) {
+                if (r instanceof TXTRecord txt) {
+                    ownerText = String.join("", txt.getStrings());
+                }
+            }
+            List<RecordSet> sets = values.isEmpty() ? List.of() : List.of(RecordSet.simple(ttl, values));
+            return new ReadOutcome.Served(new ServedRecord(ownerText, sets, true));
+        } catch (IOException e) {
+            return new ReadOutcome.Unavailable("no answer from " + where() + ": " + e.getClass().getSimpleName() + " "
+                    + e.getMessage());
         }
     }
 
-    /** What the authoritative server answers now for the record. */
-    public Set<String> answers(DnsChange change) throws IOException {
-        int type = Type.value(change.type().name());
-        Message query = Message.newQuery(Record.newRecord(absolute(change.name()), type, DClass.IN));
-        Message response = resolver(false).send(query);
-        Set<String> values = new HashSet<>();
-        for (Record r : response.getSection(Section.ANSWER)) {
-            if (r.getType() == type) {
-                values.add(normalise(r.rdataToString()));
-            }
+    private ReadOutcome unreadable(int rcode) {
+        String reason = where() + " answered " + Rcode.string(rcode);
+        return rcode == Rcode.REFUSED || rcode == Rcode.NOTAUTH ? new ReadOutcome.Rejected(reason)
+                : new ReadOutcome.Unavailable(reason);
+    }
+
+    @Override
+    public WriteOutcome write(RecordWrite write) {
+        RecordKey key = write.key();
+        if (write.sets().size() != 1 || write.sets().get(0).alias() != null) {
+            return new WriteOutcome.Rejected("RFC 2136 keeps one record set of values; weighted sets and aliases are Route 53"
+                    + " features");
         }
-        return values;
+        Update update;
+        try {
+            Name zone = absolute(key.zone());
+            Name name = absolute(key.name());
+            Name ownerName = absolute(key.ownerName());
+            int type = Type.value(key.type().name());
+            RecordSet set = write.sets().get(0);
+            update = new Update(zone);
+            if (write.expectedOwnerText() == null) {
+                update.absent(ownerName, Type.TXT);
+            } else {
+                update.present(new TXTRecord(ownerName, DClass.IN, 0, write.expectedOwnerText()));
+            }
+            update.delete(name, type);
+            for (String value : set.values()) {
+                update.add(record(name, type, set.ttl(), value));
+            }
+            update.delete(ownerName, Type.TXT);
+            update.add(new TXTRecord(ownerName, DClass.IN, set.ttl(), write.owner().text()));
+        } catch (IOException | IllegalArgumentException e) {
+            return new WriteOutcome.Rejected("cannot build the update: " + e.getMessage());
+        }
+        try {
+            Message response = resolver(true).send(update);
+            int rcode = response.getRcode();
+            if (rcode == Rcode.NOERROR) {
+                String details = "RFC 2136 update signed with TSIG key " + keyName + " accepted by " + where() + ": "
+                        + write.describe();
+                LOG.info(details);
+                return new WriteOutcome.Written(details, null);
+            }
+            String reason = where() + " answered " + Rcode.string(rcode) + (response.getTSIG() != null
+                    && response.getTSIG().getError() != 0 ? " (TSIG " + Rcode.TSIGstring(response.getTSIG().getError()) + ")" : "");
+            if (rcode == Rcode.NXRRSET || rcode == Rcode.YXRRSET) {
+                return new WriteOutcome.OwnerChanged(reason + ": the ownership record of " + key.name()
+                        + " is no longer the one read");
+            }
+            return rcode == Rcode.SERVFAIL ? new WriteOutcome.Unavailable(reason) : new WriteOutcome.Rejected(reason);
+        } catch (IOException e) {
+            return new WriteOutcome.Unavailable("no answer from " + where() + ": " + e.getClass().getSimpleName() + " "
+                    + e.getMessage());
+        }
+    }
+
+    private Message query(Name name, int type) throws IOException {
+        return resolver(false).send(Message.newQuery(Record.newRecord(name, type, DClass.IN)));
+    }
+
+    private String where() {
+        return server.getHostString() + ":" + server.getPort();
     }
 
     private SimpleResolver resolver(boolean signed) {
@@ -153,19 +180,4 @@ public final class Rfc2136DnsProvider implements DnsProvider {
     private static Name absolute(String name) throws TextParseException {
         return Name.fromString(name.endsWith(".") ? name : name + ".");
     }
-
-    private static String normalise(String value) {
-        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
-        return v.contains(":") ? v : v.endsWith(".") ? v.substring(0, v.length() - 1) : v;
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
 }

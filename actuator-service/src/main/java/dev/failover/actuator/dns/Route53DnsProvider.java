@@ -1,13 +1,14 @@
 package dev.failover.actuator.dns;
 
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.Logger;
 
-import dev.failover.actuator.dns.Route53Settings.Routing;
 import dev.failover.contract.topology.TargetDns;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.route53.Route53Client;
@@ -16,15 +17,18 @@ import software.amazon.awssdk.services.route53.model.Change;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.ChangeInfo;
 import software.amazon.awssdk.services.route53.model.ChangeStatus;
+import software.amazon.awssdk.services.route53.model.ListResourceRecordSetsResponse;
+import software.amazon.awssdk.services.route53.model.RRType;
 import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 import software.amazon.awssdk.services.route53.model.Route53Exception;
 
 /**
- * Route 53 through the AWS SDK v2. Weighted routing (default): every target of the group has its own record set
- * (SetIdentifier), the active one with weight {@code activeWeight} and the others 0, all in one ChangeBatch — never all 0,
- * which Route 53 would treat as an equal split. Simple routing: one UPSERT of the record. Verification waits for the
- * change to be INSYNC.
+ * Route 53 through the AWS SDK v2. The read lists the record's sets (with weighted routing one per target, with their
+ * weights) and its ownership TXT record, and asks GetChange whether this provider's last change to it is INSYNC. The
+ * write is one ChangeBatch: the record's sets as UPSERTs and the ownership TXT record moved by a DELETE of the exact
+ * value read and a CREATE of the new one — Route 53 applies a batch atomically and rejects it whole when the DELETE does
+ * not match the current value, so a writer with an older view can never overwrite a newer switch (ADR 0006).
  */
 public final class Route53DnsProvider implements DnsProvider {
 
@@ -35,19 +39,12 @@ public final class Route53DnsProvider implements DnsProvider {
 
     private final Route53Client client;
     private final Routing routing;
-    private final long activeWeight;
-    private final Duration pollInterval;
-    private final List<Integer> failbackSteps;
-    private final Duration stepPause;
+    /** The last change this provider made per record name, until Route 53 reports it INSYNC. */
+    private final Map<String, String> pendingChanges = new ConcurrentHashMap<>();
 
-    /** @param settings checked by the config resolver; the client is built from them too */
     public Route53DnsProvider(Route53Client client, Route53Settings settings) {
         this.client = client;
-        this.routing = settings.routing();
-        this.activeWeight = settings.activeWeight();
-        this.pollInterval = settings.pollInterval();
-        this.failbackSteps = settings.failbackSteps();
-        this.stepPause = settings.failbackStepPause();
+        this.routing = settings.routing() == Route53Settings.Routing.WEIGHTED ? Routing.WEIGHTED : Routing.SINGLE;
     }
 
     @Override
@@ -55,121 +52,168 @@ public final class Route53DnsProvider implements DnsProvider {
         return "route53";
     }
 
-    /** The ChangeBatch's changes, in the order they are sent, that give the new target {@code percent} of the traffic and the previous one the rest. */
-    List<Change> changes(DnsChange change, int percent) {
-        List<Change> changes = new ArrayList<>();
-        if (routing == Routing.SIMPLE) {
-            changes.add(upsert(change, null, null, change.values(), change.alias()));
-            return changes;
+    @Override
+    public Routing routing() {
+        return routing;
+    }
+
+    @Override
+    public ReadOutcome read(RecordKey key) {
+        if (key.hostedZoneId() == null) {
+            return new ReadOutcome.Rejected("the group has no dns.hostedZoneId; Route 53 needs it");
         }
-        long active = percent == 100 ? activeWeight : Math.max(1, Math.round(activeWeight * percent / 100.0));
-        changes.add(upsert(change, change.setIdentifier(), active, change.values(), change.alias()));
-        for (DnsChange.Inactive other : change.inactive()) {
-            long weight = percent < 100 && other.target().equals(change.previous()) ? activeWeight - active : 0L;
-            changes.add(upsert(change, other.setIdentifier(), weight, other.values(), other.alias()));
+        try {
+            List<RecordSet> sets = new ArrayList<>();
+            for (ResourceRecordSet set : list(key, key.name(), RRType.fromValue(key.type().name()))) {
+                sets.add(new RecordSet(set.setIdentifier(), set.weight(), set.ttl() == null ? null : set.ttl().intValue(),
+                        values(set), set.aliasTarget() == null ? null : new TargetDns.Alias(set.aliasTarget().hostedZoneId(),
+                                set.aliasTarget().dnsName(), set.aliasTarget().evaluateTargetHealth())));
+            }
+            String ownerText = null;
+            for (ResourceRecordSet set : list(key, key.ownerName(), RRType.TXT)) {
+                for (ResourceRecord r : set.resourceRecords()) {
+                    ownerText = unquote(r.value());
+                }
+            }
+            return new ReadOutcome.Served(new ServedRecord(ownerText, sets, propagated(key)));
+        } catch (Route53Exception e) {
+            String reason = reason(e);
+            return passing(e) ? new ReadOutcome.Unavailable(reason) : new ReadOutcome.Rejected(reason);
+        } catch (SdkClientException e) {
+            return new ReadOutcome.Unavailable("Route 53 not reached: " + e.getMessage());
+        }
+    }
+
+    /** The sets with exactly this name and type (ListResourceRecordSets starts there and goes on in name order). */
+    private List<ResourceRecordSet> list(RecordKey key, String name, RRType type) {
+        String wanted = name + ".";
+        List<ResourceRecordSet> found = new ArrayList<>();
+        String startName = wanted;
+        String startIdentifier = null;
+        while (true) {
+            String fromName = startName;
+            String fromIdentifier = startIdentifier;
+            ListResourceRecordSetsResponse page = client.listResourceRecordSets(r -> r.hostedZoneId(key.hostedZoneId())
+                    .startRecordName(fromName).startRecordType(type).startRecordIdentifier(fromIdentifier));
+            for (ResourceRecordSet set : page.resourceRecordSets()) {
+                if (!unescape(set.name()).equalsIgnoreCase(wanted) || set.type() != type) {
+                    return found;
+                }
+                found.add(set);
+            }
+            if (!Boolean.TRUE.equals(page.isTruncated())) {
+                return found;
+            }
+            startName = page.nextRecordName();
+            startIdentifier = page.nextRecordIdentifier();
+        }
+    }
+
+    private boolean propagated(RecordKey key) {
+        String change = pendingChanges.get(key.name());
+        if (change == null) {
+            return true;
+        }
+        ChangeInfo info = client.getChange(r -> r.id(change)).changeInfo();
+        if (info.status() == ChangeStatus.INSYNC) {
+            pendingChanges.remove(key.name(), change);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public WriteOutcome write(RecordWrite write) {
+        RecordKey key = write.key();
+        if (key.hostedZoneId() == null) {
+            return new WriteOutcome.Rejected("the group has no dns.hostedZoneId; Route 53 needs it");
+        }
+        try {
+            ChangeInfo info = client.changeResourceRecordSets(r -> r.hostedZoneId(key.hostedZoneId()).changeBatch(b -> b
+                    .comment("failover control plane: epoch " + write.owner().epoch() + " of " + write.owner().group())
+                    .changes(changes(write)))).changeInfo();
+            pendingChanges.put(key.name(), info.id());
+            String details = "Route 53 change " + info.id() + " (" + info.statusAsString() + ") in zone " + key.hostedZoneId()
+                    + ": " + write.describe();
+            LOG.info(details);
+            return new WriteOutcome.Written(details, info.id());
+        } catch (Route53Exception e) {
+            String reason = reason(e);
+            if (ownerConflict(e, key)) {
+                return new WriteOutcome.OwnerChanged(reason);
+            }
+            return passing(e) ? new WriteOutcome.Unavailable(reason) : new WriteOutcome.Rejected(reason);
+        } catch (SdkClientException e) {
+            return new WriteOutcome.Unavailable("Route 53 not reached: " + e.getMessage());
+        }
+    }
+
+    /** The ChangeBatch's changes, in the order they are sent: the ownership mark first, then the record's sets. */
+    List<Change> changes(RecordWrite write) {
+        RecordKey key = write.key();
+        List<Change> changes = new ArrayList<>();
+        int ownerTtl = write.sets().stream().map(RecordSet::ttl).filter(t -> t != null).findFirst().orElse(60);
+        if (write.expectedOwnerText() != null) {
+            changes.add(txt(ChangeAction.DELETE, key.ownerName(), write.expectedOwnerText(), ownerTtl));
+        }
+        changes.add(txt(ChangeAction.CREATE, key.ownerName(), write.owner().text(), ownerTtl));
+        for (RecordSet set : write.sets()) {
+            ResourceRecordSet.Builder rrs = ResourceRecordSet.builder().name(key.name()).type(key.type().name());
+            if (set.setIdentifier() != null) {
+                rrs.setIdentifier(set.setIdentifier()).weight(set.weight());
+            }
+            if (set.alias() != null) {
+                rrs.aliasTarget(AliasTarget.builder().hostedZoneId(set.alias().hostedZoneId()).dnsName(set.alias().dnsName())
+                        .evaluateTargetHealth(set.alias().evaluateTargetHealth()).build());
+            } else {
+                rrs.ttl(set.ttl().longValue()).resourceRecords(set.values().stream().sorted()
+                        .map(v -> ResourceRecord.builder().value(v).build()).toList());
+            }
+            changes.add(Change.builder().action(ChangeAction.UPSERT).resourceRecordSet(rrs.build()).build());
         }
         return changes;
     }
 
-    private static Change upsert(DnsChange change, String setIdentifier, Long weight, List<String> values, TargetDns.Alias alias) {
-        ResourceRecordSet.Builder set = ResourceRecordSet.builder().name(change.name()).type(change.type().name());
-        if (setIdentifier != null) {
-            set.setIdentifier(setIdentifier).weight(weight);
-        }
-        if (alias != null) {
-            set.aliasTarget(AliasTarget.builder().hostedZoneId(alias.hostedZoneId()).dnsName(alias.dnsName())
-                    .evaluateTargetHealth(alias.evaluateTargetHealth()).build());
-        } else {
-            set.ttl((long) change.ttl()).resourceRecords(values.stream().map(v -> ResourceRecord.builder().value(v).build()).toList());
-        }
-        return Change.builder().action(ChangeAction.UPSERT).resourceRecordSet(set.build()).build();
+    /**
+     * Whether Route 53 refused the batch because of the ownership record: its DELETE found another value (or none), or
+     * its CREATE found one already there. Route 53 names the record set in the InvalidChangeBatch message.
+     */
+    private static boolean ownerConflict(Route53Exception e, RecordKey key) {
+        String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+        return e.statusCode() == 400 && message != null && message.contains(key.ownerName());
     }
 
-    @Override
-    public ApplyOutcome apply(DnsChange change) {
-        if (change.hostedZoneId() == null) {
-            return new ApplyOutcome.Rejected("the group has no dns.hostedZoneId; Route 53 needs it");
-        }
-        if (change.previous() == null || routing == Routing.SIMPLE || failbackSteps.isEmpty()) {
-            return send(change, 100);
-        }
-        // gradual failback: each step in sync, then a pause, before more traffic moves
-        ApplyOutcome last = null;
-        for (int step : failbackSteps) {
-            last = send(change, step);
-            if (!(last instanceof ApplyOutcome.Applied applied)) {
-                return last;
-            }
-            if (step < 100) {
-                VerifyOutcome synced = verify(change, applied, Duration.ofMinutes(5));
-                if (!(synced instanceof VerifyOutcome.Verified)) {
-                    return new ApplyOutcome.Unavailable("failback step " + step + " % not in sync: " + synced);
-                }
-                LOG.infof("failback of %s at %d %%; next step after %s", change.name(), step, stepPause);
-                try {
-                    Thread.sleep(stepPause.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return new ApplyOutcome.Unavailable("interrupted during a failback step");
-                }
-            }
-        }
-        return last;
+    private static Change txt(ChangeAction action, String name, String text, int ttl) {
+        return Change.builder().action(action).resourceRecordSet(ResourceRecordSet.builder().name(name).type(RRType.TXT)
+                .ttl((long) ttl).resourceRecords(ResourceRecord.builder().value("\"" + text + "\"").build()).build()).build();
     }
 
-    private ApplyOutcome send(DnsChange change, int percent) {
-        try {
-            ChangeInfo info = client.changeResourceRecordSets(r -> r.hostedZoneId(change.hostedZoneId()).changeBatch(b -> b
-                    .comment("failover control plane: " + change.target() + " active" + (percent < 100 ? " at " + percent + " %" : ""))
-                    .changes(changes(change, percent)))).changeInfo();
-            String details = "Route 53 change " + info.id() + " (" + info.statusAsString() + ") in zone " + change.hostedZoneId()
-                    + ": " + change.describe() + (routing == Routing.WEIGHTED ? (percent < 100 ? ", " + percent + " % of traffic"
-                            : ", weight " + activeWeight + ", others 0") : "");
-            LOG.info(details);
-            return new ApplyOutcome.Applied(details, info.id());
-        } catch (Route53Exception e) {
-            String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? e.getClass().getSimpleName()
-                    : e.awsErrorDetails().errorCode();
-            String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null ? e.getMessage()
-                    : e.awsErrorDetails().errorMessage();
-            String reason = code + " (HTTP " + e.statusCode() + "): " + message;
-            return PASSING.contains(code) || e.statusCode() >= 500 ? new ApplyOutcome.Unavailable(reason)
-                    : new ApplyOutcome.Rejected(reason);
-        } catch (SdkClientException e) {
-            return new ApplyOutcome.Unavailable("Route 53 not reached: " + e.getMessage());
-        }
+    private static Set<String> values(ResourceRecordSet set) {
+        Set<String> values = new HashSet<>();
+        set.resourceRecords().forEach(r -> values.add(r.value()));
+        return values;
     }
 
-    @Override
-    public VerifyOutcome verify(DnsChange change, ApplyOutcome.Applied applied, Duration timeout) {
-        if (applied.reference() == null) {
-            return new VerifyOutcome.NotVerified("no change id to follow");
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "unknown";
-        int polls = 0;
-        while (true) {
-            try {
-                polls++;
-                ChangeInfo info = client.getChange(r -> r.id(applied.reference())).changeInfo();
-                last = info.statusAsString();
-                if (info.status() == ChangeStatus.INSYNC) {
-                    return new VerifyOutcome.Verified("Route 53 change " + applied.reference() + " INSYNC after " + polls
-                            + " GetChange calls");
-                }
-            } catch (Route53Exception | SdkClientException e) {
-                last = "GetChange failed: " + e.getMessage();
-            }
-            if (System.nanoTime() > deadline) {
-                return new VerifyOutcome.NotVerified("Route 53 change " + applied.reference() + " still " + last + " after "
-                        + timeout);
-            }
-            try {
-                Thread.sleep(pollInterval.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new VerifyOutcome.NotVerified("interrupted");
-            }
-        }
+    private static String unquote(String value) {
+        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1)
+                : value;
+    }
+
+    /** Route 53 writes some characters of names as octal escapes, "*" as "\052" among them. */
+    private static String unescape(String name) {
+        return name.replace("\\052", "*");
+    }
+
+    private static boolean passing(Route53Exception e) {
+        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        return (code != null && PASSING.contains(code)) || e.statusCode() >= 500;
+    }
+
+    private static String reason(Route53Exception e) {
+        String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? e.getClass().getSimpleName()
+                : e.awsErrorDetails().errorCode();
+        String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null ? e.getMessage()
+                : e.awsErrorDetails().errorMessage();
+        return code + " (HTTP " + e.statusCode() + "): " + message;
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.failover.actuator.scaling.Scaler.CapacityOutcome;
 import dev.failover.actuator.scaling.Scaler.ScaleOutcome;
 import dev.failover.contract.topology.ScalingRef;
 
@@ -28,7 +29,12 @@ public final class Scalers {
         return new Scalers(List.of());
     }
 
-    /** Scales the target of {@code ref} up with the scaler of its kind; empty when none is configured. */
+    /** Reads the capacity of the target of {@code ref} with the scaler of its kind; empty when none is configured. */
+    public Optional<CapacityOutcome> observe(ScalingRef ref) {
+        return Optional.ofNullable(byKind.get(ref.kind())).map(scaler -> observe(scaler, ref));
+    }
+
+    /** Asks for the target's active size with the scaler of its kind; empty when none is configured. */
     public Optional<ScaleOutcome> scaleUp(ScalingRef ref) {
         return Optional.ofNullable(byKind.get(ref.kind())).map(scaler -> up(scaler, ref));
     }
@@ -38,7 +44,12 @@ public final class Scalers {
         return Optional.ofNullable(byKind.get(ref.kind())).map(scaler -> down(scaler, ref));
     }
 
-    // A scaler is kept under its own kind(), and every ref of a kind is that kind's variant: the cast cannot fail.
+    // A scaler is kept under its own kind(), and every ref of a kind is that kind's variant: the casts cannot fail.
+    @SuppressWarnings("unchecked")
+    private static <R extends ScalingRef> CapacityOutcome observe(Scaler<R> scaler, ScalingRef ref) {
+        return scaler.observe((R) ref);
+    }
+
     @SuppressWarnings("unchecked")
     private static <R extends ScalingRef> ScaleOutcome up(Scaler<R> scaler, ScalingRef ref) {
         return scaler.scaleUp((R) ref);

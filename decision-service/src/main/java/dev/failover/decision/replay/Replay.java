@@ -26,7 +26,7 @@ import dev.failover.contract.topology.Thresholds;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.domain.DecisionEngine;
-import dev.failover.decision.domain.ManualClock;
+import dev.failover.contract.time.ManualClock;
 import dev.failover.decision.domain.Outcome;
 
 /**

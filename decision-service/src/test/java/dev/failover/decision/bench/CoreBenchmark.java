@@ -9,7 +9,7 @@ import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.decision.domain.DecisionEngine;
-import dev.failover.decision.domain.ManualClock;
+import dev.failover.contract.time.ManualClock;
 
 /**
  * Decision-core benchmark (a program, not a test): latency of one probe result through the engine, and the heap the

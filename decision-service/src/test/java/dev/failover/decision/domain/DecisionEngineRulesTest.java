@@ -18,6 +18,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.decision.domain.CommandOutcome.Rejection;

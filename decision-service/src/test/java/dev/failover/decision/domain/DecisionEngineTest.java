@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.event.FailureReason;

@@ -1,6 +1,6 @@
 package dev.failover.contract.event;
 
-/** The steps of the actuator's plan for one decision, in order. */
+/** The steps of the actuator's work on one decision, in order, and the group's convergence status. */
 public enum ActuationStep {
     /** The epoch check against the last applied decision of the group. */
     FENCE,
@@ -13,5 +13,10 @@ public enum ActuationStep {
     /** Returning the previous target to pilot-light size after a failback. */
     SCALE_DOWN,
     /** The plan as a whole; its timings run from the decision to the verified switch. */
-    COMPLETE
+    COMPLETE,
+    /**
+     * The group's convergence on its decision, published when it changes: CONVERGING (with the attempt and the last
+     * error), CONVERGED, BLOCKED, DRIFT or SUPERSEDED (ADR 0006).
+     */
+    RECONCILE
 }

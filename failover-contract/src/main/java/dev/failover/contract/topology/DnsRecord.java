@@ -8,13 +8,15 @@ package dev.failover.contract.topology;
  * @param type        A, AAAA or CNAME
  * @param ttl         seconds; keep it short, clients cache the old answer this long after a switch
  * @param hostedZoneId Route 53 hosted zone id, needed only by the Route 53 provider
+ * @param drift       what the actuator does when the record is changed outside the control plane; default report
  */
-public record DnsRecord(String zone, String name, RecordType type, Integer ttl, String hostedZoneId) {
+public record DnsRecord(String zone, String name, RecordType type, Integer ttl, String hostedZoneId, DriftPolicy drift) {
 
     public static final int DEFAULT_TTL_SECONDS = 60;
 
     public DnsRecord {
         type = type == null ? RecordType.A : type;
         ttl = ttl == null ? DEFAULT_TTL_SECONDS : ttl;
+        drift = drift == null ? DriftPolicy.REPORT : drift;
     }
 }

@@ -1,11 +1,12 @@
-package dev.failover.decision.domain;
+package dev.failover.contract.time;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that moves only when told to: for replaying recorded results, benchmarks and tests. */
+/** A clock that moves only when told to: for replaying recorded results, benchmarks and the cores' tests. */
 public final class ManualClock extends Clock {
 
     private volatile Instant now;
@@ -23,6 +24,10 @@ public final class ManualClock extends Clock {
         if (instant.isAfter(now)) {
             now = instant;
         }
+    }
+
+    public void advance(Duration by) {
+        now = now.plus(by);
     }
 
     @Override

@@ -1,0 +1,26 @@
+package dev.failover.actuator.domain;
+
+import java.time.Duration;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The one retry policy of the actuator: capped exponential backoff with jitter, applied by the reconciler between
+ * attempts for as long as a group is not converged. There is no attempt limit: a passing failure is retried until the
+ * decision is served or superseded, never dropped (ADR 0006).
+ *
+ * @param initial first delay
+ * @param max     cap of the delay
+ * @param jitter  up to this much is added at random, so that many groups do not retry in step
+ */
+public record Backoff(Duration initial, Duration max, Duration jitter, DoubleSupplier random) {
+
+    /** The delay before attempt {@code attempt + 1}, after {@code attempt} failed attempts (1 or more). */
+    public Duration after(int attempt) {
+        int doublings = Math.min(Math.max(attempt - 1, 0), 30);
+        long millis = Math.min(max.toMillis(), initial.toMillis() << doublings);
+        if (millis < 0) {
+            millis = max.toMillis();
+        }
+        return Duration.ofMillis(millis + (long) (jitter.toMillis() * random.getAsDouble()));
+    }
+}

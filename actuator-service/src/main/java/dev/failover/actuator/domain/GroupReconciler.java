@@ -1,0 +1,485 @@
+package dev.failover.actuator.domain;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import dev.failover.actuator.dns.DnsProvider;
+import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
+import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
+import dev.failover.actuator.dns.OwnerMark;
+import dev.failover.actuator.dns.RecordKey;
+import dev.failover.actuator.dns.RecordSet;
+import dev.failover.actuator.dns.RecordWrite;
+import dev.failover.actuator.dns.ServedRecord;
+import dev.failover.actuator.scaling.Scalers;
+import dev.failover.actuator.scaling.Scaler.CapacityOutcome;
+import dev.failover.actuator.scaling.Scaler.ScaleOutcome;
+import dev.failover.contract.event.ActuationResult;
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.ActuationStep;
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.DecisionMode;
+import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.topology.DriftPolicy;
+import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.ScalingRef;
+import dev.failover.contract.topology.Target;
+import dev.failover.contract.topology.Topology;
+
+/**
+ * Keeps one group's DNS record and capacity converged on its desired state, level-triggered like a Kubernetes
+ * controller (ADR 0006). Each {@link #run() pass} reads what the world serves, compares it with what was decided and
+ * does the one next thing that is missing — scale the target up and wait for it to be ready, write the record
+ * conditionally, prove by reading that it is served, move a stepped failback on, return the region left to pilot
+ * light — then says when it wants to run again. Passing failures are retried with {@link Backoff} until the decision is
+ * served or superseded; permanent refusals block the group until {@link #retry()} or a newer decision.
+ * <p>
+ * One pass runs at a time per group (the driver's job); {@link #offer} may be called from another thread at any time.
+ * Plain Java: the providers, the store and the clock come in from outside.
+ */
+public final class GroupReconciler {
+
+    /**
+     * @param resync         how often a converged group's record is read again (drift detection)
+     * @param capacityPoll   how often a scaling target's readiness is read while waiting for it
+     * @param backoff        delays between attempts after passing failures
+     * @param stepPause      how long each step of a stepped failback is held before the next
+     * @param scaleDownAfter how long after a failback the target left returns to pilot light; null: never
+     */
+    public record Settings(Duration resync, Duration capacityPoll, Backoff backoff, Duration stepPause, Duration scaleDownAfter) {
+    }
+
+    /** A group's state for views and metrics; immutable. */
+    public record Status(String group, DesiredState desired, Convergence convergence, Instant unservedSince, String served) {
+    }
+
+    /** What {@link #offer} did with a decision. */
+    public sealed interface Offer {
+        record Accepted(DesiredState desired) implements Offer {
+        }
+
+        /** Not above the epoch already desired (a replay, or an older decision arriving late). */
+        record Stale(long desiredEpoch) implements Offer {
+        }
+    }
+
+    private final String group;
+    private final Topology topology;
+    private final DnsProvider dns;
+    private final Scalers scalers;
+    private final TrafficPlan traffic;
+    private final DesiredStore store;
+    private final Consumer<ActuationResult> sink;
+    private final Clock clock;
+    private final Settings settings;
+
+    /** The newest desired state offered; a pass adopts it at its start. */
+    private final AtomicReference<DesiredState> latest = new AtomicReference<>();
+    private final AtomicBoolean retryRequested = new AtomicBoolean();
+    private volatile Status status;
+
+    // State of the desired state being worked on; touched by passes only.
+    private DesiredState desired;
+    private Convergence convergence = new Convergence.Idle();
+    private int attempt;
+    private Instant unservedSince;
+    private boolean capacityReported;
+    private boolean servedOnce;
+    private Instant stepServedAt;
+    private Instant servedSince;
+    private boolean scaleDownDone;
+    private final Map<String, String> lastPublished = new HashMap<>();
+
+    public GroupReconciler(String group, Topology topology, DnsProvider dns, Scalers scalers,
+            TrafficPlan traffic, DesiredStore store, Consumer<ActuationResult> sink, Clock clock, Settings settings) {
+        this.group = group;
+        this.topology = topology;
+        this.dns = dns;
+        this.scalers = scalers;
+        this.traffic = traffic;
+        this.store = store;
+        this.sink = sink;
+        this.clock = clock;
+        this.settings = settings;
+        this.status = new Status(group, null, convergence, null, null);
+    }
+
+    /**
+     * A decision arrived. It becomes the desired state when its epoch is above the one desired so far; the caller stores
+     * an accepted state durably before acknowledging the decision, then triggers a pass.
+     */
+    public Offer offer(Decision decision) {
+        while (true) {
+            DesiredState current = latest.get();
+            if (current != null && decision.epoch() <= current.epoch()) {
+                report(decision, ActuationStep.FENCE, ActuationStatus.SKIPPED, null, "epoch " + decision.epoch()
+                        + " is not above the desired epoch " + current.epoch() + " of group " + group, clock.instant());
+                return new Offer.Stale(current.epoch());
+            }
+            DesiredState next = DesiredState.of(decision);
+            if (latest.compareAndSet(current, next)) {
+                return new Offer.Accepted(next);
+            }
+        }
+    }
+
+    /** A desired state read back from the store after a restart or a reassignment, step included. */
+    public void restore(DesiredState state) {
+        latest.accumulateAndGet(state, (current, restored) -> current == null || restored.epoch() > current.epoch()
+                || (restored.epoch() == current.epoch() && restored.step() > current.step()) ? restored : current);
+    }
+
+    /** An operator asks a blocked group to be tried again (also after its configuration was fixed). */
+    public void retry() {
+        retryRequested.set(true);
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    /** One pass; returns when the group wants its next pass. */
+    public Duration run() {
+        Instant now = clock.instant();
+        adoptLatest(now);
+        if (desired == null) {
+            return settings.resync();
+        }
+        if (desired.decision().mode() == DecisionMode.SHADOW) {
+            return settings.resync();
+        }
+        if (convergence instanceof Convergence.Blocked && !retryRequested.getAndSet(false)) {
+            return settings.resync();
+        }
+        Optional<FailoverGroup> groupConfig = topology.group(group);
+        Optional<Target> target = groupConfig.flatMap(g -> g.target(desired.target()));
+        if (target.isEmpty()) {
+            return block(ActuationStep.FENCE, null, "group " + group + " or target " + desired.target()
+                    + " is not in this actuator's topology; nothing changed", now);
+        }
+        try {
+            return pass(groupConfig.get(), target.get(), now);
+        } finally {
+            publishStatus(null);
+        }
+    }
+
+    private Duration pass(FailoverGroup config, Target target, Instant now) {
+        RecordKey key = RecordKey.of(config);
+        ReadOutcome read = dns.read(key);
+        if (read instanceof ReadOutcome.Unavailable unavailable) {
+            return retryLater("cannot read " + key.name() + " from " + dns.name() + ": " + unavailable.reason(), now);
+        }
+        if (read instanceof ReadOutcome.Rejected rejected) {
+            return block(ActuationStep.VERIFY, dns.name(), "reading " + key.name() + " was refused: " + rejected.reason(), now);
+        }
+        ServedRecord served = ((ReadOutcome.Served) read).record();
+        publishStatus(served.describe());
+        Optional<OwnerMark> owner = served.owner();
+        if (owner.isPresent() && owner.get().epoch() > desired.epoch()) {
+            return supersede(owner.get(), now);
+        }
+        List<RecordSet> wanted = traffic.wanted(config, desired);
+        boolean ours = owner.isPresent() && owner.get().epoch() == desired.epoch() && owner.get().group().equals(group);
+        if (ours && matches(served.sets(), wanted)) {
+            if (!served.propagated()) {
+                return retryLater("written, not yet served everywhere by " + dns.name(), now, settings.capacityPoll());
+            }
+            return served(config, served, now);
+        }
+        if (ours && servedOnce) {
+            convergence = new Convergence.Drifted(served.describe(), now);
+            publishOnce(ActuationStep.RECONCILE, ActuationStatus.DRIFT, dns.name(), key.name() + " is served as " + served.describe()
+                    + " but epoch " + desired.epoch() + " wants " + describe(wanted) + (config.dns().drift() == DriftPolicy.CORRECT
+                            ? "; correcting it" : "; reported, not corrected (drift: report)"), now);
+            if (unservedSince == null) {
+                unservedSince = now;
+            }
+            if (config.dns().drift() == DriftPolicy.REPORT) {
+                return settings.resync();
+            }
+        }
+        Optional<Duration> capacityWait = capacityWait(target, now);
+        if (capacityWait.isPresent()) {
+            return capacityWait.get();
+        }
+        RecordWrite write = new RecordWrite(key, served.ownerText(), new OwnerMark(group, desired.epoch(),
+                desired.decision().decisionId()), wanted);
+        Instant writeStart = clock.instant();
+        WriteOutcome written = dns.write(write);
+        if (written instanceof WriteOutcome.Written w) {
+            int steps = traffic.steps(config, desired);
+            report(ActuationStep.DNS_SWITCH, ActuationStatus.SUCCEEDED, dns.name(), w.details() + (steps > 1 ? " (failback step "
+                    + (desired.step() + 1) + " of " + steps + ": " + traffic.percent(config, desired) + " % of traffic)" : ""),
+                    writeStart);
+            return Duration.ZERO; // the next pass reads it back: that read is the verification
+        }
+        if (written instanceof WriteOutcome.OwnerChanged changed) {
+            return retryLater("the record's owner changed under us, reading again: " + changed.reason(), now);
+        }
+        if (written instanceof WriteOutcome.Rejected rejected) {
+            report(ActuationStep.DNS_SWITCH, ActuationStatus.FAILED, dns.name(), "rejected: " + rejected.reason() + " (wanted: "
+                    + write.describe() + ")", writeStart);
+            return block(ActuationStep.DNS_SWITCH, dns.name(), "DNS write rejected by " + dns.name() + ": " + rejected.reason(), now);
+        }
+        return retryLater(dns.name() + " unavailable: " + ((WriteOutcome.Unavailable) written).reason(), now);
+    }
+
+    /** The read shows the desired step served: verify, move a stepped failback on, or settle and tidy up. */
+    private Duration served(FailoverGroup config, ServedRecord served, Instant now) {
+        int steps = traffic.steps(config, desired);
+        if (desired.step() < steps - 1) {
+            if (stepServedAt == null) {
+                stepServedAt = now;
+                report(ActuationStep.VERIFY, ActuationStatus.SUCCEEDED, dns.name(), "failback step " + (desired.step() + 1) + " of "
+                        + steps + " served: " + served.describe() + "; next step after " + settings.stepPause(), now);
+            }
+            Duration left = Duration.between(now, stepServedAt.plus(settings.stepPause()));
+            if (!left.isNegative() && !left.isZero()) {
+                return left;
+            }
+            DesiredState next = desired.atStep(desired.step() + 1);
+            if (!latest.compareAndSet(desired, next)) {
+                return Duration.ZERO; // a newer decision arrived meanwhile: it wins
+            }
+            store.save(next); // resumable from this step after a restart
+            desired = next;
+            stepServedAt = null;
+            return Duration.ZERO;
+        }
+        boolean first = !servedOnce;
+        boolean wasNotServed = !(convergence instanceof Convergence.Converged);
+        servedOnce = true;
+        attempt = 0;
+        unservedSince = null;
+        if (servedSince == null) {
+            servedSince = now;
+        }
+        long fromDecision = Duration.between(desired.decision().issuedAt(), now).toMillis();
+        if (wasNotServed) {
+            convergence = new Convergence.Converged(now, fromDecision);
+            report(ActuationStep.VERIFY, ActuationStatus.SUCCEEDED, dns.name(), dns.name() + " serves " + config.dns().name() + " as "
+                    + served.describe() + " (epoch " + desired.epoch() + ")", now);
+            if (first) {
+                report(ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED, dns.name(), desired.decision().kind() + " of " + group
+                        + " to " + desired.target() + " served", desired.decision().issuedAt());
+            }
+            report(ActuationStep.RECONCILE, ActuationStatus.CONVERGED, dns.name(), "served as decided, " + fromDecision
+                    + " ms after the decision", now);
+        }
+        return scaleDownIfDue(config, now);
+    }
+
+    /** Empty when the target can take traffic; otherwise when to look again. */
+    private Optional<Duration> capacityWait(Target target, Instant now) {
+        ScalingRef ref = target.scaling();
+        if (ref == null) {
+            if (!capacityReported) {
+                capacityReported = true;
+                report(ActuationStep.SCALE_UP, ActuationStatus.SKIPPED, null, "target " + target.id()
+                        + " has no scaling ref; it runs at size", now);
+            }
+            return Optional.empty();
+        }
+        String provider = ref.kind().label();
+        Optional<CapacityOutcome> read = scalers.observe(ref);
+        if (read.isEmpty()) {
+            return Optional.of(block(ActuationStep.SCALE_UP, provider, "no scaler is configured for " + provider
+                    + "; DNS not switched to a target that may be empty", now));
+        }
+        CapacityOutcome observed = read.get();
+        if (observed instanceof CapacityOutcome.Unavailable unavailable) {
+            return Optional.of(retryLater(provider + " unavailable while reading " + target.id() + "'s capacity: "
+                    + unavailable.reason(), now));
+        }
+        if (observed instanceof CapacityOutcome.Rejected rejected) {
+            return Optional.of(block(ActuationStep.SCALE_UP, provider, "reading " + target.id() + "'s capacity was refused: "
+                    + rejected.reason(), now));
+        }
+        CapacityOutcome.Observed capacity = (CapacityOutcome.Observed) observed;
+        if (capacity.ready() >= ref.activeSize()) {
+            if (!capacityReported) {
+                capacityReported = true;
+                report(ActuationStep.SCALE_UP, ActuationStatus.SUCCEEDED, provider, target.id() + " ready: " + capacity.ready()
+                        + " of " + ref.activeSize(), now);
+            }
+            return Optional.empty();
+        }
+        if (capacity.desired() < ref.activeSize()) {
+            ScaleOutcome asked = scalers.scaleUp(ref).orElseThrow();
+            if (asked instanceof ScaleOutcome.Rejected rejected) {
+                report(ActuationStep.SCALE_UP, ActuationStatus.FAILED, provider, rejected.reason() + "; DNS not switched", now);
+                return Optional.of(block(ActuationStep.SCALE_UP, provider, "scale-up of " + target.id() + " refused: "
+                        + rejected.reason(), now));
+            }
+            if (asked instanceof ScaleOutcome.Unavailable unavailable) {
+                return Optional.of(retryLater(provider + " unavailable while scaling " + target.id() + " up: "
+                        + unavailable.reason(), now));
+            }
+        }
+        // not a failure: capacity is on its way; look again at the poll interval
+        return Optional.of(retryLater(target.id() + " not ready yet: " + capacity.ready() + " of " + ref.activeSize()
+                + " ready; DNS waits for it", now, settings.capacityPoll()));
+    }
+
+    /** After a failback (or a drill's end), the target traffic left goes back to pilot light — never the active one. */
+    private Duration scaleDownIfDue(FailoverGroup config, Instant now) {
+        Decision decision = desired.decision();
+        String left = decision.fromTarget();
+        if (scaleDownDone || settings.scaleDownAfter() == null || left == null || left.equals(desired.target())
+                || (decision.kind() != DecisionKind.FAILBACK && decision.kind() != DecisionKind.DRILL_END)) {
+            return settings.resync();
+        }
+        Optional<ScalingRef> ref = config.target(left).map(Target::scaling).filter(s -> s.pilotLightSize() != null);
+        if (ref.isEmpty()) {
+            scaleDownDone = true;
+            return settings.resync();
+        }
+        Duration due = Duration.between(now, servedSince.plus(settings.scaleDownAfter()));
+        if (due.compareTo(Duration.ZERO) > 0) {
+            return min(due, settings.resync());
+        }
+        String provider = ref.get().kind().label();
+        ScaleOutcome outcome = scalers.scaleDown(ref.get()).orElse(new ScaleOutcome.Rejected("no scaler for " + provider));
+        if (outcome instanceof ScaleOutcome.Unavailable unavailable) {
+            publishOnce(ActuationStep.SCALE_DOWN, ActuationStatus.FAILED, provider, "unavailable, trying again: "
+                    + unavailable.reason(), now);
+            return settings.resync();
+        }
+        scaleDownDone = true;
+        if (outcome instanceof ScaleOutcome.Requested requested) {
+            report(ActuationStep.SCALE_DOWN, ActuationStatus.SUCCEEDED, provider, left + " back to pilot light: "
+                    + requested.details(), now);
+        } else {
+            report(ActuationStep.SCALE_DOWN, ActuationStatus.FAILED, provider, left + " keeps its size: "
+                    + ((ScaleOutcome.Rejected) outcome).reason(), now);
+        }
+        return settings.resync();
+    }
+
+    private void adoptLatest(Instant now) {
+        DesiredState newest = latest.get();
+        if (newest == null || newest == desired) {
+            return;
+        }
+        boolean newEpoch = desired == null || newest.epoch() != desired.epoch();
+        long previous = desired == null ? 0 : desired.epoch();
+        desired = newest;
+        if (!newEpoch) {
+            return; // the same decision at another step (restored)
+        }
+        attempt = 0;
+        capacityReported = false;
+        servedOnce = false;
+        stepServedAt = null;
+        servedSince = null;
+        scaleDownDone = false;
+        lastPublished.clear();
+        unservedSince = now;
+        retryRequested.set(false);
+        if (desired.decision().mode() == DecisionMode.SHADOW) {
+            convergence = new Convergence.Shadow();
+            report(ActuationStep.COMPLETE, ActuationStatus.SKIPPED, null, "shadow decision: recorded, not acted on", now);
+            unservedSince = null;
+        } else {
+            convergence = new Convergence.Converging(0, null, now);
+            report(ActuationStep.FENCE, ActuationStatus.SUCCEEDED, null, "epoch " + desired.epoch()
+                    + " is above the previous desired epoch " + previous, now);
+        }
+        publishStatus(null);
+    }
+
+    private Duration retryLater(String error, Instant now) {
+        return retryLater(error, now, null);
+    }
+
+    /** A passing failure: keep trying, with backoff (or the given poll interval), until served or superseded. */
+    private Duration retryLater(String error, Instant now, Duration poll) {
+        attempt++;
+        Instant since = convergence instanceof Convergence.Converging c ? c.since() : now;
+        convergence = new Convergence.Converging(attempt, error, since);
+        if (unservedSince == null) {
+            unservedSince = now;
+        }
+        publishOnce(ActuationStep.RECONCILE, ActuationStatus.CONVERGING, dns.name(), "attempt " + attempt + ": " + error, now);
+        return poll != null ? poll : settings.backoff().after(attempt);
+    }
+
+    private Duration block(ActuationStep step, String provider, String reason, Instant now) {
+        convergence = new Convergence.Blocked(reason, now);
+        if (unservedSince == null) {
+            unservedSince = now;
+        }
+        report(ActuationStep.RECONCILE, ActuationStatus.BLOCKED, provider, reason + " (" + step + "; retried after a new decision,"
+                + " a configuration change or an operator's retry)", now);
+        publishStatus(null);
+        return settings.resync();
+    }
+
+    private Duration supersede(OwnerMark owner, Instant now) {
+        convergence = new Convergence.Superseded(owner.epoch());
+        publishOnce(ActuationStep.RECONCILE, ActuationStatus.SUPERSEDED, dns.name(), "the record was written by epoch "
+                + owner.epoch() + " (decision " + owner.decisionId() + "), newer than epoch " + desired.epoch()
+                + ": this instance changes nothing", now);
+        return settings.resync();
+    }
+
+    private static boolean matches(List<RecordSet> served, List<RecordSet> wanted) {
+        for (RecordSet w : wanted) {
+            boolean found = served.stream().anyMatch(s -> Objects.equals(s.setIdentifier(), w.setIdentifier())
+                    && Objects.equals(s.weight(), w.weight()) && Objects.equals(s.values(), w.values())
+                    && Objects.equals(s.alias(), w.alias()) && (w.alias() != null || Objects.equals(s.ttl(), w.ttl())));
+            if (!found) {
+                return false;
+            }
+        }
+        return wanted.size() == served.stream().filter(s -> wanted.stream()
+                .anyMatch(w -> Objects.equals(w.setIdentifier(), s.setIdentifier()))).count();
+    }
+
+    private static String describe(List<RecordSet> sets) {
+        return sets.stream().map(RecordSet::describe).reduce((a, b) -> a + ", " + b).orElse("nothing");
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** Publishes a result unless the same step said the same thing last (a long wait is not a flood of events). */
+    private void publishOnce(ActuationStep step, ActuationStatus status, String provider, String details, Instant startedAt) {
+        String said = status + " " + details.replaceFirst("^attempt \\d+: ", "");
+        if (said.equals(lastPublished.put(step.name(), said))) {
+            return;
+        }
+        report(step, status, provider, details, startedAt);
+    }
+
+    private void report(ActuationStep step, ActuationStatus status, String provider, String details, Instant startedAt) {
+        report(desired.decision(), step, status, provider, details, startedAt);
+        if (step != ActuationStep.RECONCILE) {
+            lastPublished.remove(ActuationStep.RECONCILE.name());
+        }
+    }
+
+    private void report(Decision decision, ActuationStep step, ActuationStatus status, String provider, String details,
+            Instant startedAt) {
+        Instant now = clock.instant();
+        sink.accept(new ActuationResult(EventCodec.SCHEMA_VERSION, group, decision.decisionId(), decision.epoch(), step, status,
+                provider, details, startedAt, now, Duration.between(decision.issuedAt(), now).toMillis()));
+    }
+
+    private void publishStatus(String served) {
+        Status previous = status;
+        status = new Status(group, desired, convergence, unservedSince, served != null ? served : previous.served());
+    }
+}

@@ -1,0 +1,62 @@
+package dev.failover.actuator.domain;
+
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import dev.failover.actuator.dns.DnsProvider;
+import dev.failover.actuator.scaling.Scalers;
+import dev.failover.contract.event.ActuationResult;
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.topology.Topology;
+
+/** The actuator's core: one {@link GroupReconciler} per failover group, all sharing the same backends. */
+public final class Reconciler {
+
+    private final Topology topology;
+    private final DnsProvider dns;
+    private final Scalers scalers;
+    private final TrafficPlan traffic;
+    private final DesiredStore store;
+    private final Consumer<ActuationResult> sink;
+    private final Clock clock;
+    private final GroupReconciler.Settings settings;
+    private final Map<String, GroupReconciler> groups = new ConcurrentHashMap<>();
+
+    public Reconciler(Topology topology, DnsProvider dns, Scalers scalers, TrafficPlan traffic,
+            DesiredStore store, Consumer<ActuationResult> sink, Clock clock, GroupReconciler.Settings settings) {
+        this.topology = topology;
+        this.dns = dns;
+        this.scalers = scalers;
+        this.traffic = traffic;
+        this.store = store;
+        this.sink = sink;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /** The group's reconciler, made on first use; a group missing from the topology gets one that blocks. */
+    public GroupReconciler group(String id) {
+        return groups.computeIfAbsent(id, g -> new GroupReconciler(g, topology, dns, scalers, traffic, store, sink, clock, settings));
+    }
+
+    public GroupReconciler.Offer offer(Decision decision) {
+        return group(decision.group()).offer(decision);
+    }
+
+    public void restore(DesiredState state) {
+        group(state.group()).restore(state);
+    }
+
+    /** Forgets groups this instance no longer owns (their partition moved to another instance). */
+    public void forget(Collection<String> ids) {
+        ids.forEach(groups::remove);
+    }
+
+    public List<GroupReconciler.Status> statuses() {
+        return groups.values().stream().map(GroupReconciler::status).toList();
+    }
+}

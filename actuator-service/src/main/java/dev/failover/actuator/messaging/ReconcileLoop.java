@@ -1,0 +1,126 @@
+package dev.failover.actuator.messaging;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import dev.failover.actuator.domain.Backoff;
+import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.Reconciler;
+
+/**
+ * Drives the reconciler: one pass at a time per group, on a shared pool, each group's next pass when its last one asked
+ * for it, and at once when a decision arrives. A group that waits (for capacity, for DNS to come back) holds no thread,
+ * so it never delays another group. A pass that throws (Kafka down while saving a step) is run again with backoff.
+ */
+public final class ReconcileLoop implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(ReconcileLoop.class);
+
+    private final Reconciler reconciler;
+    private final ScheduledExecutorService pool;
+    private final Backoff onError;
+    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+
+    public ReconcileLoop(Reconciler reconciler, int threads, Backoff onError) {
+        this.reconciler = reconciler;
+        this.onError = onError;
+        this.pool = Executors.newScheduledThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "reconcile");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Runs the group's pass now, or right after the one under way. */
+    public void trigger(String group) {
+        lanes.computeIfAbsent(group, Lane::new).runSoon(Duration.ZERO);
+    }
+
+    /** Stops driving groups whose partition moved elsewhere; a pass under way finishes its one provider call. */
+    public void stop(Collection<String> groups) {
+        for (String group : groups) {
+            Lane lane = lanes.remove(group);
+            if (lane != null) {
+                lane.stop();
+            }
+        }
+        reconciler.forget(groups);
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+
+    /** One group's schedule: never two passes at once, never a pass after {@link #stop}. */
+    private final class Lane {
+        private final String group;
+        private ScheduledFuture<?> next;
+        private boolean running;
+        private boolean again;
+        private boolean stopped;
+        private int failures;
+
+        Lane(String group) {
+            this.group = group;
+        }
+
+        synchronized void runSoon(Duration delay) {
+            if (stopped) {
+                return;
+            }
+            if (running) {
+                again = again || delay.isZero();
+                return;
+            }
+            if (next != null) {
+                if (next.getDelay(TimeUnit.MILLISECONDS) <= delay.toMillis()) {
+                    return; // already due sooner
+                }
+                next.cancel(false);
+            }
+            next = pool.schedule(this::pass, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        private void pass() {
+            synchronized (this) {
+                if (stopped || running) {
+                    return;
+                }
+                running = true;
+                next = null;
+            }
+            Duration wait;
+            try {
+                GroupReconciler group = reconciler.group(this.group);
+                wait = group.run();
+                failures = 0;
+            } catch (RuntimeException e) {
+                failures++;
+                wait = onError.after(failures);
+                LOG.errorf(e, "reconcile pass of group %s failed (%d in a row); next pass in %s", this.group, failures, wait);
+            }
+            synchronized (this) {
+                running = false;
+                Duration delay = again ? Duration.ZERO : wait;
+                again = false;
+                runSoon(delay);
+            }
+        }
+
+        synchronized void stop() {
+            stopped = true;
+            if (next != null) {
+                next.cancel(false);
+            }
+        }
+    }
+}
