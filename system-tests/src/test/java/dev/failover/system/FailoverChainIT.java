@@ -121,7 +121,7 @@ class FailoverChainIT {
                     && actuation(r).step() == ActuationStep.DNS_SWITCH, Duration.ofSeconds(60)));
             assertThat(dnsSwitch.status()).isEqualTo(ActuationStatus.SUCCEEDED);
             assertThat(dnsSwitch.provider()).isEqualTo("dry-run");
-            assertThat(dnsSwitch.details()).contains(TestTopology.RECORD).contains(TestTopology.SECONDARY_IP);
+            assertThat(dnsSwitch.details()).contains("api.failover.test A").contains(TestTopology.SECONDARY_IP);
             ActuationResult complete = actuation(actuations.await(r -> actuation(r).decisionId().equals(decision.decisionId())
                     && actuation(r).step() == ActuationStep.COMPLETE, Duration.ofSeconds(60)));
             assertThat(complete.status()).isEqualTo(ActuationStatus.SUCCEEDED);

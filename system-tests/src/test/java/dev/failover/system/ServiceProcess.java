@@ -147,6 +147,19 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     @Override
+    /** kill -9: the process gets no chance to finish anything. */
+    void kill() {
+        process.destroyForcibly(); // SIGKILL on Linux
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new AssertionError(name + " still running 30 s after SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public void close() {
         process.destroy();
         try {

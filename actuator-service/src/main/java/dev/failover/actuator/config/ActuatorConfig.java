@@ -46,16 +46,40 @@ public interface ActuatorConfig {
         @WithDefault("0")
         int pilotLightOnDemandPercentage();
 
-        /** How often readiness is polled while a target scales up. */
+        /** How often a target's readiness is read while it scales up (it is waited for as long as it takes). */
         @WithName("poll-interval")
         @WithDefault("5s")
         Duration pollInterval();
     }
 
-    /** How many groups' plans may run at the same time (one group's plans always run one after another). */
+    /**
+     * This instance's id in the decisions consumer group (static membership, env {@code FAILOVER_INSTANCE_ID}, default
+     * the host name): unique per instance and stable across its restarts, so that a restart gets its partitions back at
+     * once. Two instances with one id fence each other out.
+     */
+    @WithName("instance-id")
+    String instanceId();
+
+    /** Threads that run reconcile passes; a group waiting for anything holds none (one group's passes never overlap). */
     @WithName("parallel-groups")
     @WithDefault("4")
     int parallelGroups();
+
+    /** The reconcile loop that keeps every group's record and capacity on its decision (ADR 0006). */
+    Reconcile reconcile();
+
+    interface Reconcile {
+        /** How often a group's record is read again when nothing else happens: drift is found within this period. */
+        @WithName("resync-interval")
+        @WithDefault("10s")
+        Duration resyncInterval();
+
+        /**
+         * Delays between attempts after passing failures (unreachable, timeouts, throttling, SERVFAIL), for DNS and
+         * scalers alike. There is no attempt limit: a decision is retried until it is served or superseded.
+         */
+        Retry retry();
+    }
 
     interface Dns {
         /**
@@ -65,26 +89,10 @@ public interface ActuatorConfig {
         @WithDefault("dry-run")
         String provider();
 
-        /** How long to wait for a change to be served before the switch is reported as not verified. */
-        @WithName("verify-timeout")
-        @WithDefault("120s")
-        Duration verifyTimeout();
-
-        /** How often verification asks again. */
-        @WithName("verify-poll-interval")
-        @WithDefault("500ms")
-        Duration verifyPollInterval();
-
         /** Timeout of one call to the DNS backend. */
         @WithName("call-timeout")
         @WithDefault("10s")
         Duration callTimeout();
-
-        /**
-         * Retries of calls that failed for a passing reason (timeout, throttling, 5xx, SERVFAIL), to the DNS backend and to
-         * the scaling backends alike.
-         */
-        Retry retry();
 
         /** RFC 2136 settings, used when the provider is rfc2136. */
         Rfc2136 rfc2136();
@@ -107,7 +115,7 @@ public interface ActuatorConfig {
         @WithName("failback-steps")
         Optional<java.util.List<Integer>> failbackSteps();
 
-        /** Pause after each failback step is in sync. */
+        /** How long each failback step is held, once it is served, before the next. */
         @WithName("failback-step-pause")
         @WithDefault("60s")
         Duration failbackStepPause();
@@ -122,19 +130,17 @@ public interface ActuatorConfig {
     }
 
     interface Retry {
-        /** Retries after the first attempt. */
-        @WithName("max-retries")
-        @WithDefault("5")
-        int maxRetries();
-
-        /** First delay; doubled each retry up to max-delay. */
+        /** First delay; doubled each attempt up to max-delay. */
         @WithName("initial-delay")
         @WithDefault("200ms")
         Duration initialDelay();
 
-        /** Longest delay between two attempts. */
+        /**
+         * Longest delay between two attempts: a provider back from an outage is used within about this long. Short by
+         * default, because a failover waits on it; raise it for Route 53 with many groups (five API calls a second).
+         */
         @WithName("max-delay")
-        @WithDefault("10s")
+        @WithDefault("1s")
         Duration maxDelay();
 
         /** Random extra delay, so that many actuators do not retry in step. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
@@ -18,7 +19,8 @@ import org.xbill.DNS.utils.base64;
 import dev.failover.actuator.dns.DnsSettings;
 import dev.failover.actuator.dns.Rfc2136Settings;
 import dev.failover.actuator.dns.Route53Settings;
-import dev.failover.actuator.retry.RetrySettings;
+import dev.failover.actuator.domain.Backoff;
+import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.actuator.scaling.ScalingSettings;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.InvalidTopologyException;
@@ -58,17 +60,16 @@ public final class ActuatorConfigResolver {
     private ActuatorSettings settings(ActuatorConfig config) {
         Topology topology = topology(config);
         ActuatorConfig.Dns dns = config.dns();
-        Duration verifyTimeout = positive("failover.dns.verify-timeout", dns.verifyTimeout());
         DnsSettings dnsSettings = dns(dns, topology);
-        RetrySettings retry = retry(dns.retry());
         ScalingSettings scaling = scaling(config.scaling(), topology);
+        GroupReconciler.Settings reconcile = reconcile(config.reconcile(), dnsSettings, scaling);
         if (config.parallelGroups() < 1) {
             error("failover.parallel-groups", "must be at least 1, was " + config.parallelGroups());
         }
         if (!errors.isEmpty()) {
             throw new InvalidConfigurationException(config.topologyFile(), errors);
         }
-        return new ActuatorSettings(topology, dnsSettings, verifyTimeout, retry, scaling, config.parallelGroups());
+        return new ActuatorSettings(topology, dnsSettings, reconcile, scaling, config.parallelGroups());
     }
 
     private void error(String key, String message) {
@@ -90,12 +91,11 @@ public final class ActuatorConfigResolver {
 
     private DnsSettings dns(ActuatorConfig.Dns dns, Topology topology) {
         Duration callTimeout = positive("failover.dns.call-timeout", dns.callTimeout());
-        Duration pollInterval = positive("failover.dns.verify-poll-interval", dns.verifyPollInterval());
         String provider = dns.provider().trim().toLowerCase(Locale.ROOT).replace('_', '-');
         return switch (provider) {
             case "dry-run" -> new DnsSettings.DryRun();
-            case "rfc2136" -> rfc2136(dns.rfc2136(), topology, callTimeout, pollInterval);
-            case "route53" -> route53(dns.route53(), topology, callTimeout, pollInterval);
+            case "rfc2136" -> rfc2136(dns.rfc2136(), topology, callTimeout);
+            case "route53" -> route53(dns.route53(), topology, callTimeout);
             default -> {
                 error(PROVIDER, "'" + dns.provider() + "' is not one of " + String.join(", ", PROVIDERS));
                 yield null;
@@ -103,7 +103,7 @@ public final class ActuatorConfigResolver {
         };
     }
 
-    private Rfc2136Settings rfc2136(ActuatorConfig.Rfc2136 rfc, Topology topology, Duration callTimeout, Duration pollInterval) {
+    private Rfc2136Settings rfc2136(ActuatorConfig.Rfc2136 rfc, Topology topology, Duration callTimeout) {
         String when = "required when " + PROVIDER + "=rfc2136";
         String server = rfc.server().filter(s -> !s.isBlank()).orElse(null);
         if (server == null) {
@@ -141,10 +141,10 @@ public final class ActuatorConfigResolver {
                 }
             });
         }
-        return new Rfc2136Settings(server, rfc.port(), keyName, rfc.tsigAlgorithm(), secret, callTimeout, pollInterval);
+        return new Rfc2136Settings(server, rfc.port(), keyName, rfc.tsigAlgorithm(), secret, callTimeout);
     }
 
-    private Route53Settings route53(ActuatorConfig.Route53 r53, Topology topology, Duration callTimeout, Duration pollInterval) {
+    private Route53Settings route53(ActuatorConfig.Route53 r53, Topology topology, Duration callTimeout) {
         Route53Settings.Routing routing = null;
         try {
             routing = Route53Settings.Routing.valueOf(r53.routing().trim().toUpperCase(Locale.ROOT));
@@ -176,24 +176,25 @@ public final class ActuatorConfigResolver {
             }
         }
         return new Route53Settings(routing, r53.activeWeight(), steps, r53.failbackStepPause(), r53.region(),
-                r53.endpointOverride(), callTimeout, pollInterval);
+                r53.endpointOverride(), callTimeout);
     }
 
-    private RetrySettings retry(ActuatorConfig.Retry retry) {
-        if (retry.maxRetries() < 0) {
-            error("failover.dns.retry.max-retries", "must not be negative, was " + retry.maxRetries());
-        }
-        if (retry.initialDelay().isNegative()) {
-            error("failover.dns.retry.initial-delay", "must not be negative, was " + retry.initialDelay());
-        }
+    private GroupReconciler.Settings reconcile(ActuatorConfig.Reconcile reconcile, DnsSettings dns, ScalingSettings scaling) {
+        Duration resync = positive("failover.reconcile.resync-interval", reconcile.resyncInterval());
+        ActuatorConfig.Retry retry = reconcile.retry();
+        positive("failover.reconcile.retry.initial-delay", retry.initialDelay());
         if (retry.maxDelay().compareTo(retry.initialDelay()) < 0) {
-            error("failover.dns.retry.max-delay", "must not be below failover.dns.retry.initial-delay (" + retry.initialDelay()
-                    + "), was " + retry.maxDelay());
+            error("failover.reconcile.retry.max-delay", "must not be below failover.reconcile.retry.initial-delay ("
+                    + retry.initialDelay() + "), was " + retry.maxDelay());
         }
         if (retry.jitter().isNegative()) {
-            error("failover.dns.retry.jitter", "must not be negative, was " + retry.jitter());
+            error("failover.reconcile.retry.jitter", "must not be negative, was " + retry.jitter());
         }
-        return new RetrySettings(retry.maxRetries(), retry.initialDelay(), retry.maxDelay(), retry.jitter());
+        Backoff backoff = new Backoff(retry.initialDelay(), retry.maxDelay(), retry.jitter(),
+                () -> ThreadLocalRandom.current().nextDouble());
+        Duration stepPause = dns instanceof Route53Settings r53 ? r53.failbackStepPause() : Duration.ZERO;
+        return new GroupReconciler.Settings(resync, scaling.pollInterval(), backoff, stepPause,
+                scaling.scaleDownAfter().orElse(null));
     }
 
     private ScalingSettings scaling(ActuatorConfig.Scaling scaling, Topology topology) {

@@ -1,9 +1,8 @@
 package dev.failover.actuator.config;
 
-import java.time.Duration;
 
 import dev.failover.actuator.dns.DnsSettings;
-import dev.failover.actuator.retry.RetrySettings;
+import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.actuator.scaling.ScalingSettings;
 import dev.failover.contract.topology.Topology;
 
@@ -12,11 +11,10 @@ import dev.failover.contract.topology.Topology;
  *
  * @param topology       the topology file's content
  * @param dns            the DNS backend with its settings
- * @param verifyTimeout  how long to wait for a change to be served before the switch is reported as not verified
- * @param retry          retries of backend calls that failed for a passing reason, DNS and scaling alike
+ * @param reconcile      the reconcile loop's periods and its one retry policy, DNS and scaling alike
  * @param scaling        the capacity backends the topology needs
- * @param parallelGroups how many groups' plans may run at the same time
+ * @param parallelGroups threads that run reconcile passes
  */
-public record ActuatorSettings(Topology topology, DnsSettings dns, Duration verifyTimeout, RetrySettings retry,
-        ScalingSettings scaling, int parallelGroups) {
+public record ActuatorSettings(Topology topology, DnsSettings dns, GroupReconciler.Settings reconcile, ScalingSettings scaling,
+        int parallelGroups) {
 }

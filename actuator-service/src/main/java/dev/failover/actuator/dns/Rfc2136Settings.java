@@ -11,14 +11,13 @@ import java.time.Duration;
  * @param tsigAlgorithm TSIG algorithm as BIND names it, e.g. hmac-sha256
  * @param tsigSecret    the key's secret, base64; never logged (left out of {@link #toString()})
  * @param callTimeout   timeout of one update or query
- * @param pollInterval  how often verification asks the server again
  */
 public record Rfc2136Settings(String server, int port, String tsigKeyName, String tsigAlgorithm, String tsigSecret,
-        Duration callTimeout, Duration pollInterval) implements DnsSettings {
+        Duration callTimeout) implements DnsSettings {
 
     @Override
     public String toString() {
         return "Rfc2136Settings[server=" + server + ", port=" + port + ", tsigKeyName=" + tsigKeyName + ", tsigAlgorithm="
-                + tsigAlgorithm + ", tsigSecret=(hidden), callTimeout=" + callTimeout + ", pollInterval=" + pollInterval + "]";
+                + tsigAlgorithm + ", tsigSecret=(hidden), callTimeout=" + callTimeout + "]";
     }
 }

@@ -11,15 +11,14 @@ import java.util.Optional;
  * @param routing           weighted (one record set per target) or simple (one record)
  * @param activeWeight      weight of the active target's record set, 1 to 255
  * @param failbackSteps     percentages of traffic a failback moves over in turn, rising and ending at 100 (e.g. 10, 50,
- *                          100), each step in sync and then {@code failbackStepPause} before the next; empty: at once
- * @param failbackStepPause pause after each failback step is in sync
+ *                          100), each step served and then held {@code failbackStepPause} before the next; empty: at once
+ * @param failbackStepPause how long each failback step is held once served
  * @param signingRegion     region the API calls are signed for; Route 53 is global
  * @param endpointOverride  another endpoint than AWS's, for tests or a proxy
  * @param callTimeout       timeout of one API call
- * @param pollInterval      how often verification asks for the change's status
  */
 public record Route53Settings(Routing routing, long activeWeight, List<Integer> failbackSteps, Duration failbackStepPause,
-        String signingRegion, Optional<URI> endpointOverride, Duration callTimeout, Duration pollInterval)
+        String signingRegion, Optional<URI> endpointOverride, Duration callTimeout)
         implements DnsSettings {
 
     /** How the group's record is kept. */

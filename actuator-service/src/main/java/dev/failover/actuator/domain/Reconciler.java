@@ -56,6 +56,17 @@ public final class Reconciler {
         ids.forEach(groups::remove);
     }
 
+    /** The group's status; a group this instance does not drive (not owned, or no decision yet) is idle. */
+    public GroupReconciler.Status status(String id) {
+        GroupReconciler group = groups.get(id);
+        return group == null ? new GroupReconciler.Status(id, null, new Convergence.Idle(), null, null) : group.status();
+    }
+
+    /** Whether this instance drives the group now (its partition is assigned here, and it has been seen). */
+    public boolean drives(String id) {
+        return groups.containsKey(id);
+    }
+
     public List<GroupReconciler.Status> statuses() {
         return groups.values().stream().map(GroupReconciler::status).toList();
     }

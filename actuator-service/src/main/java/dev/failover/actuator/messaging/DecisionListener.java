@@ -1,46 +1,48 @@
 package dev.failover.actuator.messaging;
 
-import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import dev.failover.actuator.domain.DecisionExecutor;
-import dev.failover.actuator.metrics.ActuatorMetrics;
-import dev.failover.contract.event.ActuationResult;
+import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.Reconciler;
+import dev.failover.actuator.state.KafkaDesiredStore;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.EventCodec;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
- * Maps a decision and runs its plan in the group's lane, publishing each step's result. The message is acknowledged,
- * and its offset committed, only after every result was acknowledged by Kafka and the fence recorded; a crash before
- * that re-runs the plan on restart, which is harmless (the same UPSERT, the same size).
+ * Maps a decision to the group's desired state: offered to the reconciler, stored durably when it is newer, then a pass
+ * of the group is triggered and the message acknowledged. Nothing here waits for DNS or capacity, so one group's slow
+ * change never holds another group's decision (ADR 0006). A decision whose desired state cannot be stored (Kafka away)
+ * is not acknowledged: it is stored again until it is, and its offset is committed only after.
  */
 @ApplicationScoped
 public class DecisionListener {
 
     private static final Logger LOG = Logger.getLogger(DecisionListener.class);
-    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
 
     @Inject
-    DecisionExecutor executor;
+    Reconciler reconciler;
     @Inject
-    ActuatorMetrics metrics;
+    ReconcileLoop loop;
     @Inject
-    RecentActuations recent;
-    @Inject
-    GroupLanes lanes;
-    @Inject
-    @Channel("actuations")
-    MutinyEmitter<Record<String, String>> actuations;
+    KafkaDesiredStore store;
+
+    /** Stores desired states one after another, off the Kafka polling thread. */
+    private final ExecutorService storing = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "desired-state-store");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     @Incoming("decisions")
     public CompletionStage<Void> onDecision(Message<String> message) {
@@ -52,37 +54,38 @@ public class DecisionListener {
         }
         LOG.infof("decision %s epoch %d for %s: %s -> %s", decision.decisionId(), decision.epoch(), decision.group(),
                 decision.fromTarget(), decision.toTarget());
-        return lanes.submit(decision.group(), () -> runUntilDone(decision)).thenCompose(done -> message.ack());
+        if (!(reconciler.offer(decision) instanceof GroupReconciler.Offer.Accepted accepted)) {
+            return message.ack();
+        }
+        return CompletableFuture.runAsync(() -> storeUntilStored(accepted), storing).thenCompose(stored -> {
+            loop.trigger(decision.group());
+            return message.ack();
+        });
     }
 
-    /**
-     * A plan fails as a whole only when Kafka does (results or the fence cannot be written). Nothing else can be done for
-     * the group until Kafka is back, so the plan runs again, from the start, until it gets through.
-     */
-    private void runUntilDone(Decision decision) {
-        long backoff = 1000;
+    private void storeUntilStored(GroupReconciler.Offer.Accepted accepted) {
+        long backoff = 500;
         while (true) {
             try {
-                executor.execute(decision, this::publish);
+                store.save(accepted.desired());
                 return;
             } catch (RuntimeException e) {
-                LOG.errorf("plan of decision %s did not finish (%s); running it again in %d ms", decision.decisionId(),
-                        e.getMessage(), backoff);
+                LOG.errorf("desired state of %s (epoch %d) not stored, trying again in %d ms: %s", accepted.desired().group(),
+                        accepted.desired().epoch(), backoff, e.getMessage());
+                loop.trigger(accepted.desired().group()); // act on it meanwhile; storing only makes it survive a restart
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException(interrupted);
                 }
-                backoff = Math.min(backoff * 2, 30_000);
+                backoff = Math.min(backoff * 2, 10_000);
             }
         }
     }
 
-    private void publish(ActuationResult result) {
-        metrics.stepFinished(result);
-        recent.add(result);
-        LOG.infof("%s %s %s: %s", result.group(), result.step(), result.status(), result.details());
-        actuations.send(Record.of(result.group(), EventCodec.instance().encode(result))).await().atMost(PUBLISH_TIMEOUT);
+    @PreDestroy
+    void stop() {
+        storing.shutdownNow();
     }
 }

@@ -1,61 +1,83 @@
 package dev.failover.actuator.metrics;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.failover.actuator.domain.Convergence;
+import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
-import dev.failover.contract.topology.ScalingRef;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** The actuator's metrics; one method per event. */
+/** The actuator's metrics: counters per published result, and per group gauges read from the reconciler at scrape. */
 @ApplicationScoped
 public class ActuatorMetrics {
 
-    /** Actuation steps by group, step, status and provider. */
+    /** Actuation results by group, step, status and provider. */
     public static final String STEPS = "failover.actuator.steps";
     /** Duration of each step, by step and provider. */
     public static final String STEP_DURATION = "failover.actuator.step.duration";
-    /** Retries of calls to a backend, by provider: the DNS provider's name or the scaling kind's label (ecs, asg, kubernetes). */
-    public static final String RETRIES = "failover.actuator.retries";
-    /** The last epoch applied per group. */
-    public static final String LAST_APPLIED_EPOCH = "failover.actuator.last.applied.epoch";
-    /** Seconds from a decision's issue to its completed (switched and verified) plan, by group. */
+    /** Seconds from a decision's issue to its switch proven served, by group. */
     public static final String DECISION_TO_SWITCH = "failover.actuator.decision.to.switch";
+    /** Results that Kafka did not take, by group. */
+    public static final String NOT_PUBLISHED = "failover.actuator.results.not.published";
+    /** Seconds the group's desired state has not been served (0 when it is): the "decided but not served" alert. */
+    public static final String UNSERVED_SECONDS = "failover.actuator.unserved.seconds";
+    /** 1 while the group's record is served as decided. */
+    public static final String CONVERGED = "failover.actuator.converged";
+    /** 1 while the group is blocked by a permanent refusal. */
+    public static final String BLOCKED = "failover.actuator.blocked";
+    /** 1 while the group's record was changed outside the control plane. */
+    public static final String DRIFT = "failover.actuator.drift";
+    /** Attempts since the group was last served (0 when converged). */
+    public static final String ATTEMPTS = "failover.actuator.reconcile.attempts";
+    /** The epoch of the group's desired state. */
+    public static final String DESIRED_EPOCH = "failover.actuator.desired.epoch";
 
     private final MeterRegistry registry;
+    private final Clock clock = Clock.systemUTC();
 
     public ActuatorMetrics(MeterRegistry registry) {
         this.registry = registry;
-    }
-
-    /** A DNS call is retried; {@code provider} is the DNS provider's name. */
-    public void retried(String provider) {
-        registry.counter(RETRIES, "provider", provider).increment();
-    }
-
-    /** A scaler's call is retried; the label is the kind's, the same as in actuation results. */
-    public void retried(ScalingRef.Kind kind) {
-        retried(kind.label());
-    }
-
-    /** Registers the gauge of a group's last applied epoch, read from {@code epochs} at scrape time. */
-    public void trackEpoch(String group, java.util.function.ToLongFunction<String> epochs) {
-        io.micrometer.core.instrument.Gauge.builder(LAST_APPLIED_EPOCH, () -> epochs.applyAsLong(group)).tag("group", group)
-                .register(registry);
     }
 
     public void stepFinished(ActuationResult result) {
         String provider = result.provider() == null ? "none" : result.provider();
         registry.counter(STEPS, "group", result.group(), "step", result.step().name(), "status", result.status().name(),
                 "provider", provider).increment();
-        registry.timer(STEP_DURATION, "step", result.step().name(), "provider", provider)
-                .record(Duration.between(result.startedAt(), result.finishedAt()));
+        if (result.step() != ActuationStep.RECONCILE) {
+            registry.timer(STEP_DURATION, "step", result.step().name(), "provider", provider)
+                    .record(Duration.between(result.startedAt(), result.finishedAt()));
+        }
         if (result.step() == ActuationStep.COMPLETE && result.status() == ActuationStatus.SUCCEEDED
                 && result.sinceDecisionMillis() != null) {
             registry.timer(DECISION_TO_SWITCH, "group", result.group()).record(Duration.ofMillis(result.sinceDecisionMillis()));
         }
+    }
+
+    public void resultNotPublished(String group) {
+        registry.counter(NOT_PUBLISHED, "group", group).increment();
+    }
+
+    /** Registers the group's convergence gauges, read from {@code status} at scrape time. */
+    public void trackGroup(String group, Supplier<GroupReconciler.Status> status) {
+        gauge(UNSERVED_SECONDS, group, status, s -> s.unservedSince() == null ? 0
+                : Duration.between(s.unservedSince(), clock.instant()).toMillis() / 1000.0);
+        gauge(CONVERGED, group, status, s -> s.convergence() instanceof Convergence.Converged ? 1 : 0);
+        gauge(BLOCKED, group, status, s -> s.convergence() instanceof Convergence.Blocked ? 1 : 0);
+        gauge(DRIFT, group, status, s -> s.convergence() instanceof Convergence.Drifted ? 1 : 0);
+        gauge(ATTEMPTS, group, status, s -> s.convergence() instanceof Convergence.Converging c ? c.attempt() : 0);
+        gauge(DESIRED_EPOCH, group, status, s -> s.desired() == null ? 0 : s.desired().epoch());
+    }
+
+    private void gauge(String name, String group, Supplier<GroupReconciler.Status> status,
+            ToDoubleFunction<GroupReconciler.Status> value) {
+        Gauge.builder(name, () -> value.applyAsDouble(status.get())).tag("group", group).register(registry);
     }
 }

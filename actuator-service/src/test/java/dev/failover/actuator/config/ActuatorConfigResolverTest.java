@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.failover.actuator.dns.DnsSettings;
 import dev.failover.actuator.dns.Rfc2136Settings;
 import dev.failover.actuator.dns.Route53Settings;
-import dev.failover.actuator.retry.RetrySettings;
+import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.actuator.scaling.ScalingSettings;
 import dev.failover.contract.topology.ScalingRef;
 import dev.failover.testkit.topology.TestTopology;
@@ -132,18 +132,17 @@ class ActuatorConfigResolverTest {
                         "failover.scaling.pilot-light-on-demand-percentage", "must be between 0 and 100, was 101"),
                 Arguments.of(PLAIN, Map.of("failover.scaling.scale-down-after", "-5m"),
                         "failover.scaling.scale-down-after", "must not be negative, was PT-5M"),
-                Arguments.of(PLAIN, Map.of("failover.dns.verify-timeout", "0s"),
-                        "failover.dns.verify-timeout", "must be positive, was PT0S"),
-                Arguments.of(PLAIN, Map.of("failover.dns.verify-poll-interval", "0s"),
-                        "failover.dns.verify-poll-interval", "must be positive, was PT0S"),
+                Arguments.of(PLAIN, Map.of("failover.reconcile.resync-interval", "0s"),
+                        "failover.reconcile.resync-interval", "must be positive, was PT0S"),
+                Arguments.of(PLAIN, Map.of("failover.reconcile.retry.initial-delay", "0s"),
+                        "failover.reconcile.retry.initial-delay", "must be positive, was PT0S"),
                 Arguments.of(PLAIN, Map.of("failover.dns.call-timeout", "-1s"),
                         "failover.dns.call-timeout", "must be positive, was PT-1S"),
-                Arguments.of(PLAIN, Map.of("failover.dns.retry.max-retries", "-1"),
-                        "failover.dns.retry.max-retries", "must not be negative, was -1"),
-                Arguments.of(PLAIN, Map.of("failover.dns.retry.initial-delay", "2s", "failover.dns.retry.max-delay", "1s"),
-                        "failover.dns.retry.max-delay", "must not be below failover.dns.retry.initial-delay (PT2S), was PT1S"),
-                Arguments.of(PLAIN, Map.of("failover.dns.retry.jitter", "-1ms"),
-                        "failover.dns.retry.jitter", "must not be negative, was PT-0.001S"),
+                Arguments.of(PLAIN, Map.of("failover.reconcile.retry.initial-delay", "2s", "failover.reconcile.retry.max-delay", "1s"),
+                        "failover.reconcile.retry.max-delay",
+                        "must not be below failover.reconcile.retry.initial-delay (PT2S), was PT1S"),
+                Arguments.of(PLAIN, Map.of("failover.reconcile.retry.jitter", "-1ms"),
+                        "failover.reconcile.retry.jitter", "must not be negative, was PT-0.001S"),
                 Arguments.of(PLAIN, Map.of("failover.parallel-groups", "0"), "failover.parallel-groups", "must be at least 1, was 0"),
                 Arguments.of(replaceOnce(PLAIN, "ttl: 5", "ttl: 0"), Map.of(), "groups[0].dns.ttl",
                         "must be between 1 and 86400 seconds, was 0"),
@@ -180,12 +179,17 @@ class ActuatorConfigResolverTest {
     }
 
     @Test
-    void theDefaultsGiveDryRunAndTheDocumentedRetryPolicy() throws IOException {
+    void theDefaultsGiveDryRunAndTheDocumentedReconcileLoop() throws IOException {
         ActuatorSettings settings = resolve(PLAIN, Map.of(), NO_DEFAULT_REGION);
         assertThat(settings.dns()).isEqualTo(new DnsSettings.DryRun());
-        assertThat(settings.verifyTimeout()).isEqualTo(Duration.ofSeconds(120));
-        assertThat(settings.retry()).isEqualTo(new RetrySettings(5, Duration.ofMillis(200), Duration.ofSeconds(10),
-                Duration.ofMillis(100)));
+        GroupReconciler.Settings reconcile = settings.reconcile();
+        assertThat(reconcile.resync()).as("resync interval").isEqualTo(Duration.ofSeconds(10));
+        assertThat(reconcile.capacityPoll()).as("capacity poll").isEqualTo(Duration.ofSeconds(5));
+        assertThat(List.of(reconcile.backoff().initial(), reconcile.backoff().max(), reconcile.backoff().jitter()))
+                .as("backoff initial, max, jitter").containsExactly(Duration.ofMillis(200), Duration.ofSeconds(1),
+                        Duration.ofMillis(100));
+        assertThat(reconcile.stepPause()).as("no stepped failback without Route 53").isEqualTo(Duration.ZERO);
+        assertThat(reconcile.scaleDownAfter()).isNull();
         assertThat(settings.scaling()).isEqualTo(new ScalingSettings(Set.of(), Optional.empty(), Duration.ofSeconds(5), 0,
                 Optional.empty()));
         assertThat(settings.parallelGroups()).isEqualTo(4);
@@ -195,9 +199,9 @@ class ActuatorConfigResolverTest {
     @Test
     void rfc2136SettingsCarryTheServerAndKey() throws IOException {
         ActuatorSettings settings = resolve(ZONED, with(RFC2136, "failover.dns.provider", "RFC2136", "failover.dns.rfc2136.port",
-                "5353", "failover.dns.call-timeout", "3s", "failover.dns.verify-poll-interval", "50ms"), NO_DEFAULT_REGION);
+                "5353", "failover.dns.call-timeout", "3s"), NO_DEFAULT_REGION);
         assertThat(settings.dns()).isEqualTo(new Rfc2136Settings("ns1.example.test", 5353, "failover-key", "hmac-sha256", SECRET,
-                Duration.ofSeconds(3), Duration.ofMillis(50)));
+                Duration.ofSeconds(3)));
         assertThat(settings.dns().toString()).as("the secret is never logged").doesNotContain(SECRET).contains("(hidden)");
     }
 
@@ -207,8 +211,8 @@ class ActuatorConfigResolverTest {
                 "failover.dns.route53.active-weight", "200", "failover.dns.route53.failback-steps", "10,50,100",
                 "failover.dns.route53.endpoint-override", "http://127.0.0.1:4566"), NO_DEFAULT_REGION);
         assertThat(settings.dns()).isEqualTo(new Route53Settings(Route53Settings.Routing.SIMPLE, 200, List.of(10, 50, 100),
-                Duration.ofSeconds(60), "aws-global", Optional.of(URI.create("http://127.0.0.1:4566")), Duration.ofSeconds(10),
-                Duration.ofMillis(500)));
+                Duration.ofSeconds(60), "aws-global", Optional.of(URI.create("http://127.0.0.1:4566")), Duration.ofSeconds(10)));
+        assertThat(settings.reconcile().stepPause()).as("each failback step is held this long").isEqualTo(Duration.ofSeconds(60));
     }
 
     @Test

@@ -26,7 +26,7 @@ import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** Against the real in-JVM broker: a decision in, the dry-run plan's step results out; poison to the DLQ. */
+/** Against the real in-JVM broker: a decision in, the dry-run reconciler's results out, the group's status; poison to the DLQ. */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 @WithTestResource(DemoBackendsResource.class)
@@ -57,18 +57,27 @@ class ActuationsThroughKafkaTest {
                     && step(r).step() == ActuationStep.DNS_SWITCH, WAIT));
             assertThat(dnsSwitch.status()).isEqualTo(ActuationStatus.SUCCEEDED);
             assertThat(dnsSwitch.provider()).isEqualTo("dry-run");
-            assertThat(dnsSwitch.details()).contains("UPSERT " + TestTopology.RECORD + " 5 IN A " + TestTopology.SECONDARY_IP);
+            assertThat(dnsSwitch.details()).as("the exact conditional write a real provider would make")
+                    .contains("UPSERT api.failover.test A 5 " + TestTopology.SECONDARY_IP + " as epoch 1 if the owner is absent");
+            ActuationResult converged = step(actuations.await(r -> step(r).decisionId().equals(id)
+                    && step(r).step() == ActuationStep.RECONCILE && step(r).status() == ActuationStatus.CONVERGED, WAIT));
+            assertThat(converged.details()).contains("served as decided");
 
+            given().get("/groups/" + TestTopology.GROUP).then().statusCode(200)
+                    .body("status", org.hamcrest.Matchers.equalTo("CONVERGED"))
+                    .body("desiredEpoch", org.hamcrest.Matchers.equalTo(1))
+                    .body("desiredTarget", org.hamcrest.Matchers.equalTo(TestTopology.SECONDARY))
+                    .body("served", org.hamcrest.Matchers.containsString(TestTopology.SECONDARY_IP));
+            given().get("/groups/nowhere").then().statusCode(404);
             given().get("/actuations?limit=5").then().statusCode(200)
-                    .body("[0].decisionId", org.hamcrest.Matchers.equalTo(id))
-                    .body("[0].step", org.hamcrest.Matchers.equalTo("COMPLETE"));
+                    .body("[0].decisionId", org.hamcrest.Matchers.equalTo(id));
             given().get("/actuations?limit=0").then().statusCode(400);
 
-            // the same decision again is fenced off
+            // the same decision again is not above the desired epoch: skipped, nothing written again
             client.send(Topics.DECISIONS, TestTopology.GROUP, codec.encode(decision));
             ActuationResult fenced = step(actuations.await(r -> step(r).decisionId().equals(id)
                     && step(r).status() == ActuationStatus.SKIPPED && step(r).step() == ActuationStep.FENCE, WAIT));
-            assertThat(fenced.details()).contains("not above the last applied epoch 1");
+            assertThat(fenced.details()).contains("not above the desired epoch 1");
         }
     }
 

@@ -1,18 +1,30 @@
 package dev.failover.actuator.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
-import dev.failover.actuator.dns.DnsChange;
+import dev.failover.actuator.dns.DnsProvider;
+import dev.failover.actuator.dns.RecordKey;
+import dev.failover.actuator.dns.RecordSet;
 import dev.failover.actuator.dns.Rfc2136DnsProvider;
 import dev.failover.actuator.dns.Rfc2136Settings;
+import dev.failover.actuator.dns.ServedRecord;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
@@ -25,32 +37,58 @@ import dev.failover.contract.topology.RecordType;
 import dev.failover.testkit.dns.BindServer;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
-import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** End to end on real servers: a decision on the broker becomes a TSIG-signed update that BIND9 then serves. */
+/**
+ * End to end on real servers: decisions on the broker become TSIG-signed conditional updates that BIND9 serves; a change
+ * made by hand with {@code nsupdate} afterwards is reported within one resync period, and written back only for the group
+ * configured with {@code drift: correct}.
+ */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 @WithTestResource(Rfc2136ActuationTest.Bind.class)
 class Rfc2136ActuationTest {
 
-    /** BIND9 for the test topology's zone, and the actuator configured to update it. */
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    /** BIND9 for two groups' records, and the actuator configured to update it, reading every second. */
     public static class Bind implements QuarkusTestResourceLifecycleManager {
         static BindServer server;
 
         @Override
         public Map<String, String> start() {
-            server = BindServer.start("failover.test.", List.of("api IN A " + TestTopology.PRIMARY_IP));
-            return Map.of(
-                    "failover.topology-file", TestTopology.write("http://127.0.0.1:1/", "http://127.0.0.1:2/").toString(),
-                    "failover.dns.provider", "rfc2136",
-                    "failover.dns.rfc2136.server", "127.0.0.1",
-                    "failover.dns.rfc2136.port", String.valueOf(server.port()),
-                    "failover.dns.rfc2136.tsig-key-name", BindServer.KEY_NAME,
-                    "failover.dns.rfc2136.tsig-secret", server.secret(),
-                    "failover.dns.verify-poll-interval", "50ms");
+            server = BindServer.start("drift.test.", List.of("report IN A 192.0.2.1", "correct IN A 192.0.2.1"));
+            try {
+                Path topology = Files.createTempFile("rfc2136-actuation-", ".yaml");
+                Files.writeString(topology, """
+                        version: 1
+                        locations: [loc-a]
+                        groups:
+                          - id: report
+                            dns: {zone: drift.test., name: report.drift.test., ttl: 5}
+                            targets:
+                              - {id: primary, region: r1, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.1]}}
+                              - {id: secondary, region: r2, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.2]}}
+                          - id: correct
+                            dns: {zone: drift.test., name: correct.drift.test., ttl: 5, drift: correct}
+                            targets:
+                              - {id: primary, region: r1, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.1]}}
+                              - {id: secondary, region: r2, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.2]}}
+                        """);
+                topology.toFile().deleteOnExit();
+                return Map.of(
+                        "failover.topology-file", topology.toString(),
+                        "failover.dns.provider", "rfc2136",
+                        "failover.dns.rfc2136.server", "127.0.0.1",
+                        "failover.dns.rfc2136.port", String.valueOf(server.port()),
+                        "failover.dns.rfc2136.tsig-key-name", BindServer.KEY_NAME,
+                        "failover.dns.rfc2136.tsig-secret", server.secret(),
+                        "failover.reconcile.resync-interval", "1s");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         @Override
@@ -59,33 +97,78 @@ class Rfc2136ActuationTest {
         }
     }
 
-    @Test
-    void aDecisionSwitchesWhatBindAnswersAndTheVerifiedSwitchIsReported() throws Exception {
-        EventCodec codec = EventCodec.instance();
-        Rfc2136DnsProvider query = new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", Bind.server.port(),
-                BindServer.KEY_NAME, BindServer.ALGORITHM, Bind.server.secret(), Duration.ofSeconds(2), Duration.ofMillis(50)));
-        DnsChange record = new DnsChange("failover.test.", TestTopology.RECORD, RecordType.A, 5, List.of(), null, "x", "x");
-        assertThat(query.answers(record)).containsExactly(TestTopology.PRIMARY_IP);
+    final EventCodec codec = EventCodec.instance();
 
+    static Rfc2136DnsProvider bind() {
+        return new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", Bind.server.port(), BindServer.KEY_NAME,
+                BindServer.ALGORITHM, Bind.server.secret(), Duration.ofSeconds(2)));
+    }
+
+    static ServedRecord served(String group) {
+        DnsProvider.ReadOutcome read = bind().read(new RecordKey(group, "drift.test.", group + ".drift.test", RecordType.A, null));
+        return ((DnsProvider.ReadOutcome.Served) read).record();
+    }
+
+    @Test
+    void decisionsAreServedByBindAndAChangeByHandIsReportedAndCorrectedOnlyWhereConfigured() throws Exception {
         try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
-            String id = UUID.randomUUID().toString();
-            long epoch = 1000 + System.currentTimeMillis() % 100000; // above anything an earlier test class applied
-            client.send(Topics.DECISIONS, TestTopology.GROUP, codec.encode(new Decision(1, id, TestTopology.GROUP, epoch,
-                    DecisionKind.FAILOVER, TestTopology.PRIMARY, TestTopology.SECONDARY, "test", List.of(), Instant.now(),
-                    DecisionMode.LIVE, Decision.AUTOMATION)));
-            ActuationResult verify = codec.decode(actuations.await(r -> r.value().contains(id)
-                    && codec.decode(r.value(), ActuationResult.class).step() == ActuationStep.VERIFY, Duration.ofSeconds(30))
-                    .value(), ActuationResult.class);
-            assertThat(verify.status()).isEqualTo(ActuationStatus.SUCCEEDED);
-            assertThat(verify.provider()).isEqualTo("rfc2136");
-            assertThat(verify.details()).contains(TestTopology.SECONDARY_IP);
-            ActuationResult complete = codec.decode(actuations.await(r -> r.value().contains(id)
-                    && codec.decode(r.value(), ActuationResult.class).step() == ActuationStep.COMPLETE, Duration.ofSeconds(30))
-                    .value(), ActuationResult.class);
-            assertThat(complete.status()).isEqualTo(ActuationStatus.SUCCEEDED);
-            assertThat(complete.sinceDecisionMillis()).isNotNull();
+            String report = decide(client, "report");
+            String correct = decide(client, "correct");
+            for (String id : List.of(report, correct)) {
+                ActuationResult verify = result(actuations.await(r -> is(r, id, ActuationStep.VERIFY, ActuationStatus.SUCCEEDED), WAIT));
+                assertThat(verify.provider()).isEqualTo("rfc2136");
+                assertThat(verify.details()).contains("192.0.2.2");
+                assertThat(result(actuations.await(r -> is(r, id, ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED), WAIT))
+                        .sinceDecisionMillis()).isNotNull();
+                actuations.await(r -> is(r, id, ActuationStep.RECONCILE, ActuationStatus.CONVERGED), WAIT);
+            }
+            assertThat(served("report").sets()).as("what BIND answers for the report group")
+                    .containsExactly(RecordSet.simple(5, Set.of("192.0.2.2")));
+            assertThat(served("report").owner()).as("the ownership mark next to the record").isPresent();
+
+            // an operator moves both records by hand, outside the control plane
+            nsupdate("report.drift.test.", "198.51.100.7");
+            nsupdate("correct.drift.test.", "198.51.100.7");
+
+            ActuationResult reported = result(actuations.await(r -> is(r, report, ActuationStep.RECONCILE, ActuationStatus.DRIFT),
+                    WAIT));
+            assertThat(reported.details()).contains("198.51.100.7").contains("not corrected");
+            actuations.await(r -> is(r, correct, ActuationStep.RECONCILE, ActuationStatus.DRIFT), WAIT);
+            await("the correct group's record written back").atMost(WAIT).untilAsserted(() -> assertThat(served("correct").sets())
+                    .containsExactly(RecordSet.simple(5, Set.of("192.0.2.2"))));
+            actuations.await(r -> is(r, correct, ActuationStep.RECONCILE, ActuationStatus.CONVERGED)
+                    && result(r).finishedAt().isAfter(reported.startedAt()), WAIT);
+            assertThat(served("report").sets()).as("the report group's record is left as the person set it")
+                    .containsExactly(RecordSet.simple(5, Set.of("198.51.100.7")));
         }
-        assertThat(query.answers(record)).containsExactly(TestTopology.SECONDARY_IP);
+    }
+
+    private String decide(TopicClient client, String group) {
+        String id = UUID.randomUUID().toString();
+        client.send(Topics.DECISIONS, group, codec.encode(new Decision(1, id, group, 1L, DecisionKind.FAILOVER, "primary",
+                "secondary", "test", List.of(), Instant.now(), DecisionMode.LIVE, Decision.AUTOMATION)));
+        return id;
+    }
+
+    /** The real nsupdate of BIND's tools, signed with the zone's key, as a person would run it. */
+    private static void nsupdate(String name, String address) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("nsupdate", "-y", BindServer.ALGORITHM + ":" + BindServer.KEY_NAME + ":"
+                + Bind.server.secret()).redirectErrorStream(true).start();
+        process.getOutputStream().write(("server 127.0.0.1 " + Bind.server.port() + "\nupdate delete " + name + " A\nupdate add "
+                + name + " 5 A " + address + "\nsend\n").getBytes(StandardCharsets.US_ASCII));
+        process.getOutputStream().close();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("nsupdate finished").isTrue();
+        assertThat(process.exitValue()).as("nsupdate exit code; output: %s",
+                new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+    }
+
+    private boolean is(ConsumerRecord<String, String> record, String decisionId, ActuationStep step, ActuationStatus status) {
+        ActuationResult r = result(record);
+        return r.decisionId().equals(decisionId) && r.step() == step && r.status() == status;
+    }
+
+    private ActuationResult result(ConsumerRecord<String, String> record) {
+        return codec.decode(record.value(), ActuationResult.class);
     }
 }

@@ -11,7 +11,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection(targets = { StateRecord.class, StateRecord.CommandResult.class, GroupSnapshot.class,
         GroupSnapshot.PinState.class, GroupSnapshot.PauseState.class, GroupSnapshot.FreezeState.class,
-        GroupSnapshot.DrillState.class, GroupSnapshot.DrillReport.class, GroupSnapshot.AuditEntry.class, GroupView.class,
-        GroupView.Automation.class })
+        GroupSnapshot.DrillState.class, GroupSnapshot.DrillReport.class, GroupSnapshot.AuditEntry.class,
+        GroupSnapshot.Serving.class, GroupView.class, GroupView.Automation.class })
 public class NativeReflection {
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.DecisionMode;
@@ -276,6 +277,22 @@ public final class DecisionEngine {
         return Optional.of(sinceDecision);
     }
 
+    /**
+     * The actuator reports whether a decision is served (desired vs served, ADR 0006). Reports on an older epoch than
+     * the last one kept are ignored; a group blocked or drifted is also noted in the audit trail.
+     */
+    public synchronized void onConvergence(String group, String decisionId, long epoch, ActuationStatus status, String detail,
+            Instant at) {
+        GroupState s = groups.get(group);
+        if (s == null || (s.serving != null && epoch < s.serving.epoch())) {
+            return;
+        }
+        s.serving = new GroupSnapshot.Serving(epoch, decisionId, status, detail, at);
+        if (status == ActuationStatus.BLOCKED || status == ActuationStatus.DRIFT) {
+            s.audit(clock.instant(), "actuator", "record " + status, "decision " + decisionId + " (epoch " + epoch + "): " + detail);
+        }
+    }
+
     /** The actuator could not carry out a decision: recorded in the group's audit trail for operators. */
     public synchronized void onActuationFailed(String group, String decisionId, String step, String details) {
         GroupState s = groups.get(group);
@@ -466,7 +483,7 @@ public final class DecisionEngine {
                                 : s.freeze != null ? GroupView.Automation.FROZEN : GroupView.Automation.RUNNING;
         return Optional.of(new GroupView(groupId, s.group.mode().name(), s.active,
                 s.health(s.group.target(s.active).orElseThrow(), now), s.epoch, s.lastSwitchAt, automation, s.pin, s.pause,
-                s.freeze, s.drill, s.lastDrill, s.evidence(now), List.copyOf(s.recentDecisions), List.copyOf(s.audit)));
+                s.freeze, s.drill, s.lastDrill, s.serving, s.evidence(now), List.copyOf(s.recentDecisions), List.copyOf(s.audit)));
     }
 
     public synchronized List<GroupView> views() {

@@ -3,6 +3,7 @@ package dev.failover.decision.domain;
 import java.time.Instant;
 import java.util.List;
 
+import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.Decision;
 
 /**
@@ -22,7 +23,8 @@ public record GroupSnapshot(
         DrillState drill,
         List<AuditEntry> audit,
         List<Decision> recentDecisions,
-        DrillReport lastDrill) {
+        DrillReport lastDrill,
+        Serving serving) {
 
     public GroupSnapshot {
         automaticSwitches = automaticSwitches == null ? List.of() : List.copyOf(automaticSwitches);
@@ -48,6 +50,16 @@ public record GroupSnapshot(
     /** The last drill's result: recovery time is filled in when the actuator reports the verified switch. */
     public record DrillReport(String startDecisionId, String target, Instant startedAt, Instant endedAt, String outcome,
             Long recoveryMillis) {
+    }
+
+    /**
+     * What the actuator last reported of the group's record (its RECONCILE results, ADR 0006): whether the decision of
+     * {@code epoch} is served. An epoch below the group's means the actuator has not reported on the latest decision yet.
+     *
+     * @param status CONVERGING, CONVERGED, BLOCKED, DRIFT or SUPERSEDED
+     * @param detail the attempt and last error while converging, the reason when blocked, what is served on drift
+     */
+    public record Serving(long epoch, String decisionId, ActuationStatus status, String detail, Instant at) {
     }
 
     /** One operator action or notable automatic event, for the audit history. */

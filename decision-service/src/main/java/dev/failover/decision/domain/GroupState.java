@@ -36,6 +36,7 @@ final class GroupState {
     GroupSnapshot.FreezeState freeze;
     GroupSnapshot.DrillState drill;
     GroupSnapshot.DrillReport lastDrill;
+    GroupSnapshot.Serving serving;
     final Deque<GroupSnapshot.AuditEntry> audit = new ArrayDeque<>();
     final Deque<Decision> recentDecisions = new ArrayDeque<>();
     /** Since when each target has been stably healthy (HEALTHY and no location DOWN or FLAPPING); absent when not. */
@@ -137,7 +138,7 @@ final class GroupState {
 
     GroupSnapshot snapshot() {
         return new GroupSnapshot(group.id(), active, epoch, lastSwitchAt, List.copyOf(automaticSwitches), pin, pause, freeze,
-                drill, List.copyOf(audit), List.copyOf(recentDecisions), lastDrill);
+                drill, List.copyOf(audit), List.copyOf(recentDecisions), lastDrill, serving);
     }
 
     void restore(GroupSnapshot s) {
@@ -153,6 +154,7 @@ final class GroupState {
         freeze = s.freeze();
         drill = s.drill() != null && group.target(s.drill().target()).isPresent() ? s.drill() : null;
         lastDrill = s.lastDrill();
+        serving = s.serving();
         audit.clear();
         audit.addAll(s.audit());
         recentDecisions.clear();

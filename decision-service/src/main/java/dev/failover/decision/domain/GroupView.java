@@ -21,6 +21,7 @@ public record GroupView(
         GroupSnapshot.FreezeState freeze,
         GroupSnapshot.DrillState drill,
         GroupSnapshot.DrillReport lastDrill,
+        GroupSnapshot.Serving serving,
         List<TargetEvidence> targets,
         List<Decision> recentDecisions,
         List<GroupSnapshot.AuditEntry> audit) {

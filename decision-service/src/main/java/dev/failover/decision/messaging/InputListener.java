@@ -112,6 +112,11 @@ public class InputListener {
     }
 
     private Uni<Void> onActuation(ActuationResult result) {
+        if (result.step() == ActuationStep.RECONCILE) {
+            engine.onConvergence(result.group(), result.decisionId(), result.epoch(), result.status(), result.details(),
+                    result.finishedAt());
+            return publisher.publish(result.group(), List.of());
+        }
         if (result.step() == ActuationStep.COMPLETE && result.status() == ActuationStatus.SUCCEEDED
                 && result.sinceDecisionMillis() != null) {
             var recovery = engine.onSwitchVerified(result.group(), result.decisionId(), Duration.ofMillis(result.sinceDecisionMillis()));

@@ -1,6 +1,5 @@
 package dev.failover.decision.state;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -12,10 +11,10 @@ import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.Utils;
 import org.jboss.logging.Logger;
 
 import dev.failover.contract.event.Topics;
+import dev.failover.kafka.KeyPartitions;
 import dev.failover.decision.domain.DecisionEngine;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
@@ -41,13 +40,8 @@ public class GroupOwnership implements KafkaConsumerRebalanceListener {
 
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
 
-    /** The partition Kafka's default partitioner gives a group id, for {@code partitions} partitions. */
-    public static int partitionOf(String group, int partitions) {
-        return Utils.toPositive(Utils.murmur2(group.getBytes(StandardCharsets.UTF_8))) % partitions;
-    }
-
     public boolean owns(String group) {
-        return owned.contains(partitionOf(group, topics.partitions()));
+        return owned.contains(KeyPartitions.partitionOf(group, topics.partitions()));
     }
 
     public List<String> ownedGroups() {

@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.failover.kafka.KeyPartitions;
 import dev.failover.contract.event.Topics;
 import dev.failover.decision.domain.DecisionEngine;
 import dev.failover.decision.domain.GroupView;
@@ -55,7 +56,7 @@ class StateRecoveryTest {
         StateLoader loader = new StateLoader();
         loader.engine = fresh;
         loader.kafka = kafka;
-        int partition = GroupOwnership.partitionOf(TestTopology.GROUP, topics.partitions());
+        int partition = KeyPartitions.partitionOf(TestTopology.GROUP, topics.partitions());
         loader.restore(List.of(partition));
 
         GroupView after = fresh.view(TestTopology.GROUP).orElseThrow();

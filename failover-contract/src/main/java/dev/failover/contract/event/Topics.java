@@ -22,10 +22,10 @@ public final class Topics {
     public static final String DECISION_STATE = "failover.decision-state";
 
     /**
-     * The actuator's fence, compacted: the last decision epoch applied per group. Read only by the actuator; written after
-     * a verified switch and before the decision's offset is committed.
+     * The actuator's desired state per group, compacted: the highest-epoch decision seen and the step a stepped failback
+     * reached (ADR 0006). Read and written only by the actuator; written before the decision's offset is committed.
      */
-    public static final String ACTUATOR_FENCE = "failover.actuator-fence";
+    public static final String ACTUATOR_DESIRED = "failover.actuator-desired";
 
     /** Suffix of the dead-letter topic that receives what a consumer of a topic could not read. */
     public static final String DEAD_LETTER_SUFFIX = ".dlq";

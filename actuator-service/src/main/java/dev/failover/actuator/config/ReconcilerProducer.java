@@ -3,10 +3,12 @@ package dev.failover.actuator.config;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -15,26 +17,28 @@ import org.jboss.logging.Logger;
 
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.DryRunDnsProvider;
-import dev.failover.actuator.dns.RetryingDnsProvider;
 import dev.failover.actuator.dns.Rfc2136DnsProvider;
 import dev.failover.actuator.dns.Rfc2136Settings;
 import dev.failover.actuator.dns.Route53DnsProvider;
 import dev.failover.actuator.dns.Route53Settings;
-import dev.failover.actuator.domain.DecisionExecutor;
-import dev.failover.actuator.fence.KafkaEpochFence;
+import dev.failover.actuator.domain.Reconciler;
+import dev.failover.actuator.domain.TrafficPlan;
+import dev.failover.actuator.messaging.ActuationPublisher;
 import dev.failover.actuator.metrics.ActuatorMetrics;
-import dev.failover.actuator.retry.RetrySettings;
+import dev.failover.actuator.messaging.ReconcileLoop;
 import dev.failover.actuator.scaling.AutoScalingGroupScaler;
 import dev.failover.actuator.scaling.EcsScaler;
 import dev.failover.actuator.scaling.KubernetesScaler;
-import dev.failover.actuator.scaling.RetryingScaler;
 import dev.failover.actuator.scaling.Scaler;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.actuator.scaling.ScalingSettings;
+import dev.failover.actuator.state.KafkaDesiredStore;
 import dev.failover.contract.topology.ScalingRef;
 import dev.failover.contract.topology.Topology;
+import dev.failover.kafka.KafkaClientProperties;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -47,18 +51,18 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.route53.Route53Client;
 
 /**
- * Builds the executor and its backends at start-up from the settings {@link ActuatorConfigResolver} checked; a setting
- * that is missing or wrong, or a topology this actuator cannot serve, stops the start with every bad key named.
+ * Builds the reconciler, its loop and its backends at start-up from the settings {@link ActuatorConfigResolver} checked;
+ * a setting that is missing or wrong, or a topology this actuator cannot serve, stops the start with every bad key named.
  */
 @Singleton
-public class ExecutorProducer {
+public class ReconcilerProducer {
 
-    private static final Logger LOG = Logger.getLogger(ExecutorProducer.class);
+    private static final Logger LOG = Logger.getLogger(ReconcilerProducer.class);
 
     @Produces
     @Singleton
     ActuatorSettings settings(ActuatorConfig config) {
-        ActuatorSettings settings = ActuatorConfigResolver.resolve(config, ExecutorProducer::sdkDefaultRegion);
+        ActuatorSettings settings = ActuatorConfigResolver.resolve(config, ReconcilerProducer::sdkDefaultRegion);
         LOG.infof("topology %s loaded: %d groups", config.topologyFile(), settings.topology().groups().size());
         return settings;
     }
@@ -80,20 +84,20 @@ public class ExecutorProducer {
 
     @Produces
     @Singleton
-    DnsProvider dnsProvider(ActuatorSettings settings, ActuatorMetrics metrics) {
+    DnsProvider dnsProvider(ActuatorSettings settings) {
         DnsProvider provider;
         if (settings.dns() instanceof Rfc2136Settings rfc2136) {
             provider = new Rfc2136DnsProvider(rfc2136);
         } else if (settings.dns() instanceof Route53Settings route53) {
             provider = new Route53DnsProvider(route53Client(route53), route53);
         } else {
-            provider = new DryRunDnsProvider();
+            provider = new DryRunDnsProvider(DnsProvider.Routing.SINGLE);
         }
-        LOG.infof("DNS provider: %s", provider.name());
-        return provider instanceof DryRunDnsProvider ? provider : new RetryingDnsProvider(provider, settings.retry(), metrics);
+        LOG.infof("DNS provider: %s (%s routing)", provider.name(), provider.routing());
+        return provider;
     }
 
-    /** The SDK's own retries are off: the provider's retry policy decides, so that it is one policy, measured and tested. */
+    /** The SDK's own retries are off: the reconcile loop retries, so that there is one policy, measured and tested. */
     static Route53Client route53Client(Route53Settings settings) {
         var builder = Route53Client.builder()
                 .region(Region.of(settings.signingRegion()))
@@ -105,41 +109,58 @@ public class ExecutorProducer {
         return builder.build();
     }
 
+    /** How the record's sets carry traffic: weights and failback steps only with Route 53 weighted routing. */
+    static TrafficPlan trafficPlan(ActuatorSettings settings, DnsProvider dns) {
+        if (settings.dns() instanceof Route53Settings route53 && dns.routing() == DnsProvider.Routing.WEIGHTED) {
+            return new TrafficPlan(DnsProvider.Routing.WEIGHTED, route53.activeWeight(), route53.failbackSteps());
+        }
+        return new TrafficPlan(dns.routing(), 100, List.of());
+    }
+
     @Produces
     @Singleton
-    DecisionExecutor executor(ActuatorSettings settings, DnsProvider dns, KafkaEpochFence fence, ActuatorMetrics metrics,
-            Instance<KubernetesClient> kubernetes) {
-        Topology topology = settings.topology();
-        topology.groups().forEach(g -> metrics.trackEpoch(g.id(), fence::lastApplied));
-        var delayed = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "actuator-scale-down");
-            t.setDaemon(true);
-            return t;
-        });
-        return new DecisionExecutor(topology, fence, dns, scalers(settings.scaling(), settings.retry(), metrics, kubernetes),
-                settings.verifyTimeout(), Clock.systemUTC(), settings.scaling().scaleDownAfter().orElse(null),
-                (task, delay) -> delayed.schedule(task, delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+    KafkaDesiredStore desiredStore(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        return new KafkaDesiredStore(new KafkaClientProperties(kafka));
+    }
+
+    void closeDesiredStore(@Disposes KafkaDesiredStore store) {
+        store.close();
+    }
+
+    @Produces
+    @Singleton
+    Reconciler reconciler(ActuatorSettings settings, DnsProvider dns, KafkaDesiredStore store, ActuationPublisher publisher,
+            ActuatorMetrics metrics, Instance<KubernetesClient> kubernetes) {
+        Reconciler reconciler = new Reconciler(settings.topology(), dns, scalers(settings.scaling(), kubernetes),
+                trafficPlan(settings, dns), store, publisher::publish, Clock.systemUTC(), settings.reconcile());
+        settings.topology().groups().forEach(g -> metrics.trackGroup(g.id(), () -> reconciler.status(g.id())));
+        return reconciler;
+    }
+
+    @Produces
+    @Singleton
+    ReconcileLoop loop(ActuatorSettings settings, Reconciler reconciler) {
+        return new ReconcileLoop(reconciler, settings.parallelGroups(), settings.reconcile().backoff());
+    }
+
+    void closeLoop(@Disposes ReconcileLoop loop) {
+        loop.close();
     }
 
     /** A scaler for each kind the topology uses, and only those: no AWS or Kubernetes client is made for nothing. */
-    static Scalers scalers(ScalingSettings settings, RetrySettings retry, ActuatorMetrics metrics,
-            Instance<KubernetesClient> kubernetes) {
+    static Scalers scalers(ScalingSettings settings, Instance<KubernetesClient> kubernetes) {
         List<Scaler<?>> scalers = new ArrayList<>();
         for (ScalingRef.Kind kind : settings.kinds()) {
             Scaler<?> scaler = switch (kind) {
-                case ECS -> new EcsScaler(aws(EcsClient.builder(), settings).build(), settings.pollInterval());
+                case ECS -> new EcsScaler(aws(EcsClient.builder(), settings).build());
                 case AUTO_SCALING_GROUP -> new AutoScalingGroupScaler(aws(AutoScalingClient.builder(), settings).build(),
-                        settings.pollInterval(), settings.pilotLightOnDemandPercentage());
-                case KUBERNETES -> new KubernetesScaler(kubernetes.get(), settings.pollInterval());
+                        settings.pilotLightOnDemandPercentage());
+                case KUBERNETES -> new KubernetesScaler(kubernetes.get());
             };
-            scalers.add(retrying(scaler, retry, metrics));
+            scalers.add(scaler);
             LOG.infof("scaler for %s targets: %s", kind.label(), scaler.getClass().getSimpleName());
         }
         return new Scalers(scalers);
-    }
-
-    private static <R extends ScalingRef> Scaler<R> retrying(Scaler<R> scaler, RetrySettings retry, ActuatorMetrics metrics) {
-        return new RetryingScaler<>(scaler, retry, metrics);
     }
 
     /** The resolver makes {@code aws} present whenever the topology has ECS or Auto Scaling targets. */
@@ -147,7 +168,7 @@ public class ExecutorProducer {
         ScalingSettings.Aws aws = settings.aws().orElseThrow();
         builder.region(Region.of(aws.region()));
         builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
-        // one retry policy (RetryingScaler), not two stacked
+        // one retry policy (the reconcile loop's), not two stacked
         builder.overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
         aws.endpointOverride().ifPresent(builder::endpointOverride);
         if (builder instanceof software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<?, ?> sync) {
@@ -157,7 +178,7 @@ public class ExecutorProducer {
     }
 
     /** Runs first: a bad topology or DNS setting is reported before anything waits on Kafka. */
-    void loadAtStartup(@Observes @Priority(1) StartupEvent event, DecisionExecutor executor, KafkaEpochFence fence) {
-        fence.ensureTopic();
+    void loadAtStartup(@Observes @Priority(1) StartupEvent event, Reconciler reconciler, KafkaDesiredStore store) {
+        store.ensureTopic();
     }
 }

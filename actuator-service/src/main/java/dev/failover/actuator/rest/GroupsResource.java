@@ -1,0 +1,114 @@
+package dev.failover.actuator.rest;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import dev.failover.actuator.domain.Convergence;
+import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.Reconciler;
+import dev.failover.actuator.messaging.ReconcileLoop;
+import dev.failover.contract.topology.Topology;
+
+/**
+ * The groups this instance reconciles: what is desired, what is served, how far convergence got. The one write, retry,
+ * only asks a blocked group to try its desired state again; it cannot change what is desired (that is the
+ * decision-service's override API), so it needs no more protection than the network policy around the actuator.
+ */
+@Path("/groups")
+@Produces(MediaType.APPLICATION_JSON)
+public class GroupsResource {
+
+    /** A group's convergence, for people and tools. */
+    public record GroupStatusView(String group, Long desiredEpoch, String desiredTarget, String decisionId, Integer step,
+            String status, Integer attempt, String detail, Instant since, long unservedSeconds, String served) {
+
+        static GroupStatusView of(GroupReconciler.Status s) {
+            Convergence c = s.convergence();
+            String status;
+            Integer attempt = null;
+            String detail = null;
+            Instant since = null;
+            if (c instanceof Convergence.Converging converging) {
+                status = "CONVERGING";
+                attempt = converging.attempt();
+                detail = converging.lastError();
+                since = converging.since();
+            } else if (c instanceof Convergence.Converged converged) {
+                status = "CONVERGED";
+                since = converged.at();
+            } else if (c instanceof Convergence.Blocked blocked) {
+                status = "BLOCKED";
+                detail = blocked.reason();
+                since = blocked.since();
+            } else if (c instanceof Convergence.Drifted drifted) {
+                status = "DRIFT";
+                detail = "served as " + drifted.served();
+                since = drifted.since();
+            } else if (c instanceof Convergence.Superseded superseded) {
+                status = "SUPERSEDED";
+                detail = "the record carries epoch " + superseded.byEpoch();
+            } else if (c instanceof Convergence.Shadow) {
+                status = "SHADOW";
+            } else {
+                status = "IDLE";
+            }
+            return new GroupStatusView(s.group(), s.desired() == null ? null : s.desired().epoch(),
+                    s.desired() == null ? null : s.desired().target(), s.desired() == null ? null : s.desired().decision().decisionId(),
+                    s.desired() == null ? null : s.desired().step(), status, attempt, detail, since,
+                    s.unservedSince() == null ? 0 : Duration.between(s.unservedSince(), Instant.now()).toSeconds(), s.served());
+        }
+    }
+
+    @Inject
+    Reconciler reconciler;
+    @Inject
+    ReconcileLoop loop;
+    @Inject
+    Topology topology;
+
+    @GET
+    public List<GroupStatusView> groups() {
+        return reconciler.statuses().stream().map(GroupStatusView::of).toList();
+    }
+
+    @GET
+    @Path("{id}")
+    public GroupStatusView group(@PathParam("id") String id) {
+        return GroupStatusView.of(reconciler.status(known(id)));
+    }
+
+    /** Tries a blocked group's desired state again (after its configuration or credentials were fixed). */
+    @POST
+    @Path("{id}/retry")
+    public Response retry(@PathParam("id") String id) {
+        known(id);
+        if (!reconciler.drives(id)) {
+            return Response.status(Response.Status.CONFLICT).entity(new Error(id + ": not reconciled by this instance (its"
+                    + " partition is assigned elsewhere, or it has no decision yet)")).build();
+        }
+        reconciler.group(id).retry();
+        loop.trigger(id);
+        return Response.accepted(GroupStatusView.of(reconciler.status(id))).build();
+    }
+
+    public record Error(String message) {
+    }
+
+    private String known(String id) {
+        if (topology.group(id).isEmpty()) {
+            throw new NotFoundException("group " + id + " is not in the topology");
+        }
+        return id;
+    }
+}
