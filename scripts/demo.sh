@@ -112,7 +112,7 @@ FAILOVER_JWT_PUBLIC_KEY="$ROOT/config/dev-jwt/public.pem" QUARKUS_HTTP_PORT=8280
   start_bg decision "${JVM[@]}" -jar "$ROOT/decision-service/target/quarkus-app/quarkus-run.jar"
 FAILOVER_DNS_PROVIDER=rfc2136 FAILOVER_DNS_RFC2136_SERVER=127.0.0.1 FAILOVER_DNS_RFC2136_PORT=15353 \
   FAILOVER_DNS_RFC2136_TSIG_KEY_NAME=failover-key FAILOVER_DNS_RFC2136_TSIG_SECRET="$("$ROOT/scripts/bind.sh" secret)" \
-  FAILOVER_DNS_VERIFY_POLL_INTERVAL=100ms QUARKUS_HTTP_PORT=8380 \
+  FAILOVER_INSTANCE_ID=actuator-demo QUARKUS_HTTP_PORT=8380 \
   start_bg actuator "${JVM[@]}" -jar "$ROOT/actuator-service/target/quarkus-app/quarkus-run.jar"
 
 if [[ -x /usr/bin/prometheus ]]; then
