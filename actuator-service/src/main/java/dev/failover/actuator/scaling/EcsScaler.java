@@ -1,21 +1,27 @@
 package dev.failover.actuator.scaling;
 
-import java.time.Duration;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 import dev.failover.contract.topology.ScalingRef;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
 
-/** ECS: UpdateService desiredCount, then ready when the service's runningCount reaches it. */
+/**
+ * ECS: observed with one DescribeServices (desiredCount, and runningCount as ready), scaled with one UpdateService of
+ * the desiredCount. Never waits: the reconciler polls {@link #observe}.
+ */
 public final class EcsScaler implements Scaler<ScalingRef.EcsService> {
 
-    private final EcsClient ecs;
-    private final Duration poll;
+    /** The only status in which a service runs tasks; DRAINING and INACTIVE are a service being or been deleted. */
+    private static final String ACTIVE = "ACTIVE";
 
-    public EcsScaler(EcsClient ecs, Duration poll) {
+    private final EcsClient ecs;
+
+    public EcsScaler(EcsClient ecs) {
         this.ecs = ecs;
-        this.poll = poll;
     }
 
     @Override
@@ -24,28 +30,47 @@ public final class EcsScaler implements Scaler<ScalingRef.EcsService> {
     }
 
     @Override
-    public ScaleOutcome scaleUp(ScalingRef.EcsService ref) {
-        String what = "ECS service " + ref.service() + " in cluster " + ref.cluster();
+    public CapacityOutcome observe(ScalingRef.EcsService ref) {
+        DescribeServicesResponse answer;
         try {
-            ecs.updateService(r -> r.cluster(ref.cluster()).service(ref.service()).desiredCount(ref.activeSize()));
+            answer = ecs.describeServices(r -> r.cluster(ref.cluster()).services(ref.service()));
         } catch (SdkException e) {
-            return ReadinessGate.failed(what + ": UpdateService failed", e);
+            return AwsFailure.of(what(ref) + ": DescribeServices failed", e).asCapacityOutcome();
         }
-        return ReadinessGate.await(what, ref.activeSize(), Duration.ofSeconds(ref.readyTimeoutSeconds()), poll, () -> {
-            Service service = ecs.describeServices(r -> r.cluster(ref.cluster()).services(ref.service())).services().stream()
-                    .findFirst().orElseThrow(() -> new IllegalStateException("DescribeServices did not return the service"));
-            return service.runningCount();
-        });
+        Optional<Service> found = answer.services().stream().findFirst();
+        if (found.isEmpty()) {
+            // ECS answers 200 with a failure per service it does not know (reason MISSING)
+            String failures = answer.failures().stream().map(f -> f.arn() + " " + f.reason()
+                    + (f.detail() == null ? "" : " (" + f.detail() + ")")).collect(Collectors.joining("; "));
+            return new CapacityOutcome.Rejected(what(ref) + " not found" + (failures.isEmpty() ? "" : ": " + failures));
+        }
+        Service service = found.get();
+        if (!ACTIVE.equals(service.status())) {
+            return new CapacityOutcome.Rejected(what(ref) + " is " + service.status() + ", not ACTIVE: it cannot run tasks");
+        }
+        return new CapacityOutcome.Observed(service.desiredCount(), service.runningCount());
+    }
+
+    @Override
+    public ScaleOutcome scaleUp(ScalingRef.EcsService ref) {
+        return desiredCount(ref, ref.activeSize());
     }
 
     @Override
     public ScaleOutcome scaleDown(ScalingRef.EcsService ref) {
-        int size = ref.pilotLightSize() == null ? 0 : ref.pilotLightSize();
+        return desiredCount(ref, ref.pilotLightSize() == null ? 0 : ref.pilotLightSize());
+    }
+
+    private ScaleOutcome desiredCount(ScalingRef.EcsService ref, int count) {
         try {
-            ecs.updateService(r -> r.cluster(ref.cluster()).service(ref.service()).desiredCount(size));
-            return new ScaleOutcome.Ready("ECS service " + ref.service() + " desiredCount " + size);
+            ecs.updateService(r -> r.cluster(ref.cluster()).service(ref.service()).desiredCount(count));
         } catch (SdkException e) {
-            return ReadinessGate.failed("ECS service " + ref.service() + ": UpdateService failed", e);
+            return AwsFailure.of(what(ref) + ": UpdateService failed", e).asScaleOutcome();
         }
+        return new ScaleOutcome.Requested(what(ref) + ": desiredCount " + count);
+    }
+
+    private static String what(ScalingRef.EcsService ref) {
+        return "ECS service " + ref.service() + " in cluster " + ref.cluster();
     }
 }

@@ -1,21 +1,26 @@
 package dev.failover.actuator.scaling;
 
-import java.time.Duration;
-
 import dev.failover.contract.topology.ScalingRef;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
-/** Kubernetes: scale a Deployment's replicas, then ready when its readyReplicas reach them. */
+/**
+ * Kubernetes: observed with one GET of the Deployment (spec.replicas, and status.readyReplicas as ready), scaled with one
+ * JSON merge patch of spec.replicas. Never waits: the reconciler polls {@link #observe}.
+ */
 public final class KubernetesScaler implements Scaler<ScalingRef.KubernetesDeployment> {
 
-    private final KubernetesClient kubernetes;
-    private final Duration poll;
+    /** What the API server sets spec.replicas to when a Deployment is created without it. */
+    private static final int DEFAULT_REPLICAS = 1;
 
-    public KubernetesScaler(KubernetesClient kubernetes, Duration poll) {
+    private final KubernetesClient kubernetes;
+
+    public KubernetesScaler(KubernetesClient kubernetes) {
         this.kubernetes = kubernetes;
-        this.poll = poll;
     }
 
     @Override
@@ -24,38 +29,61 @@ public final class KubernetesScaler implements Scaler<ScalingRef.KubernetesDeplo
     }
 
     @Override
-    public ScaleOutcome scaleUp(ScalingRef.KubernetesDeployment ref) {
-        String what = "Deployment " + ref.namespace() + "/" + ref.deployment();
+    public CapacityOutcome observe(ScalingRef.KubernetesDeployment ref) {
+        Deployment deployment;
         try {
-            if (kubernetes.apps().deployments().inNamespace(ref.namespace()).withName(ref.deployment()).get() == null) {
-                return new ScaleOutcome.NotReady(what + " does not exist");
-            }
-            kubernetes.apps().deployments().inNamespace(ref.namespace()).withName(ref.deployment()).scale(ref.activeSize());
+            deployment = kubernetes.apps().deployments().inNamespace(ref.namespace()).withName(ref.deployment()).get();
         } catch (KubernetesClientException e) {
-            return passing(e) ? new ScaleOutcome.Unavailable(what + ": scale failed: " + e.getMessage())
-                    : new ScaleOutcome.NotReady(what + ": scale failed: " + e.getMessage());
+            String reason = what(ref) + ": read failed: " + e.getMessage();
+            return passing(e) ? new CapacityOutcome.Unavailable(reason) : new CapacityOutcome.Rejected(reason);
         }
-        return ReadinessGate.await(what, ref.activeSize(), Duration.ofSeconds(ref.readyTimeoutSeconds()), poll, () -> {
-            Deployment d = kubernetes.apps().deployments().inNamespace(ref.namespace()).withName(ref.deployment()).get();
-            Integer ready = d == null || d.getStatus() == null ? null : d.getStatus().getReadyReplicas();
-            return ready == null ? 0 : ready;
-        });
+        if (deployment == null) {
+            return new CapacityOutcome.Rejected(what(ref) + " does not exist");
+        }
+        Integer desired = deployment.getSpec() == null ? null : deployment.getSpec().getReplicas();
+        Integer ready = deployment.getStatus() == null ? null : deployment.getStatus().getReadyReplicas();
+        return new CapacityOutcome.Observed(desired == null ? DEFAULT_REPLICAS : desired, ready == null ? 0 : ready);
+    }
+
+    @Override
+    public ScaleOutcome scaleUp(ScalingRef.KubernetesDeployment ref) {
+        return replicas(ref, ref.activeSize());
     }
 
     @Override
     public ScaleOutcome scaleDown(ScalingRef.KubernetesDeployment ref) {
-        int size = ref.pilotLightSize() == null ? 0 : ref.pilotLightSize();
-        try {
-            kubernetes.apps().deployments().inNamespace(ref.namespace()).withName(ref.deployment()).scale(size);
-            return new ScaleOutcome.Ready("Deployment " + ref.namespace() + "/" + ref.deployment() + " scaled to " + size);
-        } catch (KubernetesClientException e) {
-            String reason = "Deployment " + ref.namespace() + "/" + ref.deployment() + ": scale failed: " + e.getMessage();
-            return passing(e) ? new ScaleOutcome.Unavailable(reason) : new ScaleOutcome.NotReady(reason);
-        }
+        return replicas(ref, ref.pilotLightSize() == null ? 0 : ref.pilotLightSize());
     }
 
-    /** No answer, 429 or 5xx from the API server: worth retrying. */
+    /**
+     * One PATCH. Not the client's scale(n), which reads the scale subresource first and the Deployment after, nor
+     * withName(..).patch(..), which reads the Deployment first: given a resource that only names it, the client sends
+     * the patch alone.
+     */
+    private ScaleOutcome replicas(ScalingRef.KubernetesDeployment ref, int replicas) {
+        Deployment named = new DeploymentBuilder().withNewMetadata().withNamespace(ref.namespace()).withName(ref.deployment())
+                .endMetadata().build();
+        try {
+            kubernetes.apps().deployments().inNamespace(ref.namespace()).resource(named)
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + replicas + "}}");
+        } catch (KubernetesClientException e) {
+            // a missing Deployment is a 404 here: refused, like any other 4xx but a conflict or throttling
+            String reason = what(ref) + ": scale to " + replicas + " failed: " + e.getMessage();
+            return passing(e) ? new ScaleOutcome.Unavailable(reason) : new ScaleOutcome.Rejected(reason);
+        }
+        return new ScaleOutcome.Requested(what(ref) + ": replicas " + replicas);
+    }
+
+    /**
+     * No answer (code -1, as the client sets it when the request failed before any status came back: refused,
+     * timed out), 409 (a concurrent write: try again), 429 (throttled) or 5xx from the API
+     * server: worth trying again. 401, 403, 404, 422 are refusals.
+     */
     private static boolean passing(KubernetesClientException e) {
-        return e.getCode() == 0 || e.getCode() == 429 || e.getCode() >= 500;
+        return e.getCode() <= 0 || e.getCode() == 409 || e.getCode() == 429 || e.getCode() >= 500;
+    }
+
+    private static String what(ScalingRef.KubernetesDeployment ref) {
+        return "Deployment " + ref.namespace() + "/" + ref.deployment();
     }
 }
