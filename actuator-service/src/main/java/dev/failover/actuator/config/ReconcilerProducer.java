@@ -58,6 +58,8 @@ import software.amazon.awssdk.services.route53.Route53Client;
 public class ReconcilerProducer {
 
     private static final Logger LOG = Logger.getLogger(ReconcilerProducer.class);
+    /** One ECS or Auto Scaling API call; the loop retries after it, so it can be short. */
+    private static final java.time.Duration SCALER_CALL_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     @Produces
     @Singleton
@@ -168,8 +170,8 @@ public class ReconcilerProducer {
         ScalingSettings.Aws aws = settings.aws().orElseThrow();
         builder.region(Region.of(aws.region()));
         builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
-        // one retry policy (the reconcile loop's), not two stacked
-        builder.overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
+        // one retry policy (the reconcile loop's), not two stacked; a hung call must not hold a reconcile thread for long
+        builder.overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(SCALER_CALL_TIMEOUT));
         aws.endpointOverride().ifPresent(builder::endpointOverride);
         if (builder instanceof software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<?, ?> sync) {
             sync.httpClient(UrlConnectionHttpClient.builder().build());
