@@ -1,6 +1,7 @@
 package dev.failover.actuator.domain;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,15 @@ public final class Reconciler {
     /** The group's reconciler, made on first use; a group missing from the topology gets one that blocks. */
     public GroupReconciler group(String id) {
         return groups.computeIfAbsent(id, g -> new GroupReconciler(g, topology, dns, scalers, traffic, store, sink, clock, settings));
+    }
+
+    /**
+     * One pass of the group; a group with no reconciler (never offered or restored here, or forgotten) has nothing to
+     * do and is not made one, so a pass racing with {@link #forget} cannot bring a group back.
+     */
+    public Duration run(String id) {
+        GroupReconciler group = groups.get(id);
+        return group == null ? settings.resync() : group.run();
     }
 
     public GroupReconciler.Offer offer(Decision decision) {

@@ -48,9 +48,9 @@ public class DesiredStateRestorer implements KafkaConsumerRebalanceListener {
         Set<Integer> numbers = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
         List<DesiredState> restored = store.load(numbers);
         restored.forEach(reconciler::restore);
-        List<String> groups = groupsOf(consumer, partitions, numbers);
-        restored.stream().map(DesiredState::group).filter(g -> !groups.contains(g)).forEach(loop::trigger);
-        groups.forEach(loop::trigger);
+        List<String> groups = new java.util.ArrayList<>(groupsOf(consumer, partitions, numbers));
+        restored.stream().map(DesiredState::group).filter(g -> !groups.contains(g)).forEach(groups::add);
+        loop.start(groups);
         LOG.infof("reconciling partitions %s: groups %s (%d desired states restored)", numbers, groups, restored.size());
     }
 

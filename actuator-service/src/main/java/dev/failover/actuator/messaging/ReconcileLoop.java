@@ -3,6 +3,7 @@ package dev.failover.actuator.messaging;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 import dev.failover.actuator.domain.Backoff;
-import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.actuator.domain.Reconciler;
 
 /**
@@ -28,6 +28,7 @@ public final class ReconcileLoop implements AutoCloseable {
     private final ScheduledExecutorService pool;
     private final Backoff onError;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final Set<String> stopped = ConcurrentHashMap.newKeySet();
 
     public ReconcileLoop(Reconciler reconciler, int threads, Backoff onError) {
         this.reconciler = reconciler;
@@ -39,13 +40,23 @@ public final class ReconcileLoop implements AutoCloseable {
         });
     }
 
-    /** Runs the group's pass now, or right after the one under way. */
-    public void trigger(String group) {
+    /** Drives these groups (their partition was assigned here), each with a pass now. */
+    public synchronized void start(Collection<String> groups) {
+        stopped.removeAll(groups);
+        groups.forEach(this::trigger);
+    }
+
+    /** Runs the group's pass now, or right after the one under way; nothing for a group stopped here. */
+    public synchronized void trigger(String group) {
+        if (stopped.contains(group)) {
+            return; // a late trigger (a decision in flight when its partition moved away) must not revive the group here
+        }
         lanes.computeIfAbsent(group, Lane::new).runSoon(Duration.ZERO);
     }
 
     /** Stops driving groups whose partition moved elsewhere; a pass under way finishes its one provider call. */
-    public void stop(Collection<String> groups) {
+    public synchronized void stop(Collection<String> groups) {
+        stopped.addAll(groups);
         for (String group : groups) {
             Lane lane = lanes.remove(group);
             if (lane != null) {
@@ -100,8 +111,7 @@ public final class ReconcileLoop implements AutoCloseable {
             }
             Duration wait;
             try {
-                GroupReconciler group = reconciler.group(this.group);
-                wait = group.run();
+                wait = reconciler.run(group);
                 failures = 0;
             } catch (RuntimeException e) {
                 failures++;

@@ -1,0 +1,163 @@
+package dev.failover.actuator.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import dev.failover.actuator.dns.DnsProvider;
+import dev.failover.actuator.dns.DryRunDnsProvider;
+import dev.failover.actuator.dns.RecordKey;
+import dev.failover.actuator.dns.RecordWrite;
+import dev.failover.actuator.domain.Backoff;
+import dev.failover.actuator.domain.Convergence;
+import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.Reconciler;
+import dev.failover.actuator.domain.TrafficPlan;
+import dev.failover.actuator.scaling.Scalers;
+import dev.failover.contract.event.ActuationResult;
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.DecisionMode;
+import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.testkit.topology.TestTopology;
+
+/** The loop's own rules: a group's passes never overlap however often it is triggered, and a stopped group gets none. */
+class ReconcileLoopTest {
+
+    /** The dry run, counting how many reads of a group run at the same time. */
+    static final class CountingDns implements DnsProvider {
+        final DryRunDnsProvider store = new DryRunDnsProvider(Routing.SINGLE);
+        final AtomicInteger running = new AtomicInteger();
+        final AtomicInteger mostAtOnce = new AtomicInteger();
+        final AtomicInteger reads = new AtomicInteger();
+        final java.util.Map<String, AtomicInteger> readsOf = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public String name() {
+            return "counting";
+        }
+
+        @Override
+        public Routing routing() {
+            return Routing.SINGLE;
+        }
+
+        @Override
+        public ReadOutcome read(RecordKey key) {
+            int now = running.incrementAndGet();
+            mostAtOnce.accumulateAndGet(now, Math::max);
+            reads.incrementAndGet();
+            readsOf.computeIfAbsent(key.group(), g -> new AtomicInteger()).incrementAndGet();
+            try {
+                Thread.onSpinWait(); // widen the window a little: overlapping passes would show up here
+                return store.read(key);
+            } finally {
+                running.decrementAndGet();
+            }
+        }
+
+        @Override
+        public WriteOutcome write(RecordWrite write) {
+            return store.write(write);
+        }
+    }
+
+    final List<ActuationResult> results = new CopyOnWriteArrayList<>();
+
+    static final String TWO_GROUPS = """
+            version: 1
+            locations: [loc-a]
+            groups:
+              - id: api
+                dns: {zone: failover.test., name: api.failover.test., ttl: 5}
+                targets:
+                  - {id: primary, region: r1, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.10]}}
+                  - {id: secondary, region: r2, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.20]}}
+              - id: witness
+                dns: {zone: failover.test., name: witness.failover.test., ttl: 5}
+                targets:
+                  - {id: primary, region: r1, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.10]}}
+                  - {id: secondary, region: r2, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.20]}}
+            """;
+
+    Reconciler reconciler(CountingDns dns) {
+        return new Reconciler(TopologyLoader.parse(TWO_GROUPS, "test"), dns,
+                Scalers.none(), new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of()), state -> {
+                }, results::add, Clock.systemUTC(), new GroupReconciler.Settings(Duration.ofMillis(50), Duration.ofMillis(50),
+                        new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ZERO, () -> 0.0), Duration.ZERO, null));
+    }
+
+    static Decision failover(long epoch) {
+        return failover(TestTopology.GROUP, epoch);
+    }
+
+    static Decision failover(String group, long epoch) {
+        return new Decision(1, "d-" + group + epoch, group, epoch, DecisionKind.FAILOVER, TestTopology.PRIMARY,
+                TestTopology.SECONDARY, "test", List.of(), Instant.now(), DecisionMode.LIVE, Decision.AUTOMATION);
+    }
+
+    @Test
+    void aGroupTriggeredFromManyThreadsNeverRunsTwoPassesAtOnce() throws Exception {
+        CountingDns dns = new CountingDns();
+        Reconciler reconciler = reconciler(dns);
+        ExecutorService triggers = Executors.newFixedThreadPool(4);
+        try (ReconcileLoop loop = new ReconcileLoop(reconciler, 4, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
+                Duration.ZERO, () -> 0.0))) {
+            reconciler.offer(failover(1));
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                sent.add(triggers.submit(() -> loop.trigger(TestTopology.GROUP)));
+            }
+            for (var f : sent) {
+                f.get();
+            }
+            await("the group served").atMost(Duration.ofSeconds(30))
+                    .until(() -> reconciler.status(TestTopology.GROUP).convergence() instanceof Convergence.Converged);
+            await("periodic passes go on").atMost(Duration.ofSeconds(30)).until(() -> dns.reads.get() > 20);
+            assertThat(dns.mostAtOnce.get()).as("passes of one group running at the same time").isEqualTo(1);
+        } finally {
+            triggers.shutdownNow();
+        }
+    }
+
+    @Test
+    void aStoppedGroupGetsNoMorePassesEvenWhenTriggeredLate() {
+        CountingDns dns = new CountingDns();
+        Reconciler reconciler = reconciler(dns);
+        try (ReconcileLoop loop = new ReconcileLoop(reconciler, 2, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
+                Duration.ZERO, () -> 0.0))) {
+            reconciler.offer(failover(1));
+            reconciler.offer(failover("witness", 1));
+            loop.start(List.of(TestTopology.GROUP, "witness"));
+            await("periodic passes of both groups").atMost(Duration.ofSeconds(30))
+                    .until(() -> reads(dns, TestTopology.GROUP) >= 3 && reads(dns, "witness") >= 3);
+
+            loop.stop(List.of(TestTopology.GROUP));
+            loop.trigger(TestTopology.GROUP); // a decision in flight when the partition moved away
+            int stoppedAt = reads(dns, TestTopology.GROUP);
+            int witnessAt = reads(dns, "witness");
+            // the witness group, still driven, proves the loop went on for many periods meanwhile
+            await("ten more passes of the witness group").atMost(Duration.ofSeconds(30))
+                    .until(() -> reads(dns, "witness") >= witnessAt + 10);
+            assertThat(reads(dns, TestTopology.GROUP)).as("reads of the stopped group (at most the pass under way)")
+                    .isLessThanOrEqualTo(stoppedAt + 1);
+            assertThat(reconciler.drives(TestTopology.GROUP)).as("forgotten by the reconciler").isFalse();
+        }
+    }
+
+    static int reads(CountingDns dns, String group) {
+        AtomicInteger count = dns.readsOf.get(group);
+        return count == null ? 0 : count.get();
+    }
+}
