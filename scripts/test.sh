@@ -25,6 +25,7 @@ needs=(
   "command -v python3|python3|the scripts read JSON answers"
   "test -x /usr/sbin/named|bind9|a real BIND9 for the RFC 2136 (TSIG) tests and the local stack"
   "command -v dig|bind9-dnsutils|dig and nsupdate read and change what BIND9 serves"
+  "test -x /usr/sbin/knotd|knot|a real Knot DNS, the second RFC 2136 (TSIG) server the DNS provider's tests run against"
   "command -v promtool|prometheus|promtool checks the alert rules; a real Prometheus evaluates the dashboard's queries"
   "command -v docker-compose|docker-compose|docker-compose.yml is validated (there is no Docker engine to run it)"
   "command -v kubectl|kubectl|the k8s overlays are rendered offline with kubectl kustomize"

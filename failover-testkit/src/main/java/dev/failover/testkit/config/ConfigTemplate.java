@@ -9,9 +9,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The BIND and Kafka configuration templates of the repository's {@code config/} directory (packed into this jar), with
- * their {@code ${KEY}} placeholders filled in. scripts/lib/template.sh renders the same files for the local stack, so
- * tests and scripts run one configuration.
+ * The BIND, Knot and Kafka configuration templates of the repository's {@code config/} directory (packed into this
+ * jar), with their {@code ${KEY}} placeholders filled in. scripts/lib/template.sh renders the BIND and Kafka ones for the
+ * local stack, so tests and scripts run one configuration; Knot runs in the tests only.
  */
 public final class ConfigTemplate {
 
