@@ -44,7 +44,9 @@ public final class BindServer implements AuthoritativeServer {
             Files.writeString(dir.resolve("zone.db"), ConfigTemplate.render("bind/zone.db.template", Map.of(
                     "ZONE", origin, "RECORDS", String.join("\n", records))));
             ServerProcess process = new ServerProcess("named", dir, List.of(named, "-g", "-c",
-                    dir.resolve("named.conf").toString(), "-u", System.getProperty("user.name")), List.of("running"));
+                    dir.resolve("named.conf").toString(), "-u", System.getProperty("user.name")),
+                    // not "running" alone: named starts with "running on Linux ...", long before it serves the zone
+                    List.of("all zones loaded", " running\n"));
             BindServer server = new BindServer(process, port, ServerProcess.absolute(zone), secret);
             try {
                 process.start();
