@@ -2,6 +2,7 @@ package dev.failover.actuator.dns;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.Logger;
@@ -42,7 +43,7 @@ public final class DryRunDnsProvider implements DnsProvider {
         ServedRecord[] result = new ServedRecord[1];
         records.compute(name, (k, current) -> {
             String owner = current == null ? null : current.ownerText();
-            if (!java.util.Objects.equals(owner, write.expectedOwnerText())) {
+            if (!Objects.equals(owner, write.expectedOwnerText())) {
                 return current;
             }
             result[0] = new ServedRecord(write.owner().text(), write.sets(), true);

@@ -1,7 +1,6 @@
 package dev.failover.actuator.dns;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
@@ -11,6 +10,7 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Address;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -62,25 +62,28 @@ public final class Rfc2136DnsProvider implements DnsProvider {
     public ReadOutcome read(RecordKey key) {
         try {
             int type = Type.value(key.type().name());
-            Message answer = query(absolute(key.name()), type);
+            Name name = absolute(key.name());
+            Message answer = query(name, type);
             if (answer.getRcode() != Rcode.NOERROR && answer.getRcode() != Rcode.NXDOMAIN) {
                 return unreadable(answer.getRcode());
             }
             Set<String> values = new HashSet<>();
             Integer ttl = null;
             for (Record r : answer.getSection(Section.ANSWER)) {
-                if (r.getType() == type) {
-                    values.add(r.rdataToString());
+                // only the record's own name: for a name that is now a CNAME, the answer goes on with its target's records
+                if (r.getType() == type && r.getName().equals(name)) {
+                    values.add(r instanceof AAAARecord ? ipv6Text(r.rdataToWireCanonical()) : r.rdataToString());
                     ttl = (int) r.getTTL();
                 }
             }
-            Message owner = query(absolute(key.ownerName()), Type.TXT);
+            Name ownerName = absolute(key.ownerName());
+            Message owner = query(ownerName, Type.TXT);
             if (owner.getRcode() != Rcode.NOERROR && owner.getRcode() != Rcode.NXDOMAIN) {
                 return unreadable(owner.getRcode());
             }
             String ownerText = null;
             for (Record r : owner.getSection(Section.ANSWER)) {
-                if (r instanceof TXTRecord txt) {
+                if (r instanceof TXTRecord txt && r.getName().equals(ownerName)) {
                     ownerText = String.join("", txt.getStrings());
                 }
             }
@@ -167,14 +170,53 @@ public final class Rfc2136DnsProvider implements DnsProvider {
         return resolver;
     }
 
+    /** An address record from an address literal; never a name lookup (InetAddress.getByName would resolve a name). */
     private static Record record(Name name, int type, int ttl, String value) throws IOException {
         if (type == Type.A) {
-            return new ARecord(name, DClass.IN, ttl, InetAddress.getByName(value));
+            return new ARecord(name, DClass.IN, ttl, Address.getByAddress(value, Address.IPv4));
         }
         if (type == Type.AAAA) {
-            return new AAAARecord(name, DClass.IN, ttl, InetAddress.getByName(value));
+            return new AAAARecord(name, DClass.IN, ttl, Address.getByAddress(value, Address.IPv6));
         }
         return new CNAMERecord(name, DClass.IN, ttl, absolute(value));
+    }
+
+    /**
+     * An IPv6 address in the text form of RFC 5952 (lower case, leading zeros dropped, the longest run of two or more
+     * zero groups as "::"), the form addresses are written in: dnsjava prints every group ("2001:db8:0:0:0:0:0:1"),
+     * which would never equal the "2001:db8::1" of the topology, so the record would look unserved for ever.
+     */
+    static String ipv6Text(byte[] address) {
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((address[2 * i] & 0xff) << 8) | (address[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; i++) {
+            int length = 0;
+            while (i + length < 8 && groups[i + length] == 0) {
+                length++;
+            }
+            if (length > bestLength) {
+                bestStart = i;
+                bestLength = length;
+            }
+            i += length;
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                text.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+                text.append(':');
+            }
+            text.append(Integer.toHexString(groups[i]));
+        }
+        return text.toString();
     }
 
     private static Name absolute(String name) throws TextParseException {

@@ -3,6 +3,7 @@ package dev.failover.actuator.dns;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,7 @@ import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.ChangeInfo;
 import software.amazon.awssdk.services.route53.model.ChangeStatus;
 import software.amazon.awssdk.services.route53.model.ListResourceRecordSetsResponse;
+import software.amazon.awssdk.services.route53.model.NoSuchChangeException;
 import software.amazon.awssdk.services.route53.model.RRType;
 import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
@@ -36,6 +38,12 @@ public final class Route53DnsProvider implements DnsProvider {
     /** Error codes that say "not now" rather than "never". */
     static final Set<String> PASSING = Set.of("Throttling", "ThrottlingException", "PriorRequestNotComplete",
             "ServiceUnavailable", "RequestTimeout", "InternalFailure", "InternalError");
+
+    /**
+     * TTL of the ownership TXT record. Always the same: Route 53 only DELETEs a record set whose TTL matches too, so a
+     * TTL taken from the record's sets would make every write refused after the group's TTL changed.
+     */
+    static final long OWNER_TTL = 60;
 
     private final Route53Client client;
     private final Routing routing;
@@ -101,7 +109,9 @@ public final class Route53DnsProvider implements DnsProvider {
                 }
                 found.add(set);
             }
-            if (!Boolean.TRUE.equals(page.isTruncated())) {
+            // the next page only matters while it still starts with this name and type (more weighted sets of it)
+            if (!Boolean.TRUE.equals(page.isTruncated()) || page.nextRecordName() == null
+                    || !unescape(page.nextRecordName()).equalsIgnoreCase(wanted) || page.nextRecordType() != type) {
                 return found;
             }
             startName = page.nextRecordName();
@@ -114,7 +124,14 @@ public final class Route53DnsProvider implements DnsProvider {
         if (change == null) {
             return true;
         }
-        ChangeInfo info = client.getChange(r -> r.id(change)).changeInfo();
+        ChangeInfo info;
+        try {
+            info = client.getChange(r -> r.id(change)).changeInfo();
+        } catch (NoSuchChangeException e) {
+            // Route 53 no longer knows the change (it keeps them for a limited time): long applied
+            pendingChanges.remove(key.name(), change);
+            return true;
+        }
         if (info.status() == ChangeStatus.INSYNC) {
             pendingChanges.remove(key.name(), change);
             return true;
@@ -152,11 +169,10 @@ public final class Route53DnsProvider implements DnsProvider {
     List<Change> changes(RecordWrite write) {
         RecordKey key = write.key();
         List<Change> changes = new ArrayList<>();
-        int ownerTtl = write.sets().stream().map(RecordSet::ttl).filter(t -> t != null).findFirst().orElse(60);
         if (write.expectedOwnerText() != null) {
-            changes.add(txt(ChangeAction.DELETE, key.ownerName(), write.expectedOwnerText(), ownerTtl));
+            changes.add(txt(ChangeAction.DELETE, key.ownerName(), write.expectedOwnerText()));
         }
-        changes.add(txt(ChangeAction.CREATE, key.ownerName(), write.owner().text(), ownerTtl));
+        changes.add(txt(ChangeAction.CREATE, key.ownerName(), write.owner().text()));
         for (RecordSet set : write.sets()) {
             ResourceRecordSet.Builder rrs = ResourceRecordSet.builder().name(key.name()).type(key.type().name());
             if (set.setIdentifier() != null) {
@@ -175,17 +191,32 @@ public final class Route53DnsProvider implements DnsProvider {
     }
 
     /**
-     * Whether Route 53 refused the batch because of the ownership record: its DELETE found another value (or none), or
-     * its CREATE found one already there. Route 53 names the record set in the InvalidChangeBatch message.
+     * Whether Route 53 refused the batch because of the ownership record: its DELETE found no such record ("Tried to
+     * delete resource record set [name='_failover-owner.api.example.com.', type='TXT'] but it was not found") or another
+     * value ("... but the values provided do not match the current values"), or its CREATE found one already there
+     * ("Tried to create ... but it already exists"). Route 53 gives nothing but this message to tell these apart from
+     * other InvalidChangeBatch errors, so it is read here, at the adapter's boundary, and nowhere else.
      */
     private static boolean ownerConflict(Route53Exception e, RecordKey key) {
-        String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
-        return e.statusCode() == 400 && message != null && message.contains(key.ownerName());
+        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null ? e.getMessage()
+                : e.awsErrorDetails().errorMessage();
+        if (e.statusCode() != 400 || message == null || (code != null && !code.equals("InvalidChangeBatch"))) {
+            return false;
+        }
+        String lower = message.toLowerCase(Locale.ROOT);
+        return lower.contains(key.ownerName().toLowerCase(Locale.ROOT) + ".") && (lower.contains("but it was not found")
+                || lower.contains("do not match the current values") || lower.contains("but it already exists"));
     }
 
-    private static Change txt(ChangeAction action, String name, String text, int ttl) {
+    private static Change txt(ChangeAction action, String name, String text) {
         return Change.builder().action(action).resourceRecordSet(ResourceRecordSet.builder().name(name).type(RRType.TXT)
-                .ttl((long) ttl).resourceRecords(ResourceRecord.builder().value("\"" + text + "\"").build()).build()).build();
+                .ttl(OWNER_TTL).resourceRecords(ResourceRecord.builder().value(quote(text)).build()).build()).build();
+    }
+
+    /** A TXT value as Route 53 takes and returns it: in double quotes, with {@code "} and {@code \} escaped. */
+    static String quote(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     private static Set<String> values(ResourceRecordSet set) {
@@ -194,9 +225,11 @@ public final class Route53DnsProvider implements DnsProvider {
         return values;
     }
 
-    private static String unquote(String value) {
-        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1)
-                : value;
+    static String unquote(String value) {
+        if (value.length() < 2 || !value.startsWith("\"") || !value.endsWith("\"")) {
+            return value;
+        }
+        return value.substring(1, value.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
     }
 
     /** Route 53 writes some characters of names as octal escapes, "*" as "\052" among them. */
