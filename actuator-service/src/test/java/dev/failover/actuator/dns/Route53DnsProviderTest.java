@@ -1,10 +1,14 @@
 package dev.failover.actuator.dns;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingXPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
@@ -22,30 +27,43 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
+import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
+import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
 import dev.failover.contract.topology.RecordType;
 import dev.failover.contract.topology.TargetDns;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
 
 /**
- * The real AWS SDK against a local HTTP fixture that checks the ChangeBatch XML it sends and answers as the Route 53 API
- * reference documents (ChangeInfo, GetChange PENDING then INSYNC, Throttling, PriorRequestNotComplete,
- * InvalidChangeBatch).
+ * The real AWS SDK against a local HTTP fixture that checks the requests it gets (the ChangeBatch XML, the
+ * ListResourceRecordSets parameters) and answers as the Route 53 API reference documents: ListResourceRecordSets pages,
+ * ChangeInfo, GetChange PENDING then INSYNC, and the ErrorResponse documents of InvalidChangeBatch, Throttling,
+ * PriorRequestNotComplete and AccessDenied.
  */
 class Route53DnsProviderTest {
 
     static final String NS = "https://route53.amazonaws.com/doc/2013-04-01/";
-    static final String RRSET = "/2013-04-01/hostedzone/Z0123456789ABC/rrset/";
+    static final String ZONE_ID = "Z0123456789ABC";
+    static final String RRSET = "/2013-04-01/hostedzone/" + ZONE_ID + "/rrset/";
+    static final String LIST = "/2013-04-01/hostedzone/" + ZONE_ID + "/rrset";
+    static final String CHANGE = "/2013-04-01/change/C2682N5HXP0BZ4";
+    static final String OWNER = "_failover-owner.api.example.com";
+    static final TargetDns.Alias MAINT = new TargetDns.Alias("Z35SXDOTRQ7X7K", "maint.elb.amazonaws.com.", true);
+
     static WireMockServer route53;
     static Route53Client client;
 
@@ -53,13 +71,14 @@ class Route53DnsProviderTest {
     static void start() {
         route53 = new WireMockServer(options().dynamicPort());
         route53.start();
-        client = Route53Client.builder()
-                .endpointOverride(URI.create("http://127.0.0.1:" + route53.port()))
-                .region(Region.AWS_GLOBAL)
+        client = client(URI.create("http://127.0.0.1:" + route53.port()));
+    }
+
+    static Route53Client client(URI endpoint) {
+        return Route53Client.builder().endpointOverride(endpoint).region(Region.AWS_GLOBAL)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret-not-logged")))
                 .httpClient(UrlConnectionHttpClient.builder().build())
-                .overrideConfiguration(c -> c.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()))
-                .build();
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
     }
 
     @AfterAll
@@ -73,44 +92,112 @@ class Route53DnsProviderTest {
         route53.resetAll();
     }
 
-    static DnsChange failover() {
-        return new DnsChange("example.com.", "api.example.com.", RecordType.A, 60, List.of("192.0.2.20", "192.0.2.21"), null,
-                "secondary", "secondary", "Z0123456789ABC",
-                List.of(new DnsChange.Inactive("primary", "primary", List.of("192.0.2.10"), null),
-                        new DnsChange.Inactive("maintenance", "maint",
-                                List.of(), new TargetDns.Alias("Z35SXDOTRQ7X7K", "maint.elb.amazonaws.com.", true))), null);
+    static RecordKey key() {
+        return new RecordKey("api", "example.com.", "api.example.com.", RecordType.A, ZONE_ID);
     }
+
+    static Route53DnsProvider provider(Route53Settings.Routing routing) {
+        return new Route53DnsProvider(client, new Route53Settings(routing, 100, List.of(), Duration.ZERO, "aws-global",
+                Optional.empty(), Duration.ofSeconds(5), Duration.ofMillis(20)));
+    }
+
+    static OwnerMark mark(long epoch) {
+        return new OwnerMark("api", epoch, "d-" + epoch);
+    }
+
+    /** A failover to the secondary with weighted routing: its set weighted, the others 0, one of them an alias. */
+    static RecordWrite failover(String expectedOwnerText, long epoch) {
+        return new RecordWrite(key(), expectedOwnerText, mark(epoch), List.of(
+                new RecordSet("secondary", 100L, 60, Set.of("192.0.2.20", "192.0.2.21"), null),
+                new RecordSet("primary", 0L, 60, Set.of("192.0.2.10"), null),
+                new RecordSet("maint", 0L, null, Set.of(), MAINT)));
+    }
+
+    // ---- what the fixture answers, in the shapes of the Route 53 API reference
 
     static String changeInfo(String root, String status) {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><" + root + " xmlns=\"" + NS + "\"><ChangeInfo><Id>/change/C2682N5HXP0BZ4"
                 + "</Id><Status>" + status + "</Status><SubmittedAt>2026-11-21T10:00:00.000Z</SubmittedAt></ChangeInfo></" + root + ">";
     }
 
-    static String error(String code, String message) {
-        return "<?xml version=\"1.0\"?><ErrorResponse xmlns=\"" + NS + "\"><Error><Type>Sender</Type><Code>" + code
-                + "</Code><Message>" + message + "</Message></Error><RequestId>r-1</RequestId></ErrorResponse>";
+    static String error(String type, String code, String message) {
+        return "<?xml version=\"1.0\"?><ErrorResponse xmlns=\"" + NS + "\"><Error><Type>" + type + "</Type><Code>" + code
+                + "</Code><Message>" + message + "</Message></Error><RequestId>7eb28fd5-9ce6-11e4-a8e8-9f105805808f</RequestId>"
+                + "</ErrorResponse>";
     }
 
-    static Route53Settings settings(Route53Settings.Routing routing, List<Integer> failbackSteps, Duration pollInterval) {
-        return new Route53Settings(routing, 100, failbackSteps, Duration.ZERO, "aws-global", Optional.empty(),
-                Duration.ofSeconds(5), pollInterval);
+    static String valuesSet(String name, String type, String setIdentifier, Long weight, int ttl, String... values) {
+        StringBuilder xml = new StringBuilder("<ResourceRecordSet><Name>").append(name).append("</Name><Type>").append(type)
+                .append("</Type>");
+        if (setIdentifier != null) {
+            xml.append("<SetIdentifier>").append(setIdentifier).append("</SetIdentifier><Weight>").append(weight).append("</Weight>");
+        }
+        xml.append("<TTL>").append(ttl).append("</TTL><ResourceRecords>");
+        for (String value : values) {
+            xml.append("<ResourceRecord><Value>").append(value).append("</Value></ResourceRecord>");
+        }
+        return xml.append("</ResourceRecords></ResourceRecordSet>").toString();
     }
 
-    static Route53DnsProvider provider(Route53Settings.Routing routing) {
-        return new Route53DnsProvider(client, settings(routing, List.of(), Duration.ofMillis(20)));
+    static String aliasSet(String name, String setIdentifier, long weight, TargetDns.Alias alias) {
+        return "<ResourceRecordSet><Name>" + name + "</Name><Type>A</Type><SetIdentifier>" + setIdentifier + "</SetIdentifier>"
+                + "<Weight>" + weight + "</Weight><AliasTarget><HostedZoneId>" + alias.hostedZoneId() + "</HostedZoneId><DNSName>"
+                + alias.dnsName() + "</DNSName><EvaluateTargetHealth>" + alias.evaluateTargetHealth()
+                + "</EvaluateTargetHealth></AliasTarget></ResourceRecordSet>";
     }
 
-    /** The record sets of the one ChangeResourceRecordSets request the fixture received: identifier → weight, data. */
-    static List<String> sentRecordSets() throws Exception {
-        assertThat(route53.findAll(postRequestedFor(urlEqualTo(RRSET)))).hasSize(1);
-        return sentRecordSets(0);
+    /** A ListResourceRecordSets page; {@code next} is NextRecordName, NextRecordType, NextRecordIdentifier when truncated. */
+    static String page(List<String> sets, String... next) {
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListResourceRecordSetsResponse xmlns=\"")
+                .append(NS).append("\"><ResourceRecordSets>");
+        sets.forEach(xml::append);
+        xml.append("</ResourceRecordSets><IsTruncated>").append(next.length > 0).append("</IsTruncated>");
+        if (next.length > 0) {
+            xml.append("<NextRecordName>").append(next[0]).append("</NextRecordName><NextRecordType>").append(next[1])
+                    .append("</NextRecordType>");
+            if (next.length > 2) {
+                xml.append("<NextRecordIdentifier>").append(next[2]).append("</NextRecordIdentifier>");
+            }
+        }
+        return xml.append("<MaxItems>300</MaxItems></ListResourceRecordSetsResponse>").toString();
     }
 
-    static List<String> sentRecordSets(int index) throws Exception {
-        var requests = route53.findAll(postRequestedFor(urlEqualTo(RRSET))).subList(index, index + 1);
+    static MappingBuilder list(String name, String type) {
+        return get(urlPathEqualTo(LIST)).withQueryParam("name", equalTo(name)).withQueryParam("type", equalTo(type));
+    }
+
+    static void ownerIs(String text) {
+        List<String> sets = new ArrayList<>();
+        if (text != null) {
+            sets.add(valuesSet(OWNER + ".", "TXT", null, null, 60, "\"" + text + "\""));
+        }
+        sets.add(valuesSet("www.example.com.", "A", null, null, 60, "192.0.2.99"));
+        route53.stubFor(list(OWNER + ".", "TXT").willReturn(aResponse().withStatus(200).withBody(page(sets))));
+    }
+
+    static void recordIs(String... sets) {
+        List<String> page = new ArrayList<>(List.of(sets));
+        // Route 53 goes on with the names after it: not the record's
+        page.add(valuesSet("api.example.com.", "AAAA", null, null, 60, "2001:db8::1"));
+        page.add(valuesSet("b.api.example.com.", "A", null, null, 60, "192.0.2.98"));
+        route53.stubFor(list("api.example.com.", "A").willReturn(aResponse().withStatus(200).withBody(page(page))));
+    }
+
+    static ServedRecord served(Route53DnsProvider dns) {
+        ReadOutcome read = dns.read(key());
+        assertThat(read).as("read").isInstanceOf(ReadOutcome.Served.class);
+        return ((ReadOutcome.Served) read).record();
+    }
+
+    // ---- what the provider sent
+
+    /** The changes of the ChangeResourceRecordSets request number {@code index} the fixture received, one line each. */
+    static List<String> sentChanges(int index) throws Exception {
+        var requests = route53.findAll(postRequestedFor(urlEqualTo(RRSET)));
+        assertThat(requests).as("ChangeResourceRecordSets requests").hasSizeGreaterThan(index);
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         factory.setNamespaceAware(true);
-        Document xml = factory.newDocumentBuilder().parse(new ByteArrayInputStream(requests.get(0).getBodyAsString()
+        Document xml = factory.newDocumentBuilder().parse(new ByteArrayInputStream(requests.get(index).getBodyAsString()
                 .getBytes(StandardCharsets.UTF_8)));
         assertThat(xml.getDocumentElement().getLocalName()).isEqualTo("ChangeResourceRecordSetsRequest");
         assertThat(xml.getDocumentElement().getNamespaceURI()).isEqualTo(NS);
@@ -143,108 +230,225 @@ class Route53DnsProviderTest {
         return nodes.getLength() == 0 ? "" : nodes.item(0).getTextContent();
     }
 
+    static void changeAnswers(int status, String body) {
+        route53.stubFor(post(urlEqualTo(RRSET)).willReturn(aResponse().withStatus(status).withBody(body)));
+    }
+
+    // ---- read
+
     @Test
-    void weightedSwitchSendsOneAtomicBatchWithTheActiveTargetAloneWeighted() throws Exception {
-        route53.stubFor(post(urlEqualTo(RRSET)).willReturn(aResponse().withStatus(200)
-                .withBody(changeInfo("ChangeResourceRecordSetsResponse", "PENDING"))));
-        DnsProvider.ApplyOutcome outcome = provider(Route53Settings.Routing.WEIGHTED).apply(failover());
-        assertThat(outcome).isInstanceOfSatisfying(DnsProvider.ApplyOutcome.Applied.class,
-                a -> assertThat(a.reference()).isEqualTo("C2682N5HXP0BZ4"));
-        assertThat(sentRecordSets()).containsExactly(
-                "UPSERT api.example.com. A set=secondary weight=100 ttl=60 192.0.2.20 192.0.2.21",
-                "UPSERT api.example.com. A set=primary weight=0 ttl=60 192.0.2.10",
-                "UPSERT api.example.com. A set=maint weight=0 alias=maint.elb.amazonaws.com. zone=Z35SXDOTRQ7X7K evaluate=true");
+    void readsTheWeightedSetsAndTheOwnershipMark() {
+        recordIs(valuesSet("api.example.com.", "A", "primary", 0L, 60, "192.0.2.10"),
+                aliasSet("api.example.com.", "maint", 0, MAINT),
+                valuesSet("api.example.com.", "A", "secondary", 100L, 60, "192.0.2.21", "192.0.2.20"));
+        ownerIs("failover-owner group=api epoch=3 decision=d-3");
+
+        ServedRecord served = served(provider(Route53Settings.Routing.WEIGHTED));
+
+        assertThat(served.sets()).as("the record's sets, none of the names or types listed after them").containsExactly(
+                new RecordSet("primary", 0L, 60, Set.of("192.0.2.10"), null),
+                new RecordSet("maint", 0L, null, Set.of(), new TargetDns.Alias("Z35SXDOTRQ7X7K", "maint.elb.amazonaws.com", true)),
+                new RecordSet("secondary", 100L, 60, Set.of("192.0.2.20", "192.0.2.21"), null));
+        assertThat(served.ownerText()).as("the TXT value without Route 53's quotes")
+                .isEqualTo("failover-owner group=api epoch=3 decision=d-3");
+        assertThat(served.owner()).contains(mark(3));
+        assertThat(served.propagated()).as("no change of ours pending").isTrue();
+        assertThat(route53.findAll(getRequestedFor(urlPathEqualTo(LIST)))).as("one page each for record and mark").hasSize(2);
+    }
+
+    @Test
+    void readsASimpleSetAndNoMark() {
+        recordIs(valuesSet("api.example.com.", "A", null, null, 300, "192.0.2.10"));
+        ownerIs(null);
+        ServedRecord served = served(provider(Route53Settings.Routing.SIMPLE));
+        assertThat(served.sets()).containsExactly(RecordSet.simple(300, Set.of("192.0.2.10")));
+        assertThat(served.ownerText()).as("no TXT record at " + OWNER).isNull();
+    }
+
+    @Test
+    void readsOnAcrossPagesWhileTheyStillHoldTheRecordsSets() {
+        route53.stubFor(list("api.example.com.", "A").withQueryParam("identifier", equalTo("primary"))
+                .willReturn(aResponse().withStatus(200).withBody(page(List.of(
+                        valuesSet("api.example.com.", "A", "primary", 0L, 60, "192.0.2.10")), "api.example.com.", "A",
+                        "secondary"))).atPriority(1));
+        route53.stubFor(list("api.example.com.", "A").withQueryParam("identifier", equalTo("secondary"))
+                .willReturn(aResponse().withStatus(200).withBody(page(List.of(
+                        valuesSet("api.example.com.", "A", "secondary", 100L, 60, "192.0.2.20")), "www.example.com.", "A")))
+                .atPriority(1));
+        route53.stubFor(list("api.example.com.", "A").willReturn(aResponse().withStatus(200).withBody(page(List.of(
+                valuesSet("api.example.com.", "A", "canary", 0L, 60, "192.0.2.30")), "api.example.com.", "A", "primary")))
+                .atPriority(5));
+        ownerIs(null);
+
+        ServedRecord served = served(provider(Route53Settings.Routing.WEIGHTED));
+
+        assertThat(served.sets()).as("the sets of all pages").extracting(RecordSet::setIdentifier)
+                .containsExactly("canary", "primary", "secondary");
+        assertThat(route53.findAll(getRequestedFor(urlPathEqualTo(LIST)).withQueryParam("type", equalTo("A"))))
+                .as("three pages; not a fourth for www.example.com., which is another name").hasSize(3);
+    }
+
+    @Test
+    void aWrittenChangeIsNotPropagatedWhileGetChangeSaysPending() {
+        recordIs(valuesSet("api.example.com.", "A", "secondary", 100L, 60, "192.0.2.20"));
+        ownerIs("failover-owner group=api epoch=1 decision=d-1");
+        changeAnswers(200, changeInfo("ChangeResourceRecordSetsResponse", "PENDING"));
+        route53.stubFor(get(urlEqualTo(CHANGE)).inScenario("propagation").whenScenarioStateIs(Scenario.STARTED)
+                .willSetStateTo("in sync").willReturn(aResponse().withStatus(200).withBody(changeInfo("GetChangeResponse", "PENDING"))));
+        route53.stubFor(get(urlEqualTo(CHANGE)).inScenario("propagation").whenScenarioStateIs("in sync")
+                .willReturn(aResponse().withStatus(200).withBody(changeInfo("GetChangeResponse", "INSYNC"))));
+        Route53DnsProvider dns = provider(Route53Settings.Routing.WEIGHTED);
+
+        assertThat(dns.write(failover(null, 1))).isInstanceOfSatisfying(WriteOutcome.Written.class,
+                w -> assertThat(w.reference()).as("the change id, without /change/").isEqualTo("C2682N5HXP0BZ4"));
+
+        assertThat(served(dns).propagated()).as("GetChange: PENDING").isFalse();
+        assertThat(served(dns).propagated()).as("GetChange: INSYNC").isTrue();
+        assertThat(served(dns).propagated()).as("in sync stays in sync").isTrue();
+        assertThat(route53.findAll(getRequestedFor(urlEqualTo(CHANGE)))).as("no GetChange once INSYNC was seen").hasSize(2);
+    }
+
+    // ---- write
+
+    @Test
+    void theFirstWriteCreatesTheMarkBesideTheUpsertsInOneBatch() throws Exception {
+        changeAnswers(200, changeInfo("ChangeResourceRecordSetsResponse", "PENDING"));
+        WriteOutcome outcome = provider(Route53Settings.Routing.WEIGHTED).write(failover(null, 1));
+        assertThat(outcome).isInstanceOf(WriteOutcome.Written.class);
+        assertThat(route53.findAll(postRequestedFor(urlEqualTo(RRSET)))).as("one atomic request").hasSize(1);
+        assertThat(sentChanges(0)).as("no mark yet: only its CREATE, which fails if one appeared meanwhile").containsExactly(
+                "CREATE " + OWNER + " TXT ttl=60 \"failover-owner group=api epoch=1 decision=d-1\"",
+                "UPSERT api.example.com A set=secondary weight=100 ttl=60 192.0.2.20 192.0.2.21",
+                "UPSERT api.example.com A set=primary weight=0 ttl=60 192.0.2.10",
+                "UPSERT api.example.com A set=maint weight=0 alias=maint.elb.amazonaws.com zone=Z35SXDOTRQ7X7K evaluate=true");
         assertThat(route53.findAll(postRequestedFor(urlEqualTo(RRSET))).get(0).getHeader("Authorization"))
                 .startsWith("AWS4-HMAC-SHA256 Credential=AKIDTEST/").doesNotContain("secret-not-logged");
     }
 
     @Test
-    void aGradualFailbackMovesTrafficInStepsEachInSync() throws Exception {
-        route53.stubFor(post(urlEqualTo(RRSET)).willReturn(aResponse().withStatus(200)
-                .withBody(changeInfo("ChangeResourceRecordSetsResponse", "PENDING"))));
-        route53.stubFor(get(urlEqualTo("/2013-04-01/change/C2682N5HXP0BZ4")).willReturn(aResponse().withStatus(200)
-                .withBody(changeInfo("GetChangeResponse", "INSYNC"))));
-        DnsChange failback = new DnsChange("example.com.", "api.example.com.", RecordType.A, 60, List.of("192.0.2.10"), null,
-                "primary", "primary", "Z0123456789ABC",
-                List.of(new DnsChange.Inactive("secondary", "secondary", List.of("192.0.2.20"), null)), null).gradualFrom("secondary");
-        Route53DnsProvider dns = new Route53DnsProvider(client, settings(Route53Settings.Routing.WEIGHTED,
-                List.of(10, 50, 100), Duration.ofMillis(10)));
-        assertThat(dns.apply(failback)).isInstanceOf(DnsProvider.ApplyOutcome.Applied.class);
-        assertThat(route53.findAll(postRequestedFor(urlEqualTo(RRSET)))).hasSize(3);
-        assertThat(sentRecordSets(0)).containsExactly("UPSERT api.example.com. A set=primary weight=10 ttl=60 192.0.2.10",
-                "UPSERT api.example.com. A set=secondary weight=90 ttl=60 192.0.2.20");
-        assertThat(sentRecordSets(1)).containsExactly("UPSERT api.example.com. A set=primary weight=50 ttl=60 192.0.2.10",
-                "UPSERT api.example.com. A set=secondary weight=50 ttl=60 192.0.2.20");
-        assertThat(sentRecordSets(2)).containsExactly("UPSERT api.example.com. A set=primary weight=100 ttl=60 192.0.2.10",
-                "UPSERT api.example.com. A set=secondary weight=0 ttl=60 192.0.2.20");
+    void aLaterWriteDeletesTheExactMarkItReadAndCreatesItsOwn() throws Exception {
+        changeAnswers(200, changeInfo("ChangeResourceRecordSetsResponse", "PENDING"));
+        RecordWrite simple = new RecordWrite(key(), "failover-owner group=api epoch=1 decision=d-1", mark(2),
+                List.of(RecordSet.simple(30, Set.of("192.0.2.10"))));
+        assertThat(provider(Route53Settings.Routing.SIMPLE).write(simple)).isInstanceOf(WriteOutcome.Written.class);
+        assertThat(sentChanges(0)).containsExactly(
+                "DELETE " + OWNER + " TXT ttl=60 \"failover-owner group=api epoch=1 decision=d-1\"",
+                "CREATE " + OWNER + " TXT ttl=60 \"failover-owner group=api epoch=2 decision=d-2\"",
+                "UPSERT api.example.com A ttl=30 192.0.2.10");
     }
 
+    /**
+     * The fixture keeps epoch 2's mark and, as Route 53 does, applies a batch only when its DELETE matches that value
+     * exactly: the writer that read epoch 2 gets through, a stale writer that still holds epoch 1's view is refused.
+     */
     @Test
-    void simpleRoutingUpsertsTheOneRecord() throws Exception {
-        route53.stubFor(post(urlEqualTo(RRSET)).willReturn(aResponse().withStatus(200)
-                .withBody(changeInfo("ChangeResourceRecordSetsResponse", "PENDING"))));
-        provider(Route53Settings.Routing.SIMPLE).apply(failover());
-        assertThat(sentRecordSets()).containsExactly("UPSERT api.example.com. A ttl=60 192.0.2.20 192.0.2.21");
-    }
-
-    @Test
-    void verificationFollowsGetChangeFromPendingToInsync() {
-        route53.stubFor(get(urlEqualTo("/2013-04-01/change/C2682N5HXP0BZ4")).inScenario("propagation")
-                .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("second")
-                .willReturn(aResponse().withStatus(200).withBody(changeInfo("GetChangeResponse", "PENDING"))));
-        route53.stubFor(get(urlEqualTo("/2013-04-01/change/C2682N5HXP0BZ4")).inScenario("propagation")
-                .whenScenarioStateIs("second").willSetStateTo("done")
-                .willReturn(aResponse().withStatus(200).withBody(changeInfo("GetChangeResponse", "PENDING"))));
-        route53.stubFor(get(urlEqualTo("/2013-04-01/change/C2682N5HXP0BZ4")).inScenario("propagation")
-                .whenScenarioStateIs("done")
-                .willReturn(aResponse().withStatus(200).withBody(changeInfo("GetChangeResponse", "INSYNC"))));
-        DnsProvider.VerifyOutcome verified = provider(Route53Settings.Routing.WEIGHTED).verify(failover(),
-                new DnsProvider.ApplyOutcome.Applied("x", "C2682N5HXP0BZ4"), Duration.ofSeconds(5));
-        assertThat(verified).isInstanceOfSatisfying(DnsProvider.VerifyOutcome.Verified.class,
-                v -> assertThat(v.details()).contains("INSYNC after 3 GetChange calls"));
-    }
-
-    @Test
-    void throttlingAndPriorRequestNotCompleteAreWorthRetrying() {
+    void aStaleWriterIsRefusedByRoute53() throws Exception {
+        String current = "failover-owner group=api epoch=2 decision=d-2";
+        route53.stubFor(post(urlEqualTo(RRSET)).withRequestBody(matchingXPath("//*[local-name()='Change'][*[local-name()="
+                + "'Action']='DELETE']//*[local-name()='Value'][.='\"" + current + "\"']")).atPriority(1)
+                .willReturn(aResponse().withStatus(200).withBody(changeInfo("ChangeResourceRecordSetsResponse", "PENDING"))));
+        route53.stubFor(post(urlEqualTo(RRSET)).atPriority(5).willReturn(aResponse().withStatus(400).withBody(error("Sender",
+                "InvalidChangeBatch", "[Tried to delete resource record set [name='" + OWNER + ".', type='TXT'] but the values "
+                        + "provided do not match the current values]"))));
         Route53DnsProvider dns = provider(Route53Settings.Routing.WEIGHTED);
-        route53.stubFor(post(urlEqualTo(RRSET)).willReturn(aResponse().withStatus(400).withBody(error("Throttling", "Rate exceeded"))));
-        assertThat(dns.apply(failover())).isInstanceOfSatisfying(DnsProvider.ApplyOutcome.Unavailable.class,
-                u -> assertThat(u.reason()).contains("Throttling").contains("Rate exceeded"));
-        route53.stubFor(post(urlEqualTo(RRSET)).willReturn(aResponse().withStatus(400)
-                .withBody(error("PriorRequestNotComplete", "The request was rejected because Route 53 was still processing a prior request."))));
-        assertThat(dns.apply(failover())).isInstanceOf(DnsProvider.ApplyOutcome.Unavailable.class);
-        route53.stubFor(post(urlEqualTo(RRSET)).willReturn(aResponse().withStatus(503).withBody(error("ServiceUnavailable", "down"))));
-        assertThat(dns.apply(failover())).isInstanceOf(DnsProvider.ApplyOutcome.Unavailable.class);
+
+        WriteOutcome stale = dns.write(failover("failover-owner group=api epoch=1 decision=d-1", 3));
+        assertThat(stale).as("a DELETE of epoch 1's mark, which is no longer there")
+                .isInstanceOfSatisfying(WriteOutcome.OwnerChanged.class,
+                        c -> assertThat(c.reason()).contains("InvalidChangeBatch").contains("do not match the current values"));
+        assertThat(sentChanges(0).get(0)).isEqualTo("DELETE " + OWNER + " TXT ttl=60 \"failover-owner group=api epoch=1 decision=d-1\"");
+
+        assertThat(dns.write(failover(current, 3))).as("the writer that read the current mark")
+                .isInstanceOf(WriteOutcome.Written.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "Tried to delete resource record set [name='" + OWNER + ".', type='TXT'] but it was not found",
+        "[Tried to delete resource record set [name='" + OWNER + ".', type='TXT'] but the values provided do not match the current values]",
+        "Tried to create resource record set [name='" + OWNER + ".', type='TXT'] but it already exists"})
+    void route53RefusingTheMarksChangeIsOwnerChanged(String message) {
+        changeAnswers(400, error("Sender", "InvalidChangeBatch", message));
+        assertThat(provider(Route53Settings.Routing.WEIGHTED).write(failover("failover-owner group=api epoch=1 decision=d-1", 2)))
+                .as("another writer moved the mark: read again").isInstanceOfSatisfying(WriteOutcome.OwnerChanged.class,
+                        c -> assertThat(c.reason()).contains(message));
     }
 
     @Test
-    void invalidChangeBatchAndAccessDeniedAreRejectedWithTheProvidersMessage() {
+    void otherRefusalsAreRejectedWithTheProvidersMessage() {
         Route53DnsProvider dns = provider(Route53Settings.Routing.WEIGHTED);
-        route53.stubFor(post(urlEqualTo(RRSET)).willReturn(aResponse().withStatus(400).withBody(error("InvalidChangeBatch",
-                "[RRSet with DNS name api.example.com. is not permitted in zone example.org.]"))));
-        assertThat(dns.apply(failover())).isInstanceOfSatisfying(DnsProvider.ApplyOutcome.Rejected.class,
+        changeAnswers(400, error("Sender", "InvalidChangeBatch", "[RRSet with DNS name api.example.com. is not permitted in zone "
+                + "example.org.]"));
+        assertThat(dns.write(failover(null, 1))).isInstanceOfSatisfying(WriteOutcome.Rejected.class,
                 r -> assertThat(r.reason()).contains("InvalidChangeBatch").contains("is not permitted in zone"));
+        changeAnswers(400, error("Sender", "InvalidChangeBatch", "Tried to create resource record set [name='api.example.com.', "
+                + "type='CNAME'] but it already exists"));
+        assertThat(dns.write(failover(null, 1))).as("a conflict on another record set than the mark")
+                .isInstanceOf(WriteOutcome.Rejected.class);
+        changeAnswers(400, error("Sender", "InvalidInput", "Invalid request: Expected exactly one of [AliasTarget, all of [TTL, "
+                + "and ResourceRecords]], but found none in Change with [Action=CREATE, Name=" + OWNER + "., Type=TXT]"));
+        assertThat(dns.write(failover(null, 1))).as("InvalidInput naming the mark is still no owner change")
+                .isInstanceOf(WriteOutcome.Rejected.class);
         // the older document form, which the SDK does not parse into a code: still a 400, still not retried
-        route53.stubFor(post(urlEqualTo(RRSET)).willReturn(aResponse().withStatus(400).withBody("<?xml version=\"1.0\"?>"
-                + "<InvalidChangeBatch xmlns=\"" + NS + "\"><Messages><Message>Tried to create resource record set "
-                + "api.example.com. type A, but it already exists</Message></Messages></InvalidChangeBatch>")));
-        assertThat(dns.apply(failover())).isInstanceOfSatisfying(DnsProvider.ApplyOutcome.Rejected.class,
+        changeAnswers(400, "<?xml version=\"1.0\"?><InvalidChangeBatch xmlns=\"" + NS + "\"><Messages><Message>Tried to create "
+                + "resource record set api.example.com. type A, but it already exists</Message></Messages></InvalidChangeBatch>");
+        assertThat(dns.write(failover(null, 1))).isInstanceOfSatisfying(WriteOutcome.Rejected.class,
                 r -> assertThat(r.reason()).contains("HTTP 400"));
-        route53.stubFor(post(urlEqualTo(RRSET)).willReturn(aResponse().withStatus(403)
-                .withBody(error("AccessDenied", "User is not authorized to perform: route53:ChangeResourceRecordSets"))));
-        assertThat(dns.apply(failover())).isInstanceOfSatisfying(DnsProvider.ApplyOutcome.Rejected.class,
+        changeAnswers(403, error("Sender", "AccessDenied", "User: arn:aws:iam::123456789012:user/actuator is not authorized to "
+                + "perform: route53:ChangeResourceRecordSets on resource: arn:aws:route53:::hostedzone/" + ZONE_ID));
+        assertThat(dns.write(failover(null, 1))).isInstanceOfSatisfying(WriteOutcome.Rejected.class,
                 r -> assertThat(r.reason()).contains("AccessDenied").contains("route53:ChangeResourceRecordSets"));
     }
 
     @Test
+    void throttlingPriorRequestNotCompleteAnd503AreWorthRetrying() {
+        Route53DnsProvider dns = provider(Route53Settings.Routing.WEIGHTED);
+        changeAnswers(400, error("Sender", "Throttling", "Rate exceeded"));
+        assertThat(dns.write(failover(null, 1))).isInstanceOfSatisfying(WriteOutcome.Unavailable.class,
+                u -> assertThat(u.reason()).contains("Throttling").contains("Rate exceeded"));
+        changeAnswers(400, error("Sender", "PriorRequestNotComplete", "The request was rejected because Route 53 was still "
+                + "processing a prior request."));
+        assertThat(dns.write(failover(null, 1))).isInstanceOf(WriteOutcome.Unavailable.class);
+        changeAnswers(503, error("Receiver", "ServiceUnavailable", "The service is unavailable."));
+        assertThat(dns.write(failover(null, 1))).isInstanceOf(WriteOutcome.Unavailable.class);
+
+        route53.stubFor(get(urlPathEqualTo(LIST)).willReturn(aResponse().withStatus(400).withBody(error("Sender", "Throttling",
+                "Rate exceeded"))));
+        assertThat(dns.read(key())).as("a throttled read").isInstanceOf(ReadOutcome.Unavailable.class);
+    }
+
+    @Test
+    void aReadWithoutPermissionIsRejected() {
+        route53.stubFor(get(urlPathEqualTo(LIST)).willReturn(aResponse().withStatus(403).withBody(error("Sender",
+                "AccessDenied", "User: arn:aws:iam::123456789012:user/actuator is not authorized to perform: "
+                        + "route53:ListResourceRecordSets"))));
+        assertThat(provider(Route53Settings.Routing.WEIGHTED).read(key())).isInstanceOfSatisfying(ReadOutcome.Rejected.class,
+                r -> assertThat(r.reason()).contains("AccessDenied").contains("route53:ListResourceRecordSets"));
+    }
+
+    @Test
+    void aGroupWithoutAHostedZoneIsRejectedWithoutACall() {
+        RecordKey noZone = new RecordKey("api", "example.com.", "api.example.com", RecordType.A, null);
+        Route53DnsProvider dns = provider(Route53Settings.Routing.WEIGHTED);
+        assertThat(dns.read(noZone)).isInstanceOf(ReadOutcome.Rejected.class);
+        assertThat(dns.write(new RecordWrite(noZone, null, mark(1), List.of(RecordSet.simple(60, Set.of("192.0.2.1"))))))
+                .isInstanceOf(WriteOutcome.Rejected.class);
+        assertThat(route53.getAllServeEvents()).as("no request").isEmpty();
+    }
+
+    @Test
     void anUnreachableEndpointIsUnavailable() {
-        Route53Client nowhere = Route53Client.builder().endpointOverride(URI.create("http://127.0.0.1:1"))
-                .region(Region.AWS_GLOBAL)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
-                .httpClient(UrlConnectionHttpClient.builder().build())
-                .overrideConfiguration(c -> c.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()))
-                .build();
-        assertThat(new Route53DnsProvider(nowhere, settings(Route53Settings.Routing.WEIGHTED, List.of(), Duration.ofMillis(10))).apply(failover()))
-                .isInstanceOf(DnsProvider.ApplyOutcome.Unavailable.class);
+        try (Route53Client nowhere = client(URI.create("http://127.0.0.1:1"))) {
+            Route53DnsProvider dns = new Route53DnsProvider(nowhere, new Route53Settings(Route53Settings.Routing.WEIGHTED, 100,
+                    List.of(), Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5), Duration.ofMillis(10)));
+            assertThat(dns.read(key())).isInstanceOf(ReadOutcome.Unavailable.class);
+            assertThat(dns.write(failover(null, 1))).isInstanceOf(WriteOutcome.Unavailable.class);
+        }
+    }
+
+    @Test
+    void txtValuesAreQuotedAsRoute53TakesThem() {
+        assertThat(Route53DnsProvider.quote("a \"b\" \\c")).isEqualTo("\"a \\\"b\\\" \\\\c\"");
+        assertThat(Route53DnsProvider.unquote(Route53DnsProvider.quote("a \"b\" \\c"))).isEqualTo("a \"b\" \\c");
     }
 }
