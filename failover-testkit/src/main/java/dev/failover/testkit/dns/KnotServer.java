@@ -1,9 +1,6 @@
 package dev.failover.testkit.dns;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -16,97 +13,30 @@ import dev.failover.testkit.config.ConfigTemplate;
  * serves. Can be stopped and started again on the same port; updates are written back to the zone file at once and
  * kept in the journal. Needs the Debian package knot.
  */
-public final class KnotServer implements AuthoritativeServer {
+public final class KnotServer extends ProcessServer {
 
-    private final ServerProcess process;
-    private final int port;
-    private final String zone;
-    private final String secret;
-
-    private KnotServer(ServerProcess process, int port, String zone, String secret) {
-        this.process = process;
-        this.port = port;
-        this.zone = zone;
-        this.secret = secret;
+    private KnotServer(String zone, List<String> records) {
+        super("knotd", zone, List.of("server started", "[" + (zone.endsWith(".") ? zone : zone + ".") + "] loaded"),
+                (dir, port, secret, origin) -> {
+                    String knotd = executable("knot", "/usr/sbin/knotd", "/usr/bin/knotd");
+                    Files.writeString(dir.resolve("knot.conf"), ConfigTemplate.render("knot/knot.conf.template", Map.of(
+                            "KEY_NAME", KEY_NAME, "ALGORITHM", ALGORITHM, "SECRET", secret, "DIR", dir.toString(),
+                            "PORT", Integer.toString(port), "ZONE", origin, "USER", System.getProperty("user.name"))));
+                    Files.writeString(dir.resolve("zone.db"), ConfigTemplate.render("bind/zone.db.template", Map.of(
+                            "ZONE", origin, "RECORDS", String.join("\n", records))));
+                    return List.of(knotd, "-c", dir.resolve("knot.conf").toString());
+                });
     }
 
     /**
      * Starts knotd for {@code zone} (e.g. "failover.test.") with these extra zone-file lines (e.g. "api IN A 192.0.2.10").
      */
     public static KnotServer start(String zone, List<String> records) {
-        String knotd = ServerProcess.executable("knot", "/usr/sbin/knotd", "/usr/bin/knotd");
-        try {
-            Path dir = Files.createTempDirectory("failover-knot-");
-            int port = ServerProcess.freePort();
-            String secret = ServerProcess.newSecret();
-            String origin = ServerProcess.relative(zone);
-            Files.writeString(dir.resolve("knot.conf"), ConfigTemplate.render("knot/knot.conf.template", Map.of(
-                    "KEY_NAME", KEY_NAME, "ALGORITHM", ALGORITHM, "SECRET", secret, "DIR", dir.toString(),
-                    "PORT", Integer.toString(port), "ZONE", origin, "USER", System.getProperty("user.name"))));
-            Files.writeString(dir.resolve("zone.db"), ConfigTemplate.render("bind/zone.db.template", Map.of(
-                    "ZONE", origin, "RECORDS", String.join("\n", records))));
-            ServerProcess process = new ServerProcess("knotd", dir, List.of(knotd, "-c", dir.resolve("knot.conf").toString()),
-                    List.of("server started", "[" + origin + ".] loaded"));
-            KnotServer server = new KnotServer(process, port, ServerProcess.absolute(zone), secret);
-            try {
-                process.start();
-            } catch (RuntimeException e) {
-                process.close();
-                throw e;
-            }
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start knotd", e);
-        }
+        return new KnotServer(zone, records);
     }
 
     @Override
     public String product() {
         return "Knot DNS";
-    }
-
-    @Override
-    public int port() {
-        return port;
-    }
-
-    @Override
-    public String zone() {
-        return zone;
-    }
-
-    @Override
-    public String secret() {
-        return secret;
-    }
-
-    @Override
-    public long pid() {
-        return process.pid();
-    }
-
-    @Override
-    public void stop() {
-        process.stop();
-    }
-
-    @Override
-    public void start() {
-        process.start();
-    }
-
-    @Override
-    public String log() {
-        return process.log();
-    }
-
-    @Override
-    public void close() {
-        process.close();
-    }
-
-    @Override
-    public String toString() {
-        return product();
     }
 }

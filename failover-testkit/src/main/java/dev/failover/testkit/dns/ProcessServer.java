@@ -13,30 +13,58 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * One server binary run in the foreground from its own directory, logging to {@code <dir>/<name>.log} (appended across
- * runs): started, awaited until its log says it serves, stopped with SIGTERM by PID, started again with the same
- * command. What {@link BindServer} and {@link KnotServer} share.
+ * What {@link BindServer} and {@link KnotServer} share: a server binary run in the foreground from its own temporary
+ * directory on a free port with a random TSIG secret, logging to {@code <dir>/<name>.log} (appended across runs);
+ * started and awaited until its log says it serves, stopped with SIGTERM by PID, started again with the same command.
  */
-final class ServerProcess {
+abstract class ProcessServer implements AuthoritativeServer {
 
     private static final long START_TIMEOUT_SECONDS = 20;
+
+    /** Writes the server's configuration into its directory and says how to run it. */
+    @FunctionalInterface
+    interface Configuration {
+        /**
+         * @param origin the zone without the trailing dot
+         * @return the command line that runs the server in the foreground
+         */
+        List<String> write(Path dir, int port, String secret, String origin) throws IOException;
+    }
 
     private final String name;
     private final Path dir;
     private final Path log;
+    private final int port;
+    private final String zone;
+    private final String secret;
     private final List<String> command;
     private final List<String> readyWhenLogged;
     private Process process;
 
     /**
+     * Configures and starts the server; removes its directory again when it does not start.
+     *
      * @param readyWhenLogged texts that must all appear in the log of one run before the server is taken as serving
      */
-    ServerProcess(String name, Path dir, List<String> command, List<String> readyWhenLogged) {
+    ProcessServer(String name, String zone, List<String> readyWhenLogged, Configuration configuration) {
         this.name = name;
-        this.dir = dir;
-        this.log = dir.resolve(name + ".log");
-        this.command = List.copyOf(command);
+        this.zone = zone.endsWith(".") ? zone : zone + ".";
         this.readyWhenLogged = List.copyOf(readyWhenLogged);
+        try {
+            this.dir = Files.createTempDirectory("failover-" + name + "-");
+            this.port = freePort();
+            this.secret = newSecret();
+            this.command = List.copyOf(configuration.write(dir, port, secret, this.zone.substring(0, this.zone.length() - 1)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot configure " + name, e);
+        }
+        this.log = dir.resolve(name + ".log");
+        try {
+            start();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     static String executable(String debianPackage, String... candidates) {
@@ -45,28 +73,36 @@ final class ServerProcess {
                         + " not found: install the Debian package " + debianPackage));
     }
 
-    static int freePort() throws IOException {
+    private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
     /** A random 256-bit TSIG secret, base64. */
-    static String newSecret() {
+    private static String newSecret() {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         return Base64.getEncoder().encodeToString(key);
     }
 
-    static String absolute(String zone) {
-        return zone.endsWith(".") ? zone : zone + ".";
+    @Override
+    public int port() {
+        return port;
     }
 
-    static String relative(String zone) {
-        return zone.endsWith(".") ? zone.substring(0, zone.length() - 1) : zone;
+    @Override
+    public String zone() {
+        return zone;
     }
 
-    synchronized void start() {
+    @Override
+    public String secret() {
+        return secret;
+    }
+
+    @Override
+    public synchronized void start() {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(name + " is already running, PID " + process.pid());
         }
@@ -101,26 +137,22 @@ final class ServerProcess {
     }
 
     private String thisRun(long from) throws IOException {
-        if (!Files.exists(log)) {
-            return "";
-        }
-        String all = Files.readString(log);
+        String all = Files.exists(log) ? Files.readString(log) : "";
         return from < all.length() ? all.substring((int) from) : "";
     }
 
-    synchronized long pid() {
+    @Override
+    public synchronized long pid() {
         return process != null && process.isAlive() ? process.pid() : -1;
     }
 
     /** SIGTERM to the server's PID, then waits for it to exit (SIGKILL after 10 s). */
-    synchronized void stop() {
+    @Override
+    public synchronized void stop() {
         if (process == null || !process.isAlive()) {
             return;
         }
-        ProcessHandle handle = ProcessHandle.of(process.pid()).orElse(null);
-        if (handle != null) {
-            handle.destroy();
-        }
+        ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroy);
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -130,7 +162,8 @@ final class ServerProcess {
         }
     }
 
-    String log() {
+    @Override
+    public String log() {
         try {
             return Files.exists(log) ? Files.readString(log) : "";
         } catch (IOException e) {
@@ -138,13 +171,18 @@ final class ServerProcess {
         }
     }
 
-    /** Stops the server and removes its directory. */
-    void close() {
+    @Override
+    public void close() {
         stop();
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a temp directory left behind is not worth failing a test for
         }
+    }
+
+    @Override
+    public String toString() {
+        return product();
     }
 }
