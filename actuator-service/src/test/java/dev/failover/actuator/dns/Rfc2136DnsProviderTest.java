@@ -2,6 +2,10 @@ package dev.failover.actuator.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -70,9 +74,23 @@ class Rfc2136DnsProviderTest {
         }
     }
 
-    /** Shared by all tests: the servers are closed after all of them, not after each invocation (autoCloseArguments). */
     static Stream<AuthoritativeServer> servers() {
         return Stream.of(bind, knot);
+    }
+
+    /**
+     * Runs the test once against BIND9 and once against Knot DNS. The servers are shared by all tests and closed after
+     * all of them, not after each invocation (autoCloseArguments).
+     */
+    @Target(ElementType.METHOD)
+    @Retention(RetentionPolicy.RUNTIME)
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("dev.failover.actuator.dns.Rfc2136DnsProviderTest#servers")
+    @interface OnBothServers {
+    }
+
+    static Rfc2136DnsProvider provider(AuthoritativeServer server) {
+        return provider(server, server.secret());
     }
 
     static Rfc2136DnsProvider provider(AuthoritativeServer server, String secret) {
@@ -95,28 +113,26 @@ class Rfc2136DnsProviderTest {
         return ((ReadOutcome.Served) read).record();
     }
 
-    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
-    @MethodSource("servers")
+    @OnBothServers
     void aRecordWithoutAMarkIsReadWithItsValuesAndTtl(AuthoritativeServer server) {
-        ServedRecord api = served(provider(server, server.secret()), key("api", RecordType.A));
+        ServedRecord api = served(provider(server), key("api", RecordType.A));
         assertThat(api.ownerText()).as("no ownership TXT record yet").isNull();
         assertThat(api.owner()).as("no owner").isEmpty();
         assertThat(api.sets()).as("the zone file's record").containsExactly(RecordSet.simple(30, Set.of("192.0.2.10")));
         assertThat(api.propagated()).as("an authoritative server serves what it took").isTrue();
 
-        ServedRecord v6 = served(provider(server, server.secret()), key("v6", RecordType.AAAA));
+        ServedRecord v6 = served(provider(server), key("v6", RecordType.AAAA));
         assertThat(v6.sets()).as("an IPv6 address in the form it is written in the topology")
                 .containsExactly(RecordSet.simple(30, Set.of("2001:db8::10")));
 
-        ServedRecord missing = served(provider(server, server.secret()), key("nothing-here", RecordType.A));
+        ServedRecord missing = served(provider(server), key("nothing-here", RecordType.A));
         assertThat(missing.sets()).as("a name the zone does not have").isEmpty();
         assertThat(missing.ownerText()).isNull();
     }
 
-    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
-    @MethodSource("servers")
+    @OnBothServers
     void conditionalWritesMoveTheRecordAndItsMarkTogether(AuthoritativeServer server) {
-        Rfc2136DnsProvider dns = provider(server, server.secret());
+        Rfc2136DnsProvider dns = provider(server);
         RecordKey key = key("switch", RecordType.A);
 
         RecordWrite first = write(key, null, 1, "192.0.2.31", "192.0.2.32");
@@ -133,10 +149,9 @@ class Rfc2136DnsProviderTest {
         assertThat(afterSecond.owner()).as("the second write's mark").contains(second.owner());
     }
 
-    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
-    @MethodSource("servers")
+    @OnBothServers
     void aStaleWriterCannotChangeTheRecord(AuthoritativeServer server) {
-        Rfc2136DnsProvider dns = provider(server, server.secret());
+        Rfc2136DnsProvider dns = provider(server);
         RecordKey key = key("stale", RecordType.A);
         RecordWrite epoch1 = write(key, null, 1, "192.0.2.41");
         assertThat(dns.write(epoch1)).isInstanceOf(WriteOutcome.Written.class);
@@ -154,10 +169,9 @@ class Rfc2136DnsProviderTest {
         assertThat(before.sets()).containsExactly(RecordSet.simple(5, Set.of("192.0.2.42")));
     }
 
-    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
-    @MethodSource("servers")
+    @OnBothServers
     void aFirstWriteIsRefusedWhenAMarkExistsAlready(AuthoritativeServer server) {
-        Rfc2136DnsProvider dns = provider(server, server.secret());
+        Rfc2136DnsProvider dns = provider(server);
         RecordKey key = key("taken", RecordType.A);
         assertThat(dns.write(write(key, null, 4, "192.0.2.51"))).isInstanceOf(WriteOutcome.Written.class);
         ServedRecord before = served(dns, key);
@@ -169,8 +183,7 @@ class Rfc2136DnsProviderTest {
         assertThat(served(dns, key)).as("nothing changed").isEqualTo(before);
     }
 
-    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
-    @MethodSource("servers")
+    @OnBothServers
     void unsignedAndWronglySignedUpdatesAreRefused(AuthoritativeServer server) throws Exception {
         RecordKey key = key("locked", RecordType.A);
         Name name = Name.fromString(key.name() + ".");
@@ -188,16 +201,15 @@ class Rfc2136DnsProviderTest {
         assertThat(wrongKey).as("an update signed with another secret").isInstanceOfSatisfying(WriteOutcome.Rejected.class,
                 r -> assertThat(r.reason()).contains("NOTAUTH"));
 
-        ServedRecord served = served(provider(server, server.secret()), key);
+        ServedRecord served = served(provider(server), key);
         assertThat(served.sets()).as("neither update changed the record")
                 .containsExactly(RecordSet.simple(30, Set.of("192.0.2.60")));
         assertThat(served.ownerText()).isNull();
     }
 
-    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
-    @MethodSource("servers")
+    @OnBothServers
     void aStoppedServerIsUnavailableAndTheSameWriteGoesThroughOnceItIsBack(AuthoritativeServer server) {
-        Rfc2136DnsProvider dns = provider(server, server.secret());
+        Rfc2136DnsProvider dns = provider(server);
         RecordKey key = key("outage", RecordType.A);
         RecordWrite failover = write(key, null, 1, "192.0.2.71");
         long pid = server.pid();
@@ -223,10 +235,9 @@ class Rfc2136DnsProviderTest {
         assertThat(served(dns, key)).as("the update survives a restart").isEqualTo(served);
     }
 
-    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
-    @MethodSource("servers")
+    @OnBothServers
     void aCnameIsSwitchedWithItsMarkOnASiblingName(AuthoritativeServer server) {
-        Rfc2136DnsProvider dns = provider(server, server.secret());
+        Rfc2136DnsProvider dns = provider(server);
         RecordKey key = key("www", RecordType.CNAME);
         ServedRecord before = served(dns, key);
         assertThat(before.sets()).containsExactly(RecordSet.simple(30, Set.of("old.example.net")));
@@ -257,7 +268,7 @@ class Rfc2136DnsProviderTest {
         RecordWrite weighted = new RecordWrite(key, null, new OwnerMark("g", 1, "d"), List.of(
                 new RecordSet("primary", 0L, 5, Set.of("192.0.2.10"), null),
                 new RecordSet("secondary", 100L, 5, Set.of("192.0.2.20"), null)));
-        assertThat(provider(bind, bind.secret()).write(weighted)).isInstanceOf(WriteOutcome.Rejected.class);
+        assertThat(provider(bind).write(weighted)).isInstanceOf(WriteOutcome.Rejected.class);
     }
 
     @Test
