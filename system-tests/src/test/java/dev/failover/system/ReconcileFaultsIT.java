@@ -121,12 +121,12 @@ class ReconcileFaultsIT {
             assertThat(failover.kind()).isEqualTo(DecisionKind.FAILOVER);
 
             await("the decision-service shows the switch CONVERGING with the actuator's error").atMost(OUTAGE)
-                    .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(serving(decider))
-                            .as("serving in GET /groups/api").satisfies(s -> {
-                                assertThat(s.path("status").asText()).isEqualTo("CONVERGING");
-                                assertThat(s.path("epoch").asLong()).isEqualTo(failover.epoch());
-                                assertThat(s.path("detail").asText()).contains("127.0.0.1:" + bind.port());
-                            }));
+                    .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                        JsonNode serving = serving(decider);
+                        assertThat(serving.path("status").asText()).as("serving.status in GET /groups/api").isEqualTo("CONVERGING");
+                        assertThat(serving.path("epoch").asLong()).as("serving.epoch").isEqualTo(failover.epoch());
+                        assertThat(serving.path("detail").asText()).as("serving.detail").contains("127.0.0.1:" + bind.port());
+                    });
             // the DNS server stays away for a minute; all that time the plane says it has not switched
             await("the DNS server's minute away").atMost(OUTAGE.plusSeconds(30)).pollInterval(Duration.ofSeconds(2))
                     .until(() -> {

@@ -146,7 +146,6 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    @Override
     /** kill -9: the process gets no chance to finish anything. */
     void kill() {
         process.destroyForcibly(); // SIGKILL on Linux
@@ -160,6 +159,7 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    @Override
     public void close() {
         process.destroy();
         try {

@@ -95,7 +95,7 @@ class Rfc2136DnsProviderTest {
 
     static Rfc2136DnsProvider provider(AuthoritativeServer server, String secret) {
         return new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", server.port(), AuthoritativeServer.KEY_NAME,
-                AuthoritativeServer.ALGORITHM, secret, Duration.ofSeconds(2), Duration.ofMillis(100)));
+                AuthoritativeServer.ALGORITHM, secret, Duration.ofSeconds(2)));
     }
 
     static RecordKey key(String label, RecordType type) {
@@ -257,7 +257,7 @@ class Rfc2136DnsProviderTest {
     @Test
     void anUnreachableServerIsUnavailableNotRejected() {
         Rfc2136DnsProvider dns = new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", 1, AuthoritativeServer.KEY_NAME,
-                AuthoritativeServer.ALGORITHM, bind.secret(), Duration.ofMillis(500), Duration.ofMillis(100)));
+                AuthoritativeServer.ALGORITHM, bind.secret(), Duration.ofMillis(500)));
         assertThat(dns.read(key("api", RecordType.A))).isInstanceOf(ReadOutcome.Unavailable.class);
         assertThat(dns.write(write(key("api", RecordType.A), null, 1, "192.0.2.20"))).isInstanceOf(WriteOutcome.Unavailable.class);
     }

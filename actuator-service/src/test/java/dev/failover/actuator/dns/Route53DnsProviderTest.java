@@ -98,7 +98,7 @@ class Route53DnsProviderTest {
 
     static Route53DnsProvider provider(Route53Settings.Routing routing) {
         return new Route53DnsProvider(client, new Route53Settings(routing, 100, List.of(), Duration.ZERO, "aws-global",
-                Optional.empty(), Duration.ofSeconds(5), Duration.ofMillis(20)));
+                Optional.empty(), Duration.ofSeconds(5)));
     }
 
     static OwnerMark mark(long epoch) {
@@ -440,7 +440,7 @@ class Route53DnsProviderTest {
     void anUnreachableEndpointIsUnavailable() {
         try (Route53Client nowhere = client(URI.create("http://127.0.0.1:1"))) {
             Route53DnsProvider dns = new Route53DnsProvider(nowhere, new Route53Settings(Route53Settings.Routing.WEIGHTED, 100,
-                    List.of(), Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5), Duration.ofMillis(10)));
+                    List.of(), Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5)));
             assertThat(dns.read(key())).isInstanceOf(ReadOutcome.Unavailable.class);
             assertThat(dns.write(failover(null, 1))).isInstanceOf(WriteOutcome.Unavailable.class);
         }

@@ -31,9 +31,9 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import io.fabric8.kubernetes.client.server.mock.KubernetesServer;
 
 /**
  * Two groups through the real broker: group "slow" fails over to a pilot-light Kubernetes target whose replicas are

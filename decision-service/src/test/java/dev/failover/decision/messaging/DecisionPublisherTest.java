@@ -18,7 +18,7 @@ import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.domain.DecisionEngine;
-import dev.failover.decision.domain.ManualClock;
+import dev.failover.contract.time.ManualClock;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.testkit.topology.TestTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
