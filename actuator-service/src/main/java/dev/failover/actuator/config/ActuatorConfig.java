@@ -58,7 +58,7 @@ public interface ActuatorConfig {
      * once. Two instances with one id fence each other out.
      */
     @WithName("instance-id")
-    String instanceId();
+    Optional<String> instanceId();
 
     /** Threads that run reconcile passes; a group waiting for anything holds none (one group's passes never overlap). */
     @WithName("parallel-groups")

@@ -158,8 +158,12 @@ public final class GroupReconciler {
         if (desired.decision().mode() == DecisionMode.SHADOW) {
             return settings.resync();
         }
-        if (convergence instanceof Convergence.Blocked && !retryRequested.getAndSet(false)) {
-            return settings.resync();
+        if (convergence instanceof Convergence.Blocked) {
+            if (!retryRequested.getAndSet(false)) {
+                return settings.resync();
+            }
+            attempt = 0;
+            convergence = new Convergence.Converging(0, "tried again after BLOCKED", now);
         }
         Optional<FailoverGroup> groupConfig = topology.group(group);
         Optional<Target> target = groupConfig.flatMap(g -> g.target(desired.target()));
