@@ -1,0 +1,295 @@
+package dev.failover.testkit.aws;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * One Route 53 hosted zone with state, over HTTP, for a packaged service pointed at it with an endpoint override (no
+ * Route 53 emulator can be installed here). It keeps the zone's record sets and applies each ChangeResourceRecordSets
+ * batch as the Route 53 API reference documents: all changes or none; CREATE fails when the set exists, DELETE when it
+ * is missing or its TTL, weight or values differ ("... but the values provided do not match the current values"),
+ * UPSERT creates or replaces. ListResourceRecordSets lists from the requested name and type in Route 53's order
+ * (labels compared from the right), GetChange answers INSYNC. Every applied batch is kept, in order, so that a test can
+ * count effective changes. Alias targets, paging and health checks are not modelled.
+ */
+public final class Route53Zone implements AutoCloseable {
+
+    static final String NS = "https://route53.amazonaws.com/doc/2013-04-01/";
+
+    /** A record set as stored: weighted sets are told apart by their set identifier. */
+    public record RecordSet(String name, String type, String setIdentifier, Long weight, long ttl, List<String> values) {
+        public RecordSet {
+            name = absolute(name);
+            values = values.stream().sorted().toList();
+        }
+
+        Key key() {
+            return new Key(name, type, setIdentifier);
+        }
+    }
+
+    /** One applied change batch: when, and the changes as "ACTION name type [id] weight ttl values". */
+    public record AppliedBatch(Instant at, List<String> changes, List<RecordSet> upserts) {
+    }
+
+    record Key(String name, String type, String setIdentifier) {
+    }
+
+    private final String zoneId;
+    private final HttpServer server;
+    private final Map<Key, RecordSet> sets = new HashMap<>();
+    private final List<AppliedBatch> applied = new ArrayList<>();
+    private final AtomicInteger changeIds = new AtomicInteger();
+
+    private Route53Zone(String zoneId) throws IOException {
+        this.zoneId = zoneId;
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/2013-04-01/", this::handle);
+        server.start();
+    }
+
+    /** Starts the zone on a free local port with these record sets. */
+    public static Route53Zone start(String zoneId, List<RecordSet> initial) throws IOException {
+        Route53Zone zone = new Route53Zone(zoneId);
+        initial.forEach(set -> zone.sets.put(set.key(), set));
+        return zone;
+    }
+
+    /** The endpoint to give the AWS SDK as its endpoint override. */
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** The weight of each weighted set of {@code name}/{@code type}, by set identifier. */
+    public synchronized Map<String, Long> weights(String name, String type) {
+        Map<String, Long> weights = new TreeMap<>();
+        sets.values().stream().filter(s -> s.name().equalsIgnoreCase(absolute(name)) && s.type().equals(type)
+                && s.setIdentifier() != null).forEach(s -> weights.put(s.setIdentifier(), s.weight()));
+        return weights;
+    }
+
+    /** Every batch applied so far, oldest first. */
+    public synchronized List<AppliedBatch> applied() {
+        return List.copyOf(applied);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String zonePath = "/2013-04-01/hostedzone/" + zoneId + "/rrset";
+            if (exchange.getRequestMethod().equals("POST") && (path.equals(zonePath) || path.equals(zonePath + "/"))) {
+                change(exchange);
+            } else if (exchange.getRequestMethod().equals("GET") && path.equals(zonePath)) {
+                list(exchange);
+            } else if (exchange.getRequestMethod().equals("GET") && path.startsWith("/2013-04-01/change/")) {
+                String id = path.substring(path.lastIndexOf('/') + 1);
+                answer(exchange, 200, "<GetChangeResponse xmlns=\"" + NS + "\">" + changeInfo(id) + "</GetChangeResponse>");
+            } else if (path.startsWith("/2013-04-01/hostedzone/")) {
+                answer(exchange, 404, error("NoSuchHostedZone", "No hosted zone found with ID: " + path));
+            } else {
+                answer(exchange, 400, error("InvalidInput", "unsupported request " + exchange.getRequestMethod() + " " + path));
+            }
+        }
+    }
+
+    private void list(HttpExchange exchange) throws IOException {
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        String fromName = absolute(query.getOrDefault("name", "."));
+        String fromType = query.getOrDefault("type", "");
+        StringBuilder xml = new StringBuilder("<ListResourceRecordSetsResponse xmlns=\"" + NS + "\"><ResourceRecordSets>");
+        synchronized (this) {
+            sets.values().stream().sorted(ORDER)
+                    .filter(s -> compareNames(s.name(), fromName) > 0
+                            || (compareNames(s.name(), fromName) == 0 && s.type().compareTo(fromType) >= 0))
+                    .forEach(s -> xml.append(xml(s)));
+        }
+        xml.append("</ResourceRecordSets><IsTruncated>false</IsTruncated><MaxItems>300</MaxItems></ListResourceRecordSetsResponse>");
+        answer(exchange, 200, xml.toString());
+    }
+
+    private void change(HttpExchange exchange) throws IOException {
+        Document request;
+        try {
+            var factory = DocumentBuilderFactory.newInstance();
+            factory.setNamespaceAware(true);
+            request = factory.newDocumentBuilder().parse(new ByteArrayInputStream(exchange.getRequestBody().readAllBytes()));
+        } catch (Exception e) {
+            answer(exchange, 400, error("InvalidInput", "not a ChangeResourceRecordSetsRequest: " + e.getMessage()));
+            return;
+        }
+        NodeList changes = request.getElementsByTagNameNS(NS, "Change");
+        synchronized (this) {
+            Map<Key, RecordSet> next = new HashMap<>(sets);
+            List<String> described = new ArrayList<>();
+            List<RecordSet> upserts = new ArrayList<>();
+            for (int i = 0; i < changes.getLength(); i++) {
+                Element change = (Element) changes.item(i);
+                String action = text(change, "Action");
+                RecordSet set = recordSet((Element) change.getElementsByTagNameNS(NS, "ResourceRecordSet").item(0));
+                String refusal = switch (action) {
+                    case "CREATE" -> next.containsKey(set.key()) ? "Tried to create resource record set " + describe(set)
+                            + " but it already exists" : null;
+                    case "DELETE" -> !next.containsKey(set.key()) ? "Tried to delete resource record set " + describe(set)
+                            + " but it was not found" : !next.get(set.key()).equals(set) ? "Tried to delete resource record set "
+                                    + describe(set) + " but the values provided do not match the current values" : null;
+                    case "UPSERT" -> null;
+                    default -> "unknown action " + action;
+                };
+                if (refusal != null) {
+                    answer(exchange, 400, error("InvalidChangeBatch", "[" + refusal + "]"));
+                    return; // nothing of the batch is applied
+                }
+                if (action.equals("DELETE")) {
+                    next.remove(set.key());
+                } else {
+                    next.put(set.key(), set);
+                    upserts.add(set);
+                }
+                described.add(action + " " + set.name() + " " + set.type() + (set.setIdentifier() == null ? ""
+                        : " " + set.setIdentifier() + " weight=" + set.weight()) + " ttl=" + set.ttl() + " " + set.values());
+            }
+            sets.clear();
+            sets.putAll(next);
+            applied.add(new AppliedBatch(Instant.now(), described, upserts));
+        }
+        String id = "C" + changeIds.incrementAndGet();
+        answer(exchange, 200, "<ChangeResourceRecordSetsResponse xmlns=\"" + NS + "\">" + changeInfo(id)
+                + "</ChangeResourceRecordSetsResponse>");
+    }
+
+    private static RecordSet recordSet(Element set) {
+        List<String> values = new ArrayList<>();
+        NodeList records = set.getElementsByTagNameNS(NS, "Value");
+        for (int i = 0; i < records.getLength(); i++) {
+            values.add(records.item(i).getTextContent());
+        }
+        String weight = text(set, "Weight");
+        String ttl = text(set, "TTL");
+        return new RecordSet(text(set, "Name"), text(set, "Type"), text(set, "SetIdentifier"),
+                weight == null ? null : Long.valueOf(weight), ttl == null ? 0 : Long.parseLong(ttl), values);
+    }
+
+    private static String xml(RecordSet set) {
+        StringBuilder xml = new StringBuilder("<ResourceRecordSet><Name>").append(set.name()).append("</Name><Type>")
+                .append(set.type()).append("</Type>");
+        if (set.setIdentifier() != null) {
+            xml.append("<SetIdentifier>").append(escape(set.setIdentifier())).append("</SetIdentifier><Weight>")
+                    .append(set.weight()).append("</Weight>");
+        }
+        xml.append("<TTL>").append(set.ttl()).append("</TTL><ResourceRecords>");
+        set.values().forEach(v -> xml.append("<ResourceRecord><Value>").append(escape(v)).append("</Value></ResourceRecord>"));
+        return xml.append("</ResourceRecords></ResourceRecordSet>").toString();
+    }
+
+    /** Route 53 lists by name with the labels compared from the right (com, example, api), then by type. */
+    static final Comparator<RecordSet> ORDER = Comparator.<RecordSet, String>comparing(s -> s.name(), Route53Zone::compareNames)
+            .thenComparing(RecordSet::type).thenComparing(s -> Objects.toString(s.setIdentifier(), ""));
+
+    static int compareNames(String a, String b) {
+        List<String> left = reversedLabels(a);
+        List<String> right = reversedLabels(b);
+        for (int i = 0; i < Math.min(left.size(), right.size()); i++) {
+            int c = left.get(i).compareTo(right.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(left.size(), right.size());
+    }
+
+    private static List<String> reversedLabels(String name) {
+        List<String> labels = new ArrayList<>(List.of(absolute(name).toLowerCase(Locale.ROOT).split("\\.")));
+        Collections.reverse(labels);
+        return labels;
+    }
+
+    private static String describe(RecordSet set) {
+        return "[name='" + set.name() + "', type='" + set.type() + "'" + (set.setIdentifier() == null ? ""
+                : ", set-identifier='" + set.setIdentifier() + "'") + "]";
+    }
+
+    private static String changeInfo(String id) {
+        return "<ChangeInfo><Id>/change/" + id + "</Id><Status>INSYNC</Status><SubmittedAt>" + Instant.now()
+                + "</SubmittedAt></ChangeInfo>";
+    }
+
+    private static String error(String code, String message) {
+        return "<?xml version=\"1.0\"?><ErrorResponse xmlns=\"" + NS + "\"><Error><Type>Sender</Type><Code>" + code
+                + "</Code><Message>" + escape(message) + "</Message></Error><RequestId>" + java.util.UUID.randomUUID()
+                + "</RequestId></ErrorResponse>";
+    }
+
+    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + body).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/xml");
+        exchange.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static String text(Element parent, String tag) {
+        NodeList nodes = parent.getElementsByTagNameNS(NS, tag);
+        for (int i = 0; i < nodes.getLength(); i++) {
+            Node node = nodes.item(i);
+            if (node.getParentNode() == parent) {
+                return node.getTextContent();
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> query = new HashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    query.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return query;
+    }
+
+    private static String absolute(String name) {
+        return name.endsWith(".") ? name : name + ".";
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}
