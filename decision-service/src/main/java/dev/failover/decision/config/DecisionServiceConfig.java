@@ -17,7 +17,8 @@ public interface DecisionServiceConfig {
 
     /**
      * How far in the future a probe result's start time may be, by this service's clock, before it is ignored as
-     * coming from a location with a wrong clock.
+     * coming from a location with a wrong clock. Also the bound a location's clock estimate is held to either way
+     * (GroupView.ClockSkew, metric failover_decision_clock_skew_tolerance_seconds, alert FailoverProbeClockSkewed).
      */
     @WithName("clock-skew-tolerance")
     @WithDefault("5s")

@@ -44,6 +44,8 @@ public final class DecisionEngine {
     private final Supplier<String> decisionIds;
     private final Duration clockSkewTolerance;
     private final Map<String, GroupState> groups = new LinkedHashMap<>();
+    /** Per probe location, from the results of every group: a location has one clock, whatever it probes. */
+    private final Map<String, ClockOffsetEstimate> locationClocks = new LinkedHashMap<>();
 
     public DecisionEngine(Topology topology, Clock clock, Supplier<String> decisionIds, Duration clockSkewTolerance) {
         this.topology = topology;
@@ -52,6 +54,9 @@ public final class DecisionEngine {
         this.clockSkewTolerance = clockSkewTolerance;
         for (FailoverGroup group : topology.groups()) {
             groups.put(group.id(), new GroupState(group, topology.locations()));
+        }
+        for (String location : topology.locations()) {
+            locationClocks.put(location, new ClockOffsetEstimate());
         }
     }
 
@@ -79,16 +84,40 @@ public final class DecisionEngine {
                     "location '" + result.location() + "' is not one of " + topology.locations());
         }
         Instant now = clock.instant();
+        Instant endedAtLocation = result.startedAt().plusMillis(result.durationMillis() == null ? 0 : result.durationMillis());
+        locationClocks.get(result.location()).sample(endedAtLocation, now);
         if (result.startedAt().isAfter(now.plus(clockSkewTolerance))) {
-            return new Outcome.Ignored(Outcome.IgnoreReason.FROM_THE_FUTURE, "started at " + result.startedAt()
-                    + ", more than " + clockSkewTolerance + " after now (" + now + ")");
+            return ignored(tracker, result, Outcome.IgnoreReason.FROM_THE_FUTURE, now, "started at " + result.startedAt()
+                    + ", more than " + clockSkewTolerance + " after now (" + now + "); " + clockNote(result.location(), now));
         }
         if (result.startedAt().plus(GroupState.staleAfter(target.get())).isBefore(now)) {
-            return new Outcome.Ignored(Outcome.IgnoreReason.STALE, "started at " + result.startedAt() + ", older than "
-                    + GroupState.staleAfter(target.get()));
+            return ignored(tracker, result, Outcome.IgnoreReason.STALE, now, "started at " + result.startedAt() + ", older than "
+                    + GroupState.staleAfter(target.get()) + " at " + now + "; " + clockNote(result.location(), now));
         }
         tracker.record(result, state.thresholds());
         return evaluate(state, now);
+    }
+
+    /** A result not used is remembered with its reason, so the view can tell a skewed location from a silent one. */
+    private static Outcome ignored(LocationTracker tracker, ProbeResult result, Outcome.IgnoreReason reason, Instant now,
+            String detail) {
+        tracker.ignored(new GroupView.IgnoredResult(reason, now, result.startedAt(), detail));
+        return new Outcome.Ignored(reason, detail);
+    }
+
+    private String clockNote(String location, Instant now) {
+        Long offset = locationClocks.get(location).offsetMillis(now);
+        return offset >= 0 ? location + "'s clock is at least " + offset + " ms ahead of this instance's"
+                : location + "'s clock is behind this instance's, or its results are delayed, by up to " + -offset + " ms";
+    }
+
+    /** This instance's estimate of a probe location's clock (GroupView.LocationClock); empty for an unknown location. */
+    public synchronized Optional<GroupView.LocationClock> locationClock(String location) {
+        return Optional.ofNullable(locationClocks.get(location)).map(c -> c.view(location, clock.instant(), clockSkewTolerance));
+    }
+
+    private List<GroupView.LocationClock> locationClocks(Instant now) {
+        return locationClocks.entrySet().stream().map(e -> e.getValue().view(e.getKey(), now, clockSkewTolerance)).toList();
     }
 
     /** Re-evaluates every group for the passing of time: silent locations, pin and drill expiry, failback hold-down. */
@@ -483,7 +512,7 @@ public final class DecisionEngine {
                                 : s.freeze != null ? GroupView.Automation.FROZEN : GroupView.Automation.RUNNING;
         return Optional.of(new GroupView(groupId, s.group.mode().name(), s.active,
                 s.health(s.group.target(s.active).orElseThrow(), now), s.epoch, s.lastSwitchAt, automation, s.pin, s.pause,
-                s.freeze, s.drill, s.lastDrill, s.serving, s.evidence(now), List.copyOf(s.recentDecisions), List.copyOf(s.audit)));
+                s.freeze, s.drill, s.lastDrill, s.serving, s.targetViews(now), locationClocks(now), List.copyOf(s.recentDecisions), List.copyOf(s.audit)));
     }
 
     public synchronized List<GroupView> views() {

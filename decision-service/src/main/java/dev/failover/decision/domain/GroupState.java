@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 
 import dev.failover.contract.event.Decision;
-import dev.failover.contract.event.LocationEvidence;
 import dev.failover.contract.event.LocationVerdict;
 import dev.failover.contract.event.TargetEvidence;
 import dev.failover.contract.event.TargetHealth;
@@ -112,14 +111,20 @@ final class GroupState {
         }
     }
 
+    /** What a decision carries: the view without what was ignored. */
     List<TargetEvidence> evidence(Instant now) {
-        List<TargetEvidence> evidence = new ArrayList<>();
+        return targetViews(now).stream().map(t -> new TargetEvidence(t.target(), t.health(),
+                t.locations().stream().map(GroupView.LocationView::evidence).toList())).toList();
+    }
+
+    List<GroupView.TargetView> targetViews(Instant now) {
+        List<GroupView.TargetView> views = new ArrayList<>();
         for (Target target : group.targets()) {
-            List<LocationEvidence> locations = trackers.get(target.id()).values().stream()
-                    .map(t -> t.evidence(now, staleAfter(target), thresholds())).toList();
-            evidence.add(new TargetEvidence(target.id(), health(target, now), locations));
+            List<GroupView.LocationView> locations = trackers.get(target.id()).values().stream()
+                    .map(t -> t.view(now, staleAfter(target), thresholds())).toList();
+            views.add(new GroupView.TargetView(target.id(), health(target, now), locations));
         }
-        return evidence;
+        return views;
     }
 
     void audit(Instant at, String principal, String action, String reason) {

@@ -3,8 +3,11 @@ package dev.failover.decision.domain;
 import java.time.Instant;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import dev.failover.contract.event.Decision;
-import dev.failover.contract.event.TargetEvidence;
+import dev.failover.contract.event.LocationEvidence;
+import dev.failover.contract.event.LocationVerdict;
 import dev.failover.contract.event.TargetHealth;
 
 /** A read-only snapshot of a group for operators: who is active, how healthy everything is, what holds automation. */
@@ -22,9 +25,69 @@ public record GroupView(
         GroupSnapshot.DrillState drill,
         GroupSnapshot.DrillReport lastDrill,
         GroupSnapshot.Serving serving,
-        List<TargetEvidence> targets,
+        List<TargetView> targets,
+        List<LocationClock> locationClocks,
         List<Decision> recentDecisions,
         List<GroupSnapshot.AuditEntry> audit) {
+
+    /** A target's quorum health and each location's view of it. */
+    public record TargetView(String target, TargetHealth health, List<LocationView> locations) {
+    }
+
+    /**
+     * One location's view of one target: its verdict and the counters behind it, and the last result of it that was not
+     * used. {@code lastIgnored} stays after results are used again; compare its {@code at} with {@code lastResultAt}.
+     *
+     * @param lastResultAt start of the last result used, by the location's clock; absent before the first
+     * @param lastIgnored  the last result ignored as STALE or FROM_THE_FUTURE; absent when none was
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LocationView(String location, LocationVerdict verdict, int consecutiveFailures, int consecutiveSuccesses,
+            Instant lastResultAt, IgnoredResult lastIgnored) {
+
+        LocationEvidence evidence() {
+            return new LocationEvidence(location, verdict, consecutiveFailures, consecutiveSuccesses, lastResultAt);
+        }
+    }
+
+    /**
+     * A probe result the engine did not use.
+     *
+     * @param at              when it arrived, by this instance's clock
+     * @param resultStartedAt the probe's start, by the location's clock
+     * @param detail          why, with the times compared
+     */
+    public record IgnoredResult(Outcome.IgnoreReason reason, Instant at, Instant resultStartedAt, String detail) {
+    }
+
+    /**
+     * This instance's estimate of a probe location's clock, from the results of every group it decides.
+     *
+     * @param offsetMillis a lower bound of how far the location's clock is ahead of this instance's: the largest, over
+     *                     the last 30 to 60 s, of (a result's end by the location's clock) minus (its arrival by this
+     *                     instance's clock). Transit and queueing only lower each sample, so the true offset is at least
+     *                     this; a negative value means behind by at most that much, or results delayed in transit. Null
+     *                     without a result in that time.
+     * @param skew         the estimate against {@code failover.clock-skew-tolerance}
+     * @param lastSampleAt arrival of the location's last result, by this instance's clock; null before the first
+     */
+    public record LocationClock(String location, Long offsetMillis, ClockSkew skew, Instant lastSampleAt) {
+    }
+
+    /** A location's clock estimate against the tolerance; the alert FailoverProbeClockSkewed fires on the same test. */
+    public enum ClockSkew {
+        /** Within {@code failover.clock-skew-tolerance} either way. */
+        WITHIN_TOLERANCE,
+        /** Ahead by more than the tolerance, certainly (the estimate is a lower bound): results are ignored as FROM_THE_FUTURE. */
+        AHEAD,
+        /**
+         * Behind by more than the tolerance, or its results arrive that late (a slow path or consumer lag): the two cannot
+         * be told apart from here. Results older than three probe intervals are ignored as STALE.
+         */
+        BEHIND_OR_DELAYED,
+        /** No result from the location in the last 30 to 60 s. */
+        NO_RECENT_RESULTS
+    }
 
     /** What automation does for the group right now. */
     public enum Automation {

@@ -3,7 +3,6 @@ package dev.failover.decision.domain;
 import java.time.Duration;
 import java.time.Instant;
 
-import dev.failover.contract.event.LocationEvidence;
 import dev.failover.contract.event.LocationVerdict;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
@@ -26,6 +25,7 @@ final class LocationTracker {
     private LocationVerdict verdict = LocationVerdict.UNKNOWN;
     private Instant lastResultAt;
     private boolean impaired;
+    private GroupView.IgnoredResult lastIgnored;
 
     LocationTracker(String location, int flapWindow) {
         this.location = location;
@@ -53,6 +53,10 @@ final class LocationTracker {
                 verdict = LocationVerdict.DOWN;
             }
         }
+    }
+
+    void ignored(GroupView.IgnoredResult ignored) {
+        lastIgnored = ignored;
     }
 
     private void remember(boolean up) {
@@ -88,8 +92,8 @@ final class LocationTracker {
         return verdict;
     }
 
-    LocationEvidence evidence(Instant now, Duration staleAfter, Thresholds thresholds) {
-        return new LocationEvidence(location, verdictAt(now, staleAfter, thresholds), consecutiveFailures, consecutiveSuccesses,
-                lastResultAt);
+    GroupView.LocationView view(Instant now, Duration staleAfter, Thresholds thresholds) {
+        return new GroupView.LocationView(location, verdictAt(now, staleAfter, thresholds), consecutiveFailures,
+                consecutiveSuccesses, lastResultAt, lastIgnored);
     }
 }

@@ -1,5 +1,6 @@
 package dev.failover.decision.messaging;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,6 +24,7 @@ import dev.failover.contract.event.Topics;
 import dev.failover.decision.domain.Command;
 import dev.failover.decision.domain.CommandOutcome;
 import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.domain.IgnoreWarnings;
 import dev.failover.decision.domain.Outcome;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.decision.state.StateRecord;
@@ -47,6 +49,8 @@ public class InputListener {
     DeadLetters deadLetters;
     @Inject
     DecisionMetrics metrics;
+
+    private final IgnoreWarnings ignoreWarnings = new IgnoreWarnings(Clock.systemUTC(), Duration.ofMinutes(1));
 
     @Incoming("decision-inputs")
     public CompletionStage<Void> onInput(Message<String> message) {
@@ -73,7 +77,11 @@ public class InputListener {
     private Uni<Void> onProbeResult(ProbeResult result) {
         Outcome outcome = engine.onProbeResult(result);
         if (outcome instanceof Outcome.Ignored ignored) {
-            metrics.ignored(ignored);
+            metrics.ignored(ignored, result.location());
+            if (ignored.reason() == Outcome.IgnoreReason.STALE || ignored.reason() == Outcome.IgnoreReason.FROM_THE_FUTURE) {
+                ignoreWarnings.onIgnored(result.location(), ignored.reason(), result.group() + "/" + result.target() + " "
+                        + ignored.reason() + ": " + ignored.detail()).ifPresent(w -> LOG.warn(w.message()));
+            }
             return Uni.createFrom().voidItem();
         }
         metrics.used(result.group());

@@ -14,7 +14,11 @@ public class DecisionMetrics {
 
     /** Probe results used, by group. */
     public static final String RESULTS_USED = "failover.decision.results.used";
-    /** Probe results ignored, by reason (unknown group/target/location, stale, from the future). */
+    /**
+     * Probe results ignored, by reason (unknown group/target/location, stale, from the future) and location. The location
+     * is named only for STALE and FROM_THE_FUTURE, which come after it was found in the topology; for the other reasons it
+     * is {@value #UNCHECKED_LOCATION}, since any string could be there.
+     */
     public static final String RESULTS_IGNORED = "failover.decision.results.ignored";
     /** Evaluations in which a rule held the active target, by group and reason. */
     public static final String HOLDS = "failover.decision.holds";
@@ -31,14 +35,20 @@ public class DecisionMetrics {
     /** Time from a drill's start decision to the actuator's verified switch, by group. */
     public static final String DRILL_RECOVERY = "failover.decision.drill.recovery";
 
+    static final String UNCHECKED_LOCATION = "unchecked";
+
     private final MeterRegistry registry;
 
     public DecisionMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
-    public void ignored(Outcome.Ignored ignored) {
-        registry.counter(RESULTS_IGNORED, "reason", ignored.reason().name()).increment();
+    public void ignored(Outcome.Ignored ignored, String location) {
+        String checked = switch (ignored.reason()) {
+            case STALE, FROM_THE_FUTURE -> location;
+            case UNKNOWN_GROUP, UNKNOWN_TARGET, UNKNOWN_LOCATION -> UNCHECKED_LOCATION;
+        };
+        registry.counter(RESULTS_IGNORED, "reason", ignored.reason().name(), "location", checked).increment();
     }
 
     public void used(String group) {

@@ -18,7 +18,6 @@ import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
-import dev.failover.contract.event.TargetEvidence;
 import dev.failover.contract.event.TargetHealth;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Failback;
@@ -26,6 +25,7 @@ import dev.failover.contract.topology.Thresholds;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.domain.GroupView;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.decision.domain.Outcome;
 
@@ -113,7 +113,7 @@ public final class Replay {
             if (result.outcome() == ProbeOutcome.UP) {
                 engine.view(result.group()).ifPresent(view -> view.targets().stream()
                         .filter(t -> t.target().equals(result.target()) && t.health() == TargetHealth.HEALTHY)
-                        .map(TargetEvidence::target).findFirst().ifPresent(t -> failingSince.remove(key)));
+                        .map(GroupView.TargetView::target).findFirst().ifPresent(t -> failingSince.remove(key)));
             }
         }
         out.printf("%d results replayed (%d ignored), %d switches%n", results.size(), ignored, switches);
