@@ -60,6 +60,12 @@ class InvalidConfigurationIT {
     }
 
     @Test
+    void aNonPositiveCommandMaxAgeStopsTheDecisionServiceNamingItsKey() throws Exception {
+        assertRefusesToStart("decision-service", "zero-command-max-age", Map.of("FAILOVER_TOPOLOGY_FILE",
+                VALID_TOPOLOGY.toString(), "FAILOVER_COMMAND_MAX_AGE", "0s"), "failover.command-max-age: must be positive");
+    }
+
+    @Test
     void aMissingTopologyFileStopsTheService() throws Exception {
         assertRefusesToStart("decision-service", "missing-topology", Map.of("FAILOVER_TOPOLOGY_FILE", "/nonexistent/failover.yaml"),
                 "/nonexistent/failover.yaml", "cannot read");

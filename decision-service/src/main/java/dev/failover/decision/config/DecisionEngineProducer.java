@@ -1,7 +1,9 @@
 package dev.failover.decision.config;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.annotation.Priority;
@@ -18,8 +20,12 @@ import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.domain.DecisionEngine;
 import dev.failover.decision.drill.DrillCalendar;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
 
-/** Loads the topology and builds the engine at start-up; an invalid topology or drill schedule stops the service. */
+/**
+ * Loads the topology and builds the engine at start-up; an invalid topology, drill schedule or engine setting stops the
+ * service.
+ */
 @Singleton
 public class DecisionEngineProducer {
 
@@ -41,7 +47,16 @@ public class DecisionEngineProducer {
     @Produces
     @Singleton
     DecisionEngine engine(Topology topology, DecisionServiceConfig config) {
-        return new DecisionEngine(topology, Clock.systemUTC(), () -> UUID.randomUUID().toString(), config.clockSkewTolerance());
+        checkPositive("failover.command-max-age", config.commandMaxAge());
+        return new DecisionEngine(topology, Clock.systemUTC(), () -> UUID.randomUUID().toString(), config.clockSkewTolerance(),
+                config.commandMaxAge());
+    }
+
+    /** @throws ConfigurationException naming {@code key} when {@code value} is zero or negative */
+    static void checkPositive(String key, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new ConfigurationException(key + ": must be positive, was " + value, Set.of(key));
+        }
     }
 
     /** Runs before the other start-up work (topic set-up waits on Kafka), so a bad topology is reported at once. */

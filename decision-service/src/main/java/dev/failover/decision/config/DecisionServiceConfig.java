@@ -34,6 +34,16 @@ public interface DecisionServiceConfig {
     @WithDefault("10s")
     Duration commandTimeout();
 
+    /**
+     * How old an operator command (by its {@code issuedAt}) may be when the owning instance reads it. Older ones are not
+     * applied but rejected as EXPIRED in the group's audit trail: a command that waited that long in Kafka (an owner
+     * down, an offset reset) was meant for a state of the group that has passed. Commands are also remembered by id for
+     * this long, so none is acted on twice. Must be positive; well above {@code command-timeout}.
+     */
+    @WithName("command-max-age")
+    @WithDefault("5m")
+    Duration commandMaxAge();
+
     /** Topics this service creates when they are missing. */
     Topics topics();
 

@@ -1,5 +1,6 @@
 package dev.failover.decision.config;
 
+import dev.failover.decision.domain.CommandOutcome;
 import dev.failover.decision.domain.GroupSnapshot;
 import dev.failover.decision.domain.GroupView;
 import dev.failover.decision.domain.Outcome;
@@ -13,7 +14,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection(targets = { StateRecord.class, StateRecord.CommandResult.class, GroupSnapshot.class,
         GroupSnapshot.PinState.class, GroupSnapshot.PauseState.class, GroupSnapshot.FreezeState.class,
         GroupSnapshot.DrillState.class, GroupSnapshot.DrillReport.class, GroupSnapshot.AuditEntry.class,
-        GroupSnapshot.Serving.class, GroupView.class, GroupView.Automation.class, GroupView.TargetView.class,
+        GroupSnapshot.Serving.class, GroupSnapshot.SeenCommand.class, CommandOutcome.Status.class,
+        CommandOutcome.Rejection.class, GroupView.class, GroupView.Automation.class, GroupView.TargetView.class,
         GroupView.LocationView.class, GroupView.IgnoredResult.class, GroupView.LocationClock.class,
         GroupView.ClockSkew.class, Outcome.IgnoreReason.class })
 public class NativeReflection {

@@ -12,6 +12,13 @@ public sealed interface Command {
 
     String principal();
 
+    /**
+     * A command as it arrives at the owner: its id, by which a repeat is recognised and not acted on again, and when it
+     * was issued, by which a command that waited too long is rejected as EXPIRED.
+     */
+    record Issued(String commandId, Instant issuedAt, Command command) {
+    }
+
     /** Keep {@code target} active: automation stops switching until the pin expires or is released. */
     record Pin(String group, String target, Instant until, String reason, String principal) implements Command {
     }

@@ -38,20 +38,34 @@ import dev.failover.decision.domain.Outcome.HoldReason;
 public final class DecisionEngine {
 
     private static final Duration FLAP_GUARD_WINDOW = Duration.ofHours(1);
+    /** The default of failover.command-max-age. */
+    public static final Duration DEFAULT_COMMAND_MAX_AGE = Duration.ofMinutes(5);
 
     private final Topology topology;
     private final Clock clock;
     private final Supplier<String> decisionIds;
     private final Duration clockSkewTolerance;
+    private final Duration commandMaxAge;
     private final Map<String, GroupState> groups = new LinkedHashMap<>();
     /** Per probe location, from the results of every group: a location has one clock, whatever it probes. */
     private final Map<String, ClockOffsetEstimate> locationClocks = new LinkedHashMap<>();
 
+    /** With the {@link #DEFAULT_COMMAND_MAX_AGE}: for tools and tests that do not configure it. */
     public DecisionEngine(Topology topology, Clock clock, Supplier<String> decisionIds, Duration clockSkewTolerance) {
+        this(topology, clock, decisionIds, clockSkewTolerance, DEFAULT_COMMAND_MAX_AGE);
+    }
+
+    /** @param commandMaxAge commands issued longer ago are rejected as EXPIRED; must be positive */
+    public DecisionEngine(Topology topology, Clock clock, Supplier<String> decisionIds, Duration clockSkewTolerance,
+            Duration commandMaxAge) {
+        if (commandMaxAge.isNegative() || commandMaxAge.isZero()) {
+            throw new IllegalArgumentException("command max age must be positive, was " + commandMaxAge);
+        }
         this.topology = topology;
         this.clock = clock;
         this.decisionIds = decisionIds;
         this.clockSkewTolerance = clockSkewTolerance;
+        this.commandMaxAge = commandMaxAge;
         for (FailoverGroup group : topology.groups()) {
             groups.put(group.id(), new GroupState(group, topology.locations()));
         }
@@ -132,6 +146,7 @@ public final class DecisionEngine {
         for (String id : groupIds) {
             GroupState state = groups.get(id);
             if (state != null) {
+                state.forgetCommandsOlderThan(commandMaxAge, now);
                 outcomes.add(evaluate(state, now));
             }
         }
@@ -140,26 +155,27 @@ public final class DecisionEngine {
 
     private Outcome evaluate(GroupState s, Instant now) {
         s.updateHoldDown(now);
+        clearExpiredPin(s, now);
+        Hold hold = s.hold(now);
+        return switch (hold) {
+            case DRILL -> evaluateDrill(s, now);
+            case NONE -> onActiveHealth(s, now);
+            default -> new Outcome.Held(s.group.id(), hold.reason, "automation " + hold.describe(s));
+        };
+    }
+
+    /** The pin no longer holds once expired (see {@link Hold}); clearing it records that for operators. */
+    private static void clearExpiredPin(GroupState s, Instant now) {
         if (s.pin != null && s.pin.until() != null && !now.isBefore(s.pin.until())) {
             s.audit(now, Decision.AUTOMATION, "pin expired", "pin of " + s.pin.target() + " until " + s.pin.until() + " expired");
             s.pin = null;
         }
-        if (s.drill != null) {
-            return evaluateDrill(s, now);
-        }
+    }
+
+    /** Automation with nothing holding it: act on the active target's health. */
+    private Outcome onActiveHealth(GroupState s, Instant now) {
         Target active = s.group.target(s.active).orElseThrow();
-        TargetHealth activeHealth = s.health(active, now);
-        if (s.pin != null) {
-            return new Outcome.Held(s.group.id(), HoldReason.PINNED, s.active + " is pinned by " + s.pin.principal());
-        }
-        if (s.pause != null) {
-            return new Outcome.Held(s.group.id(), HoldReason.PAUSED, "automation paused by " + s.pause.principal());
-        }
-        if (s.freeze != null) {
-            return new Outcome.Held(s.group.id(), HoldReason.FLAP_GUARD, "automation frozen since " + s.freeze.since() + ": "
-                    + s.freeze.reason());
-        }
-        return switch (activeHealth) {
+        return switch (s.health(active, now)) {
             case UNKNOWN -> new Outcome.Held(s.group.id(), HoldReason.QUORUM_LOST, "active target " + active.id()
                     + " has no quorum of " + s.quorum + " locations agreeing");
             case FLAPPING -> new Outcome.Held(s.group.id(), HoldReason.TARGET_FLAPPING, "active target " + active.id()
@@ -332,13 +348,47 @@ public final class DecisionEngine {
 
     // ---- operator commands ----
 
-    public synchronized CommandOutcome apply(Command command) {
+    /**
+     * Applies an operator's command once: a command id seen before is not acted on again (its first outcome is
+     * returned), and a command issued longer ago than the command max age is rejected as EXPIRED, with an audit entry.
+     * Seen ids are part of the group's state, so this holds across restarts and offset resets.
+     */
+    public synchronized CommandOutcome apply(Command.Issued issued) {
+        Command command = issued.command();
         GroupState s = groups.get(command.group());
         if (s == null) {
             return new CommandOutcome.Rejected(Rejection.NOT_FOUND, "group", "no group '" + command.group() + "'");
         }
         Instant now = clock.instant();
+        s.forgetCommandsOlderThan(commandMaxAge, now);
+        GroupSnapshot.SeenCommand seen = s.seenCommands.get(issued.commandId());
+        if (seen != null) {
+            return new CommandOutcome.Repeated(seen);
+        }
+        if (issued.issuedAt().plus(commandMaxAge).isBefore(now)) {
+            String why = "command " + issued.commandId() + " issued at " + issued.issuedAt() + ", more than the command "
+                    + "max age of " + commandMaxAge + " before " + now + "; not applied";
+            s.audit(now, command.principal(), "rejected " + Rejection.EXPIRED + ": " + describe(command),
+                    why + " (its reason: " + command.reason() + ")");
+            return new CommandOutcome.Rejected(Rejection.EXPIRED, "issuedAt", why);
+        }
+        CommandOutcome outcome = apply(s, command, now);
+        s.seenCommands.put(issued.commandId(), GroupSnapshot.SeenCommand.of(issued.commandId(), issued.issuedAt(), outcome));
+        return outcome;
+    }
+
+    /** Applies {@code command} now as a new command: for tests of the rules, which need no ids. */
+    CommandOutcome apply(Command command) {
+        return apply(new Command.Issued(java.util.UUID.randomUUID().toString(), clock.instant(), command));
+    }
+
+    private static String describe(Command command) {
+        return command.getClass().getSimpleName();
+    }
+
+    private CommandOutcome apply(GroupState s, Command command, Instant now) {
         s.updateHoldDown(now);
+        clearExpiredPin(s, now);
         if (command instanceof Command.Pin pin) {
             return pin(s, pin, now);
         }
@@ -425,13 +475,10 @@ public final class DecisionEngine {
     }
 
     private CommandOutcome startDrill(GroupState s, Command.StartDrill start, Instant now) {
-        if (s.drill != null) {
-            return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "a drill is already running on " + s.drill.target());
-        }
-        if (s.pause != null || s.freeze != null || s.pin != null) {
-            return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "automation is "
-                    + (s.pause != null ? "paused" : s.freeze != null ? "frozen by the flap guard" : "pinned")
-                    + "; drills run only while automation runs");
+        Hold hold = s.hold(now);
+        if (hold != Hold.NONE) {
+            return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "drills start only while automation runs; it is "
+                    + hold.describe(s));
         }
         Optional<Target> target = start.target() == null
                 ? s.group.targets().stream().filter(t -> !t.isLastResort() && !t.id().equals(s.active)).findFirst()
@@ -506,10 +553,7 @@ public final class DecisionEngine {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        GroupView.Automation automation = s.drill != null ? GroupView.Automation.DRILL
-                : s.pin != null ? GroupView.Automation.PINNED
-                        : s.pause != null ? GroupView.Automation.PAUSED
-                                : s.freeze != null ? GroupView.Automation.FROZEN : GroupView.Automation.RUNNING;
+        GroupView.Automation automation = s.hold(now).automation;
         return Optional.of(new GroupView(groupId, s.group.mode().name(), s.active,
                 s.health(s.group.target(s.active).orElseThrow(), now), s.epoch, s.lastSwitchAt, automation, s.pin, s.pause,
                 s.freeze, s.drill, s.lastDrill, s.serving, s.targetViews(now), locationClocks(now), List.copyOf(s.recentDecisions), List.copyOf(s.audit)));

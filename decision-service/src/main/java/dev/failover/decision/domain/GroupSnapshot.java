@@ -24,10 +24,13 @@ public record GroupSnapshot(
         List<AuditEntry> audit,
         List<Decision> recentDecisions,
         DrillReport lastDrill,
-        Serving serving) {
+        Serving serving,
+        List<SeenCommand> seenCommands) {
 
     public GroupSnapshot {
         automaticSwitches = automaticSwitches == null ? List.of() : List.copyOf(automaticSwitches);
+        // absent in records written before commands were deduplicated: read as none seen
+        seenCommands = seenCommands == null ? List.of() : List.copyOf(seenCommands);
         audit = audit == null ? List.of() : List.copyOf(audit);
         recentDecisions = recentDecisions == null ? List.of() : List.copyOf(recentDecisions);
     }
@@ -60,6 +63,36 @@ public record GroupSnapshot(
      * @param detail the attempt and last error while converging, the reason when blocked, what is served on drift
      */
     public record Serving(long epoch, String decisionId, ActuationStatus status, String detail, Instant at) {
+    }
+
+    /**
+     * An operator command the group applied or rejected, kept while it is younger than the command max age so that the
+     * same command id is never acted on twice, across restarts and offset resets too; older ones are rejected as
+     * EXPIRED anyway.
+     *
+     * @param rejection when {@code status} is REJECTED
+     * @param field     the request field at fault, when one is
+     */
+    public record SeenCommand(String commandId, Instant issuedAt, CommandOutcome.Status status,
+            CommandOutcome.Rejection rejection, String field, String message, List<String> decisionIds) {
+
+        public SeenCommand {
+            decisionIds = decisionIds == null ? List.of() : List.copyOf(decisionIds);
+        }
+
+        /** What {@code outcome} of command {@code commandId} is remembered as; a repeat is remembered as its first. */
+        public static SeenCommand of(String commandId, Instant issuedAt, CommandOutcome outcome) {
+            if (outcome instanceof CommandOutcome.Repeated repeated) {
+                return repeated.first();
+            }
+            if (outcome instanceof CommandOutcome.Rejected r) {
+                return new SeenCommand(commandId, issuedAt, CommandOutcome.Status.REJECTED, r.rejection(), r.field(),
+                        r.message(), List.of());
+            }
+            CommandOutcome.Accepted a = (CommandOutcome.Accepted) outcome;
+            return new SeenCommand(commandId, issuedAt, CommandOutcome.Status.ACCEPTED, null, null, a.detail(),
+                    a.decisions().stream().map(Decision::decisionId).toList());
+        }
     }
 
     /** One operator action or notable automatic event, for the audit history. */

@@ -38,6 +38,8 @@ final class GroupState {
     GroupSnapshot.Serving serving;
     final Deque<GroupSnapshot.AuditEntry> audit = new ArrayDeque<>();
     final Deque<Decision> recentDecisions = new ArrayDeque<>();
+    /** Commands applied or rejected, by id, until they are older than the command max age. */
+    final Map<String, GroupSnapshot.SeenCommand> seenCommands = new LinkedHashMap<>();
     /** Since when each target has been stably healthy (HEALTHY and no location DOWN or FLAPPING); absent when not. */
     final Map<String, Instant> stablyHealthySince = new HashMap<>();
     private final Map<String, Map<String, LocationTracker>> trackers = new LinkedHashMap<>();
@@ -62,6 +64,16 @@ final class GroupState {
     LocationTracker tracker(String target, String location) {
         Map<String, LocationTracker> byLocation = trackers.get(target);
         return byLocation == null ? null : byLocation.get(location);
+    }
+
+    /** What governs automation at {@code now}: the one precedence of holds. */
+    Hold hold(Instant now) {
+        return Hold.governing(this, now);
+    }
+
+    /** Forgets commands issued more than {@code maxAge} before {@code now}: a replay of one is rejected as EXPIRED. */
+    void forgetCommandsOlderThan(Duration maxAge, Instant now) {
+        seenCommands.values().removeIf(c -> c.issuedAt().plus(maxAge).isBefore(now));
     }
 
     /** A location's results go stale after three of the target's intervals without one. */
@@ -143,7 +155,7 @@ final class GroupState {
 
     GroupSnapshot snapshot() {
         return new GroupSnapshot(group.id(), active, epoch, lastSwitchAt, List.copyOf(automaticSwitches), pin, pause, freeze,
-                drill, List.copyOf(audit), List.copyOf(recentDecisions), lastDrill, serving);
+                drill, List.copyOf(audit), List.copyOf(recentDecisions), lastDrill, serving, List.copyOf(seenCommands.values()));
     }
 
     void restore(GroupSnapshot s) {
@@ -164,5 +176,7 @@ final class GroupState {
         audit.addAll(s.audit());
         recentDecisions.clear();
         recentDecisions.addAll(s.recentDecisions());
+        seenCommands.clear();
+        s.seenCommands().forEach(c -> seenCommands.put(c.commandId(), c));
     }
 }

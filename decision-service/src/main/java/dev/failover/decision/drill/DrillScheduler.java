@@ -1,7 +1,9 @@
 package dev.failover.decision.drill;
 
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -9,10 +11,12 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import dev.failover.contract.event.CommandType;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Topology;
-import dev.failover.decision.rest.CommandGateway;
+import dev.failover.decision.command.CommandReply;
+import dev.failover.decision.command.CommandService;
+import dev.failover.decision.command.IdempotencyKey;
+import dev.failover.decision.domain.Command;
 import dev.failover.decision.state.GroupOwnership;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduler;
@@ -20,7 +24,8 @@ import io.quarkus.scheduler.Scheduler;
 /**
  * Starts each group's scheduled drill (Quartz cron, UTC). Every instance schedules every group, and only the owner of
  * the group sends the start, as an operator command of principal "drill-scheduler", so the same rules apply: every
- * target HEALTHY, automation running. A drill due inside a blocked window is skipped and logged.
+ * target HEALTHY, automation running. A drill due inside a blocked window is skipped and logged. The start's idempotency
+ * key is the scheduled time, so two instances that both believed they owned the group start it once.
  */
 @ApplicationScoped
 public class DrillScheduler {
@@ -35,7 +40,7 @@ public class DrillScheduler {
     @Inject
     GroupOwnership ownership;
     @Inject
-    CommandGateway gateway;
+    CommandService commands;
 
     void schedule(@Observes StartupEvent event) {
         for (FailoverGroup group : topology.groups()) {
@@ -46,13 +51,13 @@ public class DrillScheduler {
                     .setCron(group.drill().cron())
                     .setTimeZone("UTC")
                     .setConcurrentExecution(io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
-                    .setTask(execution -> due(group))
+                    .setTask(execution -> due(group, execution.getScheduledFireTime()))
                     .schedule();
             LOG.infof("drill of %s scheduled: %s UTC, %d min", group.id(), group.drill().cron(), group.drill().durationMinutes());
         }
     }
 
-    void due(FailoverGroup group) {
+    void due(FailoverGroup group, Instant scheduledAt) {
         if (!ownership.owns(group.id())) {
             return;
         }
@@ -60,8 +65,8 @@ public class DrillScheduler {
             LOG.infof("scheduled drill of %s skipped: inside a blocked window", group.id());
             return;
         }
-        var response = gateway.send(group.id(), CommandType.START_DRILL, null, null, null, "scheduled monthly DR drill",
-                PRINCIPAL);
-        LOG.infof("scheduled drill of %s: HTTP-equivalent status %d, %s", group.id(), response.getStatus(), response.getEntity());
+        CommandReply reply = commands.submit(new Command.StartDrill(group.id(), null, null, "scheduled monthly DR drill",
+                PRINCIPAL), Optional.of(new IdempotencyKey("scheduled-drill-" + scheduledAt)));
+        LOG.infof("scheduled drill of %s: %s", group.id(), reply);
     }
 }

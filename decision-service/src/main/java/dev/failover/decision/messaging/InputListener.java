@@ -21,10 +21,11 @@ import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.OperatorCommand;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.event.Topics;
-import dev.failover.decision.domain.Command;
+import dev.failover.decision.command.CommandMessages;
 import dev.failover.decision.domain.CommandOutcome;
 import dev.failover.decision.domain.DecisionEngine;
 import dev.failover.decision.domain.IgnoreWarnings;
+import dev.failover.decision.domain.GroupSnapshot;
 import dev.failover.decision.domain.Outcome;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.decision.state.StateRecord;
@@ -95,25 +96,15 @@ public class InputListener {
     }
 
     private Uni<Void> onCommand(OperatorCommand c) {
-        Command command = switch (c.type()) {
-            case PIN -> new Command.Pin(c.group(), c.target(), c.until(), c.reason(), c.principal());
-            case RELEASE -> new Command.Release(c.group(), c.reason(), c.principal());
-            case PAUSE -> new Command.Pause(c.group(), c.reason(), c.principal());
-            case RESUME -> new Command.Resume(c.group(), c.reason(), c.principal());
-            case FORCE -> new Command.Force(c.group(), c.target(), c.reason(), c.principal());
-            case START_DRILL -> new Command.StartDrill(c.group(), c.target(),
-                    c.durationSeconds() == null ? null : Duration.ofSeconds(c.durationSeconds()), c.reason(), c.principal());
-            case END_DRILL -> new Command.EndDrill(c.group(), c.reason(), c.principal());
-        };
-        CommandOutcome outcome = engine.apply(command);
-        metrics.command(c.type().name(), outcome instanceof CommandOutcome.Accepted ? "ACCEPTED" : "REJECTED");
+        CommandOutcome outcome = engine.apply(CommandMessages.fromMessage(c));
+        metrics.command(c.type(), outcome);
         List<Decision> decisions = outcome instanceof CommandOutcome.Accepted a ? a.decisions() : List.of();
-        StateRecord.CommandResult result = outcome instanceof CommandOutcome.Rejected r
-                ? new StateRecord.CommandResult(c.commandId(), "REJECTED", r.rejection().name(), r.field(), r.message(), List.of(),
-                        Instant.now())
-                : new StateRecord.CommandResult(c.commandId(), "ACCEPTED", null, null, ((CommandOutcome.Accepted) outcome).detail(),
-                        decisions.stream().map(Decision::decisionId).toList(), Instant.now());
-        LOG.infof("command %s %s on %s by %s: %s %s", c.commandId(), c.type(), c.group(), c.principal(), result.status(),
+        // a repeat reports its first outcome again, for the sender of the retry
+        StateRecord.CommandResult result = StateRecord.CommandResult.of(
+                GroupSnapshot.SeenCommand.of(c.commandId(), c.issuedAt(), outcome), Instant.now());
+        LOG.infof("command %s %s on %s by %s, issued at %s: %s%s %s", c.commandId(), c.type(), c.group(), c.principal(),
+                c.issuedAt(), outcome instanceof CommandOutcome.Repeated ? "seen before, not acted on again; first " : "",
+                result.status() == CommandOutcome.Status.ACCEPTED ? result.status() : result.status() + " " + result.rejection(),
                 result.message());
         publisher.recordCommand(c.group(), result);
         return publisher.publish(c.group(), decisions);

@@ -4,7 +4,9 @@ import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.failover.contract.event.CommandType;
 import dev.failover.contract.event.Decision;
+import dev.failover.decision.domain.CommandOutcome;
 import dev.failover.decision.domain.Outcome;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -24,7 +26,7 @@ public class DecisionMetrics {
     public static final String HOLDS = "failover.decision.holds";
     /** Decisions published, by group, kind and mode. */
     public static final String DECISIONS = "failover.decision.decisions";
-    /** Operator commands applied, by type and result. */
+    /** Operator commands handled, by type and result: ACCEPTED, REJECTED_{rejection}, or REPEATED (seen before, not acted on). */
     public static final String COMMANDS = "failover.decision.commands";
     /** Records moved to a dead-letter topic, by source topic. */
     public static final String DEAD_LETTERED = "failover.decision.dead.lettered";
@@ -64,8 +66,10 @@ public class DecisionMetrics {
                 .increment();
     }
 
-    public void command(String type, String result) {
-        registry.counter(COMMANDS, "type", type, "result", result).increment();
+    public void command(CommandType type, CommandOutcome outcome) {
+        String result = outcome instanceof CommandOutcome.Rejected r ? "REJECTED_" + r.rejection().name()
+                : outcome instanceof CommandOutcome.Repeated ? "REPEATED" : CommandOutcome.Status.ACCEPTED.name();
+        registry.counter(COMMANDS, "type", type.name(), "result", result).increment();
     }
 
     public void deadLettered(String topic) {

@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -26,16 +29,22 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.failover.contract.event.CommandType;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Topology;
+import dev.failover.decision.command.CommandReply;
+import dev.failover.decision.command.CommandService;
+import dev.failover.decision.command.IdempotencyKey;
+import dev.failover.decision.domain.Command;
+import dev.failover.decision.domain.CommandOutcome.Rejection;
 import dev.failover.decision.domain.GroupView;
 import dev.failover.decision.state.GroupReader;
 
 /**
  * The override API. Reads need the viewer or operator role; writes need operator and a reason, and are recorded with
- * the caller's name. Writes go to the instance that owns the group and answer with the outcome.
+ * the caller's name. Writes go to the instance that owns the group and answer with the outcome; this class alone turns
+ * outcomes into HTTP. Every write takes an optional {@value IdempotencyKey#HEADER} header: a retry with the same key is
+ * acted on at most once and answered with the first outcome.
  */
 @Path("/groups")
 @Produces(MediaType.APPLICATION_JSON)
@@ -51,7 +60,7 @@ public class GroupsResource {
     @Inject
     GroupReader reader;
     @Inject
-    CommandGateway gateway;
+    CommandService commands;
     @Inject
     Topology topology;
     @Context
@@ -94,56 +103,62 @@ public class GroupsResource {
     @APIResponse(responseCode = "404", description = "no such group")
     @APIResponse(responseCode = "409", description = "the target is not HEALTHY (use force) or a drill is running")
     @APIResponse(responseCode = "422", description = "unknown target, bad or past expiry, missing reason")
-    public Response pin(@PathParam("group") String group, Requests.Pin body) {
+    public Response pin(@PathParam("group") String group, Requests.Pin body,
+            @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         FailoverGroup g = knownGroup(group);
         present(body, "a JSON object with target, reason and optionally until is required");
         reason(body.reason());
         target(g, body.target());
         Instant until = body.until() == null ? null : until(body.until());
-        return gateway.send(group, CommandType.PIN, body.target(), until, null, body.reason(), caller());
+        return submit(new Command.Pin(group, body.target(), until, body.reason(), caller()), idempotencyKey);
     }
 
     @POST
     @Path("/{group}/release")
     @RolesAllowed(OPERATOR)
     @Operation(summary = "Release the pin; automation resumes at once")
-    public Response release(@PathParam("group") String group, Requests.Reason body) {
-        return simple(group, CommandType.RELEASE, body);
+    public Response release(@PathParam("group") String group, Requests.Reason body,
+            @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
+        return submit(new Command.Release(group, reason(group, body), caller()), idempotencyKey);
     }
 
     @POST
     @Path("/{group}/pause")
     @RolesAllowed(OPERATOR)
     @Operation(summary = "Pause automatic switching; health is still tracked")
-    public Response pause(@PathParam("group") String group, Requests.Reason body) {
-        return simple(group, CommandType.PAUSE, body);
+    public Response pause(@PathParam("group") String group, Requests.Reason body,
+            @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
+        return submit(new Command.Pause(group, reason(group, body), caller()), idempotencyKey);
     }
 
     @POST
     @Path("/{group}/resume")
     @RolesAllowed(OPERATOR)
     @Operation(summary = "Resume automatic switching; also lifts a flap-guard freeze")
-    public Response resume(@PathParam("group") String group, Requests.Reason body) {
-        return simple(group, CommandType.RESUME, body);
+    public Response resume(@PathParam("group") String group, Requests.Reason body,
+            @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
+        return submit(new Command.Resume(group, reason(group, body), caller()), idempotencyKey);
     }
 
     @POST
     @Path("/{group}/force")
     @RolesAllowed(OPERATOR)
     @Operation(summary = "Break glass: switch to a target whatever its health, and pin it")
-    public Response force(@PathParam("group") String group, Requests.Force body) {
+    public Response force(@PathParam("group") String group, Requests.Force body,
+            @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         FailoverGroup g = knownGroup(group);
         present(body, "a JSON object with target and reason is required");
         reason(body.reason());
         target(g, body.target());
-        return gateway.send(group, CommandType.FORCE, body.target(), null, null, body.reason(), caller());
+        return submit(new Command.Force(group, body.target(), body.reason(), caller()), idempotencyKey);
     }
 
     @POST
     @Path("/{group}/drills")
     @RolesAllowed(OPERATOR)
     @Operation(summary = "Start a DR drill now (only when every target is HEALTHY and automation runs)")
-    public Response startDrill(@PathParam("group") String group, Requests.Drill body) {
+    public Response startDrill(@PathParam("group") String group, Requests.Drill body,
+            @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         FailoverGroup g = knownGroup(group);
         present(body, "a JSON object with a reason is required");
         reason(body.reason());
@@ -153,22 +168,61 @@ public class GroupsResource {
         if (body.durationMinutes() != null && (body.durationMinutes() < 1 || body.durationMinutes() > 1440)) {
             throw invalid("durationMinutes", "must be between 1 and 1440, was " + body.durationMinutes());
         }
-        Long seconds = body.durationMinutes() == null ? null : Duration.ofMinutes(body.durationMinutes()).toSeconds();
-        return gateway.send(group, CommandType.START_DRILL, body.target(), null, seconds, body.reason(), caller());
+        Duration duration = body.durationMinutes() == null ? null : Duration.ofMinutes(body.durationMinutes());
+        return submit(new Command.StartDrill(group, body.target(), duration, body.reason(), caller()), idempotencyKey);
     }
 
     @POST
     @Path("/{group}/drills/end")
     @RolesAllowed(OPERATOR)
     @Operation(summary = "End the running drill and restore traffic")
-    public Response endDrill(@PathParam("group") String group, Requests.Reason body) {
-        return simple(group, CommandType.END_DRILL, body);
+    public Response endDrill(@PathParam("group") String group, Requests.Reason body,
+            @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
+        return submit(new Command.EndDrill(group, reason(group, body), caller()), idempotencyKey);
     }
 
-    private Response simple(String group, CommandType type, Requests.Reason body) {
+    /** What a write returns when the owner applied it. */
+    public record CommandResponse(String commandId, String status, String message, List<String> decisionIds,
+            GroupView group) {
+    }
+
+    private Response submit(Command command, String idempotencyKey) {
+        Optional<IdempotencyKey> key;
+        try {
+            key = IdempotencyKey.parse(idempotencyKey);
+        } catch (IllegalArgumentException e) {
+            return ApiError.response(400, "invalid", IdempotencyKey.HEADER, e.getMessage());
+        }
+        CommandReply reply = commands.submit(command, key);
+        if (reply instanceof CommandReply.Applied applied) {
+            return Response.ok(new CommandResponse(applied.commandId(), "applied", applied.message(), applied.decisionIds(),
+                    reader.view(command.group()).orElse(null))).build();
+        }
+        if (reply instanceof CommandReply.Rejected rejected) {
+            return ApiError.response(status(rejected.rejection()), rejected.rejection().name().toLowerCase().replace('_', '-'),
+                    rejected.field(), rejected.message());
+        }
+        if (reply instanceof CommandReply.Pending pending) {
+            return Response.accepted(Map.of("commandId", pending.commandId(), "status", "pending", "message",
+                    pending.message())).build();
+        }
+        return ApiError.response(503, "unavailable", null, ((CommandReply.Unavailable) reply).message());
+    }
+
+    /** EXPIRED is a conflict with time: the command was not applied and may be sent again, with a new key. */
+    private static int status(Rejection rejection) {
+        return switch (rejection) {
+            case NOT_FOUND -> 404;
+            case INVALID -> 422;
+            case CONFLICT, EXPIRED -> 409;
+        };
+    }
+
+    /** The group must exist and the body must carry a reason: all that actions without other fields need. */
+    private String reason(String group, Requests.Reason body) {
         knownGroup(group);
         reason(body == null ? null : body.reason());
-        return gateway.send(group, type, null, null, null, body.reason(), caller());
+        return body.reason();
     }
 
     // Request checks: each throws the precise error response, so the endpoints read as the list of what they need.

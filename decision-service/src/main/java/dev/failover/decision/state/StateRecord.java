@@ -5,6 +5,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
+import dev.failover.decision.domain.CommandOutcome;
 import dev.failover.decision.domain.GroupSnapshot;
 import dev.failover.decision.domain.GroupView;
 
@@ -23,9 +24,23 @@ public record StateRecord(int schemaVersion, GroupSnapshot snapshot, GroupView v
         recentCommands = recentCommands == null ? List.of() : List.copyOf(recentCommands);
     }
 
-    /** @param status ACCEPTED or REJECTED; {@code rejection} NOT_FOUND, INVALID or CONFLICT when rejected */
+    /**
+     * The outcome of an operator command, for the instance that took the request. Same JSON as when status and
+     * rejection were strings (enum names), so records written before the change read as they did.
+     *
+     * @param rejection when {@code status} is REJECTED
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record CommandResult(String commandId, String status, String rejection, String field, String message,
-            List<String> decisionIds, Instant at) {
+    public record CommandResult(String commandId, CommandOutcome.Status status, CommandOutcome.Rejection rejection,
+            String field, String message, List<String> decisionIds, Instant at) {
+
+        public CommandResult {
+            decisionIds = decisionIds == null ? List.of() : List.copyOf(decisionIds);
+        }
+
+        public static CommandResult of(GroupSnapshot.SeenCommand seen, Instant at) {
+            return new CommandResult(seen.commandId(), seen.status(), seen.rejection(), seen.field(), seen.message(),
+                    seen.decisionIds(), at);
+        }
     }
 }

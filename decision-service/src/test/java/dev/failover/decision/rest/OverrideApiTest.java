@@ -9,15 +9,19 @@ import static org.hamcrest.Matchers.hasItem;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.failover.contract.event.CommandType;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.FailureReason;
+import dev.failover.contract.event.OperatorCommand;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.event.Topics;
@@ -148,6 +152,65 @@ class OverrideApiTest {
     void aDrillNeedsEveryTargetHealthy() {
         given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"monthly\"}")
                 .post("/groups/api/drills").then().statusCode(409).body("message", containsString("every target is HEALTHY"));
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyActsOnceAndGetsTheFirstOutcome() {
+        String reason = "retried " + UUID.randomUUID();
+        String key = UUID.randomUUID().toString();
+        var first = given().auth().oauth2(OPERATOR).header("Idempotency-Key", key).contentType(ContentType.JSON)
+                .body("{\"reason\":\"" + reason + "\"}").post("/groups/api/pause").then().statusCode(200)
+                .body("status", equalTo("applied")).extract();
+        var retry = given().auth().oauth2(OPERATOR).header("Idempotency-Key", key).contentType(ContentType.JSON)
+                .body("{\"reason\":\"" + reason + "\"}").post("/groups/api/pause").then().statusCode(200)
+                .body("status", equalTo("applied")).extract();
+        assertThat(retry.<String>path("commandId")).as("command id of the retry").isEqualTo(first.path("commandId"));
+        assertThat(retry.<String>path("message")).as("outcome of the retry").isEqualTo(first.path("message"));
+
+        // the owner has seen the retry's command (and not acted on it) once it counts a repeat
+        await("the owner counting the retried PAUSE as a repeat").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(given().get("/q/metrics").then()
+                        .statusCode(200).extract().asString()).as("metrics")
+                        .contains("failover_decision_commands_total{result=\"REPEATED\",type=\"PAUSE\"}"));
+        List<String> reasons = given().auth().oauth2(VIEWER).get("/groups/api/history").then().statusCode(200).extract()
+                .path("actions.reason");
+        assertThat(reasons).as("audit entries of the retried pause").filteredOn(reason::equals).hasSize(1);
+
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"retry test over\"}")
+                .post("/groups/api/resume").then().statusCode(200);
+    }
+
+    @Test
+    void aBadIdempotencyKeyIsRefusedNamingTheHeader() {
+        for (String bad : new String[] { "two words", "k".repeat(256), "quote\"inside" }) {
+            given().auth().oauth2(OPERATOR).header("Idempotency-Key", bad).contentType(ContentType.JSON)
+                    .body("{\"reason\":\"r\"}").post("/groups/api/resume").then().statusCode(400)
+                    .body("field", equalTo("Idempotency-Key")).body("message", containsString("Idempotency-Key"));
+        }
+    }
+
+    /** As after an offset reset: a command issued an hour ago is read again from failover.commands. */
+    @Test
+    void anOldCommandReplayedFromTheTopicIsExpiredAndNotApplied() {
+        String reason = "replayed " + UUID.randomUUID();
+        String before = given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).extract().path("activeTarget");
+        String forceTo = TestTopology.PRIMARY.equals(before) ? TestTopology.SECONDARY : TestTopology.PRIMARY;
+        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers())) {
+            client.send(Topics.COMMANDS, TestTopology.GROUP, EventCodec.instance().encode(new OperatorCommand(1,
+                    UUID.randomUUID().toString(), TestTopology.GROUP, CommandType.FORCE, forceTo, null, null, reason, "mallory",
+                    Instant.now().minus(Duration.ofHours(1)))));
+        }
+        await("the replayed FORCE rejected as EXPIRED in the audit").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                    List<String> expired = given().auth().oauth2(VIEWER).get("/groups/api/history").then().statusCode(200)
+                            .extract().path("actions.findAll { it.reason.contains('" + reason + "') }.action");
+                    assertThat(expired).as("audit actions naming the replayed command").containsExactly("rejected EXPIRED: Force");
+                });
+        var view = given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).extract();
+        assertThat(view.<String>path("activeTarget")).as("active target after the replay").isEqualTo(before);
+        assertThat(view.<List<String>>path("recentDecisions.reason")).as("reasons of recent decisions")
+                .noneMatch(r -> r.contains(reason));
+        assertThat(view.<String>path("pin.principal")).as("pin holder").isNotEqualTo("mallory");
     }
 
     @Test

@@ -1,0 +1,76 @@
+package dev.failover.decision.command;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+
+import dev.failover.contract.event.EventCodec;
+import dev.failover.decision.config.DecisionServiceConfig;
+import dev.failover.decision.domain.Command;
+import dev.failover.decision.domain.CommandOutcome;
+import dev.failover.decision.state.StateDirectory;
+import dev.failover.decision.state.StateRecord;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.Record;
+
+/**
+ * The one way to submit an operator command, for the override API and the drill scheduler alike: sends it through
+ * failover.commands to the instance that owns the group and waits for the outcome that instance reports in its next
+ * state record. Callers get a value; turning it into HTTP is the API's business.
+ */
+@ApplicationScoped
+public class CommandService {
+
+    @Inject
+    @Channel("commands")
+    MutinyEmitter<Record<String, String>> commands;
+    @Inject
+    StateDirectory directory;
+    @Inject
+    DecisionServiceConfig config;
+
+    /**
+     * @param key the caller's idempotency key: a retry with the same key is the same command, acted on at most once
+     *            and answered with the first outcome; without one every call is a new command
+     */
+    public CommandReply submit(Command command, Optional<IdempotencyKey> key) {
+        String id = key.map(k -> k.commandId(command.principal(), command.group())).orElseGet(() -> UUID.randomUUID().toString());
+        Duration timeout = config.commandTimeout();
+        CompletableFuture<StateRecord.CommandResult> result = directory.awaitResult(id);
+        try {
+            String message = EventCodec.instance().encode(CommandMessages.toMessage(id, Instant.now(), command));
+            commands.send(Record.of(command.group(), message)).await().atMost(timeout);
+            return reply(result.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException | io.smallrye.mutiny.TimeoutException e) {
+            directory.forget(id);
+            return new CommandReply.Pending(id, "sent; the owning instance has not reported the outcome within " + timeout);
+        } catch (ExecutionException e) {
+            directory.forget(id);
+            return new CommandReply.Unavailable(id, "could not send the command: " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            directory.forget(id);
+            return new CommandReply.Unavailable(id, "interrupted");
+        } catch (RuntimeException e) {
+            directory.forget(id);
+            return new CommandReply.Unavailable(id, "could not send the command: " + e.getMessage());
+        }
+    }
+
+    private static CommandReply reply(StateRecord.CommandResult result) {
+        if (result.status() == CommandOutcome.Status.ACCEPTED) {
+            return new CommandReply.Applied(result.commandId(), result.message(), result.decisionIds());
+        }
+        return new CommandReply.Rejected(result.commandId(), result.rejection(), result.field(), result.message());
+    }
+}
