@@ -80,8 +80,10 @@ class DecisionOwnershipIT {
             List<ServiceProcess> deciders = new ArrayList<>();
             try (TopicClient client = new TopicClient(kafka.bootstrapServers());
                     TopicClient.Reader reader = client.reader(Topics.DECISIONS)) {
-                deciders.add(ServiceProcess.start("decision-service", "decider-1", env));
-                deciders.add(ServiceProcess.start("decision-service", "decider-2", env));
+                deciders.add(ServiceProcess.start("decision-service", "decider-1", FailoverChainIT.with(env, "FAILOVER_INSTANCE_ID",
+                        "decider-1")));
+                deciders.add(ServiceProcess.start("decision-service", "decider-2", FailoverChainIT.with(env, "FAILOVER_INSTANCE_ID",
+                        "decider-2")));
                 for (ServiceProcess d : deciders) {
                     d.awaitReady(Duration.ofSeconds(90));
                 }

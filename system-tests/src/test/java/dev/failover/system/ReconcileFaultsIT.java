@@ -195,15 +195,20 @@ class ReconcileFaultsIT {
     }
 
     static Set<String> answers() throws IOException {
+        return answers(bind.port());
+    }
+
+    /** What the BIND9 on this port answers for the test record. */
+    static Set<String> answers(int port) throws IOException {
         Set<String> values = new HashSet<>();
-        for (Record r : query(TestTopology.RECORD, Type.A).getSection(Section.ANSWER)) {
+        for (Record r : query(port, TestTopology.RECORD, Type.A).getSection(Section.ANSWER)) {
             values.add(r.rdataToString());
         }
         return values;
     }
 
     static long serial() throws IOException {
-        for (Record r : query("failover.test.", Type.SOA).getSection(Section.ANSWER)) {
+        for (Record r : query(bind.port(), "failover.test.", Type.SOA).getSection(Section.ANSWER)) {
             if (r instanceof SOARecord soa) {
                 return soa.getSerial();
             }
@@ -211,9 +216,9 @@ class ReconcileFaultsIT {
         throw new AssertionError("no SOA for failover.test.");
     }
 
-    static Message query(String name, int type) throws IOException {
+    static Message query(int port, String name, int type) throws IOException {
         SimpleResolver resolver = new SimpleResolver("127.0.0.1");
-        resolver.setPort(bind.port());
+        resolver.setPort(port);
         resolver.setTCP(true);
         resolver.setTimeout(Duration.ofSeconds(2));
         return resolver.send(Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)));

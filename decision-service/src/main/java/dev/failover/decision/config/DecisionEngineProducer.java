@@ -60,7 +60,8 @@ public class DecisionEngineProducer {
     }
 
     /** Runs before the other start-up work (topic set-up waits on Kafka), so a bad topology is reported at once. */
-    void loadAtStartup(@Observes @Priority(1) StartupEvent event, DecisionEngine engine) {
+    void loadAtStartup(@Observes @Priority(1) StartupEvent event, DecisionEngine engine, DecisionServiceConfig config) {
         // injecting the engine here makes an invalid topology fail the start, not the first message
+        LOG.infof("instance %s in consumer group decision-service (static membership)", config.instanceId());
     }
 }

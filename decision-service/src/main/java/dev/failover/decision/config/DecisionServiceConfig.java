@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
@@ -43,6 +44,32 @@ public interface DecisionServiceConfig {
     @WithName("command-max-age")
     @WithDefault("5m")
     Duration commandMaxAge();
+
+    /**
+     * This instance's id in the decision-service consumer group, Kafka's {@code group.instance.id} (static membership,
+     * ADR 0007; env {@code FAILOVER_INSTANCE_ID}, else the host name, which is the pod name in Kubernetes, else a new
+     * random id at every start). It must be unique per running instance and should stay the same across restarts of
+     * one instance: a restart with the same id gets its partitions back at once, one with a new id waits until the old
+     * membership times out. Two running instances with one id fence each other out of the group. 1 to 249 ASCII
+     * letters, digits, '.', '_' and '-', as Kafka requires.
+     */
+    @WithName("instance-id")
+    @WithConverter(InstanceIdConverter.class)
+    String instanceId();
+
+    /** Faults a test can cause in a packaged process. Never set in production. */
+    @WithName("fault-injection")
+    FaultInjection faultInjection();
+
+    interface FaultInjection {
+        /**
+         * Test only: halt the process (as kill -9 would) once a decision is queued, just before it is sent, after a state
+         * publication had its chance to run, to show that no state record ever runs ahead of a published decision.
+         */
+        @WithName("halt-before-sending-decision")
+        @WithDefault("false")
+        boolean haltBeforeSendingDecision();
+    }
 
     /** Topics this service creates when they are missing. */
     Topics topics();

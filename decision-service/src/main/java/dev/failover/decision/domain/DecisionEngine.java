@@ -264,6 +264,7 @@ public final class DecisionEngine {
         Decision decision = new Decision(EventCodec.SCHEMA_VERSION, decisionIds.get(), s.group.id(), s.epoch, kind, from,
                 to.id(), reason, s.evidence(now), now, mode, principal);
         s.recordDecision(decision);
+        s.outbox.addLast(decision);
         return decision;
     }
 
@@ -522,6 +523,41 @@ public final class DecisionEngine {
 
     public synchronized Optional<GroupSnapshot> snapshot(String group) {
         return Optional.ofNullable(groups.get(group)).map(GroupState::snapshot);
+    }
+
+    /** The group's decisions not yet acknowledged by Kafka, oldest first: they must be published before anything else. */
+    public synchronized List<Decision> unpublished(String group) {
+        GroupState s = groups.get(group);
+        return s == null ? List.of() : List.copyOf(s.outbox);
+    }
+
+    public synchronized boolean hasUnpublished(String group) {
+        GroupState s = groups.get(group);
+        return s != null && !s.outbox.isEmpty();
+    }
+
+    /** Kafka acknowledged this decision: it leaves the outbox. */
+    public synchronized void published(String group, String decisionId) {
+        GroupState s = groups.get(group);
+        if (s != null) {
+            s.outbox.removeIf(d -> d.decisionId().equals(decisionId));
+        }
+    }
+
+    /**
+     * The group's state as it may be persisted: empty while any decision of the group is unpublished, so that a state
+     * record is never ahead of the decisions the actuator can see (ADR 0002). Snapshot and view are taken together.
+     */
+    public synchronized Optional<PublishableState> publishableState(String group) {
+        GroupState s = groups.get(group);
+        if (s == null || !s.outbox.isEmpty()) {
+            return Optional.empty();
+        }
+        return view(group).map(view -> new PublishableState(s.snapshot(), view));
+    }
+
+    /** A snapshot and the read view of the same moment, with every decision made until then published. */
+    public record PublishableState(GroupSnapshot snapshot, GroupView view) {
     }
 
     /** Restores persisted state (the epoch only ever rises). Unknown groups are ignored: the topology may have changed. */

@@ -40,6 +40,11 @@ final class GroupState {
     final Deque<Decision> recentDecisions = new ArrayDeque<>();
     /** Commands applied or rejected, by id, until they are older than the command max age. */
     final Map<String, GroupSnapshot.SeenCommand> seenCommands = new LinkedHashMap<>();
+    /**
+     * Decisions made and not yet acknowledged by Kafka, oldest first. A decision enters it in the same critical section
+     * that changes the state, so a snapshot taken while it is empty can never be ahead of a published decision.
+     */
+    final Deque<Decision> outbox = new ArrayDeque<>();
     /** Since when each target has been stably healthy (HEALTHY and no location DOWN or FLAPPING); absent when not. */
     final Map<String, Instant> stablyHealthySince = new HashMap<>();
     private final Map<String, Map<String, LocationTracker>> trackers = new LinkedHashMap<>();

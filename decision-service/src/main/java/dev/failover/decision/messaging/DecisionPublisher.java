@@ -2,7 +2,6 @@ package dev.failover.decision.messaging;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +17,7 @@ import org.jboss.logging.Logger;
 
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.EventCodec;
+import dev.failover.decision.config.DecisionServiceConfig;
 import dev.failover.decision.domain.DecisionEngine;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.decision.state.StateCodec;
@@ -27,17 +27,21 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
- * Publishes a group's decisions, then its state. The state is published only after Kafka acknowledged the decisions,
- * so the persisted state never runs ahead of what the actuator can see. Decisions that could not be published stay
- * queued, in order, and are sent again before anything else of the group. One publication runs at a time per group:
- * the consumer, the ticker and the drill scheduler can all publish for one group at the same moment, and two
- * publications that both took the queue before either was acknowledged would send its decisions twice.
+ * Publishes a group's decisions, then its state. Decisions wait in the engine's outbox, where the engine put them in
+ * the same critical section that changed the group (ADR 0002); each leaves it once Kafka acknowledged it. The state is
+ * published only while the outbox is empty, so the persisted state never runs ahead of what the actuator can see.
+ * Decisions that could not be published stay in the outbox, in order, and are sent again before anything else of the
+ * group. One publication runs at a time per group: the consumer, the ticker and the drill scheduler can all publish for
+ * one group at the same moment, and two publications that both read the outbox before either was acknowledged would
+ * send its decisions twice.
  */
 @ApplicationScoped
 public class DecisionPublisher {
 
     private static final Logger LOG = Logger.getLogger(DecisionPublisher.class);
     static final int RECENT_COMMANDS = 20;
+    /** The exit status of the test-only halt: that of a process killed by SIGKILL. */
+    static final int HALT_STATUS = 137;
 
     @Inject
     @Channel("decisions")
@@ -50,10 +54,19 @@ public class DecisionPublisher {
     @Inject
     DecisionMetrics metrics;
 
-    private final Map<String, Deque<Decision>> unpublished = new ConcurrentHashMap<>();
     private final Map<String, Deque<StateRecord.CommandResult>> commandResults = new ConcurrentHashMap<>();
     /** Per group, the end of the last publication started: the next one starts after it. */
     private final Map<String, CompletionStage<Void>> lastPublication = new ConcurrentHashMap<>();
+    private volatile boolean haltBeforeSendingDecision;
+
+    @Inject
+    void configure(DecisionServiceConfig config) {
+        haltBeforeSendingDecision = config.faultInjection().haltBeforeSendingDecision();
+        if (haltBeforeSendingDecision) {
+            LOG.warn("failover.fault-injection.halt-before-sending-decision is set: this process will halt before it "
+                    + "sends its first decision (a test fault, never for production)");
+        }
+    }
 
     public void recordCommand(String group, StateRecord.CommandResult result) {
         Deque<StateRecord.CommandResult> results = commandResults.computeIfAbsent(group, g -> new ArrayDeque<>());
@@ -66,38 +79,32 @@ public class DecisionPublisher {
     }
 
     /**
-     * Publishes {@code newDecisions} (after any still queued) and then the group's state, once every earlier publication
-     * of the group has finished. Starts at once; the returned Uni completes when this publication has.
+     * Publishes the group's unpublished decisions and then its state, once every earlier publication of the group has
+     * finished. Starts at once; the returned Uni completes when this publication has.
      */
-    public Uni<Void> publish(String group, List<Decision> newDecisions) {
-        Deque<Decision> queue = unpublished.computeIfAbsent(group, g -> new ArrayDeque<>());
-        synchronized (queue) {
-            queue.addAll(newDecisions);
-        }
+    public Uni<Void> publish(String group) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         CompletionStage<Void> previous = lastPublication.put(group, done);
-        Runnable start = () -> sendQueued(group, queue).subscribe().with(ok -> done.complete(null), done::completeExceptionally);
+        Runnable start = () -> sendOutbox(group).subscribe().with(ok -> done.complete(null), done::completeExceptionally);
         if (previous == null) {
             start.run();
         } else {
-            previous.whenComplete((ok, failure) -> start.run()); // a failed one leaves its decisions queued for this one
+            previous.whenComplete((ok, failure) -> start.run()); // a failed one leaves its decisions in the outbox for this one
         }
         done.whenComplete((ok, failure) -> lastPublication.remove(group, done)); // keeps the map to groups publishing now
         return Uni.createFrom().completionStage(done);
     }
 
-    private Uni<Void> sendQueued(String group, Deque<Decision> queue) {
-        List<Decision> toSend;
-        synchronized (queue) {
-            toSend = new ArrayList<>(queue);
+    private Uni<Void> sendOutbox(String group) {
+        List<Decision> toSend = engine.unpublished(group);
+        if (!toSend.isEmpty() && haltBeforeSendingDecision) {
+            return stateRacesInThenHalt(group);
         }
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Decision decision : toSend) {
             chain = chain.chain(() -> decisions.send(Record.of(group, EventCodec.instance().encode(decision)))
                     .invoke(() -> {
-                        synchronized (queue) {
-                            queue.remove(decision);
-                        }
+                        engine.published(group, decision.decisionId());
                         metrics.decided(decision);
                         LOG.infof("published decision %s epoch %d: %s %s -> %s by %s (%s)", decision.decisionId(),
                                 decision.epoch(), decision.kind(), decision.fromTarget(), decision.toTarget(),
@@ -110,27 +117,33 @@ public class DecisionPublisher {
         });
     }
 
+    /**
+     * Test fault (failover.fault-injection.halt-before-sending-decision): the worst moment to die. A state publication
+     * runs first, as the ticker's may at this instant, and then the process halts at once with the decision still queued.
+     */
+    private Uni<Void> stateRacesInThenHalt(String group) {
+        return publishState(group).onTermination().invoke(() -> {
+            LOG.errorf("fault injection: halting before sending the queued decisions of %s", group);
+            Runtime.getRuntime().halt(HALT_STATUS);
+        });
+    }
+
     public boolean hasUnpublished(String group) {
-        Deque<Decision> queue = unpublished.get(group);
-        return queue != null && !queue.isEmpty();
+        return engine.hasUnpublished(group);
     }
 
     private Uni<Void> publishState(String group) {
-        Deque<Decision> queue = unpublished.get(group);
-        if (queue != null && !queue.isEmpty()) {
-            return Uni.createFrom().voidItem(); // never persist a state ahead of unpublished decisions
-        }
-        var snapshot = engine.snapshot(group);
-        var view = engine.view(group);
-        if (snapshot.isEmpty() || view.isEmpty()) {
-            return Uni.createFrom().voidItem();
+        var publishable = engine.publishableState(group);
+        if (publishable.isEmpty()) {
+            return Uni.createFrom().voidItem(); // a decision is still unpublished: never persist a state ahead of it
         }
         Deque<StateRecord.CommandResult> results = commandResults.getOrDefault(group, new ArrayDeque<>());
         List<StateRecord.CommandResult> recent;
         synchronized (results) {
             recent = List.copyOf(results);
         }
-        StateRecord record = new StateRecord(StateRecord.SCHEMA_VERSION, snapshot.get(), view.get(), recent, Instant.now());
+        StateRecord record = new StateRecord(StateRecord.SCHEMA_VERSION, publishable.get().snapshot(), publishable.get().view(),
+                recent, Instant.now());
         return state.send(Record.of(group, StateCodec.encode(record)));
     }
 }

@@ -89,8 +89,8 @@ public class InputListener {
         if (outcome instanceof Outcome.Held held) {
             metrics.held(held);
         }
-        if (outcome instanceof Outcome.Switched switched) {
-            return publisher.publish(result.group(), List.of(switched.decision()));
+        if (outcome instanceof Outcome.Switched) {
+            return publisher.publish(result.group());
         }
         return Uni.createFrom().voidItem();
     }
@@ -107,26 +107,26 @@ public class InputListener {
                 result.status() == CommandOutcome.Status.ACCEPTED ? result.status() : result.status() + " " + result.rejection(),
                 result.message());
         publisher.recordCommand(c.group(), result);
-        return publisher.publish(c.group(), decisions);
+        return publisher.publish(c.group());
     }
 
     private Uni<Void> onActuation(ActuationResult result) {
         if (result.step() == ActuationStep.RECONCILE) {
             engine.onConvergence(result.group(), result.decisionId(), result.epoch(), result.status(), result.details(),
                     result.finishedAt());
-            return publisher.publish(result.group(), List.of());
+            return publisher.publish(result.group());
         }
         if (result.step() == ActuationStep.COMPLETE && result.status() == ActuationStatus.SUCCEEDED
                 && result.sinceDecisionMillis() != null) {
             var recovery = engine.onSwitchVerified(result.group(), result.decisionId(), Duration.ofMillis(result.sinceDecisionMillis()));
             if (recovery.isPresent()) {
                 metrics.drillRecovered(result.group(), recovery.get());
-                return publisher.publish(result.group(), List.of());
+                return publisher.publish(result.group());
             }
         } else if (result.status() == ActuationStatus.FAILED) {
             engine.onActuationFailed(result.group(), result.decisionId(), result.step().name(), result.details());
             metrics.actuationFailed(result.group(), result.step().name());
-            return publisher.publish(result.group(), List.of());
+            return publisher.publish(result.group());
         }
         return Uni.createFrom().voidItem();
     }

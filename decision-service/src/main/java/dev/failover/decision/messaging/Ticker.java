@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import dev.failover.decision.domain.DecisionEngine;
-import dev.failover.decision.domain.Outcome;
 import dev.failover.decision.state.GroupOwnership;
 import io.quarkus.scheduler.Scheduled;
 
@@ -34,14 +33,10 @@ public class Ticker {
     @Scheduled(every = "{failover.tick-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         List<String> owned = ownership.ownedGroups();
-        for (Outcome outcome : engine.tick(owned)) {
-            if (outcome instanceof Outcome.Switched switched) {
-                publish(switched.decision().group(), List.of(switched.decision()));
-            }
-        }
+        engine.tick(owned);
         for (String group : owned) {
-            if (publisher.hasUnpublished(group)) {
-                publish(group, List.of());
+            if (publisher.hasUnpublished(group)) { // what the tick decided, and what could not be published before
+                publish(group);
             }
         }
     }
@@ -49,13 +44,13 @@ public class Ticker {
     @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void publishStates() {
         for (String group : ownership.ownedGroups()) {
-            publish(group, List.of());
+            publish(group);
         }
     }
 
-    private void publish(String group, List<dev.failover.contract.event.Decision> decisions) {
+    private void publish(String group) {
         try {
-            publisher.publish(group, decisions).await().atMost(PUBLISH_WAIT);
+            publisher.publish(group).await().atMost(PUBLISH_WAIT);
         } catch (RuntimeException e) {
             LOG.debugf("publishing %s did not complete: %s", group, e.getMessage());
         }

@@ -9,27 +9,37 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
 import dev.failover.contract.event.Decision;
-import dev.failover.contract.event.DecisionKind;
-import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.event.EventCodec;
-import dev.failover.contract.topology.TopologyLoader;
-import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.contract.event.FailureReason;
+import dev.failover.contract.event.ProbeOutcome;
+import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.time.ManualClock;
+import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.decision.domain.Command;
+import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.domain.Outcome;
 import dev.failover.decision.metrics.DecisionMetrics;
+import dev.failover.decision.state.StateCodec;
 import dev.failover.testkit.topology.TestTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 
-/** Publications of one group never overlap: a decision is sent once even when several threads publish at once. */
+/**
+ * Decisions leave the engine's outbox once Kafka acknowledged them, each exactly once even when several threads publish
+ * one group at once; a group's state is published only when none of its decisions is unpublished.
+ */
 class DecisionPublisherTest {
 
-    /** An emitter whose sends complete only when the test says so, recording what was sent. */
+    static final String GROUP = TestTopology.GROUP;
+
+    /** An emitter whose sends complete only when the test says so, recording the values acknowledged. */
     static final class GatedEmitter {
         final List<String> sent = new CopyOnWriteArrayList<>();
         final List<CompletableFuture<Void>> pending = new CopyOnWriteArrayList<>();
@@ -41,9 +51,7 @@ class DecisionPublisherTest {
                         if (method.getName().equals("send") && args.length == 1 && args[0] instanceof Record<?, ?> record) {
                             CompletableFuture<Void> ack = new CompletableFuture<>();
                             pending.add(ack);
-                            return Uni.createFrom().completionStage(ack)
-                                    .invoke(() -> sent.add(EventCodec.instance().decode((String) record.value(), Decision.class)
-                                            .decisionId()));
+                            return Uni.createFrom().completionStage(ack).invoke(() -> sent.add((String) record.value()));
                         }
                         throw new UnsupportedOperationException(method.getName());
                     });
@@ -52,28 +60,61 @@ class DecisionPublisherTest {
         void ackAll() {
             pending.forEach(f -> f.complete(null));
         }
+
+        List<String> decisionIds() {
+            return sent.stream().map(v -> EventCodec.instance().decode(v, Decision.class).decisionId()).toList();
+        }
+
+        List<Long> stateEpochs() {
+            return sent.stream().map(v -> StateCodec.decode(v).snapshot().epoch()).toList();
+        }
     }
 
-    static Decision decision(String id, long epoch) {
-        return new Decision(1, id, TestTopology.GROUP, epoch, DecisionKind.FAILOVER, TestTopology.PRIMARY, TestTopology.SECONDARY,
-                "test", List.of(), Instant.parse("2026-11-22T03:00:00Z"), DecisionMode.LIVE, Decision.AUTOMATION);
+    final ManualClock clock = new ManualClock(Instant.parse("2026-11-22T03:00:00Z"));
+    final AtomicInteger ids = new AtomicInteger();
+    final DecisionEngine engine = new DecisionEngine(TopologyLoader.parse(TestTopology.yaml("http://127.0.0.1:1/",
+            "http://127.0.0.1:2/"), "test"), clock, () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
+    final GatedEmitter decisions = new GatedEmitter();
+    final GatedEmitter state = new GatedEmitter();
+    final DecisionPublisher publisher = new DecisionPublisher();
+
+    DecisionPublisherTest() {
+        publisher.decisions = decisions.emitter();
+        publisher.state = state.emitter();
+        publisher.engine = engine;
+        publisher.metrics = new DecisionMetrics(new SimpleMeterRegistry());
+    }
+
+    /** Two rounds of the primary DOWN and the secondary UP at every location: the engine fails over. */
+    Decision failover() {
+        List<Decision> switched = new java.util.ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            clock.advance(Duration.ofSeconds(1));
+            for (String location : TestTopology.LOCATIONS) {
+                engine.onProbeResult(result(TestTopology.SECONDARY, location, ProbeOutcome.UP));
+                if (engine.onProbeResult(result(TestTopology.PRIMARY, location, ProbeOutcome.DOWN)) instanceof Outcome.Switched s) {
+                    switched.add(s.decision());
+                }
+            }
+        }
+        assertThat(switched).as("switches made by two rounds of the primary DOWN").hasSize(1);
+        return switched.get(0);
+    }
+
+    ProbeResult result(String target, String location, ProbeOutcome outcome) {
+        return new ProbeResult(1, GROUP, target, "r", location, clock.instant(), 1L, outcome,
+                outcome == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null, outcome == ProbeOutcome.UP ? 200 : null, null, false,
+                null, null);
     }
 
     @Test
     void aSecondPublicationWhileTheFirstIsInFlightDoesNotSendItsDecisionsAgain() {
-        GatedEmitter decisions = new GatedEmitter();
-        GatedEmitter state = new GatedEmitter();
-        DecisionPublisher publisher = new DecisionPublisher();
-        publisher.decisions = decisions.emitter();
-        publisher.state = state.emitter();
-        publisher.engine = new DecisionEngine(TopologyLoader.parse(TestTopology.yaml("http://127.0.0.1:1/", "http://127.0.0.1:2/"),
-                "test"), new ManualClock(Instant.parse("2026-11-22T03:00:00Z")), () -> "unused", Duration.ofSeconds(5));
-        publisher.metrics = new DecisionMetrics(new SimpleMeterRegistry());
-
-        var first = publisher.publish(TestTopology.GROUP, List.of(decision("d-1", 1))).subscribeAsCompletionStage();
-        // the ticker publishes for the same group while d-1 is not yet acknowledged
-        var second = publisher.publish(TestTopology.GROUP, List.of()).subscribeAsCompletionStage();
-        var third = publisher.publish(TestTopology.GROUP, List.of(decision("d-2", 2))).subscribeAsCompletionStage();
+        Decision failover = failover();
+        var first = publisher.publish(GROUP).subscribeAsCompletionStage();
+        // the ticker publishes for the same group while the failover is not yet acknowledged
+        var second = publisher.publish(GROUP).subscribeAsCompletionStage();
+        var forced = engine.apply(new Command.Force(GROUP, TestTopology.PRIMARY, "test", "tester"));
+        var third = publisher.publish(GROUP).subscribeAsCompletionStage();
 
         await("every publication done").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             decisions.ackAll();
@@ -82,7 +123,27 @@ class DecisionPublisherTest {
             assertThat(second).isDone();
             assertThat(third).isDone();
         });
-        assertThat(decisions.sent).as("each decision sent once, in order").containsExactly("d-1", "d-2");
-        assertThat(publisher.hasUnpublished(TestTopology.GROUP)).isFalse();
+        assertThat(forced).isInstanceOf(dev.failover.decision.domain.CommandOutcome.Accepted.class);
+        assertThat(decisions.decisionIds()).as("each decision sent once, in order").containsExactly(failover.decisionId(), "d-2");
+        assertThat(publisher.hasUnpublished(GROUP)).isFalse();
+    }
+
+    @Test
+    void theStateIsPublishedOnlyOnceEveryDecisionBeforeItIsAcknowledged() {
+        Decision failover = failover();
+        assertThat(engine.publishableState(GROUP)).as("publishable state while the failover is in the outbox").isEmpty();
+
+        var publication = publisher.publish(GROUP).subscribeAsCompletionStage();
+        await("the failover sent").atMost(Duration.ofSeconds(30)).until(() -> decisions.pending.size() == 1);
+        // a state publication racing in (the ticker's) while the failover is not yet acknowledged persists nothing
+        assertThat(engine.publishableState(GROUP)).as("publishable state while the failover is unacknowledged").isEmpty();
+        assertThat(state.pending).as("state sends before the failover is acknowledged").isEmpty();
+
+        decisions.ackAll();
+        await("the state sent after the failover").atMost(Duration.ofSeconds(30)).until(() -> state.pending.size() == 1);
+        state.ackAll();
+        await("publication done").atMost(Duration.ofSeconds(30)).until(publication::isDone);
+        assertThat(decisions.decisionIds()).containsExactly(failover.decisionId());
+        assertThat(state.stateEpochs()).as("epochs of the state records published").containsExactly(failover.epoch());
     }
 }

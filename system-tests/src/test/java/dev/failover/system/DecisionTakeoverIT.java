@@ -1,0 +1,270 @@
+package dev.failover.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.LongStream;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.GroupState;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.event.ProbeOutcome;
+import dev.failover.contract.event.ProbeResult;
+import dev.failover.contract.event.Topics;
+import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.testkit.demo.DemoBackend;
+import dev.failover.testkit.dns.BindServer;
+import dev.failover.testkit.kafka.TopicClient;
+import dev.failover.testkit.topology.TestTopology;
+
+/**
+ * The decision-service dies with a decision to make, for real (kill -9, or a halt at the worst instant), against a
+ * standalone broker, three probe locations, the actuator and a real BIND9 (ADR 0002, ADR 0007). What counts is what BIND
+ * serves and what is on failover.decisions: one FAILOVER per outage, epochs without gaps or repeats.
+ * <p>
+ * The decider's environment can be extended with {@code -Dtakeover.decider-env=KEY=VALUE,...} and a restart can be given
+ * a new instance id with {@code -Dtakeover.new-id-on-restart=true}: that is how the options of ADR 0007 were measured.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DecisionTakeoverIT {
+
+    static final EventCodec CODEC = EventCodec.instance();
+    static final String CONSUMER_GROUP = "decision-service";
+    static StandaloneKafka kafka;
+    static BindServer bind;
+    static DemoBackend primary;
+    static DemoBackend secondary;
+    static Duration detection;
+    static final List<ServiceProcess> services = new ArrayList<>();
+    static Map<String, String> common;
+    static ServiceProcess decider;
+    static int restarts;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        Path stack = Path.of("target/takeover-stack");
+        FailoverChainIT.deleteKafkaData(stack);
+        kafka = StandaloneKafka.start(stack);
+        bind = BindServer.start("failover.test.", List.of("api IN A " + TestTopology.PRIMARY_IP));
+        primary = DemoBackend.start(TestTopology.PRIMARY, 0);
+        secondary = DemoBackend.start(TestTopology.SECONDARY, 0);
+        // five automatic switches in this class: more than the flap guard's default three an hour
+        String yaml = TestTopology.yaml(primary.healthUrl(), secondary.healthUrl()).replace("minDwellSeconds: 0}",
+                "minDwellSeconds: 0, maxSwitchesPerHour: 20}");
+        TopologyLoader.parse(yaml, "takeover topology");
+        Path topology = TestTopology.writeRaw(yaml);
+        FailoverGroup group = TopologyLoader.load(topology).groups().get(0);
+        detection = Duration.ofSeconds((long) group.thresholds().failuresToDown() * group.primary().probe().intervalSeconds());
+        common = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "FAILOVER_TOPOLOGY_FILE", topology.toString());
+        for (String location : TestTopology.LOCATIONS) {
+            services.add(ServiceProcess.start("probe-service", "takeover-probe-" + location,
+                    FailoverChainIT.with(common, "FAILOVER_LOCATION", location)));
+        }
+        Map<String, String> actuatorEnv = new HashMap<>(common);
+        actuatorEnv.putAll(Map.of("FAILOVER_DNS_PROVIDER", "rfc2136", "FAILOVER_DNS_RFC2136_SERVER", "127.0.0.1",
+                "FAILOVER_DNS_RFC2136_PORT", String.valueOf(bind.port()), "FAILOVER_DNS_RFC2136_TSIG_KEY_NAME", BindServer.KEY_NAME,
+                "FAILOVER_DNS_RFC2136_TSIG_SECRET", bind.secret(), "FAILOVER_INSTANCE_ID", "takeover-actuator"));
+        services.add(ServiceProcess.start("actuator-service", "takeover-actuator", actuatorEnv));
+        for (ServiceProcess service : services) {
+            service.awaitReady(Duration.ofSeconds(90));
+        }
+    }
+
+    @AfterAll
+    static void stopStack() throws Exception {
+        services.forEach(ServiceProcess::close);
+        for (AutoCloseable c : new AutoCloseable[] { bind, primary, secondary, kafka }) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    /** The decider's environment: instance id, plus what -Dtakeover.decider-env adds. */
+    static Map<String, String> deciderEnv(String instanceId) {
+        Map<String, String> env = new HashMap<>(FailoverChainIT.with(common, "FAILOVER_INSTANCE_ID", instanceId));
+        String extra = System.getProperty("takeover.decider-env", "");
+        for (String pair : extra.split(",")) {
+            if (pair.contains("=")) {
+                env.put(pair.substring(0, pair.indexOf('=')).trim(), pair.substring(pair.indexOf('=') + 1).trim());
+            }
+        }
+        return env;
+    }
+
+    /** The same command line as the one that died, unless -Dtakeover.new-id-on-restart asks for a fresh member. */
+    static ServiceProcess restart(String instanceId) {
+        restarts++;
+        String id = Boolean.getBoolean("takeover.new-id-on-restart") ? instanceId + "-r" + restarts : instanceId;
+        return started(ServiceProcess.start("decision-service", "takeover-" + instanceId + "-restart-" + restarts, deciderEnv(id)));
+    }
+
+    static ServiceProcess started(ServiceProcess service) {
+        services.add(service);
+        return service;
+    }
+
+    @Test
+    @Order(1)
+    void aDecisionQueuedWhenTheProcessDiesIsPublishedExactlyOnceAfterItsRestart() throws Exception {
+        ServiceProcess halting = started(ServiceProcess.start("decision-service", "takeover-decider-1-halting", FailoverChainIT
+                .with(deciderEnv("decider-1"), "FAILOVER_FAULT_INJECTION_HALT_BEFORE_SENDING_DECISION", "true")));
+        halting.awaitReady(Duration.ofSeconds(90));
+        awaitHealthyOnPrimary(halting);
+        try (TopicClient client = new TopicClient(kafka.bootstrapServers());
+                TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
+                TopicClient.Reader states = client.reader(Topics.DECISION_STATE)) {
+            primary.fail();
+            assertThat(halting.awaitExit(Duration.ofSeconds(60))).as("exit status of the decider halted before sending")
+                    .isEqualTo(137);
+            assertThat(decisions.poll()).as("decisions published before the halt").isEmpty();
+            assertThat(states.poll()).as("state records published before the halt: none ahead of the unpublished decision")
+                    .allSatisfy(r -> assertThat(epochOf(r)).as("epoch of a state record").isZero());
+
+            decider = restart("decider-1");
+            Decision failover = decision(decisions.await(r -> true, Duration.ofSeconds(60)));
+            awaitAnswer(TestTopology.SECONDARY_IP, Duration.ofSeconds(60));
+            states.await(r -> epochOf(r) == failover.epoch(), Duration.ofSeconds(30)); // published after the decisions
+            assertThat(failover.kind()).as("the decision made after the restart").isEqualTo(DecisionKind.FAILOVER);
+            assertThat(decisions.poll()).as("decisions on " + Topics.DECISIONS + ": the FAILOVER, once, at epoch 1")
+                    .extracting(r -> decision(r).kind() + " epoch " + decision(r).epoch())
+                    .containsExactly(DecisionKind.FAILOVER + " epoch 1");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void anOwnerKilledDuringAnOutageAndRestartedSwitchesDnsWithinSecondsOfTheFailure() throws Exception {
+        awaitHealthyOnPrimary(decider);
+        try (TopicClient client = new TopicClient(kafka.bootstrapServers());
+                TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
+                TopicClient.Reader results = client.reader(Topics.PROBE_RESULTS)) {
+            Duration switched = killOwnerDuringAnOutage(decisions, results, decider, () -> decider = restart("decider-1"));
+            assertThat(switched).as("from the failure to BIND answering the secondary, with the owner killed and restarted")
+                    .isLessThan(detection.plusSeconds(10));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aSurvivingInstanceTakesOverTheGroupsOfAKilledOwnerWithinSeconds() throws Exception {
+        ServiceProcess second = started(ServiceProcess.start("decision-service", "takeover-decider-2", deciderEnv("decider-2")));
+        second.awaitReady(Duration.ofSeconds(90));
+        awaitMembers(2);
+        awaitHealthyOnPrimary(decider);
+        List<ServiceProcess> owners = new ArrayList<>();
+        await("one owner of " + TestTopology.GROUP).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    owners.clear();
+                    for (ServiceProcess d : List.of(decider, second)) {
+                        if (DecisionOwnershipIT.owned(d).contains(TestTopology.GROUP)) {
+                            owners.add(d);
+                        }
+                    }
+                    assertThat(owners).as("deciders owning " + TestTopology.GROUP).hasSize(1);
+                });
+        ServiceProcess owner = owners.get(0);
+        try (TopicClient client = new TopicClient(kafka.bootstrapServers());
+                TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
+                TopicClient.Reader results = client.reader(Topics.PROBE_RESULTS)) {
+            Duration switched = killOwnerDuringAnOutage(decisions, results, owner, () -> {
+            });
+            assertThat(switched).as("from the failure to BIND answering the secondary, with the owner killed for good")
+                    .isLessThan(detection.plusSeconds(10));
+        }
+    }
+
+    /**
+     * Fails the primary, kills the group's owner with SIGKILL as soon as the first DOWN result is out (before it could
+     * decide), runs {@code afterKill}, and measures until BIND answers the secondary. Checks that exactly one FAILOVER was
+     * decided for the outage and that the group's epochs run on without a gap or a repeat.
+     */
+    static Duration killOwnerDuringAnOutage(TopicClient.Reader decisions, TopicClient.Reader results, ServiceProcess owner,
+            Runnable afterKill) {
+        int before = decisions.poll().size();
+        Instant failedAt = Instant.now();
+        primary.fail();
+        results.await(r -> {
+            ProbeResult p = CODEC.decode(r.value(), ProbeResult.class);
+            return p.target().equals(TestTopology.PRIMARY) && p.outcome() != ProbeOutcome.UP && !p.startedAt().isBefore(failedAt);
+        }, Duration.ofSeconds(30));
+        owner.kill();
+        Instant killedAt = Instant.now();
+        assertThat(decisions.poll()).as("decisions when the owner was killed: it died before deciding").hasSize(before);
+        afterKill.run();
+        awaitAnswer(TestTopology.SECONDARY_IP, Duration.ofSeconds(120));
+        Duration switched = Duration.between(failedAt, Instant.now());
+        Decision failover = decision(decisions.await(r -> decision(r).kind() == DecisionKind.FAILOVER
+                && decision(r).issuedAt().isAfter(failedAt), Duration.ofSeconds(10)));
+        System.out.printf("%s: failure -> owner killed %d ms, failure -> FAILOVER decided %d ms, failure -> BIND answers the "
+                + "secondary %d ms%n", owner.name, Duration.between(failedAt, killedAt).toMillis(),
+                Duration.between(failedAt, failover.issuedAt()).toMillis(), switched.toMillis());
+
+        List<Decision> all = decisions.poll().stream().map(DecisionTakeoverIT::decision).toList();
+        assertThat(all.subList(before, all.size())).as("decisions of this outage").extracting(Decision::kind)
+                .containsExactly(DecisionKind.FAILOVER);
+        assertThat(all).as("epochs of every decision of the group, in order").extracting(Decision::epoch)
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, all.size()).boxed().toList());
+        return switched;
+    }
+
+    /** The primary is (again) healthy and served, and {@code decider} sees it HEALTHY. */
+    static void awaitHealthyOnPrimary(ServiceProcess decider) {
+        primary.recover();
+        awaitAnswer(TestTopology.PRIMARY_IP, Duration.ofSeconds(90));
+        await(decider.name + " sees the primary HEALTHY").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions().until(() -> FailoverChainIT.health(decider, TestTopology.PRIMARY).equals("HEALTHY"));
+    }
+
+    static void awaitAnswer(String address, Duration timeout) {
+        await("BIND answers " + address).atMost(timeout).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                .until(() -> ReconcileFaultsIT.answers(bind.port()).equals(Set.of(address)));
+    }
+
+    /** The decision-service consumer group is stable with {@code count} members: a new member has its partitions. */
+    static void awaitMembers(int count) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            await("consumer group " + CONSUMER_GROUP + " stable with " + count + " members").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                        ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(CONSUMER_GROUP)).all().get()
+                                .get(CONSUMER_GROUP);
+                        assertThat(group.groupState()).as("state of " + CONSUMER_GROUP).isEqualTo(GroupState.STABLE);
+                        assertThat(group.members()).as("members of " + CONSUMER_GROUP).hasSize(count);
+                    });
+        }
+    }
+
+    static Decision decision(ConsumerRecord<String, String> record) {
+        return CODEC.decode(record.value(), Decision.class);
+    }
+
+    static long epochOf(ConsumerRecord<String, String> stateRecord) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(stateRecord.value()).path("snapshot").path("epoch")
+                    .asLong();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("unreadable state record " + stateRecord.value(), e);
+        }
+    }
+}
