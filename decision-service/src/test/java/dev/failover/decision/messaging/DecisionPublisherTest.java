@@ -113,7 +113,8 @@ class DecisionPublisherTest {
         var first = publisher.publish(GROUP).subscribeAsCompletionStage();
         // the ticker publishes for the same group while the failover is not yet acknowledged
         var second = publisher.publish(GROUP).subscribeAsCompletionStage();
-        var forced = engine.apply(new Command.Force(GROUP, TestTopology.PRIMARY, "test", "tester"));
+        var forced = engine.apply(new Command.Issued("c-force", clock.instant(),
+                new Command.Force(GROUP, TestTopology.PRIMARY, "test", "tester")));
         var third = publisher.publish(GROUP).subscribeAsCompletionStage();
 
         await("every publication done").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
