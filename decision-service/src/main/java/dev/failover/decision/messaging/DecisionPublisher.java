@@ -20,6 +20,7 @@ import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.decision.domain.DecisionEngine;
 import dev.failover.decision.metrics.DecisionMetrics;
+import dev.failover.decision.state.GroupOwnership;
 import dev.failover.decision.state.StateCodec;
 import dev.failover.decision.state.StateRecord;
 import io.smallrye.mutiny.Uni;
@@ -49,6 +50,8 @@ public class DecisionPublisher {
     DecisionEngine engine;
     @Inject
     DecisionMetrics metrics;
+    @Inject
+    GroupOwnership ownership;
 
     private final Map<String, Deque<Decision>> unpublished = new ConcurrentHashMap<>();
     private final Map<String, Deque<StateRecord.CommandResult>> commandResults = new ConcurrentHashMap<>();
@@ -87,6 +90,10 @@ public class DecisionPublisher {
     }
 
     private Uni<Void> sendQueued(String group, Deque<Decision> queue) {
+        if (!ownership.owns(group)) { // the guard against a zombie: nothing goes out for a group decided elsewhere
+            return Uni.createFrom().failure(new IllegalStateException("not deciding " + group + " now ("
+                    + ownership.standing(group) + "); nothing published"));
+        }
         List<Decision> toSend;
         synchronized (queue) {
             toSend = new ArrayList<>(queue);
@@ -108,6 +115,19 @@ public class DecisionPublisher {
             metrics.publishFailed(group);
             LOG.errorf("could not publish decisions or state of %s, will retry: %s", group, e.getMessage());
         });
+    }
+
+    /** Drops the group's queued decisions: they were made under an ownership that has ended. */
+    public void discardUnpublished(String group) {
+        Deque<Decision> queue = unpublished.get(group);
+        if (queue != null) {
+            synchronized (queue) {
+                if (!queue.isEmpty()) {
+                    LOG.warnf("discarding %d unpublished decisions of %s: this instance no longer decides it", queue.size(), group);
+                    queue.clear();
+                }
+            }
+        }
     }
 
     public boolean hasUnpublished(String group) {

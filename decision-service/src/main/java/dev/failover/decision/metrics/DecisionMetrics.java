@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.failover.contract.event.Decision;
 import dev.failover.decision.domain.Outcome;
+import dev.failover.decision.state.PartitionOwnership;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** The decision-service's counters and timers; one method per event. Gauges per group live in {@link GroupGauges}. */
@@ -22,6 +23,11 @@ public class DecisionMetrics {
     public static final String DECISIONS = "failover.decision.decisions";
     /** Operator commands applied, by type and result. */
     public static final String COMMANDS = "failover.decision.commands";
+    /**
+     * Input records left alone because this instance does not decide their group now, by topic and reason
+     * (NOT_ASSIGNED, NOT_RESTORED, LEASE_LAPSED).
+     */
+    public static final String INPUTS_IGNORED = "failover.decision.inputs.ignored";
     /** Records moved to a dead-letter topic, by source topic. */
     public static final String DEAD_LETTERED = "failover.decision.dead.lettered";
     /** Failed attempts to publish decisions or state, by group. */
@@ -56,6 +62,10 @@ public class DecisionMetrics {
 
     public void command(String type, String result) {
         registry.counter(COMMANDS, "type", type, "result", result).increment();
+    }
+
+    public void inputIgnored(String topic, PartitionOwnership.Standing reason) {
+        registry.counter(INPUTS_IGNORED, "topic", topic, "reason", reason.name()).increment();
     }
 
     public void deadLettered(String topic) {

@@ -20,6 +20,7 @@ import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.domain.DecisionEngine;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.decision.metrics.DecisionMetrics;
+import dev.failover.decision.state.GroupOwnership;
 import dev.failover.testkit.topology.TestTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -69,6 +70,12 @@ class DecisionPublisherTest {
         publisher.engine = new DecisionEngine(TopologyLoader.parse(TestTopology.yaml("http://127.0.0.1:1/", "http://127.0.0.1:2/"),
                 "test"), new ManualClock(Instant.parse("2026-11-22T03:00:00Z")), () -> "unused", Duration.ofSeconds(5));
         publisher.metrics = new DecisionMetrics(new SimpleMeterRegistry());
+        publisher.ownership = new GroupOwnership() {
+            @Override
+            public boolean owns(String group) {
+                return true;
+            }
+        };
 
         var first = publisher.publish(TestTopology.GROUP, List.of(decision("d-1", 1))).subscribeAsCompletionStage();
         // the ticker publishes for the same group while d-1 is not yet acknowledged
