@@ -146,6 +146,31 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** kill -STOP: the process is frozen as it is, every thread at once, until {@link #resume()}. */
+    void suspend() {
+        signal("STOP");
+    }
+
+    /** kill -CONT: a suspended process runs on from where it was, unaware of the time that passed. */
+    void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).redirectErrorStream(true).start();
+            String output = new String(kill.getInputStream().readAllBytes());
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " (" + name + ") failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** kill -9: the process gets no chance to finish anything. */
     void kill() {
         process.destroyForcibly(); // SIGKILL on Linux

@@ -30,6 +30,7 @@ import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.time.Backoff;
 import dev.failover.contract.topology.DriftPolicy;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.ScalingRef;

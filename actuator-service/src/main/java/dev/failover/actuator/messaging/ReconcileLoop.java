@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
-import dev.failover.actuator.domain.Backoff;
 import dev.failover.actuator.domain.Reconciler;
+import dev.failover.contract.time.Backoff;
 
 /**
  * Drives the reconciler: one pass at a time per group, on a shared pool, each group's next pass when its last one asked

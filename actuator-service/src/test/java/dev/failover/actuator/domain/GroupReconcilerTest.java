@@ -33,6 +33,7 @@ import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.DecisionMode;
+import dev.failover.contract.time.Backoff;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.ScalingRef.EcsService;
 import dev.failover.contract.topology.ScalingRef;

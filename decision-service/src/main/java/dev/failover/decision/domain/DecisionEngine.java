@@ -536,6 +536,20 @@ public final class DecisionEngine {
         return s != null && !s.outbox.isEmpty();
     }
 
+    /**
+     * Empties the group's outbox when this instance stops deciding it: its decisions were made under an ownership that
+     * has ended and must never go out. Returns how many were dropped.
+     */
+    public synchronized int discardUnpublished(String group) {
+        GroupState s = groups.get(group);
+        if (s == null) {
+            return 0;
+        }
+        int dropped = s.outbox.size();
+        s.outbox.clear();
+        return dropped;
+    }
+
     /** Kafka acknowledged this decision: it leaves the outbox. */
     public synchronized void published(String group, String decisionId) {
         GroupState s = groups.get(group);

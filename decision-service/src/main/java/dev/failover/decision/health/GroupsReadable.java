@@ -1,6 +1,7 @@
 package dev.failover.decision.health;
 
 import java.util.List;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -10,11 +11,14 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.state.GroupOwnership;
 import dev.failover.decision.state.GroupReader;
+import dev.failover.decision.state.PartitionOwnership;
 
 /**
- * Ready once this instance can answer for every group: it owns the group, or has read the owner's state record. A
- * freshly started instance is not ready before its state is restored from Kafka.
+ * Ready once this instance can answer for every group (it owns the group, or has read the owner's state record) and
+ * every partition assigned to it is restored. A freshly started instance is not ready before its state is restored from
+ * Kafka; a partition whose restore keeps failing is named, with the error, until a retry succeeds.
  */
 @Readiness
 @ApplicationScoped
@@ -24,11 +28,18 @@ public class GroupsReadable implements HealthCheck {
     DecisionEngine engine;
     @Inject
     GroupReader reader;
+    @Inject
+    GroupOwnership ownership;
 
     @Override
     public HealthCheckResponse call() {
         List<String> unknown = engine.groupIds().stream().filter(g -> reader.view(g).isEmpty()).toList();
-        return HealthCheckResponse.named("failover-groups-readable").status(unknown.isEmpty())
-                .withData("groups", engine.groupIds().size()).withData("notYetKnown", String.join(",", unknown)).build();
+        List<PartitionOwnership.Unrestored> unrestored = ownership.unrestored();
+        String restoring = unrestored.stream().map(u -> "partition " + u.partition() + (u.failedAttempts() == 0 ? ": restoring"
+                : ": restore failed " + u.failedAttempts() + " times, retrying; last error: " + u.lastError()))
+                .collect(Collectors.joining("; "));
+        return HealthCheckResponse.named("failover-groups-readable").status(unknown.isEmpty() && unrestored.isEmpty())
+                .withData("groups", engine.groupIds().size()).withData("notYetKnown", String.join(",", unknown))
+                .withData("notRestored", restoring).build();
     }
 }

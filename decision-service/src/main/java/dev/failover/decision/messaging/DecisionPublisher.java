@@ -20,6 +20,7 @@ import dev.failover.contract.event.EventCodec;
 import dev.failover.decision.config.DecisionServiceConfig;
 import dev.failover.decision.domain.DecisionEngine;
 import dev.failover.decision.metrics.DecisionMetrics;
+import dev.failover.decision.state.GroupOwnership;
 import dev.failover.decision.state.StateCodec;
 import dev.failover.decision.state.StateRecord;
 import io.smallrye.mutiny.Uni;
@@ -53,6 +54,8 @@ public class DecisionPublisher {
     DecisionEngine engine;
     @Inject
     DecisionMetrics metrics;
+    @Inject
+    GroupOwnership ownership;
 
     private final Map<String, Deque<StateRecord.CommandResult>> commandResults = new ConcurrentHashMap<>();
     /** Per group, the end of the last publication started: the next one starts after it. */
@@ -96,6 +99,10 @@ public class DecisionPublisher {
     }
 
     private Uni<Void> sendOutbox(String group) {
+        if (!ownership.owns(group)) { // the guard against a zombie: nothing goes out for a group decided elsewhere
+            return Uni.createFrom().failure(new IllegalStateException("not deciding " + group + " now ("
+                    + ownership.standing(group) + "); nothing published"));
+        }
         List<Decision> toSend = engine.unpublished(group);
         if (!toSend.isEmpty() && haltBeforeSendingDecision) {
             return stateRacesInThenHalt(group);
@@ -126,6 +133,14 @@ public class DecisionPublisher {
             LOG.errorf("fault injection: halting before sending the queued decisions of %s", group);
             Runtime.getRuntime().halt(HALT_STATUS);
         });
+    }
+
+    /** Drops the group's unpublished decisions: they were made under an ownership that has ended. */
+    public void discardUnpublished(String group) {
+        int discarded = engine.discardUnpublished(group);
+        if (discarded > 0) {
+            LOG.warnf("discarding %d unpublished decisions of %s: this instance no longer decides it", discarded, group);
+        }
     }
 
     public boolean hasUnpublished(String group) {

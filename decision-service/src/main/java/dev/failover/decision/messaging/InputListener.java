@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,6 +29,7 @@ import dev.failover.decision.domain.IgnoreWarnings;
 import dev.failover.decision.domain.GroupSnapshot;
 import dev.failover.decision.domain.Outcome;
 import dev.failover.decision.metrics.DecisionMetrics;
+import dev.failover.decision.state.GroupOwnership;
 import dev.failover.decision.state.StateRecord;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
@@ -35,7 +37,8 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 /**
  * The one consumer of everything keyed by group that this instance decides on: probe results, operator commands and
  * actuation results, in partition order. It maps a record, hands it to the engine and publishes what comes out; the
- * offset is committed after that is acknowledged. What cannot be read goes to the topic's dead-letter topic.
+ * offset is committed after that is acknowledged. What cannot be read, or whose key and payload name different groups,
+ * goes to the topic's dead-letter topic; a record of a group this instance does not decide now is left alone.
  */
 @ApplicationScoped
 public class InputListener {
@@ -50,6 +53,8 @@ public class InputListener {
     DeadLetters deadLetters;
     @Inject
     DecisionMetrics metrics;
+    @Inject
+    GroupOwnership ownership;
 
     private final IgnoreWarnings ignoreWarnings = new IgnoreWarnings(Clock.systemUTC(), Duration.ofMinutes(1));
 
@@ -58,21 +63,60 @@ public class InputListener {
         var metadata = message.getMetadata(IncomingKafkaRecordMetadata.class);
         String topic = metadata.map(IncomingKafkaRecordMetadata::getTopic).orElse(Topics.PROBE_RESULTS);
         Object key = metadata.map(IncomingKafkaRecordMetadata::getKey).orElse(null);
-        Uni<Void> handled;
+        Object event;
         try {
-            handled = switch (topic) {
-                case Topics.COMMANDS -> onCommand(EventCodec.instance().decode(message.getPayload(), OperatorCommand.class));
-                case Topics.ACTUATIONS -> onActuation(EventCodec.instance().decode(message.getPayload(), ActuationResult.class));
-                default -> onProbeResult(EventCodec.instance().decode(message.getPayload(), ProbeResult.class));
+            event = switch (topic) {
+                case Topics.COMMANDS -> EventCodec.instance().decode(message.getPayload(), OperatorCommand.class);
+                case Topics.ACTUATIONS -> EventCodec.instance().decode(message.getPayload(), ActuationResult.class);
+                default -> EventCodec.instance().decode(message.getPayload(), ProbeResult.class);
             };
         } catch (RuntimeException e) {
-            handled = deadLetters.send(topic, key == null ? null : key.toString(), message.getPayload(), e.getMessage());
+            return deadLetter(message, topic, key, e.getMessage());
+        }
+        String group = groupOf(event);
+        int home = ownership.partitionOf(group);
+        Admission admission = Admission.of(key, metadata.map(IncomingKafkaRecordMetadata::getPartition).orElse(home), group,
+                home, ownership.standing(group));
+        if (admission instanceof Admission.DeadLetter dead) {
+            return deadLetter(message, topic, key, dead.reason());
+        }
+        if (admission instanceof Admission.Ignore ignore) {
+            // not acknowledged: its offset stays uncommitted for the instance that owns the partition
+            metrics.inputIgnored(topic, ignore.standing());
+            LOG.debugf("ignoring a record of %s for %s: %s", topic, group, ignore.standing());
+            return CompletableFuture.completedFuture(null);
+        }
+        Uni<Void> handled;
+        if (event instanceof OperatorCommand command) {
+            handled = onCommand(command);
+        } else if (event instanceof ActuationResult actuation) {
+            handled = onActuation(actuation);
+        } else {
+            handled = onProbeResult((ProbeResult) event);
         }
         return handled.onFailure().recoverWithUni(e -> {
             // the engine state is kept; unpublished decisions are retried by the ticker before anything else
             LOG.warnf("processing a record of %s did not complete: %s", topic, e.getMessage());
             return Uni.createFrom().voidItem();
         }).subscribeAsCompletionStage().thenCompose(x -> message.ack());
+    }
+
+    private CompletionStage<Void> deadLetter(Message<String> message, String topic, Object key, String reason) {
+        return deadLetters.send(topic, key == null ? null : key.toString(), message.getPayload(), reason)
+                .onFailure().recoverWithUni(e -> {
+                    LOG.warnf("dead-lettering a record of %s did not complete: %s", topic, e.getMessage());
+                    return Uni.createFrom().voidItem();
+                }).subscribeAsCompletionStage().thenCompose(x -> message.ack());
+    }
+
+    private static String groupOf(Object event) {
+        if (event instanceof OperatorCommand command) {
+            return command.group();
+        }
+        if (event instanceof ActuationResult actuation) {
+            return actuation.group();
+        }
+        return ((ProbeResult) event).group();
     }
 
     private Uni<Void> onProbeResult(ProbeResult result) {

@@ -8,6 +8,7 @@ import dev.failover.contract.event.CommandType;
 import dev.failover.contract.event.Decision;
 import dev.failover.decision.domain.CommandOutcome;
 import dev.failover.decision.domain.Outcome;
+import dev.failover.decision.state.PartitionOwnership;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** The decision-service's counters and timers; one method per event. Gauges per group live in {@link GroupGauges}. */
@@ -28,6 +29,11 @@ public class DecisionMetrics {
     public static final String DECISIONS = "failover.decision.decisions";
     /** Operator commands handled, by type and result: ACCEPTED, REJECTED_{rejection}, or REPEATED (seen before, not acted on). */
     public static final String COMMANDS = "failover.decision.commands";
+    /**
+     * Input records left alone because this instance does not decide their group now, by topic and reason
+     * (NOT_ASSIGNED, NOT_RESTORED, LEASE_LAPSED).
+     */
+    public static final String INPUTS_IGNORED = "failover.decision.inputs.ignored";
     /** Records moved to a dead-letter topic, by source topic. */
     public static final String DEAD_LETTERED = "failover.decision.dead.lettered";
     /** Failed attempts to publish decisions or state, by group. */
@@ -70,6 +76,10 @@ public class DecisionMetrics {
         String result = outcome instanceof CommandOutcome.Rejected r ? "REJECTED_" + r.rejection().name()
                 : outcome instanceof CommandOutcome.Repeated ? "REPEATED" : CommandOutcome.Status.ACCEPTED.name();
         registry.counter(COMMANDS, "type", type.name(), "result", result).increment();
+    }
+
+    public void inputIgnored(String topic, PartitionOwnership.Standing reason) {
+        registry.counter(INPUTS_IGNORED, "topic", topic, "reason", reason.name()).increment();
     }
 
     public void deadLettered(String topic) {

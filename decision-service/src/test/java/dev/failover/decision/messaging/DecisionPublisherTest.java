@@ -25,6 +25,7 @@ import dev.failover.decision.domain.DecisionEngine;
 import dev.failover.decision.domain.Outcome;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.decision.state.StateCodec;
+import dev.failover.decision.state.GroupOwnership;
 import dev.failover.testkit.topology.TestTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -83,6 +84,12 @@ class DecisionPublisherTest {
         publisher.state = state.emitter();
         publisher.engine = engine;
         publisher.metrics = new DecisionMetrics(new SimpleMeterRegistry());
+        publisher.ownership = new GroupOwnership() {
+            @Override
+            public boolean owns(String group) {
+                return true;
+            }
+        };
     }
 
     /** Two rounds of the primary DOWN and the secondary UP at every location: the engine fails over. */

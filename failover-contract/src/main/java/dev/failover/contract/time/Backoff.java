@@ -1,12 +1,12 @@
-package dev.failover.actuator.domain;
+package dev.failover.contract.time;
 
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
 /**
- * The one retry policy of the actuator: capped exponential backoff with jitter, applied by the reconciler between
- * attempts for as long as a group is not converged. There is no attempt limit: a passing failure is retried until the
- * decision is served or superseded, never dropped (ADR 0006).
+ * The one retry policy of the services: capped exponential backoff with jitter. The actuator's reconciler waits so
+ * between attempts for as long as a group is not converged (ADR 0006); the decision-service between attempts to restore
+ * an assigned partition's state (ADR 0002). There is no attempt limit: a passing failure is retried, never given up.
  *
  * @param initial first delay
  * @param max     cap of the delay

@@ -1,0 +1,153 @@
+package dev.failover.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.event.FailureReason;
+import dev.failover.contract.event.ProbeOutcome;
+import dev.failover.contract.event.ProbeResult;
+import dev.failover.contract.event.Topics;
+import dev.failover.testkit.kafka.TopicClient;
+import dev.failover.testkit.topology.TestTopology;
+
+/**
+ * A zombie cannot decide. Two packaged decision-services share the groups; the owner of a group is frozen with SIGSTOP
+ * while it waits out a failback hold-down, the other instance takes the group over and fails it back itself, and the
+ * frozen one is let run again (SIGCONT). Its ticker then finds the hold-down long over, on evidence still fresh by its
+ * clock (probe interval 40 s), and would fail back a second time with the same epoch; it must publish nothing.
+ */
+class ZombieDeciderIT {
+
+    static final EventCodec CODEC = EventCodec.instance();
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Duration WAIT = Duration.ofSeconds(120);
+
+    @Test
+    void aDeciderFrozenWhileItsGroupMovedPublishesNothingForItWhenItRunsAgain() throws Exception {
+        Path stack = Path.of("target/zombie-stack");
+        FailoverChainIT.deleteKafkaData(stack);
+        // evidence stays fresh for 3 intervals (120 s): longer than the freeze; the hold-down (20 s) is shorter
+        Path file = TestTopology.writeRaw(DecisionOwnershipIT.topology().replace("intervalSeconds: 1,", "intervalSeconds: 40,")
+                .replace("holdDownSeconds: 3", "holdDownSeconds: 20"));
+        try (StandaloneKafka kafka = StandaloneKafka.start(stack)) {
+            Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "FAILOVER_TOPOLOGY_FILE",
+                    file.toString());
+            List<ServiceProcess> deciders = new ArrayList<>();
+            ServiceProcess zombie = null;
+            try (TopicClient client = new TopicClient(kafka.bootstrapServers());
+                    TopicClient.Reader reader = client.reader(Topics.DECISIONS)) {
+                deciders.add(ServiceProcess.start("decision-service", "zombie-decider-1", env));
+                deciders.add(ServiceProcess.start("decision-service", "zombie-decider-2", env));
+                for (ServiceProcess d : deciders) {
+                    d.awaitReady(Duration.ofSeconds(90));
+                }
+                await("the groups shared between both deciders").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                        .untilAsserted(() -> assertThat(List.of(DecisionOwnershipIT.owned(deciders.get(0)),
+                                DecisionOwnershipIT.owned(deciders.get(1)))).as("groups owned by each decider")
+                                .allSatisfy(o -> assertThat(o).isNotEmpty()));
+                zombie = deciders.get(0);
+                ServiceProcess survivor = deciders.get(1);
+                String group = DecisionOwnershipIT.owned(zombie).get(0);
+
+                // the owner fails the group over, then sees the primary healthy again and starts the hold-down
+                await("a FAILOVER of " + group).atMost(WAIT).pollInterval(Duration.ofSeconds(1)).pollInSameThread()
+                        .untilAsserted(() -> {
+                            report(client, group, ProbeOutcome.DOWN);
+                            assertThat(decisions(reader, group)).as("decisions of " + group).isNotEmpty();
+                        });
+                ServiceProcess owner = zombie;
+                await(owner.name + " seeing the primary of " + group + " healthy").atMost(WAIT)
+                        .pollInterval(Duration.ofMillis(500)).pollInSameThread().untilAsserted(() -> {
+                            report(client, group, ProbeOutcome.UP);
+                            assertThat(primaryHealth(owner, group)).as("primary health at " + owner.name).isEqualTo("HEALTHY");
+                        });
+                zombie.suspend();
+
+                // the other instance takes the group over and, seeing the primary healthy for the hold-down, fails back
+                await(survivor.name + " owning " + group).atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                        .untilAsserted(() -> assertThat(DecisionOwnershipIT.owned(survivor)).as("groups of " + survivor.name)
+                                .contains(group));
+                await("a FAILBACK of " + group + " by " + survivor.name).atMost(WAIT).pollInterval(Duration.ofSeconds(1))
+                        .pollInSameThread().untilAsserted(() -> {
+                            report(client, group, ProbeOutcome.UP);
+                            assertThat(decisions(reader, group)).extracting(Decision::kind).as("decisions of " + group)
+                                    .contains(DecisionKind.FAILBACK);
+                        });
+
+                // the zombie runs again: its hold-down is long over, on evidence it still holds for fresh
+                zombie.resume();
+                ServiceProcess resumed = zombie;
+                await("the consumer group settled with " + resumed.name + " back").atMost(WAIT)
+                        .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                            List<String> owned = new ArrayList<>(DecisionOwnershipIT.owned(resumed));
+                            owned.addAll(DecisionOwnershipIT.owned(survivor));
+                            assertThat(owned).as("every group owned by exactly one decider")
+                                    .containsExactlyInAnyOrderElementsOf(DecisionOwnershipIT.ALL_GROUPS);
+                        });
+                // a later decision of the group's owner shows every decision before it has been read
+                await("a FAILOVER of " + group + " after the zombie ran again").atMost(WAIT).pollInterval(Duration.ofSeconds(1))
+                        .pollInSameThread().untilAsserted(() -> {
+                            report(client, group, ProbeOutcome.DOWN);
+                            assertThat(decisions(reader, group)).extracting(Decision::kind).as("decisions of " + group)
+                                    .containsSubsequence(DecisionKind.FAILBACK, DecisionKind.FAILOVER);
+                        });
+
+                List<Decision> all = decisions(reader, group);
+                assertThat(all).extracting(Decision::epoch).as("epochs of " + group + ": continuous, none twice")
+                        .containsExactly(1L, 2L, 3L);
+                assertThat(all).extracting(Decision::kind).as("decisions of " + group)
+                        .containsExactly(DecisionKind.FAILOVER, DecisionKind.FAILBACK, DecisionKind.FAILOVER);
+                Decision failback = all.get(1);
+                assertThat(survivor.output()).as(survivor.name + "'s log").contains("published decision " + failback.decisionId());
+                assertThat(zombie.output()).as(zombie.name + "'s log: no failback published by the zombie")
+                        .doesNotContainPattern("published decision \\S+ epoch 2: FAILBACK");
+            } finally {
+                if (zombie != null) {
+                    zombie.resume(); // a frozen process would not end on SIGTERM
+                }
+                deciders.forEach(ServiceProcess::close);
+            }
+        }
+    }
+
+    /** One round of results for the group: the secondary UP and the primary as given, from every location. */
+    static void report(TopicClient client, String group, ProbeOutcome primary) {
+        Instant now = Instant.now();
+        for (String location : TestTopology.LOCATIONS) {
+            client.send(Topics.PROBE_RESULTS, group, CODEC.encode(new ProbeResult(1, group, TestTopology.SECONDARY, "r", location,
+                    now, 1L, ProbeOutcome.UP, null, 200, null, false, null, null)));
+            client.send(Topics.PROBE_RESULTS, group, CODEC.encode(new ProbeResult(1, group, TestTopology.PRIMARY, "r", location,
+                    now, 1L, primary, primary == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null, null, null, false, null, null)));
+        }
+    }
+
+    static List<Decision> decisions(TopicClient.Reader reader, String group) {
+        return reader.poll().stream().filter(r -> r.key().equals(group)).map(r -> CODEC.decode(r.value(), Decision.class)).toList();
+    }
+
+    /** The primary's health in the decider's view of the group (its own engine's, when it owns the group). */
+    static String primaryHealth(ServiceProcess decider, String group) throws Exception {
+        JsonNode view = JSON.readTree(decider.get("/groups/" + group, "viewer"));
+        for (JsonNode target : view.path("targets")) {
+            if (target.path("target").asText().equals(TestTopology.PRIMARY)) {
+                return target.path("health").asText();
+            }
+        }
+        return "absent";
+    }
+}
