@@ -31,7 +31,6 @@ import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.FailureReason;
-import dev.failover.contract.event.LocationEvidence;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.event.Topics;
@@ -219,7 +218,7 @@ class OwnershipThroughKafkaTest {
         return counter == null ? 0 : counter.count();
     }
 
-    private List<LocationEvidence> locations(String group) {
+    private List<GroupView.LocationView> locations(String group) {
         GroupView view = engine.view(group).orElseThrow();
         return view.targets().stream().flatMap(t -> t.locations().stream()).toList();
     }
