@@ -168,6 +168,8 @@ class OwnershipThroughKafkaTest {
 
             // meanwhile another instance decided the group (a failback at epoch + 4), and its primary fails
             client.send(Topics.DECISIONS, group, CODEC.encode(decision(group, epochBefore + 4)));
+            decisions.await(r -> r.key().equals(group) && CODEC.decode(r.value(), Decision.class).epoch() == epochBefore + 4,
+                    WAIT); // the reader has caught up with the seeded decision before absence is asserted below
             reportPrimaryDown(client, group);
             int attempts = failedAttempts(failed.partition());
             await("two more restore attempts").atMost(WAIT).pollInSameThread().until(() -> {
