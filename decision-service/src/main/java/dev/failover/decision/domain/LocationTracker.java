@@ -12,7 +12,9 @@ import dev.failover.contract.topology.Thresholds;
  * One location's view of one target, with hysteresis: DOWN only after {@code failuresToDown} consecutive failures, UP
  * again only after {@code successesToUp} consecutive successes; in between the previous verdict stands. It also
  * remembers the last {@code flapWindow} outcomes: a location that saw them change {@code flapTransitions} times or
- * more is FLAPPING, and its DOWN or UP is not trusted (ADR 0002).
+ * more is FLAPPING, and its DOWN or UP is not trusted (ADR 0002). An UNKNOWN result — the location could not probe on
+ * time (ADR 0008) — is neither: it leaves the counts and the window as they were and makes the location UNKNOWN until it
+ * reports UP or DOWN again.
  */
 final class LocationTracker {
 
@@ -24,6 +26,7 @@ final class LocationTracker {
     private int consecutiveSuccesses;
     private LocationVerdict verdict = LocationVerdict.UNKNOWN;
     private Instant lastResultAt;
+    /** The last result was no evidence: the location's self-check failed, or it could not probe on time. */
     private boolean impaired;
     private GroupView.IgnoredResult lastIgnored;
 
@@ -37,7 +40,10 @@ final class LocationTracker {
             return; // out of order: a newer result already counted
         }
         lastResultAt = result.startedAt();
-        impaired = result.locationImpaired();
+        impaired = result.locationImpaired() || result.outcome() == ProbeOutcome.UNKNOWN;
+        if (result.outcome() == ProbeOutcome.UNKNOWN) {
+            return;
+        }
         boolean up = result.outcome() == ProbeOutcome.UP;
         remember(up);
         if (up) {
@@ -79,7 +85,8 @@ final class LocationTracker {
     }
 
     /**
-     * UNKNOWN when silent for longer than {@code staleAfter} or impaired: such a location is left out of the quorum.
+     * UNKNOWN when silent for longer than {@code staleAfter}, impaired or unable to probe on time: such a location is left
+     * out of the quorum.
      * FLAPPING when its recent outcomes changed too often.
      */
     LocationVerdict verdictAt(Instant now, Duration staleAfter, Thresholds thresholds) {

@@ -18,6 +18,7 @@ import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.event.FailureReason;
+import dev.failover.contract.event.LocationImpairment;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.topology.Topology;
@@ -78,6 +79,7 @@ class DecisionEngineTest {
 
     static final ProbeOutcome UP = ProbeOutcome.UP;
     static final ProbeOutcome DOWN = ProbeOutcome.DOWN;
+    static final ProbeOutcome UNKNOWN = ProbeOutcome.UNKNOWN;
 
     static Stream<Arguments> scenarios() {
         return Stream.of(
@@ -108,7 +110,17 @@ class DecisionEngineTest {
                 Arguments.of("locations that report themselves impaired are left out of the quorum", "hold",
                         timeline(rounds(0, 200, "secondary", UP, ALL), rounds(0, 200, "primary", UP, "loc-c"),
                                 impaired(rounds(0, 200, "primary", DOWN, "loc-a", "loc-b"))),
-                        List.of()));
+                        List.of()),
+                Arguments.of("locations that cannot probe on time (UNKNOWN) are left out of the quorum, never counted as failing",
+                        "hold",
+                        timeline(rounds(0, 200, "secondary", UP, ALL), rounds(0, 200, "primary", UP, "loc-c"),
+                                rounds(0, 200, "primary", UNKNOWN, "loc-a", "loc-b")),
+                        List.of()),
+                Arguments.of("an UNKNOWN round is neither a failure nor a success: the failure count carries on past it", "hold",
+                        timeline(rounds(0, 100, "secondary", UP, ALL), rounds(0, 20, "primary", UP, ALL),
+                                rounds(30, 30, "primary", DOWN, ALL), rounds(40, 40, "primary", UNKNOWN, ALL),
+                                rounds(50, 100, "primary", DOWN, ALL)),
+                        List.of("t=60 FAILOVER primary->secondary epoch=1")));
     }
 
     static List<Probe> impaired(List<Probe> probes) {
@@ -210,7 +222,8 @@ class DecisionEngineTest {
 
     static ProbeResult result(Probe p) {
         return new ProbeResult(1, "api", p.target(), "region", p.location(), T0.plusSeconds(p.at()), 5L, p.outcome(),
-                p.outcome() == DOWN ? FailureReason.CONNECTION_REFUSED : null, null, null, p.impaired(), null, null);
+                p.outcome() == DOWN ? FailureReason.CONNECTION_REFUSED : null, null, null, p.impaired(), null, null,
+                p.outcome() == UNKNOWN ? LocationImpairment.LATE_START : null);
     }
 
     static ProbeResult copy(ProbeResult r, String group, String target, String location) {

@@ -15,13 +15,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param location         the probing location that produced this result
  * @param startedAt        when the probe started, by the probing location's clock
  * @param durationMillis   how long the probe took
- * @param outcome          UP or DOWN
- * @param failureReason    why it was DOWN; null when UP
+ * @param outcome          UP, DOWN, or UNKNOWN when this location could not probe on time
+ * @param failureReason    why it was DOWN; null when UP; for UNKNOWN, what the probe saw if it was made (not evidence)
  * @param httpStatus       HTTP status seen, if any
  * @param timings          phase timings, if the protocol has them
- * @param locationImpaired true when the location's own reference checks all failed: the location, not the target, may be cut off
+ * @param locationImpaired true when the location's own self-check (reference URLs) failed: the location, not the target,
+ *                         may be cut off. Kept as it was for readers older than {@code impairment}; since ADR 0008 a DOWN
+ *                         seen while it is true is published as UNKNOWN with {@link LocationImpairment#SELF_CHECK_FAILED}
  * @param tlsDaysToExpiry  days until the served certificate expires, for HTTPS
  * @param detail           human-readable detail of a failure
+ * @param impairment       why this location could not probe on time; required when UNKNOWN, null otherwise (ADR 0008)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -39,7 +42,8 @@ public record ProbeResult(
         PhaseTimings timings,
         boolean locationImpaired,
         Integer tlsDaysToExpiry,
-        String detail) {
+        String detail,
+        LocationImpairment impairment) {
 
     public ProbeResult {
         Required.schemaVersion(schemaVersion);
@@ -53,5 +57,19 @@ public record ProbeResult(
         if (outcome == ProbeOutcome.DOWN) {
             Required.present(failureReason, "failureReason");
         }
+        if (outcome == ProbeOutcome.UNKNOWN) {
+            Required.present(impairment, "impairment");
+        } else if (impairment != null) {
+            throw new IllegalArgumentException("field 'impairment' must be absent when outcome is " + outcome
+                    + ": only an UNKNOWN result is the location's own impairment");
+        }
+    }
+
+    /** A result that is evidence about the target (UP or DOWN): no impairment. */
+    public ProbeResult(Integer schemaVersion, String group, String target, String targetRegion, String location, Instant startedAt,
+            Long durationMillis, ProbeOutcome outcome, FailureReason failureReason, Integer httpStatus, PhaseTimings timings,
+            boolean locationImpaired, Integer tlsDaysToExpiry, String detail) {
+        this(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome, failureReason, httpStatus,
+                timings, locationImpaired, tlsDaysToExpiry, detail, null);
     }
 }

@@ -30,6 +30,32 @@ class EventCodecTest {
         assertThat(codec.decode(json, ProbeResult.class)).isEqualTo(original);
     }
 
+    static ProbeResult unknownResult() {
+        return new ProbeResult(1, "api", "primary", "us-east-1", "loc-a", Instant.parse("2026-11-21T10:00:00Z"), 2004L,
+                ProbeOutcome.UNKNOWN, FailureReason.TIMEOUT, null, null, false, null, "no response head within 2000 ms",
+                LocationImpairment.CPU_STARVED);
+    }
+
+    @Test
+    void unknownResultRoundTripsWithItsImpairment() {
+        ProbeResult original = unknownResult();
+        String json = codec.encode(original);
+        assertThat(json).contains("\"outcome\":\"UNKNOWN\"").contains("\"impairment\":\"CPU_STARVED\"");
+        assertThat(codec.decode(json, ProbeResult.class)).isEqualTo(original);
+        assertThat(codec.encode(probeResult())).as("a result about the target carries no impairment").doesNotContain("impairment");
+    }
+
+    @Test
+    void onlyAnUnknownResultCarriesAnImpairment() {
+        String unknown = codec.encode(unknownResult());
+        assertThatThrownBy(() -> codec.decode(unknown.replace(",\"impairment\":\"CPU_STARVED\"", ""), ProbeResult.class))
+                .isInstanceOf(EventDecodingException.class).hasMessageContaining("missing required field 'impairment'");
+        assertThatThrownBy(() -> new ProbeResult(1, "api", "primary", "r", "loc-a", Instant.EPOCH, 1L, ProbeOutcome.UP, null, 200,
+                null, false, null, null, LocationImpairment.LATE_START)).hasMessageContaining("field 'impairment' must be absent");
+        assertThatThrownBy(() -> codec.decode(unknown.replace("CPU_STARVED", "TIRED"), ProbeResult.class))
+                .isInstanceOf(EventDecodingException.class).hasMessageContaining("impairment: invalid value TIRED");
+    }
+
     @Test
     void decisionRoundTripsWithEvidence() {
         Decision original = new Decision(1, "d-1", "api", 7L, DecisionKind.FAILOVER, "primary", "secondary", "primary down",

@@ -54,9 +54,12 @@ public class ProbeConfigResolver {
         }
         problems.positive("failover.self-check.interval", config.selfCheck().interval());
         problems.positive("failover.self-check.timeout", config.selfCheck().timeout());
+        config.probe().maxStartDelay().ifPresent(delay -> problems.positive("failover.probe.max-start-delay", delay));
+        problems.positive("failover.probe.max-loop-lag", config.probe().maxLoopLag());
         problems.throwIfAny();
         return new ProbeSettings(config.location(), config.topologyFile(), config.reloadInterval(), config.bufferSize(),
-                config.maxConnections(), urls, config.selfCheck().interval(), config.selfCheck().timeout());
+                config.maxConnections(), urls, config.selfCheck().interval(), config.selfCheck().timeout(),
+                config.probe().maxStartDelay(), config.probe().maxLoopLag());
     }
 
     /** Every bad key found, reported together. */

@@ -36,10 +36,33 @@ public interface ProbeServiceConfig {
     @WithDefault("10000")
     int bufferSize();
 
-    /** Upper bound of concurrent HTTP probe connections of this instance. */
+    /**
+     * Upper bound of probes (HTTP and TCP) in flight at once in this instance. A probe due while the bound is reached is
+     * not made: its result is UNKNOWN with impairment IN_FLIGHT_LIMIT (ADR 0008), never a DOWN from waiting in a queue.
+     */
     @WithName("max-connections")
     @WithDefault("512")
     int maxConnections();
+
+    /** When this location's own trouble, not the target, explains a failed probe (ADR 0008). */
+    Probe probe();
+
+    interface Probe {
+        /**
+         * A probe whose connect attempt begins later than this after its scheduled tick is late: if it fails, the result
+         * is UNKNOWN with impairment LATE_START, not DOWN. Empty: a quarter of the target's probe interval.
+         */
+        @WithName("max-start-delay")
+        Optional<Duration> maxStartDelay();
+
+        /**
+         * An event loop held up longer than this while a probe ran makes its timeout (or TOO_SLOW) UNKNOWN with impairment
+         * CPU_STARVED, not DOWN: the location's CPU, not the target, may have made it late.
+         */
+        @WithName("max-loop-lag")
+        @WithDefault("200ms")
+        Duration maxLoopLag();
+    }
 
     /** The location's own health check. */
     @WithName("self-check")

@@ -1,12 +1,18 @@
 package dev.failover.probe.domain;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.event.LocationImpairment;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.topology.FailoverGroup;
@@ -14,38 +20,108 @@ import dev.failover.contract.topology.HttpProbe;
 import dev.failover.contract.topology.TcpProbe;
 import dev.failover.contract.topology.Target;
 
-/** Runs the probe of one target and labels what it saw with the group, target and this location. */
+/**
+ * Runs the probe of one target and labels what it saw with the group, target and this location — as evidence about the
+ * target, or as this location's own impairment when it could not probe on time ({@link Attribution}). At most
+ * {@code maxInFlight} probes run at once: past that a probe is refused at once, rather than queued until it times out.
+ */
 public final class TargetProbe {
+
+    /** No connect attempt yet. */
+    private static final long NOT_CONNECTING = Long.MIN_VALUE;
+
+    /**
+     * @param maxInFlight   probes running at once, at most
+     * @param maxStartDelay start-delay bound; empty: a quarter of each target's interval
+     * @param maxLoopLag    event-loop hold-up beyond which a timing failure is CPU_STARVED
+     */
+    public record Limits(int maxInFlight, Optional<Duration> maxStartDelay, Duration maxLoopLag) {
+
+        Attribution.Bounds boundsOf(Target target) {
+            return new Attribution.Bounds(maxStartDelay.orElse(Duration.ofSeconds(target.probe().intervalSeconds()).dividedBy(4)),
+                    maxLoopLag);
+        }
+    }
+
+    /**
+     * A published result with the probe's real start delay.
+     *
+     * @param startDelay from the scheduled tick to the start of the connect attempt; null when there was none
+     */
+    public record Probed(ProbeResult result, Duration startDelay) {
+    }
 
     private final Prober<HttpProbe> http;
     private final Prober<TcpProbe> tcp;
     private final Clock clock;
     private final String location;
-    private final BooleanSupplier locationImpaired;
+    private final BooleanSupplier selfCheckFailed;
+    private final LoopLag loopLag;
+    private final Limits limits;
+    private final Semaphore inFlight;
 
-    /** @param locationImpaired whether this location's own self-check currently fails */
-    public TargetProbe(Prober<HttpProbe> http, Prober<TcpProbe> tcp, Clock clock, String location, BooleanSupplier locationImpaired) {
+    /** @param selfCheckFailed whether this location's own self-check currently fails */
+    public TargetProbe(Prober<HttpProbe> http, Prober<TcpProbe> tcp,
+            Clock clock, String location, BooleanSupplier selfCheckFailed, LoopLag loopLag, Limits limits) {
         this.http = http;
         this.tcp = tcp;
         this.clock = clock;
         this.location = location;
-        this.locationImpaired = locationImpaired;
+        this.selfCheckFailed = selfCheckFailed;
+        this.loopLag = loopLag;
+        this.limits = limits;
+        this.inFlight = new Semaphore(limits.maxInFlight());
     }
 
-    public CompletionStage<ProbeResult> run(FailoverGroup group, Target target) {
+    /** @param tickNanos the {@link System#nanoTime()} this probe was scheduled for */
+    public CompletionStage<Probed> run(FailoverGroup group, Target target, long tickNanos) {
         Instant startedAt = clock.instant();
         long start = System.nanoTime();
-        return target.probe().match(http::probe, tcp::probe).thenApply(observation -> {
-            long durationMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            boolean impaired = locationImpaired.getAsBoolean();
-            if (observation instanceof Observation.Down down) {
-                return new ProbeResult(EventCodec.SCHEMA_VERSION, group.id(), target.id(), target.region(), location, startedAt,
-                        durationMillis, ProbeOutcome.DOWN, down.reason(), down.httpStatus(), down.timings(), impaired,
-                        down.tlsDaysToExpiry(), down.detail());
-            }
-            return new ProbeResult(EventCodec.SCHEMA_VERSION, group.id(), target.id(), target.region(), location, startedAt,
-                    durationMillis, ProbeOutcome.UP, null, observation.httpStatus(), observation.timings(), impaired,
-                    observation.tlsDaysToExpiry(), null);
-        });
+        if (!inFlight.tryAcquire()) {
+            boolean impaired = selfCheckFailed.getAsBoolean();
+            Attribution.Verdict refused = Attribution.of(new Attempt.Refused(), impaired, limits.boundsOf(target));
+            return CompletableFuture.completedFuture(new Probed(new ProbeResult(EventCodec.SCHEMA_VERSION, group.id(), target.id(),
+                    target.region(), location, startedAt, 0L, refused.outcome(), null, null, null, impaired, null,
+                    "not probed: " + limits.maxInFlight() + " probes of this location already in flight", refused.impairment()),
+                    null));
+        }
+        AtomicLong connectingAt = new AtomicLong(NOT_CONNECTING);
+        return target.probe().match(spec -> http.probe(spec, connectingAt::set), spec -> tcp.probe(spec, connectingAt::set))
+                .whenComplete((observation, error) -> inFlight.release())
+                .thenApply(observation -> {
+                    long end = System.nanoTime();
+                    long connecting = connectingAt.get();
+                    Duration startDelay = connecting == NOT_CONNECTING ? null : Duration.ofNanos(Math.max(0, connecting - tickNanos));
+                    Attribution.Bounds bounds = limits.boundsOf(target);
+                    boolean impaired = selfCheckFailed.getAsBoolean();
+                    Attribution.Verdict verdict = Attribution.of(new Attempt.Made(observation, startDelay,
+                            loopLag.worstBetween(start, end)), impaired, bounds);
+                    long durationMillis = TimeUnit.NANOSECONDS.toMillis(end - start);
+                    ProbeResult result = switch (verdict.outcome()) {
+                        case UP -> new ProbeResult(EventCodec.SCHEMA_VERSION, group.id(), target.id(), target.region(), location,
+                                startedAt, durationMillis, ProbeOutcome.UP, null, observation.httpStatus(), observation.timings(),
+                                impaired, observation.tlsDaysToExpiry(), null);
+                        case DOWN, UNKNOWN -> {
+                            Observation.Down down = (Observation.Down) observation;
+                            yield new ProbeResult(EventCodec.SCHEMA_VERSION, group.id(), target.id(), target.region(), location,
+                                    startedAt, durationMillis, verdict.outcome(), down.reason(), down.httpStatus(), down.timings(),
+                                    impaired, down.tlsDaysToExpiry(), verdict.impairment() == null ? down.detail()
+                                            : why(verdict.impairment(), startDelay, bounds) + "; saw: " + down.detail(),
+                                    verdict.impairment());
+                        }
+                    };
+                    return new Probed(result, startDelay);
+                });
+    }
+
+    private static String why(LocationImpairment impairment, Duration startDelay, Attribution.Bounds bounds) {
+        return switch (impairment) {
+            case LATE_START -> startDelay == null ? "no connect attempt began within the timeout"
+                    : "connect attempt began " + startDelay.toMillis() + " ms after its tick (bound " + bounds.maxStartDelay().toMillis()
+                            + " ms)";
+            case CPU_STARVED -> "event loops held up longer than " + bounds.maxLoopLag().toMillis() + " ms meanwhile";
+            case SELF_CHECK_FAILED -> "this location's self-check fails";
+            case IN_FLIGHT_LIMIT -> "too many probes in flight";
+        };
     }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 import dev.failover.contract.event.PhaseTimings;
 import dev.failover.contract.topology.TcpProbe;
@@ -25,7 +26,7 @@ public final class TcpProber implements Prober<TcpProbe> {
     }
 
     @Override
-    public CompletionStage<Observation> probe(TcpProbe spec) {
+    public CompletionStage<Observation> probe(TcpProbe spec, LongConsumer connecting) {
         long start = System.nanoTime();
         long[] resolvedAt = new long[1];
         return CompletableFuture.supplyAsync(() -> {
@@ -35,7 +36,7 @@ public final class TcpProber implements Prober<TcpProbe> {
                 throw new java.nio.channels.UnresolvedAddressException();
             }
             return address;
-        }, resolver).thenCompose(address -> connect(address, spec.connectTimeoutMillis()))
+        }, resolver).thenCompose(address -> connect(address, spec.connectTimeoutMillis(), connecting))
                 .orTimeout(spec.timeoutMillis(), TimeUnit.MILLISECONDS)
                 .handle((channel, error) -> {
                     long end = System.nanoTime();
@@ -51,7 +52,8 @@ public final class TcpProber implements Prober<TcpProbe> {
                 });
     }
 
-    private CompletableFuture<AsynchronousSocketChannel> connect(InetSocketAddress address, int timeoutMillis) {
+    private CompletableFuture<AsynchronousSocketChannel> connect(InetSocketAddress address, int timeoutMillis,
+            LongConsumer connecting) {
         CompletableFuture<AsynchronousSocketChannel> connected = new CompletableFuture<>();
         AsynchronousSocketChannel channel;
         try {
@@ -60,6 +62,7 @@ public final class TcpProber implements Prober<TcpProbe> {
             connected.completeExceptionally(e);
             return connected;
         }
+        connecting.accept(System.nanoTime());
         channel.connect(address, null, new CompletionHandler<Void, Void>() {
             @Override
             public void completed(Void result, Void attachment) {

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.PhaseTimings;
@@ -53,7 +54,8 @@ public final class VertxHttpProber implements Prober<HttpProbe> {
 
     /**
      * @param resolver       runs blocking name look-ups
-     * @param maxConnections bound on concurrent probe connections per client (the rest wait in Vert.x's queue)
+     * @param maxConnections bound on concurrent probe connections; the caller keeps its probes in flight within it, so a
+     *                       probe never waits in Vert.x's pool queue, where its start delay could not be seen
      */
     public VertxHttpProber(Vertx vertx, Executor resolver, int maxConnections) {
         this.vertx = vertx;
@@ -65,7 +67,8 @@ public final class VertxHttpProber implements Prober<HttpProbe> {
         return clients.computeIfAbsent(new ClientKey(spec.verifyTls(), spec.connectTimeoutMillis()), key -> vertx.createHttpClient(
                 new HttpClientOptions()
                         .setKeepAlive(false) // every probe measures a real connect, as a client arriving would
-                        .setMaxPoolSize(maxConnections)
+                        // twice the bound: a connection being closed still holds its slot for a moment
+                        .setMaxPoolSize(2 * maxConnections)
                         .setConnectTimeout(key.connectTimeoutMillis())
                         .setTrustAll(!key.verifyTls())
                         .setVerifyHost(key.verifyTls())
@@ -73,7 +76,7 @@ public final class VertxHttpProber implements Prober<HttpProbe> {
     }
 
     @Override
-    public CompletionStage<Observation> probe(HttpProbe spec) {
+    public CompletionStage<Observation> probe(HttpProbe spec, LongConsumer connecting) {
         URI uri = URI.create(spec.url());
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
         int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
@@ -94,7 +97,7 @@ public final class VertxHttpProber implements Prober<HttpProbe> {
                 result.complete(down(FailureReason.TIMEOUT, "name resolution took the whole timeout", null, timer.timings(), null));
                 return;
             }
-            send(spec, https, port, path, uri.getHost(), address, left, timer, result);
+            send(spec, https, port, path, uri.getHost(), address, left, timer, result, connecting);
         });
         return result;
     }
@@ -108,7 +111,7 @@ public final class VertxHttpProber implements Prober<HttpProbe> {
     }
 
     private void send(HttpProbe spec, boolean https, int port, String path, String urlHost, InetAddress address, long timeoutMillis,
-            Timer timer, CompletableFuture<Observation> result) {
+            Timer timer, CompletableFuture<Observation> result, LongConsumer connecting) {
         String virtualHost = spec.hostHeader() != null ? spec.hostHeader() : urlHost;
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.valueOf(spec.method()))
@@ -124,9 +127,13 @@ public final class VertxHttpProber implements Prober<HttpProbe> {
         options.putHeader("User-Agent", "failover-probe/1");
         Exchange exchange = new Exchange(spec, timer, result);
         exchange.deadline = vertx.setTimer(timeoutMillis, id -> exchange.timedOut());
-        client(spec).request(options).onFailure(exchange::failed).onSuccess(request -> {
-            timer.connected = System.nanoTime();
-            request.send().onFailure(exchange::failed).onSuccess(response -> exchange.head(request, response));
+        // on the event loop that makes the connection, so the mark includes the wait for a busy loop
+        vertx.runOnContext(onLoop -> {
+            connecting.accept(System.nanoTime());
+            client(spec).request(options).onFailure(exchange::failed).onSuccess(request -> {
+                timer.connected = System.nanoTime();
+                request.send().onFailure(exchange::failed).onSuccess(response -> exchange.head(request, response));
+            });
         });
     }
 

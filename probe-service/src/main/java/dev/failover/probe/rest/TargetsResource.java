@@ -61,6 +61,7 @@ public class TargetsResource {
     private TargetView view(FailoverGroup g, Target t) {
         List<ProbeResult> recent = latest.recent(g.id(), t.id());
         return new TargetView(g.id(), t.id(), t.region(), config.location(), recent.isEmpty() ? null : recent.get(0),
-                recent.stream().map(r -> r.outcome() + (r.failureReason() == null ? "" : " " + r.failureReason())).toList());
+                recent.stream().map(r -> r.outcome() + (r.impairment() != null ? " " + r.impairment()
+                        : r.failureReason() == null ? "" : " " + r.failureReason())).toList());
     }
 }

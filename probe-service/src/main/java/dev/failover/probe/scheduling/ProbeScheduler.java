@@ -1,6 +1,7 @@
 package dev.failover.probe.scheduling;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -19,6 +20,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
@@ -35,7 +37,7 @@ import io.vertx.core.Vertx;
 
 /**
  * Fires each target's probe on its own interval, with a random initial offset so targets do not fire together. A probe
- * still running when its next tick comes is skipped and counted, never queued; the ticking thread only starts
+ * still running when its next tick comes is skipped and counted, never queued, and publishes no result of its own; the ticking thread only starts
  * asynchronous probes, so a slow target cannot delay another. Also runs the self-check, drains the Kafka buffer and
  * applies a changed topology file.
  */
@@ -60,6 +62,7 @@ public class ProbeScheduler {
     private ScheduledExecutorService ticker;
     private ExecutorService io;
     private TargetProbe probe;
+    private EventLoopWatch loops;
     private final List<ScheduledFuture<?>> scheduled = new ArrayList<>();
 
     void start(@Observes StartupEvent event) {
@@ -72,8 +75,10 @@ public class ProbeScheduler {
         VertxHttpProber http = new VertxHttpProber(vertx, io, config.maxConnections());
         SelfCheck selfCheck = new SelfCheck(config.selfCheckUrls(), (int) config.selfCheckTimeout().toMillis(), http);
         metrics.trackSelfCheck(selfCheck::impaired);
-        probe = new TargetProbe(http, new TcpProber(io), Clock.systemUTC(),
-                config.location(), selfCheck::impaired);
+        loops = new EventLoopWatch(vertx, Duration.ofMillis(25));
+        metrics.trackLoopLag(loops::recentWorst);
+        probe = new TargetProbe(http, new TcpProber(io), Clock.systemUTC(), config.location(), selfCheck::impaired, loops,
+                new TargetProbe.Limits(config.maxConnections(), config.maxStartDelay(), config.maxLoopLag()));
         if (selfCheck.enabled()) {
             long every = config.selfCheckInterval().toMillis();
             ticker.scheduleAtFixedRate(() -> selfCheck.round().thenAccept(impaired -> {
@@ -111,17 +116,23 @@ public class ProbeScheduler {
         AtomicBoolean inFlight = new AtomicBoolean();
         long[] ticks = { 0 };
         scheduled.add(ticker.scheduleAtFixedRate(() -> {
-            metrics.late(System.nanoTime() - (firstFire + ticks[0]++ * intervalNanos));
+            long tick = firstFire + ticks[0]++ * intervalNanos;
+            metrics.late(System.nanoTime() - tick);
             if (!inFlight.compareAndSet(false, true)) {
+                // no result: the probe still running will publish one (a real DOWN of a hung target stays evidence)
                 metrics.skipped(group.id(), target.id());
                 return;
             }
-            probe.run(group, target).whenComplete((result, error) -> {
+            probe.run(group, target, tick).whenComplete((probed, error) -> {
                 inFlight.set(false);
                 if (error != null) {
                     LOG.errorf(error, "probe of %s/%s failed unexpectedly", group.id(), target.id());
                     return;
                 }
+                if (probed.startDelay() != null) {
+                    metrics.started(probed.startDelay());
+                }
+                ProbeResult result = probed.result();
                 latest.record(result);
                 metrics.probed(result);
                 publisher.publish(result);
@@ -133,6 +144,7 @@ public class ProbeScheduler {
         if (ticker != null) {
             ticker.shutdownNow();
             io.shutdownNow();
+            loops.close();
         }
     }
 }

@@ -17,6 +17,22 @@ class ProbeConfigResolverTest {
 
     /** A configuration as SmallRye would map it, with the given self-check URLs and durations. */
     static ProbeServiceConfig config(String location, List<String> urls, Duration interval, Duration timeout, int bufferSize) {
+        return config(location, urls, interval, timeout, bufferSize, Optional.empty(), Duration.ofMillis(200));
+    }
+
+    static ProbeServiceConfig config(String location, List<String> urls, Duration interval, Duration timeout, int bufferSize,
+            Optional<Duration> maxStartDelay, Duration maxLoopLag) {
+        ProbeServiceConfig.Probe probe = new ProbeServiceConfig.Probe() {
+            @Override
+            public Optional<Duration> maxStartDelay() {
+                return maxStartDelay;
+            }
+
+            @Override
+            public Duration maxLoopLag() {
+                return maxLoopLag;
+            }
+        };
         ProbeServiceConfig.SelfCheck selfCheck = new ProbeServiceConfig.SelfCheck() {
             @Override
             public Optional<List<String>> urls() {
@@ -63,6 +79,11 @@ class ProbeConfigResolverTest {
             public SelfCheck selfCheck() {
                 return selfCheck;
             }
+
+            @Override
+            public Probe probe() {
+                return probe;
+            }
         };
     }
 
@@ -71,7 +92,8 @@ class ProbeConfigResolverTest {
         ProbeSettings settings = ProbeConfigResolver.resolve(config("loc-a", List.of("https://example.com/", "http://10.0.0.1:8080/x"),
                 Duration.ofSeconds(10), Duration.ofSeconds(3), 100));
         assertThat(settings).isEqualTo(new ProbeSettings("loc-a", Path.of("config/failover.yaml"), Duration.ofSeconds(5), 100, 512,
-                List.of("https://example.com/", "http://10.0.0.1:8080/x"), Duration.ofSeconds(10), Duration.ofSeconds(3)));
+                List.of("https://example.com/", "http://10.0.0.1:8080/x"), Duration.ofSeconds(10), Duration.ofSeconds(3),
+                Optional.empty(), Duration.ofMillis(200)));
     }
 
     @Test
@@ -98,5 +120,16 @@ class ProbeConfigResolverTest {
         assertThat(e.getMessage()).contains("failover.self-check.urls[0]: 'http://' is not a valid URL: ")
                 .contains("failover.buffer-size: must be at least 1, was 0")
                 .contains("failover.self-check.interval: must be positive, was PT0S");
+    }
+
+    @Test
+    void theImpairmentBoundsMustBePositiveAndAreNamedByTheirKeys() {
+        ConfigurationException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigurationException.class,
+                () -> ProbeConfigResolver.resolve(config("loc-a", null, Duration.ofSeconds(10), Duration.ofSeconds(3), 100,
+                        Optional.of(Duration.ZERO), Duration.ofMillis(-1))));
+        assertThat(e.getConfigKeys()).containsExactly("failover.probe.max-start-delay", "failover.probe.max-loop-lag");
+        assertThat(e.getMessage()).contains("failover.probe.max-start-delay: must be positive, was PT0S");
+        assertThat(ProbeConfigResolver.resolve(config("loc-a", null, Duration.ofSeconds(10), Duration.ofSeconds(3), 100,
+                Optional.of(Duration.ofMillis(100)), Duration.ofMillis(50))).maxStartDelay()).contains(Duration.ofMillis(100));
     }
 }

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +22,9 @@ import com.sun.net.httpserver.HttpServer;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.contract.event.LocationImpairment;
+import dev.failover.contract.event.ProbeOutcome;
+import dev.failover.probe.domain.LoopLag;
 import dev.failover.probe.domain.TargetProbe;
 import dev.failover.probe.probing.TcpProber;
 import dev.failover.probe.probing.VertxHttpProber;
@@ -64,10 +69,14 @@ class SelfCheckTest {
         assertThat(check.impaired()).isTrue();
 
         Topology topology = TopologyLoader.parse(TestTopology.yaml(closedUrl(), closedUrl()), "test");
-        TargetProbe probe = new TargetProbe(http, new TcpProber(io), Clock.systemUTC(), "loc-a", check::impaired);
-        ProbeResult result = probe.run(topology.groups().get(0), topology.groups().get(0).primary()).toCompletableFuture()
-                .get(10, TimeUnit.SECONDS);
-        assertThat(result.locationImpaired()).isTrue();
+        TargetProbe probe = new TargetProbe(http, new TcpProber(io), Clock.systemUTC(), "loc-a", check::impaired, LoopLag.NONE,
+                new TargetProbe.Limits(10, Optional.empty(), Duration.ofMillis(200)));
+        ProbeResult result = probe.run(topology.groups().get(0), topology.groups().get(0).primary(), System.nanoTime())
+                .toCompletableFuture().get(10, TimeUnit.SECONDS).result();
+        assertThat(result.locationImpaired()).as("locationImpaired keeps its meaning: the self-check fails").isTrue();
+        assertThat(result.outcome()).as("a failure seen while the self-check fails is not evidence against the target")
+                .isEqualTo(ProbeOutcome.UNKNOWN);
+        assertThat(result.impairment()).isEqualTo(LocationImpairment.SELF_CHECK_FAILED);
     }
 
     @Test
