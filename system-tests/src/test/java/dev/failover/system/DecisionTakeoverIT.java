@@ -210,7 +210,7 @@ class DecisionTakeoverIT {
         primary.fail();
         results.await(r -> {
             ProbeResult p = CODEC.decode(r.value(), ProbeResult.class);
-            return p.target().equals(TestTopology.PRIMARY) && p.outcome() != ProbeOutcome.UP && !p.startedAt().isBefore(failedAt);
+            return p.target().equals(TestTopology.PRIMARY) && p.outcome() == ProbeOutcome.DOWN && !p.startedAt().isBefore(failedAt);
         }, Duration.ofSeconds(30));
         owner.kill();
         Instant killedAt = Instant.now();
