@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,7 +88,7 @@ final class GroupState {
     }
 
     private Map<LocationVerdict, Integer> counts(Target target, Instant now) {
-        Map<LocationVerdict, Integer> counts = new HashMap<>();
+        Map<LocationVerdict, Integer> counts = new EnumMap<>(LocationVerdict.class);
         for (LocationTracker tracker : trackers.get(target.id()).values()) {
             counts.merge(tracker.verdictAt(now, staleAfter(target), thresholds()), 1, Integer::sum);
         }

@@ -22,6 +22,8 @@ final class LocationTracker {
     private final boolean[] window;
     private int windowSize;
     private int windowStart;
+    /** Changes between neighbours in the window, kept as outcomes come and go: read on every evaluation. */
+    private int transitions;
     private int consecutiveFailures;
     private int consecutiveSuccesses;
     private LocationVerdict verdict = LocationVerdict.UNKNOWN;
@@ -67,21 +69,26 @@ final class LocationTracker {
 
     private void remember(boolean up) {
         if (windowSize < window.length) {
+            if (windowSize > 0 && window[(windowStart + windowSize - 1) % window.length] != up) {
+                transitions++;
+            }
             window[(windowStart + windowSize++) % window.length] = up;
         } else {
+            if (window.length > 1) {
+                if (window[windowStart] != window[(windowStart + 1) % window.length]) {
+                    transitions--; // the oldest outcome leaves
+                }
+                if (window[(windowStart + window.length - 1) % window.length] != up) {
+                    transitions++;
+                }
+            }
             window[windowStart] = up;
             windowStart = (windowStart + 1) % window.length;
         }
     }
 
     int transitions() {
-        int changes = 0;
-        for (int i = 1; i < windowSize; i++) {
-            if (window[(windowStart + i) % window.length] != window[(windowStart + i - 1) % window.length]) {
-                changes++;
-            }
-        }
-        return changes;
+        return transitions;
     }
 
     /**

@@ -3,15 +3,18 @@ package dev.failover.decision.messaging;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import dev.failover.contract.event.ActuationResult;
@@ -32,7 +35,10 @@ import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.decision.state.GroupOwnership;
 import dev.failover.decision.state.StateRecord;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * The one consumer of everything keyed by group that this instance decides on: probe results, operator commands and
@@ -58,55 +64,117 @@ public class InputListener {
 
     private final IgnoreWarnings ignoreWarnings = new IgnoreWarnings(Clock.systemUTC(), Duration.ofMinutes(1));
 
+    /**
+     * One poll's records, handled one after another in partition order, each as it would be alone. A partition's offset
+     * is acknowledged, up to its last record in the batch, once every one of its records in the batch is handled; a
+     * partition with a record left alone is not acknowledged at all, so the instance that owns it reads the record again.
+     */
     @Incoming("decision-inputs")
-    public CompletionStage<Void> onInput(Message<String> message) {
-        var metadata = message.getMetadata(IncomingKafkaRecordMetadata.class);
-        String topic = metadata.map(IncomingKafkaRecordMetadata::getTopic).orElse(Topics.PROBE_RESULTS);
-        Object key = metadata.map(IncomingKafkaRecordMetadata::getKey).orElse(null);
+    public CompletionStage<Void> onInputs(KafkaRecordBatch<String, String> batch) {
+        Set<TopicPartition> leftAlone = new HashSet<>();
+        return handleFrom(batch.getRecords(), 0, leftAlone, Vertx.currentContext()).thenCompose(x -> {
+            List<CompletableFuture<Void>> acks = new ArrayList<>();
+            batch.getLatestOffsetRecords().forEach((partition, last) -> {
+                if (!leftAlone.contains(partition)) {
+                    acks.add(last.ack().toCompletableFuture());
+                }
+            });
+            return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+        });
+    }
+
+    /**
+     * Handles the records from index {@code from} on. A record whose handling must wait (a publication, a dead letter)
+     * is waited for, and the next continues on the consumer's context, as the records of one partition are decided in
+     * order and one at a time.
+     */
+    private CompletionStage<Void> handleFrom(List<KafkaRecord<String, String>> records, int from,
+            Set<TopicPartition> leftAlone, Context context) {
+        for (int i = from; i < records.size(); i++) {
+            KafkaRecord<String, String> record = records.get(i);
+            Handling handling = handle(record.getTopic(), record.getPartition(), record.getKey(), record.getPayload());
+            if (handling instanceof Handling.LeftAlone) {
+                leftAlone.add(new TopicPartition(record.getTopic(), record.getPartition()));
+            } else if (handling instanceof Handling.Pending pending) {
+                int next = i + 1;
+                Uni<Void> finished = pending.completion();
+                if (context != null) {
+                    finished = finished.emitOn(task -> context.runOnContext(v -> task.run()));
+                }
+                return finished.subscribeAsCompletionStage().thenCompose(x -> handleFrom(records, next, leftAlone, context));
+            }
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** What became of one input record. */
+    sealed interface Handling {
+        /** Handled: its offset may be committed. */
+        record Done() implements Handling {
+        }
+
+        /** Handled once {@code completion} completes (never with a failure): its offset may be committed then. */
+        record Pending(Uni<Void> completion) implements Handling {
+        }
+
+        /** Not this instance's to decide now: its offset must stay uncommitted for the partition's owner. */
+        record LeftAlone() implements Handling {
+        }
+    }
+
+    private static final Handling DONE = new Handling.Done();
+    private static final Handling LEFT_ALONE = new Handling.LeftAlone();
+
+    private Handling handle(String topic, int partition, String key, String payload) {
         Object event;
         try {
             event = switch (topic) {
-                case Topics.COMMANDS -> EventCodec.instance().decode(message.getPayload(), OperatorCommand.class);
-                case Topics.ACTUATIONS -> EventCodec.instance().decode(message.getPayload(), ActuationResult.class);
-                default -> EventCodec.instance().decode(message.getPayload(), ProbeResult.class);
+                case Topics.COMMANDS -> EventCodec.instance().decode(payload, OperatorCommand.class);
+                case Topics.ACTUATIONS -> EventCodec.instance().decode(payload, ActuationResult.class);
+                default -> EventCodec.instance().decode(payload, ProbeResult.class);
             };
         } catch (RuntimeException e) {
-            return deadLetter(message, topic, key, e.getMessage());
+            return deadLetter(topic, key, payload, e.getMessage());
         }
         String group = groupOf(event);
         int home = ownership.partitionOf(group);
-        Admission admission = Admission.of(key, metadata.map(IncomingKafkaRecordMetadata::getPartition).orElse(home), group,
-                home, ownership.standing(group));
+        Admission admission = Admission.of(key, partition, group, home, ownership.standing(group));
         if (admission instanceof Admission.DeadLetter dead) {
-            return deadLetter(message, topic, key, dead.reason());
+            return deadLetter(topic, key, payload, dead.reason());
         }
         if (admission instanceof Admission.Ignore ignore) {
-            // not acknowledged: its offset stays uncommitted for the instance that owns the partition
             metrics.inputIgnored(topic, ignore.standing());
             LOG.debugf("ignoring a record of %s for %s: %s", topic, group, ignore.standing());
-            return CompletableFuture.completedFuture(null);
+            return LEFT_ALONE;
         }
-        Uni<Void> handled;
-        if (event instanceof OperatorCommand command) {
-            handled = onCommand(command);
-        } else if (event instanceof ActuationResult actuation) {
-            handled = onActuation(actuation);
-        } else {
-            handled = onProbeResult((ProbeResult) event);
+        try {
+            if (event instanceof OperatorCommand command) {
+                return pending(topic, onCommand(command));
+            }
+            if (event instanceof ActuationResult actuation) {
+                return pending(topic, onActuation(actuation));
+            }
+            return onProbeResult(topic, (ProbeResult) event);
+        } catch (RuntimeException e) {
+            // as the channel's failure strategy (ignore) did for a record that failed alone: logged, and passed over
+            LOG.errorf(e, "processing a record of %s for %s failed", topic, group);
+            return DONE;
         }
-        return handled.onFailure().recoverWithUni(e -> {
+    }
+
+    private static Handling pending(String topic, Uni<Void> handled) {
+        return new Handling.Pending(handled.onFailure().recoverWithUni(e -> {
             // the engine state is kept; unpublished decisions are retried by the ticker before anything else
             LOG.warnf("processing a record of %s did not complete: %s", topic, e.getMessage());
             return Uni.createFrom().voidItem();
-        }).subscribeAsCompletionStage().thenCompose(x -> message.ack());
+        }));
     }
 
-    private CompletionStage<Void> deadLetter(Message<String> message, String topic, Object key, String reason) {
-        return deadLetters.send(topic, key == null ? null : key.toString(), message.getPayload(), reason)
-                .onFailure().recoverWithUni(e -> {
-                    LOG.warnf("dead-lettering a record of %s did not complete: %s", topic, e.getMessage());
-                    return Uni.createFrom().voidItem();
-                }).subscribeAsCompletionStage().thenCompose(x -> message.ack());
+    private Handling deadLetter(String topic, String key, String payload, String reason) {
+        return new Handling.Pending(deadLetters.send(topic, key, payload, reason).onFailure().recoverWithUni(e -> {
+            LOG.warnf("dead-lettering a record of %s did not complete: %s", topic, e.getMessage());
+            return Uni.createFrom().voidItem();
+        }));
     }
 
     private static String groupOf(Object event) {
@@ -119,7 +187,7 @@ public class InputListener {
         return ((ProbeResult) event).group();
     }
 
-    private Uni<Void> onProbeResult(ProbeResult result) {
+    private Handling onProbeResult(String topic, ProbeResult result) {
         Outcome outcome = engine.onProbeResult(result);
         if (outcome instanceof Outcome.Ignored ignored) {
             metrics.ignored(ignored, result.location());
@@ -127,16 +195,16 @@ public class InputListener {
                 ignoreWarnings.onIgnored(result.location(), ignored.reason(), result.group() + "/" + result.target() + " "
                         + ignored.reason() + ": " + ignored.detail()).ifPresent(w -> LOG.warn(w.message()));
             }
-            return Uni.createFrom().voidItem();
+            return DONE;
         }
         metrics.used(result.group());
         if (outcome instanceof Outcome.Held held) {
             metrics.held(held);
         }
         if (outcome instanceof Outcome.Switched) {
-            return publisher.publish(result.group());
+            return pending(topic, publisher.publish(result.group()));
         }
-        return Uni.createFrom().voidItem();
+        return DONE;
     }
 
     private Uni<Void> onCommand(OperatorCommand c) {

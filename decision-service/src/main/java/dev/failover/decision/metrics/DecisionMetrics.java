@@ -1,6 +1,8 @@
 package dev.failover.decision.metrics;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -9,6 +11,7 @@ import dev.failover.contract.event.Decision;
 import dev.failover.decision.domain.CommandOutcome;
 import dev.failover.decision.domain.Outcome;
 import dev.failover.decision.state.PartitionOwnership;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** The decision-service's counters and timers; one method per event. Gauges per group live in {@link GroupGauges}. */
@@ -46,9 +49,18 @@ public class DecisionMetrics {
     static final String UNCHECKED_LOCATION = "unchecked";
 
     private final MeterRegistry registry;
+    /**
+     * The counters by name and tag values: finding one in the registry (tags sorted, an id built) costs more than the
+     * engine's handling of a probe result, and some are counted once per result.
+     */
+    private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
 
     public DecisionMetrics(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    /** A counter's name and the values of its tags, whose keys are fixed by the name. */
+    private record CounterKey(String name, String first, String second) {
     }
 
     public void ignored(Outcome.Ignored ignored, String location) {
@@ -56,15 +68,15 @@ public class DecisionMetrics {
             case STALE, FROM_THE_FUTURE -> location;
             case UNKNOWN_GROUP, UNKNOWN_TARGET, UNKNOWN_LOCATION -> UNCHECKED_LOCATION;
         };
-        registry.counter(RESULTS_IGNORED, "reason", ignored.reason().name(), "location", checked).increment();
+        counter(RESULTS_IGNORED, "reason", ignored.reason().name(), "location", checked).increment();
     }
 
     public void used(String group) {
-        registry.counter(RESULTS_USED, "group", group).increment();
+        counter(RESULTS_USED, "group", group).increment();
     }
 
     public void held(Outcome.Held held) {
-        registry.counter(HOLDS, "group", held.group(), "reason", held.reason().name()).increment();
+        counter(HOLDS, "group", held.group(), "reason", held.reason().name()).increment();
     }
 
     public void decided(Decision decision) {
@@ -75,26 +87,40 @@ public class DecisionMetrics {
     public void command(CommandType type, CommandOutcome outcome) {
         String result = outcome instanceof CommandOutcome.Rejected r ? "REJECTED_" + r.rejection().name()
                 : outcome instanceof CommandOutcome.Repeated ? "REPEATED" : CommandOutcome.Status.ACCEPTED.name();
-        registry.counter(COMMANDS, "type", type.name(), "result", result).increment();
+        counter(COMMANDS, "type", type.name(), "result", result).increment();
     }
 
     public void inputIgnored(String topic, PartitionOwnership.Standing reason) {
-        registry.counter(INPUTS_IGNORED, "topic", topic, "reason", reason.name()).increment();
+        counter(INPUTS_IGNORED, "topic", topic, "reason", reason.name()).increment();
     }
 
     public void deadLettered(String topic) {
-        registry.counter(DEAD_LETTERED, "topic", topic).increment();
+        counter(DEAD_LETTERED, "topic", topic).increment();
     }
 
     public void publishFailed(String group) {
-        registry.counter(PUBLISH_FAILURES, "group", group).increment();
+        counter(PUBLISH_FAILURES, "group", group).increment();
     }
 
     public void actuationFailed(String group, String step) {
-        registry.counter(ACTUATION_FAILURES, "group", group, "step", step).increment();
+        counter(ACTUATION_FAILURES, "group", group, "step", step).increment();
     }
 
     public void drillRecovered(String group, Duration recovery) {
         registry.timer(DRILL_RECOVERY, "group", group).record(recovery);
+    }
+
+    private Counter counter(String name, String firstTag, String first) {
+        return counter(name, firstTag, first, null, null);
+    }
+
+    private Counter counter(String name, String firstTag, String first, String secondTag, String second) {
+        CounterKey key = new CounterKey(name, first, second);
+        Counter counter = counters.get(key);
+        if (counter == null) {
+            counter = counters.computeIfAbsent(key, k -> secondTag == null ? registry.counter(name, firstTag, first)
+                    : registry.counter(name, firstTag, first, secondTag, second));
+        }
+        return counter;
     }
 }

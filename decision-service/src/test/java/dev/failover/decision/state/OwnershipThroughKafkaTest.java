@@ -9,20 +9,21 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.RangeAssignor;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +49,10 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.IncomingKafkaRecord;
+import io.smallrye.reactive.messaging.kafka.IncomingKafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.commit.KafkaCommitHandler;
 
 /**
  * Ownership is enforced on input, against the real in-JVM broker: a record whose key and payload name different groups
@@ -67,6 +71,8 @@ class OwnershipThroughKafkaTest {
     static final int PARTITIONS = 3;
     /** Groups of their own (other tests share the broker), at least one in every partition. */
     static final List<String> GROUPS = IntStream.range(0, 9).mapToObj(g -> "own-" + g).toList();
+    /** Groups given evidence by a test, so that none of GROUPS is: at least one in every partition too. */
+    static final List<String> FED_GROUPS = IntStream.range(0, 9).mapToObj(g -> "batch-" + g).toList();
 
     public static class Profile implements QuarkusTestProfile {
         @Override
@@ -74,7 +80,8 @@ class OwnershipThroughKafkaTest {
             String one = TestTopology.yaml("http://127.0.0.1:1/health", "http://127.0.0.1:2/health");
             int start = one.indexOf("groups:\n") + "groups:\n".length();
             StringBuilder yaml = new StringBuilder(one.substring(0, start));
-            GROUPS.forEach(g -> yaml.append(one.substring(start).replace("id: " + TestTopology.GROUP, "id: " + g)));
+            Stream.concat(GROUPS.stream(), FED_GROUPS.stream())
+                    .forEach(g -> yaml.append(one.substring(start).replace("id: " + TestTopology.GROUP, "id: " + g)));
             return Map.of("failover.topology-file", TestTopology.writeRaw(yaml.toString()).toString());
         }
 
@@ -120,7 +127,7 @@ class OwnershipThroughKafkaTest {
     }
 
     @Test
-    void aRecordOfAPartitionAssignedElsewhereIsLeftAloneAndCounted() {
+    void aRecordOfAPartitionAssignedElsewhereIsLeftAloneAndCountedWhileTheBatchsOtherPartitionsAreAcknowledged() {
         try (KafkaConsumer<String, String> rival = rival()) {
             // a second member takes some partitions: this instance no longer decides their groups
             String elsewhere = await("a group whose partition went to the other member").atMost(WAIT).pollInSameThread()
@@ -129,23 +136,35 @@ class OwnershipThroughKafkaTest {
                         return GROUPS.stream().filter(g -> ownership.standing(g) == Standing.NOT_ASSIGNED
                                 && rival.assignment().stream().anyMatch(tp -> tp.partition() == partition(g))).findFirst();
                     }, java.util.Optional::isPresent).orElseThrow();
+            String here = FED_GROUPS.stream().filter(g -> ownership.standing(g) == Standing.DECIDING).findFirst().orElseThrow();
             double before = ignored(Standing.NOT_ASSIGNED);
 
-            // as SmallRye can still deliver a record fetched before its partition was revoked
-            String payload = CODEC.encode(result(elsewhere, TestTopology.PRIMARY, "loc-a", ProbeOutcome.DOWN, Instant.now()));
-            ConsumerRecord<String, String> record = new ConsumerRecord<>(Topics.PROBE_RESULTS, partition(elsewhere), 0L,
-                    elsewhere, payload);
-            AtomicBoolean acked = new AtomicBoolean();
-            Message<String> message = Message.of(payload, () -> {
-                acked.set(true);
-                return CompletableFuture.completedFuture(null);
-            }).addMetadata(new IncomingKafkaRecordMetadata<>(record, "decision-inputs"));
-            listener.onInput(message).toCompletableFuture().join();
+            // as SmallRye can still deliver records fetched before their partition was revoked, in one poll with others
+            TopicPartition elsewhereTp = new TopicPartition(Topics.PROBE_RESULTS, partition(elsewhere));
+            TopicPartition hereTp = new TopicPartition(Topics.PROBE_RESULTS, partition(here));
+            Instant now = Instant.now();
+            ConsumerRecords<String, String> polled = new ConsumerRecords<>(Map.of(
+                    elsewhereTp, List.of(new ConsumerRecord<>(elsewhereTp.topic(), elsewhereTp.partition(), 0L, elsewhere,
+                            CODEC.encode(result(elsewhere, TestTopology.PRIMARY, "loc-a", ProbeOutcome.DOWN, now)))),
+                    hereTp, List.of(new ConsumerRecord<>(hereTp.topic(), hereTp.partition(), 0L, here,
+                            CODEC.encode(result(here, TestTopology.PRIMARY, "loc-a", ProbeOutcome.UP, now))))));
+            Set<TopicPartition> acknowledged = ConcurrentHashMap.newKeySet();
+            KafkaCommitHandler commits = new KafkaCommitHandler() {
+                @Override
+                public <K, V> Uni<Void> handle(IncomingKafkaRecord<K, V> record) {
+                    acknowledged.add(new TopicPartition(record.getTopic(), record.getPartition()));
+                    return Uni.createFrom().voidItem();
+                }
+            };
+            listener.onInputs(new IncomingKafkaRecordBatch<>(polled, "decision-inputs", 0, commits, null, false, false))
+                    .toCompletableFuture().join();
 
             assertThat(ignored(Standing.NOT_ASSIGNED)).as("records ignored as NOT_ASSIGNED").isEqualTo(before + 1);
-            assertThat(acked).as("offset left for the partition's owner").isFalse();
+            assertThat(acknowledged).as("partitions acknowledged: not the one left for its owner").containsExactly(hereTp);
             assertThat(locations(elsewhere)).as("evidence of " + elsewhere)
                     .allSatisfy(l -> assertThat(l.lastResultAt()).as(l.location() + " last result").isNull());
+            assertThat(locations(here)).as("evidence of " + here + ": the last results of its targets at each location")
+                    .extracting(GroupView.LocationView::lastResultAt).containsOnlyOnce(now);
         }
     }
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * The outcome of one step of the actuator's plan for a decision, published to {@link Topics#ACTUATIONS} keyed by group.
@@ -23,7 +24,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ActuationResult(
-        Integer schemaVersion,
+        @JsonDeserialize(using = SchemaVersionDeserializer.class) Integer schemaVersion,
         String group,
         String decisionId,
         Long epoch,

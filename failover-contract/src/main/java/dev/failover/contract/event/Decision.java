@@ -5,6 +5,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * A change of a group's active target, published to {@link Topics#DECISIONS} keyed by {@link #group()}.
@@ -25,7 +26,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Decision(
-        Integer schemaVersion,
+        @JsonDeserialize(using = SchemaVersionDeserializer.class) Integer schemaVersion,
         String decisionId,
         String group,
         Long epoch,

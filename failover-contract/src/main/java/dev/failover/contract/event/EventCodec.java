@@ -1,10 +1,15 @@
 package dev.failover.contract.event;
 
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -18,6 +23,10 @@ import dev.failover.contract.json.JsonPaths;
  * <p>
  * Forward compatible: unknown fields are ignored. Strict where it matters: a missing required field, a value of the
  * wrong type or an unsupported {@code schemaVersion} is rejected with a message that names the field.
+ * <p>
+ * Reading is one pass straight into the event; only an event that cannot be read that way is read again, as a tree
+ * checked step by step, for the message. Both ways accept exactly the same events: the constructors check what is
+ * required, and {@link SchemaVersionDeserializer} takes the version only as a JSON integer, as the tree check does.
  */
 public final class EventCodec {
 
@@ -31,6 +40,7 @@ public final class EventCodec {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
+    private final Map<Class<?>, ObjectReader> readers = new ConcurrentHashMap<>();
 
     public static EventCodec instance() {
         return INSTANCE;
@@ -48,6 +58,19 @@ public final class EventCodec {
         if (json == null || json.isBlank()) {
             throw new EventDecodingException("empty message, expected a " + type.getSimpleName() + " JSON object");
         }
+        ObjectReader reader = readers.get(type);
+        if (reader == null) {
+            reader = readers.computeIfAbsent(type, mapper::readerFor);
+        }
+        try {
+            return reader.readValue(json);
+        } catch (IOException | RuntimeException e) {
+            return decodeExplaining(json, type);
+        }
+    }
+
+    /** The tree reading: slower, and it tells exactly what is wrong with an event the one-pass reading refused. */
+    private <T> T decodeExplaining(String json, Class<T> type) {
         JsonNode tree;
         try {
             tree = mapper.readTree(json);

@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * An operator's request about one group, published to {@link Topics#COMMANDS} keyed by group so that the instance
@@ -23,7 +24,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record OperatorCommand(
-        Integer schemaVersion,
+        @JsonDeserialize(using = SchemaVersionDeserializer.class) Integer schemaVersion,
         String commandId,
         String group,
         CommandType type,

@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * One probe of one target from one location, published to {@link Topics#PROBE_RESULTS} keyed by {@link #group()}.
@@ -29,7 +30,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProbeResult(
-        Integer schemaVersion,
+        @JsonDeserialize(using = SchemaVersionDeserializer.class) Integer schemaVersion,
         String group,
         String target,
         String targetRegion,

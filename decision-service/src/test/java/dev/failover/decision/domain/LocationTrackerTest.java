@@ -1,0 +1,54 @@
+package dev.failover.decision.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.failover.contract.event.FailureReason;
+import dev.failover.contract.event.ProbeOutcome;
+import dev.failover.contract.event.ProbeResult;
+import dev.failover.contract.topology.Thresholds;
+
+/** The flap window's transitions, kept as outcomes come and go, always equal a count over the last outcomes. */
+class LocationTrackerTest {
+
+    static Stream<Arguments> sequences() {
+        return Stream.of(
+                Arguments.of("one outcome window", 1, "UDUDDU"),
+                Arguments.of("two outcome window", 2, "UUDUDDUUDU"),
+                Arguments.of("not yet full", 20, "UDDU"),
+                Arguments.of("alternating past a full window", 5, "UDUDUDUDUDUD"),
+                Arguments.of("steady then flapping then steady", 4, "UUUUUDUDUDDDDDDU"),
+                Arguments.of("every change at the edge of the window", 3, "UUDDUUDDUUDD"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sequences")
+    void transitionsAreThoseOfTheLastWindowOfOutcomes(String name, int window, String outcomes) {
+        LocationTracker tracker = new LocationTracker("loc-a", window);
+        Thresholds thresholds = new Thresholds(null, null, null, null, null, window, null);
+        Instant at = Instant.parse("2026-11-22T10:00:00Z");
+        List<Boolean> seen = new ArrayList<>();
+        for (char outcome : outcomes.toCharArray()) {
+            boolean up = outcome == 'U';
+            at = at.plusSeconds(1);
+            tracker.record(new ProbeResult(1, "g", "t", "r", "loc-a", at, 5L, up ? ProbeOutcome.UP : ProbeOutcome.DOWN,
+                    up ? null : FailureReason.TIMEOUT, null, null, false, null, null), thresholds);
+            seen.add(up);
+            List<Boolean> last = seen.subList(Math.max(0, seen.size() - window), seen.size());
+            int changes = 0;
+            for (int i = 1; i < last.size(); i++) {
+                changes += last.get(i) == last.get(i - 1) ? 0 : 1;
+            }
+            assertThat(tracker.transitions()).as("transitions after " + seen.size() + " outcomes of " + outcomes)
+                    .isEqualTo(changes);
+        }
+    }
+}
