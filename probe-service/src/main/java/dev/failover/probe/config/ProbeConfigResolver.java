@@ -56,7 +56,8 @@ public class ProbeConfigResolver {
         problems.positive("failover.self-check.timeout", config.selfCheck().timeout());
         problems.throwIfAny();
         return new ProbeSettings(config.location(), config.topologyFile(), config.reloadInterval(), config.bufferSize(),
-                config.maxConnections(), urls, config.selfCheck().interval(), config.selfCheck().timeout());
+                config.maxConnections(), urls, config.selfCheck().interval(), config.selfCheck().timeout(),
+                config.metrics().perTargetDetail());
     }
 
     /** Every bad key found, reported together. */
