@@ -26,8 +26,9 @@ import io.micrometer.core.instrument.Timer;
 /**
  * The probe-service's metrics; one method per event. Per target there are only a few series by default — the up gauge,
  * the results counter by outcome and failure reason (one series per combination that happened) and, for https targets,
- * the certificate's days to expiry — so a scrape stays small at thousands of targets. The probe duration is one histogram
- * of the whole location unless {@link ProbeSettings#perTargetMetrics()} asks for one per target (about 70 series each).
+ * the certificate's days to expiry — so a scrape stays small at thousands of targets. The probe duration and the skipped
+ * ticks are counted for the whole location unless {@link ProbeSettings#perTargetMetrics()} asks for them per target (the
+ * duration histogram is about 70 series per target).
  * Meters of a target are made once and kept, so recording a result allocates nothing, and dropped with the target when
  * the topology no longer has it.
  */
@@ -42,7 +43,7 @@ public class ProbeMetrics {
     public static final String DURATION = "failover.probe.duration";
     /** Days until the TLS certificate a target serves expires. */
     public static final String TLS_DAYS = "failover.probe.tls.days.to.expiry";
-    /** Ticks skipped because the previous probe of the target was still running. */
+    /** Ticks skipped because the previous probe of a target was still running; by location, or by target with detail. */
     public static final String SKIPPED = "failover.probe.skipped";
     /** How late a probe started against its schedule (histogram). */
     public static final String LATENESS = "failover.probe.schedule.lateness";
@@ -63,6 +64,8 @@ public class ProbeMetrics {
     /** The location's duration histogram; null with per-target detail (one name cannot have two label sets). */
     private final Timer duration;
     private final Timer lateness;
+    /** Skipped ticks of the location; null with per-target detail. */
+    private final Counter skipped;
     private final Map<TargetKey, TargetMeters> targets = new ConcurrentHashMap<>();
 
     public ProbeMetrics(MeterRegistry registry, ProbeSettings settings) {
@@ -70,6 +73,7 @@ public class ProbeMetrics {
         this.location = settings.location();
         this.perTarget = settings.perTargetMetrics();
         this.duration = perTarget ? null : durationTimer(Tags.of("location", location));
+        this.skipped = perTarget ? null : registry.counter(SKIPPED, "location", location);
         this.lateness = Timer.builder(LATENESS).publishPercentileHistogram().serviceLevelObjectives(Duration.ofMillis(10),
                 Duration.ofMillis(50), Duration.ofMillis(100)).register(registry);
     }
@@ -95,8 +99,9 @@ public class ProbeMetrics {
         });
     }
 
+    /** Counted for the whole location (an overload of the location, not a fault of the target) unless per-target detail. */
     public void skipped(String group, String target) {
-        registry.counter(SKIPPED, "group", group, "target", target).increment();
+        (perTarget ? registry.counter(SKIPPED, "group", group, "target", target) : skipped).increment();
     }
 
     public void late(long nanos) {

@@ -59,6 +59,7 @@ class ProbeMetricsTest {
                 metrics.probed(result("t" + t, ProbeOutcome.UP, null, null));
             }
         }
+        metrics.skipped("g", "t7");
         metrics.probed(result("tls", ProbeOutcome.UP, null, 40));
         metrics.probed(result("tls", ProbeOutcome.DOWN, FailureReason.TIMEOUT, 40));
         metrics.probed(result("tls", ProbeOutcome.DOWN, FailureReason.TLS_ERROR, 40));
@@ -75,10 +76,12 @@ class ProbeMetricsTest {
                 .contains("failover_probe_tls_days_to_expiry{group=\"g\",location=\"loc-a\",target=\"tls\",} 40.0");
         if (detail) {
             assertThat(healthy).as("a duration histogram per target").isGreaterThan(10);
+            assertThat(scrape).contains("failover_probe_skipped_total{group=\"g\",target=\"t7\",} 1.0");
             assertThat(scrape).contains("failover_probe_duration_seconds_count{group=\"g\",location=\"loc-a\",target=\"t7\",} 3.0");
         } else {
             assertThat(scrape).as("one duration histogram for the location, counting every result")
-                    .contains("failover_probe_duration_seconds_count{location=\"loc-a\",} " + (3.0 * TARGETS + 3));
+                    .contains("failover_probe_duration_seconds_count{location=\"loc-a\",} " + (3.0 * TARGETS + 3))
+                    .as("skipped ticks counted for the location").contains("failover_probe_skipped_total{location=\"loc-a\",} 1.0");
         }
         assertThat(seriesNamingNoTarget(scrape)).as("series without a target do not grow with the targets")
                 .isEqualTo(withOneTarget);
