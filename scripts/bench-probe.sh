@@ -1,108 +1,149 @@
 #!/usr/bin/env bash
-# Probe-service benchmark (a program with printed results, not a test). Never run it beside another build; 2 cores.
+# Probe-service capacity benchmark (a program with printed results, not a test). 2 cores: run it alone, under the
+# shared build lock (flock /tmp/mvn.lock scripts/bench-probe.sh ...); the script does not take the lock itself.
 #
 #   scripts/bench-probe.sh [TARGETS=1000] [SECONDS=60]
 #
-# 1. The packaged probe-service probes TARGETS local HTTP targets at a 1 s interval for SECONDS (after a 15 s warm-up),
-#    publishing to a local broker: schedule lateness p99 from its own histogram, probes/s and probes per CPU-second.
-# 2. Prometheus blackbox_exporter (Debian package prometheus-blackbox-exporter) probes the same targets at the same
-#    rate, driven like Prometheus would: probes per CPU-second of the exporter, and the ratio.
+# The packaged probe-service probes TARGETS local HTTP targets (one demo server, distinct URLs, a new connection per
+# probe) at a 1 s interval, publishing every result to a local broker. It is warmed until the JIT settles (see warm_up),
+# then measured for SECONDS: probes/s and completion rate (results / ticks scheduled), % UP, DOWN results (all false:
+# the target is healthy), CPU per probe, RSS, the broker's and the backend's CPU beside it, the start delay (or, while
+# the service has no start-delay metric, the ticker's schedule lateness), /q/metrics size and the CPU of one scrape.
+#
+# Environment: KAFKA_PORT / KAFKA_CONTROLLER_PORT (29092/29093), BACKEND_PORT (28081), PROBE_PORT (28180);
+# BENCH_JFR=file.jfr records a JFR profile (settings=profile) of the measured window and prints its top frames;
+# BENCH_JAVA_OPTS replaces the probe-service's JVM options (probe-service/jvm.options); MALLOC_ARENA_MAX (2); SKIP_BUILD=1.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 targets="${1:-1000}"; seconds="${2:-60}"
-command -v prometheus-blackbox-exporter >/dev/null || { echo "install prometheus-blackbox-exporter (apt-get)" >&2; exit 1; }
-mvn -B -q -DskipTests -pl probe-service -am install
-mvn -B -q -pl probe-service test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt \
-  -Dmdep.includeScope=test
-CP="probe-service/target/test-classes:$(cat probe-service/target/bench-classpath.txt)"
-export STACK_DIR="$ROOT/.stack-bench" KAFKA_PORT=29092 KAFKA_CONTROLLER_PORT=29093
+export KAFKA_PORT="${KAFKA_PORT:-29092}" KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-29093}"
+backend_port="${BACKEND_PORT:-28081}"; probe_port="${PROBE_PORT:-28180}"
+if [[ -z ${SKIP_BUILD:-} ]]; then
+  # a reactor build: sibling modules come from their target/ directories, nothing is installed into ~/.m2
+  mvn -B -q -o -DskipTests -pl probe-service -am package
+fi
+export STACK_DIR="$ROOT/.stack-bench"
 mkdir -p "$STACK_DIR"
 rm -rf "$STACK_DIR/kafka"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; scripts/kafka.sh stop; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; scripts/kafka.sh stop >/dev/null; }
 trap cleanup EXIT
-scripts/kafka.sh start
-java -cp "$(ls failover-testkit/target/failover-testkit-*.jar | head -1)" dev.failover.testkit.demo.DemoBackend bench 28081 \
-  >"$STACK_DIR/backend.log" 2>&1 &
-pids+=($!)
+scripts/kafka.sh start >/dev/null
+broker=$(cat "$STACK_DIR/kafka/kafka.pid")
+java -cp "$(ls failover-testkit/target/failover-testkit-*.jar | grep -v sources | head -1)" dev.failover.testkit.demo.DemoBackend \
+  bench "$backend_port" >"$STACK_DIR/backend.log" 2>&1 &
+backend=$!; pids+=("$backend")
 
 topology="$STACK_DIR/probe-bench-topology.yaml"
-python3 - "$targets" "$topology" <<'PY'
+python3 - "$targets" "$topology" "$backend_port" <<'PY'
 import sys
-n, path = int(sys.argv[1]), sys.argv[2]
+n, path, port = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 lines = ["version: 1", "locations: [loc-a]", "groups:"]
 for g in range(n // 2):
     lines += [f"  - id: g-{g}", f"    dns: {{zone: bench.test., name: g{g}.bench.test., ttl: 30}}", "    targets:"]
     for t in ("primary", "secondary"):
-        lines.append(f"      - {{id: {t}, region: r, probe: {{type: http, url: \"http://127.0.0.1:28081/health?g={g}&t={t}\", "
+        lines.append(f"      - {{id: {t}, region: r, probe: {{type: http, url: \"http://127.0.0.1:{port}/health?g={g}&t={t}\", "
                      f"intervalSeconds: 1, connectTimeoutMillis: 500, timeoutMillis: 900}}, dns: {{values: [192.0.2.1]}}}}")
 open(path, "w").write("\n".join(lines) + "\n")
 PY
 
-metrics() { curl -fsS http://127.0.0.1:28180/q/metrics; }
+metrics() { curl -fsS "http://127.0.0.1:$probe_port/q/metrics"; }
 cpu() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; }
+compiled() { jstat -compiler "$1" | awk 'NR == 2 {print $1}'; }
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+read -r -a jvm <<<"${BENCH_JAVA_OPTS:-$(grep -v '^#' probe-service/jvm.options | xargs)}"
 FAILOVER_LOCATION=loc-a FAILOVER_TOPOLOGY_FILE="$topology" KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
-  QUARKUS_HTTP_PORT=28180 QUARKUS_LOG_LEVEL=WARN java -Xmx512m -jar probe-service/target/quarkus-app/quarkus-run.jar \
+  QUARKUS_HTTP_PORT="$probe_port" QUARKUS_LOG_LEVEL=WARN java "${jvm[@]}" -jar probe-service/target/quarkus-app/quarkus-run.jar \
   >"$STACK_DIR/probe.log" 2>&1 &
-probe=$!; pids+=($probe)
+probe=$!; pids+=("$probe")
 until metrics >/dev/null 2>&1; do kill -0 "$probe" || { tail -20 "$STACK_DIR/probe.log"; exit 1; }; sleep 0.5; done
-sleep 15
-metrics >"$STACK_DIR/m0.txt"; c0=$(cpu "$probe"); t0=$(date +%s.%N)
-sleep "$seconds"
-metrics >"$STACK_DIR/m1.txt"; c1=$(cpu "$probe"); t1=$(date +%s.%N)
-kill "$probe"
-python3 - "$STACK_DIR/m0.txt" "$STACK_DIR/m1.txt" "$c0" "$c1" "$t0" "$t1" "$targets" >"$STACK_DIR/probe-result.txt" <<'PY'
-import re, sys
-def parse(path):
-    buckets, results, up = {}, 0.0, 0.0
-    for line in open(path):
-        m = re.match(r'failover_probe_schedule_lateness_seconds_bucket\{le="([^"]+)"\} (\S+)', line)
-        if m: buckets[m.group(1)] = float(m.group(2))
-        m = re.match(r'failover_probe_results_total\{([^}]*)\} (\S+)', line)
-        if m:
-            results += float(m.group(2))
-            if 'outcome="UP"' in m.group(1): up += float(m.group(2))
-    return buckets, results, up
-b0, r0, u0 = parse(sys.argv[1]); b1, r1, u1 = parse(sys.argv[2])
-c0, c1, t0, t1, n = float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6]), int(sys.argv[7])
-delta = {le: b1[le] - b0.get(le, 0) for le in b1}
-total = delta.get("+Inf", 0)
-def q(p):
-    for le, c in sorted(((float(k) if k != "+Inf" else float("inf"), v) for k, v in delta.items())):
-        if c >= p * total: return le
-p50, p99 = q(0.50), q(0.99)
-probes, secs, cpu = r1 - r0, t1 - t0, c1 - c0
-print(f"probe-service: {n} targets at 1 s for {secs:.0f} s: {probes:.0f} probes ({(u1-u0)/max(probes,1)*100:.1f} % UP), "
-      f"{probes/secs:.0f}/s, CPU {cpu:.1f} s -> {probes/max(cpu,0.01):.0f} probes per CPU-second")
-print(f"schedule lateness over {total:.0f} ticks: p50 <= {p50*1000:.1f} ms, p99 <= {p99*1000:.1f} ms (histogram bucket bounds)")
-print(f"PROBE_PER_CPU={probes/max(cpu,0.01):.1f}")
-PY
-cat "$STACK_DIR/probe-result.txt" | grep -v PROBE_PER_CPU
 
-cat >"$STACK_DIR/blackbox.yml" <<'YML'
-modules:
-  http_2xx:
-    prober: http
-    timeout: 900ms
-    http:
-      preferred_ip_protocol: ip4
-YML
-prometheus-blackbox-exporter --config.file="$STACK_DIR/blackbox.yml" --web.listen-address=127.0.0.1:29115 \
-  >"$STACK_DIR/blackbox.log" 2>&1 &
-bb=$!; pids+=($bb)
-sleep 2
-java -cp "$CP" dev.failover.probe.bench.BlackboxDriver http://127.0.0.1:29115 http://127.0.0.1:28081/health "$targets" 15 >/dev/null
-b0=$(cpu "$bb"); s0=$(date +%s.%N)
-out=$(java -cp "$CP" dev.failover.probe.bench.BlackboxDriver http://127.0.0.1:29115 http://127.0.0.1:28081/health "$targets" "$seconds")
-b1=$(cpu "$bb"); s1=$(date +%s.%N)
-ours=$(sed -n 's/^PROBE_PER_CPU=//p' "$STACK_DIR/probe-result.txt")
-python3 - "$out" "$b0" "$b1" "$s0" "$s1" "$ours" <<'PY'
+# Warm-up: 10 s steps until the JIT compiled fewer than 20 methods in a step and the CPU of two steps in a row differs
+# by less than 5 % (at least 30 s, at most 180 s): the measured window then holds probing, not compiling.
+warm_up() {
+  local started now c0 c1 n0 n1 prev="" rate
+  started=$(date +%s); c0=$(cpu "$probe"); n0=$(compiled "$probe")
+  while :; do
+    sleep 10
+    c1=$(cpu "$probe"); n1=$(compiled "$probe"); now=$(date +%s)
+    rate=$(python3 -c "print(f'{($c1 - $c0) / 10:.3f}')")
+    echo "warm-up $((now - started)) s: ${rate} cores, $((n1 - n0)) methods compiled in the last 10 s" >&2
+    if (( now - started >= 180 )) || { (( now - started >= 30 && n1 - n0 < 20 )) && [[ -n $prev ]] \
+        && python3 -c "import sys; sys.exit(0 if abs($rate - $prev) < 0.05 * max($prev, 0.01) else 1)"; }; then
+      echo "warmed after $((now - started)) s" >&2; return
+    fi
+    prev=$rate; c0=$c1; n0=$n1
+  done
+}
+warm_up
+if [[ -n ${BENCH_JFR:-} ]]; then
+  jcmd "$probe" JFR.start name=bench settings=profile duration="${seconds}s" filename="$(realpath -m "$BENCH_JFR")" >/dev/null
+fi
+metrics >"$STACK_DIR/m0.txt"; c0=$(cpu "$probe"); k0=$(cpu "$broker"); d0=$(cpu "$backend"); n0=$(compiled "$probe")
+t0=$(date +%s.%N)
+sleep "$seconds"
+t1=$(date +%s.%N); c1=$(cpu "$probe"); k1=$(cpu "$broker"); d1=$(cpu "$backend"); n1=$(compiled "$probe")
+metrics >"$STACK_DIR/m1.txt"
+rss=$(awk '/VmRSS/ {print $2}' "/proc/$probe/status"); hwm=$(awk '/VmHWM/ {print $2}' "/proc/$probe/status")
+# one scrape's CPU: the CPU of the worker threads that serve /q/metrics (probing runs on others) over 20 scrapes
+workers() { cat /proc/"$probe"/task/*/stat 2>/dev/null | awk '/\(executor-thread/ {s += $14 + $15} END {print s / 100}'; }
+s0=$(workers); st0=$(date +%s.%N)
+for _ in $(seq 20); do metrics >/dev/null; done
+s1=$(workers); st1=$(date +%s.%N)
+size=$(metrics | wc -c)
+if [[ -n ${BENCH_JFR:-} ]]; then sleep 2; jcmd "$probe" JFR.stop name=bench >/dev/null 2>&1 || true; fi
+
+python3 - "$STACK_DIR/m0.txt" "$STACK_DIR/m1.txt" "$targets" <<PY
 import re, sys
-out, b0, b1, s0, s1, ours = sys.argv[1], *map(float, sys.argv[2:])
-ok, failed = map(int, re.findall(r"(\d+) succeeded, (\d+) failed", out)[0])
-cpu = b1 - b0
-theirs = (ok + failed) / max(cpu, 0.01)
-print(f"blackbox_exporter: {ok + failed} probes in {s1 - s0:.0f} s ({ok} succeeded), CPU {cpu:.1f} s -> {theirs:.0f} probes per CPU-second")
-print(f"ratio probe-service / blackbox_exporter: {ours / theirs:.2f} (probes per CPU-second; goal >= 1)")
+SERIES = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{([^}]*)\})? (\S+)')
+def parse(path):
+    out = {}
+    for line in open(path):
+        m = SERIES.match(line)
+        if m: out[(m.group(1), m.group(2) or "")] = float(m.group(3))
+    return out
+m0, m1 = parse(sys.argv[1]), parse(sys.argv[2])
+n = int(sys.argv[3])
+def delta(name, where=lambda labels: True):
+    return sum(v - m0.get(k, 0) for k, v in m1.items() if k[0] == name and where(k[1]))
+def histogram(name):
+    buckets = {}
+    for (metric, labels), v in m1.items():
+        if metric == name + "_bucket":
+            le = re.search(r'le="([^"]+)"', labels).group(1)
+            buckets[float(le)] = buckets.get(float(le), 0) + v - m0.get((metric, labels), 0)
+    total = buckets.get(float("inf"), 0)
+    def q(p):
+        return next((le for le, c in sorted(buckets.items()) if c >= p * total), float("nan"))
+    return total, q(0.5), q(0.99)
+secs, cpu, broker, backend = $t1 - $t0, $c1 - $c0, $k1 - $k0, $d1 - $d0
+results = delta("failover_probe_results_total")
+up = delta("failover_probe_results_total", lambda l: 'outcome="UP"' in l)
+down = delta("failover_probe_results_total", lambda l: 'outcome="DOWN"' in l)
+other = results - up - down
+skipped = delta("failover_probe_skipped_total")
+scheduled = n * secs
+print(f"probe-service: {n} targets at 1 s, measured {secs:.0f} s after the warm-up")
+print(f"  results {results:.0f}: {results / secs:.0f}/s, completion {results / scheduled * 100:.1f} % of {scheduled:.0f} ticks, "
+      f"skipped ticks {skipped:.0f}")
+print(f"  UP {up / max(results, 1) * 100:.2f} %, DOWN {down:.0f} (false: the target is healthy), other outcomes {other:.0f}")
+print(f"  CPU {cpu:.1f} s = {cpu / secs:.2f} cores, {cpu / max(results, 1) * 1000:.3f} ms per probe; "
+      f"broker {broker / secs:.2f} cores, backend {backend / secs:.2f} cores; methods compiled in the window: $((n1 - n0))")
+print(f"  RSS $((rss / 1024)) MiB (peak $((hwm / 1024)) MiB)")
+starts = sorted({k[0][:-len("_bucket")] for k in m1 if "start_delay" in k[0] and k[0].endswith("_bucket")})
+for name in starts:
+    total, p50, p99 = histogram(name)
+    print(f"  start delay ({name}) over {total:.0f} probes: p50 <= {p50 * 1000:.1f} ms, p99 <= {p99 * 1000:.1f} ms (bucket bounds)")
+total, p50, p99 = histogram("failover_probe_schedule_lateness_seconds")
+print(f"  schedule lateness (ticker thread only{'' if starts else '; no start-delay metric yet'}) over {total:.0f} ticks: "
+      f"p50 <= {p50 * 1000:.1f} ms, p99 <= {p99 * 1000:.1f} ms")
+scrape_cpu = ($s1 - $s0) / 20
+print(f"  /q/metrics {$size / 1e6:.2f} MB, {len(m1)} series; one scrape {scrape_cpu:.3f} CPU-s, {($st1 - $st0) / 20 * 1000:.0f} ms "
+      f"(20 scrapes, CPU of the executor threads serving them)")
 PY
+
+if [[ -n ${BENCH_JFR:-} ]]; then
+  for _ in $(seq 20); do [[ -s $BENCH_JFR ]] && break; sleep 0.5; done
+  scripts/jfr-top.py "$BENCH_JFR" 25
+fi

@@ -59,7 +59,7 @@ public class ProbeConfigResolver {
         problems.throwIfAny();
         return new ProbeSettings(config.location(), config.topologyFile(), config.reloadInterval(), config.bufferSize(),
                 config.maxConnections(), urls, config.selfCheck().interval(), config.selfCheck().timeout(),
-                config.probe().maxStartDelay(), config.probe().maxLoopLag());
+                config.probe().maxStartDelay(), config.probe().maxLoopLag(), config.metrics().perTargetDetail());
     }
 
     /** Every bad key found, reported together. */

@@ -64,6 +64,20 @@ public interface ProbeServiceConfig {
         Duration maxLoopLag();
     }
 
+    /** What the probe-service exports at /q/metrics. */
+    Metrics metrics();
+
+    interface Metrics {
+        /**
+         * Also export a probe-duration histogram per target (about 70 series per target: 8 MB per scrape at 1,000
+         * targets). Off: the duration is one histogram for the whole location, and each target has only its up gauge,
+         * its results by outcome and reason, and its certificate's days to expiry — a few series per target.
+         */
+        @WithName("per-target-detail")
+        @WithDefault("false")
+        boolean perTargetDetail();
+    }
+
     /** The location's own health check. */
     @WithName("self-check")
     SelfCheck selfCheck();

@@ -1,24 +1,40 @@
 package dev.failover.probe.metrics;
 
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.LocationImpairment;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
+import dev.failover.probe.config.ProbeSettings;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
-/** The probe-service's metrics; one method per event. */
+/**
+ * The probe-service's metrics; one method per event. Per target there are only a few series by default — the up gauge,
+ * the results counter by outcome and failure reason (one series per combination that happened) and, for https targets,
+ * the certificate's days to expiry — so a scrape stays small at thousands of targets. The probe duration and the skipped
+ * ticks are counted for the whole location unless {@link ProbeSettings#perTargetMetrics()} asks for them per target (the
+ * duration histogram is about 70 series per target).
+ * Meters of a target are made once and kept, so recording a result allocates nothing, and dropped with the target when
+ * the topology no longer has it.
+ */
 @ApplicationScoped
 public class ProbeMetrics {
 
@@ -26,11 +42,11 @@ public class ProbeMetrics {
     public static final String RESULTS = "failover.probe.results";
     /** 1 if the last probe of a target from this location was UP, else 0. */
     public static final String UP = "failover.probe.up";
-    /** Probe duration (histogram) by group, target and location. */
+    /** Probe duration (histogram) by location; by group, target and location with per-target detail. */
     public static final String DURATION = "failover.probe.duration";
     /** Days until the TLS certificate a target serves expires. */
     public static final String TLS_DAYS = "failover.probe.tls.days.to.expiry";
-    /** Ticks skipped because the previous probe of the target was still running. */
+    /** Ticks skipped because the previous probe of a target was still running; by location, or by target with detail. */
     public static final String SKIPPED = "failover.probe.skipped";
     /**
      * How late the ticker thread ran a probe's tick against its schedule (histogram). It times only the ticker: see
@@ -60,52 +76,70 @@ public class ProbeMetrics {
     /** Topology reloads by result (applied, refused). */
     public static final String TOPOLOGY_RELOADS = "failover.probe.topology.reloads";
 
+    private static final int REASONS = FailureReason.values().length + 1; // + none
+
     private final MeterRegistry registry;
-    private final Map<String, AtomicInteger> up = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> tlsDays = new ConcurrentHashMap<>();
+    private final String location;
+    private final boolean perTarget;
+    /** The location's duration histogram; null with per-target detail (one name cannot have two label sets). */
+    private final Timer duration;
     private final Timer lateness;
     private final Timer startDelay;
+    private final Map<ProbeOutcome, Counter> completed = new EnumMap<>(ProbeOutcome.class);
+    private final Map<LocationImpairment, Counter> impaired = new EnumMap<>(LocationImpairment.class);
+    /** Skipped ticks of the location; null with per-target detail. */
+    private final Counter skipped;
+    private final Map<TargetKey, TargetMeters> targets = new ConcurrentHashMap<>();
 
-    public ProbeMetrics(MeterRegistry registry) {
+    public ProbeMetrics(MeterRegistry registry, ProbeSettings settings) {
         this.registry = registry;
+        this.location = settings.location();
+        this.perTarget = settings.perTargetMetrics();
+        this.duration = perTarget ? null : durationTimer(Tags.of("location", location));
+        this.skipped = perTarget ? null : registry.counter(SKIPPED, "location", location);
         this.lateness = Timer.builder(LATENESS).publishPercentileHistogram().serviceLevelObjectives(Duration.ofMillis(10),
                 Duration.ofMillis(50), Duration.ofMillis(100)).register(registry);
         this.startDelay = Timer.builder(START_DELAY).serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50),
                 Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1)).register(registry);
         // present from the start, so that a rate sees the first one
         for (LocationImpairment reason : LocationImpairment.values()) {
-            registry.counter(IMPAIRED, "reason", reason.name());
+            impaired.put(reason, registry.counter(IMPAIRED, "reason", reason.name()));
         }
         for (ProbeOutcome outcome : ProbeOutcome.values()) {
-            registry.counter(COMPLETED, "outcome", outcome.name());
+            completed.put(outcome, registry.counter(COMPLETED, "outcome", outcome.name()));
         }
     }
 
     public void probed(ProbeResult result) {
-        registry.counter(COMPLETED, "outcome", result.outcome().name()).increment();
+        completed.get(result.outcome()).increment();
         if (result.outcome() == ProbeOutcome.UNKNOWN) {
             // says nothing about the target: its series keep their last value; counted for the location only
-            registry.counter(IMPAIRED, "reason", result.impairment().name()).increment();
+            impaired.get(result.impairment()).increment();
             return;
         }
-        registry.counter(RESULTS, "group", result.group(), "target", result.target(), "location", result.location(),
-                "outcome", result.outcome().name(), "reason",
-                result.failureReason() == null ? "none" : result.failureReason().name()).increment();
-        Timer.builder(DURATION).tags("group", result.group(), "target", result.target(), "location", result.location())
-                .publishPercentileHistogram().register(registry).record(result.durationMillis(), TimeUnit.MILLISECONDS);
-        String key = result.group() + "/" + result.target() + "/" + result.location();
-        up.computeIfAbsent(key, k -> registry.gauge(UP, io.micrometer.core.instrument.Tags.of("group", result.group(), "target",
-                result.target(), "location", result.location()), new AtomicInteger()))
-                .set(result.outcome() == ProbeOutcome.UP ? 1 : 0);
+        TargetMeters meters = targets.computeIfAbsent(new TargetKey(result.group(), result.target()), TargetMeters::new);
+        meters.results(result.outcome(), result.failureReason()).increment();
+        meters.up.set(result.outcome() == ProbeOutcome.UP ? 1 : 0);
+        (perTarget ? meters.duration() : duration).record(result.durationMillis(), TimeUnit.MILLISECONDS);
         if (result.tlsDaysToExpiry() != null) {
-            tlsDays.computeIfAbsent(key, k -> registry.gauge(TLS_DAYS, io.micrometer.core.instrument.Tags.of("group",
-                    result.group(), "target", result.target(), "location", result.location()), new AtomicInteger()))
-                    .set(result.tlsDaysToExpiry());
+            meters.tlsDays().set(result.tlsDaysToExpiry());
         }
     }
 
+    /** Drops the meters of every target not in {@code keep} (group, target), so removed targets stop being exported. */
+    public void retain(Set<TargetKey> keep) {
+        targets.entrySet().removeIf(entry -> {
+            if (keep.contains(entry.getKey())) {
+                return false;
+            }
+            entry.getValue().meters.forEach(registry::remove);
+            return true;
+        });
+    }
+
+    /** Counted for the whole location (an overload of the location, not a fault of the target) unless per-target detail. */
     public void skipped(String group, String target) {
-        registry.counter(SKIPPED, "group", group, "target", target).increment();
+        (perTarget ? registry.counter(SKIPPED, "group", group, "target", target) : skipped).increment();
     }
 
     public void late(long nanos) {
@@ -135,5 +169,60 @@ public class ProbeMetrics {
 
     public void topologyReloaded(boolean applied) {
         registry.counter(TOPOLOGY_RELOADS, "result", applied ? "applied" : "refused").increment();
+    }
+
+    private Timer durationTimer(Tags tags) {
+        return Timer.builder(DURATION).tags(tags).publishPercentileHistogram().register(registry);
+    }
+
+    /** A target of a group, as the topology names it. */
+    public record TargetKey(String group, String target) {
+    }
+
+    /** One target's meters, made on first use. */
+    private final class TargetMeters {
+        private final Tags tags;
+        private final AtomicInteger up = new AtomicInteger();
+        private final AtomicReferenceArray<Counter> results = new AtomicReferenceArray<>(ProbeOutcome.values().length * REASONS);
+        private final Set<Meter> meters = ConcurrentHashMap.newKeySet();
+        private final AtomicInteger tlsDays = new AtomicInteger();
+        private volatile boolean tlsExported;
+        private volatile Timer duration;
+
+        TargetMeters(TargetKey key) {
+            this.tags = Tags.of("group", key.group(), "target", key.target(), "location", location);
+            meters.add(Gauge.builder(UP, up, AtomicInteger::get).tags(tags).register(registry));
+        }
+
+        Counter results(ProbeOutcome outcome, FailureReason reason) {
+            int slot = outcome.ordinal() * REASONS + (reason == null ? 0 : reason.ordinal() + 1);
+            Counter counter = results.get(slot);
+            if (counter == null) {
+                counter = Counter.builder(RESULTS).tags(tags).tag("outcome", outcome.name())
+                        .tag("reason", reason == null ? "none" : reason.name()).register(registry);
+                meters.add(counter);
+                results.set(slot, counter); // a race registers the same counter twice: the registry returns the one it has
+            }
+            return counter;
+        }
+
+        /** Exported from the first result that has a certificate: http targets have no such series. */
+        AtomicInteger tlsDays() {
+            if (!tlsExported) {
+                meters.add(Gauge.builder(TLS_DAYS, tlsDays, AtomicInteger::get).tags(tags).register(registry));
+                tlsExported = true;
+            }
+            return tlsDays;
+        }
+
+        Timer duration() {
+            Timer timer = duration;
+            if (timer == null) {
+                timer = durationTimer(tags);
+                meters.add(timer);
+                duration = timer;
+            }
+            return timer;
+        }
     }
 }

@@ -85,7 +85,7 @@ public final class VertxHttpProber implements Prober<HttpProbe> {
         long start = System.nanoTime();
         CompletableFuture<Observation> result = new CompletableFuture<>();
         Timer timer = new Timer(start);
-        CompletableFuture.supplyAsync(() -> resolve(uri.getHost()), resolver).whenComplete((address, error) -> {
+        lookUp(uri.getHost()).whenComplete((address, error) -> {
             if (error != null) {
                 result.complete(down(FailureClassifier.classify(error), "cannot resolve " + uri.getHost() + ": "
                         + FailureClassifier.describe(error), null, timer.timings(), null));
@@ -100,6 +100,22 @@ public final class VertxHttpProber implements Prober<HttpProbe> {
             send(spec, https, port, path, uri.getHost(), address, left, timer, result, connecting);
         });
         return result;
+    }
+
+    /** An IP address as host is parsed here: nothing to look up, so no hop to the resolver threads. */
+    private CompletableFuture<InetAddress> lookUp(String host) {
+        if (!isLiteral(host)) {
+            return CompletableFuture.supplyAsync(() -> resolve(host), resolver);
+        }
+        try {
+            return CompletableFuture.completedFuture(resolve(host));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    static boolean isLiteral(String host) {
+        return host != null && (host.startsWith("[") || host.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9'));
     }
 
     private static InetAddress resolve(String host) {

@@ -106,6 +106,8 @@ public class ProbeScheduler {
         Set<String> keys = next.groups().stream().flatMap(g -> g.targets().stream().map(t -> LatestResults.key(g.id(), t.id())))
                 .collect(Collectors.toSet());
         latest.retain(keys);
+        metrics.retain(next.groups().stream().flatMap(g -> g.targets().stream().map(t -> new ProbeMetrics.TargetKey(g.id(), t.id())))
+                .collect(Collectors.toSet()));
         LOG.infof("probing %d targets from location %s", keys.size(), config.location());
     }
 

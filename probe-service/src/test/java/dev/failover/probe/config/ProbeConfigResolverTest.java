@@ -76,6 +76,11 @@ class ProbeConfigResolverTest {
             }
 
             @Override
+            public Metrics metrics() {
+                return () -> false;
+            }
+
+            @Override
             public SelfCheck selfCheck() {
                 return selfCheck;
             }
@@ -93,7 +98,7 @@ class ProbeConfigResolverTest {
                 Duration.ofSeconds(10), Duration.ofSeconds(3), 100));
         assertThat(settings).isEqualTo(new ProbeSettings("loc-a", Path.of("config/failover.yaml"), Duration.ofSeconds(5), 100, 512,
                 List.of("https://example.com/", "http://10.0.0.1:8080/x"), Duration.ofSeconds(10), Duration.ofSeconds(3),
-                Optional.empty(), Duration.ofMillis(200)));
+                Optional.empty(), Duration.ofMillis(200), false));
     }
 
     @Test
