@@ -15,9 +15,11 @@ import org.jboss.logging.Logger;
 
 import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.actuator.domain.Reconciler;
+import dev.failover.actuator.metrics.ActuatorMetrics;
 import dev.failover.actuator.state.KafkaDesiredStore;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.EventCodec;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * Maps a decision to the group's desired state: offered to the reconciler, stored durably when it is newer, then a pass
@@ -36,6 +38,8 @@ public class DecisionListener {
     ReconcileLoop loop;
     @Inject
     KafkaDesiredStore store;
+    @Inject
+    ActuatorMetrics metrics;
 
     /** Stores desired states one after another, off the Kafka polling thread. */
     private final ExecutorService storing = Executors.newSingleThreadExecutor(r -> {
@@ -52,8 +56,11 @@ public class DecisionListener {
         } catch (RuntimeException e) {
             return message.nack(e); // the dead-letter strategy moves it to failover.decisions.dlq with the reason
         }
-        LOG.infof("decision %s epoch %d for %s: %s -> %s", decision.decisionId(), decision.epoch(), decision.group(),
-                decision.fromTarget(), decision.toTarget());
+        String received = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(record -> ", received " + metrics.decisionReceived(record.getTimestamp()).toMillis() + " ms after it was written")
+                .orElse("");
+        LOG.infof("decision %s epoch %d for %s: %s -> %s%s", decision.decisionId(), decision.epoch(), decision.group(),
+                decision.fromTarget(), decision.toTarget(), received);
         if (!(reconciler.offer(decision) instanceof GroupReconciler.Offer.Accepted accepted)) {
             return message.ack();
         }
