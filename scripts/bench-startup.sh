@@ -4,9 +4,11 @@
 #   flock /tmp/mvn.lock scripts/bench-startup.sh [RUNS] [JVM option...]     (default 3 runs; build the jars first)
 #
 # Starts a Kafka broker (scripts/kafka.sh, on 34492) and then each service on its own, RUNS times: the time from the
-# java launch to the first 200 of /q/health/ready (polled every 50 ms), and VmRSS after 30 s idle. The JVM options are
-# the service's <service>/src/main/jvm/jvm.options, or, when options are given, those instead (to compare), e.g.
-#   scripts/bench-startup.sh 3 -Xmx256m -XX:TieredStopAtLevel=1
+# java launch to the first 200 of /q/health/ready (polled every 50 ms), and VmRSS after 30 s idle. The JVM runs as
+# scripts/demo.sh runs it: the service's <service>/src/main/jvm/jvm.options, then the options given here, and the
+# application class-data archive when the build made one (mvn package -Pappcds). JVM_OPTIONS_FILE=none leaves the
+# file out (to compare against other options), e.g.
+#   JVM_OPTIONS_FILE=none scripts/bench-startup.sh 3 -Xmx256m -XX:TieredStopAtLevel=1
 # Prints min/median/max per service. IDLE_SECONDS (30) sets the idle wait; SERVICE_PORT (34480) the HTTP port.
 set -euo pipefail
 
@@ -36,7 +38,10 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 stats() { sort -n | awk '{v[NR]=$1} END {printf "min %s  median %s  max %s", v[1], v[int((NR+1)/2)], v[NR]}'; }
 
 for service in probe-service decision-service actuator-service; do
-  if (($# > 0)); then options=("$@"); else options=("@$ROOT/$service/src/main/jvm/jvm.options"); fi
+  options=()
+  [[ "${JVM_OPTIONS_FILE:-}" == none ]] || options+=("@$ROOT/$service/src/main/jvm/jvm.options")
+  options+=("$@")
+  [[ -f "$ROOT/$service/target/quarkus-app/app-cds.jsa" ]] && options+=(-XX:SharedArchiveFile=app-cds.jsa)
   ready_ms=(); rss_mib=()
   for run in $(seq 1 "$RUNS"); do
     start=$(now_ms)
@@ -54,6 +59,6 @@ for service in probe-service decision-service actuator-service; do
     kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
     echo "$service run $run: ready after ${ready_ms[-1]} ms, idle RSS ${rss_mib[-1]} MiB"
   done
-  printf '%-17s start to ready (ms): %s | idle RSS after %s s (MiB): %s\n' "$service" \
+  printf '%-17s %s start to ready (ms): %s | idle RSS after %s s (MiB): %s\n' "$service" "${options[*]##*/}" \
     "$(printf '%s\n' "${ready_ms[@]}" | stats)" "$IDLE" "$(printf '%s\n' "${rss_mib[@]}" | stats)" | tee -a "$STACK_DIR/summary"
 done

@@ -57,9 +57,12 @@ wait_ready() { # name port
   done
 }
 
-# java with the service's JVM options, then the service's jar
+# java with the service's JVM options and its jar, run from its quarkus-app directory; with the application class-data
+# archive when the build made one (mvn package -Pappcds): the JVM only takes it from there, with that relative path.
 service_java() { # service
-  echo java "@$ROOT/$1/src/main/jvm/jvm.options" -jar "$ROOT/$1/target/quarkus-app/quarkus-run.jar"
+  local app="$ROOT/$1/target/quarkus-app" cds=""
+  [[ -f "$app/app-cds.jsa" ]] && cds="-XX:SharedArchiveFile=app-cds.jsa"
+  echo env -C "$app" java "@$ROOT/$1/src/main/jvm/jvm.options" $cds -jar quarkus-run.jar
 }
 
 stack_needs() {
