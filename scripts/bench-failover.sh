@@ -8,7 +8,7 @@
 # answering the secondary (a DNS query every 20 ms), recovers the primary and waits for the failback answer. At the end
 # it reads failover.decisions and failover.actuations and times decision -> DNS submitted from the record timestamps
 # (a decision's record against the DNS_SWITCH SUCCEEDED record of the same decision), every decision, the first after
-# start included. Prints p50/p95/p99/max of both.
+# start included. Prints p50/p95/p99/max of both. Each failure comes minDwellSeconds (5 s) after the last failback.
 #
 # The topology is config/failover.yaml (probes every 1 s, 3 failures to DOWN, quorum 2 of 3) with the backends on the
 # bench's ports and, so that 20 runs fit in minutes and are not stopped by the flap guards meant for production: a
@@ -40,6 +40,7 @@ sed -e "s#127.0.0.1:18081#127.0.0.1:${backends[0]}#" -e "s#127.0.0.1:18082#127.0
     -e "s#maxSwitchesPerHour: 6#maxSwitchesPerHour: 1000#" \
     -e "s#minDwellSeconds: 5#minDwellSeconds: 5\n      flapTransitions: 0#" \
     "$ROOT/config/failover.yaml" > "$TOPOLOGY"
+DWELL="$(awk '/minDwellSeconds:/ {print $2; exit}' "$TOPOLOGY")"
 trap 'say ""; say "stopping the stack"; stack_stop' EXIT
 stack_start
 stack_wait_ready
@@ -49,7 +50,9 @@ say "waiting for the first answer ($PRIMARY_IP)"
 python3 "$HELPER" wait-answer "$BIND_PORT" "$NAME" "$PRIMARY_IP" 60 >/dev/null
 : > "$STACK_DIR/failover-seconds"
 for run in $(seq 1 "$RUNS"); do
-  sleep "0.$((RANDOM % 10))" # the failure at a random phase of the 1 s probe interval
+  # the failure after the group's minimum dwell since the failback (else the dwell, not detection, sets the time) and
+  # at a random phase of the 1 s probe interval
+  sleep "$DWELL.$((RANDOM % 10))"
   seconds="$(python3 "$HELPER" wait-answer "$BIND_PORT" "$NAME" "$SECONDARY_IP" 60 "$primary/admin/fail")" \
     || { say "run $run: no failover answer within 60 s (logs in $LOGS)" >&2; exit 1; }
   echo "$seconds" >> "$STACK_DIR/failover-seconds"
