@@ -18,6 +18,8 @@ PID_FILE="$DIR/named.pid.run"
 KEY_NAME=failover-key
 # shellcheck source=lib/template.sh
 source "$ROOT/scripts/lib/template.sh"
+# shellcheck source=lib/detach.sh
+source "$ROOT/scripts/lib/detach.sh"
 
 log() { echo "[bind] $*"; }
 
@@ -47,7 +49,7 @@ start() {
   render_template "$ROOT/config/bind/named.conf.template" KEY_NAME="$KEY_NAME" ALGORITHM=hmac-sha256 SECRET="$secret" \
     DIR="$DIR" PORT="$BIND_PORT" ZONE="$ZONE" > "$DIR/named.conf"
   render_template "$ROOT/config/bind/zone.db.template" ZONE="$ZONE" RECORDS="$RECORD" > "$DIR/zone.db"
-  nohup "$named" -g -c "$DIR/named.conf" -u "$(id -un)" > "$DIR/named.log" 2>&1 &
+  detached nohup "$named" -g -c "$DIR/named.conf" -u "$(id -un)" > "$DIR/named.log" 2>&1 &
   echo $! > "$PID_FILE"
   for _ in $(seq 1 50); do
     grep -q "running" "$DIR/named.log" 2>/dev/null && { log "ready (pid $(cat "$PID_FILE")) on 127.0.0.1:$BIND_PORT, zone $ZONE"; return 0; }

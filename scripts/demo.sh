@@ -14,76 +14,29 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export STACK_DIR="${STACK_DIR:-$ROOT/.stack}"
-PIDS="$STACK_DIR/pids"
-LOGS="$STACK_DIR/logs"
 TOPOLOGY="$ROOT/config/failover.yaml"
 GROUP=demo-api
 KEEP=0
 T0=0
+# shellcheck source=lib/stack.sh
+source "$ROOT/scripts/lib/stack.sh"
 
-say() { printf '%s\n' "$*"; }
 stamp() { printf '[t+%5.1fs] %s\n' "$(awk "BEGIN{print ($(date +%s.%N) - $T0)}")" "$*"; }
-
-stop_all() {
-  if [[ -d "$PIDS" ]]; then
-    for f in "$PIDS"/*.pid; do
-      [[ -e "$f" ]] || continue
-      pid="$(cat "$f")"
-      if kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-        kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
-        say "stopped $(basename "$f" .pid) (pid $pid)"
-      fi
-      rm -f "$f"
-    done
-  fi
-  "$ROOT/scripts/bind.sh" stop
-  "$ROOT/scripts/kafka.sh" stop
-}
-
-need() { command -v "$1" >/dev/null || { say "$1 is required: $2" >&2; exit 1; }; }
-
-start_bg() { # name, then the command
-  local name="$1"; shift
-  nohup "$@" >"$LOGS/$name.log" 2>&1 &
-  echo $! >"$PIDS/$name.pid"
-}
-
-wait_ready() { # name port
-  local deadline=$((SECONDS + 120))
-  until curl -fsS "http://127.0.0.1:$2/q/health/ready" >/dev/null 2>&1; do
-    if ! kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; then
-      say "$1 exited during start; last lines of $LOGS/$1.log:" >&2; tail -n 40 "$LOGS/$1.log" >&2; exit 1
-    fi
-    ((SECONDS < deadline)) || { say "$1 not ready after 120 s (log: $LOGS/$1.log)" >&2; exit 1; }
-    sleep 0.5
-  done
-}
 
 json() { # python expression over the parsed JSON on stdin, bound to d
   python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
 }
 
 case "${1:-}" in
-  stop) stop_all; exit 0 ;;
+  stop) stack_stop; exit 0 ;;
   --keep) KEEP=1 ;;
   "") ;;
   *) say "usage: $0 [--keep] | stop" >&2; exit 2 ;;
 esac
 
-need java "install a JDK 17 (apt-get install openjdk-17-jdk-headless)"
+stack_needs
 need mvn "install Maven (apt-get install maven)"
-need curl "apt-get install curl"
-need python3 "apt-get install python3"
-need openssl "apt-get install openssl"
-
-if [[ -n "$(ls "$PIDS"/*.pid 2>/dev/null)" ]]; then
-  say "a previous stack is still recorded in $PIDS; stopping it first"
-  stop_all
-fi
-mkdir -p "$PIDS" "$LOGS"
-[[ $KEEP -eq 1 ]] || trap 'say ""; say "stopping the stack"; stop_all' EXIT
+[[ $KEEP -eq 1 ]] || trap 'say ""; say "stopping the stack"; stack_stop' EXIT
 
 if [[ "${DEMO_SKIP_BUILD:-0}" != 1 ]]; then
   say "building the services (mvn package, tests skipped; the test command runs them)"
@@ -91,29 +44,7 @@ if [[ "${DEMO_SKIP_BUILD:-0}" != 1 ]]; then
 fi
 
 # every demo starts from an empty broker, so no state of an earlier run is restored
-rm -rf "$STACK_DIR/kafka/data"
-"$ROOT/scripts/kafka.sh" start
-"$ROOT/scripts/bind.sh" start
-command -v dig >/dev/null || { [[ $(id -u) -eq 0 ]] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bind9-dnsutils >/dev/null; }
-need dig "apt-get install bind9-dnsutils"
-TESTKIT_JAR="$(ls "$ROOT"/failover-testkit/target/failover-testkit-*.jar | head -n 1)"
-start_bg backend-primary java -cp "$TESTKIT_JAR" dev.failover.testkit.demo.DemoBackend primary 18081
-start_bg backend-secondary java -cp "$TESTKIT_JAR" dev.failover.testkit.demo.DemoBackend secondary 18082
-
-export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:${KAFKA_PORT:-19092}" FAILOVER_TOPOLOGY_FILE="$TOPOLOGY"
-JVM=(java -Xmx256m -XX:TieredStopAtLevel=1)
-port=8181
-for location in loc-a loc-b loc-c; do
-  FAILOVER_LOCATION=$location QUARKUS_HTTP_PORT=$port \
-    start_bg "probe-$location" "${JVM[@]}" -jar "$ROOT/probe-service/target/quarkus-app/quarkus-run.jar"
-  port=$((port + 1))
-done
-FAILOVER_JWT_PUBLIC_KEY="$ROOT/config/dev-jwt/public.pem" QUARKUS_HTTP_PORT=8280 \
-  start_bg decision "${JVM[@]}" -jar "$ROOT/decision-service/target/quarkus-app/quarkus-run.jar"
-FAILOVER_DNS_PROVIDER=rfc2136 FAILOVER_DNS_RFC2136_SERVER=127.0.0.1 FAILOVER_DNS_RFC2136_PORT=15353 \
-  FAILOVER_DNS_RFC2136_TSIG_KEY_NAME=failover-key FAILOVER_DNS_RFC2136_TSIG_SECRET="$("$ROOT/scripts/bind.sh" secret)" \
-  FAILOVER_INSTANCE_ID=actuator-demo QUARKUS_HTTP_PORT=8380 \
-  start_bg actuator "${JVM[@]}" -jar "$ROOT/actuator-service/target/quarkus-app/quarkus-run.jar"
+stack_start
 
 if [[ -x /usr/bin/prometheus ]]; then
   mkdir -p "$STACK_DIR/prometheus"
@@ -132,16 +63,13 @@ else
   PROMETHEUS_NOTE="Prometheus is not installed (apt-get install prometheus) - the stack runs without it"
 fi
 
-say "waiting for the services to be ready (logs in $LOGS)"
-wait_ready probe-loc-a 8181; wait_ready probe-loc-b 8182; wait_ready probe-loc-c 8183
-wait_ready decision 8280; wait_ready actuator 8380
+stack_wait_ready
 
 TOKEN="$("$ROOT/scripts/token.sh" viewer demo)"
 group_json() { curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:8280/groups/$GROUP"; }
 active() { group_json | json 'd["activeTarget"]'; }
 health() { group_json | json '" ".join(t["target"]+"="+t["health"] for t in d["targets"])'; }
 
-answer() { dig @127.0.0.1 -p 15353 api.failover.test A +short +time=1 +tries=1 | sort | tr '\n' ' ' | sed 's/ $//'; }
 since() { awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $1}"; }
 
 say ""
@@ -153,7 +81,7 @@ until [[ "$(health)" == *"primary=HEALTHY"*"secondary=HEALTHY"* ]]; do
 done
 T0=$(date +%s.%N)
 stamp "health by quorum of 3 locations: $(health); active target: $(active)"
-stamp "DNS: api.failover.test A $(answer)   (dig @127.0.0.1 -p 15353)"
+stamp "DNS: api.failover.test A $(answer api.failover.test)   (dig @127.0.0.1 -p 15353)"
 
 curl -fsS -X POST http://127.0.0.1:18081/admin/fail >/dev/null
 T0=$(date +%s.%N)
@@ -162,7 +90,7 @@ stamp "primary FAILING now (its /health answers 503)"
 
 seen_down=0; seen_decision=0
 deadline=$((SECONDS + 60))
-while [[ "$(answer)" != "127.0.0.12" ]]; do
+while [[ "$(answer api.failover.test)" != "127.0.0.12" ]]; do
   if [[ $seen_down -eq 0 && "$(health)" == *"primary=UNHEALTHY"* ]]; then stamp "detected: $(health)"; seen_down=1; fi
   if [[ $seen_decision -eq 0 && "$(active)" == secondary ]]; then
     stamp "decision: FAILOVER primary -> secondary ($(group_json | json '"epoch %s" % d["epoch"]'))"; seen_decision=1
@@ -172,7 +100,7 @@ while [[ "$(answer)" != "127.0.0.12" ]]; do
 done
 [[ $seen_decision -eq 1 ]] || stamp "decision: FAILOVER primary -> secondary ($(group_json | json '"epoch %s" % d["epoch"]'))"
 FAILOVER_S=$(since "$FAILED_AT")
-stamp "DNS: api.failover.test A $(answer)   <- switched by an RFC 2136 update, $FAILOVER_S s after the failure"
+stamp "DNS: api.failover.test A $(answer api.failover.test)   <- switched by an RFC 2136 update, $FAILOVER_S s after the failure"
 change="$(curl -fsS 'http://127.0.0.1:8380/actuations?limit=20' \
     | json 'next(r["details"] for r in d if r["step"]=="VERIFY" and r["status"]=="SUCCEEDED")' 2>/dev/null || true)"
 [[ -n "$change" ]] && stamp "actuator verified: $change"
@@ -181,13 +109,13 @@ curl -fsS -X POST http://127.0.0.1:18081/admin/recover >/dev/null
 RECOVERED_AT=$(date +%s.%N)
 stamp "primary RECOVERED (its /health answers 200 again); failback waits for the hold-down (15 s in config/failover.yaml)"
 deadline=$((SECONDS + 90))
-while [[ "$(answer)" != "127.0.0.11" ]]; do
+while [[ "$(answer api.failover.test)" != "127.0.0.11" ]]; do
   ((SECONDS < deadline)) || { say "no failback within 90 s; see $LOGS/decision.log" >&2; exit 1; }
   sleep 0.2
 done
 stamp "decision: FAILBACK secondary -> primary ($(group_json | json '"epoch %s" % d["epoch"]'))"
 FAILBACK_S=$(since "$RECOVERED_AT")
-stamp "DNS: api.failover.test A $(answer)   <- back on the primary, $FAILBACK_S s after its recovery"
+stamp "DNS: api.failover.test A $(answer api.failover.test)   <- back on the primary, $FAILBACK_S s after its recovery"
 say ""
 say "RESULT failure_to_new_answer_seconds=$FAILOVER_S recovery_to_failback_answer_seconds=$FAILBACK_S"
 if [[ $KEEP -eq 1 ]]; then

@@ -22,6 +22,8 @@ PID_FILE="$KAFKA_DIR/kafka.pid"
 LOG_FILE="$KAFKA_DIR/kafka.log"
 # shellcheck source=lib/template.sh
 source "$ROOT/scripts/lib/template.sh"
+# shellcheck source=lib/detach.sh
+source "$ROOT/scripts/lib/detach.sh"
 
 log() { echo "[kafka] $*"; }
 
@@ -76,7 +78,7 @@ start() {
   write_config
   format_once
   log "starting broker on 127.0.0.1:$KAFKA_PORT (log: $LOG_FILE)"
-  nohup java -Xms256m -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel="${KAFKA_LOG_LEVEL:-warn}" \
+  detached nohup java -Xms256m -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel="${KAFKA_LOG_LEVEL:-warn}" \
     -cp "$LIB_DIR/*" kafka.Kafka "$KAFKA_DIR/server.properties" >"$LOG_FILE" 2>&1 &
   echo $! > "$PID_FILE"
   wait_for_port

@@ -1,5 +1,7 @@
 package dev.failover.actuator.messaging;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -7,6 +9,7 @@ import java.util.concurrent.Executors;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -15,9 +18,17 @@ import org.jboss.logging.Logger;
 
 import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.actuator.domain.Reconciler;
+import dev.failover.actuator.metrics.ActuatorMetrics;
 import dev.failover.actuator.state.KafkaDesiredStore;
+import dev.failover.contract.event.ActuationResult;
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.event.EventCodec;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * Maps a decision to the group's desired state: offered to the reconciler, stored durably when it is newer, then a pass
@@ -36,6 +47,8 @@ public class DecisionListener {
     ReconcileLoop loop;
     @Inject
     KafkaDesiredStore store;
+    @Inject
+    ActuatorMetrics metrics;
 
     /** Stores desired states one after another, off the Kafka polling thread. */
     private final ExecutorService storing = Executors.newSingleThreadExecutor(r -> {
@@ -43,6 +56,19 @@ public class DecisionListener {
         thread.setDaemon(true);
         return thread;
     });
+
+    /**
+     * One decision and one result through the codec at start: the first decision after a start must not pay for
+     * loading and linking the JSON classes on the way to its DNS switch.
+     */
+    void warmUpCodec(@Observes StartupEvent event) {
+        EventCodec codec = EventCodec.instance();
+        Instant at = Instant.EPOCH;
+        Decision decision = codec.decode(codec.encode(new Decision(1, "warm-up", "warm-up", 1L, DecisionKind.FAILOVER, "a",
+                "b", "warm-up", List.of(), at, DecisionMode.SHADOW, Decision.AUTOMATION)), Decision.class);
+        codec.decode(codec.encode(new ActuationResult(1, decision.group(), decision.decisionId(), decision.epoch(),
+                ActuationStep.FENCE, ActuationStatus.SKIPPED, null, "warm-up", at, at, 0L)), ActuationResult.class);
+    }
 
     @Incoming("decisions")
     public CompletionStage<Void> onDecision(Message<String> message) {
@@ -52,8 +78,11 @@ public class DecisionListener {
         } catch (RuntimeException e) {
             return message.nack(e); // the dead-letter strategy moves it to failover.decisions.dlq with the reason
         }
-        LOG.infof("decision %s epoch %d for %s: %s -> %s", decision.decisionId(), decision.epoch(), decision.group(),
-                decision.fromTarget(), decision.toTarget());
+        String received = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(record -> ", received " + metrics.decisionReceived(record.getTimestamp()).toMillis() + " ms after it was written")
+                .orElse("");
+        LOG.infof("decision %s epoch %d for %s: %s -> %s%s", decision.decisionId(), decision.epoch(), decision.group(),
+                decision.fromTarget(), decision.toTarget(), received);
         if (!(reconciler.offer(decision) instanceof GroupReconciler.Offer.Accepted accepted)) {
             return message.ack();
         }

@@ -2,6 +2,7 @@ package dev.failover.actuator.metrics;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -25,6 +26,11 @@ public class ActuatorMetrics {
     public static final String STEP_DURATION = "failover.actuator.step.duration";
     /** Seconds from a decision's issue to its switch proven served, by group. */
     public static final String DECISION_TO_SWITCH = "failover.actuator.decision.to.switch";
+    /**
+     * Time from a decision's Kafka record timestamp to its receipt by the actuator: how long the consumer took to fetch
+     * it (the first decision after a start included).
+     */
+    public static final String DECISION_RECEIVE_LAG = "failover.actuator.decision.receive.lag";
     /** Results that Kafka did not take, by group. */
     public static final String NOT_PUBLISHED = "failover.actuator.results.not.published";
     /** Seconds the group's desired state has not been served (0 when it is): the "decided but not served" alert. */
@@ -59,6 +65,13 @@ public class ActuatorMetrics {
                 && result.sinceDecisionMillis() != null) {
             registry.timer(DECISION_TO_SWITCH, "group", result.group()).record(Duration.ofMillis(result.sinceDecisionMillis()));
         }
+    }
+
+    /** Records and returns the time from the decision record's timestamp to now. */
+    public Duration decisionReceived(Instant recordTimestamp) {
+        Duration lag = Duration.between(recordTimestamp, clock.instant());
+        registry.timer(DECISION_RECEIVE_LAG).record(lag.isNegative() ? Duration.ZERO : lag);
+        return lag;
     }
 
     public void resultNotPublished(String group) {

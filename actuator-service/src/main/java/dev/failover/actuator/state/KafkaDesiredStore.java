@@ -44,12 +44,16 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
                 new StringSerializer(), new StringSerializer());
     }
 
-    /** Creates the compacted topic, with the partition count of failover.decisions, when it is missing. */
+    /**
+     * Creates the compacted topic, with the partition count of failover.decisions, when it is missing, and fetches its
+     * metadata into the producer: the first decision's store then does not wait for a metadata round trip.
+     */
     public void ensureTopic() {
         try (TopicEnsurer topics = new TopicEnsurer(kafka, TIMEOUT)) {
             Optional<Integer> partitions = topics.partitionCount(Topics.DECISIONS);
             topics.ensure(List.of(new TopicSpec(Topics.ACTUATOR_DESIRED, partitions, Optional.empty(), Map.of()).compacted()));
         }
+        producer.partitionsFor(Topics.ACTUATOR_DESIRED);
     }
 
     @Override

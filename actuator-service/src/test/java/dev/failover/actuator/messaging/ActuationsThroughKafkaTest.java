@@ -69,6 +69,8 @@ class ActuationsThroughKafkaTest {
                     .body("desiredTarget", org.hamcrest.Matchers.equalTo(TestTopology.SECONDARY))
                     .body("served", org.hamcrest.Matchers.containsString(TestTopology.SECONDARY_IP));
             given().get("/groups/nowhere").then().statusCode(404);
+            given().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.matchesPattern(
+                    "(?s).*failover_actuator_decision_receive_lag_seconds_count(\\{[^}]*\\})? [1-9].*"));
             given().get("/actuations?limit=5").then().statusCode(200)
                     .body("[0].decisionId", org.hamcrest.Matchers.equalTo(id));
             given().get("/actuations?limit=0").then().statusCode(400);

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Start-up time and idle footprint of each packaged service alone (issue 12, goal 6).
+#
+#   flock /tmp/mvn.lock scripts/bench-startup.sh [RUNS] [JVM option...]     (default 3 runs; build the jars first)
+#
+# Starts a Kafka broker (scripts/kafka.sh, on 34492) and then each service on its own, RUNS times: the time from the
+# java launch to the first 200 of /q/health/ready (polled every 50 ms), and VmRSS after 30 s idle. The JVM runs as
+# scripts/demo.sh runs it: the service's <service>/src/main/jvm/jvm.options, then the options given here, and the
+# application class-data archive when the build made one (mvn package -Pappcds). JVM_OPTIONS_FILE=none leaves the
+# file out (to compare against other options), e.g.
+#   JVM_OPTIONS_FILE=none scripts/bench-startup.sh 3 -Xmx256m -XX:TieredStopAtLevel=1
+# Prints min/median/max per service. IDLE_SECONDS (30) sets the idle wait; SERVICE_PORT (34480) the HTTP port.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RUNS="${1:-3}"
+shift || true
+export STACK_DIR="${STACK_DIR:-$ROOT/.stack-startup}"
+export KAFKA_PORT="${KAFKA_PORT:-34492}" KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-34493}"
+PORT="${SERVICE_PORT:-34480}"
+IDLE="${IDLE_SECONDS:-30}"
+PID=""
+
+cleanup() {
+  [[ -n "$PID" ]] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+  "$ROOT/scripts/kafka.sh" stop
+}
+trap cleanup EXIT
+rm -rf "$STACK_DIR/kafka/data"
+"$ROOT/scripts/kafka.sh" start >/dev/null
+mkdir -p "$STACK_DIR/logs"
+
+export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" FAILOVER_TOPOLOGY_FILE="$ROOT/config/failover.yaml"
+export FAILOVER_LOCATION=loc-a FAILOVER_JWT_PUBLIC_KEY="$ROOT/config/dev-jwt/public.pem" FAILOVER_INSTANCE_ID=bench-startup
+export QUARKUS_HTTP_PORT="$PORT"
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+stats() { sort -n | awk '{v[NR]=$1} END {printf "min %s  median %s  max %s", v[1], v[int((NR+1)/2)], v[NR]}'; }
+
+for service in probe-service decision-service actuator-service; do
+  options=()
+  [[ "${JVM_OPTIONS_FILE:-}" == none ]] || options+=("@$ROOT/$service/src/main/jvm/jvm.options")
+  options+=("$@")
+  [[ -f "$ROOT/$service/target/quarkus-app/app-cds.jsa" ]] && options+=(-XX:SharedArchiveFile=app-cds.jsa)
+  ready_ms=(); rss_mib=()
+  for run in $(seq 1 "$RUNS"); do
+    start=$(now_ms)
+    # from the quarkus-app directory, where a class-data archive (app-cds.jsa) sits when the build made one
+    (cd "$ROOT/$service/target/quarkus-app" && exec java "${options[@]}" -jar quarkus-run.jar) \
+      >"$STACK_DIR/logs/$service-$run.log" 2>&1 &
+    PID=$!
+    until curl -fsS -o /dev/null "http://127.0.0.1:$PORT/q/health/ready" 2>/dev/null; do
+      kill -0 "$PID" 2>/dev/null || { echo "$service exited; see $STACK_DIR/logs/$service-$run.log" >&2; exit 1; }
+      sleep 0.05
+    done
+    ready_ms+=($(($(now_ms) - start)))
+    sleep "$IDLE"
+    rss_mib+=($(awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$PID/status"))
+    kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
+    echo "$service run $run: ready after ${ready_ms[-1]} ms, idle RSS ${rss_mib[-1]} MiB"
+  done
+  printf '%-17s %s start to ready (ms): %s | idle RSS after %s s (MiB): %s\n' "$service" "${options[*]##*/}" \
+    "$(printf '%s\n' "${ready_ms[@]}" | stats)" "$IDLE" "$(printf '%s\n' "${rss_mib[@]}" | stats)" | tee -a "$STACK_DIR/summary"
+done

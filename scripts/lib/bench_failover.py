@@ -1,0 +1,134 @@
+"""Helpers of scripts/bench-failover.sh (standard library only).
+
+  bench_failover.py wait-answer PORT NAME ADDRESS TIMEOUT_S [POST_URL]
+      POSTs to POST_URL (the backend's /admin/fail) when given, then asks 127.0.0.1:PORT for NAME's A record every
+      20 ms until the answer is exactly ADDRESS; prints the seconds it took from just before the POST and exits 0, or
+      exits 1 after TIMEOUT_S
+  bench_failover.py report FAILOVER_SECONDS_FILE DECISIONS_DUMP ACTUATIONS_DUMP
+      prints p50/p95/p99/max of failure -> new DNS answer (one number a line in the file) and of decision -> DNS
+      submitted from the Kafka records: a decision's record timestamp on failover.decisions against the DNS_SWITCH
+      SUCCEEDED record of the same decision on failover.actuations, its record timestamp and its finishedAt (when the
+      DNS server accepted the update; the record timestamp can be later by the publishing) (dumps of the console
+      consumer with print.timestamp)
+"""
+import datetime
+import json
+import math
+import random
+import socket
+import struct
+import sys
+import time
+import urllib.request
+
+
+def query(port, name):
+    ident = random.randrange(65536)
+    packet = struct.pack(">HHHHHH", ident, 0x0100, 1, 0, 0, 0)
+    packet += b"".join(bytes([len(p)]) + p.encode() for p in name.rstrip(".").split(".")) + b"\0"
+    packet += struct.pack(">HH", 1, 1)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(0.5)
+        s.sendto(packet, ("127.0.0.1", port))
+        data = s.recv(4096)
+    answers = struct.unpack(">H", data[6:8])[0]
+    offset = 12
+    while data[offset] != 0:  # the question's name
+        offset += data[offset] + 1
+    offset += 5
+    addresses = []
+    for _ in range(answers):
+        if data[offset] & 0xC0 == 0xC0:
+            offset += 2
+        else:
+            while data[offset] != 0:
+                offset += data[offset] + 1
+            offset += 1
+        rtype, _, _, length = struct.unpack(">HHIH", data[offset:offset + 10])
+        offset += 10
+        if rtype == 1 and length == 4:
+            addresses.append(socket.inet_ntoa(data[offset:offset + 4]))
+        offset += length
+    return sorted(addresses)
+
+
+def wait_answer(port, name, address, timeout, post_url=None):
+    start = time.monotonic()
+    if post_url:
+        urllib.request.urlopen(urllib.request.Request(post_url, method="POST"), timeout=5).read()
+    while time.monotonic() - start < timeout:
+        try:
+            if query(port, name) == [address]:
+                print("%.3f" % (time.monotonic() - start))
+                return 0
+        except (socket.timeout, OSError):
+            pass
+        time.sleep(0.02)
+    return 1
+
+
+def records(dump):
+    """(timestamp ms, value) of a console-consumer dump with print.timestamp=true and print.key=false."""
+    out = []
+    with open(dump) as f:
+        for line in f:
+            if not line.startswith("CreateTime:"):
+                continue
+            stamp, _, value = line.rstrip("\n").partition("\t")
+            out.append((int(stamp.split(":")[1]), json.loads(value)))
+    return out
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def summary(label, values, unit):
+    if not values:
+        print("%-44s no samples" % label)
+        return
+    print("%-44s n=%-3d p50 %8.3f  p95 %8.3f  p99 %8.3f  max %8.3f %s" % (label, len(values), percentile(values, 50),
+                                                                       percentile(values, 95), percentile(values, 99),
+                                                                       max(values), unit))
+
+
+def report(failover_file, decisions_dump, actuations_dump):
+    with open(failover_file) as f:
+        failover = [float(line) for line in f if line.strip()]
+    decisions = sorted(records(decisions_dump), key=lambda r: r[0])
+    submitted = {}
+    for stamp, result in records(actuations_dump):
+        if result.get("step") == "DNS_SWITCH" and result.get("status") == "SUCCEEDED":
+            finished = datetime.datetime.fromisoformat(result["finishedAt"].replace("Z", "+00:00"))
+            submitted.setdefault(result["decisionId"], (stamp, finished.timestamp() * 1000))
+    to_dns, to_accepted, first = [], [], None
+    print("decision -> DNS submitted, per decision (Kafka record timestamps):")
+    for stamp, decision in decisions:
+        if decision["decisionId"] not in submitted:
+            print("  epoch %-3s %-9s %s -> %s: no DNS_SWITCH SUCCEEDED" % (decision["epoch"], decision["kind"],
+                                                                         decision.get("fromTarget"), decision["toTarget"]))
+            continue
+        record_stamp, finished = submitted[decision["decisionId"]]
+        millis, accepted = record_stamp - stamp, finished - stamp
+        to_dns.append(millis)
+        to_accepted.append(accepted)
+        first = (millis, accepted) if first is None else first
+        print("  epoch %-3s %-9s %s -> %s: %d ms (update accepted after %d ms)" % (
+            decision["epoch"], decision["kind"], decision.get("fromTarget"), decision["toTarget"], millis, accepted))
+    print()
+    summary("failure -> new DNS answer (dig-equivalent poll)", failover, "s")
+    summary("decision -> DNS submitted (record timestamps)", to_dns, "ms")
+    summary("decision -> DNS update accepted (finishedAt)", to_accepted, "ms")
+    if first is not None:
+        print("%-44s %d ms (update accepted after %d ms)" % ("decision -> DNS submitted, first decision", *first))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "wait-answer":
+        sys.exit(wait_answer(int(sys.argv[2]), sys.argv[3], sys.argv[4], float(sys.argv[5]),
+                             sys.argv[6] if len(sys.argv) > 6 else None))
+    elif sys.argv[1] == "report":
+        report(sys.argv[2], sys.argv[3], sys.argv[4])
+    else:
+        sys.exit("usage: see the module docstring")

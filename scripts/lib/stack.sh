@@ -1,0 +1,119 @@
+# Sourced by scripts/demo.sh and scripts/bench-failover.sh: the local stack (Kafka, BIND9, two demo backends, three
+# probe locations, the decision-service, the actuator switching DNS by RFC 2136), started and stopped by PID.
+#
+# The caller sets ROOT, STACK_DIR and TOPOLOGY (the topology file every service reads), and may set the ports:
+#   KAFKA_PORT (19092) KAFKA_CONTROLLER_PORT (19093) BIND_PORT (15353) BACKEND_PORTS ("18081 18082")
+#   PROBE_PORTS ("8181 8182 8183") DECISION_PORT (8280) ACTUATOR_PORT (8380)
+# Each service runs with the JVM options of its <service>/src/main/jvm/jvm.options (a java @argument file), the file
+# its Dockerfile copies into the image, so docker-compose.yml and the Kubernetes manifests run the same options.
+
+# shellcheck source=detach.sh
+source "$ROOT/scripts/lib/detach.sh"
+
+PIDS="$STACK_DIR/pids"
+LOGS="$STACK_DIR/logs"
+export KAFKA_PORT="${KAFKA_PORT:-19092}" KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}" BIND_PORT="${BIND_PORT:-15353}"
+BACKEND_PORTS="${BACKEND_PORTS:-18081 18082}"
+PROBE_PORTS="${PROBE_PORTS:-8181 8182 8183}"
+DECISION_PORT="${DECISION_PORT:-8280}"
+ACTUATOR_PORT="${ACTUATOR_PORT:-8380}"
+
+say() { printf '%s\n' "$*"; }
+
+need() { command -v "$1" >/dev/null || { say "$1 is required: $2" >&2; exit 1; }; }
+
+stack_stop() {
+  if [[ -d "$PIDS" ]]; then
+    for f in "$PIDS"/*.pid; do
+      [[ -e "$f" ]] || continue
+      pid="$(cat "$f")"
+      if kill -0 "$pid" 2>/dev/null; then
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+        kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+        say "stopped $(basename "$f" .pid) (pid $pid)"
+      fi
+      rm -f "$f"
+    done
+  fi
+  "$ROOT/scripts/bind.sh" stop
+  "$ROOT/scripts/kafka.sh" stop
+}
+
+start_bg() { # name, then the command
+  local name="$1"; shift
+  detached nohup "$@" >"$LOGS/$name.log" 2>&1 &
+  echo $! >"$PIDS/$name.pid"
+}
+
+wait_ready() { # name port
+  local deadline=$((SECONDS + 120))
+  until curl -fsS "http://127.0.0.1:$2/q/health/ready" >/dev/null 2>&1; do
+    if ! kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; then
+      say "$1 exited during start; last lines of $LOGS/$1.log:" >&2; tail -n 40 "$LOGS/$1.log" >&2; exit 1
+    fi
+    ((SECONDS < deadline)) || { say "$1 not ready after 120 s (log: $LOGS/$1.log)" >&2; exit 1; }
+    sleep 0.5
+  done
+}
+
+# java with the service's JVM options and its jar, run from its quarkus-app directory; with the application class-data
+# archive when the build made one (mvn package -Pappcds): the JVM only takes it from there, with that relative path.
+service_java() { # service
+  local app="$ROOT/$1/target/quarkus-app" cds=""
+  [[ -f "$app/app-cds.jsa" ]] && cds="-XX:SharedArchiveFile=app-cds.jsa"
+  echo env -C "$app" java "@$ROOT/$1/src/main/jvm/jvm.options" $cds -jar quarkus-run.jar
+}
+
+stack_needs() {
+  need java "install a JDK 17 (apt-get install openjdk-17-jdk-headless)"
+  need curl "apt-get install curl"
+  need python3 "apt-get install python3"
+  need openssl "apt-get install openssl"
+}
+
+# Starts everything from an empty broker (no state of an earlier run is restored) and waits until every service is
+# ready.
+stack_start() {
+  if [[ -n "$(ls "$PIDS"/*.pid 2>/dev/null)" ]]; then
+    say "a previous stack is still recorded in $PIDS; stopping it first"
+    stack_stop
+  fi
+  mkdir -p "$PIDS" "$LOGS"
+  rm -rf "$STACK_DIR/kafka/data"
+  "$ROOT/scripts/kafka.sh" start
+  "$ROOT/scripts/bind.sh" start
+  command -v dig >/dev/null || { [[ $(id -u) -eq 0 ]] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bind9-dnsutils >/dev/null; }
+  need dig "apt-get install bind9-dnsutils"
+  local testkit_jar backends
+  testkit_jar="$(ls "$ROOT"/failover-testkit/target/failover-testkit-*.jar | head -n 1)"
+  read -r -a backends <<<"$BACKEND_PORTS"
+  start_bg backend-primary java -cp "$testkit_jar" dev.failover.testkit.demo.DemoBackend primary "${backends[0]}"
+  start_bg backend-secondary java -cp "$testkit_jar" dev.failover.testkit.demo.DemoBackend secondary "${backends[1]}"
+
+  export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" FAILOVER_TOPOLOGY_FILE="$TOPOLOGY"
+  local port location probes=($PROBE_PORTS) i=0
+  for location in loc-a loc-b loc-c; do
+    # shellcheck disable=SC2046
+    FAILOVER_LOCATION=$location QUARKUS_HTTP_PORT=${probes[$i]} start_bg "probe-$location" $(service_java probe-service)
+    i=$((i + 1))
+  done
+  # shellcheck disable=SC2046
+  FAILOVER_JWT_PUBLIC_KEY="$ROOT/config/dev-jwt/public.pem" QUARKUS_HTTP_PORT=$DECISION_PORT \
+    start_bg decision $(service_java decision-service)
+  # shellcheck disable=SC2046
+  FAILOVER_DNS_PROVIDER=rfc2136 FAILOVER_DNS_RFC2136_SERVER=127.0.0.1 FAILOVER_DNS_RFC2136_PORT=$BIND_PORT \
+    FAILOVER_DNS_RFC2136_TSIG_KEY_NAME=failover-key FAILOVER_DNS_RFC2136_TSIG_SECRET="$("$ROOT/scripts/bind.sh" secret)" \
+    FAILOVER_INSTANCE_ID=actuator-demo QUARKUS_HTTP_PORT=$ACTUATOR_PORT \
+    start_bg actuator $(service_java actuator-service)
+}
+
+stack_wait_ready() {
+  say "waiting for the services to be ready (logs in $LOGS)"
+  local probes=($PROBE_PORTS)
+  wait_ready probe-loc-a "${probes[0]}"; wait_ready probe-loc-b "${probes[1]}"; wait_ready probe-loc-c "${probes[2]}"
+  wait_ready decision "$DECISION_PORT"; wait_ready actuator "$ACTUATOR_PORT"
+}
+
+# answer NAME: the A record BIND serves for NAME, sorted, space-separated
+answer() { dig @127.0.0.1 -p "$BIND_PORT" "$1" A +short +time=1 +tries=1 | sort | tr '\n' ' ' | sed 's/ $//'; }
