@@ -12,7 +12,7 @@
 #
 # Environment: KAFKA_PORT / KAFKA_CONTROLLER_PORT (29092/29093), BACKEND_PORT (28081), PROBE_PORT (28180);
 # BENCH_JFR=file.jfr records a JFR profile (settings=profile) of the measured window and prints its top frames;
-# BENCH_JAVA_OPTS replaces the probe-service's JVM options (probe-service/jvm.options); MALLOC_ARENA_MAX (2); SKIP_BUILD=1.
+# BENCH_JAVA_OPTS replaces the probe-service's JVM options (probe-service/src/main/jvm/jvm.options); MALLOC_ARENA_MAX (2); SKIP_BUILD=1.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -52,7 +52,7 @@ metrics() { curl -fsS "http://127.0.0.1:$probe_port/q/metrics"; }
 cpu() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; }
 compiled() { jstat -compiler "$1" | awk 'NR == 2 {print $1}'; }
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-read -r -a jvm <<<"${BENCH_JAVA_OPTS:-$(grep -v '^#' probe-service/jvm.options | xargs)}"
+read -r -a jvm <<<"${BENCH_JAVA_OPTS:-$(grep -v '^#' probe-service/src/main/jvm/jvm.options | xargs)}"
 FAILOVER_LOCATION=loc-a FAILOVER_TOPOLOGY_FILE="$topology" KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
   QUARKUS_HTTP_PORT="$probe_port" QUARKUS_LOG_LEVEL=WARN java "${jvm[@]}" -jar probe-service/target/quarkus-app/quarkus-run.jar \
   >"$STACK_DIR/probe.log" 2>&1 &

@@ -59,10 +59,11 @@ wait_ready() { # name port
 
 # java with the service's JVM options and its jar, run from its quarkus-app directory; with the application class-data
 # archive when the build made one (mvn package -Pappcds): the JVM only takes it from there, with that relative path.
+# MALLOC_ARENA_MAX=2: glibc would otherwise give each busy thread its own malloc arena, most of the RSS above the heap.
 service_java() { # service
   local app="$ROOT/$1/target/quarkus-app" cds=""
   [[ -f "$app/app-cds.jsa" ]] && cds="-XX:SharedArchiveFile=app-cds.jsa"
-  echo env -C "$app" java "@$ROOT/$1/src/main/jvm/jvm.options" $cds -jar quarkus-run.jar
+  echo env -C "$app" MALLOC_ARENA_MAX=2 java "@$ROOT/$1/src/main/jvm/jvm.options" $cds -jar quarkus-run.jar
 }
 
 stack_needs() {
