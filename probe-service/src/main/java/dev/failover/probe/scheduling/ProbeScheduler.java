@@ -37,8 +37,8 @@ import io.vertx.core.Vertx;
 
 /**
  * Fires each target's probe on its own interval, with a random initial offset so targets do not fire together. A probe
- * still running when its next tick comes is skipped and counted, never queued, and publishes no result of its own; the ticking thread only starts
- * asynchronous probes, so a slow target cannot delay another. Also runs the self-check, drains the Kafka buffer and
+ * still running when its next tick comes is skipped and counted, never queued, and publishes no result of its own; the
+ * ticking thread only starts asynchronous probes, so a slow target cannot delay another. Also runs the self-check, drains the Kafka buffer and
  * applies a changed topology file.
  */
 @ApplicationScoped
