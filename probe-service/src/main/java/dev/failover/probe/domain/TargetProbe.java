@@ -29,6 +29,12 @@ public final class TargetProbe {
 
     /** No connect attempt yet. */
     private static final long NOT_CONNECTING = Long.MIN_VALUE;
+    /**
+     * Only a hold-up in the last moments of a probe can have made a timing failure: after an earlier one the loop works
+     * off what it queued (a response that came meanwhile included) long before the deadline. A second covers that backlog
+     * with room, and keeps a pause early in a long timeout (a hung target at 8 s) from excusing a real TIMEOUT.
+     */
+    private static final long LAG_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /**
      * @param maxInFlight   probes running at once, at most
@@ -95,7 +101,7 @@ public final class TargetProbe {
                     Attribution.Bounds bounds = limits.boundsOf(target);
                     boolean impaired = selfCheckFailed.getAsBoolean();
                     Attribution.Verdict verdict = Attribution.of(new Attempt.Made(observation, startDelay,
-                            loopLag.worstBetween(start, end)), impaired, bounds);
+                            loopLag.worstBetween(Math.max(start, end - LAG_WINDOW_NANOS), end)), impaired, bounds);
                     long durationMillis = TimeUnit.NANOSECONDS.toMillis(end - start);
                     ProbeResult result = switch (verdict.outcome()) {
                         case UP -> new ProbeResult(EventCodec.SCHEMA_VERSION, group.id(), target.id(), target.region(), location,
