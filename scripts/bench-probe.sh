@@ -51,6 +51,8 @@ PY
 metrics() { curl -fsS "http://127.0.0.1:$probe_port/q/metrics"; }
 cpu() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; }
 compiled() { jstat -compiler "$1" | awk 'NR == 2 {print $1}'; }
+# connections the kernel dropped because a listen queue was full (machine-wide: the backend's, here)
+overflows() { awk '/^TcpExt:/ {if (!h) {for (i = 1; i <= NF; i++) n[i] = $i; h = 1} else for (i = 1; i <= NF; i++) if (n[i] == "ListenOverflows") print $i}' /proc/net/netstat; }
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 read -r -a jvm <<<"${BENCH_JAVA_OPTS:-$(grep -v '^#' probe-service/src/main/jvm/jvm.options | xargs)}"
 FAILOVER_LOCATION=loc-a FAILOVER_TOPOLOGY_FILE="$topology" KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
@@ -81,9 +83,9 @@ if [[ -n ${BENCH_JFR:-} ]]; then
   jcmd "$probe" JFR.start name=bench settings=profile duration="${seconds}s" filename="$(realpath -m "$BENCH_JFR")" >/dev/null
 fi
 metrics >"$STACK_DIR/m0.txt"; c0=$(cpu "$probe"); k0=$(cpu "$broker"); d0=$(cpu "$backend"); n0=$(compiled "$probe")
-t0=$(date +%s.%N)
+o0=$(overflows); t0=$(date +%s.%N)
 sleep "$seconds"
-t1=$(date +%s.%N); c1=$(cpu "$probe"); k1=$(cpu "$broker"); d1=$(cpu "$backend"); n1=$(compiled "$probe")
+t1=$(date +%s.%N); o1=$(overflows); c1=$(cpu "$probe"); k1=$(cpu "$broker"); d1=$(cpu "$backend"); n1=$(compiled "$probe")
 metrics >"$STACK_DIR/m1.txt"
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$probe/status"); hwm=$(awk '/VmHWM/ {print $2}' "/proc/$probe/status")
 # one scrape's CPU: the CPU of the worker threads that serve /q/metrics (probing runs on others) over 20 scrapes
@@ -127,7 +129,8 @@ scheduled = n * secs
 print(f"probe-service: {n} targets at 1 s, measured {secs:.0f} s after the warm-up")
 print(f"  results {results:.0f}: {results / secs:.0f}/s, completion {results / scheduled * 100:.1f} % of {scheduled:.0f} ticks, "
       f"skipped ticks {skipped:.0f}")
-print(f"  UP {up / max(results, 1) * 100:.2f} %, DOWN {down:.0f} (false: the target is healthy), other outcomes {other:.0f}")
+print(f"  UP {up / max(results, 1) * 100:.2f} %, DOWN {down:.0f} (false: the target is healthy), other outcomes {other:.0f}; "
+      f"listen-queue overflows (machine-wide) {$o1 - $o0}")
 print(f"  CPU {cpu:.1f} s = {cpu / secs:.2f} cores, {cpu / max(results, 1) * 1000:.3f} ms per probe; "
       f"broker {broker / secs:.2f} cores, backend {backend / secs:.2f} cores; methods compiled in the window: $((n1 - n0))")
 print(f"  RSS $((rss / 1024)) MiB (peak $((hwm / 1024)) MiB)")
