@@ -36,17 +36,9 @@ java -cp "$(ls failover-testkit/target/failover-testkit-*.jar | grep -v sources 
 backend=$!; pids+=("$backend")
 
 topology="$STACK_DIR/probe-bench-topology.yaml"
-python3 - "$targets" "$topology" "$backend_port" <<'PY'
-import sys
-n, path, port = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-lines = ["version: 1", "locations: [loc-a]", "groups:"]
-for g in range(n // 2):
-    lines += [f"  - id: g-{g}", f"    dns: {{zone: bench.test., name: g{g}.bench.test., ttl: 30}}", "    targets:"]
-    for t in ("primary", "secondary"):
-        lines.append(f"      - {{id: {t}, region: r, probe: {{type: http, url: \"http://127.0.0.1:{port}/health?g={g}&t={t}\", "
-                     f"intervalSeconds: 1, connectTimeoutMillis: 500, timeoutMillis: 900}}, dns: {{values: [192.0.2.1]}}}}")
-open(path, "w").write("\n".join(lines) + "\n")
-PY
+# shellcheck source=lib/bench.sh
+source "$ROOT/scripts/lib/bench.sh"
+bench_write_topology "$targets" "$backend_port" "$topology"
 
 metrics() { curl -fsS "http://127.0.0.1:$probe_port/q/metrics"; }
 cpu() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; }

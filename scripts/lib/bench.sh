@@ -1,4 +1,4 @@
-# Sourced by the benchmark scripts (scripts/bench-peer.sh): the probe-service bench stack's parts, so every probe
+# Sourced by the benchmark scripts (scripts/bench-peer.sh, scripts/bench-probe.sh): the probe-service bench stack's parts, so every probe
 # benchmark starts the same backend, topology and packaged service. The caller sets STACK_DIR and traps its own clean-up.
 
 # bench_cpu_seconds PID: user + system CPU seconds of a process so far (/proc/PID/stat fields 14 and 15).
