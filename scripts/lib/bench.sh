@@ -41,7 +41,7 @@ PY
 # answers; sets BENCH_PROBE_PID.
 bench_start_probe_service() {
   FAILOVER_LOCATION=loc-a FAILOVER_TOPOLOGY_FILE="$1" KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$3" \
-    QUARKUS_HTTP_PORT="$2" QUARKUS_LOG_LEVEL=WARN java -Xmx512m -jar "$ROOT/probe-service/target/quarkus-app/quarkus-run.jar" \
+    QUARKUS_HTTP_PORT="$2" QUARKUS_LOG_LEVEL=WARN MALLOC_ARENA_MAX=2 java "@$ROOT/probe-service/src/main/jvm/jvm.options" -jar "$ROOT/probe-service/target/quarkus-app/quarkus-run.jar" \
     >"$STACK_DIR/probe.log" 2>&1 &
   BENCH_PROBE_PID=$!
   until curl -fsS -o /dev/null "http://127.0.0.1:$2/q/metrics" 2>/dev/null; do
