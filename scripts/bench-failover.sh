@@ -13,16 +13,17 @@
 # The topology is config/failover.yaml (probes every 1 s, 3 failures to DOWN, quorum 2 of 3) with the backends on the
 # bench's ports and, so that 20 runs fit in minutes and are not stopped by the flap guards meant for production: a
 # failback hold-down of BENCH_HOLD_DOWN seconds (default 5; 15 in the demo), 1,000 switches per hour allowed, no flap detection.
-# Ports (override by env): Kafka 34092/34093, BIND 34353, backends 34081/34082, probes 34181-34183, decision 34280,
-# actuator 34380. STACK_DIR defaults to <repo>/.stack-bench.
+# Ports (override by env, below the kernel's ephemeral range 32768-60999): Kafka 24092/24093, BIND 24353, backends 24081/24082,
+# probes 24181-24183, decision 24280,
+# actuator 24380. STACK_DIR defaults to <repo>/.stack-bench.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUNS="${1:-20}"
 export STACK_DIR="${STACK_DIR:-$ROOT/.stack-bench}"
-export KAFKA_PORT="${KAFKA_PORT:-34092}" KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-34093}" BIND_PORT="${BIND_PORT:-34353}"
-BACKEND_PORTS="${BACKEND_PORTS:-34081 34082}" PROBE_PORTS="${PROBE_PORTS:-34181 34182 34183}"
-DECISION_PORT="${DECISION_PORT:-34280}" ACTUATOR_PORT="${ACTUATOR_PORT:-34380}"
+export KAFKA_PORT="${KAFKA_PORT:-24092}" KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-24093}" BIND_PORT="${BIND_PORT:-24353}"
+BACKEND_PORTS="${BACKEND_PORTS:-24081 24082}" PROBE_PORTS="${PROBE_PORTS:-24181 24182 24183}"
+DECISION_PORT="${DECISION_PORT:-24280}" ACTUATOR_PORT="${ACTUATOR_PORT:-24380}"
 HOLD_DOWN="${BENCH_HOLD_DOWN:-5}"
 TOPOLOGY="$STACK_DIR/failover.yaml"
 NAME=api.failover.test

@@ -14,7 +14,7 @@
 #    BENCH_CONCURRENCY scrapes at once), warmed for the same time as the service needed, then measured the same way.
 #
 # Environment: BENCH_SIDES=both|exporter (exporter alone, warmed BENCH_WARMUP s: to find its highest rate),
-# BENCH_BUILD=1 (0: use the last build), BENCH_CONCURRENCY=128, BENCH_MAX_WARMUP=180, BENCH_PORT_BASE=35000 (broker
+# BENCH_BUILD=1 (0: use the last build), BENCH_CONCURRENCY=128, BENCH_MAX_WARMUP=180, BENCH_PORT_BASE=25000 (broker
 # +92/+93, backend +81, probe-service +180, exporter +115). The last line is a RESULT line of key=value pairs.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,7 +23,7 @@ cd "$ROOT"
 source "$ROOT/scripts/lib/bench.sh"
 rate="${1:?usage: $0 RATE [MEASURE_SECONDS]}"; seconds="${2:-30}"
 sides="${BENCH_SIDES:-both}"; concurrency="${BENCH_CONCURRENCY:-128}"; max_warmup="${BENCH_MAX_WARMUP:-180}"
-base="${BENCH_PORT_BASE:-35000}"
+base="${BENCH_PORT_BASE:-25000}"
 backend_port=$((base + 81)); probe_port=$((base + 180)); exporter_port=$((base + 115))
 export STACK_DIR="$ROOT/.stack-bench/peer" KAFKA_PORT=$((base + 92)) KAFKA_CONTROLLER_PORT=$((base + 93))
 command -v prometheus-blackbox-exporter >/dev/null || { echo "install prometheus-blackbox-exporter (apt-get)" >&2; exit 1; }

@@ -3,21 +3,21 @@
 #
 #   flock /tmp/mvn.lock scripts/bench-startup.sh [RUNS] [JVM option...]     (default 3 runs; build the jars first)
 #
-# Starts a Kafka broker (scripts/kafka.sh, on 34492) and then each service on its own, RUNS times: the time from the
+# Starts a Kafka broker (scripts/kafka.sh, on 24492) and then each service on its own, RUNS times: the time from the
 # java launch to the first 200 of /q/health/ready (polled every 50 ms), and VmRSS after 30 s idle. The JVM runs as
 # scripts/demo.sh runs it: the service's <service>/src/main/jvm/jvm.options, then the options given here, and the
 # application class-data archive when the build made one (mvn package -Pappcds). JVM_OPTIONS_FILE=none leaves the
 # file out (to compare against other options), e.g.
 #   JVM_OPTIONS_FILE=none scripts/bench-startup.sh 3 -Xmx256m -XX:TieredStopAtLevel=1
-# Prints min/median/max per service. IDLE_SECONDS (30) sets the idle wait; SERVICE_PORT (34480) the HTTP port.
+# Prints min/median/max per service. IDLE_SECONDS (30) sets the idle wait; SERVICE_PORT (24480) the HTTP port.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUNS="${1:-3}"
 shift || true
 export STACK_DIR="${STACK_DIR:-$ROOT/.stack-startup}"
-export KAFKA_PORT="${KAFKA_PORT:-34492}" KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-34493}"
-PORT="${SERVICE_PORT:-34480}"
+export KAFKA_PORT="${KAFKA_PORT:-24492}" KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-24493}"
+PORT="${SERVICE_PORT:-24480}"
 IDLE="${IDLE_SECONDS:-30}"
 PID=""
 
