@@ -6,9 +6,9 @@
 #
 # The packaged probe-service probes TARGETS local HTTP targets (one demo server, distinct URLs, a new connection per
 # probe) at a 1 s interval, publishing every result to a local broker. It is warmed until the JIT settles (see warm_up),
-# then measured for SECONDS: probes/s and completion rate (results / ticks scheduled), % UP, DOWN results (all false:
-# the target is healthy), CPU per probe, RSS, the broker's and the backend's CPU beside it, the start delay (or, while
-# the service has no start-delay metric, the ticker's schedule lateness), /q/metrics size and the CPU of one scrape.
+# then measured for SECONDS: ticks, results by outcome (UP; DOWN, all false: the target is healthy; UNKNOWN, the
+# location's own impairment, by reason), CPU per result, RSS, the broker's and the backend's CPU beside it, the start
+# delay and the ticker's schedule lateness, /q/metrics size and the CPU of one scrape (scripts/lib/probe_window.py).
 #
 # Environment: KAFKA_PORT / KAFKA_CONTROLLER_PORT (29092/29093), BACKEND_PORT (28081), PROBE_PORT (28180);
 # BENCH_JFR=file.jfr records a JFR profile (settings=profile) of the measured window and prints its top frames;
@@ -88,55 +88,10 @@ s1=$(workers); st1=$(date +%s.%N)
 size=$(metrics | wc -c)
 if [[ -n ${BENCH_JFR:-} ]]; then sleep 2; jcmd "$probe" JFR.stop name=bench >/dev/null 2>&1 || true; fi
 
-python3 - "$STACK_DIR/m0.txt" "$STACK_DIR/m1.txt" "$targets" <<PY
-import re, sys
-SERIES = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{([^}]*)\})? (\S+)')
-def parse(path):
-    out = {}
-    for line in open(path):
-        m = SERIES.match(line)
-        if m: out[(m.group(1), m.group(2) or "")] = float(m.group(3))
-    return out
-m0, m1 = parse(sys.argv[1]), parse(sys.argv[2])
-n = int(sys.argv[3])
-def delta(name, where=lambda labels: True):
-    return sum(v - m0.get(k, 0) for k, v in m1.items() if k[0] == name and where(k[1]))
-def histogram(name):
-    buckets = {}
-    for (metric, labels), v in m1.items():
-        if metric == name + "_bucket":
-            le = re.search(r'le="([^"]+)"', labels).group(1)
-            buckets[float(le)] = buckets.get(float(le), 0) + v - m0.get((metric, labels), 0)
-    total = buckets.get(float("inf"), 0)
-    def q(p):
-        return next((le for le, c in sorted(buckets.items()) if c >= p * total), float("nan"))
-    return total, q(0.5), q(0.99)
-secs, cpu, broker, backend = $t1 - $t0, $c1 - $c0, $k1 - $k0, $d1 - $d0
-results = delta("failover_probe_results_total")
-up = delta("failover_probe_results_total", lambda l: 'outcome="UP"' in l)
-down = delta("failover_probe_results_total", lambda l: 'outcome="DOWN"' in l)
-other = results - up - down
-skipped = delta("failover_probe_skipped_total")
-scheduled = n * secs
-print(f"probe-service: {n} targets at 1 s, measured {secs:.0f} s after the warm-up")
-print(f"  results {results:.0f}: {results / secs:.0f}/s, completion {results / scheduled * 100:.1f} % of {scheduled:.0f} ticks, "
-      f"skipped ticks {skipped:.0f}")
-print(f"  UP {up / max(results, 1) * 100:.2f} %, DOWN {down:.0f} (false: the target is healthy), other outcomes {other:.0f}; "
-      f"listen-queue overflows (machine-wide) {$o1 - $o0}")
-print(f"  CPU {cpu:.1f} s = {cpu / secs:.2f} cores, {cpu / max(results, 1) * 1000:.3f} ms per probe; "
-      f"broker {broker / secs:.2f} cores, backend {backend / secs:.2f} cores; methods compiled in the window: $((n1 - n0))")
-print(f"  RSS $((rss / 1024)) MiB (peak $((hwm / 1024)) MiB)")
-starts = sorted({k[0][:-len("_bucket")] for k in m1 if "start_delay" in k[0] and k[0].endswith("_bucket")})
-for name in starts:
-    total, p50, p99 = histogram(name)
-    print(f"  start delay ({name}) over {total:.0f} probes: p50 <= {p50 * 1000:.1f} ms, p99 <= {p99 * 1000:.1f} ms (bucket bounds)")
-total, p50, p99 = histogram("failover_probe_schedule_lateness_seconds")
-print(f"  schedule lateness (ticker thread only{'' if starts else '; no start-delay metric yet'}) over {total:.0f} ticks: "
-      f"p50 <= {p50 * 1000:.1f} ms, p99 <= {p99 * 1000:.1f} ms")
-scrape_cpu = ($s1 - $s0) / 20
-print(f"  /q/metrics {$size / 1e6:.2f} MB, {len(m1)} series; one scrape {scrape_cpu:.3f} CPU-s, {($st1 - $st0) / 20 * 1000:.0f} ms "
-      f"(20 scrapes, CPU of the executor threads serving them)")
-PY
+python3 "$ROOT/scripts/lib/probe_window.py" "$STACK_DIR/m0.txt" "$STACK_DIR/m1.txt" "$targets" \
+  secs="$(python3 -c "print($t1 - $t0)")" cpu="$(python3 -c "print($c1 - $c0)")" broker="$(python3 -c "print($k1 - $k0)")" \
+  backend="$(python3 -c "print($d1 - $d0)")" compiled=$((n1 - n0)) rss_kib="$rss" hwm_kib="$hwm" overflows=$((o1 - o0)) \
+  size="$size" scrape_cpu="$(python3 -c "print(($s1 - $s0) / 20)")" scrape_ms="$(python3 -c "print(($st1 - $st0) / 20 * 1000)")"
 
 if [[ -n ${BENCH_JFR:-} ]]; then
   for _ in $(seq 20); do [[ -s $BENCH_JFR ]] && break; sleep 0.5; done
