@@ -47,7 +47,7 @@ if [[ "$sides" == both ]]; then
   broker=$(cat "$STACK_DIR/kafka/kafka.pid")
   bench_start_probe_service "$topology" "$probe_port" "$KAFKA_PORT"; probe=$BENCH_PROBE_PID; pids+=("$probe")
   echo "probe-service up; warming until the JIT settles (probe-service pid $probe, broker pid $broker)"
-  settle=$(python3 scripts/lib/jit_settle.py "$max_warmup" probe-service="$probe" broker="$broker" | tee /dev/stderr)
+  settle=$(python3 scripts/lib/jit_settle.py "$max_warmup" probe-service="$probe" broker="$broker" | tee -a /dev/stderr)  # -a: a plain /dev/stderr would truncate a log file the caller sent stderr to
   warmup=$(sed -n 's/^WARMUP_SECONDS=//p' <<<"$settle"); settled=$(sed -n 's/^SETTLED=//p' <<<"$settle")
   metrics() { curl -fsS "http://127.0.0.1:$probe_port/q/metrics" >"$1"; }
   # counters are read during the scrape (about 1 s at 1,000 targets): rates use the scrapes' midpoints; the CPU window
@@ -120,7 +120,7 @@ out = (f"ex_ok_per_s={ok:.1f} ex_failed_per_s={failed:.1f} ex_probe_failed={d['p
        f"ex_http_error={d['http_error']} ex_skipped_overlap={d['skipped_overlap']} ex_missed_no_slot={d['missed_no_slot']} "
        f"ex_connections={sys.argv[2]} ex_cores={cores:.3f} ex_per_cpu_s={ok / cores:.0f}")
 ours = dict(kv.split("=", 1) for kv in sys.argv[3].split())
-if "ps_per_cpu_s" in ours:
+if "ps_per_cpu_s" in ours and ok > 0:
     out += (f" ratio={float(ours['ps_per_cpu_s']) / (ok / cores):.2f}"
             f" ratio_with_broker={float(ours['ps_broker_per_cpu_s']) / (ok / cores):.2f}")
 print(out)

@@ -31,13 +31,11 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; scrip
 trap cleanup EXIT
 scripts/kafka.sh start >/dev/null
 broker=$(cat "$STACK_DIR/kafka/kafka.pid")
-java -cp "$(ls failover-testkit/target/failover-testkit-*.jar | grep -v sources | head -1)" dev.failover.testkit.demo.DemoBackend \
-  bench "$backend_port" >"$STACK_DIR/backend.log" 2>&1 &
-backend=$!; pids+=("$backend")
-
-topology="$STACK_DIR/probe-bench-topology.yaml"
 # shellcheck source=lib/bench.sh
 source "$ROOT/scripts/lib/bench.sh"
+bench_start_backend "$backend_port"; backend=$BENCH_BACKEND_PID; pids+=("$backend")
+
+topology="$STACK_DIR/probe-bench-topology.yaml"
 bench_write_topology "$targets" "$backend_port" "$topology"
 
 metrics() { curl -fsS "http://127.0.0.1:$probe_port/q/metrics"; }

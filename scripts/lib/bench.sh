@@ -14,11 +14,20 @@ bench_cpu_seconds() {
 # bench_now: wall-clock seconds with nanoseconds.
 bench_now() { date +%s.%N; }
 
-# bench_start_backend PORT: the demo backend (failover-testkit) as every probe's target; sets BENCH_BACKEND_PID.
+# bench_start_backend PORT: the demo backend (failover-testkit) as every probe's target, waited for until it listens;
+# sets BENCH_BACKEND_PID. The JDK's HttpServer binds without SO_REUSEADDR, so right after a run the port can stay taken
+# for up to a minute by that run's connections in TIME_WAIT: the bind is retried for 90 s, then the start fails.
 bench_start_backend() {
-  java -cp "$(ls "$ROOT"/failover-testkit/target/failover-testkit-*.jar | grep -v -- -sources | head -1)" \
-    dev.failover.testkit.demo.DemoBackend bench "$1" >"$STACK_DIR/backend.log" 2>&1 &
-  BENCH_BACKEND_PID=$!
+  local jar deadline=$((SECONDS + 90))
+  jar="$(ls "$ROOT"/failover-testkit/target/failover-testkit-*.jar | grep -v -- -sources | head -1)"
+  while :; do
+    java -cp "$jar" dev.failover.testkit.demo.DemoBackend bench "$1" >"$STACK_DIR/backend.log" 2>&1 &
+    BENCH_BACKEND_PID=$!
+    until grep -q "listening on" "$STACK_DIR/backend.log" || ! kill -0 "$BENCH_BACKEND_PID" 2>/dev/null; do sleep 0.1; done
+    grep -q "listening on" "$STACK_DIR/backend.log" && return 0
+    if grep -q "Address already in use" "$STACK_DIR/backend.log" && ((SECONDS < deadline)); then sleep 1; continue; fi
+    cat "$STACK_DIR/backend.log" >&2; return 1
+  done
 }
 
 # bench_write_topology TARGETS BACKEND_PORT FILE: TARGETS http targets (TARGETS/2 groups of two) at a 1 s interval, each
