@@ -2,7 +2,6 @@ package dev.failover.probe.config;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,6 +22,12 @@ import io.quarkus.runtime.StartupEvent;
  * The topology in force. Loaded at start (an invalid file, or a location it does not list, stops the service); later
  * changes of the file are applied when valid, and refused with the reason logged when not — the previous topology
  * keeps running.
+ * <p>
+ * A change is a change of the file's text, not of its modification time: a writer that truncates and then writes can
+ * leave both steps with one time stamp (file times are as coarse as the kernel's tick), and a reload that read the
+ * empty file in between would then never see the finished one. Such a half-written file is refused and logged; the
+ * finished text is applied at the next check. Write the file by rename (Kubernetes' ConfigMap volumes do) to avoid the
+ * refusal.
  */
 @Singleton
 public class TopologyHolder {
@@ -32,7 +37,8 @@ public class TopologyHolder {
     private final ProbeSettings config;
     private final ProbeMetrics metrics;
     private volatile Topology current;
-    private volatile FileTime loadedModified;
+    /** The text last read, applied or refused: the same text is not read again. */
+    private volatile String loadedText;
 
     public TopologyHolder(ProbeSettings config, ProbeMetrics metrics) {
         this.config = config;
@@ -41,9 +47,9 @@ public class TopologyHolder {
 
     /** Runs before the scheduler starts, so a bad file stops the start. */
     void load(@Observes @Priority(1) StartupEvent event) {
-        FileTime modified = modified();
-        current = read();
-        loadedModified = modified;
+        String text = text().orElse(null);
+        current = text == null ? forThisLocation(TopologyLoader.load(config.topologyFile())) : parse(text);
+        loadedText = text;
         LOG.infof("topology %s loaded: %d groups, probing as location %s", config.topologyFile(), current.groups().size(),
                 config.location());
     }
@@ -52,15 +58,15 @@ public class TopologyHolder {
         return current;
     }
 
-    /** A new topology when the file changed and is valid; empty when unchanged or invalid (then the reason is logged). */
+    /** A new topology when the file's text changed and is valid; empty when unchanged or invalid (then the reason is logged). */
     public Optional<Topology> reloadIfChanged() {
-        FileTime modified = modified();
-        if (modified == null || modified.equals(loadedModified)) {
+        Optional<String> text = text();
+        if (text.isEmpty() || text.get().equals(loadedText)) {
             return Optional.empty();
         }
-        loadedModified = modified;
+        loadedText = text.get();
         try {
-            Topology next = read();
+            Topology next = parse(text.get());
             current = next;
             metrics.topologyReloaded(true);
             LOG.infof("topology %s reloaded: %d groups", config.topologyFile(), next.groups().size());
@@ -72,8 +78,11 @@ public class TopologyHolder {
         }
     }
 
-    private Topology read() {
-        Topology topology = TopologyLoader.load(config.topologyFile());
+    private Topology parse(String text) {
+        return forThisLocation(TopologyLoader.parse(text, config.topologyFile().toString()));
+    }
+
+    private Topology forThisLocation(Topology topology) {
         if (!topology.locations().contains(config.location())) {
             throw new InvalidTopologyException(config.topologyFile() + " for this probe-service", List.of(new TopologyError(
                     "failover.location", "'" + config.location() + "' is not one of the topology's locations "
@@ -82,11 +91,12 @@ public class TopologyHolder {
         return topology;
     }
 
-    private FileTime modified() {
+    /** The file's text, or empty when it cannot be read now (a reload tries again at its next check). */
+    private Optional<String> text() {
         try {
-            return Files.getLastModifiedTime(config.topologyFile());
+            return Optional.of(Files.readString(config.topologyFile()));
         } catch (IOException e) {
-            return null;
+            return Optional.empty();
         }
     }
 }

@@ -8,9 +8,9 @@ import static org.hamcrest.Matchers.hasItem;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -46,10 +46,10 @@ class TopologyReloadTest {
     static final String REFUSED = "failover_probe_topology_reloads_total{result=\"refused\"}";
     static final String APPLIED = "failover_probe_topology_reloads_total{result=\"applied\"}";
 
-    static void rewrite(String text, int secondsLater) throws Exception {
-        Files.writeString(Reloadable.file, text);
-        // a new modification time, even on file systems with coarse timestamps
-        Files.setLastModifiedTime(Reloadable.file, FileTime.from(Instant.now().plusSeconds(secondsLater)));
+    /** Written as a ConfigMap volume updates it: the new text in full, swapped in by one rename. */
+    static void rewrite(String text) throws Exception {
+        Path next = Files.writeString(Reloadable.file.resolveSibling(Reloadable.file.getFileName() + ".next"), text);
+        Files.move(next, Reloadable.file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     static List<String> targets() {
@@ -64,15 +64,14 @@ class TopologyReloadTest {
     void invalidChangesAreRefusedAndValidOnesApplied() throws Exception {
         assertThat(targets()).as("targets of the initial topology").containsExactlyInAnyOrder("primary", "secondary");
 
-        rewrite(TestTopology.yaml("ftp://nope/", "http://127.0.0.1:2/health"), 10);
+        rewrite(TestTopology.yaml("ftp://nope/", "http://127.0.0.1:2/health"));
         // the refusal is counted once the reload has read the file: only then does "nothing changed" mean anything
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(metrics())
                 .as("the invalid file is counted as refused").contains(REFUSED + " 1.0"));
         assertThat(targets()).as("targets after an invalid change: the previous topology keeps running")
                 .containsExactlyInAnyOrder("primary", "secondary");
 
-        rewrite(TestTopology.yaml("http://127.0.0.1:1/health", "http://127.0.0.1:2/health").replace("id: secondary", "id: standby"),
-                20);
+        rewrite(TestTopology.yaml("http://127.0.0.1:1/health", "http://127.0.0.1:2/health").replace("id: secondary", "id: standby"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(targets())
                 .as("targets after a valid change").containsExactlyInAnyOrder("primary", "standby"));
         given().get("/targets/api/standby").then().statusCode(200).body("location", equalTo("loc-a"))
@@ -80,5 +79,13 @@ class TopologyReloadTest {
         given().get("/targets/api/secondary").then().statusCode(404);
         assertThat(metrics()).as("one valid change applied, one refused").contains(APPLIED + " 1.0").contains(REFUSED + " 1.0");
         given().get("/targets").then().body("group", hasItem("api"));
+
+        // other text under the same time stamp, as when a writer's truncate and write fall in one tick of the file clock
+        FileTime stamp = Files.getLastModifiedTime(Reloadable.file);
+        rewrite(TestTopology.yaml("http://127.0.0.1:1/health", "http://127.0.0.1:2/health").replace("id: secondary", "id: reserve"));
+        Files.setLastModifiedTime(Reloadable.file, stamp);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(targets())
+                .as("targets after a change that kept the time stamp").containsExactlyInAnyOrder("primary", "reserve"));
+        assertThat(metrics()).as("two valid changes applied, one refused").contains(APPLIED + " 2.0").contains(REFUSED + " 1.0");
     }
 }
