@@ -103,12 +103,11 @@ public class ProbeScheduler {
                 schedule(group, target);
             }
         }
-        Set<String> keys = next.groups().stream().flatMap(g -> g.targets().stream().map(t -> LatestResults.key(g.id(), t.id())))
-                .collect(Collectors.toSet());
-        latest.retain(keys);
-        metrics.retain(next.groups().stream().flatMap(g -> g.targets().stream().map(t -> new ProbeMetrics.TargetKey(g.id(), t.id())))
-                .collect(Collectors.toSet()));
-        LOG.infof("probing %d targets from location %s", keys.size(), config.location());
+        Set<ProbeMetrics.TargetKey> targets = next.groups().stream()
+                .flatMap(g -> g.targets().stream().map(t -> new ProbeMetrics.TargetKey(g.id(), t.id()))).collect(Collectors.toSet());
+        latest.retain(targets.stream().map(k -> LatestResults.key(k.group(), k.target())).collect(Collectors.toSet()));
+        metrics.retain(targets);
+        LOG.infof("probing %d targets from location %s", targets.size(), config.location());
     }
 
     private void schedule(FailoverGroup group, Target target) {
