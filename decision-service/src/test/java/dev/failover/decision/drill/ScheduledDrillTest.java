@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.equalTo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +23,7 @@ import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.event.Topics;
+import dev.failover.decision.rest.ApiTokens;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
 import dev.failover.testkit.topology.TestTopology;
@@ -31,7 +31,6 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.smallrye.jwt.build.Jwt;
 
 /**
  * A drill scheduled every few seconds starts by itself once every target is HEALTHY, as principal drill-scheduler;
@@ -59,7 +58,7 @@ class ScheduledDrillTest {
     @Test
     void aScheduledDrillStartsWhenAllIsHealthyAndItsRecoveryTimeIsRecorded() throws Exception {
         EventCodec codec = EventCodec.instance();
-        String token = Jwt.upn("olga").issuer("failover").groups(Set.of("operator")).sign();
+        String token = ApiTokens.operator("olga");
         ScheduledExecutorService probes = Executors.newSingleThreadScheduledExecutor();
         try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {

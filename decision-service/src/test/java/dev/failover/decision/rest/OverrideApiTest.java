@@ -10,7 +10,6 @@ import static org.hamcrest.Matchers.hasItem;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +31,6 @@ import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.smallrye.jwt.build.Jwt;
 
 /** The override API with real signed tokens, against the real broker: every write goes through Kafka to the owner. */
 @QuarkusTest
@@ -40,12 +38,8 @@ import io.smallrye.jwt.build.Jwt;
 @WithTestResource(DemoBackendsResource.class)
 class OverrideApiTest {
 
-    static String token(String name, String... roles) {
-        return Jwt.upn(name).issuer("failover").groups(Set.of(roles)).expiresIn(Duration.ofMinutes(10)).sign();
-    }
-
-    static final String OPERATOR = token("alice", "operator");
-    static final String VIEWER = token("victor", "viewer");
+    static final String OPERATOR = ApiTokens.operator("alice");
+    static final String VIEWER = ApiTokens.viewer("victor");
 
     /** Primary UP and secondary DOWN at all three locations, reported again and again until the view shows it. */
     @BeforeEach
@@ -73,7 +67,7 @@ class OverrideApiTest {
     void readsNeedAValidTokenWithAViewerOrOperatorRole() {
         given().get("/groups").then().statusCode(401);
         given().auth().oauth2("not-a-token").get("/groups").then().statusCode(401);
-        given().auth().oauth2(token("mallory", "guest")).get("/groups").then().statusCode(403);
+        given().auth().oauth2(ApiTokens.withRoles("mallory", "guest")).get("/groups").then().statusCode(403);
         given().auth().oauth2(VIEWER).get("/groups").then().statusCode(200).body("group", hasItem("api"));
         given().auth().oauth2(OPERATOR).get("/groups/api/history").then().statusCode(200);
         given().auth().oauth2(VIEWER).get("/groups/nope").then().statusCode(404).body("field", equalTo("group"));

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 
 import jakarta.inject.Inject;
 
@@ -17,6 +16,7 @@ import dev.failover.contract.event.Topics;
 import dev.failover.decision.domain.DecisionEngine;
 import dev.failover.decision.domain.GroupView;
 import dev.failover.kafka.KafkaClientProperties;
+import dev.failover.decision.rest.ApiTokens;
 import dev.failover.testkit.demo.DemoBackendsResource;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
@@ -24,7 +24,6 @@ import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.smallrye.jwt.build.Jwt;
 
 /**
  * What a restarted or new owner rebuilds from Kafka equals what the running owner had: active target, epoch, overrides
@@ -45,7 +44,7 @@ class StateRecoveryTest {
 
     @Test
     void aFreshEngineRestoredFromKafkaMatchesTheRunningOne() {
-        String token = Jwt.upn("alice").issuer("failover").groups(Set.of("operator")).sign();
+        String token = ApiTokens.operator("alice");
         given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"target\":\"secondary\",\"reason\":\"recovery test\"}")
                 .post("/groups/api/force").then().statusCode(200);
         given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"reason\":\"recovery test\"}")
