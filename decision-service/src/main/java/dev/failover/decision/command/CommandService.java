@@ -13,8 +13,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.logging.Logger;
 
 import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.event.Topics;
 import dev.failover.decision.config.DecisionServiceConfig;
 import dev.failover.decision.domain.Command;
 import dev.failover.decision.domain.CommandOutcome;
@@ -30,6 +32,8 @@ import io.smallrye.reactive.messaging.kafka.Record;
  */
 @ApplicationScoped
 public class CommandService {
+
+    private static final Logger LOG = Logger.getLogger(CommandService.class);
 
     @Inject
     @Channel("commands")
@@ -55,16 +59,24 @@ public class CommandService {
             directory.forget(id);
             return new CommandReply.Pending(id, "sent; the owning instance has not reported the outcome within " + timeout);
         } catch (ExecutionException e) {
-            directory.forget(id);
-            return new CommandReply.Unavailable(id, "could not send the command: " + e.getCause().getMessage());
+            return unavailable(id, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            directory.forget(id);
-            return new CommandReply.Unavailable(id, "interrupted");
+            return unavailable(id, e);
         } catch (RuntimeException e) {
-            directory.forget(id);
-            return new CommandReply.Unavailable(id, "could not send the command: " + e.getMessage());
+            return unavailable(id, e);
         }
+    }
+
+    /**
+     * Kafka's reason goes to the log, not to the caller: it names broker settings and internals that are no business of
+     * an API client (and the input bounds keep a command far below any size limit, so a retry is the right advice).
+     */
+    private CommandReply unavailable(String id, Throwable cause) {
+        directory.forget(id);
+        LOG.warnf("command %s could not be sent to %s: %s", id, Topics.COMMANDS, cause.toString());
+        return new CommandReply.Unavailable(id, "the command could not be handed to Kafka, so nothing was applied;"
+                + " retry later (the log of this instance says why, under command id " + id + ")");
     }
 
     private static CommandReply reply(StateRecord.CommandResult result) {

@@ -41,6 +41,8 @@ public sealed interface CommandOutcome {
          * The command was issued longer ago than the command max age: it waited too long in Kafka (an owner that was
          * down, an offset reset) to be applied safely on today's state.
          */
-        EXPIRED
+        EXPIRED,
+        /** The group took {@link DecisionEngine#MAX_COMMANDS_PER_MAX_AGE} commands within the command max age. */
+        RATE_LIMITED
     }
 }

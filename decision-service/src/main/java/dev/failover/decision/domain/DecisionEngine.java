@@ -40,6 +40,12 @@ public final class DecisionEngine {
     private static final Duration FLAP_GUARD_WINDOW = Duration.ofHours(1);
     /** The default of failover.command-max-age. */
     public static final Duration DEFAULT_COMMAND_MAX_AGE = Duration.ofMinutes(5);
+    /**
+     * Most commands a group takes within the command max age. Each one's id is remembered that long, in the group's
+     * state record, against replays; without a bound a flood of commands would push that record past the broker's
+     * message limit (StateRecordSizeTest). Far above what people send; a retry with the same id does not count again.
+     */
+    public static final int MAX_COMMANDS_PER_MAX_AGE = 200;
 
     private final Topology topology;
     private final Clock clock;
@@ -372,6 +378,12 @@ public final class DecisionEngine {
             s.audit(now, command.principal(), "rejected " + Rejection.EXPIRED + ": " + describe(command),
                     why + " (its reason: " + command.reason() + ")");
             return new CommandOutcome.Rejected(Rejection.EXPIRED, "issuedAt", why);
+        }
+        if (s.seenCommands.size() >= MAX_COMMANDS_PER_MAX_AGE) {
+            // not remembered and not audited: a flood must not grow the state record or push real entries out of the audit
+            return new CommandOutcome.Rejected(Rejection.RATE_LIMITED, null, "group " + command.group() + " had "
+                    + MAX_COMMANDS_PER_MAX_AGE + " commands within the command max age of " + commandMaxAge
+                    + "; not applied, send it again later");
         }
         CommandOutcome outcome = apply(s, command, now);
         s.seenCommands.put(issued.commandId(), GroupSnapshot.SeenCommand.of(issued.commandId(), issued.issuedAt(), outcome));

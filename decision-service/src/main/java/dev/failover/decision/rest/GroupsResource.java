@@ -54,8 +54,12 @@ import dev.failover.decision.state.GroupReader;
 @SecurityRequirement(name = "jwt")
 public class GroupsResource {
 
-    static final String VIEWER = "viewer";
-    static final String OPERATOR = "operator";
+    /**
+     * Roles, from the token's "groups" claim. Namespaced: an identity provider that serves several applications often
+     * gives a generic "operator" or "viewer" role for another one; it must grant nothing here.
+     */
+    static final String VIEWER = "failover-viewer";
+    static final String OPERATOR = "failover-operator";
 
     @Inject
     GroupReader reader;
@@ -209,12 +213,16 @@ public class GroupsResource {
         return ApiError.response(503, "unavailable", null, ((CommandReply.Unavailable) reply).message());
     }
 
-    /** EXPIRED is a conflict with time: the command was not applied and may be sent again, with a new key. */
+    /**
+     * EXPIRED is a conflict with time: the command was not applied and may be sent again, with a new key. RATE_LIMITED
+     * may be sent again later.
+     */
     private static int status(Rejection rejection) {
         return switch (rejection) {
             case NOT_FOUND -> 404;
             case INVALID -> 422;
             case CONFLICT, EXPIRED -> 409;
+            case RATE_LIMITED -> 429;
         };
     }
 
@@ -241,12 +249,21 @@ public class GroupsResource {
         if (reason == null || reason.isBlank()) {
             throw invalid("reason", "is required: say why, for the audit trail");
         }
+        bounded("reason", reason, InputLimits.MAX_REASON);
+    }
+
+    private static void bounded(String field, String value, int maxCodePoints) {
+        String problem = InputLimits.problem(value, maxCodePoints);
+        if (problem != null) {
+            throw invalid(field, problem);
+        }
     }
 
     private static void target(FailoverGroup group, String target) {
         if (target == null || target.isBlank()) {
             throw invalid("target", "is required");
         }
+        bounded("target", target, InputLimits.MAX_SHORT_TEXT);
         if (group.target(target).isEmpty()) {
             throw invalid("target", "no target '" + target + "' in group " + group.id() + "; targets are "
                     + group.targets().stream().map(t -> t.id()).toList());
@@ -254,6 +271,7 @@ public class GroupsResource {
     }
 
     private static Instant until(String text) {
+        bounded("until", text, InputLimits.MAX_SHORT_TEXT);
         try {
             Instant until = Instant.parse(text);
             if (!until.isAfter(Instant.now())) {
@@ -278,7 +296,14 @@ public class GroupsResource {
         return ApiError.notFound(group);
     }
 
+    /** The caller's name, recorded with the write; a token whose name is too long to record is refused. */
     private String caller() {
-        return security.getUserPrincipal().getName();
+        String name = security.getUserPrincipal().getName();
+        String problem = name == null || name.isBlank() ? "is empty" : InputLimits.problem(name, InputLimits.MAX_PRINCIPAL);
+        if (problem != null) {
+            throw new WebApplicationException(ApiError.response(403, "forbidden", "token.upn",
+                    "the token's caller name (upn, else sub) " + problem + "; it is recorded with every write"));
+        }
+        return name;
     }
 }

@@ -116,4 +116,26 @@ class CommandReplayTest {
         engine.tick();
         assertThat(engine.snapshot("api").orElseThrow().seenCommands()).as("seen commands past the max age").isEmpty();
     }
+
+    @Test
+    void aGroupTakesABoundedNumberOfCommandsWithinTheMaxAge() {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = engine("hold", "live", clock);
+        for (int i = 0; i < DecisionEngine.MAX_COMMANDS_PER_MAX_AGE; i++) {
+            CommandOutcome outcome = engine.apply(new Command.Issued("c" + i, T0, new Command.Pause("api", "r" + i, "carol")));
+            assertThat(outcome).as("command " + i).isInstanceOf(CommandOutcome.Accepted.class);
+        }
+        CommandOutcome over = engine.apply(new Command.Issued("one-more", T0, new Command.Resume("api", "r", "carol")));
+        assertThat(describe(over)).as("the command past the bound").isEqualTo("REJECTED RATE_LIMITED");
+        assertThat(describe(engine.apply(new Command.Issued("c0", T0, new Command.Pause("api", "r0", "carol")))))
+                .as("a retry of a remembered command is still answered").isEqualTo("REPEATED ACCEPTED");
+        assertThat(engine.snapshot("api").orElseThrow().seenCommands()).as("seen commands").hasSize(
+                DecisionEngine.MAX_COMMANDS_PER_MAX_AGE);
+        assertThat(engine.view("api").orElseThrow().audit()).as("audit entries of the refused command")
+                .noneMatch(a -> a.action().contains("RATE_LIMITED"));
+
+        clock.set(T0.plus(DecisionEngine.DEFAULT_COMMAND_MAX_AGE).plusSeconds(1));
+        assertThat(describe(engine.apply(new Command.Issued("one-more", clock.instant(), new Command.Resume("api", "r",
+                "carol"))))).as("the same command once the window passed").isEqualTo("ACCEPTED");
+    }
 }
