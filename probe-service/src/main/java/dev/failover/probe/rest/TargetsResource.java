@@ -1,6 +1,9 @@
 package dev.failover.probe.rest;
 
+import java.net.URI;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -12,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.HttpProbe;
 import dev.failover.contract.topology.ProbeSpec;
 import dev.failover.contract.topology.Target;
 import dev.failover.probe.config.ProbeSettings;
@@ -54,8 +58,31 @@ public class TargetsResource {
             return Response.status(404).type(MediaType.APPLICATION_JSON).entity(java.util.Map.of("status", 404, "error",
                     "not-found", "message", "no target '" + target + "' in group '" + group + "'")).build();
         }
-        return Response.ok(new TargetDetail(group, target, t.region(), config.location(), t.probe(),
+        return Response.ok(new TargetDetail(group, target, t.region(), config.location(), withSecretsHidden(t.probe()),
                 latest.recent(group, target))).build();
+    }
+
+    static final String HIDDEN = "(hidden)";
+
+    /**
+     * The probe as this unauthenticated view may show it: request headers often carry credentials (an API key, a basic
+     * auth header), and so can the URL's user info and query, so their values are hidden; names stay, to debug with.
+     */
+    static ProbeSpec withSecretsHidden(ProbeSpec probe) {
+        return probe.match(http -> new HttpProbe(urlWithSecretsHidden(http.url()), http.method(),
+                http.headers().keySet().stream().collect(Collectors.toMap(name -> name, name -> HIDDEN)), http.hostHeader(),
+                http.expectedStatus(), http.bodyContains(), http.bodyRegex(), http.bodyLimitBytes(), http.followRedirects(),
+                http.verifyTls(), http.intervalSeconds(), http.connectTimeoutMillis(), http.timeoutMillis(),
+                http.maxLatencyMillis()), tcp -> tcp);
+    }
+
+    static String urlWithSecretsHidden(String url) {
+        URI uri = URI.create(url); // the topology validator accepted it
+        String query = uri.getRawQuery() == null ? null : Arrays.stream(uri.getRawQuery().split("&"))
+                .map(p -> p.contains("=") ? p.substring(0, p.indexOf('=')) + "=" + HIDDEN : p).collect(Collectors.joining("&"));
+        String userInfo = uri.getRawUserInfo() == null ? "" : HIDDEN + "@";
+        String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
+        return uri.getScheme() + "://" + userInfo + uri.getHost() + port + uri.getRawPath() + (query == null ? "" : "?" + query);
     }
 
     private TargetView view(FailoverGroup g, Target t) {
