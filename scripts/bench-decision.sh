@@ -42,13 +42,14 @@ kafka)
   http_port="${QUARKUS_HTTP_PORT:-28280}"
   rm -rf "$STACK_DIR/kafka"
   scripts/kafka.sh start
+  scripts/dev-secrets.sh "$STACK_DIR/secrets" >/dev/null
   trap 'if [[ -n "${svc:-}" ]]; then kill "$svc" 2>/dev/null; wait "$svc" 2>/dev/null; fi; scripts/kafka.sh stop' EXIT
   broker=$(cat "$STACK_DIR/kafka/kafka.pid")
   topology="$STACK_DIR/bench-topology.yaml"
   java -cp "$CP" dev.failover.decision.bench.ResultProducer "127.0.0.1:$KAFKA_PORT" "$results" "$groups" "$locations" "$topology"
   # shellcheck disable=SC2086 # DECISION_JAVA_OPTS is a list of options
   KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" FAILOVER_TOPOLOGY_FILE="$topology" \
-    FAILOVER_JWT_PUBLIC_KEY="$ROOT/config/dev-jwt/public.pem" QUARKUS_HTTP_PORT="$http_port" QUARKUS_LOG_LEVEL=WARN \
+    FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" QUARKUS_HTTP_PORT="$http_port" QUARKUS_LOG_LEVEL=WARN \
     java -Xmx1g ${DECISION_JAVA_OPTS:-} -jar decision-service/target/quarkus-app/quarkus-run.jar >"$STACK_DIR/decision.log" 2>&1 &
   svc=$!
   count() {

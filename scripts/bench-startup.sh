@@ -28,10 +28,11 @@ cleanup() {
 trap cleanup EXIT
 rm -rf "$STACK_DIR/kafka/data"
 "$ROOT/scripts/kafka.sh" start >/dev/null
+"$ROOT/scripts/dev-secrets.sh" "$STACK_DIR/secrets"
 mkdir -p "$STACK_DIR/logs"
 
 export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" FAILOVER_TOPOLOGY_FILE="$ROOT/config/failover.yaml"
-export FAILOVER_LOCATION=loc-a FAILOVER_JWT_PUBLIC_KEY="$ROOT/config/dev-jwt/public.pem" FAILOVER_INSTANCE_ID=bench-startup
+export FAILOVER_LOCATION=loc-a FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" FAILOVER_INSTANCE_ID=bench-startup
 export QUARKUS_HTTP_PORT="$PORT"
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }

@@ -82,6 +82,7 @@ stack_start() {
   fi
   mkdir -p "$PIDS" "$LOGS"
   rm -rf "$STACK_DIR/kafka/data"
+  "$ROOT/scripts/dev-secrets.sh" "$STACK_DIR/secrets" # the API's token keys, made once (scripts/token.sh signs with them)
   "$ROOT/scripts/kafka.sh" start
   "$ROOT/scripts/bind.sh" start
   command -v dig >/dev/null || { [[ $(id -u) -eq 0 ]] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bind9-dnsutils >/dev/null; }
@@ -100,7 +101,7 @@ stack_start() {
     i=$((i + 1))
   done
   # shellcheck disable=SC2046
-  FAILOVER_JWT_PUBLIC_KEY="$ROOT/config/dev-jwt/public.pem" QUARKUS_HTTP_PORT=$DECISION_PORT \
+  FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" QUARKUS_HTTP_PORT=$DECISION_PORT \
     start_bg decision $(service_java decision-service)
   # shellcheck disable=SC2046
   FAILOVER_DNS_PROVIDER=rfc2136 FAILOVER_DNS_RFC2136_SERVER=127.0.0.1 FAILOVER_DNS_RFC2136_PORT=$BIND_PORT \

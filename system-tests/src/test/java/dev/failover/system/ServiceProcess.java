@@ -40,7 +40,7 @@ final class ServiceProcess implements AutoCloseable {
 
     /**
      * Starts {@code module}'s jar with these environment variables (an empty value unsets one) and a free HTTP port. The
-     * decision-service gets the development JWT key unless {@code env} says otherwise.
+     * decision-service gets the test run's JWT key (DevSecrets) unless {@code env} says otherwise.
      */
     static ServiceProcess start(String module, String name, Map<String, String> env) {
         Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
@@ -56,7 +56,7 @@ final class ServiceProcess implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).directory(ROOT.toFile());
             if (module.equals("decision-service")) {
-                builder.environment().put("FAILOVER_JWT_PUBLIC_KEY", ROOT.resolve("config/dev-jwt/public.pem").toString());
+                builder.environment().put("FAILOVER_JWT_PUBLIC_KEY", DevSecrets.jwtPublicKey().toString());
             }
             builder.environment().putAll(env);
             builder.environment().values().removeIf(String::isEmpty); // an empty value means: leave it unset
@@ -87,10 +87,13 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** GET with a bearer token signed by scripts/token.sh (the development key); returns the body, fails on non-200. */
+    /** GET with a bearer token signed by scripts/token.sh (the test run's key); returns the body, fails on non-200. */
     String get(String path, String role) {
         try {
-            Process token = new ProcessBuilder("bash", ROOT.resolve("scripts/token.sh").toString(), role, "system-test").start();
+            ProcessBuilder tokenBuilder = new ProcessBuilder("bash", ROOT.resolve("scripts/token.sh").toString(), role,
+                    "system-test");
+            tokenBuilder.environment().put("FAILOVER_JWT_PRIVATE_KEY", DevSecrets.jwtPrivateKey().toString());
+            Process token = tokenBuilder.start();
             String jwt = new String(token.getInputStream().readAllBytes()).trim();
             if (token.waitFor() != 0) {
                 throw new IllegalStateException("scripts/token.sh failed");

@@ -1,0 +1,41 @@
+#!/bin/sh
+# Development secrets, made on this machine at first start and never committed: the key pair that signs API tokens
+# (scripts/token.sh) and the TSIG secret of the DNS updates. Used by the local stack (scripts/lib/stack.sh), the system
+# tests and docker-compose.yml (its `secrets` service runs this script first). POSIX sh and openssl only.
+#
+#   scripts/dev-secrets.sh DIR
+#
+# Files already in DIR are kept, so every start of a stack sees the same secrets. A value given in the environment is
+# used instead of a generated one: FAILOVER_DNS_RFC2136_TSIG_SECRET (base64). Writes:
+#   DIR/jwt/private.pem, DIR/jwt/public.pem   RSA key pair for the override API's tokens (decision-service: public)
+#   DIR/tsig.secret                           the TSIG secret, base64
+#   DIR/bind-tsig.key                         the same as a BIND9 key statement (key "failover-key")
+#   DIR/actuator.properties                   the same as actuator configuration (QUARKUS_CONFIG_LOCATIONS)
+set -eu
+dir="${1:?usage: $0 DIR}"
+command -v openssl >/dev/null || { echo "openssl is required (apt-get install openssl)" >&2; exit 1; }
+umask 077
+mkdir -p "$dir/jwt"
+
+if [ ! -s "$dir/jwt/private.pem" ]; then
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/jwt/private.pem.tmp" 2>/dev/null
+  mv "$dir/jwt/private.pem.tmp" "$dir/jwt/private.pem"
+  rm -f "$dir/jwt/public.pem"
+fi
+if [ ! -s "$dir/jwt/public.pem" ]; then
+  openssl pkey -in "$dir/jwt/private.pem" -pubout -out "$dir/jwt/public.pem.tmp"
+  chmod 644 "$dir/jwt/public.pem.tmp"
+  mv "$dir/jwt/public.pem.tmp" "$dir/jwt/public.pem"
+fi
+
+if [ -n "${FAILOVER_DNS_RFC2136_TSIG_SECRET:-}" ]; then
+  printf '%s\n' "$FAILOVER_DNS_RFC2136_TSIG_SECRET" > "$dir/tsig.secret"
+elif [ ! -s "$dir/tsig.secret" ]; then
+  openssl rand -base64 32 > "$dir/tsig.secret"
+fi
+secret="$(cat "$dir/tsig.secret")"
+printf 'key "failover-key" { algorithm hmac-sha256; secret "%s"; };\n' "$secret" > "$dir/bind-tsig.key"
+printf 'failover.dns.rfc2136.tsig-secret=%s\n' "$secret" > "$dir/actuator.properties"
+# the containers run as other users than the one who made the files: they read, only the owner writes
+chmod 644 "$dir/bind-tsig.key" "$dir/actuator.properties"
+chmod 755 "$dir" "$dir/jwt"
