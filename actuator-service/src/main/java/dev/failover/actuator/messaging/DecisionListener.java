@@ -81,7 +81,7 @@ public class DecisionListener {
     @Incoming("decisions")
     public CompletionStage<Void> onDecision(Message<String> message) {
         Verification verification = verify(message);
-        if (!(verification instanceof Verification.Valid)) {
+        if (!verification.isValid()) {
             metrics.decisionRejected(verification.outcome());
             LOG.warnf("refusing a decision not signed by a trusted key: %s", verification.describe());
             // the dead-letter strategy moves it to failover.decisions.dlq with this message as the reason
@@ -112,7 +112,7 @@ public class DecisionListener {
         IncomingKafkaRecordMetadata<String, String> record = message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .orElse(null);
         if (record == null) {
-            return new Verification.Unsigned(); // not from Kafka: nothing to trust it by
+            return Verification.unsigned(); // not from Kafka: nothing to trust it by
         }
         Headers headers = record.getHeaders();
         return settings.trustedKeys().verify(record.getTopic(), record.getKey(), message.getPayload(),

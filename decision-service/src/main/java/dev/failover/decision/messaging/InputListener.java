@@ -134,7 +134,7 @@ public class InputListener {
     private Handling handle(String topic, int partition, String key, String payload, Headers headers) {
         if (Topics.COMMANDS.equals(topic)) { // checked before anything is parsed: only the decision-service sends commands
             Verification verification = keys.verify(topic, key, payload, headers);
-            if (!(verification instanceof Verification.Valid)) {
+            if (!verification.isValid()) {
                 metrics.rejected(topic, verification.outcome());
                 return deadLetter(topic, key, payload, "refused, not signed by a trusted key: " + verification.describe());
             }

@@ -56,7 +56,7 @@ public class StateLoader {
         // every decision, not only the latest: each one goes into the group's history
         int decisions = reader.read(Topics.DECISIONS, partitions, record -> {
             Verification verification = keys.verify(record.topic(), record.key(), record.value(), record.headers());
-            if (!(verification instanceof Verification.Valid)) {
+            if (!verification.isValid()) {
                 metrics.rejected(record.topic(), verification.outcome());
                 LOG.warnf("skipping a decision not signed by a trusted key at offset %d of partition %d (key %s): %s",
                         record.offset(), record.partition(), record.key(), verification.describe());

@@ -87,7 +87,7 @@ public final class SigningKeysResolver {
         String value = "start-up check";
         Verification check = trusted.verify(Topics.COMMANDS, id, value,
                 TrustedKeys.HeaderValues.of(signer.headers(Topics.COMMANDS, id, value)));
-        if (!(check instanceof Verification.Valid)) {
+        if (!check.isValid()) {
             return problem(KEY_ID, "the trusted public key " + id + TrustedKeys.SUFFIX + " does not match the private key ("
                     + check.describe() + ")");
         }

@@ -85,31 +85,31 @@ public final class TrustedKeys {
         List<byte[]> signatures = headers.all(Topics.SIGNATURE_HEADER);
         List<byte[]> keyIds = headers.all(Topics.SIGNATURE_KEY_ID_HEADER);
         if (signatures.isEmpty()) {
-            return new Verification.Unsigned();
+            return Verification.unsigned();
         }
         if (signatures.size() > 1 || keyIds.size() > 1) {
-            return new Verification.Malformed("more than one " + Topics.SIGNATURE_HEADER + " or "
+            return Verification.malformed("more than one " + Topics.SIGNATURE_HEADER + " or "
                     + Topics.SIGNATURE_KEY_ID_HEADER + " header");
         }
         if (keyIds.isEmpty()) {
-            return new Verification.Malformed("a signature without a " + Topics.SIGNATURE_KEY_ID_HEADER + " header");
+            return Verification.malformed("a signature without a " + Topics.SIGNATURE_KEY_ID_HEADER + " header");
         }
         String keyId = utf8(keyIds.get(0));
         if (!KeyIds.isValid(keyId)) {
-            return new Verification.Malformed("the " + Topics.SIGNATURE_KEY_ID_HEADER + " header is not a key id ("
+            return Verification.malformed("the " + Topics.SIGNATURE_KEY_ID_HEADER + " header is not a key id ("
                     + KeyIds.RULE + ")");
         }
         byte[] signature = signatures.get(0);
         if (signature == null || signature.length != SIGNATURE_LENGTH) {
-            return new Verification.Malformed("the " + Topics.SIGNATURE_HEADER + " header is not " + SIGNATURE_LENGTH
+            return Verification.malformed("the " + Topics.SIGNATURE_HEADER + " header is not " + SIGNATURE_LENGTH
                     + " bytes (an Ed25519 signature)");
         }
         PublicKey publicKey = keys.get(keyId);
         if (publicKey == null) {
-            return new Verification.UnknownKey(keyId);
+            return Verification.unknownKey(keyId);
         }
-        return verifies(publicKey, SignedBytes.of(topic, key, value), signature) ? new Verification.Valid(keyId)
-                : new Verification.BadSignature(keyId);
+        return verifies(publicKey, SignedBytes.of(topic, key, value), signature) ? Verification.valid(keyId)
+                : Verification.badSignature(keyId);
     }
 
     private static boolean verifies(PublicKey key, byte[] signed, byte[] signature) {

@@ -118,7 +118,7 @@ class RecordSigningTest {
         Verification verification = change.apply(signedBy(SIGNER)).verifiedBy(TRUSTED);
         assertThat(verification.outcome()).as(name + ": " + verification.describe()).isEqualTo(expected);
         if (expected == Outcome.VALID) {
-            assertThat(verification).isEqualTo(new Verification.Valid("key-2025"));
+            assertThat(verification).isEqualTo(Verification.valid("key-2025"));
         }
     }
 
@@ -137,17 +137,17 @@ class RecordSigningTest {
         TrustedKeys after = new TrustedKeys(Map.of("key-2026", NEXT.getPublic()));
 
         assertThat(signedBy(next).verifiedBy(TRUSTED)).as("before: the new key is not trusted yet")
-                .isEqualTo(new Verification.UnknownKey("key-2026"));
+                .isEqualTo(Verification.unknownKey("key-2026"));
         assertThat(signedBy(SIGNER).verifiedBy(during)).as("during: the old key's records still in Kafka")
-                .isEqualTo(new Verification.Valid("key-2025"));
+                .isEqualTo(Verification.valid("key-2025"));
         assertThat(signedBy(next).verifiedBy(during)).as("during: the switched signer")
-                .isEqualTo(new Verification.Valid("key-2026"));
-        assertThat(signedBy(next).verifiedBy(after)).isEqualTo(new Verification.Valid("key-2026"));
+                .isEqualTo(Verification.valid("key-2026"));
+        assertThat(signedBy(next).verifiedBy(after)).isEqualTo(Verification.valid("key-2026"));
         assertThat(signedBy(SIGNER).verifiedBy(after)).as("after: the removed key")
-                .isEqualTo(new Verification.UnknownKey("key-2025"));
+                .isEqualTo(Verification.unknownKey("key-2025"));
         Arrived underSwappedIds = header(Topics.SIGNATURE_KEY_ID_HEADER, utf8("key-2026")).apply(signedBy(SIGNER));
         assertThat(underSwappedIds.verifiedBy(during)).as("the old key's signature under the new id")
-                .isEqualTo(new Verification.BadSignature("key-2026"));
+                .isEqualTo(Verification.badSignature("key-2026"));
     }
 
     @Test
@@ -164,7 +164,7 @@ class RecordSigningTest {
 
         RecordSigner signer = new RecordSigner("openssl-made", privateKey);
         assertThat(signedBy(signer).verifiedBy(new TrustedKeys(Map.of("openssl-made", publicKey))))
-                .isEqualTo(new Verification.Valid("openssl-made"));
+                .isEqualTo(Verification.valid("openssl-made"));
         assertThat(PemKeys.publicKey(PemKeys.pem(publicKey))).isEqualTo(publicKey);
         assertThat(PemKeys.privateKey(PemKeys.pem(CURRENT.getPrivate())).getEncoded()).isEqualTo(CURRENT.getPrivate().getEncoded());
     }
@@ -192,7 +192,7 @@ class RecordSigningTest {
 
         TrustedKeys keys = TrustedKeys.fromDirectory(dir);
         assertThat(keys.keyIds()).containsExactlyInAnyOrder("key-2025", "key-2026");
-        assertThat(signedBy(SIGNER).verifiedBy(keys)).isEqualTo(new Verification.Valid("key-2025"));
+        assertThat(signedBy(SIGNER).verifiedBy(keys)).isEqualTo(Verification.valid("key-2025"));
     }
 
     static Stream<Arguments> settings() {
@@ -248,7 +248,7 @@ class RecordSigningTest {
         assertThat(problems).as("never the key text").noneMatch(p -> p.contains("BEGIN"));
         if (expected.isEmpty()) {
             assertThat(signer).isNotNull();
-            assertThat(signedBy(signer).verifiedBy(trusted)).isEqualTo(new Verification.Valid("key-2025"));
+            assertThat(signedBy(signer).verifiedBy(trusted)).isEqualTo(Verification.valid("key-2025"));
         } else {
             assertThat(signer).as(name).isNull();
         }
