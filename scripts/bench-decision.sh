@@ -47,6 +47,9 @@ kafka)
   broker=$(cat "$STACK_DIR/kafka/kafka.pid")
   topology="$STACK_DIR/bench-topology.yaml"
   java -cp "$CP" dev.failover.decision.bench.ResultProducer "127.0.0.1:$KAFKA_PORT" "$results" "$groups" "$locations" "$topology"
+  # shellcheck source=lib/signing.sh
+  source "$ROOT/scripts/lib/signing.sh"
+  signing_keys "$STACK_DIR"
   # shellcheck disable=SC2086 # DECISION_JAVA_OPTS is a list of options
   KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" FAILOVER_TOPOLOGY_FILE="$topology" \
     FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" QUARKUS_HTTP_PORT="$http_port" QUARKUS_LOG_LEVEL=WARN \

@@ -34,6 +34,9 @@ mkdir -p "$STACK_DIR/logs"
 export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" FAILOVER_TOPOLOGY_FILE="$ROOT/config/failover.yaml"
 export FAILOVER_LOCATION=loc-a FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" FAILOVER_INSTANCE_ID=bench-startup
 export QUARKUS_HTTP_PORT="$PORT"
+# shellcheck source=lib/signing.sh
+source "$ROOT/scripts/lib/signing.sh"
+signing_keys "$STACK_DIR"
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 stats() { sort -n | awk '{v[NR]=$1} END {printf "min %s  median %s  max %s", v[1], v[int((NR+1)/2)], v[NR]}'; }

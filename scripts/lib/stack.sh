@@ -9,6 +9,8 @@
 
 # shellcheck source=detach.sh
 source "$ROOT/scripts/lib/detach.sh"
+# shellcheck source=signing.sh
+source "$ROOT/scripts/lib/signing.sh"
 
 PIDS="$STACK_DIR/pids"
 LOGS="$STACK_DIR/logs"
@@ -100,6 +102,7 @@ stack_start() {
     FAILOVER_LOCATION=$location QUARKUS_HTTP_PORT=${probes[$i]} start_bg "probe-$location" $(service_java probe-service)
     i=$((i + 1))
   done
+  signing_keys "$STACK_DIR" # the decision-service signs decisions and commands, both it and the actuator verify them
   # shellcheck disable=SC2046
   FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" QUARKUS_HTTP_PORT=$DECISION_PORT \
     start_bg decision $(service_java decision-service)

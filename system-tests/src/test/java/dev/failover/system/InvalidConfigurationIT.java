@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
 
 /** Each packaged service refuses to start on an invalid topology or setting, and its output names the key. */
@@ -57,6 +58,28 @@ class InvalidConfigurationIT {
     void theDecisionServiceDoesNotStartWithoutAKeyToVerifyTokens() throws Exception {
         assertRefusesToStart("decision-service", "no-jwt-key", Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
                 "FAILOVER_JWT_PUBLIC_KEY", ""), "mp.jwt.verify.publickey.location");
+    }
+
+    @Test
+    void theDecisionServiceDoesNotStartWithoutSigningKeys() throws Exception {
+        assertRefusesToStart("decision-service", "no-signing-key", Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
+                "FAILOVER_SIGNING_KEY_ID", "", "FAILOVER_SIGNING_PRIVATE_KEY_FILE", ""),
+                "failover.signing.key-id: required", "failover.signing.private-key-file: required");
+    }
+
+    @Test
+    void theDecisionServiceDoesNotStartWithASigningKeyItsVerifiersDoNotTrust() throws Exception {
+        TestSigningKeys keys = TestSigningKeys.shared();
+        assertRefusesToStart("decision-service", "untrusted-signing-key", Map.of("FAILOVER_TOPOLOGY_FILE",
+                VALID_TOPOLOGY.toString(), "FAILOVER_SIGNING_KEY_ID", TestSigningKeys.UNTRUSTED_KEY_ID,
+                "FAILOVER_SIGNING_PRIVATE_KEY_FILE", keys.privateKeyFile(TestSigningKeys.UNTRUSTED_KEY_ID).toString()),
+                "failover.signing.key-id: '" + TestSigningKeys.UNTRUSTED_KEY_ID + "' is not in failover.signing.trusted-keys-dir");
+    }
+
+    @Test
+    void theActuatorDoesNotStartWithoutTrustedKeys() throws Exception {
+        assertRefusesToStart("actuator-service", "no-trusted-keys", Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
+                "FAILOVER_SIGNING_TRUSTED_KEYS_DIR", ""), "failover.signing.trusted-keys-dir: required");
     }
 
     @Test

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.awaitility.core.ConditionTimeoutException;
 
+import dev.failover.testkit.signing.TestSigningKeys;
+
 /** One packaged service (target/quarkus-app/quarkus-run.jar) run as its own process, as it is deployed. */
 final class ServiceProcess implements AutoCloseable {
 
@@ -40,7 +42,9 @@ final class ServiceProcess implements AutoCloseable {
 
     /**
      * Starts {@code module}'s jar with these environment variables (an empty value unsets one) and a free HTTP port. The
-     * decision-service gets the test run's JWT key (DevSecrets) unless {@code env} says otherwise.
+     * decision-service gets the test run's JWT key (DevSecrets) unless {@code env} says otherwise; it and the actuator get
+     * this JVM's test signing keys (TestSigningKeys: the decision-service signs, both trust), unless {@code env} says
+     * otherwise.
      */
     static ServiceProcess start(String module, String name, Map<String, String> env) {
         Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
@@ -57,6 +61,11 @@ final class ServiceProcess implements AutoCloseable {
                     .redirectOutput(log.toFile()).directory(ROOT.toFile());
             if (module.equals("decision-service")) {
                 builder.environment().put("FAILOVER_JWT_PUBLIC_KEY", DevSecrets.jwtPublicKey().toString());
+                builder.environment().putAll(TestSigningKeys.shared().serviceEnv());
+            }
+            if (module.equals("actuator-service")) {
+                builder.environment().put("FAILOVER_SIGNING_TRUSTED_KEYS_DIR",
+                        TestSigningKeys.shared().trustedKeysDir().toString());
             }
             builder.environment().putAll(env);
             builder.environment().values().removeIf(String::isEmpty); // an empty value means: leave it unset

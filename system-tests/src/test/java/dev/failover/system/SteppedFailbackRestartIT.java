@@ -26,6 +26,7 @@ import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.Topics;
 import dev.failover.testkit.aws.Route53Zone;
 import dev.failover.testkit.kafka.TopicClient;
+import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
 
 /**
@@ -95,13 +96,13 @@ class SteppedFailbackRestartIT {
         try (TopicClient client = new TopicClient(kafka.bootstrapServers());
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             Decision failover = decision(1, DecisionKind.FAILOVER, TestTopology.PRIMARY, TestTopology.SECONDARY);
-            client.send(Topics.DECISIONS, TestTopology.GROUP, CODEC.encode(failover));
+            client.sendSigned(Topics.DECISIONS, TestTopology.GROUP, CODEC.encode(failover), TestSigningKeys.shared().signer());
             actuations.await(r -> is(r, failover, ActuationStatus.CONVERGED), Duration.ofSeconds(60));
             assertThat(primaryWeight()).as("the failover moves all traffic at once").isEqualTo(0L);
             int batchesBeforeFailback = zone.applied().size();
 
             Decision failback = decision(2, DecisionKind.FAILBACK, TestTopology.SECONDARY, TestTopology.PRIMARY);
-            client.send(Topics.DECISIONS, TestTopology.GROUP, CODEC.encode(failback));
+            client.sendSigned(Topics.DECISIONS, TestTopology.GROUP, CODEC.encode(failback), TestSigningKeys.shared().signer());
             await("the second step (50 %) served").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                     .until(() -> primaryWeight() == 50L);
             actuator.kill();

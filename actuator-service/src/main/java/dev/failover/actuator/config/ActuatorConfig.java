@@ -22,6 +22,19 @@ public interface ActuatorConfig {
     /** DNS settings. */
     Dns dns();
 
+    /** The public keys whose signatures on decisions this actuator accepts (ADR 0009). */
+    Signing signing();
+
+    interface Signing {
+        /**
+         * Directory of trusted Ed25519 public keys, one {@code <key-id>.pub} each in X.509 PEM as
+         * {@code openssl pkey -pubout} writes it (env {@code FAILOVER_SIGNING_TRUSTED_KEYS_DIR}), e.g. a mounted
+         * Kubernetes Secret. Required: a decision without a valid signature by one of them is dead-lettered, never acted on.
+         */
+        @WithName("trusted-keys-dir")
+        Optional<Path> trustedKeysDir();
+    }
+
     /** Capacity backends for pilot-light targets (targets with a scaling ref). */
     Scaling scaling();
 

@@ -21,6 +21,8 @@ import dev.failover.actuator.dns.Rfc2136Settings;
 import dev.failover.actuator.dns.Route53Settings;
 import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.actuator.scaling.ScalingSettings;
+import dev.failover.contract.signing.SigningKeysResolver;
+import dev.failover.contract.signing.TrustedKeys;
 import dev.failover.contract.time.Backoff;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.InvalidTopologyException;
@@ -66,10 +68,13 @@ public final class ActuatorConfigResolver {
         if (config.parallelGroups() < 1) {
             error("failover.parallel-groups", "must be at least 1, was " + config.parallelGroups());
         }
+        SigningKeysResolver signing = new SigningKeysResolver();
+        TrustedKeys trustedKeys = signing.trustedKeys(config.signing().trustedKeysDir());
+        signing.problems().forEach(p -> error(p.key(), p.message()));
         if (!errors.isEmpty()) {
             throw new InvalidConfigurationException(config.topologyFile(), errors);
         }
-        return new ActuatorSettings(topology, dnsSettings, reconcile, scaling, config.parallelGroups());
+        return new ActuatorSettings(topology, dnsSettings, reconcile, scaling, config.parallelGroups(), trustedKeys);
     }
 
     private void error(String key, String message) {

@@ -4,6 +4,7 @@ package dev.failover.actuator.config;
 import dev.failover.actuator.dns.DnsSettings;
 import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.actuator.scaling.ScalingSettings;
+import dev.failover.contract.signing.TrustedKeys;
 import dev.failover.contract.topology.Topology;
 
 /**
@@ -14,7 +15,8 @@ import dev.failover.contract.topology.Topology;
  * @param reconcile      the reconcile loop's periods and its one retry policy, DNS and scaling alike
  * @param scaling        the capacity backends the topology needs
  * @param parallelGroups threads that run reconcile passes
+ * @param trustedKeys    the keys a decision must be signed by (ADR 0009)
  */
 public record ActuatorSettings(Topology topology, DnsSettings dns, GroupReconciler.Settings reconcile, ScalingSettings scaling,
-        int parallelGroups) {
+        int parallelGroups, TrustedKeys trustedKeys) {
 }

@@ -6,16 +6,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.StreamSupport;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import dev.failover.actuator.config.ActuatorSettings;
 import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.actuator.domain.Reconciler;
 import dev.failover.actuator.metrics.ActuatorMetrics;
@@ -27,12 +31,14 @@ import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.signing.Verification;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
- * Maps a decision to the group's desired state: offered to the reconciler, stored durably when it is newer, then a pass
- * of the group is triggered and the message acknowledged. Nothing here waits for DNS or capacity, so one group's slow
+ * Maps a decision to the group's desired state, once its signature shows that the decision-service made it (ADR 0009;
+ * anything else is dead-lettered before it is even parsed): offered to the reconciler, stored durably when it is newer,
+ * then a pass of the group is triggered and the message acknowledged. Nothing here waits for DNS or capacity, so one group's slow
  * change never holds another group's decision (ADR 0006). A decision whose desired state cannot be stored (Kafka away)
  * is not acknowledged: it is stored again until it is, and its offset is committed only after.
  */
@@ -49,6 +55,8 @@ public class DecisionListener {
     KafkaDesiredStore store;
     @Inject
     ActuatorMetrics metrics;
+    @Inject
+    ActuatorSettings settings;
 
     /** Stores desired states one after another, off the Kafka polling thread. */
     private final ExecutorService storing = Executors.newSingleThreadExecutor(r -> {
@@ -72,6 +80,13 @@ public class DecisionListener {
 
     @Incoming("decisions")
     public CompletionStage<Void> onDecision(Message<String> message) {
+        Verification verification = verify(message);
+        if (!verification.isValid()) {
+            metrics.decisionRejected(verification.outcome());
+            LOG.warnf("refusing a decision not signed by a trusted key: %s", verification.describe());
+            // the dead-letter strategy moves it to failover.decisions.dlq with this message as the reason
+            return message.nack(new UnverifiedDecisionException(verification));
+        }
         Decision decision;
         try {
             decision = EventCodec.instance().decode(message.getPayload(), Decision.class);
@@ -90,6 +105,25 @@ public class DecisionListener {
             loop.trigger(decision.group());
             return message.ack();
         });
+    }
+
+    private Verification verify(Message<String> message) {
+        @SuppressWarnings("unchecked")
+        IncomingKafkaRecordMetadata<String, String> record = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .orElse(null);
+        if (record == null) {
+            return Verification.unsigned(); // not from Kafka: nothing to trust it by
+        }
+        Headers headers = record.getHeaders();
+        return settings.trustedKeys().verify(record.getTopic(), record.getKey(), message.getPayload(),
+                name -> StreamSupport.stream(headers.headers(name).spliterator(), false).map(Header::value).toList());
+    }
+
+    /** Why a decision was refused, as the dead-letter reason. */
+    static final class UnverifiedDecisionException extends RuntimeException {
+        UnverifiedDecisionException(Verification verification) {
+            super("refused, not signed by a trusted key: " + verification.describe(), null, false, false);
+        }
     }
 
     private void storeUntilStored(GroupReconciler.Offer.Accepted accepted) {

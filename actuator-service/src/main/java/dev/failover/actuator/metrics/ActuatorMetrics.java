@@ -13,6 +13,7 @@ import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
+import dev.failover.contract.signing.Verification;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -31,6 +32,11 @@ public class ActuatorMetrics {
      * it (the first decision after a start included).
      */
     public static final String DECISION_RECEIVE_LAG = "failover.actuator.decision.receive.lag";
+    /**
+     * Decisions refused, not acted on and dead-lettered, for want of a valid signature by a trusted key (ADR 0009), by
+     * outcome (UNSIGNED, UNKNOWN_KEY, BAD_SIGNATURE, MALFORMED). Alert FailoverUnsignedControlMessage.
+     */
+    public static final String DECISIONS_REJECTED = "failover.actuator.decisions.rejected";
     /** Results that Kafka did not take, by group. */
     public static final String NOT_PUBLISHED = "failover.actuator.results.not.published";
     /** Seconds the group's desired state has not been served (0 when it is): the "decided but not served" alert. */
@@ -72,6 +78,10 @@ public class ActuatorMetrics {
         Duration lag = Duration.between(recordTimestamp, clock.instant());
         registry.timer(DECISION_RECEIVE_LAG).record(lag.isNegative() ? Duration.ZERO : lag);
         return lag;
+    }
+
+    public void decisionRejected(Verification.Outcome outcome) {
+        registry.counter(DECISIONS_REJECTED, "outcome", outcome.name()).increment();
     }
 
     public void resultNotPublished(String group) {

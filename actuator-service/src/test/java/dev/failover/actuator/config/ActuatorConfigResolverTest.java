@@ -29,6 +29,7 @@ import dev.failover.actuator.dns.Route53Settings;
 import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.actuator.scaling.ScalingSettings;
 import dev.failover.contract.topology.ScalingRef;
+import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
@@ -66,7 +67,8 @@ class ActuatorConfigResolverTest {
     ActuatorSettings resolve(String topology, Map<String, String> properties, Supplier<Optional<String>> defaultRegion)
             throws IOException {
         Path file = Files.writeString(dir.resolve("failover.yaml"), topology);
-        Map<String, String> all = new HashMap<>(Map.of("failover.topology-file", file.toString()));
+        Map<String, String> all = new HashMap<>(Map.of("failover.topology-file", file.toString(),
+                "failover.signing.trusted-keys-dir", TestSigningKeys.shared().trustedKeysDir().toString()));
         all.putAll(properties);
         return ActuatorConfigResolver.resolve(config(all), defaultRegion);
     }
@@ -146,7 +148,11 @@ class ActuatorConfigResolverTest {
                 Arguments.of(PLAIN, Map.of("failover.parallel-groups", "0"), "failover.parallel-groups", "must be at least 1, was 0"),
                 Arguments.of(replaceOnce(PLAIN, "ttl: 5", "ttl: 0"), Map.of(), "groups[0].dns.ttl",
                         "must be between 1 and 86400 seconds, was 0"),
-                Arguments.of("", Map.of(), "failover.topology-file", "is empty"));
+                Arguments.of("", Map.of(), "failover.topology-file", "is empty"),
+                Arguments.of(PLAIN, Map.of("failover.signing.trusted-keys-dir", ""), "failover.signing.trusted-keys-dir",
+                        "required: a directory of <key-id>.pub Ed25519 public keys (PEM) whose signatures this service accepts"),
+                Arguments.of(PLAIN, Map.of("failover.signing.trusted-keys-dir", "/nonexistent/keys"),
+                        "failover.signing.trusted-keys-dir", "'/nonexistent/keys' is not a directory"));
     }
 
     @ParameterizedTest(name = "{2}: {3}")

@@ -22,6 +22,8 @@ import dev.failover.contract.event.Topics;
 import dev.failover.testkit.demo.DemoBackendsResource;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
+import dev.failover.testkit.signing.SigningKeysResource;
+import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -29,6 +31,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** Against the real in-JVM broker: a decision in, the dry-run reconciler's results out, the group's status; poison to the DLQ. */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(SigningKeysResource.class)
 @WithTestResource(DemoBackendsResource.class)
 class ActuationsThroughKafkaTest {
 
@@ -40,14 +43,16 @@ class ActuationsThroughKafkaTest {
         try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader dlq = client.reader(Topics.DECISIONS_DLQ);
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
-            client.send(Topics.DECISIONS, TestTopology.GROUP, "{\"schemaVersion\":1,\"group\":\"api\"}");
+            // signed, so that it is refused for what it says, not for how it came
+            client.sendSigned(Topics.DECISIONS, TestTopology.GROUP, "{\"schemaVersion\":1,\"group\":\"api\"}",
+                    TestSigningKeys.shared().signer());
             assertThat(TopicClient.header(dlq.await(r -> true, WAIT), Topics.DEAD_LETTER_REASON_HEADER))
                     .contains("missing required field 'decisionId'");
 
             String id = UUID.randomUUID().toString();
             Decision decision = new Decision(1, id, TestTopology.GROUP, 1L, DecisionKind.FAILOVER, TestTopology.PRIMARY,
                     TestTopology.SECONDARY, "test", List.of(), Instant.now(), DecisionMode.LIVE, Decision.AUTOMATION);
-            client.send(Topics.DECISIONS, TestTopology.GROUP, codec.encode(decision));
+            client.sendSigned(Topics.DECISIONS, TestTopology.GROUP, codec.encode(decision), TestSigningKeys.shared().signer());
 
             ConsumerRecord<String, String> complete = actuations.await(r -> step(r).decisionId().equals(id)
                     && step(r).step() == ActuationStep.COMPLETE, WAIT);
@@ -76,7 +81,7 @@ class ActuationsThroughKafkaTest {
             given().get("/actuations?limit=0").then().statusCode(400);
 
             // the same decision again is not above the desired epoch: skipped, nothing written again
-            client.send(Topics.DECISIONS, TestTopology.GROUP, codec.encode(decision));
+            client.sendSigned(Topics.DECISIONS, TestTopology.GROUP, codec.encode(decision), TestSigningKeys.shared().signer());
             ActuationResult fenced = step(actuations.await(r -> step(r).decisionId().equals(id)
                     && step(r).status() == ActuationStatus.SKIPPED && step(r).step() == ActuationStep.FENCE, WAIT));
             assertThat(fenced.details()).contains("not above the desired epoch 1");

@@ -37,6 +37,8 @@ import dev.failover.contract.topology.RecordType;
 import dev.failover.testkit.dns.BindServer;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
+import dev.failover.testkit.signing.SigningKeysResource;
+import dev.failover.testkit.signing.TestSigningKeys;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -48,6 +50,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(SigningKeysResource.class)
 @WithTestResource(Rfc2136ActuationTest.Bind.class)
 class Rfc2136ActuationTest {
 
@@ -149,8 +152,9 @@ class Rfc2136ActuationTest {
 
     private String decide(TopicClient client, String group) {
         String id = UUID.randomUUID().toString();
-        client.send(Topics.DECISIONS, group, codec.encode(new Decision(1, id, group, 1L, DecisionKind.FAILOVER, "primary",
-                "secondary", "test", List.of(), Instant.now(), DecisionMode.LIVE, Decision.AUTOMATION)));
+        client.sendSigned(Topics.DECISIONS, group, codec.encode(new Decision(1, id, group, 1L, DecisionKind.FAILOVER, "primary",
+                "secondary", "test", List.of(), Instant.now(), DecisionMode.LIVE, Decision.AUTOMATION)),
+                TestSigningKeys.shared().signer());
         return id;
     }
 

@@ -23,6 +23,8 @@ import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.Topics;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
+import dev.failover.testkit.signing.SigningKeysResource;
+import dev.failover.testkit.signing.TestSigningKeys;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -43,6 +45,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(SigningKeysResource.class)
 @WithKubernetesTestServer(crud = true)
 @TestProfile(TwoGroupsThroughKafkaTest.Profile.class)
 class TwoGroupsThroughKafkaTest {
@@ -125,8 +128,9 @@ class TwoGroupsThroughKafkaTest {
 
     private String send(TopicClient client, String group, String from, String to) {
         String id = UUID.randomUUID().toString();
-        client.send(Topics.DECISIONS, group, codec.encode(new Decision(1, id, group, 1L, DecisionKind.FAILOVER, from, to, "test",
-                List.of(), Instant.now(), DecisionMode.LIVE, Decision.AUTOMATION)));
+        client.sendSigned(Topics.DECISIONS, group, codec.encode(new Decision(1, id, group, 1L, DecisionKind.FAILOVER, from, to, "test",
+                List.of(), Instant.now(), DecisionMode.LIVE, Decision.AUTOMATION)),
+                TestSigningKeys.shared().signer());
         return id;
     }
 

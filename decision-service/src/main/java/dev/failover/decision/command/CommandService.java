@@ -19,11 +19,11 @@ import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.Topics;
 import dev.failover.decision.config.DecisionServiceConfig;
 import dev.failover.decision.domain.Command;
+import dev.failover.decision.messaging.ControlMessageKeys;
 import dev.failover.decision.domain.CommandOutcome;
 import dev.failover.decision.state.StateDirectory;
 import dev.failover.decision.state.StateRecord;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
  * The one way to submit an operator command, for the override API and the drill scheduler alike: sends it through
@@ -35,9 +35,12 @@ public class CommandService {
 
     private static final Logger LOG = Logger.getLogger(CommandService.class);
 
+    /** Signed records (ADR 0009): the owning instance refuses a command without a trusted signature. */
     @Inject
     @Channel("commands")
-    MutinyEmitter<Record<String, String>> commands;
+    MutinyEmitter<String> commands;
+    @Inject
+    ControlMessageKeys keys;
     @Inject
     StateDirectory directory;
     @Inject
@@ -53,7 +56,7 @@ public class CommandService {
         CompletableFuture<StateRecord.CommandResult> result = directory.awaitResult(id);
         try {
             String message = EventCodec.instance().encode(CommandMessages.toMessage(id, Instant.now(), command));
-            commands.send(Record.of(command.group(), message)).await().atMost(timeout);
+            commands.sendMessage(keys.signed(Topics.COMMANDS, command.group(), message)).await().atMost(timeout);
             return reply(result.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
         } catch (TimeoutException | io.smallrye.mutiny.TimeoutException e) {
             directory.forget(id);

@@ -2,6 +2,7 @@ package dev.failover.decision.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
@@ -56,6 +57,42 @@ public interface DecisionServiceConfig {
     @WithName("instance-id")
     @WithConverter(InstanceIdConverter.class)
     String instanceId();
+
+    /**
+     * Signing of the decisions and operator commands this service publishes, and the keys whose signatures it accepts on
+     * operator commands and on decisions it restores from (ADR 0009). Required: without keys the service does not start.
+     * Checked at start by SigningProducer, each problem naming its key.
+     */
+    Signing signing();
+
+    interface Signing {
+        /**
+         * Id of the signing key, sent with every signed record (env {@code FAILOVER_SIGNING_KEY_ID}): the name, without
+         * {@code .pub}, of its public key in every verifier's trusted-keys directory, this service's included. Changing
+         * it (with the private key) is how a rotation switches the signer.
+         */
+        @WithName("key-id")
+        Optional<String> keyId();
+
+        /**
+         * The Ed25519 private key, PKCS#8 PEM as {@code openssl genpkey -algorithm ed25519} writes it (env
+         * {@code FAILOVER_SIGNING_PRIVATE_KEY_FILE}), e.g. a file of a Kubernetes Secret volume. Exactly one of this and
+         * {@code private-key}.
+         */
+        @WithName("private-key-file")
+        Optional<Path> privateKeyFile();
+
+        /** The same private key as PEM text (env {@code FAILOVER_SIGNING_PRIVATE_KEY}), e.g. from a Secret as env. */
+        @WithName("private-key")
+        Optional<String> privateKey();
+
+        /**
+         * Directory of the trusted public keys, one {@code <key-id>.pub} (X.509 PEM, {@code openssl pkey -pubout}) each
+         * (env {@code FAILOVER_SIGNING_TRUSTED_KEYS_DIR}); a mounted Secret volume fits. Must hold this service's own key.
+         */
+        @WithName("trusted-keys-dir")
+        Optional<Path> trustedKeysDir();
+    }
 
     /** Faults a test can cause in a packaged process. Never set in production. */
     @WithName("fault-injection")

@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.event.Topics;
 import dev.failover.decision.config.DecisionServiceConfig;
 import dev.failover.decision.domain.DecisionEngine;
 import dev.failover.decision.metrics.DecisionMetrics;
@@ -44,9 +45,10 @@ public class DecisionPublisher {
     /** The exit status of the test-only halt: that of a process killed by SIGKILL. */
     static final int HALT_STATUS = 137;
 
+    /** Signed records (ADR 0009): the key and the signature headers travel in the message's metadata. */
     @Inject
     @Channel("decisions")
-    MutinyEmitter<Record<String, String>> decisions;
+    MutinyEmitter<String> decisions;
     @Inject
     @Channel("decision-state")
     MutinyEmitter<Record<String, String>> state;
@@ -56,6 +58,8 @@ public class DecisionPublisher {
     DecisionMetrics metrics;
     @Inject
     GroupOwnership ownership;
+    @Inject
+    ControlMessageKeys keys;
 
     private final Map<String, Deque<StateRecord.CommandResult>> commandResults = new ConcurrentHashMap<>();
     /** Per group, the end of the last publication started: the next one starts after it. */
@@ -109,7 +113,8 @@ public class DecisionPublisher {
         }
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Decision decision : toSend) {
-            chain = chain.chain(() -> decisions.send(Record.of(group, EventCodec.instance().encode(decision)))
+            chain = chain.chain(() -> decisions.sendMessage(keys.signed(Topics.DECISIONS, group,
+                    EventCodec.instance().encode(decision)))
                     .invoke(() -> {
                         engine.published(group, decision.decisionId());
                         metrics.decided(decision);

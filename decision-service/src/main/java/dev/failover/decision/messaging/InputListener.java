@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -25,6 +26,7 @@ import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.OperatorCommand;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.event.Topics;
+import dev.failover.contract.signing.Verification;
 import dev.failover.decision.command.CommandMessages;
 import dev.failover.decision.domain.CommandOutcome;
 import dev.failover.decision.domain.DecisionEngine;
@@ -44,7 +46,8 @@ import io.vertx.core.Vertx;
  * The one consumer of everything keyed by group that this instance decides on: probe results, operator commands and
  * actuation results, in partition order. It maps a record, hands it to the engine and publishes what comes out; the
  * offset is committed after that is acknowledged. What cannot be read, or whose key and payload name different groups,
- * goes to the topic's dead-letter topic; a record of a group this instance does not decide now is left alone.
+ * goes to the topic's dead-letter topic, as does an operator command not signed by a trusted key (ADR 0009); a record
+ * of a group this instance does not decide now is left alone.
  */
 @ApplicationScoped
 public class InputListener {
@@ -61,6 +64,8 @@ public class InputListener {
     DecisionMetrics metrics;
     @Inject
     GroupOwnership ownership;
+    @Inject
+    ControlMessageKeys keys;
 
     private final IgnoreWarnings ignoreWarnings = new IgnoreWarnings(Clock.systemUTC(), Duration.ofMinutes(1));
 
@@ -92,7 +97,8 @@ public class InputListener {
             Set<TopicPartition> leftAlone, Context context) {
         for (int i = from; i < records.size(); i++) {
             KafkaRecord<String, String> record = records.get(i);
-            Handling handling = handle(record.getTopic(), record.getPartition(), record.getKey(), record.getPayload());
+            Handling handling = handle(record.getTopic(), record.getPartition(), record.getKey(), record.getPayload(),
+                    record.getHeaders());
             if (handling instanceof Handling.LeftAlone) {
                 leftAlone.add(new TopicPartition(record.getTopic(), record.getPartition()));
             } else if (handling instanceof Handling.Pending pending) {
@@ -125,7 +131,14 @@ public class InputListener {
     private static final Handling DONE = new Handling.Done();
     private static final Handling LEFT_ALONE = new Handling.LeftAlone();
 
-    private Handling handle(String topic, int partition, String key, String payload) {
+    private Handling handle(String topic, int partition, String key, String payload, Headers headers) {
+        if (Topics.COMMANDS.equals(topic)) { // checked before anything is parsed: only the decision-service sends commands
+            Verification verification = keys.verify(topic, key, payload, headers);
+            if (!verification.isValid()) {
+                metrics.rejected(topic, verification.outcome());
+                return deadLetter(topic, key, payload, "refused, not signed by a trusted key: " + verification.describe());
+            }
+        }
         Object event;
         try {
             event = switch (topic) {

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.failover.contract.event.CommandType;
 import dev.failover.contract.event.Decision;
+import dev.failover.contract.signing.Verification;
 import dev.failover.decision.domain.CommandOutcome;
 import dev.failover.decision.domain.Outcome;
 import dev.failover.decision.state.PartitionOwnership;
@@ -39,6 +40,12 @@ public class DecisionMetrics {
     public static final String INPUTS_IGNORED = "failover.decision.inputs.ignored";
     /** Records moved to a dead-letter topic, by source topic. */
     public static final String DEAD_LETTERED = "failover.decision.dead.lettered";
+    /**
+     * Records refused for want of a valid signature by a trusted key (ADR 0009), by topic and outcome (UNSIGNED,
+     * UNKNOWN_KEY, BAD_SIGNATURE, MALFORMED): operator commands on input (dead-lettered), decisions when restoring
+     * (skipped). Alert FailoverUnsignedControlMessage.
+     */
+    public static final String RECORDS_REJECTED = "failover.decision.records.rejected";
     /** Failed attempts to publish decisions or state, by group. */
     public static final String PUBLISH_FAILURES = "failover.decision.publish.failures";
     /** Actuation steps the actuator reported as failed, by group and step. */
@@ -96,6 +103,10 @@ public class DecisionMetrics {
 
     public void deadLettered(String topic) {
         counter(DEAD_LETTERED, "topic", topic).increment();
+    }
+
+    public void rejected(String topic, Verification.Outcome outcome) {
+        counter(RECORDS_REJECTED, "topic", topic, "outcome", outcome.name()).increment();
     }
 
     public void publishFailed(String group) {

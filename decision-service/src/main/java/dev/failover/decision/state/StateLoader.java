@@ -11,15 +11,19 @@ import org.jboss.logging.Logger;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.Topics;
+import dev.failover.contract.signing.Verification;
 import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.messaging.ControlMessageKeys;
+import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.kafka.KafkaClientProperties;
 import dev.failover.kafka.TopicToEndReader;
 
 /**
  * Rebuilds the state of the groups of some partitions: the latest snapshot from the compacted state topic, then every
  * decision of failover.decisions, so a decision published just before a crash (and not yet in a snapshot) still moves
- * the epoch forward. Reads to the end offsets as they were when it started; a read that does not finish in time stops
- * the take-over rather than deciding on partial state.
+ * the epoch forward. Only decisions signed by a trusted key count (ADR 0009): a forged one, epoch 10^12 say, would
+ * otherwise become this service's own epoch, active target and history. Reads to the end offsets as they were when it
+ * started; a read that does not finish in time stops the take-over rather than deciding on partial state.
  */
 @ApplicationScoped
 public class StateLoader {
@@ -31,6 +35,10 @@ public class StateLoader {
     DecisionEngine engine;
     @Inject
     KafkaClientProperties kafka;
+    @Inject
+    ControlMessageKeys keys;
+    @Inject
+    DecisionMetrics metrics;
 
     public void restore(Collection<Integer> partitions) {
         if (partitions.isEmpty()) {
@@ -47,6 +55,13 @@ public class StateLoader {
         });
         // every decision, not only the latest: each one goes into the group's history
         int decisions = reader.read(Topics.DECISIONS, partitions, record -> {
+            Verification verification = keys.verify(record.topic(), record.key(), record.value(), record.headers());
+            if (!verification.isValid()) {
+                metrics.rejected(record.topic(), verification.outcome());
+                LOG.warnf("skipping a decision not signed by a trusted key at offset %d of partition %d (key %s): %s",
+                        record.offset(), record.partition(), record.key(), verification.describe());
+                return;
+            }
             try {
                 engine.observePublished(EventCodec.instance().decode(record.value(), Decision.class));
             } catch (RuntimeException e) {

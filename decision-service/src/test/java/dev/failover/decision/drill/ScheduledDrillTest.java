@@ -26,6 +26,8 @@ import dev.failover.contract.event.Topics;
 import dev.failover.decision.rest.ApiTokens;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
+import dev.failover.testkit.signing.SigningKeysResource;
+import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
@@ -38,6 +40,7 @@ import io.restassured.http.ContentType;
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(SigningKeysResource.class)
 @WithTestResource(ScheduledDrillTest.DrillTopology.class)
 class ScheduledDrillTest {
 

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.Test;
 
 import dev.failover.contract.event.Decision;
@@ -18,6 +19,8 @@ import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
+import dev.failover.contract.event.Topics;
+import dev.failover.contract.signing.Verification;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.domain.Command;
@@ -26,11 +29,13 @@ import dev.failover.decision.domain.Outcome;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.decision.state.StateCodec;
 import dev.failover.decision.state.GroupOwnership;
+import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Decisions leave the engine's outbox once Kafka acknowledged them, each exactly once even when several threads publish
@@ -39,23 +44,41 @@ import io.smallrye.reactive.messaging.kafka.Record;
 class DecisionPublisherTest {
 
     static final String GROUP = TestTopology.GROUP;
+    static final ControlMessageKeys KEYS = new ControlMessageKeys(TestSigningKeys.shared().signer(),
+            TestSigningKeys.shared().trustedKeys());
 
-    /** An emitter whose sends complete only when the test says so, recording the values acknowledged. */
+    /**
+     * An emitter whose sends complete only when the test says so, recording the values acknowledged and, for messages,
+     * whether their signature headers verify for failover.decisions.
+     */
     static final class GatedEmitter {
         final List<String> sent = new CopyOnWriteArrayList<>();
+        final List<Verification.Outcome> signatures = new CopyOnWriteArrayList<>();
         final List<CompletableFuture<Void>> pending = new CopyOnWriteArrayList<>();
 
         @SuppressWarnings("unchecked")
-        MutinyEmitter<Record<String, String>> emitter() {
-            return (MutinyEmitter<Record<String, String>>) Proxy.newProxyInstance(getClass().getClassLoader(),
+        <T> MutinyEmitter<T> emitter() {
+            return (MutinyEmitter<T>) Proxy.newProxyInstance(getClass().getClassLoader(),
                     new Class<?>[] { MutinyEmitter.class }, (proxy, method, args) -> {
                         if (method.getName().equals("send") && args.length == 1 && args[0] instanceof Record<?, ?> record) {
-                            CompletableFuture<Void> ack = new CompletableFuture<>();
-                            pending.add(ack);
-                            return Uni.createFrom().completionStage(ack).invoke(() -> sent.add((String) record.value()));
+                            return gated((String) record.value());
+                        }
+                        if (method.getName().equals("sendMessage") && args.length == 1 && args[0] instanceof Message<?> message) {
+                            String value = (String) message.getPayload();
+                            OutgoingKafkaRecordMetadata<?> metadata = message.getMetadata(OutgoingKafkaRecordMetadata.class)
+                                    .orElseThrow();
+                            signatures.add(KEYS.verify(Topics.DECISIONS, (String) metadata.getKey(), value,
+                                    metadata.getHeaders()).outcome());
+                            return gated(value);
                         }
                         throw new UnsupportedOperationException(method.getName());
                     });
+        }
+
+        private Uni<Void> gated(String value) {
+            CompletableFuture<Void> ack = new CompletableFuture<>();
+            pending.add(ack);
+            return Uni.createFrom().completionStage(ack).invoke(() -> sent.add(value));
         }
 
         void ackAll() {
@@ -84,6 +107,7 @@ class DecisionPublisherTest {
         publisher.state = state.emitter();
         publisher.engine = engine;
         publisher.metrics = new DecisionMetrics(new SimpleMeterRegistry());
+        publisher.keys = KEYS;
         publisher.ownership = new GroupOwnership() {
             @Override
             public boolean owns(String group) {
@@ -152,6 +176,8 @@ class DecisionPublisherTest {
         state.ackAll();
         await("publication done").atMost(Duration.ofSeconds(30)).until(publication::isDone);
         assertThat(decisions.decisionIds()).containsExactly(failover.decisionId());
+        assertThat(decisions.signatures).as("the decision sent with a signature of the service's key")
+                .containsExactly(Verification.Outcome.VALID);
         assertThat(state.stateEpochs()).as("epochs of the state records published").containsExactly(failover.epoch());
     }
 }

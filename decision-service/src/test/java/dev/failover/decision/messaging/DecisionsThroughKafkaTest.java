@@ -19,6 +19,8 @@ import dev.failover.contract.event.Topics;
 import dev.failover.testkit.demo.DemoBackendsResource;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
+import dev.failover.testkit.signing.SigningKeysResource;
+import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,6 +28,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** Against the real in-JVM broker: poison messages go to the DLQ with a reason, and good results still make a decision. */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(SigningKeysResource.class)
 @WithTestResource(DemoBackendsResource.class)
 class DecisionsThroughKafkaTest {
 

@@ -27,6 +27,8 @@ import dev.failover.contract.event.Topics;
 import dev.failover.testkit.demo.DemoBackendsResource;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
+import dev.failover.testkit.signing.SigningKeysResource;
+import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,6 +37,7 @@ import io.restassured.http.ContentType;
 /** The override API with real signed tokens, against the real broker: every write goes through Kafka to the owner. */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(SigningKeysResource.class)
 @WithTestResource(DemoBackendsResource.class)
 class OverrideApiTest {
 
@@ -190,9 +193,9 @@ class OverrideApiTest {
         String before = given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).extract().path("activeTarget");
         String forceTo = TestTopology.PRIMARY.equals(before) ? TestTopology.SECONDARY : TestTopology.PRIMARY;
         try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers())) {
-            client.send(Topics.COMMANDS, TestTopology.GROUP, EventCodec.instance().encode(new OperatorCommand(1,
+            client.sendSigned(Topics.COMMANDS, TestTopology.GROUP, EventCodec.instance().encode(new OperatorCommand(1,
                     UUID.randomUUID().toString(), TestTopology.GROUP, CommandType.FORCE, forceTo, null, null, reason, "mallory",
-                    Instant.now().minus(Duration.ofHours(1)))));
+                    Instant.now().minus(Duration.ofHours(1)))), TestSigningKeys.shared().signer());
         }
         await("the replayed FORCE rejected as EXPIRED in the audit").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {

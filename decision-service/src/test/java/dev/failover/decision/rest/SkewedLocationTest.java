@@ -18,6 +18,8 @@ import dev.failover.contract.event.Topics;
 import dev.failover.testkit.demo.DemoBackendsResource;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
+import dev.failover.testkit.signing.SigningKeysResource;
+import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -29,6 +31,7 @@ import io.restassured.path.json.JsonPath;
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(SigningKeysResource.class)
 @WithTestResource(DemoBackendsResource.class)
 class SkewedLocationTest {
 

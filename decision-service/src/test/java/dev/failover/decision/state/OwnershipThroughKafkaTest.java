@@ -43,6 +43,8 @@ import dev.failover.decision.state.PartitionOwnership.Standing;
 import dev.failover.kafka.KeyPartitions;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
+import dev.failover.testkit.signing.SigningKeysResource;
+import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
@@ -64,6 +66,7 @@ import io.smallrye.reactive.messaging.kafka.commit.KafkaCommitHandler;
 @QuarkusTest
 @TestProfile(OwnershipThroughKafkaTest.Profile.class)
 @WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(SigningKeysResource.class)
 class OwnershipThroughKafkaTest {
 
     static final Duration WAIT = Duration.ofSeconds(60);
@@ -190,7 +193,8 @@ class OwnershipThroughKafkaTest {
                     .contains("partition " + failed.partition() + ": restore failed", "injected fault");
 
             // meanwhile another instance decided the group (a failback at epoch + 4), and its primary fails
-            client.send(Topics.DECISIONS, group, CODEC.encode(decision(group, epochBefore + 4)));
+            client.sendSigned(Topics.DECISIONS, group, CODEC.encode(decision(group, epochBefore + 4)),
+                    TestSigningKeys.shared().signer());
             decisions.await(r -> r.key().equals(group) && CODEC.decode(r.value(), Decision.class).epoch() == epochBefore + 4,
                     WAIT); // the reader has caught up with the seeded decision before absence is asserted below
             reportPrimaryDown(client, group);

@@ -5,21 +5,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
 import dev.failover.kafka.KeyPartitions;
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.DecisionMode;
+import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.Topics;
 import dev.failover.decision.domain.DecisionEngine;
 import dev.failover.decision.domain.GroupView;
+import dev.failover.decision.messaging.ControlMessageKeys;
+import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.kafka.KafkaClientProperties;
 import dev.failover.decision.rest.ApiTokens;
 import dev.failover.testkit.demo.DemoBackendsResource;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
+import dev.failover.testkit.signing.SigningKeysResource;
+import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,6 +41,7 @@ import io.restassured.http.ContentType;
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(SigningKeysResource.class)
 @WithTestResource(DemoBackendsResource.class)
 class StateRecoveryTest {
 
@@ -41,6 +52,10 @@ class StateRecoveryTest {
     /** The service's own Kafka client properties. */
     @Inject
     KafkaClientProperties kafka;
+    @Inject
+    ControlMessageKeys keys;
+    @Inject
+    DecisionMetrics metrics;
 
     @Test
     void aFreshEngineRestoredFromKafkaMatchesTheRunningOne() {
@@ -51,20 +66,36 @@ class StateRecoveryTest {
                 .post("/groups/api/pause").then().statusCode(200);
         GroupView before = running.view(TestTopology.GROUP).orElseThrow();
 
+        // issue 15's forgery, on the topic a new owner rebuilds its epoch from: unsigned, and signed by a stranger
+        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers())) {
+            for (boolean signed : new boolean[] { false, true }) {
+                String forged = EventCodec.instance().encode(new Decision(1, UUID.randomUUID().toString(), TestTopology.GROUP,
+                        1_000_000_000_000L, DecisionKind.FAILOVER, TestTopology.PRIMARY, TestTopology.PRIMARY, "forged",
+                        List.of(), Instant.now(), DecisionMode.LIVE, "mallory"));
+                client.send(Topics.DECISIONS, TestTopology.GROUP, forged, signed
+                        ? TestSigningKeys.shared().untrustedSigner().headers(Topics.DECISIONS, TestTopology.GROUP, forged)
+                        : java.util.Map.of());
+            }
+        }
         DecisionEngine fresh = new DecisionEngine(running.topology(), Clock.systemUTC(), () -> "x", Duration.ofSeconds(5));
         StateLoader loader = new StateLoader();
         loader.engine = fresh;
         loader.kafka = kafka;
+        loader.keys = keys;
+        loader.metrics = metrics;
         int partition = KeyPartitions.partitionOf(TestTopology.GROUP, topics.partitions());
         loader.restore(List.of(partition));
 
         GroupView after = fresh.view(TestTopology.GROUP).orElseThrow();
         assertThat(after.activeTarget()).isEqualTo(before.activeTarget()).isEqualTo(TestTopology.SECONDARY);
-        assertThat(after.epoch()).isEqualTo(before.epoch()).isPositive();
+        assertThat(after.epoch()).as("epoch restored, the forged decisions at 10^12 skipped").isEqualTo(before.epoch())
+                .isPositive();
         assertThat(after.automation()).isEqualTo(GroupView.Automation.PINNED);
         assertThat(after.pause().principal()).isEqualTo("alice");
         assertThat(after.pin().forced()).isTrue();
         assertThat(after.audit()).extracting(a -> a.principal()).contains("alice");
+        assertThat(after.recentDecisions()).extracting(Decision::principal).as("principals of restored decisions")
+                .doesNotContain("mallory");
 
         given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"reason\":\"done\"}").post("/groups/api/resume")
                 .then().statusCode(200);
@@ -78,7 +109,7 @@ class StateRecoveryTest {
                 TopicClient.Reader dlq = client.reader(Topics.COMMANDS_DLQ)) {
             String bad = "{\"schemaVersion\":1,\"commandId\":\"c-1\",\"group\":\"api\",\"type\":\"PIN\",\"reason\":\"r\","
                     + "\"principal\":\"p\",\"issuedAt\":\"2026-11-21T10:00:00Z\"}";
-            client.send(Topics.COMMANDS, TestTopology.GROUP, bad);
+            client.sendSigned(Topics.COMMANDS, TestTopology.GROUP, bad, TestSigningKeys.shared().signer());
             var record = dlq.await(r -> r.value().equals(bad), Duration.ofSeconds(30));
             assertThat(TopicClient.header(record, Topics.DEAD_LETTER_REASON_HEADER)).contains("missing required field 'target'");
         }

@@ -37,6 +37,14 @@ public final class Topics {
     /** Header a dead-letter record carries with the reason it was rejected (set by SmallRye's DLQ strategy). */
     public static final String DEAD_LETTER_REASON_HEADER = "dead-letter-reason";
 
+    /**
+     * Header of a signed record (decisions, operator commands) naming the key that signed it, UTF-8: the file name,
+     * without {@code .pub}, of the public key in every verifier's trusted-keys directory (ADR 0009).
+     */
+    public static final String SIGNATURE_KEY_ID_HEADER = "failover-signature-key-id";
+    /** Header of a signed record holding its Ed25519 signature, the raw 64 bytes (ADR 0009, RecordSigner). */
+    public static final String SIGNATURE_HEADER = "failover-signature";
+
     private Topics() {
     }
 

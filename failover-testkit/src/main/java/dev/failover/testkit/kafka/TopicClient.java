@@ -18,6 +18,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import dev.failover.contract.signing.RecordSigner;
+
 /** Plain Kafka clients for tests: send raw records and wait for records on a topic. */
 public final class TopicClient implements AutoCloseable {
 
@@ -31,8 +33,19 @@ public final class TopicClient implements AutoCloseable {
     }
 
     public void send(String topic, String key, String value) {
+        send(topic, key, value, Map.of());
+    }
+
+    /** Sends the record signed as the decision-service signs decisions and commands (ADR 0009). */
+    public void sendSigned(String topic, String key, String value, RecordSigner signer) {
+        send(topic, key, value, signer.headers(topic, key, value));
+    }
+
+    public void send(String topic, String key, String value, Map<String, byte[]> headers) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
+        headers.forEach((name, header) -> record.headers().add(name, header));
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
+            producer.send(record).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

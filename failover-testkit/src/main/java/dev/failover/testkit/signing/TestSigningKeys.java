@@ -1,0 +1,133 @@
+package dev.failover.testkit.signing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import dev.failover.contract.signing.PemKeys;
+import dev.failover.contract.signing.RecordSigner;
+import dev.failover.contract.signing.SigningKeysResolver;
+import dev.failover.contract.signing.TrustedKeys;
+
+/**
+ * Ed25519 key pairs made when a test JVM first needs them, written as PEM files the way a deployment mounts them: the
+ * services sign with {@link #SIGNER_KEY_ID}; their trusted-keys directory holds it and {@link #ROTATED_KEY_ID}, as during
+ * a key rotation (ADR 0009). A third key is trusted by no one. Test keys only: they exist for one JVM and are deleted
+ * when it exits.
+ */
+public final class TestSigningKeys {
+
+    public static final String SIGNER_KEY_ID = "test-signing-key-1";
+    public static final String ROTATED_KEY_ID = "test-signing-key-2";
+    public static final String UNTRUSTED_KEY_ID = "test-untrusted-key";
+
+    private static TestSigningKeys shared;
+
+    private final Path dir;
+    private final RecordSigner signer;
+    private final RecordSigner rotated;
+    private final RecordSigner untrusted;
+
+    private TestSigningKeys(Path dir) throws IOException {
+        this.dir = dir;
+        Files.createDirectories(trustedKeysDir());
+        signer = write(SIGNER_KEY_ID, true);
+        rotated = write(ROTATED_KEY_ID, true);
+        untrusted = write(UNTRUSTED_KEY_ID, false);
+    }
+
+    /** The key pairs of this JVM, made on first use in a temporary directory removed at exit. */
+    public static synchronized TestSigningKeys shared() {
+        if (shared == null) {
+            try {
+                Path dir = Files.createTempDirectory("failover-test-signing-");
+                shared = new TestSigningKeys(dir);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir), "test-signing-keys-cleanup"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return shared;
+    }
+
+    /** The services' settings: sign with {@link #SIGNER_KEY_ID}, trust it and {@link #ROTATED_KEY_ID}. */
+    public Map<String, String> serviceConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put(SigningKeysResolver.KEY_ID, SIGNER_KEY_ID);
+        config.put(SigningKeysResolver.PRIVATE_KEY_FILE, privateKeyFile(SIGNER_KEY_ID).toString());
+        config.put(SigningKeysResolver.TRUSTED_KEYS_DIR, trustedKeysDir().toString());
+        return config;
+    }
+
+    /** The same settings as environment variables, for a packaged service started as a process. */
+    public Map<String, String> serviceEnv() {
+        Map<String, String> env = new LinkedHashMap<>();
+        serviceConfig().forEach((key, value) -> env.put(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_')
+                .replace('-', '_'), value));
+        return env;
+    }
+
+    public Path trustedKeysDir() {
+        return dir.resolve("trusted");
+    }
+
+    /** The trusted keys as the services read them from {@link #trustedKeysDir()}. */
+    public TrustedKeys trustedKeys() {
+        try {
+            return TrustedKeys.fromDirectory(trustedKeysDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path privateKeyFile(String keyId) {
+        return dir.resolve(keyId + ".key");
+    }
+
+    /** Signs as the services do. */
+    public RecordSigner signer() {
+        return signer;
+    }
+
+    /** Signs with the second trusted key, as a signer switched over in a rotation does. */
+    public RecordSigner rotatedSigner() {
+        return rotated;
+    }
+
+    /** Signs with a key no service trusts. */
+    public RecordSigner untrustedSigner() {
+        return untrusted;
+    }
+
+    private RecordSigner write(String keyId, boolean trusted) throws IOException {
+        KeyPair pair = generate();
+        Files.writeString(privateKeyFile(keyId), PemKeys.pem(pair.getPrivate()));
+        Path publicKey = (trusted ? trustedKeysDir() : dir).resolve(keyId + TrustedKeys.SUFFIX);
+        Files.writeString(publicKey, PemKeys.pem(pair.getPublic()));
+        return new RecordSigner(keyId, pair.getPrivate());
+    }
+
+    private static KeyPair generate() {
+        try {
+            return KeyPairGenerator.getInstance(PemKeys.ALGORITHM).generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
+        }
+    }
+}
