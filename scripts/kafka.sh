@@ -107,7 +107,7 @@ write_config() {
     chmod 600 "$KAFKA_DIR/server.properties"
     { echo; render_template "$ROOT/config/kafka/broker-sasl-ssl.properties.template" BROKER_PORT="$KAFKA_PORT" \
         CONTROLLER_PORT="$KAFKA_CONTROLLER_PORT" KEYSTORE="$TLS_DIR/broker.p12" \
-        KEYSTORE_PASSWORD="$(cat "$TLS_DIR/keystore-password")" ADMIN_USER=admin ADMIN_PASSWORD="$(password_of admin)"
+        KEYSTORE_PASSWORD="$(cat "$TLS_DIR/keystore-password")" TRUSTSTORE="$TLS_DIR/ca.pem" ADMIN_USER=admin ADMIN_PASSWORD="$(password_of admin)"
     } >> "$KAFKA_DIR/server.properties"
   fi
 }

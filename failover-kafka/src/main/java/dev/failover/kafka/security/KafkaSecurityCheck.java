@@ -65,7 +65,12 @@ public record KafkaSecurityCheck(SecurityProtocol protocol, List<KafkaConfigProb
     /** @param kafka the service's Kafka client properties, keys without the {@code kafka.} prefix */
     public static KafkaSecurityCheck of(Map<String, ?> kafka) {
         List<KafkaConfigProblem> problems = new ArrayList<>();
-        SecurityProtocol protocol = protocol(kafka, problems);
+        Optional<SecurityProtocol> known = protocol(kafka, problems);
+        if (known.isEmpty()) {
+            // what else is needed depends on the protocol: nothing more can be told
+            return new KafkaSecurityCheck(SecurityProtocol.PLAINTEXT, problems);
+        }
+        SecurityProtocol protocol = known.get();
         boolean sasl = protocol == SecurityProtocol.SASL_SSL || protocol == SecurityProtocol.SASL_PLAINTEXT;
         boolean tls = protocol == SecurityProtocol.SSL || protocol == SecurityProtocol.SASL_SSL;
         if (sasl) {
@@ -101,17 +106,19 @@ public record KafkaSecurityCheck(SecurityProtocol protocol, List<KafkaConfigProb
         return problems.stream().map(p -> "  " + p).collect(Collectors.joining("\n"));
     }
 
-    private static SecurityProtocol protocol(Map<String, ?> kafka, List<KafkaConfigProblem> problems) {
+    /** The protocol set (PLAINTEXT when none is, as Kafka's default); empty, with a problem, when it is unknown. */
+    private static Optional<SecurityProtocol> protocol(Map<String, ?> kafka, List<KafkaConfigProblem> problems) {
         Optional<String> name = value(kafka, CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
         if (name.isEmpty()) {
-            return SecurityProtocol.PLAINTEXT;
+            return Optional.of(SecurityProtocol.PLAINTEXT);
         }
         String upper = name.get().trim().toUpperCase(Locale.ROOT);
-        return Arrays.stream(SecurityProtocol.values()).filter(p -> p.name.equals(upper)).findFirst().orElseGet(() -> {
+        Optional<SecurityProtocol> protocol = Arrays.stream(SecurityProtocol.values()).filter(p -> p.name.equals(upper)).findFirst();
+        if (protocol.isEmpty()) {
             problem(problems, CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "'" + name.get() + "' is not one of "
                     + Arrays.stream(SecurityProtocol.values()).map(p -> p.name).collect(Collectors.joining(", ")));
-            return SecurityProtocol.PLAINTEXT;
-        });
+        }
+        return protocol;
     }
 
     private static void sasl(Map<String, ?> kafka, List<KafkaConfigProblem> problems) {

@@ -78,7 +78,8 @@ class KafkaSecurityCheckTest {
                         "'PEMS' is not one of JKS, PKCS12, PEM"),
                 Arguments.of("unreadable keystore", with(saslSsl(), "ssl.keystore.location", "/nonexistent/client.p12"),
                         "kafka.ssl.keystore.location", "'/nonexistent/client.p12' is not a readable file"),
-                Arguments.of("credentials without SASL", with(saslSsl(), "security.protocol", "SSL"), "kafka.sasl.mechanism",
+                Arguments.of("credentials without SASL", with(with(saslSsl(), "security.protocol", "SSL"), "sasl.jaas.config", null),
+                        "kafka.sasl.mechanism",
                         "is set, but kafka.security.protocol is SSL: the credentials would not be used; set it to SASL_SSL"),
                 Arguments.of("credentials on PLAINTEXT", with(with(saslSsl(), "security.protocol", null), "sasl.mechanism", null),
                         "kafka.sasl.jaas.config", "is set, but kafka.security.protocol is PLAINTEXT"));

@@ -122,6 +122,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return "\n" + ConfigTemplate.render("kafka/broker-sasl-ssl.properties.template", Map.of(
                 "BROKER_PORT", Integer.toString(brokerPort), "CONTROLLER_PORT", Integer.toString(controllerPort),
                 "KEYSTORE", tls.brokerKeystore().toString(), "KEYSTORE_PASSWORD", tls.keystorePassword(),
+                "TRUSTSTORE", tls.caCertificate().toString(),
                 "ADMIN_USER", ADMIN_USER, "ADMIN_PASSWORD", adminPassword));
     }
 
