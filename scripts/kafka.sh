@@ -10,6 +10,13 @@
 #   KAFKA_PORT       broker port (default 19092)
 #   KAFKA_CONTROLLER_PORT  controller port (default 19093)
 #   KAFKA_LOG_LEVEL  broker log level (default warn)
+#   KAFKA_SECURITY   plaintext (default) or sasl_ssl: the client listener speaks SASL_SSL with SCRAM-SHA-512 only
+#                    (config/kafka/broker-sasl-ssl.properties.template), with a CA and broker certificate made at the
+#                    first start, SCRAM users with random passwords (admin, failover-probe, failover-decision,
+#                    failover-actuator) and the services' ACLs applied (ServiceAcls, failover-kafka). Every client's
+#                    settings are written to $STACK_DIR/kafka/clients/<user>.env (KAFKA_* variables, for `set -a; source`)
+#                    and admin.properties (for Kafka's tools). Needs `mvn package` of failover-kafka and failover-testkit.
+#                    See docs/security-kafka.md.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,6 +27,10 @@ KAFKA_DIR="$STACK_DIR/kafka"
 LIB_DIR="$STACK_DIR/kafka-lib"
 PID_FILE="$KAFKA_DIR/kafka.pid"
 LOG_FILE="$KAFKA_DIR/kafka.log"
+KAFKA_SECURITY="${KAFKA_SECURITY:-plaintext}"
+TLS_DIR="$KAFKA_DIR/tls"
+CLIENTS_DIR="$KAFKA_DIR/clients"
+SERVICE_USERS=(failover-probe failover-decision failover-actuator)
 # shellcheck source=lib/template.sh
 source "$ROOT/scripts/lib/template.sh"
 # shellcheck source=lib/detach.sh
@@ -44,18 +55,81 @@ resolve_jars() {
   touch "$LIB_DIR/.complete"
 }
 
+# the jar a module's `mvn package` made, for the secured mode's helpers
+module_jar() {
+  local jar
+  jar="$(ls "$ROOT/$1"/target/"$1"-*.jar 2>/dev/null | grep -v -- '-tests\.jar$' | head -n 1)"
+  [[ -n "$jar" ]] || { echo "$1 is not built: run mvn -B -o -DskipTests package -pl $1 -am first" >&2; exit 1; }
+  echo "$jar"
+}
+
+random_password() { LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c 32 || true; }
+
+password_of() { cat "$CLIENTS_DIR/$1.password"; }
+
+# The CA and broker certificate (kept across restarts) and a password for every SCRAM user (new whenever the storage is
+# formatted, which is when the broker learns them).
+make_secrets() {
+  ( umask 077; mkdir -p "$TLS_DIR" "$CLIENTS_DIR" )
+  if [[ ! -f "$TLS_DIR/broker.p12" ]]; then
+    log "making a CA and a broker certificate in $TLS_DIR"
+    java -cp "$(module_jar failover-testkit)" dev.failover.testkit.kafka.KafkaTls "$TLS_DIR"
+    chmod 600 "$TLS_DIR"/*
+  fi
+  if [[ ! -f "$KAFKA_DIR/data/meta.properties" ]]; then
+    local user
+    for user in admin "${SERVICE_USERS[@]}"; do
+      ( umask 077; random_password > "$CLIENTS_DIR/$user.password" )
+    done
+  fi
+}
+
+# admin.properties and <user>.env: what a client of this broker needs, per user
+write_client_settings() {
+  local user jaas
+  for user in admin "${SERVICE_USERS[@]}"; do
+    jaas="org.apache.kafka.common.security.scram.ScramLoginModule required username=\"$user\" password=\"$(password_of "$user")\";"
+    ( umask 077
+      printf '%s\n' "KAFKA_SECURITY_PROTOCOL=SASL_SSL" "KAFKA_SASL_MECHANISM=SCRAM-SHA-512" "KAFKA_SASL_JAAS_CONFIG='$jaas'" \
+        "KAFKA_SSL_TRUSTSTORE_TYPE=PEM" "KAFKA_SSL_TRUSTSTORE_LOCATION=$TLS_DIR/ca.pem" > "$CLIENTS_DIR/$user.env" )
+  done
+  jaas="org.apache.kafka.common.security.scram.ScramLoginModule required username=\"admin\" password=\"$(password_of admin)\";"
+  ( umask 077
+    printf '%s\n' "security.protocol=SASL_SSL" "sasl.mechanism=SCRAM-SHA-512" "sasl.jaas.config=$jaas" \
+      "ssl.truststore.type=PEM" "ssl.truststore.location=$TLS_DIR/ca.pem" > "$CLIENTS_DIR/admin.properties" )
+}
+
 write_config() {
   mkdir -p "$KAFKA_DIR"
   render_template "$ROOT/config/kafka/broker.properties.template" BROKER_PORT="$KAFKA_PORT" \
     CONTROLLER_PORT="$KAFKA_CONTROLLER_PORT" LOG_DIR="$KAFKA_DIR/data" > "$KAFKA_DIR/server.properties"
+  if [[ "$KAFKA_SECURITY" == sasl_ssl ]]; then
+    chmod 600 "$KAFKA_DIR/server.properties"
+    { echo; render_template "$ROOT/config/kafka/broker-sasl-ssl.properties.template" BROKER_PORT="$KAFKA_PORT" \
+        CONTROLLER_PORT="$KAFKA_CONTROLLER_PORT" KEYSTORE="$TLS_DIR/broker.p12" \
+        KEYSTORE_PASSWORD="$(cat "$TLS_DIR/keystore-password")" TRUSTSTORE="$TLS_DIR/ca.pem" ADMIN_USER=admin ADMIN_PASSWORD="$(password_of admin)"
+    } >> "$KAFKA_DIR/server.properties"
+  fi
 }
 
 format_once() {
   if [[ -f "$KAFKA_DIR/data/meta.properties" ]]; then return; fi
   log "formatting storage in $KAFKA_DIR/data"
+  local scram=() user
+  if [[ "$KAFKA_SECURITY" == sasl_ssl ]]; then
+    for user in admin "${SERVICE_USERS[@]}"; do
+      scram+=(--add-scram "SCRAM-SHA-512=[name=$user,password=$(password_of "$user")]")
+    done
+  fi
   java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$LIB_DIR/*" kafka.tools.StorageTool format \
     --cluster-id "$(java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$LIB_DIR/*" kafka.tools.StorageTool random-uuid)" \
-    --config "$KAFKA_DIR/server.properties" --ignore-formatted >/dev/null
+    --config "$KAFKA_DIR/server.properties" --ignore-formatted "${scram[@]}" >/dev/null
+}
+
+apply_acls() {
+  log "applying the services' ACLs (ServiceAcls)"
+  java -cp "$(module_jar failover-kafka):$(module_jar failover-contract):$LIB_DIR/*" dev.failover.kafka.security.ApplyServiceAcls \
+    --bootstrap-server "127.0.0.1:$KAFKA_PORT" --command-config "$CLIENTS_DIR/admin.properties"
 }
 
 wait_for_port() {
@@ -74,7 +148,12 @@ start() {
   if pid="$(running_pid)"; then log "already running (pid $pid) on 127.0.0.1:$KAFKA_PORT"; return 0; fi
   command -v java >/dev/null || { echo "java (17+) is required" >&2; exit 1; }
   command -v mvn >/dev/null || { echo "mvn is required to fetch the Kafka jars" >&2; exit 1; }
+  case "$KAFKA_SECURITY" in
+    plaintext | sasl_ssl) ;;
+    *) echo "KAFKA_SECURITY: '$KAFKA_SECURITY' is not one of plaintext, sasl_ssl" >&2; exit 2 ;;
+  esac
   resolve_jars
+  [[ "$KAFKA_SECURITY" == sasl_ssl ]] && make_secrets
   write_config
   format_once
   log "starting broker on 127.0.0.1:$KAFKA_PORT (log: $LOG_FILE)"
@@ -82,6 +161,11 @@ start() {
     -cp "$LIB_DIR/*" kafka.Kafka "$KAFKA_DIR/server.properties" >"$LOG_FILE" 2>&1 &
   echo $! > "$PID_FILE"
   wait_for_port
+  if [[ "$KAFKA_SECURITY" == sasl_ssl ]]; then
+    write_client_settings
+    apply_acls
+    log "clients: SASL_SSL on 127.0.0.1:$KAFKA_PORT; settings per user in $CLIENTS_DIR"
+  fi
   log "ready (pid $(cat "$PID_FILE"))"
 }
 

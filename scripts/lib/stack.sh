@@ -4,6 +4,8 @@
 # The caller sets ROOT, STACK_DIR and TOPOLOGY (the topology file every service reads), and may set the ports:
 #   KAFKA_PORT (19092) KAFKA_CONTROLLER_PORT (19093) BIND_PORT (15353) BACKEND_PORTS ("18081 18082")
 #   PROBE_PORTS ("8181 8182 8183") DECISION_PORT (8280) ACTUATOR_PORT (8380)
+# KAFKA_SECURITY=sasl_ssl runs the broker with SASL_SSL and ACLs (scripts/kafka.sh) and each service as its own Kafka
+# principal; the default stays plaintext (docs/security-kafka.md).
 # Each service runs with the JVM options of its <service>/src/main/jvm/jvm.options (a java @argument file), the file
 # its Dockerfile copies into the image, so docker-compose.yml and the Kubernetes manifests run the same options.
 
@@ -40,6 +42,16 @@ stack_stop() {
   fi
   "$ROOT/scripts/bind.sh" stop
   "$ROOT/scripts/kafka.sh" stop
+}
+
+# user, then a command: runs it with that Kafka user's KAFKA_* client settings when the broker is secured
+as_kafka_principal() {
+  local user="$1"; shift
+  if [[ "${KAFKA_SECURITY:-plaintext}" == sasl_ssl ]]; then
+    ( set -a; source "$STACK_DIR/kafka/clients/$user.env"; set +a; "$@" )
+  else
+    "$@"
+  fi
 }
 
 start_bg() { # name, then the command
@@ -99,18 +111,19 @@ stack_start() {
   local port location probes=($PROBE_PORTS) i=0
   for location in loc-a loc-b loc-c; do
     # shellcheck disable=SC2046
-    FAILOVER_LOCATION=$location QUARKUS_HTTP_PORT=${probes[$i]} start_bg "probe-$location" $(service_java probe-service)
+    FAILOVER_LOCATION=$location QUARKUS_HTTP_PORT=${probes[$i]} as_kafka_principal failover-probe \
+      start_bg "probe-$location" $(service_java probe-service)
     i=$((i + 1))
   done
   signing_keys "$STACK_DIR" # the decision-service signs decisions and commands, both it and the actuator verify them
   # shellcheck disable=SC2046
   FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" QUARKUS_HTTP_PORT=$DECISION_PORT \
-    start_bg decision $(service_java decision-service)
+    as_kafka_principal failover-decision start_bg decision $(service_java decision-service)
   # shellcheck disable=SC2046
   FAILOVER_DNS_PROVIDER=rfc2136 FAILOVER_DNS_RFC2136_SERVER=127.0.0.1 FAILOVER_DNS_RFC2136_PORT=$BIND_PORT \
     FAILOVER_DNS_RFC2136_TSIG_KEY_NAME=failover-key FAILOVER_DNS_RFC2136_TSIG_SECRET="$("$ROOT/scripts/bind.sh" secret)" \
     FAILOVER_INSTANCE_ID=actuator-demo QUARKUS_HTTP_PORT=$ACTUATOR_PORT \
-    start_bg actuator $(service_java actuator-service)
+    as_kafka_principal failover-actuator start_bg actuator $(service_java actuator-service)
 }
 
 stack_wait_ready() {

@@ -6,8 +6,9 @@ import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
- * The Kafka client properties of one service (bootstrap servers and, later, security settings), built once per service
- * and handed to every client it makes by hand.
+ * The Kafka client properties of one service (bootstrap servers and security settings: the service's whole
+ * {@code kafka.*} map, which its channels get too), built once per service and handed to every client it makes by hand,
+ * so that no client connects with less than the others (docs/security-kafka.md).
  */
 public record KafkaClientProperties(Map<String, Object> common) {
 

@@ -52,6 +52,32 @@ class DeploymentFilesIT {
         return null;
     }
 
+    /** SASL_SSL with the service's own credentials from a Secret and the Kafka CA from a mounted Secret. */
+    static void kafkaOverSaslSsl(String name, JsonNode deployment) {
+        JsonNode container = deployment.at("/spec/template/spec/containers/0");
+        assertThat(env(container, "KAFKA_SECURITY_PROTOCOL").get("value").asText()).as(name + " protocol").isEqualTo("SASL_SSL");
+        assertThat(env(container, "KAFKA_SASL_MECHANISM").get("value").asText()).as(name + " mechanism").isEqualTo("SCRAM-SHA-512");
+        assertThat(env(container, "KAFKA_SASL_JAAS_CONFIG").at("/valueFrom/secretKeyRef/key").asText()).as(name + " JAAS config")
+                .isEqualTo("sasl.jaas.config");
+        String truststore = env(container, "KAFKA_SSL_TRUSTSTORE_LOCATION").get("value").asText();
+        JsonNode mount = null;
+        for (JsonNode m : container.get("volumeMounts")) {
+            if (truststore.startsWith(m.get("mountPath").asText() + "/")) {
+                mount = m;
+            }
+        }
+        assertThat(mount).as(name + ": a volume mounted where the truststore is").isNotNull();
+        String volumeName = mount.get("name").asText();
+        JsonNode volume = null;
+        for (JsonNode v : deployment.at("/spec/template/spec/volumes")) {
+            if (v.get("name").asText().equals(volumeName)) {
+                volume = v;
+            }
+        }
+        assertThat(volume).as(name + " volume " + volumeName).isNotNull();
+        assertThat(volume.at("/secret/secretName").asText()).as(name + " truststore from a Secret").isNotEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = { "us-east-1", "us-west-2" })
     void anOverlayRendersAndFitsTheServices(String region) throws Exception {
@@ -89,7 +115,10 @@ class DeploymentFilesIT {
             assertThat(service).as("Service of " + entry.getKey()).isNotNull();
             assertThat(service.at("/spec/ports/0/targetPort").asText()).isEqualTo(container.at("/ports/0/name").asText());
             assertThat(container.at("/resources/limits/memory").asText()).isNotEmpty();
+            kafkaOverSaslSsl(entry.getKey(), entry.getValue());
         }
+        assertThat(deployments.values().stream().map(d -> env(d.at("/spec/template/spec/containers/0"), "KAFKA_SASL_JAAS_CONFIG")
+                .at("/valueFrom/secretKeyRef/name").asText()).distinct()).as("one Kafka principal per service").hasSize(3);
         JsonNode probe = deployments.get("probe-service").at("/spec/template/spec/containers/0");
         String location = env(probe, "FAILOVER_LOCATION").get("value").asText();
         assertThat(location).isEqualTo(region);

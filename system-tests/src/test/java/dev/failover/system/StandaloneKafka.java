@@ -1,26 +1,68 @@
 package dev.failover.system;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The broker as the local stack runs it: scripts/kafka.sh, a separate process, on free ports. */
 final class StandaloneKafka implements AutoCloseable {
 
+    /** scripts/kafka.sh's KAFKA_SECURITY. */
+    enum Security {
+        PLAINTEXT, SASL_SSL
+    }
+
     private final Path stackDir;
     private final int port;
     private final int controllerPort;
+    private final Security security;
 
-    private StandaloneKafka(Path stackDir, int port, int controllerPort) {
+    private StandaloneKafka(Path stackDir, int port, int controllerPort, Security security) {
         this.stackDir = stackDir;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.security = security;
     }
 
     static StandaloneKafka start(Path stackDir) throws IOException, InterruptedException {
-        StandaloneKafka kafka = new StandaloneKafka(stackDir.toAbsolutePath(), ServiceProcess.freePort(), ServiceProcess.freePort());
+        return start(stackDir, Security.PLAINTEXT);
+    }
+
+    static StandaloneKafka start(Path stackDir, Security security) throws IOException, InterruptedException {
+        StandaloneKafka kafka = new StandaloneKafka(stackDir.toAbsolutePath(), ServiceProcess.freePort(), ServiceProcess.freePort(),
+                security);
         kafka.run("start");
         return kafka;
+    }
+
+    /**
+     * The KAFKA_* env variables scripts/kafka.sh wrote for a user of the secured broker (its clients/USER.env), with the
+     * address: what a service needs to run as that Kafka principal.
+     */
+    Map<String, String> clientEnv(String user) throws IOException {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers());
+        for (String line : Files.readAllLines(stackDir.resolve("kafka/clients/" + user + ".env"))) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                String value = line.substring(eq + 1);
+                // single quotes keep the JAAS config's spaces and double quotes together for `source`
+                env.put(line.substring(0, eq), value.startsWith("'") && value.endsWith("'") ? value.substring(1, value.length() - 1) : value);
+            }
+        }
+        return env;
+    }
+
+    /** The same settings as Kafka client properties (KAFKA_SASL_JAAS_CONFIG is sasl.jaas.config), for test clients. */
+    Map<String, Object> clientProperties(String user) throws IOException {
+        Map<String, Object> properties = new HashMap<>();
+        clientEnv(user).forEach((key, value) -> properties.put(key.substring("KAFKA_".length()).toLowerCase(Locale.ROOT)
+                .replace('_', '.'), value));
+        return properties;
     }
 
     String bootstrapServers() {
@@ -33,6 +75,7 @@ final class StandaloneKafka implements AutoCloseable {
         builder.environment().put("STACK_DIR", stackDir.toString());
         builder.environment().put("KAFKA_PORT", String.valueOf(port));
         builder.environment().put("KAFKA_CONTROLLER_PORT", String.valueOf(controllerPort));
+        builder.environment().put("KAFKA_SECURITY", security.name().toLowerCase(Locale.ROOT));
         Process process = builder.start();
         if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
             throw new IllegalStateException("scripts/kafka.sh " + command + " failed");

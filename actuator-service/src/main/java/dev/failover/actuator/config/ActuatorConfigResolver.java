@@ -31,6 +31,7 @@ import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyError;
 import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.kafka.security.KafkaSecurityCheck;
 
 /**
  * The one place the actuator's configuration is checked: reads {@link ActuatorConfig} and the topology once at start,
@@ -54,12 +55,17 @@ public final class ActuatorConfigResolver {
         this.defaultAwsRegion = defaultAwsRegion;
     }
 
-    /** @throws InvalidConfigurationException naming every bad key of the configuration and the topology */
-    public static ActuatorSettings resolve(ActuatorConfig config, Supplier<Optional<String>> defaultAwsRegion) {
-        return new ActuatorConfigResolver(defaultAwsRegion).settings(config);
+    /**
+     * @param kafkaSecurity the check of the {@code kafka.*} settings every Kafka client of the actuator gets
+     * @throws InvalidConfigurationException naming every bad key of the configuration and the topology
+     */
+    public static ActuatorSettings resolve(ActuatorConfig config, Supplier<Optional<String>> defaultAwsRegion,
+            KafkaSecurityCheck kafkaSecurity) {
+        return new ActuatorConfigResolver(defaultAwsRegion).settings(config, kafkaSecurity);
     }
 
-    private ActuatorSettings settings(ActuatorConfig config) {
+    private ActuatorSettings settings(ActuatorConfig config, KafkaSecurityCheck kafkaSecurity) {
+        kafkaSecurity.problems().forEach(p -> error(p.key(), p.message()));
         Topology topology = topology(config);
         ActuatorConfig.Dns dns = config.dns();
         DnsSettings dnsSettings = dns(dns, topology);

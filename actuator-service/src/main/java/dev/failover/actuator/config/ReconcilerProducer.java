@@ -36,6 +36,7 @@ import dev.failover.actuator.state.KafkaDesiredStore;
 import dev.failover.contract.topology.ScalingRef;
 import dev.failover.contract.topology.Topology;
 import dev.failover.kafka.KafkaClientProperties;
+import dev.failover.kafka.security.KafkaSecurityCheck;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -63,8 +64,10 @@ public class ReconcilerProducer {
 
     @Produces
     @Singleton
-    ActuatorSettings settings(ActuatorConfig config) {
-        ActuatorSettings settings = ActuatorConfigResolver.resolve(config, ReconcilerProducer::sdkDefaultRegion);
+    ActuatorSettings settings(ActuatorConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        KafkaSecurityCheck kafkaSecurity = KafkaSecurityCheck.of(kafka);
+        ActuatorSettings settings = ActuatorConfigResolver.resolve(config, ReconcilerProducer::sdkDefaultRegion, kafkaSecurity);
+        kafkaSecurity.warning().ifPresent(LOG::warn);
         LOG.infof("topology %s loaded: %d groups", config.topologyFile(), settings.topology().groups().size());
         return settings;
     }

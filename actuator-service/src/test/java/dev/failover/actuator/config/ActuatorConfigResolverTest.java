@@ -29,6 +29,7 @@ import dev.failover.actuator.dns.Route53Settings;
 import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.actuator.scaling.ScalingSettings;
 import dev.failover.contract.topology.ScalingRef;
+import dev.failover.kafka.security.KafkaSecurityCheck;
 import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -70,7 +71,7 @@ class ActuatorConfigResolverTest {
         Map<String, String> all = new HashMap<>(Map.of("failover.topology-file", file.toString(),
                 "failover.signing.trusted-keys-dir", TestSigningKeys.shared().trustedKeysDir().toString()));
         all.putAll(properties);
-        return ActuatorConfigResolver.resolve(config(all), defaultRegion);
+        return ActuatorConfigResolver.resolve(config(all), defaultRegion, KafkaSecurityCheck.of(Map.of()));
     }
 
     /** The mapping as Quarkus builds it, durations written as in application.properties ("10s"). */
@@ -177,9 +178,18 @@ class ActuatorConfigResolverTest {
     }
 
     @Test
+    void aBadKafkaSecuritySettingIsReportedWithTheOthers() {
+        assertThatThrownBy(() -> ActuatorConfigResolver.resolve(config(Map.of("failover.topology-file", "/nonexistent/failover.yaml")),
+                NO_DEFAULT_REGION, KafkaSecurityCheck.of(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512"))))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("kafka.sasl.jaas.config: is required with SASL")
+                .hasMessageContaining("failover.topology-file: cannot read");
+    }
+
+    @Test
     void aMissingTopologyFileIsReportedUnderItsKey() {
         assertThatThrownBy(() -> ActuatorConfigResolver.resolve(config(Map.of("failover.topology-file", "/nonexistent/failover.yaml")),
-                NO_DEFAULT_REGION))
+                NO_DEFAULT_REGION, KafkaSecurityCheck.of(Map.of())))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageContaining("failover.topology-file: cannot read: NoSuchFileException /nonexistent/failover.yaml");
     }

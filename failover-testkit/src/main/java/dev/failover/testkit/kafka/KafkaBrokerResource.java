@@ -1,5 +1,6 @@
 package dev.failover.testkit.kafka;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -29,9 +30,14 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
 
     @Override
     public Map<String, String> start() {
-        String bootstrap = broker().bootstrapServers();
+        Map<String, String> config = new HashMap<>(quietLogConfig());
+        config.put("kafka.bootstrap.servers", broker().bootstrapServers());
+        return config;
+    }
+
+    /** The broker's loggers at WARN in the application under test too. */
+    static Map<String, String> quietLogConfig() {
         return Map.of(
-                "kafka.bootstrap.servers", bootstrap,
                 "quarkus.log.category.\"kafka\".level", "WARN",
                 "quarkus.log.category.\"org.apache.kafka\".level", "WARN",
                 "quarkus.log.category.\"state.change.logger\".level", "WARN");
@@ -42,7 +48,7 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
         // shared by every test class of this JVM; closed by the shutdown hook
     }
 
-    private static void quietBrokerLogs() {
+    static void quietBrokerLogs() {
         for (String name : BROKER_LOGGERS) {
             Logger.getLogger(name).setLevel(Level.WARNING);
         }

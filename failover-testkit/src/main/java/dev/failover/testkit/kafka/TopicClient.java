@@ -2,6 +2,7 @@ package dev.failover.testkit.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,13 +24,19 @@ import dev.failover.contract.signing.RecordSigner;
 /** Plain Kafka clients for tests: send raw records and wait for records on a topic. */
 public final class TopicClient implements AutoCloseable {
 
-    private final String bootstrapServers;
+    private final Map<String, Object> clientProperties;
     private final KafkaProducer<String, String> producer;
 
     public TopicClient(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+        this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+
+    /** @param clientProperties address and security settings, e.g. the secured broker's {@code adminProperties()} */
+    public TopicClient(Map<String, Object> clientProperties) {
+        this.clientProperties = Map.copyOf(clientProperties);
+        Map<String, Object> producerProperties = new HashMap<>(clientProperties);
+        producerProperties.put(ProducerConfig.ACKS_CONFIG, "all");
+        this.producer = new KafkaProducer<>(producerProperties, new StringSerializer(), new StringSerializer());
     }
 
     public void send(String topic, String key, String value) {
@@ -56,7 +63,7 @@ public final class TopicClient implements AutoCloseable {
 
     /** A consumer that reads the topic from its beginning; close it when done. */
     public Reader reader(String topic) {
-        return new Reader(bootstrapServers, topic);
+        return new Reader(clientProperties, topic);
     }
 
     @Override
@@ -74,12 +81,12 @@ public final class TopicClient implements AutoCloseable {
         private final KafkaConsumer<String, String> consumer;
         private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
 
-        Reader(String bootstrapServers, String topic) {
-            consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer());
+        Reader(Map<String, Object> clientProperties, String topic) {
+            Map<String, Object> properties = new HashMap<>(clientProperties);
+            properties.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
+            properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer());
             consumer.subscribe(List.of(topic));
         }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.annotation.Priority;
@@ -11,7 +12,11 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import org.jboss.logging.Logger;
+
 import dev.failover.contract.topology.TopologyValidator;
+import dev.failover.kafka.security.KafkaSecurityCheck;
+import io.smallrye.common.annotation.Identifier;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
@@ -22,10 +27,15 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 @Singleton
 public class ProbeConfigResolver {
 
+    private static final Logger LOG = Logger.getLogger(ProbeConfigResolver.class);
+
     @Produces
     @Singleton
-    ProbeSettings settings(ProbeServiceConfig config) {
-        return resolve(config);
+    ProbeSettings settings(ProbeServiceConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        KafkaSecurityCheck kafkaSecurity = KafkaSecurityCheck.of(kafka);
+        ProbeSettings settings = resolve(config, kafkaSecurity);
+        kafkaSecurity.warning().ifPresent(LOG::warn);
+        return settings;
     }
 
     /** Resolving the settings is what checks them: done first at start, so a bad key stops the service at once. */
@@ -36,10 +46,13 @@ public class ProbeConfigResolver {
     /**
      * Self-check URLs must be fit for an http probe, as the topology's are.
      *
+     * @param kafkaSecurity the check of the {@code kafka.*} settings every Kafka client of the service gets
+     *
      * @throws ConfigurationException naming every bad key with what is wrong with it
      */
-    public static ProbeSettings resolve(ProbeServiceConfig config) {
+    public static ProbeSettings resolve(ProbeServiceConfig config, KafkaSecurityCheck kafkaSecurity) {
         Problems problems = new Problems();
+        kafkaSecurity.problems().forEach(p -> problems.add(p.key(), p.message()));
         if (config.location().isBlank()) {
             problems.add("failover.location", "is required: the probing location this instance runs as");
         }

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import dev.failover.kafka.security.KafkaSecurityCheck;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
 /** The configuration is checked once, every bad key named; what comes out are plain values. */
@@ -94,7 +96,7 @@ class ProbeConfigResolverTest {
 
     @Test
     void aValidConfigurationBecomesPlainSettings() {
-        ProbeSettings settings = ProbeConfigResolver.resolve(config("loc-a", List.of("https://example.com/", "http://10.0.0.1:8080/x"),
+        ProbeSettings settings = resolve(config("loc-a", List.of("https://example.com/", "http://10.0.0.1:8080/x"),
                 Duration.ofSeconds(10), Duration.ofSeconds(3), 100));
         assertThat(settings).isEqualTo(new ProbeSettings("loc-a", Path.of("config/failover.yaml"), Duration.ofSeconds(5), 100, 512,
                 List.of("https://example.com/", "http://10.0.0.1:8080/x"), Duration.ofSeconds(10), Duration.ofSeconds(3),
@@ -103,13 +105,13 @@ class ProbeConfigResolverTest {
 
     @Test
     void noSelfCheckUrlsMeansAnEmptyList() {
-        assertThat(ProbeConfigResolver.resolve(config("loc-a", null, Duration.ofSeconds(10), Duration.ofSeconds(3), 100))
+        assertThat(resolve(config("loc-a", null, Duration.ofSeconds(10), Duration.ofSeconds(3), 100))
                 .selfCheckUrls()).isEmpty();
     }
 
     @Test
     void aBadSelfCheckUrlIsNamedByItsKey() {
-        assertThatThrownBy(() -> ProbeConfigResolver.resolve(config("loc-a", List.of("https://example.com/", "ftp://example.com/"),
+        assertThatThrownBy(() -> resolve(config("loc-a", List.of("https://example.com/", "ftp://example.com/"),
                 Duration.ofSeconds(10), Duration.ofSeconds(3), 100)))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("invalid configuration of the probe-service: failover.self-check.urls[1]: 'ftp://example.com/' is not a "
@@ -119,7 +121,7 @@ class ProbeConfigResolverTest {
     @Test
     void everyBadKeyIsReportedAtOnce() {
         ConfigurationException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigurationException.class,
-                () -> ProbeConfigResolver.resolve(config(" ", List.of("http://"), Duration.ZERO, Duration.ofSeconds(-1), 0)));
+                () -> resolve(config(" ", List.of("http://"), Duration.ZERO, Duration.ofSeconds(-1), 0)));
         assertThat(e.getConfigKeys()).containsExactly("failover.location", "failover.buffer-size", "failover.self-check.urls[0]",
                 "failover.self-check.interval", "failover.self-check.timeout");
         assertThat(e.getMessage()).contains("failover.self-check.urls[0]: 'http://' is not a valid URL: ")
@@ -130,11 +132,15 @@ class ProbeConfigResolverTest {
     @Test
     void theImpairmentBoundsMustBePositiveAndAreNamedByTheirKeys() {
         ConfigurationException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigurationException.class,
-                () -> ProbeConfigResolver.resolve(config("loc-a", null, Duration.ofSeconds(10), Duration.ofSeconds(3), 100,
+                () -> resolve(config("loc-a", null, Duration.ofSeconds(10), Duration.ofSeconds(3), 100,
                         Optional.of(Duration.ZERO), Duration.ofMillis(-1))));
         assertThat(e.getConfigKeys()).containsExactly("failover.probe.max-start-delay", "failover.probe.max-loop-lag");
         assertThat(e.getMessage()).contains("failover.probe.max-start-delay: must be positive, was PT0S");
-        assertThat(ProbeConfigResolver.resolve(config("loc-a", null, Duration.ofSeconds(10), Duration.ofSeconds(3), 100,
+        assertThat(resolve(config("loc-a", null, Duration.ofSeconds(10), Duration.ofSeconds(3), 100,
                 Optional.of(Duration.ofMillis(100)), Duration.ofMillis(50))).maxStartDelay()).contains(Duration.ofMillis(100));
+    }
+
+    private static ProbeSettings resolve(ProbeServiceConfig config) {
+        return ProbeConfigResolver.resolve(config, KafkaSecurityCheck.of(Map.of()));
     }
 }
