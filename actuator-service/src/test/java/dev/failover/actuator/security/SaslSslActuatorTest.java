@@ -24,6 +24,8 @@ import dev.failover.kafka.security.ServiceAcls;
 import dev.failover.testkit.demo.DemoBackendsResource;
 import dev.failover.testkit.kafka.SecuredKafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
+import dev.failover.testkit.signing.SigningKeysResource;
+import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,6 +37,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(SaslSslActuatorTest.SecuredKafka.class)
+@WithTestResource(SigningKeysResource.class)
 @WithTestResource(DemoBackendsResource.class)
 class SaslSslActuatorTest {
 
@@ -56,9 +59,9 @@ class SaslSslActuatorTest {
                 TopicClient.Reader actuations = admin.reader(Topics.ACTUATIONS);
                 TopicClient.Reader desired = admin.reader(Topics.ACTUATOR_DESIRED)) {
             String id = UUID.randomUUID().toString();
-            decisions.send(Topics.DECISIONS, TestTopology.GROUP, codec.encode(new Decision(1, id, TestTopology.GROUP, 1L,
+            decisions.sendSigned(Topics.DECISIONS, TestTopology.GROUP, codec.encode(new Decision(1, id, TestTopology.GROUP, 1L,
                     DecisionKind.FAILOVER, TestTopology.PRIMARY, TestTopology.SECONDARY, "test", List.of(), Instant.now(),
-                    DecisionMode.LIVE, Decision.AUTOMATION)));
+                    DecisionMode.LIVE, Decision.AUTOMATION)), TestSigningKeys.shared().signer());
 
             ConsumerRecord<String, String> complete = actuations.await(r -> step(r).decisionId().equals(id)
                     && step(r).step() == ActuationStep.COMPLETE, WAIT);

@@ -22,6 +22,7 @@ import dev.failover.kafka.security.ServiceAcls;
 import dev.failover.testkit.demo.DemoBackendsResource;
 import dev.failover.testkit.kafka.SecuredKafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
+import dev.failover.testkit.signing.SigningKeysResource;
 import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,6 +34,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(SaslSslDecisionTest.SecuredKafka.class)
+@WithTestResource(SigningKeysResource.class)
 @WithTestResource(DemoBackendsResource.class)
 class SaslSslDecisionTest {
 
