@@ -1,13 +1,17 @@
 #!/bin/sh
 # Development secrets, made on this machine at first start and never committed: the key pair that signs API tokens
-# (scripts/token.sh) and the TSIG secret of the DNS updates. Used by the local stack (scripts/lib/stack.sh), the system
+# (scripts/token.sh), the Ed25519 key pair that signs decisions and commands (ADR 0009) and the TSIG secret of the DNS
+# updates. Used by the local stack (scripts/lib/stack.sh), the system
 # tests and docker-compose.yml (its `secrets` service runs this script first). POSIX sh and openssl only.
 #
 #   scripts/dev-secrets.sh DIR
 #
 # Files already in DIR are kept, so every start of a stack sees the same secrets. A value given in the environment is
-# used instead of a generated one: FAILOVER_DNS_RFC2136_TSIG_SECRET (base64). Writes:
+# used instead of a generated one: FAILOVER_DNS_RFC2136_TSIG_SECRET (base64). FAILOVER_SECRETS_OWNER (a uid) becomes
+# the owner of the signing private key, for a container that runs as that user (docker-compose). Writes:
 #   DIR/jwt/private.pem, DIR/jwt/public.pem   RSA key pair for the override API's tokens (decision-service: public)
+#   DIR/signing/local-dev.key                 Ed25519 private key, key id local-dev (decision-service)
+#   DIR/signing/trusted/local-dev.pub         its public key, in the trusted-keys directory (decision-service, actuator)
 #   DIR/tsig.secret                           the TSIG secret, base64
 #   DIR/bind-tsig.key                         the same as a BIND9 key statement (key "failover-key")
 #   DIR/actuator.properties                   the same as actuator configuration (QUARKUS_CONFIG_LOCATIONS)
@@ -28,6 +32,21 @@ if [ ! -s "$dir/jwt/public.pem" ]; then
   mv "$dir/jwt/public.pem.tmp" "$dir/jwt/public.pem"
 fi
 
+mkdir -p "$dir/signing/trusted"
+if [ ! -s "$dir/signing/local-dev.key" ]; then
+  openssl genpkey -algorithm ed25519 -out "$dir/signing/local-dev.key.tmp"
+  mv "$dir/signing/local-dev.key.tmp" "$dir/signing/local-dev.key"
+  rm -f "$dir/signing/trusted/local-dev.pub"
+fi
+if [ ! -s "$dir/signing/trusted/local-dev.pub" ]; then
+  openssl pkey -in "$dir/signing/local-dev.key" -pubout -out "$dir/signing/trusted/local-dev.pub.tmp"
+  chmod 644 "$dir/signing/trusted/local-dev.pub.tmp"
+  mv "$dir/signing/trusted/local-dev.pub.tmp" "$dir/signing/trusted/local-dev.pub"
+fi
+if [ -n "${FAILOVER_SECRETS_OWNER:-}" ]; then
+  chown "$FAILOVER_SECRETS_OWNER" "$dir/signing/local-dev.key"
+fi
+
 if [ -n "${FAILOVER_DNS_RFC2136_TSIG_SECRET:-}" ]; then
   printf '%s\n' "$FAILOVER_DNS_RFC2136_TSIG_SECRET" > "$dir/tsig.secret"
 elif [ ! -s "$dir/tsig.secret" ]; then
@@ -38,4 +57,4 @@ printf 'key "failover-key" { algorithm hmac-sha256; secret "%s"; };\n' "$secret"
 printf 'failover.dns.rfc2136.tsig-secret=%s\n' "$secret" > "$dir/actuator.properties"
 # the containers run as other users than the one who made the files: they read, only the owner writes
 chmod 644 "$dir/bind-tsig.key" "$dir/actuator.properties"
-chmod 755 "$dir" "$dir/jwt"
+chmod 755 "$dir" "$dir/jwt" "$dir/signing" "$dir/signing/trusted"
