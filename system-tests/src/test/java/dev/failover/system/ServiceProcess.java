@@ -61,11 +61,10 @@ final class ServiceProcess implements AutoCloseable {
                     .redirectOutput(log.toFile()).directory(ROOT.toFile());
             if (module.equals("decision-service")) {
                 builder.environment().put("FAILOVER_JWT_PUBLIC_KEY", DevSecrets.jwtPublicKey().toString());
-                builder.environment().putAll(TestSigningKeys.shared().serviceEnv());
+                builder.environment().putAll(TestSigningKeys.asEnv(TestSigningKeys.shared().signerConfig()));
             }
             if (module.equals("actuator-service")) {
-                builder.environment().put("FAILOVER_SIGNING_TRUSTED_KEYS_DIR",
-                        TestSigningKeys.shared().trustedKeysDir().toString());
+                builder.environment().putAll(TestSigningKeys.asEnv(TestSigningKeys.shared().verifierConfig()));
             }
             builder.environment().putAll(env);
             builder.environment().values().removeIf(String::isEmpty); // an empty value means: leave it unset

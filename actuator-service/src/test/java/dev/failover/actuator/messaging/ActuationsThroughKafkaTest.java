@@ -31,7 +31,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** Against the real in-JVM broker: a decision in, the dry-run reconciler's results out, the group's status; poison to the DLQ. */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
-@WithTestResource(SigningKeysResource.class)
+@WithTestResource(SigningKeysResource.Verifier.class)
 @WithTestResource(DemoBackendsResource.class)
 class ActuationsThroughKafkaTest {
 

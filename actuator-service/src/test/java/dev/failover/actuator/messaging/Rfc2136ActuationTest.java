@@ -50,7 +50,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
-@WithTestResource(SigningKeysResource.class)
+@WithTestResource(SigningKeysResource.Verifier.class)
 @WithTestResource(Rfc2136ActuationTest.Bind.class)
 class Rfc2136ActuationTest {
 

@@ -39,7 +39,7 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
-@WithTestResource(SigningKeysResource.class)
+@WithTestResource(SigningKeysResource.Verifier.class)
 @TestProfile(SignedDecisionsTest.Profile.class)
 class SignedDecisionsTest {
 

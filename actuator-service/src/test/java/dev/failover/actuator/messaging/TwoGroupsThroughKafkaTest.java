@@ -45,7 +45,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
-@WithTestResource(SigningKeysResource.class)
+@WithTestResource(SigningKeysResource.Verifier.class)
 @WithKubernetesTestServer(crud = true)
 @TestProfile(TwoGroupsThroughKafkaTest.Profile.class)
 class TwoGroupsThroughKafkaTest {

@@ -37,7 +37,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(SaslSslActuatorTest.SecuredKafka.class)
-@WithTestResource(SigningKeysResource.class)
+@WithTestResource(SigningKeysResource.Verifier.class)
 @WithTestResource(DemoBackendsResource.class)
 class SaslSslActuatorTest {
 

@@ -58,20 +58,25 @@ public final class TestSigningKeys {
         return shared;
     }
 
-    /** The services' settings: sign with {@link #SIGNER_KEY_ID}, trust it and {@link #ROTATED_KEY_ID}. */
-    public Map<String, String> serviceConfig() {
+    /** The decision-service's settings: sign with {@link #SIGNER_KEY_ID}, trust it and {@link #ROTATED_KEY_ID}. */
+    public Map<String, String> signerConfig() {
         Map<String, String> config = new LinkedHashMap<>();
         config.put(SigningKeysResolver.KEY_ID, SIGNER_KEY_ID);
         config.put(SigningKeysResolver.PRIVATE_KEY_FILE, privateKeyFile(SIGNER_KEY_ID).toString());
-        config.put(SigningKeysResolver.TRUSTED_KEYS_DIR, trustedKeysDir().toString());
+        config.putAll(verifierConfig());
         return config;
     }
 
-    /** The same settings as environment variables, for a packaged service started as a process. */
-    public Map<String, String> serviceEnv() {
+    /** The actuator's settings: trust {@link #SIGNER_KEY_ID} and {@link #ROTATED_KEY_ID}. */
+    public Map<String, String> verifierConfig() {
+        return Map.of(SigningKeysResolver.TRUSTED_KEYS_DIR, trustedKeysDir().toString());
+    }
+
+    /** Settings as the environment variables of a packaged service started as a process. */
+    public static Map<String, String> asEnv(Map<String, String> config) {
         Map<String, String> env = new LinkedHashMap<>();
-        serviceConfig().forEach((key, value) -> env.put(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_')
-                .replace('-', '_'), value));
+        config.forEach((key, value) -> env.put(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'),
+                value));
         return env;
     }
 
