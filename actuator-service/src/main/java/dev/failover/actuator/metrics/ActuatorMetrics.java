@@ -57,6 +57,12 @@ public class ActuatorMetrics {
 
     public ActuatorMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // at 0 from the start: the first refusal must be an increase the alert sees, not a series that appears at 1
+        for (Verification.Outcome outcome : Verification.Outcome.values()) {
+            if (outcome != Verification.Outcome.VALID) {
+                registry.counter(DECISIONS_REJECTED, "outcome", outcome.name());
+            }
+        }
     }
 
     public void stepFinished(ActuationResult result) {

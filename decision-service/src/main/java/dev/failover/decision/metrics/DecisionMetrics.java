@@ -1,6 +1,7 @@
 package dev.failover.decision.metrics;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -8,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.failover.contract.event.CommandType;
 import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.Topics;
 import dev.failover.contract.signing.Verification;
 import dev.failover.decision.domain.CommandOutcome;
 import dev.failover.decision.domain.Outcome;
@@ -64,6 +66,14 @@ public class DecisionMetrics {
 
     public DecisionMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // at 0 from the start: the first refusal must be an increase the alert sees, not a series that appears at 1
+        for (String topic : List.of(Topics.COMMANDS, Topics.DECISIONS)) {
+            for (Verification.Outcome outcome : Verification.Outcome.values()) {
+                if (outcome != Verification.Outcome.VALID) {
+                    counter(RECORDS_REJECTED, "topic", topic, "outcome", outcome.name());
+                }
+            }
+        }
     }
 
     /** A counter's name and the values of its tags, whose keys are fixed by the name. */
