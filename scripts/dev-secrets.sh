@@ -19,30 +19,25 @@ set -eu
 dir="${1:?usage: $0 DIR}"
 command -v openssl >/dev/null || { echo "openssl is required (apt-get install openssl)" >&2; exit 1; }
 umask 077
-mkdir -p "$dir/jwt"
+# A key pair, each half made only when missing (a new private key drops the old public one): PRIVATE PUBLIC GENPKEY-ARGS.
+key_pair() {
+  private="$1" public="$2"
+  shift 2
+  if [ ! -s "$private" ]; then
+    openssl genpkey "$@" -out "$private.tmp" 2>/dev/null
+    mv "$private.tmp" "$private"
+    rm -f "$public"
+  fi
+  if [ ! -s "$public" ]; then
+    openssl pkey -in "$private" -pubout -out "$public.tmp"
+    chmod 644 "$public.tmp"
+    mv "$public.tmp" "$public"
+  fi
+}
 
-if [ ! -s "$dir/jwt/private.pem" ]; then
-  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/jwt/private.pem.tmp" 2>/dev/null
-  mv "$dir/jwt/private.pem.tmp" "$dir/jwt/private.pem"
-  rm -f "$dir/jwt/public.pem"
-fi
-if [ ! -s "$dir/jwt/public.pem" ]; then
-  openssl pkey -in "$dir/jwt/private.pem" -pubout -out "$dir/jwt/public.pem.tmp"
-  chmod 644 "$dir/jwt/public.pem.tmp"
-  mv "$dir/jwt/public.pem.tmp" "$dir/jwt/public.pem"
-fi
-
-mkdir -p "$dir/signing/trusted"
-if [ ! -s "$dir/signing/local-dev.key" ]; then
-  openssl genpkey -algorithm ed25519 -out "$dir/signing/local-dev.key.tmp"
-  mv "$dir/signing/local-dev.key.tmp" "$dir/signing/local-dev.key"
-  rm -f "$dir/signing/trusted/local-dev.pub"
-fi
-if [ ! -s "$dir/signing/trusted/local-dev.pub" ]; then
-  openssl pkey -in "$dir/signing/local-dev.key" -pubout -out "$dir/signing/trusted/local-dev.pub.tmp"
-  chmod 644 "$dir/signing/trusted/local-dev.pub.tmp"
-  mv "$dir/signing/trusted/local-dev.pub.tmp" "$dir/signing/trusted/local-dev.pub"
-fi
+mkdir -p "$dir/jwt" "$dir/signing/trusted"
+key_pair "$dir/jwt/private.pem" "$dir/jwt/public.pem" -algorithm RSA -pkeyopt rsa_keygen_bits:2048
+key_pair "$dir/signing/local-dev.key" "$dir/signing/trusted/local-dev.pub" -algorithm ed25519
 if [ -n "${FAILOVER_SECRETS_OWNER:-}" ]; then
   chown "$FAILOVER_SECRETS_OWNER" "$dir/signing/local-dev.key"
 fi

@@ -96,7 +96,9 @@ stack_start() {
   fi
   mkdir -p "$PIDS" "$LOGS"
   rm -rf "$STACK_DIR/kafka/data"
-  "$ROOT/scripts/dev-secrets.sh" "$STACK_DIR/secrets" # the API's token keys, made once (scripts/token.sh signs with them)
+  # every dev secret, made once (the API's token keys that scripts/token.sh signs with, the signing keys, the TSIG
+  # secret), and the signing settings exported: the decision-service signs, it and the actuator verify
+  signing_keys "$STACK_DIR"
   "$ROOT/scripts/kafka.sh" start
   "$ROOT/scripts/bind.sh" start
   command -v dig >/dev/null || { [[ $(id -u) -eq 0 ]] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bind9-dnsutils >/dev/null; }
@@ -115,7 +117,6 @@ stack_start() {
       start_bg "probe-$location" $(service_java probe-service)
     i=$((i + 1))
   done
-  signing_keys "$STACK_DIR" # the decision-service signs decisions and commands, both it and the actuator verify them
   # shellcheck disable=SC2046
   FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" QUARKUS_HTTP_PORT=$DECISION_PORT \
     as_kafka_principal failover-decision start_bg decision $(service_java decision-service)

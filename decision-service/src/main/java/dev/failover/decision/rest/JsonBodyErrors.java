@@ -27,6 +27,9 @@ public class JsonBodyErrors {
     @ServerExceptionMapper
     public Response unreadable(WebApplicationException e) {
         Throwable cause = e.getCause();
+        // A number too big for its field reaches us two ways, depending on where Jackson notices: from the parser, as
+        // a bare InputCoercionException (a StreamReadException, so it must be tested first), or from a deserializer,
+        // wrapped in a JsonMappingException (see unmappable). Both are the same caller error and get the same answer.
         if (cause instanceof InputCoercionException coercion) {
             String field = currentField(coercion);
             return ApiError.response(400, "invalid", field, field + ": number out of range" + at(coercion.getLocation()));
