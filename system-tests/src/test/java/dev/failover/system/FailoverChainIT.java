@@ -41,6 +41,11 @@ import dev.failover.testkit.topology.TestTopology;
  * The walking skeleton in its deployment shape: three probe locations, the decision-service and the actuator-service
  * as separate packaged processes against a standalone broker. The primary fails; a probe result, a decision and an
  * actuation must follow, each through Kafka. If any hop is broken, no actuation comes and the test fails.
+ * <p>
+ * The broker is the production one: scripts/kafka.sh with KAFKA_SECURITY=sasl_ssl (SCRAM users, a CA made at start,
+ * the StandardAuthorizer with ServiceAcls), and each service runs with nothing but its own principal's KAFKA_*
+ * settings. Any client of any service left without them, or an ACL missing, breaks a hop. The other system tests use
+ * the plaintext broker, so both set-ups run.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailoverChainIT {
@@ -50,26 +55,40 @@ class FailoverChainIT {
     static DemoBackend primary;
     static DemoBackend secondary;
     static final List<ServiceProcess> services = new ArrayList<>();
-    static Map<String, String> common;
+    static Path topology;
 
     @BeforeAll
     static void startStack() throws Exception {
         Path stack = Path.of("target/it-stack");
         deleteKafkaData(stack);
-        kafka = StandaloneKafka.start(stack);
+        kafka = StandaloneKafka.start(stack, StandaloneKafka.Security.SASL_SSL);
         primary = DemoBackend.start(TestTopology.PRIMARY, 0);
         secondary = DemoBackend.start(TestTopology.SECONDARY, 0);
-        Path topology = TestTopology.write(primary.healthUrl(), secondary.healthUrl());
-        common = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "FAILOVER_TOPOLOGY_FILE", topology.toString());
+        topology = TestTopology.write(primary.healthUrl(), secondary.healthUrl());
+        // the decision-service first: as in production, it creates the topics the probes may only write to
+        services.add(startDecisionService("decision"));
+        services.get(0).awaitReady(Duration.ofSeconds(90));
         for (String location : TestTopology.LOCATIONS) {
-            services.add(ServiceProcess.start("probe-service", "probe-" + location, with(common, "FAILOVER_LOCATION", location)));
+            services.add(ServiceProcess.start("probe-service", "probe-" + location,
+                    env("failover-probe", Map.of("FAILOVER_LOCATION", location))));
         }
-        services.add(ServiceProcess.start("decision-service", "decision", common));
-        services.add(ServiceProcess.start("actuator-service", "actuator", with(common, "FAILOVER_DNS_PROVIDER", "dry-run")));
+        services.add(ServiceProcess.start("actuator-service", "actuator", env("failover-actuator",
+                Map.of("FAILOVER_DNS_PROVIDER", "dry-run"))));
         for (ServiceProcess service : services) {
             service.awaitReady(Duration.ofSeconds(90));
         }
+    }
+
+    static ServiceProcess startDecisionService(String name) throws Exception {
+        return ServiceProcess.start("decision-service", name, env("failover-decision", Map.of()));
+    }
+
+    /** The Kafka principal's settings, the topology, and the service's own settings. */
+    static Map<String, String> env(String principal, Map<String, String> more) throws java.io.IOException {
+        Map<String, String> env = new java.util.HashMap<>(kafka.clientEnv(principal));
+        env.put("FAILOVER_TOPOLOGY_FILE", topology.toString());
+        env.putAll(more);
+        return env;
     }
 
     @AfterAll
@@ -87,7 +106,7 @@ class FailoverChainIT {
     @Test
     @Order(1)
     void aFailedPrimaryLeadsToAProbeResultADecisionAndADryRunSwitch() throws Exception {
-        try (TopicClient client = new TopicClient(kafka.bootstrapServers());
+        try (TopicClient client = new TopicClient(kafka.clientProperties("admin"));
                 TopicClient.Reader results = client.reader(Topics.PROBE_RESULTS);
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
@@ -97,7 +116,7 @@ class FailoverChainIT {
                         && probe(r).outcome().name().equals("UP"), Duration.ofSeconds(60));
             }
             // the decision-service has taken those results in (it sees the primary HEALTHY) and has not switched
-            ServiceProcess decider = services.get(3);
+            ServiceProcess decider = services.get(0);
             await("decision-service sees the primary HEALTHY").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                     .untilAsserted(() -> assertThat(health(decider, TestTopology.PRIMARY)).as("primary's health in GET /groups/api")
                             .isEqualTo("HEALTHY"));
@@ -130,10 +149,10 @@ class FailoverChainIT {
                     Duration.between(failedAt, complete.finishedAt()).toMillis());
 
             // a restarted decision-service rebuilds its state from Kafka and carries the epoch on
-            ServiceProcess old = services.remove(3);
+            ServiceProcess old = services.remove(0);
             old.close();
-            ServiceProcess restarted = ServiceProcess.start("decision-service", "decision-restarted", common);
-            services.add(restarted);
+            ServiceProcess restarted = startDecisionService("decision-restarted");
+            services.add(0, restarted);
             restarted.awaitReady(Duration.ofSeconds(90));
             String view = restarted.get("/groups/" + TestTopology.GROUP, "viewer");
             assertThat(view).contains("\"activeTarget\":\"secondary\"").contains("\"epoch\":1");

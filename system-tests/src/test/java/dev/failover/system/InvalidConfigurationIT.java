@@ -8,13 +8,19 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
 
-/** Each packaged service refuses to start on an invalid topology or setting, and its output names the key. */
+/**
+ * Each packaged service refuses to start on an invalid topology or setting, and its output names the key. The cases
+ * are independent processes (own log, own port, own temporary files), so they run two at a time.
+ */
+@Execution(ExecutionMode.CONCURRENT)
 class InvalidConfigurationIT {
 
     static final Path VALID_TOPOLOGY = TestTopology.write("http://127.0.0.1:1/health", "http://127.0.0.1:2/health");
