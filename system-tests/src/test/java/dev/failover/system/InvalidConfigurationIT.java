@@ -18,13 +18,15 @@ import dev.failover.testkit.topology.TestTopology;
 
 /**
  * Each packaged service refuses to start on an invalid topology or setting, and its output names the key. The cases
- * are independent processes (own log, own port, own temporary files), so they run two at a time.
+ * are independent processes (own log, own port, own temporary files), so they run two at a time: each method says
+ * CONCURRENT, the class itself stays SAME_THREAD (the default of junit-platform.properties) so that no other test
+ * class runs beside it.
  */
-@Execution(ExecutionMode.CONCURRENT)
 class InvalidConfigurationIT {
 
     static final Path VALID_TOPOLOGY = TestTopology.write("http://127.0.0.1:1/health", "http://127.0.0.1:2/health");
 
+    @Execution(ExecutionMode.CONCURRENT)
     @ParameterizedTest
     @ValueSource(strings = { "probe-service", "decision-service", "actuator-service" })
     void anInvalidTopologyStopsTheServiceNamingEveryBadKey(String module) throws Exception {
@@ -34,6 +36,7 @@ class InvalidConfigurationIT {
                 "groups[0].targets[0].probe.url: not a valid URL", "groups[0].dns.ttl: must be between 1 and 86400");
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @Test
     void aMissingLocationStopsTheProbeService() throws Exception {
         Map<String, String> env = new HashMap<>(Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString()));
@@ -41,12 +44,14 @@ class InvalidConfigurationIT {
         assertRefusesToStart("probe-service", "no-location", env, "failover.location");
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @Test
     void aLocationTheTopologyDoesNotListStopsTheProbeService() throws Exception {
         assertRefusesToStart("probe-service", "unknown-location", Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
                 "FAILOVER_LOCATION", "mars-1"), "failover.location: 'mars-1' is not one of the topology's locations");
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @Test
     void aBadSelfCheckUrlStopsTheProbeServiceNamingItsKey() throws Exception {
         assertRefusesToStart("probe-service", "bad-self-check-url", Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
@@ -54,18 +59,21 @@ class InvalidConfigurationIT {
                 "failover.self-check.urls[1]: 'ftp://127.0.0.1/' is not a valid URL");
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @Test
     void anUnknownDnsProviderStopsTheActuator() throws Exception {
         assertRefusesToStart("actuator-service", "bad-provider", Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
                 "FAILOVER_DNS_PROVIDER", "carrier-pigeon"), "failover.dns.provider", "carrier-pigeon");
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @Test
     void theDecisionServiceDoesNotStartWithoutAKeyToVerifyTokens() throws Exception {
         assertRefusesToStart("decision-service", "no-jwt-key", Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
                 "FAILOVER_JWT_PUBLIC_KEY", ""), "mp.jwt.verify.publickey.location");
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @Test
     void theDecisionServiceDoesNotStartWithoutSigningKeys() throws Exception {
         assertRefusesToStart("decision-service", "no-signing-key", Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
@@ -73,6 +81,7 @@ class InvalidConfigurationIT {
                 "failover.signing.key-id: required", "failover.signing.private-key-file: required");
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @Test
     void theDecisionServiceDoesNotStartWithASigningKeyItsVerifiersDoNotTrust() throws Exception {
         TestSigningKeys keys = TestSigningKeys.shared();
@@ -82,18 +91,21 @@ class InvalidConfigurationIT {
                 "failover.signing.key-id: '" + TestSigningKeys.UNTRUSTED_KEY_ID + "' is not in failover.signing.trusted-keys-dir");
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @Test
     void theActuatorDoesNotStartWithoutTrustedKeys() throws Exception {
         assertRefusesToStart("actuator-service", "no-trusted-keys", Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
                 "FAILOVER_SIGNING_TRUSTED_KEYS_DIR", ""), "failover.signing.trusted-keys-dir: required");
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @Test
     void aNonPositiveCommandMaxAgeStopsTheDecisionServiceNamingItsKey() throws Exception {
         assertRefusesToStart("decision-service", "zero-command-max-age", Map.of("FAILOVER_TOPOLOGY_FILE",
                 VALID_TOPOLOGY.toString(), "FAILOVER_COMMAND_MAX_AGE", "0s"), "failover.command-max-age: must be positive");
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @Test
     void aMissingTopologyFileStopsTheService() throws Exception {
         assertRefusesToStart("decision-service", "missing-topology", Map.of("FAILOVER_TOPOLOGY_FILE", "/nonexistent/failover.yaml"),

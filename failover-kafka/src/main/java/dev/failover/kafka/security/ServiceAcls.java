@@ -62,7 +62,11 @@ public record ServiceAcls(String probe, String decision, String actuator) {
     /** The probe-service publishes probe results and nothing else. */
     public static final List<Grant> PROBE_GRANTS = List.of(Grant.topic(Topics.PROBE_RESULTS, AclOperation.WRITE));
 
-    /** The decision-service: reads its inputs and its state, writes decisions, state, commands and dead letters. */
+    /**
+     * The decision-service: reads its inputs and its state, writes decisions, state, commands and dead letters. It also
+     * reads its own decisions back: a restarted instance restores a partition from its state and from the decisions
+     * issued after it (StateLoader), and is not ready until it has.
+     */
     public static final List<Grant> DECISION_GRANTS = decisionGrants();
 
     /** The actuator: reads decisions, writes actuations and dead letters, reads and writes its desired state (fence). */
@@ -78,7 +82,8 @@ public record ServiceAcls(String probe, String decision, String actuator) {
 
     private static List<Grant> decisionGrants() {
         List<Grant> grants = new ArrayList<>();
-        for (String input : List.of(Topics.PROBE_RESULTS, Topics.COMMANDS, Topics.ACTUATIONS, Topics.DECISION_STATE)) {
+        for (String input : List.of(Topics.PROBE_RESULTS, Topics.COMMANDS, Topics.ACTUATIONS, Topics.DECISION_STATE,
+                Topics.DECISIONS)) {
             grants.add(Grant.topic(input, AclOperation.READ));
         }
         grants.add(Grant.group(DECISION_GROUP, PatternType.LITERAL));

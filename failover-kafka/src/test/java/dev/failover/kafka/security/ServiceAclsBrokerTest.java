@@ -152,6 +152,8 @@ class ServiceAclsBrokerTest {
         }
         assertThat(new TopicToEndReader(decision, TIMEOUT).latestPerKey(Topics.DECISION_STATE, List.of(0, 1, 2)))
                 .as("state loaded to its end").containsKey("group-1");
+        assertThat(new TopicToEndReader(decision, TIMEOUT).latestPerKey(Topics.DECISIONS, List.of(0, 1, 2)))
+                .as("its own decisions read back, as a restarted instance restores them").containsKey("group-1");
         assertThat(consumeInGroup(decision, Topics.DECISION_STATE, ServiceAcls.DECISION_VIEW_GROUP_PREFIX + "instance-a"))
                 .as("state view in its per-instance group").isPositive();
         assertThat(consumeInGroup(decision, Topics.COMMANDS, ServiceAcls.DECISION_GROUP)).as("commands read").isPositive();
