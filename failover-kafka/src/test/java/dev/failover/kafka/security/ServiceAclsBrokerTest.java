@@ -27,6 +27,7 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,12 @@ class ServiceAclsBrokerTest {
     /** A refused request fails at once with its authorization error: no timeouts to shorten. */
     static KafkaClientProperties client(String user) {
         return new KafkaClientProperties(new HashMap<>(broker.clientProperties(user)));
+    }
+
+    /** A write this principal may not make: the send fails with a TopicAuthorizationException. */
+    static AbstractThrowableAssert<?, ?> assertWriteRefused(KafkaClientProperties client, String topic, String what) {
+        return assertThatThrownBy(() -> send(client, topic)).as(what).isInstanceOf(ExecutionException.class).cause()
+                .isInstanceOf(TopicAuthorizationException.class);
     }
 
     static RecordMetadata send(KafkaClientProperties client, String topic) throws Exception {
@@ -125,11 +132,9 @@ class ServiceAclsBrokerTest {
     void theProbeWritesProbeResultsOnly() throws Exception {
         assertThat(send(client(PROBE), Topics.PROBE_RESULTS).topic()).as("probe result written").isEqualTo(Topics.PROBE_RESULTS);
 
-        assertThatThrownBy(() -> send(client(PROBE), Topics.DECISIONS)).as("probe writing a decision")
-                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(TopicAuthorizationException.class)
+        assertWriteRefused(client(PROBE), Topics.DECISIONS, "probe writing a decision")
                 .hasMessageContaining(Topics.DECISIONS);
-        assertThatThrownBy(() -> send(client(PROBE), Topics.COMMANDS)).as("probe writing a command")
-                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(TopicAuthorizationException.class);
+        assertWriteRefused(client(PROBE), Topics.COMMANDS, "probe writing a command");
     }
 
     @Test
@@ -158,10 +163,8 @@ class ServiceAclsBrokerTest {
                 .as("state view in its per-instance group").isPositive();
         assertThat(consumeInGroup(decision, Topics.COMMANDS, ServiceAcls.DECISION_GROUP)).as("commands read").isPositive();
 
-        assertThatThrownBy(() -> send(decision, Topics.ACTUATIONS)).as("decision-service writing an actuation")
-                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(TopicAuthorizationException.class);
-        assertThatThrownBy(() -> send(decision, Topics.ACTUATOR_DESIRED)).as("decision-service writing the actuator's fence")
-                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(TopicAuthorizationException.class);
+        assertWriteRefused(decision, Topics.ACTUATIONS, "decision-service writing an actuation");
+        assertWriteRefused(decision, Topics.ACTUATOR_DESIRED, "decision-service writing the actuator's fence");
     }
 
     @Test
@@ -181,8 +184,7 @@ class ServiceAclsBrokerTest {
         assertThat(new TopicToEndReader(actuator, TIMEOUT).latestPerKey(Topics.ACTUATOR_DESIRED, List.of(0, 1, 2)))
                 .as("desired states restored").containsKey("group-1");
 
-        assertThatThrownBy(() -> send(actuator, Topics.DECISIONS)).as("actuator writing a decision")
-                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(TopicAuthorizationException.class);
+        assertWriteRefused(actuator, Topics.DECISIONS, "actuator writing a decision");
         assertThatThrownBy(() -> new TopicToEndReader(actuator, TIMEOUT).read(Topics.DECISION_STATE, List.of(0), r -> { }))
                 .as("actuator reading the decision-service's state").isInstanceOf(TopicAuthorizationException.class);
     }
