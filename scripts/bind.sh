@@ -47,7 +47,7 @@ start() {
   local secret; secret="$(head -c 32 /dev/urandom | base64)"
   echo "$secret" > "$DIR/tsig.secret"; chmod 600 "$DIR/tsig.secret"
   render_template "$ROOT/config/bind/named.conf.template" KEY_NAME="$KEY_NAME" ALGORITHM=hmac-sha256 SECRET="$secret" \
-    DIR="$DIR" PORT="$BIND_PORT" ZONE="$ZONE" > "$DIR/named.conf"
+    DIR="$DIR" PORT="$BIND_PORT" ZONE="$ZONE" LISTEN=127.0.0.1 > "$DIR/named.conf"
   render_template "$ROOT/config/bind/zone.db.template" ZONE="$ZONE" RECORDS="$RECORD" > "$DIR/zone.db"
   detached nohup "$named" -g -c "$DIR/named.conf" -u "$(id -un)" > "$DIR/named.log" 2>&1 &
   echo $! > "$PID_FILE"

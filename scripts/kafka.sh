@@ -3,7 +3,9 @@
 # system tests. No Docker. Its configuration is config/kafka/broker.properties.template, the same the in-JVM test broker
 # runs (failover-testkit EmbeddedKafkaBroker).
 #
-#   scripts/kafka.sh start|stop|status
+#   scripts/kafka.sh start|stop|status|lib
+#
+# `lib` resolves the Kafka jars and prints their directory (for the region-loss test's three-node cluster).
 #
 # Environment:
 #   STACK_DIR        where jars, data, log and PID live (default: <repo>/.stack)
@@ -186,5 +188,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  lib) resolve_jars >&2; echo "$LIB_DIR" ;;
+  *) echo "usage: $0 start|stop|status|lib" >&2; exit 2 ;;
 esac

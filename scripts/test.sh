@@ -29,6 +29,8 @@ needs=(
   "command -v promtool|prometheus|promtool checks the alert rules; a real Prometheus evaluates the dashboard's queries"
   "command -v docker-compose|docker-compose|docker-compose.yml is validated (there is no Docker engine to run it)"
   "command -v kubectl|kubectl|the k8s overlays are rendered offline with kubectl kustomize"
+  "command -v ip|iproute2|the region-loss test builds its regions as network namespaces (ip netns, veth, bridge)"
+  "command -v nft|nftables|the region-loss test cuts regions apart with nftables rules inside their namespaces"
 )
 if $stress; then
   needs+=("command -v stress-ng|stress-ng|--stress keeps one core busy with stress-ng")

@@ -200,8 +200,13 @@ class ReconcileFaultsIT {
 
     /** What the BIND9 on this port answers for the test record. */
     static Set<String> answers(int port) throws IOException {
+        return answers("127.0.0.1", port, TestTopology.RECORD);
+    }
+
+    /** What the DNS server at host:port answers for an A record. */
+    static Set<String> answers(String host, int port, String name) throws IOException {
         Set<String> values = new HashSet<>();
-        for (Record r : query(port, TestTopology.RECORD, Type.A).getSection(Section.ANSWER)) {
+        for (Record r : query(host, port, name, Type.A).getSection(Section.ANSWER)) {
             values.add(r.rdataToString());
         }
         return values;
@@ -217,7 +222,11 @@ class ReconcileFaultsIT {
     }
 
     static Message query(int port, String name, int type) throws IOException {
-        SimpleResolver resolver = new SimpleResolver("127.0.0.1");
+        return query("127.0.0.1", port, name, type);
+    }
+
+    static Message query(String host, int port, String name, int type) throws IOException {
+        SimpleResolver resolver = new SimpleResolver(host);
         resolver.setPort(port);
         resolver.setTCP(true);
         resolver.setTimeout(Duration.ofSeconds(2));

@@ -29,15 +29,38 @@ final class ServiceProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     final String name;
+    final String host;
     final int port;
     final Path log;
     private final Process process;
 
-    private ServiceProcess(String name, int port, Path log, Process process) {
+    private ServiceProcess(String name, String host, int port, Path log, Process process) {
         this.name = name;
+        this.host = host;
         this.port = port;
         this.log = log;
         this.process = process;
+    }
+
+    /**
+     * Where a service runs: this host's loopback on a free port, or a network namespace of the region-loss test, on its
+     * address and a fixed port (each namespace has ports of its own).
+     *
+     * @param namespace the network namespace (ip netns), or null for this one
+     */
+    record Placement(String namespace, String host, int port) {
+
+        static Placement local() throws IOException {
+            return new Placement(null, "127.0.0.1", freePort());
+        }
+
+        static Placement inNamespace(String namespace, String host, int port) {
+            return new Placement(namespace, host, port);
+        }
+
+        List<String> commandPrefix() {
+            return namespace == null ? List.of() : List.of("ip", "netns", "exec", namespace);
+        }
     }
 
     /**
@@ -47,16 +70,26 @@ final class ServiceProcess implements AutoCloseable {
      * otherwise.
      */
     static ServiceProcess start(String module, String name, Map<String, String> env) {
+        try {
+            return start(module, name, env, Placement.local());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    /** As {@link #start(String, String, Map)}, placed where {@code placement} says. */
+    static ServiceProcess start(String module, String name, Map<String, String> env, Placement placement) {
         Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (mvn verify builds them)");
         }
         try {
             Files.createDirectories(LOGS);
-            int port = freePort();
             Path log = LOGS.resolve(name + ".log");
-            List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                    "-Dquarkus.http.port=" + port, "-jar", jar.toString()));
+            // ip netns exec runs java in place of itself: the Process is the service's JVM, for kill -9 and -STOP
+            List<String> command = new ArrayList<>(placement.commandPrefix());
+            command.addAll(List.of(javaBin(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=" + placement.port(),
+                    "-jar", jar.toString()));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).directory(ROOT.toFile());
             if (module.equals("decision-service")) {
@@ -68,7 +101,7 @@ final class ServiceProcess implements AutoCloseable {
             }
             builder.environment().putAll(env);
             builder.environment().values().removeIf(String::isEmpty); // an empty value means: leave it unset
-            return new ServiceProcess(name, port, log, builder.start());
+            return new ServiceProcess(name, placement.host(), placement.port(), log, builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
@@ -122,7 +155,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return URI.create("http://" + host + ":" + port + path);
     }
 
     private static HttpResponse<String> send(HttpRequest request) throws IOException {

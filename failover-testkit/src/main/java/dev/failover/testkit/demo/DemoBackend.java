@@ -29,10 +29,15 @@ public final class DemoBackend implements AutoCloseable {
 
     /** Starts on 127.0.0.1; port 0 picks a free port. */
     public static DemoBackend start(String name, int port) {
+        return start(name, "127.0.0.1", port);
+    }
+
+    /** Starts on {@code host}, one of this host's (or network namespace's) addresses; port 0 picks a free port. */
+    public static DemoBackend start(String name, String host, int port) {
         try {
             // A deep accept queue: the capacity benchmark opens 5,000 connections a second to one backend; with 64 the
             // kernel dropped SYNs (TcpExtListenOverflows), retried after 1 s, past the probes' connect timeout.
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 4096);
+            HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 4096);
             DemoBackend backend = new DemoBackend(name, server);
             server.createContext("/health", backend::health);
             server.createContext("/admin/fail", exchange -> backend.switchTo(exchange, true));
@@ -51,7 +56,7 @@ public final class DemoBackend implements AutoCloseable {
     }
 
     public String healthUrl() {
-        return "http://127.0.0.1:" + port() + "/health";
+        return "http://" + server.getAddress().getHostString() + ":" + port() + "/health";
     }
 
     public void fail() {
@@ -95,13 +100,14 @@ public final class DemoBackend implements AutoCloseable {
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }
 
-    /** {@code DemoBackend NAME PORT}: runs until killed. */
+    /** {@code DemoBackend NAME PORT [HOST]}: runs until killed; HOST defaults to 127.0.0.1. */
     public static void main(String[] args) {
-        if (args.length != 2) {
-            System.err.println("usage: DemoBackend NAME PORT");
+        if (args.length != 2 && args.length != 3) {
+            System.err.println("usage: DemoBackend NAME PORT [HOST]");
             System.exit(2);
         }
-        DemoBackend backend = start(args[0], Integer.parseInt(args[1]));
-        System.out.println("demo backend " + args[0] + " listening on 127.0.0.1:" + backend.port());
+        String host = args.length == 3 ? args[2] : "127.0.0.1";
+        DemoBackend backend = start(args[0], host, Integer.parseInt(args[1]));
+        System.out.println("demo backend " + args[0] + " listening on " + host + ":" + backend.port());
     }
 }

@@ -7,13 +7,13 @@ import java.util.Map;
 import dev.failover.testkit.config.ConfigTemplate;
 
 /**
- * A real BIND9 {@code named} on 127.0.0.1 and a free port, primary for one zone that accepts RFC 2136 updates signed
+ * A real BIND9 {@code named} on 127.0.0.1 (or another address of this host) and a free port, primary for one zone that accepts RFC 2136 updates signed
  * with one TSIG key (hmac-sha256) and refuses all others: config/bind/*.template, as scripts/bind.sh runs it. Can be
  * stopped and started again on the same port; updates survive in its journal. Needs the Debian package bind9.
  */
 public final class BindServer extends ProcessServer {
 
-    private BindServer(String zone, List<String> records) {
+    private BindServer(String zone, List<String> records, String listenAddress) {
         super("named", zone,
                 // not "running" alone: named starts with "running on Linux ...", long before it serves the zone
                 List.of("all zones loaded", " running\n"),
@@ -21,7 +21,7 @@ public final class BindServer extends ProcessServer {
                     String named = executable("bind9", "/usr/sbin/named", "/usr/bin/named");
                     Files.writeString(dir.resolve("named.conf"), ConfigTemplate.render("bind/named.conf.template", Map.of(
                             "KEY_NAME", KEY_NAME, "ALGORITHM", ALGORITHM, "SECRET", secret, "DIR", dir.toString(),
-                            "PORT", Integer.toString(port), "ZONE", origin)));
+                            "PORT", Integer.toString(port), "ZONE", origin, "LISTEN", listenAddress)));
                     Files.writeString(dir.resolve("zone.db"), ConfigTemplate.render("bind/zone.db.template", Map.of(
                             "ZONE", origin, "RECORDS", String.join("\n", records))));
                     return List.of(named, "-g", "-c", dir.resolve("named.conf").toString(), "-u",
@@ -33,7 +33,12 @@ public final class BindServer extends ProcessServer {
      * Starts named for {@code zone} (e.g. "failover.test.") with these extra zone-file lines (e.g. "api IN A 192.0.2.10").
      */
     public static BindServer start(String zone, List<String> records) {
-        return new BindServer(zone, records);
+        return new BindServer(zone, records, "127.0.0.1");
+    }
+
+    /** As {@link #start(String, List)}, listening on {@code listenAddress}: one of this host's (or namespace's) own. */
+    public static BindServer start(String zone, List<String> records, String listenAddress) {
+        return new BindServer(zone, records, listenAddress);
     }
 
     @Override

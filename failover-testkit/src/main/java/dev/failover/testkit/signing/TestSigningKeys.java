@@ -67,6 +67,26 @@ public final class TestSigningKeys {
         return config;
     }
 
+    /**
+     * A decision-service's settings when each instance signs with a key of its own (the region-loss test tells by the
+     * key id which region a decision came from): sign with {@code keyId}, made and trusted on first use. Call it for
+     * every instance before the actuators start, which read the trusted keys at start.
+     */
+    public synchronized Map<String, String> signerConfig(String keyId) {
+        try {
+            if (!Files.exists(privateKeyFile(keyId))) {
+                write(keyId, true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put(SigningKeysResolver.KEY_ID, keyId);
+        config.put(SigningKeysResolver.PRIVATE_KEY_FILE, privateKeyFile(keyId).toString());
+        config.putAll(verifierConfig());
+        return config;
+    }
+
     /** The actuator's settings: trust {@link #SIGNER_KEY_ID} and {@link #ROTATED_KEY_ID}. */
     public Map<String, String> verifierConfig() {
         return Map.of(SigningKeysResolver.TRUSTED_KEYS_DIR, trustedKeysDir().toString());

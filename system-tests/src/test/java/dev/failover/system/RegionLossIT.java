@@ -1,0 +1,350 @@
+package dev.failover.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.NetworkInterface;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.event.Topics;
+import dev.failover.testkit.dns.BindServer;
+import dev.failover.testkit.kafka.TopicClient;
+import dev.failover.testkit.signing.TestSigningKeys;
+import dev.failover.testkit.topology.TestTopology;
+
+/**
+ * Issue 13: the control plane survives the loss of a region. Three regions and an "internet" side as network namespaces
+ * (scripts/lib/regions.sh); in each region one node of a three-node Kafka cluster, a probe location, a decision-service,
+ * an actuator and the region's service (a demo backend); BIND9 on the internet side. The faults are real: a region's
+ * links go down, or its packets to the other regions are dropped. Only external behaviour is asserted: what BIND
+ * answers, the decision-service's API, and what the topics hold.
+ * <p>
+ * Runs inside the internet namespace, started by scripts/region-loss.sh (which sets region.loss=true); the ordinary suite
+ * skips it. Each decision-service signs with a key of its own region, so a decision's key id says where it came from.
+ */
+@EnabledIfSystemProperty(named = "region.loss", matches = "true", disabledReason = "run by scripts/region-loss.sh")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RegionLossIT {
+
+    static final EventCodec CODEC = EventCodec.instance();
+    static final Regions REGIONS = new Regions(System.getProperty("region.loss.prefix", "fo"));
+    static final int BACKEND_PORT = 8090;
+    static final int PROBE_PORT = 8080;
+    static final int DECISION_PORT = 8081;
+    static final int ACTUATOR_PORT = 8082;
+    static final int FAILURES_TO_DOWN = 2;
+    static final int INTERVAL_SECONDS = 1;
+    static final int HOLD_DOWN_SECONDS = 20;
+    /** The group under test, and one like it whose failback is manual. */
+    static final String GROUP = "api";
+    static final String MANUAL_GROUP = "manual";
+    static final Map<String, String> TARGET_OF_REGION = Map.of("a", "primary", "b", "secondary", "c", "tertiary");
+    static final Map<String, String> ADDRESS_OF_TARGET = Map.of("primary", "192.0.2.10", "secondary", "192.0.2.20",
+            "tertiary", "192.0.2.30");
+
+    static RegionKafkaCluster kafka;
+    static BindServer bind;
+    static DnsWatch dns;
+    static final Map<String, List<ServiceProcess>> services = new LinkedHashMap<>();
+    static final List<Process> backends = new ArrayList<>();
+
+    @BeforeAll
+    static void startRegions() throws Exception {
+        assertThat(ownAddresses()).as("this JVM's addresses: run it with scripts/region-loss.sh, inside the internet namespace")
+                .contains(REGIONS.address(Regions.INTERNET));
+        Path dir = Path.of("target/region-loss");
+        kafka = RegionKafkaCluster.start(REGIONS, dir);
+        bind = BindServer.start("failover.test.", List.of("api 5 IN A " + ADDRESS_OF_TARGET.get("primary"),
+                "manual 5 IN A " + ADDRESS_OF_TARGET.get("primary")), REGIONS.address(Regions.INTERNET));
+        dns = DnsWatch.start(bind.port(), REGIONS.address(Regions.INTERNET));
+        Path topology = TestTopology.writeRaw(topology());
+        Map<String, Map<String, String>> signing = new HashMap<>();
+        for (String region : Regions.REGIONS) { // every key trusted before any actuator reads the trusted keys
+            signing.put(region, TestSigningKeys.asEnv(TestSigningKeys.shared().signerConfig(keyId(region))));
+        }
+        for (String region : Regions.REGIONS) {
+            backends.add(backend(region));
+            List<ServiceProcess> here = new ArrayList<>();
+            Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "FAILOVER_TOPOLOGY_FILE",
+                    topology.toString());
+            Map<String, String> decision = new HashMap<>(common);
+            decision.putAll(signing.get(region));
+            decision.putAll(Map.of("FAILOVER_INSTANCE_ID", "decision-" + region, "FAILOVER_TOPICS_REPLICATION_FACTOR", "3"));
+            here.add(ServiceProcess.start("decision-service", "region-" + region + "-decision", decision,
+                    placement(region, DECISION_PORT)));
+            here.add(ServiceProcess.start("probe-service", "region-" + region + "-probe",
+                    FailoverChainIT.with(common, "FAILOVER_LOCATION", "loc-" + region), placement(region, PROBE_PORT)));
+            Map<String, String> actuator = new HashMap<>(common);
+            actuator.putAll(Map.of("FAILOVER_DNS_PROVIDER", "rfc2136", "FAILOVER_DNS_RFC2136_SERVER",
+                    REGIONS.address(Regions.INTERNET), "FAILOVER_DNS_RFC2136_PORT", String.valueOf(bind.port()),
+                    "FAILOVER_DNS_RFC2136_TSIG_KEY_NAME", BindServer.KEY_NAME, "FAILOVER_DNS_RFC2136_TSIG_SECRET", bind.secret(),
+                    "FAILOVER_INSTANCE_ID", "actuator-" + region));
+            here.add(ServiceProcess.start("actuator-service", "region-" + region + "-actuator", actuator,
+                    placement(region, ACTUATOR_PORT)));
+            services.put(region, here);
+        }
+        for (List<ServiceProcess> here : services.values()) {
+            for (ServiceProcess service : here) {
+                service.awaitReady(Duration.ofSeconds(180));
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopRegions() {
+        services.values().forEach(here -> here.forEach(ServiceProcess::close));
+        backends.forEach(Process::destroy);
+        for (AutoCloseable closeable : new AutoCloseable[] { dns, bind, kafka }) {
+            try {
+                if (closeable != null) {
+                    closeable.close();
+                }
+            } catch (Exception e) {
+                // stopping the rest matters more
+            }
+        }
+    }
+
+    /**
+     * Scenario 1, and 2 while it lasts: region A, the primary's, loses its network entirely. The plane in B and C
+     * switches DNS to B in time, with exactly one DNS change; nothing A's instances publish meanwhile takes effect.
+     */
+    @Test
+    @Order(1)
+    void regionLoss() throws Exception {
+        awaitSteadyState();
+        DnsWatch.Mark before = dns.mark();
+        Instant cutAt = Instant.now();
+        REGIONS.cut("a");
+
+        Duration limit = Duration.ofSeconds((long) FAILURES_TO_DOWN * INTERVAL_SECONDS + 15);
+        await("DNS answers the secondary").atMost(limit).pollInterval(Duration.ofMillis(100))
+                .until(() -> dns.answers().equals(Set.of(ADDRESS_OF_TARGET.get("secondary"))));
+        System.out.printf("region A cut -> DNS on the secondary: %d ms (limit %d s)%n",
+                Duration.between(cutAt, Instant.now()).toMillis(), limit.toSeconds());
+        await("one DNS change of api, and no other for 5 s").during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6))
+                .until(() -> dns.changesSince(before).size() == 1);
+
+        try (TopicClient client = new TopicClient(kafka.bootstrapServers()); TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
+            ConsumerRecord<String, String> failover = decisions.await(r -> r.key().equals(GROUP)
+                    && decision(r).kind() == DecisionKind.FAILOVER, Duration.ofSeconds(30));
+            assertThat(decision(failover).toTarget()).as("failover target").isEqualTo("secondary");
+            assertThat(keyIdOf(failover)).as("the region that decided").isNotEqualTo(keyId("a"));
+        }
+    }
+
+    /** Scenario 3: region A comes back. No spurious decision; automatic failback only after the hold-down; manual stays. */
+    @Test
+    @Order(2)
+    void heal() throws Exception {
+        DnsWatch.Mark before = dns.mark();
+        Instant healedAt = Instant.now();
+        REGIONS.heal("a");
+
+        await("DNS back on the primary after the hold-down").atMost(Duration.ofSeconds(HOLD_DOWN_SECONDS + 60))
+                .pollInterval(Duration.ofMillis(250)).until(() -> dns.answers().equals(Set.of(ADDRESS_OF_TARGET.get("primary"))));
+        List<DnsWatch.Change> changes = dns.changesSince(before);
+        assertThat(changes).as("DNS changes of api since the heal").hasSize(1);
+        assertThat(changes.get(0).at()).as("failback after the hold-down")
+                .isAfterOrEqualTo(healedAt.plusSeconds(HOLD_DOWN_SECONDS));
+
+        try (TopicClient client = new TopicClient(kafka.bootstrapServers()); TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
+            ConsumerRecord<String, String> failback = decisions.await(r -> r.key().equals(GROUP)
+                    && decision(r).kind() == DecisionKind.FAILBACK, Duration.ofSeconds(30));
+            List<Decision> all = decisions.poll().stream().filter(r -> r.key().equals(GROUP)).map(RegionLossIT::decision).toList();
+            assertThat(all).as("decisions of api: the failover and the failback, nothing else")
+                    .extracting(Decision::kind).containsExactly(DecisionKind.FAILOVER, DecisionKind.FAILBACK);
+            assertThat(decision(failback).issuedAt()).as("failback issued after the hold-down")
+                    .isAfterOrEqualTo(healedAt.plusSeconds(HOLD_DOWN_SECONDS));
+            List<ConsumerRecord<String, String>> fromA = decisions.poll().stream().filter(r -> keyId("a").equals(keyIdOf(r))
+                    && decision(r).issuedAt().isBefore(healedAt)).toList();
+            assertThat(fromA).as("decisions region A's instance issued while it was cut off, landed").isEmpty();
+        }
+        assertThat(dns.answersFor("manual.failover.test.")).as("the manual-failback group stays on the secondary")
+                .isEqualTo(Set.of(ADDRESS_OF_TARGET.get("secondary")));
+    }
+
+    /**
+     * Scenario 4: region A is cut off from B and C while its service is healthy and the internet side (DNS) still reaches
+     * it. Expected, and asserted: the locations of B and C no longer reach the primary, a quorum (2 of 3) calls it DOWN
+     * and the plane fails over to the secondary once; A's instances, which still see the primary UP and still reach the
+     * DNS server, change nothing (they cannot write to a Kafka majority, and the actuator's writes are fenced).
+     */
+    @Test
+    @Order(3)
+    void partitionWithTheServiceHealthy() throws Exception {
+        DnsWatch.Mark before = dns.mark();
+        REGIONS.partition("a", "b", "c");
+        await("DNS answers the secondary").atMost(Duration.ofSeconds((long) FAILURES_TO_DOWN * INTERVAL_SECONDS + 15))
+                .pollInterval(Duration.ofMillis(100)).until(() -> dns.answers().equals(Set.of(ADDRESS_OF_TARGET.get("secondary"))));
+        // a window in which A's actuator, which still reaches the DNS server, would write the primary back if it could
+        await("one DNS change of api, and no other for 10 s").during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(11))
+                .until(() -> dns.changesSince(before).size() == 1);
+        REGIONS.heal("a");
+    }
+
+    static void awaitSteadyState() throws IOException {
+        ServiceProcess decider = services.get("b").get(0);
+        await("every location sees every target").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions().until(() -> {
+                    for (String target : TARGET_OF_REGION.values()) {
+                        if (!FailoverChainIT.health(decider, target).equals("HEALTHY")) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
+        assertThat(dns.answers()).as("DNS before any fault").isEqualTo(Set.of(ADDRESS_OF_TARGET.get("primary")));
+    }
+
+    static String topology() {
+        StringBuilder yaml = new StringBuilder("version: 1\nlocations: [loc-a, loc-b, loc-c]\ngroups:\n");
+        for (String group : List.of(GROUP, MANUAL_GROUP)) {
+            yaml.append("  - id: ").append(group).append('\n')
+                    .append("    dns: {zone: failover.test., name: ").append(group.equals(GROUP) ? "api" : "manual")
+                    .append(".failover.test., type: A, ttl: 5}\n    targets:\n");
+            for (String region : Regions.REGIONS) {
+                String target = TARGET_OF_REGION.get(region);
+                yaml.append("      - id: ").append(target).append("\n        region: region-").append(region)
+                        .append("\n        probe: {type: http, url: \"http://").append(REGIONS.address(region)).append(':')
+                        .append(BACKEND_PORT).append("/health\", bodyContains: ok, intervalSeconds: ").append(INTERVAL_SECONDS)
+                        .append(", connectTimeoutMillis: 500, timeoutMillis: 900}\n        dns: {values: [")
+                        .append(ADDRESS_OF_TARGET.get(target)).append("]}\n");
+            }
+            yaml.append("    thresholds: {failuresToDown: ").append(FAILURES_TO_DOWN).append(", successesToUp: 2, minDwellSeconds: 0}\n")
+                    .append("    failback: {mode: ").append(group.equals(GROUP) ? "automatic" : "manual").append(", holdDownSeconds: ")
+                    .append(HOLD_DOWN_SECONDS).append("}\n");
+        }
+        return yaml.toString();
+    }
+
+    static ServiceProcess.Placement placement(String region, int port) {
+        return ServiceProcess.Placement.inNamespace(REGIONS.namespace(region), REGIONS.address(region), port);
+    }
+
+    /** The region's service: a demo backend in its namespace, as a process there (its health shows in the probes). */
+    static Process backend(String region) throws IOException {
+        java.nio.file.Files.createDirectories(ServiceProcess.LOGS);
+        Path jar;
+        try (var jars = java.nio.file.Files.list(ServiceProcess.ROOT.resolve("failover-testkit/target"))) {
+            jar = jars.filter(p -> p.getFileName().toString().matches("failover-testkit-.*\\.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("failover-testkit is not packaged"));
+        }
+        return new ProcessBuilder("ip", "netns", "exec", REGIONS.namespace(region), ServiceProcess.javaBin(), "-Xmx32m", "-cp",
+                jar.toString(), "dev.failover.testkit.demo.DemoBackend", TARGET_OF_REGION.get(region), String.valueOf(BACKEND_PORT),
+                REGIONS.address(region)).redirectErrorStream(true)
+                .redirectOutput(ServiceProcess.LOGS.resolve("region-" + region + "-backend.log").toFile()).start();
+    }
+
+    static String keyId(String region) {
+        return "decision-region-" + region;
+    }
+
+    static String keyIdOf(ConsumerRecord<String, String> record) {
+        return TopicClient.header(record, Topics.SIGNATURE_KEY_ID_HEADER);
+    }
+
+    static Decision decision(ConsumerRecord<String, String> record) {
+        return CODEC.decode(record.value(), Decision.class);
+    }
+
+    static Set<String> ownAddresses() throws IOException {
+        return Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                .flatMap(i -> Collections.list(i.getInetAddresses()).stream()).filter(a -> a instanceof Inet4Address)
+                .map(a -> a.getHostAddress()).collect(Collectors.toSet());
+    }
+
+    /** Polls BIND for api.failover.test every 100 ms and keeps every change of its answer, with when it was seen. */
+    static final class DnsWatch implements AutoCloseable {
+
+        record Change(Instant at, Set<String> answers) {
+        }
+
+        record Mark(int index) {
+        }
+
+        private final int port;
+        private final String host;
+        private final List<Change> changes = new CopyOnWriteArrayList<>();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        private DnsWatch(int port, String host) {
+            this.port = port;
+            this.host = host;
+            this.thread = new Thread(this::watch, "dns-watch");
+            thread.setDaemon(true);
+        }
+
+        static DnsWatch start(int port, String host) {
+            DnsWatch watch = new DnsWatch(port, host);
+            watch.thread.start();
+            return watch;
+        }
+
+        private void watch() {
+            Set<String> last = null;
+            while (running) {
+                try {
+                    Set<String> now = answersFor("api.failover.test.");
+                    if (!now.equals(last)) {
+                        changes.add(new Change(Instant.now(), now));
+                        last = now;
+                    }
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (IOException e) {
+                    // BIND is in this namespace and never cut: a failed query is retried at the next tick
+                }
+            }
+        }
+
+        Set<String> answers() throws IOException {
+            return answersFor("api.failover.test.");
+        }
+
+        Set<String> answersFor(String name) throws IOException {
+            return ReconcileFaultsIT.answers(host, port, name);
+        }
+
+        Mark mark() {
+            return new Mark(changes.size());
+        }
+
+        List<Change> changesSince(Mark mark) {
+            return List.copyOf(changes.subList(mark.index(), changes.size()));
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            thread.interrupt();
+        }
+    }
+}

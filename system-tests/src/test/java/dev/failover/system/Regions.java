@@ -1,0 +1,74 @@
+package dev.failover.system;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The network namespaces of scripts/lib/regions.sh, driven from Java: the script is the one place that builds them and
+ * causes their faults (links down, silent partitions); this class only calls its functions.
+ */
+final class Regions {
+
+    static final List<String> REGIONS = List.of("a", "b", "c");
+    static final String INTERNET = "inet";
+
+    final String prefix;
+    private final Map<String, String> addresses = new ConcurrentHashMap<>();
+
+    Regions(String prefix) {
+        this.prefix = prefix;
+    }
+
+    String namespace(String side) {
+        return prefix + "-" + side;
+    }
+
+    String address(String side) {
+        return addresses.computeIfAbsent(side, s -> run("regions_address", s).trim());
+    }
+
+    /** Region {@code side} loses its network entirely: its link to the backbone goes down. */
+    void cut(String side) {
+        run("regions_cut", side);
+    }
+
+    /** Its link up again and any partition of it lifted. */
+    void heal(String side) {
+        run("regions_heal", side);
+    }
+
+    /** Region {@code side} silently drops every packet from and to these regions; it still reaches the others. */
+    void partition(String side, String... from) {
+        List<String> args = new ArrayList<>(List.of(side));
+        args.addAll(List.of(from));
+        run("regions_partition", args.toArray(String[]::new));
+    }
+
+    private String run(String function, String... args) {
+        StringBuilder script = new StringBuilder("source scripts/lib/regions.sh && ").append(function);
+        for (String arg : args) {
+            script.append(' ').append(arg);
+        }
+        try {
+            ProcessBuilder builder = new ProcessBuilder("bash", "-c", script.toString()).directory(ServiceProcess.ROOT.toFile())
+                    .redirectErrorStream(true);
+            builder.environment().put("REGIONS_PREFIX", prefix);
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes());
+            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException(function + " " + String.join(" ", args) + " failed: " + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
