@@ -141,6 +141,7 @@ class RegionLossIT {
         DnsWatch.Mark before = dns.mark();
         Instant cutAt = Instant.now();
         REGIONS.cut("a");
+        System.out.println("region A cut at " + cutAt);
 
         Duration limit = Duration.ofSeconds((long) FAILURES_TO_DOWN * INTERVAL_SECONDS + 15);
         await("DNS answers the secondary").atMost(limit).pollInterval(Duration.ofMillis(100))
@@ -162,9 +163,12 @@ class RegionLossIT {
     @Test
     @Order(2)
     void heal() throws Exception {
+        assertThat(dns.answers()).as("DNS before the heal: on the secondary, as scenario 1 left it")
+                .isEqualTo(Set.of(ADDRESS_OF_TARGET.get("secondary")));
         DnsWatch.Mark before = dns.mark();
         Instant healedAt = Instant.now();
         REGIONS.heal("a");
+        System.out.println("region A healed at " + healedAt);
 
         await("DNS back on the primary after the hold-down").atMost(Duration.ofSeconds(HOLD_DOWN_SECONDS + 60))
                 .pollInterval(Duration.ofMillis(250)).until(() -> dns.answers().equals(Set.of(ADDRESS_OF_TARGET.get("primary"))));
@@ -200,6 +204,7 @@ class RegionLossIT {
     void partitionWithTheServiceHealthy() throws Exception {
         DnsWatch.Mark before = dns.mark();
         REGIONS.partition("a", "b", "c");
+        System.out.println("region A partitioned from B and C at " + Instant.now());
         await("DNS answers the secondary").atMost(Duration.ofSeconds((long) FAILURES_TO_DOWN * INTERVAL_SECONDS + 15))
                 .pollInterval(Duration.ofMillis(100)).until(() -> dns.answers().equals(Set.of(ADDRESS_OF_TARGET.get("secondary"))));
         // a window in which A's actuator, which still reaches the DNS server, would write the primary back if it could
