@@ -193,19 +193,25 @@ public final class DecisionEngine {
 
     private Outcome failover(GroupState s, Target active, Instant now) {
         FailoverGroup group = s.group;
-        Optional<Target> next = firstHealthy(s, active, now);
+        Next next = nextInChain(s, active, now);
+        if (next instanceof Next.Forming forming) {
+            return new Outcome.Held(group.id(), HoldReason.AWAITING_EVIDENCE, "active target " + active.id()
+                    + " is UNHEALTHY; " + forming.target().id() + ", first in the chain, is not HEALTHY yet but on its way "
+                    + "at a quorum of locations: waiting for it rather than skipping it");
+        }
+        Optional<Target> to = next instanceof Next.Healthy healthy ? Optional.of(healthy.target()) : Optional.empty();
         DecisionKind kind = DecisionKind.FAILOVER;
-        if (next.isEmpty() && group.whenAllDown() == AllDownPolicy.LAST_RESORT) {
-            next = group.targets().stream().filter(Target::isLastResort)
+        if (to.isEmpty() && group.whenAllDown() == AllDownPolicy.LAST_RESORT) {
+            to = group.targets().stream().filter(Target::isLastResort)
                     .filter(t -> !t.id().equals(active.id()) && s.health(t, now) == TargetHealth.HEALTHY).findFirst();
             kind = DecisionKind.LAST_RESORT;
         }
-        if (next.isEmpty()) {
+        if (to.isEmpty()) {
             return new Outcome.Held(group.id(), HoldReason.NO_HEALTHY_TARGET, "active target " + active.id()
                     + " is UNHEALTHY and no other target is HEALTHY; holding (whenAllDown: " + group.whenAllDown() + ")");
         }
-        return automaticSwitch(s, next.get(), kind, "active target " + active.id() + " is UNHEALTHY by a quorum of "
-                + s.quorum + " locations; " + next.get().id() + " is HEALTHY", now);
+        return automaticSwitch(s, to.get(), kind, "active target " + active.id() + " is UNHEALTHY by a quorum of "
+                + s.quorum + " locations; " + to.get().id() + " is HEALTHY", now);
     }
 
     private Outcome failback(GroupState s, Target active, Instant now) {
@@ -253,7 +259,43 @@ public final class DecisionEngine {
         return new Outcome.Switched(switchTo(s, to, kind, reason, Decision.AUTOMATION, now));
     }
 
-    /** The first HEALTHY target in chain order, other than the active one and the last resort. */
+    /** Where a failover goes: the first target in chain order that is HEALTHY, unless one before it is still forming. */
+    private sealed interface Next {
+        record Healthy(Target target) implements Next {
+        }
+
+        /** Not HEALTHY yet, but UP or on a streak of successes at a quorum of locations. */
+        record Forming(Target target) implements Next {
+        }
+
+        record None() implements Next {
+        }
+    }
+
+    /**
+     * Walks the chain, other than the active target and the last resort. A target whose health is UNKNOWN only because
+     * its evidence is still forming (a new owner after a takeover starts every tracker from nothing) is waited for, not
+     * skipped: skipping it would switch to a lower-priority target and, with automatic failback, switch again after the
+     * hold-down. The wait ends on its own: at successesToUp results the target is HEALTHY, a failure ends its streak, and
+     * silence makes its results stale.
+     */
+    private static Next nextInChain(GroupState s, Target except, Instant now) {
+        for (Target t : s.group.targets()) {
+            if (t.id().equals(except.id()) || t.isLastResort()) {
+                continue;
+            }
+            TargetHealth health = s.health(t, now);
+            if (health == TargetHealth.HEALTHY) {
+                return new Next.Healthy(t);
+            }
+            if (health == TargetHealth.UNKNOWN && s.risingAtQuorum(t, now)) {
+                return new Next.Forming(t);
+            }
+        }
+        return new Next.None();
+    }
+
+    /** The first HEALTHY target in chain order, other than the active one and the last resort: where a drill returns to. */
     private static Optional<Target> firstHealthy(GroupState s, Target except, Instant now) {
         return s.group.targets().stream()
                 .filter(t -> !t.id().equals(except.id()) && !t.isLastResort())

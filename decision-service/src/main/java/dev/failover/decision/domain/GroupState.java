@@ -111,6 +111,13 @@ final class GroupState {
         return TargetHealth.UNKNOWN;
     }
 
+    /** A quorum of locations sees the target UP or on a fresh streak of successes towards it. */
+    boolean risingAtQuorum(Target target, Instant now) {
+        long rising = trackers.get(target.id()).values().stream()
+                .filter(t -> t.upOrRising(now, staleAfter(target), thresholds())).count();
+        return rising >= quorum;
+    }
+
     /** HEALTHY, and no location sees it DOWN or FLAPPING: the bar for failing back to it. */
     boolean stablyHealthy(Target target, Instant now) {
         Map<LocationVerdict, Integer> counts = counts(target, now);

@@ -106,6 +106,19 @@ final class LocationTracker {
         return verdict;
     }
 
+    /**
+     * UP, or on its way there: its latest result, fresh and from a location not impaired, was a success, and it is not
+     * FLAPPING. A DOWN location that has begun to succeed again counts too.
+     */
+    boolean upOrRising(Instant now, Duration staleAfter, Thresholds thresholds) {
+        LocationVerdict verdict = verdictAt(now, staleAfter, thresholds);
+        if (verdict == LocationVerdict.UP) {
+            return true;
+        }
+        boolean fresh = lastResultAt != null && !impaired && !lastResultAt.plus(staleAfter).isBefore(now);
+        return fresh && verdict != LocationVerdict.FLAPPING && consecutiveSuccesses > 0;
+    }
+
     GroupView.LocationView view(Instant now, Duration staleAfter, Thresholds thresholds) {
         return new GroupView.LocationView(location, verdictAt(now, staleAfter, thresholds), consecutiveFailures,
                 consecutiveSuccesses, lastResultAt, lastIgnored);

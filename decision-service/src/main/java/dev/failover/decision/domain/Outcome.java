@@ -36,6 +36,12 @@ public sealed interface Outcome {
         TARGET_FLAPPING,
         /** The active target is UNHEALTHY and no other target is HEALTHY. */
         NO_HEALTHY_TARGET,
+        /**
+         * The active target is UNHEALTHY and the first target in chain order is not HEALTHY yet but UP or on a streak of
+         * successes at a quorum of locations (a new owner's view after a takeover): waited for rather than skipped, so that
+         * a region loss is one switch to the right region. At most successesToUp probe intervals while results come.
+         */
+        AWAITING_EVIDENCE,
         /** The last switch was less than the minimum dwell time ago. */
         DWELL_TIME,
         /** Too many automatic switches in the last hour: automation is frozen until an operator resumes it. */
