@@ -18,13 +18,18 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Reads some partitions of a topic from the beginning to the end offsets they had when the read started, so that a
  * service can rebuild what it owns (state, fence) before it acts on those partitions. Writes that arrive during the
  * read are not waited for: the caller consumes them afterwards anyway.
+ * <p>
+ * Every read of one reader goes through one consumer, made at the first read and closed with the reader, so a service
+ * that rebuilds from two topics bootstraps once: a new consumer that picks a lost region's broker from the bootstrap
+ * list waits out a connection set-up timeout before it tries another. Not thread-safe; use one reader per rebuild.
  */
-public final class TopicToEndReader {
+public final class TopicToEndReader implements AutoCloseable {
 
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final Map<String, Object> consumerProperties;
     private final Duration timeout;
+    private KafkaConsumer<String, String> consumer;
 
     /**
      * @param clientProperties the service's Kafka client properties
@@ -49,28 +54,30 @@ public final class TopicToEndReader {
     public int read(String topic, Collection<Integer> partitions, Consumer<ConsumerRecord<String, String>> each) {
         long deadline = System.nanoTime() + timeout.toNanos();
         int records = 0;
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProperties, new StringDeserializer(),
-                new StringDeserializer())) {
-            List<Integer> existing = consumer.partitionsFor(topic, timeout).stream().map(PartitionInfo::partition).toList();
-            List<TopicPartition> assigned = partitions.stream().filter(existing::contains)
-                    .map(p -> new TopicPartition(topic, p)).toList();
-            if (assigned.isEmpty()) {
-                return 0;
+        if (consumer == null) {
+            consumer = new KafkaConsumer<>(consumerProperties, new StringDeserializer(), new StringDeserializer());
+        }
+        consumer.unsubscribe();
+        List<Integer> existing = consumer.partitionsFor(topic, timeout).stream().map(PartitionInfo::partition).toList();
+        List<TopicPartition> assigned = partitions.stream().filter(existing::contains)
+                .map(p -> new TopicPartition(topic, p)).toList();
+        if (assigned.isEmpty()) {
+            return 0;
+        }
+        consumer.assign(assigned);
+        consumer.seekToBeginning(assigned);
+        Map<TopicPartition, Long> end = consumer.endOffsets(assigned, timeout);
+        while (assigned.stream().anyMatch(tp -> consumer.position(tp, timeout) < end.get(tp))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("could not read " + topic + " partitions " + partitions
+                        + " to their end within " + timeout + " (at " + positions(assigned) + ", end " + end + ")");
             }
-            consumer.assign(assigned);
-            consumer.seekToBeginning(assigned);
-            Map<TopicPartition, Long> end = consumer.endOffsets(assigned, timeout);
-            while (assigned.stream().anyMatch(tp -> consumer.position(tp, timeout) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " partitions " + partitions
-                            + " to their end within " + timeout + " (at " + positions(consumer, assigned) + ", end " + end + ")");
-                }
-                for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
-                    each.accept(record);
-                    records++;
-                }
+            for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
+                each.accept(record);
+                records++;
             }
         }
+        consumer.unsubscribe();
         return records;
     }
 
@@ -87,9 +94,17 @@ public final class TopicToEndReader {
         return latest;
     }
 
-    private Map<TopicPartition, Long> positions(KafkaConsumer<String, String> consumer, List<TopicPartition> assigned) {
+    private Map<TopicPartition, Long> positions(List<TopicPartition> assigned) {
         Map<TopicPartition, Long> positions = new LinkedHashMap<>();
         assigned.forEach(tp -> positions.put(tp, consumer.position(tp, timeout)));
         return positions;
+    }
+
+    @Override
+    public void close() {
+        if (consumer != null) {
+            consumer.close();
+            consumer = null;
+        }
     }
 }

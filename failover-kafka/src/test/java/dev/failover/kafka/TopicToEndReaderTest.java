@@ -65,7 +65,10 @@ class TopicToEndReaderTest {
         send(topic, 0, "g1", "second");
 
         List<String> read = new ArrayList<>();
-        int count = new TopicToEndReader(client, Duration.ofSeconds(30)).read(topic, List.of(0), r -> read.add(r.value()));
+        int count;
+        try (TopicToEndReader reader = new TopicToEndReader(client, Duration.ofSeconds(30))) {
+            count = reader.read(topic, List.of(0), r -> read.add(r.value()));
+        }
 
         assertThat(read).as("partition 0 only, in offset order").containsExactly("first", "second");
         assertThat(count).as("the number of records handed over").isEqualTo(2);
@@ -80,7 +83,10 @@ class TopicToEndReaderTest {
         send(topic, 1, "g3", "1");
         send(topic, 1, "g3", null);
 
-        Map<String, String> latest = new TopicToEndReader(client, Duration.ofSeconds(30)).latestPerKey(topic, List.of(0, 1));
+        Map<String, String> latest;
+        try (TopicToEndReader reader = new TopicToEndReader(client, Duration.ofSeconds(30))) {
+            latest = reader.latestPerKey(topic, List.of(0, 1));
+        }
 
         assertThat(latest).as("g1 rewritten, g3 deleted").containsExactlyInAnyOrderEntriesOf(Map.of("g1", "2", "g2", "1"));
     }
@@ -89,10 +95,25 @@ class TopicToEndReaderTest {
     void aMissingTopicOrPartitionHasNothingToRead() {
         String topic = topicWithTwoPartitions();
         send(topic, 1, "g2", "1");
-        TopicToEndReader reader = new TopicToEndReader(client, Duration.ofSeconds(30));
+        try (TopicToEndReader reader = new TopicToEndReader(client, Duration.ofSeconds(30))) {
+            assertThat(reader.read("reader-missing-" + UUID.randomUUID(), List.of(0, 1), r -> { }))
+                    .as("records of a missing topic").isZero();
+            assertThat(reader.latestPerKey(topic, List.of(0, 7))).as("partition 7 does not exist; partition 0 is empty").isEmpty();
+        }
+    }
 
-        assertThat(reader.read("reader-missing-" + UUID.randomUUID(), List.of(0, 1), r -> { })).as("records of a missing topic")
-                .isZero();
-        assertThat(reader.latestPerKey(topic, List.of(0, 7))).as("partition 7 does not exist; partition 0 is empty").isEmpty();
+    /** A rebuild reads two topics through one reader, as the decision-service's does: one consumer, one bootstrap. */
+    @Test
+    void oneReaderReadsOneTopicAfterAnother() {
+        String first = topicWithTwoPartitions();
+        String second = topicWithTwoPartitions();
+        send(first, 0, "g1", "a");
+        send(second, 1, "g2", "b");
+        send(second, 0, "g3", "c");
+        try (TopicToEndReader reader = new TopicToEndReader(client, Duration.ofSeconds(30))) {
+            assertThat(reader.latestPerKey(first, List.of(0, 1))).as("the first topic").isEqualTo(Map.of("g1", "a"));
+            assertThat(reader.latestPerKey(second, List.of(1))).as("partition 1 of the second topic, nothing of the first")
+                    .isEqualTo(Map.of("g2", "b"));
+        }
     }
 }

@@ -76,7 +76,11 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
         if (partitions.isEmpty()) {
             return states;
         }
-        new TopicToEndReader(kafka, TIMEOUT).latestPerKey(Topics.ACTUATOR_DESIRED, partitions).forEach((group, json) -> {
+        Map<String, String> latest;
+        try (TopicToEndReader reader = new TopicToEndReader(kafka, TIMEOUT)) {
+            latest = reader.latestPerKey(Topics.ACTUATOR_DESIRED, partitions);
+        }
+        latest.forEach((group, json) -> {
             try {
                 states.add(StoredDesiredState.decode(json));
             } catch (RuntimeException e) {

@@ -44,7 +44,12 @@ public class StateLoader {
         if (partitions.isEmpty()) {
             return;
         }
-        TopicToEndReader reader = new TopicToEndReader(kafka, TIMEOUT);
+        try (TopicToEndReader reader = new TopicToEndReader(kafka, TIMEOUT)) {
+            restore(reader, partitions);
+        }
+    }
+
+    private void restore(TopicToEndReader reader, Collection<Integer> partitions) {
         // every snapshot in order, not only the latest: an unreadable latest one leaves the one before it in place
         int snapshots = reader.read(Topics.DECISION_STATE, partitions, record -> {
             try {

@@ -139,7 +139,7 @@ class ServiceAclsBrokerTest {
 
     @Test
     void theProbeCannotReadDecisions() {
-        assertThatThrownBy(() -> new TopicToEndReader(client(PROBE), TIMEOUT).read(Topics.DECISIONS, List.of(0), r -> { }))
+        assertThatThrownBy(() -> readToEnd(client(PROBE), Topics.DECISIONS))
                 .as("probe reading decisions").isInstanceOf(TopicAuthorizationException.class);
         assertThatThrownBy(() -> consumeInGroup(client(PROBE), Topics.PROBE_RESULTS, "decision-service"))
                 .as("probe joining the decision-service's group").isInstanceOf(GroupAuthorizationException.class);
@@ -155,9 +155,9 @@ class ServiceAclsBrokerTest {
                 Topics.COMMANDS_DLQ, Topics.ACTUATIONS_DLQ)) {
             assertThat(send(decision, topic).topic()).as("decision-service writing %s", topic).isEqualTo(topic);
         }
-        assertThat(new TopicToEndReader(decision, TIMEOUT).latestPerKey(Topics.DECISION_STATE, List.of(0, 1, 2)))
+        assertThat(latestPerKey(decision, Topics.DECISION_STATE))
                 .as("state loaded to its end").containsKey("group-1");
-        assertThat(new TopicToEndReader(decision, TIMEOUT).latestPerKey(Topics.DECISIONS, List.of(0, 1, 2)))
+        assertThat(latestPerKey(decision, Topics.DECISIONS))
                 .as("its own decisions read back, as a restarted instance restores them").containsKey("group-1");
         assertThat(consumeInGroup(decision, Topics.DECISION_STATE, ServiceAcls.DECISION_VIEW_GROUP_PREFIX + "instance-a"))
                 .as("state view in its per-instance group").isPositive();
@@ -181,18 +181,31 @@ class ServiceAclsBrokerTest {
         for (String topic : List.of(Topics.ACTUATIONS, Topics.ACTUATOR_DESIRED, Topics.DECISIONS_DLQ)) {
             assertThat(send(actuator, topic).topic()).as("actuator writing %s", topic).isEqualTo(topic);
         }
-        assertThat(new TopicToEndReader(actuator, TIMEOUT).latestPerKey(Topics.ACTUATOR_DESIRED, List.of(0, 1, 2)))
+        assertThat(latestPerKey(actuator, Topics.ACTUATOR_DESIRED))
                 .as("desired states restored").containsKey("group-1");
 
         assertWriteRefused(actuator, Topics.DECISIONS, "actuator writing a decision");
-        assertThatThrownBy(() -> new TopicToEndReader(actuator, TIMEOUT).read(Topics.DECISION_STATE, List.of(0), r -> { }))
+        assertThatThrownBy(() -> readToEnd(actuator, Topics.DECISION_STATE))
                 .as("actuator reading the decision-service's state").isInstanceOf(TopicAuthorizationException.class);
     }
 
     @Test
     void aPrincipalWithoutAclsCanDoNothing() {
         // read, not written: an idempotent producer without any Write fails on its producer id, before any topic
-        assertThatThrownBy(() -> new TopicToEndReader(client("outsider"), TIMEOUT).read(Topics.PROBE_RESULTS, List.of(0), r -> { }))
+        assertThatThrownBy(() -> readToEnd(client("outsider"), Topics.PROBE_RESULTS))
                 .as("outsider reading probe results").isInstanceOf(TopicAuthorizationException.class);
+    }
+
+    /** Reads partition 0 of {@code topic} to its end as the client's principal. */
+    private static int readToEnd(KafkaClientProperties client, String topic) {
+        try (TopicToEndReader reader = new TopicToEndReader(client, TIMEOUT)) {
+            return reader.read(topic, List.of(0), r -> { });
+        }
+    }
+
+    private static Map<String, String> latestPerKey(KafkaClientProperties client, String topic) {
+        try (TopicToEndReader reader = new TopicToEndReader(client, TIMEOUT)) {
+            return reader.latestPerKey(topic, List.of(0, 1, 2));
+        }
     }
 }
