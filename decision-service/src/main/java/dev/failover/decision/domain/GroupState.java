@@ -171,11 +171,19 @@ final class GroupState {
                 drill, List.copyOf(audit), List.copyOf(recentDecisions), lastDrill, serving, List.copyOf(seenCommands.values()));
     }
 
+    /**
+     * Takes a persisted snapshot, unless it is of an older epoch than this state: a record an instance published before
+     * it lost the group (cut off with its region, its producer retrying) can land in the log after the new owner's, and
+     * must not move the active target back. Snapshots of the same epoch are taken in log order.
+     */
     void restore(GroupSnapshot s) {
+        if (s.epoch() < epoch) {
+            return;
+        }
         if (group.target(s.activeTarget()).isPresent()) {
             active = s.activeTarget();
         }
-        epoch = Math.max(epoch, s.epoch());
+        epoch = s.epoch();
         lastSwitchAt = s.lastSwitchAt();
         automaticSwitches.clear();
         automaticSwitches.addAll(s.automaticSwitches());

@@ -271,6 +271,27 @@ class DecisionEngineRulesTest {
         assertThat(switches).containsExactly("t=1020 FAILOVER primary->secondary epoch=3");
     }
 
+    /**
+     * Region loss, for real in RegionLossIT: the cut-off instance's producer delivered a state record of epoch 0 (primary
+     * active) after the heal, behind the new owner's records of epoch 1. The restore reads them in log order; the stale
+     * one must not move the active target back while the epoch stays at 1.
+     */
+    @Test
+    void aSnapshotOfAnOlderEpochRestoredLaterChangesNothing() {
+        DecisionEngine before = engine("hold", "live", clock);
+        GroupSnapshot stale = before.snapshot("api").orElseThrow();
+        run(before, clock, timeline(rounds(0, 100, "secondary", UP, ALL), rounds(0, 100, "primary", DOWN, ALL)));
+        GroupSnapshot current = before.snapshot("api").orElseThrow();
+
+        DecisionEngine restarted = engine("hold", "live", new ManualClock(T0.plusSeconds(1000)));
+        restarted.restore(current);
+        restarted.restore(stale);
+        GroupView view = restarted.view("api").orElseThrow();
+        assertThat(view.epoch()).as("epoch").isEqualTo(1);
+        assertThat(view.activeTarget()).as("active target, as of epoch 1").isEqualTo("secondary");
+        assertThat(view.recentDecisions()).as("history of epoch 1").hasSize(1);
+    }
+
     @Test
     void silenceIsSeenOnATickAsQuorumLost() {
         DecisionEngine engine = healthyEngine("");
