@@ -177,6 +177,8 @@ class RegionLossIT {
 
         await("DNS back on the primary after the hold-down").atMost(Duration.ofSeconds(HOLD_DOWN_SECONDS + 60))
                 .pollInterval(Duration.ofMillis(250)).until(() -> dns.answers().equals(Set.of(ADDRESS_OF_TARGET.get("primary"))));
+        System.out.printf("region A healed -> DNS back on the primary: %d ms (hold-down %d s)%n",
+                Duration.between(healedAt, Instant.now()).toMillis(), HOLD_DOWN_SECONDS);
         List<DnsWatch.Change> changes = dns.changesSince(before);
         assertThat(changes).as("DNS changes of api since the heal").hasSize(1);
         assertThat(changes.get(0).at()).as("failback after the hold-down")
@@ -210,10 +212,13 @@ class RegionLossIT {
         REGIONS.heal("a"); // whatever the scenarios before left behind: this one starts from every region connected
         awaitSteadyState();
         DnsWatch.Mark before = dns.mark();
+        Instant partitionedAt = Instant.now();
         REGIONS.partition("a", "b", "c");
-        System.out.println("region A partitioned from B and C at " + Instant.now());
+        System.out.println("region A partitioned from B and C at " + partitionedAt);
         await("DNS answers the secondary").atMost(Duration.ofSeconds((long) FAILURES_TO_DOWN * INTERVAL_SECONDS + 15))
                 .pollInterval(Duration.ofMillis(100)).until(() -> dns.answers().equals(Set.of(ADDRESS_OF_TARGET.get("secondary"))));
+        System.out.printf("region A partitioned -> DNS on the secondary: %d ms%n",
+                Duration.between(partitionedAt, Instant.now()).toMillis());
         // a window in which A's actuator, which still reaches the DNS server, would write the primary back if it could
         await("one DNS change of api, and no other for 10 s").during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(11))
                 .until(() -> dns.changesSince(before).size() == 1);
