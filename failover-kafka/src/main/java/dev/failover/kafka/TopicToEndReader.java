@@ -77,7 +77,6 @@ public final class TopicToEndReader implements AutoCloseable {
                 records++;
             }
         }
-        consumer.unsubscribe();
         return records;
     }
 

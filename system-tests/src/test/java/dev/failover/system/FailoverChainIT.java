@@ -235,9 +235,13 @@ class FailoverChainIT {
     }
 
     static void deleteKafkaData(Path stack) throws java.io.IOException {
-        Path data = stack.resolve("kafka");
-        if (java.nio.file.Files.exists(data)) {
-            try (var paths = java.nio.file.Files.walk(data)) {
+        deleteRecursively(stack.resolve("kafka"));
+    }
+
+    /** Deletes {@code path} and all below it; nothing when it does not exist. */
+    static void deleteRecursively(Path path) throws java.io.IOException {
+        if (java.nio.file.Files.exists(path)) {
+            try (var paths = java.nio.file.Files.walk(path)) {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }

@@ -56,7 +56,7 @@ final class RegionKafkaCluster implements AutoCloseable {
         String clusterId = Uuid.randomUuid().toString();
         for (String region : Regions.REGIONS) {
             Path node = dir.resolve("kafka-" + region);
-            deleteRecursively(node);
+            FailoverChainIT.deleteRecursively(node);
             Files.createDirectories(node);
             Path config = node.resolve("server.properties");
             Files.writeString(config, ConfigTemplate.render("kafka/cluster-node.properties.template", Map.of(
@@ -69,9 +69,11 @@ final class RegionKafkaCluster implements AutoCloseable {
                 throw new IllegalStateException("formatting Kafka storage of region " + region + " failed: "
                         + Files.readString(node.resolve("format.log")));
             }
-            nodes.add(new ProcessBuilder("ip", "netns", "exec", regions.namespace(region), ServiceProcess.javaBin(), "-Xms128m",
-                    "-Xmx256m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", lib, "kafka.Kafka", config.toString())
-                    .redirectErrorStream(true).redirectOutput(node.resolve("kafka.log").toFile()).start());
+            List<String> command = new ArrayList<>(ServiceProcess.Placement.inNamespace(regions.namespace(region),
+                    regions.address(region), BROKER_PORT).commandPrefix());
+            command.addAll(List.of(ServiceProcess.javaBin(), "-Xms128m", "-Xmx256m",
+                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", lib, "kafka.Kafka", config.toString()));
+            nodes.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(node.resolve("kafka.log").toFile()).start());
         }
     }
 
@@ -118,14 +120,6 @@ final class RegionKafkaCluster implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (Files.exists(path)) {
-            try (var paths = Files.walk(path)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }

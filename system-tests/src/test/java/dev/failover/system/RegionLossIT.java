@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -275,9 +278,10 @@ class RegionLossIT {
             jar = jars.filter(p -> p.getFileName().toString().matches("failover-testkit-.*\\.jar")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("failover-testkit is not packaged"));
         }
-        return new ProcessBuilder("ip", "netns", "exec", REGIONS.namespace(region), ServiceProcess.javaBin(), "-Xmx32m", "-cp",
-                jar.toString(), "dev.failover.testkit.demo.DemoBackend", TARGET_OF_REGION.get(region), String.valueOf(BACKEND_PORT),
-                REGIONS.address(region)).redirectErrorStream(true)
+        List<String> command = new ArrayList<>(placement(region, BACKEND_PORT).commandPrefix());
+        command.addAll(List.of(ServiceProcess.javaBin(), "-Xmx32m", "-cp", jar.toString(), "dev.failover.testkit.demo.DemoBackend",
+                TARGET_OF_REGION.get(region), String.valueOf(BACKEND_PORT), REGIONS.address(region)));
+        return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ServiceProcess.LOGS.resolve("region-" + region + "-backend.log").toFile()).start();
     }
 
@@ -311,37 +315,32 @@ class RegionLossIT {
         private final int port;
         private final String host;
         private final List<Change> changes = new CopyOnWriteArrayList<>();
-        private final Thread thread;
-        private volatile boolean running = true;
+        /** One query every 100 ms, each after the last has ended; a single thread, so the changes stay in order. */
+        private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "dns-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
 
         private DnsWatch(int port, String host) {
             this.port = port;
             this.host = host;
-            this.thread = new Thread(this::watch, "dns-watch");
-            thread.setDaemon(true);
         }
 
         static DnsWatch start(int port, String host) {
             DnsWatch watch = new DnsWatch(port, host);
-            watch.thread.start();
+            watch.ticks.scheduleWithFixedDelay(watch::tick, 0, 100, TimeUnit.MILLISECONDS);
             return watch;
         }
 
-        private void watch() {
-            Set<String> last = null;
-            while (running) {
-                try {
-                    Set<String> now = answersFor("api.failover.test.");
-                    if (!now.equals(last)) {
-                        changes.add(new Change(Instant.now(), now));
-                        last = now;
-                    }
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (IOException e) {
-                    // BIND is in this namespace and never cut: a failed query is retried at the next tick
+        private void tick() {
+            try {
+                Set<String> now = answersFor("api.failover.test.");
+                if (!now.equals(current()) || changes.isEmpty()) {
+                    changes.add(new Change(Instant.now(), now));
                 }
+            } catch (IOException e) {
+                // BIND is in this namespace and never cut: a failed query is retried at the next tick
             }
         }
 
@@ -367,8 +366,7 @@ class RegionLossIT {
 
         @Override
         public void close() {
-            running = false;
-            thread.interrupt();
+            ticks.shutdownNow();
         }
     }
 }

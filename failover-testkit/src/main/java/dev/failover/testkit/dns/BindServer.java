@@ -7,9 +7,10 @@ import java.util.Map;
 import dev.failover.testkit.config.ConfigTemplate;
 
 /**
- * A real BIND9 {@code named} on 127.0.0.1 (or another address of this host) and a free port, primary for one zone that accepts RFC 2136 updates signed
- * with one TSIG key (hmac-sha256) and refuses all others: config/bind/*.template, as scripts/bind.sh runs it. Can be
- * stopped and started again on the same port; updates survive in its journal. Needs the Debian package bind9.
+ * A real BIND9 {@code named} on 127.0.0.1 (or another address of this host) and a free port, primary for one zone that
+ * accepts RFC 2136 updates signed with one TSIG key (hmac-sha256) and refuses all others: config/bind/*.template, as
+ * scripts/bind.sh runs it. Can be stopped and started again on the same port; updates survive in its journal. Needs
+ * the Debian package bind9.
  */
 public final class BindServer extends ProcessServer {
 
