@@ -1,6 +1,8 @@
 package dev.failover.decision.config;
 
 import dev.failover.decision.domain.CommandOutcome;
+import dev.failover.decision.domain.CorrelatedFailureGuard;
+import dev.failover.decision.domain.Destination;
 import dev.failover.decision.domain.GroupSnapshot;
 import dev.failover.decision.domain.GroupView;
 import dev.failover.decision.domain.Outcome;
@@ -17,6 +19,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         GroupSnapshot.Serving.class, GroupSnapshot.SeenCommand.class, CommandOutcome.Status.class,
         CommandOutcome.Rejection.class, GroupView.class, GroupView.Automation.class, GroupView.TargetView.class,
         GroupView.LocationView.class, GroupView.IgnoredResult.class, GroupView.LocationClock.class,
-        GroupView.ClockSkew.class, Outcome.IgnoreReason.class })
+        GroupView.ClockSkew.class, Outcome.IgnoreReason.class, GroupView.DependencyView.class,
+        GroupView.DestinationCheck.class, GroupView.SafetyView.class, Destination.class, CorrelatedFailureGuard.Suspicion.class })
 public class NativeReflection {
 }

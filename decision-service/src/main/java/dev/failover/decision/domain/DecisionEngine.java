@@ -19,6 +19,8 @@ import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.event.TargetHealth;
 import dev.failover.contract.topology.AllDownPolicy;
+import dev.failover.contract.topology.Dependency;
+import dev.failover.contract.topology.Safety;
 import dev.failover.contract.topology.Failback;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.GroupMode;
@@ -38,6 +40,8 @@ import dev.failover.decision.domain.Outcome.HoldReason;
 public final class DecisionEngine {
 
     private static final Duration FLAP_GUARD_WINDOW = Duration.ofHours(1);
+    /** The window of the switch budgets (ADR 0010); automatic switches are remembered this long. */
+    static final Duration BUDGET_WINDOW = Duration.ofHours(24);
     /** The default of failover.command-max-age. */
     public static final Duration DEFAULT_COMMAND_MAX_AGE = Duration.ofMinutes(5);
     /**
@@ -55,6 +59,8 @@ public final class DecisionEngine {
     private final Map<String, GroupState> groups = new LinkedHashMap<>();
     /** Per probe location, from the results of every group: a location has one clock, whatever it probes. */
     private final Map<String, ClockOffsetEstimate> locationClocks = new LinkedHashMap<>();
+    private final CorrelatedFailureGuard guard;
+    private final int allMaxSwitchesPerDay;
 
     /** With the {@link #DEFAULT_COMMAND_MAX_AGE}: for tools and tests that do not configure it. */
     public DecisionEngine(Topology topology, Clock clock, Supplier<String> decisionIds, Duration clockSkewTolerance) {
@@ -78,6 +84,9 @@ public final class DecisionEngine {
         for (String location : topology.locations()) {
             locationClocks.put(location, new ClockOffsetEstimate());
         }
+        int allTargets = (int) topology.groups().stream().flatMap(g -> g.targets().stream()).filter(t -> !t.isLastResort()).count();
+        this.guard = new CorrelatedFailureGuard(topology.safety().correlatedFailure(), allTargets);
+        this.allMaxSwitchesPerDay = topology.safety().maxSwitchesPerDayOf(topology.groups().size());
     }
 
     public Set<String> groupIds() {
@@ -98,11 +107,22 @@ public final class DecisionEngine {
             return new Outcome.Ignored(Outcome.IgnoreReason.UNKNOWN_TARGET,
                     "no target '" + result.target() + "' in group '" + result.group() + "'");
         }
-        LocationTracker tracker = state.tracker(result.target(), result.location());
-        if (tracker == null) {
+        if (!topology.locations().contains(result.location())) {
             return new Outcome.Ignored(Outcome.IgnoreReason.UNKNOWN_LOCATION,
                     "location '" + result.location() + "' is not one of " + topology.locations());
         }
+        Optional<Dependency> dependency = Optional.empty();
+        if (result.dependency() != null) {
+            dependency = target.get().dependency(result.dependency());
+            if (dependency.isEmpty()) {
+                return new Outcome.Ignored(Outcome.IgnoreReason.UNKNOWN_DEPENDENCY, "no dependency '" + result.dependency()
+                        + "' of target '" + result.target() + "' in group '" + result.group() + "'");
+            }
+        }
+        LocationTracker tracker = dependency.isPresent()
+                ? state.dependencyTracker(result.target(), result.dependency(), result.location())
+                : state.tracker(result.target(), result.location());
+        Duration staleAfter = dependency.map(d -> GroupState.staleAfter(d.probe())).orElse(GroupState.staleAfter(target.get()));
         Instant now = clock.instant();
         Instant endedAtLocation = result.startedAt().plusMillis(result.durationMillis() == null ? 0 : result.durationMillis());
         locationClocks.get(result.location()).sample(endedAtLocation, now);
@@ -110,11 +130,11 @@ public final class DecisionEngine {
             return ignored(tracker, result, Outcome.IgnoreReason.FROM_THE_FUTURE, now, "started at " + result.startedAt()
                     + ", more than " + clockSkewTolerance + " after now (" + now + "); " + clockNote(result.location(), now));
         }
-        if (result.startedAt().plus(GroupState.staleAfter(target.get())).isBefore(now)) {
+        if (result.startedAt().plus(staleAfter).isBefore(now)) {
             return ignored(tracker, result, Outcome.IgnoreReason.STALE, now, "started at " + result.startedAt() + ", older than "
-                    + GroupState.staleAfter(target.get()) + " at " + now + "; " + clockNote(result.location(), now));
+                    + staleAfter + " at " + now + "; " + clockNote(result.location(), now));
         }
-        tracker.record(result, state.thresholds());
+        tracker.record(result, state.thresholds(), state.group.safety().classOf(result.failureReason()));
         return evaluate(state, now);
     }
 
@@ -160,6 +180,11 @@ public final class DecisionEngine {
     }
 
     private Outcome evaluate(GroupState s, Instant now) {
+        for (Target t : s.group.targets()) {
+            if (!t.isLastResort()) {
+                guard.observe(s.group.id(), t.id(), t.region(), s.failing(t, now), now);
+            }
+        }
         s.updateHoldDown(now);
         clearExpiredPin(s, now);
         Hold hold = s.hold(now);
@@ -199,19 +224,27 @@ public final class DecisionEngine {
                     + " is UNHEALTHY; " + forming.target().id() + ", first in the chain, is not HEALTHY yet but on its way "
                     + "at a quorum of locations: waiting for it rather than skipping it");
         }
-        Optional<Target> to = next instanceof Next.Healthy healthy ? Optional.of(healthy.target()) : Optional.empty();
+        Optional<Target> to = next instanceof Next.Eligible eligible ? Optional.of(eligible.target()) : Optional.empty();
         DecisionKind kind = DecisionKind.FAILOVER;
         if (to.isEmpty() && group.whenAllDown() == AllDownPolicy.LAST_RESORT) {
             to = group.targets().stream().filter(Target::isLastResort)
-                    .filter(t -> !t.id().equals(active.id()) && s.health(t, now) == TargetHealth.HEALTHY).findFirst();
+                    .filter(t -> !t.id().equals(active.id()) && s.destination(t, now).verdict() == Destination.ELIGIBLE)
+                    .findFirst();
             kind = DecisionKind.LAST_RESORT;
         }
         if (to.isEmpty()) {
-            return new Outcome.Held(group.id(), HoldReason.NO_HEALTHY_TARGET, "active target " + active.id()
-                    + " is UNHEALTHY and no other target is HEALTHY; holding (whenAllDown: " + group.whenAllDown() + ")");
+            List<String> refused = group.targets().stream().filter(t -> !t.id().equals(active.id()))
+                    .map(t -> s.destination(t, now)).filter(d -> d.verdict() != Destination.NOT_HEALTHY)
+                    .map(GroupView.DestinationCheck::detail).toList();
+            return refused.isEmpty()
+                    ? new Outcome.Held(group.id(), HoldReason.NO_HEALTHY_TARGET, "active target " + active.id()
+                            + " is UNHEALTHY and no other target is HEALTHY; holding (whenAllDown: " + group.whenAllDown() + ")")
+                    : new Outcome.Held(group.id(), HoldReason.NO_ELIGIBLE_TARGET, "active target " + active.id()
+                            + " is UNHEALTHY and no target is an eligible destination: " + String.join("; ", refused)
+                            + "; holding (whenAllDown: " + group.whenAllDown() + ")");
         }
         return automaticSwitch(s, to.get(), kind, "active target " + active.id() + " is UNHEALTHY by a quorum of "
-                + s.quorum + " locations; " + to.get().id() + " is HEALTHY", now);
+                + s.quorum + " locations; " + s.destination(to.get(), now).detail(), now);
     }
 
     private Outcome failback(GroupState s, Target active, Instant now) {
@@ -232,36 +265,79 @@ public final class DecisionEngine {
             }
             Instant since = s.stablyHealthySince.get(candidate.id());
             if (since != null && !since.plus(holdDown).isAfter(now)) {
+                GroupView.DestinationCheck destination = s.destination(candidate, now);
+                if (destination.verdict() != Destination.ELIGIBLE) {
+                    continue; // failing now, on old evidence or a dependency down: not yet
+                }
                 return automaticSwitch(s, candidate, DecisionKind.FAILBACK, candidate.id() + " has been HEALTHY at every "
-                        + "reporting location since " + since + ", longer than the hold-down of " + holdDown, now);
+                        + "reporting location since " + since + ", longer than the hold-down of " + holdDown + "; "
+                        + destination.detail(), now);
             }
         }
         return new Outcome.Steady(s.group.id());
     }
 
     private Outcome automaticSwitch(GroupState s, Target to, DecisionKind kind, String reason, Instant now) {
+        Optional<CorrelatedFailureGuard.Suspicion> suspicion = heldByGuard(s, now);
+        if (suspicion.isPresent()) {
+            String why = kind + " to " + to.id() + " held by the correlated-failure guard: " + suspicion.get().why()
+                    + "; resume the group to let it act, or pin or force a target";
+            if (!suspicion.get().since().equals(s.guardAuditedFor)) {
+                s.guardAuditedFor = suspicion.get().since();
+                s.audit(now, Decision.AUTOMATION, "held by correlated-failure guard", why);
+            }
+            return new Outcome.Held(s.group.id(), HoldReason.CORRELATED_FAILURE, why);
+        }
         Duration dwell = Duration.ofSeconds(s.thresholds().minDwellSeconds());
         if (s.lastSwitchAt != null && s.lastSwitchAt.plus(dwell).isAfter(now)) {
             return new Outcome.Held(s.group.id(), HoldReason.DWELL_TIME, kind + " to " + to.id() + " waits: last switch at "
                     + s.lastSwitchAt + " is less than " + dwell + " ago");
         }
-        while (!s.automaticSwitches.isEmpty() && s.automaticSwitches.peekFirst().plus(FLAP_GUARD_WINDOW).isBefore(now)) {
+        while (!s.automaticSwitches.isEmpty() && s.automaticSwitches.peekFirst().plus(BUDGET_WINDOW).isBefore(now)) {
             s.automaticSwitches.removeFirst();
         }
-        if (s.automaticSwitches.size() >= s.thresholds().maxSwitchesPerHour()) {
-            String why = kind + " to " + to.id() + " would be automatic switch " + (s.automaticSwitches.size() + 1)
+        int lastHour = s.switchesWithin(FLAP_GUARD_WINDOW, now);
+        if (lastHour >= s.thresholds().maxSwitchesPerHour()) {
+            String why = kind + " to " + to.id() + " would be automatic switch " + (lastHour + 1)
                     + " within an hour, more than maxSwitchesPerHour " + s.thresholds().maxSwitchesPerHour();
             s.freeze = new GroupSnapshot.FreezeState(why, now);
             s.audit(now, Decision.AUTOMATION, "frozen by flap guard", why);
             return new Outcome.Held(s.group.id(), HoldReason.FLAP_GUARD, why);
         }
+        int today = s.switchesWithin(BUDGET_WINDOW, now);
+        if (today >= s.group.safety().maxSwitchesPerDay()) {
+            return new Outcome.Held(s.group.id(), HoldReason.SWITCH_BUDGET, kind + " to " + to.id() + " would be automatic "
+                    + "switch " + (today + 1) + " of this group within 24 hours, more than its maxSwitchesPerDay "
+                    + s.group.safety().maxSwitchesPerDay() + "; resume the group to reset it, or pin or force a target");
+        }
+        int all = allSwitchesWithin(BUDGET_WINDOW, now);
+        if (all >= allMaxSwitchesPerDay) {
+            return new Outcome.Held(s.group.id(), HoldReason.SWITCH_BUDGET, kind + " to " + to.id() + " would be automatic "
+                    + "switch " + (all + 1) + " of all groups within 24 hours, more than the global maxSwitchesPerDay "
+                    + allMaxSwitchesPerDay + "; pin or force a target, or resume groups to reset their counts");
+        }
         s.automaticSwitches.addLast(now);
         return new Outcome.Switched(switchTo(s, to, kind, reason, Decision.AUTOMATION, now));
     }
 
-    /** Where a failover goes: the first target in chain order that is HEALTHY, unless one before it is still forming. */
+    /** The guard's suspicion when it holds this group: the group obeys it and no operator resumed it since it began. */
+    private Optional<CorrelatedFailureGuard.Suspicion> heldByGuard(GroupState s, Instant now) {
+        if (!s.group.safety().correlatedFailureGuard()) {
+            return Optional.empty();
+        }
+        return guard.evaluate(now).filter(x -> s.guardAcknowledgedAt == null || s.guardAcknowledgedAt.isBefore(x.since()));
+    }
+
+    private int allSwitchesWithin(Duration window, Instant now) {
+        return groups.values().stream().mapToInt(g -> g.switchesWithin(window, now)).sum();
+    }
+
+    /**
+     * Where a failover goes: the first target in chain order that is an eligible destination, unless one before it is
+     * still forming or HEALTHY on evidence not yet fresh.
+     */
     private sealed interface Next {
-        record Healthy(Target target) implements Next {
+        record Eligible(Target target) implements Next {
         }
 
         /** Not HEALTHY yet, but UP or on a streak of successes at a quorum of locations. */
@@ -286,7 +362,14 @@ public final class DecisionEngine {
             }
             TargetHealth health = s.health(t, now);
             if (health == TargetHealth.HEALTHY) {
-                return new Next.Healthy(t);
+                switch (s.destination(t, now).verdict()) {
+                    case ELIGIBLE:
+                        return new Next.Eligible(t);
+                    case STALE_EVIDENCE:
+                        return new Next.Forming(t); // a late result, not a failure: the next one settles it
+                    default:
+                        continue; // failing now, or a dependency down: never move traffic there
+                }
             }
             if (health == TargetHealth.UNKNOWN && s.risingAtQuorum(t, now)) {
                 return new Next.Forming(t);
@@ -474,6 +557,7 @@ public final class DecisionEngine {
             s.pause = null;
             s.freeze = null;
             s.automaticSwitches.clear();
+            s.guardAcknowledgedAt = now;
             s.audit(now, resume.principal(), "resume", resume.reason());
         } else {
             throw new IllegalArgumentException("unknown command " + command);
@@ -601,6 +685,7 @@ public final class DecisionEngine {
         }
         int dropped = s.outbox.size();
         s.outbox.clear();
+        guard.forget(group);
         return dropped;
     }
 
@@ -658,9 +743,15 @@ public final class DecisionEngine {
         }
         Instant now = clock.instant();
         GroupView.Automation automation = s.hold(now).automation;
+        Safety safety = s.group.safety();
+        GroupView.SafetyView safetyView = new GroupView.SafetyView(safety.correlatedFailureGuard(),
+                guard.evaluate(now).orElse(null), s.guardAcknowledgedAt, s.switchesWithin(BUDGET_WINDOW, now),
+                safety.maxSwitchesPerDay(), allSwitchesWithin(BUDGET_WINDOW, now), allMaxSwitchesPerDay,
+                safety.freshEvidenceIntervals(), safety.failureClasses());
         return Optional.of(new GroupView(groupId, s.group.mode().name(), s.active,
                 s.health(s.group.target(s.active).orElseThrow(), now), s.epoch, s.lastSwitchAt, automation, s.pin, s.pause,
-                s.freeze, s.drill, s.lastDrill, s.serving, s.targetViews(now), locationClocks(now), List.copyOf(s.recentDecisions), List.copyOf(s.audit)));
+                s.freeze, s.drill, s.lastDrill, s.serving, s.targetViews(now), safetyView, locationClocks(now),
+                List.copyOf(s.recentDecisions), List.copyOf(s.audit)));
     }
 
     public synchronized List<GroupView> views() {

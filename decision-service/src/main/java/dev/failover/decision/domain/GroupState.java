@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -15,7 +16,9 @@ import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.LocationVerdict;
 import dev.failover.contract.event.TargetEvidence;
 import dev.failover.contract.event.TargetHealth;
+import dev.failover.contract.topology.Dependency;
 import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.ProbeSpec;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Thresholds;
 
@@ -48,19 +51,37 @@ final class GroupState {
     final Deque<Decision> outbox = new ArrayDeque<>();
     /** Since when each target has been stably healthy (HEALTHY and no location DOWN or FLAPPING); absent when not. */
     final Map<String, Instant> stablyHealthySince = new HashMap<>();
+    /**
+     * When an operator last resumed the group: a correlated-failure suspicion that began before it does not hold the
+     * group. Not persisted: a new owner's trackers start from nothing, so a suspicion it forms is new anyway.
+     */
+    Instant guardAcknowledgedAt;
+    /** The suspicion last written to the audit trail, so that each is audited once. */
+    Instant guardAuditedFor;
     private final Map<String, Map<String, LocationTracker>> trackers = new LinkedHashMap<>();
+    /** Per target, per dependency id, per location. */
+    private final Map<String, Map<String, Map<String, LocationTracker>>> dependencyTrackers = new LinkedHashMap<>();
 
     GroupState(FailoverGroup group, List<String> locations) {
         this.group = group;
         this.quorum = group.thresholds().quorumOf(locations.size());
         this.active = group.primary().id();
         for (Target target : group.targets()) {
-            Map<String, LocationTracker> byLocation = new LinkedHashMap<>();
-            for (String location : locations) {
-                byLocation.put(location, new LocationTracker(location, group.thresholds().flapWindow()));
+            trackers.put(target.id(), trackersOf(locations));
+            Map<String, Map<String, LocationTracker>> byDependency = new LinkedHashMap<>();
+            for (Dependency dependency : target.dependencies()) {
+                byDependency.put(dependency.id(), trackersOf(locations));
             }
-            trackers.put(target.id(), byLocation);
+            dependencyTrackers.put(target.id(), byDependency);
         }
+    }
+
+    private Map<String, LocationTracker> trackersOf(List<String> locations) {
+        Map<String, LocationTracker> byLocation = new LinkedHashMap<>();
+        for (String location : locations) {
+            byLocation.put(location, new LocationTracker(location, group.thresholds().flapWindow()));
+        }
+        return byLocation;
     }
 
     Thresholds thresholds() {
@@ -69,6 +90,13 @@ final class GroupState {
 
     LocationTracker tracker(String target, String location) {
         Map<String, LocationTracker> byLocation = trackers.get(target);
+        return byLocation == null ? null : byLocation.get(location);
+    }
+
+    /** The tracker of one dependency of a target at one location; null when any of them is unknown. */
+    LocationTracker dependencyTracker(String target, String dependency, String location) {
+        Map<String, Map<String, LocationTracker>> byDependency = dependencyTrackers.get(target);
+        Map<String, LocationTracker> byLocation = byDependency == null ? null : byDependency.get(dependency);
         return byLocation == null ? null : byLocation.get(location);
     }
 
@@ -84,19 +112,35 @@ final class GroupState {
 
     /** A location's results go stale after three of the target's intervals without one. */
     static Duration staleAfter(Target target) {
-        return Duration.ofSeconds(3L * target.probe().intervalSeconds());
+        return staleAfter(target.probe());
+    }
+
+    static Duration staleAfter(ProbeSpec probe) {
+        return Duration.ofSeconds(3L * probe.intervalSeconds());
     }
 
     private Map<LocationVerdict, Integer> counts(Target target, Instant now) {
+        return counts(trackers.get(target.id()).values(), staleAfter(target), now);
+    }
+
+    private Map<LocationVerdict, Integer> counts(Collection<LocationTracker> byLocation, Duration staleAfter, Instant now) {
         Map<LocationVerdict, Integer> counts = new EnumMap<>(LocationVerdict.class);
-        for (LocationTracker tracker : trackers.get(target.id()).values()) {
-            counts.merge(tracker.verdictAt(now, staleAfter(target), thresholds()), 1, Integer::sum);
+        for (LocationTracker tracker : byLocation) {
+            counts.merge(tracker.verdictAt(now, staleAfter, thresholds()), 1, Integer::sum);
         }
         return counts;
     }
 
     TargetHealth health(Target target, Instant now) {
-        Map<LocationVerdict, Integer> counts = counts(target, now);
+        return health(counts(target, now));
+    }
+
+    TargetHealth dependencyHealth(Target target, Dependency dependency, Instant now) {
+        return health(counts(dependencyTrackers.get(target.id()).get(dependency.id()).values(), staleAfter(dependency.probe()),
+                now));
+    }
+
+    private TargetHealth health(Map<LocationVerdict, Integer> counts) {
         int down = counts.getOrDefault(LocationVerdict.DOWN, 0);
         int flapping = counts.getOrDefault(LocationVerdict.FLAPPING, 0);
         if (down >= quorum) {
@@ -109,6 +153,57 @@ final class GroupState {
             return TargetHealth.FLAPPING;
         }
         return TargetHealth.UNKNOWN;
+    }
+
+    /**
+     * UNHEALTHY, or its latest fresh results at a quorum of locations are failures (below the failure threshold too):
+     * what the correlated-failure guard counts as failing.
+     */
+    boolean failing(Target target, Instant now) {
+        if (health(target, now) == TargetHealth.UNHEALTHY) {
+            return true;
+        }
+        long failingNow = trackers.get(target.id()).values().stream().filter(t -> t.failingNow(now, staleAfter(target))).count();
+        return failingNow >= quorum;
+    }
+
+    /**
+     * Whether automation may move traffic to {@code target} now (ADR 0010): HEALTHY; the latest result from a quorum of
+     * locations a success at most freshEvidenceIntervals of its probe intervals old; every dependency HEALTHY.
+     */
+    GroupView.DestinationCheck destination(Target target, Instant now) {
+        TargetHealth health = health(target, now);
+        if (health != TargetHealth.HEALTHY) {
+            return new GroupView.DestinationCheck(Destination.NOT_HEALTHY, target.id() + " is " + health);
+        }
+        Duration bound = Duration.ofSeconds((long) group.safety().freshEvidenceIntervals() * target.probe().intervalSeconds());
+        Collection<LocationTracker> byLocation = trackers.get(target.id()).values();
+        long fresh = byLocation.stream().filter(t -> t.freshSuccess(now, bound)).count();
+        if (fresh < quorum) {
+            long failingNow = byLocation.stream().filter(t -> t.failingNow(now, staleAfter(target))).count();
+            return failingNow > 0
+                    ? new GroupView.DestinationCheck(Destination.FAILING_NOW, target.id() + " is HEALTHY but failing now: "
+                            + failingNow + " location(s) saw its latest probe fail, " + fresh + " of the quorum of " + quorum
+                            + " have a success newer than " + bound)
+                    : new GroupView.DestinationCheck(Destination.STALE_EVIDENCE, target.id() + " is HEALTHY but only " + fresh
+                            + " location(s) have a success newer than " + bound + ", fewer than the quorum of " + quorum);
+        }
+        for (Dependency dependency : target.dependencies()) {
+            TargetHealth dependencyHealth = dependencyHealth(target, dependency, now);
+            if (dependencyHealth != TargetHealth.HEALTHY) {
+                return new GroupView.DestinationCheck(Destination.DEPENDENCY_NOT_HEALTHY, target.id() + "'s dependency "
+                        + dependency.id() + " is " + dependencyHealth);
+            }
+        }
+        return new GroupView.DestinationCheck(Destination.ELIGIBLE, target.id() + " is HEALTHY with successes newer than "
+                + bound + " from " + fresh + " of " + byLocation.size() + " locations (quorum " + quorum + ")"
+                + (target.dependencies().isEmpty() ? "" : ", dependencies "
+                        + target.dependencies().stream().map(Dependency::id).toList() + " HEALTHY"));
+    }
+
+    /** Automatic switches of this group within {@code window} before {@code now}. */
+    int switchesWithin(Duration window, Instant now) {
+        return (int) automaticSwitches.stream().filter(at -> !at.plus(window).isBefore(now)).count();
     }
 
     /** A quorum of locations sees the target UP or on a fresh streak of successes towards it. */
@@ -147,7 +242,13 @@ final class GroupState {
         for (Target target : group.targets()) {
             List<GroupView.LocationView> locations = trackers.get(target.id()).values().stream()
                     .map(t -> t.view(now, staleAfter(target), thresholds())).toList();
-            views.add(new GroupView.TargetView(target.id(), health(target, now), locations));
+            List<GroupView.DependencyView> dependencies = target.dependencies().stream()
+                    .map(d -> new GroupView.DependencyView(d.id(), dependencyHealth(target, d, now),
+                            dependencyTrackers.get(target.id()).get(d.id()).values().stream()
+                                    .map(t -> t.view(now, staleAfter(d.probe()), thresholds())).toList()))
+                    .toList();
+            views.add(new GroupView.TargetView(target.id(), health(target, now), locations, target.region(),
+                    destination(target, now), dependencies));
         }
         return views;
     }

@@ -5,7 +5,11 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import java.util.Map;
+
 import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.FailureReason;
+import dev.failover.contract.topology.FailureClass;
 import dev.failover.contract.event.LocationEvidence;
 import dev.failover.contract.event.LocationVerdict;
 import dev.failover.contract.event.TargetHealth;
@@ -26,12 +30,48 @@ public record GroupView(
         GroupSnapshot.DrillReport lastDrill,
         GroupSnapshot.Serving serving,
         List<TargetView> targets,
+        SafetyView safety,
         List<LocationClock> locationClocks,
         List<Decision> recentDecisions,
         List<GroupSnapshot.AuditEntry> audit) {
 
-    /** A target's quorum health and each location's view of it. */
-    public record TargetView(String target, TargetHealth health, List<LocationView> locations) {
+    /**
+     * A target's quorum health and each location's view of it.
+     *
+     * @param region       the region it runs in
+     * @param destination  whether automation may move traffic to it now, and why not (ADR 0010)
+     * @param dependencies the health of each of its dependencies
+     */
+    public record TargetView(String target, TargetHealth health, List<LocationView> locations, String region,
+            DestinationCheck destination, List<DependencyView> dependencies) {
+    }
+
+    /** A dependency's quorum health and each location's view of it. */
+    public record DependencyView(String dependency, TargetHealth health, List<LocationView> locations) {
+    }
+
+    /** Whether a target is an eligible destination for an automatic switch right now ({@link Destination}), and why. */
+    public record DestinationCheck(Destination verdict, String detail) {
+    }
+
+    /**
+     * The group's safety rules and where it stands against them (ADR 0010).
+     *
+     * @param correlatedFailureGuard  whether the group obeys the guard
+     * @param correlatedFailure       the guard's current suspicion; absent while it suspects nothing
+     * @param guardAcknowledgedAt     when an operator last resumed the group; a suspicion that began before it does not
+     *                                hold the group
+     * @param switchesLast24h         this group's automatic switches in the last 24 hours
+     * @param maxSwitchesPerDay       its budget of them
+     * @param allSwitchesLast24h      the automatic switches of every group this instance decides, in the last 24 hours
+     * @param allMaxSwitchesPerDay    the global budget
+     * @param freshEvidenceIntervals  how fresh a destination's successes must be, in its probe intervals
+     * @param failureClasses          failure reasons that do not count as the default ({@code down})
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SafetyView(boolean correlatedFailureGuard, CorrelatedFailureGuard.Suspicion correlatedFailure,
+            Instant guardAcknowledgedAt, int switchesLast24h, int maxSwitchesPerDay, int allSwitchesLast24h,
+            int allMaxSwitchesPerDay, int freshEvidenceIntervals, Map<FailureReason, FailureClass> failureClasses) {
     }
 
     /**
@@ -40,10 +80,18 @@ public record GroupView(
      *
      * @param lastResultAt start of the last result used, by the location's clock; absent before the first
      * @param lastIgnored  the last result ignored as STALE or FROM_THE_FUTURE; absent when none was
+     * @param alertOnlyFailure the reason of the latest result when it was a failure of an alert-only class (counted as a
+     *                     success, alerted on); absent otherwise
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record LocationView(String location, LocationVerdict verdict, int consecutiveFailures, int consecutiveSuccesses,
-            Instant lastResultAt, IgnoredResult lastIgnored) {
+            Instant lastResultAt, IgnoredResult lastIgnored, FailureReason alertOnlyFailure) {
+
+        /** Without the alert-only marker: for tests and tools. */
+        public LocationView(String location, LocationVerdict verdict, int consecutiveFailures, int consecutiveSuccesses,
+                Instant lastResultAt, IgnoredResult lastIgnored) {
+            this(location, verdict, consecutiveFailures, consecutiveSuccesses, lastResultAt, lastIgnored, null);
+        }
 
         LocationEvidence evidence() {
             return new LocationEvidence(location, verdict, consecutiveFailures, consecutiveSuccesses, lastResultAt);

@@ -6,6 +6,7 @@ import java.time.Instant;
 import dev.failover.contract.event.LocationVerdict;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
+import dev.failover.contract.topology.FailureClass;
 import dev.failover.contract.topology.Thresholds;
 
 /**
@@ -31,6 +32,8 @@ final class LocationTracker {
     /** The last result was no evidence: the location's self-check failed, or it could not probe on time. */
     private boolean impaired;
     private GroupView.IgnoredResult lastIgnored;
+    /** The reason of the last result when it was a failure of an alert-only class (counted as a success); else null. */
+    private dev.failover.contract.event.FailureReason alertOnlyFailure;
 
     LocationTracker(String location, int flapWindow) {
         this.location = location;
@@ -38,6 +41,14 @@ final class LocationTracker {
     }
 
     void record(ProbeResult result, Thresholds thresholds) {
+        record(result, thresholds, FailureClass.DOWN);
+    }
+
+    /**
+     * @param failureClass what a DOWN result of this reason means for the group: an {@link FailureClass#ALERT_ONLY}
+     *                     failure moves the verdict as a success does and is remembered for the alert
+     */
+    void record(ProbeResult result, Thresholds thresholds, FailureClass failureClass) {
         if (lastResultAt != null && result.startedAt().isBefore(lastResultAt)) {
             return; // out of order: a newer result already counted
         }
@@ -46,7 +57,9 @@ final class LocationTracker {
         if (result.outcome() == ProbeOutcome.UNKNOWN) {
             return;
         }
-        boolean up = result.outcome() == ProbeOutcome.UP;
+        boolean alertOnly = result.outcome() == ProbeOutcome.DOWN && failureClass == FailureClass.ALERT_ONLY;
+        alertOnlyFailure = alertOnly ? result.failureReason() : null;
+        boolean up = result.outcome() == ProbeOutcome.UP || alertOnly;
         remember(up);
         if (up) {
             consecutiveSuccesses++;
@@ -119,8 +132,23 @@ final class LocationTracker {
         return fresh && verdict != LocationVerdict.FLAPPING && consecutiveSuccesses > 0;
     }
 
+    /** Its latest result is a success (or an alert-only failure), from a location not impaired, at most {@code bound} old. */
+    boolean freshSuccess(Instant now, Duration bound) {
+        return lastResultAt != null && !impaired && !lastResultAt.plus(bound).isBefore(now) && consecutiveSuccesses > 0;
+    }
+
+    /** Its latest result, fresh and from a location not impaired, is a failure: below the failure threshold or not. */
+    boolean failingNow(Instant now, Duration staleAfter) {
+        return lastResultAt != null && !impaired && !lastResultAt.plus(staleAfter).isBefore(now) && consecutiveFailures > 0;
+    }
+
+    /** The reason of the latest result when it was an alert-only failure, while that result is fresh. */
+    dev.failover.contract.event.FailureReason alertOnlyFailure(Instant now, Duration staleAfter) {
+        return lastResultAt != null && !lastResultAt.plus(staleAfter).isBefore(now) ? alertOnlyFailure : null;
+    }
+
     GroupView.LocationView view(Instant now, Duration staleAfter, Thresholds thresholds) {
         return new GroupView.LocationView(location, verdictAt(now, staleAfter, thresholds), consecutiveFailures,
-                consecutiveSuccesses, lastResultAt, lastIgnored);
+                consecutiveSuccesses, lastResultAt, lastIgnored, alertOnlyFailure(now, staleAfter));
     }
 }

@@ -26,7 +26,9 @@ public sealed interface Outcome {
         UNKNOWN_TARGET,
         UNKNOWN_LOCATION,
         STALE,
-        FROM_THE_FUTURE
+        FROM_THE_FUTURE,
+        /** A dependency result naming a dependency the target does not have in this topology. */
+        UNKNOWN_DEPENDENCY
     }
 
     enum HoldReason {
@@ -36,6 +38,18 @@ public sealed interface Outcome {
         TARGET_FLAPPING,
         /** The active target is UNHEALTHY and no other target is HEALTHY. */
         NO_HEALTHY_TARGET,
+        /**
+         * The active target is UNHEALTHY and the targets that are HEALTHY are no eligible destination (ADR 0010): failing
+         * now below their threshold, or a dependency not HEALTHY.
+         */
+        NO_ELIGIBLE_TARGET,
+        /**
+         * Targets in more regions than believed began failing together: the plane suspects its own eyes and holds every
+         * automatic switch until the evidence separates or an operator resumes the group (ADR 0010).
+         */
+        CORRELATED_FAILURE,
+        /** The group's or the global daily budget of automatic switches is spent (ADR 0010). */
+        SWITCH_BUDGET,
         /**
          * The active target is UNHEALTHY and the first target in chain order is not HEALTHY yet but UP or on a streak of
          * successes at a quorum of locations (a new owner's view after a takeover): waited for rather than skipped, so that

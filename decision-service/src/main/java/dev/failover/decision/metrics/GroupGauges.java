@@ -13,6 +13,7 @@ import dev.failover.contract.event.TargetHealth;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
+import dev.failover.decision.domain.Destination;
 import dev.failover.decision.domain.GroupView;
 import dev.failover.decision.state.GroupOwnership;
 import dev.failover.decision.state.GroupReader;
@@ -39,6 +40,17 @@ public class GroupGauges {
     public static final String EPOCH = "failover.decision.epoch";
     /** 1 for the active target of a group, 0 for the others. */
     public static final String ACTIVE = "failover.decision.active.target";
+    /**
+     * 1 while the correlated-failure guard holds the group's automatic switching (ADR 0010): targets in more regions than
+     * believed began failing together, and no operator resumed the group since.
+     */
+    public static final String CORRELATED_FAILURE = "failover.decision.correlated.failure.suspected";
+    /** 1 while the group's, or the global, daily budget of automatic switches is spent (ADR 0010). */
+    public static final String BUDGET_SPENT = "failover.decision.switch.budget.exhausted";
+    /** Per target: 1 while automation could move traffic to it (ADR 0010), 0 while it could not; see the reason in the API. */
+    public static final String DESTINATION_ELIGIBLE = "failover.decision.destination.eligible";
+    /** Per target: locations whose latest result is a failure of an alert-only class (counted as reachable). */
+    public static final String ALERT_ONLY_FAILING = "failover.decision.alert.only.failing.locations";
     /** 1 while this instance decides the group (owns its partition), else 0: shows how groups are shared. */
     public static final String OWNED = "failover.decision.group.owned";
 
@@ -76,11 +88,26 @@ public class GroupGauges {
                     || v.automation() == GroupView.Automation.PINNED ? 1 : 0);
             gauge(EPOCH, id, GroupView::epoch);
             Gauge.builder(OWNED, this, g -> g.ownership.owns(id) ? 1 : 0).tag("group", id).register(registry);
+            gauge(CORRELATED_FAILURE, id, v -> v.safety().correlatedFailureGuard() && v.safety().correlatedFailure() != null
+                    && (v.safety().guardAcknowledgedAt() == null
+                            || v.safety().guardAcknowledgedAt().isBefore(v.safety().correlatedFailure().since())) ? 1 : 0);
+            gauge(BUDGET_SPENT, id, v -> v.safety().switchesLast24h() >= v.safety().maxSwitchesPerDay()
+                    || v.safety().allSwitchesLast24h() >= v.safety().allMaxSwitchesPerDay() ? 1 : 0);
             for (Target target : group.targets()) {
+                targetGauge(DESTINATION_ELIGIBLE, id, target.id(),
+                        t -> t.destination().verdict() == Destination.ELIGIBLE ? 1 : 0);
+                targetGauge(ALERT_ONLY_FAILING, id, target.id(),
+                        t -> t.locations().stream().filter(l -> l.alertOnlyFailure() != null).count());
                 Gauge.builder(ACTIVE, this, g -> g.view(id).map(v -> v.activeTarget().equals(target.id()) ? 1.0 : 0.0)
                         .orElse(Double.NaN)).tags("group", id, "target", target.id()).register(registry);
             }
         }
+    }
+
+    private void targetGauge(String name, String group, String target, ToDoubleFunction<GroupView.TargetView> value) {
+        Gauge.builder(name, this, g -> g.view(group)
+                .flatMap(v -> v.targets().stream().filter(t -> t.target().equals(target)).findFirst())
+                .map(value::applyAsDouble).orElse(Double.NaN)).tags("group", group, "target", target).register(registry);
     }
 
     private void gauge(String name, String group, ToDoubleFunction<GroupView> value) {

@@ -32,6 +32,7 @@ import dev.failover.decision.domain.DecisionEngineTest.Probe;
  */
 class FailoverChoiceTest {
 
+    /** The guard is off: this table is about chain order; two regions failing together is CorrelatedFailureGuardTest's. */
     static final String TOPOLOGY = """
             version: 1
             locations: [loc-a, loc-b, loc-c]
@@ -44,6 +45,7 @@ class FailoverChoiceTest {
                   - {id: tertiary, region: c, probe: {type: tcp, host: 192.0.2.3, port: 443}, dns: {values: [192.0.2.3]}}
                 whenAllDown: hold
                 failback: {mode: manual}
+                safety: {correlatedFailureGuard: false}
             """;
 
     /** Every timeline: the primary fails at every location from 0 s (DOWN at 20 s, the third failure). */

@@ -26,6 +26,9 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
  * @param tlsDaysToExpiry  days until the served certificate expires, for HTTPS
  * @param detail           human-readable detail of a failure
  * @param impairment       why this location could not probe on time; required when UNKNOWN, null otherwise (ADR 0008)
+ * @param dependency       the id of the target's dependency this result is about (ADR 0010); null for the target itself.
+ *                         A reader older than this field would count a dependency's result as the target's: upgrade
+ *                         the decision-service before the probe-service
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -44,7 +47,8 @@ public record ProbeResult(
         boolean locationImpaired,
         Integer tlsDaysToExpiry,
         String detail,
-        LocationImpairment impairment) {
+        LocationImpairment impairment,
+        String dependency) {
 
     public ProbeResult {
         Required.schemaVersion(schemaVersion);
@@ -64,6 +68,17 @@ public record ProbeResult(
             throw new IllegalArgumentException("field 'impairment' must be absent when outcome is " + outcome
                     + ": only an UNKNOWN result is the location's own impairment");
         }
+        if (dependency != null && dependency.isBlank()) {
+            throw new IllegalArgumentException("field 'dependency' must not be blank: absent for the target itself");
+        }
+    }
+
+    /** A result about the target itself, not one of its dependencies. */
+    public ProbeResult(Integer schemaVersion, String group, String target, String targetRegion, String location, Instant startedAt,
+            Long durationMillis, ProbeOutcome outcome, FailureReason failureReason, Integer httpStatus, PhaseTimings timings,
+            boolean locationImpaired, Integer tlsDaysToExpiry, String detail, LocationImpairment impairment) {
+        this(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome, failureReason, httpStatus,
+                timings, locationImpaired, tlsDaysToExpiry, detail, impairment, null);
     }
 
     /** A result that is evidence about the target (UP or DOWN): no impairment. */
@@ -71,6 +86,12 @@ public record ProbeResult(
             Long durationMillis, ProbeOutcome outcome, FailureReason failureReason, Integer httpStatus, PhaseTimings timings,
             boolean locationImpaired, Integer tlsDaysToExpiry, String detail) {
         this(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome, failureReason, httpStatus,
-                timings, locationImpaired, tlsDaysToExpiry, detail, null);
+                timings, locationImpaired, tlsDaysToExpiry, detail, null, null);
+    }
+
+    /** The same result about one of the target's dependencies. */
+    public ProbeResult forDependency(String dependencyId) {
+        return new ProbeResult(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome,
+                failureReason, httpStatus, timings, locationImpaired, tlsDaysToExpiry, detail, impairment, dependencyId);
     }
 }

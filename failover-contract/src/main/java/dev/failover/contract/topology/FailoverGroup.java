@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param whenAllDown what happens when no target is healthy
  * @param drill      the scheduled disaster-recovery drill
  * @param mode       live, or shadow: decisions are published but not acted on
+ * @param safety     correlated-failure guard, switch budget, fresh evidence and failure classes (ADR 0010)
  */
 public record FailoverGroup(
         String id,
@@ -23,7 +24,8 @@ public record FailoverGroup(
         Failback failback,
         AllDownPolicy whenAllDown,
         Drill drill,
-        GroupMode mode) {
+        GroupMode mode,
+        Safety safety) {
 
     public FailoverGroup {
         targets = Lists.copy(targets);
@@ -32,6 +34,13 @@ public record FailoverGroup(
         whenAllDown = whenAllDown == null ? AllDownPolicy.HOLD : whenAllDown;
         drill = drill == null ? Drill.defaults() : drill;
         mode = mode == null ? GroupMode.LIVE : mode;
+        safety = safety == null ? Safety.defaults() : safety;
+    }
+
+    /** With the default safety rules. */
+    public FailoverGroup(String id, DnsRecord dns, List<Target> targets, Thresholds thresholds, Failback failback,
+            AllDownPolicy whenAllDown, Drill drill, GroupMode mode) {
+        this(id, dns, targets, thresholds, failback, whenAllDown, drill, mode, null);
     }
 
     public Optional<Target> target(String targetId) {

@@ -9,11 +9,23 @@ package dev.failover.contract.topology;
  * @param dns        what the group's record points at when this target is active
  * @param scaling    what to scale up before switching to it (pilot light); absent when it always runs at size
  * @param lastResort true for the static maintenance target used only when every other target is down; must be last
+ * @param dependencies checks that must be HEALTHY for it to be a failover or failback destination; default none
  */
-public record Target(String id, String region, ProbeSpec probe, TargetDns dns, ScalingRef scaling, Boolean lastResort) {
+public record Target(String id, String region, ProbeSpec probe, TargetDns dns, ScalingRef scaling, Boolean lastResort,
+        java.util.List<Dependency> dependencies) {
 
     public Target {
         lastResort = lastResort != null && lastResort;
+        dependencies = Lists.copy(dependencies);
+    }
+
+    /** Without dependencies. */
+    public Target(String id, String region, ProbeSpec probe, TargetDns dns, ScalingRef scaling, Boolean lastResort) {
+        this(id, region, probe, dns, scaling, lastResort, null);
+    }
+
+    public java.util.Optional<Dependency> dependency(String dependencyId) {
+        return dependencies.stream().filter(d -> d.id().equals(dependencyId)).findFirst();
     }
 
     public boolean isLastResort() {

@@ -67,6 +67,55 @@ public final class TopologyValidator {
             }
             group(path, group, t.locations().size());
         }
+        topologySafety("safety", t.safety());
+    }
+
+    private void topologySafety(String path, TopologySafety s) {
+        TopologySafety.CorrelatedFailure c = s.correlatedFailure();
+        if (c.windowSeconds() < 1 || c.windowSeconds() > 3600) {
+            error(path + ".correlatedFailure.windowSeconds", "must be between 1 and 3600, was " + c.windowSeconds());
+        }
+        if (c.maxRegions() < 1) {
+            error(path + ".correlatedFailure.maxRegions", "must be at least 1 (a single-region outage must fail over), was "
+                    + c.maxRegions());
+        }
+        if (c.maxSharePercent() < 1 || c.maxSharePercent() > 100) {
+            error(path + ".correlatedFailure.maxSharePercent", "must be between 1 and 100, was " + c.maxSharePercent());
+        }
+        if (s.maxSwitchesPerDay() != null && s.maxSwitchesPerDay() < 1) {
+            error(path + ".maxSwitchesPerDay", "must be at least 1, was " + s.maxSwitchesPerDay());
+        }
+    }
+
+    private void safety(String path, Safety s) {
+        if (s.maxSwitchesPerDay() < 1) {
+            error(path + ".maxSwitchesPerDay", "must be at least 1, was " + s.maxSwitchesPerDay());
+        }
+        if (s.freshEvidenceIntervals() < 1 || s.freshEvidenceIntervals() > 10) {
+            error(path + ".freshEvidenceIntervals", "must be between 1 and 10 probe intervals, was "
+                    + s.freshEvidenceIntervals());
+        }
+        s.failureClasses().forEach((reason, failureClass) -> {
+            if (failureClass == null) {
+                error(path + ".failureClasses." + reason, "must be down or alert-only");
+            }
+        });
+    }
+
+    private void dependencies(String path, java.util.List<Dependency> dependencies) {
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < dependencies.size(); i++) {
+            String dpath = path + "[" + i + "]";
+            Dependency d = dependencies.get(i);
+            if (d == null) {
+                error(dpath, "must not be empty");
+                continue;
+            }
+            if (id(dpath + ".id", d.id()) && !ids.add(d.id())) {
+                error(dpath + ".id", "duplicate dependency id '" + d.id() + "' in this target");
+            }
+            probe(dpath + ".probe", d.probe());
+        }
     }
 
     private void group(String path, FailoverGroup g, int locationCount) {
@@ -108,6 +157,7 @@ public final class TopologyValidator {
             error(path + ".failback.holdDownSeconds", "must not be negative");
         }
         drill(path + ".drill", g.drill());
+        safety(path + ".safety", g.safety());
     }
 
     private void dnsRecord(String path, DnsRecord dns) {
@@ -137,6 +187,7 @@ public final class TopologyValidator {
         if (t.scaling() != null) {
             scaling(path + ".scaling", t.scaling());
         }
+        dependencies(path + ".dependencies", t.dependencies());
     }
 
     private void probe(String path, ProbeSpec p) {

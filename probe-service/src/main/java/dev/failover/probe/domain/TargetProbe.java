@@ -10,20 +10,24 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.LocationImpairment;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
+import dev.failover.contract.topology.Dependency;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.HttpProbe;
+import dev.failover.contract.topology.ProbeSpec;
 import dev.failover.contract.topology.TcpProbe;
 import dev.failover.contract.topology.Target;
 
 /**
- * Runs the probe of one target and labels what it saw with the group, target and this location — as evidence about the
- * target, or as this location's own impairment when it could not probe on time ({@link Attribution}). At most
- * {@code maxInFlight} probes run at once: past that a probe is refused at once, rather than queued until it times out.
+ * Runs the probe of one target, or of one of its dependencies, and labels what it saw with the group, target (and
+ * dependency) and this location — as evidence, or as this location's own impairment when it could not probe on time
+ * ({@link Attribution}). At most {@code maxInFlight} probes run at once, dependencies included: past that a probe is
+ * refused at once, rather than queued until it times out.
  */
 public final class TargetProbe {
 
@@ -43,9 +47,45 @@ public final class TargetProbe {
      */
     public record Limits(int maxInFlight, Optional<Duration> maxStartDelay, Duration maxLoopLag) {
 
-        Attribution.Bounds boundsOf(Target target) {
-            return new Attribution.Bounds(maxStartDelay.orElse(Duration.ofSeconds(target.probe().intervalSeconds()).dividedBy(4)),
-                    maxLoopLag);
+        Attribution.Bounds boundsOf(ProbeSpec probe) {
+            return new Attribution.Bounds(maxStartDelay.orElse(Duration.ofSeconds(probe.intervalSeconds()).dividedBy(4)), maxLoopLag);
+        }
+    }
+
+    /**
+     * What one probe is about: a target, or one of its dependencies. A dependency is probed by its own spec, but its
+     * results keep the group, target and region of the target it belongs to, with {@link ProbeResult#dependency()} set.
+     *
+     * @param dependency null for the target itself
+     */
+    public record Subject(FailoverGroup group, Target target, Dependency dependency) {
+
+        public static Subject of(FailoverGroup group, Target target) {
+            return new Subject(group, target, null);
+        }
+
+        /** The target itself, then each of its dependencies. */
+        public static Stream<Subject> allOf(FailoverGroup group, Target target) {
+            return Stream.concat(Stream.of(of(group, target)),
+                    target.dependencies().stream().map(d -> new Subject(group, target, d)));
+        }
+
+        public ProbeSpec probe() {
+            return dependency == null ? target.probe() : dependency.probe();
+        }
+
+        /** null for the target itself. */
+        public String dependencyId() {
+            return dependency == null ? null : dependency.id();
+        }
+
+        ProbeResult label(ProbeResult ofTarget) {
+            return dependency == null ? ofTarget : ofTarget.forDependency(dependency.id());
+        }
+
+        @Override
+        public String toString() {
+            return group.id() + "/" + target.id() + (dependency == null ? "" : " dependency " + dependency.id());
         }
     }
 
@@ -79,26 +119,33 @@ public final class TargetProbe {
         this.inFlight = new Semaphore(limits.maxInFlight());
     }
 
-    /** @param tickNanos the {@link System#nanoTime()} this probe was scheduled for */
+    /** Probes the target itself. */
     public CompletionStage<Probed> run(FailoverGroup group, Target target, long tickNanos) {
+        return run(Subject.of(group, target), tickNanos);
+    }
+
+    /** @param tickNanos the {@link System#nanoTime()} this probe was scheduled for */
+    public CompletionStage<Probed> run(Subject subject, long tickNanos) {
+        FailoverGroup group = subject.group();
+        Target target = subject.target();
+        Attribution.Bounds bounds = limits.boundsOf(subject.probe());
         Instant startedAt = clock.instant();
         long start = System.nanoTime();
         if (!inFlight.tryAcquire()) {
             boolean impaired = selfCheckFailed.getAsBoolean();
-            Attribution.Verdict refused = Attribution.of(new Attempt.Refused(), impaired, limits.boundsOf(target));
-            return CompletableFuture.completedFuture(new Probed(new ProbeResult(EventCodec.SCHEMA_VERSION, group.id(), target.id(),
-                    target.region(), location, startedAt, 0L, refused.outcome(), null, null, null, impaired, null,
-                    "not probed: " + limits.maxInFlight() + " probes of this location already in flight", refused.impairment()),
-                    null));
+            Attribution.Verdict refused = Attribution.of(new Attempt.Refused(), impaired, bounds);
+            ProbeResult notProbed = new ProbeResult(EventCodec.SCHEMA_VERSION, group.id(), target.id(), target.region(), location,
+                    startedAt, 0L, refused.outcome(), null, null, null, impaired, null,
+                    "not probed: " + limits.maxInFlight() + " probes of this location already in flight", refused.impairment());
+            return CompletableFuture.completedFuture(new Probed(subject.label(notProbed), null));
         }
         AtomicLong connectingAt = new AtomicLong(NOT_CONNECTING);
-        return target.probe().match(spec -> http.probe(spec, connectingAt::set), spec -> tcp.probe(spec, connectingAt::set))
+        return subject.probe().match(spec -> http.probe(spec, connectingAt::set), spec -> tcp.probe(spec, connectingAt::set))
                 .whenComplete((observation, error) -> inFlight.release())
                 .thenApply(observation -> {
                     long end = System.nanoTime();
                     long connecting = connectingAt.get();
                     Duration startDelay = connecting == NOT_CONNECTING ? null : Duration.ofNanos(Math.max(0, connecting - tickNanos));
-                    Attribution.Bounds bounds = limits.boundsOf(target);
                     boolean impaired = selfCheckFailed.getAsBoolean();
                     Attribution.Verdict verdict = Attribution.of(new Attempt.Made(observation, startDelay,
                             loopLag.worstBetween(Math.max(start, end - LAG_WINDOW_NANOS), end)), impaired, bounds);
@@ -116,7 +163,7 @@ public final class TargetProbe {
                                     verdict.impairment());
                         }
                     };
-                    return new Probed(result, startDelay);
+                    return new Probed(subject.label(result), startDelay);
                 });
     }
 

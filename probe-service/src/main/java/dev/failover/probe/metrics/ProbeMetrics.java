@@ -34,6 +34,11 @@ import io.micrometer.core.instrument.Timer;
  * duration histogram is about 70 series per target).
  * Meters of a target are made once and kept, so recording a result allocates nothing, and dropped with the target when
  * the topology no longer has it.
+ * <p>
+ * A target's dependencies have the same series under their own names ({@code failover.probe.dependency.*}) with a
+ * {@code dependency} tag, so they are never counted as the target's: Prometheus wants one set of tag keys per name, and
+ * a meter registered under a taken name with other keys is silently not exported. The location-wide series (duration
+ * without detail, skipped, completed, impaired) count the probes of dependencies too: they are the location's probes.
  */
 @ApplicationScoped
 public class ProbeMetrics {
@@ -75,6 +80,16 @@ public class ProbeMetrics {
     public static final String LOOP_LAG = "failover.probe.event.loop.lag";
     /** Topology reloads by result (applied, refused). */
     public static final String TOPOLOGY_RELOADS = "failover.probe.topology.reloads";
+    /** {@link #RESULTS} of a target's dependency, by group, target, dependency, location, outcome and failure reason. */
+    public static final String DEPENDENCY_RESULTS = "failover.probe.dependency.results";
+    /** {@link #UP} of a target's dependency. */
+    public static final String DEPENDENCY_UP = "failover.probe.dependency.up";
+    /** {@link #TLS_DAYS} of a target's dependency. */
+    public static final String DEPENDENCY_TLS_DAYS = "failover.probe.dependency.tls.days.to.expiry";
+    /** {@link #DURATION} of a target's dependency, with per-target detail only. */
+    public static final String DEPENDENCY_DURATION = "failover.probe.dependency.duration";
+    /** {@link #SKIPPED} of a target's dependency, with per-target detail only. */
+    public static final String DEPENDENCY_SKIPPED = "failover.probe.dependency.skipped";
 
     private static final int REASONS = FailureReason.values().length + 1; // + none
 
@@ -95,7 +110,7 @@ public class ProbeMetrics {
         this.registry = registry;
         this.location = settings.location();
         this.perTarget = settings.perTargetMetrics();
-        this.duration = perTarget ? null : durationTimer(Tags.of("location", location));
+        this.duration = perTarget ? null : durationTimer(DURATION, Tags.of("location", location));
         this.skipped = perTarget ? null : registry.counter(SKIPPED, "location", location);
         this.lateness = Timer.builder(LATENESS).publishPercentileHistogram().serviceLevelObjectives(Duration.ofMillis(10),
                 Duration.ofMillis(50), Duration.ofMillis(100)).register(registry);
@@ -117,7 +132,7 @@ public class ProbeMetrics {
             impaired.get(result.impairment()).increment();
             return;
         }
-        TargetMeters meters = targets.computeIfAbsent(new TargetKey(result.group(), result.target()), TargetMeters::new);
+        TargetMeters meters = targets.computeIfAbsent(TargetKey.of(result), TargetMeters::new);
         meters.results(result.outcome(), result.failureReason()).increment();
         meters.up.set(result.outcome() == ProbeOutcome.UP ? 1 : 0);
         (perTarget ? meters.duration() : duration).record(result.durationMillis(), TimeUnit.MILLISECONDS);
@@ -126,7 +141,9 @@ public class ProbeMetrics {
         }
     }
 
-    /** Drops the meters of every target not in {@code keep} (group, target), so removed targets stop being exported. */
+    /**
+     * Drops the meters of every target and dependency not in {@code keep}, so removed ones stop being exported.
+     */
     public void retain(Set<TargetKey> keep) {
         targets.entrySet().removeIf(entry -> {
             if (keep.contains(entry.getKey())) {
@@ -138,8 +155,8 @@ public class ProbeMetrics {
     }
 
     /** Counted for the whole location (an overload of the location, not a fault of the target) unless per-target detail. */
-    public void skipped(String group, String target) {
-        (perTarget ? registry.counter(SKIPPED, "group", group, "target", target) : skipped).increment();
+    public void skipped(TargetKey key) {
+        (perTarget ? registry.counter(SeriesNames.of(key).skipped(), key.tags()) : skipped).increment();
     }
 
     public void late(long nanos) {
@@ -171,16 +188,46 @@ public class ProbeMetrics {
         registry.counter(TOPOLOGY_RELOADS, "result", applied ? "applied" : "refused").increment();
     }
 
-    private Timer durationTimer(Tags tags) {
-        return Timer.builder(DURATION).tags(tags).publishPercentileHistogram().register(registry);
+    private Timer durationTimer(String name, Tags tags) {
+        return Timer.builder(name).tags(tags).publishPercentileHistogram().register(registry);
     }
 
-    /** A target of a group, as the topology names it. */
-    public record TargetKey(String group, String target) {
+    /**
+     * A target of a group, or one of its dependencies, as the topology names them.
+     *
+     * @param dependency null for the target itself
+     */
+    public record TargetKey(String group, String target, String dependency) {
+
+        /** The target itself. */
+        public TargetKey(String group, String target) {
+            this(group, target, null);
+        }
+
+        public static TargetKey of(ProbeResult result) {
+            return new TargetKey(result.group(), result.target(), result.dependency());
+        }
+
+        private Tags tags() {
+            Tags tags = Tags.of("group", group, "target", target);
+            return dependency == null ? tags : tags.and("dependency", dependency);
+        }
     }
 
-    /** One target's meters, made on first use. */
+    /** The names of the per-target series: a dependency's are its own, so that a target's keep their tag keys. */
+    private record SeriesNames(String results, String up, String tlsDays, String duration, String skipped) {
+        static final SeriesNames TARGET = new SeriesNames(RESULTS, UP, TLS_DAYS, DURATION, SKIPPED);
+        static final SeriesNames DEPENDENCY = new SeriesNames(DEPENDENCY_RESULTS, DEPENDENCY_UP, DEPENDENCY_TLS_DAYS,
+                DEPENDENCY_DURATION, DEPENDENCY_SKIPPED);
+
+        static SeriesNames of(TargetKey key) {
+            return key.dependency() == null ? TARGET : DEPENDENCY;
+        }
+    }
+
+    /** One target's or dependency's meters, made on first use. */
     private final class TargetMeters {
+        private final SeriesNames names;
         private final Tags tags;
         private final AtomicInteger up = new AtomicInteger();
         private final AtomicReferenceArray<Counter> results = new AtomicReferenceArray<>(ProbeOutcome.values().length * REASONS);
@@ -190,15 +237,16 @@ public class ProbeMetrics {
         private volatile Timer duration;
 
         TargetMeters(TargetKey key) {
-            this.tags = Tags.of("group", key.group(), "target", key.target(), "location", location);
-            meters.add(Gauge.builder(UP, up, AtomicInteger::get).tags(tags).register(registry));
+            this.names = SeriesNames.of(key);
+            this.tags = key.tags().and("location", location);
+            meters.add(Gauge.builder(names.up(), up, AtomicInteger::get).tags(tags).register(registry));
         }
 
         Counter results(ProbeOutcome outcome, FailureReason reason) {
             int slot = outcome.ordinal() * REASONS + (reason == null ? 0 : reason.ordinal() + 1);
             Counter counter = results.get(slot);
             if (counter == null) {
-                counter = Counter.builder(RESULTS).tags(tags).tag("outcome", outcome.name())
+                counter = Counter.builder(names.results()).tags(tags).tag("outcome", outcome.name())
                         .tag("reason", reason == null ? "none" : reason.name()).register(registry);
                 meters.add(counter);
                 results.set(slot, counter); // a race registers the same counter twice: the registry returns the one it has
@@ -209,7 +257,7 @@ public class ProbeMetrics {
         /** Exported from the first result that has a certificate: http targets have no such series. */
         AtomicInteger tlsDays() {
             if (!tlsExported) {
-                meters.add(Gauge.builder(TLS_DAYS, tlsDays, AtomicInteger::get).tags(tags).register(registry));
+                meters.add(Gauge.builder(names.tlsDays(), tlsDays, AtomicInteger::get).tags(tags).register(registry));
                 tlsExported = true;
             }
             return tlsDays;
@@ -218,7 +266,7 @@ public class ProbeMetrics {
         Timer duration() {
             Timer timer = duration;
             if (timer == null) {
-                timer = durationTimer(tags);
+                timer = durationTimer(names.duration(), tags);
                 meters.add(timer);
                 duration = timer;
             }

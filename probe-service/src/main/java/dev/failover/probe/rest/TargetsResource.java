@@ -22,19 +22,30 @@ import dev.failover.probe.config.ProbeSettings;
 import dev.failover.probe.config.TopologyHolder;
 import dev.failover.probe.scheduling.LatestResults;
 
-/** Read-only view of what this location probes, its last result and its last verdicts. */
+/**
+ * Read-only view of what this location probes, its last result and its last verdicts; a target's dependencies are shown
+ * under it, each with its own results.
+ */
 @Path("/targets")
 @Produces(MediaType.APPLICATION_JSON)
 public class TargetsResource {
 
     /** One target as this location sees it; {@code recentVerdicts} newest first. */
     public record TargetView(String group, String target, String region, String location, ProbeResult lastResult,
-            List<String> recentVerdicts) {
+            List<String> recentVerdicts, List<DependencyView> dependencies) {
     }
 
-    /** A target in detail: its probe spec and its recent results. */
+    /** One dependency of a target as this location sees it; {@code recentVerdicts} newest first. */
+    public record DependencyView(String dependency, ProbeResult lastResult, List<String> recentVerdicts) {
+    }
+
+    /** A target in detail: its probe spec and its recent results, and the same of each of its dependencies. */
     public record TargetDetail(String group, String target, String region, String location, ProbeSpec probe,
-            List<ProbeResult> recentResults) {
+            List<ProbeResult> recentResults, List<DependencyDetail> dependencies) {
+    }
+
+    /** A dependency of a target in detail: its probe spec and its recent results. */
+    public record DependencyDetail(String dependency, ProbeSpec probe, List<ProbeResult> recentResults) {
     }
 
     @Inject
@@ -58,8 +69,10 @@ public class TargetsResource {
             return Response.status(404).type(MediaType.APPLICATION_JSON).entity(java.util.Map.of("status", 404, "error",
                     "not-found", "message", "no target '" + target + "' in group '" + group + "'")).build();
         }
+        List<DependencyDetail> dependencies = t.dependencies().stream().map(d -> new DependencyDetail(d.id(),
+                withSecretsHidden(d.probe()), latest.recent(group, target, d.id()))).toList();
         return Response.ok(new TargetDetail(group, target, t.region(), config.location(), withSecretsHidden(t.probe()),
-                latest.recent(group, target))).build();
+                latest.recent(group, target), dependencies)).build();
     }
 
     static final String HIDDEN = "(hidden)";
@@ -87,8 +100,19 @@ public class TargetsResource {
 
     private TargetView view(FailoverGroup g, Target t) {
         List<ProbeResult> recent = latest.recent(g.id(), t.id());
-        return new TargetView(g.id(), t.id(), t.region(), config.location(), recent.isEmpty() ? null : recent.get(0),
-                recent.stream().map(r -> r.outcome() + (r.impairment() != null ? " " + r.impairment()
-                        : r.failureReason() == null ? "" : " " + r.failureReason())).toList());
+        List<DependencyView> dependencies = t.dependencies().stream().map(d -> {
+            List<ProbeResult> ofDependency = latest.recent(g.id(), t.id(), d.id());
+            return new DependencyView(d.id(), first(ofDependency), verdicts(ofDependency));
+        }).toList();
+        return new TargetView(g.id(), t.id(), t.region(), config.location(), first(recent), verdicts(recent), dependencies);
+    }
+
+    private static ProbeResult first(List<ProbeResult> newestFirst) {
+        return newestFirst.isEmpty() ? null : newestFirst.get(0);
+    }
+
+    private static List<String> verdicts(List<ProbeResult> newestFirst) {
+        return newestFirst.stream().map(r -> r.outcome() + (r.impairment() != null ? " " + r.impairment()
+                : r.failureReason() == null ? "" : " " + r.failureReason())).toList();
     }
 }

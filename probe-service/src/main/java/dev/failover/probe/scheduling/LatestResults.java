@@ -5,21 +5,34 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.failover.contract.event.ProbeResult;
 
-/** The last results per target (newest first, at most {@link #KEPT}), for the read-only REST API and gauges. */
+/**
+ * The last results per target and per dependency of a target (newest first, at most {@link #KEPT} each), for the
+ * read-only REST API and gauges. A dependency's results are kept apart from its target's.
+ */
 @ApplicationScoped
 public class LatestResults {
 
     public static final int KEPT = 10;
-    private final Map<String, Deque<ProbeResult>> recent = new ConcurrentHashMap<>();
+    private final Map<Key, Deque<ProbeResult>> recent = new ConcurrentHashMap<>();
+
+    /**
+     * What results are kept for: a target of a group, or one of its dependencies.
+     *
+     * @param dependency null for the target itself
+     */
+    record Key(String group, String target, String dependency) {
+    }
 
     void record(ProbeResult result) {
-        Deque<ProbeResult> results = recent.computeIfAbsent(key(result.group(), result.target()), k -> new ArrayDeque<>());
+        Deque<ProbeResult> results = recent.computeIfAbsent(new Key(result.group(), result.target(), result.dependency()),
+                k -> new ArrayDeque<>());
         synchronized (results) {
             results.addFirst(result);
             while (results.size() > KEPT) {
@@ -32,8 +45,14 @@ public class LatestResults {
         return recent(group, target).stream().findFirst();
     }
 
+    /** The target's own results, without those of its dependencies. */
     public List<ProbeResult> recent(String group, String target) {
-        Deque<ProbeResult> results = recent.get(key(group, target));
+        return recent(group, target, null);
+    }
+
+    /** @param dependency null for the target itself */
+    public List<ProbeResult> recent(String group, String target, String dependency) {
+        Deque<ProbeResult> results = recent.get(new Key(group, target, dependency));
         if (results == null) {
             return List.of();
         }
@@ -42,12 +61,8 @@ public class LatestResults {
         }
     }
 
-    /** Drops what is kept of targets no longer in the topology. */
-    void retain(java.util.Set<String> groupTargets) {
-        recent.keySet().removeIf(k -> !groupTargets.contains(k));
-    }
-
-    static String key(String group, String target) {
-        return group + '/' + target;
+    /** Drops what is kept of targets and dependencies no longer in the topology. */
+    void retain(Set<Key> probed) {
+        recent.keySet().removeIf(k -> !probed.contains(k));
     }
 }

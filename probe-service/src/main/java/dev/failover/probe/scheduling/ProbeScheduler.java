@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,8 +20,6 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import dev.failover.contract.event.ProbeResult;
-import dev.failover.contract.topology.FailoverGroup;
-import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
 import dev.failover.probe.config.ProbeSettings;
 import dev.failover.probe.config.TopologyHolder;
@@ -36,10 +33,10 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 
 /**
- * Fires each target's probe on its own interval, with a random initial offset so targets do not fire together. A probe
- * still running when its next tick comes is skipped and counted, never queued, and publishes no result of its own; the
- * ticking thread only starts asynchronous probes, so a slow target cannot delay another. Also runs the self-check, drains the Kafka buffer and
- * applies a changed topology file.
+ * Fires each target's probe, and each of its dependencies' probes, on its own interval, with a random initial offset so
+ * they do not fire together. A probe still running when its next tick comes is skipped and counted, never queued, and
+ * publishes no result of its own; the ticking thread only starts asynchronous probes, so a slow target cannot delay
+ * another. Also runs the self-check, drains the Kafka buffer and applies a changed topology file.
  */
 @ApplicationScoped
 public class ProbeScheduler {
@@ -94,24 +91,31 @@ public class ProbeScheduler {
         apply(topology.current());
     }
 
-    /** (Re)schedules every target of the topology; runs on the ticker thread or before it starts ticking. */
+    /**
+     * (Re)schedules every target of the topology and every dependency of a target; runs on the ticker thread or before it
+     * starts ticking.
+     */
     private synchronized void apply(Topology next) {
         scheduled.forEach(f -> f.cancel(false));
         scheduled.clear();
-        for (FailoverGroup group : next.groups()) {
-            for (Target target : group.targets()) {
-                schedule(group, target);
-            }
-        }
-        Set<ProbeMetrics.TargetKey> targets = next.groups().stream()
-                .flatMap(g -> g.targets().stream().map(t -> new ProbeMetrics.TargetKey(g.id(), t.id()))).collect(Collectors.toSet());
-        latest.retain(targets.stream().map(k -> LatestResults.key(k.group(), k.target())).collect(Collectors.toSet()));
-        metrics.retain(targets);
-        LOG.infof("probing %d targets from location %s", targets.size(), config.location());
+        List<TargetProbe.Subject> subjects = next.groups().stream()
+                .flatMap(g -> g.targets().stream().flatMap(t -> TargetProbe.Subject.allOf(g, t))).toList();
+        subjects.forEach(this::schedule);
+        latest.retain(subjects.stream().map(s -> new LatestResults.Key(s.group().id(), s.target().id(), s.dependencyId()))
+                .collect(Collectors.toSet()));
+        metrics.retain(subjects.stream().map(ProbeScheduler::metricsKey).collect(Collectors.toSet()));
+        long dependencies = subjects.stream().filter(s -> s.dependency() != null).count();
+        LOG.infof("probing %d targets and %d dependencies from location %s", subjects.size() - dependencies, dependencies,
+                config.location());
     }
 
-    private void schedule(FailoverGroup group, Target target) {
-        long intervalNanos = TimeUnit.SECONDS.toNanos(target.probe().intervalSeconds());
+    private static ProbeMetrics.TargetKey metricsKey(TargetProbe.Subject subject) {
+        return new ProbeMetrics.TargetKey(subject.group().id(), subject.target().id(), subject.dependencyId());
+    }
+
+    private void schedule(TargetProbe.Subject subject) {
+        ProbeMetrics.TargetKey key = metricsKey(subject);
+        long intervalNanos = TimeUnit.SECONDS.toNanos(subject.probe().intervalSeconds());
         long initialDelay = ThreadLocalRandom.current().nextLong(intervalNanos);
         long firstFire = System.nanoTime() + initialDelay;
         AtomicBoolean inFlight = new AtomicBoolean();
@@ -121,13 +125,13 @@ public class ProbeScheduler {
             metrics.late(System.nanoTime() - tick);
             if (!inFlight.compareAndSet(false, true)) {
                 // no result: the probe still running will publish one (a real DOWN of a hung target stays evidence)
-                metrics.skipped(group.id(), target.id());
+                metrics.skipped(key);
                 return;
             }
-            probe.run(group, target, tick).whenComplete((probed, error) -> {
+            probe.run(subject, tick).whenComplete((probed, error) -> {
                 inFlight.set(false);
                 if (error != null) {
-                    LOG.errorf(error, "probe of %s/%s failed unexpectedly", group.id(), target.id());
+                    LOG.errorf(error, "probe of %s failed unexpectedly", subject);
                     return;
                 }
                 if (probed.startDelay() != null) {

@@ -60,7 +60,7 @@ class ProbeMetricsTest {
                 metrics.probed(result("t" + t, ProbeOutcome.UP, null, null));
             }
         }
-        metrics.skipped("g", "t7");
+        metrics.skipped(new ProbeMetrics.TargetKey("g", "t7"));
         metrics.probed(result("tls", ProbeOutcome.UP, null, 40));
         metrics.probed(result("tls", ProbeOutcome.DOWN, FailureReason.TIMEOUT, 40));
         metrics.probed(result("tls", ProbeOutcome.DOWN, FailureReason.TLS_ERROR, 40));
@@ -105,5 +105,51 @@ class ProbeMetricsTest {
         metrics.probed(result("removed", ProbeOutcome.UP, null, null));
         assertThat(registry.scrape()).as("a target added again is exported again")
                 .contains("failover_probe_up{group=\"g\",location=\"loc-a\",target=\"removed\",} 1.0");
+    }
+
+    /** The scrape's lines of a metric (by its Prometheus name), without comments. */
+    static List<String> linesOf(String scrape, String name) {
+        return scrape.lines().filter(l -> l.startsWith(name + "{")).toList();
+    }
+
+    @ParameterizedTest(name = "per-target detail {0}")
+    @CsvSource({ "false", "true" })
+    void aDependencyHasItsOwnSeriesAndLeavesItsTargetsAlone(boolean detail) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ProbeMetrics metrics = new ProbeMetrics(registry, settings(detail));
+        metrics.probed(result("primary", ProbeOutcome.UP, null, null));
+        metrics.probed(result("primary", ProbeOutcome.DOWN, FailureReason.CONNECTION_REFUSED, null).forDependency("db"));
+        metrics.probed(result("primary", ProbeOutcome.DOWN, FailureReason.CONNECTION_REFUSED, null).forDependency("db"));
+        metrics.skipped(new ProbeMetrics.TargetKey("g", "primary", "db"));
+
+        String scrape = registry.scrape();
+        assertThat(linesOf(scrape, "failover_probe_up")).as("the target's up gauge, untouched by its dependency being DOWN")
+                .containsExactly("failover_probe_up{group=\"g\",location=\"loc-a\",target=\"primary\",} 1.0");
+        assertThat(linesOf(scrape, "failover_probe_results_total")).as("the target's results, without its dependency's")
+                .containsExactly("failover_probe_results_total{group=\"g\",location=\"loc-a\",outcome=\"UP\",reason=\"none\","
+                        + "target=\"primary\",} 1.0");
+        assertThat(linesOf(scrape, "failover_probe_dependency_up")).containsExactly(
+                "failover_probe_dependency_up{dependency=\"db\",group=\"g\",location=\"loc-a\",target=\"primary\",} 0.0");
+        assertThat(linesOf(scrape, "failover_probe_dependency_results_total")).containsExactly(
+                "failover_probe_dependency_results_total{dependency=\"db\",group=\"g\",location=\"loc-a\",outcome=\"DOWN\","
+                        + "reason=\"CONNECTION_REFUSED\",target=\"primary\",} 2.0");
+        if (detail) {
+            assertThat(scrape).as("the dependency's own duration histogram and skipped ticks")
+                    .contains("failover_probe_duration_seconds_count{group=\"g\",location=\"loc-a\",target=\"primary\",} 1.0")
+                    .contains("failover_probe_dependency_duration_seconds_count{dependency=\"db\",group=\"g\","
+                            + "location=\"loc-a\",target=\"primary\",} 2.0")
+                    .contains("failover_probe_dependency_skipped_total{dependency=\"db\",group=\"g\",target=\"primary\",} 1.0");
+        } else {
+            assertThat(scrape).as("the location's series count its probes of dependencies too")
+                    .contains("failover_probe_duration_seconds_count{location=\"loc-a\",} 3.0")
+                    .contains("failover_probe_skipped_total{location=\"loc-a\",} 1.0");
+        }
+
+        metrics.retain(Set.of(new ProbeMetrics.TargetKey("g", "primary")));
+
+        String afterRemoval = registry.scrape();
+        assertThat(linesOf(afterRemoval, "failover_probe_dependency_up")).as("the removed dependency's up gauge").isEmpty();
+        assertThat(linesOf(afterRemoval, "failover_probe_dependency_results_total")).as("its results").isEmpty();
+        assertThat(linesOf(afterRemoval, "failover_probe_up")).as("its target's, kept").hasSize(1);
     }
 }

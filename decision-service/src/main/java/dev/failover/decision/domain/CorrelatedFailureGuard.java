@@ -1,0 +1,106 @@
+package dev.failover.decision.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+import dev.failover.contract.topology.TopologySafety;
+
+/**
+ * The plane doubting its own eyes (ADR 0010). A real region outage makes the targets of one region fail together; when
+ * targets of more than {@code maxRegions} regions begin to fail within {@code window} of each other (or, across more
+ * than one region, more than {@code maxSharePercent} of all targets), the likelier cause is the plane's probes, network
+ * or Kafka. The guard then holds a suspicion, which holds automatic switching of every group that obeys it, until the
+ * evidence separates: the targets failing at that moment are in {@code maxRegions} regions or fewer again. An operator
+ * lifts it for one group by resuming the group.
+ * <p>
+ * A target counts as failing from the first evaluation at which it is UNHEALTHY or failing now at a quorum of locations
+ * (below its failure threshold too: otherwise the second region's failure would show only after the first region's
+ * groups had switched), until the first at which it is neither. It sees the groups this instance decides; a group's
+ * entries are dropped when the instance stops deciding it.
+ */
+public final class CorrelatedFailureGuard {
+
+    /** Why the guard holds automation: the regions and targets whose failures began together. */
+    public record Suspicion(Instant since, List<String> regions, List<String> targets, int allTargets, String why) {
+    }
+
+    private record Key(String group, String target) {
+    }
+
+    private record Failing(String region, Instant since) {
+    }
+
+    private final Duration window;
+    private final int maxRegions;
+    private final int maxSharePercent;
+    private final int allTargets;
+    private final Map<Key, Failing> failing = new LinkedHashMap<>();
+    private Suspicion suspicion;
+
+    /** @param allTargets how many targets (other than last-resort ones) the topology has, for the share */
+    CorrelatedFailureGuard(TopologySafety.CorrelatedFailure config, int allTargets) {
+        this.window = Duration.ofSeconds(config.windowSeconds());
+        this.maxRegions = config.maxRegions();
+        this.maxSharePercent = config.maxSharePercent();
+        this.allTargets = Math.max(1, allTargets);
+    }
+
+    /** Records whether a target of a group is failing at {@code now}. */
+    void observe(String group, String target, String region, boolean isFailing, Instant now) {
+        Key key = new Key(group, target);
+        if (isFailing) {
+            failing.putIfAbsent(key, new Failing(region, now));
+        } else {
+            failing.remove(key);
+        }
+    }
+
+    /** Forgets a group this instance no longer decides: its targets' state here is no longer kept up to date. */
+    void forget(String group) {
+        failing.keySet().removeIf(k -> k.group().equals(group));
+    }
+
+    /** The suspicion at {@code now}, begun or ended by what has been observed. */
+    Optional<Suspicion> evaluate(Instant now) {
+        if (suspicion == null) {
+            suspicion = together(now).orElse(null);
+        } else if (!tooMany(failing.values().stream().map(Failing::region).distinct().count(), failing.size())) {
+            suspicion = null; // the evidence separated
+        }
+        return Optional.ofNullable(suspicion);
+    }
+
+    private boolean tooMany(long regions, int targets) {
+        return regions > maxRegions || (regions > 1 && targets * 100L > (long) maxSharePercent * allTargets);
+    }
+
+    /** The first set of failures that began within one window and trip the guard, oldest first. */
+    private Optional<Suspicion> together(Instant now) {
+        List<Map.Entry<Key, Failing>> bySince = new ArrayList<>(failing.entrySet());
+        bySince.sort(Comparator.comparing(e -> e.getValue().since()));
+        for (int i = 0; i < bySince.size(); i++) {
+            Instant from = bySince.get(i).getValue().since();
+            TreeSet<String> regions = new TreeSet<>();
+            List<String> targets = new ArrayList<>();
+            for (int j = i; j < bySince.size() && !bySince.get(j).getValue().since().isAfter(from.plus(window)); j++) {
+                regions.add(bySince.get(j).getValue().region());
+                targets.add(bySince.get(j).getKey().group() + "/" + bySince.get(j).getKey().target());
+            }
+            if (tooMany(regions.size(), targets.size())) {
+                return Optional.of(new Suspicion(now, List.copyOf(regions), List.copyOf(targets), allTargets,
+                        targets.size() + " of " + allTargets + " targets in " + regions.size() + " regions " + regions
+                                + " began failing within " + window + " of each other (believed: " + maxRegions
+                                + " region" + (maxRegions == 1 ? "" : "s") + ", or " + maxSharePercent
+                                + " % of all targets): suspecting the plane's own probes, network or Kafka"));
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,388 @@
+package dev.failover.decision.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.FailureReason;
+import dev.failover.contract.event.ProbeOutcome;
+import dev.failover.contract.event.ProbeResult;
+import dev.failover.contract.time.ManualClock;
+import dev.failover.contract.topology.Topology;
+import dev.failover.contract.topology.TopologyLoader;
+
+/**
+ * The safety rules of ADR 0010, table-driven: the correlated-failure guard, fresh and clean evidence before a flip,
+ * dependency gates, failure classes and the switch budgets. A timeline of probe results in; the switches, and the first
+ * hold of each reason per group, out.
+ */
+class SafetyRulesTest {
+
+    static final Instant T0 = Instant.parse("2026-11-22T03:00:00Z");
+    static final String[] ALL = { "loc-a", "loc-b", "loc-c" };
+    static final ProbeOutcome UP = ProbeOutcome.UP;
+    static final ProbeOutcome DOWN = ProbeOutcome.DOWN;
+
+    /**
+     * Three regions ra, rb, rc, one service in each (target ids a, b, c), and three groups over them, as in the issue:
+     * ab (a then b), bc (b then c), ac (a then c). %s: the topology's safety block.
+     */
+    static final String THREE_REGIONS = """
+            version: 1
+            locations: [loc-a, loc-b, loc-c]
+            groups:
+              - id: ab
+                dns: {zone: example.test., name: ab.example.test.}
+                targets:
+                  - {id: a, region: ra, probe: {type: tcp, host: 192.0.2.1, port: 443}, dns: {values: [192.0.2.1]}}
+                  - {id: b, region: rb, probe: {type: tcp, host: 192.0.2.2, port: 443}, dns: {values: [192.0.2.2]}}
+                failback: {mode: manual}
+              - id: bc
+                dns: {zone: example.test., name: bc.example.test.}
+                targets:
+                  - {id: b, region: rb, probe: {type: tcp, host: 192.0.2.2, port: 443}, dns: {values: [192.0.2.2]}}
+                  - {id: c, region: rc, probe: {type: tcp, host: 192.0.2.3, port: 443}, dns: {values: [192.0.2.3]}}
+                failback: {mode: manual}
+              - id: ac
+                dns: {zone: example.test., name: ac.example.test.}
+                targets:
+                  - {id: a, region: ra, probe: {type: tcp, host: 192.0.2.1, port: 443}, dns: {values: [192.0.2.1]}}
+                  - {id: c, region: rc, probe: {type: tcp, host: 192.0.2.3, port: 443}, dns: {values: [192.0.2.3]}}
+                failback: {mode: manual}
+            %s""";
+
+    /** One group api: primary (ra), secondary (rb, with a dependency db), tertiary (rc). %s: more keys of the group. */
+    static final String CHAIN = """
+            version: 1
+            locations: [loc-a, loc-b, loc-c]
+            groups:
+              - id: api
+                dns: {zone: example.test., name: api.example.test.}
+                targets:
+                  - id: primary
+                    region: ra
+                    probe: {type: tcp, host: 192.0.2.1, port: 443}
+                    dns: {values: [192.0.2.1]}
+                    dependencies: [{id: db, probe: {type: tcp, host: 192.0.2.11, port: 5432}}]
+                  - id: secondary
+                    region: rb
+                    probe: {type: tcp, host: 192.0.2.2, port: 443}
+                    dns: {values: [192.0.2.2]}
+                    dependencies: [{id: db, probe: {type: tcp, host: 192.0.2.12, port: 5432}}]
+                  - {id: tertiary, region: rc, probe: {type: tcp, host: 192.0.2.3, port: 443}, dns: {values: [192.0.2.3]}}
+            %s""";
+
+    /** One result at second {@code at}; {@code dependency} null for the target itself. */
+    record Probe(int at, String group, String target, String dependency, String location, ProbeOutcome outcome,
+            FailureReason reason) {
+    }
+
+    /** Results of {@code target} in {@code groups} from every location, every 10 s from {@code from} to {@code to}. */
+    static List<Probe> rounds(int from, int to, String target, ProbeOutcome outcome, String... groups) {
+        return rounds(from, to, target, null, outcome, outcome == DOWN ? FailureReason.CONNECTION_REFUSED : null, groups);
+    }
+
+    static List<Probe> rounds(int from, int to, String target, String dependency, ProbeOutcome outcome, FailureReason reason,
+            String... groups) {
+        List<Probe> probes = new ArrayList<>();
+        for (int at = from; at <= to; at += 10) {
+            for (String group : groups) {
+                for (String location : ALL) {
+                    probes.add(new Probe(at, group, target, dependency, location, outcome, reason));
+                }
+            }
+        }
+        return probes;
+    }
+
+    /** Region {@code r}'s service ({@code a}, {@code b} or {@code c}) in each of the three groups it is in. */
+    static List<Probe> region(String r, int from, int to, ProbeOutcome outcome) {
+        String[] groups = switch (r) {
+            case "a" -> new String[] { "ab", "ac" };
+            case "b" -> new String[] { "ab", "bc" };
+            default -> new String[] { "bc", "ac" };
+        };
+        return rounds(from, to, r, outcome, groups);
+    }
+
+    /** Parts in order; within one second, results of an earlier part come first. */
+    @SafeVarargs
+    static List<Probe> timeline(List<Probe>... parts) {
+        return Stream.of(parts).flatMap(List::stream).sorted(Comparator.comparingInt(Probe::at)).toList();
+    }
+
+    static DecisionEngine engine(String topology, ManualClock clock) {
+        Topology parsed = TopologyLoader.parse(topology, "test");
+        AtomicInteger ids = new AtomicInteger();
+        return new DecisionEngine(parsed, clock, () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
+    }
+
+    /** Switches as "t=50 ab FAILOVER a->b", and the first hold of each reason per group as "t=50 ac held REASON". */
+    static List<String> run(DecisionEngine engine, ManualClock clock, List<Probe> timeline) {
+        List<String> seen = new ArrayList<>();
+        List<String> holds = new ArrayList<>();
+        for (Probe p : timeline) {
+            clock.set(T0.plusSeconds(p.at()));
+            ProbeResult result = new ProbeResult(1, p.group(), p.target(), "r", p.location(), T0.plusSeconds(p.at()), 5L,
+                    p.outcome(), p.reason(), null, null, false, null, null, null, p.dependency());
+            Outcome outcome = engine.onProbeResult(result);
+            if (outcome instanceof Outcome.Switched s) {
+                Decision d = s.decision();
+                seen.add("t=" + p.at() + " " + d.group() + " " + d.kind() + " " + d.fromTarget() + "->" + d.toTarget());
+            } else if (outcome instanceof Outcome.Held h && h.reason() != Outcome.HoldReason.QUORUM_LOST
+                    && !holds.contains(h.group() + h.reason())) {
+                holds.add(h.group() + h.reason());
+                seen.add("t=" + p.at() + " " + h.group() + " held " + h.reason());
+            }
+        }
+        return seen;
+    }
+
+    // ---- the correlated-failure guard ----
+
+    static Stream<Arguments> correlatedFailures() {
+        return Stream.of(
+                Arguments.of("a single-region outage fails every affected group over; the third group is untouched", "",
+                        timeline(region("b", 0, 300, UP), region("c", 0, 300, UP), region("a", 0, 20, UP),
+                                region("a", 30, 300, DOWN)),
+                        List.of("t=50 ab FAILOVER a->b", "t=50 ac FAILOVER a->c")),
+                Arguments.of("targets in two regions failing within the window hold: no group moves", "",
+                        timeline(region("c", 0, 300, UP), region("a", 0, 20, UP), region("b", 0, 30, UP),
+                                region("b", 40, 300, DOWN), region("a", 30, 300, DOWN)),
+                        List.of("t=50 ab held NO_ELIGIBLE_TARGET", "t=50 ac held CORRELATED_FAILURE",
+                                "t=60 bc held CORRELATED_FAILURE", "t=60 ab held NO_HEALTHY_TARGET")),
+                Arguments.of("two regions failing further apart than the window (60 s): each outage fails over", "",
+                        timeline(region("c", 0, 400, UP), region("a", 0, 20, UP), region("a", 30, 400, DOWN),
+                                region("b", 0, 190, UP), region("b", 200, 400, DOWN)),
+                        List.of("t=50 ab FAILOVER a->b", "t=50 ac FAILOVER a->c", "t=220 ab held NO_HEALTHY_TARGET",
+                                "t=220 bc FAILOVER b->c")),
+                Arguments.of("the evidence separates (b recovers): the groups held on a fail over", "",
+                        timeline(region("c", 0, 300, UP), region("a", 0, 20, UP), region("b", 0, 30, UP),
+                                region("b", 40, 100, DOWN), region("b", 110, 300, UP), region("a", 30, 300, DOWN)),
+                        // at 130 s ab sees b HEALTHY first, while the guard still has bc's view of b failing: one
+                        // more hold, until bc's results of that round come in
+                        List.of("t=50 ab held NO_ELIGIBLE_TARGET", "t=50 ac held CORRELATED_FAILURE",
+                                "t=60 bc held CORRELATED_FAILURE", "t=60 ab held NO_HEALTHY_TARGET",
+                                "t=130 ab held CORRELATED_FAILURE", "t=130 ab FAILOVER a->b", "t=130 ac FAILOVER a->c")),
+                Arguments.of("maxRegions 2: two regions failing together are believed", """
+                        safety: {correlatedFailure: {maxRegions: 2, maxSharePercent: 100}}
+                        """,
+                        timeline(region("c", 0, 300, UP), region("a", 0, 20, UP), region("b", 0, 30, UP),
+                                region("b", 40, 300, DOWN), region("a", 30, 300, DOWN)),
+                        List.of("t=50 ab held NO_ELIGIBLE_TARGET", "t=50 ac FAILOVER a->c", "t=60 ab held NO_HEALTHY_TARGET",
+                                "t=60 bc FAILOVER b->c")),
+                Arguments.of("maxRegions 2 but more than 50 % of all targets (4 of 6) failing together: held", """
+                        safety: {correlatedFailure: {maxRegions: 2, maxSharePercent: 50}}
+                        """,
+                        timeline(region("c", 0, 300, UP), region("a", 0, 20, UP), region("b", 0, 30, UP),
+                                region("b", 40, 300, DOWN), region("a", 30, 300, DOWN)),
+                        List.of("t=50 ab held NO_ELIGIBLE_TARGET", "t=50 ac held CORRELATED_FAILURE",
+                                "t=60 bc held CORRELATED_FAILURE", "t=60 ab held NO_HEALTHY_TARGET")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("correlatedFailures")
+    void theCorrelatedFailureGuard(String scenario, String topologySafety, List<Probe> timeline, List<String> expected) {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = engine(THREE_REGIONS.formatted(topologySafety), clock);
+        assertThat(run(engine, clock, timeline)).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void anOperatorResumingAGroupLetsItActWhileTheOthersStayHeld() {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = engine(THREE_REGIONS.formatted(""), clock);
+        List<Probe> before = timeline(region("c", 0, 300, UP), region("a", 0, 20, UP), region("b", 0, 30, UP),
+                region("b", 40, 300, DOWN), region("a", 30, 300, DOWN));
+        assertThat(run(engine, clock, before.stream().filter(p -> p.at() <= 100).toList())).doesNotContain("FAILOVER");
+        GroupView ac = engine.view("ac").orElseThrow();
+        assertThat(ac.safety().correlatedFailure()).isNotNull();
+        assertThat(ac.safety().correlatedFailure().regions()).containsExactly("ra", "rb");
+        assertThat(ac.audit()).extracting(GroupSnapshot.AuditEntry::action).contains("held by correlated-failure guard");
+
+        CommandOutcome resumed = engine.apply(new Command.Resume("ac", "both regions are down, confirmed by phone", "carol"));
+
+        assertThat(resumed).isInstanceOfSatisfying(CommandOutcome.Accepted.class, a -> assertThat(a.decisions())
+                .extracting(Decision::toTarget).containsExactly("c"));
+        assertThat(run(engine, clock, before.stream().filter(p -> p.at() > 100).toList()))
+                .noneMatch(s -> s.contains("FAILOVER"));
+        assertThat(engine.view("bc").orElseThrow().activeTarget()).isEqualTo("b");
+    }
+
+    @Test
+    void aGroupThatDoesNotObeyTheGuardFailsOverRegardless() {
+        ManualClock clock = new ManualClock(T0);
+        String topology = THREE_REGIONS.formatted("").replace("  - id: ac\n",
+                "  - id: ac\n    safety: {correlatedFailureGuard: false}\n");
+        assertThat(topology).contains("correlatedFailureGuard: false");
+        DecisionEngine engine = engine(topology, clock);
+        assertThat(run(engine, clock, timeline(region("c", 0, 300, UP), region("a", 0, 20, UP), region("b", 0, 30, UP),
+                region("b", 40, 300, DOWN), region("a", 30, 300, DOWN))))
+                .contains("t=50 ac FAILOVER a->c", "t=60 bc held CORRELATED_FAILURE");
+    }
+
+    // ---- fresh, clean evidence and dependency gates ----
+
+    static Stream<Arguments> destinations() {
+        String primaryDown = "primary fails from 30 s (UNHEALTHY at 50 s)";
+        return Stream.of(
+                Arguments.of(primaryDown + "; the secondary fine: fails over to it", "",
+                        timeline(rounds(0, 200, "secondary", UP, "api"), rounds(0, 200, "tertiary", UP, "api"),
+                                rounds(0, 200, "secondary", "db", UP, null, "api")),
+                        List.of("t=50 api FAILOVER primary->secondary")),
+                Arguments.of(primaryDown + "; the secondary's latest probe failed (one failure, below the threshold of "
+                        + "three): it is not chosen, the tertiary is", "",
+                        timeline(rounds(0, 40, "secondary", UP, "api"), rounds(50, 50, "secondary", DOWN, "api"),
+                                rounds(60, 200, "secondary", UP, "api"), rounds(0, 200, "tertiary", UP, "api"),
+                                rounds(0, 200, "secondary", "db", UP, null, "api")),
+                        List.of("t=50 api FAILOVER primary->tertiary")),
+                Arguments.of(primaryDown + "; the secondary failing below its threshold and nothing else: hold, "
+                        + "NO_ELIGIBLE_TARGET, then the secondary once it succeeds again", "",
+                        timeline(rounds(0, 40, "secondary", UP, "api"), rounds(50, 50, "secondary", DOWN, "api"),
+                                rounds(60, 200, "secondary", UP, "api"), rounds(0, 200, "tertiary", DOWN, "api"),
+                                rounds(0, 200, "secondary", "db", UP, null, "api")),
+                        List.of("t=50 api held NO_ELIGIBLE_TARGET", "t=60 api FAILOVER primary->secondary")),
+                Arguments.of(primaryDown + "; the secondary's last results are 30 s old (bound 20 s): waited for, not "
+                        + "chosen on old evidence, and the tertiary once they are stale", "",
+                        timeline(rounds(0, 20, "secondary", UP, "api"), rounds(0, 200, "tertiary", UP, "api"),
+                                rounds(0, 200, "secondary", "db", UP, null, "api")),
+                        List.of("t=50 api held AWAITING_EVIDENCE", "t=60 api FAILOVER primary->tertiary")),
+                Arguments.of(primaryDown + "; the secondary's database is down: never moved there, the tertiary is chosen",
+                        "", timeline(rounds(0, 200, "secondary", UP, "api"), rounds(0, 200, "tertiary", UP, "api"),
+                                rounds(0, 200, "secondary", "db", DOWN, FailureReason.CONNECTION_REFUSED, "api")),
+                        List.of("t=50 api FAILOVER primary->tertiary")),
+                Arguments.of(primaryDown + "; the secondary's database is not known yet (no results): not chosen", "",
+                        timeline(rounds(0, 200, "secondary", UP, "api"), rounds(0, 200, "tertiary", UP, "api")),
+                        List.of("t=50 api FAILOVER primary->tertiary")),
+                Arguments.of(primaryDown + "; the secondary's database down and the tertiary down: hold", "",
+                        timeline(rounds(0, 200, "secondary", UP, "api"), rounds(0, 200, "tertiary", DOWN, "api"),
+                                rounds(0, 200, "secondary", "db", DOWN, FailureReason.CONNECTION_REFUSED, "api")),
+                        List.of("t=50 api held NO_ELIGIBLE_TARGET")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("destinations")
+    void onlyAnEligibleDestinationReceivesTraffic(String scenario, String extra, List<Probe> rest, List<String> expected) {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = engine(CHAIN.formatted("    safety: {correlatedFailureGuard: false}\n" + extra), clock);
+        List<Probe> all = new ArrayList<>(rest);
+        all.addAll(rounds(0, 20, "primary", UP, "api"));
+        all.addAll(rounds(30, 200, "primary", DOWN, "api"));
+        all.addAll(rounds(0, 200, "primary", "db", UP, null, "api"));
+        assertThat(run(engine, clock, timeline(all))).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void noFailbackWhileTheHigherPriorityTargetsDependencyIsDown() {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = engine(CHAIN.formatted("    failback: {holdDownSeconds: 30}\n"
+                + "    thresholds: {minDwellSeconds: 0}\n"), clock);
+        List<String> seen = run(engine, clock, timeline(rounds(0, 400, "secondary", UP, "api"),
+                rounds(0, 400, "secondary", "db", UP, null, "api"), rounds(0, 400, "tertiary", UP, "api"),
+                rounds(0, 20, "primary", UP, "api"), rounds(30, 60, "primary", DOWN, "api"),
+                rounds(70, 400, "primary", UP, "api"), rounds(0, 60, "primary", "db", UP, null, "api"),
+                rounds(70, 200, "primary", "db", DOWN, FailureReason.TIMEOUT, "api"),
+                rounds(210, 400, "primary", "db", UP, null, "api")));
+        // the primary is HEALTHY again at 90 s and past the hold-down at 120 s, but its database is down until 230 s
+        assertThat(seen).containsExactly("t=50 api FAILOVER primary->secondary", "t=230 api FAILBACK secondary->primary");
+        assertThat(engine.view("api").orElseThrow().targets().get(0).dependencies()).singleElement()
+                .satisfies(d -> assertThat(d.health()).hasToString("HEALTHY"));
+    }
+
+    @Test
+    void aResultOfADependencyTheTargetDoesNotHaveIsIgnored() {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = engine(CHAIN.formatted(""), clock);
+        Outcome outcome = engine.onProbeResult(new ProbeResult(1, "api", "tertiary", "rc", "loc-a", T0, 5L, UP, null, null,
+                null, false, null, null, null, "db"));
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Ignored.class,
+                i -> assertThat(i.reason()).isEqualTo(Outcome.IgnoreReason.UNKNOWN_DEPENDENCY));
+    }
+
+    // ---- failure classes ----
+
+    static Stream<Arguments> failureClasses() {
+        return Stream.of(
+                Arguments.of("default: a TLS error counts towards DOWN, as in Route 53", "", FailureReason.TLS_ERROR,
+                        List.of("t=50 api FAILOVER primary->secondary")),
+                Arguments.of("TLS_ERROR alert-only: the primary stays", "    safety: {failureClasses: {TLS_ERROR: alert-only}}\n",
+                        FailureReason.TLS_ERROR, List.of()),
+                Arguments.of("TLS_ERROR and TOO_SLOW alert-only: a refused connection still counts",
+                        "    safety: {failureClasses: {TLS_ERROR: alert-only, TOO_SLOW: alert-only}}\n",
+                        FailureReason.CONNECTION_REFUSED, List.of("t=50 api FAILOVER primary->secondary")),
+                Arguments.of("TOO_SLOW alert-only: the primary stays",
+                        "    safety: {failureClasses: {TOO_SLOW: alert-only, TLS_ERROR: down}}\n", FailureReason.TOO_SLOW,
+                        List.of()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("failureClasses")
+    void failureClassesDecideWhatCountsTowardsDown(String scenario, String extra, FailureReason reason,
+            List<String> expected) {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = engine(CHAIN.formatted(extra), clock);
+        List<String> seen = run(engine, clock, timeline(rounds(0, 200, "secondary", UP, "api"),
+                rounds(0, 200, "secondary", "db", UP, null, "api"), rounds(0, 200, "tertiary", UP, "api"),
+                rounds(0, 20, "primary", UP, "api"), rounds(30, 200, "primary", null, DOWN, reason, "api")));
+        assertThat(seen).containsExactlyElementsOf(expected);
+        if (expected.isEmpty()) {
+            GroupView.TargetView primary = engine.view("api").orElseThrow().targets().get(0);
+            assertThat(primary.health()).hasToString("HEALTHY");
+            assertThat(primary.locations()).extracting(GroupView.LocationView::alertOnlyFailure).containsOnly(reason);
+        }
+    }
+
+    // ---- switch budgets ----
+
+    @Test
+    void theGroupsDailyBudgetHoldsTheNextSwitchUntilAnOperatorResumes() {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = engine(CHAIN.formatted("""
+                    thresholds: {minDwellSeconds: 0, maxSwitchesPerHour: 20}
+                    safety: {maxSwitchesPerDay: 2, correlatedFailureGuard: false}
+                """), clock);
+        List<Probe> flapping = new ArrayList<>(rounds(0, 20, "primary", UP, "api"));
+        flapping.addAll(rounds(0, 370, "primary", "db", UP, null, "api"));
+        flapping.addAll(rounds(0, 370, "secondary", "db", UP, null, "api"));
+        flapping.addAll(rounds(0, 370, "tertiary", DOWN, "api"));
+        flapping.addAll(rounds(0, 20, "secondary", UP, "api"));
+        for (int phase = 0; phase < 3; phase++) { // primary, secondary, primary fail in turn, every 120 s
+            int from = 30 + phase * 120;
+            flapping.addAll(rounds(from, from + 110, phase % 2 == 0 ? "primary" : "secondary", DOWN, "api"));
+            flapping.addAll(rounds(from, from + 110, phase % 2 == 0 ? "secondary" : "primary", UP, "api"));
+        }
+        List<String> seen = run(engine, clock, timeline(flapping));
+        assertThat(seen).filteredOn(s -> s.contains("FAILOVER")).hasSize(2);
+        assertThat(seen).contains("t=290 api held SWITCH_BUDGET");
+        assertThat(engine.view("api").orElseThrow().safety().switchesLast24h()).isEqualTo(2);
+
+        CommandOutcome resumed = engine.apply(new Command.Resume("api", "reviewed the switches", "dave"));
+
+        // the primary has been failing since 270 s: the held failover to the secondary happens now
+        assertThat(resumed).isInstanceOfSatisfying(CommandOutcome.Accepted.class,
+                a -> assertThat(a.decisions()).extracting(Decision::toTarget).containsExactly("secondary"));
+    }
+
+    @Test
+    void theGlobalDailyBudgetHoldsEveryGroupOnceSpent() {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = engine(THREE_REGIONS.formatted("safety: {maxSwitchesPerDay: 1}\n"), clock);
+        List<String> seen = run(engine, clock, timeline(region("b", 0, 300, UP), region("c", 0, 300, UP),
+                region("a", 0, 20, UP), region("a", 30, 300, DOWN)));
+        assertThat(seen).filteredOn(s -> s.contains("FAILOVER")).hasSize(1);
+        assertThat(seen).filteredOn(s -> s.contains("held SWITCH_BUDGET")).hasSize(1);
+        assertThat(engine.view("ab").orElseThrow().safety().allMaxSwitchesPerDay()).isEqualTo(1);
+    }
+}

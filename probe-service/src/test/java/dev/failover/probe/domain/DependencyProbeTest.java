@@ -1,0 +1,100 @@
+package dev.failover.probe.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import dev.failover.contract.event.FailureReason;
+import dev.failover.contract.event.ProbeOutcome;
+import dev.failover.contract.event.ProbeResult;
+import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.probe.TopologyWithDependency;
+import dev.failover.probe.probing.TcpProber;
+import dev.failover.probe.probing.VertxHttpProber;
+import dev.failover.testkit.demo.DemoBackend;
+import dev.failover.testkit.topology.TestTopology;
+import io.vertx.core.Vertx;
+
+/**
+ * A dependency is probed by its own probe spec, not its target's, and its result is labelled with the target it belongs
+ * to and its own id. Against real local servers: a demo backend over HTTP and TCP, and a port nothing listens on.
+ */
+class DependencyProbeTest {
+
+    static Vertx vertx = Vertx.vertx();
+    static ExecutorService io = Executors.newFixedThreadPool(2);
+    static DemoBackend backend = DemoBackend.start("primary", 0);
+    static TargetProbe probe = new TargetProbe(new VertxHttpProber(vertx, io, 16), new TcpProber(io), Clock.systemUTC(), "loc-a",
+            () -> false, LoopLag.NONE, new TargetProbe.Limits(10, Optional.empty(), Duration.ofMillis(200)));
+
+    @AfterAll
+    static void stop() {
+        backend.close();
+        vertx.close();
+        io.shutdownNow();
+    }
+
+    static FailoverGroup group(String primaryUrl, int dependencyPort) {
+        return TopologyLoader.parse(TopologyWithDependency.yaml(primaryUrl, backend.healthUrl(), dependencyPort), "test").groups()
+                .get(0);
+    }
+
+    static ProbeResult run(TargetProbe.Subject subject) throws Exception {
+        return probe.run(subject, System.nanoTime()).toCompletableFuture().get(10, TimeUnit.SECONDS).result();
+    }
+
+    static TargetProbe.Subject dependencyOfPrimary(FailoverGroup group) {
+        return new TargetProbe.Subject(group, group.primary(),
+                group.primary().dependency(TopologyWithDependency.DEPENDENCY).orElseThrow());
+    }
+
+    @Test
+    void aDependencyDownUnderAnUpTargetIsReportedAsTheDependencyOnly() throws Exception {
+        FailoverGroup group = group(backend.healthUrl(), TopologyWithDependency.closedPort());
+
+        ProbeResult target = run(TargetProbe.Subject.of(group, group.primary()));
+        assertThat(target.outcome()).as("the target answers its HTTP probe: %s", target).isEqualTo(ProbeOutcome.UP);
+        assertThat(target.dependency()).as("a result about the target itself").isNull();
+
+        ProbeResult dependency = run(dependencyOfPrimary(group));
+        assertThat(dependency.outcome()).as("judged by the dependency's TCP probe on a closed port: %s", dependency)
+                .isEqualTo(ProbeOutcome.DOWN);
+        assertThat(dependency.failureReason()).isEqualTo(FailureReason.CONNECTION_REFUSED);
+        assertThat(dependency.httpStatus()).as("no HTTP: the target's probe was not used").isNull();
+        assertThat(dependency.dependency()).isEqualTo(TopologyWithDependency.DEPENDENCY);
+        assertThat(dependency.group()).isEqualTo(TestTopology.GROUP);
+        assertThat(dependency.target()).as("labelled with the target it belongs to").isEqualTo(TestTopology.PRIMARY);
+        assertThat(dependency.targetRegion()).isEqualTo("us-east-1");
+        assertThat(dependency.location()).isEqualTo("loc-a");
+    }
+
+    @Test
+    void aDependencyUpUnderADownTargetIsUp() throws Exception {
+        FailoverGroup group = group("http://127.0.0.1:" + TopologyWithDependency.closedPort() + "/health", backend.port());
+
+        assertThat(run(TargetProbe.Subject.of(group, group.primary())).outcome()).as("the target's own port is closed")
+                .isEqualTo(ProbeOutcome.DOWN);
+        ProbeResult dependency = run(dependencyOfPrimary(group));
+        assertThat(dependency.outcome()).as("a listening port for the dependency: %s", dependency).isEqualTo(ProbeOutcome.UP);
+        assertThat(dependency.dependency()).isEqualTo(TopologyWithDependency.DEPENDENCY);
+    }
+
+    @Test
+    void aTargetIsProbedThenEachOfItsDependencies() {
+        FailoverGroup group = group(backend.healthUrl(), backend.port());
+
+        assertThat(TargetProbe.Subject.allOf(group, group.primary()).map(TargetProbe.Subject::dependencyId))
+                .containsExactly(null, TopologyWithDependency.DEPENDENCY);
+        assertThat(TargetProbe.Subject.allOf(group, group.target(TestTopology.SECONDARY).orElseThrow()).map(TargetProbe.Subject::dependencyId))
+                .as("a target without dependencies").containsExactly((String) null);
+    }
+}
