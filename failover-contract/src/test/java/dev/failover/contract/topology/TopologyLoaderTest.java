@@ -69,6 +69,33 @@ class TopologyLoaderTest {
         assertThat(maintenance.statusRanges().accepts(399)).isTrue();
         assertThat(maintenance.statusRanges().accepts(400)).isFalse();
         assertThat(group.targets().get(1).probe()).isEqualTo(new TcpProbe("10.0.1.1", 443, 5, null, 1000, null));
+        assertThat(group.safety().correlatedFailureGuard()).isTrue();
+        assertThat(group.safety().maxSwitchesPerDay()).isEqualTo(6);
+        assertThat(group.safety().freshEvidenceIntervals()).isEqualTo(2);
+        assertThat(group.safety().classOf(dev.failover.contract.event.FailureReason.TLS_ERROR)).isEqualTo(FailureClass.DOWN);
+        assertThat(group.primary().dependencies()).isEmpty();
+        assertThat(topology.safety().correlatedFailure()).isEqualTo(new TopologySafety.CorrelatedFailure(60, 1, 50));
+        assertThat(topology.safety().maxSwitchesPerDayOf(1)).isEqualTo(10);
+        assertThat(topology.safety().maxSwitchesPerDayOf(30)).isEqualTo(60);
+    }
+
+    @Test
+    void readsTheSafetyRulesAndDependencies() {
+        Topology topology = TopologyLoader.parse(VALID.replace("dns: {values: [192.0.2.20]}", "dns: {values: [192.0.2.20]}\n"
+                + "        dependencies: [{id: db, probe: {type: tcp, host: 10.0.1.2, port: 5432}}]")
+                + "    safety: {correlatedFailureGuard: false, maxSwitchesPerDay: 4, freshEvidenceIntervals: 3, "
+                + "failureClasses: {TLS_ERROR: alert-only, TOO_SLOW: down}}\n"
+                + "safety: {correlatedFailure: {windowSeconds: 30, maxRegions: 2, maxSharePercent: 40}, maxSwitchesPerDay: 12}\n",
+                "test");
+        FailoverGroup group = topology.group("api").orElseThrow();
+        assertThat(group.safety()).isEqualTo(new Safety(false, 4, 3, java.util.Map.of(
+                dev.failover.contract.event.FailureReason.TLS_ERROR, FailureClass.ALERT_ONLY,
+                dev.failover.contract.event.FailureReason.TOO_SLOW, FailureClass.DOWN)));
+        assertThat(group.safety().classOf(dev.failover.contract.event.FailureReason.TLS_ERROR)).isEqualTo(FailureClass.ALERT_ONLY);
+        assertThat(group.targets().get(1).dependency("db").orElseThrow().probe())
+                .isEqualTo(new TcpProbe("10.0.1.2", 5432, null, null, null, null));
+        assertThat(topology.safety()).isEqualTo(new TopologySafety(new TopologySafety.CorrelatedFailure(30, 2, 40), 12));
+        assertThat(topology.safety().maxSwitchesPerDayOf(100)).isEqualTo(12);
     }
 
     static Stream<Arguments> invalid() {
@@ -108,6 +135,31 @@ class TopologyLoaderTest {
                 Arguments.of(VALID.replace("version: 1", "version: 2"), "version: unsupported version 2"),
                 Arguments.of(VALID + "    thresholds: {quorum: 4}\n", "groups[0].thresholds.quorum: must be between 1 and the number of locations (3)"),
                 Arguments.of(VALID + "    drill: {cron: \"every monday\"}\n", "groups[0].drill.cron: 'every monday' is not a Quartz cron"),
+                Arguments.of(VALID + "    safety: {maxSwitchesPerDay: 0}\n", "groups[0].safety.maxSwitchesPerDay: must be at least 1"),
+                Arguments.of(VALID + "    safety: {freshEvidenceIntervals: 0}\n",
+                        "groups[0].safety.freshEvidenceIntervals: must be between 1 and 10 probe intervals, was 0"),
+                Arguments.of(VALID + "    safety: {failureClasses: {TLS_ERROR: ignore}}\n",
+                        "groups[0].safety.failureClasses.TLS_ERROR: 'ignore' is not one of: down, alert-only"),
+                Arguments.of(VALID + "    safety: {failureClasses: {TLS_EROR: alert-only}}\n",
+                        "groups[0].safety.failureClasses"),
+                Arguments.of(VALID + "    safety: {failureClasses: {TLS_ERROR: }}\n",
+                        "groups[0].safety.failureClasses.TLS_ERROR: must be down or alert-only"),
+                Arguments.of(VALID + "    safety: {correlatedFailureGuard: maybe}\n", "groups[0].safety.correlatedFailureGuard"),
+                Arguments.of(VALID + "safety: {correlatedFailure: {maxRegions: 0}}\n",
+                        "safety.correlatedFailure.maxRegions: must be at least 1 (a single-region outage must fail over)"),
+                Arguments.of(VALID + "safety: {correlatedFailure: {windowSeconds: 0}}\n",
+                        "safety.correlatedFailure.windowSeconds: must be between 1 and 3600, was 0"),
+                Arguments.of(VALID + "safety: {correlatedFailure: {maxSharePercent: 101}}\n",
+                        "safety.correlatedFailure.maxSharePercent: must be between 1 and 100, was 101"),
+                Arguments.of(VALID + "safety: {maxSwitchesPerDay: -1}\n", "safety.maxSwitchesPerDay: must be at least 1, was -1"),
+                Arguments.of(VALID.replace("dns: {values: [192.0.2.20]}", "dns: {values: [192.0.2.20]}\n        dependencies: "
+                        + "[{id: db, probe: {type: tcp, host: 10.0.1.2, port: 0}}]"),
+                        "groups[0].targets[1].dependencies[0].probe.port: must be between 1 and 65535"),
+                Arguments.of(VALID.replace("dns: {values: [192.0.2.20]}", "dns: {values: [192.0.2.20]}\n        dependencies: "
+                        + "[{id: db, probe: {type: tcp, host: 10.0.1.2, port: 5432}}, {id: db, probe: {type: tcp, host: 10.0.1.3, port: 5432}}]"),
+                        "groups[0].targets[1].dependencies[1].id: duplicate dependency id 'db' in this target"),
+                Arguments.of(VALID.replace("dns: {values: [192.0.2.20]}", "dns: {values: [192.0.2.20]}\n        dependencies: [{id: db}]"),
+                        "groups[0].targets[1].dependencies[0].probe"),
                 Arguments.of("groups: [", "(file): not valid YAML"),
                 Arguments.of("", "(file): is empty"));
     }
