@@ -94,8 +94,10 @@ public class GroupGauges {
             gauge(BUDGET_SPENT, id, v -> v.safety().switchesLast24h() >= v.safety().maxSwitchesPerDay()
                     || v.safety().allSwitchesLast24h() >= v.safety().allMaxSwitchesPerDay() ? 1 : 0);
             for (Target target : group.targets()) {
-                targetGauge(DESTINATION_ELIGIBLE, id, target.id(),
-                        t -> t.destination().verdict() == Destination.ELIGIBLE ? 1 : 0);
+                if (!target.isLastResort()) { // a maintenance page is no standby: FailoverNoEligibleStandby
+                    targetGauge(DESTINATION_ELIGIBLE, id, target.id(),
+                            t -> t.destination().verdict() == Destination.ELIGIBLE ? 1 : 0);
+                }
                 targetGauge(ALERT_ONLY_FAILING, id, target.id(),
                         t -> t.locations().stream().filter(l -> l.alertOnlyFailure() != null).count());
                 Gauge.builder(ACTIVE, this, g -> g.view(id).map(v -> v.activeTarget().equals(target.id()) ? 1.0 : 0.0)
