@@ -131,6 +131,27 @@ final class ServiceProcess implements AutoCloseable {
     /** GET with a bearer token signed by scripts/token.sh (the test run's key); returns the body, fails on non-200. */
     String get(String path, String role) {
         try {
+            return ok(path, send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token(role))
+                    .timeout(Duration.ofSeconds(10)).build()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** POST of a JSON body with a bearer token as {@link #get}; returns the response whatever its status. */
+    HttpResponse<String> post(String path, String role, String json) {
+        try {
+            return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token(role))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
+                    .timeout(Duration.ofSeconds(10)).build());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A token for {@code role} (viewer or operator) with the caller name "system-test", signed by scripts/token.sh. */
+    private static String token(String role) throws IOException {
+        try {
             ProcessBuilder tokenBuilder = new ProcessBuilder("bash", ROOT.resolve("scripts/token.sh").toString(), role,
                     "system-test");
             tokenBuilder.environment().put("FAILOVER_JWT_PRIVATE_KEY", DevSecrets.jwtPrivateKey().toString());
@@ -139,10 +160,7 @@ final class ServiceProcess implements AutoCloseable {
             if (token.waitFor() != 0) {
                 throw new IllegalStateException("scripts/token.sh failed");
             }
-            return ok(path, send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + jwt)
-                    .timeout(Duration.ofSeconds(10)).build()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return jwt;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
