@@ -224,12 +224,12 @@ public final class DecisionEngine {
                     + " is UNHEALTHY; " + forming.target().id() + ", first in the chain, is not HEALTHY yet but on its way "
                     + "at a quorum of locations: waiting for it rather than skipping it");
         }
-        Optional<Target> to = next instanceof Next.Eligible eligible ? Optional.of(eligible.target()) : Optional.empty();
+        Optional<Next.Eligible> to = next instanceof Next.Eligible eligible ? Optional.of(eligible) : Optional.empty();
         DecisionKind kind = DecisionKind.FAILOVER;
         if (to.isEmpty() && group.whenAllDown() == AllDownPolicy.LAST_RESORT) {
-            to = group.targets().stream().filter(Target::isLastResort)
-                    .filter(t -> !t.id().equals(active.id()) && s.destination(t, now).verdict() == Destination.ELIGIBLE)
-                    .findFirst();
+            to = group.targets().stream().filter(t -> t.isLastResort() && !t.id().equals(active.id()))
+                    .map(t -> new Next.Eligible(t, s.destination(t, now)))
+                    .filter(e -> e.check().verdict() == Destination.ELIGIBLE).findFirst();
             kind = DecisionKind.LAST_RESORT;
         }
         if (to.isEmpty()) {
@@ -243,8 +243,8 @@ public final class DecisionEngine {
                             + " is UNHEALTHY and no target is an eligible destination: " + String.join("; ", refused)
                             + "; holding (whenAllDown: " + group.whenAllDown() + ")");
         }
-        return automaticSwitch(s, to.get(), kind, "active target " + active.id() + " is UNHEALTHY by a quorum of "
-                + s.quorum + " locations; " + s.destination(to.get(), now).detail(), now);
+        return automaticSwitch(s, to.get().target(), kind, "active target " + active.id() + " is UNHEALTHY by a quorum of "
+                + s.quorum + " locations; " + to.get().check().detail(), now);
     }
 
     private Outcome failback(GroupState s, Target active, Instant now) {
@@ -337,7 +337,8 @@ public final class DecisionEngine {
      * still forming or HEALTHY on evidence not yet fresh.
      */
     private sealed interface Next {
-        record Eligible(Target target) implements Next {
+        /** @param check why it is eligible, for the decision's reason */
+        record Eligible(Target target, GroupView.DestinationCheck check) implements Next {
         }
 
         /** Not HEALTHY yet, but UP or on a streak of successes at a quorum of locations. */
@@ -362,9 +363,10 @@ public final class DecisionEngine {
             }
             TargetHealth health = s.health(t, now);
             if (health == TargetHealth.HEALTHY) {
-                switch (s.destination(t, now).verdict()) {
+                GroupView.DestinationCheck check = s.destination(t, now);
+                switch (check.verdict()) {
                     case ELIGIBLE:
-                        return new Next.Eligible(t);
+                        return new Next.Eligible(t, check);
                     case STALE_EVIDENCE:
                         return new Next.Forming(t); // a late result, not a failure: the next one settles it
                     default:

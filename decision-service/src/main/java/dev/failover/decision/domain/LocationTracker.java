@@ -3,6 +3,7 @@ package dev.failover.decision.domain;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.LocationVerdict;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
@@ -33,7 +34,7 @@ final class LocationTracker {
     private boolean impaired;
     private GroupView.IgnoredResult lastIgnored;
     /** The reason of the last result when it was a failure of an alert-only class (counted as a success); else null. */
-    private dev.failover.contract.event.FailureReason alertOnlyFailure;
+    private FailureReason alertOnlyFailure;
 
     LocationTracker(String location, int flapWindow) {
         this.location = location;
@@ -143,7 +144,7 @@ final class LocationTracker {
     }
 
     /** The reason of the latest result when it was an alert-only failure, while that result is fresh. */
-    dev.failover.contract.event.FailureReason alertOnlyFailure(Instant now, Duration staleAfter) {
+    FailureReason alertOnlyFailure(Instant now, Duration staleAfter) {
         return lastResultAt != null && !lastResultAt.plus(staleAfter).isBefore(now) ? alertOnlyFailure : null;
     }
 

@@ -1,5 +1,7 @@
 package dev.failover.contract.topology;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.failover.contract.event.FailureReason;
@@ -26,7 +28,7 @@ public record Safety(Boolean correlatedFailureGuard, Integer maxSwitchesPerDay, 
         maxSwitchesPerDay = maxSwitchesPerDay == null ? DEFAULT_MAX_SWITCHES_PER_DAY : maxSwitchesPerDay;
         freshEvidenceIntervals = freshEvidenceIntervals == null ? DEFAULT_FRESH_EVIDENCE_INTERVALS : freshEvidenceIntervals;
         // keeps a null value ("TLS_ERROR:" with nothing after it) for the validator to report by key
-        failureClasses = failureClasses == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(failureClasses));
+        failureClasses = failureClasses == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(failureClasses));
     }
 
     public static Safety defaults() {

@@ -1,5 +1,8 @@
 package dev.failover.contract.topology;
 
+import java.util.List;
+import java.util.Optional;
+
 /**
  * One place traffic can go.
  *
@@ -12,7 +15,7 @@ package dev.failover.contract.topology;
  * @param dependencies checks that must be HEALTHY for it to be a failover or failback destination; default none
  */
 public record Target(String id, String region, ProbeSpec probe, TargetDns dns, ScalingRef scaling, Boolean lastResort,
-        java.util.List<Dependency> dependencies) {
+        List<Dependency> dependencies) {
 
     public Target {
         lastResort = lastResort != null && lastResort;
@@ -24,7 +27,7 @@ public record Target(String id, String region, ProbeSpec probe, TargetDns dns, S
         this(id, region, probe, dns, scaling, lastResort, null);
     }
 
-    public java.util.Optional<Dependency> dependency(String dependencyId) {
+    public Optional<Dependency> dependency(String dependencyId) {
         return dependencies.stream().filter(d -> d.id().equals(dependencyId)).findFirst();
     }
 

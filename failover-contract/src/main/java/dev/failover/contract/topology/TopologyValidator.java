@@ -102,7 +102,7 @@ public final class TopologyValidator {
         });
     }
 
-    private void dependencies(String path, java.util.List<Dependency> dependencies) {
+    private void dependencies(String path, List<Dependency> dependencies) {
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < dependencies.size(); i++) {
             String dpath = path + "[" + i + "]";
