@@ -38,6 +38,12 @@ public final class CommandMessages {
             durationSeconds = start.duration() == null ? null : start.duration().toSeconds();
         } else if (command instanceof Command.EndDrill) {
             type = CommandType.END_DRILL;
+        } else if (command instanceof Command.Switchover switchover) {
+            type = CommandType.SWITCHOVER;
+            target = switchover.target();
+            until = switchover.until();
+        } else if (command instanceof Command.AbortSwitchover) {
+            type = CommandType.ABORT_SWITCHOVER;
         } else {
             throw new IllegalArgumentException("no message type for " + command);
         }
@@ -55,6 +61,8 @@ public final class CommandMessages {
             case START_DRILL -> new Command.StartDrill(c.group(), c.target(),
                     c.durationSeconds() == null ? null : Duration.ofSeconds(c.durationSeconds()), c.reason(), c.principal());
             case END_DRILL -> new Command.EndDrill(c.group(), c.reason(), c.principal());
+            case SWITCHOVER -> new Command.Switchover(c.group(), c.target(), c.until(), c.reason(), c.principal());
+            case ABORT_SWITCHOVER -> new Command.AbortSwitchover(c.group(), c.reason(), c.principal());
         };
         return new Command.Issued(c.commandId(), c.issuedAt(), command);
     }

@@ -44,4 +44,15 @@ public sealed interface Command {
 
     record EndDrill(String group, String reason, String principal) implements Command {
     }
+
+    /**
+     * Planned switchover: move traffic to a HEALTHY {@code target} and pin it there (until {@code until}, or released);
+     * the actuator carries it out with the TTL choreography.
+     */
+    record Switchover(String group, String target, Instant until, String reason, String principal) implements Command {
+    }
+
+    /** Undo a switchover: traffic returns to where it was before it, and its pin is dropped. */
+    record AbortSwitchover(String group, String reason, String principal) implements Command {
+    }
 }

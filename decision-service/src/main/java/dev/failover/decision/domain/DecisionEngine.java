@@ -538,6 +538,12 @@ public final class DecisionEngine {
         if (command instanceof Command.StartDrill start) {
             return startDrill(s, start, now);
         }
+        if (command instanceof Command.Switchover switchover) {
+            return switchover(s, switchover, now);
+        }
+        if (command instanceof Command.AbortSwitchover abort) {
+            return abortSwitchover(s, abort, now);
+        }
         if (command instanceof Command.EndDrill end) {
             if (s.drill == null) {
                 return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "no drill is running in group " + s.group.id());
@@ -613,6 +619,76 @@ public final class DecisionEngine {
         Decision decision = switchTo(s, target.get(), DecisionKind.FORCE, "break-glass force by " + force.principal()
                 + " (target health " + health + "): " + force.reason(), force.principal(), now);
         return new CommandOutcome.Accepted("forced " + force.target(), List.of(decision));
+    }
+
+    /**
+     * A planned move: only to a target that automation itself would accept as a destination (HEALTHY on fresh evidence,
+     * dependencies HEALTHY), never during a drill. The target is pinned, so neither failback nor anything automatic
+     * moves traffic back while the old region is under maintenance; the pin remembers where traffic was, for an abort.
+     */
+    private CommandOutcome switchover(GroupState s, Command.Switchover switchover, Instant now) {
+        Optional<Target> target = s.group.target(switchover.target());
+        if (target.isEmpty()) {
+            return unknownTarget(s, switchover.target());
+        }
+        if (switchover.until() != null && !switchover.until().isAfter(now)) {
+            return new CommandOutcome.Rejected(Rejection.INVALID, "until", "until " + switchover.until() + " is not in the future");
+        }
+        if (s.active.equals(switchover.target())) {
+            return new CommandOutcome.Rejected(Rejection.INVALID, "target", switchover.target() + " is already active");
+        }
+        if (s.drill != null) {
+            return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "a drill is running; end it first");
+        }
+        TargetHealth health = s.health(target.get(), now);
+        if (health != TargetHealth.HEALTHY) {
+            return new CommandOutcome.Rejected(Rejection.CONFLICT, "target", "target " + switchover.target() + " is " + health
+                    + ", not HEALTHY; a planned switchover goes only to a HEALTHY target (force is the break glass)");
+        }
+        GroupView.DestinationCheck destination = s.destination(target.get(), now);
+        if (destination.verdict() != Destination.ELIGIBLE) {
+            return new CommandOutcome.Rejected(Rejection.CONFLICT, "target", "target " + switchover.target()
+                    + " is not an eligible destination: " + destination.detail());
+        }
+        String from = s.active;
+        s.pin = new GroupSnapshot.PinState(switchover.target(), switchover.until(), false, switchover.principal(),
+                switchover.reason(), now, from);
+        s.audit(now, switchover.principal(), "switchover " + from + " -> " + switchover.target()
+                + (switchover.until() == null ? "" : " until " + switchover.until()), switchover.reason());
+        Decision decision = switchTo(s, target.get(), DecisionKind.SWITCHOVER, "planned switchover by "
+                + switchover.principal() + ": " + switchover.reason() + "; " + destination.detail(), switchover.principal(), now);
+        return new CommandOutcome.Accepted("switchover to " + switchover.target() + " started; pinned there until "
+                + (switchover.until() == null ? "released" : switchover.until()), List.of(decision));
+    }
+
+    /**
+     * Undoes a switchover, whether the actuator is still in its choreography (the newer epoch supersedes it) or done:
+     * traffic returns to the target it left, if that is HEALTHY (otherwise force is the operator's tool), and the pin
+     * goes, so automation resumes.
+     */
+    private CommandOutcome abortSwitchover(GroupState s, Command.AbortSwitchover abort, Instant now) {
+        if (s.pin == null || s.pin.switchedFrom() == null) {
+            return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "no switchover holds group " + s.group.id()
+                    + (s.pin == null ? "" : "; its pin is " + Hold.PINNED.describe(s) + " (use release)"));
+        }
+        Optional<Target> back = s.group.target(s.pin.switchedFrom());
+        if (back.isEmpty()) {
+            return unknownTarget(s, s.pin.switchedFrom());
+        }
+        TargetHealth health = s.health(back.get(), now);
+        if (!s.active.equals(back.get().id()) && health != TargetHealth.HEALTHY) {
+            return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "the switchover came from " + back.get().id()
+                    + ", which is " + health + ", not HEALTHY; release the pin or force a target instead");
+        }
+        String to = s.pin.target();
+        s.pin = null;
+        s.audit(now, abort.principal(), "switchover to " + to + " aborted", abort.reason());
+        if (s.active.equals(back.get().id())) {
+            return new CommandOutcome.Accepted("switchover aborted; " + back.get().id() + " already active", List.of());
+        }
+        Decision decision = switchTo(s, back.get(), DecisionKind.OVERRIDE, "switchover to " + to + " aborted by "
+                + abort.principal() + ": " + abort.reason(), abort.principal(), now);
+        return new CommandOutcome.Accepted("switchover aborted; traffic returns to " + back.get().id(), List.of(decision));
     }
 
     private CommandOutcome startDrill(GroupState s, Command.StartDrill start, Instant now) {

@@ -35,8 +35,17 @@ public record GroupSnapshot(
         recentDecisions = recentDecisions == null ? List.of() : List.copyOf(recentDecisions);
     }
 
-    /** @param until null for a pin without expiry; {@code forced} when it came from a break-glass force */
-    public record PinState(String target, Instant until, boolean forced, String principal, String reason, Instant since) {
+    /**
+     * @param until        null for a pin without expiry; {@code forced} when it came from a break-glass force
+     * @param switchedFrom when the pin came from a planned switchover, the target traffic left (where an abort returns
+     *                     it); null otherwise
+     */
+    public record PinState(String target, Instant until, boolean forced, String principal, String reason, Instant since,
+            String switchedFrom) {
+
+        public PinState(String target, Instant until, boolean forced, String principal, String reason, Instant since) {
+            this(target, until, forced, principal, reason, since, null);
+        }
     }
 
     public record PauseState(String principal, String reason, Instant since) {

@@ -185,6 +185,36 @@ public class GroupsResource {
         return submit(new Command.EndDrill(group, reason(group, body), caller()), idempotencyKey);
     }
 
+    @POST
+    @Path("/{group}/switchover")
+    @RolesAllowed(OPERATOR)
+    @Operation(summary = "Planned switchover to a HEALTHY target: the actuator lowers the record's TTL to its floor, waits "
+            + "out the old TTL, scales the target up, switches, verifies and restores the TTL (each step an actuation "
+            + "result); the target stays pinned until released, the pin expires, or the switchover is aborted")
+    @APIResponse(responseCode = "200", description = "applied: the SWITCHOVER decision is published")
+    @APIResponse(responseCode = "404", description = "no such group")
+    @APIResponse(responseCode = "409", description = "the target is not HEALTHY or not an eligible destination, or a drill runs")
+    @APIResponse(responseCode = "422", description = "unknown or already active target, bad or past expiry, missing reason")
+    public Response switchover(@PathParam("group") String group, Requests.Switchover body,
+            @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
+        FailoverGroup g = knownGroup(group);
+        present(body, "a JSON object with target, reason and optionally until is required");
+        reason(body.reason());
+        target(g, body.target());
+        Instant until = body.until() == null ? null : until(body.until());
+        return submit(new Command.Switchover(group, body.target(), until, body.reason(), caller()), idempotencyKey);
+    }
+
+    @POST
+    @Path("/{group}/switchover/abort")
+    @RolesAllowed(OPERATOR)
+    @Operation(summary = "Abort a switchover: traffic returns to the target it left (if HEALTHY) and the pin is dropped")
+    @APIResponse(responseCode = "409", description = "no switchover holds the group, or the target it left is not HEALTHY")
+    public Response abortSwitchover(@PathParam("group") String group, Requests.Reason body,
+            @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
+        return submit(new Command.AbortSwitchover(group, reason(group, body), caller()), idempotencyKey);
+    }
+
     /** What a write returns when the owner applied it. */
     public record CommandResponse(String commandId, String status, String message, List<String> decisionIds,
             GroupView group) {

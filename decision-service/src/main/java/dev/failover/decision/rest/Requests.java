@@ -18,6 +18,12 @@ public final class Requests {
     public record Force(@Schema(required = true) String target, @Schema(required = true) String reason) {
     }
 
+    @Schema(description = "Planned switchover: move traffic to a HEALTHY target with the TTL choreography, and pin it there.")
+    public record Switchover(@Schema(required = true, description = "target id") String target,
+            @Schema(description = "ISO-8601 instant the pin expires; absent: until released or aborted") String until,
+            @Schema(required = true) String reason) {
+    }
+
     @Schema(description = "A reason, for actions that need nothing else.")
     public record Reason(@Schema(required = true) String reason) {
     }

@@ -4,12 +4,19 @@ package dev.failover.contract.event;
 public enum ActuationStep {
     /** The epoch check against the last applied decision of the group. */
     FENCE,
+    /**
+     * A planned move (switchover, drill): the record, still on the old target, served with the TTL floor, so that
+     * resolvers holding the old TTL have let it run out before the switch.
+     */
+    LOWER_TTL,
     /** Pilot-light scale-up of the target, and its readiness gate. */
     SCALE_UP,
     /** The DNS change, in one atomic request. */
     DNS_SWITCH,
     /** Proof that the DNS change is served. */
     VERIFY,
+    /** A planned move: the switched record given its configured TTL again. */
+    RESTORE_TTL,
     /** Returning the previous target to pilot-light size after a failback. */
     SCALE_DOWN,
     /** The plan as a whole; its timings run from the decision to the verified switch. */

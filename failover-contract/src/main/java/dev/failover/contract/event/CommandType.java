@@ -8,5 +8,9 @@ public enum CommandType {
     RESUME,
     FORCE,
     START_DRILL,
-    END_DRILL
+    END_DRILL,
+    /** A planned switchover to a HEALTHY target, pinned there. */
+    SWITCHOVER,
+    /** Returns traffic to where it was before the switchover and drops its pin. */
+    ABORT_SWITCHOVER
 }

@@ -15,5 +15,10 @@ public enum DecisionKind {
     /** A scheduled or manual disaster-recovery drill moved traffic to a secondary. */
     DRILL_START,
     /** A drill ended, or was aborted, and traffic returns. */
-    DRILL_END
+    DRILL_END,
+    /**
+     * An operator's planned switchover to a HEALTHY target, pinned there: the actuator lowers the record's TTL to a floor,
+     * waits out the old TTL, scales the target up, switches, verifies and restores the TTL, each step reported.
+     */
+    SWITCHOVER
 }

@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
  * @param commandId       unique id; the result is reported under it
  * @param group           failover-group id, the Kafka key
  * @param type            what is asked
- * @param target          the target for PIN, FORCE and START_DRILL (optional for START_DRILL)
- * @param until           PIN: when the pin expires; null for no expiry
+ * @param target          the target for PIN, FORCE, SWITCHOVER and START_DRILL (optional for START_DRILL)
+ * @param until           PIN, SWITCHOVER: when the pin expires; null for no expiry
  * @param durationSeconds START_DRILL: how long; null for the group's default
  * @param reason          why, for the audit trail; required
  * @param principal       the authenticated caller
@@ -43,7 +43,7 @@ public record OperatorCommand(
         Required.present(reason, "reason");
         Required.present(principal, "principal");
         Required.present(issuedAt, "issuedAt");
-        if ((type == CommandType.PIN || type == CommandType.FORCE)) {
+        if (type == CommandType.PIN || type == CommandType.FORCE || type == CommandType.SWITCHOVER) {
             Required.present(target, "target");
         }
     }
