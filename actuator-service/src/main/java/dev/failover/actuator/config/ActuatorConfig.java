@@ -94,6 +94,20 @@ public interface ActuatorConfig {
         Retry retry();
     }
 
+    /** Planned moves: switchover and drills (issue 14). */
+    Switchover switchover();
+
+    interface Switchover {
+        /**
+         * The TTL a planned switchover (and a drill's start and end) lowers the record to before the switch, held for the
+         * old TTL so that no resolver caches the old answer for long, and restored after the switch is verified. A group
+         * whose TTL is not above it switches in one step. Whole seconds, at least 1 s, at most 3600 s.
+         */
+        @WithName("ttl-floor")
+        @WithDefault("5s")
+        Duration ttlFloor();
+    }
+
     interface Dns {
         /**
          * Which DNS backend switches records (env {@code FAILOVER_DNS_PROVIDER}): dry-run, rfc2136 or route53. Read as text

@@ -20,6 +20,7 @@ import dev.failover.actuator.dns.DnsSettings;
 import dev.failover.actuator.dns.Rfc2136Settings;
 import dev.failover.actuator.dns.Route53Settings;
 import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.TrafficPlan;
 import dev.failover.actuator.scaling.ScalingSettings;
 import dev.failover.contract.signing.SigningKeysResolver;
 import dev.failover.contract.signing.TrustedKeys;
@@ -71,6 +72,7 @@ public final class ActuatorConfigResolver {
         DnsSettings dnsSettings = dns(dns, topology);
         ScalingSettings scaling = scaling(config.scaling(), topology);
         GroupReconciler.Settings reconcile = reconcile(config.reconcile(), dnsSettings, scaling);
+        int ttlFloor = ttlFloorSeconds(config.switchover().ttlFloor());
         if (config.parallelGroups() < 1) {
             error("failover.parallel-groups", "must be at least 1, was " + config.parallelGroups());
         }
@@ -80,7 +82,7 @@ public final class ActuatorConfigResolver {
         if (!errors.isEmpty()) {
             throw new InvalidConfigurationException(config.topologyFile(), errors);
         }
-        return new ActuatorSettings(topology, dnsSettings, reconcile, scaling, config.parallelGroups(), trustedKeys);
+        return new ActuatorSettings(topology, dnsSettings, reconcile, scaling, config.parallelGroups(), trustedKeys, ttlFloor);
     }
 
     private void error(String key, String message) {
@@ -240,6 +242,16 @@ public final class ActuatorConfigResolver {
         scaling.scaleDownAfter().filter(Duration::isNegative).ifPresent(after -> error("failover.scaling.scale-down-after",
                 "must not be negative, was " + after));
         return new ScalingSettings(kinds, aws, poll, scaling.pilotLightOnDemandPercentage(), scaling.scaleDownAfter());
+    }
+
+    /** DNS TTLs are whole seconds: a floor of 2.5 s would be served as something else than configured. */
+    private int ttlFloorSeconds(Duration floor) {
+        String key = "failover.switchover.ttl-floor";
+        if (floor.toMillis() % 1000 != 0 || floor.toSeconds() < 1 || floor.toSeconds() > 3600) {
+            error(key, "must be whole seconds between 1s and 3600s, was " + floor);
+            return TrafficPlan.DEFAULT_TTL_FLOOR_SECONDS;
+        }
+        return (int) floor.toSeconds();
     }
 
     private Duration positive(String key, Duration value) {

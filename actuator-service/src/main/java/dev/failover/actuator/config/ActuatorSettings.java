@@ -16,7 +16,8 @@ import dev.failover.contract.topology.Topology;
  * @param scaling        the capacity backends the topology needs
  * @param parallelGroups threads that run reconcile passes
  * @param trustedKeys    the keys a decision must be signed by (ADR 0009)
+ * @param ttlFloorSeconds the TTL a planned move lowers the record to before it switches
  */
 public record ActuatorSettings(Topology topology, DnsSettings dns, GroupReconciler.Settings reconcile, ScalingSettings scaling,
-        int parallelGroups, TrustedKeys trustedKeys) {
+        int parallelGroups, TrustedKeys trustedKeys, int ttlFloorSeconds) {
 }

@@ -114,12 +114,16 @@ public class ReconcilerProducer {
         return builder.build();
     }
 
-    /** How the record's sets carry traffic: weights and failback steps only with Route 53 weighted routing. */
+    /**
+     * How the record's sets carry traffic: weights and failback steps only with Route 53 weighted routing; planned moves
+     * lower the TTL to the configured floor first.
+     */
     static TrafficPlan trafficPlan(ActuatorSettings settings, DnsProvider dns) {
         if (settings.dns() instanceof Route53Settings route53 && dns.routing() == DnsProvider.Routing.WEIGHTED) {
-            return new TrafficPlan(DnsProvider.Routing.WEIGHTED, route53.activeWeight(), route53.failbackSteps());
+            return new TrafficPlan(DnsProvider.Routing.WEIGHTED, route53.activeWeight(), route53.failbackSteps(),
+                    settings.ttlFloorSeconds());
         }
-        return new TrafficPlan(dns.routing(), 100, List.of());
+        return new TrafficPlan(dns.routing(), 100, List.of(), settings.ttlFloorSeconds());
     }
 
     @Produces

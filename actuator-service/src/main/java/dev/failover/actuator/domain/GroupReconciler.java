@@ -214,7 +214,8 @@ public final class GroupReconciler {
                 return settings.resync();
             }
         }
-        Optional<Duration> capacityWait = capacityWait(target, now);
+        Optional<Duration> capacityWait = traffic.sendsTrafficToTarget(config, desired) ? capacityWait(target, now)
+                : Optional.empty();
         if (capacityWait.isPresent()) {
             return capacityWait.get();
         }
@@ -222,10 +223,10 @@ public final class GroupReconciler {
                 desired.decision().decisionId()), wanted);
         Instant writeStart = clock.instant();
         WriteOutcome written = dns.write(write);
+        ActuationStep writeStep = traffic.writeStep(config, desired);
         if (written instanceof WriteOutcome.Written w) {
-            int steps = traffic.steps(config, desired);
-            report(ActuationStep.DNS_SWITCH, ActuationStatus.SUCCEEDED, dns.name(), w.details() + (steps > 1 ? " (failback step "
-                    + (desired.step() + 1) + " of " + steps + ": " + traffic.percent(config, desired) + " % of traffic)" : ""),
+            String step = traffic.describeStep(config, desired);
+            report(writeStep, ActuationStatus.SUCCEEDED, dns.name(), w.details() + (step.isEmpty() ? "" : " (" + step + ")"),
                     writeStart);
             return Duration.ZERO; // the next pass reads it back: that read is the verification
         }
@@ -233,23 +234,27 @@ public final class GroupReconciler {
             return retryLater("the record's owner changed under us, reading again: " + changed.reason(), now);
         }
         if (written instanceof WriteOutcome.Rejected rejected) {
-            report(ActuationStep.DNS_SWITCH, ActuationStatus.FAILED, dns.name(), "rejected: " + rejected.reason() + " (wanted: "
+            report(writeStep, ActuationStatus.FAILED, dns.name(), "rejected: " + rejected.reason() + " (wanted: "
                     + write.describe() + ")", writeStart);
-            return block(ActuationStep.DNS_SWITCH, dns.name(), "DNS write rejected by " + dns.name() + ": " + rejected.reason(), now);
+            return block(writeStep, dns.name(), "DNS write rejected by " + dns.name() + ": " + rejected.reason(), now);
         }
         return retryLater(dns.name() + " unavailable: " + ((WriteOutcome.Unavailable) written).reason(), now);
     }
 
-    /** The read shows the desired step served: verify, move a stepped failback on, or settle and tidy up. */
+    /**
+     * The read shows the desired step served: verify, move a stepped failback or a planned move on once the step has been
+     * held as long as the plan says, or settle and tidy up.
+     */
     private Duration served(FailoverGroup config, ServedRecord served, Instant now) {
         int steps = traffic.steps(config, desired);
         if (desired.step() < steps - 1) {
+            Duration hold = traffic.holdAfter(config, desired, settings.stepPause());
             if (stepServedAt == null) {
                 stepServedAt = now;
-                report(ActuationStep.VERIFY, ActuationStatus.SUCCEEDED, dns.name(), "failback step " + (desired.step() + 1) + " of "
-                        + steps + " served: " + served.describe() + "; next step after " + settings.stepPause(), now);
+                report(ActuationStep.VERIFY, ActuationStatus.SUCCEEDED, dns.name(), traffic.describeStep(config, desired)
+                        + " served: " + served.describe() + "; next step after " + hold, now);
             }
-            Duration left = Duration.between(now, stepServedAt.plus(settings.stepPause()));
+            Duration left = Duration.between(now, stepServedAt.plus(hold));
             if (!left.isNegative() && !left.isZero()) {
                 return left;
             }

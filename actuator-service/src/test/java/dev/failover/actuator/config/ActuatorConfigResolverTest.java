@@ -129,6 +129,10 @@ class ActuatorConfigResolverTest {
                 Arguments.of(ECS, Map.of(), "failover.scaling.aws-region",
                         "required when the topology has ecs or asg targets (groups[0].targets[1].scaling) and no region is found in"
                                 + " AWS_REGION or the AWS profile"),
+                Arguments.of(PLAIN, Map.of("failover.switchover.ttl-floor", "2500ms"),
+                        "failover.switchover.ttl-floor", "must be whole seconds between 1s and 3600s, was PT2.5S"),
+                Arguments.of(PLAIN, Map.of("failover.switchover.ttl-floor", "0s"),
+                        "failover.switchover.ttl-floor", "must be whole seconds between 1s and 3600s, was PT0S"),
                 Arguments.of(PLAIN, Map.of("failover.scaling.poll-interval", "0s"),
                         "failover.scaling.poll-interval", "must be positive, was PT0S"),
                 Arguments.of(PLAIN, Map.of("failover.scaling.pilot-light-on-demand-percentage", "101"),

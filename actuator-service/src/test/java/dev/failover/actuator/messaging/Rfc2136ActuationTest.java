@@ -35,6 +35,7 @@ import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.Topics;
 import dev.failover.contract.topology.RecordType;
 import dev.failover.testkit.dns.BindServer;
+import dev.failover.testkit.dns.DnsAnswers;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
 import dev.failover.testkit.signing.SigningKeysResource;
@@ -46,7 +47,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * End to end on real servers: decisions on the broker become TSIG-signed conditional updates that BIND9 serves; a change
  * made by hand with {@code nsupdate} afterwards is reported within one resync period, and written back only for the group
- * configured with {@code drift: correct}.
+ * configured with {@code drift: correct}. A planned switchover is served in its three steps, seen in BIND's answers.
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
@@ -62,7 +63,8 @@ class Rfc2136ActuationTest {
 
         @Override
         public Map<String, String> start() {
-            server = BindServer.start("drift.test.", List.of("report IN A 192.0.2.1", "correct IN A 192.0.2.1"));
+            server = BindServer.start("drift.test.", List.of("report IN A 192.0.2.1", "correct IN A 192.0.2.1",
+                    "planned IN A 192.0.2.1"));
             try {
                 Path topology = Files.createTempFile("rfc2136-actuation-", ".yaml");
                 Files.writeString(topology, """
@@ -79,6 +81,11 @@ class Rfc2136ActuationTest {
                             targets:
                               - {id: primary, region: r1, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.1]}}
                               - {id: secondary, region: r2, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.2]}}
+                          - id: planned
+                            dns: {zone: drift.test., name: planned.drift.test., ttl: 4}
+                            targets:
+                              - {id: primary, region: r1, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.1]}}
+                              - {id: secondary, region: r2, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.2]}}
                         """);
                 topology.toFile().deleteOnExit();
                 return Map.of(
@@ -88,7 +95,8 @@ class Rfc2136ActuationTest {
                         "failover.dns.rfc2136.port", String.valueOf(server.port()),
                         "failover.dns.rfc2136.tsig-key-name", BindServer.KEY_NAME,
                         "failover.dns.rfc2136.tsig-secret", server.secret(),
-                        "failover.reconcile.resync-interval", "1s");
+                        "failover.reconcile.resync-interval", "1s",
+                        "failover.switchover.ttl-floor", "1s");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -150,9 +158,52 @@ class Rfc2136ActuationTest {
         }
     }
 
+    /**
+     * The TTL choreography against BIND9, as a resolver sees it: answers polled with plain DNS queries show the TTL drop
+     * to the floor on the old address, the address change at the floor, then the configured TTL again, in that order; the
+     * switch comes no earlier than the old TTL after the lowered TTL was verified, and each step is an actuation result.
+     */
+    @Test
+    void aPlannedSwitchoverLowersTheTtlWaitsOutTheOldOneSwitchesAndRestoresIt() throws Exception {
+        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+                TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS);
+                DnsAnswers answers = DnsAnswers.watch("127.0.0.1", Bind.server.port(), "planned.drift.test.")) {
+            answers.awaitAnswer("192.0.2.1", WAIT);
+            String id = decide(client, "planned", DecisionKind.SWITCHOVER);
+            actuations.await(r -> is(r, id, ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED), WAIT);
+            actuations.await(r -> is(r, id, ActuationStep.RECONCILE, ActuationStatus.CONVERGED), WAIT);
+            answers.awaitAnswer("192.0.2.2 ttl=4", WAIT);
+
+            assertThat(answers.distinct()).as("BIND's answers, in the order they were seen")
+                    .endsWith("192.0.2.1 ttl=1", "192.0.2.2 ttl=1", "192.0.2.2 ttl=4");
+            assertThat(answers.distinct().get(0)).as("before: the configured TTL, not yet lowered").isNotEqualTo("192.0.2.1 ttl=1");
+
+            List<ActuationResult> steps = actuations.poll().stream().map(this::result).filter(r -> r.decisionId().equals(id))
+                    .toList();
+            assertThat(steps).extracting(r -> r.step() + " " + r.status()).containsSubsequence(
+                    "FENCE SUCCEEDED", "LOWER_TTL SUCCEEDED", "VERIFY SUCCEEDED", "SCALE_UP SKIPPED", "DNS_SWITCH SUCCEEDED",
+                    "VERIFY SUCCEEDED", "RESTORE_TTL SUCCEEDED", "VERIFY SUCCEEDED", "COMPLETE SUCCEEDED",
+                    "RECONCILE CONVERGED");
+            ActuationResult lowered = steps.stream().filter(r -> r.step() == ActuationStep.VERIFY).findFirst().orElseThrow();
+            assertThat(lowered.details()).contains("TTL 4 s lowered to 1 s, still on primary").contains("next step after PT4S");
+            ActuationResult switched = steps.stream().filter(r -> r.step() == ActuationStep.DNS_SWITCH).findFirst().orElseThrow();
+            assertThat(Duration.between(lowered.finishedAt(), switched.startedAt()))
+                    .as("the old TTL of 4 s waited out between the verified lowering and the switch")
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+            ActuationResult restored = steps.stream().filter(r -> r.step() == ActuationStep.RESTORE_TTL).findFirst().orElseThrow();
+            assertThat(Duration.between(switched.finishedAt(), restored.startedAt()))
+                    .as("the switch held at the floor of 1 s, so no cache still holds the old address when the TTL goes up")
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        }
+    }
+
     private String decide(TopicClient client, String group) {
+        return decide(client, group, DecisionKind.FAILOVER);
+    }
+
+    private String decide(TopicClient client, String group, DecisionKind kind) {
         String id = UUID.randomUUID().toString();
-        client.sendSigned(Topics.DECISIONS, group, codec.encode(new Decision(1, id, group, 1L, DecisionKind.FAILOVER, "primary",
+        client.sendSigned(Topics.DECISIONS, group, codec.encode(new Decision(1, id, group, 1L, kind, "primary",
                 "secondary", "test", List.of(), Instant.now(), DecisionMode.LIVE, Decision.AUTOMATION)),
                 TestSigningKeys.shared().signer());
         return id;
