@@ -134,6 +134,43 @@ class OverrideApiTest {
                 .body("actions.reason", hasItem("probes are wrong, checked by hand"));
     }
 
+    /**
+     * A planned switchover through the API: refused to the UNHEALTHY secondary and to the active target, applied to the
+     * HEALTHY primary (a SWITCHOVER decision, pinned, remembering where it came from), and its abort refused while the
+     * target it would return to is UNHEALTHY.
+     */
+    @Test
+    void aSwitchoverGoesOnlyToAHealthyTargetAndItsAbortOnlyBackToOne() {
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"target\":\"primary\",\"reason\":\"setup\"}")
+                .post("/groups/api/force").then().statusCode(200);
+        given().auth().oauth2(VIEWER).contentType(ContentType.JSON).body("{\"target\":\"secondary\",\"reason\":\"r\"}")
+                .post("/groups/api/switchover").then().statusCode(403);
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"r\"}")
+                .post("/groups/api/switchover").then().statusCode(422).body("field", equalTo("target"));
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"target\":\"primary\",\"reason\":\"r\"}")
+                .post("/groups/api/switchover").then().statusCode(422).body("message", containsString("already active"));
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"target\":\"secondary\",\"reason\":\"r\"}")
+                .post("/groups/api/switchover").then().statusCode(409)
+                .body("message", containsString("secondary is UNHEALTHY, not HEALTHY"));
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"r\"}")
+                .post("/groups/api/switchover/abort").then().statusCode(409).body("message", containsString("use release"));
+
+        // traffic on the broken secondary by break glass; a planned switchover takes it back to the HEALTHY primary
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"target\":\"secondary\",\"reason\":\"setup\"}")
+                .post("/groups/api/force").then().statusCode(200);
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON)
+                .body("{\"target\":\"primary\",\"reason\":\"patching us-west-2\"}")
+                .post("/groups/api/switchover").then().statusCode(200).body("status", equalTo("applied"))
+                .body("group.activeTarget", equalTo("primary")).body("group.automation", equalTo("PINNED"))
+                .body("group.pin.switchedFrom", equalTo("secondary"))
+                .body("group.recentDecisions.kind", hasItem("SWITCHOVER"));
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"postponed\"}")
+                .post("/groups/api/switchover/abort").then().statusCode(409)
+                .body("message", containsString("secondary, which is UNHEALTHY"));
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"staying on the primary\"}")
+                .post("/groups/api/release").then().statusCode(200);
+    }
+
     @Test
     void pauseAndResumeAreRecordedWithTheCaller() {
         given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"change window\"}")
