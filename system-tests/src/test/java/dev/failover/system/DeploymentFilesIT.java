@@ -3,12 +3,14 @@ package dev.failover.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -129,5 +131,17 @@ class DeploymentFilesIT {
         assertThat(rule).as("PrometheusRule").isNotNull();
         assertThat(rule.get("spec")).as("PrometheusRule = monitoring/prometheus/failover-alerts.yml "
                 + "(run scripts/sync-prometheus-rule.sh)").isEqualTo(rules);
+    }
+
+    /** The runbook (docs/runbook.md) has a row for every alert the rules can fire, so no page leaves the on-call guessing. */
+    @Test
+    void everyAlertHasARunbookRow() throws Exception {
+        JsonNode rules = YAML.readTree(ServiceProcess.ROOT.resolve("monitoring/prometheus/failover-alerts.yml").toFile());
+        String runbook = Files.readString(ServiceProcess.ROOT.resolve("docs/runbook.md"));
+        List<String> alerts = new ArrayList<>();
+        rules.get("groups").forEach(group -> group.get("rules").forEach(rule -> alerts.add(rule.get("alert").asText())));
+        assertThat(alerts).as("alerts in the rules file").hasSizeGreaterThan(10);
+        assertThat(alerts).allSatisfy(alert -> assertThat(runbook).as("docs/runbook.md row of " + alert)
+                .contains("| `" + alert + "`"));
     }
 }
