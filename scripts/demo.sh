@@ -8,7 +8,9 @@
 # What runs: a Kafka broker (scripts/kafka.sh), a BIND9 named primary for failover.test (scripts/bind.sh, :15353), two
 # demo regional backends (primary :18081, secondary :18082), three probe-service instances as locations loc-a/b/c
 # (:8181-8183), the decision-service (:8280) and the actuator-service (:8380) switching api.failover.test by RFC 2136
-# dynamic updates signed with TSIG, all on 127.0.0.1 and all against config/failover.yaml.
+# dynamic updates signed with TSIG, all on 127.0.0.1 and all against config/failover.yaml. After the failover and the
+# failback, failoverctl shows the status, explains the failover and runs a planned switchover (TTL lowered, switch, TTL
+# restored, as BIND answers) and its abort.
 # Set DEMO_SKIP_BUILD=1 to reuse already built jars.
 set -euo pipefail
 
@@ -116,11 +118,58 @@ done
 stamp "decision: FAILBACK secondary -> primary ($(group_json | json '"epoch %s" % d["epoch"]'))"
 FAILBACK_S=$(since "$RECOVERED_AT")
 stamp "DNS: api.failover.test A $(answer api.failover.test)   <- back on the primary, $FAILBACK_S s after its recovery"
+
+# The operator's side, with failoverctl (the CLI of the decision-service's API): what the plane sees, why it switched,
+# and a planned switchover whose TTL steps show in BIND's answers.
+export FAILOVER_URL="http://127.0.0.1:$DECISION_PORT" FAILOVER_TOKEN="$("$ROOT/scripts/token.sh" operator demo-operator)"
+CTL="$ROOT/scripts/failoverctl"
+say ""
+say "=== failoverctl status $GROUP ==="
+"$CTL" status "$GROUP"
+FAILOVER_ID="$("$CTL" history "$GROUP" --output json \
+  | json 'next(x["decisionId"] for x in d["decisions"] if x["kind"] == "FAILOVER")')"
+say ""
+say "=== failoverctl explain $GROUP $FAILOVER_ID   (why the failover happened) ==="
+"$CTL" explain "$GROUP" "$FAILOVER_ID"
+
+say ""
+say "=== planned switchover: failoverctl switchover $GROUP secondary ==="
+T0=$(date +%s.%N)
+stamp "DNS: api.failover.test A $(answer_ttl api.failover.test)"
+"$CTL" switchover "$GROUP" secondary --reason "demo: planned maintenance of the primary"
+seen="$(answer_ttl api.failover.test)"
+sequence="$seen"
+deadline=$((SECONDS + 60))
+until [[ "$seen" == "127.0.0.12 ttl=5" ]]; do
+  ((SECONDS < deadline)) || { say "the switchover did not complete within 60 s; see $LOGS/actuator.log" >&2; exit 1; }
+  sleep 0.1
+  now="$(answer_ttl api.failover.test)"
+  if [[ -n "$now" && "$now" != "$seen" ]]; then
+    seen="$now"; sequence="$sequence > $seen"
+    case "$seen" in
+      "127.0.0.11 ttl=1") stamp "DNS: api.failover.test A $seen   <- TTL lowered, still the primary; the old TTL is waited out" ;;
+      "127.0.0.12 ttl=1") stamp "DNS: api.failover.test A $seen   <- switched at the TTL floor" ;;
+      *) stamp "DNS: api.failover.test A $seen" ;;
+    esac
+  fi
+done
+stamp "switchover complete: TTL restored"
+"$CTL" switchover abort "$GROUP" --reason "demo: maintenance over, back to the primary"
+deadline=$((SECONDS + 60))
+while [[ "$(answer api.failover.test)" != "127.0.0.11" ]]; do
+  ((SECONDS < deadline)) || { say "traffic did not return to the primary within 60 s" >&2; exit 1; }
+  sleep 0.2
+done
+stamp "DNS: api.failover.test A $(answer_ttl api.failover.test)   <- switchover aborted: back on the primary"
+
 say ""
 say "RESULT failure_to_new_answer_seconds=$FAILOVER_S recovery_to_failback_answer_seconds=$FAILBACK_S"
+say "SWITCHOVER $sequence"
 if [[ $KEEP -eq 1 ]]; then
   say ""
   say "The stack keeps running. Try:"
+  say "  export FAILOVER_TOKEN=\$(scripts/token.sh operator me)"
+  say "  scripts/failoverctl status                                # every group; watch, explain, history, pin, switchover, ..."
   say "  curl -s -H \"Authorization: Bearer \$(scripts/token.sh viewer me)\" localhost:8280/groups | python3 -m json.tool"
   say "  curl -s -X POST -H \"Authorization: Bearer \$(scripts/token.sh operator me)\" -H 'Content-Type: application/json' \\"
   say "       -d '{\"reason\":\"trying the API\"}' localhost:8280/groups/$GROUP/pause   # pause automation"

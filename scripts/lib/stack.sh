@@ -1,6 +1,8 @@
 # Sourced by scripts/demo.sh and scripts/bench-failover.sh: the local stack (Kafka, BIND9, two demo backends, three
 # probe locations, the decision-service, the actuator switching DNS by RFC 2136), started and stopped by PID.
 #
+# The actuator runs with a TTL floor of 1 s (SWITCHOVER_TTL_FLOOR), below the demo record's 5 s, so that a planned
+# switchover shows its TTL steps within seconds (ADR 0012).
 # The caller sets ROOT, STACK_DIR and TOPOLOGY (the topology file every service reads), and may set the ports:
 #   KAFKA_PORT (19092) KAFKA_CONTROLLER_PORT (19093) BIND_PORT (15353) BACKEND_PORTS ("18081 18082")
 #   PROBE_PORTS ("8181 8182 8183") DECISION_PORT (8280) ACTUATOR_PORT (8380)
@@ -124,6 +126,7 @@ stack_start() {
   FAILOVER_DNS_PROVIDER=rfc2136 FAILOVER_DNS_RFC2136_SERVER=127.0.0.1 FAILOVER_DNS_RFC2136_PORT=$BIND_PORT \
     FAILOVER_DNS_RFC2136_TSIG_KEY_NAME=failover-key FAILOVER_DNS_RFC2136_TSIG_SECRET="$("$ROOT/scripts/bind.sh" secret)" \
     FAILOVER_INSTANCE_ID=actuator-demo QUARKUS_HTTP_PORT=$ACTUATOR_PORT \
+    FAILOVER_SWITCHOVER_TTL_FLOOR="${SWITCHOVER_TTL_FLOOR:-1s}" \
     as_kafka_principal failover-actuator start_bg actuator $(service_java actuator-service)
 }
 
@@ -136,3 +139,8 @@ stack_wait_ready() {
 
 # answer NAME: the A record BIND serves for NAME, sorted, space-separated
 answer() { dig @127.0.0.1 -p "$BIND_PORT" "$1" A +short +time=1 +tries=1 | sort | tr '\n' ' ' | sed 's/ $//'; }
+# answer_ttl NAME: the same with the TTL BIND serves it with, e.g. "127.0.0.12 ttl=5"
+answer_ttl() {
+  dig @127.0.0.1 -p "$BIND_PORT" "$1" A +noall +answer +time=1 +tries=1 | awk '{print $5 " ttl=" $2}' | sort | tr '\n' ' ' \
+    | sed 's/ $//'
+}

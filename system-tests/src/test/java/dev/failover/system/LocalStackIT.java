@@ -17,7 +17,8 @@ import dev.failover.contract.topology.TopologyLoader;
 /**
  * The README's first command, as a user runs it (on the jars this build packaged): the local stack with Kafka, BIND9,
  * three probe locations, the decision-service and the actuator switching DNS by RFC 2136. The DNS answer must change
- * within a bound that follows from the configured interval and thresholds, and change back after the hold-down.
+ * within a bound that follows from the configured interval and thresholds, and change back after the hold-down; then
+ * failoverctl runs a planned switchover whose TTL steps BIND must serve in order, and aborts it.
  */
 class LocalStackIT {
 
@@ -56,5 +57,14 @@ class LocalStackIT {
         assertThat(failover).isLessThanOrEqualTo(failoverBound);
         assertThat(failback).isLessThanOrEqualTo(failbackBound).isGreaterThanOrEqualTo(group.failback().holdDownSeconds());
         assertThat(output).contains("DNS: api.failover.test A 127.0.0.12").contains("DNS: api.failover.test A 127.0.0.11");
+
+        // the planned switchover by failoverctl, as BIND answered it: TTL lowered on the primary, the switch at the floor,
+        // the TTL restored; nothing else in between (the demo's record has a TTL of 5 s, its actuator a floor of 1 s)
+        Matcher switchover = Pattern.compile("SWITCHOVER (.+)").matcher(output);
+        assertThat(switchover.find()).as(output).isTrue();
+        System.out.println("demo: switchover as BIND answered: " + switchover.group(1));
+        assertThat(switchover.group(1).split(" > ")).as(output)
+                .containsExactly("127.0.0.11 ttl=5", "127.0.0.11 ttl=1", "127.0.0.12 ttl=1", "127.0.0.12 ttl=5");
+        assertThat(output).contains("switchover aborted: back on the primary");
     }
 }
