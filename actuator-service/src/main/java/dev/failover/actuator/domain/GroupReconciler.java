@@ -251,8 +251,12 @@ public final class GroupReconciler {
             Duration hold = traffic.holdAfter(config, desired, settings.stepPause());
             if (stepServedAt == null) {
                 stepServedAt = now;
-                report(ActuationStep.VERIFY, ActuationStatus.SUCCEEDED, dns.name(), traffic.describeStep(config, desired)
-                        + " served: " + served.describe() + "; next step after " + hold, now);
+                String step = traffic.describeStep(config, desired);
+                report(ActuationStep.VERIFY, ActuationStatus.SUCCEEDED, dns.name(), step + " served: " + served.describe()
+                        + "; next step after " + hold, now);
+                // the group's status names the step it holds in, so operators see where a long move stands
+                publishOnce(ActuationStep.RECONCILE, ActuationStatus.CONVERGING, dns.name(), step + " served; next step at "
+                        + now.plus(hold), now);
             }
             Duration left = Duration.between(now, stepServedAt.plus(hold));
             if (!left.isNegative() && !left.isZero()) {

@@ -186,6 +186,11 @@ class Rfc2136ActuationTest {
                     "RECONCILE CONVERGED");
             ActuationResult lowered = steps.stream().filter(r -> r.step() == ActuationStep.VERIFY).findFirst().orElseThrow();
             assertThat(lowered.details()).contains("TTL 4 s lowered to 1 s, still on primary").contains("next step after PT4S");
+            assertThat(steps).as("the group's status names the step it holds in").anySatisfy(r -> {
+                assertThat(r.step()).isEqualTo(ActuationStep.RECONCILE);
+                assertThat(r.details()).startsWith("switchover step 1 of 3: TTL 4 s lowered to 1 s, still on primary served; "
+                        + "next step at ");
+            });
             ActuationResult switched = steps.stream().filter(r -> r.step() == ActuationStep.DNS_SWITCH).findFirst().orElseThrow();
             assertThat(Duration.between(lowered.finishedAt(), switched.startedAt()))
                     .as("the old TTL of 4 s waited out between the verified lowering and the switch")
