@@ -489,7 +489,7 @@ public final class GroupReconciler {
             Instant startedAt) {
         Instant now = clock.instant();
         sink.accept(new ActuationResult(EventCodec.SCHEMA_VERSION, group, decision.decisionId(), decision.epoch(), step, status,
-                provider, details, startedAt, now, Duration.between(decision.issuedAt(), now).toMillis()));
+                provider, details, startedAt, now, Duration.between(decision.issuedAt(), now).toMillis(), decision.kind()));
     }
 
     private void publishStatus(String served) {

@@ -2,7 +2,6 @@ package dev.failover.actuator.domain;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -29,8 +28,6 @@ public final class TrafficPlan {
 
     /** The default TTL floor of a planned move, in seconds. */
     public static final int DEFAULT_TTL_FLOOR_SECONDS = 5;
-    private static final Set<DecisionKind> PLANNED = EnumSet.of(DecisionKind.SWITCHOVER, DecisionKind.DRILL_START,
-            DecisionKind.DRILL_END);
     private static final int LOWER = 0;
     private static final int SWITCH = 1;
 
@@ -169,7 +166,7 @@ public final class TrafficPlan {
      */
     private boolean planned(FailoverGroup group, DesiredState desired) {
         String previous = desired.decision().fromTarget();
-        if (!PLANNED.contains(desired.decision().kind()) || previous == null || previous.equals(desired.target())
+        if (!desired.decision().kind().planned() || previous == null || previous.equals(desired.target())
                 || group.dns().ttl() <= ttlFloorSeconds) {
             return false;
         }

@@ -75,7 +75,7 @@ public class DecisionListener {
         Decision decision = codec.decode(codec.encode(new Decision(1, "warm-up", "warm-up", 1L, DecisionKind.FAILOVER, "a",
                 "b", "warm-up", List.of(), at, DecisionMode.SHADOW, Decision.AUTOMATION)), Decision.class);
         codec.decode(codec.encode(new ActuationResult(1, decision.group(), decision.decisionId(), decision.epoch(),
-                ActuationStep.FENCE, ActuationStatus.SKIPPED, null, "warm-up", at, at, 0L)), ActuationResult.class);
+                ActuationStep.FENCE, ActuationStatus.SKIPPED, null, "warm-up", at, at, 0L, decision.kind())), ActuationResult.class);
     }
 
     @Incoming("decisions")

@@ -28,6 +28,11 @@ public class ActuatorMetrics {
     /** Seconds from a decision's issue to its switch proven served, by group. */
     public static final String DECISION_TO_SWITCH = "failover.actuator.decision.to.switch";
     /**
+     * Decision to completion of a planned move (switchover, drill): slow by design (the old TTL is waited out, ADR 0012),
+     * so kept apart from {@link #DECISION_TO_SWITCH}, which the FailoverSwitchSlow alert watches.
+     */
+    public static final String PLANNED_MOVE = "failover.actuator.planned.move";
+    /**
      * Time from a decision's Kafka record timestamp to its receipt by the actuator: how long the consumer took to fetch
      * it (the first decision after a start included).
      */
@@ -75,7 +80,9 @@ public class ActuatorMetrics {
         }
         if (result.step() == ActuationStep.COMPLETE && result.status() == ActuationStatus.SUCCEEDED
                 && result.sinceDecisionMillis() != null) {
-            registry.timer(DECISION_TO_SWITCH, "group", result.group()).record(Duration.ofMillis(result.sinceDecisionMillis()));
+            boolean planned = result.decisionKind() != null && result.decisionKind().planned();
+            registry.timer(planned ? PLANNED_MOVE : DECISION_TO_SWITCH, "group", result.group())
+                    .record(Duration.ofMillis(result.sinceDecisionMillis()));
         }
     }
 

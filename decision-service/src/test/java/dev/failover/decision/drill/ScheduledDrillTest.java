@@ -83,7 +83,7 @@ class ScheduledDrillTest {
 
                 client.send(Topics.ACTUATIONS, TestTopology.GROUP, codec.encode(new ActuationResult(1, TestTopology.GROUP,
                         start.decisionId(), start.epoch(), ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED, "dry-run", "done",
-                        start.issuedAt(), start.issuedAt().plusMillis(1234), 1234L)));
+                        start.issuedAt(), start.issuedAt().plusMillis(1234), 1234L, start.kind())));
                 await("the drill's recovery time in GET /groups/api").atMost(Duration.ofSeconds(30))
                         .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
                             Integer recovery = given().auth().oauth2(token).get("/groups/api").then().statusCode(200).extract()

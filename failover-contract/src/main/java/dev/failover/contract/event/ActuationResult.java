@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
  * @param startedAt     when the step started
  * @param finishedAt    when it ended
  * @param sinceDecisionMillis milliseconds from the decision's issuedAt to the end of this step
+ * @param decisionKind  the kind of the decision acted on; absent in results written before it was added
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -34,7 +35,8 @@ public record ActuationResult(
         String details,
         Instant startedAt,
         Instant finishedAt,
-        Long sinceDecisionMillis) {
+        Long sinceDecisionMillis,
+        DecisionKind decisionKind) {
 
     public ActuationResult {
         Required.schemaVersion(schemaVersion);

@@ -20,5 +20,13 @@ public enum DecisionKind {
      * An operator's planned switchover to a HEALTHY target, pinned there: the actuator lowers the record's TTL to a floor,
      * waits out the old TTL, scales the target up, switches, verifies and restores the TTL, each step reported.
      */
-    SWITCHOVER
+    SWITCHOVER;
+
+    /**
+     * A move made on purpose, not in an emergency: the actuator may take its time over it (the TTL choreography, ADR
+     * 0012), and how long it takes is not a slow failover.
+     */
+    public boolean planned() {
+        return this == SWITCHOVER || this == DRILL_START || this == DRILL_END;
+    }
 }

@@ -69,7 +69,7 @@ class EventCodecTest {
     void actuationResultRoundTrips() {
         ActuationResult original = new ActuationResult(1, "api", "d-1", 7L, ActuationStep.DNS_SWITCH, ActuationStatus.SUCCEEDED,
                 "dry-run", "UPSERT api.failover.test. A 60 127.0.0.12", Instant.parse("2026-11-21T10:00:01Z"),
-                Instant.parse("2026-11-21T10:00:02Z"), 1000L);
+                Instant.parse("2026-11-21T10:00:02Z"), 1000L, DecisionKind.FAILOVER);
         assertThat(codec.decode(codec.encode(original), ActuationResult.class)).isEqualTo(original);
     }
 
