@@ -133,10 +133,10 @@ say "=== failoverctl explain $GROUP $FAILOVER_ID   (why the failover happened) =
 "$CTL" explain "$GROUP" "$FAILOVER_ID"
 
 say ""
-say "=== planned switchover: failoverctl switchover $GROUP secondary ==="
+say "=== planned switchover: failoverctl switchover start $GROUP secondary ==="
 T0=$(date +%s.%N)
 stamp "DNS: api.failover.test A $(answer_ttl api.failover.test)"
-"$CTL" switchover "$GROUP" secondary --reason "demo: planned maintenance of the primary"
+"$CTL" switchover start "$GROUP" secondary --reason "demo: planned maintenance of the primary"
 seen="$(answer_ttl api.failover.test)"
 sequence="$seen"
 deadline=$((SECONDS + 60))

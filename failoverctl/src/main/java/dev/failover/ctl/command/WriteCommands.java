@@ -1,0 +1,217 @@
+package dev.failover.ctl.command;
+
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.failover.ctl.Exits;
+import dev.failover.ctl.http.ApiClient;
+import dev.failover.ctl.http.ApiException;
+import dev.failover.ctl.render.Views;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The writes: each needs the operator role and a reason (recorded with the caller's name), and is sent once with an
+ * idempotency key, so that sending the same command again with that key acts at most once.
+ */
+public final class WriteCommands {
+
+    private WriteCommands() {
+    }
+
+    /** A write to one group's endpoint. */
+    abstract static class Write extends ApiCommand {
+        @Option(names = { "-r", "--reason" }, required = true, description = "why, for the audit trail (required)")
+        String reason;
+
+        @Option(names = "--idempotency-key", description = "send again with the same key to act at most once; default a new "
+                + "random key per run")
+        String idempotencyKey;
+
+        /** The group this write is about. */
+        abstract String group();
+
+        /** The endpoint below groups/{group}, e.g. "pin". */
+        abstract String action();
+
+        /** Fields besides the reason. */
+        void fields(ObjectNode body) {
+        }
+
+        @Override
+        final int run(ApiClient api) throws ApiException {
+            ObjectNode body = ApiClient.object();
+            body.put("reason", reason);
+            fields(body);
+            String key = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
+            ApiClient.Reply reply = api.post(ReadCommands.path(group()) + "/" + action(), body, key);
+            if (json()) {
+                out().println(ApiClient.pretty(reply.body()));
+            } else if (reply.pending()) {
+                out().println("pending: " + reply.body().path("message").asText("accepted, not yet confirmed by the owner")
+                        + " (idempotency key " + key + "; check with: failoverctl status " + group() + ")");
+            } else {
+                out().print(Views.applied(reply.body()));
+            }
+            return reply.pending() ? Exits.PENDING : ok();
+        }
+    }
+
+    @Command(name = "pin", description = "Keep a HEALTHY target active (switching to it if needed); automation holds until "
+            + "the pin expires or is released.")
+    public static final class Pin extends Write {
+        @Parameters(index = "0", paramLabel = "GROUP")
+        String group;
+        @Parameters(index = "1", paramLabel = "TARGET")
+        String target;
+        @Option(names = "--until", description = "ISO-8601 instant the pin ends, e.g. 2026-11-24T06:00:00Z")
+        String until;
+
+        String group() {
+            return group;
+        }
+
+        String action() {
+            return "pin";
+        }
+
+        @Override
+        void fields(ObjectNode body) {
+            body.put("target", target);
+            if (until != null) {
+                body.put("until", until);
+            }
+        }
+    }
+
+    /** A write that takes the group and the reason only. */
+    abstract static class GroupWrite extends Write {
+        @Parameters(index = "0", paramLabel = "GROUP")
+        String group;
+
+        String group() {
+            return group;
+        }
+    }
+
+    @Command(name = "release", description = "Drop the pin (or end a switchover, leaving traffic where it is); automation "
+            + "resumes at once.")
+    public static final class Release extends GroupWrite {
+        String action() {
+            return "release";
+        }
+    }
+
+    @Command(name = "pause", description = "Stop automatic switching; health is still tracked.")
+    public static final class Pause extends GroupWrite {
+        String action() {
+            return "pause";
+        }
+    }
+
+    @Command(name = "resume", description = "Restart automatic switching; also lifts a flap-guard freeze, resets the daily "
+            + "switch budget and lets the group act despite a correlated-failure suspicion.")
+    public static final class Resume extends GroupWrite {
+        String action() {
+            return "resume";
+        }
+    }
+
+    @Command(name = "force", description = "Break glass: switch to a target whatever its health, and pin it.")
+    public static final class Force extends Write {
+        @Parameters(index = "0", paramLabel = "GROUP")
+        String group;
+        @Parameters(index = "1", paramLabel = "TARGET")
+        String target;
+
+        String group() {
+            return group;
+        }
+
+        String action() {
+            return "force";
+        }
+
+        @Override
+        void fields(ObjectNode body) {
+            body.put("target", target);
+        }
+    }
+
+    @Command(name = "drill", description = "DR drills: start one now, or end the running one.",
+            subcommands = { DrillStart.class, DrillEnd.class })
+    public static final class Drill {
+    }
+
+    @Command(name = "start", description = "Start a drill now (every target HEALTHY, automation running); the move goes "
+            + "through the TTL steps of a planned switchover.")
+    public static final class DrillStart extends GroupWrite {
+        @Option(names = "--target", description = "target to drill on; default the first secondary")
+        String target;
+        @Option(names = "--duration-minutes", description = "1 to 1440; default the group's drill duration")
+        Long durationMinutes;
+
+        String action() {
+            return "drills";
+        }
+
+        @Override
+        void fields(ObjectNode body) {
+            if (target != null) {
+                body.put("target", target);
+            }
+            if (durationMinutes != null) {
+                body.put("durationMinutes", durationMinutes);
+            }
+        }
+    }
+
+    @Command(name = "end", description = "End the running drill and restore traffic.")
+    public static final class DrillEnd extends GroupWrite {
+        String action() {
+            return "drills/end";
+        }
+    }
+
+    @Command(name = "switchover", description = "Planned switchover: start one, or abort it (traffic back where it came from).",
+            subcommands = { SwitchoverStart.class, SwitchoverAbort.class })
+    public static final class Switchover {
+    }
+
+    @Command(name = "start", description = "Move traffic to a HEALTHY target and pin it there: the actuator lowers the "
+            + "record's TTL, waits out the old one, scales the target up, switches, verifies and restores the TTL (follow it "
+            + "with watch).")
+    public static final class SwitchoverStart extends Write {
+        @Parameters(index = "0", paramLabel = "GROUP")
+        String group;
+        @Parameters(index = "1", paramLabel = "TARGET")
+        String target;
+        @Option(names = "--until", description = "ISO-8601 instant the pin ends; default: until released or aborted")
+        String until;
+
+        String group() {
+            return group;
+        }
+
+        String action() {
+            return "switchover";
+        }
+
+        @Override
+        void fields(ObjectNode body) {
+            body.put("target", target);
+            if (until != null) {
+                body.put("until", until);
+            }
+        }
+    }
+
+    @Command(name = "abort", description = "Abort a switchover: traffic back to the target it left (if HEALTHY), pin dropped.")
+    public static final class SwitchoverAbort extends GroupWrite {
+        String action() {
+            return "switchover/abort";
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package dev.failover.ctl.render;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Tables for people from the API's JSON. Read defensively: a field the server does not send (an older or newer server)
+ * shows as "-", never as an error, so the CLI keeps working across versions.
+ */
+public final class Views {
+
+    private Views() {
+    }
+
+    /** A field's text, or "-" when absent or null. */
+    static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isMissingNode() || value.isNull() || value.asText().isEmpty() ? "-" : value.asText();
+    }
+
+    /** One line per group: GET /groups. */
+    public static String groups(JsonNode groups) {
+        Table table = new Table("GROUP", "ACTIVE", "HEALTH", "AUTOMATION", "EPOCH", "SERVED");
+        for (JsonNode g : groups) {
+            table.row(text(g, "group"), text(g, "activeTarget"), text(g, "activeHealth"), text(g, "automation"), text(g, "epoch"),
+                    served(g));
+        }
+        return table.toString();
+    }
+
+    /** Desired vs served: what the actuator last reported of the group's record, against the group's epoch. */
+    static String served(JsonNode g) {
+        JsonNode serving = g.path("serving");
+        if (serving.isMissingNode() || serving.isNull()) {
+            return "no report from the actuator yet";
+        }
+        String epoch = text(serving, "epoch");
+        boolean current = epoch.equals(text(g, "epoch"));
+        return text(serving, "status") + " epoch " + epoch + (current ? "" : " (decided: epoch " + text(g, "epoch") + ", not reported yet)");
+    }
+
+    /** One group: GET /groups/{id}. */
+    public static String group(JsonNode g) {
+        StringBuilder out = new StringBuilder();
+        out.append("group ").append(text(g, "group")).append("   mode ").append(text(g, "mode")).append("   automation ")
+                .append(text(g, "automation")).append("   epoch ").append(text(g, "epoch")).append('\n');
+        out.append("active   ").append(text(g, "activeTarget")).append(" (").append(text(g, "activeHealth")).append(")\n");
+        out.append("desired  ").append(text(g, "activeTarget")).append(" at epoch ").append(text(g, "epoch")).append('\n');
+        JsonNode serving = g.path("serving");
+        out.append("served   ").append(served(g));
+        if (!serving.isMissingNode() && !serving.isNull()) {
+            out.append(" at ").append(text(serving, "at")).append(": ").append(text(serving, "detail"));
+        }
+        out.append('\n');
+        out.append("holds    ").append(holds(g)).append('\n');
+        out.append('\n').append(health(g));
+        JsonNode last = g.path("recentDecisions").path(0);
+        if (!last.isMissingNode()) {
+            out.append('\n').append("last decision  ").append(decision(last)).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** What holds automation, in the server's words. */
+    static String holds(JsonNode g) {
+        List<String> holds = new ArrayList<>();
+        JsonNode pin = g.path("pin");
+        if (!pin.isMissingNode() && !pin.isNull()) {
+            String from = text(pin, "switchedFrom");
+            holds.add((pin.path("forced").asBoolean() ? "forced and pinned to " : "pinned to ") + text(pin, "target")
+                    + (from.equals("-") ? "" : " (switchover from " + from + ")") + " by " + text(pin, "principal")
+                    + (text(pin, "until").equals("-") ? "" : " until " + text(pin, "until")) + ": " + text(pin, "reason"));
+        }
+        JsonNode pause = g.path("pause");
+        if (!pause.isMissingNode() && !pause.isNull()) {
+            holds.add("paused by " + text(pause, "principal") + ": " + text(pause, "reason"));
+        }
+        JsonNode drill = g.path("drill");
+        if (!drill.isMissingNode() && !drill.isNull()) {
+            holds.add("drill on " + text(drill, "target") + " until " + text(drill, "endsAt"));
+        }
+        JsonNode freeze = g.path("freeze");
+        if (!freeze.isMissingNode() && !freeze.isNull()) {
+            holds.add("frozen by the flap guard: " + text(freeze, "reason"));
+        }
+        JsonNode suspicion = g.path("safety").path("correlatedFailure");
+        if (!suspicion.isMissingNode() && !suspicion.isNull()) {
+            holds.add("correlated failure suspected: " + text(suspicion, "why"));
+        }
+        return holds.isEmpty() ? "none (automation runs on health)" : String.join("; ", holds);
+    }
+
+    /** Health per target and location, with whether automation may move traffic there. */
+    static String health(JsonNode g) {
+        Set<String> locations = new LinkedHashSet<>();
+        for (JsonNode t : g.path("targets")) {
+            for (JsonNode l : t.path("locations")) {
+                locations.add(l.path("location").asText());
+            }
+        }
+        List<String> header = new ArrayList<>(List.of("TARGET", "REGION", "HEALTH"));
+        header.addAll(locations);
+        header.add("DESTINATION");
+        Table table = new Table(header.toArray(String[]::new));
+        for (JsonNode t : g.path("targets")) {
+            List<String> row = new ArrayList<>(List.of(text(t, "target") + (text(t, "target").equals(text(g, "activeTarget"))
+                    ? " *" : ""), text(t, "region"), text(t, "health")));
+            for (String location : locations) {
+                String verdict = "-";
+                for (JsonNode l : t.path("locations")) {
+                    if (location.equals(l.path("location").asText())) {
+                        verdict = text(l, "verdict");
+                    }
+                }
+                row.add(verdict);
+            }
+            row.add(text(t.path("destination"), "verdict"));
+            table.row(row.toArray(String[]::new));
+        }
+        return table + "(* active; health per location after hysteresis: UP, DOWN, FLAPPING or UNKNOWN)\n";
+    }
+
+    static String decision(JsonNode d) {
+        return text(d, "kind") + " " + text(d, "fromTarget") + " -> " + text(d, "toTarget") + " (epoch " + text(d, "epoch")
+                + ", " + text(d, "decisionId") + ") at " + text(d, "issuedAt") + " by " + text(d, "principal") + ": "
+                + text(d, "reason");
+    }
+
+    /** GET /groups/{id}/history: decisions and operator actions. */
+    public static String history(JsonNode h) {
+        Table decisions = new Table("ISSUED", "KIND", "FROM", "TO", "EPOCH", "BY", "DECISION", "REASON");
+        for (JsonNode d : h.path("decisions")) {
+            decisions.row(text(d, "issuedAt"), text(d, "kind"), text(d, "fromTarget"), text(d, "toTarget"), text(d, "epoch"),
+                    text(d, "principal"), text(d, "decisionId"), text(d, "reason"));
+        }
+        Table actions = new Table("AT", "BY", "ACTION", "REASON");
+        for (JsonNode a : h.path("actions")) {
+            actions.row(text(a, "at"), text(a, "principal"), text(a, "action"), text(a, "reason"));
+        }
+        return "decisions\n" + (decisions.isEmpty() ? "  none\n" : decisions.toString()) + "\nactions\n"
+                + (actions.isEmpty() ? "  none\n" : actions.toString());
+    }
+
+    /** The reply to a write: what the owner did, and the decisions it made. */
+    public static String applied(JsonNode reply) {
+        StringBuilder out = new StringBuilder(text(reply, "status") + ": " + text(reply, "message") + "\n");
+        for (JsonNode id : reply.path("decisionIds")) {
+            out.append("decision ").append(id.asText()).append('\n');
+        }
+        JsonNode group = reply.path("group");
+        if (!group.isMissingNode() && !group.isNull()) {
+            out.append("active ").append(text(group, "activeTarget")).append(" at epoch ").append(text(group, "epoch"))
+                    .append(", automation ").append(text(group, "automation")).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** GET .../explanation: why a decision was made, or why the group does what it does now. */
+    public static String explanation(JsonNode e) {
+        StringBuilder out = new StringBuilder();
+        String decision = text(e, "decisionId");
+        out.append(decision.equals("-") ? "now" : "decision " + decision).append(" of ").append(text(e, "group")).append(" at ")
+                .append(text(e, "at")).append(": ").append(text(e, "outcome"));
+        if (!text(e, "kind").equals("-")) {
+            out.append(' ').append(text(e, "kind")).append(' ').append(text(e, "fromTarget")).append(" -> ")
+                    .append(text(e, "toTarget"));
+        }
+        if (!text(e, "holdReason").equals("-")) {
+            out.append(" (held: ").append(text(e, "holdReason")).append(')');
+        }
+        out.append('\n').append(text(e, "summary")).append("\n\n");
+        Table rules = new Table("RULE", "RESULT", "DETAIL");
+        for (JsonNode r : e.path("rules")) {
+            rules.row(text(r, "rule"), text(r, "result"), text(r, "detail"));
+        }
+        out.append(rules.isEmpty() ? "no rules recorded\n" : rules.toString());
+        JsonNode thresholds = e.path("thresholds");
+        if (thresholds.isObject() && thresholds.size() > 0) {
+            List<String> parts = new ArrayList<>();
+            thresholds.fields().forEachRemaining(f -> parts.add(f.getKey() + "=" + f.getValue().asText()));
+            out.append("\nthresholds  ").append(String.join(" ", parts)).append('\n');
+        }
+        for (JsonNode t : e.path("targets")) {
+            out.append('\n').append("target ").append(text(t, "target")).append(": ").append(text(t, "health"));
+            if (!text(t, "margin").equals("-")) {
+                out.append(" - ").append(text(t, "margin"));
+            }
+            out.append('\n');
+            Table locations = new Table("  LOCATION", "VERDICT", "FAILS", "OKS", "RECENT RESULTS (oldest first)", "MARGIN");
+            for (JsonNode l : t.path("locations")) {
+                List<String> results = new ArrayList<>();
+                for (JsonNode r : l.path("results")) {
+                    String at = text(r, "startedAt");
+                    String time = at.length() >= 19 ? at.substring(11, 19) : at;
+                    String position = r.hasNonNull("offset") ? "@" + text(r, "partition") + ":" + text(r, "offset") : "";
+                    results.add(text(r, "outcome") + " " + time + position);
+                }
+                locations.row("  " + text(l, "location"), text(l, "verdict"), text(l, "consecutiveFailures"),
+                        text(l, "consecutiveSuccesses"), results.isEmpty() ? "-" : String.join(", ", results), text(l, "margin"));
+            }
+            out.append(locations);
+        }
+        return out.toString();
+    }
+}

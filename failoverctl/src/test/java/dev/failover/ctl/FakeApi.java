@@ -1,0 +1,68 @@
+package dev.failover.ctl;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.sun.net.httpserver.HttpServer;
+
+/** A stand-in decision-service for the CLI's unit tests: canned answers by "METHOD path", and every request kept. */
+final class FakeApi implements AutoCloseable {
+
+    record Answer(int status, String body) {
+    }
+
+    record Request(String method, String path, Map<String, List<String>> headers, String body) {
+        String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(e -> e.getValue().get(0))
+                    .findFirst().orElse(null);
+        }
+    }
+
+    private final HttpServer server;
+    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    final List<Request> requests = new CopyOnWriteArrayList<>();
+
+    FakeApi() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String key = exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath();
+            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+                    Map.copyOf(exchange.getRequestHeaders()), body));
+            Answer answer = answers.getOrDefault(key, new Answer(404, "{\"status\":404,\"error\":\"not-found\","
+                    + "\"field\":\"group\",\"message\":\"no such thing: " + key + "\"}"));
+            byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
+            if (bytes.length > 0) {
+                exchange.getResponseBody().write(bytes);
+            }
+            exchange.close();
+        });
+        server.start();
+    }
+
+    FakeApi answer(String methodAndPath, int status, String body) {
+        answers.put(methodAndPath, new Answer(status, body));
+        return this;
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
