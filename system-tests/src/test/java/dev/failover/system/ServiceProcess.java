@@ -150,7 +150,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** A token for {@code role} (viewer or operator) with the caller name "system-test", signed by scripts/token.sh. */
-    private static String token(String role) throws IOException {
+    static String token(String role) throws IOException {
         try {
             ProcessBuilder tokenBuilder = new ProcessBuilder("bash", ROOT.resolve("scripts/token.sh").toString(), role,
                     "system-test");

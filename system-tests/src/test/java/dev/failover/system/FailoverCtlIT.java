@@ -1,0 +1,264 @@
+package dev.failover.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.failover.testkit.demo.DemoBackend;
+import dev.failover.testkit.topology.TestTopology;
+
+/**
+ * The packaged failoverctl, run as a process the way an operator runs it, against a running packaged decision-service
+ * (three probe locations, two demo backends, a standalone broker): every command, and each documented exit code caused
+ * for real — a refusal by the server (3), a server that is not there (4), a bad command line (2).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FailoverCtlIT {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static final String G = TestTopology.GROUP;
+    static final ObjectMapper JSON = new ObjectMapper();
+    static StandaloneKafka kafka;
+    static DemoBackend primary;
+    static DemoBackend secondary;
+    static ServiceProcess decider;
+    static final List<ServiceProcess> services = new ArrayList<>();
+    static String operator;
+    static String viewer;
+
+    record Run(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\nstdout:\n" + out + "\nstderr:\n" + err;
+        }
+    }
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        Path stack = Path.of("target/failoverctl-stack");
+        FailoverChainIT.deleteKafkaData(stack);
+        kafka = StandaloneKafka.start(stack);
+        primary = DemoBackend.start("primary", 0);
+        secondary = DemoBackend.start("secondary", 0);
+        Path topology = TestTopology.write(primary.healthUrl(), secondary.healthUrl());
+        Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "FAILOVER_TOPOLOGY_FILE",
+                topology.toString());
+        decider = ServiceProcess.start("decision-service", "ctl-decision", common);
+        services.add(decider);
+        for (String location : TestTopology.LOCATIONS) {
+            services.add(ServiceProcess.start("probe-service", "ctl-probe-" + location,
+                    FailoverChainIT.with(common, "FAILOVER_LOCATION", location)));
+        }
+        for (ServiceProcess service : services) {
+            service.awaitReady(Duration.ofSeconds(90));
+        }
+        operator = ServiceProcess.token("operator");
+        viewer = ServiceProcess.token("viewer");
+        awaitHealth("primary", "HEALTHY");
+        awaitHealth("secondary", "HEALTHY");
+    }
+
+    @AfterAll
+    static void stopStack() throws Exception {
+        services.forEach(ServiceProcess::close);
+        for (AutoCloseable closeable : new AutoCloseable[] { primary, secondary, kafka }) {
+            if (closeable != null) {
+                closeable.close();
+            }
+        }
+    }
+
+    /** The packaged CLI with FAILOVER_URL and FAILOVER_TOKEN set as an operator's shell would have them. */
+    static Run ctl(String token, String... args) {
+        return ctlAt("http://127.0.0.1:" + decider.port, token, args);
+    }
+
+    static Run ctlAt(String url, String token, String... args) {
+        List<String> command = new ArrayList<>(List.of(ServiceProcess.javaBin(), "-XX:TieredStopAtLevel=1", "-jar",
+                ServiceProcess.ROOT.resolve("failoverctl/target/quarkus-app/quarkus-run.jar").toString()));
+        command.addAll(List.of(args));
+        try {
+            Path out = Files.createTempFile("failoverctl-out-", ".txt");
+            Path err = Files.createTempFile("failoverctl-err-", ".txt");
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().put("FAILOVER_URL", url);
+            builder.environment().put("FAILOVER_TOKEN", token);
+            Process process = builder.start();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("failoverctl " + args[0] + " ended").isTrue();
+            Run run = new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+            return run;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The group as the CLI's JSON output shows it. */
+    static JsonNode group() throws IOException {
+        Run run = ctl(viewer, "status", G, "--output", "json");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        return JSON.readTree(run.out());
+    }
+
+    static String health(JsonNode group, String target) {
+        for (JsonNode t : group.path("targets")) {
+            if (t.path("target").asText().equals(target)) {
+                return t.path("health").asText();
+            }
+        }
+        return "absent";
+    }
+
+    static void awaitHealth(String target, String health) {
+        await(target + " " + health + " in failoverctl status").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> health(group(), target).equals(health));
+    }
+
+    @Test
+    @Order(1)
+    void statusShowsEveryGroupAndOneGroupsHealthMatrix() {
+        Run all = ctl(viewer, "status");
+        assertThat(all.exit()).as(all.toString()).isZero();
+        assertThat(all.out()).containsPattern("(?m)^GROUP\\s+ACTIVE\\s+HEALTH\\s+AUTOMATION").containsPattern("(?m)^api\\s+primary\\s+HEALTHY\\s+RUNNING");
+
+        Run one = ctl(viewer, "status", G);
+        assertThat(one.exit()).as(one.toString()).isZero();
+        assertThat(one.out()).contains("active   primary (HEALTHY)").contains("holds    none (automation runs on health)")
+                .containsPattern("primary \\*\\s+us-east-1\\s+HEALTHY\\s+UP\\s+UP\\s+UP\\s+ELIGIBLE")
+                .containsPattern("secondary\\s+us-west-2\\s+HEALTHY\\s+UP\\s+UP\\s+UP\\s+ELIGIBLE");
+        assertThat(one.err()).as("nothing but the answer: no log lines").isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void pauseAndResumeAreAppliedAndRecordedWithTheCaller() throws IOException {
+        Run paused = ctl(operator, "pause", G, "--reason", "change window");
+        assertThat(paused.exit()).as(paused.toString()).isZero();
+        assertThat(paused.out()).contains("applied: automation paused").contains("automation PAUSED");
+        Run resumed = ctl(operator, "resume", G, "--reason", "window over");
+        assertThat(resumed.exit()).as(resumed.toString()).isZero();
+        Run history = ctl(viewer, "history", G);
+        assertThat(history.exit()).isZero();
+        assertThat(history.out()).containsPattern("system-test\\s+pause\\s+change window")
+                .containsPattern("system-test\\s+resume\\s+window over");
+    }
+
+    @Test
+    @Order(3)
+    void aSwitchoverMovesTrafficPinsItAndItsAbortBringsItBack() throws IOException {
+        Run started = ctl(operator, "switchover", "start", G, "secondary", "--reason", "patching us-east-1");
+        assertThat(started.exit()).as(started.toString()).isZero();
+        assertThat(started.out()).contains("switchover to secondary started").containsPattern("decision [0-9a-f-]{36}")
+                .contains("active secondary");
+        Run status = ctl(viewer, "status", G);
+        assertThat(status.out()).contains("active   secondary").contains("(switchover from primary)")
+                .contains("last decision  SWITCHOVER primary -> secondary");
+
+        Run aborted = ctl(operator, "switchover", "abort", G, "--reason", "postponed");
+        assertThat(aborted.exit()).as(aborted.toString()).isZero();
+        assertThat(aborted.out()).contains("traffic returns to primary");
+        JsonNode group = group();
+        assertThat(group.path("activeTarget").asText()).isEqualTo("primary");
+        assertThat(group.path("automation").asText()).isEqualTo("RUNNING");
+
+        Run history = ctl(viewer, "history", G, "--output", "json");
+        List<String> kinds = new ArrayList<>();
+        JSON.readTree(history.out()).path("decisions").forEach(d -> kinds.add(d.path("kind").asText()));
+        assertThat(kinds).as("newest first").startsWith("OVERRIDE", "SWITCHOVER");
+    }
+
+    @Test
+    @Order(4)
+    void aPinOfAnUnhealthyTargetIsRefusedWith3AndForceBreaksGlass() {
+        secondary.fail();
+        try {
+            awaitHealth("secondary", "UNHEALTHY");
+            Run refused = ctl(operator, "pin", G, "secondary", "--reason", "db migration");
+            assertThat(refused.exit()).as(refused.toString()).isEqualTo(3);
+            assertThat(refused.err().strip()).isEqualTo("failoverctl: refused (409 conflict): target: target secondary is "
+                    + "UNHEALTHY, not HEALTHY; use force (break glass) to pin it anyway");
+            assertThat(refused.out()).isEmpty();
+
+            Run forced = ctl(operator, "force", G, "secondary", "--reason", "probes are wrong, checked by hand");
+            assertThat(forced.exit()).as(forced.toString()).isZero();
+            assertThat(forced.out()).contains("applied: forced secondary");
+            Run released = ctl(operator, "release", G, "--reason", "done");
+            assertThat(released.exit()).as(released.toString()).isZero();
+        } finally {
+            secondary.recover();
+        }
+        awaitHealth("secondary", "HEALTHY");
+    }
+
+    @Test
+    @Order(5)
+    void aDrillStartsAndEnds() {
+        await("the group back on the primary, automation running").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> group().path("activeTarget").asText().equals("primary")
+                        && group().path("automation").asText().equals("RUNNING"));
+        Run started = ctl(operator, "drill", "start", G, "--duration-minutes", "5", "--reason", "monthly drill");
+        assertThat(started.exit()).as(started.toString()).isZero();
+        assertThat(started.out()).contains("drill started on secondary");
+        Run ended = ctl(operator, "drill", "end", G, "--reason", "drill done");
+        assertThat(ended.exit()).as(ended.toString()).isZero();
+        assertThat(ended.out()).contains("drill ended");
+    }
+
+    @Test
+    @Order(6)
+    void refusalsUnreachableServersAndUsageErrorsHaveTheirExitCodes() throws IOException {
+        Run unknown = ctl(viewer, "status", "nope");
+        assertThat(unknown.exit()).as(unknown.toString()).isEqualTo(3);
+        assertThat(unknown.err()).contains("refused (404").contains("nope");
+
+        Run viewerWrites = ctl(viewer, "pause", G, "--reason", "r");
+        assertThat(viewerWrites.exit()).as(viewerWrites.toString()).isEqualTo(3);
+        assertThat(viewerWrites.err()).contains("403");
+
+        Run noToken = ctl("", "status", G);
+        assertThat(noToken.exit()).as(noToken.toString()).isEqualTo(3);
+        assertThat(noToken.err()).contains("401").contains("FAILOVER_TOKEN");
+
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        Run away = ctlAt("http://127.0.0.1:" + closed, viewer, "status", G);
+        assertThat(away.exit()).as(away.toString()).isEqualTo(4);
+        assertThat(away.err()).contains("cannot reach the decision-service").contains("connection refused");
+
+        Run noReason = ctl(operator, "pause", G);
+        assertThat(noReason.exit()).as(noReason.toString()).isEqualTo(2);
+        assertThat(noReason.err()).contains("Missing required option: '--reason=<reason>'");
+        assertThat(group().path("automation").asText()).as("nothing was paused").isEqualTo("RUNNING");
+
+        Run completion = ctl(viewer, "completion");
+        assertThat(completion.exit()).isZero();
+        assertThat(completion.out()).contains("complete -F").contains("switchover");
+    }
+}
