@@ -9,7 +9,7 @@
 # demo regional backends (primary :18081, secondary :18082), three probe-service instances as locations loc-a/b/c
 # (:8181-8183), the decision-service (:8280) and the actuator-service (:8380) switching api.failover.test by RFC 2136
 # dynamic updates signed with TSIG, all on 127.0.0.1 and all against config/failover.yaml. After the failover and the
-# failback, failoverctl shows the status and history and runs a planned switchover (TTL lowered, switch, TTL
+# failback, failoverctl shows the status, explains the failover and runs a planned switchover (TTL lowered, switch, TTL
 # restored, as BIND answers) and its abort.
 # Set DEMO_SKIP_BUILD=1 to reuse already built jars.
 set -euo pipefail
@@ -119,16 +119,18 @@ stamp "decision: FAILBACK secondary -> primary ($(group_json | json '"epoch %s" 
 FAILBACK_S=$(since "$RECOVERED_AT")
 stamp "DNS: api.failover.test A $(answer api.failover.test)   <- back on the primary, $FAILBACK_S s after its recovery"
 
-# The operator's side, with failoverctl (the CLI of the decision-service's API): what the plane sees and did, and a
-# planned switchover whose TTL steps show in BIND's answers.
+# The operator's side, with failoverctl (the CLI of the decision-service's API): what the plane sees, why it switched,
+# and a planned switchover whose TTL steps show in BIND's answers.
 export FAILOVER_URL="http://127.0.0.1:$DECISION_PORT" FAILOVER_TOKEN="$("$ROOT/scripts/token.sh" operator demo-operator)"
 CTL="$ROOT/scripts/failoverctl"
 say ""
 say "=== failoverctl status $GROUP ==="
 "$CTL" status "$GROUP"
+FAILOVER_ID="$("$CTL" history "$GROUP" --output json \
+  | json 'next(x["decisionId"] for x in d["decisions"] if x["kind"] == "FAILOVER")')"
 say ""
-say "=== failoverctl history $GROUP ==="
-"$CTL" history "$GROUP"
+say "=== failoverctl explain $GROUP $FAILOVER_ID   (why the failover happened) ==="
+"$CTL" explain "$GROUP" "$FAILOVER_ID"
 
 say ""
 say "=== planned switchover: failoverctl switchover start $GROUP secondary ==="
@@ -167,7 +169,7 @@ if [[ $KEEP -eq 1 ]]; then
   say ""
   say "The stack keeps running. Try:"
   say "  export FAILOVER_TOKEN=\$(scripts/token.sh operator me)"
-  say "  scripts/failoverctl status                                # every group; watch, history, pin, switchover, ..."
+  say "  scripts/failoverctl status                                # every group; watch, explain, history, pin, switchover, ..."
   say "  curl -s -H \"Authorization: Bearer \$(scripts/token.sh viewer me)\" localhost:8280/groups | python3 -m json.tool"
   say "  curl -s -X POST -H \"Authorization: Bearer \$(scripts/token.sh operator me)\" -H 'Content-Type: application/json' \\"
   say "       -d '{\"reason\":\"trying the API\"}' localhost:8280/groups/$GROUP/pause   # pause automation"

@@ -29,7 +29,8 @@ import dev.failover.testkit.topology.TestTopology;
 
 /**
  * The packaged failoverctl, run as a process the way an operator runs it, against a running packaged decision-service
- * (three probe locations, two demo backends, a standalone broker): every command, and each documented exit code caused
+ * (three probe locations, two demo backends, a standalone broker): every command (explain on a real switchover, its
+ * results with their Kafka positions), and each documented exit code caused
  * for real — a refusal by the server (3), a server that is not there (4), a bad command line (2).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -190,6 +191,19 @@ class FailoverCtlIT {
         List<String> kinds = new ArrayList<>();
         JSON.readTree(history.out()).path("decisions").forEach(d -> kinds.add(d.path("kind").asText()));
         assertThat(kinds).as("newest first").startsWith("OVERRIDE", "SWITCHOVER");
+
+        String switchoverId = JSON.readTree(history.out()).path("decisions").path(1).path("decisionId").asText();
+        Run why = ctl(viewer, "explain", G, switchoverId);
+        assertThat(why.exit()).as(why.toString()).isZero();
+        assertThat(why.out()).contains("decision " + switchoverId + " of api").contains("SWITCHED SWITCHOVER primary -> secondary")
+                .containsPattern("operator\\s+FIRED\\s+system-test: planned switchover by system-test: patching us-east-1")
+                .contains("target secondary: HEALTHY").containsPattern("loc-a\\s+UP\\s+0\\s+\\d+\\s+UP \\d\\d:\\d\\d:\\d\\d@\\d+:\\d+");
+        Run now = ctl(viewer, "explain", G);
+        assertThat(now.exit()).as(now.toString()).isZero();
+        assertThat(now.out()).startsWith("now of api").contains("STEADY").containsPattern("active-health\\s+PASSED");
+        Run unknown = ctl(viewer, "explain", G, "no-such-decision");
+        assertThat(unknown.exit()).as(unknown.toString()).isEqualTo(3);
+        assertThat(unknown.err()).contains("refused (404 not-found): decisionId: no explanation of decision 'no-such-decision'");
     }
 
     @Test

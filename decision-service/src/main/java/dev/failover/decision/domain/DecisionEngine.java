@@ -98,6 +98,23 @@ public final class DecisionEngine {
     }
 
     public synchronized Outcome onProbeResult(ProbeResult result) {
+        return onProbeResult(result, null);
+    }
+
+    /** @param position where the result was read from Kafka, kept with it as evidence; null when not from Kafka */
+    public synchronized Outcome onProbeResult(ProbeResult result, Explanation.Position position) {
+        Outcome recorded = record(result, position);
+        if (!(recorded instanceof Outcome.Steady)) {
+            return recorded;
+        }
+        return evaluate(groups.get(result.group()), clock.instant());
+    }
+
+    /**
+     * Counts the result in its tracker without evaluating the group: Steady when counted, Ignored (with why) when not.
+     * A replay records a whole window of evidence this way before it evaluates once.
+     */
+    Outcome record(ProbeResult result, Explanation.Position position) {
         GroupState state = groups.get(result.group());
         if (state == null) {
             return new Outcome.Ignored(Outcome.IgnoreReason.UNKNOWN_GROUP, "no group '" + result.group() + "' in the topology");
@@ -134,8 +151,8 @@ public final class DecisionEngine {
             return ignored(tracker, result, Outcome.IgnoreReason.STALE, now, "started at " + result.startedAt() + ", older than "
                     + staleAfter + " at " + now + "; " + clockNote(result.location(), now));
         }
-        tracker.record(result, state.thresholds(), state.group.safety().classOf(result.failureReason()));
-        return evaluate(state, now);
+        tracker.record(result, state.thresholds(), state.group.safety().classOf(result.failureReason()), position);
+        return new Outcome.Steady(state.group.id());
     }
 
     /** A result not used is remembered with its reason, so the view can tell a skewed location from a silent one. */
@@ -179,7 +196,15 @@ public final class DecisionEngine {
         return outcomes;
     }
 
+    /** Evaluates the group and remembers the outcome, for "why is it doing this now". */
     private Outcome evaluate(GroupState s, Instant now) {
+        Outcome outcome = evaluateRules(s, now);
+        s.lastOutcome = outcome;
+        s.lastOutcomeAt = now;
+        return outcome;
+    }
+
+    private Outcome evaluateRules(GroupState s, Instant now) {
         for (Target t : s.group.targets()) {
             if (!t.isLastResort()) {
                 guard.observe(s.group.id(), t.id(), t.region(), s.failing(t, now), now);
@@ -389,6 +414,7 @@ public final class DecisionEngine {
     }
 
     private Decision switchTo(GroupState s, Target to, DecisionKind kind, String reason, String principal, Instant now) {
+        Explanation.StartingState before = Explanations.starting(s);
         String from = s.active;
         s.epoch++;
         s.active = to.id();
@@ -397,8 +423,48 @@ public final class DecisionEngine {
         Decision decision = new Decision(EventCodec.SCHEMA_VERSION, decisionIds.get(), s.group.id(), s.epoch, kind, from,
                 to.id(), reason, s.evidence(now), now, mode, principal);
         s.recordDecision(decision);
+        s.recordExplanation(Explanations.ofDecision(s, before, decision, now));
         s.outbox.addLast(decision);
         return decision;
+    }
+
+    // ---- explanations ----
+
+    /** Why the group's decision {@code decisionId} was made; empty for an unknown group or a decision not kept. */
+    public synchronized Optional<Explanation> explanation(String group, String decisionId) {
+        GroupState s = groups.get(group);
+        return s == null ? Optional.empty()
+                : s.explanations.stream().filter(e -> decisionId.equals(e.decisionId())).findFirst();
+    }
+
+    /**
+     * Why the group does what it does now: its last evaluation (on the last probe result or tick, at most a tick ago)
+     * explained with the state of that moment; empty for an unknown group or one not evaluated yet.
+     */
+    public synchronized Optional<Explanation> explanationNow(String group) {
+        GroupState s = groups.get(group);
+        if (s == null || s.lastOutcome == null) {
+            return Optional.empty();
+        }
+        if (s.lastOutcome instanceof Outcome.Switched switched) {
+            return explanation(group, switched.decision().decisionId());
+        }
+        return Optional.of(Explanations.ofOutcome(s, s.lastOutcome, s.lastOutcomeAt));
+    }
+
+    /** A replay's start: the state an explanation recorded from before its evidence (ExplanationReplay). */
+    synchronized void startFrom(String group, Explanation.StartingState state) {
+        GroupState s = groups.get(group);
+        s.active = state.activeTarget();
+        s.epoch = state.epoch();
+        s.lastSwitchAt = state.lastSwitchAt();
+        s.stablyHealthySince.clear();
+        s.stablyHealthySince.putAll(state.stablyHealthySince());
+    }
+
+    /** A replay's one evaluation, at the clock's instant. */
+    synchronized Outcome evaluateNow(String group) {
+        return evaluate(groups.get(group), clock.instant());
     }
 
     // ---- drills ----

@@ -27,6 +27,11 @@ final class GroupState {
 
     static final int AUDIT_SIZE = 50;
     static final int RECENT_DECISIONS = 20;
+    /**
+     * Explanations of the latest decisions kept, newest first. In memory only: the state record is at its size budget
+     * (StateRecordSizeTest) and five explanations with full evidence add about 125 KB, so they are not persisted (ADR 0011).
+     */
+    static final int EXPLANATIONS = 5;
 
     final FailoverGroup group;
     final int quorum;
@@ -42,6 +47,10 @@ final class GroupState {
     GroupSnapshot.Serving serving;
     final Deque<GroupSnapshot.AuditEntry> audit = new ArrayDeque<>();
     final Deque<Decision> recentDecisions = new ArrayDeque<>();
+    final Deque<Explanation> explanations = new ArrayDeque<>();
+    /** The last evaluation's outcome and when it was made: what "why is it doing this now" explains. Not persisted. */
+    Outcome lastOutcome;
+    Instant lastOutcomeAt;
     /** Commands applied or rejected, by id, until they are older than the command max age. */
     final Map<String, GroupSnapshot.SeenCommand> seenCommands = new LinkedHashMap<>();
     /**
@@ -82,6 +91,18 @@ final class GroupState {
             byLocation.put(location, new LocationTracker(location, group.thresholds().flapWindow()));
         }
         return byLocation;
+    }
+
+    /** The target's trackers, one per location, in the topology's order of locations. */
+    Collection<LocationTracker> trackers(Target target) {
+        return trackers.get(target.id()).values();
+    }
+
+    void recordExplanation(Explanation explanation) {
+        explanations.addFirst(explanation);
+        while (explanations.size() > EXPLANATIONS) {
+            explanations.removeLast();
+        }
     }
 
     Thresholds thresholds() {

@@ -2,6 +2,8 @@ package dev.failover.decision.domain;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
 
 import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.LocationVerdict;
@@ -35,6 +37,8 @@ final class LocationTracker {
     private GroupView.IgnoredResult lastIgnored;
     /** The reason of the last result when it was a failure of an alert-only class (counted as a success); else null. */
     private FailureReason alertOnlyFailure;
+    /** The latest results counted, oldest first: the evidence an explanation shows and a replay feeds again. */
+    private final ArrayDeque<Explanation.Result> recent = new ArrayDeque<>();
 
     LocationTracker(String location, int flapWindow) {
         this.location = location;
@@ -42,16 +46,28 @@ final class LocationTracker {
     }
 
     void record(ProbeResult result, Thresholds thresholds) {
-        record(result, thresholds, FailureClass.DOWN);
+        record(result, thresholds, FailureClass.DOWN, null);
+    }
+
+    void record(ProbeResult result, Thresholds thresholds, FailureClass failureClass) {
+        record(result, thresholds, failureClass, null);
     }
 
     /**
      * @param failureClass what a DOWN result of this reason means for the group: an {@link FailureClass#ALERT_ONLY}
      *                     failure moves the verdict as a success does and is remembered for the alert
      */
-    void record(ProbeResult result, Thresholds thresholds, FailureClass failureClass) {
+    void record(ProbeResult result, Thresholds thresholds, FailureClass failureClass, Explanation.Position position) {
         if (lastResultAt != null && result.startedAt().isBefore(lastResultAt)) {
             return; // out of order: a newer result already counted
+        }
+        recent.addLast(new Explanation.Result(result.startedAt(), result.durationMillis(), result.outcome(),
+                result.failureReason(), position == null ? null : position.partition(),
+                position == null ? null : position.offset()));
+        // enough to rebuild the verdict (a full run to either threshold) and the flap window from these alone
+        int keep = window.length + thresholds.failuresToDown() + thresholds.successesToUp();
+        while (recent.size() > keep) {
+            recent.removeFirst();
         }
         lastResultAt = result.startedAt();
         impaired = result.locationImpaired() || result.outcome() == ProbeOutcome.UNKNOWN;
@@ -146,6 +162,22 @@ final class LocationTracker {
     /** The reason of the latest result when it was an alert-only failure, while that result is fresh. */
     FailureReason alertOnlyFailure(Instant now, Duration staleAfter) {
         return lastResultAt != null && !lastResultAt.plus(staleAfter).isBefore(now) ? alertOnlyFailure : null;
+    }
+
+    List<Explanation.Result> recent() {
+        return List.copyOf(recent);
+    }
+
+    int consecutiveFailures() {
+        return consecutiveFailures;
+    }
+
+    int consecutiveSuccesses() {
+        return consecutiveSuccesses;
+    }
+
+    String location() {
+        return location;
     }
 
     GroupView.LocationView view(Instant now, Duration staleAfter, Thresholds thresholds) {

@@ -32,12 +32,14 @@ import dev.failover.decision.domain.CommandOutcome;
 import dev.failover.decision.domain.DecisionEngine;
 import dev.failover.decision.domain.IgnoreWarnings;
 import dev.failover.decision.domain.GroupSnapshot;
+import dev.failover.decision.domain.Explanation;
 import dev.failover.decision.domain.Outcome;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.decision.state.GroupOwnership;
 import dev.failover.decision.state.StateRecord;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -97,7 +99,9 @@ public class InputListener {
             Set<TopicPartition> leftAlone, Context context) {
         for (int i = from; i < records.size(); i++) {
             KafkaRecord<String, String> record = records.get(i);
-            Handling handling = handle(record.getTopic(), record.getPartition(), record.getKey(), record.getPayload(),
+            long offset = record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset)
+                    .orElse(-1L);
+            Handling handling = handle(record.getTopic(), record.getPartition(), offset, record.getKey(), record.getPayload(),
                     record.getHeaders());
             if (handling instanceof Handling.LeftAlone) {
                 leftAlone.add(new TopicPartition(record.getTopic(), record.getPartition()));
@@ -131,7 +135,7 @@ public class InputListener {
     private static final Handling DONE = new Handling.Done();
     private static final Handling LEFT_ALONE = new Handling.LeftAlone();
 
-    private Handling handle(String topic, int partition, String key, String payload, Headers headers) {
+    private Handling handle(String topic, int partition, long offset, String key, String payload, Headers headers) {
         if (Topics.COMMANDS.equals(topic)) { // checked before anything is parsed: only the decision-service sends commands
             Verification verification = keys.verify(topic, key, payload, headers);
             if (!verification.isValid()) {
@@ -167,7 +171,7 @@ public class InputListener {
             if (event instanceof ActuationResult actuation) {
                 return pending(topic, onActuation(actuation));
             }
-            return onProbeResult(topic, (ProbeResult) event);
+            return onProbeResult(topic, (ProbeResult) event, offset < 0 ? null : new Explanation.Position(partition, offset));
         } catch (RuntimeException e) {
             // as the channel's failure strategy (ignore) did for a record that failed alone: logged, and passed over
             LOG.errorf(e, "processing a record of %s for %s failed", topic, group);
@@ -200,8 +204,8 @@ public class InputListener {
         return ((ProbeResult) event).group();
     }
 
-    private Handling onProbeResult(String topic, ProbeResult result) {
-        Outcome outcome = engine.onProbeResult(result);
+    private Handling onProbeResult(String topic, ProbeResult result, Explanation.Position position) {
+        Outcome outcome = engine.onProbeResult(result, position);
         if (outcome instanceof Outcome.Ignored ignored) {
             metrics.ignored(ignored, result.location());
             if (ignored.reason() == Outcome.IgnoreReason.STALE || ignored.reason() == Outcome.IgnoreReason.FROM_THE_FUTURE) {

@@ -95,6 +95,37 @@ public class GroupsResource {
                 .orElseGet(() -> missing(group));
     }
 
+    @GET
+    @Path("/{group}/explanation")
+    @RolesAllowed({ VIEWER, OPERATOR })
+    @Operation(summary = "Why the group does what it does now (why it is not failing over): its last evaluation, with the "
+            + "rules checked in order, the evidence per location and the margins")
+    @APIResponse(responseCode = "404", description = "no such group")
+    @APIResponse(responseCode = "503", description = "this instance does not evaluate the group (another one owns it), or "
+            + "has not evaluated it yet")
+    public Response explanationNow(@PathParam("group") String group) {
+        knownGroup(group);
+        return reader.explanationNow(group).map(e -> Response.ok(e).build()).orElseGet(() -> ApiError.response(503,
+                "unavailable", null, reader.owns(group) ? "group " + group + " has not been evaluated yet; retry in a second"
+                        : "group " + group + " is evaluated by another decision-service instance; ask again (it may answer)"));
+    }
+
+    @GET
+    @Path("/{group}/decisions/{decisionId}/explanation")
+    @RolesAllowed({ VIEWER, OPERATOR })
+    @Operation(summary = "Why a decision was made: the evidence per location (results with their Kafka positions), the "
+            + "thresholds, the rules checked in order and which one fired, the margins, and the state it started from")
+    @APIResponse(responseCode = "404", description = "no such group, or no explanation kept for that decision: the instance "
+            + "that decides the group keeps its latest decisions' in memory (ADR 0011)")
+    public Response explanation(@PathParam("group") String group, @PathParam("decisionId") String decisionId) {
+        knownGroup(group);
+        bounded("decisionId", decisionId, InputLimits.MAX_SHORT_TEXT);
+        return reader.explanation(group, decisionId).map(e -> Response.ok(e).build()).orElseGet(() -> ApiError.response(404,
+                "not-found", "decisionId", "no explanation of decision '" + decisionId + "' in group " + group + ": the "
+                        + "instance deciding the group keeps its latest decisions' in memory, not across a restart or "
+                        + "takeover (ids: failoverctl history " + group + ")"));
+    }
+
     /** Recent decisions and audit entries of a group. */
     public record History(List<Decision> decisions, List<dev.failover.decision.domain.GroupSnapshot.AuditEntry> actions) {
     }

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.domain.Explanation;
 import dev.failover.decision.domain.GroupView;
 
 /** Reads a group's view: live from the engine for groups this instance owns, else from the latest state record. */
@@ -32,6 +33,23 @@ public class GroupReader {
             return engine.view(group);
         }
         return directory.latest(group).map(StateRecord::view);
+    }
+
+    /**
+     * Why decision {@code decisionId} of the group was made. Explanations live in the memory of the instance that made
+     * the decisions (ADR 0011): another instance has none.
+     */
+    public Optional<Explanation> explanation(String group, String decisionId) {
+        return exists(group) && ownership.owns(group) ? engine.explanation(group, decisionId) : Optional.empty();
+    }
+
+    /** Why the group does what it does now; only the instance that evaluates it (its owner) can say. */
+    public Optional<Explanation> explanationNow(String group) {
+        return exists(group) && ownership.owns(group) ? engine.explanationNow(group) : Optional.empty();
+    }
+
+    public boolean owns(String group) {
+        return ownership.owns(group);
     }
 
     public List<GroupView> views() {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -168,6 +169,34 @@ class OverrideApiTest {
                 .post("/groups/api/switchover/abort").then().statusCode(409)
                 .body("message", containsString("secondary, which is UNHEALTHY"));
         given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"staying on the primary\"}")
+                .post("/groups/api/release").then().statusCode(200);
+    }
+
+    /**
+     * The "why" through the API: the group's last evaluation with the rules and each location's results, which came
+     * through Kafka and so carry their partition and offset; a forced decision's explanation names the operator.
+     */
+    @Test
+    void explanationsNameTheRulesTheEvidenceWithItsKafkaPositionsAndTheOperator() {
+        given().get("/groups/api/explanation").then().statusCode(401);
+        given().auth().oauth2(VIEWER).get("/groups/api/explanation").then().statusCode(200)
+                .body("group", equalTo("api")).body("rules.rule", hasItem("active-health"))
+                .body("thresholds.quorum", equalTo(2))
+                .body("targets.find { it.target == 'primary' }.locations[0].results[0].offset", notNullValue())
+                .body("targets.find { it.target == 'primary' }.locations[0].results[0].partition", notNullValue());
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"target\":\"primary\",\"reason\":\"setup\"}")
+                .post("/groups/api/force").then().statusCode(200);
+        String decisionId = given().auth().oauth2(OPERATOR).contentType(ContentType.JSON)
+                .body("{\"target\":\"secondary\",\"reason\":\"explain me\"}").post("/groups/api/force").then()
+                .statusCode(200).extract().path("decisionIds[0]");
+        given().auth().oauth2(VIEWER).get("/groups/api/decisions/" + decisionId + "/explanation").then().statusCode(200)
+                .body("outcome", equalTo("SWITCHED")).body("kind", equalTo("FORCE")).body("fromTarget", equalTo("primary"))
+                .body("rules[0].rule", equalTo("operator")).body("rules[0].detail", containsString("explain me"))
+                .body("rules[1].detail", containsString("secondary is UNHEALTHY (break glass: health not required)"));
+        given().auth().oauth2(VIEWER).get("/groups/api/decisions/no-such-decision/explanation").then().statusCode(404)
+                .body("field", equalTo("decisionId"));
+        given().auth().oauth2(VIEWER).get("/groups/nope/explanation").then().statusCode(404).body("field", equalTo("group"));
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"explained\"}")
                 .post("/groups/api/release").then().statusCode(200);
     }
 

@@ -39,11 +39,7 @@ public final class ReadCommands {
         }
     }
 
-    /**
-     * Hidden until the decision-service serves explanations (issue 14, in progress): the client side and its rendering
-     * are here and tested against the API's specified shape.
-     */
-    @Command(name = "explain", hidden = true, description = "Why: for a decision (its id from history), the evidence per location, the "
+    @Command(name = "explain", description = "Why: for a decision (its id from history), the evidence per location, the "
             + "thresholds, the rules checked and the margin; without an id, why the group does what it does now (why it is "
             + "not failing over).")
     public static final class Explain extends ApiCommand {

@@ -1,0 +1,245 @@
+package dev.failover.decision.domain;
+
+import static dev.failover.decision.domain.DecisionEngineTest.ALL;
+import static dev.failover.decision.domain.DecisionEngineTest.DOWN;
+import static dev.failover.decision.domain.DecisionEngineTest.T0;
+import static dev.failover.decision.domain.DecisionEngineTest.TOPOLOGY;
+import static dev.failover.decision.domain.DecisionEngineTest.UP;
+import static dev.failover.decision.domain.DecisionEngineTest.result;
+import static dev.failover.decision.domain.DecisionEngineTest.rounds;
+import static dev.failover.decision.domain.DecisionEngineTest.timeline;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.LocationVerdict;
+import dev.failover.contract.event.ProbeOutcome;
+import dev.failover.contract.time.ManualClock;
+import dev.failover.contract.topology.Topology;
+import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.decision.domain.DecisionEngineTest.Probe;
+import dev.failover.decision.domain.Explanation.RuleResult;
+
+/**
+ * The "why" of decisions and holds (issue 14): what an explanation names, and that replaying its recorded evidence
+ * through a fresh core reproduces the same decision, or the same hold. A row that removes evidence shows the replay
+ * depends on it.
+ */
+class ExplanationTest {
+
+    /** The group's topology: {@code extra} adds keys to the group, as in DecisionEngineTest. */
+    static Topology topology(String whenAllDown, String extra) {
+        return TopologyLoader.parse(TOPOLOGY.formatted(whenAllDown, "live", extra), "test");
+    }
+
+    /** Runs the timeline, giving each result a Kafka position (partition 0, offset = its index); returns the outcomes. */
+    static List<Outcome> run(DecisionEngine engine, ManualClock clock, List<Probe> timeline) {
+        AtomicInteger offset = new AtomicInteger();
+        return timeline.stream().map(p -> {
+            clock.set(T0.plusSeconds(p.at()));
+            return engine.onProbeResult(result(p), new Explanation.Position(0, offset.getAndIncrement()));
+        }).toList();
+    }
+
+    static Decision firstSwitch(List<Outcome> outcomes) {
+        return outcomes.stream().filter(o -> o instanceof Outcome.Switched).map(o -> ((Outcome.Switched) o).decision())
+                .findFirst().orElseThrow(() -> new AssertionError("no switch"));
+    }
+
+    static final String NO_GUARD = "    safety: {correlatedFailureGuard: false}\n";
+
+    static Stream<Arguments> decisions() {
+        return Stream.of(
+                Arguments.of("failover by a quorum of locations", "hold", "",
+                        timeline(rounds(0, 600, "secondary", UP, ALL), rounds(0, 20, "primary", UP, ALL),
+                                rounds(30, 60, "primary", DOWN, ALL)),
+                        DecisionKind.FAILOVER, "primary", "secondary", Explanations.ACTIVE_HEALTH),
+                Arguments.of("failback after the hold-down", "hold", "",
+                        timeline(rounds(0, 600, "secondary", UP, ALL), rounds(0, 20, "primary", UP, ALL),
+                                rounds(30, 60, "primary", DOWN, ALL), rounds(70, 600, "primary", UP, ALL)),
+                        DecisionKind.FAILBACK, "secondary", "primary", Explanations.DESTINATION),
+                Arguments.of("last resort when every target is down", "last-resort", NO_GUARD,
+                        timeline(rounds(0, 200, "maintenance", UP, ALL), rounds(0, 20, "primary", UP, ALL),
+                                rounds(0, 20, "secondary", UP, ALL), rounds(30, 200, "primary", DOWN, ALL),
+                                rounds(30, 200, "secondary", DOWN, ALL)),
+                        DecisionKind.LAST_RESORT, "primary", "maintenance", Explanations.ACTIVE_HEALTH));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("decisions")
+    void anAutomaticDecisionIsExplainedAndItsEvidenceReplaysToTheSameDecision(String name, String whenAllDown, String extra,
+            List<Probe> timeline, DecisionKind kind, String from, String to, String firedRule) {
+        Topology topology = topology(whenAllDown, extra);
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
+        List<Decision> decisions = run(engine, clock, timeline).stream().filter(o -> o instanceof Outcome.Switched)
+                .map(o -> ((Outcome.Switched) o).decision()).toList();
+        Decision decision = decisions.get(decisions.size() - 1);
+        assertThat(decision.kind()).isEqualTo(kind);
+
+        Explanation explanation = engine.explanation("api", decision.decisionId()).orElseThrow();
+        assertThat(explanation.outcome()).isEqualTo(Explanation.Verdict.SWITCHED);
+        assertThat(explanation.kind()).isEqualTo(kind);
+        assertThat(explanation.fromTarget()).isEqualTo(from);
+        assertThat(explanation.toTarget()).isEqualTo(to);
+        assertThat(explanation.rules()).extracting(Explanation.Rule::rule).containsExactly(Explanations.HOLD,
+                Explanations.ACTIVE_HEALTH, Explanations.DESTINATION, Explanations.GUARD, Explanations.DWELL,
+                Explanations.FLAP_GUARD, Explanations.BUDGET);
+        assertThat(explanation.rules()).filteredOn(r -> r.result() == RuleResult.FIRED).extracting(Explanation.Rule::rule)
+                .containsExactly(firedRule);
+        assertThat(explanation.thresholds()).containsEntry("quorum", 2).containsEntry("failuresToDown", 3);
+        assertThat(explanation.targets()).extracting(Explanation.TargetFacts::target).contains("primary", "secondary");
+        Explanation.LocationFacts locA = explanation.targets().stream().filter(t -> t.target().equals(from)).findFirst()
+                .orElseThrow().locations().get(0);
+        assertThat(locA.results()).as("the results with their Kafka positions").isNotEmpty()
+                .allSatisfy(r -> assertThat(r.offset()).isNotNull());
+        assertThat(locA.margin()).contains("would make it");
+        assertThat(explanation.startingState().activeTarget()).isEqualTo(from);
+
+        Outcome replayed = ExplanationReplay.replay(topology, explanation);
+        assertThat(replayed).as("the replay of " + name).isInstanceOfSatisfying(Outcome.Switched.class, s -> {
+            assertThat(s.decision().kind()).isEqualTo(kind);
+            assertThat(s.decision().fromTarget()).isEqualTo(from);
+            assertThat(s.decision().toTarget()).isEqualTo(to);
+            assertThat(s.decision().epoch()).isEqualTo(decision.epoch());
+        });
+    }
+
+    static Supplier<String> ids() {
+        AtomicInteger ids = new AtomicInteger();
+        return () -> "d-" + ids.incrementAndGet();
+    }
+
+    @Test
+    void theFailoversMarginIsComputedFromTheLocations() {
+        Topology topology = topology("hold", "");
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
+        // only two of three locations see the primary fail: the smallest quorum that moves traffic
+        Decision decision = firstSwitch(run(engine, clock, timeline(rounds(0, 200, "secondary", UP, ALL),
+                rounds(0, 20, "primary", UP, ALL), rounds(30, 60, "primary", DOWN, "loc-a", "loc-b"),
+                rounds(30, 200, "primary", UP, "loc-c"))));
+        Explanation explanation = engine.explanation("api", decision.decisionId()).orElseThrow();
+        Explanation.TargetFacts primary = explanation.targets().get(0);
+        assertThat(primary.margin()).isEqualTo("primary: 1 UP, 2 DOWN of 3 locations, quorum 2; 1 location(s) fewer DOWN "
+                + "and it would not be UNHEALTHY");
+        assertThat(primary.locations()).extracting(Explanation.LocationFacts::verdict)
+                .containsExactly(LocationVerdict.DOWN, LocationVerdict.DOWN, LocationVerdict.UP);
+        assertThat(primary.locations().get(0).margin()).isEqualTo("3 more success(es) in a row would make it UP");
+        assertThat(primary.locations().get(2).margin()).isEqualTo("3 more failure(s) in a row would make it DOWN");
+        assertThat(primary.locations().get(0).results()).extracting(Explanation.Result::outcome).endsWith(ProbeOutcome.DOWN,
+                ProbeOutcome.DOWN, ProbeOutcome.DOWN);
+    }
+
+    /** Evidence taken away: the same moment, replayed without two locations' results, holds instead of switching. */
+    @Test
+    void aReplayWithoutTheDecisiveEvidenceDoesNotSwitch() {
+        Topology topology = topology("hold", "");
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
+        Decision decision = firstSwitch(run(engine, clock, timeline(rounds(0, 200, "secondary", UP, ALL),
+                rounds(0, 20, "primary", UP, ALL), rounds(30, 60, "primary", DOWN, ALL))));
+        Explanation explanation = engine.explanation("api", decision.decisionId()).orElseThrow();
+        Explanation without = withoutResults(explanation, "primary", Set.of("loc-a", "loc-b"));
+        assertThat(ExplanationReplay.replay(topology, without)).isInstanceOfSatisfying(Outcome.Held.class,
+                h -> assertThat(h.reason()).isEqualTo(Outcome.HoldReason.QUORUM_LOST));
+    }
+
+    static Explanation withoutResults(Explanation e, String target, Set<String> locations) {
+        UnaryOperator<Explanation.LocationFacts> strip = l -> locations.contains(l.location())
+                ? new Explanation.LocationFacts(l.location(), l.verdict(), l.consecutiveFailures(), l.consecutiveSuccesses(),
+                        l.margin(), List.of())
+                : l;
+        List<Explanation.TargetFacts> targets = e.targets().stream().map(t -> t.target().equals(target)
+                ? new Explanation.TargetFacts(t.target(), t.health(), t.margin(), t.locations().stream().map(strip).toList())
+                : t).toList();
+        return new Explanation(e.group(), e.decisionId(), e.at(), e.outcome(), e.kind(), e.fromTarget(), e.toTarget(),
+                e.holdReason(), e.summary(), e.rules(), e.thresholds(), targets, e.startingState());
+    }
+
+    static Stream<Arguments> holds() {
+        return Stream.of(
+                Arguments.of("one location alone sees the primary fail", "",
+                        timeline(rounds(0, 100, "secondary", UP, ALL), rounds(0, 20, "primary", UP, ALL),
+                                rounds(30, 60, "primary", DOWN, "loc-a")),
+                        60, Outcome.HoldReason.QUORUM_LOST, Explanations.ACTIVE_HEALTH),
+                Arguments.of("the primary fails and the secondary is down too", NO_GUARD,
+                        timeline(rounds(0, 20, "secondary", UP, ALL), rounds(30, 100, "secondary", DOWN, ALL),
+                                rounds(0, 40, "primary", UP, ALL), rounds(50, 100, "primary", DOWN, ALL)),
+                        100, Outcome.HoldReason.NO_HEALTHY_TARGET, Explanations.DESTINATION));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("holds")
+    void whyAGroupIsNotFailingOverNowIsExplainedAndReplaysToTheSameHold(String name, String extra, List<Probe> timeline,
+            int at, Outcome.HoldReason reason, String heldRule) {
+        Topology topology = topology("hold", extra);
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
+        run(engine, clock, timeline);
+        clock.set(T0.plusSeconds(at));
+        engine.tick();
+        Explanation now = engine.explanationNow("api").orElseThrow();
+        assertThat(now.outcome()).isEqualTo(Explanation.Verdict.HELD);
+        assertThat(now.decisionId()).isNull();
+        assertThat(now.holdReason()).isEqualTo(reason);
+        assertThat(now.rules()).filteredOn(r -> r.result() == RuleResult.HELD).singleElement()
+                .satisfies(r -> assertThat(r.rule()).isEqualTo(heldRule));
+        assertThat(now.rules()).filteredOn(r -> r.rule().equals(Explanations.DWELL)).singleElement()
+                .satisfies(r -> assertThat(r.result()).isEqualTo(RuleResult.NOT_APPLICABLE));
+        assertThat(now.summary()).startsWith("held (" + reason + ")");
+
+        assertThat(ExplanationReplay.replay(topology, now)).isInstanceOfSatisfying(Outcome.Held.class,
+                h -> assertThat(h.reason()).isEqualTo(reason));
+    }
+
+    @Test
+    void aSteadyGroupSaysSoAndAnOperatorsDecisionNamesTheCommand() {
+        Topology topology = topology("hold", "");
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
+        run(engine, clock, timeline(rounds(0, 20, "primary", UP, ALL), rounds(0, 20, "secondary", UP, ALL)));
+        Explanation steady = engine.explanationNow("api").orElseThrow();
+        assertThat(steady.outcome()).isEqualTo(Explanation.Verdict.STEADY);
+        assertThat(steady.summary()).startsWith("steady: primary stays active; primary: 3 UP, 0 DOWN of 3 locations");
+
+        CommandOutcome pinned = engine.apply(new Command.Pin("api", "secondary", null, "db maintenance", "alice"));
+        Decision decision = ((CommandOutcome.Accepted) pinned).decisions().get(0);
+        Explanation why = engine.explanation("api", decision.decisionId()).orElseThrow();
+        assertThat(why.rules().get(0)).isEqualTo(new Explanation.Rule(Explanations.OPERATOR, RuleResult.FIRED,
+                "alice: pinned by alice: db maintenance"));
+        assertThat(why.rules().subList(2, why.rules().size())).allSatisfy(r -> assertThat(r.result()).isEqualTo(RuleResult.NOT_APPLICABLE));
+        assertThat(engine.explanation("api", "no-such-decision")).isEmpty();
+        assertThat(engine.explanation("nope", decision.decisionId())).isEmpty();
+    }
+
+    /** The latest decisions' explanations are kept, older ones dropped: the memory they take is bounded. */
+    @Test
+    void theLatestExplanationsAreKept() {
+        Topology topology = topology("hold", "");
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
+        Decision first = firstSwitch(run(engine, clock, timeline(rounds(0, 200, "secondary", UP, ALL),
+                rounds(0, 20, "primary", UP, ALL), rounds(30, 60, "primary", DOWN, ALL))));
+        String last = null;
+        for (int i = 0; i < GroupState.EXPLANATIONS + 2; i++) {
+            CommandOutcome forced = engine.apply(new Command.Force("api", i % 2 == 0 ? "primary" : "secondary", "churn " + i, "bob"));
+            last = ((CommandOutcome.Accepted) forced).decisions().get(0).decisionId();
+        }
+        assertThat(engine.explanation("api", first.decisionId())).as("older ones dropped").isEmpty();
+        assertThat(engine.explanation("api", last)).isPresent();
+    }
+}
