@@ -135,10 +135,11 @@ say "=== failoverctl explain $GROUP $FAILOVER_ID   (why the failover happened) =
 say ""
 say "=== planned switchover: failoverctl switchover start $GROUP secondary ==="
 T0=$(date +%s.%N)
-stamp "DNS: api.failover.test A $(answer_ttl api.failover.test)"
-"$CTL" switchover start "$GROUP" secondary --reason "demo: planned maintenance of the primary"
 seen="$(answer_ttl api.failover.test)"
 sequence="$seen"
+stamp "DNS: api.failover.test A $seen"
+# the actuator starts lowering the TTL while the command returns: the answer before it is the sequence's first
+"$CTL" switchover start "$GROUP" secondary --reason "demo: planned maintenance of the primary"
 deadline=$((SECONDS + 60))
 until [[ "$seen" == "127.0.0.12 ttl=5" ]]; do
   ((SECONDS < deadline)) || { say "the switchover did not complete within 60 s; see $LOGS/actuator.log" >&2; exit 1; }

@@ -153,6 +153,10 @@ class FailoverCtlIT {
                 .containsPattern("primary \\*\\s+us-east-1\\s+HEALTHY\\s+UP\\s+UP\\s+UP\\s+ELIGIBLE")
                 .containsPattern("secondary\\s+us-west-2\\s+HEALTHY\\s+UP\\s+UP\\s+UP\\s+ELIGIBLE");
         assertThat(one.err()).as("nothing but the answer: no log lines").isEmpty();
+
+        Run watch = ctl(viewer, "watch", G, "--count", "2", "--interval", "200ms");
+        assertThat(watch.exit()).as(watch.toString()).isZero();
+        assertThat(watch.out().split("active   primary \\(HEALTHY\\)", -1)).as("two refreshes").hasSize(3);
     }
 
     @Test

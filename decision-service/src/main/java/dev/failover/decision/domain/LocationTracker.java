@@ -58,8 +58,11 @@ final class LocationTracker {
      *                     failure moves the verdict as a success does and is remembered for the alert
      */
     void record(ProbeResult result, Thresholds thresholds, FailureClass failureClass, Explanation.Position position) {
-        if (lastResultAt != null && result.startedAt().isBefore(lastResultAt)) {
-            return; // out of order: a newer result already counted
+        if (lastResultAt != null && !result.startedAt().isAfter(lastResultAt)) {
+            // out of order (a newer result already counted), or the same result again: a location starts one probe of a
+            // target at a time, so a second result with the same start is a redelivery (seen after a consumer's
+            // restart), and counting it twice would bring DOWN or UP a result early
+            return;
         }
         recent.addLast(new Explanation.Result(result.startedAt(), result.durationMillis(), result.outcome(),
                 result.failureReason(), position == null ? null : position.partition(),

@@ -2,16 +2,19 @@ package dev.failover.decision.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.failover.contract.event.FailureReason;
+import dev.failover.contract.event.LocationVerdict;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.topology.Thresholds;
@@ -50,5 +53,23 @@ class LocationTrackerTest {
             assertThat(tracker.transitions()).as("transitions after " + seen.size() + " outcomes of " + outcomes)
                     .isEqualTo(changes);
         }
+    }
+
+    /** A redelivered result (same start) is counted once: else two failures would be one short of a real third. */
+    @Test
+    void theSameResultDeliveredTwiceIsCountedOnce() {
+        LocationTracker tracker = new LocationTracker("loc-a", 10);
+        Thresholds thresholds = new Thresholds(3, 2, null, null, null, 10, null);
+        Instant at = Instant.parse("2026-11-22T10:00:00Z");
+        for (int i = 1; i <= 2; i++) {
+            ProbeResult down = new ProbeResult(1, "g", "t", "r", "loc-a", at.plusSeconds(i), 5L, ProbeOutcome.DOWN,
+                    FailureReason.TIMEOUT, null, null, false, null, null);
+            tracker.record(down, thresholds);
+            tracker.record(down, thresholds);
+        }
+        assertThat(tracker.consecutiveFailures()).isEqualTo(2);
+        assertThat(tracker.recent()).hasSize(2);
+        assertThat(tracker.verdictAt(at.plusSeconds(3), Duration.ofSeconds(30), thresholds))
+                .as("two real failures of three needed").isEqualTo(LocationVerdict.UNKNOWN);
     }
 }

@@ -59,22 +59,18 @@ public final class WriteCommands {
         }
     }
 
-    @Command(name = "pin", description = "Keep a HEALTHY target active (switching to it if needed); automation holds until "
-            + "the pin expires or is released.")
-    public static final class Pin extends Write {
+    /** A write about one target of the group that may pin it until an instant: pin and switchover start. */
+    abstract static class PinningWrite extends Write {
         @Parameters(index = "0", paramLabel = "GROUP")
         String group;
         @Parameters(index = "1", paramLabel = "TARGET")
         String target;
-        @Option(names = "--until", description = "ISO-8601 instant the pin ends, e.g. 2026-11-24T06:00:00Z")
+        @Option(names = "--until", description = "ISO-8601 instant the pin ends, e.g. 2026-11-24T06:00:00Z; default: until "
+                + "released")
         String until;
 
         String group() {
             return group;
-        }
-
-        String action() {
-            return "pin";
         }
 
         @Override
@@ -83,6 +79,14 @@ public final class WriteCommands {
             if (until != null) {
                 body.put("until", until);
             }
+        }
+    }
+
+    @Command(name = "pin", description = "Keep a HEALTHY target active (switching to it if needed); automation holds until "
+            + "the pin expires or is released.")
+    public static final class Pin extends PinningWrite {
+        String action() {
+            return "pin";
         }
     }
 
@@ -183,28 +187,9 @@ public final class WriteCommands {
     @Command(name = "start", description = "Move traffic to a HEALTHY target and pin it there: the actuator lowers the "
             + "record's TTL, waits out the old one, scales the target up, switches, verifies and restores the TTL (follow it "
             + "with watch).")
-    public static final class SwitchoverStart extends Write {
-        @Parameters(index = "0", paramLabel = "GROUP")
-        String group;
-        @Parameters(index = "1", paramLabel = "TARGET")
-        String target;
-        @Option(names = "--until", description = "ISO-8601 instant the pin ends; default: until released or aborted")
-        String until;
-
-        String group() {
-            return group;
-        }
-
+    public static final class SwitchoverStart extends PinningWrite {
         String action() {
             return "switchover";
-        }
-
-        @Override
-        void fields(ObjectNode body) {
-            body.put("target", target);
-            if (until != null) {
-                body.put("until", until);
-            }
         }
     }
 
