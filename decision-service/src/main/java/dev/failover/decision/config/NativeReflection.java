@@ -24,6 +24,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         GroupView.DestinationCheck.class, GroupView.SafetyView.class, Destination.class, CorrelatedFailureGuard.Suspicion.class,
         Explanation.class, Explanation.Verdict.class, Explanation.RuleResult.class, Explanation.Rule.class,
         Explanation.TargetFacts.class, Explanation.LocationFacts.class, Explanation.Result.class,
-        Explanation.StartingState.class, Outcome.HoldReason.class })
+        Explanation.StartingState.class, Explanation.Counts.class, Outcome.HoldReason.class })
 public class NativeReflection {
 }

@@ -462,6 +462,11 @@ public final class DecisionEngine {
         s.stablyHealthySince.putAll(state.stablyHealthySince());
     }
 
+    /** A replay's start for one location's view of a target: the counts its recorded results were counted from. */
+    synchronized void startFrom(String group, String target, String location, Explanation.Counts counts) {
+        groups.get(group).tracker(target, location).startFrom(counts);
+    }
+
     /** A replay's one evaluation, at the clock's instant. */
     synchronized Outcome evaluateNow(String group) {
         return evaluate(groups.get(group), clock.instant());

@@ -51,9 +51,18 @@ public record Explanation(String group, String decisionId, Instant at, Verdict o
     public record TargetFacts(String target, TargetHealth health, String margin, List<LocationFacts> locations) {
     }
 
-    /** One location's verdict on a target, its counts, the margin to the other verdict, and its recent results. */
+    /**
+     * One location's verdict on a target, its counts, the margin to the other verdict, and its recent results.
+     *
+     * @param before the hysteresis state from before the oldest of {@code results}: the verdict may come from results
+     *               older than those kept; null when not recorded (an explanation written before it was)
+     */
     public record LocationFacts(String location, LocationVerdict verdict, int consecutiveFailures, int consecutiveSuccesses,
-            String margin, List<Result> results) {
+            String margin, List<Result> results, Counts before) {
+    }
+
+    /** A location's hysteresis state: the verdict its runs last reached and the current run lengths. */
+    public record Counts(LocationVerdict verdict, int consecutiveFailures, int consecutiveSuccesses) {
     }
 
     /**

@@ -20,6 +20,9 @@ import dev.failover.contract.topology.Topology;
  * explanation's instant. The outcome is what the core decides on that evidence alone, so an explanation that replays to
  * the same decision shows that the evidence it names is the evidence that decided.
  * <p>
+ * Each location's count starts from the hysteresis state recorded before its oldest result ({@code before}): a verdict
+ * can come from results older than those kept.
+ * <p>
  * What it does not carry: a dependency's results (a target with dependencies is no eligible destination in a replay)
  * and the switch budgets' history (a hold by a budget does not replay).
  */
@@ -45,6 +48,13 @@ public final class ExplanationReplay {
         Instant first = evidence.isEmpty() ? explanation.at() : arrival(evidence.get(0).result());
         ManualClock clock = new ManualClock(first);
         DecisionEngine engine = new DecisionEngine(topology, clock, () -> "replay", Duration.ofSeconds(5));
+        for (Explanation.TargetFacts target : explanation.targets()) {
+            for (Explanation.LocationFacts location : target.locations()) {
+                if (location.before() != null) { // counting starts where it stood before the oldest result kept
+                    engine.startFrom(group.id(), target.target(), location.location(), location.before());
+                }
+            }
+        }
         for (Recorded r : evidence) {
             clock.set(arrival(r.result()));
             String region = group.target(r.target()).map(t -> t.region()).orElse("unknown");

@@ -156,7 +156,8 @@ final class Explanations {
             for (LocationTracker tracker : s.trackers(target)) {
                 LocationVerdict verdict = tracker.verdictAt(now, GroupState.staleAfter(target), s.thresholds());
                 locations.add(new Explanation.LocationFacts(tracker.location(), verdict, tracker.consecutiveFailures(),
-                        tracker.consecutiveSuccesses(), locationMargin(tracker, verdict, s.thresholds()), tracker.recent()));
+                        tracker.consecutiveSuccesses(), locationMargin(tracker, verdict, s.thresholds()), tracker.recent(),
+                        tracker.countsBeforeRecent()));
             }
             targets.add(new Explanation.TargetFacts(target.id(), s.health(target, now), targetMargin(s, target, now), locations));
         }

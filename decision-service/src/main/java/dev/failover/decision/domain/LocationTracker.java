@@ -37,8 +37,14 @@ final class LocationTracker {
     private GroupView.IgnoredResult lastIgnored;
     /** The reason of the last result when it was a failure of an alert-only class (counted as a success); else null. */
     private FailureReason alertOnlyFailure;
-    /** The latest results counted, oldest first: the evidence an explanation shows and a replay feeds again. */
-    private final ArrayDeque<Explanation.Result> recent = new ArrayDeque<>();
+    /**
+     * The latest results counted, oldest first, each with the hysteresis state from just before it: the evidence an
+     * explanation shows and a replay feeds again, and the state a replay starts its count from.
+     */
+    private final ArrayDeque<Kept> recent = new ArrayDeque<>();
+
+    private record Kept(Explanation.Result result, Explanation.Counts before) {
+    }
 
     LocationTracker(String location, int flapWindow) {
         this.location = location;
@@ -64,9 +70,9 @@ final class LocationTracker {
             // restart), and counting it twice would bring DOWN or UP a result early
             return;
         }
-        recent.addLast(new Explanation.Result(result.startedAt(), result.durationMillis(), result.outcome(),
+        recent.addLast(new Kept(new Explanation.Result(result.startedAt(), result.durationMillis(), result.outcome(),
                 result.failureReason(), position == null ? null : position.partition(),
-                position == null ? null : position.offset()));
+                position == null ? null : position.offset()), counts()));
         // enough to rebuild the verdict (a full run to either threshold) and the flap window from these alone
         int keep = window.length + thresholds.failuresToDown() + thresholds.successesToUp();
         while (recent.size() > keep) {
@@ -168,7 +174,26 @@ final class LocationTracker {
     }
 
     List<Explanation.Result> recent() {
-        return List.copyOf(recent);
+        return recent.stream().map(Kept::result).toList();
+    }
+
+    /**
+     * The verdict and run lengths from before the oldest result kept: a verdict can come from results no longer kept (DOWN
+     * long ago, held since by runs shorter than either threshold), so a replay starts its count here.
+     */
+    Explanation.Counts countsBeforeRecent() {
+        return recent.isEmpty() ? counts() : recent.peekFirst().before();
+    }
+
+    private Explanation.Counts counts() {
+        return new Explanation.Counts(verdict, consecutiveFailures, consecutiveSuccesses);
+    }
+
+    /** A replay's start: the hysteresis state the recorded results were counted from. */
+    void startFrom(Explanation.Counts counts) {
+        verdict = counts.verdict();
+        consecutiveFailures = counts.consecutiveFailures();
+        consecutiveSuccesses = counts.consecutiveSuccesses();
     }
 
     int consecutiveFailures() {

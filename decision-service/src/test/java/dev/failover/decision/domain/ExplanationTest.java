@@ -158,10 +158,56 @@ class ExplanationTest {
                 h -> assertThat(h.reason()).isEqualTo(Outcome.HoldReason.QUORUM_LOST));
     }
 
+    /**
+     * A verdict older than the results kept: the primary went UP at the start, then its results changed every second
+     * round (runs of two, shorter than either threshold) for longer than the 26 results kept. With flap detection off
+     * nothing turns the verdict, so the primary is still UP and the group steady. The explanation records each location's
+     * count from before its oldest result; the replay starts there and is steady too, and without it the same results
+     * replay to a hold.
+     */
+    @Test
+    void aVerdictFromResultsNoLongerKeptReplaysFromTheRecordedCounts() {
+        Topology topology = topology("hold", "    thresholds: {flapTransitions: 0}\n");
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
+        List<List<Probe>> primary = new java.util.ArrayList<>();
+        primary.add(rounds(0, 20, "primary", UP, ALL));
+        for (int at = 30; at <= 600; at += 10) {
+            primary.add(rounds(at, at, "primary", (at / 20) % 2 == 0 ? UP : DOWN, ALL));
+        }
+        primary.add(rounds(0, 600, "secondary", UP, ALL));
+        @SuppressWarnings("unchecked")
+        List<Probe> probes = timeline(primary.toArray(List[]::new));
+        assertThat(run(engine, clock, probes)).noneMatch(o -> o instanceof Outcome.Switched);
+        engine.tick();
+
+        Explanation now = engine.explanationNow("api").orElseThrow();
+        assertThat(now.outcome()).isEqualTo(Explanation.Verdict.STEADY);
+        Explanation.LocationFacts locA = now.targets().get(0).locations().get(0);
+        assertThat(locA.verdict()).isEqualTo(LocationVerdict.UP);
+        assertThat(locA.results()).as("kept results: no run reaches a threshold").hasSize(26)
+                .extracting(Explanation.Result::outcome).doesNotContainSequence(DOWN, DOWN, DOWN)
+                .doesNotContainSequence(UP, UP, UP);
+        assertThat(locA.before().verdict()).as("the verdict before the oldest kept result").isEqualTo(LocationVerdict.UP);
+        assertThat(ExplanationReplay.replay(topology, now)).isInstanceOf(Outcome.Steady.class);
+
+        Explanation withoutCounts = withoutBefore(now);
+        assertThat(ExplanationReplay.replay(topology, withoutCounts)).as("the same results counted from nothing")
+                .isInstanceOf(Outcome.Held.class);
+    }
+
+    static Explanation withoutBefore(Explanation e) {
+        List<Explanation.TargetFacts> targets = e.targets().stream().map(t -> new Explanation.TargetFacts(t.target(), t.health(),
+                t.margin(), t.locations().stream().map(l -> new Explanation.LocationFacts(l.location(), l.verdict(),
+                        l.consecutiveFailures(), l.consecutiveSuccesses(), l.margin(), l.results(), null)).toList())).toList();
+        return new Explanation(e.group(), e.decisionId(), e.at(), e.outcome(), e.kind(), e.fromTarget(), e.toTarget(),
+                e.holdReason(), e.summary(), e.rules(), e.thresholds(), targets, e.startingState());
+    }
+
     static Explanation withoutResults(Explanation e, String target, Set<String> locations) {
         UnaryOperator<Explanation.LocationFacts> strip = l -> locations.contains(l.location())
                 ? new Explanation.LocationFacts(l.location(), l.verdict(), l.consecutiveFailures(), l.consecutiveSuccesses(),
-                        l.margin(), List.of())
+                        l.margin(), List.of(), l.before())
                 : l;
         List<Explanation.TargetFacts> targets = e.targets().stream().map(t -> t.target().equals(target)
                 ? new Explanation.TargetFacts(t.target(), t.health(), t.margin(), t.locations().stream().map(strip).toList())
