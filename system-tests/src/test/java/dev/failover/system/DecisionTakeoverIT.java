@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.LongStream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -189,14 +192,33 @@ class DecisionTakeoverIT {
                     assertThat(owners).as("deciders owning " + TestTopology.GROUP).hasSize(1);
                 });
         ServiceProcess owner = owners.get(0);
+        ServiceProcess survivor = owner == decider ? second : decider;
         try (TopicClient client = new TopicClient(kafka.bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
                 TopicClient.Reader results = client.reader(Topics.PROBE_RESULTS)) {
+            // the group's latest decision, explained by the instance that does not own the group: read from the topic
+            long epoch = FailoverChainIT.view(owner).get("epoch").asLong();
+            String latest = decision(decisions.await(r -> decision(r).epoch() == epoch, Duration.ofSeconds(30))).decisionId();
+            assertExplains(survivor, latest, "not owning " + TestTopology.GROUP);
+
             Duration switched = killOwnerDuringAnOutage(decisions, results, owner, () -> {
             });
             assertThat(switched).as("from the failure to BIND answering the secondary, with the owner killed for good")
                     .isLessThan(detection.plusSeconds(10));
+            // the owner is dead; its successor explains the decision it made before, from what it restored (ADR 0011)
+            assertThat(DecisionOwnershipIT.owned(survivor)).as("groups owned by " + survivor.name).contains(TestTopology.GROUP);
+            assertExplains(survivor, latest, "owning " + TestTopology.GROUP + " after " + owner.name + " was killed");
         }
+    }
+
+    /** GET /groups/api/decisions/{id}/explanation on {@code decider} answers 200 with that decision's rules and evidence. */
+    static void assertExplains(ServiceProcess decider, String decisionId, String standing) throws java.io.IOException {
+        JsonNode explanation = new ObjectMapper().readTree(decider.get("/groups/" + TestTopology.GROUP + "/decisions/"
+                + decisionId + "/explanation", "viewer"));
+        assertThat(explanation.get("decisionId").asText()).as("explanation by %s, %s", decider.name, standing)
+                .isEqualTo(decisionId);
+        assertThat(explanation.get("rules")).as("rules of the explanation by %s", decider.name).isNotEmpty();
+        assertThat(explanation.get("targets")).as("evidence in the explanation by %s", decider.name).isNotEmpty();
     }
 
     /**

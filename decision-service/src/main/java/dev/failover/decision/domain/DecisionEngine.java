@@ -437,6 +437,20 @@ public final class DecisionEngine {
                 : s.explanations.stream().filter(e -> decisionId.equals(e.decisionId())).findFirst();
     }
 
+    /** The explanations of the group's latest decisions, newest first: what is persisted (ADR 0011). */
+    public synchronized List<Explanation> explanations(String group) {
+        GroupState s = groups.get(group);
+        return s == null ? List.of() : List.copyOf(s.explanations);
+    }
+
+    /** Takes a group's persisted explanations back on restore; an unknown group's are ignored. */
+    public synchronized void restoreExplanations(String group, List<Explanation> persisted) {
+        GroupState s = groups.get(group);
+        if (s != null) {
+            s.restoreExplanations(persisted);
+        }
+    }
+
     /**
      * Why the group does what it does now: its last evaluation (on the last probe result or tick, at most a tick ago)
      * explained with the state of that moment; empty for an unknown group or one not evaluated yet.

@@ -5,12 +5,14 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.LocationVerdict;
@@ -28,8 +30,8 @@ final class GroupState {
     static final int AUDIT_SIZE = 50;
     static final int RECENT_DECISIONS = 20;
     /**
-     * Explanations of the latest decisions kept, newest first. In memory only: the state record is at its size budget
-     * (StateRecordSizeTest) and five explanations with full evidence add about 125 KB, so they are not persisted (ADR 0011).
+     * Explanations of the latest decisions kept, newest first. Persisted on a topic of their own, not in the state record:
+     * that is at its size budget (StateRecordSizeTest) and five explanations with full evidence add about 125 KB (ADR 0011).
      */
     static final int EXPLANATIONS = 5;
 
@@ -103,6 +105,20 @@ final class GroupState {
         while (explanations.size() > EXPLANATIONS) {
             explanations.removeLast();
         }
+    }
+
+    /**
+     * Takes persisted explanations back (a restart, a take-over): together with any this instance still holds, the
+     * latest by decision time, each decision once.
+     */
+    void restoreExplanations(List<Explanation> persisted) {
+        Map<String, Explanation> byDecision = new LinkedHashMap<>();
+        Stream.concat(explanations.stream(), persisted.stream())
+                .filter(e -> e.decisionId() != null)
+                .forEach(e -> byDecision.putIfAbsent(e.decisionId(), e));
+        explanations.clear();
+        byDecision.values().stream().sorted(Comparator.comparing(Explanation::at).reversed()).limit(EXPLANATIONS)
+                .forEach(explanations::addLast);
     }
 
     Thresholds thresholds() {

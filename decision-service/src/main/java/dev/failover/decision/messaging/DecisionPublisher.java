@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,7 @@ import dev.failover.decision.config.DecisionServiceConfig;
 import dev.failover.decision.domain.DecisionEngine;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.decision.state.GroupOwnership;
+import dev.failover.decision.state.ExplanationRecord;
 import dev.failover.decision.state.StateCodec;
 import dev.failover.decision.state.StateRecord;
 import io.smallrye.mutiny.Uni;
@@ -29,13 +31,17 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
- * Publishes a group's decisions, then its state. Decisions wait in the engine's outbox, where the engine put them in
+ * Publishes a group's decisions, then their explanations, then its state. Decisions wait in the engine's outbox, where the engine put them in
  * the same critical section that changed the group (ADR 0002); each leaves it once Kafka acknowledged it. The state is
  * published only while the outbox is empty, so the persisted state never runs ahead of what the actuator can see.
  * Decisions that could not be published stay in the outbox, in order, and are sent again before anything else of the
  * group. One publication runs at a time per group: the consumer, the ticker and the drill scheduler can all publish for
  * one group at the same moment, and two publications that both read the outbox before either was acknowledged would
  * send its decisions twice.
+ * <p>
+ * Explanations (ADR 0011) go out after the decisions they explain, and a failure to publish them does not hold the state
+ * back: they are what an operator reads, the state is what keeps traffic right. They are sent again with the group's
+ * next publication.
  */
 @ApplicationScoped
 public class DecisionPublisher {
@@ -53,6 +59,9 @@ public class DecisionPublisher {
     @Channel("decision-state")
     MutinyEmitter<Record<String, String>> state;
     @Inject
+    @Channel("decision-explanations")
+    MutinyEmitter<Record<String, String>> explanations;
+    @Inject
     DecisionEngine engine;
     @Inject
     DecisionMetrics metrics;
@@ -64,6 +73,8 @@ public class DecisionPublisher {
     private final Map<String, Deque<StateRecord.CommandResult>> commandResults = new ConcurrentHashMap<>();
     /** Per group, the end of the last publication started: the next one starts after it. */
     private final Map<String, CompletionStage<Void>> lastPublication = new ConcurrentHashMap<>();
+    /** Groups with a decision published whose explanations are not on their topic yet. */
+    private final Set<String> explanationsToPublish = ConcurrentHashMap.newKeySet();
     private volatile boolean haltBeforeSendingDecision;
 
     @Inject
@@ -117,13 +128,14 @@ public class DecisionPublisher {
                     EventCodec.instance().encode(decision)))
                     .invoke(() -> {
                         engine.published(group, decision.decisionId());
+                        explanationsToPublish.add(group);
                         metrics.decided(decision);
                         LOG.infof("published decision %s epoch %d: %s %s -> %s by %s (%s)", decision.decisionId(),
                                 decision.epoch(), decision.kind(), decision.fromTarget(), decision.toTarget(),
                                 decision.principal(), decision.reason());
                     }));
         }
-        return chain.chain(() -> publishState(group)).onFailure().invoke(e -> {
+        return chain.chain(() -> publishExplanations(group)).chain(() -> publishState(group)).onFailure().invoke(e -> {
             metrics.publishFailed(group);
             LOG.errorf("could not publish decisions or state of %s, will retry: %s", group, e.getMessage());
         });
@@ -150,6 +162,24 @@ public class DecisionPublisher {
 
     public boolean hasUnpublished(String group) {
         return engine.hasUnpublished(group);
+    }
+
+    private Uni<Void> publishExplanations(String group) {
+        if (!explanationsToPublish.remove(group)) {
+            return Uni.createFrom().voidItem();
+        }
+        var json = ExplanationRecord.encodeFitting(group, engine.explanations(group), Instant.now());
+        if (json.isEmpty()) {
+            LOG.warnf("the explanation of the latest decision of %s is larger than %d bytes: kept in memory only", group,
+                    ExplanationRecord.MAX_BYTES);
+            return Uni.createFrom().voidItem();
+        }
+        return explanations.send(Record.of(group, json.get())).onFailure().recoverWithUni(e -> {
+            explanationsToPublish.add(group);
+            LOG.warnf("could not publish the explanations of %s, will retry with its next publication: %s", group,
+                    e.getMessage());
+            return Uni.createFrom().voidItem();
+        });
     }
 
     private Uni<Void> publishState(String group) {

@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
+import org.apache.kafka.common.KafkaException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -30,6 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.Topics;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Topology;
 import dev.failover.decision.command.CommandReply;
@@ -37,6 +39,7 @@ import dev.failover.decision.command.CommandService;
 import dev.failover.decision.command.IdempotencyKey;
 import dev.failover.decision.domain.Command;
 import dev.failover.decision.domain.CommandOutcome.Rejection;
+import dev.failover.decision.domain.Explanation;
 import dev.failover.decision.domain.GroupView;
 import dev.failover.decision.state.GroupReader;
 
@@ -115,15 +118,24 @@ public class GroupsResource {
     @RolesAllowed({ VIEWER, OPERATOR })
     @Operation(summary = "Why a decision was made: the evidence per location (results with their Kafka positions), the "
             + "thresholds, the rules checked in order and which one fired, the margins, and the state it started from")
-    @APIResponse(responseCode = "404", description = "no such group, or no explanation kept for that decision: the instance "
-            + "that decides the group keeps its latest decisions' in memory (ADR 0011)")
+    @APIResponse(responseCode = "404", description = "no such group, or no explanation kept for that decision: the latest "
+            + "five decisions of a group are explained (ADR 0011)")
+    @APIResponse(responseCode = "503", description = "the explanations of a group another instance owns could not be read "
+            + "from Kafka in time")
     public Response explanation(@PathParam("group") String group, @PathParam("decisionId") String decisionId) {
         knownGroup(group);
         bounded("decisionId", decisionId, InputLimits.MAX_SHORT_TEXT);
-        return reader.explanation(group, decisionId).map(e -> Response.ok(e).build()).orElseGet(() -> ApiError.response(404,
-                "not-found", "decisionId", "no explanation of decision '" + decisionId + "' in group " + group + ": the "
-                        + "instance deciding the group keeps its latest decisions' in memory, not across a restart or "
-                        + "takeover (ids: failoverctl history " + group + ")"));
+        Optional<Explanation> explanation;
+        try {
+            explanation = reader.explanation(group, decisionId);
+        } catch (IllegalStateException | KafkaException e) {
+            return ApiError.response(503, "unavailable", null, "could not read the explanations of group " + group
+                    + " from " + Topics.DECISION_EXPLANATIONS + ": " + e.getMessage() + "; ask again");
+        }
+        return explanation.map(e -> Response.ok(e).build()).orElseGet(() -> ApiError.response(404, "not-found",
+                "decisionId", "no explanation of decision '" + decisionId + "' in group " + group + ": the latest "
+                        + "decisions of a group are explained, earlier ones are not kept (ids: failoverctl history " + group
+                        + ")"));
     }
 
     /** Recent decisions and audit entries of a group. */

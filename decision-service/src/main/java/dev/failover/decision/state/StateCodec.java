@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/** JSON of the state topic. Private to the decision-service, so not part of the shared contract. */
+/**
+ * JSON of the state and explanation topics. Private to the decision-service, so not part of the shared contract.
+ */
 public final class StateCodec {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -22,10 +24,36 @@ public final class StateCodec {
     }
 
     public static String encode(StateRecord record) {
+        return write(record, "state of " + record.snapshot().group());
+    }
+
+    public static String encode(ExplanationRecord record) {
+        return write(record, "explanations of " + record.group());
+    }
+
+    private static String write(Object record, String what) {
         try {
             return MAPPER.writeValueAsString(record);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode state of " + record.snapshot().group(), e);
+            throw new IllegalStateException("cannot encode " + what, e);
+        }
+    }
+
+    static int utf8Length(String json) {
+        return json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
+    /** @throws IllegalArgumentException when the record cannot be read or has another schema version */
+    public static ExplanationRecord decodeExplanations(String json) {
+        try {
+            ExplanationRecord record = MAPPER.readValue(json, ExplanationRecord.class);
+            if (record.schemaVersion() != ExplanationRecord.SCHEMA_VERSION || record.group() == null) {
+                throw new IllegalArgumentException("explanation record of schema version " + record.schemaVersion()
+                        + " without group, or not version " + ExplanationRecord.SCHEMA_VERSION);
+            }
+            return record;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("unreadable explanation record: " + e.getOriginalMessage(), e);
         }
     }
 

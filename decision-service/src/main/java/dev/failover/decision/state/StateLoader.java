@@ -21,7 +21,7 @@ import dev.failover.kafka.TopicToEndReader;
 /**
  * Rebuilds the state of the groups of some partitions: the latest snapshot from the compacted state topic, then every
  * decision of failover.decisions, so a decision published just before a crash (and not yet in a snapshot) still moves
- * the epoch forward. Only decisions signed by a trusted key count (ADR 0009): a forged one, epoch 10^12 say, would
+ * the epoch forward, and the explanations of the latest decisions. Only decisions signed by a trusted key count (ADR 0009): a forged one, epoch 10^12 say, would
  * otherwise become this service's own epoch, active target and history. Reads to the end offsets as they were when it
  * started; a read that does not finish in time stops the take-over rather than deciding on partial state.
  */
@@ -73,6 +73,20 @@ public class StateLoader {
                 LOG.warnf("skipping unreadable decision at offset %d: %s", record.offset(), e.getMessage());
             }
         });
-        LOG.infof("restored partitions %s from %d state records and %d decisions", partitions, snapshots, decisions);
+        // the explanations of the latest decisions, so "why" outlives the instance that decided (ADR 0011)
+        int explanations = reader.read(Topics.DECISION_EXPLANATIONS, partitions, record -> {
+            if (record.value() == null) {
+                return;
+            }
+            try {
+                ExplanationRecord read = StateCodec.decodeExplanations(record.value());
+                engine.restoreExplanations(read.group(), read.explanations());
+            } catch (IllegalArgumentException e) {
+                LOG.warnf("skipping unreadable explanation record of %s at offset %d: %s", record.key(), record.offset(),
+                        e.getMessage());
+            }
+        });
+        LOG.infof("restored partitions %s from %d state records, %d decisions and %d explanation records", partitions,
+                snapshots, decisions, explanations);
     }
 }

@@ -22,7 +22,7 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Makes sure the topics the decision-service keys by group exist with one and the same partition count, and the state
- * topic is compacted. A mismatch stops the start: ownership of a group follows its partition number across topics.
+ * and explanation topics are compacted. A mismatch stops the start: ownership of a group follows its partition number across topics.
  */
 @ApplicationScoped
 public class TopicSetup {
@@ -30,7 +30,8 @@ public class TopicSetup {
     private static final Logger LOG = Logger.getLogger(TopicSetup.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     static final List<String> CO_PARTITIONED = List.of(Topics.PROBE_RESULTS, Topics.COMMANDS, Topics.ACTUATIONS,
-            Topics.DECISIONS, Topics.DECISION_STATE);
+            Topics.DECISIONS, Topics.DECISION_STATE, Topics.DECISION_EXPLANATIONS);
+    static final List<String> COMPACTED = List.of(Topics.DECISION_STATE, Topics.DECISION_EXPLANATIONS);
     static final List<String> DEAD_LETTERS = List.of(Topics.PROBE_RESULTS_DLQ, Topics.COMMANDS_DLQ, Topics.ACTUATIONS_DLQ);
 
     @Inject
@@ -61,7 +62,7 @@ public class TopicSetup {
             List<TopicSpec> specs = new ArrayList<>();
             for (String topic : CO_PARTITIONED) {
                 TopicSpec spec = TopicSpec.of(topic, count, replication);
-                specs.add(topic.equals(Topics.DECISION_STATE) ? spec.compacted() : spec);
+                specs.add(COMPACTED.contains(topic) ? spec.compacted() : spec);
             }
             DEAD_LETTERS.forEach(dlq -> specs.add(TopicSpec.of(dlq, count, replication)));
             Map<String, Integer> actual = ensurer.ensure(specs);

@@ -32,6 +32,8 @@ import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.domain.DecisionEngineTest.Probe;
 import dev.failover.decision.domain.Explanation.RuleResult;
+import dev.failover.decision.state.ExplanationRecord;
+import dev.failover.decision.state.StateCodec;
 
 /**
  * The "why" of decisions and holds (issue 14): what an explanation names, and that replaying its recorded evidence
@@ -270,6 +272,34 @@ class ExplanationTest {
         assertThat(why.rules().subList(2, why.rules().size())).allSatisfy(r -> assertThat(r.result()).isEqualTo(RuleResult.NOT_APPLICABLE));
         assertThat(engine.explanation("api", "no-such-decision")).isEmpty();
         assertThat(engine.explanation("nope", decision.decisionId())).isEmpty();
+    }
+
+    /**
+     * A new owner (a restart, a take-over) takes the explanations back from their topic's record: the same explanation,
+     * JSON and back, and it still replays to the same decision; one the new owner made itself stays, newest first.
+     */
+    @Test
+    void explanationsReadBackFromTheirRecordAreTheSameAndStillReplay() {
+        Topology topology = topology("hold", "");
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
+        Decision failover = firstSwitch(run(engine, clock, timeline(rounds(0, 200, "secondary", UP, ALL),
+                rounds(0, 20, "primary", UP, ALL), rounds(30, 60, "primary", DOWN, ALL))));
+        String json = ExplanationRecord.encodeFitting("api", engine.explanations("api"), clock.instant()).orElseThrow();
+
+        ManualClock later = new ManualClock(T0.plusSeconds(300));
+        DecisionEngine newOwner = new DecisionEngine(topology, later, () -> "n-1", Duration.ofSeconds(5));
+        CommandOutcome forced = newOwner.apply(new Command.Force("api", "secondary", "after the take-over", "carol"));
+        String own = ((CommandOutcome.Accepted) forced).decisions().get(0).decisionId();
+        ExplanationRecord read = StateCodec.decodeExplanations(json);
+        newOwner.restoreExplanations(read.group(), read.explanations());
+
+        Explanation original = engine.explanation("api", failover.decisionId()).orElseThrow();
+        Explanation restored = newOwner.explanation("api", failover.decisionId()).orElseThrow();
+        assertThat(restored).as("the explanation after JSON and back").isEqualTo(original);
+        assertThat(newOwner.explanations("api")).extracting(Explanation::decisionId).containsExactly(own, failover.decisionId());
+        assertThat(ExplanationReplay.replay(topology, restored)).isInstanceOfSatisfying(Outcome.Switched.class,
+                s -> assertThat(s.decision().kind()).isEqualTo(DecisionKind.FAILOVER));
     }
 
     /** The latest decisions' explanations are kept, older ones dropped: the memory they take is bounded. */

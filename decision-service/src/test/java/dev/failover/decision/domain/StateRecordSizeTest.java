@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.failover.contract.time.ManualClock;
 import dev.failover.decision.rest.InputLimits;
+import dev.failover.decision.state.ExplanationRecord;
 import dev.failover.decision.state.StateCodec;
 import dev.failover.decision.state.StateRecord;
 
@@ -55,5 +56,14 @@ class StateRecordSizeTest {
         assertThat(bytes).as("bytes of the worst-case state record").isLessThan(KAFKA_MESSAGE_LIMIT / 2);
         assertThat(bytes).as("bytes of the worst-case state record: the reasons are in it").isGreaterThan(
                 20 * reason.getBytes(StandardCharsets.UTF_8).length);
+
+        // the explanations of the same decisions, on their own topic (ADR 0011): all of the latest fit, none left out
+        List<Explanation> explanations = engine.explanations("api");
+        assertThat(explanations).as("explanations kept").hasSize(5);
+        String json = ExplanationRecord.encodeFitting("api", explanations, clock.instant()).orElseThrow();
+        assertThat(StateCodec.decodeExplanations(json).explanations()).as("explanations in the worst-case record")
+                .isEqualTo(explanations);
+        assertThat(json.getBytes(StandardCharsets.UTF_8).length).as("bytes of the worst-case explanation record")
+                .isLessThan(KAFKA_MESSAGE_LIMIT / 2).isGreaterThan(5 * reason.getBytes(StandardCharsets.UTF_8).length);
     }
 }

@@ -36,8 +36,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 /**
- * What a restarted or new owner rebuilds from Kafka equals what the running owner had: active target, epoch, overrides
- * and audit. Also: a poison operator command goes to the commands dead-letter topic.
+ * What a restarted or new owner rebuilds from Kafka equals what the running owner had: active target, epoch, overrides,
+ * audit and the explanations of the latest decisions. Also: a poison operator command goes to the commands dead-letter topic.
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
@@ -96,6 +96,11 @@ class StateRecoveryTest {
         assertThat(after.audit()).extracting(a -> a.principal()).contains("alice");
         assertThat(after.recentDecisions()).extracting(Decision::principal).as("principals of restored decisions")
                 .doesNotContain("mallory");
+        // the forced decision's explanation, from failover.decision-explanations: the same as the running owner's
+        String forced = before.recentDecisions().stream().filter(d -> d.kind() == DecisionKind.FORCE)
+                .filter(d -> d.reason().endsWith("recovery test")).findFirst().orElseThrow().decisionId();
+        assertThat(fresh.explanation(TestTopology.GROUP, forced)).as("explanation of %s restored", forced).isPresent()
+                .isEqualTo(running.explanation(TestTopology.GROUP, forced));
 
         given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"reason\":\"done\"}").post("/groups/api/resume")
                 .then().statusCode(200);

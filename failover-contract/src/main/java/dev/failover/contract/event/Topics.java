@@ -22,6 +22,13 @@ public final class Topics {
     public static final String DECISION_STATE = "failover.decision-state";
 
     /**
+     * The decision-service's explanations of its latest decisions per group, compacted: why each was made, with its
+     * evidence (ADR 0011). Written after the decisions they explain; read by a new owner and by any instance asked for
+     * an explanation. Read only by the decision-service.
+     */
+    public static final String DECISION_EXPLANATIONS = "failover.decision-explanations";
+
+    /**
      * The actuator's desired state per group, compacted: the highest-epoch decision seen and the step a stepped failback
      * reached (ADR 0006). Read and written only by the actuator; written before the decision's offset is committed.
      */

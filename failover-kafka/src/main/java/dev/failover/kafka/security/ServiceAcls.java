@@ -63,7 +63,8 @@ public record ServiceAcls(String probe, String decision, String actuator) {
     public static final List<Grant> PROBE_GRANTS = List.of(Grant.topic(Topics.PROBE_RESULTS, AclOperation.WRITE));
 
     /**
-     * The decision-service: reads its inputs and its state, writes decisions, state, commands and dead letters. It also
+     * The decision-service: reads its inputs, its state and its explanations, writes decisions, state, explanations,
+     * commands and dead letters. It also
      * reads its own decisions back: a restarted instance restores a partition from its state and from the decisions
      * issued after it (StateLoader), and is not ready until it has.
      */
@@ -83,18 +84,19 @@ public record ServiceAcls(String probe, String decision, String actuator) {
     private static List<Grant> decisionGrants() {
         List<Grant> grants = new ArrayList<>();
         for (String input : List.of(Topics.PROBE_RESULTS, Topics.COMMANDS, Topics.ACTUATIONS, Topics.DECISION_STATE,
-                Topics.DECISIONS)) {
+                Topics.DECISIONS, Topics.DECISION_EXPLANATIONS)) {
             grants.add(Grant.topic(input, AclOperation.READ));
         }
         grants.add(Grant.group(DECISION_GROUP, PatternType.LITERAL));
         grants.add(Grant.group(DECISION_VIEW_GROUP_PREFIX, PatternType.PREFIXED));
-        for (String output : List.of(Topics.DECISIONS, Topics.DECISION_STATE, Topics.COMMANDS, Topics.PROBE_RESULTS_DLQ,
-                Topics.COMMANDS_DLQ, Topics.ACTUATIONS_DLQ)) {
+        for (String output : List.of(Topics.DECISIONS, Topics.DECISION_STATE, Topics.DECISION_EXPLANATIONS, Topics.COMMANDS,
+                Topics.PROBE_RESULTS_DLQ, Topics.COMMANDS_DLQ, Topics.ACTUATIONS_DLQ)) {
             grants.add(Grant.topic(output, AclOperation.WRITE));
         }
         // the topic set-up creates every co-partitioned topic and the dead-letter topics of its inputs
         for (String created : List.of(Topics.PROBE_RESULTS, Topics.COMMANDS, Topics.ACTUATIONS, Topics.DECISIONS,
-                Topics.DECISION_STATE, Topics.PROBE_RESULTS_DLQ, Topics.COMMANDS_DLQ, Topics.ACTUATIONS_DLQ)) {
+                Topics.DECISION_STATE, Topics.DECISION_EXPLANATIONS, Topics.PROBE_RESULTS_DLQ, Topics.COMMANDS_DLQ,
+                Topics.ACTUATIONS_DLQ)) {
             grants.add(Grant.topic(created, AclOperation.CREATE));
         }
         return List.copyOf(grants);

@@ -60,7 +60,8 @@ class ServiceAclsBrokerTest {
         try (TopicEnsurer topics = new TopicEnsurer(client(DECISION), TIMEOUT)) {
             topics.ensure(List.of(Topics.PROBE_RESULTS, Topics.COMMANDS, Topics.ACTUATIONS, Topics.DECISIONS, Topics.PROBE_RESULTS_DLQ,
                     Topics.COMMANDS_DLQ, Topics.ACTUATIONS_DLQ).stream().map(t -> TopicSpec.of(t, 3, (short) 1)).toList());
-            topics.ensure(List.of(TopicSpec.of(Topics.DECISION_STATE, 3, (short) 1).compacted()));
+            topics.ensure(List.of(TopicSpec.of(Topics.DECISION_STATE, 3, (short) 1).compacted(),
+                    TopicSpec.of(Topics.DECISION_EXPLANATIONS, 3, (short) 1).compacted()));
         }
     }
 
@@ -151,10 +152,12 @@ class ServiceAclsBrokerTest {
         send(client(PROBE), Topics.PROBE_RESULTS);
         assertThat(consumeInGroup(decision, Topics.PROBE_RESULTS, ServiceAcls.DECISION_GROUP)).as("probe results read in its group")
                 .isPositive();
-        for (String topic : List.of(Topics.DECISIONS, Topics.DECISION_STATE, Topics.COMMANDS, Topics.PROBE_RESULTS_DLQ,
-                Topics.COMMANDS_DLQ, Topics.ACTUATIONS_DLQ)) {
+        for (String topic : List.of(Topics.DECISIONS, Topics.DECISION_STATE, Topics.DECISION_EXPLANATIONS, Topics.COMMANDS,
+                Topics.PROBE_RESULTS_DLQ, Topics.COMMANDS_DLQ, Topics.ACTUATIONS_DLQ)) {
             assertThat(send(decision, topic).topic()).as("decision-service writing %s", topic).isEqualTo(topic);
         }
+        assertThat(latestPerKey(decision, Topics.DECISION_EXPLANATIONS))
+                .as("explanations read back, by a new owner or an instance asked for one").containsKey("group-1");
         assertThat(latestPerKey(decision, Topics.DECISION_STATE))
                 .as("state loaded to its end").containsKey("group-1");
         assertThat(latestPerKey(decision, Topics.DECISIONS))
@@ -187,6 +190,8 @@ class ServiceAclsBrokerTest {
         assertWriteRefused(actuator, Topics.DECISIONS, "actuator writing a decision");
         assertThatThrownBy(() -> readToEnd(actuator, Topics.DECISION_STATE))
                 .as("actuator reading the decision-service's state").isInstanceOf(TopicAuthorizationException.class);
+        assertThatThrownBy(() -> readToEnd(actuator, Topics.DECISION_EXPLANATIONS))
+                .as("actuator reading the decision-service's explanations").isInstanceOf(TopicAuthorizationException.class);
     }
 
     @Test
