@@ -90,7 +90,7 @@ final class GroupState {
     private Map<String, LocationTracker> trackersOf(List<String> locations) {
         Map<String, LocationTracker> byLocation = new LinkedHashMap<>();
         for (String location : locations) {
-            byLocation.put(location, new LocationTracker(location, group.thresholds().flapWindow()));
+            byLocation.put(location, new LocationTracker(location, group.thresholds()));
         }
         return byLocation;
     }

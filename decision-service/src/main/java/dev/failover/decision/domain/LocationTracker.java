@@ -2,7 +2,6 @@ package dev.failover.decision.domain;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.List;
 
 import dev.failover.contract.event.FailureReason;
@@ -28,9 +27,7 @@ final class LocationTracker {
     private int windowStart;
     /** Changes between neighbours in the window, kept as outcomes come and go: read on every evaluation. */
     private int transitions;
-    private int consecutiveFailures;
-    private int consecutiveSuccesses;
-    private LocationVerdict verdict = LocationVerdict.UNKNOWN;
+    private final Hysteresis count = new Hysteresis();
     private Instant lastResultAt;
     /** The last result was no evidence: the location's self-check failed, or it could not probe on time. */
     private boolean impaired;
@@ -38,17 +35,16 @@ final class LocationTracker {
     /** The reason of the last result when it was a failure of an alert-only class (counted as a success); else null. */
     private FailureReason alertOnlyFailure;
     /**
-     * The latest results counted, oldest first, each with the hysteresis state from just before it: the evidence an
-     * explanation shows and a replay feeds again, and the state a replay starts its count from.
+     * The latest results counted, with the count from before the oldest: the evidence an explanation shows and a replay
+     * feeds again. As many as the flap window holds, and at least a full run to either threshold.
      */
-    private final ArrayDeque<Kept> recent = new ArrayDeque<>();
+    private final RecentResults recent;
 
-    private record Kept(Explanation.Result result, Explanation.Counts before) {
-    }
-
-    LocationTracker(String location, int flapWindow) {
+    LocationTracker(String location, Thresholds thresholds) {
         this.location = location;
-        this.window = new boolean[flapWindow];
+        this.window = new boolean[thresholds.flapWindow()];
+        this.recent = new RecentResults(Math.max(thresholds.flapWindow(),
+                Math.max(thresholds.failuresToDown(), thresholds.successesToUp())));
     }
 
     void record(ProbeResult result, Thresholds thresholds) {
@@ -70,36 +66,18 @@ final class LocationTracker {
             // restart), and counting it twice would bring DOWN or UP a result early
             return;
         }
-        recent.addLast(new Kept(new Explanation.Result(result.startedAt(), result.durationMillis(), result.outcome(),
-                result.failureReason(), position == null ? null : position.partition(),
-                position == null ? null : position.offset()), counts()));
-        // enough to rebuild the verdict (a full run to either threshold) and the flap window from these alone
-        int keep = window.length + thresholds.failuresToDown() + thresholds.successesToUp();
-        while (recent.size() > keep) {
-            recent.removeFirst();
-        }
         lastResultAt = result.startedAt();
         impaired = result.locationImpaired() || result.outcome() == ProbeOutcome.UNKNOWN;
         if (result.outcome() == ProbeOutcome.UNKNOWN) {
+            recent.add(result, position, RecentResults.Counted.NOT, thresholds);
             return;
         }
         boolean alertOnly = result.outcome() == ProbeOutcome.DOWN && failureClass == FailureClass.ALERT_ONLY;
         alertOnlyFailure = alertOnly ? result.failureReason() : null;
         boolean up = result.outcome() == ProbeOutcome.UP || alertOnly;
+        recent.add(result, position, up ? RecentResults.Counted.SUCCESS : RecentResults.Counted.FAILURE, thresholds);
         remember(up);
-        if (up) {
-            consecutiveSuccesses++;
-            consecutiveFailures = 0;
-            if (consecutiveSuccesses >= thresholds.successesToUp()) {
-                verdict = LocationVerdict.UP;
-            }
-        } else {
-            consecutiveFailures++;
-            consecutiveSuccesses = 0;
-            if (consecutiveFailures >= thresholds.failuresToDown()) {
-                verdict = LocationVerdict.DOWN;
-            }
-        }
+        count.count(up, thresholds);
     }
 
     void ignored(GroupView.IgnoredResult ignored) {
@@ -142,7 +120,7 @@ final class LocationTracker {
         if (thresholds.flapTransitions() > 0 && transitions() >= thresholds.flapTransitions()) {
             return LocationVerdict.FLAPPING;
         }
-        return verdict;
+        return count.verdict();
     }
 
     /**
@@ -155,17 +133,17 @@ final class LocationTracker {
             return true;
         }
         boolean fresh = lastResultAt != null && !impaired && !lastResultAt.plus(staleAfter).isBefore(now);
-        return fresh && verdict != LocationVerdict.FLAPPING && consecutiveSuccesses > 0;
+        return fresh && verdict != LocationVerdict.FLAPPING && count.consecutiveSuccesses() > 0;
     }
 
     /** Its latest result is a success (or an alert-only failure), from a location not impaired, at most {@code bound} old. */
     boolean freshSuccess(Instant now, Duration bound) {
-        return lastResultAt != null && !impaired && !lastResultAt.plus(bound).isBefore(now) && consecutiveSuccesses > 0;
+        return lastResultAt != null && !impaired && !lastResultAt.plus(bound).isBefore(now) && count.consecutiveSuccesses() > 0;
     }
 
     /** Its latest result, fresh and from a location not impaired, is a failure: below the failure threshold or not. */
     boolean failingNow(Instant now, Duration staleAfter) {
-        return lastResultAt != null && !impaired && !lastResultAt.plus(staleAfter).isBefore(now) && consecutiveFailures > 0;
+        return lastResultAt != null && !impaired && !lastResultAt.plus(staleAfter).isBefore(now) && count.consecutiveFailures() > 0;
     }
 
     /** The reason of the latest result when it was an alert-only failure, while that result is fresh. */
@@ -174,34 +152,28 @@ final class LocationTracker {
     }
 
     List<Explanation.Result> recent() {
-        return recent.stream().map(Kept::result).toList();
+        return recent.list();
     }
 
     /**
-     * The verdict and run lengths from before the oldest result kept: a verdict can come from results no longer kept (DOWN
+     * The verdict and run lengths from before the oldest result kept: a verdict can come from results no longer kept (UP
      * long ago, held since by runs shorter than either threshold), so a replay starts its count here.
      */
     Explanation.Counts countsBeforeRecent() {
-        return recent.isEmpty() ? counts() : recent.peekFirst().before();
+        return recent.countsBefore();
     }
 
-    private Explanation.Counts counts() {
-        return new Explanation.Counts(verdict, consecutiveFailures, consecutiveSuccesses);
-    }
-
-    /** A replay's start: the hysteresis state the recorded results were counted from. */
+    /** A replay's start: the count the recorded results were counted from. */
     void startFrom(Explanation.Counts counts) {
-        verdict = counts.verdict();
-        consecutiveFailures = counts.consecutiveFailures();
-        consecutiveSuccesses = counts.consecutiveSuccesses();
+        count.set(counts);
     }
 
     int consecutiveFailures() {
-        return consecutiveFailures;
+        return count.consecutiveFailures();
     }
 
     int consecutiveSuccesses() {
-        return consecutiveSuccesses;
+        return count.consecutiveSuccesses();
     }
 
     String location() {
@@ -209,7 +181,7 @@ final class LocationTracker {
     }
 
     GroupView.LocationView view(Instant now, Duration staleAfter, Thresholds thresholds) {
-        return new GroupView.LocationView(location, verdictAt(now, staleAfter, thresholds), consecutiveFailures,
-                consecutiveSuccesses, lastResultAt, lastIgnored, alertOnlyFailure(now, staleAfter));
+        return new GroupView.LocationView(location, verdictAt(now, staleAfter, thresholds), count.consecutiveFailures(),
+                count.consecutiveSuccesses(), lastResultAt, lastIgnored, alertOnlyFailure(now, staleAfter));
     }
 }

@@ -162,7 +162,7 @@ class ExplanationTest {
 
     /**
      * A verdict older than the results kept: the primary went UP at the start, then its results changed every second
-     * round (runs of two, shorter than either threshold) for longer than the 26 results kept. With flap detection off
+     * round (runs of two, shorter than either threshold) for longer than the 20 results kept. With flap detection off
      * nothing turns the verdict, so the primary is still UP and the group steady. The explanation records each location's
      * count from before its oldest result; the replay starts there and is steady too, and without it the same results
      * replay to a hold.
@@ -187,7 +187,7 @@ class ExplanationTest {
         assertThat(now.outcome()).isEqualTo(Explanation.Verdict.STEADY);
         Explanation.LocationFacts locA = now.targets().get(0).locations().get(0);
         assertThat(locA.verdict()).isEqualTo(LocationVerdict.UP);
-        assertThat(locA.results()).as("kept results: no run reaches a threshold").hasSize(26)
+        assertThat(locA.results()).as("kept results: no run reaches a threshold").hasSize(20)
                 .extracting(Explanation.Result::outcome).doesNotContainSequence(DOWN, DOWN, DOWN)
                 .doesNotContainSequence(UP, UP, UP);
         assertThat(locA.before().verdict()).as("the verdict before the oldest kept result").isEqualTo(LocationVerdict.UP);

@@ -35,8 +35,8 @@ class LocationTrackerTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("sequences")
     void transitionsAreThoseOfTheLastWindowOfOutcomes(String name, int window, String outcomes) {
-        LocationTracker tracker = new LocationTracker("loc-a", window);
         Thresholds thresholds = new Thresholds(null, null, null, null, null, window, null);
+        LocationTracker tracker = new LocationTracker("loc-a", thresholds);
         Instant at = Instant.parse("2026-11-22T10:00:00Z");
         List<Boolean> seen = new ArrayList<>();
         for (char outcome : outcomes.toCharArray()) {
@@ -58,8 +58,8 @@ class LocationTrackerTest {
     /** A redelivered result (same start) is counted once: else two failures would be one short of a real third. */
     @Test
     void theSameResultDeliveredTwiceIsCountedOnce() {
-        LocationTracker tracker = new LocationTracker("loc-a", 10);
         Thresholds thresholds = new Thresholds(3, 2, null, null, null, 10, null);
+        LocationTracker tracker = new LocationTracker("loc-a", thresholds);
         Instant at = Instant.parse("2026-11-22T10:00:00Z");
         for (int i = 1; i <= 2; i++) {
             ProbeResult down = new ProbeResult(1, "g", "t", "r", "loc-a", at.plusSeconds(i), 5L, ProbeOutcome.DOWN,
@@ -71,5 +71,54 @@ class LocationTrackerTest {
         assertThat(tracker.recent()).hasSize(2);
         assertThat(tracker.verdictAt(at.plusSeconds(3), Duration.ofSeconds(30), thresholds))
                 .as("two real failures of three needed").isEqualTo(LocationVerdict.UNKNOWN);
+    }
+
+    /**
+     * The kept results are the latest, oldest first, with their positions, and the count from before the oldest is what
+     * the results no longer kept counted to (a plain recount of them here), UNKNOWN results counting for nothing.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sequences")
+    void theKeptResultsAreTheLatestAndTheCountBeforeThemIsThatOfTheResultsGone(String name, int window, String outcomes) {
+        Thresholds thresholds = new Thresholds(2, 3, null, null, null, window, null);
+        LocationTracker tracker = new LocationTracker("loc-a", thresholds);
+        int keep = Math.max(window, 3);
+        String sequence = outcomes + "?" + outcomes; // '?' an UNKNOWN result
+        Instant at = Instant.parse("2026-11-22T10:00:00Z");
+        for (int i = 0; i < sequence.length(); i++) {
+            ProbeOutcome outcome = switch (sequence.charAt(i)) {
+                case 'U' -> ProbeOutcome.UP;
+                case 'D' -> ProbeOutcome.DOWN;
+                default -> ProbeOutcome.UNKNOWN;
+            };
+            tracker.record(new ProbeResult(1, "g", "t", "r", "loc-a", at.plusMillis(1500L * i), 5L, outcome,
+                    outcome == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null, null, null, false, null, null,
+                    outcome == ProbeOutcome.UNKNOWN ? dev.failover.contract.event.LocationImpairment.LATE_START : null, null),
+                    thresholds,
+                    dev.failover.contract.topology.FailureClass.DOWN, new Explanation.Position(1, 100 + i));
+        }
+        int gone = Math.max(0, sequence.length() - keep);
+        assertThat(tracker.recent()).extracting(Explanation.Result::offset).as("offsets of the kept results")
+                .containsExactlyElementsOf(java.util.stream.LongStream.range(100 + gone, 100 + sequence.length()).boxed().toList());
+        assertThat(tracker.recent().get(0).startedAt()).isEqualTo(at.plusMillis(1500L * gone));
+
+        LocationVerdict verdict = LocationVerdict.UNKNOWN;
+        int failures = 0;
+        int successes = 0;
+        for (char c : sequence.substring(0, gone).toCharArray()) {
+            if (c == 'U') {
+                failures = 0;
+                if (++successes >= 3) {
+                    verdict = LocationVerdict.UP;
+                }
+            } else if (c == 'D') {
+                successes = 0;
+                if (++failures >= 2) {
+                    verdict = LocationVerdict.DOWN;
+                }
+            }
+        }
+        assertThat(tracker.countsBeforeRecent()).as("count before the %d kept of %s", keep, sequence)
+                .isEqualTo(new Explanation.Counts(verdict, failures, successes));
     }
 }

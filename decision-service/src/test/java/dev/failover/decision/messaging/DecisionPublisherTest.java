@@ -85,6 +85,15 @@ class DecisionPublisherTest {
             pending.forEach(f -> f.complete(null));
         }
 
+        void failAll() {
+            pending.forEach(f -> f.completeExceptionally(new IllegalStateException("broker refused (test)")));
+        }
+
+        List<List<String>> explainedDecisionIds() {
+            return sent.stream().map(v -> StateCodec.decodeExplanations(v).explanations().stream()
+                    .map(dev.failover.decision.domain.Explanation::decisionId).toList()).toList();
+        }
+
         List<String> decisionIds() {
             return sent.stream().map(v -> EventCodec.instance().decode(v, Decision.class).decisionId()).toList();
         }
@@ -100,11 +109,13 @@ class DecisionPublisherTest {
             "http://127.0.0.1:2/"), "test"), clock, () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
     final GatedEmitter decisions = new GatedEmitter();
     final GatedEmitter state = new GatedEmitter();
+    final GatedEmitter explanations = new GatedEmitter();
     final DecisionPublisher publisher = new DecisionPublisher();
 
     DecisionPublisherTest() {
         publisher.decisions = decisions.emitter();
         publisher.state = state.emitter();
+        publisher.explanations = explanations.emitter();
         publisher.engine = engine;
         publisher.metrics = new DecisionMetrics(new SimpleMeterRegistry());
         publisher.keys = KEYS;
@@ -150,6 +161,7 @@ class DecisionPublisherTest {
 
         await("every publication done").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             decisions.ackAll();
+            explanations.ackAll();
             state.ackAll();
             assertThat(first).isDone();
             assertThat(second).isDone();
@@ -172,12 +184,54 @@ class DecisionPublisherTest {
         assertThat(state.pending).as("state sends before the failover is acknowledged").isEmpty();
 
         decisions.ackAll();
+        await("the explanations sent after the failover").atMost(Duration.ofSeconds(30))
+                .until(() -> explanations.pending.size() == 1);
+        assertThat(state.pending).as("state sends before the explanations are acknowledged").isEmpty();
+        explanations.ackAll();
         await("the state sent after the failover").atMost(Duration.ofSeconds(30)).until(() -> state.pending.size() == 1);
         state.ackAll();
         await("publication done").atMost(Duration.ofSeconds(30)).until(publication::isDone);
+        assertThat(explanations.explainedDecisionIds()).as("explanation records sent").containsExactly(
+                List.of(failover.decisionId()));
         assertThat(decisions.decisionIds()).containsExactly(failover.decisionId());
         assertThat(decisions.signatures).as("the decision sent with a signature of the service's key")
                 .containsExactly(Verification.Outcome.VALID);
         assertThat(state.stateEpochs()).as("epochs of the state records published").containsExactly(failover.epoch());
+    }
+
+    /**
+     * The explanations are for the operator; the state keeps traffic right: a failure to publish them does not hold the
+     * state back, and they go out with the group's next publication.
+     */
+    @Test
+    void explanationsThatCannotBePublishedDoNotHoldTheStateBackAndGoWithTheNextPublication() {
+        Decision failover = failover();
+        var publication = publisher.publish(GROUP).subscribeAsCompletionStage();
+        await("the failover sent").atMost(Duration.ofSeconds(30)).until(() -> decisions.pending.size() == 1);
+        decisions.ackAll();
+        await("the explanations sent").atMost(Duration.ofSeconds(30)).until(() -> explanations.pending.size() == 1);
+        explanations.failAll();
+        await("the state sent all the same").atMost(Duration.ofSeconds(30)).until(() -> state.pending.size() == 1);
+        state.ackAll();
+        await("publication done").atMost(Duration.ofSeconds(30)).until(publication::isDone);
+        assertThat(publication.toCompletableFuture()).as("the publication").isCompletedWithValue(null);
+        assertThat(explanations.sent).as("explanations acknowledged so far").isEmpty();
+
+        var next = publisher.publish(GROUP).subscribeAsCompletionStage(); // the ticker's, with nothing new decided
+        await("the explanations sent again").atMost(Duration.ofSeconds(30)).until(() -> explanations.pending.size() == 2);
+        explanations.ackAll();
+        await("the next publication done").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            state.ackAll();
+            assertThat(next).isDone();
+        });
+        assertThat(explanations.explainedDecisionIds()).as("explanation records sent").containsExactly(
+                List.of(failover.decisionId()));
+
+        var third = publisher.publish(GROUP).subscribeAsCompletionStage();
+        await("a third publication done").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            state.ackAll();
+            assertThat(third).isDone();
+        });
+        assertThat(explanations.pending).as("explanation sends: none once they are on their topic").hasSize(2);
     }
 }
