@@ -3,12 +3,15 @@ package dev.failover.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -16,6 +19,9 @@ import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
@@ -30,12 +36,20 @@ import dev.failover.testkit.topology.TestTopology;
 /**
  * Two decision-service instances share the groups by partition: each group is decided by exactly one of them (one
  * decision per switch, never two). When one instance stops, the other takes its groups over, restores their state from
- * Kafka and carries their epochs on.
+ * Kafka and carries their epochs on. On the way, failoverctl's exit 5 is caused for real: an operator command sent through
+ * one instance while the group's owner is frozen is accepted but not confirmed, and applied once the owner runs again.
  */
 class DecisionOwnershipIT {
 
     static final int GROUPS = 6;
     static final EventCodec CODEC = EventCodec.instance();
+    static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * How long a write waits for the owner's outcome before answering 202 (failover.command-timeout, 10 s by default):
+     * short, so that the owner is frozen (failoverctl's start and this) for well under the consumer session timeout (6 s)
+     * and keeps its partitions.
+     */
+    static final String COMMAND_TIMEOUT = "2s";
 
     /** The test topology's group, repeated under six ids. */
     static String topology() {
@@ -76,7 +90,7 @@ class DecisionOwnershipIT {
         Path file = TestTopology.writeRaw(topology());
         try (StandaloneKafka kafka = StandaloneKafka.start(stack)) {
             Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "FAILOVER_TOPOLOGY_FILE",
-                    file.toString());
+                    file.toString(), "FAILOVER_COMMAND_TIMEOUT", COMMAND_TIMEOUT);
             List<ServiceProcess> deciders = new ArrayList<>();
             try (TopicClient client = new TopicClient(kafka.bootstrapServers());
                     TopicClient.Reader reader = client.reader(Topics.DECISIONS)) {
@@ -99,6 +113,8 @@ class DecisionOwnershipIT {
                 List<Decision> failovers = reportUntilEachGroupHas(client, reader, ProbeOutcome.DOWN, DecisionKind.FAILOVER);
                 assertThat(failovers).as("FAILOVERs seen, each at epoch 1").allSatisfy(d -> assertThat(d.epoch()).isEqualTo(1L));
 
+                aWriteWhileTheOwnerIsFrozenIsPendingWithExit5AndAppliedWhenItRunsAgain(deciders.get(0), deciders.get(1));
+
                 // one instance leaves; the other takes its groups over and carries the epochs on
                 ServiceProcess survivor = deciders.get(1);
                 deciders.remove(0).close();
@@ -119,6 +135,81 @@ class DecisionOwnershipIT {
                 deciders.forEach(ServiceProcess::close);
             }
         }
+    }
+
+    /**
+     * failoverctl's exit 5 against the running deciders: the owner of a group is frozen (SIGSTOP, by PID) and an operator
+     * pauses the group with the packaged failoverctl through the other instance. That instance sends the command to
+     * Kafka and, with no outcome from the owner within the command timeout, answers 202: failoverctl exits 5 and says the
+     * command is pending. Nothing is applied while the owner is frozen; once it runs again (SIGCONT) the pause is applied,
+     * exactly once, under the command id the idempotency key names. The group is resumed afterwards, for the failback.
+     * <p>
+     * First, with the owner running, a command on the same path (through the other instance, to the owner) is confirmed
+     * within the timeout: the control that shows the 202 comes from the freeze. It also makes the path warm: the first
+     * command of a fresh instance took about a second (the other instance's first send, the owner's first read of the
+     * partition), which a short timeout would answer with 202 even with the owner running.
+     */
+    static void aWriteWhileTheOwnerIsFrozenIsPendingWithExit5AndAppliedWhenItRunsAgain(ServiceProcess owner,
+            ServiceProcess other) throws Exception {
+        long start = System.nanoTime();
+        String group = owned(owner).get(0);
+        String key = "exit5-" + UUID.randomUUID();
+        // the command id the decision-service derives from the key, the caller (scripts/token.sh's "system-test") and group
+        String commandId = UUID.nameUUIDFromBytes(("system-test\n" + group + "\n" + key).getBytes(StandardCharsets.UTF_8))
+                .toString();
+        String operator = ServiceProcess.token("operator");
+        String otherUrl = "http://" + other.host + ":" + other.port;
+        HttpResponse<String> control = other.post("/groups/" + group + "/release", "operator", "{\"reason\":\"exit 5 control\"}");
+        assertThat(control.statusCode()).as("a command through " + other.name + " with the owner running: " + control.body())
+                .isEqualTo(200);
+        FailoverCtlIT.Run pause;
+        String automationWhileFrozen;
+        long frozenAt = System.nanoTime();
+        owner.suspend();
+        try {
+            pause = FailoverCtlIT.ctlAt(otherUrl, operator, "pause", group, "--url", otherUrl, "--reason", "exit 5 test",
+                    "--idempotency-key", key);
+            automationWhileFrozen = automation(other, group);
+        } finally {
+            owner.resume(); // always: a frozen process would not end on SIGTERM
+        }
+        System.out.printf("%s frozen for %d ms while failoverctl pause %s ran through %s%n", owner.name,
+                Duration.ofNanos(System.nanoTime() - frozenAt).toMillis(), group, other.name);
+
+        assertThat(pause.exit()).as("failoverctl pause with the owner frozen: " + pause).isEqualTo(5);
+        assertThat(pause.out().strip()).as(pause.toString()).isEqualTo("pending: sent; the owning instance has not reported the"
+                + " outcome within " + Duration.parse("PT" + COMMAND_TIMEOUT) + " (idempotency key " + key
+                + "; check with: failoverctl status " + group + ")");
+        assertThat(pause.err()).as(pause.toString()).isEmpty();
+        assertThat(automationWhileFrozen).as("automation of " + group + " as " + other.name + " saw it while the owner was frozen")
+                .isEqualTo("RUNNING");
+
+        await("the pending pause of " + group + " applied after SIGCONT").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(automation(other, group))
+                        .as("automation of " + group + " as " + other.name + " sees it").isEqualTo("PAUSED"));
+        Pattern accepted = Pattern.compile("command " + commandId + " PAUSE on " + group + " by system-test, issued at \\S+: ACCEPTED");
+        assertThat(Stream.of(owner, other).mapToLong(d -> accepted.matcher(d.output()).results().count()).sum())
+                .as("log lines of both deciders applying command " + commandId + ": once, by the owner or its successor")
+                .isEqualTo(1L);
+        List<String> pauses = new ArrayList<>();
+        JSON.readTree(other.get("/groups/" + group + "/history", "viewer")).path("actions").forEach(a -> {
+            if (a.path("action").asText().equals("pause")) {
+                pauses.add(a.path("principal").asText() + ": " + a.path("reason").asText());
+            }
+        });
+        assertThat(pauses).as("pauses in the audit trail of " + group).containsExactly("system-test: exit 5 test");
+
+        other.post("/groups/" + group + "/resume", "operator", "{\"reason\":\"exit 5 test over\"}");
+        await("automation of " + group + " running again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(automation(other, group)).isEqualTo("RUNNING"));
+        System.out.printf("exit 5 of failoverctl caused and its pause applied and lifted in %d ms%n",
+                Duration.ofNanos(System.nanoTime() - start).toMillis());
+    }
+
+    /** The group's automation (RUNNING, PAUSED, ...) in this decider's view. */
+    static String automation(ServiceProcess decider, String group) throws java.io.IOException {
+        JsonNode view = JSON.readTree(decider.get("/groups/" + group, "viewer"));
+        return view.path("automation").asText();
     }
 
     /**

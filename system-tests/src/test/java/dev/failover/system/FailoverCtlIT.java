@@ -31,7 +31,8 @@ import dev.failover.testkit.topology.TestTopology;
  * The packaged failoverctl, run as a process the way an operator runs it, against a running packaged decision-service
  * (three probe locations, two demo backends, a standalone broker): every command (explain on a real switchover, its
  * results with their Kafka positions), and each documented exit code caused
- * for real — a refusal by the server (3), a server that is not there (4), a bad command line (2).
+ * for real — a refusal by the server (3), a server that is not there (4), a bad command line (2). Exit 5 (accepted, not
+ * confirmed) needs a second decision-service whose group's owner is frozen: DecisionOwnershipIT causes it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailoverCtlIT {
