@@ -46,8 +46,8 @@ class DecisionOwnershipIT {
     static final ObjectMapper JSON = new ObjectMapper();
     /**
      * How long a write waits for the owner's outcome before answering 202 (failover.command-timeout, 10 s by default):
-     * short, so that the owner is frozen (failoverctl's start and this) for well under the consumer session timeout (6 s)
-     * and keeps its partitions.
+     * short, so that the owner is frozen (failoverctl's start and this) for well under the consumer session timeout (20 s
+     * here) and keeps its partitions.
      */
     static final String COMMAND_TIMEOUT = "2s";
 
@@ -90,7 +90,10 @@ class DecisionOwnershipIT {
         Path file = TestTopology.writeRaw(topology());
         try (StandaloneKafka kafka = StandaloneKafka.start(stack)) {
             Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "FAILOVER_TOPOLOGY_FILE",
-                    file.toString(), "FAILOVER_COMMAND_TIMEOUT", COMMAND_TIMEOUT);
+                    file.toString(), "FAILOVER_COMMAND_TIMEOUT", COMMAND_TIMEOUT,
+                    // the frozen owner (a few seconds, more on a busy machine) must keep its membership, so that the command
+                    // waits for it and is not taken by the other instance; the take-over below is by a clean stop
+                    "MP_MESSAGING_INCOMING_DECISION_INPUTS_SESSION_TIMEOUT_MS", "20000");
             List<ServiceProcess> deciders = new ArrayList<>();
             try (TopicClient client = new TopicClient(kafka.bootstrapServers());
                     TopicClient.Reader reader = client.reader(Topics.DECISIONS)) {
