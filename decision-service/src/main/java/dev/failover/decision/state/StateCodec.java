@@ -1,5 +1,7 @@
 package dev.failover.decision.state;
 
+import java.nio.charset.StandardCharsets;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,34 +42,34 @@ public final class StateCodec {
     }
 
     static int utf8Length(String json) {
-        return json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return json.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** @throws IllegalArgumentException when the record cannot be read or has another schema version */
     public static ExplanationRecord decodeExplanations(String json) {
-        try {
-            ExplanationRecord record = MAPPER.readValue(json, ExplanationRecord.class);
-            if (record.schemaVersion() != ExplanationRecord.SCHEMA_VERSION || record.group() == null) {
-                throw new IllegalArgumentException("explanation record of schema version " + record.schemaVersion()
-                        + " without group, or not version " + ExplanationRecord.SCHEMA_VERSION);
-            }
-            return record;
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("unreadable explanation record: " + e.getOriginalMessage(), e);
+        ExplanationRecord record = read(json, ExplanationRecord.class, "explanation record");
+        if (record.schemaVersion() != ExplanationRecord.SCHEMA_VERSION || record.group() == null) {
+            throw new IllegalArgumentException("explanation record of schema version " + record.schemaVersion()
+                    + " without group, or not version " + ExplanationRecord.SCHEMA_VERSION);
         }
+        return record;
     }
 
     /** @throws IllegalArgumentException when the record cannot be read or has another schema version */
     public static StateRecord decode(String json) {
+        StateRecord record = read(json, StateRecord.class, "state record");
+        if (record.schemaVersion() != StateRecord.SCHEMA_VERSION || record.snapshot() == null) {
+            throw new IllegalArgumentException("state record of schema version " + record.schemaVersion()
+                    + " without snapshot, or not version " + StateRecord.SCHEMA_VERSION);
+        }
+        return record;
+    }
+
+    private static <T> T read(String json, Class<T> type, String what) {
         try {
-            StateRecord record = MAPPER.readValue(json, StateRecord.class);
-            if (record.schemaVersion() != StateRecord.SCHEMA_VERSION || record.snapshot() == null) {
-                throw new IllegalArgumentException("state record of schema version " + record.schemaVersion()
-                        + " without snapshot, or not version " + StateRecord.SCHEMA_VERSION);
-            }
-            return record;
+            return MAPPER.readValue(json, type);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("unreadable state record: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException("unreadable " + what + ": " + e.getOriginalMessage(), e);
         }
     }
 }

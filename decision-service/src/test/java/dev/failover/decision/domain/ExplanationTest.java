@@ -56,6 +56,12 @@ class ExplanationTest {
         }).toList();
     }
 
+    /** The secondary UP throughout, the primary UP and then DOWN at every location: the first switch, a failover. */
+    static Decision failoverByQuorum(DecisionEngine engine, ManualClock clock) {
+        return firstSwitch(run(engine, clock, timeline(rounds(0, 200, "secondary", UP, ALL), rounds(0, 20, "primary", UP, ALL),
+                rounds(30, 60, "primary", DOWN, ALL))));
+    }
+
     static Decision firstSwitch(List<Outcome> outcomes) {
         return outcomes.stream().filter(o -> o instanceof Outcome.Switched).map(o -> ((Outcome.Switched) o).decision())
                 .findFirst().orElseThrow(() -> new AssertionError("no switch"));
@@ -152,8 +158,7 @@ class ExplanationTest {
         Topology topology = topology("hold", "");
         ManualClock clock = new ManualClock(T0);
         DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
-        Decision decision = firstSwitch(run(engine, clock, timeline(rounds(0, 200, "secondary", UP, ALL),
-                rounds(0, 20, "primary", UP, ALL), rounds(30, 60, "primary", DOWN, ALL))));
+        Decision decision = failoverByQuorum(engine, clock);
         Explanation explanation = engine.explanation("api", decision.decisionId()).orElseThrow();
         Explanation without = withoutResults(explanation, "primary", Set.of("loc-a", "loc-b"));
         assertThat(ExplanationReplay.replay(topology, without)).isInstanceOfSatisfying(Outcome.Held.class,
@@ -283,8 +288,7 @@ class ExplanationTest {
         Topology topology = topology("hold", "");
         ManualClock clock = new ManualClock(T0);
         DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
-        Decision failover = firstSwitch(run(engine, clock, timeline(rounds(0, 200, "secondary", UP, ALL),
-                rounds(0, 20, "primary", UP, ALL), rounds(30, 60, "primary", DOWN, ALL))));
+        Decision failover = failoverByQuorum(engine, clock);
         String json = ExplanationRecord.encodeFitting("api", engine.explanations("api"), clock.instant()).orElseThrow();
 
         ManualClock later = new ManualClock(T0.plusSeconds(300));
@@ -308,8 +312,7 @@ class ExplanationTest {
         Topology topology = topology("hold", "");
         ManualClock clock = new ManualClock(T0);
         DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
-        Decision first = firstSwitch(run(engine, clock, timeline(rounds(0, 200, "secondary", UP, ALL),
-                rounds(0, 20, "primary", UP, ALL), rounds(30, 60, "primary", DOWN, ALL))));
+        Decision first = failoverByQuorum(engine, clock);
         String last = null;
         for (int i = 0; i < GroupState.EXPLANATIONS + 2; i++) {
             CommandOutcome forced = engine.apply(new Command.Force("api", i % 2 == 0 ? "primary" : "secondary", "churn " + i, "bob"));
