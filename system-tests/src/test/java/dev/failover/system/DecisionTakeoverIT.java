@@ -211,10 +211,15 @@ class DecisionTakeoverIT {
         }
     }
 
-    /** GET /groups/api/decisions/{id}/explanation on {@code decider} answers 200 with that decision's rules and evidence. */
-    static void assertExplains(ServiceProcess decider, String decisionId, String standing) throws java.io.IOException {
-        JsonNode explanation = new ObjectMapper().readTree(decider.get("/groups/" + TestTopology.GROUP + "/decisions/"
-                + decisionId + "/explanation", "viewer"));
+    /**
+     * GET /groups/api/decisions/{id}/explanation on {@code decider} answers 200 with that decision's rules and evidence,
+     * within seconds: the explanations are written after their decision is acknowledged.
+     */
+    static void assertExplains(ServiceProcess decider, String decisionId, String standing) {
+        String path = "/groups/" + TestTopology.GROUP + "/decisions/" + decisionId + "/explanation";
+        JsonNode explanation = await("the explanation of " + decisionId + " by " + decider.name + ", " + standing)
+                .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> new ObjectMapper().readTree(decider.get(path, "viewer")), e -> e != null);
         assertThat(explanation.get("decisionId").asText()).as("explanation by %s, %s", decider.name, standing)
                 .isEqualTo(decisionId);
         assertThat(explanation.get("rules")).as("rules of the explanation by %s", decider.name).isNotEmpty();

@@ -437,10 +437,18 @@ public final class DecisionEngine {
                 : s.explanations.stream().filter(e -> decisionId.equals(e.decisionId())).findFirst();
     }
 
-    /** The explanations of the group's latest decisions, newest first: what is persisted (ADR 0011). */
+    /**
+     * The explanations of the group's latest published decisions, newest first: what is persisted (ADR 0011). One of a
+     * decision still in the outbox is left out: that decision may yet be discarded (ownership lost), and an explanation
+     * must never be on the topic before its decision.
+     */
     public synchronized List<Explanation> explanations(String group) {
         GroupState s = groups.get(group);
-        return s == null ? List.of() : List.copyOf(s.explanations);
+        if (s == null) {
+            return List.of();
+        }
+        Set<String> unpublished = s.outbox.stream().map(Decision::decisionId).collect(java.util.stream.Collectors.toSet());
+        return s.explanations.stream().filter(e -> !unpublished.contains(e.decisionId())).toList();
     }
 
     /** Takes a group's persisted explanations back on restore; an unknown group's are ignored. */
@@ -847,6 +855,8 @@ public final class DecisionEngine {
             return 0;
         }
         int dropped = s.outbox.size();
+        Set<String> discarded = s.outbox.stream().map(Decision::decisionId).collect(java.util.stream.Collectors.toSet());
+        s.explanations.removeIf(e -> discarded.contains(e.decisionId())); // they explain decisions never made
         s.outbox.clear();
         guard.forget(group);
         return dropped;

@@ -114,7 +114,7 @@ final class GroupState {
     void restoreExplanations(List<Explanation> persisted) {
         Map<String, Explanation> byDecision = new LinkedHashMap<>();
         Stream.concat(explanations.stream(), persisted.stream())
-                .filter(e -> e.decisionId() != null)
+                .filter(e -> e.decisionId() != null && e.at() != null) // a record from elsewhere may lack them
                 .forEach(e -> byDecision.putIfAbsent(e.decisionId(), e));
         explanations.clear();
         byDecision.values().stream().sorted(Comparator.comparing(Explanation::at).reversed()).limit(EXPLANATIONS)

@@ -1,5 +1,6 @@
 package dev.failover.decision.messaging;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -50,6 +51,8 @@ public class DecisionPublisher {
     static final int RECENT_COMMANDS = 20;
     /** The exit status of the test-only halt: that of a process killed by SIGKILL. */
     static final int HALT_STATUS = 137;
+    /** How long the state waits for the explanations to be acknowledged before it goes without them. */
+    static final Duration EXPLANATION_SEND_LIMIT = Duration.ofSeconds(5);
 
     /** Signed records (ADR 0009): the key and the signature headers travel in the message's metadata. */
     @Inject
@@ -174,12 +177,15 @@ public class DecisionPublisher {
                     ExplanationRecord.MAX_BYTES);
             return Uni.createFrom().voidItem();
         }
-        return explanations.send(Record.of(group, json.get())).onFailure().recoverWithUni(e -> {
-            explanationsToPublish.add(group);
-            LOG.warnf("could not publish the explanations of %s, will retry with its next publication: %s", group,
-                    e.getMessage());
-            return Uni.createFrom().voidItem();
-        });
+        // bounded: a slow explanation partition must not hold back the state, nor the group's next decisions
+        return explanations.send(Record.of(group, json.get())).ifNoItem().after(EXPLANATION_SEND_LIMIT).fail()
+                .onFailure().recoverWithUni(e -> {
+                    explanationsToPublish.add(group);
+                    metrics.explanationsPublishFailed(group);
+                    LOG.warnf("could not publish the explanations of %s, will retry with its next publication: %s", group,
+                            e.getMessage() == null ? e.toString() : e.getMessage());
+                    return Uni.createFrom().voidItem();
+                });
     }
 
     private Uni<Void> publishState(String group) {

@@ -50,6 +50,11 @@ public class DecisionMetrics {
     public static final String RECORDS_REJECTED = "failover.decision.records.rejected";
     /** Failed attempts to publish decisions or state, by group. */
     public static final String PUBLISH_FAILURES = "failover.decision.publish.failures";
+    /**
+     * Failed or timed-out attempts to publish a group's decision explanations (ADR 0011), by group: no alert (they move
+     * no traffic), but a rate that does not stop means a new owner will not have them (a missing ACL, say).
+     */
+    public static final String EXPLANATION_PUBLISH_FAILURES = "failover.decision.explanations.publish.failures";
     /** Actuation steps the actuator reported as failed, by group and step. */
     public static final String ACTUATION_FAILURES = "failover.decision.actuation.failures";
     /** Time from a drill's start decision to the actuator's verified switch, by group. */
@@ -121,6 +126,10 @@ public class DecisionMetrics {
 
     public void publishFailed(String group) {
         counter(PUBLISH_FAILURES, "group", group).increment();
+    }
+
+    public void explanationsPublishFailed(String group) {
+        counter(EXPLANATION_PUBLISH_FAILURES, "group", group).increment();
     }
 
     public void actuationFailed(String group, String step) {

@@ -22,7 +22,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
-import org.apache.kafka.common.KafkaException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -31,7 +30,6 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.failover.contract.event.Decision;
-import dev.failover.contract.event.Topics;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Topology;
 import dev.failover.decision.command.CommandReply;
@@ -39,7 +37,6 @@ import dev.failover.decision.command.CommandService;
 import dev.failover.decision.command.IdempotencyKey;
 import dev.failover.decision.domain.Command;
 import dev.failover.decision.domain.CommandOutcome.Rejection;
-import dev.failover.decision.domain.Explanation;
 import dev.failover.decision.domain.GroupView;
 import dev.failover.decision.state.GroupReader;
 
@@ -121,21 +118,21 @@ public class GroupsResource {
     @APIResponse(responseCode = "404", description = "no such group, or no explanation kept for that decision: the latest "
             + "five decisions of a group are explained (ADR 0011)")
     @APIResponse(responseCode = "503", description = "the explanations of a group another instance owns could not be read "
-            + "from Kafka in time")
+            + "from Kafka now (not in time, another such read running, a record this instance cannot read)")
     public Response explanation(@PathParam("group") String group, @PathParam("decisionId") String decisionId) {
         knownGroup(group);
         bounded("decisionId", decisionId, InputLimits.MAX_SHORT_TEXT);
-        Optional<Explanation> explanation;
-        try {
-            explanation = reader.explanation(group, decisionId);
-        } catch (IllegalStateException | KafkaException e) {
-            return ApiError.response(503, "unavailable", null, "could not read the explanations of group " + group
-                    + " from " + Topics.DECISION_EXPLANATIONS + ": " + e.getMessage() + "; ask again");
+        GroupReader.ExplanationLookup lookup = reader.explanation(group, decisionId);
+        if (lookup instanceof GroupReader.ExplanationLookup.Found found) {
+            return Response.ok(found.explanation()).build();
         }
-        return explanation.map(e -> Response.ok(e).build()).orElseGet(() -> ApiError.response(404, "not-found",
-                "decisionId", "no explanation of decision '" + decisionId + "' in group " + group + ": the latest "
-                        + "decisions of a group are explained, earlier ones are not kept (ids: failoverctl history " + group
-                        + ")"));
+        if (lookup instanceof GroupReader.ExplanationLookup.Unavailable unavailable) {
+            return ApiError.response(503, "unavailable", null, "the explanations of group " + group
+                    + " cannot be read now (" + unavailable.why() + "); ask again");
+        }
+        return ApiError.response(404, "not-found", "decisionId", "no explanation of decision '" + decisionId + "' in group "
+                + group + ": the latest decisions of a group are explained, earlier ones are not kept (ids: failoverctl "
+                + "history " + group + ")");
     }
 
     /** Recent decisions and audit entries of a group. */

@@ -3,6 +3,7 @@ package dev.failover.decision.state;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -31,6 +32,7 @@ public class GroupReader {
     KafkaClientProperties kafka;
 
     private static final Duration EXPLANATION_READ_TIMEOUT = Duration.ofSeconds(10);
+    private final ReentrantLock persistedRead = new ReentrantLock();
 
     public boolean exists(String group) {
         return engine.groupIds().contains(group);
@@ -46,33 +48,51 @@ public class GroupReader {
         return directory.latest(group).map(StateRecord::view);
     }
 
+    /** What asking for a decision's explanation found. */
+    public sealed interface ExplanationLookup {
+        record Found(Explanation explanation) implements ExplanationLookup {
+        }
+
+        /** Not one of the group's latest decisions, or no such group. */
+        record NotKept() implements ExplanationLookup {
+        }
+
+        /** The explanation topic could not be read now: ask again. */
+        record Unavailable(String why) implements ExplanationLookup {
+        }
+    }
+
     /**
      * Why decision {@code decisionId} of the group was made, if it is one of the group's latest (ADR 0011): from memory
      * on the group's owner (which took the persisted ones back when it took the group), else read from the explanation
      * topic's partition of the group.
-     *
-     * @throws IllegalStateException when the topic could not be read in time
      */
-    public Optional<Explanation> explanation(String group, String decisionId) {
+    public ExplanationLookup explanation(String group, String decisionId) {
         if (!exists(group)) {
-            return Optional.empty();
+            return new ExplanationLookup.NotKept();
         }
         if (ownership.owns(group)) {
-            return engine.explanation(group, decisionId);
+            return found(engine.explanation(group, decisionId));
         }
-        return persistedExplanations(group).flatMap(record -> record.explanation(decisionId));
+        // one read at a time, and no queue: each makes a consumer of its own, and a request waiting on a slow broker
+        // would hold a worker thread that an operator's write may need
+        if (!persistedRead.tryLock()) {
+            return new ExplanationLookup.Unavailable("another explanation is being read from " + Topics.DECISION_EXPLANATIONS);
+        }
+        try (TopicToEndReader reader = new TopicToEndReader(kafka, EXPLANATION_READ_TIMEOUT)) {
+            int partition = KeyPartitions.partitionOf(group, topics.partitions());
+            String latest = reader.latestPerKey(Topics.DECISION_EXPLANATIONS, List.of(partition)).get(group);
+            return latest == null ? new ExplanationLookup.NotKept()
+                    : found(StateCodec.decodeExplanations(latest).explanation(decisionId));
+        } catch (RuntimeException e) { // Kafka's errors, the read's time limit, a record this instance cannot read
+            return new ExplanationLookup.Unavailable("could not read " + Topics.DECISION_EXPLANATIONS + ": " + e.getMessage());
+        } finally {
+            persistedRead.unlock();
+        }
     }
 
-    /**
-     * The group's latest explanation record, read to the end of its partition. One read at a time: an operator's
-     * request, rare, and each read makes a consumer of its own.
-     */
-    private synchronized Optional<ExplanationRecord> persistedExplanations(String group) {
-        int partition = KeyPartitions.partitionOf(group, topics.partitions());
-        try (TopicToEndReader reader = new TopicToEndReader(kafka, EXPLANATION_READ_TIMEOUT)) {
-            String latest = reader.latestPerKey(Topics.DECISION_EXPLANATIONS, List.of(partition)).get(group);
-            return Optional.ofNullable(latest).map(StateCodec::decodeExplanations);
-        }
+    private static ExplanationLookup found(Optional<Explanation> explanation) {
+        return explanation.<ExplanationLookup>map(ExplanationLookup.Found::new).orElseGet(ExplanationLookup.NotKept::new);
     }
 
     /** Why the group does what it does now; only the instance that evaluates it (its owner) can say. */

@@ -73,20 +73,36 @@ public class StateLoader {
                 LOG.warnf("skipping unreadable decision at offset %d: %s", record.offset(), e.getMessage());
             }
         });
-        // the explanations of the latest decisions, so "why" outlives the instance that decided (ADR 0011)
-        int explanations = reader.read(Topics.DECISION_EXPLANATIONS, partitions, record -> {
-            if (record.value() == null) {
-                return;
-            }
-            try {
-                ExplanationRecord read = StateCodec.decodeExplanations(record.value());
-                engine.restoreExplanations(read.group(), read.explanations());
-            } catch (IllegalArgumentException e) {
-                LOG.warnf("skipping unreadable explanation record of %s at offset %d: %s", record.key(), record.offset(),
-                        e.getMessage());
-            }
-        });
+        int explanations = restoreExplanations(reader, partitions);
         LOG.infof("restored partitions %s from %d state records, %d decisions and %d explanation records", partitions,
                 snapshots, decisions, explanations);
+    }
+
+    /**
+     * The explanations of the latest decisions, so the "why" outlives the instance that decided (ADR 0011). Best effort:
+     * they move no traffic, so a topic that cannot be read (a missing ACL while rolling out, a partition without a
+     * leader) or a record that cannot be read costs the explanations, never the take-over.
+     *
+     * @return the explanation records read; 0 when the topic could not be read
+     */
+    private int restoreExplanations(TopicToEndReader reader, Collection<Integer> partitions) {
+        try {
+            return reader.read(Topics.DECISION_EXPLANATIONS, partitions, record -> {
+                if (record.value() == null) {
+                    return;
+                }
+                try {
+                    ExplanationRecord read = StateCodec.decodeExplanations(record.value());
+                    engine.restoreExplanations(read.group(), read.explanations());
+                } catch (RuntimeException e) {
+                    LOG.warnf("skipping unreadable explanation record of %s at offset %d: %s", record.key(), record.offset(),
+                            e.getMessage());
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warnf("could not read the explanations of partitions %s (%s); the groups are taken over without the "
+                    + "explanations of their earlier decisions", partitions, e.getMessage());
+            return 0;
+        }
     }
 }

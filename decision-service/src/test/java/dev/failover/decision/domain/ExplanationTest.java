@@ -289,12 +289,15 @@ class ExplanationTest {
         ManualClock clock = new ManualClock(T0);
         DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
         Decision failover = failoverByQuorum(engine, clock);
+        assertThat(engine.explanations("api")).as("explanations to persist while the failover is unpublished").isEmpty();
+        engine.published("api", failover.decisionId());
         String json = ExplanationRecord.encodeFitting("api", engine.explanations("api"), clock.instant()).orElseThrow();
 
         ManualClock later = new ManualClock(T0.plusSeconds(300));
         DecisionEngine newOwner = new DecisionEngine(topology, later, () -> "n-1", Duration.ofSeconds(5));
         CommandOutcome forced = newOwner.apply(new Command.Force("api", "secondary", "after the take-over", "carol"));
         String own = ((CommandOutcome.Accepted) forced).decisions().get(0).decisionId();
+        newOwner.published("api", own);
         ExplanationRecord read = StateCodec.decodeExplanations(json);
         newOwner.restoreExplanations(read.group(), read.explanations());
 
@@ -304,6 +307,28 @@ class ExplanationTest {
         assertThat(newOwner.explanations("api")).extracting(Explanation::decisionId).containsExactly(own, failover.decisionId());
         assertThat(ExplanationReplay.replay(topology, restored)).isInstanceOfSatisfying(Outcome.Switched.class,
                 s -> assertThat(s.decision().kind()).isEqualTo(DecisionKind.FAILOVER));
+    }
+
+    /**
+     * An explanation is persisted only once its decision is: one of a decision discarded with the outbox (the instance
+     * lost the group before publishing it) explains something that never happened, and is dropped with it.
+     */
+    @Test
+    void onlyTheExplanationsOfPublishedDecisionsArePersistedAndADiscardedDecisionTakesItsExplanationAlong() {
+        Topology topology = topology("hold", "");
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
+        Decision failover = failoverByQuorum(engine, clock);
+        engine.published("api", failover.decisionId());
+        CommandOutcome forced = engine.apply(new Command.Force("api", "primary", "not to be published", "dave"));
+        String discarded = ((CommandOutcome.Accepted) forced).decisions().get(0).decisionId();
+
+        assertThat(engine.explanations("api")).extracting(Explanation::decisionId).as("to persist")
+                .containsExactly(failover.decisionId());
+        assertThat(engine.explanation("api", discarded)).as("in memory, for the owner's API").isPresent();
+        assertThat(engine.discardUnpublished("api")).isEqualTo(1);
+        assertThat(engine.explanation("api", discarded)).as("after its decision was discarded").isEmpty();
+        assertThat(engine.explanations("api")).extracting(Explanation::decisionId).containsExactly(failover.decisionId());
     }
 
     /** The latest decisions' explanations are kept, older ones dropped: the memory they take is bounded. */

@@ -58,6 +58,7 @@ class StateRecordSizeTest {
                 20 * reason.getBytes(StandardCharsets.UTF_8).length);
 
         // the explanations of the same decisions, on their own topic (ADR 0011): all of the latest fit, none left out
+        engine.unpublished("api").forEach(d -> engine.published("api", d.decisionId()));
         List<Explanation> explanations = engine.explanations("api");
         assertThat(explanations).as("explanations kept").hasSize(5);
         String json = ExplanationRecord.encodeFitting("api", explanations, clock.instant()).orElseThrow();

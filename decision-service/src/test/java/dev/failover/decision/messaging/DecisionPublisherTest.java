@@ -110,6 +110,7 @@ class DecisionPublisherTest {
     final GatedEmitter decisions = new GatedEmitter();
     final GatedEmitter state = new GatedEmitter();
     final GatedEmitter explanations = new GatedEmitter();
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final DecisionPublisher publisher = new DecisionPublisher();
 
     DecisionPublisherTest() {
@@ -117,7 +118,7 @@ class DecisionPublisherTest {
         publisher.state = state.emitter();
         publisher.explanations = explanations.emitter();
         publisher.engine = engine;
-        publisher.metrics = new DecisionMetrics(new SimpleMeterRegistry());
+        publisher.metrics = new DecisionMetrics(registry);
         publisher.keys = KEYS;
         publisher.ownership = new GroupOwnership() {
             @Override
@@ -233,5 +234,23 @@ class DecisionPublisherTest {
             assertThat(third).isDone();
         });
         assertThat(explanations.pending).as("explanation sends: none once they are on their topic").hasSize(2);
+    }
+
+    /** A send of the explanations that is never acknowledged holds the state back no longer than the send limit. */
+    @Test
+    void explanationsNeverAcknowledgedHoldTheStateBackForTheSendLimitOnly() {
+        failover();
+        var publication = publisher.publish(GROUP).subscribeAsCompletionStage();
+        await("the failover sent").atMost(Duration.ofSeconds(30)).until(() -> decisions.pending.size() == 1);
+        decisions.ackAll();
+        long sent = System.nanoTime();
+        await("the state sent without the explanations' acknowledgement").atMost(Duration.ofSeconds(30))
+                .until(() -> state.pending.size() == 1);
+        assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("the state's wait")
+                .isGreaterThanOrEqualTo(DecisionPublisher.EXPLANATION_SEND_LIMIT.minusMillis(100));
+        state.ackAll();
+        await("publication done").atMost(Duration.ofSeconds(30)).until(publication::isDone);
+        assertThat(registry.get(DecisionMetrics.EXPLANATION_PUBLISH_FAILURES).tag("group", GROUP).counter().count())
+                .as("explanation publish failures counted").isEqualTo(1.0);
     }
 }

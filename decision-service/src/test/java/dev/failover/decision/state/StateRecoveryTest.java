@@ -102,10 +102,41 @@ class StateRecoveryTest {
         assertThat(fresh.explanation(TestTopology.GROUP, forced)).as("explanation of %s restored", forced).isPresent()
                 .isEqualTo(running.explanation(TestTopology.GROUP, forced));
 
+        // an instance that does not own the group reads it from the topic; one it cannot read is a 503, not a 500
+        GroupReader notOwning = notOwningReader();
+        assertThat(notOwning.explanation(TestTopology.GROUP, forced)).as("explanation read by an instance not owning the group")
+                .isEqualTo(new GroupReader.ExplanationLookup.Found(running.explanation(TestTopology.GROUP, forced).orElseThrow()));
+        assertThat(notOwning.explanation(TestTopology.GROUP, "no-such-decision")).isInstanceOf(GroupReader.ExplanationLookup.NotKept.class);
+        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers())) {
+            client.send(Topics.DECISION_EXPLANATIONS, TestTopology.GROUP, "{\"schemaVersion\":99,\"group\":\"api\"}");
+        }
+        assertThat(notOwning.explanation(TestTopology.GROUP, forced)).as("the group's latest record is of another schema")
+                .isInstanceOfSatisfying(GroupReader.ExplanationLookup.Unavailable.class,
+                        u -> assertThat(u.why()).contains(Topics.DECISION_EXPLANATIONS, "schema version 99"));
+        // a new owner skips that record and keeps the ones before it
+        DecisionEngine another = new DecisionEngine(running.topology(), Clock.systemUTC(), () -> "y", Duration.ofSeconds(5));
+        loader.engine = another;
+        loader.restore(List.of(partition));
+        assertThat(another.explanation(TestTopology.GROUP, forced)).as("restored past an unreadable record").isPresent();
+
         given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"reason\":\"done\"}").post("/groups/api/resume")
                 .then().statusCode(200);
         given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"reason\":\"done\"}").post("/groups/api/release")
                 .then().statusCode(200);
+    }
+
+    GroupReader notOwningReader() {
+        GroupReader reader = new GroupReader();
+        reader.engine = running;
+        reader.topics = topics;
+        reader.kafka = kafka;
+        reader.ownership = new GroupOwnership() {
+            @Override
+            public boolean owns(String group) {
+                return false;
+            }
+        };
+        return reader;
     }
 
     @Test
