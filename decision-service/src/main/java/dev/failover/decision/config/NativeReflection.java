@@ -15,8 +15,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * The state records (explanations included) are written and read by this service's own Jackson mapper (StateCodec),
  * outside Quarkus REST, so a native image must be told of them. The contract's events are registered by the contract jar's reflect-config.json.
  */
-@RegisterForReflection(targets = { StateRecord.class, ExplanationRecord.class, StateRecord.CommandResult.class, GroupSnapshot.class,
-        GroupSnapshot.PinState.class, GroupSnapshot.PauseState.class, GroupSnapshot.FreezeState.class,
+@RegisterForReflection(targets = { StateRecord.class, ExplanationRecord.class, StateRecord.CommandResult.class,
+        GroupSnapshot.class, GroupSnapshot.PinState.class, GroupSnapshot.PauseState.class, GroupSnapshot.FreezeState.class,
         GroupSnapshot.DrillState.class, GroupSnapshot.DrillReport.class, GroupSnapshot.AuditEntry.class,
         GroupSnapshot.Serving.class, GroupSnapshot.SeenCommand.class, CommandOutcome.Status.class,
         CommandOutcome.Rejection.class, GroupView.class, GroupView.Automation.class, GroupView.TargetView.class,

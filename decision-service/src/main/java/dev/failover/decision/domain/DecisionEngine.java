@@ -447,7 +447,7 @@ public final class DecisionEngine {
         if (s == null) {
             return List.of();
         }
-        Set<String> unpublished = s.outbox.stream().map(Decision::decisionId).collect(java.util.stream.Collectors.toSet());
+        Set<String> unpublished = s.outboxDecisionIds();
         return s.explanations.stream().filter(e -> !unpublished.contains(e.decisionId())).toList();
     }
 
@@ -855,7 +855,7 @@ public final class DecisionEngine {
             return 0;
         }
         int dropped = s.outbox.size();
-        Set<String> discarded = s.outbox.stream().map(Decision::decisionId).collect(java.util.stream.Collectors.toSet());
+        Set<String> discarded = s.outboxDecisionIds();
         s.explanations.removeIf(e -> discarded.contains(e.decisionId())); // they explain decisions never made
         s.outbox.clear();
         guard.forget(group);

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.failover.contract.event.Decision;
@@ -105,6 +107,11 @@ final class GroupState {
         while (explanations.size() > EXPLANATIONS) {
             explanations.removeLast();
         }
+    }
+
+    /** The ids of the decisions not yet published. */
+    Set<String> outboxDecisionIds() {
+        return outbox.stream().map(Decision::decisionId).collect(Collectors.toSet());
     }
 
     /**

@@ -138,12 +138,14 @@ final class LocationTracker {
 
     /** Its latest result is a success (or an alert-only failure), from a location not impaired, at most {@code bound} old. */
     boolean freshSuccess(Instant now, Duration bound) {
-        return lastResultAt != null && !impaired && !lastResultAt.plus(bound).isBefore(now) && count.consecutiveSuccesses() > 0;
+        return lastResultAt != null && !impaired && !lastResultAt.plus(bound).isBefore(now)
+                && count.consecutiveSuccesses() > 0;
     }
 
     /** Its latest result, fresh and from a location not impaired, is a failure: below the failure threshold or not. */
     boolean failingNow(Instant now, Duration staleAfter) {
-        return lastResultAt != null && !impaired && !lastResultAt.plus(staleAfter).isBefore(now) && count.consecutiveFailures() > 0;
+        return lastResultAt != null && !impaired && !lastResultAt.plus(staleAfter).isBefore(now)
+                && count.consecutiveFailures() > 0;
     }
 
     /** The reason of the latest result when it was an alert-only failure, while that result is fresh. */

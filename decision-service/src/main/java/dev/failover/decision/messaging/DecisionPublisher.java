@@ -23,8 +23,8 @@ import dev.failover.contract.event.Topics;
 import dev.failover.decision.config.DecisionServiceConfig;
 import dev.failover.decision.domain.DecisionEngine;
 import dev.failover.decision.metrics.DecisionMetrics;
-import dev.failover.decision.state.GroupOwnership;
 import dev.failover.decision.state.ExplanationRecord;
+import dev.failover.decision.state.GroupOwnership;
 import dev.failover.decision.state.StateCodec;
 import dev.failover.decision.state.StateRecord;
 import io.smallrye.mutiny.Uni;
@@ -32,8 +32,9 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
- * Publishes a group's decisions, then their explanations, then its state. Decisions wait in the engine's outbox, where the engine put them in
- * the same critical section that changed the group (ADR 0002); each leaves it once Kafka acknowledged it. The state is
+ * Publishes a group's decisions, then their explanations, then its state. Decisions wait in the engine's outbox, where
+ * the engine put them in the same critical section that changed the group (ADR 0002); each leaves it once Kafka
+ * acknowledged it. The state is
  * published only while the outbox is empty, so the persisted state never runs ahead of what the actuator can see.
  * Decisions that could not be published stay in the outbox, in order, and are sent again before anything else of the
  * group. One publication runs at a time per group: the consumer, the ticker and the drill scheduler can all publish for

@@ -21,8 +21,9 @@ import dev.failover.kafka.TopicToEndReader;
 /**
  * Rebuilds the state of the groups of some partitions: the latest snapshot from the compacted state topic, then every
  * decision of failover.decisions, so a decision published just before a crash (and not yet in a snapshot) still moves
- * the epoch forward, and the explanations of the latest decisions. Only decisions signed by a trusted key count (ADR 0009): a forged one, epoch 10^12 say, would
- * otherwise become this service's own epoch, active target and history. Reads to the end offsets as they were when it
+ * the epoch forward, and the explanations of the latest decisions. Only decisions signed by a trusted key count
+ * (ADR 0009): a forged one, epoch 10^12 say, would otherwise become this service's own epoch, active target and
+ * history. Reads to the end offsets as they were when it
  * started; a read that does not finish in time stops the take-over rather than deciding on partial state.
  */
 @ApplicationScoped

@@ -22,7 +22,8 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Makes sure the topics the decision-service keys by group exist with one and the same partition count, and the state
- * and explanation topics are compacted. A mismatch stops the start: ownership of a group follows its partition number across topics.
+ * and explanation topics are compacted. A mismatch stops the start: ownership of a group follows its partition number
+ * across topics.
  */
 @ApplicationScoped
 public class TopicSetup {
