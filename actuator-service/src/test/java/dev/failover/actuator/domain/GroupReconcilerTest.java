@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +28,7 @@ import dev.failover.actuator.dns.RecordWrite;
 import dev.failover.actuator.dns.ServedRecord;
 import dev.failover.actuator.scaling.Scaler;
 import dev.failover.actuator.scaling.Scalers;
+import dev.failover.actuator.scaling.ScalingSettings;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
@@ -175,8 +177,16 @@ class GroupReconcilerTest {
             Duration.ofMinutes(5));
 
     GroupReconciler reconciler(ScriptedDns dns, Topology topology, TrafficPlan traffic) {
-        return new GroupReconciler("api", topology, dns, new Scalers(List.of(scaler)), traffic, saved::add, results::add,
+        return new GroupReconciler("api", topology, dns, scalersOf(topology), traffic, saved::add, results::add,
                 clock, settings);
+    }
+
+    /** The fake scaler at the place of every scaled target of the topology, as the actuator makes one per place. */
+    Scalers scalersOf(Topology topology) {
+        Map<ScalingSettings.Placed, Scaler<?>> byPlace = new HashMap<>();
+        topology.groups().forEach(g -> g.targets().stream().filter(t -> t.scaling() != null)
+                .forEach(t -> byPlace.put(ScalingSettings.Placed.of(t.scaling()), scaler)));
+        return new Scalers(byPlace);
     }
 
     GroupReconciler reconciler(ScriptedDns dns) {
