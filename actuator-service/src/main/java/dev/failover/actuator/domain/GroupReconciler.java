@@ -95,6 +95,8 @@ public final class GroupReconciler {
     private int attempt;
     private Instant unservedSince;
     private boolean capacityReported;
+    /** When this desired state began to wait for its target's capacity (this process's first look); null: not waiting. */
+    private Instant capacityWaitSince;
     private boolean servedOnce;
     private Instant stepServedAt;
     private Instant servedSince;
@@ -164,6 +166,7 @@ public final class GroupReconciler {
                 return settings.resync();
             }
             attempt = 0;
+            capacityWaitSince = null; // a retry waits a full readyTimeoutSeconds again
             convergence = new Convergence.Converging(0, "tried again after BLOCKED", now);
         }
         Optional<FailoverGroup> groupConfig = topology.group(group);
@@ -193,6 +196,13 @@ public final class GroupReconciler {
         Optional<OwnerMark> owner = served.owner();
         if (owner.isPresent() && owner.get().epoch() > desired.epoch()) {
             return supersede(owner.get(), now);
+        }
+        DesiredState fitted = traffic.fitToServed(config, desired, served.sets());
+        if (fitted != desired) {
+            report(ActuationStep.LOWER_TTL, ActuationStatus.SKIPPED, dns.name(), key.name() + " is served as "
+                    + served.describe() + ", not by " + desired.decision().fromTarget() + ": no TTL to lower on it; the move"
+                    + " starts at the switch", now);
+            return moveTo(fitted);
         }
         List<RecordSet> wanted = traffic.wanted(config, desired);
         boolean ours = owner.isPresent() && owner.get().epoch() == desired.epoch() && owner.get().group().equals(group);
@@ -262,14 +272,7 @@ public final class GroupReconciler {
             if (!left.isNegative() && !left.isZero()) {
                 return left;
             }
-            DesiredState next = desired.atStep(desired.step() + 1);
-            if (!latest.compareAndSet(desired, next)) {
-                return Duration.ZERO; // a newer decision arrived meanwhile: it wins
-            }
-            store.save(next); // resumable from this step after a restart
-            desired = next;
-            stepServedAt = null;
-            return Duration.ZERO;
+            return moveTo(desired.atStep(desired.step() + 1));
         }
         boolean first = !servedOnce;
         boolean wasNotServed = !(convergence instanceof Convergence.Converged);
@@ -294,6 +297,17 @@ public final class GroupReconciler {
         return scaleDownIfDue(config, now);
     }
 
+    /** Moves on to another step of the same decision, stored so that a restart resumes from it; the next pass acts. */
+    private Duration moveTo(DesiredState next) {
+        if (!latest.compareAndSet(desired, next)) {
+            return Duration.ZERO; // a newer decision arrived meanwhile: it wins
+        }
+        store.save(next); // resumable from this step after a restart
+        desired = next;
+        stepServedAt = null;
+        return Duration.ZERO;
+    }
+
     /** Empty when the target can take traffic; otherwise when to look again. */
     private Optional<Duration> capacityWait(Target target, Instant now) {
         ScalingRef ref = target.scaling();
@@ -313,8 +327,8 @@ public final class GroupReconciler {
         }
         CapacityOutcome observed = read.get();
         if (observed instanceof CapacityOutcome.Unavailable unavailable) {
-            return Optional.of(retryLater(provider + " unavailable while reading " + target.id() + "'s capacity: "
-                    + unavailable.reason(), now));
+            return Optional.of(notReady(target, ref, provider + " unavailable while reading " + target.id() + "'s capacity: "
+                    + unavailable.reason(), now, null));
         }
         if (observed instanceof CapacityOutcome.Rejected rejected) {
             return Optional.of(block(ActuationStep.SCALE_UP, provider, "reading " + target.id() + "'s capacity was refused: "
@@ -322,6 +336,7 @@ public final class GroupReconciler {
         }
         CapacityOutcome.Observed capacity = (CapacityOutcome.Observed) observed;
         if (capacity.ready() >= ref.activeSize()) {
+            capacityWaitSince = null;
             if (!capacityReported) {
                 capacityReported = true;
                 report(ActuationStep.SCALE_UP, ActuationStatus.SUCCEEDED, provider, target.id() + " ready: " + capacity.ready()
@@ -337,13 +352,34 @@ public final class GroupReconciler {
                         + rejected.reason(), now));
             }
             if (asked instanceof ScaleOutcome.Unavailable unavailable) {
-                return Optional.of(retryLater(provider + " unavailable while scaling " + target.id() + " up: "
-                        + unavailable.reason(), now));
+                return Optional.of(notReady(target, ref, provider + " unavailable while scaling " + target.id() + " up: "
+                        + unavailable.reason(), now, null));
             }
         }
-        // not a failure: capacity is on its way; look again at the poll interval
-        return Optional.of(retryLater(target.id() + " not ready yet: " + capacity.ready() + " of " + ref.activeSize()
-                + " ready; DNS waits for it", now, settings.capacityPoll()));
+        // not a failure yet: capacity is on its way; look again at the poll interval
+        return Optional.of(notReady(target, ref, target.id() + " not ready yet: " + capacity.ready() + " of "
+                + ref.activeSize() + " ready", now, settings.capacityPoll()));
+    }
+
+    /**
+     * The target cannot take traffic yet ({@code reading} says why): wait (with backoff, or the given poll interval), but
+     * no longer than its {@code readyTimeoutSeconds} from this desired state's first look at it (a retry after BLOCKED
+     * starts again), then block with the last reading. The start is kept in memory: after a restart or a take-over the
+     * new owner waits a full timeout from its own first look (longer, never shorter).
+     */
+    private Duration notReady(Target target, ScalingRef ref, String reading, Instant now, Duration poll) {
+        if (capacityWaitSince == null) {
+            capacityWaitSince = now;
+        }
+        Instant deadline = capacityWaitSince.plusSeconds(ref.readyTimeoutSeconds());
+        if (!now.isBefore(deadline)) {
+            String provider = ref.kind().label();
+            String reason = target.id() + " not ready within readyTimeoutSeconds " + ref.readyTimeoutSeconds() + " (waiting"
+                    + " since " + capacityWaitSince + "); last reading: " + reading;
+            report(ActuationStep.SCALE_UP, ActuationStatus.FAILED, provider, reason + "; DNS not switched", now);
+            return block(ActuationStep.SCALE_UP, provider, reason, now);
+        }
+        return min(retryLater(reading + "; DNS waits for it", now, poll), Duration.between(now, deadline));
     }
 
     /** After a failback (or a drill's end), the target traffic left goes back to pilot light — never the active one. */
@@ -351,7 +387,8 @@ public final class GroupReconciler {
         Decision decision = desired.decision();
         String left = decision.fromTarget();
         if (scaleDownDone || settings.scaleDownAfter() == null || left == null || left.equals(desired.target())
-                || (decision.kind() != DecisionKind.FAILBACK && decision.kind() != DecisionKind.DRILL_END)) {
+                || (decision.kind() != DecisionKind.FAILBACK && decision.kind() != DecisionKind.DRILL_END
+                        && decision.kind() != DecisionKind.DRILL_ABORT)) {
             return settings.resync();
         }
         Optional<ScalingRef> ref = config.target(left).map(Target::scaling).filter(s -> s.pilotLightSize() != null);
@@ -394,6 +431,7 @@ public final class GroupReconciler {
         }
         attempt = 0;
         capacityReported = false;
+        capacityWaitSince = null;
         servedOnce = false;
         stepServedAt = null;
         servedSince = null;
