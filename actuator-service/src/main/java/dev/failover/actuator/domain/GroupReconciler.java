@@ -276,8 +276,8 @@ public final class GroupReconciler {
 
     /**
      * No decision yet (epoch 0): the chain's first target is desired and observed like a decision (ADR 0006). A record
-     * serving it is converged and left as it is, mark or none, so nothing is written before a decision while the record
-     * is as deployed. Anything else is drift: reported, and written back only under {@code drift: correct}, marked epoch
+     * serving it (with whatever TTL it was deployed with: the TTL moves no traffic) is converged and left as it is, mark
+     * or none, so nothing is written before a decision while the record is as deployed. Anything else is drift: reported, and written back only under {@code drift: correct}, marked epoch
      * 0, conditionally on the mark read; a newer epoch's mark (a decision this instance has not seen) supersedes it.
      */
     private Duration initial(Instant now) {
@@ -317,7 +317,7 @@ public final class GroupReconciler {
             return supersede(owner.get(), now);
         }
         List<RecordSet> wanted = traffic.initial(config);
-        if (matches(served.sets(), wanted)) {
+        if (matches(withoutTtl(served.sets()), withoutTtl(wanted))) { // the deployed record keeps its own TTL
             attempt = 0;
             unservedSince = null;
             if (!(convergence instanceof Convergence.Converged)) {
@@ -574,6 +574,10 @@ public final class GroupReconciler {
     private static List<RecordSet> managed(List<RecordSet> served, List<RecordSet> wanted) {
         return served.stream().filter(s -> wanted.stream().anyMatch(w -> Objects.equals(w.setIdentifier(), s.setIdentifier())))
                 .toList();
+    }
+
+    private static List<RecordSet> withoutTtl(List<RecordSet> sets) {
+        return sets.stream().map(s -> new RecordSet(s.setIdentifier(), s.weight(), null, s.values(), s.alias())).toList();
     }
 
     private static String describe(List<RecordSet> sets) {

@@ -139,24 +139,30 @@ class GroupReconcilerDriftTest {
 
     static Stream<Arguments> initialState() {
         String decided = "failover-owner group=api epoch=3 decision=d-3";
+        List<RecordSet> primary = List.of(RecordSet.simple(30, PRIMARY));
+        List<RecordSet> byHand = List.of(RecordSet.simple(30, BY_HAND));
         return Stream.of(
-                Arguments.of("unmarked record serving the primary", "report", null, PRIMARY, Convergence.Converged.class,
+                Arguments.of("unmarked record serving the primary", "report", null, primary, Convergence.Converged.class,
                         "CONVERGED epoch 0", PRIMARY, 0),
-                Arguments.of("changed by hand before any decision, report", "report", null, BY_HAND, Convergence.Drifted.class,
+                Arguments.of("unmarked record serving the primary with the TTL it was deployed with", "correct", null,
+                        List.of(RecordSet.simple(300, PRIMARY)), Convergence.Converged.class, "CONVERGED epoch 0", PRIMARY, 0),
+                Arguments.of("changed by hand before any decision, report", "report", null, byHand, Convergence.Drifted.class,
                         "DRIFT epoch 0", BY_HAND, 0),
-                Arguments.of("changed by hand before any decision, correct", "correct", null, BY_HAND,
+                Arguments.of("changed by hand before any decision, correct", "correct", null, byHand,
                         Convergence.Converged.class, "DRIFT epoch 0", PRIMARY, 1),
-                Arguments.of("no record at all, report", "report", null, Set.of(), Convergence.Drifted.class, "DRIFT epoch 0",
+                Arguments.of("no record at all, report", "report", null, List.of(), Convergence.Drifted.class, "DRIFT epoch 0",
                         Set.of(), 0),
-                Arguments.of("a decision this instance has not seen wrote it", "correct", decided, SECONDARY,
-                        Convergence.Superseded.class, "SUPERSEDED epoch 0", SECONDARY, 0));
+                Arguments.of("a decision this instance has not seen wrote it", "correct", decided,
+                        List.of(RecordSet.simple(30, SECONDARY)), Convergence.Superseded.class, "SUPERSEDED epoch 0", SECONDARY,
+                        0));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("initialState")
-    void theInitialStateIsDesiredAndObservedBeforeAnyDecision(String row, String drift, String ownerText, Set<String> found,
+    void theInitialStateIsDesiredAndObservedBeforeAnyDecision(String row, String drift, String ownerText, List<RecordSet> found,
             Class<? extends Convergence> expected, String reported, Set<String> servedAfter, int writes) {
-        Zone dns = Zone.unmarked(found);
+        Zone dns = new Zone(Routing.SINGLE);
+        dns.sets = found;
         dns.ownerText = ownerText;
         GroupReconciler group = reconciler(dns, drift);
 
