@@ -20,6 +20,7 @@ import org.jboss.logging.Logger;
 
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.DryRunDnsProvider;
+import dev.failover.actuator.dns.RecordKey;
 import dev.failover.actuator.dns.Rfc2136DnsProvider;
 import dev.failover.actuator.dns.Rfc2136Settings;
 import dev.failover.actuator.dns.Route53DnsProvider;
@@ -96,7 +97,11 @@ public class ReconcilerProducer {
         } else if (settings.dns() instanceof Route53Settings route53) {
             provider = new Route53DnsProvider(route53Client(route53), route53);
         } else {
-            provider = new DryRunDnsProvider(DnsProvider.Routing.SINGLE);
+            DryRunDnsProvider dryRun = new DryRunDnsProvider(DnsProvider.Routing.SINGLE);
+            // as a real zone before the plane is deployed: each record serves its chain's first target, unmarked
+            TrafficPlan plan = trafficPlan(settings, dryRun);
+            settings.topology().groups().forEach(g -> dryRun.serve(RecordKey.of(g), plan.initial(g)));
+            provider = dryRun;
         }
         LOG.infof("DNS provider: %s (%s routing)", provider.name(), provider.routing());
         return provider;

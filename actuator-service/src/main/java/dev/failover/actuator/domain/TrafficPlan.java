@@ -161,6 +161,11 @@ public final class TrafficPlan {
         return sets(group, active, previous, percent(group, desired), group.dns().ttl());
     }
 
+    /** The record sets of the group's initial state, before any decision: all traffic on the chain's first target. */
+    public List<RecordSet> initial(FailoverGroup group) {
+        return sets(group, group.primary(), null, 100, group.dns().ttl());
+    }
+
     /** {@code active} gets {@code percent} of the traffic, {@code previous} the rest (a stepped failback's share). */
     private List<RecordSet> sets(FailoverGroup group, Target active, String previous, int percent, int ttl) {
         if (routing == Routing.SINGLE) {
