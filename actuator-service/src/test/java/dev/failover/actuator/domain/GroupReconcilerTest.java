@@ -181,8 +181,12 @@ class GroupReconcilerTest {
                 clock, settings);
     }
 
-    /** The fake scaler at the place of every scaled target of the topology, as the actuator makes one per place. */
     Scalers scalersOf(Topology topology) {
+        return scalersOf(topology, scaler);
+    }
+
+    /** {@code scaler} at the place of every scaled target of the topology, as the actuator makes one per place. */
+    static Scalers scalersOf(Topology topology, Scaler<?> scaler) {
         Map<ScalingSettings.Placed, Scaler<?>> byPlace = new HashMap<>();
         topology.groups().forEach(g -> g.targets().stream().filter(t -> t.scaling() != null)
                 .forEach(t -> byPlace.put(ScalingSettings.Placed.of(t.scaling()), scaler)));
