@@ -18,7 +18,8 @@ import dev.failover.contract.time.Backoff;
 /**
  * Drives the reconciler: one pass at a time per group, on a shared pool, each group's next pass when its last one asked
  * for it, and at once when a decision arrives. A group that waits (for capacity, for DNS to come back) holds no thread,
- * so it never delays another group. A pass that throws (Kafka down while saving a step) is run again with backoff.
+ * so it never delays another group. A pass that throws (Kafka down while saving a step), or fails with an Error, is run
+ * again with backoff.
  */
 public final class ReconcileLoop implements AutoCloseable {
 
@@ -114,7 +115,9 @@ public final class ReconcileLoop implements AutoCloseable {
             try {
                 wait = reconciler.run(group);
                 failures = 0;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // an Error too (a class that failed to load, a stack overflow in a provider): a lane that ended here
+                // would leave the group undriven, silently, until the instance restarts
                 failures++;
                 wait = onError.after(failures);
                 LOG.errorf(e, "reconcile pass of group %s failed (%d in a row); next pass in %s", this.group, failures, wait);

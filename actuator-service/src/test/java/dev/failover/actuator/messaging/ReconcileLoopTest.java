@@ -36,7 +36,7 @@ import dev.failover.testkit.topology.TestTopology;
 class ReconcileLoopTest {
 
     /** The dry run, counting how many reads of a group run at the same time. */
-    static final class CountingDns implements DnsProvider {
+    static class CountingDns implements DnsProvider {
         final DryRunDnsProvider store = new DryRunDnsProvider(Routing.SINGLE);
         final AtomicInteger running = new AtomicInteger();
         final AtomicInteger mostAtOnce = new AtomicInteger();
@@ -168,6 +168,33 @@ class ReconcileLoopTest {
                     .until(() -> reads(dns, TestTopology.GROUP) >= 2);
             assertThat(reconciler.drives(TestTopology.GROUP)).isTrue();
             assertThat(reconciler.status(TestTopology.GROUP).convergence()).isNotInstanceOf(Convergence.Idle.class);
+        }
+    }
+
+    /**
+     * Issue 28 item 12: a pass that throws an Error (a class that fails to load, an assertion, a stack overflow in a
+     * provider) must not leave the group's lane dead: it is run again with backoff like any failed pass.
+     */
+    @Test
+    void aPassThatThrowsAnErrorIsRunAgain() {
+        AtomicInteger errorsLeft = new AtomicInteger(2);
+        CountingDns dns = new CountingDns() {
+            @Override
+            public ReadOutcome read(RecordKey key) {
+                if (errorsLeft.getAndDecrement() > 0) {
+                    throw new NoClassDefFoundError("a provider class that failed to load");
+                }
+                return super.read(key);
+            }
+        };
+        Reconciler reconciler = reconciler(dns);
+        try (ReconcileLoop loop = new ReconcileLoop(reconciler, 2, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
+                Duration.ZERO, () -> 0.0))) {
+            reconciler.offer(failover(1));
+            loop.start(List.of(TestTopology.GROUP));
+            await("the group served after two passes that threw").atMost(Duration.ofSeconds(10))
+                    .until(() -> reconciler.status(TestTopology.GROUP).convergence() instanceof Convergence.Converged);
+            assertThat(errorsLeft.get()).as("both errors thrown").isNegative();
         }
     }
 

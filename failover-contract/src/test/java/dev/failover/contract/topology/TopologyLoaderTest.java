@@ -38,6 +38,13 @@ class TopologyLoaderTest {
             """;
 
     @Test
+    void twoGroupsMayScaleTheSameNamesInOtherRegions() {
+        String otherRegion = twoGroups("api2.example.test.", "scaling: {kind: ecs, cluster: c, service: s, activeSize: 4, "
+                + "region: eu-west-1}");
+        assertThat(TopologyLoader.parse(otherRegion, "test").groups()).hasSize(2);
+    }
+
+    @Test
     void theSampleFileOfTheLocalStackIsValid() {
         Topology topology = TopologyLoader.load(Path.of("../config/failover.yaml"));
         assertThat(topology.locations()).containsExactly("loc-a", "loc-b", "loc-c");
@@ -98,8 +105,20 @@ class TopologyLoaderTest {
         assertThat(topology.safety().maxSwitchesPerDayOf(100)).isEqualTo(12);
     }
 
+    /** VALID with a second group, {@code api-2}, whose record and scaling ref are set here. */
+    static String twoGroups(String name, String scaling) {
+        String second = VALID.substring(VALID.indexOf("  - id: api\n")).replace("- id: api\n", "- id: api-2\n")
+                .replace("name: api.example.test.", "name: " + name).replace("scaling: {kind: ecs, cluster: c, service: s, "
+                        + "activeSize: 4, pilotLightSize: 1}", scaling);
+        return VALID + second;
+    }
+
     static Stream<Arguments> invalid() {
         return Stream.of(
+                Arguments.of(twoGroups("API.example.test", "scaling: {kind: ecs, cluster: c, service: s2, activeSize: 4}"),
+                        "groups[1].dns.name: 'API.example.test' is also the record of groups[0]: two groups would fight over it"),
+                Arguments.of(twoGroups("api2.example.test.", "scaling: {kind: ecs, cluster: c, service: s, activeSize: 2}"),
+                        "groups[1].targets[0].scaling: scales the same ecs resource as groups[0].targets[0].scaling"),
                 Arguments.of(VALID.replace("\"https://10.0.0.1/health\"", "\"ftp://x/\""),
                         "groups[0].targets[0].probe.url: not a valid URL"),
                 Arguments.of(VALID.replace("\"https://10.0.0.1/health\"", "\"http://exa mple/\""),
