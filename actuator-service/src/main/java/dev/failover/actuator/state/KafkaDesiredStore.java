@@ -1,12 +1,14 @@
 package dev.failover.actuator.state;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -98,11 +100,19 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
      * record of a key, and must not keep the late one.
      */
     public List<DesiredState> load(Collection<Integer> partitions) {
+        return loadByPartition(partitions).values().stream().flatMap(List::stream).toList();
+    }
+
+    /** As {@link #load}, by partition; every partition asked for is a key (with no state when it holds none). */
+    public Map<Integer, List<DesiredState>> loadByPartition(Collection<Integer> partitions) {
+        Map<Integer, List<DesiredState>> byPartition = new TreeMap<>();
+        partitions.forEach(p -> byPartition.put(p, new ArrayList<>()));
         if (partitions.isEmpty()) {
-            return List.of();
+            return byPartition;
         }
         Map<String, DesiredState> highest = new LinkedHashMap<>();
         Map<String, DesiredState> last = new HashMap<>();
+        Map<String, Integer> partitionOf = new HashMap<>();
         try (TopicToEndReader reader = new TopicToEndReader(kafka, TIMEOUT)) {
             reader.read(Topics.ACTUATOR_DESIRED, partitions, record -> {
                 if (record.value() == null) {
@@ -119,6 +129,7 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
                     return;
                 }
                 last.put(record.key(), state);
+                partitionOf.put(record.key(), record.partition());
                 highest.merge(record.key(), state, KafkaDesiredStore::further);
             });
         }
@@ -135,8 +146,9 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
                 }
             }
         });
-        LOG.infof("desired states restored for partitions %s: %d groups", partitions, highest.size());
-        return List.copyOf(highest.values());
+        highest.forEach((key, kept) -> byPartition.computeIfAbsent(partitionOf.get(key), p -> new ArrayList<>()).add(kept));
+        LOG.infof("desired states read for partitions %s: %d groups", partitions, highest.size());
+        return byPartition;
     }
 
     /** The further of two desired states of a group: the higher epoch, then the further step. */
