@@ -4,7 +4,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -17,10 +16,10 @@ import io.smallrye.common.annotation.Identifier;
 /**
  * The real store, whose reads fail while {@link #failing} is set: what a read of failover.actuator-desired does during a
  * partition leader election, with its bootstrap broker lost or its ACL missing. Failing from the start, so that the
- * restore at the application's first assignment fails.
+ * restore at the application's first assignment fails. Enabled only by {@link DesiredStateRestoreThroughKafkaTest}'s
+ * profile.
  */
 @Alternative
-@Priority(1)
 @Singleton
 public class FailingDesiredStore extends KafkaDesiredStore {
 
