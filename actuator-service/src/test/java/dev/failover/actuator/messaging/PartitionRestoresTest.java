@@ -76,11 +76,11 @@ class PartitionRestoresTest {
         failing = false;
 
         assertThat(waiting).as("the waiting decision of partition 1").succeedsWithin(WAIT).isEqualTo(true);
+        assertThat(restores.whenRestored(2).toCompletableFuture()).succeedsWithin(WAIT).isEqualTo(true);
         assertThat(applied).as("states applied, once per partition").containsOnlyKeys(1, 2)
                 .containsEntry(1, List.of(state("g-1", 3)));
         assertThat(restores.unrestored()).as("partitions not restored").isEmpty();
         assertThat(restores.owns(1)).isTrue();
-        assertThat(restores.whenRestored(2).toCompletableFuture()).isCompletedWithValue(true);
         assertThat(restores.whenRestored(3).toCompletableFuture()).as("a partition never assigned here")
                 .isCompletedWithValue(false);
     }
