@@ -492,7 +492,7 @@ class GroupReconcilerTest {
         ScriptedDns dns = new ScriptedDns(Routing.WEIGHTED);
         TrafficPlan traffic = new TrafficPlan(Routing.WEIGHTED, 100, List.of(10, 50, 100));
         java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(1);
-        GroupReconciler group = new GroupReconciler("api", topology("report"), dns, new Scalers(List.of(scaler)), traffic,
+        GroupReconciler group = new GroupReconciler("api", topology("report"), dns, scalersOf(topology("report"), scaler), traffic,
                 state -> {
                     if (failures.getAndDecrement() > 0) {
                         throw new IllegalStateException("Kafka away");

@@ -99,7 +99,7 @@ class DecisionListenerTest {
     final AtomicReference<Throwable> nacked = new AtomicReference<>();
 
     DecisionListenerTest() {
-        listener.reconciler = new Reconciler(TOPOLOGY, new DryRunDnsProvider(Routing.SINGLE), new Scalers(List.of()),
+        listener.reconciler = new Reconciler(TOPOLOGY, new DryRunDnsProvider(Routing.SINGLE), Scalers.none(),
                 new TrafficPlan(Routing.SINGLE, 100, List.of()), store, results::add, Clock.systemUTC(), RECONCILE);
         listener.loop = new ReconcileLoop(listener.reconciler, 1, RECONCILE.backoff());
         listener.store = store;
