@@ -65,10 +65,19 @@ public final class GroupReconciler {
      * A group's state for views and metrics; immutable.
      *
      * @param desired       the decision's desired state; null while the group has had no decision
+     * @param unservedSince since when the desired state is not (fully) served; null when it is
      * @param initialTarget while there is no decision: the chain's first target, desired at epoch 0; null otherwise
+     * @param heldUntil     until when the step served now is held as its plan says (a stepped failback, a planned
+     *                      move), or when the last such hold of this desired state ended; null when there was none. An
+     *                      unserved time that is a planned hold is no failure to alert on.
      */
     public record Status(String group, DesiredState desired, Convergence convergence, Instant unservedSince, String served,
-            String initialTarget) {
+            String initialTarget, Instant heldUntil) {
+
+        public Status(String group, DesiredState desired, Convergence convergence, Instant unservedSince, String served,
+                String initialTarget) {
+            this(group, desired, convergence, unservedSince, served, initialTarget, null);
+        }
     }
 
     /** The decision id in the results and the ownership mark of the initial state (epoch 0, no decision yet). */
@@ -109,6 +118,7 @@ public final class GroupReconciler {
     private Instant capacityWaitSince;
     private boolean servedOnce;
     private Instant stepServedAt;
+    private Instant heldUntil;
     private Instant servedSince;
     private boolean scaleDownDone;
     private String initialTarget;
@@ -370,6 +380,7 @@ public final class GroupReconciler {
             Duration hold = traffic.holdAfter(config, desired, settings.stepPause());
             if (stepServedAt == null) {
                 stepServedAt = now;
+                heldUntil = now.plus(hold);
                 String step = traffic.describeStep(config, desired);
                 report(ActuationStep.VERIFY, ActuationStatus.SUCCEEDED, dns.name(), step + " served: " + served.describe()
                         + "; next step after " + hold, now);
@@ -408,10 +419,15 @@ public final class GroupReconciler {
 
     /** Moves on to another step of the same decision, stored so that a restart resumes from it; the next pass acts. */
     private Duration moveTo(DesiredState next) {
-        if (!latest.compareAndSet(desired, next)) {
+        if (latest.get() != desired) {
             return Duration.ZERO; // a newer decision arrived meanwhile: it wins
         }
-        store.save(next); // resumable from this step after a restart
+        // stored before it is taken: a save that fails fails the pass, which is run again at this step, so a restart
+        // never resumes a step behind the traffic (a late save of an older epoch loses to the newer one at restore)
+        store.save(next);
+        if (!latest.compareAndSet(desired, next)) {
+            return Duration.ZERO;
+        }
         desired = next;
         stepServedAt = null;
         return Duration.ZERO;
@@ -543,6 +559,7 @@ public final class GroupReconciler {
         capacityWaitSince = null;
         servedOnce = false;
         stepServedAt = null;
+        heldUntil = null;
         servedSince = null;
         scaleDownDone = false;
         lastPublished.clear();
@@ -657,6 +674,6 @@ public final class GroupReconciler {
     private void publishStatus(String served) {
         Status previous = status;
         status = new Status(group, desired, convergence, unservedSince, served != null ? served : previous.served(),
-                desired == null ? initialTarget : null);
+                desired == null ? initialTarget : null, heldUntil);
     }
 }

@@ -1,11 +1,13 @@
 package dev.failover.actuator.messaging;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.StreamSupport;
 
 import jakarta.annotation.PreDestroy;
@@ -37,10 +39,16 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * Maps a decision to the group's desired state, once its signature shows that the decision-service made it (ADR 0009;
- * anything else is dead-lettered before it is even parsed): offered to the reconciler, stored durably when it is newer,
- * then a pass of the group is triggered and the message acknowledged. Nothing here waits for DNS or capacity, so one group's slow
- * change never holds another group's decision (ADR 0006). A decision whose desired state cannot be stored (Kafka away)
- * is not acknowledged: it is stored again until it is, and its offset is committed only after.
+ * anything else is dead-lettered before it is even parsed) and its partition's desired states are restored here (until
+ * then it waits: it must not be acted on, nor stored, before what was stored earlier is known). It is offered to the
+ * reconciler; when it is newer, a pass of the group starts at once from the in-memory desired state while the state is
+ * stored durably, and the message is acknowledged only once it is stored. Nothing here waits for DNS or capacity, so one
+ * group's slow change never holds another group's decision (ADR 0006).
+ * <p>
+ * A decision whose desired state cannot be stored (Kafka away) is not acknowledged: it is stored again until it is, and
+ * its offset is committed only after. It is never dead-lettered for that: when its partition leaves this instance (a
+ * rebalance, or a zombie that finds it lost its partitions) or the instance stops, storing ends and the decision stays
+ * uncommitted, for the partition's next owner to consume.
  */
 @ApplicationScoped
 public class DecisionListener {
@@ -57,6 +65,18 @@ public class DecisionListener {
     ActuatorMetrics metrics;
     @Inject
     ActuatorSettings settings;
+    @Inject
+    DesiredStateRestorer ownership;
+
+    /** How an attempt to store a decision's desired state ended. */
+    enum Stored {
+        /** Stored durably: the decision is acknowledged. */
+        STORED,
+        /** Its partition is no longer owned here: left unacknowledged for the next owner. */
+        NOT_OWNER,
+        /** The instance is stopping: left unacknowledged for the next owner. */
+        STOPPING
+    }
 
     /** Stores desired states one after another, off the Kafka polling thread. */
     private final ExecutorService storing = Executors.newSingleThreadExecutor(r -> {
@@ -93,17 +113,40 @@ public class DecisionListener {
         } catch (RuntimeException e) {
             return message.nack(e); // the dead-letter strategy moves it to failover.decisions.dlq with the reason
         }
-        String received = message.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(record -> ", received " + metrics.decisionReceived(record.getTimestamp()).toMillis() + " ms after it was written")
-                .orElse("");
-        LOG.infof("decision %s epoch %d for %s: %s -> %s%s", decision.decisionId(), decision.epoch(), decision.group(),
-                decision.fromTarget(), decision.toTarget(), received);
+        @SuppressWarnings("unchecked")
+        IncomingKafkaRecordMetadata<String, String> record = message.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
+        LOG.infof("decision %s epoch %d for %s: %s -> %s, received %d ms after it was written", decision.decisionId(),
+                decision.epoch(), decision.group(), decision.fromTarget(), decision.toTarget(),
+                metrics.decisionReceived(record.getTimestamp()).toMillis());
+        int partition = record.getPartition();
+        return ownership.whenRestored(partition).thenCompose(restored -> {
+            if (!restored) {
+                LOG.infof("decision %s of %s not acted on: partition %d is not owned here (any more); its owner consumes it",
+                        decision.decisionId(), decision.group(), partition);
+                return CompletableFuture.<Void> completedFuture(null);
+            }
+            return act(message, decision, partition);
+        });
+    }
+
+    private CompletionStage<Void> act(Message<String> message, Decision decision, int partition) {
         if (!(reconciler.offer(decision) instanceof GroupReconciler.Offer.Accepted accepted)) {
             return message.ack();
         }
-        return CompletableFuture.runAsync(() -> storeUntilStored(accepted), storing).thenCompose(stored -> {
-            loop.trigger(decision.group());
-            return message.ack();
+        loop.trigger(decision.group()); // the pass starts from the in-memory desired state while it is being stored
+        CompletableFuture<Stored> storage;
+        try {
+            storage = CompletableFuture.supplyAsync(() -> storeUntilStored(accepted, partition), storing);
+        } catch (RejectedExecutionException e) {
+            storage = CompletableFuture.completedFuture(Stored.STOPPING); // the store thread is gone: shutting down
+        }
+        return storage.thenCompose(stored -> {
+            if (stored == Stored.STORED) {
+                return message.ack();
+            }
+            LOG.warnf("decision %s of %s not acknowledged (%s): it stays uncommitted for the next owner of partition %d",
+                    decision.decisionId(), decision.group(), stored, partition);
+            return CompletableFuture.<Void> completedFuture(null);
         });
     }
 
@@ -126,23 +169,31 @@ public class DecisionListener {
         }
     }
 
-    private void storeUntilStored(GroupReconciler.Offer.Accepted accepted) {
-        long backoff = 500;
-        while (true) {
+    /**
+     * Stores until stored, as long as the partition is owned here: an instance that lost it (a zombie back from a
+     * network cut) must not write a desired state the new owner has moved past.
+     */
+    private Stored storeUntilStored(GroupReconciler.Offer.Accepted accepted, int partition) {
+        for (int attempt = 1;; attempt++) {
+            if (!ownership.owns(partition)) {
+                return Stored.NOT_OWNER;
+            }
             try {
                 store.save(accepted.desired());
-                return;
+                return Stored.STORED;
             } catch (RuntimeException e) {
-                LOG.errorf("desired state of %s (epoch %d) not stored, trying again in %d ms: %s", accepted.desired().group(),
-                        accepted.desired().epoch(), backoff, e.getMessage());
-                loop.trigger(accepted.desired().group()); // act on it meanwhile; storing only makes it survive a restart
+                if (Thread.currentThread().isInterrupted()) {
+                    return Stored.STOPPING;
+                }
+                Duration wait = settings.reconcile().backoff().after(attempt);
+                LOG.errorf("desired state of %s (epoch %d) not stored, trying again in %s: %s", accepted.desired().group(),
+                        accepted.desired().epoch(), wait, e.getMessage());
                 try {
-                    Thread.sleep(backoff);
+                    Thread.sleep(wait.toMillis());
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException(interrupted);
+                    return Stored.STOPPING;
                 }
-                backoff = Math.min(backoff * 2, 10_000);
             }
         }
     }

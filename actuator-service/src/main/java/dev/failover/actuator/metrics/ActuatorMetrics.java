@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import dev.failover.actuator.domain.Convergence;
 import dev.failover.actuator.domain.GroupReconciler;
@@ -44,8 +45,19 @@ public class ActuatorMetrics {
     public static final String DECISIONS_REJECTED = "failover.actuator.decisions.rejected";
     /** Results that Kafka did not take, by group. */
     public static final String NOT_PUBLISHED = "failover.actuator.results.not.published";
-    /** Seconds the group's desired state has not been served (0 when it is): the "decided but not served" alert. */
+    /** Seconds the group's desired state has not been served (0 when it is), planned holds included. */
     public static final String UNSERVED_SECONDS = "failover.actuator.unserved.seconds";
+    /**
+     * Seconds the group's desired state has not been served outside a planned hold: 0 while a served step of a stepped
+     * failback or a planned move is held as its plan says, counted again from the end of the hold. The "decided but not
+     * served" alert (FailoverDecidedNotServed): a move progressing as planned does not page, one stuck does.
+     */
+    public static final String UNSERVED_UNPLANNED_SECONDS = "failover.actuator.unserved.unplanned.seconds";
+    /**
+     * 1 while the group's record carries a newer epoch than this instance's desired state: the group is not driven
+     * here (no write, no drift handling) until a newer decision. Alert FailoverGroupSuperseded.
+     */
+    public static final String SUPERSEDED = "failover.actuator.superseded";
     /** 1 while the group's record is served as decided. */
     public static final String CONVERGED = "failover.actuator.converged";
     /** 1 while the group is blocked by a permanent refusal. */
@@ -58,10 +70,16 @@ public class ActuatorMetrics {
     public static final String DESIRED_EPOCH = "failover.actuator.desired.epoch";
 
     private final MeterRegistry registry;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
+    @Inject
     public ActuatorMetrics(MeterRegistry registry) {
+        this(registry, Clock.systemUTC());
+    }
+
+    ActuatorMetrics(MeterRegistry registry, Clock clock) {
         this.registry = registry;
+        this.clock = clock;
         // at 0 from the start: the first refusal must be an increase the alert sees, not a series that appears at 1
         for (Verification.Outcome outcome : Verification.Outcome.values()) {
             if (outcome != Verification.Outcome.VALID) {
@@ -105,11 +123,26 @@ public class ActuatorMetrics {
     public void trackGroup(String group, Supplier<GroupReconciler.Status> status) {
         gauge(UNSERVED_SECONDS, group, status, s -> s.unservedSince() == null ? 0
                 : Duration.between(s.unservedSince(), clock.instant()).toMillis() / 1000.0);
+        gauge(UNSERVED_UNPLANNED_SECONDS, group, status, this::unservedOutsidePlannedHolds);
+        gauge(SUPERSEDED, group, status, s -> s.convergence() instanceof Convergence.Superseded ? 1 : 0);
         gauge(CONVERGED, group, status, s -> s.convergence() instanceof Convergence.Converged ? 1 : 0);
         gauge(BLOCKED, group, status, s -> s.convergence() instanceof Convergence.Blocked ? 1 : 0);
         gauge(DRIFT, group, status, s -> s.convergence() instanceof Convergence.Drifted ? 1 : 0);
         gauge(ATTEMPTS, group, status, s -> s.convergence() instanceof Convergence.Converging c ? c.attempt() : 0);
         gauge(DESIRED_EPOCH, group, status, s -> s.desired() == null ? 0 : s.desired().epoch());
+    }
+
+    private double unservedOutsidePlannedHolds(GroupReconciler.Status status) {
+        if (status.unservedSince() == null) {
+            return 0;
+        }
+        Instant now = clock.instant();
+        Instant held = status.heldUntil();
+        if (held != null && now.isBefore(held)) {
+            return 0;
+        }
+        Instant from = held != null && held.isAfter(status.unservedSince()) ? held : status.unservedSince();
+        return Duration.between(from, now).toMillis() / 1000.0;
     }
 
     private void gauge(String name, String group, Supplier<GroupReconciler.Status> status,

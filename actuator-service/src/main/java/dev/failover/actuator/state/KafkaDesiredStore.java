@@ -3,9 +3,12 @@ package dev.failover.actuator.state;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,15 +36,31 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(KafkaDesiredStore.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long the producer may try to deliver a state (at least request.timeout.ms + linger.ms, as Kafka requires). A save
+     * waits a little longer than that, so that a save reported as failed has failed in the producer too and is not
+     * delivered later behind the caller's back: a late record of a lost group is what rolls desired states back.
+     */
+    private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(25);
+    private static final Duration SAVE_MARGIN = Duration.ofSeconds(5);
 
     private final KafkaClientProperties kafka;
     private final KafkaProducer<String, String> producer;
+    private final Duration saveWait;
 
     public KafkaDesiredStore(KafkaClientProperties kafka) {
         this.kafka = kafka;
+        long delivery = Math.max(DELIVERY_TIMEOUT.toMillis(), millis(kafka, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000)
+                + millis(kafka, ProducerConfig.LINGER_MS_CONFIG, 5));
+        this.saveWait = Duration.ofMillis(delivery).plus(SAVE_MARGIN);
         this.producer = new KafkaProducer<>(kafka.with(Map.of(ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true", ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000")),
-                new StringSerializer(), new StringSerializer());
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true", ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                String.valueOf(delivery))), new StringSerializer(), new StringSerializer());
+    }
+
+    private static long millis(KafkaClientProperties kafka, String key, long fallback) {
+        Object value = kafka.common().get(key);
+        return value == null ? fallback : Long.parseLong(value.toString().trim());
     }
 
     /**
@@ -60,7 +79,7 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
     public void save(DesiredState state) {
         try {
             producer.send(new ProducerRecord<>(Topics.ACTUATOR_DESIRED, state.group(), StoredDesiredState.encode(state)))
-                    .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                    .get(saveWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("could not store the desired state of " + state.group() + " (epoch " + state.epoch()
                     + ") in " + Topics.ACTUATOR_DESIRED + ": " + e.getMessage(), e);
@@ -70,25 +89,74 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
         }
     }
 
-    /** The desired states kept in these partitions, read to their end. */
+    /**
+     * The desired state of each group kept in these partitions, read to their end: the highest epoch, and within it the
+     * furthest step, whatever the order of the records. A send that timed out on an instance that has since lost the
+     * group (a zombie cut off from the brokers) can land after the new owner's higher epoch; taking the last record
+     * would roll the group back, and the owner record's newer epoch would then leave it SUPERSEDED for good. A
+     * tombstone (what an operator writes to clear a group, ADR 0009) forgets what came before it.
+     * <p>
+     * When such a late record is the group's last one, the state kept is written again: compaction keeps only the last
+     * record of a key, and must not keep the late one.
+     */
     public List<DesiredState> load(Collection<Integer> partitions) {
-        List<DesiredState> states = new ArrayList<>();
+        return loadByPartition(partitions).values().stream().flatMap(List::stream).toList();
+    }
+
+    /** As {@link #load}, by partition; every partition asked for is a key (with no state when it holds none). */
+    public Map<Integer, List<DesiredState>> loadByPartition(Collection<Integer> partitions) {
+        Map<Integer, List<DesiredState>> byPartition = new TreeMap<>();
+        partitions.forEach(p -> byPartition.put(p, new ArrayList<>()));
         if (partitions.isEmpty()) {
-            return states;
+            return byPartition;
         }
-        Map<String, String> latest;
+        Map<String, DesiredState> highest = new LinkedHashMap<>();
+        Map<String, DesiredState> last = new HashMap<>();
+        Map<String, Integer> partitionOf = new HashMap<>();
         try (TopicToEndReader reader = new TopicToEndReader(kafka, TIMEOUT)) {
-            latest = reader.latestPerKey(Topics.ACTUATOR_DESIRED, partitions);
+            reader.read(Topics.ACTUATOR_DESIRED, partitions, record -> {
+                if (record.value() == null) {
+                    highest.remove(record.key());
+                    last.remove(record.key());
+                    return;
+                }
+                DesiredState state;
+                try {
+                    state = StoredDesiredState.decode(record.value());
+                } catch (RuntimeException e) {
+                    LOG.warnf("skipping an unreadable desired state of %s at offset %d: %s", record.key(), record.offset(),
+                            e.getMessage());
+                    return;
+                }
+                last.put(record.key(), state);
+                partitionOf.put(record.key(), record.partition());
+                highest.merge(record.key(), state, KafkaDesiredStore::further);
+            });
         }
-        latest.forEach((group, json) -> {
-            try {
-                states.add(StoredDesiredState.decode(json));
-            } catch (RuntimeException e) {
-                LOG.warnf("skipping an unreadable desired state of %s: %s", group, e.getMessage());
+        highest.forEach((key, kept) -> {
+            DesiredState lastOne = last.get(key);
+            if (!kept.equals(lastOne)) {
+                LOG.warnf("desired state of %s: a later record (epoch %d, step %d) is behind epoch %d step %d, which is kept"
+                        + " and written again", kept.group(), lastOne.epoch(), lastOne.step(), kept.epoch(), kept.step());
+                try {
+                    save(kept);
+                } catch (RuntimeException e) {
+                    LOG.warnf("could not write the desired state of %s again (the next restore reads it all the same,"
+                            + " until compaction): %s", kept.group(), e.getMessage());
+                }
             }
         });
-        LOG.infof("desired states restored for partitions %s: %d groups", partitions, states.size());
-        return states;
+        highest.forEach((key, kept) -> byPartition.computeIfAbsent(partitionOf.get(key), p -> new ArrayList<>()).add(kept));
+        LOG.infof("desired states read for partitions %s: %d groups", partitions, highest.size());
+        return byPartition;
+    }
+
+    /** The further of two desired states of a group: the higher epoch, then the further step. */
+    static DesiredState further(DesiredState a, DesiredState b) {
+        if (a.epoch() != b.epoch()) {
+            return a.epoch() > b.epoch() ? a : b;
+        }
+        return b.step() > a.step() ? b : a;
     }
 
     @Override

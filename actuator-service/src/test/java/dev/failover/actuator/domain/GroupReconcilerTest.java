@@ -483,6 +483,54 @@ class GroupReconcilerTest {
         assertThat(second.status().convergence()).isInstanceOf(Convergence.Converged.class);
     }
 
+    /**
+     * A step whose save fails (Kafka away) is not left: the group holds the step it stored until the next one is stored,
+     * so that a restart never sends traffic back a step it had already moved past.
+     */
+    @Test
+    void aSteppedFailbackDoesNotMoveOnUntilTheNextStepIsStored() {
+        ScriptedDns dns = new ScriptedDns(Routing.WEIGHTED);
+        TrafficPlan traffic = new TrafficPlan(Routing.WEIGHTED, 100, List.of(10, 50, 100));
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(1);
+        GroupReconciler group = new GroupReconciler("api", topology("report"), dns, scalersOf(topology("report"), scaler), traffic,
+                state -> {
+                    if (failures.getAndDecrement() > 0) {
+                        throw new IllegalStateException("Kafka away");
+                    }
+                    saved.add(state);
+                }, results::add, clock, settings);
+        group.offer(decision(4, DecisionKind.FAILBACK, "secondary", "primary"));
+        group.run(); // write step 1
+        group.run(); // served, held
+        clock.advance(settings.stepPause());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(group::run).hasMessageContaining("Kafka away");
+        group.run(); // the pass after the failed one: stores the step now, writes nothing yet
+
+        assertThat(weights(dns)).as("traffic after the failed save: the stored step").containsEntry("primary", 10L);
+        assertThat(saved).as("steps stored").extracting(DesiredState::step).containsExactly(1);
+        group.run(); // the step stored: written
+        assertThat(weights(dns)).as("traffic once the step is stored").containsEntry("primary", 50L);
+    }
+
+    /**
+     * The status says until when a served step is held as planned, so that "decided but not served" does not page
+     * while a stepped failback (or a planned move) waits as it should.
+     */
+    @Test
+    void theStatusSaysUntilWhenAServedStepIsHeldAsPlanned() {
+        ScriptedDns dns = new ScriptedDns(Routing.WEIGHTED);
+        GroupReconciler group = reconciler(dns, topology("report"), new TrafficPlan(Routing.WEIGHTED, 100, List.of(10, 100)));
+        group.offer(decision(4, DecisionKind.FAILBACK, "secondary", "primary"));
+        group.run(); // write step 1
+        assertThat(group.status().heldUntil()).as("held until, before the step is served").isNull();
+        clock.advance(Duration.ofSeconds(3));
+        group.run(); // served, held
+
+        assertThat(group.status().heldUntil()).as("held until").isEqualTo(T0.plusSeconds(3).plus(settings.stepPause()));
+        assertThat(group.status().unservedSince()).as("unserved since").isEqualTo(T0);
+    }
+
     static Map<String, Long> weights(ScriptedDns dns) {
         Map<String, Long> weights = new java.util.HashMap<>();
         dns.served().sets().forEach(s -> weights.put(s.setIdentifier(), s.weight()));

@@ -2,11 +2,20 @@ package dev.failover.actuator.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.failover.actuator.domain.Convergence;
+import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
@@ -14,7 +23,10 @@ import dev.failover.contract.event.DecisionKind;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-/** A planned move's minutes of waiting out a TTL are not a slow failover: FailoverSwitchSlow watches only the others. */
+/**
+ * A planned move's minutes of waiting out a TTL are not a slow failover: FailoverSwitchSlow watches only the others, and
+ * FailoverDecidedNotServed only the time outside planned holds. A superseded group has its gauge.
+ */
 class ActuatorMetricsTest {
 
     @ParameterizedTest
@@ -30,5 +42,40 @@ class ActuatorMetricsTest {
         assertThat(isPlanned ? planned : switched).as("the timer of a " + kind).isNotNull()
                 .satisfies(t -> assertThat(t.count()).isEqualTo(1));
         assertThat(isPlanned ? switched : planned).as("the other timer").isNull();
+    }
+
+    static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+
+    static Stream<Arguments> unplanned() {
+        return Stream.of(
+                Arguments.of("served", null, null, 0.0),
+                Arguments.of("unserved, no planned hold", NOW.minusSeconds(100), null, 100.0),
+                Arguments.of("holding a served step as planned", NOW.minusSeconds(100), NOW.plusSeconds(30), 0.0),
+                Arguments.of("20 s past the end of the hold", NOW.minusSeconds(100), NOW.minusSeconds(20), 20.0));
+    }
+
+    /**
+     * FailoverDecidedNotServed watches the unserved time outside planned holds: a stepped failback or a planned move
+     * waiting as planned does not page, one stuck after its hold does.
+     */
+    @ParameterizedTest(name = "{0}: {3} s")
+    @MethodSource("unplanned")
+    void theUnservedTimeOutsidePlannedHoldsIsAGauge(String name, Instant unservedSince, Instant heldUntil, double seconds) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        new ActuatorMetrics(registry, Clock.fixed(NOW, ZoneOffset.UTC)).trackGroup("api", () -> new GroupReconciler.Status("api",
+                null, new Convergence.Converging(1, null, NOW), unservedSince, null, null, heldUntil));
+        assertThat(registry.get(ActuatorMetrics.UNSERVED_UNPLANNED_SECONDS).tag("group", "api").gauge().value())
+                .isEqualTo(seconds);
+    }
+
+    @Test
+    void aSupersededGroupIsAGauge() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        AtomicReference<Convergence> convergence = new AtomicReference<>(new Convergence.Superseded(7));
+        new ActuatorMetrics(registry).trackGroup("api", () -> new GroupReconciler.Status("api", null, convergence.get(), null,
+                null, null));
+        assertThat(registry.get(ActuatorMetrics.SUPERSEDED).tag("group", "api").gauge().value()).isEqualTo(1.0);
+        convergence.set(new Convergence.Idle());
+        assertThat(registry.get(ActuatorMetrics.SUPERSEDED).tag("group", "api").gauge().value()).isZero();
     }
 }

@@ -47,6 +47,30 @@ class KafkaDesiredStoreTest {
         }
     }
 
+    /**
+     * A zombie's send that timed out lands after the new owner's higher epoch (and a step saved late within an epoch):
+     * the restore keeps the highest epoch of each group, and within it the furthest step, not the last record.
+     */
+    @Test
+    void aLateRecordOfALowerEpochOrStepDoesNotRollTheDesiredStateBack() {
+        KafkaClientProperties kafka = new KafkaClientProperties(Map.of("bootstrap.servers",
+                KafkaBrokerResource.broker().bootstrapServers()));
+        String group = "zombie-" + UUID.randomUUID();
+        Decision newer = failback(group, 5);
+        try (KafkaDesiredStore store = new KafkaDesiredStore(kafka)) {
+            store.ensureTopic();
+            store.save(DesiredState.of(newer));
+            store.save(new DesiredState(newer, 2));
+            store.save(new DesiredState(newer, 1)); // the old owner's step save, landing late
+            store.save(new DesiredState(failback(group, 4), 3)); // the zombie's epoch 4, landing late
+        }
+        try (KafkaDesiredStore restarted = new KafkaDesiredStore(kafka)) {
+            List<DesiredState> read = restarted.load(IntStream.range(0, partitions(kafka)).boxed().toList()).stream()
+                    .filter(s -> s.group().equals(group)).toList();
+            assertThat(read).as("desired states of %s read back", group).containsExactly(new DesiredState(newer, 2));
+        }
+    }
+
     static int partitions(KafkaClientProperties kafka) {
         try (var topics = new dev.failover.kafka.TopicEnsurer(kafka, java.time.Duration.ofSeconds(30))) {
             return topics.partitionCount(dev.failover.contract.event.Topics.ACTUATOR_DESIRED).orElseThrow();

@@ -1,0 +1,192 @@
+package dev.failover.actuator.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.failover.actuator.config.ActuatorSettings;
+import dev.failover.actuator.dns.DnsProvider.Routing;
+import dev.failover.actuator.dns.DryRunDnsProvider;
+import dev.failover.actuator.domain.DesiredState;
+import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.Reconciler;
+import dev.failover.actuator.domain.TrafficPlan;
+import dev.failover.actuator.metrics.ActuatorMetrics;
+import dev.failover.actuator.scaling.Scalers;
+import dev.failover.actuator.state.KafkaDesiredStore;
+import dev.failover.contract.event.ActuationResult;
+import dev.failover.contract.event.ActuationStep;
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.DecisionMode;
+import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.event.Topics;
+import dev.failover.contract.time.Backoff;
+import dev.failover.contract.topology.Topology;
+import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.kafka.KafkaClientProperties;
+import dev.failover.testkit.signing.TestSigningKeys;
+import dev.failover.testkit.topology.TestTopology;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+
+/**
+ * A decision's pass does not wait for its desired state to be stored, and it is acknowledged only once stored; a store
+ * that cannot finish (the instance stops, or the partition leaves it) leaves the decision unacknowledged — never
+ * dead-lettered, never committed — for the partition's next owner.
+ */
+class DecisionListenerTest {
+
+    static final Duration WAIT = Duration.ofSeconds(10);
+    static final Topology TOPOLOGY = TopologyLoader.parse(TestTopology.yaml("http://127.0.0.1:1/", "http://127.0.0.1:2/"), "test");
+    static final GroupReconciler.Settings RECONCILE = new GroupReconciler.Settings(Duration.ofSeconds(30), Duration.ofSeconds(1),
+            new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ZERO, () -> 0.0), Duration.ZERO, null);
+
+    /** The real store's class (its producer never connects), whose saves wait until released, or fail while failing. */
+    static final class HeldStore extends KafkaDesiredStore {
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger attempts = new AtomicInteger();
+        final List<DesiredState> saved = new CopyOnWriteArrayList<>();
+        volatile boolean failing;
+
+        HeldStore() {
+            super(KafkaClientProperties.bootstrap("127.0.0.1:1"));
+        }
+
+        @Override
+        public void save(DesiredState state) {
+            attempts.incrementAndGet();
+            if (failing) {
+                throw new IllegalStateException("could not store: no broker");
+            }
+            try {
+                if (!release.await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("not released");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while storing", e);
+            }
+            saved.add(state);
+        }
+    }
+
+    final HeldStore store = new HeldStore();
+    final List<ActuationResult> results = new CopyOnWriteArrayList<>();
+    final AtomicBoolean owned = new AtomicBoolean(true);
+    final DecisionListener listener = new DecisionListener();
+    final AtomicBoolean acked = new AtomicBoolean();
+    final AtomicReference<Throwable> nacked = new AtomicReference<>();
+
+    DecisionListenerTest() {
+        listener.reconciler = new Reconciler(TOPOLOGY, new DryRunDnsProvider(Routing.SINGLE), Scalers.none(),
+                new TrafficPlan(Routing.SINGLE, 100, List.of()), store, results::add, Clock.systemUTC(), RECONCILE);
+        listener.loop = new ReconcileLoop(listener.reconciler, 1, RECONCILE.backoff());
+        listener.store = store;
+        listener.metrics = new ActuatorMetrics(new SimpleMeterRegistry());
+        listener.settings = new ActuatorSettings(TOPOLOGY, null, RECONCILE, null, 1, TestSigningKeys.shared().trustedKeys(), 30);
+        listener.ownership = new DesiredStateRestorer() {
+            @Override
+            public CompletionStage<Boolean> whenRestored(int partition) {
+                return CompletableFuture.completedFuture(true);
+            }
+
+            @Override
+            public boolean owns(int partition) {
+                return owned.get();
+            }
+        };
+    }
+
+    @AfterEach
+    void stop() {
+        store.release.countDown();
+        listener.stop();
+        listener.loop.close();
+        store.close();
+    }
+
+    @Test
+    void theSwitchIsWrittenWhileTheDesiredStateIsStoredAndTheDecisionAcknowledgedOnlyOnceStored() {
+        Decision decision = decision();
+        CompletionStage<Void> done = listener.onDecision(message(decision));
+
+        await("the DNS switch, while the store is held").atMost(WAIT).until(() -> results.stream()
+                .anyMatch(r -> r.step() == ActuationStep.DNS_SWITCH && r.decisionId().equals(decision.decisionId())));
+        assertThat(acked).as("acknowledged before stored").isFalse();
+
+        store.release.countDown();
+        assertThat(done.toCompletableFuture()).succeedsWithin(WAIT);
+        assertThat(acked).as("acknowledged once stored").isTrue();
+        assertThat(store.saved).extracting(DesiredState::epoch).containsExactly(decision.epoch());
+    }
+
+    @Test
+    void aStoreInterruptedAtShutdownLeavesTheDecisionUnacknowledgedAndNotDeadLettered() {
+        CompletionStage<Void> done = listener.onDecision(message(decision()));
+        await("the store under way").atMost(WAIT).until(() -> store.attempts.get() > 0);
+
+        listener.stop(); // what @PreDestroy does at shutdown
+
+        assertThat(done.toCompletableFuture()).succeedsWithin(WAIT);
+        assertThat(nacked.get()).as("nacked (dead-lettered, its offset committed)").isNull();
+        assertThat(acked).as("acknowledged").isFalse();
+    }
+
+    @Test
+    void aStoreThatKeepsFailingStopsOnceThePartitionIsNoLongerOwnedHere() {
+        store.failing = true;
+        CompletionStage<Void> done = listener.onDecision(message(decision()));
+        await("failed attempts").atMost(WAIT).until(() -> store.attempts.get() >= 2);
+
+        owned.set(false); // a rebalance gave the partition to another instance (or this one finds it lost it)
+
+        assertThat(done.toCompletableFuture()).succeedsWithin(WAIT);
+        int attempts = store.attempts.get();
+        await().during(Duration.ofMillis(200)).atMost(WAIT).until(() -> store.attempts.get() == attempts);
+        assertThat(acked).as("acknowledged").isFalse();
+        assertThat(nacked.get()).as("nacked").isNull();
+    }
+
+    private static Decision decision() {
+        return new Decision(1, UUID.randomUUID().toString(), TestTopology.GROUP, 1L, DecisionKind.FAILOVER, TestTopology.PRIMARY,
+                TestTopology.SECONDARY, "test", List.of(), Instant.now(), DecisionMode.LIVE, Decision.AUTOMATION);
+    }
+
+    /** The decision as it comes from Kafka: signed by the decision-service's key, partition 0. */
+    private Message<String> message(Decision decision) {
+        String payload = EventCodec.instance().encode(decision);
+        ConsumerRecord<String, String> record = new ConsumerRecord<>(Topics.DECISIONS, 0, 7L, decision.group(), payload);
+        Map<String, byte[]> headers = TestSigningKeys.shared().signer().headers(Topics.DECISIONS, decision.group(), payload);
+        headers.forEach((name, value) -> record.headers().add(name, value));
+        return Message.of(payload, Metadata.of(new IncomingKafkaRecordMetadata<>(record, "decisions")))
+                .withAck(() -> {
+                    acked.set(true);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(e -> {
+                    nacked.set(e);
+                    return CompletableFuture.completedFuture(null);
+                });
+    }
+}
