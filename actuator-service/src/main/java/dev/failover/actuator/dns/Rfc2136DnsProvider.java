@@ -3,8 +3,10 @@ package dev.failover.actuator.dns;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.jboss.logging.Logger;
@@ -81,14 +83,22 @@ public final class Rfc2136DnsProvider implements DnsProvider {
             if (owner.getRcode() != Rcode.NOERROR && owner.getRcode() != Rcode.NXDOMAIN) {
                 return unreadable(owner.getRcode());
             }
-            String ownerText = null;
+            List<String> ownerTexts = new ArrayList<>();
+            Long ownerTtl = null;
             for (Record r : owner.getSection(Section.ANSWER)) {
                 if (r instanceof TXTRecord txt && r.getName().equals(ownerName)) {
-                    ownerText = String.join("", txt.getStrings());
+                    ownerTexts.add(String.join("", txt.getStrings()));
+                    ownerTtl = r.getTTL();
                 }
             }
+            // the prerequisite compares the TXT values only (RFC 2136 §2.4.2, TTL 0): any TTL will do, but exactly one value
+            OwnerRecord mark = new OwnerRecord(key.ownerName(), ownerTtl, ownerTexts);
+            Optional<String> problem = mark.problem(null);
+            if (problem.isPresent()) {
+                return new ReadOutcome.OwnerRecordUnusable(problem.get());
+            }
             List<RecordSet> sets = values.isEmpty() ? List.of() : List.of(RecordSet.simple(ttl, values));
-            return new ReadOutcome.Served(new ServedRecord(ownerText, sets, true));
+            return new ReadOutcome.Served(new ServedRecord(mark.text(), sets, true));
         } catch (IOException e) {
             return new ReadOutcome.Unavailable("no answer from " + where() + ": " + e.getClass().getSimpleName() + " "
                     + e.getMessage());

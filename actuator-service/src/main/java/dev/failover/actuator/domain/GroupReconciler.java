@@ -185,6 +185,12 @@ public final class GroupReconciler {
         if (read instanceof ReadOutcome.Unavailable unavailable) {
             return retryLater("cannot read " + key.name() + " from " + dns.name() + ": " + unavailable.reason(), now);
         }
+        if (read instanceof ReadOutcome.Throttled throttled) {
+            return retryThrottled("reading " + key.name() + " throttled by " + dns.name() + ": " + throttled.reason(), now);
+        }
+        if (read instanceof ReadOutcome.OwnerRecordUnusable unusable) {
+            return block(ActuationStep.FENCE, dns.name(), unusable.reason(), now);
+        }
         if (read instanceof ReadOutcome.Rejected rejected) {
             return block(ActuationStep.VERIFY, dns.name(), "reading " + key.name() + " was refused: " + rejected.reason(), now);
         }
@@ -237,6 +243,9 @@ public final class GroupReconciler {
             report(writeStep, ActuationStatus.FAILED, dns.name(), "rejected: " + rejected.reason() + " (wanted: "
                     + write.describe() + ")", writeStart);
             return block(writeStep, dns.name(), "DNS write rejected by " + dns.name() + ": " + rejected.reason(), now);
+        }
+        if (written instanceof WriteOutcome.Throttled throttled) {
+            return retryThrottled("writing " + key.name() + " throttled by " + dns.name() + ": " + throttled.reason(), now);
         }
         return retryLater(dns.name() + " unavailable: " + ((WriteOutcome.Unavailable) written).reason(), now);
     }
@@ -427,6 +436,12 @@ public final class GroupReconciler {
         }
         publishOnce(ActuationStep.RECONCILE, ActuationStatus.CONVERGING, dns.name(), "attempt " + attempt + ": " + error, now);
         return poll != null ? poll : settings.backoff().after(attempt);
+    }
+
+    /** The provider asked to slow down: keep trying, with the longer backoff of throttling. */
+    private Duration retryThrottled(String error, Instant now) {
+        retryLater(error, now);
+        return settings.backoff().afterThrottled(attempt);
     }
 
     private Duration block(ActuationStep step, String provider, String reason, Instant now) {

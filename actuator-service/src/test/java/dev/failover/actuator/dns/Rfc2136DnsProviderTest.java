@@ -53,7 +53,10 @@ class Rfc2136DnsProviderTest {
             "locked 30 IN A 192.0.2.60",
             "outage 30 IN A 192.0.2.70",
             "www 30 IN CNAME old.example.net.",
-            "v6 30 IN AAAA 2001:db8::10");
+            "v6 30 IN AAAA 2001:db8::10",
+            "twotxt 30 IN A 192.0.2.80",
+            "_failover-owner.twotxt 30 IN TXT \"failover-owner group=g-twotxt epoch=1 decision=d-1\"",
+            "_failover-owner.twotxt 30 IN TXT \"v=added-by-hand\"");
 
     static BindServer bind;
     static KnotServer knot;
@@ -252,6 +255,18 @@ class Rfc2136DnsProviderTest {
 
         assertThat(dns.write(write(key, after.ownerText(), 2, "primary.example.net."))).isInstanceOf(WriteOutcome.Written.class);
         assertThat(served(dns, key).sets()).containsExactly(RecordSet.simple(5, Set.of("primary.example.net")));
+    }
+
+    /**
+     * A mark with a second value (added by hand): RFC 2136's value-dependent prerequisite compares the whole TXT set, so
+     * every write based on one value would be refused as an owner change for ever. The read says what to remove.
+     */
+    @OnBothServers
+    void aMarkWithSeveralValuesIsUnusableAndTheReadSaysWhatToRemove(AuthoritativeServer server) {
+        assertThat(provider(server).read(key("twotxt", RecordType.A))).isInstanceOfSatisfying(
+                ReadOutcome.OwnerRecordUnusable.class, u -> assertThat(u.reason()).contains("_failover-owner.twotxt.failover.test")
+                        .contains("2 values").contains("remove 'v=added-by-hand'")
+                        .contains("failover-owner group=g-twotxt epoch=1 decision=d-1"));
     }
 
     @Test
