@@ -35,6 +35,7 @@ import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.Topics;
+import dev.failover.testkit.aws.EcsRegion;
 import dev.failover.testkit.dns.BindServer;
 import dev.failover.testkit.kafka.TopicClient;
 import dev.failover.testkit.signing.TestSigningKeys;
@@ -78,11 +79,26 @@ class RegionLossIT {
     static final Map<String, String> ADDRESS_OF_TARGET = Map.of("primary", "192.0.2.10", "secondary", "192.0.2.20",
             "tertiary", "192.0.2.30");
 
+    /**
+     * Issue 28: groups whose pilot-light secondary is in region B, one on each partition of the decisions topic, so that
+     * each region's actuator owns one of them. Their primary is a second service in region C (killed and restarted by
+     * the scaling scenario); each region has its own ECS API ({@link EcsRegion}, refusing requests signed for another
+     * region) and each actuator its own AWS access key, so a call tells which region's actuator made it.
+     */
+    static final List<String> SCALED_GROUPS = onePerPartition("scaled-", 3);
+    static final int SCALED_PRIMARY_PORT = 8091;
+    static final int ECS_PORT = 8093;
+    static final String SCALED_PRIMARY_IP = "192.0.2.31";
+    static final int ACTIVE_SIZE = 2;
+    static final int PILOT_LIGHT_SIZE = 1;
+
     static RegionKafkaCluster kafka;
     static BindServer bind;
     static DnsWatch dns;
     static final Map<String, List<ServiceProcess>> services = new LinkedHashMap<>();
     static final List<Process> backends = new ArrayList<>();
+    static final Map<String, Process> ecsApis = new HashMap<>();
+    static Process scaledPrimary;
 
     @BeforeAll
     static void startRegions() throws Exception {
@@ -90,13 +106,19 @@ class RegionLossIT {
                 .contains(REGIONS.address(Regions.INTERNET));
         Path dir = Path.of("target/region-loss");
         kafka = RegionKafkaCluster.start(REGIONS, dir);
-        bind = BindServer.start("failover.test.", List.of("api 5 IN A " + ADDRESS_OF_TARGET.get("primary"),
-                "manual 5 IN A " + ADDRESS_OF_TARGET.get("primary")), REGIONS.address(Regions.INTERNET));
+        List<String> records = new ArrayList<>(List.of("api 5 IN A " + ADDRESS_OF_TARGET.get("primary"),
+                "manual 5 IN A " + ADDRESS_OF_TARGET.get("primary")));
+        SCALED_GROUPS.forEach(g -> records.add(g + " 5 IN A " + SCALED_PRIMARY_IP));
+        bind = BindServer.start("failover.test.", records, REGIONS.address(Regions.INTERNET));
         dns = DnsWatch.start(bind.port(), REGIONS.address(Regions.INTERNET));
         Path topology = TestTopology.writeRaw(topology());
         Map<String, Map<String, String>> signing = new HashMap<>();
         for (String region : Regions.REGIONS) { // every key trusted before any actuator reads the trusted keys
             signing.put(region, TestSigningKeys.asEnv(TestSigningKeys.shared().signerConfig(keyId(region))));
+        }
+        scaledPrimary = backend("c", "scaled-primary", SCALED_PRIMARY_PORT);
+        for (String region : Regions.REGIONS) {
+            ecsApis.put(region, ecsApi(region));
         }
         for (String region : Regions.REGIONS) {
             backends.add(backend(region));
@@ -114,7 +136,11 @@ class RegionLossIT {
             actuator.putAll(Map.of("FAILOVER_DNS_PROVIDER", "rfc2136", "FAILOVER_DNS_RFC2136_SERVER",
                     REGIONS.address(Regions.INTERNET), "FAILOVER_DNS_RFC2136_PORT", String.valueOf(bind.port()),
                     "FAILOVER_DNS_RFC2136_TSIG_KEY_NAME", BindServer.KEY_NAME, "FAILOVER_DNS_RFC2136_TSIG_SECRET", bind.secret(),
-                    "FAILOVER_INSTANCE_ID", "actuator-" + region));
+                    "FAILOVER_INSTANCE_ID", "actuator-" + region, "FAILOVER_SCALING_SCALE_DOWN_AFTER", "3s",
+                    "AWS_ACCESS_KEY_ID", accessKey(region), "AWS_SECRET_ACCESS_KEY", "secret-" + region));
+            for (String other : Regions.REGIONS) { // each region's ECS API at its own address, named as the key
+                actuator.put("failover.scaling.aws-endpoint-overrides.region-" + other, ecsEndpoint(other));
+            }
             here.add(ServiceProcess.start("actuator-service", "region-" + region + "-actuator", actuator,
                     placement(region, ACTUATOR_PORT)));
             services.put(region, here);
@@ -130,6 +156,10 @@ class RegionLossIT {
     static void stopRegions() {
         services.values().forEach(here -> here.forEach(ServiceProcess::close));
         backends.forEach(Process::destroy);
+        ecsApis.values().forEach(Process::destroy);
+        if (scaledPrimary != null) {
+            scaledPrimary.destroy();
+        }
         for (AutoCloseable closeable : new AutoCloseable[] { dns, bind, kafka }) {
             try {
                 if (closeable != null) {
@@ -231,6 +261,185 @@ class RegionLossIT {
         REGIONS.heal("a");
     }
 
+    /**
+     * Scenario 5 (issue 28): the actuator owning a group may be in any region; it scales the target's region. Each scaled
+     * group fails over to its pilot-light secondary in B: B's ECS API receives every scale-up (signed for B, with the key
+     * of the region whose actuator owns the group, which is A's or C's for two of them), A's and C's receive nothing;
+     * DNS moves only after. After the failback the scale-down goes to B too. Then B's ECS API is killed: a new failover
+     * stays CONVERGING with the error and DNS on the failed primary (never an unscaled region, never another region's
+     * capacity) until B's API is back.
+     */
+    @Test
+    @Order(4)
+    void scalingGoesToTheTargetsRegionWhicheverRegionActs() throws Exception {
+        REGIONS.heal("a");
+        Map<String, String> owners = awaitActuatorOwners();
+        System.out.println("owners of the scaled groups: " + owners);
+        assertThat(Set.copyOf(owners.values())).as("each region's actuator owns one scaled group").hasSize(3);
+        awaitScaledSteadyState();
+        Map<String, Integer> before = callCounts();
+
+        // the primary's service dies (kill -9): every scaled group fails over to its pilot-light secondary in B
+        Instant killedAt = Instant.now();
+        scaledPrimary.destroyForcibly().waitFor();
+        awaitScaledAnswers(ADDRESS_OF_TARGET.get("secondary"), Duration.ofSeconds((long) FAILURES_TO_DOWN * INTERVAL_SECONDS + 30));
+        System.out.printf("scaled primary killed -> DNS of every scaled group on the secondary: %d ms%n",
+                Duration.between(killedAt, Instant.now()).toMillis());
+        List<EcsRegion.Call> atB = callsSince("b", before);
+        for (String group : SCALED_GROUPS) {
+            assertThat(atB).as("the scale-up of " + group + ", owned by region " + owners.get(group) + "'s actuator")
+                    .filteredOn(c -> c.operation().equals("UpdateService") && c.service().equals(group))
+                    .extracting(EcsRegion.Call::desiredCount, EcsRegion.Call::signedRegion, EcsRegion.Call::accessKeyId)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(ACTIVE_SIZE, "region-b", accessKey(owners.get(group))));
+        }
+        assertThat(callsSince("a", before)).as("calls to region A's ECS API").isEmpty();
+        assertThat(callsSince("c", before)).as("calls to region C's ECS API").isEmpty();
+
+        // the primary comes back: failback after the hold-down, and B's service returns to pilot light, in B
+        Map<String, Integer> beforeFailback = callCounts();
+        scaledPrimary = backend("c", "scaled-primary", SCALED_PRIMARY_PORT);
+        awaitScaledAnswers(SCALED_PRIMARY_IP, Duration.ofSeconds(HOLD_DOWN_SECONDS + 60));
+        await("every scaled group's secondary back to pilot light in B").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                    List<EcsRegion.Call> downs = callsSince("b", beforeFailback).stream()
+                            .filter(c -> c.operation().equals("UpdateService") && PILOT_LIGHT_SIZE == c.desiredCount()).toList();
+                    assertThat(downs).extracting(EcsRegion.Call::service).containsExactlyInAnyOrderElementsOf(SCALED_GROUPS);
+                    assertThat(downs).extracting(EcsRegion.Call::signedRegion).containsOnly("region-b");
+                });
+        assertThat(callsSince("a", before)).as("calls to region A's ECS API").isEmpty();
+        assertThat(callsSince("c", before)).as("calls to region C's ECS API").isEmpty();
+
+        // B's ECS API is gone (kill -9) when the primary fails again: no switch to unscaled capacity, the error shown
+        ecsApis.get("b").destroyForcibly().waitFor();
+        Map<String, Integer> beforeOutage = callCounts();
+        scaledPrimary.destroyForcibly().waitFor();
+        String group = SCALED_GROUPS.get(0);
+        ServiceProcess owner = actuator(owners.get(group));
+        await(group + " CONVERGING with the scaler's error at its owner").atMost(Duration.ofSeconds(
+                (long) FAILURES_TO_DOWN * INTERVAL_SECONDS + 30)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .untilAsserted(() -> {
+                    com.fasterxml.jackson.databind.JsonNode view = json(owner.get("/groups/" + group, "viewer"));
+                    assertThat(view.get("desiredTarget").asText()).isEqualTo("secondary");
+                    assertThat(view.get("status").asText()).isEqualTo("CONVERGING");
+                    assertThat(view.get("detail").asText()).contains("ECS service " + group).contains("failed");
+                });
+        System.out.println(group + " at its owner while B's ECS API is down: " + owner.get("/groups/" + group, "viewer"));
+        for (String g : SCALED_GROUPS) {
+            assertThat(dns.answersFor(g + ".failover.test.")).as(g + ": DNS stays until B's capacity is up")
+                    .isEqualTo(Set.of(SCALED_PRIMARY_IP));
+        }
+        assertThat(callsSince("a", beforeOutage)).as("calls to region A's ECS API while B's is down").isEmpty();
+        assertThat(callsSince("c", beforeOutage)).as("calls to region C's ECS API while B's is down").isEmpty();
+
+        // B's API back: the groups scale up there and switch
+        ecsApis.put("b", ecsApi("b"));
+        awaitScaledAnswers(ADDRESS_OF_TARGET.get("secondary"), Duration.ofSeconds(60));
+        scaledPrimary = backend("c", "scaled-primary", SCALED_PRIMARY_PORT);
+    }
+
+    /**
+     * Which region's actuator owns each scaled group: the member of the actuators' consumer group assigned the group's
+     * partition of the decisions topic (its instance id is actuator-&lt;region&gt;), once all three are members.
+     */
+    static Map<String, String> awaitActuatorOwners() throws Exception {
+        Map<String, String> owners = new HashMap<>();
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                "bootstrap.servers", kafka.bootstrapServers()))) {
+            await("every region's actuator owns a partition of " + Topics.DECISIONS).atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
+                        owners.clear();
+                        var group = admin.describeConsumerGroups(List.of("actuator-service")).all().get().get("actuator-service");
+                        for (var member : group.members()) {
+                            String region = member.groupInstanceId().orElse("").replace("actuator-", "");
+                            for (var partition : member.assignment().topicPartitions()) {
+                                if (partition.topic().equals(Topics.DECISIONS)) {
+                                    SCALED_GROUPS.stream().filter(g -> partitionOf(g, 3) == partition.partition())
+                                            .forEach(g -> owners.put(g, region));
+                                }
+                            }
+                        }
+                        return owners.size() == SCALED_GROUPS.size() && Set.copyOf(owners.values()).size() == 3;
+                    });
+        }
+        return Map.copyOf(owners);
+    }
+
+    static void awaitScaledSteadyState() {
+        ServiceProcess decider = services.get("b").get(0);
+        await("every location sees every scaled target").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions().untilAsserted(() -> {
+                    for (String group : SCALED_GROUPS) {
+                        com.fasterxml.jackson.databind.JsonNode view = json(decider.get("/groups/" + group, "viewer"));
+                        assertThat(view.get("targets")).allSatisfy(t -> assertThat(t.get("health").asText())
+                                .as(group + " " + t.get("target").asText()).isEqualTo("HEALTHY"));
+                    }
+                });
+        awaitScaledAnswers(SCALED_PRIMARY_IP, Duration.ofSeconds(5));
+    }
+
+    static void awaitScaledAnswers(String address, Duration limit) {
+        await("every scaled group answers " + address).atMost(limit).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> {
+                    for (String group : SCALED_GROUPS) {
+                        if (!dns.answersFor(group + ".failover.test.").equals(Set.of(address))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
+    }
+
+    static ServiceProcess actuator(String region) {
+        return services.get(region).get(2);
+    }
+
+    static com.fasterxml.jackson.databind.JsonNode json(String body) throws IOException {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+    }
+
+    /** The calls each region's ECS API has answered so far. */
+    static Map<String, Integer> callCounts() throws IOException {
+        Map<String, Integer> counts = new HashMap<>();
+        for (String region : Regions.REGIONS) {
+            counts.put(region, calls(region).size());
+        }
+        return counts;
+    }
+
+    static List<EcsRegion.Call> callsSince(String region, Map<String, Integer> counts) throws IOException {
+        List<EcsRegion.Call> all = calls(region);
+        return all.subList(Math.min(counts.get(region), all.size()), all.size());
+    }
+
+    /** {@code GET /calls} of a region's ECS API; a restarted API starts a new list. */
+    static List<EcsRegion.Call> calls(String region) throws IOException {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        try {
+            String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ecsEndpoint(region) + "/calls"))
+                    .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            return body.lines().filter(l -> !l.isBlank()).map(EcsRegion.Call::parse).toList();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    /** Group ids, one on each of the decisions topic's partitions (Kafka's default partitioner: murmur2 of the key). */
+    static List<String> onePerPartition(String prefix, int partitions) {
+        String[] byPartition = new String[partitions];
+        for (int i = 0; java.util.Arrays.stream(byPartition).anyMatch(java.util.Objects::isNull); i++) {
+            String id = prefix + i;
+            byPartition[partitionOf(id, partitions)] = byPartition[partitionOf(id, partitions)] == null ? id
+                    : byPartition[partitionOf(id, partitions)];
+        }
+        return List.of(byPartition);
+    }
+
+    static int partitionOf(String key, int partitions) {
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
+    }
+
     static void awaitSteadyState() throws IOException {
         ServiceProcess decider = services.get("b").get(0);
         await("every location sees every target").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
@@ -263,6 +472,24 @@ class RegionLossIT {
                     .append("    failback: {mode: ").append(group.equals(GROUP) ? "automatic" : "manual").append(", holdDownSeconds: ")
                     .append(HOLD_DOWN_SECONDS).append("}\n");
         }
+        for (String group : SCALED_GROUPS) {
+            yaml.append("  - id: ").append(group).append("\n    dns: {zone: failover.test., name: ").append(group)
+                    .append(".failover.test., type: A, ttl: 5}\n    targets:\n")
+                    .append("      - id: primary\n        region: region-c\n        probe: {type: http, url: \"http://")
+                    .append(REGIONS.address("c")).append(':').append(SCALED_PRIMARY_PORT).append("/health\", bodyContains: ok, ")
+                    .append("intervalSeconds: ").append(INTERVAL_SECONDS).append(", connectTimeoutMillis: 1000, timeoutMillis: 1500}\n")
+                    .append("        dns: {values: [").append(SCALED_PRIMARY_IP).append("]}\n")
+                    .append("      - id: secondary\n        region: region-b\n        probe: {type: http, url: \"http://")
+                    .append(REGIONS.address("b")).append(':').append(BACKEND_PORT).append("/health\", bodyContains: ok, ")
+                    .append("intervalSeconds: ").append(INTERVAL_SECONDS).append(", connectTimeoutMillis: 1000, timeoutMillis: 1500}\n")
+                    .append("        dns: {values: [").append(ADDRESS_OF_TARGET.get("secondary")).append("]}\n")
+                    .append("        scaling: {kind: ecs, cluster: prod, service: ").append(group).append(", activeSize: ")
+                    .append(ACTIVE_SIZE).append(", pilotLightSize: ").append(PILOT_LIGHT_SIZE).append("}\n")
+                    .append("    thresholds: {failuresToDown: ").append(FAILURES_TO_DOWN).append(", successesToUp: 2, minDwellSeconds: 0}\n")
+                    .append("    failback: {mode: automatic, holdDownSeconds: ").append(HOLD_DOWN_SECONDS).append("}\n");
+        }
+        // every scenario's switches fit in a day's budget (2 per group by default would hold the last ones)
+        yaml.append("safety: {maxSwitchesPerDay: 100}\n");
         return yaml.toString();
     }
 
@@ -272,17 +499,42 @@ class RegionLossIT {
 
     /** The region's service: a demo backend in its namespace, as a process there (its health shows in the probes). */
     static Process backend(String region) throws IOException {
+        return backend(region, TARGET_OF_REGION.get(region), BACKEND_PORT);
+    }
+
+    static Process backend(String region, String name, int port) throws IOException {
+        return testkitProcess(region, name, port, "dev.failover.testkit.demo.DemoBackend", name, String.valueOf(port),
+                REGIONS.address(region));
+    }
+
+    /** Region {@code region}'s own ECS API, in its namespace. */
+    static Process ecsApi(String region) throws IOException {
+        return testkitProcess(region, "ecs", ECS_PORT, "dev.failover.testkit.aws.EcsRegion", "region-" + region,
+                REGIONS.address(region), String.valueOf(ECS_PORT));
+    }
+
+    static String ecsEndpoint(String region) {
+        return "http://" + REGIONS.address(region) + ":" + ECS_PORT;
+    }
+
+    static String accessKey(String region) {
+        return "AKIDACTUATOR" + region.toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /** A main class of the testkit jar as a process in {@code region}'s namespace; its output in the system logs. */
+    static Process testkitProcess(String region, String name, int port, String mainClass, String... args) throws IOException {
         java.nio.file.Files.createDirectories(ServiceProcess.LOGS);
         Path jar;
         try (var jars = java.nio.file.Files.list(ServiceProcess.ROOT.resolve("failover-testkit/target"))) {
             jar = jars.filter(p -> p.getFileName().toString().matches("failover-testkit-.*\\.jar")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("failover-testkit is not packaged"));
         }
-        List<String> command = new ArrayList<>(placement(region, BACKEND_PORT).commandPrefix());
-        command.addAll(List.of(ServiceProcess.javaBin(), "-Xmx32m", "-cp", jar.toString(), "dev.failover.testkit.demo.DemoBackend",
-                TARGET_OF_REGION.get(region), String.valueOf(BACKEND_PORT), REGIONS.address(region)));
+        List<String> command = new ArrayList<>(placement(region, port).commandPrefix());
+        command.addAll(List.of(ServiceProcess.javaBin(), "-Xmx32m", "-cp", jar.toString(), mainClass));
+        command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ServiceProcess.LOGS.resolve("region-" + region + "-backend.log").toFile()).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(ServiceProcess.LOGS.resolve("region-" + region + "-" + name
+                        + ".log").toFile())).start();
     }
 
     static String keyId(String region) {

@@ -2,6 +2,7 @@ package dev.failover.actuator.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -39,13 +40,35 @@ public interface ActuatorConfig {
     Scaling scaling();
 
     interface Scaling {
-        /** AWS region of the ECS services and Auto Scaling groups; default the SDK's region chain (AWS_REGION, profile). */
+        /**
+         * No longer read, and refused at start when set: each scaling ref is called in its target's own region (or the
+         * {@code region} it names), whichever region this actuator runs in (ADR 0005).
+         */
         @WithName("aws-region")
         Optional<String> awsRegion();
 
-        /** Another endpoint for the ECS and Auto Scaling APIs, for tests or a proxy. */
+        /** Another endpoint for the ECS and Auto Scaling APIs of every region without one of its own, for a proxy or tests. */
         @WithName("aws-endpoint-override")
         Optional<java.net.URI> awsEndpointOverride();
+
+        /**
+         * Per AWS region, another endpoint for its ECS and Auto Scaling APIs (a VPC interface endpoint, a proxy, a test
+         * fixture), e.g. {@code failover.scaling.aws-endpoint-overrides.us-west-2=https://vpce-....ecs.us-west-2.vpce.amazonaws.com}.
+         */
+        @WithName("aws-endpoint-overrides")
+        Map<String, java.net.URI> awsEndpointOverrides();
+
+        /** Another endpoint for STS, where a scaling ref's {@code roleArn} is assumed (default the ref's regional STS). */
+        @WithName("aws-sts-endpoint-override")
+        Optional<java.net.URI> awsStsEndpointOverride();
+
+        /**
+         * The Kubernetes clusters scaling refs name ({@code cluster}, default the target's region), each reached one way:
+         * {@code in-cluster=true} (this pod's service account), {@code context} (a kubeconfig context), or {@code api-url}
+         * with {@code token-file} (and {@code ca-file}). Only clusters the topology names are connected to.
+         */
+        @WithName("kubernetes-clusters")
+        Map<String, KubernetesCluster> kubernetesClusters();
 
         /**
          * After a failback (or the end of a drill), return the target traffic left to its pilot-light size after this
@@ -63,6 +86,29 @@ public interface ActuatorConfig {
         @WithName("poll-interval")
         @WithDefault("5s")
         Duration pollInterval();
+    }
+
+    /** How the actuator reaches one Kubernetes cluster: exactly one of in-cluster, context, api-url. */
+    interface KubernetesCluster {
+        /** The cluster this actuator runs in, with its pod's service account. */
+        @WithName("in-cluster")
+        @WithDefault("false")
+        boolean inCluster();
+
+        /** A context of the kubeconfig file (KUBECONFIG, or ~/.kube/config). */
+        Optional<String> context();
+
+        /** The API server's URL (https), with {@code token-file}. */
+        @WithName("api-url")
+        Optional<java.net.URI> apiUrl();
+
+        /** File holding the bearer token (a mounted Secret); read on every request, so a rotated token needs no restart. */
+        @WithName("token-file")
+        Optional<Path> tokenFile();
+
+        /** PEM file of the CA that signed the API server's certificate; default the JVM's trust store. */
+        @WithName("ca-file")
+        Optional<Path> caFile();
     }
 
     /**

@@ -1,15 +1,17 @@
 package dev.failover.actuator.config;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
-import java.util.function.Supplier;
 
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TSIG;
@@ -33,6 +35,7 @@ import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyError;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.kafka.security.KafkaSecurityCheck;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * The one place the actuator's configuration is checked: reads {@link ActuatorConfig} and the topology once at start,
@@ -43,26 +46,18 @@ public final class ActuatorConfigResolver {
 
     static final String PROVIDER = "failover.dns.provider";
     private static final List<String> PROVIDERS = List.of("dry-run", "rfc2136", "route53");
-    private static final Set<ScalingRef.Kind> AWS_KINDS = EnumSet.of(ScalingRef.Kind.ECS, ScalingRef.Kind.AUTO_SCALING_GROUP);
 
-    private final Supplier<Optional<String>> defaultAwsRegion;
     private final List<ConfigError> errors = new ArrayList<>();
 
-    /**
-     * @param defaultAwsRegion the AWS SDK's region chain (AWS_REGION, profile), asked only when ECS or Auto Scaling targets
-     *                         need a region and {@code failover.scaling.aws-region} is not set
-     */
-    private ActuatorConfigResolver(Supplier<Optional<String>> defaultAwsRegion) {
-        this.defaultAwsRegion = defaultAwsRegion;
+    private ActuatorConfigResolver() {
     }
 
     /**
      * @param kafkaSecurity the check of the {@code kafka.*} settings every Kafka client of the actuator gets
      * @throws InvalidConfigurationException naming every bad key of the configuration and the topology
      */
-    public static ActuatorSettings resolve(ActuatorConfig config, Supplier<Optional<String>> defaultAwsRegion,
-            KafkaSecurityCheck kafkaSecurity) {
-        return new ActuatorConfigResolver(defaultAwsRegion).settings(config, kafkaSecurity);
+    public static ActuatorSettings resolve(ActuatorConfig config, KafkaSecurityCheck kafkaSecurity) {
+        return new ActuatorConfigResolver().settings(config, kafkaSecurity);
     }
 
     private ActuatorSettings settings(ActuatorConfig config, KafkaSecurityCheck kafkaSecurity) {
@@ -226,30 +221,33 @@ public final class ActuatorConfigResolver {
                 scaling.scaleDownAfter().orElse(null));
     }
 
+    /**
+     * One scaler per place a target's capacity lives in. Each ECS and Auto Scaling region must be one the AWS SDK knows
+     * or have an endpoint of its own; each Kubernetes cluster a ref names must be configured, one way. Nothing falls back
+     * to this actuator's own region or cluster: that is the region it would scale by mistake (issue 28).
+     */
     private ScalingSettings scaling(ActuatorConfig.Scaling scaling, Topology topology) {
-        Set<ScalingRef.Kind> kinds = EnumSet.noneOf(ScalingRef.Kind.class);
-        List<String> awsTargets = new ArrayList<>();
+        scaling.awsRegion().ifPresent(r -> error("failover.scaling.aws-region", "is no longer read: a scaling ref is called "
+                + "in its target's region, or the region it names (scaling.region); remove the setting"));
+        Map<ScalingSettings.Placed, String> firstUse = new LinkedHashMap<>();
         if (topology != null) {
             eachTarget(topology, (path, target) -> {
                 if (target.scaling() != null) {
-                    kinds.add(target.scaling().kind());
-                    if (AWS_KINDS.contains(target.scaling().kind())) {
-                        awsTargets.add(path + ".scaling");
-                    }
+                    firstUse.putIfAbsent(ScalingSettings.Placed.of(target.scaling()), path + ".scaling");
                 }
             });
         }
-        Optional<ScalingSettings.Aws> aws = Optional.empty();
-        if (!awsTargets.isEmpty()) {
-            Optional<String> region = scaling.awsRegion().filter(r -> !r.isBlank()).or(defaultAwsRegion);
-            if (region.isEmpty()) {
-                error("failover.scaling.aws-region", "required when the topology has ecs or asg targets (" + awsTargets.get(0)
-                        + (awsTargets.size() > 1 ? " and " + (awsTargets.size() - 1) + " more" : "")
-                        + ") and no region is found in AWS_REGION or the AWS profile");
-            } else {
-                aws = Optional.of(new ScalingSettings.Aws(region.get(), scaling.awsEndpointOverride()));
+        ScalingSettings.Aws aws = new ScalingSettings.Aws(scaling.awsEndpointOverrides(), scaling.awsEndpointOverride(),
+                scaling.awsStsEndpointOverride());
+        Map<String, ScalingSettings.Cluster> clusters = new TreeMap<>();
+        firstUse.forEach((placed, path) -> {
+            if (placed.place() instanceof ScalingRef.Place.Aws place) {
+                awsRegion(path, place.region(), aws);
+            } else if (placed.place() instanceof ScalingRef.Place.Cluster cluster && !clusters.containsKey(cluster.name())) {
+                cluster(path, cluster.name(), scaling.kubernetesClusters().get(cluster.name()))
+                        .ifPresent(c -> clusters.put(cluster.name(), c));
             }
-        }
+        });
         Duration poll = positive("failover.scaling.poll-interval", scaling.pollInterval());
         if (scaling.pilotLightOnDemandPercentage() < 0 || scaling.pilotLightOnDemandPercentage() > 100) {
             error("failover.scaling.pilot-light-on-demand-percentage", "must be between 0 and 100, was "
@@ -257,7 +255,53 @@ public final class ActuatorConfigResolver {
         }
         scaling.scaleDownAfter().filter(Duration::isNegative).ifPresent(after -> error("failover.scaling.scale-down-after",
                 "must not be negative, was " + after));
-        return new ScalingSettings(kinds, aws, poll, scaling.pilotLightOnDemandPercentage(), scaling.scaleDownAfter());
+        return new ScalingSettings(firstUse.keySet(), aws, clusters, poll, scaling.pilotLightOnDemandPercentage(),
+                scaling.scaleDownAfter());
+    }
+
+    /** A region the SDK does not know would be called at a made-up host name: refused unless it has an endpoint. */
+    private void awsRegion(String path, String region, ScalingSettings.Aws aws) {
+        if (aws.endpointFor(region).isEmpty() && !Region.regions().contains(Region.of(region))) {
+            error(path + ".region", "'" + region + "' is not an AWS region this actuator knows, and "
+                    + "failover.scaling.aws-endpoint-overrides has no endpoint for it");
+        }
+    }
+
+    private Optional<ScalingSettings.Cluster> cluster(String path, String name, ActuatorConfig.KubernetesCluster config) {
+        String key = "failover.scaling.kubernetes-clusters." + name;
+        if (config == null) {
+            error(path + ".cluster", "'" + name + "' is not configured: set " + key + ".in-cluster, .context or .api-url "
+                    + "(a ref without cluster is in the cluster named like its target's region)");
+            return Optional.empty();
+        }
+        int ways = (config.inCluster() ? 1 : 0) + (config.context().isPresent() ? 1 : 0) + (config.apiUrl().isPresent() ? 1 : 0);
+        if (ways != 1) {
+            error(key, "must set exactly one of in-cluster=true, context, api-url; " + ways + " are set");
+            return Optional.empty();
+        }
+        if (config.inCluster()) {
+            return Optional.of(new ScalingSettings.Cluster.InCluster());
+        }
+        if (config.context().isPresent()) {
+            return Optional.of(new ScalingSettings.Cluster.KubeconfigContext(config.context().get()));
+        }
+        java.net.URI url = config.apiUrl().get();
+        if (!"https".equals(url.getScheme()) && !"http".equals(url.getScheme())) {
+            error(key + ".api-url", "must be an https URL, was " + url);
+        }
+        if (config.tokenFile().isEmpty()) {
+            error(key + ".token-file", "required with " + key + ".api-url");
+            return Optional.empty();
+        }
+        readable(key + ".token-file", config.tokenFile().get());
+        config.caFile().ifPresent(ca -> readable(key + ".ca-file", ca));
+        return Optional.of(new ScalingSettings.Cluster.ApiServer(url, config.tokenFile().get(), config.caFile()));
+    }
+
+    private void readable(String key, Path file) {
+        if (!Files.isReadable(file)) {
+            error(key, "cannot read " + file);
+        }
     }
 
     /** DNS TTLs are whole seconds: a floor of 2.5 s would be served as something else than configured. */

@@ -1,15 +1,18 @@
 package dev.failover.actuator.config;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
-import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -17,6 +20,7 @@ import org.jboss.logging.Logger;
 
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.DryRunDnsProvider;
+import dev.failover.actuator.dns.RecordKey;
 import dev.failover.actuator.dns.Rfc2136DnsProvider;
 import dev.failover.actuator.dns.Rfc2136Settings;
 import dev.failover.actuator.dns.Route53DnsProvider;
@@ -37,19 +41,23 @@ import dev.failover.contract.topology.ScalingRef;
 import dev.failover.contract.topology.Topology;
 import dev.failover.kafka.KafkaClientProperties;
 import dev.failover.kafka.security.KafkaSecurityCheck;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /**
  * Builds the reconciler, its loop and its backends at start-up from the settings {@link ActuatorConfigResolver} checked;
@@ -61,24 +69,17 @@ public class ReconcilerProducer {
     private static final Logger LOG = Logger.getLogger(ReconcilerProducer.class);
     /** One ECS or Auto Scaling API call; the loop retries after it, so it can be short. */
     private static final java.time.Duration SCALER_CALL_TIMEOUT = java.time.Duration.ofSeconds(10);
+    /** How the actuator's calls show in the target account's CloudTrail when it assumes a role there. */
+    private static final String ROLE_SESSION_NAME = "failover-actuator";
 
     @Produces
     @Singleton
     ActuatorSettings settings(ActuatorConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         KafkaSecurityCheck kafkaSecurity = KafkaSecurityCheck.of(kafka);
-        ActuatorSettings settings = ActuatorConfigResolver.resolve(config, ReconcilerProducer::sdkDefaultRegion, kafkaSecurity);
+        ActuatorSettings settings = ActuatorConfigResolver.resolve(config, kafkaSecurity);
         kafkaSecurity.warning().ifPresent(LOG::warn);
         LOG.infof("topology %s loaded: %d groups", config.topologyFile(), settings.topology().groups().size());
         return settings;
-    }
-
-    /** The AWS SDK's region chain (AWS_REGION, profile), for ECS and Auto Scaling targets when no region is configured. */
-    static Optional<String> sdkDefaultRegion() {
-        try {
-            return Optional.of(DefaultAwsRegionProviderChain.builder().build().getRegion().id());
-        } catch (SdkClientException e) {
-            return Optional.empty();
-        }
     }
 
     @Produces
@@ -96,7 +97,11 @@ public class ReconcilerProducer {
         } else if (settings.dns() instanceof Route53Settings route53) {
             provider = new Route53DnsProvider(route53Client(route53), route53);
         } else {
-            provider = new DryRunDnsProvider(DnsProvider.Routing.SINGLE);
+            DryRunDnsProvider dryRun = new DryRunDnsProvider(DnsProvider.Routing.SINGLE);
+            // as a real zone before the plane is deployed: each record serves its chain's first target, unmarked
+            TrafficPlan plan = trafficPlan(settings, dryRun);
+            settings.topology().groups().forEach(g -> dryRun.serve(RecordKey.of(g), plan.initial(g)));
+            provider = dryRun;
         }
         LOG.infof("DNS provider: %s (%s routing)", provider.name(), provider.routing());
         return provider;
@@ -139,8 +144,8 @@ public class ReconcilerProducer {
     @Produces
     @Singleton
     Reconciler reconciler(ActuatorSettings settings, DnsProvider dns, KafkaDesiredStore store, ActuationPublisher publisher,
-            ActuatorMetrics metrics, Instance<KubernetesClient> kubernetes) {
-        Reconciler reconciler = new Reconciler(settings.topology(), dns, scalers(settings.scaling(), kubernetes),
+            ActuatorMetrics metrics) {
+        Reconciler reconciler = new Reconciler(settings.topology(), dns, scalers(settings.scaling()),
                 trafficPlan(settings, dns), store, publisher::publish, Clock.systemUTC(), settings.reconcile());
         settings.topology().groups().forEach(g -> metrics.trackGroup(g.id(), () -> reconciler.status(g.id())));
         return reconciler;
@@ -156,34 +161,92 @@ public class ReconcilerProducer {
         loop.close();
     }
 
-    /** A scaler for each kind the topology uses, and only those: no AWS or Kubernetes client is made for nothing. */
-    static Scalers scalers(ScalingSettings settings, Instance<KubernetesClient> kubernetes) {
-        List<Scaler<?>> scalers = new ArrayList<>();
-        for (ScalingRef.Kind kind : settings.kinds()) {
-            Scaler<?> scaler = switch (kind) {
-                case ECS -> new EcsScaler(aws(EcsClient.builder(), settings).build());
-                case AUTO_SCALING_GROUP -> new AutoScalingGroupScaler(aws(AutoScalingClient.builder(), settings).build(),
+    /**
+     * A scaler for each place the topology's targets are in, and only those: ECS and Auto Scaling clients for each region
+     * (and role), a Kubernetes client for each cluster, all made here at start. The owner of a group calls its target's
+     * region or cluster with that place's credentials, whatever region it runs in (ADR 0005).
+     */
+    static Scalers scalers(ScalingSettings settings) {
+        Map<ScalingSettings.Placed, Scaler<?>> scalers = new LinkedHashMap<>();
+        AwsCredentialsProvider own = DefaultCredentialsProvider.builder().build();
+        Map<ScalingRef.Place.Aws, AwsCredentialsProvider> credentials = new HashMap<>();
+        Map<String, KubernetesClient> clusters = new HashMap<>();
+        for (ScalingSettings.Placed placed : settings.scalers()) {
+            Scaler<?> scaler = switch (placed.kind()) {
+                case ECS -> new EcsScaler(aws(EcsClient.builder(), settings.aws(), aws(placed),
+                        credentials.computeIfAbsent(aws(placed), p -> credentials(p, settings.aws(), own))).build());
+                case AUTO_SCALING_GROUP -> new AutoScalingGroupScaler(aws(AutoScalingClient.builder(), settings.aws(), aws(placed),
+                        credentials.computeIfAbsent(aws(placed), p -> credentials(p, settings.aws(), own))).build(),
                         settings.pilotLightOnDemandPercentage());
-                case KUBERNETES -> new KubernetesScaler(kubernetes.get());
+                case KUBERNETES -> {
+                    String name = ((ScalingRef.Place.Cluster) placed.place()).name();
+                    yield new KubernetesScaler(clusters.computeIfAbsent(name, n -> kubernetes(settings.clusters().get(n))));
+                }
             };
-            scalers.add(scaler);
-            LOG.infof("scaler for %s targets: %s", kind.label(), scaler.getClass().getSimpleName());
+            scalers.put(placed, scaler);
+            LOG.infof("scaler for %s targets: %s", placed, scaler.getClass().getSimpleName());
         }
         return new Scalers(scalers);
     }
 
-    /** The resolver makes {@code aws} present whenever the topology has ECS or Auto Scaling targets. */
-    private static <B extends AwsClientBuilder<B, ?>> B aws(B builder, ScalingSettings settings) {
-        ScalingSettings.Aws aws = settings.aws().orElseThrow();
-        builder.region(Region.of(aws.region()));
-        builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
+    private static ScalingRef.Place.Aws aws(ScalingSettings.Placed placed) {
+        return (ScalingRef.Place.Aws) placed.place();
+    }
+
+    /** The actuator's own credentials (IRSA, env, profile), or a role of the target's account assumed with them. */
+    private static AwsCredentialsProvider credentials(ScalingRef.Place.Aws place, ScalingSettings.Aws aws,
+            AwsCredentialsProvider own) {
+        if (place.roleArn() == null) {
+            return own;
+        }
+        var sts = StsClient.builder().region(Region.of(place.region())).credentialsProvider(own)
+                .httpClient(UrlConnectionHttpClient.builder().build())
+                .overrideConfiguration(c -> c.apiCallTimeout(SCALER_CALL_TIMEOUT));
+        aws.stsEndpointOverride().ifPresent(sts::endpointOverride);
+        return StsAssumeRoleCredentialsProvider.builder().stsClient(sts.build())
+                .refreshRequest(r -> r.roleArn(place.roleArn()).roleSessionName(ROLE_SESSION_NAME)).asyncCredentialUpdateEnabled(false)
+                .build();
+    }
+
+    /** The resolver checked that the region has a usable endpoint. */
+    private static <B extends AwsClientBuilder<B, ?>> B aws(B builder, ScalingSettings.Aws aws, ScalingRef.Place.Aws place,
+            AwsCredentialsProvider credentials) {
+        builder.region(Region.of(place.region()));
+        builder.credentialsProvider(credentials);
         // one retry policy (the reconcile loop's), not two stacked; a hung call must not hold a reconcile thread for long
         builder.overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(SCALER_CALL_TIMEOUT));
-        aws.endpointOverride().ifPresent(builder::endpointOverride);
+        aws.endpointFor(place.region()).ifPresent(builder::endpointOverride);
         if (builder instanceof software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<?, ?> sync) {
             sync.httpClient(UrlConnectionHttpClient.builder().build());
         }
         return builder;
+    }
+
+    /** A client of one cluster that, like the AWS ones, leaves retrying to the reconcile loop. */
+    static KubernetesClient kubernetes(ScalingSettings.Cluster cluster) {
+        Config config;
+        if (cluster instanceof ScalingSettings.Cluster.ApiServer api) {
+            ConfigBuilder builder = new ConfigBuilder(Config.empty()).withMasterUrl(api.url().toString())
+                    .withOauthTokenProvider(() -> readToken(api.tokenFile()));
+            api.caFile().ifPresent(ca -> builder.withCaCertFile(ca.toString()));
+            config = builder.build();
+        } else if (cluster instanceof ScalingSettings.Cluster.KubeconfigContext context) {
+            config = Config.autoConfigure(context.context());
+        } else {
+            config = Config.autoConfigure(null); // in cluster: the pod's service account
+        }
+        config.setRequestRetryBackoffLimit(0);
+        config.setRequestTimeout((int) SCALER_CALL_TIMEOUT.toMillis());
+        config.setConnectionTimeout((int) SCALER_CALL_TIMEOUT.toMillis());
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    private static String readToken(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the Kubernetes token file " + file, e);
+        }
     }
 
     /** Runs first: a bad topology or DNS setting is reported before anything waits on Kafka. */

@@ -33,6 +33,7 @@ import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.time.Backoff;
 import dev.failover.contract.topology.DriftPolicy;
 import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.GroupMode;
 import dev.failover.contract.topology.ScalingRef;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
@@ -60,9 +61,18 @@ public final class GroupReconciler {
     public record Settings(Duration resync, Duration capacityPoll, Backoff backoff, Duration stepPause, Duration scaleDownAfter) {
     }
 
-    /** A group's state for views and metrics; immutable. */
-    public record Status(String group, DesiredState desired, Convergence convergence, Instant unservedSince, String served) {
+    /**
+     * A group's state for views and metrics; immutable.
+     *
+     * @param desired       the decision's desired state; null while the group has had no decision
+     * @param initialTarget while there is no decision: the chain's first target, desired at epoch 0; null otherwise
+     */
+    public record Status(String group, DesiredState desired, Convergence convergence, Instant unservedSince, String served,
+            String initialTarget) {
     }
+
+    /** The decision id in the results and the ownership mark of the initial state (epoch 0, no decision yet). */
+    public static final String INITIAL_DECISION_ID = "initial";
 
     /** What {@link #offer} did with a decision. */
     public sealed interface Offer {
@@ -95,10 +105,13 @@ public final class GroupReconciler {
     private int attempt;
     private Instant unservedSince;
     private boolean capacityReported;
+    /** When this desired state began to wait for its target's capacity (this process's first look); null: not waiting. */
+    private Instant capacityWaitSince;
     private boolean servedOnce;
     private Instant stepServedAt;
     private Instant servedSince;
     private boolean scaleDownDone;
+    private String initialTarget;
     private final Map<String, String> lastPublished = new HashMap<>();
 
     public GroupReconciler(String group, Topology topology, DnsProvider dns, Scalers scalers,
@@ -112,7 +125,7 @@ public final class GroupReconciler {
         this.sink = sink;
         this.clock = clock;
         this.settings = settings;
-        this.status = new Status(group, null, convergence, null, null);
+        this.status = new Status(group, null, convergence, null, null, null);
     }
 
     /**
@@ -154,7 +167,7 @@ public final class GroupReconciler {
         Instant now = clock.instant();
         adoptLatest(now);
         if (desired == null) {
-            return settings.resync();
+            return initial(now);
         }
         if (desired.decision().mode() == DecisionMode.SHADOW) {
             return settings.resync();
@@ -164,6 +177,7 @@ public final class GroupReconciler {
                 return settings.resync();
             }
             attempt = 0;
+            capacityWaitSince = null; // a retry waits a full readyTimeoutSeconds again
             convergence = new Convergence.Converging(0, "tried again after BLOCKED", now);
         }
         Optional<FailoverGroup> groupConfig = topology.group(group);
@@ -182,23 +196,21 @@ public final class GroupReconciler {
     private Duration pass(FailoverGroup config, Target target, Instant now) {
         RecordKey key = RecordKey.of(config);
         ReadOutcome read = dns.read(key);
-        if (read instanceof ReadOutcome.Unavailable unavailable) {
-            return retryLater("cannot read " + key.name() + " from " + dns.name() + ": " + unavailable.reason(), now);
+        if (!(read instanceof ReadOutcome.Served ok)) {
+            return notRead(read, key, now);
         }
-        if (read instanceof ReadOutcome.Throttled throttled) {
-            return retryThrottled("reading " + key.name() + " throttled by " + dns.name() + ": " + throttled.reason(), now);
-        }
-        if (read instanceof ReadOutcome.OwnerRecordUnusable unusable) {
-            return block(ActuationStep.FENCE, dns.name(), unusable.reason(), now);
-        }
-        if (read instanceof ReadOutcome.Rejected rejected) {
-            return block(ActuationStep.VERIFY, dns.name(), "reading " + key.name() + " was refused: " + rejected.reason(), now);
-        }
-        ServedRecord served = ((ReadOutcome.Served) read).record();
+        ServedRecord served = ok.record();
         publishStatus(served.describe());
         Optional<OwnerMark> owner = served.owner();
         if (owner.isPresent() && owner.get().epoch() > desired.epoch()) {
             return supersede(owner.get(), now);
+        }
+        DesiredState fitted = traffic.fitToServed(config, desired, served.sets());
+        if (fitted != desired) {
+            report(ActuationStep.LOWER_TTL, ActuationStatus.SKIPPED, dns.name(), key.name() + " is served as "
+                    + served.describe() + ", not by " + desired.decision().fromTarget() + ": no TTL to lower on it; the move"
+                    + " starts at the switch", now);
+            return moveTo(fitted);
         }
         List<RecordSet> wanted = traffic.wanted(config, desired);
         boolean ours = owner.isPresent() && owner.get().epoch() == desired.epoch() && owner.get().group().equals(group);
@@ -208,7 +220,7 @@ public final class GroupReconciler {
             }
             return served(config, served, now);
         }
-        if (ours && servedOnce) {
+        if (ours && changedByHand(owner.get(), served, config, wanted)) {
             convergence = new Convergence.Drifted(served.describe(), now);
             publishOnce(ActuationStep.RECONCILE, ActuationStatus.DRIFT, dns.name(), key.name() + " is served as " + served.describe()
                     + " but epoch " + desired.epoch() + " wants " + describe(wanted) + (config.dns().drift() == DriftPolicy.CORRECT
@@ -225,16 +237,19 @@ public final class GroupReconciler {
         if (capacityWait.isPresent()) {
             return capacityWait.get();
         }
-        RecordWrite write = new RecordWrite(key, served.ownerText(), new OwnerMark(group, desired.epoch(),
-                desired.decision().decisionId()), wanted);
+        RecordWrite write = new RecordWrite(key, served.ownerText(), OwnerMark.of(group, desired.epoch(),
+                desired.decision().decisionId(), wanted), wanted);
+        return write(write, traffic.writeStep(config, desired), traffic.describeStep(config, desired), now);
+    }
+
+    /** Writes conditionally on the mark read; the next pass reads the record back, and that read is the verification. */
+    private Duration write(RecordWrite write, ActuationStep writeStep, String step, Instant now) {
         Instant writeStart = clock.instant();
         WriteOutcome written = dns.write(write);
-        ActuationStep writeStep = traffic.writeStep(config, desired);
         if (written instanceof WriteOutcome.Written w) {
-            String step = traffic.describeStep(config, desired);
             report(writeStep, ActuationStatus.SUCCEEDED, dns.name(), w.details() + (step.isEmpty() ? "" : " (" + step + ")"),
                     writeStart);
-            return Duration.ZERO; // the next pass reads it back: that read is the verification
+            return Duration.ZERO;
         }
         if (written instanceof WriteOutcome.OwnerChanged changed) {
             return retryLater("the record's owner changed under us, reading again: " + changed.reason(), now);
@@ -245,9 +260,101 @@ public final class GroupReconciler {
             return block(writeStep, dns.name(), "DNS write rejected by " + dns.name() + ": " + rejected.reason(), now);
         }
         if (written instanceof WriteOutcome.Throttled throttled) {
-            return retryThrottled("writing " + key.name() + " throttled by " + dns.name() + ": " + throttled.reason(), now);
+            return retryThrottled("writing " + write.key().name() + " throttled by " + dns.name() + ": " + throttled.reason(), now);
         }
         return retryLater(dns.name() + " unavailable: " + ((WriteOutcome.Unavailable) written).reason(), now);
+    }
+
+    /**
+     * Whether a record that carries our epoch's mark but not the desired sets was changed by someone else after our write,
+     * judged from what the DNS server holds, so that a restarted instance or a new owner judges as the writer would: the
+     * mark says what its write wrote. A mark of an older release does not: then the record is ours unchanged only if it
+     * serves one of the decision's earlier steps (the next write not made yet), and anything else is drift.
+     */
+    private boolean changedByHand(OwnerMark mark, ServedRecord served, FailoverGroup config, List<RecordSet> wanted) {
+        Optional<Boolean> asWritten = mark.stillServes(managed(served.sets(), wanted));
+        if (asWritten.isPresent()) {
+            return !asWritten.get();
+        }
+        for (int step = 0; step < desired.step(); step++) {
+            if (matches(served.sets(), traffic.wanted(config, desired.atStep(step)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * No decision yet (epoch 0): the chain's first target is desired and observed like a decision (ADR 0006). A record
+     * serving it (with whatever TTL it was deployed with: the TTL moves no traffic) is converged and left as it is, mark
+     * or none, so nothing is written before a decision while the record is as deployed. Anything else is drift: reported, and written back only under {@code drift: correct}, marked epoch
+     * 0, conditionally on the mark read; a newer epoch's mark (a decision this instance has not seen) supersedes it.
+     */
+    private Duration initial(Instant now) {
+        Optional<FailoverGroup> found = topology.group(group);
+        if (found.isEmpty() || found.get().mode() == GroupMode.SHADOW || found.get().targets().isEmpty()) {
+            return settings.resync(); // nothing to observe: stays idle
+        }
+        FailoverGroup config = found.get();
+        initialTarget = config.primary().id();
+        if (convergence instanceof Convergence.Blocked) {
+            if (!retryRequested.getAndSet(false)) {
+                return settings.resync();
+            }
+            attempt = 0;
+            convergence = new Convergence.Converging(0, "tried again after BLOCKED", now);
+        }
+        try {
+            return initialPass(config, now);
+        } finally {
+            publishStatus(null);
+        }
+    }
+
+    private Duration initialPass(FailoverGroup config, Instant now) {
+        RecordKey key = RecordKey.of(config);
+        ReadOutcome read = dns.read(key);
+        if (!(read instanceof ReadOutcome.Served ok)) {
+            return notRead(read, key, now);
+        }
+        ServedRecord served = ok.record();
+        publishStatus(served.describe());
+        Optional<OwnerMark> owner = served.owner();
+        if (owner.isPresent() && owner.get().epoch() > 0) {
+            return supersede(owner.get(), now);
+        }
+        List<RecordSet> wanted = traffic.initial(config);
+        if (matches(withoutTtl(served.sets()), withoutTtl(wanted))) { // the deployed record keeps its own TTL
+            attempt = 0;
+            unservedSince = null;
+            if (!(convergence instanceof Convergence.Converged)) {
+                convergence = new Convergence.Converged(now, 0);
+                report(ActuationStep.RECONCILE, ActuationStatus.CONVERGED, dns.name(), key.name() + " serves the initial state "
+                        + describe(wanted) + " (" + initialTarget + ", the chain's first target; no decision yet)", now);
+            }
+            return settings.resync();
+        }
+        boolean ourWrite = owner.isPresent() && owner.get().group().equals(group)
+                && owner.get().stillServes(managed(served.sets(), wanted)).orElse(false);
+        if (!ourWrite) { // not as the plane wrote it: as deployed, or changed by hand
+            convergence = new Convergence.Drifted(served.describe(), now);
+            if (unservedSince == null) {
+                unservedSince = now;
+            }
+            boolean correct = config.dns().drift() == DriftPolicy.CORRECT;
+            publishOnce(ActuationStep.RECONCILE, ActuationStatus.DRIFT, dns.name(), key.name() + " is served as "
+                    + served.describe() + " but, with no decision yet, the initial state wants " + describe(wanted) + " ("
+                    + initialTarget + ")" + (correct ? "; correcting it" : "; reported, not corrected (drift: report)"), now);
+            if (!correct) {
+                return settings.resync();
+            }
+        }
+        Optional<Duration> capacityWait = capacityWait(config.primary(), now);
+        if (capacityWait.isPresent()) {
+            return capacityWait.get();
+        }
+        RecordWrite write = new RecordWrite(key, served.ownerText(), OwnerMark.of(group, 0, INITIAL_DECISION_ID, wanted), wanted);
+        return write(write, ActuationStep.DNS_SWITCH, "initial state, no decision yet", now);
     }
 
     /**
@@ -271,14 +378,7 @@ public final class GroupReconciler {
             if (!left.isNegative() && !left.isZero()) {
                 return left;
             }
-            DesiredState next = desired.atStep(desired.step() + 1);
-            if (!latest.compareAndSet(desired, next)) {
-                return Duration.ZERO; // a newer decision arrived meanwhile: it wins
-            }
-            store.save(next); // resumable from this step after a restart
-            desired = next;
-            stepServedAt = null;
-            return Duration.ZERO;
+            return moveTo(desired.atStep(desired.step() + 1));
         }
         boolean first = !servedOnce;
         boolean wasNotServed = !(convergence instanceof Convergence.Converged);
@@ -303,6 +403,17 @@ public final class GroupReconciler {
         return scaleDownIfDue(config, now);
     }
 
+    /** Moves on to another step of the same decision, stored so that a restart resumes from it; the next pass acts. */
+    private Duration moveTo(DesiredState next) {
+        if (!latest.compareAndSet(desired, next)) {
+            return Duration.ZERO; // a newer decision arrived meanwhile: it wins
+        }
+        store.save(next); // resumable from this step after a restart
+        desired = next;
+        stepServedAt = null;
+        return Duration.ZERO;
+    }
+
     /** Empty when the target can take traffic; otherwise when to look again. */
     private Optional<Duration> capacityWait(Target target, Instant now) {
         ScalingRef ref = target.scaling();
@@ -322,8 +433,8 @@ public final class GroupReconciler {
         }
         CapacityOutcome observed = read.get();
         if (observed instanceof CapacityOutcome.Unavailable unavailable) {
-            return Optional.of(retryLater(provider + " unavailable while reading " + target.id() + "'s capacity: "
-                    + unavailable.reason(), now));
+            return Optional.of(notReady(target, ref, provider + " unavailable while reading " + target.id() + "'s capacity: "
+                    + unavailable.reason(), now, null));
         }
         if (observed instanceof CapacityOutcome.Rejected rejected) {
             return Optional.of(block(ActuationStep.SCALE_UP, provider, "reading " + target.id() + "'s capacity was refused: "
@@ -331,6 +442,7 @@ public final class GroupReconciler {
         }
         CapacityOutcome.Observed capacity = (CapacityOutcome.Observed) observed;
         if (capacity.ready() >= ref.activeSize()) {
+            capacityWaitSince = null;
             if (!capacityReported) {
                 capacityReported = true;
                 report(ActuationStep.SCALE_UP, ActuationStatus.SUCCEEDED, provider, target.id() + " ready: " + capacity.ready()
@@ -346,13 +458,34 @@ public final class GroupReconciler {
                         + rejected.reason(), now));
             }
             if (asked instanceof ScaleOutcome.Unavailable unavailable) {
-                return Optional.of(retryLater(provider + " unavailable while scaling " + target.id() + " up: "
-                        + unavailable.reason(), now));
+                return Optional.of(notReady(target, ref, provider + " unavailable while scaling " + target.id() + " up: "
+                        + unavailable.reason(), now, null));
             }
         }
-        // not a failure: capacity is on its way; look again at the poll interval
-        return Optional.of(retryLater(target.id() + " not ready yet: " + capacity.ready() + " of " + ref.activeSize()
-                + " ready; DNS waits for it", now, settings.capacityPoll()));
+        // not a failure yet: capacity is on its way; look again at the poll interval
+        return Optional.of(notReady(target, ref, target.id() + " not ready yet: " + capacity.ready() + " of "
+                + ref.activeSize() + " ready", now, settings.capacityPoll()));
+    }
+
+    /**
+     * The target cannot take traffic yet ({@code reading} says why): wait (with backoff, or the given poll interval), but
+     * no longer than its {@code readyTimeoutSeconds} from this desired state's first look at it (a retry after BLOCKED
+     * starts again), then block with the last reading. The start is kept in memory: after a restart or a take-over the
+     * new owner waits a full timeout from its own first look (longer, never shorter).
+     */
+    private Duration notReady(Target target, ScalingRef ref, String reading, Instant now, Duration poll) {
+        if (capacityWaitSince == null) {
+            capacityWaitSince = now;
+        }
+        Instant deadline = capacityWaitSince.plusSeconds(ref.readyTimeoutSeconds());
+        if (!now.isBefore(deadline)) {
+            String provider = ref.kind().label();
+            String reason = target.id() + " not ready within readyTimeoutSeconds " + ref.readyTimeoutSeconds() + " (waiting"
+                    + " since " + capacityWaitSince + "); last reading: " + reading;
+            report(ActuationStep.SCALE_UP, ActuationStatus.FAILED, provider, reason + "; DNS not switched", now);
+            return block(ActuationStep.SCALE_UP, provider, reason, now);
+        }
+        return min(retryLater(reading + "; DNS waits for it", now, poll), Duration.between(now, deadline));
     }
 
     /** After a failback (or a drill's end), the target traffic left goes back to pilot light — never the active one. */
@@ -360,7 +493,8 @@ public final class GroupReconciler {
         Decision decision = desired.decision();
         String left = decision.fromTarget();
         if (scaleDownDone || settings.scaleDownAfter() == null || left == null || left.equals(desired.target())
-                || (decision.kind() != DecisionKind.FAILBACK && decision.kind() != DecisionKind.DRILL_END)) {
+                || (decision.kind() != DecisionKind.FAILBACK && decision.kind() != DecisionKind.DRILL_END
+                        && decision.kind() != DecisionKind.DRILL_ABORT)) {
             return settings.resync();
         }
         Optional<ScalingRef> ref = config.target(left).map(Target::scaling).filter(s -> s.pilotLightSize() != null);
@@ -403,6 +537,7 @@ public final class GroupReconciler {
         }
         attempt = 0;
         capacityReported = false;
+        capacityWaitSince = null;
         servedOnce = false;
         stepServedAt = null;
         servedSince = null;
@@ -438,6 +573,24 @@ public final class GroupReconciler {
         return poll != null ? poll : settings.backoff().after(attempt);
     }
 
+    /**
+     * A read that did not say what is served: not reachable (try again), throttled (try again, later), an ownership record
+     * no write can be based on or a refusal (blocked, with the reason).
+     */
+    private Duration notRead(ReadOutcome read, RecordKey key, Instant now) {
+        if (read instanceof ReadOutcome.Throttled throttled) {
+            return retryThrottled("reading " + key.name() + " throttled by " + dns.name() + ": " + throttled.reason(), now);
+        }
+        if (read instanceof ReadOutcome.OwnerRecordUnusable unusable) {
+            return block(ActuationStep.FENCE, dns.name(), unusable.reason(), now);
+        }
+        if (read instanceof ReadOutcome.Rejected rejected) {
+            return block(ActuationStep.VERIFY, dns.name(), "reading " + key.name() + " was refused: " + rejected.reason(), now);
+        }
+        return retryLater("cannot read " + key.name() + " from " + dns.name() + ": "
+                + ((ReadOutcome.Unavailable) read).reason(), now);
+    }
+
     /** The provider asked to slow down: keep trying, with the longer backoff of throttling. */
     private Duration retryThrottled(String error, Instant now) {
         retryLater(error, now);
@@ -458,7 +611,7 @@ public final class GroupReconciler {
     private Duration supersede(OwnerMark owner, Instant now) {
         convergence = new Convergence.Superseded(owner.epoch());
         publishOnce(ActuationStep.RECONCILE, ActuationStatus.SUPERSEDED, dns.name(), "the record was written by epoch "
-                + owner.epoch() + " (decision " + owner.decisionId() + "), newer than epoch " + desired.epoch()
+                + owner.epoch() + " (decision " + owner.decisionId() + "), newer than epoch " + (desired == null ? 0 : desired.epoch())
                 + ": this instance changes nothing", now);
         return settings.resync();
     }
@@ -474,6 +627,16 @@ public final class GroupReconciler {
         }
         return wanted.size() == served.stream().filter(s -> wanted.stream()
                 .anyMatch(w -> Objects.equals(w.setIdentifier(), s.setIdentifier()))).count();
+    }
+
+    /** The served sets this group manages: those with a set identifier it writes (the one set, with simple routing). */
+    private static List<RecordSet> managed(List<RecordSet> served, List<RecordSet> wanted) {
+        return served.stream().filter(s -> wanted.stream().anyMatch(w -> Objects.equals(w.setIdentifier(), s.setIdentifier())))
+                .toList();
+    }
+
+    private static List<RecordSet> withoutTtl(List<RecordSet> sets) {
+        return sets.stream().map(s -> new RecordSet(s.setIdentifier(), s.weight(), null, s.values(), s.alias())).toList();
     }
 
     private static String describe(List<RecordSet> sets) {
@@ -494,7 +657,12 @@ public final class GroupReconciler {
     }
 
     private void report(ActuationStep step, ActuationStatus status, String provider, String details, Instant startedAt) {
-        report(desired.decision(), step, status, provider, details, startedAt);
+        if (desired == null) { // the initial state: epoch 0, no decision
+            sink.accept(new ActuationResult(EventCodec.SCHEMA_VERSION, group, INITIAL_DECISION_ID, 0L, step, status, provider,
+                    details, startedAt, clock.instant(), null, null));
+        } else {
+            report(desired.decision(), step, status, provider, details, startedAt);
+        }
         if (step != ActuationStep.RECONCILE) {
             lastPublished.remove(ActuationStep.RECONCILE.name());
         }
@@ -509,6 +677,7 @@ public final class GroupReconciler {
 
     private void publishStatus(String served) {
         Status previous = status;
-        status = new Status(group, desired, convergence, unservedSince, served != null ? served : previous.served());
+        status = new Status(group, desired, convergence, unservedSince, served != null ? served : previous.served(),
+                desired == null ? initialTarget : null);
     }
 }

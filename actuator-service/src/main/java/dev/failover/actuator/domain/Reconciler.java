@@ -53,6 +53,14 @@ public final class Reconciler {
         return group == null ? settings.resync() : group.run();
     }
 
+    /**
+     * Drives these groups (their partition is assigned here): each gets its reconciler, so that a group with no decision
+     * yet is observed against its initial state (epoch 0) like any other.
+     */
+    public void drive(Collection<String> ids) {
+        ids.forEach(this::group);
+    }
+
     public GroupReconciler.Offer offer(Decision decision) {
         return group(decision.group()).offer(decision);
     }
@@ -66,13 +74,13 @@ public final class Reconciler {
         ids.forEach(groups::remove);
     }
 
-    /** The group's status; a group this instance does not drive (not owned, or no decision yet) is idle. */
+    /** The group's status; a group this instance does not drive (its partition is assigned elsewhere) is idle. */
     public GroupReconciler.Status status(String id) {
         GroupReconciler group = groups.get(id);
-        return group == null ? new GroupReconciler.Status(id, null, new Convergence.Idle(), null, null) : group.status();
+        return group == null ? new GroupReconciler.Status(id, null, new Convergence.Idle(), null, null, null) : group.status();
     }
 
-    /** Whether this instance drives the group now (its partition is assigned here, and it has been seen). */
+    /** Whether this instance drives the group now (its partition is assigned here, or a decision for it was seen). */
     public boolean drives(String id) {
         return groups.containsKey(id);
     }

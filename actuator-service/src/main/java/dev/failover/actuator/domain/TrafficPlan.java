@@ -3,6 +3,7 @@ package dev.failover.actuator.domain;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 import dev.failover.actuator.dns.DnsProvider.Routing;
@@ -21,7 +22,9 @@ import dev.failover.contract.topology.Target;
  * <li>a planned move (switchover, drill start and end) does what careful operators do by hand: the record, still on
  * the old target, is served with the TTL floor and held for the old TTL, so that no resolver caches the old answer
  * for longer than the floor; then the switch at the floor TTL (the target's capacity is gated here), held for the
- * floor; then the configured TTL again. An emergency failover takes one step: waiting out a TTL would only keep users on a failed region longer.</li>
+ * floor; then the configured TTL again. A record that does not serve the old target starts at the switch
+ * ({@link #fitToServed}). An emergency failover (and a drill aborted because its target failed) takes one step:
+ * waiting out a TTL would only keep users on a failed region longer.</li>
  * </ul>
  */
 public final class TrafficPlan {
@@ -125,6 +128,25 @@ public final class TrafficPlan {
         return "";
     }
 
+    /**
+     * The desired state to work on, given what the record serves. The first step of a planned move lowers the TTL only on
+     * a record that serves the move's from-target (at whatever TTL): only then is there a cached answer to wait out. A
+     * record that serves anything else (the destination already: a drill ended before it got there; an earlier move not
+     * served yet; a change by hand; nothing) is neither rewritten to the from-target, which may be an unscaled or failing
+     * target, nor held for its TTL: the move starts at the switch, where the target's capacity is gated. Any other
+     * desired state is returned as it is.
+     */
+    public DesiredState fitToServed(FailoverGroup group, DesiredState desired, List<RecordSet> served) {
+        if (!planned(group, desired) || desired.step() != LOWER) {
+            return desired;
+        }
+        Target from = group.target(desired.decision().fromTarget()).orElseThrow();
+        List<RecordSet> allOnFrom = sets(group, from, null, 100, ttlFloorSeconds);
+        boolean fromServed = allOnFrom.stream().allMatch(w -> served.stream().anyMatch(s -> Objects.equals(s.setIdentifier(),
+                w.setIdentifier()) && Objects.equals(s.weight(), w.weight()) && Objects.equals(s.values(), w.values())));
+        return fromServed ? desired : desired.atStep(SWITCH);
+    }
+
     public List<RecordSet> wanted(FailoverGroup group, DesiredState desired) {
         Target active = group.target(desired.target()).orElseThrow(
                 () -> new IllegalArgumentException("target " + desired.target() + " is not in group " + group.id()));
@@ -137,6 +159,11 @@ public final class TrafficPlan {
             };
         }
         return sets(group, active, previous, percent(group, desired), group.dns().ttl());
+    }
+
+    /** The record sets of the group's initial state, before any decision: all traffic on the chain's first target. */
+    public List<RecordSet> initial(FailoverGroup group) {
+        return sets(group, group.primary(), null, 100, group.dns().ttl());
     }
 
     /** {@code active} gets {@code percent} of the traffic, {@code previous} the rest (a stepped failback's share). */

@@ -40,9 +40,10 @@ public final class ReconcileLoop implements AutoCloseable {
         });
     }
 
-    /** Drives these groups (their partition was assigned here), each with a pass now. */
+    /** Drives these groups (their partition was assigned here), each with a pass now, decision or none. */
     public synchronized void start(Collection<String> groups) {
         stopped.removeAll(groups);
+        reconciler.drive(groups);
         groups.forEach(this::trigger);
     }
 

@@ -70,8 +70,10 @@ public class GroupsResource {
             } else {
                 status = "IDLE";
             }
-            return new GroupStatusView(s.group(), s.desired() == null ? null : s.desired().epoch(),
-                    s.desired() == null ? null : s.desired().target(), s.desired() == null ? null : s.desired().decision().decisionId(),
+            boolean initial = s.desired() == null && s.initialTarget() != null; // no decision yet: epoch 0 is desired
+            return new GroupStatusView(s.group(), s.desired() == null ? (initial ? 0L : null) : s.desired().epoch(),
+                    s.desired() == null ? s.initialTarget() : s.desired().target(),
+                    s.desired() == null ? (initial ? GroupReconciler.INITIAL_DECISION_ID : null) : s.desired().decision().decisionId(),
                     s.desired() == null ? null : s.desired().step(), status, attempt, detail, since,
                     s.unservedSince() == null ? 0 : Duration.between(s.unservedSince(), Instant.now()).toSeconds(), s.served());
         }

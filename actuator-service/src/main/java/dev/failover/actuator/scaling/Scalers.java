@@ -1,47 +1,55 @@
 package dev.failover.actuator.scaling;
 
-import java.util.Collection;
-import java.util.EnumMap;
-import java.util.List;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 import dev.failover.actuator.scaling.Scaler.CapacityOutcome;
 import dev.failover.actuator.scaling.Scaler.ScaleOutcome;
+import dev.failover.actuator.scaling.ScalingSettings.Placed;
 import dev.failover.contract.topology.ScalingRef;
 
-/** The scalers by the kind of target each serves, at most one per kind; a target's scaler is chosen by its kind alone. */
+/**
+ * The scalers by the kind of target each serves and the place it reaches (an AWS region and role, a Kubernetes cluster):
+ * a target is scaled through the scaler of its own ref's place, whichever region this actuator runs in (ADR 0005).
+ */
 public final class Scalers {
 
-    private final Map<ScalingRef.Kind, Scaler<?>> byKind = new EnumMap<>(ScalingRef.Kind.class);
+    private final Map<Placed, Scaler<?>> byPlace;
 
-    /** @throws IllegalArgumentException when two scalers serve the same kind */
-    public Scalers(Collection<? extends Scaler<?>> scalers) {
-        for (Scaler<?> scaler : scalers) {
-            if (byKind.putIfAbsent(scaler.kind(), scaler) != null) {
-                throw new IllegalArgumentException("two scalers for " + scaler.kind() + " targets");
+    /** @throws IllegalArgumentException when a scaler is given under a kind it does not serve */
+    public Scalers(Map<Placed, ? extends Scaler<?>> scalers) {
+        scalers.forEach((placed, scaler) -> {
+            if (placed.kind() != scaler.kind()) {
+                throw new IllegalArgumentException("a " + scaler.kind() + " scaler given for " + placed);
             }
-        }
+        });
+        this.byPlace = Collections.unmodifiableMap(new LinkedHashMap<>(scalers));
     }
 
     /** No scaler at all: targets with a scaling ref cannot be switched to. */
     public static Scalers none() {
-        return new Scalers(List.of());
+        return new Scalers(Map.of());
     }
 
-    /** Reads the capacity of the target of {@code ref} with the scaler of its kind; empty when none is configured. */
+    /** Reads the capacity of the target of {@code ref} with the scaler of its place; empty when none is configured. */
     public Optional<CapacityOutcome> observe(ScalingRef ref) {
-        return Optional.ofNullable(byKind.get(ref.kind())).map(scaler -> observe(scaler, ref));
+        return scalerOf(ref).map(scaler -> observe(scaler, ref));
     }
 
-    /** Asks for the target's active size with the scaler of its kind; empty when none is configured. */
+    /** Asks for the target's active size with the scaler of its place; empty when none is configured. */
     public Optional<ScaleOutcome> scaleUp(ScalingRef ref) {
-        return Optional.ofNullable(byKind.get(ref.kind())).map(scaler -> up(scaler, ref));
+        return scalerOf(ref).map(scaler -> up(scaler, ref));
     }
 
-    /** Returns the target of {@code ref} to pilot light with the scaler of its kind; empty when none is configured. */
+    /** Returns the target of {@code ref} to pilot light with the scaler of its place; empty when none is configured. */
     public Optional<ScaleOutcome> scaleDown(ScalingRef ref) {
-        return Optional.ofNullable(byKind.get(ref.kind())).map(scaler -> down(scaler, ref));
+        return scalerOf(ref).map(scaler -> down(scaler, ref));
+    }
+
+    private Optional<Scaler<?>> scalerOf(ScalingRef ref) {
+        return Optional.ofNullable(byPlace.get(Placed.of(ref)));
     }
 
     // A scaler is kept under its own kind(), and every ref of a kind is that kind's variant: the casts cannot fail.

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -60,18 +59,15 @@ class ActuatorConfigResolverTest {
     static final Map<String, String> RFC2136 = Map.of("failover.dns.provider", "rfc2136", "failover.dns.rfc2136.server", "ns1.example.test",
             "failover.dns.rfc2136.tsig-key-name", "failover-key", "failover.dns.rfc2136.tsig-secret", SECRET);
     static final Map<String, String> ROUTE53 = Map.of("failover.dns.provider", "route53");
-    static final Supplier<Optional<String>> NO_DEFAULT_REGION = Optional::empty;
-
     @TempDir
     Path dir;
 
-    ActuatorSettings resolve(String topology, Map<String, String> properties, Supplier<Optional<String>> defaultRegion)
-            throws IOException {
+    ActuatorSettings resolve(String topology, Map<String, String> properties) throws IOException {
         Path file = Files.writeString(dir.resolve("failover.yaml"), topology);
         Map<String, String> all = new HashMap<>(Map.of("failover.topology-file", file.toString(),
                 "failover.signing.trusted-keys-dir", TestSigningKeys.shared().trustedKeysDir().toString()));
         all.putAll(properties);
-        return ActuatorConfigResolver.resolve(config(all), defaultRegion, KafkaSecurityCheck.of(Map.of()));
+        return ActuatorConfigResolver.resolve(config(all), KafkaSecurityCheck.of(Map.of()));
     }
 
     /** The mapping as Quarkus builds it, durations written as in application.properties ("10s"). */
@@ -133,9 +129,21 @@ class ActuatorConfigResolverTest {
                 Arguments.of(PLAIN, Map.of("failover.reconcile.retry.throttled.max-delay", "500ms"),
                         "failover.reconcile.retry.throttled.max-delay",
                         "must not be below failover.reconcile.retry.max-delay (PT1S), was PT0.5S"),
-                Arguments.of(ECS, Map.of(), "failover.scaling.aws-region",
-                        "required when the topology has ecs or asg targets (groups[0].targets[1].scaling) and no region is found in"
-                                + " AWS_REGION or the AWS profile"),
+                Arguments.of(ECS, Map.of("failover.scaling.aws-region", "us-east-1"), "failover.scaling.aws-region",
+                        "is no longer read: a scaling ref is called in its target's region, or the region it names "
+                                + "(scaling.region); remove the setting"),
+                Arguments.of(replaceOnce(ECS, "activeSize: 3}", "activeSize: 3, region: us-westt-2}"), Map.of(),
+                        "groups[0].targets[1].scaling.region", "'us-westt-2' is not an AWS region this actuator knows, and "
+                                + "failover.scaling.aws-endpoint-overrides has no endpoint for it"),
+                Arguments.of(KUBERNETES, Map.of(), "groups[0].targets[1].scaling.cluster",
+                        "'us-west-2' is not configured: set failover.scaling.kubernetes-clusters.us-west-2.in-cluster, .context or "
+                                + ".api-url (a ref without cluster is in the cluster named like its target's region)"),
+                Arguments.of(KUBERNETES, Map.of("failover.scaling.kubernetes-clusters.us-west-2.in-cluster", "true",
+                        "failover.scaling.kubernetes-clusters.us-west-2.context", "dr"), "failover.scaling.kubernetes-clusters.us-west-2",
+                        "must set exactly one of in-cluster=true, context, api-url; 2 are set"),
+                Arguments.of(KUBERNETES, Map.of("failover.scaling.kubernetes-clusters.us-west-2.api-url", "https://dr.example:6443"),
+                        "failover.scaling.kubernetes-clusters.us-west-2.token-file", "required with "
+                                + "failover.scaling.kubernetes-clusters.us-west-2.api-url"),
                 Arguments.of(PLAIN, Map.of("failover.switchover.ttl-floor", "2500ms"),
                         "failover.switchover.ttl-floor", "must be whole seconds between 1s and 3600s, was PT2.5S"),
                 Arguments.of(PLAIN, Map.of("failover.switchover.ttl-floor", "0s"),
@@ -170,7 +178,7 @@ class ActuatorConfigResolverTest {
     @ParameterizedTest(name = "{2}: {3}")
     @MethodSource("invalid")
     void everyBadSettingIsReportedWithItsKey(String topology, Map<String, String> properties, String key, String message) {
-        InvalidConfigurationException e = catchThrowableOfType(() -> resolve(topology, properties, NO_DEFAULT_REGION),
+        InvalidConfigurationException e = catchThrowableOfType(() -> resolve(topology, properties),
                 InvalidConfigurationException.class);
         assertThat(e).as("the start refused for " + key).isNotNull();
         assertThat(e.errors()).as("one error, for " + key).containsExactly(new ConfigError(key, message));
@@ -183,7 +191,7 @@ class ActuatorConfigResolverTest {
     void everyErrorIsReportedAtOnceTheTopologysToo() {
         Map<String, String> properties = with(without(RFC2136, "failover.dns.rfc2136.server"), "failover.parallel-groups", "0");
         InvalidConfigurationException e = catchThrowableOfType(
-                () -> resolve(replaceOnce(ALIAS, "ttl: 5", "ttl: 0"), properties, NO_DEFAULT_REGION), InvalidConfigurationException.class);
+                () -> resolve(replaceOnce(ALIAS, "ttl: 5", "ttl: 0"), properties), InvalidConfigurationException.class);
         assertThat(e.errors()).extracting(ConfigError::key).as("the topology's error and each bad setting")
                 .containsExactlyInAnyOrder("groups[0].dns.ttl", "failover.dns.rfc2136.server", "failover.parallel-groups");
     }
@@ -191,7 +199,7 @@ class ActuatorConfigResolverTest {
     @Test
     void aBadKafkaSecuritySettingIsReportedWithTheOthers() {
         assertThatThrownBy(() -> ActuatorConfigResolver.resolve(config(Map.of("failover.topology-file", "/nonexistent/failover.yaml")),
-                NO_DEFAULT_REGION, KafkaSecurityCheck.of(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512"))))
+                KafkaSecurityCheck.of(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512"))))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageContaining("kafka.sasl.jaas.config: is required with SASL")
                 .hasMessageContaining("failover.topology-file: cannot read");
@@ -200,14 +208,14 @@ class ActuatorConfigResolverTest {
     @Test
     void aMissingTopologyFileIsReportedUnderItsKey() {
         assertThatThrownBy(() -> ActuatorConfigResolver.resolve(config(Map.of("failover.topology-file", "/nonexistent/failover.yaml")),
-                NO_DEFAULT_REGION, KafkaSecurityCheck.of(Map.of())))
+                KafkaSecurityCheck.of(Map.of())))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageContaining("failover.topology-file: cannot read: NoSuchFileException /nonexistent/failover.yaml");
     }
 
     @Test
     void theDefaultsGiveDryRunAndTheDocumentedReconcileLoop() throws IOException {
-        ActuatorSettings settings = resolve(PLAIN, Map.of(), NO_DEFAULT_REGION);
+        ActuatorSettings settings = resolve(PLAIN, Map.of());
         assertThat(settings.dns()).isEqualTo(new DnsSettings.DryRun());
         GroupReconciler.Settings reconcile = settings.reconcile();
         assertThat(reconcile.resync()).as("resync interval").isEqualTo(Duration.ofSeconds(10));
@@ -217,8 +225,8 @@ class ActuatorConfigResolverTest {
                         Duration.ofMillis(100));
         assertThat(reconcile.stepPause()).as("no stepped failback without Route 53").isEqualTo(Duration.ZERO);
         assertThat(reconcile.scaleDownAfter()).isNull();
-        assertThat(settings.scaling()).isEqualTo(new ScalingSettings(Set.of(), Optional.empty(), Duration.ofSeconds(5), 0,
-                Optional.empty()));
+        assertThat(settings.scaling()).isEqualTo(new ScalingSettings(Set.of(), ScalingSettings.Aws.direct(), Map.of(),
+                Duration.ofSeconds(5), 0, Optional.empty()));
         assertThat(settings.parallelGroups()).isEqualTo(4);
         assertThat(settings.topology().groups()).hasSize(1);
     }
@@ -226,7 +234,7 @@ class ActuatorConfigResolverTest {
     @Test
     void rfc2136SettingsCarryTheServerAndKey() throws IOException {
         ActuatorSettings settings = resolve(ZONED, with(RFC2136, "failover.dns.provider", "RFC2136", "failover.dns.rfc2136.port",
-                "5353", "failover.dns.call-timeout", "3s"), NO_DEFAULT_REGION);
+                "5353", "failover.dns.call-timeout", "3s"));
         assertThat(settings.dns()).isEqualTo(new Rfc2136Settings("ns1.example.test", 5353, "failover-key", "hmac-sha256", SECRET,
                 Duration.ofSeconds(3)));
         assertThat(settings.dns().toString()).as("the secret is never logged").doesNotContain(SECRET).contains("(hidden)");
@@ -236,7 +244,7 @@ class ActuatorConfigResolverTest {
     void route53SettingsCarryRoutingWeightsAndSteps() throws IOException {
         ActuatorSettings settings = resolve(ALIAS, with(ROUTE53, "failover.dns.route53.routing", "simple",
                 "failover.dns.route53.active-weight", "200", "failover.dns.route53.failback-steps", "10,50,100",
-                "failover.dns.route53.endpoint-override", "http://127.0.0.1:4566"), NO_DEFAULT_REGION);
+                "failover.dns.route53.endpoint-override", "http://127.0.0.1:4566"));
         assertThat(settings.dns()).isEqualTo(new Route53Settings(Route53Settings.Routing.SIMPLE, 200, List.of(10, 50, 100),
                 Duration.ofSeconds(60), "aws-global", Optional.of(URI.create("http://127.0.0.1:4566")), Duration.ofSeconds(10)));
         assertThat(settings.reconcile().stepPause()).as("each failback step is held this long").isEqualTo(Duration.ofSeconds(60));
@@ -244,33 +252,61 @@ class ActuatorConfigResolverTest {
 
     @Test
     void route53RequestBudgetAndThrottlingCapAreCarried() throws IOException {
-        ActuatorSettings defaults = resolve(ZONED, ROUTE53, NO_DEFAULT_REGION);
+        ActuatorSettings defaults = resolve(ZONED, ROUTE53);
         assertThat(((Route53Settings) defaults.dns()).requestsPerSecond()).as("under 5 a second, room for a second region")
                 .isEqualTo(2.0);
         assertThat(defaults.reconcile().backoff().throttledMax()).as("throttling is backed off for tens of seconds")
                 .isEqualTo(Duration.ofSeconds(30));
         ActuatorSettings set = resolve(ZONED, with(ROUTE53, "failover.dns.route53.budget.requests-per-second", "1.5",
-                "failover.reconcile.retry.throttled.max-delay", "2m"), NO_DEFAULT_REGION);
+                "failover.reconcile.retry.throttled.max-delay", "2m"));
         assertThat(((Route53Settings) set.dns()).requestsPerSecond()).isEqualTo(1.5);
         assertThat(set.reconcile().backoff().throttledMax()).isEqualTo(Duration.ofMinutes(2));
     }
 
+    /**
+     * Issue 28: the actuator that owns a group may run in any region. Every scaled target gets a scaler of its own
+     * region (the target's, or the one its ref names) and role; nothing is taken from the actuator's own region.
+     */
     @Test
-    void ecsTargetsTakeTheConfiguredRegionOrElseTheSdkChain() throws IOException {
-        assertThat(resolve(ECS, Map.of("failover.scaling.aws-region", "eu-west-1", "failover.scaling.scale-down-after", "30m"),
-                () -> Optional.of("us-east-1")).scaling())
-                .isEqualTo(new ScalingSettings(Set.of(ScalingRef.Kind.ECS), Optional.of(new ScalingSettings.Aws("eu-west-1",
-                        Optional.empty())), Duration.ofSeconds(5), 0, Optional.of(Duration.ofMinutes(30))));
-        assertThat(resolve(ECS, Map.of(), () -> Optional.of("us-east-1")).scaling().aws())
-                .contains(new ScalingSettings.Aws("us-east-1", Optional.empty()));
+    void ecsTargetsAreScaledInTheirOwnRegion() throws IOException {
+        String twoRegions = replaceOnce(replaceOnce(ECS, "activeSize: 3}", "activeSize: 3, roleArn: 'arn:aws:iam::123456789012:role/dr'}"),
+                "dns: {values: [" + TestTopology.PRIMARY_IP + "]}", "dns: {values: [" + TestTopology.PRIMARY_IP + "]}\n"
+                        + "        scaling: {kind: asg, autoScalingGroup: g, activeSize: 2, region: eu-west-1}");
+        ScalingSettings scaling = resolve(twoRegions, Map.of("failover.scaling.scale-down-after", "30m",
+                "failover.scaling.aws-endpoint-overrides.us-west-2", "http://127.0.0.1:4566")).scaling();
+        assertThat(scaling.scalers()).containsExactlyInAnyOrder(
+                new ScalingSettings.Placed(ScalingRef.Kind.AUTO_SCALING_GROUP, new ScalingRef.Place.Aws("eu-west-1", null)),
+                new ScalingSettings.Placed(ScalingRef.Kind.ECS,
+                        new ScalingRef.Place.Aws("us-west-2", "arn:aws:iam::123456789012:role/dr")));
+        assertThat(scaling.aws().endpointFor("us-west-2")).contains(URI.create("http://127.0.0.1:4566"));
+        assertThat(scaling.aws().endpointFor("eu-west-1")).as("AWS's own endpoint").isEmpty();
+        assertThat(scaling.scaleDownAfter()).contains(Duration.ofMinutes(30));
+        assertThat(scaling.clusters()).isEmpty();
+    }
+
+    /**
+     * A region's endpoint can come from an environment variable named as the key (Kubernetes env names may hold dots and
+     * dashes), which SmallRye matches exactly: the upper-case form cannot tell a dash in a region name from a dot.
+     */
+    @Test
+    void aRegionsEndpointCanBeAnEnvironmentVariableNamedAsTheKey() {
+        ActuatorConfig config = new SmallRyeConfigBuilder().withMapping(ActuatorConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new io.smallrye.config.EnvConfigSource(Map.of("failover.topology-file", "/x.yaml",
+                        "failover.scaling.aws-endpoint-overrides.region-b", "http://10.77.0.2:8093"), 300))
+                .build().getConfigMapping(ActuatorConfig.class);
+        assertThat(config.scaling().awsEndpointOverrides()).isEqualTo(Map.of("region-b", URI.create("http://10.77.0.2:8093")));
     }
 
     @Test
-    void kubernetesTargetsNeedNoAwsRegionAndTheChainIsNotAsked() throws IOException {
-        ScalingSettings scaling = resolve(KUBERNETES, Map.of(), () -> {
-            throw new AssertionError("the AWS region chain was asked for a topology without AWS targets");
-        }).scaling();
-        assertThat(scaling.kinds()).containsExactly(ScalingRef.Kind.KUBERNETES);
-        assertThat(scaling.aws()).isEmpty();
+    void kubernetesTargetsAreScaledInTheirOwnCluster() throws IOException {
+        Path token = Files.writeString(dir.resolve("token"), "t0k3n");
+        ScalingSettings scaling = resolve(KUBERNETES, Map.of("failover.scaling.kubernetes-clusters.us-west-2.api-url",
+                "https://dr.example:6443", "failover.scaling.kubernetes-clusters.us-west-2.token-file", token.toString(),
+                "failover.scaling.kubernetes-clusters.unused.in-cluster", "true")).scaling();
+        assertThat(scaling.scalers()).containsExactly(
+                new ScalingSettings.Placed(ScalingRef.Kind.KUBERNETES, new ScalingRef.Place.Cluster("us-west-2")));
+        assertThat(scaling.clusters()).as("only the clusters the topology names").isEqualTo(Map.of("us-west-2",
+                new ScalingSettings.Cluster.ApiServer(URI.create("https://dr.example:6443"), token, Optional.empty())));
     }
 }

@@ -548,7 +548,7 @@ class Route53DnsProviderTest {
                       - {id: primary, region: us-east-1, probe: {type: tcp, host: 192.0.2.10, port: 443}, dns: {values: [192.0.2.10]}}
                       - {id: secondary, region: us-west-2, probe: {type: tcp, host: 192.0.2.20, port: 443}, dns: {values: [192.0.2.20]}}
                 """.formatted(ZONE_ID), "test");
-        GroupReconciler group = new GroupReconciler("api", topology, dns, new Scalers(List.of()),
+        GroupReconciler group = new GroupReconciler("api", topology, dns, Scalers.none(),
                 new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of()), state -> {
                 }, results::add, clock, new GroupReconciler.Settings(Duration.ofSeconds(10), Duration.ofSeconds(2), backoff,
                         Duration.ZERO, null));

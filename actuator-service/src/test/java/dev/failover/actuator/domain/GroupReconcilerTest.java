@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +28,7 @@ import dev.failover.actuator.dns.RecordWrite;
 import dev.failover.actuator.dns.ServedRecord;
 import dev.failover.actuator.scaling.Scaler;
 import dev.failover.actuator.scaling.Scalers;
+import dev.failover.actuator.scaling.ScalingSettings;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
@@ -175,8 +177,20 @@ class GroupReconcilerTest {
             Duration.ofMinutes(5));
 
     GroupReconciler reconciler(ScriptedDns dns, Topology topology, TrafficPlan traffic) {
-        return new GroupReconciler("api", topology, dns, new Scalers(List.of(scaler)), traffic, saved::add, results::add,
+        return new GroupReconciler("api", topology, dns, scalersOf(topology), traffic, saved::add, results::add,
                 clock, settings);
+    }
+
+    Scalers scalersOf(Topology topology) {
+        return scalersOf(topology, scaler);
+    }
+
+    /** {@code scaler} at the place of every scaled target of the topology, as the actuator makes one per place. */
+    static Scalers scalersOf(Topology topology, Scaler<?> scaler) {
+        Map<ScalingSettings.Placed, Scaler<?>> byPlace = new HashMap<>();
+        topology.groups().forEach(g -> g.targets().stream().filter(t -> t.scaling() != null)
+                .forEach(t -> byPlace.put(ScalingSettings.Placed.of(t.scaling()), scaler)));
+        return new Scalers(byPlace);
     }
 
     GroupReconciler reconciler(ScriptedDns dns) {
@@ -219,7 +233,7 @@ class GroupReconcilerTest {
         assertThat(steps()).containsExactly("FENCE SUCCEEDED", "SCALE_UP SKIPPED", "DNS_SWITCH SUCCEEDED", "VERIFY SUCCEEDED",
                 "COMPLETE SUCCEEDED", "RECONCILE CONVERGED");
         assertThat(dns.served().sets()).containsExactly(RecordSet.simple(30, Set.of("192.0.2.2", "192.0.2.3")));
-        assertThat(dns.served().owner()).contains(new OwnerMark("api", 1, "d-1"));
+        assertThat(dns.served().owner()).map(OwnerMark::decisionId).contains("d-1");
         assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
 
         assertThat(group.run()).as("a converged group only reads").isEqualTo(settings.resync());
@@ -240,7 +254,7 @@ class GroupReconcilerTest {
         assertThat(waits.subList(0, 8)).as("capped exponential backoff").containsExactly(Duration.ofMillis(200),
                 Duration.ofMillis(400), Duration.ofMillis(800), Duration.ofMillis(1600), Duration.ofMillis(3200),
                 Duration.ofMillis(6400), Duration.ofSeconds(10), Duration.ofSeconds(10));
-        assertThat(dns.served().owner()).as("served after the server came back").contains(new OwnerMark("api", 1, "d-1"));
+        assertThat(dns.served().owner()).as("served after the server came back").map(OwnerMark::decisionId).contains("d-1");
         assertThat(dns.successfulWrites).as("exactly one effective change").isEqualTo(1);
         List<ActuationResult> converging = results.stream().filter(r -> r.status() == ActuationStatus.CONVERGING).toList();
         assertThat(converging).as("CONVERGING is published with the error, not once per attempt").hasSize(1);
@@ -279,7 +293,7 @@ class GroupReconcilerTest {
 
         group.retry();
         runUntilIdle(group, 5);
-        assertThat(dns.served().owner()).contains(new OwnerMark("api", 1, "d-1"));
+        assertThat(dns.served().owner()).map(OwnerMark::decisionId).contains("d-1");
         assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
     }
 
@@ -299,7 +313,7 @@ class GroupReconcilerTest {
                 .isInstanceOf(GroupReconciler.Offer.Accepted.class);
         runUntilIdle(group, 5);
 
-        assertThat(dns.served().owner()).contains(new OwnerMark("api", 3, "d-3"));
+        assertThat(dns.served().owner()).map(OwnerMark::decisionId).contains("d-3");
         assertThat(dns.served().sets()).containsExactly(RecordSet.simple(30, Set.of("192.0.2.1")));
     }
 

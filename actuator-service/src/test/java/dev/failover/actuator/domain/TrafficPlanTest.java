@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,8 @@ class TrafficPlanTest {
                 Arguments.of("switchover, TTL 300 s above the floor: three steps", single, ttl300, DecisionKind.SWITCHOVER, 3),
                 Arguments.of("drill start: the same path", single, ttl300, DecisionKind.DRILL_START, 3),
                 Arguments.of("drill end: the same path", single, ttl300, DecisionKind.DRILL_END, 3),
+                Arguments.of("drill aborted, its target failed: at once, an emergency", single, ttl300,
+                        DecisionKind.DRILL_ABORT, 1),
                 Arguments.of("emergency failover: at once", single, ttl300, DecisionKind.FAILOVER, 1),
                 Arguments.of("break-glass force: at once", single, ttl300, DecisionKind.FORCE, 1),
                 Arguments.of("TTL at the floor: nothing to lower", single, group(5, false), DecisionKind.SWITCHOVER, 1),
@@ -81,6 +84,41 @@ class TrafficPlanTest {
             assertThat(plan.sendsTrafficToTarget(group, desired(kind, 0))).isTrue();
             assertThat(plan.describeStep(group, desired(kind, 0))).isEmpty();
         }
+    }
+
+    static RecordSet weighted(String id, long weight, int ttl, String value) {
+        return new RecordSet(id, weight, ttl, Set.of(value), null);
+    }
+
+    static Stream<Arguments> servedBeforeAPlannedMove() {
+        TrafficPlan single = new TrafficPlan(Routing.SINGLE, 100, List.of(), 5);
+        TrafficPlan weighted = new TrafficPlan(Routing.WEIGHTED, 100, List.of(10, 100), 5);
+        RecordSet primary = RecordSet.simple(300, Set.of("192.0.2.1"));
+        return Stream.of(
+                Arguments.of("the from-target served: its TTL is lowered first", single, DecisionKind.SWITCHOVER, 0,
+                        List.of(primary), 0),
+                Arguments.of("the from-target served at the floor (step 1 written): held there", single,
+                        DecisionKind.SWITCHOVER, 0, List.of(RecordSet.simple(5, Set.of("192.0.2.1"))), 0),
+                Arguments.of("the destination already served (a drill ended before it got there): to the switch", single,
+                        DecisionKind.DRILL_END, 0, List.of(RecordSet.simple(300, Set.of("192.0.2.2"))), 1),
+                Arguments.of("a value set by hand: to the switch, the target's capacity gated", single,
+                        DecisionKind.SWITCHOVER, 0, List.of(RecordSet.simple(300, Set.of("198.51.100.9"))), 1),
+                Arguments.of("nothing served yet: to the switch", single, DecisionKind.SWITCHOVER, 0, List.of(), 1),
+                Arguments.of("an emergency move is left as it is", single, DecisionKind.FAILOVER, 0, List.of(), 0),
+                Arguments.of("a later step is left as it is", single, DecisionKind.SWITCHOVER, 2, List.of(primary), 2),
+                Arguments.of("weighted, the whole weight on the from-target: lowered first", weighted,
+                        DecisionKind.SWITCHOVER, 0, List.of(weighted("primary", 100, 300, "192.0.2.1"),
+                                weighted("secondary", 0, 300, "192.0.2.2")), 0),
+                Arguments.of("weighted, a stepped failback half way: to the switch", weighted, DecisionKind.SWITCHOVER, 0,
+                        List.of(weighted("primary", 50, 300, "192.0.2.1"), weighted("secondary", 50, 300, "192.0.2.2")), 1));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servedBeforeAPlannedMove")
+    void aPlannedMoveLowersTheTtlOnlyOnARecordThatServesItsFromTarget(String name, TrafficPlan plan, DecisionKind kind,
+            int step, List<RecordSet> served, int startsAt) {
+        FailoverGroup group = group(300, false);
+        assertThat(plan.fitToServed(group, desired(kind, step), served).step()).isEqualTo(startsAt);
     }
 
     @Test

@@ -156,6 +156,21 @@ class ReconcileLoopTest {
         }
     }
 
+    @Test
+    void aGroupOfAnAssignedPartitionIsObservedBeforeItsFirstDecision() {
+        CountingDns dns = new CountingDns();
+        Reconciler reconciler = reconciler(dns);
+        try (ReconcileLoop loop = new ReconcileLoop(reconciler, 2, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
+                Duration.ZERO, () -> 0.0))) {
+            loop.start(List.of(TestTopology.GROUP)); // its partition assigned; no decision, none restored
+
+            await("the record read and judged against the initial state").atMost(Duration.ofSeconds(10))
+                    .until(() -> reads(dns, TestTopology.GROUP) >= 2);
+            assertThat(reconciler.drives(TestTopology.GROUP)).isTrue();
+            assertThat(reconciler.status(TestTopology.GROUP).convergence()).isNotInstanceOf(Convergence.Idle.class);
+        }
+    }
+
     static int reads(CountingDns dns, String group) {
         AtomicInteger count = dns.readsOf.get(group);
         return count == null ? 0 : count.get();

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,6 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -25,6 +28,12 @@ import dev.failover.actuator.dns.RecordSet;
 import dev.failover.actuator.dns.Rfc2136DnsProvider;
 import dev.failover.actuator.dns.Rfc2136Settings;
 import dev.failover.actuator.dns.ServedRecord;
+import dev.failover.actuator.domain.Convergence;
+import dev.failover.actuator.domain.DesiredState;
+import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.Reconciler;
+import dev.failover.actuator.domain.TrafficPlan;
+import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
@@ -33,7 +42,9 @@ import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.Topics;
+import dev.failover.contract.time.Backoff;
 import dev.failover.contract.topology.RecordType;
+import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.testkit.dns.BindServer;
 import dev.failover.testkit.dns.DnsAnswers;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
@@ -64,29 +75,10 @@ class Rfc2136ActuationTest {
         @Override
         public Map<String, String> start() {
             server = BindServer.start("drift.test.", List.of("report IN A 192.0.2.1", "correct IN A 192.0.2.1",
-                    "planned IN A 192.0.2.1"));
+                    "planned IN A 192.0.2.1", "untouched IN A 192.0.2.1"));
             try {
                 Path topology = Files.createTempFile("rfc2136-actuation-", ".yaml");
-                Files.writeString(topology, """
-                        version: 1
-                        locations: [loc-a]
-                        groups:
-                          - id: report
-                            dns: {zone: drift.test., name: report.drift.test., ttl: 5}
-                            targets:
-                              - {id: primary, region: r1, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.1]}}
-                              - {id: secondary, region: r2, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.2]}}
-                          - id: correct
-                            dns: {zone: drift.test., name: correct.drift.test., ttl: 5, drift: correct}
-                            targets:
-                              - {id: primary, region: r1, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.1]}}
-                              - {id: secondary, region: r2, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.2]}}
-                          - id: planned
-                            dns: {zone: drift.test., name: planned.drift.test., ttl: 4}
-                            targets:
-                              - {id: primary, region: r1, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.1]}}
-                              - {id: secondary, region: r2, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.2]}}
-                        """);
+                Files.writeString(topology, TOPOLOGY);
                 topology.toFile().deleteOnExit();
                 return Map.of(
                         "failover.topology-file", topology.toString(),
@@ -108,7 +100,36 @@ class Rfc2136ActuationTest {
         }
     }
 
+    static final String TOPOLOGY = """
+            version: 1
+            locations: [loc-a]
+            groups:
+              - id: report
+                dns: {zone: drift.test., name: report.drift.test., ttl: 5}
+                targets:
+                  - {id: primary, region: r1, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.1]}}
+                  - {id: secondary, region: r2, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.2]}}
+              - id: correct
+                dns: {zone: drift.test., name: correct.drift.test., ttl: 5, drift: correct}
+                targets:
+                  - {id: primary, region: r1, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.1]}}
+                  - {id: secondary, region: r2, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.2]}}
+              - id: planned
+                dns: {zone: drift.test., name: planned.drift.test., ttl: 4}
+                targets:
+                  - {id: primary, region: r1, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.1]}}
+                  - {id: secondary, region: r2, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.2]}}
+              - id: untouched
+                dns: {zone: drift.test., name: untouched.drift.test., ttl: 5}
+                targets:
+                  - {id: primary, region: r1, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.1]}}
+                  - {id: secondary, region: r2, probe: {type: tcp, host: 127.0.0.1, port: 9}, dns: {values: [192.0.2.2]}}
+            """;
+
     final EventCodec codec = EventCodec.instance();
+
+    @Inject
+    Reconciler reconciler;
 
     static Rfc2136DnsProvider bind() {
         return new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", Bind.server.port(), BindServer.KEY_NAME,
@@ -155,7 +176,55 @@ class Rfc2136ActuationTest {
                     && !result(r).finishedAt().isBefore(corrected.finishedAt()), WAIT);
             assertThat(served("report").sets()).as("the report group's record is left as the person set it")
                     .containsExactly(RecordSet.simple(5, Set.of("198.51.100.7")));
+
+            // SIGKILL and restart (or a new owner after a rebalance): an instance that never served the decision reads
+            // BIND's record and mark, with the desired state restored from the store
+            List<ActuationResult> afterRestart = new java.util.concurrent.CopyOnWriteArrayList<>();
+            GroupReconciler restarted = new GroupReconciler("report", TopologyLoader.parse(TOPOLOGY, "test"), bind(),
+                    Scalers.none(), new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of()), state -> {
+                    }, afterRestart::add, Clock.systemUTC(), new GroupReconciler.Settings(Duration.ofSeconds(1),
+                            Duration.ofSeconds(1), new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ZERO,
+                                    () -> 0.0), Duration.ZERO, null));
+            restarted.restore(DesiredState.of(new Decision(1, report, "report", 1L, DecisionKind.FAILOVER, "primary",
+                    "secondary", "test", List.of(), Instant.now(), DecisionMode.LIVE, Decision.AUTOMATION)));
+            restarted.run();
+            assertThat(restarted.status().convergence()).as("our mark, values its write did not write")
+                    .isInstanceOf(Convergence.Drifted.class);
+            assertThat(afterRestart).extracting(r -> r.step() + " " + r.status()).contains("RECONCILE DRIFT")
+                    .doesNotContain("DNS_SWITCH SUCCEEDED");
+            assertThat(served("report").sets()).as("still as the person set it after the restart")
+                    .containsExactly(RecordSet.simple(5, Set.of("198.51.100.7")));
         }
+    }
+
+    /**
+     * Before any decision (epoch 0) the record is desired as the chain's first target and watched like any other: a
+     * change made by hand with nsupdate is reported within a resync and, under drift: report, left as the person set it;
+     * the group's status says what is desired and what is served.
+     */
+    @Test
+    void aChangeByHandBeforeAnyDecisionIsReportedAndLeftAsThePersonSetIt() throws Exception {
+        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+                TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
+            actuations.await(r -> isInitial(r, "untouched", ActuationStatus.CONVERGED), WAIT);
+            assertThat(served("untouched").ownerText()).as("nothing written while the record serves the initial state").isNull();
+
+            nsupdate("untouched.drift.test.", "198.51.100.8");
+
+            ActuationResult reported = result(actuations.await(r -> isInitial(r, "untouched", ActuationStatus.DRIFT), WAIT));
+            assertThat(reported.details()).contains("198.51.100.8").contains("not corrected");
+            GroupReconciler.Status status = reconciler.status("untouched");
+            assertThat(status.convergence()).isInstanceOf(Convergence.Drifted.class);
+            assertThat(status.initialTarget()).as("desired: the chain's first target, epoch 0").isEqualTo("primary");
+            assertThat(status.served()).contains("198.51.100.8");
+            assertThat(served("untouched").sets()).containsExactly(RecordSet.simple(5, Set.of("198.51.100.8")));
+            assertThat(served("untouched").ownerText()).isNull();
+        }
+    }
+
+    private boolean isInitial(ConsumerRecord<String, String> record, String group, ActuationStatus status) {
+        ActuationResult r = result(record);
+        return r.group().equals(group) && r.epoch() == 0 && r.step() == ActuationStep.RECONCILE && r.status() == status;
     }
 
     /**

@@ -87,7 +87,11 @@ class TwoGroupsThroughKafkaTest {
                                 dns: {values: [192.0.2.12]}
                         """);
                 file.toFile().deleteOnExit();
-                return Map.of("failover.topology-file", file.toString(), "failover.scaling.poll-interval", "200ms");
+                Path token = Files.writeString(Files.createTempFile("two-groups-token-", ""), "test-token");
+                // the slow target's cluster (named like its region) is the mock API server @WithKubernetesTestServer starts
+                return Map.of("failover.topology-file", file.toString(), "failover.scaling.poll-interval", "200ms",
+                        "failover.scaling.kubernetes-clusters.us-west-2.api-url", "${kubernetes.master}",
+                        "failover.scaling.kubernetes-clusters.us-west-2.token-file", token.toString());
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

@@ -512,9 +512,16 @@ public final class DecisionEngine {
                 + drill.endsAt());
     }
 
-    /** Ends the drill and moves traffic back to where it was, or to the first HEALTHY target if that is not HEALTHY. */
+    /**
+     * Ends the drill and moves traffic back to where it was, or to the first HEALTHY target if that is not HEALTHY. While
+     * the drill target is failing, whoever ends it, the way back is a DRILL_ABORT: an emergency the actuator acts on at
+     * once; otherwise a DRILL_END, a planned move (ADR 0012).
+     */
     private Optional<Decision> endDrill(GroupState s, String outcome, String reason, String principal, Instant now) {
         GroupSnapshot.DrillState drill = s.drill;
+        TargetHealth drillTarget = s.group.target(drill.target()).map(t -> s.health(t, now)).orElse(TargetHealth.UNKNOWN);
+        DecisionKind kind = drillTarget == TargetHealth.UNHEALTHY || drillTarget == TargetHealth.FLAPPING
+                ? DecisionKind.DRILL_ABORT : DecisionKind.DRILL_END;
         s.drill = null;
         Optional<Target> back = s.group.target(drill.returnTo()).filter(t -> s.health(t, now) == TargetHealth.HEALTHY);
         if (back.isEmpty()) {
@@ -531,7 +538,7 @@ public final class DecisionEngine {
         }
         s.lastDrill = new GroupSnapshot.DrillReport(drill.startDecisionId(), drill.target(), drill.startedAt(), now, outcome,
                 recovery);
-        return Optional.of(switchTo(s, back.get(), DecisionKind.DRILL_END, reason, principal, now));
+        return Optional.of(switchTo(s, back.get(), kind, reason, principal, now));
     }
 
     /**

@@ -230,8 +230,23 @@ class DecisionEngineRulesTest {
         clock.set(T0.plusSeconds(25));
         engine.apply(new Command.StartDrill("api", "secondary", null, "monthly", "dave"));
         assertThat(run(engine, clock, timeline(rounds(30, 200, "primary", UP, ALL), rounds(30, 200, "secondary", DOWN, ALL))))
-                .containsExactly("t=50 DRILL_END secondary->primary epoch=2");
+                .containsExactly("t=50 DRILL_ABORT secondary->primary epoch=2");
         assertThat(engine.view("api").orElseThrow().lastDrill().outcome()).isEqualTo("aborted");
+    }
+
+    @Test
+    void anOperatorEndingADrillWhoseTargetFailsSendsTrafficBackAsAnEmergency() {
+        DecisionEngine engine = healthyEngine("");
+        clock.set(T0.plusSeconds(25));
+        engine.apply(new Command.StartDrill("api", "secondary", null, "monthly", "dave"));
+        engine.apply(new Command.Pause("api", "looking into the drill", "dave")); // evaluation holds: no abort by itself
+        assertThat(run(engine, clock, timeline(rounds(30, 200, "primary", UP, ALL), rounds(30, 200, "secondary", DOWN, ALL))))
+                .isEmpty();
+
+        CommandOutcome ended = engine.apply(new Command.EndDrill("api", "secondary is down", "dave"));
+
+        assertThat(ended).isInstanceOfSatisfying(CommandOutcome.Accepted.class, a -> assertThat(a.decisions())
+                .extracting(Decision::kind).containsExactly(DecisionKind.DRILL_ABORT));
     }
 
     @Test

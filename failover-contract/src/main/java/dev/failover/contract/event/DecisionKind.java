@@ -14,8 +14,13 @@ public enum DecisionKind {
     FORCE,
     /** A scheduled or manual disaster-recovery drill moved traffic to a secondary. */
     DRILL_START,
-    /** A drill ended, or was aborted, and traffic returns. */
+    /** A drill ended (its time is up, or an operator ended it) and traffic returns, as a planned move. */
     DRILL_END,
+    /**
+     * A drill ended because its target failed (UNHEALTHY or FLAPPING): traffic returns at once, as in a failover; no TTL
+     * is lowered on, and no old TTL waited out for, a target that is failing (ADR 0012).
+     */
+    DRILL_ABORT,
     /**
      * An operator's planned switchover to a HEALTHY target, pinned there: the actuator lowers the record's TTL to a floor,
      * waits out the old TTL, scales the target up, switches, verifies and restores the TTL, each step reported.

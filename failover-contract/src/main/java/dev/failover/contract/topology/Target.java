@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param region     the region it runs in
  * @param probe      how the probe-service checks it
  * @param dns        what the group's record points at when this target is active
- * @param scaling    what to scale up before switching to it (pilot light); absent when it always runs at size
+ * @param scaling    what to scale up before switching to it (pilot light); absent when it always runs at size. Placed
+ *                   in this target's region unless it names its own ({@link ScalingRef#placedIn})
  * @param lastResort true for the static maintenance target used only when every other target is down; must be last
  * @param dependencies checks that must be HEALTHY for it to be a failover or failback destination; default none
  */
@@ -19,6 +20,7 @@ public record Target(String id, String region, ProbeSpec probe, TargetDns dns, S
 
     public Target {
         lastResort = lastResort != null && lastResort;
+        scaling = scaling == null || region == null ? scaling : scaling.placedIn(region);
         dependencies = Lists.copy(dependencies);
     }
 

@@ -19,6 +19,9 @@ public final class TopologyValidator {
     private static final Pattern ID = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern HOST_LABEL = Pattern.compile("(?!-)[A-Za-z0-9_-]{1,63}(?<!-)");
     private static final Pattern ROUTE53_ZONE_ID = Pattern.compile("[A-Z0-9]{1,32}");
+    /** A region's name as AWS writes them (us-east-1, eu-central-2, us-gov-west-1); the actuator checks it has a client. */
+    private static final Pattern AWS_REGION_NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)+");
+    private static final Pattern IAM_ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "OPTIONS");
     private static final int MAX_BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -326,6 +329,17 @@ public final class TopologyValidator {
         } else if (s instanceof ScalingRef.KubernetesDeployment kubernetes) {
             required(path + ".namespace", kubernetes.namespace());
             required(path + ".deployment", kubernetes.deployment());
+            if (kubernetes.cluster() != null && kubernetes.cluster().isBlank()) {
+                error(path + ".cluster", "must not be blank (leave it out for the cluster named like the target's region)");
+            }
+        }
+        if (s.place() instanceof ScalingRef.Place.Aws aws) {
+            if (aws.region() != null && !AWS_REGION_NAME.matcher(aws.region()).matches()) {
+                error(path + ".region", "'" + aws.region() + "' is not a region name (lower-case letters, digits and dashes)");
+            }
+            if (aws.roleArn() != null && !IAM_ROLE_ARN.matcher(aws.roleArn()).matches()) {
+                error(path + ".roleArn", "'" + aws.roleArn() + "' is not an IAM role ARN (arn:aws:iam::123456789012:role/name)");
+            }
         }
         if (s.activeSize() == null) {
             error(path + ".activeSize", "is required: the size the target needs to take the traffic");

@@ -47,11 +47,27 @@ class ScalingRefTest {
 
     @Test
     void eachVariantHoldsItsOwnKeys() {
-        assertThat(primaryScaling(TopologyLoaderTest.VALID)).isEqualTo(new ScalingRef.EcsService("c", "s", 4, 1, 600));
+        assertThat(primaryScaling(TopologyLoaderTest.VALID)).isEqualTo(new ScalingRef.EcsService("c", "s", 4, 1, 600,
+                "us-east-1", null));
         assertThat(primaryScaling(withScaling("scaling: {kind: asg, autoScalingGroup: api-asg, activeSize: 2, "
-                + "readyTimeoutSeconds: 90}"))).isEqualTo(new ScalingRef.AutoScalingGroup("api-asg", 2, null, 90));
+                + "readyTimeoutSeconds: 90}"))).isEqualTo(new ScalingRef.AutoScalingGroup("api-asg", 2, null, 90, "us-east-1", null));
         assertThat(primaryScaling(withScaling("scaling: {activeSize: 3, namespace: prod, deployment: api, kind: kubernetes}")))
-                .as("kind need not come first").isEqualTo(new ScalingRef.KubernetesDeployment("prod", "api", 3, null, 600));
+                .as("kind need not come first").isEqualTo(new ScalingRef.KubernetesDeployment("prod", "api", 3, null, 600,
+                        "us-east-1"));
+    }
+
+    /** The actuator owning a group may run in any region: a ref is placed in its target's region unless it names its own. */
+    @Test
+    void aRefLivesInItsTargetsRegionUnlessItNamesItsOwn() {
+        assertThat(primaryScaling(TopologyLoaderTest.VALID).place()).as("the primary's region, us-east-1")
+                .isEqualTo(new ScalingRef.Place.Aws("us-east-1", null));
+        assertThat(primaryScaling(withScaling("scaling: {kind: ecs, cluster: c, service: s, activeSize: 4, region: eu-west-1, "
+                + "roleArn: 'arn:aws:iam::123456789012:role/failover-scaler'}")).place()).as("its own region and role")
+                .isEqualTo(new ScalingRef.Place.Aws("eu-west-1", "arn:aws:iam::123456789012:role/failover-scaler"));
+        assertThat(primaryScaling(withScaling("scaling: {kind: kubernetes, namespace: n, deployment: d, activeSize: 4}")).place())
+                .as("the cluster named like the target's region").isEqualTo(new ScalingRef.Place.Cluster("us-east-1"));
+        assertThat(primaryScaling(withScaling("scaling: {kind: kubernetes, namespace: n, deployment: d, activeSize: 4, "
+                + "cluster: dr-eks}")).place()).isEqualTo(new ScalingRef.Place.Cluster("dr-eks"));
     }
 
     static Stream<Arguments> invalid() {
@@ -62,7 +78,13 @@ class ScalingRefTest {
                         "groups[0].targets[0].scaling.kind: 'lambda' is not one of: ecs, asg, kubernetes"),
                 Arguments.of("scaling: {kind: asg, autoScalingGroup: g, cluster: c, activeSize: 4}",
                         "groups[0].targets[0].scaling.cluster: unknown key (known keys: activeSize, autoScalingGroup, "
-                                + "pilotLightSize, readyTimeoutSeconds)"),
+                                + "pilotLightSize, readyTimeoutSeconds, region, roleArn)"),
+                Arguments.of("scaling: {kind: ecs, cluster: c, service: s, activeSize: 4, region: US East}",
+                        "groups[0].targets[0].scaling.region: 'US East' is not a region name"),
+                Arguments.of("scaling: {kind: asg, autoScalingGroup: g, activeSize: 4, roleArn: 'arn:aws:iam::12:role/x'}",
+                        "groups[0].targets[0].scaling.roleArn: 'arn:aws:iam::12:role/x' is not an IAM role ARN"),
+                Arguments.of("scaling: {kind: kubernetes, namespace: n, deployment: d, activeSize: 4, cluster: ' '}",
+                        "groups[0].targets[0].scaling.cluster: must not be blank"),
                 Arguments.of("scaling: {kind: kubernetes, namespace: n, deployment: d, service: s, activeSize: 4}",
                         "groups[0].targets[0].scaling.service: unknown key"),
                 Arguments.of("scaling: {kind: asg, activeSize: 4}", "groups[0].targets[0].scaling.autoScalingGroup: is required"),
