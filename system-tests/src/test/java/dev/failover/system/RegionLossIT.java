@@ -310,8 +310,8 @@ class RegionLossIT {
         assertThat(callsSince("c", before)).as("calls to region C's ECS API").isEmpty();
 
         // B's ECS API is gone (kill -9) when the primary fails again: no switch to unscaled capacity, the error shown
-        ecsApis.get("b").destroyForcibly().waitFor();
         Map<String, Integer> beforeOutage = callCounts();
+        ecsApis.get("b").destroyForcibly().waitFor();
         scaledPrimary.destroyForcibly().waitFor();
         String group = SCALED_GROUPS.get(0);
         ServiceProcess owner = actuator(owners.get(group));
