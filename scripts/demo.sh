@@ -103,7 +103,8 @@ done
 [[ $seen_decision -eq 1 ]] || stamp "decision: FAILOVER primary -> secondary ($(group_json | json '"epoch %s" % d["epoch"]'))"
 FAILOVER_S=$(since "$FAILED_AT")
 stamp "DNS: api.failover.test A $(answer api.failover.test)   <- switched by an RFC 2136 update, $FAILOVER_S s after the failure"
-change="$(curl -fsS 'http://127.0.0.1:8380/actuations?limit=20' \
+change="$(curl -fsS -H "Authorization: Bearer $("$ROOT/scripts/token.sh" --actuator viewer demo)" \
+    'http://127.0.0.1:8380/actuations?limit=20' \
     | json 'next(r["details"] for r in d if r["step"]=="VERIFY" and r["status"]=="SUCCEEDED")' 2>/dev/null || true)"
 [[ -n "$change" ]] && stamp "actuator verified: $change"
 
@@ -177,7 +178,8 @@ if [[ $KEEP -eq 1 ]]; then
   say "  curl -s localhost:8280/q/openapi                         # the override API"
   say "  dig @127.0.0.1 -p 15353 api.failover.test A +short        # the switched record"
   say "  $PROMETHEUS_NOTE"
-  say "  curl -s localhost:8380/actuations | python3 -m json.tool  # actuator step results"
+  say "  curl -s -H \"Authorization: Bearer \$(scripts/token.sh --actuator viewer me)\" localhost:8380/actuations \\"
+  say "       | python3 -m json.tool                              # actuator step results"
   say "  curl -s localhost:8181/targets                            # probe view of loc-a"
   say "  curl -s localhost:8280/q/metrics | grep failover_          # metrics"
   say "  curl -X POST localhost:18081/admin/recover                 # heal the primary"

@@ -144,6 +144,16 @@ class FailoverChainIT {
             ActuationResult complete = actuation(actuations.await(r -> actuation(r).decisionId().equals(decision.decisionId())
                     && actuation(r).step() == ActuationStep.COMPLETE, Duration.ofSeconds(60)));
             assertThat(complete.status()).isEqualTo(ActuationStatus.SUCCEEDED);
+            // the actuator's API: a viewer reads the group's convergence, a retry needs an operator's token
+            ServiceProcess actuator = services.get(services.size() - 1);
+            assertThat(actuator.get("/groups/" + TestTopology.GROUP, "viewer")).as("the actuator's GET /groups/api as a viewer")
+                    .contains("\"desiredEpoch\":1");
+            assertThat(actuator.post("/groups/" + TestTopology.GROUP + "/retry", null, "").statusCode())
+                    .as("the actuator's POST /groups/api/retry without a token").isEqualTo(401);
+            assertThat(actuator.post("/groups/" + TestTopology.GROUP + "/retry", "viewer", "").statusCode())
+                    .as("the actuator's POST /groups/api/retry as a viewer").isEqualTo(403);
+            assertThat(actuator.post("/groups/" + TestTopology.GROUP + "/retry", "operator", "").statusCode())
+                    .as("the actuator's POST /groups/api/retry as an operator").isEqualTo(202);
             System.out.printf("failure -> decision %d ms, failure -> dry-run switch complete %d ms%n",
                     Duration.between(failedAt, decision.issuedAt()).toMillis(),
                     Duration.between(failedAt, complete.finishedAt()).toMillis());

@@ -75,6 +75,13 @@ class InvalidConfigurationIT {
 
     @Execution(ExecutionMode.CONCURRENT)
     @Test
+    void theActuatorDoesNotStartWithoutAKeyToVerifyTokens() throws Exception {
+        assertRefusesToStart("actuator-service", "actuator-no-jwt-key", Map.of("FAILOVER_TOPOLOGY_FILE",
+                VALID_TOPOLOGY.toString(), "FAILOVER_JWT_PUBLIC_KEY", ""), "mp.jwt.verify.publickey.location");
+    }
+
+    @Execution(ExecutionMode.CONCURRENT)
+    @Test
     void theDecisionServiceDoesNotStartWithoutSigningKeys() throws Exception {
         assertRefusesToStart("decision-service", "no-signing-key", Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
                 "FAILOVER_SIGNING_KEY_ID", "", "FAILOVER_SIGNING_PRIVATE_KEY_FILE", ""),

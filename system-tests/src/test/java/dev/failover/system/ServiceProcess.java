@@ -28,13 +28,15 @@ final class ServiceProcess implements AutoCloseable {
     static final Path LOGS = Path.of(System.getProperty("system.logs", "target/system-logs"));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
+    final String module;
     final String name;
     final String host;
     final int port;
     final Path log;
     private final Process process;
 
-    private ServiceProcess(String name, String host, int port, Path log, Process process) {
+    private ServiceProcess(String module, String name, String host, int port, Path log, Process process) {
+        this.module = module;
         this.name = name;
         this.host = host;
         this.port = port;
@@ -65,7 +67,7 @@ final class ServiceProcess implements AutoCloseable {
 
     /**
      * Starts {@code module}'s jar with these environment variables (an empty value unsets one) and a free HTTP port. The
-     * decision-service gets the test run's JWT key (DevSecrets) unless {@code env} says otherwise; it and the actuator get
+     * decision-service and the actuator get the test run's JWT key (DevSecrets) unless {@code env} says otherwise; both get
      * this JVM's test signing keys (TestSigningKeys: the decision-service signs, both trust), unless {@code env} says
      * otherwise.
      */
@@ -92,8 +94,10 @@ final class ServiceProcess implements AutoCloseable {
                     "-jar", jar.toString()));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).directory(ROOT.toFile());
-            if (module.equals("decision-service")) {
+            if (module.equals("decision-service") || module.equals("actuator-service")) {
                 builder.environment().put("FAILOVER_JWT_PUBLIC_KEY", DevSecrets.jwtPublicKey().toString());
+            }
+            if (module.equals("decision-service")) {
                 builder.environment().putAll(TestSigningKeys.asEnv(TestSigningKeys.shared().signerConfig()));
             }
             if (module.equals("actuator-service")) {
@@ -101,7 +105,7 @@ final class ServiceProcess implements AutoCloseable {
             }
             builder.environment().putAll(env);
             builder.environment().values().removeIf(String::isEmpty); // an empty value means: leave it unset
-            return new ServiceProcess(name, placement.host(), placement.port(), log, builder.start());
+            return new ServiceProcess(module, name, placement.host(), placement.port(), log, builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
@@ -128,33 +132,56 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** GET with a bearer token signed by scripts/token.sh (the test run's key); returns the body, fails on non-200. */
+    /**
+     * GET with a bearer token signed by scripts/token.sh (the test run's key) for this service's API (its audience);
+     * returns the body, fails on non-200.
+     */
     String get(String path, String role) {
         try {
-            return ok(path, send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token(role))
+            return ok(path, send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token(role, audience()))
                     .timeout(Duration.ofSeconds(10)).build()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** POST of a JSON body with a bearer token as {@link #get}; returns the response whatever its status. */
+    /**
+     * POST of a JSON body with a bearer token as {@link #get} (none when {@code role} is null); returns the response
+     * whatever its status.
+     */
     HttpResponse<String> post(String path, String role, String json) {
         try {
-            return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token(role))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri(path));
+            if (role != null) {
+                request.header("Authorization", "Bearer " + token(role, audience()));
+            }
+            return send(request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
                     .timeout(Duration.ofSeconds(10)).build());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** A token for {@code role} (viewer or operator) with the caller name "system-test", signed by scripts/token.sh. */
+    /** The audience this service's API takes tokens for: failover-decision-service, failover-actuator-service. */
+    String audience() {
+        return "failover-" + module;
+    }
+
+    /** A token for the decision-service's API, as {@link #token(String, String)}. */
     static String token(String role) throws IOException {
+        return token(role, "failover-decision-service");
+    }
+
+    /**
+     * A token for {@code role} (viewer or operator) with the caller name "system-test" and this audience, signed by
+     * scripts/token.sh.
+     */
+    static String token(String role, String audience) throws IOException {
         try {
             ProcessBuilder tokenBuilder = new ProcessBuilder("bash", ROOT.resolve("scripts/token.sh").toString(), role,
                     "system-test");
             tokenBuilder.environment().put("FAILOVER_JWT_PRIVATE_KEY", DevSecrets.jwtPrivateKey().toString());
+            tokenBuilder.environment().put("FAILOVER_JWT_AUDIENCE", audience);
             Process token = tokenBuilder.start();
             String jwt = new String(token.getInputStream().readAllBytes()).trim();
             if (token.waitFor() != 0) {

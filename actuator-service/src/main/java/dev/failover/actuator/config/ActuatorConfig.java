@@ -135,7 +135,7 @@ public interface ActuatorConfig {
 
         /**
          * Delays between attempts after passing failures (unreachable, timeouts, throttling, SERVFAIL), for DNS and
-         * scalers alike. There is no attempt limit: a decision is retried until it is served or superseded.
+         * scalers alike; throttling with its own, longer cap. There is no attempt limit: a decision is retried until it is served or superseded.
          */
         Retry retry();
     }
@@ -200,6 +200,22 @@ public interface ActuatorConfig {
         /** Another endpoint than AWS's, for tests or a proxy (env {@code FAILOVER_DNS_ROUTE53_ENDPOINT_OVERRIDE}). */
         @WithName("endpoint-override")
         Optional<java.net.URI> endpointOverride();
+
+        /** How many Route 53 API calls this instance makes. */
+        Route53Budget budget();
+    }
+
+    interface Route53Budget {
+        /**
+         * The most Route 53 API calls this instance makes per second, all groups together (env
+         * {@code FAILOVER_DNS_ROUTE53_BUDGET_REQUESTS_PER_SECOND}); above 0, at most 5. Route 53 allows five a second per
+         * account, shared by every actuator of the account (one per region) and every other tool: give each instance its
+         * share. A pass waits for its turn; a group is read about once per resync interval, so one instance keeps about
+         * {@code requests-per-second × resync-interval} groups on schedule.
+         */
+        @WithName("requests-per-second")
+        @WithDefault("2")
+        double requestsPerSecond();
     }
 
     interface Retry {
@@ -210,7 +226,8 @@ public interface ActuatorConfig {
 
         /**
          * Longest delay between two attempts: a provider back from an outage is used within about this long. Short by
-         * default, because a failover waits on it; raise it for Route 53 with many groups (five API calls a second).
+         * default, because a failover waits on it; a provider that asks to slow down is waited for longer
+         * ({@code throttled.max-delay}), and Route 53 calls keep to {@code failover.dns.route53.budget.requests-per-second}.
          */
         @WithName("max-delay")
         @WithDefault("1s")
@@ -219,6 +236,20 @@ public interface ActuatorConfig {
         /** Random extra delay, so that many actuators do not retry in step. */
         @WithDefault("100ms")
         Duration jitter();
+
+        /** Delays after the provider asked to slow down (Route 53's Throttling). */
+        RetryThrottled throttled();
+    }
+
+    interface RetryThrottled {
+        /**
+         * Longest delay after a throttled call: the same doubling as other failures up to this cap, less up to half of
+         * it at random, so that the account's request budget recovers and the groups throttled together come back apart.
+         * At least {@code failover.reconcile.retry.max-delay}.
+         */
+        @WithName("max-delay")
+        @WithDefault("30s")
+        Duration maxDelay();
     }
 
     interface Rfc2136 {

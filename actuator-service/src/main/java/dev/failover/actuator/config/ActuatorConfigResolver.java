@@ -184,7 +184,18 @@ public final class ActuatorConfigResolver {
             }
         }
         return new Route53Settings(routing, r53.activeWeight(), steps, r53.failbackStepPause(), r53.region(),
-                r53.endpointOverride(), callTimeout);
+                r53.endpointOverride(), callTimeout, requestsPerSecond(r53.budget()));
+    }
+
+    /** Route 53 answers more than five calls a second per account with Throttling, whatever else is asked. */
+    private double requestsPerSecond(ActuatorConfig.Route53Budget budget) {
+        double rate = budget.requestsPerSecond();
+        if (!(rate > 0 && rate <= 5)) {
+            error("failover.dns.route53.budget.requests-per-second", "must be above 0 and at most 5 (Route 53 allows 5 a second"
+                    + " per account, for all its actuators and tools together), was " + rate);
+            return Route53Settings.DEFAULT_REQUESTS_PER_SECOND;
+        }
+        return rate;
     }
 
     private GroupReconciler.Settings reconcile(ActuatorConfig.Reconcile reconcile, DnsSettings dns, ScalingSettings scaling) {
@@ -198,8 +209,13 @@ public final class ActuatorConfigResolver {
         if (retry.jitter().isNegative()) {
             error("failover.reconcile.retry.jitter", "must not be negative, was " + retry.jitter());
         }
+        Duration throttledMax = retry.throttled().maxDelay();
+        if (throttledMax.compareTo(retry.maxDelay()) < 0) {
+            error("failover.reconcile.retry.throttled.max-delay", "must not be below failover.reconcile.retry.max-delay ("
+                    + retry.maxDelay() + "), was " + throttledMax);
+        }
         Backoff backoff = new Backoff(retry.initialDelay(), retry.maxDelay(), retry.jitter(),
-                () -> ThreadLocalRandom.current().nextDouble());
+                () -> ThreadLocalRandom.current().nextDouble(), throttledMax);
         Duration stepPause = dns instanceof Route53Settings r53 ? r53.failbackStepPause() : Duration.ZERO;
         return new GroupReconciler.Settings(resync, scaling.pollInterval(), backoff, stepPause,
                 scaling.scaleDownAfter().orElse(null));

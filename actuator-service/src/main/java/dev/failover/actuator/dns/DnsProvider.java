@@ -30,8 +30,23 @@ public interface DnsProvider {
         record Served(ServedRecord record) implements ReadOutcome {
         }
 
-        /** Not reachable, or asked to slow down: the reconciler tries again. */
+        /** Not reachable: the reconciler tries again. */
         record Unavailable(String reason) implements ReadOutcome {
+        }
+
+        /**
+         * The provider asked to slow down (Route 53's Throttling): the reconciler tries again with the longer backoff of
+         * throttling, so that the account's request budget recovers.
+         */
+        record Throttled(String reason) implements ReadOutcome {
+        }
+
+        /**
+         * The ownership TXT record is not one a conditional write can be based on (several values, a TTL other than the
+         * one the provider writes): every write would be refused as an owner change for ever. The group is blocked until
+         * a person fixes the record; the reason names the record, what was found and what to remove or change.
+         */
+        record OwnerRecordUnusable(String reason) implements ReadOutcome {
         }
 
         /** Refused for good (access denied, bad key): the group is blocked until the configuration changes. */
@@ -52,8 +67,12 @@ public interface DnsProvider {
         record Rejected(String reason) implements WriteOutcome {
         }
 
-        /** Not reachable, timed out, throttled, SERVFAIL: worth trying again. */
+        /** Not reachable, timed out, SERVFAIL: worth trying again. */
         record Unavailable(String reason) implements WriteOutcome {
+        }
+
+        /** The provider asked to slow down (Route 53's Throttling): worth trying again, with the throttling backoff. */
+        record Throttled(String reason) implements WriteOutcome {
         }
     }
 }

@@ -3,8 +3,10 @@ package dev.failover.actuator.dns;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.jboss.logging.Logger;
@@ -27,7 +29,8 @@ import org.xbill.DNS.Update;
 
 /**
  * RFC 2136 dynamic update signed with TSIG, for BIND, Knot, PowerDNS or Windows DNS. The read asks the authoritative
- * server (over TCP) for the record and its ownership TXT record. The write is one update message whose prerequisite
+ * server (over TCP, signed with the same key) for the record and its ownership TXT record; an answer whose signature
+ * does not verify is not believed, for reads and updates alike. The write is one update message whose prerequisite
  * (RFC 2136 §2.4.2 "RRset exists, value dependent", or §2.4.3 "RRset does not exist" for the first write) is the
  * ownership TXT record as it was read; the server applies the whole message atomically or refuses it with NXRRSET or
  * YXRRSET, so a writer with an older view can never overwrite a newer switch (ADR 0006).
@@ -64,6 +67,9 @@ public final class Rfc2136DnsProvider implements DnsProvider {
             int type = Type.value(key.type().name());
             Name name = absolute(key.name());
             Message answer = query(name, type);
+            if (!believed(answer)) {
+                return new ReadOutcome.Unavailable(notBelieved(answer));
+            }
             if (answer.getRcode() != Rcode.NOERROR && answer.getRcode() != Rcode.NXDOMAIN) {
                 return unreadable(answer.getRcode());
             }
@@ -78,17 +84,28 @@ public final class Rfc2136DnsProvider implements DnsProvider {
             }
             Name ownerName = absolute(key.ownerName());
             Message owner = query(ownerName, Type.TXT);
+            if (!believed(owner)) {
+                return new ReadOutcome.Unavailable(notBelieved(owner));
+            }
             if (owner.getRcode() != Rcode.NOERROR && owner.getRcode() != Rcode.NXDOMAIN) {
                 return unreadable(owner.getRcode());
             }
-            String ownerText = null;
+            List<String> ownerTexts = new ArrayList<>();
+            Long ownerTtl = null;
             for (Record r : owner.getSection(Section.ANSWER)) {
                 if (r instanceof TXTRecord txt && r.getName().equals(ownerName)) {
-                    ownerText = String.join("", txt.getStrings());
+                    ownerTexts.add(String.join("", txt.getStrings()));
+                    ownerTtl = r.getTTL();
                 }
             }
+            // the prerequisite compares the TXT values only (RFC 2136 §2.4.2, TTL 0): any TTL will do, but exactly one value
+            OwnerRecord mark = new OwnerRecord(key.ownerName(), ownerTtl, ownerTexts);
+            Optional<String> problem = mark.problem(null);
+            if (problem.isPresent()) {
+                return new ReadOutcome.OwnerRecordUnusable(problem.get());
+            }
             List<RecordSet> sets = values.isEmpty() ? List.of() : List.of(RecordSet.simple(ttl, values));
-            return new ReadOutcome.Served(new ServedRecord(ownerText, sets, true));
+            return new ReadOutcome.Served(new ServedRecord(mark.text(), sets, true));
         } catch (IOException e) {
             return new ReadOutcome.Unavailable("no answer from " + where() + ": " + e.getClass().getSimpleName() + " "
                     + e.getMessage());
@@ -131,7 +148,11 @@ public final class Rfc2136DnsProvider implements DnsProvider {
             return new WriteOutcome.Rejected("cannot build the update: " + e.getMessage());
         }
         try {
-            Message response = resolver(true).send(update);
+            Message response = resolver().send(update);
+            if (!believed(response)) {
+                // maybe applied, maybe not: the next read (signed too) says which
+                return new WriteOutcome.Unavailable(notBelieved(response));
+            }
             int rcode = response.getRcode();
             if (rcode == Rcode.NOERROR) {
                 String details = "RFC 2136 update signed with TSIG key " + keyName + " accepted by " + where() + ": "
@@ -152,21 +173,36 @@ public final class Rfc2136DnsProvider implements DnsProvider {
         }
     }
 
+    /** Reads are signed too, so that their answers can be verified: what is served is only believed from the server. */
     private Message query(Name name, int type) throws IOException {
-        return resolver(false).send(Message.newQuery(Record.newRecord(name, type, DClass.IN)));
+        return resolver().send(Message.newQuery(Record.newRecord(name, type, DClass.IN)));
+    }
+
+    /**
+     * Whether an answer comes from the server that holds the key: its TSIG signature verifies. A refusal (REFUSED,
+     * NOTAUTH) may come unsigned — the server cannot sign with a key it does not accept — and is believed: at worst it
+     * blocks the group until an operator looks.
+     */
+    private static boolean believed(Message response) {
+        int rcode = response.getRcode();
+        return response.isVerified() || rcode == Rcode.REFUSED || rcode == Rcode.NOTAUTH;
+    }
+
+    private String notBelieved(Message response) {
+        return "the answer of " + where() + " (" + Rcode.string(response.getRcode()) + ") is not signed with TSIG key "
+                + keyName + (response.isSigned() ? " (its signature does not verify)" : "") + ": not believed";
     }
 
     private String where() {
         return server.getHostString() + ":" + server.getPort();
     }
 
-    private SimpleResolver resolver(boolean signed) {
+    /** Over TCP, every message signed with the key; dnsjava verifies the answer's signature ({@link #believed}). */
+    private SimpleResolver resolver() {
         SimpleResolver resolver = new SimpleResolver(server);
         resolver.setTCP(true);
         resolver.setTimeout(timeout);
-        if (signed) {
-            resolver.setTSIGKey(tsig);
-        }
+        resolver.setTSIGKey(tsig);
         return resolver;
     }
 

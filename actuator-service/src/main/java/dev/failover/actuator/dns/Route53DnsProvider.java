@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,17 +28,25 @@ import software.amazon.awssdk.services.route53.model.Route53Exception;
 
 /**
  * Route 53 through the AWS SDK v2. The read lists the record's sets (with weighted routing one per target, with their
- * weights) and its ownership TXT record, and asks GetChange whether this provider's last change to it is INSYNC. The
- * write is one ChangeBatch: the record's sets as UPSERTs and the ownership TXT record moved by a DELETE of the exact
- * value read and a CREATE of the new one — Route 53 applies a batch atomically and rejects it whole when the DELETE does
- * not match the current value, so a writer with an older view can never overwrite a newer switch (ADR 0006).
+ * weights) and its ownership TXT record — one ListResourceRecordSets call for both where the page allows it, since Route
+ * 53 lists names with their labels reversed and {@code com.example.api._failover-owner.} comes right after
+ * {@code com.example.api.} — and asks GetChange whether this provider's last change to it is INSYNC. The write is one
+ * ChangeBatch: the record's sets as UPSERTs and the ownership TXT record moved by a DELETE of the exact value read and a
+ * CREATE of the new one — Route 53 applies a batch atomically and rejects it whole when the DELETE does not match the
+ * current value, so a writer with an older view can never overwrite a newer switch (ADR 0006).
+ * <p>
+ * Route 53 allows five requests a second per account: every call of this instance, all groups together, waits for its
+ * turn at {@link Route53Settings#requestsPerSecond()}, and a Throttling answer is a distinct outcome that the reconciler
+ * backs off from for longer.
  */
 public final class Route53DnsProvider implements DnsProvider {
 
     private static final Logger LOG = Logger.getLogger(Route53DnsProvider.class);
+    /** Error codes that say "slow down": the account's request budget is spent, or a change to the zone is under way. */
+    static final Set<String> THROTTLED = Set.of("Throttling", "ThrottlingException", "PriorRequestNotComplete",
+            "TooManyRequestsException", "RequestLimitExceeded");
     /** Error codes that say "not now" rather than "never". */
-    static final Set<String> PASSING = Set.of("Throttling", "ThrottlingException", "PriorRequestNotComplete",
-            "ServiceUnavailable", "RequestTimeout", "InternalFailure", "InternalError");
+    static final Set<String> PASSING = Set.of("ServiceUnavailable", "RequestTimeout", "InternalFailure", "InternalError");
 
     /**
      * TTL of the ownership TXT record. Always the same: Route 53 only DELETEs a record set whose TTL matches too, so a
@@ -47,12 +56,15 @@ public final class Route53DnsProvider implements DnsProvider {
 
     private final Route53Client client;
     private final Routing routing;
+    /** Every API call of this instance waits for its turn here. */
+    private final RequestRateLimiter rate;
     /** The last change this provider made per record name, until Route 53 reports it INSYNC. */
     private final Map<String, String> pendingChanges = new ConcurrentHashMap<>();
 
     public Route53DnsProvider(Route53Client client, Route53Settings settings) {
         this.client = client;
         this.routing = settings.routing() == Route53Settings.Routing.WEIGHTED ? Routing.WEIGHTED : Routing.SINGLE;
+        this.rate = new RequestRateLimiter(settings.requestsPerSecond());
     }
 
     @Override
@@ -71,29 +83,62 @@ public final class Route53DnsProvider implements DnsProvider {
             return new ReadOutcome.Rejected("the group has no dns.hostedZoneId; Route 53 needs it");
         }
         try {
+            String ownerName = key.ownerName() + ".";
+            Listing record = list(key, key.name(), RRType.fromValue(key.type().name()));
             List<RecordSet> sets = new ArrayList<>();
-            for (ResourceRecordSet set : list(key, key.name(), RRType.fromValue(key.type().name()))) {
+            for (ResourceRecordSet set : record.sets()) {
                 sets.add(new RecordSet(set.setIdentifier(), set.weight(), set.ttl() == null ? null : set.ttl().intValue(),
                         values(set), set.aliasTarget() == null ? null : new TargetDns.Alias(set.aliasTarget().hostedZoneId(),
                                 set.aliasTarget().dnsName(), set.aliasTarget().evaluateTargetHealth())));
             }
-            String ownerText = null;
-            for (ResourceRecordSet set : list(key, key.ownerName(), RRType.TXT)) {
-                for (ResourceRecord r : set.resourceRecords()) {
-                    ownerText = unquote(r.value());
-                }
+            List<ResourceRecordSet> after = record.after();
+            List<ResourceRecordSet> owner = after.stream().filter(set -> is(set, ownerName, RRType.TXT)).toList();
+            // the mark is known from this page when the page goes on past it, or when it is the zone's last page
+            boolean known = record.lastPage() || (!owner.isEmpty() && !is(after.get(after.size() - 1), ownerName, RRType.TXT));
+            if (!known) {
+                owner = list(key, key.ownerName(), RRType.TXT).sets();
             }
-            return new ReadOutcome.Served(new ServedRecord(ownerText, sets, propagated(key)));
+            OwnerRecord mark = ownerRecord(key, owner);
+            Optional<String> problem = mark.problem(OWNER_TTL);
+            if (problem.isPresent()) {
+                return new ReadOutcome.OwnerRecordUnusable(problem.get());
+            }
+            return new ReadOutcome.Served(new ServedRecord(mark.text(), sets, propagated(key)));
         } catch (Route53Exception e) {
             String reason = reason(e);
-            return passing(e) ? new ReadOutcome.Unavailable(reason) : new ReadOutcome.Rejected(reason);
+            return throttled(e) ? new ReadOutcome.Throttled(reason)
+                    : passing(e) ? new ReadOutcome.Unavailable(reason) : new ReadOutcome.Rejected(reason);
         } catch (SdkClientException e) {
             return new ReadOutcome.Unavailable("Route 53 not reached: " + e.getMessage());
         }
     }
 
-    /** The sets with exactly this name and type (ListResourceRecordSets starts there and goes on in name order). */
-    private List<ResourceRecordSet> list(RecordKey key, String name, RRType type) {
+    /** The ownership record from its sets: one set with one value normally; several sets count as several values. */
+    private static OwnerRecord ownerRecord(RecordKey key, List<ResourceRecordSet> sets) {
+        List<String> texts = new ArrayList<>();
+        Long ttl = null;
+        for (ResourceRecordSet set : sets) {
+            ttl = ttl == null ? set.ttl() : ttl;
+            set.resourceRecords().forEach(r -> texts.add(unquote(r.value())));
+        }
+        return new OwnerRecord(key.ownerName(), ttl, texts);
+    }
+
+    /**
+     * What one listing from a name and type found.
+     *
+     * @param sets     the sets with exactly that name and type
+     * @param after    the sets that followed them on the page they ended on, in Route 53's order
+     * @param lastPage whether that page was the zone's last (nothing comes after {@code after})
+     */
+    private record Listing(List<ResourceRecordSet> sets, List<ResourceRecordSet> after, boolean lastPage) {
+    }
+
+    /**
+     * The sets with exactly this name and type (ListResourceRecordSets starts there and goes on in Route 53's order:
+     * names with their labels reversed, then types), and what followed them on their last page.
+     */
+    private Listing list(RecordKey key, String name, RRType type) {
         String wanted = name + ".";
         List<ResourceRecordSet> found = new ArrayList<>();
         String startName = wanted;
@@ -101,22 +146,28 @@ public final class Route53DnsProvider implements DnsProvider {
         while (true) {
             String fromName = startName;
             String fromIdentifier = startIdentifier;
+            rate.acquire();
             ListResourceRecordSetsResponse page = client.listResourceRecordSets(r -> r.hostedZoneId(key.hostedZoneId())
                     .startRecordName(fromName).startRecordType(type).startRecordIdentifier(fromIdentifier));
-            for (ResourceRecordSet set : page.resourceRecordSets()) {
-                if (!unescape(set.name()).equalsIgnoreCase(wanted) || set.type() != type) {
-                    return found;
-                }
-                found.add(set);
+            List<ResourceRecordSet> sets = page.resourceRecordSets();
+            int i = 0;
+            while (i < sets.size() && is(sets.get(i), wanted, type)) {
+                found.add(sets.get(i));
+                i++;
             }
+            boolean truncated = Boolean.TRUE.equals(page.isTruncated());
             // the next page only matters while it still starts with this name and type (more weighted sets of it)
-            if (!Boolean.TRUE.equals(page.isTruncated()) || page.nextRecordName() == null
+            if (i < sets.size() || !truncated || page.nextRecordName() == null
                     || !unescape(page.nextRecordName()).equalsIgnoreCase(wanted) || page.nextRecordType() != type) {
-                return found;
+                return new Listing(found, sets.subList(i, sets.size()), !truncated);
             }
             startName = page.nextRecordName();
             startIdentifier = page.nextRecordIdentifier();
         }
+    }
+
+    private static boolean is(ResourceRecordSet set, String name, RRType type) {
+        return unescape(set.name()).equalsIgnoreCase(name) && set.type() == type;
     }
 
     private boolean propagated(RecordKey key) {
@@ -126,6 +177,7 @@ public final class Route53DnsProvider implements DnsProvider {
         }
         ChangeInfo info;
         try {
+            rate.acquire();
             info = client.getChange(r -> r.id(change)).changeInfo();
         } catch (NoSuchChangeException e) {
             // Route 53 no longer knows the change (it keeps them for a limited time): long applied
@@ -146,6 +198,7 @@ public final class Route53DnsProvider implements DnsProvider {
             return new WriteOutcome.Rejected("the group has no dns.hostedZoneId; Route 53 needs it");
         }
         try {
+            rate.acquire();
             ChangeInfo info = client.changeResourceRecordSets(r -> r.hostedZoneId(key.hostedZoneId()).changeBatch(b -> b
                     .comment("failover control plane: epoch " + write.owner().epoch() + " of " + write.owner().group())
                     .changes(changes(write)))).changeInfo();
@@ -159,7 +212,8 @@ public final class Route53DnsProvider implements DnsProvider {
             if (ownerConflict(e, key)) {
                 return new WriteOutcome.OwnerChanged(reason);
             }
-            return passing(e) ? new WriteOutcome.Unavailable(reason) : new WriteOutcome.Rejected(reason);
+            return throttled(e) ? new WriteOutcome.Throttled(reason)
+                    : passing(e) ? new WriteOutcome.Unavailable(reason) : new WriteOutcome.Rejected(reason);
         } catch (SdkClientException e) {
             return new WriteOutcome.Unavailable("Route 53 not reached: " + e.getMessage());
         }
@@ -235,6 +289,11 @@ public final class Route53DnsProvider implements DnsProvider {
     /** Route 53 writes some characters of names as octal escapes, "*" as "\052" among them. */
     private static String unescape(String name) {
         return name.replace("\\052", "*");
+    }
+
+    private static boolean throttled(Route53Exception e) {
+        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        return (code != null && THROTTLED.contains(code)) || e.statusCode() == 429;
     }
 
     private static boolean passing(Route53Exception e) {

@@ -206,13 +206,10 @@ public final class GroupReconciler {
     private Duration pass(FailoverGroup config, Target target, Instant now) {
         RecordKey key = RecordKey.of(config);
         ReadOutcome read = dns.read(key);
-        if (read instanceof ReadOutcome.Unavailable unavailable) {
-            return retryLater("cannot read " + key.name() + " from " + dns.name() + ": " + unavailable.reason(), now);
+        if (!(read instanceof ReadOutcome.Served ok)) {
+            return notRead(read, key, now);
         }
-        if (read instanceof ReadOutcome.Rejected rejected) {
-            return block(ActuationStep.VERIFY, dns.name(), "reading " + key.name() + " was refused: " + rejected.reason(), now);
-        }
-        ServedRecord served = ((ReadOutcome.Served) read).record();
+        ServedRecord served = ok.record();
         publishStatus(served.describe());
         Optional<OwnerMark> owner = served.owner();
         if (owner.isPresent() && owner.get().epoch() > desired.epoch()) {
@@ -272,6 +269,9 @@ public final class GroupReconciler {
                     + write.describe() + ")", writeStart);
             return block(writeStep, dns.name(), "DNS write rejected by " + dns.name() + ": " + rejected.reason(), now);
         }
+        if (written instanceof WriteOutcome.Throttled throttled) {
+            return retryThrottled("writing " + write.key().name() + " throttled by " + dns.name() + ": " + throttled.reason(), now);
+        }
         return retryLater(dns.name() + " unavailable: " + ((WriteOutcome.Unavailable) written).reason(), now);
     }
 
@@ -324,13 +324,10 @@ public final class GroupReconciler {
     private Duration initialPass(FailoverGroup config, Instant now) {
         RecordKey key = RecordKey.of(config);
         ReadOutcome read = dns.read(key);
-        if (read instanceof ReadOutcome.Unavailable unavailable) {
-            return retryLater("cannot read " + key.name() + " from " + dns.name() + ": " + unavailable.reason(), now);
+        if (!(read instanceof ReadOutcome.Served ok)) {
+            return notRead(read, key, now);
         }
-        if (read instanceof ReadOutcome.Rejected rejected) {
-            return block(ActuationStep.VERIFY, dns.name(), "reading " + key.name() + " was refused: " + rejected.reason(), now);
-        }
-        ServedRecord served = ((ReadOutcome.Served) read).record();
+        ServedRecord served = ok.record();
         publishStatus(served.describe());
         Optional<OwnerMark> owner = served.owner();
         if (owner.isPresent() && owner.get().epoch() > 0) {
@@ -591,6 +588,30 @@ public final class GroupReconciler {
         }
         publishOnce(ActuationStep.RECONCILE, ActuationStatus.CONVERGING, dns.name(), "attempt " + attempt + ": " + error, now);
         return poll != null ? poll : settings.backoff().after(attempt);
+    }
+
+    /**
+     * A read that did not say what is served: not reachable (try again), throttled (try again, later), an ownership record
+     * no write can be based on or a refusal (blocked, with the reason).
+     */
+    private Duration notRead(ReadOutcome read, RecordKey key, Instant now) {
+        if (read instanceof ReadOutcome.Throttled throttled) {
+            return retryThrottled("reading " + key.name() + " throttled by " + dns.name() + ": " + throttled.reason(), now);
+        }
+        if (read instanceof ReadOutcome.OwnerRecordUnusable unusable) {
+            return block(ActuationStep.FENCE, dns.name(), unusable.reason(), now);
+        }
+        if (read instanceof ReadOutcome.Rejected rejected) {
+            return block(ActuationStep.VERIFY, dns.name(), "reading " + key.name() + " was refused: " + rejected.reason(), now);
+        }
+        return retryLater("cannot read " + key.name() + " from " + dns.name() + ": "
+                + ((ReadOutcome.Unavailable) read).reason(), now);
+    }
+
+    /** The provider asked to slow down: keep trying, with the longer backoff of throttling. */
+    private Duration retryThrottled(String error, Instant now) {
+        retryLater(error, now);
+        return settings.backoff().afterThrottled(attempt);
     }
 
     private Duration block(ActuationStep step, String provider, String reason, Instant now) {

@@ -2,6 +2,7 @@ package dev.failover.actuator.rest;
 
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.DefaultValue;
@@ -14,7 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import dev.failover.actuator.messaging.RecentActuations;
 import dev.failover.contract.event.ActuationResult;
 
-/** Read-only: the step results this instance published most recently, newest first. */
+/** Read-only: the step results this instance published most recently, newest first; viewer or operator. */
 @Path("/actuations")
 @Produces(MediaType.APPLICATION_JSON)
 public class ActuationsResource {
@@ -23,6 +24,7 @@ public class ActuationsResource {
     RecentActuations recent;
 
     @GET
+    @RolesAllowed({ GroupsResource.VIEWER, GroupsResource.OPERATOR })
     public List<ActuationResult> latest(@QueryParam("limit") @DefaultValue("50") int limit) {
         if (limit < 1 || limit > 200) {
             throw new BadRequestException("limit: must be between 1 and 200, was " + limit);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -23,11 +24,17 @@ import dev.failover.contract.topology.Topology;
 /**
  * The groups this instance reconciles: what is desired, what is served, how far convergence got. The one write, retry,
  * only asks a blocked group to try its desired state again; it cannot change what is desired (that is the
- * decision-service's override API), so it needs no more protection than the network policy around the actuator.
+ * decision-service's override API). Behind the decision-service's JWT identity: reads need the viewer or operator role,
+ * the retry needs operator (it forces a pass, so a stranger must not make the actuator spend the DNS provider's request
+ * budget).
  */
 @Path("/groups")
 @Produces(MediaType.APPLICATION_JSON)
 public class GroupsResource {
+
+    /** Roles, from the token's "groups" claim; namespaced as the decision-service's. */
+    static final String VIEWER = "failover-viewer";
+    static final String OPERATOR = "failover-operator";
 
     /** A group's convergence, for people and tools. */
     public record GroupStatusView(String group, Long desiredEpoch, String desiredTarget, String decisionId, Integer step,
@@ -80,12 +87,14 @@ public class GroupsResource {
     Topology topology;
 
     @GET
+    @RolesAllowed({ VIEWER, OPERATOR })
     public List<GroupStatusView> groups() {
         return reconciler.statuses().stream().map(GroupStatusView::of).toList();
     }
 
     @GET
     @Path("{id}")
+    @RolesAllowed({ VIEWER, OPERATOR })
     public GroupStatusView group(@PathParam("id") String id) {
         return GroupStatusView.of(reconciler.status(known(id)));
     }
@@ -93,6 +102,7 @@ public class GroupsResource {
     /** Tries a blocked group's desired state again (after its configuration or credentials were fixed). */
     @POST
     @Path("{id}/retry")
+    @RolesAllowed(OPERATOR)
     public Response retry(@PathParam("id") String id) {
         known(id);
         if (!reconciler.drives(id)) {

@@ -122,6 +122,13 @@ class ActuatorConfigResolverTest {
                         "failover.dns.route53.failback-steps", "must rise from 1 to 100 and end at 100, was [10, 50]"),
                 Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.failback-step-pause", "-1s"),
                         "failover.dns.route53.failback-step-pause", "must not be negative, was PT-1S"),
+                Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.budget.requests-per-second", "0"),
+                        "failover.dns.route53.budget.requests-per-second", "must be above 0 and at most 5 (Route 53 allows 5 a second per account, for all its actuators and tools together), was 0.0"),
+                Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.budget.requests-per-second", "10"),
+                        "failover.dns.route53.budget.requests-per-second", "must be above 0 and at most 5 (Route 53 allows 5 a second per account, for all its actuators and tools together), was 10.0"),
+                Arguments.of(PLAIN, Map.of("failover.reconcile.retry.throttled.max-delay", "500ms"),
+                        "failover.reconcile.retry.throttled.max-delay",
+                        "must not be below failover.reconcile.retry.max-delay (PT1S), was PT0.5S"),
                 Arguments.of(ECS, Map.of("failover.scaling.aws-region", "us-east-1"), "failover.scaling.aws-region",
                         "is no longer read: a scaling ref is called in its target's region, or the region it names "
                                 + "(scaling.region); remove the setting"),
@@ -241,6 +248,19 @@ class ActuatorConfigResolverTest {
         assertThat(settings.dns()).isEqualTo(new Route53Settings(Route53Settings.Routing.SIMPLE, 200, List.of(10, 50, 100),
                 Duration.ofSeconds(60), "aws-global", Optional.of(URI.create("http://127.0.0.1:4566")), Duration.ofSeconds(10)));
         assertThat(settings.reconcile().stepPause()).as("each failback step is held this long").isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void route53RequestBudgetAndThrottlingCapAreCarried() throws IOException {
+        ActuatorSettings defaults = resolve(ZONED, ROUTE53);
+        assertThat(((Route53Settings) defaults.dns()).requestsPerSecond()).as("under 5 a second, room for a second region")
+                .isEqualTo(2.0);
+        assertThat(defaults.reconcile().backoff().throttledMax()).as("throttling is backed off for tens of seconds")
+                .isEqualTo(Duration.ofSeconds(30));
+        ActuatorSettings set = resolve(ZONED, with(ROUTE53, "failover.dns.route53.budget.requests-per-second", "1.5",
+                "failover.reconcile.retry.throttled.max-delay", "2m"));
+        assertThat(((Route53Settings) set.dns()).requestsPerSecond()).isEqualTo(1.5);
+        assertThat(set.reconcile().backoff().throttledMax()).isEqualTo(Duration.ofMinutes(2));
     }
 
     /**

@@ -53,7 +53,10 @@ class Rfc2136DnsProviderTest {
             "locked 30 IN A 192.0.2.60",
             "outage 30 IN A 192.0.2.70",
             "www 30 IN CNAME old.example.net.",
-            "v6 30 IN AAAA 2001:db8::10");
+            "v6 30 IN AAAA 2001:db8::10",
+            "twotxt 30 IN A 192.0.2.80",
+            "_failover-owner.twotxt 30 IN TXT \"failover-owner group=g-twotxt epoch=1 decision=d-1\"",
+            "_failover-owner.twotxt 30 IN TXT \"v=added-by-hand\"");
 
     static BindServer bind;
     static KnotServer knot;
@@ -252,6 +255,76 @@ class Rfc2136DnsProviderTest {
 
         assertThat(dns.write(write(key, after.ownerText(), 2, "primary.example.net."))).isInstanceOf(WriteOutcome.Written.class);
         assertThat(served(dns, key).sets()).containsExactly(RecordSet.simple(5, Set.of("primary.example.net")));
+    }
+
+    /**
+     * A mark with a second value (added by hand): RFC 2136's value-dependent prerequisite compares the whole TXT set, so
+     * every write based on one value would be refused as an owner change for ever. The read says what to remove.
+     */
+    @OnBothServers
+    void aMarkWithSeveralValuesIsUnusableAndTheReadSaysWhatToRemove(AuthoritativeServer server) {
+        assertThat(provider(server).read(key("twotxt", RecordType.A))).isInstanceOfSatisfying(
+                ReadOutcome.OwnerRecordUnusable.class, u -> assertThat(u.reason()).contains("_failover-owner.twotxt.failover.test")
+                        .contains("2 values").contains("remove 'v=added-by-hand'")
+                        .contains("failover-owner group=g-twotxt epoch=1 decision=d-1"));
+    }
+
+    /**
+     * Someone on the path answers in the server's place, without the TSIG key: NOERROR to the update, a record and a mark
+     * of its choosing to the reads. Neither answer is signed, so neither is believed: the write is not taken as done and
+     * the read is not taken as what is served.
+     */
+    @Test
+    void answersNotSignedWithTheKeyAreNotBelieved() throws Exception {
+        try (java.net.ServerSocket impostor = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(() -> answerUnsigned(impostor), "impostor");
+            answering.setDaemon(true);
+            answering.start();
+            Rfc2136DnsProvider dns = new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", impostor.getLocalPort(),
+                    AuthoritativeServer.KEY_NAME, AuthoritativeServer.ALGORITHM, bind.secret(), Duration.ofSeconds(2)));
+            RecordKey key = key("api", RecordType.A);
+
+            assertThat(dns.write(write(key, null, 1, "192.0.2.20"))).as("an unsigned NOERROR to the update")
+                    .isInstanceOfSatisfying(WriteOutcome.Unavailable.class, u -> assertThat(u.reason())
+                            .contains("not signed with TSIG key " + AuthoritativeServer.KEY_NAME));
+            assertThat(dns.read(key)).as("an unsigned answer to the read").isInstanceOfSatisfying(ReadOutcome.Unavailable.class,
+                    u -> assertThat(u.reason()).contains("not signed with TSIG key " + AuthoritativeServer.KEY_NAME));
+        }
+    }
+
+    /** Answers every message on every connection with NOERROR, unsigned; a query for A or TXT with a record. */
+    static void answerUnsigned(java.net.ServerSocket socket) {
+        while (!socket.isClosed()) {
+            try (java.net.Socket connection = socket.accept();
+                    java.io.DataInputStream in = new java.io.DataInputStream(connection.getInputStream());
+                    java.io.DataOutputStream out = new java.io.DataOutputStream(connection.getOutputStream())) {
+                while (true) {
+                    byte[] wire = new byte[in.readUnsignedShort()];
+                    in.readFully(wire);
+                    Message query = new Message(wire);
+                    Message answer = new Message(query.getHeader().getID());
+                    answer.getHeader().setFlag(org.xbill.DNS.Flags.QR);
+                    answer.getHeader().setOpcode(query.getHeader().getOpcode());
+                    answer.getHeader().setRcode(Rcode.NOERROR);
+                    org.xbill.DNS.Record question = query.getQuestion();
+                    answer.addRecord(question, org.xbill.DNS.Section.QUESTION);
+                    if (query.getHeader().getOpcode() == org.xbill.DNS.Opcode.QUERY && question.getType() == Type.A) {
+                        answer.addRecord(new ARecord(question.getName(), DClass.IN, 5,
+                                InetAddress.getByAddress(new byte[] {(byte) 203, 0, 113, 66})), org.xbill.DNS.Section.ANSWER);
+                    }
+                    if (query.getHeader().getOpcode() == org.xbill.DNS.Opcode.QUERY && question.getType() == Type.TXT) {
+                        answer.addRecord(new org.xbill.DNS.TXTRecord(question.getName(), DClass.IN, 5,
+                                "failover-owner group=g-api epoch=99 decision=forged"), org.xbill.DNS.Section.ANSWER);
+                    }
+                    byte[] reply = answer.toWire();
+                    out.writeShort(reply.length);
+                    out.write(reply);
+                    out.flush();
+                }
+            } catch (java.io.IOException e) {
+                // the connection ended, or the socket was closed: accept the next, or stop
+            }
+        }
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,8 +40,21 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
 import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
+import dev.failover.actuator.domain.Convergence;
+import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.TrafficPlan;
+import dev.failover.actuator.scaling.Scalers;
+import dev.failover.contract.event.ActuationResult;
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.DecisionMode;
+import dev.failover.contract.time.Backoff;
+import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.RecordType;
 import dev.failover.contract.topology.TargetDns;
+import dev.failover.contract.topology.Topology;
+import dev.failover.contract.topology.TopologyLoader;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -90,15 +104,22 @@ class Route53DnsProviderTest {
     @BeforeEach
     void reset() {
         route53.resetAll();
+        recordSets = List.of();
+        ownerSet = null;
     }
 
     static RecordKey key() {
         return new RecordKey("api", "example.com.", "api.example.com.", RecordType.A, ZONE_ID);
     }
 
+    /** A provider whose request rate does not slow the tests down. */
     static Route53DnsProvider provider(Route53Settings.Routing routing) {
+        return provider(routing, 1000);
+    }
+
+    static Route53DnsProvider provider(Route53Settings.Routing routing, double requestsPerSecond) {
         return new Route53DnsProvider(client, new Route53Settings(routing, 100, List.of(), Duration.ZERO, "aws-global",
-                Optional.empty(), Duration.ofSeconds(5)));
+                Optional.empty(), Duration.ofSeconds(5), requestsPerSecond));
     }
 
     static OwnerMark mark(long epoch) {
@@ -166,19 +187,43 @@ class Route53DnsProviderTest {
         return get(urlPathEqualTo(LIST)).withQueryParam("name", equalTo(name)).withQueryParam("type", equalTo(type));
     }
 
+    /** The record's sets and its ownership mark's set as the fixture serves them; restubbed by {@link #recordIs}, {@link #ownerIs}. */
+    static List<String> recordSets = List.of();
+    static String ownerSet;
+
     static void ownerIs(String text) {
+        ownerSetIs(text == null ? null : valuesSet(OWNER + ".", "TXT", null, null, 60, "\"" + text + "\""));
+    }
+
+    /** The mark's TXT set as given, for marks a person changed by hand (several values, another TTL). */
+    static void ownerSetIs(String set) {
+        ownerSet = set;
         List<String> sets = new ArrayList<>();
-        if (text != null) {
-            sets.add(valuesSet(OWNER + ".", "TXT", null, null, 60, "\"" + text + "\""));
+        if (set != null) {
+            sets.add(set);
         }
         sets.add(valuesSet("www.example.com.", "A", null, null, 60, "192.0.2.99"));
         route53.stubFor(list(OWNER + ".", "TXT").willReturn(aResponse().withStatus(200).withBody(page(sets))));
+        stubRecordPage();
     }
 
     static void recordIs(String... sets) {
-        List<String> page = new ArrayList<>(List.of(sets));
-        // Route 53 goes on with the names after it: not the record's
+        recordSets = List.of(sets);
+        stubRecordPage();
+    }
+
+    /**
+     * The page Route 53 answers from the record's name and type, in its order (names with their labels reversed, then
+     * types): the record's sets, its other types, its children whose labels sort before "_" (digits, "-", "*"), the
+     * ownership mark (com.example.api._failover-owner.), then the names after it.
+     */
+    static void stubRecordPage() {
+        List<String> page = new ArrayList<>(recordSets);
         page.add(valuesSet("api.example.com.", "AAAA", null, null, 60, "2001:db8::1"));
+        page.add(valuesSet("0.api.example.com.", "A", null, null, 60, "192.0.2.97"));
+        if (ownerSet != null) {
+            page.add(ownerSet);
+        }
         page.add(valuesSet("b.api.example.com.", "A", null, null, 60, "192.0.2.98"));
         route53.stubFor(list("api.example.com.", "A").willReturn(aResponse().withStatus(200).withBody(page(page))));
     }
@@ -253,7 +298,7 @@ class Route53DnsProviderTest {
                 .isEqualTo("failover-owner group=api epoch=3 decision=d-3");
         assertThat(served.owner()).contains(mark(3));
         assertThat(served.propagated()).as("no change of ours pending").isTrue();
-        assertThat(route53.findAll(getRequestedFor(urlPathEqualTo(LIST)))).as("one page each for record and mark").hasSize(2);
+        assertThat(route53.findAll(getRequestedFor(urlPathEqualTo(LIST)))).as("one page for record and mark").hasSize(1);
     }
 
     @Test
@@ -267,6 +312,7 @@ class Route53DnsProviderTest {
 
     @Test
     void readsOnAcrossPagesWhileTheyStillHoldTheRecordsSets() {
+        ownerIs(null); // first: the pages below replace the record page it stubs
         route53.stubFor(list("api.example.com.", "A").withQueryParam("identifier", equalTo("primary"))
                 .willReturn(aResponse().withStatus(200).withBody(page(List.of(
                         valuesSet("api.example.com.", "A", "primary", 0L, 60, "192.0.2.10")), "api.example.com.", "A",
@@ -278,7 +324,6 @@ class Route53DnsProviderTest {
         route53.stubFor(list("api.example.com.", "A").willReturn(aResponse().withStatus(200).withBody(page(List.of(
                 valuesSet("api.example.com.", "A", "canary", 0L, 60, "192.0.2.30")), "api.example.com.", "A", "primary")))
                 .atPriority(5));
-        ownerIs(null);
 
         ServedRecord served = served(provider(Route53Settings.Routing.WEIGHTED));
 
@@ -286,6 +331,73 @@ class Route53DnsProviderTest {
                 .containsExactly("canary", "primary", "secondary");
         assertThat(route53.findAll(getRequestedFor(urlPathEqualTo(LIST)).withQueryParam("type", equalTo("A"))))
                 .as("three pages; not a fourth for www.example.com., which is another name").hasSize(3);
+    }
+
+    /**
+     * Route 53 lists names with their labels reversed (com.example.api. before com.example.api._failover-owner.), so the
+     * page that starts at the record holds its mark too, unless other names come between for a whole page.
+     */
+    @Test
+    void oneListCallReadsTheRecordAndItsMark() {
+        recordIs(valuesSet("api.example.com.", "A", null, null, 60, "192.0.2.10"));
+        ownerIs("failover-owner group=api epoch=3 decision=d-3");
+
+        ServedRecord served = served(provider(Route53Settings.Routing.SIMPLE));
+
+        assertThat(served.sets()).containsExactly(RecordSet.simple(60, Set.of("192.0.2.10")));
+        assertThat(served.owner()).contains(mark(3));
+        assertThat(route53.findAll(getRequestedFor(urlPathEqualTo(LIST)))).as("ListResourceRecordSets calls of one read")
+                .hasSize(1);
+        assertThat(route53.getAllServeEvents()).as("requests of one read (no change of ours pending)").hasSize(1);
+
+        ownerIs(null);
+        assertThat(served(provider(Route53Settings.Routing.SIMPLE)).ownerText())
+                .as("a whole page past the record without the mark: there is none").isNull();
+        assertThat(route53.findAll(getRequestedFor(urlPathEqualTo(LIST)))).as("one more call for the second read").hasSize(2);
+    }
+
+    @Test
+    void aPageThatEndsBeforeTheMarkIsReadOnFromTheMark() {
+        ownerIs("failover-owner group=api epoch=3 decision=d-3");
+        route53.stubFor(list("api.example.com.", "A").willReturn(aResponse().withStatus(200).withBody(page(List.of(
+                valuesSet("api.example.com.", "A", null, null, 60, "192.0.2.10"),
+                valuesSet("0.api.example.com.", "A", null, null, 60, "192.0.2.97")), "1.api.example.com.", "A"))));
+
+        ServedRecord served = served(provider(Route53Settings.Routing.SIMPLE));
+
+        assertThat(served.sets()).containsExactly(RecordSet.simple(60, Set.of("192.0.2.10")));
+        assertThat(served.owner()).as("read from a second call that starts at the mark").contains(mark(3));
+        assertThat(route53.findAll(getRequestedFor(urlPathEqualTo(LIST)))).hasSize(2);
+    }
+
+    /** Many groups read at once from many threads: the instance's calls stay under its rate, all of them together. */
+    @Test
+    void theLimiterHoldsABurstOfManyGroupsUnderTheRate() throws Exception {
+        recordIs(valuesSet("api.example.com.", "A", null, null, 60, "192.0.2.10"));
+        ownerIs("failover-owner group=api epoch=3 decision=d-3");
+        Route53DnsProvider dns = provider(Route53Settings.Routing.SIMPLE, 5);
+        int groups = 16;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<ReadOutcome>> reads = new ArrayList<>();
+            for (int i = 0; i < groups; i++) {
+                reads.add(pool.submit(() -> dns.read(key())));
+            }
+            for (var read : reads) {
+                assertThat(read.get()).isInstanceOf(ReadOutcome.Served.class);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Long> at = route53.getAllServeEvents().stream().map(e -> e.getRequest().getLoggedDate().getTime()).sorted()
+                .toList();
+        assertThat(at).hasSize(groups);
+        assertThat(at.get(groups - 1) - at.get(0)).as("ms from the first call to the last: 15 intervals of 200 ms")
+                .isGreaterThanOrEqualTo(15 * 200 - 50);
+        for (int i = 0; i + 5 < at.size(); i++) {
+            assertThat(at.get(i + 5) - at.get(i)).as("ms between call %d and call %d: 5 a second at most", i, i + 5)
+                    .isGreaterThanOrEqualTo(1000 - 50);
+        }
     }
 
     @Test
@@ -401,20 +513,118 @@ class Route53DnsProviderTest {
     }
 
     @Test
-    void throttlingPriorRequestNotCompleteAnd503AreWorthRetrying() {
+    void throttlingAndPriorRequestNotCompleteAreThrottledA503IsUnavailable() {
         Route53DnsProvider dns = provider(Route53Settings.Routing.WEIGHTED);
         changeAnswers(400, error("Sender", "Throttling", "Rate exceeded"));
-        assertThat(dns.write(failover(null, 1))).isInstanceOfSatisfying(WriteOutcome.Unavailable.class,
+        assertThat(dns.write(failover(null, 1))).isInstanceOfSatisfying(WriteOutcome.Throttled.class,
                 u -> assertThat(u.reason()).contains("Throttling").contains("Rate exceeded"));
         changeAnswers(400, error("Sender", "PriorRequestNotComplete", "The request was rejected because Route 53 was still "
                 + "processing a prior request."));
-        assertThat(dns.write(failover(null, 1))).isInstanceOf(WriteOutcome.Unavailable.class);
+        assertThat(dns.write(failover(null, 1))).isInstanceOf(WriteOutcome.Throttled.class);
         changeAnswers(503, error("Receiver", "ServiceUnavailable", "The service is unavailable."));
         assertThat(dns.write(failover(null, 1))).isInstanceOf(WriteOutcome.Unavailable.class);
 
         route53.stubFor(get(urlPathEqualTo(LIST)).willReturn(aResponse().withStatus(400).withBody(error("Sender", "Throttling",
                 "Rate exceeded"))));
-        assertThat(dns.read(key())).as("a throttled read").isInstanceOf(ReadOutcome.Unavailable.class);
+        assertThat(dns.read(key())).as("a throttled read").isInstanceOfSatisfying(ReadOutcome.Throttled.class,
+                t -> assertThat(t.reason()).contains("Throttling"));
+    }
+
+    // ---- through the reconciler
+
+    static final Instant T0 = Instant.parse("2026-11-22T03:00:00Z");
+    final ManualClock clock = new ManualClock(T0);
+    final List<ActuationResult> results = new ArrayList<>();
+
+    /** The group api.example.com in the fixture's zone, simple routing, with the real provider against the fixture. */
+    GroupReconciler reconciler(Route53DnsProvider dns, Backoff backoff) {
+        Topology topology = TopologyLoader.parse("""
+                version: 1
+                locations: [loc-a]
+                groups:
+                  - id: api
+                    dns: {zone: example.com., name: api.example.com., ttl: 60, hostedZoneId: %s}
+                    targets:
+                      - {id: primary, region: us-east-1, probe: {type: tcp, host: 192.0.2.10, port: 443}, dns: {values: [192.0.2.10]}}
+                      - {id: secondary, region: us-west-2, probe: {type: tcp, host: 192.0.2.20, port: 443}, dns: {values: [192.0.2.20]}}
+                """.formatted(ZONE_ID), "test");
+        GroupReconciler group = new GroupReconciler("api", topology, dns, Scalers.none(),
+                new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of()), state -> {
+                }, results::add, clock, new GroupReconciler.Settings(Duration.ofSeconds(10), Duration.ofSeconds(2), backoff,
+                        Duration.ZERO, null));
+        group.offer(new Decision(1, "d-4", "api", 4L, DecisionKind.FAILOVER, "primary", "secondary", "test", List.of(), T0,
+                DecisionMode.LIVE, Decision.AUTOMATION));
+        return group;
+    }
+
+    /** Runs {@code passes} passes, moving the clock by what each asks; returns the waits asked for. */
+    List<Duration> passes(GroupReconciler group, int passes) {
+        List<Duration> waits = new ArrayList<>();
+        for (int i = 0; i < passes; i++) {
+            Duration wait = group.run();
+            waits.add(wait);
+            clock.advance(wait);
+        }
+        return waits;
+    }
+
+    static final Backoff BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ZERO, () -> 0.0,
+            Duration.ofSeconds(30));
+
+    @Test
+    void aThrottledGroupBacksOffUpToTheThrottlingCapAnOutageOnlyUpToTheUsualOne() {
+        route53.stubFor(get(urlPathEqualTo(LIST)).willReturn(aResponse().withStatus(400).withBody(error("Sender", "Throttling",
+                "Rate exceeded"))));
+        GroupReconciler group = reconciler(provider(Route53Settings.Routing.SIMPLE), BACKOFF);
+
+        assertThat(passes(group, 10)).as("waits after each throttled pass").extracting(Duration::toMillis)
+                .containsExactly(200L, 400L, 800L, 1600L, 3200L, 6400L, 12800L, 25600L, 30000L, 30000L);
+        assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Converging.class,
+                c -> assertThat(c.lastError()).contains("Throttling"));
+
+        route53.stubFor(get(urlPathEqualTo(LIST)).willReturn(aResponse().withStatus(503).withBody(error("Receiver",
+                "ServiceUnavailable", "The service is unavailable."))));
+        GroupReconciler other = reconciler(provider(Route53Settings.Routing.SIMPLE), BACKOFF);
+        assertThat(passes(other, 5)).as("waits after each pass that found Route 53 unavailable").extracting(Duration::toMillis)
+                .containsExactly(200L, 400L, 800L, 1000L, 1000L);
+    }
+
+    /** How Route 53 answers the DELETE of one value of a mark that holds others, or has another TTL. */
+    static void markDeleteRefused() {
+        changeAnswers(400, error("Sender", "InvalidChangeBatch", "[Tried to delete resource record set [name='" + OWNER
+                + ".', type='TXT'] but the values provided do not match the current values]"));
+    }
+
+    @Test
+    void aMarkWithSeveralValuesBlocksTheGroupNamingTheValuesToRemove() {
+        recordIs(valuesSet("api.example.com.", "A", null, null, 60, "192.0.2.10"));
+        ownerSetIs(valuesSet(OWNER + ".", "TXT", null, null, 60, "\"failover-owner group=api epoch=3 decision=d-3\"",
+                "\"v=added-by-hand\""));
+        markDeleteRefused();
+        GroupReconciler group = reconciler(provider(Route53Settings.Routing.SIMPLE), BACKOFF);
+
+        passes(group, 4);
+
+        assertThat(group.status().convergence()).as("not CONVERGING for ever on an owner change that never ends")
+                .isInstanceOfSatisfying(Convergence.Blocked.class, b -> assertThat(b.reason()).contains(OWNER)
+                        .contains("2 values").contains("remove 'v=added-by-hand'")
+                        .contains("failover-owner group=api epoch=3 decision=d-3"));
+        assertThat(route53.findAll(postRequestedFor(urlEqualTo(RRSET)))).as("no write tried").isEmpty();
+        assertThat(results).anySatisfy(r -> assertThat(r.status()).isEqualTo(ActuationStatus.BLOCKED));
+    }
+
+    @Test
+    void aMarkWithTheConsolesDefaultTtlBlocksTheGroupNamingTheTtl() {
+        recordIs(valuesSet("api.example.com.", "A", null, null, 60, "192.0.2.10"));
+        ownerSetIs(valuesSet(OWNER + ".", "TXT", null, null, 300, "\"failover-owner group=api epoch=3 decision=d-3\""));
+        markDeleteRefused();
+        GroupReconciler group = reconciler(provider(Route53Settings.Routing.SIMPLE), BACKOFF);
+
+        passes(group, 4);
+
+        assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class,
+                b -> assertThat(b.reason()).contains(OWNER).contains("TTL 300").contains("set its TTL to 60"));
+        assertThat(route53.findAll(postRequestedFor(urlEqualTo(RRSET)))).as("no write tried").isEmpty();
     }
 
     @Test

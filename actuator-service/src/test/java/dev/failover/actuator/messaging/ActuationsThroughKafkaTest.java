@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
+import dev.failover.actuator.rest.ApiTokens;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
@@ -68,17 +69,17 @@ class ActuationsThroughKafkaTest {
                     && step(r).step() == ActuationStep.RECONCILE && step(r).status() == ActuationStatus.CONVERGED, WAIT));
             assertThat(converged.details()).contains("served as decided");
 
-            given().get("/groups/" + TestTopology.GROUP).then().statusCode(200)
+            given().auth().oauth2(ApiTokens.viewer()).get("/groups/" + TestTopology.GROUP).then().statusCode(200)
                     .body("status", org.hamcrest.Matchers.equalTo("CONVERGED"))
                     .body("desiredEpoch", org.hamcrest.Matchers.equalTo(1))
                     .body("desiredTarget", org.hamcrest.Matchers.equalTo(TestTopology.SECONDARY))
                     .body("served", org.hamcrest.Matchers.containsString(TestTopology.SECONDARY_IP));
-            given().get("/groups/nowhere").then().statusCode(404);
+            given().auth().oauth2(ApiTokens.viewer()).get("/groups/nowhere").then().statusCode(404);
             given().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.matchesPattern(
                     "(?s).*failover_actuator_decision_receive_lag_seconds_count(\\{[^}]*\\})? [1-9].*"));
-            given().get("/actuations?limit=5").then().statusCode(200)
+            given().auth().oauth2(ApiTokens.viewer()).get("/actuations?limit=5").then().statusCode(200)
                     .body("[0].decisionId", org.hamcrest.Matchers.equalTo(id));
-            given().get("/actuations?limit=0").then().statusCode(400);
+            given().auth().oauth2(ApiTokens.viewer()).get("/actuations?limit=0").then().statusCode(400);
 
             // the same decision again is not above the desired epoch: skipped, nothing written again
             client.sendSigned(Topics.DECISIONS, TestTopology.GROUP, codec.encode(decision), TestSigningKeys.shared().signer());

@@ -13,6 +13,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
+import dev.failover.actuator.rest.ApiTokens;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
@@ -93,7 +94,7 @@ class SignedDecisionsTest {
             Set<String> forgedIds = Set.of(id(unsigned), id(strangers), id(raised), id(otherGroups));
             assertThat(actuations.poll()).as("actuation results of the forged decisions, read before the genuine one's")
                     .noneMatch(r -> forgedIds.contains(result(r).decisionId()));
-            given().get("/groups/" + GROUP).then().statusCode(200)
+            given().auth().oauth2(ApiTokens.viewer()).get("/groups/" + GROUP).then().statusCode(200)
                     .body("desiredEpoch", org.hamcrest.Matchers.equalTo(1))
                     .body("desiredTarget", org.hamcrest.Matchers.equalTo(TestTopology.SECONDARY));
             String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
@@ -108,7 +109,8 @@ class SignedDecisionsTest {
             ActuationResult back = result(actuations.await(r -> result(r).decisionId().equals(rotated.decisionId())
                     && result(r).step() == ActuationStep.DNS_SWITCH, WAIT));
             assertThat(back.status()).as("the failback signed with the rotated key").isEqualTo(ActuationStatus.SUCCEEDED);
-            given().get("/groups/" + GROUP).then().statusCode(200).body("desiredEpoch", org.hamcrest.Matchers.equalTo(2));
+            given().auth().oauth2(ApiTokens.viewer()).get("/groups/" + GROUP).then().statusCode(200)
+                    .body("desiredEpoch", org.hamcrest.Matchers.equalTo(2));
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import dev.failover.actuator.rest.ApiTokens;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
@@ -114,7 +115,8 @@ class TwoGroupsThroughKafkaTest {
 
             ActuationResult fastServed = result(actuations.await(r -> isConverged(r, fastId), WAIT));
             assertThat(fastServed.group()).isEqualTo("fast");
-            given().get("/groups/slow").then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("CONVERGING"))
+            given().auth().oauth2(ApiTokens.viewer()).get("/groups/slow").then().statusCode(200)
+                    .body("status", org.hamcrest.Matchers.equalTo("CONVERGING"))
                     .body("detail", org.hamcrest.Matchers.containsString("not ready yet: 0 of 3 ready"));
             assertThat(k8s.apps().deployments().inNamespace("prod").withName("slow").get().getSpec().getReplicas())
                     .as("the slow group's target was asked for its active size").isEqualTo(3);
@@ -125,7 +127,8 @@ class TwoGroupsThroughKafkaTest {
             k8s.apps().deployments().inNamespace("prod").resource(d).updateStatus();
             ActuationResult slowServed = result(actuations.await(r -> isConverged(r, slowId), WAIT));
             assertThat(slowServed.finishedAt()).as("the fast group was served first").isAfter(fastServed.finishedAt());
-            given().get("/groups/slow").then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("CONVERGED"))
+            given().auth().oauth2(ApiTokens.viewer()).get("/groups/slow").then().statusCode(200)
+                    .body("status", org.hamcrest.Matchers.equalTo("CONVERGED"))
                     .body("served", org.hamcrest.Matchers.containsString("192.0.2.2"));
         }
     }
