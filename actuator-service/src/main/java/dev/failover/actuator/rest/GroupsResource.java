@@ -71,7 +71,7 @@ public class GroupsResource {
                 status = "IDLE";
             }
             boolean initial = s.desired() == null && s.initialTarget() != null; // no decision yet: epoch 0 is desired
-            return new GroupStatusView(s.group(), s.desired() == null ? (initial ? 0L : null) : s.desired().epoch(),
+            return new GroupStatusView(s.group(), s.desired() == null ? (initial ? Long.valueOf(0) : null) : Long.valueOf(s.desired().epoch()),
                     s.desired() == null ? s.initialTarget() : s.desired().target(),
                     s.desired() == null ? (initial ? GroupReconciler.INITIAL_DECISION_ID : null) : s.desired().decision().decisionId(),
                     s.desired() == null ? null : s.desired().step(), status, attempt, detail, since,

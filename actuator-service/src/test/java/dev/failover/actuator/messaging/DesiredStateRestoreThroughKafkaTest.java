@@ -110,11 +110,11 @@ class DesiredStateRestoreThroughKafkaTest {
                     .getString("checks.find { it.name == 'failover-desired-states-restored' }.data.notRestored"))
                     .as("partitions not restored, in readiness").isEmpty());
             await(stored + " driven from its restored desired state").atMost(WAIT).untilAsserted(() -> given()
-                    .get("/groups/" + stored).then().statusCode(200)
+                    .auth().oauth2(dev.failover.actuator.rest.ApiTokens.viewer()).get("/groups/" + stored).then().statusCode(200)
                     .body("desiredEpoch", org.hamcrest.Matchers.equalTo(3))
                     .body("status", org.hamcrest.Matchers.equalTo("CONVERGED")));
             await(decided + " driven from the decision that waited").atMost(WAIT).untilAsserted(() -> given()
-                    .get("/groups/" + decided).then().statusCode(200)
+                    .auth().oauth2(dev.failover.actuator.rest.ApiTokens.viewer()).get("/groups/" + decided).then().statusCode(200)
                     .body("desiredEpoch", org.hamcrest.Matchers.equalTo(4))
                     .body("desiredTarget", org.hamcrest.Matchers.equalTo(TestTopology.PRIMARY))
                     .body("status", org.hamcrest.Matchers.equalTo("CONVERGED")));
