@@ -215,15 +215,18 @@ public final class GroupReconciler {
         if (owner.isPresent() && owner.get().epoch() > desired.epoch()) {
             return supersede(owner.get(), now);
         }
-        DesiredState fitted = traffic.fitToServed(config, desired, served.sets());
-        if (fitted != desired) {
-            report(ActuationStep.LOWER_TTL, ActuationStatus.SKIPPED, dns.name(), key.name() + " is served as "
-                    + served.describe() + ", not by " + desired.decision().fromTarget() + ": no TTL to lower on it; the move"
-                    + " starts at the switch", now);
-            return moveTo(fitted);
+        boolean ours = owner.isPresent() && owner.get().epoch() == desired.epoch() && owner.get().group().equals(group);
+        if (!ours) {
+            // a move that has written nothing yet starts from what is served; once it has, a change is drift (below)
+            DesiredState fitted = traffic.fitToServed(config, desired, served.sets());
+            if (fitted != desired) {
+                report(ActuationStep.LOWER_TTL, ActuationStatus.SKIPPED, dns.name(), key.name() + " is served as "
+                        + served.describe() + ", not by " + desired.decision().fromTarget() + ": no TTL to lower on it; the"
+                        + " move starts at the switch", now);
+                return moveTo(fitted);
+            }
         }
         List<RecordSet> wanted = traffic.wanted(config, desired);
-        boolean ours = owner.isPresent() && owner.get().epoch() == desired.epoch() && owner.get().group().equals(group);
         if (ours && matches(served.sets(), wanted)) {
             if (!served.propagated()) {
                 return retryLater("written, not yet served everywhere by " + dns.name(), now, settings.capacityPoll());

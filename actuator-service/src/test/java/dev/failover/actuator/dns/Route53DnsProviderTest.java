@@ -392,12 +392,11 @@ class Route53DnsProviderTest {
         List<Long> at = route53.getAllServeEvents().stream().map(e -> e.getRequest().getLoggedDate().getTime()).sorted()
                 .toList();
         assertThat(at).hasSize(groups);
+        // the calls' turns are 200 ms apart; when they reach the fixture is that plus scheduling delay, which can bring
+        // two calls closer on a busy machine (one pair 944 ms apart for 5 calls was seen), so the rate is asserted over
+        // the whole burst: without the limiter it takes a few milliseconds
         assertThat(at.get(groups - 1) - at.get(0)).as("ms from the first call to the last: 15 intervals of 200 ms")
                 .isGreaterThanOrEqualTo(15 * 200 - 50);
-        for (int i = 0; i + 5 < at.size(); i++) {
-            assertThat(at.get(i + 5) - at.get(i)).as("ms between call %d and call %d: 5 a second at most", i, i + 5)
-                    .isGreaterThanOrEqualTo(1000 - 50);
-        }
     }
 
     @Test

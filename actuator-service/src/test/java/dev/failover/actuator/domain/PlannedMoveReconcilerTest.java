@@ -14,6 +14,7 @@ import dev.failover.actuator.dns.DnsProvider.Routing;
 import dev.failover.actuator.dns.OwnerMark;
 import dev.failover.actuator.dns.RecordSet;
 import dev.failover.actuator.dns.RecordWrite;
+import dev.failover.actuator.dns.ServedRecord;
 import dev.failover.actuator.domain.GroupReconcilerTest.FakeScaler;
 import dev.failover.actuator.domain.GroupReconcilerTest.ScriptedDns;
 import dev.failover.actuator.scaling.Scalers;
@@ -118,6 +119,32 @@ class PlannedMoveReconcilerTest {
     }
 
     // ---- item 7: a planned move acts on what is served ----
+
+    /**
+     * Acting on what is served is for a move that has not written yet. Once its first step is ours, a person's change
+     * during the hold is drift (drift: report): reported and left, not a reason to skip ahead to the switch.
+     */
+    @Test
+    void aChangeByHandDuringAPlannedMovesHoldIsDriftNotASkipToTheSwitch() {
+        servedBefore(60, "192.0.2.1");
+        GroupReconciler group = reconciler();
+        group.offer(decision(2, DecisionKind.SWITCHOVER, "primary", "secondary"));
+        assertThat(group.run()).as("step 1 written: the TTL lowered on the primary").isEqualTo(Duration.ZERO);
+        assertThat(group.run()).as("step 1 held for the old TTL").isEqualTo(Duration.ofSeconds(60));
+        int ourWrites = dns.writes.size();
+
+        // a person moves traffic by hand (nsupdate of the A record only: the plane's mark stays as it was)
+        ServedRecord before = dns.served();
+        dns.store.write(new RecordWrite(GroupReconcilerTest.KEY, before.ownerText(), before.owner().orElseThrow(),
+                List.of(RecordSet.simple(60, Set.of("198.51.100.9")))));
+        clock.advance(Duration.ofSeconds(10));
+        group.run();
+
+        assertThat(group.status().convergence()).isInstanceOf(Convergence.Drifted.class);
+        assertThat(dns.writes).as("nothing written after the person's change").hasSize(ourWrites);
+        assertThat(dns.served().sets()).containsExactly(RecordSet.simple(60, Set.of("198.51.100.9")));
+        assertThat(steps()).doesNotContain("LOWER_TTL SKIPPED");
+    }
 
     @Test
     void endingADrillThatNeverReachedItsTargetNeverWritesTheDrillTarget() {

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -78,33 +77,22 @@ public final class TopologyValidator {
     }
 
     /**
-     * Two groups on one record would fence each other out at its owner mark ({@code _failover-owner.<name>}, whatever
-     * the type) and switch it back and forth; two targets on one scaled resource would scale it up and down against each
-     * other (a failback returning one to pilot light while the other serves from it).
+     * Two targets on one scaled resource would scale it up and down against each other (a failback returning one to
+     * pilot light while the other serves from it).
      */
     private void sharedResources(Topology t) {
-        Map<String, String> records = new HashMap<>();
         Map<String, String> scaled = new HashMap<>();
         for (int i = 0; i < t.groups().size(); i++) {
             FailoverGroup group = t.groups().get(i);
             if (group == null) {
                 continue;
             }
-            String path = "groups[" + i + "]";
-            if (group.dns() != null && group.dns().name() != null) {
-                String name = absolute(group.dns().name()).toLowerCase(Locale.ROOT);
-                String first = records.putIfAbsent(name, path);
-                if (first != null) {
-                    error(path + ".dns.name", "'" + group.dns().name() + "' is also the record of " + first
-                            + ": two groups would fight over it (and its owner mark)");
-                }
-            }
             for (int j = 0; j < group.targets().size(); j++) {
                 Target target = group.targets().get(j);
                 if (target == null || target.scaling() == null) {
                     continue;
                 }
-                String tpath = path + ".targets[" + j + "].scaling";
+                String tpath = "groups[" + i + "].targets[" + j + "].scaling";
                 String first = scaled.putIfAbsent(scaledResource(target.scaling()), tpath);
                 if (first != null) {
                     error(tpath, "scales the same " + target.scaling().kind().label() + " resource as " + first

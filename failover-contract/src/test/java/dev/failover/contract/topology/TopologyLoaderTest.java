@@ -115,8 +115,6 @@ class TopologyLoaderTest {
 
     static Stream<Arguments> invalid() {
         return Stream.of(
-                Arguments.of(twoGroups("API.example.test", "scaling: {kind: ecs, cluster: c, service: s2, activeSize: 4}"),
-                        "groups[1].dns.name: 'API.example.test' is also the record of groups[0]: two groups would fight over it"),
                 Arguments.of(twoGroups("api2.example.test.", "scaling: {kind: ecs, cluster: c, service: s, activeSize: 2}"),
                         "groups[1].targets[0].scaling: scales the same ecs resource as groups[0].targets[0].scaling"),
                 Arguments.of(VALID.replace("\"https://10.0.0.1/health\"", "\"ftp://x/\""),
