@@ -80,12 +80,7 @@ class DesiredStateReadDeniedTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            String one = TestTopology.yaml("http://127.0.0.1:1/health", "http://127.0.0.1:2/health");
-            int start = one.indexOf("groups:\n") + "groups:\n".length();
-            StringBuilder yaml = new StringBuilder(one.substring(0, start));
-            GROUPS.forEach(g -> yaml.append(one.substring(start).replace("id: " + TestTopology.GROUP, "id: " + g)
-                    .replace(TestTopology.RECORD, g + ".failover.test.")));
-            return Map.of("failover.topology-file", TestTopology.writeRaw(yaml.toString()).toString());
+            return Map.of("failover.topology-file", TestTopology.writeRaw(TestTopology.yaml(GROUPS)).toString());
         }
     }
 

@@ -45,6 +45,19 @@ public final class TestTopology {
                 """.formatted(GROUP, RECORD, PRIMARY, primaryUrl, PRIMARY_IP, SECONDARY, secondaryUrl, SECONDARY_IP);
     }
 
+    /**
+     * The test topology's group once per id, each with its own record {@code <id>.failover.test.}, for tests that need
+     * groups on every partition.
+     */
+    public static String yaml(java.util.List<String> groupIds) {
+        String one = yaml("http://127.0.0.1:1/health", "http://127.0.0.1:2/health");
+        int start = one.indexOf("groups:\n") + "groups:\n".length();
+        StringBuilder yaml = new StringBuilder(one.substring(0, start));
+        groupIds.forEach(g -> yaml.append(one.substring(start).replace("id: " + GROUP, "id: " + g).replace(RECORD,
+                g + ".failover.test.")));
+        return yaml.toString();
+    }
+
     /** Writes a valid topology to a new temporary file. */
     public static Path write(String primaryUrl, String secondaryUrl) {
         String yaml = yaml(primaryUrl, secondaryUrl);
