@@ -12,6 +12,10 @@
 #   regions_heal R          its link back up, and any partition of it lifted
 #   regions_partition R P.. region R silently drops every packet from and to the addresses of regions P.. (nftables in
 #                           R's namespace), as a partition between regions does; R still reaches the others
+#   regions_drop_connections R ADDRESS PORT LOCAL_PORT..
+#                           region R silently drops the TCP connections between its local ports LOCAL_PORT.. and
+#                           ADDRESS:PORT (nftables in R's namespace): one process's connections to one server, whatever
+#                           else runs in R. A connection that is not yet closed carries on when it is lifted (regions_heal)
 #
 # REGIONS_PREFIX (default fo) names the namespaces, so two runs can coexist.
 
@@ -92,4 +96,14 @@ regions_partition() {
   regions_exec "$side" nft add chain inet partition output '{ type filter hook output priority 0; policy accept; }'
   regions_exec "$side" nft add rule inet partition input ip saddr "{ $set }" drop
   regions_exec "$side" nft add rule inet partition output ip daddr "{ $set }" drop
+}
+
+regions_drop_connections() {
+  local side="$1" address="$2" port="$3" ports
+  shift 3
+  ports="$(IFS=,; echo "$*")"
+  regions_exec "$side" nft add chain inet partition input '{ type filter hook input priority 0; policy accept; }'
+  regions_exec "$side" nft add chain inet partition output '{ type filter hook output priority 0; policy accept; }'
+  regions_exec "$side" nft add rule inet partition input ip saddr "$address" tcp sport "$port" tcp dport "{ $ports }" drop
+  regions_exec "$side" nft add rule inet partition output ip daddr "$address" tcp dport "$port" tcp sport "{ $ports }" drop
 }

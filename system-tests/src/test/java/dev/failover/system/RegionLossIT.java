@@ -98,6 +98,8 @@ class RegionLossIT {
     static final Map<String, List<ServiceProcess>> services = new LinkedHashMap<>();
     static final List<Process> backends = new ArrayList<>();
     static final Map<String, Process> ecsApis = new HashMap<>();
+    /** Each region's actuator's environment, to restart it as it was. */
+    static final Map<String, Map<String, String>> actuatorEnvironments = new HashMap<>();
     static Process scaledPrimary;
 
     @BeforeAll
@@ -141,6 +143,7 @@ class RegionLossIT {
             for (String other : Regions.REGIONS) { // each region's ECS API at its own address, named as the key
                 actuator.put("failover.scaling.aws-endpoint-overrides.region-" + other, ecsEndpoint(other));
             }
+            actuatorEnvironments.put(region, Map.copyOf(actuator));
             here.add(ServiceProcess.start("actuator-service", "region-" + region + "-actuator", actuator,
                     placement(region, ACTUATOR_PORT)));
             services.put(region, here);
@@ -335,6 +338,234 @@ class RegionLossIT {
         ecsApis.put("b", ecsApi("b"));
         awaitScaledAnswers(ADDRESS_OF_TARGET.get("secondary"), Duration.ofSeconds(60));
         scaledPrimary = backend("c", "scaled-primary", SCALED_PRIMARY_PORT);
+    }
+
+    /**
+     * Scenario 6 (issue 28, item 3): a zombie actuator's late store does not roll a group back. The actuator owning the
+     * manual group (region Z) loses its connections to the broker that leads the group's partition of
+     * failover.actuator-desired (region X: dropped by nftables in Z's namespace, by their ports; Z still reaches every
+     * other broker, its group coordinator and its decisions) while it stores a decision N: the store's request is in
+     * flight, unanswered. Z is then frozen (SIGSTOP) as it is: a zombie. Its session expires, another region's actuator
+     * takes the partition, stores N and then N+1 (another forced switch). The drop is lifted: the frozen zombie's kernel
+     * retransmits the request, and N lands behind N+1 in the topic. The zombie wakes up (SIGCONT), and the new owner is
+     * killed (kill -9) and restarted. Asserted: the late record really landed last; whoever owns the group after all this
+     * keeps N+1 (the highest epoch, not the last record), CONVERGED, DNS on N+1's target, and the kept state written
+     * again as the group's last record. With the last record taken, the owner would restore N and find the owner mark's
+     * newer epoch: SUPERSEDED for good.
+     */
+    @Test
+    @Order(5)
+    void aZombiesLateStoreDoesNotRollTheGroupBack() throws Exception {
+        REGIONS.heal("a");
+        int partition = partitionOf(MANUAL_GROUP, 3);
+        String zombieRegion = awaitActuatorOwner(partition, null);
+        ServiceProcess zombie = actuator(zombieRegion);
+        String leaderRegion;
+        try (org.apache.kafka.clients.admin.Admin admin = admin()) {
+            leaderRegion = placeLeaders(admin, partition, zombieRegion);
+        }
+        System.out.printf("zombie scenario: %s's partition %d, owned by region %s's actuator; its desired states led by"
+                + " region %s's broker%n", MANUAL_GROUP, partition, zombieRegion, leaderRegion);
+        ServiceProcess decider = services.get("b").get(0);
+        String broker = REGIONS.address(leaderRegion);
+
+        // a first switch, stored by the zombie through X: its producer has a connection there
+        String first = otherTarget(json(decider.get("/groups/" + MANUAL_GROUP, "viewer")).path("activeTarget").asText(null), null);
+        force(decider, first);
+        awaitStatus(zombie, first, "CONVERGED", Duration.ofSeconds(60));
+        List<Regions.Connection> connections = REGIONS.connections(zombieRegion, zombie.pid(), broker, RegionKafkaCluster.BROKER_PORT);
+        assertThat(connections).as("the zombie's connections to the broker of region " + leaderRegion).isNotEmpty();
+
+        // its connections to X dropped, decision N: the zombie takes it and its store is left in flight
+        REGIONS.dropConnections(zombieRegion, broker, RegionKafkaCluster.BROKER_PORT,
+                connections.stream().map(Regions.Connection::localPort).toList());
+        String second = otherTarget(first, null);
+        force(decider, second);
+        await("the zombie took decision N").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions().until(() -> second.equals(json(zombie.get("/groups/" + MANUAL_GROUP, "viewer"))
+                        .path("desiredTarget").asText()));
+        await("the zombie's store of N in flight to region " + leaderRegion).atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50)).until(() -> REGIONS.connections(zombieRegion, zombie.pid(), broker,
+                        RegionKafkaCluster.BROKER_PORT).stream().anyMatch(c -> c.sendQueue() > 0));
+        zombie.suspend();
+        Instant frozenAt = Instant.now();
+
+        // another region's actuator takes the partition, stores N, and then N+1
+        String ownerRegion = awaitActuatorOwner(partition, zombieRegion);
+        ServiceProcess owner = actuator(ownerRegion);
+        long epochN = awaitStatus(owner, second, "CONVERGED", Duration.ofSeconds(60));
+        System.out.printf("zombie frozen; region %s's actuator owns %s %d ms later, at epoch %d%n", ownerRegion, MANUAL_GROUP,
+                Duration.between(frozenAt, Instant.now()).toMillis(), epochN);
+        String third = otherTarget(second, first);
+        force(decider, third);
+        long epochNext = awaitStatus(owner, third, "CONVERGED", Duration.ofSeconds(60));
+        assertThat(epochNext).as("epoch of N+1").isGreaterThan(epochN);
+        assertThat(dns.answersFor(MANUAL_GROUP + ".failover.test.")).as("DNS after N+1").containsExactly(ADDRESS_OF_TARGET.get(third));
+
+        // the drop lifted: the frozen zombie's store lands behind N+1
+        Instant liftedAt = Instant.now();
+        REGIONS.heal(zombieRegion);
+        try (TopicClient client = new TopicClient(kafka.bootstrapServers());
+                TopicClient.Reader desired = client.reader(Topics.ACTUATOR_DESIRED)) {
+            await("the zombie's late store of epoch " + epochN + " lands after epoch " + epochNext).atMost(Duration.ofSeconds(150))
+                    .pollInterval(Duration.ofSeconds(1)).until(() -> {
+                        List<Long> epochs = desiredEpochs(desired.poll());
+                        int next = epochs.indexOf(epochNext);
+                        return next >= 0 && epochs.subList(next, epochs.size()).contains(epochN);
+                    });
+            System.out.printf("the zombie's store landed %d ms after the drop was lifted: %s's stored epochs %s%n",
+                    Duration.between(liftedAt, Instant.now()).toMillis(), MANUAL_GROUP, desiredEpochs(desired.poll()));
+
+            // the zombie wakes up; the new owner is killed and restarted, and restores
+            zombie.resume();
+            owner.kill();
+            services.get(ownerRegion).set(2, ServiceProcess.start("actuator-service", "region-" + ownerRegion
+                    + "-actuator-restarted", actuatorEnvironments.get(ownerRegion), placement(ownerRegion, ACTUATOR_PORT)));
+            actuator(ownerRegion).awaitReady(Duration.ofSeconds(120));
+            // whichever actuator owns the group once the rebalances have settled (the zombie's return, the restart)
+            Map<String, com.fasterxml.jackson.databind.JsonNode> converged = new HashMap<>();
+            await("an actuator drives " + MANUAL_GROUP + " on " + third + ", CONVERGED").atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> {
+                        for (String region : Regions.REGIONS) {
+                            try {
+                                var view = json(actuator(region).get("/groups/" + MANUAL_GROUP, "viewer"));
+                                if (third.equals(view.path("desiredTarget").asText()) && "CONVERGED".equals(view.path("status").asText())) {
+                                    converged.put(region, view);
+                                }
+                            } catch (RuntimeException e) {
+                                // restarting, or not ready: ask again
+                            }
+                        }
+                        return !converged.isEmpty();
+                    });
+            converged.forEach((region, view) -> assertThat(view.path("desiredEpoch").asLong())
+                    .as("the epoch region " + region + "'s actuator keeps for " + MANUAL_GROUP).isEqualTo(epochNext));
+            System.out.println("after the restart: " + converged);
+            assertThat(dns.answersFor(MANUAL_GROUP + ".failover.test.")).as("DNS at the end").containsExactly(
+                    ADDRESS_OF_TARGET.get(third));
+            await("the kept state written again as the group's last record").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofSeconds(1)).until(() -> {
+                        List<Long> epochs = desiredEpochs(desired.poll());
+                        return epochs.lastIndexOf(epochNext) > epochs.lastIndexOf(epochN);
+                    });
+        }
+        for (String region : Regions.REGIONS) {
+            assertThat(actuator(region).metrics()).as("region " + region + "'s actuator: " + MANUAL_GROUP + " superseded")
+                    .doesNotContainPattern("failover_actuator_superseded\\{[^}]*group=\"" + MANUAL_GROUP + "\"[^}]*} 1\\.0");
+        }
+    }
+
+    /** Forces the manual group to {@code target} through a decision-service's API: a decision at once (break glass). */
+    static void force(ServiceProcess decider, String target) {
+        var response = decider.post("/groups/" + MANUAL_GROUP + "/force", "operator",
+                "{\"target\": \"" + target + "\", \"reason\": \"region-loss zombie scenario\"}");
+        assertThat(response.statusCode()).as("force " + target + ": " + response.body()).isEqualTo(200);
+    }
+
+    /** Waits until the actuator shows the manual group at {@code target} with {@code status}; returns the desired epoch. */
+    static long awaitStatus(ServiceProcess actuator, String target, String status, Duration limit) {
+        long[] epoch = new long[1];
+        await(actuator.name + ": " + MANUAL_GROUP + " " + status + " on " + target).atMost(limit)
+                .pollInterval(Duration.ofMillis(250)).ignoreExceptions().untilAsserted(() -> {
+                    com.fasterxml.jackson.databind.JsonNode view = json(actuator.get("/groups/" + MANUAL_GROUP, "viewer"));
+                    assertThat(view.path("desiredTarget").asText()).isEqualTo(target);
+                    assertThat(view.path("status").asText()).as(view.toString()).isEqualTo(status);
+                    epoch[0] = view.path("desiredEpoch").asLong();
+                });
+        return epoch[0];
+    }
+
+    /** A target of the three other than these (null for none). */
+    static String otherTarget(String one, String two) {
+        return TARGET_OF_REGION.values().stream().sorted().filter(t -> !t.equals(one) && !t.equals(two)).findFirst().orElseThrow();
+    }
+
+    /** The epochs of the manual group's desired states, in the order they are in failover.actuator-desired. */
+    static List<Long> desiredEpochs(List<ConsumerRecord<String, String>> records) throws IOException {
+        List<Long> epochs = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : records) {
+            if (record.key().equals(MANUAL_GROUP) && record.value() != null) {
+                epochs.add(json(record.value()).path("decision").path("epoch").asLong());
+            }
+        }
+        return epochs;
+    }
+
+    static org.apache.kafka.clients.admin.Admin admin() {
+        return org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+    }
+
+    /**
+     * Makes the broker of a region X other than the zombie's, and other than the actuators' group coordinator, the leader
+     * of the partition of failover.actuator-desired, and a broker other than X the leader of the partition of
+     * failover.decisions: dropping the zombie's connections to X then stops its stores only, not its decisions or its
+     * membership. Returns X.
+     */
+    static String placeLeaders(org.apache.kafka.clients.admin.Admin admin, int partition, String zombieRegion) throws Exception {
+        String coordinator = regionOf(admin.describeConsumerGroups(List.of("actuator-service")).all().get()
+                .get("actuator-service").coordinator());
+        String x = Regions.REGIONS.stream().filter(r -> !r.equals(zombieRegion) && !r.equals(coordinator)).findFirst()
+                .orElseThrow();
+        if (leaderRegion(admin, Topics.DECISIONS, partition).equals(x)) {
+            lead(admin, Topics.DECISIONS, partition, zombieRegion);
+        }
+        lead(admin, Topics.ACTUATOR_DESIRED, partition, x);
+        return x;
+    }
+
+    /** Moves the leadership of a partition to {@code region}'s broker: its replicas reordered, then a preferred election. */
+    static void lead(org.apache.kafka.clients.admin.Admin admin, String topic, int partition, String region) throws Exception {
+        var tp = new org.apache.kafka.common.TopicPartition(topic, partition);
+        var info = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().get(partition);
+        int node = Regions.REGIONS.indexOf(region) + 1; // RegionKafkaCluster: node ids 1, 2, 3 for a, b, c
+        List<Integer> replicas = new ArrayList<>(info.replicas().stream().map(org.apache.kafka.common.Node::id).toList());
+        replicas.remove(Integer.valueOf(node));
+        replicas.add(0, node);
+        admin.alterPartitionReassignments(Map.of(tp, java.util.Optional.of(
+                new org.apache.kafka.clients.admin.NewPartitionReassignment(replicas)))).all().get();
+        await(topic + "-" + partition + " led by region " + region).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions().until(() -> {
+                    if (admin.listPartitionReassignments(Set.of(tp)).reassignments().get().isEmpty()) {
+                        try {
+                            admin.electLeaders(org.apache.kafka.common.ElectionType.PREFERRED, Set.of(tp)).all().get();
+                        } catch (java.util.concurrent.ExecutionException e) {
+                            // ElectionNotNeeded: it already leads
+                        }
+                    }
+                    return leaderRegion(admin, topic, partition).equals(region);
+                });
+    }
+
+    static String leaderRegion(org.apache.kafka.clients.admin.Admin admin, String topic, int partition) throws Exception {
+        return regionOf(admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().get(partition).leader());
+    }
+
+    static String regionOf(org.apache.kafka.common.Node node) {
+        return Regions.REGIONS.get(node.id() - 1);
+    }
+
+    /**
+     * The region whose actuator owns {@code partition} of the decisions topic, once one other than {@code not} (null:
+     * any) does.
+     */
+    static String awaitActuatorOwner(int partition, String not) throws Exception {
+        String[] owner = new String[1];
+        try (org.apache.kafka.clients.admin.Admin admin = admin()) {
+            await("an actuator other than " + not + "'s owns partition " + partition + " of " + Topics.DECISIONS)
+                    .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+                        var group = admin.describeConsumerGroups(List.of("actuator-service")).all().get().get("actuator-service");
+                        owner[0] = null;
+                        for (var member : group.members()) {
+                            for (var tp : member.assignment().topicPartitions()) {
+                                if (tp.topic().equals(Topics.DECISIONS) && tp.partition() == partition) {
+                                    owner[0] = member.groupInstanceId().orElse("").replace("actuator-", "");
+                                }
+                            }
+                        }
+                        return owner[0] != null && !owner[0].equals(not);
+                    });
+        }
+        return owner[0];
     }
 
     /**

@@ -49,6 +49,36 @@ final class Regions {
         run("regions_partition", args.toArray(String[]::new));
     }
 
+    /** An established TCP connection of a process in a region's namespace, as {@code ss} shows it. */
+    record Connection(int localPort, int sendQueue) {
+    }
+
+    /** The established TCP connections of process {@code pid}, in region {@code side}, to {@code address:port}. */
+    List<Connection> connections(String side, long pid, String address, int port) {
+        List<Connection> connections = new ArrayList<>();
+        // columns without a state column: Recv-Q Send-Q Local:Port Peer:Port Process
+        for (String line : run("regions_exec", side, "ss", "-tnpH", "state", "established", "dst", address + ":" + port)
+                .split("\n")) {
+            String[] columns = line.trim().split("\\s+");
+            if (columns.length >= 5 && line.contains("pid=" + pid + ",")) {
+                String local = columns[2];
+                connections.add(new Connection(Integer.parseInt(local.substring(local.lastIndexOf(':') + 1)),
+                        Integer.parseInt(columns[1])));
+            }
+        }
+        return connections;
+    }
+
+    /**
+     * Region {@code side} silently drops the connections between its {@code localPorts} and {@code address:port}: one
+     * process's connections to one server, whatever else runs in the region. Lifted by {@link #heal}.
+     */
+    void dropConnections(String side, String address, int port, List<Integer> localPorts) {
+        List<String> args = new ArrayList<>(List.of(side, address, String.valueOf(port)));
+        localPorts.forEach(p -> args.add(String.valueOf(p)));
+        run("regions_drop_connections", args.toArray(String[]::new));
+    }
+
     private String run(String function, String... args) {
         StringBuilder script = new StringBuilder("source scripts/lib/regions.sh && ").append(function);
         for (String arg : args) {

@@ -235,6 +235,11 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** The service's JVM: its process id, for what the test looks up about it (its connections). */
+    long pid() {
+        return process.pid();
+    }
+
     /** kill -STOP: the process is frozen as it is, every thread at once, until {@link #resume()}. */
     void suspend() {
         signal("STOP");
