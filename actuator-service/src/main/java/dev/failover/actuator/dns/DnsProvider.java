@@ -1,5 +1,7 @@
 package dev.failover.actuator.dns;
 
+import java.util.Optional;
+
 /**
  * One DNS backend, one class each: dry-run, RFC 2136, Route 53; chosen by {@code failover.dns.provider}. A provider does
  * one read and one atomic, conditional write; retries, verification and multi-step changes live in the reconciler
@@ -13,8 +15,15 @@ public interface DnsProvider {
     /** Whether the provider keeps one record set per target with weights, or the record's single set. */
     Routing routing();
 
-    /** What is served now for the record and its ownership mark. */
-    ReadOutcome read(RecordKey key);
+    /**
+     * What is served now for the record and its ownership mark.
+     *
+     * @param pendingChange the {@linkplain WriteOutcome.Written#reference() reference} of the last change written to the
+     *                      record that was not yet seen served everywhere, as the group's desired state keeps it (so a
+     *                      restarted or new owner asks about it too); the read's {@link ServedRecord#propagated()} says
+     *                      whether it is. Empty when there is none; providers without references ignore it.
+     */
+    ReadOutcome read(RecordKey key, Optional<String> pendingChange);
 
     /** Replaces the record's sets and moves the ownership mark in one atomic request, if the mark is still the one read. */
     WriteOutcome write(RecordWrite write);
@@ -55,7 +64,10 @@ public interface DnsProvider {
     }
 
     sealed interface WriteOutcome {
-        /** @param reference the provider's id of the change, if it has one (a Route 53 change id) */
+        /**
+         * @param reference the provider's id of the change, if it has one (a Route 53 change id): the reconciler keeps it
+         *                  in the group's desired state and passes it to the reads until one says it is propagated
+         */
         record Written(String details, String reference) implements WriteOutcome {
         }
 

@@ -3,6 +3,7 @@ package dev.failover.actuator.dns;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.Logger;
@@ -38,7 +39,7 @@ public final class DryRunDnsProvider implements DnsProvider {
     }
 
     @Override
-    public ReadOutcome read(RecordKey key) {
+    public ReadOutcome read(RecordKey key, Optional<String> pendingChange) {
         return new ReadOutcome.Served(records.getOrDefault(key.name(), new ServedRecord(null, List.of(), true)));
     }
 

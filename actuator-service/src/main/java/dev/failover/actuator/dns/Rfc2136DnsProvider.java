@@ -62,7 +62,7 @@ public final class Rfc2136DnsProvider implements DnsProvider {
     }
 
     @Override
-    public ReadOutcome read(RecordKey key) {
+    public ReadOutcome read(RecordKey key, Optional<String> pendingChange) {
         try {
             int type = Type.value(key.type().name());
             Name name = absolute(key.name());

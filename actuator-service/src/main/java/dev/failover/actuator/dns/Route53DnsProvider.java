@@ -4,10 +4,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.Logger;
 
@@ -30,7 +28,11 @@ import software.amazon.awssdk.services.route53.model.Route53Exception;
  * Route 53 through the AWS SDK v2. The read lists the record's sets (with weighted routing one per target, with their
  * weights) and its ownership TXT record — one ListResourceRecordSets call for both where the page allows it, since Route
  * 53 lists names with their labels reversed and {@code com.example.api._failover-owner.} comes right after
- * {@code com.example.api.} — and asks GetChange whether this provider's last change to it is INSYNC. The write is one
+ * {@code com.example.api.} — and, only while the group's desired state holds a change written and not yet seen INSYNC,
+ * asks GetChange about that change. The change id is the write's {@link WriteOutcome.Written#reference() reference},
+ * which the reconciler keeps in the group's stored desired state rather than this instance in memory: a restarted
+ * actuator, or another region's that takes the group over, waits for the predecessor's change to be INSYNC before it
+ * reports the group converged (ADR 0006). The write is one
  * ChangeBatch: the record's sets as UPSERTs and the ownership TXT record moved by a DELETE of the exact value read and a
  * CREATE of the new one — Route 53 applies a batch atomically and rejects it whole when the DELETE does not match the
  * current value, so a writer with an older view can never overwrite a newer switch (ADR 0006).
@@ -58,8 +60,6 @@ public final class Route53DnsProvider implements DnsProvider {
     private final Routing routing;
     /** Every API call of this instance waits for its turn here. */
     private final RequestRateLimiter rate;
-    /** The last change this provider made per record name, until Route 53 reports it INSYNC. */
-    private final Map<String, String> pendingChanges = new ConcurrentHashMap<>();
 
     public Route53DnsProvider(Route53Client client, Route53Settings settings) {
         this.client = client;
@@ -78,7 +78,7 @@ public final class Route53DnsProvider implements DnsProvider {
     }
 
     @Override
-    public ReadOutcome read(RecordKey key) {
+    public ReadOutcome read(RecordKey key, Optional<String> pendingChange) {
         if (key.hostedZoneId() == null) {
             return new ReadOutcome.Rejected("the group has no dns.hostedZoneId; Route 53 needs it");
         }
@@ -103,7 +103,7 @@ public final class Route53DnsProvider implements DnsProvider {
             if (problem.isPresent()) {
                 return new ReadOutcome.OwnerRecordUnusable(problem.get());
             }
-            return new ReadOutcome.Served(new ServedRecord(mark.text(), sets, propagated(key)));
+            return new ReadOutcome.Served(new ServedRecord(mark.text(), sets, propagated(pendingChange)));
         } catch (Route53Exception e) {
             String reason = reason(e);
             return throttled(e) ? new ReadOutcome.Throttled(reason)
@@ -170,25 +170,18 @@ public final class Route53DnsProvider implements DnsProvider {
         return unescape(set.name()).equalsIgnoreCase(name) && set.type() == type;
     }
 
-    private boolean propagated(RecordKey key) {
-        String change = pendingChanges.get(key.name());
-        if (change == null) {
+    /** Whether the change asked about is INSYNC; no call when there is none. */
+    private boolean propagated(Optional<String> pendingChange) {
+        if (pendingChange.isEmpty()) {
             return true;
         }
-        ChangeInfo info;
         try {
             rate.acquire();
-            info = client.getChange(r -> r.id(change)).changeInfo();
+            return client.getChange(r -> r.id(pendingChange.get())).changeInfo().status() == ChangeStatus.INSYNC;
         } catch (NoSuchChangeException e) {
             // Route 53 no longer knows the change (it keeps them for a limited time): long applied
-            pendingChanges.remove(key.name(), change);
             return true;
         }
-        if (info.status() == ChangeStatus.INSYNC) {
-            pendingChanges.remove(key.name(), change);
-            return true;
-        }
-        return false;
     }
 
     @Override
@@ -202,7 +195,6 @@ public final class Route53DnsProvider implements DnsProvider {
             ChangeInfo info = client.changeResourceRecordSets(r -> r.hostedZoneId(key.hostedZoneId()).changeBatch(b -> b
                     .comment("failover control plane: epoch " + write.owner().epoch() + " of " + write.owner().group())
                     .changes(changes(write)))).changeInfo();
-            pendingChanges.put(key.name(), info.id());
             String details = "Route 53 change " + info.id() + " (" + info.statusAsString() + ") in zone " + key.hostedZoneId()
                     + ": " + write.describe();
             LOG.info(details);

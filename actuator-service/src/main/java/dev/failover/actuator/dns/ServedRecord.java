@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
  *
  * @param ownerText  the ownership TXT record's text as read; null when there is none
  * @param sets       the record's sets (one with simple routing; one per set identifier with weighted routing)
- * @param propagated false while the provider reports its last change as not yet served everywhere (Route 53 PENDING)
+ * @param propagated false while the provider reports the pending change the read asked about as not yet served
+ *                   everywhere (Route 53 PENDING); true when it asked about none
  */
 public record ServedRecord(String ownerText, List<RecordSet> sets, boolean propagated) {
 

@@ -122,6 +122,8 @@ public final class GroupReconciler {
     private Instant servedSince;
     private boolean scaleDownDone;
     private String initialTarget;
+    /** The desired state holds a change written whose save failed: stored again before the next read. */
+    private boolean changeUnstored;
     private final Map<String, String> lastPublished = new HashMap<>();
 
     public GroupReconciler(String group, Topology topology, DnsProvider dns, Scalers scalers,
@@ -204,8 +206,12 @@ public final class GroupReconciler {
     }
 
     private Duration pass(FailoverGroup config, Target target, Instant now) {
+        if (changeUnstored) {
+            store.save(desired);
+            changeUnstored = false;
+        }
         RecordKey key = RecordKey.of(config);
-        ReadOutcome read = dns.read(key);
+        ReadOutcome read = dns.read(key, desired.changeToCheck());
         if (!(read instanceof ReadOutcome.Served ok)) {
             return notRead(read, key, now);
         }
@@ -230,6 +236,9 @@ public final class GroupReconciler {
         if (ours && matches(served.sets(), wanted)) {
             if (!served.propagated()) {
                 return retryLater("written, not yet served everywhere by " + dns.name(), now, settings.capacityPoll());
+            }
+            if (desired.pendingChange() != null) {
+                changePropagated();
             }
             return served(config, served, now);
         }
@@ -262,6 +271,9 @@ public final class GroupReconciler {
         if (written instanceof WriteOutcome.Written w) {
             report(writeStep, ActuationStatus.SUCCEEDED, dns.name(), w.details() + (step.isEmpty() ? "" : " (" + step + ")"),
                     writeStart);
+            if (w.reference() != null && desired != null) {
+                changeWritten(w.reference());
+            }
             return Duration.ZERO;
         }
         if (written instanceof WriteOutcome.OwnerChanged changed) {
@@ -326,7 +338,7 @@ public final class GroupReconciler {
 
     private Duration initialPass(FailoverGroup config, Instant now) {
         RecordKey key = RecordKey.of(config);
-        ReadOutcome read = dns.read(key);
+        ReadOutcome read = dns.read(key, Optional.empty());
         if (!(read instanceof ReadOutcome.Served ok)) {
             return notRead(read, key, now);
         }
@@ -415,6 +427,35 @@ public final class GroupReconciler {
                     + " ms after the decision", now);
         }
         return scaleDownIfDue(config, now);
+    }
+
+    /**
+     * The provider took the write as change {@code reference}, which it may not serve everywhere yet: it becomes part of
+     * the desired state and is stored, so that a restarted or new owner asks about it too before it calls the group
+     * converged. Its id is known only once the write is taken, so it is stored right after it; a save that fails fails the
+     * pass, and the next pass stores it before it reads (this instance asks about it meanwhile all the same).
+     */
+    private void changeWritten(String reference) {
+        DesiredState next = desired.written(reference);
+        if (!latest.compareAndSet(desired, next)) {
+            return; // a newer decision arrived meanwhile: it wins, and writes its own change
+        }
+        desired = next;
+        changeUnstored = true;
+        store.save(next);
+        changeUnstored = false;
+    }
+
+    /**
+     * A read saw the pending change served everywhere: this instance asks no more about it. Not stored again (no write to
+     * the store per converged group): an owner restored from the stored state asks once more and finds it in sync.
+     */
+    private void changePropagated() {
+        DesiredState next = desired.propagated();
+        changeUnstored = false;
+        if (latest.compareAndSet(desired, next)) {
+            desired = next;
+        }
     }
 
     /** Moves on to another step of the same decision, stored so that a restart resumes from it; the next pass acts. */
@@ -551,6 +592,7 @@ public final class GroupReconciler {
         boolean newEpoch = desired == null || newest.epoch() != desired.epoch();
         long previous = desired == null ? 0 : desired.epoch();
         desired = newest;
+        changeUnstored = false; // the newest state is stored already (offered, or restored from the store)
         if (!newEpoch) {
             return; // the same decision at another step (restored)
         }

@@ -29,8 +29,9 @@ import dev.failover.kafka.TopicToEndReader;
 
 /**
  * Desired states in the compacted topic {@code failover.actuator-desired}, keyed by group (ADR 0006): written with
- * acks=all before a decision's offset is committed and whenever a stepped failback reaches a step; a partition's states
- * are read to their end when it is assigned, before its decisions are consumed.
+ * acks=all before a decision's offset is committed, whenever a stepped failback reaches a step and when a DNS change
+ * with an id (Route 53's) is written for it; a partition's states are read to their end when it is assigned, before its
+ * decisions are consumed.
  */
 public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
 
@@ -151,12 +152,19 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
         return byPartition;
     }
 
-    /** The further of two desired states of a group: the higher epoch, then the further step. */
+    /**
+     * The further of two desired states of a group, {@code b} read after {@code a}: the higher epoch, then the further
+     * step; at the same step the later, which holds the change written last (a change id is stored after the write),
+     * unless only the earlier holds one: a late duplicate without it must not hide a change that may still be pending.
+     */
     static DesiredState further(DesiredState a, DesiredState b) {
         if (a.epoch() != b.epoch()) {
             return a.epoch() > b.epoch() ? a : b;
         }
-        return b.step() > a.step() ? b : a;
+        if (a.step() != b.step()) {
+            return b.step() > a.step() ? b : a;
+        }
+        return b.pendingChange() != null || a.pendingChange() == null ? b : a;
     }
 
     @Override

@@ -1,20 +1,26 @@
 package dev.failover.actuator.state;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.failover.actuator.domain.DesiredState;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.EventCodec;
 
 /**
- * A desired state as kept in {@code failover.actuator-desired}: the decision as published, and the step reached.
+ * A desired state as kept in {@code failover.actuator-desired}: the decision as published, the step reached, and the
+ * DNS change written for it that was not yet seen served everywhere. Optional fields are absent from records of older
+ * releases, and left out when empty: such records decode as before, and older releases ignore them.
  *
  * @param schemaVersion version of this record
  * @param decision      the decision that set the desired state
  * @param step          the traffic step a stepped failback reached (0 otherwise)
+ * @param pendingChange the provider's id of the change last written for that step (a Route 53 change id), which a new
+ *                      owner asks about before it calls the group converged; absent when none
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record StoredDesiredState(Integer schemaVersion, Decision decision, Integer step) {
+public record StoredDesiredState(Integer schemaVersion, Decision decision, Integer step,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String pendingChange) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -29,11 +35,12 @@ public record StoredDesiredState(Integer schemaVersion, Decision decision, Integ
     }
 
     static String encode(DesiredState state) {
-        return EventCodec.instance().encode(new StoredDesiredState(SCHEMA_VERSION, state.decision(), state.step()));
+        return EventCodec.instance().encode(new StoredDesiredState(SCHEMA_VERSION, state.decision(), state.step(),
+                state.pendingChange()));
     }
 
     static DesiredState decode(String json) {
         StoredDesiredState stored = EventCodec.instance().decode(json, StoredDesiredState.class);
-        return new DesiredState(stored.decision(), stored.step());
+        return new DesiredState(stored.decision(), stored.step(), stored.pendingChange());
     }
 }

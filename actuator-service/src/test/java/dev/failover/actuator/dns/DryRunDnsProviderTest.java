@@ -3,6 +3,7 @@ package dev.failover.actuator.dns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class DryRunDnsProviderTest {
     }
 
     static ServedRecord served(DryRunDnsProvider dns) {
-        return ((ReadOutcome.Served) dns.read(KEY)).record();
+        return ((ReadOutcome.Served) dns.read(KEY, Optional.empty())).record();
     }
 
     @Test

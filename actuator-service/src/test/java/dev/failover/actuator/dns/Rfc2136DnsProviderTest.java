@@ -111,7 +111,7 @@ class Rfc2136DnsProviderTest {
     }
 
     static ServedRecord served(Rfc2136DnsProvider dns, RecordKey key) {
-        ReadOutcome read = dns.read(key);
+        ReadOutcome read = dns.read(key, Optional.empty());
         assertThat(read).as("reading %s", key.name()).isInstanceOf(ReadOutcome.Served.class);
         return ((ReadOutcome.Served) read).record();
     }
@@ -220,7 +220,8 @@ class Rfc2136DnsProviderTest {
         try {
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("the server process has exited")
                     .isNotEqualTo(Optional.of(true));
-            assertThat(dns.read(key)).as("read while the server is away").isInstanceOf(ReadOutcome.Unavailable.class);
+            assertThat(dns.read(key, Optional.empty())).as("read while the server is away")
+                    .isInstanceOf(ReadOutcome.Unavailable.class);
             assertThat(dns.write(failover)).as("write while the server is away").isInstanceOf(WriteOutcome.Unavailable.class);
         } finally {
             server.start();
@@ -263,7 +264,7 @@ class Rfc2136DnsProviderTest {
      */
     @OnBothServers
     void aMarkWithSeveralValuesIsUnusableAndTheReadSaysWhatToRemove(AuthoritativeServer server) {
-        assertThat(provider(server).read(key("twotxt", RecordType.A))).isInstanceOfSatisfying(
+        assertThat(provider(server).read(key("twotxt", RecordType.A), Optional.empty())).isInstanceOfSatisfying(
                 ReadOutcome.OwnerRecordUnusable.class, u -> assertThat(u.reason()).contains("_failover-owner.twotxt.failover.test")
                         .contains("2 values").contains("remove 'v=added-by-hand'")
                         .contains("failover-owner group=g-twotxt epoch=1 decision=d-1"));
@@ -287,8 +288,9 @@ class Rfc2136DnsProviderTest {
             assertThat(dns.write(write(key, null, 1, "192.0.2.20"))).as("an unsigned NOERROR to the update")
                     .isInstanceOfSatisfying(WriteOutcome.Unavailable.class, u -> assertThat(u.reason())
                             .contains("not signed with TSIG key " + AuthoritativeServer.KEY_NAME));
-            assertThat(dns.read(key)).as("an unsigned answer to the read").isInstanceOfSatisfying(ReadOutcome.Unavailable.class,
-                    u -> assertThat(u.reason()).contains("not signed with TSIG key " + AuthoritativeServer.KEY_NAME));
+            assertThat(dns.read(key, Optional.empty())).as("an unsigned answer to the read")
+                    .isInstanceOfSatisfying(ReadOutcome.Unavailable.class,
+                            u -> assertThat(u.reason()).contains("not signed with TSIG key " + AuthoritativeServer.KEY_NAME));
         }
     }
 
@@ -331,7 +333,7 @@ class Rfc2136DnsProviderTest {
     void anUnreachableServerIsUnavailableNotRejected() {
         Rfc2136DnsProvider dns = new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", 1, AuthoritativeServer.KEY_NAME,
                 AuthoritativeServer.ALGORITHM, bind.secret(), Duration.ofMillis(500)));
-        assertThat(dns.read(key("api", RecordType.A))).isInstanceOf(ReadOutcome.Unavailable.class);
+        assertThat(dns.read(key("api", RecordType.A), Optional.empty())).isInstanceOf(ReadOutcome.Unavailable.class);
         assertThat(dns.write(write(key("api", RecordType.A), null, 1, "192.0.2.20"))).isInstanceOf(WriteOutcome.Unavailable.class);
     }
 

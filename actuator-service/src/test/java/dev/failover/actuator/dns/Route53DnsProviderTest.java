@@ -41,6 +41,8 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
 import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
 import dev.failover.actuator.domain.Convergence;
+import dev.failover.actuator.domain.DesiredState;
+import dev.failover.actuator.domain.DesiredStore;
 import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.actuator.domain.TrafficPlan;
 import dev.failover.actuator.scaling.Scalers;
@@ -229,7 +231,11 @@ class Route53DnsProviderTest {
     }
 
     static ServedRecord served(Route53DnsProvider dns) {
-        ReadOutcome read = dns.read(key());
+        return served(dns, Optional.empty());
+    }
+
+    static ServedRecord served(Route53DnsProvider dns, Optional<String> pendingChange) {
+        ReadOutcome read = dns.read(key(), pendingChange);
         assertThat(read).as("read").isInstanceOf(ReadOutcome.Served.class);
         return ((ReadOutcome.Served) read).record();
     }
@@ -381,7 +387,7 @@ class Route53DnsProviderTest {
         try {
             List<java.util.concurrent.Future<ReadOutcome>> reads = new ArrayList<>();
             for (int i = 0; i < groups; i++) {
-                reads.add(pool.submit(() -> dns.read(key())));
+                reads.add(pool.submit(() -> dns.read(key(), Optional.empty())));
             }
             for (var read : reads) {
                 assertThat(read.get()).isInstanceOf(ReadOutcome.Served.class);
@@ -399,6 +405,10 @@ class Route53DnsProviderTest {
                 .isGreaterThanOrEqualTo(15 * 200 - 50);
     }
 
+    /**
+     * The write's reference is the change id; a read asked about it says whether GetChange reports it INSYNC. The
+     * provider keeps nothing itself: another instance, given the id, answers the same.
+     */
     @Test
     void aWrittenChangeIsNotPropagatedWhileGetChangeSaysPending() {
         recordIs(valuesSet("api.example.com.", "A", "secondary", 100L, 60, "192.0.2.20"));
@@ -410,13 +420,49 @@ class Route53DnsProviderTest {
                 .willReturn(aResponse().withStatus(200).withBody(changeInfo("GetChangeResponse", "INSYNC"))));
         Route53DnsProvider dns = provider(Route53Settings.Routing.WEIGHTED);
 
-        assertThat(dns.write(failover(null, 1))).isInstanceOfSatisfying(WriteOutcome.Written.class,
+        WriteOutcome written = dns.write(failover(null, 1));
+        assertThat(written).isInstanceOfSatisfying(WriteOutcome.Written.class,
                 w -> assertThat(w.reference()).as("the change id, without /change/").isEqualTo("C2682N5HXP0BZ4"));
+        Optional<String> change = Optional.of(((WriteOutcome.Written) written).reference());
 
-        assertThat(served(dns).propagated()).as("GetChange: PENDING").isFalse();
-        assertThat(served(dns).propagated()).as("GetChange: INSYNC").isTrue();
-        assertThat(served(dns).propagated()).as("in sync stays in sync").isTrue();
-        assertThat(route53.findAll(getRequestedFor(urlEqualTo(CHANGE)))).as("no GetChange once INSYNC was seen").hasSize(2);
+        assertThat(served(dns).propagated()).as("asked about no change: no GetChange").isTrue();
+        assertThat(route53.findAll(getRequestedFor(urlEqualTo(CHANGE)))).as("GetChange calls").isEmpty();
+        assertThat(served(dns, change).propagated()).as("GetChange: PENDING").isFalse();
+        assertThat(served(provider(Route53Settings.Routing.WEIGHTED), change).propagated())
+                .as("another instance asked about the change: GetChange INSYNC").isTrue();
+        assertThat(route53.findAll(getRequestedFor(urlEqualTo(CHANGE)))).as("one GetChange per read asked about it")
+                .hasSize(2);
+    }
+
+    /** The budget of a read: one list call; one GetChange only while a change is asked about. */
+    @Test
+    void aReadAskedAboutAChangeMakesOneListAndOneGetChangeCall() {
+        recordIs(valuesSet("api.example.com.", "A", null, null, 60, "192.0.2.10"));
+        ownerIs("failover-owner group=api epoch=3 decision=d-3");
+        route53.stubFor(get(urlEqualTo(CHANGE)).willReturn(aResponse().withStatus(200)
+                .withBody(changeInfo("GetChangeResponse", "PENDING"))));
+
+        assertThat(served(provider(Route53Settings.Routing.SIMPLE), Optional.of("C2682N5HXP0BZ4")).propagated()).isFalse();
+
+        assertThat(route53.findAll(getRequestedFor(urlPathEqualTo(LIST)))).as("list calls").hasSize(1);
+        assertThat(route53.findAll(getRequestedFor(urlEqualTo(CHANGE)))).as("GetChange calls").hasSize(1);
+        assertThat(route53.getAllServeEvents()).as("requests of the read").hasSize(2);
+    }
+
+    /**
+     * Route 53 keeps changes for a limited time: a change id stored long ago (an owner restored after days) answers
+     * NoSuchChange, which is a change long applied, not a group waiting for ever.
+     */
+    @Test
+    void aChangeRoute53NoLongerKnowsIsPropagated() {
+        recordIs(valuesSet("api.example.com.", "A", null, null, 60, "192.0.2.10"));
+        ownerIs("failover-owner group=api epoch=3 decision=d-3");
+        route53.stubFor(get(urlEqualTo(CHANGE)).willReturn(aResponse().withStatus(404).withBody(error("Sender",
+                "NoSuchChange", "A change with the specified change ID does not exist."))));
+
+        assertThat(served(provider(Route53Settings.Routing.SIMPLE), Optional.of("C2682N5HXP0BZ4")).propagated())
+                .as("NoSuchChange").isTrue();
+        assertThat(route53.findAll(getRequestedFor(urlEqualTo(CHANGE)))).as("GetChange asked").hasSize(1);
     }
 
     // ---- write
@@ -525,8 +571,9 @@ class Route53DnsProviderTest {
 
         route53.stubFor(get(urlPathEqualTo(LIST)).willReturn(aResponse().withStatus(400).withBody(error("Sender", "Throttling",
                 "Rate exceeded"))));
-        assertThat(dns.read(key())).as("a throttled read").isInstanceOfSatisfying(ReadOutcome.Throttled.class,
-                t -> assertThat(t.reason()).contains("Throttling"));
+        assertThat(dns.read(key(), Optional.empty())).as("a throttled read")
+                .isInstanceOfSatisfying(ReadOutcome.Throttled.class,
+                        t -> assertThat(t.reason()).contains("Throttling"));
     }
 
     // ---- through the reconciler
@@ -537,6 +584,17 @@ class Route53DnsProviderTest {
 
     /** The group api.example.com in the fixture's zone, simple routing, with the real provider against the fixture. */
     GroupReconciler reconciler(Route53DnsProvider dns, Backoff backoff) {
+        GroupReconciler group = reconciler(dns, backoff, state -> {
+        });
+        group.offer(DECISION);
+        return group;
+    }
+
+    static final Decision DECISION = new Decision(1, "d-4", "api", 4L, DecisionKind.FAILOVER, "primary", "secondary", "test",
+            List.of(), T0, DecisionMode.LIVE, Decision.AUTOMATION);
+
+    /** As above, storing desired states in {@code store}, with no decision yet. */
+    GroupReconciler reconciler(Route53DnsProvider dns, Backoff backoff, DesiredStore store) {
         Topology topology = TopologyLoader.parse("""
                 version: 1
                 locations: [loc-a]
@@ -547,13 +605,9 @@ class Route53DnsProviderTest {
                       - {id: primary, region: us-east-1, probe: {type: tcp, host: 192.0.2.10, port: 443}, dns: {values: [192.0.2.10]}}
                       - {id: secondary, region: us-west-2, probe: {type: tcp, host: 192.0.2.20, port: 443}, dns: {values: [192.0.2.20]}}
                 """.formatted(ZONE_ID), "test");
-        GroupReconciler group = new GroupReconciler("api", topology, dns, Scalers.none(),
-                new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of()), state -> {
-                }, results::add, clock, new GroupReconciler.Settings(Duration.ofSeconds(10), Duration.ofSeconds(2), backoff,
-                        Duration.ZERO, null));
-        group.offer(new Decision(1, "d-4", "api", 4L, DecisionKind.FAILOVER, "primary", "secondary", "test", List.of(), T0,
-                DecisionMode.LIVE, Decision.AUTOMATION));
-        return group;
+        return new GroupReconciler("api", topology, dns, Scalers.none(), new TrafficPlan(DnsProvider.Routing.SINGLE, 100,
+                List.of()), store, results::add, clock, new GroupReconciler.Settings(Duration.ofSeconds(10),
+                        Duration.ofSeconds(2), backoff, Duration.ZERO, null));
     }
 
     /** Runs {@code passes} passes, moving the clock by what each asks; returns the waits asked for. */
@@ -586,6 +640,51 @@ class Route53DnsProviderTest {
         GroupReconciler other = reconciler(provider(Route53Settings.Routing.SIMPLE), BACKOFF);
         assertThat(passes(other, 5)).as("waits after each pass that found Route 53 unavailable").extracting(Duration::toMillis)
                 .containsExactly(200L, 400L, 800L, 1000L, 1000L);
+    }
+
+    /**
+     * The actuator that wrote a change restarts, or the group's partition moves to another region's actuator, while
+     * Route 53 still propagates the change: the list already shows the new values under our mark, but GetChange says
+     * PENDING for up to a minute. The new owner, restored from the stored desired state, must wait for INSYNC as the
+     * writer would have, not report the group CONVERGED (which the decision-service counts as the switch served).
+     */
+    @Test
+    void aNewOwnerWaitsForTheChangeItsPredecessorWroteUntilInsync() throws Exception {
+        recordIs(valuesSet("api.example.com.", "A", null, null, 60, "192.0.2.10"));
+        ownerIs(null);
+        changeAnswers(200, changeInfo("ChangeResourceRecordSetsResponse", "PENDING"));
+        route53.stubFor(get(urlEqualTo(CHANGE)).willReturn(aResponse().withStatus(200)
+                .withBody(changeInfo("GetChangeResponse", "PENDING"))));
+        List<DesiredState> stored = new ArrayList<>();
+        GroupReconciler writer = reconciler(provider(Route53Settings.Routing.SIMPLE), BACKOFF, stored::add);
+        writer.offer(DECISION);
+        stored.add(DesiredState.of(DECISION)); // as the decision listener stores an accepted decision before acting on it
+
+        writer.run();
+        assertThat(route53.findAll(postRequestedFor(urlEqualTo(RRSET)))).as("the switch written").hasSize(1);
+        assertThat(stored.get(stored.size() - 1).pendingChange()).as("the change id, stored with the desired state")
+                .isEqualTo("C2682N5HXP0BZ4");
+        // Route 53 took the batch: its list serves it at once, while the change is still PENDING
+        String mark = sentChanges(0).get(0).replaceFirst("^CREATE \\S+ TXT ttl=60 \"(.*)\"$", "$1");
+        recordIs(valuesSet("api.example.com.", "A", null, null, 60, "192.0.2.20"));
+        ownerIs(mark);
+
+        // the writer stops here; a new process takes the group over from what was stored
+        GroupReconciler newOwner = reconciler(provider(Route53Settings.Routing.SIMPLE), BACKOFF, stored::add);
+        newOwner.restore(stored.get(stored.size() - 1));
+        passes(newOwner, 3);
+
+        assertThat(newOwner.status().convergence()).as("GetChange still says PENDING")
+                .isInstanceOf(Convergence.Converging.class);
+        assertThat(results).as("nothing CONVERGED while the change is PENDING")
+                .noneSatisfy(r -> assertThat(r.status()).isEqualTo(ActuationStatus.CONVERGED));
+        assertThat(route53.findAll(getRequestedFor(urlEqualTo(CHANGE)))).as("the new owner asks GetChange").isNotEmpty();
+
+        route53.stubFor(get(urlEqualTo(CHANGE)).willReturn(aResponse().withStatus(200)
+                .withBody(changeInfo("GetChangeResponse", "INSYNC"))));
+        passes(newOwner, 1);
+        assertThat(newOwner.status().convergence()).as("INSYNC").isInstanceOf(Convergence.Converged.class);
+        assertThat(route53.findAll(postRequestedFor(urlEqualTo(RRSET)))).as("the new owner wrote nothing").hasSize(1);
     }
 
     /** How Route 53 answers the DELETE of one value of a mark that holds others, or has another TTL. */
@@ -631,15 +730,16 @@ class Route53DnsProviderTest {
         route53.stubFor(get(urlPathEqualTo(LIST)).willReturn(aResponse().withStatus(403).withBody(error("Sender",
                 "AccessDenied", "User: arn:aws:iam::123456789012:user/actuator is not authorized to perform: "
                         + "route53:ListResourceRecordSets"))));
-        assertThat(provider(Route53Settings.Routing.WEIGHTED).read(key())).isInstanceOfSatisfying(ReadOutcome.Rejected.class,
-                r -> assertThat(r.reason()).contains("AccessDenied").contains("route53:ListResourceRecordSets"));
+        assertThat(provider(Route53Settings.Routing.WEIGHTED).read(key(), Optional.empty()))
+                .isInstanceOfSatisfying(ReadOutcome.Rejected.class,
+                        r -> assertThat(r.reason()).contains("AccessDenied").contains("route53:ListResourceRecordSets"));
     }
 
     @Test
     void aGroupWithoutAHostedZoneIsRejectedWithoutACall() {
         RecordKey noZone = new RecordKey("api", "example.com.", "api.example.com", RecordType.A, null);
         Route53DnsProvider dns = provider(Route53Settings.Routing.WEIGHTED);
-        assertThat(dns.read(noZone)).isInstanceOf(ReadOutcome.Rejected.class);
+        assertThat(dns.read(noZone, Optional.empty())).isInstanceOf(ReadOutcome.Rejected.class);
         assertThat(dns.write(new RecordWrite(noZone, null, mark(1), List.of(RecordSet.simple(60, Set.of("192.0.2.1"))))))
                 .isInstanceOf(WriteOutcome.Rejected.class);
         assertThat(route53.getAllServeEvents()).as("no request").isEmpty();
@@ -650,7 +750,7 @@ class Route53DnsProviderTest {
         try (Route53Client nowhere = client(URI.create("http://127.0.0.1:1"))) {
             Route53DnsProvider dns = new Route53DnsProvider(nowhere, new Route53Settings(Route53Settings.Routing.WEIGHTED, 100,
                     List.of(), Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5)));
-            assertThat(dns.read(key())).isInstanceOf(ReadOutcome.Unavailable.class);
+            assertThat(dns.read(key(), Optional.empty())).isInstanceOf(ReadOutcome.Unavailable.class);
             assertThat(dns.write(failover(null, 1))).isInstanceOf(WriteOutcome.Unavailable.class);
         }
     }

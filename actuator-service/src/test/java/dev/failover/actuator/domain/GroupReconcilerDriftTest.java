@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -73,7 +74,7 @@ class GroupReconcilerDriftTest {
         }
 
         @Override
-        public synchronized ReadOutcome read(RecordKey key) {
+        public synchronized ReadOutcome read(RecordKey key, Optional<String> pendingChange) {
             return new ReadOutcome.Served(new ServedRecord(ownerText, sets, true));
         }
 

@@ -10,6 +10,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -99,9 +100,9 @@ class GroupReconcilerTest {
         }
 
         @Override
-        public ReadOutcome read(RecordKey key) {
+        public ReadOutcome read(RecordKey key, Optional<String> pendingChange) {
             String failure = readFailures.poll();
-            return failure != null ? new ReadOutcome.Unavailable(failure) : store.read(key);
+            return failure != null ? new ReadOutcome.Unavailable(failure) : store.read(key, pendingChange);
         }
 
         @Override
@@ -120,7 +121,7 @@ class GroupReconcilerTest {
         }
 
         ServedRecord served() {
-            return ((ReadOutcome.Served) store.read(KEY)).record();
+            return ((ReadOutcome.Served) store.read(KEY, Optional.empty())).record();
         }
 
         /** A person changes the record by hand, leaving the ownership mark as it is. */

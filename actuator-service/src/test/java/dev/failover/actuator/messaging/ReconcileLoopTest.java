@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,14 +55,14 @@ class ReconcileLoopTest {
         }
 
         @Override
-        public ReadOutcome read(RecordKey key) {
+        public ReadOutcome read(RecordKey key, Optional<String> pendingChange) {
             int now = running.incrementAndGet();
             mostAtOnce.accumulateAndGet(now, Math::max);
             reads.incrementAndGet();
             readsOf.computeIfAbsent(key.group(), g -> new AtomicInteger()).incrementAndGet();
             try {
                 Thread.onSpinWait(); // widen the window a little: overlapping passes would show up here
-                return store.read(key);
+                return store.read(key, pendingChange);
             } finally {
                 running.decrementAndGet();
             }
@@ -180,11 +181,11 @@ class ReconcileLoopTest {
         AtomicInteger errorsLeft = new AtomicInteger(2);
         CountingDns dns = new CountingDns() {
             @Override
-            public ReadOutcome read(RecordKey key) {
+            public ReadOutcome read(RecordKey key, Optional<String> pendingChange) {
                 if (errorsLeft.getAndDecrement() > 0) {
                     throw new NoClassDefFoundError("a provider class that failed to load");
                 }
-                return super.read(key);
+                return super.read(key, pendingChange);
             }
         };
         Reconciler reconciler = reconciler(dns);

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -137,7 +138,8 @@ class Rfc2136ActuationTest {
     }
 
     static ServedRecord served(String group) {
-        DnsProvider.ReadOutcome read = bind().read(new RecordKey(group, "drift.test.", group + ".drift.test", RecordType.A, null));
+        DnsProvider.ReadOutcome read = bind().read(new RecordKey(group, "drift.test.", group + ".drift.test", RecordType.A, null),
+                Optional.empty());
         return ((DnsProvider.ReadOutcome.Served) read).record();
     }
 

@@ -1,0 +1,60 @@
+package dev.failover.actuator.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.failover.actuator.domain.DesiredState;
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.DecisionMode;
+import dev.failover.contract.event.EventCodec;
+
+/** The record of failover.actuator-desired, and which of a group's records a restore keeps. */
+class StoredDesiredStateTest {
+
+    static final Decision FAILBACK = new Decision(1, "d-7", "api", 7L, DecisionKind.FAILBACK, "secondary", "primary", "test",
+            List.of(), Instant.parse("2026-11-22T03:00:00Z"), DecisionMode.LIVE, Decision.AUTOMATION);
+
+    @Test
+    void aRecordOfAnOlderReleaseWithoutAChangeStillDecodes() {
+        String older = "{\"schemaVersion\":1,\"decision\":" + EventCodec.instance().encode(FAILBACK) + ",\"step\":2}";
+
+        assertThat(StoredDesiredState.decode(older)).isEqualTo(new DesiredState(FAILBACK, 2));
+    }
+
+    @Test
+    void theChangeIdIsKeptAndLeftOutWhenThereIsNone() {
+        DesiredState pending = new DesiredState(FAILBACK, 1).written("C2682N5HXP0BZ4");
+        String json = StoredDesiredState.encode(pending);
+
+        assertThat(json).contains("\"pendingChange\":\"C2682N5HXP0BZ4\"");
+        assertThat(StoredDesiredState.decode(json)).isEqualTo(pending);
+        assertThat(StoredDesiredState.encode(new DesiredState(FAILBACK, 1))).as("as older releases wrote it")
+                .doesNotContain("pendingChange");
+    }
+
+    /**
+     * A group's records, earlier first, and the one a restore keeps. The change id is stored after the write, at the step
+     * stored before it: at the same step the later record wins, unless only the earlier holds a change (a late duplicate
+     * must not hide a change that may still be pending).
+     */
+    @Test
+    void aRestoreKeepsTheChangeWrittenLastOfTheFurthestStep() {
+        DesiredState offered = DesiredState.of(FAILBACK);
+        DesiredState written = offered.written("C1");
+        DesiredState rewritten = offered.written("C2");
+        DesiredState nextStep = offered.atStep(1);
+
+        assertThat(KafkaDesiredStore.further(offered, written)).as("the change stored after the write").isEqualTo(written);
+        assertThat(KafkaDesiredStore.further(written, offered)).as("a late duplicate without it").isEqualTo(written);
+        assertThat(KafkaDesiredStore.further(written, rewritten)).as("the change written last").isEqualTo(rewritten);
+        assertThat(KafkaDesiredStore.further(nextStep, written)).as("the further step").isEqualTo(nextStep);
+        DesiredState older = DesiredState.of(new Decision(1, "d-6", "api", 6L, DecisionKind.FAILOVER, "primary", "secondary",
+                "test", List.of(), FAILBACK.issuedAt(), DecisionMode.LIVE, Decision.AUTOMATION)).written("C0");
+        assertThat(KafkaDesiredStore.further(offered, older)).as("the higher epoch").isEqualTo(offered);
+    }
+}
