@@ -13,9 +13,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -48,9 +51,12 @@ public final class TopicEnsurer implements AutoCloseable {
 
     /**
      * Creates those of these topics that are missing (with their partitions, replication and configs); existing topics
-     * are left as they are.
+     * are left as they are. Then checks every one of them as it is on the cluster: replicas enough for its
+     * min.insync.replicas (else no write with acks=all succeeds), at least the replication factor asked for, and
+     * compacted when asked to be.
      *
      * @return the partition count of every one of these topics, as it is now, by name
+     * @throws TopicSettingsException naming each topic that is unfit, and why
      */
     public Map<String, Integer> ensure(Collection<TopicSpec> topics) {
         Set<String> existing = existing();
@@ -71,8 +77,57 @@ public final class TopicEnsurer implements AutoCloseable {
             }
         }
         Map<String, Integer> partitions = new LinkedHashMap<>();
-        topics.forEach(t -> partitions.put(t.name(), describe(t.name()).partitions().size()));
+        Map<String, TopicDescription> descriptions = new LinkedHashMap<>();
+        topics.forEach(t -> descriptions.put(t.name(), describe(t.name())));
+        descriptions.forEach((name, description) -> partitions.put(name, description.partitions().size()));
+        List<TopicProblem> problems = problems(topics, descriptions);
+        if (!problems.isEmpty()) {
+            throw new TopicSettingsException(problems);
+        }
         return partitions;
+    }
+
+    private List<TopicProblem> problems(Collection<TopicSpec> topics, Map<String, TopicDescription> descriptions) {
+        Map<String, Config> configs = configs(descriptions.keySet());
+        List<TopicProblem> problems = new ArrayList<>();
+        for (TopicSpec topic : topics) {
+            int replicas = descriptions.get(topic.name()).partitions().stream().mapToInt(p -> p.replicas().size()).min()
+                    .orElse(0);
+            Config config = configs.get(topic.name());
+            int minInsync = Integer.parseInt(config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value());
+            String policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+            if (replicas < minInsync) {
+                problems.add(new TopicProblem(topic.name(), TopicProblem.Kind.MIN_INSYNC_ABOVE_REPLICAS, "replication factor "
+                        + replicas + " is below its min.insync.replicas " + minInsync + ": every write with acks=all fails"
+                        + " (NotEnoughReplicas); recreate it with at least " + minInsync + " replicas"));
+            }
+            if (topic.replicationFactor().isPresent() && replicas < topic.replicationFactor().get()) {
+                problems.add(new TopicProblem(topic.name(), TopicProblem.Kind.BELOW_REPLICATION_FACTOR, "replication factor "
+                        + replicas + ", below the " + topic.replicationFactor().get() + " asked for: losing a broker loses"
+                        + " partitions; add replicas (kafka-reassign-partitions.sh)"));
+            }
+            boolean compact = TopicConfig.CLEANUP_POLICY_COMPACT.equals(topic.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG));
+            if (compact && !List.of(policy.split(",")).contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+                problems.add(new TopicProblem(topic.name(), TopicProblem.Kind.NOT_COMPACTED, "cleanup.policy is " + policy
+                        + ", not compact: the latest state of each group would be deleted after the retention time;"
+                        + " set cleanup.policy=compact"));
+            }
+        }
+        return problems;
+    }
+
+    private Map<String, Config> configs(Collection<String> topics) {
+        List<ConfigResource> resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        try {
+            Map<ConfigResource, Config> configs = await(admin.describeConfigs(resources).all(), "describe the configs of "
+                    + topics);
+            Map<String, Config> byTopic = new LinkedHashMap<>();
+            configs.forEach((resource, config) -> byTopic.put(resource.name(), config));
+            return byTopic;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe the configs of " + topics + " at " + bootstrapServers + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.failover.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,47 @@ class TopicEnsurerTest {
             String policy = admin.describeConfigs(List.of(resource)).all().get().get(resource)
                     .get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
             assertThat(policy).as("cleanup.policy of the created topic").isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
+        }
+    }
+
+    /**
+     * Issue 29, item 3: a topic whose replicas cannot satisfy its min.insync.replicas takes no acks=all write at all, and
+     * one with fewer replicas than asked for, or a delete policy where states must be kept, loses them: the start stops,
+     * naming the topic and what to change.
+     */
+    @Test
+    void aTopicUnfitForTheWritesAndRestoresOfThePlaneStopsTheStart() throws Exception {
+        String noWrites = "ensure-" + UUID.randomUUID();
+        String fewReplicas = "ensure-" + UUID.randomUUID();
+        String deleted = "ensure-" + UUID.randomUUID();
+        try (Admin admin = Admin.create(client.with(Map.of()))) {
+            admin.createTopics(List.of(
+                    new NewTopic(noWrites, 1, (short) 1).configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2")),
+                    new NewTopic(fewReplicas, 1, (short) 1),
+                    new NewTopic(deleted, 1, (short) 1).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+                            TopicConfig.CLEANUP_POLICY_DELETE)))).all().get();
+        }
+        try (TopicEnsurer topics = new TopicEnsurer(client, Duration.ofSeconds(30))) {
+            assertThatThrownBy(() -> topics.ensure(List.of(TopicSpec.of(noWrites, 1, (short) 1),
+                    TopicSpec.of(fewReplicas, 1, (short) 3), TopicSpec.of(deleted, 1, (short) 1).compacted())))
+                    .isInstanceOfSatisfying(TopicSettingsException.class, e -> assertThat(e.problems())
+                            .extracting(TopicProblem::topic, TopicProblem::kind).containsExactly(
+                                    tuple(noWrites, TopicProblem.Kind.MIN_INSYNC_ABOVE_REPLICAS),
+                                    tuple(fewReplicas, TopicProblem.Kind.BELOW_REPLICATION_FACTOR),
+                                    tuple(deleted, TopicProblem.Kind.NOT_COMPACTED)))
+                    .hasMessageContaining(noWrites + ": replication factor 1 is below its min.insync.replicas 2")
+                    .hasMessageContaining(fewReplicas + ": replication factor 1, below the 3 asked for")
+                    .hasMessageContaining(deleted + ": cleanup.policy is delete, not compact");
+            assertThat(topics.ensure(List.of(TopicSpec.of(fewReplicas, 1, (short) 1))))
+                    .as("the same topic, asked for what it has").containsEntry(fewReplicas, 1);
+        }
+    }
+
+    @Test
+    void aReplicationFactorTheClusterCannotGiveIsNamed() {
+        try (TopicEnsurer topics = new TopicEnsurer(client, Duration.ofSeconds(30))) {
+            assertThatThrownBy(() -> topics.ensure(List.of(TopicSpec.of("ensure-" + UUID.randomUUID(), 1, (short) 3))))
+                    .hasMessageContaining("cannot create topics").hasMessageContaining("replication factor of 3 cannot be reached");
         }
     }
 

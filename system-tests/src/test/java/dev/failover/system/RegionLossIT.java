@@ -175,6 +175,32 @@ class RegionLossIT {
     }
 
     /**
+     * Issue 29, item 3: every failover topic the services created or use survives the loss of a region: three replicas,
+     * one per region's broker, and min.insync.replicas 2 (ADR 0005).
+     */
+    @Test
+    @Order(0)
+    void everyTopicHasAReplicaInEachRegion() throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = admin()) {
+            Set<String> topics = admin.listTopics().names().get().stream().filter(t -> t.startsWith("failover."))
+                    .collect(Collectors.toSet());
+            assertThat(topics).as("failover topics").contains(Topics.DECISIONS, Topics.DECISION_STATE, Topics.ACTUATOR_DESIRED,
+                    Topics.PROBE_RESULTS);
+            for (var topic : admin.describeTopics(topics).allTopicNames().get().values()) {
+                for (var partition : topic.partitions()) {
+                    assertThat(partition.replicas().stream().map(RegionLossIT::regionOf).collect(Collectors.toSet()))
+                            .as(topic.name() + "-" + partition.partition() + ": the regions of its replicas")
+                            .containsExactlyInAnyOrderElementsOf(Regions.REGIONS);
+                }
+            }
+            var resources = topics.stream().map(t -> new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t)).toList();
+            admin.describeConfigs(resources).all().get().forEach((resource, config) -> assertThat(
+                    config.get("min.insync.replicas").value()).as(resource.name() + " min.insync.replicas").isEqualTo("2"));
+        }
+    }
+
+    /**
      * Scenario 1, and 2 while it lasts: region A, the primary's, loses its network entirely. The plane in B and C
      * switches DNS to B in time, with exactly one DNS change; nothing A's instances publish meanwhile takes effect.
      */

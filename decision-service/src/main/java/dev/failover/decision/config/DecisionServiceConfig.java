@@ -119,9 +119,12 @@ public interface DecisionServiceConfig {
         @WithDefault("3")
         int partitions();
 
-        /** Replication factor of created topics; 3 on a production cluster. */
+        /**
+         * Replication factor of created topics, and the least every failover topic must have (the start stops when one
+         * has fewer). Absent: the broker's default.replication.factor (3 on the production cluster of ADR 0005). Every
+         * topic must in any case have at least its min.insync.replicas replicas, or no write with acks=all succeeds.
+         */
         @WithName("replication-factor")
-        @WithDefault("1")
-        short replicationFactor();
+        Optional<Short> replicationFactor();
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -11,12 +12,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.jboss.logging.Logger;
 
 import dev.failover.contract.event.Topics;
 import dev.failover.decision.config.DecisionServiceConfig;
 import dev.failover.kafka.KafkaClientProperties;
 import dev.failover.kafka.TopicEnsurer;
+import dev.failover.kafka.TopicProblem;
+import dev.failover.kafka.TopicSettingsException;
 import dev.failover.kafka.TopicSpec;
 import io.quarkus.runtime.StartupEvent;
 
@@ -33,6 +37,7 @@ public class TopicSetup {
     static final List<String> CO_PARTITIONED = List.of(Topics.PROBE_RESULTS, Topics.COMMANDS, Topics.ACTUATIONS,
             Topics.DECISIONS, Topics.DECISION_STATE, Topics.DECISION_EXPLANATIONS);
     static final List<String> COMPACTED = List.of(Topics.DECISION_STATE, Topics.DECISION_EXPLANATIONS);
+    static final String REPLICATION_KEY = "failover.topics.replication-factor";
     static final List<String> DEAD_LETTERS = List.of(Topics.PROBE_RESULTS_DLQ, Topics.COMMANDS_DLQ, Topics.ACTUATIONS_DLQ);
 
     @Inject
@@ -59,14 +64,14 @@ public class TopicSetup {
     void onStart(@Observes StartupEvent event) {
         try (TopicEnsurer ensurer = new TopicEnsurer(kafka, TIMEOUT)) {
             int count = ensurer.partitionCount(Topics.PROBE_RESULTS).orElse(config.topics().partitions());
-            short replication = config.topics().replicationFactor();
+            Optional<Short> replication = config.topics().replicationFactor();
             List<TopicSpec> specs = new ArrayList<>();
             for (String topic : CO_PARTITIONED) {
-                TopicSpec spec = TopicSpec.of(topic, count, replication);
+                TopicSpec spec = new TopicSpec(topic, Optional.of(count), replication, Map.of());
                 specs.add(COMPACTED.contains(topic) ? spec.compacted() : spec);
             }
-            DEAD_LETTERS.forEach(dlq -> specs.add(TopicSpec.of(dlq, count, replication)));
-            Map<String, Integer> actual = ensurer.ensure(specs);
+            DEAD_LETTERS.forEach(dlq -> specs.add(new TopicSpec(dlq, Optional.of(count), replication, Map.of())));
+            Map<String, Integer> actual = ensure(ensurer, specs, replication);
             List<String> mismatched = TopicEnsurer.mismatches(actual, CO_PARTITIONED, count);
             if (!mismatched.isEmpty()) {
                 throw new IllegalStateException("failover.topics.partitions: every failover topic must have " + count
@@ -75,6 +80,23 @@ public class TopicSetup {
             LOG.infof("topics %s ready with %d partitions", CO_PARTITIONED, count);
             partitions = count;
             ready.countDown();
+        }
+    }
+
+    /** Creates and checks the topics; a replication factor the cluster cannot give, or topics below it, name the key. */
+    private static Map<String, Integer> ensure(TopicEnsurer ensurer, List<TopicSpec> specs, Optional<Short> replication) {
+        try {
+            return ensurer.ensure(specs);
+        } catch (TopicSettingsException e) {
+            boolean belowAsked = e.problems().stream().anyMatch(p -> p.kind() == TopicProblem.Kind.BELOW_REPLICATION_FACTOR);
+            throw belowAsked ? new IllegalStateException(REPLICATION_KEY + " is " + replication.orElseThrow() + ": "
+                    + e.getMessage(), e) : e;
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof InvalidReplicationFactorException) {
+                throw new IllegalStateException(REPLICATION_KEY + (replication.isPresent() ? " is " + replication.get()
+                        : " is not set (the broker's default.replication.factor applies)") + ": " + e.getMessage(), e);
+            }
+            throw e;
         }
     }
 }
