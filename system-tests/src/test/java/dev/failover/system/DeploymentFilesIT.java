@@ -92,7 +92,7 @@ class DeploymentFilesIT {
             String kind = doc.get("kind").asText();
             String name = doc.at("/metadata/name").asText();
             switch (kind) {
-                case "Deployment" -> deployments.put(name, doc);
+                case "Deployment", "StatefulSet" -> deployments.put(name, doc);
                 case "Service" -> services.put(name, doc);
                 case "PrometheusRule" -> rule = doc;
                 case "ConfigMap" -> {
@@ -131,6 +131,59 @@ class DeploymentFilesIT {
         assertThat(rule).as("PrometheusRule").isNotNull();
         assertThat(rule.get("spec")).as("PrometheusRule = monitoring/prometheus/failover-alerts.yml "
                 + "(run scripts/sync-prometheus-rule.sh)").isEqualTo(rules);
+    }
+
+    /**
+     * Issue 29, items 9 and 11: the members of the decision-service's and the actuator's consumer groups have static ids
+     * that survive a rollout (a pod name of a Deployment changes with every rollout and leaves a ghost member whose
+     * partitions stay dark for the session timeout) and differ between regions (the groups span the regions, ADR 0005);
+     * and one probe replica per location, since two replicas reporting as one location feed one tracker.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "us-east-1", "us-west-2" })
+    void groupMembersKeepTheirIdsAcrossRolloutsAndRegions(String region) throws Exception {
+        Map<String, JsonNode> workloads = new HashMap<>();
+        for (JsonNode doc : render(region)) {
+            if (doc.at("/metadata/name").asText().endsWith("-service")
+                    && List.of("Deployment", "StatefulSet").contains(doc.get("kind").asText())) {
+                workloads.put(doc.at("/metadata/name").asText(), doc);
+            }
+        }
+        for (String name : List.of("decision-service", "actuator-service")) {
+            JsonNode workload = workloads.get(name);
+            assertThat(workload.get("kind").asText()).as(name + ": pods that keep their names across a rollout")
+                    .isEqualTo("StatefulSet");
+            JsonNode container = workload.at("/spec/template/spec/containers/0");
+            assertThat(instanceId(container, workload, 0)).as(name + " pod 0's FAILOVER_INSTANCE_ID")
+                    .isEqualTo(region + "-" + name + "-0");
+        }
+        assertThat(workloads.get("probe-service").at("/spec/replicas").asInt()).as("probe replicas of location " + region)
+                .isEqualTo(1);
+    }
+
+    /** FAILOVER_INSTANCE_ID of pod {@code ordinal} as Kubernetes expands it: $(VAR) from the env before it, field refs. */
+    static String instanceId(JsonNode container, JsonNode workload, int ordinal) {
+        Map<String, String> values = new HashMap<>();
+        for (JsonNode e : container.get("env")) {
+            String value;
+            if (e.has("value")) {
+                value = e.get("value").asText();
+                for (var known : values.entrySet()) {
+                    value = value.replace("$(" + known.getKey() + ")", known.getValue());
+                }
+            } else {
+                String field = e.at("/valueFrom/fieldRef/fieldPath").asText();
+                if (field.equals("metadata.name")) {
+                    value = workload.at("/metadata/name").asText() + "-" + ordinal;
+                } else if (field.startsWith("metadata.labels['")) {
+                    value = workload.at("/spec/template/metadata/labels").path(field.substring(17, field.length() - 2)).asText();
+                } else {
+                    continue;
+                }
+            }
+            values.put(e.get("name").asText(), value);
+        }
+        return values.get("FAILOVER_INSTANCE_ID");
     }
 
     /** The runbook (docs/runbook.md) has a row for every alert the rules can fire, so no page leaves the on-call guessing. */
