@@ -161,6 +161,49 @@ class DeploymentFilesIT {
                 .isEqualTo(1);
     }
 
+    /**
+     * Issue 30, items 2 and 3: the Kubernetes scaler's Role and RoleBinding are in the namespace of the Deployments it
+     * scales (the base's namespace would put them in failover: 403 on every scale), bound to the actuator's service
+     * account in failover; and the topology ConfigMap is mounted as a directory (a subPath mount never sees an update, so
+     * the probe-service's hot reload could not work).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "us-east-1", "us-west-2" })
+    void theScalerRoleIsWhereItScalesAndTheTopologyCanBeReloaded(String region) throws Exception {
+        Map<String, JsonNode> rbac = new HashMap<>();
+        List<JsonNode> workloads = new ArrayList<>();
+        for (JsonNode doc : render(region)) {
+            String kind = doc.get("kind").asText();
+            if (doc.at("/metadata/name").asText().equals("failover-actuator-scaler")) {
+                rbac.put(kind, doc);
+            }
+            if (List.of("Deployment", "StatefulSet").contains(kind)) {
+                workloads.add(doc);
+            }
+        }
+        assertThat(rbac).containsOnlyKeys("Role", "RoleBinding");
+        assertThat(rbac.get("Role").at("/metadata/namespace").asText()).as("the scaler Role's namespace").isEqualTo("prod");
+        assertThat(rbac.get("RoleBinding").at("/metadata/namespace").asText()).as("its binding's namespace").isEqualTo("prod");
+        assertThat(rbac.get("RoleBinding").at("/subjects/0/name").asText()).isEqualTo("failover-actuator");
+        assertThat(rbac.get("RoleBinding").at("/subjects/0/namespace").asText()).as("the actuator's namespace")
+                .isEqualTo("failover");
+        for (JsonNode workload : workloads) {
+            String name = workload.at("/metadata/name").asText();
+            JsonNode container = workload.at("/spec/template/spec/containers/0");
+            String file = env(container, "FAILOVER_TOPOLOGY_FILE").get("value").asText();
+            JsonNode mount = null;
+            for (JsonNode m : container.get("volumeMounts")) {
+                if (m.get("name").asText().equals("topology")) {
+                    mount = m;
+                }
+            }
+            assertThat(mount).as(name + ": the topology mount").isNotNull();
+            assertThat(mount.has("subPath")).as(name + ": the topology mounted with subPath (never updated)").isFalse();
+            assertThat(file).as(name + ": FAILOVER_TOPOLOGY_FILE inside the mounted directory")
+                    .startsWith(mount.get("mountPath").asText() + "/");
+        }
+    }
+
     /** FAILOVER_INSTANCE_ID of pod {@code ordinal} as Kubernetes expands it: $(VAR) from the env before it, field refs. */
     static String instanceId(JsonNode container, JsonNode workload, int ordinal) {
         Map<String, String> values = new HashMap<>();

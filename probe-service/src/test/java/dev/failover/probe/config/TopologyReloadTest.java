@@ -22,20 +22,45 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** A changed topology file is applied without a restart; an invalid one is refused and the previous one keeps running. */
+/**
+ * A changed topology file is applied without a restart; an invalid one is refused and the previous one keeps running.
+ * The file is updated as a ConfigMap mounted as a directory is (issue 30: k8s mounts it so, not by subPath).
+ */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 @WithTestResource(TopologyReloadTest.Reloadable.class)
 class TopologyReloadTest {
 
-    /** A topology file the test rewrites, checked every 200 ms. */
+    /**
+     * A topology file the test rewrites, checked every 200 ms, laid out as the kubelet lays out a ConfigMap mounted as a
+     * directory: {@code failover.yaml -> ..data/failover.yaml}, {@code ..data -> ..<version>}; an update writes a new
+     * version directory and swaps {@code ..data} by one rename.
+     */
     public static class Reloadable implements QuarkusTestResourceLifecycleManager {
         static Path file;
+        static int versions;
 
         @Override
         public Map<String, String> start() {
-            file = TestTopology.write("http://127.0.0.1:1/health", "http://127.0.0.1:2/health");
+            try {
+                Path dir = Files.createTempDirectory("configmap");
+                file = dir.resolve("failover.yaml");
+                publish(Files.readString(TestTopology.write("http://127.0.0.1:1/health", "http://127.0.0.1:2/health")));
+                Files.createSymbolicLink(file, Path.of("..data", "failover.yaml"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
             return Map.of("failover.topology-file", file.toString(), "failover.reload-interval", "200ms");
+        }
+
+        /** A new version directory with the text, then {@code ..data} pointed at it by one atomic rename. */
+        static void publish(String text) throws java.io.IOException {
+            Path dir = file.getParent();
+            String version = "..2026_11_24_00_00_0" + (++versions);
+            Files.createDirectory(dir.resolve(version));
+            Files.writeString(dir.resolve(version).resolve("failover.yaml"), text);
+            Path link = Files.createSymbolicLink(dir.resolve("..data_tmp"), Path.of(version));
+            Files.move(link, dir.resolve("..data"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
 
         @Override
@@ -46,10 +71,9 @@ class TopologyReloadTest {
     static final String REFUSED = "failover_probe_topology_reloads_total{result=\"refused\"}";
     static final String APPLIED = "failover_probe_topology_reloads_total{result=\"applied\"}";
 
-    /** Written as a ConfigMap volume updates it: the new text in full, swapped in by one rename. */
+    /** Written as a ConfigMap volume updates it: the new text in full, swapped in by one rename of {@code ..data}. */
     static void rewrite(String text) throws Exception {
-        Path next = Files.writeString(Reloadable.file.resolveSibling(Reloadable.file.getFileName() + ".next"), text);
-        Files.move(next, Reloadable.file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Reloadable.publish(text);
     }
 
     static List<String> targets() {
