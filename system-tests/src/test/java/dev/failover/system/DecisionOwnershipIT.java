@@ -51,16 +51,9 @@ class DecisionOwnershipIT {
      */
     static final String COMMAND_TIMEOUT = "2s";
 
-    /** The test topology's group, repeated under six ids. */
+    /** The test topology's group, repeated under six ids, each on its own record. */
     static String topology() {
-        String one = TestTopology.yaml("http://127.0.0.1:1/health", "http://127.0.0.1:2/health");
-        String header = one.substring(0, one.indexOf("groups:\n") + "groups:\n".length());
-        String group = one.substring(one.indexOf("groups:\n") + "groups:\n".length());
-        StringBuilder yaml = new StringBuilder(header);
-        for (int g = 0; g < GROUPS; g++) {
-            yaml.append(group.replace("id: " + TestTopology.GROUP, "id: group-" + g));
-        }
-        return yaml.toString();
+        return TestTopology.yaml(ALL_GROUPS);
     }
 
     static void round(TopicClient client, ProbeOutcome primary) {

@@ -78,14 +78,28 @@ public final class TopologyValidator {
 
     /**
      * Two targets on one scaled resource would scale it up and down against each other (a failback returning one to
-     * pilot light while the other serves from it).
+     * pilot light while the other serves from it). Two groups on one DNS record would be actuated by different
+     * instances (by the partition of their id) and write the record and its ownership mark against each other, each
+     * taking the other's mark for a newer owner ({@link #sameRecord}).
      */
     private void sharedResources(Topology t) {
         Map<String, String> scaled = new HashMap<>();
+        List<Integer> recorded = new ArrayList<>();
         for (int i = 0; i < t.groups().size(); i++) {
             FailoverGroup group = t.groups().get(i);
             if (group == null) {
                 continue;
+            }
+            if (group.dns() != null && group.dns().name() != null && validHost(group.dns().name())) {
+                for (int first : recorded) {
+                    if (sameRecord(t.groups().get(first).dns(), group.dns())) {
+                        error("groups[" + i + "].dns.name", "is the record of groups[" + first + "].dns.name too: "
+                                + "the two groups would write '" + group.dns().name() + "' and its ownership mark against "
+                                + "each other; give each group its own record");
+                        break;
+                    }
+                }
+                recorded.add(i);
             }
             for (int j = 0; j < group.targets().size(); j++) {
                 Target target = group.targets().get(j);
@@ -100,6 +114,19 @@ public final class TopologyValidator {
                 }
             }
         }
+    }
+
+    /**
+     * Whether two groups' records are one: the same name, in any case and with or without the trailing dot, whatever
+     * the type and the weighted set identifiers, because the ownership mark ({@code _failover-owner.<name>}, ADR 0006)
+     * is kept per name. Only two different Route 53 hosted zones (split horizon) hold two records of one name: an RFC
+     * 2136 deployment updates one server, and a hosted zone id given on one side only says nothing of the other's.
+     */
+    private static boolean sameRecord(DnsRecord a, DnsRecord b) {
+        if (a.hostedZoneId() != null && b.hostedZoneId() != null && !a.hostedZoneId().equals(b.hostedZoneId())) {
+            return false;
+        }
+        return absolute(a.name()).equals(absolute(b.name()));
     }
 
     /** What a scaling ref changes: its kind, place (region or cluster; not the role) and resource name. */

@@ -105,6 +105,55 @@ class TopologyLoaderTest {
         assertThat(topology.safety().maxSwitchesPerDayOf(100)).isEqualTo(12);
     }
 
+    /** The second group's scaling ref when it must not clash with the first's: the same names in another region. */
+    static final String OTHER_SCALING = "scaling: {kind: ecs, cluster: c, service: s, activeSize: 4, region: eu-west-1}";
+
+    /**
+     * Two groups on one record would be actuated by different instances (by the partition of their id) and write the
+     * record and its ownership mark {@code _failover-owner.<name>} against each other, each seeing the other's mark as
+     * a newer owner. The mark is kept per name, whatever the type and the weighted set identifiers, so a record is its
+     * name (any case, with or without the trailing dot) within one Route 53 hosted zone, or within the one server an
+     * RFC 2136 deployment updates.
+     */
+    static Stream<Arguments> sharedRecords() {
+        String sameRecord = "groups[1].dns.name: is the record of groups[0].dns.name too";
+        String same = twoGroups("api.example.test.", OTHER_SCALING);
+        return Stream.of(
+                Arguments.of("the same name", same, sameRecord),
+                Arguments.of("another case, no trailing dot", twoGroups("API.Example.TEST", OTHER_SCALING), sameRecord),
+                Arguments.of("another type: the ownership mark is per name", inSecond(same, g -> g
+                        .replace("ttl: 30}", "ttl: 30, type: AAAA}").replace("[192.0.2.", "[2001:db8::")), sameRecord),
+                Arguments.of("other weighted set identifiers: the mark is still shared", inSecond(same, g -> g
+                        .replace("{values: [192.0.2.20]}", "{values: [192.0.2.20], setIdentifier: api-2-secondary}")
+                        .replace("{values: [192.0.2.10]}", "{values: [192.0.2.10], setIdentifier: api-2-primary}")), sameRecord),
+                Arguments.of("the same hosted zone", same.replace("{zone: example.test.,", "{zone: example.test., hostedZoneId: ZA,"),
+                        sameRecord),
+                Arguments.of("a hosted zone on one side only", same.replaceFirst("\\{zone: example.test.,",
+                        "{zone: example.test., hostedZoneId: ZA,"), sameRecord),
+                Arguments.of("other names", twoGroups("api2.example.test.", OTHER_SCALING), null),
+                Arguments.of("split horizon: the same name in two hosted zones", inSecond(same.replaceFirst(
+                        "\\{zone: example.test.,", "{zone: example.test., hostedZoneId: ZA,"), g -> g.replace(
+                        "{zone: example.test.,", "{zone: example.test., hostedZoneId: ZB,")), null));
+    }
+
+    /** {@code yaml} of {@link #twoGroups} with {@code edit} made to the second group only. */
+    static String inSecond(String yaml, java.util.function.UnaryOperator<String> edit) {
+        int second = yaml.indexOf("  - id: api-2\n");
+        return yaml.substring(0, second) + edit.apply(yaml.substring(second));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sharedRecords")
+    void noTwoGroupsShareARecord(String name, String yaml, String expected) {
+        if (expected == null) {
+            assertThat(TopologyLoader.parse(yaml, "test.yaml").groups()).hasSize(2);
+        } else {
+            assertThatThrownBy(() -> TopologyLoader.parse(yaml, "test.yaml"))
+                    .isInstanceOf(InvalidTopologyException.class)
+                    .hasMessageContaining(expected);
+        }
+    }
+
     /** VALID with a second group, {@code api-2}, whose record and scaling ref are set here. */
     static String twoGroups(String name, String scaling) {
         String second = VALID.substring(VALID.indexOf("  - id: api\n")).replace("- id: api\n", "- id: api-2\n")
