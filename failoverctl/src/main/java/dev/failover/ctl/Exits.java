@@ -18,6 +18,8 @@ public final class Exits {
      * once; {@code status} shows whether it was applied. Sending it again with the same idempotency key is safe.
      */
     public static final int PENDING = 5;
+    /** {@code validate}: the file is not a valid topology (or cannot be read); every bad key is printed. */
+    public static final int INVALID = 6;
 
     private Exits() {
     }
