@@ -1,0 +1,105 @@
+package dev.failover.actuator.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import dev.failover.actuator.dns.OwnerMark;
+import dev.failover.actuator.dns.ServedRecord;
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.ActuationStep;
+
+/**
+ * What a reconcile step may do to its {@link GroupReconciler}'s state: intent methods, and a few questions. The state
+ * itself (convergence, attempts, holds, the desired state) stays the reconciler's; the backends come as a value
+ * ({@link Backends}).
+ */
+interface PassContext {
+
+    // ---- results ----
+
+    void report(ActuationStep step, ActuationStatus status, String provider, String details, Instant startedAt);
+
+    /** Publishes a result unless the same step said the same thing last (a long wait is not a flood of events). */
+    void publishOnce(ActuationStep step, ActuationStatus status, String provider, String details, Instant startedAt);
+
+    // ---- how a pass ends ----
+
+    /** A passing failure: keep trying, with backoff, until served or superseded. */
+    Duration retryLater(String error, Instant now);
+
+    /** A passing wait: keep trying at the {@code poll} interval. */
+    Duration retryLater(String error, Instant now, Duration poll);
+
+    /** The provider asked to slow down: keep trying, with the longer backoff of throttling. */
+    Duration retryThrottled(String error, Instant now);
+
+    /** Refused for good: blocked until a newer decision, a configuration change or an operator's retry. */
+    Duration block(ActuationStep step, String provider, String reason, Instant now);
+
+    /** The record carries a newer epoch's mark: this instance changes nothing. */
+    Duration supersede(OwnerMark owner, Instant now);
+
+    // ---- the record ----
+
+    /** A read said what the record serves, for the group's status. */
+    void observed(ServedRecord served);
+
+    /** The record serves something its goal's write did not write: reported once, as {@code details} say. */
+    void drifted(String served, String details, Instant now);
+
+    // ---- the desired state ----
+
+    /** Stores a change written whose save failed, before the record is read again; nothing when there is none. */
+    void saveUnstoredChange();
+
+    /** The provider took a write as change {@code reference}: kept in the desired state (none for the initial state). */
+    void changeWritten(String reference);
+
+    /** A read saw the desired state's pending change served everywhere. */
+    void changePropagated();
+
+    /** Moves on to another step of the same decision, stored first; the next pass acts. */
+    Duration moveTo(DesiredState next);
+
+    // ---- holds and convergence ----
+
+    /** Since when the step served now has been held; empty before it was seen served. */
+    Optional<Instant> heldSince();
+
+    /** The step is served from {@code now}, held for {@code hold} before the next. */
+    void hold(Instant now, Duration hold);
+
+    /** The goal is served, proven by a read; says whether it was before. */
+    Settled settle(Instant now, long millisFromDecision);
+
+    enum Settled {
+        /** It was converged already: nothing new to say. */
+        STILL,
+        /** Converged again (after drift, a failure, a retry). */
+        AGAIN,
+        /** Served for the first time since the decision. */
+        FIRST
+    }
+
+    // ---- capacity ----
+
+    /** Reports the target's capacity once per desired state. */
+    void reportCapacityOnce(ActuationStatus status, String provider, String details, Instant now);
+
+    /** Since when the target's capacity has been waited for; starts the wait at {@code now} on the first look. */
+    Instant capacityWaitSince(Instant now);
+
+    /** The target is ready: the capacity wait is over. */
+    void capacityWaitOver();
+
+    // ---- scale-down ----
+
+    /** Since when the decision has been served (without interruption by a newer decision); null before. */
+    Instant servedSince();
+
+    /** Whether the target traffic left has been dealt with (scaled down, or it has nothing to scale). */
+    boolean scaleDownDone();
+
+    void scaledDown();
+}
