@@ -3,7 +3,7 @@ package dev.failover.actuator.domain;
 import dev.failover.actuator.domain.ReconcileStep.Next;
 
 /**
- * Step 5: the record serves what is wanted, but the provider may not serve the change everywhere yet (Route 53
+ * The record serves what is wanted, but the provider may not serve the change everywhere yet (Route 53
  * PENDING): wait for it at the poll interval. Once a read sees it propagated, nobody asks about it any more.
  */
 record AwaitPropagation() implements ReconcileStep {

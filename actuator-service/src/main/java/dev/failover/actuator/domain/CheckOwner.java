@@ -7,7 +7,7 @@ import dev.failover.actuator.domain.Pass.Ownership;
 import dev.failover.actuator.domain.ReconcileStep.Next;
 
 /**
- * Step 3: the ownership mark. A newer epoch's mark (a decision this instance has not seen) supersedes the goal: the
+ * The ownership mark. A newer epoch's mark (a decision this instance has not seen) supersedes the goal: the
  * pass ends and changes nothing. Otherwise the record is ours (this group's mark of the goal's epoch) or not.
  */
 record CheckOwner() implements ReconcileStep {

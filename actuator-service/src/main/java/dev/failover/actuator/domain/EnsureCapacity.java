@@ -13,7 +13,7 @@ import dev.failover.contract.topology.ScalingRef;
 import dev.failover.contract.topology.Target;
 
 /**
- * Step 10: a write that sends traffic to the target waits until the target can take it: a target with a scaling ref is
+ * A write that sends traffic to the target waits until the target can take it: a target with a scaling ref is
  * asked for its active size once and observed at the poll interval until ready, for no longer than its
  * {@code readyTimeoutSeconds} (then the group is blocked, DNS not switched). The first step of a planned move only
  * lowers the TTL of the record as it is, and waits for nothing.

@@ -109,7 +109,6 @@ public final class GroupReconciler {
     private boolean changeUnstored;
     private final PassContext context = new Context();
 
-
     public GroupReconciler(String group, Topology topology, DnsProvider dns, Scalers scalers,
             TrafficPlan traffic, DesiredStore store, Consumer<ActuationResult> sink, Clock clock, Settings settings) {
         this.group = group;
@@ -154,12 +153,7 @@ public final class GroupReconciler {
         return status;
     }
 
-    /**
-     * One pass; returns when the group wants its next pass. With no decision yet (epoch 0), the chain's first target is
-     * desired and observed like a decision (ADR 0006): a record serving it, with whatever TTL it was deployed with, is
-     * converged and left as it is, mark or none; anything else is drift, written back only under {@code drift: correct},
-     * marked epoch 0.
-     */
+    /** One pass; returns when the group wants its next pass. With no decision yet, the goal is the initial state. */
     public Duration run() {
         Instant now = use.clock().instant();
         adoptLatest(now);
@@ -323,12 +317,6 @@ public final class GroupReconciler {
             }
         }
 
-        /**
-         * The change becomes part of the desired state and is stored, so that a restarted or new owner asks about it too
-         * before it calls the group converged. Its id is known only once the write is taken, so it is stored right after
-         * it; a save that fails fails the pass, and the next pass stores it before it reads (this instance asks about it
-         * meanwhile all the same). The initial state has no desired state to keep it in.
-         */
         @Override
         public void changeWritten(String reference) {
             if (desired == null) {
@@ -344,10 +332,6 @@ public final class GroupReconciler {
             changeUnstored = false;
         }
 
-        /**
-         * This instance asks no more about it. Not stored again (no write to the store per converged group): an owner
-         * restored from the stored state asks once more and finds it in sync.
-         */
         @Override
         public void changePropagated() {
             DesiredState next = desired.propagated();

@@ -9,7 +9,7 @@ import dev.failover.actuator.domain.ReconcileStep.Next;
 import dev.failover.contract.topology.DriftPolicy;
 
 /**
- * Step 9 (the record does not serve what is wanted): a change by someone else is drift, reported once and written back
+ * The record does not serve what is wanted: a change by someone else is drift, reported once and written back
  * only under {@code drift: correct}. Judged from what the DNS server holds, so that a restarted instance or a new owner
  * judges as the writer would (ADR 0006).
  */

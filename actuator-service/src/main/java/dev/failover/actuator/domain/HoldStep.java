@@ -9,7 +9,7 @@ import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.topology.FailoverGroup;
 
 /**
- * Step 6: a served step that is not the decision's last (of a stepped failback or a planned move) is held as long as the
+ * A served step that is not the decision's last (of a stepped failback or a planned move) is held as long as the
  * plan says, then the decision moves on to its next step (stored first; the next pass writes it).
  */
 record HoldStep() implements ReconcileStep {

@@ -53,13 +53,25 @@ interface PassContext {
     /** Stores a change written whose save failed, before the record is read again; nothing when there is none. */
     void saveUnstoredChange();
 
-    /** The provider took a write as change {@code reference}: kept in the desired state (none for the initial state). */
+    /**
+     * The provider took a write as change {@code reference}, which it may not serve everywhere yet: it becomes part of the
+     * desired state and is stored, so that a restarted or new owner asks about it too before it calls the group
+     * converged. Its id is known only once the write is taken, so it is stored right after it; a save that fails fails
+     * the pass, and the next pass stores it before it reads (this instance asks about it meanwhile all the same). The
+     * initial state has no desired state to keep it in.
+     */
     void changeWritten(String reference);
 
-    /** A read saw the desired state's pending change served everywhere. */
+    /**
+     * A read saw the pending change served everywhere: this instance asks no more about it. Not stored again (no write to
+     * the store per converged group): an owner restored from the stored state asks once more and finds it in sync.
+     */
     void changePropagated();
 
-    /** Moves on to another step of the same decision, stored first; the next pass acts. */
+    /**
+     * Moves on to another step of the same decision, stored so that a restart resumes from it; the next pass acts. A
+     * newer decision that arrived meanwhile wins.
+     */
     Duration moveTo(DesiredState next);
 
     // ---- holds and convergence ----

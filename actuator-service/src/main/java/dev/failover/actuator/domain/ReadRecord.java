@@ -8,7 +8,7 @@ import dev.failover.actuator.domain.ReconcileStep.Next;
 import dev.failover.contract.event.ActuationStep;
 
 /**
- * Step 2: reads what the record serves and its ownership mark, asking about the goal's pending change. A read that does
+ * Reads what the record serves and its ownership mark, asking about the goal's pending change. A read that does
  * not say ends the pass: not reachable (try again), throttled (try again, later), an ownership record no write can be
  * based on or a refusal (blocked, with the reason).
  */

@@ -3,7 +3,7 @@ package dev.failover.actuator.domain;
 import dev.failover.actuator.domain.ReconcileStep.Next;
 
 /**
- * Step 1: a change written whose save failed (the pass that wrote it threw) is stored before the record is read again,
+ * A change written whose save failed (the pass that wrote it threw) is stored before the record is read again,
  * so that a restarted or new owner asks about it too.
  */
 record SaveWrittenChange() implements ReconcileStep {

@@ -14,7 +14,7 @@ import dev.failover.contract.topology.ScalingRef;
 import dev.failover.contract.topology.Target;
 
 /**
- * Step 8: a decision served; after a failback (or a drill's end) the target traffic left goes back to pilot light once
+ * A decision served; after a failback (or a drill's end) the target traffic left goes back to pilot light once
  * {@code scaleDownAfter} has passed — never the active one. The pass of a served decision ends here.
  */
 record ScaleDownIfDue() implements ReconcileStep {

@@ -10,7 +10,7 @@ import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.event.Decision;
 
 /**
- * Step 7: the read shows the goal served (its last step): the group is converged, said once when it becomes so. The
+ * The read shows the goal served (its last step): the group is converged, said once when it becomes so. The
  * initial state's pass ends here: nothing is written before a decision while the record is as deployed.
  */
 record Settle() implements ReconcileStep {

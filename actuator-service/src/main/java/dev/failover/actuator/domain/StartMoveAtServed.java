@@ -6,7 +6,7 @@ import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
 
 /**
- * Step 4: a planned move that has written nothing yet starts from what is served ({@link TrafficPlan#fitToServed}): a
+ * A planned move that has written nothing yet starts from what is served ({@link TrafficPlan#fitToServed}): a
  * record that does not serve the move's from-target has no TTL to lower, and the move starts at the switch. Once the
  * record is ours, a change is drift ({@link HandleDrift}).
  */

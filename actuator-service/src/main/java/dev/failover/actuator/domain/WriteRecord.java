@@ -12,7 +12,7 @@ import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
 
 /**
- * Step 11: writes the wanted sets and the goal's ownership mark in one request, conditionally on the mark read. The pass
+ * Writes the wanted sets and the goal's ownership mark in one request, conditionally on the mark read. The pass
  * ends here whatever the outcome: the next pass reads the record back, and that read is the verification.
  */
 record WriteRecord() implements ReconcileStep {
