@@ -171,9 +171,7 @@ public final class GroupReconciler {
                 return use.settings().resync();
             }
             attempt = 0;
-            if (desired != null) {
-                capacityWaitSince = null; // a retry waits a full readyTimeoutSeconds again
-            }
+            capacityWaitSince = null; // a retry waits a full readyTimeoutSeconds again (the initial state's too)
             convergence = new Convergence.Converging(0, "tried again after BLOCKED", now);
         }
         Goal goal;
