@@ -94,8 +94,7 @@ record EnsureCapacity() implements ReconcileStep {
             group.report(ActuationStep.SCALE_UP, ActuationStatus.FAILED, provider, reason + "; DNS not switched", now);
             return group.block(ActuationStep.SCALE_UP, provider, reason, now);
         }
-        String error = reading + "; DNS waits for it";
-        Duration retry = poll != null ? group.retryLater(error, now, poll) : group.retryLater(error, now);
+        Duration retry = group.retryLater(reading + "; DNS waits for it", now, poll);
         Duration untilDeadline = Duration.between(now, deadline);
         return retry.compareTo(untilDeadline) <= 0 ? retry : untilDeadline;
     }

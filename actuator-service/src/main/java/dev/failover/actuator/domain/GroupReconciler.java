@@ -249,11 +249,6 @@ public final class GroupReconciler {
         }
 
         @Override
-        public Duration retryLater(String error, Instant now) {
-            return retryLater(error, now, null);
-        }
-
-        @Override
         public Duration retryLater(String error, Instant now, Duration poll) {
             attempt++;
             Instant since = convergence instanceof Convergence.Converging c ? c.since() : now;

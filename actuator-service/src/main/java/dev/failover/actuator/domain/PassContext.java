@@ -26,9 +26,11 @@ interface PassContext {
     // ---- how a pass ends ----
 
     /** A passing failure: keep trying, with backoff, until served or superseded. */
-    Duration retryLater(String error, Instant now);
+    default Duration retryLater(String error, Instant now) {
+        return retryLater(error, now, null);
+    }
 
-    /** A passing wait: keep trying at the {@code poll} interval. */
+    /** A passing failure or wait: keep trying at the {@code poll} interval (null: with backoff). */
     Duration retryLater(String error, Instant now, Duration poll);
 
     /** The provider asked to slow down: keep trying, with the longer backoff of throttling. */
