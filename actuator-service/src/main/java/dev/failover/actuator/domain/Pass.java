@@ -40,7 +40,7 @@ record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, Ownershi
         return owner instanceof Ownership.Ours && RecordSets.matches(served.sets(), goal.wanted());
     }
 
-    /** Whose the record is, by its ownership mark, once a newer epoch's mark has stopped the pass. */
+    /** Whose the record is, by its ownership mark (a newer epoch's mark has ended the pass already: {@link CheckOwner}). */
     sealed interface Ownership {
 
         /** The mark is this group's, of the goal's epoch: the record was last written for this goal. */
