@@ -77,6 +77,19 @@ class StoredStateSigningTest {
                 .contains("failover_decision_records_rejected_total{outcome=\"UNKNOWN_KEY\",topic=\"failover.decision-state\"}");
     }
 
+    /** What the owner publishes carries the signature of its key over the state topic, the group and the value. */
+    @Test
+    void theOwnerSignsEveryStateRecordItPublishes() {
+        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+                TopicClient.Reader states = client.reader(Topics.DECISION_STATE)) {
+            var record = states.await(r -> TestTopology.GROUP.equals(r.key()) && r.value() != null
+                    && r.value().contains("\"publishedAt\"") && keys.verify(r.topic(), r.key(), r.value(), r.headers()).isValid(),
+                    Duration.ofSeconds(30));
+            assertThat(keys.verify(record.topic(), record.key(), record.value(), record.headers()).keyId())
+                    .isEqualTo(TestSigningKeys.SIGNER_KEY_ID);
+        }
+    }
+
     /** Even the service's own key does not make an epoch near overflow trusted: epoch++ must never wrap. */
     @Test
     void aSignedStateRecordWithAnEpochBeyondTheBoundIsSkipped() throws Exception {
