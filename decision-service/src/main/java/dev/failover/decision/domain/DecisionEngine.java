@@ -18,16 +18,14 @@ import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.event.TargetHealth;
-import dev.failover.contract.topology.AllDownPolicy;
 import dev.failover.contract.topology.Dependency;
-import dev.failover.contract.topology.Safety;
-import dev.failover.contract.topology.Failback;
 import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.Safety;
 import dev.failover.contract.topology.GroupMode;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
 import dev.failover.decision.domain.CommandOutcome.Rejection;
-import dev.failover.decision.domain.Outcome.HoldReason;
+
 
 /**
  * Turns probe results, the passing of time and operator commands into decisions: hysteresis and flap detection per
@@ -39,9 +37,6 @@ import dev.failover.decision.domain.Outcome.HoldReason;
  */
 public final class DecisionEngine {
 
-    private static final Duration FLAP_GUARD_WINDOW = Duration.ofHours(1);
-    /** The window of the switch budgets (ADR 0010); automatic switches are remembered this long. */
-    static final Duration BUDGET_WINDOW = Duration.ofHours(24);
     /** The default of failover.command-max-age. */
     public static final Duration DEFAULT_COMMAND_MAX_AGE = Duration.ofMinutes(5);
     /**
@@ -196,28 +191,36 @@ public final class DecisionEngine {
         return outcomes;
     }
 
-    /** Evaluates the group and remembers the outcome, for "why is it doing this now". */
+    /**
+     * Evaluates the group: counts its evidence once, runs the {@link RuleChain} and carries out what it ends with;
+     * remembers the outcome with the chain's trace and the evidence, for "why is it doing this now".
+     */
     private Outcome evaluate(GroupState s, Instant now) {
-        Outcome outcome = evaluateRules(s, now);
-        s.lastOutcome = outcome;
-        s.lastOutcomeAt = now;
-        return outcome;
-    }
-
-    private Outcome evaluateRules(GroupState s, Instant now) {
-        for (Target t : s.group.targets()) {
-            if (!t.isLastResort()) {
-                guard.observe(s.group.id(), t.id(), t.region(), s.failing(t, now), now);
+        Evidence evidence = Evidence.of(s, now);
+        for (Evidence.OfTarget t : evidence.targets()) {
+            if (!t.target().isLastResort()) {
+                guard.observe(s.group.id(), t.target().id(), t.target().region(), t.failing(), now);
             }
         }
-        s.updateHoldDown(now);
+        s.updateHoldDown(evidence);
         clearExpiredPin(s, now);
-        Hold hold = s.hold(now);
-        return switch (hold) {
-            case DRILL -> evaluateDrill(s, now);
-            case NONE -> onActiveHealth(s, now);
-            default -> new Outcome.Held(s.group.id(), hold.reason, "automation " + hold.describe(s));
-        };
+        s.forgetSwitchesOlderThan(SwitchBudgetRule.WINDOW, now);
+        RuleChain.Result result = RuleChain.run(new Evaluation(s, evidence, now, fleet));
+        Outcome outcome;
+        if (result.ending() instanceof RuleChain.Ending.Held held) {
+            outcome = new Outcome.Held(s.group.id(), held.reason(), held.why());
+        } else if (result.ending() instanceof RuleChain.Ending.Moved moved && moved.move() instanceof Move.Switch sw) {
+            s.automaticSwitches.addLast(now);
+            outcome = new Outcome.Switched(switchTo(s, sw.to(), sw.kind(), sw.reason(), Decision.AUTOMATION, evidence,
+                    result.trace()));
+        } else if (result.ending() instanceof RuleChain.Ending.Moved moved && moved.move() instanceof Move.EndDrill end) {
+            outcome = endDrill(s, end.outcome(), end.reason(), Decision.AUTOMATION, evidence)
+                    .<Outcome>map(Outcome.Switched::new).orElse(new Outcome.Steady(s.group.id()));
+        } else {
+            outcome = new Outcome.Steady(s.group.id());
+        }
+        s.lastEvaluation = new GroupState.LastEvaluation(outcome, now, result.trace(), evidence);
+        return outcome;
     }
 
     /** The pin no longer holds once expired (see {@link Hold}); clearing it records that for operators. */
@@ -228,192 +231,44 @@ public final class DecisionEngine {
         }
     }
 
-    /** Automation with nothing holding it: act on the active target's health. */
-    private Outcome onActiveHealth(GroupState s, Instant now) {
-        Target active = s.group.target(s.active).orElseThrow();
-        return switch (s.health(active, now)) {
-            case UNKNOWN -> new Outcome.Held(s.group.id(), HoldReason.QUORUM_LOST, "active target " + active.id()
-                    + " has no quorum of " + s.quorum + " locations agreeing");
-            case FLAPPING -> new Outcome.Held(s.group.id(), HoldReason.TARGET_FLAPPING, "active target " + active.id()
-                    + " is flapping at a quorum of locations");
-            case UNHEALTHY -> failover(s, active, now);
-            case HEALTHY -> failback(s, active, now);
-        };
-    }
+    /** What the rules read from beyond one group: the correlated-failure guard and the global switch budget. */
+    private final Evaluation.Fleet fleet = new Evaluation.Fleet() {
+        @Override
+        public Optional<CorrelatedFailureGuard.Suspicion> suspicion(Instant now) {
+            return guard.evaluate(now);
+        }
 
-    private Outcome failover(GroupState s, Target active, Instant now) {
-        FailoverGroup group = s.group;
-        Next next = nextInChain(s, active, now);
-        if (next instanceof Next.Forming forming) {
-            return new Outcome.Held(group.id(), HoldReason.AWAITING_EVIDENCE, "active target " + active.id()
-                    + " is UNHEALTHY; " + forming.target().id() + ", first in the chain, is not HEALTHY yet but on its way "
-                    + "at a quorum of locations: waiting for it rather than skipping it");
+        @Override
+        public int switchesWithin(Duration window, Instant now) {
+            return allSwitchesWithin(window, now);
         }
-        Optional<Next.Eligible> to = next instanceof Next.Eligible eligible ? Optional.of(eligible) : Optional.empty();
-        DecisionKind kind = DecisionKind.FAILOVER;
-        if (to.isEmpty() && group.whenAllDown() == AllDownPolicy.LAST_RESORT) {
-            to = group.targets().stream().filter(t -> t.isLastResort() && !t.id().equals(active.id()))
-                    .map(t -> new Next.Eligible(t, s.destination(t, now)))
-                    .filter(e -> e.check().verdict() == Destination.ELIGIBLE).findFirst();
-            kind = DecisionKind.LAST_RESORT;
-        }
-        if (to.isEmpty()) {
-            List<String> refused = group.targets().stream().filter(t -> !t.id().equals(active.id()))
-                    .map(t -> s.destination(t, now)).filter(d -> d.verdict() != Destination.NOT_HEALTHY)
-                    .map(GroupView.DestinationCheck::detail).toList();
-            return refused.isEmpty()
-                    ? new Outcome.Held(group.id(), HoldReason.NO_HEALTHY_TARGET, "active target " + active.id()
-                            + " is UNHEALTHY and no other target is HEALTHY; holding (whenAllDown: " + group.whenAllDown() + ")")
-                    : new Outcome.Held(group.id(), HoldReason.NO_ELIGIBLE_TARGET, "active target " + active.id()
-                            + " is UNHEALTHY and no target is an eligible destination: " + String.join("; ", refused)
-                            + "; holding (whenAllDown: " + group.whenAllDown() + ")");
-        }
-        return automaticSwitch(s, to.get().target(), kind, "active target " + active.id() + " is UNHEALTHY by a quorum of "
-                + s.quorum + " locations; " + to.get().check().detail(), now);
-    }
 
-    private Outcome failback(GroupState s, Target active, Instant now) {
-        Failback failback = s.group.failback();
-        if (failback.mode() == Failback.Mode.MANUAL) {
-            return new Outcome.Steady(s.group.id());
+        @Override
+        public int maxSwitchesPerDay() {
+            return allMaxSwitchesPerDay;
         }
-        Duration holdDown = Duration.ofSeconds(failback.holdDownSeconds());
-        for (Target candidate : s.group.targets()) {
-            if (candidate.id().equals(active.id())) {
-                if (!active.isLastResort()) {
-                    break; // only targets before the active one are higher priority
-                }
-                continue;
-            }
-            if (candidate.isLastResort()) {
-                continue;
-            }
-            Instant since = s.stablyHealthySince.get(candidate.id());
-            if (since != null && !since.plus(holdDown).isAfter(now)) {
-                GroupView.DestinationCheck destination = s.destination(candidate, now);
-                if (destination.verdict() != Destination.ELIGIBLE) {
-                    continue; // failing now, on old evidence or a dependency down: not yet
-                }
-                return automaticSwitch(s, candidate, DecisionKind.FAILBACK, candidate.id() + " has been HEALTHY at every "
-                        + "reporting location since " + since + ", longer than the hold-down of " + holdDown + "; "
-                        + destination.detail(), now);
-            }
-        }
-        return new Outcome.Steady(s.group.id());
-    }
-
-    private Outcome automaticSwitch(GroupState s, Target to, DecisionKind kind, String reason, Instant now) {
-        Optional<CorrelatedFailureGuard.Suspicion> suspicion = heldByGuard(s, now);
-        if (suspicion.isPresent()) {
-            String why = kind + " to " + to.id() + " held by the correlated-failure guard: " + suspicion.get().why()
-                    + "; resume the group to let it act, or pin or force a target";
-            if (!suspicion.get().since().equals(s.guardAuditedFor)) {
-                s.guardAuditedFor = suspicion.get().since();
-                s.audit(now, Decision.AUTOMATION, "held by correlated-failure guard", why);
-            }
-            return new Outcome.Held(s.group.id(), HoldReason.CORRELATED_FAILURE, why);
-        }
-        Duration dwell = Duration.ofSeconds(s.thresholds().minDwellSeconds());
-        if (s.lastSwitchAt != null && s.lastSwitchAt.plus(dwell).isAfter(now)) {
-            return new Outcome.Held(s.group.id(), HoldReason.DWELL_TIME, kind + " to " + to.id() + " waits: last switch at "
-                    + s.lastSwitchAt + " is less than " + dwell + " ago");
-        }
-        while (!s.automaticSwitches.isEmpty() && s.automaticSwitches.peekFirst().plus(BUDGET_WINDOW).isBefore(now)) {
-            s.automaticSwitches.removeFirst();
-        }
-        int lastHour = s.switchesWithin(FLAP_GUARD_WINDOW, now);
-        if (lastHour >= s.thresholds().maxSwitchesPerHour()) {
-            String why = kind + " to " + to.id() + " would be automatic switch " + (lastHour + 1)
-                    + " within an hour, more than maxSwitchesPerHour " + s.thresholds().maxSwitchesPerHour();
-            s.freeze = new GroupSnapshot.FreezeState(why, now);
-            s.audit(now, Decision.AUTOMATION, "frozen by flap guard", why);
-            return new Outcome.Held(s.group.id(), HoldReason.FLAP_GUARD, why);
-        }
-        int today = s.switchesWithin(BUDGET_WINDOW, now);
-        if (today >= s.group.safety().maxSwitchesPerDay()) {
-            return new Outcome.Held(s.group.id(), HoldReason.SWITCH_BUDGET, kind + " to " + to.id() + " would be automatic "
-                    + "switch " + (today + 1) + " of this group within 24 hours, more than its maxSwitchesPerDay "
-                    + s.group.safety().maxSwitchesPerDay() + "; resume the group to reset it, or pin or force a target");
-        }
-        int all = allSwitchesWithin(BUDGET_WINDOW, now);
-        if (all >= allMaxSwitchesPerDay) {
-            return new Outcome.Held(s.group.id(), HoldReason.SWITCH_BUDGET, kind + " to " + to.id() + " would be automatic "
-                    + "switch " + (all + 1) + " of all groups within 24 hours, more than the global maxSwitchesPerDay "
-                    + allMaxSwitchesPerDay + "; pin or force a target, or resume groups to reset their counts");
-        }
-        s.automaticSwitches.addLast(now);
-        return new Outcome.Switched(switchTo(s, to, kind, reason, Decision.AUTOMATION, now));
-    }
-
-    /** The guard's suspicion when it holds this group: the group obeys it and no operator resumed it since it began. */
-    private Optional<CorrelatedFailureGuard.Suspicion> heldByGuard(GroupState s, Instant now) {
-        if (!s.group.safety().correlatedFailureGuard()) {
-            return Optional.empty();
-        }
-        return guard.evaluate(now).filter(x -> s.guardAcknowledgedAt == null || s.guardAcknowledgedAt.isBefore(x.since()));
-    }
+    };
 
     private int allSwitchesWithin(Duration window, Instant now) {
         return groups.values().stream().mapToInt(g -> g.switchesWithin(window, now)).sum();
     }
 
-    /**
-     * Where a failover goes: the first target in chain order that is an eligible destination, unless one before it is
-     * still forming or HEALTHY on evidence not yet fresh.
-     */
-    private sealed interface Next {
-        /** @param check why it is eligible, for the decision's reason */
-        record Eligible(Target target, GroupView.DestinationCheck check) implements Next {
-        }
-
-        /** Not HEALTHY yet, but UP or on a streak of successes at a quorum of locations. */
-        record Forming(Target target) implements Next {
-        }
-
-        record None() implements Next {
-        }
-    }
-
-    /**
-     * Walks the chain, other than the active target and the last resort. A target whose health is UNKNOWN only because
-     * its evidence is still forming (a new owner after a takeover starts every tracker from nothing) is waited for, not
-     * skipped: skipping it would switch to a lower-priority target and, with automatic failback, switch again after the
-     * hold-down. The wait ends on its own: at successesToUp results the target is HEALTHY, a failure ends its streak, and
-     * silence makes its results stale.
-     */
-    private static Next nextInChain(GroupState s, Target except, Instant now) {
-        for (Target t : s.group.targets()) {
-            if (t.id().equals(except.id()) || t.isLastResort()) {
-                continue;
-            }
-            TargetHealth health = s.health(t, now);
-            if (health == TargetHealth.HEALTHY) {
-                GroupView.DestinationCheck check = s.destination(t, now);
-                switch (check.verdict()) {
-                    case ELIGIBLE:
-                        return new Next.Eligible(t, check);
-                    case STALE_EVIDENCE:
-                        return new Next.Forming(t); // a late result, not a failure: the next one settles it
-                    default:
-                        continue; // failing now, or a dependency down: never move traffic there
-                }
-            }
-            if (health == TargetHealth.UNKNOWN && s.risingAtQuorum(t, now)) {
-                return new Next.Forming(t);
-            }
-        }
-        return new Next.None();
-    }
-
     /** The first HEALTHY target in chain order, other than the active one and the last resort: where a drill returns to. */
-    private static Optional<Target> firstHealthy(GroupState s, Target except, Instant now) {
-        return s.group.targets().stream()
-                .filter(t -> !t.id().equals(except.id()) && !t.isLastResort())
-                .filter(t -> s.health(t, now) == TargetHealth.HEALTHY)
+    private static Optional<Target> firstHealthy(GroupState s, Evidence evidence, Target except) {
+        return evidence.targets().stream()
+                .filter(t -> !t.target().id().equals(except.id()) && !t.target().isLastResort())
+                .filter(t -> t.health() == TargetHealth.HEALTHY)
+                .map(Evidence.OfTarget::target)
                 .findFirst();
     }
 
-    private Decision switchTo(GroupState s, Target to, DecisionKind kind, String reason, String principal, Instant now) {
+    /**
+     * Moves the group's traffic: a new epoch, the decision into the outbox, its explanation from {@code trace} (the
+     * chain's, for an automatic switch; null for an operator's command) and the evidence it was made on.
+     */
+    private Decision switchTo(GroupState s, Target to, DecisionKind kind, String reason, String principal, Evidence evidence,
+            List<RuleChain.Step> trace) {
+        Instant now = evidence.at();
         Explanation.StartingState before = Explanations.starting(s);
         String from = s.active;
         s.epoch++;
@@ -421,11 +276,16 @@ public final class DecisionEngine {
         s.lastSwitchAt = now;
         DecisionMode mode = s.group.mode() == GroupMode.SHADOW ? DecisionMode.SHADOW : DecisionMode.LIVE;
         Decision decision = new Decision(EventCodec.SCHEMA_VERSION, decisionIds.get(), s.group.id(), s.epoch, kind, from,
-                to.id(), reason, s.evidence(now), now, mode, principal);
+                to.id(), reason, s.evidence(evidence), now, mode, principal);
         s.recordDecision(decision);
-        s.recordExplanation(Explanations.ofDecision(s, before, decision, now));
+        s.recordExplanation(Explanations.ofDecision(s, before, decision, evidence, trace));
         s.outbox.addLast(decision);
         return decision;
+    }
+
+    /** An operator's switch: explained as the command, on the evidence of now. */
+    private Decision switchTo(GroupState s, Target to, DecisionKind kind, String reason, String principal, Evidence evidence) {
+        return switchTo(s, to, kind, reason, principal, evidence, null);
     }
 
     // ---- explanations ----
@@ -465,13 +325,13 @@ public final class DecisionEngine {
      */
     public synchronized Optional<Explanation> explanationNow(String group) {
         GroupState s = groups.get(group);
-        if (s == null || s.lastOutcome == null) {
+        if (s == null || s.lastEvaluation == null) {
             return Optional.empty();
         }
-        if (s.lastOutcome instanceof Outcome.Switched switched) {
+        if (s.lastEvaluation.outcome() instanceof Outcome.Switched switched) {
             return explanation(group, switched.decision().decisionId());
         }
-        return Optional.of(Explanations.ofOutcome(s, s.lastOutcome, s.lastOutcomeAt));
+        return Optional.of(Explanations.ofEvaluation(s, s.lastEvaluation));
     }
 
     /** A replay's start: the state an explanation recorded from before its evidence (ExplanationReplay). */
@@ -496,36 +356,21 @@ public final class DecisionEngine {
 
     // ---- drills ----
 
-    private Outcome evaluateDrill(GroupState s, Instant now) {
-        GroupSnapshot.DrillState drill = s.drill;
-        Target target = s.group.target(drill.target()).orElseThrow();
-        if (!now.isBefore(drill.endsAt())) {
-            return endDrill(s, "completed", "drill ended after its planned duration", Decision.AUTOMATION, now)
-                    .<Outcome>map(Outcome.Switched::new).orElse(new Outcome.Steady(s.group.id()));
-        }
-        TargetHealth health = s.health(target, now);
-        if (health == TargetHealth.UNHEALTHY || health == TargetHealth.FLAPPING) {
-            return endDrill(s, "aborted", "drill target " + target.id() + " is " + health + "; restoring early",
-                    Decision.AUTOMATION, now).<Outcome>map(Outcome.Switched::new).orElse(new Outcome.Steady(s.group.id()));
-        }
-        return new Outcome.Held(s.group.id(), HoldReason.DRILL_RUNNING, "drill on " + drill.target() + " until "
-                + drill.endsAt());
-    }
-
     /**
      * Ends the drill and moves traffic back to where it was, or to the first HEALTHY target if that is not HEALTHY. While
      * the drill target is failing, whoever ends it, the way back is a DRILL_ABORT: an emergency the actuator acts on at
      * once; otherwise a DRILL_END, a planned move (ADR 0012).
      */
-    private Optional<Decision> endDrill(GroupState s, String outcome, String reason, String principal, Instant now) {
+    private Optional<Decision> endDrill(GroupState s, String outcome, String reason, String principal, Evidence evidence) {
+        Instant now = evidence.at();
         GroupSnapshot.DrillState drill = s.drill;
-        TargetHealth drillTarget = s.group.target(drill.target()).map(t -> s.health(t, now)).orElse(TargetHealth.UNKNOWN);
+        TargetHealth drillTarget = s.group.target(drill.target()).map(t -> evidence.of(t).health()).orElse(TargetHealth.UNKNOWN);
         DecisionKind kind = drillTarget == TargetHealth.UNHEALTHY || drillTarget == TargetHealth.FLAPPING
                 ? DecisionKind.DRILL_ABORT : DecisionKind.DRILL_END;
         s.drill = null;
-        Optional<Target> back = s.group.target(drill.returnTo()).filter(t -> s.health(t, now) == TargetHealth.HEALTHY);
+        Optional<Target> back = s.group.target(drill.returnTo()).filter(t -> evidence.of(t).health() == TargetHealth.HEALTHY);
         if (back.isEmpty()) {
-            back = firstHealthy(s, s.group.target(s.active).orElseThrow(), now);
+            back = firstHealthy(s, evidence, s.group.target(s.active).orElseThrow());
         }
         Long recovery = s.lastDrill != null && drill.startDecisionId().equals(s.lastDrill.startDecisionId())
                 ? s.lastDrill.recoveryMillis() : null;
@@ -538,7 +383,7 @@ public final class DecisionEngine {
         }
         s.lastDrill = new GroupSnapshot.DrillReport(drill.startDecisionId(), drill.target(), drill.startedAt(), now, outcome,
                 recovery);
-        return Optional.of(switchTo(s, back.get(), kind, reason, principal, now));
+        return Optional.of(switchTo(s, back.get(), kind, reason, principal, evidence));
     }
 
     /**
@@ -627,28 +472,29 @@ public final class DecisionEngine {
     }
 
     private CommandOutcome apply(GroupState s, Command command, Instant now) {
-        s.updateHoldDown(now);
+        Evidence evidence = Evidence.of(s, now);
+        s.updateHoldDown(evidence);
         clearExpiredPin(s, now);
         if (command instanceof Command.Pin pin) {
-            return pin(s, pin, now);
+            return pin(s, pin, evidence);
         }
         if (command instanceof Command.Force force) {
-            return force(s, force, now);
+            return force(s, force, evidence);
         }
         if (command instanceof Command.StartDrill start) {
-            return startDrill(s, start, now);
+            return startDrill(s, start, evidence);
         }
         if (command instanceof Command.Switchover switchover) {
-            return switchover(s, switchover, now);
+            return switchover(s, switchover, evidence);
         }
         if (command instanceof Command.AbortSwitchover abort) {
-            return abortSwitchover(s, abort, now);
+            return abortSwitchover(s, abort, evidence);
         }
         if (command instanceof Command.EndDrill end) {
             if (s.drill == null) {
                 return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "no drill is running in group " + s.group.id());
             }
-            List<Decision> decisions = endDrill(s, "ended by operator", end.reason(), end.principal(), now).stream().toList();
+            List<Decision> decisions = endDrill(s, "ended by operator", end.reason(), end.principal(), evidence).stream().toList();
             return new CommandOutcome.Accepted("drill ended", decisions);
         }
         String detail;
@@ -675,7 +521,8 @@ public final class DecisionEngine {
         return new CommandOutcome.Accepted(detail, outcome instanceof Outcome.Switched sw ? List.of(sw.decision()) : List.of());
     }
 
-    private CommandOutcome pin(GroupState s, Command.Pin pin, Instant now) {
+    private CommandOutcome pin(GroupState s, Command.Pin pin, Evidence evidence) {
+        Instant now = evidence.at();
         Optional<Target> target = s.group.target(pin.target());
         if (target.isEmpty()) {
             return unknownTarget(s, pin.target());
@@ -686,7 +533,7 @@ public final class DecisionEngine {
         if (s.drill != null) {
             return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "a drill is running; end it first");
         }
-        TargetHealth health = s.health(target.get(), now);
+        TargetHealth health = evidence.of(target.get()).health();
         if (health != TargetHealth.HEALTHY) {
             return new CommandOutcome.Rejected(Rejection.CONFLICT, "target", "target " + pin.target() + " is " + health
                     + ", not HEALTHY; use force (break glass) to pin it anyway");
@@ -697,11 +544,12 @@ public final class DecisionEngine {
             return new CommandOutcome.Accepted("pinned " + pin.target() + ", already active", List.of());
         }
         Decision decision = switchTo(s, target.get(), DecisionKind.OVERRIDE, "pinned by " + pin.principal() + ": "
-                + pin.reason(), pin.principal(), now);
+                + pin.reason(), pin.principal(), evidence);
         return new CommandOutcome.Accepted("pinned " + pin.target(), List.of(decision));
     }
 
-    private CommandOutcome force(GroupState s, Command.Force force, Instant now) {
+    private CommandOutcome force(GroupState s, Command.Force force, Evidence evidence) {
+        Instant now = evidence.at();
         Optional<Target> target = s.group.target(force.target());
         if (target.isEmpty()) {
             return unknownTarget(s, force.target());
@@ -710,14 +558,14 @@ public final class DecisionEngine {
             s.audit(now, force.principal(), "drill cancelled by force", force.reason());
             s.drill = null;
         }
-        TargetHealth health = s.health(target.get(), now);
+        TargetHealth health = evidence.of(target.get()).health();
         s.pin = new GroupSnapshot.PinState(force.target(), null, true, force.principal(), force.reason(), now);
         s.audit(now, force.principal(), "FORCE " + force.target() + " (health " + health + ")", force.reason());
         if (s.active.equals(force.target())) {
             return new CommandOutcome.Accepted("forced and pinned " + force.target() + ", already active", List.of());
         }
         Decision decision = switchTo(s, target.get(), DecisionKind.FORCE, "break-glass force by " + force.principal()
-                + " (target health " + health + "): " + force.reason(), force.principal(), now);
+                + " (target health " + health + "): " + force.reason(), force.principal(), evidence);
         return new CommandOutcome.Accepted("forced " + force.target(), List.of(decision));
     }
 
@@ -726,7 +574,8 @@ public final class DecisionEngine {
      * dependencies HEALTHY), never during a drill. The target is pinned, so neither failback nor anything automatic
      * moves traffic back while the old region is under maintenance; the pin remembers where traffic was, for an abort.
      */
-    private CommandOutcome switchover(GroupState s, Command.Switchover switchover, Instant now) {
+    private CommandOutcome switchover(GroupState s, Command.Switchover switchover, Evidence evidence) {
+        Instant now = evidence.at();
         Optional<Target> target = s.group.target(switchover.target());
         if (target.isEmpty()) {
             return unknownTarget(s, switchover.target());
@@ -740,12 +589,12 @@ public final class DecisionEngine {
         if (s.drill != null) {
             return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "a drill is running; end it first");
         }
-        TargetHealth health = s.health(target.get(), now);
+        TargetHealth health = evidence.of(target.get()).health();
         if (health != TargetHealth.HEALTHY) {
             return new CommandOutcome.Rejected(Rejection.CONFLICT, "target", "target " + switchover.target() + " is " + health
                     + ", not HEALTHY; a planned switchover goes only to a HEALTHY target (force is the break glass)");
         }
-        GroupView.DestinationCheck destination = s.destination(target.get(), now);
+        GroupView.DestinationCheck destination = evidence.of(target.get()).destination();
         if (destination.verdict() != Destination.ELIGIBLE) {
             return new CommandOutcome.Rejected(Rejection.CONFLICT, "target", "target " + switchover.target()
                     + " is not an eligible destination: " + destination.detail());
@@ -756,7 +605,8 @@ public final class DecisionEngine {
         s.audit(now, switchover.principal(), "switchover " + from + " -> " + switchover.target()
                 + (switchover.until() == null ? "" : " until " + switchover.until()), switchover.reason());
         Decision decision = switchTo(s, target.get(), DecisionKind.SWITCHOVER, "planned switchover by "
-                + switchover.principal() + ": " + switchover.reason() + "; " + destination.detail(), switchover.principal(), now);
+                + switchover.principal() + ": " + switchover.reason() + "; " + destination.detail(), switchover.principal(),
+                evidence);
         return new CommandOutcome.Accepted("switchover to " + switchover.target() + " started; pinned there until "
                 + (switchover.until() == null ? "released" : switchover.until()), List.of(decision));
     }
@@ -766,7 +616,8 @@ public final class DecisionEngine {
      * traffic returns to the target it left, if that is HEALTHY (otherwise force is the operator's tool), and the pin
      * goes, so automation resumes.
      */
-    private CommandOutcome abortSwitchover(GroupState s, Command.AbortSwitchover abort, Instant now) {
+    private CommandOutcome abortSwitchover(GroupState s, Command.AbortSwitchover abort, Evidence evidence) {
+        Instant now = evidence.at();
         if (s.pin == null || s.pin.switchedFrom() == null) {
             return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "no switchover holds group " + s.group.id()
                     + (s.pin == null ? "" : "; its pin is " + Hold.PINNED.describe(s) + " (use release)"));
@@ -775,7 +626,7 @@ public final class DecisionEngine {
         if (back.isEmpty()) {
             return unknownTarget(s, s.pin.switchedFrom());
         }
-        TargetHealth health = s.health(back.get(), now);
+        TargetHealth health = evidence.of(back.get()).health();
         if (!s.active.equals(back.get().id()) && health != TargetHealth.HEALTHY) {
             return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "the switchover came from " + back.get().id()
                     + ", which is " + health + ", not HEALTHY; release the pin or force a target instead");
@@ -787,11 +638,12 @@ public final class DecisionEngine {
             return new CommandOutcome.Accepted("switchover aborted; " + back.get().id() + " already active", List.of());
         }
         Decision decision = switchTo(s, back.get(), DecisionKind.OVERRIDE, "switchover to " + to + " aborted by "
-                + abort.principal() + ": " + abort.reason(), abort.principal(), now);
+                + abort.principal() + ": " + abort.reason(), abort.principal(), evidence);
         return new CommandOutcome.Accepted("switchover aborted; traffic returns to " + back.get().id(), List.of(decision));
     }
 
-    private CommandOutcome startDrill(GroupState s, Command.StartDrill start, Instant now) {
+    private CommandOutcome startDrill(GroupState s, Command.StartDrill start, Evidence evidence) {
+        Instant now = evidence.at();
         Hold hold = s.hold(now);
         if (hold != Hold.NONE) {
             return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "drills start only while automation runs; it is "
@@ -813,7 +665,7 @@ public final class DecisionEngine {
             return new CommandOutcome.Rejected(Rejection.INVALID, "duration", "must be positive, was " + duration);
         }
         for (Target t : s.group.targets()) {
-            TargetHealth health = s.health(t, now);
+            TargetHealth health = evidence.of(t).health();
             if (!t.isLastResort() && health != TargetHealth.HEALTHY) {
                 return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "drills start only when every target is HEALTHY; "
                         + t.id() + " is " + health);
@@ -821,7 +673,7 @@ public final class DecisionEngine {
         }
         String returnTo = s.active;
         Decision decision = switchTo(s, target.get(), DecisionKind.DRILL_START, "DR drill by " + start.principal() + " for "
-                + duration + ": " + start.reason(), start.principal(), now);
+                + duration + ": " + start.reason(), start.principal(), evidence);
         s.drill = new GroupSnapshot.DrillState(target.get().id(), returnTo, now, now.plus(duration), start.principal(),
                 decision.decisionId());
         s.lastDrill = new GroupSnapshot.DrillReport(decision.decisionId(), target.get().id(), now, null, "running", null);
@@ -922,15 +774,16 @@ public final class DecisionEngine {
             return Optional.empty();
         }
         Instant now = clock.instant();
+        Evidence evidence = Evidence.of(s, now);
         GroupView.Automation automation = s.hold(now).automation;
         Safety safety = s.group.safety();
         GroupView.SafetyView safetyView = new GroupView.SafetyView(safety.correlatedFailureGuard(),
-                guard.evaluate(now).orElse(null), s.guardAcknowledgedAt, s.switchesWithin(BUDGET_WINDOW, now),
-                safety.maxSwitchesPerDay(), allSwitchesWithin(BUDGET_WINDOW, now), allMaxSwitchesPerDay,
+                guard.evaluate(now).orElse(null), s.guardAcknowledgedAt, s.switchesWithin(SwitchBudgetRule.WINDOW, now),
+                safety.maxSwitchesPerDay(), allSwitchesWithin(SwitchBudgetRule.WINDOW, now), allMaxSwitchesPerDay,
                 safety.freshEvidenceIntervals(), safety.failureClasses());
         return Optional.of(new GroupView(groupId, s.group.mode().name(), s.active,
-                s.health(s.group.target(s.active).orElseThrow(), now), s.epoch, s.lastSwitchAt, automation, s.pin, s.pause,
-                s.freeze, s.drill, s.lastDrill, s.serving, s.targetViews(now), safetyView, locationClocks(now),
+                evidence.of(s.active).health(), s.epoch, s.lastSwitchAt, automation, s.pin, s.pause,
+                s.freeze, s.drill, s.lastDrill, s.serving, s.targetViews(evidence), safetyView, locationClocks(now),
                 List.copyOf(s.recentDecisions), List.copyOf(s.audit)));
     }
 

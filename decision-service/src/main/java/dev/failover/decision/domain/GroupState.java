@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +16,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.failover.contract.event.Decision;
-import dev.failover.contract.event.LocationVerdict;
 import dev.failover.contract.event.TargetEvidence;
 import dev.failover.contract.event.TargetHealth;
 import dev.failover.contract.topology.Dependency;
@@ -52,9 +50,8 @@ final class GroupState {
     final Deque<GroupSnapshot.AuditEntry> audit = new ArrayDeque<>();
     final Deque<Decision> recentDecisions = new ArrayDeque<>();
     final Deque<Explanation> explanations = new ArrayDeque<>();
-    /** The last evaluation's outcome and when it was made: what "why is it doing this now" explains. Not persisted. */
-    Outcome lastOutcome;
-    Instant lastOutcomeAt;
+    /** The last evaluation: what "why is it doing this now" explains. Not persisted. */
+    LastEvaluation lastEvaluation;
     /** Commands applied or rejected, by id, until they are older than the command max age. */
     final Map<String, GroupSnapshot.SeenCommand> seenCommands = new LinkedHashMap<>();
     /**
@@ -74,6 +71,10 @@ final class GroupState {
     private final Map<String, Map<String, LocationTracker>> trackers = new LinkedHashMap<>();
     /** Per target, per dependency id, per location. */
     private final Map<String, Map<String, Map<String, LocationTracker>>> dependencyTrackers = new LinkedHashMap<>();
+
+    /** An evaluation's outcome with the rules' trace and the evidence it was made on. */
+    record LastEvaluation(Outcome outcome, Instant at, List<RuleChain.Step> trace, Evidence evidence) {
+    }
 
     GroupState(FailoverGroup group, List<String> locations) {
         this.group = group;
@@ -163,86 +164,20 @@ final class GroupState {
         return Duration.ofSeconds(3L * probe.intervalSeconds());
     }
 
-    private Map<LocationVerdict, Integer> counts(Target target, Instant now) {
-        return counts(trackers.get(target.id()).values(), staleAfter(target), now);
-    }
-
-    private Map<LocationVerdict, Integer> counts(Collection<LocationTracker> byLocation, Duration staleAfter, Instant now) {
-        Map<LocationVerdict, Integer> counts = new EnumMap<>(LocationVerdict.class);
-        for (LocationTracker tracker : byLocation) {
-            counts.merge(tracker.verdictAt(now, staleAfter, thresholds()), 1, Integer::sum);
-        }
-        return counts;
-    }
-
-    TargetHealth health(Target target, Instant now) {
-        return health(counts(target, now));
-    }
-
     TargetHealth dependencyHealth(Target target, Dependency dependency, Instant now) {
-        return health(counts(dependencyTrackers.get(target.id()).get(dependency.id()).values(), staleAfter(dependency.probe()),
-                now));
-    }
-
-    private TargetHealth health(Map<LocationVerdict, Integer> counts) {
-        int down = counts.getOrDefault(LocationVerdict.DOWN, 0);
-        int flapping = counts.getOrDefault(LocationVerdict.FLAPPING, 0);
-        if (down >= quorum) {
-            return TargetHealth.UNHEALTHY;
-        }
-        if (counts.getOrDefault(LocationVerdict.UP, 0) >= quorum) {
-            return TargetHealth.HEALTHY;
-        }
-        if (flapping > 0 && down + flapping >= quorum) {
-            return TargetHealth.FLAPPING;
-        }
-        return TargetHealth.UNKNOWN;
-    }
-
-    /**
-     * UNHEALTHY, or its latest fresh results at a quorum of locations are failures (below the failure threshold too):
-     * what the correlated-failure guard counts as failing.
-     */
-    boolean failing(Target target, Instant now) {
-        if (health(target, now) == TargetHealth.UNHEALTHY) {
-            return true;
-        }
-        long failingNow = trackers.get(target.id()).values().stream().filter(t -> t.failingNow(now, staleAfter(target))).count();
-        return failingNow >= quorum;
-    }
-
-    /**
-     * Whether automation may move traffic to {@code target} now (ADR 0010): HEALTHY; the latest result from a quorum of
-     * locations a success at most freshEvidenceIntervals of its probe intervals old; every dependency HEALTHY.
-     */
-    GroupView.DestinationCheck destination(Target target, Instant now) {
-        TargetHealth health = health(target, now);
-        if (health != TargetHealth.HEALTHY) {
-            return new GroupView.DestinationCheck(Destination.NOT_HEALTHY, target.id() + " is " + health);
-        }
-        Duration bound = Duration.ofSeconds((long) group.safety().freshEvidenceIntervals() * target.probe().intervalSeconds());
-        Collection<LocationTracker> byLocation = trackers.get(target.id()).values();
-        long fresh = byLocation.stream().filter(t -> t.freshSuccess(now, bound)).count();
-        if (fresh < quorum) {
-            long failingNow = byLocation.stream().filter(t -> t.failingNow(now, staleAfter(target))).count();
-            return failingNow > 0
-                    ? new GroupView.DestinationCheck(Destination.FAILING_NOW, target.id() + " is HEALTHY but failing now: "
-                            + failingNow + " location(s) saw its latest probe fail, " + fresh + " of the quorum of " + quorum
-                            + " have a success newer than " + bound)
-                    : new GroupView.DestinationCheck(Destination.STALE_EVIDENCE, target.id() + " is HEALTHY but only " + fresh
-                            + " location(s) have a success newer than " + bound + ", fewer than the quorum of " + quorum);
-        }
-        for (Dependency dependency : target.dependencies()) {
-            TargetHealth dependencyHealth = dependencyHealth(target, dependency, now);
-            if (dependencyHealth != TargetHealth.HEALTHY) {
-                return new GroupView.DestinationCheck(Destination.DEPENDENCY_NOT_HEALTHY, target.id() + "'s dependency "
-                        + dependency.id() + " is " + dependencyHealth);
+        int up = 0;
+        int down = 0;
+        int flapping = 0;
+        Duration staleAfter = staleAfter(dependency.probe());
+        for (LocationTracker tracker : dependencyTrackers.get(target.id()).get(dependency.id()).values()) {
+            switch (tracker.verdictAt(now, staleAfter, thresholds())) {
+                case UP -> up++;
+                case DOWN -> down++;
+                case FLAPPING -> flapping++;
+                case UNKNOWN -> { }
             }
         }
-        return new GroupView.DestinationCheck(Destination.ELIGIBLE, target.id() + " is HEALTHY with successes newer than "
-                + bound + " from " + fresh + " of " + byLocation.size() + " locations (quorum " + quorum + ")"
-                + (target.dependencies().isEmpty() ? "" : ", dependencies "
-                        + target.dependencies().stream().map(Dependency::id).toList() + " HEALTHY"));
+        return Evidence.health(up, down, flapping, quorum);
     }
 
     /** Automatic switches of this group within {@code window} before {@code now}. */
@@ -250,40 +185,35 @@ final class GroupState {
         return (int) automaticSwitches.stream().filter(at -> !at.plus(window).isBefore(now)).count();
     }
 
-    /** A quorum of locations sees the target UP or on a fresh streak of successes towards it. */
-    boolean risingAtQuorum(Target target, Instant now) {
-        long rising = trackers.get(target.id()).values().stream()
-                .filter(t -> t.upOrRising(now, staleAfter(target), thresholds())).count();
-        return rising >= quorum;
-    }
-
-    /** HEALTHY, and no location sees it DOWN or FLAPPING: the bar for failing back to it. */
-    boolean stablyHealthy(Target target, Instant now) {
-        Map<LocationVerdict, Integer> counts = counts(target, now);
-        return health(target, now) == TargetHealth.HEALTHY && counts.getOrDefault(LocationVerdict.DOWN, 0) == 0
-                && counts.getOrDefault(LocationVerdict.FLAPPING, 0) == 0;
+    /** Forgets automatic switches older than {@code window}: no budget counts them any more. */
+    void forgetSwitchesOlderThan(Duration window, Instant now) {
+        while (!automaticSwitches.isEmpty() && automaticSwitches.peekFirst().plus(window).isBefore(now)) {
+            automaticSwitches.removeFirst();
+        }
     }
 
     /** Moves the failback hold-down clocks: any doubt about a target restarts its clock. */
-    void updateHoldDown(Instant now) {
-        for (Target target : group.targets()) {
-            if (stablyHealthy(target, now)) {
-                stablyHealthySince.putIfAbsent(target.id(), now);
+    void updateHoldDown(Evidence evidence) {
+        for (Evidence.OfTarget target : evidence.targets()) {
+            if (target.stablyHealthy()) {
+                stablyHealthySince.putIfAbsent(target.target().id(), evidence.at());
             } else {
-                stablyHealthySince.remove(target.id());
+                stablyHealthySince.remove(target.target().id());
             }
         }
     }
 
     /** What a decision carries: the view without what was ignored. */
-    List<TargetEvidence> evidence(Instant now) {
-        return targetViews(now).stream().map(t -> new TargetEvidence(t.target(), t.health(),
+    List<TargetEvidence> evidence(Evidence evidence) {
+        return targetViews(evidence).stream().map(t -> new TargetEvidence(t.target(), t.health(),
                 t.locations().stream().map(GroupView.LocationView::evidence).toList())).toList();
     }
 
-    List<GroupView.TargetView> targetViews(Instant now) {
+    List<GroupView.TargetView> targetViews(Evidence evidence) {
+        Instant now = evidence.at();
         List<GroupView.TargetView> views = new ArrayList<>();
-        for (Target target : group.targets()) {
+        for (Evidence.OfTarget of : evidence.targets()) {
+            Target target = of.target();
             List<GroupView.LocationView> locations = trackers.get(target.id()).values().stream()
                     .map(t -> t.view(now, staleAfter(target), thresholds())).toList();
             List<GroupView.DependencyView> dependencies = target.dependencies().stream()
@@ -291,8 +221,8 @@ final class GroupState {
                             dependencyTrackers.get(target.id()).get(d.id()).values().stream()
                                     .map(t -> t.view(now, staleAfter(d.probe()), thresholds())).toList()))
                     .toList();
-            views.add(new GroupView.TargetView(target.id(), health(target, now), locations, target.region(),
-                    destination(target, now), dependencies));
+            views.add(new GroupView.TargetView(target.id(), of.health(), locations, target.region(), of.destination(),
+                    dependencies));
         }
         return views;
     }
