@@ -16,10 +16,14 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.DecisionMode;
+import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.TargetEvidence;
 import dev.failover.contract.event.TargetHealth;
 import dev.failover.contract.topology.Dependency;
 import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.GroupMode;
 import dev.failover.contract.topology.ProbeSpec;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Thresholds;
@@ -225,6 +229,43 @@ final class GroupState {
                     dependencies));
         }
         return views;
+    }
+
+    /**
+     * Moves the group's traffic to {@code to}: a new epoch, the decision into the outbox, its explanation from
+     * {@code trace} (the chain's, for an automatic switch; null for an operator's command) and the evidence it was made
+     * on.
+     */
+    Decision switchTo(Target to, DecisionKind kind, String reason, String principal, Evidence evidence,
+            List<RuleChain.Step> trace, String decisionId) {
+        Instant now = evidence.at();
+        Explanation.StartingState before = Explanations.starting(this);
+        String from = active;
+        epoch++;
+        active = to.id();
+        lastSwitchAt = now;
+        DecisionMode mode = group.mode() == GroupMode.SHADOW ? DecisionMode.SHADOW : DecisionMode.LIVE;
+        Decision decision = new Decision(EventCodec.SCHEMA_VERSION, decisionId, group.id(), epoch, kind, from, to.id(), reason,
+                evidence(evidence), now, mode, principal);
+        recordDecision(decision);
+        recordExplanation(Explanations.ofDecision(this, before, decision, evidence, trace));
+        outbox.addLast(decision);
+        return decision;
+    }
+
+    /** An automatic switch the rule chain let through: counted against the flap guard and the switch budgets. */
+    Decision switchAutomatically(Target to, DecisionKind kind, String reason, Evidence evidence, List<RuleChain.Step> trace,
+            String decisionId) {
+        automaticSwitches.addLast(evidence.at());
+        return switchTo(to, kind, reason, Decision.AUTOMATION, evidence, trace, decisionId);
+    }
+
+    /** The pin no longer holds once expired (see {@link Hold}); clearing it records that for operators. */
+    void clearExpiredPin(Instant now) {
+        if (pin != null && pin.until() != null && !now.isBefore(pin.until())) {
+            audit(now, Decision.AUTOMATION, "pin expired", "pin of " + pin.target() + " until " + pin.until() + " expired");
+            pin = null;
+        }
     }
 
     void audit(Instant at, String principal, String action, String reason) {
