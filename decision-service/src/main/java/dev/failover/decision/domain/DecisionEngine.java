@@ -111,7 +111,7 @@ public final class DecisionEngine {
         if (state == null) {
             return new Outcome.Ignored(Outcome.IgnoreReason.UNKNOWN_GROUP, "no group '" + result.group() + "' in the topology");
         }
-        Optional<Target> target = state.group.target(result.target());
+        Optional<Target> target = state.group().target(result.target());
         if (target.isEmpty()) {
             return new Outcome.Ignored(Outcome.IgnoreReason.UNKNOWN_TARGET,
                     "no target '" + result.target() + "' in group '" + result.group() + "'");
@@ -143,8 +143,8 @@ public final class DecisionEngine {
             return ignored(tracker, result, Outcome.IgnoreReason.STALE, now, "started at " + result.startedAt() + ", older than "
                     + staleAfter + " at " + now + "; " + clockNote(result.location(), now));
         }
-        tracker.record(result, state.thresholds(), state.group.safety().classOf(result.failureReason()), position);
-        return new Outcome.Steady(state.group.id());
+        tracker.record(result, state.thresholds(), state.group().safety().classOf(result.failureReason()), position);
+        return new Outcome.Steady(state.group().id());
     }
 
     /** A result not used is remembered with its reason, so the view can tell a skewed location from a silent one. */
@@ -196,7 +196,7 @@ public final class DecisionEngine {
         Evidence evidence = Evidence.of(s, now);
         for (Evidence.OfTarget t : evidence.targets()) {
             if (!t.target().isLastResort()) {
-                guard.observe(s.group.id(), t.target().id(), t.target().region(), t.failing(), now);
+                guard.observe(s.group().id(), t.target().id(), t.target().region(), t.failing(), now);
             }
         }
         s.updateHoldDown(evidence);
@@ -205,17 +205,17 @@ public final class DecisionEngine {
         RuleChain.Result result = RuleChain.run(new Evaluation(s, evidence, now, fleet));
         Outcome outcome;
         if (result.ending() instanceof RuleChain.Ending.Held held) {
-            outcome = new Outcome.Held(s.group.id(), held.reason(), held.why());
+            outcome = new Outcome.Held(s.group().id(), held.reason(), held.why());
         } else if (result.ending() instanceof RuleChain.Ending.Moved moved && moved.move() instanceof Move.Switch sw) {
             outcome = new Outcome.Switched(s.switchAutomatically(sw.to(), sw.kind(), sw.reason(), evidence, result.trace(),
                     decisionIds.get()));
         } else if (result.ending() instanceof RuleChain.Ending.Moved moved && moved.move() instanceof Move.EndDrill end) {
             outcome = commands.endDrill(s, end.outcome(), end.reason(), Decision.AUTOMATION, evidence)
-                    .<Outcome>map(Outcome.Switched::new).orElse(new Outcome.Steady(s.group.id()));
+                    .<Outcome>map(Outcome.Switched::new).orElse(new Outcome.Steady(s.group().id()));
         } else {
-            outcome = new Outcome.Steady(s.group.id());
+            outcome = new Outcome.Steady(s.group().id());
         }
-        s.lastEvaluation = new GroupState.LastEvaluation(outcome, now, result.trace(), evidence);
+        s.evaluated(new GroupState.LastEvaluation(outcome, now, result.trace(), evidence));
         return outcome;
     }
 
@@ -246,8 +246,7 @@ public final class DecisionEngine {
     /** Why the group's decision {@code decisionId} was made; empty for an unknown group or a decision not kept. */
     public synchronized Optional<Explanation> explanation(String group, String decisionId) {
         GroupState s = groups.get(group);
-        return s == null ? Optional.empty()
-                : s.explanations.stream().filter(e -> decisionId.equals(e.decisionId())).findFirst();
+        return s == null ? Optional.empty() : s.explanation(decisionId);
     }
 
     /**
@@ -260,8 +259,7 @@ public final class DecisionEngine {
         if (s == null) {
             return List.of();
         }
-        Set<String> unpublished = s.outboxDecisionIds();
-        return s.explanations.stream().filter(e -> !unpublished.contains(e.decisionId())).toList();
+        return s.publishedExplanations();
     }
 
     /** Takes a group's persisted explanations back on restore; an unknown group's are ignored. */
@@ -278,23 +276,18 @@ public final class DecisionEngine {
      */
     public synchronized Optional<Explanation> explanationNow(String group) {
         GroupState s = groups.get(group);
-        if (s == null || s.lastEvaluation == null) {
+        if (s == null || s.lastEvaluation() == null) {
             return Optional.empty();
         }
-        if (s.lastEvaluation.outcome() instanceof Outcome.Switched switched) {
+        if (s.lastEvaluation().outcome() instanceof Outcome.Switched switched) {
             return explanation(group, switched.decision().decisionId());
         }
-        return Optional.of(Explanations.ofEvaluation(s, s.lastEvaluation));
+        return Optional.of(Explanations.ofEvaluation(s, s.lastEvaluation()));
     }
 
     /** A replay's start: the state an explanation recorded from before its evidence (ExplanationReplay). */
     synchronized void startFrom(String group, Explanation.StartingState state) {
-        GroupState s = groups.get(group);
-        s.active = state.activeTarget();
-        s.epoch = state.epoch();
-        s.lastSwitchAt = state.lastSwitchAt();
-        s.stablyHealthySince.clear();
-        s.stablyHealthySince.putAll(state.stablyHealthySince());
+        groups.get(group).startFrom(state);
     }
 
     /** A replay's start for one location's view of a target: the counts its recorded results were counted from. */
@@ -315,13 +308,7 @@ public final class DecisionEngine {
      */
     public synchronized Optional<Duration> onSwitchVerified(String group, String decisionId, Duration sinceDecision) {
         GroupState s = groups.get(group);
-        if (s == null || s.lastDrill == null || !s.lastDrill.startDecisionId().equals(decisionId)) {
-            return Optional.empty();
-        }
-        GroupSnapshot.DrillReport r = s.lastDrill;
-        s.lastDrill = new GroupSnapshot.DrillReport(r.startDecisionId(), r.target(), r.startedAt(), r.endedAt(), r.outcome(),
-                sinceDecision.toMillis());
-        return Optional.of(sinceDecision);
+        return s != null && s.drillRecovered(decisionId, sinceDecision) ? Optional.of(sinceDecision) : Optional.empty();
     }
 
     /**
@@ -331,10 +318,9 @@ public final class DecisionEngine {
     public synchronized void onConvergence(String group, String decisionId, long epoch, ActuationStatus status, String detail,
             Instant at) {
         GroupState s = groups.get(group);
-        if (s == null || (s.serving != null && epoch < s.serving.epoch())) {
+        if (s == null || !s.serving(new GroupSnapshot.Serving(epoch, decisionId, status, detail, at))) {
             return;
         }
-        s.serving = new GroupSnapshot.Serving(epoch, decisionId, status, detail, at);
         if (status == ActuationStatus.BLOCKED || status == ActuationStatus.DRIFT) {
             s.audit(clock.instant(), "actuator", "record " + status, "decision " + decisionId + " (epoch " + epoch + "): " + detail);
         }
@@ -377,12 +363,12 @@ public final class DecisionEngine {
     /** The group's decisions not yet acknowledged by Kafka, oldest first: they must be published before anything else. */
     public synchronized List<Decision> unpublished(String group) {
         GroupState s = groups.get(group);
-        return s == null ? List.of() : List.copyOf(s.outbox);
+        return s == null ? List.of() : s.unpublished();
     }
 
     public synchronized boolean hasUnpublished(String group) {
         GroupState s = groups.get(group);
-        return s != null && !s.outbox.isEmpty();
+        return s != null && s.hasUnpublished();
     }
 
     /**
@@ -394,10 +380,7 @@ public final class DecisionEngine {
         if (s == null) {
             return 0;
         }
-        int dropped = s.outbox.size();
-        Set<String> discarded = s.outboxDecisionIds();
-        s.explanations.removeIf(e -> discarded.contains(e.decisionId())); // they explain decisions never made
-        s.outbox.clear();
+        int dropped = s.discardUnpublished();
         guard.forget(group);
         return dropped;
     }
@@ -406,7 +389,7 @@ public final class DecisionEngine {
     public synchronized void published(String group, String decisionId) {
         GroupState s = groups.get(group);
         if (s != null) {
-            s.outbox.removeIf(d -> d.decisionId().equals(decisionId));
+            s.published(decisionId);
         }
     }
 
@@ -416,7 +399,7 @@ public final class DecisionEngine {
      */
     public synchronized Optional<PublishableState> publishableState(String group) {
         GroupState s = groups.get(group);
-        if (s == null || !s.outbox.isEmpty()) {
+        if (s == null || s.hasUnpublished()) {
             return Optional.empty();
         }
         return view(group).map(view -> new PublishableState(s.snapshot(), view));
@@ -440,13 +423,9 @@ public final class DecisionEngine {
      */
     public synchronized void observePublished(Decision decision) {
         GroupState s = groups.get(decision.group());
-        if (s == null || decision.epoch() <= s.epoch || s.group.target(decision.toTarget()).isEmpty()) {
-            return;
+        if (s != null) {
+            s.observePublished(decision);
         }
-        s.epoch = decision.epoch();
-        s.active = decision.toTarget();
-        s.lastSwitchAt = decision.issuedAt();
-        s.recordDecision(decision);
     }
 
     public synchronized Optional<GroupView> view(String groupId) {
@@ -457,15 +436,15 @@ public final class DecisionEngine {
         Instant now = clock.instant();
         Evidence evidence = Evidence.of(s, now);
         GroupView.Automation automation = s.hold(now).automation;
-        Safety safety = s.group.safety();
+        Safety safety = s.group().safety();
         GroupView.SafetyView safetyView = new GroupView.SafetyView(safety.correlatedFailureGuard(),
-                guard.evaluate(now).orElse(null), s.guardAcknowledgedAt, s.switchesWithin(SwitchBudgetRule.WINDOW, now),
+                guard.evaluate(now).orElse(null), s.guardAcknowledgedAt(), s.switchesWithin(SwitchBudgetRule.WINDOW, now),
                 safety.maxSwitchesPerDay(), allSwitchesWithin(SwitchBudgetRule.WINDOW, now), allMaxSwitchesPerDay,
                 safety.freshEvidenceIntervals(), safety.failureClasses());
-        return Optional.of(new GroupView(groupId, s.group.mode().name(), s.active,
-                evidence.of(s.active).health(), s.epoch, s.lastSwitchAt, automation, s.pin, s.pause,
-                s.freeze, s.drill, s.lastDrill, s.serving, s.targetViews(evidence), safetyView, locationClocks(now),
-                List.copyOf(s.recentDecisions), List.copyOf(s.audit)));
+        return Optional.of(new GroupView(groupId, s.group().mode().name(), s.active(),
+                evidence.of(s.active()).health(), s.epoch(), s.lastSwitchAt(), automation, s.pin(), s.pause(),
+                s.freeze(), s.drill(), s.lastDrill(), s.serving(), s.targetViews(evidence), safetyView, locationClocks(now),
+                s.recentDecisions(), s.auditTrail()));
     }
 
     public synchronized List<GroupView> views() {

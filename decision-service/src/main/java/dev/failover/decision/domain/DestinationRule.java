@@ -33,7 +33,7 @@ final class DestinationRule implements SwitchRule {
     }
 
     private static RuleVerdict failover(Evaluation e) {
-        FailoverGroup group = e.state().group;
+        FailoverGroup group = e.state().group();
         Target active = e.active();
         Evidence evidence = e.evidence();
         Next next = nextInChain(e, active);
@@ -68,14 +68,14 @@ final class DestinationRule implements SwitchRule {
 
     private static RuleVerdict failback(Evaluation e) {
         GroupState s = e.state();
-        Failback failback = s.group.failback();
+        Failback failback = s.group().failback();
         if (failback.mode() == Failback.Mode.MANUAL) {
             return RuleVerdict.passed(() -> "failback is manual");
         }
         Target active = e.active();
         Instant now = e.now();
         Duration holdDown = Duration.ofSeconds(failback.holdDownSeconds());
-        for (Target candidate : s.group.targets()) {
+        for (Target candidate : s.group().targets()) {
             if (candidate.id().equals(active.id())) {
                 if (!active.isLastResort()) {
                     break; // only targets before the active one are higher priority
@@ -85,7 +85,7 @@ final class DestinationRule implements SwitchRule {
             if (candidate.isLastResort()) {
                 continue;
             }
-            Instant since = s.stablyHealthySince.get(candidate.id());
+            Instant since = s.stablyHealthySince(candidate.id());
             if (since != null && !since.plus(holdDown).isAfter(now)) {
                 Evidence.OfTarget evidence = e.evidence().of(candidate);
                 if (evidence.destinationVerdict() != Destination.ELIGIBLE) {

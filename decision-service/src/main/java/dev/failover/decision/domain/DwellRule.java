@@ -23,7 +23,7 @@ final class DwellRule implements SwitchRule {
         GroupState s = e.state();
         int minDwellSeconds = s.thresholds().minDwellSeconds();
         Duration dwell = Duration.ofSeconds(minDwellSeconds);
-        Instant last = s.lastSwitchAt;
+        Instant last = s.lastSwitchAt();
         if (last != null && last.plus(dwell).isAfter(e.now())) {
             return RuleVerdict.held(Outcome.HoldReason.DWELL_TIME, proposal.kind() + " to " + proposal.to().id()
                     + " waits: last switch at " + last + " is less than " + dwell + " ago");

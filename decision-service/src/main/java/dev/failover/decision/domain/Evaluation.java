@@ -25,10 +25,10 @@ record Evaluation(GroupState state, Evidence evidence, Instant now, Fleet fleet)
     }
 
     Target active() {
-        return state.group.target(state.active).orElseThrow();
+        return state.group().target(state.active()).orElseThrow();
     }
 
     Evidence.OfTarget activeEvidence() {
-        return evidence.of(state.active);
+        return evidence.of(state.active());
     }
 }

@@ -104,18 +104,18 @@ record Evidence(Instant at, int quorum, List<OfTarget> targets) {
 
     /** Counts every tracker of {@code s} once, at {@code now}. */
     static Evidence of(GroupState s, Instant now) {
-        List<Target> all = s.group.targets();
+        List<Target> all = s.group().targets();
         List<OfTarget> targets = new ArrayList<>(all.size());
         for (Target target : all) {
             targets.add(ofTarget(s, target, now));
         }
-        return new Evidence(now, s.quorum, targets);
+        return new Evidence(now, s.quorum(), targets);
     }
 
     private static OfTarget ofTarget(GroupState s, Target target, Instant now) {
         Thresholds thresholds = s.thresholds();
         Duration staleAfter = GroupState.staleAfter(target);
-        Duration freshBound = Duration.ofSeconds((long) s.group.safety().freshEvidenceIntervals() * target.probe().intervalSeconds());
+        Duration freshBound = Duration.ofSeconds((long) s.group().safety().freshEvidenceIntervals() * target.probe().intervalSeconds());
         Collection<LocationTracker> trackers = s.trackers(target);
         LocationVerdict[] verdicts = new LocationVerdict[trackers.size()];
         int up = 0;
@@ -138,7 +138,7 @@ record Evidence(Instant at, int quorum, List<OfTarget> targets) {
             rising += tracker.upOrRising(verdict, now, staleAfter) ? 1 : 0;
             fresh += tracker.freshSuccess(now, freshBound) ? 1 : 0;
         }
-        int quorum = s.quorum;
+        int quorum = s.quorum();
         TargetHealth health = health(up, down, flapping, quorum);
         Dependency notHealthy = null;
         TargetHealth dependencyHealth = null;

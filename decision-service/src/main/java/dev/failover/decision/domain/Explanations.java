@@ -2,7 +2,6 @@ package dev.failover.decision.domain;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,7 @@ final class Explanations {
 
     /** The state a replay starts from; taken before a switch changes it. */
     static Explanation.StartingState starting(GroupState s) {
-        return new Explanation.StartingState(s.active, s.epoch, s.lastSwitchAt, new HashMap<>(s.stablyHealthySince));
+        return new Explanation.StartingState(s.active(), s.epoch(), s.lastSwitchAt(), s.stablyHealthySince());
     }
 
     /**
@@ -48,8 +47,8 @@ final class Explanations {
             List<RuleChain.Step> trace) {
         Instant now = evidence.at();
         List<Rule> rules = new ArrayList<>();
-        Target from = s.group.target(before.activeTarget()).orElseThrow();
-        Target to = s.group.target(decision.toTarget()).orElseThrow();
+        Target from = s.group().target(before.activeTarget()).orElseThrow();
+        Target to = s.group().target(decision.toTarget()).orElseThrow();
         String summary;
         DecisionKind kind = decision.kind();
         if (trace != null && (kind == DecisionKind.FAILOVER || kind == DecisionKind.LAST_RESORT || kind == DecisionKind.FAILBACK)) {
@@ -67,7 +66,7 @@ final class Explanations {
                     "an operator's command, not automation")));
             summary = kind + " " + from.id() + " -> " + to.id() + " by " + decision.principal();
         }
-        return new Explanation(s.group.id(), decision.decisionId(), now, Explanation.Verdict.SWITCHED, kind, from.id(), to.id(),
+        return new Explanation(s.group().id(), decision.decisionId(), now, Explanation.Verdict.SWITCHED, kind, from.id(), to.id(),
                 null, summary, rules, thresholds(s), targets(s, evidence), before);
     }
 
@@ -76,14 +75,14 @@ final class Explanations {
         Evidence evidence = last.evidence();
         Instant at = last.at();
         List<Rule> rules = last.trace().stream().map(RuleChain.Step::explain).toList();
-        String margin = evidence.of(s.active).margin();
+        String margin = evidence.of(s.active()).margin();
         if (last.outcome() instanceof Outcome.Held held) {
-            return new Explanation(s.group.id(), null, at, Explanation.Verdict.HELD, null, s.active, null, held.reason(),
+            return new Explanation(s.group().id(), null, at, Explanation.Verdict.HELD, null, s.active(), null, held.reason(),
                     "held (" + held.reason() + "): " + held.why() + "; " + margin, rules, thresholds(s), targets(s, evidence),
                     starting(s));
         }
-        return new Explanation(s.group.id(), null, at, Explanation.Verdict.STEADY, null, s.active, null, null, "steady: "
-                + s.active + " stays active; " + margin, rules, thresholds(s), targets(s, evidence), starting(s));
+        return new Explanation(s.group().id(), null, at, Explanation.Verdict.STEADY, null, s.active(), null, null, "steady: "
+                + s.active() + " stays active; " + margin, rules, thresholds(s), targets(s, evidence), starting(s));
     }
 
     static Map<String, Integer> thresholds(GroupState s) {
@@ -91,13 +90,13 @@ final class Explanations {
         Map<String, Integer> map = new LinkedHashMap<>();
         map.put("failuresToDown", t.failuresToDown());
         map.put("successesToUp", t.successesToUp());
-        map.put("quorum", s.quorum);
+        map.put("quorum", s.quorum());
         map.put("flapWindow", t.flapWindow());
         map.put("flapTransitions", t.flapTransitions());
         map.put("minDwellSeconds", t.minDwellSeconds());
         map.put("maxSwitchesPerHour", t.maxSwitchesPerHour());
-        map.put("holdDownSeconds", s.group.failback().holdDownSeconds());
-        map.put("freshEvidenceIntervals", s.group.safety().freshEvidenceIntervals());
+        map.put("holdDownSeconds", s.group().failback().holdDownSeconds());
+        map.put("freshEvidenceIntervals", s.group().safety().freshEvidenceIntervals());
         return map;
     }
 

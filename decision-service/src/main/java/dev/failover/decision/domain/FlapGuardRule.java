@@ -2,8 +2,6 @@ package dev.failover.decision.domain;
 
 import java.time.Duration;
 
-import dev.failover.contract.event.Decision;
-
 /**
  * Rule 6, "flap-guard" (ADR 0002): one automatic switch more than maxSwitchesPerHour within {@link #WINDOW} freezes
  * automation until an operator resumes the group. The freeze then holds as a hold (rule 1).
@@ -32,8 +30,7 @@ final class FlapGuardRule implements SwitchRule {
         if (lastHour >= max) {
             String why = proposal.kind() + " to " + proposal.to().id() + " would be automatic switch " + (lastHour + 1)
                     + " within an hour, more than maxSwitchesPerHour " + max;
-            s.freeze = new GroupSnapshot.FreezeState(why, e.now());
-            s.audit(e.now(), Decision.AUTOMATION, "frozen by flap guard", why);
+            s.freeze(why, e.now());
             return RuleVerdict.held(Outcome.HoldReason.FLAP_GUARD, why);
         }
         return RuleVerdict.passed(() -> lastHour + " automatic switch(es) in the hour before, below maxSwitchesPerHour " + max);

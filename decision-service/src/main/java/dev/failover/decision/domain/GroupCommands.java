@@ -43,7 +43,7 @@ final class GroupCommands {
     CommandOutcome apply(GroupState s, Command.Issued issued, Instant now) {
         Command command = issued.command();
         s.forgetCommandsOlderThan(commandMaxAge, now);
-        GroupSnapshot.SeenCommand seen = s.seenCommands.get(issued.commandId());
+        GroupSnapshot.SeenCommand seen = s.seenCommand(issued.commandId());
         if (seen != null) {
             return new CommandOutcome.Repeated(seen);
         }
@@ -54,14 +54,14 @@ final class GroupCommands {
                     why + " (its reason: " + command.reason() + ")");
             return new CommandOutcome.Rejected(Rejection.EXPIRED, "issuedAt", why);
         }
-        if (s.seenCommands.size() >= DecisionEngine.MAX_COMMANDS_PER_MAX_AGE) {
+        if (s.commandsSeen() >= DecisionEngine.MAX_COMMANDS_PER_MAX_AGE) {
             // not remembered and not audited: a flood must not grow the state record or push real entries out of the audit
             return new CommandOutcome.Rejected(Rejection.RATE_LIMITED, null, "group " + command.group() + " had "
                     + DecisionEngine.MAX_COMMANDS_PER_MAX_AGE + " commands within the command max age of " + commandMaxAge
                     + "; not applied, send it again later");
         }
         CommandOutcome outcome = apply(s, command, now);
-        s.seenCommands.put(issued.commandId(), GroupSnapshot.SeenCommand.of(issued.commandId(), issued.issuedAt(), outcome));
+        s.rememberCommand(issued, outcome);
         return outcome;
     }
 
@@ -89,28 +89,23 @@ final class GroupCommands {
             return abortSwitchover(s, abort, evidence);
         }
         if (command instanceof Command.EndDrill end) {
-            if (s.drill == null) {
-                return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "no drill is running in group " + s.group.id());
+            if (s.drill() == null) {
+                return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "no drill is running in group " + s.group().id());
             }
             List<Decision> decisions = endDrill(s, "ended by operator", end.reason(), end.principal(), evidence).stream().toList();
             return new CommandOutcome.Accepted("drill ended", decisions);
         }
         String detail;
         if (command instanceof Command.Release release) {
-            detail = s.pin == null ? "nothing was pinned" : "released pin of " + s.pin.target();
-            s.pin = null;
+            GroupSnapshot.PinState released = s.unpin();
+            detail = released == null ? "nothing was pinned" : "released pin of " + released.target();
             s.audit(now, release.principal(), "release pin", release.reason());
         } else if (command instanceof Command.Pause pause) {
-            s.pause = new GroupSnapshot.PauseState(pause.principal(), pause.reason(), now);
-            s.audit(now, pause.principal(), "pause", pause.reason());
+            s.pause(pause.principal(), pause.reason(), now);
             return new CommandOutcome.Accepted("automation paused", List.of());
         } else if (command instanceof Command.Resume resume) {
-            detail = s.freeze != null ? "automation resumed; flap-guard freeze lifted" : "automation resumed";
-            s.pause = null;
-            s.freeze = null;
-            s.automaticSwitches.clear();
-            s.guardAcknowledgedAt = now;
-            s.audit(now, resume.principal(), "resume", resume.reason());
+            detail = s.resume(resume.principal(), resume.reason(), now) ? "automation resumed; flap-guard freeze lifted"
+                    : "automation resumed";
         } else {
             throw new IllegalArgumentException("unknown command " + command);
         }
@@ -121,14 +116,14 @@ final class GroupCommands {
 
     private CommandOutcome pin(GroupState s, Command.Pin pin, Evidence evidence) {
         Instant now = evidence.at();
-        Optional<Target> target = s.group.target(pin.target());
+        Optional<Target> target = s.group().target(pin.target());
         if (target.isEmpty()) {
             return unknownTarget(s, pin.target());
         }
         if (pin.until() != null && !pin.until().isAfter(now)) {
             return new CommandOutcome.Rejected(Rejection.INVALID, "until", "until " + pin.until() + " is not in the future");
         }
-        if (s.drill != null) {
+        if (s.drill() != null) {
             return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "a drill is running; end it first");
         }
         TargetHealth health = evidence.of(target.get()).health();
@@ -136,9 +131,9 @@ final class GroupCommands {
             return new CommandOutcome.Rejected(Rejection.CONFLICT, "target", "target " + pin.target() + " is " + health
                     + ", not HEALTHY; use force (break glass) to pin it anyway");
         }
-        s.pin = new GroupSnapshot.PinState(pin.target(), pin.until(), false, pin.principal(), pin.reason(), now);
+        s.pin(new GroupSnapshot.PinState(pin.target(), pin.until(), false, pin.principal(), pin.reason(), now));
         s.audit(now, pin.principal(), "pin " + pin.target() + (pin.until() == null ? "" : " until " + pin.until()), pin.reason());
-        if (s.active.equals(pin.target())) {
+        if (s.active().equals(pin.target())) {
             return new CommandOutcome.Accepted("pinned " + pin.target() + ", already active", List.of());
         }
         Decision decision = switchTo(s, target.get(), DecisionKind.OVERRIDE, "pinned by " + pin.principal() + ": "
@@ -148,18 +143,15 @@ final class GroupCommands {
 
     private CommandOutcome force(GroupState s, Command.Force force, Evidence evidence) {
         Instant now = evidence.at();
-        Optional<Target> target = s.group.target(force.target());
+        Optional<Target> target = s.group().target(force.target());
         if (target.isEmpty()) {
             return unknownTarget(s, force.target());
         }
-        if (s.drill != null) {
-            s.audit(now, force.principal(), "drill cancelled by force", force.reason());
-            s.drill = null;
-        }
+        s.cancelDrill(force.principal(), force.reason(), now);
         TargetHealth health = evidence.of(target.get()).health();
-        s.pin = new GroupSnapshot.PinState(force.target(), null, true, force.principal(), force.reason(), now);
+        s.pin(new GroupSnapshot.PinState(force.target(), null, true, force.principal(), force.reason(), now));
         s.audit(now, force.principal(), "FORCE " + force.target() + " (health " + health + ")", force.reason());
-        if (s.active.equals(force.target())) {
+        if (s.active().equals(force.target())) {
             return new CommandOutcome.Accepted("forced and pinned " + force.target() + ", already active", List.of());
         }
         Decision decision = switchTo(s, target.get(), DecisionKind.FORCE, "break-glass force by " + force.principal()
@@ -174,17 +166,17 @@ final class GroupCommands {
      */
     private CommandOutcome switchover(GroupState s, Command.Switchover switchover, Evidence evidence) {
         Instant now = evidence.at();
-        Optional<Target> target = s.group.target(switchover.target());
+        Optional<Target> target = s.group().target(switchover.target());
         if (target.isEmpty()) {
             return unknownTarget(s, switchover.target());
         }
         if (switchover.until() != null && !switchover.until().isAfter(now)) {
             return new CommandOutcome.Rejected(Rejection.INVALID, "until", "until " + switchover.until() + " is not in the future");
         }
-        if (s.active.equals(switchover.target())) {
+        if (s.active().equals(switchover.target())) {
             return new CommandOutcome.Rejected(Rejection.INVALID, "target", switchover.target() + " is already active");
         }
-        if (s.drill != null) {
+        if (s.drill() != null) {
             return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "a drill is running; end it first");
         }
         TargetHealth health = evidence.of(target.get()).health();
@@ -197,9 +189,9 @@ final class GroupCommands {
             return new CommandOutcome.Rejected(Rejection.CONFLICT, "target", "target " + switchover.target()
                     + " is not an eligible destination: " + destination.detail());
         }
-        String from = s.active;
-        s.pin = new GroupSnapshot.PinState(switchover.target(), switchover.until(), false, switchover.principal(),
-                switchover.reason(), now, from);
+        String from = s.active();
+        s.pin(new GroupSnapshot.PinState(switchover.target(), switchover.until(), false, switchover.principal(),
+                switchover.reason(), now, from));
         s.audit(now, switchover.principal(), "switchover " + from + " -> " + switchover.target()
                 + (switchover.until() == null ? "" : " until " + switchover.until()), switchover.reason());
         Decision decision = switchTo(s, target.get(), DecisionKind.SWITCHOVER, "planned switchover by "
@@ -216,23 +208,22 @@ final class GroupCommands {
      */
     private CommandOutcome abortSwitchover(GroupState s, Command.AbortSwitchover abort, Evidence evidence) {
         Instant now = evidence.at();
-        if (s.pin == null || s.pin.switchedFrom() == null) {
-            return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "no switchover holds group " + s.group.id()
-                    + (s.pin == null ? "" : "; its pin is " + Hold.PINNED.describe(s) + " (use release)"));
+        if (s.pin() == null || s.pin().switchedFrom() == null) {
+            return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "no switchover holds group " + s.group().id()
+                    + (s.pin() == null ? "" : "; its pin is " + Hold.PINNED.describe(s) + " (use release)"));
         }
-        Optional<Target> back = s.group.target(s.pin.switchedFrom());
+        Optional<Target> back = s.group().target(s.pin().switchedFrom());
         if (back.isEmpty()) {
-            return unknownTarget(s, s.pin.switchedFrom());
+            return unknownTarget(s, s.pin().switchedFrom());
         }
         TargetHealth health = evidence.of(back.get()).health();
-        if (!s.active.equals(back.get().id()) && health != TargetHealth.HEALTHY) {
+        if (!s.active().equals(back.get().id()) && health != TargetHealth.HEALTHY) {
             return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "the switchover came from " + back.get().id()
                     + ", which is " + health + ", not HEALTHY; release the pin or force a target instead");
         }
-        String to = s.pin.target();
-        s.pin = null;
+        String to = s.unpin().target();
         s.audit(now, abort.principal(), "switchover to " + to + " aborted", abort.reason());
-        if (s.active.equals(back.get().id())) {
+        if (s.active().equals(back.get().id())) {
             return new CommandOutcome.Accepted("switchover aborted; " + back.get().id() + " already active", List.of());
         }
         Decision decision = switchTo(s, back.get(), DecisionKind.OVERRIDE, "switchover to " + to + " aborted by "
@@ -248,41 +239,41 @@ final class GroupCommands {
                     + hold.describe(s));
         }
         Optional<Target> target = start.target() == null
-                ? s.group.targets().stream().filter(t -> !t.isLastResort() && !t.id().equals(s.active)).findFirst()
-                : s.group.target(start.target());
+                ? s.group().targets().stream().filter(t -> !t.isLastResort() && !t.id().equals(s.active())).findFirst()
+                : s.group().target(start.target());
         if (target.isEmpty()) {
             return start.target() == null
                     ? new CommandOutcome.Rejected(Rejection.CONFLICT, "target", "no target to drill on")
                     : unknownTarget(s, start.target());
         }
-        if (target.get().id().equals(s.active)) {
+        if (target.get().id().equals(s.active())) {
             return new CommandOutcome.Rejected(Rejection.INVALID, "target", target.get().id() + " is already active");
         }
-        Duration duration = start.duration() != null ? start.duration() : Duration.ofMinutes(s.group.drill().durationMinutes());
+        Duration duration = start.duration() != null ? start.duration() : Duration.ofMinutes(s.group().drill().durationMinutes());
         if (duration.isNegative() || duration.isZero()) {
             return new CommandOutcome.Rejected(Rejection.INVALID, "duration", "must be positive, was " + duration);
         }
-        for (Target t : s.group.targets()) {
+        for (Target t : s.group().targets()) {
             TargetHealth health = evidence.of(t).health();
             if (!t.isLastResort() && health != TargetHealth.HEALTHY) {
                 return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "drills start only when every target is HEALTHY; "
                         + t.id() + " is " + health);
             }
         }
-        String returnTo = s.active;
+        String returnTo = s.active();
         Decision decision = switchTo(s, target.get(), DecisionKind.DRILL_START, "DR drill by " + start.principal() + " for "
                 + duration + ": " + start.reason(), start.principal(), evidence);
-        s.drill = new GroupSnapshot.DrillState(target.get().id(), returnTo, now, now.plus(duration), start.principal(),
-                decision.decisionId());
-        s.lastDrill = new GroupSnapshot.DrillReport(decision.decisionId(), target.get().id(), now, null, "running", null);
+        s.startDrill(new GroupSnapshot.DrillState(target.get().id(), returnTo, now, now.plus(duration), start.principal(),
+                decision.decisionId()), new GroupSnapshot.DrillReport(decision.decisionId(), target.get().id(), now, null,
+                "running", null));
         s.audit(now, start.principal(), "drill start on " + target.get().id(), start.reason());
-        return new CommandOutcome.Accepted("drill started on " + target.get().id() + " until " + s.drill.endsAt(),
+        return new CommandOutcome.Accepted("drill started on " + target.get().id() + " until " + s.drill().endsAt(),
                 List.of(decision));
     }
 
     private static CommandOutcome unknownTarget(GroupState s, String target) {
-        return new CommandOutcome.Rejected(Rejection.INVALID, "target", "no target '" + target + "' in group " + s.group.id()
-                + "; targets are " + s.group.targets().stream().map(Target::id).toList());
+        return new CommandOutcome.Rejected(Rejection.INVALID, "target", "no target '" + target + "' in group " + s.group().id()
+                + "; targets are " + s.group().targets().stream().map(Target::id).toList());
     }
 
     // ---- the end of a drill ----
@@ -294,26 +285,25 @@ final class GroupCommands {
      */
     Optional<Decision> endDrill(GroupState s, String outcome, String reason, String principal, Evidence evidence) {
         Instant now = evidence.at();
-        GroupSnapshot.DrillState drill = s.drill;
-        TargetHealth drillTarget = s.group.target(drill.target()).map(t -> evidence.of(t).health()).orElse(TargetHealth.UNKNOWN);
+        GroupSnapshot.DrillState drill = s.drill();
+        TargetHealth drillTarget = s.group().target(drill.target()).map(t -> evidence.of(t).health()).orElse(TargetHealth.UNKNOWN);
         DecisionKind kind = drillTarget == TargetHealth.UNHEALTHY || drillTarget == TargetHealth.FLAPPING
                 ? DecisionKind.DRILL_ABORT : DecisionKind.DRILL_END;
-        s.drill = null;
-        Optional<Target> back = s.group.target(drill.returnTo()).filter(t -> evidence.of(t).health() == TargetHealth.HEALTHY);
+        Optional<Target> back = s.group().target(drill.returnTo()).filter(t -> evidence.of(t).health() == TargetHealth.HEALTHY);
         if (back.isEmpty()) {
-            back = firstHealthy(s, evidence, s.group.target(s.active).orElseThrow());
+            back = firstHealthy(s, evidence, s.group().target(s.active()).orElseThrow());
         }
-        Long recovery = s.lastDrill != null && drill.startDecisionId().equals(s.lastDrill.startDecisionId())
-                ? s.lastDrill.recoveryMillis() : null;
+        GroupSnapshot.DrillReport last = s.lastDrill();
+        Long recovery = last != null && drill.startDecisionId().equals(last.startDecisionId()) ? last.recoveryMillis() : null;
         s.audit(now, principal, "drill " + outcome, reason);
-        if (back.isEmpty() || back.get().id().equals(s.active)) {
-            s.lastDrill = new GroupSnapshot.DrillReport(drill.startDecisionId(), drill.target(), drill.startedAt(), now,
-                    outcome + (back.isEmpty() ? "; traffic stays on " + s.active + ": no HEALTHY target to return to" : ""),
-                    recovery);
+        if (back.isEmpty() || back.get().id().equals(s.active())) {
+            s.endDrill(new GroupSnapshot.DrillReport(drill.startDecisionId(), drill.target(), drill.startedAt(), now,
+                    outcome + (back.isEmpty() ? "; traffic stays on " + s.active() + ": no HEALTHY target to return to" : ""),
+                    recovery));
             return Optional.empty();
         }
-        s.lastDrill = new GroupSnapshot.DrillReport(drill.startDecisionId(), drill.target(), drill.startedAt(), now, outcome,
-                recovery);
+        s.endDrill(new GroupSnapshot.DrillReport(drill.startDecisionId(), drill.target(), drill.startedAt(), now, outcome,
+                recovery));
         return Optional.of(switchTo(s, back.get(), kind, reason, principal, evidence));
     }
 
@@ -325,7 +315,6 @@ final class GroupCommands {
                 .map(Evidence.OfTarget::target)
                 .findFirst();
     }
-
 
     /** An operator's switch: explained as the command, on the evidence of now. */
     private Decision switchTo(GroupState s, Target to, DecisionKind kind, String reason, String principal, Evidence evidence) {

@@ -39,39 +39,39 @@ final class GroupState {
      */
     static final int EXPLANATIONS = 5;
 
-    final FailoverGroup group;
-    final int quorum;
-    String active;
-    long epoch;
-    Instant lastSwitchAt;
-    final Deque<Instant> automaticSwitches = new ArrayDeque<>();
-    GroupSnapshot.PinState pin;
-    GroupSnapshot.PauseState pause;
-    GroupSnapshot.FreezeState freeze;
-    GroupSnapshot.DrillState drill;
-    GroupSnapshot.DrillReport lastDrill;
-    GroupSnapshot.Serving serving;
-    final Deque<GroupSnapshot.AuditEntry> audit = new ArrayDeque<>();
-    final Deque<Decision> recentDecisions = new ArrayDeque<>();
-    final Deque<Explanation> explanations = new ArrayDeque<>();
+    private final FailoverGroup group;
+    private final int quorum;
+    private String active;
+    private long epoch;
+    private Instant lastSwitchAt;
+    private final Deque<Instant> automaticSwitches = new ArrayDeque<>();
+    private GroupSnapshot.PinState pin;
+    private GroupSnapshot.PauseState pause;
+    private GroupSnapshot.FreezeState freeze;
+    private GroupSnapshot.DrillState drill;
+    private GroupSnapshot.DrillReport lastDrill;
+    private GroupSnapshot.Serving serving;
+    private final Deque<GroupSnapshot.AuditEntry> audit = new ArrayDeque<>();
+    private final Deque<Decision> recentDecisions = new ArrayDeque<>();
+    private final Deque<Explanation> explanations = new ArrayDeque<>();
     /** The last evaluation: what "why is it doing this now" explains. Not persisted. */
-    LastEvaluation lastEvaluation;
+    private LastEvaluation lastEvaluation;
     /** Commands applied or rejected, by id, until they are older than the command max age. */
-    final Map<String, GroupSnapshot.SeenCommand> seenCommands = new LinkedHashMap<>();
+    private final Map<String, GroupSnapshot.SeenCommand> seenCommands = new LinkedHashMap<>();
     /**
      * Decisions made and not yet acknowledged by Kafka, oldest first. A decision enters it in the same critical section
      * that changes the state, so a snapshot taken while it is empty can never be ahead of a published decision.
      */
-    final Deque<Decision> outbox = new ArrayDeque<>();
+    private final Deque<Decision> outbox = new ArrayDeque<>();
     /** Since when each target has been stably healthy (HEALTHY and no location DOWN or FLAPPING); absent when not. */
-    final Map<String, Instant> stablyHealthySince = new HashMap<>();
+    private final Map<String, Instant> stablyHealthySince = new HashMap<>();
     /**
      * When an operator last resumed the group: a correlated-failure suspicion that began before it does not hold the
      * group. Not persisted: a new owner's trackers start from nothing, so a suspicion it forms is new anyway.
      */
-    Instant guardAcknowledgedAt;
+    private Instant guardAcknowledgedAt;
     /** The suspicion last written to the audit trail, so that each is audited once. */
-    Instant guardAuditedFor;
+    private Instant guardAuditedFor;
     private final Map<String, Map<String, LocationTracker>> trackers = new LinkedHashMap<>();
     /** Per target, per dependency id, per location. */
     private final Map<String, Map<String, Map<String, LocationTracker>>> dependencyTrackers = new LinkedHashMap<>();
@@ -92,6 +92,243 @@ final class GroupState {
             }
             dependencyTrackers.put(target.id(), byDependency);
         }
+    }
+
+    // ---- reads ----
+
+    FailoverGroup group() {
+        return group;
+    }
+
+    int quorum() {
+        return quorum;
+    }
+
+    String active() {
+        return active;
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    Instant lastSwitchAt() {
+        return lastSwitchAt;
+    }
+
+    GroupSnapshot.PinState pin() {
+        return pin;
+    }
+
+    GroupSnapshot.PauseState pause() {
+        return pause;
+    }
+
+    GroupSnapshot.FreezeState freeze() {
+        return freeze;
+    }
+
+    GroupSnapshot.DrillState drill() {
+        return drill;
+    }
+
+    GroupSnapshot.DrillReport lastDrill() {
+        return lastDrill;
+    }
+
+    GroupSnapshot.Serving serving() {
+        return serving;
+    }
+
+    Instant guardAcknowledgedAt() {
+        return guardAcknowledgedAt;
+    }
+
+    /** Since when {@code target} has been stably HEALTHY; null when it is not. */
+    Instant stablyHealthySince(String target) {
+        return stablyHealthySince.get(target);
+    }
+
+    /** Since when each target has been stably HEALTHY: a copy, for the starting state of an explanation. */
+    Map<String, Instant> stablyHealthySince() {
+        return new HashMap<>(stablyHealthySince);
+    }
+
+    LastEvaluation lastEvaluation() {
+        return lastEvaluation;
+    }
+
+    List<GroupSnapshot.AuditEntry> auditTrail() {
+        return List.copyOf(audit);
+    }
+
+    List<Decision> recentDecisions() {
+        return List.copyOf(recentDecisions);
+    }
+
+    /** The decisions not yet acknowledged by Kafka, oldest first. */
+    List<Decision> unpublished() {
+        return List.copyOf(outbox);
+    }
+
+    boolean hasUnpublished() {
+        return !outbox.isEmpty();
+    }
+
+    /** The explanation of decision {@code decisionId}, if kept. */
+    java.util.Optional<Explanation> explanation(String decisionId) {
+        return explanations.stream().filter(e -> decisionId.equals(e.decisionId())).findFirst();
+    }
+
+    /** The explanations kept, newest first, without those of decisions not yet published. */
+    List<Explanation> publishedExplanations() {
+        Set<String> unpublished = outboxDecisionIds();
+        return explanations.stream().filter(e -> !unpublished.contains(e.decisionId())).toList();
+    }
+
+    /** The first outcome of command {@code commandId}, if it was seen within the command max age. */
+    GroupSnapshot.SeenCommand seenCommand(String commandId) {
+        return seenCommands.get(commandId);
+    }
+
+    int commandsSeen() {
+        return seenCommands.size();
+    }
+
+    // ---- intents ----
+
+    /** Remembers the last evaluation, for "why is it doing this now". */
+    void evaluated(LastEvaluation last) {
+        lastEvaluation = last;
+    }
+
+    /** Remembers a command's first outcome until it is older than the command max age. */
+    void rememberCommand(Command.Issued issued, CommandOutcome outcome) {
+        seenCommands.put(issued.commandId(), GroupSnapshot.SeenCommand.of(issued.commandId(), issued.issuedAt(), outcome));
+    }
+
+    /** An operator pins (or forces, or switches over to) a target. */
+    void pin(GroupSnapshot.PinState pinned) {
+        pin = pinned;
+    }
+
+    /** The pin goes (release, or the abort of a switchover); returns the one there was, or null. */
+    GroupSnapshot.PinState unpin() {
+        GroupSnapshot.PinState was = pin;
+        pin = null;
+        return was;
+    }
+
+    void pause(String principal, String reason, Instant now) {
+        pause = new GroupSnapshot.PauseState(principal, reason, now);
+        audit(now, principal, "pause", reason);
+    }
+
+    /**
+     * An operator resumes automation: the pause and a flap-guard freeze go, the switch budget starts again, and a
+     * correlated-failure suspicion begun before now no longer holds the group. Returns whether it was frozen.
+     */
+    boolean resume(String principal, String reason, Instant now) {
+        boolean wasFrozen = freeze != null;
+        pause = null;
+        freeze = null;
+        automaticSwitches.clear();
+        guardAcknowledgedAt = now;
+        audit(now, principal, "resume", reason);
+        return wasFrozen;
+    }
+
+    /** The flap guard freezes automation until an operator resumes it. */
+    void freeze(String why, Instant now) {
+        freeze = new GroupSnapshot.FreezeState(why, now);
+        audit(now, Decision.AUTOMATION, "frozen by flap guard", why);
+    }
+
+    /** Writes a correlated-failure suspicion that holds the group to the audit trail, once per suspicion. */
+    void auditSuspicionOnce(Instant since, Instant now, String why) {
+        if (!since.equals(guardAuditedFor)) {
+            guardAuditedFor = since;
+            audit(now, Decision.AUTOMATION, "held by correlated-failure guard", why);
+        }
+    }
+
+    void startDrill(GroupSnapshot.DrillState started, GroupSnapshot.DrillReport report) {
+        drill = started;
+        lastDrill = report;
+    }
+
+    /** A force cancels a running drill: traffic goes where the operator says, not back. */
+    void cancelDrill(String principal, String reason, Instant now) {
+        if (drill != null) {
+            audit(now, principal, "drill cancelled by force", reason);
+            drill = null;
+        }
+    }
+
+    /** The drill is over; {@code report} says how it ended. */
+    void endDrill(GroupSnapshot.DrillReport report) {
+        drill = null;
+        lastDrill = report;
+    }
+
+    /**
+     * The actuator verified the switch of {@code decisionId}: when it started the last drill, that is the drill's
+     * recovery time, and true is returned.
+     */
+    boolean drillRecovered(String decisionId, java.time.Duration sinceDecision) {
+        if (lastDrill == null || !lastDrill.startDecisionId().equals(decisionId)) {
+            return false;
+        }
+        GroupSnapshot.DrillReport r = lastDrill;
+        lastDrill = new GroupSnapshot.DrillReport(r.startDecisionId(), r.target(), r.startedAt(), r.endedAt(), r.outcome(),
+                sinceDecision.toMillis());
+        return true;
+    }
+
+    /** The actuator's report of what is served; false (and ignored) when it is of an older epoch than the last kept. */
+    boolean serving(GroupSnapshot.Serving report) {
+        if (serving != null && report.epoch() < serving.epoch()) {
+            return false;
+        }
+        serving = report;
+        return true;
+    }
+
+    /** Kafka acknowledged decision {@code decisionId}: it leaves the outbox. */
+    void published(String decisionId) {
+        outbox.removeIf(d -> d.decisionId().equals(decisionId));
+    }
+
+    /** Drops the decisions not yet published, and their explanations; returns how many. */
+    int discardUnpublished() {
+        int dropped = outbox.size();
+        Set<String> discarded = outboxDecisionIds();
+        explanations.removeIf(e -> discarded.contains(e.decisionId())); // they explain decisions never made
+        outbox.clear();
+        return dropped;
+    }
+
+    /**
+     * A published decision of a higher epoch than this state knows (a crash between publishing it and saving the state)
+     * moves the active target and the epoch forward.
+     */
+    void observePublished(Decision decision) {
+        if (decision.epoch() <= epoch || group.target(decision.toTarget()).isEmpty()) {
+            return;
+        }
+        epoch = decision.epoch();
+        active = decision.toTarget();
+        lastSwitchAt = decision.issuedAt();
+        recordDecision(decision);
+    }
+
+    /** A replay's start: the state an explanation recorded from before its evidence. */
+    void startFrom(Explanation.StartingState state) {
+        active = state.activeTarget();
+        epoch = state.epoch();
+        lastSwitchAt = state.lastSwitchAt();
+        stablyHealthySince.clear();
+        stablyHealthySince.putAll(state.stablyHealthySince());
     }
 
     private Map<String, LocationTracker> trackersOf(List<String> locations) {

@@ -2,8 +2,6 @@ package dev.failover.decision.domain;
 
 import java.util.Optional;
 
-import dev.failover.contract.event.Decision;
-
 /**
  * Rule 4, "correlated-failure-guard" (ADR 0010): while the plane suspects its own eyes, an automatic switch of a group
  * that obeys the guard is held, unless an operator resumed the group after the suspicion began. Each suspicion is
@@ -32,20 +30,17 @@ final class GuardRule implements SwitchRule {
         }
         String why = proposal.kind() + " to " + proposal.to().id() + " held by the correlated-failure guard: "
                 + suspicion.get().why() + "; resume the group to let it act, or pin or force a target";
-        if (!suspicion.get().since().equals(s.guardAuditedFor)) {
-            s.guardAuditedFor = suspicion.get().since();
-            s.audit(e.now(), Decision.AUTOMATION, "held by correlated-failure guard", why);
-        }
+        s.auditSuspicionOnce(suspicion.get().since(), e.now(), why);
         return RuleVerdict.held(Outcome.HoldReason.CORRELATED_FAILURE, why);
     }
 
     /** The guard's suspicion when it holds this group: the group obeys it and no operator resumed it since it began. */
     private static Optional<CorrelatedFailureGuard.Suspicion> heldBy(Evaluation e) {
         GroupState s = e.state();
-        if (!s.group.safety().correlatedFailureGuard()) {
+        if (!s.group().safety().correlatedFailureGuard()) {
             return Optional.empty();
         }
         return e.fleet().suspicion(e.now())
-                .filter(x -> s.guardAcknowledgedAt == null || s.guardAcknowledgedAt.isBefore(x.since()));
+                .filter(x -> s.guardAcknowledgedAt() == null || s.guardAcknowledgedAt().isBefore(x.since()));
     }
 }

@@ -28,12 +28,12 @@ final class HoldRule implements SwitchRule {
     }
 
     private static RuleVerdict drill(Evaluation e) {
-        GroupSnapshot.DrillState drill = e.state().drill;
+        GroupSnapshot.DrillState drill = e.state().drill();
         if (!e.now().isBefore(drill.endsAt())) {
             return new RuleVerdict.Fired(() -> "the drill on " + drill.target() + " reached its end at " + drill.endsAt(),
                     new Move.EndDrill("completed", "drill ended after its planned duration"));
         }
-        Target target = e.state().group.target(drill.target()).orElseThrow();
+        Target target = e.state().group().target(drill.target()).orElseThrow();
         TargetHealth health = e.evidence().of(target).health();
         if (health == TargetHealth.UNHEALTHY || health == TargetHealth.FLAPPING) {
             String why = "drill target " + target.id() + " is " + health + "; restoring early";

@@ -26,7 +26,7 @@ final class SwitchBudgetRule implements SwitchRule {
     @Override
     public RuleVerdict check(Evaluation e, Move.Switch proposal) {
         GroupState s = e.state();
-        int max = s.group.safety().maxSwitchesPerDay();
+        int max = s.group().safety().maxSwitchesPerDay();
         int today = s.switchesWithin(WINDOW, e.now());
         String move = proposal.kind() + " to " + proposal.to().id();
         if (today >= max) {
