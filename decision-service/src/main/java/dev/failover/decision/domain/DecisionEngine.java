@@ -129,9 +129,9 @@ public final class DecisionEngine {
             }
         }
         LocationTracker tracker = dependency.isPresent()
-                ? state.dependencyTracker(result.target(), result.dependency(), result.location())
-                : state.tracker(result.target(), result.location());
-        Duration staleAfter = dependency.map(d -> GroupState.staleAfter(d.probe())).orElse(GroupState.staleAfter(target.get()));
+                ? state.trackers().dependencyTracker(result.target(), result.dependency(), result.location())
+                : state.trackers().tracker(result.target(), result.location());
+        Duration staleAfter = dependency.map(d -> GroupTrackers.staleAfter(d.probe())).orElse(GroupTrackers.staleAfter(target.get()));
         Instant now = clock.instant();
         Instant endedAtLocation = result.startedAt().plusMillis(result.durationMillis() == null ? 0 : result.durationMillis());
         locationClocks.get(result.location()).sample(endedAtLocation, now);
@@ -292,7 +292,7 @@ public final class DecisionEngine {
 
     /** A replay's start for one location's view of a target: the counts its recorded results were counted from. */
     synchronized void startFrom(String group, String target, String location, Explanation.Counts counts) {
-        groups.get(group).tracker(target, location).startFrom(counts);
+        groups.get(group).trackers().tracker(target, location).startFrom(counts);
     }
 
     /** A replay's one evaluation, at the clock's instant. */
@@ -443,7 +443,7 @@ public final class DecisionEngine {
                 safety.freshEvidenceIntervals(), safety.failureClasses());
         return Optional.of(new GroupView(groupId, s.group().mode().name(), s.active(),
                 evidence.of(s.active()).health(), s.epoch(), s.lastSwitchAt(), automation, s.pin(), s.pause(),
-                s.freeze(), s.drill(), s.lastDrill(), s.serving(), s.targetViews(evidence), safetyView, locationClocks(now),
+                s.freeze(), s.drill(), s.lastDrill(), s.serving(), s.trackers().views(evidence), safetyView, locationClocks(now),
                 s.recentDecisions(), s.auditTrail()));
     }
 

@@ -114,9 +114,9 @@ record Evidence(Instant at, int quorum, List<OfTarget> targets) {
 
     private static OfTarget ofTarget(GroupState s, Target target, Instant now) {
         Thresholds thresholds = s.thresholds();
-        Duration staleAfter = GroupState.staleAfter(target);
+        Duration staleAfter = GroupTrackers.staleAfter(target);
         Duration freshBound = Duration.ofSeconds((long) s.group().safety().freshEvidenceIntervals() * target.probe().intervalSeconds());
-        Collection<LocationTracker> trackers = s.trackers(target);
+        Collection<LocationTracker> trackers = s.trackers().of(target);
         LocationVerdict[] verdicts = new LocationVerdict[trackers.size()];
         int up = 0;
         int down = 0;
@@ -144,7 +144,7 @@ record Evidence(Instant at, int quorum, List<OfTarget> targets) {
         TargetHealth dependencyHealth = null;
         if (health == TargetHealth.HEALTHY && fresh >= quorum) { // the gates after them need not be counted otherwise
             for (Dependency dependency : target.dependencies()) {
-                TargetHealth h = s.dependencyHealth(target, dependency, now);
+                TargetHealth h = s.trackers().dependencyHealth(target, dependency, now);
                 if (h != TargetHealth.HEALTHY) {
                     notHealthy = dependency;
                     dependencyHealth = h;

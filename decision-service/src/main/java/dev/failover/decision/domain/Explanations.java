@@ -106,7 +106,7 @@ final class Explanations {
         for (Evidence.OfTarget target : evidence.targets()) {
             List<Explanation.LocationFacts> locations = new ArrayList<>();
             int i = 0;
-            for (LocationTracker tracker : s.trackers(target.target())) {
+            for (LocationTracker tracker : s.trackers().of(target.target())) {
                 LocationVerdict verdict = target.verdicts().get(i++);
                 locations.add(new Explanation.LocationFacts(tracker.location(), verdict, tracker.consecutiveFailures(),
                         tracker.consecutiveSuccesses(), locationMargin(tracker, verdict, s.thresholds()), tracker.recent(),

@@ -3,8 +3,6 @@ package dev.failover.decision.domain;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -19,12 +17,8 @@ import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.event.EventCodec;
-import dev.failover.contract.event.TargetEvidence;
-import dev.failover.contract.event.TargetHealth;
-import dev.failover.contract.topology.Dependency;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.GroupMode;
-import dev.failover.contract.topology.ProbeSpec;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Thresholds;
 
@@ -72,9 +66,7 @@ final class GroupState {
     private Instant guardAcknowledgedAt;
     /** The suspicion last written to the audit trail, so that each is audited once. */
     private Instant guardAuditedFor;
-    private final Map<String, Map<String, LocationTracker>> trackers = new LinkedHashMap<>();
-    /** Per target, per dependency id, per location. */
-    private final Map<String, Map<String, Map<String, LocationTracker>>> dependencyTrackers = new LinkedHashMap<>();
+    private final GroupTrackers trackers;
 
     /** An evaluation's outcome with the rules' trace and the evidence it was made on. */
     record LastEvaluation(Outcome outcome, Instant at, List<RuleChain.Step> trace, Evidence evidence) {
@@ -84,14 +76,7 @@ final class GroupState {
         this.group = group;
         this.quorum = group.thresholds().quorumOf(locations.size());
         this.active = group.primary().id();
-        for (Target target : group.targets()) {
-            trackers.put(target.id(), trackersOf(locations));
-            Map<String, Map<String, LocationTracker>> byDependency = new LinkedHashMap<>();
-            for (Dependency dependency : target.dependencies()) {
-                byDependency.put(dependency.id(), trackersOf(locations));
-            }
-            dependencyTrackers.put(target.id(), byDependency);
-        }
+        this.trackers = new GroupTrackers(group, locations, quorum);
     }
 
     // ---- reads ----
@@ -331,19 +316,6 @@ final class GroupState {
         stablyHealthySince.putAll(state.stablyHealthySince());
     }
 
-    private Map<String, LocationTracker> trackersOf(List<String> locations) {
-        Map<String, LocationTracker> byLocation = new LinkedHashMap<>();
-        for (String location : locations) {
-            byLocation.put(location, new LocationTracker(location, group.thresholds()));
-        }
-        return byLocation;
-    }
-
-    /** The target's trackers, one per location, in the topology's order of locations. */
-    Collection<LocationTracker> trackers(Target target) {
-        return trackers.get(target.id()).values();
-    }
-
     void recordExplanation(Explanation explanation) {
         explanations.addFirst(explanation);
         while (explanations.size() > EXPLANATIONS) {
@@ -374,16 +346,9 @@ final class GroupState {
         return group.thresholds();
     }
 
-    LocationTracker tracker(String target, String location) {
-        Map<String, LocationTracker> byLocation = trackers.get(target);
-        return byLocation == null ? null : byLocation.get(location);
-    }
-
-    /** The tracker of one dependency of a target at one location; null when any of them is unknown. */
-    LocationTracker dependencyTracker(String target, String dependency, String location) {
-        Map<String, Map<String, LocationTracker>> byDependency = dependencyTrackers.get(target);
-        Map<String, LocationTracker> byLocation = byDependency == null ? null : byDependency.get(dependency);
-        return byLocation == null ? null : byLocation.get(location);
+    /** The group's trackers: its evidence sources. */
+    GroupTrackers trackers() {
+        return trackers;
     }
 
     /** What governs automation at {@code now}: the one precedence of holds. */
@@ -394,31 +359,6 @@ final class GroupState {
     /** Forgets commands issued more than {@code maxAge} before {@code now}: a replay of one is rejected as EXPIRED. */
     void forgetCommandsOlderThan(Duration maxAge, Instant now) {
         seenCommands.values().removeIf(c -> c.issuedAt().plus(maxAge).isBefore(now));
-    }
-
-    /** A location's results go stale after three of the target's intervals without one. */
-    static Duration staleAfter(Target target) {
-        return staleAfter(target.probe());
-    }
-
-    static Duration staleAfter(ProbeSpec probe) {
-        return Duration.ofSeconds(3L * probe.intervalSeconds());
-    }
-
-    TargetHealth dependencyHealth(Target target, Dependency dependency, Instant now) {
-        int up = 0;
-        int down = 0;
-        int flapping = 0;
-        Duration staleAfter = staleAfter(dependency.probe());
-        for (LocationTracker tracker : dependencyTrackers.get(target.id()).get(dependency.id()).values()) {
-            switch (tracker.verdictAt(now, staleAfter, thresholds())) {
-                case UP -> up++;
-                case DOWN -> down++;
-                case FLAPPING -> flapping++;
-                case UNKNOWN -> { }
-            }
-        }
-        return Evidence.health(up, down, flapping, quorum);
     }
 
     /** Automatic switches of this group within {@code window} before {@code now}. */
@@ -444,30 +384,6 @@ final class GroupState {
         }
     }
 
-    /** What a decision carries: the view without what was ignored. */
-    List<TargetEvidence> evidence(Evidence evidence) {
-        return targetViews(evidence).stream().map(t -> new TargetEvidence(t.target(), t.health(),
-                t.locations().stream().map(GroupView.LocationView::evidence).toList())).toList();
-    }
-
-    List<GroupView.TargetView> targetViews(Evidence evidence) {
-        Instant now = evidence.at();
-        List<GroupView.TargetView> views = new ArrayList<>();
-        for (Evidence.OfTarget of : evidence.targets()) {
-            Target target = of.target();
-            List<GroupView.LocationView> locations = trackers.get(target.id()).values().stream()
-                    .map(t -> t.view(now, staleAfter(target), thresholds())).toList();
-            List<GroupView.DependencyView> dependencies = target.dependencies().stream()
-                    .map(d -> new GroupView.DependencyView(d.id(), dependencyHealth(target, d, now),
-                            dependencyTrackers.get(target.id()).get(d.id()).values().stream()
-                                    .map(t -> t.view(now, staleAfter(d.probe()), thresholds())).toList()))
-                    .toList();
-            views.add(new GroupView.TargetView(target.id(), of.health(), locations, target.region(), of.destination(),
-                    dependencies));
-        }
-        return views;
-    }
-
     /**
      * Moves the group's traffic to {@code to}: a new epoch, the decision into the outbox, its explanation from
      * {@code trace} (the chain's, for an automatic switch; null for an operator's command) and the evidence it was made
@@ -483,7 +399,7 @@ final class GroupState {
         lastSwitchAt = now;
         DecisionMode mode = group.mode() == GroupMode.SHADOW ? DecisionMode.SHADOW : DecisionMode.LIVE;
         Decision decision = new Decision(EventCodec.SCHEMA_VERSION, decisionId, group.id(), epoch, kind, from, to.id(), reason,
-                evidence(evidence), now, mode, principal);
+                trackers.decisionEvidence(evidence), now, mode, principal);
         recordDecision(decision);
         recordExplanation(Explanations.ofDecision(this, before, decision, evidence, trace));
         outbox.addLast(decision);
