@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** Rule 5, "dwell-time": no automatic switch less than minDwellSeconds after the group's last switch. */
-final class DwellRule implements SwitchRule {
+final class DwellRule implements SwitchGuard {
 
     static final String NAME = "dwell-time";
 
@@ -14,18 +14,13 @@ final class DwellRule implements SwitchRule {
     }
 
     @Override
-    public boolean guardsASwitch() {
-        return true;
-    }
-
-    @Override
     public RuleVerdict check(Evaluation e, Move.Switch proposal) {
         GroupState s = e.state();
         int minDwellSeconds = s.thresholds().minDwellSeconds();
         Duration dwell = Duration.ofSeconds(minDwellSeconds);
         Instant last = s.lastSwitchAt();
         if (last != null && last.plus(dwell).isAfter(e.now())) {
-            return RuleVerdict.held(Outcome.HoldReason.DWELL_TIME, proposal.kind() + " to " + proposal.to().id()
+            return RuleVerdict.held(Outcome.HoldReason.DWELL_TIME, proposal.describe()
                     + " waits: last switch at " + last + " is less than " + dwell + " ago");
         }
         return RuleVerdict.passed(() -> last == null ? "no switch before"

@@ -6,7 +6,7 @@ import java.time.Duration;
  * Rule 6, "flap-guard" (ADR 0002): one automatic switch more than maxSwitchesPerHour within {@link #WINDOW} freezes
  * automation until an operator resumes the group. The freeze then holds as a hold (rule 1).
  */
-final class FlapGuardRule implements SwitchRule {
+final class FlapGuardRule implements SwitchGuard {
 
     static final String NAME = "flap-guard";
     /** The window maxSwitchesPerHour counts over. */
@@ -18,17 +18,12 @@ final class FlapGuardRule implements SwitchRule {
     }
 
     @Override
-    public boolean guardsASwitch() {
-        return true;
-    }
-
-    @Override
     public RuleVerdict check(Evaluation e, Move.Switch proposal) {
         GroupState s = e.state();
         int max = s.thresholds().maxSwitchesPerHour();
         int lastHour = s.switchesWithin(WINDOW, e.now());
         if (lastHour >= max) {
-            String why = proposal.kind() + " to " + proposal.to().id() + " would be automatic switch " + (lastHour + 1)
+            String why = proposal.describe() + " would be automatic switch " + (lastHour + 1)
                     + " within an hour, more than maxSwitchesPerHour " + max;
             s.freeze(why, e.now());
             return RuleVerdict.held(Outcome.HoldReason.FLAP_GUARD, why);

@@ -7,7 +7,7 @@ import java.util.Optional;
  * that obeys the guard is held, unless an operator resumed the group after the suspicion began. Each suspicion is
  * written to the group's audit trail once.
  */
-final class GuardRule implements SwitchRule {
+final class GuardRule implements SwitchGuard {
 
     static final String NAME = "correlated-failure-guard";
 
@@ -17,18 +17,13 @@ final class GuardRule implements SwitchRule {
     }
 
     @Override
-    public boolean guardsASwitch() {
-        return true;
-    }
-
-    @Override
     public RuleVerdict check(Evaluation e, Move.Switch proposal) {
         GroupState s = e.state();
         Optional<CorrelatedFailureGuard.Suspicion> suspicion = heldBy(e);
         if (suspicion.isEmpty()) {
             return RuleVerdict.passed(() -> "no correlated failure holds the group");
         }
-        String why = proposal.kind() + " to " + proposal.to().id() + " held by the correlated-failure guard: "
+        String why = proposal.describe() + " held by the correlated-failure guard: "
                 + suspicion.get().why() + "; resume the group to let it act, or pin or force a target";
         s.auditSuspicionOnce(suspicion.get().since(), e.now(), why);
         return RuleVerdict.held(Outcome.HoldReason.CORRELATED_FAILURE, why);

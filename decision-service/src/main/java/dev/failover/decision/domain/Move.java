@@ -12,6 +12,10 @@ sealed interface Move {
      * @param reason the decision's reason
      */
     record Switch(Target to, DecisionKind kind, String reason) implements Move {
+        /** For people, e.g. "FAILOVER to secondary". */
+        String describe() {
+            return kind + " to " + to.id();
+        }
     }
 
     /**

@@ -7,7 +7,7 @@ import java.time.Duration;
  * maxSwitchesPerDay of all groups, within {@link #WINDOW}; one more is held until the window passes or an operator
  * resumes the group.
  */
-final class SwitchBudgetRule implements SwitchRule {
+final class SwitchBudgetRule implements SwitchGuard {
 
     static final String NAME = "switch-budget";
     /** The window of the switch budgets; automatic switches are remembered this long. */
@@ -19,16 +19,11 @@ final class SwitchBudgetRule implements SwitchRule {
     }
 
     @Override
-    public boolean guardsASwitch() {
-        return true;
-    }
-
-    @Override
     public RuleVerdict check(Evaluation e, Move.Switch proposal) {
         GroupState s = e.state();
         int max = s.group().safety().maxSwitchesPerDay();
         int today = s.switchesWithin(WINDOW, e.now());
-        String move = proposal.kind() + " to " + proposal.to().id();
+        String move = proposal.describe();
         if (today >= max) {
             return RuleVerdict.held(Outcome.HoldReason.SWITCH_BUDGET, move + " would be automatic switch " + (today + 1)
                     + " of this group within 24 hours, more than its maxSwitchesPerDay " + max

@@ -17,10 +17,7 @@ interface SwitchRule {
      */
     RuleVerdict check(Evaluation e, Move.Switch proposal);
 
-    /**
-     * Whether it guards a switch another rule proposed (a safety rule): with none proposed it is not applicable, and the
-     * chain does not ask it.
-     */
+    /** Whether it guards a switch another rule proposed ({@link SwitchGuard}); the rules that decide do not. */
     default boolean guardsASwitch() {
         return false;
     }

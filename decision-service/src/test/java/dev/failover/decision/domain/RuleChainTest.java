@@ -35,35 +35,13 @@ import dev.failover.decision.domain.Outcome.HoldReason;
 class RuleChainTest {
 
     /**
-     * Three regions ra, rb, rc, one service in each (a, b, c), and three groups over them, as in SafetyRulesTest, with
-     * manual failback. %1$s: keys of every group (indented by four spaces); %2$s: the topology's safety block.
+     * SafetyRulesTest's three regions ra, rb, rc, one service in each (a, b, c), and three groups over them with manual
+     * failback; {@code groupKeys} (indented by four spaces) are added to every group.
      */
-    static final String TOPOLOGY = """
-            version: 1
-            locations: [loc-a, loc-b, loc-c]
-            groups:
-              - id: ab
-                dns: {zone: example.test., name: ab.example.test.}
-                targets:
-                  - {id: a, region: ra, probe: {type: tcp, host: 192.0.2.1, port: 443}, dns: {values: [192.0.2.1]}}
-                  - {id: b, region: rb, probe: {type: tcp, host: 192.0.2.2, port: 443}, dns: {values: [192.0.2.2]}}
-                failback: {mode: manual}
-            %1$s
-              - id: bc
-                dns: {zone: example.test., name: bc.example.test.}
-                targets:
-                  - {id: b, region: rb, probe: {type: tcp, host: 192.0.2.2, port: 443}, dns: {values: [192.0.2.2]}}
-                  - {id: c, region: rc, probe: {type: tcp, host: 192.0.2.3, port: 443}, dns: {values: [192.0.2.3]}}
-                failback: {mode: manual}
-            %1$s
-              - id: ac
-                dns: {zone: example.test., name: ac.example.test.}
-                targets:
-                  - {id: a, region: ra, probe: {type: tcp, host: 192.0.2.1, port: 443}, dns: {values: [192.0.2.1]}}
-                  - {id: c, region: rc, probe: {type: tcp, host: 192.0.2.3, port: 443}, dns: {values: [192.0.2.3]}}
-                failback: {mode: manual}
-            %1$s
-            %2$s""";
+    static String topology(String groupKeys) {
+        String manual = "    failback: {mode: manual}\n";
+        return SafetyRulesTest.THREE_REGIONS.replace(manual, manual + groupKeys).formatted("");
+    }
 
     /** Region a fails (ab and ac fail over at 50 s) and recovers; region c fails from 150 s: ac wants to go back to a. */
     static final List<SafetyRulesTest.Probe> A_THEN_C = timeline(region("b", 0, 400, UP), region("a", 0, 20, UP),
@@ -93,9 +71,9 @@ class RuleChainTest {
                         DestinationRule.NAME, RuleResult.HELD, HoldReason.NO_HEALTHY_TARGET),
                 Arguments.of("two regions failing together: the plane doubts its eyes", "", A_AND_B, NOTHING, "ac",
                         GuardRule.NAME, RuleResult.HELD, HoldReason.CORRELATED_FAILURE),
-                Arguments.of("back to a too soon after the failover", "    thresholds: {minDwellSeconds: 600}", A_THEN_C,
+                Arguments.of("back to a too soon after the failover", "    thresholds: {minDwellSeconds: 600}\n", A_THEN_C,
                         NOTHING, "ac", DwellRule.NAME, RuleResult.HELD, HoldReason.DWELL_TIME),
-                Arguments.of("a second switch within the hour", "    thresholds: {minDwellSeconds: 0, maxSwitchesPerHour: 1}",
+                Arguments.of("a second switch within the hour", "    thresholds: {minDwellSeconds: 0, maxSwitchesPerHour: 1}\n",
                         A_THEN_C, NOTHING, "ac", FlapGuardRule.NAME, RuleResult.HELD, HoldReason.FLAP_GUARD),
                 Arguments.of("a second switch within the day", """
                             thresholds: {minDwellSeconds: 0}
@@ -130,7 +108,7 @@ class RuleChainTest {
     void eachRuleMakesTheOutcomeInItsSlotOfTheChain(String name, String groupKeys, List<SafetyRulesTest.Probe> timeline,
             Consumer<DecisionEngine> command, String group, String rule, RuleResult result, HoldReason reason) {
         ManualClock clock = new ManualClock(T0);
-        DecisionEngine engine = SafetyRulesTest.engine(TOPOLOGY.formatted(groupKeys.stripTrailing(), ""), clock);
+        DecisionEngine engine = SafetyRulesTest.engine(topology(groupKeys), clock);
         Explanation why = explanationOfFirst(engine, clock, timeline, command, group, reason);
 
         assertThat(why.rules()).extracting(Explanation.Rule::rule).as("every rule, in chain order")
@@ -155,7 +133,7 @@ class RuleChainTest {
     @Test
     void aSteadyGroupPassesTheRulesThatDecideAndHasNoSwitchToCheck() {
         ManualClock clock = new ManualClock(T0);
-        DecisionEngine engine = SafetyRulesTest.engine(TOPOLOGY.formatted("", ""), clock);
+        DecisionEngine engine = SafetyRulesTest.engine(topology(""), clock);
         SafetyRulesTest.run(engine, clock, ALL_UP);
         Explanation why = engine.explanationNow("ab").orElseThrow();
         assertThat(why.outcome()).isEqualTo(Explanation.Verdict.STEADY);
