@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import javax.security.auth.login.AppConfigurationEntry;
@@ -35,22 +36,32 @@ public record KafkaSecurityCheck(SecurityProtocol protocol, List<KafkaConfigProb
     static final String PREFIX = "kafka.";
     static final List<String> TRUST_STORE_TYPES = List.of("JKS", "PKCS12", "PEM");
 
-    /** The SASL mechanisms of Kafka's clients, each with the JAAS login module it takes. */
-    enum SaslMechanism {
-        PLAIN("org.apache.kafka.common.security.plain.PlainLoginModule"),
-        SCRAM_SHA_256("org.apache.kafka.common.security.scram.ScramLoginModule"),
-        SCRAM_SHA_512("org.apache.kafka.common.security.scram.ScramLoginModule"),
-        OAUTHBEARER("org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule"),
-        GSSAPI("com.sun.security.auth.module.Krb5LoginModule");
+    /** The MSK IAM auth library (software.amazon.msk:aws-msk-iam-auth): MSK's own mechanism, AWS_MSK_IAM. */
+    static final String MSK_IAM_LOGIN_MODULE = "software.amazon.msk.auth.iam.IAMLoginModule";
+    /** What AWS_MSK_IAM needs as {@code sasl.client.callback.handler.class}: it signs with the default AWS chain. */
+    static final String MSK_IAM_CLIENT_CALLBACK_HANDLER = "software.amazon.msk.auth.iam.IAMClientCallbackHandler";
+    /** MSK IAM through Kafka's OAUTHBEARER: the login and the client callback handler both. */
+    static final String MSK_IAM_OAUTHBEARER_CALLBACK_HANDLER = "software.amazon.msk.auth.iam.IAMOAuthBearerLoginCallbackHandler";
 
+    /** The SASL mechanisms of Kafka's clients and of the MSK IAM auth library, each with the JAAS login module it takes. */
+    enum SaslMechanism {
+        PLAIN("PLAIN", "org.apache.kafka.common.security.plain.PlainLoginModule"),
+        SCRAM_SHA_256("SCRAM-SHA-256", "org.apache.kafka.common.security.scram.ScramLoginModule"),
+        SCRAM_SHA_512("SCRAM-SHA-512", "org.apache.kafka.common.security.scram.ScramLoginModule"),
+        OAUTHBEARER("OAUTHBEARER", "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule"),
+        GSSAPI("GSSAPI", "com.sun.security.auth.module.Krb5LoginModule"),
+        AWS_MSK_IAM("AWS_MSK_IAM", MSK_IAM_LOGIN_MODULE);
+
+        final String mechanismName;
         final String loginModule;
 
-        SaslMechanism(String loginModule) {
+        SaslMechanism(String mechanismName, String loginModule) {
+            this.mechanismName = mechanismName;
             this.loginModule = loginModule;
         }
 
         String mechanismName() {
-            return name().replace('_', '-');
+            return mechanismName;
         }
 
         static Optional<SaslMechanism> of(String name) {
@@ -64,6 +75,14 @@ public record KafkaSecurityCheck(SecurityProtocol protocol, List<KafkaConfigProb
 
     /** @param kafka the service's Kafka client properties, keys without the {@code kafka.} prefix */
     public static KafkaSecurityCheck of(Map<String, ?> kafka) {
+        return of(kafka, KafkaSecurityCheck::loadable);
+    }
+
+    /**
+     * As {@link #of(Map)}, with what tells whether a class the settings name (login module, callback handler) can be
+     * loaded by the clients.
+     */
+    static KafkaSecurityCheck of(Map<String, ?> kafka, Predicate<String> loadable) {
         List<KafkaConfigProblem> problems = new ArrayList<>();
         Optional<SecurityProtocol> known = protocol(kafka, problems);
         if (known.isEmpty()) {
@@ -74,9 +93,11 @@ public record KafkaSecurityCheck(SecurityProtocol protocol, List<KafkaConfigProb
         boolean sasl = protocol == SecurityProtocol.SASL_SSL || protocol == SecurityProtocol.SASL_PLAINTEXT;
         boolean tls = protocol == SecurityProtocol.SSL || protocol == SecurityProtocol.SASL_SSL;
         if (sasl) {
-            sasl(kafka, problems);
+            sasl(kafka, problems, loadable);
+            awsIam(kafka, protocol, problems);
         } else {
-            for (String key : List.of(SaslConfigs.SASL_MECHANISM, SaslConfigs.SASL_JAAS_CONFIG)) {
+            for (String key : List.of(SaslConfigs.SASL_MECHANISM, SaslConfigs.SASL_JAAS_CONFIG,
+                    SaslConfigs.SASL_CLIENT_CALLBACK_HANDLER_CLASS, SaslConfigs.SASL_LOGIN_CALLBACK_HANDLER_CLASS)) {
                 value(kafka, key).ifPresent(v -> problem(problems, key, "is set, but " + PREFIX
                         + CommonClientConfigs.SECURITY_PROTOCOL_CONFIG + " is " + protocol
                         + ": the credentials would not be used; set it to SASL_SSL"));
@@ -121,7 +142,7 @@ public record KafkaSecurityCheck(SecurityProtocol protocol, List<KafkaConfigProb
         return protocol;
     }
 
-    private static void sasl(Map<String, ?> kafka, List<KafkaConfigProblem> problems) {
+    private static void sasl(Map<String, ?> kafka, List<KafkaConfigProblem> problems, Predicate<String> loadable) {
         String known = Arrays.stream(SaslMechanism.values()).map(SaslMechanism::mechanismName).collect(Collectors.joining(", "));
         Optional<String> mechanismName = value(kafka, SaslConfigs.SASL_MECHANISM);
         Optional<SaslMechanism> mechanism = mechanismName.flatMap(SaslMechanism::of);
@@ -151,6 +172,67 @@ public record KafkaSecurityCheck(SecurityProtocol protocol, List<KafkaConfigProb
             problem(problems, SaslConfigs.SASL_JAAS_CONFIG, "names the login module " + entries.get(0).getLoginModuleName()
                     + ", but " + PREFIX + SaslConfigs.SASL_MECHANISM + "=" + mechanism.get().mechanismName() + " takes "
                     + mechanism.get().loginModule);
+        } else if (!loadable.test(entries.get(0).getLoginModuleName())) {
+            problem(problems, SaslConfigs.SASL_JAAS_CONFIG, notOnClassPath(entries.get(0).getLoginModuleName()));
+        }
+        for (String key : List.of(SaslConfigs.SASL_CLIENT_CALLBACK_HANDLER_CLASS, SaslConfigs.SASL_LOGIN_CALLBACK_HANDLER_CLASS)) {
+            value(kafka, key).map(String::trim).filter(handler -> !loadable.test(handler))
+                    .ifPresent(handler -> problem(problems, key, notOnClassPath(handler)));
+        }
+    }
+
+    /**
+     * MSK with IAM authentication, either way the MSK IAM auth library offers: {@code AWS_MSK_IAM} with its client
+     * callback handler, or OAUTHBEARER with its login callback handler as both handlers. Either signs with the default
+     * AWS credentials chain (IRSA, Pod Identity) and is served by MSK on its TLS listener only.
+     */
+    private static void awsIam(Map<String, ?> kafka, SecurityProtocol protocol, List<KafkaConfigProblem> problems) {
+        Optional<SaslMechanism> mechanism = value(kafka, SaslConfigs.SASL_MECHANISM).flatMap(SaslMechanism::of);
+        Optional<String> login = value(kafka, SaslConfigs.SASL_LOGIN_CALLBACK_HANDLER_CLASS).map(String::trim);
+        Optional<String> client = value(kafka, SaslConfigs.SASL_CLIENT_CALLBACK_HANDLER_CLASS).map(String::trim);
+        String how;
+        if (mechanism.equals(Optional.of(SaslMechanism.AWS_MSK_IAM))) {
+            how = PREFIX + SaslConfigs.SASL_MECHANISM + "=AWS_MSK_IAM";
+            requireHandler(client, SaslConfigs.SASL_CLIENT_CALLBACK_HANDLER_CLASS, MSK_IAM_CLIENT_CALLBACK_HANDLER, how, problems);
+        } else if (mechanism.equals(Optional.of(SaslMechanism.OAUTHBEARER))
+                && (login.equals(Optional.of(MSK_IAM_OAUTHBEARER_CALLBACK_HANDLER))
+                        || client.equals(Optional.of(MSK_IAM_OAUTHBEARER_CALLBACK_HANDLER)))) {
+            how = "MSK IAM by OAUTHBEARER";
+            requireHandler(login, SaslConfigs.SASL_LOGIN_CALLBACK_HANDLER_CLASS, MSK_IAM_OAUTHBEARER_CALLBACK_HANDLER, how, problems);
+            requireHandler(client, SaslConfigs.SASL_CLIENT_CALLBACK_HANDLER_CLASS, MSK_IAM_OAUTHBEARER_CALLBACK_HANDLER, how,
+                    problems);
+        } else {
+            return;
+        }
+        if (protocol != SecurityProtocol.SASL_SSL) {
+            problem(problems, CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "is " + protocol + ", but " + how
+                    + " signs with AWS credentials that MSK takes on its TLS listener only; set it to SASL_SSL");
+        }
+    }
+
+    private static void requireHandler(Optional<String> set, String key, String handler, String how,
+            List<KafkaConfigProblem> problems) {
+        if (set.isEmpty()) {
+            problem(problems, key, "is required with " + how + ": " + handler);
+        } else if (!set.get().equals(handler)) {
+            problem(problems, key, "is " + set.get() + ", but " + how + " takes " + handler);
+        }
+    }
+
+    private static String notOnClassPath(String className) {
+        return "names " + className + ", which is not on the service's class path" + (className.startsWith("software.amazon.msk.")
+                ? " (the MSK IAM auth library, software.amazon.msk:aws-msk-iam-auth)" : "");
+    }
+
+    /** Whether the Kafka clients can load this class: they load by the thread's context class loader, as here. */
+    static boolean loadable(String className) {
+        ClassLoader loader = Optional.ofNullable(Thread.currentThread().getContextClassLoader())
+                .orElse(KafkaSecurityCheck.class.getClassLoader());
+        try {
+            Class.forName(className, false, loader);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 

@@ -43,6 +43,27 @@ class KafkaSecurityCheckTest {
         return kafka;
     }
 
+    /** MSK with IAM authentication as the MSK IAM auth library documents it: mechanism AWS_MSK_IAM. */
+    static Map<String, Object> mskIam() {
+        Map<String, Object> kafka = new HashMap<>();
+        kafka.put("bootstrap.servers", "b-1.failover.abc123.c2.kafka.us-east-1.amazonaws.com:9098");
+        kafka.put("security.protocol", "SASL_SSL");
+        kafka.put("sasl.mechanism", "AWS_MSK_IAM");
+        kafka.put("sasl.jaas.config", "software.amazon.msk.auth.iam.IAMLoginModule required;");
+        kafka.put("sasl.client.callback.handler.class", "software.amazon.msk.auth.iam.IAMClientCallbackHandler");
+        return kafka;
+    }
+
+    /** MSK with IAM authentication through Kafka's OAUTHBEARER, the library's other way. */
+    static Map<String, Object> mskIamOAuthBearer() {
+        Map<String, Object> kafka = new HashMap<>(mskIam());
+        kafka.put("sasl.mechanism", "OAUTHBEARER");
+        kafka.put("sasl.jaas.config", "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;");
+        kafka.put("sasl.login.callback.handler.class", "software.amazon.msk.auth.iam.IAMOAuthBearerLoginCallbackHandler");
+        kafka.put("sasl.client.callback.handler.class", "software.amazon.msk.auth.iam.IAMOAuthBearerLoginCallbackHandler");
+        return kafka;
+    }
+
     static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
         Map<String, Object> kafka = new HashMap<>(base);
         if (value == null) {
@@ -61,7 +82,7 @@ class KafkaSecurityCheckTest {
                         "is required with SASL"),
                 Arguments.of("blank mechanism", with(saslSsl(), "sasl.mechanism", " "), "kafka.sasl.mechanism", "is required with SASL"),
                 Arguments.of("unknown mechanism", with(saslSsl(), "sasl.mechanism", "SCRAM-SHA-1"), "kafka.sasl.mechanism",
-                        "'SCRAM-SHA-1' is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER, GSSAPI"),
+                        "'SCRAM-SHA-1' is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER, GSSAPI, AWS_MSK_IAM"),
                 Arguments.of("SASL without JAAS config", with(saslSsl(), "sasl.jaas.config", null), "kafka.sasl.jaas.config",
                         "is required with SASL"),
                 Arguments.of("JAAS config without ;", with(saslSsl(), "sasl.jaas.config", SCRAM_JAAS.replace(";", "")),
@@ -82,7 +103,31 @@ class KafkaSecurityCheckTest {
                         "kafka.sasl.mechanism",
                         "is set, but kafka.security.protocol is SSL: the credentials would not be used; set it to SASL_SSL"),
                 Arguments.of("credentials on PLAINTEXT", with(with(saslSsl(), "security.protocol", null), "sasl.mechanism", null),
-                        "kafka.sasl.jaas.config", "is set, but kafka.security.protocol is PLAINTEXT"));
+                        "kafka.sasl.jaas.config", "is set, but kafka.security.protocol is PLAINTEXT"),
+                Arguments.of("AWS_MSK_IAM without its callback handler", with(mskIam(), "sasl.client.callback.handler.class", null),
+                        "kafka.sasl.client.callback.handler.class", "is required with kafka.sasl.mechanism=AWS_MSK_IAM:"
+                                + " software.amazon.msk.auth.iam.IAMClientCallbackHandler"),
+                Arguments.of("AWS_MSK_IAM with Kafka's callback handler", with(mskIam(), "sasl.client.callback.handler.class",
+                        "org.apache.kafka.common.security.authenticator.SaslClientCallbackHandler"),
+                        "kafka.sasl.client.callback.handler.class", "but kafka.sasl.mechanism=AWS_MSK_IAM takes"
+                                + " software.amazon.msk.auth.iam.IAMClientCallbackHandler"),
+                Arguments.of("AWS_MSK_IAM with the SCRAM login module", with(mskIam(), "sasl.jaas.config", SCRAM_JAAS),
+                        "kafka.sasl.jaas.config", "but kafka.sasl.mechanism=AWS_MSK_IAM takes software.amazon.msk.auth.iam.IAMLoginModule"),
+                Arguments.of("AWS_MSK_IAM without TLS", with(mskIam(), "security.protocol", "SASL_PLAINTEXT"),
+                        "kafka.security.protocol", "is SASL_PLAINTEXT, but kafka.sasl.mechanism=AWS_MSK_IAM signs with AWS"
+                                + " credentials that MSK takes on its TLS listener only; set it to SASL_SSL"),
+                Arguments.of("MSK IAM by OAUTHBEARER without the client handler", with(mskIamOAuthBearer(),
+                        "sasl.client.callback.handler.class", null), "kafka.sasl.client.callback.handler.class",
+                        "is required with MSK IAM by OAUTHBEARER: software.amazon.msk.auth.iam.IAMOAuthBearerLoginCallbackHandler"),
+                Arguments.of("MSK IAM by OAUTHBEARER without the login handler", with(mskIamOAuthBearer(),
+                        "sasl.login.callback.handler.class", null), "kafka.sasl.login.callback.handler.class",
+                        "is required with MSK IAM by OAUTHBEARER: software.amazon.msk.auth.iam.IAMOAuthBearerLoginCallbackHandler"),
+                Arguments.of("a callback handler that is not there", with(saslSsl(), "sasl.login.callback.handler.class",
+                        "com.example.NoSuchHandler"), "kafka.sasl.login.callback.handler.class",
+                        "names com.example.NoSuchHandler, which is not on the service's class path"),
+                Arguments.of("MSK IAM handler on SSL", with(with(with(mskIam(), "security.protocol", "SSL"), "sasl.mechanism", null),
+                        "sasl.jaas.config", null), "kafka.sasl.client.callback.handler.class",
+                        "is set, but kafka.security.protocol is SSL"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -103,7 +148,12 @@ class KafkaSecurityCheckTest {
                         "ssl.truststore.type", null), SecurityProtocol.SASL_SSL),
                 Arguments.of("TLS only", Map.of("security.protocol", "SSL", "ssl.truststore.location", truststore.toString()),
                         SecurityProtocol.SSL),
-                Arguments.of("nothing set", Map.of("bootstrap.servers", "kafka:9092"), SecurityProtocol.PLAINTEXT));
+                Arguments.of("nothing set", Map.of("bootstrap.servers", "kafka:9092"), SecurityProtocol.PLAINTEXT),
+                Arguments.of("MSK IAM (AWS_MSK_IAM)", mskIam(), SecurityProtocol.SASL_SSL),
+                Arguments.of("MSK IAM by OAUTHBEARER", mskIamOAuthBearer(), SecurityProtocol.SASL_SSL),
+                Arguments.of("MSK IAM with a role to assume", with(mskIam(), "sasl.jaas.config", "software.amazon.msk.auth.iam."
+                        + "IAMLoginModule required awsRoleArn=\"arn:aws:iam::111122223333:role/failover-kafka\";"),
+                        SecurityProtocol.SASL_SSL));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -113,6 +163,16 @@ class KafkaSecurityCheckTest {
 
         assertThat(check.problems()).as("problems of %s", name).isEmpty();
         assertThat(check.protocol()).as(name).isEqualTo(protocol);
+    }
+
+    @Test
+    void namesTheLibraryWhenMskIamIsNotOnTheClassPath() {
+        List<KafkaConfigProblem> problems = KafkaSecurityCheck.of(mskIam(), c -> !c.startsWith("software.amazon.msk.")).problems();
+
+        assertThat(problems).extracting(KafkaConfigProblem::key).as("both classes the settings name")
+                .containsExactly("kafka.sasl.jaas.config", "kafka.sasl.client.callback.handler.class");
+        assertThat(problems).allSatisfy(p -> assertThat(p.message()).contains("not on the service's class path")
+                .contains("software.amazon.msk:aws-msk-iam-auth"));
     }
 
     @Test

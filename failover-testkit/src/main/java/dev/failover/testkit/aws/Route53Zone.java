@@ -17,7 +17,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
@@ -36,7 +38,10 @@ import com.sun.net.httpserver.HttpServer;
  * is missing or its TTL, weight or values differ ("... but the values provided do not match the current values"),
  * UPSERT creates or replaces. ListResourceRecordSets lists from the requested name and type in Route 53's order
  * (labels compared from the right), GetChange answers INSYNC. Every applied batch is kept, in order, so that a test can
- * count effective changes. Alias targets, paging and health checks are not modelled.
+ * count effective changes. Every request is also kept with the access key of its SigV4 signature ({@code
+ * Credential=AKID/date/region/route53/aws4_request}) and its session token, so that a test can check which credentials
+ * the caller signed with (the temporary ones STS or a container credentials endpoint handed out). Alias targets, paging
+ * and health checks are not modelled.
  */
 public final class Route53Zone implements AutoCloseable {
 
@@ -58,14 +63,25 @@ public final class Route53Zone implements AutoCloseable {
     public record AppliedBatch(Instant at, List<String> changes, List<RecordSet> upserts) {
     }
 
+    /**
+     * One request as received: method, path, the access key id of its SigV4 signature ("none" when unsigned) and its
+     * {@code X-Amz-Security-Token} (null without one).
+     */
+    public record SignedRequest(String method, String path, String accessKeyId, String sessionToken) {
+    }
+
     record Key(String name, String type, String setIdentifier) {
     }
+
+    /** {@code Credential=AKID/20261123/us-east-1/route53/aws4_request} in the Authorization header. */
+    private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/]+)/\\d{8}/([^/]+)/([^/]+)/aws4_request");
 
     private final String zoneId;
     private final HttpServer server;
     private final Map<Key, RecordSet> sets = new HashMap<>();
     private final List<AppliedBatch> applied = new ArrayList<>();
     private final AtomicInteger changeIds = new AtomicInteger();
+    private final List<SignedRequest> requests = new CopyOnWriteArrayList<>();
 
     private Route53Zone(String zoneId) throws IOException {
         this.zoneId = zoneId;
@@ -94,6 +110,11 @@ public final class Route53Zone implements AutoCloseable {
         return weights;
     }
 
+    /** Every request received so far, oldest first, with the credentials it was signed with. */
+    public List<SignedRequest> requests() {
+        return List.copyOf(requests);
+    }
+
     /** Every batch applied so far, oldest first. */
     public synchronized List<AppliedBatch> applied() {
         return List.copyOf(applied);
@@ -107,6 +128,9 @@ public final class Route53Zone implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
+            var credential = CREDENTIAL.matcher(Objects.toString(exchange.getRequestHeaders().getFirst("Authorization"), ""));
+            requests.add(new SignedRequest(exchange.getRequestMethod(), path, credential.find() ? credential.group(1) : "none",
+                    exchange.getRequestHeaders().getFirst("X-Amz-Security-Token")));
             String zonePath = "/2013-04-01/hostedzone/" + zoneId + "/rrset";
             if (exchange.getRequestMethod().equals("POST") && (path.equals(zonePath) || path.equals(zonePath + "/"))) {
                 change(exchange);
