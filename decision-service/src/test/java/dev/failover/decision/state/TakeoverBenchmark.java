@@ -48,7 +48,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * record per group at every heartbeat (60 s) and one more per change, {@code changesPerHour} of them, on a topic with
  * the settings TopicSetup gives it. Record times are the simulated ones (from {@code hours} ago to now), so segments roll
  * by time and the cleaner's lag bound acts as they would have over that time. Every record is the group's real state
- * record (an engine's snapshot and view after results from three locations and a few commands).
+ * record (an engine's snapshot and view after results from three locations and a few commands), signed as the owner
+ * signs it.
  * <p>
  * Usage: {@code TakeoverBenchmark before|after GROUPS HOURS [CHANGES_PER_HOUR]}; see scripts/bench-decision.sh.
  */
@@ -72,6 +73,11 @@ public final class TakeoverBenchmark {
         List<String> ids = IntStream.range(0, groups).mapToObj(g -> "bench-" + g).toList();
         Topology topology = TopologyLoader.parse(TestTopology.yaml(ids), "bench");
         Map<String, byte[]> records = stateRecords(topology, ids);
+        // signed as the owner signs them (ADR 0009): the restore verifies every record
+        ControlMessageKeys keys = new ControlMessageKeys(TestSigningKeys.shared().signer(), TestSigningKeys.shared().trustedKeys());
+        Map<String, org.apache.kafka.common.header.Headers> headers = new HashMap<>();
+        records.forEach((group, value) -> headers.put(group, keys.headers(Topics.DECISION_STATE, group,
+                new String(value, java.nio.charset.StandardCharsets.UTF_8))));
         int size = records.values().iterator().next().length;
 
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
@@ -83,7 +89,7 @@ public final class TakeoverBenchmark {
                     new NewTopic(Topics.DECISION_EXPLANATIONS, 1, (short) 1).configs(configs))).all().get();
 
             long started = System.nanoTime();
-            long written = fill(broker.bootstrapServers(), ids, records, hours, after, changesPerHour);
+            long written = fill(broker.bootstrapServers(), ids, records, headers, hours, after, changesPerHour);
             System.out.printf("%s: %d groups, %d h simulated, state record %d bytes: wrote %d records (%.0f MiB) in %.0f s%n",
                     args[0], groups, hours, size, written, written * (double) size / (1 << 20),
                     (System.nanoTime() - started) / 1e9);
@@ -141,8 +147,8 @@ public final class TakeoverBenchmark {
     }
 
     /** Writes the records the simulated hours would have, with their simulated times; returns how many. */
-    private static long fill(String bootstrap, List<String> ids, Map<String, byte[]> records, int hours, boolean after,
-            int changesPerHour) {
+    private static long fill(String bootstrap, List<String> ids, Map<String, byte[]> records,
+            Map<String, org.apache.kafka.common.header.Headers> headers, int hours, boolean after, int changesPerHour) {
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "1",
                 ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20,
                 ProducerConfig.BUFFER_MEMORY_CONFIG, 256L << 20);
@@ -155,12 +161,13 @@ public final class TakeoverBenchmark {
             for (long t = start; t < end; t += step) {
                 for (int g = 0; g < ids.size(); g++) {
                     String group = ids.get(g);
-                    producer.send(new ProducerRecord<>(Topics.DECISION_STATE, 0, t, group, records.get(group)));
+                    producer.send(new ProducerRecord<>(Topics.DECISION_STATE, 0, t, group, records.get(group), headers.get(group)));
                     count++;
                     // a change of the group between this heartbeat and the next, at a time of its own
                     long change = t + (g * 7_919L) % step;
                     if (after && (change / changeEvery) != ((change + step) / changeEvery)) {
-                        producer.send(new ProducerRecord<>(Topics.DECISION_STATE, 0, change, group, records.get(group)));
+                        producer.send(new ProducerRecord<>(Topics.DECISION_STATE, 0, change, group, records.get(group),
+                                headers.get(group)));
                         count++;
                     }
                 }
