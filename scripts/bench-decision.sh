@@ -9,6 +9,11 @@
 #       throughput of the packaged decision-service reading probe results from a real local broker: loads the topic,
 #       starts the service, and times how fast it works through them (from its own metrics); prints the CPU the service
 #       and the broker used in that window (start-up excluded)
+#   scripts/bench-decision.sh takeover [GROUPS=20] [HOURS=24] [CHANGES_PER_HOUR=6]
+#       a takeover after HOURS of uptime (issue 29, item 5): fills one partition of failover.decision-state on an
+#       in-JVM broker as HOURS of state publications for GROUPS groups would, once as before (every group every 5 s,
+#       Kafka's default segments) and once as now (every 60 s heartbeat plus CHANGES_PER_HOUR changes per group, the
+#       segment settings of TopicSetup), lets the log cleaner settle, and times the StateLoader's restore of it
 #
 # Environment:
 #   KAFKA_PORT, KAFKA_CONTROLLER_PORT  the bench broker's ports (default 29092, 29093)
@@ -80,5 +85,11 @@ kafka)
     printf "decision-service consumed %d probe results in %.1f s: %.0f results/s\n", n, w, n / w
     printf "CPU in that window: service %.1f s (%.2f cores), broker %.1f s (%.2f cores), of 2 cores\n", sc, sc / w, bc, bc / w }'
   ;;
-*) echo "usage: $0 core|kafka [...]" >&2; exit 2 ;;
+takeover)
+  for mode in before after; do
+    java -Xmx2g -cp "$CP" dev.failover.decision.state.TakeoverBenchmark "$mode" "${2:-20}" "${3:-24}" "${4:-6}" 2>&1 \
+      | grep -E "^(before|after):|restored partitions"
+  done
+  ;;
+*) echo "usage: $0 core|kafka|takeover [...]" >&2; exit 2 ;;
 esac

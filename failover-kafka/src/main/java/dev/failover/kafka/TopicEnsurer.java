@@ -116,6 +116,29 @@ public final class TopicEnsurer implements AutoCloseable {
         return problems;
     }
 
+    /**
+     * The configs these topics ask for (besides {@code cleanup.policy}, which {@link #ensure} checks) that the topics on
+     * the cluster have with another value: a topic created before, or by hand. Not a reason to refuse the topic; the
+     * caller warns.
+     *
+     * @return "topic: key is actual, not asked" for each, in the order of the topics
+     */
+    public List<String> differingConfigs(Collection<TopicSpec> topics) {
+        Map<String, Config> configs = configs(topics.stream().map(TopicSpec::name).toList());
+        List<String> differing = new ArrayList<>();
+        for (TopicSpec topic : topics) {
+            Config config = configs.get(topic.name());
+            new java.util.TreeMap<>(topic.configs()).forEach((key, asked) -> {
+                var entry = config == null ? null : config.get(key);
+                String actual = entry == null ? null : entry.value();
+                if (!key.equals(TopicConfig.CLEANUP_POLICY_CONFIG) && !asked.equals(actual)) {
+                    differing.add(topic.name() + ": " + key + " is " + actual + ", not " + asked);
+                }
+            });
+        }
+        return differing;
+    }
+
     private Map<String, Config> configs(Collection<String> topics) {
         List<ConfigResource> resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
         try {

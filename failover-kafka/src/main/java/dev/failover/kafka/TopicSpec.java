@@ -25,4 +25,11 @@ public record TopicSpec(String name, Optional<Integer> partitions, Optional<Shor
         return new TopicSpec(name, partitions, replicationFactor,
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
     }
+
+    /** The same topic with these configs too (they win over the ones it has for the same keys). */
+    public TopicSpec withConfigs(Map<String, String> more) {
+        Map<String, String> merged = new java.util.HashMap<>(configs);
+        merged.putAll(more);
+        return new TopicSpec(name, partitions, replicationFactor, merged);
+    }
 }

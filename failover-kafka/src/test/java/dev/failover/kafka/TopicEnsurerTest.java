@@ -48,6 +48,30 @@ class TopicEnsurerTest {
     }
 
     /**
+     * Issue 29, item 5: segment settings asked for are given to a created topic; an existing topic whose segment
+     * settings differ is not refused, and the differences are named for a warning.
+     */
+    @Test
+    void segmentSettingsAreGivenToACreatedTopicAndOnlyNamedForAnExistingOne() throws Exception {
+        String created = "ensure-" + UUID.randomUUID();
+        String existing = "ensure-" + UUID.randomUUID();
+        Map<String, String> segments = Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "16777216", TopicConfig.SEGMENT_MS_CONFIG,
+                "3600000");
+        try (Admin admin = Admin.create(client.with(Map.of()))) {
+            admin.createTopics(List.of(new NewTopic(existing, 1, (short) 1).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.SEGMENT_BYTES_CONFIG, "1073741824")))).all().get();
+        }
+        try (TopicEnsurer topics = new TopicEnsurer(client, Duration.ofSeconds(30))) {
+            List<TopicSpec> specs = List.of(TopicSpec.of(created, 1, (short) 1).compacted().withConfigs(segments),
+                    TopicSpec.of(existing, 1, (short) 1).compacted().withConfigs(segments));
+            assertThat(topics.ensure(specs)).as("both accepted").containsOnlyKeys(created, existing);
+            assertThat(topics.differingConfigs(specs)).as("configs that differ from those asked for").containsExactly(
+                    existing + ": segment.bytes is 1073741824, not 16777216",
+                    existing + ": segment.ms is 604800000, not 3600000");
+        }
+    }
+
+    /**
      * Issue 29, item 3: a topic whose replicas cannot satisfy its min.insync.replicas takes no acks=all write at all, and
      * one with fewer replicas than asked for, or a delete policy where states must be kept, loses them: the start stops,
      * naming the topic and what to change.

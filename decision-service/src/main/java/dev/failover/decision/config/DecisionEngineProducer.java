@@ -48,6 +48,7 @@ public class DecisionEngineProducer {
     @Singleton
     DecisionEngine engine(Topology topology, DecisionServiceConfig config) {
         checkPositive("failover.command-max-age", config.commandMaxAge());
+        checkPositive("failover.state.heartbeat", config.state().heartbeat());
         return new DecisionEngine(topology, Clock.systemUTC(), () -> UUID.randomUUID().toString(), config.clockSkewTolerance(),
                 config.commandMaxAge());
     }

@@ -108,6 +108,19 @@ public interface DecisionServiceConfig {
         @WithName("accept-unsigned")
         @WithDefault("false")
         boolean acceptUnsigned();
+
+        /** The default of {@link #heartbeat()}. */
+        Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(60);
+
+        /**
+         * How long an owned group's state record goes without being published again while nothing in it changed. A
+         * change (a decision, a command, an actuation report, a health or verdict change, a hold) is published within
+         * 5 s whatever this says; the heartbeat refreshes the per-result counters and time stamps other instances show
+         * in their reads, and bounds how stale those are. Longer means fewer writes to the compacted topic, and so less
+         * for a takeover to read (docs/benchmarks.md, "Takeover after 24 h", ADR 0007); must be positive.
+         */
+        @WithDefault("60s")
+        Duration heartbeat();
     }
 
     /** Faults a test can cause in a packaged process. Never set in production. */

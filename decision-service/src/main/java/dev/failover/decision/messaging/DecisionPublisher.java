@@ -1,5 +1,6 @@
 package dev.failover.decision.messaging;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -34,7 +35,8 @@ import io.smallrye.reactive.messaging.kafka.Record;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
- * Publishes a group's decisions, then their explanations, then its state. Decisions wait in the engine's outbox, where
+ * Publishes a group's decisions, then their explanations, then its state, when it is due: when what it says changed or
+ * its heartbeat is due ({@link StateCadence}, {@code failover.state.heartbeat}). Decisions wait in the engine's outbox, where
  * the engine put them in the same critical section that changed the group (ADR 0002); each leaves it once Kafka
  * acknowledged it. The state is
  * published only while the outbox is empty, so the persisted state never runs ahead of what the actuator can see.
@@ -82,9 +84,13 @@ public class DecisionPublisher {
     /** Groups with a decision published whose explanations are not on their topic yet. */
     private final Set<String> explanationsToPublish = ConcurrentHashMap.newKeySet();
     private volatile boolean haltBeforeSendingDecision;
+    /** When a state record is due; replaced by the configured heartbeat at start. */
+    volatile StateCadence cadence = new StateCadence(DecisionServiceConfig.State.DEFAULT_HEARTBEAT);
+    Clock clock = Clock.systemUTC();
 
     @Inject
     void configure(DecisionServiceConfig config) {
+        cadence = new StateCadence(config.state().heartbeat());
         haltBeforeSendingDecision = config.faultInjection().haltBeforeSendingDecision();
         if (haltBeforeSendingDecision) {
             LOG.warn("failover.fault-injection.halt-before-sending-decision is set: this process will halt before it "
@@ -160,6 +166,7 @@ public class DecisionPublisher {
 
     /** Drops the group's unpublished decisions: they were made under an ownership that has ended. */
     public void discardUnpublished(String group) {
+        cadence.forget(group);
         int discarded = engine.discardUnpublished(group);
         if (discarded > 0) {
             LOG.warnf("discarding %d unpublished decisions of %s: this instance no longer decides it", discarded, group);
@@ -201,11 +208,17 @@ public class DecisionPublisher {
         synchronized (results) {
             recent = List.copyOf(results);
         }
+        Instant now = clock.instant();
         StateRecord record = new StateRecord(StateRecord.SCHEMA_VERSION, publishable.get().snapshot(), publishable.get().view(),
-                recent, Instant.now());
+                recent, now);
+        StateCadence.Content content = StateCadence.Content.of(record);
+        if (!cadence.due(group, content, now)) {
+            return Uni.createFrom().voidItem(); // nothing changed since the last record, and its heartbeat is not due
+        }
         String json = StateCodec.encode(record);
         // signed as decisions are (ADR 0009): a new owner restores only what a trusted key signed
         return state.sendMessage(Message.of(Record.of(group, json)).addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
-                .withHeaders(keys.headers(Topics.DECISION_STATE, group, json)).build()));
+                .withHeaders(keys.headers(Topics.DECISION_STATE, group, json)).build()))
+                .invoke(() -> cadence.published(group, content, now));
     }
 }

@@ -4,11 +4,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -42,6 +44,9 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
+import dev.failover.decision.messaging.InputLanes.Handling;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
@@ -69,72 +74,121 @@ public class InputListener {
     GroupOwnership ownership;
     @Inject
     ControlMessageKeys keys;
+    @Inject
+    KafkaClientService kafkaClients;
+
+    static final String CHANNEL = "decision-inputs";
 
     private final IgnoreWarnings ignoreWarnings = new IgnoreWarnings(Clock.systemUTC(), Duration.ofMinutes(1));
 
+    /** Records an input partition's lane may hold before the partition is paused (InputLanes). */
+    static final int LANE_HIGH_WATER = 2_000;
+    /** Records it is down to when the partition is resumed. */
+    static final int LANE_LOW_WATER = 500;
+
+    private final InputLanes<TopicPartition, KafkaRecord<String, String>> lanes = new InputLanes<>(this::handle,
+            new PartitionFlow(), LANE_HIGH_WATER, LANE_LOW_WATER);
+
     /**
-     * One poll's records, handled one after another in partition order, each as it would be alone. A partition's offset
-     * is acknowledged, up to its last record in the batch, once every one of its records in the batch is handled; a
-     * partition with a record left alone is not acknowledged at all, so the instance that owns it reads the record again.
+     * One poll's records, appended to the lanes of their partitions (InputLanes): each partition's records are handled in
+     * order and one at a time, each once the one before it is completely handled (its publication acknowledged), and
+     * partitions do not wait for each other. Returns at once, so the next poll is not held back by a publication that
+     * hangs. A partition's offset is acknowledged, up to its last record in the batch, once every one of its records in
+     * the batch is handled, after its records of earlier batches; a partition with a record left alone is not
+     * acknowledged past it, so the instance that owns it reads the record again.
      */
     @Incoming("decision-inputs")
     public CompletionStage<Void> onInputs(KafkaRecordBatch<String, String> batch) {
-        Set<TopicPartition> leftAlone = new HashSet<>();
-        return handleFrom(batch.getRecords(), 0, leftAlone, Vertx.currentContext()).thenCompose(x -> {
-            List<CompletableFuture<Void>> acks = new ArrayList<>();
-            batch.getLatestOffsetRecords().forEach((partition, last) -> {
-                if (!leftAlone.contains(partition)) {
-                    acks.add(last.ack().toCompletableFuture());
-                }
-            });
-            return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+        Context context = Vertx.currentContext();
+        Executor executor = context == null ? Runnable::run : task -> context.runOnContext(v -> task.run());
+        Map<TopicPartition, List<KafkaRecord<String, String>>> byPartition = new LinkedHashMap<>();
+        for (KafkaRecord<String, String> record : batch.getRecords()) {
+            byPartition.computeIfAbsent(new TopicPartition(record.getTopic(), record.getPartition()), p -> new ArrayList<>())
+                    .add(record);
+        }
+        Map<TopicPartition, KafkaRecord<String, String>> latest = batch.getLatestOffsetRecords();
+        byPartition.forEach((partition, records) -> {
+            KafkaRecord<String, String> last = latest.get(partition);
+            lanes.append(partition, records, () -> acknowledge(partition, last), executor);
+        });
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * The lanes of these partitions drop the records they hold and have not started: the partitions were revoked, and
+     * their next owner reads those records again from the committed offset. Called by the rebalance listener.
+     */
+    public void revoked(Collection<TopicPartition> partitions) {
+        lanes.revoked(partitions);
+    }
+
+    /** Records waiting or being handled in the lane of this input partition. */
+    public int queued(TopicPartition partition) {
+        return lanes.queued(partition);
+    }
+
+    private static void acknowledge(TopicPartition partition, KafkaRecord<String, String> last) {
+        last.ack().whenComplete((ok, failure) -> {
+            if (failure != null) {
+                LOG.warnf("acknowledging %s up to offset %s failed: %s", partition,
+                        last.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset)
+                                .orElse(-1L), failure.getMessage());
+            }
         });
     }
 
     /**
-     * Handles the records from index {@code from} on. A record whose handling must wait (a publication, a dead letter)
-     * is waited for, and the next continues on the consumer's context, as the records of one partition are decided in
-     * order and one at a time.
+     * Pauses the fetching of an input partition whose lane is too long (its records wait behind a publication that has
+     * not completed), and resumes it once the lane is short again. SmallRye resumes every partition when it resumes
+     * after its own back-pressure pause; the next segment of a lane that is still too long pauses its partition again.
      */
-    private CompletionStage<Void> handleFrom(List<KafkaRecord<String, String>> records, int from,
-            Set<TopicPartition> leftAlone, Context context) {
-        for (int i = from; i < records.size(); i++) {
-            KafkaRecord<String, String> record = records.get(i);
-            long offset = record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset)
-                    .orElse(-1L);
-            Handling handling = handle(record.getTopic(), record.getPartition(), offset, record.getKey(), record.getPayload(),
-                    record.getHeaders());
-            if (handling instanceof Handling.LeftAlone) {
-                leftAlone.add(new TopicPartition(record.getTopic(), record.getPartition()));
-            } else if (handling instanceof Handling.Pending pending) {
-                int next = i + 1;
-                Uni<Void> finished = pending.completion();
-                if (context != null) {
-                    finished = finished.emitOn(task -> context.runOnContext(v -> task.run()));
+    private final class PartitionFlow implements InputLanes.Flow<TopicPartition> {
+        @Override
+        public void pause(TopicPartition partition) {
+            onPollingThread(partition, c -> {
+                if (c.assignment().contains(partition) && !c.paused().contains(partition)) {
+                    c.pause(List.of(partition));
+                    LOG.warnf("pausing input partition %s: %d records wait behind a publication that has not completed",
+                            partition, lanes.queued(partition));
                 }
-                return finished.subscribeAsCompletionStage().thenCompose(x -> handleFrom(records, next, leftAlone, context));
+            });
+        }
+
+        @Override
+        public void resume(TopicPartition partition) {
+            onPollingThread(partition, c -> {
+                if (c.assignment().contains(partition) && c.paused().contains(partition)) {
+                    c.resume(List.of(partition));
+                    LOG.infof("resuming input partition %s", partition);
+                }
+            });
+        }
+
+        private void onPollingThread(TopicPartition partition,
+                java.util.function.Consumer<org.apache.kafka.clients.consumer.Consumer<String, String>> action) {
+            KafkaConsumer<String, String> consumer = kafkaClients == null ? null : kafkaClients.getConsumer(CHANNEL);
+            if (consumer == null) {
+                return; // not running as the channel's listener (a test calling onInputs directly)
             }
-        }
-        return CompletableFuture.completedFuture(null);
-    }
-
-    /** What became of one input record. */
-    sealed interface Handling {
-        /** Handled: its offset may be committed. */
-        record Done() implements Handling {
-        }
-
-        /** Handled once {@code completion} completes (never with a failure): its offset may be committed then. */
-        record Pending(Uni<Void> completion) implements Handling {
-        }
-
-        /** Not this instance's to decide now: its offset must stay uncommitted for the partition's owner. */
-        record LeftAlone() implements Handling {
+            consumer.runOnPollingThread(action).subscribe().with(ok -> {
+            }, e -> LOG.warnf("could not pause or resume %s: %s", partition, e.getMessage()));
         }
     }
 
-    private static final Handling DONE = new Handling.Done();
-    private static final Handling LEFT_ALONE = new Handling.LeftAlone();
+    private static final Handling DONE = InputLanes.DONE;
+    private static final Handling LEFT_ALONE = InputLanes.LEFT_ALONE;
+
+    private Handling handle(TopicPartition partition, KafkaRecord<String, String> record) {
+        long offset = record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset)
+                .orElse(-1L);
+        try {
+            return handle(record.getTopic(), record.getPartition(), offset, record.getKey(), record.getPayload(),
+                    record.getHeaders());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "handling the record at offset %d of %s failed; passed over", offset, partition);
+            return DONE;
+        }
+    }
 
     private Handling handle(String topic, int partition, long offset, String key, String payload, Headers headers) {
         if (Topics.COMMANDS.equals(topic)) { // checked before anything is parsed: only the decision-service sends commands
@@ -185,14 +239,14 @@ public class InputListener {
             // the engine state is kept; unpublished decisions are retried by the ticker before anything else
             LOG.warnf("processing a record of %s did not complete: %s", topic, e.getMessage());
             return Uni.createFrom().voidItem();
-        }));
+        }).subscribeAsCompletionStage());
     }
 
     private Handling deadLetter(String topic, String key, String payload, String reason) {
         return new Handling.Pending(deadLetters.send(topic, key, payload, reason).onFailure().recoverWithUni(e -> {
             LOG.warnf("dead-lettering a record of %s did not complete: %s", topic, e.getMessage());
             return Uni.createFrom().voidItem();
-        }));
+        }).subscribeAsCompletionStage());
     }
 
     private static String groupOf(Object event) {

@@ -24,6 +24,7 @@ import dev.failover.contract.event.Topics;
 import dev.failover.contract.time.Backoff;
 import dev.failover.decision.domain.DecisionEngine;
 import dev.failover.decision.messaging.DecisionPublisher;
+import dev.failover.decision.messaging.InputListener;
 import dev.failover.decision.state.PartitionOwnership.Standing;
 import dev.failover.kafka.KeyPartitions;
 import io.quarkus.runtime.StartupEvent;
@@ -61,6 +62,8 @@ public class GroupOwnership implements KafkaConsumerRebalanceListener {
     TopicSetup topics;
     @Inject
     DecisionPublisher publisher;
+    @Inject
+    InputListener inputs;
     @Inject
     KafkaClientService kafkaClients;
     @ConfigProperty(name = "mp.messaging.incoming." + CHANNEL + ".session.timeout.ms")
@@ -136,6 +139,7 @@ public class GroupOwnership implements KafkaConsumerRebalanceListener {
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> revoked) {
         List<Integer> numbers = probeResultPartitions(revoked);
         partitions.revoked(numbers);
+        inputs.revoked(revoked); // records queued behind a slow publication are the next owner's to read again
         // a decision made here and not yet published must not go out later, after another owner decided the group
         engine.groupIds().stream().filter(g -> numbers.contains(partitionOf(g))).forEach(publisher::discardUnpublished);
         LOG.infof("partitions revoked %s", numbers);

@@ -264,4 +264,36 @@ class DecisionPublisherTest {
         assertThat(registry.get(DecisionMetrics.EXPLANATION_PUBLISH_FAILURES).tag("group", GROUP).counter().count())
                 .as("explanation publish failures counted").isEqualTo(1.0);
     }
+
+    /**
+     * A state record goes out when what it says changed, not on every pass of the ticker: an unchanged group is not
+     * written to the compacted topic again (until its heartbeat, StateCadenceTest), a command's outcome is.
+     */
+    @Test
+    void anUnchangedStateIsNotPublishedAgainAndAChangedOneIs() {
+        var first = publisher.publish(GROUP).subscribeAsCompletionStage();
+        await("the first state sent").atMost(Duration.ofSeconds(30)).until(() -> state.pending.size() == 1);
+        state.ackAll();
+        await("first publication done").atMost(Duration.ofSeconds(30)).until(first::isDone);
+
+        for (int pass = 0; pass < 3; pass++) { // the ticker's passes, 5 s apart, nothing new for the group
+            clock.advance(Duration.ofSeconds(5));
+            var again = publisher.publish(GROUP).subscribeAsCompletionStage();
+            await("a pass done").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                state.ackAll();
+                assertThat(again).isDone();
+            });
+        }
+        assertThat(state.pending).as("state records sent for an unchanged group").hasSize(1);
+
+        var paused = engine.apply(new Command.Issued("c-pause", clock.instant(),
+                new Command.Pause(GROUP, "maintenance", "tester")));
+        assertThat(paused).isInstanceOf(dev.failover.decision.domain.CommandOutcome.Accepted.class);
+        var afterPause = publisher.publish(GROUP).subscribeAsCompletionStage();
+        await("the paused state sent").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            state.ackAll();
+            assertThat(afterPause).isDone();
+        });
+        assertThat(state.pending).as("state records sent, the pause's included").hasSize(2);
+    }
 }

@@ -5,7 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 
 import dev.failover.contract.event.Decision;
@@ -68,6 +76,30 @@ class DecisionsThroughKafkaTest {
             assertThat(decision.epoch()).isEqualTo(1L);
             assertThat(decision.mode()).isEqualTo(DecisionMode.LIVE);
             assertThat(decision.evidence()).extracting(e -> e.target()).contains(TestTopology.PRIMARY, TestTopology.SECONDARY);
+        }
+    }
+
+    /** Issue 29, item 5: the state and explanation topics are created with segment settings that bound a takeover's read. */
+    @Test
+    void theCompactedTopicsAreCreatedWithSegmentSettingsThatBoundATakeover() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaBrokerResource.broker().bootstrapServers()))) {
+            for (String topic : List.of(Topics.DECISION_STATE, Topics.DECISION_EXPLANATIONS)) {
+                ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+                Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+                assertThat(Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG, config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value(),
+                        TopicConfig.SEGMENT_BYTES_CONFIG, config.get(TopicConfig.SEGMENT_BYTES_CONFIG).value(),
+                        TopicConfig.SEGMENT_MS_CONFIG, config.get(TopicConfig.SEGMENT_MS_CONFIG).value(),
+                        TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, config.get(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG).value(),
+                        TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, config.get(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG).value()))
+                        .as("configs of " + topic).containsExactlyInAnyOrderEntriesOf(Map.of(
+                                TopicConfig.CLEANUP_POLICY_CONFIG, "compact",
+                                TopicConfig.SEGMENT_BYTES_CONFIG, "16777216",
+                                TopicConfig.SEGMENT_MS_CONFIG, "3600000",
+                                TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1",
+                                TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, "3600000"));
+            }
         }
     }
 

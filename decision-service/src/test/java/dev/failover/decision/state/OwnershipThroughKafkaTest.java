@@ -161,6 +161,10 @@ class OwnershipThroughKafkaTest {
             listener.onInputs(new IncomingKafkaRecordBatch<>(polled, "decision-inputs", 0, commits, null, false, false))
                     .toCompletableFuture().join();
 
+            // each partition's records are handled in its lane, after what the lane holds already
+            await("the batch handled").atMost(WAIT).until(() -> listener.queued(hereTp) == 0
+                    && listener.queued(elsewhereTp) == 0 && ignored(Standing.NOT_ASSIGNED) >= before + 1
+                    && acknowledged.contains(hereTp));
             assertThat(ignored(Standing.NOT_ASSIGNED)).as("records ignored as NOT_ASSIGNED").isEqualTo(before + 1);
             assertThat(acknowledged).as("partitions acknowledged: not the one left for its owner").containsExactly(hereTp);
             assertThat(locations(elsewhere)).as("evidence of " + elsewhere)
