@@ -1,6 +1,7 @@
 #!/bin/sh
 # Development secrets, made on this machine at first start and never committed: the key pair that signs API tokens
-# (scripts/token.sh), the Ed25519 key pair that signs decisions and commands (ADR 0009) and the TSIG secret of the DNS
+# (scripts/token.sh), the Ed25519 key pairs that sign decisions and commands and the actuator's stored state (ADR 0009)
+# and the TSIG secret of the DNS
 # updates. Used by the local stack (scripts/lib/stack.sh), the system
 # tests and docker-compose.yml (its `secrets` service runs this script first). POSIX sh and openssl only.
 #
@@ -12,6 +13,8 @@
 #   DIR/jwt/private.pem, DIR/jwt/public.pem   RSA key pair for the override API's tokens (decision-service: public)
 #   DIR/signing/local-dev.key                 Ed25519 private key, key id local-dev (decision-service)
 #   DIR/signing/trusted/local-dev.pub         its public key, in the trusted-keys directory (decision-service, actuator)
+#   DIR/signing/local-actuator.key            Ed25519 private key, key id local-actuator: the actuator's desired states
+#   DIR/signing/actuator-trusted/local-actuator.pub  its public key, the actuators' trusted-keys directory
 #   DIR/tsig.secret                           the TSIG secret, base64
 #   DIR/bind-tsig.key                         the same as a BIND9 key statement (key "failover-key")
 #   DIR/actuator.properties                   the same as actuator configuration (QUARKUS_CONFIG_LOCATIONS)
@@ -35,11 +38,12 @@ key_pair() {
   fi
 }
 
-mkdir -p "$dir/jwt" "$dir/signing/trusted"
+mkdir -p "$dir/jwt" "$dir/signing/trusted" "$dir/signing/actuator-trusted"
 key_pair "$dir/jwt/private.pem" "$dir/jwt/public.pem" -algorithm RSA -pkeyopt rsa_keygen_bits:2048
 key_pair "$dir/signing/local-dev.key" "$dir/signing/trusted/local-dev.pub" -algorithm ed25519
+key_pair "$dir/signing/local-actuator.key" "$dir/signing/actuator-trusted/local-actuator.pub" -algorithm ed25519
 if [ -n "${FAILOVER_SECRETS_OWNER:-}" ]; then
-  chown "$FAILOVER_SECRETS_OWNER" "$dir/signing/local-dev.key"
+  chown "$FAILOVER_SECRETS_OWNER" "$dir/signing/local-dev.key" "$dir/signing/local-actuator.key"
 fi
 
 if [ -n "${FAILOVER_DNS_RFC2136_TSIG_SECRET:-}" ]; then
@@ -52,4 +56,4 @@ printf 'key "failover-key" { algorithm hmac-sha256; secret "%s"; };\n' "$secret"
 printf 'failover.dns.rfc2136.tsig-secret=%s\n' "$secret" > "$dir/actuator.properties"
 # the containers run as other users than the one who made the files: they read, only the owner writes
 chmod 644 "$dir/bind-tsig.key" "$dir/actuator.properties"
-chmod 755 "$dir" "$dir/jwt" "$dir/signing" "$dir/signing/trusted"
+chmod 755 "$dir" "$dir/jwt" "$dir/signing" "$dir/signing/trusted" "$dir/signing/actuator-trusted"

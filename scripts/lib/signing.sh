@@ -7,4 +7,8 @@ signing_keys() { # DIR
   "$ROOT/scripts/dev-secrets.sh" "$1/secrets"
   export FAILOVER_SIGNING_KEY_ID=local-dev FAILOVER_SIGNING_PRIVATE_KEY_FILE="$1/secrets/signing/local-dev.key" \
     FAILOVER_SIGNING_TRUSTED_KEYS_DIR="$1/secrets/signing/trusted"
+  # the actuator's own key for its stored desired states, and the actuator keys it trusts (ADR 0009, stored state)
+  export FAILOVER_STATE_SIGNING_KEY_ID=local-actuator \
+    FAILOVER_STATE_SIGNING_PRIVATE_KEY_FILE="$1/secrets/signing/local-actuator.key" \
+    FAILOVER_STATE_SIGNING_TRUSTED_KEYS_DIR="$1/secrets/signing/actuator-trusted"
 }

@@ -99,7 +99,8 @@ stack_start() {
   mkdir -p "$PIDS" "$LOGS"
   rm -rf "$STACK_DIR/kafka/data"
   # every dev secret, made once (the API's token keys that scripts/token.sh signs with, the signing keys, the TSIG
-  # secret), and the signing settings exported: the decision-service signs, it and the actuator verify
+  # secret), and the signing settings exported: the decision-service signs, it and the actuator verify; the actuator
+  # also signs its stored desired states with a key of its own (ADR 0009, stored state)
   signing_keys "$STACK_DIR"
   "$ROOT/scripts/kafka.sh" start
   "$ROOT/scripts/bind.sh" start

@@ -125,8 +125,10 @@ public final class TopicEnsurer implements AutoCloseable {
             configs.forEach((resource, config) -> byTopic.put(resource.name(), config));
             return byTopic;
         } catch (ExecutionException e) {
+            String hint = e.getCause() instanceof org.apache.kafka.common.errors.TopicAuthorizationException
+                    ? " (the service's principal needs DescribeConfigs on them: docs/security-kafka.md)" : "";
             throw new IllegalStateException("cannot describe the configs of " + topics + " at " + bootstrapServers + ": "
-                    + e.getCause().getMessage(), e.getCause());
+                    + e.getCause().getMessage() + hint, e.getCause());
         }
     }
 

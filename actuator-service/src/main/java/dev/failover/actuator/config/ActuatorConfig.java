@@ -36,6 +36,53 @@ public interface ActuatorConfig {
         Optional<Path> trustedKeysDir();
     }
 
+    /**
+     * The actuators' own key, which signs every desired state this actuator stores in failover.actuator-desired, and
+     * the actuator keys whose desired states it restores (ADR 0009, stored state). Required: the same four settings as
+     * the decision-service's {@code failover.signing.*}, under {@code failover.state-signing}. Its trusted set holds the
+     * actuators' keys only: a group moves between the actuators of every region, so each must trust what the others
+     * stored; no actuator key is ever trusted for decisions.
+     */
+    @WithName("state-signing")
+    StateSigning stateSigning();
+
+    interface StateSigning {
+        /** Id of this actuator's key (env {@code FAILOVER_STATE_SIGNING_KEY_ID}); its {@code .pub} is in every actuator's trusted-keys-dir. */
+        @WithName("key-id")
+        Optional<String> keyId();
+
+        /** The Ed25519 private key, PKCS#8 PEM (env {@code FAILOVER_STATE_SIGNING_PRIVATE_KEY_FILE}); exactly one of this and {@code private-key}. */
+        @WithName("private-key-file")
+        Optional<Path> privateKeyFile();
+
+        /** The same private key as PEM text (env {@code FAILOVER_STATE_SIGNING_PRIVATE_KEY}), e.g. from a Secret as env. */
+        @WithName("private-key")
+        Optional<String> privateKey();
+
+        /**
+         * Directory of the actuators' public keys, one {@code <key-id>.pub} each (env
+         * {@code FAILOVER_STATE_SIGNING_TRUSTED_KEYS_DIR}); must hold this actuator's own and share no key with
+         * {@code failover.signing.trusted-keys-dir}.
+         */
+        @WithName("trusted-keys-dir")
+        Optional<Path> trustedKeysDir();
+    }
+
+    /** The desired states this actuator restores (ADR 0009, stored state). */
+    State state();
+
+    interface State {
+        /**
+         * Whether a desired state with no signature at all is restored (env {@code FAILOVER_STATE_ACCEPT_UNSIGNED}); it is
+         * then written again signed at once. Only for the upgrade from a release that did not sign them: set it for
+         * that rollout (every partition is restored once), then remove it. A record signed by an unknown key or whose
+         * signature does not verify is never restored, nor an epoch above 2^53.
+         */
+        @WithName("accept-unsigned")
+        @WithDefault("false")
+        boolean acceptUnsigned();
+    }
+
     /** Capacity backends for pilot-light targets (targets with a scaling ref). */
     Scaling scaling();
 

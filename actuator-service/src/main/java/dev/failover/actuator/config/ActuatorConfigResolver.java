@@ -24,7 +24,10 @@ import dev.failover.actuator.dns.Route53Settings;
 import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.actuator.domain.TrafficPlan;
 import dev.failover.actuator.scaling.ScalingSettings;
+import dev.failover.actuator.state.DesiredStateSigning;
+import dev.failover.contract.signing.RecordSigner;
 import dev.failover.contract.signing.SigningKeysResolver;
+import dev.failover.contract.signing.StoredStateTrust;
 import dev.failover.contract.signing.TrustedKeys;
 import dev.failover.contract.time.Backoff;
 import dev.failover.contract.topology.FailoverGroup;
@@ -74,10 +77,34 @@ public final class ActuatorConfigResolver {
         SigningKeysResolver signing = new SigningKeysResolver();
         TrustedKeys trustedKeys = signing.trustedKeys(config.signing().trustedKeysDir());
         signing.problems().forEach(p -> error(p.key(), p.message()));
+        DesiredStateSigning stateSigning = stateSigning(config, trustedKeys);
         if (!errors.isEmpty()) {
             throw new InvalidConfigurationException(config.topologyFile(), errors);
         }
-        return new ActuatorSettings(topology, dnsSettings, reconcile, scaling, config.parallelGroups(), trustedKeys, ttlFloor);
+        return new ActuatorSettings(topology, dnsSettings, reconcile, scaling, config.parallelGroups(), trustedKeys, ttlFloor,
+                stateSigning);
+    }
+
+    /**
+     * The actuator's own key for its desired states and the actuator keys it restores them by (ADR 0009, stored
+     * state): the signing settings' shape under {@value SigningKeysResolver#STATE_PREFIX}. No key may be in both trusted
+     * sets: an actuator key trusted for decisions would let any actuator move traffic on its own say.
+     */
+    private DesiredStateSigning stateSigning(ActuatorConfig config, TrustedKeys decisionKeys) {
+        ActuatorConfig.StateSigning settings = config.stateSigning();
+        SigningKeysResolver keys = new SigningKeysResolver(SigningKeysResolver.STATE_PREFIX);
+        TrustedKeys actuatorKeys = keys.trustedKeys(settings.trustedKeysDir());
+        RecordSigner signer = keys.signer(settings.keyId(), settings.privateKeyFile(), settings.privateKey(), actuatorKeys);
+        keys.problems().forEach(p -> error(p.key(), p.message()));
+        if (actuatorKeys != null && decisionKeys != null && actuatorKeys.sharesAKeyWith(decisionKeys)) {
+            error(SigningKeysResolver.STATE_PREFIX + ".trusted-keys-dir", "shares a public key with "
+                    + SigningKeysResolver.TRUSTED_KEYS_DIR + ": keep the actuators' keys and the decision-service's apart, "
+                    + "or an actuator's key could sign decisions");
+        }
+        if (signer == null || actuatorKeys == null) {
+            return null;
+        }
+        return new DesiredStateSigning(signer, new StoredStateTrust(actuatorKeys, config.state().acceptUnsigned()));
     }
 
     private void error(String key, String message) {

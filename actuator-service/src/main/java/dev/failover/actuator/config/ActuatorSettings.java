@@ -4,6 +4,7 @@ package dev.failover.actuator.config;
 import dev.failover.actuator.dns.DnsSettings;
 import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.actuator.scaling.ScalingSettings;
+import dev.failover.actuator.state.DesiredStateSigning;
 import dev.failover.contract.signing.TrustedKeys;
 import dev.failover.contract.topology.Topology;
 
@@ -17,7 +18,8 @@ import dev.failover.contract.topology.Topology;
  * @param parallelGroups threads that run reconcile passes
  * @param trustedKeys    the keys a decision must be signed by (ADR 0009)
  * @param ttlFloorSeconds the TTL a planned move lowers the record to before it switches
+ * @param stateSigning   the key desired states are stored with, and the actuator keys they are restored by (ADR 0009)
  */
 public record ActuatorSettings(Topology topology, DnsSettings dns, GroupReconciler.Settings reconcile, ScalingSettings scaling,
-        int parallelGroups, TrustedKeys trustedKeys, int ttlFloorSeconds) {
+        int parallelGroups, TrustedKeys trustedKeys, int ttlFloorSeconds, DesiredStateSigning stateSigning) {
 }

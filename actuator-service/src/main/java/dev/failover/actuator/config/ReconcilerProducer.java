@@ -133,8 +133,9 @@ public class ReconcilerProducer {
 
     @Produces
     @Singleton
-    KafkaDesiredStore desiredStore(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
-        return new KafkaDesiredStore(new KafkaClientProperties(kafka));
+    KafkaDesiredStore desiredStore(@Identifier("default-kafka-broker") Map<String, Object> kafka, ActuatorSettings settings,
+            ActuatorMetrics metrics) {
+        return new KafkaDesiredStore(new KafkaClientProperties(kafka), settings.stateSigning(), metrics::desiredStateRejected);
     }
 
     void closeDesiredStore(@Disposes KafkaDesiredStore store) {

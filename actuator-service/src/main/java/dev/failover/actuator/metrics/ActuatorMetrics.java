@@ -43,6 +43,11 @@ public class ActuatorMetrics {
      * outcome (UNSIGNED, UNKNOWN_KEY, BAD_SIGNATURE, MALFORMED). Alert FailoverUnsignedControlMessage.
      */
     public static final String DECISIONS_REJECTED = "failover.actuator.decisions.rejected";
+    /**
+     * Desired states of failover.actuator-desired not restored, for want of a valid signature by an actuator key (ADR
+     * 0009, stored state), by verification outcome.
+     */
+    public static final String DESIRED_STATES_REJECTED = "failover.actuator.desired.states.rejected";
     /** Results that Kafka did not take, by group. */
     public static final String NOT_PUBLISHED = "failover.actuator.results.not.published";
     /** Seconds the group's desired state has not been served (0 when it is), planned holds included. */
@@ -84,6 +89,7 @@ public class ActuatorMetrics {
         for (Verification.Outcome outcome : Verification.Outcome.values()) {
             if (outcome != Verification.Outcome.VALID) {
                 registry.counter(DECISIONS_REJECTED, "outcome", outcome.name());
+                registry.counter(DESIRED_STATES_REJECTED, "outcome", outcome.name());
             }
         }
     }
@@ -113,6 +119,10 @@ public class ActuatorMetrics {
 
     public void decisionRejected(Verification.Outcome outcome) {
         registry.counter(DECISIONS_REJECTED, "outcome", outcome.name()).increment();
+    }
+
+    public void desiredStateRejected(Verification.Outcome outcome) {
+        registry.counter(DESIRED_STATES_REJECTED, "outcome", outcome.name()).increment();
     }
 
     public void resultNotPublished(String group) {

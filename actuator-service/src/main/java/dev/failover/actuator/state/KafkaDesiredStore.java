@@ -4,24 +4,32 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.stream.StreamSupport;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 import dev.failover.actuator.domain.DesiredState;
 import dev.failover.actuator.domain.DesiredStore;
 import dev.failover.contract.event.Topics;
+import dev.failover.contract.signing.StoredStateTrust;
+import dev.failover.contract.signing.Verification;
 import dev.failover.kafka.KafkaClientProperties;
 import dev.failover.kafka.TopicEnsurer;
 import dev.failover.kafka.TopicSpec;
@@ -32,6 +40,12 @@ import dev.failover.kafka.TopicToEndReader;
  * acks=all before a decision's offset is committed, whenever a stepped failback reaches a step and when a DNS change
  * with an id (Route 53's) is written for it; a partition's states are read to their end when it is assigned, before its
  * decisions are consumed.
+ * <p>
+ * Each state is signed with this actuator's key and restored only when an actuator key signed it (ADR 0009, stored
+ * state): one record written through a mistaken ACL must not set a group's desired target or an epoch near
+ * {@code Long.MAX_VALUE}. An unsigned one is restored only under failover.state.accept-unsigned (the upgrade from a
+ * release that did not sign them) and written again signed at once; no epoch above 2^53 ever is. A tombstone needs no
+ * signature: it only forgets (what an operator writes to clear a group), as a new actuator knows nothing.
  */
 public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
 
@@ -48,9 +62,17 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
     private final KafkaClientProperties kafka;
     private final KafkaProducer<String, String> producer;
     private final Duration saveWait;
+    private final DesiredStateSigning signing;
+    private final Consumer<Verification.Outcome> refused;
 
-    public KafkaDesiredStore(KafkaClientProperties kafka) {
+    /**
+     * @param signing how states are signed and which are restored (ADR 0009, stored state)
+     * @param refused told the outcome of each record not restored for want of a trusted signature (the metric)
+     */
+    public KafkaDesiredStore(KafkaClientProperties kafka, DesiredStateSigning signing, Consumer<Verification.Outcome> refused) {
         this.kafka = kafka;
+        this.signing = signing;
+        this.refused = refused;
         long delivery = Math.max(DELIVERY_TIMEOUT.toMillis(), millis(kafka, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000)
                 + millis(kafka, ProducerConfig.LINGER_MS_CONFIG, 5));
         this.saveWait = Duration.ofMillis(delivery).plus(SAVE_MARGIN);
@@ -79,7 +101,10 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
     @Override
     public void save(DesiredState state) {
         try {
-            producer.send(new ProducerRecord<>(Topics.ACTUATOR_DESIRED, state.group(), StoredDesiredState.encode(state)))
+            String value = StoredDesiredState.encode(state);
+            RecordHeaders headers = new RecordHeaders();
+            signing.signer().headers(Topics.ACTUATOR_DESIRED, state.group(), value).forEach(headers::add);
+            producer.send(new ProducerRecord<>(Topics.ACTUATOR_DESIRED, null, state.group(), value, headers))
                     .get(saveWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("could not store the desired state of " + state.group() + " (epoch " + state.epoch()
@@ -114,11 +139,21 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
         Map<String, DesiredState> highest = new LinkedHashMap<>();
         Map<String, DesiredState> last = new HashMap<>();
         Map<String, Integer> partitionOf = new HashMap<>();
+        Set<DesiredState> unsigned = new HashSet<>();
         try (TopicToEndReader reader = new TopicToEndReader(kafka, TIMEOUT)) {
             reader.read(Topics.ACTUATOR_DESIRED, partitions, record -> {
                 if (record.value() == null) {
                     highest.remove(record.key());
                     last.remove(record.key());
+                    return;
+                }
+                StoredStateTrust.Check check = signing.trust().check(record.topic(), record.key(), record.value(),
+                        name -> StreamSupport.stream(record.headers().headers(name).spliterator(), false)
+                                .map(Header::value).toList());
+                if (!check.restorable()) {
+                    refused.accept(check.verification().outcome());
+                    LOG.warnf("skipping a desired state of %s not signed by an actuator key at offset %d of partition %d: %s",
+                            record.key(), record.offset(), record.partition(), check.verification().describe());
                     return;
                 }
                 DesiredState state;
@@ -129,6 +164,15 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
                             e.getMessage());
                     return;
                 }
+                var epochProblem = StoredStateTrust.epochProblem(state.epoch());
+                if (epochProblem.isPresent()) {
+                    LOG.errorf("skipping the desired state of %s at offset %d of partition %d: %s", record.key(),
+                            record.offset(), record.partition(), epochProblem.get());
+                    return;
+                }
+                if (check.verdict() == StoredStateTrust.Verdict.ACCEPTED_UNSIGNED) {
+                    unsigned.add(state);
+                }
                 last.put(record.key(), state);
                 partitionOf.put(record.key(), record.partition());
                 highest.merge(record.key(), state, KafkaDesiredStore::further);
@@ -136,20 +180,29 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
         }
         highest.forEach((key, kept) -> {
             DesiredState lastOne = last.get(key);
-            if (!kept.equals(lastOne)) {
+            if (unsigned.contains(kept)) {
+                LOG.warnf("desired state of %s (epoch %d, step %d) restored from an unsigned record (%s is set: the upgrade"
+                        + " from a release that did not sign them); written again signed", kept.group(), kept.epoch(),
+                        kept.step(), StoredStateTrust.ACCEPT_UNSIGNED);
+                saveAgain(kept);
+            } else if (!kept.equals(lastOne)) {
                 LOG.warnf("desired state of %s: a later record (epoch %d, step %d) is behind epoch %d step %d, which is kept"
                         + " and written again", kept.group(), lastOne.epoch(), lastOne.step(), kept.epoch(), kept.step());
-                try {
-                    save(kept);
-                } catch (RuntimeException e) {
-                    LOG.warnf("could not write the desired state of %s again (the next restore reads it all the same,"
-                            + " until compaction): %s", kept.group(), e.getMessage());
-                }
+                saveAgain(kept);
             }
         });
         highest.forEach((key, kept) -> byPartition.computeIfAbsent(partitionOf.get(key), p -> new ArrayList<>()).add(kept));
         LOG.infof("desired states read for partitions %s: %d groups", partitions, highest.size());
         return byPartition;
+    }
+
+    private void saveAgain(DesiredState kept) {
+        try {
+            save(kept);
+        } catch (RuntimeException e) {
+            LOG.warnf("could not write the desired state of %s again (the next restore reads it all the same,"
+                    + " until compaction): %s", kept.group(), e.getMessage());
+        }
     }
 
     /**

@@ -64,8 +64,8 @@ class ActuatorConfigResolverTest {
 
     ActuatorSettings resolve(String topology, Map<String, String> properties) throws IOException {
         Path file = Files.writeString(dir.resolve("failover.yaml"), topology);
-        Map<String, String> all = new HashMap<>(Map.of("failover.topology-file", file.toString(),
-                "failover.signing.trusted-keys-dir", TestSigningKeys.shared().trustedKeysDir().toString()));
+        Map<String, String> all = new HashMap<>(TestSigningKeys.shared().verifierConfig());
+        all.put("failover.topology-file", file.toString());
         all.putAll(properties);
         return ActuatorConfigResolver.resolve(config(all), KafkaSecurityCheck.of(Map.of()));
     }
@@ -172,7 +172,21 @@ class ActuatorConfigResolverTest {
                 Arguments.of(PLAIN, Map.of("failover.signing.trusted-keys-dir", ""), "failover.signing.trusted-keys-dir",
                         "required: a directory of <key-id>.pub Ed25519 public keys (PEM) whose signatures this service accepts"),
                 Arguments.of(PLAIN, Map.of("failover.signing.trusted-keys-dir", "/nonexistent/keys"),
-                        "failover.signing.trusted-keys-dir", "'/nonexistent/keys' is not a directory"));
+                        "failover.signing.trusted-keys-dir", "'/nonexistent/keys' is not a directory"),
+                // the actuators' own key for their desired states (ADR 0009, stored state)
+                Arguments.of(PLAIN, Map.of("failover.state-signing.key-id", ""), "failover.state-signing.key-id",
+                        "required: the id of the signing key, the name of its public key in the verifiers' trusted-keys "
+                                + "directories without .pub"),
+                Arguments.of(PLAIN, Map.of("failover.state-signing.private-key-file", ""),
+                        "failover.state-signing.private-key-file", "required (or failover.state-signing.private-key, env "
+                                + "FAILOVER_STATE_SIGNING_PRIVATE_KEY): the Ed25519 private key in PKCS#8 PEM, as openssl "
+                                + "genpkey -algorithm ed25519 writes it"),
+                Arguments.of(PLAIN, Map.of("failover.state-signing.key-id", TestSigningKeys.SIGNER_KEY_ID,
+                        "failover.state-signing.private-key-file",
+                        TestSigningKeys.shared().privateKeyFile(TestSigningKeys.SIGNER_KEY_ID).toString()),
+                        "failover.state-signing.key-id", "'" + TestSigningKeys.SIGNER_KEY_ID + "' is not in "
+                                + "failover.state-signing.trusted-keys-dir (" + TestSigningKeys.ACTUATOR_KEY_ID + "): this "
+                                + "service would refuse its own records; add " + TestSigningKeys.SIGNER_KEY_ID + ".pub there"));
     }
 
     @ParameterizedTest(name = "{2}: {3}")
@@ -185,6 +199,22 @@ class ActuatorConfigResolverTest {
         assertThat(e.getMessage()).as("the message lists the error under its key")
                 .startsWith("invalid actuator configuration (1 error; topology file " + dir.resolve("failover.yaml") + "):")
                 .contains("\n  " + key + ": " + message);
+    }
+
+    /** A decision-service key among the actuators' would let an actuator's key sign decisions, or the other way round. */
+    @Test
+    void anActuatorKeySetSharingAKeyWithTheDecisionKeysIsRefused() throws IOException {
+        Path actuatorKeys = Files.createDirectories(dir.resolve("actuator-keys"));
+        TestSigningKeys keys = TestSigningKeys.shared();
+        Files.copy(keys.actuatorTrustedKeysDir().resolve(TestSigningKeys.ACTUATOR_KEY_ID + ".pub"),
+                actuatorKeys.resolve(TestSigningKeys.ACTUATOR_KEY_ID + ".pub"));
+        Files.copy(keys.trustedKeysDir().resolve(TestSigningKeys.SIGNER_KEY_ID + ".pub"), actuatorKeys.resolve("renamed.pub"));
+        InvalidConfigurationException e = catchThrowableOfType(() -> resolve(PLAIN,
+                Map.of("failover.state-signing.trusted-keys-dir", actuatorKeys.toString())), InvalidConfigurationException.class);
+        assertThat(e).as("the start refused").isNotNull();
+        assertThat(e.errors()).containsExactly(new ConfigError("failover.state-signing.trusted-keys-dir", "shares a public "
+                + "key with failover.signing.trusted-keys-dir: keep the actuators' keys and the decision-service's apart, or "
+                + "an actuator's key could sign decisions"));
     }
 
     @Test

@@ -58,6 +58,22 @@ class PlannedMoveReconcilerTest {
                     scaling: {kind: ecs, cluster: c, service: s, activeSize: 3, pilotLightSize: 1, readyTimeoutSeconds: %d}
             """.formatted(READY_TIMEOUT), "test");
 
+    /** A group whose first target is scaled: with no decision yet, a correction of its record waits for capacity. */
+    static final Topology PRIMARY_SCALED = TopologyLoader.parse("""
+            version: 1
+            locations: [loc-a]
+            groups:
+              - id: api
+                dns: {zone: example.test., name: api.example.test., ttl: 60, drift: correct}
+                targets:
+                  - id: primary
+                    region: us-east-1
+                    probe: {type: tcp, host: 192.0.2.1, port: 443}
+                    dns: {values: [192.0.2.1]}
+                    scaling: {kind: ecs, cluster: c, service: s, activeSize: 3, pilotLightSize: 1, readyTimeoutSeconds: %d}
+                  - {id: secondary, region: us-west-2, probe: {type: tcp, host: 192.0.2.2, port: 443}, dns: {values: [192.0.2.2]}}
+            """.formatted(READY_TIMEOUT), "test");
+
     final ManualClock clock = new ManualClock(T0);
     final List<ActuationResult> results = new ArrayList<>();
     final List<DesiredState> saved = new ArrayList<>();
@@ -279,5 +295,30 @@ class PlannedMoveReconcilerTest {
                 b -> assertThat(b.since()).isEqualTo(decided.plusSeconds(READY_TIMEOUT)));
         assertThat(results).filteredOn(r -> r.step() == ActuationStep.RECONCILE && r.status() == ActuationStatus.BLOCKED)
                 .extracting(ActuationResult::epoch).containsExactly(2L, 3L);
+    }
+
+    /**
+     * The initial state (no decision yet, drift: correct) waits for its first target's capacity like a decision, and an
+     * operator's retry after it blocked waits a full timeout again, as for a decision.
+     */
+    @Test
+    void aRetryAfterTheInitialStateBlockedOnCapacityWaitsAFullTimeoutAgain() {
+        dns.store.serve(GroupReconcilerTest.KEY, List.of(RecordSet.simple(60, Set.of("198.51.100.9")))); // set by hand
+        scaler.ready = 1;
+        GroupReconciler group = new GroupReconciler("api", PRIMARY_SCALED, dns, GroupReconcilerTest.scalersOf(PRIMARY_SCALED,
+                scaler), new TrafficPlan(Routing.SINGLE, 100, List.of()), saved::add, results::add, clock, settings);
+
+        runUntilSettled(group, 50);
+        assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class,
+                b -> assertThat(b.since()).isEqualTo(T0.plusSeconds(READY_TIMEOUT)));
+
+        clock.advance(Duration.ofMinutes(5));
+        group.retry();
+        assertThat(group.run()).as("after the retry: waiting for the capacity again").isEqualTo(settings.capacityPoll());
+        assertThat(group.status().convergence()).isInstanceOf(Convergence.Converging.class);
+        scaler.ready = 3;
+        runUntilSettled(group, 10);
+        assertThat(dns.served().sets()).containsExactly(RecordSet.simple(60, Set.of("192.0.2.1")));
+        assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
     }
 }

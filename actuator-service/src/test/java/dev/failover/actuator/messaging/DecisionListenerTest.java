@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.failover.actuator.config.ActuatorSettings;
+import dev.failover.actuator.state.TestDesiredStores;
 import dev.failover.actuator.dns.DnsProvider.Routing;
 import dev.failover.actuator.dns.DryRunDnsProvider;
 import dev.failover.actuator.domain.DesiredState;
@@ -70,7 +71,8 @@ class DecisionListenerTest {
         volatile boolean failing;
 
         HeldStore() {
-            super(KafkaClientProperties.bootstrap("127.0.0.1:1"));
+            super(KafkaClientProperties.bootstrap("127.0.0.1:1"), TestDesiredStores.signing(false), outcome -> {
+            });
         }
 
         @Override
@@ -104,7 +106,8 @@ class DecisionListenerTest {
         listener.loop = new ReconcileLoop(listener.reconciler, 1, RECONCILE.backoff());
         listener.store = store;
         listener.metrics = new ActuatorMetrics(new SimpleMeterRegistry());
-        listener.settings = new ActuatorSettings(TOPOLOGY, null, RECONCILE, null, 1, TestSigningKeys.shared().trustedKeys(), 30);
+        listener.settings = new ActuatorSettings(TOPOLOGY, null, RECONCILE, null, 1, TestSigningKeys.shared().trustedKeys(), 30,
+                TestDesiredStores.signing(false));
         listener.ownership = new DesiredStateRestorer() {
             @Override
             public CompletionStage<Boolean> whenRestored(int partition) {

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import dev.failover.actuator.domain.DesiredState;
 import dev.failover.actuator.rest.ApiTokens;
 import dev.failover.actuator.state.KafkaDesiredStore;
+import dev.failover.actuator.state.TestDesiredStores;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.EventCodec;
@@ -103,7 +104,7 @@ class DesiredStateReadDeniedTest {
                         TopicSpec.of(Topics.ACTUATIONS, PARTITIONS, (short) 1), TopicSpec.of(Topics.DECISIONS_DLQ, 1, (short) 1)));
                 topics.ensure(List.of(TopicSpec.of(Topics.ACTUATOR_DESIRED, PARTITIONS, (short) 1).compacted()));
             }
-            try (KafkaDesiredStore earlierOwner = new KafkaDesiredStore(admin)) {
+            try (KafkaDesiredStore earlierOwner = TestDesiredStores.open(admin)) {
                 GROUPS.forEach(g -> earlierOwner.save(DesiredState.of(DesiredStateRestoreThroughKafkaTest.decision(g, 3))));
             }
             ApplyServiceAcls.apply(broker.adminProperties(),

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.failover.actuator.domain.DesiredState;
 import dev.failover.actuator.state.KafkaDesiredStore;
+import dev.failover.actuator.state.TestDesiredStores;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
@@ -81,7 +82,7 @@ class DesiredStateRestoreThroughKafkaTest {
         String stored = GROUPS.stream().skip(1).filter(g -> KeyPartitions.partitionOf(g, partitions(kafka)) == partition)
                 .findFirst().orElseThrow();
         // what an earlier owner stored: every group failed over at epoch 3
-        try (KafkaDesiredStore earlierOwner = new KafkaDesiredStore(kafka)) {
+        try (KafkaDesiredStore earlierOwner = TestDesiredStores.open(kafka)) {
             GROUPS.forEach(g -> earlierOwner.save(DesiredState.of(decision(g, 3))));
         }
         try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());

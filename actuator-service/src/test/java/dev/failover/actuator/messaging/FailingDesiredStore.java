@@ -8,7 +8,9 @@ import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import dev.failover.actuator.config.ActuatorSettings;
 import dev.failover.actuator.domain.DesiredState;
+import dev.failover.actuator.metrics.ActuatorMetrics;
 import dev.failover.actuator.state.KafkaDesiredStore;
 import dev.failover.kafka.KafkaClientProperties;
 import io.smallrye.common.annotation.Identifier;
@@ -26,8 +28,9 @@ public class FailingDesiredStore extends KafkaDesiredStore {
     static volatile boolean failing = true;
 
     @Inject
-    public FailingDesiredStore(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
-        super(new KafkaClientProperties(kafka));
+    public FailingDesiredStore(@Identifier("default-kafka-broker") Map<String, Object> kafka, ActuatorSettings settings,
+            ActuatorMetrics metrics) {
+        super(new KafkaClientProperties(kafka), settings.stateSigning(), metrics::desiredStateRejected);
     }
 
     @Override

@@ -34,13 +34,13 @@ class KafkaDesiredStoreTest {
                 KafkaBrokerResource.broker().bootstrapServers()));
         String group = "store-" + UUID.randomUUID();
         Decision decision = failback(group, 7);
-        try (KafkaDesiredStore store = new KafkaDesiredStore(kafka)) {
+        try (KafkaDesiredStore store = TestDesiredStores.open(kafka)) {
             store.ensureTopic();
             store.save(DesiredState.of(failback(group, 6)));
             store.save(DesiredState.of(decision));
             store.save(new DesiredState(decision, 1));
         }
-        try (KafkaDesiredStore restarted = new KafkaDesiredStore(kafka)) {
+        try (KafkaDesiredStore restarted = TestDesiredStores.open(kafka)) {
             List<DesiredState> read = restarted.load(IntStream.range(0, partitions(kafka)).boxed().toList()).stream()
                     .filter(s -> s.group().equals(group)).toList();
             assertThat(read).as("desired states of %s read back", group).containsExactly(new DesiredState(decision, 1));
@@ -57,14 +57,14 @@ class KafkaDesiredStoreTest {
                 KafkaBrokerResource.broker().bootstrapServers()));
         String group = "zombie-" + UUID.randomUUID();
         Decision newer = failback(group, 5);
-        try (KafkaDesiredStore store = new KafkaDesiredStore(kafka)) {
+        try (KafkaDesiredStore store = TestDesiredStores.open(kafka)) {
             store.ensureTopic();
             store.save(DesiredState.of(newer));
             store.save(new DesiredState(newer, 2));
             store.save(new DesiredState(newer, 1)); // the old owner's step save, landing late
             store.save(new DesiredState(failback(group, 4), 3)); // the zombie's epoch 4, landing late
         }
-        try (KafkaDesiredStore restarted = new KafkaDesiredStore(kafka)) {
+        try (KafkaDesiredStore restarted = TestDesiredStores.open(kafka)) {
             List<DesiredState> read = restarted.load(IntStream.range(0, partitions(kafka)).boxed().toList()).stream()
                     .filter(s -> s.group().equals(group)).toList();
             assertThat(read).as("desired states of %s read back", group).containsExactly(new DesiredState(newer, 2));

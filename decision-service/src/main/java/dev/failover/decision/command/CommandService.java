@@ -47,11 +47,12 @@ public class CommandService {
     DecisionServiceConfig config;
 
     /**
-     * @param key the caller's idempotency key: a retry with the same key is the same command, acted on at most once
-     *            and answered with the first outcome; without one every call is a new command
+     * @param key the caller's idempotency key: a retry of the same command with the same key is that command, acted on
+     *            at most once and answered with the first outcome; another command with the key is refused by the owner
+     *            ({@link KeyedCommandId#conflict}); without a key every call is a new command
      */
     public CommandReply submit(Command command, Optional<IdempotencyKey> key) {
-        String id = key.map(k -> k.commandId(command.principal(), command.group())).orElseGet(() -> UUID.randomUUID().toString());
+        String id = key.map(k -> KeyedCommandId.of(k, command).value()).orElseGet(() -> UUID.randomUUID().toString());
         Duration timeout = config.commandTimeout();
         CompletableFuture<StateRecord.CommandResult> result = directory.awaitResult(id);
         try {

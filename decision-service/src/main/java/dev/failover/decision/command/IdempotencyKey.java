@@ -6,8 +6,9 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * A client's name for one request, from the {@value #HEADER} header: a retry with the same key is the same command
- * (the same command id), so it is acted on at most once and answered with the first request's outcome.
+ * A client's name for one request, from the {@value #HEADER} header: a retry of the same command with the same key is
+ * that command (the same command id), so it is acted on at most once and answered with the first request's outcome;
+ * another command with the same key is refused (422 naming the header and the first command, {@link KeyedCommandId}).
  *
  * @param value 1 to 255 visible ASCII characters without quotes, backslashes or spaces, e.g. a UUID
  */
@@ -39,8 +40,8 @@ public record IdempotencyKey(String value) {
     }
 
     /**
-     * The command id of this key's request by {@code principal} on {@code group}: the same for every retry, and never
-     * shared by two callers or two groups that happen to pick the same key.
+     * The id of this key's use by {@code principal} on {@code group}: the same for every retry, and never shared by two
+     * callers or two groups that happen to pick the same key. The first part of the command id ({@link KeyedCommandId}).
      */
     public String commandId(String principal, String group) {
         return UUID.nameUUIDFromBytes((principal + '\n' + group + '\n' + value).getBytes(StandardCharsets.UTF_8)).toString();

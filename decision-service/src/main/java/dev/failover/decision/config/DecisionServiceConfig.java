@@ -94,6 +94,22 @@ public interface DecisionServiceConfig {
         Optional<Path> trustedKeysDir();
     }
 
+    /** The group state this service stores in failover.decision-state and restores from (ADR 0009, stored state). */
+    State state();
+
+    interface State {
+        /**
+         * Whether a state record with no signature at all is restored (env {@code FAILOVER_STATE_ACCEPT_UNSIGNED}). Only
+         * for the upgrade from a release that did not sign its state: set it for that rollout, in which every owner
+         * restores the old records and publishes each group's state again signed within a state interval; then remove
+         * it. A record signed by an unknown key, or whose signature does not verify, is never restored, and an epoch
+         * above 2^53 never is.
+         */
+        @WithName("accept-unsigned")
+        @WithDefault("false")
+        boolean acceptUnsigned();
+    }
+
     /** Faults a test can cause in a packaged process. Never set in production. */
     @WithName("fault-injection")
     FaultInjection faultInjection();

@@ -11,13 +11,15 @@ import org.jboss.logging.Logger;
 
 import dev.failover.contract.signing.RecordSigner;
 import dev.failover.contract.signing.SigningKeysResolver;
+import dev.failover.contract.signing.StoredStateTrust;
 import dev.failover.contract.signing.TrustedKeys;
 import dev.failover.decision.messaging.ControlMessageKeys;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
- * Reads the signing key and the trusted public keys once at start (ADR 0009). Missing or wrong keys stop the start with
+ * Reads the signing key and the trusted public keys once at start (ADR 0009), and whether unsigned state records are
+ * restored ({@value StoredStateTrust#ACCEPT_UNSIGNED}, the upgrade only). Missing or wrong keys stop the start with
  * every problem named by its key, as does a signing key that the trusted set would not accept.
  */
 @Singleton
@@ -37,8 +39,13 @@ public class SigningProducer {
                     .map(p -> "  " + p).collect(Collectors.joining("\n")),
                     resolver.problems().stream().map(SigningKeysResolver.Problem::key).collect(Collectors.toSet()));
         }
-        LOG.infof("signing decisions and commands with key %s; trusting keys %s", signer.keyId(), trusted.keyIds());
-        return new ControlMessageKeys(signer, trusted);
+        LOG.infof("signing decisions, commands and state with key %s; trusting keys %s", signer.keyId(), trusted.keyIds());
+        if (config.state().acceptUnsigned()) {
+            LOG.warnf("%s is set: state records without a signature are restored (for the upgrade from a release that "
+                    + "did not sign them; remove it once every group's state was published again)",
+                    StoredStateTrust.ACCEPT_UNSIGNED);
+        }
+        return new ControlMessageKeys(signer, trusted, config.state().acceptUnsigned());
     }
 
     /** Makes bad keys stop the start, not the first decision. */

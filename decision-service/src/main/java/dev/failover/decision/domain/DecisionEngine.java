@@ -13,21 +13,14 @@ import java.util.function.Supplier;
 
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.Decision;
-import dev.failover.contract.event.DecisionKind;
-import dev.failover.contract.event.DecisionMode;
-import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.ProbeResult;
-import dev.failover.contract.event.TargetHealth;
-import dev.failover.contract.topology.AllDownPolicy;
 import dev.failover.contract.topology.Dependency;
-import dev.failover.contract.topology.Safety;
-import dev.failover.contract.topology.Failback;
 import dev.failover.contract.topology.FailoverGroup;
-import dev.failover.contract.topology.GroupMode;
+import dev.failover.contract.topology.Safety;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
 import dev.failover.decision.domain.CommandOutcome.Rejection;
-import dev.failover.decision.domain.Outcome.HoldReason;
+
 
 /**
  * Turns probe results, the passing of time and operator commands into decisions: hysteresis and flap detection per
@@ -39,9 +32,6 @@ import dev.failover.decision.domain.Outcome.HoldReason;
  */
 public final class DecisionEngine {
 
-    private static final Duration FLAP_GUARD_WINDOW = Duration.ofHours(1);
-    /** The window of the switch budgets (ADR 0010); automatic switches are remembered this long. */
-    static final Duration BUDGET_WINDOW = Duration.ofHours(24);
     /** The default of failover.command-max-age. */
     public static final Duration DEFAULT_COMMAND_MAX_AGE = Duration.ofMinutes(5);
     /**
@@ -61,6 +51,7 @@ public final class DecisionEngine {
     private final Map<String, ClockOffsetEstimate> locationClocks = new LinkedHashMap<>();
     private final CorrelatedFailureGuard guard;
     private final int allMaxSwitchesPerDay;
+    private final GroupCommands commands;
 
     /** With the {@link #DEFAULT_COMMAND_MAX_AGE}: for tools and tests that do not configure it. */
     public DecisionEngine(Topology topology, Clock clock, Supplier<String> decisionIds, Duration clockSkewTolerance) {
@@ -87,6 +78,7 @@ public final class DecisionEngine {
         int allTargets = (int) topology.groups().stream().flatMap(g -> g.targets().stream()).filter(t -> !t.isLastResort()).count();
         this.guard = new CorrelatedFailureGuard(topology.safety().correlatedFailure(), allTargets);
         this.allMaxSwitchesPerDay = topology.safety().maxSwitchesPerDayOf(topology.groups().size());
+        this.commands = new GroupCommands(decisionIds, commandMaxAge, this::evaluate);
     }
 
     public Set<String> groupIds() {
@@ -119,7 +111,7 @@ public final class DecisionEngine {
         if (state == null) {
             return new Outcome.Ignored(Outcome.IgnoreReason.UNKNOWN_GROUP, "no group '" + result.group() + "' in the topology");
         }
-        Optional<Target> target = state.group.target(result.target());
+        Optional<Target> target = state.group().target(result.target());
         if (target.isEmpty()) {
             return new Outcome.Ignored(Outcome.IgnoreReason.UNKNOWN_TARGET,
                     "no target '" + result.target() + "' in group '" + result.group() + "'");
@@ -137,9 +129,9 @@ public final class DecisionEngine {
             }
         }
         LocationTracker tracker = dependency.isPresent()
-                ? state.dependencyTracker(result.target(), result.dependency(), result.location())
-                : state.tracker(result.target(), result.location());
-        Duration staleAfter = dependency.map(d -> GroupState.staleAfter(d.probe())).orElse(GroupState.staleAfter(target.get()));
+                ? state.trackers().dependencyTracker(result.target(), result.dependency(), result.location())
+                : state.trackers().tracker(result.target(), result.location());
+        Duration staleAfter = dependency.map(d -> GroupTrackers.staleAfter(d.probe())).orElse(GroupTrackers.staleAfter(target.get()));
         Instant now = clock.instant();
         Instant endedAtLocation = result.startedAt().plusMillis(result.durationMillis() == null ? 0 : result.durationMillis());
         locationClocks.get(result.location()).sample(endedAtLocation, now);
@@ -151,8 +143,8 @@ public final class DecisionEngine {
             return ignored(tracker, result, Outcome.IgnoreReason.STALE, now, "started at " + result.startedAt() + ", older than "
                     + staleAfter + " at " + now + "; " + clockNote(result.location(), now));
         }
-        tracker.record(result, state.thresholds(), state.group.safety().classOf(result.failureReason()), position);
-        return new Outcome.Steady(state.group.id());
+        tracker.record(result, state.thresholds(), state.group().safety().classOf(result.failureReason()), position);
+        return new Outcome.Steady(state.group().id());
     }
 
     /** A result not used is remembered with its reason, so the view can tell a skewed location from a silent one. */
@@ -196,236 +188,57 @@ public final class DecisionEngine {
         return outcomes;
     }
 
-    /** Evaluates the group and remembers the outcome, for "why is it doing this now". */
+    /**
+     * Evaluates the group: counts its evidence once, runs the {@link RuleChain} and carries out what it ends with;
+     * remembers the outcome with the chain's trace and the evidence, for "why is it doing this now".
+     */
     private Outcome evaluate(GroupState s, Instant now) {
-        Outcome outcome = evaluateRules(s, now);
-        s.lastOutcome = outcome;
-        s.lastOutcomeAt = now;
+        Evidence evidence = Evidence.of(s, now);
+        for (Evidence.OfTarget t : evidence.targets()) {
+            if (!t.target().isLastResort()) {
+                guard.observe(s.group().id(), t.target().id(), t.target().region(), t.failing(), now);
+            }
+        }
+        s.updateHoldDown(evidence);
+        s.clearExpiredPin(now);
+        s.forgetSwitchesOlderThan(SwitchBudgetRule.WINDOW, now);
+        RuleChain.Result result = RuleChain.run(new Evaluation(s, evidence, now, fleet));
+        Outcome outcome;
+        if (result.ending() instanceof RuleChain.Ending.Held held) {
+            outcome = new Outcome.Held(s.group().id(), held.reason(), held.why());
+        } else if (result.ending() instanceof RuleChain.Ending.Moved moved && moved.move() instanceof Move.Switch sw) {
+            outcome = new Outcome.Switched(s.switchAutomatically(sw.to(), sw.kind(), sw.reason(), evidence, result.trace(),
+                    decisionIds.get()));
+        } else if (result.ending() instanceof RuleChain.Ending.Moved moved && moved.move() instanceof Move.EndDrill end) {
+            outcome = commands.endDrill(s, end.outcome(), end.reason(), Decision.AUTOMATION, evidence)
+                    .<Outcome>map(Outcome.Switched::new).orElse(new Outcome.Steady(s.group().id()));
+        } else {
+            outcome = new Outcome.Steady(s.group().id());
+        }
+        s.evaluated(new GroupState.LastEvaluation(outcome, now, result.trace(), evidence));
         return outcome;
     }
 
-    private Outcome evaluateRules(GroupState s, Instant now) {
-        for (Target t : s.group.targets()) {
-            if (!t.isLastResort()) {
-                guard.observe(s.group.id(), t.id(), t.region(), s.failing(t, now), now);
-            }
+    /** What the rules read from beyond one group: the correlated-failure guard and the global switch budget. */
+    private final Evaluation.Fleet fleet = new Evaluation.Fleet() {
+        @Override
+        public Optional<CorrelatedFailureGuard.Suspicion> suspicion(Instant now) {
+            return guard.evaluate(now);
         }
-        s.updateHoldDown(now);
-        clearExpiredPin(s, now);
-        Hold hold = s.hold(now);
-        return switch (hold) {
-            case DRILL -> evaluateDrill(s, now);
-            case NONE -> onActiveHealth(s, now);
-            default -> new Outcome.Held(s.group.id(), hold.reason, "automation " + hold.describe(s));
-        };
-    }
 
-    /** The pin no longer holds once expired (see {@link Hold}); clearing it records that for operators. */
-    private static void clearExpiredPin(GroupState s, Instant now) {
-        if (s.pin != null && s.pin.until() != null && !now.isBefore(s.pin.until())) {
-            s.audit(now, Decision.AUTOMATION, "pin expired", "pin of " + s.pin.target() + " until " + s.pin.until() + " expired");
-            s.pin = null;
+        @Override
+        public int switchesWithin(Duration window, Instant now) {
+            return allSwitchesWithin(window, now);
         }
-    }
 
-    /** Automation with nothing holding it: act on the active target's health. */
-    private Outcome onActiveHealth(GroupState s, Instant now) {
-        Target active = s.group.target(s.active).orElseThrow();
-        return switch (s.health(active, now)) {
-            case UNKNOWN -> new Outcome.Held(s.group.id(), HoldReason.QUORUM_LOST, "active target " + active.id()
-                    + " has no quorum of " + s.quorum + " locations agreeing");
-            case FLAPPING -> new Outcome.Held(s.group.id(), HoldReason.TARGET_FLAPPING, "active target " + active.id()
-                    + " is flapping at a quorum of locations");
-            case UNHEALTHY -> failover(s, active, now);
-            case HEALTHY -> failback(s, active, now);
-        };
-    }
-
-    private Outcome failover(GroupState s, Target active, Instant now) {
-        FailoverGroup group = s.group;
-        Next next = nextInChain(s, active, now);
-        if (next instanceof Next.Forming forming) {
-            return new Outcome.Held(group.id(), HoldReason.AWAITING_EVIDENCE, "active target " + active.id()
-                    + " is UNHEALTHY; " + forming.target().id() + ", first in the chain, is not HEALTHY yet but on its way "
-                    + "at a quorum of locations: waiting for it rather than skipping it");
+        @Override
+        public int maxSwitchesPerDay() {
+            return allMaxSwitchesPerDay;
         }
-        Optional<Next.Eligible> to = next instanceof Next.Eligible eligible ? Optional.of(eligible) : Optional.empty();
-        DecisionKind kind = DecisionKind.FAILOVER;
-        if (to.isEmpty() && group.whenAllDown() == AllDownPolicy.LAST_RESORT) {
-            to = group.targets().stream().filter(t -> t.isLastResort() && !t.id().equals(active.id()))
-                    .map(t -> new Next.Eligible(t, s.destination(t, now)))
-                    .filter(e -> e.check().verdict() == Destination.ELIGIBLE).findFirst();
-            kind = DecisionKind.LAST_RESORT;
-        }
-        if (to.isEmpty()) {
-            List<String> refused = group.targets().stream().filter(t -> !t.id().equals(active.id()))
-                    .map(t -> s.destination(t, now)).filter(d -> d.verdict() != Destination.NOT_HEALTHY)
-                    .map(GroupView.DestinationCheck::detail).toList();
-            return refused.isEmpty()
-                    ? new Outcome.Held(group.id(), HoldReason.NO_HEALTHY_TARGET, "active target " + active.id()
-                            + " is UNHEALTHY and no other target is HEALTHY; holding (whenAllDown: " + group.whenAllDown() + ")")
-                    : new Outcome.Held(group.id(), HoldReason.NO_ELIGIBLE_TARGET, "active target " + active.id()
-                            + " is UNHEALTHY and no target is an eligible destination: " + String.join("; ", refused)
-                            + "; holding (whenAllDown: " + group.whenAllDown() + ")");
-        }
-        return automaticSwitch(s, to.get().target(), kind, "active target " + active.id() + " is UNHEALTHY by a quorum of "
-                + s.quorum + " locations; " + to.get().check().detail(), now);
-    }
-
-    private Outcome failback(GroupState s, Target active, Instant now) {
-        Failback failback = s.group.failback();
-        if (failback.mode() == Failback.Mode.MANUAL) {
-            return new Outcome.Steady(s.group.id());
-        }
-        Duration holdDown = Duration.ofSeconds(failback.holdDownSeconds());
-        for (Target candidate : s.group.targets()) {
-            if (candidate.id().equals(active.id())) {
-                if (!active.isLastResort()) {
-                    break; // only targets before the active one are higher priority
-                }
-                continue;
-            }
-            if (candidate.isLastResort()) {
-                continue;
-            }
-            Instant since = s.stablyHealthySince.get(candidate.id());
-            if (since != null && !since.plus(holdDown).isAfter(now)) {
-                GroupView.DestinationCheck destination = s.destination(candidate, now);
-                if (destination.verdict() != Destination.ELIGIBLE) {
-                    continue; // failing now, on old evidence or a dependency down: not yet
-                }
-                return automaticSwitch(s, candidate, DecisionKind.FAILBACK, candidate.id() + " has been HEALTHY at every "
-                        + "reporting location since " + since + ", longer than the hold-down of " + holdDown + "; "
-                        + destination.detail(), now);
-            }
-        }
-        return new Outcome.Steady(s.group.id());
-    }
-
-    private Outcome automaticSwitch(GroupState s, Target to, DecisionKind kind, String reason, Instant now) {
-        Optional<CorrelatedFailureGuard.Suspicion> suspicion = heldByGuard(s, now);
-        if (suspicion.isPresent()) {
-            String why = kind + " to " + to.id() + " held by the correlated-failure guard: " + suspicion.get().why()
-                    + "; resume the group to let it act, or pin or force a target";
-            if (!suspicion.get().since().equals(s.guardAuditedFor)) {
-                s.guardAuditedFor = suspicion.get().since();
-                s.audit(now, Decision.AUTOMATION, "held by correlated-failure guard", why);
-            }
-            return new Outcome.Held(s.group.id(), HoldReason.CORRELATED_FAILURE, why);
-        }
-        Duration dwell = Duration.ofSeconds(s.thresholds().minDwellSeconds());
-        if (s.lastSwitchAt != null && s.lastSwitchAt.plus(dwell).isAfter(now)) {
-            return new Outcome.Held(s.group.id(), HoldReason.DWELL_TIME, kind + " to " + to.id() + " waits: last switch at "
-                    + s.lastSwitchAt + " is less than " + dwell + " ago");
-        }
-        while (!s.automaticSwitches.isEmpty() && s.automaticSwitches.peekFirst().plus(BUDGET_WINDOW).isBefore(now)) {
-            s.automaticSwitches.removeFirst();
-        }
-        int lastHour = s.switchesWithin(FLAP_GUARD_WINDOW, now);
-        if (lastHour >= s.thresholds().maxSwitchesPerHour()) {
-            String why = kind + " to " + to.id() + " would be automatic switch " + (lastHour + 1)
-                    + " within an hour, more than maxSwitchesPerHour " + s.thresholds().maxSwitchesPerHour();
-            s.freeze = new GroupSnapshot.FreezeState(why, now);
-            s.audit(now, Decision.AUTOMATION, "frozen by flap guard", why);
-            return new Outcome.Held(s.group.id(), HoldReason.FLAP_GUARD, why);
-        }
-        int today = s.switchesWithin(BUDGET_WINDOW, now);
-        if (today >= s.group.safety().maxSwitchesPerDay()) {
-            return new Outcome.Held(s.group.id(), HoldReason.SWITCH_BUDGET, kind + " to " + to.id() + " would be automatic "
-                    + "switch " + (today + 1) + " of this group within 24 hours, more than its maxSwitchesPerDay "
-                    + s.group.safety().maxSwitchesPerDay() + "; resume the group to reset it, or pin or force a target");
-        }
-        int all = allSwitchesWithin(BUDGET_WINDOW, now);
-        if (all >= allMaxSwitchesPerDay) {
-            return new Outcome.Held(s.group.id(), HoldReason.SWITCH_BUDGET, kind + " to " + to.id() + " would be automatic "
-                    + "switch " + (all + 1) + " of all groups within 24 hours, more than the global maxSwitchesPerDay "
-                    + allMaxSwitchesPerDay + "; pin or force a target, or resume groups to reset their counts");
-        }
-        s.automaticSwitches.addLast(now);
-        return new Outcome.Switched(switchTo(s, to, kind, reason, Decision.AUTOMATION, now));
-    }
-
-    /** The guard's suspicion when it holds this group: the group obeys it and no operator resumed it since it began. */
-    private Optional<CorrelatedFailureGuard.Suspicion> heldByGuard(GroupState s, Instant now) {
-        if (!s.group.safety().correlatedFailureGuard()) {
-            return Optional.empty();
-        }
-        return guard.evaluate(now).filter(x -> s.guardAcknowledgedAt == null || s.guardAcknowledgedAt.isBefore(x.since()));
-    }
+    };
 
     private int allSwitchesWithin(Duration window, Instant now) {
         return groups.values().stream().mapToInt(g -> g.switchesWithin(window, now)).sum();
-    }
-
-    /**
-     * Where a failover goes: the first target in chain order that is an eligible destination, unless one before it is
-     * still forming or HEALTHY on evidence not yet fresh.
-     */
-    private sealed interface Next {
-        /** @param check why it is eligible, for the decision's reason */
-        record Eligible(Target target, GroupView.DestinationCheck check) implements Next {
-        }
-
-        /** Not HEALTHY yet, but UP or on a streak of successes at a quorum of locations. */
-        record Forming(Target target) implements Next {
-        }
-
-        record None() implements Next {
-        }
-    }
-
-    /**
-     * Walks the chain, other than the active target and the last resort. A target whose health is UNKNOWN only because
-     * its evidence is still forming (a new owner after a takeover starts every tracker from nothing) is waited for, not
-     * skipped: skipping it would switch to a lower-priority target and, with automatic failback, switch again after the
-     * hold-down. The wait ends on its own: at successesToUp results the target is HEALTHY, a failure ends its streak, and
-     * silence makes its results stale.
-     */
-    private static Next nextInChain(GroupState s, Target except, Instant now) {
-        for (Target t : s.group.targets()) {
-            if (t.id().equals(except.id()) || t.isLastResort()) {
-                continue;
-            }
-            TargetHealth health = s.health(t, now);
-            if (health == TargetHealth.HEALTHY) {
-                GroupView.DestinationCheck check = s.destination(t, now);
-                switch (check.verdict()) {
-                    case ELIGIBLE:
-                        return new Next.Eligible(t, check);
-                    case STALE_EVIDENCE:
-                        return new Next.Forming(t); // a late result, not a failure: the next one settles it
-                    default:
-                        continue; // failing now, or a dependency down: never move traffic there
-                }
-            }
-            if (health == TargetHealth.UNKNOWN && s.risingAtQuorum(t, now)) {
-                return new Next.Forming(t);
-            }
-        }
-        return new Next.None();
-    }
-
-    /** The first HEALTHY target in chain order, other than the active one and the last resort: where a drill returns to. */
-    private static Optional<Target> firstHealthy(GroupState s, Target except, Instant now) {
-        return s.group.targets().stream()
-                .filter(t -> !t.id().equals(except.id()) && !t.isLastResort())
-                .filter(t -> s.health(t, now) == TargetHealth.HEALTHY)
-                .findFirst();
-    }
-
-    private Decision switchTo(GroupState s, Target to, DecisionKind kind, String reason, String principal, Instant now) {
-        Explanation.StartingState before = Explanations.starting(s);
-        String from = s.active;
-        s.epoch++;
-        s.active = to.id();
-        s.lastSwitchAt = now;
-        DecisionMode mode = s.group.mode() == GroupMode.SHADOW ? DecisionMode.SHADOW : DecisionMode.LIVE;
-        Decision decision = new Decision(EventCodec.SCHEMA_VERSION, decisionIds.get(), s.group.id(), s.epoch, kind, from,
-                to.id(), reason, s.evidence(now), now, mode, principal);
-        s.recordDecision(decision);
-        s.recordExplanation(Explanations.ofDecision(s, before, decision, now));
-        s.outbox.addLast(decision);
-        return decision;
     }
 
     // ---- explanations ----
@@ -433,8 +246,7 @@ public final class DecisionEngine {
     /** Why the group's decision {@code decisionId} was made; empty for an unknown group or a decision not kept. */
     public synchronized Optional<Explanation> explanation(String group, String decisionId) {
         GroupState s = groups.get(group);
-        return s == null ? Optional.empty()
-                : s.explanations.stream().filter(e -> decisionId.equals(e.decisionId())).findFirst();
+        return s == null ? Optional.empty() : s.explanation(decisionId);
     }
 
     /**
@@ -447,8 +259,7 @@ public final class DecisionEngine {
         if (s == null) {
             return List.of();
         }
-        Set<String> unpublished = s.outboxDecisionIds();
-        return s.explanations.stream().filter(e -> !unpublished.contains(e.decisionId())).toList();
+        return s.publishedExplanations();
     }
 
     /** Takes a group's persisted explanations back on restore; an unknown group's are ignored. */
@@ -465,28 +276,23 @@ public final class DecisionEngine {
      */
     public synchronized Optional<Explanation> explanationNow(String group) {
         GroupState s = groups.get(group);
-        if (s == null || s.lastOutcome == null) {
+        if (s == null || s.lastEvaluation() == null) {
             return Optional.empty();
         }
-        if (s.lastOutcome instanceof Outcome.Switched switched) {
+        if (s.lastEvaluation().outcome() instanceof Outcome.Switched switched) {
             return explanation(group, switched.decision().decisionId());
         }
-        return Optional.of(Explanations.ofOutcome(s, s.lastOutcome, s.lastOutcomeAt));
+        return Optional.of(Explanations.ofEvaluation(s, s.lastEvaluation()));
     }
 
     /** A replay's start: the state an explanation recorded from before its evidence (ExplanationReplay). */
     synchronized void startFrom(String group, Explanation.StartingState state) {
-        GroupState s = groups.get(group);
-        s.active = state.activeTarget();
-        s.epoch = state.epoch();
-        s.lastSwitchAt = state.lastSwitchAt();
-        s.stablyHealthySince.clear();
-        s.stablyHealthySince.putAll(state.stablyHealthySince());
+        groups.get(group).startFrom(state);
     }
 
     /** A replay's start for one location's view of a target: the counts its recorded results were counted from. */
     synchronized void startFrom(String group, String target, String location, Explanation.Counts counts) {
-        groups.get(group).tracker(target, location).startFrom(counts);
+        groups.get(group).trackers().tracker(target, location).startFrom(counts);
     }
 
     /** A replay's one evaluation, at the clock's instant. */
@@ -494,52 +300,7 @@ public final class DecisionEngine {
         return evaluate(groups.get(group), clock.instant());
     }
 
-    // ---- drills ----
-
-    private Outcome evaluateDrill(GroupState s, Instant now) {
-        GroupSnapshot.DrillState drill = s.drill;
-        Target target = s.group.target(drill.target()).orElseThrow();
-        if (!now.isBefore(drill.endsAt())) {
-            return endDrill(s, "completed", "drill ended after its planned duration", Decision.AUTOMATION, now)
-                    .<Outcome>map(Outcome.Switched::new).orElse(new Outcome.Steady(s.group.id()));
-        }
-        TargetHealth health = s.health(target, now);
-        if (health == TargetHealth.UNHEALTHY || health == TargetHealth.FLAPPING) {
-            return endDrill(s, "aborted", "drill target " + target.id() + " is " + health + "; restoring early",
-                    Decision.AUTOMATION, now).<Outcome>map(Outcome.Switched::new).orElse(new Outcome.Steady(s.group.id()));
-        }
-        return new Outcome.Held(s.group.id(), HoldReason.DRILL_RUNNING, "drill on " + drill.target() + " until "
-                + drill.endsAt());
-    }
-
-    /**
-     * Ends the drill and moves traffic back to where it was, or to the first HEALTHY target if that is not HEALTHY. While
-     * the drill target is failing, whoever ends it, the way back is a DRILL_ABORT: an emergency the actuator acts on at
-     * once; otherwise a DRILL_END, a planned move (ADR 0012).
-     */
-    private Optional<Decision> endDrill(GroupState s, String outcome, String reason, String principal, Instant now) {
-        GroupSnapshot.DrillState drill = s.drill;
-        TargetHealth drillTarget = s.group.target(drill.target()).map(t -> s.health(t, now)).orElse(TargetHealth.UNKNOWN);
-        DecisionKind kind = drillTarget == TargetHealth.UNHEALTHY || drillTarget == TargetHealth.FLAPPING
-                ? DecisionKind.DRILL_ABORT : DecisionKind.DRILL_END;
-        s.drill = null;
-        Optional<Target> back = s.group.target(drill.returnTo()).filter(t -> s.health(t, now) == TargetHealth.HEALTHY);
-        if (back.isEmpty()) {
-            back = firstHealthy(s, s.group.target(s.active).orElseThrow(), now);
-        }
-        Long recovery = s.lastDrill != null && drill.startDecisionId().equals(s.lastDrill.startDecisionId())
-                ? s.lastDrill.recoveryMillis() : null;
-        s.audit(now, principal, "drill " + outcome, reason);
-        if (back.isEmpty() || back.get().id().equals(s.active)) {
-            s.lastDrill = new GroupSnapshot.DrillReport(drill.startDecisionId(), drill.target(), drill.startedAt(), now,
-                    outcome + (back.isEmpty() ? "; traffic stays on " + s.active + ": no HEALTHY target to return to" : ""),
-                    recovery);
-            return Optional.empty();
-        }
-        s.lastDrill = new GroupSnapshot.DrillReport(drill.startDecisionId(), drill.target(), drill.startedAt(), now, outcome,
-                recovery);
-        return Optional.of(switchTo(s, back.get(), kind, reason, principal, now));
-    }
+    // ---- the actuator's feedback ----
 
     /**
      * The actuator verified the switch of decision {@code decisionId}: when it started the group's last drill, that is the
@@ -547,13 +308,7 @@ public final class DecisionEngine {
      */
     public synchronized Optional<Duration> onSwitchVerified(String group, String decisionId, Duration sinceDecision) {
         GroupState s = groups.get(group);
-        if (s == null || s.lastDrill == null || !s.lastDrill.startDecisionId().equals(decisionId)) {
-            return Optional.empty();
-        }
-        GroupSnapshot.DrillReport r = s.lastDrill;
-        s.lastDrill = new GroupSnapshot.DrillReport(r.startDecisionId(), r.target(), r.startedAt(), r.endedAt(), r.outcome(),
-                sinceDecision.toMillis());
-        return Optional.of(sinceDecision);
+        return s != null && s.drillRecovered(decisionId, sinceDecision) ? Optional.of(sinceDecision) : Optional.empty();
     }
 
     /**
@@ -563,10 +318,9 @@ public final class DecisionEngine {
     public synchronized void onConvergence(String group, String decisionId, long epoch, ActuationStatus status, String detail,
             Instant at) {
         GroupState s = groups.get(group);
-        if (s == null || (s.serving != null && epoch < s.serving.epoch())) {
+        if (s == null || !s.serving(new GroupSnapshot.Serving(epoch, decisionId, status, detail, at))) {
             return;
         }
-        s.serving = new GroupSnapshot.Serving(epoch, decisionId, status, detail, at);
         if (status == ActuationStatus.BLOCKED || status == ActuationStatus.DRIFT) {
             s.audit(clock.instant(), "actuator", "record " + status, "decision " + decisionId + " (epoch " + epoch + "): " + detail);
         }
@@ -580,12 +334,11 @@ public final class DecisionEngine {
         }
     }
 
-    // ---- operator commands ----
+    // ---- operator commands (GroupCommands) ----
 
     /**
-     * Applies an operator's command once: a command id seen before is not acted on again (its first outcome is
-     * returned), and a command issued longer ago than the command max age is rejected as EXPIRED, with an audit entry.
-     * Seen ids are part of the group's state, so this holds across restarts and offset resets.
+     * Applies an operator's command once, to its group ({@link GroupCommands}): a command id seen before is not acted on
+     * again, and one older than the command max age is rejected as EXPIRED.
      */
     public synchronized CommandOutcome apply(Command.Issued issued) {
         Command command = issued.command();
@@ -593,246 +346,12 @@ public final class DecisionEngine {
         if (s == null) {
             return new CommandOutcome.Rejected(Rejection.NOT_FOUND, "group", "no group '" + command.group() + "'");
         }
-        Instant now = clock.instant();
-        s.forgetCommandsOlderThan(commandMaxAge, now);
-        GroupSnapshot.SeenCommand seen = s.seenCommands.get(issued.commandId());
-        if (seen != null) {
-            return new CommandOutcome.Repeated(seen);
-        }
-        if (issued.issuedAt().plus(commandMaxAge).isBefore(now)) {
-            String why = "command " + issued.commandId() + " issued at " + issued.issuedAt() + ", more than the command "
-                    + "max age of " + commandMaxAge + " before " + now + "; not applied";
-            s.audit(now, command.principal(), "rejected " + Rejection.EXPIRED + ": " + describe(command),
-                    why + " (its reason: " + command.reason() + ")");
-            return new CommandOutcome.Rejected(Rejection.EXPIRED, "issuedAt", why);
-        }
-        if (s.seenCommands.size() >= MAX_COMMANDS_PER_MAX_AGE) {
-            // not remembered and not audited: a flood must not grow the state record or push real entries out of the audit
-            return new CommandOutcome.Rejected(Rejection.RATE_LIMITED, null, "group " + command.group() + " had "
-                    + MAX_COMMANDS_PER_MAX_AGE + " commands within the command max age of " + commandMaxAge
-                    + "; not applied, send it again later");
-        }
-        CommandOutcome outcome = apply(s, command, now);
-        s.seenCommands.put(issued.commandId(), GroupSnapshot.SeenCommand.of(issued.commandId(), issued.issuedAt(), outcome));
-        return outcome;
+        return commands.apply(s, issued, clock.instant());
     }
 
     /** Applies {@code command} now as a new command: for tests of the rules, which need no ids. */
     CommandOutcome apply(Command command) {
         return apply(new Command.Issued(java.util.UUID.randomUUID().toString(), clock.instant(), command));
-    }
-
-    private static String describe(Command command) {
-        return command.getClass().getSimpleName();
-    }
-
-    private CommandOutcome apply(GroupState s, Command command, Instant now) {
-        s.updateHoldDown(now);
-        clearExpiredPin(s, now);
-        if (command instanceof Command.Pin pin) {
-            return pin(s, pin, now);
-        }
-        if (command instanceof Command.Force force) {
-            return force(s, force, now);
-        }
-        if (command instanceof Command.StartDrill start) {
-            return startDrill(s, start, now);
-        }
-        if (command instanceof Command.Switchover switchover) {
-            return switchover(s, switchover, now);
-        }
-        if (command instanceof Command.AbortSwitchover abort) {
-            return abortSwitchover(s, abort, now);
-        }
-        if (command instanceof Command.EndDrill end) {
-            if (s.drill == null) {
-                return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "no drill is running in group " + s.group.id());
-            }
-            List<Decision> decisions = endDrill(s, "ended by operator", end.reason(), end.principal(), now).stream().toList();
-            return new CommandOutcome.Accepted("drill ended", decisions);
-        }
-        String detail;
-        if (command instanceof Command.Release release) {
-            detail = s.pin == null ? "nothing was pinned" : "released pin of " + s.pin.target();
-            s.pin = null;
-            s.audit(now, release.principal(), "release pin", release.reason());
-        } else if (command instanceof Command.Pause pause) {
-            s.pause = new GroupSnapshot.PauseState(pause.principal(), pause.reason(), now);
-            s.audit(now, pause.principal(), "pause", pause.reason());
-            return new CommandOutcome.Accepted("automation paused", List.of());
-        } else if (command instanceof Command.Resume resume) {
-            detail = s.freeze != null ? "automation resumed; flap-guard freeze lifted" : "automation resumed";
-            s.pause = null;
-            s.freeze = null;
-            s.automaticSwitches.clear();
-            s.guardAcknowledgedAt = now;
-            s.audit(now, resume.principal(), "resume", resume.reason());
-        } else {
-            throw new IllegalArgumentException("unknown command " + command);
-        }
-        // with the hold lifted, automation may act at once
-        Outcome outcome = evaluate(s, now);
-        return new CommandOutcome.Accepted(detail, outcome instanceof Outcome.Switched sw ? List.of(sw.decision()) : List.of());
-    }
-
-    private CommandOutcome pin(GroupState s, Command.Pin pin, Instant now) {
-        Optional<Target> target = s.group.target(pin.target());
-        if (target.isEmpty()) {
-            return unknownTarget(s, pin.target());
-        }
-        if (pin.until() != null && !pin.until().isAfter(now)) {
-            return new CommandOutcome.Rejected(Rejection.INVALID, "until", "until " + pin.until() + " is not in the future");
-        }
-        if (s.drill != null) {
-            return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "a drill is running; end it first");
-        }
-        TargetHealth health = s.health(target.get(), now);
-        if (health != TargetHealth.HEALTHY) {
-            return new CommandOutcome.Rejected(Rejection.CONFLICT, "target", "target " + pin.target() + " is " + health
-                    + ", not HEALTHY; use force (break glass) to pin it anyway");
-        }
-        s.pin = new GroupSnapshot.PinState(pin.target(), pin.until(), false, pin.principal(), pin.reason(), now);
-        s.audit(now, pin.principal(), "pin " + pin.target() + (pin.until() == null ? "" : " until " + pin.until()), pin.reason());
-        if (s.active.equals(pin.target())) {
-            return new CommandOutcome.Accepted("pinned " + pin.target() + ", already active", List.of());
-        }
-        Decision decision = switchTo(s, target.get(), DecisionKind.OVERRIDE, "pinned by " + pin.principal() + ": "
-                + pin.reason(), pin.principal(), now);
-        return new CommandOutcome.Accepted("pinned " + pin.target(), List.of(decision));
-    }
-
-    private CommandOutcome force(GroupState s, Command.Force force, Instant now) {
-        Optional<Target> target = s.group.target(force.target());
-        if (target.isEmpty()) {
-            return unknownTarget(s, force.target());
-        }
-        if (s.drill != null) {
-            s.audit(now, force.principal(), "drill cancelled by force", force.reason());
-            s.drill = null;
-        }
-        TargetHealth health = s.health(target.get(), now);
-        s.pin = new GroupSnapshot.PinState(force.target(), null, true, force.principal(), force.reason(), now);
-        s.audit(now, force.principal(), "FORCE " + force.target() + " (health " + health + ")", force.reason());
-        if (s.active.equals(force.target())) {
-            return new CommandOutcome.Accepted("forced and pinned " + force.target() + ", already active", List.of());
-        }
-        Decision decision = switchTo(s, target.get(), DecisionKind.FORCE, "break-glass force by " + force.principal()
-                + " (target health " + health + "): " + force.reason(), force.principal(), now);
-        return new CommandOutcome.Accepted("forced " + force.target(), List.of(decision));
-    }
-
-    /**
-     * A planned move: only to a target that automation itself would accept as a destination (HEALTHY on fresh evidence,
-     * dependencies HEALTHY), never during a drill. The target is pinned, so neither failback nor anything automatic
-     * moves traffic back while the old region is under maintenance; the pin remembers where traffic was, for an abort.
-     */
-    private CommandOutcome switchover(GroupState s, Command.Switchover switchover, Instant now) {
-        Optional<Target> target = s.group.target(switchover.target());
-        if (target.isEmpty()) {
-            return unknownTarget(s, switchover.target());
-        }
-        if (switchover.until() != null && !switchover.until().isAfter(now)) {
-            return new CommandOutcome.Rejected(Rejection.INVALID, "until", "until " + switchover.until() + " is not in the future");
-        }
-        if (s.active.equals(switchover.target())) {
-            return new CommandOutcome.Rejected(Rejection.INVALID, "target", switchover.target() + " is already active");
-        }
-        if (s.drill != null) {
-            return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "a drill is running; end it first");
-        }
-        TargetHealth health = s.health(target.get(), now);
-        if (health != TargetHealth.HEALTHY) {
-            return new CommandOutcome.Rejected(Rejection.CONFLICT, "target", "target " + switchover.target() + " is " + health
-                    + ", not HEALTHY; a planned switchover goes only to a HEALTHY target (force is the break glass)");
-        }
-        GroupView.DestinationCheck destination = s.destination(target.get(), now);
-        if (destination.verdict() != Destination.ELIGIBLE) {
-            return new CommandOutcome.Rejected(Rejection.CONFLICT, "target", "target " + switchover.target()
-                    + " is not an eligible destination: " + destination.detail());
-        }
-        String from = s.active;
-        s.pin = new GroupSnapshot.PinState(switchover.target(), switchover.until(), false, switchover.principal(),
-                switchover.reason(), now, from);
-        s.audit(now, switchover.principal(), "switchover " + from + " -> " + switchover.target()
-                + (switchover.until() == null ? "" : " until " + switchover.until()), switchover.reason());
-        Decision decision = switchTo(s, target.get(), DecisionKind.SWITCHOVER, "planned switchover by "
-                + switchover.principal() + ": " + switchover.reason() + "; " + destination.detail(), switchover.principal(), now);
-        return new CommandOutcome.Accepted("switchover to " + switchover.target() + " started; pinned there until "
-                + (switchover.until() == null ? "released" : switchover.until()), List.of(decision));
-    }
-
-    /**
-     * Undoes a switchover, whether the actuator is still in its choreography (the newer epoch supersedes it) or done:
-     * traffic returns to the target it left, if that is HEALTHY (otherwise force is the operator's tool), and the pin
-     * goes, so automation resumes.
-     */
-    private CommandOutcome abortSwitchover(GroupState s, Command.AbortSwitchover abort, Instant now) {
-        if (s.pin == null || s.pin.switchedFrom() == null) {
-            return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "no switchover holds group " + s.group.id()
-                    + (s.pin == null ? "" : "; its pin is " + Hold.PINNED.describe(s) + " (use release)"));
-        }
-        Optional<Target> back = s.group.target(s.pin.switchedFrom());
-        if (back.isEmpty()) {
-            return unknownTarget(s, s.pin.switchedFrom());
-        }
-        TargetHealth health = s.health(back.get(), now);
-        if (!s.active.equals(back.get().id()) && health != TargetHealth.HEALTHY) {
-            return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "the switchover came from " + back.get().id()
-                    + ", which is " + health + ", not HEALTHY; release the pin or force a target instead");
-        }
-        String to = s.pin.target();
-        s.pin = null;
-        s.audit(now, abort.principal(), "switchover to " + to + " aborted", abort.reason());
-        if (s.active.equals(back.get().id())) {
-            return new CommandOutcome.Accepted("switchover aborted; " + back.get().id() + " already active", List.of());
-        }
-        Decision decision = switchTo(s, back.get(), DecisionKind.OVERRIDE, "switchover to " + to + " aborted by "
-                + abort.principal() + ": " + abort.reason(), abort.principal(), now);
-        return new CommandOutcome.Accepted("switchover aborted; traffic returns to " + back.get().id(), List.of(decision));
-    }
-
-    private CommandOutcome startDrill(GroupState s, Command.StartDrill start, Instant now) {
-        Hold hold = s.hold(now);
-        if (hold != Hold.NONE) {
-            return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "drills start only while automation runs; it is "
-                    + hold.describe(s));
-        }
-        Optional<Target> target = start.target() == null
-                ? s.group.targets().stream().filter(t -> !t.isLastResort() && !t.id().equals(s.active)).findFirst()
-                : s.group.target(start.target());
-        if (target.isEmpty()) {
-            return start.target() == null
-                    ? new CommandOutcome.Rejected(Rejection.CONFLICT, "target", "no target to drill on")
-                    : unknownTarget(s, start.target());
-        }
-        if (target.get().id().equals(s.active)) {
-            return new CommandOutcome.Rejected(Rejection.INVALID, "target", target.get().id() + " is already active");
-        }
-        Duration duration = start.duration() != null ? start.duration() : Duration.ofMinutes(s.group.drill().durationMinutes());
-        if (duration.isNegative() || duration.isZero()) {
-            return new CommandOutcome.Rejected(Rejection.INVALID, "duration", "must be positive, was " + duration);
-        }
-        for (Target t : s.group.targets()) {
-            TargetHealth health = s.health(t, now);
-            if (!t.isLastResort() && health != TargetHealth.HEALTHY) {
-                return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "drills start only when every target is HEALTHY; "
-                        + t.id() + " is " + health);
-            }
-        }
-        String returnTo = s.active;
-        Decision decision = switchTo(s, target.get(), DecisionKind.DRILL_START, "DR drill by " + start.principal() + " for "
-                + duration + ": " + start.reason(), start.principal(), now);
-        s.drill = new GroupSnapshot.DrillState(target.get().id(), returnTo, now, now.plus(duration), start.principal(),
-                decision.decisionId());
-        s.lastDrill = new GroupSnapshot.DrillReport(decision.decisionId(), target.get().id(), now, null, "running", null);
-        s.audit(now, start.principal(), "drill start on " + target.get().id(), start.reason());
-        return new CommandOutcome.Accepted("drill started on " + target.get().id() + " until " + s.drill.endsAt(),
-                List.of(decision));
-    }
-
-    private static CommandOutcome unknownTarget(GroupState s, String target) {
-        return new CommandOutcome.Rejected(Rejection.INVALID, "target", "no target '" + target + "' in group " + s.group.id()
-                + "; targets are " + s.group.targets().stream().map(Target::id).toList());
     }
 
     // ---- state ----
@@ -844,12 +363,12 @@ public final class DecisionEngine {
     /** The group's decisions not yet acknowledged by Kafka, oldest first: they must be published before anything else. */
     public synchronized List<Decision> unpublished(String group) {
         GroupState s = groups.get(group);
-        return s == null ? List.of() : List.copyOf(s.outbox);
+        return s == null ? List.of() : s.unpublished();
     }
 
     public synchronized boolean hasUnpublished(String group) {
         GroupState s = groups.get(group);
-        return s != null && !s.outbox.isEmpty();
+        return s != null && s.hasUnpublished();
     }
 
     /**
@@ -861,10 +380,7 @@ public final class DecisionEngine {
         if (s == null) {
             return 0;
         }
-        int dropped = s.outbox.size();
-        Set<String> discarded = s.outboxDecisionIds();
-        s.explanations.removeIf(e -> discarded.contains(e.decisionId())); // they explain decisions never made
-        s.outbox.clear();
+        int dropped = s.discardUnpublished();
         guard.forget(group);
         return dropped;
     }
@@ -873,7 +389,7 @@ public final class DecisionEngine {
     public synchronized void published(String group, String decisionId) {
         GroupState s = groups.get(group);
         if (s != null) {
-            s.outbox.removeIf(d -> d.decisionId().equals(decisionId));
+            s.published(decisionId);
         }
     }
 
@@ -883,7 +399,7 @@ public final class DecisionEngine {
      */
     public synchronized Optional<PublishableState> publishableState(String group) {
         GroupState s = groups.get(group);
-        if (s == null || !s.outbox.isEmpty()) {
+        if (s == null || s.hasUnpublished()) {
             return Optional.empty();
         }
         return view(group).map(view -> new PublishableState(s.snapshot(), view));
@@ -907,13 +423,9 @@ public final class DecisionEngine {
      */
     public synchronized void observePublished(Decision decision) {
         GroupState s = groups.get(decision.group());
-        if (s == null || decision.epoch() <= s.epoch || s.group.target(decision.toTarget()).isEmpty()) {
-            return;
+        if (s != null) {
+            s.observePublished(decision);
         }
-        s.epoch = decision.epoch();
-        s.active = decision.toTarget();
-        s.lastSwitchAt = decision.issuedAt();
-        s.recordDecision(decision);
     }
 
     public synchronized Optional<GroupView> view(String groupId) {
@@ -922,16 +434,17 @@ public final class DecisionEngine {
             return Optional.empty();
         }
         Instant now = clock.instant();
+        Evidence evidence = Evidence.of(s, now);
         GroupView.Automation automation = s.hold(now).automation;
-        Safety safety = s.group.safety();
+        Safety safety = s.group().safety();
         GroupView.SafetyView safetyView = new GroupView.SafetyView(safety.correlatedFailureGuard(),
-                guard.evaluate(now).orElse(null), s.guardAcknowledgedAt, s.switchesWithin(BUDGET_WINDOW, now),
-                safety.maxSwitchesPerDay(), allSwitchesWithin(BUDGET_WINDOW, now), allMaxSwitchesPerDay,
+                guard.evaluate(now).orElse(null), s.guardAcknowledgedAt(), s.switchesWithin(SwitchBudgetRule.WINDOW, now),
+                safety.maxSwitchesPerDay(), allSwitchesWithin(SwitchBudgetRule.WINDOW, now), allMaxSwitchesPerDay,
                 safety.freshEvidenceIntervals(), safety.failureClasses());
-        return Optional.of(new GroupView(groupId, s.group.mode().name(), s.active,
-                s.health(s.group.target(s.active).orElseThrow(), now), s.epoch, s.lastSwitchAt, automation, s.pin, s.pause,
-                s.freeze, s.drill, s.lastDrill, s.serving, s.targetViews(now), safetyView, locationClocks(now),
-                List.copyOf(s.recentDecisions), List.copyOf(s.audit)));
+        return Optional.of(new GroupView(groupId, s.group().mode().name(), s.active(),
+                evidence.of(s.active()).health(), s.epoch(), s.lastSwitchAt(), automation, s.pin(), s.pause(),
+                s.freeze(), s.drill(), s.lastDrill(), s.serving(), s.trackers().views(evidence), safetyView, locationClocks(now),
+                s.recentDecisions(), s.auditTrail()));
     }
 
     public synchronized List<GroupView> views() {

@@ -3,11 +3,8 @@ package dev.failover.decision.domain;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,12 +14,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.failover.contract.event.Decision;
-import dev.failover.contract.event.LocationVerdict;
-import dev.failover.contract.event.TargetEvidence;
-import dev.failover.contract.event.TargetHealth;
-import dev.failover.contract.topology.Dependency;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.DecisionMode;
+import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.topology.FailoverGroup;
-import dev.failover.contract.topology.ProbeSpec;
+import dev.failover.contract.topology.GroupMode;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Thresholds;
 
@@ -37,69 +33,287 @@ final class GroupState {
      */
     static final int EXPLANATIONS = 5;
 
-    final FailoverGroup group;
-    final int quorum;
-    String active;
-    long epoch;
-    Instant lastSwitchAt;
-    final Deque<Instant> automaticSwitches = new ArrayDeque<>();
-    GroupSnapshot.PinState pin;
-    GroupSnapshot.PauseState pause;
-    GroupSnapshot.FreezeState freeze;
-    GroupSnapshot.DrillState drill;
-    GroupSnapshot.DrillReport lastDrill;
-    GroupSnapshot.Serving serving;
-    final Deque<GroupSnapshot.AuditEntry> audit = new ArrayDeque<>();
-    final Deque<Decision> recentDecisions = new ArrayDeque<>();
-    final Deque<Explanation> explanations = new ArrayDeque<>();
-    /** The last evaluation's outcome and when it was made: what "why is it doing this now" explains. Not persisted. */
-    Outcome lastOutcome;
-    Instant lastOutcomeAt;
+    private final FailoverGroup group;
+    private final int quorum;
+    private String active;
+    private long epoch;
+    private Instant lastSwitchAt;
+    private final Deque<Instant> automaticSwitches = new ArrayDeque<>();
+    private GroupSnapshot.PinState pin;
+    private GroupSnapshot.PauseState pause;
+    private GroupSnapshot.FreezeState freeze;
+    private GroupSnapshot.DrillState drill;
+    private GroupSnapshot.DrillReport lastDrill;
+    private GroupSnapshot.Serving serving;
+    private final Deque<GroupSnapshot.AuditEntry> audit = new ArrayDeque<>();
+    private final Deque<Decision> recentDecisions = new ArrayDeque<>();
+    private final Deque<Explanation> explanations = new ArrayDeque<>();
+    /** The last evaluation: what "why is it doing this now" explains. Not persisted. */
+    private LastEvaluation lastEvaluation;
     /** Commands applied or rejected, by id, until they are older than the command max age. */
-    final Map<String, GroupSnapshot.SeenCommand> seenCommands = new LinkedHashMap<>();
+    private final Map<String, GroupSnapshot.SeenCommand> seenCommands = new LinkedHashMap<>();
     /**
      * Decisions made and not yet acknowledged by Kafka, oldest first. A decision enters it in the same critical section
      * that changes the state, so a snapshot taken while it is empty can never be ahead of a published decision.
      */
-    final Deque<Decision> outbox = new ArrayDeque<>();
+    private final Deque<Decision> outbox = new ArrayDeque<>();
     /** Since when each target has been stably healthy (HEALTHY and no location DOWN or FLAPPING); absent when not. */
-    final Map<String, Instant> stablyHealthySince = new HashMap<>();
+    private final Map<String, Instant> stablyHealthySince = new HashMap<>();
     /**
      * When an operator last resumed the group: a correlated-failure suspicion that began before it does not hold the
      * group. Not persisted: a new owner's trackers start from nothing, so a suspicion it forms is new anyway.
      */
-    Instant guardAcknowledgedAt;
+    private Instant guardAcknowledgedAt;
     /** The suspicion last written to the audit trail, so that each is audited once. */
-    Instant guardAuditedFor;
-    private final Map<String, Map<String, LocationTracker>> trackers = new LinkedHashMap<>();
-    /** Per target, per dependency id, per location. */
-    private final Map<String, Map<String, Map<String, LocationTracker>>> dependencyTrackers = new LinkedHashMap<>();
+    private Instant guardAuditedFor;
+    private final GroupTrackers trackers;
+
+    /** An evaluation's outcome with the rules' trace and the evidence it was made on. */
+    record LastEvaluation(Outcome outcome, Instant at, List<RuleChain.Step> trace, Evidence evidence) {
+    }
 
     GroupState(FailoverGroup group, List<String> locations) {
         this.group = group;
         this.quorum = group.thresholds().quorumOf(locations.size());
         this.active = group.primary().id();
-        for (Target target : group.targets()) {
-            trackers.put(target.id(), trackersOf(locations));
-            Map<String, Map<String, LocationTracker>> byDependency = new LinkedHashMap<>();
-            for (Dependency dependency : target.dependencies()) {
-                byDependency.put(dependency.id(), trackersOf(locations));
-            }
-            dependencyTrackers.put(target.id(), byDependency);
+        this.trackers = new GroupTrackers(group, locations, quorum);
+    }
+
+    // ---- reads ----
+
+    FailoverGroup group() {
+        return group;
+    }
+
+    int quorum() {
+        return quorum;
+    }
+
+    String active() {
+        return active;
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    Instant lastSwitchAt() {
+        return lastSwitchAt;
+    }
+
+    GroupSnapshot.PinState pin() {
+        return pin;
+    }
+
+    GroupSnapshot.PauseState pause() {
+        return pause;
+    }
+
+    GroupSnapshot.FreezeState freeze() {
+        return freeze;
+    }
+
+    GroupSnapshot.DrillState drill() {
+        return drill;
+    }
+
+    GroupSnapshot.DrillReport lastDrill() {
+        return lastDrill;
+    }
+
+    GroupSnapshot.Serving serving() {
+        return serving;
+    }
+
+    Instant guardAcknowledgedAt() {
+        return guardAcknowledgedAt;
+    }
+
+    /** Since when {@code target} has been stably HEALTHY; null when it is not. */
+    Instant stablyHealthySince(String target) {
+        return stablyHealthySince.get(target);
+    }
+
+    /** Since when each target has been stably HEALTHY: a copy, for the starting state of an explanation. */
+    Map<String, Instant> stablyHealthySince() {
+        return new HashMap<>(stablyHealthySince);
+    }
+
+    LastEvaluation lastEvaluation() {
+        return lastEvaluation;
+    }
+
+    List<GroupSnapshot.AuditEntry> auditTrail() {
+        return List.copyOf(audit);
+    }
+
+    List<Decision> recentDecisions() {
+        return List.copyOf(recentDecisions);
+    }
+
+    /** The decisions not yet acknowledged by Kafka, oldest first. */
+    List<Decision> unpublished() {
+        return List.copyOf(outbox);
+    }
+
+    boolean hasUnpublished() {
+        return !outbox.isEmpty();
+    }
+
+    /** The explanation of decision {@code decisionId}, if kept. */
+    java.util.Optional<Explanation> explanation(String decisionId) {
+        return explanations.stream().filter(e -> decisionId.equals(e.decisionId())).findFirst();
+    }
+
+    /** The explanations kept, newest first, without those of decisions not yet published. */
+    List<Explanation> publishedExplanations() {
+        Set<String> unpublished = outboxDecisionIds();
+        return explanations.stream().filter(e -> !unpublished.contains(e.decisionId())).toList();
+    }
+
+    /** The first outcome of command {@code commandId}, if it was seen within the command max age. */
+    GroupSnapshot.SeenCommand seenCommand(String commandId) {
+        return seenCommands.get(commandId);
+    }
+
+    int commandsSeen() {
+        return seenCommands.size();
+    }
+
+    // ---- intents ----
+
+    /** Remembers the last evaluation, for "why is it doing this now". */
+    void evaluated(LastEvaluation last) {
+        lastEvaluation = last;
+    }
+
+    /** Remembers a command's first outcome until it is older than the command max age. */
+    void rememberCommand(Command.Issued issued, CommandOutcome outcome) {
+        seenCommands.put(issued.commandId(), GroupSnapshot.SeenCommand.of(issued.commandId(), issued.issuedAt(), outcome));
+    }
+
+    /** An operator pins (or forces, or switches over to) a target. */
+    void pin(GroupSnapshot.PinState pinned) {
+        pin = pinned;
+    }
+
+    /** The pin goes (release, or the abort of a switchover); returns the one there was, or null. */
+    GroupSnapshot.PinState unpin() {
+        GroupSnapshot.PinState was = pin;
+        pin = null;
+        return was;
+    }
+
+    void pause(String principal, String reason, Instant now) {
+        pause = new GroupSnapshot.PauseState(principal, reason, now);
+        audit(now, principal, "pause", reason);
+    }
+
+    /**
+     * An operator resumes automation: the pause and a flap-guard freeze go, the switch budget starts again, and a
+     * correlated-failure suspicion begun before now no longer holds the group. Returns whether it was frozen.
+     */
+    boolean resume(String principal, String reason, Instant now) {
+        boolean wasFrozen = freeze != null;
+        pause = null;
+        freeze = null;
+        automaticSwitches.clear();
+        guardAcknowledgedAt = now;
+        audit(now, principal, "resume", reason);
+        return wasFrozen;
+    }
+
+    /** The flap guard freezes automation until an operator resumes it. */
+    void freeze(String why, Instant now) {
+        freeze = new GroupSnapshot.FreezeState(why, now);
+        audit(now, Decision.AUTOMATION, "frozen by flap guard", why);
+    }
+
+    /** Writes a correlated-failure suspicion that holds the group to the audit trail, once per suspicion. */
+    void auditSuspicionOnce(Instant since, Instant now, String why) {
+        if (!since.equals(guardAuditedFor)) {
+            guardAuditedFor = since;
+            audit(now, Decision.AUTOMATION, "held by correlated-failure guard", why);
         }
     }
 
-    private Map<String, LocationTracker> trackersOf(List<String> locations) {
-        Map<String, LocationTracker> byLocation = new LinkedHashMap<>();
-        for (String location : locations) {
-            byLocation.put(location, new LocationTracker(location, group.thresholds()));
-        }
-        return byLocation;
+    void startDrill(GroupSnapshot.DrillState started, GroupSnapshot.DrillReport report) {
+        drill = started;
+        lastDrill = report;
     }
 
-    /** The target's trackers, one per location, in the topology's order of locations. */
-    Collection<LocationTracker> trackers(Target target) {
-        return trackers.get(target.id()).values();
+    /** A force cancels a running drill: traffic goes where the operator says, not back. */
+    void cancelDrill(String principal, String reason, Instant now) {
+        if (drill != null) {
+            audit(now, principal, "drill cancelled by force", reason);
+            drill = null;
+        }
+    }
+
+    /** The drill is over; {@code report} says how it ended. */
+    void endDrill(GroupSnapshot.DrillReport report) {
+        drill = null;
+        lastDrill = report;
+    }
+
+    /**
+     * The actuator verified the switch of {@code decisionId}: when it started the last drill, that is the drill's
+     * recovery time, and true is returned.
+     */
+    boolean drillRecovered(String decisionId, java.time.Duration sinceDecision) {
+        if (lastDrill == null || !lastDrill.startDecisionId().equals(decisionId)) {
+            return false;
+        }
+        GroupSnapshot.DrillReport r = lastDrill;
+        lastDrill = new GroupSnapshot.DrillReport(r.startDecisionId(), r.target(), r.startedAt(), r.endedAt(), r.outcome(),
+                sinceDecision.toMillis());
+        return true;
+    }
+
+    /** The actuator's report of what is served; false (and ignored) when it is of an older epoch than the last kept. */
+    boolean serving(GroupSnapshot.Serving report) {
+        if (serving != null && report.epoch() < serving.epoch()) {
+            return false;
+        }
+        serving = report;
+        return true;
+    }
+
+    /** Kafka acknowledged decision {@code decisionId}: it leaves the outbox. */
+    void published(String decisionId) {
+        outbox.removeIf(d -> d.decisionId().equals(decisionId));
+    }
+
+    /** Drops the decisions not yet published, and their explanations; returns how many. */
+    int discardUnpublished() {
+        int dropped = outbox.size();
+        Set<String> discarded = outboxDecisionIds();
+        explanations.removeIf(e -> discarded.contains(e.decisionId())); // they explain decisions never made
+        outbox.clear();
+        return dropped;
+    }
+
+    /**
+     * A published decision of a higher epoch than this state knows (a crash between publishing it and saving the state)
+     * moves the active target and the epoch forward.
+     */
+    void observePublished(Decision decision) {
+        if (decision.epoch() <= epoch || group.target(decision.toTarget()).isEmpty()) {
+            return;
+        }
+        epoch = decision.epoch();
+        active = decision.toTarget();
+        lastSwitchAt = decision.issuedAt();
+        recordDecision(decision);
+    }
+
+    /** A replay's start: the state an explanation recorded from before its evidence. */
+    void startFrom(Explanation.StartingState state) {
+        active = state.activeTarget();
+        epoch = state.epoch();
+        lastSwitchAt = state.lastSwitchAt();
+        stablyHealthySince.clear();
+        stablyHealthySince.putAll(state.stablyHealthySince());
     }
 
     void recordExplanation(Explanation explanation) {
@@ -132,16 +346,9 @@ final class GroupState {
         return group.thresholds();
     }
 
-    LocationTracker tracker(String target, String location) {
-        Map<String, LocationTracker> byLocation = trackers.get(target);
-        return byLocation == null ? null : byLocation.get(location);
-    }
-
-    /** The tracker of one dependency of a target at one location; null when any of them is unknown. */
-    LocationTracker dependencyTracker(String target, String dependency, String location) {
-        Map<String, Map<String, LocationTracker>> byDependency = dependencyTrackers.get(target);
-        Map<String, LocationTracker> byLocation = byDependency == null ? null : byDependency.get(dependency);
-        return byLocation == null ? null : byLocation.get(location);
+    /** The group's trackers: its evidence sources. */
+    GroupTrackers trackers() {
+        return trackers;
     }
 
     /** What governs automation at {@code now}: the one precedence of holds. */
@@ -154,147 +361,64 @@ final class GroupState {
         seenCommands.values().removeIf(c -> c.issuedAt().plus(maxAge).isBefore(now));
     }
 
-    /** A location's results go stale after three of the target's intervals without one. */
-    static Duration staleAfter(Target target) {
-        return staleAfter(target.probe());
-    }
-
-    static Duration staleAfter(ProbeSpec probe) {
-        return Duration.ofSeconds(3L * probe.intervalSeconds());
-    }
-
-    private Map<LocationVerdict, Integer> counts(Target target, Instant now) {
-        return counts(trackers.get(target.id()).values(), staleAfter(target), now);
-    }
-
-    private Map<LocationVerdict, Integer> counts(Collection<LocationTracker> byLocation, Duration staleAfter, Instant now) {
-        Map<LocationVerdict, Integer> counts = new EnumMap<>(LocationVerdict.class);
-        for (LocationTracker tracker : byLocation) {
-            counts.merge(tracker.verdictAt(now, staleAfter, thresholds()), 1, Integer::sum);
-        }
-        return counts;
-    }
-
-    TargetHealth health(Target target, Instant now) {
-        return health(counts(target, now));
-    }
-
-    TargetHealth dependencyHealth(Target target, Dependency dependency, Instant now) {
-        return health(counts(dependencyTrackers.get(target.id()).get(dependency.id()).values(), staleAfter(dependency.probe()),
-                now));
-    }
-
-    private TargetHealth health(Map<LocationVerdict, Integer> counts) {
-        int down = counts.getOrDefault(LocationVerdict.DOWN, 0);
-        int flapping = counts.getOrDefault(LocationVerdict.FLAPPING, 0);
-        if (down >= quorum) {
-            return TargetHealth.UNHEALTHY;
-        }
-        if (counts.getOrDefault(LocationVerdict.UP, 0) >= quorum) {
-            return TargetHealth.HEALTHY;
-        }
-        if (flapping > 0 && down + flapping >= quorum) {
-            return TargetHealth.FLAPPING;
-        }
-        return TargetHealth.UNKNOWN;
-    }
-
-    /**
-     * UNHEALTHY, or its latest fresh results at a quorum of locations are failures (below the failure threshold too):
-     * what the correlated-failure guard counts as failing.
-     */
-    boolean failing(Target target, Instant now) {
-        if (health(target, now) == TargetHealth.UNHEALTHY) {
-            return true;
-        }
-        long failingNow = trackers.get(target.id()).values().stream().filter(t -> t.failingNow(now, staleAfter(target))).count();
-        return failingNow >= quorum;
-    }
-
-    /**
-     * Whether automation may move traffic to {@code target} now (ADR 0010): HEALTHY; the latest result from a quorum of
-     * locations a success at most freshEvidenceIntervals of its probe intervals old; every dependency HEALTHY.
-     */
-    GroupView.DestinationCheck destination(Target target, Instant now) {
-        TargetHealth health = health(target, now);
-        if (health != TargetHealth.HEALTHY) {
-            return new GroupView.DestinationCheck(Destination.NOT_HEALTHY, target.id() + " is " + health);
-        }
-        Duration bound = Duration.ofSeconds((long) group.safety().freshEvidenceIntervals() * target.probe().intervalSeconds());
-        Collection<LocationTracker> byLocation = trackers.get(target.id()).values();
-        long fresh = byLocation.stream().filter(t -> t.freshSuccess(now, bound)).count();
-        if (fresh < quorum) {
-            long failingNow = byLocation.stream().filter(t -> t.failingNow(now, staleAfter(target))).count();
-            return failingNow > 0
-                    ? new GroupView.DestinationCheck(Destination.FAILING_NOW, target.id() + " is HEALTHY but failing now: "
-                            + failingNow + " location(s) saw its latest probe fail, " + fresh + " of the quorum of " + quorum
-                            + " have a success newer than " + bound)
-                    : new GroupView.DestinationCheck(Destination.STALE_EVIDENCE, target.id() + " is HEALTHY but only " + fresh
-                            + " location(s) have a success newer than " + bound + ", fewer than the quorum of " + quorum);
-        }
-        for (Dependency dependency : target.dependencies()) {
-            TargetHealth dependencyHealth = dependencyHealth(target, dependency, now);
-            if (dependencyHealth != TargetHealth.HEALTHY) {
-                return new GroupView.DestinationCheck(Destination.DEPENDENCY_NOT_HEALTHY, target.id() + "'s dependency "
-                        + dependency.id() + " is " + dependencyHealth);
-            }
-        }
-        return new GroupView.DestinationCheck(Destination.ELIGIBLE, target.id() + " is HEALTHY with successes newer than "
-                + bound + " from " + fresh + " of " + byLocation.size() + " locations (quorum " + quorum + ")"
-                + (target.dependencies().isEmpty() ? "" : ", dependencies "
-                        + target.dependencies().stream().map(Dependency::id).toList() + " HEALTHY"));
-    }
-
     /** Automatic switches of this group within {@code window} before {@code now}. */
     int switchesWithin(Duration window, Instant now) {
         return (int) automaticSwitches.stream().filter(at -> !at.plus(window).isBefore(now)).count();
     }
 
-    /** A quorum of locations sees the target UP or on a fresh streak of successes towards it. */
-    boolean risingAtQuorum(Target target, Instant now) {
-        long rising = trackers.get(target.id()).values().stream()
-                .filter(t -> t.upOrRising(now, staleAfter(target), thresholds())).count();
-        return rising >= quorum;
-    }
-
-    /** HEALTHY, and no location sees it DOWN or FLAPPING: the bar for failing back to it. */
-    boolean stablyHealthy(Target target, Instant now) {
-        Map<LocationVerdict, Integer> counts = counts(target, now);
-        return health(target, now) == TargetHealth.HEALTHY && counts.getOrDefault(LocationVerdict.DOWN, 0) == 0
-                && counts.getOrDefault(LocationVerdict.FLAPPING, 0) == 0;
+    /** Forgets automatic switches older than {@code window}: no budget counts them any more. */
+    void forgetSwitchesOlderThan(Duration window, Instant now) {
+        while (!automaticSwitches.isEmpty() && automaticSwitches.peekFirst().plus(window).isBefore(now)) {
+            automaticSwitches.removeFirst();
+        }
     }
 
     /** Moves the failback hold-down clocks: any doubt about a target restarts its clock. */
-    void updateHoldDown(Instant now) {
-        for (Target target : group.targets()) {
-            if (stablyHealthy(target, now)) {
-                stablyHealthySince.putIfAbsent(target.id(), now);
+    void updateHoldDown(Evidence evidence) {
+        for (Evidence.OfTarget target : evidence.targets()) {
+            if (target.stablyHealthy()) {
+                stablyHealthySince.putIfAbsent(target.target().id(), evidence.at());
             } else {
-                stablyHealthySince.remove(target.id());
+                stablyHealthySince.remove(target.target().id());
             }
         }
     }
 
-    /** What a decision carries: the view without what was ignored. */
-    List<TargetEvidence> evidence(Instant now) {
-        return targetViews(now).stream().map(t -> new TargetEvidence(t.target(), t.health(),
-                t.locations().stream().map(GroupView.LocationView::evidence).toList())).toList();
+    /**
+     * Moves the group's traffic to {@code to}: a new epoch, the decision into the outbox, its explanation from
+     * {@code trace} (the chain's, for an automatic switch; null for an operator's command) and the evidence it was made
+     * on.
+     */
+    Decision switchTo(Target to, DecisionKind kind, String reason, String principal, Evidence evidence,
+            List<RuleChain.Step> trace, String decisionId) {
+        Instant now = evidence.at();
+        Explanation.StartingState before = Explanations.starting(this);
+        String from = active;
+        epoch++;
+        active = to.id();
+        lastSwitchAt = now;
+        DecisionMode mode = group.mode() == GroupMode.SHADOW ? DecisionMode.SHADOW : DecisionMode.LIVE;
+        Decision decision = new Decision(EventCodec.SCHEMA_VERSION, decisionId, group.id(), epoch, kind, from, to.id(), reason,
+                trackers.decisionEvidence(evidence), now, mode, principal);
+        recordDecision(decision);
+        recordExplanation(Explanations.ofDecision(this, before, decision, evidence, trace));
+        outbox.addLast(decision);
+        return decision;
     }
 
-    List<GroupView.TargetView> targetViews(Instant now) {
-        List<GroupView.TargetView> views = new ArrayList<>();
-        for (Target target : group.targets()) {
-            List<GroupView.LocationView> locations = trackers.get(target.id()).values().stream()
-                    .map(t -> t.view(now, staleAfter(target), thresholds())).toList();
-            List<GroupView.DependencyView> dependencies = target.dependencies().stream()
-                    .map(d -> new GroupView.DependencyView(d.id(), dependencyHealth(target, d, now),
-                            dependencyTrackers.get(target.id()).get(d.id()).values().stream()
-                                    .map(t -> t.view(now, staleAfter(d.probe()), thresholds())).toList()))
-                    .toList();
-            views.add(new GroupView.TargetView(target.id(), health(target, now), locations, target.region(),
-                    destination(target, now), dependencies));
+    /** An automatic switch the rule chain let through: counted against the flap guard and the switch budgets. */
+    Decision switchAutomatically(Target to, DecisionKind kind, String reason, Evidence evidence, List<RuleChain.Step> trace,
+            String decisionId) {
+        automaticSwitches.addLast(evidence.at());
+        return switchTo(to, kind, reason, Decision.AUTOMATION, evidence, trace, decisionId);
+    }
+
+    /** The pin no longer holds once expired (see {@link Hold}); clearing it records that for operators. */
+    void clearExpiredPin(Instant now) {
+        if (pin != null && pin.until() != null && !now.isBefore(pin.until())) {
+            audit(now, Decision.AUTOMATION, "pin expired", "pin of " + pin.target() + " until " + pin.until() + " expired");
+            pin = null;
         }
-        return views;
     }
 
     void audit(Instant at, String principal, String action, String reason) {

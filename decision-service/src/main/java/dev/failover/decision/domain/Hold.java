@@ -39,16 +39,16 @@ public enum Hold {
 
     /** The hold that governs {@code s} at {@code now}. */
     static Hold governing(GroupState s, Instant now) {
-        if (s.pin != null && (s.pin.until() == null || now.isBefore(s.pin.until()))) {
+        if (s.pin() != null && (s.pin().until() == null || now.isBefore(s.pin().until()))) {
             return PINNED;
         }
-        if (s.pause != null) {
+        if (s.pause() != null) {
             return PAUSED;
         }
-        if (s.drill != null) {
+        if (s.drill() != null) {
             return DRILL;
         }
-        if (s.freeze != null) {
+        if (s.freeze() != null) {
             return FROZEN;
         }
         return NONE;
@@ -57,11 +57,11 @@ public enum Hold {
     /** For people: what holds automation, e.g. "paused by carol: deploying". */
     String describe(GroupState s) {
         return switch (this) {
-            case PINNED -> (s.pin.forced() ? "forced and pinned to " : "pinned to ") + s.pin.target() + " by "
-                    + s.pin.principal() + (s.pin.until() == null ? "" : " until " + s.pin.until()) + ": " + s.pin.reason();
-            case PAUSED -> "paused by " + s.pause.principal() + ": " + s.pause.reason();
-            case DRILL -> "a drill runs on " + s.drill.target() + " until " + s.drill.endsAt();
-            case FROZEN -> "frozen by the flap guard since " + s.freeze.since() + ": " + s.freeze.reason();
+            case PINNED -> (s.pin().forced() ? "forced and pinned to " : "pinned to ") + s.pin().target() + " by "
+                    + s.pin().principal() + (s.pin().until() == null ? "" : " until " + s.pin().until()) + ": " + s.pin().reason();
+            case PAUSED -> "paused by " + s.pause().principal() + ": " + s.pause().reason();
+            case DRILL -> "a drill runs on " + s.drill().target() + " until " + s.drill().endsAt();
+            case FROZEN -> "frozen by the flap guard since " + s.freeze().since() + ": " + s.freeze().reason();
             case NONE -> "running";
         };
     }

@@ -125,10 +125,9 @@ final class LocationTracker {
 
     /**
      * UP, or on its way there: its latest result, fresh and from a location not impaired, was a success, and it is not
-     * FLAPPING. A DOWN location that has begun to succeed again counts too.
+     * FLAPPING. A DOWN location that has begun to succeed again counts too. {@code verdict} is its verdict at {@code now}.
      */
-    boolean upOrRising(Instant now, Duration staleAfter, Thresholds thresholds) {
-        LocationVerdict verdict = verdictAt(now, staleAfter, thresholds);
+    boolean upOrRising(LocationVerdict verdict, Instant now, Duration staleAfter) {
         if (verdict == LocationVerdict.UP) {
             return true;
         }

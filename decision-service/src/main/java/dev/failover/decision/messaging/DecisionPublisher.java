@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import dev.failover.contract.event.Decision;
@@ -30,6 +31,7 @@ import dev.failover.decision.state.StateRecord;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Publishes a group's decisions, then their explanations, then its state. Decisions wait in the engine's outbox, where
@@ -201,6 +203,9 @@ public class DecisionPublisher {
         }
         StateRecord record = new StateRecord(StateRecord.SCHEMA_VERSION, publishable.get().snapshot(), publishable.get().view(),
                 recent, Instant.now());
-        return state.send(Record.of(group, StateCodec.encode(record)));
+        String json = StateCodec.encode(record);
+        // signed as decisions are (ADR 0009): a new owner restores only what a trusted key signed
+        return state.sendMessage(Message.of(Record.of(group, json)).addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
+                .withHeaders(keys.headers(Topics.DECISION_STATE, group, json)).build()));
     }
 }

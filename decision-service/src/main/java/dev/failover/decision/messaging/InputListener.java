@@ -28,6 +28,7 @@ import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.event.Topics;
 import dev.failover.contract.signing.Verification;
 import dev.failover.decision.command.CommandMessages;
+import dev.failover.decision.command.KeyedCommandId;
 import dev.failover.decision.domain.CommandOutcome;
 import dev.failover.decision.domain.DecisionEngine;
 import dev.failover.decision.domain.IgnoreWarnings;
@@ -225,7 +226,12 @@ public class InputListener {
     }
 
     private Uni<Void> onCommand(OperatorCommand c) {
-        CommandOutcome outcome = engine.apply(CommandMessages.fromMessage(c));
+        var issued = CommandMessages.fromMessage(c);
+        // an Idempotency-Key used before for another command: refused before the engine sees it (commands of a group
+        // are read in order from its partition, so nothing comes between the check and the apply)
+        CommandOutcome outcome = engine.snapshot(c.group())
+                .flatMap(s -> KeyedCommandId.conflict(issued, s.seenCommands()))
+                .orElseGet(() -> engine.apply(issued));
         metrics.command(c.type(), outcome);
         List<Decision> decisions = outcome instanceof CommandOutcome.Accepted a ? a.decisions() : List.of();
         // a repeat reports its first outcome again, for the sender of the retry

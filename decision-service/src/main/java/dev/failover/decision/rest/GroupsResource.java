@@ -43,8 +43,9 @@ import dev.failover.decision.state.GroupReader;
 /**
  * The override API. Reads need the viewer or operator role; writes need operator and a reason, and are recorded with
  * the caller's name. Writes go to the instance that owns the group and answer with the outcome; this class alone turns
- * outcomes into HTTP. Every write takes an optional {@value IdempotencyKey#HEADER} header: a retry with the same key is
- * acted on at most once and answered with the first outcome.
+ * outcomes into HTTP. Every write takes an optional {@value IdempotencyKey#HEADER} header: a retry of the same command
+ * with the same key is acted on at most once and answered with the first outcome; another command with that key is a
+ * 422 naming the header and the command the key was first used for.
  */
 @Path("/groups")
 @Produces(MediaType.APPLICATION_JSON)

@@ -6,9 +6,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
+
+import dev.failover.contract.signing.StoredStateTrust;
+import dev.failover.decision.messaging.ControlMessageKeys;
+import dev.failover.decision.metrics.DecisionMetrics;
 
 /**
  * Every instance reads the whole state topic, so any instance can answer reads about any group, and the instance that
@@ -22,8 +29,28 @@ public class StateDirectory {
     private final Map<String, StateRecord> latest = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<StateRecord.CommandResult>> waiting = new ConcurrentHashMap<>();
 
+    @Inject
+    ControlMessageKeys keys;
+    @Inject
+    DecisionMetrics metrics;
+
+    /**
+     * Only state records a restore would trust (ADR 0009, stored state): a forged one would otherwise answer reads of
+     * groups owned elsewhere and could report a command as applied that no owner applied.
+     */
     @Incoming("state-view")
-    public void onState(String payload) {
+    public void onState(ConsumerRecord<String, String> kafkaRecord) {
+        String payload = kafkaRecord.value();
+        if (payload == null) {
+            return;
+        }
+        StoredStateTrust.Check check = keys.checkStored(kafkaRecord.topic(), kafkaRecord.key(), payload, kafkaRecord.headers());
+        if (!check.restorable()) {
+            metrics.rejected(kafkaRecord.topic(), check.verification().outcome());
+            LOG.warnf("ignoring a state record of %s not signed by a trusted key at offset %d of partition %d: %s",
+                    kafkaRecord.key(), kafkaRecord.offset(), kafkaRecord.partition(), check.verification().describe());
+            return;
+        }
         StateRecord record;
         try {
             record = StateCodec.decode(payload);

@@ -63,6 +63,15 @@ class DecisionPublisherTest {
                         if (method.getName().equals("send") && args.length == 1 && args[0] instanceof Record<?, ?> record) {
                             return gated((String) record.value());
                         }
+                        if (method.getName().equals("sendMessage") && args.length == 1 && args[0] instanceof Message<?> message
+                                && message.getPayload() instanceof Record<?, ?> record) {
+                            // a state record: keyed by its payload, signed for failover.decision-state (ADR 0009)
+                            OutgoingKafkaRecordMetadata<?> metadata = message.getMetadata(OutgoingKafkaRecordMetadata.class)
+                                    .orElseThrow();
+                            signatures.add(KEYS.verify(Topics.DECISION_STATE, (String) record.key(), (String) record.value(),
+                                    metadata.getHeaders()).outcome());
+                            return gated((String) record.value());
+                        }
                         if (method.getName().equals("sendMessage") && args.length == 1 && args[0] instanceof Message<?> message) {
                             String value = (String) message.getPayload();
                             OutgoingKafkaRecordMetadata<?> metadata = message.getMetadata(OutgoingKafkaRecordMetadata.class)
@@ -198,6 +207,8 @@ class DecisionPublisherTest {
         assertThat(decisions.signatures).as("the decision sent with a signature of the service's key")
                 .containsExactly(Verification.Outcome.VALID);
         assertThat(state.stateEpochs()).as("epochs of the state records published").containsExactly(failover.epoch());
+        assertThat(state.signatures).as("the state record sent with a signature of the service's key")
+                .containsExactly(Verification.Outcome.VALID);
     }
 
     /**

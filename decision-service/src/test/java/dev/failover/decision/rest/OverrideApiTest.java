@@ -243,6 +243,30 @@ class OverrideApiTest {
                 .post("/groups/api/resume").then().statusCode(200);
     }
 
+    /** Seen: pause with K1, then pin with K1, answered 200 "applied" with the pause's id and no pin made. */
+    @Test
+    void anIdempotencyKeyReusedForAnotherCommandIsRefusedNamingTheHeaderAndTheFirstCommand() {
+        String key = UUID.randomUUID().toString();
+        String firstId = given().auth().oauth2(OPERATOR).header("Idempotency-Key", key).contentType(ContentType.JSON)
+                .body("{\"reason\":\"first use of the key\"}").post("/groups/api/pause").then().statusCode(200)
+                .body("status", equalTo("applied")).extract().path("commandId");
+
+        var reused = given().auth().oauth2(OPERATOR).header("Idempotency-Key", key).contentType(ContentType.JSON)
+                .body("{\"target\":\"primary\",\"reason\":\"second use of the key\"}").post("/groups/api/pin").then()
+                .extract();
+        assertThat(reused.statusCode()).as("status of a pin sent with the key of a pause: " + reused.asString()).isEqualTo(422);
+        assertThat(reused.<String>path("field")).as("field").isEqualTo("Idempotency-Key");
+        assertThat(reused.<String>path("message")).as("message").contains("Idempotency-Key", "PAUSE", "PIN");
+        given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).body("automation", equalTo("PAUSED"));
+
+        // the same command again with that key is still the retry of the first: its first outcome
+        given().auth().oauth2(OPERATOR).header("Idempotency-Key", key).contentType(ContentType.JSON)
+                .body("{\"reason\":\"first use of the key, edited reason\"}").post("/groups/api/pause").then().statusCode(200)
+                .body("status", equalTo("applied")).body("commandId", equalTo(firstId));
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"reuse test over\"}")
+                .post("/groups/api/resume").then().statusCode(200);
+    }
+
     @Test
     void aBadIdempotencyKeyIsRefusedNamingTheHeader() {
         for (String bad : new String[] { "two words", "k".repeat(256), "quote\"inside" }) {

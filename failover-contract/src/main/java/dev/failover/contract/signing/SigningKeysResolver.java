@@ -18,10 +18,37 @@ import dev.failover.contract.event.Topics;
  */
 public final class SigningKeysResolver {
 
-    public static final String KEY_ID = "failover.signing.key-id";
-    public static final String PRIVATE_KEY_FILE = "failover.signing.private-key-file";
-    public static final String PRIVATE_KEY = "failover.signing.private-key";
-    public static final String TRUSTED_KEYS_DIR = "failover.signing.trusted-keys-dir";
+    /** The settings of the signing key of decisions and commands (the decision-service's) and of those who trust it. */
+    public static final String PREFIX = "failover.signing";
+    /**
+     * The settings of the actuators' own key, which signs their stored desired states, and of the actuator keys they
+     * trust to restore from (ADR 0009, stored state): the same four settings under this prefix.
+     */
+    public static final String STATE_PREFIX = "failover.state-signing";
+    public static final String KEY_ID = PREFIX + ".key-id";
+    public static final String PRIVATE_KEY_FILE = PREFIX + ".private-key-file";
+    public static final String PRIVATE_KEY = PREFIX + ".private-key";
+    public static final String TRUSTED_KEYS_DIR = PREFIX + ".trusted-keys-dir";
+
+    private final String keyIdKey;
+    private final String privateKeyFileKey;
+    private final String privateKeyKey;
+    private final String trustedKeysDirKey;
+    private final String privateKeyEnv;
+
+    /** The settings under {@value #PREFIX}. */
+    public SigningKeysResolver() {
+        this(PREFIX);
+    }
+
+    /** The same four settings under {@code prefix}, e.g. {@value #STATE_PREFIX}; problems are named by those keys. */
+    public SigningKeysResolver(String prefix) {
+        keyIdKey = prefix + ".key-id";
+        privateKeyFileKey = prefix + ".private-key-file";
+        privateKeyKey = prefix + ".private-key";
+        trustedKeysDirKey = prefix + ".trusted-keys-dir";
+        privateKeyEnv = privateKeyKey.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
 
     /** One problem of the signing settings. */
     public record Problem(String key, String message) {
@@ -40,22 +67,22 @@ public final class SigningKeysResolver {
     /** The keys of {@code failover.signing.trusted-keys-dir}; null when there is a problem. */
     public TrustedKeys trustedKeys(Optional<Path> dir) {
         if (dir.isEmpty()) {
-            return problem(TRUSTED_KEYS_DIR, "required: a directory of <key-id>" + TrustedKeys.SUFFIX
+            return problem(trustedKeysDirKey, "required: a directory of <key-id>" + TrustedKeys.SUFFIX
                     + " Ed25519 public keys (PEM) whose signatures this service accepts");
         }
         if (!Files.isDirectory(dir.get())) {
-            return problem(TRUSTED_KEYS_DIR, "'" + dir.get() + "' is not a directory");
+            return problem(trustedKeysDirKey, "'" + dir.get() + "' is not a directory");
         }
         try {
             TrustedKeys keys = TrustedKeys.fromDirectory(dir.get());
             if (keys.isEmpty()) {
-                return problem(TRUSTED_KEYS_DIR, "'" + dir.get() + "' holds no <key-id>" + TrustedKeys.SUFFIX + " file");
+                return problem(trustedKeysDirKey, "'" + dir.get() + "' holds no <key-id>" + TrustedKeys.SUFFIX + " file");
             }
             return keys;
         } catch (IOException e) {
-            return problem(TRUSTED_KEYS_DIR, "cannot read '" + dir.get() + "': " + e.getMessage());
+            return problem(trustedKeysDirKey, "cannot read '" + dir.get() + "': " + e.getMessage());
         } catch (IllegalArgumentException e) {
-            return problem(TRUSTED_KEYS_DIR, e.getMessage());
+            return problem(trustedKeysDirKey, e.getMessage());
         }
     }
 
@@ -69,10 +96,10 @@ public final class SigningKeysResolver {
             TrustedKeys trusted) {
         String id = keyId.map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
         if (id == null) {
-            problem(KEY_ID, "required: the id of the signing key, the name of its public key in the verifiers' "
+            problem(keyIdKey, "required: the id of the signing key, the name of its public key in the verifiers' "
                     + "trusted-keys directories without " + TrustedKeys.SUFFIX);
         } else if (!KeyIds.isValid(id)) {
-            problem(KEY_ID, "'" + id + "' must be " + KeyIds.RULE);
+            problem(keyIdKey, "'" + id + "' must be " + KeyIds.RULE);
             id = null;
         }
         PrivateKey privateKey = privateKey(privateKeyFile, privateKeyPem.filter(s -> !s.isBlank()));
@@ -80,7 +107,7 @@ public final class SigningKeysResolver {
             return null;
         }
         if (!trusted.keyIds().contains(id)) {
-            return problem(KEY_ID, "'" + id + "' is not in " + TRUSTED_KEYS_DIR + " (" + String.join(", ", trusted.keyIds())
+            return problem(keyIdKey, "'" + id + "' is not in " + trustedKeysDirKey + " (" + String.join(", ", trusted.keyIds())
                     + "): this service would refuse its own records; add " + id + TrustedKeys.SUFFIX + " there");
         }
         RecordSigner signer = new RecordSigner(id, privateKey);
@@ -88,7 +115,7 @@ public final class SigningKeysResolver {
         Verification check = trusted.verify(Topics.COMMANDS, id, value,
                 TrustedKeys.HeaderValues.of(signer.headers(Topics.COMMANDS, id, value)));
         if (!check.isValid()) {
-            return problem(KEY_ID, "the trusted public key " + id + TrustedKeys.SUFFIX + " does not match the private key ("
+            return problem(keyIdKey, "the trusted public key " + id + TrustedKeys.SUFFIX + " does not match the private key ("
                     + check.describe() + ")");
         }
         return signer;
@@ -96,16 +123,16 @@ public final class SigningKeysResolver {
 
     private PrivateKey privateKey(Optional<Path> file, Optional<String> pem) {
         if (file.isPresent() && pem.isPresent()) {
-            return problem(PRIVATE_KEY_FILE, "set either it or " + PRIVATE_KEY + " (env FAILOVER_SIGNING_PRIVATE_KEY), not both");
+            return problem(privateKeyFileKey, "set either it or " + privateKeyKey + " (env " + privateKeyEnv + "), not both");
         }
         if (file.isEmpty() && pem.isEmpty()) {
-            return problem(PRIVATE_KEY_FILE, "required (or " + PRIVATE_KEY + ", env FAILOVER_SIGNING_PRIVATE_KEY): the "
+            return problem(privateKeyFileKey, "required (or " + privateKeyKey + ", env " + privateKeyEnv + "): the "
                     + "Ed25519 private key in PKCS#8 PEM, as openssl genpkey -algorithm ed25519 writes it");
         }
-        String key = PRIVATE_KEY;
+        String key = privateKeyKey;
         String text;
         if (file.isPresent()) {
-            key = PRIVATE_KEY_FILE;
+            key = privateKeyFileKey;
             try {
                 text = Files.readString(file.get(), StandardCharsets.US_ASCII);
             } catch (IOException e) {

@@ -76,6 +76,12 @@ public final class TrustedKeys {
         return keys.isEmpty();
     }
 
+    /** Whether a public key of {@code other} is also one of these, under any key id. */
+    public boolean sharesAKeyWith(TrustedKeys other) {
+        return keys.values().stream().anyMatch(k -> other.keys.values().stream()
+                .anyMatch(o -> java.util.Arrays.equals(k.getEncoded(), o.getEncoded())));
+    }
+
     /**
      * Checks the signature headers of one record against its topic, key and value.
      *

@@ -79,7 +79,9 @@ public record ServiceAcls(String probe, String decision, String actuator) {
             Grant.topic(Topics.DECISIONS_DLQ, AclOperation.CREATE),
             Grant.topic(Topics.ACTUATOR_DESIRED, AclOperation.READ),
             Grant.topic(Topics.ACTUATOR_DESIRED, AclOperation.WRITE),
-            Grant.topic(Topics.ACTUATOR_DESIRED, AclOperation.CREATE));
+            Grant.topic(Topics.ACTUATOR_DESIRED, AclOperation.CREATE),
+            // the start-up check of the topic it ensures: min.insync.replicas and cleanup.policy (TopicEnsurer)
+            Grant.topic(Topics.ACTUATOR_DESIRED, AclOperation.DESCRIBE_CONFIGS));
 
     private static List<Grant> decisionGrants() {
         List<Grant> grants = new ArrayList<>();
@@ -98,6 +100,8 @@ public record ServiceAcls(String probe, String decision, String actuator) {
                 Topics.DECISION_STATE, Topics.DECISION_EXPLANATIONS, Topics.PROBE_RESULTS_DLQ, Topics.COMMANDS_DLQ,
                 Topics.ACTUATIONS_DLQ)) {
             grants.add(Grant.topic(created, AclOperation.CREATE));
+            // the start-up check of every topic it ensures: min.insync.replicas and cleanup.policy (TopicEnsurer)
+            grants.add(Grant.topic(created, AclOperation.DESCRIBE_CONFIGS));
         }
         return List.copyOf(grants);
     }

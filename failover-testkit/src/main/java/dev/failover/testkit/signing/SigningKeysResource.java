@@ -6,8 +6,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Gives a {@code @QuarkusTest} of the decision-service the signing settings of {@link TestSigningKeys#shared()}: the
- * JVM's test keys, to sign with and to trust. {@link Verifier} gives the actuator's, to trust only (its configuration
- * has no signing key, and an unknown {@code failover.*} key stops its start).
+ * JVM's test keys, to sign with and to trust. {@link Verifier} gives the actuator's: the decision keys to trust, and
+ * its own key for its stored desired states (an unknown {@code failover.*} key stops its start).
  */
 public class SigningKeysResource implements QuarkusTestResourceLifecycleManager {
 
@@ -21,7 +21,7 @@ public class SigningKeysResource implements QuarkusTestResourceLifecycleManager 
         // the keys serve every test class of this JVM; removed when it exits
     }
 
-    /** The trusted keys only, for a service that verifies and does not sign. */
+    /** The actuator's: trusts the decision keys, signs and verifies its desired states with the actuator key. */
     public static class Verifier extends SigningKeysResource {
         @Override
         public Map<String, String> start() {

@@ -28,6 +28,8 @@ public final class TestSigningKeys {
     public static final String SIGNER_KEY_ID = "test-signing-key-1";
     public static final String ROTATED_KEY_ID = "test-signing-key-2";
     public static final String UNTRUSTED_KEY_ID = "test-untrusted-key";
+    /** The actuators' own key, which signs their stored desired states (ADR 0009, stored state). */
+    public static final String ACTUATOR_KEY_ID = "test-actuator-key-1";
 
     private static TestSigningKeys shared;
 
@@ -35,13 +37,16 @@ public final class TestSigningKeys {
     private final RecordSigner signer;
     private final RecordSigner rotated;
     private final RecordSigner untrusted;
+    private final RecordSigner actuator;
 
     private TestSigningKeys(Path dir) throws IOException {
         this.dir = dir;
         Files.createDirectories(trustedKeysDir());
+        Files.createDirectories(actuatorTrustedKeysDir());
         signer = write(SIGNER_KEY_ID, true);
         rotated = write(ROTATED_KEY_ID, true);
         untrusted = write(UNTRUSTED_KEY_ID, false);
+        actuator = write(ACTUATOR_KEY_ID, actuatorTrustedKeysDir());
     }
 
     /** The key pairs of this JVM, made on first use in a temporary directory removed at exit. */
@@ -63,7 +68,7 @@ public final class TestSigningKeys {
         Map<String, String> config = new LinkedHashMap<>();
         config.put(SigningKeysResolver.KEY_ID, SIGNER_KEY_ID);
         config.put(SigningKeysResolver.PRIVATE_KEY_FILE, privateKeyFile(SIGNER_KEY_ID).toString());
-        config.putAll(verifierConfig());
+        config.putAll(trustConfig());
         return config;
     }
 
@@ -83,13 +88,44 @@ public final class TestSigningKeys {
         Map<String, String> config = new LinkedHashMap<>();
         config.put(SigningKeysResolver.KEY_ID, keyId);
         config.put(SigningKeysResolver.PRIVATE_KEY_FILE, privateKeyFile(keyId).toString());
-        config.putAll(verifierConfig());
+        config.putAll(trustConfig());
         return config;
     }
 
-    /** The actuator's settings: trust {@link #SIGNER_KEY_ID} and {@link #ROTATED_KEY_ID}. */
+    /**
+     * The actuator's settings: trust {@link #SIGNER_KEY_ID} and {@link #ROTATED_KEY_ID} for decisions, and sign and
+     * verify its stored desired states with {@link #ACTUATOR_KEY_ID}.
+     */
     public Map<String, String> verifierConfig() {
+        Map<String, String> config = new LinkedHashMap<>(trustConfig());
+        String prefix = SigningKeysResolver.STATE_PREFIX;
+        config.put(prefix + ".key-id", ACTUATOR_KEY_ID);
+        config.put(prefix + ".private-key-file", privateKeyFile(ACTUATOR_KEY_ID).toString());
+        config.put(prefix + ".trusted-keys-dir", actuatorTrustedKeysDir().toString());
+        return config;
+    }
+
+    /** Trust {@link #SIGNER_KEY_ID} and {@link #ROTATED_KEY_ID}: what both services verify decisions and commands by. */
+    public Map<String, String> trustConfig() {
         return Map.of(SigningKeysResolver.TRUSTED_KEYS_DIR, trustedKeysDir().toString());
+    }
+
+    /** The actuators' trusted keys of stored desired states: {@link #ACTUATOR_KEY_ID} only. */
+    public Path actuatorTrustedKeysDir() {
+        return dir.resolve("actuator-trusted");
+    }
+
+    public TrustedKeys actuatorTrustedKeys() {
+        try {
+            return TrustedKeys.fromDirectory(actuatorTrustedKeysDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Signs desired states as the actuators do. */
+    public RecordSigner actuatorSigner() {
+        return actuator;
     }
 
     /** Settings as the environment variables of a packaged service started as a process. */
@@ -133,9 +169,13 @@ public final class TestSigningKeys {
     }
 
     private RecordSigner write(String keyId, boolean trusted) throws IOException {
+        return write(keyId, trusted ? trustedKeysDir() : dir);
+    }
+
+    private RecordSigner write(String keyId, Path publicKeyDir) throws IOException {
         KeyPair pair = generate();
         Files.writeString(privateKeyFile(keyId), PemKeys.pem(pair.getPrivate()));
-        Path publicKey = (trusted ? trustedKeysDir() : dir).resolve(keyId + TrustedKeys.SUFFIX);
+        Path publicKey = publicKeyDir.resolve(keyId + TrustedKeys.SUFFIX);
         Files.writeString(publicKey, PemKeys.pem(pair.getPublic()));
         return new RecordSigner(keyId, pair.getPrivate());
     }

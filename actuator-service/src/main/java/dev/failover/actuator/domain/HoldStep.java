@@ -1,0 +1,47 @@
+package dev.failover.actuator.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.failover.actuator.domain.ReconcileStep.Next;
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.ActuationStep;
+import dev.failover.contract.topology.FailoverGroup;
+
+/**
+ * A served step that is not the decision's last (of a stepped failback or a planned move) is held as long as the
+ * plan says, then the decision moves on to its next step (stored first; the next pass writes it).
+ */
+record HoldStep() implements ReconcileStep {
+
+    @Override
+    public Next apply(Pass pass, Backends use, PassContext group) {
+        if (!(pass.goal() instanceof Goal.Decided goal) || !pass.servedAsWanted()) {
+            return ReconcileStep.go(pass);
+        }
+        TrafficPlan traffic = use.traffic();
+        FailoverGroup config = goal.config();
+        DesiredState desired = goal.desired();
+        if (desired.step() >= traffic.steps(config, desired) - 1) {
+            return ReconcileStep.go(pass);
+        }
+        Instant now = pass.now();
+        Duration hold = traffic.holdAfter(config, desired, use.settings().stepPause());
+        Instant since = group.heldSince().orElse(null);
+        if (since == null) {
+            since = now;
+            group.hold(now, hold);
+            String step = traffic.describeStep(config, desired);
+            group.report(ActuationStep.VERIFY, ActuationStatus.SUCCEEDED, use.dns().name(), step + " served: "
+                    + pass.served().describe() + "; next step after " + hold, now);
+            // the group's status names the step it holds in, so operators see where a long move stands
+            group.publishOnce(ActuationStep.RECONCILE, ActuationStatus.CONVERGING, use.dns().name(), step
+                    + " served; next step at " + now.plus(hold), now);
+        }
+        Duration left = Duration.between(now, since.plus(hold));
+        if (!left.isNegative() && !left.isZero()) {
+            return ReconcileStep.done(left);
+        }
+        return ReconcileStep.done(group.moveTo(desired.atStep(desired.step() + 1)));
+    }
+}

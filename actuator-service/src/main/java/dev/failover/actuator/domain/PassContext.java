@@ -1,0 +1,119 @@
+package dev.failover.actuator.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import dev.failover.actuator.dns.OwnerMark;
+import dev.failover.actuator.dns.ServedRecord;
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.ActuationStep;
+
+/**
+ * What a reconcile step may do to its {@link GroupReconciler}'s state: intent methods, and a few questions. The state
+ * itself (convergence, attempts, holds, the desired state) stays the reconciler's; the backends come as a value
+ * ({@link Backends}).
+ */
+interface PassContext {
+
+    // ---- results ----
+
+    void report(ActuationStep step, ActuationStatus status, String provider, String details, Instant startedAt);
+
+    /** Publishes a result unless the same step said the same thing last (a long wait is not a flood of events). */
+    void publishOnce(ActuationStep step, ActuationStatus status, String provider, String details, Instant startedAt);
+
+    // ---- how a pass ends ----
+
+    /** A passing failure: keep trying, with backoff, until served or superseded. */
+    default Duration retryLater(String error, Instant now) {
+        return retryLater(error, now, null);
+    }
+
+    /** A passing failure or wait: keep trying at the {@code poll} interval (null: with backoff). */
+    Duration retryLater(String error, Instant now, Duration poll);
+
+    /** The provider asked to slow down: keep trying, with the longer backoff of throttling. */
+    Duration retryThrottled(String error, Instant now);
+
+    /** Refused for good: blocked until a newer decision, a configuration change or an operator's retry. */
+    Duration block(ActuationStep step, String provider, String reason, Instant now);
+
+    /** The record carries a newer epoch's mark: this instance changes nothing. */
+    Duration supersede(OwnerMark owner, Instant now);
+
+    // ---- the record ----
+
+    /** A read said what the record serves, for the group's status. */
+    void observed(ServedRecord served);
+
+    /** The record serves something its goal's write did not write: reported once, as {@code details} say. */
+    void drifted(String served, String details, Instant now);
+
+    // ---- the desired state ----
+
+    /** Stores a change written whose save failed, before the record is read again; nothing when there is none. */
+    void saveUnstoredChange();
+
+    /**
+     * The provider took a write as change {@code reference}, which it may not serve everywhere yet: it becomes part of the
+     * desired state and is stored, so that a restarted or new owner asks about it too before it calls the group
+     * converged. Its id is known only once the write is taken, so it is stored right after it; a save that fails fails
+     * the pass, and the next pass stores it before it reads (this instance asks about it meanwhile all the same). The
+     * initial state has no desired state to keep it in.
+     */
+    void changeWritten(String reference);
+
+    /**
+     * A read saw the pending change served everywhere: this instance asks no more about it. Not stored again (no write to
+     * the store per converged group): an owner restored from the stored state asks once more and finds it in sync.
+     */
+    void changePropagated();
+
+    /**
+     * Moves on to another step of the same decision, stored so that a restart resumes from it; the next pass acts. A
+     * newer decision that arrived meanwhile wins.
+     */
+    Duration moveTo(DesiredState next);
+
+    // ---- holds and convergence ----
+
+    /** Since when the step served now has been held; empty before it was seen served. */
+    Optional<Instant> heldSince();
+
+    /** The step is served from {@code now}, held for {@code hold} before the next. */
+    void hold(Instant now, Duration hold);
+
+    /** The goal is served, proven by a read; says whether it was before. */
+    Settled settle(Instant now, long millisFromDecision);
+
+    enum Settled {
+        /** It was converged already: nothing new to say. */
+        STILL,
+        /** Converged again (after drift, a failure, a retry). */
+        AGAIN,
+        /** Served for the first time since the decision. */
+        FIRST
+    }
+
+    // ---- capacity ----
+
+    /** Reports the target's capacity once per desired state. */
+    void reportCapacityOnce(ActuationStatus status, String provider, String details, Instant now);
+
+    /** Since when the target's capacity has been waited for; starts the wait at {@code now} on the first look. */
+    Instant capacityWaitSince(Instant now);
+
+    /** The target is ready: the capacity wait is over. */
+    void capacityWaitOver();
+
+    // ---- scale-down ----
+
+    /** Since when the decision has been served (without interruption by a newer decision); null before. */
+    Instant servedSince();
+
+    /** Whether the target traffic left has been dealt with (scaled down, or it has nothing to scale). */
+    boolean scaleDownDone();
+
+    void scaledDown();
+}

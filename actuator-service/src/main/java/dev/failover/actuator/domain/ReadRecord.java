@@ -1,0 +1,41 @@
+package dev.failover.actuator.domain;
+
+import java.time.Instant;
+
+import dev.failover.actuator.dns.DnsProvider;
+import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
+import dev.failover.actuator.domain.ReconcileStep.Next;
+import dev.failover.contract.event.ActuationStep;
+
+/**
+ * Reads what the record serves and its ownership mark, asking about the goal's pending change. A read that does
+ * not say ends the pass: not reachable (try again), throttled (try again, later), an ownership record no write can be
+ * based on or a refusal (blocked, with the reason).
+ */
+record ReadRecord() implements ReconcileStep {
+
+    @Override
+    public Next apply(Pass pass, Backends use, PassContext group) {
+        DnsProvider dns = use.dns();
+        String name = pass.key().name();
+        Instant now = pass.now();
+        ReadOutcome read = dns.read(pass.key(), pass.goal().changeToCheck());
+        if (read instanceof ReadOutcome.Served ok) {
+            group.observed(ok.record());
+            return ReconcileStep.go(pass.read(ok.record()));
+        }
+        if (read instanceof ReadOutcome.Throttled throttled) {
+            return ReconcileStep.done(group.retryThrottled("reading " + name + " throttled by " + dns.name() + ": "
+                    + throttled.reason(), now));
+        }
+        if (read instanceof ReadOutcome.OwnerRecordUnusable unusable) {
+            return ReconcileStep.done(group.block(ActuationStep.FENCE, dns.name(), unusable.reason(), now));
+        }
+        if (read instanceof ReadOutcome.Rejected rejected) {
+            return ReconcileStep.done(group.block(ActuationStep.VERIFY, dns.name(), "reading " + name + " was refused: "
+                    + rejected.reason(), now));
+        }
+        return ReconcileStep.done(group.retryLater("cannot read " + name + " from " + dns.name() + ": "
+                + ((ReadOutcome.Unavailable) read).reason(), now));
+    }
+}

@@ -1,0 +1,42 @@
+package dev.failover.actuator.domain;
+
+import java.time.Duration;
+import java.util.List;
+
+import dev.failover.actuator.domain.ReconcileStep.Next;
+
+/**
+ * The reconcile steps of a pass, in their one order: the same for the initial state (epoch 0, no decision yet) and a
+ * decision's desired state. Docs (ADR 0006, "The reconcile steps") list them from here.
+ */
+final class ReconcileSteps {
+
+    static final List<ReconcileStep> IN_ORDER = List.of(
+            new SaveWrittenChange(),
+            new ReadRecord(),
+            new CheckOwner(),
+            new StartMoveAtServed(),
+            new AwaitPropagation(),
+            new HoldStep(),
+            new Settle(),
+            new ScaleDownIfDue(),
+            new HandleDrift(),
+            new EnsureCapacity(),
+            new WriteRecord());
+
+    private ReconcileSteps() {
+    }
+
+    /** Runs the steps until one ends the pass; returns when the group wants its next pass. */
+    static Duration run(Pass start, Backends use, PassContext group) {
+        Pass pass = start;
+        for (ReconcileStep step : IN_ORDER) {
+            Next next = step.apply(pass, use, group);
+            if (next instanceof Next.Done done) {
+                return done.after();
+            }
+            pass = ((Next.Continue) next).pass();
+        }
+        throw new IllegalStateException("no step ended the pass; the last one, WriteRecord, always does");
+    }
+}

@@ -1,0 +1,48 @@
+package dev.failover.actuator.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.failover.actuator.domain.PassContext.Settled;
+import dev.failover.actuator.domain.ReconcileStep.Next;
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.ActuationStep;
+import dev.failover.contract.event.Decision;
+
+/**
+ * The read shows the goal served (its last step): the group is converged, said once when it becomes so. The
+ * initial state's pass ends here: nothing is written before a decision while the record is as deployed.
+ */
+record Settle() implements ReconcileStep {
+
+    @Override
+    public Next apply(Pass pass, Backends use, PassContext group) {
+        if (!pass.servedAsWanted()) {
+            return ReconcileStep.go(pass);
+        }
+        Instant now = pass.now();
+        String dns = use.dns().name();
+        if (!(pass.goal() instanceof Goal.Decided goal)) {
+            if (group.settle(now, 0) != Settled.STILL) {
+                group.report(ActuationStep.RECONCILE, ActuationStatus.CONVERGED, dns, pass.key().name() + " serves the"
+                        + " initial state " + RecordSets.describe(pass.goal().wanted()) + " (" + pass.goal().target().id()
+                        + ", the chain's first target; no decision yet)", now);
+            }
+            return ReconcileStep.done(use.settings().resync());
+        }
+        Decision decision = goal.desired().decision();
+        long fromDecision = Duration.between(decision.issuedAt(), now).toMillis();
+        Settled settled = group.settle(now, fromDecision);
+        if (settled != Settled.STILL) {
+            group.report(ActuationStep.VERIFY, ActuationStatus.SUCCEEDED, dns, dns + " serves " + goal.config().dns().name()
+                    + " as " + pass.served().describe() + " (epoch " + decision.epoch() + ")", now);
+            if (settled == Settled.FIRST) {
+                group.report(ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED, dns, decision.kind() + " of " + use.group()
+                        + " to " + decision.toTarget() + " served", decision.issuedAt());
+            }
+            group.report(ActuationStep.RECONCILE, ActuationStatus.CONVERGED, dns, "served as decided, " + fromDecision
+                    + " ms after the decision", now);
+        }
+        return ReconcileStep.go(pass);
+    }
+}

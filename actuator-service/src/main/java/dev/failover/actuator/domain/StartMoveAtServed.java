@@ -1,0 +1,30 @@
+package dev.failover.actuator.domain;
+
+import dev.failover.actuator.dns.ServedRecord;
+import dev.failover.actuator.domain.ReconcileStep.Next;
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.ActuationStep;
+
+/**
+ * A planned move that has written nothing yet starts from what is served ({@link TrafficPlan#fitToServed}): a
+ * record that does not serve the move's from-target has no TTL to lower, and the move starts at the switch. Once the
+ * record is ours, a change is drift ({@link HandleDrift}).
+ */
+record StartMoveAtServed() implements ReconcileStep {
+
+    @Override
+    public Next apply(Pass pass, Backends use, PassContext group) {
+        if (!(pass.goal() instanceof Goal.Decided goal) || pass.owner() instanceof Pass.Ownership.Ours) {
+            return ReconcileStep.go(pass);
+        }
+        ServedRecord served = pass.served();
+        DesiredState fitted = use.traffic().fitToServed(goal.config(), goal.desired(), served.sets());
+        if (fitted == goal.desired()) {
+            return ReconcileStep.go(pass);
+        }
+        group.report(ActuationStep.LOWER_TTL, ActuationStatus.SKIPPED, use.dns().name(), pass.key().name()
+                + " is served as " + served.describe() + ", not by " + goal.desired().decision().fromTarget()
+                + ": no TTL to lower on it; the move starts at the switch", pass.now());
+        return ReconcileStep.done(group.moveTo(fitted));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.failover.actuator.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.failover.actuator.dns.DnsProvider;
+import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
+import dev.failover.actuator.dns.OwnerMark;
+import dev.failover.actuator.dns.RecordWrite;
+import dev.failover.actuator.domain.ReconcileStep.Next;
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.ActuationStep;
+
+/**
+ * Writes the wanted sets and the goal's ownership mark in one request, conditionally on the mark read. The pass
+ * ends here whatever the outcome: the next pass reads the record back, and that read is the verification.
+ */
+record WriteRecord() implements ReconcileStep {
+
+    @Override
+    public Next apply(Pass pass, Backends use, PassContext group) {
+        DnsProvider dns = use.dns();
+        Goal goal = pass.goal();
+        Instant now = pass.now();
+        RecordWrite write = new RecordWrite(pass.key(), pass.served().ownerText(), OwnerMark.of(use.group(), goal.epoch(),
+                goal.decisionId(), goal.wanted()), goal.wanted());
+        ActuationStep writeStep = goal.writeStep(use.traffic());
+        String step = goal.describeStep(use.traffic());
+        Instant writeStart = use.clock().instant();
+        WriteOutcome written = dns.write(write);
+        if (written instanceof WriteOutcome.Written w) {
+            group.report(writeStep, ActuationStatus.SUCCEEDED, dns.name(), w.details() + (step.isEmpty() ? "" : " (" + step
+                    + ")"), writeStart);
+            if (w.reference() != null) {
+                group.changeWritten(w.reference());
+            }
+            return ReconcileStep.done(Duration.ZERO);
+        }
+        if (written instanceof WriteOutcome.OwnerChanged changed) {
+            return ReconcileStep.done(group.retryLater("the record's owner changed under us, reading again: "
+                    + changed.reason(), now));
+        }
+        if (written instanceof WriteOutcome.Rejected rejected) {
+            group.report(writeStep, ActuationStatus.FAILED, dns.name(), "rejected: " + rejected.reason() + " (wanted: "
+                    + write.describe() + ")", writeStart);
+            return ReconcileStep.done(group.block(writeStep, dns.name(), "DNS write rejected by " + dns.name() + ": "
+                    + rejected.reason(), now));
+        }
+        if (written instanceof WriteOutcome.Throttled throttled) {
+            return ReconcileStep.done(group.retryThrottled("writing " + write.key().name() + " throttled by " + dns.name()
+                    + ": " + throttled.reason(), now));
+        }
+        return ReconcileStep.done(group.retryLater(dns.name() + " unavailable: " + ((WriteOutcome.Unavailable) written)
+                .reason(), now));
+    }
+}

@@ -1,0 +1,34 @@
+package dev.failover.decision.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import dev.failover.contract.topology.Target;
+
+/**
+ * One evaluation of one group: its state, the evidence counted once at {@code now}, and what the rules need from
+ * beyond the group (the correlated-failure guard, the global switch budget).
+ */
+record Evaluation(GroupState state, Evidence evidence, Instant now, Fleet fleet) {
+
+    /** What the rules read from beyond the group; asked only when a rule is reached. */
+    interface Fleet {
+        /** The correlated-failure guard's suspicion at {@code now}, if it holds one. */
+        Optional<CorrelatedFailureGuard.Suspicion> suspicion(Instant now);
+
+        /** Automatic switches of every group within {@code window} before {@code now}. */
+        int switchesWithin(Duration window, Instant now);
+
+        /** The global budget of automatic switches per 24 hours. */
+        int maxSwitchesPerDay();
+    }
+
+    Target active() {
+        return state.group().target(state.active()).orElseThrow();
+    }
+
+    Evidence.OfTarget activeEvidence() {
+        return evidence.of(state.active());
+    }
+}

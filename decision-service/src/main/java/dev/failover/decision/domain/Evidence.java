@@ -1,0 +1,192 @@
+package dev.failover.decision.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+
+import dev.failover.contract.event.LocationVerdict;
+import dev.failover.contract.event.TargetHealth;
+import dev.failover.contract.topology.Dependency;
+import dev.failover.contract.topology.Target;
+import dev.failover.contract.topology.Thresholds;
+
+/**
+ * What a group's trackers say at one instant, counted once per evaluation: every rule of the {@link RuleChain}, the
+ * failback hold-down clocks, the correlated-failure guard, the view and the explanation read it from here instead of
+ * recounting the trackers. A value: it does not change once taken.
+ *
+ * @param targets one per target, in chain order
+ */
+record Evidence(Instant at, int quorum, List<OfTarget> targets) {
+
+    /**
+     * One target's evidence: each location's verdict, the counts the quorum is taken over, and the destination gates
+     * (ADR 0010).
+     *
+     * @param verdicts        each location's verdict, in the topology's order of locations
+     * @param failingNow      locations whose latest fresh result is a failure (below the failure threshold too)
+     * @param rising          locations that see it UP or on a fresh streak of successes towards it
+     * @param freshSuccesses  locations whose latest result is a success at most {@code freshBound} old
+     * @param freshBound      freshEvidenceIntervals of its probe intervals
+     * @param dependency      the first dependency not HEALTHY (null when all are, or when not asked: see
+     *                        {@link #destinationVerdict})
+     * @param dependencyHealth that dependency's health; null with it
+     */
+    record OfTarget(Target target, TargetHealth health, List<LocationVerdict> verdicts, int up, int down, int flapping,
+            int failingNow, int rising, int freshSuccesses, Duration freshBound, Dependency dependency,
+            TargetHealth dependencyHealth, int quorum) {
+
+        /** UNHEALTHY, or failing now at a quorum of locations: what the correlated-failure guard counts as failing. */
+        boolean failing() {
+            return health == TargetHealth.UNHEALTHY || failingNow >= quorum;
+        }
+
+        /** A quorum of locations sees it UP or on a fresh streak of successes towards it. */
+        boolean risingAtQuorum() {
+            return rising >= quorum;
+        }
+
+        /** HEALTHY, and no location sees it DOWN or FLAPPING: the bar for failing back to it. */
+        boolean stablyHealthy() {
+            return health == TargetHealth.HEALTHY && down == 0 && flapping == 0;
+        }
+
+        /**
+         * Whether automation may move traffic to it (ADR 0010): HEALTHY; the latest result from a quorum of locations a
+         * success at most {@link #freshBound} old; every dependency HEALTHY.
+         */
+        Destination destinationVerdict() {
+            if (health != TargetHealth.HEALTHY) {
+                return Destination.NOT_HEALTHY;
+            }
+            if (freshSuccesses < quorum) {
+                return failingNow > 0 ? Destination.FAILING_NOW : Destination.STALE_EVIDENCE;
+            }
+            return dependency != null ? Destination.DEPENDENCY_NOT_HEALTHY : Destination.ELIGIBLE;
+        }
+
+        /** The destination verdict with why, for people. */
+        GroupView.DestinationCheck destination() {
+            String id = target.id();
+            Destination verdict = destinationVerdict();
+            return new GroupView.DestinationCheck(verdict, switch (verdict) {
+                case NOT_HEALTHY -> id + " is " + health;
+                case FAILING_NOW -> id + " is HEALTHY but failing now: " + failingNow + " location(s) saw its latest probe "
+                        + "fail, " + freshSuccesses + " of the quorum of " + quorum + " have a success newer than " + freshBound;
+                case STALE_EVIDENCE -> id + " is HEALTHY but only " + freshSuccesses + " location(s) have a success newer than "
+                        + freshBound + ", fewer than the quorum of " + quorum;
+                case DEPENDENCY_NOT_HEALTHY -> id + "'s dependency " + dependency.id() + " is " + dependencyHealth;
+                case ELIGIBLE -> id + " is HEALTHY with successes newer than " + freshBound + " from " + freshSuccesses + " of "
+                        + verdicts.size() + " locations (quorum " + quorum + ")" + (target.dependencies().isEmpty() ? ""
+                                : ", dependencies " + target.dependencies().stream().map(Dependency::id).toList() + " HEALTHY");
+            });
+        }
+
+        /** How many locations more or fewer would change its quorum health. */
+        String margin() {
+            String counts = target.id() + ": " + up + " UP, " + down + " DOWN of " + verdicts.size() + " locations, quorum "
+                    + quorum;
+            return switch (health) {
+                case UNHEALTHY -> counts + "; " + (down - quorum + 1) + " location(s) fewer DOWN and it would not be UNHEALTHY";
+                case HEALTHY -> counts + "; " + (up - quorum + 1) + " location(s) fewer UP and it would not be HEALTHY";
+                default -> counts + "; " + (quorum - Math.max(up, down)) + " more location(s) agreeing would settle it";
+            };
+        }
+
+        /** Its health with the margin, for people. */
+        String healthDetail() {
+            return target.id() + " is " + health + " (" + margin() + ")";
+        }
+    }
+
+    /** Counts every tracker of {@code s} once, at {@code now}. */
+    static Evidence of(GroupState s, Instant now) {
+        List<Target> all = s.group().targets();
+        List<OfTarget> targets = new ArrayList<>(all.size());
+        for (Target target : all) {
+            targets.add(ofTarget(s, target, now));
+        }
+        return new Evidence(now, s.quorum(), targets);
+    }
+
+    private static OfTarget ofTarget(GroupState s, Target target, Instant now) {
+        Thresholds thresholds = s.thresholds();
+        Duration staleAfter = GroupTrackers.staleAfter(target);
+        Duration freshBound = Duration.ofSeconds((long) s.group().safety().freshEvidenceIntervals() * target.probe().intervalSeconds());
+        Collection<LocationTracker> trackers = s.trackers().of(target);
+        LocationVerdict[] verdicts = new LocationVerdict[trackers.size()];
+        int up = 0;
+        int down = 0;
+        int flapping = 0;
+        int failingNow = 0;
+        int rising = 0;
+        int fresh = 0;
+        int i = 0;
+        for (LocationTracker tracker : trackers) {
+            LocationVerdict verdict = tracker.verdictAt(now, staleAfter, thresholds);
+            verdicts[i++] = verdict;
+            switch (verdict) {
+                case UP -> up++;
+                case DOWN -> down++;
+                case FLAPPING -> flapping++;
+                case UNKNOWN -> { }
+            }
+            failingNow += tracker.failingNow(now, staleAfter) ? 1 : 0;
+            rising += tracker.upOrRising(verdict, now, staleAfter) ? 1 : 0;
+            fresh += tracker.freshSuccess(now, freshBound) ? 1 : 0;
+        }
+        int quorum = s.quorum();
+        TargetHealth health = health(up, down, flapping, quorum);
+        Dependency notHealthy = null;
+        TargetHealth dependencyHealth = null;
+        if (health == TargetHealth.HEALTHY && fresh >= quorum) { // the gates after them need not be counted otherwise
+            for (Dependency dependency : target.dependencies()) {
+                TargetHealth h = s.trackers().dependencyHealth(target, dependency, now);
+                if (h != TargetHealth.HEALTHY) {
+                    notHealthy = dependency;
+                    dependencyHealth = h;
+                    break;
+                }
+            }
+        }
+        return new OfTarget(target, health, Arrays.asList(verdicts), up, down, flapping, failingNow, rising, fresh, freshBound,
+                notHealthy, dependencyHealth, quorum);
+    }
+
+    /** Quorum health over the locations' verdicts. */
+    static TargetHealth health(int up, int down, int flapping, int quorum) {
+        if (down >= quorum) {
+            return TargetHealth.UNHEALTHY;
+        }
+        if (up >= quorum) {
+            return TargetHealth.HEALTHY;
+        }
+        if (flapping > 0 && down + flapping >= quorum) {
+            return TargetHealth.FLAPPING;
+        }
+        return TargetHealth.UNKNOWN;
+    }
+
+    /** The evidence of {@code target}. */
+    OfTarget of(Target target) {
+        for (OfTarget t : targets) {
+            if (t.target() == target || t.target().id().equals(target.id())) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("no target " + target.id());
+    }
+
+    /** The evidence of the target with id {@code target}. */
+    OfTarget of(String target) {
+        for (OfTarget t : targets) {
+            if (t.target().id().equals(target)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("no target " + target);
+    }
+}

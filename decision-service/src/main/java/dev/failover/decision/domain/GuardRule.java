@@ -1,0 +1,41 @@
+package dev.failover.decision.domain;
+
+import java.util.Optional;
+
+/**
+ * Rule 4, "correlated-failure-guard" (ADR 0010): while the plane suspects its own eyes, an automatic switch of a group
+ * that obeys the guard is held, unless an operator resumed the group after the suspicion began. Each suspicion is
+ * written to the group's audit trail once.
+ */
+final class GuardRule implements SwitchGuard {
+
+    static final String NAME = "correlated-failure-guard";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public RuleVerdict check(Evaluation e, Move.Switch proposal) {
+        GroupState s = e.state();
+        Optional<CorrelatedFailureGuard.Suspicion> suspicion = heldBy(e);
+        if (suspicion.isEmpty()) {
+            return RuleVerdict.passed(() -> "no correlated failure holds the group");
+        }
+        String why = proposal.describe() + " held by the correlated-failure guard: "
+                + suspicion.get().why() + "; resume the group to let it act, or pin or force a target";
+        s.auditSuspicionOnce(suspicion.get().since(), e.now(), why);
+        return RuleVerdict.held(Outcome.HoldReason.CORRELATED_FAILURE, why);
+    }
+
+    /** The guard's suspicion when it holds this group: the group obeys it and no operator resumed it since it began. */
+    private static Optional<CorrelatedFailureGuard.Suspicion> heldBy(Evaluation e) {
+        GroupState s = e.state();
+        if (!s.group().safety().correlatedFailureGuard()) {
+            return Optional.empty();
+        }
+        return e.fleet().suspicion(e.now())
+                .filter(x -> s.guardAcknowledgedAt() == null || s.guardAcknowledgedAt().isBefore(x.since()));
+    }
+}
