@@ -104,6 +104,9 @@ public class InputListener {
                     .orElse(-1L);
             Handling handling = handle(record.getTopic(), record.getPartition(), offset, record.getKey(), record.getPayload(),
                     record.getHeaders());
+            if (Topics.PROBE_RESULTS.equals(record.getTopic()) && offset >= 0) {
+                ownership.consumed(record.getPartition(), offset); // catching up after an assignment ends at its end
+            }
             if (handling instanceof Handling.LeftAlone) {
                 leftAlone.add(new TopicPartition(record.getTopic(), record.getPartition()));
             } else if (handling instanceof Handling.Pending pending) {
@@ -172,11 +175,26 @@ public class InputListener {
             if (event instanceof ActuationResult actuation) {
                 return pending(topic, onActuation(actuation));
             }
-            return onProbeResult(topic, (ProbeResult) event, offset < 0 ? null : new Explanation.Position(partition, offset));
+            Explanation.Position position = offset < 0 ? null : new Explanation.Position(partition, offset);
+            if (admission instanceof Admission.Observe) {
+                observe((ProbeResult) event, position);
+                return DONE;
+            }
+            return onProbeResult(topic, (ProbeResult) event, position);
         } catch (RuntimeException e) {
             // as the channel's failure strategy (ignore) did for a record that failed alone: logged, and passed over
             LOG.errorf(e, "processing a record of %s for %s failed", topic, group);
             return DONE;
+        }
+    }
+
+    /** A result read while catching up after a take-over: evidence only, nothing decided on it yet. */
+    private void observe(ProbeResult result, Explanation.Position position) {
+        Outcome outcome = engine.observe(result, position);
+        if (outcome instanceof Outcome.Ignored ignored) {
+            metrics.ignored(ignored, result.location());
+        } else {
+            metrics.used(result.group());
         }
     }
 
