@@ -103,6 +103,15 @@ public final class DecisionEngine {
     }
 
     /**
+     * Counts the result as evidence without deciding: for a new owner reading the results published while ownership
+     * moved, which must all be seen before anything is decided on them (GroupOwnership's CATCHING_UP). Steady when
+     * counted, Ignored (with why) when not.
+     */
+    public synchronized Outcome observe(ProbeResult result, Explanation.Position position) {
+        return record(result, position);
+    }
+
+    /**
      * Counts the result in its tracker without evaluating the group: Steady when counted, Ignored (with why) when not.
      * A replay records a whole window of evidence this way before it evaluates once.
      */

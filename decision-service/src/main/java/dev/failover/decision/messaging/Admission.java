@@ -12,6 +12,13 @@ public sealed interface Admission {
     record Decide() implements Admission {
     }
 
+    /**
+     * This instance's, but still catching up on what was published while ownership moved: a probe result is counted as
+     * evidence without deciding; commands and actuation reports are handled (their publication waits for DECIDING).
+     */
+    record Observe() implements Admission {
+    }
+
     /** Not this instance's to decide now: left unprocessed and counted by {@code standing}. */
     record Ignore(Standing standing) implements Admission {
     }
@@ -36,7 +43,11 @@ public sealed interface Admission {
             return new DeadLetter("record of group " + quoted(group) + " is in partition " + partition
                     + ", its key belongs in partition " + homePartition);
         }
-        return standing == Standing.DECIDING ? new Decide() : new Ignore(standing);
+        return switch (standing) {
+            case DECIDING -> new Decide();
+            case CATCHING_UP -> new Observe();
+            default -> new Ignore(standing);
+        };
     }
 
     private static String quoted(Object value) {

@@ -187,6 +187,10 @@ public class InputListener {
         } catch (RuntimeException e) {
             LOG.errorf(e, "handling the record at offset %d of %s failed; passed over", offset, partition);
             return DONE;
+        } finally {
+            if (Topics.PROBE_RESULTS.equals(record.getTopic()) && offset >= 0) {
+                ownership.consumed(record.getPartition(), offset); // catching up after an assignment ends at its end
+            }
         }
     }
 
@@ -226,11 +230,26 @@ public class InputListener {
             if (event instanceof ActuationResult actuation) {
                 return pending(topic, onActuation(actuation));
             }
-            return onProbeResult(topic, (ProbeResult) event, offset < 0 ? null : new Explanation.Position(partition, offset));
+            Explanation.Position position = offset < 0 ? null : new Explanation.Position(partition, offset);
+            if (admission instanceof Admission.Observe) {
+                observe((ProbeResult) event, position);
+                return DONE;
+            }
+            return onProbeResult(topic, (ProbeResult) event, position);
         } catch (RuntimeException e) {
             // as the channel's failure strategy (ignore) did for a record that failed alone: logged, and passed over
             LOG.errorf(e, "processing a record of %s for %s failed", topic, group);
             return DONE;
+        }
+    }
+
+    /** A result read while catching up after a take-over: evidence only, nothing decided on it yet. */
+    private void observe(ProbeResult result, Explanation.Position position) {
+        Outcome outcome = engine.observe(result, position);
+        if (outcome instanceof Outcome.Ignored ignored) {
+            metrics.ignored(ignored, result.location());
+        } else {
+            metrics.used(result.group());
         }
     }
 

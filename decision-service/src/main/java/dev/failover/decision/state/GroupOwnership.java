@@ -3,6 +3,7 @@ package dev.failover.decision.state;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -131,6 +132,7 @@ public class GroupOwnership implements KafkaConsumerRebalanceListener {
         List<Integer> numbers = probeResultPartitions(assigned);
         partitions.assigned(numbers);
         restoreUntilDone(numbers);
+        catchUp(consumer, numbers);
         partitions.rebalanced();
         LOG.infof("now deciding partitions %s; groups %s", numbers, ownedGroups());
     }
@@ -143,6 +145,39 @@ public class GroupOwnership implements KafkaConsumerRebalanceListener {
         // a decision made here and not yet published must not go out later, after another owner decided the group
         engine.groupIds().stream().filter(g -> numbers.contains(partitionOf(g))).forEach(publisher::discardUnpublished);
         LOG.infof("partitions revoked %s", numbers);
+    }
+
+    /** A record of failover.probe-results at {@code offset} was handled: catching up may be over. */
+    public void consumed(int partition, long offset) {
+        partitions.consumed(partition, offset);
+    }
+
+    /**
+     * Results published while the partitions moved here are read before anything is decided on them: each assigned
+     * partition whose consumer position is behind its end offset now is CATCHING_UP until it reaches it. When the
+     * offsets cannot be had (the broker did not answer in time), the partition is decided from its first record, as
+     * before.
+     */
+    private void catchUp(Consumer<?, ?> consumer, List<Integer> numbers) {
+        if (numbers.isEmpty()) {
+            return;
+        }
+        List<TopicPartition> tps = numbers.stream().map(p -> new TopicPartition(Topics.PROBE_RESULTS, p)).toList();
+        try {
+            Map<TopicPartition, Long> ends = consumer.endOffsets(tps);
+            for (TopicPartition tp : tps) {
+                long end = ends.getOrDefault(tp, 0L);
+                long position = consumer.position(tp);
+                if (position < end) {
+                    partitions.behind(tp.partition(), end);
+                    LOG.infof("partition %d: catching up from offset %d to %d before deciding its groups", tp.partition(),
+                            position, end);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("partitions %s: their end offsets are not known (%s); deciding from the first record", numbers,
+                    e.getMessage());
+        }
     }
 
     private void restoreUntilDone(List<Integer> numbers) {

@@ -30,7 +30,13 @@ public final class PartitionOwnership {
         /** Assigned, but its state is not restored (yet): nothing of it is decided. */
         NOT_RESTORED,
         /** Assigned and restored, but this process stalled longer than the lease: it may have been replaced. */
-        LEASE_LAPSED
+        LEASE_LAPSED,
+        /**
+         * Assigned and restored, but its input not yet read up to where it ended when the partition was assigned: the
+         * results published while ownership was moving are read as evidence before anything is decided on part of them
+         * (a take-over that decided on the first half of the backlog picked the wrong target).
+         */
+        CATCHING_UP
     }
 
     /** An assigned partition whose state is not restored yet: attempts failed so far, and the last error. */
@@ -41,6 +47,8 @@ public final class PartitionOwnership {
     private final long leaseNanos;
     private final Set<Integer> restored = new HashSet<>();
     private final Map<Integer, Unrestored> unrestored = new TreeMap<>();
+    /** Partitions being caught up: the offset their input must be read up to (its end when they were assigned). */
+    private final Map<Integer, Long> catchingUp = new TreeMap<>();
     private long lastSeenRunningNanos;
     private boolean lapsed;
     private boolean rebalanceAsked;
@@ -59,7 +67,10 @@ public final class PartitionOwnership {
         if (!restored.contains(partition)) {
             return Standing.NOT_ASSIGNED;
         }
-        return lapsed ? Standing.LEASE_LAPSED : Standing.DECIDING;
+        if (lapsed) {
+            return Standing.LEASE_LAPSED;
+        }
+        return catchingUp.containsKey(partition) ? Standing.CATCHING_UP : Standing.DECIDING;
     }
 
     /**
@@ -93,10 +104,29 @@ public final class PartitionOwnership {
         }
     }
 
+    /**
+     * A restored partition's input ended at {@code endOffset} when it was assigned, and the consumer is not there yet:
+     * its groups are caught up (not decided) until a record at {@code endOffset - 1} or later is consumed.
+     */
+    public synchronized void behind(int partition, long endOffset) {
+        if (restored.contains(partition)) {
+            catchingUp.put(partition, endOffset);
+        }
+    }
+
+    /** A record of the partition's input at {@code offset} was handled. */
+    public synchronized void consumed(int partition, long offset) {
+        Long end = catchingUp.get(partition);
+        if (end != null && offset + 1 >= end) {
+            catchingUp.remove(partition);
+        }
+    }
+
     public synchronized void revoked(Collection<Integer> partitions) {
         partitions.forEach(p -> {
             restored.remove(p);
             unrestored.remove(p);
+            catchingUp.remove(p);
         });
     }
 

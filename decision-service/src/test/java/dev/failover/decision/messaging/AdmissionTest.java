@@ -16,6 +16,7 @@ class AdmissionTest {
     static Stream<Arguments> rows() {
         return Stream.of(
                 Arguments.of("a", 1, "a", 1, Standing.DECIDING, new Admission.Decide()),
+                Arguments.of("a", 1, "a", 1, Standing.CATCHING_UP, new Admission.Observe()),
                 Arguments.of("a", 1, "a", 1, Standing.NOT_ASSIGNED, new Admission.Ignore(Standing.NOT_ASSIGNED)),
                 Arguments.of("a", 1, "a", 1, Standing.NOT_RESTORED, new Admission.Ignore(Standing.NOT_RESTORED)),
                 Arguments.of("a", 1, "a", 1, Standing.LEASE_LAPSED, new Admission.Ignore(Standing.LEASE_LAPSED)),

@@ -111,6 +111,46 @@ class PartitionOwnershipTest {
                     f.ownership.restored(1);
                     f.ownership.rebalanced();
                 }, Standing.NOT_ASSIGNED),
+                row("restored, behind the end it had at assignment: catching up", f -> {
+                    f.ownership.assigned(List.of(0));
+                    f.ownership.restored(0);
+                    f.ownership.behind(0, 100);
+                    f.ownership.rebalanced();
+                    f.ownership.consumed(0, 98);
+                }, Standing.CATCHING_UP),
+                row("restored, caught up with the end it had at assignment", f -> {
+                    f.ownership.assigned(List.of(0));
+                    f.ownership.restored(0);
+                    f.ownership.behind(0, 100);
+                    f.ownership.rebalanced();
+                    f.ownership.consumed(0, 98);
+                    f.ownership.consumed(0, 99);
+                }, Standing.DECIDING),
+                row("another partition's records do not catch this one up", f -> {
+                    f.ownership.assigned(List.of(0, 1));
+                    f.ownership.restored(0);
+                    f.ownership.restored(1);
+                    f.ownership.behind(0, 100);
+                    f.ownership.rebalanced();
+                    f.ownership.consumed(1, 500);
+                }, Standing.CATCHING_UP),
+                row("catching up, then revoked and assigned again with nothing behind", f -> {
+                    f.ownership.assigned(List.of(0));
+                    f.ownership.restored(0);
+                    f.ownership.behind(0, 100);
+                    f.ownership.rebalanced();
+                    f.ownership.revoked(List.of(0));
+                    f.ownership.assigned(List.of(0));
+                    f.ownership.restored(0);
+                    f.ownership.rebalanced();
+                }, Standing.DECIDING),
+                row("catching up and stalled longer than the lease: lapsed", f -> {
+                    f.ownership.assigned(List.of(0));
+                    f.ownership.restored(0);
+                    f.ownership.behind(0, 100);
+                    f.ownership.rebalanced();
+                    f.pass(LEASE.plusMillis(1));
+                }, Standing.LEASE_LAPSED),
                 row("stalled inside the rebalance callback: its outcome is doubtful too", f -> {
                     f.ownership.assigned(List.of(0));
                     f.ownership.restored(0);
