@@ -183,7 +183,9 @@ class DecisionOwnershipIT {
         await("the pending pause of " + group + " applied after SIGCONT").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(automation(other, group))
                         .as("automation of " + group + " as " + other.name + " sees it").isEqualTo("PAUSED"));
-        Pattern accepted = Pattern.compile("command " + commandId + " PAUSE on " + group + " by system-test, issued at \\S+: ACCEPTED");
+        // the command id of a keyed request: <key id>:<TYPE>:<digest of its arguments> (issue 29, item 6)
+        Pattern accepted = Pattern.compile("command " + commandId + ":PAUSE:[0-9a-f]{16} PAUSE on " + group
+                + " by system-test, issued at \\S+: ACCEPTED");
         assertThat(Stream.of(owner, other).mapToLong(d -> accepted.matcher(d.output()).results().count()).sum())
                 .as("log lines of both deciders applying command " + commandId + ": once, by the owner or its successor")
                 .isEqualTo(1L);
