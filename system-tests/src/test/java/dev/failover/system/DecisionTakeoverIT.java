@@ -141,8 +141,8 @@ class DecisionTakeoverIT {
             primary.fail();
             assertThat(halting.awaitExit(Duration.ofSeconds(60))).as("exit status of the decider halted before sending")
                     .isEqualTo(137);
-            assertThat(decisions.poll()).as("decisions published before the halt").isEmpty();
-            assertThat(states.poll()).as("state records published before the halt: none ahead of the unpublished decision")
+            assertThat(decisions.readToEnd(Duration.ofSeconds(60))).as("decisions published before the halt").isEmpty();
+            assertThat(states.readToEnd(Duration.ofSeconds(60))).as("state records published before the halt: none ahead of the unpublished decision")
                     .allSatisfy(r -> assertThat(epochOf(r)).as("epoch of a state record").isZero());
 
             decider = restart("decider-1");
@@ -150,7 +150,7 @@ class DecisionTakeoverIT {
             awaitAnswer(TestTopology.SECONDARY_IP, Duration.ofSeconds(60));
             states.await(r -> epochOf(r) == failover.epoch(), Duration.ofSeconds(30)); // published after the decisions
             assertThat(failover.kind()).as("the decision made after the restart").isEqualTo(DecisionKind.FAILOVER);
-            assertThat(decisions.poll()).as("decisions on " + Topics.DECISIONS + ": the FAILOVER, once, at epoch 1")
+            assertThat(decisions.readToEnd(Duration.ofSeconds(60))).as("decisions on " + Topics.DECISIONS + ": the FAILOVER, once, at epoch 1")
                     .extracting(r -> decision(r).kind() + " epoch " + decision(r).epoch())
                     .containsExactly(DecisionKind.FAILOVER + " epoch 1");
             long decidedAt = decisions.poll().get(0).timestamp();
