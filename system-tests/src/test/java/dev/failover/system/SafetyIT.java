@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +26,6 @@ import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.Topics;
-import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.testkit.demo.DemoBackend;
 import dev.failover.testkit.kafka.TopicClient;
 import dev.failover.testkit.topology.TestTopology;
@@ -55,50 +53,31 @@ class SafetyIT {
     static final String REGION_B = "region-b";
     static final String REGION_C = "region-c";
     static final Duration WAIT = Duration.ofSeconds(60);
+    static TestStack stack;
     static StandaloneKafka kafka;
     static DemoBackend a;
     static DemoBackend b;
     static DemoBackend c;
     static DemoBackend database;
-    static int aPort;
     static ServiceProcess decider;
-    static final List<ServiceProcess> services = new ArrayList<>();
 
     @BeforeAll
     static void startStack() throws Exception {
-        Path stack = Path.of("target/safety-stack");
-        FailoverChainIT.deleteKafkaData(stack);
-        kafka = StandaloneKafka.start(stack);
-        a = DemoBackend.start("a", 0);
-        aPort = a.port();
-        b = DemoBackend.start("b", 0);
-        c = DemoBackend.start("c", 0);
-        database = DemoBackend.start("database-b", 0);
-        database.fail(); // b's dependency is down from the start
-        String yaml = topology();
-        TopologyLoader.parse(yaml, "safety topology");
-        Path topology = TestTopology.writeRaw(yaml);
-        Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "FAILOVER_TOPOLOGY_FILE",
-                topology.toString());
-        decider = ServiceProcess.start("decision-service", "safety-decision", common);
-        services.add(decider);
-        for (String location : TestTopology.LOCATIONS) {
-            services.add(ServiceProcess.start("probe-service", "safety-probe-" + location,
-                    FailoverChainIT.with(common, "FAILOVER_LOCATION", location)));
-        }
-        for (ServiceProcess service : services) {
-            service.awaitReady(Duration.ofSeconds(90));
-        }
+        stack = TestStack.named("safety").backends("a", "b", "c", "database-b").topology(s -> {
+            a = s.backend("a");
+            b = s.backend("b");
+            c = s.backend("c");
+            database = s.backend("database-b");
+            database.fail(); // b's dependency is down from the start
+            return topology();
+        }).deciders(1).probes().start();
+        kafka = stack.kafka();
+        decider = stack.decider();
     }
 
     @AfterAll
     static void stopStack() throws Exception {
-        services.forEach(ServiceProcess::close);
-        for (AutoCloseable closeable : new AutoCloseable[] { a, b, c, database, kafka }) {
-            if (closeable != null) {
-                closeable.close();
-            }
-        }
+        TestStack.closeAll(stack);
     }
 
     /** Three groups over three regions; probes every second, DOWN after 3 failures, UP after 2 successes, no dwell. */
@@ -211,7 +190,7 @@ class SafetyIT {
     void twoRegionsFailingTogetherHoldEveryGroupUntilAnOperatorResumesOne() throws Exception {
         try (TopicClient client = new TopicClient(kafka.bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
-            a = DemoBackend.start("a", aPort); // A is back where it was
+            a = stack.restartBackend("a"); // A is back where it was
             decided(decisions, "ab", DecisionKind.FAILBACK);
             decided(decisions, "ac", DecisionKind.FAILBACK);
             await("ab and ac back on a, every target HEALTHY").atMost(WAIT).pollInterval(Duration.ofMillis(250))
