@@ -279,7 +279,17 @@ class DeploymentFilesIT {
         List<String> problems = new ArrayList<>();
         for (JsonNode doc : render(overlay)) {
             String what = doc.path("kind").asText() + " " + doc.at("/metadata/name").asText();
-            Object object = kubernetes.unmarshal(doc.toString());
+            Object object;
+            try {
+                object = kubernetes.unmarshal(doc.toString());
+            } catch (RuntimeException e) {
+                Throwable cause = e;
+                while (cause.getCause() != null) {
+                    cause = cause.getCause();
+                }
+                problems.add(what + ": " + cause.getMessage().lines().findFirst().orElse(""));
+                continue;
+            }
             if (!(object instanceof HasMetadata resource)) {
                 problems.add(what + ": not a Kubernetes object");
                 continue;
@@ -337,6 +347,7 @@ class DeploymentFilesIT {
         assertThat(version).as("the version in pom.xml (scripts/set-version.sh)").doesNotContain("SNAPSHOT")
                 .matches("\\d+\\.\\d+\\.\\d+");
         JsonNode kustomization = YAML.readTree(ServiceProcess.ROOT.resolve("k8s/base/kustomization.yaml").toFile());
+        assertThat(kustomization.has("images")).as("k8s/base/kustomization.yaml sets the images (images:)").isTrue();
         Map<String, String> images = new TreeMap<>();
         kustomization.get("images").forEach(image -> images.put(image.get("name").asText(),
                 image.get("newName").asText() + ":" + image.get("newTag").asText()));
