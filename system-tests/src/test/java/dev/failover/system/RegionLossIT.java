@@ -783,7 +783,9 @@ class RegionLossIT {
         java.nio.file.Files.createDirectories(ServiceProcess.LOGS);
         Path jar;
         try (var jars = java.nio.file.Files.list(ServiceProcess.ROOT.resolve("failover-testkit/target"))) {
-            jar = jars.filter(p -> p.getFileName().toString().matches("failover-testkit-.*\\.jar")).findFirst()
+            // the newest: a workspace built before a version change still holds the old version's jar
+            jar = jars.filter(p -> p.getFileName().toString().matches("failover-testkit-[0-9.]+(-SNAPSHOT)?\\.jar"))
+                    .max(java.util.Comparator.comparing(p -> p.toFile().lastModified()))
                     .orElseThrow(() -> new IllegalStateException("failover-testkit is not packaged"));
         }
         List<String> command = new ArrayList<>(placement(region, port).commandPrefix());
