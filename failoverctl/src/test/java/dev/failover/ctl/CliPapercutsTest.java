@@ -96,4 +96,36 @@ class CliPapercutsTest {
         assertThat(run.exit()).as(run.err()).isEqualTo(Exits.OK);
         assertThat(api.requests).extracting(FakeApi.Request::path).containsExactly("/groups/api/retry");
     }
+
+    @Test
+    void statusAndHistoryFitIn120ColumnsToo() {
+        String reason = "patching the eu-central-1 database cluster after the storage incident of this morning, see INC-4711 "
+                + "and the change CHG-0815 for the plan and the rollback";
+        api.answer("GET /groups/api", 200, FailoverCtlTest.GROUP.replace("\"reason\":\"patching\"", "\"reason\":\"" + reason
+                + "\",\"until\":\"2026-11-24T06:00:00Z\"").replace("planned switchover by alice: patching", reason));
+        api.answer("GET /groups/api/history", 200, """
+                {"decisions":[{"decisionId":"0f9c2d4e-7b1a-4c3e-9d2f-5a6b7c8d9e0f","epoch":12,"kind":"SWITCHOVER",
+                  "fromTarget":"primary-eu-central-1","toTarget":"secondary-eu-west-1","issuedAt":"2026-11-23T10:00:05.123456Z",
+                  "principal":"alice@example.com","reason":"%s"}],
+                 "actions":[{"at":"2026-11-23T10:01:00Z","principal":"alice@example.com","action":"switchover","reason":"%s"}]}"""
+                .formatted(reason, reason));
+        for (String verb : new String[] { "status", "history" }) {
+            Run run = exec(verb, "api", "--url", api.url());
+            assertThat(run.exit()).as(run.err()).isEqualTo(Exits.OK);
+            assertThat(run.out().lines()).as(verb).allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(120));
+            assertThat(run.out().replaceAll("\\s+", " ")).as(verb).contains(reason);
+        }
+    }
+
+    @Test
+    void helpFitsAndDocumentsEveryExitCodeAndTheGlobalOptionsOnEachVerb() {
+        Run top = exec("--help");
+        assertThat(top.exit()).isZero();
+        assertThat(top.out().lines()).allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(120));
+        for (int code : new int[] { 0, 2, 3, 4, 5, 6, 7, 8, 9, 10 }) {
+            assertThat(top.out()).containsPattern("exit " + code + " +\\S");
+        }
+        assertThat(top.out()).contains("retry").contains("config");
+        assertThat(exec("status", "--help").out()).contains("--context").contains("--token-file").contains("table, json or yaml");
+    }
 }
