@@ -20,7 +20,9 @@ import picocli.CommandLine.Mixin;
  * options are global: declared here once, accepted before or after the verb.
  */
 @TopCommand
-@Command(name = "failoverctl", mixinStandardHelpOptions = true, version = "failoverctl 0.2.0", usageHelpWidth = 100,
+// scope INHERIT: every verb takes --help and --version, and prints its help as wide as this
+@Command(name = "failoverctl", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        version = "failoverctl 0.2.0", usageHelpWidth = 100,
         description = "See and move a failover group's traffic through the decision-service's API.",
         subcommands = { ReadCommands.Status.class, ReadCommands.Explain.class, ReadCommands.History.class,
                 ReadCommands.Watch.class, WriteCommands.Pin.class, WriteCommands.Release.class, WriteCommands.Pause.class,

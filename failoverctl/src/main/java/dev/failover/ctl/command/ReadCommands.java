@@ -93,6 +93,9 @@ public final class ReadCommands {
                     out().print("\033[H\033[2J");
                 }
                 String document = options().output.document(body);
+                if (options().output == dev.failover.ctl.render.Output.yaml) {
+                    document = "---\n" + document; // one YAML document per refresh, as kubectl get -w -o yaml
+                }
                 out().print(document != null ? document
                         : "every " + interval.toMillis() / 1000.0 + " s, " + java.time.Instant.now() + "\n"
                                 + (group == null ? Views.groups(body) : Views.group(body)) + "\n");
