@@ -233,7 +233,8 @@ public final class ConnectionOptions {
         if (literal != null) {
             return literal;
         }
-        return user.exec() == null ? null : ExecCredential.token(user.exec(), service.audience, server.toString());
+        return user.exec() == null ? null : ExecCredential.token(user.exec(), service.audience, server.toString(),
+                System.console() != null);
     }
 
     private static String read(Path file, String where) throws BadSetting {

@@ -19,8 +19,9 @@ import dev.failover.ctl.http.ApiException;
  * A token from a command, as kubectl's exec credential plugins: the command (an identity provider's CLI, a vault
  * client) prints the token on stdout, either alone or as JSON: a kubectl ExecCredential ({@code status.token}) or an
  * OAuth token response ({@code access_token}). It is told which API the token is for in {@code FAILOVERCTL_AUDIENCE}
- * (failover-decision-service or failover-actuator-service) and {@code FAILOVERCTL_SERVER}; its stdin and stderr are
- * the terminal's, so it may ask the person to log in.
+ * (failover-decision-service or failover-actuator-service) and {@code FAILOVERCTL_SERVER}. On a terminal its stdin
+ * and stderr are the terminal's, so it may ask the person to log in; elsewhere (scripts, CI) its stderr is kept and
+ * quoted when it fails.
  */
 public final class ExecCredential {
 
@@ -32,8 +33,13 @@ public final class ExecCredential {
     private ExecCredential() {
     }
 
-    /** Runs the command and returns its token. */
-    public static String token(CtlConfig.Exec exec, String audience, String server) throws ApiException.NoCredentials {
+    /**
+     * Runs the command and returns its token.
+     *
+     * @param interactive on a terminal: the command talks to the person directly (stdin and stderr inherited)
+     */
+    public static String token(CtlConfig.Exec exec, String audience, String server, boolean interactive)
+            throws ApiException.NoCredentials {
         List<String> command = new ArrayList<>();
         command.add(exec.command());
         command.addAll(exec.args());
@@ -41,12 +47,16 @@ public final class ExecCredential {
         File stderr = null;
         try {
             stderr = File.createTempFile("failoverctl-exec-", ".err");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT)
-                    .redirectError(stderr);
+            ProcessBuilder builder = new ProcessBuilder(command).redirectInput(interactive ? ProcessBuilder.Redirect.INHERIT
+                    : ProcessBuilder.Redirect.PIPE).redirectError(interactive ? ProcessBuilder.Redirect.INHERIT
+                            : ProcessBuilder.Redirect.to(stderr));
             builder.environment().putAll(exec.env());
             builder.environment().put("FAILOVERCTL_AUDIENCE", audience);
             builder.environment().put("FAILOVERCTL_SERVER", server);
             Process process = builder.start();
+            if (!interactive) {
+                process.getOutputStream().close(); // no person to answer a prompt
+            }
             CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
                 try {
                     return process.getInputStream().readAllBytes();
@@ -63,7 +73,7 @@ public final class ExecCredential {
             String errors = Files.readString(stderr.toPath()).trim();
             if (process.exitValue() != 0) {
                 throw new ApiException.NoCredentials("the token command '" + shown + "' failed (exit " + process.exitValue()
-                        + ")" + (errors.isEmpty() ? "" : ": " + last(errors)));
+                        + ")" + (errors.isEmpty() ? (interactive ? " (its messages are above)" : "") : ": " + last(errors)));
             }
             String token = parse(text);
             if (token == null) {
