@@ -1,17 +1,19 @@
 package dev.failover.ctl;
 
 /**
- * failoverctl's exit codes, stable for scripts. Documented in {@code failoverctl --help} and docs/failoverctl.md.
+ * failoverctl's exit codes, stable for scripts. Documented in {@code failoverctl --help}, docs/failoverctl.md and the
+ * README. Each way of not reaching a server has its own code, so that a script can tell "fix the address or the
+ * certificate" (7, 9) from "the server is away" (4) and from "the answer may still come" (8).
  */
 public final class Exits {
 
     /** Done: a read answered, a write applied by the owning decision-service instance. */
     public static final int OK = 0;
-    /** Bad command line (picocli's own code for usage errors). */
+    /** Bad command line (picocli's own code for usage errors), or a config file or context that cannot be used. */
     public static final int USAGE = 2;
     /** The server refused the request (a 4xx: not allowed, no such group, not HEALTHY, ...); its message is printed. */
     public static final int REFUSED = 3;
-    /** The server could not be reached or could not answer (connection refused, timeout, a 5xx such as state not loaded). */
+    /** The server could not be reached (connection refused or reset) or could not answer (a 5xx such as state not loaded). */
     public static final int UNREACHABLE = 4;
     /**
      * A write was accepted but the owning instance did not confirm it in time (202): it is on its way and acts at most
@@ -20,6 +22,17 @@ public final class Exits {
     public static final int PENDING = 5;
     /** {@code validate}: the file is not a valid topology (or cannot be read); every bad key is printed. */
     public static final int INVALID = 6;
+    /** The server's host name does not resolve (DNS): a wrong URL or context, or no DNS here. Nothing was sent. */
+    public static final int NAME_NOT_RESOLVED = 7;
+    /**
+     * No answer within {@code --timeout}: the request may have arrived. A write may have been applied: check
+     * {@code status}, or send it again with the same {@code --idempotency-key} (printed), which acts at most once.
+     */
+    public static final int TIMEOUT = 8;
+    /** The TLS handshake failed (certificate not trusted, expired or for another name; https to a plain-http port). */
+    public static final int TLS = 9;
+    /** No token could be obtained: the credential command (exec) failed or printed no token. Nothing was sent. */
+    public static final int CREDENTIALS = 10;
 
     private Exits() {
     }

@@ -209,6 +209,8 @@ class FailoverCtlTest {
         assertThat(run.exit()).isZero();
         assertThat(api.requests).hasSize(2);
         assertThat(run.out()).doesNotContain("\033[2J").as("no terminal here: no screen clearing");
+        Run yaml = run("watch", "api", "--count", "2", "--interval", "10ms", "-o", "yaml");
+        assertThat(yaml.out().split("---\n", -1)).as("one YAML document per refresh").hasSize(3);
     }
 
     @Test

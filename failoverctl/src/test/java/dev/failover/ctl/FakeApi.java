@@ -28,9 +28,24 @@ final class FakeApi implements AutoCloseable {
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
     final List<Request> requests = new CopyOnWriteArrayList<>();
 
+    private final boolean tls;
+
     FakeApi() {
+        this(null);
+    }
+
+    /** @param tls when not null, the stand-in speaks https with this context's key */
+    FakeApi(javax.net.ssl.SSLContext tls) {
+        this.tls = tls != null;
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            if (tls == null) {
+                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            } else {
+                com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer
+                        .create(new InetSocketAddress("127.0.0.1", 0), 0);
+                https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+                server = https;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -58,7 +73,7 @@ final class FakeApi implements AutoCloseable {
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return (tls ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
     }
 
     @Override

@@ -34,7 +34,7 @@ public final class ReadCommands {
         @Override
         int run(ApiClient api) throws ApiException {
             JsonNode body = api.get(group == null ? "groups" : path(group)).body();
-            out().print(json() ? ApiClient.pretty(body) + "\n" : group == null ? Views.groups(body) : Views.group(body));
+            print(body, group == null ? Views::groups : Views::group);
             return ok();
         }
     }
@@ -53,7 +53,7 @@ public final class ReadCommands {
         int run(ApiClient api) throws ApiException {
             JsonNode body = api.get(decisionId == null ? path(group, "explanation")
                     : path(group, "decisions", decisionId, "explanation")).body();
-            out().print(json() ? ApiClient.pretty(body) + "\n" : Views.explanation(body));
+            print(body, Views::explanation);
             return ok();
         }
     }
@@ -66,7 +66,7 @@ public final class ReadCommands {
         @Override
         int run(ApiClient api) throws ApiException {
             JsonNode body = api.get(path(group, "history")).body();
-            out().print(json() ? ApiClient.pretty(body) + "\n" : Views.history(body));
+            print(body, Views::history);
             return ok();
         }
     }
@@ -92,7 +92,11 @@ public final class ReadCommands {
                 if (terminal) {
                     out().print("\033[H\033[2J");
                 }
-                out().print(json() ? ApiClient.pretty(body) + "\n"
+                String document = options().output.document(body);
+                if (options().output == dev.failover.ctl.render.Output.yaml) {
+                    document = "---\n" + document; // one YAML document per refresh, as kubectl get -w -o yaml
+                }
+                out().print(document != null ? document
                         : "every " + interval.toMillis() / 1000.0 + " s, " + java.time.Instant.now() + "\n"
                                 + (group == null ? Views.groups(body) : Views.group(body)) + "\n");
                 out().flush();

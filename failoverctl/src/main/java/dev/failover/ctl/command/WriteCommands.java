@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.failover.ctl.Exits;
 import dev.failover.ctl.http.ApiClient;
 import dev.failover.ctl.http.ApiException;
+import dev.failover.ctl.render.Text;
 import dev.failover.ctl.render.Views;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,10 +49,11 @@ public final class WriteCommands {
             String key = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
             ApiClient.Reply reply = api.post(ReadCommands.path(group()) + "/" + action(), body, key);
             if (json()) {
-                out().println(ApiClient.pretty(reply.body()));
+                out().print(options().output.document(reply.body()));
             } else if (reply.pending()) {
-                out().println("pending: " + reply.body().path("message").asText("accepted, not yet confirmed by the owner")
-                        + " (idempotency key " + key + "; check with: failoverctl status " + group() + ")");
+                out().println(Text.wrap("pending: " + reply.body().path("message").asText("accepted, not yet confirmed by the "
+                        + "owner") + " (idempotency key " + key + "; check with: failoverctl status " + group() + ")",
+                        Text.WIDTH, "  "));
             } else {
                 out().print(Views.applied(reply.body()));
             }

@@ -13,24 +13,32 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The decision-service's override API over HTTP: one GET or POST per call, JSON read as a tree. The JDK's client keeps
- * the CLI small and native-ready; there are no retries here: a write is sent once with its idempotency key, so that the
- * operator (or a script) may send it again safely.
+ * A service's API over HTTP (the decision-service's override API, the actuator's retry): one GET or POST per call, JSON
+ * read as a tree. The JDK's client keeps the CLI small and native-ready; there are no retries here: a write is sent once
+ * with its idempotency key, so that the operator (or a script) may send it again safely. A call that gets no answer says
+ * why, naming the server: its name does not resolve, the connection is refused, no answer in time, or TLS failed.
  */
 public final class ApiClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final Endpoint endpoint;
     private final URI base;
     private final String token;
     private final Duration timeout;
     private final HttpClient http;
 
-    public ApiClient(URI base, String token, Duration timeout) {
-        this.base = base;
+    /** @throws IllegalArgumentException when the endpoint's certificate-authority file cannot be used */
+    public ApiClient(Endpoint endpoint, String token, Duration timeout) {
+        this.endpoint = endpoint;
+        this.base = endpoint.base();
         this.token = token;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).sslContext(endpoint.sslContext()).build();
+    }
+
+    public Endpoint endpoint() {
+        return endpoint;
     }
 
     public static ObjectNode object() {
@@ -46,14 +54,19 @@ public final class ApiClient {
     }
 
     public Reply get(String path) throws ApiException {
-        return send(request(path).GET().build(), path);
+        return send(request(path).GET().build(), path, null);
     }
 
     /** @param idempotencyKey sent as the Idempotency-Key header: a retry with the same key acts at most once */
     public Reply post(String path, JsonNode body, String idempotencyKey) throws ApiException {
         HttpRequest request = request(path).header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-        return send(request, path);
+        return send(request, path, idempotencyKey);
+    }
+
+    /** A POST without a body (the actuator's retry), which is safe to send again. */
+    public Reply post(String path) throws ApiException {
+        return send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build(), path, null);
     }
 
     /** An answer the server gave with a 2xx: 200 applied, or 202 accepted but not yet confirmed. */
@@ -71,15 +84,15 @@ public final class ApiClient {
         return builder;
     }
 
-    private Reply send(HttpRequest request, String path) throws ApiException {
+    private Reply send(HttpRequest request, String path, String idempotencyKey) throws ApiException {
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new ApiException.Unreachable("cannot reach the decision-service at " + base + ": " + describe(e));
+            throw failure(e, request, idempotencyKey);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiException.Unreachable("interrupted while calling " + base);
+            throw new ApiException.Unreachable("interrupted while calling " + endpoint.describe());
         }
         int status = response.statusCode();
         JsonNode body = parse(response.body());
@@ -88,20 +101,21 @@ public final class ApiClient {
         }
         String message = serverMessage(status, body);
         if (status >= 500) {
-            throw new ApiException.Unreachable("the decision-service could not answer " + request.method() + " " + path + " ("
-                    + status + "): " + message);
+            throw new ApiException.Unreachable("the " + endpoint.service() + " could not answer " + request.method() + " " + path
+                    + " (" + status + "): " + message);
         }
-        throw new ApiException.Refused("refused (" + status + " " + body.path("error").asText(reason(status)) + "): " + message);
+        throw new ApiException.Refused(status, "refused (" + status + " " + body.path("error").asText(reason(status)) + "): " + message);
     }
 
     /** The server's own words: the field at fault and the message of its JSON error; a bare status gets a plain reason. */
-    private static String serverMessage(int status, JsonNode body) {
+    private String serverMessage(int status, JsonNode body) {
         String message = body.path("message").asText("");
         String field = body.path("field").asText("");
         if (message.isEmpty()) {
             return switch (status) {
-                case 401 -> "no valid token: set FAILOVER_TOKEN, --token or --token-file (a token of the role failover-viewer "
-                        + "or failover-operator, for this service's audience, at most an hour old)";
+                case 401 -> "no valid token: set " + (endpoint.service().equals("actuator") ? "FAILOVER_ACTUATOR_TOKEN"
+                        : "FAILOVER_TOKEN") + ", --token, --token-file or the context's user (a token of the role "
+                        + "failover-viewer or failover-operator, for this service's audience, at most an hour old)";
                 case 403 -> "the token's role does not allow this (writes need failover-operator)";
                 case 404 -> "not found";
                 default -> reason(status);
@@ -135,14 +149,65 @@ public final class ApiClient {
         }
     }
 
-    private static String describe(IOException e) {
+    /** Why no answer came, told apart by the exception's causes; each kind has its exit code. */
+    private ApiException failure(IOException e, HttpRequest request, String idempotencyKey) {
+        String where = endpoint.describe();
+        if (cause(e, java.nio.channels.UnresolvedAddressException.class) != null
+                || cause(e, java.net.UnknownHostException.class) != null) {
+            return new ApiException.NameNotResolved("cannot reach " + where + ": the host name " + base.getHost()
+                    + " does not resolve (DNS); nothing was sent");
+        }
+        javax.net.ssl.SSLException tls = cause(e, javax.net.ssl.SSLException.class);
+        if (tls != null) {
+            return new ApiException.TlsFailed("TLS with " + where + " failed: " + tlsHint(tls));
+        }
+        if (cause(e, java.net.http.HttpConnectTimeoutException.class) != null) {
+            return new ApiException.TimedOut("cannot reach " + where + ": no connection within " + human(timeout)
+                    + " (--timeout); nothing was sent");
+        }
+        if (cause(e, java.net.http.HttpTimeoutException.class) != null) {
+            return new ApiException.TimedOut("no answer from " + where + " within " + human(timeout) + " (--timeout)"
+                    + (idempotencyKey == null ? "" : "; the write may have been applied: check with status, or send it "
+                            + "again with --idempotency-key " + idempotencyKey + " (acts at most once)"));
+        }
+        if (cause(e, java.net.ConnectException.class) != null) {
+            return new ApiException.Unreachable("cannot reach " + where + ": connection refused");
+        }
         String message = Optional.ofNullable(e.getMessage()).filter(m -> !m.isBlank()).orElse(null);
-        if (e instanceof java.net.ConnectException) {
-            return "connection refused" + (message == null ? "" : " (" + message + ")");
+        return new ApiException.Unreachable("cannot reach " + where + ": " + e.getClass().getSimpleName()
+                + (message == null ? "" : ": " + message) + (request.method().equals("POST") && idempotencyKey != null
+                        ? " (if it arrived, sending it again with --idempotency-key " + idempotencyKey + " acts at most once)"
+                        : ""));
+    }
+
+    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
         }
-        if (e instanceof java.net.http.HttpTimeoutException) {
-            return "no answer in time";
+        return null;
+    }
+
+    private static String tlsHint(javax.net.ssl.SSLException e) {
+        String message = Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
+        if (message.contains("PKIX") || message.contains("certification path") || message.contains("unable to find valid")) {
+            return "its certificate is not trusted (set certificate-authority in the context's plane, or "
+                    + "--certificate-authority FILE)";
         }
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        if (message.contains("No subject alternative") || message.contains("No name matching")) {
+            return "its certificate is for another name (" + message + ")";
+        }
+        if (message.contains("unrecognized SSL message") || message.contains("plaintext")) {
+            return "it does not speak TLS on that port (plain http? use an http:// URL)";
+        }
+        if (message.contains("expired") || message.contains("NotAfter")) {
+            return "its certificate has expired (" + message + ")";
+        }
+        return message;
+    }
+
+    private static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 }

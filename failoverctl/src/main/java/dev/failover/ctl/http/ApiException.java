@@ -2,37 +2,69 @@ package dev.failover.ctl.http;
 
 import dev.failover.ctl.Exits;
 
-/** Why a call to the decision-service did not give an answer to show; each kind has its exit code. */
+/** Why a call to a server did not give an answer to show; each kind has its exit code. */
 public sealed abstract class ApiException extends Exception
-        permits ApiException.Refused, ApiException.Unreachable {
+        permits ApiException.Refused, ApiException.Unreachable, ApiException.NameNotResolved, ApiException.TimedOut,
+        ApiException.TlsFailed, ApiException.NoCredentials {
 
-    ApiException(String message) {
+    private final int exitCode;
+
+    ApiException(String message, int exitCode) {
         super(message);
+        this.exitCode = exitCode;
     }
 
-    public abstract int exitCode();
+    public final int exitCode() {
+        return exitCode;
+    }
 
     /** A 4xx: the server understood and said no; the message is the server's. */
     public static final class Refused extends ApiException {
-        public Refused(String message) {
-            super(message);
+        private final int status;
+
+        public Refused(int status, String message) {
+            super(message, Exits.REFUSED);
+            this.status = status;
         }
 
-        @Override
-        public int exitCode() {
-            return Exits.REFUSED;
+        /** The HTTP status the server answered with. */
+        public int status() {
+            return status;
         }
     }
 
-    /** No answer, or a 5xx: the server is away or not ready. */
+    /** No connection (refused, reset), or a 5xx: the server is away or not ready. */
     public static final class Unreachable extends ApiException {
         public Unreachable(String message) {
-            super(message);
+            super(message, Exits.UNREACHABLE);
         }
+    }
 
-        @Override
-        public int exitCode() {
-            return Exits.UNREACHABLE;
+    /** The host name does not resolve. */
+    public static final class NameNotResolved extends ApiException {
+        public NameNotResolved(String message) {
+            super(message, Exits.NAME_NOT_RESOLVED);
+        }
+    }
+
+    /** No answer in time: the request may have arrived. */
+    public static final class TimedOut extends ApiException {
+        public TimedOut(String message) {
+            super(message, Exits.TIMEOUT);
+        }
+    }
+
+    /** The TLS handshake failed. */
+    public static final class TlsFailed extends ApiException {
+        public TlsFailed(String message) {
+            super(message, Exits.TLS);
+        }
+    }
+
+    /** The token source gave no token (a failed credential command). */
+    public static final class NoCredentials extends ApiException {
+        public NoCredentials(String message) {
+            super(message, Exits.CREDENTIALS);
         }
     }
 }

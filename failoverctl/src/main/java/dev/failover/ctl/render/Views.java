@@ -62,7 +62,7 @@ public final class Views {
         if (!last.isMissingNode()) {
             out.append('\n').append("last decision  ").append(decision(last)).append('\n');
         }
-        return out.toString();
+        return Text.fit(out.toString(), "         ");
     }
 
     /** What holds automation, in the server's words. */
@@ -156,7 +156,7 @@ public final class Views {
             out.append("active ").append(text(group, "activeTarget")).append(" at epoch ").append(text(group, "epoch"))
                     .append(", automation ").append(text(group, "automation")).append('\n');
         }
-        return out.toString();
+        return Text.fit(out.toString(), "  ");
     }
 
     /** GET .../explanation: why a decision was made, or why the group does what it does now. */
@@ -204,6 +204,6 @@ public final class Views {
             }
             out.append(locations);
         }
-        return out.toString();
+        return Text.fit(out.toString(), "  ");
     }
 }

@@ -1,0 +1,149 @@
+package dev.failover.ctl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 30, item 9: each way of not getting an answer is named with the server and has its own exit code: DNS (7),
+ * refused (4), no answer in time (8), TLS (9); a write that timed out prints its idempotency key.
+ */
+class NetworkErrorsTest {
+
+    record Run(int exit, String out, String err) {
+    }
+
+    @TempDir
+    Path dir;
+
+    Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = FailoverCtl.commandLine(Map.of("HOME", dir.toString())).setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(err)).execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void dnsRefusedAndTimeoutAreToldApartAndNameTheServer() throws Exception {
+        Run dns = run("status", "--url", "http://no-such-decision-service.invalid:8280");
+        assertThat(dns.exit()).isEqualTo(Exits.NAME_NOT_RESOLVED);
+        assertThat(dns.err()).contains("the decision-service at http://no-such-decision-service.invalid:8280/ (--url)")
+                .contains("does not resolve (DNS)");
+
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        Run refused = run("status", "--url", "http://127.0.0.1:" + closed);
+        assertThat(refused.exit()).isEqualTo(Exits.UNREACHABLE);
+        assertThat(refused.err()).contains("cannot reach the decision-service at http://127.0.0.1:" + closed)
+                .contains("connection refused");
+
+        try (ServerSocket silent = new ServerSocket(0)) { // accepts connections (the backlog) and never answers
+            Run read = run("status", "--url", "http://127.0.0.1:" + silent.getLocalPort(), "--timeout", "300ms");
+            assertThat(read.exit()).isEqualTo(Exits.TIMEOUT);
+            assertThat(read.err()).contains("no answer from the decision-service at http://127.0.0.1:" + silent.getLocalPort())
+                    .contains("within 300ms");
+            Run write = run("pause", "api", "-r", "r", "--idempotency-key", "k-7", "--timeout", "300ms", "--url",
+                    "http://127.0.0.1:" + silent.getLocalPort());
+            assertThat(write.exit()).isEqualTo(Exits.TIMEOUT);
+            assertThat(write.err()).contains("may have been applied").contains("--idempotency-key k-7");
+        }
+    }
+
+    @Test
+    void tlsFailuresAreNamedAndATrustedCaIsUsed() throws Exception {
+        Path keystore = dir.resolve("server.p12");
+        Path ca = dir.resolve("ca.pem");
+        keytool("-genkeypair", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
+                "-keypass", "changeit", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                "CN=localhost", "-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "2");
+        keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", keystore.toString(), "-storepass", "changeit",
+                "-file", ca.toString());
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, "changeit".toCharArray());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(keys.getKeyManagers(), null, null);
+
+        try (FakeApi https = new FakeApi(tls); ServerSocket http = new ServerSocket(0)) {
+            Thread plainHttp = new Thread(() -> { // answers anything in plain http, as a port without TLS would
+                try (java.net.Socket socket = http.accept()) {
+                    socket.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes());
+                    socket.getOutputStream().flush();
+                    socket.getInputStream().read(new byte[1024]);
+                } catch (java.io.IOException e) {
+                    // the client hung up
+                }
+            });
+            plainHttp.setDaemon(true);
+            plainHttp.start();
+            https.answer("GET /groups", 200, "[]");
+            Run untrusted = run("status", "--url", https.url());
+            assertThat(untrusted.exit()).isEqualTo(Exits.TLS);
+            assertThat(untrusted.err()).contains("TLS with the decision-service at " + https.url())
+                    .contains("certificate is not trusted");
+
+            Run trusted = run("status", "--url", https.url(), "--certificate-authority", ca.toString());
+            assertThat(trusted.exit()).as(trusted.err()).isZero();
+            assertThat(https.requests).hasSize(1);
+
+            Run plain = run("status", "--url", "https://127.0.0.1:" + http.getLocalPort());
+            assertThat(plain.exit()).as(plain.err()).isEqualTo(Exits.TLS);
+            assertThat(plain.err()).contains("does not speak TLS on that port");
+        }
+    }
+
+    @Test
+    void retryAsksEachActuatorUntilTheOneDrivingTheGroupAccepts() throws Exception {
+        int lost;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            lost = socket.getLocalPort();
+        }
+        try (FakeApi east = new FakeApi(); FakeApi west = new FakeApi()) {
+            east.answer("POST /groups/api/retry", 409, "{\"message\":\"api: not reconciled by this instance\"}");
+            west.answer("POST /groups/api/retry", 202, "{\"group\":\"api\",\"desiredEpoch\":4,\"desiredTarget\":\"secondary\","
+                    + "\"status\":\"CONVERGING\",\"detail\":\"retrying\"}");
+            Run run = run("retry", "api", "--token", "op", "--actuator-url",
+                    String.join(",", List.of(east.url(), "http://127.0.0.1:" + lost, west.url())));
+            assertThat(run.exit()).as(run.err()).isZero();
+            assertThat(run.out()).contains("retry of api accepted by " + west.url() + "/: desired secondary at epoch 4, "
+                    + "CONVERGING (retrying)");
+            assertThat(west.requests.get(0).header("Authorization")).isEqualTo("Bearer op");
+
+            Run nobody = run("retry", "api", "--actuator-url", east.url(), "--actuator-url", "http://127.0.0.1:" + lost);
+            assertThat(nobody.exit()).isEqualTo(Exits.REFUSED);
+            assertThat(nobody.err()).contains("no actuator retried api (2 asked)").contains("not reconciled by this instance")
+                    .contains("connection refused");
+        }
+    }
+
+    private static void keytool(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool")
+                .toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+    }
+}
