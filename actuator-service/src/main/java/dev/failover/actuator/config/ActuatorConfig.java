@@ -219,6 +219,62 @@ public interface ActuatorConfig {
 
         /** Route 53 settings, used when the provider is route53. Credentials come from the default AWS chain. */
         Route53 route53();
+
+        /**
+         * Route 53 Application Recovery Controller routing controls (the {@code route53-arc} provider), for the groups
+         * listed under {@code groups}: those groups are switched through the ARC cluster's data plane whatever
+         * {@code failover.dns.provider} says for the others (ADR 0014, docs/aws-arc.md).
+         */
+        Arc arc();
+    }
+
+    interface Arc {
+        /**
+         * The ARC cluster's regional endpoints by region, as {@code aws route53-recovery-control-config describe-cluster}
+         * lists them, e.g. {@code failover.dns.arc.endpoints.us-west-2=https://host-aaaa.us-west-2.example.com/v1}; each is
+         * signed for its own region. Required when a group is listed under {@code groups}; all five of the cluster's.
+         */
+        Map<String, java.net.URI> endpoints();
+
+        /**
+         * The longest one call to one endpoint may take before the next is tried (the per-endpoint timeout): a hanging
+         * endpoint costs at most this once, since the endpoint that answered last is tried first afterwards.
+         */
+        @WithName("endpoint-timeout")
+        @WithDefault("2s")
+        Duration endpointTimeout();
+
+        /**
+         * The groups switched with routing controls, by group id: {@code failover.dns.arc.groups.<group>.routing-controls.<target>=<routing control ARN>}
+         * for every target of the group.
+         */
+        Map<String, ArcGroup> groups();
+
+        /**
+         * A role to assume for the cluster calls (e.g. in the account that owns the control panel), through each
+         * endpoint's own regional STS, so that losing one region loses none of the others' credentials; absent: the
+         * actuator's own credentials (IRSA, env, profile).
+         */
+        @WithName("role-arn")
+        Optional<String> roleArn();
+
+        /** Another endpoint for STS, where {@code role-arn} is assumed, for tests or a proxy. */
+        @WithName("sts-endpoint-override")
+        Optional<java.net.URI> stsEndpointOverride();
+    }
+
+    interface ArcGroup {
+        /** The routing control ARN of each target of the group, by target id: On sends the target traffic. */
+        @WithName("routing-controls")
+        Map<String, String> routingControls();
+
+        /**
+         * The safety rules (ARNs) an operator's FORCE of this group overrides (break glass, sent as
+         * {@code SafetyRulesToOverride}, audited in the actuation result); no other decision overrides any. Empty: a
+         * FORCE is refused by a safety rule like any decision, and the group is BLOCKED naming the rule.
+         */
+        @WithName("break-glass-rules")
+        Optional<java.util.List<String>> breakGlassRules();
     }
 
     interface Route53 {

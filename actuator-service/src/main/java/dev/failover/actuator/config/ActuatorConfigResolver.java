@@ -12,12 +12,14 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
 
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.utils.base64;
 
+import dev.failover.actuator.dns.ArcSettings;
 import dev.failover.actuator.dns.DnsSettings;
 import dev.failover.actuator.dns.Rfc2136Settings;
 import dev.failover.actuator.dns.Route53Settings;
@@ -68,6 +70,7 @@ public final class ActuatorConfigResolver {
         Topology topology = topology(config);
         ActuatorConfig.Dns dns = config.dns();
         DnsSettings dnsSettings = dns(dns, topology);
+        ArcSettings arc = arc(dns.arc(), topology);
         ScalingSettings scaling = scaling(config.scaling(), topology);
         GroupReconciler.Settings reconcile = reconcile(config.reconcile(), dnsSettings, scaling);
         int ttlFloor = ttlFloorSeconds(config.switchover().ttlFloor());
@@ -82,7 +85,7 @@ public final class ActuatorConfigResolver {
             throw new InvalidConfigurationException(config.topologyFile(), errors);
         }
         return new ActuatorSettings(topology, dnsSettings, reconcile, scaling, config.parallelGroups(), trustedKeys, ttlFloor,
-                stateSigning);
+                stateSigning, arc);
     }
 
     /**
@@ -131,6 +134,11 @@ public final class ActuatorConfigResolver {
             case "dry-run" -> new DnsSettings.DryRun();
             case "rfc2136" -> rfc2136(dns.rfc2136(), topology, callTimeout);
             case "route53" -> route53(dns.route53(), topology, callTimeout);
+            case "route53-arc" -> {
+                error(PROVIDER, "route53-arc is chosen per group: list the group's routing controls under "
+                        + ARC + ".groups.<group>.routing-controls and keep " + PROVIDER + " for the other groups");
+                yield null;
+            }
             default -> {
                 error(PROVIDER, "'" + dns.provider() + "' is not one of " + String.join(", ", PROVIDERS));
                 yield null;
@@ -212,6 +220,77 @@ public final class ActuatorConfigResolver {
         }
         return new Route53Settings(routing, r53.activeWeight(), steps, r53.failbackStepPause(), r53.region(),
                 r53.endpointOverride(), callTimeout, requestsPerSecond(r53.budget()));
+    }
+
+    private static final String ARC = "failover.dns.arc";
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
+    private static final Pattern ROUTING_CONTROL = Pattern.compile(
+            "arn:aws[a-z-]*:route53-recovery-control::\\d{12}:controlpanel/[A-Za-z0-9]+/routingcontrol/[A-Za-z0-9]+");
+    private static final Pattern SAFETY_RULE = Pattern.compile(
+            "arn:aws[a-z-]*:route53-recovery-control::\\d{12}:controlpanel/[A-Za-z0-9]+/safetyrule/[A-Za-z0-9]+");
+    private static final Pattern ROLE = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/\\S+");
+
+    /**
+     * The groups on ARC routing controls: each a group of the topology, every one of its targets with a routing control
+     * and no other; the cluster's endpoints (each signed for its region) when there is any such group.
+     */
+    private ArcSettings arc(ActuatorConfig.Arc arc, Topology topology) {
+        if (arc.groups().isEmpty()) {
+            return ArcSettings.none();
+        }
+        List<ArcSettings.Endpoint> endpoints = new ArrayList<>();
+        if (arc.endpoints().isEmpty()) {
+            error(ARC + ".endpoints", "required when " + ARC + ".groups lists a group: the cluster's regional endpoints, by"
+                    + " region (e.g. " + ARC + ".endpoints.us-west-2=https://host-aaaa.us-west-2.example.com/v1)");
+        }
+        new TreeMap<>(arc.endpoints()).forEach((region, url) -> {
+            if (!REGION.matcher(region).matches()) {
+                error(ARC + ".endpoints." + region, "'" + region + "' is not an AWS region name (the endpoint is signed for it)");
+            } else if (url.getScheme() == null || !(url.getScheme().equals("https") || url.getScheme().equals("http"))
+                    || url.getHost() == null) {
+                error(ARC + ".endpoints." + region, "'" + url + "' is not an http(s) URL");
+            } else {
+                endpoints.add(new ArcSettings.Endpoint(region, url));
+            }
+        });
+        Duration timeout = positive(ARC + ".endpoint-timeout", arc.endpointTimeout());
+        arc.roleArn().filter(r -> !ROLE.matcher(r).matches())
+                .ifPresent(r -> error(ARC + ".role-arn", "'" + r + "' is not an IAM role ARN"));
+        Map<String, ArcSettings.Group> groups = new LinkedHashMap<>();
+        new TreeMap<>(arc.groups()).forEach((id, group) -> {
+            String key = ARC + ".groups." + id;
+            FailoverGroup config = topology == null ? null
+                    : topology.groups().stream().filter(g -> g.id().equals(id)).findFirst().orElse(null);
+            if (topology != null && config == null) {
+                error(key, "'" + id + "' is not a group of the topology");
+                return;
+            }
+            Map<String, String> controls = new LinkedHashMap<>();
+            if (config != null) {
+                for (Target target : config.targets()) {
+                    String arn = group.routingControls().get(target.id());
+                    if (arn == null) {
+                        error(key + ".routing-controls." + target.id(), "required: every target of the group needs its"
+                                + " routing control ARN");
+                    } else if (!ROUTING_CONTROL.matcher(arn).matches()) {
+                        error(key + ".routing-controls." + target.id(), "'" + arn + "' is not a routing control ARN"
+                                + " (arn:aws:route53-recovery-control::<account>:controlpanel/<id>/routingcontrol/<id>)");
+                    } else {
+                        controls.put(target.id(), arn);
+                    }
+                }
+                group.routingControls().keySet().stream().filter(t -> config.target(t).isEmpty()).sorted().forEach(t -> error(
+                        key + ".routing-controls." + t, "'" + t + "' is not a target of group " + id));
+            }
+            if (controls.values().stream().distinct().count() < controls.size()) {
+                error(key + ".routing-controls", "two targets share a routing control");
+            }
+            List<String> rules = group.breakGlassRules().orElse(List.of());
+            rules.stream().filter(r -> !SAFETY_RULE.matcher(r).matches()).forEach(r -> error(key + ".break-glass-rules",
+                    "'" + r + "' is not a safety rule ARN (arn:aws:route53-recovery-control::<account>:controlpanel/<id>/safetyrule/<id>)"));
+            groups.put(id, new ArcSettings.Group(controls, rules));
+        });
+        return new ArcSettings(endpoints, timeout, groups, arc.roleArn(), arc.stsEndpointOverride());
     }
 
     /** Route 53 answers more than five calls a second per account with Throttling, whatever else is asked. */

@@ -1,6 +1,6 @@
 package dev.failover.actuator.config;
 
-
+import dev.failover.actuator.dns.ArcSettings;
 import dev.failover.actuator.dns.DnsSettings;
 import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.actuator.scaling.ScalingSettings;
@@ -19,7 +19,14 @@ import dev.failover.contract.topology.Topology;
  * @param trustedKeys    the keys a decision must be signed by (ADR 0009)
  * @param ttlFloorSeconds the TTL a planned move lowers the record to before it switches
  * @param stateSigning   the key desired states are stored with, and the actuator keys they are restored by (ADR 0009)
+ * @param arc            the groups switched with ARC routing controls instead of {@code dns}, and the cluster
  */
 public record ActuatorSettings(Topology topology, DnsSettings dns, GroupReconciler.Settings reconcile, ScalingSettings scaling,
-        int parallelGroups, TrustedKeys trustedKeys, int ttlFloorSeconds, DesiredStateSigning stateSigning) {
+        int parallelGroups, TrustedKeys trustedKeys, int ttlFloorSeconds, DesiredStateSigning stateSigning, ArcSettings arc) {
+
+    /** With no group on ARC routing controls. */
+    public ActuatorSettings(Topology topology, DnsSettings dns, GroupReconciler.Settings reconcile, ScalingSettings scaling,
+            int parallelGroups, TrustedKeys trustedKeys, int ttlFloorSeconds, DesiredStateSigning stateSigning) {
+        this(topology, dns, reconcile, scaling, parallelGroups, trustedKeys, ttlFloorSeconds, stateSigning, ArcSettings.none());
+    }
 }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -18,6 +19,8 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.failover.actuator.dns.ArcRoutingControlProvider;
+import dev.failover.actuator.dns.ArcSettings;
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.DryRunDnsProvider;
 import dev.failover.actuator.dns.RecordKey;
@@ -25,6 +28,7 @@ import dev.failover.actuator.dns.Rfc2136DnsProvider;
 import dev.failover.actuator.dns.Rfc2136Settings;
 import dev.failover.actuator.dns.Route53DnsProvider;
 import dev.failover.actuator.dns.Route53Settings;
+import dev.failover.actuator.domain.GroupDns;
 import dev.failover.actuator.domain.Reconciler;
 import dev.failover.actuator.domain.TrafficPlan;
 import dev.failover.actuator.messaging.ActuationPublisher;
@@ -56,6 +60,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53recoverycluster.Route53RecoveryClusterClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
@@ -131,6 +136,41 @@ public class ReconcilerProducer {
         return new TrafficPlan(dns.routing(), 100, List.of(), settings.ttlFloorSeconds());
     }
 
+    /**
+     * The ARC provider for the groups configured for it: one client per regional endpoint, each signed for its region
+     * with credentials of its own (the role assumed through that region's STS), with the per-endpoint timeout and no
+     * SDK retries (the provider moves on to the next endpoint; the loop retries). The first endpoint tried is random, so
+     * that the actuators of several regions do not all start at the same one.
+     */
+    static GroupDns arcDns(ActuatorSettings settings) {
+        ArcSettings arc = settings.arc();
+        AwsCredentialsProvider own = DefaultCredentialsProvider.builder().build();
+        List<ArcRoutingControlProvider.Endpoint> endpoints = arc.endpoints().stream().map(e -> {
+            AwsCredentialsProvider credentials = arc.roleArn().map(role -> {
+                var sts = StsClient.builder().region(Region.of(e.region())).credentialsProvider(own)
+                        .httpClient(UrlConnectionHttpClient.builder().build())
+                        .overrideConfiguration(c -> c.apiCallTimeout(arc.endpointTimeout()));
+                arc.stsEndpointOverride().ifPresent(sts::endpointOverride);
+                return (AwsCredentialsProvider) StsAssumeRoleCredentialsProvider.builder().stsClient(sts.build())
+                        .refreshRequest(r -> r.roleArn(role).roleSessionName(ROLE_SESSION_NAME))
+                        .asyncCredentialUpdateEnabled(false).build();
+            }).orElse(own);
+            Route53RecoveryClusterClient client = Route53RecoveryClusterClient.builder().region(Region.of(e.region()))
+                    .endpointOverride(e.url()).credentialsProvider(credentials)
+                    .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(arc.endpointTimeout())
+                            .socketTimeout(arc.endpointTimeout()).build())
+                    .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())
+                            .apiCallTimeout(arc.endpointTimeout()))
+                    .build();
+            return new ArcRoutingControlProvider.Endpoint(e.region(), e.url().toString(), client);
+        }).toList();
+        ArcRoutingControlProvider provider = new ArcRoutingControlProvider(endpoints, arc.groups(),
+                ThreadLocalRandom.current().nextInt(endpoints.size()));
+        LOG.infof("ARC routing controls for groups %s through %d endpoints", new java.util.TreeSet<>(arc.groups().keySet()),
+                endpoints.size());
+        return new GroupDns(provider, new TrafficPlan(DnsProvider.Routing.SWITCHES, 1, List.of(), settings.ttlFloorSeconds()));
+    }
+
     @Produces
     @Singleton
     KafkaDesiredStore desiredStore(@Identifier("default-kafka-broker") Map<String, Object> kafka, ActuatorSettings settings,
@@ -146,8 +186,10 @@ public class ReconcilerProducer {
     @Singleton
     Reconciler reconciler(ActuatorSettings settings, DnsProvider dns, KafkaDesiredStore store, ActuationPublisher publisher,
             ActuatorMetrics metrics) {
-        Reconciler reconciler = new Reconciler(settings.topology(), dns, scalers(settings.scaling()),
-                trafficPlan(settings, dns), store, publisher::publish, Clock.systemUTC(), settings.reconcile());
+        GroupDns everyGroup = new GroupDns(dns, trafficPlan(settings, dns));
+        GroupDns arc = settings.arc().groups().isEmpty() ? null : arcDns(settings);
+        Reconciler reconciler = new Reconciler(settings.topology(), g -> settings.arc().covers(g) ? arc : everyGroup,
+                scalers(settings.scaling()), store, publisher::publish, Clock.systemUTC(), settings.reconcile());
         settings.topology().groups().forEach(g -> metrics.trackGroup(g.id(), () -> reconciler.status(g.id())));
         return reconciler;
     }

@@ -3,13 +3,14 @@ package dev.failover.actuator.dns;
 import java.util.Optional;
 
 /**
- * One DNS backend, one class each: dry-run, RFC 2136, Route 53; chosen by {@code failover.dns.provider}. A provider does
+ * One DNS backend, one class each: dry-run, RFC 2136, Route 53, and ARC routing controls ({@code route53-arc}); chosen
+ * by {@code failover.dns.provider}, and per group for the groups listed under {@code failover.dns.arc.groups}. A provider does
  * one read and one atomic, conditional write; retries, verification and multi-step changes live in the reconciler
  * (ADR 0006).
  */
 public interface DnsProvider {
 
-    /** Short name used in actuation results and metrics: "dry-run", "route53", "rfc2136". */
+    /** Short name used in actuation results and metrics: "dry-run", "route53", "rfc2136", "route53-arc". */
     String name();
 
     /** Whether the provider keeps one record set per target with weights, or the record's single set. */
@@ -32,7 +33,13 @@ public interface DnsProvider {
         /** One record set holds the active target's values (RFC 2136, Route 53 simple routing). */
         SINGLE,
         /** One weighted set per target; the active one has weight, the others 0 (Route 53 weighted routing). */
-        WEIGHTED
+        WEIGHTED,
+        /**
+         * One switch per target, On for the active one and Off for the others, with no TTL or values of its own (ARC
+         * routing controls: the records and their TTL are Route 53's, tied to the controls by health checks). Each set
+         * has the target id as its identifier and weight 1 (On) or 0 (Off).
+         */
+        SWITCHES
     }
 
     sealed interface ReadOutcome {

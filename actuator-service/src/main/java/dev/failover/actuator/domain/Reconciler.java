@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.scaling.Scalers;
@@ -14,25 +15,33 @@ import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.topology.Topology;
 
-/** The actuator's core: one {@link GroupReconciler} per failover group, all sharing the same backends. */
+/**
+ * The actuator's core: one {@link GroupReconciler} per failover group, all sharing the same scalers; each group's DNS
+ * provider and traffic plan as configured for it.
+ */
 public final class Reconciler {
 
     private final Topology topology;
-    private final DnsProvider dns;
+    private final Function<String, GroupDns> dns;
     private final Scalers scalers;
-    private final TrafficPlan traffic;
     private final DesiredStore store;
     private final Consumer<ActuationResult> sink;
     private final Clock clock;
     private final GroupReconciler.Settings settings;
     private final Map<String, GroupReconciler> groups = new ConcurrentHashMap<>();
 
+    /** Every group with the same DNS provider and traffic plan. */
     public Reconciler(Topology topology, DnsProvider dns, Scalers scalers, TrafficPlan traffic,
+            DesiredStore store, Consumer<ActuationResult> sink, Clock clock, GroupReconciler.Settings settings) {
+        this(topology, group -> new GroupDns(dns, traffic), scalers, store, sink, clock, settings);
+    }
+
+    /** @param dns each group's DNS provider and traffic plan, by group id */
+    public Reconciler(Topology topology, Function<String, GroupDns> dns, Scalers scalers,
             DesiredStore store, Consumer<ActuationResult> sink, Clock clock, GroupReconciler.Settings settings) {
         this.topology = topology;
         this.dns = dns;
         this.scalers = scalers;
-        this.traffic = traffic;
         this.store = store;
         this.sink = sink;
         this.clock = clock;
@@ -41,7 +50,10 @@ public final class Reconciler {
 
     /** The group's reconciler, made on first use; a group missing from the topology gets one that blocks. */
     public GroupReconciler group(String id) {
-        return groups.computeIfAbsent(id, g -> new GroupReconciler(g, topology, dns, scalers, traffic, store, sink, clock, settings));
+        return groups.computeIfAbsent(id, g -> {
+            GroupDns use = dns.apply(g);
+            return new GroupReconciler(g, topology, use.provider(), scalers, use.plan(), store, sink, clock, settings);
+        });
     }
 
     /**

@@ -23,7 +23,8 @@ import dev.failover.contract.topology.Target;
  * the old target, is served with the TTL floor and held for the old TTL, so that no resolver caches the old answer
  * for longer than the floor; then the switch at the floor TTL (the target's capacity is gated here), held for the
  * floor; then the configured TTL again. A record that does not serve the old target starts at the switch
- * ({@link #fitToServed}). An emergency failover (and a drill aborted because its target failed) takes one step:
+ * ({@link #fitToServed}). With {@linkplain Routing#SWITCHES routing controls} (ARC) there is no TTL to lower: a planned
+ * move is one switch. An emergency failover (and a drill aborted because its target failed) takes one step:
  * waiting out a TTL would only keep users on a failed region longer.</li>
  * </ul>
  */
@@ -171,6 +172,10 @@ public final class TrafficPlan {
         if (routing == Routing.SINGLE) {
             return List.of(set(null, null, ttl, active));
         }
+        if (routing == Routing.SWITCHES) {
+            return group.targets().stream().map(t -> new RecordSet(t.id(), t.id().equals(active.id()) ? 1L : 0L, null,
+                    Set.of(), null)).toList();
+        }
         long activeShare = percent == 100 ? activeWeight : Math.max(1, Math.round(activeWeight * percent / 100.0));
         List<RecordSet> sets = new ArrayList<>();
         for (Target t : group.targets()) {
@@ -193,6 +198,9 @@ public final class TrafficPlan {
      */
     private boolean planned(FailoverGroup group, DesiredState desired) {
         String previous = desired.decision().fromTarget();
+        if (routing == Routing.SWITCHES) {
+            return false; // a routing control has no TTL to lower: the records' TTL is Route 53's, set at deployment
+        }
         if (!desired.decision().kind().planned() || previous == null || previous.equals(desired.target())
                 || group.dns().ttl() <= ttlFloorSeconds) {
             return false;

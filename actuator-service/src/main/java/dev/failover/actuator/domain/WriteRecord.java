@@ -10,6 +10,8 @@ import dev.failover.actuator.dns.RecordWrite;
 import dev.failover.actuator.domain.ReconcileStep.Next;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
 
 /**
  * Writes the wanted sets and the goal's ownership mark in one request, conditionally on the mark read. The pass
@@ -23,7 +25,7 @@ record WriteRecord() implements ReconcileStep {
         Goal goal = pass.goal();
         Instant now = pass.now();
         RecordWrite write = new RecordWrite(pass.key(), pass.served().ownerText(), OwnerMark.of(use.group(), goal.epoch(),
-                goal.decisionId(), goal.wanted()), goal.wanted());
+                goal.decisionId(), goal.wanted()), goal.wanted(), breakGlass(goal));
         ActuationStep writeStep = goal.writeStep(use.traffic());
         String step = goal.describeStep(use.traffic());
         Instant writeStart = use.clock().instant();
@@ -52,5 +54,14 @@ record WriteRecord() implements ReconcileStep {
         }
         return ReconcileStep.done(group.retryLater(dns.name() + " unavailable: " + ((WriteOutcome.Unavailable) written)
                 .reason(), now));
+    }
+
+    /** Only an operator's FORCE breaks the glass: the decision-service's override API, audited there and in the result. */
+    private static RecordWrite.BreakGlass breakGlass(Goal goal) {
+        if (goal instanceof Goal.Decided decided && decided.desired().decision().kind() == DecisionKind.FORCE) {
+            Decision decision = decided.desired().decision();
+            return new RecordWrite.BreakGlass(decision.principal(), decision.decisionId(), decision.reason());
+        }
+        return null;
     }
 }

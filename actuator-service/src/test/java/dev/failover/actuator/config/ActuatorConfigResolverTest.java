@@ -22,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.failover.actuator.dns.ArcSettings;
 import dev.failover.actuator.dns.DnsSettings;
 import dev.failover.actuator.dns.Rfc2136Settings;
 import dev.failover.actuator.dns.Route53Settings;
@@ -59,6 +60,13 @@ class ActuatorConfigResolverTest {
     static final Map<String, String> RFC2136 = Map.of("failover.dns.provider", "rfc2136", "failover.dns.rfc2136.server", "ns1.example.test",
             "failover.dns.rfc2136.tsig-key-name", "failover-key", "failover.dns.rfc2136.tsig-secret", SECRET);
     static final Map<String, String> ROUTE53 = Map.of("failover.dns.provider", "route53");
+    static final String CONTROLS = "arn:aws:route53-recovery-control::111122223333:controlpanel/abc123/routingcontrol/";
+    static final String RULE = "arn:aws:route53-recovery-control::111122223333:controlpanel/abc123/safetyrule/master1";
+    static final Map<String, String> ARC = Map.of(
+            "failover.dns.arc.endpoints.us-west-2", "https://host-aaaa.us-west-2.example.com/v1",
+            "failover.dns.arc.endpoints.eu-west-1", "https://host-bbbb.eu-west-1.example.com/v1",
+            "failover.dns.arc.groups.api.routing-controls.primary", CONTROLS + "primary1",
+            "failover.dns.arc.groups.api.routing-controls.secondary", CONTROLS + "secondary1");
     @TempDir
     Path dir;
 
@@ -112,6 +120,30 @@ class ActuatorConfigResolverTest {
                 Arguments.of(ALIAS, RFC2136, "groups[0].targets[1].dns.alias",
                         "alias targets are a Route 53 feature; failover.dns.provider=rfc2136"),
                 Arguments.of(PLAIN, ROUTE53, "groups[0].dns.hostedZoneId", "required when failover.dns.provider=route53"),
+                // ARC routing controls, per group (issue 31)
+                Arguments.of(PLAIN, Map.of("failover.dns.provider", "route53-arc"), "failover.dns.provider",
+                        "route53-arc is chosen per group: list the group's routing controls under "
+                                + "failover.dns.arc.groups.<group>.routing-controls and keep failover.dns.provider for the other groups"),
+                Arguments.of(PLAIN, without(without(ARC, "failover.dns.arc.endpoints.us-west-2"), "failover.dns.arc.endpoints.eu-west-1"),
+                        "failover.dns.arc.endpoints", "required when failover.dns.arc.groups lists a group: the cluster's "
+                                + "regional endpoints, by region (e.g. failover.dns.arc.endpoints.us-west-2=https://host-aaaa.us-west-2.example.com/v1)"),
+                Arguments.of(PLAIN, with(ARC, "failover.dns.arc.endpoints.mars-1", "https://x.example/v1"),
+                        "failover.dns.arc.endpoints.mars-1", "'mars-1' is not an AWS region name (the endpoint is signed for it)"),
+                Arguments.of(PLAIN, without(ARC, "failover.dns.arc.groups.api.routing-controls.secondary"),
+                        "failover.dns.arc.groups.api.routing-controls.secondary",
+                        "required: every target of the group needs its routing control ARN"),
+                Arguments.of(PLAIN, with(ARC, "failover.dns.arc.groups.api.routing-controls.secondary", "arn:aws:iam::1:role/x"),
+                        "failover.dns.arc.groups.api.routing-controls.secondary", "'arn:aws:iam::1:role/x' is not a routing"
+                                + " control ARN (arn:aws:route53-recovery-control::<account>:controlpanel/<id>/routingcontrol/<id>)"),
+                Arguments.of(PLAIN, with(ARC, "failover.dns.arc.groups.api.routing-controls.tertiary", CONTROLS + "third1"),
+                        "failover.dns.arc.groups.api.routing-controls.tertiary", "'tertiary' is not a target of group api"),
+                Arguments.of(PLAIN, with(ARC, "failover.dns.arc.groups.web.routing-controls.primary", CONTROLS + "web1"),
+                        "failover.dns.arc.groups.web", "'web' is not a group of the topology"),
+                Arguments.of(PLAIN, with(ARC, "failover.dns.arc.groups.api.break-glass-rules", "everything"),
+                        "failover.dns.arc.groups.api.break-glass-rules", "'everything' is not a safety rule ARN "
+                                + "(arn:aws:route53-recovery-control::<account>:controlpanel/<id>/safetyrule/<id>)"),
+                Arguments.of(PLAIN, with(ARC, "failover.dns.arc.endpoint-timeout", "0s"),
+                        "failover.dns.arc.endpoint-timeout", "must be positive, was PT0S"),
                 Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.routing", "latency"),
                         "failover.dns.route53.routing", "'latency' is not one of weighted, simple"),
                 Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.active-weight", "256"),
@@ -278,6 +310,23 @@ class ActuatorConfigResolverTest {
         assertThat(settings.dns()).isEqualTo(new Route53Settings(Route53Settings.Routing.SIMPLE, 200, List.of(10, 50, 100),
                 Duration.ofSeconds(60), "aws-global", Optional.of(URI.create("http://127.0.0.1:4566")), Duration.ofSeconds(10)));
         assertThat(settings.reconcile().stepPause()).as("each failback step is held this long").isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void arcGroupsCarryTheirControlsTheEndpointsAndTheBreakGlassRules() throws IOException {
+        ActuatorSettings none = resolve(PLAIN, Map.of());
+        assertThat(none.arc().groups()).as("no group on ARC unless listed").isEmpty();
+
+        ActuatorSettings settings = resolve(PLAIN, with(ARC, "failover.dns.arc.groups.api.break-glass-rules", RULE,
+                "failover.dns.arc.endpoint-timeout", "1500ms"));
+        assertThat(settings.arc().covers("api")).isTrue();
+        assertThat(settings.arc().groups().get("api")).isEqualTo(new ArcSettings.Group(Map.of("primary", CONTROLS + "primary1",
+                "secondary", CONTROLS + "secondary1"), List.of(RULE)));
+        assertThat(settings.arc().endpoints()).containsExactly(
+                new ArcSettings.Endpoint("eu-west-1", URI.create("https://host-bbbb.eu-west-1.example.com/v1")),
+                new ArcSettings.Endpoint("us-west-2", URI.create("https://host-aaaa.us-west-2.example.com/v1")));
+        assertThat(settings.arc().endpointTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(settings.dns()).as("the other groups keep failover.dns.provider").isInstanceOf(DnsSettings.DryRun.class);
     }
 
     @Test

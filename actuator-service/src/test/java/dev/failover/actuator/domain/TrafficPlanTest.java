@@ -54,8 +54,12 @@ class TrafficPlanTest {
     static Stream<Arguments> plans() {
         TrafficPlan single = new TrafficPlan(Routing.SINGLE, 100, List.of(), 5);
         TrafficPlan weighted = new TrafficPlan(Routing.WEIGHTED, 100, List.of(10, 100), 5);
+        TrafficPlan switches = new TrafficPlan(Routing.SWITCHES, 1, List.of(), 5);
         FailoverGroup ttl300 = group(300, false);
         return Stream.of(
+                Arguments.of("routing controls: a switchover is one switch, no TTL to lower", switches, ttl300,
+                        DecisionKind.SWITCHOVER, 1),
+                Arguments.of("routing controls: a failback at once", switches, ttl300, DecisionKind.FAILBACK, 1),
                 Arguments.of("switchover, TTL 300 s above the floor: three steps", single, ttl300, DecisionKind.SWITCHOVER, 3),
                 Arguments.of("drill start: the same path", single, ttl300, DecisionKind.DRILL_START, 3),
                 Arguments.of("drill end: the same path", single, ttl300, DecisionKind.DRILL_END, 3),
@@ -67,6 +71,16 @@ class TrafficPlanTest {
                 Arguments.of("an alias has no TTL to lower", weighted, group(300, true), DecisionKind.SWITCHOVER, 1),
                 Arguments.of("weighted switchover: three steps", weighted, ttl300, DecisionKind.SWITCHOVER, 3),
                 Arguments.of("weighted stepped failback keeps its steps", weighted, ttl300, DecisionKind.FAILBACK, 2));
+    }
+
+    @Test
+    void routingControlsAreOneSwitchPerTargetOnlyTheActiveOneOn() {
+        TrafficPlan switches = new TrafficPlan(Routing.SWITCHES, 1, List.of(), 5);
+        assertThat(serves(switches, group(300, false), desired(DecisionKind.SWITCHOVER, 0)))
+                .isEqualTo("[primary weight 0] ; [secondary weight 1]  | DNS_SWITCH | hold PT1M | capacity true");
+        assertThat(switches.initial(group(300, true))).extracting(RecordSet::setIdentifier, RecordSet::weight, RecordSet::ttl)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("primary", 1L, null),
+                        org.assertj.core.groups.Tuple.tuple("secondary", 0L, null));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -40,18 +40,43 @@ import com.sun.net.httpserver.HttpServer;
  * (labels compared from the right), GetChange answers INSYNC. Every applied batch is kept, in order, so that a test can
  * count effective changes. Every request is also kept with the access key of its SigV4 signature ({@code
  * Credential=AKID/date/region/route53/aws4_request}) and its session token, so that a test can check which credentials
- * the caller signed with (the temporary ones STS or a container credentials endpoint handed out). Alias targets, paging
- * and health checks are not modelled.
+ * the caller signed with (the temporary ones STS or a container credentials endpoint handed out).
+ * <p>
+ * As strict as the service where the actuator depends on it (issue 31): alias record sets ({@code AliasTarget} with
+ * {@code EvaluateTargetHealth}, no TTL of their own; a DELETE must name the same alias); ListResourceRecordSets in pages
+ * of {@code maxitems} (at most {@link #pageSize}), continued from {@code NextRecordName}/{@code Type}/{@code Identifier};
+ * changes PENDING for a configurable time before INSYNC ({@link #pendingFor}, GetChange of an unknown id is
+ * NoSuchChange); more than {@link #requestsPerSecond} requests in a second answered with {@code Throttling}, and a change
+ * while the zone's previous one is still PENDING with {@code PriorRequestNotComplete} when
+ * {@link #refuseChangesWhilePending} is set. Health checks are not modelled.
  */
 public final class Route53Zone implements AutoCloseable {
 
     static final String NS = "https://route53.amazonaws.com/doc/2013-04-01/";
 
-    /** A record set as stored: weighted sets are told apart by their set identifier. */
-    public record RecordSet(String name, String type, String setIdentifier, Long weight, long ttl, List<String> values) {
+    /** A Route 53 alias target: no TTL or values of its own. */
+    public record Alias(String hostedZoneId, String dnsName, boolean evaluateTargetHealth) {
+        public Alias {
+            dnsName = absolute(dnsName).toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** A record set as stored: weighted sets are told apart by their set identifier; an alias has no TTL nor values. */
+    public record RecordSet(String name, String type, String setIdentifier, Long weight, long ttl, List<String> values,
+            Alias alias) {
         public RecordSet {
             name = absolute(name);
             values = values.stream().sorted().toList();
+            ttl = alias == null ? ttl : 0;
+        }
+
+        public RecordSet(String name, String type, String setIdentifier, Long weight, long ttl, List<String> values) {
+            this(name, type, setIdentifier, weight, ttl, values, null);
+        }
+
+        /** A weighted alias record set, as the production sample's records to load balancers. */
+        public static RecordSet alias(String name, String type, String setIdentifier, Long weight, Alias alias) {
+            return new RecordSet(name, type, setIdentifier, weight, 0, List.of(), alias);
         }
 
         Key key() {
@@ -82,6 +107,13 @@ public final class Route53Zone implements AutoCloseable {
     private final List<AppliedBatch> applied = new ArrayList<>();
     private final AtomicInteger changeIds = new AtomicInteger();
     private final List<SignedRequest> requests = new CopyOnWriteArrayList<>();
+    /** When each change id answers INSYNC. */
+    private final Map<String, Instant> insyncAt = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Deque<Instant> recent = new java.util.ArrayDeque<>();
+    private volatile int pageSize = 300;
+    private volatile java.time.Duration pending = java.time.Duration.ZERO;
+    private volatile int requestsPerSecond = Integer.MAX_VALUE;
+    private volatile boolean refuseWhilePending;
 
     private Route53Zone(String zoneId) throws IOException {
         this.zoneId = zoneId;
@@ -110,6 +142,35 @@ public final class Route53Zone implements AutoCloseable {
         return weights;
     }
 
+    /** The most record sets a ListResourceRecordSets page holds (Route 53: 300), whatever maxitems asks. */
+    public Route53Zone pageSize(int size) {
+        this.pageSize = size;
+        return this;
+    }
+
+    /** How long a change stays PENDING before GetChange answers INSYNC (default 0: at once). */
+    public Route53Zone pendingFor(java.time.Duration duration) {
+        this.pending = duration;
+        return this;
+    }
+
+    /** Every change written so far answers INSYNC from now on. */
+    public void insyncNow() {
+        insyncAt.replaceAll((id, at) -> Instant.now());
+    }
+
+    /** The most requests answered per second (Route 53: five per account); more get Throttling. */
+    public Route53Zone requestsPerSecond(int limit) {
+        this.requestsPerSecond = limit;
+        return this;
+    }
+
+    /** A change while the zone's previous change is still PENDING is refused with PriorRequestNotComplete. */
+    public Route53Zone refuseChangesWhilePending(boolean refuse) {
+        this.refuseWhilePending = refuse;
+        return this;
+    }
+
     /** Every request received so far, oldest first, with the credentials it was signed with. */
     public List<SignedRequest> requests() {
         return List.copyOf(requests);
@@ -132,12 +193,20 @@ public final class Route53Zone implements AutoCloseable {
             requests.add(new SignedRequest(exchange.getRequestMethod(), path, credential.find() ? credential.group(1) : "none",
                     exchange.getRequestHeaders().getFirst("X-Amz-Security-Token")));
             String zonePath = "/2013-04-01/hostedzone/" + zoneId + "/rrset";
+            if (overBudget()) {
+                answer(exchange, 400, error("Throttling", "Rate exceeded"));
+                return;
+            }
             if (exchange.getRequestMethod().equals("POST") && (path.equals(zonePath) || path.equals(zonePath + "/"))) {
                 change(exchange);
             } else if (exchange.getRequestMethod().equals("GET") && path.equals(zonePath)) {
                 list(exchange);
             } else if (exchange.getRequestMethod().equals("GET") && path.startsWith("/2013-04-01/change/")) {
                 String id = path.substring(path.lastIndexOf('/') + 1);
+                if (!insyncAt.containsKey(id)) {
+                    answer(exchange, 404, error("NoSuchChange", "A change with the specified change ID does not exist."));
+                    return;
+                }
                 answer(exchange, 200, "<GetChangeResponse xmlns=\"" + NS + "\">" + changeInfo(id) + "</GetChangeResponse>");
             } else if (path.startsWith("/2013-04-01/hostedzone/")) {
                 answer(exchange, 404, error("NoSuchHostedZone", "No hosted zone found with ID: " + path));
@@ -151,14 +220,31 @@ public final class Route53Zone implements AutoCloseable {
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
         String fromName = absolute(query.getOrDefault("name", "."));
         String fromType = query.getOrDefault("type", "");
+        String fromIdentifier = query.get("identifier");
+        int max = Math.min(pageSize, Integer.parseInt(query.getOrDefault("maxitems", "300")));
         StringBuilder xml = new StringBuilder("<ListResourceRecordSetsResponse xmlns=\"" + NS + "\"><ResourceRecordSets>");
+        List<RecordSet> from;
         synchronized (this) {
-            sets.values().stream().sorted(ORDER)
+            from = sets.values().stream().sorted(ORDER)
                     .filter(s -> compareNames(s.name(), fromName) > 0
-                            || (compareNames(s.name(), fromName) == 0 && s.type().compareTo(fromType) >= 0))
-                    .forEach(s -> xml.append(xml(s)));
+                            || (compareNames(s.name(), fromName) == 0 && (s.type().compareTo(fromType) > 0
+                                    || (s.type().equals(fromType) && (fromIdentifier == null
+                                            || Objects.toString(s.setIdentifier(), "").compareTo(fromIdentifier) >= 0)))))
+                    .toList();
         }
-        xml.append("</ResourceRecordSets><IsTruncated>false</IsTruncated><MaxItems>300</MaxItems></ListResourceRecordSetsResponse>");
+        from.stream().limit(max).forEach(s -> xml.append(xml(s)));
+        xml.append("</ResourceRecordSets>");
+        if (from.size() > max) {
+            RecordSet next = from.get(max);
+            xml.append("<IsTruncated>true</IsTruncated><NextRecordName>").append(next.name()).append("</NextRecordName>")
+                    .append("<NextRecordType>").append(next.type()).append("</NextRecordType>");
+            if (next.setIdentifier() != null) {
+                xml.append("<NextRecordIdentifier>").append(escape(next.setIdentifier())).append("</NextRecordIdentifier>");
+            }
+        } else {
+            xml.append("<IsTruncated>false</IsTruncated>");
+        }
+        xml.append("<MaxItems>").append(max).append("</MaxItems></ListResourceRecordSetsResponse>");
         answer(exchange, 200, xml.toString());
     }
 
@@ -173,7 +259,13 @@ public final class Route53Zone implements AutoCloseable {
             return;
         }
         NodeList changes = request.getElementsByTagNameNS(NS, "Change");
+        String id = "C" + changeIds.incrementAndGet();
         synchronized (this) {
+            if (refuseWhilePending && insyncAt.values().stream().anyMatch(at -> Instant.now().isBefore(at))) {
+                answer(exchange, 400, error("PriorRequestNotComplete", "The request was rejected because Route 53 was still "
+                        + "processing a prior request."));
+                return;
+            }
             Map<Key, RecordSet> next = new HashMap<>(sets);
             List<String> described = new ArrayList<>();
             List<RecordSet> upserts = new ArrayList<>();
@@ -206,8 +298,8 @@ public final class Route53Zone implements AutoCloseable {
             sets.clear();
             sets.putAll(next);
             applied.add(new AppliedBatch(Instant.now(), described, upserts));
+            insyncAt.put(id, Instant.now().plus(pending));
         }
-        String id = "C" + changeIds.incrementAndGet();
         answer(exchange, 200, "<ChangeResourceRecordSetsResponse xmlns=\"" + NS + "\">" + changeInfo(id)
                 + "</ChangeResourceRecordSetsResponse>");
     }
@@ -220,8 +312,14 @@ public final class Route53Zone implements AutoCloseable {
         }
         String weight = text(set, "Weight");
         String ttl = text(set, "TTL");
+        NodeList aliases = set.getElementsByTagNameNS(NS, "AliasTarget");
+        Alias alias = null;
+        if (aliases.getLength() > 0) {
+            Element a = (Element) aliases.item(0);
+            alias = new Alias(text(a, "HostedZoneId"), text(a, "DNSName"), Boolean.parseBoolean(text(a, "EvaluateTargetHealth")));
+        }
         return new RecordSet(text(set, "Name"), text(set, "Type"), text(set, "SetIdentifier"),
-                weight == null ? null : Long.valueOf(weight), ttl == null ? 0 : Long.parseLong(ttl), values);
+                weight == null ? null : Long.valueOf(weight), ttl == null ? 0 : Long.parseLong(ttl), values, alias);
     }
 
     private static String xml(RecordSet set) {
@@ -230,6 +328,12 @@ public final class Route53Zone implements AutoCloseable {
         if (set.setIdentifier() != null) {
             xml.append("<SetIdentifier>").append(escape(set.setIdentifier())).append("</SetIdentifier><Weight>")
                     .append(set.weight()).append("</Weight>");
+        }
+        if (set.alias() != null) {
+            return xml.append("<AliasTarget><HostedZoneId>").append(set.alias().hostedZoneId()).append("</HostedZoneId><DNSName>")
+                    .append(set.alias().dnsName()).append("</DNSName><EvaluateTargetHealth>")
+                    .append(set.alias().evaluateTargetHealth()).append("</EvaluateTargetHealth></AliasTarget></ResourceRecordSet>")
+                    .toString();
         }
         xml.append("<TTL>").append(set.ttl()).append("</TTL><ResourceRecords>");
         set.values().forEach(v -> xml.append("<ResourceRecord><Value>").append(escape(v)).append("</Value></ResourceRecord>"));
@@ -263,13 +367,28 @@ public final class Route53Zone implements AutoCloseable {
                 : ", set-identifier='" + set.setIdentifier() + "'") + "]";
     }
 
-    private static String changeInfo(String id) {
-        return "<ChangeInfo><Id>/change/" + id + "</Id><Status>INSYNC</Status><SubmittedAt>" + Instant.now()
-                + "</SubmittedAt></ChangeInfo>";
+    private String changeInfo(String id) {
+        boolean insync = !Instant.now().isBefore(insyncAt.getOrDefault(id, Instant.MIN));
+        return "<ChangeInfo><Id>/change/" + id + "</Id><Status>" + (insync ? "INSYNC" : "PENDING") + "</Status><SubmittedAt>"
+                + Instant.now() + "</SubmittedAt></ChangeInfo>";
+    }
+
+    /** Whether this request is one too many in the last second. */
+    private synchronized boolean overBudget() {
+        Instant now = Instant.now();
+        while (!recent.isEmpty() && !recent.peekFirst().isAfter(now.minusSeconds(1))) {
+            recent.pollFirst();
+        }
+        if (recent.size() >= requestsPerSecond) {
+            return true;
+        }
+        recent.addLast(now);
+        return false;
     }
 
     private static String error(String code, String message) {
-        return "<?xml version=\"1.0\"?><ErrorResponse xmlns=\"" + NS + "\"><Error><Type>Sender</Type><Code>" + code
+        // no XML declaration here: answer() writes the one the document may have (two made the SDK drop the error code)
+        return "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>Sender</Type><Code>" + code
                 + "</Code><Message>" + escape(message) + "</Message></Error><RequestId>" + java.util.UUID.randomUUID()
                 + "</RequestId></ErrorResponse>";
     }
