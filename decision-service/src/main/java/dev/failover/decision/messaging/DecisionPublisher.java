@@ -219,6 +219,9 @@ public class DecisionPublisher {
         // signed as decisions are (ADR 0009): a new owner restores only what a trusted key signed
         return state.sendMessage(Message.of(Record.of(group, json)).addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
                 .withHeaders(keys.headers(Topics.DECISION_STATE, group, json)).build()))
-                .invoke(() -> cadence.published(group, content, now));
+                .invoke(() -> {
+                    cadence.published(group, content, now);
+                    metrics.statePublished(group);
+                });
     }
 }

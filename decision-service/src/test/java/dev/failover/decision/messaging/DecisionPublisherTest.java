@@ -295,5 +295,8 @@ class DecisionPublisherTest {
             assertThat(afterPause).isDone();
         });
         assertThat(state.pending).as("state records sent, the pause's included").hasSize(2);
+        // what FailoverDecisionStateNotPublished reads: one per acknowledged record, none for a pass that sent nothing
+        assertThat(registry.get(DecisionMetrics.STATE_PUBLISHED).tag("group", GROUP).counter().count())
+                .as("state records counted as published").isEqualTo(2.0);
     }
 }
