@@ -27,6 +27,7 @@ needs=(
   "command -v dig|bind9-dnsutils|dig and nsupdate read and change what BIND9 serves"
   "test -x /usr/sbin/knotd|knot|a real Knot DNS, the second RFC 2136 (TSIG) server the DNS provider's tests run against"
   "command -v promtool|prometheus|promtool checks the alert rules; a real Prometheus evaluates the dashboard's queries"
+  "command -v amtool|prometheus-alertmanager|amtool checks the Alertmanager configurations and their routes"
   "command -v docker-compose|docker-compose|docker-compose.yml is validated (there is no Docker engine to run it)"
   "command -v kubectl|kubectl|the k8s overlays are rendered offline with kubectl kustomize"
   "command -v ip|iproute2|the region-loss test builds its regions as network namespaces (ip netns, veth, bridge)"
@@ -63,8 +64,8 @@ if $stress; then
 fi
 
 # The Debian prometheus package starts a server when a service manager runs; the tests start their own.
-promtool check rules monitoring/prometheus/failover-alerts.yml
-promtool test rules monitoring/prometheus/failover-alerts.test.yml
+# the rules and their tests, a runbook anchor for every alert, the Alertmanager configurations (scripts/check-alerts.sh)
+./scripts/check-alerts.sh
 # docker-compose.yml cannot run here (no Docker engine) but must stay valid
 docker-compose -f docker-compose.yml config -q
 docker-compose -f docker-compose.yml --profile localstack config -q

@@ -1,5 +1,6 @@
 package dev.failover.actuator.config;
 
+import dev.failover.actuator.rest.ApiError;
 import dev.failover.actuator.rest.GroupsResource;
 import dev.failover.actuator.state.StoredDesiredState;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -8,6 +9,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * The actuator's own records that Jackson reads or writes by reflection (the desired-state record, the REST views): a
  * native image must be told of them. The contract's events are registered by the contract jar's reflect-config.json.
  */
-@RegisterForReflection(targets = { StoredDesiredState.class, GroupsResource.GroupStatusView.class, GroupsResource.Error.class })
+@RegisterForReflection(targets = { StoredDesiredState.class, GroupsResource.GroupStatusView.class, ApiError.class })
 public class NativeReflection {
 }

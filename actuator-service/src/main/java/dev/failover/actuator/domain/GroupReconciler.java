@@ -192,6 +192,11 @@ public final class GroupReconciler {
         }
     }
 
+    /** The newest desired state offered or restored, which the next pass drives; null before any decision. */
+    public DesiredState latestDesired() {
+        return latest.get();
+    }
+
     private void adoptLatest(Instant now) {
         DesiredState newest = latest.get();
         if (newest == null || newest == desired) {

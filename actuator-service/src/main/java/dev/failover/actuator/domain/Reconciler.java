@@ -92,6 +92,12 @@ public final class Reconciler {
         return group == null ? new GroupReconciler.Status(id, null, new Convergence.Idle(), null, null, null) : group.status();
     }
 
+    /** The newest desired state of a group this instance drives (what its next pass drives), if it has a decision. */
+    public java.util.Optional<DesiredState> latestDesired(String id) {
+        GroupReconciler group = groups.get(id);
+        return group == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(group.latestDesired());
+    }
+
     /** Whether this instance drives the group now (its partition is assigned here, or a decision for it was seen). */
     public boolean drives(String id) {
         return groups.containsKey(id);

@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 import dev.failover.actuator.metrics.ActuatorMetrics;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.EventCodec;
+import dev.failover.kafka.logging.GroupLogContext;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 
@@ -33,7 +34,9 @@ public class ActuationPublisher {
     public void publish(ActuationResult result) {
         metrics.stepFinished(result);
         recent.add(result);
-        LOG.infof("%s %s %s: %s", result.group(), result.step(), result.status(), result.details());
+        try (GroupLogContext logged = GroupLogContext.decision(result.group(), result.decisionId(), result.epoch())) {
+            LOG.infof("%s %s %s: %s", result.group(), result.step(), result.status(), result.details());
+        }
         try {
             actuations.send(Record.of(result.group(), EventCodec.instance().encode(result))).subscribe().with(ok -> {
             }, failure -> notPublished(result, failure));
@@ -44,6 +47,9 @@ public class ActuationPublisher {
 
     private void notPublished(ActuationResult result, Throwable failure) {
         metrics.resultNotPublished(result.group());
-        LOG.warnf("result %s %s of %s not published: %s", result.step(), result.status(), result.group(), failure.getMessage());
+        try (GroupLogContext logged = GroupLogContext.decision(result.group(), result.decisionId(), result.epoch())) {
+            LOG.warnf("result %s %s of %s not published: %s", result.step(), result.status(), result.group(),
+                    failure.getMessage());
+        }
     }
 }

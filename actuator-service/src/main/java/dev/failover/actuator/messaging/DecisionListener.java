@@ -34,6 +34,7 @@ import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.signing.Verification;
+import dev.failover.kafka.logging.GroupLogContext;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
@@ -115,9 +116,11 @@ public class DecisionListener {
         }
         @SuppressWarnings("unchecked")
         IncomingKafkaRecordMetadata<String, String> record = message.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
-        LOG.infof("decision %s epoch %d for %s: %s -> %s, received %d ms after it was written", decision.decisionId(),
-                decision.epoch(), decision.group(), decision.fromTarget(), decision.toTarget(),
-                metrics.decisionReceived(record.getTimestamp()).toMillis());
+        try (GroupLogContext logged = GroupLogContext.decision(decision.group(), decision.decisionId(), decision.epoch())) {
+            LOG.infof("decision %s epoch %d for %s: %s -> %s, received %d ms after it was written", decision.decisionId(),
+                    decision.epoch(), decision.group(), decision.fromTarget(), decision.toTarget(),
+                    metrics.decisionReceived(record.getTimestamp()).toMillis());
+        }
         int partition = record.getPartition();
         return ownership.whenRestored(partition).thenCompose(restored -> {
             if (!restored) {

@@ -12,14 +12,16 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
+import dev.failover.actuator.domain.DesiredState;
 import dev.failover.actuator.domain.Reconciler;
 import dev.failover.contract.time.Backoff;
+import dev.failover.kafka.logging.GroupLogContext;
 
 /**
  * Drives the reconciler: one pass at a time per group, on a shared pool, each group's next pass when its last one asked
  * for it, and at once when a decision arrives. A group that waits (for capacity, for DNS to come back) holds no thread,
  * so it never delays another group. A pass that throws (Kafka down while saving a step), or fails with an Error, is run
- * again with backoff.
+ * again with backoff. A pass logs with its group, and the decision and epoch it drives, in the MDC ({@link GroupLogContext}).
  */
 public final class ReconcileLoop implements AutoCloseable {
 
@@ -112,15 +114,19 @@ public final class ReconcileLoop implements AutoCloseable {
                 next = null;
             }
             Duration wait;
-            try {
-                wait = reconciler.run(group);
-                failures = 0;
-            } catch (RuntimeException | Error e) {
-                // an Error too (a class that failed to load, a stack overflow in a provider): a lane that ended here
-                // would leave the group undriven, silently, until the instance restarts
-                failures++;
-                wait = onError.after(failures);
-                LOG.errorf(e, "reconcile pass of group %s failed (%d in a row); next pass in %s", this.group, failures, wait);
+            DesiredState desired = reconciler.latestDesired(group).orElse(null);
+            try (GroupLogContext logged = desired == null ? GroupLogContext.group(group)
+                    : GroupLogContext.decision(group, desired.decision().decisionId(), desired.decision().epoch())) {
+                try {
+                    wait = reconciler.run(group);
+                    failures = 0;
+                } catch (RuntimeException | Error e) {
+                    // an Error too (a class that failed to load, a stack overflow in a provider): a lane that ended here
+                    // would leave the group undriven, silently, until the instance restarts
+                    failures++;
+                    wait = onError.after(failures);
+                    LOG.errorf(e, "reconcile pass of group %s failed (%d in a row); next pass in %s", this.group, failures, wait);
+                }
             }
             synchronized (this) {
                 running = false;

@@ -7,13 +7,23 @@ import java.util.List;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.failover.actuator.domain.Convergence;
 import dev.failover.actuator.domain.GroupReconciler;
@@ -26,10 +36,19 @@ import dev.failover.contract.topology.Topology;
  * only asks a blocked group to try its desired state again; it cannot change what is desired (that is the
  * decision-service's override API). Behind the decision-service's JWT identity: reads need the viewer or operator role,
  * the retry needs operator (it forces a pass, so a stranger must not make the actuator spend the DNS provider's request
- * budget).
+ * budget). Errors have the body {@link ApiError}; every endpoint is in the OpenAPI document (/q/openapi), checked by
+ * OpenApiDocumentTest.
  */
 @Path("/groups")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "groups", description = "The groups this actuator instance reconciles")
+@SecurityScheme(securitySchemeName = "jwt", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT",
+        description = "a token of the decision-service's identity provider for the audience failover-actuator-service")
+@SecurityRequirement(name = "jwt")
+@APIResponse(responseCode = "401", description = "no bearer token, or one not valid for this API (signature, issuer, "
+        + "audience, age)")
+@APIResponse(responseCode = "403", description = "the token lacks the role (failover-viewer or failover-operator; retry "
+        + "needs failover-operator)")
 public class GroupsResource {
 
     /** Roles, from the token's "groups" claim; namespaced as the decision-service's. */
@@ -88,6 +107,9 @@ public class GroupsResource {
 
     @GET
     @RolesAllowed({ VIEWER, OPERATOR })
+    @Operation(summary = "Every group this instance reconciles: desired and served state, convergence")
+    @APIResponse(responseCode = "200", description = "the groups",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = GroupStatusView.class)))
     public List<GroupStatusView> groups() {
         return reconciler.statuses().stream().map(GroupStatusView::of).toList();
     }
@@ -95,6 +117,11 @@ public class GroupsResource {
     @GET
     @Path("{id}")
     @RolesAllowed({ VIEWER, OPERATOR })
+    @Operation(summary = "One group: IDLE when another instance reconciles it")
+    @APIResponse(responseCode = "200", description = "the group",
+            content = @Content(schema = @Schema(implementation = GroupStatusView.class)))
+    @APIResponse(responseCode = "404", description = "no such group in the topology",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
     public GroupStatusView group(@PathParam("id") String id) {
         return GroupStatusView.of(reconciler.status(known(id)));
     }
@@ -103,23 +130,30 @@ public class GroupsResource {
     @POST
     @Path("{id}/retry")
     @RolesAllowed(OPERATOR)
+    @Operation(summary = "Try a BLOCKED group's desired state again, after its cause was fixed (a full readyTimeoutSeconds "
+            + "again for capacity)")
+    @APIResponse(responseCode = "202", description = "a pass is triggered; the group's status now",
+            content = @Content(schema = @Schema(implementation = GroupStatusView.class)))
+    @APIResponse(responseCode = "404", description = "no such group in the topology",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "409", description = "this instance does not reconcile the group (its partition is "
+            + "assigned elsewhere, or it has no decision yet): ask the instance that does",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Response retry(@PathParam("id") String id) {
         known(id);
         if (!reconciler.drives(id)) {
-            return Response.status(Response.Status.CONFLICT).entity(new Error(id + ": not reconciled by this instance (its"
-                    + " partition is assigned elsewhere, or it has no decision yet)")).build();
+            return ApiError.response(409, "conflict", "group", id + ": not reconciled by this instance (its partition is"
+                    + " assigned elsewhere, or it has no decision yet)");
         }
         reconciler.group(id).retry();
         loop.trigger(id);
         return Response.accepted(GroupStatusView.of(reconciler.status(id))).build();
     }
 
-    public record Error(String message) {
-    }
-
     private String known(String id) {
         if (topology.group(id).isEmpty()) {
-            throw new NotFoundException("group " + id + " is not in the topology");
+            throw new WebApplicationException(ApiError.response(404, "not-found", "group",
+                    "group " + id + " is not in the topology"));
         }
         return id;
     }

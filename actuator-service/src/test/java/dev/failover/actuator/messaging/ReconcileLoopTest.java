@@ -203,4 +203,63 @@ class ReconcileLoopTest {
         AtomicInteger count = dns.readsOf.get(group);
         return count == null ? 0 : count.get();
     }
+
+    /**
+     * Issue 30: what a pass logs (its provider's lines, its ERROR when it fails) carries the group and the decision and
+     * epoch it drives in the MDC, as JSON logs' fields; the pool's threads keep none of it after the pass.
+     */
+    @Test
+    void aPassLogsWithItsGroupAndDecisionInTheMdc() {
+        AtomicInteger errorsLeft = new AtomicInteger(1);
+        List<java.util.Map<String, Object>> mdcOfReads = new CopyOnWriteArrayList<>();
+        CountingDns dns = new CountingDns() {
+            @Override
+            public ReadOutcome read(RecordKey key, Optional<String> pendingChange) {
+                mdcOfReads.add(java.util.Map.copyOf(org.jboss.logging.MDC.getMap()));
+                if (key.group().equals(TestTopology.GROUP) && errorsLeft.getAndDecrement() > 0) {
+                    throw new IllegalStateException("a provider fault");
+                }
+                return super.read(key, pendingChange);
+            }
+        };
+        List<java.util.Map<String, Object>> mdcOfErrors = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) {
+                    mdcOfErrors.add(java.util.Map.copyOf(org.jboss.logging.MDC.getMap()));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
+        Reconciler reconciler = reconciler(dns);
+        try (ReconcileLoop loop = new ReconcileLoop(reconciler, 1, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
+                Duration.ZERO, () -> 0.0))) {
+            loop.start(List.of("witness")); // no decision: the group alone
+            await("a pass of the witness group").atMost(Duration.ofSeconds(10)).until(() -> reads(dns, "witness") >= 1);
+            reconciler.offer(failover(3));
+            loop.start(List.of(TestTopology.GROUP));
+            await("the group served after a pass that failed").atMost(Duration.ofSeconds(10))
+                    .until(() -> reconciler.status(TestTopology.GROUP).convergence() instanceof Convergence.Converged);
+            await("a pass of the witness group after the group's").atMost(Duration.ofSeconds(10))
+                    .until(() -> reads(dns, "witness") >= 3);
+        } finally {
+            root.removeHandler(capture);
+        }
+        var decided = java.util.Map.<String, Object> of("group", TestTopology.GROUP, "decisionId", "d-" + TestTopology.GROUP + 3,
+                "epoch", 3L);
+        assertThat(mdcOfErrors).as("MDC of the ERROR of the failed pass").contains(decided);
+        assertThat(mdcOfReads).as("MDC while passes read the record").contains(decided, java.util.Map.of("group", "witness"))
+                .allSatisfy(mdc -> assertThat(mdc).as("a pass's MDC, never another group's").satisfiesAnyOf(
+                        m -> assertThat(m).isEqualTo(decided), m -> assertThat(m).isEqualTo(java.util.Map.of("group", "witness"))));
+    }
 }

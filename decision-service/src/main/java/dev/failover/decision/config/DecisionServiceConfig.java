@@ -117,7 +117,8 @@ public interface DecisionServiceConfig {
          * change (a decision, a command, an actuation report, a health or verdict change, a hold) is published within
          * 5 s whatever this says; the heartbeat refreshes the per-result counters and time stamps other instances show
          * in their reads, and bounds how stale those are. Longer means fewer writes to the compacted topic, and so less
-         * for a takeover to read (docs/benchmarks.md, "Takeover after 24 h", ADR 0007); must be positive.
+         * for a takeover to read (docs/benchmarks.md, "Takeover after 24 h", ADR 0007); must be positive. The alert
+         * FailoverDecisionStateNotPublished assumes at most 5 minutes.
          */
         @WithDefault("60s")
         Duration heartbeat();

@@ -29,6 +29,7 @@ import dev.failover.decision.state.ExplanationRecord;
 import dev.failover.decision.state.GroupOwnership;
 import dev.failover.decision.state.StateCodec;
 import dev.failover.decision.state.StateRecord;
+import dev.failover.kafka.logging.GroupLogContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
@@ -142,14 +143,19 @@ public class DecisionPublisher {
                         engine.published(group, decision.decisionId());
                         explanationsToPublish.add(group);
                         metrics.decided(decision);
-                        LOG.infof("published decision %s epoch %d: %s %s -> %s by %s (%s)", decision.decisionId(),
-                                decision.epoch(), decision.kind(), decision.fromTarget(), decision.toTarget(),
-                                decision.principal(), decision.reason());
+                        try (GroupLogContext logged = GroupLogContext.decision(group, decision.decisionId(),
+                                decision.epoch())) {
+                            LOG.infof("published decision %s epoch %d: %s %s -> %s by %s (%s)", decision.decisionId(),
+                                    decision.epoch(), decision.kind(), decision.fromTarget(), decision.toTarget(),
+                                    decision.principal(), decision.reason());
+                        }
                     }));
         }
         return chain.chain(() -> publishExplanations(group)).chain(() -> publishState(group)).onFailure().invoke(e -> {
             metrics.publishFailed(group);
-            LOG.errorf("could not publish decisions or state of %s, will retry: %s", group, e.getMessage());
+            try (GroupLogContext logged = GroupLogContext.group(group)) {
+                LOG.errorf("could not publish decisions or state of %s, will retry: %s", group, e.getMessage());
+            }
         });
     }
 
@@ -222,6 +228,9 @@ public class DecisionPublisher {
         // signed as decisions are (ADR 0009): a new owner restores only what a trusted key signed
         return state.sendMessage(Message.of(Record.of(group, json)).addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
                 .withHeaders(keys.headers(Topics.DECISION_STATE, group, json)).build()))
-                .invoke(() -> cadence.published(group, content, now));
+                .invoke(() -> {
+                    cadence.published(group, content, now);
+                    metrics.statePublished(group);
+                });
     }
 }

@@ -47,6 +47,7 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 import dev.failover.decision.messaging.InputLanes.Handling;
+import dev.failover.kafka.logging.GroupLogContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
@@ -213,6 +214,13 @@ public class InputListener {
             return deadLetter(topic, key, payload, e.getMessage());
         }
         String group = groupOf(event);
+        try (GroupLogContext logged = GroupLogContext.group(group)) { // every line logged while the group is handled
+            return handleFor(group, event, topic, partition, offset, key, payload);
+        }
+    }
+
+    private Handling handleFor(String group, Object event, String topic, int partition, long offset, String key,
+            String payload) {
         int home = ownership.partitionOf(group);
         Admission admission = Admission.of(key, partition, group, home, ownership.standing(group));
         if (admission instanceof Admission.DeadLetter dead) {

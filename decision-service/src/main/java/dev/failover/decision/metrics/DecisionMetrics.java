@@ -48,6 +48,11 @@ public class DecisionMetrics {
      * (skipped). Alert FailoverUnsignedControlMessage.
      */
     public static final String RECORDS_REJECTED = "failover.decision.records.rejected";
+    /**
+     * State records of a group Kafka acknowledged, by group: at least one per heartbeat while this instance owns it
+     * (failover.state.heartbeat). Alert FailoverDecisionStateNotPublished when an owned group's stays flat.
+     */
+    public static final String STATE_PUBLISHED = "failover.decision.state.published";
     /** Failed attempts to publish decisions or state, by group. */
     public static final String PUBLISH_FAILURES = "failover.decision.publish.failures";
     /**
@@ -122,6 +127,10 @@ public class DecisionMetrics {
 
     public void rejected(String topic, Verification.Outcome outcome) {
         counter(RECORDS_REJECTED, "topic", topic, "outcome", outcome.name()).increment();
+    }
+
+    public void statePublished(String group) {
+        counter(STATE_PUBLISHED, "group", group).increment();
     }
 
     public void publishFailed(String group) {

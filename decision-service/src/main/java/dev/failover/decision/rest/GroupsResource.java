@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -24,6 +23,8 @@ import jakarta.ws.rs.core.SecurityContext;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
@@ -37,6 +38,7 @@ import dev.failover.decision.command.CommandService;
 import dev.failover.decision.command.IdempotencyKey;
 import dev.failover.decision.domain.Command;
 import dev.failover.decision.domain.CommandOutcome.Rejection;
+import dev.failover.decision.domain.Explanation;
 import dev.failover.decision.domain.GroupView;
 import dev.failover.decision.state.GroupReader;
 
@@ -46,6 +48,9 @@ import dev.failover.decision.state.GroupReader;
  * outcomes into HTTP. Every write takes an optional {@value IdempotencyKey#HEADER} header: a retry of the same command
  * with the same key is acted on at most once and answered with the first outcome; another command with that key is a
  * 422 naming the header and the command the key was first used for.
+ * <p>
+ * OpenAPI (/q/openapi): each endpoint documents its success bodies and what its own statuses mean here;
+ * {@link ApiDocumentation} adds the statuses endpoints share and the error body (ApiError) of every error that has one.
  */
 @Path("/groups")
 @Produces(MediaType.APPLICATION_JSON)
@@ -82,7 +87,8 @@ public class GroupsResource {
     @Path("/{group}")
     @RolesAllowed({ VIEWER, OPERATOR })
     @Operation(summary = "One group")
-    @APIResponse(responseCode = "404", description = "no such group")
+    @APIResponse(responseCode = "200", description = "the group", content = @Content(schema = @Schema(implementation = GroupView.class)))
+    @APIResponse(responseCode = "404", description = "no such group", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Response get(@PathParam("group") String group) {
         return reader.view(group).map(v -> Response.ok(v).build()).orElseGet(() -> missing(group));
     }
@@ -91,6 +97,7 @@ public class GroupsResource {
     @Path("/{group}/history")
     @RolesAllowed({ VIEWER, OPERATOR })
     @Operation(summary = "Audit history: recent decisions and operator actions, newest first")
+    @APIResponse(responseCode = "200", description = "the history", content = @Content(schema = @Schema(implementation = History.class)))
     public Response history(@PathParam("group") String group) {
         return reader.view(group).map(v -> Response.ok(new History(v.recentDecisions(), v.audit())).build())
                 .orElseGet(() -> missing(group));
@@ -101,6 +108,7 @@ public class GroupsResource {
     @RolesAllowed({ VIEWER, OPERATOR })
     @Operation(summary = "Why the group does what it does now (why it is not failing over): its last evaluation, with the "
             + "rules checked in order, the evidence per location and the margins")
+    @APIResponse(responseCode = "200", description = "the explanation", content = @Content(schema = @Schema(implementation = Explanation.class)))
     @APIResponse(responseCode = "404", description = "no such group")
     @APIResponse(responseCode = "503", description = "this instance does not evaluate the group (another one owns it), or "
             + "has not evaluated it yet")
@@ -116,6 +124,8 @@ public class GroupsResource {
     @RolesAllowed({ VIEWER, OPERATOR })
     @Operation(summary = "Why a decision was made: the evidence per location (results with their Kafka positions), the "
             + "thresholds, the rules checked in order and which one fired, the margins, and the state it started from")
+    @APIResponse(responseCode = "200", description = "the explanation", content = @Content(schema = @Schema(implementation = Explanation.class)))
+    @APIResponse(responseCode = "422", description = "decisionId too long or with control characters")
     @APIResponse(responseCode = "404", description = "no such group, or no explanation kept for that decision: the latest "
             + "five decisions of a group are explained (ADR 0011)")
     @APIResponse(responseCode = "503", description = "the explanations of a group another instance owns could not be read "
@@ -144,10 +154,11 @@ public class GroupsResource {
     @Path("/{group}/pin")
     @RolesAllowed(OPERATOR)
     @Operation(summary = "Pin a HEALTHY target (switching to it if needed) until the pin expires or is released")
-    @APIResponse(responseCode = "200", description = "applied")
     @APIResponse(responseCode = "404", description = "no such group")
     @APIResponse(responseCode = "409", description = "the target is not HEALTHY (use force) or a drill is running")
     @APIResponse(responseCode = "422", description = "unknown target, bad or past expiry, missing reason")
+    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group", content = @Content(schema = @Schema(implementation = CommandResponse.class)))
+    @APIResponse(responseCode = "202", description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}", content = @Content(schema = @Schema(implementation = CommandPending.class)))
     public Response pin(@PathParam("group") String group, Requests.Pin body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         FailoverGroup g = knownGroup(group);
@@ -162,6 +173,8 @@ public class GroupsResource {
     @Path("/{group}/release")
     @RolesAllowed(OPERATOR)
     @Operation(summary = "Release the pin; automation resumes at once")
+    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group", content = @Content(schema = @Schema(implementation = CommandResponse.class)))
+    @APIResponse(responseCode = "202", description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}", content = @Content(schema = @Schema(implementation = CommandPending.class)))
     public Response release(@PathParam("group") String group, Requests.Reason body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         return submit(new Command.Release(group, reason(group, body), caller()), idempotencyKey);
@@ -171,6 +184,8 @@ public class GroupsResource {
     @Path("/{group}/pause")
     @RolesAllowed(OPERATOR)
     @Operation(summary = "Pause automatic switching; health is still tracked")
+    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group", content = @Content(schema = @Schema(implementation = CommandResponse.class)))
+    @APIResponse(responseCode = "202", description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}", content = @Content(schema = @Schema(implementation = CommandPending.class)))
     public Response pause(@PathParam("group") String group, Requests.Reason body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         return submit(new Command.Pause(group, reason(group, body), caller()), idempotencyKey);
@@ -180,6 +195,8 @@ public class GroupsResource {
     @Path("/{group}/resume")
     @RolesAllowed(OPERATOR)
     @Operation(summary = "Resume automatic switching; also lifts a flap-guard freeze")
+    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group", content = @Content(schema = @Schema(implementation = CommandResponse.class)))
+    @APIResponse(responseCode = "202", description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}", content = @Content(schema = @Schema(implementation = CommandPending.class)))
     public Response resume(@PathParam("group") String group, Requests.Reason body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         return submit(new Command.Resume(group, reason(group, body), caller()), idempotencyKey);
@@ -189,6 +206,8 @@ public class GroupsResource {
     @Path("/{group}/force")
     @RolesAllowed(OPERATOR)
     @Operation(summary = "Break glass: switch to a target whatever its health, and pin it")
+    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group", content = @Content(schema = @Schema(implementation = CommandResponse.class)))
+    @APIResponse(responseCode = "202", description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}", content = @Content(schema = @Schema(implementation = CommandPending.class)))
     public Response force(@PathParam("group") String group, Requests.Force body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         FailoverGroup g = knownGroup(group);
@@ -202,6 +221,8 @@ public class GroupsResource {
     @Path("/{group}/drills")
     @RolesAllowed(OPERATOR)
     @Operation(summary = "Start a DR drill now (only when every target is HEALTHY and automation runs)")
+    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group", content = @Content(schema = @Schema(implementation = CommandResponse.class)))
+    @APIResponse(responseCode = "202", description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}", content = @Content(schema = @Schema(implementation = CommandPending.class)))
     public Response startDrill(@PathParam("group") String group, Requests.Drill body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         FailoverGroup g = knownGroup(group);
@@ -221,6 +242,8 @@ public class GroupsResource {
     @Path("/{group}/drills/end")
     @RolesAllowed(OPERATOR)
     @Operation(summary = "End the running drill and restore traffic")
+    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group", content = @Content(schema = @Schema(implementation = CommandResponse.class)))
+    @APIResponse(responseCode = "202", description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}", content = @Content(schema = @Schema(implementation = CommandPending.class)))
     public Response endDrill(@PathParam("group") String group, Requests.Reason body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         return submit(new Command.EndDrill(group, reason(group, body), caller()), idempotencyKey);
@@ -232,10 +255,11 @@ public class GroupsResource {
     @Operation(summary = "Planned switchover to a HEALTHY target: the actuator lowers the record's TTL to its floor, waits "
             + "out the old TTL, scales the target up, switches, verifies and restores the TTL (each step an actuation "
             + "result); the target stays pinned until released, the pin expires, or the switchover is aborted")
-    @APIResponse(responseCode = "200", description = "applied: the SWITCHOVER decision is published")
     @APIResponse(responseCode = "404", description = "no such group")
     @APIResponse(responseCode = "409", description = "the target is not HEALTHY or not an eligible destination, or a drill runs")
     @APIResponse(responseCode = "422", description = "unknown or already active target, bad or past expiry, missing reason")
+    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group", content = @Content(schema = @Schema(implementation = CommandResponse.class)))
+    @APIResponse(responseCode = "202", description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}", content = @Content(schema = @Schema(implementation = CommandPending.class)))
     public Response switchover(@PathParam("group") String group, Requests.Switchover body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         FailoverGroup g = knownGroup(group);
@@ -251,9 +275,15 @@ public class GroupsResource {
     @RolesAllowed(OPERATOR)
     @Operation(summary = "Abort a switchover: traffic returns to the target it left (if HEALTHY) and the pin is dropped")
     @APIResponse(responseCode = "409", description = "no switchover holds the group, or the target it left is not HEALTHY")
+    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group", content = @Content(schema = @Schema(implementation = CommandResponse.class)))
+    @APIResponse(responseCode = "202", description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}", content = @Content(schema = @Schema(implementation = CommandPending.class)))
     public Response abortSwitchover(@PathParam("group") String group, Requests.Reason body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         return submit(new Command.AbortSwitchover(group, reason(group, body), caller()), idempotencyKey);
+    }
+
+    /** What a write returns when the owner did not answer in time: it may still apply the command. */
+    public record CommandPending(String commandId, String status, String message) {
     }
 
     /** What a write returns when the owner applied it. */
@@ -278,8 +308,7 @@ public class GroupsResource {
                     rejected.field(), rejected.message());
         }
         if (reply instanceof CommandReply.Pending pending) {
-            return Response.accepted(Map.of("commandId", pending.commandId(), "status", "pending", "message",
-                    pending.message())).build();
+            return Response.accepted(new CommandPending(pending.commandId(), "pending", pending.message())).build();
         }
         return ApiError.response(503, "unavailable", null, ((CommandReply.Unavailable) reply).message());
     }

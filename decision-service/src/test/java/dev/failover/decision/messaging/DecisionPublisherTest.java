@@ -7,6 +7,7 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +28,7 @@ import dev.failover.decision.domain.Command;
 import dev.failover.decision.domain.DecisionEngine;
 import dev.failover.decision.domain.Outcome;
 import dev.failover.decision.metrics.DecisionMetrics;
+import dev.failover.kafka.logging.GroupLogContext;
 import dev.failover.decision.state.StateCodec;
 import dev.failover.decision.state.GroupOwnership;
 import dev.failover.testkit.signing.TestSigningKeys;
@@ -295,5 +297,50 @@ class DecisionPublisherTest {
             assertThat(afterPause).isDone();
         });
         assertThat(state.pending).as("state records sent, the pause's included").hasSize(2);
+        // what FailoverDecisionStateNotPublished reads: one per acknowledged record, none for a pass that sent nothing
+        assertThat(registry.get(DecisionMetrics.STATE_PUBLISHED).tag("group", GROUP).counter().count())
+                .as("state records counted as published").isEqualTo(2.0);
+    }
+
+    /** Issue 30: a log line about a decision carries its group, id and epoch in the MDC, as JSON logs' fields. */
+    @Test
+    void thePublishedDecisionIsLoggedWithItsGroupIdAndEpochInTheMdc() {
+        List<Map<String, Object>> mdcOfPublishedLines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (String.valueOf(record.getMessage()).startsWith("published decision")
+                        || record instanceof org.jboss.logmanager.ExtLogRecord ext
+                                && ext.getFormattedMessage().startsWith("published decision")) {
+                    mdcOfPublishedLines.add(Map.copyOf(org.jboss.logging.MDC.getMap()));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            Decision failover = failover();
+            var publication = publisher.publish(GROUP).subscribeAsCompletionStage();
+            await("publication done").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                decisions.ackAll();
+                explanations.ackAll();
+                state.ackAll();
+                assertThat(publication).isDone();
+            });
+            assertThat(mdcOfPublishedLines).as("MDC of the line that logs the published decision").containsExactly(Map.of(
+                    GroupLogContext.GROUP, GROUP, GroupLogContext.DECISION_ID, failover.decisionId(),
+                    GroupLogContext.EPOCH, failover.epoch()));
+        } finally {
+            root.removeHandler(capture);
+        }
+        assertThat(org.jboss.logging.MDC.getMap()).as("MDC left behind on the test thread").isEmpty();
     }
 }

@@ -148,6 +148,10 @@ public final class VertxHttpProber implements Prober<HttpProbe> {
             connecting.accept(System.nanoTime());
             client(spec).request(options).onFailure(exchange::failed).onSuccess(request -> {
                 timer.connected = System.nanoTime();
+                // a reset or close reaches the request or the response, which judge it; without a handler here Vert.x
+                // would also log it as an ERROR of this service, for a target that merely failed (issue 30)
+                request.connection().exceptionHandler(alsoReportedToTheExchange -> {
+                });
                 request.send().onFailure(exchange::failed).onSuccess(response -> exchange.head(request, response));
             });
         });
@@ -189,11 +193,13 @@ public final class VertxHttpProber implements Prober<HttpProbe> {
             this.request = request;
             this.status = response.statusCode();
             this.days = https(request) ? daysToExpiry(request) : null;
+            // before anything is judged: a connection closed or reset before the body ended ends the body (what arrived
+            // is judged), and once judged at the head the probe closes the connection itself. Without a handler Vert.x
+            // logs the close as an ERROR of this service, for a target that merely failed (issue 30).
+            response.exceptionHandler(error -> bodyEnded(Progress.CLOSED_EARLY, FailureClassifier.describe(error)));
             if (judge(Progress.HEAD, null) || !judge.needsBody()) {
                 return;
             }
-            // a connection closed or reset before the body ended ends the body: what arrived is judged
-            response.exceptionHandler(error -> bodyEnded(Progress.CLOSED_EARLY, FailureClassifier.describe(error)));
             response.handler(this::chunk);
             response.endHandler(end -> bodyEnded(Progress.ENDED, null));
         }

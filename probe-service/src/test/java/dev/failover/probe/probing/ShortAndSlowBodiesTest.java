@@ -11,11 +11,20 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,6 +106,15 @@ class ShortAndSlowBodiesTest {
                     out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + SHORT_BODY));
                     out.flush();
                     socket.setSoLinger(true, 0);
+                }
+                case "/unavailable" -> {
+                    // a 503 whose body trickles on: judged DOWN at the head, and the probe closes the connection
+                    out.write(ascii("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 100000\r\n\r\ndown"));
+                    out.flush();
+                    while (!stopped.await(100, TimeUnit.MILLISECONDS)) {
+                        out.write('.');
+                        out.flush();
+                    }
                 }
                 case "/close-before-head" -> {
                     // the request is read, then the connection closed without a word
@@ -188,5 +206,46 @@ class ShortAndSlowBodiesTest {
     void aConnectionClosedBeforeAnyHeadIsReset() throws Exception {
         down(run(spec("/close-before-head", null, null, GENEROUS_TIMEOUT_MILLIS)), FailureReason.CONNECTION_RESET);
         down(run(spec("/reset-before-head", null, null, GENEROUS_TIMEOUT_MILLIS)), FailureReason.CONNECTION_RESET);
+    }
+
+    // (c) a failing target is a probe result (and a metric), never an ERROR line of the plane (issue 30)
+
+    @Test
+    void aTargetThatFailsOrIsCutOffLogsNoError() throws Exception {
+        List<LogRecord> errors = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                    errors.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger root = Logger.getLogger(""); // Vert.x logs through java.util.logging here, as through JBoss LogManager in Quarkus
+        root.addHandler(capture);
+        try {
+            down(run(spec("/unavailable", null, null, GENEROUS_TIMEOUT_MILLIS)), FailureReason.UNEXPECTED_STATUS);
+            up(run(spec("/trickle", null, null, GENEROUS_TIMEOUT_MILLIS))); // judged at the head, then cut off by the probe
+            down(run(spec("/short", "needle", null, GENEROUS_TIMEOUT_MILLIS)), FailureReason.BODY_MISMATCH);
+            down(run(spec("/reset-before-head", null, null, GENEROUS_TIMEOUT_MILLIS)), FailureReason.CONNECTION_RESET);
+            // the connections the probes closed are closed on their event loops after the results: give those a second
+            Awaitility.await("no ERROR logged for a second").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                    .until(errors::isEmpty);
+        } catch (ConditionTimeoutException e) {
+            // reported below, with what was logged
+        } finally {
+            root.removeHandler(capture);
+        }
+        assertThat(errors).as("ERROR lines logged while probing failing targets")
+                .extracting(r -> r.getLoggerName() + ": " + r.getMessage() + (r.getThrown() == null ? "" : " " + r.getThrown()))
+                .isEmpty();
     }
 }

@@ -1,0 +1,77 @@
+package dev.failover.actuator.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.failover.testkit.demo.DemoBackendsResource;
+import dev.failover.testkit.kafka.KafkaBrokerResource;
+import dev.failover.testkit.openapi.OpenApiCoverage;
+import dev.failover.testkit.openapi.OpenApiCoverage.Expected;
+import dev.failover.testkit.openapi.OpenApiCoverage.Operation;
+import dev.failover.testkit.signing.SigningKeysResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Issue 30: the actuator serves an OpenAPI document (/q/openapi) with every endpoint, the schema of each success body,
+ * every status an endpoint answers (the errors' body naming the field: ApiError), and one bearer scheme.
+ */
+@QuarkusTest
+@WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(SigningKeysResource.Verifier.class)
+@WithTestResource(DemoBackendsResource.class)
+class OpenApiDocumentTest {
+
+    /** 401 (no or a bad token) and 403 (a role it lacks) answer without a body; the rest with ApiError. */
+    static Expected expected(Integer... statuses) {
+        Set<Integer> all = new java.util.TreeSet<>(Set.of(statuses));
+        all.add(401);
+        all.add(403);
+        Set<Integer> withBody = new java.util.TreeSet<>(all);
+        withBody.removeIf(s -> s < 400 || s == 401 || s == 403);
+        return new Expected(all, withBody);
+    }
+
+    static Map<Operation, Expected> expectedOperations() {
+        Map<Operation, Expected> expected = new LinkedHashMap<>();
+        expected.put(new Operation("GET", "/groups"), expected(200));
+        expected.put(new Operation("GET", "/groups/{id}"), expected(200, 404));
+        expected.put(new Operation("POST", "/groups/{id}/retry"), expected(202, 404, 409));
+        expected.put(new Operation("GET", "/actuations"), expected(200, 422));
+        return expected;
+    }
+
+    static JsonNode document() throws Exception {
+        return new ObjectMapper().readTree(given().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
+    }
+
+    @Test
+    void everyEndpointOfTheResourcesIsDocumented() throws Exception {
+        Set<Operation> resources = OpenApiCoverage.operations(GroupsResource.class, ActuationsResource.class);
+        assertThat(OpenApiCoverage.operations(document())).as("endpoints in /q/openapi").isEqualTo(resources);
+        assertThat(expectedOperations().keySet()).as("endpoints this test checks").containsExactlyInAnyOrderElementsOf(resources);
+    }
+
+    @Test
+    void everyEndpointDocumentsItsBodiesErrorsAndSecurity() throws Exception {
+        assertThat(OpenApiCoverage.problems(document(), "ApiError", expectedOperations())).as("what /q/openapi lacks")
+                .isEmpty();
+    }
+
+    @Test
+    void anErrorNamesTheFieldAtFault() {
+        given().auth().oauth2(ApiTokens.viewer()).get("/groups/no-such-group").then().statusCode(404)
+                .body("field", org.hamcrest.Matchers.equalTo("group")).body("error", org.hamcrest.Matchers.equalTo("not-found"));
+        given().auth().oauth2(ApiTokens.viewer()).get("/actuations?limit=0").then().statusCode(422)
+                .body("field", org.hamcrest.Matchers.equalTo("limit"));
+    }
+}
