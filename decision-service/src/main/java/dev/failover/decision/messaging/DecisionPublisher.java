@@ -54,8 +54,6 @@ public class DecisionPublisher {
 
     private static final Logger LOG = Logger.getLogger(DecisionPublisher.class);
     static final int RECENT_COMMANDS = 20;
-    /** The exit status of the test-only halt: that of a process killed by SIGKILL. */
-    static final int HALT_STATUS = 137;
     /** How long the state waits for the explanations to be acknowledged before it goes without them. */
     static final Duration EXPLANATION_SEND_LIMIT = Duration.ofSeconds(5);
 
@@ -83,7 +81,6 @@ public class DecisionPublisher {
     private final Map<String, CompletionStage<Void>> lastPublication = new ConcurrentHashMap<>();
     /** Groups with a decision published whose explanations are not on their topic yet. */
     private final Set<String> explanationsToPublish = ConcurrentHashMap.newKeySet();
-    private volatile boolean haltBeforeSendingDecision;
     /** When a state record is due; replaced by the configured heartbeat at start. */
     volatile StateCadence cadence = new StateCadence(DecisionServiceConfig.State.DEFAULT_HEARTBEAT);
     Clock clock = Clock.systemUTC();
@@ -91,11 +88,6 @@ public class DecisionPublisher {
     @Inject
     void configure(DecisionServiceConfig config) {
         cadence = new StateCadence(config.state().heartbeat());
-        haltBeforeSendingDecision = config.faultInjection().haltBeforeSendingDecision();
-        if (haltBeforeSendingDecision) {
-            LOG.warn("failover.fault-injection.halt-before-sending-decision is set: this process will halt before it "
-                    + "sends its first decision (a test fault, never for production)");
-        }
     }
 
     public void recordCommand(String group, StateRecord.CommandResult result) {
@@ -131,9 +123,6 @@ public class DecisionPublisher {
                     + ownership.standing(group) + "); nothing published"));
         }
         List<Decision> toSend = engine.unpublished(group);
-        if (!toSend.isEmpty() && haltBeforeSendingDecision) {
-            return stateRacesInThenHalt(group);
-        }
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Decision decision : toSend) {
             chain = chain.chain(() -> decisions.sendMessage(keys.signed(Topics.DECISIONS, group,
@@ -150,17 +139,6 @@ public class DecisionPublisher {
         return chain.chain(() -> publishExplanations(group)).chain(() -> publishState(group)).onFailure().invoke(e -> {
             metrics.publishFailed(group);
             LOG.errorf("could not publish decisions or state of %s, will retry: %s", group, e.getMessage());
-        });
-    }
-
-    /**
-     * Test fault (failover.fault-injection.halt-before-sending-decision): the worst moment to die. A state publication
-     * runs first, as the ticker's may at this instant, and then the process halts at once with the decision still queued.
-     */
-    private Uni<Void> stateRacesInThenHalt(String group) {
-        return publishState(group).onTermination().invoke(() -> {
-            LOG.errorf("fault injection: halting before sending the queued decisions of %s", group);
-            Runtime.getRuntime().halt(HALT_STATUS);
         });
     }
 
