@@ -32,8 +32,8 @@ import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.domain.DecisionEngineTest.Probe;
 import dev.failover.decision.domain.Explanation.RuleResult;
-import dev.failover.decision.state.ExplanationRecord;
-import dev.failover.decision.state.StateCodec;
+import dev.failover.decision.store.ExplanationRecord;
+import dev.failover.decision.store.StateCodec;
 
 /**
  * The "why" of decisions and holds (issue 14): what an explanation names, and that replaying its recorded evidence
