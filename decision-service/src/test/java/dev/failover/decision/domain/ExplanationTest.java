@@ -339,7 +339,7 @@ class ExplanationTest {
         DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
         Decision first = failoverByQuorum(engine, clock);
         String last = null;
-        for (int i = 0; i < GroupState.EXPLANATIONS + 2; i++) {
+        for (int i = 0; i < GroupJournal.EXPLANATIONS + 2; i++) {
             CommandOutcome forced = engine.apply(new Command.Force("api", i % 2 == 0 ? "primary" : "secondary", "churn " + i, "bob"));
             last = ((CommandOutcome.Accepted) forced).decisions().get(0).decisionId();
         }
