@@ -38,6 +38,9 @@ import com.sun.jdi.request.EventRequest;
  * {@code DecisionPublisher.sendOutbox(String)}. What the breakpoint calls (the publisher's {@code engine} field,
  * {@code DecisionEngine.hasUnpublished(String)}, {@code DecisionPublisher.publishState(String)}) is named here: a rename
  * there fails this fault loudly ({@link IllegalStateException}), it does not pass silently.
+ * <p>
+ * Only the thread at the breakpoint stops, and every call made there runs on it alone
+ * ({@code INVOKE_SINGLE_THREADED}): JDI's default suspends every thread of the process once a call returns.
  */
 final class HaltBeforeSendingDecision implements AutoCloseable {
 
@@ -146,7 +149,8 @@ final class HaltBeforeSendingDecision implements AutoCloseable {
             invoke(thread, sent, sent.referenceType(), "join");
             ClassType runtime = (ClassType) vm.classesByName("java.lang.Runtime").get(0);
             ObjectReference instance = (ObjectReference) runtime.invokeMethod(thread,
-                    only(runtime.methodsByName("getRuntime"), "Runtime.getRuntime()"), List.of(), 0);
+                    only(runtime.methodsByName("getRuntime"), "Runtime.getRuntime()"), List.of(),
+                    ObjectReference.INVOKE_SINGLE_THREADED);
             instance.invokeMethod(thread, only(runtime.methodsByName("halt"), "Runtime.halt(int)"),
                     List.of(vm.mirrorOf(HALT_STATUS)), ObjectReference.INVOKE_SINGLE_THREADED);
         } catch (com.sun.jdi.VMDisconnectedException e) {
@@ -164,7 +168,7 @@ final class HaltBeforeSendingDecision implements AutoCloseable {
         Method method = only(type.methodsByName(name).stream()
                 .filter(m -> m.argumentTypeNames().size() == arguments.length && !m.isAbstract()).toList(),
                 type.name() + "." + name + " with " + arguments.length + " argument(s)");
-        return target.invokeMethod(thread, method, List.of(arguments), 0);
+        return target.invokeMethod(thread, method, List.of(arguments), ObjectReference.INVOKE_SINGLE_THREADED);
     }
 
     private static com.sun.jdi.Field field(ReferenceType type, String name) {
