@@ -7,7 +7,6 @@ import java.util.Map;
 
 import com.sun.jdi.BooleanValue;
 import com.sun.jdi.Bootstrap;
-import com.sun.jdi.ClassType;
 import com.sun.jdi.IncompatibleThreadStateException;
 import com.sun.jdi.Method;
 import com.sun.jdi.ObjectReference;
@@ -30,8 +29,9 @@ import com.sun.jdi.request.EventRequest;
 /**
  * A test fault caused from outside a packaged decision-service, through the JVM's own debug interface (JDWP, attached with
  * JDI): the worst moment to die. When the publisher starts a publication of a group with a decision queued, a state
- * publication of that group runs first (as the ticker's may at this instant), and then the process halts at once
- * ({@code Runtime.halt(137)}, as kill -9) with the decision still queued (ADR 0002, {@code DecisionTakeoverIT}).
+ * publication of that group runs first (as the ticker's may at this instant), and then the process ends at once with
+ * status 137, no shutdown hook run (JDWP's VirtualMachine.Exit, as kill -9), with the decision still queued (ADR 0002,
+ * {@code DecisionTakeoverIT}).
  * <p>
  * The production code knows nothing of it: the process is started with {@link #env} (the JVM reads
  * {@code JAVA_TOOL_OPTIONS}), and {@link #arm} attaches and sets a breakpoint at the entry of
@@ -147,12 +147,9 @@ final class HaltBeforeSendingDecision implements AutoCloseable {
             ObjectReference subscribe = (ObjectReference) invoke(thread, state, state.referenceType(), "subscribe");
             ObjectReference sent = (ObjectReference) invoke(thread, subscribe, subscribe.referenceType(), "asCompletionStage");
             invoke(thread, sent, sent.referenceType(), "join");
-            ClassType runtime = (ClassType) vm.classesByName("java.lang.Runtime").get(0);
-            ObjectReference instance = (ObjectReference) runtime.invokeMethod(thread,
-                    only(runtime.methodsByName("getRuntime"), "Runtime.getRuntime()"), List.of(),
-                    ObjectReference.INVOKE_SINGLE_THREADED);
-            instance.invokeMethod(thread, only(runtime.methodsByName("halt"), "Runtime.halt(int)"),
-                    List.of(vm.mirrorOf(HALT_STATUS)), ObjectReference.INVOKE_SINGLE_THREADED);
+            // JDWP's VirtualMachine.Exit: the process ends at once, no shutdown hook runs, as kill -9. (Runtime.halt called
+            // from here would wait forever: the VM's death waits for this breakpoint's callback to finish.)
+            vm.exit(HALT_STATUS);
         } catch (com.sun.jdi.VMDisconnectedException e) {
             throw e; // halted
         } catch (IncompatibleThreadStateException | com.sun.jdi.InvalidTypeException | com.sun.jdi.ClassNotLoadedException
