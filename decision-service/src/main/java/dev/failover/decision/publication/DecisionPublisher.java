@@ -12,9 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -28,7 +26,6 @@ import dev.failover.decision.config.DecisionServiceConfig;
 import dev.failover.decision.domain.DecisionEngine;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.decision.ownership.GroupOwnership;
-import dev.failover.decision.ownership.PartitionsRevoked;
 import dev.failover.decision.signing.ControlMessageKeys;
 import dev.failover.decision.store.ExplanationRecord;
 import dev.failover.decision.store.StateCodec;
@@ -144,11 +141,6 @@ public class DecisionPublisher {
             metrics.publishFailed(group);
             LOG.errorf("could not publish decisions or state of %s, will retry: %s", group, e.getMessage());
         });
-    }
-
-    /** Drops the unpublished decisions of the revoked partitions' groups (after the input lanes dropped theirs). */
-    void revoked(@Observes @Priority(PartitionsRevoked.PUBLICATION) PartitionsRevoked revoked) {
-        revoked.groups().forEach(this::discardUnpublished);
     }
 
     /** Drops the group's unpublished decisions: they were made under an ownership that has ended. */
