@@ -60,7 +60,7 @@ resolve_jars() {
 # the jar a module's `mvn package` made, for the secured mode's helpers
 module_jar() {
   local jar
-  jar="$(ls "$ROOT/$1"/target/"$1"-*.jar 2>/dev/null | grep -v -- '-tests\.jar$' | head -n 1)"
+  jar="$(ls -t "$ROOT/$1"/target/"$1"-*.jar 2>/dev/null | grep -v -- '-tests\.jar$' | head -n 1)"
   [[ -n "$jar" ]] || { echo "$1 is not built: run mvn -B -o -DskipTests package -pl $1 -am first" >&2; exit 1; }
   echo "$jar"
 }

@@ -19,7 +19,7 @@ bench_now() { date +%s.%N; }
 # for up to a minute by that run's connections in TIME_WAIT: the bind is retried for 90 s, then the start fails.
 bench_start_backend() {
   local jar deadline=$((SECONDS + 90))
-  jar="$(ls "$ROOT"/failover-testkit/target/failover-testkit-*.jar | grep -v -- -sources | head -1)"
+  jar="$(ls -t "$ROOT"/failover-testkit/target/failover-testkit-*.jar | grep -v -- -sources | head -1)"
   while :; do
     java -cp "$jar" dev.failover.testkit.demo.DemoBackend bench "$1" >"$STACK_DIR/backend.log" 2>&1 &
     BENCH_BACKEND_PID=$!

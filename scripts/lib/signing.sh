@@ -2,7 +2,7 @@
 # messages (ADR 0009), made by scripts/dev-secrets.sh under DIR/secrets/signing at first use and kept for later starts
 # (decisions already in Kafka stay verifiable), and the settings both services read, exported: the decision-service
 # signs with the private key, both trust the public keys in DIR/secrets/signing/trusted. Local keys only: a deployment
-# brings its own (README, Security).
+# brings its own (docs/security.md).
 signing_keys() { # DIR
   "$ROOT/scripts/dev-secrets.sh" "$1/secrets"
   export FAILOVER_SIGNING_KEY_ID=local-dev FAILOVER_SIGNING_PRIVATE_KEY_FILE="$1/secrets/signing/local-dev.key" \

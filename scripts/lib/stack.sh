@@ -107,7 +107,8 @@ stack_start() {
   command -v dig >/dev/null || { [[ $(id -u) -eq 0 ]] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bind9-dnsutils >/dev/null; }
   need dig "apt-get install bind9-dnsutils"
   local testkit_jar backends
-  testkit_jar="$(ls "$ROOT"/failover-testkit/target/failover-testkit-*.jar | head -n 1)"
+  # the newest: a workspace built before a version change still holds the old version's jar
+  testkit_jar="$(ls -t "$ROOT"/failover-testkit/target/failover-testkit-*.jar | grep -v -- '-\(tests\|sources\)\.jar$' | head -n 1)"
   read -r -a backends <<<"$BACKEND_PORTS"
   start_bg backend-primary java -cp "$testkit_jar" dev.failover.testkit.demo.DemoBackend primary "${backends[0]}"
   start_bg backend-secondary java -cp "$testkit_jar" dev.failover.testkit.demo.DemoBackend secondary "${backends[1]}"

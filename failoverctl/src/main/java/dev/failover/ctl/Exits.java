@@ -1,7 +1,7 @@
 package dev.failover.ctl;
 
 /**
- * failoverctl's exit codes, stable for scripts. Documented in {@code failoverctl --help} and the README.
+ * failoverctl's exit codes, stable for scripts. Documented in {@code failoverctl --help} and docs/failoverctl.md.
  */
 public final class Exits {
 

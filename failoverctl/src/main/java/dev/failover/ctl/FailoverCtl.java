@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  * Quarkus command mode when packaged and by {@link #commandLine()} in tests.
  */
 @TopCommand
-@Command(name = "failoverctl", mixinStandardHelpOptions = true, version = "failoverctl 0.1.0",
+@Command(name = "failoverctl", mixinStandardHelpOptions = true, version = "failoverctl 0.2.0",
         description = "See and move a failover group's traffic through the decision-service's API.",
         subcommands = { ReadCommands.Status.class, ReadCommands.Explain.class, ReadCommands.History.class,
                 ReadCommands.Watch.class, WriteCommands.Pin.class, WriteCommands.Release.class, WriteCommands.Pause.class,

@@ -54,35 +54,29 @@ class AwsWorkloadIdentityIT {
 
     static StandaloneKafka kafka;
     static Route53Zone zone;
-    static Path topology;
+    static TestStack stack;
     static Path secrets;
 
     @BeforeAll
     static void startStack() throws Exception {
-        Path stack = Path.of("target/identity-stack");
-        FailoverChainIT.deleteKafkaData(stack);
-        kafka = StandaloneKafka.start(stack);
         zone = Route53Zone.start(ZONE_ID, List.of(
                 set(IRSA_RECORD, "irsa-east", 100L, "192.0.2.10"), set(IRSA_RECORD, "irsa-west", 0L, "192.0.2.20"),
                 set(POD_RECORD, "pod-east", 100L, "192.0.2.30"), set(POD_RECORD, "pod-west", 0L, "192.0.2.40")));
-        topology = TestTopology.writeRaw("""
+        stack = TestStack.named("identity").topology(s -> """
                 version: 1
                 locations: [loc-a, loc-b, loc-c]
                 groups:
                 %s
                 %s
                 """.formatted(group(IRSA_GROUP, IRSA_RECORD, "irsa", "192.0.2.10", "192.0.2.20"),
-                group(POD_GROUP, POD_RECORD, "pod", "192.0.2.30", "192.0.2.40")));
-        secrets = Files.createDirectories(stack.resolve("secrets").toAbsolutePath());
+                group(POD_GROUP, POD_RECORD, "pod", "192.0.2.30", "192.0.2.40"))).start();
+        kafka = stack.kafka();
+        secrets = Files.createDirectories(Path.of("target/identity-stack/secrets").toAbsolutePath());
     }
 
     @AfterAll
     static void stopStack() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] { zone, kafka }) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        TestStack.closeAll(stack, zone);
     }
 
     @Test
@@ -155,7 +149,7 @@ class AwsWorkloadIdentityIT {
 
     /** Starts the actuator with {@code env}, sends a failover of {@code group} and waits until it converged. */
     static void failOver(String group, String prefix, Map<String, String> env, String name) throws Exception {
-        try (ServiceProcess actuator = ServiceProcess.start("actuator-service", name, env);
+        try (ServiceProcess actuator = stack.start(TestStack.ACTUATOR, name, env);
                 TopicClient client = new TopicClient(kafka.bootstrapServers());
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             actuator.awaitReady(Duration.ofSeconds(90));
@@ -189,8 +183,7 @@ class AwsWorkloadIdentityIT {
      * no instance metadata, nothing inherited from the machine running the test.
      */
     static Map<String, String> withoutStaticCredentials() {
-        Map<String, String> env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "FAILOVER_TOPOLOGY_FILE", topology.toString(), "FAILOVER_DNS_PROVIDER", "route53",
+        Map<String, String> env = stack.env(TestStack.ACTUATOR, Map.of("FAILOVER_DNS_PROVIDER", "route53",
                 "FAILOVER_DNS_ROUTE53_ENDPOINT_OVERRIDE", zone.endpoint().toString(), "FAILOVER_INSTANCE_ID", "actuator-1",
                 "AWS_CONFIG_FILE", secrets.resolve("no-config").toString(), "AWS_SHARED_CREDENTIALS_FILE",
                 secrets.resolve("no-credentials").toString(), "AWS_EC2_METADATA_DISABLED", "true"));

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -74,33 +73,22 @@ class DecisionOwnershipIT {
     }
 
     static final List<String> ALL_GROUPS = IntStream.range(0, GROUPS).mapToObj(g -> "group-" + g).toList();
-    static final Pattern OWNED = Pattern.compile("failover_decision_group_owned\\{group=\"([^\"]+)\"} ([0-9.]+)");
 
     @Test
     void eachGroupHasOneDeciderAndASurvivorTakesOver() throws Exception {
-        Path stack = Path.of("target/ownership-stack");
-        FailoverChainIT.deleteKafkaData(stack);
-        Path file = TestTopology.writeRaw(topology());
-        try (StandaloneKafka kafka = StandaloneKafka.start(stack)) {
-            Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "FAILOVER_TOPOLOGY_FILE",
-                    file.toString(), "FAILOVER_COMMAND_TIMEOUT", COMMAND_TIMEOUT,
-                    // the frozen owner (a few seconds, more on a busy machine) must keep its membership, so that the command
-                    // waits for it and is not taken by the other instance; the take-over below is by a clean stop
-                    "MP_MESSAGING_INCOMING_DECISION_INPUTS_SESSION_TIMEOUT_MS", "20000");
-            List<ServiceProcess> deciders = new ArrayList<>();
+        // the frozen owner (a few seconds, more on a busy machine) must keep its membership, so that the command waits for
+        // it and is not taken by the other instance; the take-over below is by a clean stop
+        try (TestStack stack = TestStack.named("ownership").topology(s -> topology()).deciders(2).env(TestStack.DECISION,
+                "FAILOVER_COMMAND_TIMEOUT", COMMAND_TIMEOUT, "MP_MESSAGING_INCOMING_DECISION_INPUTS_SESSION_TIMEOUT_MS", "20000")
+                .start()) {
+            StandaloneKafka kafka = stack.kafka();
+            List<ServiceProcess> deciders = new ArrayList<>(stack.deciders());
             try (TopicClient client = new TopicClient(kafka.bootstrapServers());
                     TopicClient.Reader reader = client.reader(Topics.DECISIONS)) {
-                deciders.add(ServiceProcess.start("decision-service", "decider-1", FailoverChainIT.with(env, "FAILOVER_INSTANCE_ID",
-                        "decider-1")));
-                deciders.add(ServiceProcess.start("decision-service", "decider-2", FailoverChainIT.with(env, "FAILOVER_INSTANCE_ID",
-                        "decider-2")));
-                for (ServiceProcess d : deciders) {
-                    d.awaitReady(Duration.ofSeconds(90));
-                }
                 // both joined: every group is decided by exactly one of them, and each decides some
                 await("the groups shared between both deciders").atMost(Duration.ofSeconds(90))
                         .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                            List<List<String>> owned = List.of(owned(deciders.get(0)), owned(deciders.get(1)));
+                            List<List<String>> owned = List.of(DeciderViews.owned(deciders.get(0)), DeciderViews.owned(deciders.get(1)));
                             assertThat(owned).as("groups owned by decider-1 and decider-2").allSatisfy(o -> assertThat(o).isNotEmpty());
                             assertThat(owned.stream().flatMap(List::stream).toList()).as("every group has exactly one owner")
                                     .containsExactlyInAnyOrderElementsOf(ALL_GROUPS);
@@ -115,7 +103,7 @@ class DecisionOwnershipIT {
                 ServiceProcess survivor = deciders.get(1);
                 deciders.remove(0).close();
                 await("the survivor owning every group").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                        .untilAsserted(() -> assertThat(owned(survivor)).as("groups owned by decider-2")
+                        .untilAsserted(() -> assertThat(DeciderViews.owned(survivor)).as("groups owned by decider-2")
                                 .containsExactlyInAnyOrderElementsOf(ALL_GROUPS));
                 List<Decision> failbacks = reportUntilEachGroupHas(client, reader, ProbeOutcome.UP, DecisionKind.FAILBACK);
                 assertThat(failbacks).as("FAILBACKs seen, each at epoch 2").allSatisfy(d -> assertThat(d.epoch()).isEqualTo(2L));
@@ -148,7 +136,7 @@ class DecisionOwnershipIT {
     static void aWriteWhileTheOwnerIsFrozenIsPendingWithExit5AndAppliedWhenItRunsAgain(ServiceProcess owner,
             ServiceProcess other) throws Exception {
         long start = System.nanoTime();
-        String group = owned(owner).get(0);
+        String group = DeciderViews.owned(owner).get(0);
         String key = "exit5-" + UUID.randomUUID();
         // the command id the decision-service derives from the key, the caller (scripts/token.sh's "system-test") and group
         String commandId = UUID.nameUUIDFromBytes(("system-test\n" + group + "\n" + key).getBytes(StandardCharsets.UTF_8))
@@ -225,17 +213,5 @@ class DecisionOwnershipIT {
                             .extracting(Decision::group).containsAll(ALL_GROUPS);
                 });
         return decisions(reader.poll(), kind);
-    }
-
-    /** The groups this decider owns, from its failover_decision_group_owned gauges. */
-    static List<String> owned(ServiceProcess decider) throws java.io.IOException {
-        List<String> owned = new ArrayList<>();
-        Matcher gauge = OWNED.matcher(decider.metrics());
-        while (gauge.find()) {
-            if (Double.parseDouble(gauge.group(2)) == 1.0) {
-                owned.add(gauge.group(1));
-            }
-        }
-        return owned;
     }
 }

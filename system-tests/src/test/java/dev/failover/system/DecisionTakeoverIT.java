@@ -37,7 +37,7 @@ import dev.failover.contract.event.Topics;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.testkit.demo.DemoBackend;
-import dev.failover.testkit.dns.BindServer;
+import dev.failover.testkit.dns.AuthoritativeServer;
 import dev.failover.testkit.kafka.TopicClient;
 import dev.failover.testkit.topology.TestTopology;
 
@@ -54,59 +54,37 @@ class DecisionTakeoverIT {
 
     static final EventCodec CODEC = EventCodec.instance();
     static final String CONSUMER_GROUP = "decision-service";
+    static TestStack stack;
     static StandaloneKafka kafka;
-    static BindServer bind;
+    static AuthoritativeServer bind;
     static DemoBackend primary;
-    static DemoBackend secondary;
     static Duration detection;
-    static final List<ServiceProcess> services = new ArrayList<>();
-    static Map<String, String> common;
     static ServiceProcess decider;
     static int restarts;
 
     @BeforeAll
     static void startStack() throws Exception {
-        Path stack = Path.of("target/takeover-stack");
-        FailoverChainIT.deleteKafkaData(stack);
-        kafka = StandaloneKafka.start(stack);
-        bind = BindServer.start("failover.test.", List.of("api IN A " + TestTopology.PRIMARY_IP));
-        primary = DemoBackend.start(TestTopology.PRIMARY, 0);
-        secondary = DemoBackend.start(TestTopology.SECONDARY, 0);
         // five automatic switches in this class: more than the flap guard's default three an hour
-        String yaml = TestTopology.yaml(primary.healthUrl(), secondary.healthUrl()).replace("minDwellSeconds: 0}",
-                "minDwellSeconds: 0, maxSwitchesPerHour: 20}");
-        TopologyLoader.parse(yaml, "takeover topology");
-        Path topology = TestTopology.writeRaw(yaml);
-        FailoverGroup group = TopologyLoader.load(topology).groups().get(0);
+        stack = TestStack.named("takeover").backends(TestTopology.PRIMARY, TestTopology.SECONDARY).topology(s -> TestTopology
+                .yaml(s.backend(TestTopology.PRIMARY).healthUrl(), s.backend(TestTopology.SECONDARY).healthUrl())
+                .replace("minDwellSeconds: 0}", "minDwellSeconds: 0, maxSwitchesPerHour: 20}"))
+                .bind9("failover.test.", List.of("api IN A " + TestTopology.PRIMARY_IP)).probes().actuator()
+                .env(TestStack.ACTUATOR, "FAILOVER_INSTANCE_ID", "takeover-actuator").start();
+        kafka = stack.kafka();
+        bind = stack.dns();
+        primary = stack.backend(TestTopology.PRIMARY);
+        FailoverGroup group = TopologyLoader.load(stack.topology()).groups().get(0);
         detection = Duration.ofSeconds((long) group.thresholds().failuresToDown() * group.primary().probe().intervalSeconds());
-        common = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "FAILOVER_TOPOLOGY_FILE", topology.toString());
-        for (String location : TestTopology.LOCATIONS) {
-            services.add(ServiceProcess.start("probe-service", "takeover-probe-" + location,
-                    FailoverChainIT.with(common, "FAILOVER_LOCATION", location)));
-        }
-        Map<String, String> actuatorEnv = new HashMap<>(common);
-        actuatorEnv.putAll(Map.of("FAILOVER_DNS_PROVIDER", "rfc2136", "FAILOVER_DNS_RFC2136_SERVER", "127.0.0.1",
-                "FAILOVER_DNS_RFC2136_PORT", String.valueOf(bind.port()), "FAILOVER_DNS_RFC2136_TSIG_KEY_NAME", BindServer.KEY_NAME,
-                "FAILOVER_DNS_RFC2136_TSIG_SECRET", bind.secret(), "FAILOVER_INSTANCE_ID", "takeover-actuator"));
-        services.add(ServiceProcess.start("actuator-service", "takeover-actuator", actuatorEnv));
-        for (ServiceProcess service : services) {
-            service.awaitReady(Duration.ofSeconds(90));
-        }
     }
 
     @AfterAll
     static void stopStack() throws Exception {
-        services.forEach(ServiceProcess::close);
-        for (AutoCloseable c : new AutoCloseable[] { bind, primary, secondary, kafka }) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        TestStack.closeAll(stack);
     }
 
-    /** The decider's environment: instance id, plus what -Dtakeover.decider-env adds. */
+    /** What a decider gets on top of the stack's settings: its instance id, plus what -Dtakeover.decider-env adds. */
     static Map<String, String> deciderEnv(String instanceId) {
-        Map<String, String> env = new HashMap<>(FailoverChainIT.with(common, "FAILOVER_INSTANCE_ID", instanceId));
+        Map<String, String> env = new HashMap<>(Map.of("FAILOVER_INSTANCE_ID", instanceId));
         String extra = System.getProperty("takeover.decider-env", "");
         for (String pair : extra.split(",")) {
             if (pair.contains("=")) {
@@ -120,12 +98,7 @@ class DecisionTakeoverIT {
     static ServiceProcess restart(String instanceId) {
         restarts++;
         String id = Boolean.getBoolean("takeover.new-id-on-restart") ? instanceId + "-r" + restarts : instanceId;
-        return started(ServiceProcess.start("decision-service", "takeover-" + instanceId + "-restart-" + restarts, deciderEnv(id)));
-    }
-
-    static ServiceProcess started(ServiceProcess service) {
-        services.add(service);
-        return service;
+        return stack.start(TestStack.DECISION, instanceId + "-restart-" + restarts, deciderEnv(id));
     }
 
     @Test
@@ -134,7 +107,7 @@ class DecisionTakeoverIT {
         int debugPort = ServiceProcess.freePort();
         Map<String, String> haltingEnv = new HashMap<>(deciderEnv("decider-1"));
         haltingEnv.putAll(HaltBeforeSendingDecision.env(debugPort));
-        ServiceProcess halting = started(ServiceProcess.start("decision-service", "takeover-decider-1-halting", haltingEnv));
+        ServiceProcess halting = stack.start(TestStack.DECISION, "decider-1-halting", haltingEnv);
         halting.awaitReady(Duration.ofSeconds(90));
         awaitHealthyOnPrimary(halting);
         try (HaltBeforeSendingDecision fault = HaltBeforeSendingDecision.arm(debugPort);
@@ -154,8 +127,8 @@ class DecisionTakeoverIT {
             assertThat(fault.failure()).as("the fault, run through the decider's debug port").isNull();
             assertThat(status).as("exit status of the decider halted before sending")
                     .isEqualTo(HaltBeforeSendingDecision.HALT_STATUS);
-            assertThat(decisions.poll()).as("decisions published before the halt").isEmpty();
-            assertThat(states.poll()).as("state records published before the halt: none ahead of the unpublished decision")
+            assertThat(decisions.readToEnd(Duration.ofSeconds(60))).as("decisions published before the halt").isEmpty();
+            assertThat(states.readToEnd(Duration.ofSeconds(60))).as("state records published before the halt: none ahead of the unpublished decision")
                     .allSatisfy(r -> assertThat(epochOf(r)).as("epoch of a state record").isZero());
 
             decider = restart("decider-1");
@@ -163,7 +136,7 @@ class DecisionTakeoverIT {
             awaitAnswer(TestTopology.SECONDARY_IP, Duration.ofSeconds(60));
             states.await(r -> epochOf(r) == failover.epoch(), Duration.ofSeconds(30)); // published after the decisions
             assertThat(failover.kind()).as("the decision made after the restart").isEqualTo(DecisionKind.FAILOVER);
-            assertThat(decisions.poll()).as("decisions on " + Topics.DECISIONS + ": the FAILOVER, once, at epoch 1")
+            assertThat(decisions.readToEnd(Duration.ofSeconds(60))).as("decisions on " + Topics.DECISIONS + ": the FAILOVER, once, at epoch 1")
                     .extracting(r -> decision(r).kind() + " epoch " + decision(r).epoch())
                     .containsExactly(DecisionKind.FAILOVER + " epoch 1");
             long decidedAt = decisions.poll().get(0).timestamp();
@@ -189,7 +162,7 @@ class DecisionTakeoverIT {
     @Test
     @Order(3)
     void aSurvivingInstanceTakesOverTheGroupsOfAKilledOwnerWithinSeconds() throws Exception {
-        ServiceProcess second = started(ServiceProcess.start("decision-service", "takeover-decider-2", deciderEnv("decider-2")));
+        ServiceProcess second = stack.start(TestStack.DECISION, "decider-2", deciderEnv("decider-2"));
         second.awaitReady(Duration.ofSeconds(90));
         awaitMembers(2);
         awaitHealthyOnPrimary(decider);
@@ -198,7 +171,7 @@ class DecisionTakeoverIT {
                 .untilAsserted(() -> {
                     owners.clear();
                     for (ServiceProcess d : List.of(decider, second)) {
-                        if (DecisionOwnershipIT.owned(d).contains(TestTopology.GROUP)) {
+                        if (DeciderViews.owned(d).contains(TestTopology.GROUP)) {
                             owners.add(d);
                         }
                     }
@@ -210,7 +183,7 @@ class DecisionTakeoverIT {
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
                 TopicClient.Reader results = client.reader(Topics.PROBE_RESULTS)) {
             // the group's latest decision, explained by the instance that does not own the group: read from the topic
-            long epoch = FailoverChainIT.view(owner).get("epoch").asLong();
+            long epoch = DeciderViews.view(owner).get("epoch").asLong();
             String latest = decision(decisions.await(r -> decision(r).epoch() == epoch, Duration.ofSeconds(30))).decisionId();
             assertExplains(survivor, latest, "not owning " + TestTopology.GROUP);
 
@@ -219,7 +192,7 @@ class DecisionTakeoverIT {
             assertThat(switched).as("from the failure to BIND answering the secondary, with the owner killed for good")
                     .isLessThan(detection.plusSeconds(10));
             // the owner is dead; its successor explains the decision it made before, from what it restored (ADR 0011)
-            assertThat(DecisionOwnershipIT.owned(survivor)).as("groups owned by " + survivor.name).contains(TestTopology.GROUP);
+            assertThat(DeciderViews.owned(survivor)).as("groups owned by " + survivor.name).contains(TestTopology.GROUP);
             assertExplains(survivor, latest, "owning " + TestTopology.GROUP + " after " + owner.name + " was killed");
         }
     }
@@ -280,12 +253,12 @@ class DecisionTakeoverIT {
         primary.recover();
         awaitAnswer(TestTopology.PRIMARY_IP, Duration.ofSeconds(90));
         await(decider.name + " sees the primary HEALTHY").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                .ignoreExceptions().until(() -> FailoverChainIT.health(decider, TestTopology.PRIMARY).equals("HEALTHY"));
+                .ignoreExceptions().until(() -> DeciderViews.health(decider, TestTopology.PRIMARY).equals("HEALTHY"));
     }
 
     static void awaitAnswer(String address, Duration timeout) {
         await("BIND answers " + address).atMost(timeout).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
-                .until(() -> ReconcileFaultsIT.answers(bind.port()).equals(Set.of(address)));
+                .until(() -> DnsQueries.answers(bind.port()).equals(Set.of(address)));
     }
 
     /** The decision-service consumer group is stable with {@code count} members: a new member has its partitions. */

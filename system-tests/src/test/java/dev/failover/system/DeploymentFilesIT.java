@@ -2,21 +2,37 @@ package dev.failover.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
@@ -29,9 +45,21 @@ import dev.failover.contract.topology.TopologyLoader;
 class DeploymentFilesIT {
 
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    static final Path OVERLAYS = ServiceProcess.ROOT.resolve("k8s/overlays");
+    /** Custom resources of the Prometheus operator: no model class to read them into, so only their kind is checked. */
+    static final Set<String> CUSTOM_KINDS = Set.of("ServiceMonitor", "PrometheusRule");
+    static final String REGION_LABEL = "failover.dev/region";
+
+    /** Every overlay there is: a new one is checked without being listed here. */
+    static List<String> overlays() throws IOException {
+        try (Stream<Path> dirs = Files.list(OVERLAYS)) {
+            return dirs.filter(dir -> Files.exists(dir.resolve("kustomization.yaml"))).map(dir -> dir.getFileName().toString())
+                    .sorted().toList();
+        }
+    }
 
     static List<JsonNode> render(String overlay) throws Exception {
-        Process kubectl = new ProcessBuilder("kubectl", "kustomize", ServiceProcess.ROOT.resolve("k8s/overlays/" + overlay).toString())
+        Process kubectl = new ProcessBuilder("kubectl", "kustomize", OVERLAYS.resolve(overlay).toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -81,7 +109,7 @@ class DeploymentFilesIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "us-east-1", "us-west-2" })
+    @MethodSource("overlays")
     void anOverlayRendersAndFitsTheServices(String region) throws Exception {
         List<JsonNode> docs = render(region);
         Map<String, JsonNode> deployments = new HashMap<>();
@@ -121,12 +149,10 @@ class DeploymentFilesIT {
         }
         assertThat(deployments.values().stream().map(d -> env(d.at("/spec/template/spec/containers/0"), "KAFKA_SASL_JAAS_CONFIG")
                 .at("/valueFrom/secretKeyRef/name").asText()).distinct()).as("one Kafka principal per service").hasSize(3);
-        JsonNode probe = deployments.get("probe-service").at("/spec/template/spec/containers/0");
-        String location = env(probe, "FAILOVER_LOCATION").get("value").asText();
+        String location = expandedEnv(deployments.get("probe-service"), 0).get("FAILOVER_LOCATION");
         assertThat(location).isEqualTo(region);
         assertThat(topology.locations()).contains(location);
-        assertThat(env(deployments.get("actuator-service").at("/spec/template/spec/containers/0"), "AWS_REGION").get("value")
-                .asText()).isEqualTo(region);
+        assertThat(expandedEnv(deployments.get("actuator-service"), 0).get("AWS_REGION")).isEqualTo(region);
         JsonNode rules = YAML.readTree(ServiceProcess.ROOT.resolve("monitoring/prometheus/failover-alerts.yml").toFile());
         assertThat(rule).as("PrometheusRule").isNotNull();
         assertThat(rule.get("spec")).as("PrometheusRule = monitoring/prometheus/failover-alerts.yml "
@@ -140,7 +166,7 @@ class DeploymentFilesIT {
      * and one probe replica per location, since two replicas reporting as one location feed one tracker.
      */
     @ParameterizedTest
-    @ValueSource(strings = { "us-east-1", "us-west-2" })
+    @MethodSource("overlays")
     void groupMembersKeepTheirIdsAcrossRolloutsAndRegions(String region) throws Exception {
         Map<String, JsonNode> workloads = new HashMap<>();
         for (JsonNode doc : render(region)) {
@@ -153,8 +179,7 @@ class DeploymentFilesIT {
             JsonNode workload = workloads.get(name);
             assertThat(workload.get("kind").asText()).as(name + ": pods that keep their names across a rollout")
                     .isEqualTo("StatefulSet");
-            JsonNode container = workload.at("/spec/template/spec/containers/0");
-            assertThat(instanceId(container, workload, 0)).as(name + " pod 0's FAILOVER_INSTANCE_ID")
+            assertThat(expandedEnv(workload, 0).get("FAILOVER_INSTANCE_ID")).as(name + " pod 0's FAILOVER_INSTANCE_ID")
                     .isEqualTo(region + "-" + name + "-0");
         }
         assertThat(workloads.get("probe-service").at("/spec/replicas").asInt()).as("probe replicas of location " + region)
@@ -168,7 +193,7 @@ class DeploymentFilesIT {
      * the probe-service's hot reload could not work).
      */
     @ParameterizedTest
-    @ValueSource(strings = { "us-east-1", "us-west-2" })
+    @MethodSource("overlays")
     void theScalerRoleIsWhereItScalesAndTheTopologyCanBeReloaded(String region) throws Exception {
         Map<String, JsonNode> rbac = new HashMap<>();
         List<JsonNode> workloads = new ArrayList<>();
@@ -204,8 +229,9 @@ class DeploymentFilesIT {
         }
     }
 
-    /** FAILOVER_INSTANCE_ID of pod {@code ordinal} as Kubernetes expands it: $(VAR) from the env before it, field refs. */
-    static String instanceId(JsonNode container, JsonNode workload, int ordinal) {
+    /** The first container's env of pod {@code ordinal} as Kubernetes expands it: $(VAR) from the env before it, field refs. */
+    static Map<String, String> expandedEnv(JsonNode workload, int ordinal) {
+        JsonNode container = workload.at("/spec/template/spec/containers/0");
         Map<String, String> values = new HashMap<>();
         for (JsonNode e : container.get("env")) {
             String value;
@@ -226,7 +252,7 @@ class DeploymentFilesIT {
             }
             values.put(e.get("name").asText(), value);
         }
-        return values.get("FAILOVER_INSTANCE_ID");
+        return values;
     }
 
     /** The runbook (docs/runbook.md) has a row for every alert the rules can fire, so no page leaves the on-call guessing. */
@@ -239,5 +265,223 @@ class DeploymentFilesIT {
         assertThat(alerts).as("alerts in the rules file").hasSizeGreaterThan(10);
         assertThat(alerts).allSatisfy(alert -> assertThat(runbook).as("docs/runbook.md row of " + alert)
                 .contains("| `" + alert + "`"));
+    }
+
+    /**
+     * Issue 30, overlay check: every rendered object reads into fabric8's model class of its kind with no field left over
+     * (an unknown or misspelt field, or a value of the wrong type, lands in a model's additional properties), the offline
+     * stand-in for a schema validator (neither kubeconform nor kubeval is installable here).
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyObjectIsValidForItsKind(String overlay) throws Exception {
+        KubernetesSerialization kubernetes = new KubernetesSerialization();
+        List<String> problems = new ArrayList<>();
+        for (JsonNode doc : render(overlay)) {
+            String what = doc.path("kind").asText() + " " + doc.at("/metadata/name").asText();
+            Object object;
+            try {
+                object = kubernetes.unmarshal(doc.toString());
+            } catch (RuntimeException e) {
+                Throwable cause = e;
+                while (cause.getCause() != null) {
+                    cause = cause.getCause();
+                }
+                problems.add(what + ": " + cause.getMessage().lines().findFirst().orElse(""));
+                continue;
+            }
+            if (!(object instanceof HasMetadata resource)) {
+                problems.add(what + ": not a Kubernetes object");
+                continue;
+            }
+            if (object instanceof GenericKubernetesResource) {
+                if (!CUSTOM_KINDS.contains(resource.getKind())) {
+                    problems.add(what + ": unknown kind " + resource.getApiVersion() + "/" + resource.getKind());
+                }
+                continue;
+            }
+            leftOverFields(object, what, problems);
+        }
+        assertThat(problems).as("kubectl kustomize k8s/overlays/" + overlay + ": objects that do not fit their kind").isEmpty();
+    }
+
+    /** Additional properties anywhere in a fabric8 model object: fields its kind does not have, or of the wrong type. */
+    static void leftOverFields(Object value, String path, List<String> problems) throws IllegalAccessException {
+        if (value instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                leftOverFields(list.get(i), path + "[" + i + "]", problems);
+            }
+        } else if (value instanceof Map<?, ?> map) {
+            for (var entry : map.entrySet()) {
+                leftOverFields(entry.getValue(), path + "." + entry.getKey(), problems);
+            }
+        } else if (value != null && value.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
+            for (Class<?> type = value.getClass(); type != Object.class; type = type.getSuperclass()) {
+                for (Field field : type.getDeclaredFields()) {
+                    if (Modifier.isStatic(field.getModifiers())) {
+                        continue;
+                    }
+                    field.setAccessible(true);
+                    Object fieldValue = field.get(value);
+                    if (field.getName().equals("additionalProperties")) {
+                        if (fieldValue instanceof Map<?, ?> extra && !extra.isEmpty()) {
+                            problems.add(path + ": not a field of " + value.getClass().getSimpleName() + ": " + extra.keySet());
+                        }
+                    } else {
+                        leftOverFields(fieldValue, path + "." + field.getName(), problems);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Issue 30, item 4: every container image is set through the base's kustomize {@code images:} (the registry in one
+     * place; none keeps the local build name failover/*), tagged with the project's version, which is a release: no
+     * -SNAPSHOT in the poms nor in a tag.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void imagesAreTheReleaseFromTheImagesList(String overlay) throws Exception {
+        String version = projectVersion();
+        assertThat(version).as("the version in pom.xml (scripts/set-version.sh)").doesNotContain("SNAPSHOT")
+                .matches("\\d+\\.\\d+\\.\\d+");
+        JsonNode kustomization = YAML.readTree(ServiceProcess.ROOT.resolve("k8s/base/kustomization.yaml").toFile());
+        assertThat(kustomization.has("images")).as("k8s/base/kustomization.yaml sets the images (images:)").isTrue();
+        Map<String, String> images = new TreeMap<>();
+        kustomization.get("images").forEach(image -> images.put(image.get("name").asText(),
+                image.get("newName").asText() + ":" + image.get("newTag").asText()));
+        Map<String, String> used = new TreeMap<>();
+        for (JsonNode doc : render(overlay)) {
+            for (JsonNode container : doc.at("/spec/template/spec/containers")) {
+                used.put(doc.at("/metadata/name").asText() + "/" + container.get("name").asText(), container.get("image").asText());
+            }
+        }
+        assertThat(used).as("containers of " + overlay).hasSize(3);
+        assertThat(used.values()).as("images of " + overlay + " set by k8s/base/kustomization.yaml images:")
+                .allSatisfy(image -> assertThat(images.values()).contains(image))
+                .allSatisfy(image -> assertThat(image).endsWith(":" + version).doesNotContain("SNAPSHOT"));
+        assertThat(images.keySet()).as("the local build names the images: list replaces")
+                .containsExactlyInAnyOrder("failover/probe-service", "failover/decision-service", "failover/actuator-service");
+    }
+
+    /** The version of the parent pom, which every module inherits. */
+    static String projectVersion() throws Exception {
+        var pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(ServiceProcess.ROOT.resolve("pom.xml").toFile());
+        var children = pom.getDocumentElement().getChildNodes();
+        for (int i = 0; i < children.getLength(); i++) {
+            if (children.item(i).getNodeName().equals("version")) {
+                return children.item(i).getTextContent().trim();
+            }
+        }
+        throw new AssertionError("pom.xml has no version");
+    }
+
+    /**
+     * Every object carries the plane's label and its overlay's region (the network policies, the ServiceMonitor and the
+     * alerts select by the first; the instance ids, the probe location and the AWS region come from the second), and
+     * every pod template the region too, since the pods read it through the downward API.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyObjectIsLabelledWithThePlaneAndItsRegion(String overlay) throws Exception {
+        Map<String, String> required = Map.of("app.kubernetes.io/part-of", "failover", REGION_LABEL, overlay);
+        List<String> missing = new ArrayList<>();
+        for (JsonNode doc : render(overlay)) {
+            String what = doc.get("kind").asText() + " " + doc.at("/metadata/name").asText();
+            required.forEach((label, value) -> {
+                if (!doc.at("/metadata/labels").path(label).asText().equals(value)) {
+                    missing.add(what + ": " + label + "=" + value);
+                }
+                JsonNode template = doc.at("/spec/template/metadata/labels");
+                if (!template.isMissingNode() && !template.path(label).asText().equals(value)) {
+                    missing.add(what + " pod template: " + label + "=" + value);
+                }
+            });
+        }
+        assertThat(missing).as("labels missing in " + overlay).isEmpty();
+    }
+
+    /**
+     * Issue 30, item 4: one overlay per probe location of the topology the overlays deploy, each probing as that
+     * location; a location without an overlay never votes, and its quorum is one short.
+     */
+    @Test
+    void anOverlayPerProbeLocation() throws Exception {
+        Topology topology = TopologyLoader.parse(Files.readString(ServiceProcess.ROOT.resolve("k8s/base/failover.yaml")),
+                "k8s/base/failover.yaml");
+        Map<String, String> locationByOverlay = new LinkedHashMap<>();
+        for (String overlay : overlays()) {
+            for (JsonNode doc : render(overlay)) {
+                if (doc.at("/metadata/name").asText().equals("probe-service") && doc.get("kind").asText().equals("Deployment")) {
+                    locationByOverlay.put(overlay, expandedEnv(doc, 0).get("FAILOVER_LOCATION"));
+                }
+            }
+        }
+        assertThat(new TreeSet<>(locationByOverlay.values())).as("probe locations of k8s/overlays/*")
+                .isEqualTo(new TreeSet<>(topology.locations()));
+        locationByOverlay.forEach((overlay, location) -> assertThat(location).as("probe location of " + overlay).isEqualTo(overlay));
+    }
+
+    /**
+     * Issue 30, item 4: scripts/k8s-secrets.sh makes every Secret an overlay names, with every key it reads (env
+     * secretKeyRef, volume items), from a directory outside the repository; the trusted-key Secrets hold one
+     * {@code <key-id>.pub} per region.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theSecretsScriptMakesEverySecretTheOverlayNames(String overlay, @TempDir Path secrets) throws Exception {
+        Files.writeString(secrets.resolve("kafka-ca.crt"), "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n");
+        Files.createDirectories(secrets.resolve(overlay + "/kafka"));
+        for (String service : List.of("probe", "decision", "actuator")) {
+            Files.writeString(secrets.resolve(overlay + "/kafka/" + service + ".jaas"),
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + service + "\" password=\"x\";\n");
+        }
+        String regions = String.join(",", overlays());
+        Process script = new ProcessBuilder(ServiceProcess.ROOT.resolve("scripts/k8s-secrets.sh").toString(), "--dir",
+                secrets.toString(), "--region", overlay, "--regions", regions).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(script.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(script.exitValue()).as("scripts/k8s-secrets.sh --region " + overlay).isZero();
+        Map<String, Set<String>> made = new TreeMap<>();
+        try (var it = YAML.readerFor(JsonNode.class).readValues(out)) {
+            while (it.hasNext()) {
+                JsonNode secret = (JsonNode) it.next();
+                if (secret == null || secret.isMissingNode() || secret.isEmpty()) {
+                    continue;
+                }
+                assertThat(secret.get("kind").asText()).isEqualTo("Secret");
+                assertThat(secret.at("/metadata/namespace").asText()).isEqualTo("failover");
+                Set<String> keys = new TreeSet<>();
+                secret.get("data").fieldNames().forEachRemaining(keys::add);
+                made.put(secret.at("/metadata/name").asText(), keys);
+            }
+        }
+        Map<String, Set<String>> needed = new TreeMap<>();
+        for (JsonNode doc : render(overlay)) {
+            for (JsonNode container : doc.at("/spec/template/spec/containers")) {
+                for (JsonNode e : container.path("env")) {
+                    JsonNode ref = e.at("/valueFrom/secretKeyRef");
+                    if (!ref.isMissingNode()) {
+                        needed.computeIfAbsent(ref.get("name").asText(), n -> new TreeSet<>()).add(ref.get("key").asText());
+                    }
+                }
+            }
+            for (JsonNode volume : doc.at("/spec/template/spec/volumes")) {
+                JsonNode secret = volume.path("secret");
+                if (!secret.isMissingNode()) {
+                    Set<String> keys = needed.computeIfAbsent(secret.get("secretName").asText(), n -> new TreeSet<>());
+                    secret.path("items").forEach(item -> keys.add(item.get("key").asText()));
+                }
+            }
+        }
+        assertThat(needed).as("Secrets named by " + overlay).isNotEmpty();
+        needed.forEach((name, keys) -> assertThat(made).as("Secrets made by scripts/k8s-secrets.sh").containsKey(name));
+        needed.forEach((name, keys) -> assertThat(made.get(name)).as("keys of Secret " + name).containsAll(keys));
+        assertThat(made.keySet()).as("Secrets made but named by no manifest").isEqualTo(needed.keySet());
+        for (String trusted : List.of("failover-signing-trusted-keys", "failover-actuator-state-trusted-keys")) {
+            assertThat(made.get(trusted)).as(trusted + ": one public key per region").hasSize(overlays().size())
+                    .allSatisfy(key -> assertThat(key).endsWith(".pub"));
+        }
     }
 }

@@ -51,56 +51,21 @@ import dev.failover.testkit.topology.TestTopology;
 class FailoverChainIT {
 
     static final EventCodec CODEC = EventCodec.instance();
+    static TestStack stack;
     static StandaloneKafka kafka;
     static DemoBackend primary;
-    static DemoBackend secondary;
-    static final List<ServiceProcess> services = new ArrayList<>();
-    static Path topology;
 
     @BeforeAll
     static void startStack() throws Exception {
-        Path stack = Path.of("target/it-stack");
-        deleteKafkaData(stack);
-        kafka = StandaloneKafka.start(stack, StandaloneKafka.Security.SASL_SSL);
-        primary = DemoBackend.start(TestTopology.PRIMARY, 0);
-        secondary = DemoBackend.start(TestTopology.SECONDARY, 0);
-        topology = TestTopology.write(primary.healthUrl(), secondary.healthUrl());
-        // the decision-service first: as in production, it creates the topics the probes may only write to
-        services.add(startDecisionService("decision"));
-        services.get(0).awaitReady(Duration.ofSeconds(90));
-        for (String location : TestTopology.LOCATIONS) {
-            services.add(ServiceProcess.start("probe-service", "probe-" + location,
-                    env("failover-probe", Map.of("FAILOVER_LOCATION", location))));
-        }
-        services.add(ServiceProcess.start("actuator-service", "actuator", env("failover-actuator",
-                Map.of("FAILOVER_DNS_PROVIDER", "dry-run"))));
-        for (ServiceProcess service : services) {
-            service.awaitReady(Duration.ofSeconds(90));
-        }
-    }
-
-    static ServiceProcess startDecisionService(String name) throws Exception {
-        return ServiceProcess.start("decision-service", name, env("failover-decision", Map.of()));
-    }
-
-    /** The Kafka principal's settings, the topology, and the service's own settings. */
-    static Map<String, String> env(String principal, Map<String, String> more) throws java.io.IOException {
-        Map<String, String> env = new java.util.HashMap<>(kafka.clientEnv(principal));
-        env.put("FAILOVER_TOPOLOGY_FILE", topology.toString());
-        env.putAll(more);
-        return env;
+        stack = TestStack.named("chain").kafka(StandaloneKafka.Security.SASL_SSL).primaryAndSecondary().deciders(1).probes()
+                .actuator().start();
+        kafka = stack.kafka();
+        primary = stack.backend(TestTopology.PRIMARY);
     }
 
     @AfterAll
     static void stopStack() throws Exception {
-        services.forEach(ServiceProcess::close);
-        if (primary != null) {
-            primary.close();
-            secondary.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
+        TestStack.closeAll(stack);
     }
 
     @Test
@@ -116,14 +81,14 @@ class FailoverChainIT {
                         && probe(r).outcome().name().equals("UP"), Duration.ofSeconds(60));
             }
             // the decision-service has taken those results in (it sees the primary HEALTHY) and has not switched
-            ServiceProcess decider = services.get(0);
+            ServiceProcess decider = stack.decider();
             await("decision-service sees the primary HEALTHY").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                    .untilAsserted(() -> assertThat(health(decider, TestTopology.PRIMARY)).as("primary's health in GET /groups/api")
+                    .untilAsserted(() -> assertThat(DeciderViews.health(decider, TestTopology.PRIMARY)).as("primary's health in GET /groups/api")
                             .isEqualTo("HEALTHY"));
-            JsonNode steady = view(decider);
+            JsonNode steady = DeciderViews.view(decider);
             assertThat(steady.get("activeTarget").asText()).as("active target while all is well").isEqualTo(TestTopology.PRIMARY);
             assertThat(steady.get("epoch").asLong()).as("epoch while all is well: no decision yet").isZero();
-            assertThat(decisions.poll()).as("decisions published while all is well").isEmpty();
+            assertThat(decisions.readToEnd(Duration.ofSeconds(60))).as("decisions published while all is well").isEmpty();
 
             Instant failedAt = Instant.now();
             primary.fail();
@@ -145,7 +110,7 @@ class FailoverChainIT {
                     && actuation(r).step() == ActuationStep.COMPLETE, Duration.ofSeconds(60)));
             assertThat(complete.status()).isEqualTo(ActuationStatus.SUCCEEDED);
             // the actuator's API: a viewer reads the group's convergence, a retry needs an operator's token
-            ServiceProcess actuator = services.get(services.size() - 1);
+            ServiceProcess actuator = stack.actuator();
             assertThat(actuator.get("/groups/" + TestTopology.GROUP, "viewer")).as("the actuator's GET /groups/api as a viewer")
                     .contains("\"desiredEpoch\":1");
             assertThat(actuator.post("/groups/" + TestTopology.GROUP + "/retry", null, "").statusCode())
@@ -159,10 +124,8 @@ class FailoverChainIT {
                     Duration.between(failedAt, complete.finishedAt()).toMillis());
 
             // a restarted decision-service rebuilds its state from Kafka and carries the epoch on
-            ServiceProcess old = services.remove(0);
-            old.close();
-            ServiceProcess restarted = startDecisionService("decision-restarted");
-            services.add(0, restarted);
+            stack.stop(decider);
+            ServiceProcess restarted = stack.start(TestStack.DECISION, "decision-restarted", Map.of());
             restarted.awaitReady(Duration.ofSeconds(90));
             String view = restarted.get("/groups/" + TestTopology.GROUP, "viewer");
             assertThat(view).contains("\"activeTarget\":\"secondary\"").contains("\"epoch\":1");
@@ -195,10 +158,10 @@ class FailoverChainIT {
         rules.get("groups").forEach(g -> g.get("rules").forEach(r -> exprs.add(r.get("expr").asText())));
         assertThat(exprs).hasSizeGreaterThan(20);
 
-        try (PrometheusProcess prometheus = PrometheusProcess.start(services.stream().map(s -> s.port).toList())) {
+        try (PrometheusProcess prometheus = PrometheusProcess.start(stack.services().stream().map(s -> s.port).toList())) {
             await("prometheus has scraped every service").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                     .untilAsserted(() -> assertThat(prometheus.query("count(up == 1)")).as("count of services scraped successfully")
-                            .contains("\"" + services.size() + "\"]"));
+                            .contains("\"" + stack.services().size() + "\"]"));
             String names = prometheus.metricNames();
             assertThat(prometheus.query("up")).as("every service scraped").doesNotContain("\"0\"]");
             for (String expr : exprs) {
@@ -215,45 +178,11 @@ class FailoverChainIT {
         }
     }
 
-    /** GET /groups/api as a viewer. */
-    static JsonNode view(ServiceProcess decider) throws java.io.IOException {
-        return new ObjectMapper().readTree(decider.get("/groups/" + TestTopology.GROUP, "viewer"));
-    }
-
-    /** A target's health in the decision-service's view of the group. */
-    static String health(ServiceProcess decider, String target) throws java.io.IOException {
-        for (JsonNode t : view(decider).get("targets")) {
-            if (t.get("target").asText().equals(target)) {
-                return t.get("health").asText();
-            }
-        }
-        throw new AssertionError("no target " + target + " in the view of " + TestTopology.GROUP);
-    }
-
     static ProbeResult probe(ConsumerRecord<String, String> record) {
         return CODEC.decode(record.value(), ProbeResult.class);
     }
 
     static ActuationResult actuation(ConsumerRecord<String, String> record) {
         return CODEC.decode(record.value(), ActuationResult.class);
-    }
-
-    static Map<String, String> with(Map<String, String> base, String key, String value) {
-        Map<String, String> env = new java.util.HashMap<>(base);
-        env.put(key, value);
-        return env;
-    }
-
-    static void deleteKafkaData(Path stack) throws java.io.IOException {
-        deleteRecursively(stack.resolve("kafka"));
-    }
-
-    /** Deletes {@code path} and all below it; nothing when it does not exist. */
-    static void deleteRecursively(Path path) throws java.io.IOException {
-        if (java.nio.file.Files.exists(path)) {
-            try (var paths = java.nio.file.Files.walk(path)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 }

@@ -40,11 +40,10 @@ class FailoverCtlIT {
     static final Duration WAIT = Duration.ofSeconds(60);
     static final String G = TestTopology.GROUP;
     static final ObjectMapper JSON = new ObjectMapper();
-    static StandaloneKafka kafka;
     static DemoBackend primary;
     static DemoBackend secondary;
     static ServiceProcess decider;
-    static final List<ServiceProcess> services = new ArrayList<>();
+    static TestStack stack;
     static String operator;
     static String viewer;
 
@@ -57,23 +56,10 @@ class FailoverCtlIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        Path stack = Path.of("target/failoverctl-stack");
-        FailoverChainIT.deleteKafkaData(stack);
-        kafka = StandaloneKafka.start(stack);
-        primary = DemoBackend.start("primary", 0);
-        secondary = DemoBackend.start("secondary", 0);
-        Path topology = TestTopology.write(primary.healthUrl(), secondary.healthUrl());
-        Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "FAILOVER_TOPOLOGY_FILE",
-                topology.toString());
-        decider = ServiceProcess.start("decision-service", "ctl-decision", common);
-        services.add(decider);
-        for (String location : TestTopology.LOCATIONS) {
-            services.add(ServiceProcess.start("probe-service", "ctl-probe-" + location,
-                    FailoverChainIT.with(common, "FAILOVER_LOCATION", location)));
-        }
-        for (ServiceProcess service : services) {
-            service.awaitReady(Duration.ofSeconds(90));
-        }
+        stack = TestStack.named("ctl").primaryAndSecondary().deciders(1).probes().start();
+        primary = stack.backend(TestTopology.PRIMARY);
+        secondary = stack.backend(TestTopology.SECONDARY);
+        decider = stack.decider();
         operator = ServiceProcess.token("operator");
         viewer = ServiceProcess.token("viewer");
         awaitHealth("primary", "HEALTHY");
@@ -82,12 +68,7 @@ class FailoverCtlIT {
 
     @AfterAll
     static void stopStack() throws Exception {
-        services.forEach(ServiceProcess::close);
-        for (AutoCloseable closeable : new AutoCloseable[] { primary, secondary, kafka }) {
-            if (closeable != null) {
-                closeable.close();
-            }
-        }
+        TestStack.closeAll(stack);
     }
 
     /** The packaged CLI with FAILOVER_URL and FAILOVER_TOKEN set as an operator's shell would have them. */

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,14 +19,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.SOARecord;
-import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
-import org.xbill.DNS.Type;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -39,7 +30,7 @@ import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.Topics;
 import dev.failover.testkit.demo.DemoBackend;
-import dev.failover.testkit.dns.BindServer;
+import dev.failover.testkit.dns.AuthoritativeServer;
 import dev.failover.testkit.kafka.TopicClient;
 import dev.failover.testkit.topology.TestTopology;
 
@@ -54,54 +45,28 @@ class ReconcileFaultsIT {
 
     static final EventCodec CODEC = EventCodec.instance();
     static final Duration OUTAGE = Duration.ofSeconds(60);
+    static TestStack stack;
     static StandaloneKafka kafka;
-    static BindServer bind;
+    static AuthoritativeServer bind;
     static DemoBackend primary;
-    static DemoBackend secondary;
-    static final List<ServiceProcess> services = new ArrayList<>();
     static ServiceProcess decider;
     static ServiceProcess actuator;
-    static Map<String, String> actuatorEnv;
 
     @BeforeAll
     static void startStack() throws Exception {
-        Path stack = Path.of("target/reconcile-stack");
-        FailoverChainIT.deleteKafkaData(stack);
-        kafka = StandaloneKafka.start(stack);
-        bind = BindServer.start("failover.test.", List.of("api IN A " + TestTopology.PRIMARY_IP));
-        primary = DemoBackend.start(TestTopology.PRIMARY, 0);
-        secondary = DemoBackend.start(TestTopology.SECONDARY, 0);
-        Path topology = TestTopology.write(primary.healthUrl(), secondary.healthUrl());
-        Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "FAILOVER_TOPOLOGY_FILE",
-                topology.toString());
-        for (String location : TestTopology.LOCATIONS) {
-            services.add(ServiceProcess.start("probe-service", "reconcile-probe-" + location,
-                    FailoverChainIT.with(common, "FAILOVER_LOCATION", location)));
-        }
-        decider = ServiceProcess.start("decision-service", "reconcile-decision", common);
-        services.add(decider);
-        actuatorEnv = new java.util.HashMap<>(common);
-        actuatorEnv.putAll(Map.of("FAILOVER_DNS_PROVIDER", "rfc2136", "FAILOVER_DNS_RFC2136_SERVER", "127.0.0.1",
-                "FAILOVER_DNS_RFC2136_PORT", String.valueOf(bind.port()), "FAILOVER_DNS_RFC2136_TSIG_KEY_NAME", BindServer.KEY_NAME,
-                "FAILOVER_DNS_RFC2136_TSIG_SECRET", bind.secret(), "FAILOVER_INSTANCE_ID", "actuator-1"));
-        actuator = ServiceProcess.start("actuator-service", "reconcile-actuator", actuatorEnv);
-        for (ServiceProcess service : services) {
-            service.awaitReady(Duration.ofSeconds(90));
-        }
-        actuator.awaitReady(Duration.ofSeconds(90));
+        stack = TestStack.named("reconcile").primaryAndSecondary().bind9("failover.test.", List.of("api IN A "
+                + TestTopology.PRIMARY_IP)).probes().deciders(1).actuator().env(TestStack.ACTUATOR, "FAILOVER_INSTANCE_ID",
+                        "actuator-1").start();
+        kafka = stack.kafka();
+        bind = stack.dns();
+        primary = stack.backend(TestTopology.PRIMARY);
+        decider = stack.decider();
+        actuator = stack.actuator();
     }
 
     @AfterAll
     static void stopStack() throws Exception {
-        services.forEach(ServiceProcess::close);
-        if (actuator != null) {
-            actuator.close();
-        }
-        for (AutoCloseable c : new AutoCloseable[] { bind, primary, secondary, kafka }) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        TestStack.closeAll(stack);
     }
 
     @Test
@@ -109,7 +74,7 @@ class ReconcileFaultsIT {
     void aDnsServerAwayForAMinuteDuringAFailoverGetsTheSwitchWithinSecondsOfItsReturn() throws Exception {
         await("BIND answers the primary").atMost(Duration.ofSeconds(30)).until(() -> answers().equals(Set.of(TestTopology.PRIMARY_IP)));
         await("the decision-service sees the primary HEALTHY").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                .until(() -> FailoverChainIT.health(decider, TestTopology.PRIMARY).equals("HEALTHY"));
+                .until(() -> DeciderViews.health(decider, TestTopology.PRIMARY).equals("HEALTHY"));
         long serialBefore = serial();
         try (TopicClient client = new TopicClient(kafka.bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
@@ -167,7 +132,7 @@ class ReconcileFaultsIT {
             bind.start();
             assertThat(answers()).as("nothing changed while the actuator was away").containsExactly(TestTopology.SECONDARY_IP);
 
-            actuator = ServiceProcess.start("actuator-service", "reconcile-actuator-restarted", actuatorEnv);
+            actuator = stack.start(TestStack.ACTUATOR, "actuator-restarted", Map.of());
             actuator.awaitReady(Duration.ofSeconds(90));
             Instant readyAt = Instant.now();
             ActuationResult served = result(actuations.await(r -> is(r, failback, ActuationStep.RECONCILE,
@@ -191,45 +156,14 @@ class ReconcileFaultsIT {
     }
 
     static JsonNode serving(ServiceProcess decider) throws IOException {
-        return FailoverChainIT.view(decider).path("serving");
+        return DeciderViews.view(decider).path("serving");
     }
 
     static Set<String> answers() throws IOException {
-        return answers(bind.port());
-    }
-
-    /** What the BIND9 on this port answers for the test record. */
-    static Set<String> answers(int port) throws IOException {
-        return answers("127.0.0.1", port, TestTopology.RECORD);
-    }
-
-    /** What the DNS server at host:port answers for an A record. */
-    static Set<String> answers(String host, int port, String name) throws IOException {
-        Set<String> values = new HashSet<>();
-        for (Record r : query(host, port, name, Type.A).getSection(Section.ANSWER)) {
-            values.add(r.rdataToString());
-        }
-        return values;
+        return DnsQueries.answers(bind.port());
     }
 
     static long serial() throws IOException {
-        for (Record r : query(bind.port(), "failover.test.", Type.SOA).getSection(Section.ANSWER)) {
-            if (r instanceof SOARecord soa) {
-                return soa.getSerial();
-            }
-        }
-        throw new AssertionError("no SOA for failover.test.");
-    }
-
-    static Message query(int port, String name, int type) throws IOException {
-        return query("127.0.0.1", port, name, type);
-    }
-
-    static Message query(String host, int port, String name, int type) throws IOException {
-        SimpleResolver resolver = new SimpleResolver(host);
-        resolver.setPort(port);
-        resolver.setTCP(true);
-        resolver.setTimeout(Duration.ofSeconds(2));
-        return resolver.send(Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)));
+        return DnsQueries.serial(bind.port(), "failover.test.");
     }
 }

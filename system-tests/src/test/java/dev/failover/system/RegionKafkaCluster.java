@@ -56,7 +56,7 @@ final class RegionKafkaCluster implements AutoCloseable {
         String clusterId = Uuid.randomUuid().toString();
         for (String region : Regions.REGIONS) {
             Path node = dir.resolve("kafka-" + region);
-            FailoverChainIT.deleteRecursively(node);
+            TestStack.deleteRecursively(node);
             Files.createDirectories(node);
             Path config = node.resolve("server.properties");
             Files.writeString(config, ConfigTemplate.render("kafka/cluster-node.properties.template", Map.of(

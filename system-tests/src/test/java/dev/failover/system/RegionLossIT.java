@@ -133,7 +133,7 @@ class RegionLossIT {
             here.add(ServiceProcess.start("decision-service", "region-" + region + "-decision", decision,
                     placement(region, DECISION_PORT)));
             here.add(ServiceProcess.start("probe-service", "region-" + region + "-probe",
-                    FailoverChainIT.with(common, "FAILOVER_LOCATION", "loc-" + region), placement(region, PROBE_PORT)));
+                    TestStack.with(common, "FAILOVER_LOCATION", "loc-" + region), placement(region, PROBE_PORT)));
             Map<String, String> actuator = new HashMap<>(common);
             actuator.putAll(Map.of("FAILOVER_DNS_PROVIDER", "rfc2136", "FAILOVER_DNS_RFC2136_SERVER",
                     REGIONS.address(Regions.INTERNET), "FAILOVER_DNS_RFC2136_PORT", String.valueOf(bind.port()),
@@ -702,7 +702,7 @@ class RegionLossIT {
         await("every location sees every target").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions().until(() -> {
                     for (String target : TARGET_OF_REGION.values()) {
-                        if (!FailoverChainIT.health(decider, target).equals("HEALTHY")) {
+                        if (!DeciderViews.health(decider, target).equals("HEALTHY")) {
                             return false;
                         }
                     }
@@ -783,7 +783,9 @@ class RegionLossIT {
         java.nio.file.Files.createDirectories(ServiceProcess.LOGS);
         Path jar;
         try (var jars = java.nio.file.Files.list(ServiceProcess.ROOT.resolve("failover-testkit/target"))) {
-            jar = jars.filter(p -> p.getFileName().toString().matches("failover-testkit-.*\\.jar")).findFirst()
+            // the newest: a workspace built before a version change still holds the old version's jar
+            jar = jars.filter(p -> p.getFileName().toString().matches("failover-testkit-[0-9.]+(-SNAPSHOT)?\\.jar"))
+                    .max(java.util.Comparator.comparing(p -> p.toFile().lastModified()))
                     .orElseThrow(() -> new IllegalStateException("failover-testkit is not packaged"));
         }
         List<String> command = new ArrayList<>(placement(region, port).commandPrefix());
@@ -862,7 +864,7 @@ class RegionLossIT {
         }
 
         Set<String> answersFor(String name) throws IOException {
-            return ReconcileFaultsIT.answers(host, port, name);
+            return DnsQueries.answers(host, port, name);
         }
 
         Mark mark() {

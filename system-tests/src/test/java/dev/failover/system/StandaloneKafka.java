@@ -65,6 +65,10 @@ final class StandaloneKafka implements AutoCloseable {
         return properties;
     }
 
+    Security security() {
+        return security;
+    }
+
     String bootstrapServers() {
         return "127.0.0.1:" + port;
     }

@@ -43,20 +43,17 @@ class SteppedFailbackRestartIT {
     static final String RECORD = "api.failover.test.";
     /** Long enough that the second step is still the one served when the kill lands, short enough for the suite. */
     static final Duration STEP_PAUSE = Duration.ofSeconds(10);
+    static TestStack stack;
     static StandaloneKafka kafka;
     static Route53Zone zone;
     static ServiceProcess actuator;
-    static Map<String, String> actuatorEnv;
 
     @BeforeAll
     static void startStack() throws Exception {
-        Path stack = Path.of("target/stepped-stack");
-        FailoverChainIT.deleteKafkaData(stack);
-        kafka = StandaloneKafka.start(stack);
         zone = Route53Zone.start(ZONE_ID, List.of(
                 new Route53Zone.RecordSet(RECORD, "A", TestTopology.PRIMARY, 100L, 5, List.of(TestTopology.PRIMARY_IP)),
                 new Route53Zone.RecordSet(RECORD, "A", TestTopology.SECONDARY, 0L, 5, List.of(TestTopology.SECONDARY_IP))));
-        Path topology = TestTopology.writeRaw("""
+        stack = TestStack.named("stepped").topology(s -> """
                 version: 1
                 locations: [loc-a, loc-b, loc-c]
                 groups:
@@ -72,23 +69,18 @@ class SteppedFailbackRestartIT {
                         probe: {type: tcp, host: 127.0.0.1, port: 9}
                         dns: {values: [%s]}
                 """.formatted(TestTopology.GROUP, RECORD, ZONE_ID, TestTopology.PRIMARY, TestTopology.PRIMARY_IP,
-                TestTopology.SECONDARY, TestTopology.SECONDARY_IP));
-        actuatorEnv = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "FAILOVER_TOPOLOGY_FILE",
-                topology.toString(), "FAILOVER_DNS_PROVIDER", "route53", "FAILOVER_DNS_ROUTE53_ENDPOINT_OVERRIDE",
-                zone.endpoint().toString(), "FAILOVER_DNS_ROUTE53_FAILBACK_STEPS", "10,50,100",
-                "FAILOVER_DNS_ROUTE53_FAILBACK_STEP_PAUSE", STEP_PAUSE.toSeconds() + "s", "FAILOVER_INSTANCE_ID", "actuator-1",
-                "AWS_ACCESS_KEY_ID", "AKIDSYSTEMTEST", "AWS_SECRET_ACCESS_KEY", "not-a-secret"));
-        actuator = ServiceProcess.start("actuator-service", "stepped-actuator", actuatorEnv);
-        actuator.awaitReady(Duration.ofSeconds(90));
+                TestTopology.SECONDARY, TestTopology.SECONDARY_IP)).actuator().env(TestStack.ACTUATOR, "FAILOVER_DNS_PROVIDER",
+                "route53", "FAILOVER_DNS_ROUTE53_ENDPOINT_OVERRIDE", zone.endpoint().toString(),
+                "FAILOVER_DNS_ROUTE53_FAILBACK_STEPS", "10,50,100", "FAILOVER_DNS_ROUTE53_FAILBACK_STEP_PAUSE",
+                STEP_PAUSE.toSeconds() + "s", "FAILOVER_INSTANCE_ID", "actuator-1", "AWS_ACCESS_KEY_ID", "AKIDSYSTEMTEST",
+                "AWS_SECRET_ACCESS_KEY", "not-a-secret").start();
+        kafka = stack.kafka();
+        actuator = stack.actuator();
     }
 
     @AfterAll
     static void stopStack() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] { actuator, zone, kafka }) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        TestStack.closeAll(stack, zone);
     }
 
     @Test
@@ -109,7 +101,7 @@ class SteppedFailbackRestartIT {
             int batchesBeforeRestart = zone.applied().size();
             assertThat(primaryWeight()).as("killed while the second step was held").isEqualTo(50L);
 
-            actuator = ServiceProcess.start("actuator-service", "stepped-actuator-restarted", actuatorEnv);
+            actuator = stack.start(TestStack.ACTUATOR, "actuator-restarted", Map.of());
             actuator.awaitReady(Duration.ofSeconds(90));
             Instant readyAt = Instant.now();
             ActuationResult converged = CODEC.decode(actuations.await(r -> is(r, failback, ActuationStatus.CONVERGED),

@@ -39,30 +39,27 @@ class ZombieDeciderIT {
 
     @Test
     void aDeciderFrozenWhileItsGroupMovedPublishesNothingForItWhenItRunsAgain() throws Exception {
-        Path stack = Path.of("target/zombie-stack");
-        FailoverChainIT.deleteKafkaData(stack);
         // evidence stays fresh for 3 intervals (120 s): longer than the freeze; the hold-down (20 s) is shorter
-        Path file = TestTopology.writeRaw(DecisionOwnershipIT.topology().replace("intervalSeconds: 1,", "intervalSeconds: 40,")
-                .replace("holdDownSeconds: 3", "holdDownSeconds: 20"));
-        try (StandaloneKafka kafka = StandaloneKafka.start(stack)) {
-            Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "FAILOVER_TOPOLOGY_FILE",
-                    file.toString());
+        try (TestStack stack = TestStack.named("zombie").topology(s -> DecisionOwnershipIT.topology().replace(
+                "intervalSeconds: 1,", "intervalSeconds: 40,").replace("holdDownSeconds: 3", "holdDownSeconds: 20")).start()) {
+            StandaloneKafka kafka = stack.kafka();
             List<ServiceProcess> deciders = new ArrayList<>();
             ServiceProcess zombie = null;
             try (TopicClient client = new TopicClient(kafka.bootstrapServers());
                     TopicClient.Reader reader = client.reader(Topics.DECISIONS)) {
-                deciders.add(ServiceProcess.start("decision-service", "zombie-decider-1", env));
-                deciders.add(ServiceProcess.start("decision-service", "zombie-decider-2", env));
+                // without FAILOVER_INSTANCE_ID, as this test has always run them (deciders(2) would give them ids)
+                deciders.add(stack.start(TestStack.DECISION, "decider-1", Map.of()));
+                deciders.add(stack.start(TestStack.DECISION, "decider-2", Map.of()));
                 for (ServiceProcess d : deciders) {
                     d.awaitReady(Duration.ofSeconds(90));
                 }
                 await("the groups shared between both deciders").atMost(WAIT).pollInterval(Duration.ofMillis(500))
-                        .untilAsserted(() -> assertThat(List.of(DecisionOwnershipIT.owned(deciders.get(0)),
-                                DecisionOwnershipIT.owned(deciders.get(1)))).as("groups owned by each decider")
+                        .untilAsserted(() -> assertThat(List.of(DeciderViews.owned(deciders.get(0)),
+                                DeciderViews.owned(deciders.get(1)))).as("groups owned by each decider")
                                 .allSatisfy(o -> assertThat(o).isNotEmpty()));
                 zombie = deciders.get(0);
                 ServiceProcess survivor = deciders.get(1);
-                String group = DecisionOwnershipIT.owned(zombie).get(0);
+                String group = DeciderViews.owned(zombie).get(0);
 
                 // the owner fails the group over, then sees the primary healthy again and starts the hold-down
                 await("a FAILOVER of " + group).atMost(WAIT).pollInterval(Duration.ofSeconds(1)).pollInSameThread()
@@ -80,7 +77,7 @@ class ZombieDeciderIT {
 
                 // the other instance takes the group over and, seeing the primary healthy for the hold-down, fails back
                 await(survivor.name + " owning " + group).atMost(WAIT).pollInterval(Duration.ofMillis(500))
-                        .untilAsserted(() -> assertThat(DecisionOwnershipIT.owned(survivor)).as("groups of " + survivor.name)
+                        .untilAsserted(() -> assertThat(DeciderViews.owned(survivor)).as("groups of " + survivor.name)
                                 .contains(group));
                 await("a FAILBACK of " + group + " by " + survivor.name).atMost(WAIT).pollInterval(Duration.ofSeconds(1))
                         .pollInSameThread().untilAsserted(() -> {
@@ -94,8 +91,8 @@ class ZombieDeciderIT {
                 ServiceProcess resumed = zombie;
                 await("the consumer group settled with " + resumed.name + " back").atMost(WAIT)
                         .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                            List<String> owned = new ArrayList<>(DecisionOwnershipIT.owned(resumed));
-                            owned.addAll(DecisionOwnershipIT.owned(survivor));
+                            List<String> owned = new ArrayList<>(DeciderViews.owned(resumed));
+                            owned.addAll(DeciderViews.owned(survivor));
                             assertThat(owned).as("every group owned by exactly one decider")
                                     .containsExactlyInAnyOrderElementsOf(DecisionOwnershipIT.ALL_GROUPS);
                         });

@@ -154,7 +154,7 @@ class DesiredStateReadDeniedTest {
                 actuations.poll(); // reading the actuations meanwhile
                 return failedAttempts(partition);
             }, n -> n >= attempts + 2);
-            assertThat(actuations.poll()).as("actuation results while partition " + partition + " is not restored")
+            assertThat(actuations.readToEnd(WAIT)).as("actuation results while partition " + partition + " is not restored")
                     .noneMatch(r -> CODEC.decode(r.value(), ActuationResult.class).decisionId().equals(failback.decisionId()));
             given().auth().oauth2(ApiTokens.viewer()).get("/groups/" + decided).then().statusCode(200)
                     .body("desiredEpoch", not(equalTo(4)));

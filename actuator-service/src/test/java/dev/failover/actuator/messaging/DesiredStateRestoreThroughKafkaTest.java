@@ -96,7 +96,7 @@ class DesiredStateRestoreThroughKafkaTest {
             Decision failback = decision(decided, 4);
             client.sendSigned(Topics.DECISIONS, decided, CODEC.encode(failback), TestSigningKeys.shared().signer());
             await("two more restore attempts").atMost(WAIT).until(() -> failedAttempts(partition), n -> n >= attempts + 2);
-            assertThat(actuations.poll()).as("actuation results while partition " + partition + " is not restored")
+            assertThat(actuations.readToEnd(WAIT)).as("actuation results while partition " + partition + " is not restored")
                     .noneMatch(r -> CODEC.decode(r.value(), ActuationResult.class).decisionId().equals(failback.decisionId()));
 
             // the fault passes: the retry restores the partition, and its groups are driven again

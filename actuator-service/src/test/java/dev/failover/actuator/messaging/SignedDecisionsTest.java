@@ -92,7 +92,7 @@ class SignedDecisionsTest {
             assertThat(switched.status()).as("the genuine failover's DNS switch").isEqualTo(ActuationStatus.SUCCEEDED);
             assertThat(switched.details()).contains("as epoch 1");
             Set<String> forgedIds = Set.of(id(unsigned), id(strangers), id(raised), id(otherGroups));
-            assertThat(actuations.poll()).as("actuation results of the forged decisions, read before the genuine one's")
+            assertThat(actuations.readToEnd(WAIT)).as("actuation results of the forged decisions, read before the genuine one's")
                     .noneMatch(r -> forgedIds.contains(result(r).decisionId()));
             given().auth().oauth2(ApiTokens.viewer()).get("/groups/" + GROUP).then().statusCode(200)
                     .body("desiredEpoch", org.hamcrest.Matchers.equalTo(1))

@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 import dev.failover.contract.topology.TopologySafety;
@@ -23,11 +25,20 @@ import dev.failover.contract.topology.TopologySafety;
  * A target counts as failing from the first evaluation at which it is UNHEALTHY or failing now at a quorum of locations
  * (below its failure threshold too: otherwise the second region's failure would show only after the first region's
  * groups had switched), until the first at which it is neither. It sees the groups this instance decides; a group's
- * entries are dropped when the instance stops deciding it.
+ * entries are dropped when the instance stops deciding it. The share is of the targets it sees, never of the whole
+ * topology's: with one instance per region each decides a part of the groups, and a share of all targets would make
+ * the threshold as many times higher as there are instances (issue 29; ADR 0010).
+ * <p>
+ * A group whose every regional target is down and whose last resort is HEALTHY is held only for
+ * {@code lastResortAfter} ({@link GuardRule}).
  */
 public final class CorrelatedFailureGuard {
 
-    /** Why the guard holds automation: the regions and targets whose failures began together. */
+    /**
+     * Why the guard holds automation: the regions and targets whose failures began together.
+     *
+     * @param allTargets the targets the instance saw when the suspicion began (those of the groups it decides)
+     */
     public record Suspicion(Instant since, List<String> regions, List<String> targets, int allTargets, String why) {
     }
 
@@ -40,21 +51,27 @@ public final class CorrelatedFailureGuard {
     private final Duration window;
     private final int maxRegions;
     private final int maxSharePercent;
-    private final int allTargets;
+    private final Duration lastResortAfter;
+    private final Set<Key> seen = new HashSet<>();
     private final Map<Key, Failing> failing = new LinkedHashMap<>();
     private Suspicion suspicion;
 
-    /** @param allTargets how many targets (other than last-resort ones) the topology has, for the share */
-    CorrelatedFailureGuard(TopologySafety.CorrelatedFailure config, int allTargets) {
+    CorrelatedFailureGuard(TopologySafety.CorrelatedFailure config) {
         this.window = Duration.ofSeconds(config.windowSeconds());
         this.maxRegions = config.maxRegions();
         this.maxSharePercent = config.maxSharePercent();
-        this.allTargets = Math.max(1, allTargets);
+        this.lastResortAfter = Duration.ofSeconds(config.lastResortAfterSeconds());
     }
 
-    /** Records whether a target of a group is failing at {@code now}. */
+    /** How long a suspicion holds a group whose regional targets are all down and whose last resort is HEALTHY. */
+    Duration lastResortAfter() {
+        return lastResortAfter;
+    }
+
+    /** Records whether a target (not a last resort) of a group this instance decides is failing at {@code now}. */
     void observe(String group, String target, String region, boolean isFailing, Instant now) {
         Key key = new Key(group, target);
+        seen.add(key);
         if (isFailing) {
             failing.putIfAbsent(key, new Failing(region, now));
         } else {
@@ -65,6 +82,7 @@ public final class CorrelatedFailureGuard {
     /** Forgets a group this instance no longer decides: its targets' state here is no longer kept up to date. */
     void forget(String group) {
         failing.keySet().removeIf(k -> k.group().equals(group));
+        seen.removeIf(k -> k.group().equals(group));
     }
 
     /** The suspicion at {@code now}, begun or ended by what has been observed. */
@@ -78,7 +96,11 @@ public final class CorrelatedFailureGuard {
     }
 
     private boolean tooMany(long regions, int targets) {
-        return regions > maxRegions || (regions > 1 && targets * 100L > (long) maxSharePercent * allTargets);
+        return regions > maxRegions || (regions > 1 && targets * 100L > (long) maxSharePercent * allTargets());
+    }
+
+    private int allTargets() {
+        return Math.max(1, seen.size());
     }
 
     /** The first set of failures that began within one window and trip the guard, oldest first. */
@@ -94,11 +116,12 @@ public final class CorrelatedFailureGuard {
                 targets.add(bySince.get(j).getKey().group() + "/" + bySince.get(j).getKey().target());
             }
             if (tooMany(regions.size(), targets.size())) {
+                int allTargets = allTargets();
                 return Optional.of(new Suspicion(now, List.copyOf(regions), List.copyOf(targets), allTargets,
                         targets.size() + " of " + allTargets + " targets in " + regions.size() + " regions " + regions
                                 + " began failing within " + window + " of each other (believed: " + maxRegions
                                 + " region" + (maxRegions == 1 ? "" : "s") + ", or " + maxSharePercent
-                                + " % of all targets): suspecting the plane's own probes, network or Kafka"));
+                                + " % of the targets this instance decides): suspecting the plane's own probes, network or Kafka"));
             }
         }
         return Optional.empty();

@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.ProbeResult;
+import dev.failover.contract.topology.AllDownPolicy;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Safety;
 import dev.failover.contract.topology.Topology;
@@ -47,6 +48,8 @@ public final class DecisionEngine {
     /** The input checks of a result, and each probe location's clock estimate. */
     private final ResultIntake intake;
     private final CorrelatedFailureGuard guard;
+    /** Groups released and not restored since ({@link #release}, {@link #beginRestore}): nothing decides them here. */
+    private final Set<String> released = new java.util.HashSet<>();
     private final int allMaxSwitchesPerDay;
     private final GroupCommands commands;
 
@@ -69,8 +72,7 @@ public final class DecisionEngine {
             groups.put(group.id(), new GroupState(group, topology.locations()));
         }
         this.intake = new ResultIntake(topology, clock, clockSkewTolerance);
-        int allTargets = (int) topology.groups().stream().flatMap(g -> g.targets().stream()).filter(t -> !t.isLastResort()).count();
-        this.guard = new CorrelatedFailureGuard(topology.safety().correlatedFailure(), allTargets);
+        this.guard = new CorrelatedFailureGuard(topology.safety().correlatedFailure());
         this.allMaxSwitchesPerDay = topology.safety().maxSwitchesPerDayOf(topology.groups().size());
         this.commands = new GroupCommands(decisionIds, commandMaxAge, this::evaluate);
     }
@@ -89,6 +91,9 @@ public final class DecisionEngine {
 
     /** @param position where the result was read from Kafka, kept with it as evidence; null when not from Kafka */
     public synchronized Outcome onProbeResult(ProbeResult result, Explanation.Position position) {
+        if (released.contains(result.group())) {
+            return notDecided(result.group());
+        }
         Outcome recorded = record(result, position);
         if (!(recorded instanceof Outcome.Steady)) {
             return recorded;
@@ -102,7 +107,15 @@ public final class DecisionEngine {
      * counted, Ignored (with why) when not.
      */
     public synchronized Outcome observe(ProbeResult result, Explanation.Position position) {
+        if (released.contains(result.group())) {
+            return notDecided(result.group());
+        }
         return record(result, position);
+    }
+
+    private static Outcome notDecided(String group) {
+        return new Outcome.Ignored(Outcome.IgnoreReason.NOT_DECIDED_HERE, "this instance no longer decides group '" + group
+                + "' (released, not restored since)");
     }
 
     /**
@@ -129,7 +142,7 @@ public final class DecisionEngine {
         List<Outcome> outcomes = new ArrayList<>();
         for (String id : groupIds) {
             GroupState state = groups.get(id);
-            if (state != null) {
+            if (state != null && !released.contains(id)) {
                 state.forgetCommandsOlderThan(commandMaxAge, now);
                 outcomes.add(evaluate(state, now));
             }
@@ -173,6 +186,11 @@ public final class DecisionEngine {
         @Override
         public Optional<CorrelatedFailureGuard.Suspicion> suspicion(Instant now) {
             return guard.evaluate(now);
+        }
+
+        @Override
+        public Duration lastResortAfter() {
+            return guard.lastResortAfter();
         }
 
         @Override
@@ -295,6 +313,12 @@ public final class DecisionEngine {
         if (s == null) {
             return new CommandOutcome.Rejected(Rejection.NOT_FOUND, "group", "no group '" + command.group() + "'");
         }
+        if (released.contains(command.group())) {
+            // never stored: the state it would go into is dropped when the group is restored, and the command record
+            // is read again by the group's owner
+            return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "this instance no longer decides group '"
+                    + command.group() + "'; its owner applies the command");
+        }
         return commands.apply(s, issued, clock.instant());
     }
 
@@ -321,17 +345,47 @@ public final class DecisionEngine {
     }
 
     /**
-     * Empties the group's outbox when this instance stops deciding it: its decisions were made under an ownership that
-     * has ended and must never go out. Returns how many were dropped.
+     * This instance stops deciding the group (its partition was revoked, its lease lapsed): the outbox is emptied, as its
+     * decisions were made under an ownership that has ended and must never go out, and everything else the group's state
+     * held is dropped with it (issue 29): a decision discarded here still counted its epoch, its target as active and its
+     * switch time, so the group coming back would have skipped the interim owner's records of a lower epoch, an
+     * operator's pause or pin among them. Until {@link #acquire} nothing decides the group here: no result, tick or
+     * command, whatever was in flight when the ownership ended. Returns how many decisions were dropped.
      */
-    public synchronized int discardUnpublished(String group) {
+    public synchronized int release(String group) {
         GroupState s = groups.get(group);
         if (s == null) {
             return 0;
         }
         int dropped = s.journal().discardUnpublished();
         guard.forget(group);
+        groups.put(group, new GroupState(s.group(), topology.locations()));
+        released.add(group);
         return dropped;
+    }
+
+    /**
+     * A restore of the group begins (its partition was assigned): its state starts from nothing, so that the highest
+     * epoch among the records read wins, and nothing decides it until {@link #acquire}. Idempotent: a failed restore
+     * begins again.
+     */
+    public synchronized void beginRestore(String group) {
+        GroupState s = groups.get(group);
+        if (s != null) {
+            groups.put(group, new GroupState(s.group(), topology.locations()));
+            guard.forget(group);
+            released.add(group);
+        }
+    }
+
+    /** The group's state is restored: this instance decides it again. */
+    public synchronized void acquire(String group) {
+        released.remove(group);
+    }
+
+    /** Whether this engine decides the group now: known, and not released since its last restore. */
+    public synchronized boolean decides(String group) {
+        return groups.containsKey(group) && !released.contains(group);
     }
 
     /** Kafka acknowledged this decision: it leaves the outbox. */
@@ -386,10 +440,13 @@ public final class DecisionEngine {
         Evidence evidence = Evidence.of(s, now);
         GroupView.Automation automation = s.hold(now).automation;
         Safety safety = s.group().safety();
-        GroupView.SafetyView safetyView = new GroupView.SafetyView(safety.correlatedFailureGuard(),
-                guard.evaluate(now).orElse(null), s.guardAcknowledgedAt(), s.switchesWithin(SwitchBudgetRule.WINDOW, now),
-                safety.maxSwitchesPerDay(), allSwitchesWithin(SwitchBudgetRule.WINDOW, now), allMaxSwitchesPerDay,
-                safety.freshEvidenceIntervals(), safety.failureClasses());
+        CorrelatedFailureGuard.Suspicion suspicion = guard.evaluate(now).orElse(null);
+        Instant lastResortFrom = suspicion != null && safety.correlatedFailureGuard()
+                && s.group().whenAllDown() == AllDownPolicy.LAST_RESORT ? suspicion.since().plus(guard.lastResortAfter()) : null;
+        GroupView.SafetyView safetyView = new GroupView.SafetyView(safety.correlatedFailureGuard(), suspicion,
+                s.guardAcknowledgedAt(), s.switchesWithin(SwitchBudgetRule.WINDOW, now), safety.maxSwitchesPerDay(),
+                allSwitchesWithin(SwitchBudgetRule.WINDOW, now), allMaxSwitchesPerDay, safety.freshEvidenceIntervals(),
+                safety.failureClasses(), lastResortFrom);
         return Optional.of(new GroupView(groupId, s.group().mode().name(), s.active(),
                 evidence.of(s.active()).health(), s.epoch(), s.lastSwitchAt(), automation, s.pin(), s.pause(),
                 s.freeze(), s.drill(), s.lastDrill(), s.serving(), s.trackers().views(evidence), safetyView, intake.locationClocks(now),

@@ -17,6 +17,9 @@ record Evaluation(GroupState state, Evidence evidence, Instant now, Fleet fleet)
         /** The correlated-failure guard's suspicion at {@code now}, if it holds one. */
         Optional<CorrelatedFailureGuard.Suspicion> suspicion(Instant now);
 
+        /** How long a suspicion holds a group bound for a HEALTHY last resort with every regional target down. */
+        Duration lastResortAfter();
+
         /** Automatic switches of every group within {@code window} before {@code now}. */
         int switchesWithin(Duration window, Instant now);
 

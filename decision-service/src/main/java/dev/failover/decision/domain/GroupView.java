@@ -67,11 +67,15 @@ public record GroupView(
      * @param allMaxSwitchesPerDay    the global budget
      * @param freshEvidenceIntervals  how fresh a destination's successes must be, in its probe intervals
      * @param failureClasses          failure reasons that do not count as the default ({@code down})
+     * @param lastResortFrom          while a suspicion holds a group with {@code whenAllDown: last-resort} that obeys the
+     *                                guard: from when its last resort, seen HEALTHY with every regional target down, is
+     *                                taken despite the suspicion; absent otherwise
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SafetyView(boolean correlatedFailureGuard, CorrelatedFailureGuard.Suspicion correlatedFailure,
             Instant guardAcknowledgedAt, int switchesLast24h, int maxSwitchesPerDay, int allSwitchesLast24h,
-            int allMaxSwitchesPerDay, int freshEvidenceIntervals, Map<FailureReason, FailureClass> failureClasses) {
+            int allMaxSwitchesPerDay, int freshEvidenceIntervals, Map<FailureReason, FailureClass> failureClasses,
+            Instant lastResortFrom) {
     }
 
     /**

@@ -1,11 +1,19 @@
 package dev.failover.decision.domain;
 
+import java.time.Instant;
 import java.util.Optional;
+
+import dev.failover.contract.event.DecisionKind;
 
 /**
  * Rule 4, "correlated-failure-guard" (ADR 0010): while the plane suspects its own eyes, an automatic switch of a group
  * that obeys the guard is held, unless an operator resumed the group after the suspicion began. Each suspicion is
  * written to the group's audit trail once.
+ * <p>
+ * A move to the last resort (the destination rule proposes it only with every regional target down and the last
+ * resort an eligible destination, HEALTHY and answering now) is held only until the suspicion is
+ * {@code lastResortAfterSeconds} old: every region down is the case the last resort exists for, and its target
+ * answering shows the probes still see. The suspicion, and its alert, stay.
  */
 final class GuardRule implements SwitchGuard {
 
@@ -22,6 +30,20 @@ final class GuardRule implements SwitchGuard {
         Optional<CorrelatedFailureGuard.Suspicion> suspicion = heldBy(e);
         if (suspicion.isEmpty()) {
             return RuleVerdict.passed(() -> "no correlated failure holds the group");
+        }
+        if (proposal.kind() == DecisionKind.LAST_RESORT) {
+            Instant at = suspicion.get().since().plus(e.fleet().lastResortAfter());
+            if (!at.isAfter(e.now())) {
+                String since = suspicion.get().since().toString();
+                long after = e.fleet().lastResortAfter().toSeconds();
+                return RuleVerdict.passed(() -> "the correlated-failure guard suspects the plane since " + since
+                        + ", but every regional target is down and the last resort is HEALTHY: whenAllDown: last-resort "
+                        + "applies after " + after + " s (lastResortAfterSeconds)");
+            }
+            String why = proposal.describe() + " held by the correlated-failure guard until " + at + " ("
+                    + "lastResortAfterSeconds): " + suspicion.get().why() + "; resume the group to let it act now";
+            s.auditSuspicionOnce(suspicion.get().since(), e.now(), why);
+            return RuleVerdict.held(Outcome.HoldReason.CORRELATED_FAILURE, why);
         }
         String why = proposal.describe() + " held by the correlated-failure guard: "
                 + suspicion.get().why() + "; resume the group to let it act, or pin or force a target";

@@ -28,7 +28,12 @@ public sealed interface Outcome {
         STALE,
         FROM_THE_FUTURE,
         /** A dependency result naming a dependency the target does not have in this topology. */
-        UNKNOWN_DEPENDENCY
+        UNKNOWN_DEPENDENCY,
+        /**
+         * The group was released (this instance stopped deciding it) and not restored since: a record that was in flight
+         * when the ownership ended.
+         */
+        NOT_DECIDED_HERE
     }
 
     enum HoldReason {

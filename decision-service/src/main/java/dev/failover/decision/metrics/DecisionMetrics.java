@@ -87,7 +87,7 @@ public class DecisionMetrics {
     public void ignored(Outcome.Ignored ignored, String location) {
         String checked = switch (ignored.reason()) {
             case STALE, FROM_THE_FUTURE -> location;
-            case UNKNOWN_GROUP, UNKNOWN_TARGET, UNKNOWN_LOCATION, UNKNOWN_DEPENDENCY -> UNCHECKED_LOCATION;
+            case UNKNOWN_GROUP, UNKNOWN_TARGET, UNKNOWN_LOCATION, UNKNOWN_DEPENDENCY, NOT_DECIDED_HERE -> UNCHECKED_LOCATION;
         };
         counter(RESULTS_IGNORED, "reason", ignored.reason().name(), "location", checked).increment();
     }

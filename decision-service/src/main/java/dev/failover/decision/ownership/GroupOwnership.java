@@ -183,7 +183,11 @@ public class GroupOwnership implements KafkaConsumerRebalanceListener {
     private void restoreUntilDone(List<Integer> numbers) {
         for (int attempt = 1; !numbers.isEmpty() && !stopping; attempt++) {
             try {
+                // from nothing: the highest epoch among the records read wins, never what this instance held before
+                List<String> groups = engine.groupIds().stream().filter(g -> numbers.contains(partitionOf(g))).toList();
+                groups.forEach(engine::beginRestore);
                 loader.restore(numbers);
+                groups.forEach(engine::acquire);
                 numbers.forEach(partitions::restored);
                 return;
             } catch (RuntimeException e) {

@@ -143,10 +143,13 @@ public class DecisionPublisher {
         });
     }
 
-    /** Drops the group's unpublished decisions: they were made under an ownership that has ended. */
+    /**
+     * Drops the group's unpublished decisions and the rest of its state: they were made under an ownership that has
+     * ended ({@link DecisionEngine#release}).
+     */
     public void discardUnpublished(String group) {
         cadence.forget(group);
-        int discarded = engine.discardUnpublished(group);
+        int discarded = engine.release(group);
         if (discarded > 0) {
             LOG.warnf("discarding %d unpublished decisions of %s: this instance no longer decides it", discarded, group);
         }

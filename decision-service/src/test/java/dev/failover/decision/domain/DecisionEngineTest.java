@@ -105,10 +105,11 @@ class DecisionEngineTest {
                                 rounds(100, 200, "primary", DOWN, ALL), rounds(0, 200, "maintenance", UP, ALL)),
                         List.of("t=120 LAST_RESORT primary->maintenance epoch=1")),
                 Arguments.of("primary and secondary (two regions) begin failing together, policy last-resort: the "
-                        + "correlated-failure guard holds", "last-resort",
+                        + "correlated-failure guard holds for lastResortAfterSeconds (30 s from its suspicion at 50 s), "
+                        + "then the HEALTHY last resort (issue 29 item 10; it held for ever before)", "last-resort",
                         timeline(rounds(0, 200, "secondary", DOWN, ALL), rounds(0, 20, "primary", UP, ALL),
                                 rounds(30, 200, "primary", DOWN, ALL), rounds(0, 200, "maintenance", UP, ALL)),
-                        List.of()),
+                        List.of("t=80 LAST_RESORT primary->maintenance epoch=1")),
                 Arguments.of("quorum lost (only one location reports): hold", "hold",
                         timeline(rounds(0, 200, "secondary", UP, ALL), rounds(0, 200, "primary", DOWN, "loc-a")),
                         List.of()),

@@ -233,6 +233,98 @@ class SafetyRulesTest {
                 .contains("t=50 ac FAILOVER a->c", "t=60 bc held CORRELATED_FAILURE");
     }
 
+    /**
+     * Issue 29, item 8: one instance of several decides only the groups it owns; the guard's share is of the targets it
+     * sees, not of the whole topology's. Group api (a, b, c in three regions) is this instance's; o1 and o2 (four more
+     * targets) belong to another instance, so no result of theirs ever reaches this engine.
+     */
+    @Test
+    void theGuardsShareIsOfTheTargetsThisInstanceDecides() {
+        String topology = """
+                version: 1
+                locations: [loc-a, loc-b, loc-c]
+                groups:
+                  - id: api
+                    dns: {zone: example.test., name: api.example.test.}
+                    targets:
+                      - {id: a, region: ra, probe: {type: tcp, host: 192.0.2.1, port: 443}, dns: {values: [192.0.2.1]}}
+                      - {id: b, region: rb, probe: {type: tcp, host: 192.0.2.2, port: 443}, dns: {values: [192.0.2.2]}}
+                      - {id: c, region: rc, probe: {type: tcp, host: 192.0.2.3, port: 443}, dns: {values: [192.0.2.3]}}
+                  - id: o1
+                    dns: {zone: example.test., name: o1.example.test.}
+                    targets:
+                      - {id: d, region: rd, probe: {type: tcp, host: 192.0.2.4, port: 443}, dns: {values: [192.0.2.4]}}
+                      - {id: e, region: re, probe: {type: tcp, host: 192.0.2.5, port: 443}, dns: {values: [192.0.2.5]}}
+                  - id: o2
+                    dns: {zone: example.test., name: o2.example.test.}
+                    targets:
+                      - {id: f, region: rf, probe: {type: tcp, host: 192.0.2.6, port: 443}, dns: {values: [192.0.2.6]}}
+                      - {id: g, region: rg, probe: {type: tcp, host: 192.0.2.7, port: 443}, dns: {values: [192.0.2.7]}}
+                safety: {correlatedFailure: {maxRegions: 2, maxSharePercent: 50}}
+                """;
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = engine(topology, clock);
+        // a and b (two of the three targets this instance sees: 67 %) begin failing 10 s apart
+        assertThat(run(engine, clock, timeline(rounds(0, 200, "c", UP, "api"), rounds(0, 20, "a", UP, "api"),
+                rounds(0, 30, "b", UP, "api"), rounds(30, 200, "a", DOWN, "api"), rounds(40, 200, "b", DOWN, "api"))))
+                .containsExactly("t=50 api held CORRELATED_FAILURE");
+        assertThat(engine.view("api").orElseThrow().safety().correlatedFailure().allTargets()).as("targets seen").isEqualTo(3);
+    }
+
+    // ---- the last resort when every regional target fails together (issue 29, item 10; ADR 0010) ----
+
+    /** One group api: primary (ra), secondary (rb), a last-resort maintenance page (rm). %s: the correlatedFailure block. */
+    static final String LAST_RESORT = """
+            version: 1
+            locations: [loc-a, loc-b, loc-c]
+            groups:
+              - id: api
+                dns: {zone: example.test., name: api.example.test.}
+                whenAllDown: last-resort
+                targets:
+                  - {id: primary, region: ra, probe: {type: tcp, host: 192.0.2.1, port: 443}, dns: {values: [192.0.2.1]}}
+                  - {id: secondary, region: rb, probe: {type: tcp, host: 192.0.2.2, port: 443}, dns: {values: [192.0.2.2]}}
+                  - id: maintenance
+                    region: rm
+                    lastResort: true
+                    probe: {type: tcp, host: 192.0.2.9, port: 443}
+                    dns: {values: [192.0.2.9]}
+            safety: {correlatedFailure: {%s}}
+            """;
+
+    static Stream<Arguments> lastResorts() {
+        String together = "primary fails from 30 s, secondary from 40 s: the guard's suspicion forms at 50 s, when the "
+                + "first switch is proposed";
+        return Stream.of(
+                Arguments.of(together + "; the last resort HEALTHY: held for lastResortAfterSeconds (default 30), then "
+                        + "the all-down policy", "", UP,
+                        List.of("t=50 api held CORRELATED_FAILURE", "t=80 api LAST_RESORT primary->maintenance")),
+                Arguments.of(together + "; lastResortAfterSeconds 0: the last resort at once", "lastResortAfterSeconds: 0",
+                        UP, List.of("t=50 api LAST_RESORT primary->maintenance")),
+                Arguments.of(together + "; the last resort down too: nothing moves, whatever the guard", "", DOWN,
+                        List.of("t=50 api held NO_ELIGIBLE_TARGET", "t=60 api held NO_HEALTHY_TARGET")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("lastResorts")
+    void everyRegionalTargetDownReachesAHealthyLastResortDespiteTheGuard(String scenario, String correlatedFailure,
+            ProbeOutcome lastResort, List<String> expected) {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = engine(LAST_RESORT.formatted(correlatedFailure), clock);
+        assertThat(run(engine, clock, timeline(rounds(0, 200, "maintenance", lastResort, "api"),
+                rounds(0, 20, "primary", UP, "api"), rounds(0, 30, "secondary", UP, "api"),
+                rounds(30, 200, "primary", DOWN, "api"), rounds(40, 200, "secondary", DOWN, "api"))))
+                .containsExactlyElementsOf(expected);
+        if (lastResort == UP) {
+            GroupView view = engine.view("api").orElseThrow();
+            assertThat(view.safety().correlatedFailure()).as("the suspicion stays, and its alert with it").isNotNull();
+            assertThat(view.safety().lastResortFrom()).as("the view says from when the last resort is taken")
+                    .isEqualTo(view.safety().correlatedFailure().since().plus(Duration.ofSeconds(
+                            correlatedFailure.isEmpty() ? 30 : 0)));
+            assertThat(view.activeTarget()).isEqualTo("maintenance");
+        }
+    }
+
     // ---- fresh, clean evidence and dependency gates ----
 
     static Stream<Arguments> destinations() {

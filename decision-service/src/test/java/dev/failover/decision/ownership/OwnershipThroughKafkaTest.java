@@ -150,7 +150,10 @@ class OwnershipThroughKafkaTest {
             // and this instance decides again what it kept, once restored after that rebalance
             String here = await("a group of its own this instance decides").atMost(WAIT).pollInSameThread().until(() -> {
                 rival.poll(Duration.ofMillis(100));
-                return FED_GROUPS.stream().filter(g -> ownership.standing(g) == Standing.DECIDING).findFirst();
+                // the rival may still be rebalancing: the two groups must sit on different partitions, one on each side
+                return FED_GROUPS.stream().filter(g -> ownership.standing(g) == Standing.DECIDING
+                        && partition(g) != partition(elsewhere) && ownership.standing(elsewhere) == Standing.NOT_ASSIGNED)
+                        .findFirst();
             }, java.util.Optional::isPresent).orElseThrow();
             double before = ignored(Standing.NOT_ASSIGNED);
 

@@ -35,17 +35,23 @@ public record TopologySafety(CorrelatedFailure correlatedFailure, Integer maxSwi
      * @param maxSharePercent with targets failing in more than one region, more than this share of all targets failing
      *                        together trips the guard too (meaningful when maxRegions is above 1; never trips on one
      *                        region); default 50
+     * @param lastResortAfterSeconds a group with {@code whenAllDown: last-resort} whose every regional target is down and
+     *                        whose last-resort target is seen HEALTHY goes there once the suspicion has held this
+     *                        long: all regions down is the case the last resort exists for, and its target answering
+     *                        shows the probes still see. The suspicion and its alert stay. 0..600; default 30
      */
-    public record CorrelatedFailure(Integer windowSeconds, Integer maxRegions, Integer maxSharePercent) {
+    public record CorrelatedFailure(Integer windowSeconds, Integer maxRegions, Integer maxSharePercent,
+            Integer lastResortAfterSeconds) {
 
         public CorrelatedFailure {
             windowSeconds = windowSeconds == null ? 60 : windowSeconds;
             maxRegions = maxRegions == null ? 1 : maxRegions;
             maxSharePercent = maxSharePercent == null ? 50 : maxSharePercent;
+            lastResortAfterSeconds = lastResortAfterSeconds == null ? 30 : lastResortAfterSeconds;
         }
 
         public static CorrelatedFailure defaults() {
-            return new CorrelatedFailure(null, null, null);
+            return new CorrelatedFailure(null, null, null, null);
         }
     }
 }

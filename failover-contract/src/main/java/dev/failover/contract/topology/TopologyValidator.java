@@ -157,6 +157,10 @@ public final class TopologyValidator {
         if (c.maxSharePercent() < 1 || c.maxSharePercent() > 100) {
             error(path + ".correlatedFailure.maxSharePercent", "must be between 1 and 100, was " + c.maxSharePercent());
         }
+        if (c.lastResortAfterSeconds() < 0 || c.lastResortAfterSeconds() > 600) {
+            error(path + ".correlatedFailure.lastResortAfterSeconds", "must be between 0 and 600, was "
+                    + c.lastResortAfterSeconds());
+        }
         if (s.maxSwitchesPerDay() != null && s.maxSwitchesPerDay() < 1) {
             error(path + ".maxSwitchesPerDay", "must be at least 1, was " + s.maxSwitchesPerDay());
         }

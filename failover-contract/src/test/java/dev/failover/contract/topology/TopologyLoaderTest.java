@@ -81,7 +81,7 @@ class TopologyLoaderTest {
         assertThat(group.safety().freshEvidenceIntervals()).isEqualTo(2);
         assertThat(group.safety().classOf(dev.failover.contract.event.FailureReason.TLS_ERROR)).isEqualTo(FailureClass.DOWN);
         assertThat(group.primary().dependencies()).isEmpty();
-        assertThat(topology.safety().correlatedFailure()).isEqualTo(new TopologySafety.CorrelatedFailure(60, 1, 50));
+        assertThat(topology.safety().correlatedFailure()).isEqualTo(new TopologySafety.CorrelatedFailure(60, 1, 50, 30));
         assertThat(topology.safety().maxSwitchesPerDayOf(1)).isEqualTo(10);
         assertThat(topology.safety().maxSwitchesPerDayOf(30)).isEqualTo(60);
     }
@@ -101,7 +101,7 @@ class TopologyLoaderTest {
         assertThat(group.safety().classOf(dev.failover.contract.event.FailureReason.TLS_ERROR)).isEqualTo(FailureClass.ALERT_ONLY);
         assertThat(group.targets().get(1).dependency("db").orElseThrow().probe())
                 .isEqualTo(new TcpProbe("10.0.1.2", 5432, null, null, null, null));
-        assertThat(topology.safety()).isEqualTo(new TopologySafety(new TopologySafety.CorrelatedFailure(30, 2, 40), 12));
+        assertThat(topology.safety()).isEqualTo(new TopologySafety(new TopologySafety.CorrelatedFailure(30, 2, 40, 30), 12));
         assertThat(topology.safety().maxSwitchesPerDayOf(100)).isEqualTo(12);
     }
 
@@ -217,6 +217,8 @@ class TopologyLoaderTest {
                         "safety.correlatedFailure.windowSeconds: must be between 1 and 3600, was 0"),
                 Arguments.of(VALID + "safety: {correlatedFailure: {maxSharePercent: 101}}\n",
                         "safety.correlatedFailure.maxSharePercent: must be between 1 and 100, was 101"),
+                Arguments.of(VALID + "safety: {correlatedFailure: {lastResortAfterSeconds: -1}}\n",
+                        "safety.correlatedFailure.lastResortAfterSeconds: must be between 0 and 600, was -1"),
                 Arguments.of(VALID + "safety: {maxSwitchesPerDay: -1}\n", "safety.maxSwitchesPerDay: must be at least 1, was -1"),
                 Arguments.of(VALID.replace("dns: {values: [192.0.2.20]}", "dns: {values: [192.0.2.20]}\n        dependencies: "
                         + "[{id: db, probe: {type: tcp, host: 10.0.1.2, port: 0}}]"),

@@ -111,7 +111,7 @@ public record KafkaSecurityCheck(SecurityProtocol protocol, List<KafkaConfigProb
 
     /** What to log once at start about a protocol that leaves the boundary open, if it does. */
     public Optional<String> warning() {
-        String readme = "; see the README's Security section (docs/security-kafka.md)";
+        String readme = "; see docs/security.md and docs/security-kafka.md";
         return switch (protocol) {
             case PLAINTEXT -> Optional.of(PREFIX + CommonClientConfigs.SECURITY_PROTOCOL_CONFIG
                     + " is PLAINTEXT: Kafka neither authenticates nor encrypts, so anyone who can reach the broker can write"

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -112,6 +114,29 @@ public final class TopicClient implements AutoCloseable {
         public List<ConsumerRecord<String, String>> poll() {
             consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
             return List.copyOf(seen);
+        }
+
+        /**
+         * Reads until this consumer has reached the end of every partition as it was when the call began, and returns
+         * every record seen so far in topic order: after a quiet window, "what was published" as a recorded fact rather
+         * than whatever one brief poll happened to fetch. Fails if the end is not reached within {@code timeout}.
+         */
+        public List<ConsumerRecord<String, String>> readToEnd(Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            Map<TopicPartition, Long> end = null;
+            while (true) {
+                consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
+                Set<TopicPartition> assigned = consumer.assignment();
+                if (end == null && !assigned.isEmpty()) {
+                    end = consumer.endOffsets(assigned);
+                }
+                if (end != null && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    return List.copyOf(seen);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("did not read to the end " + end + " within " + timeout + "; saw " + seen.size());
+                }
+            }
         }
 
         @Override

@@ -1,0 +1,99 @@
+package dev.failover.decision.domain;
+
+import static dev.failover.decision.domain.SafetyRulesTest.DOWN;
+import static dev.failover.decision.domain.SafetyRulesTest.T0;
+import static dev.failover.decision.domain.SafetyRulesTest.UP;
+import static dev.failover.decision.domain.SafetyRulesTest.engine;
+import static dev.failover.decision.domain.SafetyRulesTest.rounds;
+import static dev.failover.decision.domain.SafetyRulesTest.run;
+import static dev.failover.decision.domain.SafetyRulesTest.timeline;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.failover.contract.time.ManualClock;
+
+/**
+ * Issue 29, item 1: nothing is kept from a lost ownership. An instance that loses a group (a rebalance, a lapsed lease)
+ * may have decided meanwhile what it never published; when the group comes back, what the interim owner stored wins.
+ */
+class OwnershipLossTest {
+
+    /** One group api: primary (ra), secondary (rb); the guard off, so a failover needs one region only. */
+    static final String API = """
+            version: 1
+            locations: [loc-a, loc-b, loc-c]
+            groups:
+              - id: api
+                dns: {zone: example.test., name: api.example.test.}
+                safety: {correlatedFailureGuard: false}
+                targets:
+                  - {id: primary, region: ra, probe: {type: tcp, host: 192.0.2.1, port: 443}, dns: {values: [192.0.2.1]}}
+                  - {id: secondary, region: rb, probe: {type: tcp, host: 192.0.2.2, port: 443}, dns: {values: [192.0.2.2]}}
+            """;
+
+    static final List<SafetyRulesTest.Probe> PRIMARY_FAILS = timeline(rounds(0, 100, "secondary", UP, "api"),
+            rounds(0, 20, "primary", UP, "api"), rounds(30, 100, "primary", DOWN, "api"));
+
+    @Test
+    void aGroupComingBackTakesWhatTheInterimOwnerStoredNotWhatItDecidedUnpublished() {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine zombie = engine(API, clock);
+        assertThat(run(zombie, clock, PRIMARY_FAILS)).contains("t=50 api FAILOVER primary->secondary");
+        // the group is revoked before the failover went out: the decision is discarded
+        assertThat(zombie.release("api")).as("decisions discarded").isEqualTo(1);
+
+        // meanwhile the interim owner, restored from the stored state (epoch 0), was paused by an operator
+        DecisionEngine interim = engine(API, clock);
+        assertThat(interim.apply(new Command.Pause("api", "investigating the primary", "carol")))
+                .isInstanceOf(CommandOutcome.Accepted.class);
+        GroupSnapshot stored = interim.snapshot("api").orElseThrow();
+
+        // the group comes back: its stored state is restored
+        zombie.beginRestore("api");
+        zombie.restore(stored);
+        zombie.acquire("api");
+
+        GroupView view = zombie.view("api").orElseThrow();
+        assertThat(view.pause()).as("the operator's pause, set by the interim owner").isNotNull();
+        assertThat(view.activeTarget()).as("the target actually served: the failover never went out").isEqualTo("primary");
+        assertThat(view.epoch()).isZero();
+    }
+
+    @Test
+    void aTickAfterTheRevokeDecidesNothingForTheLostGroup() {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = engine(API, clock);
+        // the primary is failing but not yet UNHEALTHY when the group is revoked
+        assertThat(run(engine, clock, PRIMARY_FAILS.stream().filter(p -> p.at() <= 40).toList())).isEmpty();
+        List<String> owned = List.of("api"); // the Ticker's list, computed just before the revoke
+        engine.release("api");
+        run(engine, clock, PRIMARY_FAILS.stream().filter(p -> p.at() > 40).toList());
+        clock.set(T0.plusSeconds(200));
+
+        assertThat(engine.tick(owned)).as("outcomes of a tick for a group this instance no longer decides").isEmpty();
+        assertThat(engine.hasUnpublished("api")).isFalse();
+        assertThat(engine.view("api").orElseThrow().epoch()).isZero();
+    }
+
+    @Test
+    void aRestoreTakesTheHighestEpochAmongTheRecordsItReadsWhateverTheirOrder() {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine owner = engine(API, clock);
+        run(owner, clock, PRIMARY_FAILS);
+        owner.published("api", owner.view("api").orElseThrow().recentDecisions().get(0).decisionId());
+        GroupSnapshot newer = owner.snapshot("api").orElseThrow();
+        GroupSnapshot older = engine(API, clock).snapshot("api").orElseThrow();
+        assertThat(newer.epoch()).isEqualTo(1);
+
+        DecisionEngine next = engine(API, clock);
+        next.beginRestore("api");
+        next.restore(newer);
+        next.restore(older); // a zombie's late record of epoch 0, behind the newer one in the log
+        next.acquire("api");
+        assertThat(next.view("api").orElseThrow().activeTarget()).isEqualTo("secondary");
+        assertThat(next.view("api").orElseThrow().epoch()).isEqualTo(1);
+    }
+}
