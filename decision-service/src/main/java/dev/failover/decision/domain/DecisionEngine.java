@@ -14,9 +14,7 @@ import java.util.function.Supplier;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.ProbeResult;
-import dev.failover.contract.topology.AllDownPolicy;
 import dev.failover.contract.topology.FailoverGroup;
-import dev.failover.contract.topology.Safety;
 import dev.failover.contract.topology.Topology;
 import dev.failover.decision.domain.CommandOutcome.Rejection;
 
@@ -50,7 +48,8 @@ public final class DecisionEngine {
     private final CorrelatedFailureGuard guard;
     /** Groups released and not restored since ({@link #release}, {@link #beginRestore}): nothing decides them here. */
     private final Set<String> released = new java.util.HashSet<>();
-    private final int allMaxSwitchesPerDay;
+    /** The guard and the switch budget of all groups together, as the rules read them. */
+    private final FleetGuards fleet;
     private final GroupCommands commands;
 
     /** With the {@link #DEFAULT_COMMAND_MAX_AGE}: for tools and tests that do not configure it. */
@@ -73,7 +72,7 @@ public final class DecisionEngine {
         }
         this.intake = new ResultIntake(topology, clock, clockSkewTolerance);
         this.guard = new CorrelatedFailureGuard(topology.safety().correlatedFailure());
-        this.allMaxSwitchesPerDay = topology.safety().maxSwitchesPerDayOf(topology.groups().size());
+        this.fleet = new FleetGuards(guard, groups.values(), topology.safety().maxSwitchesPerDayOf(topology.groups().size()));
         this.commands = new GroupCommands(decisionIds, commandMaxAge, this::evaluate);
     }
 
@@ -179,33 +178,6 @@ public final class DecisionEngine {
         }
         s.evaluated(new GroupState.LastEvaluation(outcome, now, result.trace(), evidence));
         return outcome;
-    }
-
-    /** What the rules read from beyond one group: the correlated-failure guard and the global switch budget. */
-    private final Evaluation.Fleet fleet = new Evaluation.Fleet() {
-        @Override
-        public Optional<CorrelatedFailureGuard.Suspicion> suspicion(Instant now) {
-            return guard.evaluate(now);
-        }
-
-        @Override
-        public Duration lastResortAfter() {
-            return guard.lastResortAfter();
-        }
-
-        @Override
-        public int switchesWithin(Duration window, Instant now) {
-            return allSwitchesWithin(window, now);
-        }
-
-        @Override
-        public int maxSwitchesPerDay() {
-            return allMaxSwitchesPerDay;
-        }
-    };
-
-    private int allSwitchesWithin(Duration window, Instant now) {
-        return groups.values().stream().mapToInt(g -> g.switchesWithin(window, now)).sum();
     }
 
     // ---- explanations ----
@@ -439,14 +411,7 @@ public final class DecisionEngine {
         Instant now = clock.instant();
         Evidence evidence = Evidence.of(s, now);
         GroupView.Automation automation = s.hold(now).automation;
-        Safety safety = s.group().safety();
-        CorrelatedFailureGuard.Suspicion suspicion = guard.evaluate(now).orElse(null);
-        Instant lastResortFrom = suspicion != null && safety.correlatedFailureGuard()
-                && s.group().whenAllDown() == AllDownPolicy.LAST_RESORT ? suspicion.since().plus(guard.lastResortAfter()) : null;
-        GroupView.SafetyView safetyView = new GroupView.SafetyView(safety.correlatedFailureGuard(), suspicion,
-                s.guardAcknowledgedAt(), s.switchesWithin(SwitchBudgetRule.WINDOW, now), safety.maxSwitchesPerDay(),
-                allSwitchesWithin(SwitchBudgetRule.WINDOW, now), allMaxSwitchesPerDay, safety.freshEvidenceIntervals(),
-                safety.failureClasses(), lastResortFrom);
+        GroupView.SafetyView safetyView = fleet.safetyView(s, now);
         return Optional.of(new GroupView(groupId, s.group().mode().name(), s.active(),
                 evidence.of(s.active()).health(), s.epoch(), s.lastSwitchAt(), automation, s.pin(), s.pause(),
                 s.freeze(), s.drill(), s.lastDrill(), s.serving(), s.trackers().views(evidence), safetyView, intake.locationClocks(now),
