@@ -87,7 +87,7 @@ kafka)
   ;;
 takeover)
   for mode in before after; do
-    java -Xmx2g -cp "$CP" dev.failover.decision.state.TakeoverBenchmark "$mode" "${2:-20}" "${3:-24}" "${4:-6}" 2>&1 \
+    java -Xmx2g -cp "$CP" dev.failover.decision.store.TakeoverBenchmark "$mode" "${2:-20}" "${3:-24}" "${4:-6}" 2>&1 \
       | grep -E "^(before|after):|restored partitions"
   done
   ;;

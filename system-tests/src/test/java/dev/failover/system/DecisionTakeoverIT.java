@@ -104,16 +104,29 @@ class DecisionTakeoverIT {
     @Test
     @Order(1)
     void aDecisionQueuedWhenTheProcessDiesIsPublishedExactlyOnceAfterItsRestart() throws Exception {
-        ServiceProcess halting = stack.start(TestStack.DECISION, "decider-1-halting", TestStack.with(deciderEnv("decider-1"),
-                "FAILOVER_FAULT_INJECTION_HALT_BEFORE_SENDING_DECISION", "true"));
+        int debugPort = ServiceProcess.freePort();
+        Map<String, String> haltingEnv = new HashMap<>(deciderEnv("decider-1"));
+        haltingEnv.putAll(HaltBeforeSendingDecision.env(debugPort));
+        ServiceProcess halting = stack.start(TestStack.DECISION, "decider-1-halting", haltingEnv);
         halting.awaitReady(Duration.ofSeconds(90));
         awaitHealthyOnPrimary(halting);
-        try (TopicClient client = new TopicClient(kafka.bootstrapServers());
+        try (HaltBeforeSendingDecision fault = HaltBeforeSendingDecision.arm(debugPort);
+                TopicClient client = new TopicClient(kafka.bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
                 TopicClient.Reader states = client.reader(Topics.DECISION_STATE)) {
             primary.fail();
-            assertThat(halting.awaitExit(Duration.ofSeconds(60))).as("exit status of the decider halted before sending")
-                    .isEqualTo(137);
+            int status;
+            try {
+                status = halting.awaitExit(Duration.ofSeconds(60));
+            } catch (AssertionError e) {
+                if (fault.failure() != null) {
+                    e.addSuppressed(fault.failure());
+                }
+                throw e;
+            }
+            assertThat(fault.failure()).as("the fault, run through the decider's debug port").isNull();
+            assertThat(status).as("exit status of the decider halted before sending")
+                    .isEqualTo(HaltBeforeSendingDecision.HALT_STATUS);
             assertThat(decisions.readToEnd(Duration.ofSeconds(60))).as("decisions published before the halt").isEmpty();
             assertThat(states.readToEnd(Duration.ofSeconds(60))).as("state records published before the halt: none ahead of the unpublished decision")
                     .allSatisfy(r -> assertThat(epochOf(r)).as("epoch of a state record").isZero());

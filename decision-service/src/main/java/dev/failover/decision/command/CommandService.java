@@ -19,10 +19,10 @@ import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.Topics;
 import dev.failover.decision.config.DecisionServiceConfig;
 import dev.failover.decision.domain.Command;
-import dev.failover.decision.messaging.ControlMessageKeys;
 import dev.failover.decision.domain.CommandOutcome;
-import dev.failover.decision.state.StateDirectory;
-import dev.failover.decision.state.StateRecord;
+import dev.failover.decision.signing.ControlMessageKeys;
+import dev.failover.decision.store.StateDirectory;
+import dev.failover.decision.store.StateRecord;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**

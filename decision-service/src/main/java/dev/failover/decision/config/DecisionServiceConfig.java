@@ -124,20 +124,6 @@ public interface DecisionServiceConfig {
         Duration heartbeat();
     }
 
-    /** Faults a test can cause in a packaged process. Never set in production. */
-    @WithName("fault-injection")
-    FaultInjection faultInjection();
-
-    interface FaultInjection {
-        /**
-         * Test only: halt the process (as kill -9 would) once a decision is queued, just before it is sent, after a state
-         * publication had its chance to run, to show that no state record ever runs ahead of a published decision.
-         */
-        @WithName("halt-before-sending-decision")
-        @WithDefault("false")
-        boolean haltBeforeSendingDecision();
-    }
-
     /** Topics this service creates when they are missing. */
     Topics topics();
 

@@ -14,11 +14,7 @@ import java.util.function.Supplier;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.ProbeResult;
-import dev.failover.contract.topology.AllDownPolicy;
-import dev.failover.contract.topology.Dependency;
 import dev.failover.contract.topology.FailoverGroup;
-import dev.failover.contract.topology.Safety;
-import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
 import dev.failover.decision.domain.CommandOutcome.Rejection;
 
@@ -45,15 +41,15 @@ public final class DecisionEngine {
     private final Topology topology;
     private final Clock clock;
     private final Supplier<String> decisionIds;
-    private final Duration clockSkewTolerance;
     private final Duration commandMaxAge;
     private final Map<String, GroupState> groups = new LinkedHashMap<>();
-    /** Per probe location, from the results of every group: a location has one clock, whatever it probes. */
-    private final Map<String, ClockOffsetEstimate> locationClocks = new LinkedHashMap<>();
+    /** The input checks of a result, and each probe location's clock estimate. */
+    private final ResultIntake intake;
     private final CorrelatedFailureGuard guard;
     /** Groups released and not restored since ({@link #release}, {@link #beginRestore}): nothing decides them here. */
     private final Set<String> released = new java.util.HashSet<>();
-    private final int allMaxSwitchesPerDay;
+    /** The guard and the switch budget of all groups together, as the rules read them. */
+    private final FleetGuards fleet;
     private final GroupCommands commands;
 
     /** With the {@link #DEFAULT_COMMAND_MAX_AGE}: for tools and tests that do not configure it. */
@@ -70,16 +66,13 @@ public final class DecisionEngine {
         this.topology = topology;
         this.clock = clock;
         this.decisionIds = decisionIds;
-        this.clockSkewTolerance = clockSkewTolerance;
         this.commandMaxAge = commandMaxAge;
         for (FailoverGroup group : topology.groups()) {
             groups.put(group.id(), new GroupState(group, topology.locations()));
         }
-        for (String location : topology.locations()) {
-            locationClocks.put(location, new ClockOffsetEstimate());
-        }
+        this.intake = new ResultIntake(topology, clock, clockSkewTolerance);
         this.guard = new CorrelatedFailureGuard(topology.safety().correlatedFailure());
-        this.allMaxSwitchesPerDay = topology.safety().maxSwitchesPerDayOf(topology.groups().size());
+        this.fleet = new FleetGuards(guard, groups.values(), topology.safety().maxSwitchesPerDayOf(topology.groups().size()));
         this.commands = new GroupCommands(decisionIds, commandMaxAge, this::evaluate);
     }
 
@@ -129,66 +122,12 @@ public final class DecisionEngine {
      * A replay records a whole window of evidence this way before it evaluates once.
      */
     Outcome record(ProbeResult result, Explanation.Position position) {
-        GroupState state = groups.get(result.group());
-        if (state == null) {
-            return new Outcome.Ignored(Outcome.IgnoreReason.UNKNOWN_GROUP, "no group '" + result.group() + "' in the topology");
-        }
-        Optional<Target> target = state.group().target(result.target());
-        if (target.isEmpty()) {
-            return new Outcome.Ignored(Outcome.IgnoreReason.UNKNOWN_TARGET,
-                    "no target '" + result.target() + "' in group '" + result.group() + "'");
-        }
-        if (!topology.locations().contains(result.location())) {
-            return new Outcome.Ignored(Outcome.IgnoreReason.UNKNOWN_LOCATION,
-                    "location '" + result.location() + "' is not one of " + topology.locations());
-        }
-        Optional<Dependency> dependency = Optional.empty();
-        if (result.dependency() != null) {
-            dependency = target.get().dependency(result.dependency());
-            if (dependency.isEmpty()) {
-                return new Outcome.Ignored(Outcome.IgnoreReason.UNKNOWN_DEPENDENCY, "no dependency '" + result.dependency()
-                        + "' of target '" + result.target() + "' in group '" + result.group() + "'");
-            }
-        }
-        LocationTracker tracker = dependency.isPresent()
-                ? state.trackers().dependencyTracker(result.target(), result.dependency(), result.location())
-                : state.trackers().tracker(result.target(), result.location());
-        Duration staleAfter = dependency.map(d -> GroupTrackers.staleAfter(d.probe())).orElse(GroupTrackers.staleAfter(target.get()));
-        Instant now = clock.instant();
-        Instant endedAtLocation = result.startedAt().plusMillis(result.durationMillis() == null ? 0 : result.durationMillis());
-        locationClocks.get(result.location()).sample(endedAtLocation, now);
-        if (result.startedAt().isAfter(now.plus(clockSkewTolerance))) {
-            return ignored(tracker, result, Outcome.IgnoreReason.FROM_THE_FUTURE, now, "started at " + result.startedAt()
-                    + ", more than " + clockSkewTolerance + " after now (" + now + "); " + clockNote(result.location(), now));
-        }
-        if (result.startedAt().plus(staleAfter).isBefore(now)) {
-            return ignored(tracker, result, Outcome.IgnoreReason.STALE, now, "started at " + result.startedAt() + ", older than "
-                    + staleAfter + " at " + now + "; " + clockNote(result.location(), now));
-        }
-        tracker.record(result, state.thresholds(), state.group().safety().classOf(result.failureReason()), position);
-        return new Outcome.Steady(state.group().id());
-    }
-
-    /** A result not used is remembered with its reason, so the view can tell a skewed location from a silent one. */
-    private static Outcome ignored(LocationTracker tracker, ProbeResult result, Outcome.IgnoreReason reason, Instant now,
-            String detail) {
-        tracker.ignored(new GroupView.IgnoredResult(reason, now, result.startedAt(), detail));
-        return new Outcome.Ignored(reason, detail);
-    }
-
-    private String clockNote(String location, Instant now) {
-        Long offset = locationClocks.get(location).offsetMillis(now);
-        return offset >= 0 ? location + "'s clock is at least " + offset + " ms ahead of this instance's"
-                : location + "'s clock is behind this instance's, or its results are delayed, by up to " + -offset + " ms";
+        return intake.record(groups.get(result.group()), result, position);
     }
 
     /** This instance's estimate of a probe location's clock (GroupView.LocationClock); empty for an unknown location. */
     public synchronized Optional<GroupView.LocationClock> locationClock(String location) {
-        return Optional.ofNullable(locationClocks.get(location)).map(c -> c.view(location, clock.instant(), clockSkewTolerance));
-    }
-
-    private List<GroupView.LocationClock> locationClocks(Instant now) {
-        return locationClocks.entrySet().stream().map(e -> e.getValue().view(e.getKey(), now, clockSkewTolerance)).toList();
+        return intake.locationClock(location);
     }
 
     /** Re-evaluates every group for the passing of time: silent locations, pin and drill expiry, failback hold-down. */
@@ -241,39 +180,12 @@ public final class DecisionEngine {
         return outcome;
     }
 
-    /** What the rules read from beyond one group: the correlated-failure guard and the global switch budget. */
-    private final Evaluation.Fleet fleet = new Evaluation.Fleet() {
-        @Override
-        public Optional<CorrelatedFailureGuard.Suspicion> suspicion(Instant now) {
-            return guard.evaluate(now);
-        }
-
-        @Override
-        public Duration lastResortAfter() {
-            return guard.lastResortAfter();
-        }
-
-        @Override
-        public int switchesWithin(Duration window, Instant now) {
-            return allSwitchesWithin(window, now);
-        }
-
-        @Override
-        public int maxSwitchesPerDay() {
-            return allMaxSwitchesPerDay;
-        }
-    };
-
-    private int allSwitchesWithin(Duration window, Instant now) {
-        return groups.values().stream().mapToInt(g -> g.switchesWithin(window, now)).sum();
-    }
-
     // ---- explanations ----
 
     /** Why the group's decision {@code decisionId} was made; empty for an unknown group or a decision not kept. */
     public synchronized Optional<Explanation> explanation(String group, String decisionId) {
         GroupState s = groups.get(group);
-        return s == null ? Optional.empty() : s.explanation(decisionId);
+        return s == null ? Optional.empty() : s.journal().explanation(decisionId);
     }
 
     /**
@@ -286,14 +198,14 @@ public final class DecisionEngine {
         if (s == null) {
             return List.of();
         }
-        return s.publishedExplanations();
+        return s.journal().publishedExplanations();
     }
 
     /** Takes a group's persisted explanations back on restore; an unknown group's are ignored. */
     public synchronized void restoreExplanations(String group, List<Explanation> persisted) {
         GroupState s = groups.get(group);
         if (s != null) {
-            s.restoreExplanations(persisted);
+            s.journal().restoreExplanations(persisted);
         }
     }
 
@@ -396,12 +308,12 @@ public final class DecisionEngine {
     /** The group's decisions not yet acknowledged by Kafka, oldest first: they must be published before anything else. */
     public synchronized List<Decision> unpublished(String group) {
         GroupState s = groups.get(group);
-        return s == null ? List.of() : s.unpublished();
+        return s == null ? List.of() : s.journal().unpublished();
     }
 
     public synchronized boolean hasUnpublished(String group) {
         GroupState s = groups.get(group);
-        return s != null && s.hasUnpublished();
+        return s != null && s.journal().hasUnpublished();
     }
 
     /**
@@ -417,7 +329,7 @@ public final class DecisionEngine {
         if (s == null) {
             return 0;
         }
-        int dropped = s.discardUnpublished();
+        int dropped = s.journal().discardUnpublished();
         guard.forget(group);
         groups.put(group, new GroupState(s.group(), topology.locations()));
         released.add(group);
@@ -452,7 +364,7 @@ public final class DecisionEngine {
     public synchronized void published(String group, String decisionId) {
         GroupState s = groups.get(group);
         if (s != null) {
-            s.published(decisionId);
+            s.journal().published(decisionId);
         }
     }
 
@@ -462,7 +374,7 @@ public final class DecisionEngine {
      */
     public synchronized Optional<PublishableState> publishableState(String group) {
         GroupState s = groups.get(group);
-        if (s == null || s.hasUnpublished()) {
+        if (s == null || s.journal().hasUnpublished()) {
             return Optional.empty();
         }
         return view(group).map(view -> new PublishableState(s.snapshot(), view));
@@ -499,18 +411,11 @@ public final class DecisionEngine {
         Instant now = clock.instant();
         Evidence evidence = Evidence.of(s, now);
         GroupView.Automation automation = s.hold(now).automation;
-        Safety safety = s.group().safety();
-        CorrelatedFailureGuard.Suspicion suspicion = guard.evaluate(now).orElse(null);
-        Instant lastResortFrom = suspicion != null && safety.correlatedFailureGuard()
-                && s.group().whenAllDown() == AllDownPolicy.LAST_RESORT ? suspicion.since().plus(guard.lastResortAfter()) : null;
-        GroupView.SafetyView safetyView = new GroupView.SafetyView(safety.correlatedFailureGuard(), suspicion,
-                s.guardAcknowledgedAt(), s.switchesWithin(SwitchBudgetRule.WINDOW, now), safety.maxSwitchesPerDay(),
-                allSwitchesWithin(SwitchBudgetRule.WINDOW, now), allMaxSwitchesPerDay, safety.freshEvidenceIntervals(),
-                safety.failureClasses(), lastResortFrom);
+        GroupView.SafetyView safetyView = fleet.safetyView(s, now);
         return Optional.of(new GroupView(groupId, s.group().mode().name(), s.active(),
                 evidence.of(s.active()).health(), s.epoch(), s.lastSwitchAt(), automation, s.pin(), s.pause(),
-                s.freeze(), s.drill(), s.lastDrill(), s.serving(), s.trackers().views(evidence), safetyView, locationClocks(now),
-                s.recentDecisions(), s.auditTrail()));
+                s.freeze(), s.drill(), s.lastDrill(), s.serving(), s.trackers().views(evidence), safetyView, intake.locationClocks(now),
+                s.journal().recentDecisions(), s.journal().auditTrail()));
     }
 
     public synchronized List<GroupView> views() {

@@ -3,15 +3,11 @@ package dev.failover.decision.domain;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
@@ -25,14 +21,6 @@ import dev.failover.contract.topology.Thresholds;
 /** Everything the engine knows about one group. Not thread-safe; the engine serialises access. */
 final class GroupState {
 
-    static final int AUDIT_SIZE = 50;
-    static final int RECENT_DECISIONS = 20;
-    /**
-     * Explanations of the latest decisions kept, newest first. Persisted on a topic of their own, not in the state record:
-     * that is at its size budget (StateRecordSizeTest) and five explanations with full evidence add about 125 KB (ADR 0011).
-     */
-    static final int EXPLANATIONS = 5;
-
     private final FailoverGroup group;
     private final int quorum;
     private String active;
@@ -45,18 +33,12 @@ final class GroupState {
     private GroupSnapshot.DrillState drill;
     private GroupSnapshot.DrillReport lastDrill;
     private GroupSnapshot.Serving serving;
-    private final Deque<GroupSnapshot.AuditEntry> audit = new ArrayDeque<>();
-    private final Deque<Decision> recentDecisions = new ArrayDeque<>();
-    private final Deque<Explanation> explanations = new ArrayDeque<>();
+    /** Audit trail, recent decisions, explanations and the outbox. */
+    private final GroupJournal journal = new GroupJournal();
     /** The last evaluation: what "why is it doing this now" explains. Not persisted. */
     private LastEvaluation lastEvaluation;
     /** Commands applied or rejected, by id, until they are older than the command max age. */
     private final Map<String, GroupSnapshot.SeenCommand> seenCommands = new LinkedHashMap<>();
-    /**
-     * Decisions made and not yet acknowledged by Kafka, oldest first. A decision enters it in the same critical section
-     * that changes the state, so a snapshot taken while it is empty can never be ahead of a published decision.
-     */
-    private final Deque<Decision> outbox = new ArrayDeque<>();
     /** Since when each target has been stably healthy (HEALTHY and no location DOWN or FLAPPING); absent when not. */
     private final Map<String, Instant> stablyHealthySince = new HashMap<>();
     /**
@@ -143,32 +125,9 @@ final class GroupState {
         return lastEvaluation;
     }
 
-    List<GroupSnapshot.AuditEntry> auditTrail() {
-        return List.copyOf(audit);
-    }
-
-    List<Decision> recentDecisions() {
-        return List.copyOf(recentDecisions);
-    }
-
-    /** The decisions not yet acknowledged by Kafka, oldest first. */
-    List<Decision> unpublished() {
-        return List.copyOf(outbox);
-    }
-
-    boolean hasUnpublished() {
-        return !outbox.isEmpty();
-    }
-
-    /** The explanation of decision {@code decisionId}, if kept. */
-    java.util.Optional<Explanation> explanation(String decisionId) {
-        return explanations.stream().filter(e -> decisionId.equals(e.decisionId())).findFirst();
-    }
-
-    /** The explanations kept, newest first, without those of decisions not yet published. */
-    List<Explanation> publishedExplanations() {
-        Set<String> unpublished = outboxDecisionIds();
-        return explanations.stream().filter(e -> !unpublished.contains(e.decisionId())).toList();
+    /** What the group has done and has yet to tell: audit trail, recent decisions, explanations, outbox. */
+    GroupJournal journal() {
+        return journal;
     }
 
     /** The first outcome of command {@code commandId}, if it was seen within the command max age. */
@@ -279,20 +238,6 @@ final class GroupState {
         return true;
     }
 
-    /** Kafka acknowledged decision {@code decisionId}: it leaves the outbox. */
-    void published(String decisionId) {
-        outbox.removeIf(d -> d.decisionId().equals(decisionId));
-    }
-
-    /** Drops the decisions not yet published, and their explanations; returns how many. */
-    int discardUnpublished() {
-        int dropped = outbox.size();
-        Set<String> discarded = outboxDecisionIds();
-        explanations.removeIf(e -> discarded.contains(e.decisionId())); // they explain decisions never made
-        outbox.clear();
-        return dropped;
-    }
-
     /**
      * A published decision of a higher epoch than this state knows (a crash between publishing it and saving the state)
      * moves the active target and the epoch forward.
@@ -304,7 +249,7 @@ final class GroupState {
         epoch = decision.epoch();
         active = decision.toTarget();
         lastSwitchAt = decision.issuedAt();
-        recordDecision(decision);
+        journal.recordDecision(decision);
     }
 
     /** A replay's start: the state an explanation recorded from before its evidence. */
@@ -314,32 +259,6 @@ final class GroupState {
         lastSwitchAt = state.lastSwitchAt();
         stablyHealthySince.clear();
         stablyHealthySince.putAll(state.stablyHealthySince());
-    }
-
-    void recordExplanation(Explanation explanation) {
-        explanations.addFirst(explanation);
-        while (explanations.size() > EXPLANATIONS) {
-            explanations.removeLast();
-        }
-    }
-
-    /** The ids of the decisions not yet published. */
-    Set<String> outboxDecisionIds() {
-        return outbox.stream().map(Decision::decisionId).collect(Collectors.toSet());
-    }
-
-    /**
-     * Takes persisted explanations back (a restart, a take-over): together with any this instance still holds, the
-     * latest by decision time, each decision once.
-     */
-    void restoreExplanations(List<Explanation> persisted) {
-        Map<String, Explanation> byDecision = new LinkedHashMap<>();
-        Stream.concat(explanations.stream(), persisted.stream())
-                .filter(e -> e.decisionId() != null && e.at() != null) // a record from elsewhere may lack them
-                .forEach(e -> byDecision.putIfAbsent(e.decisionId(), e));
-        explanations.clear();
-        byDecision.values().stream().sorted(Comparator.comparing(Explanation::at).reversed()).limit(EXPLANATIONS)
-                .forEach(explanations::addLast);
     }
 
     Thresholds thresholds() {
@@ -400,9 +319,7 @@ final class GroupState {
         DecisionMode mode = group.mode() == GroupMode.SHADOW ? DecisionMode.SHADOW : DecisionMode.LIVE;
         Decision decision = new Decision(EventCodec.SCHEMA_VERSION, decisionId, group.id(), epoch, kind, from, to.id(), reason,
                 trackers.decisionEvidence(evidence), now, mode, principal);
-        recordDecision(decision);
-        recordExplanation(Explanations.ofDecision(this, before, decision, evidence, trace));
-        outbox.addLast(decision);
+        journal.decided(decision, Explanations.ofDecision(this, before, decision, evidence, trace));
         return decision;
     }
 
@@ -422,22 +339,12 @@ final class GroupState {
     }
 
     void audit(Instant at, String principal, String action, String reason) {
-        audit.addFirst(new GroupSnapshot.AuditEntry(at, principal, action, reason));
-        while (audit.size() > AUDIT_SIZE) {
-            audit.removeLast();
-        }
-    }
-
-    void recordDecision(Decision decision) {
-        recentDecisions.addFirst(decision);
-        while (recentDecisions.size() > RECENT_DECISIONS) {
-            recentDecisions.removeLast();
-        }
+        journal.audit(at, principal, action, reason);
     }
 
     GroupSnapshot snapshot() {
         return new GroupSnapshot(group.id(), active, epoch, lastSwitchAt, List.copyOf(automaticSwitches), pin, pause, freeze,
-                drill, List.copyOf(audit), List.copyOf(recentDecisions), lastDrill, serving, List.copyOf(seenCommands.values()));
+                drill, journal.auditTrail(), journal.recentDecisions(), lastDrill, serving, List.copyOf(seenCommands.values()));
     }
 
     /**
@@ -462,10 +369,7 @@ final class GroupState {
         drill = s.drill() != null && group.target(s.drill().target()).isPresent() ? s.drill() : null;
         lastDrill = s.lastDrill();
         serving = s.serving();
-        audit.clear();
-        audit.addAll(s.audit());
-        recentDecisions.clear();
-        recentDecisions.addAll(s.recentDecisions());
+        journal.restore(s);
         seenCommands.clear();
         s.seenCommands().forEach(c -> seenCommands.put(c.commandId(), c));
     }

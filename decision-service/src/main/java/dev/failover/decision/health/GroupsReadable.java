@@ -11,9 +11,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 import dev.failover.decision.domain.DecisionEngine;
-import dev.failover.decision.state.GroupOwnership;
-import dev.failover.decision.state.GroupReader;
-import dev.failover.decision.state.PartitionOwnership;
+import dev.failover.decision.ownership.GroupOwnership;
+import dev.failover.decision.ownership.PartitionOwnership;
+import dev.failover.decision.view.GroupReader;
 
 /**
  * Ready once this instance can answer for every group (it owns the group, or has read the owner's state record) and

@@ -13,11 +13,10 @@ import dev.failover.contract.event.Topics;
 import dev.failover.contract.signing.Verification;
 import dev.failover.decision.domain.CommandOutcome;
 import dev.failover.decision.domain.Outcome;
-import dev.failover.decision.state.PartitionOwnership;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** The decision-service's counters and timers; one method per event. Gauges per group live in {@link GroupGauges}. */
+/** The decision-service's counters and timers; one method per event. Gauges per group live in {@code view.GroupGauges}. */
 @ApplicationScoped
 public class DecisionMetrics {
 
@@ -117,8 +116,9 @@ public class DecisionMetrics {
         counter(COMMANDS, "type", type.name(), "result", result).increment();
     }
 
-    public void inputIgnored(String topic, PartitionOwnership.Standing reason) {
-        counter(INPUTS_IGNORED, "topic", topic, "reason", reason.name()).increment();
+    /** An input record kept out of the engine; {@code reason} names where its partition stands for this instance. */
+    public void inputIgnored(String topic, String reason) {
+        counter(INPUTS_IGNORED, "topic", topic, "reason", reason).increment();
     }
 
     public void deadLettered(String topic) {

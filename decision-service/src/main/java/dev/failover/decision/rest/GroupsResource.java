@@ -40,7 +40,7 @@ import dev.failover.decision.domain.Command;
 import dev.failover.decision.domain.CommandOutcome.Rejection;
 import dev.failover.decision.domain.Explanation;
 import dev.failover.decision.domain.GroupView;
-import dev.failover.decision.state.GroupReader;
+import dev.failover.decision.view.GroupReader;
 
 /**
  * The override API. Reads need the viewer or operator role; writes need operator and a reason, and are recorded with

@@ -32,8 +32,8 @@ import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.domain.DecisionEngineTest.Probe;
 import dev.failover.decision.domain.Explanation.RuleResult;
-import dev.failover.decision.state.ExplanationRecord;
-import dev.failover.decision.state.StateCodec;
+import dev.failover.decision.store.ExplanationRecord;
+import dev.failover.decision.store.StateCodec;
 
 /**
  * The "why" of decisions and holds (issue 14): what an explanation names, and that replaying its recorded evidence
@@ -340,7 +340,7 @@ class ExplanationTest {
         DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
         Decision first = failoverByQuorum(engine, clock);
         String last = null;
-        for (int i = 0; i < GroupState.EXPLANATIONS + 2; i++) {
+        for (int i = 0; i < GroupJournal.EXPLANATIONS + 2; i++) {
             CommandOutcome forced = engine.apply(new Command.Force("api", i % 2 == 0 ? "primary" : "secondary", "churn " + i, "bob"));
             last = ((CommandOutcome.Accepted) forced).decisions().get(0).decisionId();
         }

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.failover.contract.time.ManualClock;
 import dev.failover.decision.rest.InputLimits;
-import dev.failover.decision.state.ExplanationRecord;
-import dev.failover.decision.state.StateCodec;
-import dev.failover.decision.state.StateRecord;
+import dev.failover.decision.store.ExplanationRecord;
+import dev.failover.decision.store.StateCodec;
+import dev.failover.decision.store.StateRecord;
 
 /**
  * A group's state record must stay below the broker's message limit whatever the API lets callers send: else the

@@ -25,8 +25,8 @@ import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.decision.domain.CommandOutcome.Rejection;
-import dev.failover.decision.state.StateCodec;
-import dev.failover.decision.state.StateRecord;
+import dev.failover.decision.store.StateCodec;
+import dev.failover.decision.store.StateRecord;
 
 /** Planned switchover and its abort (issue 14): when they are refused, what they decide, and what they hold. */
 class SwitchoverTest {

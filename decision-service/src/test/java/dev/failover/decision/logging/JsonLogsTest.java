@@ -51,13 +51,13 @@ class JsonLogsTest {
             ExtLogRecord record = new ExtLogRecord(org.jboss.logmanager.Level.WARN, "decision %s of %s not acknowledged",
                     ExtLogRecord.FormatStyle.PRINTF, JsonLogsTest.class.getName());
             record.setParameters(new Object[] {"d-42", "api"});
-            record.setLoggerName("dev.failover.decision.messaging.DecisionPublisher");
+            record.setLoggerName("dev.failover.decision.publication.DecisionPublisher");
             line = console.format(record);
         }
         assertThat(line.strip()).as("one line").doesNotContain("\n");
         JsonNode json = new ObjectMapper().readTree(line);
         assertThat(json.path("level").asText()).isEqualTo("WARN");
-        assertThat(json.path("loggerName").asText()).isEqualTo("dev.failover.decision.messaging.DecisionPublisher");
+        assertThat(json.path("loggerName").asText()).isEqualTo("dev.failover.decision.publication.DecisionPublisher");
         assertThat(json.path("message").asText()).isEqualTo("decision d-42 of api not acknowledged");
         assertThat(json.path("timestamp").asText()).as("a full date, not a time of day").matches("\\d{4}-\\d{2}-\\d{2}T.*");
         assertThat(json.path("mdc").path(GroupLogContext.GROUP).asText()).isEqualTo("api");

@@ -1,0 +1,60 @@
+package dev.failover.decision.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Optional;
+
+import dev.failover.contract.topology.AllDownPolicy;
+import dev.failover.contract.topology.Safety;
+
+/**
+ * What the rules read from beyond one group: the correlated-failure guard over every target and the switch budget of
+ * all groups together; and the safety part of a group's view, which shows both. Not thread-safe; the engine serialises
+ * access.
+ */
+final class FleetGuards implements Evaluation.Fleet {
+
+    private final CorrelatedFailureGuard guard;
+    /** The engine's groups, as they are now (a live view). */
+    private final Collection<GroupState> groups;
+    private final int maxSwitchesPerDay;
+
+    FleetGuards(CorrelatedFailureGuard guard, Collection<GroupState> groups, int maxSwitchesPerDay) {
+        this.guard = guard;
+        this.groups = groups;
+        this.maxSwitchesPerDay = maxSwitchesPerDay;
+    }
+
+    @Override
+    public Optional<CorrelatedFailureGuard.Suspicion> suspicion(Instant now) {
+        return guard.evaluate(now);
+    }
+
+    @Override
+    public Duration lastResortAfter() {
+        return guard.lastResortAfter();
+    }
+
+    @Override
+    public int switchesWithin(Duration window, Instant now) {
+        return groups.stream().mapToInt(g -> g.switchesWithin(window, now)).sum();
+    }
+
+    @Override
+    public int maxSwitchesPerDay() {
+        return maxSwitchesPerDay;
+    }
+
+    /** The safety part of the group's view at {@code now}: the guard, its suspicion and the switch budgets. */
+    GroupView.SafetyView safetyView(GroupState s, Instant now) {
+        Safety safety = s.group().safety();
+        CorrelatedFailureGuard.Suspicion suspicion = guard.evaluate(now).orElse(null);
+        Instant lastResortFrom = suspicion != null && safety.correlatedFailureGuard()
+                && s.group().whenAllDown() == AllDownPolicy.LAST_RESORT ? suspicion.since().plus(guard.lastResortAfter()) : null;
+        return new GroupView.SafetyView(safety.correlatedFailureGuard(), suspicion,
+                s.guardAcknowledgedAt(), s.switchesWithin(SwitchBudgetRule.WINDOW, now), safety.maxSwitchesPerDay(),
+                switchesWithin(SwitchBudgetRule.WINDOW, now), maxSwitchesPerDay, safety.freshEvidenceIntervals(),
+                safety.failureClasses(), lastResortFrom);
+    }
+}

@@ -1,0 +1,215 @@
+package dev.failover.decision.publication;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.event.Topics;
+import dev.failover.decision.config.DecisionServiceConfig;
+import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.metrics.DecisionMetrics;
+import dev.failover.decision.ownership.GroupOwnership;
+import dev.failover.decision.signing.ControlMessageKeys;
+import dev.failover.decision.store.ExplanationRecord;
+import dev.failover.decision.store.StateCodec;
+import dev.failover.decision.store.StateRecord;
+import dev.failover.kafka.logging.GroupLogContext;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.Record;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/**
+ * Publishes a group's decisions, then their explanations, then its state, when it is due: when what it says changed or
+ * its heartbeat is due ({@link StateCadence}, {@code failover.state.heartbeat}). Decisions wait in the engine's outbox, where
+ * the engine put them in the same critical section that changed the group (ADR 0002); each leaves it once Kafka
+ * acknowledged it. The state is
+ * published only while the outbox is empty, so the persisted state never runs ahead of what the actuator can see.
+ * Decisions that could not be published stay in the outbox, in order, and are sent again before anything else of the
+ * group. One publication runs at a time per group: the consumer, the ticker and the drill scheduler can all publish for
+ * one group at the same moment, and two publications that both read the outbox before either was acknowledged would
+ * send its decisions twice.
+ * <p>
+ * Explanations (ADR 0011) go out after the decisions they explain, and a failure to publish them does not hold the state
+ * back: they are what an operator reads, the state is what keeps traffic right. They are sent again with the group's
+ * next publication.
+ */
+@ApplicationScoped
+public class DecisionPublisher {
+
+    private static final Logger LOG = Logger.getLogger(DecisionPublisher.class);
+    static final int RECENT_COMMANDS = 20;
+    /** How long the state waits for the explanations to be acknowledged before it goes without them. */
+    static final Duration EXPLANATION_SEND_LIMIT = Duration.ofSeconds(5);
+
+    /** Signed records (ADR 0009): the key and the signature headers travel in the message's metadata. */
+    @Inject
+    @Channel("decisions")
+    MutinyEmitter<String> decisions;
+    @Inject
+    @Channel("decision-state")
+    MutinyEmitter<Record<String, String>> state;
+    @Inject
+    @Channel("decision-explanations")
+    MutinyEmitter<Record<String, String>> explanations;
+    @Inject
+    DecisionEngine engine;
+    @Inject
+    DecisionMetrics metrics;
+    @Inject
+    GroupOwnership ownership;
+    @Inject
+    ControlMessageKeys keys;
+
+    private final Map<String, Deque<StateRecord.CommandResult>> commandResults = new ConcurrentHashMap<>();
+    /** Per group, the end of the last publication started: the next one starts after it. */
+    private final Map<String, CompletionStage<Void>> lastPublication = new ConcurrentHashMap<>();
+    /** Groups with a decision published whose explanations are not on their topic yet. */
+    private final Set<String> explanationsToPublish = ConcurrentHashMap.newKeySet();
+    /** When a state record is due; replaced by the configured heartbeat at start. */
+    volatile StateCadence cadence = new StateCadence(DecisionServiceConfig.State.DEFAULT_HEARTBEAT);
+    Clock clock = Clock.systemUTC();
+
+    @Inject
+    void configure(DecisionServiceConfig config) {
+        cadence = new StateCadence(config.state().heartbeat());
+    }
+
+    public void recordCommand(String group, StateRecord.CommandResult result) {
+        Deque<StateRecord.CommandResult> results = commandResults.computeIfAbsent(group, g -> new ArrayDeque<>());
+        synchronized (results) {
+            results.addFirst(result);
+            while (results.size() > RECENT_COMMANDS) {
+                results.removeLast();
+            }
+        }
+    }
+
+    /**
+     * Publishes the group's unpublished decisions and then its state, once every earlier publication of the group has
+     * finished. Starts at once; the returned Uni completes when this publication has.
+     */
+    public Uni<Void> publish(String group) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletionStage<Void> previous = lastPublication.put(group, done);
+        Runnable start = () -> sendOutbox(group).subscribe().with(ok -> done.complete(null), done::completeExceptionally);
+        if (previous == null) {
+            start.run();
+        } else {
+            previous.whenComplete((ok, failure) -> start.run()); // a failed one leaves its decisions in the outbox for this one
+        }
+        done.whenComplete((ok, failure) -> lastPublication.remove(group, done)); // keeps the map to groups publishing now
+        return Uni.createFrom().completionStage(done);
+    }
+
+    private Uni<Void> sendOutbox(String group) {
+        if (!ownership.owns(group)) { // the guard against a zombie: nothing goes out for a group decided elsewhere
+            return Uni.createFrom().failure(new IllegalStateException("not deciding " + group + " now ("
+                    + ownership.standing(group) + "); nothing published"));
+        }
+        List<Decision> toSend = engine.unpublished(group);
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Decision decision : toSend) {
+            chain = chain.chain(() -> decisions.sendMessage(keys.signed(Topics.DECISIONS, group,
+                    EventCodec.instance().encode(decision)))
+                    .invoke(() -> {
+                        engine.published(group, decision.decisionId());
+                        explanationsToPublish.add(group);
+                        metrics.decided(decision);
+                        try (GroupLogContext logged = GroupLogContext.decision(group, decision.decisionId(),
+                                decision.epoch())) {
+                            LOG.infof("published decision %s epoch %d: %s %s -> %s by %s (%s)", decision.decisionId(),
+                                    decision.epoch(), decision.kind(), decision.fromTarget(), decision.toTarget(),
+                                    decision.principal(), decision.reason());
+                        }
+                    }));
+        }
+        return chain.chain(() -> publishExplanations(group)).chain(() -> publishState(group)).onFailure().invoke(e -> {
+            metrics.publishFailed(group);
+            try (GroupLogContext logged = GroupLogContext.group(group)) {
+                LOG.errorf("could not publish decisions or state of %s, will retry: %s", group, e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * Drops the group's unpublished decisions and the rest of its state: they were made under an ownership that has
+     * ended ({@link DecisionEngine#release}).
+     */
+    public void discardUnpublished(String group) {
+        cadence.forget(group);
+        int discarded = engine.release(group);
+        if (discarded > 0) {
+            LOG.warnf("discarding %d unpublished decisions of %s: this instance no longer decides it", discarded, group);
+        }
+    }
+
+    public boolean hasUnpublished(String group) {
+        return engine.hasUnpublished(group);
+    }
+
+    private Uni<Void> publishExplanations(String group) {
+        if (!explanationsToPublish.remove(group)) {
+            return Uni.createFrom().voidItem();
+        }
+        var json = ExplanationRecord.encodeFitting(group, engine.explanations(group), Instant.now());
+        if (json.isEmpty()) {
+            LOG.warnf("the explanation of the latest decision of %s is larger than %d bytes: kept in memory only", group,
+                    ExplanationRecord.MAX_BYTES);
+            return Uni.createFrom().voidItem();
+        }
+        // bounded: a slow explanation partition must not hold back the state, nor the group's next decisions
+        return explanations.send(Record.of(group, json.get())).ifNoItem().after(EXPLANATION_SEND_LIMIT).fail()
+                .onFailure().recoverWithUni(e -> {
+                    explanationsToPublish.add(group);
+                    metrics.explanationsPublishFailed(group);
+                    LOG.warnf("could not publish the explanations of %s, will retry with its next publication: %s", group,
+                            e.getMessage() == null ? e.toString() : e.getMessage());
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    private Uni<Void> publishState(String group) {
+        var publishable = engine.publishableState(group);
+        if (publishable.isEmpty()) {
+            return Uni.createFrom().voidItem(); // a decision is still unpublished: never persist a state ahead of it
+        }
+        Deque<StateRecord.CommandResult> results = commandResults.getOrDefault(group, new ArrayDeque<>());
+        List<StateRecord.CommandResult> recent;
+        synchronized (results) {
+            recent = List.copyOf(results);
+        }
+        Instant now = clock.instant();
+        StateRecord record = new StateRecord(StateRecord.SCHEMA_VERSION, publishable.get().snapshot(), publishable.get().view(),
+                recent, now);
+        StateCadence.Content content = StateCadence.Content.of(record);
+        if (!cadence.due(group, content, now)) {
+            return Uni.createFrom().voidItem(); // nothing changed since the last record, and its heartbeat is not due
+        }
+        String json = StateCodec.encode(record);
+        // signed as decisions are (ADR 0009): a new owner restores only what a trusted key signed
+        return state.sendMessage(Message.of(Record.of(group, json)).addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
+                .withHeaders(keys.headers(Topics.DECISION_STATE, group, json)).build()))
+                .invoke(() -> {
+                    cadence.published(group, content, now);
+                    metrics.statePublished(group);
+                });
+    }
+}

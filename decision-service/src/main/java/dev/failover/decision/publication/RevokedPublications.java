@@ -1,0 +1,25 @@
+package dev.failover.decision.publication;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import dev.failover.decision.ownership.PartitionsRevoked;
+
+/**
+ * The publisher's side of {@link PartitionsRevoked} (ADR 0015): the revoked partitions' groups lose their unpublished
+ * decisions, after the input lanes dropped the records they held. An observer of its own, not a method of
+ * {@link DecisionPublisher}: Quarkus makes every class that declares or inherits an observer method a bean, and tests
+ * subclass the publisher.
+ */
+@ApplicationScoped
+class RevokedPublications {
+
+    @Inject
+    DecisionPublisher publisher;
+
+    void revoked(@Observes @Priority(PartitionsRevoked.PUBLICATION) PartitionsRevoked revoked) {
+        revoked.groups().forEach(publisher::discardUnpublished);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.failover.decision.signing;
+
+import java.util.List;
+import java.util.stream.StreamSupport;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import dev.failover.contract.signing.RecordSigner;
+import dev.failover.contract.signing.StoredStateTrust;
+import dev.failover.contract.signing.TrustedKeys;
+import dev.failover.contract.signing.Verification;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/**
+ * The decision-service's signing key and the public keys it trusts (ADR 0009): every decision and operator command it
+ * sends goes out through {@link #signed} and every state record with {@link #headers}; every command it reads and every
+ * decision it restores from is checked by {@link #verify}, every state record it restores or reads by
+ * {@link #checkStored}. Made once at start by SigningProducer.
+ */
+public final class ControlMessageKeys {
+
+    private final RecordSigner signer;
+    private final TrustedKeys trusted;
+    private final StoredStateTrust stored;
+
+    public ControlMessageKeys(RecordSigner signer, TrustedKeys trusted) {
+        this(signer, trusted, false);
+    }
+
+    /** @param acceptUnsigned whether state records without a signature are restored (the upgrade only) */
+    public ControlMessageKeys(RecordSigner signer, TrustedKeys trusted, boolean acceptUnsigned) {
+        this.signer = signer;
+        this.trusted = trusted;
+        this.stored = new StoredStateTrust(trusted, acceptUnsigned);
+    }
+
+    public RecordSigner signer() {
+        return signer;
+    }
+
+    /** The record {@code key}/{@code value} for {@code topic}, with the signature headers, for a channel of that topic. */
+    public Message<String> signed(String topic, String key, String value) {
+        RecordHeaders headers = headers(topic, key, value);
+        return Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String> builder().withKey(key)
+                .withHeaders(headers).build());
+    }
+
+    /** The signature headers of the record {@code key}/{@code value} on {@code topic}. */
+    public RecordHeaders headers(String topic, String key, String value) {
+        RecordHeaders headers = new RecordHeaders();
+        signer.headers(topic, key, value).forEach(headers::add);
+        return headers;
+    }
+
+    /** Whether a record of this service's state topic may be restored (ADR 0009, stored state). */
+    public StoredStateTrust.Check checkStored(String topic, String key, String value, Headers headers) {
+        return stored.check(topic, key, value, name -> valuesOf(headers, name));
+    }
+
+    public Verification verify(String topic, String key, String value, Headers headers) {
+        return trusted.verify(topic, key, value, name -> valuesOf(headers, name));
+    }
+
+    private static List<byte[]> valuesOf(Headers headers, String name) {
+        return headers == null ? List.of()
+                : StreamSupport.stream(headers.headers(name).spliterator(), false).map(Header::value).toList();
+    }
+}

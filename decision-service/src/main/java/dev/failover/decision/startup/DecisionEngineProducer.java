@@ -1,0 +1,69 @@
+package dev.failover.decision.startup;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.failover.contract.topology.InvalidTopologyException;
+import dev.failover.contract.topology.Topology;
+import dev.failover.contract.topology.TopologyError;
+import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.decision.config.DecisionServiceConfig;
+import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.drill.DrillCalendar;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
+
+/**
+ * Loads the topology and builds the engine at start-up; an invalid topology, drill schedule or engine setting stops the
+ * service.
+ */
+@Singleton
+public class DecisionEngineProducer {
+
+    private static final Logger LOG = Logger.getLogger(DecisionEngineProducer.class);
+
+    @Produces
+    @Singleton
+    Topology topology(DecisionServiceConfig config) {
+        Topology topology = TopologyLoader.load(config.topologyFile());
+        List<TopologyError> cronErrors = DrillCalendar.validate(topology);
+        if (!cronErrors.isEmpty()) {
+            throw new InvalidTopologyException(config.topologyFile().toString(), cronErrors);
+        }
+        LOG.infof("topology %s loaded: %d groups over locations %s", config.topologyFile(), topology.groups().size(),
+                topology.locations());
+        return topology;
+    }
+
+    @Produces
+    @Singleton
+    DecisionEngine engine(Topology topology, DecisionServiceConfig config) {
+        checkPositive("failover.command-max-age", config.commandMaxAge());
+        checkPositive("failover.state.heartbeat", config.state().heartbeat());
+        return new DecisionEngine(topology, Clock.systemUTC(), () -> UUID.randomUUID().toString(), config.clockSkewTolerance(),
+                config.commandMaxAge());
+    }
+
+    /** @throws ConfigurationException naming {@code key} when {@code value} is zero or negative */
+    static void checkPositive(String key, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new ConfigurationException(key + ": must be positive, was " + value, Set.of(key));
+        }
+    }
+
+    /** Runs before the other start-up work (topic set-up waits on Kafka), so a bad topology is reported at once. */
+    void loadAtStartup(@Observes @Priority(1) StartupEvent event, DecisionEngine engine, DecisionServiceConfig config) {
+        // injecting the engine here makes an invalid topology fail the start, not the first message
+        LOG.infof("instance %s in consumer group decision-service (static membership)", config.instanceId());
+    }
+}

@@ -1,0 +1,30 @@
+package dev.failover.decision.startup;
+
+import dev.failover.decision.domain.CommandOutcome;
+import dev.failover.decision.domain.CorrelatedFailureGuard;
+import dev.failover.decision.domain.Destination;
+import dev.failover.decision.domain.Explanation;
+import dev.failover.decision.domain.GroupSnapshot;
+import dev.failover.decision.domain.GroupView;
+import dev.failover.decision.domain.Outcome;
+import dev.failover.decision.store.ExplanationRecord;
+import dev.failover.decision.store.StateRecord;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * The state records (explanations included) are written and read by this service's own Jackson mapper (StateCodec),
+ * outside Quarkus REST, so a native image must be told of them. The contract's events are registered by the contract jar's reflect-config.json.
+ */
+@RegisterForReflection(targets = { StateRecord.class, ExplanationRecord.class, StateRecord.CommandResult.class,
+        GroupSnapshot.class, GroupSnapshot.PinState.class, GroupSnapshot.PauseState.class, GroupSnapshot.FreezeState.class,
+        GroupSnapshot.DrillState.class, GroupSnapshot.DrillReport.class, GroupSnapshot.AuditEntry.class,
+        GroupSnapshot.Serving.class, GroupSnapshot.SeenCommand.class, CommandOutcome.Status.class,
+        CommandOutcome.Rejection.class, GroupView.class, GroupView.Automation.class, GroupView.TargetView.class,
+        GroupView.LocationView.class, GroupView.IgnoredResult.class, GroupView.LocationClock.class,
+        GroupView.ClockSkew.class, Outcome.IgnoreReason.class, GroupView.DependencyView.class,
+        GroupView.DestinationCheck.class, GroupView.SafetyView.class, Destination.class, CorrelatedFailureGuard.Suspicion.class,
+        Explanation.class, Explanation.Verdict.class, Explanation.RuleResult.class, Explanation.Rule.class,
+        Explanation.TargetFacts.class, Explanation.LocationFacts.class, Explanation.Result.class,
+        Explanation.StartingState.class, Explanation.Counts.class, Outcome.HoldReason.class })
+public class NativeReflection {
+}

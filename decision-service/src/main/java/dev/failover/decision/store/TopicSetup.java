@@ -1,0 +1,121 @@
+package dev.failover.decision.store;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.jboss.logging.Logger;
+
+import dev.failover.contract.event.Topics;
+import dev.failover.decision.config.DecisionServiceConfig;
+import dev.failover.kafka.KafkaClientProperties;
+import dev.failover.kafka.TopicEnsurer;
+import dev.failover.kafka.TopicProblem;
+import dev.failover.kafka.TopicSettingsException;
+import dev.failover.kafka.TopicSpec;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Makes sure the topics the decision-service keys by group exist with one and the same partition count, and the state
+ * and explanation topics are compacted, with segment settings that bound a takeover's read ({@link #COMPACTED_SEGMENTS};
+ * an existing topic with other settings is used, with a warning). A mismatch of partition counts stops the start:
+ * ownership of a group follows its partition number across topics.
+ */
+@ApplicationScoped
+public class TopicSetup {
+
+    private static final Logger LOG = Logger.getLogger(TopicSetup.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    static final List<String> CO_PARTITIONED = List.of(Topics.PROBE_RESULTS, Topics.COMMANDS, Topics.ACTUATIONS,
+            Topics.DECISIONS, Topics.DECISION_STATE, Topics.DECISION_EXPLANATIONS);
+    static final List<String> COMPACTED = List.of(Topics.DECISION_STATE, Topics.DECISION_EXPLANATIONS);
+    /**
+     * Segment settings of the compacted topics, so that what a takeover reads stays bounded whatever the uptime (ADR
+     * 0007): the active segment, which is never compacted, rolls at 16 MiB or after an hour; a closed segment is compacted
+     * once a tenth of the log is superseded records, and in any case within an hour. Kafka's defaults (1 GiB, 7 days, half
+     * the log) let a partition hold about 1 GiB of superseded states, all read and decoded by a takeover.
+     */
+    static final Map<String, String> COMPACTED_SEGMENTS = Map.of(
+            TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024),
+            TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()),
+            TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1",
+            TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()));
+    static final String REPLICATION_KEY = "failover.topics.replication-factor";
+    static final List<String> DEAD_LETTERS = List.of(Topics.PROBE_RESULTS_DLQ, Topics.COMMANDS_DLQ, Topics.ACTUATIONS_DLQ);
+
+    @Inject
+    DecisionServiceConfig config;
+    @Inject
+    KafkaClientProperties kafka;
+
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile int partitions;
+
+    /** The common partition count; waits for the set-up at start if it is still running. */
+    public int partitions() {
+        try {
+            if (!ready.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("topic set-up did not finish within 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return partitions;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        try (TopicEnsurer ensurer = new TopicEnsurer(kafka, TIMEOUT)) {
+            int count = ensurer.partitionCount(Topics.PROBE_RESULTS).orElse(config.topics().partitions());
+            Optional<Short> replication = config.topics().replicationFactor();
+            List<TopicSpec> specs = new ArrayList<>();
+            for (String topic : CO_PARTITIONED) {
+                TopicSpec spec = new TopicSpec(topic, Optional.of(count), replication, Map.of());
+                specs.add(COMPACTED.contains(topic) ? spec.compacted().withConfigs(COMPACTED_SEGMENTS) : spec);
+            }
+            DEAD_LETTERS.forEach(dlq -> specs.add(new TopicSpec(dlq, Optional.of(count), replication, Map.of())));
+            Map<String, Integer> actual = ensure(ensurer, specs, replication);
+            List<String> mismatched = TopicEnsurer.mismatches(actual, CO_PARTITIONED, count);
+            if (!mismatched.isEmpty()) {
+                throw new IllegalStateException("failover.topics.partitions: every failover topic must have " + count
+                        + " partitions like " + Topics.PROBE_RESULTS + ", but " + mismatched);
+            }
+            List<String> differing = ensurer.differingConfigs(specs.stream().filter(s -> COMPACTED.contains(s.name())).toList());
+            if (!differing.isEmpty()) {
+                LOG.warnf("compacted topics created earlier have other segment settings than this service creates them with,"
+                        + " so a takeover may read more than it needs to (ADR 0007): %s; change them with kafka-configs.sh"
+                        + " --alter --entity-type topics --entity-name <topic> --add-config <key>=<value>", differing);
+            }
+            LOG.infof("topics %s ready with %d partitions", CO_PARTITIONED, count);
+            partitions = count;
+            ready.countDown();
+        }
+    }
+
+    /** Creates and checks the topics; a replication factor the cluster cannot give, or topics below it, name the key. */
+    private static Map<String, Integer> ensure(TopicEnsurer ensurer, List<TopicSpec> specs, Optional<Short> replication) {
+        try {
+            return ensurer.ensure(specs);
+        } catch (TopicSettingsException e) {
+            boolean belowAsked = e.problems().stream().anyMatch(p -> p.kind() == TopicProblem.Kind.BELOW_REPLICATION_FACTOR);
+            throw belowAsked ? new IllegalStateException(REPLICATION_KEY + " is " + replication.orElseThrow() + ": "
+                    + e.getMessage(), e) : e;
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof InvalidReplicationFactorException) {
+                throw new IllegalStateException(REPLICATION_KEY + (replication.isPresent() ? " is " + replication.get()
+                        : " is not set (the broker's default.replication.factor applies)") + ": " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+}

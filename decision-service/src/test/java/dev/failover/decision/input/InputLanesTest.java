@@ -1,0 +1,104 @@
+package dev.failover.decision.input;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+
+import dev.failover.decision.input.InputLanes.Handling;
+
+/**
+ * Per-partition lanes: a partition's records in order and one at a time, its segments acknowledged in order once handled
+ * and never past a record left alone; other partitions not held back by one that waits; a long lane pauses its partition
+ * until it is short again; a revoked partition's queued records are dropped. Runs on the caller's thread.
+ */
+class InputLanesTest {
+
+    /** Records are "p:n"; "p:n:wait" waits for the test, "p:n:alone" is left alone. */
+    final List<String> handled = new ArrayList<>();
+    final Map<String, CompletableFuture<Void>> waiting = new HashMap<>();
+    final List<String> acknowledged = new ArrayList<>();
+    final List<String> flow = new ArrayList<>();
+    final InputLanes<String, String> lanes = new InputLanes<>((partition, record) -> {
+        handled.add(record);
+        if (record.endsWith(":wait")) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            waiting.put(record, done);
+            return new Handling.Pending(done);
+        }
+        return record.endsWith(":alone") ? InputLanes.LEFT_ALONE : InputLanes.DONE;
+    }, new InputLanes.Flow<>() {
+        @Override
+        public void pause(String partition) {
+            flow.add("pause " + partition);
+        }
+
+        @Override
+        public void resume(String partition) {
+            flow.add("resume " + partition);
+        }
+    }, 4, 1);
+
+    void append(String partition, String... records) {
+        lanes.append(partition, List.of(records), () -> acknowledged.add(records[records.length - 1]), Runnable::run);
+    }
+
+    @Test
+    void aRecordWaitingForItsPublicationHoldsBackItsOwnPartitionOnly() {
+        append("p", "p:1:wait", "p:2");
+        append("q", "q:1", "q:2");
+        append("p", "p:3");
+
+        assertThat(handled).as("handled while p:1 waits").containsExactly("p:1:wait", "q:1", "q:2");
+        assertThat(acknowledged).as("acknowledged while p:1 waits").containsExactly("q:2");
+        assertThat(lanes.queued("p")).as("records in p's lane").isEqualTo(3);
+
+        waiting.get("p:1:wait").complete(null);
+        assertThat(handled).as("handled once p:1 is published").containsExactly("p:1:wait", "q:1", "q:2", "p:2", "p:3");
+        assertThat(acknowledged).as("segments acknowledged, in order per partition").containsExactly("q:2", "p:2", "p:3");
+        assertThat(lanes.queued("p")).isZero();
+    }
+
+    @Test
+    void aSegmentWithARecordLeftAloneIsNotAcknowledged() {
+        append("p", "p:1", "p:2:alone", "p:3");
+        append("p", "p:4");
+        assertThat(handled).containsExactly("p:1", "p:2:alone", "p:3", "p:4");
+        assertThat(acknowledged).as("segments acknowledged (the throttled commit goes no further than p:1's segment)")
+                .containsExactly("p:4");
+    }
+
+    @Test
+    void aLaneLongerThanTheHighWaterMarkPausesItsPartitionUntilItIsDownToTheLowWaterMark() {
+        append("p", "p:1:wait", "p:2", "p:3");
+        assertThat(flow).as("at 3 records").isEmpty();
+        append("p", "p:4", "p:5");
+        assertThat(flow).as("at 5 records, above 4").containsExactly("pause p");
+        append("p", "p:6");
+        assertThat(flow).as("a segment arriving while too long (SmallRye resumed it): paused again")
+                .containsExactly("pause p", "pause p");
+        assertThat(lanes.paused()).containsExactly("p");
+
+        waiting.get("p:1:wait").complete(null);
+        assertThat(flow).as("once drained").containsExactly("pause p", "pause p", "resume p");
+        assertThat(lanes.paused()).isEmpty();
+    }
+
+    @Test
+    void aRevokedPartitionsQueuedRecordsAreDroppedAndItsWaitingSegmentIsNotAcknowledged() {
+        append("p", "p:1:wait", "p:2");
+        append("p", "p:3");
+        lanes.revoked(List.of("p"));
+        assertThat(lanes.queued("p")).isZero();
+
+        append("p", "p:1", "p:2"); // assigned again: the new poll starts from the committed offset
+        waiting.get("p:1:wait").complete(null);
+        assertThat(handled).as("handled").containsExactly("p:1:wait", "p:1", "p:2");
+        assertThat(acknowledged).as("acknowledged: only the segment read after the revocation").containsExactly("p:2");
+    }
+}

@@ -1,0 +1,123 @@
+package dev.failover.decision.input;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.failover.contract.time.ManualClock;
+import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.ownership.GroupOwnership;
+import dev.failover.decision.publication.DecisionPublisher;
+import dev.failover.kafka.KeyPartitions;
+import dev.failover.testkit.topology.TestTopology;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The ticker publishes the groups it owns side by side: a group whose publication does not complete (its partition of
+ * failover.decisions or failover.decision-state has no leader) holds back no other group, and is not published again
+ * while its publication is still running.
+ */
+class TickerTest {
+
+    static final List<String> GROUPS = List.of("stuck", "g-1", "g-2", "g-3");
+    static final String STUCK = "stuck";
+
+    /** A publisher whose publications of {@link #STUCK} never complete; those of other groups complete at once. */
+    static final class StuckPublisher extends DecisionPublisher {
+        final Map<String, AtomicInteger> started = new ConcurrentHashMap<>();
+        final Set<String> unpublished = ConcurrentHashMap.newKeySet();
+        final CompletableFuture<Void> never = new CompletableFuture<>();
+
+        @Override
+        public Uni<Void> publish(String group) {
+            started.computeIfAbsent(group, g -> new AtomicInteger()).incrementAndGet();
+            if (group.equals(STUCK)) {
+                return Uni.createFrom().completionStage(never);
+            }
+            unpublished.remove(group);
+            return Uni.createFrom().voidItem();
+        }
+
+        @Override
+        public boolean hasUnpublished(String group) {
+            return unpublished.contains(group);
+        }
+
+        int started(String group) {
+            return started.getOrDefault(group, new AtomicInteger()).get();
+        }
+    }
+
+    final ManualClock clock = new ManualClock(Instant.parse("2026-11-22T03:00:00Z"));
+    final DecisionEngine engine = new DecisionEngine(TopologyLoader.parse(TestTopology.yaml(GROUPS), "test"), clock,
+            () -> "d-1", Duration.ofSeconds(5));
+    final StuckPublisher publisher = new StuckPublisher();
+    final Ticker ticker = new Ticker();
+
+    TickerTest() {
+        ticker.engine = engine;
+        ticker.publisher = publisher;
+        ticker.ownership = new GroupOwnership() {
+            @Override
+            public List<String> ownedGroups() {
+                return GROUPS;
+            }
+
+            @Override
+            public boolean owns(String group) {
+                return true;
+            }
+
+            @Override
+            public int partitionOf(String group) {
+                return KeyPartitions.partitionOf(group, 3);
+            }
+        };
+    }
+
+    @AfterEach
+    void release() {
+        publisher.never.complete(null);
+    }
+
+    @Test
+    void aGroupWhoseStatePublicationHangsHoldsBackNoOtherGroup() {
+        CompletableFuture.runAsync(ticker::publishStates); // the scheduler's thread
+        await("every other group published while the stuck one hangs").atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(GROUPS).allSatisfy(g -> assertThat(publisher.started(g)).as(g).isEqualTo(1)));
+    }
+
+    @Test
+    void queuedDecisionsOfOtherGroupsGoOutWhileOneGroupsPublicationHangs() {
+        publisher.unpublished.addAll(GROUPS);
+        CompletableFuture.runAsync(ticker::tick);
+        await("the queued decisions of every other group sent").atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(publisher.unpublished).containsExactly(STUCK));
+    }
+
+    @Test
+    void aGroupStillPublishingIsNotPublishedAgainByTheNextTick() {
+        publisher.unpublished.add(STUCK);
+        CompletableFuture.runAsync(() -> {
+            ticker.tick();
+            ticker.tick();
+            ticker.publishStates();
+        });
+        await("the other groups' states published").atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(GROUPS.subList(1, GROUPS.size())).allSatisfy(
+                        g -> assertThat(publisher.started(g)).as(g).isEqualTo(1)));
+        assertThat(publisher.started(STUCK)).as("publications of the stuck group started").isEqualTo(1);
+    }
+}

@@ -1,0 +1,347 @@
+package dev.failover.decision.publication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.Test;
+
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.event.FailureReason;
+import dev.failover.contract.event.ProbeOutcome;
+import dev.failover.contract.event.ProbeResult;
+import dev.failover.contract.event.Topics;
+import dev.failover.contract.signing.Verification;
+import dev.failover.contract.time.ManualClock;
+import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.decision.domain.Command;
+import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.domain.Outcome;
+import dev.failover.decision.metrics.DecisionMetrics;
+import dev.failover.kafka.logging.GroupLogContext;
+import dev.failover.decision.ownership.GroupOwnership;
+import dev.failover.decision.signing.ControlMessageKeys;
+import dev.failover.decision.store.StateCodec;
+import dev.failover.testkit.signing.TestSigningKeys;
+import dev.failover.testkit.topology.TestTopology;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.Record;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/**
+ * Decisions leave the engine's outbox once Kafka acknowledged them, each exactly once even when several threads publish
+ * one group at once; a group's state is published only when none of its decisions is unpublished.
+ */
+class DecisionPublisherTest {
+
+    static final String GROUP = TestTopology.GROUP;
+    static final ControlMessageKeys KEYS = new ControlMessageKeys(TestSigningKeys.shared().signer(),
+            TestSigningKeys.shared().trustedKeys());
+
+    /**
+     * An emitter whose sends complete only when the test says so, recording the values acknowledged and, for messages,
+     * whether their signature headers verify for failover.decisions.
+     */
+    static final class GatedEmitter {
+        final List<String> sent = new CopyOnWriteArrayList<>();
+        final List<Verification.Outcome> signatures = new CopyOnWriteArrayList<>();
+        final List<CompletableFuture<Void>> pending = new CopyOnWriteArrayList<>();
+
+        @SuppressWarnings("unchecked")
+        <T> MutinyEmitter<T> emitter() {
+            return (MutinyEmitter<T>) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] { MutinyEmitter.class }, (proxy, method, args) -> {
+                        if (method.getName().equals("send") && args.length == 1 && args[0] instanceof Record<?, ?> record) {
+                            return gated((String) record.value());
+                        }
+                        if (method.getName().equals("sendMessage") && args.length == 1 && args[0] instanceof Message<?> message
+                                && message.getPayload() instanceof Record<?, ?> record) {
+                            // a state record: keyed by its payload, signed for failover.decision-state (ADR 0009)
+                            OutgoingKafkaRecordMetadata<?> metadata = message.getMetadata(OutgoingKafkaRecordMetadata.class)
+                                    .orElseThrow();
+                            signatures.add(KEYS.verify(Topics.DECISION_STATE, (String) record.key(), (String) record.value(),
+                                    metadata.getHeaders()).outcome());
+                            return gated((String) record.value());
+                        }
+                        if (method.getName().equals("sendMessage") && args.length == 1 && args[0] instanceof Message<?> message) {
+                            String value = (String) message.getPayload();
+                            OutgoingKafkaRecordMetadata<?> metadata = message.getMetadata(OutgoingKafkaRecordMetadata.class)
+                                    .orElseThrow();
+                            signatures.add(KEYS.verify(Topics.DECISIONS, (String) metadata.getKey(), value,
+                                    metadata.getHeaders()).outcome());
+                            return gated(value);
+                        }
+                        throw new UnsupportedOperationException(method.getName());
+                    });
+        }
+
+        private Uni<Void> gated(String value) {
+            CompletableFuture<Void> ack = new CompletableFuture<>();
+            pending.add(ack);
+            return Uni.createFrom().completionStage(ack).invoke(() -> sent.add(value));
+        }
+
+        void ackAll() {
+            pending.forEach(f -> f.complete(null));
+        }
+
+        void failAll() {
+            pending.forEach(f -> f.completeExceptionally(new IllegalStateException("broker refused (test)")));
+        }
+
+        List<List<String>> explainedDecisionIds() {
+            return sent.stream().map(v -> StateCodec.decodeExplanations(v).explanations().stream()
+                    .map(dev.failover.decision.domain.Explanation::decisionId).toList()).toList();
+        }
+
+        List<String> decisionIds() {
+            return sent.stream().map(v -> EventCodec.instance().decode(v, Decision.class).decisionId()).toList();
+        }
+
+        List<Long> stateEpochs() {
+            return sent.stream().map(v -> StateCodec.decode(v).snapshot().epoch()).toList();
+        }
+    }
+
+    final ManualClock clock = new ManualClock(Instant.parse("2026-11-22T03:00:00Z"));
+    final AtomicInteger ids = new AtomicInteger();
+    final DecisionEngine engine = new DecisionEngine(TopologyLoader.parse(TestTopology.yaml("http://127.0.0.1:1/",
+            "http://127.0.0.1:2/"), "test"), clock, () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
+    final GatedEmitter decisions = new GatedEmitter();
+    final GatedEmitter state = new GatedEmitter();
+    final GatedEmitter explanations = new GatedEmitter();
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final DecisionPublisher publisher = new DecisionPublisher();
+
+    DecisionPublisherTest() {
+        publisher.decisions = decisions.emitter();
+        publisher.state = state.emitter();
+        publisher.explanations = explanations.emitter();
+        publisher.engine = engine;
+        publisher.metrics = new DecisionMetrics(registry);
+        publisher.keys = KEYS;
+        publisher.ownership = new GroupOwnership() {
+            @Override
+            public boolean owns(String group) {
+                return true;
+            }
+        };
+    }
+
+    /** Two rounds of the primary DOWN and the secondary UP at every location: the engine fails over. */
+    Decision failover() {
+        List<Decision> switched = new java.util.ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            clock.advance(Duration.ofSeconds(1));
+            for (String location : TestTopology.LOCATIONS) {
+                engine.onProbeResult(result(TestTopology.SECONDARY, location, ProbeOutcome.UP));
+                if (engine.onProbeResult(result(TestTopology.PRIMARY, location, ProbeOutcome.DOWN)) instanceof Outcome.Switched s) {
+                    switched.add(s.decision());
+                }
+            }
+        }
+        assertThat(switched).as("switches made by two rounds of the primary DOWN").hasSize(1);
+        return switched.get(0);
+    }
+
+    ProbeResult result(String target, String location, ProbeOutcome outcome) {
+        return new ProbeResult(1, GROUP, target, "r", location, clock.instant(), 1L, outcome,
+                outcome == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null, outcome == ProbeOutcome.UP ? 200 : null, null, false,
+                null, null);
+    }
+
+    @Test
+    void aSecondPublicationWhileTheFirstIsInFlightDoesNotSendItsDecisionsAgain() {
+        Decision failover = failover();
+        var first = publisher.publish(GROUP).subscribeAsCompletionStage();
+        // the ticker publishes for the same group while the failover is not yet acknowledged
+        var second = publisher.publish(GROUP).subscribeAsCompletionStage();
+        var forced = engine.apply(new Command.Issued("c-force", clock.instant(),
+                new Command.Force(GROUP, TestTopology.PRIMARY, "test", "tester")));
+        var third = publisher.publish(GROUP).subscribeAsCompletionStage();
+
+        await("every publication done").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            decisions.ackAll();
+            explanations.ackAll();
+            state.ackAll();
+            assertThat(first).isDone();
+            assertThat(second).isDone();
+            assertThat(third).isDone();
+        });
+        assertThat(forced).isInstanceOf(dev.failover.decision.domain.CommandOutcome.Accepted.class);
+        assertThat(decisions.decisionIds()).as("each decision sent once, in order").containsExactly(failover.decisionId(), "d-2");
+        assertThat(publisher.hasUnpublished(GROUP)).isFalse();
+    }
+
+    @Test
+    void theStateIsPublishedOnlyOnceEveryDecisionBeforeItIsAcknowledged() {
+        Decision failover = failover();
+        assertThat(engine.publishableState(GROUP)).as("publishable state while the failover is in the outbox").isEmpty();
+
+        var publication = publisher.publish(GROUP).subscribeAsCompletionStage();
+        await("the failover sent").atMost(Duration.ofSeconds(30)).until(() -> decisions.pending.size() == 1);
+        // a state publication racing in (the ticker's) while the failover is not yet acknowledged persists nothing
+        assertThat(engine.publishableState(GROUP)).as("publishable state while the failover is unacknowledged").isEmpty();
+        assertThat(state.pending).as("state sends before the failover is acknowledged").isEmpty();
+
+        decisions.ackAll();
+        await("the explanations sent after the failover").atMost(Duration.ofSeconds(30))
+                .until(() -> explanations.pending.size() == 1);
+        assertThat(state.pending).as("state sends before the explanations are acknowledged").isEmpty();
+        explanations.ackAll();
+        await("the state sent after the failover").atMost(Duration.ofSeconds(30)).until(() -> state.pending.size() == 1);
+        state.ackAll();
+        await("publication done").atMost(Duration.ofSeconds(30)).until(publication::isDone);
+        assertThat(explanations.explainedDecisionIds()).as("explanation records sent").containsExactly(
+                List.of(failover.decisionId()));
+        assertThat(decisions.decisionIds()).containsExactly(failover.decisionId());
+        assertThat(decisions.signatures).as("the decision sent with a signature of the service's key")
+                .containsExactly(Verification.Outcome.VALID);
+        assertThat(state.stateEpochs()).as("epochs of the state records published").containsExactly(failover.epoch());
+        assertThat(state.signatures).as("the state record sent with a signature of the service's key")
+                .containsExactly(Verification.Outcome.VALID);
+    }
+
+    /**
+     * The explanations are for the operator; the state keeps traffic right: a failure to publish them does not hold the
+     * state back, and they go out with the group's next publication.
+     */
+    @Test
+    void explanationsThatCannotBePublishedDoNotHoldTheStateBackAndGoWithTheNextPublication() {
+        Decision failover = failover();
+        var publication = publisher.publish(GROUP).subscribeAsCompletionStage();
+        await("the failover sent").atMost(Duration.ofSeconds(30)).until(() -> decisions.pending.size() == 1);
+        decisions.ackAll();
+        await("the explanations sent").atMost(Duration.ofSeconds(30)).until(() -> explanations.pending.size() == 1);
+        explanations.failAll();
+        await("the state sent all the same").atMost(Duration.ofSeconds(30)).until(() -> state.pending.size() == 1);
+        state.ackAll();
+        await("publication done").atMost(Duration.ofSeconds(30)).until(publication::isDone);
+        assertThat(publication.toCompletableFuture()).as("the publication").isCompletedWithValue(null);
+        assertThat(explanations.sent).as("explanations acknowledged so far").isEmpty();
+
+        var next = publisher.publish(GROUP).subscribeAsCompletionStage(); // the ticker's, with nothing new decided
+        await("the explanations sent again").atMost(Duration.ofSeconds(30)).until(() -> explanations.pending.size() == 2);
+        explanations.ackAll();
+        await("the next publication done").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            state.ackAll();
+            assertThat(next).isDone();
+        });
+        assertThat(explanations.explainedDecisionIds()).as("explanation records sent").containsExactly(
+                List.of(failover.decisionId()));
+
+        var third = publisher.publish(GROUP).subscribeAsCompletionStage();
+        await("a third publication done").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            state.ackAll();
+            assertThat(third).isDone();
+        });
+        assertThat(explanations.pending).as("explanation sends: none once they are on their topic").hasSize(2);
+    }
+
+    /** A send of the explanations that is never acknowledged holds the state back no longer than the send limit. */
+    @Test
+    void explanationsNeverAcknowledgedHoldTheStateBackForTheSendLimitOnly() {
+        failover();
+        var publication = publisher.publish(GROUP).subscribeAsCompletionStage();
+        await("the failover sent").atMost(Duration.ofSeconds(30)).until(() -> decisions.pending.size() == 1);
+        decisions.ackAll();
+        long sent = System.nanoTime();
+        await("the state sent without the explanations' acknowledgement").atMost(Duration.ofSeconds(30))
+                .until(() -> state.pending.size() == 1);
+        assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("the state's wait")
+                .isGreaterThanOrEqualTo(DecisionPublisher.EXPLANATION_SEND_LIMIT.minusMillis(100));
+        state.ackAll();
+        await("publication done").atMost(Duration.ofSeconds(30)).until(publication::isDone);
+        assertThat(registry.get(DecisionMetrics.EXPLANATION_PUBLISH_FAILURES).tag("group", GROUP).counter().count())
+                .as("explanation publish failures counted").isEqualTo(1.0);
+    }
+
+    /**
+     * A state record goes out when what it says changed, not on every pass of the ticker: an unchanged group is not
+     * written to the compacted topic again (until its heartbeat, StateCadenceTest), a command's outcome is.
+     */
+    @Test
+    void anUnchangedStateIsNotPublishedAgainAndAChangedOneIs() {
+        var first = publisher.publish(GROUP).subscribeAsCompletionStage();
+        await("the first state sent").atMost(Duration.ofSeconds(30)).until(() -> state.pending.size() == 1);
+        state.ackAll();
+        await("first publication done").atMost(Duration.ofSeconds(30)).until(first::isDone);
+
+        for (int pass = 0; pass < 3; pass++) { // the ticker's passes, 5 s apart, nothing new for the group
+            clock.advance(Duration.ofSeconds(5));
+            var again = publisher.publish(GROUP).subscribeAsCompletionStage();
+            await("a pass done").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                state.ackAll();
+                assertThat(again).isDone();
+            });
+        }
+        assertThat(state.pending).as("state records sent for an unchanged group").hasSize(1);
+
+        var paused = engine.apply(new Command.Issued("c-pause", clock.instant(),
+                new Command.Pause(GROUP, "maintenance", "tester")));
+        assertThat(paused).isInstanceOf(dev.failover.decision.domain.CommandOutcome.Accepted.class);
+        var afterPause = publisher.publish(GROUP).subscribeAsCompletionStage();
+        await("the paused state sent").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            state.ackAll();
+            assertThat(afterPause).isDone();
+        });
+        assertThat(state.pending).as("state records sent, the pause's included").hasSize(2);
+        // what FailoverDecisionStateNotPublished reads: one per acknowledged record, none for a pass that sent nothing
+        assertThat(registry.get(DecisionMetrics.STATE_PUBLISHED).tag("group", GROUP).counter().count())
+                .as("state records counted as published").isEqualTo(2.0);
+    }
+
+    /** Issue 30: a log line about a decision carries its group, id and epoch in the MDC, as JSON logs' fields. */
+    @Test
+    void thePublishedDecisionIsLoggedWithItsGroupIdAndEpochInTheMdc() {
+        List<Map<String, Object>> mdcOfPublishedLines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (String.valueOf(record.getMessage()).startsWith("published decision")
+                        || record instanceof org.jboss.logmanager.ExtLogRecord ext
+                                && ext.getFormattedMessage().startsWith("published decision")) {
+                    mdcOfPublishedLines.add(Map.copyOf(org.jboss.logging.MDC.getMap()));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            Decision failover = failover();
+            var publication = publisher.publish(GROUP).subscribeAsCompletionStage();
+            await("publication done").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                decisions.ackAll();
+                explanations.ackAll();
+                state.ackAll();
+                assertThat(publication).isDone();
+            });
+            assertThat(mdcOfPublishedLines).as("MDC of the line that logs the published decision").containsExactly(Map.of(
+                    GroupLogContext.GROUP, GROUP, GroupLogContext.DECISION_ID, failover.decisionId(),
+                    GroupLogContext.EPOCH, failover.epoch()));
+        } finally {
+            root.removeHandler(capture);
+        }
+        assertThat(org.jboss.logging.MDC.getMap()).as("MDC left behind on the test thread").isEmpty();
+    }
+}

@@ -1,0 +1,23 @@
+package dev.failover.decision.store;
+
+import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.metrics.DecisionMetrics;
+import dev.failover.decision.signing.ControlMessageKeys;
+import dev.failover.kafka.KafkaClientProperties;
+
+/** A {@link StateLoader} wired by hand, for tests outside its package (view.StateRecoveryTest). */
+public final class StateLoaders {
+
+    private StateLoaders() {
+    }
+
+    public static StateLoader of(DecisionEngine engine, KafkaClientProperties kafka, ControlMessageKeys keys,
+            DecisionMetrics metrics) {
+        StateLoader loader = new StateLoader();
+        loader.engine = engine;
+        loader.kafka = kafka;
+        loader.keys = keys;
+        loader.metrics = metrics;
+        return loader;
+    }
+}
