@@ -414,7 +414,9 @@ public final class DecisionEngine {
         GroupView.SafetyView safetyView = fleet.safetyView(s, now);
         return Optional.of(new GroupView(groupId, s.group().mode().name(), s.active(),
                 evidence.of(s.active()).health(), s.epoch(), s.lastSwitchAt(), automation, s.pin(), s.pause(),
-                s.freeze(), s.drill(), s.lastDrill(), s.serving(), s.trackers().views(evidence), safetyView, intake.locationClocks(now),
+                s.freeze(), s.drill(), s.lastDrill(), s.serving(),
+                DecidedVsServed.of(s.journal().recentDecisions().stream().findFirst().orElse(null), s.serving(), now),
+                s.trackers().views(evidence), safetyView, intake.locationClocks(now),
                 s.journal().recentDecisions(), s.journal().auditTrail()));
     }
 

@@ -29,6 +29,7 @@ public record GroupView(
         GroupSnapshot.DrillState drill,
         GroupSnapshot.DrillReport lastDrill,
         GroupSnapshot.Serving serving,
+        DecidedVsServed.Check decidedVsServed,
         List<TargetView> targets,
         SafetyView safety,
         List<LocationClock> locationClocks,

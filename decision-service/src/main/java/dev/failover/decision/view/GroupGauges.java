@@ -13,6 +13,7 @@ import dev.failover.contract.event.TargetHealth;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
+import dev.failover.decision.domain.DecidedVsServed;
 import dev.failover.decision.domain.Destination;
 import dev.failover.decision.domain.GroupView;
 import dev.failover.decision.ownership.GroupOwnership;
@@ -50,6 +51,11 @@ public class GroupGauges {
     public static final String DESTINATION_ELIGIBLE = "failover.decision.destination.eligible";
     /** Per target: locations whose latest result is a failure of an alert-only class (counted as reachable). */
     public static final String ALERT_ONLY_FAILING = "failover.decision.alert.only.failing.locations";
+    /**
+     * 1 while the actuator has reported another decision than the group's latest (or none) for longer than
+     * {@link DecidedVsServed#BOUND}: traffic is not where this instance believes (issue 29). Only the owner reports 1.
+     */
+    public static final String NOT_SERVED = "failover.decision.decided.not.served";
     /** 1 while this instance decides the group (owns its partition), else 0: shows how groups are shared. */
     public static final String OWNED = "failover.decision.group.owned";
 
@@ -86,6 +92,8 @@ public class GroupGauges {
             gauge(OVERRIDDEN, id, v -> v.automation() == GroupView.Automation.PAUSED
                     || v.automation() == GroupView.Automation.PINNED ? 1 : 0);
             gauge(EPOCH, id, GroupView::epoch);
+            gauge(NOT_SERVED, id, v -> ownership.owns(id) && v.decidedVsServed() != null
+                    && v.decidedVsServed().state() == DecidedVsServed.State.NOT_SERVED ? 1 : 0);
             Gauge.builder(OWNED, this, g -> g.ownership.owns(id) ? 1 : 0).tag("group", id).register(registry);
             gauge(CORRELATED_FAILURE, id, v -> v.safety().correlatedFailureGuard() && v.safety().correlatedFailure() != null
                     && (v.safety().guardAcknowledgedAt() == null

@@ -50,7 +50,8 @@ class StateCadenceTest {
                 t.locations().stream().map(change).toList(), t.region(), t.destination(), t.dependencies())).toList();
         return new GroupView(view.group(), view.mode(), view.activeTarget(), view.activeHealth(), view.epoch(),
                 view.lastSwitchAt(), view.automation(), view.pin(), view.pause(), view.freeze(), view.drill(), view.lastDrill(),
-                view.serving(), targets, view.safety(), view.locationClocks(), view.recentDecisions(), view.audit());
+                view.serving(), view.decidedVsServed(), targets, view.safety(), view.locationClocks(), view.recentDecisions(),
+                view.audit());
     }
 
     static StateRecord withView(StateRecord record, GroupView view) {

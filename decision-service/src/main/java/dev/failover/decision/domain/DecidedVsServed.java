@@ -1,0 +1,70 @@
+package dev.failover.decision.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.Decision;
+
+/**
+ * Whether the actuator serves what this instance decided last (issue 29). The actuator reports, for each group, the
+ * decision its record follows ({@link GroupSnapshot.Serving}); that report is compared with the group's latest decision
+ * here, by id, never by epoch alone: two owners restored from the same state can each mint epoch N+1 for different
+ * decisions, and the actuator keeps whichever landed first. A report of another decision, or none, for longer than
+ * {@link #BOUND} after the decision means traffic is not where this instance believes: an epoch collision with another
+ * owner, a decision the actuator dead-lettered (a signing-key mistake) or an actuator that is down.
+ */
+public final class DecidedVsServed {
+
+    /** How long a decision may go without the actuator reporting it as its record before it counts as not served. */
+    public static final Duration BOUND = Duration.ofSeconds(60);
+
+    /** Where the group's latest decision stands with the actuator. */
+    public enum State {
+        /** No decision yet: the actuator serves the group's initial state. */
+        NO_DECISION,
+        /** The actuator reports the latest decision as its record, CONVERGED. */
+        SERVED,
+        /** The actuator reports the latest decision as its record, not converged (yet): converging, blocked, drifted. */
+        ACTUATING,
+        /** No report of the latest decision yet, within {@link #BOUND} of it. */
+        AWAITING_REPORT,
+        /** For longer than {@link #BOUND}, the actuator has reported another decision, or none, as its record. */
+        NOT_SERVED
+    }
+
+    /**
+     * The check's outcome, as the view shows it.
+     *
+     * @param decided     the latest decision's id; absent with NO_DECISION
+     * @param servedEpoch the epoch of the decision the actuator reports; absent before its first report
+     */
+    public record Check(State state, String decided, long decidedEpoch, Instant decidedAt, String served, Long servedEpoch,
+            String detail) {
+    }
+
+    private DecidedVsServed() {
+    }
+
+    /** @param latest the group's latest decision, null when none; @param serving the actuator's last report, or null */
+    public static Check of(Decision latest, GroupSnapshot.Serving serving, Instant now) {
+        String served = serving == null ? null : serving.decisionId();
+        Long servedEpoch = serving == null ? null : serving.epoch();
+        if (latest == null) {
+            return new Check(State.NO_DECISION, null, 0, null, served, servedEpoch, "no decision yet");
+        }
+        if (serving != null && latest.decisionId().equals(serving.decisionId())) {
+            State state = serving.status() == ActuationStatus.CONVERGED ? State.SERVED : State.ACTUATING;
+            return new Check(state, latest.decisionId(), latest.epoch(), latest.issuedAt(), served, servedEpoch,
+                    "the actuator reports decision " + served + " as its record: " + serving.status());
+        }
+        String reported = serving == null ? "no decision" : "decision " + served + " (epoch " + servedEpoch + ", "
+                + serving.status() + ")";
+        boolean late = !latest.issuedAt().plus(BOUND).isAfter(now);
+        return new Check(late ? State.NOT_SERVED : State.AWAITING_REPORT, latest.decisionId(), latest.epoch(),
+                latest.issuedAt(), served, servedEpoch, "the actuator reports " + reported + " as its record, not decision "
+                        + latest.decisionId() + " (epoch " + latest.epoch() + ") issued at " + latest.issuedAt()
+                        + (late ? "; longer than " + BOUND.toSeconds() + " s: another owner's decision of the same epoch, "
+                                + "a decision the actuator dead-lettered, or an actuator that is down" : ""));
+    }
+}
