@@ -79,7 +79,7 @@ class ActuationsThroughKafkaTest {
                     "(?s).*failover_actuator_decision_receive_lag_seconds_count(\\{[^}]*\\})? [1-9].*"));
             given().auth().oauth2(ApiTokens.viewer()).get("/actuations?limit=5").then().statusCode(200)
                     .body("[0].decisionId", org.hamcrest.Matchers.equalTo(id));
-            given().auth().oauth2(ApiTokens.viewer()).get("/actuations?limit=0").then().statusCode(400);
+            given().auth().oauth2(ApiTokens.viewer()).get("/actuations?limit=0").then().statusCode(422); // names the field
 
             // the same decision again is not above the desired epoch: skipped, nothing written again
             client.sendSigned(Topics.DECISIONS, TestTopology.GROUP, codec.encode(decision), TestSigningKeys.shared().signer());
