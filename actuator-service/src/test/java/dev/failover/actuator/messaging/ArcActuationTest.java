@@ -133,8 +133,10 @@ class ArcActuationTest {
             ActuationResult switched = result(actuations.await(r -> is(r, id, ActuationStep.DNS_SWITCH,
                     ActuationStatus.SUCCEEDED), WAIT));
             assertThat(switched.provider()).isEqualTo("route53-arc");
+            // written through one of the three endpoints that answer: which one depends on the provider's randomised start
             assertThat(switched.details()).contains("primary Off").contains("secondary On")
-                    .contains(REGIONS[(answered + 2) % 5]);
+                    .doesNotContain("at " + REGIONS[answered] + " ").doesNotContain("at " + REGIONS[(answered + 1) % 5] + " ")
+                    .containsAnyOf(REGIONS[(answered + 2) % 5], REGIONS[(answered + 3) % 5], REGIONS[(answered + 4) % 5]);
             ActuationResult complete = result(actuations.await(r -> is(r, id, ActuationStep.COMPLETE,
                     ActuationStatus.SUCCEEDED), WAIT));
             assertThat(Arc.cluster.states()).containsEntry(PRIMARY, State.Off).containsEntry(SECONDARY, State.On);
