@@ -79,10 +79,30 @@ public final class CorrelatedFailureGuard {
         }
     }
 
-    /** Forgets a group this instance no longer decides: its targets' state here is no longer kept up to date. */
-    void forget(String group) {
-        failing.keySet().removeIf(k -> k.group().equals(group));
-        seen.removeIf(k -> k.group().equals(group));
+    /** What the guard observed of one group: set aside when the group is released, perhaps taken back. */
+    record Memory(Set<Key> seen, Map<Key, Failing> failing) {
+    }
+
+    /**
+     * Forgets a group this instance no longer decides: its targets' state here is no longer kept up to date. Returns
+     * what was forgotten, for {@link #remember}.
+     */
+    Memory forget(String group) {
+        Map<Key, Failing> forgotten = new LinkedHashMap<>();
+        failing.entrySet().removeIf(e -> e.getKey().group().equals(group) && forgotten.put(e.getKey(), e.getValue()) == null);
+        Set<Key> forgottenSeen = new HashSet<>();
+        seen.removeIf(k -> k.group().equals(group) && forgottenSeen.add(k));
+        return new Memory(forgottenSeen, forgotten);
+    }
+
+    /**
+     * Takes back what was forgotten of a group whose evidence was kept (DecisionEngine#beginRestore): since when each
+     * target has been failing is evidence too, and observing it again as of now would make old failures look new and
+     * correlated with the next.
+     */
+    void remember(Memory memory) {
+        seen.addAll(memory.seen());
+        memory.failing().forEach(failing::putIfAbsent);
     }
 
     /** The suspicion at {@code now}, begun or ended by what has been observed. */

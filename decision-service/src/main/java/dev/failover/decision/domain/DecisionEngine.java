@@ -48,6 +48,11 @@ public final class DecisionEngine {
     private final CorrelatedFailureGuard guard;
     /** Groups released and not restored since ({@link #release}, {@link #beginRestore}): nothing decides them here. */
     private final Set<String> released = new java.util.HashSet<>();
+    /**
+     * The evidence of each released group, until its next restore: handed to the restored state only when nobody else
+     * read the group's input meanwhile ({@link #beginRestore(String, boolean)}).
+     */
+    private final Map<String, Retired> retired = new java.util.HashMap<>();
     /** The guard and the switch budget of all groups together, as the rules read them. */
     private final FleetGuards fleet;
     private final GroupCommands commands;
@@ -322,7 +327,8 @@ public final class DecisionEngine {
      * held is dropped with it (issue 29): a decision discarded here still counted its epoch, its target as active and its
      * switch time, so the group coming back would have skipped the interim owner's records of a lower epoch, an
      * operator's pause or pin among them. Until {@link #acquire} nothing decides the group here: no result, tick or
-     * command, whatever was in flight when the ownership ended. Returns how many decisions were dropped.
+     * command, whatever was in flight when the ownership ended. Only the evidence is set aside, for a restore that may
+     * keep it. Returns how many decisions were dropped.
      */
     public synchronized int release(String group) {
         GroupState s = groups.get(group);
@@ -330,29 +336,51 @@ public final class DecisionEngine {
             return 0;
         }
         int dropped = s.journal().discardUnpublished();
-        guard.forget(group);
+        retired.put(group, new Retired(s.evidenceOnly(), guard.forget(group)));
         groups.put(group, new GroupState(s.group(), topology.locations()));
         released.add(group);
         return dropped;
+    }
+
+    /** A restore of the group begins, its evidence starting from nothing: {@code beginRestore(group, false)}. */
+    public synchronized void beginRestore(String group) {
+        beginRestore(group, false);
     }
 
     /**
      * A restore of the group begins (its partition was assigned): its state starts from nothing, so that the highest
      * epoch among the records read wins, and nothing decides it until {@link #acquire}. Idempotent: a failed restore
      * begins again.
+     *
+     * @param evidenceContinues nobody else read the group's input since this instance released it (an eager rebalance
+     *                          handed its partition straight back): the evidence set aside at the release is kept, so
+     *                          that failures counted before the rebalance still count. Never the decisions, the epoch or
+     *                          the commands: those come from the stored state only.
      */
-    public synchronized void beginRestore(String group) {
+    public synchronized void beginRestore(String group, boolean evidenceContinues) {
         GroupState s = groups.get(group);
-        if (s != null) {
-            groups.put(group, new GroupState(s.group(), topology.locations()));
-            guard.forget(group);
-            released.add(group);
+        if (s == null) {
+            return;
         }
+        Retired kept = evidenceContinues ? retired.get(group) : retired.remove(group);
+        guard.forget(group);
+        if (evidenceContinues && kept != null) {
+            groups.put(group, new GroupState(s.group(), topology.locations(), kept.evidence()));
+            guard.remember(kept.guard());
+        } else {
+            groups.put(group, new GroupState(s.group(), topology.locations()));
+        }
+        released.add(group);
+    }
+
+    /** What a released group's state held that a restore may keep: evidence, never decisions. */
+    private record Retired(GroupState.CarriedEvidence evidence, CorrelatedFailureGuard.Memory guard) {
     }
 
     /** The group's state is restored: this instance decides it again. */
     public synchronized void acquire(String group) {
         released.remove(group);
+        retired.remove(group);
     }
 
     /** Whether this engine decides the group now: known, and not released since its last restore. */

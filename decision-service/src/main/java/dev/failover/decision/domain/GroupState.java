@@ -54,11 +54,31 @@ final class GroupState {
     record LastEvaluation(Outcome outcome, Instant at, List<RuleChain.Step> trace, Evidence evidence) {
     }
 
+    /**
+     * What a group's state knows from probe results alone, never from a decision or a command: its trackers and its
+     * failback hold-down clocks. Kept through a rebalance that hands the group straight back (DecisionEngine#beginRestore).
+     */
+    record CarriedEvidence(GroupTrackers trackers, Map<String, Instant> stablyHealthySince) {
+    }
+
     GroupState(FailoverGroup group, List<String> locations) {
+        this(group, locations, null);
+    }
+
+    /** @param carried evidence kept from this group's earlier state here, or null to start from nothing */
+    GroupState(FailoverGroup group, List<String> locations, CarriedEvidence carried) {
         this.group = group;
         this.quorum = group.thresholds().quorumOf(locations.size());
         this.active = group.primary().id();
-        this.trackers = new GroupTrackers(group, locations, quorum);
+        this.trackers = carried == null ? new GroupTrackers(group, locations, quorum) : carried.trackers();
+        if (carried != null) {
+            stablyHealthySince.putAll(carried.stablyHealthySince());
+        }
+    }
+
+    /** The evidence of this state, for a state that follows it: see {@link CarriedEvidence}. */
+    CarriedEvidence evidenceOnly() {
+        return new CarriedEvidence(trackers, stablyHealthySince());
     }
 
     // ---- reads ----

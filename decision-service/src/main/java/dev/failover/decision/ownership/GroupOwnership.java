@@ -2,9 +2,11 @@ package dev.failover.decision.ownership;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -129,8 +131,9 @@ public class GroupOwnership implements KafkaConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> assigned) {
         List<Integer> numbers = probeResultPartitions(assigned);
+        Set<Integer> continuing = evidenceContinues(consumer, numbers);
         partitions.assigned(numbers);
-        restoreUntilDone(numbers);
+        restoreUntilDone(numbers, continuing);
         catchUp(consumer, numbers);
         partitions.rebalanced();
         LOG.infof("now deciding partitions %s; groups %s", numbers, ownedGroups());
@@ -180,12 +183,34 @@ public class GroupOwnership implements KafkaConsumerRebalanceListener {
         }
     }
 
-    private void restoreUntilDone(List<Integer> numbers) {
+    /**
+     * The assigned partitions whose evidence, counted here before the rebalance revoked them, is still complete: an eager
+     * rebalance revokes every partition, also those it hands straight back, and their groups' failure counts must not
+     * start again each time (PartitionOwnership#evidenceContinues). None when the positions cannot be had.
+     */
+    private Set<Integer> evidenceContinues(Consumer<?, ?> consumer, List<Integer> numbers) {
+        Set<Integer> continuing = new HashSet<>();
+        try {
+            for (int p : numbers) {
+                if (partitions.evidenceContinues(p, consumer.position(new TopicPartition(Topics.PROBE_RESULTS, p)))) {
+                    continuing.add(p);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("partitions %s: their positions are not known (%s); their evidence starts from nothing", numbers,
+                    e.getMessage());
+            return Set.of();
+        }
+        return continuing;
+    }
+
+    private void restoreUntilDone(List<Integer> numbers, Set<Integer> continuing) {
         for (int attempt = 1; !numbers.isEmpty() && !stopping; attempt++) {
             try {
-                // from nothing: the highest epoch among the records read wins, never what this instance held before
+                // from nothing: the highest epoch among the records read wins, never what this instance held before;
+                // only the evidence of a partition that came straight back is kept
                 List<String> groups = engine.groupIds().stream().filter(g -> numbers.contains(partitionOf(g))).toList();
-                groups.forEach(engine::beginRestore);
+                groups.forEach(g -> engine.beginRestore(g, continuing.contains(partitionOf(g))));
                 loader.restore(numbers);
                 groups.forEach(engine::acquire);
                 numbers.forEach(partitions::restored);

@@ -49,6 +49,12 @@ public final class PartitionOwnership {
     private final Map<Integer, Unrestored> unrestored = new TreeMap<>();
     /** Partitions being caught up: the offset their input must be read up to (its end when they were assigned). */
     private final Map<Integer, Long> catchingUp = new TreeMap<>();
+    /**
+     * Per partition, the offset of the last record of its input handled while this instance decided it (or caught it
+     * up): kept through a revoke, so that the next assignment can tell whether the evidence counted here is still
+     * complete ({@link #evidenceContinues}).
+     */
+    private final Map<Integer, Long> lastCounted = new TreeMap<>();
     private long lastSeenRunningNanos;
     private boolean lapsed;
     private boolean rebalanceAsked;
@@ -116,10 +122,26 @@ public final class PartitionOwnership {
 
     /** A record of the partition's input at {@code offset} was handled. */
     public synchronized void consumed(int partition, long offset) {
+        Standing standing = standing(partition);
+        if (standing == Standing.DECIDING || standing == Standing.CATCHING_UP) {
+            lastCounted.merge(partition, offset, Math::max);
+        }
         Long end = catchingUp.get(partition);
         if (end != null && offset + 1 >= end) {
             catchingUp.remove(partition);
         }
+    }
+
+    /**
+     * Whether the evidence this instance counted from the partition's input before it was last revoked is still
+     * complete now that it is assigned again with the consumer at {@code position}: true when no record after the last
+     * one handled here was consumed elsewhere (the position is at most one past it; records read again are counted
+     * once, by their start). A partition that comes straight back in an eager rebalance keeps its evidence that way; one
+     * another instance read meanwhile does not. Answers once per assignment.
+     */
+    public synchronized boolean evidenceContinues(int partition, long position) {
+        Long last = lastCounted.remove(partition);
+        return last != null && position <= last + 1;
     }
 
     public synchronized void revoked(Collection<Integer> partitions) {

@@ -37,8 +37,9 @@ class OwnershipLossTest {
     static final List<SafetyRulesTest.Probe> PRIMARY_FAILS = timeline(rounds(0, 100, "secondary", UP, "api"),
             rounds(0, 20, "primary", UP, "api"), rounds(30, 100, "primary", DOWN, "api"));
 
-    @Test
-    void aGroupComingBackTakesWhatTheInterimOwnerStoredNotWhatItDecidedUnpublished() {
+    @org.junit.jupiter.params.ParameterizedTest(name = "evidence kept: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = { false, true })
+    void aGroupComingBackTakesWhatTheInterimOwnerStoredNotWhatItDecidedUnpublished(boolean evidenceContinues) {
         ManualClock clock = new ManualClock(T0);
         DecisionEngine zombie = engine(API, clock);
         assertThat(run(zombie, clock, PRIMARY_FAILS)).contains("t=50 api FAILOVER primary->secondary");
@@ -52,7 +53,7 @@ class OwnershipLossTest {
         GroupSnapshot stored = interim.snapshot("api").orElseThrow();
 
         // the group comes back: its stored state is restored
-        zombie.beginRestore("api");
+        zombie.beginRestore("api", evidenceContinues);
         zombie.restore(stored);
         zombie.acquire("api");
 
@@ -95,5 +96,28 @@ class OwnershipLossTest {
         next.acquire("api");
         assertThat(next.view("api").orElseThrow().activeTarget()).isEqualTo("secondary");
         assertThat(next.view("api").orElseThrow().epoch()).isEqualTo(1);
+    }
+
+    /**
+     * An eager rebalance revokes the group and hands it straight back, nobody else having read its input: the failures
+     * counted before still count, so the failover comes when it would have without the rebalance. Evidence not known to
+     * be complete starts from nothing, and the failover comes failuresToDown intervals later.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "evidence kept: {0} -> {1}")
+    @org.junit.jupiter.params.provider.CsvSource({ "true, t=50 api FAILOVER primary->secondary",
+            "false, t=70 api FAILOVER primary->secondary" })
+    void aGroupHandedStraightBackKeepsItsEvidenceOnlyWhenNobodyElseReadItsInput(boolean evidenceContinues, String failover) {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = engine(API, clock);
+        assertThat(run(engine, clock, PRIMARY_FAILS.stream().filter(p -> p.at() <= 40).toList())).isEmpty();
+        GroupSnapshot stored = engine.snapshot("api").orElseThrow();
+
+        engine.release("api");
+        engine.beginRestore("api", evidenceContinues);
+        engine.restore(stored);
+        engine.acquire("api");
+
+        assertThat(run(engine, clock, PRIMARY_FAILS.stream().filter(p -> p.at() > 40).toList())).as("decisions")
+                .startsWith(failover);
     }
 }

@@ -79,6 +79,8 @@ class OwnershipThroughKafkaTest {
     static final List<String> FED_GROUPS = IntStream.range(0, 9).mapToObj(g -> "batch-" + g).toList();
     /** Groups whose results pile up while another member holds their partition: at least one in every partition. */
     static final List<String> BACKLOG_GROUPS = IntStream.range(0, 9).mapToObj(g -> "backlog-" + g).toList();
+    /** Groups whose partition comes straight back in a rebalance: at least one in every partition. */
+    static final List<String> KEPT_GROUPS = IntStream.range(0, 9).mapToObj(g -> "kept-" + g).toList();
 
     public static class Profile implements QuarkusTestProfile {
         @Override
@@ -93,13 +95,14 @@ class OwnershipThroughKafkaTest {
     }
 
     /**
-     * GROUPS and FED_GROUPS probed every second; BACKLOG_GROUPS every 10 s, so that their results stay fresh (three
-     * intervals) through the rebalance that hands their partition back.
+     * GROUPS and FED_GROUPS probed every second; BACKLOG_GROUPS and KEPT_GROUPS every 10 s, so that their results stay
+     * fresh (three intervals) through the rebalance that hands their partition back.
      */
     static String topology() {
         String yaml = TestTopology.yaml(Stream.concat(GROUPS.stream(), FED_GROUPS.stream()).toList());
-        String backlog = TestTopology.yaml(BACKLOG_GROUPS).replace("intervalSeconds: 1,", "intervalSeconds: 10,");
-        return yaml + backlog.substring(backlog.indexOf("groups:\n") + "groups:\n".length());
+        String slow = TestTopology.yaml(Stream.concat(BACKLOG_GROUPS.stream(), KEPT_GROUPS.stream()).toList())
+                .replace("intervalSeconds: 1,", "intervalSeconds: 10,");
+        return yaml + slow.substring(slow.indexOf("groups:\n") + "groups:\n".length());
     }
 
     @Inject
@@ -232,6 +235,46 @@ class OwnershipThroughKafkaTest {
         assertThat(view.epoch()).as("epoch of " + group + ": no decision on half the evidence").isZero();
     }
 
+    /**
+     * The eager range assignor revokes every partition in every rebalance, also those it hands straight back. A
+     * partition that comes back with nothing read by anyone else meanwhile keeps its groups' evidence: a failure
+     * counted before the rebalance still counts after it (at stop 38 every rebalance started the counts again, so a
+     * failover came up to failuresToDown intervals later). Decisions, epochs and commands are still taken only from
+     * the stored state.
+     */
+    @Test
+    void aPartitionThatComesStraightBackKeepsItsGroupsEvidence() {
+        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers())) {
+            await("every partition decided here").atMost(WAIT)
+                    .until(() -> KEPT_GROUPS.stream().allMatch(g -> ownership.standing(g) == Standing.DECIDING));
+            // one failure of the primary at every location for every group: one short of failuresToDown (2)
+            Instant first = Instant.now();
+            KEPT_GROUPS.forEach(g -> reportPrimaryDown(client, g, first));
+            await("the first failures counted").atMost(WAIT).until(() -> KEPT_GROUPS.stream()
+                    .allMatch(g -> primaryLocations(g).stream().allMatch(l -> first.equals(l.lastResultAt()))));
+
+            try (KafkaConsumer<String, String> rival = rival()) {
+                // a second member joins: every partition is revoked here, some are handed straight back
+                String kept = await("a group whose partition came straight back").atMost(WAIT).pollInSameThread().until(() -> {
+                    rival.poll(Duration.ofMillis(100));
+                    return KEPT_GROUPS.stream().filter(g -> ownership.standing(g) == Standing.DECIDING
+                            && !rival.assignment().isEmpty()
+                            && rival.assignment().stream().noneMatch(tp -> tp.partition() == partition(g))).findFirst();
+                }, java.util.Optional::isPresent).orElseThrow();
+                Instant second = Instant.now();
+                reportPrimaryDown(client, kept, second);
+                List<GroupView.LocationView> after = await("the second failures read").atMost(WAIT).pollInSameThread()
+                        .until(() -> {
+                            rival.poll(Duration.ofMillis(100));
+                            return primaryLocations(kept);
+                        }, ls -> ls.stream().allMatch(l -> second.equals(l.lastResultAt())));
+                assertThat(after).as("the primary's evidence of " + kept + " after its partition came back")
+                        .allSatisfy(l -> assertThat(l.consecutiveFailures()).as(l.location() + " consecutive failures")
+                                .isEqualTo(2));
+            }
+        }
+    }
+
     @Test
     void aPartitionWhoseRestoreFailsIsNotDecidedUntilARetrySucceeds() {
         FailingStateLoader.failing = true;
@@ -304,6 +347,11 @@ class OwnershipThroughKafkaTest {
         return counter == null ? 0 : counter.count();
     }
 
+    private List<GroupView.LocationView> primaryLocations(String group) {
+        return engine.view(group).orElseThrow().targets().stream().filter(t -> t.target().equals(TestTopology.PRIMARY))
+                .flatMap(t -> t.locations().stream()).toList();
+    }
+
     private List<GroupView.LocationView> locations(String group) {
         GroupView view = engine.view(group).orElseThrow();
         return view.targets().stream().flatMap(t -> t.locations().stream()).toList();
@@ -311,7 +359,10 @@ class OwnershipThroughKafkaTest {
 
     /** One round of results: the primary DOWN and the secondary UP at every location (threshold 2, quorum 2). */
     private static void reportPrimaryDown(TopicClient client, String group) {
-        Instant now = Instant.now();
+        reportPrimaryDown(client, group, Instant.now());
+    }
+
+    private static void reportPrimaryDown(TopicClient client, String group, Instant now) {
         for (String location : TestTopology.LOCATIONS) {
             client.send(Topics.PROBE_RESULTS, group, CODEC.encode(result(group, TestTopology.SECONDARY, location, ProbeOutcome.UP, now)));
             client.send(Topics.PROBE_RESULTS, group, CODEC.encode(result(group, TestTopology.PRIMARY, location, ProbeOutcome.DOWN, now)));

@@ -192,4 +192,34 @@ class PartitionOwnershipTest {
         assertThat(ownership.unrestored()).as("partitions not restored")
                 .containsExactly(new PartitionOwnership.Unrestored(2, 2, "unreachable"));
     }
+
+    /**
+     * The evidence of a partition revoked and assigned again continues only when nothing after the last record handled
+     * here was consumed elsewhere: the new position is at most one past it. Records handled while not deciding do not
+     * count. Asked once per assignment.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("continuity")
+    void evidenceContinuesOnlyWhenNothingWasReadElsewhere(String what, long position, boolean decidingWhileConsumed,
+            boolean expected) {
+        PartitionOwnership ownership = new PartitionOwnership(new AtomicLong()::get, LEASE);
+        if (decidingWhileConsumed) {
+            ownership.assigned(List.of(0));
+            ownership.restored(0);
+            ownership.rebalanced();
+        }
+        ownership.consumed(0, 40);
+        ownership.consumed(0, 41);
+        ownership.revoked(List.of(0));
+        assertThat(ownership.evidenceContinues(0, position)).as(what).isEqualTo(expected);
+        assertThat(ownership.evidenceContinues(0, position)).as(what + ", asked again").isFalse();
+    }
+
+    static Stream<Arguments> continuity() {
+        return Stream.of(
+                Arguments.of("back at the next record", 42L, true, true),
+                Arguments.of("back behind it: records read again, counted once", 30L, true, true),
+                Arguments.of("one record read elsewhere", 43L, true, false),
+                Arguments.of("handled while not deciding", 42L, false, false));
+    }
 }
