@@ -105,14 +105,14 @@ class ZombieDeciderIT {
                         });
 
                 List<Decision> all = decisions(reader, group);
-                assertThat(all).extracting(Decision::epoch).as("epochs of " + group + ": continuous, none twice")
-                        .containsExactly(1L, 2L, 3L);
+                assertThat(all).extracting(Decision::epoch).as("epochs of " + group + ": rising, none twice (each owner's "
+                        + "term has its own range, issue 29)").isSorted().doesNotHaveDuplicates();
                 assertThat(all).extracting(Decision::kind).as("decisions of " + group)
                         .containsExactly(DecisionKind.FAILOVER, DecisionKind.FAILBACK, DecisionKind.FAILOVER);
                 Decision failback = all.get(1);
                 assertThat(survivor.output()).as(survivor.name + "'s log").contains("published decision " + failback.decisionId());
                 assertThat(zombie.output()).as(zombie.name + "'s log: no failback published by the zombie")
-                        .doesNotContainPattern("published decision \\S+ epoch 2: FAILBACK");
+                        .doesNotContainPattern("published decision \\S+ epoch \\d+: FAILBACK");
             } finally {
                 if (zombie != null) {
                     zombie.resume(); // a frozen process would not end on SIGTERM

@@ -377,8 +377,21 @@ public final class DecisionEngine {
     private record Retired(GroupState.CarriedEvidence evidence, CorrelatedFailureGuard.Memory guard) {
     }
 
-    /** The group's state is restored: this instance decides it again. */
+    /** The group's state is restored: this instance decides it again, under no known term. */
     public synchronized void acquire(String group) {
+        acquire(group, OwnershipTerm.NONE);
+    }
+
+    /**
+     * The group's state is restored: this instance decides it again, under {@code term}. Its next decision's epoch is at
+     * least the term's first, so that it ranks above anything an earlier owner decided and never equals what another
+     * owner decides (issue 29).
+     */
+    public synchronized void acquire(String group, OwnershipTerm term) {
+        GroupState s = groups.get(group);
+        if (s != null) {
+            s.decideUnder(term);
+        }
         released.remove(group);
         retired.remove(group);
     }

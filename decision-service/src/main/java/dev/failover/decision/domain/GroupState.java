@@ -25,6 +25,8 @@ final class GroupState {
     private final int quorum;
     private String active;
     private long epoch;
+    /** The lowest epoch the term this instance decides the group under may mint (OwnershipTerm); 0 when none. */
+    private long firstEpochOfTerm;
     private Instant lastSwitchAt;
     private final Deque<Instant> automaticSwitches = new ArrayDeque<>();
     private GroupSnapshot.PinState pin;
@@ -160,6 +162,14 @@ final class GroupState {
     }
 
     // ---- intents ----
+
+    /**
+     * This instance decides the group under {@code term} now: its next epoch is at least the term's first
+     * ({@link OwnershipTerm}).
+     */
+    void decideUnder(OwnershipTerm term) {
+        firstEpochOfTerm = term.firstEpoch();
+    }
 
     /** Remembers the last evaluation, for "why is it doing this now". */
     void evaluated(LastEvaluation last) {
@@ -333,7 +343,7 @@ final class GroupState {
         Instant now = evidence.at();
         Explanation.StartingState before = Explanations.starting(this);
         String from = active;
-        epoch++;
+        epoch = Math.max(epoch + 1, firstEpochOfTerm);
         active = to.id();
         lastSwitchAt = now;
         DecisionMode mode = group.mode() == GroupMode.SHADOW ? DecisionMode.SHADOW : DecisionMode.LIVE;

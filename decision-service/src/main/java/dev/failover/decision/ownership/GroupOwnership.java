@@ -27,6 +27,7 @@ import org.jboss.logging.Logger;
 import dev.failover.contract.event.Topics;
 import dev.failover.contract.time.Backoff;
 import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.domain.OwnershipTerm;
 import dev.failover.decision.ownership.PartitionOwnership.Standing;
 import dev.failover.decision.store.StateLoader;
 import dev.failover.decision.store.TopicSetup;
@@ -132,11 +133,12 @@ public class GroupOwnership implements KafkaConsumerRebalanceListener {
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> assigned) {
         List<Integer> numbers = probeResultPartitions(assigned);
         Set<Integer> continuing = evidenceContinues(consumer, numbers);
+        OwnershipTerm term = termOf(consumer);
         partitions.assigned(numbers);
-        restoreUntilDone(numbers, continuing);
+        restoreUntilDone(numbers, continuing, term);
         catchUp(consumer, numbers);
         partitions.rebalanced();
-        LOG.infof("now deciding partitions %s; groups %s", numbers, ownedGroups());
+        LOG.infof("now deciding partitions %s under generation %d; groups %s", numbers, term.generation(), ownedGroups());
     }
 
     @Override
@@ -204,7 +206,20 @@ public class GroupOwnership implements KafkaConsumerRebalanceListener {
         return continuing;
     }
 
-    private void restoreUntilDone(List<Integer> numbers, Set<Integer> continuing) {
+    /**
+     * The term of this assignment: the consumer group generation it belongs to. No other member is assigned these
+     * partitions in that generation, so epochs minted under it are this instance's alone (OwnershipTerm).
+     */
+    private static OwnershipTerm termOf(Consumer<?, ?> consumer) {
+        try {
+            return OwnershipTerm.ofGeneration(consumer.groupMetadata().generationId());
+        } catch (RuntimeException e) {
+            LOG.warnf("the consumer group generation is not known (%s): epochs are minted one above the last", e.getMessage());
+            return OwnershipTerm.NONE;
+        }
+    }
+
+    private void restoreUntilDone(List<Integer> numbers, Set<Integer> continuing, OwnershipTerm term) {
         for (int attempt = 1; !numbers.isEmpty() && !stopping; attempt++) {
             try {
                 // from nothing: the highest epoch among the records read wins, never what this instance held before;
@@ -212,7 +227,7 @@ public class GroupOwnership implements KafkaConsumerRebalanceListener {
                 List<String> groups = engine.groupIds().stream().filter(g -> numbers.contains(partitionOf(g))).toList();
                 groups.forEach(g -> engine.beginRestore(g, continuing.contains(partitionOf(g))));
                 loader.restore(numbers);
-                groups.forEach(engine::acquire);
+                groups.forEach(g -> engine.acquire(g, term));
                 numbers.forEach(partitions::restored);
                 return;
             } catch (RuntimeException e) {

@@ -120,4 +120,40 @@ class OwnershipLossTest {
         assertThat(run(engine, clock, PRIMARY_FAILS.stream().filter(p -> p.at() > 40).toList())).as("decisions")
                 .startsWith(failover);
     }
+
+    /**
+     * Issue 29 item 2: two owners restored from the same state (a zombie cut off with its region, its successor) both
+     * decide. Each decides under the term of its own assignment, so their epochs differ, the successor's is the
+     * higher, and epochs stay monotonic across a restore.
+     */
+    @Test
+    void twoOwnersRestoredFromTheSameStateNeverMintTheSameEpoch() {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine first = engine(API, clock);
+        first.beginRestore("api");
+        first.acquire("api", new OwnershipTerm(7));
+        run(first, clock, PRIMARY_FAILS.stream().filter(p -> p.at() <= 50).toList());
+        first.published("api", first.view("api").orElseThrow().recentDecisions().get(0).decisionId());
+        GroupSnapshot stored = first.snapshot("api").orElseThrow();
+        long storedEpoch = stored.epoch();
+
+        ManualClock later = new ManualClock(T0.plusSeconds(300));
+        DecisionEngine zombie = engine(API, later);
+        DecisionEngine successor = engine(API, later);
+        zombie.beginRestore("api");
+        zombie.restore(stored);
+        zombie.acquire("api", new OwnershipTerm(7)); // its generation: it never learnt of the rebalance
+        successor.beginRestore("api");
+        successor.restore(stored);
+        successor.acquire("api", new OwnershipTerm(8));
+        for (DecisionEngine e : List.of(zombie, successor)) {
+            assertThat(e.apply(new Command.Force("api", "primary", "back to the primary", "dave")))
+                    .isInstanceOf(CommandOutcome.Accepted.class);
+        }
+        long zombieEpoch = zombie.unpublished("api").get(0).epoch();
+        long successorEpoch = successor.unpublished("api").get(0).epoch();
+        assertThat(zombieEpoch).as("the zombie's epoch, after the stored " + storedEpoch).isGreaterThan(storedEpoch);
+        assertThat(successorEpoch).as("the successor's epoch: above the zombie's " + zombieEpoch)
+                .isGreaterThan(zombieEpoch);
+    }
 }

@@ -23,6 +23,7 @@ import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.event.Topics;
+import dev.failover.decision.domain.OwnershipTerm;
 import dev.failover.testkit.demo.DemoBackendsResource;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
@@ -72,7 +73,9 @@ class DecisionsThroughKafkaTest {
             assertThat(decision.kind()).isEqualTo(DecisionKind.FAILOVER);
             assertThat(decision.fromTarget()).isEqualTo(TestTopology.PRIMARY);
             assertThat(decision.toTarget()).isEqualTo(TestTopology.SECONDARY);
-            assertThat(decision.epoch()).isEqualTo(1L);
+            long termStart = 1L << OwnershipTerm.SEQUENCE_BITS;
+            assertThat(decision.epoch()).as("the decision's epoch: in the range of this instance's term, its consumer group "
+                    + "generation (issue 29)").isGreaterThanOrEqualTo(termStart);
             assertThat(decision.mode()).isEqualTo(DecisionMode.LIVE);
             assertThat(decision.evidence()).extracting(e -> e.target()).contains(TestTopology.PRIMARY, TestTopology.SECONDARY);
         }
