@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.LongStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -245,8 +244,9 @@ class DecisionTakeoverIT {
                 .map(DecisionTakeoverIT::decision).toList();
         assertThat(all).as("decisions of this outage").filteredOn(d -> d.issuedAt().isAfter(failedAt))
                 .extracting(Decision::kind).containsExactly(DecisionKind.FAILOVER);
+        // each owner mints in the range of its term (its consumer group generation, issue 29): rising, never twice
         assertThat(all).as("epochs of every decision of the group, in order").extracting(Decision::epoch)
-                .containsExactlyElementsOf(LongStream.rangeClosed(1, all.size()).boxed().toList());
+                .isSorted().doesNotHaveDuplicates();
         return switched;
     }
 
