@@ -213,6 +213,11 @@ class DecisionOwnershipIT {
      * that instance kept what it held and skipped the interim owner's records, the pause among them) and honour the key:
      * the same key with a pin is refused (422 naming the header and the pause), the same pause again answers the first
      * outcome, under the first command id.
+     * <p>
+     * What this does not reach: before the fix (dc58c55) the returning instance skipped only records of an epoch lower
+     * than its own, so the pause was lost only when that instance had counted a decision it never published (discarded
+     * at the revoke). A SIGSTOP alone does not make one: on SIGCONT the lapsed lease stops the instance from deciding
+     * until it rejoined. This case passes on the decision-service before the fix too; OwnershipLossTest shows the defect.
      *
      * @return the group left paused at {@code first}
      */
