@@ -29,6 +29,8 @@ class FailoverCtlTest {
              "pin":{"target":"secondary","forced":false,"principal":"alice","reason":"patching","since":"2026-11-23T10:00:00Z",
                     "switchedFrom":"primary"},
              "serving":{"epoch":2,"decisionId":"d-2","status":"CONVERGING","detail":"switchover step 1 of 3 served","at":"2026-11-23T10:00:01Z"},
+             "decidedVsServed":{"state":"ACTUATING","decided":"d-2","decidedEpoch":2,"decidedAt":"2026-11-23T10:00:00Z",
+                                "served":"d-2","servedEpoch":2,"detail":"the actuator reports decision d-2 as its record: CONVERGING"},
              "targets":[
                {"target":"primary","region":"us-east-1","health":"UNHEALTHY","destination":{"verdict":"NOT_HEALTHY"},
                 "locations":[{"location":"loc-a","verdict":"DOWN"},{"location":"loc-b","verdict":"DOWN"},{"location":"loc-c","verdict":"UP"}]},
@@ -84,6 +86,31 @@ class FailoverCtlTest {
         assertThat(run("status").out()).containsPattern("api\\s+secondary\\s+HEALTHY\\s+PINNED\\s+2\\s+CONVERGING epoch 2");
         Run json = run("status", "-o", "json");
         assertThat(json.out()).contains("\"switchedFrom\" : \"primary\"");
+    }
+
+    @Test
+    void statusShowsTheDecisionServicesDecidedVsServedCheckAndJsonPassesItThrough() {
+        String notServed = GROUP.replaceFirst("\"decidedVsServed\":\\{[^}]*}", """
+                "decidedVsServed":{"state":"NOT_SERVED","decided":"d-2","decidedEpoch":2,"decidedAt":"2026-11-23T10:00:00Z",
+                 "served":"d-1","servedEpoch":2,"detail":"the actuator reports decision d-1 (epoch 2, CONVERGED) as its record, \
+                not decision d-2 (epoch 2) issued at 2026-11-23T10:00:00Z; longer than 60 s: another owner's decision of the \
+                same epoch, a decision the actuator dead-lettered, or an actuator that is down"}""".strip());
+        assertThat(notServed).as("the test's group with another check").contains("NOT_SERVED").doesNotContain("ACTUATING");
+        api.answer("GET /groups/api", 200, notServed);
+        Run run = run("status", "api", "--token", "t");
+        assertThat(run.exit()).isEqualTo(Exits.OK);
+        assertThat(run.out()).containsPattern("(?m)^decided  NOT_SERVED for \\d+ s: actuator serves d-1 \\(epoch 2\\), not the last decision$")
+                .contains("last decision  SWITCHOVER primary -> secondary (epoch 2, d-2)");
+        assertThat(run.out().lines()).as("every line for people within 120 columns")
+                .allSatisfy(l -> assertThat(l).hasSizeLessThanOrEqualTo(120));
+
+        api.answer("GET /groups", 200, "[" + notServed + "]");
+        assertThat(run("status").out()).containsPattern("(?m)^GROUP .* DECIDED VS SERVED$")
+                .containsPattern("(?m)^api\\s+secondary\\s+HEALTHY\\s+PINNED\\s+2\\s+CONVERGING epoch 2\\s+NOT_SERVED \\d+ s$");
+        for (String format : List.of("json", "yaml")) {
+            assertThat(run("status", "api", "-o", format).out()).as("-o " + format).contains("decidedVsServed")
+                    .contains("NOT_SERVED").contains("longer than 60 s");
+        }
     }
 
     @Test

@@ -37,6 +37,9 @@ import dev.failover.testkit.topology.TestTopology;
  * decision per switch, never two). When one instance stops, the other takes its groups over, restores their state from
  * Kafka and carries their epochs on. On the way, failoverctl's exit 5 is caused for real: an operator command sent through
  * one instance while the group's owner is frozen is accepted but not confirmed, and applied once the owner runs again.
+ * Then a group moves to the other instance and back (SIGSTOP, SIGCONT, SIGKILL of the interim owner): a pause set
+ * through the interim owner stays, nothing is decided for the group while it is paused, and the pause's Idempotency-Key
+ * still names the pause at the new owner (issue 29, items 1 and 6).
  */
 class DecisionOwnershipIT {
 
@@ -101,14 +104,23 @@ class DecisionOwnershipIT {
 
                 aWriteWhileTheOwnerIsFrozenIsPendingWithExit5AndAppliedWhenItRunsAgain(deciders.get(0), deciders.get(1));
 
-                // one instance leaves; the other takes its groups over and carries the epochs on
-                ServiceProcess survivor = deciders.get(1);
-                deciders.remove(0).close();
-                await("the survivor owning every group").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                        .untilAsserted(() -> assertThat(DeciderViews.owned(survivor)).as("groups owned by decider-2")
-                                .containsExactlyInAnyOrderElementsOf(ALL_GROUPS));
-                List<Decision> failbacks = reportUntilEachGroupHas(client, reader, ProbeOutcome.UP, DecisionKind.FAILBACK);
-                // the survivor decides under a later term (the generation of its new assignment): above the failover
+                // a group moves to the other instance and back: a pause set meanwhile stays, and so does its key's
+                // meaning; the interim owner is killed on the way, the first instance takes every group over
+                ServiceProcess survivor = deciders.get(0);
+                String paused = aPauseThroughTheInterimOwnerSurvivesTheMoveBackAndItsKeyNamesIt(survivor, deciders.get(1));
+                deciders.remove(1);
+                List<String> running = ALL_GROUPS.stream().filter(g -> !g.equals(paused)).toList();
+                List<Decision> failbacks = reportUntilEachGroupHas(client, reader, ProbeOutcome.UP, DecisionKind.FAILBACK, running);
+                // the paused group saw the same healthy primary in the same rounds as those that failed back
+                assertThat(reader.poll().stream().map(r -> CODEC.decode(r.value(), Decision.class))
+                        .filter(d -> d.group().equals(paused)).toList()).as("decisions of " + paused + " while paused")
+                        .extracting(Decision::kind).containsExactly(DecisionKind.FAILOVER);
+                HttpResponse<String> resume = answered(survivor, paused, "resume", "{\"reason\":\"move back test over\"}",
+                        Map.of("Idempotency-Key", "resume-" + UUID.randomUUID()));
+                assertThat(resume.statusCode()).as("resume " + paused + " through " + survivor.name + ": " + resume.body())
+                        .isEqualTo(200);
+                failbacks = reportUntilEachGroupHas(client, reader, ProbeOutcome.UP, DecisionKind.FAILBACK, ALL_GROUPS);
+                // each owner decides under the term of its assignment (issue 29): above the group's FAILOVER
                 assertThat(failbacks).as("FAILBACKs seen, each above its group's FAILOVER: the epoch carried on")
                         .allSatisfy(d -> assertThat(d.epoch()).as(d.group()).isGreaterThan(failoverEpochs.get(d.group())));
 
@@ -197,6 +209,117 @@ class DecisionOwnershipIT {
                 Duration.ofNanos(System.nanoTime() - start).toMillis());
     }
 
+    /**
+     * Issue 29, items 1 and 6, with real signals. The instance that decides a group ({@code first}) is frozen (SIGSTOP)
+     * until the other ({@code interim}) has taken the group over; an operator pauses it through the interim owner, with an
+     * Idempotency-Key. The first instance runs again (SIGCONT) and the interim owner is killed (SIGKILL): the group moves
+     * back to the instance that held its earlier state, which must restore the interim owner's newer state (the defect:
+     * that instance kept what it held and skipped the interim owner's records, the pause among them) and honour the key:
+     * the same key with a pin is refused (422 naming the header and the pause), the same pause again answers the first
+     * outcome, under the first command id.
+     * <p>
+     * What this does not reach: before the fix (dc58c55) the returning instance skipped only records of an epoch lower
+     * than its own, so the pause was lost only when that instance had counted a decision it never published (discarded
+     * at the revoke). A SIGSTOP alone does not make one: on SIGCONT the lapsed lease stops the instance from deciding
+     * until it rejoined. This case passes on the decision-service before the fix too; OwnershipLossTest shows the defect.
+     *
+     * @return the group left paused at {@code first}
+     */
+    static String aPauseThroughTheInterimOwnerSurvivesTheMoveBackAndItsKeyNamesIt(ServiceProcess first,
+            ServiceProcess interim) throws Exception {
+        long start = System.nanoTime();
+        List<String> ofFirst = DeciderViews.owned(first);
+        String group = ofFirst.get(ofFirst.size() - 1); // the exit 5 test took the first
+        JsonNode before = DeciderViews.view(first, group);
+        Map<String, String> key = Map.of("Idempotency-Key", "move-back-" + UUID.randomUUID());
+        String pauseBody = "{\"reason\":\"paused at the interim owner\"}";
+        HttpResponse<String> pause;
+        first.suspend();
+        try {
+            await(interim.name + " taking " + group + " over from the frozen " + first.name).atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(DeciderViews.owned(interim))
+                            .as("groups of " + interim.name).contains(group));
+            pause = answered(interim, group, "pause", pauseBody, key);
+        } finally {
+            first.resume(); // always: a frozen process would not end on SIGTERM
+        }
+        assertThat(pause.statusCode()).as("pause of " + group + " through its interim owner " + interim.name + ": "
+                + pause.body()).isEqualTo(200);
+        JsonNode applied = JSON.readTree(pause.body());
+        assertThat(applied.path("group").path("automation").asText()).as("automation of " + group + " at " + interim.name)
+                .isEqualTo("PAUSED");
+
+        await("the consumer group settled with " + first.name + " back").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                    List<String> owned = new ArrayList<>(DeciderViews.owned(first));
+                    assertThat(owned).as("groups of " + first.name + ", joined again").isNotEmpty();
+                    owned.addAll(DeciderViews.owned(interim));
+                    assertThat(owned).as("every group owned by exactly one decider").containsExactlyInAnyOrderElementsOf(ALL_GROUPS);
+                });
+        interim.kill();
+        await(first.name + " owning every group once " + interim.name + " was killed").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(DeciderViews.owned(first))
+                        .as("groups of " + first.name).containsExactlyInAnyOrderElementsOf(ALL_GROUPS));
+
+        // item 1: the instance that decided the group before holds the interim owner's state, not its own
+        JsonNode after = DeciderViews.view(first, group);
+        assertThat(after.path("automation").asText()).as("automation of " + group + " back at " + first.name + ": " + after)
+                .isEqualTo("PAUSED");
+        assertThat(after.path("pause").path("reason").asText()).as("pause of " + group + " at " + first.name)
+                .isEqualTo("paused at the interim owner");
+        assertThat(List.of(after.path("activeTarget").asText(), after.path("epoch").asLong()))
+                .as("active target and epoch of " + group + " at " + first.name + ", as before the move")
+                .isEqualTo(List.of(before.path("activeTarget").asText(), before.path("epoch").asLong()));
+
+        // item 6: the key names the pause, whichever instance took it and across the owner change
+        String pauseId = applied.path("commandId").asText();
+        HttpResponse<String> pin = answered(first, group, "pin", "{\"target\":\"" + TestTopology.SECONDARY
+                + "\",\"reason\":\"the same key for another command\"}", key);
+        assertThat(pin.statusCode()).as("a pin with the pause's key through " + first.name + ": " + pin.body()).isEqualTo(422);
+        JsonNode refused = JSON.readTree(pin.body());
+        assertThat(refused.path("field").asText()).as(pin.body()).isEqualTo("Idempotency-Key");
+        assertThat(refused.path("message").asText()).as(pin.body())
+                .startsWith("Idempotency-Key: this key was first used for PAUSE on group " + group + ", issued at ")
+                .contains("(command " + pauseId + ", applied); this request is a PIN and was not applied");
+        HttpResponse<String> again = answered(first, group, "pause", pauseBody, key);
+        assertThat(again.statusCode()).as("the pause again with its key through " + first.name + ": " + again.body())
+                .isEqualTo(200);
+        assertThat(JSON.readTree(again.body()).path("commandId").asText()).as("command id of the repeated pause")
+                .isEqualTo(pauseId);
+        JsonNode view = DeciderViews.view(first, group);
+        assertThat(view.path("pin").isNull() || view.path("pin").isMissingNode()).as("no pin on " + group + ": " + view).isTrue();
+        List<String> actions = new ArrayList<>();
+        JSON.readTree(first.get("/groups/" + group + "/history", "viewer")).path("actions").forEach(a -> {
+            if (a.path("reason").asText().equals("paused at the interim owner")
+                    || a.path("reason").asText().equals("the same key for another command")) {
+                actions.add(a.path("principal").asText() + " " + a.path("action").asText() + ": " + a.path("reason").asText());
+            }
+        });
+        assertThat(actions).as("this test's actions in the audit trail of " + group + " at " + first.name + ": the pause, once")
+                .containsExactly("system-test pause: paused at the interim owner");
+        System.out.printf("%s paused through %s, moved back to %s and its key checked in %d ms%n", group, interim.name,
+                first.name, Duration.ofNanos(System.nanoTime() - start).toMillis());
+        return group;
+    }
+
+    /**
+     * POST /groups/{group}/{action} as an operator until the answer is not 202 (the owner's outcome came later than the
+     * command timeout): sent again with the same Idempotency-Key it is the same command, answered with its outcome.
+     */
+    static HttpResponse<String> answered(ServiceProcess decider, String group, String action, String json,
+            Map<String, String> headers) {
+        if (!headers.containsKey("Idempotency-Key")) {
+            throw new IllegalArgumentException("without an Idempotency-Key a retry would be another command");
+        }
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        await(action + " of " + group + " through " + decider.name + " answered").atMost(Duration.ofSeconds(60))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1)).pollInSameThread().until(() -> {
+                    answers.add(decider.post("/groups/" + group + "/" + action, "operator", json, headers));
+                    return answers.get(answers.size() - 1).statusCode() != 202;
+                });
+        return answers.get(answers.size() - 1);
+    }
+
     /** The group's automation (RUNNING, PAUSED, ...) in this decider's view. */
     static String automation(ServiceProcess decider, String group) throws java.io.IOException {
         JsonNode view = JSON.readTree(decider.get("/groups/" + group, "viewer"));
@@ -211,11 +334,17 @@ class DecisionOwnershipIT {
      */
     static List<Decision> reportUntilEachGroupHas(TopicClient client, TopicClient.Reader reader, ProbeOutcome primary,
             DecisionKind kind) {
+        return reportUntilEachGroupHas(client, reader, primary, kind, ALL_GROUPS);
+    }
+
+    /** {@link #reportUntilEachGroupHas(TopicClient, TopicClient.Reader, ProbeOutcome, DecisionKind)} until these groups have one. */
+    static List<Decision> reportUntilEachGroupHas(TopicClient client, TopicClient.Reader reader, ProbeOutcome primary,
+            DecisionKind kind, List<String> groups) {
         await("a " + kind + " for each group while the primary is " + primary).atMost(Duration.ofSeconds(90))
                 .pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1)).pollInSameThread().untilAsserted(() -> {
                     round(client, primary);
                     assertThat(decisions(reader.poll(), kind)).as(kind + " decisions on " + Topics.DECISIONS)
-                            .extracting(Decision::group).containsAll(ALL_GROUPS);
+                            .extracting(Decision::group).containsAll(groups);
                 });
         return decisions(reader.poll(), kind);
     }

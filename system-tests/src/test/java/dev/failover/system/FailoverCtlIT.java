@@ -132,11 +132,13 @@ class FailoverCtlIT {
     void statusShowsEveryGroupAndOneGroupsHealthMatrix() {
         Run all = ctl(viewer, "status");
         assertThat(all.exit()).as(all.toString()).isZero();
-        assertThat(all.out()).containsPattern("(?m)^GROUP\\s+ACTIVE\\s+HEALTH\\s+AUTOMATION").containsPattern("(?m)^api\\s+primary\\s+HEALTHY\\s+RUNNING");
+        assertThat(all.out()).containsPattern("(?m)^GROUP\\s+ACTIVE\\s+HEALTH\\s+AUTOMATION.*DECIDED VS SERVED$")
+                .containsPattern("(?m)^api\\s+primary\\s+HEALTHY\\s+RUNNING.*NO_DECISION$");
 
         Run one = ctl(viewer, "status", G);
         assertThat(one.exit()).as(one.toString()).isZero();
         assertThat(one.out()).contains("active   primary (HEALTHY)").contains("holds    none (automation runs on health)")
+                .contains("\ndecided  NO_DECISION: nothing decided yet\n") // the decision-service's decidedVsServed
                 .containsPattern("primary \\*\\s+us-east-1\\s+HEALTHY\\s+UP\\s+UP\\s+UP\\s+ELIGIBLE")
                 .containsPattern("secondary\\s+us-west-2\\s+HEALTHY\\s+UP\\s+UP\\s+UP\\s+ELIGIBLE");
         assertThat(one.err()).as("nothing but the answer: no log lines").isEmpty();

@@ -150,8 +150,14 @@ final class ServiceProcess implements AutoCloseable {
      * whatever its status.
      */
     HttpResponse<String> post(String path, String role, String json) {
+        return post(path, role, json, Map.of());
+    }
+
+    /** {@link #post(String, String, String)} with these request headers too (an Idempotency-Key). */
+    HttpResponse<String> post(String path, String role, String json, Map<String, String> headers) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(uri(path));
+            headers.forEach(request::header);
             if (role != null) {
                 request.header("Authorization", "Bearer " + token(role, audience()));
             }

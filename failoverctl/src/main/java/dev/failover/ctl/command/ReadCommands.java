@@ -1,6 +1,7 @@
 package dev.failover.ctl.command;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -34,7 +35,8 @@ public final class ReadCommands {
         @Override
         int run(ApiClient api) throws ApiException {
             JsonNode body = api.get(group == null ? "groups" : path(group)).body();
-            print(body, group == null ? Views::groups : Views::group);
+            Instant now = Instant.now();
+            print(body, group == null ? b -> Views.groups(b, now) : b -> Views.group(b, now));
             return ok();
         }
     }
@@ -98,7 +100,7 @@ public final class ReadCommands {
                 }
                 out().print(document != null ? document
                         : "every " + interval.toMillis() / 1000.0 + " s, " + java.time.Instant.now() + "\n"
-                                + (group == null ? Views.groups(body) : Views.group(body)) + "\n");
+                                + (group == null ? Views.groups(body, Instant.now()) : Views.group(body, Instant.now())) + "\n");
                 out().flush();
                 if (count != null && i + 1 >= count) {
                     break;

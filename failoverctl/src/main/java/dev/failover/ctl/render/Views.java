@@ -1,5 +1,8 @@
 package dev.failover.ctl.render;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,14 +25,59 @@ public final class Views {
         return value.isMissingNode() || value.isNull() || value.asText().isEmpty() ? "-" : value.asText();
     }
 
-    /** One line per group: GET /groups. */
-    public static String groups(JsonNode groups) {
-        Table table = new Table("GROUP", "ACTIVE", "HEALTH", "AUTOMATION", "EPOCH", "SERVED");
+    /** One line per group: GET /groups; {@code now} dates the decided-vs-served check. */
+    public static String groups(JsonNode groups, Instant now) {
+        Table table = new Table("GROUP", "ACTIVE", "HEALTH", "AUTOMATION", "EPOCH", "SERVED", "DECIDED VS SERVED");
         for (JsonNode g : groups) {
             table.row(text(g, "group"), text(g, "activeTarget"), text(g, "activeHealth"), text(g, "automation"), text(g, "epoch"),
-                    served(g));
+                    served(g), decidedVsServedCell(g.path("decidedVsServed"), now));
         }
         return table.toString();
+    }
+
+    /**
+     * The decision-service's check of the actuator's report against the group's latest decision, by decision id
+     * ({@code decidedVsServed}, issue 29), in one line that fits beside its label; the latest decision's id is on the
+     * "last decision" line. Null when the server does not send the check (an older server).
+     */
+    static String decidedVsServed(JsonNode check, Instant now) {
+        if (check.isMissingNode() || check.isNull()) {
+            return null;
+        }
+        String state = text(check, "state");
+        String served = text(check, "served").equals("-") ? "no decision" : text(check, "served")
+                + (text(check, "servedEpoch").equals("-") ? "" : " (epoch " + text(check, "servedEpoch") + ")");
+        return switch (state) {
+            case "NO_DECISION" -> "NO_DECISION: nothing decided yet";
+            case "SERVED" -> "SERVED (decision " + decided(check) + ")";
+            case "ACTUATING" -> "ACTUATING (decision " + decided(check) + "): reported, not converged yet";
+            case "AWAITING_REPORT" -> "AWAITING_REPORT" + age(check, now) + ": actuator reports " + served;
+            case "NOT_SERVED" -> "NOT_SERVED" + age(check, now) + ": actuator serves " + served + ", not the last decision";
+            default -> state + ": " + text(check, "detail"); // a state this release does not know: the server's words
+        };
+    }
+
+    /** The check's state, with for how long the latest decision waits for or misses the actuator's report. */
+    static String decidedVsServedCell(JsonNode check, Instant now) {
+        if (check.isMissingNode() || check.isNull()) {
+            return "-";
+        }
+        String state = text(check, "state");
+        return state.equals("NOT_SERVED") || state.equals("AWAITING_REPORT") ? state + age(check, now).replace(" for", "") : state;
+    }
+
+    private static String decided(JsonNode check) {
+        return text(check, "decided") + (text(check, "decidedEpoch").equals("-") ? "" : ", epoch " + text(check, "decidedEpoch"));
+    }
+
+    /** " for 75 s" since the check's decidedAt; empty when it is absent or later than this machine's clock. */
+    private static String age(JsonNode check, Instant now) {
+        try {
+            long seconds = Duration.between(Instant.parse(text(check, "decidedAt")), now).toSeconds();
+            return seconds >= 0 ? " for " + seconds + " s" : "";
+        } catch (DateTimeParseException e) {
+            return "";
+        }
     }
 
     /** Desired vs served: what the actuator last reported of the group's record, against the group's epoch. */
@@ -43,8 +91,8 @@ public final class Views {
         return text(serving, "status") + " epoch " + epoch + (current ? "" : " (decided: epoch " + text(g, "epoch") + ", not reported yet)");
     }
 
-    /** One group: GET /groups/{id}. */
-    public static String group(JsonNode g) {
+    /** One group: GET /groups/{id}; {@code now} dates the decided-vs-served check. */
+    public static String group(JsonNode g, Instant now) {
         StringBuilder out = new StringBuilder();
         out.append("group ").append(text(g, "group")).append("   mode ").append(text(g, "mode")).append("   automation ")
                 .append(text(g, "automation")).append("   epoch ").append(text(g, "epoch")).append('\n');
@@ -56,6 +104,10 @@ public final class Views {
             out.append(" at ").append(text(serving, "at")).append(": ").append(text(serving, "detail"));
         }
         out.append('\n');
+        String check = decidedVsServed(g.path("decidedVsServed"), now);
+        if (check != null) {
+            out.append("decided  ").append(check).append('\n');
+        }
         out.append("holds    ").append(holds(g)).append('\n');
         out.append('\n').append(health(g));
         JsonNode last = g.path("recentDecisions").path(0);
