@@ -84,7 +84,7 @@ public record GroupView(
      * used. {@code lastIgnored} stays after results are used again; compare its {@code at} with {@code lastResultAt}.
      *
      * @param lastResultAt start of the last result used, by the location's clock; absent before the first
-     * @param lastIgnored  the last result ignored as STALE or FROM_THE_FUTURE; absent when none was
+     * @param lastIgnored  the last result ignored as STALE, FROM_THE_FUTURE or OTHER_SOURCE; absent when none was
      * @param alertOnlyFailure the reason of the latest result when it was a failure of an alert-only class (counted as a
      *                     success, alerted on); absent otherwise
      */

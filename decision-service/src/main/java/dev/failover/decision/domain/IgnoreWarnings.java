@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * When to warn that a probe location's results are being ignored: a location's first ignored result at once, later ones
  * counted and summed up in at most one warning per location per {@code every}. A location with a skewed clock has every
  * result ignored; a line per result would bury everything else in the log. Keys are locations of the topology only
- * (STALE and FROM_THE_FUTURE come after the location was found), so the map stays as small as the topology.
+ * (the reasons warned of come after the location was found), so the map stays as small as the topology.
  */
 public final class IgnoreWarnings {
 
@@ -37,6 +37,17 @@ public final class IgnoreWarnings {
         Instant lastWarnedAt;
         Instant since;
         final Map<Outcome.IgnoreReason, Integer> counts = new EnumMap<>(Outcome.IgnoreReason.class);
+    }
+
+    /**
+     * Whether results ignored for this reason are warned of: a location whose clock is off (STALE, FROM_THE_FUTURE) or
+     * that has two probe instances (OTHER_SOURCE). The other reasons name no location of the topology.
+     */
+    public static boolean warnsOf(Outcome.IgnoreReason reason) {
+        return switch (reason) {
+            case STALE, FROM_THE_FUTURE, OTHER_SOURCE -> true;
+            case UNKNOWN_GROUP, UNKNOWN_TARGET, UNKNOWN_LOCATION, UNKNOWN_DEPENDENCY, NOT_DECIDED_HERE -> false;
+        };
     }
 
     public IgnoreWarnings(Clock clock, Duration every) {

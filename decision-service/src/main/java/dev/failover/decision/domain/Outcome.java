@@ -30,6 +30,11 @@ public sealed interface Outcome {
         /** A dependency result naming a dependency the target does not have in this topology. */
         UNKNOWN_DEPENDENCY,
         /**
+         * Another probe instance reports as the same location for the same target, and it is in place: two instances
+         * report as one location, and only one of them is counted (ProbeSources, ADR 0008).
+         */
+        OTHER_SOURCE,
+        /**
          * The group was released (this instance stopped deciding it) and not restored since: a record that was in flight
          * when the ownership ended.
          */

@@ -10,14 +10,15 @@ import java.util.Optional;
 
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.topology.Dependency;
+import dev.failover.contract.topology.ProbeSpec;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
 
 /**
  * The engine's checks of a probe result before it counts: a group, target, location and dependency of the topology, not
  * from the future beyond the clock-skew tolerance, not stale; and each probe location's clock as this instance estimates
- * it from the results of every group (a location has one clock, whatever it probes). Not thread-safe; the engine
- * serialises access.
+ * it from the results of every group (a location has one clock, whatever it probes); and one probe instance per location
+ * and target ({@link ProbeSources}). Not thread-safe; the engine serialises access.
  */
 final class ResultIntake {
 
@@ -25,6 +26,7 @@ final class ResultIntake {
     private final Clock clock;
     private final Duration clockSkewTolerance;
     private final Map<String, ClockOffsetEstimate> locationClocks = new LinkedHashMap<>();
+    private final ProbeSources sources = new ProbeSources();
 
     ResultIntake(Topology topology, Clock clock, Duration clockSkewTolerance) {
         this.topology = topology;
@@ -74,6 +76,11 @@ final class ResultIntake {
         if (result.startedAt().plus(staleAfter).isBefore(now)) {
             return ignored(tracker, result, Outcome.IgnoreReason.STALE, now, "started at " + result.startedAt() + ", older than "
                     + staleAfter + " at " + now + "; " + clockNote(result.location(), now));
+        }
+        ProbeSpec probe = dependency.map(Dependency::probe).orElse(target.get().probe());
+        Optional<String> otherInstance = sources.admit(result, now, Duration.ofSeconds(2L * probe.intervalSeconds()));
+        if (otherInstance.isPresent()) {
+            return ignored(tracker, result, Outcome.IgnoreReason.OTHER_SOURCE, now, otherInstance.get());
         }
         tracker.record(result, state.thresholds(), state.group().safety().classOf(result.failureReason()), position);
         return new Outcome.Steady(state.group().id());

@@ -294,7 +294,7 @@ public class InputListener {
         Outcome outcome = engine.onProbeResult(result, position);
         if (outcome instanceof Outcome.Ignored ignored) {
             metrics.ignored(ignored, result.location());
-            if (ignored.reason() == Outcome.IgnoreReason.STALE || ignored.reason() == Outcome.IgnoreReason.FROM_THE_FUTURE) {
+            if (IgnoreWarnings.warnsOf(ignored.reason())) {
                 ignoreWarnings.onIgnored(result.location(), ignored.reason(), result.group() + "/" + result.target() + " "
                         + ignored.reason() + ": " + ignored.detail()).ifPresent(w -> LOG.warn(w.message()));
             }

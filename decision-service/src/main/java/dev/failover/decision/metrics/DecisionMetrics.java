@@ -23,9 +23,10 @@ public class DecisionMetrics {
     /** Probe results used, by group. */
     public static final String RESULTS_USED = "failover.decision.results.used";
     /**
-     * Probe results ignored, by reason (unknown group/target/location, stale, from the future) and location. The location
-     * is named only for STALE and FROM_THE_FUTURE, which come after it was found in the topology; for the other reasons it
-     * is {@value #UNCHECKED_LOCATION}, since any string could be there.
+     * Probe results ignored, by reason (unknown group/target/location, stale, from the future, another probe instance of
+     * the location in place) and location. The location is named only for STALE, FROM_THE_FUTURE and OTHER_SOURCE, which
+     * come after it was found in the topology; for the other reasons it is {@value #UNCHECKED_LOCATION}, since any string
+     * could be there. Alert FailoverProbeLocationTwoInstances on OTHER_SOURCE.
      */
     public static final String RESULTS_IGNORED = "failover.decision.results.ignored";
     /** Evaluations in which a rule held the active target, by group and reason. */
@@ -91,7 +92,7 @@ public class DecisionMetrics {
 
     public void ignored(Outcome.Ignored ignored, String location) {
         String checked = switch (ignored.reason()) {
-            case STALE, FROM_THE_FUTURE -> location;
+            case STALE, FROM_THE_FUTURE, OTHER_SOURCE -> location;
             case UNKNOWN_GROUP, UNKNOWN_TARGET, UNKNOWN_LOCATION, UNKNOWN_DEPENDENCY, NOT_DECIDED_HERE -> UNCHECKED_LOCATION;
         };
         counter(RESULTS_IGNORED, "reason", ignored.reason().name(), "location", checked).increment();

@@ -29,6 +29,11 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
  * @param dependency       the id of the target's dependency this result is about (ADR 0010); null for the target itself.
  *                         A reader older than this field would count a dependency's result as the target's: upgrade
  *                         the decision-service before the probe-service
+ * @param prober           the probe-service instance that made this result ({@code failover.instance-id}: in Kubernetes its
+ *                         pod name), so that the decision-service can tell two instances reporting as one location apart
+ *                         (issue 29, ADR 0008). Optional: absent from probe-services older than this field, whose results
+ *                         the decision-service counts as one unnamed instance per location, as before. Readers older than
+ *                         this field ignore it; the schema version stays 1
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -48,7 +53,8 @@ public record ProbeResult(
         Integer tlsDaysToExpiry,
         String detail,
         LocationImpairment impairment,
-        String dependency) {
+        String dependency,
+        String prober) {
 
     public ProbeResult {
         Required.schemaVersion(schemaVersion);
@@ -71,6 +77,17 @@ public record ProbeResult(
         if (dependency != null && dependency.isBlank()) {
             throw new IllegalArgumentException("field 'dependency' must not be blank: absent for the target itself");
         }
+        if (prober != null && prober.isBlank()) {
+            throw new IllegalArgumentException("field 'prober' must not be blank: absent when the instance is not named");
+        }
+    }
+
+    /** A result of a probe-service that does not name its instance (one older than {@code prober}). */
+    public ProbeResult(Integer schemaVersion, String group, String target, String targetRegion, String location, Instant startedAt,
+            Long durationMillis, ProbeOutcome outcome, FailureReason failureReason, Integer httpStatus, PhaseTimings timings,
+            boolean locationImpaired, Integer tlsDaysToExpiry, String detail, LocationImpairment impairment, String dependency) {
+        this(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome, failureReason, httpStatus,
+                timings, locationImpaired, tlsDaysToExpiry, detail, impairment, dependency, null);
     }
 
     /** A result about the target itself, not one of its dependencies. */
@@ -78,7 +95,7 @@ public record ProbeResult(
             Long durationMillis, ProbeOutcome outcome, FailureReason failureReason, Integer httpStatus, PhaseTimings timings,
             boolean locationImpaired, Integer tlsDaysToExpiry, String detail, LocationImpairment impairment) {
         this(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome, failureReason, httpStatus,
-                timings, locationImpaired, tlsDaysToExpiry, detail, impairment, null);
+                timings, locationImpaired, tlsDaysToExpiry, detail, impairment, null, null);
     }
 
     /** A result that is evidence about the target (UP or DOWN): no impairment. */
@@ -86,12 +103,18 @@ public record ProbeResult(
             Long durationMillis, ProbeOutcome outcome, FailureReason failureReason, Integer httpStatus, PhaseTimings timings,
             boolean locationImpaired, Integer tlsDaysToExpiry, String detail) {
         this(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome, failureReason, httpStatus,
-                timings, locationImpaired, tlsDaysToExpiry, detail, null, null);
+                timings, locationImpaired, tlsDaysToExpiry, detail, null, null, null);
     }
 
     /** The same result about one of the target's dependencies. */
     public ProbeResult forDependency(String dependencyId) {
         return new ProbeResult(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome,
-                failureReason, httpStatus, timings, locationImpaired, tlsDaysToExpiry, detail, impairment, dependencyId);
+                failureReason, httpStatus, timings, locationImpaired, tlsDaysToExpiry, detail, impairment, dependencyId, prober);
+    }
+
+    /** The same result, naming the probe-service instance that made it. */
+    public ProbeResult withProber(String proberId) {
+        return new ProbeResult(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome,
+                failureReason, httpStatus, timings, locationImpaired, tlsDaysToExpiry, detail, impairment, dependency, proberId);
     }
 }

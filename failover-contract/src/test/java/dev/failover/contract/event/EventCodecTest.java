@@ -56,6 +56,19 @@ class EventCodecTest {
                 .isInstanceOf(EventDecodingException.class).hasMessageContaining("impairment: invalid value TIRED");
     }
 
+    /** Optional since issue 29: results of older probe-services have no prober and decode as before. */
+    @Test
+    void theProberIsOptionalAndNeverBlank() {
+        ProbeResult named = probeResult().withProber("probe-service-7f9c-x2");
+        String json = codec.encode(named);
+        assertThat(json).contains("\"prober\":\"probe-service-7f9c-x2\"");
+        assertThat(codec.decode(json, ProbeResult.class)).isEqualTo(named);
+        assertThat(codec.encode(probeResult())).as("absent when not named").doesNotContain("prober");
+        assertThat(codec.decode(codec.encode(probeResult()), ProbeResult.class).prober()).isNull();
+        assertThat(named.forDependency("db").prober()).as("kept for a dependency's result").isEqualTo("probe-service-7f9c-x2");
+        assertThatThrownBy(() -> probeResult().withProber(" ")).hasMessageContaining("field 'prober' must not be blank");
+    }
+
     @Test
     void decisionRoundTripsWithEvidence() {
         Decision original = new Decision(1, "d-1", "api", 7L, DecisionKind.FAILOVER, "primary", "secondary", "primary down",

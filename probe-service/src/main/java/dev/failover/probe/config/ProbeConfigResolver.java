@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -28,6 +29,8 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 public class ProbeConfigResolver {
 
     private static final Logger LOG = Logger.getLogger(ProbeConfigResolver.class);
+    /** As the other services' {@code failover.instance-id}, Kafka's rule for a {@code group.instance.id}. */
+    private static final Pattern INSTANCE_ID = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     @Produces
     @Singleton
@@ -56,6 +59,10 @@ public class ProbeConfigResolver {
         if (config.location().isBlank()) {
             problems.add("failover.location", "is required: the probing location this instance runs as");
         }
+        if (!INSTANCE_ID.matcher(config.instanceId()).matches()) {
+            problems.add("failover.instance-id", "'" + config.instanceId() + "' must be 1 to 249 ASCII letters, digits, '.', '_' "
+                    + "and '-' (it names this instance on its results)");
+        }
         problems.positive("failover.reload-interval", config.reloadInterval());
         problems.atLeastOne("failover.buffer-size", config.bufferSize());
         problems.atLeastOne("failover.max-connections", config.maxConnections());
@@ -70,7 +77,7 @@ public class ProbeConfigResolver {
         config.probe().maxStartDelay().ifPresent(delay -> problems.positive("failover.probe.max-start-delay", delay));
         problems.positive("failover.probe.max-loop-lag", config.probe().maxLoopLag());
         problems.throwIfAny();
-        return new ProbeSettings(config.location(), config.topologyFile(), config.reloadInterval(), config.bufferSize(),
+        return new ProbeSettings(config.location(), config.instanceId(), config.topologyFile(), config.reloadInterval(), config.bufferSize(),
                 config.maxConnections(), urls, config.selfCheck().interval(), config.selfCheck().timeout(),
                 config.probe().maxStartDelay(), config.probe().maxLoopLag(), config.metrics().perTargetDetail());
     }

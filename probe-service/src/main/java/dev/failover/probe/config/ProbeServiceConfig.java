@@ -22,6 +22,15 @@ public interface ProbeServiceConfig {
      */
     String location();
 
+    /**
+     * This instance's name, sent with every result as {@code prober} (env {@code FAILOVER_INSTANCE_ID}, else the host
+     * name, which is the pod name in Kubernetes, else a new random id at every start). The decision-service uses it to
+     * tell two instances reporting as one location apart: it counts one of them and warns (ADR 0008). Unique per running
+     * instance; 1 to 249 ASCII letters, digits, '.', '_' and '-'.
+     */
+    @WithName("instance-id")
+    String instanceId();
+
     /** Path of the topology file shared by all services (env {@code FAILOVER_TOPOLOGY_FILE}). */
     @WithName("topology-file")
     Path topologyFile();

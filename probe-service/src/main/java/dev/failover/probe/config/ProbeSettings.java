@@ -9,12 +9,13 @@ import java.util.Optional;
  * The probe-service's configuration as plain, valid values, made once at start by {@link ProbeConfigResolver}; see
  * {@link ProbeServiceConfig} for what each one means.
  *
+ * @param instanceId       this instance's name on its results ({@code prober}); checked
  * @param selfCheckUrls    http(s) URLs with a host; empty: no self-check
  * @param maxStartDelay    positive when present; empty: a quarter of each target's interval
  * @param maxLoopLag       positive
  * @param perTargetMetrics {@code failover.metrics.per-target-detail}
  */
-public record ProbeSettings(String location, Path topologyFile, Duration reloadInterval, int bufferSize, int maxConnections,
+public record ProbeSettings(String location, String instanceId, Path topologyFile, Duration reloadInterval, int bufferSize, int maxConnections,
         List<String> selfCheckUrls, Duration selfCheckInterval, Duration selfCheckTimeout, Optional<Duration> maxStartDelay,
         Duration maxLoopLag, boolean perTargetMetrics) {
 

@@ -137,7 +137,7 @@ public class ProbeScheduler {
                 if (probed.startDelay() != null) {
                     metrics.started(probed.startDelay());
                 }
-                ProbeResult result = probed.result();
+                ProbeResult result = probed.result().withProber(config.instanceId());
                 latest.record(result);
                 metrics.probed(result);
                 publisher.publish(result);

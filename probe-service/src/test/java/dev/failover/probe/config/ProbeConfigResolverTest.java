@@ -24,6 +24,11 @@ class ProbeConfigResolverTest {
 
     static ProbeServiceConfig config(String location, List<String> urls, Duration interval, Duration timeout, int bufferSize,
             Optional<Duration> maxStartDelay, Duration maxLoopLag) {
+        return config(location, "probe-loc-a-0", urls, interval, timeout, bufferSize, maxStartDelay, maxLoopLag);
+    }
+
+    static ProbeServiceConfig config(String location, String instanceId, List<String> urls, Duration interval, Duration timeout,
+            int bufferSize, Optional<Duration> maxStartDelay, Duration maxLoopLag) {
         ProbeServiceConfig.Probe probe = new ProbeServiceConfig.Probe() {
             @Override
             public Optional<Duration> maxStartDelay() {
@@ -55,6 +60,11 @@ class ProbeConfigResolverTest {
             @Override
             public String location() {
                 return location;
+            }
+
+            @Override
+            public String instanceId() {
+                return instanceId;
             }
 
             @Override
@@ -98,9 +108,20 @@ class ProbeConfigResolverTest {
     void aValidConfigurationBecomesPlainSettings() {
         ProbeSettings settings = resolve(config("loc-a", List.of("https://example.com/", "http://10.0.0.1:8080/x"),
                 Duration.ofSeconds(10), Duration.ofSeconds(3), 100));
-        assertThat(settings).isEqualTo(new ProbeSettings("loc-a", Path.of("config/failover.yaml"), Duration.ofSeconds(5), 100, 512,
+        assertThat(settings).isEqualTo(new ProbeSettings("loc-a", "probe-loc-a-0", Path.of("config/failover.yaml"), Duration.ofSeconds(5), 100, 512,
                 List.of("https://example.com/", "http://10.0.0.1:8080/x"), Duration.ofSeconds(10), Duration.ofSeconds(3),
                 Optional.empty(), Duration.ofMillis(200), false));
+    }
+
+    @Test
+    void anInstanceIdThatCannotNameItsResultsIsNamedByItsKey() {
+        for (String bad : List.of("", "probe a", "x".repeat(250))) {
+            ConfigurationException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigurationException.class,
+                    () -> resolve(config("loc-a", bad, null, Duration.ofSeconds(10), Duration.ofSeconds(3), 100,
+                            Optional.empty(), Duration.ofMillis(200))));
+            assertThat(e.getConfigKeys()).as(bad).containsExactly("failover.instance-id");
+            assertThat(e.getMessage()).contains("failover.instance-id: '" + bad + "' must be 1 to 249 ASCII letters");
+        }
     }
 
     @Test

@@ -19,7 +19,7 @@ import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** Against the real in-JVM broker: results land on the topic, keyed by group, labelled with this location. */
+/** Against the real in-JVM broker: results land on the topic, keyed by group, labelled with this location and instance. */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 @WithTestResource(DemoBackendsResource.class)
@@ -35,6 +35,7 @@ class ProbeResultsToKafkaTest {
             assertThat(up.key()).isEqualTo(TestTopology.GROUP);
             assertThat(result.group()).isEqualTo(TestTopology.GROUP);
             assertThat(result.location()).isEqualTo("loc-a");
+            assertThat(result.prober()).as("this instance's failover.instance-id").isEqualTo("probe-test-1");
             assertThat(result.targetRegion()).isEqualTo("us-east-1");
             assertThat(result.httpStatus()).isEqualTo(200);
             assertThat(result.timings().totalMillis()).isNotNull();

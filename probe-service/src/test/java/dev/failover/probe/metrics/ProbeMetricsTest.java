@@ -25,7 +25,7 @@ class ProbeMetricsTest {
     static final int TARGETS = 200;
 
     static ProbeSettings settings(boolean perTargetDetail) {
-        return new ProbeSettings("loc-a", Path.of("unused.yaml"), Duration.ofSeconds(5), 100, 512, List.of(), Duration.ofSeconds(10),
+        return new ProbeSettings("loc-a", "probe-loc-a-0", Path.of("unused.yaml"), Duration.ofSeconds(5), 100, 512, List.of(), Duration.ofSeconds(10),
                 Duration.ofSeconds(3), Optional.empty(), Duration.ofMillis(200), perTargetDetail);
     }
 
