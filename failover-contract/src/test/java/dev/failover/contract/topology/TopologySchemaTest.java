@@ -38,6 +38,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 
@@ -87,6 +88,14 @@ class TopologySchemaTest {
         String path = REPO.relativize(file).toString();
         return (name.endsWith(".yaml") || name.endsWith(".yml")) && !path.startsWith(".")
                 && !path.contains("/target/") && !path.contains("node_modules");
+    }
+
+    /** The schema is itself a valid draft-07 schema (the meta-schema ships in the validator's jar; no network). */
+    @Test
+    void theSchemaIsAValidDraft7Schema() {
+        JsonSchema metaSchema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7)
+                .getSchema(SchemaLocation.of("classpath:draft-07/schema"));
+        assertThat(metaSchema.validate(SCHEMA_TREE)).isEmpty();
     }
 
     @Test
