@@ -130,62 +130,64 @@ class TopologySchemaTest {
     /** Broken copies of the local stack's sample: each must fail both the services' validator and the schema. */
     static Stream<Arguments> broken() {
         return Stream.of(
-                broken("unknown top-level key", t -> t.put("locatons", "x")),
-                broken("unknown threshold key", t -> group(t).withObject("/thresholds").put("failuresToDwn", 3)),
-                broken("key of the other probe kind", t -> probe(t).put("port", 443)),
-                broken("key of another scaling kind", t -> target(t, 1).putObject("scaling").put("kind", "asg")
+                broken("unknown top-level key", "$", t -> t.put("locatons", "x")),
+                broken("unknown threshold key", "$.groups[0].thresholds", t -> group(t).withObject("/thresholds").put("failuresToDwn", 3)),
+                broken("key of the other probe kind", "$.groups[0].targets[0].probe", t -> probe(t).put("port", 443)),
+                broken("key of another scaling kind", "$.groups[0].targets[1].scaling", t -> target(t, 1).putObject("scaling").put("kind", "asg")
                         .put("autoScalingGroup", "g").put("activeSize", 2).put("cluster", "c")),
-                broken("unknown probe type", t -> probe(t).put("type", "icmp")),
-                broken("unknown scaling kind", t -> target(t, 1).putObject("scaling").put("kind", "lambda").put("activeSize", 2)),
-                broken("wrong enum: whenAllDown", t -> group(t).put("whenAllDown", "fail-open")),
-                broken("wrong enum: record type", t -> group(t).withObject("/dns").put("type", "TXT")),
-                broken("wrong enum: failback mode", t -> group(t).withObject("/failback").put("mode", "auto")),
-                broken("wrong enum: failure class", t -> group(t).withObject("/safety").withObject("/failureClasses").put("TLS_ERROR", "ignore")),
-                broken("wrong enum: failure reason", t -> group(t).withObject("/safety").withObject("/failureClasses").put("TLS", "down")),
-                broken("wrong enum: method", t -> probe(t).put("method", "DELETE")),
-                broken("version 2", t -> t.put("version", 2)),
-                broken("ttl 0", t -> group(t).withObject("/dns").put("ttl", 0)),
-                broken("ttl above a day", t -> group(t).withObject("/dns").put("ttl", 86_401)),
-                broken("bodyLimitBytes above 1 MiB", t -> probe(t).put("bodyLimitBytes", 1024 * 1024 + 1)),
-                broken("tcp port 0", t -> probe(t).removeAll().put("type", "tcp").put("host", "h").put("port", 0)),
-                broken("tcp port above 65535", t -> probe(t).removeAll().put("type", "tcp").put("host", "h").put("port", 65_536)),
-                broken("freshEvidenceIntervals 11", t -> group(t).withObject("/safety").put("freshEvidenceIntervals", 11)),
-                broken("flapWindow 1", t -> group(t).withObject("/thresholds").put("flapWindow", 1)),
-                broken("windowSeconds 3601", t -> t.withObject("/safety").withObject("/correlatedFailure").put("windowSeconds", 3601)),
-                broken("maxSharePercent 0", t -> t.withObject("/safety").withObject("/correlatedFailure").put("maxSharePercent", 0)),
-                broken("lastResortAfterSeconds 601", t -> t.withObject("/safety").withObject("/correlatedFailure").put("lastResortAfterSeconds", 601)),
-                broken("activeSize 0", t -> target(t, 1).putObject("scaling").put("kind", "ecs").put("cluster", "c")
+                broken("unknown probe type", "$.groups[0].targets[0].probe.type", t -> probe(t).put("type", "icmp")),
+                broken("unknown scaling kind", "$.groups[0].targets[1].scaling.kind", t -> target(t, 1).putObject("scaling").put("kind", "lambda").put("activeSize", 2)),
+                broken("wrong enum: whenAllDown", "$.groups[0].whenAllDown", t -> group(t).put("whenAllDown", "fail-open")),
+                broken("wrong enum: record type", "$.groups[0].dns.type", t -> group(t).withObject("/dns").put("type", "TXT")),
+                broken("wrong enum: failback mode", "$.groups[0].failback.mode", t -> group(t).withObject("/failback").put("mode", "auto")),
+                broken("wrong enum: failure class", "$.groups[0].safety.failureClasses.TLS_ERROR", t -> group(t).withObject("/safety").withObject("/failureClasses").put("TLS_ERROR", "ignore")),
+                broken("wrong enum: failure reason", "$.groups[0].safety.failureClasses", t -> group(t).withObject("/safety").withObject("/failureClasses").put("TLS", "down")),
+                broken("wrong enum: method", "$.groups[0].targets[0].probe.method", t -> probe(t).put("method", "DELETE")),
+                broken("version 2", "$.version", t -> t.put("version", 2)),
+                broken("ttl 0", "$.groups[0].dns.ttl", t -> group(t).withObject("/dns").put("ttl", 0)),
+                broken("ttl above a day", "$.groups[0].dns.ttl", t -> group(t).withObject("/dns").put("ttl", 86_401)),
+                broken("bodyLimitBytes above 1 MiB", "$.groups[0].targets[0].probe.bodyLimitBytes", t -> probe(t).put("bodyLimitBytes", 1024 * 1024 + 1)),
+                broken("tcp port 0", "$.groups[0].targets[0].probe.port", t -> probe(t).removeAll().put("type", "tcp").put("host", "h").put("port", 0)),
+                broken("tcp port above 65535", "$.groups[0].targets[0].probe.port", t -> probe(t).removeAll().put("type", "tcp").put("host", "h").put("port", 65_536)),
+                broken("freshEvidenceIntervals 11", "$.groups[0].safety.freshEvidenceIntervals", t -> group(t).withObject("/safety").put("freshEvidenceIntervals", 11)),
+                broken("flapWindow 1", "$.groups[0].thresholds.flapWindow", t -> group(t).withObject("/thresholds").put("flapWindow", 1)),
+                broken("windowSeconds 3601", "$.safety.correlatedFailure.windowSeconds", t -> t.withObject("/safety").withObject("/correlatedFailure").put("windowSeconds", 3601)),
+                broken("maxSharePercent 0", "$.safety.correlatedFailure.maxSharePercent", t -> t.withObject("/safety").withObject("/correlatedFailure").put("maxSharePercent", 0)),
+                broken("lastResortAfterSeconds 601", "$.safety.correlatedFailure.lastResortAfterSeconds", t -> t.withObject("/safety").withObject("/correlatedFailure").put("lastResortAfterSeconds", 601)),
+                broken("activeSize 0", "$.groups[0].targets[1].scaling.activeSize", t -> target(t, 1).putObject("scaling").put("kind", "ecs").put("cluster", "c")
                         .put("service", "s").put("activeSize", 0)),
-                broken("activeSize missing", t -> target(t, 1).putObject("scaling").put("kind", "ecs").put("cluster", "c")
+                broken("activeSize missing", "$.groups[0].targets[1].scaling", t -> target(t, 1).putObject("scaling").put("kind", "ecs").put("cluster", "c")
                         .put("service", "s")),
-                broken("not an IAM role", t -> target(t, 1).putObject("scaling").put("kind", "ecs").put("cluster", "c")
+                broken("not an IAM role", "$.groups[0].targets[1].scaling.roleArn", t -> target(t, 1).putObject("scaling").put("kind", "ecs").put("cluster", "c")
                         .put("service", "s").put("activeSize", 2).put("roleArn", "arn:aws:iam::12:user/x")),
-                broken("group id in upper case", t -> group(t).put("id", "Demo")),
-                broken("one target", t -> ((ArrayNode) group(t).get("targets")).remove(1)),
-                broken("no locations", t -> t.putArray("locations")),
-                broken("target without dns", t -> target(t, 0).remove("dns")),
-                broken("values and alias", t -> target(t, 0).withObject("/dns").putObject("alias").put("hostedZoneId", "Z1")
+                broken("group id in upper case", "$.groups[0].id", t -> group(t).put("id", "Demo")),
+                broken("one target", "$.groups[0].targets", t -> ((ArrayNode) group(t).get("targets")).remove(1)),
+                broken("no locations", "$.locations", t -> t.putArray("locations")),
+                broken("target without dns", "$.groups[0].targets[0]", t -> target(t, 0).remove("dns")),
+                broken("values and alias", "$.groups[0].targets[0].dns", t -> target(t, 0).withObject("/dns").putObject("alias").put("hostedZoneId", "Z1")
                         .put("dnsName", "lb.example.")),
-                broken("status 600", t -> probe(t).putArray("expectedStatus").add("200-600")),
-                broken("cron of five fields", t -> group(t).withObject("/drill").put("cron", "5 0 * * MON")),
-                broken("url without http", t -> probe(t).put("url", "ftp://10.0.0.1/health")),
-                broken("zone name with a space", t -> group(t).withObject("/dns").put("zone", "fail over.test.")));
+                broken("status 600", "$.groups[0].targets[0].probe.expectedStatus[0]", t -> probe(t).putArray("expectedStatus").add("200-600")),
+                broken("cron of five fields", "$.groups[0].drill.cron", t -> group(t).withObject("/drill").put("cron", "5 0 * * MON")),
+                broken("url without http", "$.groups[0].targets[0].probe.url", t -> probe(t).put("url", "ftp://10.0.0.1/health")),
+                broken("zone name with a space", "$.groups[0].dns.zone", t -> group(t).withObject("/dns").put("zone", "fail over.test.")));
     }
 
-    private static Arguments broken(String what, Consumer<ObjectNode> change) {
-        return Arguments.of(what, change);
+    /** @param where the key the schema's message must name (a JSON path, as the schema validator writes it) */
+    private static Arguments broken(String what, String where, Consumer<ObjectNode> change) {
+        return Arguments.of(what, where, change);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("broken")
-    void theSchemaRejectsWhatTheServicesReject(String what, Consumer<ObjectNode> change) throws IOException {
+    void theSchemaRejectsWhatTheServicesReject(String what, String where, Consumer<ObjectNode> change) throws IOException {
         ObjectNode topology = (ObjectNode) YAML.readTree(REPO.resolve("config/failover.yaml").toFile());
         change.accept(topology);
         String yaml = YAML.writeValueAsString(topology);
 
         assertThatThrownBy(() -> TopologyLoader.parse(yaml, what)).as("the services' validator, " + what)
                 .isInstanceOf(InvalidTopologyException.class);
-        assertThat(schemaErrors(topology)).as("the schema, " + what).isNotEmpty();
+        assertThat(schemaErrors(topology)).as("the schema, " + what).isNotEmpty()
+                .anySatisfy(message -> assertThat(message).startsWith(where + ":"));
     }
 
     private static ObjectNode group(ObjectNode topology) {
