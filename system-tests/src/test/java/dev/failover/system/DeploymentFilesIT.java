@@ -59,11 +59,19 @@ class DeploymentFilesIT {
     }
 
     static List<JsonNode> render(String overlay) throws Exception {
-        Process kubectl = new ProcessBuilder("kubectl", "kustomize", OVERLAYS.resolve(overlay).toString())
+        return documents(renderText(OVERLAYS.resolve(overlay)));
+    }
+
+    static String renderText(Path kustomization) throws Exception {
+        Process kubectl = new ProcessBuilder("kubectl", "kustomize", kustomization.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(kubectl.exitValue()).as("kubectl kustomize " + overlay).isZero();
+        assertThat(kubectl.exitValue()).as("kubectl kustomize " + kustomization).isZero();
+        return out;
+    }
+
+    static List<JsonNode> documents(String out) throws IOException {
         List<JsonNode> docs = new ArrayList<>();
         try (var it = YAML.readerFor(JsonNode.class).readValues(out)) {
             while (it.hasNext()) {
@@ -482,6 +490,83 @@ class DeploymentFilesIT {
         for (String trusted : List.of("failover-signing-trusted-keys", "failover-actuator-state-trusted-keys")) {
             assertThat(made.get(trusted)).as(trusted + ": one public key per region").hasSize(overlays().size())
                     .allSatisfy(key -> assertThat(key).endsWith(".pub"));
+        }
+    }
+
+    /** What k8s/base leaves for k8s/site to fill from an overlay's site.yaml: never in a rendered overlay. */
+    static final List<String> UNFILLED = List.of("ACCOUNT_ID", "OIDC_ISSUER", "OIDC_JWKS_URL", "failover-actuator-REGION");
+    /** The documented sample's values in k8s/overlays/&lt;region&gt;/site.yaml, to be replaced by a deployment's own. */
+    static final List<String> SAMPLE_VALUES = List.of("000000000000", "idp.example.com");
+
+    static JsonNode siteData(Path overlay) throws IOException {
+        Path site = overlay.resolve("site.yaml");
+        return Files.exists(site) ? YAML.readTree(site.toFile()).path("data") : YAML.createObjectNode();
+    }
+
+    /**
+     * Issue 30, item 4: the placeholders of a deployment (the AWS account of the actuator's role, the identity
+     * provider's issuer and keys) come from one file per overlay, site.yaml, and nowhere else: a rendered overlay holds
+     * a sample value only while its site.yaml still is the documented sample, and never a mark k8s/site left unfilled.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void aRenderedOverlayHoldsNoPlaceholderButItsSiteFiles(String overlay) throws Exception {
+        String out = renderText(OVERLAYS.resolve(overlay));
+        String site = siteData(OVERLAYS.resolve(overlay)).toString();
+        for (String mark : UNFILLED) {
+            assertThat(out).as(overlay + ": '" + mark + "' left unfilled (k8s/site, the overlay's site.yaml)").doesNotContain(mark);
+        }
+        for (String sample : SAMPLE_VALUES) {
+            if (out.contains(sample)) {
+                assertThat(site).as(overlay + " renders the sample value '" + sample + "', which is not in its site.yaml: "
+                        + "a placeholder the site file does not fill").contains(sample);
+            }
+        }
+    }
+
+    /**
+     * Issue 30, item 4: a deployment's own values in an overlay's site.yaml reach every place they are needed: the
+     * actuator's IRSA role (account and region) and the JWT issuer and keys of both APIs; no sample value is left.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theSiteFileFillsTheAccountAndTheIdentityProvider(String overlay, @TempDir Path copy) throws Exception {
+        Path k8s = copy.resolve("k8s");
+        try (Stream<Path> files = Files.walk(ServiceProcess.ROOT.resolve("k8s"))) {
+            for (Path from : files.toList()) {
+                Path to = k8s.resolve(ServiceProcess.ROOT.resolve("k8s").relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to);
+                }
+            }
+        }
+        Path site = k8s.resolve("overlays/" + overlay + "/site.yaml");
+        assertThat(site).as("the overlay's site file").exists();
+        JsonNode siteFile = YAML.readTree(site.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) siteFile.get("data")).put("aws-account-id", "123456789012")
+                .put("oidc-issuer", "https://login.corp.test/").put("oidc-jwks-url", "https://login.corp.test/keys");
+        YAML.writeValue(site.toFile(), siteFile);
+
+        String out = renderText(k8s.resolve("overlays/" + overlay));
+        String roleArn = null;
+        JsonNode jwt = null;
+        for (JsonNode doc : documents(out)) {
+            String name = doc.at("/metadata/name").asText();
+            if (doc.get("kind").asText().equals("ServiceAccount") && name.equals("failover-actuator")) {
+                roleArn = doc.at("/metadata/annotations").path("eks.amazonaws.com/role-arn").asText();
+            }
+            if (doc.get("kind").asText().equals("ConfigMap") && name.startsWith("failover-kafka")) {
+                jwt = doc.get("data");
+            }
+            assertThat(name).as("the site ConfigMap is local: not applied").doesNotStartWith("failover-site");
+        }
+        assertThat(roleArn).isEqualTo("arn:aws:iam::123456789012:role/failover-actuator-" + overlay);
+        assertThat(jwt.path("jwt-issuer").asText()).isEqualTo("https://login.corp.test/");
+        assertThat(jwt.path("jwt-public-key-url").asText()).isEqualTo("https://login.corp.test/keys");
+        for (String placeholder : Stream.concat(UNFILLED.stream(), SAMPLE_VALUES.stream()).toList()) {
+            assertThat(out).as(overlay + " with its own site.yaml").doesNotContain(placeholder);
         }
     }
 }
