@@ -259,4 +259,67 @@ class ArcRoutingControlProviderTest {
         assertThat(cluster.states()).containsEntry(PRIMARY, State.Off).containsEntry(SECONDARY, State.On);
         assertThat(cluster.accepted("UpdateRoutingControlStates")).hasSize(2);
     }
+
+    /**
+     * The provider keeps its mark (what this instance last wrote) in memory, also after the group's partition was revoked:
+     * a mark of an older epoch than the goal's must be treated as not ours. Here this instance switched at epoch 4, lost
+     * the group, a newer owner failed back at epoch 5, and the group came back with epoch 5: the epoch-4 mark must not make
+     * the newer owner's states "ours, changed since our write" (DRIFT, and under report never converged); the controls
+     * are taken over with one write of the same states, as by an instance with no mark (ADR 0014).
+     */
+    @Test
+    void aMarkOfAnOlderEpochLeftFromBeforeARevokeIsNotOurs() {
+        cluster();
+        ArcRoutingControlProvider ours = provider(List.of());
+        GroupReconciler before = reconciler(ours, "report");
+        before.offer(FAILOVER);
+        passes(before, 2);
+        assertThat(before.status().convergence()).isInstanceOf(Convergence.Converged.class);
+
+        // revoked: the group is driven by the newer owner, whose provider has its own memory
+        Decision failback = new Decision(1, "d-5", "api", 5L, DecisionKind.FAILBACK, "secondary", "primary", "primary back",
+                List.of(), T0, DecisionMode.LIVE, "automation");
+        GroupReconciler newer = reconciler(provider(List.of()), "report");
+        newer.offer(failback);
+        passes(newer, 3);
+        assertThat(cluster.states()).as("the newer owner's failback").containsEntry(PRIMARY, State.On)
+                .containsEntry(SECONDARY, State.Off);
+
+        // the group comes back to this instance at epoch 5; its provider still holds its epoch-4 mark
+        results.clear();
+        GroupReconciler after = reconciler(ours, "report");
+        after.offer(failback);
+        passes(after, 3);
+
+        assertThat(results).as("results of this instance after it got the group back")
+                .noneSatisfy(r -> assertThat(r.status()).isEqualTo(ActuationStatus.DRIFT));
+        assertThat(after.status().convergence()).isInstanceOf(Convergence.Converged.class);
+        assertThat(cluster.states()).containsEntry(PRIMARY, State.On).containsEntry(SECONDARY, State.Off);
+        assertThat(cluster.accepted("UpdateRoutingControlStates")).as("epoch 4, epoch 5 by the newer owner, and the"
+                + " take-over of epoch 5 with the same states").hasSize(3);
+    }
+
+    /**
+     * Why the mark is not cleared on revoke: a mark of the goal's own epoch still says what this instance wrote, so a
+     * control flipped by hand while the group was elsewhere is reported as drift when the group comes back, instead of
+     * being overwritten by a take-over write (as an instance without a mark would do).
+     */
+    @Test
+    void aMarkOfTheGoalsEpochKeptOverARevokeStillReportsAFlipByHand() {
+        cluster();
+        ArcRoutingControlProvider ours = provider(List.of());
+        GroupReconciler before = reconciler(ours, "report");
+        before.offer(FAILOVER);
+        passes(before, 2);
+
+        cluster.set(PRIMARY, State.On); // while the group was owned elsewhere, at the same epoch
+        results.clear();
+        GroupReconciler after = reconciler(ours, "report");
+        after.offer(FAILOVER);
+        passes(after, 3);
+
+        assertThat(after.status().convergence()).isInstanceOf(Convergence.Drifted.class);
+        assertThat(cluster.states()).as("not overwritten").containsEntry(PRIMARY, State.On);
+        assertThat(cluster.accepted("UpdateRoutingControlStates")).hasSize(1);
+    }
 }
