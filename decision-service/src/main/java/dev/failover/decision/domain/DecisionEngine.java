@@ -114,7 +114,16 @@ public final class DecisionEngine {
         if (released.contains(result.group())) {
             return notDecided(result.group());
         }
-        return record(result, position);
+        Outcome recorded = record(result, position);
+        if (recorded instanceof Outcome.Ignored ignored && ignored.reason() == Outcome.IgnoreReason.STALE) {
+            // a result of the backlog not counted: those counted before it (perhaps kept through the rebalance,
+            // beginRestore) and after it are not consecutive
+            LocationTracker tracker = groups.get(result.group()).trackers().trackerOf(result);
+            if (tracker != null) {
+                tracker.breakRun();
+            }
+        }
+        return recorded;
     }
 
     private static Outcome notDecided(String group) {
@@ -342,8 +351,8 @@ public final class DecisionEngine {
         return dropped;
     }
 
-    /** A restore of the group begins, its evidence starting from nothing: {@code beginRestore(group, false)}. */
-    public synchronized void beginRestore(String group) {
+    /** A restore of the group begins, its evidence starting from nothing: {@code beginRestore(group, false)}. For tests. */
+    synchronized void beginRestore(String group) {
         beginRestore(group, false);
     }
 
@@ -377,8 +386,11 @@ public final class DecisionEngine {
     private record Retired(GroupState.CarriedEvidence evidence, CorrelatedFailureGuard.Memory guard) {
     }
 
-    /** The group's state is restored: this instance decides it again, under no known term. */
-    public synchronized void acquire(String group) {
+    /**
+     * The group's state is restored: this instance decides it again, under no known term (epochs one above the last,
+     * which two owners can both mint). For tests; an owner acquires under its term.
+     */
+    synchronized void acquire(String group) {
         acquire(group, OwnershipTerm.NONE);
     }
 

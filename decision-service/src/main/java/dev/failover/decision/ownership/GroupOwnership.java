@@ -135,7 +135,7 @@ public class GroupOwnership implements KafkaConsumerRebalanceListener {
         Set<Integer> continuing = evidenceContinues(consumer, numbers);
         OwnershipTerm term = termOf(consumer);
         partitions.assigned(numbers);
-        restoreUntilDone(numbers, continuing, term);
+        restoreUntilDone(consumer, numbers, continuing, term);
         catchUp(consumer, numbers);
         partitions.rebalanced();
         LOG.infof("now deciding partitions %s under generation %d; groups %s", numbers, term.generation(), ownedGroups());
@@ -219,7 +219,8 @@ public class GroupOwnership implements KafkaConsumerRebalanceListener {
         }
     }
 
-    private void restoreUntilDone(List<Integer> numbers, Set<Integer> continuing, OwnershipTerm term) {
+    private void restoreUntilDone(Consumer<?, ?> consumer, List<Integer> numbers, Set<Integer> continuing,
+            OwnershipTerm term) {
         for (int attempt = 1; !numbers.isEmpty() && !stopping; attempt++) {
             try {
                 // from nothing: the highest epoch among the records read wins, never what this instance held before;
@@ -227,6 +228,15 @@ public class GroupOwnership implements KafkaConsumerRebalanceListener {
                 List<String> groups = engine.groupIds().stream().filter(g -> numbers.contains(partitionOf(g))).toList();
                 groups.forEach(g -> engine.beginRestore(g, continuing.contains(partitionOf(g))));
                 loader.restore(numbers);
+                if (!termOf(consumer).equals(term)) {
+                    // the restore outlasted this member's place in the group (max.poll.interval.ms, the heartbeat thread
+                    // left it): another member may decide these groups under a later term, and the restored epoch may
+                    // be of that term; acquiring under this one would mint an epoch that collides with the new owner's.
+                    // Not restored: the next rebalance revokes them or assigns them again under a new term.
+                    LOG.warnf("partitions %s: this member left generation %d while restoring them; not deciding them",
+                            numbers, term.generation());
+                    return;
+                }
                 groups.forEach(g -> engine.acquire(g, term));
                 numbers.forEach(partitions::restored);
                 return;

@@ -156,4 +156,33 @@ class OwnershipLossTest {
         assertThat(successorEpoch).as("the successor's epoch: above the zombie's " + zombieEpoch)
                 .isGreaterThan(zombieEpoch);
     }
+
+    /**
+     * Evidence kept through a rebalance, then a result of the backlog too old to count (STALE, read while catching up):
+     * the failures before it and after it are not consecutive, so the failover is not brought forward by failures on
+     * both sides of a gap. (Review of stop 39: "fail, fail, kept; success x4 dropped as STALE; fail" made three.)
+     */
+    @Test
+    void aResultOfTheBacklogTooOldToCountBreaksTheRunOfKeptEvidence() {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = engine(API, clock);
+        assertThat(run(engine, clock, PRIMARY_FAILS.stream().filter(p -> p.at() <= 40).toList())).isEmpty();
+        GroupSnapshot stored = engine.snapshot("api").orElseThrow();
+        engine.release("api");
+        engine.beginRestore("api", true);
+        engine.restore(stored);
+        engine.acquire("api", OwnershipTerm.NONE);
+
+        clock.set(T0.plusSeconds(45));
+        for (String location : List.of("loc-a", "loc-b", "loc-c")) {
+            // a success of the primary read long after it started: it is not counted
+            dev.failover.contract.event.ProbeResult late = new dev.failover.contract.event.ProbeResult(1, "api", "primary", "r",
+                    location, T0.minusSeconds(60), 5L, UP, null, null, null, false, null, null, null, null);
+            assertThat(engine.observe(late, null)).as("a backlog result from " + location)
+                    .isInstanceOfSatisfying(Outcome.Ignored.class,
+                            i -> assertThat(i.reason()).isEqualTo(Outcome.IgnoreReason.STALE));
+        }
+        assertThat(run(engine, clock, PRIMARY_FAILS.stream().filter(p -> p.at() > 40).toList())).as("decisions")
+                .startsWith("t=70 api FAILOVER primary->secondary");
+    }
 }
