@@ -59,7 +59,7 @@ class SkewedLocationTest {
                         Instant polledAt = Instant.now();
 
                         for (String target : List.of(TestTopology.PRIMARY, TestTopology.SECONDARY)) {
-                            Map<String, Object> skewed = location(view, target, SKEWED);
+                            Map<String, Object> skewed = GroupViewJson.location(view, target, SKEWED);
                             assertThat(skewed.get("verdict")).as(target + " at loc-c: verdict").isEqualTo("UNKNOWN");
                             Map<String, Object> ignored = map(skewed.get("lastIgnored"));
                             assertThat(ignored).as(target + " at loc-c: lastIgnored").isNotNull();
@@ -68,7 +68,7 @@ class SkewedLocationTest {
                                     .isBetween(testStart, polledAt);
                             assertThat((String) ignored.get("detail")).as("detail").contains("loc-c's clock is at least");
                             for (String inSync : List.of("loc-a", "loc-b")) {
-                                Map<String, Object> normal = location(view, target, inSync);
+                                Map<String, Object> normal = GroupViewJson.location(view, target, inSync);
                                 assertThat(normal.get("verdict")).as(target + " at " + inSync + ": verdict").isEqualTo("UP");
                                 assertThat(Instant.parse((String) normal.get("lastResultAt"))).as(target + " at " + inSync
                                         + ": lastResultAt").isBetween(testStart, polledAt);
@@ -105,14 +105,6 @@ class SkewedLocationTest {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> map(Object value) {
         return (Map<String, Object>) value;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> location(JsonPath view, String target, String location) {
-        List<Map<String, Object>> targets = view.getList("targets");
-        Map<String, Object> t = targets.stream().filter(x -> target.equals(x.get("target"))).findFirst().orElseThrow();
-        List<Map<String, Object>> locations = (List<Map<String, Object>>) t.get("locations");
-        return locations.stream().filter(l -> location.equals(l.get("location"))).findFirst().orElseThrow();
     }
 
     private static Map<String, Object> clock(JsonPath view, String location) {

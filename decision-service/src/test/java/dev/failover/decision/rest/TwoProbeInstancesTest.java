@@ -77,7 +77,7 @@ class TwoProbeInstancesTest {
                                 .withProber("probe-loc-a-second"));
                         JsonPath view = given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).extract()
                                 .jsonPath();
-                        Map<String, Object> locA = location(view, TestTopology.PRIMARY, "loc-a");
+                        Map<String, Object> locA = GroupViewJson.location(view, TestTopology.PRIMARY, "loc-a");
                         @SuppressWarnings("unchecked")
                         Map<String, Object> ignored = (Map<String, Object>) locA.get("lastIgnored");
                         assertThat(ignored).as("loc-a's lastIgnored").isNotNull();
@@ -100,13 +100,5 @@ class TwoProbeInstancesTest {
 
     private static void send(TopicClient client, ProbeResult result) {
         client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, EventCodec.instance().encode(result));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> location(JsonPath view, String target, String location) {
-        List<Map<String, Object>> targets = view.getList("targets");
-        Map<String, Object> t = targets.stream().filter(x -> target.equals(x.get("target"))).findFirst().orElseThrow();
-        List<Map<String, Object>> locations = (List<Map<String, Object>>) t.get("locations");
-        return locations.stream().filter(l -> location.equals(l.get("location"))).findFirst().orElseThrow();
     }
 }
