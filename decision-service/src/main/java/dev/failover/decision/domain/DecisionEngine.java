@@ -4,17 +4,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.ProbeResult;
-import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Topology;
 import dev.failover.decision.domain.CommandOutcome.Rejection;
 
@@ -42,20 +41,16 @@ public final class DecisionEngine {
     private final Clock clock;
     private final Supplier<String> decisionIds;
     private final Duration commandMaxAge;
-    private final Map<String, GroupState> groups = new LinkedHashMap<>();
+    /** The group states, and whether this instance decides each (release, restore, acquire). */
+    private final GroupRegistry groups;
     /** The input checks of a result, and each probe location's clock estimate. */
     private final ResultIntake intake;
-    private final CorrelatedFailureGuard guard;
-    /** Groups released and not restored since ({@link #release}, {@link #beginRestore}): nothing decides them here. */
-    private final Set<String> released = new java.util.HashSet<>();
-    /**
-     * The evidence of each released group, until its next restore: handed to the restored state only when nobody else
-     * read the group's input meanwhile ({@link #beginRestore(String, boolean)}).
-     */
-    private final Map<String, Retired> retired = new java.util.HashMap<>();
     /** The guard and the switch budget of all groups together, as the rules read them. */
     private final FleetGuards fleet;
     private final GroupCommands commands;
+    private final GroupViews views;
+    /** The actuator's reports, taken into the group's state and audit trail. */
+    private final ActuatorFeedback actuator;
 
     /** With the {@link #DEFAULT_COMMAND_MAX_AGE}: for tools and tests that do not configure it. */
     public DecisionEngine(Topology topology, Clock clock, Supplier<String> decisionIds, Duration clockSkewTolerance) {
@@ -72,21 +67,26 @@ public final class DecisionEngine {
         this.clock = clock;
         this.decisionIds = decisionIds;
         this.commandMaxAge = commandMaxAge;
-        for (FailoverGroup group : topology.groups()) {
-            groups.put(group.id(), new GroupState(group, topology.locations()));
-        }
         this.intake = new ResultIntake(topology, clock, clockSkewTolerance);
-        this.guard = new CorrelatedFailureGuard(topology.safety().correlatedFailure());
-        this.fleet = new FleetGuards(guard, groups.values(), topology.safety().maxSwitchesPerDayOf(topology.groups().size()));
+        CorrelatedFailureGuard guard = new CorrelatedFailureGuard(topology.safety().correlatedFailure());
+        this.groups = new GroupRegistry(topology, guard);
+        this.fleet = new FleetGuards(guard, groups.states(), topology.safety().maxSwitchesPerDayOf(topology.groups().size()));
         this.commands = new GroupCommands(decisionIds, commandMaxAge, this::evaluate);
+        this.views = new GroupViews(intake, fleet);
+        this.actuator = new ActuatorFeedback(clock);
     }
 
     public Set<String> groupIds() {
-        return groups.keySet();
+        return groups.ids();
     }
 
     public Topology topology() {
         return topology;
+    }
+
+    /** The group's state; empty for a group not in the topology. */
+    private Optional<GroupState> known(String group) {
+        return Optional.ofNullable(groups.state(group));
     }
 
     public synchronized Outcome onProbeResult(ProbeResult result) {
@@ -95,35 +95,26 @@ public final class DecisionEngine {
 
     /** @param position where the result was read from Kafka, kept with it as evidence; null when not from Kafka */
     public synchronized Outcome onProbeResult(ProbeResult result, Explanation.Position position) {
-        if (released.contains(result.group())) {
+        if (groups.released(result.group())) {
             return notDecided(result.group());
         }
         Outcome recorded = record(result, position);
         if (!(recorded instanceof Outcome.Steady)) {
             return recorded;
         }
-        return evaluate(groups.get(result.group()), clock.instant());
+        return evaluate(groups.state(result.group()), clock.instant());
     }
 
     /**
      * Counts the result as evidence without deciding: for a new owner reading the results published while ownership
      * moved, which must all be seen before anything is decided on them (GroupOwnership's CATCHING_UP). Steady when
-     * counted, Ignored (with why) when not.
+     * counted, Ignored (with why) when not; a STALE one breaks its location's run ({@link ResultIntake#observe}).
      */
     public synchronized Outcome observe(ProbeResult result, Explanation.Position position) {
-        if (released.contains(result.group())) {
+        if (groups.released(result.group())) {
             return notDecided(result.group());
         }
-        Outcome recorded = record(result, position);
-        if (recorded instanceof Outcome.Ignored ignored && ignored.reason() == Outcome.IgnoreReason.STALE) {
-            // a result of the backlog not counted: those counted before it (perhaps kept through the rebalance,
-            // beginRestore) and after it are not consecutive
-            LocationTracker tracker = groups.get(result.group()).trackers().trackerOf(result);
-            if (tracker != null) {
-                tracker.breakRun();
-            }
-        }
-        return recorded;
+        return intake.observe(groups.state(result.group()), result, position);
     }
 
     private static Outcome notDecided(String group) {
@@ -136,7 +127,7 @@ public final class DecisionEngine {
      * A replay records a whole window of evidence this way before it evaluates once.
      */
     Outcome record(ProbeResult result, Explanation.Position position) {
-        return intake.record(groups.get(result.group()), result, position);
+        return intake.record(groups.state(result.group()), result, position);
     }
 
     /** This instance's estimate of a probe location's clock (GroupView.LocationClock); empty for an unknown location. */
@@ -146,16 +137,16 @@ public final class DecisionEngine {
 
     /** Re-evaluates every group for the passing of time: silent locations, pin and drill expiry, failback hold-down. */
     public synchronized List<Outcome> tick() {
-        return tick(groups.keySet());
+        return tick(groups.ids());
     }
 
     /** Like {@link #tick()}, for the given groups only: an instance evaluates only the groups it owns. */
-    public synchronized List<Outcome> tick(java.util.Collection<String> groupIds) {
+    public synchronized List<Outcome> tick(Collection<String> groupIds) {
         Instant now = clock.instant();
         List<Outcome> outcomes = new ArrayList<>();
         for (String id : groupIds) {
-            GroupState state = groups.get(id);
-            if (state != null && !released.contains(id)) {
+            GroupState state = groups.state(id);
+            if (state != null && !groups.released(id)) {
                 state.forgetCommandsOlderThan(commandMaxAge, now);
                 outcomes.add(evaluate(state, now));
             }
@@ -169,11 +160,7 @@ public final class DecisionEngine {
      */
     private Outcome evaluate(GroupState s, Instant now) {
         Evidence evidence = Evidence.of(s, now);
-        for (Evidence.OfTarget t : evidence.targets()) {
-            if (!t.target().isLastResort()) {
-                guard.observe(s.group().id(), t.target().id(), t.target().region(), t.failing(), now);
-            }
-        }
+        fleet.observe(s, evidence);
         s.updateHoldDown(evidence);
         s.clearExpiredPin(now);
         s.forgetSwitchesOlderThan(SwitchBudgetRule.WINDOW, now);
@@ -198,8 +185,7 @@ public final class DecisionEngine {
 
     /** Why the group's decision {@code decisionId} was made; empty for an unknown group or a decision not kept. */
     public synchronized Optional<Explanation> explanation(String group, String decisionId) {
-        GroupState s = groups.get(group);
-        return s == null ? Optional.empty() : s.journal().explanation(decisionId);
+        return known(group).flatMap(s -> s.journal().explanation(decisionId));
     }
 
     /**
@@ -208,19 +194,12 @@ public final class DecisionEngine {
      * must never be on the topic before its decision.
      */
     public synchronized List<Explanation> explanations(String group) {
-        GroupState s = groups.get(group);
-        if (s == null) {
-            return List.of();
-        }
-        return s.journal().publishedExplanations();
+        return known(group).map(s -> s.journal().publishedExplanations()).orElse(List.of());
     }
 
     /** Takes a group's persisted explanations back on restore; an unknown group's are ignored. */
     public synchronized void restoreExplanations(String group, List<Explanation> persisted) {
-        GroupState s = groups.get(group);
-        if (s != null) {
-            s.journal().restoreExplanations(persisted);
-        }
+        known(group).ifPresent(s -> s.journal().restoreExplanations(persisted));
     }
 
     /**
@@ -228,29 +207,22 @@ public final class DecisionEngine {
      * explained with the state of that moment; empty for an unknown group or one not evaluated yet.
      */
     public synchronized Optional<Explanation> explanationNow(String group) {
-        GroupState s = groups.get(group);
-        if (s == null || s.lastEvaluation() == null) {
-            return Optional.empty();
-        }
-        if (s.lastEvaluation().outcome() instanceof Outcome.Switched switched) {
-            return explanation(group, switched.decision().decisionId());
-        }
-        return Optional.of(Explanations.ofEvaluation(s, s.lastEvaluation()));
+        return known(group).flatMap(Explanations::now);
     }
 
     /** A replay's start: the state an explanation recorded from before its evidence (ExplanationReplay). */
     synchronized void startFrom(String group, Explanation.StartingState state) {
-        groups.get(group).startFrom(state);
+        groups.state(group).startFrom(state);
     }
 
     /** A replay's start for one location's view of a target: the counts its recorded results were counted from. */
     synchronized void startFrom(String group, String target, String location, Explanation.Counts counts) {
-        groups.get(group).trackers().tracker(target, location).startFrom(counts);
+        groups.state(group).trackers().tracker(target, location).startFrom(counts);
     }
 
     /** A replay's one evaluation, at the clock's instant. */
     synchronized Outcome evaluateNow(String group) {
-        return evaluate(groups.get(group), clock.instant());
+        return evaluate(groups.state(group), clock.instant());
     }
 
     // ---- the actuator's feedback ----
@@ -260,8 +232,7 @@ public final class DecisionEngine {
      * drill's recovery time. Returns the recovery time when it was one.
      */
     public synchronized Optional<Duration> onSwitchVerified(String group, String decisionId, Duration sinceDecision) {
-        GroupState s = groups.get(group);
-        return s != null && s.drillRecovered(decisionId, sinceDecision) ? Optional.of(sinceDecision) : Optional.empty();
+        return known(group).flatMap(s -> actuator.switchVerified(s, decisionId, sinceDecision));
     }
 
     /**
@@ -270,21 +241,12 @@ public final class DecisionEngine {
      */
     public synchronized void onConvergence(String group, String decisionId, long epoch, ActuationStatus status, String detail,
             Instant at) {
-        GroupState s = groups.get(group);
-        if (s == null || !s.serving(new GroupSnapshot.Serving(epoch, decisionId, status, detail, at))) {
-            return;
-        }
-        if (status == ActuationStatus.BLOCKED || status == ActuationStatus.DRIFT) {
-            s.audit(clock.instant(), "actuator", "record " + status, "decision " + decisionId + " (epoch " + epoch + "): " + detail);
-        }
+        known(group).ifPresent(s -> actuator.converged(s, new GroupSnapshot.Serving(epoch, decisionId, status, detail, at)));
     }
 
     /** The actuator could not carry out a decision: recorded in the group's audit trail for operators. */
     public synchronized void onActuationFailed(String group, String decisionId, String step, String details) {
-        GroupState s = groups.get(group);
-        if (s != null) {
-            s.audit(clock.instant(), "actuator", "actuation failed at " + step, "decision " + decisionId + ": " + details);
-        }
+        known(group).ifPresent(s -> actuator.actuationFailed(s, decisionId, step, details));
     }
 
     // ---- operator commands (GroupCommands) ----
@@ -295,11 +257,11 @@ public final class DecisionEngine {
      */
     public synchronized CommandOutcome apply(Command.Issued issued) {
         Command command = issued.command();
-        GroupState s = groups.get(command.group());
+        GroupState s = groups.state(command.group());
         if (s == null) {
             return new CommandOutcome.Rejected(Rejection.NOT_FOUND, "group", "no group '" + command.group() + "'");
         }
-        if (released.contains(command.group())) {
+        if (groups.released(command.group())) {
             // never stored: the state it would go into is dropped when the group is restored, and the command record
             // is read again by the group's owner
             return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "this instance no longer decides group '"
@@ -310,45 +272,33 @@ public final class DecisionEngine {
 
     /** Applies {@code command} now as a new command: for tests of the rules, which need no ids. */
     CommandOutcome apply(Command command) {
-        return apply(new Command.Issued(java.util.UUID.randomUUID().toString(), clock.instant(), command));
+        return apply(new Command.Issued(UUID.randomUUID().toString(), clock.instant(), command));
     }
 
     // ---- state ----
 
     public synchronized Optional<GroupSnapshot> snapshot(String group) {
-        return Optional.ofNullable(groups.get(group)).map(GroupState::snapshot);
+        return known(group).map(GroupState::snapshot);
     }
 
     /** The group's decisions not yet acknowledged by Kafka, oldest first: they must be published before anything else. */
     public synchronized List<Decision> unpublished(String group) {
-        GroupState s = groups.get(group);
-        return s == null ? List.of() : s.journal().unpublished();
+        return known(group).map(s -> s.journal().unpublished()).orElse(List.of());
     }
 
     public synchronized boolean hasUnpublished(String group) {
-        GroupState s = groups.get(group);
+        GroupState s = groups.state(group);
         return s != null && s.journal().hasUnpublished();
     }
 
     /**
-     * This instance stops deciding the group (its partition was revoked, its lease lapsed): the outbox is emptied, as its
-     * decisions were made under an ownership that has ended and must never go out, and everything else the group's state
-     * held is dropped with it (issue 29): a decision discarded here still counted its epoch, its target as active and its
-     * switch time, so the group coming back would have skipped the interim owner's records of a lower epoch, an
-     * operator's pause or pin among them. Until {@link #acquire} nothing decides the group here: no result, tick or
-     * command, whatever was in flight when the ownership ended. Only the evidence is set aside, for a restore that may
-     * keep it. Returns how many decisions were dropped.
+     * This instance stops deciding the group (its partition was revoked, its lease lapsed): its decisions not yet
+     * published are dropped, never to go out, and the rest of its state with them; until {@link #acquire} nothing decides
+     * it here. Only its evidence is set aside, for a restore that may keep it ({@link GroupRegistry#release}). Returns how
+     * many decisions were dropped.
      */
     public synchronized int release(String group) {
-        GroupState s = groups.get(group);
-        if (s == null) {
-            return 0;
-        }
-        int dropped = s.journal().discardUnpublished();
-        retired.put(group, new Retired(s.evidenceOnly(), guard.forget(group)));
-        groups.put(group, new GroupState(s.group(), topology.locations()));
-        released.add(group);
-        return dropped;
+        return groups.release(group);
     }
 
     /** A restore of the group begins, its evidence starting from nothing: {@code beginRestore(group, false)}. For tests. */
@@ -357,33 +307,14 @@ public final class DecisionEngine {
     }
 
     /**
-     * A restore of the group begins (its partition was assigned): its state starts from nothing, so that the highest
-     * epoch among the records read wins, and nothing decides it until {@link #acquire}. Idempotent: a failed restore
-     * begins again.
+     * A restore of the group begins (its partition was assigned): its state starts from nothing, and nothing decides it
+     * until {@link #acquire}. Idempotent.
      *
-     * @param evidenceContinues nobody else read the group's input since this instance released it (an eager rebalance
-     *                          handed its partition straight back): the evidence set aside at the release is kept, so
-     *                          that failures counted before the rebalance still count. Never the decisions, the epoch or
-     *                          the commands: those come from the stored state only.
+     * @param evidenceContinues nobody else read the group's input since this instance released it: the evidence set
+     *                          aside at the release is kept, never the decisions ({@link GroupRegistry#beginRestore})
      */
     public synchronized void beginRestore(String group, boolean evidenceContinues) {
-        GroupState s = groups.get(group);
-        if (s == null) {
-            return;
-        }
-        Retired kept = evidenceContinues ? retired.get(group) : retired.remove(group);
-        guard.forget(group);
-        if (evidenceContinues && kept != null) {
-            groups.put(group, new GroupState(s.group(), topology.locations(), kept.evidence()));
-            guard.remember(kept.guard());
-        } else {
-            groups.put(group, new GroupState(s.group(), topology.locations()));
-        }
-        released.add(group);
-    }
-
-    /** What a released group's state held that a restore may keep: evidence, never decisions. */
-    private record Retired(GroupState.CarriedEvidence evidence, CorrelatedFailureGuard.Memory guard) {
+        groups.beginRestore(group, evidenceContinues);
     }
 
     /**
@@ -395,30 +326,21 @@ public final class DecisionEngine {
     }
 
     /**
-     * The group's state is restored: this instance decides it again, under {@code term}. Its next decision's epoch is at
-     * least the term's first, so that it ranks above anything an earlier owner decided and never equals what another
-     * owner decides (issue 29).
+     * The group's state is restored: this instance decides it again, under {@code term}, its next epoch at least the
+     * term's first ({@link GroupRegistry#acquire}).
      */
     public synchronized void acquire(String group, OwnershipTerm term) {
-        GroupState s = groups.get(group);
-        if (s != null) {
-            s.decideUnder(term);
-        }
-        released.remove(group);
-        retired.remove(group);
+        groups.acquire(group, term);
     }
 
     /** Whether this engine decides the group now: known, and not released since its last restore. */
     public synchronized boolean decides(String group) {
-        return groups.containsKey(group) && !released.contains(group);
+        return groups.decides(group);
     }
 
     /** Kafka acknowledged this decision: it leaves the outbox. */
     public synchronized void published(String group, String decisionId) {
-        GroupState s = groups.get(group);
-        if (s != null) {
-            s.journal().published(decisionId);
-        }
+        known(group).ifPresent(s -> s.journal().published(decisionId));
     }
 
     /**
@@ -426,7 +348,7 @@ public final class DecisionEngine {
      * record is never ahead of the decisions the actuator can see (ADR 0002). Snapshot and view are taken together.
      */
     public synchronized Optional<PublishableState> publishableState(String group) {
-        GroupState s = groups.get(group);
+        GroupState s = groups.state(group);
         if (s == null || s.journal().hasUnpublished()) {
             return Optional.empty();
         }
@@ -439,10 +361,7 @@ public final class DecisionEngine {
 
     /** Restores persisted state (the epoch only ever rises). Unknown groups are ignored: the topology may have changed. */
     public synchronized void restore(GroupSnapshot snapshot) {
-        GroupState s = groups.get(snapshot.group());
-        if (s != null) {
-            s.restore(snapshot);
-        }
+        known(snapshot.group()).ifPresent(s -> s.restore(snapshot));
     }
 
     /**
@@ -450,30 +369,15 @@ public final class DecisionEngine {
      * between publishing it and saving the state) moves the active target and epoch forward.
      */
     public synchronized void observePublished(Decision decision) {
-        GroupState s = groups.get(decision.group());
-        if (s != null) {
-            s.observePublished(decision);
-        }
+        known(decision.group()).ifPresent(s -> s.observePublished(decision));
     }
 
+    /** The group's read view now ({@link GroupViews}); empty for an unknown group. */
     public synchronized Optional<GroupView> view(String groupId) {
-        GroupState s = groups.get(groupId);
-        if (s == null) {
-            return Optional.empty();
-        }
-        Instant now = clock.instant();
-        Evidence evidence = Evidence.of(s, now);
-        GroupView.Automation automation = s.hold(now).automation;
-        GroupView.SafetyView safetyView = fleet.safetyView(s, now);
-        return Optional.of(new GroupView(groupId, s.group().mode().name(), s.active(),
-                evidence.of(s.active()).health(), s.epoch(), s.lastSwitchAt(), automation, s.pin(), s.pause(),
-                s.freeze(), s.drill(), s.lastDrill(), s.serving(),
-                DecidedVsServed.of(s.journal().recentDecisions().stream().findFirst().orElse(null), s.serving(), now),
-                s.trackers().views(evidence), safetyView, intake.locationClocks(now),
-                s.journal().recentDecisions(), s.journal().auditTrail()));
+        return known(groupId).map(s -> views.of(s, clock.instant()));
     }
 
     public synchronized List<GroupView> views() {
-        return groups.keySet().stream().map(id -> view(id).orElseThrow()).toList();
+        return groups.ids().stream().map(id -> view(id).orElseThrow()).toList();
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
@@ -68,6 +69,21 @@ final class Explanations {
         }
         return new Explanation(s.group().id(), decision.decisionId(), now, Explanation.Verdict.SWITCHED, kind, from.id(), to.id(),
                 null, summary, rules, thresholds(s), targets(s, evidence), before);
+    }
+
+    /**
+     * Why the group does what it does now: its last evaluation explained with the state of that moment, or, when that
+     * evaluation switched, its decision's own explanation (if still kept); empty when the group was not evaluated yet.
+     */
+    static Optional<Explanation> now(GroupState s) {
+        GroupState.LastEvaluation last = s.lastEvaluation();
+        if (last == null) {
+            return Optional.empty();
+        }
+        if (last.outcome() instanceof Outcome.Switched switched) {
+            return s.journal().explanation(switched.decision().decisionId());
+        }
+        return Optional.of(ofEvaluation(s, last));
     }
 
     /** Why the group's last evaluation came out as it did (not a switch: that has its decision's explanation). */

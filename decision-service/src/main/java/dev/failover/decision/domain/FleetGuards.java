@@ -26,6 +26,18 @@ final class FleetGuards implements Evaluation.Fleet {
         this.maxSwitchesPerDay = maxSwitchesPerDay;
     }
 
+    /**
+     * The guard sees the group's evidence of this evaluation: whether each of its regional targets is failing (a last
+     * resort is no region's, so its failure says nothing about the plane).
+     */
+    void observe(GroupState s, Evidence evidence) {
+        for (Evidence.OfTarget t : evidence.targets()) {
+            if (!t.target().isLastResort()) {
+                guard.observe(s.group().id(), t.target().id(), t.target().region(), t.failing(), evidence.at());
+            }
+        }
+    }
+
     @Override
     public Optional<CorrelatedFailureGuard.Suspicion> suspicion(Instant now) {
         return guard.evaluate(now);

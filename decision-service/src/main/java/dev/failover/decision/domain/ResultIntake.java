@@ -86,6 +86,23 @@ final class ResultIntake {
         return new Outcome.Steady(state.group().id());
     }
 
+    /**
+     * Counts the result as evidence without deciding, for a new owner reading the results published while ownership
+     * moved: as {@link #record}, and a result of that backlog not counted because it is STALE breaks its tracker's run.
+     */
+    Outcome observe(GroupState state, ProbeResult result, Explanation.Position position) {
+        Outcome recorded = record(state, result, position);
+        if (recorded instanceof Outcome.Ignored ignored && ignored.reason() == Outcome.IgnoreReason.STALE) {
+            // a result of the backlog not counted: those counted before it (perhaps kept through the rebalance,
+            // beginRestore) and after it are not consecutive
+            LocationTracker tracker = state.trackers().trackerOf(result);
+            if (tracker != null) {
+                tracker.breakRun();
+            }
+        }
+        return recorded;
+    }
+
     /** A result not used is remembered with its reason, so the view can tell a skewed location from a silent one. */
     private static Outcome ignored(LocationTracker tracker, ProbeResult result, Outcome.IgnoreReason reason, Instant now,
             String detail) {

@@ -1,0 +1,48 @@
+package dev.failover.decision.domain;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+import dev.failover.contract.event.ActuationStatus;
+
+/**
+ * What the actuator reports about a group's decisions, taken into the group's state: a switch verified (the recovery
+ * time of the drill it started), whether a decision is served (desired vs served, ADR 0006) and an actuation that
+ * failed; what operators must see is noted in the group's audit trail. Called under the engine's lock; not thread-safe.
+ */
+final class ActuatorFeedback {
+
+    private final Clock clock;
+
+    ActuatorFeedback(Clock clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * The actuator verified the switch of decision {@code decisionId}: when it started the group's last drill, that is the
+     * drill's recovery time, which is returned.
+     */
+    Optional<Duration> switchVerified(GroupState s, String decisionId, Duration sinceDecision) {
+        return s.drillRecovered(decisionId, sinceDecision) ? Optional.of(sinceDecision) : Optional.empty();
+    }
+
+    /**
+     * Whether a decision is served: a report on an older epoch than the last one kept is ignored; a group blocked or
+     * drifted is also noted in the audit trail.
+     */
+    void converged(GroupState s, GroupSnapshot.Serving report) {
+        if (!s.serving(report)) {
+            return;
+        }
+        if (report.status() == ActuationStatus.BLOCKED || report.status() == ActuationStatus.DRIFT) {
+            s.audit(clock.instant(), "actuator", "record " + report.status(), "decision " + report.decisionId() + " (epoch "
+                    + report.epoch() + "): " + report.detail());
+        }
+    }
+
+    /** The actuator could not carry out a decision: recorded in the group's audit trail for operators. */
+    void actuationFailed(GroupState s, String decisionId, String step, String details) {
+        s.audit(clock.instant(), "actuator", "actuation failed at " + step, "decision " + decisionId + ": " + details);
+    }
+}

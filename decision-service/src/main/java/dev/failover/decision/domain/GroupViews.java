@@ -1,0 +1,32 @@
+package dev.failover.decision.domain;
+
+import java.time.Instant;
+
+/**
+ * Builds a group's read view ({@link GroupView}) from its state, its evidence counted at that moment, the guards of all
+ * groups and the probe locations' clocks. It reads and changes nothing: a view asks for no evaluation. Called under the
+ * engine's lock; not thread-safe.
+ */
+final class GroupViews {
+
+    private final ResultIntake intake;
+    private final FleetGuards fleet;
+
+    GroupViews(ResultIntake intake, FleetGuards fleet) {
+        this.intake = intake;
+        this.fleet = fleet;
+    }
+
+    /** The group's view at {@code now}. */
+    GroupView of(GroupState s, Instant now) {
+        Evidence evidence = Evidence.of(s, now);
+        GroupView.Automation automation = s.hold(now).automation;
+        GroupView.SafetyView safetyView = fleet.safetyView(s, now);
+        return new GroupView(s.group().id(), s.group().mode().name(), s.active(),
+                evidence.of(s.active()).health(), s.epoch(), s.lastSwitchAt(), automation, s.pin(), s.pause(),
+                s.freeze(), s.drill(), s.lastDrill(), s.serving(),
+                DecidedVsServed.of(s.journal().recentDecisions().stream().findFirst().orElse(null), s.serving(), now),
+                s.trackers().views(evidence), safetyView, intake.locationClocks(now),
+                s.journal().recentDecisions(), s.journal().auditTrail());
+    }
+}
