@@ -147,7 +147,7 @@ public final class DecisionEngine {
         for (String id : groupIds) {
             GroupState state = groups.state(id);
             if (state != null && !groups.released(id)) {
-                state.forgetCommandsOlderThan(commandMaxAge, now);
+                state.seenCommands().forgetOlderThan(commandMaxAge, now);
                 outcomes.add(evaluate(state, now));
             }
         }
@@ -161,7 +161,7 @@ public final class DecisionEngine {
     private Outcome evaluate(GroupState s, Instant now) {
         Evidence evidence = Evidence.of(s, now);
         fleet.observe(s, evidence);
-        s.updateHoldDown(evidence);
+        s.holdDown().update(evidence);
         s.clearExpiredPin(now);
         s.forgetSwitchesOlderThan(SwitchBudgetRule.WINDOW, now);
         RuleChain.Result result = RuleChain.run(new Evaluation(s, evidence, now, fleet));

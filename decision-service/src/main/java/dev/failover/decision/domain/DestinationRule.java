@@ -85,7 +85,7 @@ final class DestinationRule implements SwitchRule {
             if (candidate.isLastResort()) {
                 continue;
             }
-            Instant since = s.stablyHealthySince(candidate.id());
+            Instant since = s.holdDown().since(candidate.id());
             if (since != null && !since.plus(holdDown).isAfter(now)) {
                 Evidence.OfTarget evidence = e.evidence().of(candidate);
                 if (evidence.destinationVerdict() != Destination.ELIGIBLE) {

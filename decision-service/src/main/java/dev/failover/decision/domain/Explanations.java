@@ -37,7 +37,7 @@ final class Explanations {
 
     /** The state a replay starts from; taken before a switch changes it. */
     static Explanation.StartingState starting(GroupState s) {
-        return new Explanation.StartingState(s.active(), s.epoch(), s.lastSwitchAt(), s.stablyHealthySince());
+        return new Explanation.StartingState(s.active(), s.epoch(), s.lastSwitchAt(), s.holdDown().all());
     }
 
     /**

@@ -42,8 +42,8 @@ final class GroupCommands {
      */
     CommandOutcome apply(GroupState s, Command.Issued issued, Instant now) {
         Command command = issued.command();
-        s.forgetCommandsOlderThan(commandMaxAge, now);
-        GroupSnapshot.SeenCommand seen = s.seenCommand(issued.commandId());
+        s.seenCommands().forgetOlderThan(commandMaxAge, now);
+        GroupSnapshot.SeenCommand seen = s.seenCommands().of(issued.commandId());
         if (seen != null) {
             return new CommandOutcome.Repeated(seen);
         }
@@ -54,14 +54,14 @@ final class GroupCommands {
                     why + " (its reason: " + command.reason() + ")");
             return new CommandOutcome.Rejected(Rejection.EXPIRED, "issuedAt", why);
         }
-        if (s.commandsSeen() >= DecisionEngine.MAX_COMMANDS_PER_MAX_AGE) {
+        if (s.seenCommands().size() >= DecisionEngine.MAX_COMMANDS_PER_MAX_AGE) {
             // not remembered and not audited: a flood must not grow the state record or push real entries out of the audit
             return new CommandOutcome.Rejected(Rejection.RATE_LIMITED, null, "group " + command.group() + " had "
                     + DecisionEngine.MAX_COMMANDS_PER_MAX_AGE + " commands within the command max age of " + commandMaxAge
                     + "; not applied, send it again later");
         }
         CommandOutcome outcome = apply(s, command, now);
-        s.rememberCommand(issued, outcome);
+        s.seenCommands().remember(issued, outcome);
         return outcome;
     }
 
@@ -71,7 +71,7 @@ final class GroupCommands {
 
     private CommandOutcome apply(GroupState s, Command command, Instant now) {
         Evidence evidence = Evidence.of(s, now);
-        s.updateHoldDown(evidence);
+        s.holdDown().update(evidence);
         s.clearExpiredPin(now);
         if (command instanceof Command.Pin pin) {
             return pin(s, pin, evidence);

@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,9 +38,9 @@ final class GroupState {
     /** The last evaluation: what "why is it doing this now" explains. Not persisted. */
     private LastEvaluation lastEvaluation;
     /** Commands applied or rejected, by id, until they are older than the command max age. */
-    private final Map<String, GroupSnapshot.SeenCommand> seenCommands = new LinkedHashMap<>();
-    /** Since when each target has been stably healthy (HEALTHY and no location DOWN or FLAPPING); absent when not. */
-    private final Map<String, Instant> stablyHealthySince = new HashMap<>();
+    private final SeenCommands seenCommands = new SeenCommands();
+    /** The failback hold-down clocks: since when each target has been stably healthy. */
+    private final HoldDownClocks holdDown = new HoldDownClocks();
     /**
      * When an operator last resumed the group: a correlated-failure suspicion that began before it does not hold the
      * group. Not persisted: a new owner's trackers start from nothing, so a suspicion it forms is new anyway.
@@ -74,13 +72,13 @@ final class GroupState {
         this.active = group.primary().id();
         this.trackers = carried == null ? new GroupTrackers(group, locations, quorum) : carried.trackers();
         if (carried != null) {
-            stablyHealthySince.putAll(carried.stablyHealthySince());
+            holdDown.startFrom(carried.stablyHealthySince());
         }
     }
 
     /** The evidence of this state, for a state that follows it: see {@link CarriedEvidence}. */
     CarriedEvidence evidenceOnly() {
-        return new CarriedEvidence(trackers, stablyHealthySince());
+        return new CarriedEvidence(trackers, holdDown.all());
     }
 
     // ---- reads ----
@@ -133,14 +131,9 @@ final class GroupState {
         return guardAcknowledgedAt;
     }
 
-    /** Since when {@code target} has been stably HEALTHY; null when it is not. */
-    Instant stablyHealthySince(String target) {
-        return stablyHealthySince.get(target);
-    }
-
-    /** Since when each target has been stably HEALTHY: a copy, for the starting state of an explanation. */
-    Map<String, Instant> stablyHealthySince() {
-        return new HashMap<>(stablyHealthySince);
+    /** The failback hold-down clocks: since when each target has been stably HEALTHY. */
+    HoldDownClocks holdDown() {
+        return holdDown;
     }
 
     LastEvaluation lastEvaluation() {
@@ -152,13 +145,9 @@ final class GroupState {
         return journal;
     }
 
-    /** The first outcome of command {@code commandId}, if it was seen within the command max age. */
-    GroupSnapshot.SeenCommand seenCommand(String commandId) {
-        return seenCommands.get(commandId);
-    }
-
-    int commandsSeen() {
-        return seenCommands.size();
+    /** The commands seen within the command max age, each with its first outcome. */
+    SeenCommands seenCommands() {
+        return seenCommands;
     }
 
     // ---- intents ----
@@ -174,11 +163,6 @@ final class GroupState {
     /** Remembers the last evaluation, for "why is it doing this now". */
     void evaluated(LastEvaluation last) {
         lastEvaluation = last;
-    }
-
-    /** Remembers a command's first outcome until it is older than the command max age. */
-    void rememberCommand(Command.Issued issued, CommandOutcome outcome) {
-        seenCommands.put(issued.commandId(), GroupSnapshot.SeenCommand.of(issued.commandId(), issued.issuedAt(), outcome));
     }
 
     /** An operator pins (or forces, or switches over to) a target. */
@@ -287,8 +271,7 @@ final class GroupState {
         active = state.activeTarget();
         epoch = state.epoch();
         lastSwitchAt = state.lastSwitchAt();
-        stablyHealthySince.clear();
-        stablyHealthySince.putAll(state.stablyHealthySince());
+        holdDown.startFrom(state.stablyHealthySince());
     }
 
     Thresholds thresholds() {
@@ -305,11 +288,6 @@ final class GroupState {
         return Hold.governing(this, now);
     }
 
-    /** Forgets commands issued more than {@code maxAge} before {@code now}: a replay of one is rejected as EXPIRED. */
-    void forgetCommandsOlderThan(Duration maxAge, Instant now) {
-        seenCommands.values().removeIf(c -> c.issuedAt().plus(maxAge).isBefore(now));
-    }
-
     /** Automatic switches of this group within {@code window} before {@code now}. */
     int switchesWithin(Duration window, Instant now) {
         return (int) automaticSwitches.stream().filter(at -> !at.plus(window).isBefore(now)).count();
@@ -319,17 +297,6 @@ final class GroupState {
     void forgetSwitchesOlderThan(Duration window, Instant now) {
         while (!automaticSwitches.isEmpty() && automaticSwitches.peekFirst().plus(window).isBefore(now)) {
             automaticSwitches.removeFirst();
-        }
-    }
-
-    /** Moves the failback hold-down clocks: any doubt about a target restarts its clock. */
-    void updateHoldDown(Evidence evidence) {
-        for (Evidence.OfTarget target : evidence.targets()) {
-            if (target.stablyHealthy()) {
-                stablyHealthySince.putIfAbsent(target.target().id(), evidence.at());
-            } else {
-                stablyHealthySince.remove(target.target().id());
-            }
         }
     }
 
@@ -374,7 +341,7 @@ final class GroupState {
 
     GroupSnapshot snapshot() {
         return new GroupSnapshot(group.id(), active, epoch, lastSwitchAt, List.copyOf(automaticSwitches), pin, pause, freeze,
-                drill, journal.auditTrail(), journal.recentDecisions(), lastDrill, serving, List.copyOf(seenCommands.values()));
+                drill, journal.auditTrail(), journal.recentDecisions(), lastDrill, serving, seenCommands.list());
     }
 
     /**
@@ -400,7 +367,6 @@ final class GroupState {
         lastDrill = s.lastDrill();
         serving = s.serving();
         journal.restore(s);
-        seenCommands.clear();
-        s.seenCommands().forEach(c -> seenCommands.put(c.commandId(), c));
+        seenCommands.restore(s.seenCommands());
     }
 }
