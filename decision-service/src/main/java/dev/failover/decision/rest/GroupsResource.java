@@ -2,7 +2,6 @@ package dev.failover.decision.rest;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 
@@ -132,7 +131,7 @@ public class GroupsResource {
             + "from Kafka now (not in time, another such read running, a record this instance cannot read)")
     public Response explanation(@PathParam("group") String group, @PathParam("decisionId") String decisionId) {
         knownGroup(group);
-        bounded("decisionId", decisionId, InputLimits.MAX_SHORT_TEXT);
+        RequestChecks.bounded("decisionId", decisionId, InputLimits.MAX_SHORT_TEXT);
         GroupReader.ExplanationLookup lookup = reader.explanation(group, decisionId);
         if (lookup instanceof GroupReader.ExplanationLookup.Found found) {
             return Response.ok(found.explanation()).build();
@@ -162,10 +161,10 @@ public class GroupsResource {
     public Response pin(@PathParam("group") String group, Requests.Pin body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         FailoverGroup g = knownGroup(group);
-        present(body, "a JSON object with target, reason and optionally until is required");
-        reason(body.reason());
-        target(g, body.target());
-        Instant until = body.until() == null ? null : until(body.until());
+        RequestChecks.present(body, "a JSON object with target, reason and optionally until is required");
+        RequestChecks.reason(body.reason());
+        RequestChecks.target(g, body.target());
+        Instant until = body.until() == null ? null : RequestChecks.until(body.until());
         return submit(new Command.Pin(group, body.target(), until, body.reason(), caller()), idempotencyKey);
     }
 
@@ -211,9 +210,9 @@ public class GroupsResource {
     public Response force(@PathParam("group") String group, Requests.Force body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         FailoverGroup g = knownGroup(group);
-        present(body, "a JSON object with target and reason is required");
-        reason(body.reason());
-        target(g, body.target());
+        RequestChecks.present(body, "a JSON object with target and reason is required");
+        RequestChecks.reason(body.reason());
+        RequestChecks.target(g, body.target());
         return submit(new Command.Force(group, body.target(), body.reason(), caller()), idempotencyKey);
     }
 
@@ -226,13 +225,13 @@ public class GroupsResource {
     public Response startDrill(@PathParam("group") String group, Requests.Drill body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         FailoverGroup g = knownGroup(group);
-        present(body, "a JSON object with a reason is required");
-        reason(body.reason());
+        RequestChecks.present(body, "a JSON object with a reason is required");
+        RequestChecks.reason(body.reason());
         if (body.target() != null) {
-            target(g, body.target());
+            RequestChecks.target(g, body.target());
         }
         if (body.durationMinutes() != null && (body.durationMinutes() < 1 || body.durationMinutes() > 1440)) {
-            throw invalid("durationMinutes", "must be between 1 and 1440, was " + body.durationMinutes());
+            throw RequestChecks.invalid("durationMinutes", "must be between 1 and 1440, was " + body.durationMinutes());
         }
         Duration duration = body.durationMinutes() == null ? null : Duration.ofMinutes(body.durationMinutes());
         return submit(new Command.StartDrill(group, body.target(), duration, body.reason(), caller()), idempotencyKey);
@@ -263,10 +262,10 @@ public class GroupsResource {
     public Response switchover(@PathParam("group") String group, Requests.Switchover body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         FailoverGroup g = knownGroup(group);
-        present(body, "a JSON object with target, reason and optionally until is required");
-        reason(body.reason());
-        target(g, body.target());
-        Instant until = body.until() == null ? null : until(body.until());
+        RequestChecks.present(body, "a JSON object with target, reason and optionally until is required");
+        RequestChecks.reason(body.reason());
+        RequestChecks.target(g, body.target());
+        Instant until = body.until() == null ? null : RequestChecks.until(body.until());
         return submit(new Command.Switchover(group, body.target(), until, body.reason(), caller()), idempotencyKey);
     }
 
@@ -329,62 +328,15 @@ public class GroupsResource {
     /** The group must exist and the body must carry a reason: all that actions without other fields need. */
     private String reason(String group, Requests.Reason body) {
         knownGroup(group);
-        reason(body == null ? null : body.reason());
+        RequestChecks.reason(body == null ? null : body.reason());
         return body.reason();
     }
 
-    // Request checks: each throws the precise error response, so the endpoints read as the list of what they need.
+    // Request checks: each throws the precise error response, so the endpoints read as the list of what they need. Those
+    // of a field alone are RequestChecks'; these need the topology or the caller.
 
     private FailoverGroup knownGroup(String group) {
         return topology.group(group).orElseThrow(() -> new WebApplicationException(missing(group)));
-    }
-
-    private static void present(Object body, String expectation) {
-        if (body == null) {
-            throw invalid("body", expectation);
-        }
-    }
-
-    private static void reason(String reason) {
-        if (reason == null || reason.isBlank()) {
-            throw invalid("reason", "is required: say why, for the audit trail");
-        }
-        bounded("reason", reason, InputLimits.MAX_REASON);
-    }
-
-    private static void bounded(String field, String value, int maxCodePoints) {
-        String problem = InputLimits.problem(value, maxCodePoints);
-        if (problem != null) {
-            throw invalid(field, problem);
-        }
-    }
-
-    private static void target(FailoverGroup group, String target) {
-        if (target == null || target.isBlank()) {
-            throw invalid("target", "is required");
-        }
-        bounded("target", target, InputLimits.MAX_SHORT_TEXT);
-        if (group.target(target).isEmpty()) {
-            throw invalid("target", "no target '" + target + "' in group " + group.id() + "; targets are "
-                    + group.targets().stream().map(t -> t.id()).toList());
-        }
-    }
-
-    private static Instant until(String text) {
-        bounded("until", text, InputLimits.MAX_SHORT_TEXT);
-        try {
-            Instant until = Instant.parse(text);
-            if (!until.isAfter(Instant.now())) {
-                throw invalid("until", "'" + text + "' is not in the future");
-            }
-            return until;
-        } catch (DateTimeParseException e) {
-            throw invalid("until", "'" + text + "' is not an ISO-8601 instant like 2026-11-21T12:00:00Z");
-        }
-    }
-
-    private static WebApplicationException invalid(String field, String message) {
-        return new WebApplicationException(ApiError.invalid(field, message));
     }
 
     /** 404 for a group the topology does not have; 503 for one whose state this instance has not loaded yet. */
