@@ -37,9 +37,10 @@ import dev.failover.testkit.topology.TestTopology;
  * decision per switch, never two). When one instance stops, the other takes its groups over, restores their state from
  * Kafka and carries their epochs on. On the way, failoverctl's exit 5 is caused for real: an operator command sent through
  * one instance while the group's owner is frozen is accepted but not confirmed, and applied once the owner runs again.
- * Then a group moves to the other instance and back (SIGSTOP, SIGCONT, SIGKILL of the interim owner): a pause set
- * through the interim owner stays, nothing is decided for the group while it is paused, and the pause's Idempotency-Key
- * still names the pause at the new owner (issue 29, items 1 and 6).
+ * Then a group moves to the other instance and back (SIGSTOP, SIGCONT, SIGKILL of the interim owner) while its first
+ * owner holds a decision it counted and never published (held through JDWP, {@link BeforeSendingDecision#hold}): the
+ * held decision is dropped, a pause set through the interim owner stays, nothing is decided for the group while it is
+ * paused, and the pause's Idempotency-Key still names the pause at the new owner (issue 29, items 1 and 6).
  */
 class DecisionOwnershipIT {
 
@@ -61,13 +62,18 @@ class DecisionOwnershipIT {
     static void round(TopicClient client, ProbeOutcome primary) {
         Instant now = Instant.now();
         for (int g = 0; g < GROUPS; g++) {
-            for (String location : TestTopology.LOCATIONS) {
-                client.send(Topics.PROBE_RESULTS, "group-" + g, CODEC.encode(new ProbeResult(1, "group-" + g, TestTopology.SECONDARY,
-                        "r", location, now, 1L, ProbeOutcome.UP, null, 200, null, false, null, null)));
-                client.send(Topics.PROBE_RESULTS, "group-" + g, CODEC.encode(new ProbeResult(1, "group-" + g, TestTopology.PRIMARY,
-                        "r", location, now, 1L, primary, primary == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null, null, null,
-                        false, null, null)));
-            }
+            round(client, "group-" + g, primary, now);
+        }
+    }
+
+    /** One group's results of one round: the primary's outcome and a healthy secondary, from every location. */
+    static void round(TopicClient client, String group, ProbeOutcome primary, Instant now) {
+        for (String location : TestTopology.LOCATIONS) {
+            client.send(Topics.PROBE_RESULTS, group, CODEC.encode(new ProbeResult(1, group, TestTopology.SECONDARY,
+                    "r", location, now, 1L, ProbeOutcome.UP, null, 200, null, false, null, null)));
+            client.send(Topics.PROBE_RESULTS, group, CODEC.encode(new ProbeResult(1, group, TestTopology.PRIMARY,
+                    "r", location, now, 1L, primary, primary == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null, null, null,
+                    false, null, null)));
         }
     }
 
@@ -81,9 +87,11 @@ class DecisionOwnershipIT {
     void eachGroupHasOneDeciderAndASurvivorTakesOver() throws Exception {
         // the frozen owner (a few seconds, more on a busy machine) must keep its membership, so that the command waits for
         // it and is not taken by the other instance; the take-over below is by a clean stop
+        // decider-1 opens a debug port: the move back holds one of its decisions through it
+        int debugPort = ServiceProcess.freePort();
         try (TestStack stack = TestStack.named("ownership").topology(s -> topology()).deciders(2).env(TestStack.DECISION,
                 "FAILOVER_COMMAND_TIMEOUT", COMMAND_TIMEOUT, "MP_MESSAGING_INCOMING_DECISION_INPUTS_SESSION_TIMEOUT_MS", "20000")
-                .start()) {
+                .deciderEnv(1, BeforeSendingDecision.env(debugPort)).start()) {
             StandaloneKafka kafka = stack.kafka();
             List<ServiceProcess> deciders = new ArrayList<>(stack.deciders());
             try (TopicClient client = new TopicClient(kafka.bootstrapServers());
@@ -104,10 +112,12 @@ class DecisionOwnershipIT {
 
                 aWriteWhileTheOwnerIsFrozenIsPendingWithExit5AndAppliedWhenItRunsAgain(deciders.get(0), deciders.get(1));
 
-                // a group moves to the other instance and back: a pause set meanwhile stays, and so does its key's
-                // meaning; the interim owner is killed on the way, the first instance takes every group over
+                // a group moves to the other instance and back with a decision of its first owner held unsent: the
+                // decision is dropped, a pause set meanwhile stays, and so does its key's meaning; the interim owner is
+                // killed on the way, the first instance takes every group over
                 ServiceProcess survivor = deciders.get(0);
-                String paused = aPauseThroughTheInterimOwnerSurvivesTheMoveBackAndItsKeyNamesIt(survivor, deciders.get(1));
+                String paused = aDecisionHeldUnsentAtTheRevokeIsDroppedAndThePauseOfTheInterimOwnerStays(survivor, debugPort,
+                        deciders.get(1), client, reader);
                 deciders.remove(1);
                 List<String> running = ALL_GROUPS.stream().filter(g -> !g.equals(paused)).toList();
                 List<Decision> failbacks = reportUntilEachGroupHas(client, reader, ProbeOutcome.UP, DecisionKind.FAILBACK, running);
@@ -210,44 +220,92 @@ class DecisionOwnershipIT {
     }
 
     /**
-     * Issue 29, items 1 and 6, with real signals. The instance that decides a group ({@code first}) is frozen (SIGSTOP)
-     * until the other ({@code interim}) has taken the group over; an operator pauses it through the interim owner, with an
-     * Idempotency-Key. The first instance runs again (SIGCONT) and the interim owner is killed (SIGKILL): the group moves
-     * back to the instance that held its earlier state, which must restore the interim owner's newer state (the defect:
-     * that instance kept what it held and skipped the interim owner's records, the pause among them) and honour the key:
-     * the same key with a pin is refused (422 naming the header and the pause), the same pause again answers the first
-     * outcome, under the first command id.
+     * Issue 29, items 1 and 6, with real signals. The instance that decides a group ({@code first}) counts a decision it
+     * never publishes: the group's primary is reported healthy again, {@code first} decides the failback (a new epoch,
+     * the primary active) and the thread about to send it is held at the publisher through JDWP
+     * ({@link BeforeSendingDecision#hold}), so the decision stays queued. {@code first} is then frozen (SIGSTOP) until the
+     * other instance ({@code interim}) has taken the group over from the stored state (the failover before it), and an
+     * operator pauses the group through the interim owner, with an Idempotency-Key. {@code first} runs again (SIGCONT),
+     * finds its ownership lease lapsed, its held thread is let go and its partitions are revoked with the decision still
+     * queued; the interim owner is killed (SIGKILL) and the group moves back to {@code first}. It must hold the interim
+     * owner's state: PAUSED, the epoch and the active target stored, never the held decision's, and that decision never
+     * on failover.decisions. Before the fix (dc58c55) the revoke dropped only the queued decision: the instance kept its
+     * epoch, active target and switch time, and skipped the interim owner's records of a lower epoch when the group came
+     * back, the pause among them.
      * <p>
-     * What this does not reach: before the fix (dc58c55) the returning instance skipped only records of an epoch lower
-     * than its own, so the pause was lost only when that instance had counted a decision it never published (discarded
-     * at the revoke). A SIGSTOP alone does not make one: on SIGCONT the lapsed lease stops the instance from deciding
-     * until it rejoined. This case passes on the decision-service before the fix too; OwnershipLossTest shows the defect.
+     * The held thread is let go once the lapse is seen, not after the revoke: it may be the consumer's event loop
+     * (a decision made on a probe result), which the consumer's rebalance callback waits on. Either way the lapsed lease
+     * keeps the publisher from sending until the revoke drops the decision. The results that led to the decision are read
+     * again by the interim owner more than the session timeout after they were sent: stale, they decide nothing there.
+     * <p>
+     * Then the key: the same key with a pin is refused (422 naming the header and the pause), the same pause again answers
+     * the first outcome, under the first command id.
      *
      * @return the group left paused at {@code first}
      */
-    static String aPauseThroughTheInterimOwnerSurvivesTheMoveBackAndItsKeyNamesIt(ServiceProcess first,
-            ServiceProcess interim) throws Exception {
+    static String aDecisionHeldUnsentAtTheRevokeIsDroppedAndThePauseOfTheInterimOwnerStays(ServiceProcess first,
+            int debugPort, ServiceProcess interim, TopicClient client, TopicClient.Reader decisions) throws Exception {
         long start = System.nanoTime();
         List<String> ofFirst = DeciderViews.owned(first);
         String group = ofFirst.get(ofFirst.size() - 1); // the exit 5 test took the first
-        JsonNode before = DeciderViews.view(first, group);
+        List<Decision> ofGroup = decisions.poll().stream().map(r -> CODEC.decode(r.value(), Decision.class))
+                .filter(d -> d.group().equals(group)).toList();
+        assertThat(ofGroup).as("decisions of " + group + " published so far").isNotEmpty();
+        Decision published = ofGroup.get(ofGroup.size() - 1);
         Map<String, String> key = Map.of("Idempotency-Key", "move-back-" + UUID.randomUUID());
         String pauseBody = "{\"reason\":\"paused at the interim owner\"}";
         HttpResponse<String> pause;
-        first.suspend();
-        try {
-            await(interim.name + " taking " + group + " over from the frozen " + first.name).atMost(Duration.ofSeconds(90))
-                    .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(DeciderViews.owned(interim))
-                            .as("groups of " + interim.name).contains(group));
-            pause = answered(interim, group, "pause", pauseBody, key);
-        } finally {
-            first.resume(); // always: a frozen process would not end on SIGTERM
+        BeforeSendingDecision.HeldDecision held;
+        long stored;
+        try (BeforeSendingDecision fault = BeforeSendingDecision.hold(debugPort, group);
+                TopicClient.Reader states = client.reader(Topics.DECISION_STATE)) {
+            await("a decision of " + group + " held at " + first.name + " before it is sent").atMost(Duration.ofSeconds(60))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1)).pollInSameThread().until(() -> {
+                        if (fault.failure() != null) {
+                            throw fault.failure();
+                        }
+                        if (fault.held().isPresent()) {
+                            return true; // no more results: those sent are stale by the time the interim owner reads them
+                        }
+                        round(client, group, ProbeOutcome.UP, Instant.now());
+                        return false;
+                    });
+            held = fault.held().orElseThrow();
+            System.out.printf("%s holds %s on thread %s%n", first.name, held, held.thread());
+            // what makes the case: the held decision counted another target and a higher epoch than those stored
+            assertThat(held.toTarget()).as("target of the held " + held).isNotEqualTo(published.toTarget());
+            assertThat(held.epoch()).as("epoch of the held " + held).isGreaterThan(published.epoch());
+
+            String lapse = "this process stalled longer than the ownership lease";
+            long lapsesBefore = occurrences(first.output(), lapse);
+            first.suspend();
+            try {
+                await(interim.name + " taking " + group + " over from the frozen " + first.name).atMost(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(DeciderViews.owned(interim))
+                                .as("groups of " + interim.name).contains(group));
+                pause = answered(interim, group, "pause", pauseBody, key);
+            } finally {
+                first.resume(); // always: a frozen process would not end on SIGTERM
+            }
+            assertThat(pause.statusCode()).as("pause of " + group + " through its interim owner " + interim.name + ": "
+                    + pause.body()).isEqualTo(200);
+            stored = epochOf(states.await(r -> r.key().equals(group)
+                    && "paused at the interim owner".equals(stateOf(r).path("pause").path("reason").asText(null)),
+                    Duration.ofSeconds(30)));
+            await(first.name + " finding its ownership lease lapsed after SIGCONT").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> occurrences(first.output(), lapse) > lapsesBefore);
+            fault.release();
+            String discarded = "discarding 1 unpublished decisions of " + group + ":";
+            await(first.name + " dropping the held decision of " + group + " when its partition is revoked")
+                    .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> first.output().contains(discarded));
+            assertThat(fault.failure()).as("the fault, run through " + first.name + "'s debug port").isNull();
         }
-        assertThat(pause.statusCode()).as("pause of " + group + " through its interim owner " + interim.name + ": "
-                + pause.body()).isEqualTo(200);
         JsonNode applied = JSON.readTree(pause.body());
         assertThat(applied.path("group").path("automation").asText()).as("automation of " + group + " at " + interim.name)
                 .isEqualTo("PAUSED");
+        assertThat(stored).as("epoch of the interim owner's record of " + group + ": the published one")
+                .isEqualTo(published.epoch());
 
         await("the consumer group settled with " + first.name + " back").atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
@@ -261,15 +319,21 @@ class DecisionOwnershipIT {
                 .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(DeciderViews.owned(first))
                         .as("groups of " + first.name).containsExactlyInAnyOrderElementsOf(ALL_GROUPS));
 
-        // item 1: the instance that decided the group before holds the interim owner's state, not its own
+        // item 1: the instance that held the decision holds the interim owner's state, nothing of its own
         JsonNode after = DeciderViews.view(first, group);
         assertThat(after.path("automation").asText()).as("automation of " + group + " back at " + first.name + ": " + after)
                 .isEqualTo("PAUSED");
         assertThat(after.path("pause").path("reason").asText()).as("pause of " + group + " at " + first.name)
                 .isEqualTo("paused at the interim owner");
-        assertThat(List.of(after.path("activeTarget").asText(), after.path("epoch").asLong()))
-                .as("active target and epoch of " + group + " at " + first.name + ", as before the move")
-                .isEqualTo(List.of(before.path("activeTarget").asText(), before.path("epoch").asLong()));
+        assertThat(after.path("epoch").asLong()).as("epoch of " + group + " at " + first.name + ": the stored one, not the "
+                + "held decision's " + held.epoch()).isEqualTo(stored);
+        assertThat(after.path("activeTarget").asText()).as("active target of " + group + " at " + first.name
+                + ": the one published, not the held decision's " + held.toTarget()).isEqualTo(published.toTarget());
+        List<String> recent = new ArrayList<>();
+        after.path("recentDecisions").forEach(d -> recent.add(d.path("decisionId").asText()));
+        assertThat(recent).as("recent decisions of " + group + " at " + first.name).doesNotContain(held.decisionId());
+        assertThat(decisions.poll()).as("decisions on " + Topics.DECISIONS + ": never the held " + held)
+                .noneMatch(r -> CODEC.decode(r.value(), Decision.class).decisionId().equals(held.decisionId()));
 
         // item 6: the key names the pause, whichever instance took it and across the owner change
         String pauseId = applied.path("commandId").asText();
@@ -318,6 +382,23 @@ class DecisionOwnershipIT {
                     return answers.get(answers.size() - 1).statusCode() != 202;
                 });
         return answers.get(answers.size() - 1);
+    }
+
+    static long occurrences(String text, String part) {
+        return Pattern.compile(Pattern.quote(part)).matcher(text).results().count();
+    }
+
+    /** The snapshot of a record of failover.decision-state. */
+    static JsonNode stateOf(ConsumerRecord<String, String> stateRecord) {
+        try {
+            return JSON.readTree(stateRecord.value()).path("snapshot");
+        } catch (java.io.IOException e) {
+            throw new AssertionError("unreadable state record " + stateRecord.value(), e);
+        }
+    }
+
+    static long epochOf(ConsumerRecord<String, String> stateRecord) {
+        return stateOf(stateRecord).path("epoch").asLong();
     }
 
     /** The group's automation (RUNNING, PAUSED, ...) in this decider's view. */

@@ -105,11 +105,11 @@ class DecisionTakeoverIT {
     void aDecisionQueuedWhenTheProcessDiesIsPublishedExactlyOnceAfterItsRestart() throws Exception {
         int debugPort = ServiceProcess.freePort();
         Map<String, String> haltingEnv = new HashMap<>(deciderEnv("decider-1"));
-        haltingEnv.putAll(HaltBeforeSendingDecision.env(debugPort));
+        haltingEnv.putAll(BeforeSendingDecision.env(debugPort));
         ServiceProcess halting = stack.start(TestStack.DECISION, "decider-1-halting", haltingEnv);
         halting.awaitReady(Duration.ofSeconds(90));
         awaitHealthyOnPrimary(halting);
-        try (HaltBeforeSendingDecision fault = HaltBeforeSendingDecision.arm(debugPort);
+        try (BeforeSendingDecision fault = BeforeSendingDecision.halt(debugPort);
                 TopicClient client = new TopicClient(kafka.bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
                 TopicClient.Reader states = client.reader(Topics.DECISION_STATE)) {
@@ -125,7 +125,7 @@ class DecisionTakeoverIT {
             }
             assertThat(fault.failure()).as("the fault, run through the decider's debug port").isNull();
             assertThat(status).as("exit status of the decider halted before sending")
-                    .isEqualTo(HaltBeforeSendingDecision.HALT_STATUS);
+                    .isEqualTo(BeforeSendingDecision.HALT_STATUS);
             assertThat(decisions.readToEnd(Duration.ofSeconds(60))).as("decisions published before the halt").isEmpty();
             assertThat(states.readToEnd(Duration.ofSeconds(60))).as("state records published before the halt: none ahead of the unpublished decision")
                     .allSatisfy(r -> assertThat(epochOf(r)).as("epoch of a state record").isZero());

@@ -72,6 +72,7 @@ final class TestStack implements AutoCloseable {
         private int deciders;
         private boolean actuator;
         private final Map<String, Map<String, String>> env = new HashMap<>();
+        private final Map<Integer, Map<String, String>> deciderEnv = new HashMap<>();
 
         private Builder(String name) {
             this.name = name;
@@ -135,6 +136,15 @@ final class TestStack implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Settings of decider {@code number} alone (1 is the first), on top of those of its module: what only one instance
+         * may have, such as a debug port.
+         */
+        Builder deciderEnv(int number, Map<String, String> more) {
+            deciderEnv.computeIfAbsent(number, n -> new HashMap<>()).putAll(more);
+            return this;
+        }
+
         /** The actuator: RFC 2136 against the stack's DNS server if it has one, dry-run if not. */
         Builder actuator() {
             this.actuator = true;
@@ -169,8 +179,10 @@ final class TestStack implements AutoCloseable {
                     stack.topology = TestTopology.writeRaw(yaml);
                 }
                 for (int i = 1; i <= deciders; i++) {
-                    stack.start(DECISION, deciders == 1 ? "decision" : "decider-" + i, deciders == 1 ? Map.of()
+                    Map<String, String> more = new HashMap<>(deciders == 1 ? Map.of()
                             : Map.of("FAILOVER_INSTANCE_ID", "decider-" + i));
+                    more.putAll(deciderEnv.getOrDefault(i, Map.of()));
+                    stack.start(DECISION, deciders == 1 ? "decision" : "decider-" + i, more);
                 }
                 if (security == StandaloneKafka.Security.SASL_SSL && deciders > 0) {
                     stack.services.get(0).awaitReady(READY);
