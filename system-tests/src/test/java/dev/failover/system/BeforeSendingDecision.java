@@ -262,9 +262,19 @@ final class BeforeSendingDecision implements AutoCloseable {
                 thread.virtualMachine().mirrorOf(0));
         ObjectReference kind = (ObjectReference) invoke(thread, first, first.referenceType(), "kind");
         return new HeldDecision(text(invoke(thread, first, first.referenceType(), "decisionId")),
-                ((StringReference) group).value(), ((LongValue) invoke(thread, first, first.referenceType(), "epoch")).value(),
+                ((StringReference) group).value(), longOf(thread, invoke(thread, first, first.referenceType(), "epoch")),
                 text(invoke(thread, kind, kind.referenceType(), "name")),
                 text(invoke(thread, first, first.referenceType(), "toTarget")), thread.name());
+    }
+
+    /** A long, or a Long (Decision.epoch is one) unboxed in the process. */
+    private static long longOf(ThreadReference thread, Value value) throws com.sun.jdi.InvalidTypeException,
+            com.sun.jdi.ClassNotLoadedException, IncompatibleThreadStateException, com.sun.jdi.InvocationException {
+        if (value instanceof LongValue primitive) {
+            return primitive.value();
+        }
+        ObjectReference boxed = (ObjectReference) value;
+        return ((LongValue) invoke(thread, boxed, boxed.referenceType(), "longValue")).value();
     }
 
     private static String text(Value value) {
