@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
+import dev.failover.contract.event.ActuationResult;
+import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.EventCodec;
@@ -91,6 +93,11 @@ class RegionLossIT {
     static final String SCALED_PRIMARY_IP = "192.0.2.31";
     static final int ACTIVE_SIZE = 2;
     static final int PILOT_LIGHT_SIZE = 1;
+
+    /** The reason of the pause the decider zombie scenario sets through the successor. */
+    static final String ZOMBIE_PAUSE = "paused while a zombie decider is cut off";
+    /** The decision-service's decided-not-served gauge (GroupGauges.NOT_SERVED), as Prometheus names it. */
+    static final String NOT_SERVED_GAUGE = "failover_decision_decided_not_served";
 
     static RegionKafkaCluster kafka;
     static BindServer bind;
@@ -481,11 +488,232 @@ class RegionLossIT {
         }
     }
 
+    /**
+     * Scenario 7 (issue 29, item 2): a zombie decider's late decision ranks below its successor's. The decision-service
+     * owning the manual group (region Z) loses its connections to the broker that leads the group's partitions of
+     * failover.decisions and failover.decision-state (region X: dropped by nftables in Z's namespace, by their ports; Z
+     * still reaches its group coordinator, its inputs and the commands topic). An operator forces a target through Z: Z
+     * decides epoch Ez under its term and its publication is left in flight. Z is frozen (SIGSTOP) as it is: a zombie
+     * whose lease looked valid when it decided. Its membership expires, another region's decider (S) takes the group over
+     * in a new consumer group generation and restores it without Ez; it reads the operator's force again from
+     * failover.commands (Z never committed it) and decides it under its own term, and an operator pauses the group and
+     * forces a third target through S: epoch Es. The drop is lifted: the frozen zombie's kernel retransmits, and Ez lands
+     * on the decisions topic behind Es. Then Z runs again (SIGCONT). Asserted: every decision S made ranks above Ez and no
+     * epoch of the group is used twice (before owner-unique terms, S's first decision and Ez were both one above the
+     * restored epoch: two decisions of one epoch, and the actuator keeps whichever lands first); the actuator fences Ez as
+     * stale and serves Es; DNS answers S's target; whichever decider owns the group once the rebalances settled shows it
+     * paused, on Es, with the actuator serving the decision it decided; no decider raises decided-not-served for it.
+     */
+    @Test
+    @Order(6)
+    void aZombieDecidersLateDecisionRanksBelowItsSuccessors() throws Exception {
+        Regions.REGIONS.forEach(REGIONS::heal); // every region connected, every drop of the scenarios before lifted
+        int partition = partitionOf(MANUAL_GROUP, 3);
+        String zombieRegion = awaitDeciderOwner(null);
+        ServiceProcess zombie = decider(zombieRegion);
+        String leaderRegion;
+        try (org.apache.kafka.clients.admin.Admin admin = admin()) {
+            leaderRegion = placeDecisionLeaders(admin, partition, zombieRegion);
+        }
+        System.out.printf("decider zombie scenario: %s's partition %d, decided by region %s's decision-service; its"
+                + " decisions and state led by region %s's broker%n", MANUAL_GROUP, partition, zombieRegion, leaderRegion);
+        String broker = REGIONS.address(leaderRegion);
+
+        // a first decision by the zombie, published through X: its producers have connections there
+        String first = otherTarget(json(zombie.get("/groups/" + MANUAL_GROUP, "viewer")).path("activeTarget").asText(null), null);
+        force(zombie, first);
+        awaitStatus(actuator(awaitActuatorOwner(partition, null)), first, "CONVERGED", Duration.ofSeconds(60));
+        List<Integer> dropped = REGIONS.connections(zombieRegion, zombie.pid(), broker, RegionKafkaCluster.BROKER_PORT).stream()
+                .map(Regions.Connection::localPort).toList();
+        assertThat(dropped).as("the zombie decider's connections to the broker of region " + leaderRegion).isNotEmpty();
+
+        // its connections to X dropped, an operator forces through it: it decides Ez, and the publication stays in flight
+        REGIONS.dropConnections(zombieRegion, broker, RegionKafkaCluster.BROKER_PORT, dropped);
+        String zombieTarget = otherTarget(first, null);
+        long epochBefore = json(zombie.get("/groups/" + MANUAL_GROUP, "viewer")).path("epoch").asLong();
+        // answered only once the decision is published (or 202): the zombie is frozen before that
+        var zombieForce = java.util.concurrent.CompletableFuture.supplyAsync(() -> forceRequest(zombie, zombieTarget));
+        long[] epochZ = new long[1];
+        await("the zombie decided " + zombieTarget).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions().until(() -> {
+                    var view = json(zombie.get("/groups/" + MANUAL_GROUP, "viewer"));
+                    epochZ[0] = view.path("epoch").asLong();
+                    return zombieTarget.equals(view.path("activeTarget").asText()) && epochZ[0] > epochBefore;
+                });
+        // within the decision-service's request timeout (5 s): after it the producer would retry on a new connection
+        await("the zombie's decision in flight to region " + leaderRegion).atMost(Duration.ofSeconds(4))
+                .pollInterval(Duration.ofMillis(50)).until(() -> REGIONS.connections(zombieRegion, zombie.pid(), broker,
+                        RegionKafkaCluster.BROKER_PORT).stream().anyMatch(c -> dropped.contains(c.localPort()) && c.sendQueue() > 0));
+        zombie.suspend();
+        Instant frozenAt = Instant.now();
+        try (TopicClient client = new TopicClient(kafka.bootstrapServers());
+                TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
+                TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
+            // another region's decider takes the group over; an operator pauses it and forces a third target there: Es
+            String successorRegion = awaitDeciderOwner(zombieRegion);
+            ServiceProcess successor = decider(successorRegion);
+            System.out.printf("zombie decider frozen at epoch %d; region %s's decision-service owns %s %d ms later%n", epochZ[0],
+                    successorRegion, MANUAL_GROUP, Duration.between(frozenAt, Instant.now()).toMillis());
+            var pause = successor.post("/groups/" + MANUAL_GROUP + "/pause", "operator", "{\"reason\": \"" + ZOMBIE_PAUSE + "\"}");
+            assertThat(pause.statusCode()).as("pause through region " + successorRegion + ": " + pause.body()).isEqualTo(200);
+            String successorTarget = otherTarget(first, zombieTarget);
+            Instant forcedAt = Instant.now();
+            force(successor, successorTarget);
+            var decided = json(successor.get("/groups/" + MANUAL_GROUP, "viewer"));
+            long epochS = decided.path("epoch").asLong();
+            String successorDecision = decided.path("decidedVsServed").path("decided").asText();
+            String actuatorRegion = awaitActuatorOwner(partition, null);
+            assertThat(awaitStatus(actuator(actuatorRegion), successorTarget, "CONVERGED", Duration.ofSeconds(60)))
+                    .as("the epoch region " + actuatorRegion + "'s actuator serves").isEqualTo(epochS);
+            System.out.printf("the successor's force -> CONVERGED at epoch %d: %d ms%n", epochS,
+                    Duration.between(forcedAt, Instant.now()).toMillis());
+
+            // the drop lifted: the frozen zombie's decision lands behind the successor's
+            Instant liftedAt = Instant.now();
+            REGIONS.heal(zombieRegion);
+            Decision[] late = new Decision[1];
+            await("the zombie's decision of " + zombieTarget + " lands after decision " + successorDecision)
+                    .atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> (late[0] = decidedAfter(decisions.poll(), successorDecision, keyId(zombieRegion))) != null);
+            System.out.printf("the zombie's decision landed %d ms after the drop was lifted: %s's decisions (epoch, key) %s%n",
+                    Duration.between(liftedAt, Instant.now()).toMillis(), MANUAL_GROUP, decisions.poll().stream()
+                            .filter(r -> r.key().equals(MANUAL_GROUP)).map(r -> decision(r).epoch() + " " + keyIdOf(r)).toList());
+            assertThat(late[0].toTarget()).as("the zombie's late decision's target").isEqualTo(zombieTarget);
+            assertThat(late[0].epoch()).as("the zombie's late decision's epoch, as its view showed").isEqualTo(epochZ[0]);
+            assertThat(epochS).as("the successor's epoch (region " + successorRegion + "): above the zombie's late one")
+                    .isGreaterThan(late[0].epoch());
+            List<Decision> manualDecisions = decisions.poll().stream().filter(r -> r.key().equals(MANUAL_GROUP))
+                    .map(RegionLossIT::decision).toList();
+            List<Decision> bySuccessor = decisions.poll().stream().filter(r -> r.key().equals(MANUAL_GROUP)
+                    && keyId(successorRegion).equals(keyIdOf(r)) && decision(r).issuedAt().isAfter(frozenAt))
+                    .map(RegionLossIT::decision).toList();
+            assertThat(bySuccessor).extracting(Decision::decisionId).as("region " + successorRegion + "'s decisions since the"
+                    + " takeover").contains(successorDecision);
+            assertThat(bySuccessor).extracting(Decision::epoch).as("epochs of region " + successorRegion + "'s decisions"
+                    + " since the takeover (the operator's force it read again from " + Topics.COMMANDS + ", then Es): each"
+                    + " above the zombie's late " + late[0].epoch()).allSatisfy(e -> assertThat(e).isGreaterThan(late[0].epoch()));
+            assertThat(manualDecisions).extracting(Decision::epoch).as("epochs of " + MANUAL_GROUP + "'s decisions: none twice")
+                    .doesNotHaveDuplicates();
+
+            // the actuator fences the late decision and keeps serving Es
+            ActuationResult fenced = CODEC.decode(actuations.await(r -> late[0].decisionId().equals(
+                    CODEC.decode(r.value(), ActuationResult.class).decisionId()), Duration.ofSeconds(60)).value(), ActuationResult.class);
+            assertThat(fenced.status()).as("the actuator's report of the zombie's decision: " + fenced.details())
+                    .isIn(ActuationStatus.SKIPPED, ActuationStatus.SUPERSEDED);
+            assertThat(awaitStatus(actuator(awaitActuatorOwner(partition, null)), successorTarget, "CONVERGED",
+                    Duration.ofSeconds(30))).as("the epoch the actuator serves after the late decision").isEqualTo(epochS);
+            assertThat(dns.answersFor(MANUAL_GROUP + ".failover.test.")).as("DNS after the late decision")
+                    .containsExactly(ADDRESS_OF_TARGET.get(successorTarget));
+
+            // the zombie runs again: whichever decider owns the group once settled keeps Es, paused, decided == served
+            Instant resumedAt = Instant.now();
+            zombie.resume();
+            String[] owner = new String[1];
+            await("one decider owns " + MANUAL_GROUP + ": paused, on " + successorTarget + " at epoch " + epochS
+                    + ", decided == served").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+                    .ignoreExceptions().untilAsserted(() -> {
+                        List<String> owners = deciderOwners(null);
+                        assertThat(owners).as("deciders owning " + MANUAL_GROUP).hasSize(1);
+                        owner[0] = owners.get(0);
+                        var view = json(decider(owner[0]).get("/groups/" + MANUAL_GROUP, "viewer"));
+                        assertThat(view.path("pause").path("reason").asText()).as("pause at " + owner[0]).isEqualTo(ZOMBIE_PAUSE);
+                        assertThat(view.path("activeTarget").asText()).as("active at " + owner[0]).isEqualTo(successorTarget);
+                        assertThat(view.path("epoch").asLong()).as("epoch at " + owner[0]).isEqualTo(epochS);
+                        var check = view.path("decidedVsServed");
+                        assertThat(check.path("state").asText()).as("decided vs served at " + owner[0] + ": " + check)
+                                .isEqualTo("SERVED");
+                        assertThat(List.of(check.path("decided").asText(), check.path("served").asText()))
+                                .as("decided, served at " + owner[0]).containsOnly(successorDecision);
+                    });
+            System.out.printf("zombie resumed -> region %s's decision-service owns %s, paused, decided == served: %d ms%n",
+                    owner[0], MANUAL_GROUP, Duration.between(resumedAt, Instant.now()).toMillis());
+            System.out.println("the operator's force through the zombie: " + zombieForce.handle((r, e) -> e == null
+                    ? r.statusCode() + " " + r.body() : e.toString()).get(30, TimeUnit.SECONDS));
+            for (String region : Regions.REGIONS) {
+                assertThat(decider(region).metrics()).as("region " + region + "'s decision-service: " + MANUAL_GROUP
+                        + " decided, not served").doesNotContainPattern(NOT_SERVED_GAUGE + "\\{[^}]*group=\"" + MANUAL_GROUP
+                                + "\"[^}]*} 1\\.0");
+            }
+            assertThat(decider(owner[0]).metrics()).as("the owner's decided-not-served gauge of " + MANUAL_GROUP)
+                    .containsPattern(NOT_SERVED_GAUGE + "\\{[^}]*group=\"" + MANUAL_GROUP + "\"[^}]*} 0\\.0");
+        } finally {
+            zombie.resume(); // a frozen process would not end on SIGTERM
+            REGIONS.heal(zombieRegion);
+        }
+    }
+
+    /**
+     * The first decision of the manual group after decision {@code after} in the decisions topic's order that
+     * {@code keyId} signed; null while there is none.
+     */
+    static Decision decidedAfter(List<ConsumerRecord<String, String>> records, String after, String keyId) {
+        boolean seen = false;
+        for (ConsumerRecord<String, String> record : records) {
+            if (record.key().equals(MANUAL_GROUP)) {
+                if (seen && keyId.equals(keyIdOf(record))) {
+                    return decision(record);
+                }
+                seen = seen || decision(record).decisionId().equals(after);
+            }
+        }
+        return null;
+    }
+
+    /** The regions whose decision-service owns the manual group, leaving out {@code not}'s (frozen: it cannot answer). */
+    static List<String> deciderOwners(String not) throws IOException {
+        List<String> owners = new ArrayList<>();
+        for (String region : Regions.REGIONS) {
+            if (!region.equals(not) && DeciderViews.owned(decider(region)).contains(MANUAL_GROUP)) {
+                owners.add(region);
+            }
+        }
+        return owners;
+    }
+
+    /** The region whose decision-service alone owns the manual group, once one other than {@code not}'s (null: any) does. */
+    static String awaitDeciderOwner(String not) {
+        String[] owner = new String[1];
+        await("one decision-service other than " + not + "'s owns " + MANUAL_GROUP).atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+                    List<String> owners = deciderOwners(not);
+                    owner[0] = owners.size() == 1 ? owners.get(0) : null;
+                    return owner[0] != null;
+                });
+        return owner[0];
+    }
+
+    /**
+     * Makes the broker of a region X other than the zombie decider's, and other than the decision-services' group
+     * coordinator, the leader of the partition of failover.decisions and failover.decision-state, and the zombie's
+     * broker the leader of the partition of each topic its consumer reads, where X led it: dropping the zombie's
+     * connections to X then stops its publications only, not its inputs, its commands or its membership. Returns X.
+     */
+    static String placeDecisionLeaders(org.apache.kafka.clients.admin.Admin admin, int partition, String zombieRegion)
+            throws Exception {
+        String coordinator = regionOf(admin.describeConsumerGroups(List.of("decision-service")).all().get()
+                .get("decision-service").coordinator());
+        String x = Regions.REGIONS.stream().filter(r -> !r.equals(zombieRegion) && !r.equals(coordinator)).findFirst()
+                .orElseThrow();
+        for (String input : List.of(Topics.PROBE_RESULTS, Topics.COMMANDS, Topics.ACTUATIONS)) {
+            if (leaderRegion(admin, input, partition).equals(x)) {
+                lead(admin, input, partition, zombieRegion);
+            }
+        }
+        lead(admin, Topics.DECISIONS, partition, x);
+        lead(admin, Topics.DECISION_STATE, partition, x);
+        return x;
+    }
+
     /** Forces the manual group to {@code target} through a decision-service's API: a decision at once (break glass). */
     static void force(ServiceProcess decider, String target) {
-        var response = decider.post("/groups/" + MANUAL_GROUP + "/force", "operator",
-                "{\"target\": \"" + target + "\", \"reason\": \"region-loss zombie scenario\"}");
+        var response = forceRequest(decider, target);
         assertThat(response.statusCode()).as("force " + target + ": " + response.body()).isEqualTo(200);
+    }
+
+    /** {@link #force}'s request, whatever its answer. */
+    static java.net.http.HttpResponse<String> forceRequest(ServiceProcess decider, String target) {
+        return decider.post("/groups/" + MANUAL_GROUP + "/force", "operator",
+                "{\"target\": \"" + target + "\", \"reason\": \"region-loss zombie scenario\"}");
     }
 
     /** Waits until the actuator shows the manual group at {@code target} with {@code status}; returns the desired epoch. */
@@ -644,6 +872,10 @@ class RegionLossIT {
                     }
                     return true;
                 });
+    }
+
+    static ServiceProcess decider(String region) {
+        return services.get(region).get(0);
     }
 
     static ServiceProcess actuator(String region) {
