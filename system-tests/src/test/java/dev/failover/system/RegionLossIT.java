@@ -1118,12 +1118,10 @@ class RegionLossIT {
          * quiet window asserted on these recorded facts, instead of Awaitility's during(window).atMost(window + slack),
          * does not fail because one evaluation of the condition came late on a loaded machine.
          */
-        List<Change> changesThrough(Mark mark, Instant end) throws InterruptedException {
-            long wait = Duration.between(Instant.now(), end).toMillis();
-            if (wait > 0) {
-                Thread.sleep(wait);
-            }
-            await("a DNS query that began after " + end + " answered").atMost(Duration.ofSeconds(30))
+        List<Change> changesThrough(Mark mark, Instant end) {
+            Duration window = Duration.between(Instant.now(), end);
+            await("a DNS query that began after " + end + " answered")
+                    .atMost(Duration.ofSeconds(30).plus(window.isNegative() ? Duration.ZERO : window))
                     .pollInterval(Duration.ofMillis(100)).until(() -> answeredFrom.isAfter(end));
             return changesSince(mark);
         }
