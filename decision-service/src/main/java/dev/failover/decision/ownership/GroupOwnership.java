@@ -75,6 +75,7 @@ public class GroupOwnership implements KafkaConsumerRebalanceListener {
     Optional<Long> sessionTimeoutMs;
 
     private PartitionOwnership partitions;
+    private final HeldPartitions held = new HeldPartitions();
     private ScheduledExecutorService watchdog;
     private volatile boolean stopping;
 
@@ -131,6 +132,13 @@ public class GroupOwnership implements KafkaConsumerRebalanceListener {
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> assigned) {
+        Set<TopicPartition> missed = held.assigned(assigned, consumer.assignment());
+        if (!missed.isEmpty()) {
+            // the group moved on without this member (HeldPartitions): what it held is revoked now, before anything of
+            // the new assignment is restored, as a revoke it had been told of would have
+            LOG.warnf("partitions %s were revoked without this instance being told; revoking them now", missed);
+            revoke(missed);
+        }
         List<Integer> numbers = probeResultPartitions(assigned);
         Set<Integer> continuing = evidenceContinues(consumer, numbers);
         OwnershipTerm term = termOf(consumer);
@@ -143,6 +151,11 @@ public class GroupOwnership implements KafkaConsumerRebalanceListener {
 
     @Override
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> revoked) {
+        held.revoked(revoked);
+        revoke(revoked);
+    }
+
+    private void revoke(Collection<TopicPartition> revoked) {
         List<Integer> numbers = probeResultPartitions(revoked);
         partitions.revoked(numbers);
         // records queued behind a slow publication are the next owner's to read again, and a decision made here and not
