@@ -48,7 +48,9 @@ kafka)
   rm -rf "$STACK_DIR/kafka"
   scripts/kafka.sh start
   scripts/dev-secrets.sh "$STACK_DIR/secrets" >/dev/null
-  trap 'if [[ -n "${svc:-}" ]]; then kill "$svc" 2>/dev/null; wait "$svc" 2>/dev/null; fi; scripts/kafka.sh stop' EXIT
+  # `|| true`: the service ends on SIGTERM with 143, and under set -e a failing command in a trap ends the trap, which
+  # left the broker running and the next run's start answered by it
+  trap 'if [[ -n "${svc:-}" ]]; then kill "$svc" 2>/dev/null; wait "$svc" 2>/dev/null || true; fi; scripts/kafka.sh stop' EXIT
   broker=$(cat "$STACK_DIR/kafka/kafka.pid")
   topology="$STACK_DIR/bench-topology.yaml"
   java -cp "$CP" dev.failover.decision.bench.ResultProducer "127.0.0.1:$KAFKA_PORT" "$results" "$groups" "$locations" "$topology"

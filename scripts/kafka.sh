@@ -134,10 +134,12 @@ apply_acls() {
     --bootstrap-server "127.0.0.1:$KAFKA_PORT" --command-config "$CLIENTS_DIR/admin.properties"
 }
 
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$KAFKA_PORT") 2>/dev/null; }
+
 wait_for_port() {
   local deadline=$((SECONDS + 60))
   while ((SECONDS < deadline)); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$KAFKA_PORT") 2>/dev/null; then return 0; fi
+    if port_open; then return 0; fi
     if ! running_pid >/dev/null; then
       log "broker exited during start; last lines of $LOG_FILE:"; tail -n 30 "$LOG_FILE" >&2; return 1
     fi
@@ -154,6 +156,10 @@ start() {
     plaintext | sasl_ssl) ;;
     *) echo "KAFKA_SECURITY: '$KAFKA_SECURITY' is not one of plaintext, sasl_ssl" >&2; exit 2 ;;
   esac
+  if port_open; then
+    # a broker this script does not know (its PID file gone) would answer for the one about to fail to bind
+    echo "127.0.0.1:$KAFKA_PORT is already in use by another process; stop it or set KAFKA_PORT" >&2; exit 1
+  fi
   resolve_jars
   [[ "$KAFKA_SECURITY" == sasl_ssl ]] && make_secrets
   write_config
