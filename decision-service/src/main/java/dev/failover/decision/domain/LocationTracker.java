@@ -3,6 +3,7 @@ package dev.failover.decision.domain;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.LocationVerdict;
@@ -39,12 +40,19 @@ final class LocationTracker {
      * feeds again. As many as the flap window holds, and at least a full run to either threshold.
      */
     private final RecentResults recent;
+    /** The probe-service instance whose results count here (one location, one instance). */
+    private final ProbeSource source = new ProbeSource();
 
     LocationTracker(String location, Thresholds thresholds) {
         this.location = location;
         this.window = new boolean[thresholds.flapWindow()];
         this.recent = new RecentResults(Math.max(thresholds.flapWindow(),
                 Math.max(thresholds.failuresToDown(), thresholds.successesToUp())));
+    }
+
+    /** See {@link ProbeSource#admit}: why the result is left out, when it comes from a second instance of the location. */
+    Optional<String> admitSource(ProbeResult result, Instant now, Duration window) {
+        return source.admit(result, now, window);
     }
 
     void record(ProbeResult result, Thresholds thresholds) {

@@ -31,7 +31,7 @@ public sealed interface Outcome {
         UNKNOWN_DEPENDENCY,
         /**
          * Another probe instance reports as the same location for the same target, and it is in place: two instances
-         * report as one location, and only one of them is counted (ProbeSources, ADR 0008).
+         * report as one location, and only one of them is counted (ProbeSource, ADR 0008).
          */
         OTHER_SOURCE,
         /**

@@ -18,7 +18,7 @@ import dev.failover.contract.topology.Topology;
  * The engine's checks of a probe result before it counts: a group, target, location and dependency of the topology, not
  * from the future beyond the clock-skew tolerance, not stale; and each probe location's clock as this instance estimates
  * it from the results of every group (a location has one clock, whatever it probes); and one probe instance per location
- * and target ({@link ProbeSources}). Not thread-safe; the engine serialises access.
+ * and target ({@link ProbeSource}). Not thread-safe; the engine serialises access.
  */
 final class ResultIntake {
 
@@ -26,7 +26,6 @@ final class ResultIntake {
     private final Clock clock;
     private final Duration clockSkewTolerance;
     private final Map<String, ClockOffsetEstimate> locationClocks = new LinkedHashMap<>();
-    private final ProbeSources sources = new ProbeSources();
 
     ResultIntake(Topology topology, Clock clock, Duration clockSkewTolerance) {
         this.topology = topology;
@@ -78,7 +77,7 @@ final class ResultIntake {
                     + staleAfter + " at " + now + "; " + clockNote(result.location(), now));
         }
         ProbeSpec probe = dependency.map(Dependency::probe).orElse(target.get().probe());
-        Optional<String> otherInstance = sources.admit(result, now, Duration.ofSeconds(2L * probe.intervalSeconds()));
+        Optional<String> otherInstance = tracker.admitSource(result, now, Duration.ofSeconds(2L * probe.intervalSeconds()));
         if (otherInstance.isPresent()) {
             return ignored(tracker, result, Outcome.IgnoreReason.OTHER_SOURCE, now, otherInstance.get());
         }
