@@ -31,6 +31,7 @@ import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.event.Topics;
 import dev.failover.testkit.kafka.TopicClient;
 import dev.failover.testkit.topology.TestTopology;
+import dev.failover.testkit.net.FreePorts;
 
 /**
  * Two decision-service instances share the groups by partition: each group is decided by exactly one of them (one
@@ -88,7 +89,7 @@ class DecisionOwnershipIT {
         // the frozen owner (a few seconds, more on a busy machine) must keep its membership, so that the command waits for
         // it and is not taken by the other instance; the take-over below is by a clean stop
         // decider-1 opens a debug port: the move back holds one of its decisions through it
-        int debugPort = ServiceProcess.freePort();
+        int debugPort = FreePorts.next();
         try (TestStack stack = TestStack.named("ownership").topology(s -> topology()).deciders(2).env(TestStack.DECISION,
                 "FAILOVER_COMMAND_TIMEOUT", COMMAND_TIMEOUT, "MP_MESSAGING_INCOMING_DECISION_INPUTS_SESSION_TIMEOUT_MS", "20000")
                 .deciderEnv(1, BeforeSendingDecision.env(debugPort)).start()) {

@@ -39,6 +39,7 @@ import dev.failover.testkit.demo.DemoBackend;
 import dev.failover.testkit.dns.AuthoritativeServer;
 import dev.failover.testkit.kafka.TopicClient;
 import dev.failover.testkit.topology.TestTopology;
+import dev.failover.testkit.net.FreePorts;
 
 /**
  * The decision-service dies with a decision to make, for real (kill -9, or a halt at the worst instant), against a
@@ -103,7 +104,7 @@ class DecisionTakeoverIT {
     @Test
     @Order(1)
     void aDecisionQueuedWhenTheProcessDiesIsPublishedExactlyOnceAfterItsRestart() throws Exception {
-        int debugPort = ServiceProcess.freePort();
+        int debugPort = FreePorts.next();
         Map<String, String> haltingEnv = new HashMap<>(deciderEnv("decider-1"));
         haltingEnv.putAll(BeforeSendingDecision.env(debugPort));
         ServiceProcess halting = stack.start(TestStack.DECISION, "decider-1-halting", haltingEnv);

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.awaitility.core.ConditionTimeoutException;
+import dev.failover.testkit.net.FreePorts;
 
 /** A real Prometheus (Debian package) scraping the given service ports every second, for checking queries. */
 final class PrometheusProcess implements AutoCloseable {
@@ -45,7 +46,7 @@ final class PrometheusProcess implements AutoCloseable {
                     metrics_path: /q/metrics
                     static_configs: [{targets: [%s]}]
                 """.formatted(ServiceProcess.ROOT.resolve("monitoring/prometheus/failover-alerts.yml"), targets));
-        int port = ServiceProcess.freePort();
+        int port = FreePorts.next();
         Process process = new ProcessBuilder(binary.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
                 .redirectErrorStream(true).redirectOutput(ServiceProcess.LOGS.resolve("prometheus.log").toFile()).start();

@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionTimeoutException;
 
 import dev.failover.testkit.signing.TestSigningKeys;
+import dev.failover.testkit.net.FreePorts;
 
 /** One packaged service (target/quarkus-app/quarkus-run.jar) run as its own process, as it is deployed. */
 final class ServiceProcess implements AutoCloseable {
@@ -53,7 +53,7 @@ final class ServiceProcess implements AutoCloseable {
     record Placement(String namespace, String host, int port) {
 
         static Placement local() throws IOException {
-            return new Placement(null, "127.0.0.1", freePort());
+            return new Placement(null, "127.0.0.1", FreePorts.next());
         }
 
         static Placement inNamespace(String namespace, String host, int port) {
@@ -296,9 +296,4 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

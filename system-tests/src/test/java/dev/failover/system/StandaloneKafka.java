@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import dev.failover.testkit.net.FreePorts;
 
 /** The broker as the local stack runs it: scripts/kafka.sh, a separate process, on free ports. */
 final class StandaloneKafka implements AutoCloseable {
@@ -33,7 +34,7 @@ final class StandaloneKafka implements AutoCloseable {
     }
 
     static StandaloneKafka start(Path stackDir, Security security) throws IOException, InterruptedException {
-        StandaloneKafka kafka = new StandaloneKafka(stackDir.toAbsolutePath(), ServiceProcess.freePort(), ServiceProcess.freePort(),
+        StandaloneKafka kafka = new StandaloneKafka(stackDir.toAbsolutePath(), FreePorts.next(), FreePorts.next(),
                 security);
         kafka.run("start");
         return kafka;

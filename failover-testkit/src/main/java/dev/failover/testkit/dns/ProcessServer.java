@@ -2,7 +2,6 @@ package dev.failover.testkit.dns;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -11,6 +10,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import dev.failover.testkit.net.FreePorts;
 
 /**
  * What {@link BindServer} and {@link KnotServer} share: a server binary run in the foreground from its own temporary
@@ -52,7 +53,7 @@ abstract class ProcessServer implements AuthoritativeServer {
         this.readyWhenLogged = List.copyOf(readyWhenLogged);
         try {
             this.dir = Files.createTempDirectory("failover-" + name + "-");
-            this.port = freePort();
+            this.port = FreePorts.next();
             this.secret = newSecret();
             this.command = List.copyOf(configuration.write(dir, port, secret, this.zone.substring(0, this.zone.length() - 1)));
         } catch (IOException e) {
@@ -71,12 +72,6 @@ abstract class ProcessServer implements AuthoritativeServer {
         return Stream.of(candidates).filter(p -> Files.isExecutable(Path.of(p))).findFirst()
                 .orElseThrow(() -> new IllegalStateException(Path.of(candidates[0]).getFileName()
                         + " not found: install the Debian package " + debianPackage));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     /** A random 256-bit TSIG secret, base64. */

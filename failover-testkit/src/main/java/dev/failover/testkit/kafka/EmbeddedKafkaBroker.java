@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +29,7 @@ import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.utils.Time;
 
 import dev.failover.testkit.config.ConfigTemplate;
+import dev.failover.testkit.net.FreePorts;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -82,8 +82,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static EmbeddedKafkaBroker start(Optional<Collection<String>> users) {
         try {
             Path dir = Files.createTempDirectory("failover-kafka-");
-            int brokerPort = freePort();
-            int controllerPort = freePort();
+            int brokerPort = FreePorts.next();
+            int controllerPort = FreePorts.next();
             String config = serverProperties(dir.resolve("data"), brokerPort, controllerPort);
             Optional<Security> security = Optional.empty();
             List<String> scram = new ArrayList<>();
@@ -217,13 +217,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         server.shutdown();
         server.awaitShutdown();
         deleteRecursively(dataDir);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
     }
 
     private static void sleep(long millis) {

@@ -1,0 +1,94 @@
+package dev.failover.testkit.net;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Ports for servers a test starts later (a packaged service, a broker, BIND), chosen below the kernel's ephemeral range.
+ *
+ * <p>A port the kernel hands out for {@code new ServerSocket(0)} comes from the ephemeral range, the same range every
+ * outgoing connection takes its local port from. Between closing that probe socket and the server's bind, seconds later
+ * when the server is a JVM, a Kafka client or HTTP client of any process could take it, and the server fails with
+ * "port in use" (CI saw exactly this). Ports below the range are never given to outgoing connections, so only another
+ * listener can take them: each JVM starts at a random point of the range and walks it, and a port is handed out only
+ * when both TCP and UDP can bind it on every address at that moment.
+ */
+public final class FreePorts {
+
+    private static final int LOWEST = 10_000;
+    private static final Range RANGE = Range.belowEphemeral();
+    private static final AtomicInteger NEXT =
+            new AtomicInteger(ThreadLocalRandom.current().nextInt(Math.max(1, RANGE.size())));
+
+    private FreePorts() {
+    }
+
+    /** A port no listener holds now, for TCP and UDP, outside the kernel's ephemeral range where it has one. */
+    public static int next() {
+        if (RANGE.size() == 0) {
+            return ephemeral();
+        }
+        for (int tries = 0; tries < RANGE.size(); tries++) {
+            int port = RANGE.low() + Math.floorMod(NEXT.getAndIncrement(), RANGE.size());
+            if (bindable(port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port in " + RANGE);
+    }
+
+    static boolean bindable(int port) {
+        try (ServerSocket tcp = new ServerSocket()) {
+            tcp.setReuseAddress(false);
+            tcp.bind(new InetSocketAddress((InetAddress) null, port));
+            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress((InetAddress) null, port))) {
+                return true;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int ephemeral() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port", e);
+        }
+    }
+
+    /** Ports [low, high], both inclusive; empty when the ephemeral range leaves nothing above {@link #LOWEST}. */
+    record Range(int low, int high) {
+
+        int size() {
+            return Math.max(0, high - low + 1);
+        }
+
+        static Range belowEphemeral() {
+            return below(ephemeralLow(Path.of("/proc/sys/net/ipv4/ip_local_port_range")));
+        }
+
+        static Range below(int ephemeralLow) {
+            return new Range(LOWEST, ephemeralLow - 1);
+        }
+
+        /** The first port of the kernel's ephemeral range; Linux's default 32768 when the file cannot be read. */
+        static int ephemeralLow(Path file) {
+            try {
+                // readAllLines, not readString: JDK 17's readString trusts the size /proc reports (0) and reads one byte
+                String[] parts = Files.readAllLines(file).get(0).trim().split("\\s+");
+                return Integer.parseInt(parts[0]);
+            } catch (IOException | RuntimeException e) {
+                return 32_768;
+            }
+        }
+    }
+}

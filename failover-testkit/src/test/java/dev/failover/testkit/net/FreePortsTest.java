@@ -1,0 +1,50 @@
+package dev.failover.testkit.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FreePortsTest {
+
+    @Test
+    void aPortIsBelowTheEphemeralRangeAndServable() throws IOException {
+        int ephemeralLow = FreePorts.Range.ephemeralLow(Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+        int port = FreePorts.next();
+        assertTrue(port >= 10_000 && port < ephemeralLow, port + " outside [10000, " + ephemeralLow + ")");
+        try (ServerSocket server = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertEquals(port, server.getLocalPort());
+        }
+    }
+
+    @Test
+    void consecutivePortsDiffer() {
+        assertNotEquals(FreePorts.next(), FreePorts.next());
+    }
+
+    @Test
+    void aPortWithAListenerIsNotHandedOut() throws IOException {
+        try (ServerSocket held = new ServerSocket(0)) {
+            assertFalse(FreePorts.bindable(held.getLocalPort()));
+        }
+        int port = FreePorts.next();
+        assertTrue(FreePorts.bindable(port));
+    }
+
+    @Test
+    void theRangeEndsBelowTheKernelsEphemeralPorts(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("ip_local_port_range");
+        Files.writeString(file, "40000\t60999\n");
+        assertEquals(new FreePorts.Range(10_000, 39_999), FreePorts.Range.below(FreePorts.Range.ephemeralLow(file)));
+        assertEquals(32_768, FreePorts.Range.ephemeralLow(dir.resolve("missing")));
+        assertEquals(0, FreePorts.Range.below(9_000).size());
+    }
+}
