@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FreePorts {
 
-    private static final int LOWEST = 10_000;
+    /** The scripts' fixed ports (local stack, benchmarks) all lie below this. */
+    private static final int LOWEST = 30_000;
     private static final Range RANGE = Range.belowEphemeral();
     private static final AtomicInteger NEXT =
             new AtomicInteger(ThreadLocalRandom.current().nextInt(Math.max(1, RANGE.size())));

@@ -19,7 +19,7 @@ class FreePortsTest {
     void aPortIsBelowTheEphemeralRangeAndServable() throws IOException {
         int ephemeralLow = FreePorts.Range.ephemeralLow(Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
         int port = FreePorts.next();
-        assertTrue(port >= 10_000 && port < ephemeralLow, port + " outside [10000, " + ephemeralLow + ")");
+        assertTrue(port >= 30_000 && port < ephemeralLow, port + " outside [30000, " + ephemeralLow + ")");
         try (ServerSocket server = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             assertEquals(port, server.getLocalPort());
         }
@@ -43,8 +43,8 @@ class FreePortsTest {
     void theRangeEndsBelowTheKernelsEphemeralPorts(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("ip_local_port_range");
         Files.writeString(file, "40000\t60999\n");
-        assertEquals(new FreePorts.Range(10_000, 39_999), FreePorts.Range.below(FreePorts.Range.ephemeralLow(file)));
+        assertEquals(new FreePorts.Range(30_000, 39_999), FreePorts.Range.below(FreePorts.Range.ephemeralLow(file)));
         assertEquals(32_768, FreePorts.Range.ephemeralLow(dir.resolve("missing")));
-        assertEquals(0, FreePorts.Range.below(9_000).size());
+        assertEquals(0, FreePorts.Range.below(29_000).size());
     }
 }
