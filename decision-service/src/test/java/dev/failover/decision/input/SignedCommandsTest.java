@@ -43,7 +43,9 @@ class SignedCommandsTest {
 
     @Test
     void aForgedCommandIsRefusedAndASignedOneAfterItIsHandled() {
-        String before = given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).extract().path("activeTarget");
+        // 503 until the instance has loaded the group's state (GroupsResource), which may be just after the start
+        String before = await("GET /groups/api answered").atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(
+                () -> given().auth().oauth2(VIEWER).get("/groups/api"), r -> r.statusCode() == 200).path("activeTarget");
         String forceTo = TestTopology.PRIMARY.equals(before) ? TestTopology.SECONDARY : TestTopology.PRIMARY;
         String run = UUID.randomUUID().toString();
         double unsignedBefore = rejected("UNSIGNED");
