@@ -8,8 +8,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * Starts every {@code @QuarkusTest} application with an empty Micrometer global registry.
  *
- * <p>From Quarkus 3.33 on, the applications a test JVM starts one after another share Micrometer's classes, so the
- * global registry keeps the meters of the application before (Quarkus empties it only in dev mode). A gauge registered
+ * <p>From Quarkus 3.33 on, the global registry keeps the meters of the application a test JVM ran before (Quarkus
+ * empties it only in dev mode; the applications evidently share it, which was seen, not traced). A gauge registered
  * again under the same name and tags is then the old one, bound to the old application's objects: a probe-service's
  * up gauge stayed at the last application's 0, a decision-service's clock offset was missing. Emptying the registry
  * before each application starts gives each its own meters, as in production, where one JVM runs one application.
