@@ -30,8 +30,8 @@ import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.event.Topics;
 import dev.failover.testkit.kafka.TopicClient;
-import dev.failover.testkit.topology.TestTopology;
 import dev.failover.testkit.net.FreePorts;
+import dev.failover.testkit.topology.TestTopology;
 
 /**
  * Two decision-service instances share the groups by partition: each group is decided by exactly one of them (one

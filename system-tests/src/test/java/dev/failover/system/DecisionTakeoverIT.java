@@ -38,8 +38,8 @@ import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.testkit.demo.DemoBackend;
 import dev.failover.testkit.dns.AuthoritativeServer;
 import dev.failover.testkit.kafka.TopicClient;
-import dev.failover.testkit.topology.TestTopology;
 import dev.failover.testkit.net.FreePorts;
+import dev.failover.testkit.topology.TestTopology;
 
 /**
  * The decision-service dies with a decision to make, for real (kill -9, or a halt at the worst instant), against a

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.awaitility.core.ConditionTimeoutException;
 
-import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.net.FreePorts;
+import dev.failover.testkit.signing.TestSigningKeys;
 
 /** One packaged service (target/quarkus-app/quarkus-run.jar) run as its own process, as it is deployed. */
 final class ServiceProcess implements AutoCloseable {
@@ -52,7 +52,7 @@ final class ServiceProcess implements AutoCloseable {
      */
     record Placement(String namespace, String host, int port) {
 
-        static Placement local() throws IOException {
+        static Placement local() {
             return new Placement(null, "127.0.0.1", FreePorts.next());
         }
 
@@ -72,11 +72,7 @@ final class ServiceProcess implements AutoCloseable {
      * otherwise.
      */
     static ServiceProcess start(String module, String name, Map<String, String> env) {
-        try {
-            return start(module, name, env, Placement.local());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + name, e);
-        }
+        return start(module, name, env, Placement.local());
     }
 
     /** As {@link #start(String, String, Map)}, placed where {@code placement} says. */

@@ -8,8 +8,8 @@ import io.quarkus.test.common.QuarkusTestResource;
  * class it is on applies to all of them. Not a test.
  */
 @QuarkusTestResource(FreshMeterRegistry.class)
-final class EveryQuarkusTest {
+final class QuarkusTestResources {
 
-    private EveryQuarkusTest() {
+    private QuarkusTestResources() {
     }
 }
