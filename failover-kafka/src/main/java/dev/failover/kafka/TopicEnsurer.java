@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -39,8 +40,13 @@ public final class TopicEnsurer implements AutoCloseable {
      * @param timeout          for each call to the broker
      */
     public TopicEnsurer(KafkaClientProperties clientProperties, Duration timeout) {
-        this.admin = Admin.create(clientProperties.with(Map.of()));
-        this.bootstrapServers = clientProperties.bootstrapServers();
+        this(Admin.create(clientProperties.with(Map.of())), clientProperties.bootstrapServers(), timeout);
+    }
+
+    /** Over this admin client, which it closes; for tests that stand between it and the broker. */
+    TopicEnsurer(Admin admin, String bootstrapServers, Duration timeout) {
+        this.admin = admin;
+        this.bootstrapServers = bootstrapServers;
         this.timeout = timeout;
     }
 
@@ -142,8 +148,8 @@ public final class TopicEnsurer implements AutoCloseable {
     private Map<String, Config> configs(Collection<String> topics) {
         List<ConfigResource> resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
         try {
-            Map<ConfigResource, Config> configs = await(admin.describeConfigs(resources).all(), "describe the configs of "
-                    + topics);
+            Map<ConfigResource, Config> configs = whileUnknown(() -> admin.describeConfigs(resources).all(),
+                    "describe the configs of " + topics);
             Map<String, Config> byTopic = new LinkedHashMap<>();
             configs.forEach((resource, config) -> byTopic.put(resource.name(), config));
             return byTopic;
@@ -173,16 +179,28 @@ public final class TopicEnsurer implements AutoCloseable {
         }
     }
 
-    /** Describes a topic, waiting while a just-created topic's metadata spreads to the broker that answers. */
     private TopicDescription describe(String topic) {
+        try {
+            return whileUnknown(() -> admin.describeTopics(List.of(topic)).allTopicNames(), "describe " + topic).get(topic);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe " + topic + " at " + bootstrapServers + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * Asks again, up to the timeout, while the answer is "unknown topic": a topic just created (here or by another instance
+     * starting at the same time) is known to the other brokers only once its metadata has spread, and the broker that
+     * answers a describe is any of them.
+     */
+    private <T> T whileUnknown(Supplier<KafkaFuture<T>> call, String what) throws ExecutionException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
-                return await(admin.describeTopics(List.of(topic)).allTopicNames(), "describe " + topic).get(topic);
+                return await(call.get(), what);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("cannot describe " + topic + " at " + bootstrapServers + ": "
-                            + e.getCause().getMessage(), e.getCause());
+                    throw e;
                 }
                 pause();
             }

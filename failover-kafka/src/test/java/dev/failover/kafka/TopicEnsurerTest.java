@@ -5,14 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.DescribeConfigsOptions;
+import org.apache.kafka.clients.admin.DescribeConfigsResult;
+import org.apache.kafka.clients.admin.ForwardingAdmin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.internals.KafkaFutureImpl;
 import org.junit.jupiter.api.Test;
 
 import dev.failover.testkit.kafka.KafkaBrokerResource;
@@ -119,5 +129,38 @@ class TopicEnsurerTest {
             assertThatThrownBy(() -> topics.ensure(List.of(TopicSpec.of("anything", 1, (short) 1))))
                     .hasMessage("kafka.bootstrap.servers: cannot reach Kafka at 127.0.0.1:1 within 2 s (to list topics)");
         }
+    }
+
+    /**
+     * Three actuators starting at once, one per region of a three-broker cluster (RegionLossIT, 2026-11-24): one created
+     * failover.actuator-desired, and another's config check went to a broker that did not know the topic yet, so its start
+     * failed with "cannot describe the configs of [failover.actuator-desired] ...: UnknownTopicOrPartitionException". A
+     * config check waits while a topic's metadata spreads, as the description already did. The broker's lag is stood in
+     * for here by an admin client whose first two config reads are answered so.
+     */
+    @Test
+    void theConfigCheckWaitsWhileANewTopicIsUnknownToTheBrokerThatAnswers() {
+        String topic = "ensure-" + UUID.randomUUID();
+        AtomicInteger unknownAnswers = new AtomicInteger(2);
+        Admin lagging = new ForwardingAdmin(Map.copyOf(client.with(Map.of()))) {
+            @Override
+            public DescribeConfigsResult describeConfigs(Collection<ConfigResource> resources, DescribeConfigsOptions options) {
+                if (unknownAnswers.getAndDecrement() <= 0) {
+                    return super.describeConfigs(resources, options);
+                }
+                Map<ConfigResource, KafkaFuture<Config>> unknown = new HashMap<>();
+                resources.forEach(resource -> {
+                    KafkaFutureImpl<Config> future = new KafkaFutureImpl<>();
+                    future.completeExceptionally(new UnknownTopicOrPartitionException("This server does not host this topic-partition."));
+                    unknown.put(resource, future);
+                });
+                return new DescribeConfigsResult(unknown) {
+                };
+            }
+        };
+        try (TopicEnsurer topics = new TopicEnsurer(lagging, client.bootstrapServers(), Duration.ofSeconds(30))) {
+            assertThat(topics.ensure(List.of(TopicSpec.of(topic, 3, (short) 1).compacted()))).containsEntry(topic, 3);
+        }
+        assertThat(unknownAnswers.get()).as("both unknown answers were given").isNegative();
     }
 }
