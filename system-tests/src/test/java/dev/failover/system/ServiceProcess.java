@@ -280,6 +280,12 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM, without waiting: the service begins its graceful stop; {@link #close()} waits for its end. */
+    void askToStop() {
+        process.destroy();
+    }
+
+    /** SIGTERM and waits up to 20 s for the exit, then kill -9. */
     @Override
     public void close() {
         process.destroy();

@@ -311,9 +311,14 @@ final class TestStack implements AutoCloseable {
         return pids;
     }
 
-    /** Stops the services (last started first), then the DNS server, the backends and the broker. */
+    /**
+     * Stops the services, then the DNS server, the backends and the broker. Every service is asked to stop (SIGTERM) before
+     * the first is waited for: a graceful stop takes seconds (the consumers drain, the actuator's reconciler ends), and in
+     * turn they would add up in every test class.
+     */
     @Override
     public void close() throws Exception {
+        services.forEach(ServiceProcess::askToStop);
         for (int i = services.size() - 1; i >= 0; i--) {
             services.get(i).close();
         }
