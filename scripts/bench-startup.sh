@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Start-up time and idle footprint of each packaged service alone (issue 12, goal 6).
+# Start-up time and idle footprint of each packaged service alone (issue 12, goal 6; issue 34).
 #
 #   flock /tmp/mvn.lock scripts/bench-startup.sh [RUNS] [JVM option...]     (default 3 runs; build the jars first)
 #
 # Starts a Kafka broker (scripts/kafka.sh, on 24492) and then each service on its own, RUNS times: the time from the
 # java launch to the first 200 of /q/health/ready (polled every 50 ms), and VmRSS after 30 s idle. The JVM runs as
-# scripts/demo.sh runs it: the service's <service>/src/main/jvm/jvm.options, then the options given here, and the
-# application class-data archive when the build made one (mvn package -Pappcds). JVM_OPTIONS_FILE=none leaves the
-# file out (to compare against other options), e.g.
+# scripts/demo.sh runs it: the service's <service>/src/main/jvm/jvm.options, then the options given here, from its
+# quarkus-app directory. Each service is measured side by side on
+#   the `java` on the PATH (JDK 17 on these machines), without an AOT cache;
+#   the runtime JDK of scripts/lib/java.sh (JDK 25), without an AOT cache;
+#   the runtime JDK with the service's AOT cache, when scripts/aot-train.sh made one.
+# JVM_OPTIONS_FILE=none leaves the options file out (to compare against other options), e.g.
 #   JVM_OPTIONS_FILE=none scripts/bench-startup.sh 3 -Xmx256m -XX:TieredStopAtLevel=1
-# Prints min/median/max per service. IDLE_SECONDS (30) sets the idle wait; SERVICE_PORT (24480) the HTTP port.
+# Prints min/median/max per service and runtime. IDLE_SECONDS (30) sets the idle wait; SERVICE_PORT (24480) the HTTP
+# port.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,21 +41,28 @@ export QUARKUS_HTTP_PORT="$PORT"
 # shellcheck source=lib/signing.sh
 source "$ROOT/scripts/lib/signing.sh"
 signing_keys "$STACK_DIR"
+# shellcheck source=lib/java.sh
+source "$ROOT/scripts/lib/java.sh"
+path_java="$(command -v java)"
+runtime="$(runtime_java)"
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 stats() { sort -n | awk '{v[NR]=$1} END {printf "min %s  median %s  max %s", v[1], v[int((NR+1)/2)], v[NR]}'; }
 
-for service in probe-service decision-service actuator-service; do
-  options=()
+# service java aot: RUNS starts of the service with that java, with its AOT cache when aot is "aot"
+measure() {
+  local service="$1" java="$2" aot="$3" app="$ROOT/$1/target/quarkus-app" options=() label ready_ms=() rss_mib=() run start
   [[ "${JVM_OPTIONS_FILE:-}" == none ]] || options+=("@$ROOT/$service/src/main/jvm/jvm.options")
-  options+=("$@")
-  [[ -f "$ROOT/$service/target/quarkus-app/app-cds.jsa" ]] && options+=(-XX:SharedArchiveFile=app-cds.jsa)
-  ready_ms=(); rss_mib=()
+  options+=("${EXTRA[@]}")
+  label="java $(java_feature "$java")"
+  if [[ "$aot" == aot ]]; then
+    options+=(-XX:AOTCache=app.aot)
+    label="$label + AOT cache"
+  fi
   for run in $(seq 1 "$RUNS"); do
     start=$(now_ms)
-    # from the quarkus-app directory, where a class-data archive (app-cds.jsa) sits when the build made one
-    (cd "$ROOT/$service/target/quarkus-app" && exec java "${options[@]}" -jar quarkus-run.jar) \
-      >"$STACK_DIR/logs/$service-$run.log" 2>&1 &
+    # from the quarkus-app directory: an AOT cache is only valid for -jar quarkus-run.jar with that relative path
+    (cd "$app" && exec "$java" "${options[@]}" -jar quarkus-run.jar) >"$STACK_DIR/logs/$service-$run.log" 2>&1 &
     PID=$!
     until curl -fsS -o /dev/null "http://127.0.0.1:$PORT/q/health/ready" 2>/dev/null; do
       kill -0 "$PID" 2>/dev/null || { echo "$service exited; see $STACK_DIR/logs/$service-$run.log" >&2; exit 1; }
@@ -61,8 +72,17 @@ for service in probe-service decision-service actuator-service; do
     sleep "$IDLE"
     rss_mib+=($(awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$PID/status"))
     kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
-    echo "$service run $run: ready after ${ready_ms[-1]} ms, idle RSS ${rss_mib[-1]} MiB"
+    echo "$service ($label) run $run: ready after ${ready_ms[-1]} ms, idle RSS ${rss_mib[-1]} MiB"
   done
-  printf '%-17s %s start to ready (ms): %s | idle RSS after %s s (MiB): %s\n' "$service" "${options[*]##*/}" \
+  printf '%-17s %-24s start to ready (ms): %s | idle RSS after %s s (MiB): %s\n' "$service" "$label" \
     "$(printf '%s\n' "${ready_ms[@]}" | stats)" "$IDLE" "$(printf '%s\n' "${rss_mib[@]}" | stats)" | tee -a "$STACK_DIR/summary"
+}
+
+EXTRA=("$@")
+for service in probe-service decision-service actuator-service; do
+  measure "$service" "$path_java" none
+  [[ "$(readlink -f "$runtime")" == "$(readlink -f "$path_java")" ]] || measure "$service" "$runtime" none
+  if [[ -f "$ROOT/$service/target/quarkus-app/app.aot" ]] && (($(java_feature "$runtime") >= 25)); then
+    measure "$service" "$runtime" aot
+  fi
 done

@@ -6,6 +6,9 @@
 #
 #   ./scripts/region-loss.sh [extra Maven arguments]
 #
+# It builds the services first, and records their AOT caches (scripts/aot-train.sh) before RegionLossIT starts them. After
+# the suite (scripts/test.sh) it is run with -Dquarkus.build.skip=true -Daot.train.skip=true: the suite's jars and caches.
+#
 # Needs root (network namespaces), iproute2, nftables and what the suite needs (scripts/test.sh installs it all).
 # REGIONS_PREFIX (default fo) names the namespaces. Results: system-tests/target/failsafe-reports, the services' logs in
 # system-tests/target/system-logs, the brokers' in system-tests/target/region-loss.

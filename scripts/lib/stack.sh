@@ -15,6 +15,8 @@
 source "$ROOT/scripts/lib/detach.sh"
 # shellcheck source=signing.sh
 source "$ROOT/scripts/lib/signing.sh"
+# shellcheck source=java.sh
+source "$ROOT/scripts/lib/java.sh"
 
 PIDS="$STACK_DIR/pids"
 LOGS="$STACK_DIR/logs"
@@ -28,14 +30,20 @@ say() { printf '%s\n' "$*"; }
 
 need() { command -v "$1" >/dev/null || { say "$1 is required: $2" >&2; exit 1; }; }
 
+# Stops every process of the stack with SIGTERM, kill -9 after 10 s. While AOT_TRAIN=1 a service writes its AOT cache
+# as it exits (tens of seconds on two busy cores): it gets 180 s, and all are signalled at once so that they write in
+# parallel.
 stack_stop() {
+  local patience=40 f pid
+  [[ "${AOT_TRAIN:-0}" == 1 ]] && patience=720
   if [[ -d "$PIDS" ]]; then
+    [[ "${AOT_TRAIN:-0}" == 1 ]] && for f in "$PIDS"/*.pid; do [[ -e "$f" ]] && kill "$(cat "$f")" 2>/dev/null; done
     for f in "$PIDS"/*.pid; do
       [[ -e "$f" ]] || continue
       pid="$(cat "$f")"
       if kill -0 "$pid" 2>/dev/null; then
         kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+        for _ in $(seq 1 "$patience"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
         kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
         say "stopped $(basename "$f" .pid) (pid $pid)"
       fi
@@ -73,13 +81,15 @@ wait_ready() { # name port
   done
 }
 
-# java with the service's JVM options and its jar, run from its quarkus-app directory; with the application class-data
-# archive when the build made one (mvn package -Pappcds): the JVM only takes it from there, with that relative path.
+# java (scripts/lib/java.sh: JDK 25 when there is one) with the service's JVM options and its jar, run from its
+# quarkus-app directory; with its AOT cache when scripts/aot-train.sh made one (the JVM only takes it from there, with
+# that relative path). AOT_TRAIN=1 (scripts/aot-train.sh) records the cache instead: the JVM writes app.aot when it exits.
 # MALLOC_ARENA_MAX=2: glibc would otherwise give each busy thread its own malloc arena, most of the RSS above the heap.
 service_java() { # service
-  local app="$ROOT/$1/target/quarkus-app" cds=""
-  [[ -f "$app/app-cds.jsa" ]] && cds="-XX:SharedArchiveFile=app-cds.jsa"
-  echo env -C "$app" MALLOC_ARENA_MAX=2 java "@$ROOT/$1/src/main/jvm/jvm.options" $cds -jar quarkus-run.jar
+  local app="$ROOT/$1/target/quarkus-app" java aot
+  java="$(runtime_java)"
+  if [[ "${AOT_TRAIN:-0}" == 1 ]]; then aot="-XX:AOTCacheOutput=app.aot"; else aot="$(aot_options "$java" "$app")"; fi
+  echo env -C "$app" MALLOC_ARENA_MAX=2 "$java" "@$ROOT/$1/src/main/jvm/jvm.options" $aot -jar quarkus-run.jar
 }
 
 stack_needs() {
@@ -116,9 +126,11 @@ stack_start() {
   export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" FAILOVER_TOPOLOGY_FILE="$TOPOLOGY"
   local port location probes=($PROBE_PORTS) i=0
   for location in loc-a loc-b loc-c; do
+    # while training, loc-a alone records the probe-service's cache: all three would write the same file
     # shellcheck disable=SC2046
     FAILOVER_LOCATION=$location QUARKUS_HTTP_PORT=${probes[$i]} as_kafka_principal failover-probe \
-      start_bg "probe-$location" $(service_java probe-service)
+      start_bg "probe-$location" $(AOT_TRAIN="$([[ $location == loc-a ]] && echo "${AOT_TRAIN:-0}" || echo 0)" \
+        service_java probe-service)
     i=$((i + 1))
   done
   # shellcheck disable=SC2046

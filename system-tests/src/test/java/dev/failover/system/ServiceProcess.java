@@ -77,7 +77,8 @@ final class ServiceProcess implements AutoCloseable {
 
     /** As {@link #start(String, String, Map)}, placed where {@code placement} says. */
     static ServiceProcess start(String module, String name, Map<String, String> env, Placement placement) {
-        Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        Path app = ROOT.resolve(module).resolve("target/quarkus-app");
+        Path jar = app.resolve("quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (mvn verify builds them)");
         }
@@ -86,10 +87,13 @@ final class ServiceProcess implements AutoCloseable {
             Path log = LOGS.resolve(name + ".log");
             // ip netns exec runs java in place of itself: the Process is the service's JVM, for kill -9 and -STOP
             List<String> command = new ArrayList<>(placement.commandPrefix());
-            command.addAll(List.of(javaBin(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=" + placement.port(),
-                    "-jar", jar.toString()));
+            ServiceRuntime runtime = ServiceRuntime.chosen();
+            command.addAll(List.of(runtime.java(), "-Xmx256m", "-XX:TieredStopAtLevel=1"));
+            command.addAll(runtime.aotOptions(app));
+            // from quarkus-app, with that relative path: the only way the JVM takes the AOT cache
+            command.addAll(List.of("-Dquarkus.http.port=" + placement.port(), "-jar", "quarkus-run.jar"));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).directory(ROOT.toFile());
+                    .redirectOutput(log.toFile()).directory(app.toFile());
             if (module.equals("decision-service") || module.equals("actuator-service")) {
                 builder.environment().put("FAILOVER_JWT_PUBLIC_KEY", DevSecrets.jwtPublicKey().toString());
             }
