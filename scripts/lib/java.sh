@@ -15,8 +15,8 @@ runtime_java_home() {
   fi
   local home version best="" best_version=0
   for home in /usr/lib/jvm/*; do
-    [[ -x "$home/bin/java" && -f "$home/release" ]] || continue
-    version="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release")"
+    [[ -x "$home/bin/java" ]] || continue
+    version="$(home_feature "$home")"
     if [[ -n "$version" ]] && ((version >= 25 && version > best_version)); then
       best="$home" best_version="$version"
     fi
@@ -31,11 +31,16 @@ runtime_java() {
   if [[ -n "$home" ]]; then echo "$home/bin/java"; else command -v java; fi
 }
 
-# java_feature JAVA: the feature version of that java binary (17, 25), from its JDK's release file
+# home_feature JAVA_HOME: the feature version of that JDK (17, 25), from its release file; empty without one
+home_feature() {
+  sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null
+}
+
+# java_feature JAVA: the feature version of the JDK of that java binary; 0 when its JDK has no release file
 java_feature() {
-  local home
-  home="$(dirname "$(dirname "$(readlink -f "$1")")")"
-  sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null
+  local feature
+  feature="$(home_feature "$(dirname "$(dirname "$(readlink -f "$1")")")")"
+  echo "${feature:-0}"
 }
 
 # aot_options JAVA SERVICE_DIR: the JVM option that uses the service's AOT cache (app.aot beside quarkus-run.jar, made by

@@ -30,14 +30,14 @@ say() { printf '%s\n' "$*"; }
 
 need() { command -v "$1" >/dev/null || { say "$1 is required: $2" >&2; exit 1; }; }
 
-# Stops every process of the stack with SIGTERM, kill -9 after 10 s. While AOT_TRAIN=1 a service writes its AOT cache
-# as it exits (tens of seconds on two busy cores): it gets 180 s, and all are signalled at once so that they write in
-# parallel.
+# Stops every process of the stack: SIGTERM to all at once (their graceful stops overlap), then kill -9 of any still
+# running after 10 s. While AOT_TRAIN=1 a service writes its AOT cache as it exits (tens of seconds on two busy cores):
+# it gets 180 s.
 stack_stop() {
   local patience=40 f pid
   [[ "${AOT_TRAIN:-0}" == 1 ]] && patience=720
   if [[ -d "$PIDS" ]]; then
-    [[ "${AOT_TRAIN:-0}" == 1 ]] && for f in "$PIDS"/*.pid; do [[ -e "$f" ]] && kill "$(cat "$f")" 2>/dev/null; done
+    for f in "$PIDS"/*.pid; do [[ -e "$f" ]] && kill "$(cat "$f")" 2>/dev/null || true; done
     for f in "$PIDS"/*.pid; do
       [[ -e "$f" ]] || continue
       pid="$(cat "$f")"
