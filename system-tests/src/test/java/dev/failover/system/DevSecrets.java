@@ -6,8 +6,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The development secrets of the system tests, made once per test run by scripts/dev-secrets.sh (as the local stack
- * makes its own): nothing the services trust is committed to the repository.
+ * The development secrets of the system tests, made once per test JVM by scripts/dev-secrets.sh (as the local stack
+ * makes its own): nothing the services trust is committed to the repository. Each parallel fork has a directory of its
+ * own (system property {@code dev.secrets}), since the script is not made to run twice at once on one directory.
  */
 final class DevSecrets {
 
@@ -18,7 +19,7 @@ final class DevSecrets {
 
     static synchronized Path dir() {
         if (dir == null) {
-            Path target = Path.of("target/dev-secrets").toAbsolutePath();
+            Path target = Path.of(System.getProperty("dev.secrets", "target/dev-secrets")).toAbsolutePath();
             try {
                 Process process = new ProcessBuilder("sh", ServiceProcess.ROOT.resolve("scripts/dev-secrets.sh").toString(),
                         target.toString()).inheritIO().start();

@@ -20,12 +20,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * "port in use" (CI saw exactly this). Ports below the range are never given to outgoing connections, so only another
  * listener can take them: each JVM starts at a random point of the range and walks it, and a port is handed out only
  * when both TCP and UDP can bind it on every address at that moment.
+ *
+ * <p>JVMs that run side by side (the system tests' parallel forks) each take a slice of the range of their own, named
+ * by the system property {@value #SLICE} as {@code k/n} (the k-th of n, from 1): two of them never hand out the same
+ * port, which the moment between choosing and binding could otherwise allow.
  */
 public final class FreePorts {
 
+    /** The system property naming this JVM's slice of the range: {@code k/n}, the k-th of n slices. */
+    public static final String SLICE = "failover.free-ports.slice";
+
     /** The scripts' fixed ports (local stack, benchmarks) all lie below this. */
     private static final int LOWEST = 30_000;
-    private static final Range RANGE = Range.belowEphemeral();
+    private static final Range RANGE = Range.belowEphemeral().slice(System.getProperty(SLICE));
     private static final AtomicInteger NEXT =
             new AtomicInteger(ThreadLocalRandom.current().nextInt(Math.max(1, RANGE.size())));
 
@@ -71,6 +78,34 @@ public final class FreePorts {
 
         int size() {
             return Math.max(0, high - low + 1);
+        }
+
+        /**
+         * The {@code k}-th of {@code n} equal parts of this range, from {@code "k/n"}; the whole range for null or
+         * blank.
+         *
+         * @throws IllegalArgumentException naming {@value FreePorts#SLICE} when the text is not {@code k/n} with
+         *                                  {@code 1 <= k <= n}
+         */
+        Range slice(String text) {
+            if (text == null || text.isBlank()) {
+                return this;
+            }
+            String[] parts = text.trim().split("/");
+            int k;
+            int n;
+            try {
+                k = parts.length == 2 ? Integer.parseInt(parts[0].trim()) : -1;
+                n = parts.length == 2 ? Integer.parseInt(parts[1].trim()) : -1;
+            } catch (NumberFormatException e) {
+                k = -1;
+                n = -1;
+            }
+            if (n < 1 || k < 1 || k > n) {
+                throw new IllegalArgumentException(SLICE + "=" + text + ": expected k/n with 1 <= k <= n, e.g. 2/2");
+            }
+            int part = size() / n;
+            return new Range(low + (k - 1) * part, k == n ? high : low + k * part - 1);
         }
 
         static Range belowEphemeral() {

@@ -3,6 +3,7 @@ package dev.failover.testkit.net;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -46,5 +47,20 @@ class FreePortsTest {
         assertEquals(new FreePorts.Range(30_000, 39_999), FreePorts.Range.below(FreePorts.Range.ephemeralLow(file)));
         assertEquals(32_768, FreePorts.Range.ephemeralLow(dir.resolve("missing")));
         assertEquals(0, FreePorts.Range.below(29_000).size());
+    }
+
+    @Test
+    void slicesOfTheRangeDoNotOverlapAndCoverIt() {
+        FreePorts.Range range = new FreePorts.Range(30_000, 32_767);
+        assertEquals(range, range.slice(null));
+        assertEquals(range, range.slice(" "));
+        assertEquals(new FreePorts.Range(30_000, 31_383), range.slice("1/2"));
+        assertEquals(new FreePorts.Range(31_384, 32_767), range.slice("2/2"));
+        assertEquals(new FreePorts.Range(30_000, 30_921), range.slice("1/3"));
+        assertEquals(new FreePorts.Range(31_844, 32_767), range.slice("3/3"));
+        for (String bad : new String[] { "0/2", "3/2", "2", "a/b", "1/0" }) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> range.slice(bad));
+            assertTrue(e.getMessage().startsWith(FreePorts.SLICE + "=" + bad), e.getMessage());
+        }
     }
 }
