@@ -17,10 +17,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -71,6 +73,8 @@ public class GroupsResource {
     @Inject
     CommandService commands;
     @Inject
+    ConditionalJson json;
+    @Inject
     Topology topology;
     @Context
     SecurityContext security;
@@ -78,8 +82,10 @@ public class GroupsResource {
     @GET
     @RolesAllowed({ VIEWER, OPERATOR })
     @Operation(summary = "Every group: active target, health per target and location, automation state")
-    public List<GroupView> list() {
-        return reader.views();
+    @APIResponse(responseCode = "200", description = "every group, with an ETag", content = @Content(schema = @Schema(implementation = GroupView.class, type = SchemaType.ARRAY)))
+    @APIResponse(responseCode = "304", description = "unchanged since the ETag sent in If-None-Match")
+    public Response list(@Context Request request) {
+        return json.answer(request, reader.views());
     }
 
     @GET
@@ -88,8 +94,9 @@ public class GroupsResource {
     @Operation(summary = "One group")
     @APIResponse(responseCode = "200", description = "the group", content = @Content(schema = @Schema(implementation = GroupView.class)))
     @APIResponse(responseCode = "404", description = "no such group", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Response get(@PathParam("group") String group) {
-        return reader.view(group).map(v -> Response.ok(v).build()).orElseGet(() -> missing(group));
+    @APIResponse(responseCode = "304", description = "unchanged since the ETag sent in If-None-Match")
+    public Response get(@PathParam("group") String group, @Context Request request) {
+        return reader.view(group).map(v -> json.answer(request, v)).orElseGet(() -> missing(group));
     }
 
     @GET

@@ -1,6 +1,7 @@
 package dev.failover.decision.view;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -38,6 +39,11 @@ public class GroupReader {
 
     private static final Duration EXPLANATION_READ_TIMEOUT = Duration.ofSeconds(10);
     private final ReentrantLock persistedRead = new ReentrantLock();
+
+    /** Every group of the topology, in its order. */
+    public List<String> groupIds() {
+        return List.copyOf(engine.groupIds());
+    }
 
     public boolean exists(String group) {
         return engine.groupIds().contains(group);
@@ -103,6 +109,27 @@ public class GroupReader {
     /** Why the group does what it does now; only the instance that evaluates it (its owner) can say. */
     public Optional<Explanation> explanationNow(String group) {
         return exists(group) && ownership.owns(group) ? engine.explanationNow(group) : Optional.empty();
+    }
+
+    /**
+     * Where a group's view comes from, for a page that must not look current when it is not.
+     *
+     * @param owned whether this instance owns the group, and so evaluates it: its view is live
+     * @param asOf  for a group another instance owns, when that owner published the state record the view is read from;
+     *              null for an owned group (live) and for one whose record has not been read yet
+     */
+    public record Source(boolean owned, Instant asOf) {
+    }
+
+    /** Where the group's view comes from; empty for an unknown group. */
+    public Optional<Source> source(String group) {
+        if (!exists(group)) {
+            return Optional.empty();
+        }
+        if (ownership.owns(group)) {
+            return Optional.of(new Source(true, null));
+        }
+        return Optional.of(new Source(false, directory.latest(group).map(StateRecord::publishedAt).orElse(null)));
     }
 
     public boolean owns(String group) {
