@@ -32,6 +32,9 @@ needs=(
   "command -v kubectl|kubectl|the k8s overlays are rendered offline with kubectl kustomize"
   "command -v ip|iproute2|the region-loss test builds its regions as network namespaces (ip netns, veth, bridge)"
   "command -v nft|nftables|the region-loss test cuts regions apart with nftables rules inside their namespaces"
+  "command -v node|nodejs|the operator page's browser test runs playwright-core on Node.js"
+  "command -v npm|npm|installs the browser test's playwright-core from its lock file (npm ci)"
+  "test -x /usr/bin/chromium|chromium|the operator page is tested in a real browser: Debian's Chromium"
 )
 if $stress; then
   needs+=("command -v stress-ng|stress-ng|--stress keeps one core busy with stress-ng")

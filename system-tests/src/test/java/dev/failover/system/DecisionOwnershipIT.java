@@ -173,12 +173,12 @@ class DecisionOwnershipIT {
         HttpResponse<String> control = other.post("/groups/" + group + "/release", "operator", "{\"reason\":\"exit 5 control\"}");
         assertThat(control.statusCode()).as("a command through " + other.name + " with the owner running: " + control.body())
                 .isEqualTo(200);
-        FailoverCtlIT.Run pause;
+        Failoverctl.Run pause;
         String automationWhileFrozen;
         long frozenAt = System.nanoTime();
         owner.suspend();
         try {
-            pause = FailoverCtlIT.ctlAt(otherUrl, operator, "pause", group, "--url", otherUrl, "--reason", "exit 5 test",
+            pause = Failoverctl.at(otherUrl, operator, "pause", group, "--url", otherUrl, "--reason", "exit 5 test",
                     "--idempotency-key", key);
             automationWhileFrozen = automation(other, group);
         } finally {

@@ -5,14 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,13 +48,6 @@ class FailoverCtlIT {
         return text.replaceAll("\\s+", " ");
     }
 
-    record Run(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\nstdout:\n" + out + "\nstderr:\n" + err;
-        }
-    }
-
     @BeforeAll
     static void startStack() throws Exception {
         stack = TestStack.named("ctl").primaryAndSecondary().deciders(1).probes().start();
@@ -77,65 +66,31 @@ class FailoverCtlIT {
     }
 
     /** The packaged CLI with FAILOVER_URL and FAILOVER_TOKEN set as an operator's shell would have them. */
-    static Run ctl(String token, String... args) {
-        return ctlAt("http://127.0.0.1:" + decider.port, token, args);
-    }
-
-    static Run ctlAt(String url, String token, String... args) {
-        List<String> command = new ArrayList<>(List.of(ServiceProcess.javaBin(), "-XX:TieredStopAtLevel=1", "-jar",
-                ServiceProcess.ROOT.resolve("failoverctl/target/quarkus-app/quarkus-run.jar").toString()));
-        command.addAll(List.of(args));
-        try {
-            Path out = Files.createTempFile("failoverctl-out-", ".txt");
-            Path err = Files.createTempFile("failoverctl-err-", ".txt");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-            builder.environment().put("FAILOVER_URL", url);
-            builder.environment().put("FAILOVER_TOKEN", token);
-            Process process = builder.start();
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("failoverctl " + args[0] + " ended").isTrue();
-            Run run = new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-            return run;
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+    static Failoverctl.Run ctl(String token, String... args) {
+        return Failoverctl.at("http://127.0.0.1:" + decider.port, token, args);
     }
 
     /** The group as the CLI's JSON output shows it. */
     static JsonNode group() throws IOException {
-        Run run = ctl(viewer, "status", G, "--output", "json");
+        Failoverctl.Run run = ctl(viewer, "status", G, "--output", "json");
         assertThat(run.exit()).as(run.toString()).isZero();
         return JSON.readTree(run.out());
     }
 
-    static String health(JsonNode group, String target) {
-        for (JsonNode t : group.path("targets")) {
-            if (t.path("target").asText().equals(target)) {
-                return t.path("health").asText();
-            }
-        }
-        return "absent";
-    }
-
     static void awaitHealth(String target, String health) {
         await(target + " " + health + " in failoverctl status").atMost(WAIT).pollInterval(Duration.ofMillis(500))
-                .until(() -> health(group(), target).equals(health));
+                .until(() -> Failoverctl.health(group(), target).equals(health));
     }
 
     @Test
     @Order(1)
     void statusShowsEveryGroupAndOneGroupsHealthMatrix() {
-        Run all = ctl(viewer, "status");
+        Failoverctl.Run all = ctl(viewer, "status");
         assertThat(all.exit()).as(all.toString()).isZero();
         assertThat(all.out()).containsPattern("(?m)^GROUP\\s+ACTIVE\\s+HEALTH\\s+AUTOMATION.*DECIDED VS SERVED$")
                 .containsPattern("(?m)^api\\s+primary\\s+HEALTHY\\s+RUNNING.*NO_DECISION$");
 
-        Run one = ctl(viewer, "status", G);
+        Failoverctl.Run one = ctl(viewer, "status", G);
         assertThat(one.exit()).as(one.toString()).isZero();
         assertThat(one.out()).contains("active   primary (HEALTHY)").contains("holds    none (automation runs on health)")
                 .contains("\ndecided  NO_DECISION: nothing decided yet\n") // the decision-service's decidedVsServed
@@ -143,7 +98,7 @@ class FailoverCtlIT {
                 .containsPattern("secondary\\s+us-west-2\\s+HEALTHY\\s+UP\\s+UP\\s+UP\\s+ELIGIBLE");
         assertThat(one.err()).as("nothing but the answer: no log lines").isEmpty();
 
-        Run watch = ctl(viewer, "watch", G, "--count", "2", "--interval", "200ms");
+        Failoverctl.Run watch = ctl(viewer, "watch", G, "--count", "2", "--interval", "200ms");
         assertThat(watch.exit()).as(watch.toString()).isZero();
         assertThat(watch.out().split("active   primary \\(HEALTHY\\)", -1)).as("two refreshes").hasSize(3);
     }
@@ -151,12 +106,12 @@ class FailoverCtlIT {
     @Test
     @Order(2)
     void pauseAndResumeAreAppliedAndRecordedWithTheCaller() throws IOException {
-        Run paused = ctl(operator, "pause", G, "--reason", "change window");
+        Failoverctl.Run paused = ctl(operator, "pause", G, "--reason", "change window");
         assertThat(paused.exit()).as(paused.toString()).isZero();
         assertThat(paused.out()).contains("applied: automation paused").contains("automation PAUSED");
-        Run resumed = ctl(operator, "resume", G, "--reason", "window over");
+        Failoverctl.Run resumed = ctl(operator, "resume", G, "--reason", "window over");
         assertThat(resumed.exit()).as(resumed.toString()).isZero();
-        Run history = ctl(viewer, "history", G);
+        Failoverctl.Run history = ctl(viewer, "history", G);
         assertThat(history.exit()).isZero();
         assertThat(history.out()).containsPattern("system-test\\s+pause\\s+change window")
                 .containsPattern("system-test\\s+resume\\s+window over");
@@ -165,37 +120,37 @@ class FailoverCtlIT {
     @Test
     @Order(3)
     void aSwitchoverMovesTrafficPinsItAndItsAbortBringsItBack() throws IOException {
-        Run started = ctl(operator, "switchover", "start", G, "secondary", "--reason", "patching us-east-1");
+        Failoverctl.Run started = ctl(operator, "switchover", "start", G, "secondary", "--reason", "patching us-east-1");
         assertThat(started.exit()).as(started.toString()).isZero();
         assertThat(started.out()).contains("switchover to secondary started").containsPattern("decision [0-9a-f-]{36}")
                 .contains("active secondary");
-        Run status = ctl(viewer, "status", G);
+        Failoverctl.Run status = ctl(viewer, "status", G);
         assertThat(status.out()).contains("active   secondary").contains("(switchover from primary)")
                 .contains("last decision  SWITCHOVER primary -> secondary");
 
-        Run aborted = ctl(operator, "switchover", "abort", G, "--reason", "postponed");
+        Failoverctl.Run aborted = ctl(operator, "switchover", "abort", G, "--reason", "postponed");
         assertThat(aborted.exit()).as(aborted.toString()).isZero();
         assertThat(aborted.out()).contains("traffic returns to primary");
         JsonNode group = group();
         assertThat(group.path("activeTarget").asText()).isEqualTo("primary");
         assertThat(group.path("automation").asText()).isEqualTo("RUNNING");
 
-        Run history = ctl(viewer, "history", G, "--output", "json");
+        Failoverctl.Run history = ctl(viewer, "history", G, "--output", "json");
         List<String> kinds = new ArrayList<>();
         JSON.readTree(history.out()).path("decisions").forEach(d -> kinds.add(d.path("kind").asText()));
         assertThat(kinds).as("newest first").startsWith("OVERRIDE", "SWITCHOVER");
 
         String switchoverId = JSON.readTree(history.out()).path("decisions").path(1).path("decisionId").asText();
-        Run why = ctl(viewer, "explain", G, switchoverId);
+        Failoverctl.Run why = ctl(viewer, "explain", G, switchoverId);
         assertThat(why.exit()).as(why.toString()).isZero();
         assertThat(flat(why.out())).contains("decision " + switchoverId + " of api")
                 .contains("SWITCHED SWITCHOVER primary -> secondary");
         assertThat(why.out()).containsPattern("operator\\s+FIRED\\s+system-test: planned switchover by system-test: patching us-east-1")
                 .contains("target secondary: HEALTHY").containsPattern("loc-a\\s+UP\\s+0\\s+\\d+\\s+UP \\d\\d:\\d\\d:\\d\\d@\\d+:\\d+");
-        Run now = ctl(viewer, "explain", G);
+        Failoverctl.Run now = ctl(viewer, "explain", G);
         assertThat(now.exit()).as(now.toString()).isZero();
         assertThat(now.out()).startsWith("now of api").contains("STEADY").containsPattern("active-health\\s+PASSED");
-        Run unknown = ctl(viewer, "explain", G, "no-such-decision");
+        Failoverctl.Run unknown = ctl(viewer, "explain", G, "no-such-decision");
         assertThat(unknown.exit()).as(unknown.toString()).isEqualTo(3);
         assertThat(flat(unknown.err())).contains("refused (404 not-found): decisionId: no explanation of decision 'no-such-decision'");
     }
@@ -206,16 +161,16 @@ class FailoverCtlIT {
         secondary.fail();
         try {
             awaitHealth("secondary", "UNHEALTHY");
-            Run refused = ctl(operator, "pin", G, "secondary", "--reason", "db migration");
+            Failoverctl.Run refused = ctl(operator, "pin", G, "secondary", "--reason", "db migration");
             assertThat(refused.exit()).as(refused.toString()).isEqualTo(3);
             assertThat(refused.err().strip()).isEqualTo("failoverctl: refused (409 conflict): target: target secondary is "
                     + "UNHEALTHY, not HEALTHY; use force (break glass) to pin it anyway");
             assertThat(refused.out()).isEmpty();
 
-            Run forced = ctl(operator, "force", G, "secondary", "--reason", "probes are wrong, checked by hand");
+            Failoverctl.Run forced = ctl(operator, "force", G, "secondary", "--reason", "probes are wrong, checked by hand");
             assertThat(forced.exit()).as(forced.toString()).isZero();
             assertThat(forced.out()).contains("applied: forced secondary");
-            Run released = ctl(operator, "release", G, "--reason", "done");
+            Failoverctl.Run released = ctl(operator, "release", G, "--reason", "done");
             assertThat(released.exit()).as(released.toString()).isZero();
         } finally {
             secondary.recover();
@@ -229,10 +184,10 @@ class FailoverCtlIT {
         await("the group back on the primary, automation running").atMost(WAIT).pollInterval(Duration.ofMillis(500))
                 .until(() -> group().path("activeTarget").asText().equals("primary")
                         && group().path("automation").asText().equals("RUNNING"));
-        Run started = ctl(operator, "drill", "start", G, "--duration-minutes", "5", "--reason", "monthly drill");
+        Failoverctl.Run started = ctl(operator, "drill", "start", G, "--duration-minutes", "5", "--reason", "monthly drill");
         assertThat(started.exit()).as(started.toString()).isZero();
         assertThat(started.out()).contains("drill started on secondary");
-        Run ended = ctl(operator, "drill", "end", G, "--reason", "drill done");
+        Failoverctl.Run ended = ctl(operator, "drill", "end", G, "--reason", "drill done");
         assertThat(ended.exit()).as(ended.toString()).isZero();
         assertThat(ended.out()).contains("drill ended");
     }
@@ -240,15 +195,15 @@ class FailoverCtlIT {
     @Test
     @Order(6)
     void refusalsUnreachableServersAndUsageErrorsHaveTheirExitCodes() throws IOException {
-        Run unknown = ctl(viewer, "status", "nope");
+        Failoverctl.Run unknown = ctl(viewer, "status", "nope");
         assertThat(unknown.exit()).as(unknown.toString()).isEqualTo(3);
         assertThat(flat(unknown.err())).contains("refused (404").contains("nope");
 
-        Run viewerWrites = ctl(viewer, "pause", G, "--reason", "r");
+        Failoverctl.Run viewerWrites = ctl(viewer, "pause", G, "--reason", "r");
         assertThat(viewerWrites.exit()).as(viewerWrites.toString()).isEqualTo(3);
         assertThat(flat(viewerWrites.err())).contains("403");
 
-        Run noToken = ctl("", "status", G);
+        Failoverctl.Run noToken = ctl("", "status", G);
         assertThat(noToken.exit()).as(noToken.toString()).isEqualTo(3);
         assertThat(flat(noToken.err())).contains("401").contains("FAILOVER_TOKEN");
 
@@ -256,16 +211,16 @@ class FailoverCtlIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
-        Run away = ctlAt("http://127.0.0.1:" + closed, viewer, "status", G);
+        Failoverctl.Run away = Failoverctl.at("http://127.0.0.1:" + closed, viewer, "status", G);
         assertThat(away.exit()).as(away.toString()).isEqualTo(4);
         assertThat(flat(away.err())).contains("cannot reach the decision-service").contains("connection refused");
 
-        Run noReason = ctl(operator, "pause", G);
+        Failoverctl.Run noReason = ctl(operator, "pause", G);
         assertThat(noReason.exit()).as(noReason.toString()).isEqualTo(2);
         assertThat(flat(noReason.err())).contains("Missing required option: '--reason=<reason>'");
         assertThat(group().path("automation").asText()).as("nothing was paused").isEqualTo("RUNNING");
 
-        Run completion = ctl(viewer, "completion");
+        Failoverctl.Run completion = ctl(viewer, "completion");
         assertThat(completion.exit()).isZero();
         assertThat(completion.out()).contains("complete -F").contains("switchover");
     }

@@ -42,20 +42,14 @@ import dev.failover.testkit.signing.TestSigningKeys;
 class SteppedFailbackRestartIT {
 
     static final EventCodec CODEC = EventCodec.instance();
-    static final String ZONE_ID = "Z0123456789ABCDEFGHIJ";
-    static final String RECORD = "api.example.com.";
+    static final String ZONE_ID = Route53Sample.ZONE_ID;
+    static final String RECORD = Route53Sample.RECORD;
     static final String GROUP = "api";
     static final String PRIMARY = "us-east-1";
     static final String SECONDARY = "us-west-2";
-    /** The group's and its targets' dns lines of k8s/base/failover.yaml, word for word. */
-    static final List<String> SAMPLE_DNS = List.of(
-            "dns: {zone: example.com., name: api.example.com., type: A, ttl: 30, hostedZoneId: Z0123456789ABCDEFGHIJ}",
-            "dns: {alias: {hostedZoneId: Z35SXDOTRQ7X7K, dnsName: api-use1-1234567890.us-east-1.elb.amazonaws.com., evaluateTargetHealth: false}}",
-            "dns: {alias: {hostedZoneId: Z1H1FL5HABSF5, dnsName: api-usw2-1234567890.us-west-2.elb.amazonaws.com., evaluateTargetHealth: false}}");
-    static final Route53Zone.Alias EAST = new Route53Zone.Alias("Z35SXDOTRQ7X7K",
-            "api-use1-1234567890.us-east-1.elb.amazonaws.com.", false);
-    static final Route53Zone.Alias WEST = new Route53Zone.Alias("Z1H1FL5HABSF5",
-            "api-usw2-1234567890.us-west-2.elb.amazonaws.com.", false);
+    static final List<String> SAMPLE_DNS = Route53Sample.SAMPLE_DNS;
+    static final Route53Zone.Alias EAST = Route53Sample.EAST;
+    static final Route53Zone.Alias WEST = Route53Sample.WEST;
     /** How long each change stays PENDING: Route 53's is typically under a minute; short here for the suite. */
     static final Duration PENDING = Duration.ofSeconds(2);
     /** Long enough that the second step is still the one served when the kill lands, short enough for the suite. */

@@ -1,0 +1,159 @@
+package dev.failover.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.failover.testkit.aws.Route53Zone;
+import dev.failover.testkit.topology.TestTopology;
+
+/**
+ * The operator page (ADR 0019) in a real browser: Debian's Chromium driven by playwright-core
+ * ({@code src/test/ui/operator-page.mjs}) against the packaged services — three probe locations over two demo
+ * backends, a decision-service, and an actuator that switches a Route 53 zone ({@link Route53Zone}, changes PENDING for
+ * {@value #PENDING_SECONDS} s, so the page can show the switch CONVERGING). The script signs in as a viewer (no actions,
+ * a forged write refused) and as an operator, fails the primary and watches the overview until the secondary is
+ * CONVERGED, opens an explanation, pauses the group with a reason, and takes the two screenshots the README shows.
+ * Then what the group page showed must equal what {@code failoverctl status} prints for the group.
+ */
+class OperatorPageIT {
+
+    static final int PENDING_SECONDS = 8;
+    static final String ZONE_ID = Route53Sample.ZONE_ID;
+    static final Path UI = ServiceProcess.ROOT.resolve("system-tests/src/test/ui");
+    static final Path SCREENSHOTS = ServiceProcess.ROOT.resolve("docs/img");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void anOperatorWatchesAFailoverExplainsItAndPausesTheGroupInARealBrowser() throws Exception {
+        Path script = prepareScript();
+        try (Route53Zone zone = Route53Zone.start(ZONE_ID, List.of(
+                Route53Zone.RecordSet.alias(Route53Sample.RECORD, "A", TestTopology.PRIMARY, 100L,
+                        Route53Sample.EAST),
+                Route53Zone.RecordSet.alias(Route53Sample.RECORD, "A", TestTopology.SECONDARY, 0L,
+                        Route53Sample.WEST))).pendingFor(Duration.ofSeconds(PENDING_SECONDS));
+                TestStack stack = TestStack.named("page").backends(TestTopology.PRIMARY, TestTopology.SECONDARY)
+                        .topology(s -> topology(s.backend(TestTopology.PRIMARY).healthUrl(),
+                                s.backend(TestTopology.SECONDARY).healthUrl()))
+                        .deciders(1).probes().actuator()
+                        .env(TestStack.ACTUATOR, "FAILOVER_DNS_PROVIDER", "route53", "FAILOVER_DNS_ROUTE53_ENDPOINT_OVERRIDE",
+                                zone.endpoint().toString(), "AWS_ACCESS_KEY_ID", "AKIDSYSTEMTEST", "AWS_SECRET_ACCESS_KEY",
+                                "not-a-secret")
+                        .start()) {
+            String viewer = ServiceProcess.token("viewer");
+            String url = "http://127.0.0.1:" + stack.decider().port;
+            awaitHealthy(url, viewer);
+            Path facts = Files.createTempFile("operator-page-facts-", ".json");
+            Files.createDirectories(SCREENSHOTS);
+            ProcessBuilder node = new ProcessBuilder("node", script.toString()).redirectErrorStream(true)
+                    .redirectOutput(ServiceProcess.LOGS.resolve("page-browser.log").toFile());
+            Map<String, String> env = node.environment();
+            env.put("PAGE_URL", url);
+            env.put("VIEWER_TOKEN", viewer);
+            env.put("OPERATOR_TOKEN", ServiceProcess.token("operator"));
+            env.put("FAIL_PRIMARY_URL", "http://127.0.0.1:" + stack.backend(TestTopology.PRIMARY).port() + "/admin/fail");
+            env.put("GROUP", TestTopology.GROUP);
+            env.put("PRIMARY", TestTopology.PRIMARY);
+            env.put("SECONDARY", TestTopology.SECONDARY);
+            env.put("SCREENSHOTS", SCREENSHOTS.toString());
+            env.put("FACTS", facts.toString());
+            Process browser = node.start();
+            boolean ended = browser.waitFor(5, TimeUnit.MINUTES);
+            String log = Files.readString(ServiceProcess.LOGS.resolve("page-browser.log"), StandardCharsets.UTF_8);
+            if (!ended) {
+                browser.destroyForcibly();
+            }
+            System.out.println(log);
+            assertThat(ended).as("the browser script ended within 5 minutes:\n" + log).isTrue();
+            assertThat(browser.exitValue()).as("the browser script's exit:\n" + log).isZero();
+
+            JsonNode page = JSON.readTree(facts.toFile());
+            Failoverctl.Run status = Failoverctl.at(url, viewer, "status", TestTopology.GROUP, "--output", "json");
+            assertThat(status.exit()).as(status.toString()).isZero();
+            JsonNode ctl = JSON.readTree(status.out());
+            assertSame(page, ctl);
+        }
+    }
+
+    /** What the group page showed equals what failoverctl status prints: active target, epoch, holds, health. */
+    static void assertSame(JsonNode page, JsonNode ctl) {
+        assertThat(page.path("active").asText()).as("active target on the page and in failoverctl")
+                .startsWith(ctl.path("activeTarget").asText() + " " + ctl.path("activeHealth").asText());
+        assertThat(page.path("epoch").asText()).as("epoch").isEqualTo(ctl.path("epoch").asText());
+        assertThat(page.path("holds").asText()).as("automation and holds").startsWith(ctl.path("automation").asText())
+                .contains("paused by " + ctl.path("pause").path("principal").asText() + ": "
+                        + ctl.path("pause").path("reason").asText());
+        List<String> locations = new ArrayList<>();
+        page.path("locations").forEach(l -> locations.add(l.asText()));
+        for (JsonNode target : ctl.path("targets")) {
+            JsonNode shown = null;
+            for (JsonNode row : page.path("matrix")) {
+                if (row.path("target").asText().equals(target.path("target").asText())) {
+                    shown = row;
+                }
+            }
+            assertThat(shown).as("target " + target.path("target").asText() + " on the page").isNotNull();
+            assertThat(shown.path("health").asText()).as(target.path("target").asText() + "'s health")
+                    .isEqualTo(target.path("health").asText());
+            for (JsonNode location : target.path("locations")) {
+                int column = locations.indexOf(location.path("location").asText());
+                assertThat(column).as("location " + location.path("location").asText() + " on the page").isNotNegative();
+                assertThat(shown.path("verdicts").path(column).asText())
+                        .as(target.path("target").asText() + " at " + location.path("location").asText())
+                        .isEqualTo(location.path("verdict").asText());
+            }
+        }
+    }
+
+    static void awaitHealthy(String url, String viewer) {
+        for (String target : List.of(TestTopology.PRIMARY, TestTopology.SECONDARY)) {
+            org.awaitility.Awaitility.await(target + " HEALTHY").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> {
+                        Failoverctl.Run run = Failoverctl.at(url, viewer, "status", TestTopology.GROUP, "--output",
+                                "json");
+                        return run.exit() == 0 && Failoverctl.health(JSON.readTree(run.out()), target).equals("HEALTHY");
+                    });
+        }
+    }
+
+    /** The test topology's group over the two backends, switched by weighted Route 53 alias records. */
+    static String topology(String primaryUrl, String secondaryUrl) {
+        List<String> dns = Route53Sample.SAMPLE_DNS;
+        return TestTopology.yaml(primaryUrl, secondaryUrl)
+                .replace("dns: {zone: failover.test., name: " + TestTopology.RECORD + ", type: A, ttl: 5}", dns.get(0))
+                .replace("dns: {values: [" + TestTopology.PRIMARY_IP + "]}", dns.get(1))
+                .replace("dns: {values: [" + TestTopology.SECONDARY_IP + "]}", dns.get(2));
+    }
+
+    /**
+     * The script and its package in target/ui, with playwright-core installed there from the lock file (npm ci: the
+     * npm registry the first time, npm's cache after). Needs node and npm (scripts/test.sh installs them).
+     */
+    static Path prepareScript() throws IOException, InterruptedException {
+        Path dir = Path.of("target/ui").toAbsolutePath();
+        Files.createDirectories(dir);
+        for (String file : List.of("package.json", "package-lock.json", "operator-page.mjs")) {
+            Files.copy(UI.resolve(file), dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (!Files.isDirectory(dir.resolve("node_modules/playwright-core"))) {
+            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(dir.toFile()).inheritIO().start();
+            assertThat(npm.waitFor(5, TimeUnit.MINUTES)).as("npm ci ended").isTrue();
+            assertThat(npm.exitValue()).as("npm ci in " + dir).isZero();
+        }
+        return dir.resolve("operator-page.mjs");
+    }
+}
