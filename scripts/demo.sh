@@ -66,6 +66,7 @@ else
 fi
 
 stack_wait_ready
+say "The operator page: http://127.0.0.1:8280/ui/  (sign in with a token: scripts/token.sh operator NAME)"
 
 TOKEN="$("$ROOT/scripts/token.sh" viewer demo)"
 group_json() { curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:8280/groups/$GROUP"; }
@@ -170,6 +171,7 @@ say "SWITCHOVER $sequence"
 if [[ $KEEP -eq 1 ]]; then
   say ""
   say "The stack keeps running. Try:"
+  say "  http://127.0.0.1:8280/ui/ in a browser, signed in with the token of: scripts/token.sh operator me"
   say "  export FAILOVER_TOKEN=\$(scripts/token.sh operator me)"
   say "  scripts/failoverctl status                                # every group; watch, explain, history, pin, switchover, ..."
   say "  curl -s -H \"Authorization: Bearer \$(scripts/token.sh viewer me)\" localhost:8280/groups | python3 -m json.tool"
