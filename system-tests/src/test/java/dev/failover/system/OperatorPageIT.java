@@ -150,9 +150,14 @@ class OperatorPageIT {
             Files.copy(UI.resolve(file), dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
         if (!Files.isDirectory(dir.resolve("node_modules/playwright-core"))) {
-            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(dir.toFile()).inheritIO().start();
+            // its output to a file, and not the test JVM's stdin: in a parallel fork that stream carries failsafe's own
+            // commands, and a child that inherits it corrupts them ("std/in stream corrupted")
+            Path log = Files.createDirectories(ServiceProcess.LOGS).resolve("page-npm.log");
+            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(dir.toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            npm.getOutputStream().close();
             assertThat(npm.waitFor(5, TimeUnit.MINUTES)).as("npm ci ended").isTrue();
-            assertThat(npm.exitValue()).as("npm ci in " + dir).isZero();
+            assertThat(npm.exitValue()).as("npm ci in " + dir + ":\n" + Files.readString(log)).isZero();
         }
         return dir.resolve("operator-page.mjs");
     }
