@@ -20,12 +20,14 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.failover.decision.config.DecisionServiceConfig;
+import dev.failover.decision.health.KafkaContact;
 import dev.failover.decision.view.GroupReader;
 
 /**
  * What the operator page asks besides the groups (ADR 0019): who the caller is and whether it may act, which instance
  * answers, its clock, and where each group's view comes from. A page that shows "data as of" must know whether the data
- * is live from the group's owner or read from a state record, and of when.
+ * is live from the group's owner or read from a state record, and of when; and whether the answering instance reaches
+ * Kafka, without which its view does not move and its commands are not delivered.
  */
 @Path("/ui/api/session")
 @Produces(MediaType.APPLICATION_JSON)
@@ -37,6 +39,8 @@ public class SessionResource {
     GroupReader reader;
     @Inject
     DecisionServiceConfig config;
+    @Inject
+    KafkaContact kafka;
     @Context
     SecurityContext security;
 
@@ -46,9 +50,10 @@ public class SessionResource {
      * @param instance   the decision-service instance that answered
      * @param serverTime this instance's clock when it answered
      * @param groups     per group, whether this instance owns it and, if not, of when its view is
+     * @param kafka      whether this instance reaches the Kafka cluster, since when, and why not
      */
     public record Session(String principal, boolean operator, String instance, Instant serverTime,
-            List<GroupSource> groups) {
+            List<GroupSource> groups, KafkaContact.Contact kafka) {
     }
 
     /** Where one group's view comes from ({@link GroupReader.Source}). */
@@ -63,6 +68,6 @@ public class SessionResource {
         List<GroupSource> groups = reader.groupIds().stream().flatMap(g -> reader.source(g)
                 .map(s -> new GroupSource(g, s.owned(), s.asOf())).stream()).toList();
         return new Session(security.getUserPrincipal().getName(), security.isUserInRole(GroupsResource.OPERATOR),
-                config.instanceId(), Instant.now(), groups);
+                config.instanceId(), Instant.now(), groups, kafka.contact());
     }
 }

@@ -59,6 +59,10 @@ class OperatorPageTest {
         await("the group owned by the only instance").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().auth().oauth2(ApiTokens.viewer("victor")).get("/ui/api/session").then()
                         .body("groups.find { it.group == 'api' }.owned", equalTo(true)));
+        await("the instance's contact with the test broker").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(ApiTokens.viewer("victor")).get("/ui/api/session").then()
+                        .body("kafka.state", equalTo("REACHABLE")).body("kafka.since", not(equalTo(null)))
+                        .body("kafka.error", equalTo(null)));
     }
 
     @Test
