@@ -41,6 +41,11 @@ final class ActuatorFeedback {
         }
     }
 
+    /** A step the actuator reported, whatever its status: kept for the operator's timeline. */
+    void step(GroupState s, GroupSnapshot.ActuationEntry entry) {
+        s.actuated(entry);
+    }
+
     /** The actuator could not carry out a decision: recorded in the group's audit trail for operators. */
     void actuationFailed(GroupState s, String decisionId, String step, String details) {
         s.audit(clock.instant(), "actuator", "actuation failed at " + step, "decision " + decisionId + ": " + details);

@@ -244,6 +244,14 @@ public final class DecisionEngine {
         known(group).ifPresent(s -> actuator.converged(s, new GroupSnapshot.Serving(epoch, decisionId, status, detail, at)));
     }
 
+    /**
+     * A step the actuator reported on one of the group's decisions, whatever its status: kept among the group's recent
+     * actuations, for the operator's timeline. It goes out with the group's next state record.
+     */
+    public synchronized void onActuationStep(String group, GroupSnapshot.ActuationEntry entry) {
+        known(group).ifPresent(s -> actuator.step(s, entry));
+    }
+
     /** The actuator could not carry out a decision: recorded in the group's audit trail for operators. */
     public synchronized void onActuationFailed(String group, String decisionId, String step, String details) {
         known(group).ifPresent(s -> actuator.actuationFailed(s, decisionId, step, details));

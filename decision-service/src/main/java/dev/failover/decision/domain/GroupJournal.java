@@ -15,14 +15,17 @@ import java.util.stream.Stream;
 import dev.failover.contract.event.Decision;
 
 /**
- * What one group has done and has yet to tell: its audit trail, its recent decisions, the explanations of its latest
- * decisions and its outbox of decisions not yet acknowledged by Kafka. Part of {@link GroupState}, which owns it; not
+ * What one group has done and has yet to tell: its audit trail, its recent decisions, the actuator's recent steps on
+ * them, the explanations of its latest decisions and its outbox of decisions not yet acknowledged by Kafka. Part of {@link GroupState}, which owns it; not
  * thread-safe, the engine serialises access.
  */
 final class GroupJournal {
 
     static final int AUDIT_SIZE = 50;
     static final int RECENT_DECISIONS = 20;
+    static final int RECENT_ACTUATIONS = 20;
+    /** Characters of an actuation's detail kept: enough for a provider's error, bounded for the state record. */
+    static final int ACTUATION_DETAIL = 300;
     /**
      * Explanations of the latest decisions kept, newest first. Persisted on a topic of their own, not in the state record:
      * that is at its size budget (StateRecordSizeTest) and five explanations with full evidence add about 125 KB (ADR 0011).
@@ -31,6 +34,7 @@ final class GroupJournal {
 
     private final Deque<GroupSnapshot.AuditEntry> audit = new ArrayDeque<>();
     private final Deque<Decision> recentDecisions = new ArrayDeque<>();
+    private final Deque<GroupSnapshot.ActuationEntry> actuations = new ArrayDeque<>();
     private final Deque<Explanation> explanations = new ArrayDeque<>();
     /**
      * Decisions made and not yet acknowledged by Kafka, oldest first. A decision enters it in the same critical section
@@ -44,6 +48,40 @@ final class GroupJournal {
 
     List<Decision> recentDecisions() {
         return List.copyOf(recentDecisions);
+    }
+
+    /** The actuator's recent steps, newest first. */
+    List<GroupSnapshot.ActuationEntry> recentActuations() {
+        return List.copyOf(actuations);
+    }
+
+    /**
+     * A step the actuator reported: kept newest first, with its detail cut; the same step of the same decision with the
+     * same status as the newest entry replaces it (a retried step is one entry, its last attempt).
+     */
+    void actuated(GroupSnapshot.ActuationEntry entry) {
+        GroupSnapshot.ActuationEntry newest = actuations.peekFirst();
+        if (newest != null && newest.decisionId().equals(entry.decisionId()) && newest.step() == entry.step()
+                && newest.status() == entry.status()) {
+            actuations.removeFirst();
+        }
+        actuations.addFirst(new GroupSnapshot.ActuationEntry(entry.at(), entry.decisionId(), entry.epoch(), entry.step(),
+                entry.status(), entry.provider(), cut(entry.detail())));
+        while (actuations.size() > RECENT_ACTUATIONS) {
+            actuations.removeLast();
+        }
+    }
+
+    /** At most {@link #ACTUATION_DETAIL} characters, never half a surrogate pair, with an ellipsis when cut. */
+    static String cut(String detail) {
+        if (detail == null || detail.length() <= ACTUATION_DETAIL) {
+            return detail;
+        }
+        int end = ACTUATION_DETAIL - 1;
+        if (Character.isHighSurrogate(detail.charAt(end - 1))) {
+            end--;
+        }
+        return detail.substring(0, end) + "\u2026";
     }
 
     /** The decisions not yet acknowledged by Kafka, oldest first. */
@@ -127,11 +165,16 @@ final class GroupJournal {
         }
     }
 
-    /** Takes the audit trail and recent decisions of a persisted snapshot (the outbox and explanations are not in it). */
+    /**
+     * Takes the audit trail, recent decisions and actuations of a persisted snapshot (the outbox and explanations are not
+     * in it).
+     */
     void restore(GroupSnapshot s) {
         audit.clear();
         audit.addAll(s.audit());
         recentDecisions.clear();
         recentDecisions.addAll(s.recentDecisions());
+        actuations.clear();
+        actuations.addAll(s.recentActuations());
     }
 }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.event.Decision;
 
 /**
@@ -25,9 +26,12 @@ public record GroupSnapshot(
         List<Decision> recentDecisions,
         DrillReport lastDrill,
         Serving serving,
-        List<SeenCommand> seenCommands) {
+        List<SeenCommand> seenCommands,
+        List<ActuationEntry> recentActuations) {
 
     public GroupSnapshot {
+        // absent in records written before the actuator's steps were kept: read as none
+        recentActuations = recentActuations == null ? List.of() : List.copyOf(recentActuations);
         automaticSwitches = automaticSwitches == null ? List.of() : List.copyOf(automaticSwitches);
         // absent in records written before commands were deduplicated: read as none seen
         seenCommands = seenCommands == null ? List.of() : List.copyOf(seenCommands);
@@ -72,6 +76,19 @@ public record GroupSnapshot(
      * @param detail the attempt and last error while converging, the reason when blocked, what is served on drift
      */
     public record Serving(long epoch, String decisionId, ActuationStatus status, String detail, Instant at) {
+    }
+
+    /**
+     * One step of the actuator's work on a decision, as it reported it (its ActuationResult), kept for the operator's
+     * timeline. Reports of the same step of the same decision with the same status in a row are one entry, the latest:
+     * a record CONVERGING for an hour is one line, with its last attempt and error.
+     *
+     * @param at       when the step ended, by the actuator's clock
+     * @param provider the backend that did it (route53, rfc2136, kubernetes...), when the step has one
+     * @param detail   what the actuator said, cut to {@value GroupJournal#ACTUATION_DETAIL} characters
+     */
+    public record ActuationEntry(Instant at, String decisionId, long epoch, ActuationStep step, ActuationStatus status,
+            String provider, String detail) {
     }
 
     /**

@@ -339,9 +339,15 @@ final class GroupState {
         journal.audit(at, principal, action, reason);
     }
 
+    /** The actuator reported a step of its work on one of the group's decisions. */
+    void actuated(GroupSnapshot.ActuationEntry entry) {
+        journal.actuated(entry);
+    }
+
     GroupSnapshot snapshot() {
         return new GroupSnapshot(group.id(), active, epoch, lastSwitchAt, List.copyOf(automaticSwitches), pin, pause, freeze,
-                drill, journal.auditTrail(), journal.recentDecisions(), lastDrill, serving, seenCommands.list());
+                drill, journal.auditTrail(), journal.recentDecisions(), lastDrill, serving, seenCommands.list(),
+                journal.recentActuations());
     }
 
     /**

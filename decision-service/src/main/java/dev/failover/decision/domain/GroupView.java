@@ -34,7 +34,8 @@ public record GroupView(
         SafetyView safety,
         List<LocationClock> locationClocks,
         List<Decision> recentDecisions,
-        List<GroupSnapshot.AuditEntry> audit) {
+        List<GroupSnapshot.AuditEntry> audit,
+        List<GroupSnapshot.ActuationEntry> recentActuations) {
 
     /**
      * A target's quorum health and each location's view of it.

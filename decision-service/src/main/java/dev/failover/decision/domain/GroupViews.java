@@ -27,6 +27,7 @@ final class GroupViews {
                 s.freeze(), s.drill(), s.lastDrill(), s.serving(),
                 DecidedVsServed.of(s.journal().recentDecisions().stream().findFirst().orElse(null), s.serving(), now),
                 s.trackers().views(evidence), safetyView, intake.locationClocks(now),
-                s.journal().recentDecisions(), s.journal().auditTrail());
+                s.journal().recentDecisions(), s.journal().auditTrail(),
+                s.journal().recentActuations());
     }
 }

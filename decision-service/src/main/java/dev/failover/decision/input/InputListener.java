@@ -331,6 +331,8 @@ public class InputListener {
     }
 
     private Uni<Void> onActuation(ActuationResult result) {
+        engine.onActuationStep(result.group(), new GroupSnapshot.ActuationEntry(result.finishedAt(), result.decisionId(),
+                result.epoch(), result.step(), result.status(), result.provider(), result.details()));
         if (result.step() == ActuationStep.RECONCILE) {
             engine.onConvergence(result.group(), result.decisionId(), result.epoch(), result.status(), result.details(),
                     result.finishedAt());

@@ -18,7 +18,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection(targets = { StateRecord.class, ExplanationRecord.class, StateRecord.CommandResult.class,
         GroupSnapshot.class, GroupSnapshot.PinState.class, GroupSnapshot.PauseState.class, GroupSnapshot.FreezeState.class,
         GroupSnapshot.DrillState.class, GroupSnapshot.DrillReport.class, GroupSnapshot.AuditEntry.class,
-        GroupSnapshot.Serving.class, GroupSnapshot.SeenCommand.class, CommandOutcome.Status.class,
+        GroupSnapshot.Serving.class, GroupSnapshot.SeenCommand.class, GroupSnapshot.ActuationEntry.class, CommandOutcome.Status.class,
         CommandOutcome.Rejection.class, GroupView.class, GroupView.Automation.class, GroupView.TargetView.class,
         GroupView.LocationView.class, GroupView.IgnoredResult.class, GroupView.LocationClock.class,
         GroupView.ClockSkew.class, Outcome.IgnoreReason.class, GroupView.DependencyView.class,

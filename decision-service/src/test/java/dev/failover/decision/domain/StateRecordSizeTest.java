@@ -11,6 +11,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.decision.rest.InputLimits;
 import dev.failover.decision.store.ExplanationRecord;
@@ -46,6 +48,13 @@ class StateRecordSizeTest {
                         clock.instant()));
             }
         }
+        // the actuator's steps, each with a detail longer than what is kept, every one its own entry
+        for (int i = 0; i < 2 * GroupJournal.RECENT_ACTUATIONS; i++) {
+            engine.onActuationStep("api", new GroupSnapshot.ActuationEntry(T0.plusMillis(i), "decision-" + "x".repeat(40) + i,
+                    i, ActuationStep.DNS_SWITCH, ActuationStatus.FAILED, "route53", reason));
+        }
+        assertThat(engine.snapshot("api").orElseThrow().recentActuations()).as("actuations kept")
+                .hasSize(GroupJournal.RECENT_ACTUATIONS);
         assertThat(engine.snapshot("api").orElseThrow().seenCommands()).as("commands remembered")
                 .hasSize(DecisionEngine.MAX_COMMANDS_PER_MAX_AGE);
         List<StateRecord.CommandResult> last = recentCommands.subList(recentCommands.size() - 20, recentCommands.size());
