@@ -108,6 +108,8 @@ const SERVED_TONE = { SERVED: 'ok', NO_DECISION: 'ok', ACTUATING: 'warn', AWAITI
 const SERVING_TONE = { CONVERGED: 'ok', CONVERGING: 'warn', BLOCKED: 'bad', DRIFT: 'bad', SUPERSEDED: 'warn' };
 const HEALTH_TONE = { HEALTHY: 'ok', UNKNOWN: 'warn', FLAPPING: 'warn', UNHEALTHY: 'bad' };
 const VERDICT_TONE = { UP: 'ok', UNKNOWN: 'warn', FLAPPING: 'warn', DOWN: 'bad' };
+const ACTUATION_TONE = { SUCCEEDED: 'ok', CONVERGED: 'ok', SKIPPED: 'ok', CONVERGING: 'warn', SUPERSEDED: 'warn',
+  FAILED: 'bad', BLOCKED: 'bad', DRIFT: 'bad' };
 
 // ---- what a group says, shared by the overview and the group page ----
 
@@ -261,7 +263,13 @@ function renderTimeline(view) {
     at: a.at,
     node: el('li', {}, time(a.at), ' ' + a.action + ' by ' + a.principal + (a.reason ? ': ' + a.reason : '')),
   }));
-  const entries = decisions.concat(audit).sort((a, b) => new Date(b.at) - new Date(a.at));
+  const actuations = (view.recentActuations || []).map(a => ({
+    at: a.at,
+    node: el('li', { class: 'actuation' }, time(a.at), ' actuator ', el('strong', {}, a.step), ' ',
+      badge(a.status, ACTUATION_TONE[a.status]), ' for epoch ' + a.epoch + (a.provider ? ' via ' + a.provider : '')
+      + (a.detail ? ': ' + a.detail : '')),
+  }));
+  const entries = decisions.concat(audit, actuations).sort((a, b) => new Date(b.at) - new Date(a.at));
   byId('timeline').replaceChildren(...entries.map(e => e.node));
 }
 
@@ -280,6 +288,14 @@ function renderExplanation(explanation) {
 
 async function explainNow(group) {
   const target = byId('explanation-now');
+  const known = state.session && state.session.groups.find(g => g.group === group);
+  if (known && !known.owned) {
+    // only the owner evaluates the group; the decisions' explanations below are readable from any instance
+    target.replaceChildren(el('p', { class: 'muted' }, 'Instance ' + state.session.instance + ' does not evaluate group '
+      + group + ': another instance owns it, and only that one can say why, now. Each decision\'s explanation in the'
+      + ' timeline can be read here.'));
+    return;
+  }
   const answer = await api('/groups/' + encodeURIComponent(group) + '/explanation');
   if (answer.status === 200) {
     target.replaceChildren(renderExplanation(answer.json));
@@ -308,31 +324,36 @@ function problem(answer) {
 
 // ---- actions ----
 
+// applies: whether the action can do anything in the group's state as read; the API checks again and says why not
 const ACTIONS = [
-  { id: 'pause', label: 'Pause automation', path: 'pause', effect: v => 'Automation of ' + v.group + ' stops; traffic stays on ' + v.activeTarget + ' until someone resumes it.' },
-  { id: 'resume', label: 'Resume automation', path: 'resume', effect: v => 'Automation of ' + v.group + ' runs again and may move traffic on its own.' },
-  { id: 'pin', label: 'Pin to a target', path: 'pin', target: true, effect: (v, t) => 'Traffic of ' + v.group + ' moves to ' + t + ' and stays there until the pin is released.' },
-  { id: 'release', label: 'Release the pin', path: 'release', effect: v => 'The pin of ' + v.group + ' is released; automation decides again.' },
-  { id: 'switchover', label: 'Planned switchover', path: 'switchover', target: true, effect: (v, t) => 'Traffic of ' + v.group + ' moves to ' + t + ' as a planned switchover (TTL lowered first).' },
-  { id: 'abort', label: 'Abort switchover', path: 'switchover/abort', effect: v => 'The planned switchover of ' + v.group + ' stops.' },
-  { id: 'drill', label: 'Start a drill', path: 'drills', target: true, effect: (v, t) => 'Traffic of ' + v.group + ' moves to ' + t + ' for a drill, and back when it ends.' },
-  { id: 'drill-end', label: 'End the drill', path: 'drills/end', effect: v => 'The drill of ' + v.group + ' ends and traffic goes back.' },
-  { id: 'force', label: 'Force (break glass)', path: 'force', target: true, effect: (v, t) => 'Traffic of ' + v.group + ' moves to ' + t + ' NOW, whatever its health, and stays there.' },
+  { id: 'pause', label: 'Pause automation', path: 'pause', applies: v => !v.pause, effect: v => 'Automation of ' + v.group + ' stops; traffic stays on ' + v.activeTarget + ' until someone resumes it.' },
+  { id: 'resume', label: 'Resume automation', path: 'resume', applies: v => Boolean(v.pause || v.freeze), effect: v => 'Automation of ' + v.group + ' runs again and may move traffic on its own.' },
+  { id: 'pin', label: 'Pin to a target', path: 'pin', target: true, applies: v => !v.drill, effect: (v, t) => 'Traffic of ' + v.group + ' moves to ' + t + ' and stays there until the pin is released.' },
+  { id: 'release', label: 'Release the pin', path: 'release', applies: v => Boolean(v.pin), effect: v => 'The pin of ' + v.group + ' is released; automation decides again.' },
+  { id: 'switchover', label: 'Planned switchover', path: 'switchover', target: true, applies: v => !v.drill, effect: (v, t) => 'Traffic of ' + v.group + ' moves to ' + t + ' as a planned switchover (TTL lowered first).' },
+  { id: 'abort', label: 'Abort switchover', path: 'switchover/abort', applies: v => Boolean(v.pin && v.pin.switchedFrom), effect: v => 'The planned switchover of ' + v.group + ' stops.' },
+  { id: 'drill', label: 'Start a drill', path: 'drills', target: true, applies: v => v.automation === 'RUNNING', effect: (v, t) => 'Traffic of ' + v.group + ' moves to ' + t + ' for a drill, and back when it ends.' },
+  { id: 'drill-end', label: 'End the drill', path: 'drills/end', applies: v => Boolean(v.drill), effect: v => 'The drill of ' + v.group + ' ends and traffic goes back.' },
+  { id: 'force', label: 'Force (break glass)', path: 'force', target: true, applies: () => true, effect: (v, t) => 'Traffic of ' + v.group + ' moves to ' + t + ' NOW, whatever its health, and stays there.' },
 ];
 
 function renderActions(view) {
   const operator = state.session && state.session.operator;
   show('actions', Boolean(operator));
+  const buttons = byId('action-buttons');
   if (!operator) {
-    byId('action-buttons').replaceChildren();
+    buttons.replaceChildren();
     return;
   }
-  if (byId('action-buttons').dataset.group === view.group) {
-    return; // keep focus where it is while the page refreshes
+  const applicable = ACTIONS.filter(action => action.applies(view));
+  const shown = view.group + ':' + applicable.map(a => a.id).join(',');
+  if (buttons.dataset.shown === shown) {
+    return; // the same buttons: keep them, and the focus where it is, while the page refreshes
   }
-  byId('action-buttons').dataset.group = view.group;
-  byId('action-buttons').replaceChildren(...ACTIONS.map(action =>
-    el('button', { type: 'button', 'data-action': action.id, onclick: () => openAction(view.group, action) }, action.label)));
+  buttons.dataset.shown = shown;
+  buttons.replaceChildren(...applicable.map(action =>
+    el('button', { type: 'button', 'data-action': action.id, 'data-key': 'action:' + action.id,
+      onclick: () => openAction(view.group, action) }, action.label)));
 }
 
 function newKey() {
@@ -440,6 +461,7 @@ async function refresh() {
     }
     state.session = session.json;
     state.lastAnswer = session.json.serverTime;
+    kafkaContact(session.json);
     state.failingSince = null;
     byId('connection').textContent = '';
     byId('connection').className = '';
@@ -449,6 +471,24 @@ async function refresh() {
     byId('connection').className = 'stale';
     byId('connection').textContent = 'No answer from the decision-service since ' + state.failingSince.toLocaleTimeString()
       + ' (' + e.message + '): what is shown is of ' + (state.lastAnswer ? new Date(state.lastAnswer).toLocaleTimeString() : 'never') + '.';
+  }
+}
+
+/**
+ * Says when the answering instance cannot reach Kafka: its view no longer moves (an owner decides on nothing new, a
+ * non-owner reads no newer state record) and a command it is given cannot be delivered.
+ */
+function kafkaContact(session) {
+  const contact = session.kafka || { state: 'UNKNOWN' };
+  const banner = byId('kafka');
+  if (contact.state === 'UNREACHABLE') {
+    banner.className = 'stale';
+    banner.textContent = 'Instance ' + session.instance + ' cannot reach Kafka since '
+      + new Date(contact.since).toLocaleTimeString() + ' (' + contact.error + '): what it shows may be out of date, and'
+      + ' a command sent through it is not delivered until Kafka answers again.';
+  } else {
+    banner.className = '';
+    banner.textContent = contact.state === 'UNKNOWN' ? 'Instance ' + session.instance + ' has not yet checked its contact with Kafka.' : '';
   }
 }
 
@@ -486,7 +526,7 @@ function draw() {
 
 function route() {
   byId('decision-explanation').replaceChildren();
-  byId('action-buttons').dataset.group = '';
+  byId('action-buttons').dataset.shown = '';
   const group = currentGroup();
   if (state.session) {
     render();
