@@ -5,6 +5,10 @@
 // FAIL_PRIMARY_URL (POST makes the primary backend fail its health checks), GROUP, PRIMARY, SECONDARY,
 // SCREENSHOTS (a directory), FACTS (a file: what the group page shows at the end, as JSON), CHROMIUM (default
 // /usr/bin/chromium).
+//
+// With the argument "kafka" it runs the second part instead: PAGE_URL is then an instance that does not own the group,
+// and KAFKA_PID the broker's process, which the script freezes (SIGSTOP) and thaws (SIGCONT) to see the page say that
+// the instance cannot reach Kafka, and stop saying it.
 import { chromium } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -70,7 +74,22 @@ async function overviewRow(page) {
   return { active: cells[0], served: cells[1], holds: cells[2], epoch: cells[3], last: cells[4], from: cells[5] };
 }
 
-try {
+/** The action buttons on the group page become exactly these (only the actions that apply to the group's state). */
+async function actionsShown(page, labels) {
+  const deadline = Date.now() + WAIT;
+  let shown;
+  for (;;) {
+    shown = await page.locator('#action-buttons button').allTextContents();
+    if (JSON.stringify(shown) === JSON.stringify(labels)) {
+      step('actions shown: ' + shown.join(', '));
+      return;
+    }
+    check(Date.now() < deadline, 'the actions ' + labels.join(', ') + ' shown, saw ' + shown.join(', '));
+    await page.waitForTimeout(200);
+  }
+}
+
+async function watchAFailover() {
   // ---- a viewer: looks, cannot act; a forged write is refused ----
   step('viewer signs in');
   const viewer = await signedIn(env('VIEWER_TOKEN'), 'viewer');
@@ -128,6 +147,9 @@ try {
   await page.getByRole('heading', { name: 'Group ' + GROUP }).waitFor({ timeout: WAIT });
   const primaryHealth = await page.locator('#matrix tbody tr').filter({ hasText: PRIMARY }).locator('td').first().textContent();
   check(primaryHealth === 'UNHEALTHY', 'the failed primary shown UNHEALTHY in the matrix, saw ' + primaryHealth);
+  await page.locator('#timeline').getByText(/actuator DNS_SWITCH SUCCEEDED/).first().waitFor({ timeout: WAIT });
+  await page.locator('#timeline').getByText(/actuator RECONCILE CONVERGED/).first().waitFor({ timeout: WAIT });
+  step('the timeline shows the actuator\'s steps');
   const why = page.getByRole('button', { name: 'Why?' }).first();
   await why.focus();
   await page.keyboard.press('Enter');
@@ -137,6 +159,7 @@ try {
     + explanation.slice(0, 300));
   step('explanation opened');
 
+  await actionsShown(page, ['Pause automation', 'Pin to a target', 'Planned switchover', 'Start a drill', 'Force (break glass)']);
   await page.getByRole('button', { name: 'Pause automation' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.waitFor({ timeout: WAIT });
@@ -148,6 +171,7 @@ try {
   await page.getByRole('button', { name: 'Confirm' }).click();
   await page.getByText('Pause automation: applied').waitFor({ timeout: WAIT });
   await page.getByText(/paused by system-test: looking at the primary before failing back/).first().waitFor({ timeout: WAIT });
+  await actionsShown(page, ['Resume automation', 'Pin to a target', 'Planned switchover', 'Force (break glass)']);
   step('pause applied and shown');
   await page.screenshot({ path: join(env('SCREENSHOTS'), 'operator-page-group.png'), fullPage: true,
     animations: 'disabled', caret: 'hide', mask: [page.locator('time'), page.locator('#instance')], maskColor: '#d0d0d0' });
@@ -167,6 +191,49 @@ try {
   writeFileSync(env('FACTS'), JSON.stringify(facts, null, 2));
   step('facts: ' + JSON.stringify(facts));
 
+}
+
+/** On an instance that does not own the group: its view is the owner's state record; with the broker frozen it says so. */
+async function kafkaLost() {
+  step('viewer signs in on an instance that does not own the group');
+  const { page } = await signedIn(env('VIEWER_TOKEN'), 'viewer');
+  const deadline = Date.now() + WAIT;
+  let row;
+  for (;;) {
+    row = await overviewRow(page);
+    if (/the owner's state record of/.test(row.from) && row.active.startsWith(SECONDARY) && /paused by system-test/.test(row.holds)) {
+      break;
+    }
+    check(Date.now() < deadline, 'a non-owner shows the owner\'s state record, with ' + SECONDARY + ' active and the pause; saw '
+      + JSON.stringify(row));
+    await page.waitForTimeout(200);
+  }
+  step('non-owner: ' + row.active + ' | ' + row.holds + ' | ' + row.from);
+  await page.getByRole('link', { name: GROUP, exact: true }).click();
+  await page.locator('#timeline').getByText(/actuator RECONCILE CONVERGED/).first().waitFor({ timeout: WAIT });
+  step('non-owner: the timeline shows the actuator\'s steps, from the owner\'s state record');
+  await page.locator('#explanation-now').getByText(/does not evaluate group/).waitFor({ timeout: WAIT });
+  check(await page.locator('#kafka').textContent() === '', 'no word of Kafka while the broker runs');
+  const pid = Number(env('KAFKA_PID'));
+  process.kill(pid, 'SIGSTOP');
+  step('the broker is frozen: kill -STOP ' + pid);
+  try {
+    await page.getByText(/cannot reach Kafka since/).waitFor({ timeout: 30_000 });
+    step('page: ' + await page.locator('#kafka').textContent());
+  } finally {
+    process.kill(pid, 'SIGCONT');
+    step('the broker runs again: kill -CONT ' + pid);
+  }
+  await page.getByText(/cannot reach Kafka since/).waitFor({ state: 'detached', timeout: WAIT });
+  step('the page no longer says that Kafka cannot be reached');
+}
+
+try {
+  if (process.argv[2] === 'kafka') {
+    await kafkaLost();
+  } else {
+    await watchAFailover();
+  }
   check(problems.length === 0, 'no page errors and no console errors (CSP violations among them): ' + problems.join('; '));
   step('done');
   await browser.close();

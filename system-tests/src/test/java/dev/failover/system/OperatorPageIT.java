@@ -27,8 +27,11 @@ import dev.failover.testkit.topology.TestTopology;
  * backends, a decision-service, and an actuator that switches a Route 53 zone ({@link Route53Zone}, changes PENDING for
  * {@value #PENDING_SECONDS} s, so the page can show the switch CONVERGING). The script signs in as a viewer (no actions,
  * a forged write refused) and as an operator, fails the primary and watches the overview until the secondary is
- * CONVERGED, opens an explanation, pauses the group with a reason, and takes the two screenshots the README shows.
- * Then what the group page showed must equal what {@code failoverctl status} prints for the group.
+ * CONVERGED, opens an explanation, pauses the group with a reason (and sees only the actions that apply before and
+ * after), and takes the two screenshots the README shows. Then what the group page showed must equal what
+ * {@code failoverctl status} prints for the group. Last, on the other decision-service, which does not own the group:
+ * the page says its view is the owner's state record and shows the pause; the broker is frozen (kill -STOP by PID)
+ * and the page must say that the instance cannot reach Kafka, and stop saying it once the broker runs again.
  */
 class OperatorPageIT {
 
@@ -49,13 +52,15 @@ class OperatorPageIT {
                 TestStack stack = TestStack.named("page").backends(TestTopology.PRIMARY, TestTopology.SECONDARY)
                         .topology(s -> topology(s.backend(TestTopology.PRIMARY).healthUrl(),
                                 s.backend(TestTopology.SECONDARY).healthUrl()))
-                        .deciders(1).probes().actuator()
+                        .deciders(2).probes().actuator()
                         .env(TestStack.ACTUATOR, "FAILOVER_DNS_PROVIDER", "route53", "FAILOVER_DNS_ROUTE53_ENDPOINT_OVERRIDE",
                                 zone.endpoint().toString(), "AWS_ACCESS_KEY_ID", "AKIDSYSTEMTEST", "AWS_SECRET_ACCESS_KEY",
                                 "not-a-secret")
                         .start()) {
             String viewer = ServiceProcess.token("viewer");
-            String url = "http://127.0.0.1:" + stack.decider().port;
+            ServiceProcess owner = owner(stack);
+            ServiceProcess other = stack.deciders().stream().filter(d -> d != owner).findFirst().orElseThrow();
+            String url = "http://127.0.0.1:" + owner.port;
             awaitHealthy(url, viewer);
             Path facts = Files.createTempFile("operator-page-facts-", ".json");
             Files.createDirectories(SCREENSHOTS);
@@ -71,22 +76,53 @@ class OperatorPageIT {
             env.put("SECONDARY", TestTopology.SECONDARY);
             env.put("SCREENSHOTS", SCREENSHOTS.toString());
             env.put("FACTS", facts.toString());
-            Process browser = node.start();
-            boolean ended = browser.waitFor(5, TimeUnit.MINUTES);
-            String log = Files.readString(ServiceProcess.LOGS.resolve("page-browser.log"), StandardCharsets.UTF_8);
-            if (!ended) {
-                browser.destroyForcibly();
-            }
-            System.out.println(log);
-            assertThat(ended).as("the browser script ended within 5 minutes:\n" + log).isTrue();
-            assertThat(browser.exitValue()).as("the browser script's exit:\n" + log).isZero();
+            runBrowser(node, "page-browser.log");
 
             JsonNode page = JSON.readTree(facts.toFile());
             Failoverctl.Run status = Failoverctl.at(url, viewer, "status", TestTopology.GROUP, "--output", "json");
             assertThat(status.exit()).as(status.toString()).isZero();
             JsonNode ctl = JSON.readTree(status.out());
             assertSame(page, ctl);
+
+            // the other instance, and the broker frozen for real: the script signals it by PID, and thaws it in any case
+            long broker = stack.kafka().pid();
+            env.put("PAGE_URL", "http://127.0.0.1:" + other.port);
+            env.put("KAFKA_PID", Long.toString(broker));
+            node.command("node", script.toString(), "kafka").redirectOutput(ServiceProcess.LOGS.resolve("page-kafka.log")
+                    .toFile());
+            try {
+                runBrowser(node, "page-kafka.log");
+            } finally {
+                new ProcessBuilder("kill", "-CONT", Long.toString(broker)).start().waitFor(); // never leave it frozen
+            }
         }
+    }
+
+    /** Runs the browser script, prints its log, and fails with the log unless it ended within 5 minutes with exit 0. */
+    static void runBrowser(ProcessBuilder node, String logName) throws IOException, InterruptedException {
+        Process browser = node.start();
+        browser.getOutputStream().close();
+        boolean ended = browser.waitFor(5, TimeUnit.MINUTES);
+        String log = Files.readString(ServiceProcess.LOGS.resolve(logName), StandardCharsets.UTF_8);
+        if (!ended) {
+            browser.destroyForcibly();
+        }
+        System.out.println(log);
+        assertThat(ended).as("the browser script ended within 5 minutes:\n" + log).isTrue();
+        assertThat(browser.exitValue()).as("the browser script's exit:\n" + log).isZero();
+    }
+
+    /** The decision-service that owns the group, once one says so (its failover_decision_group_owned gauge). */
+    static ServiceProcess owner(TestStack stack) {
+        return org.awaitility.Awaitility.await("an owner of " + TestTopology.GROUP).atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500)).until(() -> {
+                    for (ServiceProcess decider : stack.deciders()) {
+                        if (DeciderViews.owned(decider).contains(TestTopology.GROUP)) {
+                            return decider;
+                        }
+                    }
+                    return null;
+                }, d -> d != null);
     }
 
     /** What the group page showed equals what failoverctl status prints: active target, epoch, holds, health. */

@@ -70,6 +70,11 @@ final class StandaloneKafka implements AutoCloseable {
         return security;
     }
 
+    /** The broker's process id, from scripts/kafka.sh's pid file: for a real fault (kill -STOP, -CONT, -9 by PID). */
+    long pid() throws IOException {
+        return Long.parseLong(Files.readString(stackDir.resolve("kafka/kafka.pid")).trim());
+    }
+
     String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
