@@ -35,6 +35,7 @@ needs=(
   "command -v node|nodejs|the operator page's browser test runs playwright-core on Node.js"
   "command -v npm|npm|installs the browser test's playwright-core from its lock file (npm ci)"
   "test -x /usr/bin/chromium|chromium|the operator page is tested in a real browser: Debian's Chromium"
+  "compgen -G '/usr/lib/postgresql/*/bin/pg_basebackup'|postgresql|a real PostgreSQL primary and streaming replica for the data tier's tests (run as the postgres user)"
 )
 if $stress; then
   needs+=("command -v stress-ng|stress-ng|--stress keeps one core busy with stress-ng")

@@ -1,0 +1,122 @@
+package dev.failover.actuator.database;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * PostgreSQL streaming replication over JDBC. Observe: one query for the role (pg_is_in_recovery, and the
+ * default_transaction_read_only a fence sets) and a replica's replay position and lag. Promote: {@code pg_promote} without
+ * waiting. Fence: {@code ALTER SYSTEM SET default_transaction_read_only = on}, a configuration reload, and the end of every
+ * other client session, so that no session keeps writing under the old default. That fence refuses ordinary writes; a
+ * client that asks for a read-write transaction explicitly is not stopped by it, which is why the DNS switch and a
+ * fencing hook of the user's own stay part of the protection against split brain (issue 32's ADR).
+ * <p>
+ * Every call opens its own connection with short timeouts and closes it: a node that is gone costs the connect timeout,
+ * never a thread stuck in a read.
+ */
+public final class PostgresDatabase implements Database<PostgresRef> {
+
+    /** SQLSTATE class 08: connection exceptions; 57P: the server is shutting down or starting. */
+    private static final String CONNECTION = "08";
+    private static final String SHUTTING_DOWN = "57P";
+    private static final String TOO_MANY_CONNECTIONS = "53300";
+
+    static final String OBSERVE = """
+            SELECT pg_is_in_recovery() AS replica,
+                   current_setting('default_transaction_read_only') = 'on' AS read_only,
+                   CASE WHEN pg_is_in_recovery()
+                        THEN coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)
+                        ELSE 0 END AS unreplayed_bytes,
+                   CASE WHEN pg_is_in_recovery() AND pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn()
+                        THEN coalesce(extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 0)
+                        ELSE 0 END AS lag_seconds,
+                   CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() ELSE false END AS replay_paused
+            """;
+
+    private final Duration timeout;
+
+    /** @param timeout for connecting and for each statement */
+    public PostgresDatabase(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Observation observe(PostgresRef ref) {
+        try (Connection connection = connect(ref); Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(OBSERVE)) {
+            row.next();
+            boolean replica = row.getBoolean("replica");
+            Role role = replica ? Role.REPLICA : row.getBoolean("read_only") ? Role.FENCED : Role.WRITABLE;
+            return new Observation.Observed(role, Math.max(0, row.getLong("unreplayed_bytes")),
+                    Math.max(0, row.getDouble("lag_seconds")), row.getBoolean("replay_paused"));
+        } catch (SQLException e) {
+            return unreachable(e) ? new Observation.Unavailable(describe(ref, e)) : new Observation.Rejected(describe(ref, e));
+        }
+    }
+
+    @Override
+    public WriteOutcome promote(PostgresRef ref) {
+        try (Connection connection = connect(ref); Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(
+                        "SELECT pg_is_in_recovery() AS replica, CASE WHEN pg_is_in_recovery() THEN pg_promote(false) END")) {
+            row.next();
+            return new WriteOutcome.Requested(row.getBoolean("replica") ? "promotion of " + ref.jdbcUrl() + " requested"
+                    : ref.jdbcUrl() + " is not a replica: nothing to promote");
+        } catch (SQLException e) {
+            return unreachable(e) ? new WriteOutcome.Unavailable(describe(ref, e)) : new WriteOutcome.Rejected(describe(ref, e));
+        }
+    }
+
+    @Override
+    public WriteOutcome fence(PostgresRef ref) {
+        try (Connection connection = connect(ref); Statement statement = connection.createStatement()) {
+            statement.execute("ALTER SYSTEM SET default_transaction_read_only = on");
+            statement.execute("SELECT pg_reload_conf()");
+            int ended = 0;
+            try (ResultSet rows = statement.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")) {
+                while (rows.next()) {
+                    ended += rows.getBoolean(1) ? 1 : 0;
+                }
+            }
+            return new WriteOutcome.Requested(ref.jdbcUrl() + " fenced: default_transaction_read_only on, " + ended
+                    + " other session(s) ended");
+        } catch (SQLException e) {
+            return unreachable(e) ? new WriteOutcome.Unavailable(describe(ref, e)) : new WriteOutcome.Rejected(describe(ref, e));
+        }
+    }
+
+    private Connection connect(PostgresRef ref) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", ref.user());
+        if (ref.password() != null) {
+            properties.setProperty("password", ref.password());
+        }
+        int seconds = (int) Math.max(1, timeout.toSeconds());
+        properties.setProperty("connectTimeout", Integer.toString(seconds));
+        properties.setProperty("loginTimeout", Integer.toString(seconds));
+        properties.setProperty("socketTimeout", Integer.toString(seconds));
+        properties.setProperty("ApplicationName", "failover-actuator");
+        Connection connection = DriverManager.getConnection(ref.jdbcUrl(), properties);
+        connection.setAutoCommit(true);
+        return connection;
+    }
+
+    /** Worth trying again: the node is not reachable, is starting or shutting down, or did not answer in time. */
+    static boolean unreachable(SQLException e) {
+        String state = e.getSQLState();
+        if (state == null) {
+            return true; // the driver's own I/O failures (a socket timeout) carry no state
+        }
+        return state.startsWith(CONNECTION) || state.startsWith(SHUTTING_DOWN) || TOO_MANY_CONNECTIONS.equals(state);
+    }
+
+    private static String describe(PostgresRef ref, SQLException e) {
+        return ref + ": " + e.getMessage() + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")");
+    }
+}

@@ -1,0 +1,156 @@
+package dev.failover.actuator.database;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import dev.failover.actuator.database.Database.Observation;
+import dev.failover.actuator.database.Database.Role;
+import dev.failover.actuator.database.Database.WriteOutcome;
+import dev.failover.testkit.db.PostgresPair;
+
+/**
+ * The PostgreSQL backend against real servers: a primary and its streaming replica from Debian's packages, separate
+ * processes on loopback (PostgresPair). Replication lag is made real by pausing the replica's replay while the primary
+ * takes writes; the primary is fenced and the replica promoted over JDBC, and every row the primary acknowledged before
+ * the fence is on the promoted node. The steps build on each other, in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PostgresDatabaseTest {
+
+    static PostgresPair pair;
+    static PostgresRef primary;
+    static PostgresRef replica;
+    static final PostgresDatabase DATABASE = new PostgresDatabase(Duration.ofSeconds(2));
+    static int acknowledged;
+
+    @BeforeAll
+    static void start() throws SQLException {
+        pair = PostgresPair.start();
+        primary = new PostgresRef(pair.primary().jdbcUrl(), PostgresPair.USER, null);
+        replica = new PostgresRef(pair.replica().jdbcUrl(), PostgresPair.USER, null);
+        sql(primary, "CREATE TABLE orders (id serial PRIMARY KEY, note text NOT NULL)");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (pair != null) {
+            pair.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void thePrimaryIsWritableAndTheReplicaCaughtUp() throws SQLException {
+        write(10);
+        assertThat(DATABASE.observe(primary)).isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
+        await("the replica caught up").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(DATABASE.observe(replica)).isEqualTo(new Observation.Observed(Role.REPLICA, 0, 0, false)));
+    }
+
+    @Test
+    @Order(2)
+    void aReplicaWhoseReplayIsPausedLagsInBytesAndSeconds() throws SQLException {
+        sql(replica, "SELECT pg_wal_replay_pause()");
+        await("replay paused").atMost(Duration.ofSeconds(10)).until(() ->
+                DATABASE.observe(replica) instanceof Observation.Observed o && o.replayPaused());
+        write(50);
+        await("the replica lags by a second or more").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            write(1);
+            Observation observed = DATABASE.observe(replica);
+            assertThat(observed).isInstanceOfSatisfying(Observation.Observed.class, o -> {
+                assertThat(o.role()).isEqualTo(Role.REPLICA);
+                assertThat(o.replayPaused()).isTrue();
+                assertThat(o.unreplayedBytes()).as("bytes received, not replayed").isPositive();
+                assertThat(o.lagSeconds()).as("age of the last replayed change").isGreaterThanOrEqualTo(1.0);
+            });
+        });
+        sql(replica, "SELECT pg_wal_replay_resume()");
+        await("the replica caught up again").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(DATABASE.observe(replica)).isEqualTo(new Observation.Observed(Role.REPLICA, 0, 0, false)));
+    }
+
+    @Test
+    @Order(3)
+    void aFencedPrimaryRefusesWritesAndItsOtherSessionsEnd() throws SQLException {
+        try (Connection open = connect(primary)) {
+            assertThat(DATABASE.fence(primary)).isInstanceOfSatisfying(WriteOutcome.Requested.class,
+                    r -> assertThat(r.details()).contains("fenced").contains("1 other session(s) ended"));
+            assertThatThrownBy(() -> open.createStatement().execute("SELECT 1")).as("the session open before the fence")
+                    .isInstanceOf(SQLException.class);
+        }
+        assertThat(DATABASE.observe(primary)).isEqualTo(new Observation.Observed(Role.FENCED, 0, 0, false));
+        assertThatThrownBy(() -> write(1)).isInstanceOfSatisfying(SQLException.class,
+                e -> assertThat(e.getSQLState()).as("read_only_sql_transaction").isEqualTo("25006"));
+        assertThat(DATABASE.fence(primary)).as("fencing again").isInstanceOf(WriteOutcome.Requested.class);
+        assertThat(DATABASE.observe(primary)).isEqualTo(new Observation.Observed(Role.FENCED, 0, 0, false));
+    }
+
+    @Test
+    @Order(4)
+    void thePromotedReplicaTakesWritesAndHasEveryAcknowledgedRow() throws SQLException {
+        assertThat(DATABASE.promote(replica)).isInstanceOfSatisfying(WriteOutcome.Requested.class,
+                r -> assertThat(r.details()).contains("promotion").contains("requested"));
+        await("the replica writable").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(DATABASE.observe(replica)).isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false)));
+        assertThat(count(replica)).as("every row the primary acknowledged").isEqualTo(acknowledged);
+        sql(replica, "INSERT INTO orders (note) VALUES ('after the promotion')");
+        assertThat(count(replica)).isEqualTo(acknowledged + 1);
+        assertThat(DATABASE.promote(replica)).as("promoting again").isInstanceOfSatisfying(WriteOutcome.Requested.class,
+                r -> assertThat(r.details()).contains("not a replica"));
+    }
+
+    @Test
+    @Order(5)
+    void aStoppedNodeIsUnavailableAndAWrongDatabaseOrRoleIsRejected() {
+        pair.primary().stop(); // SIGTERM by PID
+        assertThat(DATABASE.observe(primary)).isInstanceOfSatisfying(Observation.Unavailable.class,
+                u -> assertThat(u.reason()).contains(pair.primary().jdbcUrl()).contains("SQLSTATE 08"));
+        assertThat(DATABASE.fence(primary)).isInstanceOf(WriteOutcome.Unavailable.class);
+        assertThat(DATABASE.observe(new PostgresRef(pair.replica().jdbcUrl().replace("/app", "/nothing"), PostgresPair.USER,
+                null))).isInstanceOfSatisfying(Observation.Rejected.class, r -> assertThat(r.reason()).contains("3D000"));
+        assertThat(DATABASE.observe(new PostgresRef(pair.replica().jdbcUrl(), "nobody", "secret")))
+                .isInstanceOfSatisfying(Observation.Rejected.class, r -> assertThat(r.reason()).contains("28000")
+                        .doesNotContain("secret"));
+    }
+
+    static void write(int rows) throws SQLException {
+        try (Connection connection = connect(primary); Statement statement = connection.createStatement()) {
+            for (int i = 0; i < rows; i++) {
+                statement.execute("INSERT INTO orders (note) VALUES ('row " + (acknowledged + 1) + "')");
+                acknowledged++; // autocommit: acknowledged once execute returns
+            }
+        }
+    }
+
+    static int count(PostgresRef ref) throws SQLException {
+        try (Connection connection = connect(ref); Statement statement = connection.createStatement();
+                var rows = statement.executeQuery("SELECT count(*) FROM orders")) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    static void sql(PostgresRef ref, String sql) throws SQLException {
+        try (Connection connection = connect(ref); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    static Connection connect(PostgresRef ref) throws SQLException {
+        return DriverManager.getConnection(ref.jdbcUrl() + "?connectTimeout=2&socketTimeout=5", ref.user(), "");
+    }
+}

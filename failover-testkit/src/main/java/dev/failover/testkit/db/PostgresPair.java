@@ -1,0 +1,262 @@
+package dev.failover.testkit.db;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import dev.failover.testkit.net.FreePorts;
+
+/**
+ * A PostgreSQL primary and its streaming replica, as the data tier of a pilot-light pair runs them: two servers from
+ * Debian's packages, each a separate process on its own loopback port, the replica made with {@code pg_basebackup -R}
+ * and streaming from the primary. Run as the {@code postgres} user when the tests run as root (the server refuses root).
+ * Each node is started and stopped by PID, so a test can stop, kill or freeze one for real.
+ */
+public final class PostgresPair implements AutoCloseable {
+
+    /** The database user the nodes trust on loopback (tests only: no password). */
+    public static final String USER = "failover";
+    /** The database the tests write to. */
+    public static final String DATABASE = "app";
+
+    private final Path dir;
+    private final Node primary;
+    private final Node replica;
+
+    private PostgresPair(Path dir, Node primary, Node replica) {
+        this.dir = dir;
+        this.primary = primary;
+        this.replica = replica;
+    }
+
+    /** Creates, starts and connects both nodes; the replica is streaming when this returns. */
+    public static PostgresPair start() {
+        Path dir = null;
+        Node primary = null;
+        try {
+            dir = Files.createTempDirectory("failover-pg-");
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            owned(dir);
+            primary = new Node("primary", dir.resolve("primary"), FreePorts.next());
+            run(dir, List.of(bin("initdb"), "-D", primary.data.toString(), "-U", USER, "--auth=trust", "--no-sync",
+                    "--encoding=UTF8", "--locale=C"));
+            Files.writeString(primary.data.resolve("postgresql.conf"), config(primary.port, dir)
+                    + "wal_level = replica\nmax_wal_senders = 4\n", java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(primary.data.resolve("pg_hba.conf"), "host replication all 127.0.0.1/32 trust\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+            primary.start("database system is ready to accept connections");
+            run(dir, List.of(bin("createdb"), "-h", "127.0.0.1", "-p", Integer.toString(primary.port), "-U", USER, DATABASE));
+
+            Node replica = new Node("replica", dir.resolve("replica"), FreePorts.next());
+            run(dir, List.of(bin("pg_basebackup"), "-h", "127.0.0.1", "-p", Integer.toString(primary.port), "-U", USER,
+                    "-D", replica.data.toString(), "-R", "-X", "stream", "--no-sync", "--checkpoint=fast"));
+            Files.writeString(replica.data.resolve("postgresql.auto.conf"), "port = " + replica.port + "\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+            replica.start("started streaming WAL");
+            return new PostgresPair(dir, primary, replica);
+        } catch (IOException e) {
+            stopQuietly(primary);
+            delete(dir);
+            throw new UncheckedIOException("cannot set up the PostgreSQL pair", e);
+        } catch (RuntimeException e) {
+            stopQuietly(primary);
+            delete(dir);
+            throw e;
+        }
+    }
+
+    public Node primary() {
+        return primary;
+    }
+
+    public Node replica() {
+        return replica;
+    }
+
+    @Override
+    public void close() {
+        stopQuietly(replica);
+        stopQuietly(primary);
+        delete(dir);
+    }
+
+    private static String config(int port, Path dir) {
+        return "\nlisten_addresses = '127.0.0.1'\nport = " + port + "\nunix_socket_directories = '" + dir + "'\n"
+                + "fsync = off\nfull_page_writes = off\nshared_buffers = 16MB\nmax_connections = 20\n"
+                + "hot_standby = on\nlogging_collector = off\n";
+    }
+
+    /** One PostgreSQL server of the pair: its data directory, port and process. */
+    public static final class Node {
+
+        private final String name;
+        private final Path data;
+        private final int port;
+        private Process process;
+
+        private Node(String name, Path data, int port) {
+            this.name = name;
+            this.data = data;
+            this.port = port;
+        }
+
+        /** The JDBC URL of the test database on this node. */
+        public String jdbcUrl() {
+            return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
+        }
+
+        public int port() {
+            return port;
+        }
+
+        /** The server's PID, or -1 when it is not running. */
+        public synchronized long pid() {
+            return process != null && process.isAlive() ? process.pid() : -1;
+        }
+
+        /** The server's log (its stderr and stdout), appended across starts. */
+        public String log() {
+            try {
+                Path log = data.resolveSibling(name + ".log");
+                return Files.exists(log) ? Files.readString(log) : "";
+            } catch (IOException e) {
+                return e.toString();
+            }
+        }
+
+        /** Starts the server again after {@link #stop}, and waits until it accepts connections. */
+        public void start() {
+            start("database system is ready to accept");
+        }
+
+        synchronized void start(String readyWhenLogged) {
+            if (pid() > 0) {
+                throw new IllegalStateException(name + " is already running, PID " + pid());
+            }
+            Path log = data.resolveSibling(name + ".log");
+            try {
+                long from = Files.exists(log) ? Files.size(log) : 0;
+                process = new ProcessBuilder(asPostgres(List.of(bin("postgres"), "-D", data.toString())))
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                process.getOutputStream().close();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (true) {
+                    String all = Files.exists(log) ? Files.readString(log) : "";
+                    String thisRun = from < all.length() ? all.substring((int) from) : "";
+                    if (thisRun.contains(readyWhenLogged)) {
+                        return;
+                    }
+                    if (!process.isAlive() || System.nanoTime() > deadline) {
+                        throw new IllegalStateException("PostgreSQL " + name + " did not log \"" + readyWhenLogged
+                                + "\" within 30 s: " + thisRun);
+                    }
+                    Thread.sleep(50);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start PostgreSQL " + name, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** SIGTERM by PID (a "smart" shutdown: PostgreSQL waits for its clients), SIGKILL after 20 s. */
+        public synchronized void stop() {
+            if (process == null || !process.isAlive()) {
+                return;
+            }
+            process.destroy();
+            try {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "PostgreSQL " + name + " on 127.0.0.1:" + port;
+        }
+    }
+
+    private static void stopQuietly(Node node) {
+        if (node != null) {
+            node.stop();
+        }
+    }
+
+    /** The Debian package's binary of the newest installed major version. */
+    static String bin(String name) {
+        Path versions = Path.of("/usr/lib/postgresql");
+        try (Stream<Path> installed = Files.isDirectory(versions) ? Files.list(versions) : Stream.empty()) {
+            return installed.map(v -> v.resolve("bin").resolve(name)).filter(Files::isExecutable)
+                    .max(Comparator.comparing(p -> Integer.parseInt(p.getParent().getParent().getFileName().toString()
+                            .replaceAll("\\D", "0"))))
+                    .map(Path::toString).orElseThrow(() -> new IllegalStateException(name
+                            + " not found under /usr/lib/postgresql: install the Debian package postgresql"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean root() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /**
+     * The command as the postgres user when this JVM runs as root (PostgreSQL refuses to run as root). setpriv execs the
+     * command in its own place, so the process's PID is the server's, for signals by PID.
+     */
+    private static List<String> asPostgres(List<String> command) {
+        if (!root()) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups",
+                "--"));
+        wrapped.addAll(command);
+        return wrapped;
+    }
+
+    /** The directory owned by the postgres user when this JVM runs as root. */
+    private static void owned(Path dir) throws IOException {
+        if (root()) {
+            UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
+            Files.setOwner(dir, users.lookupPrincipalByName("postgres"));
+        }
+    }
+
+    private static void run(Path dir, List<String> command) throws IOException {
+        Process process = new ProcessBuilder(asPostgres(command)).directory(dir.toFile()).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes());
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void delete(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp directory left behind is not worth failing a test for
+        }
+    }
+}
