@@ -11,6 +11,11 @@ public enum ActuationStep {
     LOWER_TTL,
     /** Pilot-light scale-up of the target, and its readiness gate. */
     SCALE_UP,
+    /**
+     * The target's database node made writable before traffic moves (ADR 0020): the old primary fenced where it
+     * answers, the target's replica promoted within the group's data-loss budget.
+     */
+    DATABASE,
     /** The DNS change, in one atomic request. */
     DNS_SWITCH,
     /** Proof that the DNS change is served. */

@@ -16,9 +16,12 @@ import dev.failover.contract.event.FailureReason;
  *                                 this many of its probe intervals old; default 2
  * @param failureClasses           which failure reasons count towards DOWN; a reason not listed is {@code down}
  *                                 (every failure counts, as Route 53); e.g. {@code {TLS_ERROR: alert-only}}
+ * @param maxDataLossSeconds       for targets with a database node (ADR 0020): an unplanned failover promotes the
+ *                                 target's replica only while it lags by at most this many seconds; beyond, the group
+ *                                 waits with the reason until the lag shrinks or an operator forces it; default 0
  */
 public record Safety(Boolean correlatedFailureGuard, Integer maxSwitchesPerDay, Integer freshEvidenceIntervals,
-        Map<FailureReason, FailureClass> failureClasses) {
+        Map<FailureReason, FailureClass> failureClasses, Integer maxDataLossSeconds) {
 
     public static final int DEFAULT_MAX_SWITCHES_PER_DAY = 6;
     public static final int DEFAULT_FRESH_EVIDENCE_INTERVALS = 2;
@@ -29,10 +32,17 @@ public record Safety(Boolean correlatedFailureGuard, Integer maxSwitchesPerDay, 
         freshEvidenceIntervals = freshEvidenceIntervals == null ? DEFAULT_FRESH_EVIDENCE_INTERVALS : freshEvidenceIntervals;
         // keeps a null value ("TLS_ERROR:" with nothing after it) for the validator to report by key
         failureClasses = failureClasses == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(failureClasses));
+        maxDataLossSeconds = maxDataLossSeconds == null ? 0 : maxDataLossSeconds;
+    }
+
+    /** Without a data-loss budget (0 s). */
+    public Safety(Boolean correlatedFailureGuard, Integer maxSwitchesPerDay, Integer freshEvidenceIntervals,
+            Map<FailureReason, FailureClass> failureClasses) {
+        this(correlatedFailureGuard, maxSwitchesPerDay, freshEvidenceIntervals, failureClasses, null);
     }
 
     public static Safety defaults() {
-        return new Safety(null, null, null, null);
+        return new Safety(null, null, null, null, null);
     }
 
     /** How a failure of this reason counts; {@link FailureClass#DOWN} unless configured otherwise. */

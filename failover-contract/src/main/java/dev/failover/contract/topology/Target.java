@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param dependencies checks that must be HEALTHY for it to be a failover or failback destination; default none
  */
 public record Target(String id, String region, ProbeSpec probe, TargetDns dns, ScalingRef scaling, Boolean lastResort,
-        List<Dependency> dependencies) {
+        List<Dependency> dependencies, DatabaseRef database) {
 
     public Target {
         lastResort = lastResort != null && lastResort;
@@ -26,7 +26,13 @@ public record Target(String id, String region, ProbeSpec probe, TargetDns dns, S
 
     /** Without dependencies. */
     public Target(String id, String region, ProbeSpec probe, TargetDns dns, ScalingRef scaling, Boolean lastResort) {
-        this(id, region, probe, dns, scaling, lastResort, null);
+        this(id, region, probe, dns, scaling, lastResort, null, null);
+    }
+
+    /** Without a database node. */
+    public Target(String id, String region, ProbeSpec probe, TargetDns dns, ScalingRef scaling, Boolean lastResort,
+            List<Dependency> dependencies) {
+        this(id, region, probe, dns, scaling, lastResort, dependencies, null);
     }
 
     public Optional<Dependency> dependency(String dependencyId) {

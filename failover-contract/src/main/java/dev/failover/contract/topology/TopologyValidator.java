@@ -21,6 +21,8 @@ public final class TopologyValidator {
     private static final Pattern ID = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern HOST_LABEL = Pattern.compile("(?!-)[A-Za-z0-9_-]{1,63}(?<!-)");
     private static final Pattern ROUTE53_ZONE_ID = Pattern.compile("[A-Z0-9]{1,32}");
+    /** jdbc:postgresql://host[:port]/database, with optional parameters; one host (a pair's node, not a list). */
+    private static final Pattern POSTGRES_URL = Pattern.compile("jdbc:postgresql://[^/:,?\\s]+(:[0-9]{1,5})?/[^/?\\s]+(\\?\\S*)?");
     /** A region's name as AWS writes them (us-east-1, eu-central-2, us-gov-west-1); the actuator checks it has a client. */
     private static final Pattern AWS_REGION_NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)+");
     private static final Pattern IAM_ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
@@ -84,6 +86,7 @@ public final class TopologyValidator {
      */
     private void sharedResources(Topology t) {
         Map<String, String> scaled = new HashMap<>();
+        Map<String, String> databases = new HashMap<>();
         List<Integer> recorded = new ArrayList<>();
         for (int i = 0; i < t.groups().size(); i++) {
             FailoverGroup group = t.groups().get(i);
@@ -103,6 +106,14 @@ public final class TopologyValidator {
             }
             for (int j = 0; j < group.targets().size(); j++) {
                 Target target = group.targets().get(j);
+                if (target != null && target.database() != null && target.database().node() != null) {
+                    String dpath = "groups[" + i + "].targets[" + j + "].database";
+                    String first = databases.putIfAbsent(target.database().node(), dpath);
+                    if (first != null) {
+                        error(dpath, "is the database node of " + first + " too: one would be fenced when the other is"
+                                + " promoted; give each target its own node");
+                    }
+                }
                 if (target == null || target.scaling() == null) {
                     continue;
                 }
@@ -166,7 +177,22 @@ public final class TopologyValidator {
         }
     }
 
+    private void database(String path, DatabaseRef d) {
+        if (d instanceof DatabaseRef.Postgres postgres) {
+            if (postgres.url() == null || postgres.url().isBlank()) {
+                error(path + ".url", "is required");
+            } else if (!POSTGRES_URL.matcher(postgres.url()).matches()) {
+                error(path + ".url", "'" + postgres.url() + "' is not a PostgreSQL JDBC URL of one server"
+                        + " (jdbc:postgresql://host:port/database)");
+            }
+        }
+        id(path + ".credentials", d.credentials());
+    }
+
     private void safety(String path, Safety s) {
+        if (s.maxDataLossSeconds() < 0 || s.maxDataLossSeconds() > 86_400) {
+            error(path + ".maxDataLossSeconds", "must be between 0 and 86400 seconds, was " + s.maxDataLossSeconds());
+        }
         if (s.maxSwitchesPerDay() < 1) {
             error(path + ".maxSwitchesPerDay", "must be at least 1, was " + s.maxSwitchesPerDay());
         }
@@ -265,6 +291,9 @@ public final class TopologyValidator {
         targetDns(path + ".dns", t.dns(), record);
         if (t.scaling() != null) {
             scaling(path + ".scaling", t.scaling());
+        }
+        if (t.database() != null) {
+            database(path + ".database", t.database());
         }
         dependencies(path + ".dependencies", t.dependencies());
     }

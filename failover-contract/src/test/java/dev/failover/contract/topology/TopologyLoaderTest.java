@@ -86,6 +86,26 @@ class TopologyLoaderTest {
         assertThat(topology.safety().maxSwitchesPerDayOf(30)).isEqualTo(60);
     }
 
+    /** VALID with a PostgreSQL node for the primary and the secondary (ADR 0020). */
+    static final String WITH_DATABASES = VALID.replace("dns: {values: [192.0.2.10]}", "dns: {values: [192.0.2.10]}\n"
+            + "        database: {kind: postgres, url: \"jdbc:postgresql://db.us-east-1.example.test:5432/app\", credentials: app-east}")
+            .replace("dns: {values: [192.0.2.20]}", "dns: {values: [192.0.2.20]}\n"
+                    + "        database: {kind: postgres, url: \"jdbc:postgresql://db.us-west-2.example.test/app?sslmode=verify-full\", "
+                    + "credentials: app-west}")
+            + "    safety: {maxDataLossSeconds: 30}\n";
+
+    @Test
+    void readsTheTargetsDatabaseNodesAndTheDataLossBudget() {
+        FailoverGroup group = TopologyLoader.parse(WITH_DATABASES, "test").group("api").orElseThrow();
+        assertThat(group.targets().get(0).database()).isEqualTo(new DatabaseRef.Postgres(
+                "jdbc:postgresql://db.us-east-1.example.test:5432/app", "app-east"));
+        assertThat(group.targets().get(1).database().credentials()).isEqualTo("app-west");
+        assertThat(group.targets().get(2).database()).as("the last resort has none").isNull();
+        assertThat(group.safety().maxDataLossSeconds()).isEqualTo(30);
+        assertThat(TopologyLoader.parse(VALID, "test").group("api").orElseThrow().safety().maxDataLossSeconds())
+                .as("default").isZero();
+    }
+
     @Test
     void readsTheSafetyRulesAndDependencies() {
         Topology topology = TopologyLoader.parse(VALID.replace("dns: {values: [192.0.2.20]}", "dns: {values: [192.0.2.20]}\n"
@@ -228,6 +248,14 @@ class TopologyLoaderTest {
                         "groups[0].targets[1].dependencies[1].id: duplicate dependency id 'db' in this target"),
                 Arguments.of(VALID.replace("dns: {values: [192.0.2.20]}", "dns: {values: [192.0.2.20]}\n        dependencies: [{id: db}]"),
                         "groups[0].targets[1].dependencies[0].probe"),
+                Arguments.of(WITH_DATABASES.replace("db.us-west-2.example.test/app?sslmode=verify-full", "db.us-east-1.example.test:5432/app"),
+                        "groups[0].targets[1].database: is the database node of groups[0].targets[0].database too"),
+                Arguments.of(WITH_DATABASES.replace("credentials: app-west", "credentials: App_West"),
+                        "groups[0].targets[1].database.credentials: 'App_West' must be lower-case letters"),
+                Arguments.of(WITH_DATABASES.replace("jdbc:postgresql://db.us-east-1.example.test:5432/app", "jdbc:mysql://db/app"),
+                        "groups[0].targets[0].database.url: 'jdbc:mysql://db/app' is not a PostgreSQL JDBC URL"),
+                Arguments.of(WITH_DATABASES.replace("maxDataLossSeconds: 30", "maxDataLossSeconds: 86401"),
+                        "groups[0].safety.maxDataLossSeconds: must be between 0 and 86400 seconds, was 86401"),
                 Arguments.of("groups: [", "(file): not valid YAML"),
                 Arguments.of("", "(file): is empty"));
     }

@@ -169,7 +169,17 @@ class TopologySchemaTest {
                 broken("status 600", "$.groups[0].targets[0].probe.expectedStatus[0]", t -> probe(t).putArray("expectedStatus").add("200-600")),
                 broken("cron of five fields", "$.groups[0].drill.cron", t -> group(t).withObject("/drill").put("cron", "5 0 * * MON")),
                 broken("url without http", "$.groups[0].targets[0].probe.url", t -> probe(t).put("url", "ftp://10.0.0.1/health")),
-                broken("zone name with a space", "$.groups[0].dns.zone", t -> group(t).withObject("/dns").put("zone", "fail over.test.")));
+                broken("zone name with a space", "$.groups[0].dns.zone", t -> group(t).withObject("/dns").put("zone", "fail over.test.")),
+                broken("database url not JDBC", "$.groups[0].targets[0].database.url", t -> target(t, 0).putObject("database")
+                        .put("kind", "postgres").put("url", "postgres://db-east:5432/app").put("credentials", "app-east")),
+                broken("database url of two hosts", "$.groups[0].targets[0].database.url", t -> target(t, 0).putObject("database")
+                        .put("kind", "postgres").put("url", "jdbc:postgresql://a:5432,b:5432/app").put("credentials", "app-east")),
+                broken("database without credentials", "$.groups[0].targets[0].database", t -> target(t, 0).putObject("database")
+                        .put("kind", "postgres").put("url", "jdbc:postgresql://db-east:5432/app")),
+                broken("unknown database kind", "$.groups[0].targets[0].database.kind", t -> target(t, 0).putObject("database")
+                        .put("kind", "mysql").put("url", "jdbc:postgresql://db-east:5432/app").put("credentials", "app-east")),
+                broken("maxDataLossSeconds negative", "$.groups[0].safety.maxDataLossSeconds", t -> group(t).withObject("/safety")
+                        .put("maxDataLossSeconds", -1)));
     }
 
     /** @param where the key the schema's message must name (a JSON path, as the schema validator writes it) */
