@@ -86,6 +86,31 @@ public interface ActuatorConfig {
     /** Capacity backends for pilot-light targets (targets with a scaling ref). */
     Scaling scaling();
 
+    /** The data tier: how the actuator reaches the targets' database nodes (ADR 0020). */
+    Database database();
+
+    interface Database {
+        /**
+         * The logins to the targets' database nodes, by the name a target's {@code database.credentials} gives in the
+         * topology, e.g. {@code failover.database.credentials.app-east.user}. Every name the topology uses must be here.
+         */
+        Map<String, DatabaseLogin> credentials();
+
+        /** Connect and statement timeout of each call to a database node. */
+        @WithName("call-timeout")
+        @WithDefault("5s")
+        Duration callTimeout();
+    }
+
+    interface DatabaseLogin {
+        /** The login role (PostgreSQL: a superuser, or a role granted pg_promote, ALTER SYSTEM and pg_signal_backend). */
+        String user();
+
+        /** A file holding its password (a mounted secret); absent: the server authenticates the actuator otherwise. */
+        @WithName("password-file")
+        Optional<Path> passwordFile();
+    }
+
     interface Scaling {
         /**
          * No longer read, and refused at start when set: each scaling ref is called in its target's own region (or the

@@ -1,5 +1,6 @@
 package dev.failover.actuator.config;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import org.xbill.DNS.TSIG;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.utils.base64;
 
+import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.dns.ArcSettings;
 import dev.failover.actuator.dns.DnsSettings;
 import dev.failover.actuator.dns.Rfc2136Settings;
@@ -81,11 +83,12 @@ public final class ActuatorConfigResolver {
         TrustedKeys trustedKeys = signing.trustedKeys(config.signing().trustedKeysDir());
         signing.problems().forEach(p -> error(p.key(), p.message()));
         DesiredStateSigning stateSigning = stateSigning(config, trustedKeys);
+        ActuatorSettings.DatabaseSettings databases = databases(config.database(), topology);
         if (!errors.isEmpty()) {
             throw new InvalidConfigurationException(config.topologyFile(), errors);
         }
         return new ActuatorSettings(topology, dnsSettings, reconcile, scaling, config.parallelGroups(), trustedKeys, ttlFloor,
-                stateSigning, arc);
+                stateSigning, arc, databases);
     }
 
     /**
@@ -402,6 +405,46 @@ public final class ActuatorConfigResolver {
         readable(key + ".token-file", config.tokenFile().get());
         config.caFile().ifPresent(ca -> readable(key + ".ca-file", ca));
         return Optional.of(new ScalingSettings.Cluster.ApiServer(url, config.tokenFile().get(), config.caFile()));
+    }
+
+    /**
+     * Every credentials name the topology's database nodes use must have a login here, with a readable password file
+     * where one is given; the password is read once, at start.
+     */
+    private ActuatorSettings.DatabaseSettings databases(ActuatorConfig.Database database, Topology topology) {
+        String prefix = "failover.database.credentials.";
+        Map<String, Databases.Login> logins = new TreeMap<>();
+        Duration callTimeout = positive("failover.database.call-timeout", database.callTimeout());
+        if (topology == null) {
+            return new ActuatorSettings.DatabaseSettings(logins, callTimeout); // its errors are reported already
+        }
+        eachTarget(topology, (path, target) -> {
+            if (target == null || target.database() == null || target.database().credentials() == null) {
+                return;
+            }
+            String name = target.database().credentials();
+            ActuatorConfig.DatabaseLogin login = database.credentials().get(name);
+            if (login == null) {
+                error(prefix + name + ".user", "is required: " + path + ".database names the credentials '" + name + "'");
+                return;
+            }
+            if (login.user().isBlank()) {
+                error(prefix + name + ".user", "must not be blank");
+            }
+            String password = login.passwordFile().map(file -> password(prefix + name + ".password-file", file)).orElse(null);
+            logins.put(name, new Databases.Login(login.user(), password));
+        });
+        return new ActuatorSettings.DatabaseSettings(logins, callTimeout);
+    }
+
+    /** The file's content without its trailing line break; null (and an error naming the key) when unreadable. */
+    private String password(String key, Path file) {
+        try {
+            return Files.readString(file).stripTrailing();
+        } catch (IOException e) {
+            error(key, "cannot read " + file);
+            return null;
+        }
     }
 
     private void readable(String key, Path file) {

@@ -1,5 +1,9 @@
 package dev.failover.actuator.config;
 
+import java.time.Duration;
+import java.util.Map;
+
+import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.dns.ArcSettings;
 import dev.failover.actuator.dns.DnsSettings;
 import dev.failover.actuator.domain.GroupReconciler;
@@ -20,9 +24,29 @@ import dev.failover.contract.topology.Topology;
  * @param ttlFloorSeconds the TTL a planned move lowers the record to before it switches
  * @param stateSigning   the key desired states are stored with, and the actuator keys they are restored by (ADR 0009)
  * @param arc            the groups switched with ARC routing controls instead of {@code dns}, and the cluster
+ * @param databases      the logins to the targets' database nodes by credentials name, and the call timeout (ADR 0020)
  */
 public record ActuatorSettings(Topology topology, DnsSettings dns, GroupReconciler.Settings reconcile, ScalingSettings scaling,
-        int parallelGroups, TrustedKeys trustedKeys, int ttlFloorSeconds, DesiredStateSigning stateSigning, ArcSettings arc) {
+        int parallelGroups, TrustedKeys trustedKeys, int ttlFloorSeconds, DesiredStateSigning stateSigning, ArcSettings arc,
+        DatabaseSettings databases) {
+
+    /**
+     * @param logins      by the credentials name the topology gives
+     * @param callTimeout connect and statement timeout of each call
+     */
+    public record DatabaseSettings(Map<String, Databases.Login> logins, Duration callTimeout) {
+        public static DatabaseSettings none() {
+            return new DatabaseSettings(Map.of(), Duration.ofSeconds(5));
+        }
+    }
+
+    /** With no database nodes. */
+    public ActuatorSettings(Topology topology, DnsSettings dns, GroupReconciler.Settings reconcile, ScalingSettings scaling,
+            int parallelGroups, TrustedKeys trustedKeys, int ttlFloorSeconds, DesiredStateSigning stateSigning,
+            ArcSettings arc) {
+        this(topology, dns, reconcile, scaling, parallelGroups, trustedKeys, ttlFloorSeconds, stateSigning, arc,
+                DatabaseSettings.none());
+    }
 
     /** With no group on ARC routing controls. */
     public ActuatorSettings(Topology topology, DnsSettings dns, GroupReconciler.Settings reconcile, ScalingSettings scaling,

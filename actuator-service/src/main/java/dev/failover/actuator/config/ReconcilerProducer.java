@@ -38,6 +38,8 @@ import dev.failover.actuator.scaling.AutoScalingGroupScaler;
 import dev.failover.actuator.scaling.EcsScaler;
 import dev.failover.actuator.scaling.KubernetesScaler;
 import dev.failover.actuator.scaling.Scaler;
+import dev.failover.actuator.database.Databases;
+import dev.failover.actuator.database.PostgresDatabase;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.actuator.scaling.ScalingSettings;
 import dev.failover.actuator.state.KafkaDesiredStore;
@@ -189,7 +191,8 @@ public class ReconcilerProducer {
         GroupDns everyGroup = new GroupDns(dns, trafficPlan(settings, dns));
         GroupDns arc = settings.arc().groups().isEmpty() ? null : arcDns(settings);
         Reconciler reconciler = new Reconciler(settings.topology(), g -> settings.arc().covers(g) ? arc : everyGroup,
-                scalers(settings.scaling()), store, publisher::publish, Clock.systemUTC(), settings.reconcile());
+                scalers(settings.scaling()), databases(settings.databases()), store, publisher::publish, Clock.systemUTC(),
+                settings.reconcile());
         settings.topology().groups().forEach(g -> metrics.trackGroup(g.id(), () -> reconciler.status(g.id())));
         return reconciler;
     }
@@ -209,6 +212,11 @@ public class ReconcilerProducer {
      * (and role), a Kubernetes client for each cluster, all made here at start. The owner of a group calls its target's
      * region or cluster with that place's credentials, whatever region it runs in (ADR 0005).
      */
+    /** The database backends with the logins the configuration gives (ADR 0020); PostgreSQL over JDBC. */
+    static Databases databases(ActuatorSettings.DatabaseSettings settings) {
+        return new Databases(new PostgresDatabase(settings.callTimeout()), settings.logins());
+    }
+
     static Scalers scalers(ScalingSettings settings) {
         Map<ScalingSettings.Placed, Scaler<?>> scalers = new LinkedHashMap<>();
         AwsCredentialsProvider own = DefaultCredentialsProvider.builder().build();

@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.OwnerMark;
 import dev.failover.actuator.dns.ServedRecord;
+import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
@@ -109,11 +110,17 @@ public final class GroupReconciler {
     private boolean changeUnstored;
     private final PassContext context = new Context();
 
+    /** Without database backends: a target with a database node blocks (ADR 0020). */
     public GroupReconciler(String group, Topology topology, DnsProvider dns, Scalers scalers,
+            TrafficPlan traffic, DesiredStore store, Consumer<ActuationResult> sink, Clock clock, Settings settings) {
+        this(group, topology, dns, scalers, Databases.none(), traffic, store, sink, clock, settings);
+    }
+
+    public GroupReconciler(String group, Topology topology, DnsProvider dns, Scalers scalers, Databases databases,
             TrafficPlan traffic, DesiredStore store, Consumer<ActuationResult> sink, Clock clock, Settings settings) {
         this.group = group;
         this.topology = topology;
-        this.use = new Backends(group, dns, scalers, traffic, settings, clock);
+        this.use = new Backends(group, dns, scalers, databases, traffic, settings, clock);
         this.store = store;
         this.reports = new ActuationReports(group, sink, clock);
         this.status = new Status(group, null, convergence, null, null, null);

@@ -9,7 +9,7 @@ import java.time.Duration;
  * intent methods.
  */
 sealed interface ReconcileStep permits SaveWrittenChange, ReadRecord, CheckOwner, StartMoveAtServed, AwaitPropagation,
-        HoldStep, Settle, ScaleDownIfDue, HandleDrift, EnsureCapacity, WriteRecord {
+        HoldStep, Settle, ScaleDownIfDue, HandleDrift, EnsureCapacity, PromoteDatabase, WriteRecord {
 
     /**
      * @param pass  what the pass has learnt so far

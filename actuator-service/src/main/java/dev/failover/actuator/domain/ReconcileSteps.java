@@ -22,6 +22,7 @@ final class ReconcileSteps {
             new ScaleDownIfDue(),
             new HandleDrift(),
             new EnsureCapacity(),
+            new PromoteDatabase(),
             new WriteRecord());
 
     private ReconcileSteps() {

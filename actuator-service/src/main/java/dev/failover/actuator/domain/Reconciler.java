@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 import dev.failover.actuator.dns.DnsProvider;
+import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.Decision;
@@ -24,6 +25,7 @@ public final class Reconciler {
     private final Topology topology;
     private final Function<String, GroupDns> dns;
     private final Scalers scalers;
+    private final Databases databases;
     private final DesiredStore store;
     private final Consumer<ActuationResult> sink;
     private final Clock clock;
@@ -39,9 +41,19 @@ public final class Reconciler {
     /** @param dns each group's DNS provider and traffic plan, by group id */
     public Reconciler(Topology topology, Function<String, GroupDns> dns, Scalers scalers,
             DesiredStore store, Consumer<ActuationResult> sink, Clock clock, GroupReconciler.Settings settings) {
+        this(topology, dns, scalers, Databases.none(), store, sink, clock, settings);
+    }
+
+    /**
+     * @param dns       each group's DNS provider and traffic plan, by group id
+     * @param databases the database backends of targets with a database node (ADR 0020)
+     */
+    public Reconciler(Topology topology, Function<String, GroupDns> dns, Scalers scalers, Databases databases,
+            DesiredStore store, Consumer<ActuationResult> sink, Clock clock, GroupReconciler.Settings settings) {
         this.topology = topology;
         this.dns = dns;
         this.scalers = scalers;
+        this.databases = databases;
         this.store = store;
         this.sink = sink;
         this.clock = clock;
@@ -52,7 +64,8 @@ public final class Reconciler {
     public GroupReconciler group(String id) {
         return groups.computeIfAbsent(id, g -> {
             GroupDns use = dns.apply(g);
-            return new GroupReconciler(g, topology, use.provider(), scalers, use.plan(), store, sink, clock, settings);
+            return new GroupReconciler(g, topology, use.provider(), scalers, databases, use.plan(), store, sink, clock,
+                    settings);
         });
     }
 

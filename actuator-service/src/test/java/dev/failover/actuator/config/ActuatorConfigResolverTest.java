@@ -45,6 +45,10 @@ class ActuatorConfigResolverTest {
     static final String ALIAS = replaceOnce(ZONED, SECONDARY_DNS, "dns: {alias: {hostedZoneId: Z35SXDOTRQ7X7K, dnsName: lb.failover.test.}}");
     static final String ECS = replaceOnce(PLAIN, SECONDARY_DNS,
             SECONDARY_DNS + "\n        scaling: {kind: ecs, cluster: c, service: s, activeSize: 3}");
+    static final String DATABASES = replaceOnce(replaceOnce(PLAIN, SECONDARY_DNS, SECONDARY_DNS
+            + "\n        database: {kind: postgres, url: 'jdbc:postgresql://db.us-west-2.example.test:5432/app', credentials: app-west}"),
+            "dns: {values: [" + TestTopology.PRIMARY_IP + "]}", "dns: {values: [" + TestTopology.PRIMARY_IP + "]}\n"
+                    + "        database: {kind: postgres, url: 'jdbc:postgresql://db.us-east-1.example.test:5432/app', credentials: app-east}");
     static final String KUBERNETES = replaceOnce(PLAIN, SECONDARY_DNS,
             SECONDARY_DNS + "\n        scaling: {kind: kubernetes, namespace: n, deployment: d, activeSize: 3}");
 
@@ -176,6 +180,15 @@ class ActuatorConfigResolverTest {
                 Arguments.of(KUBERNETES, Map.of("failover.scaling.kubernetes-clusters.us-west-2.api-url", "https://dr.example:6443"),
                         "failover.scaling.kubernetes-clusters.us-west-2.token-file", "required with "
                                 + "failover.scaling.kubernetes-clusters.us-west-2.api-url"),
+                Arguments.of(DATABASES, Map.of("failover.database.credentials.app-east.user", "failover"),
+                        "failover.database.credentials.app-west.user",
+                        "is required: groups[0].targets[1].database names the credentials 'app-west'"),
+                Arguments.of(DATABASES, Map.of("failover.database.credentials.app-east.user", "failover",
+                        "failover.database.credentials.app-west.user", "failover",
+                        "failover.database.credentials.app-west.password-file", "/nonexistent/app-west.password"),
+                        "failover.database.credentials.app-west.password-file", "cannot read /nonexistent/app-west.password"),
+                Arguments.of(PLAIN, Map.of("failover.database.call-timeout", "0s"),
+                        "failover.database.call-timeout", "must be positive, was PT0S"),
                 Arguments.of(PLAIN, Map.of("failover.switchover.ttl-floor", "2500ms"),
                         "failover.switchover.ttl-floor", "must be whole seconds between 1s and 3600s, was PT2.5S"),
                 Arguments.of(PLAIN, Map.of("failover.switchover.ttl-floor", "0s"),
@@ -367,6 +380,22 @@ class ActuatorConfigResolverTest {
      * A region's endpoint can come from an environment variable named as the key (Kubernetes env names may hold dots and
      * dashes), which SmallRye matches exactly: the upper-case form cannot tell a dash in a region name from a dot.
      */
+    @Test
+    void databaseLoginsAreReadByTheNamesTheTopologyGivesWithThePasswordFromItsFile() throws IOException {
+        Path password = Files.writeString(dir.resolve("app-west.password"), "s3cret\n");
+        ActuatorSettings.DatabaseSettings databases = resolve(DATABASES, Map.of(
+                "failover.database.credentials.app-east.user", "failover",
+                "failover.database.credentials.app-west.user", "failover_west",
+                "failover.database.credentials.app-west.password-file", password.toString(),
+                "failover.database.call-timeout", "3s")).databases();
+        assertThat(databases.logins()).containsExactly(
+                Map.entry("app-east", new dev.failover.actuator.database.Databases.Login("failover", null)),
+                Map.entry("app-west", new dev.failover.actuator.database.Databases.Login("failover_west", "s3cret")));
+        assertThat(databases.callTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(databases.logins().get("app-west").toString()).as("a login never prints its password")
+                .doesNotContain("s3cret");
+    }
+
     @Test
     void aRegionsEndpointCanBeAnEnvironmentVariableNamedAsTheKey() {
         ActuatorConfig config = new SmallRyeConfigBuilder().withMapping(ActuatorConfig.class)

@@ -1,0 +1,66 @@
+package dev.failover.actuator.database;
+
+import java.util.Map;
+import java.util.Optional;
+
+import dev.failover.contract.topology.DatabaseRef;
+
+/**
+ * The database backends by kind, with the logins the actuator's configuration gives by name: a target's node is reached
+ * with the credentials its topology entry names, whichever region this actuator runs in (ADR 0005, ADR 0020). Every name
+ * the topology uses is checked at start (ActuatorConfigResolver), so a call finds its login.
+ */
+public final class Databases {
+
+    /** A login: user and password (null where the server trusts the actuator otherwise). */
+    public record Login(String user, String password) {
+        @Override
+        public String toString() {
+            return user; // never the password
+        }
+    }
+
+    private final Database<PostgresRef> postgres;
+    private final Map<String, Login> logins;
+
+    public Databases(Database<PostgresRef> postgres, Map<String, Login> logins) {
+        this.postgres = postgres;
+        this.logins = Map.copyOf(logins);
+    }
+
+    /** No database backend: a target with a database node cannot be switched to (its step blocks). */
+    public static Databases none() {
+        return new Databases(null, Map.of());
+    }
+
+    /** The backend's name for reports ("postgres"). */
+    public static String kind(DatabaseRef ref) {
+        if (ref instanceof DatabaseRef.Postgres) {
+            return "postgres";
+        }
+        throw new IllegalArgumentException("unknown database kind " + ref);
+    }
+
+    /** What the node of {@code ref} is; empty when no backend or login is configured for it. */
+    public Optional<Database.Observation> observe(DatabaseRef ref) {
+        return postgresRef(ref).map(postgres::observe);
+    }
+
+    /** Asks the node of {@code ref} to become writable; empty when no backend or login is configured for it. */
+    public Optional<Database.WriteOutcome> promote(DatabaseRef ref) {
+        return postgresRef(ref).map(postgres::promote);
+    }
+
+    /** Makes the node of {@code ref} refuse writes; empty when no backend or login is configured for it. */
+    public Optional<Database.WriteOutcome> fence(DatabaseRef ref) {
+        return postgresRef(ref).map(postgres::fence);
+    }
+
+    private Optional<PostgresRef> postgresRef(DatabaseRef ref) {
+        Login login = logins.get(ref.credentials());
+        if (postgres == null || login == null || !(ref instanceof DatabaseRef.Postgres p)) {
+            return Optional.empty();
+        }
+        return Optional.of(new PostgresRef(p.url(), login.user(), login.password()));
+    }
+}

@@ -1,0 +1,268 @@
+package dev.failover.actuator.domain;
+
+import static dev.failover.actuator.domain.GroupReconcilerTest.T0;
+import static dev.failover.actuator.domain.GroupReconcilerTest.decision;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import dev.failover.actuator.database.Database;
+import dev.failover.actuator.database.Databases;
+import dev.failover.actuator.database.PostgresRef;
+import dev.failover.actuator.dns.DnsProvider.Routing;
+import dev.failover.actuator.dns.OwnerMark;
+import dev.failover.actuator.dns.RecordSet;
+import dev.failover.actuator.dns.RecordWrite;
+import dev.failover.actuator.scaling.Scalers;
+import dev.failover.contract.event.ActuationResult;
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.ActuationStep;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.time.Backoff;
+import dev.failover.contract.time.ManualClock;
+import dev.failover.contract.topology.Topology;
+import dev.failover.contract.topology.TopologyLoader;
+
+/**
+ * The database step of the reconciler (ADR 0020), pass by pass with a manual clock: the target's node is made writable
+ * before DNS moves, within the group's data-loss budget, with the old primary fenced where it answers; a planned move
+ * fences first and loses nothing; a force overrides the budget; a fenced old primary is never made writable again.
+ */
+class DatabaseStepTest {
+
+    static final String EAST = "jdbc:postgresql://db.us-east-1.example.test:5432/app";
+    static final String WEST = "jdbc:postgresql://db.us-west-2.example.test:5432/app";
+
+    static final Topology TOPOLOGY = TopologyLoader.parse("""
+            version: 1
+            locations: [loc-a]
+            groups:
+              - id: api
+                dns: {zone: example.test., name: api.example.test., ttl: 30}
+                targets:
+                  - id: primary
+                    region: us-east-1
+                    probe: {type: tcp, host: 192.0.2.1, port: 443}
+                    dns: {values: [192.0.2.1]}
+                    database: {kind: postgres, url: "%s", credentials: app-east}
+                  - id: secondary
+                    region: us-west-2
+                    probe: {type: tcp, host: 192.0.2.2, port: 443}
+                    dns: {values: [192.0.2.2]}
+                    database: {kind: postgres, url: "%s", credentials: app-west}
+                safety: {maxDataLossSeconds: 30}
+            """.formatted(EAST, WEST), "test");
+
+    /** PostgreSQL nodes by URL whose role and lag the test sets; every call is logged. */
+    static final class FakeNodes implements Database<PostgresRef> {
+        final Map<String, Observation> nodes = new HashMap<>();
+        final List<String> calls = new ArrayList<>();
+
+        FakeNodes set(String url, Observation observation) {
+            nodes.put(url, observation);
+            return this;
+        }
+
+        @Override
+        public Observation observe(PostgresRef ref) {
+            return nodes.get(ref.jdbcUrl());
+        }
+
+        @Override
+        public WriteOutcome promote(PostgresRef ref) {
+            calls.add("promote " + ref.jdbcUrl());
+            if (nodes.get(ref.jdbcUrl()) instanceof Observation.Observed o && o.role() == Role.REPLICA) {
+                nodes.put(ref.jdbcUrl(), writable());
+                return new WriteOutcome.Requested("promotion of " + ref.jdbcUrl() + " requested");
+            }
+            return new WriteOutcome.Requested(ref.jdbcUrl() + " is not a replica: nothing to promote");
+        }
+
+        @Override
+        public WriteOutcome fence(PostgresRef ref) {
+            calls.add("fence " + ref.jdbcUrl());
+            nodes.put(ref.jdbcUrl(), new Observation.Observed(Role.FENCED, 0, 0, false));
+            return new WriteOutcome.Requested(ref.jdbcUrl() + " fenced");
+        }
+    }
+
+    static Database.Observation writable() {
+        return new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false);
+    }
+
+    static Database.Observation replica(double lagSeconds, long bytes) {
+        return new Database.Observation.Observed(Database.Role.REPLICA, bytes, lagSeconds, false);
+    }
+
+    final ManualClock clock = new ManualClock(T0);
+    final List<ActuationResult> results = new ArrayList<>();
+    final GroupReconciler.Settings settings = new GroupReconciler.Settings(Duration.ofSeconds(30), Duration.ofSeconds(2),
+            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ZERO, () -> 0.0), Duration.ofSeconds(60),
+            Duration.ofMinutes(5));
+    final GroupReconcilerTest.ScriptedDns dns = new GroupReconcilerTest.ScriptedDns(Routing.SINGLE);
+    final FakeNodes nodes = new FakeNodes();
+
+    GroupReconciler reconciler() {
+        Databases databases = new Databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
+                new Databases.Login("failover", "p2")));
+        return new GroupReconciler("api", TOPOLOGY, dns, Scalers.none(), databases, new TrafficPlan(Routing.SINGLE, 100,
+                List.of()), s -> {
+                }, results::add, clock, settings);
+    }
+
+    /** Runs passes as the loop would, moving the clock by what each asks, until converged or blocked, or after
+     * {@code maxPasses}. */
+    GroupReconciler run(GroupReconciler group, int maxPasses) {
+        for (int i = 0; i < maxPasses; i++) {
+            Duration wait = group.run();
+            Convergence now = group.status().convergence();
+            if (now instanceof Convergence.Converged || now instanceof Convergence.Blocked) {
+                return group;
+            }
+            clock.advance(wait);
+        }
+        return group;
+    }
+
+    List<String> database() {
+        return results.stream().filter(r -> r.step() == ActuationStep.DATABASE).map(r -> r.status() + " " + r.details()).toList();
+    }
+
+    /** The record serves {@code ip}, written by an earlier decision of epoch 1. */
+    void servedByEpoch1(String ip) {
+        dns.store.write(new RecordWrite(GroupReconcilerTest.KEY, null, new OwnerMark("api", 1, "d-1"),
+                List.of(RecordSet.simple(60, Set.of(ip))))); // a TTL of 60: its hold is not the 30 s resync
+    }
+
+    String servedIp() {
+        return dns.served().sets().get(0).values().iterator().next();
+    }
+
+    @Test
+    void anUnplannedFailoverPromotesAReplicaWithinTheBudgetBeforeDnsMovesAndFencesAnOldPrimaryThatAnswers() {
+        nodes.set(EAST, writable()).set(WEST, replica(4.0, 1_000));
+        GroupReconciler group = reconciler();
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(group, 20);
+
+        assertThat(nodes.calls).as("the old primary fenced before the replica is promoted")
+                .containsExactly("fence " + EAST, "promote " + WEST);
+        assertThat(servedIp()).isEqualTo("192.0.2.2");
+        assertThat(results.stream().map(r -> r.step().name()).toList()).as("database before DNS")
+                .containsSubsequence("DATABASE", "DNS_SWITCH");
+        assertThat(database()).anySatisfy(d -> assertThat(d).startsWith("SUCCEEDED promotion of " + WEST)
+                .contains("FAILOVER, replica lag 4.0 s"));
+        assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
+    }
+
+    @Test
+    void anOldPrimaryThatDoesNotAnswerIsLeftAndSaidSo() {
+        nodes.set(EAST, new Database.Observation.Unavailable("connect timed out")).set(WEST, replica(0, 0));
+        GroupReconciler group = run(reconciler(), 20);
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(group, 20);
+
+        assertThat(nodes.calls).containsExactly("promote " + WEST);
+        assertThat(database()).anySatisfy(d -> assertThat(d).startsWith("SKIPPED old primary " + EAST + " not reachable"));
+        assertThat(servedIp()).isEqualTo("192.0.2.2");
+    }
+
+    @Test
+    void aReplicaLaggingBeyondTheBudgetHoldsTheFailoverUntilItCatchesUp() {
+        nodes.set(EAST, new Database.Observation.Unavailable("region lost")).set(WEST, replica(45.0, 9_000));
+        GroupReconciler group = reconciler();
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(group, 10);
+
+        assertThat(nodes.calls).as("nothing promoted").isEmpty();
+        assertThat(dns.successfulWrites).as("DNS not switched").isZero();
+        assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Converging.class, c -> assertThat(
+                c.lastError()).contains("held by the data-loss budget").contains("lags 45.0 s")
+                .contains("safety.maxDataLossSeconds 30"));
+        assertThat(database()).anySatisfy(d -> assertThat(d).startsWith("FAILED held:"));
+
+        nodes.set(WEST, replica(12.0, 100));
+        run(group, 20);
+        assertThat(nodes.calls).containsExactly("promote " + WEST);
+        assertThat(servedIp()).isEqualTo("192.0.2.2");
+    }
+
+    @Test
+    void anOperatorsForcePromotesWhateverTheLag() {
+        nodes.set(EAST, new Database.Observation.Unavailable("region lost")).set(WEST, replica(600.0, 90_000));
+        GroupReconciler group = reconciler();
+        group.offer(decision(1, DecisionKind.FORCE, "primary", "secondary"));
+        run(group, 20);
+
+        assertThat(nodes.calls).containsExactly("promote " + WEST);
+        assertThat(servedIp()).isEqualTo("192.0.2.2");
+    }
+
+    @Test
+    void aPlannedSwitchoverFencesFirstAndWaitsUntilTheReplicaAppliedEverything() {
+        nodes.set(EAST, writable()).set(WEST, replica(0.5, 2_000));
+        servedByEpoch1("192.0.2.1");
+        GroupReconciler group = reconciler();
+        group.offer(decision(2, DecisionKind.SWITCHOVER, "primary", "secondary"));
+        run(group, 30);
+
+        assertThat(nodes.calls).as("fenced, not yet promoted").containsExactly("fence " + EAST);
+        assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Converging.class, c -> assertThat(
+                c.lastError()).contains("a planned move loses nothing"));
+        assertThat(servedIp()).as("traffic still on the primary").isEqualTo("192.0.2.1");
+
+        nodes.set(WEST, replica(0, 0)); // it applied the last writes the old primary took before its fence
+        run(group, 30);
+        assertThat(nodes.calls).containsExactly("fence " + EAST, "promote " + WEST);
+        assertThat(servedIp()).isEqualTo("192.0.2.2");
+    }
+
+    @Test
+    void aPlannedSwitchoverWhoseOldPrimaryCannotBeReadWaits() {
+        nodes.set(EAST, new Database.Observation.Unavailable("connect timed out")).set(WEST, replica(0, 0));
+        servedByEpoch1("192.0.2.1");
+        GroupReconciler group = reconciler();
+        group.offer(decision(2, DecisionKind.SWITCHOVER, "primary", "secondary"));
+        run(group, 30);
+
+        assertThat(nodes.calls).isEmpty();
+        assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Converging.class, c -> assertThat(
+                c.lastError()).contains("fences the old primary " + EAST + " first"));
+    }
+
+    @Test
+    void aFailbackToAFencedOldPrimaryIsBlockedNeverMadeWritable() {
+        nodes.set(EAST, new Database.Observation.Observed(Database.Role.FENCED, 0, 0, false)).set(WEST, writable());
+        GroupReconciler group = reconciler();
+        group.offer(decision(2, DecisionKind.FAILBACK, "secondary", "primary"));
+        run(group, 20);
+
+        assertThat(nodes.calls).isEmpty();
+        assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class, b -> assertThat(
+                b.reason()).contains("was fenced as an old primary").contains("rebuilt as a replica"));
+        assertThat(dns.successfulWrites).isZero();
+    }
+
+    @Test
+    void aNodeThatCannotBeReadIsRetriedAndARefusedLoginBlocks() {
+        nodes.set(EAST, writable()).set(WEST, new Database.Observation.Unavailable("connection refused"));
+        GroupReconciler group = reconciler();
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(group, 5);
+        assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Converging.class, c -> assertThat(
+                c.lastError()).contains("secondary's database unavailable: connection refused"));
+        assertThat(dns.successfulWrites).isZero();
+
+        nodes.set(WEST, new Database.Observation.Rejected("password authentication failed (SQLSTATE 28P01)"));
+        run(group, 5);
+        assertThat(group.status().convergence()).isInstanceOf(Convergence.Blocked.class);
+        assertThat(results).anySatisfy(r -> assertThat(r.status()).isEqualTo(ActuationStatus.BLOCKED));
+    }
+}
