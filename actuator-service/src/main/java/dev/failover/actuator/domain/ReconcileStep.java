@@ -8,8 +8,8 @@ import java.time.Duration;
  * order of {@link ReconcileSteps#IN_ORDER}; they change the group's state only through the {@link PassContext}'s
  * intent methods.
  */
-sealed interface ReconcileStep permits SaveWrittenChange, ReadRecord, CheckOwner, StartMoveAtServed, AwaitPropagation,
-        HoldStep, Settle, ScaleDownIfDue, HandleDrift, EnsureCapacity, PromoteDatabase, WriteRecord {
+sealed interface ReconcileStep permits SaveWrittenChange, ReadRecord, CheckOwner, FenceOtherWritable, StartMoveAtServed,
+        AwaitPropagation, HoldStep, Settle, ScaleDownIfDue, HandleDrift, EnsureCapacity, PromoteDatabase, WriteRecord {
 
     /**
      * @param pass  what the pass has learnt so far

@@ -15,6 +15,7 @@ final class ReconcileSteps {
             new SaveWrittenChange(),
             new ReadRecord(),
             new CheckOwner(),
+            new FenceOtherWritable(),
             new StartMoveAtServed(),
             new AwaitPropagation(),
             new HoldStep(),

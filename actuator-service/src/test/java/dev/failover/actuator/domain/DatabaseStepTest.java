@@ -175,6 +175,26 @@ class DatabaseStepTest {
     }
 
     @Test
+    void anOldPrimaryThatComesBackWritableIsFencedOnTheNextPassOfTheConvergedGroup() {
+        nodes.set(EAST, new Database.Observation.Unavailable("region cut off")).set(WEST, replica(0, 0));
+        GroupReconciler group = reconciler();
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(group, 20);
+        assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
+        assertThat(nodes.calls).containsExactly("promote " + WEST);
+
+        nodes.set(EAST, writable()); // the region is back, its server restarted as the primary it was
+        group.run();
+        assertThat(nodes.calls).containsExactly("promote " + WEST, "fence " + EAST);
+        assertThat(database()).anySatisfy(d -> assertThat(d).startsWith("SUCCEEDED primary's database " + EAST
+                + " took writes beside secondary's"));
+        assertThat(group.status().convergence()).as("still converged").isInstanceOf(Convergence.Converged.class);
+
+        group.run();
+        assertThat(nodes.calls).as("a fenced node is left as it is").hasSize(2);
+    }
+
+    @Test
     void aReplicaLaggingBeyondTheBudgetHoldsTheFailoverUntilItCatchesUp() {
         nodes.set(EAST, new Database.Observation.Unavailable("region lost")).set(WEST, replica(45.0, 9_000));
         GroupReconciler group = reconciler();
