@@ -59,6 +59,8 @@ class PostgresDatabaseTest {
         assertThat(DATABASE.observe(primary)).isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
         await("the replica caught up").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(DATABASE.observe(replica)).isEqualTo(new Observation.Observed(Role.REPLICA, 0, 0, false)));
+        assertThat(query(primary, "SELECT sync_state FROM pg_stat_replication")).as("the pair replicates synchronously")
+                .isEqualTo("sync");
     }
 
     @Test
@@ -141,6 +143,14 @@ class PostgresDatabaseTest {
                 var rows = statement.executeQuery("SELECT count(*) FROM orders")) {
             rows.next();
             return rows.getInt(1);
+        }
+    }
+
+    static String query(PostgresRef ref, String sql) throws SQLException {
+        try (Connection connection = connect(ref); Statement statement = connection.createStatement();
+                var rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getString(1);
         }
     }
 

@@ -17,7 +17,8 @@ import dev.failover.testkit.net.FreePorts;
 /**
  * A PostgreSQL primary and its streaming replica, as the data tier of a pilot-light pair runs them: two servers from
  * Debian's packages, each a separate process on its own loopback port, the replica made with {@code pg_basebackup -R}
- * and streaming from the primary. Run as the {@code postgres} user when the tests run as root (the server refuses root).
+ * and streaming from the primary, synchronously (a commit is acknowledged once the replica has flushed it). Run as the
+ * {@code postgres} user when the tests run as root (the server refuses root).
  * Each node is started and stopped by PID, so a test can stop, kill or freeze one for real.
  */
 public final class PostgresPair implements AutoCloseable {
@@ -31,10 +32,18 @@ public final class PostgresPair implements AutoCloseable {
     private final Node primary;
     private final Node replica;
 
+    private final Thread onExit;
+
     private PostgresPair(Path dir, Node primary, Node replica) {
         this.dir = dir;
         this.primary = primary;
         this.replica = replica;
+        // a test JVM that is stopped (SIGTERM, a failsafe timeout) does not leave two servers running
+        this.onExit = new Thread(() -> {
+            replica.crash();
+            primary.crash();
+        }, "postgres-pair-stop");
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     /** Creates, starts and connects both nodes; the replica is streaming when this returns. */
@@ -58,9 +67,16 @@ public final class PostgresPair implements AutoCloseable {
             Node replica = new Node("replica", dir.resolve("replica"), FreePorts.next());
             run(dir, List.of(bin("pg_basebackup"), "-h", "127.0.0.1", "-p", Integer.toString(primary.port), "-U", USER,
                     "-D", replica.data.toString(), "-R", "-X", "stream", "--no-sync", "--checkpoint=fast"));
-            Files.writeString(replica.data.resolve("postgresql.auto.conf"), "port = " + replica.port + "\n",
-                    java.nio.file.StandardOpenOption.APPEND);
+            // once promoted it has no standby of its own: it must not wait for one (it inherited the primary's setting)
+            Files.writeString(replica.data.resolve("postgresql.auto.conf"), "port = " + replica.port
+                    + "\nsynchronous_standby_names = ''\n", java.nio.file.StandardOpenOption.APPEND);
             replica.start("started streaming WAL");
+            // synchronous from now on: a commit is acknowledged once the replica has flushed it, so a promotion loses
+            // nothing acknowledged (what a zero-RPO deployment runs); replay can still lag, and be paused. Set only now:
+            // before the replica streams, every commit (createdb's too) would wait for it. SIGHUP reloads the setting.
+            Files.writeString(primary.data.resolve("postgresql.auto.conf"), "synchronous_standby_names = '*'\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+            primary.signal("HUP");
             return new PostgresPair(dir, primary, replica);
         } catch (IOException e) {
             stopQuietly(primary);
@@ -83,6 +99,11 @@ public final class PostgresPair implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException exiting) {
+            // the JVM is exiting: the hook stops the servers
+        }
         stopQuietly(replica);
         stopQuietly(primary);
         delete(dir);
@@ -165,6 +186,34 @@ public final class PostgresPair implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
+            }
+        }
+
+        void signal(String name) throws IOException {
+            try {
+                new ProcessBuilder("kill", "-" + name, Long.toString(pid())).start().waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /**
+         * SIGQUIT by PID: PostgreSQL's immediate shutdown, as a crash (no checkpoint; the next start recovers from the
+         * WAL), without leaving children behind as SIGKILL of the postmaster would. Waits for the exit.
+         */
+        public synchronized void crash() {
+            if (process == null || !process.isAlive()) {
+                return;
+            }
+            try {
+                new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).start().waitFor();
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 

@@ -1,0 +1,244 @@
+package dev.failover.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+
+import dev.failover.testkit.db.PostgresPair;
+import dev.failover.testkit.topology.TestTopology;
+
+/**
+ * The data tier moves with the traffic (issue 32, ADR 0020), with the packaged services and real PostgreSQL: a primary
+ * in the primary's region and its synchronous streaming replica in the secondary's, each a separate server process. A
+ * client writes rows without pause to the database of the region the DNS record names (BIND9, the record the actuator
+ * switches). The primary region fails: its backend fails its health checks and its database server crashes (SIGQUIT
+ * by PID, PostgreSQL's immediate shutdown). The actuator promotes the replica before it switches DNS; the client's
+ * writes then succeed on it, every row acknowledged before the failure is there, and when the old primary's server
+ * starts again as the primary it was, the actuator fences it: it refuses writes.
+ */
+class DataTierIT {
+
+    static final String EAST = "app-east";
+    static final String WEST = "app-west";
+
+    @Test
+    void aWritingClientKeepsWorkingAcrossTheFailoverAndNothingAcknowledgedIsLost() throws Exception {
+        try (PostgresPair pair = PostgresPair.start();
+                TestStack stack = TestStack.named("data").backends(TestTopology.PRIMARY, TestTopology.SECONDARY)
+                        .topology(s -> topology(s.backend(TestTopology.PRIMARY).healthUrl(),
+                                s.backend(TestTopology.SECONDARY).healthUrl(), pair))
+                        .bind9("failover.test.", List.of("api IN A " + TestTopology.PRIMARY_IP)).probes().deciders(1)
+                        .actuator().env(TestStack.ACTUATOR, "failover.database.credentials." + EAST + ".user",
+                                PostgresPair.USER, "failover.database.credentials." + WEST + ".user", PostgresPair.USER)
+                        .start()) {
+            sql(pair.primary().jdbcUrl(), "CREATE TABLE orders (id bigint PRIMARY KEY, at timestamptz NOT NULL)");
+            await("BIND answers the primary").atMost(Duration.ofSeconds(30)).until(() -> answers(stack).equals(
+                    Set.of(TestTopology.PRIMARY_IP)));
+            await("the decision-service sees both HEALTHY").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> DeciderViews.health(stack.decider(), TestTopology.PRIMARY).equals("HEALTHY")
+                            && DeciderViews.health(stack.decider(), TestTopology.SECONDARY).equals("HEALTHY"));
+
+            try (Writer writer = new Writer(stack, pair)) {
+                writer.start();
+                await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledged.size() >= 50);
+
+                Instant failedAt = Instant.now();
+                stack.backend(TestTopology.PRIMARY).fail();
+                pair.primary().crash(); // SIGQUIT by PID: the region's database is gone with it
+                System.out.println("primary region failed at " + failedAt);
+
+                await("BIND answers the secondary").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> answers(stack).equals(Set.of(TestTopology.SECONDARY_IP)));
+                int atSwitch = writer.acknowledged.size();
+                await("writes acknowledged by the promoted replica").atMost(Duration.ofSeconds(30))
+                        .until(() -> writer.acknowledged.size() >= atSwitch + 50);
+                writer.stop();
+
+                Duration unavailable = Duration.between(writer.firstFailure.get(), writer.firstSuccessAfterFailure.get());
+                System.out.printf("writes failed for %.1f s (from the first failed write at %s to the first success on the"
+                        + " promoted replica at %s); %d rows acknowledged%n", unavailable.toMillis() / 1000.0,
+                        writer.firstFailure.get(), writer.firstSuccessAfterFailure.get(), writer.acknowledged.size());
+                assertThat(isPrimary(pair.replica().jdbcUrl())).as("the replica was promoted").isTrue();
+                Set<Long> stored = ids(pair.replica().jdbcUrl());
+                assertThat(stored).as("every row acknowledged, before and after the failover, on the promoted node")
+                        .containsAll(writer.acknowledged);
+            }
+
+            // the old primary's server starts again as the primary it was: the actuator fences it within a resync
+            pair.primary().start();
+            await("the old primary fenced when it came back").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> refusesWrites(pair.primary().jdbcUrl()));
+            System.out.println("the old primary refuses writes: " + writeError(pair.primary().jdbcUrl()));
+        }
+    }
+
+    /** The test topology, each target with its database node (the pair's) and a data-loss budget of 5 s. */
+    static String topology(String primaryUrl, String secondaryUrl, PostgresPair pair) {
+        String yaml = TestTopology.yaml(primaryUrl, secondaryUrl);
+        String primaryDns = "dns: {values: [" + TestTopology.PRIMARY_IP + "]}";
+        String secondaryDns = "dns: {values: [" + TestTopology.SECONDARY_IP + "]}";
+        return yaml.replace(primaryDns, primaryDns + "\n        database: {kind: postgres, url: \"" + pair.primary().jdbcUrl()
+                + "\", credentials: " + EAST + "}")
+                .replace(secondaryDns, secondaryDns + "\n        database: {kind: postgres, url: \"" + pair.replica().jdbcUrl()
+                        + "\", credentials: " + WEST + "}")
+                + "    safety: {maxDataLossSeconds: 5}\n";
+    }
+
+    static Set<String> answers(TestStack stack) throws IOException {
+        return DnsQueries.answers(stack.dns().port());
+    }
+
+    /**
+     * A client of the service: writes a row at a time to the database of the region the DNS record names (the
+     * application runs in each region and uses its own region's database), one connection per region, reconnecting after
+     * an error. A row counts as acknowledged when its commit returned.
+     */
+    static final class Writer implements AutoCloseable {
+        final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+        final AtomicReference<Instant> firstFailure = new AtomicReference<>();
+        final AtomicReference<Instant> firstSuccessAfterFailure = new AtomicReference<>();
+        final List<String> errors = new ArrayList<>();
+        private final TestStack stack;
+        private final PostgresPair pair;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private Thread thread;
+
+        Writer(TestStack stack, PostgresPair pair) {
+            this.stack = stack;
+            this.pair = pair;
+        }
+
+        void start() {
+            thread = new Thread(this::run, "data-tier-writer");
+            thread.start();
+        }
+
+        private void run() {
+            long next = 1;
+            Connection connection = null;
+            String connectedTo = null;
+            while (running.get()) {
+                try {
+                    String url = answers(stack).contains(TestTopology.SECONDARY_IP) ? pair.replica().jdbcUrl()
+                            : pair.primary().jdbcUrl();
+                    if (connection == null || !url.equals(connectedTo)) {
+                        close(connection);
+                        connection = DriverManager.getConnection(url + "?connectTimeout=1&socketTimeout=2", PostgresPair.USER,
+                                "");
+                        connectedTo = url;
+                    }
+                    try (Statement statement = connection.createStatement()) {
+                        statement.execute("INSERT INTO orders (id, at) VALUES (" + next + ", now())");
+                    }
+                    acknowledged.add(next);
+                    next++;
+                    if (firstFailure.get() != null) {
+                        firstSuccessAfterFailure.compareAndSet(null, Instant.now());
+                    }
+                } catch (SQLException | IOException e) {
+                    firstFailure.compareAndSet(null, Instant.now());
+                    if (errors.size() < 20) {
+                        errors.add(Instant.now() + " " + e.getMessage());
+                    }
+                    close(connection);
+                    connection = null;
+                    sleep(50);
+                }
+            }
+            close(connection);
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            thread.join(10_000);
+            System.out.println("writer errors (first 20): " + String.join("\n  ", errors));
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (thread != null && thread.isAlive()) {
+                stop();
+            }
+        }
+
+        private static void close(Connection connection) {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // a connection to a crashed server is gone anyway
+                }
+            }
+        }
+
+        private static void sleep(long millis) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    static void sql(String url, String sql) throws SQLException {
+        try (Connection connection = connect(url); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    static boolean isPrimary(String url) throws SQLException {
+        try (Connection connection = connect(url); Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("SELECT NOT pg_is_in_recovery()")) {
+            row.next();
+            return row.getBoolean(1);
+        }
+    }
+
+    static Set<Long> ids(String url) throws SQLException {
+        Set<Long> ids = new java.util.HashSet<>();
+        try (Connection connection = connect(url); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT id FROM orders")) {
+            while (rows.next()) {
+                ids.add(rows.getLong(1));
+            }
+        }
+        return ids;
+    }
+
+    /** Whether an ordinary write is refused as read-only (SQLSTATE 25006). */
+    static boolean refusesWrites(String url) {
+        return "25006".equals(writeError(url));
+    }
+
+    /** The SQLSTATE of a write attempt, or null when it succeeded (it is rolled back). */
+    static String writeError(String url) {
+        try (Connection connection = connect(url); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.execute("INSERT INTO orders (id, at) VALUES (-1, now())");
+            connection.rollback();
+            return null;
+        } catch (SQLException e) {
+            return e.getSQLState();
+        }
+    }
+
+    static Connection connect(String url) throws SQLException {
+        return DriverManager.getConnection(url + "?connectTimeout=2&socketTimeout=5", PostgresPair.USER, "");
+    }
+}
