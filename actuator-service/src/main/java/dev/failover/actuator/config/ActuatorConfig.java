@@ -96,9 +96,12 @@ public interface ActuatorConfig {
          */
         Map<String, DatabaseLogin> credentials();
 
-        /** Connect and statement timeout of each call to a database node. */
+        /**
+         * Connect and statement timeout of each call to a database node. An unplanned failover tries the old primary once
+         * before it promotes: with that region cut off, this is what the attempt costs.
+         */
         @WithName("call-timeout")
-        @WithDefault("5s")
+        @WithDefault("2s")
         Duration callTimeout();
     }
 

@@ -36,7 +36,7 @@ public record ActuatorSettings(Topology topology, DnsSettings dns, GroupReconcil
      */
     public record DatabaseSettings(Map<String, Databases.Login> logins, Duration callTimeout) {
         public static DatabaseSettings none() {
-            return new DatabaseSettings(Map.of(), Duration.ofSeconds(5));
+            return new DatabaseSettings(Map.of(), Duration.ofSeconds(2));
         }
     }
 

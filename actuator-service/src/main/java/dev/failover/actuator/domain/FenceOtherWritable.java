@@ -12,17 +12,18 @@ import dev.failover.contract.topology.DatabaseRef;
 import dev.failover.contract.topology.Target;
 
 /**
- * One writable node per group, the target's (ADR 0020). Once the decision's target node is writable, any other target's
- * node of the group that takes writes is fenced, on every pass, converged or not: an old primary that did not answer
- * during the failover (its region cut off, its server down) is fenced the first time it answers again, before a client
- * that still reaches it can write much. Runs after the ownership check, so an instance whose decision was superseded
- * (a zombie) fences nothing.
+ * One writable node per group, the target's (ADR 0020). Once the switch is served and the decision's target node is
+ * writable, any other target's node of the group that takes writes is fenced, on every pass from then on: an old primary
+ * that did not answer during the failover (its region cut off, its server down) is fenced the first time it answers
+ * again, before a client that still reaches it can write much. Only once the switch is served: a node in a region cut
+ * off costs a call timeout per read, which must not delay the DNS write. Runs after the ownership check, so an
+ * instance whose decision was superseded (a zombie) fences nothing.
  */
 record FenceOtherWritable() implements ReconcileStep {
 
     @Override
     public Next apply(Pass pass, Backends use, PassContext group) {
-        if (!(pass.goal() instanceof Goal.Decided goal) || goal.target().database() == null) {
+        if (!(pass.goal() instanceof Goal.Decided goal) || goal.target().database() == null || !pass.servedAsWanted()) {
             return ReconcileStep.go(pass);
         }
         Optional<Observation> target = use.databases().observe(goal.target().database());

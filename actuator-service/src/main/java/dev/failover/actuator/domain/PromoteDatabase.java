@@ -71,8 +71,8 @@ record PromoteDatabase() implements ReconcileStep {
                     + " primary (pg_rewind or a new base backup) and moved back by a planned switchover (ADR 0020)", now));
         }
         if (node.role() == Role.WRITABLE) {
-            // promoted on an earlier pass (or already the primary): the previous node must not take writes beside it
-            previous.ifPresent(old -> fenceIfWritable(old, decision, now, use, group));
+            // promoted on an earlier pass (whose fence attempt came before it), or already the primary: DNS goes on at
+            // once; an old primary that answers again later is FenceOtherWritable's, after the switch is served
             group.publishOnce(ActuationStep.DATABASE, ActuationStatus.SUCCEEDED, kind, target.id() + "'s database "
                     + ref.node() + " is writable", now);
             return Optional.empty();

@@ -39,6 +39,7 @@ class DatabaseStepTest {
 
     static final String EAST = "jdbc:postgresql://db.us-east-1.example.test:5432/app";
     static final String WEST = "jdbc:postgresql://db.us-west-2.example.test:5432/app";
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
 
     static final Topology TOPOLOGY = TopologyLoader.parse("""
             version: 1
@@ -60,10 +61,21 @@ class DatabaseStepTest {
                 safety: {maxDataLossSeconds: 30}
             """.formatted(EAST, WEST), "test");
 
-    /** PostgreSQL nodes by URL whose role and lag the test sets; every call is logged. */
-    static final class FakeNodes implements Database<PostgresRef> {
+    /**
+     * PostgreSQL nodes by URL whose role and lag the test sets; every call is logged. A node in {@code cutOff} answers
+     * nothing: each call to it takes the call timeout (the clock moves) and ends Unavailable, as in a region whose
+     * packets are dropped.
+     */
+    final class FakeNodes implements Database<PostgresRef> {
         final Map<String, Observation> nodes = new HashMap<>();
         final List<String> calls = new ArrayList<>();
+        final Set<String> cutOff = new java.util.HashSet<>();
+
+        private Observation.Unavailable timedOut(String url) {
+            calls.add("timed out " + url);
+            clock.advance(CALL_TIMEOUT);
+            return new Observation.Unavailable("connect timed out after " + CALL_TIMEOUT);
+        }
 
         FakeNodes set(String url, Observation observation) {
             nodes.put(url, observation);
@@ -72,7 +84,7 @@ class DatabaseStepTest {
 
         @Override
         public Observation observe(PostgresRef ref) {
-            return nodes.get(ref.jdbcUrl());
+            return cutOff.contains(ref.jdbcUrl()) ? timedOut(ref.jdbcUrl()) : nodes.get(ref.jdbcUrl());
         }
 
         @Override
@@ -192,6 +204,27 @@ class DatabaseStepTest {
 
         group.run();
         assertThat(nodes.calls).as("a fenced node is left as it is").hasSize(2);
+    }
+
+    /**
+     * A region cut off drops packets: every call to its node takes the call timeout. The failover tries the old primary
+     * once, before the promotion; nothing after it waits on that node again before DNS is switched.
+     */
+    @Test
+    void anOldPrimaryInACutOffRegionCostsOneCallTimeoutBeforeTheDnsWriteNotOnePerStep() {
+        nodes.set(EAST, writable()).set(WEST, replica(0, 0));
+        nodes.cutOff.add(EAST);
+        List<java.time.Instant> writtenAt = new ArrayList<>();
+        dns.beforeWrite = () -> writtenAt.add(clock.instant());
+        GroupReconciler group = reconciler();
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(group, 20);
+
+        assertThat(servedIp()).isEqualTo("192.0.2.2");
+        assertThat(writtenAt).as("one DNS write").hasSize(1);
+        assertThat(Duration.between(T0, writtenAt.get(0))).as("decision to DNS write: one timeout on the old primary and "
+                + "the poll after the promotion (" + nodes.calls + ")").isLessThanOrEqualTo(CALL_TIMEOUT.plus(
+                        settings.capacityPoll()));
     }
 
     @Test
