@@ -128,10 +128,7 @@ record PromoteDatabase() implements ReconcileStep {
     private static void fenceIfWritable(DatabaseRef old, Decision decision, Instant now, Backends use, PassContext group) {
         Optional<Observation> seen = use.databases().observe(old);
         if (seen.isPresent() && seen.get() instanceof Observation.Observed o && o.role() == Role.WRITABLE) {
-            WriteOutcome fenced = use.databases().fence(old).orElseThrow();
-            group.report(ActuationStep.DATABASE, fenced instanceof WriteOutcome.Requested ? ActuationStatus.SUCCEEDED
-                    : ActuationStatus.FAILED, Databases.kind(old), describe(fenced) + " (old primary, " + decision.kind() + ")",
-                    now);
+            fence(old, decision, now, use, group);
         } else if (seen.isPresent() && seen.get() instanceof Observation.Unavailable u) {
             group.publishOnce(ActuationStep.DATABASE, ActuationStatus.SKIPPED, Databases.kind(old), "old primary "
                     + old.node() + " not reachable, not fenced (" + u.reason() + "); the DNS switch sends clients away from"
@@ -152,11 +149,17 @@ record PromoteDatabase() implements ReconcileStep {
         if (o.role() != Role.WRITABLE) {
             return Optional.empty();
         }
+        WriteOutcome fenced = fence(old, decision, now, use, group);
+        return fenced instanceof WriteOutcome.Requested ? Optional.empty()
+                : Optional.of(group.retryLater("fencing the old primary " + old.node() + " failed: " + describe(fenced), now));
+    }
+
+    /** Fences the old primary and reports the outcome as a DATABASE step. */
+    private static WriteOutcome fence(DatabaseRef old, Decision decision, Instant now, Backends use, PassContext group) {
         WriteOutcome fenced = use.databases().fence(old).orElseThrow();
         group.report(ActuationStep.DATABASE, fenced instanceof WriteOutcome.Requested ? ActuationStatus.SUCCEEDED
                 : ActuationStatus.FAILED, Databases.kind(old), describe(fenced) + " (old primary, " + decision.kind() + ")", now);
-        return fenced instanceof WriteOutcome.Requested ? Optional.empty()
-                : Optional.of(group.retryLater("fencing the old primary " + old.node() + " failed: " + describe(fenced), now));
+        return fenced;
     }
 
     private static String describe(WriteOutcome outcome) {
