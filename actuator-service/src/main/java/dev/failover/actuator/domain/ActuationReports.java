@@ -47,7 +47,16 @@ final class ActuationReports {
     /** Publishes a pass's result unless the same step said the same thing last. */
     void publishOnce(Decision decision, ActuationStep step, ActuationStatus status, String provider, String details,
             Instant startedAt) {
-        String said = status + " " + details.replaceFirst("^attempt \\d+: ", "");
+        publishOnce(decision, step, status, provider, details.replaceFirst("^attempt \\d+: ", ""), details, startedAt);
+    }
+
+    /**
+     * Publishes a pass's result unless the same step last said the same {@code condition}: a wait whose figures change
+     * on every pass (a replica's lag) is said once while the condition lasts, with the figures of its first pass.
+     */
+    void publishOnce(Decision decision, ActuationStep step, ActuationStatus status, String provider, String condition,
+            String details, Instant startedAt) {
+        String said = status + " " + condition;
         if (said.equals(lastPublished.put(step.name(), said))) {
             return;
         }

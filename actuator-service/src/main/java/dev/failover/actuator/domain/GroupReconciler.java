@@ -261,15 +261,22 @@ public final class GroupReconciler {
         }
 
         @Override
-        public Duration retryLater(String error, Instant now, Duration poll) {
+        public void publishOnce(ActuationStep step, ActuationStatus status, String provider, String condition,
+                String details, Instant startedAt) {
+            reports.publishOnce(desired == null ? null : desired.decision(), step, status, provider, condition, details,
+                    startedAt);
+        }
+
+        @Override
+        public Duration retryLater(String condition, String error, Instant now, Duration poll) {
             attempt++;
             Instant since = convergence instanceof Convergence.Converging c ? c.since() : now;
             convergence = new Convergence.Converging(attempt, error, since);
             if (unservedSince == null) {
                 unservedSince = now;
             }
-            publishOnce(ActuationStep.RECONCILE, ActuationStatus.CONVERGING, use.dns().name(), "attempt " + attempt + ": " + error,
-                    now);
+            publishOnce(ActuationStep.RECONCILE, ActuationStatus.CONVERGING, use.dns().name(), condition,
+                    "attempt " + attempt + ": " + error, now);
             return poll != null ? poll : use.settings().backoff().after(attempt);
         }
 

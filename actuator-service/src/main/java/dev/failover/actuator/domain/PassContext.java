@@ -23,6 +23,13 @@ interface PassContext {
     /** Publishes a result unless the same step said the same thing last (a long wait is not a flood of events). */
     void publishOnce(ActuationStep step, ActuationStatus status, String provider, String details, Instant startedAt);
 
+    /**
+     * Publishes a result unless the same step last said the same {@code condition} (its words without the figures that
+     * change from pass to pass, such as a replica's lag): said once while the condition lasts.
+     */
+    void publishOnce(ActuationStep step, ActuationStatus status, String provider, String condition, String details,
+            Instant startedAt);
+
     // ---- how a pass ends ----
 
     /** A passing failure: keep trying, with backoff, until served or superseded. */
@@ -31,7 +38,16 @@ interface PassContext {
     }
 
     /** A passing failure or wait: keep trying at the {@code poll} interval (null: with backoff). */
-    Duration retryLater(String error, Instant now, Duration poll);
+    default Duration retryLater(String error, Instant now, Duration poll) {
+        return retryLater(error, error, now, poll);
+    }
+
+    /**
+     * A wait on a condition that lasts and whose figures change on every pass (a replica's lag): the group's status says
+     * {@code error} as it is now, the published result says it once while {@code condition} (its words without those
+     * figures) stays the same.
+     */
+    Duration retryLater(String condition, String error, Instant now, Duration poll);
 
     /** The provider asked to slow down: keep trying, with the longer backoff of throttling. */
     Duration retryThrottled(String error, Instant now);

@@ -86,18 +86,21 @@ record PromoteDatabase() implements ReconcileStep {
                 }
             }
             if (node.unreplayedBytes() > 0 || node.lagSeconds() > 0) {
-                return Optional.of(group.retryLater("a planned move loses nothing: waiting for " + target.id()
-                        + "'s replica to apply everything (" + lag(node) + ")", now, use.settings().capacityPoll()));
+                // said once while it waits: the lag's figures change on every pass
+                String waiting = "a planned move loses nothing: waiting for " + target.id() + "'s replica to apply everything";
+                return Optional.of(group.retryLater(waiting, waiting + " (" + lag(node) + ")", now,
+                        use.settings().capacityPoll()));
             }
         } else {
             int budget = goal.config().safety().maxDataLossSeconds();
             if (decision.kind() != DecisionKind.FORCE && node.lagSeconds() > budget) {
+                String beyond = "beyond safety.maxDataLossSeconds " + budget;
                 group.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, "held: " + target.id()
-                        + "'s replica lags " + lag(node) + ", beyond safety.maxDataLossSeconds " + budget
-                        + "; a force by an operator promotes it anyway", now);
+                        + "'s replica lags " + beyond, "held: " + target.id() + "'s replica lags " + lag(node) + ", "
+                        + beyond + "; a force by an operator promotes it anyway", now);
                 return Optional.of(group.retryLater("held by the data-loss budget: " + target.id() + "'s replica lags "
-                        + lag(node) + ", beyond safety.maxDataLossSeconds " + budget + " (an operator's force overrides it)",
-                        now, use.settings().capacityPoll()));
+                        + beyond, "held by the data-loss budget: " + target.id() + "'s replica lags " + lag(node) + ", "
+                        + beyond + " (an operator's force overrides it)", now, use.settings().capacityPoll()));
             }
             previous.ifPresent(old -> fenceIfWritable(old, decision, now, use, group));
         }

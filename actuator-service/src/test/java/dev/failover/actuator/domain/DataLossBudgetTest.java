@@ -1,0 +1,160 @@
+package dev.failover.actuator.domain;
+
+import static dev.failover.actuator.domain.GroupReconcilerTest.T0;
+import static dev.failover.actuator.domain.GroupReconcilerTest.decision;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.failover.actuator.database.Database;
+import dev.failover.actuator.database.Databases;
+import dev.failover.actuator.database.PostgresDatabase;
+import dev.failover.actuator.database.PostgresRef;
+import dev.failover.actuator.dns.DnsProvider.Routing;
+import dev.failover.actuator.scaling.Scalers;
+import dev.failover.contract.event.ActuationResult;
+import dev.failover.contract.event.ActuationStep;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.time.Backoff;
+import dev.failover.contract.time.ManualClock;
+import dev.failover.contract.topology.Topology;
+import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.testkit.db.PostgresPair;
+
+/**
+ * The data-loss budget (issue 32's RPO gate) with real lag: the reconciler and the PostgreSQL backend against a real
+ * primary and streaming replica. The replica's replay is paused ({@code pg_wal_replay_pause()}) while the primary keeps
+ * taking writes, then the primary crashes (SIGQUIT by PID). An unplanned failover is held: the replica stays a replica
+ * and DNS is not written, with the lag in the reason. An operator's force then promotes it, DNS moves, and every row the
+ * primary acknowledged is on the promoted node (the pair replicates synchronously: the replica had received them, and
+ * promotion applies what it received).
+ */
+class DataLossBudgetTest {
+
+    final ManualClock clock = new ManualClock(T0);
+    final List<ActuationResult> results = new ArrayList<>();
+    final GroupReconciler.Settings settings = new GroupReconciler.Settings(Duration.ofSeconds(30), Duration.ofMillis(200),
+            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ZERO, () -> 0.0), Duration.ofSeconds(60),
+            Duration.ofMinutes(5));
+    final GroupReconcilerTest.ScriptedDns dns = new GroupReconcilerTest.ScriptedDns(Routing.SINGLE);
+
+    static Topology topology(PostgresPair pair, int budgetSeconds) {
+        return TopologyLoader.parse("""
+                version: 1
+                locations: [loc-a]
+                groups:
+                  - id: api
+                    dns: {zone: example.test., name: api.example.test., ttl: 30}
+                    targets:
+                      - id: primary
+                        region: us-east-1
+                        probe: {type: tcp, host: 192.0.2.1, port: 443}
+                        dns: {values: [192.0.2.1]}
+                        database: {kind: postgres, url: "%s", credentials: app-east}
+                      - id: secondary
+                        region: us-west-2
+                        probe: {type: tcp, host: 192.0.2.2, port: 443}
+                        dns: {values: [192.0.2.2]}
+                        database: {kind: postgres, url: "%s", credentials: app-west}
+                    safety: {maxDataLossSeconds: %d}
+                """.formatted(pair.primary().jdbcUrl(), pair.replica().jdbcUrl(), budgetSeconds), "test");
+    }
+
+    @Test
+    void aReplicaWhoseReplayIsPausedHoldsTheFailoverUntilAnOperatorForcesIt() throws Exception {
+        try (PostgresPair pair = PostgresPair.start()) {
+            sql(pair.primary().jdbcUrl(), "CREATE TABLE orders (id serial PRIMARY KEY, note text NOT NULL)");
+            Databases databases = new Databases(new PostgresDatabase(Duration.ofSeconds(2)), Map.of("app-east",
+                    new Databases.Login(PostgresPair.USER, null), "app-west", new Databases.Login(PostgresPair.USER, null)));
+            GroupReconciler group = new GroupReconciler("api", topology(pair, 2), dns, Scalers.none(), databases,
+                    new TrafficPlan(Routing.SINGLE, 100, List.of()), s -> {
+                    }, results::add, clock, settings);
+
+            write(pair, 20);
+            sql(pair.replica().jdbcUrl(), "SELECT pg_wal_replay_pause()");
+            // the replica receives (synchronously) and does not apply: its latest applied change ages while writes go on
+            await("the replica's latest applied change older than the budget of 2 s").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(250)).until(() -> {
+                        write(pair, 1);
+                        return new PostgresDatabase(Duration.ofSeconds(2)).observe(new PostgresRef(pair.replica().jdbcUrl(),
+                                PostgresPair.USER, null)) instanceof Database.Observation.Observed o && o.lagSeconds() > 3.0;
+                    });
+            int acknowledged = count(pair.primary().jdbcUrl());
+            pair.primary().crash(); // SIGQUIT by PID: the primary region's database is gone
+
+            group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+            for (int pass = 0; pass < 8; pass++) {
+                clock.advance(group.run());
+            }
+            assertThat(isReplica(pair.replica().jdbcUrl())).as("held: the replica was not promoted").isTrue();
+            assertThat(dns.successfulWrites).as("held: DNS not written").isZero();
+            assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Converging.class, c -> assertThat(
+                    c.lastError()).contains("held by the data-loss budget").contains("replay paused")
+                    .contains("safety.maxDataLossSeconds 2"));
+            assertThat(database()).as("said once as a failed DATABASE step, though the lag grew on every pass")
+                    .filteredOn(d -> d.startsWith("FAILED held:")).hasSize(1);
+            assertThat(results).as("and once as the group's wait").filteredOn(r -> r.step() == ActuationStep.RECONCILE
+                    && r.details().contains("held by the data-loss budget")).hasSize(1);
+
+            group.offer(decision(2, DecisionKind.FORCE, "primary", "secondary"));
+            for (int pass = 0; pass < 200 && !(group.status().convergence() instanceof Convergence.Converged); pass++) {
+                Duration wait = group.run();
+                clock.advance(wait);
+                Thread.sleep(Math.min(wait.toMillis(), 200)); // the promotion takes real time
+            }
+            assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
+            assertThat(isReplica(pair.replica().jdbcUrl())).as("promoted by the force").isFalse();
+            assertThat(dns.served().sets().get(0).values()).containsExactly("192.0.2.2");
+            assertThat(database()).anySatisfy(d -> assertThat(d).startsWith("SUCCEEDED promotion of")
+                    .contains("FORCE, replica lag").contains("replay paused"));
+            assertThat(count(pair.replica().jdbcUrl())).as("every row the primary acknowledged").isEqualTo(acknowledged);
+        }
+    }
+
+    List<String> database() {
+        return results.stream().filter(r -> r.step() == ActuationStep.DATABASE).map(r -> r.status() + " " + r.details()).toList();
+    }
+
+    static void write(PostgresPair pair, int rows) throws SQLException {
+        for (int i = 0; i < rows; i++) {
+            sql(pair.primary().jdbcUrl(), "INSERT INTO orders (note) VALUES ('row')");
+        }
+    }
+
+    static boolean isReplica(String url) throws SQLException {
+        return query(url, "SELECT pg_is_in_recovery()").equals("t");
+    }
+
+    static int count(String url) throws SQLException {
+        return Integer.parseInt(query(url, "SELECT count(*) FROM orders"));
+    }
+
+    static String query(String url, String sql) throws SQLException {
+        try (Connection connection = connect(url); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    static void sql(String url, String sql) throws SQLException {
+        try (Connection connection = connect(url); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    static Connection connect(String url) throws SQLException {
+        return DriverManager.getConnection(url + "?connectTimeout=2&socketTimeout=5", PostgresPair.USER, "");
+    }
+}
