@@ -193,7 +193,10 @@ public class ReconcilerProducer {
         Reconciler reconciler = new Reconciler(settings.topology(), g -> settings.arc().covers(g) ? arc : everyGroup,
                 scalers(settings.scaling()), databases(settings.databases()), store, publisher::publish, Clock.systemUTC(),
                 settings.reconcile());
-        settings.topology().groups().forEach(g -> metrics.trackGroup(g.id(), () -> reconciler.status(g.id())));
+        settings.topology().groups().forEach(g -> {
+            metrics.trackGroup(g.id(), () -> reconciler.status(g.id()));
+            metrics.trackDatabases(g, () -> reconciler.status(g.id()));
+        });
         return reconciler;
     }
 

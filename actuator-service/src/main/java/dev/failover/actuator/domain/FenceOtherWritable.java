@@ -12,31 +12,38 @@ import dev.failover.contract.topology.DatabaseRef;
 import dev.failover.contract.topology.Target;
 
 /**
- * One writable node per group, the target's (ADR 0020). Once the switch is served and the decision's target node is
- * writable, any other target's node of the group that takes writes is fenced, on every pass from then on: an old primary
- * that did not answer during the failover (its region cut off, its server down) is fenced the first time it answers
- * again, before a client that still reaches it can write much. Only once the switch is served: a node in a region cut
- * off costs a call timeout per read, which must not delay the DNS write. Runs after the ownership check, so an
- * instance whose decision was superseded (a zombie) fences nothing.
+ * One writable node per group, the target's (ADR 0020), and every node of a served group watched. Once the record serves
+ * what the goal wants, each target's database node is observed on every pass (the initial state's too, before any
+ * decision), for the group's status and the metrics: the standby's lag is known before a failure, not first during
+ * one. Under a decision whose target's node is writable, any other target's node of the group that takes writes is
+ * fenced: an old primary that did not answer during the failover (its region cut off, its server down) is fenced the
+ * first time it answers again, before a client that still reaches it can write much. Only once the switch is served: a
+ * node in a region cut off costs a call timeout per read, which must not delay the DNS write. Runs after the ownership
+ * check, so an instance whose decision was superseded (a zombie) fences nothing.
  */
 record FenceOtherWritable() implements ReconcileStep {
 
     @Override
     public Next apply(Pass pass, Backends use, PassContext group) {
-        if (!(pass.goal() instanceof Goal.Decided goal) || goal.target().database() == null || !pass.servedAsWanted()) {
+        Goal goal = pass.goal();
+        if (!pass.servedAsWanted() || goal.config().targets().stream().allMatch(t -> t.database() == null)) {
             return ReconcileStep.go(pass);
         }
-        Optional<Observation> target = use.databases().observe(goal.target().database());
-        if (target.isEmpty() || !(target.get() instanceof Observation.Observed o) || o.role() != Role.WRITABLE) {
-            return ReconcileStep.go(pass); // not promoted yet: PromoteDatabase does the rest
+        boolean fenceOthers = false;
+        DatabaseRef own = goal.target().database();
+        if (own != null) {
+            Optional<Observation> target = observe(goal.target(), pass, use, group);
+            // under a decision, once its target's node is promoted; before it, PromoteDatabase does the rest
+            fenceOthers = goal instanceof Goal.Decided && target.orElse(null) instanceof Observation.Observed o
+                    && o.role() == Role.WRITABLE;
         }
         for (Target other : goal.config().targets()) {
             DatabaseRef node = other.database();
-            if (node == null || other.id().equals(goal.target().id()) || node.node().equals(goal.target().database().node())) {
+            if (node == null || other.id().equals(goal.target().id()) || own != null && node.node().equals(own.node())) {
                 continue;
             }
-            if (use.databases().observe(node).orElse(null) instanceof Observation.Observed seen
-                    && seen.role() == Role.WRITABLE) {
+            if (observe(other, pass, use, group).orElse(null) instanceof Observation.Observed seen
+                    && seen.role() == Role.WRITABLE && fenceOthers) {
                 WriteOutcome fenced = use.databases().fence(node).orElseThrow();
                 group.report(ActuationStep.DATABASE, fenced instanceof WriteOutcome.Requested ? ActuationStatus.SUCCEEDED
                         : ActuationStatus.FAILED, Databases.kind(node), other.id() + "'s database " + node.node()
@@ -45,5 +52,11 @@ record FenceOtherWritable() implements ReconcileStep {
             }
         }
         return ReconcileStep.go(pass);
+    }
+
+    private static Optional<Observation> observe(Target target, Pass pass, Backends use, PassContext group) {
+        Optional<Observation> seen = use.databases().observe(target.database());
+        seen.ifPresent(o -> group.databaseSeen(target, o, pass.now()));
+        return seen;
     }
 }

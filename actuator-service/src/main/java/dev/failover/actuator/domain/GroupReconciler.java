@@ -8,10 +8,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
+import dev.failover.actuator.database.Database;
+import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.OwnerMark;
 import dev.failover.actuator.dns.ServedRecord;
-import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
@@ -60,11 +61,11 @@ public final class GroupReconciler {
      *                      unserved time that is a planned hold is no failure to alert on.
      */
     public record Status(String group, DesiredState desired, Convergence convergence, Instant unservedSince, String served,
-            String initialTarget, Instant heldUntil) {
+            String initialTarget, Instant heldUntil, DataTier dataTier) {
 
         public Status(String group, DesiredState desired, Convergence convergence, Instant unservedSince, String served,
                 String initialTarget) {
-            this(group, desired, convergence, unservedSince, served, initialTarget, null);
+            this(group, desired, convergence, unservedSince, served, initialTarget, null, DataTier.NONE);
         }
     }
 
@@ -108,6 +109,7 @@ public final class GroupReconciler {
     private String initialTarget;
     /** The desired state holds a change written whose save failed: stored again before the next read. */
     private boolean changeUnstored;
+    private final DataTierWatch dataTier = new DataTierWatch();
     private final PassContext context = new Context();
 
     /** Without database backends: a target with a database node blocks (ADR 0020). */
@@ -195,6 +197,7 @@ public final class GroupReconciler {
         try {
             return ReconcileSteps.run(Pass.start(goal, now), use, context);
         } finally {
+            dataTier.passEnded();
             publishStatus(null);
         }
     }
@@ -224,6 +227,7 @@ public final class GroupReconciler {
         heldUntil = null;
         servedSince = null;
         scaleDownDone = false;
+        dataTier.newDesiredState();
         reports.forget();
         unservedSince = now;
         retryRequested.set(false);
@@ -243,7 +247,7 @@ public final class GroupReconciler {
     private void publishStatus(String served) {
         Status previous = status;
         status = new Status(group, desired, convergence, unservedSince, served != null ? served : previous.served(),
-                desired == null ? initialTarget : null, heldUntil);
+                desired == null ? initialTarget : null, heldUntil, dataTier.snapshot());
     }
 
     /** The steps' view of this group: its backends, and the intent methods through which its state changes. */
@@ -431,6 +435,26 @@ public final class GroupReconciler {
         @Override
         public void scaledDown() {
             scaleDownDone = true;
+        }
+
+        @Override
+        public void databaseSeen(Target target, Database.Observation observation, Instant at) {
+            dataTier.seen(target.id(), observation, at);
+        }
+
+        @Override
+        public void heldForDataLoss(Instant now) {
+            dataTier.held(now);
+        }
+
+        @Override
+        public void promotionRequested(Instant now) {
+            dataTier.promotionRequested(now);
+        }
+
+        @Override
+        public Optional<Duration> promotedWritable(Instant now) {
+            return dataTier.writable(now);
         }
     }
 }

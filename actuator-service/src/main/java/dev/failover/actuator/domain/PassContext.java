@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
+import dev.failover.actuator.database.Database;
 import dev.failover.actuator.dns.OwnerMark;
 import dev.failover.actuator.dns.ServedRecord;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
+import dev.failover.contract.topology.Target;
 
 /**
  * What a reconcile step may do to its {@link GroupReconciler}'s state: intent methods, and a few questions. The state
@@ -132,4 +134,21 @@ interface PassContext {
     boolean scaleDownDone();
 
     void scaledDown();
+
+    // ---- the data tier (ADR 0020) ----
+
+    /** A target's database node was observed: kept for the group's status and metrics. */
+    void databaseSeen(Target target, Database.Observation observation, Instant at);
+
+    /** This pass holds an unplanned failover because the replica lags beyond the data-loss budget. */
+    void heldForDataLoss(Instant now);
+
+    /** The target's node was asked to become writable. */
+    void promotionRequested(Instant now);
+
+    /**
+     * The target's node is writable: how long since this instance first requested its promotion for this desired state,
+     * once; empty when it did not request one (the node was writable already, or another instance promoted it).
+     */
+    Optional<Duration> promotedWritable(Instant now);
 }

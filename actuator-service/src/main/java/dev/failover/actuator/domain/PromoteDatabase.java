@@ -51,6 +51,7 @@ record PromoteDatabase() implements ReconcileStep {
         String kind = Databases.kind(ref);
         Decision decision = goal.desired().decision();
         Optional<Observation> read = use.databases().observe(ref);
+        read.ifPresent(seen -> group.databaseSeen(target, seen, now));
         if (read.isEmpty()) {
             return Optional.of(group.block(ActuationStep.DATABASE, kind, "no " + kind + " backend or login '"
                     + ref.credentials() + "' is configured for " + target.id() + "'s database; DNS not switched", now));
@@ -64,7 +65,7 @@ record PromoteDatabase() implements ReconcileStep {
                     + rejected.reason(), now));
         }
         Observation.Observed node = (Observation.Observed) read.get();
-        Optional<DatabaseRef> previous = previous(goal);
+        Optional<Target> previous = previous(goal);
         if (node.role() == Role.FENCED) {
             return Optional.of(group.block(ActuationStep.DATABASE, kind, target.id() + "'s database " + ref.node()
                     + " was fenced as an old primary: it takes no writes until it is rebuilt as a replica of the current"
@@ -73,8 +74,11 @@ record PromoteDatabase() implements ReconcileStep {
         if (node.role() == Role.WRITABLE) {
             // promoted on an earlier pass (whose fence attempt came before it), or already the primary: DNS goes on at
             // once; an old primary that answers again later is FenceOtherWritable's, after the switch is served
-            group.publishOnce(ActuationStep.DATABASE, ActuationStatus.SUCCEEDED, kind, target.id() + "'s database "
-                    + ref.node() + " is writable", now);
+            String writable = target.id() + "'s database " + ref.node() + " is writable";
+            Optional<Duration> took = group.promotedWritable(now);
+            group.publishOnce(ActuationStep.DATABASE, ActuationStatus.SUCCEEDED, kind, writable, writable + took.map(t ->
+                    String.format(java.util.Locale.ROOT, ", %.1f s after its promotion was requested", t.toMillis() / 1000.0))
+                    .orElse(""), now);
             return Optional.empty();
         }
         // a replica: fence the old primary, then check what may be lost, then promote
@@ -94,6 +98,7 @@ record PromoteDatabase() implements ReconcileStep {
         } else {
             int budget = goal.config().safety().maxDataLossSeconds();
             if (decision.kind() != DecisionKind.FORCE && node.lagSeconds() > budget) {
+                group.heldForDataLoss(now);
                 String beyond = "beyond safety.maxDataLossSeconds " + budget;
                 group.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, "held: " + target.id()
                         + "'s replica lags " + beyond, "held: " + target.id() + "'s replica lags " + lag(node) + ", "
@@ -114,22 +119,25 @@ record PromoteDatabase() implements ReconcileStep {
             return Optional.of(group.retryLater(target.id() + "'s database unavailable while promoting: "
                     + unavailable.reason() + "; DNS waits for it", now));
         }
+        group.promotionRequested(now);
         group.publishOnce(ActuationStep.DATABASE, ActuationStatus.SUCCEEDED, kind, ((WriteOutcome.Requested) promoted).details()
                 + " (" + decision.kind() + ", replica lag " + lag(node) + ")", now);
         return Optional.of(group.retryLater("promotion of " + target.id() + "'s database requested; DNS waits until it is"
                 + " writable", now, use.settings().capacityPoll()));
     }
 
-    /** The database node of the target traffic leaves, when it has one and it is another node. */
-    private static Optional<DatabaseRef> previous(Goal.Decided goal) {
+    /** The target traffic leaves, when its database node is another node. */
+    private static Optional<Target> previous(Goal.Decided goal) {
         String from = goal.desired().decision().fromTarget();
-        return Optional.ofNullable(from).flatMap(goal.config()::target).map(Target::database)
-                .filter(old -> !old.node().equals(goal.target().database().node()));
+        return Optional.ofNullable(from).flatMap(goal.config()::target).filter(old -> old.database() != null
+                && !old.database().node().equals(goal.target().database().node()));
     }
 
     /** Best effort: an old primary that answers and still takes writes is fenced; one that does not answer is left. */
-    private static void fenceIfWritable(DatabaseRef old, Decision decision, Instant now, Backends use, PassContext group) {
+    private static void fenceIfWritable(Target previous, Decision decision, Instant now, Backends use, PassContext group) {
+        DatabaseRef old = previous.database();
         Optional<Observation> seen = use.databases().observe(old);
+        seen.ifPresent(o -> group.databaseSeen(previous, o, now));
         if (seen.isPresent() && seen.get() instanceof Observation.Observed o && o.role() == Role.WRITABLE) {
             fence(old, decision, now, use, group);
         } else if (seen.isPresent() && seen.get() instanceof Observation.Unavailable u) {
@@ -140,9 +148,11 @@ record PromoteDatabase() implements ReconcileStep {
     }
 
     /** A planned move fences the old primary first, and waits while it cannot. Empty once it takes no writes. */
-    private static Optional<Duration> fenceBeforePlannedMove(DatabaseRef old, Decision decision, Instant now, Backends use,
+    private static Optional<Duration> fenceBeforePlannedMove(Target previous, Decision decision, Instant now, Backends use,
             PassContext group) {
+        DatabaseRef old = previous.database();
         Optional<Observation> seen = use.databases().observe(old);
+        seen.ifPresent(o -> group.databaseSeen(previous, o, now));
         if (seen.isEmpty() || !(seen.get() instanceof Observation.Observed o)) {
             String why = seen.map(s -> s instanceof Observation.Unavailable u ? u.reason()
                     : ((Observation.Rejected) s).reason()).orElse("no backend or login configured");

@@ -3,6 +3,7 @@ package dev.failover.actuator.metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -10,11 +11,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.failover.actuator.domain.Convergence;
+import dev.failover.actuator.domain.DataTier;
 import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.signing.Verification;
+import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.Target;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -73,6 +77,21 @@ public class ActuatorMetrics {
     public static final String ATTEMPTS = "failover.actuator.reconcile.attempts";
     /** The epoch of the group's desired state. */
     public static final String DESIRED_EPOCH = "failover.actuator.desired.epoch";
+    /**
+     * A target's database node's replication lag in seconds as last observed (0 for a writable node, NaN before any
+     * observation or when it did not answer), by group and target (ADR 0020). Alert FailoverReplicaLagBeyondBudget.
+     */
+    public static final String DATABASE_LAG = "failover.actuator.database.lag.seconds";
+    /** 1 while a target's database node took writes when last observed, by group and target. Alert FailoverTwoWritableDatabases. */
+    public static final String DATABASE_WRITABLE = "failover.actuator.database.writable";
+    /** 1 while a target's database node answered its last observation, by group and target. */
+    public static final String DATABASE_ANSWERED = "failover.actuator.database.answered";
+    /** The group's safety.maxDataLossSeconds, beside the lag it bounds. */
+    public static final String DATABASE_LOSS_BUDGET = "failover.actuator.database.loss.budget.seconds";
+    /** 1 while an unplanned failover is held because the replica lags beyond the budget. Alert FailoverHeldForDataLoss. */
+    public static final String DATABASE_HELD = "failover.actuator.database.held";
+    /** Seconds from the last promotion's request until its node was seen writable (NaN before any), by group. */
+    public static final String DATABASE_LAST_PROMOTION = "failover.actuator.database.last.promotion.seconds";
 
     private final MeterRegistry registry;
     private final Clock clock;
@@ -140,6 +159,35 @@ public class ActuatorMetrics {
         gauge(DRIFT, group, status, s -> s.convergence() instanceof Convergence.Drifted ? 1 : 0);
         gauge(ATTEMPTS, group, status, s -> s.convergence() instanceof Convergence.Converging c ? c.attempt() : 0);
         gauge(DESIRED_EPOCH, group, status, s -> s.desired() == null ? 0 : s.desired().epoch());
+    }
+
+    /**
+     * Registers the data tier's gauges of a group whose targets have database nodes, read from {@code status} at scrape
+     * time: each target's lag, writability and answer, the group's budget, hold and last promotion.
+     */
+    public void trackDatabases(FailoverGroup group, Supplier<GroupReconciler.Status> status) {
+        List<Target> withNodes = group.targets().stream().filter(t -> t.database() != null).toList();
+        if (withNodes.isEmpty()) {
+            return;
+        }
+        for (Target target : withNodes) {
+            nodeGauge(DATABASE_LAG, group.id(), target.id(), status, DataTier.Node::lagSeconds);
+            nodeGauge(DATABASE_WRITABLE, group.id(), target.id(), status, n -> n.writable() ? 1 : 0);
+            nodeGauge(DATABASE_ANSWERED, group.id(), target.id(), status, n -> n.answered() ? 1 : 0);
+        }
+        int budget = group.safety().maxDataLossSeconds();
+        Gauge.builder(DATABASE_LOSS_BUDGET, () -> budget).tag("group", group.id()).register(registry);
+        gauge(DATABASE_HELD, group.id(), status, s -> s.dataTier().heldSince() == null ? 0 : 1);
+        gauge(DATABASE_LAST_PROMOTION, group.id(), status, s -> s.dataTier().lastPromotion() == null ? Double.NaN
+                : s.dataTier().lastPromotion().toMillis() / 1000.0);
+    }
+
+    private void nodeGauge(String name, String group, String target, Supplier<GroupReconciler.Status> status,
+            ToDoubleFunction<DataTier.Node> value) {
+        Gauge.builder(name, () -> {
+            DataTier.Node node = status.get().dataTier().nodes().get(target);
+            return node == null ? Double.NaN : value.applyAsDouble(node);
+        }).tags("group", group, "target", target).register(registry);
     }
 
     private double unservedOutsidePlannedHolds(GroupReconciler.Status status) {

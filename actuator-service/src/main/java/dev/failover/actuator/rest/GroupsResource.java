@@ -25,7 +25,9 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.failover.actuator.database.Database;
 import dev.failover.actuator.domain.Convergence;
+import dev.failover.actuator.domain.DataTier;
 import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.actuator.domain.Reconciler;
 import dev.failover.actuator.messaging.ReconcileLoop;
@@ -55,9 +57,18 @@ public class GroupsResource {
     static final String VIEWER = "failover-viewer";
     static final String OPERATOR = "failover-operator";
 
-    /** A group's convergence, for people and tools. */
+    /**
+     * A group's convergence, for people and tools; with its data tier (ADR 0020) when its targets have database nodes:
+     * each node as this instance last observed it, since when an unplanned failover is held for the data-loss budget,
+     * and how long the last promotion took.
+     */
     public record GroupStatusView(String group, Long desiredEpoch, String desiredTarget, String decisionId, Integer step,
-            String status, Integer attempt, String detail, Instant since, long unservedSeconds, String served) {
+            String status, Integer attempt, String detail, Instant since, long unservedSeconds, String served,
+            List<DatabaseNodeView> databases, Instant heldForDataLossSince, Double lastPromotionSeconds) {
+
+        public GroupStatusView {
+            databases = databases == null ? List.of() : List.copyOf(databases);
+        }
 
         static GroupStatusView of(GroupReconciler.Status s) {
             Convergence c = s.convergence();
@@ -94,7 +105,29 @@ public class GroupsResource {
                     s.desired() == null ? s.initialTarget() : s.desired().target(),
                     s.desired() == null ? (initial ? GroupReconciler.INITIAL_DECISION_ID : null) : s.desired().decision().decisionId(),
                     s.desired() == null ? null : s.desired().step(), status, attempt, detail, since,
-                    s.unservedSince() == null ? 0 : Duration.between(s.unservedSince(), Instant.now()).toSeconds(), s.served());
+                    s.unservedSince() == null ? 0 : Duration.between(s.unservedSince(), Instant.now()).toSeconds(), s.served(),
+                    s.dataTier().nodes().entrySet().stream().map(e -> DatabaseNodeView.of(e.getKey(), e.getValue())).toList(),
+                    s.dataTier().heldSince(), s.dataTier().lastPromotion() == null ? null
+                            : s.dataTier().lastPromotion().toMillis() / 1000.0);
+        }
+    }
+
+    /**
+     * A target's database node as last observed: its role (WRITABLE, FENCED, REPLICA) and a replica's lag, or why it could
+     * not be read (UNAVAILABLE: not reachable in time; REJECTED: refused, such as a login).
+     */
+    public record DatabaseNodeView(String target, String role, Double lagSeconds, Long unreplayedBytes, Boolean replayPaused,
+            String error, Instant observedAt) {
+
+        static DatabaseNodeView of(String target, DataTier.Node node) {
+            if (node.observation() instanceof Database.Observation.Observed o) {
+                return new DatabaseNodeView(target, o.role().name(), o.lagSeconds(), o.unreplayedBytes(), o.replayPaused(),
+                        null, node.at());
+            }
+            return node.observation() instanceof Database.Observation.Unavailable u
+                    ? new DatabaseNodeView(target, "UNAVAILABLE", null, null, null, u.reason(), node.at())
+                    : new DatabaseNodeView(target, "REJECTED", null, null, null,
+                            ((Database.Observation.Rejected) node.observation()).reason(), node.at());
         }
     }
 

@@ -102,6 +102,8 @@ class DataLossBudgetTest {
             assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Converging.class, c -> assertThat(
                     c.lastError()).contains("held by the data-loss budget").contains("replay paused")
                     .contains("safety.maxDataLossSeconds 2"));
+            assertThat(group.status().dataTier().heldSince()).as("the hold, for the metrics").isNotNull();
+            assertThat(group.status().dataTier().nodes().get("secondary").lagSeconds()).isGreaterThan(2.0);
             assertThat(database()).as("said once as a failed DATABASE step, though the lag grew on every pass")
                     .filteredOn(d -> d.startsWith("FAILED held:")).hasSize(1);
             assertThat(results).as("and once as the group's wait").filteredOn(r -> r.step() == ActuationStep.RECONCILE
@@ -119,6 +121,8 @@ class DataLossBudgetTest {
             assertThat(database()).anySatisfy(d -> assertThat(d).startsWith("SUCCEEDED promotion of")
                     .contains("FORCE, replica lag").contains("replay paused"));
             assertThat(count(pair.replica().jdbcUrl())).as("every row the primary acknowledged").isEqualTo(acknowledged);
+            assertThat(group.status().dataTier().heldSince()).isNull();
+            assertThat(group.status().dataTier().lastPromotion()).isNotNull();
         }
     }
 

@@ -240,11 +240,41 @@ class DatabaseStepTest {
                 c.lastError()).contains("held by the data-loss budget").contains("lags 45.0 s")
                 .contains("safety.maxDataLossSeconds 30"));
         assertThat(database()).anySatisfy(d -> assertThat(d).startsWith("FAILED held:"));
+        assertThat(group.status().dataTier().heldSince()).as("held since the first pass").isEqualTo(T0);
+        assertThat(group.status().dataTier().nodes().get("secondary").lagSeconds()).isEqualTo(45.0);
 
         nodes.set(WEST, replica(12.0, 100));
         run(group, 20);
         assertThat(nodes.calls).containsExactly("promote " + WEST);
         assertThat(servedIp()).isEqualTo("192.0.2.2");
+        assertThat(group.status().dataTier().heldSince()).as("the hold is over").isNull();
+        assertThat(group.status().dataTier().lastPromotion()).as("requested, seen writable a poll later")
+                .isEqualTo(settings.capacityPoll());
+        assertThat(database()).anySatisfy(d -> assertThat(d).isEqualTo("SUCCEEDED secondary's database " + WEST
+                + " is writable, 2.0 s after its promotion was requested"));
+    }
+
+    @Test
+    void theStandbysLagIsWatchedBeforeAnyDecisionAndNothingIsFencedThen() {
+        nodes.set(EAST, writable()).set(WEST, replica(4.0, 1_000));
+        dns.store.write(new RecordWrite(GroupReconcilerTest.KEY, null, new OwnerMark("api", 0,
+                GroupReconciler.INITIAL_DECISION_ID), List.of(RecordSet.simple(30, Set.of("192.0.2.1")))));
+        GroupReconciler group = run(reconciler(), 20);
+
+        assertThat(group.status().convergence()).as("the initial state, served").isInstanceOf(Convergence.Converged.class);
+        DataTier seen = group.status().dataTier();
+        assertThat(seen.nodes().get("primary").writable()).isTrue();
+        assertThat(seen.nodes().get("secondary").lagSeconds()).isEqualTo(4.0);
+        assertThat(seen.nodes().get("secondary").writable()).isFalse();
+
+        nodes.set(WEST, writable()); // promoted by hand: before any decision, said by the metrics, not fenced here
+        nodes.set(EAST, new Database.Observation.Unavailable("region cut off"));
+        clock.advance(settings.resync());
+        group.run();
+        assertThat(nodes.calls).isEmpty();
+        assertThat(group.status().dataTier().nodes().get("secondary").writable()).isTrue();
+        assertThat(group.status().dataTier().nodes().get("primary").answered()).isFalse();
+        assertThat(group.status().dataTier().nodes().get("primary").lagSeconds()).isNaN();
     }
 
     @Test

@@ -3,8 +3,10 @@ package dev.failover.actuator.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -14,12 +16,16 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.failover.actuator.database.Database;
 import dev.failover.actuator.domain.Convergence;
+import dev.failover.actuator.domain.DataTier;
 import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.TopologyLoader;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -63,7 +69,7 @@ class ActuatorMetricsTest {
     void theUnservedTimeOutsidePlannedHoldsIsAGauge(String name, Instant unservedSince, Instant heldUntil, double seconds) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         new ActuatorMetrics(registry, Clock.fixed(NOW, ZoneOffset.UTC)).trackGroup("api", () -> new GroupReconciler.Status("api",
-                null, new Convergence.Converging(1, null, NOW), unservedSince, null, null, heldUntil));
+                null, new Convergence.Converging(1, null, NOW), unservedSince, null, null, heldUntil, DataTier.NONE));
         assertThat(registry.get(ActuatorMetrics.UNSERVED_UNPLANNED_SECONDS).tag("group", "api").gauge().value())
                 .isEqualTo(seconds);
     }
@@ -77,5 +83,56 @@ class ActuatorMetricsTest {
         assertThat(registry.get(ActuatorMetrics.SUPERSEDED).tag("group", "api").gauge().value()).isEqualTo(1.0);
         convergence.set(new Convergence.Idle());
         assertThat(registry.get(ActuatorMetrics.SUPERSEDED).tag("group", "api").gauge().value()).isZero();
+    }
+
+    @Test
+    void theDataTierIsAGaugePerTargetAndGroup() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        FailoverGroup group = TopologyLoader.parse("""
+                version: 1
+                locations: [loc-a]
+                groups:
+                  - id: api
+                    dns: {zone: example.test., name: api.example.test., ttl: 30}
+                    targets:
+                      - id: primary
+                        region: us-east-1
+                        probe: {type: tcp, host: 192.0.2.1, port: 443}
+                        dns: {values: [192.0.2.1]}
+                        database: {kind: postgres, url: "jdbc:postgresql://east:5432/app", credentials: east}
+                      - id: secondary
+                        region: us-west-2
+                        probe: {type: tcp, host: 192.0.2.2, port: 443}
+                        dns: {values: [192.0.2.2]}
+                        database: {kind: postgres, url: "jdbc:postgresql://west:5432/app", credentials: west}
+                    safety: {maxDataLossSeconds: 15}
+                """, "test").group("api").orElseThrow();
+        AtomicReference<DataTier> tier = new AtomicReference<>(DataTier.NONE);
+        new ActuatorMetrics(registry).trackDatabases(group, () -> new GroupReconciler.Status("api", null,
+                new Convergence.Idle(), null, null, null, null, tier.get()));
+        assertThat(registry.get(ActuatorMetrics.DATABASE_LAG).tags("group", "api", "target", "secondary").gauge().value())
+                .as("not observed yet").isNaN();
+        assertThat(registry.get(ActuatorMetrics.DATABASE_LOSS_BUDGET).tag("group", "api").gauge().value()).isEqualTo(15.0);
+        assertThat(registry.get(ActuatorMetrics.DATABASE_LAST_PROMOTION).tag("group", "api").gauge().value()).isNaN();
+
+        tier.set(new DataTier(Map.of("primary", new DataTier.Node(new Database.Observation.Observed(Database.Role.WRITABLE,
+                0, 0, false), NOW), "secondary", new DataTier.Node(new Database.Observation.Observed(Database.Role.REPLICA,
+                        800, 21.5, true), NOW)), NOW, Duration.ofMillis(2_500)));
+        assertThat(registry.get(ActuatorMetrics.DATABASE_LAG).tags("group", "api", "target", "secondary").gauge().value())
+                .isEqualTo(21.5);
+        assertThat(registry.get(ActuatorMetrics.DATABASE_WRITABLE).tags("group", "api", "target", "primary").gauge().value())
+                .isEqualTo(1.0);
+        assertThat(registry.get(ActuatorMetrics.DATABASE_WRITABLE).tags("group", "api", "target", "secondary").gauge()
+                .value()).isZero();
+        assertThat(registry.get(ActuatorMetrics.DATABASE_HELD).tag("group", "api").gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get(ActuatorMetrics.DATABASE_LAST_PROMOTION).tag("group", "api").gauge().value()).isEqualTo(2.5);
+
+        tier.set(new DataTier(Map.of("primary", new DataTier.Node(new Database.Observation.Unavailable("timed out"), NOW)),
+                null, null));
+        assertThat(registry.get(ActuatorMetrics.DATABASE_ANSWERED).tags("group", "api", "target", "primary").gauge().value())
+                .isZero();
+        assertThat(registry.get(ActuatorMetrics.DATABASE_LAG).tags("group", "api", "target", "primary").gauge().value())
+                .isNaN();
+        assertThat(registry.get(ActuatorMetrics.DATABASE_HELD).tag("group", "api").gauge().value()).isZero();
     }
 }

@@ -1,0 +1,47 @@
+package dev.failover.actuator.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import dev.failover.actuator.database.Database;
+
+/**
+ * What the reconciler last saw of a group's data tier (ADR 0020), for the group's status and the metrics: each target's
+ * database node as last observed, since when a failover is held by the data-loss budget, and how long the last
+ * promotion took from its request until the node was seen writable.
+ *
+ * @param nodes         by target id: the last observation of the target's node and when it was made
+ * @param heldSince     since when an unplanned failover is held because the replica lags beyond
+ *                      {@code safety.maxDataLossSeconds}; null when it is not
+ * @param lastPromotion from the request of the last promotion this instance made until the node was seen writable; null
+ *                      before any
+ */
+public record DataTier(Map<String, Node> nodes, Instant heldSince, Duration lastPromotion) {
+
+    /** Nothing seen yet (no database node, or no pass that looked). */
+    public static final DataTier NONE = new DataTier(Map.of(), null, null);
+
+    public DataTier {
+        nodes = Map.copyOf(nodes);
+    }
+
+    /** A target's node as last observed. */
+    public record Node(Database.Observation observation, Instant at) {
+
+        /** A replica's lag in seconds; NaN when the node was not reachable or refused the read. */
+        public double lagSeconds() {
+            return observation instanceof Database.Observation.Observed o ? o.lagSeconds() : Double.NaN;
+        }
+
+        /** Whether the node took writes when last observed. */
+        public boolean writable() {
+            return observation instanceof Database.Observation.Observed o && o.role() == Database.Role.WRITABLE;
+        }
+
+        /** Whether the node answered the last observation. */
+        public boolean answered() {
+            return observation instanceof Database.Observation.Observed;
+        }
+    }
+}
