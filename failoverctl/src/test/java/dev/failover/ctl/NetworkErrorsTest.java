@@ -137,6 +137,45 @@ class NetworkErrorsTest {
         }
     }
 
+    @Test
+    void databasesShowsTheDataTierAsTheDrivingActuatorObservedIt() throws Exception {
+        int lost;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            lost = socket.getLocalPort();
+        }
+        try (FakeApi east = new FakeApi(); FakeApi west = new FakeApi()) {
+            east.answer("GET /groups/orders", 200, "{\"group\":\"orders\",\"status\":\"IDLE\",\"databases\":[]}");
+            west.answer("GET /groups/orders", 200, """
+                    {"group":"orders","desiredEpoch":3,"desiredTarget":"secondary","status":"CONVERGING",
+                     "heldForDataLossSince":"2026-11-25T03:00:00Z","lastPromotionSeconds":null,
+                     "databases":[
+                      {"target":"primary","role":"UNAVAILABLE","error":"connect timed out","observedAt":"2026-11-25T03:00:04Z"},
+                      {"target":"secondary","role":"REPLICA","lagSeconds":42.5,"unreplayedBytes":8192,"replayPaused":true,
+                       "observedAt":"2026-11-25T03:00:04Z"}]}
+                    """);
+            Run run = run("databases", "orders", "--token", "viewer", "--actuator-url",
+                    String.join(",", List.of(east.url(), "http://127.0.0.1:" + lost, west.url())));
+            assertThat(run.exit()).as(run.err()).isZero();
+            assertThat(run.out()).contains("orders: desired secondary at epoch 3, CONVERGING (actuator " + west.url() + "/)")
+                    .containsPattern("primary +UNAVAILABLE +- +- +- +2026-11-25T03:00:04Z +connect timed out")
+                    .containsPattern("secondary +REPLICA +42.5 s +8192 B +paused")
+                    .contains("HELD since 2026-11-25T03:00:00Z").doesNotContain("last promotion");
+            assertThat(west.requests.get(0).header("Authorization")).isEqualTo("Bearer viewer");
+
+            Run json = run("databases", "orders", "-o", "json", "--actuator-url", west.url());
+            assertThat(json.out()).contains("\"lagSeconds\" : 42.5");
+
+            Run nobody = run("databases", "orders", "--actuator-url", east.url() + ",http://127.0.0.1:" + lost);
+            assertThat(nobody.exit()).isEqualTo(Exits.REFUSED);
+            assertThat(nobody.err()).contains("no actuator drives orders (2 asked)").contains(east.url() + "/: does not drive")
+                    .contains("connection refused");
+
+            Run one = run("databases", "orders", "--actuator-url", east.url());
+            assertThat(one.exit()).isEqualTo(Exits.REFUSED);
+            assertThat(one.err()).contains("the actuator at " + east.url() + "/ does not drive orders");
+        }
+    }
+
     private static void keytool(String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool")
                 .toString()));

@@ -1,0 +1,95 @@
+package dev.failover.ctl.command;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.failover.ctl.Exits;
+import dev.failover.ctl.http.ApiClient;
+import dev.failover.ctl.http.ApiException;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * A command for the actuator that drives a group. Any region's actuator may drive it (ADR 0005), so each actuator of the
+ * context is asked in turn until the one that drives the group answers; one that does not (a 409, or its view of the
+ * group IDLE) is passed over, and so is one that cannot be reached (a lost region). The token is for the actuator's
+ * audience.
+ */
+abstract class ActuatorCommand extends ApiCommand {
+
+    @Parameters(paramLabel = "GROUP")
+    String group;
+
+    @Option(names = "--actuator-url", split = ",", paramLabel = "URL", description = "an actuator's base URL; repeat or "
+            + "comma-separate for every region's (env FAILOVER_ACTUATOR_URL; default the context's actuators, else "
+            + "http://127.0.0.1:8380)")
+    List<URI> actuators = new ArrayList<>();
+
+    /** Asks one actuator; empty when it does not drive the group (an answer of 409 is the same). */
+    abstract Optional<JsonNode> ask(ApiClient actuator) throws ApiException;
+
+    /** Prints the driving actuator's answer. */
+    abstract void show(ApiClient actuator, JsonNode answer);
+
+    /** For the message when no actuator drives the group, e.g. "retried". */
+    abstract String doneBy();
+
+    @Override
+    final int run() throws ApiException, ConnectionOptions.BadSetting {
+        List<ApiClient> clients = options().clients(ConnectionOptions.Service.ACTUATOR, actuators);
+        if (clients.size() == 1) {
+            return run(clients.get(0));
+        }
+        List<String> passed = new ArrayList<>();
+        boolean notDriving = false;
+        ApiException last = null;
+        for (ApiClient client : clients) {
+            try {
+                Optional<JsonNode> answer = ask(client);
+                if (answer.isPresent()) {
+                    show(client, answer.get());
+                    return ok();
+                }
+                notDriving = true;
+                passed.add(client.endpoint().base() + ": does not drive " + group);
+            } catch (ApiException.Refused e) {
+                if (e.status() != 409) {
+                    throw e; // 401, 403, 404: the same at every actuator
+                }
+                notDriving = true;
+                passed.add(client.endpoint().base() + ": " + e.getMessage());
+            } catch (ApiException.NoCredentials e) {
+                throw e;
+            } catch (ApiException e) {
+                passed.add(e.getMessage()); // a lost region: the group is driven elsewhere
+                last = e;
+            }
+        }
+        err().println("failoverctl: no actuator " + doneBy() + " " + group + " (" + clients.size() + " asked):");
+        passed.forEach(p -> err().println("  " + p));
+        err().flush();
+        return notDriving || last == null ? Exits.REFUSED : last.exitCode();
+    }
+
+    @Override
+    final int run(ApiClient actuator) throws ApiException {
+        Optional<JsonNode> answer = ask(actuator);
+        if (answer.isEmpty()) {
+            err().println("failoverctl: the actuator at " + actuator.endpoint().base() + " does not drive " + group
+                    + ": ask every region's (--actuator-url, or the context's actuators)");
+            err().flush();
+            return Exits.REFUSED;
+        }
+        show(actuator, answer.get());
+        return ok();
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isMissingNode() || value.isNull() || value.asText().isEmpty() ? "-" : value.asText();
+    }
+}
