@@ -18,6 +18,7 @@ final class DataTierWatch {
     private Instant heldSince;
     private boolean heldThisPass;
     private Instant promotionRequestedAt;
+    private int promotionRequests;
     private Duration lastPromotion;
 
     /** A target's node was observed. */
@@ -41,11 +42,16 @@ final class DataTierWatch {
         heldThisPass = false;
     }
 
-    /** A promotion was requested; the first request of a desired state starts its clock. */
-    void promotionRequested(Instant now) {
+    /**
+     * A promotion was requested; the first request of a desired state starts its clock. Returns how many requests this
+     * desired state has made, this one included (the wait after it grows with them).
+     */
+    int promotionRequested(Instant now) {
         if (promotionRequestedAt == null) {
             promotionRequestedAt = now;
+            promotionRequests = 0;
         }
+        return ++promotionRequests;
     }
 
     /**

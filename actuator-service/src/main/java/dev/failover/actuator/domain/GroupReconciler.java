@@ -448,8 +448,8 @@ public final class GroupReconciler {
         }
 
         @Override
-        public void promotionRequested(Instant now) {
-            dataTier.promotionRequested(now);
+        public int promotionRequested(Instant now) {
+            return dataTier.promotionRequested(now);
         }
 
         @Override

@@ -143,8 +143,8 @@ interface PassContext {
     /** This pass holds an unplanned failover because the replica lags beyond the data-loss budget. */
     void heldForDataLoss(Instant now);
 
-    /** The target's node was asked to become writable. */
-    void promotionRequested(Instant now);
+    /** The target's node was asked to become writable; returns the how-manieth request of this desired state it is. */
+    int promotionRequested(Instant now);
 
     /**
      * The target's node is writable: how long since this instance first requested its promotion for this desired state,

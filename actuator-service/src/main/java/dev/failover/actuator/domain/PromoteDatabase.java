@@ -119,11 +119,14 @@ record PromoteDatabase() implements ReconcileStep {
             return Optional.of(group.retryLater(target.id() + "'s database unavailable while promoting: "
                     + unavailable.reason() + "; DNS waits for it", now));
         }
-        group.promotionRequested(now);
+        int requests = group.promotionRequested(now);
         group.publishOnce(ActuationStep.DATABASE, ActuationStatus.SUCCEEDED, kind, ((WriteOutcome.Requested) promoted).details()
                 + " (" + decision.kind() + ", replica lag " + lag(node) + ")", now);
+        // looked at again with the reconciler's backoff counted from the first request (200 ms, doubled up to its
+        // max-delay): PostgreSQL is writable within a tenth of a second, a managed database within minutes; the scaling
+        // poll (5 s) cost the demo 5 s
         return Optional.of(group.retryLater("promotion of " + target.id() + "'s database requested; DNS waits until it is"
-                + " writable", now, use.settings().capacityPoll()));
+                + " writable", now, use.settings().backoff().after(requests)));
     }
 
     /** The target traffic leaves, when its database node is another node. */

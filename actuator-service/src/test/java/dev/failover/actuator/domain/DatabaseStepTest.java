@@ -223,8 +223,8 @@ class DatabaseStepTest {
         assertThat(servedIp()).isEqualTo("192.0.2.2");
         assertThat(writtenAt).as("one DNS write").hasSize(1);
         assertThat(Duration.between(T0, writtenAt.get(0))).as("decision to DNS write: one timeout on the old primary and "
-                + "the poll after the promotion (" + nodes.calls + ")").isLessThanOrEqualTo(CALL_TIMEOUT.plus(
-                        settings.capacityPoll()));
+                + "the first backoff after the promotion (" + nodes.calls + ")").isLessThanOrEqualTo(CALL_TIMEOUT.plus(
+                        settings.backoff().after(1)));
     }
 
     @Test
@@ -248,10 +248,10 @@ class DatabaseStepTest {
         assertThat(nodes.calls).containsExactly("promote " + WEST);
         assertThat(servedIp()).isEqualTo("192.0.2.2");
         assertThat(group.status().dataTier().heldSince()).as("the hold is over").isNull();
-        assertThat(group.status().dataTier().lastPromotion()).as("requested, seen writable a poll later")
-                .isEqualTo(settings.capacityPoll());
+        assertThat(group.status().dataTier().lastPromotion()).as("requested, seen writable after the first backoff, not"
+                + " the scaling poll").isEqualTo(settings.backoff().after(1)).isLessThan(settings.capacityPoll());
         assertThat(database()).anySatisfy(d -> assertThat(d).isEqualTo("SUCCEEDED secondary's database " + WEST
-                + " is writable, 2.0 s after its promotion was requested"));
+                + " is writable, 0.2 s after its promotion was requested"));
     }
 
     @Test
