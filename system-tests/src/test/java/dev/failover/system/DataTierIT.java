@@ -11,16 +11,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
 import dev.failover.testkit.db.PostgresPair;
+import dev.failover.testkit.db.WritingClient;
 import dev.failover.testkit.topology.TestTopology;
 
 /**
@@ -54,9 +51,10 @@ class DataTierIT {
                     .until(() -> DeciderViews.health(stack.decider(), TestTopology.PRIMARY).equals("HEALTHY")
                             && DeciderViews.health(stack.decider(), TestTopology.SECONDARY).equals("HEALTHY"));
 
-            try (Writer writer = new Writer(stack, pair)) {
-                writer.start();
-                await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledged.size() >= 50);
+            WritingClient.Route route = () -> answers(stack).contains(TestTopology.SECONDARY_IP) ? pair.replica().jdbcUrl()
+                    : pair.primary().jdbcUrl();
+            try (WritingClient writer = new WritingClient(route, PostgresPair.USER).start()) {
+                await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedCount() >= 50);
 
                 Instant failedAt = Instant.now();
                 stack.backend(TestTopology.PRIMARY).fail();
@@ -65,19 +63,21 @@ class DataTierIT {
 
                 await("BIND answers the secondary").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                         .until(() -> answers(stack).equals(Set.of(TestTopology.SECONDARY_IP)));
-                int atSwitch = writer.acknowledged.size();
+                int atSwitch = writer.acknowledgedCount();
                 await("writes acknowledged by the promoted replica").atMost(Duration.ofSeconds(30))
-                        .until(() -> writer.acknowledged.size() >= atSwitch + 50);
+                        .until(() -> writer.acknowledgedCount() >= atSwitch + 50);
                 writer.stop();
+                System.out.println("writer errors (first 20): " + String.join("\n  ", writer.errors()));
 
-                Duration unavailable = Duration.between(writer.firstFailure.get(), writer.firstSuccessAfterFailure.get());
+                Instant firstFailure = writer.firstFailure().orElseThrow();
+                Instant firstSuccess = writer.firstSuccessAfterFailure().orElseThrow();
                 System.out.printf("writes failed for %.1f s (from the first failed write at %s to the first success on the"
-                        + " promoted replica at %s); %d rows acknowledged%n", unavailable.toMillis() / 1000.0,
-                        writer.firstFailure.get(), writer.firstSuccessAfterFailure.get(), writer.acknowledged.size());
+                        + " promoted replica at %s); %d rows acknowledged%n", Duration.between(firstFailure, firstSuccess)
+                                .toMillis() / 1000.0, firstFailure, firstSuccess, writer.acknowledgedCount());
                 assertThat(isPrimary(pair.replica().jdbcUrl())).as("the replica was promoted").isTrue();
-                Set<Long> stored = ids(pair.replica().jdbcUrl());
-                assertThat(stored).as("every row acknowledged, before and after the failover, on the promoted node")
-                        .containsAll(writer.acknowledged);
+                assertThat(WritingClient.ids(pair.replica().jdbcUrl(), PostgresPair.USER))
+                        .as("every row acknowledged, before and after the failover, on the promoted node")
+                        .containsAll(writer.acknowledged());
             }
 
             // the old primary's server starts again as the primary it was: the actuator fences it within a resync
@@ -104,102 +104,6 @@ class DataTierIT {
         return DnsQueries.answers(stack.dns().port());
     }
 
-    /**
-     * A client of the service: writes a row at a time to the database of the region the DNS record names (the
-     * application runs in each region and uses its own region's database), one connection per region, reconnecting after
-     * an error. A row counts as acknowledged when its commit returned.
-     */
-    static final class Writer implements AutoCloseable {
-        final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
-        final AtomicReference<Instant> firstFailure = new AtomicReference<>();
-        final AtomicReference<Instant> firstSuccessAfterFailure = new AtomicReference<>();
-        final List<String> errors = new ArrayList<>();
-        private final TestStack stack;
-        private final PostgresPair pair;
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private Thread thread;
-
-        Writer(TestStack stack, PostgresPair pair) {
-            this.stack = stack;
-            this.pair = pair;
-        }
-
-        void start() {
-            thread = new Thread(this::run, "data-tier-writer");
-            thread.start();
-        }
-
-        private void run() {
-            long next = 1;
-            Connection connection = null;
-            String connectedTo = null;
-            while (running.get()) {
-                try {
-                    String url = answers(stack).contains(TestTopology.SECONDARY_IP) ? pair.replica().jdbcUrl()
-                            : pair.primary().jdbcUrl();
-                    if (connection == null || !url.equals(connectedTo)) {
-                        close(connection);
-                        connection = DriverManager.getConnection(url + "?connectTimeout=1&socketTimeout=2", PostgresPair.USER,
-                                "");
-                        connectedTo = url;
-                    }
-                    try (Statement statement = connection.createStatement()) {
-                        statement.execute("INSERT INTO orders (id, at) VALUES (" + next + ", now())");
-                    }
-                    acknowledged.add(next);
-                    next++;
-                    if (firstFailure.get() != null) {
-                        firstSuccessAfterFailure.compareAndSet(null, Instant.now());
-                    }
-                } catch (SQLException | IOException e) {
-                    // the write's outcome is unknown (a commit can reach the synchronous replica and lose its
-                    // acknowledgement with the crash): not counted, and the next write takes the next id, never the
-                    // same one again (it would be a duplicate key on the promoted replica for ever)
-                    next++;
-                    firstFailure.compareAndSet(null, Instant.now());
-                    if (errors.size() < 20 || errors.size() < 40 && !e.getMessage().startsWith("Connection to")) {
-                        errors.add(Instant.now() + " " + e.getMessage());
-                    }
-                    close(connection);
-                    connection = null;
-                    sleep(50);
-                }
-            }
-            close(connection);
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            thread.join(10_000);
-            System.out.println("writer errors (first 20): " + String.join("\n  ", errors));
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            if (thread != null && thread.isAlive()) {
-                stop();
-            }
-        }
-
-        private static void close(Connection connection) {
-            if (connection != null) {
-                try {
-                    connection.close();
-                } catch (SQLException ignored) {
-                    // a connection to a crashed server is gone anyway
-                }
-            }
-        }
-
-        private static void sleep(long millis) {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     static void sql(String url, String sql) throws SQLException {
         try (Connection connection = connect(url); Statement statement = connection.createStatement()) {
             statement.execute(sql);
@@ -212,17 +116,6 @@ class DataTierIT {
             row.next();
             return row.getBoolean(1);
         }
-    }
-
-    static Set<Long> ids(String url) throws SQLException {
-        Set<Long> ids = new java.util.HashSet<>();
-        try (Connection connection = connect(url); Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT id FROM orders")) {
-            while (rows.next()) {
-                ids.add(rows.getLong(1));
-            }
-        }
-        return ids;
     }
 
     /** Whether an ordinary write is refused as read-only (SQLSTATE 25006). */

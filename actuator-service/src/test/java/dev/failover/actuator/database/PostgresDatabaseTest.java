@@ -118,7 +118,7 @@ class PostgresDatabaseTest {
     @Test
     @Order(5)
     void aStoppedNodeIsUnavailableAndAWrongDatabaseOrRoleIsRejected() {
-        pair.primary().stop(); // SIGTERM by PID
+        pair.primary().stop(); // SIGINT by PID: a fast shutdown
         assertThat(DATABASE.observe(primary)).isInstanceOfSatisfying(Observation.Unavailable.class,
                 u -> assertThat(u.reason()).contains(pair.primary().jdbcUrl()).contains("SQLSTATE 08"));
         assertThat(DATABASE.fence(primary)).isInstanceOf(WriteOutcome.Unavailable.class);

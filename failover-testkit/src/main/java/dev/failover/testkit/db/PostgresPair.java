@@ -46,15 +46,20 @@ public final class PostgresPair implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(onExit);
     }
 
-    /** Creates, starts and connects both nodes; the replica is streaming when this returns. */
+    /** Creates, starts and connects both nodes on free ports; the replica is streaming when this returns. */
     public static PostgresPair start() {
+        return start(FreePorts.next(), FreePorts.next());
+    }
+
+    /** The same on the given loopback ports (the local stack's, which its topology names before the nodes run). */
+    public static PostgresPair start(int primaryPort, int replicaPort) {
         Path dir = null;
         Node primary = null;
         try {
             dir = Files.createTempDirectory("failover-pg-");
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             owned(dir);
-            primary = new Node("primary", dir.resolve("primary"), FreePorts.next());
+            primary = new Node("primary", dir.resolve("primary"), primaryPort);
             run(dir, List.of(bin("initdb"), "-D", primary.data.toString(), "-U", USER, "--auth=trust", "--no-sync",
                     "--encoding=UTF8", "--locale=C"));
             Files.writeString(primary.data.resolve("postgresql.conf"), config(primary.port, dir)
@@ -64,7 +69,7 @@ public final class PostgresPair implements AutoCloseable {
             primary.start("database system is ready to accept connections");
             run(dir, List.of(bin("createdb"), "-h", "127.0.0.1", "-p", Integer.toString(primary.port), "-U", USER, DATABASE));
 
-            Node replica = new Node("replica", dir.resolve("replica"), FreePorts.next());
+            Node replica = new Node("replica", dir.resolve("replica"), replicaPort);
             run(dir, List.of(bin("pg_basebackup"), "-h", "127.0.0.1", "-p", Integer.toString(primary.port), "-U", USER,
                     "-D", replica.data.toString(), "-R", "-X", "stream", "--no-sync", "--checkpoint=fast"));
             // once promoted it has no standby of its own: it must not wait for one (it inherited the primary's setting)
@@ -104,8 +109,8 @@ public final class PostgresPair implements AutoCloseable {
         } catch (IllegalStateException exiting) {
             // the JVM is exiting: the hook stops the servers
         }
-        stopQuietly(replica);
         stopQuietly(primary);
+        stopQuietly(replica);
         delete(dir);
     }
 
@@ -202,31 +207,29 @@ public final class PostgresPair implements AutoCloseable {
          * WAL), without leaving children behind as SIGKILL of the postmaster would. Waits for the exit.
          */
         public synchronized void crash() {
+            shutdown("QUIT");
+        }
+
+        /**
+         * SIGINT by PID: PostgreSQL's fast shutdown, which ends its sessions (a "smart" shutdown, SIGTERM, would wait for
+         * every client, and a writer waiting for a stopped synchronous replica waits for ever). Waits for the exit.
+         */
+        public synchronized void stop() {
+            shutdown("INT");
+        }
+
+        /** Signals the server by PID and waits for its exit; SIGKILL after 20 s. */
+        private void shutdown(String signal) {
             if (process == null || !process.isAlive()) {
                 return;
             }
             try {
-                new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).start().waitFor();
+                new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
                 if (!process.waitFor(20, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        /** SIGTERM by PID (a "smart" shutdown: PostgreSQL waits for its clients), SIGKILL after 20 s. */
-        public synchronized void stop() {
-            if (process == null || !process.isAlive()) {
-                return;
-            }
-            process.destroy();
-            try {
-                if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
