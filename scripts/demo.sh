@@ -4,6 +4,11 @@
 #   scripts/demo.sh           build, start everything, fail the primary, print the timeline, stop everything
 #   scripts/demo.sh --keep    the same, but leave the stack running (stop it with: scripts/demo.sh stop)
 #   scripts/demo.sh stop      stop exactly what a previous --keep run started (by PID)
+#   scripts/demo.sh --data-tier   the data tier moves with the traffic (ADR 0020): a PostgreSQL primary and its streaming
+#                             replica (:15432, :15433) under the two regions, a client writing rows without pause to the
+#                             database the record names; the primary region fails (its backend and its database server,
+#                             SIGQUIT by PID), the replica is promoted before DNS moves, and the client's RESULT line says
+#                             how long writes failed and whether any acknowledged row is missing
 #
 # What runs: a Kafka broker (scripts/kafka.sh), a BIND9 named primary for failover.test (scripts/bind.sh, :15353), two
 # demo regional backends (primary :18081, secondary :18082), three probe-service instances as locations loc-a/b/c
@@ -29,11 +34,13 @@ json() { # python expression over the parsed JSON on stdin, bound to d
   python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
 }
 
+DATA_TIER=0
 case "${1:-}" in
   stop) stack_stop; exit 0 ;;
   --keep) KEEP=1 ;;
+  --data-tier) DATA_TIER=1 ;;
   "") ;;
-  *) say "usage: $0 [--keep] | stop" >&2; exit 2 ;;
+  *) say "usage: $0 [--keep | --data-tier] | stop" >&2; exit 2 ;;
 esac
 
 stack_needs
@@ -45,8 +52,44 @@ if [[ "${DEMO_SKIP_BUILD:-0}" != 1 ]]; then
   (cd "$ROOT" && mvn -B -q -DskipTests package)
 fi
 
+if [[ $DATA_TIER -eq 1 ]]; then
+  compgen -G '/usr/lib/postgresql/*/bin/pg_basebackup' >/dev/null \
+    || { say "--data-tier needs PostgreSQL's server binaries: apt-get install postgresql" >&2; exit 1; }
+  # the topology with a database node per target (the pair's ports are fixed, so the file is written first) and a
+  # data-loss budget; the actuator logs in to both as the pair's trusted user
+  DB_PORTS=(15432 15433)
+  mkdir -p "$STACK_DIR"
+  TOPOLOGY="$STACK_DIR/failover-data-tier.yaml"
+  python3 - "$ROOT/config/failover.yaml" "$TOPOLOGY" "${DB_PORTS[@]}" <<'PY'
+import sys
+source, out, east, west = sys.argv[1:]
+text = open(source).read()
+for ip, port, login in (("127.0.0.11", east, "east"), ("127.0.0.12", west, "west")):
+    line = "          values: [%s]\n" % ip
+    assert text.count(line) == 1, line
+    text = text.replace(line, line + "        database: {kind: postgres, url: \"jdbc:postgresql://127.0.0.1:%s/app\", credentials: %s}\n"
+                        % (port, login))
+text = text.replace("    mode: live\n", "    mode: live\n    safety: {maxDataLossSeconds: 5}\n", 1)
+open(out, "w").write(text)
+PY
+  export ACTUATOR_ENV="failover.database.credentials.east.user=failover failover.database.credentials.west.user=failover"
+fi
+
 # every demo starts from an empty broker, so no state of an earlier run is restored
 stack_start
+if [[ $DATA_TIER -eq 1 ]]; then
+  rm -f "$STACK_DIR/db.env"
+  start_bg databases java -cp "$(testkit_jar)" dev.failover.testkit.demo.DemoDatabases "$STACK_DIR/db.env" "${DB_PORTS[@]}"
+  deadline=$((SECONDS + 90))
+  until [[ -s "$STACK_DIR/db.env" ]]; do
+    kill -0 "$(cat "$PIDS/databases.pid")" 2>/dev/null || { say "the PostgreSQL pair did not start:" >&2; tail -n 30 "$LOGS/databases.log" >&2; exit 1; }
+    ((SECONDS < deadline)) || { say "the PostgreSQL pair not up within 90 s ($LOGS/databases.log)" >&2; exit 1; }
+    sleep 0.5
+  done
+  # shellcheck source=/dev/null
+  source "$STACK_DIR/db.env"
+  say "PostgreSQL: primary $DB_PRIMARY_URL (pid $DB_PRIMARY_PID), its synchronous streaming replica $DB_REPLICA_URL"
+fi
 
 if [[ -x /usr/bin/prometheus ]]; then
   mkdir -p "$STACK_DIR/prometheus"
@@ -75,6 +118,47 @@ health() { group_json | json '" ".join(t["target"]+"="+t["health"] for t in d["t
 
 since() { awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $1}"; }
 
+# The data tier's failover: a client writes without pause; the primary region (backend and database) fails; the replica
+# is promoted before DNS moves; the client's own figures say how long writes failed and what was lost.
+data_tier_failover() {
+  local pgjar writer_pid
+  pgjar="$(ls "$ROOT"/actuator-service/target/quarkus-app/lib/main/org.postgresql.postgresql-*.jar | head -n 1)"
+  start_bg writer java -cp "$(testkit_jar):$pgjar" dev.failover.testkit.demo.DemoWriter "$BIND_PORT" api.failover.test \
+    "$DB_USER" "127.0.0.11=$DB_PRIMARY_URL" "127.0.0.12=$DB_REPLICA_URL"
+  writer_pid="$(cat "$PIDS/writer.pid")"
+  sleep 3
+  stamp "client writing to the database api.failover.test names: $(grep '^\[writer' "$LOGS/writer.log" | tail -n 1)"
+
+  curl -fsS -X POST http://127.0.0.1:18081/admin/fail >/dev/null
+  kill -QUIT "$DB_PRIMARY_PID"
+  T0=$(date +%s.%N)
+  FAILED_AT=$T0
+  stamp "primary region FAILING now: its /health answers 503, its database server crashed (SIGQUIT to pid $DB_PRIMARY_PID)"
+  local deadline=$((SECONDS + 60))
+  while [[ "$(answer api.failover.test)" != "127.0.0.12" ]]; do
+    ((SECONDS < deadline)) || { say "the DNS answer did not change within 60 s; see $LOGS/actuator.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  FAILOVER_S=$(since "$FAILED_AT")
+  stamp "DNS: api.failover.test A $(answer api.failover.test)   <- switched $FAILOVER_S s after the failure, after the replica's promotion:"
+  curl -fsS -H "Authorization: Bearer $("$ROOT/scripts/token.sh" --actuator viewer demo)" \
+      'http://127.0.0.1:8380/actuations?limit=40' \
+    | json '"\n".join("           actuator " + r["step"] + " " + r["status"] + ": " + r["details"] for r in reversed(d) if r["step"] == "DATABASE")'
+  sleep 3
+  kill "$writer_pid"
+  for _ in $(seq 1 40); do kill -0 "$writer_pid" 2>/dev/null || break; sleep 0.25; done
+  rm -f "$PIDS/writer.pid"
+  say ""
+  say "=== the client, second by second (scripts/demo.sh --data-tier; $LOGS/writer.log) ==="
+  grep '^\[writer' "$LOGS/writer.log" | tail -n 12
+  say ""
+  say "=== failoverctl databases $GROUP ==="
+  FAILOVER_ACTUATOR_TOKEN="$("$ROOT/scripts/token.sh" --actuator viewer demo)" "$ROOT/scripts/failoverctl" databases "$GROUP" \
+    --actuator-url "http://127.0.0.1:$ACTUATOR_PORT"
+  say ""
+  say "RESULT failure_to_new_answer_seconds=$FAILOVER_S $(grep '^RESULT' "$LOGS/writer.log" | sed 's/^RESULT //')"
+}
+
 say ""
 say "=== steady state ==="
 deadline=$((SECONDS + 60))
@@ -85,6 +169,11 @@ done
 T0=$(date +%s.%N)
 stamp "health by quorum of 3 locations: $(health); active target: $(active)"
 stamp "DNS: api.failover.test A $(answer api.failover.test)   (dig @127.0.0.1 -p 15353)"
+
+if [[ $DATA_TIER -eq 1 ]]; then
+  data_tier_failover
+  exit 0
+fi
 
 curl -fsS -X POST http://127.0.0.1:18081/admin/fail >/dev/null
 T0=$(date +%s.%N)

@@ -6,6 +6,7 @@
 # The caller sets ROOT, STACK_DIR and TOPOLOGY (the topology file every service reads), and may set the ports:
 #   KAFKA_PORT (19092) KAFKA_CONTROLLER_PORT (19093) BIND_PORT (15353) BACKEND_PORTS ("18081 18082")
 #   PROBE_PORTS ("8181 8182 8183") DECISION_PORT (8280) ACTUATOR_PORT (8380)
+# ACTUATOR_ENV: more settings for the actuator, as NAME=value words (property names with dots are fine: env passes them).
 # KAFKA_SECURITY=sasl_ssl runs the broker with SASL_SSL and ACLs (scripts/kafka.sh) and each service as its own Kafka
 # principal; the default stays plaintext (docs/security-kafka.md).
 # Each service runs with the JVM options of its <service>/src/main/jvm/jvm.options (a java @argument file), the file
@@ -92,6 +93,12 @@ service_java() { # service
   echo env -C "$app" MALLOC_ARENA_MAX=2 "$java" "@$ROOT/$1/src/main/jvm/jvm.options" $aot -jar quarkus-run.jar
 }
 
+# the testkit jar (the demo's backends, databases and client): the newest, as a workspace built before a version change
+# still holds the old version's jar
+testkit_jar() {
+  ls -t "$ROOT"/failover-testkit/target/failover-testkit-*.jar | grep -v -- '-\(tests\|sources\)\.jar$' | head -n 1
+}
+
 stack_needs() {
   need java "install a JDK 17 (apt-get install openjdk-17-jdk-headless)"
   need curl "apt-get install curl"
@@ -116,12 +123,10 @@ stack_start() {
   "$ROOT/scripts/bind.sh" start
   command -v dig >/dev/null || { [[ $(id -u) -eq 0 ]] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bind9-dnsutils >/dev/null; }
   need dig "apt-get install bind9-dnsutils"
-  local testkit_jar backends
-  # the newest: a workspace built before a version change still holds the old version's jar
-  testkit_jar="$(ls -t "$ROOT"/failover-testkit/target/failover-testkit-*.jar | grep -v -- '-\(tests\|sources\)\.jar$' | head -n 1)"
+  local backends
   read -r -a backends <<<"$BACKEND_PORTS"
-  start_bg backend-primary java -cp "$testkit_jar" dev.failover.testkit.demo.DemoBackend primary "${backends[0]}"
-  start_bg backend-secondary java -cp "$testkit_jar" dev.failover.testkit.demo.DemoBackend secondary "${backends[1]}"
+  start_bg backend-primary java -cp "$(testkit_jar)" dev.failover.testkit.demo.DemoBackend primary "${backends[0]}"
+  start_bg backend-secondary java -cp "$(testkit_jar)" dev.failover.testkit.demo.DemoBackend secondary "${backends[1]}"
 
   export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" FAILOVER_TOPOLOGY_FILE="$TOPOLOGY"
   local port location probes=($PROBE_PORTS) i=0
@@ -142,7 +147,7 @@ stack_start() {
     FAILOVER_INSTANCE_ID=actuator-demo QUARKUS_HTTP_PORT=$ACTUATOR_PORT \
     FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" \
     FAILOVER_SWITCHOVER_TTL_FLOOR="${SWITCHOVER_TTL_FLOOR:-1s}" \
-    as_kafka_principal failover-actuator start_bg actuator $(service_java actuator-service)
+    as_kafka_principal failover-actuator start_bg actuator env ${ACTUATOR_ENV:-} $(service_java actuator-service)
 }
 
 stack_wait_ready() {
