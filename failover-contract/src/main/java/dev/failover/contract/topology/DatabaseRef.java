@@ -6,20 +6,27 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 /**
  * A target's node of the data tier (issue 32, ADR 0020): the database the target's application writes to while the
  * target is active, and which the actuator makes writable before it moves traffic there. One variant per backend, chosen
- * in the file by {@code kind}; PostgreSQL streaming replication now.
+ * in the file by {@code kind}: PostgreSQL streaming replication, an Amazon RDS read replica.
  * <p>
  * No secret is written here: {@code credentials} names a login that the actuator's configuration gives
- * ({@code failover.database.credentials.<name>.*}), so each region's actuator can hold its own.
+ * ({@code failover.database.credentials.<name>.*}), so each region's actuator can hold its own; an RDS instance is
+ * called with the actuator's own AWS credentials or a role of the target's account it assumes.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "kind")
-@JsonSubTypes({ @JsonSubTypes.Type(value = DatabaseRef.Postgres.class, name = "postgres") })
-public sealed interface DatabaseRef permits DatabaseRef.Postgres {
+@JsonSubTypes({ @JsonSubTypes.Type(value = DatabaseRef.Postgres.class, name = "postgres"),
+        @JsonSubTypes.Type(value = DatabaseRef.Rds.class, name = "rds") })
+public sealed interface DatabaseRef permits DatabaseRef.Postgres, DatabaseRef.Rds {
 
-    /** The credentials' name in the actuator's configuration. */
+    /** The login's name in the actuator's configuration; null for a kind the actuator reaches with AWS credentials. */
     String credentials();
 
     /** For people and for the duplicate check: which node, without any secret. */
     String node();
+
+    /** This ref with its place defaulted from the target's region where the file names none. */
+    default DatabaseRef placedIn(String targetRegion) {
+        return this;
+    }
 
     /**
      * A PostgreSQL server of a streaming-replication pair.
@@ -32,6 +39,34 @@ public sealed interface DatabaseRef permits DatabaseRef.Postgres {
         @Override
         public String node() {
             return url;
+        }
+    }
+
+    /**
+     * An Amazon RDS DB instance: the primary of the target that is active, a read replica of it in the others. Promoted
+     * with {@code PromoteReadReplica}; an old primary is fenced by {@code StopDBInstance}. Called in its region, with the
+     * actuator's own credentials or the role given (ADR 0005: whichever region the actuator runs in).
+     *
+     * @param instance the DB instance identifier
+     * @param region   its region; absent: the target's
+     * @param roleArn  an IAM role of the instance's account to assume for the calls; absent: the actuator's own
+     *                 credentials
+     */
+    record Rds(String instance, String region, String roleArn) implements DatabaseRef {
+
+        @Override
+        public String credentials() {
+            return null;
+        }
+
+        @Override
+        public String node() {
+            return "rds:" + region + ":" + instance;
+        }
+
+        @Override
+        public Rds placedIn(String targetRegion) {
+            return region != null ? this : new Rds(instance, targetRegion, roleArn);
         }
     }
 }

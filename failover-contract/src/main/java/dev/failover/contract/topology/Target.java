@@ -14,6 +14,8 @@ import java.util.Optional;
  *                   in this target's region unless it names its own ({@link ScalingRef#placedIn})
  * @param lastResort true for the static maintenance target used only when every other target is down; must be last
  * @param dependencies checks that must be HEALTHY for it to be a failover or failback destination; default none
+ * @param database   its node of the data tier (ADR 0020), made writable before traffic moves to it; placed in this
+ *                   target's region unless it names its own ({@link DatabaseRef#placedIn})
  */
 public record Target(String id, String region, ProbeSpec probe, TargetDns dns, ScalingRef scaling, Boolean lastResort,
         List<Dependency> dependencies, DatabaseRef database) {
@@ -21,6 +23,7 @@ public record Target(String id, String region, ProbeSpec probe, TargetDns dns, S
     public Target {
         lastResort = lastResort != null && lastResort;
         scaling = scaling == null || region == null ? scaling : scaling.placedIn(region);
+        database = database == null || region == null ? database : database.placedIn(region);
         dependencies = Lists.copy(dependencies);
     }
 

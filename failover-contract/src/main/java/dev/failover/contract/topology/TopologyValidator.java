@@ -24,6 +24,8 @@ public final class TopologyValidator {
     /** jdbc:postgresql://host[:port]/database, with optional parameters; one host (a pair's node, not a list). */
     private static final Pattern POSTGRES_URL = Pattern.compile("jdbc:postgresql://[^/:,?\\s]+(:[0-9]{1,5})?/[^/?\\s]+(\\?\\S*)?");
     /** A region's name as AWS writes them (us-east-1, eu-central-2, us-gov-west-1); the actuator checks it has a client. */
+    /** An RDS DB instance identifier, as RDS accepts them. */
+    private static final Pattern RDS_INSTANCE = Pattern.compile("[a-zA-Z](-?[a-zA-Z0-9])*");
     private static final Pattern AWS_REGION_NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)+");
     private static final Pattern IAM_ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "OPTIONS");
@@ -185,8 +187,21 @@ public final class TopologyValidator {
                 error(path + ".url", "'" + postgres.url() + "' is not a PostgreSQL JDBC URL of one server"
                         + " (jdbc:postgresql://host:port/database)");
             }
+            id(path + ".credentials", d.credentials());
+        } else if (d instanceof DatabaseRef.Rds rds) {
+            if (rds.instance() == null || rds.instance().isBlank()) {
+                error(path + ".instance", "is required");
+            } else if (rds.instance().length() > 63 || !RDS_INSTANCE.matcher(rds.instance()).matches()) {
+                error(path + ".instance", "'" + rds.instance() + "' is not a DB instance identifier (1 to 63 letters,"
+                        + " digits or hyphens, starting with a letter, no two hyphens in a row, not ending with one)");
+            }
+            if (rds.region() != null && !AWS_REGION_NAME.matcher(rds.region()).matches()) {
+                error(path + ".region", "'" + rds.region() + "' is not a region name (lower-case letters, digits and dashes)");
+            }
+            if (rds.roleArn() != null && !IAM_ROLE_ARN.matcher(rds.roleArn()).matches()) {
+                error(path + ".roleArn", "'" + rds.roleArn() + "' is not an IAM role ARN (arn:aws:iam::123456789012:role/name)");
+            }
         }
-        id(path + ".credentials", d.credentials());
     }
 
     private void safety(String path, Safety s) {

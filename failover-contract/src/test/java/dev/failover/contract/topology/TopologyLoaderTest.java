@@ -106,6 +106,25 @@ class TopologyLoaderTest {
                 .as("default").isZero();
     }
 
+    /** VALID with an RDS instance per target: the primary's in its target's region, the replica's naming region and role. */
+    static final String WITH_RDS = VALID.replace("dns: {values: [192.0.2.10]}", "dns: {values: [192.0.2.10]}\n"
+            + "        database: {kind: rds, instance: orders-east}")
+            .replace("dns: {values: [192.0.2.20]}", "dns: {values: [192.0.2.20]}\n"
+                    + "        database: {kind: rds, instance: orders-west, region: us-west-2, "
+                    + "roleArn: \"arn:aws:iam::222222222222:role/failover-actuator\"}")
+            + "    safety: {maxDataLossSeconds: 30}\n";
+
+    @Test
+    void readsAnRdsInstancePlacedInItsTargetsRegionUnlessItNamesOne() {
+        FailoverGroup group = TopologyLoader.parse(WITH_RDS, "test").group("api").orElseThrow();
+        assertThat(group.targets().get(0).database()).isEqualTo(new DatabaseRef.Rds("orders-east",
+                group.targets().get(0).region(), null));
+        assertThat(group.targets().get(1).database()).isEqualTo(new DatabaseRef.Rds("orders-west", "us-west-2",
+                "arn:aws:iam::222222222222:role/failover-actuator"));
+        assertThat(group.targets().get(1).database().credentials()).as("AWS credentials, no login").isNull();
+        assertThat(group.targets().get(1).database().node()).isEqualTo("rds:us-west-2:orders-west");
+    }
+
     @Test
     void readsTheSafetyRulesAndDependencies() {
         Topology topology = TopologyLoader.parse(VALID.replace("dns: {values: [192.0.2.20]}", "dns: {values: [192.0.2.20]}\n"
@@ -254,6 +273,16 @@ class TopologyLoaderTest {
                         "groups[0].targets[1].database.credentials: 'App_West' must be lower-case letters"),
                 Arguments.of(WITH_DATABASES.replace("jdbc:postgresql://db.us-east-1.example.test:5432/app", "jdbc:mysql://db/app"),
                         "groups[0].targets[0].database.url: 'jdbc:mysql://db/app' is not a PostgreSQL JDBC URL"),
+                Arguments.of(WITH_RDS.replace("instance: orders-east", "instance: orders--east"),
+                        "groups[0].targets[0].database.instance: 'orders--east' is not a DB instance identifier"),
+                Arguments.of(WITH_RDS.replace("instance: orders-east", "instance: 1orders"),
+                        "groups[0].targets[0].database.instance: '1orders' is not a DB instance identifier"),
+                Arguments.of(WITH_RDS.replace("region: us-west-2", "region: US_WEST"),
+                        "groups[0].targets[1].database.region: 'US_WEST' is not a region name"),
+                Arguments.of(WITH_RDS.replace("role/failover-actuator", "user/someone"),
+                        "groups[0].targets[1].database.roleArn: 'arn:aws:iam::222222222222:user/someone' is not an IAM role ARN"),
+                Arguments.of(WITH_RDS.replace("instance: orders-west, region: us-west-2", "instance: orders-east, region: "
+                        + "us-east-1"), "groups[0].targets[1].database: is the database node of groups[0].targets[0].database too"),
                 Arguments.of(WITH_DATABASES.replace("maxDataLossSeconds: 30", "maxDataLossSeconds: 86401"),
                         "groups[0].safety.maxDataLossSeconds: must be between 0 and 86400 seconds, was 86401"),
                 Arguments.of("groups: [", "(file): not valid YAML"),

@@ -178,6 +178,12 @@ class TopologySchemaTest {
                         .put("kind", "postgres").put("url", "jdbc:postgresql://db-east:5432/app")),
                 broken("unknown database kind", "$.groups[0].targets[0].database.kind", t -> target(t, 0).putObject("database")
                         .put("kind", "mysql").put("url", "jdbc:postgresql://db-east:5432/app").put("credentials", "app-east")),
+                broken("rds instance with two hyphens", "$.groups[0].targets[0].database.instance", t -> target(t, 0)
+                        .putObject("database").put("kind", "rds").put("instance", "orders--east")),
+                broken("rds without instance", "$.groups[0].targets[0].database", t -> target(t, 0).putObject("database")
+                        .put("kind", "rds").put("region", "us-east-1")),
+                broken("rds with a login", "$.groups[0].targets[0].database", t -> target(t, 0).putObject("database")
+                        .put("kind", "rds").put("instance", "orders-east").put("credentials", "app-east")),
                 broken("maxDataLossSeconds negative", "$.groups[0].safety.maxDataLossSeconds", t -> group(t).withObject("/safety")
                         .put("maxDataLossSeconds", -1)));
     }
