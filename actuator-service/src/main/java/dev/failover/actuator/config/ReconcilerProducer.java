@@ -40,9 +40,11 @@ import dev.failover.actuator.scaling.KubernetesScaler;
 import dev.failover.actuator.scaling.Scaler;
 import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.database.PostgresDatabase;
+import dev.failover.actuator.database.RdsDatabase;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.actuator.scaling.ScalingSettings;
 import dev.failover.actuator.state.KafkaDesiredStore;
+import dev.failover.contract.topology.DatabaseRef;
 import dev.failover.contract.topology.ScalingRef;
 import dev.failover.contract.topology.Topology;
 import dev.failover.kafka.KafkaClientProperties;
@@ -60,7 +62,9 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53recoverycluster.Route53RecoveryClusterClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -191,7 +195,7 @@ public class ReconcilerProducer {
         GroupDns everyGroup = new GroupDns(dns, trafficPlan(settings, dns));
         GroupDns arc = settings.arc().groups().isEmpty() ? null : arcDns(settings);
         Reconciler reconciler = new Reconciler(settings.topology(), g -> settings.arc().covers(g) ? arc : everyGroup,
-                scalers(settings.scaling()), databases(settings.databases()), store, publisher::publish, Clock.systemUTC(),
+                scalers(settings.scaling()), databases(settings.databases(), settings.scaling().aws()), store, publisher::publish, Clock.systemUTC(),
                 settings.reconcile());
         settings.topology().groups().forEach(g -> {
             metrics.trackGroup(g.id(), () -> reconciler.status(g.id()));
@@ -211,15 +215,30 @@ public class ReconcilerProducer {
     }
 
     /**
+     * The database backends (ADR 0020): PostgreSQL over JDBC with the logins the configuration gives; RDS with a client
+     * per place (region and role) made on first use, each with that place's credentials and the scaling clients'
+     * endpoint overrides, timeout and no retry of its own.
+     */
+    static Databases databases(ActuatorSettings.DatabaseSettings settings, ScalingSettings.Aws aws) {
+        AwsCredentialsProvider own = DefaultCredentialsProvider.builder().build();
+        Map<ScalingRef.Place.Aws, AwsCredentialsProvider> credentials = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<ScalingRef.Place.Aws, RdsClient> rds = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<ScalingRef.Place.Aws, CloudWatchClient> cloudWatch = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.function.Function<DatabaseRef.Rds, ScalingRef.Place.Aws> place = ref -> new ScalingRef.Place.Aws(ref.region(),
+                ref.roleArn());
+        return new Databases(new PostgresDatabase(settings.callTimeout()), new RdsDatabase(
+                ref -> rds.computeIfAbsent(place.apply(ref), p -> aws(RdsClient.builder(), aws, p,
+                        credentials.computeIfAbsent(p, c -> credentials(c, aws, own))).build()),
+                ref -> cloudWatch.computeIfAbsent(place.apply(ref), p -> aws(CloudWatchClient.builder(), aws, p,
+                        credentials.computeIfAbsent(p, c -> credentials(c, aws, own))).build()),
+                Clock.systemUTC()), settings.logins());
+    }
+
+    /**
      * A scaler for each place the topology's targets are in, and only those: ECS and Auto Scaling clients for each region
      * (and role), a Kubernetes client for each cluster, all made here at start. The owner of a group calls its target's
      * region or cluster with that place's credentials, whatever region it runs in (ADR 0005).
      */
-    /** The database backends with the logins the configuration gives (ADR 0020); PostgreSQL over JDBC. */
-    static Databases databases(ActuatorSettings.DatabaseSettings settings) {
-        return new Databases(new PostgresDatabase(settings.callTimeout()), settings.logins());
-    }
-
     static Scalers scalers(ScalingSettings settings) {
         Map<ScalingSettings.Placed, Scaler<?>> scalers = new LinkedHashMap<>();
         AwsCredentialsProvider own = DefaultCredentialsProvider.builder().build();

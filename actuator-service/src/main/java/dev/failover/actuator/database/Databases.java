@@ -2,13 +2,15 @@ package dev.failover.actuator.database;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 import dev.failover.contract.topology.DatabaseRef;
 
 /**
  * The database backends by kind, with the logins the actuator's configuration gives by name: a target's node is reached
  * with the credentials its topology entry names, whichever region this actuator runs in (ADR 0005, ADR 0020). Every name
- * the topology uses is checked at start (ActuatorConfigResolver), so a call finds its login.
+ * the topology uses is checked at start (ActuatorConfigResolver), so a call finds its login. An RDS instance needs no
+ * login: its backend calls the instance's region with the credentials of its place.
  */
 public final class Databases {
 
@@ -21,39 +23,58 @@ public final class Databases {
     }
 
     private final Database<PostgresRef> postgres;
+    private final Database<DatabaseRef.Rds> rds;
     private final Map<String, Login> logins;
 
+    /** PostgreSQL only. */
     public Databases(Database<PostgresRef> postgres, Map<String, Login> logins) {
+        this(postgres, null, logins);
+    }
+
+    /** @param postgres, rds the backends, null where none is configured */
+    public Databases(Database<PostgresRef> postgres, Database<DatabaseRef.Rds> rds, Map<String, Login> logins) {
         this.postgres = postgres;
+        this.rds = rds;
         this.logins = Map.copyOf(logins);
     }
 
     /** No database backend: a target with a database node cannot be switched to (its step blocks). */
     public static Databases none() {
-        return new Databases(null, Map.of());
+        return new Databases(null, null, Map.of());
     }
 
-    /** The backend's name for reports ("postgres"). */
+    /** The backend's name for reports ("postgres", "rds"). */
     public static String kind(DatabaseRef ref) {
         if (ref instanceof DatabaseRef.Postgres) {
             return "postgres";
+        }
+        if (ref instanceof DatabaseRef.Rds) {
+            return "rds";
         }
         throw new IllegalArgumentException("unknown database kind " + ref);
     }
 
     /** What the node of {@code ref} is; empty when no backend or login is configured for it. */
     public Optional<Database.Observation> observe(DatabaseRef ref) {
-        return postgresRef(ref).map(postgres::observe);
+        return call(ref, Database::observe, Database::observe);
     }
 
     /** Asks the node of {@code ref} to become writable; empty when no backend or login is configured for it. */
     public Optional<Database.WriteOutcome> promote(DatabaseRef ref) {
-        return postgresRef(ref).map(postgres::promote);
+        return call(ref, Database::promote, Database::promote);
     }
 
     /** Makes the node of {@code ref} refuse writes; empty when no backend or login is configured for it. */
     public Optional<Database.WriteOutcome> fence(DatabaseRef ref) {
-        return postgresRef(ref).map(postgres::fence);
+        return call(ref, Database::fence, Database::fence);
+    }
+
+    private <T> Optional<T> call(DatabaseRef ref, BiFunction<Database<PostgresRef>, PostgresRef, T> onPostgres,
+            BiFunction<Database<DatabaseRef.Rds>, DatabaseRef.Rds, T> onRds) {
+        if (ref instanceof DatabaseRef.Rds instance) {
+            return rds == null ? Optional.empty() : Optional.of(onRds.apply(rds, instance));
+        }
+        return postgresRef(ref).map(p -> onPostgres.apply(postgres, p));
     }
 
     private Optional<PostgresRef> postgresRef(DatabaseRef ref) {

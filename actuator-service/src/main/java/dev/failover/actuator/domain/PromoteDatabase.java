@@ -53,8 +53,9 @@ record PromoteDatabase() implements ReconcileStep {
         Optional<Observation> read = use.databases().observe(ref);
         read.ifPresent(seen -> group.databaseSeen(target, seen, now));
         if (read.isEmpty()) {
-            return Optional.of(group.block(ActuationStep.DATABASE, kind, "no " + kind + " backend or login '"
-                    + ref.credentials() + "' is configured for " + target.id() + "'s database; DNS not switched", now));
+            return Optional.of(group.block(ActuationStep.DATABASE, kind, "no " + kind + " backend" + (ref.credentials() == null
+                    ? "" : " or login '" + ref.credentials() + "'") + " is configured for " + target.id() + "'s database; DNS"
+                    + " not switched", now));
         }
         if (read.get() instanceof Observation.Unavailable unavailable) {
             return Optional.of(group.retryLater(target.id() + "'s database unavailable: " + unavailable.reason()
@@ -166,6 +167,13 @@ record PromoteDatabase() implements ReconcileStep {
             return Optional.empty();
         }
         WriteOutcome fenced = fence(old, decision, now, use, group);
+        if (fenced instanceof WriteOutcome.Rejected rejected) {
+            // refused for good (RDS will not stop an instance that still has its read replica; a login without the
+            // right): a planned move cannot lose nothing here, an operator decides
+            return Optional.of(group.block(ActuationStep.DATABASE, Databases.kind(old), "a planned move fences the old"
+                    + " primary " + old.node() + " first, and that was refused: " + rejected.reason() + ". Stop the writes"
+                    + " to it yourself and move with a force (an unplanned move), or abort the switchover", now));
+        }
         return fenced instanceof WriteOutcome.Requested ? Optional.empty()
                 : Optional.of(group.retryLater("fencing the old primary " + old.node() + " failed: " + describe(fenced), now));
     }

@@ -2,6 +2,7 @@ package dev.failover.actuator.scaling;
 
 import java.util.Optional;
 
+import dev.failover.actuator.aws.AwsFailure;
 import dev.failover.contract.topology.ScalingRef;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
@@ -45,7 +46,7 @@ public final class AutoScalingGroupScaler implements Scaler<ScalingRef.AutoScali
         try {
             group = describe(ref);
         } catch (SdkException e) {
-            return AwsFailure.of(what(ref) + ": DescribeAutoScalingGroups failed", e).asCapacityOutcome();
+            return AwsFailure.of(what(ref) + ": DescribeAutoScalingGroups failed", e).as(CapacityOutcome.Unavailable::new, CapacityOutcome.Rejected::new);
         }
         if (group.isEmpty()) {
             return new CapacityOutcome.Rejected(notFound(ref));
@@ -91,7 +92,7 @@ public final class AutoScalingGroupScaler implements Scaler<ScalingRef.AutoScali
         try {
             group = describe(ref);
         } catch (SdkException e) {
-            return AwsFailure.of(what(ref) + ": DescribeAutoScalingGroups failed", e).asScaleOutcome();
+            return AwsFailure.of(what(ref) + ": DescribeAutoScalingGroups failed", e).as(ScaleOutcome.Unavailable::new, ScaleOutcome.Rejected::new);
         }
         if (group.isEmpty()) {
             return new ScaleOutcome.Rejected(notFound(ref));
@@ -102,7 +103,7 @@ public final class AutoScalingGroupScaler implements Scaler<ScalingRef.AutoScali
         try {
             autoscaling.updateAutoScalingGroup(request.build());
         } catch (SdkException e) {
-            return AwsFailure.of(what(ref) + ": UpdateAutoScalingGroup failed", e).asScaleOutcome();
+            return AwsFailure.of(what(ref) + ": UpdateAutoScalingGroup failed", e).as(ScaleOutcome.Unavailable::new, ScaleOutcome.Rejected::new);
         }
         return new ScaleOutcome.Requested(what(ref) + ": " + asked);
     }

@@ -3,6 +3,7 @@ package dev.failover.actuator.scaling;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import dev.failover.actuator.aws.AwsFailure;
 import dev.failover.contract.topology.ScalingRef;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -35,7 +36,7 @@ public final class EcsScaler implements Scaler<ScalingRef.EcsService> {
         try {
             answer = ecs.describeServices(r -> r.cluster(ref.cluster()).services(ref.service()));
         } catch (SdkException e) {
-            return AwsFailure.of(what(ref) + ": DescribeServices failed", e).asCapacityOutcome();
+            return AwsFailure.of(what(ref) + ": DescribeServices failed", e).as(CapacityOutcome.Unavailable::new, CapacityOutcome.Rejected::new);
         }
         Optional<Service> found = answer.services().stream().findFirst();
         if (found.isEmpty()) {
@@ -65,7 +66,7 @@ public final class EcsScaler implements Scaler<ScalingRef.EcsService> {
         try {
             ecs.updateService(r -> r.cluster(ref.cluster()).service(ref.service()).desiredCount(count));
         } catch (SdkException e) {
-            return AwsFailure.of(what(ref) + ": UpdateService failed", e).asScaleOutcome();
+            return AwsFailure.of(what(ref) + ": UpdateService failed", e).as(ScaleOutcome.Unavailable::new, ScaleOutcome.Rejected::new);
         }
         return new ScaleOutcome.Requested(what(ref) + ": desiredCount " + count);
     }

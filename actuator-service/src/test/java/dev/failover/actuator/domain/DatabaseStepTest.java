@@ -70,6 +70,7 @@ class DatabaseStepTest {
         final Map<String, Observation> nodes = new HashMap<>();
         final List<String> calls = new ArrayList<>();
         final Set<String> cutOff = new java.util.HashSet<>();
+        final Set<String> refuseFence = new java.util.HashSet<>();
 
         private Observation.Unavailable timedOut(String url) {
             calls.add("timed out " + url);
@@ -100,6 +101,9 @@ class DatabaseStepTest {
         @Override
         public WriteOutcome fence(PostgresRef ref) {
             calls.add("fence " + ref.jdbcUrl());
+            if (refuseFence.contains(ref.jdbcUrl())) {
+                return new WriteOutcome.Rejected("InvalidDBInstanceState (HTTP 400): it has read replicas");
+            }
             nodes.put(ref.jdbcUrl(), new Observation.Observed(Role.FENCED, 0, 0, false));
             return new WriteOutcome.Requested(ref.jdbcUrl() + " fenced");
         }
@@ -305,6 +309,23 @@ class DatabaseStepTest {
         run(group, 30);
         assertThat(nodes.calls).containsExactly("fence " + EAST, "promote " + WEST);
         assertThat(servedIp()).isEqualTo("192.0.2.2");
+    }
+
+    /** RDS will not stop an instance that still has its read replica: a planned move cannot fence first, it blocks. */
+    @Test
+    void aPlannedSwitchoverWhoseFenceIsRefusedIsBlockedNotRetriedForEver() {
+        nodes.set(EAST, writable()).set(WEST, replica(0, 0));
+        nodes.refuseFence.add(EAST);
+        servedByEpoch1("192.0.2.1");
+        GroupReconciler group = reconciler();
+        group.offer(decision(2, DecisionKind.SWITCHOVER, "primary", "secondary"));
+        run(group, 30);
+
+        assertThat(nodes.calls).as("fenced once, nothing promoted").containsExactly("fence " + EAST);
+        assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class, b -> assertThat(
+                b.reason()).contains("a planned move fences the old primary " + EAST + " first, and that was refused")
+                .contains("it has read replicas").contains("force"));
+        assertThat(servedIp()).as("traffic still on the primary").isEqualTo("192.0.2.1");
     }
 
     @Test

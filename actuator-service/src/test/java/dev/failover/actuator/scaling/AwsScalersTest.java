@@ -51,7 +51,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * documents it: ECS speaks JSON 1.1 (X-Amz-Target, {@code __type} errors), Auto Scaling the query protocol (form
  * bodies, XML answers and {@code ErrorResponse}s). The clients do not retry, as in production: the reconciler does.
  */
-class AwsScalersTest {
+public class AwsScalersTest {
 
     static final String ASG_XMLNS = "http://autoscaling.amazonaws.com/doc/2011-01-01/";
 
@@ -68,7 +68,7 @@ class AwsScalersTest {
         autoscaling = client(AutoScalingClient.builder(), endpoint).build();
     }
 
-    static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B client(B builder, URI endpoint) {
+    public static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B client(B builder, URI endpoint) {
         builder.endpointOverride(endpoint).region(Region.US_WEST_2)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(5)));
@@ -256,7 +256,7 @@ class AwsScalersTest {
                 .map(LoggedRequest::getBodyAsString).map(AwsScalersTest::form).toList();
     }
 
-    static Map<String, String> form(String body) {
+    public static Map<String, String> form(String body) {
         return Arrays.stream(body.split("&")).map(p -> p.split("=", 2)).collect(Collectors.toMap(
                 p -> URLDecoder.decode(p[0], StandardCharsets.UTF_8), p -> URLDecoder.decode(p[1], StandardCharsets.UTF_8)));
     }

@@ -1,0 +1,138 @@
+package dev.failover.actuator.database;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.function.Function;
+
+import dev.failover.actuator.aws.AwsFailure;
+import dev.failover.contract.topology.DatabaseRef;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.Datapoint;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.GetMetricStatisticsResponse;
+import software.amazon.awssdk.services.cloudwatch.model.Statistic;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
+import software.amazon.awssdk.services.rds.model.InvalidDbInstanceStateException;
+
+/**
+ * Amazon RDS read replicas (ADR 0020), each instance called in its own region with the credentials of its place (the
+ * actuator's own, or the role its ref names), whichever region this actuator runs in.
+ * <ul>
+ * <li>Observe: {@code DescribeDBInstances}. An instance with a source ({@code ReadReplicaSourceDBInstanceIdentifier})
+ * that is {@code available} is a REPLICA, whose lag is the latest {@code ReplicaLag} datapoint of CloudWatch (RDS does
+ * not report it itself; without a datapoint of the last five minutes the lag is unknown, which holds an unplanned
+ * failover beyond any budget); one without a source that is available (or backing up) is WRITABLE; a stopped or
+ * stopping one is FENCED. Any other status (modifying while it is promoted, rebooting, starting) is Unavailable: looked
+ * at again.</li>
+ * <li>Promote: {@code PromoteReadReplica}; the instance modifies and reboots, and is WRITABLE minutes later.</li>
+ * <li>Fence: {@code StopDBInstance}: an old primary takes no writes while stopped (RDS starts a stopped instance again
+ * after seven days: rebuild it as a replica before then). RDS refuses to stop an instance that still has a read
+ * replica, so an old primary is fenced after the promotion (an unplanned failover, or the guard that fences a second
+ * writable node), and a planned move, which fences first, is refused: BLOCKED with RDS's message.</li>
+ * </ul>
+ */
+public final class RdsDatabase implements Database<DatabaseRef.Rds> {
+
+    /** Statuses in which an instance without a source takes writes. */
+    private static final Set<String> WRITABLE = Set.of("available", "backing-up", "storage-optimization",
+            "configuring-enhanced-monitoring", "configuring-log-exports", "configuring-iam-database-auth");
+    private static final Set<String> STOPPED = Set.of("stopped", "stopping");
+    /** How far back a ReplicaLag datapoint still counts. */
+    static final Duration LAG_WINDOW = Duration.ofMinutes(5);
+
+    private final Function<DatabaseRef.Rds, RdsClient> rds;
+    private final Function<DatabaseRef.Rds, CloudWatchClient> cloudWatch;
+    private final Clock clock;
+
+    /** @param rds, cloudWatch the client of a ref's place (its region and credentials) */
+    public RdsDatabase(Function<DatabaseRef.Rds, RdsClient> rds, Function<DatabaseRef.Rds, CloudWatchClient> cloudWatch,
+            Clock clock) {
+        this.rds = rds;
+        this.cloudWatch = cloudWatch;
+        this.clock = clock;
+    }
+
+    @Override
+    public Observation observe(DatabaseRef.Rds ref) {
+        DBInstance instance;
+        try {
+            instance = rds.apply(ref).describeDBInstances(r -> r.dbInstanceIdentifier(ref.instance())).dbInstances().stream()
+                    .findFirst().orElse(null);
+        } catch (DbInstanceNotFoundException e) {
+            return new Observation.Rejected(what(ref) + ": no such DB instance (" + e.awsErrorDetails().errorMessage() + ")");
+        } catch (SdkException e) {
+            return AwsFailure.of(what(ref) + ": DescribeDBInstances failed", e).as(Observation.Unavailable::new,
+                    Observation.Rejected::new);
+        }
+        if (instance == null) {
+            return new Observation.Rejected(what(ref) + ": no such DB instance");
+        }
+        String status = instance.dbInstanceStatus();
+        boolean replica = instance.readReplicaSourceDBInstanceIdentifier() != null;
+        if (STOPPED.contains(status)) {
+            return new Observation.Observed(Role.FENCED, 0, 0, false);
+        }
+        if (!replica && WRITABLE.contains(status)) {
+            return new Observation.Observed(Role.WRITABLE, 0, 0, false);
+        }
+        if (!replica || !"available".equals(status)) {
+            return new Observation.Unavailable(what(ref) + " is " + status + (replica ? " (a read replica of "
+                    + instance.readReplicaSourceDBInstanceIdentifier() + ")" : "") + ": not writable yet");
+        }
+        try {
+            return new Observation.Observed(Role.REPLICA, 0, replicaLag(ref), false);
+        } catch (SdkException e) {
+            return AwsFailure.of(what(ref) + ": its ReplicaLag could not be read from CloudWatch", e)
+                    .as(Observation.Unavailable::new, Observation.Rejected::new);
+        }
+    }
+
+    /** The latest ReplicaLag of the last five minutes, in seconds; infinite (unknown) without one. */
+    private double replicaLag(DatabaseRef.Rds ref) {
+        Instant now = clock.instant();
+        GetMetricStatisticsResponse lag = cloudWatch.apply(ref).getMetricStatistics(r -> r.namespace("AWS/RDS")
+                .metricName("ReplicaLag").dimensions(Dimension.builder().name("DBInstanceIdentifier").value(ref.instance())
+                        .build())
+                .startTime(now.minus(LAG_WINDOW)).endTime(now).period(60).statistics(Statistic.MAXIMUM));
+        return lag.datapoints().stream().max(Comparator.comparing(Datapoint::timestamp)).map(Datapoint::maximum)
+                .orElse(Double.POSITIVE_INFINITY);
+    }
+
+    @Override
+    public WriteOutcome promote(DatabaseRef.Rds ref) {
+        try {
+            DBInstance promoted = rds.apply(ref).promoteReadReplica(r -> r.dbInstanceIdentifier(ref.instance())).dbInstance();
+            return new WriteOutcome.Requested("PromoteReadReplica of " + what(ref) + " requested (status "
+                    + (promoted == null ? "unknown" : promoted.dbInstanceStatus()) + ")");
+        } catch (InvalidDbInstanceStateException e) {
+            // a promotion already under way (the instance not yet modifying when it was observed): looked at again
+            return new WriteOutcome.Unavailable(what(ref) + ": not in a state to be promoted now ("
+                    + e.awsErrorDetails().errorMessage() + ")");
+        } catch (SdkException e) {
+            return AwsFailure.of(what(ref) + ": PromoteReadReplica failed", e).as(WriteOutcome.Unavailable::new,
+                    WriteOutcome.Rejected::new);
+        }
+    }
+
+    @Override
+    public WriteOutcome fence(DatabaseRef.Rds ref) {
+        try {
+            DBInstance stopping = rds.apply(ref).stopDBInstance(r -> r.dbInstanceIdentifier(ref.instance())).dbInstance();
+            return new WriteOutcome.Requested(what(ref) + " fenced: StopDBInstance requested (status "
+                    + (stopping == null ? "unknown" : stopping.dbInstanceStatus()) + ")");
+        } catch (SdkException e) {
+            return AwsFailure.of(what(ref) + ": StopDBInstance failed", e).as(WriteOutcome.Unavailable::new,
+                    WriteOutcome.Rejected::new);
+        }
+    }
+
+    private static String what(DatabaseRef.Rds ref) {
+        return "RDS instance " + ref.instance() + " in " + ref.region() + (ref.roleArn() == null ? "" : " as " + ref.roleArn());
+    }
+}

@@ -1,0 +1,210 @@
+package dev.failover.actuator.database;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import dev.failover.actuator.database.Database.Observation;
+import dev.failover.actuator.database.Database.Role;
+import dev.failover.actuator.database.Database.WriteOutcome;
+import dev.failover.actuator.scaling.AwsScalersTest;
+import dev.failover.contract.topology.DatabaseRef;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.rds.RdsClient;
+
+/**
+ * The RDS backend with the real SDK (RDS and CloudWatch, both the query protocol) against a local fixture that checks
+ * the form bodies sent and answers in the XML AWS documents: a read replica's role from DescribeDBInstances and its lag
+ * from CloudWatch's ReplicaLag, PromoteReadReplica, StopDBInstance as the fence, and the errors classified as passing
+ * (tried again) or refused (BLOCKED).
+ */
+class RdsDatabaseTest {
+
+    static final String RDS_XMLNS = "http://rds.amazonaws.com/doc/2014-10-31/";
+    static final String CW_XMLNS = "http://monitoring.amazonaws.com/doc/2010-08-01/";
+    static final Instant NOW = Instant.parse("2026-11-25T03:00:00Z");
+    static final DatabaseRef.Rds WEST = new DatabaseRef.Rds("orders-west", "us-west-2", null);
+
+    static WireMockServer aws;
+    static RdsClient rds;
+    static CloudWatchClient cloudWatch;
+    static RdsDatabase database;
+
+    @BeforeAll
+    static void start() {
+        aws = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        aws.start();
+        URI endpoint = URI.create("http://127.0.0.1:" + aws.port());
+        rds = AwsScalersTest.client(RdsClient.builder(), endpoint).build();
+        cloudWatch = AwsScalersTest.client(CloudWatchClient.builder(), endpoint).build();
+        database = new RdsDatabase(ref -> rds, ref -> cloudWatch, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @AfterAll
+    static void stop() {
+        rds.close();
+        cloudWatch.close();
+        aws.stop();
+    }
+
+    @BeforeEach
+    void reset() {
+        aws.resetAll();
+    }
+
+    static void answers(String action, int status, String body) {
+        aws.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=" + action))
+                .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "text/xml").withBody(body)));
+    }
+
+    static List<Map<String, String>> requests(String action) {
+        return aws.findAll(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=" + action))).stream()
+                .map(LoggedRequest::getBodyAsString).map(AwsScalersTest::form).toList();
+    }
+
+    static String instance(String status, String source) {
+        return "<DBInstance><DBInstanceIdentifier>orders-west</DBInstanceIdentifier><DBInstanceClass>db.r6g.large"
+                + "</DBInstanceClass><Engine>postgres</Engine><DBInstanceStatus>" + status + "</DBInstanceStatus>"
+                + (source == null ? "" : "<ReadReplicaSourceDBInstanceIdentifier>" + source
+                        + "</ReadReplicaSourceDBInstanceIdentifier>")
+                + "<DBInstanceArn>arn:aws:rds:us-west-2:222222222222:db:orders-west</DBInstanceArn></DBInstance>";
+    }
+
+    static String described(String status, String source) {
+        return "<DescribeDBInstancesResponse xmlns=\"" + RDS_XMLNS + "\"><DescribeDBInstancesResult><DBInstances>"
+                + instance(status, source) + "</DBInstances></DescribeDBInstancesResult><ResponseMetadata><RequestId>r"
+                + "</RequestId></ResponseMetadata></DescribeDBInstancesResponse>";
+    }
+
+    static String error(String xmlns, String code, String message) {
+        return "<ErrorResponse xmlns=\"" + xmlns + "\"><Error><Type>Sender</Type><Code>" + code + "</Code><Message>" + message
+                + "</Message></Error><RequestId>r</RequestId></ErrorResponse>";
+    }
+
+    /** @param points timestamp=maximum, e.g. "2026-11-25T02:58:00Z=4.0" */
+    static String replicaLag(String... points) {
+        StringBuilder members = new StringBuilder();
+        for (String point : points) {
+            String[] p = point.split("=");
+            members.append("<member><Timestamp>").append(p[0]).append("</Timestamp><Maximum>").append(p[1])
+                    .append("</Maximum><Unit>Seconds</Unit></member>");
+        }
+        return "<GetMetricStatisticsResponse xmlns=\"" + CW_XMLNS + "\"><GetMetricStatisticsResult><Label>ReplicaLag</Label>"
+                + "<Datapoints>" + members + "</Datapoints></GetMetricStatisticsResult><ResponseMetadata><RequestId>r"
+                + "</RequestId></ResponseMetadata></GetMetricStatisticsResponse>";
+    }
+
+    static final String SOURCE = "arn:aws:rds:us-east-1:111111111111:db:orders-east";
+
+    @Test
+    void anAvailableReadReplicaIsAReplicaWhoseLagIsTheLatestReplicaLagDatapoint() {
+        answers("DescribeDBInstances", 200, described("available", SOURCE));
+        answers("GetMetricStatistics", 200, replicaLag("2026-11-25T02:57:00Z=40.0", "2026-11-25T02:59:00Z=3.5",
+                "2026-11-25T02:58:00Z=12.0"));
+
+        assertThat(database.observe(WEST)).isEqualTo(new Observation.Observed(Role.REPLICA, 0, 3.5, false));
+
+        assertThat(requests("DescribeDBInstances")).singleElement().satisfies(form -> assertThat(form)
+                .containsEntry("DBInstanceIdentifier", "orders-west").containsEntry("Version", "2014-10-31"));
+        assertThat(requests("GetMetricStatistics")).singleElement().satisfies(form -> assertThat(form)
+                .containsEntry("Namespace", "AWS/RDS").containsEntry("MetricName", "ReplicaLag")
+                .containsEntry("Dimensions.member.1.Name", "DBInstanceIdentifier")
+                .containsEntry("Dimensions.member.1.Value", "orders-west").containsEntry("Statistics.member.1", "Maximum")
+                .containsEntry("Period", "60").containsEntry("StartTime", "2026-11-25T02:55:00Z")
+                .containsEntry("EndTime", "2026-11-25T03:00:00Z"));
+    }
+
+    @Test
+    void aReplicaWithoutARecentReplicaLagHasAnUnknownLagWhichNoBudgetAccepts() {
+        answers("DescribeDBInstances", 200, described("available", SOURCE));
+        answers("GetMetricStatistics", 200, replicaLag());
+
+        assertThat(database.observe(WEST)).isInstanceOfSatisfying(Observation.Observed.class, o -> {
+            assertThat(o.role()).isEqualTo(Role.REPLICA);
+            assertThat(o.lagSeconds()).as("unknown: beyond any budget").isInfinite();
+        });
+    }
+
+    @Test
+    void aPrimaryIsWritableAStoppedOneFencedAndOneBeingPromotedIsLookedAtAgain() {
+        answers("DescribeDBInstances", 200, described("backing-up", null));
+        assertThat(database.observe(WEST)).isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
+        assertThat(requests("GetMetricStatistics")).as("no lag asked of a primary").isEmpty();
+
+        answers("DescribeDBInstances", 200, described("stopped", null));
+        assertThat(database.observe(WEST)).isEqualTo(new Observation.Observed(Role.FENCED, 0, 0, false));
+
+        answers("DescribeDBInstances", 200, described("modifying", SOURCE));
+        assertThat(database.observe(WEST)).isInstanceOfSatisfying(Observation.Unavailable.class, u -> assertThat(u.reason())
+                .contains("orders-west in us-west-2 is modifying (a read replica of " + SOURCE + "): not writable yet"));
+    }
+
+    @Test
+    void aMissingInstanceOrDeniedAccessIsRefusedAnOutageIsPassing() {
+        answers("DescribeDBInstances", 404, error(RDS_XMLNS, "DBInstanceNotFound", "DBInstance orders-west not found."));
+        assertThat(database.observe(WEST)).isInstanceOfSatisfying(Observation.Rejected.class, r -> assertThat(r.reason())
+                .contains("no such DB instance").contains("DBInstance orders-west not found."));
+
+        answers("DescribeDBInstances", 403, error(RDS_XMLNS, "AccessDenied", "User is not authorized to perform"
+                + " rds:DescribeDBInstances"));
+        assertThat(database.observe(WEST)).isInstanceOfSatisfying(Observation.Rejected.class, r -> assertThat(r.reason())
+                .contains("AccessDenied (HTTP 403)"));
+
+        answers("DescribeDBInstances", 503, error(RDS_XMLNS, "ServiceUnavailable", "Service is unavailable."));
+        assertThat(database.observe(WEST)).isInstanceOf(Observation.Unavailable.class);
+
+        answers("DescribeDBInstances", 200, described("available", SOURCE));
+        answers("GetMetricStatistics", 400, error(CW_XMLNS, "Throttling", "Rate exceeded"));
+        assertThat(database.observe(WEST)).as("throttled by CloudWatch: tried again").isInstanceOfSatisfying(
+                Observation.Unavailable.class, u -> assertThat(u.reason()).contains("ReplicaLag could not be read"));
+    }
+
+    @Test
+    void aPromotionIsPromoteReadReplicaAndOneAlreadyUnderWayIsLookedAtAgain() {
+        answers("PromoteReadReplica", 200, "<PromoteReadReplicaResponse xmlns=\"" + RDS_XMLNS + "\"><PromoteReadReplicaResult>"
+                + instance("modifying", SOURCE) + "</PromoteReadReplicaResult><ResponseMetadata><RequestId>r</RequestId>"
+                + "</ResponseMetadata></PromoteReadReplicaResponse>");
+        assertThat(database.promote(WEST)).isInstanceOfSatisfying(WriteOutcome.Requested.class, r -> assertThat(r.details())
+                .isEqualTo("PromoteReadReplica of RDS instance orders-west in us-west-2 requested (status modifying)"));
+        assertThat(requests("PromoteReadReplica")).singleElement().satisfies(form -> assertThat(form)
+                .containsEntry("DBInstanceIdentifier", "orders-west"));
+
+        answers("PromoteReadReplica", 400, error(RDS_XMLNS, "InvalidDBInstanceState", "DB Instance is not a read replica."));
+        assertThat(database.promote(WEST)).isInstanceOf(WriteOutcome.Unavailable.class);
+    }
+
+    @Test
+    void theFenceIsStopDBInstanceAndAPrimaryThatStillHasAReplicaRefusesIt() {
+        answers("StopDBInstance", 200, "<StopDBInstanceResponse xmlns=\"" + RDS_XMLNS + "\"><StopDBInstanceResult>"
+                + instance("stopping", null) + "</StopDBInstanceResult><ResponseMetadata><RequestId>r</RequestId>"
+                + "</ResponseMetadata></StopDBInstanceResponse>");
+        assertThat(database.fence(WEST)).isInstanceOfSatisfying(WriteOutcome.Requested.class, r -> assertThat(r.details())
+                .contains("fenced: StopDBInstance requested (status stopping)"));
+        assertThat(requests("StopDBInstance")).singleElement().satisfies(form -> assertThat(form)
+                .containsEntry("DBInstanceIdentifier", "orders-west"));
+
+        answers("StopDBInstance", 400, error(RDS_XMLNS, "InvalidDBInstanceState", "Cannot stop instance orders-west because"
+                + " it has read replicas."));
+        assertThat(database.fence(WEST)).isInstanceOfSatisfying(WriteOutcome.Rejected.class, r -> assertThat(r.reason())
+                .contains("it has read replicas"));
+    }
+}
