@@ -28,8 +28,6 @@ import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.time.Backoff;
 import dev.failover.contract.time.ManualClock;
-import dev.failover.contract.topology.Topology;
-import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.testkit.db.PostgresPair;
 
 /**
@@ -49,35 +47,14 @@ class DataLossBudgetTest {
             Duration.ofMinutes(5));
     final GroupReconcilerTest.ScriptedDns dns = new GroupReconcilerTest.ScriptedDns(Routing.SINGLE);
 
-    static Topology topology(PostgresPair pair, int budgetSeconds) {
-        return TopologyLoader.parse("""
-                version: 1
-                locations: [loc-a]
-                groups:
-                  - id: api
-                    dns: {zone: example.test., name: api.example.test., ttl: 30}
-                    targets:
-                      - id: primary
-                        region: us-east-1
-                        probe: {type: tcp, host: 192.0.2.1, port: 443}
-                        dns: {values: [192.0.2.1]}
-                        database: {kind: postgres, url: "%s", credentials: app-east}
-                      - id: secondary
-                        region: us-west-2
-                        probe: {type: tcp, host: 192.0.2.2, port: 443}
-                        dns: {values: [192.0.2.2]}
-                        database: {kind: postgres, url: "%s", credentials: app-west}
-                    safety: {maxDataLossSeconds: %d}
-                """.formatted(pair.primary().jdbcUrl(), pair.replica().jdbcUrl(), budgetSeconds), "test");
-    }
-
     @Test
     void aReplicaWhoseReplayIsPausedHoldsTheFailoverUntilAnOperatorForcesIt() throws Exception {
         try (PostgresPair pair = PostgresPair.start()) {
             sql(pair.primary().jdbcUrl(), "CREATE TABLE orders (id serial PRIMARY KEY, note text NOT NULL)");
             Databases databases = new Databases(new PostgresDatabase(Duration.ofSeconds(2)), Map.of("app-east",
                     new Databases.Login(PostgresPair.USER, null), "app-west", new Databases.Login(PostgresPair.USER, null)));
-            GroupReconciler group = new GroupReconciler("api", topology(pair, 2), dns, Scalers.none(), databases,
+            GroupReconciler group = new GroupReconciler("api", DatabaseStepTest.topology(pair.primary().jdbcUrl(),
+                    pair.replica().jdbcUrl(), 2), dns, Scalers.none(), databases,
                     new TrafficPlan(Routing.SINGLE, 100, List.of()), s -> {
                     }, results::add, clock, settings);
 

@@ -35,31 +35,36 @@ import dev.failover.contract.topology.TopologyLoader;
  * before DNS moves, within the group's data-loss budget, with the old primary fenced where it answers; a planned move
  * fences first and loses nothing; a force overrides the budget; a fenced old primary is never made writable again.
  */
-class DatabaseStepTest {
+public class DatabaseStepTest {
 
     static final String EAST = "jdbc:postgresql://db.us-east-1.example.test:5432/app";
     static final String WEST = "jdbc:postgresql://db.us-west-2.example.test:5432/app";
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
 
-    static final Topology TOPOLOGY = TopologyLoader.parse("""
-            version: 1
-            locations: [loc-a]
-            groups:
-              - id: api
-                dns: {zone: example.test., name: api.example.test., ttl: 30}
-                targets:
-                  - id: primary
-                    region: us-east-1
-                    probe: {type: tcp, host: 192.0.2.1, port: 443}
-                    dns: {values: [192.0.2.1]}
-                    database: {kind: postgres, url: "%s", credentials: app-east}
-                  - id: secondary
-                    region: us-west-2
-                    probe: {type: tcp, host: 192.0.2.2, port: 443}
-                    dns: {values: [192.0.2.2]}
-                    database: {kind: postgres, url: "%s", credentials: app-west}
-                safety: {maxDataLossSeconds: 30}
-            """.formatted(EAST, WEST), "test");
+    static final Topology TOPOLOGY = topology(EAST, WEST, 30);
+
+    /** A group "api" of two targets, each with a PostgreSQL node (logins app-east, app-west), and its data-loss budget. */
+    public static Topology topology(String eastUrl, String westUrl, int maxDataLossSeconds) {
+        return TopologyLoader.parse("""
+                version: 1
+                locations: [loc-a]
+                groups:
+                  - id: api
+                    dns: {zone: example.test., name: api.example.test., ttl: 30}
+                    targets:
+                      - id: primary
+                        region: us-east-1
+                        probe: {type: tcp, host: 192.0.2.1, port: 443}
+                        dns: {values: [192.0.2.1]}
+                        database: {kind: postgres, url: "%s", credentials: app-east}
+                      - id: secondary
+                        region: us-west-2
+                        probe: {type: tcp, host: 192.0.2.2, port: 443}
+                        dns: {values: [192.0.2.2]}
+                        database: {kind: postgres, url: "%s", credentials: app-west}
+                    safety: {maxDataLossSeconds: %d}
+                """.formatted(eastUrl, westUrl, maxDataLossSeconds), "test");
+    }
 
     /**
      * PostgreSQL nodes by URL whose role and lag the test sets; every call is logged. A node in {@code cutOff} answers

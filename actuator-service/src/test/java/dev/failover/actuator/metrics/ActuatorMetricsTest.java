@@ -19,13 +19,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.failover.actuator.database.Database;
 import dev.failover.actuator.domain.Convergence;
 import dev.failover.actuator.domain.DataTier;
+import dev.failover.actuator.domain.DatabaseStepTest;
 import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.topology.FailoverGroup;
-import dev.failover.contract.topology.TopologyLoader;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -88,25 +88,8 @@ class ActuatorMetricsTest {
     @Test
     void theDataTierIsAGaugePerTargetAndGroup() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        FailoverGroup group = TopologyLoader.parse("""
-                version: 1
-                locations: [loc-a]
-                groups:
-                  - id: api
-                    dns: {zone: example.test., name: api.example.test., ttl: 30}
-                    targets:
-                      - id: primary
-                        region: us-east-1
-                        probe: {type: tcp, host: 192.0.2.1, port: 443}
-                        dns: {values: [192.0.2.1]}
-                        database: {kind: postgres, url: "jdbc:postgresql://east:5432/app", credentials: east}
-                      - id: secondary
-                        region: us-west-2
-                        probe: {type: tcp, host: 192.0.2.2, port: 443}
-                        dns: {values: [192.0.2.2]}
-                        database: {kind: postgres, url: "jdbc:postgresql://west:5432/app", credentials: west}
-                    safety: {maxDataLossSeconds: 15}
-                """, "test").group("api").orElseThrow();
+        FailoverGroup group = DatabaseStepTest.topology("jdbc:postgresql://east:5432/app", "jdbc:postgresql://west:5432/app",
+                15).group("api").orElseThrow();
         AtomicReference<DataTier> tier = new AtomicReference<>(DataTier.NONE);
         new ActuatorMetrics(registry).trackDatabases(group, () -> new GroupReconciler.Status("api", null,
                 new Convergence.Idle(), null, null, null, null, tier.get()));
