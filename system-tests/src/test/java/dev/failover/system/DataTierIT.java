@@ -31,6 +31,9 @@ import dev.failover.testkit.topology.TestTopology;
  */
 class DataTierIT {
 
+    /** The prefix of the data tier's metrics, exported only for groups whose targets have database nodes. */
+    static final String DATA_TIER_METRICS = "failover_actuator_database_";
+
     static final String EAST = "app-east";
     static final String WEST = "app-west";
 
@@ -53,6 +56,17 @@ class DataTierIT {
 
             WritingClient.Route route = () -> answers(stack).contains(TestTopology.SECONDARY_IP) ? pair.replica().jdbcUrl()
                     : pair.primary().jdbcUrl();
+            // every data-tier metric an alert names is exported (FailoverChainIT checks the others with a Prometheus)
+            String exported = stack.actuator().metrics();
+            java.util.regex.Matcher named = java.util.regex.Pattern.compile(DATA_TIER_METRICS + "[a-z_]+").matcher(
+                    java.nio.file.Files.readString(ServiceProcess.ROOT.resolve("monitoring/prometheus/failover-alerts.yml")));
+            int metrics = 0;
+            while (named.find()) {
+                assertThat(exported).as("the actuator exports " + named.group()).contains(named.group() + "{");
+                metrics++;
+            }
+            assertThat(metrics).as("the alerts name data-tier metrics").isGreaterThanOrEqualTo(3);
+
             try (WritingClient writer = new WritingClient(route, PostgresPair.USER).start()) {
                 await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedCount() >= 50);
 
