@@ -6,7 +6,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 /**
  * A target's node of the data tier (issue 32, ADR 0020): the database the target's application writes to while the
  * target is active, and which the actuator makes writable before it moves traffic there. One variant per backend, chosen
- * in the file by {@code kind}: PostgreSQL streaming replication, an Amazon RDS read replica.
+ * in the file by {@code kind}: PostgreSQL streaming replication, an Amazon RDS read replica, a member cluster of an Aurora
+ * global database.
  * <p>
  * No secret is written here: {@code credentials} names a login that the actuator's configuration gives
  * ({@code failover.database.credentials.<name>.*}), so each region's actuator can hold its own; an RDS instance is
@@ -14,8 +15,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "kind")
 @JsonSubTypes({ @JsonSubTypes.Type(value = DatabaseRef.Postgres.class, name = "postgres"),
-        @JsonSubTypes.Type(value = DatabaseRef.Rds.class, name = "rds") })
-public sealed interface DatabaseRef permits DatabaseRef.Postgres, DatabaseRef.Rds {
+        @JsonSubTypes.Type(value = DatabaseRef.Rds.class, name = "rds"),
+        @JsonSubTypes.Type(value = DatabaseRef.AuroraGlobal.class, name = "aurora-global") })
+public sealed interface DatabaseRef permits DatabaseRef.Postgres, DatabaseRef.Rds, DatabaseRef.AuroraGlobal {
 
     /** The login's name in the actuator's configuration; null for a kind the actuator reaches with AWS credentials. */
     String credentials();
@@ -67,6 +69,41 @@ public sealed interface DatabaseRef permits DatabaseRef.Postgres, DatabaseRef.Rd
         @Override
         public Rds placedIn(String targetRegion) {
             return region != null ? this : new Rds(instance, targetRegion, roleArn);
+        }
+    }
+
+    /**
+     * A member cluster of an Aurora global database: the writer in the active target's region, a secondary in the others.
+     * A planned move is {@code SwitchoverGlobalCluster} (no data loss: Aurora demotes the old writer itself), an
+     * unplanned one {@code FailoverGlobalCluster} with {@code AllowDataLoss}, within the group's data-loss budget.
+     *
+     * @param globalCluster the global cluster identifier
+     * @param clusterArn    this target's member cluster, {@code arn:aws:rds:<region>:<account>:cluster:<id>}; the calls go
+     *                      to its region
+     * @param roleArn       an IAM role of its account to assume for the calls; absent: the actuator's own credentials
+     */
+    record AuroraGlobal(String globalCluster, String clusterArn, String roleArn) implements DatabaseRef {
+
+        @Override
+        public String credentials() {
+            return null;
+        }
+
+        @Override
+        public String node() {
+            return clusterArn;
+        }
+
+        /** The member cluster's region, from its ARN; null when the ARN is not one. */
+        public String region() {
+            String[] parts = clusterArn == null ? new String[0] : clusterArn.split(":", 7);
+            return parts.length == 7 ? parts[3] : null;
+        }
+
+        /** The member cluster's identifier, from its ARN; null when the ARN is not one. */
+        public String clusterId() {
+            String[] parts = clusterArn == null ? new String[0] : clusterArn.split(":", 7);
+            return parts.length == 7 ? parts[6] : null;
         }
     }
 }

@@ -26,6 +26,9 @@ public final class TopologyValidator {
     /** A region's name as AWS writes them (us-east-1, eu-central-2, us-gov-west-1); the actuator checks it has a client. */
     /** An RDS DB instance identifier, as RDS accepts them. */
     private static final Pattern RDS_INSTANCE = Pattern.compile("[a-zA-Z](-?[a-zA-Z0-9])*");
+    /** A DB cluster's ARN: partition, region, account, identifier. */
+    private static final Pattern AURORA_CLUSTER_ARN = Pattern.compile(
+            "arn:aws[a-z-]*:rds:[a-z0-9]+(-[a-z0-9]+)+:\\d{12}:cluster:[a-zA-Z](-?[a-zA-Z0-9]){0,62}");
     private static final Pattern AWS_REGION_NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)+");
     private static final Pattern IAM_ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "OPTIONS");
@@ -201,6 +204,22 @@ public final class TopologyValidator {
             if (rds.roleArn() != null && !IAM_ROLE_ARN.matcher(rds.roleArn()).matches()) {
                 error(path + ".roleArn", "'" + rds.roleArn() + "' is not an IAM role ARN (arn:aws:iam::123456789012:role/name)");
             }
+        } else if (d instanceof DatabaseRef.AuroraGlobal aurora) {
+            if (aurora.globalCluster() == null || aurora.globalCluster().isBlank()) {
+                error(path + ".globalCluster", "is required");
+            } else if (aurora.globalCluster().length() > 63 || !RDS_INSTANCE.matcher(aurora.globalCluster()).matches()) {
+                error(path + ".globalCluster", "'" + aurora.globalCluster() + "' is not a global cluster identifier (1 to 63"
+                        + " letters, digits or hyphens, starting with a letter, no two hyphens in a row, not ending with one)");
+            }
+            if (aurora.clusterArn() == null || aurora.clusterArn().isBlank()) {
+                error(path + ".clusterArn", "is required");
+            } else if (!AURORA_CLUSTER_ARN.matcher(aurora.clusterArn()).matches()) {
+                error(path + ".clusterArn", "'" + aurora.clusterArn() + "' is not a DB cluster ARN"
+                        + " (arn:aws:rds:us-west-2:123456789012:cluster:orders-west)");
+            }
+            if (aurora.roleArn() != null && !IAM_ROLE_ARN.matcher(aurora.roleArn()).matches()) {
+                error(path + ".roleArn", "'" + aurora.roleArn() + "' is not an IAM role ARN (arn:aws:iam::123456789012:role/name)");
+            }
         }
     }
 
@@ -277,6 +296,13 @@ public final class TopologyValidator {
             error(path + ".failback.holdDownSeconds", "must not be negative");
         }
         drill(path + ".drill", g.drill());
+        if (g.drill().enabled() && g.targets().stream().anyMatch(t -> t != null && t.database() != null
+                && !(t.database() instanceof DatabaseRef.AuroraGlobal))) {
+            // a drill is a planned move there and back: the way back meets the fenced old primary (ADR 0020)
+            error(path + ".drill.enabled", "a scheduled drill would move the database one way: its end, back to the fenced"
+                    + " old primary, is BLOCKED until that node is rebuilt as a replica (ADR 0020). Leave drills off for a"
+                    + " group with postgres or rds database nodes (an Aurora global database switches back by itself)");
+        }
         safety(path + ".safety", g.safety());
     }
 

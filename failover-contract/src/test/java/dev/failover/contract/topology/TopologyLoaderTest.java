@@ -125,6 +125,29 @@ class TopologyLoaderTest {
         assertThat(group.targets().get(1).database().node()).isEqualTo("rds:us-west-2:orders-west");
     }
 
+    static final String EAST_CLUSTER = "arn:aws:rds:us-east-1:111111111111:cluster:orders-east";
+    static final String WEST_CLUSTER = "arn:aws:rds:us-west-2:222222222222:cluster:orders-west";
+
+    /** VALID with the two member clusters of an Aurora global database. */
+    static final String WITH_AURORA = VALID.replace("dns: {values: [192.0.2.10]}", "dns: {values: [192.0.2.10]}\n"
+            + "        database: {kind: aurora-global, globalCluster: orders, clusterArn: \"" + EAST_CLUSTER + "\"}")
+            .replace("dns: {values: [192.0.2.20]}", "dns: {values: [192.0.2.20]}\n"
+                    + "        database: {kind: aurora-global, globalCluster: orders, clusterArn: \"" + WEST_CLUSTER + "\", "
+                    + "roleArn: \"arn:aws:iam::222222222222:role/failover-actuator\"}");
+
+    @Test
+    void readsAuroraGlobalMemberClustersWithTheirRegionFromTheArn() {
+        FailoverGroup group = TopologyLoader.parse(WITH_AURORA, "test").group("api").orElseThrow();
+        DatabaseRef.AuroraGlobal west = (DatabaseRef.AuroraGlobal) group.targets().get(1).database();
+        assertThat(west).isEqualTo(new DatabaseRef.AuroraGlobal("orders", WEST_CLUSTER,
+                "arn:aws:iam::222222222222:role/failover-actuator"));
+        assertThat(west.region()).isEqualTo("us-west-2");
+        assertThat(west.clusterId()).isEqualTo("orders-west");
+        assertThat(west.node()).isEqualTo(WEST_CLUSTER);
+        assertThat(TopologyLoader.parse(WITH_AURORA + "    drill: {enabled: true}\n", "test").group("api").orElseThrow()
+                .drill().enabled()).as("a global database switches back by itself: drills allowed").isTrue();
+    }
+
     @Test
     void readsTheSafetyRulesAndDependencies() {
         Topology topology = TopologyLoader.parse(VALID.replace("dns: {values: [192.0.2.20]}", "dns: {values: [192.0.2.20]}\n"
@@ -283,6 +306,16 @@ class TopologyLoaderTest {
                         "groups[0].targets[1].database.roleArn: 'arn:aws:iam::222222222222:user/someone' is not an IAM role ARN"),
                 Arguments.of(WITH_RDS.replace("instance: orders-west, region: us-west-2", "instance: orders-east, region: "
                         + "us-east-1"), "groups[0].targets[1].database: is the database node of groups[0].targets[0].database too"),
+                Arguments.of(WITH_AURORA.replace(":cluster:orders-east", ":db:orders-east"),
+                        "groups[0].targets[0].database.clusterArn: 'arn:aws:rds:us-east-1:111111111111:db:orders-east' is not"
+                                + " a DB cluster ARN"),
+                Arguments.of(WITH_AURORA.replace("globalCluster: orders, clusterArn: \"" + EAST_CLUSTER, "globalCluster: -orders,"
+                        + " clusterArn: \"" + EAST_CLUSTER), "groups[0].targets[0].database.globalCluster: '-orders' is not a"
+                                + " global cluster identifier"),
+                Arguments.of(WITH_AURORA.replace(WEST_CLUSTER, EAST_CLUSTER),
+                        "groups[0].targets[1].database: is the database node of groups[0].targets[0].database too"),
+                Arguments.of(WITH_DATABASES + "    drill: {enabled: true}\n",
+                        "groups[0].drill.enabled: a scheduled drill would move the database one way"),
                 Arguments.of(WITH_DATABASES.replace("maxDataLossSeconds: 30", "maxDataLossSeconds: 86401"),
                         "groups[0].safety.maxDataLossSeconds: must be between 0 and 86400 seconds, was 86401"),
                 Arguments.of("groups: [", "(file): not valid YAML"),

@@ -184,6 +184,12 @@ class TopologySchemaTest {
                         .put("kind", "rds").put("region", "us-east-1")),
                 broken("rds with a login", "$.groups[0].targets[0].database", t -> target(t, 0).putObject("database")
                         .put("kind", "rds").put("instance", "orders-east").put("credentials", "app-east")),
+                broken("aurora member not a cluster ARN", "$.groups[0].targets[0].database.clusterArn", t -> target(t, 0)
+                        .putObject("database").put("kind", "aurora-global").put("globalCluster", "orders")
+                        .put("clusterArn", "arn:aws:rds:us-east-1:111111111111:db:orders-east")),
+                broken("aurora without its global cluster", "$.groups[0].targets[0].database", t -> target(t, 0)
+                        .putObject("database").put("kind", "aurora-global")
+                        .put("clusterArn", "arn:aws:rds:us-east-1:111111111111:cluster:orders-east")),
                 broken("maxDataLossSeconds negative", "$.groups[0].safety.maxDataLossSeconds", t -> group(t).withObject("/safety")
                         .put("maxDataLossSeconds", -1)));
     }
