@@ -38,6 +38,7 @@ import dev.failover.actuator.scaling.AutoScalingGroupScaler;
 import dev.failover.actuator.scaling.EcsScaler;
 import dev.failover.actuator.scaling.KubernetesScaler;
 import dev.failover.actuator.scaling.Scaler;
+import dev.failover.actuator.database.AuroraGlobalDatabase;
 import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.database.PostgresDatabase;
 import dev.failover.actuator.database.RdsDatabase;
@@ -215,23 +216,26 @@ public class ReconcilerProducer {
     }
 
     /**
-     * The database backends (ADR 0020): PostgreSQL over JDBC with the logins the configuration gives; RDS with a client
-     * per place (region and role) made on first use, each with that place's credentials and the scaling clients'
-     * endpoint overrides, timeout and no retry of its own.
+     * The database backends (ADR 0020): PostgreSQL over JDBC with the logins the configuration gives; RDS and Aurora
+     * global databases with an RDS and a CloudWatch client per place (region and role) made on first use, each with that
+     * place's credentials and the scaling clients' endpoint overrides, timeout and no retry of its own.
      */
     static Databases databases(ActuatorSettings.DatabaseSettings settings, ScalingSettings.Aws aws) {
         AwsCredentialsProvider own = DefaultCredentialsProvider.builder().build();
         Map<ScalingRef.Place.Aws, AwsCredentialsProvider> credentials = new java.util.concurrent.ConcurrentHashMap<>();
         Map<ScalingRef.Place.Aws, RdsClient> rds = new java.util.concurrent.ConcurrentHashMap<>();
         Map<ScalingRef.Place.Aws, CloudWatchClient> cloudWatch = new java.util.concurrent.ConcurrentHashMap<>();
-        java.util.function.Function<DatabaseRef.Rds, ScalingRef.Place.Aws> place = ref -> new ScalingRef.Place.Aws(ref.region(),
-                ref.roleArn());
-        return new Databases(new PostgresDatabase(settings.callTimeout()), new RdsDatabase(
-                ref -> rds.computeIfAbsent(place.apply(ref), p -> aws(RdsClient.builder(), aws, p,
-                        credentials.computeIfAbsent(p, c -> credentials(c, aws, own))).build()),
-                ref -> cloudWatch.computeIfAbsent(place.apply(ref), p -> aws(CloudWatchClient.builder(), aws, p,
-                        credentials.computeIfAbsent(p, c -> credentials(c, aws, own))).build()),
-                Clock.systemUTC()), settings.logins());
+        java.util.function.Function<ScalingRef.Place.Aws, RdsClient> rdsIn = place -> rds.computeIfAbsent(place,
+                p -> aws(RdsClient.builder(), aws, p, credentials.computeIfAbsent(p, c -> credentials(c, aws, own))).build());
+        java.util.function.Function<ScalingRef.Place.Aws, CloudWatchClient> cloudWatchIn = place -> cloudWatch.computeIfAbsent(
+                place, p -> aws(CloudWatchClient.builder(), aws, p, credentials.computeIfAbsent(p, c -> credentials(c, aws, own)))
+                        .build());
+        return new Databases(new PostgresDatabase(settings.callTimeout()),
+                new RdsDatabase(ref -> rdsIn.apply(new ScalingRef.Place.Aws(ref.region(), ref.roleArn())),
+                        ref -> cloudWatchIn.apply(new ScalingRef.Place.Aws(ref.region(), ref.roleArn())), Clock.systemUTC()),
+                new AuroraGlobalDatabase(ref -> rdsIn.apply(new ScalingRef.Place.Aws(ref.region(), ref.roleArn())),
+                        ref -> cloudWatchIn.apply(new ScalingRef.Place.Aws(ref.region(), ref.roleArn())), Clock.systemUTC()),
+                settings.logins());
     }
 
     /**

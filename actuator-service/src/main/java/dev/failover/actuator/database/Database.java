@@ -3,7 +3,7 @@ package dev.failover.actuator.database;
 /**
  * One database backend of the data tier (issue 32): which node of a target is writable, how far its replica lags, and
  * the two writes a failover needs: promote the target's replica, fence the node that was primary. One class per
- * backend (PostgreSQL now; RDS read replicas and Aurora global databases to come), {@code R} is the reference to one
+ * backend (PostgreSQL, RDS read replicas, Aurora global databases), {@code R} is the reference to one
  * target's node of that backend. Like a scaler, a backend does one read or one write per call and never waits: a
  * promotion is requested, and the reconciler observes until the node is writable. Plans, gates (the data-loss budget)
  * and retries are the reconciler's.
@@ -13,8 +13,27 @@ public interface Database<R> {
     /** What the target's node is now. */
     Observation observe(R ref);
 
-    /** Asks the target's replica to become writable. Idempotent: a node that is already writable is left as it is. */
-    WriteOutcome promote(R ref);
+    /**
+     * Asks the target's replica to become writable, for a move made as {@code move} says (a backend with one API for both,
+     * PostgreSQL's and RDS's, ignores it). Idempotent: a node that is already writable is left as it is.
+     */
+    WriteOutcome promote(R ref, Move move);
+
+    /**
+     * Whether this backend's planned promotion is one atomic move that demotes the old primary and loses nothing by
+     * itself (Aurora's switchover): the step then neither fences the old primary first nor waits for a lag of zero.
+     */
+    default boolean switchesOverItself() {
+        return false;
+    }
+
+    /** How the move that needs a promotion is made. */
+    enum Move {
+        /** A switchover or a drill: loses nothing. */
+        PLANNED,
+        /** A failover, or an operator's force: may lose what the group's data-loss budget allows (a force: any). */
+        UNPLANNED
+    }
 
     /**
      * Makes the target's node refuse writes from now on (the old primary, before or after a promotion elsewhere), and

@@ -24,26 +24,29 @@ public final class Databases {
 
     private final Database<PostgresRef> postgres;
     private final Database<DatabaseRef.Rds> rds;
+    private final Database<DatabaseRef.AuroraGlobal> aurora;
     private final Map<String, Login> logins;
 
     /** PostgreSQL only. */
     public Databases(Database<PostgresRef> postgres, Map<String, Login> logins) {
-        this(postgres, null, logins);
+        this(postgres, null, null, logins);
     }
 
-    /** @param postgres, rds the backends, null where none is configured */
-    public Databases(Database<PostgresRef> postgres, Database<DatabaseRef.Rds> rds, Map<String, Login> logins) {
+    /** @param postgres, rds, aurora the backends, null where none is configured */
+    public Databases(Database<PostgresRef> postgres, Database<DatabaseRef.Rds> rds, Database<DatabaseRef.AuroraGlobal> aurora,
+            Map<String, Login> logins) {
         this.postgres = postgres;
         this.rds = rds;
+        this.aurora = aurora;
         this.logins = Map.copyOf(logins);
     }
 
     /** No database backend: a target with a database node cannot be switched to (its step blocks). */
     public static Databases none() {
-        return new Databases(null, null, Map.of());
+        return new Databases(null, null, null, Map.of());
     }
 
-    /** The backend's name for reports ("postgres", "rds"). */
+    /** The backend's name for reports ("postgres", "rds", "aurora-global"). */
     public static String kind(DatabaseRef ref) {
         if (ref instanceof DatabaseRef.Postgres) {
             return "postgres";
@@ -51,28 +54,41 @@ public final class Databases {
         if (ref instanceof DatabaseRef.Rds) {
             return "rds";
         }
+        if (ref instanceof DatabaseRef.AuroraGlobal) {
+            return "aurora-global";
+        }
         throw new IllegalArgumentException("unknown database kind " + ref);
     }
 
     /** What the node of {@code ref} is; empty when no backend or login is configured for it. */
     public Optional<Database.Observation> observe(DatabaseRef ref) {
-        return call(ref, Database::observe, Database::observe);
+        return call(ref, Database::observe, Database::observe, Database::observe);
     }
 
     /** Asks the node of {@code ref} to become writable; empty when no backend or login is configured for it. */
-    public Optional<Database.WriteOutcome> promote(DatabaseRef ref) {
-        return call(ref, Database::promote, Database::promote);
+    public Optional<Database.WriteOutcome> promote(DatabaseRef ref, Database.Move move) {
+        return call(ref, (db, r) -> db.promote(r, move), (db, r) -> db.promote(r, move), (db, r) -> db.promote(r, move));
     }
 
     /** Makes the node of {@code ref} refuse writes; empty when no backend or login is configured for it. */
     public Optional<Database.WriteOutcome> fence(DatabaseRef ref) {
-        return call(ref, Database::fence, Database::fence);
+        return call(ref, Database::fence, Database::fence, Database::fence);
+    }
+
+    /** Whether the backend of {@code ref} makes a planned move atomically, demoting the old primary itself (Aurora). */
+    public boolean switchesOverItself(DatabaseRef ref) {
+        return call(ref, (db, r) -> db.switchesOverItself(), (db, r) -> db.switchesOverItself(),
+                (db, r) -> db.switchesOverItself()).orElse(false);
     }
 
     private <T> Optional<T> call(DatabaseRef ref, BiFunction<Database<PostgresRef>, PostgresRef, T> onPostgres,
-            BiFunction<Database<DatabaseRef.Rds>, DatabaseRef.Rds, T> onRds) {
+            BiFunction<Database<DatabaseRef.Rds>, DatabaseRef.Rds, T> onRds,
+            BiFunction<Database<DatabaseRef.AuroraGlobal>, DatabaseRef.AuroraGlobal, T> onAurora) {
         if (ref instanceof DatabaseRef.Rds instance) {
             return rds == null ? Optional.empty() : Optional.of(onRds.apply(rds, instance));
+        }
+        if (ref instanceof DatabaseRef.AuroraGlobal member) {
+            return aurora == null ? Optional.empty() : Optional.of(onAurora.apply(aurora, member));
         }
         return postgresRef(ref).map(p -> onPostgres.apply(postgres, p));
     }

@@ -60,7 +60,7 @@ public final class PostgresDatabase implements Database<PostgresRef> {
     }
 
     @Override
-    public WriteOutcome promote(PostgresRef ref) {
+    public WriteOutcome promote(PostgresRef ref, Move move) {
         try (Connection connection = connect(ref); Statement statement = connection.createStatement();
                 ResultSet row = statement.executeQuery(
                         "SELECT pg_is_in_recovery() AS replica, CASE WHEN pg_is_in_recovery() THEN pg_promote(false) END")) {

@@ -1,9 +1,6 @@
 package dev.failover.actuator.database;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Comparator;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -11,10 +8,6 @@ import dev.failover.actuator.aws.AwsFailure;
 import dev.failover.contract.topology.DatabaseRef;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
-import software.amazon.awssdk.services.cloudwatch.model.Datapoint;
-import software.amazon.awssdk.services.cloudwatch.model.Dimension;
-import software.amazon.awssdk.services.cloudwatch.model.GetMetricStatisticsResponse;
-import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
@@ -43,8 +36,6 @@ public final class RdsDatabase implements Database<DatabaseRef.Rds> {
     private static final Set<String> WRITABLE = Set.of("available", "backing-up", "storage-optimization",
             "configuring-enhanced-monitoring", "configuring-log-exports", "configuring-iam-database-auth");
     private static final Set<String> STOPPED = Set.of("stopped", "stopping");
-    /** How far back a ReplicaLag datapoint still counts. */
-    static final Duration LAG_WINDOW = Duration.ofMinutes(5);
 
     private final Function<DatabaseRef.Rds, RdsClient> rds;
     private final Function<DatabaseRef.Rds, CloudWatchClient> cloudWatch;
@@ -95,17 +86,12 @@ public final class RdsDatabase implements Database<DatabaseRef.Rds> {
 
     /** The latest ReplicaLag of the last five minutes, in seconds; infinite (unknown) without one. */
     private double replicaLag(DatabaseRef.Rds ref) {
-        Instant now = clock.instant();
-        GetMetricStatisticsResponse lag = cloudWatch.apply(ref).getMetricStatistics(r -> r.namespace("AWS/RDS")
-                .metricName("ReplicaLag").dimensions(Dimension.builder().name("DBInstanceIdentifier").value(ref.instance())
-                        .build())
-                .startTime(now.minus(LAG_WINDOW)).endTime(now).period(60).statistics(Statistic.MAXIMUM));
-        return lag.datapoints().stream().max(Comparator.comparing(Datapoint::timestamp)).map(Datapoint::maximum)
-                .orElse(Double.POSITIVE_INFINITY);
+        return LatestDatapoint.maximum(cloudWatch.apply(ref), "AWS/RDS", "ReplicaLag", "DBInstanceIdentifier", ref.instance(),
+                clock.instant());
     }
 
     @Override
-    public WriteOutcome promote(DatabaseRef.Rds ref) {
+    public WriteOutcome promote(DatabaseRef.Rds ref, Move move) {
         try {
             DBInstance promoted = rds.apply(ref).promoteReadReplica(r -> r.dbInstanceIdentifier(ref.instance())).dbInstance();
             return new WriteOutcome.Requested("PromoteReadReplica of " + what(ref) + " requested (status "

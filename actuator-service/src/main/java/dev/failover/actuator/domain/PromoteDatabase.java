@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
+import dev.failover.actuator.database.Database;
 import dev.failover.actuator.database.Database.Observation;
 import dev.failover.actuator.database.Database.Role;
 import dev.failover.actuator.database.Database.WriteOutcome;
@@ -21,7 +22,8 @@ import dev.failover.contract.topology.Target;
  * it still takes writes, hold while the replica lags beyond what the decision may lose, promote, observe until writable.
  * <ul>
  * <li>A planned move (switchover, drill) loses nothing: the old primary is fenced first (it must answer), then the replica
- * must have applied everything before it is promoted.</li>
+ * must have applied everything before it is promoted; a backend whose switchover does both itself (Aurora's) is asked
+ * for it at once.</li>
  * <li>An unplanned failover promotes a replica that lags by at most the group's {@code safety.maxDataLossSeconds}; the old
  * primary is fenced where it answers (where it does not, the DNS switch and the user's own fencing protect).</li>
  * <li>An operator's force promotes whatever the lag (the decision carries its reason and principal).</li>
@@ -83,7 +85,10 @@ record PromoteDatabase() implements ReconcileStep {
             return Optional.empty();
         }
         // a replica: fence the old primary, then check what may be lost, then promote
-        if (decision.kind().planned()) {
+        boolean planned = decision.kind().planned();
+        // an atomic switchover (Aurora's) waits for the replica and demotes the old primary itself: asked for at once
+        boolean atomic = planned && use.databases().switchesOverItself(ref);
+        if (planned && !atomic) {
             if (previous.isPresent()) {
                 Optional<Duration> fenced = fenceBeforePlannedMove(previous.get(), decision, now, use, group);
                 if (fenced.isPresent()) {
@@ -96,7 +101,7 @@ record PromoteDatabase() implements ReconcileStep {
                 return Optional.of(group.retryLater(waiting, waiting + " (" + lag(node) + ")", now,
                         use.settings().capacityPoll()));
             }
-        } else {
+        } else if (!planned) {
             int budget = goal.config().safety().maxDataLossSeconds();
             if (decision.kind() != DecisionKind.FORCE && node.lagSeconds() > budget) {
                 group.heldForDataLoss(now);
@@ -110,7 +115,8 @@ record PromoteDatabase() implements ReconcileStep {
             }
             previous.ifPresent(old -> fenceIfWritable(old, decision, now, use, group));
         }
-        WriteOutcome promoted = use.databases().promote(ref).orElseThrow();
+        WriteOutcome promoted = use.databases().promote(ref, planned ? Database.Move.PLANNED : Database.Move.UNPLANNED)
+                .orElseThrow();
         if (promoted instanceof WriteOutcome.Rejected rejected) {
             group.report(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, rejected.reason() + "; DNS not switched", now);
             return Optional.of(group.block(ActuationStep.DATABASE, kind, "promotion of " + target.id() + "'s database refused: "

@@ -104,14 +104,14 @@ class PostgresDatabaseTest {
     @Test
     @Order(4)
     void thePromotedReplicaTakesWritesAndHasEveryAcknowledgedRow() throws SQLException {
-        assertThat(DATABASE.promote(replica)).isInstanceOfSatisfying(WriteOutcome.Requested.class,
+        assertThat(DATABASE.promote(replica, Database.Move.UNPLANNED)).isInstanceOfSatisfying(WriteOutcome.Requested.class,
                 r -> assertThat(r.details()).contains("promotion").contains("requested"));
         await("the replica writable").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(DATABASE.observe(replica)).isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false)));
         assertThat(count(replica)).as("every row the primary acknowledged").isEqualTo(acknowledged);
         sql(replica, "INSERT INTO orders (note) VALUES ('after the promotion')");
         assertThat(count(replica)).isEqualTo(acknowledged + 1);
-        assertThat(DATABASE.promote(replica)).as("promoting again").isInstanceOfSatisfying(WriteOutcome.Requested.class,
+        assertThat(DATABASE.promote(replica, Database.Move.UNPLANNED)).as("promoting again").isInstanceOfSatisfying(WriteOutcome.Requested.class,
                 r -> assertThat(r.details()).contains("not a replica"));
     }
 

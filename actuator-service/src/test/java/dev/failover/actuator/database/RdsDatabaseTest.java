@@ -1,27 +1,17 @@
 package dev.failover.actuator.database;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import dev.failover.actuator.database.Database.Observation;
 import dev.failover.actuator.database.Database.Role;
@@ -44,16 +34,15 @@ class RdsDatabaseTest {
     static final Instant NOW = Instant.parse("2026-11-25T03:00:00Z");
     static final DatabaseRef.Rds WEST = new DatabaseRef.Rds("orders-west", "us-west-2", null);
 
-    static WireMockServer aws;
+    static QueryApi aws;
     static RdsClient rds;
     static CloudWatchClient cloudWatch;
     static RdsDatabase database;
 
     @BeforeAll
     static void start() {
-        aws = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        aws.start();
-        URI endpoint = URI.create("http://127.0.0.1:" + aws.port());
+        aws = new QueryApi();
+        URI endpoint = aws.endpoint();
         rds = AwsScalersTest.client(RdsClient.builder(), endpoint).build();
         cloudWatch = AwsScalersTest.client(CloudWatchClient.builder(), endpoint).build();
         database = new RdsDatabase(ref -> rds, ref -> cloudWatch, Clock.fixed(NOW, ZoneOffset.UTC));
@@ -63,22 +52,12 @@ class RdsDatabaseTest {
     static void stop() {
         rds.close();
         cloudWatch.close();
-        aws.stop();
+        aws.close();
     }
 
     @BeforeEach
     void reset() {
-        aws.resetAll();
-    }
-
-    static void answers(String action, int status, String body) {
-        aws.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=" + action))
-                .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "text/xml").withBody(body)));
-    }
-
-    static List<Map<String, String>> requests(String action) {
-        return aws.findAll(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=" + action))).stream()
-                .map(LoggedRequest::getBodyAsString).map(AwsScalersTest::form).toList();
+        aws.reset();
     }
 
     static String instance(String status, String source) {
@@ -117,15 +96,15 @@ class RdsDatabaseTest {
 
     @Test
     void anAvailableReadReplicaIsAReplicaWhoseLagIsTheLatestReplicaLagDatapoint() {
-        answers("DescribeDBInstances", 200, described("available", SOURCE));
-        answers("GetMetricStatistics", 200, replicaLag("2026-11-25T02:57:00Z=40.0", "2026-11-25T02:59:00Z=3.5",
+        aws.answers("DescribeDBInstances", 200, described("available", SOURCE));
+        aws.answers("GetMetricStatistics", 200, replicaLag("2026-11-25T02:57:00Z=40.0", "2026-11-25T02:59:00Z=3.5",
                 "2026-11-25T02:58:00Z=12.0"));
 
         assertThat(database.observe(WEST)).isEqualTo(new Observation.Observed(Role.REPLICA, 0, 3.5, false));
 
-        assertThat(requests("DescribeDBInstances")).singleElement().satisfies(form -> assertThat(form)
+        assertThat(aws.requests("DescribeDBInstances")).singleElement().satisfies(form -> assertThat(form)
                 .containsEntry("DBInstanceIdentifier", "orders-west").containsEntry("Version", "2014-10-31"));
-        assertThat(requests("GetMetricStatistics")).singleElement().satisfies(form -> assertThat(form)
+        assertThat(aws.requests("GetMetricStatistics")).singleElement().satisfies(form -> assertThat(form)
                 .containsEntry("Namespace", "AWS/RDS").containsEntry("MetricName", "ReplicaLag")
                 .containsEntry("Dimensions.member.1.Name", "DBInstanceIdentifier")
                 .containsEntry("Dimensions.member.1.Value", "orders-west").containsEntry("Statistics.member.1", "Maximum")
@@ -135,8 +114,8 @@ class RdsDatabaseTest {
 
     @Test
     void aReplicaWithoutARecentReplicaLagHasAnUnknownLagWhichNoBudgetAccepts() {
-        answers("DescribeDBInstances", 200, described("available", SOURCE));
-        answers("GetMetricStatistics", 200, replicaLag());
+        aws.answers("DescribeDBInstances", 200, described("available", SOURCE));
+        aws.answers("GetMetricStatistics", 200, replicaLag());
 
         assertThat(database.observe(WEST)).isInstanceOfSatisfying(Observation.Observed.class, o -> {
             assertThat(o.role()).isEqualTo(Role.REPLICA);
@@ -146,63 +125,63 @@ class RdsDatabaseTest {
 
     @Test
     void aPrimaryIsWritableAStoppedOneFencedAndOneBeingPromotedIsLookedAtAgain() {
-        answers("DescribeDBInstances", 200, described("backing-up", null));
+        aws.answers("DescribeDBInstances", 200, described("backing-up", null));
         assertThat(database.observe(WEST)).isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
-        assertThat(requests("GetMetricStatistics")).as("no lag asked of a primary").isEmpty();
+        assertThat(aws.requests("GetMetricStatistics")).as("no lag asked of a primary").isEmpty();
 
-        answers("DescribeDBInstances", 200, described("stopped", null));
+        aws.answers("DescribeDBInstances", 200, described("stopped", null));
         assertThat(database.observe(WEST)).isEqualTo(new Observation.Observed(Role.FENCED, 0, 0, false));
 
-        answers("DescribeDBInstances", 200, described("modifying", SOURCE));
+        aws.answers("DescribeDBInstances", 200, described("modifying", SOURCE));
         assertThat(database.observe(WEST)).isInstanceOfSatisfying(Observation.Unavailable.class, u -> assertThat(u.reason())
                 .contains("orders-west in us-west-2 is modifying (a read replica of " + SOURCE + "): not writable yet"));
     }
 
     @Test
     void aMissingInstanceOrDeniedAccessIsRefusedAnOutageIsPassing() {
-        answers("DescribeDBInstances", 404, error(RDS_XMLNS, "DBInstanceNotFound", "DBInstance orders-west not found."));
+        aws.answers("DescribeDBInstances", 404, error(RDS_XMLNS, "DBInstanceNotFound", "DBInstance orders-west not found."));
         assertThat(database.observe(WEST)).isInstanceOfSatisfying(Observation.Rejected.class, r -> assertThat(r.reason())
                 .contains("no such DB instance").contains("DBInstance orders-west not found."));
 
-        answers("DescribeDBInstances", 403, error(RDS_XMLNS, "AccessDenied", "User is not authorized to perform"
+        aws.answers("DescribeDBInstances", 403, error(RDS_XMLNS, "AccessDenied", "User is not authorized to perform"
                 + " rds:DescribeDBInstances"));
         assertThat(database.observe(WEST)).isInstanceOfSatisfying(Observation.Rejected.class, r -> assertThat(r.reason())
                 .contains("AccessDenied (HTTP 403)"));
 
-        answers("DescribeDBInstances", 503, error(RDS_XMLNS, "ServiceUnavailable", "Service is unavailable."));
+        aws.answers("DescribeDBInstances", 503, error(RDS_XMLNS, "ServiceUnavailable", "Service is unavailable."));
         assertThat(database.observe(WEST)).isInstanceOf(Observation.Unavailable.class);
 
-        answers("DescribeDBInstances", 200, described("available", SOURCE));
-        answers("GetMetricStatistics", 400, error(CW_XMLNS, "Throttling", "Rate exceeded"));
+        aws.answers("DescribeDBInstances", 200, described("available", SOURCE));
+        aws.answers("GetMetricStatistics", 400, error(CW_XMLNS, "Throttling", "Rate exceeded"));
         assertThat(database.observe(WEST)).as("throttled by CloudWatch: tried again").isInstanceOfSatisfying(
                 Observation.Unavailable.class, u -> assertThat(u.reason()).contains("ReplicaLag could not be read"));
     }
 
     @Test
     void aPromotionIsPromoteReadReplicaAndOneAlreadyUnderWayIsLookedAtAgain() {
-        answers("PromoteReadReplica", 200, "<PromoteReadReplicaResponse xmlns=\"" + RDS_XMLNS + "\"><PromoteReadReplicaResult>"
+        aws.answers("PromoteReadReplica", 200, "<PromoteReadReplicaResponse xmlns=\"" + RDS_XMLNS + "\"><PromoteReadReplicaResult>"
                 + instance("modifying", SOURCE) + "</PromoteReadReplicaResult><ResponseMetadata><RequestId>r</RequestId>"
                 + "</ResponseMetadata></PromoteReadReplicaResponse>");
-        assertThat(database.promote(WEST)).isInstanceOfSatisfying(WriteOutcome.Requested.class, r -> assertThat(r.details())
+        assertThat(database.promote(WEST, Database.Move.UNPLANNED)).isInstanceOfSatisfying(WriteOutcome.Requested.class, r -> assertThat(r.details())
                 .isEqualTo("PromoteReadReplica of RDS instance orders-west in us-west-2 requested (status modifying)"));
-        assertThat(requests("PromoteReadReplica")).singleElement().satisfies(form -> assertThat(form)
+        assertThat(aws.requests("PromoteReadReplica")).singleElement().satisfies(form -> assertThat(form)
                 .containsEntry("DBInstanceIdentifier", "orders-west"));
 
-        answers("PromoteReadReplica", 400, error(RDS_XMLNS, "InvalidDBInstanceState", "DB Instance is not a read replica."));
-        assertThat(database.promote(WEST)).isInstanceOf(WriteOutcome.Unavailable.class);
+        aws.answers("PromoteReadReplica", 400, error(RDS_XMLNS, "InvalidDBInstanceState", "DB Instance is not a read replica."));
+        assertThat(database.promote(WEST, Database.Move.UNPLANNED)).isInstanceOf(WriteOutcome.Unavailable.class);
     }
 
     @Test
     void theFenceIsStopDBInstanceAndAPrimaryThatStillHasAReplicaRefusesIt() {
-        answers("StopDBInstance", 200, "<StopDBInstanceResponse xmlns=\"" + RDS_XMLNS + "\"><StopDBInstanceResult>"
+        aws.answers("StopDBInstance", 200, "<StopDBInstanceResponse xmlns=\"" + RDS_XMLNS + "\"><StopDBInstanceResult>"
                 + instance("stopping", null) + "</StopDBInstanceResult><ResponseMetadata><RequestId>r</RequestId>"
                 + "</ResponseMetadata></StopDBInstanceResponse>");
         assertThat(database.fence(WEST)).isInstanceOfSatisfying(WriteOutcome.Requested.class, r -> assertThat(r.details())
                 .contains("fenced: StopDBInstance requested (status stopping)"));
-        assertThat(requests("StopDBInstance")).singleElement().satisfies(form -> assertThat(form)
+        assertThat(aws.requests("StopDBInstance")).singleElement().satisfies(form -> assertThat(form)
                 .containsEntry("DBInstanceIdentifier", "orders-west"));
 
-        answers("StopDBInstance", 400, error(RDS_XMLNS, "InvalidDBInstanceState", "Cannot stop instance orders-west because"
+        aws.answers("StopDBInstance", 400, error(RDS_XMLNS, "InvalidDBInstanceState", "Cannot stop instance orders-west because"
                 + " it has read replicas."));
         assertThat(database.fence(WEST)).isInstanceOfSatisfying(WriteOutcome.Rejected.class, r -> assertThat(r.reason())
                 .contains("it has read replicas"));

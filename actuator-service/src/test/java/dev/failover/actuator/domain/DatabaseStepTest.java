@@ -76,6 +76,14 @@ public class DatabaseStepTest {
         final List<String> calls = new ArrayList<>();
         final Set<String> cutOff = new java.util.HashSet<>();
         final Set<String> refuseFence = new java.util.HashSet<>();
+        final List<Move> moves = new ArrayList<>();
+        /** Whether a planned promotion is one atomic switchover, as Aurora's. */
+        boolean atomic;
+
+        @Override
+        public boolean switchesOverItself() {
+            return atomic;
+        }
 
         private Observation.Unavailable timedOut(String url) {
             calls.add("timed out " + url);
@@ -94,8 +102,13 @@ public class DatabaseStepTest {
         }
 
         @Override
-        public WriteOutcome promote(PostgresRef ref) {
+        public WriteOutcome promote(PostgresRef ref, Move move) {
             calls.add("promote " + ref.jdbcUrl());
+            moves.add(move);
+            if (atomic && move == Move.PLANNED) { // the switchover demotes the old writer, as Aurora's does
+                nodes.replaceAll((url, node) -> node instanceof Observation.Observed o && o.role() == Role.WRITABLE
+                        ? new Observation.Observed(Role.REPLICA, 0, 0, false) : node);
+            }
             if (nodes.get(ref.jdbcUrl()) instanceof Observation.Observed o && o.role() == Role.REPLICA) {
                 nodes.put(ref.jdbcUrl(), writable());
                 return new WriteOutcome.Requested("promotion of " + ref.jdbcUrl() + " requested");
@@ -331,6 +344,30 @@ public class DatabaseStepTest {
                 b.reason()).contains("a planned move fences the old primary " + EAST + " first, and that was refused")
                 .contains("it has read replicas").contains("force"));
         assertThat(servedIp()).as("traffic still on the primary").isEqualTo("192.0.2.1");
+    }
+
+    @Test
+    void anUnplannedFailoverAsksForAnUnplannedPromotion() {
+        nodes.set(EAST, new Database.Observation.Unavailable("region lost")).set(WEST, replica(1.0, 10));
+        GroupReconciler group = reconciler();
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(group, 20);
+        assertThat(nodes.moves).containsExactly(Database.Move.UNPLANNED);
+    }
+
+    /** Aurora's switchover waits for the secondary and demotes the old writer itself: neither a fence nor a wait first. */
+    @Test
+    void aBackendThatSwitchesOverItselfIsAskedForAPlannedPromotionAtOnce() {
+        nodes.atomic = true;
+        nodes.set(EAST, writable()).set(WEST, replica(0.4, 0)); // a global database always lags a little
+        servedByEpoch1("192.0.2.1");
+        GroupReconciler group = reconciler();
+        group.offer(decision(2, DecisionKind.SWITCHOVER, "primary", "secondary"));
+        run(group, 30);
+
+        assertThat(nodes.calls).as("no fence first, no wait for a lag of zero").containsExactly("promote " + WEST);
+        assertThat(nodes.moves).containsExactly(Database.Move.PLANNED);
+        assertThat(servedIp()).isEqualTo("192.0.2.2");
     }
 
     @Test
