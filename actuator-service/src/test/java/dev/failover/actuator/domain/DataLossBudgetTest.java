@@ -87,12 +87,12 @@ class DataLossBudgetTest {
                     && r.details().contains("held by the data-loss budget")).hasSize(1);
 
             group.offer(decision(2, DecisionKind.FORCE, "primary", "secondary"));
-            for (int pass = 0; pass < 200 && !(group.status().convergence() instanceof Convergence.Converged); pass++) {
-                Duration wait = group.run();
-                clock.advance(wait);
-                Thread.sleep(Math.min(wait.toMillis(), 200)); // the promotion takes real time
-            }
-            assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
+            // the promotion takes real time: a pass every 200 ms of it until the group is served
+            await("the forced promotion served").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        clock.advance(group.run());
+                        return group.status().convergence() instanceof Convergence.Converged;
+                    });
             assertThat(isReplica(pair.replica().jdbcUrl())).as("promoted by the force").isFalse();
             assertThat(dns.served().sets().get(0).values()).containsExactly("192.0.2.2");
             assertThat(database()).anySatisfy(d -> assertThat(d).startsWith("SUCCEEDED promotion of")
