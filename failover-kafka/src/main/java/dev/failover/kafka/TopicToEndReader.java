@@ -26,6 +26,15 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class TopicToEndReader implements AutoCloseable {
 
     private static final Duration POLL = Duration.ofMillis(200);
+    /**
+     * The longest this reader's consumer waits for a first connection to one broker before it tries another. A rebuild
+     * runs on a takeover, which is when a region may just have been lost, and a new consumer picks its first bootstrap
+     * broker at random: with the services' 2 s set-up timeout a lost region's broker cost a new owner 2.2 s before its
+     * first decision (RegionLossIT). A TCP connect between regions takes one round trip (under 0.3 s between AWS
+     * regions); a broker that is slower than this is not skipped for good, Kafka doubles the time on each new attempt up
+     * to {@code socket.connection.setup.timeout.max.ms}.
+     */
+    static final Duration FIRST_CONNECTION_ATTEMPT = Duration.ofMillis(500);
 
     private final Map<String, Object> consumerProperties;
     private final Duration timeout;
@@ -40,8 +49,16 @@ public final class TopicToEndReader implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false",
                 // records of an aborted or open transaction are not state anyone acted on
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, String.valueOf(firstConnectionAttempt(clientProperties))));
         this.timeout = timeout;
+    }
+
+    /** {@link #FIRST_CONNECTION_ATTEMPT}, or the service's own set-up timeout when that is shorter. */
+    private static long firstConnectionAttempt(KafkaClientProperties clientProperties) {
+        Object configured = clientProperties.common().get(ConsumerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG);
+        long cap = FIRST_CONNECTION_ATTEMPT.toMillis();
+        return configured == null ? cap : Math.min(cap, Long.parseLong(configured.toString().trim()));
     }
 
     /**
