@@ -12,7 +12,8 @@
 #
 # The topology is config/failover.yaml (probes every 1 s, 3 failures to DOWN, quorum 2 of 3) with the backends on the
 # bench's ports and, so that 20 runs fit in minutes and are not stopped by the flap guards meant for production: a
-# failback hold-down of BENCH_HOLD_DOWN seconds (default 5; 15 in the demo), 1,000 switches per hour allowed, no flap detection.
+# failback hold-down of BENCH_HOLD_DOWN seconds (default 5; 15 in the demo), 1,000 switches per hour and per day allowed
+# (the group's and the plane's daily budgets), no flap detection.
 # Ports (override by env, below the kernel's ephemeral range 32768-60999): Kafka 24092/24093, BIND 24353, backends 24081/24082,
 # probes 24181-24183, decision 24280,
 # actuator 24380. STACK_DIR defaults to <repo>/.stack-bench.
@@ -39,8 +40,11 @@ read -r -a backends <<<"$BACKEND_PORTS"
 sed -e "s#127.0.0.1:18081#127.0.0.1:${backends[0]}#" -e "s#127.0.0.1:18082#127.0.0.1:${backends[1]}#" \
     -e "s#holdDownSeconds: 15#holdDownSeconds: $HOLD_DOWN#" \
     -e "s#maxSwitchesPerHour: 6#maxSwitchesPerHour: 1000#" \
+    -e "s#    mode: live#    mode: live\n    safety: {maxSwitchesPerDay: 1000}#" \
     -e "s#minDwellSeconds: 5#minDwellSeconds: 5\n      flapTransitions: 0#" \
     "$ROOT/config/failover.yaml" > "$TOPOLOGY"
+# the daily switch budgets (the group's 6, the plane's at least 10) would hold automation from the fourth failure on
+printf 'safety:\n  maxSwitchesPerDay: 1000\n' >> "$TOPOLOGY"
 DWELL="$(awk '/minDwellSeconds:/ {print $2; exit}' "$TOPOLOGY")"
 trap 'say ""; say "stopping the stack"; stack_stop' EXIT
 stack_start
