@@ -58,6 +58,8 @@ public final class PartitionOwnership {
     private long lastSeenRunningNanos;
     private boolean lapsed;
     private boolean rebalanceAsked;
+    /** Whether partitions were assigned here when the process was last seen running: only then can a stall cost them. */
+    private boolean holdingWhenSeen;
 
     public PartitionOwnership(LongSupplier nanoTime, Duration lease) {
         this.nanoTime = nanoTime;
@@ -94,7 +96,9 @@ public final class PartitionOwnership {
     }
 
     public synchronized void assigned(Collection<Integer> partitions) {
+        observeRunning(); // a stall before this assignment is judged by what was held before it
         partitions.forEach(p -> unrestored.put(p, new Unrestored(p, 0, null)));
+        holdingWhenSeen = holding();
     }
 
     public synchronized void restoreFailed(int partition, String error) {
@@ -164,14 +168,24 @@ public final class PartitionOwnership {
         return List.copyOf(unrestored.values());
     }
 
-    /** @return whether the process was found to have stalled longer than the lease since it was last seen running */
+    /**
+     * @return whether the process was found to have stalled longer than the lease since it was last seen running, with
+     *         partitions assigned then. A stall while nothing was assigned (a start slower than the lease before the
+     *         first assignment, or a process whose partitions are all elsewhere) cost nothing: what it is assigned next
+     *         comes from the coordinator after the stall.
+     */
     private boolean observeRunning() {
         long now = nanoTime.getAsLong();
-        boolean stalled = now - lastSeenRunningNanos > leaseNanos;
+        boolean stalled = holdingWhenSeen && now - lastSeenRunningNanos > leaseNanos;
         if (stalled) {
             lapsed = true;
         }
         lastSeenRunningNanos = now;
+        holdingWhenSeen = holding();
         return stalled;
+    }
+
+    private boolean holding() {
+        return !restored.isEmpty() || !unrestored.isEmpty();
     }
 }

@@ -151,6 +151,22 @@ class PartitionOwnershipTest {
                     f.ownership.rebalanced();
                     f.pass(LEASE.plusMillis(1));
                 }, Standing.LEASE_LAPSED),
+                row("a start slower than the lease, before anything was assigned: deciding", f -> {
+                    f.pass(LEASE.plusSeconds(1)); // from construction to the first assignment: nothing held to lose
+                    f.ownership.assigned(List.of(0));
+                    f.ownership.restored(0);
+                    f.ownership.rebalanced();
+                }, Standing.DECIDING),
+                row("stalled while holding nothing, then assigned: deciding", f -> {
+                    f.ownership.assigned(List.of(1));
+                    f.ownership.restored(1);
+                    f.ownership.rebalanced();
+                    f.ownership.revoked(List.of(1));
+                    f.pass(Duration.ofMinutes(1));
+                    f.ownership.assigned(List.of(0));
+                    f.ownership.restored(0);
+                    f.ownership.rebalanced();
+                }, Standing.DECIDING),
                 row("stalled inside the rebalance callback: its outcome is doubtful too", f -> {
                     f.ownership.assigned(List.of(0));
                     f.ownership.restored(0);
@@ -168,10 +184,25 @@ class PartitionOwnershipTest {
         assertThat(fixture.ownership().standing(0)).as(what).isEqualTo(expected);
     }
 
+    /**
+     * A decision-service restarted on a busy machine took longer than the lease (3 s) from building its ownership to the
+     * watchdog's first beat: it found itself "stalled", asked for a rebalance it did not need, and restored every
+     * partition twice before deciding (DecisionTakeoverIT, 2026-11-25: 18.2 s from the failure to the new answer against
+     * a bound of 12 s). A stall can only cost partitions held when it began.
+     */
+    @Test
+    void aStartSlowerThanTheLeaseAsksForNoRebalance() {
+        AtomicLong nanos = new AtomicLong();
+        PartitionOwnership ownership = new PartitionOwnership(nanos::get, LEASE);
+        nanos.addAndGet(LEASE.plusSeconds(1).toNanos());
+        assertThat(ownership.beat()).as("the first beat, later than the lease after start, nothing assigned").isFalse();
+    }
+
     @Test
     void eachLapseAsksForOneRebalance() {
         AtomicLong nanos = new AtomicLong();
         PartitionOwnership ownership = new PartitionOwnership(nanos::get, LEASE);
+        ownership.assigned(List.of(0)); // a stall costs only what is held (aStartSlowerThanTheLeaseAsksForNoRebalance)
         assertThat(ownership.beat()).as("running: no rebalance asked").isFalse();
         nanos.addAndGet(Duration.ofMinutes(1).toNanos());
         assertThat(ownership.beat()).as("after a stall: a rebalance asked").isTrue();
