@@ -12,6 +12,8 @@
 #   KAFKA_PORT       broker port (default 19092)
 #   KAFKA_CONTROLLER_PORT  controller port (default 19093)
 #   KAFKA_LOG_LEVEL  broker log level (default warn)
+#   KAFKA_LIB_DIR    where the Kafka jars are resolved to (default: $STACK_DIR/kafka-lib); stacks that name the same
+#                    directory resolve the jars once between them (the system tests' stacks share one)
 #   KAFKA_SECURITY   plaintext (default) or sasl_ssl: the client listener speaks SASL_SSL with SCRAM-SHA-512 only
 #                    (config/kafka/broker-sasl-ssl.properties.template), with a CA and broker certificate made at the
 #                    first start, SCRAM users with random passwords (admin, failover-probe, failover-decision,
@@ -26,7 +28,7 @@ STACK_DIR="${STACK_DIR:-$ROOT/.stack}"
 KAFKA_PORT="${KAFKA_PORT:-19092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
 KAFKA_DIR="$STACK_DIR/kafka"
-LIB_DIR="$STACK_DIR/kafka-lib"
+LIB_DIR="${KAFKA_LIB_DIR:-$STACK_DIR/kafka-lib}"
 PID_FILE="$KAFKA_DIR/kafka.pid"
 LOG_FILE="$KAFKA_DIR/kafka.log"
 KAFKA_SECURITY="${KAFKA_SECURITY:-plaintext}"
@@ -50,11 +52,18 @@ running_pid() {
 
 resolve_jars() {
   if [[ -f "$LIB_DIR/.complete" ]]; then return; fi
-  log "resolving Kafka jars with Maven into $LIB_DIR"
   mkdir -p "$LIB_DIR"
-  mvn -B -q -f "$ROOT/scripts/kafka/pom.xml" dependency:copy-dependencies \
-    -DoutputDirectory="$LIB_DIR" -DincludeScope=runtime
-  touch "$LIB_DIR/.complete"
+  # one resolution at a time per directory: another stack sharing it (a parallel test fork) waits, then finds it done
+  exec {lock}>"$LIB_DIR/.lock"
+  flock "$lock"
+  if [[ ! -f "$LIB_DIR/.complete" ]]; then
+    log "resolving Kafka jars with Maven into $LIB_DIR"
+    mvn -B -q -f "$ROOT/scripts/kafka/pom.xml" dependency:copy-dependencies \
+      -DoutputDirectory="$LIB_DIR" -DincludeScope=runtime
+    touch "$LIB_DIR/.complete"
+  fi
+  flock -u "$lock"
+  exec {lock}>&-
 }
 
 # the jar a module's `mvn package` made, for the secured mode's helpers
@@ -63,6 +72,16 @@ module_jar() {
   jar="$(ls -t "$ROOT/$1"/target/"$1"-*.jar 2>/dev/null | grep -v -- '-tests\.jar$' | head -n 1)"
   [[ -n "$jar" ]] || { echo "$1 is not built: run mvn -B -o -DskipTests package -pl $1 -am first" >&2; exit 1; }
   echo "$jar"
+}
+
+# What `kafka-storage.sh random-uuid` prints (Kafka's Uuid: 16 random bytes, URL-safe base64 without padding, never
+# starting with "-"), without starting a JVM for it: every broker start of the system tests pays for one.
+random_cluster_id() {
+  local id
+  while :; do
+    id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    if [[ ${#id} -eq 22 && $id != -* ]]; then echo "$id"; return; fi
+  done
 }
 
 random_password() { LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c 32 || true; }
@@ -124,7 +143,7 @@ format_once() {
     done
   fi
   java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$LIB_DIR/*" kafka.tools.StorageTool format \
-    --cluster-id "$(java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$LIB_DIR/*" kafka.tools.StorageTool random-uuid)" \
+    --cluster-id "$(random_cluster_id)" \
     --config "$KAFKA_DIR/server.properties" --ignore-formatted "${scram[@]}" >/dev/null
 }
 

@@ -81,6 +81,7 @@ final class RegionKafkaCluster implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder("bash", ServiceProcess.ROOT.resolve("scripts/kafka.sh").toString(), "lib")
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().put("STACK_DIR", dir.toString());
+        builder.environment().put("KAFKA_LIB_DIR", StandaloneKafka.KAFKA_LIB.toString());
         Process process = builder.start();
         String lib = new String(process.getInputStream().readAllBytes()).trim();
         if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {

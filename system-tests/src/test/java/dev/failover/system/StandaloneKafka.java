@@ -17,6 +17,12 @@ final class StandaloneKafka implements AutoCloseable {
         PLAINTEXT, SASL_SSL
     }
 
+    /**
+     * The Kafka jars every stack of the system tests runs from (scripts/kafka.sh's KAFKA_LIB_DIR): resolved once, by the
+     * first stack to start, instead of one Maven run per test class.
+     */
+    static final Path KAFKA_LIB = Path.of("target/kafka-lib").toAbsolutePath();
+
     private final Path stackDir;
     private final int port;
     private final int controllerPort;
@@ -83,6 +89,7 @@ final class StandaloneKafka implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder("bash", ServiceProcess.ROOT.resolve("scripts/kafka.sh").toString(), command)
                 .inheritIO();
         builder.environment().put("STACK_DIR", stackDir.toString());
+        builder.environment().put("KAFKA_LIB_DIR", KAFKA_LIB.toString());
         builder.environment().put("KAFKA_PORT", String.valueOf(port));
         builder.environment().put("KAFKA_CONTROLLER_PORT", String.valueOf(controllerPort));
         builder.environment().put("KAFKA_SECURITY", security.name().toLowerCase(Locale.ROOT));
