@@ -17,6 +17,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib/java.sh"
 SERVICES=(probe-service decision-service actuator-service)
 
+export STACK_DIR="${STACK_DIR:-$ROOT/.stack-aot}"
+mkdir -p "$STACK_DIR"
+# the demo's output: LocalStackIT reads it instead of running the demo a second time, so it is never an earlier run's
+log="$STACK_DIR/training.log"
+rm -f "$log"
+
 java="$(runtime_java)"
 feature="$(java_feature "$java")"
 if ((feature < 25)); then
@@ -29,9 +35,6 @@ for service in "${SERVICES[@]}"; do
   rm -f "$ROOT/$service/target/quarkus-app/app.aot"
 done
 
-export STACK_DIR="${STACK_DIR:-$ROOT/.stack-aot}"
-mkdir -p "$STACK_DIR"
-log="$STACK_DIR/training.log"
 start=$SECONDS
 echo "aot-train: recording the AOT caches on $java during the demo (log: $log)"
 if ! AOT_TRAIN=1 DEMO_SKIP_BUILD=1 "$ROOT/scripts/demo.sh" >"$log" 2>&1; then
