@@ -75,15 +75,14 @@ docker-compose -f docker-compose.yml config -q
 docker-compose -f docker-compose.yml --profile localstack config -q
 
 # The system tests run side by side, one fork per core left free, at most two (ADR 0018): each of them keeps about one
-# core busy, so a busy core (--stress) or a one-core machine leaves one fork. The modules build as many at a time (-T):
-# the services' tests wait on brokers and timers for much of their time, so two of them share two cores well.
+# core busy, so a busy core (--stress) or a one-core machine leaves one fork.
 cores=$(nproc)
 $stress && cores=$((cores - 1))
 forks=$((cores < 1 ? 1 : cores > 2 ? 2 : cores))
-echo "modules $forks at a time, system tests in $forks fork(s), on $(nproc) core(s)$($stress && echo ', one of them busy')"
+echo "system tests: $forks fork(s) on $(nproc) core(s)$($stress && echo ', one of them busy')"
 
 # Kafka jars come from Maven Central through the build itself (failover-testkit, scripts/kafka/pom.xml).
-mvn -B -T "$forks" verify -Dit.forks="$forks" "$@"
+mvn -B verify -Dit.forks="$forks" "$@"
 
 # Issue 13, after the suite (it runs the services the suite packaged): a region lost for real, in network namespaces.
 # Not for a partial build (extra arguments), nor under --stress: three brokers and twelve JVMs already fill both cores;
