@@ -21,6 +21,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class ApiClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The longest the handshake of {@link #handshakeError()} may take: a TLS handshake takes milliseconds to a second. */
+    private static final Duration HANDSHAKE_CHECK = Duration.ofSeconds(3);
 
     private final Endpoint endpoint;
     private final URI base;
@@ -162,6 +164,10 @@ public final class ApiClient {
             return new ApiException.TlsFailed("TLS with " + where + " failed: " + tlsHint(tls));
         }
         if (cause(e, java.net.http.HttpConnectTimeoutException.class) != null) {
+            Optional<javax.net.ssl.SSLException> handshake = handshakeError();
+            if (handshake.isPresent()) {
+                return new ApiException.TlsFailed("TLS with " + where + " failed: " + tlsHint(handshake.get()));
+            }
             return new ApiException.TimedOut("cannot reach " + where + ": no connection within " + human(timeout)
                     + " (--timeout); nothing was sent");
         }
@@ -178,6 +184,38 @@ public final class ApiClient {
                 + (message == null ? "" : ": " + message) + (request.method().equals("POST") && idempotencyKey != null
                         ? " (if it arrived, sending it again with --idempotency-key " + idempotencyKey + " acts at most once)"
                         : ""));
+    }
+
+    /**
+     * For an https connection that timed out: one TLS handshake on a socket of its own, within the timeout but at most
+     * {@link #HANDSHAKE_CHECK} (a silent server is not waited for twice over), and its error if it fails as TLS. The
+     * JDK's HTTP client sometimes loses the error of a handshake the server answered in plain http and waits out the
+     * connect timeout instead (seen on JDK 17 and 25 on a loaded machine); the operator must then still be told that the
+     * port does not speak TLS, not that nothing answered. Nothing is sent but the handshake.
+     */
+    private Optional<javax.net.ssl.SSLException> handshakeError() {
+        if (!"https".equalsIgnoreCase(base.getScheme())) {
+            return Optional.empty();
+        }
+        int port = base.getPort() == -1 ? 443 : base.getPort();
+        int millis = (int) Math.max(1, Math.min(HANDSHAKE_CHECK.toMillis(), timeout.toMillis()));
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(base.getHost(), port), millis);
+            socket.setSoTimeout(millis);
+            try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) endpoint.sslContext().getSocketFactory()
+                    .createSocket(socket, base.getHost(), port, false)) {
+                javax.net.ssl.SSLParameters parameters = tls.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                tls.setSSLParameters(parameters);
+                tls.startHandshake();
+            }
+            return Optional.empty();
+        } catch (javax.net.ssl.SSLException e) {
+            // a JDK that wraps the read timeout in an SSLException: still no answer
+            return cause(e, java.net.SocketTimeoutException.class) != null ? Optional.empty() : Optional.of(e);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // no answer this time either: the timeout stands
+        }
     }
 
     private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
