@@ -12,6 +12,8 @@
 #   KAFKA_PORT       broker port (default 19092)
 #   KAFKA_CONTROLLER_PORT  controller port (default 19093)
 #   KAFKA_LOG_LEVEL  broker log level (default warn)
+#   KAFKA_JVM_OPTS   more options for the broker's JVM (default none; the system tests' short-lived brokers pass
+#                    -XX:TieredStopAtLevel=1, as their services run)
 #   KAFKA_LIB_DIR    where the Kafka jars are resolved to (default: $STACK_DIR/kafka-lib); stacks that name the same
 #                    directory resolve the jars once between them (the system tests' stacks share one)
 #   KAFKA_SECURITY   plaintext (default) or sasl_ssl: the client listener speaks SASL_SSL with SCRAM-SHA-512 only
@@ -184,7 +186,8 @@ start() {
   write_config
   format_once
   log "starting broker on 127.0.0.1:$KAFKA_PORT (log: $LOG_FILE)"
-  detached nohup java -Xms256m -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel="${KAFKA_LOG_LEVEL:-warn}" \
+  # shellcheck disable=SC2086 # KAFKA_JVM_OPTS is a list of options
+  detached nohup java -Xms256m -Xmx512m ${KAFKA_JVM_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel="${KAFKA_LOG_LEVEL:-warn}" \
     -cp "$LIB_DIR/*" kafka.Kafka "$KAFKA_DIR/server.properties" >"$LOG_FILE" 2>&1 &
   echo $! > "$PID_FILE"
   wait_for_port

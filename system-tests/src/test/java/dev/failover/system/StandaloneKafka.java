@@ -93,6 +93,8 @@ final class StandaloneKafka implements AutoCloseable {
         builder.environment().put("KAFKA_PORT", String.valueOf(port));
         builder.environment().put("KAFKA_CONTROLLER_PORT", String.valueOf(controllerPort));
         builder.environment().put("KAFKA_SECURITY", security.name().toLowerCase(Locale.ROOT));
+        // a broker that lives for one test class: C1 only, as the services run (ServiceProcess), less CPU on compiling
+        builder.environment().put("KAFKA_JVM_OPTS", "-XX:TieredStopAtLevel=1");
         Process process = builder.start();
         if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
             throw new IllegalStateException("scripts/kafka.sh " + command + " failed");
