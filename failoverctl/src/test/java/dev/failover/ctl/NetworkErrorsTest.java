@@ -125,10 +125,9 @@ class NetworkErrorsTest {
     @Test
     void aHandshakeThatTimedOutIsCheckedAgainForTheTlsError() throws Exception {
         try (ServerSocket http = new ServerSocket(0)) {
-            List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
             Thread server = new Thread(() -> {
+                // the first connection (the client's own handshake) is held open, never answered
                 try (java.net.Socket first = http.accept(); java.net.Socket second = http.accept()) {
-                    held.add(first); // the client's handshake: read, never answered
                     second.setSoTimeout(30_000);
                     second.getInputStream().readNBytes(5); // as a plain http server, it reads before it answers
                     second.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes());

@@ -159,15 +159,15 @@ public final class ApiClient {
             return new ApiException.NameNotResolved("cannot reach " + where + ": the host name " + base.getHost()
                     + " does not resolve (DNS); nothing was sent");
         }
+        boolean connectTimedOut = cause(e, java.net.http.HttpConnectTimeoutException.class) != null;
         javax.net.ssl.SSLException tls = cause(e, javax.net.ssl.SSLException.class);
+        if (tls == null && connectTimedOut) {
+            tls = handshakeError().orElse(null);
+        }
         if (tls != null) {
             return new ApiException.TlsFailed("TLS with " + where + " failed: " + tlsHint(tls));
         }
-        if (cause(e, java.net.http.HttpConnectTimeoutException.class) != null) {
-            Optional<javax.net.ssl.SSLException> handshake = handshakeError();
-            if (handshake.isPresent()) {
-                return new ApiException.TlsFailed("TLS with " + where + " failed: " + tlsHint(handshake.get()));
-            }
+        if (connectTimedOut) {
             return new ApiException.TimedOut("cannot reach " + where + ": no connection within " + human(timeout)
                     + " (--timeout); nothing was sent");
         }
