@@ -81,8 +81,11 @@ $stress && cores=$((cores - 1))
 forks=$((cores < 1 ? 1 : cores > 2 ? 2 : cores))
 echo "system tests: $forks fork(s) on $(nproc) core(s)$($stress && echo ', one of them busy')"
 
+# The modules are built as many at a time as there are system-test forks (mvn -T): their tests keep about one core busy
+# each, and each test JVM takes its own slice of the free ports (the modules' poms, ADR 0018). The system tests start
+# once every module they run is built.
 # Kafka jars come from Maven Central through the build itself (failover-testkit, scripts/kafka/pom.xml).
-mvn -B verify -Dit.forks="$forks" "$@"
+mvn -B -T "$forks" verify -Dit.forks="$forks" "$@"
 
 # Issue 13, after the suite (it runs the services the suite packaged): a region lost for real, in network namespaces.
 # Not for a partial build (extra arguments), nor under --stress: three brokers and twelve JVMs already fill both cores;

@@ -21,14 +21,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * listener can take them: each JVM starts at a random point of the range and walks it, and a port is handed out only
  * when both TCP and UDP can bind it on every address at that moment.
  *
- * <p>JVMs that run side by side (the system tests' parallel forks) each take a slice of the range of their own, named
- * by the system property {@value #SLICE} as {@code k/n} (the k-th of n, from 1): two of them never hand out the same
- * port, which the moment between choosing and binding could otherwise allow.
+ * <p>JVMs that run side by side (the modules' test JVMs under {@code mvn -T 2}, the system tests' parallel forks) each
+ * take a slice of the range of their own, named by the system property {@value #SLICE} as {@code k/n} (the k-th of n,
+ * from 1): two of them never hand out the same port, which the moment between choosing and binding could otherwise
+ * allow. The name lies outside {@code failover.*}: a {@code @QuarkusTest} sees the test JVM's system properties, and the
+ * services' configuration mappings refuse an unknown key under their prefix.
  */
 public final class FreePorts {
 
     /** The system property naming this JVM's slice of the range: {@code k/n}, the k-th of n slices. */
-    public static final String SLICE = "failover.free-ports.slice";
+    public static final String SLICE = "testkit.free-ports.slice";
 
     /** The scripts' fixed ports (local stack, benchmarks) all lie below this. */
     private static final int LOWEST = 30_000;
