@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The test suite, from a fresh clone on a fresh machine: checks what it needs (and installs what is missing when run as
 # root on Debian), then runs every module's tests, including the system tests that run the packaged services against a
-# standalone Kafka broker, then the region-loss scenarios (scripts/region-loss.sh).
+# standalone Kafka broker, the region-loss scenarios among them (RegionLossIT in network namespaces).
 #
-#   ./scripts/test.sh              the suite and the region-loss scenarios (what CI runs)
+#   ./scripts/test.sh              the suite, the region-loss scenarios included (what CI runs)
 #   ./scripts/test.sh --stress     the suite while stress-ng keeps one core busy: the suite must pass like that
 #   ./scripts/test.sh -pl probe-service -am    extra arguments go to Maven (and the region-loss run is left out)
 set -euo pipefail
@@ -81,16 +81,23 @@ $stress && cores=$((cores - 1))
 forks=$((cores < 1 ? 1 : cores > 2 ? 2 : cores))
 echo "system tests: $forks fork(s) on $(nproc) core(s)$($stress && echo ', one of them busy')"
 
+# Issue 13: a region lost for real, in network namespaces (RegionLossIT), runs among the system tests, in one of the
+# forks, beside the others (ADR 0018): every fork's JVM starts inside the regions' internet namespace
+# (scripts/lib/inet-java/bin/java), where the other tests keep to that namespace's loopback. Not for a partial build (extra
+# arguments), nor under --stress: three brokers and twelve JVMs need the second core. scripts/region-loss.sh runs it alone.
+region_loss=()
+if ! $stress && [[ $# -eq 0 ]]; then
+  export REGIONS_PREFIX="${REGIONS_PREFIX:-fo}"
+  # shellcheck source=lib/regions.sh
+  source "$ROOT/scripts/lib/regions.sh"
+  regions_up
+  trap regions_down EXIT
+  echo "regions up: $(ip netns list | grep -c "^$REGIONS_PREFIX-") namespaces; the system tests' forks run inside $(regions_ns inet)"
+  region_loss=(-Dregion.loss=true -Dregion.loss.prefix="$REGIONS_PREFIX" -Dit.jvm="$ROOT/scripts/lib/inet-java/bin/java")
+fi
+
 # The modules are built as many at a time as there are system-test forks (mvn -T): their tests keep about one core busy
 # each, and each test JVM takes its own slice of the free ports (the modules' poms, ADR 0018). The system tests start
 # once every module they run is built.
 # Kafka jars come from Maven Central through the build itself (failover-testkit, scripts/kafka/pom.xml).
-mvn -B -T "$forks" verify -Dit.forks="$forks" "$@"
-
-# Issue 13, after the suite (it runs the services the suite packaged): a region lost for real, in network namespaces.
-# Not for a partial build (extra arguments), nor under --stress: three brokers and twelve JVMs already fill both cores;
-# its timings are measured on an idle machine (docs/benchmarks.md).
-# The services and their AOT caches are the suite's: no second packaging, which would remove the caches.
-if ! $stress && [[ $# -eq 0 ]]; then
-  ./scripts/region-loss.sh -Dquarkus.build.skip=true -Daot.train.skip=true
-fi
+mvn -B -T "$forks" verify -Dit.forks="$forks" "${region_loss[@]}" "$@"

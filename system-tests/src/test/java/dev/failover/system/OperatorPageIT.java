@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +36,6 @@ class OperatorPageIT {
 
     static final int PENDING_SECONDS = 8;
     static final String ZONE_ID = Route53Sample.ZONE_ID;
-    static final Path UI = ServiceProcess.ROOT.resolve("system-tests/src/test/ui");
     static final Path SCREENSHOTS = ServiceProcess.ROOT.resolve("docs/img");
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -176,25 +174,14 @@ class OperatorPageIT {
     }
 
     /**
-     * The script and its package in target/ui, with playwright-core installed there from the lock file (npm ci: the
-     * npm registry the first time, npm's cache after). Needs node and npm (scripts/test.sh installs them).
+     * The script in target/ui, with playwright-core installed beside it by the build before the system tests
+     * (src/test/ui/install.sh, in the system-tests pom): the forks may run in a network namespace with no route to the
+     * npm registry.
      */
-    static Path prepareScript() throws IOException, InterruptedException {
+    static Path prepareScript() {
         Path dir = Path.of("target/ui").toAbsolutePath();
-        Files.createDirectories(dir);
-        for (String file : List.of("package.json", "package-lock.json", "operator-page.mjs")) {
-            Files.copy(UI.resolve(file), dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (!Files.isDirectory(dir.resolve("node_modules/playwright-core"))) {
-            // its output to a file, and not the test JVM's stdin: in a parallel fork that stream carries failsafe's own
-            // commands, and a child that inherits it corrupts them ("std/in stream corrupted")
-            Path log = Files.createDirectories(ServiceProcess.LOGS).resolve("page-npm.log");
-            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(dir.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            npm.getOutputStream().close();
-            assertThat(npm.waitFor(5, TimeUnit.MINUTES)).as("npm ci ended").isTrue();
-            assertThat(npm.exitValue()).as("npm ci in " + dir + ":\n" + Files.readString(log)).isZero();
-        }
+        assertThat(dir.resolve("node_modules/playwright-core")).as("playwright-core in " + dir
+                + ": installed by the build (src/test/ui/install.sh, phase pre-integration-test)").isDirectory();
         return dir.resolve("operator-page.mjs");
     }
 }
