@@ -79,14 +79,17 @@ docker-compose -f docker-compose.yml --profile localstack config -q
 cores=$(nproc)
 $stress && cores=$((cores - 1))
 forks=$((cores < 1 ? 1 : cores > 2 ? 2 : cores))
-echo "system tests: $forks fork(s) on $(nproc) core(s)$($stress && echo ', one of them busy')"
 
 # Issue 13: a region lost for real, in network namespaces (RegionLossIT), runs among the system tests, in one of the
 # forks, beside the others (ADR 0018): every fork's JVM starts inside the regions' internet namespace
 # (scripts/lib/inet-java/bin/java), where the other tests keep to that namespace's loopback. Not for a partial build (extra
 # arguments), nor under --stress: three brokers and twelve JVMs need the second core. scripts/region-loss.sh runs it alone.
+# RegionLossIT gets a fork of its own on top of those: it runs for about five minutes, mostly waiting on its regions'
+# timers (about half a core of this machine's two), so with it the other system tests keep their forks.
 region_loss=()
+it_forks=$forks
 if ! $stress && [[ $# -eq 0 ]]; then
+  it_forks=$((forks + 1))
   export REGIONS_PREFIX="${REGIONS_PREFIX:-fo}"
   # shellcheck source=lib/regions.sh
   source "$ROOT/scripts/lib/regions.sh"
@@ -96,8 +99,10 @@ if ! $stress && [[ $# -eq 0 ]]; then
   region_loss=(-Dregion.loss=true -Dregion.loss.prefix="$REGIONS_PREFIX" -Dit.jvm="$ROOT/scripts/lib/inet-java/bin/java")
 fi
 
-# The modules are built as many at a time as there are system-test forks (mvn -T): their tests keep about one core busy
-# each, and each test JVM takes its own slice of the free ports (the modules' poms, ADR 0018). The system tests start
-# once every module they run is built.
+echo "system tests: $it_forks fork(s) on $(nproc) core(s)$($stress && echo ', one of them busy')"
+
+# The modules are built one at a time per free core (mvn -T): their tests keep about one core busy each, and each test
+# JVM takes its own slice of the free ports (the modules' poms, ADR 0018). The system tests start once every module they
+# run is built.
 # Kafka jars come from Maven Central through the build itself (failover-testkit, scripts/kafka/pom.xml).
-mvn -B -T "$forks" verify -Dit.forks="$forks" "${region_loss[@]}" "$@"
+mvn -B -T "$forks" verify -Dit.forks="$it_forks" "${region_loss[@]}" "$@"
