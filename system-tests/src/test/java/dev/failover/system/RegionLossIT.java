@@ -52,7 +52,8 @@ import dev.failover.testkit.topology.TestTopology;
  * <p>
  * Runs inside the internet namespace with region.loss=true: in one of the system tests' forks, beside the other tests,
  * when scripts/test.sh runs the whole suite (every fork's JVM starts in that namespace, ADR 0018), or alone by
- * scripts/region-loss.sh; a partial build skips it. Each decision-service signs with a key of its own region, so a decision's key id says where it came from.
+ * scripts/region-loss.sh; a partial build skips it. Each decision-service signs with a key of its own region, so a
+ * decision's key id says where it came from.
  */
 @EnabledIfSystemProperty(named = "region.loss", matches = "true", disabledReason = "run by scripts/test.sh or scripts/region-loss.sh")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
