@@ -24,4 +24,4 @@ trap regions_down EXIT
 echo "regions up: $(ip netns list | grep -c "^$REGIONS_PREFIX-") namespaces; running RegionLossIT inside $(regions_ns inet)"
 # offline: the internet namespace has no route out, and the suite has fetched every dependency already
 regions_exec inet mvn -B -o verify -pl system-tests -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dit.test=RegionLossIT -Dfailsafe.failIfNoSpecifiedTests=false -Dregion.loss=true -Dregion.loss.prefix="$REGIONS_PREFIX" "$@"
+  -Dit.test=RegionLossIT -Dfailsafe.failIfNoSpecifiedTests=false -Dui.test.deps.skip=true -Dregion.loss=true -Dregion.loss.prefix="$REGIONS_PREFIX" "$@"
