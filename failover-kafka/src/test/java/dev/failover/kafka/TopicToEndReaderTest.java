@@ -117,6 +117,32 @@ class TopicToEndReaderTest {
         }
     }
 
+    /**
+     * A broker answers the requests of one connection in order and parks a fetch with nothing to return until the
+     * consumer's {@code fetch.max.wait.ms} has passed. A consumer that has just handed over records has such a fetch out
+     * for the next ones, so the metadata request of the reader's next topic waited behind it: a decision-service's
+     * restore of three topics took 0.4 s longer than its reads (the broker's default wait is 0.5 s; bench-startup.sh's
+     * log, 2026-11-25). A reader never waits for records past the end it read to, so its fetches must not wait either.
+     * The service's wait here is 5 s to make the difference plain.
+     */
+    @Test
+    void aReadDoesNotWaitBehindTheLastReadsParkedFetch() {
+        String first = topicWithTwoPartitions();
+        String second = topicWithTwoPartitions();
+        send(first, 0, "g1", "a");
+        send(second, 0, "g2", "b");
+        KafkaClientProperties longPolls = new KafkaClientProperties(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaBrokerResource.broker().bootstrapServers(), "fetch.max.wait.ms", "5000"));
+        try (TopicToEndReader reader = new TopicToEndReader(longPolls, Duration.ofSeconds(30))) {
+            assertThat(reader.latestPerKey(first, List.of(0))).as("the first topic").isEqualTo(Map.of("g1", "a"));
+            long start = System.nanoTime();
+            assertThat(reader.latestPerKey(second, List.of(0))).as("the second topic").isEqualTo(Map.of("g2", "b"));
+            long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            System.out.println("second topic read in " + millis + " ms");
+            assertThat(millis).as("ms to read the second topic: well below the service's 5 s fetch wait").isLessThan(2500);
+        }
+    }
+
     /** Three quarters of the services' 2 s connection set-up timeout. */
     static final long LOST_BROKER_ALLOWANCE_MS = 1500;
 
