@@ -5,9 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -30,6 +34,10 @@ import io.quarkus.runtime.StartupEvent;
  * and explanation topics are compacted, with segment settings that bound a takeover's read ({@link #COMPACTED_SEGMENTS};
  * an existing topic with other settings is used, with a warning). A mismatch of partition counts stops the start:
  * ownership of a group follows its partition number across topics.
+ * <p>
+ * The set-up runs on a thread of its own from the first start-up observers on, beside the messaging clients' creation
+ * and the consumer group's join (a start's critical path is the join and the restore, which waits for
+ * {@link #partitions()}); the start waits for it before it completes and stops with its error.
  */
 @ApplicationScoped
 public class TopicSetup {
@@ -58,23 +66,48 @@ public class TopicSetup {
     @Inject
     KafkaClientProperties kafka;
 
-    private final CountDownLatch ready = new CountDownLatch(1);
-    private volatile int partitions;
+    private final CompletableFuture<Integer> partitions = new CompletableFuture<>();
 
     /** The common partition count; waits for the set-up at start if it is still running. */
     public int partitions() {
         try {
-            if (!ready.await(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("topic set-up did not finish within 60 s");
-            }
+            return partitions.get(60, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("topic set-up did not finish within 60 s", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("topic set-up failed: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        return partitions;
     }
 
-    void onStart(@Observes StartupEvent event) {
+    /** Before the messaging clients are made (their observer has priority 1000). */
+    void startAtStartup(@Observes @Priority(2) StartupEvent event) {
+        Thread thread = new Thread(() -> {
+            try {
+                partitions.complete(setUp());
+            } catch (RuntimeException | Error e) {
+                partitions.completeExceptionally(e);
+            }
+        }, "topic-setup");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** The start completes only with the topics set up, and stops with the set-up's error (naming the key at fault). */
+    void awaitAtStartup(@Observes StartupEvent event) {
+        try {
+            partitions.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private int setUp() {
         try (TopicEnsurer ensurer = new TopicEnsurer(kafka, TIMEOUT)) {
             int count = ensurer.partitionCount(Topics.PROBE_RESULTS).orElse(config.topics().partitions());
             Optional<Short> replication = config.topics().replicationFactor();
@@ -97,8 +130,7 @@ public class TopicSetup {
                         + " --alter --entity-type topics --entity-name <topic> --add-config <key>=<value>", differing);
             }
             LOG.infof("topics %s ready with %d partitions", CO_PARTITIONED, count);
-            partitions = count;
-            ready.countDown();
+            return count;
         }
     }
 
