@@ -86,16 +86,19 @@ class NetworkErrorsTest {
         tls.init(keys.getKeyManagers(), null, null);
 
         try (FakeApi https = new FakeApi(tls); ServerSocket http = new ServerSocket(0)) {
-            Thread plainHttp = new Thread(() -> { // answers anything in plain http, as a port without TLS would
-                try (java.net.Socket socket = http.accept()) {
-                    socket.setSoTimeout(30_000);
-                    socket.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes());
-                    socket.getOutputStream().flush();
-                    // read until the client hangs up: closing with its ClientHello half read (one read of 1 KiB) sent a
-                    // reset, and the client's handshake then waited out its 15 s connect timeout (a --stress run, exit 8)
-                    socket.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-                } catch (java.io.IOException e) {
-                    // the client hung up
+            // answers every connection in plain http, as a port without TLS would: the client's own, and the handshake
+            // failoverctl tries again on a socket of its own when the JDK's client lost the TLS error and timed out
+            // (ApiClient#handshakeError); answering the first connection only failed a fresh clone's run (exit 8)
+            Thread plainHttp = new Thread(() -> {
+                while (!http.isClosed()) {
+                    try {
+                        java.net.Socket socket = http.accept();
+                        Thread answer = new Thread(() -> answerInPlainHttp(socket));
+                        answer.setDaemon(true);
+                        answer.start();
+                    } catch (java.io.IOException e) {
+                        return; // the test closed the server socket
+                    }
                 }
             });
             plainHttp.setDaemon(true);
@@ -113,6 +116,19 @@ class NetworkErrorsTest {
             Run plain = run("status", "--url", "https://127.0.0.1:" + http.getLocalPort());
             assertThat(plain.exit()).as(plain.err()).isEqualTo(Exits.TLS);
             assertThat(plain.err()).contains("does not speak TLS on that port");
+        }
+    }
+
+    private static void answerInPlainHttp(java.net.Socket connection) {
+        try (java.net.Socket socket = connection) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes());
+            socket.getOutputStream().flush();
+            // read until the client hangs up: closing with its ClientHello half read (one read of 1 KiB) sent a reset,
+            // and the client's handshake then waited out its 15 s connect timeout (a --stress run, exit 8)
+            socket.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (java.io.IOException e) {
+            // the client hung up
         }
     }
 
