@@ -15,11 +15,13 @@ import java.util.stream.Stream;
 import dev.failover.testkit.net.FreePorts;
 
 /**
- * A PostgreSQL primary and its streaming replica, as the data tier of a pilot-light pair runs them: two servers from
- * Debian's packages, each a separate process on its own loopback port, the replica made with {@code pg_basebackup -R}
- * and streaming from the primary, synchronously (a commit is acknowledged once the replica has flushed it). Run as the
- * {@code postgres} user when the tests run as root (the server refuses root).
- * Each node is started and stopped by PID, so a test can stop, kill or freeze one for real.
+ * A PostgreSQL primary and its streaming replicas, as the data tier of a pilot-light pair runs them: servers from
+ * Debian's packages, each a separate process on its own loopback port, each replica made with {@code pg_basebackup -R}
+ * and streaming from the primary, synchronously by default (a commit is acknowledged once the first replica has flushed
+ * it) or asynchronously ({@link Replication#ASYNC}). Each replica's {@code cluster_name} is its name ("replica",
+ * "replica2", ...), which is the application name its WAL receiver gives the primary. Run as the {@code postgres} user
+ * when the tests run as root (the server refuses root).
+ * Each node is started and stopped by PID, so a test can stop, kill or freeze one, or its WAL receiver, for real.
  */
 public final class PostgresPair implements AutoCloseable {
 
@@ -28,19 +30,30 @@ public final class PostgresPair implements AutoCloseable {
     /** The database the tests write to. */
     public static final String DATABASE = "app";
 
+    /** How the primary acknowledges a commit. */
+    public enum Replication {
+        /**
+         * Once the first replica has flushed it ({@code synchronous_standby_names = '*'}): a promotion of that replica
+         * loses nothing acknowledged (what a zero-RPO deployment runs).
+         */
+        SYNC,
+        /** Once it is flushed locally: a replica that did not receive it loses it when promoted. */
+        ASYNC
+    }
+
     private final Path dir;
     private final Node primary;
-    private final Node replica;
+    private final List<Node> replicas;
 
     private final Thread onExit;
 
-    private PostgresPair(Path dir, Node primary, Node replica) {
+    private PostgresPair(Path dir, Node primary, List<Node> replicas) {
         this.dir = dir;
         this.primary = primary;
-        this.replica = replica;
-        // a test JVM that is stopped (SIGTERM, a failsafe timeout) does not leave two servers running
+        this.replicas = List.copyOf(replicas);
+        // a test JVM that is stopped (SIGTERM, a failsafe timeout) does not leave servers running
         this.onExit = new Thread(() -> {
-            replica.crash();
+            this.replicas.forEach(Node::crash);
             primary.crash();
         }, "postgres-pair-stop");
         Runtime.getRuntime().addShutdownHook(onExit);
@@ -53,8 +66,24 @@ public final class PostgresPair implements AutoCloseable {
 
     /** The same on the given loopback ports (the local stack's, which its topology names before the nodes run). */
     public static PostgresPair start(int primaryPort, int replicaPort) {
+        return start(Replication.SYNC, List.of(primaryPort, replicaPort));
+    }
+
+    /** A primary and {@code replicas} streaming replicas on free ports, replicating as {@code replication} says. */
+    public static PostgresPair start(Replication replication, int replicas) {
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i <= replicas; i++) {
+            ports.add(FreePorts.next());
+        }
+        return start(replication, ports);
+    }
+
+    /** The primary on the first port, a replica on each further one. */
+    private static PostgresPair start(Replication replication, List<Integer> ports) {
+        int primaryPort = ports.get(0);
         Path dir = null;
         Node primary = null;
+        List<Node> replicas = new ArrayList<>();
         try {
             dir = Files.createTempDirectory("failover-pg-");
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -69,25 +98,35 @@ public final class PostgresPair implements AutoCloseable {
             primary.start("database system is ready to accept connections");
             run(dir, List.of(bin("createdb"), "-h", "127.0.0.1", "-p", Integer.toString(primary.port), "-U", USER, DATABASE));
 
-            Node replica = new Node("replica", dir.resolve("replica"), replicaPort);
-            run(dir, List.of(bin("pg_basebackup"), "-h", "127.0.0.1", "-p", Integer.toString(primary.port), "-U", USER,
-                    "-D", replica.data.toString(), "-R", "-X", "stream", "--no-sync", "--checkpoint=fast"));
-            // once promoted it has no standby of its own: it must not wait for one (it inherited the primary's setting)
-            Files.writeString(replica.data.resolve("postgresql.auto.conf"), "port = " + replica.port
-                    + "\nsynchronous_standby_names = ''\n", java.nio.file.StandardOpenOption.APPEND);
-            replica.start("started streaming WAL");
-            // synchronous from now on: a commit is acknowledged once the replica has flushed it, so a promotion loses
-            // nothing acknowledged (what a zero-RPO deployment runs); replay can still lag, and be paused. Set only now:
-            // before the replica streams, every commit (createdb's too) would wait for it. SIGHUP reloads the setting.
-            Files.writeString(primary.data.resolve("postgresql.auto.conf"), "synchronous_standby_names = '*'\n",
-                    java.nio.file.StandardOpenOption.APPEND);
-            primary.signal("HUP");
-            return new PostgresPair(dir, primary, replica);
+            for (int i = 1; i < ports.size(); i++) {
+                String name = i == 1 ? "replica" : "replica" + i;
+                Node replica = new Node(name, dir.resolve(name), ports.get(i));
+                run(dir, List.of(bin("pg_basebackup"), "-h", "127.0.0.1", "-p", Integer.toString(primary.port), "-U", USER,
+                        "-D", replica.data.toString(), "-R", "-X", "stream", "--no-sync", "--checkpoint=fast"));
+                // once promoted it has no standby of its own: it must not wait for one (it inherited the primary's
+                // setting); its cluster_name is the application name the primary sees its WAL receiver by
+                Files.writeString(replica.data.resolve("postgresql.auto.conf"), "port = " + replica.port
+                        + "\nsynchronous_standby_names = ''\ncluster_name = '" + name + "'\n",
+                        java.nio.file.StandardOpenOption.APPEND);
+                replica.start("started streaming WAL");
+                replicas.add(replica);
+            }
+            if (replication == Replication.SYNC) {
+                // synchronous from now on: a commit is acknowledged once a replica has flushed it, so a promotion of it
+                // loses nothing acknowledged; replay can still lag, and be paused. Set only now: before the replica
+                // streams, every commit (createdb's too) would wait for it. SIGHUP reloads the setting.
+                Files.writeString(primary.data.resolve("postgresql.auto.conf"), "synchronous_standby_names = '*'\n",
+                        java.nio.file.StandardOpenOption.APPEND);
+                primary.signal("HUP");
+            }
+            return new PostgresPair(dir, primary, replicas);
         } catch (IOException e) {
+            replicas.forEach(PostgresPair::stopQuietly);
             stopQuietly(primary);
             delete(dir);
             throw new UncheckedIOException("cannot set up the PostgreSQL pair", e);
         } catch (RuntimeException e) {
+            replicas.forEach(PostgresPair::stopQuietly);
             stopQuietly(primary);
             delete(dir);
             throw e;
@@ -98,8 +137,14 @@ public final class PostgresPair implements AutoCloseable {
         return primary;
     }
 
+    /** The first replica (the synchronous one of a {@link Replication#SYNC} pair). */
     public Node replica() {
-        return replica;
+        return replicas.get(0);
+    }
+
+    /** Every replica, the first one first. */
+    public List<Node> replicas() {
+        return replicas;
     }
 
     @Override
@@ -110,7 +155,7 @@ public final class PostgresPair implements AutoCloseable {
             // the JVM is exiting: the hook stops the servers
         }
         stopQuietly(primary);
-        stopQuietly(replica);
+        replicas.forEach(PostgresPair::stopQuietly);
         delete(dir);
     }
 
@@ -141,6 +186,42 @@ public final class PostgresPair implements AutoCloseable {
 
         public int port() {
             return port;
+        }
+
+        /** The node's name: "primary", "replica", "replica2", ... (a replica's cluster_name). */
+        public String name() {
+            return name;
+        }
+
+        /**
+         * Sends {@code signal} ("STOP", "CONT", "KILL") by PID to this replica's WAL receiver process, the one that
+         * streams from the primary: STOP freezes the replication link for real (the primary, asynchronous, keeps
+         * acknowledging commits the replica does not receive) while the server itself keeps answering. Returns the PID
+         * signalled.
+         */
+        public long signalWalReceiver(String signal) throws java.sql.SQLException {
+            long receiver;
+            try (java.sql.Connection connection = java.sql.DriverManager.getConnection(jdbcUrl()
+                    + "?connectTimeout=2&socketTimeout=5", USER, ""); java.sql.Statement statement = connection
+                            .createStatement(); java.sql.ResultSet row = statement.executeQuery(
+                                    "SELECT pid FROM pg_stat_wal_receiver")) {
+                if (!row.next()) {
+                    throw new IllegalStateException(this + " has no WAL receiver");
+                }
+                receiver = row.getLong(1);
+            }
+            try {
+                int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(receiver)).start().waitFor();
+                if (exit != 0) {
+                    throw new IllegalStateException("kill -" + signal + " " + receiver + " exited " + exit);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            return receiver;
         }
 
         /** The server's PID, or -1 when it is not running. */
