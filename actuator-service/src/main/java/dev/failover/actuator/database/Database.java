@@ -1,5 +1,8 @@
 package dev.failover.actuator.database;
 
+import java.time.Instant;
+import java.util.List;
+
 /**
  * One database backend of the data tier (issue 32): which node of a target is writable, how far its replica lags, and
  * the two writes a failover needs: promote the target's replica, fence the node that was primary. One class per
@@ -59,8 +62,16 @@ public interface Database<R> {
          *                         it has applied everything it received, and for a writable node). What never reached the
          *                         replica cannot be seen from it: that is the primary's side, observed while it answers
          * @param replayPaused     whether a replica's replay is paused (pg_wal_replay_pause)
+         * @param wal              where the node's write-ahead log stands, for the loss exposure (issue 50); null for a
+         *                         backend that reports no positions (RDS, Aurora: their lag is all there is)
          */
-        record Observed(Role role, long unreplayedBytes, double lagSeconds, boolean replayPaused) implements Observation {
+        record Observed(Role role, long unreplayedBytes, double lagSeconds, boolean replayPaused, Wal wal)
+                implements Observation {
+
+            /** Without WAL positions. */
+            public Observed(Role role, long unreplayedBytes, double lagSeconds, boolean replayPaused) {
+                this(role, unreplayedBytes, lagSeconds, replayPaused, null);
+            }
         }
 
         /** The node could not be reached or did not answer in time: observed again. */
@@ -70,6 +81,62 @@ public interface Database<R> {
         /** Refused for good: authentication, no such database. */
         record Rejected(String reason) implements Observation {
         }
+    }
+
+    /**
+     * Where a node's write-ahead log stands (PostgreSQL): the positions what a promotion may lose is measured with
+     * (issue 50). A commit the primary acknowledged is at or below its flushed position; a replica keeps, once promoted,
+     * what it has received and flushed. Positions are bytes from the start of the WAL (an LSN as a number) and compare
+     * only within one timeline.
+     *
+     * @param timeline           a primary: the timeline it writes; a replica: the timeline its WAL receiver receives, 0
+     *                           (unknown) while none runs
+     * @param lsn                a primary: how far its WAL is flushed; a replica: how far it has received and flushed
+     *                           its primary's WAL (what it has replayed, while nothing was received since it started)
+     * @param commitsWait        a primary: whether a commit waits for the synchronous standbys
+     *                           ({@code synchronous_commit} on, remote_write or remote_apply)
+     * @param standbys           a primary: the standbys streaming from it now ({@code pg_stat_replication})
+     * @param name               a replica: the application name it gives its primary (primary_conninfo's
+     *                           application_name, else its cluster_name, else "walreceiver"); null for a primary
+     * @param receiver           a replica: its WAL receiver; null while none runs (not connected to a primary)
+     */
+    record Wal(long timeline, long lsn, boolean commitsWait, List<Standby> standbys, String name, Receiver receiver) {
+
+        public Wal {
+            standbys = List.copyOf(standbys);
+        }
+
+        /** The standby named {@code name}, where exactly one streams under that name. */
+        public java.util.Optional<Standby> standby(String name) {
+            List<Standby> named = standbys.stream().filter(s -> s.name().equals(name)).toList();
+            return named.size() == 1 ? java.util.Optional.of(named.get(0)) : java.util.Optional.empty();
+        }
+
+        /** An LSN as PostgreSQL writes it, e.g. 0/3000148. */
+        public static String lsn(long position) {
+            return Long.toHexString(position >>> 32).toUpperCase(java.util.Locale.ROOT) + "/"
+                    + Long.toHexString(position & 0xFFFFFFFFL).toUpperCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * A standby as its primary sees it.
+     *
+     * @param name      the application name it gives (its {@code cluster_name}, or primary_conninfo's application_name)
+     * @param syncState {@code sync}, {@code potential}, {@code quorum} or {@code async}
+     * @param flushLsn  how far it has flushed the primary's WAL, as it last reported
+     */
+    record Standby(String name, String syncState, long flushLsn) {
+    }
+
+    /**
+     * A replica's WAL receiver.
+     *
+     * @param streaming   whether it streams now ({@code status = 'streaming'})
+     * @param source      the primary it streams from, {@code host:port}; null where the login may not see it
+     * @param lastReceipt when it last heard from its primary; null where unknown
+     */
+    record Receiver(boolean streaming, String source, Instant lastReceipt) {
     }
 
     sealed interface WriteOutcome {

@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -35,7 +37,30 @@ public final class PostgresDatabase implements Database<PostgresRef> {
                    CASE WHEN pg_is_in_recovery() AND pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn()
                         THEN coalesce(extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 0)
                         ELSE 0 END AS lag_seconds,
-                   CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() ELSE false END AS replay_paused
+                   CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() ELSE false END AS replay_paused,
+                   CASE WHEN pg_is_in_recovery()
+                        THEN pg_wal_lsn_diff(greatest(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), '0/0')
+                        ELSE pg_wal_lsn_diff(pg_current_wal_flush_lsn(), '0/0') END AS lsn,
+                   CASE WHEN pg_is_in_recovery()
+                        THEN coalesce((SELECT received_tli FROM pg_stat_wal_receiver), 0)
+                        ELSE ('x' || substr(pg_walfile_name(pg_current_wal_flush_lsn()), 1, 8))::bit(32)::bigint
+                        END AS timeline,
+                   current_setting('synchronous_commit') IN ('on', 'remote_write', 'remote_apply') AS commits_wait,
+                   CASE WHEN pg_is_in_recovery()
+                        THEN coalesce((SELECT substring(conninfo FROM 'application_name=([^ ]+)') FROM pg_stat_wal_receiver),
+                                      nullif(current_setting('cluster_name'), ''), 'walreceiver') END AS name
+            """;
+
+    /** A primary's standbys; their positions are visible to a superuser or a member of pg_monitor. */
+    static final String STANDBYS = """
+            SELECT application_name, sync_state, coalesce(pg_wal_lsn_diff(flush_lsn, '0/0'), 0) AS flush_lsn
+            FROM pg_stat_replication
+            """;
+
+    /** A replica's WAL receiver; where it streams from is visible to a superuser or a member of pg_read_all_stats. */
+    static final String RECEIVER = """
+            SELECT status = 'streaming' AS streaming, sender_host, sender_port, last_msg_receipt_time
+            FROM pg_stat_wal_receiver
             """;
 
     private final Duration timeout;
@@ -47,13 +72,49 @@ public final class PostgresDatabase implements Database<PostgresRef> {
 
     @Override
     public Observation observe(PostgresRef ref) {
-        try (Connection connection = connect(ref); Statement statement = connection.createStatement();
-                ResultSet row = statement.executeQuery(OBSERVE)) {
-            row.next();
-            boolean replica = row.getBoolean("replica");
-            Role role = replica ? Role.REPLICA : row.getBoolean("read_only") ? Role.FENCED : Role.WRITABLE;
-            return new Observation.Observed(role, Math.max(0, row.getLong("unreplayed_bytes")),
-                    Math.max(0, row.getDouble("lag_seconds")), row.getBoolean("replay_paused"));
+        try (Connection connection = connect(ref); Statement statement = connection.createStatement()) {
+            boolean replica;
+            Role role;
+            long unreplayed;
+            double lag;
+            boolean paused;
+            long lsn;
+            long timeline;
+            boolean commitsWait;
+            String name;
+            try (ResultSet row = statement.executeQuery(OBSERVE)) {
+                row.next();
+                replica = row.getBoolean("replica");
+                role = replica ? Role.REPLICA : row.getBoolean("read_only") ? Role.FENCED : Role.WRITABLE;
+                unreplayed = Math.max(0, row.getLong("unreplayed_bytes"));
+                lag = Math.max(0, row.getDouble("lag_seconds"));
+                paused = row.getBoolean("replay_paused");
+                lsn = row.getLong("lsn");
+                timeline = row.getLong("timeline");
+                commitsWait = row.getBoolean("commits_wait");
+                name = row.getString("name");
+            }
+            List<Standby> standbys = new ArrayList<>();
+            Receiver receiver = null;
+            if (replica) {
+                try (ResultSet row = statement.executeQuery(RECEIVER)) {
+                    if (row.next()) {
+                        String host = row.getString("sender_host");
+                        java.sql.Timestamp receipt = row.getTimestamp("last_msg_receipt_time");
+                        receiver = new Receiver(row.getBoolean("streaming"), host == null ? null
+                                : host + ":" + row.getInt("sender_port"), receipt == null ? null : receipt.toInstant());
+                    }
+                }
+            } else {
+                try (ResultSet rows = statement.executeQuery(STANDBYS)) {
+                    while (rows.next()) {
+                        standbys.add(new Standby(rows.getString("application_name"), rows.getString("sync_state"),
+                                rows.getLong("flush_lsn")));
+                    }
+                }
+            }
+            return new Observation.Observed(role, unreplayed, lag, paused, new Wal(timeline, lsn, commitsWait, standbys,
+                    name, receiver));
         } catch (SQLException e) {
             return unreachable(e) ? new Observation.Unavailable(describe(ref, e)) : new Observation.Rejected(describe(ref, e));
         }

@@ -11,19 +11,86 @@ import dev.failover.actuator.database.Database;
 /**
  * One group's data-tier facts as its passes find them (ADR 0020); changed only by the passes, through the group's
  * {@link PassContext}, and read as a {@link DataTier} value.
+ * <p>
+ * It also keeps the evidence of what a promotion may lose (issue 50): each observation of a writable node that reports
+ * its WAL is a sample of the primary's flushed position, taken at the pass's start (every commit acknowledged before it
+ * is at or below that position). When a replica is later seen to have received a sample's position on the sample's
+ * timeline, it holds every commit acknowledged before the sample: that sample's time is how far the replica is
+ * covered. What was acknowledged after it is the {@link LossExposure}.
  */
 final class DataTierWatch {
 
+    /** How many samples of the primary's position are kept: a replica far behind them is covered by none (unknown). */
+    static final int SAMPLES = 256;
+
+    /** A writable node's flushed WAL position as a pass found it. */
+    private record Sample(Instant at, String target, Database.Wal wal) {
+    }
+
     private final Map<String, DataTier.Node> nodes = new LinkedHashMap<>();
+    private final java.util.ArrayDeque<Sample> samples = new java.util.ArrayDeque<>();
+    /** By replica target: the time of the newest sample whose position it was seen to have received. */
+    private final Map<String, Instant> coveredUntil = new java.util.HashMap<>();
     private Instant heldSince;
     private boolean heldThisPass;
     private Instant promotionRequestedAt;
     private int promotionRequests;
     private Duration lastPromotion;
 
-    /** A target's node was observed. */
+    /** A target's node was observed, by a call made after {@code at}. */
     void seen(String target, Database.Observation observation, Instant at) {
         nodes.put(target, new DataTier.Node(observation, at));
+        if (!(observation instanceof Database.Observation.Observed o) || o.wal() == null) {
+            return;
+        }
+        if (o.role() == Database.Role.WRITABLE) {
+            samples.addLast(new Sample(at, target, o.wal()));
+            while (samples.size() > SAMPLES) {
+                samples.removeFirst();
+            }
+        } else if (o.role() == Database.Role.REPLICA && o.wal().timeline() != 0) {
+            java.util.Iterator<Sample> newestFirst = samples.descendingIterator();
+            while (newestFirst.hasNext()) {
+                Sample sample = newestFirst.next();
+                if (sample.wal().timeline() == o.wal().timeline() && sample.wal().lsn() <= o.wal().lsn()) {
+                    coveredUntil.merge(target, sample.at(), (a, b) -> a.isAfter(b) ? a : b);
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * What promoting {@code target}'s replica, as {@code node} shows it, may lose at {@code now}. A backend that reports
+     * no WAL positions (RDS, Aurora) has only its replica lag to go by.
+     */
+    LossExposure exposure(String target, Database.Observation.Observed node, Instant now) {
+        if (node.wal() == null) {
+            return new LossExposure.Window(Duration.ofMillis((long) (node.lagSeconds() * 1000)), "the replica lag its"
+                    + " backend reports");
+        }
+        Sample newest = samples.peekLast();
+        String name = node.wal().name();
+        if (newest != null && name != null && newest.wal().commitsWait()
+                && newest.wal().standby(name).filter(s -> "sync".equals(s.syncState())).isPresent()
+                && newest.wal().standbys().stream().noneMatch(s -> !s.name().equals(name)
+                        && ("potential".equals(s.syncState()) || "quorum".equals(s.syncState())))) {
+            return new LossExposure.None(String.format(java.util.Locale.ROOT, "%s was the only synchronous standby of %s"
+                    + " when it was last seen writable, %.1f s ago (a commit waits for it)", name, newest.target(),
+                    Duration.between(newest.at(), now).toMillis() / 1000.0));
+        }
+        Instant covered = coveredUntil.get(target);
+        if (covered == null) {
+            return new LossExposure.Unknown(newest == null ? "this actuator has seen no primary take writes since it"
+                    + " started, so nothing shows what the replica lacks"
+                    : "the replica was never seen to have received a position the primary had flushed (timeline "
+                            + newest.wal().timeline() + ", " + Database.Wal.lsn(newest.wal().lsn()) + " at the last sample)");
+        }
+        Duration window = Duration.between(covered, now);
+        return new LossExposure.Window(window.isNegative() ? Duration.ZERO : window, "it received everything the primary"
+                + " had flushed at " + covered + ", and nothing shows what it acknowledged since"
+                + (newest != null && newest.at().isAfter(covered) ? " (the primary was last seen at " + newest.at() + ")"
+                        : ""));
     }
 
     /** The pass holds an unplanned failover for the data-loss budget. */

@@ -18,7 +18,9 @@ import dev.failover.contract.topology.Target;
  * one. Under a decision whose target's node is writable, any other target's node of the group that takes writes is
  * fenced: an old primary that did not answer during the failover (its region cut off, its server down) is fenced the
  * first time it answers again, before a client that still reaches it can write much. Only once the switch is served: a
- * node in a region cut off costs a call timeout per read, which must not delay the DNS write. Runs after the ownership
+ * node in a region cut off costs a call timeout per read, which must not delay the DNS write. The initial state (no
+ * decision yet) is watched whatever its record serves: no switch waits on it, and its primary's WAL positions are what a
+ * later failover's loss exposure is measured against (issue 50). Runs after the ownership
  * check, so an instance whose decision was superseded (a zombie) fences nothing.
  */
 record FenceOtherWritable() implements ReconcileStep {
@@ -26,7 +28,10 @@ record FenceOtherWritable() implements ReconcileStep {
     @Override
     public Next apply(Pass pass, Backends use, PassContext group) {
         Goal goal = pass.goal();
-        if (!pass.servedAsWanted() || goal.config().targets().stream().allMatch(t -> t.database() == null)) {
+        // the initial state is watched whatever its record serves: the primary's positions are the evidence a later
+        // failover's loss exposure is measured with (issue 50), and no switch waits on these reads
+        boolean watch = pass.servedAsWanted() || goal instanceof Goal.Initial;
+        if (!watch || goal.config().targets().stream().allMatch(t -> t.database() == null)) {
             return ReconcileStep.go(pass);
         }
         boolean fenceOthers = false;
@@ -34,8 +39,8 @@ record FenceOtherWritable() implements ReconcileStep {
         if (own != null) {
             Optional<Observation> target = observe(goal.target(), pass, use, group);
             // under a decision, once its target's node is promoted; before it, PromoteDatabase does the rest
-            fenceOthers = goal instanceof Goal.Decided && target.orElse(null) instanceof Observation.Observed o
-                    && o.role() == Role.WRITABLE;
+            fenceOthers = pass.servedAsWanted() && goal instanceof Goal.Decided
+                    && target.orElse(null) instanceof Observation.Observed o && o.role() == Role.WRITABLE;
         }
         for (Target other : goal.config().targets()) {
             DatabaseRef node = other.database();

@@ -443,6 +443,11 @@ public final class GroupReconciler {
         }
 
         @Override
+        public LossExposure lossExposure(Target target, Database.Observation.Observed node, Instant now) {
+            return dataTier.exposure(target.id(), node, now);
+        }
+
+        @Override
         public void heldForDataLoss(Instant now) {
             dataTier.held(now);
         }

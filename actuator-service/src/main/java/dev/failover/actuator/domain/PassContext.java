@@ -140,6 +140,12 @@ interface PassContext {
     /** A target's database node was observed: kept for the group's status and metrics. */
     void databaseSeen(Target target, Database.Observation observation, Instant at);
 
+    /**
+     * What promoting {@code target}'s replica, as {@code node} shows it now, may lose: measured against the primary's
+     * positions this group's passes have seen (issue 50).
+     */
+    LossExposure lossExposure(Target target, Database.Observation.Observed node, Instant now);
+
     /** This pass holds an unplanned failover because the replica lags beyond the data-loss budget. */
     void heldForDataLoss(Instant now);
 

@@ -84,36 +84,18 @@ record PromoteDatabase() implements ReconcileStep {
                     .orElse(""), now);
             return Optional.empty();
         }
-        // a replica: fence the old primary, then check what may be lost, then promote
+        // a replica: the old primary fenced where it answers, and what may be lost measured, before the promotion
         boolean planned = decision.kind().planned();
         // an atomic switchover (Aurora's) waits for the replica and demotes the old primary itself: asked for at once
         boolean atomic = planned && use.databases().switchesOverItself(ref);
-        if (planned && !atomic) {
-            if (previous.isPresent()) {
-                Optional<Duration> fenced = fenceBeforePlannedMove(previous.get(), decision, now, use, group);
-                if (fenced.isPresent()) {
-                    return fenced;
-                }
+        LossExposure exposure = null;
+        if (!atomic) {
+            Step before = previous.isPresent() ? oldPrimaryFirst(previous.get(), goal, node, now, use, group)
+                    : budgetGate(goal, node, now, use, group);
+            if (before instanceof Step.Wait wait) {
+                return Optional.of(wait.next());
             }
-            if (node.unreplayedBytes() > 0 || node.lagSeconds() > 0) {
-                // said once while it waits: the lag's figures change on every pass
-                String waiting = "a planned move loses nothing: waiting for " + target.id() + "'s replica to apply everything";
-                return Optional.of(group.retryLater(waiting, waiting + " (" + lag(node) + ")", now,
-                        use.settings().capacityPoll()));
-            }
-        } else if (!planned) {
-            int budget = goal.config().safety().maxDataLossSeconds();
-            if (decision.kind() != DecisionKind.FORCE && node.lagSeconds() > budget) {
-                group.heldForDataLoss(now);
-                String beyond = "beyond safety.maxDataLossSeconds " + budget;
-                group.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, "held: " + target.id()
-                        + "'s replica lags " + beyond, "held: " + target.id() + "'s replica lags " + lag(node) + ", "
-                        + beyond + "; a force by an operator promotes it anyway", now);
-                return Optional.of(group.retryLater("held by the data-loss budget: " + target.id() + "'s replica lags "
-                        + beyond, "held by the data-loss budget: " + target.id() + "'s replica lags " + lag(node) + ", "
-                        + beyond + " (an operator's force overrides it)", now, use.settings().capacityPoll()));
-            }
-            previous.ifPresent(old -> fenceIfWritable(old, decision, now, use, group));
+            exposure = ((Step.Promote) before).exposure();
         }
         WriteOutcome promoted = use.databases().promote(ref, planned ? Database.Move.PLANNED : Database.Move.UNPLANNED)
                 .orElseThrow();
@@ -128,7 +110,8 @@ record PromoteDatabase() implements ReconcileStep {
         }
         int requests = group.promotionRequested(now);
         group.publishOnce(ActuationStep.DATABASE, ActuationStatus.SUCCEEDED, kind, ((WriteOutcome.Requested) promoted).details()
-                + " (" + decision.kind() + ", replica lag " + lag(node) + ")", now);
+                + " (" + decision.kind() + ", replica lag " + lag(node) + (exposure == null ? "" : "; " + exposure.describe())
+                + ")", now);
         // looked at again with the reconciler's backoff counted from the first request (200 ms, doubled up to its
         // max-delay): PostgreSQL is writable within a tenth of a second, a managed database within minutes; the scaling
         // poll (5 s) cost the demo 5 s
@@ -143,45 +126,142 @@ record PromoteDatabase() implements ReconcileStep {
                 && !old.database().node().equals(goal.target().database().node()));
     }
 
-    /** Best effort: an old primary that answers and still takes writes is fenced; one that does not answer is left. */
-    private static void fenceIfWritable(Target previous, Decision decision, Instant now, Backends use, PassContext group) {
-        DatabaseRef old = previous.database();
-        Optional<Observation> seen = use.databases().observe(old);
-        seen.ifPresent(o -> group.databaseSeen(previous, o, now));
-        if (seen.isPresent() && seen.get() instanceof Observation.Observed o && o.role() == Role.WRITABLE) {
-            fence(old, decision, now, use, group);
-        } else if (seen.isPresent() && seen.get() instanceof Observation.Unavailable u) {
-            group.publishOnce(ActuationStep.DATABASE, ActuationStatus.SKIPPED, Databases.kind(old), "old primary "
-                    + old.node() + " not reachable, not fenced (" + u.reason() + "); the DNS switch sends clients away from"
-                    + " it, a fencing hook of your own stops it", now);
+    /** What the checks before a promotion found: wait (and when to look again), or promote, knowing what it may lose. */
+    private sealed interface Step {
+        record Wait(Duration next) implements Step {
+        }
+
+        /** @param exposure what the promotion may lose; null for an operator's force past a check */
+        record Promote(LossExposure exposure) implements Step {
         }
     }
 
-    /** A planned move fences the old primary first, and waits while it cannot. Empty once it takes no writes. */
-    private static Optional<Duration> fenceBeforePlannedMove(Target previous, Decision decision, Instant now, Backends use,
-            PassContext group) {
+    /**
+     * Every move whose old primary answers fences it first and promotes only once the replica has received everything
+     * it wrote (issue 50): nothing acknowledged is lost, planned or not. An old primary that takes writes and cannot be
+     * fenced stops the move (two writable primaries) unless an operator forces it. An old primary that does not answer
+     * leaves the measured loss exposure to decide, against the budget (a planned move waits for it instead).
+     */
+    private static Step oldPrimaryFirst(Target previous, Goal.Decided goal, Observation.Observed candidate, Instant now,
+            Backends use, PassContext group) {
+        Decision decision = goal.desired().decision();
+        boolean planned = decision.kind().planned();
+        boolean force = decision.kind() == DecisionKind.FORCE;
         DatabaseRef old = previous.database();
+        String kind = Databases.kind(old);
         Optional<Observation> seen = use.databases().observe(old);
         seen.ifPresent(o -> group.databaseSeen(previous, o, now));
         if (seen.isEmpty() || !(seen.get() instanceof Observation.Observed o)) {
             String why = seen.map(s -> s instanceof Observation.Unavailable u ? u.reason()
                     : ((Observation.Rejected) s).reason()).orElse("no backend or login configured");
-            return Optional.of(group.retryLater("a planned move fences the old primary " + old.node() + " first, and it"
-                    + " cannot be read: " + why, now));
+            if (planned) {
+                return new Step.Wait(group.retryLater("a planned move fences the old primary " + old.node() + " first, and"
+                        + " it cannot be read: " + why, now));
+            }
+            group.publishOnce(ActuationStep.DATABASE, ActuationStatus.SKIPPED, kind, "old primary " + old.node()
+                    + " not reachable, not fenced (" + why + "); the DNS switch sends clients away from it, a fencing hook"
+                    + " of your own stops it", now);
+            return budgetGate(goal, candidate, now, use, group);
         }
-        if (o.role() != Role.WRITABLE) {
-            return Optional.empty();
+        Target target = goal.target();
+        return switch (o.role()) {
+            case WRITABLE -> {
+                WriteOutcome fenced = fence(old, decision, now, use, group);
+                if (fenced instanceof WriteOutcome.Requested) {
+                    // its final position is read on the next pass, never on this pass's readings
+                    yield new Step.Wait(group.retryLater("old primary " + old.node() + " fenced; " + target.id() + "'s"
+                            + " replica is promoted once it has received everything the old primary wrote", now,
+                            use.settings().backoff().after(1)));
+                }
+                if (force) {
+                    group.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, "old primary " + old.node()
+                            + " takes writes and was not fenced (" + describe(fenced) + "); promoted by an operator's"
+                            + " force all the same: two nodes take writes until it is stopped", now);
+                    yield new Step.Promote(null);
+                }
+                if (fenced instanceof WriteOutcome.Rejected rejected) {
+                    yield new Step.Wait(group.block(ActuationStep.DATABASE, kind, (planned ? "a planned move fences the"
+                            + " old primary " + old.node() + " first, and that was refused: " + rejected.reason()
+                            : "old primary " + old.node() + " takes writes and could not be fenced: " + rejected.reason()
+                                    + ". Promoting " + target.id() + "'s replica beside it would make two writable"
+                                    + " primaries") + ". Stop the writes to it yourself (or give the fence's login the"
+                            + " right) and retry, or move with an operator's force, which promotes anyway", now));
+                }
+                yield new Step.Wait(group.retryLater("fencing the old primary " + old.node() + " failed: "
+                        + describe(fenced), now));
+            }
+            case FENCED -> {
+                if (o.wal() == null || candidate.wal() == null) {
+                    // a backend without positions (RDS): its lag is all there is
+                    if (planned && (candidate.unreplayedBytes() > 0 || candidate.lagSeconds() > 0)) {
+                        String waiting = "a planned move loses nothing: waiting for " + target.id() + "'s replica to apply"
+                                + " everything";
+                        yield new Step.Wait(group.retryLater(waiting, waiting + " (" + lag(candidate) + ")", now,
+                                use.settings().capacityPoll()));
+                    }
+                    yield planned ? new Step.Promote(null) : budgetGate(goal, candidate, now, use, group);
+                }
+                if (o.wal().timeline() != 0 && o.wal().timeline() == candidate.wal().timeline()
+                        && candidate.wal().lsn() >= o.wal().lsn()) {
+                    yield new Step.Promote(new LossExposure.None("it received everything the fenced old primary "
+                            + old.node() + " wrote (timeline " + o.wal().timeline() + ", up to "
+                            + Database.Wal.lsn(o.wal().lsn()) + ")"));
+                }
+                if (force) {
+                    yield new Step.Promote(null);
+                }
+                String waiting = "waiting for " + target.id() + "'s replica to receive everything the fenced old primary "
+                        + old.node() + " wrote";
+                yield new Step.Wait(group.retryLater(waiting, waiting + " (it wrote up to timeline " + o.wal().timeline()
+                        + " " + Database.Wal.lsn(o.wal().lsn()) + ", the replica has received up to timeline "
+                        + candidate.wal().timeline() + " " + Database.Wal.lsn(candidate.wal().lsn())
+                        + receiving(candidate.wal()) + "; an operator's force promotes it as it is)", now,
+                        use.settings().capacityPoll()));
+            }
+            // the target traffic leaves replicates itself: no old primary there to fence
+            case REPLICA -> budgetGate(goal, candidate, now, use, group);
+        };
+    }
+
+    /**
+     * Without an old primary that answers: promoted only if what it may lose, as measured before, is within the group's
+     * {@code safety.maxDataLossSeconds} (a planned move: nothing). Unknown is beyond any budget; an operator's force
+     * promotes whatever it may lose.
+     */
+    private static Step budgetGate(Goal.Decided goal, Observation.Observed node, Instant now, Backends use,
+            PassContext group) {
+        Decision decision = goal.desired().decision();
+        Target target = goal.target();
+        LossExposure exposure = group.lossExposure(target, node, now);
+        if (decision.kind() == DecisionKind.FORCE) {
+            return new Step.Promote(exposure);
         }
-        WriteOutcome fenced = fence(old, decision, now, use, group);
-        if (fenced instanceof WriteOutcome.Rejected rejected) {
-            // refused for good (RDS will not stop an instance that still has its read replica; a login without the
-            // right): a planned move cannot lose nothing here, an operator decides
-            return Optional.of(group.block(ActuationStep.DATABASE, Databases.kind(old), "a planned move fences the old"
-                    + " primary " + old.node() + " first, and that was refused: " + rejected.reason() + ". Stop the writes"
-                    + " to it yourself and move with a force (an unplanned move), or abort the switchover", now));
+        int budget = decision.kind().planned() ? 0 : goal.config().safety().maxDataLossSeconds();
+        if (exposure.within(budget)) {
+            return new Step.Promote(exposure);
         }
-        return fenced instanceof WriteOutcome.Requested ? Optional.empty()
-                : Optional.of(group.retryLater("fencing the old primary " + old.node() + " failed: " + describe(fenced), now));
+        group.heldForDataLoss(now);
+        String beyond = (decision.kind().planned() ? "a planned move loses nothing"
+                : "beyond safety.maxDataLossSeconds " + budget) + (budget == 0 && exposure instanceof LossExposure.Window
+                        ? " (a budget of 0 needs " + target.id() + "'s replica to be the synchronous standby of the primary)"
+                        : "");
+        String kind = Databases.kind(target.database());
+        String condition = exposure instanceof LossExposure.Unknown ? "unknown" : "beyond";
+        group.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, "held: " + target.id() + "'s replica, "
+                + condition + ", " + beyond, "held: " + target.id() + "'s replica: " + exposure.describe() + "; " + beyond
+                + " (" + lag(node) + "); a force by an operator promotes it anyway", now);
+        return new Step.Wait(group.retryLater("held by the data-loss budget: " + target.id() + "'s replica, " + condition
+                + ", " + beyond, "held by the data-loss budget: " + target.id() + "'s replica: " + exposure.describe()
+                + "; " + beyond + " (" + lag(node) + "; an operator's force overrides it)", now,
+                use.settings().capacityPoll()));
+    }
+
+    private static String receiving(Database.Wal wal) {
+        if (wal.receiver() == null) {
+            return ", its WAL receiver not running";
+        }
+        return wal.receiver().streaming() ? ", streaming" + (wal.receiver().source() == null ? ""
+                : " from " + wal.receiver().source()) : ", not streaming";
     }
 
     /** Fences the old primary and reports the outcome as a DATABASE step. */

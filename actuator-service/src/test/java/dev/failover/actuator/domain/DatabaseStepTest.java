@@ -259,7 +259,7 @@ public class DatabaseStepTest {
         assertThat(nodes.calls).as("nothing promoted").isEmpty();
         assertThat(dns.successfulWrites).as("DNS not switched").isZero();
         assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Converging.class, c -> assertThat(
-                c.lastError()).contains("held by the data-loss budget").contains("lags 45.0 s")
+                c.lastError()).contains("held by the data-loss budget").contains("up to 45.0 s of acknowledged commits")
                 .contains("safety.maxDataLossSeconds 30"));
         assertThat(database()).anySatisfy(d -> assertThat(d).startsWith("FAILED held:"));
         assertThat(group.status().dataTier().heldSince()).as("held since the first pass").isEqualTo(T0);
