@@ -103,6 +103,16 @@ public interface ActuatorConfig {
         @WithName("call-timeout")
         @WithDefault("2s")
         Duration callTimeout();
+
+        /**
+         * How often the owning actuator observes each database node of its groups, off the reconcile passes (issue 50).
+         * The primary's WAL position sampled this often is what a failover's loss exposure is measured against: with
+         * asynchronous replication, {@code safety.maxDataLossSeconds} must cover this interval plus the time to detect
+         * and decide a failure. A node that does not answer is left for a growing while, up to 30 s.
+         */
+        @WithName("watch-interval")
+        @WithDefault("1s")
+        Duration watchInterval();
     }
 
     interface DatabaseLogin {

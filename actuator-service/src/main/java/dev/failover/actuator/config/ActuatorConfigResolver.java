@@ -74,7 +74,7 @@ public final class ActuatorConfigResolver {
         DnsSettings dnsSettings = dns(dns, topology);
         ArcSettings arc = arc(dns.arc(), topology);
         ScalingSettings scaling = scaling(config.scaling(), topology);
-        GroupReconciler.Settings reconcile = reconcile(config.reconcile(), dnsSettings, scaling);
+        GroupReconciler.Settings reconcile = reconcile(config.reconcile(), dnsSettings, scaling, config.database());
         int ttlFloor = ttlFloorSeconds(config.switchover().ttlFloor());
         if (config.parallelGroups() < 1) {
             error("failover.parallel-groups", "must be at least 1, was " + config.parallelGroups());
@@ -208,6 +208,14 @@ public final class ActuatorConfigResolver {
                 break;
             }
         }
+        if (!steps.isEmpty()) {
+            // one writer per group (ADR 0020): a stepped failback sends part of the traffic to each region's application,
+            // and one of them writes to a node that is fenced or a replica
+            topology.groups().stream().filter(g -> g.targets().stream().anyMatch(t -> t != null && t.database() != null))
+                    .findFirst().ifPresent(g -> error("failover.dns.route53.failback-steps", "a stepped failback would split"
+                            + " the writes of the group " + g.id() + " between two regions' applications while one database"
+                            + " node takes them; leave failback-steps unset while groups name database nodes (issue 50)"));
+        }
         if (r53.failbackStepPause().isNegative()) {
             error("failover.dns.route53.failback-step-pause", "must not be negative, was " + r53.failbackStepPause());
         }
@@ -307,7 +315,8 @@ public final class ActuatorConfigResolver {
         return rate;
     }
 
-    private GroupReconciler.Settings reconcile(ActuatorConfig.Reconcile reconcile, DnsSettings dns, ScalingSettings scaling) {
+    private GroupReconciler.Settings reconcile(ActuatorConfig.Reconcile reconcile, DnsSettings dns, ScalingSettings scaling,
+            ActuatorConfig.Database database) {
         Duration resync = positive("failover.reconcile.resync-interval", reconcile.resyncInterval());
         ActuatorConfig.Retry retry = reconcile.retry();
         positive("failover.reconcile.retry.initial-delay", retry.initialDelay());
@@ -327,7 +336,7 @@ public final class ActuatorConfigResolver {
                 () -> ThreadLocalRandom.current().nextDouble(), throttledMax);
         Duration stepPause = dns instanceof Route53Settings r53 ? r53.failbackStepPause() : Duration.ZERO;
         return new GroupReconciler.Settings(resync, scaling.pollInterval(), backoff, stepPause,
-                scaling.scaleDownAfter().orElse(null));
+                scaling.scaleDownAfter().orElse(null), positive("failover.database.watch-interval", database.watchInterval()));
     }
 
     /**

@@ -16,14 +16,34 @@ import dev.failover.actuator.database.Database;
  *                      {@code safety.maxDataLossSeconds}; null when it is not
  * @param lastPromotion from the request of the last promotion this instance made until the node was seen writable; null
  *                      before any
+ * @param promoted      the last promotion this instance requested: when, of which target, and what it was known it may
+ *                      lose (issue 50); null before any
+ * @param exposures     by replica target: what promoting it would lose if the primary were lost now (issue 50), as
+ *                      measured when this value was made; alerted on before any failure
  */
-public record DataTier(Map<String, Node> nodes, Instant heldSince, Duration lastPromotion) {
+public record DataTier(Map<String, Node> nodes, Instant heldSince, Duration lastPromotion, Promotion promoted,
+        Map<String, LossExposure> exposures) {
 
     /** Nothing seen yet (no database node, or no pass that looked). */
-    public static final DataTier NONE = new DataTier(Map.of(), null, null);
+    public static final DataTier NONE = new DataTier(Map.of(), null, null, null, Map.of());
 
     public DataTier {
         nodes = Map.copyOf(nodes);
+        exposures = Map.copyOf(exposures);
+    }
+
+    public DataTier(Map<String, Node> nodes, Instant heldSince, Duration lastPromotion) {
+        this(nodes, heldSince, lastPromotion, null, Map.of());
+    }
+
+    /**
+     * A promotion requested.
+     *
+     * @param at       the start of the pass that measured {@code exposure} and requested it
+     * @param exposure what it may lose: commits acknowledged after {@code at} minus a {@link LossExposure.Window}'s
+     *                 window; null where an operator's force promoted past a check that measured nothing
+     */
+    public record Promotion(String target, Instant at, LossExposure exposure) {
     }
 
     /** A target's node as last observed. */

@@ -9,8 +9,9 @@ import java.util.Optional;
 import dev.failover.actuator.database.Database;
 
 /**
- * One group's data-tier facts as its passes find them (ADR 0020); changed only by the passes, through the group's
- * {@link PassContext}, and read as a {@link DataTier} value.
+ * One group's data-tier facts as its passes and its watch find them (ADR 0020); changed by the passes, through the
+ * group's {@link PassContext}, and by the watch ({@link GroupReconciler#watchDataTier}) on its own thread, so every
+ * method holds the monitor; read as a {@link DataTier} value.
  * <p>
  * It also keeps the evidence of what a promotion may lose (issue 50): each observation of a writable node that reports
  * its WAL is a sample of the primary's flushed position, taken at the pass's start (every commit acknowledged before it
@@ -31,15 +32,21 @@ final class DataTierWatch {
     private final java.util.ArrayDeque<Sample> samples = new java.util.ArrayDeque<>();
     /** By replica target: the time of the newest sample whose position it was seen to have received. */
     private final Map<String, Instant> coveredUntil = new java.util.HashMap<>();
+    /** The target whose node was last seen taking writes, any backend's; null before any. */
+    private String lastWriter;
     private Instant heldSince;
     private boolean heldThisPass;
     private Instant promotionRequestedAt;
     private int promotionRequests;
     private Duration lastPromotion;
+    private DataTier.Promotion promoted;
 
     /** A target's node was observed, by a call made after {@code at}. */
-    void seen(String target, Database.Observation observation, Instant at) {
+    synchronized void seen(String target, Database.Observation observation, Instant at) {
         nodes.put(target, new DataTier.Node(observation, at));
+        if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.WRITABLE) {
+            lastWriter = target;
+        }
         if (!(observation instanceof Database.Observation.Observed o) || o.wal() == null) {
             return;
         }
@@ -60,11 +67,16 @@ final class DataTierWatch {
         }
     }
 
+    /** The target whose node was last seen taking writes; empty before any. */
+    synchronized Optional<String> lastSeenWriter() {
+        return Optional.ofNullable(lastWriter);
+    }
+
     /**
      * What promoting {@code target}'s replica, as {@code node} shows it, may lose at {@code now}. A backend that reports
      * no WAL positions (RDS, Aurora) has only its replica lag to go by.
      */
-    LossExposure exposure(String target, Database.Observation.Observed node, Instant now) {
+    synchronized LossExposure exposure(String target, Database.Observation.Observed node, Instant now) {
         if (node.wal() == null) {
             return new LossExposure.Window(Duration.ofMillis((long) (node.lagSeconds() * 1000)), "the replica lag its"
                     + " backend reports");
@@ -81,10 +93,19 @@ final class DataTierWatch {
         }
         Instant covered = coveredUntil.get(target);
         if (covered == null) {
-            return new LossExposure.Unknown(newest == null ? "this actuator has seen no primary take writes since it"
-                    + " started, so nothing shows what the replica lacks"
-                    : "the replica was never seen to have received a position the primary had flushed (timeline "
-                            + newest.wal().timeline() + ", " + Database.Wal.lsn(newest.wal().lsn()) + " at the last sample)");
+            if (newest == null) {
+                return new LossExposure.Unknown("this actuator has seen no primary take writes since it started, so"
+                        + " nothing shows what the replica lacks");
+            }
+            if (node.wal().timeline() != 0 && node.wal().timeline() != newest.wal().timeline()) {
+                return new LossExposure.Unknown("the replica follows timeline " + node.wal().timeline() + " while the"
+                        + " primary, " + newest.target() + "'s node, writes timeline " + newest.wal().timeline() + ": it"
+                        + " replicates another (an old) primary. Re-point it at " + newest.target() + "'s node (pg_rewind"
+                        + " or a new base backup, primary_conninfo)");
+            }
+            return new LossExposure.Unknown("the replica was never seen to have received a position the primary had"
+                    + " flushed (timeline " + newest.wal().timeline() + ", " + Database.Wal.lsn(newest.wal().lsn())
+                    + " at the last sample)");
         }
         Duration window = Duration.between(covered, now);
         return new LossExposure.Window(window.isNegative() ? Duration.ZERO : window, "it received everything the primary"
@@ -94,7 +115,7 @@ final class DataTierWatch {
     }
 
     /** The pass holds an unplanned failover for the data-loss budget. */
-    void held(Instant now) {
+    synchronized void held(Instant now) {
         heldThisPass = true;
         if (heldSince == null) {
             heldSince = now;
@@ -102,7 +123,7 @@ final class DataTierWatch {
     }
 
     /** A pass ended: a hold that this pass did not repeat is over. */
-    void passEnded() {
+    synchronized void passEnded() {
         if (!heldThisPass) {
             heldSince = null;
         }
@@ -113,10 +134,11 @@ final class DataTierWatch {
      * A promotion was requested; the first request of a desired state starts its clock. Returns how many requests this
      * desired state has made, this one included (the wait after it grows with them).
      */
-    int promotionRequested(Instant now) {
+    synchronized int promotionRequested(String target, Instant now, LossExposure exposure) {
         if (promotionRequestedAt == null) {
             promotionRequestedAt = now;
             promotionRequests = 0;
+            promoted = new DataTier.Promotion(target, now, exposure);
         }
         return ++promotionRequests;
     }
@@ -125,7 +147,7 @@ final class DataTierWatch {
      * The target's node is writable: when this instance had requested its promotion, the time the promotion took (kept as
      * the last promotion's), once.
      */
-    Optional<Duration> writable(Instant now) {
+    synchronized Optional<Duration> writable(Instant now) {
         if (promotionRequestedAt == null) {
             return Optional.empty();
         }
@@ -135,11 +157,18 @@ final class DataTierWatch {
     }
 
     /** A new desired state: a promotion requested for the previous one is not this one's. */
-    void newDesiredState() {
+    synchronized void newDesiredState() {
         promotionRequestedAt = null;
     }
 
-    DataTier snapshot() {
-        return new DataTier(nodes, heldSince, lastPromotion);
+    /** The facts as a value, with each replica's loss exposure as of {@code now}. */
+    synchronized DataTier snapshot(Instant now) {
+        Map<String, LossExposure> exposures = new LinkedHashMap<>();
+        nodes.forEach((target, node) -> {
+            if (node.observation() instanceof Database.Observation.Observed o && o.role() == Database.Role.REPLICA) {
+                exposures.put(target, exposure(target, o, now));
+            }
+        });
+        return new DataTier(nodes, heldSince, lastPromotion, promoted, exposures);
     }
 }

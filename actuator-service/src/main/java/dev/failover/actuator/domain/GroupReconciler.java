@@ -3,6 +3,7 @@ package dev.failover.actuator.domain;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,8 +47,21 @@ public final class GroupReconciler {
      * @param backoff        delays between attempts after passing failures
      * @param stepPause      how long each step of a stepped failback is held before the next
      * @param scaleDownAfter how long after a failback the target left returns to pilot light; null: never
+     * @param databaseWatch  how often each database node of the group is observed off the passes (issue 50): the
+     *                       primary's WAL positions sampled this often bound what a failover may lose
      */
-    public record Settings(Duration resync, Duration capacityPoll, Backoff backoff, Duration stepPause, Duration scaleDownAfter) {
+    public record Settings(Duration resync, Duration capacityPoll, Backoff backoff, Duration stepPause, Duration scaleDownAfter,
+            Duration databaseWatch) {
+
+        /** Database nodes watched every second. */
+        public Settings(Duration resync, Duration capacityPoll, Backoff backoff, Duration stepPause, Duration scaleDownAfter) {
+            this(resync, capacityPoll, backoff, stepPause, scaleDownAfter, Duration.ofSeconds(1));
+        }
+    }
+
+    /** How long a node that did not answer the watch is left before it is tried again: doubling up to 30 s. */
+    private static Backoff unansweredNode(Duration interval) {
+        return new Backoff(interval, Duration.ofSeconds(30), Duration.ZERO, () -> 0.0);
     }
 
     /**
@@ -110,6 +124,10 @@ public final class GroupReconciler {
     /** The desired state holds a change written whose save failed: stored again before the next read. */
     private boolean changeUnstored;
     private final DataTierWatch dataTier = new DataTierWatch();
+    /** By target: how many watches in a row its node did not answer, and when it is tried again (the watch's breaker). */
+    private final Map<String, Integer> watchMisses = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Instant> watchAgainAt = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Object statusLock = new Object();
     private final PassContext context = new Context();
 
     /** Without database backends: a target with a database node blocks (ADR 0020). */
@@ -202,6 +220,50 @@ public final class GroupReconciler {
         }
     }
 
+    /**
+     * Observes every database node of the group once, off the passes and whatever the group's convergence (issue 50):
+     * the primary's WAL positions are sampled at this cadence, not only when a pass runs, so what a failover may lose is
+     * measured against a sample at most about one interval old. A node that does not answer (its region cut off) is
+     * left for a growing while (up to 30 s), so that it holds no thread of the watch for a call timeout every interval.
+     * Called by its own thread, never beside another watch of the same group; returns when to watch again, empty when
+     * the group has no database node (nothing to watch).
+     */
+    public Optional<Duration> watchDataTier() {
+        Optional<FailoverGroup> config = topology.group(group);
+        if (config.isEmpty() || config.get().targets().stream().allMatch(t -> t.database() == null)) {
+            return Optional.empty();
+        }
+        Duration interval = use.settings().databaseWatch();
+        for (Target target : config.get().targets()) {
+            if (target.database() == null) {
+                continue;
+            }
+            Instant now = use.clock().instant(); // before the call: every commit acknowledged before it is in the sample
+            Instant again = watchAgainAt.get(target.id());
+            if (again != null && now.isBefore(again)) {
+                continue;
+            }
+            Optional<Database.Observation> seen = use.databases().observe(target.database());
+            if (seen.isEmpty()) {
+                continue; // no backend or login: the passes block on it and say so
+            }
+            dataTier.seen(target.id(), seen.get(), now);
+            if (seen.get() instanceof Database.Observation.Unavailable) {
+                int misses = watchMisses.merge(target.id(), 1, Integer::sum);
+                watchAgainAt.put(target.id(), use.clock().instant().plus(unansweredNode(interval).after(misses)));
+            } else {
+                watchMisses.remove(target.id());
+                watchAgainAt.remove(target.id());
+            }
+        }
+        synchronized (statusLock) {
+            Status now = status;
+            status = new Status(now.group(), now.desired(), now.convergence(), now.unservedSince(), now.served(),
+                    now.initialTarget(), now.heldUntil(), dataTier.snapshot(use.clock().instant()));
+        }
+        return Optional.of(interval);
+    }
+
     /** The newest desired state offered or restored, which the next pass drives; null before any decision. */
     public DesiredState latestDesired() {
         return latest.get();
@@ -245,9 +307,11 @@ public final class GroupReconciler {
     }
 
     private void publishStatus(String served) {
-        Status previous = status;
-        status = new Status(group, desired, convergence, unservedSince, served != null ? served : previous.served(),
-                desired == null ? initialTarget : null, heldUntil, dataTier.snapshot());
+        synchronized (statusLock) { // beside the watch, which publishes the data tier it saw
+            Status previous = status;
+            status = new Status(group, desired, convergence, unservedSince, served != null ? served : previous.served(),
+                    desired == null ? initialTarget : null, heldUntil, dataTier.snapshot(use.clock().instant()));
+        }
     }
 
     /** The steps' view of this group: its backends, and the intent methods through which its state changes. */
@@ -448,13 +512,18 @@ public final class GroupReconciler {
         }
 
         @Override
+        public Optional<String> lastSeenWriter() {
+            return dataTier.lastSeenWriter();
+        }
+
+        @Override
         public void heldForDataLoss(Instant now) {
             dataTier.held(now);
         }
 
         @Override
-        public int promotionRequested(Instant now) {
-            return dataTier.promotionRequested(now);
+        public int promotionRequested(Target target, Instant now, LossExposure exposure) {
+            return dataTier.promotionRequested(target.id(), now, exposure);
         }
 
         @Override

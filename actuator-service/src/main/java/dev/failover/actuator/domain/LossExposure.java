@@ -10,7 +10,7 @@ import java.util.Locale;
  * {@link Window} when it is known to hold every commit acknowledged up to some moment and nothing is known of the
  * commits after it, {@link Unknown} when there is no such moment. Unknown is beyond any budget.
  */
-sealed interface LossExposure {
+public sealed interface LossExposure {
 
     /** Whether a promotion that may lose this stays within {@code budgetSeconds} of acknowledged commits. */
     boolean within(int budgetSeconds);

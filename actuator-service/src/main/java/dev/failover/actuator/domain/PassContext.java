@@ -146,11 +146,20 @@ interface PassContext {
      */
     LossExposure lossExposure(Target target, Database.Observation.Observed node, Instant now);
 
+    /**
+     * The target whose database node was last seen taking writes: the primary a move fences, whatever target the
+     * decision says traffic leaves (after a blocked decision the two differ). Empty before any was seen.
+     */
+    Optional<String> lastSeenWriter();
+
     /** This pass holds an unplanned failover because the replica lags beyond the data-loss budget. */
     void heldForDataLoss(Instant now);
 
-    /** The target's node was asked to become writable; returns the how-manieth request of this desired state it is. */
-    int promotionRequested(Instant now);
+    /**
+     * The target's node was asked to become writable, knowing it may lose {@code exposure} (null: forced past a check that
+     * measured nothing); returns the how-manieth request of this desired state it is.
+     */
+    int promotionRequested(Target target, Instant now, LossExposure exposure);
 
     /**
      * The target's node is writable: how long since this instance first requested its promotion for this desired state,

@@ -68,7 +68,7 @@ record PromoteDatabase() implements ReconcileStep {
                     + rejected.reason(), now));
         }
         Observation.Observed node = (Observation.Observed) read.get();
-        Optional<Target> previous = previous(goal);
+        Optional<Target> previous = previous(goal, group);
         if (node.role() == Role.FENCED) {
             return Optional.of(group.block(ActuationStep.DATABASE, kind, target.id() + "'s database " + ref.node()
                     + " was fenced as an old primary: it takes no writes until it is rebuilt as a replica of the current"
@@ -108,7 +108,7 @@ record PromoteDatabase() implements ReconcileStep {
             return Optional.of(group.retryLater(target.id() + "'s database unavailable while promoting: "
                     + unavailable.reason() + "; DNS waits for it", now));
         }
-        int requests = group.promotionRequested(now);
+        int requests = group.promotionRequested(target, now, exposure);
         group.publishOnce(ActuationStep.DATABASE, ActuationStatus.SUCCEEDED, kind, ((WriteOutcome.Requested) promoted).details()
                 + " (" + decision.kind() + ", replica lag " + lag(node) + (exposure == null ? "" : "; " + exposure.describe())
                 + ")", now);
@@ -119,11 +119,21 @@ record PromoteDatabase() implements ReconcileStep {
                 + " writable", now, use.settings().backoff().after(requests)));
     }
 
-    /** The target traffic leaves, when its database node is another node. */
-    private static Optional<Target> previous(Goal.Decided goal) {
+    /**
+     * The old primary a move fences and measures against: the target whose node was last seen taking writes, when that
+     * is another node than the target's; else the target traffic leaves. They differ after a decision that was blocked:
+     * the decision's {@code fromTarget} is then not the node that writes.
+     */
+    private static Optional<Target> previous(Goal.Decided goal, PassContext group) {
+        String own = goal.target().database().node();
+        Optional<Target> writer = group.lastSeenWriter().flatMap(goal.config()::target)
+                .filter(t -> t.database() != null && !t.database().node().equals(own));
+        if (writer.isPresent()) {
+            return writer;
+        }
         String from = goal.desired().decision().fromTarget();
         return Optional.ofNullable(from).flatMap(goal.config()::target).filter(old -> old.database() != null
-                && !old.database().node().equals(goal.target().database().node()));
+                && !old.database().node().equals(own));
     }
 
     /** What the checks before a promotion found: wait (and when to look again), or promote, knowing what it may lose. */

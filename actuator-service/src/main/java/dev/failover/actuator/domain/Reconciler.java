@@ -70,6 +70,15 @@ public final class Reconciler {
     }
 
     /**
+     * Watches the group's database nodes once, off its passes (issue 50); returns when to watch again, empty when the
+     * group has no database node or is not driven here (never offered or restored, or forgotten).
+     */
+    public java.util.Optional<Duration> watch(String id) {
+        GroupReconciler group = groups.get(id);
+        return group == null ? java.util.Optional.empty() : group.watchDataTier();
+    }
+
+    /**
      * One pass of the group; a group with no reconciler (never offered or restored here, or forgotten) has nothing to
      * do and is not made one, so a pass racing with {@link #forget} cannot bring a group back.
      */

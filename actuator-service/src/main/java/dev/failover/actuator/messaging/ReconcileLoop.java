@@ -22,6 +22,10 @@ import dev.failover.kafka.logging.GroupLogContext;
  * for it, and at once when a decision arrives. A group that waits (for capacity, for DNS to come back) holds no thread,
  * so it never delays another group. A pass that throws (Kafka down while saving a step), or fails with an Error, is run
  * again with backoff. A pass logs with its group, and the decision and epoch it drives, in the MDC ({@link GroupLogContext}).
+ * <p>
+ * A group with database nodes is also watched (issue 50): its nodes observed on a pool of their own, as often as the
+ * group asks ({@link Reconciler#watch}), so that a node whose region is cut off, which costs a call timeout, never
+ * delays a pass, and the primary's positions are sampled whether passes run or not.
  */
 public final class ReconcileLoop implements AutoCloseable {
 
@@ -29,6 +33,8 @@ public final class ReconcileLoop implements AutoCloseable {
 
     private final Reconciler reconciler;
     private final ScheduledExecutorService pool;
+    /** The database watch's threads: a watch that waits on a node that does not answer holds none of the passes'. */
+    private final ScheduledExecutorService watchPool;
     private final Backoff onError;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final Set<String> stopped = ConcurrentHashMap.newKeySet();
@@ -41,6 +47,11 @@ public final class ReconcileLoop implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        this.watchPool = Executors.newScheduledThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "database-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** Drives these groups (their partition was assigned here), each with a pass now, decision or none. */
@@ -48,6 +59,12 @@ public final class ReconcileLoop implements AutoCloseable {
         stopped.removeAll(groups);
         reconciler.drive(groups);
         groups.forEach(this::trigger);
+        for (String group : groups) {
+            Lane lane = lanes.get(group);
+            if (lane != null) {
+                lane.watchSoon(Duration.ZERO);
+            }
+        }
     }
 
     /** Runs the group's pass now, or right after the one under way; nothing for a group stopped here. */
@@ -73,12 +90,14 @@ public final class ReconcileLoop implements AutoCloseable {
     @Override
     public void close() {
         pool.shutdownNow();
+        watchPool.shutdownNow();
     }
 
     /** One group's schedule: never two passes at once, never a pass after {@link #stop}. */
     private final class Lane {
         private final String group;
         private ScheduledFuture<?> next;
+        private ScheduledFuture<?> nextWatch;
         private boolean running;
         private boolean again;
         private boolean stopped;
@@ -140,6 +159,32 @@ public final class ReconcileLoop implements AutoCloseable {
             stopped = true;
             if (next != null) {
                 next.cancel(false);
+            }
+            if (nextWatch != null) {
+                nextWatch.cancel(false);
+            }
+        }
+
+        synchronized void watchSoon(Duration delay) {
+            if (stopped || nextWatch != null && !nextWatch.isDone()) {
+                return;
+            }
+            nextWatch = watchPool.schedule(this::watch, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        private void watch() {
+            java.util.Optional<Duration> again;
+            try (GroupLogContext logged = GroupLogContext.group(group)) {
+                try {
+                    again = reconciler.watch(group);
+                } catch (RuntimeException | Error e) {
+                    LOG.errorf(e, "database watch of group %s failed; watched again in %s", group, onError.after(1));
+                    again = java.util.Optional.of(onError.after(1));
+                }
+            }
+            synchronized (this) {
+                nextWatch = null;
+                again.ifPresent(this::watchSoon);
             }
         }
     }

@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import dev.failover.actuator.domain.Convergence;
 import dev.failover.actuator.domain.DataTier;
 import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.LossExposure;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
@@ -86,6 +87,13 @@ public class ActuatorMetrics {
     public static final String DATABASE_WRITABLE = "failover.actuator.database.writable";
     /** 1 while a target's database node answered its last observation, by group and target. */
     public static final String DATABASE_ANSWERED = "failover.actuator.database.answered";
+    /**
+     * Per replica target: how many seconds of acknowledged commits promoting it would lose if the primary were lost now
+     * (issue 50); 0 when nothing (a synchronous standby), +Inf when unknown.
+     */
+    public static final String DATABASE_LOSS_EXPOSURE = "failover.actuator.database.loss.exposure.seconds";
+    /** Per replica target: 1 while its loss exposure is known, 0 while it is not (no failover would be automatic). */
+    public static final String DATABASE_LOSS_EXPOSURE_KNOWN = "failover.actuator.database.loss.exposure.known";
     /** The group's safety.maxDataLossSeconds, beside the lag it bounds. */
     public static final String DATABASE_LOSS_BUDGET = "failover.actuator.database.loss.budget.seconds";
     /** 1 while an unplanned failover is held because the replica lags beyond the budget. Alert FailoverHeldForDataLoss. */
@@ -174,12 +182,26 @@ public class ActuatorMetrics {
             nodeGauge(DATABASE_LAG, group.id(), target.id(), status, DataTier.Node::lagSeconds);
             nodeGauge(DATABASE_WRITABLE, group.id(), target.id(), status, n -> n.writable() ? 1 : 0);
             nodeGauge(DATABASE_ANSWERED, group.id(), target.id(), status, n -> n.answered() ? 1 : 0);
+            // unknown is beyond any budget: +Inf, so that a "beyond budget" rule fires for it too
+            exposureGauge(DATABASE_LOSS_EXPOSURE, group.id(), target.id(), status, e -> e instanceof LossExposure.Window w
+                    ? w.window().toMillis() / 1000.0 : e instanceof LossExposure.None ? 0 : Double.POSITIVE_INFINITY);
+            exposureGauge(DATABASE_LOSS_EXPOSURE_KNOWN, group.id(), target.id(), status,
+                    e -> e instanceof LossExposure.Unknown ? 0 : 1);
         }
         int budget = group.safety().maxDataLossSeconds();
         Gauge.builder(DATABASE_LOSS_BUDGET, () -> budget).tag("group", group.id()).register(registry);
         gauge(DATABASE_HELD, group.id(), status, s -> s.dataTier().heldSince() == null ? 0 : 1);
         gauge(DATABASE_LAST_PROMOTION, group.id(), status, s -> s.dataTier().lastPromotion() == null ? Double.NaN
                 : s.dataTier().lastPromotion().toMillis() / 1000.0);
+    }
+
+    /** A replica target's loss exposure as {@code value} says; NaN for a target that is no replica or was not seen. */
+    private void exposureGauge(String name, String group, String target, Supplier<GroupReconciler.Status> status,
+            ToDoubleFunction<LossExposure> value) {
+        Gauge.builder(name, () -> {
+            LossExposure exposure = status.get().dataTier().exposures().get(target);
+            return exposure == null ? Double.NaN : value.applyAsDouble(exposure);
+        }).tags("group", group, "target", target).register(registry);
     }
 
     private void nodeGauge(String name, String group, String target, Supplier<GroupReconciler.Status> status,

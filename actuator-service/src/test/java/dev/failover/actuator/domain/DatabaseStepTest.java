@@ -45,7 +45,11 @@ public class DatabaseStepTest {
 
     /** A group "api" of two targets, each with a PostgreSQL node (logins app-east, app-west), and its data-loss budget. */
     public static Topology topology(String eastUrl, String westUrl, int maxDataLossSeconds) {
-        return TopologyLoader.parse("""
+        return TopologyLoader.parse(topologyYaml(eastUrl, westUrl, maxDataLossSeconds), "test");
+    }
+
+    static String topologyYaml(String eastUrl, String westUrl, int maxDataLossSeconds) {
+        return """
                 version: 1
                 locations: [loc-a]
                 groups:
@@ -63,7 +67,7 @@ public class DatabaseStepTest {
                         dns: {values: [192.0.2.2]}
                         database: {kind: postgres, url: "%s", credentials: app-west}
                     safety: {maxDataLossSeconds: %d}
-                """.formatted(eastUrl, westUrl, maxDataLossSeconds), "test");
+                """.formatted(eastUrl, westUrl, maxDataLossSeconds);
     }
 
     /**
@@ -144,9 +148,13 @@ public class DatabaseStepTest {
     final FakeNodes nodes = new FakeNodes();
 
     GroupReconciler reconciler() {
+        return reconciler(TOPOLOGY);
+    }
+
+    GroupReconciler reconciler(Topology topology) {
         Databases databases = new Databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
                 new Databases.Login("failover", "p2")));
-        return new GroupReconciler("api", TOPOLOGY, dns, Scalers.none(), databases, new TrafficPlan(Routing.SINGLE, 100,
+        return new GroupReconciler("api", topology, dns, Scalers.none(), databases, new TrafficPlan(Routing.SINGLE, 100,
                 List.of()), s -> {
                 }, results::add, clock, settings);
     }
@@ -177,6 +185,70 @@ public class DatabaseStepTest {
 
     String servedIp() {
         return dns.served().sets().get(0).values().iterator().next();
+    }
+
+    /**
+     * Issue 50, item 6: the nodes are watched off the passes, whatever the group's convergence (no pass has run here),
+     * and a node that does not answer, whose every call costs the call timeout, is left for a growing while.
+     */
+    @Test
+    void theWatchObservesEveryNodeOffThePassesAndLeavesANodeThatDoesNotAnswer() {
+        nodes.set(EAST, writable()).set(WEST, replica(0, 0));
+        nodes.cutOff.add(EAST);
+        GroupReconciler group = reconciler();
+
+        assertThat(group.watchDataTier()).as("watched again after the interval").contains(Duration.ofSeconds(1));
+        assertThat(nodes.calls).containsExactly("timed out " + EAST);
+        assertThat(group.status().dataTier().nodes()).containsOnlyKeys("primary", "secondary");
+        assertThat(group.status().dataTier().nodes().get("primary").answered()).isFalse();
+
+        nodes.calls.clear();
+        clock.advance(Duration.ofMillis(500));
+        group.watchDataTier();
+        assertThat(nodes.calls).as("left for a second after its first miss").isEmpty();
+        clock.advance(Duration.ofSeconds(1));
+        group.watchDataTier();
+        assertThat(nodes.calls).as("then tried again").containsExactly("timed out " + EAST);
+
+        nodes.cutOff.clear();
+        clock.advance(Duration.ofSeconds(2));
+        group.watchDataTier();
+        assertThat(group.status().dataTier().nodes().get("primary").writable()).as("answered again").isTrue();
+    }
+
+    static final String EU = "jdbc:postgresql://db.eu-west-1.example.test:5432/app";
+
+    /** The group with a third target, "tertiary" in eu-west-1, whose node is a replica too (login app-east). */
+    static final Topology THREE = TopologyLoader.parse(topologyYaml(EAST, WEST, 30).replace("\n    safety:",
+            "\n      - id: tertiary\n        region: eu-west-1\n        probe: {type: tcp, host: 192.0.2.3, port: 443}\n"
+                    + "        dns: {values: [192.0.2.3]}\n        database: {kind: postgres, url: \"" + EU
+                    + "\", credentials: app-east}\n    safety:"), "test");
+
+    /**
+     * Issue 50, defect 5: after a decision that was blocked, the next decision's {@code fromTarget} is not the node that
+     * writes. Here the first failover, to the secondary, is blocked (its node was fenced as an old primary), so the
+     * primary still writes; the next failover, "from" the secondary to the tertiary, must fence the primary's node, the
+     * one last seen writable, before it promotes: before issue 50 it looked at the secondary, found nothing to fence, and
+     * promoted the tertiary beside a writable primary.
+     */
+    @Test
+    void aMoveAfterABlockedDecisionFencesTheNodeThatWritesNotTheDecisionsFromTarget() {
+        nodes.set(EAST, writable()).set(WEST, new Database.Observation.Observed(Database.Role.FENCED, 0, 0, false))
+                .set(EU, replica(0, 0));
+        dns.store.write(new RecordWrite(GroupReconcilerTest.KEY, null, new OwnerMark("api", 0,
+                GroupReconciler.INITIAL_DECISION_ID), List.of(RecordSet.simple(30, Set.of("192.0.2.1")))));
+        GroupReconciler group = reconciler(THREE);
+        run(group, 3); // the initial state served and watched: the primary's node writes
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(group, 5);
+        assertThat(group.status().convergence()).as("the first failover blocked").isInstanceOf(Convergence.Blocked.class);
+
+        nodes.calls.clear();
+        group.offer(decision(2, DecisionKind.FAILOVER, "secondary", "tertiary"));
+        run(group, 20);
+        assertThat(nodes.calls).as("the node that writes fenced before the promotion").containsSubsequence("fence " + EAST,
+                "promote " + EU).doesNotContain("fence " + WEST);
+        assertThat(servedIp()).isEqualTo("192.0.2.3");
     }
 
     @Test
