@@ -33,6 +33,8 @@ public final class WritingClient implements AutoCloseable {
     private final Route route;
     private final String user;
     private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+    /** When each acknowledged row's commit returned. */
+    private final java.util.Map<Long, Instant> acknowledgedAt = new ConcurrentHashMap<>();
     private final AtomicReference<Instant> firstFailure = new AtomicReference<>();
     private final AtomicReference<Instant> firstSuccessAfterFailure = new AtomicReference<>();
     private final AtomicReference<String> lastUrl = new AtomicReference<>();
@@ -70,6 +72,7 @@ public final class WritingClient implements AutoCloseable {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("INSERT INTO orders (id, at) VALUES (" + next + ", now())");
                 }
+                acknowledgedAt.put(next, Instant.now());
                 acknowledged.add(next);
                 lastUrl.set(url);
                 next++;
@@ -110,6 +113,11 @@ public final class WritingClient implements AutoCloseable {
     /** The ids of the rows whose commit returned. */
     public Set<Long> acknowledged() {
         return Set.copyOf(acknowledged);
+    }
+
+    /** The ids of the rows whose commit returned, each with when it returned (the commit was made before). */
+    public java.util.Map<Long, Instant> acknowledgedAt() {
+        return java.util.Map.copyOf(acknowledgedAt);
     }
 
     public int acknowledgedCount() {

@@ -1,0 +1,316 @@
+package dev.failover.actuator.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.failover.actuator.database.Databases;
+import dev.failover.actuator.database.PostgresDatabase;
+import dev.failover.actuator.dns.DnsProvider.Routing;
+import dev.failover.actuator.dns.OwnerMark;
+import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
+import dev.failover.actuator.dns.RecordSet;
+import dev.failover.actuator.dns.RecordWrite;
+import dev.failover.actuator.scaling.Scalers;
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.DecisionMode;
+import dev.failover.contract.time.Backoff;
+import dev.failover.testkit.db.PostgresPair;
+import dev.failover.testkit.db.PostgresPair.Replication;
+import dev.failover.testkit.db.WritingClient;
+
+/**
+ * The data tier's invariants checked over seeded, randomized fault schedules against real PostgreSQL (issue 50, item 9),
+ * as Jepsen checks a replicated database: a client writes without pause where DNS points and records every commit
+ * acknowledged, with its time; a nemesis drawn from the seed cuts the replication link (SIGSTOP of the replica's WAL
+ * receiver by PID) for a while or for good, pauses replay, crashes the primary (SIGQUIT by PID) or leaves it running while
+ * its application fails (the link, if cut, may come back after the failure), refuses the fence (the old primary's login may read but not ALTER SYSTEM), plans the move or
+ * not, has an operator force it; the reconciler (the actuator's core, with the real PostgreSQL backend and the real clock)
+ * drives the move on its own thread; a monitor reads every node's role every 50 ms. The checker then states:
+ * <ul>
+ * <li><b>I1</b> every acknowledged commit is on the promoted primary, except commits acknowledged inside the loss window
+ * the promotion recorded (the exposure it measured, {@link DataTier.Promotion}); with exposure None, none is missing;</li>
+ * <li><b>I2</b> never two nodes accepting writes at once, except after an operator's force past a refused fence;</li>
+ * <li><b>I3</b> a group that says it is served has DNS on a writable node;</li>
+ * <li><b>I4</b> a move refused (a fence refused without a force) is visible as BLOCKED with its reason.</li>
+ * </ul>
+ * The suite runs a fixed set of seeds; {@code -Ddatatier.seeds=1-200} runs a soak (docs/benchmarks.md). A failing seed
+ * prints its schedule: run it alone with {@code -Ddatatier.seeds=N}.
+ */
+class DataTierFaultsTest {
+
+    /** The seeds the suite runs: each drawn once to cover a cut, a crash, a refused fence, a planned move, a force. */
+    static final String SUITE_SEEDS = "7,8,17,19,20,25";
+
+    static Stream<Long> seeds() {
+        String spec = System.getProperty("datatier.seeds", SUITE_SEEDS);
+        if (spec.matches("\\d+-\\d+")) {
+            String[] range = spec.split("-");
+            return LongStream.rangeClosed(Long.parseLong(range[0]), Long.parseLong(range[1])).boxed();
+        }
+        return Stream.of(spec.split(",")).map(String::trim).map(Long::parseLong);
+    }
+
+    /** How the primary's side fails. */
+    enum Failure {
+        /** The primary's server crashes (SIGQUIT): an unplanned failover, the old primary answers nothing. */
+        CRASH,
+        /** The primary's application fails, its database keeps running: an unplanned failover, the old primary answers. */
+        APP,
+        /** A planned switchover: the old primary answers. */
+        PLANNED
+    }
+
+    /** One fault schedule, drawn from its seed. */
+    record Schedule(long seed, Replication replication, int budget, Failure failure, boolean cut, long cutMillis,
+            boolean cutHeals, boolean pauseReplay, boolean refuseFence, boolean force) {
+
+        static Schedule draw(long seed) {
+            Random random = new Random(seed);
+            Replication replication = random.nextInt(3) == 0 ? Replication.SYNC : Replication.ASYNC;
+            int budget = random.nextBoolean() ? 0 : 2 + random.nextInt(4);
+            Failure failure = Failure.values()[random.nextInt(Failure.values().length)];
+            boolean cut = random.nextInt(2) == 0;
+            long cutMillis = 200 + random.nextInt(2_500);
+            boolean cutHeals = random.nextBoolean();
+            boolean pauseReplay = random.nextInt(4) == 0;
+            boolean refuseFence = failure != Failure.CRASH && random.nextInt(3) == 0;
+            boolean force = random.nextInt(3) == 0;
+            return new Schedule(seed, replication, budget, failure, cut, cutMillis, cutHeals, pauseReplay, refuseFence,
+                    force);
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void theInvariantsHoldUnderTheSchedule(long seed) throws Exception {
+        Schedule schedule = Schedule.draw(seed);
+        Outcome outcome = run(schedule);
+        List<String> violations = check(schedule, outcome);
+        assertThat(violations).as("seed " + seed + ": " + schedule + "\n" + outcome.describe()).isEmpty();
+    }
+
+    /** What a schedule's run left for the checker. */
+    record Outcome(Map<Long, Instant> acknowledged, Set<Long> onNewPrimary, Set<Long> onOldPrimary, boolean promoted,
+            boolean forced, DataTier.Promotion promotion, List<String> twoWritable, GroupReconciler.Status status, String dnsServes,
+            boolean dnsNodeWritable, List<String> results) {
+
+        String describe() {
+            return "acknowledged " + acknowledged.size() + ", on the promoted node " + (promoted ? onNewPrimary.size() : "-")
+                    + ", promotion " + promotion + ", two writable " + twoWritable + ", DNS serves " + dnsServes
+                    + ", status " + status.convergence() + "\nresults:\n  " + String.join("\n  ", results);
+        }
+    }
+
+    static final String EAST_IP = "192.0.2.1";
+    static final String WEST_IP = "192.0.2.2";
+
+    Outcome run(Schedule schedule) throws Exception {
+        try (PostgresPair pair = PostgresPair.start(schedule.replication(), 1)) {
+            PostgresPair.Node primary = pair.primary();
+            PostgresPair.Node replica = pair.replica();
+            Map<String, Databases.Login> logins = new HashMap<>(Map.of("app-east", new Databases.Login(PostgresPair.USER,
+                    null), "app-west", new Databases.Login(PostgresPair.USER, null)));
+            if (schedule.refuseFence()) {
+                sql(primary.jdbcUrl(), "CREATE ROLE watcher LOGIN IN ROLE pg_monitor");
+                logins.put("app-east", new Databases.Login("watcher", null));
+            }
+            GroupReconcilerTest.ScriptedDns dns = new GroupReconcilerTest.ScriptedDns(Routing.SINGLE);
+            dns.store.write(new RecordWrite(GroupReconcilerTest.KEY, null, new OwnerMark("api", 0,
+                    GroupReconciler.INITIAL_DECISION_ID), List.of(RecordSet.simple(30, Set.of(EAST_IP)))));
+            List<String> results = new CopyOnWriteArrayList<>();
+            GroupReconciler group = new GroupReconciler("api", DatabaseStepTest.topology(primary.jdbcUrl(),
+                    replica.jdbcUrl(), schedule.budget()), dns, Scalers.none(), new Databases(new PostgresDatabase(
+                            Duration.ofSeconds(1)), logins), new TrafficPlan(Routing.SINGLE, 100, List.of()), s -> {
+                            }, r -> results.add(r.step() + " " + r.status() + " " + r.details()), Clock.systemUTC(),
+                    new GroupReconciler.Settings(Duration.ofMillis(500), Duration.ofMillis(200), new Backoff(Duration
+                            .ofMillis(200), Duration.ofSeconds(1), Duration.ZERO, () -> 0.0), Duration.ZERO, null));
+
+            Map<String, String> urls = Map.of(EAST_IP, primary.jdbcUrl(), WEST_IP, replica.jdbcUrl());
+            AtomicBoolean running = new AtomicBoolean(true);
+            Thread driver = new Thread(() -> {
+                while (running.get()) {
+                    Duration wait = group.run();
+                    sleep(Math.min(wait.toMillis(), 200));
+                }
+            }, "reconcile-" + schedule.seed());
+            List<String> twoWritable = new CopyOnWriteArrayList<>();
+            Thread monitor = new Thread(() -> {
+                while (running.get()) {
+                    List<String> writable = new ArrayList<>();
+                    for (PostgresPair.Node node : List.of(primary, replica)) {
+                        if (writable(node.jdbcUrl())) {
+                            writable.add(node.name());
+                        }
+                    }
+                    if (writable.size() > 1 && twoWritable.size() < 5) {
+                        twoWritable.add(Instant.now() + " " + writable);
+                    }
+                    sleep(50);
+                }
+            }, "monitor-" + schedule.seed());
+            sql(primary.jdbcUrl(), "CREATE TABLE IF NOT EXISTS orders (id bigint PRIMARY KEY, at timestamptz NOT NULL)");
+            WritingClient writer = new WritingClient(() -> urls.get(served(dns)), PostgresPair.USER);
+            writer.start();
+            driver.start();
+            monitor.start();
+            boolean receiverStopped = false;
+            AtomicBoolean forced = new AtomicBoolean();
+            try {
+                sleep(1_500); // the actuator watches the pair while it serves
+                if (schedule.cut()) {
+                    replica.signalWalReceiver("STOP");
+                    receiverStopped = true;
+                    sleep(schedule.cutMillis());
+                }
+                if (schedule.pauseReplay()) {
+                    sql(replica.jdbcUrl(), "SELECT pg_wal_replay_pause()");
+                }
+                if (schedule.failure() == Failure.CRASH) {
+                    primary.crash();
+                }
+                group.offer(decision(1, schedule.failure() == Failure.PLANNED ? DecisionKind.SWITCHOVER
+                        : DecisionKind.FAILOVER));
+                // the link comes back after the failure; a crashed primary's link is let go on in any case (a frozen WAL
+                // receiver would hold a promotion for ever, which a real cut does not: the receiver would be ended)
+                if (receiverStopped && (schedule.cutHeals() || schedule.failure() == Failure.CRASH)) {
+                    sleep(500);
+                    replica.signalWalReceiver("CONT");
+                    receiverStopped = false;
+                }
+                long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+                while (System.nanoTime() < deadline && !(group.status().convergence() instanceof Convergence.Converged
+                        && WEST_IP.equals(served(dns)))) {
+                    sleep(100);
+                    if (schedule.force() && !forced.get() && System.nanoTime() > deadline - Duration.ofSeconds(4).toNanos()) {
+                        group.offer(decision(2, DecisionKind.FORCE));
+                        forced.set(true);
+                    }
+                }
+                sleep(300); // the writer's writes to the new primary, after the switch
+            } finally {
+                writer.stop();
+                running.set(false);
+                driver.join(10_000);
+                monitor.join(10_000);
+                if (receiverStopped) {
+                    replica.signalWalReceiver("CONT");
+                }
+            }
+            String dnsServes = served(dns);
+            boolean promoted = !isReplica(replica.jdbcUrl());
+            Set<Long> onNew = promoted ? WritingClient.ids(replica.jdbcUrl(), PostgresPair.USER) : Set.of();
+            Set<Long> onOld = schedule.failure() == Failure.CRASH ? Set.of()
+                    : WritingClient.ids(primary.jdbcUrl(), PostgresPair.USER);
+            return new Outcome(writer.acknowledgedAt(), onNew, onOld, promoted, forced.get(), group.status().dataTier()
+                    .promoted(),
+                    twoWritable, group.status(), dnsServes, writable(urls.get(dnsServes)), List.copyOf(results));
+        }
+    }
+
+    /** The invariants; each violation said in words. */
+    static List<String> check(Schedule schedule, Outcome outcome) {
+        List<String> violations = new ArrayList<>();
+        boolean forced = outcome.forced();
+        // I1: what the promoted node lacks was acknowledged inside the window the promotion recorded
+        if (outcome.promoted()) {
+            List<Instant> lost = outcome.acknowledged().entrySet().stream().filter(a -> !outcome.onNewPrimary()
+                    .contains(a.getKey())).map(Map.Entry::getValue).sorted().toList();
+            LossExposure exposure = outcome.promotion() == null ? null : outcome.promotion().exposure();
+            if (outcome.promotion() == null) {
+                violations.add("I1: the replica was promoted and no promotion was recorded");
+            } else if (exposure instanceof LossExposure.None && !lost.isEmpty()) {
+                violations.add("I1: exposure None, but " + lost.size() + " acknowledged commits are missing, the first"
+                        + " acknowledged at " + lost.get(0));
+            } else if (exposure instanceof LossExposure.Window window && !lost.isEmpty()
+                    && lost.get(0).isBefore(outcome.promotion().at().minus(window.window()))) {
+                violations.add("I1: " + lost.size() + " acknowledged commits are missing, the first acknowledged at "
+                        + lost.get(0) + ", before the recorded window " + window.window() + " up to "
+                        + outcome.promotion().at());
+            }
+            if (!forced && (exposure == null || exposure instanceof LossExposure.Unknown)) {
+                violations.add("I1: promoted without an operator's force on an exposure that bounds nothing: " + exposure);
+            }
+            if (!forced && exposure instanceof LossExposure.Window window
+                    && window.window().compareTo(Duration.ofSeconds(schedule.budget())) > 0) {
+                violations.add("I1: promoted beyond the budget of " + schedule.budget() + " s: " + window);
+            }
+        }
+        // I2: never two nodes taking writes, but after an operator's force past a refused fence
+        if (!outcome.twoWritable().isEmpty() && !(forced && schedule.refuseFence())) {
+            violations.add("I2: two nodes took writes at once: " + outcome.twoWritable());
+        }
+        // I3: a group that says it is served has DNS on a writable node
+        if (outcome.status().convergence() instanceof Convergence.Converged && !outcome.dnsNodeWritable()) {
+            violations.add("I3: converged with DNS on " + outcome.dnsServes() + ", whose node takes no writes");
+        }
+        // I4: a fence refused without a force is a visible, blocked move with its reason
+        if (schedule.refuseFence() && !forced && !(outcome.status().convergence() instanceof Convergence.Blocked b
+                && (b.reason().contains("could not be fenced") || b.reason().contains("and that was refused")))) {
+            violations.add("I4: the fence was refused, and the group is " + outcome.status().convergence());
+        }
+        if (schedule.refuseFence() && !forced && outcome.promoted()) {
+            violations.add("I4: the fence was refused and the replica was promoted without a force");
+        }
+        return violations;
+    }
+
+    static Decision decision(long epoch, DecisionKind kind) {
+        return new Decision(1, "d-" + epoch, "api", epoch, kind, "primary", "secondary", "nemesis", List.of(), Instant.now(),
+                DecisionMode.LIVE, kind == DecisionKind.FORCE ? "operator" : "automation");
+    }
+
+    static String served(GroupReconcilerTest.ScriptedDns dns) {
+        return dns.store.read(GroupReconcilerTest.KEY, Optional.empty()) instanceof ReadOutcome.Served served
+                ? served.record().sets().get(0).values().iterator().next() : EAST_IP;
+    }
+
+    static boolean writable(String url) {
+        try (Connection connection = DriverManager.getConnection(url + "?connectTimeout=1&socketTimeout=1",
+                PostgresPair.USER, ""); Statement statement = connection.createStatement(); ResultSet row = statement
+                        .executeQuery("SELECT NOT pg_is_in_recovery() AND current_setting('default_transaction_read_only')"
+                                + " = 'off'")) {
+            return row.next() && row.getBoolean(1);
+        } catch (SQLException e) {
+            return false; // not answering: takes no writes
+        }
+    }
+
+    static boolean isReplica(String url) throws SQLException {
+        return DataLossExposureTest.isReplica(url);
+    }
+
+    static void sql(String url, String sql) throws SQLException {
+        DataLossExposureTest.sql(url, sql);
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
