@@ -80,7 +80,7 @@ public final class AuroraGlobalDatabase implements Database<DatabaseRef.AuroraGl
         }
         try {
             double millis = LatestDatapoint.maximum(cloudWatch.apply(ref), "AWS/RDS", "AuroraGlobalDBReplicationLag",
-                    "DBClusterIdentifier", ref.clusterId(), clock.instant());
+                    "DBClusterIdentifier", ref.clusterId(), clock.instant(), 1000);
             return new Observation.Observed(Role.REPLICA, 0, millis / 1000.0, false);
         } catch (SdkException e) {
             return AwsFailure.of(what(ref) + ": its AuroraGlobalDBReplicationLag could not be read from CloudWatch", e)

@@ -18,9 +18,10 @@ import software.amazon.awssdk.services.rds.model.InvalidDbInstanceStateException
  * actuator's own, or the role its ref names), whichever region this actuator runs in.
  * <ul>
  * <li>Observe: {@code DescribeDBInstances}. An instance with a source ({@code ReadReplicaSourceDBInstanceIdentifier})
- * that is {@code available} is a REPLICA, whose lag is the latest {@code ReplicaLag} datapoint of CloudWatch (RDS does
- * not report it itself; without a datapoint of the last five minutes the lag is unknown, which holds an unplanned
- * failover beyond any budget); one without a source that is available (or backing up) is WRITABLE; a stopped or
+ * that is {@code available} is a REPLICA, whose lag is the latest {@code ReplicaLag} datapoint of CloudWatch plus its
+ * age (RDS does not report it itself; without a datapoint of the last five minutes, with RDS's -1 for replication not
+ * active, or with a read replication {@code StatusInfos} entry that is not normal, the lag is unknown, which holds an
+ * unplanned failover beyond any budget); one without a source that is available (or backing up) is WRITABLE; a stopped or
  * stopping one is FENCED. Any other status (modifying while it is promoted, rebooting, starting) is Unavailable: looked
  * at again.</li>
  * <li>Promote: {@code PromoteReadReplica}; the instance modifies and reboots, and is WRITABLE minutes later.</li>
@@ -76,6 +77,12 @@ public final class RdsDatabase implements Database<DatabaseRef.Rds> {
             return new Observation.Unavailable(what(ref) + " is " + status + (replica ? " (a read replica of "
                     + instance.readReplicaSourceDBInstanceIdentifier() + ")" : "") + ": not writable yet");
         }
+        boolean replicating = instance.statusInfos().stream().filter(i -> "read replication".equals(i.statusType()))
+                .allMatch(i -> Boolean.TRUE.equals(i.normal()) && "replicating".equals(i.status()));
+        if (!replicating) {
+            // replication in error, stopped or terminated: whatever CloudWatch last said, what it lacks is unknown
+            return new Observation.Observed(Role.REPLICA, 0, Double.POSITIVE_INFINITY, false);
+        }
         try {
             return new Observation.Observed(Role.REPLICA, 0, replicaLag(ref), false);
         } catch (SdkException e) {
@@ -87,7 +94,7 @@ public final class RdsDatabase implements Database<DatabaseRef.Rds> {
     /** The latest ReplicaLag of the last five minutes, in seconds; infinite (unknown) without one. */
     private double replicaLag(DatabaseRef.Rds ref) {
         return LatestDatapoint.maximum(cloudWatch.apply(ref), "AWS/RDS", "ReplicaLag", "DBInstanceIdentifier", ref.instance(),
-                clock.instant());
+                clock.instant(), 1);
     }
 
     @Override

@@ -112,6 +112,41 @@ class RdsDatabaseTest {
                 .containsEntry("EndTime", "2026-11-25T03:00:00Z"));
     }
 
+    /**
+     * Issue 50, defect 2: RDS reports -1 while replication is not active, and a datapoint may be minutes old. -1 is an
+     * unknown lag; a datapoint's age since its minute ended is added to it (the lag has grown by as much, for all we
+     * know); a replication error in the instance's StatusInfos is an unknown lag, whatever CloudWatch says.
+     */
+    @Test
+    void replicationNotActiveIsAnUnknownLagNotZero() {
+        aws.answers("DescribeDBInstances", 200, described("available", SOURCE));
+        aws.answers("GetMetricStatistics", 200, replicaLag("2026-11-25T02:58:00Z=2.0", "2026-11-25T02:59:00Z=-1.0"));
+
+        assertThat(database.observe(WEST)).isInstanceOfSatisfying(Observation.Observed.class, o -> assertThat(
+                o.lagSeconds()).as("-1: replication not active").isInfinite());
+    }
+
+    @Test
+    void anOldDatapointCountsItsAge() {
+        aws.answers("DescribeDBInstances", 200, described("available", SOURCE));
+        aws.answers("GetMetricStatistics", 200, replicaLag("2026-11-25T02:56:00Z=3.5"));
+
+        assertThat(database.observe(WEST)).isInstanceOfSatisfying(Observation.Observed.class, o -> assertThat(
+                o.lagSeconds()).as("3.5 s, three minutes ago: the minute ended at 02:57").isEqualTo(183.5));
+    }
+
+    @Test
+    void aReplicationErrorInStatusInfosIsAnUnknownLag() {
+        aws.answers("DescribeDBInstances", 200, described("available", SOURCE).replace("</DBInstanceStatus>",
+                "</DBInstanceStatus><StatusInfos><DBInstanceStatusInfo><StatusType>read replication</StatusType>"
+                        + "<Normal>false</Normal><Status>error</Status><Message>replication stopped</Message>"
+                        + "</DBInstanceStatusInfo></StatusInfos>"));
+        aws.answers("GetMetricStatistics", 200, replicaLag("2026-11-25T02:59:00Z=0.0"));
+
+        assertThat(database.observe(WEST)).isInstanceOfSatisfying(Observation.Observed.class, o -> assertThat(
+                o.lagSeconds()).as("replication in error: unknown").isInfinite());
+    }
+
     @Test
     void aReplicaWithoutARecentReplicaLagHasAnUnknownLagWhichNoBudgetAccepts() {
         aws.answers("DescribeDBInstances", 200, described("available", SOURCE));
