@@ -20,12 +20,20 @@ import dev.failover.actuator.database.Database;
  *                      lose (issue 50); null before any
  * @param exposures     by replica target: what promoting it would lose if the primary were lost now (issue 50), as
  *                      measured when this value was made; alerted on before any failure
+ * @param switchRefusedSince since when the provider refuses the DNS switch to a target whose database node already
+ *                      takes writes (the database moved, the traffic did not: the old region's application writes to a
+ *                      read-only node); null when it does not
  */
 public record DataTier(Map<String, Node> nodes, Instant heldSince, Duration lastPromotion, Promotion promoted,
-        Map<String, LossExposure> exposures) {
+        Map<String, LossExposure> exposures, Instant switchRefusedSince) {
 
     /** Nothing seen yet (no database node, or no pass that looked). */
-    public static final DataTier NONE = new DataTier(Map.of(), null, null, null, Map.of());
+    public static final DataTier NONE = new DataTier(Map.of(), null, null, null, Map.of(), null);
+
+    public DataTier(Map<String, Node> nodes, Instant heldSince, Duration lastPromotion, Promotion promoted,
+            Map<String, LossExposure> exposures) {
+        this(nodes, heldSince, lastPromotion, promoted, exposures, null);
+    }
 
     public DataTier {
         nodes = Map.copyOf(nodes);
@@ -33,7 +41,7 @@ public record DataTier(Map<String, Node> nodes, Instant heldSince, Duration last
     }
 
     public DataTier(Map<String, Node> nodes, Instant heldSince, Duration lastPromotion) {
-        this(nodes, heldSince, lastPromotion, null, Map.of());
+        this(nodes, heldSince, lastPromotion, null, Map.of(), null);
     }
 
     /**

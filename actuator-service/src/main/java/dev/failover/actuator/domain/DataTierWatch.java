@@ -36,6 +36,8 @@ final class DataTierWatch {
     private String lastWriter;
     private Instant heldSince;
     private boolean heldThisPass;
+    private Instant switchRefusedSince;
+    private boolean switchRefusedThisPass;
     private Instant promotionRequestedAt;
     private int promotionRequests;
     private Duration lastPromotion;
@@ -114,6 +116,20 @@ final class DataTierWatch {
                         : ""));
     }
 
+    /** The pass's DNS switch was refused while the target's node already takes writes. */
+    synchronized void switchRefused(Instant now) {
+        switchRefusedThisPass = true;
+        if (switchRefusedSince == null) {
+            switchRefusedSince = now;
+        }
+    }
+
+    /** Whether {@code target}'s node was last seen taking writes. */
+    synchronized boolean writable(String target) {
+        DataTier.Node node = nodes.get(target);
+        return node != null && node.writable();
+    }
+
     /** The pass holds an unplanned failover for the data-loss budget. */
     synchronized void held(Instant now) {
         heldThisPass = true;
@@ -128,6 +144,10 @@ final class DataTierWatch {
             heldSince = null;
         }
         heldThisPass = false;
+        if (!switchRefusedThisPass) {
+            switchRefusedSince = null;
+        }
+        switchRefusedThisPass = false;
     }
 
     /**
@@ -169,6 +189,6 @@ final class DataTierWatch {
                 exposures.put(target, exposure(target, o, now));
             }
         });
-        return new DataTier(nodes, heldSince, lastPromotion, promoted, exposures);
+        return new DataTier(nodes, heldSince, lastPromotion, promoted, exposures, switchRefusedSince);
     }
 }

@@ -512,6 +512,16 @@ public final class GroupReconciler {
         }
 
         @Override
+        public boolean databaseWritable(Target target) {
+            return dataTier.writable(target.id());
+        }
+
+        @Override
+        public void switchRefusedAfterDatabaseMove(Instant now) {
+            dataTier.switchRefused(now);
+        }
+
+        @Override
         public Optional<String> lastSeenWriter() {
             return dataTier.lastSeenWriter();
         }

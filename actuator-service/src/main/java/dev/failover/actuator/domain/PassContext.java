@@ -152,6 +152,15 @@ interface PassContext {
      */
     Optional<String> lastSeenWriter();
 
+    /** Whether {@code target}'s database node was last seen taking writes (the database is there). */
+    boolean databaseWritable(Target target);
+
+    /**
+     * This pass's DNS switch was refused while the target's database node already takes writes: said in the status and
+     * the metrics for as long as passes repeat it.
+     */
+    void switchRefusedAfterDatabaseMove(Instant now);
+
     /** This pass holds an unplanned failover because the replica lags beyond the data-loss budget. */
     void heldForDataLoss(Instant now);
 

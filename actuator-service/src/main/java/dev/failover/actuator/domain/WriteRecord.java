@@ -45,6 +45,18 @@ record WriteRecord() implements ReconcileStep {
         if (written instanceof WriteOutcome.Rejected rejected) {
             group.report(writeStep, ActuationStatus.FAILED, dns.name(), "rejected: " + rejected.reason() + " (wanted: "
                     + write.describe() + ")", writeStart);
+            if (goal instanceof Goal.Decided && goal.target().database() != null && group.databaseWritable(goal.target())) {
+                // the database has moved and the traffic has not: the old region's application writes to a node that is
+                // fenced or a replica. Blocking would leave that outage in place quietly; keep trying, said once, alerted
+                // on (issue 50)
+                group.switchRefusedAfterDatabaseMove(now);
+                String refused = "DNS refuses the switch to " + goal.target().id() + ", and " + goal.target().id()
+                        + "'s database was promoted: the applications still served have a read-only database until the"
+                        + " switch is taken. Tried again every " + use.settings().resync() + "; fix what " + dns.name()
+                        + " refuses (ADR 0020, runbook)";
+                return ReconcileStep.done(group.retryLater(refused, refused + ": " + rejected.reason(), now,
+                        use.settings().resync()));
+            }
             return ReconcileStep.done(group.block(writeStep, dns.name(), "DNS write rejected by " + dns.name() + ": "
                     + rejected.reason(), now));
         }

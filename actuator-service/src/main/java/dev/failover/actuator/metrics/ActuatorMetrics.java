@@ -80,7 +80,7 @@ public class ActuatorMetrics {
     public static final String DESIRED_EPOCH = "failover.actuator.desired.epoch";
     /**
      * A target's database node's replication lag in seconds as last observed (0 for a writable node, NaN before any
-     * observation or when it did not answer), by group and target (ADR 0020). Alert FailoverReplicaLagBeyondBudget.
+     * observation or when it did not answer), by group and target (ADR 0020). Replay lag: what a promotion applies, not what it loses (issue 50); alerted on through the loss exposure.
      */
     public static final String DATABASE_LAG = "failover.actuator.database.lag.seconds";
     /** 1 while a target's database node took writes when last observed, by group and target. Alert FailoverTwoWritableDatabases. */
@@ -93,6 +93,11 @@ public class ActuatorMetrics {
      */
     public static final String DATABASE_LOSS_EXPOSURE = "failover.actuator.database.loss.exposure.seconds";
     /** Per replica target: 1 while its loss exposure is known, 0 while it is not (no failover would be automatic). */
+    /**
+     * Per group: 1 while the DNS switch to a target whose database node already takes writes is refused (the database
+     * moved, the traffic did not), 0 otherwise (issue 50). Alert FailoverSwitchRefusedAfterDatabaseMove.
+     */
+    public static final String DATABASE_SWITCH_REFUSED = "failover.actuator.database.switch.refused";
     public static final String DATABASE_LOSS_EXPOSURE_KNOWN = "failover.actuator.database.loss.exposure.known";
     /** The group's safety.maxDataLossSeconds, beside the lag it bounds. */
     public static final String DATABASE_LOSS_BUDGET = "failover.actuator.database.loss.budget.seconds";
@@ -191,6 +196,7 @@ public class ActuatorMetrics {
         int budget = group.safety().maxDataLossSeconds();
         Gauge.builder(DATABASE_LOSS_BUDGET, () -> budget).tag("group", group.id()).register(registry);
         gauge(DATABASE_HELD, group.id(), status, s -> s.dataTier().heldSince() == null ? 0 : 1);
+        gauge(DATABASE_SWITCH_REFUSED, group.id(), status, s -> s.dataTier().switchRefusedSince() == null ? 0 : 1);
         gauge(DATABASE_LAST_PROMOTION, group.id(), status, s -> s.dataTier().lastPromotion() == null ? Double.NaN
                 : s.dataTier().lastPromotion().toMillis() / 1000.0);
     }

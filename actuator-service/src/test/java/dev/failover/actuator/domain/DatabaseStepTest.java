@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import dev.failover.actuator.database.Database;
 import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.database.PostgresRef;
+import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.DnsProvider.Routing;
 import dev.failover.actuator.dns.OwnerMark;
 import dev.failover.actuator.dns.RecordSet;
@@ -214,6 +215,38 @@ public class DatabaseStepTest {
         clock.advance(Duration.ofSeconds(2));
         group.watchDataTier();
         assertThat(group.status().dataTier().nodes().get("primary").writable()).as("answered again").isTrue();
+    }
+
+    /**
+     * Issue 50, defect 6: once the database has moved, a DNS write that is then refused (an RFC 2136 REFUSED, a Route 53
+     * AccessDenied) must not leave the group quietly BLOCKED, traffic on the old region's application whose database is
+     * now read-only: an outage the plane made. It keeps trying, says why in the group's status, and raises the data
+     * tier's "switch refused after the database moved" for the critical alert; once the write is taken, it is served.
+     */
+    @Test
+    void aSwitchRefusedAfterThePromotionKeepsTryingAndSaysSoInsteadOfBlocking() {
+        nodes.set(EAST, writable()).set(WEST, replica(0, 0));
+        dns.store.write(new RecordWrite(GroupReconcilerTest.KEY, null, new OwnerMark("api", 0,
+                GroupReconciler.INITIAL_DECISION_ID), List.of(RecordSet.simple(30, Set.of("192.0.2.1")))));
+        GroupReconciler group = reconciler();
+        run(group, 3);
+        for (int refusals = 0; refusals < 50; refusals++) {
+            dns.writeFailures.add(new DnsProvider.WriteOutcome.Rejected("REFUSED"));
+        }
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(group, 12);
+
+        assertThat(nodes.calls).as("the database moved").contains("promote " + WEST);
+        assertThat(group.status().convergence()).as("not quietly blocked").isInstanceOfSatisfying(
+                Convergence.Converging.class, c -> assertThat(c.lastError()).contains("DNS refuses the switch")
+                        .contains("REFUSED").contains("secondary's database was promoted"));
+        assertThat(group.status().dataTier().switchRefusedSince()).as("for the critical alert").isNotNull();
+
+        dns.writeFailures.clear(); // the update policy fixed
+        run(group, 20);
+        assertThat(servedIp()).as("taken once the provider accepts it").isEqualTo("192.0.2.2");
+        assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
+        assertThat(group.status().dataTier().switchRefusedSince()).isNull();
     }
 
     static final String EU = "jdbc:postgresql://db.eu-west-1.example.test:5432/app";

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ import dev.failover.actuator.domain.Convergence;
 import dev.failover.actuator.domain.DataTier;
 import dev.failover.actuator.domain.DatabaseStepTest;
 import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.LossExposure;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
@@ -117,5 +119,35 @@ class ActuatorMetricsTest {
         assertThat(registry.get(ActuatorMetrics.DATABASE_LAG).tags("group", "api", "target", "primary").gauge().value())
                 .isNaN();
         assertThat(registry.get(ActuatorMetrics.DATABASE_HELD).tag("group", "api").gauge().value()).isZero();
+    }
+
+    /** Issue 50: each replica's loss exposure, and whether it is known, for the alerts before any failure. */
+    @Test
+    void eachReplicasLossExposureIsAGauge() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        FailoverGroup group = DatabaseStepTest.topology("jdbc:postgresql://east:5432/app", "jdbc:postgresql://west:5432/app",
+                15).group("api").orElseThrow();
+        AtomicReference<DataTier> tier = new AtomicReference<>(DataTier.NONE);
+        new ActuatorMetrics(registry).trackDatabases(group, () -> new GroupReconciler.Status("api", null,
+                new Convergence.Idle(), null, null, null, null, tier.get()));
+        Supplier<Double> seconds = () -> registry.get(ActuatorMetrics.DATABASE_LOSS_EXPOSURE).tags("group", "api", "target",
+                "secondary").gauge().value();
+        Supplier<Double> known = () -> registry.get(ActuatorMetrics.DATABASE_LOSS_EXPOSURE_KNOWN).tags("group", "api",
+                "target", "secondary").gauge().value();
+        assertThat(seconds.get()).as("not a replica seen yet").isNaN();
+        assertThat(known.get()).isNaN();
+
+        tier.set(withExposure(new LossExposure.Window(Duration.ofMillis(4_200), "test")));
+        assertThat(seconds.get()).isEqualTo(4.2);
+        assertThat(known.get()).isEqualTo(1.0);
+        tier.set(withExposure(new LossExposure.None("synchronous")));
+        assertThat(seconds.get()).isZero();
+        tier.set(withExposure(new LossExposure.Unknown("never seen")));
+        assertThat(seconds.get()).as("beyond any budget").isInfinite();
+        assertThat(known.get()).isZero();
+    }
+
+    static DataTier withExposure(LossExposure exposure) {
+        return new DataTier(Map.of(), null, null, null, Map.of("secondary", exposure));
     }
 }
