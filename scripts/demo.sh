@@ -73,7 +73,7 @@ for ip, port, login in (("127.0.0.11", east, "east"), ("127.0.0.12", west, "west
 text = text.replace("    mode: live\n", "    mode: live\n    safety: {maxDataLossSeconds: 5}\n", 1)
 open(out, "w").write(text)
 PY
-  export ACTUATOR_ENV="failover.database.credentials.east.user=failover failover.database.credentials.west.user=failover"
+  export ACTUATOR_ENV="failover.database.credentials.east.user=failover failover.database.credentials.west.user=failover failover.database.ssl-mode=disable"
 fi
 
 # every demo starts from an empty broker, so no state of an earlier run is restored

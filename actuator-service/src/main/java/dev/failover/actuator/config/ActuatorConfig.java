@@ -113,6 +113,22 @@ public interface ActuatorConfig {
         @WithName("watch-interval")
         @WithDefault("1s")
         Duration watchInterval();
+
+        /**
+         * How the actuator's PostgreSQL connections use TLS: PgJDBC's {@code sslmode}, one of disable, allow, prefer,
+         * require, verify-ca, verify-full. Default verify-full: encrypted, and the server's certificate must be signed by
+         * {@code ssl-root-cert} and name the host the URL names. A node's URL may set its own {@code sslmode}.
+         */
+        @WithName("ssl-mode")
+        @WithDefault("verify-full")
+        String sslMode();
+
+        /**
+         * The CA certificates (PEM) a server's certificate is checked against with verify-ca and verify-full (for RDS,
+         * AWS's regional bundle); absent: PgJDBC's default, {@code ~/.postgresql/root.crt}.
+         */
+        @WithName("ssl-root-cert")
+        Optional<Path> sslRootCert();
     }
 
     interface DatabaseLogin {

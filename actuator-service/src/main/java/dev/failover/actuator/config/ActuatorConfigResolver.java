@@ -424,8 +424,16 @@ public final class ActuatorConfigResolver {
         String prefix = "failover.database.credentials.";
         Map<String, Databases.Login> logins = new TreeMap<>();
         Duration callTimeout = positive("failover.database.call-timeout", database.callTimeout());
+        String sslMode = database.sslMode().trim();
+        if (!SSL_MODES.contains(sslMode)) {
+            error("failover.database.ssl-mode", "'" + database.sslMode() + "' is not one of " + String.join(", ", SSL_MODES));
+        }
+        Path rootCert = database.sslRootCert().orElse(null);
+        if (rootCert != null && !Files.isReadable(rootCert)) {
+            error("failover.database.ssl-root-cert", "cannot read " + rootCert);
+        }
         if (topology == null) {
-            return new ActuatorSettings.DatabaseSettings(logins, callTimeout); // its errors are reported already
+            return new ActuatorSettings.DatabaseSettings(logins, callTimeout, sslMode, rootCert); // errors reported already
         }
         eachTarget(topology, (path, target) -> {
             if (target == null || target.database() == null || target.database().credentials() == null) {
@@ -443,8 +451,12 @@ public final class ActuatorConfigResolver {
             String password = login.passwordFile().map(file -> password(prefix + name + ".password-file", file)).orElse(null);
             logins.put(name, new Databases.Login(login.user(), password));
         });
-        return new ActuatorSettings.DatabaseSettings(logins, callTimeout);
+        return new ActuatorSettings.DatabaseSettings(logins, callTimeout, sslMode, rootCert);
     }
+
+    /** PgJDBC's sslmode values. */
+    private static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca",
+            "verify-full");
 
     /** The file's content without its trailing line break; null (and an error naming the key) when unreadable. */
     private String password(String key, Path file) {

@@ -34,9 +34,14 @@ public record ActuatorSettings(Topology topology, DnsSettings dns, GroupReconcil
      * @param logins      by the credentials name the topology gives
      * @param callTimeout connect and statement timeout of each call
      */
-    public record DatabaseSettings(Map<String, Databases.Login> logins, Duration callTimeout) {
+    /**
+     * @param sslMode     PgJDBC's sslmode for every PostgreSQL connection (a node's URL may set its own)
+     * @param sslRootCert the CA certificates a server's certificate is checked against; null: PgJDBC's default
+     */
+    public record DatabaseSettings(Map<String, Databases.Login> logins, Duration callTimeout, String sslMode,
+            java.nio.file.Path sslRootCert) {
         public static DatabaseSettings none() {
-            return new DatabaseSettings(Map.of(), Duration.ofSeconds(2));
+            return new DatabaseSettings(Map.of(), Duration.ofSeconds(2), "verify-full", null);
         }
     }
 

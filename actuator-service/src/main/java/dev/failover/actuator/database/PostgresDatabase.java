@@ -64,10 +64,18 @@ public final class PostgresDatabase implements Database<PostgresRef> {
             """;
 
     private final Duration timeout;
+    private final String sslMode;
+    private final java.nio.file.Path sslRootCert;
 
-    /** @param timeout for connecting and for each statement */
-    public PostgresDatabase(Duration timeout) {
+    /**
+     * @param timeout     for connecting and for each statement
+     * @param sslMode     PgJDBC's sslmode for every connection (a node's URL may set its own)
+     * @param sslRootCert the CA certificates a server's certificate is checked against; null: PgJDBC's default
+     */
+    public PostgresDatabase(Duration timeout, String sslMode, java.nio.file.Path sslRootCert) {
         this.timeout = timeout;
+        this.sslMode = java.util.Objects.requireNonNull(sslMode, "sslMode");
+        this.sslRootCert = sslRootCert;
     }
 
     @Override
@@ -163,6 +171,10 @@ public final class PostgresDatabase implements Database<PostgresRef> {
         properties.setProperty("loginTimeout", Integer.toString(seconds));
         properties.setProperty("socketTimeout", Integer.toString(seconds));
         properties.setProperty("ApplicationName", "failover-actuator");
+        properties.setProperty("sslmode", sslMode);
+        if (sslRootCert != null) {
+            properties.setProperty("sslrootcert", sslRootCert.toString());
+        }
         Connection connection = DriverManager.getConnection(ref.jdbcUrl(), properties);
         connection.setAutoCommit(true);
         return connection;

@@ -34,7 +34,7 @@ class PostgresDatabaseTest {
     static PostgresPair pair;
     static PostgresRef primary;
     static PostgresRef replica;
-    static final PostgresDatabase DATABASE = new PostgresDatabase(Duration.ofSeconds(2));
+    static final PostgresDatabase DATABASE = new PostgresDatabase(Duration.ofSeconds(2), "disable", null);
     static int acknowledged;
 
     @BeforeAll

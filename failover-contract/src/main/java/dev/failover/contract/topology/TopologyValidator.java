@@ -19,6 +19,8 @@ import java.util.regex.PatternSyntaxException;
 public final class TopologyValidator {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    /** A JDBC URL parameter that holds a secret (PgJDBC's password, sslpassword). */
+    private static final Pattern URL_SECRET = Pattern.compile("[?&](ssl)?password=", Pattern.CASE_INSENSITIVE);
     private static final Pattern HOST_LABEL = Pattern.compile("(?!-)[A-Za-z0-9_-]{1,63}(?<!-)");
     private static final Pattern ROUTE53_ZONE_ID = Pattern.compile("[A-Z0-9]{1,32}");
     /** jdbc:postgresql://host[:port]/database, with optional parameters; one host (a pair's node, not a list). */
@@ -189,6 +191,10 @@ public final class TopologyValidator {
             } else if (!POSTGRES_URL.matcher(postgres.url()).matches()) {
                 error(path + ".url", "'" + postgres.url() + "' is not a PostgreSQL JDBC URL of one server"
                         + " (jdbc:postgresql://host:port/database)");
+            } else if (URL_SECRET.matcher(postgres.url()).find()) {
+                // not echoed: the URL is the secret's carrier
+                error(path + ".url", "carries a password parameter: a secret in the topology ends up in results, logs and"
+                        + " the operator page. Give it in the actuator's failover.database.credentials.<name>.password-file");
             }
             id(path + ".credentials", d.credentials());
         } else if (d instanceof DatabaseRef.Rds rds) {

@@ -294,6 +294,11 @@ class TopologyLoaderTest {
                         "groups[0].targets[1].database: is the database node of groups[0].targets[0].database too"),
                 Arguments.of(WITH_DATABASES.replace("credentials: app-west", "credentials: App_West"),
                         "groups[0].targets[1].database.credentials: 'App_West' must be lower-case letters"),
+                Arguments.of(WITH_DATABASES.replace("db.us-west-2.example.test/app?sslmode=verify-full",
+                        "db.us-west-2.example.test/app?sslmode=verify-full&password=hunter2"),
+                        "groups[0].targets[1].database.url: carries a password parameter: a secret in the topology ends up"
+                                + " in results, logs and the operator page. Give it in the actuator's"
+                                + " failover.database.credentials.<name>.password-file"),
                 Arguments.of(WITH_DATABASES.replace("jdbc:postgresql://db.us-east-1.example.test:5432/app", "jdbc:mysql://db/app"),
                         "groups[0].targets[0].database.url: 'jdbc:mysql://db/app' is not a PostgreSQL JDBC URL"),
                 Arguments.of(WITH_RDS.replace("instance: orders-east", "instance: orders--east"),
