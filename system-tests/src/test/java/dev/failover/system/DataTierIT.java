@@ -39,14 +39,7 @@ class DataTierIT {
 
     @Test
     void aWritingClientKeepsWorkingAcrossTheFailoverAndNothingAcknowledgedIsLost() throws Exception {
-        try (PostgresPair pair = PostgresPair.start();
-                TestStack stack = TestStack.named("data").backends(TestTopology.PRIMARY, TestTopology.SECONDARY)
-                        .topology(s -> topology(s.backend(TestTopology.PRIMARY).healthUrl(),
-                                s.backend(TestTopology.SECONDARY).healthUrl(), pair))
-                        .bind9("failover.test.", List.of("api IN A " + TestTopology.PRIMARY_IP)).probes().deciders(1)
-                        .actuator().env(TestStack.ACTUATOR, "failover.database.credentials." + EAST + ".user",
-                                PostgresPair.USER, "failover.database.credentials." + WEST + ".user", PostgresPair.USER)
-                        .start()) {
+        try (PostgresPair pair = PostgresPair.start(); TestStack stack = stack("data", pair, 5)) {
             sql(pair.primary().jdbcUrl(), "CREATE TABLE orders (id bigint PRIMARY KEY, at timestamptz NOT NULL)");
             await("BIND answers the primary").atMost(Duration.ofSeconds(30)).until(() -> answers(stack).equals(
                     Set.of(TestTopology.PRIMARY_IP)));
@@ -102,8 +95,69 @@ class DataTierIT {
         }
     }
 
-    /** The test topology, each target with its database node (the pair's) and a data-loss budget of 5 s. */
-    static String topology(String primaryUrl, String secondaryUrl, PostgresPair pair) {
+    /**
+     * Issue 50, with the packaged services: an asynchronous pair whose replication link is cut (the replica's WAL
+     * receiver frozen by SIGSTOP) while a client writes, then the primary region fails (its backend, and its database
+     * crashed by SIGQUIT). At a budget of 0 the actuator holds: the replica lacks what the primary acknowledged during the
+     * cut, so it is not promoted and DNS stays. Then the old primary's server comes back (and the link): the move fences
+     * it, waits until the replica has received everything it wrote, promotes, switches DNS, and no acknowledged row is
+     * lost, the ones the returning old primary took included.
+     */
+    @Test
+    void aFailoverThatWouldLoseWritesIsHeldAndCompletesLosslesslyWhenTheOldPrimaryReturns() throws Exception {
+        try (PostgresPair pair = PostgresPair.start(PostgresPair.Replication.ASYNC, 1);
+                TestStack stack = stack("data-held", pair, 0)) {
+            sql(pair.primary().jdbcUrl(), "CREATE TABLE orders (id bigint PRIMARY KEY, at timestamptz NOT NULL)");
+            await("the decision-service sees both HEALTHY").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> DeciderViews.health(stack.decider(), TestTopology.PRIMARY).equals("HEALTHY")
+                            && DeciderViews.health(stack.decider(), TestTopology.SECONDARY).equals("HEALTHY"));
+            WritingClient.Route route = () -> answers(stack).contains(TestTopology.SECONDARY_IP) ? pair.replica().jdbcUrl()
+                    : pair.primary().jdbcUrl();
+            try (WritingClient writer = new WritingClient(route, PostgresPair.USER).start()) {
+                await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedCount() >= 50);
+                pair.replica().signalWalReceiver("STOP"); // the link between the regions is cut
+                await("rows the replica does not receive").atMost(Duration.ofSeconds(20)).until(
+                        () -> writer.acknowledgedCount() >= 300);
+                stack.backend(TestTopology.PRIMARY).fail();
+                pair.primary().crash();
+                pair.replica().signalWalReceiver("CONT"); // its primary is gone: it receives nothing more
+
+                await("the failover held by the data-loss budget").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(500)).until(() -> stack.actuator().metrics()
+                                .contains(DATA_TIER_METRICS + "held{group=\"api\"} 1"));
+                Thread.sleep(3_000);
+                assertThat(isPrimary(pair.replica().jdbcUrl())).as("not promoted: it lacks acknowledged rows").isFalse();
+                assertThat(answers(stack)).as("DNS not switched").isEqualTo(Set.of(TestTopology.PRIMARY_IP));
+
+                pair.primary().start(); // the old primary comes back, with what the replica lacks
+                await("BIND answers the secondary").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> answers(stack).equals(Set.of(TestTopology.SECONDARY_IP)));
+                int atSwitch = writer.acknowledgedCount();
+                await("writes acknowledged by the promoted replica").atMost(Duration.ofSeconds(30))
+                        .until(() -> writer.acknowledgedCount() >= atSwitch + 20);
+                writer.stop();
+                assertThat(refusesWrites(pair.primary().jdbcUrl())).as("the old primary fenced").isTrue();
+                assertThat(WritingClient.ids(pair.replica().jdbcUrl(), PostgresPair.USER))
+                        .as("every row acknowledged, by the old primary before the cut, during it and after its return,"
+                                + " on the promoted node").containsAll(writer.acknowledged());
+            }
+        }
+    }
+
+    /** The stack over the pair: BIND9, the probes, a decision-service and the actuator with its logins to both nodes. */
+    static TestStack stack(String name, PostgresPair pair, int budget) throws Exception {
+        return TestStack.named(name).backends(TestTopology.PRIMARY, TestTopology.SECONDARY)
+                .topology(s -> topology(s.backend(TestTopology.PRIMARY).healthUrl(),
+                        s.backend(TestTopology.SECONDARY).healthUrl(), pair, budget))
+                .bind9("failover.test.", List.of("api IN A " + TestTopology.PRIMARY_IP)).probes().deciders(1)
+                .actuator().env(TestStack.ACTUATOR, "failover.database.credentials." + EAST + ".user",
+                        PostgresPair.USER, "failover.database.credentials." + WEST + ".user", PostgresPair.USER,
+                        "failover.database.ssl-mode", "disable") // the test pair has no TLS
+                .start();
+    }
+
+    /** The test topology, each target with its database node (the pair's) and the data-loss budget given. */
+    static String topology(String primaryUrl, String secondaryUrl, PostgresPair pair, int budget) {
         String yaml = TestTopology.yaml(primaryUrl, secondaryUrl);
         String primaryDns = "dns: {values: [" + TestTopology.PRIMARY_IP + "]}";
         String secondaryDns = "dns: {values: [" + TestTopology.SECONDARY_IP + "]}";
@@ -111,7 +165,7 @@ class DataTierIT {
                 + "\", credentials: " + EAST + "}")
                 .replace(secondaryDns, secondaryDns + "\n        database: {kind: postgres, url: \"" + pair.replica().jdbcUrl()
                         + "\", credentials: " + WEST + "}")
-                + "    safety: {maxDataLossSeconds: 5}\n";
+                + "    safety: {maxDataLossSeconds: " + budget + "}\n";
     }
 
     static Set<String> answers(TestStack stack) throws IOException {

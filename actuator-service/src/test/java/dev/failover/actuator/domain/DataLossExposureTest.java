@@ -1,12 +1,15 @@
 package dev.failover.actuator.domain;
 
+import static dev.failover.actuator.domain.DataLossBudgetTest.connect;
+import static dev.failover.actuator.domain.DataLossBudgetTest.count;
+import static dev.failover.actuator.domain.DataLossBudgetTest.isReplica;
+import static dev.failover.actuator.domain.DataLossBudgetTest.sql;
+import static dev.failover.actuator.domain.DataLossBudgetTest.write;
 import static dev.failover.actuator.domain.GroupReconcilerTest.T0;
 import static dev.failover.actuator.domain.GroupReconcilerTest.decision;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -36,6 +39,7 @@ import dev.failover.testkit.db.PostgresPair.Replication;
  * the rows the primary acknowledged and the rows the promoted node has.
  */
 class DataLossExposureTest {
+
 
     final ManualClock clock = new ManualClock(T0);
     final List<ActuationResult> results = new ArrayList<>();
@@ -141,7 +145,7 @@ class DataLossExposureTest {
         Map<String, Databases.Login> all = new java.util.HashMap<>(Map.of("app-east", new Databases.Login(
                 PostgresPair.USER, null), "app-west", new Databases.Login(PostgresPair.USER, null)));
         all.putAll(logins);
-        Databases databases = new Databases(new PostgresDatabase(Duration.ofSeconds(2)), all);
+        Databases databases = new Databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null), all);
         return new GroupReconciler("api", DatabaseStepTest.topology(pair.primary().jdbcUrl(), pair.replica().jdbcUrl(),
                 budget), dns, Scalers.none(), databases, new TrafficPlan(Routing.SINGLE, 100, List.of()), s -> {
                 }, results::add, clock, settings);
@@ -179,14 +183,6 @@ class DataLossExposureTest {
                 .map(r -> r.status() + " " + r.details()).toList();
     }
 
-    static void write(PostgresPair pair, int rows) throws SQLException {
-        try (Connection connection = connect(pair.primary().jdbcUrl()); Statement statement = connection.createStatement()) {
-            for (int i = 0; i < rows; i++) {
-                statement.execute("INSERT INTO orders (note) VALUES ('row')");
-            }
-        }
-    }
-
     /** {@code commits} commits of {@code rows} rows each, with random payloads (about 300 bytes of WAL a row). */
     static void writeMuch(PostgresPair pair, int commits, int rows) throws SQLException {
         try (Connection connection = connect(pair.primary().jdbcUrl()); Statement statement = connection.createStatement()) {
@@ -195,31 +191,5 @@ class DataLossExposureTest {
                         + " || md5(random()::text) || md5(random()::text) FROM generate_series(1, " + rows + ")");
             }
         }
-    }
-
-    static boolean isReplica(String url) throws SQLException {
-        return query(url, "SELECT pg_is_in_recovery()").equals("t");
-    }
-
-    static int count(String url) throws SQLException {
-        return Integer.parseInt(query(url, "SELECT count(*) FROM orders"));
-    }
-
-    static String query(String url, String sql) throws SQLException {
-        try (Connection connection = connect(url); Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getString(1);
-        }
-    }
-
-    static void sql(String url, String sql) throws SQLException {
-        try (Connection connection = connect(url); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    static Connection connect(String url) throws SQLException {
-        return DriverManager.getConnection(url + "?connectTimeout=2&socketTimeout=5", PostgresPair.USER, "");
     }
 }

@@ -109,6 +109,7 @@ class DataTierFaultsTest {
         Schedule schedule = Schedule.draw(seed);
         Outcome outcome = run(schedule);
         List<String> violations = check(schedule, outcome);
+        System.out.println(outcome.summary(schedule, violations)); // one line a schedule: the soak's figures
         assertThat(violations).as("seed " + seed + ": " + schedule + "\n" + outcome.describe()).isEmpty();
     }
 
@@ -116,6 +117,24 @@ class DataTierFaultsTest {
     record Outcome(Map<Long, Instant> acknowledged, Set<Long> onNewPrimary, Set<Long> onOldPrimary, boolean promoted,
             boolean forced, DataTier.Promotion promotion, List<String> twoWritable, GroupReconciler.Status status, String dnsServes,
             boolean dnsNodeWritable, List<String> results) {
+
+        /**
+         * One line for the soak's figures: the schedule, whether it was promoted, the exposure it recorded against the
+         * budget, and how many acknowledged commits the promoted node lacks.
+         */
+        String summary(Schedule schedule, List<String> violations) {
+            long lost = promoted ? acknowledged.keySet().stream().filter(id -> !onNewPrimary.contains(id)).count() : 0;
+            String exposure = promotion == null ? "-" : promotion.exposure() == null ? "forced-unmeasured"
+                    : promotion.exposure() instanceof LossExposure.Window w ? String.format(java.util.Locale.ROOT,
+                            "window=%.3fs", w.window().toMillis() / 1000.0)
+                    : promotion.exposure().getClass().getSimpleName();
+            return String.format(java.util.Locale.ROOT, "SCHEDULE seed=%d %s budget=%d %s cut=%s heals=%s pause=%s"
+                    + " refuse=%s force=%s | forced=%s promoted=%s exposure=%s acknowledged=%d lost=%d twoWritable=%d"
+                    + " status=%s violations=%d", schedule.seed(), schedule.replication(), schedule.budget(),
+                    schedule.failure(), schedule.cut(), schedule.cutHeals(), schedule.pauseReplay(), schedule.refuseFence(),
+                    schedule.force(), forced, promoted, exposure, acknowledged.size(), lost, twoWritable.size(),
+                    status.convergence().getClass().getSimpleName(), violations.size());
+        }
 
         String describe() {
             return "acknowledged " + acknowledged.size() + ", on the promoted node " + (promoted ? onNewPrimary.size() : "-")
@@ -143,7 +162,7 @@ class DataTierFaultsTest {
             List<String> results = new CopyOnWriteArrayList<>();
             GroupReconciler group = new GroupReconciler("api", DatabaseStepTest.topology(primary.jdbcUrl(),
                     replica.jdbcUrl(), schedule.budget()), dns, Scalers.none(), new Databases(new PostgresDatabase(
-                            Duration.ofSeconds(1)), logins), new TrafficPlan(Routing.SINGLE, 100, List.of()), s -> {
+                            Duration.ofSeconds(1), "disable", null), logins), new TrafficPlan(Routing.SINGLE, 100, List.of()), s -> {
                             }, r -> results.add(r.step() + " " + r.status() + " " + r.details()), Clock.systemUTC(),
                     new GroupReconciler.Settings(Duration.ofMillis(500), Duration.ofMillis(200), new Backoff(Duration
                             .ofMillis(200), Duration.ofSeconds(1), Duration.ZERO, () -> 0.0), Duration.ZERO, null));
@@ -299,11 +318,11 @@ class DataTierFaultsTest {
     }
 
     static boolean isReplica(String url) throws SQLException {
-        return DataLossExposureTest.isReplica(url);
+        return DataLossBudgetTest.isReplica(url);
     }
 
     static void sql(String url, String sql) throws SQLException {
-        DataLossExposureTest.sql(url, sql);
+        DataLossBudgetTest.sql(url, sql);
     }
 
     static void sleep(long millis) {
