@@ -37,6 +37,8 @@ import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.time.Backoff;
+import dev.failover.contract.topology.Topology;
+import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.testkit.db.PostgresPair;
 import dev.failover.testkit.db.PostgresPair.Replication;
 import dev.failover.testkit.db.WritingClient;
@@ -158,10 +160,13 @@ class DataTierFaultsTest {
             }
             GroupReconcilerTest.ScriptedDns dns = new GroupReconcilerTest.ScriptedDns(Routing.SINGLE);
             dns.store.write(new RecordWrite(GroupReconcilerTest.KEY, null, new OwnerMark("api", 0,
-                    GroupReconciler.INITIAL_DECISION_ID), List.of(RecordSet.simple(30, Set.of(EAST_IP)))));
+                    GroupReconciler.INITIAL_DECISION_ID), List.of(RecordSet.simple(1, Set.of(EAST_IP)))));
             List<String> results = new CopyOnWriteArrayList<>();
-            GroupReconciler group = new GroupReconciler("api", DatabaseStepTest.topology(primary.jdbcUrl(),
-                    replica.jdbcUrl(), schedule.budget()), dns, Scalers.none(), new Databases(new PostgresDatabase(
+            // a TTL of 1 s, below the floor: a planned move switches at once instead of holding its lowered TTL for the
+            // old one (30 s), longer than a schedule runs (the first soak's planned moves never reached the database)
+            Topology topology = TopologyLoader.parse(DatabaseStepTest.topologyYaml(primary.jdbcUrl(), replica.jdbcUrl(),
+                    schedule.budget()).replace("ttl: 30}", "ttl: 1}"), "nemesis");
+            GroupReconciler group = new GroupReconciler("api", topology, dns, Scalers.none(), new Databases(new PostgresDatabase(
                             Duration.ofSeconds(1), "disable", null), logins), new TrafficPlan(Routing.SINGLE, 100, List.of()), s -> {
                             }, r -> results.add(r.step() + " " + r.status() + " " + r.details()), Clock.systemUTC(),
                     new GroupReconciler.Settings(Duration.ofMillis(500), Duration.ofMillis(200), new Backoff(Duration
