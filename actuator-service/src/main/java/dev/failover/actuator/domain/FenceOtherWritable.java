@@ -50,10 +50,16 @@ record FenceOtherWritable() implements ReconcileStep {
             if (observe(other, pass, use, group).orElse(null) instanceof Observation.Observed seen
                     && seen.role() == Role.WRITABLE && fenceOthers) {
                 WriteOutcome fenced = use.databases().fence(node).orElseThrow();
-                group.report(ActuationStep.DATABASE, fenced instanceof WriteOutcome.Requested ? ActuationStatus.SUCCEEDED
-                        : ActuationStatus.FAILED, Databases.kind(node), other.id() + "'s database " + node.node()
-                        + " took writes beside " + goal.target().id() + "'s: " + (fenced instanceof WriteOutcome.Requested r
-                                ? r.details() : "fencing failed: " + fenced), pass.now());
+                String beside = other.id() + "'s database " + node.node() + " took writes beside " + goal.target().id()
+                        + "'s: ";
+                if (fenced instanceof WriteOutcome.Requested r) {
+                    group.report(ActuationStep.DATABASE, ActuationStatus.SUCCEEDED, Databases.kind(node), beside
+                            + r.details(), pass.now());
+                } else {
+                    // tried on every pass, said once while it keeps failing (issue 50: not a result every resync)
+                    group.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, Databases.kind(node), beside
+                            + "fencing failed", beside + "fencing failed: " + fenced, pass.now());
+                }
             }
         }
         return ReconcileStep.go(pass);

@@ -128,6 +128,8 @@ public final class GroupReconciler {
     private final Map<String, Integer> watchMisses = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Instant> watchAgainAt = new java.util.concurrent.ConcurrentHashMap<>();
     private final Object statusLock = new Object();
+    /** Whether the last watch saw two nodes take writes; touched by the watch only. */
+    private boolean twoWritersSeen;
     private final PassContext context = new Context();
 
     /** Without database backends: a target with a database node blocks (ADR 0020). */
@@ -225,10 +227,12 @@ public final class GroupReconciler {
      * the primary's WAL positions are sampled at this cadence, not only when a pass runs, so what a failover may lose is
      * measured against a sample at most about one interval old. A node that does not answer (its region cut off) is
      * left for a growing while (up to 30 s), so that it holds no thread of the watch for a call timeout every interval.
-     * Called by its own thread, never beside another watch of the same group; returns when to watch again, empty when
-     * the group has no database node (nothing to watch).
+     * Called by its own thread, never beside another watch of the same group; returns when to watch again, and whether a
+     * pass is wanted now: a node other than the wanted target's was first seen taking writes beside it (an old primary
+     * back from a region that was cut off), which the next pass fences after its ownership check, not a resync later.
+     * Empty when the group has no database node (nothing to watch).
      */
-    public Optional<Duration> watchDataTier() {
+    public Optional<Watched> watchDataTier() {
         Optional<FailoverGroup> config = topology.group(group);
         if (config.isEmpty() || config.get().targets().stream().allMatch(t -> t.database() == null)) {
             return Optional.empty();
@@ -256,12 +260,28 @@ public final class GroupReconciler {
                 watchAgainAt.remove(target.id());
             }
         }
+        Status now;
         synchronized (statusLock) {
-            Status now = status;
+            now = status;
             status = new Status(now.group(), now.desired(), now.convergence(), now.unservedSince(), now.served(),
                     now.initialTarget(), now.heldUntil(), dataTier.snapshot(use.clock().instant()));
         }
-        return Optional.of(interval);
+        DesiredState wanted = latest.get();
+        String target = wanted != null ? wanted.target() : config.get().primary().id();
+        boolean twoWriters = dataTier.writable(target) && config.get().targets().stream().anyMatch(t -> t.database() != null
+                && !t.id().equals(target) && dataTier.writable(t.id()));
+        boolean passNow = twoWriters && !twoWritersSeen;
+        twoWritersSeen = twoWriters;
+        return Optional.of(new Watched(interval, passNow));
+    }
+
+    /**
+     * What a watch found.
+     *
+     * @param next    when to watch again
+     * @param passNow whether a pass is wanted now (a second node took writes beside the wanted target's, first seen)
+     */
+    public record Watched(Duration next, boolean passNow) {
     }
 
     /** The newest desired state offered or restored, which the next pass drives; null before any decision. */

@@ -73,7 +73,7 @@ public final class Reconciler {
      * Watches the group's database nodes once, off its passes (issue 50); returns when to watch again, empty when the
      * group has no database node or is not driven here (never offered or restored, or forgotten).
      */
-    public java.util.Optional<Duration> watch(String id) {
+    public java.util.Optional<GroupReconciler.Watched> watch(String id) {
         GroupReconciler group = groups.get(id);
         return group == null ? java.util.Optional.empty() : group.watchDataTier();
     }

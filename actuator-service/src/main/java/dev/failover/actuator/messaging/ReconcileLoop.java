@@ -176,7 +176,11 @@ public final class ReconcileLoop implements AutoCloseable {
             java.util.Optional<Duration> again;
             try (GroupLogContext logged = GroupLogContext.group(group)) {
                 try {
-                    again = reconciler.watch(group);
+                    java.util.Optional<dev.failover.actuator.domain.GroupReconciler.Watched> watched = reconciler.watch(group);
+                    if (watched.isPresent() && watched.get().passNow()) {
+                        runSoon(Duration.ZERO); // a second writer: the pass fences it after its ownership check
+                    }
+                    again = watched.map(dev.failover.actuator.domain.GroupReconciler.Watched::next);
                 } catch (RuntimeException | Error e) {
                     LOG.errorf(e, "database watch of group %s failed; watched again in %s", group, onError.after(1));
                     again = java.util.Optional.of(onError.after(1));

@@ -198,7 +198,8 @@ public class DatabaseStepTest {
         nodes.cutOff.add(EAST);
         GroupReconciler group = reconciler();
 
-        assertThat(group.watchDataTier()).as("watched again after the interval").contains(Duration.ofSeconds(1));
+        assertThat(group.watchDataTier()).as("watched again after the interval").map(GroupReconciler.Watched::next)
+                .contains(Duration.ofSeconds(1));
         assertThat(nodes.calls).containsExactly("timed out " + EAST);
         assertThat(group.status().dataTier().nodes()).containsOnlyKeys("primary", "secondary");
         assertThat(group.status().dataTier().nodes().get("primary").answered()).isFalse();
@@ -331,6 +332,48 @@ public class DatabaseStepTest {
 
         group.run();
         assertThat(nodes.calls).as("a fenced node is left as it is").hasSize(2);
+    }
+
+    /**
+     * Issue 50, defect 8: an old primary back from a region that was cut off takes writes until it is fenced. The watch
+     * sees it within its interval and asks for a pass at once (which fences it after its ownership check), instead of
+     * leaving it to the next resync; once, not every second while it stays writable.
+     */
+    @Test
+    void theWatchAsksForAPassAtOnceWhenASecondWriterAppears() {
+        nodes.set(EAST, new Database.Observation.Unavailable("region cut off")).set(WEST, replica(0, 0));
+        GroupReconciler group = reconciler();
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(group, 20);
+        assertThat(group.watchDataTier()).map(GroupReconciler.Watched::passNow).contains(false);
+
+        nodes.set(EAST, writable()); // the old primary's server is back, as the primary it was
+        clock.advance(Duration.ofSeconds(31)); // past the watch's wait for a node that did not answer
+        assertThat(group.watchDataTier()).as("a pass now").map(GroupReconciler.Watched::passNow).contains(true);
+        assertThat(group.watchDataTier()).as("once").map(GroupReconciler.Watched::passNow).contains(false);
+        group.run();
+        assertThat(nodes.calls).contains("fence " + EAST);
+    }
+
+    /**
+     * Issue 50, item 6: a fence that keeps failing on an old primary that came back is said once while it fails, not
+     * on every pass of the converged group (a flood of results and timeline entries); it is tried on every pass.
+     */
+    @Test
+    void aFenceOfAReturningOldPrimaryThatKeepsFailingIsSaidOnce() {
+        nodes.set(EAST, new Database.Observation.Unavailable("region cut off")).set(WEST, replica(0, 0));
+        GroupReconciler group = reconciler();
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(group, 20);
+        assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
+
+        nodes.set(EAST, writable());
+        nodes.refuseFence.add(EAST);
+        for (int pass = 0; pass < 5; pass++) {
+            clock.advance(group.run());
+        }
+        assertThat(nodes.calls).as("tried on every pass").filteredOn(c -> c.equals("fence " + EAST)).hasSize(5);
+        assertThat(database()).as("said once").filteredOn(d -> d.startsWith("FAILED primary's database")).hasSize(1);
     }
 
     /**
