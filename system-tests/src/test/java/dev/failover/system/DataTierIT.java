@@ -89,9 +89,11 @@ class DataTierIT {
 
             // the old primary's server starts again as the primary it was: the actuator fences it within a resync
             pair.primary().start();
-            await("the old primary fenced when it came back").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
+            Instant back = Instant.now();
+            await("the old primary fenced when it came back").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100))
                     .until(() -> refusesWrites(pair.primary().jdbcUrl()));
-            System.out.println("the old primary refuses writes: " + writeError(pair.primary().jdbcUrl()));
+            System.out.printf("the old primary refuses writes %.1f s after it accepted connections again: %s%n",
+                    Duration.between(back, Instant.now()).toMillis() / 1000.0, writeError(pair.primary().jdbcUrl()));
         }
     }
 
