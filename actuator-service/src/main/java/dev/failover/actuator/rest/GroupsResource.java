@@ -29,6 +29,7 @@ import dev.failover.actuator.database.Database;
 import dev.failover.actuator.domain.Convergence;
 import dev.failover.actuator.domain.DataTier;
 import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.LossExposure;
 import dev.failover.actuator.domain.Reconciler;
 import dev.failover.actuator.messaging.ReconcileLoop;
 import dev.failover.contract.topology.Topology;
@@ -59,12 +60,14 @@ public class GroupsResource {
 
     /**
      * A group's convergence, for people and tools; with its data tier (ADR 0020) when its targets have database nodes:
-     * each node as this instance last observed it, since when an unplanned failover is held for the data-loss budget,
-     * and how long the last promotion took.
+     * each node as this instance last observed it (a replica with its loss exposure, issue 50), since when an unplanned
+     * failover is held for the data-loss budget, how long the last promotion took, and since when the DNS switch is
+     * refused after the database moved.
      */
     public record GroupStatusView(String group, Long desiredEpoch, String desiredTarget, String decisionId, Integer step,
             String status, Integer attempt, String detail, Instant since, long unservedSeconds, String served,
-            List<DatabaseNodeView> databases, Instant heldForDataLossSince, Double lastPromotionSeconds) {
+            List<DatabaseNodeView> databases, Instant heldForDataLossSince, Double lastPromotionSeconds,
+            Instant switchRefusedAfterDatabaseMoveSince) {
 
         public GroupStatusView {
             databases = databases == null ? List.of() : List.copyOf(databases);
@@ -106,28 +109,33 @@ public class GroupsResource {
                     s.desired() == null ? (initial ? GroupReconciler.INITIAL_DECISION_ID : null) : s.desired().decision().decisionId(),
                     s.desired() == null ? null : s.desired().step(), status, attempt, detail, since,
                     s.unservedSince() == null ? 0 : Duration.between(s.unservedSince(), Instant.now()).toSeconds(), s.served(),
-                    s.dataTier().nodes().entrySet().stream().map(e -> DatabaseNodeView.of(e.getKey(), e.getValue())).toList(),
+                    s.dataTier().nodes().entrySet().stream().map(e -> DatabaseNodeView.of(e.getKey(), e.getValue(),
+                            s.dataTier().exposures().get(e.getKey()))).toList(),
                     s.dataTier().heldSince(), s.dataTier().lastPromotion() == null ? null
-                            : s.dataTier().lastPromotion().toMillis() / 1000.0);
+                            : s.dataTier().lastPromotion().toMillis() / 1000.0, s.dataTier().switchRefusedSince());
         }
     }
 
     /**
      * A target's database node as last observed: its role (WRITABLE, FENCED, REPLICA) and a replica's lag, or why it could
-     * not be read (UNAVAILABLE: not reachable in time; REJECTED: refused, such as a login).
+     * not be read (UNAVAILABLE: not reachable in time; REJECTED: refused, such as a login). A replica also says what
+     * promoting it would lose if the primary were lost now (issue 50): in words, and in seconds (0: nothing; null:
+     * unknown, beyond any budget).
      */
     public record DatabaseNodeView(String target, String role, Double lagSeconds, Long unreplayedBytes, Boolean replayPaused,
-            String error, Instant observedAt) {
+            String error, Instant observedAt, String lossExposure, Double lossExposureSeconds) {
 
-        static DatabaseNodeView of(String target, DataTier.Node node) {
+        static DatabaseNodeView of(String target, DataTier.Node node, LossExposure exposure) {
             if (node.observation() instanceof Database.Observation.Observed o) {
                 return new DatabaseNodeView(target, o.role().name(), o.lagSeconds(), o.unreplayedBytes(), o.replayPaused(),
-                        null, node.at());
+                        null, node.at(), exposure == null ? null : exposure.describe(), exposure instanceof LossExposure.Window w
+                                ? Double.valueOf(w.window().toMillis() / 1000.0)
+                                : exposure instanceof LossExposure.None ? Double.valueOf(0) : null);
             }
             return node.observation() instanceof Database.Observation.Unavailable u
-                    ? new DatabaseNodeView(target, "UNAVAILABLE", null, null, null, u.reason(), node.at())
+                    ? new DatabaseNodeView(target, "UNAVAILABLE", null, null, null, u.reason(), node.at(), null, null)
                     : new DatabaseNodeView(target, "REJECTED", null, null, null,
-                            ((Database.Observation.Rejected) node.observation()).reason(), node.at());
+                            ((Database.Observation.Rejected) node.observation()).reason(), node.at(), null, null);
         }
     }
 

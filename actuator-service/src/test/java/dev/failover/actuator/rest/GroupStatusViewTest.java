@@ -13,6 +13,7 @@ import dev.failover.actuator.database.Database;
 import dev.failover.actuator.domain.Convergence;
 import dev.failover.actuator.domain.DataTier;
 import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.LossExposure;
 import dev.failover.actuator.rest.GroupsResource.GroupStatusView;
 
 /** The view of a group, for every state a status can be in. */
@@ -46,11 +47,31 @@ class GroupStatusViewTest {
         GroupStatusView view = GroupStatusView.of(new GroupReconciler.Status("api", null, new Convergence.Idle(), null, null,
                 "primary", null, tier));
         assertThat(view.databases()).containsExactlyInAnyOrder(
-                new GroupsResource.DatabaseNodeView("primary", "UNAVAILABLE", null, null, null, "connect timed out", at),
-                new GroupsResource.DatabaseNodeView("secondary", "REPLICA", 12.5, 4_096L, true, null, at));
+                new GroupsResource.DatabaseNodeView("primary", "UNAVAILABLE", null, null, null, "connect timed out", at, null,
+                        null),
+                new GroupsResource.DatabaseNodeView("secondary", "REPLICA", 12.5, 4_096L, true, null, at, null, null));
         assertThat(view.heldForDataLossSince()).isEqualTo(at);
         assertThat(view.lastPromotionSeconds()).isEqualTo(1.5);
         assertThat(GroupStatusView.of(new GroupReconciler.Status("api", null, new Convergence.Idle(), null, null, null))
                 .databases()).as("no data tier").isEmpty();
+    }
+
+    /** Issue 50: a replica's loss exposure, in words and seconds; the refused switch after the database moved. */
+    @Test
+    void aReplicaSaysWhatItsPromotionWouldLose() {
+        Instant at = Instant.parse("2026-11-26T03:00:00Z");
+        Map<String, DataTier.Node> nodes = Map.of("secondary", new DataTier.Node(new Database.Observation.Observed(
+                Database.Role.REPLICA, 0, 0, false), at));
+        GroupStatusView window = GroupStatusView.of(new GroupReconciler.Status("api", null, new Convergence.Idle(), null,
+                null, "primary", null, new DataTier(nodes, null, null, null, Map.of("secondary",
+                        new LossExposure.Window(Duration.ofMillis(2_500), "received everything")), at)));
+        assertThat(window.databases().get(0).lossExposureSeconds()).isEqualTo(2.5);
+        assertThat(window.databases().get(0).lossExposure()).contains("up to 2.5 s").contains("received everything");
+        assertThat(window.switchRefusedAfterDatabaseMoveSince()).isEqualTo(at);
+        GroupStatusView unknown = GroupStatusView.of(new GroupReconciler.Status("api", null, new Convergence.Idle(), null,
+                null, "primary", null, new DataTier(nodes, null, null, null, Map.of("secondary",
+                        new LossExposure.Unknown("never seen")))));
+        assertThat(unknown.databases().get(0).lossExposureSeconds()).as("unknown").isNull();
+        assertThat(unknown.databases().get(0).lossExposure()).contains("unknown: never seen");
     }
 }
