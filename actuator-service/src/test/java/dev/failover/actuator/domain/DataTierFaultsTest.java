@@ -210,9 +210,11 @@ class DataTierFaultsTest {
                 // the actuator watches the pair while it serves: until it has seen the primary take writes and knows
                 // what the replica would lose (observable state, not a fixed wait)
                 org.awaitility.Awaitility.await("the pair watched").atMost(Duration.ofSeconds(20))
-                        .pollInterval(Duration.ofMillis(50)).until(() -> group.status().dataTier().nodes().get("primary")
-                                instanceof DataTier.Node n && n.writable()
-                                && group.status().dataTier().exposures().containsKey("secondary"));
+                        .pollInterval(Duration.ofMillis(50)).until(() -> {
+                            DataTier seen = group.status().dataTier();
+                            return seen.nodes().containsKey("primary") && seen.nodes().get("primary").writable()
+                                    && seen.exposures().containsKey("secondary");
+                        });
                 if (schedule.cut()) {
                     replica.signalWalReceiver("STOP");
                     receiverStopped = true;
