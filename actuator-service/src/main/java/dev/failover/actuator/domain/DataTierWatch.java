@@ -42,12 +42,37 @@ final class DataTierWatch {
     private int promotionRequests;
     private Duration lastPromotion;
     private DataTier.Promotion promoted;
+    /** The latest timeline a node of the group was seen writing, and whose node wrote it (0, null before any). */
+    private long newestTimeline;
+    private String newestTimelineWriter;
+    /** Targets whose node was seen fenced and not seen a replica since: writable again, someone undid the fence. */
+    private final java.util.Set<String> fencedSeen = new java.util.HashSet<>();
+
+    /**
+     * A writable node that is a former primary: another node of the group was seen writing a later timeline (a
+     * promotion after it), or, for a backend that reports no timeline, this instance promoted another node that still
+     * writes. Its writes are on a history the group left: it must never get traffic again before it is rebuilt.
+     *
+     * @param newer the target whose node took over
+     * @param why   the evidence, for results and the reason a move is blocked
+     */
+    record FormerPrimary(String newer, String why) {
+    }
 
     /** A target's node was observed, by a call made after {@code at}. */
     synchronized void seen(String target, Database.Observation observation, Instant at) {
         nodes.put(target, new DataTier.Node(observation, at));
         if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.WRITABLE) {
             lastWriter = target;
+            if (o.wal() != null && o.wal().timeline() > newestTimeline) {
+                newestTimeline = o.wal().timeline();
+                newestTimelineWriter = target;
+            }
+        }
+        if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.FENCED) {
+            fencedSeen.add(target);
+        } else if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.REPLICA) {
+            fencedSeen.remove(target); // rebuilt: a replica may be promoted again
         }
         if (!(observation instanceof Database.Observation.Observed o) || o.wal() == null) {
             return;
@@ -67,6 +92,30 @@ final class DataTierWatch {
                 }
             }
         }
+    }
+
+    /** Whether {@code target}'s node writes while it is a former primary; see {@link FormerPrimary}. */
+    synchronized Optional<FormerPrimary> formerPrimary(String target) {
+        DataTier.Node node = nodes.get(target);
+        if (node == null || !node.writable()) {
+            return Optional.empty();
+        }
+        Database.Wal wal = ((Database.Observation.Observed) node.observation()).wal();
+        if (wal != null && wal.timeline() != 0) {
+            return wal.timeline() < newestTimeline ? Optional.of(new FormerPrimary(newestTimelineWriter, "it writes"
+                    + " timeline " + wal.timeline() + " while " + newestTimelineWriter + "'s node was seen writing timeline "
+                    + newestTimeline + ", a later one: it was promoted after this node")) : Optional.empty();
+        }
+        if (promoted != null && !promoted.target().equals(target) && writable(promoted.target())) {
+            return Optional.of(new FormerPrimary(promoted.target(), "this actuator promoted " + promoted.target() + "'s node"
+                    + " at " + promoted.at() + " and it still writes"));
+        }
+        return Optional.empty();
+    }
+
+    /** Whether {@code target}'s node writes after it was seen fenced, and not seen a replica since: a fence undone. */
+    synchronized boolean unfencedByHand(String target) {
+        return fencedSeen.contains(target) && writable(target);
     }
 
     /** The target whose node was last seen taking writes; empty before any. */

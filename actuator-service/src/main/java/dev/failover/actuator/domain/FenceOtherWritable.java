@@ -2,72 +2,88 @@ package dev.failover.actuator.domain;
 
 import java.util.Optional;
 
-import dev.failover.actuator.database.Database.Observation;
-import dev.failover.actuator.database.Database.Role;
 import dev.failover.actuator.database.Database.WriteOutcome;
 import dev.failover.actuator.database.Databases;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.topology.DatabaseRef;
+import dev.failover.contract.topology.DriftPolicy;
 import dev.failover.contract.topology.Target;
 
 /**
  * One writable node per group, the target's (ADR 0020), and every node of a served group watched. Once the record serves
  * what the goal wants, each target's database node is observed on every pass (the initial state's too, before any
  * decision), for the group's status and the metrics: the standby's lag is known before a failure, not first during
- * one. Under a decision whose target's node is writable, any other target's node of the group that takes writes is
- * fenced: an old primary that did not answer during the failover (its region cut off, its server down) is fenced the
- * first time it answers again, before a client that still reaches it can write much. Only once the switch is served: a
- * node in a region cut off costs a call timeout per read, which must not delay the DNS write. The initial state (no
- * decision yet) is watched whatever its record serves: no switch waits on it, and its primary's WAL positions are what a
- * later failover's loss exposure is measured against (issue 50). Runs after the ownership
- * check, so an instance whose decision was superseded (a zombie) fences nothing.
+ * one. Before the switch is served the pass reads no node here: a node in a region cut off costs a call timeout per
+ * read, which must not delay the DNS write; the watch's last observations (at most an interval old) stand in.
+ * <p>
+ * Fenced, after the ownership check (an instance whose decision was superseded, a zombie, fences nothing):
+ * <ul>
+ * <li>a <b>former primary</b> that takes writes, whatever the group's goal, served record or convergence (a blocked group
+ * runs this step too): another node was seen writing a later timeline, so this one's writes are on a history the group
+ * left (an old primary whose region was cut off during the failover, back as the primary it was);</li>
+ * <li>under a decision whose target's node takes writes and is served, any other target's node that takes writes: an
+ * old primary that did not answer during the failover is fenced the first time it answers again.</li>
+ * </ul>
+ * A node that takes writes again after it was seen fenced was unfenced by someone: under {@code drift: report} that is
+ * said once, not undone (the writable gauges raise FailoverTwoWritableDatabases); under {@code correct} it is fenced
+ * again. A fence that keeps failing is tried on every pass and said once (issue 50).
  */
 record FenceOtherWritable() implements ReconcileStep {
 
     @Override
     public Next apply(Pass pass, Backends use, PassContext group) {
         Goal goal = pass.goal();
-        // the initial state is watched whatever its record serves: the primary's positions are the evidence a later
-        // failover's loss exposure is measured with (issue 50), and no switch waits on these reads
-        boolean watch = pass.servedAsWanted() || goal instanceof Goal.Initial;
-        if (!watch || goal.config().targets().stream().allMatch(t -> t.database() == null)) {
+        if (goal.config().targets().stream().allMatch(t -> t.database() == null)) {
             return ReconcileStep.go(pass);
         }
-        boolean fenceOthers = false;
-        DatabaseRef own = goal.target().database();
-        if (own != null) {
-            Optional<Observation> target = observe(goal.target(), pass, use, group);
-            // under a decision, once its target's node is promoted; before it, PromoteDatabase does the rest
-            fenceOthers = pass.servedAsWanted() && goal instanceof Goal.Decided
-                    && target.orElse(null) instanceof Observation.Observed o && o.role() == Role.WRITABLE;
+        // the initial state is watched whatever its record serves: the primary's positions are the evidence a later
+        // failover's loss exposure is measured with (issue 50), and no switch waits on these reads
+        if (pass.servedAsWanted() || goal instanceof Goal.Initial) {
+            observe(goal.target(), pass, use, group);
+            goal.config().targets().stream().filter(t -> !t.id().equals(goal.target().id()))
+                    .forEach(t -> observe(t, pass, use, group));
         }
-        for (Target other : goal.config().targets()) {
-            DatabaseRef node = other.database();
-            if (node == null || other.id().equals(goal.target().id()) || own != null && node.node().equals(own.node())) {
+        DatabaseRef own = goal.target().database();
+        boolean targetServedWrites = own != null && pass.servedAsWanted() && goal instanceof Goal.Decided
+                && group.databaseWritable(goal.target());
+        for (Target node : goal.config().targets()) {
+            DatabaseRef ref = node.database();
+            if (ref == null || !group.databaseWritable(node)) {
                 continue;
             }
-            if (observe(other, pass, use, group).orElse(null) instanceof Observation.Observed seen
-                    && seen.role() == Role.WRITABLE && fenceOthers) {
-                WriteOutcome fenced = use.databases().fence(node).orElseThrow();
-                String beside = other.id() + "'s database " + node.node() + " took writes beside " + goal.target().id()
-                        + "'s: ";
-                if (fenced instanceof WriteOutcome.Requested r) {
-                    group.report(ActuationStep.DATABASE, ActuationStatus.SUCCEEDED, Databases.kind(node), beside
-                            + r.details(), pass.now());
-                } else {
-                    // tried on every pass, said once while it keeps failing (issue 50: not a result every resync)
-                    group.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, Databases.kind(node), beside
-                            + "fencing failed", beside + "fencing failed: " + fenced, pass.now());
-                }
+            boolean other = !node.id().equals(goal.target().id()) && (own == null || !ref.node().equals(own.node()));
+            Optional<DataTierWatch.FormerPrimary> former = group.formerPrimary(node);
+            String beside;
+            if (former.isPresent()) {
+                beside = node.id() + "'s database " + ref.node() + " takes writes as a former primary (" + former.get().why()
+                        + "): ";
+            } else if (other && targetServedWrites) {
+                beside = node.id() + "'s database " + ref.node() + " took writes beside " + goal.target().id() + "'s: ";
+            } else {
+                continue;
+            }
+            if (group.unfencedByHand(node) && goal.config().dns().drift() == DriftPolicy.REPORT) {
+                group.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, Databases.kind(ref), beside
+                        + "writable again after it was fenced; not fenced again (drift: report)", pass.now());
+                continue;
+            }
+            WriteOutcome fenced = use.databases().fence(ref).orElseThrow();
+            if (fenced instanceof WriteOutcome.Requested r) {
+                group.report(ActuationStep.DATABASE, ActuationStatus.SUCCEEDED, Databases.kind(ref), beside
+                        + r.details(), pass.now());
+            } else {
+                // tried on every pass, said once while it keeps failing (issue 50: not a result every resync)
+                group.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, Databases.kind(ref), beside
+                        + "fencing failed", beside + "fencing failed: " + fenced, pass.now());
             }
         }
         return ReconcileStep.go(pass);
     }
 
-    private static Optional<Observation> observe(Target target, Pass pass, Backends use, PassContext group) {
-        Optional<Observation> seen = use.databases().observe(target.database());
-        seen.ifPresent(o -> group.databaseSeen(target, o, pass.now()));
-        return seen;
+    private static void observe(Target target, Pass pass, Backends use, PassContext group) {
+        if (target.database() != null) {
+            use.databases().observe(target.database()).ifPresent(o -> group.databaseSeen(target, o, pass.now()));
+        }
     }
 }

@@ -195,10 +195,8 @@ public final class GroupReconciler {
         } else if (desired.decision().mode() == DecisionMode.SHADOW) {
             return use.settings().resync();
         }
-        if (convergence instanceof Convergence.Blocked) {
-            if (!retryRequested.getAndSet(false)) {
-                return use.settings().resync();
-            }
+        boolean blocked = convergence instanceof Convergence.Blocked && !retryRequested.getAndSet(false);
+        if (convergence instanceof Convergence.Blocked && !blocked) {
             attempt = 0;
             capacityWaitSince = null; // a retry waits a full readyTimeoutSeconds again (the initial state's too)
             convergence = new Convergence.Converging(0, "tried again after BLOCKED", now);
@@ -209,13 +207,16 @@ public final class GroupReconciler {
         } else {
             Optional<Target> target = config.flatMap(g -> g.target(desired.target()));
             if (target.isEmpty()) {
-                return context.block(ActuationStep.FENCE, null, "group " + group + " or target " + desired.target()
-                        + " is not in this actuator's topology; nothing changed", now);
+                return blocked ? use.settings().resync() : context.block(ActuationStep.FENCE, null, "group " + group
+                        + " or target " + desired.target() + " is not in this actuator's topology; nothing changed", now);
             }
             goal = new Goal.Decided(config.get(), target.get(), desired, use.traffic().wanted(config.get(), desired));
         }
         try {
-            return ReconcileSteps.run(Pass.start(goal, now), use, context);
+            // a blocked group changes nothing until a retry or a new decision, but its guard against a second writer
+            // keeps running (issue 50): an old primary can come back writable at any time
+            return blocked ? ReconcileSteps.guard(Pass.start(goal, now), use, context)
+                    : ReconcileSteps.run(Pass.start(goal, now), use, context);
         } finally {
             dataTier.passEnded();
             publishStatus(null);
@@ -228,8 +229,8 @@ public final class GroupReconciler {
      * measured against a sample at most about one interval old. A node that does not answer (its region cut off) is
      * left for a growing while (up to 30 s), so that it holds no thread of the watch for a call timeout every interval.
      * Called by its own thread, never beside another watch of the same group; returns when to watch again, and whether a
-     * pass is wanted now: a node other than the wanted target's was first seen taking writes beside it (an old primary
-     * back from a region that was cut off), which the next pass fences after its ownership check, not a resync later.
+     * pass is wanted now: a second node was first seen taking writes (an old primary back from a region that was cut
+     * off), which the next pass fences after its ownership check, not a resync later (a blocked group's pass too).
      * Empty when the group has no database node (nothing to watch).
      */
     public Optional<Watched> watchDataTier() {
@@ -266,10 +267,10 @@ public final class GroupReconciler {
             status = new Status(now.group(), now.desired(), now.convergence(), now.unservedSince(), now.served(),
                     now.initialTarget(), now.heldUntil(), dataTier.snapshot(use.clock().instant()));
         }
-        DesiredState wanted = latest.get();
-        String target = wanted != null ? wanted.target() : config.get().primary().id();
-        boolean twoWriters = dataTier.writable(target) && config.get().targets().stream().anyMatch(t -> t.database() != null
-                && !t.id().equals(target) && dataTier.writable(t.id()));
+        // any two writers, whichever the wanted target: the pass's guard judges which one is fenced (a former primary
+        // beside the group's newer one, whatever the group's convergence; another beside the served target)
+        boolean twoWriters = config.get().targets().stream().filter(t -> t.database() != null
+                && dataTier.writable(t.id())).count() > 1;
         boolean passNow = twoWriters && !twoWritersSeen;
         twoWritersSeen = twoWriters;
         return Optional.of(new Watched(interval, passNow));
@@ -279,7 +280,7 @@ public final class GroupReconciler {
      * What a watch found.
      *
      * @param next    when to watch again
-     * @param passNow whether a pass is wanted now (a second node took writes beside the wanted target's, first seen)
+     * @param passNow whether a pass is wanted now (a second node of the group took writes, first seen)
      */
     public record Watched(Duration next, boolean passNow) {
     }
@@ -534,6 +535,16 @@ public final class GroupReconciler {
         @Override
         public boolean databaseWritable(Target target) {
             return dataTier.writable(target.id());
+        }
+
+        @Override
+        public Optional<DataTierWatch.FormerPrimary> formerPrimary(Target target) {
+            return dataTier.formerPrimary(target.id());
+        }
+
+        @Override
+        public boolean unfencedByHand(Target target) {
+            return dataTier.unfencedByHand(target.id());
         }
 
         @Override

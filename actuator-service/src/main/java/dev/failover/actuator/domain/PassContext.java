@@ -156,6 +156,15 @@ interface PassContext {
     boolean databaseWritable(Target target);
 
     /**
+     * Whether {@code target}'s database node, last seen taking writes, is a former primary: another node of the group
+     * was seen writing a later timeline (issue 50). Such a node never gets traffic and is fenced.
+     */
+    Optional<DataTierWatch.FormerPrimary> formerPrimary(Target target);
+
+    /** Whether {@code target}'s database node takes writes again after it was seen fenced: someone undid the fence. */
+    boolean unfencedByHand(Target target);
+
+    /**
      * This pass's DNS switch was refused while the target's database node already takes writes: said in the status and
      * the metrics for as long as passes repeat it.
      */

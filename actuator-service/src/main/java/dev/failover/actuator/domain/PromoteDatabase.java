@@ -74,6 +74,15 @@ record PromoteDatabase() implements ReconcileStep {
                     + " was fenced as an old primary: it takes no writes until it is rebuilt as a replica of the current"
                     + " primary (pg_rewind or a new base backup) and moved back by a planned switchover (ADR 0020)", now));
         }
+        Optional<DataTierWatch.FormerPrimary> former = group.formerPrimary(target);
+        if (former.isPresent()) {
+            // writable, but on a history the group left (issue 50): traffic there would write beside the real primary,
+            // and the guard would then fence the node with every write since the failover
+            return Optional.of(group.block(ActuationStep.DATABASE, kind, target.id() + "'s database " + ref.node()
+                    + " is a former primary: " + former.get().why() + ". It gets no traffic and is fenced; rebuild it as a"
+                    + " replica of " + former.get().newer() + "'s node (pg_rewind or a new base backup) and move back by a"
+                    + " planned switchover (ADR 0020)", now));
+        }
         if (node.role() == Role.WRITABLE) {
             // promoted on an earlier pass (whose fence attempt came before it), or already the primary: DNS goes on at
             // once; an old primary that answers again later is FenceOtherWritable's, after the switch is served

@@ -38,4 +38,18 @@ record ReadRecord() implements ReconcileStep {
         return ReconcileStep.done(group.retryLater("cannot read " + name + " from " + dns.name() + ": "
                 + ((ReadOutcome.Unavailable) read).reason(), now));
     }
+
+    /** The read of a blocked group's guard pass: a record that cannot be read ends the pass and changes nothing. */
+    record Quietly() implements ReconcileStep {
+
+        @Override
+        public Next apply(Pass pass, Backends use, PassContext group) {
+            ReadOutcome read = use.dns().read(pass.key(), pass.goal().changeToCheck());
+            if (read instanceof ReadOutcome.Served ok) {
+                group.observed(ok.record());
+                return ReconcileStep.go(pass.read(ok.record()));
+            }
+            return ReconcileStep.done(use.settings().resync());
+        }
+    }
 }

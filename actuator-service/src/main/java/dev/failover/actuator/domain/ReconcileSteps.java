@@ -26,6 +26,16 @@ final class ReconcileSteps {
             new PromoteDatabase(),
             new WriteRecord());
 
+    /**
+     * The steps of a blocked group's pass: it changes nothing but the data tier's guard, which runs after the ownership
+     * check like every fence (issue 50). A record that cannot be read leaves the guard to the next pass, quietly: the
+     * group says why it is blocked, not a read error.
+     */
+    static final List<ReconcileStep> WHILE_BLOCKED = List.of(
+            new ReadRecord.Quietly(),
+            new CheckOwner(),
+            new FenceOtherWritable());
+
     private ReconcileSteps() {
     }
 
@@ -40,5 +50,18 @@ final class ReconcileSteps {
             pass = ((Next.Continue) next).pass();
         }
         throw new IllegalStateException("no step ended the pass; the last one, WriteRecord, always does");
+    }
+
+    /** A blocked group's pass ({@link #WHILE_BLOCKED}); returns when the group wants its next pass: a resync later. */
+    static Duration guard(Pass start, Backends use, PassContext group) {
+        Pass pass = start;
+        for (ReconcileStep step : WHILE_BLOCKED) {
+            Next next = step.apply(pass, use, group);
+            if (next instanceof Next.Done) {
+                break;
+            }
+            pass = ((Next.Continue) next).pass();
+        }
+        return use.settings().resync();
     }
 }

@@ -19,6 +19,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
@@ -56,7 +57,11 @@ import dev.failover.testkit.db.WritingClient;
  * the promotion recorded (the exposure it measured, {@link DataTier.Promotion}); with exposure None, none is missing;</li>
  * <li><b>I2</b> never two nodes accepting writes at once, except after an operator's force past a refused fence;</li>
  * <li><b>I3</b> a group that says it is served has DNS on a writable node;</li>
- * <li><b>I4</b> a move refused (a fence refused without a force) is visible as BLOCKED with its reason.</li>
+ * <li><b>I4</b> a move refused (a fence refused without a force) is visible as BLOCKED with its reason;</li>
+ * <li><b>I5</b> a crashed old primary that starts again, never fenced (as the primary it was, on its old timeline), is
+ * fenced and never given the traffic back, even when a failback to it is decided as it returns (the move is BLOCKED,
+ * naming it a former primary). How long it took writes beside the new primary before its fence is measured, not counted
+ * under I2: nothing stops a server from starting writable until the start-up guard of ADR 0020 is installed.</li>
  * </ul>
  * The suite runs a fixed set of seeds; {@code -Ddatatier.seeds=1-200} runs a soak (docs/benchmarks.md). A failing seed
  * prints its schedule: run it alone with {@code -Ddatatier.seeds=N}.
@@ -91,7 +96,7 @@ class DataTierFaultsTest {
 
     /** One fault schedule, drawn from its seed. */
     record Schedule(long seed, Replication replication, int budget, Failure failure, boolean cut, long cutMillis,
-            boolean cutHeals, boolean pauseReplay, boolean refuseFence, boolean force) {
+            boolean cutHeals, boolean pauseReplay, boolean refuseFence, boolean force, boolean returns, boolean failback) {
 
         static Schedule draw(long seed) {
             Random random = new Random(seed);
@@ -104,8 +109,11 @@ class DataTierFaultsTest {
             boolean pauseReplay = random.nextInt(4) == 0;
             boolean refuseFence = failure != Failure.CRASH && random.nextInt(3) == 0;
             boolean force = random.nextInt(3) == 0;
+            // drawn last, so that the draws above stay what they were for every seed
+            boolean returns = failure == Failure.CRASH && random.nextBoolean();
+            boolean failback = returns && random.nextBoolean();
             return new Schedule(seed, replication, budget, failure, cut, cutMillis, cutHeals, pauseReplay, refuseFence,
-                    force);
+                    force, returns, failback);
         }
     }
 
@@ -122,7 +130,8 @@ class DataTierFaultsTest {
     /** What a schedule's run left for the checker. */
     record Outcome(Map<Long, Instant> acknowledged, Set<Long> onNewPrimary, Set<Long> onOldPrimary, boolean promoted,
             boolean forced, DataTier.Promotion promotion, List<String> twoWritable, GroupReconciler.Status status, String dnsServes,
-            boolean dnsNodeWritable, List<String> results) {
+            boolean dnsNodeWritable, List<String> results, Instant returnedAt, Duration returnedWritable,
+            boolean oldPrimaryWritableAtEnd) {
 
         /**
          * One line for the soak's figures: the schedule, whether it was promoted, the exposure it recorded against the
@@ -135,17 +144,21 @@ class DataTierFaultsTest {
                             "window=%.3fs", w.window().toMillis() / 1000.0)
                     : promotion.exposure().getClass().getSimpleName();
             return String.format(java.util.Locale.ROOT, "SCHEDULE seed=%d %s budget=%d %s cut=%s heals=%s pause=%s"
-                    + " refuse=%s force=%s | forced=%s promoted=%s exposure=%s acknowledged=%d lost=%d twoWritable=%d"
-                    + " status=%s violations=%d", schedule.seed(), schedule.replication(), schedule.budget(),
-                    schedule.failure(), schedule.cut(), schedule.cutHeals(), schedule.pauseReplay(), schedule.refuseFence(),
-                    schedule.force(), forced, promoted, exposure, acknowledged.size(), lost, twoWritable.size(),
-                    status.convergence().getClass().getSimpleName(), violations.size());
+                    + " refuse=%s force=%s returns=%s failback=%s | forced=%s promoted=%s exposure=%s acknowledged=%d"
+                    + " lost=%d twoWritable=%d returnedWritableMs=%s status=%s violations=%d", schedule.seed(),
+                    schedule.replication(), schedule.budget(), schedule.failure(), schedule.cut(), schedule.cutHeals(),
+                    schedule.pauseReplay(), schedule.refuseFence(), schedule.force(), schedule.returns(), schedule.failback(),
+                    forced, promoted, exposure, acknowledged.size(), lost, twoWritable.size(), returnedAt == null ? "-"
+                            : Long.toString(returnedWritable.toMillis()), status.convergence().getClass().getSimpleName(),
+                    violations.size());
         }
 
         String describe() {
             return "acknowledged " + acknowledged.size() + ", on the promoted node " + (promoted ? onNewPrimary.size() : "-")
                     + ", promotion " + promotion + ", two writable " + twoWritable + ", DNS serves " + dnsServes
-                    + ", status " + status.convergence() + "\nresults:\n  " + String.join("\n  ", results);
+                    + ", status " + status.convergence() + (returnedAt == null ? "" : ", the old primary returned at "
+                            + returnedAt + ", writable beside the new one for " + returnedWritable.toMillis() + " ms")
+                    + "\nresults:\n  " + String.join("\n  ", results);
         }
     }
 
@@ -184,7 +197,16 @@ class DataTierFaultsTest {
                     sleep(Math.min(wait.toMillis(), 200));
                 }
             }, "reconcile-" + schedule.seed());
+            // the watch on its own thread, as the actuator's loop runs it (a second writer it finds asks for a pass)
+            Thread watch = new Thread(() -> {
+                while (running.get()) {
+                    sleep(group.watchDataTier().map(w -> w.next().toMillis()).orElse(1_000L));
+                }
+            }, "watch-" + schedule.seed());
             List<String> twoWritable = new CopyOnWriteArrayList<>();
+            AtomicReference<Instant> lastTwoWritable = new AtomicReference<>();
+            // when the old primary was started again; two writers after it are measured (I5), not counted under I2
+            AtomicReference<Instant> returned = new AtomicReference<>();
             Thread monitor = new Thread(() -> {
                 while (running.get()) {
                     List<String> writable = new ArrayList<>();
@@ -193,8 +215,11 @@ class DataTierFaultsTest {
                             writable.add(node.name());
                         }
                     }
-                    if (writable.size() > 1 && twoWritable.size() < 5) {
-                        twoWritable.add(Instant.now() + " " + writable);
+                    if (writable.size() > 1) {
+                        lastTwoWritable.set(Instant.now());
+                        if (returned.get() == null && twoWritable.size() < 5) {
+                            twoWritable.add(Instant.now() + " " + writable);
+                        }
                     }
                     sleep(50);
                 }
@@ -203,6 +228,7 @@ class DataTierFaultsTest {
             WritingClient writer = new WritingClient(() -> urls.get(served(dns)), PostgresPair.USER);
             writer.start();
             driver.start();
+            watch.start();
             monitor.start();
             boolean receiverStopped = false;
             AtomicBoolean forced = new AtomicBoolean();
@@ -246,10 +272,23 @@ class DataTierFaultsTest {
                     }
                 }
                 sleep(300); // the writer's writes to the new primary, after the switch
+                if (schedule.returns() && group.status().convergence() instanceof Convergence.Converged
+                        && WEST_IP.equals(served(dns))) {
+                    // the crashed old primary's server starts again as the primary it was, never fenced; a failback
+                    // decided as it returns (its application is healthy again) must not give it the traffic
+                    returned.set(Instant.now());
+                    primary.start();
+                    if (schedule.failback()) {
+                        group.offer(new Decision(1, "d-3", "api", 3, DecisionKind.FAILBACK, "secondary", "primary",
+                                "nemesis", List.of(), Instant.now(), DecisionMode.LIVE, "automation"));
+                    }
+                    sleep(3_000);
+                }
             } finally {
                 writer.stop();
                 running.set(false);
                 driver.join(10_000);
+                watch.join(10_000);
                 monitor.join(10_000);
                 if (receiverStopped) {
                     replica.signalWalReceiver("CONT");
@@ -260,9 +299,14 @@ class DataTierFaultsTest {
             Set<Long> onNew = promoted ? WritingClient.ids(replica.jdbcUrl(), PostgresPair.USER) : Set.of();
             Set<Long> onOld = schedule.failure() == Failure.CRASH ? Set.of()
                     : WritingClient.ids(primary.jdbcUrl(), PostgresPair.USER);
+            Instant returnedAt = returned.get();
+            Instant lastTwo = lastTwoWritable.get();
+            Duration returnedWritable = returnedAt == null || lastTwo == null || lastTwo.isBefore(returnedAt) ? Duration.ZERO
+                    : Duration.between(returnedAt, lastTwo);
             return new Outcome(writer.acknowledgedAt(), onNew, onOld, promoted, forced.get(), group.status().dataTier()
-                    .promoted(),
-                    twoWritable, group.status(), dnsServes, writable(urls.get(dnsServes)), List.copyOf(results));
+                    .promoted(), twoWritable, group.status(), dnsServes,
+                    writable(urls.get(dnsServes)), List.copyOf(results), returnedAt, returnedWritable,
+                    returnedAt != null && writable(primary.jdbcUrl()));
         }
     }
 
@@ -309,6 +353,19 @@ class DataTierFaultsTest {
         }
         if (schedule.refuseFence() && !forced && outcome.promoted()) {
             violations.add("I4: the fence was refused and the replica was promoted without a force");
+        }
+        // I5: an old primary that returns never fenced is fenced, and never given traffic back
+        if (outcome.returnedAt() != null) {
+            if (!WEST_IP.equals(outcome.dnsServes())) {
+                violations.add("I5: DNS serves " + outcome.dnsServes() + " after the old primary returned");
+            }
+            if (outcome.oldPrimaryWritableAtEnd()) {
+                violations.add("I5: the old primary returned and still takes writes at the end");
+            }
+            if (schedule.failback() && !(outcome.status().convergence() instanceof Convergence.Blocked b
+                    && b.reason().contains("former primary"))) {
+                violations.add("I5: a failback to the returned old primary is " + outcome.status().convergence());
+            }
         }
         return violations;
     }

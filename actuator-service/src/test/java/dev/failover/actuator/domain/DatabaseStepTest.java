@@ -285,6 +285,118 @@ public class DatabaseStepTest {
         assertThat(servedIp()).isEqualTo("192.0.2.3");
     }
 
+    /** A primary that reports its WAL: writable on {@code timeline} (a promotion starts a new one). */
+    static Database.Observation primaryOn(long timeline) {
+        return new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false, new Database.Wal(timeline, 1_000,
+                false, List.of(), null, null));
+    }
+
+    /** A failover to the secondary while the primary's region is cut off: converged, the secondary writes timeline 2. */
+    GroupReconciler failedOverWithThePrimaryCutOff(Topology topology) {
+        nodes.set(EAST, new Database.Observation.Unavailable("region cut off")).set(WEST, replica(0, 0));
+        if (topology == THREE) {
+            nodes.set(EU, replica(0, 0));
+        }
+        GroupReconciler group = reconciler(topology);
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(group, 20);
+        assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
+        nodes.set(WEST, primaryOn(2));
+        group.run(); // the converged group sees its new primary write timeline 2
+        return group;
+    }
+
+    /**
+     * Issue 50, defects 5 and 8: an old primary that was never fenced (its region was cut off during the failover) comes
+     * back writable on its old timeline, and a failback decision to it arrives before the guard fenced it. Before issue
+     * 50 the database step took "writable" for "already the primary": DNS moved to the old primary and the next pass
+     * fenced the new one, so every write since the failover was left on a fenced node. A node that writes an older
+     * timeline than another writable node is a former primary: never given traffic, fenced, the move blocked.
+     */
+    @Test
+    void aFailbackToAnOldPrimaryBackWritableOnAnOlderTimelineNeverGetsTheTraffic() {
+        GroupReconciler group = failedOverWithThePrimaryCutOff(TOPOLOGY);
+        nodes.calls.clear();
+
+        nodes.set(EAST, primaryOn(1)); // the old primary's server is back, as the primary it was
+        group.offer(decision(2, DecisionKind.FAILBACK, "secondary", "primary"));
+        run(group, 20);
+        group.run(); // the blocked group's guard pass
+
+        assertThat(servedIp()).as("traffic stays on the node that writes the newer timeline").isEqualTo("192.0.2.2");
+        assertThat(nodes.calls).as("the former primary fenced, the new one never").contains("fence " + EAST)
+                .doesNotContain("fence " + WEST);
+        assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class, b -> assertThat(
+                b.reason()).contains("former primary").contains("timeline 1").contains("timeline 2"));
+    }
+
+    /**
+     * Issue 50, item 6: the guard against a second writer runs whatever the group's convergence. Here a later decision
+     * (to the tertiary, whose login is refused) blocked the group; the old primary then comes back writable on its old
+     * timeline. Before issue 50 a blocked group ran no pass until a retry or a new decision, and the old primary took
+     * writes for as long as that lasted.
+     */
+    @Test
+    void anOldPrimaryBackWritableIsFencedWhileTheGroupIsBlocked() {
+        GroupReconciler group = failedOverWithThePrimaryCutOff(THREE);
+        nodes.set(EU, new Database.Observation.Rejected("password authentication failed (SQLSTATE 28P01)"));
+        group.offer(decision(2, DecisionKind.FAILOVER, "secondary", "tertiary"));
+        run(group, 20);
+        assertThat(group.status().convergence()).isInstanceOf(Convergence.Blocked.class);
+        nodes.calls.clear();
+
+        nodes.set(EAST, primaryOn(1));
+        clock.advance(Duration.ofSeconds(31)); // past the watch's wait for a node that did not answer
+        assertThat(group.watchDataTier()).as("a pass now").map(GroupReconciler.Watched::passNow).contains(true);
+        group.run();
+
+        assertThat(nodes.calls).containsExactly("fence " + EAST);
+        assertThat(group.status().convergence()).as("still blocked on its own reason").isInstanceOf(
+                Convergence.Blocked.class);
+        assertThat(servedIp()).isEqualTo("192.0.2.2");
+    }
+
+    /**
+     * Issue 50, item 6: under {@code drift: report} the plane undoes nothing someone else did. An old primary that comes
+     * back never fenced is the plane's own fence still owed: fenced under either policy. Made writable again by hand
+     * after the plane fenced it, it is someone's change: said (the result, and the FailoverTwoWritableDatabases alert
+     * from the writable gauges), not fenced again, under {@code drift: report}; fenced again under {@code correct}.
+     */
+    @Test
+    void underDriftReportANodeUnfencedByHandIsSaidNotFencedAgain() {
+        Topology report = TopologyLoader.parse(topologyYaml(EAST, WEST, 30).replace(
+                "dns: {zone: example.test., name: api.example.test., ttl: 30}",
+                "dns: {zone: example.test., name: api.example.test., ttl: 30, drift: report}"), "test");
+        GroupReconciler group = failedOverWithThePrimaryCutOff(report);
+        nodes.calls.clear();
+
+        nodes.set(EAST, primaryOn(1)); // back, never fenced: the fence is owed
+        group.run();
+        assertThat(nodes.calls).containsExactly("fence " + EAST);
+        group.run(); // seen fenced
+
+        nodes.set(EAST, primaryOn(1)); // someone reset default_transaction_read_only on it
+        group.run();
+        group.run();
+        assertThat(nodes.calls).as("not fenced again").containsExactly("fence " + EAST);
+        assertThat(database()).as("said once").filteredOn(d -> d.contains("not fenced again (drift: report)")).hasSize(1);
+    }
+
+    @Test
+    void underDriftCorrectANodeUnfencedByHandIsFencedAgain() {
+        Topology correct = TopologyLoader.parse(topologyYaml(EAST, WEST, 30).replace(
+                "dns: {zone: example.test., name: api.example.test., ttl: 30}",
+                "dns: {zone: example.test., name: api.example.test., ttl: 30, drift: correct}"), "test");
+        GroupReconciler group = failedOverWithThePrimaryCutOff(correct);
+        nodes.calls.clear();
+        nodes.set(EAST, primaryOn(1));
+        group.run();
+        group.run();
+        nodes.set(EAST, primaryOn(1));
+        group.run();
+        assertThat(nodes.calls).containsExactly("fence " + EAST, "fence " + EAST);
+    }
+
     @Test
     void anUnplannedFailoverPromotesAReplicaWithinTheBudgetBeforeDnsMovesAndFencesAnOldPrimaryThatAnswers() {
         nodes.set(EAST, writable()).set(WEST, replica(4.0, 1_000));
@@ -327,7 +439,7 @@ public class DatabaseStepTest {
         group.run();
         assertThat(nodes.calls).containsExactly("promote " + WEST, "fence " + EAST);
         assertThat(database()).anySatisfy(d -> assertThat(d).startsWith("SUCCEEDED primary's database " + EAST
-                + " took writes beside secondary's"));
+                + " takes writes as a former primary (this actuator promoted secondary's node"));
         assertThat(group.status().convergence()).as("still converged").isInstanceOf(Convergence.Converged.class);
 
         group.run();
