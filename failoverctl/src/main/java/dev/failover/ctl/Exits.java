@@ -33,6 +33,11 @@ public final class Exits {
     public static final int TLS = 9;
     /** No token could be obtained: the credential command (exec) failed or printed no token. Nothing was sent. */
     public static final int CREDENTIALS = 10;
+    /**
+     * {@code start-check}: the actuator that drives the group answered that the node is not the group's primary of
+     * record (or another node takes writes): its start-up guard starts it read-only (ADR 0020).
+     */
+    public static final int NOT_PRIMARY = 11;
 
     private Exits() {
     }

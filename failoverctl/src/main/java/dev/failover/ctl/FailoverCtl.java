@@ -8,6 +8,7 @@ import dev.failover.ctl.command.ConnectionOptions;
 import dev.failover.ctl.command.DatabasesCommand;
 import dev.failover.ctl.command.ReadCommands;
 import dev.failover.ctl.command.RetryCommand;
+import dev.failover.ctl.command.StartCheckCommand;
 import dev.failover.ctl.command.ValidateCommand;
 import dev.failover.ctl.command.WriteCommands;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Mixin;
         subcommands = { ReadCommands.Status.class, ReadCommands.Explain.class, ReadCommands.History.class,
                 ReadCommands.Watch.class, WriteCommands.Pin.class, WriteCommands.Release.class, WriteCommands.Pause.class,
                 WriteCommands.Resume.class, WriteCommands.Force.class, WriteCommands.Drill.class, WriteCommands.Switchover.class,
-                RetryCommand.class, DatabasesCommand.class, ValidateCommand.class, ConfigCommands.Config.class, Completion.class },
+                RetryCommand.class, DatabasesCommand.class, StartCheckCommand.class, ValidateCommand.class, ConfigCommands.Config.class, Completion.class },
         footerHeading = "%nEnvironment, config and exit codes (docs/failoverctl.md):%n",
         footer = { "FAILOVER_URL, FAILOVER_TOKEN      the decision-service and its token",
                 "FAILOVER_ACTUATOR_URL, _TOKEN     the actuators (comma-separated) and their token, for retry",
@@ -47,7 +48,8 @@ import picocli.CommandLine.Mixin;
                 "exit 8   no answer within --timeout; a write may have been applied: check status, or send it",
                 "         again with the --idempotency-key printed",
                 "exit 9   TLS failed (certificate not trusted, expired or for another name; https to http)",
-                "exit 10  no token: the context's token command failed or printed none; nothing was sent" })
+                "exit 10  no token: the context's token command failed or printed none; nothing was sent",
+                "exit 11  start-check: the node is not the group's primary of record; start it read-only" })
 public final class FailoverCtl {
 
     @Mixin

@@ -230,6 +230,42 @@ class NetworkErrorsTest {
         }
     }
 
+    /**
+     * A start-up guard's question (ADR 0020): each region's actuator is asked until the one driving the group answers;
+     * exit 0 only for "may start writable", 11 for "start read-only", and a code of its own when no actuator that
+     * drives the group answered (the guard starts the node read-only then too).
+     */
+    @Test
+    void startCheckAsksTheDrivingActuatorAndSaysReadOnlyByItsExitCode() throws Exception {
+        int lost;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            lost = socket.getLocalPort();
+        }
+        try (FakeApi east = new FakeApi(); FakeApi west = new FakeApi()) {
+            String path = "GET /groups/orders/targets/primary/start-check";
+            east.answer(path, 409, "{\"status\":409,\"error\":\"conflict\",\"field\":\"group\","
+                    + "\"message\":\"orders: not driven by this instance\"}");
+            west.answer(path, 200, "{\"group\":\"orders\",\"target\":\"primary\",\"writable\":false,"
+                    + "\"reason\":\"the group's primary of record is secondary's node (epoch 3)\"}");
+            Run readOnly = run("start-check", "orders", "primary", "--token", "viewer", "--actuator-url",
+                    String.join(",", List.of(east.url(), "http://127.0.0.1:" + lost, west.url())));
+            assertThat(readOnly.exit()).as(readOnly.err()).isEqualTo(Exits.NOT_PRIMARY);
+            assertThat(readOnly.out()).contains("orders/primary: start read-only (actuator " + west.url() + "/): the"
+                    + " group's primary of record is").contains("(epoch 3)");
+
+            west.answer(path, 200, "{\"group\":\"orders\",\"target\":\"primary\",\"writable\":true,"
+                    + "\"reason\":\"primary's node is the group's primary of record\"}");
+            Run writable = run("start-check", "orders", "primary", "--actuator-url", east.url() + "," + west.url());
+            assertThat(writable.exit()).as(writable.err()).isZero();
+            assertThat(writable.out()).contains("orders/primary: may start writable");
+
+            Run nobody = run("start-check", "orders", "primary", "--actuator-url", east.url() + ",http://127.0.0.1:" + lost);
+            assertThat(nobody.exit()).as("no answer from a driving actuator: not 0").isNotZero()
+                    .isNotEqualTo(Exits.NOT_PRIMARY);
+            assertThat(nobody.err()).contains("no actuator drives orders (2 asked)");
+        }
+    }
+
     private static void keytool(String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool")
                 .toString()));

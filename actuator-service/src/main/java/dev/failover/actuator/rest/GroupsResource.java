@@ -31,6 +31,7 @@ import dev.failover.actuator.domain.DataTier;
 import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.actuator.domain.LossExposure;
 import dev.failover.actuator.domain.Reconciler;
+import dev.failover.actuator.domain.StartCheck;
 import dev.failover.actuator.messaging.ReconcileLoop;
 import dev.failover.contract.topology.Topology;
 
@@ -189,6 +190,43 @@ public class GroupsResource {
         reconciler.group(id).retry();
         loop.trigger(id);
         return Response.accepted(GroupStatusView.of(reconciler.status(id))).build();
+    }
+
+    /**
+     * Whether a target's database node may start as a primary (issue 50; ADR 0020 "A former primary never starts
+     * writable"): asked by the node's start-up guard before its server starts. Only the instance that drives the group
+     * answers (another answers 409, and the guard asks the next region's).
+     *
+     * @param writable whether the node may start as the primary it was; false: it starts read-only
+     * @param reason   why, in words
+     */
+    public record StartCheckView(String group, String target, boolean writable, String reason) {
+    }
+
+    @GET
+    @Path("{id}/targets/{target}/start-check")
+    @RolesAllowed({ VIEWER, OPERATOR })
+    @Operation(summary = "May the target's database node start as a primary? Asked by its start-up guard; only the "
+            + "node of the target the group wants, with no other node seen taking writes, may")
+    @APIResponse(responseCode = "200", description = "the verdict: writable, or read-only with the reason",
+            content = @Content(schema = @Schema(implementation = StartCheckView.class)))
+    @APIResponse(responseCode = "404", description = "no such group in the topology, or the target has no database node",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "409", description = "this instance does not drive the group: ask the instance that does",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Response startCheck(@PathParam("id") String id, @PathParam("target") String target) {
+        known(id);
+        if (topology.group(id).flatMap(g -> g.target(target)).filter(t -> t.database() != null).isEmpty()) {
+            return ApiError.response(404, "not-found", "target", "target " + target + " of group " + id
+                    + " has no database node in the topology");
+        }
+        java.util.Optional<StartCheck.Verdict> verdict = reconciler.drives(id)
+                ? StartCheck.judge(reconciler.status(id), target) : java.util.Optional.empty();
+        if (verdict.isEmpty()) {
+            return ApiError.response(409, "conflict", "group", id + ": not driven by this instance (its partition is"
+                    + " assigned elsewhere): ask every region's actuator");
+        }
+        return Response.ok(new StartCheckView(id, target, verdict.get().writable(), verdict.get().reason())).build();
     }
 
     private String known(String id) {

@@ -61,8 +61,10 @@ import dev.failover.testkit.db.WritingClient;
  * <li><b>I4</b> a move refused (a fence refused without a force) is visible as BLOCKED with its reason;</li>
  * <li><b>I5</b> a crashed old primary that starts again, never fenced (as the primary it was, on its old timeline), is
  * fenced and never given the traffic back, even when a failback to it is decided as it returns (the move is BLOCKED,
- * naming it a former primary). How long it took writes beside the new primary before its fence is measured, not counted
- * under I2: nothing stops a server from starting writable until the start-up guard of ADR 0020 is installed.</li>
+ * naming it a former primary or fenced). Started through the shipped start-up guard
+ * (deploy/postgres/failover-start-guard, answered by {@link StartCheck} from the group's status), it takes no write from
+ * its first connection; started without it (the guard not installed), how long it took writes beside the new primary
+ * before the actuator fenced it is measured, not counted under I2.</li>
  * </ul>
  * The suite runs a fixed set of seeds; {@code -Ddatatier.seeds=1-200} runs a soak (docs/benchmarks.md). A failing seed
  * prints its schedule: run it alone with {@code -Ddatatier.seeds=N}.
@@ -97,7 +99,8 @@ class DataTierFaultsTest {
 
     /** One fault schedule, drawn from its seed. */
     record Schedule(long seed, Replication replication, int budget, Failure failure, boolean cut, long cutMillis,
-            boolean cutHeals, boolean pauseReplay, boolean refuseFence, boolean force, boolean returns, boolean failback) {
+            boolean cutHeals, boolean pauseReplay, boolean refuseFence, boolean force, boolean returns, boolean failback,
+            boolean guarded) {
 
         static Schedule draw(long seed) {
             Random random = new Random(seed);
@@ -113,8 +116,9 @@ class DataTierFaultsTest {
             // drawn last, so that the draws above stay what they were for every seed
             boolean returns = failure == Failure.CRASH && random.nextBoolean();
             boolean failback = returns && random.nextBoolean();
+            boolean guarded = returns && random.nextBoolean();
             return new Schedule(seed, replication, budget, failure, cut, cutMillis, cutHeals, pauseReplay, refuseFence,
-                    force, returns, failback);
+                    force, returns, failback, guarded);
         }
     }
 
@@ -132,7 +136,7 @@ class DataTierFaultsTest {
     record Outcome(Map<Long, Instant> acknowledged, Set<Long> onNewPrimary, Set<Long> onOldPrimary, boolean promoted,
             boolean forced, DataTier.Promotion promotion, List<String> twoWritable, GroupReconciler.Status status, String dnsServes,
             boolean dnsNodeWritable, List<String> results, Instant returnedAt, Duration returnedWritable,
-            boolean oldPrimaryWritableAtEnd) {
+            boolean writableAtReturn, boolean oldPrimaryWritableAtEnd) {
 
         /**
          * One line for the soak's figures: the schedule, whether it was promoted, the exposure it recorded against the
@@ -145,11 +149,11 @@ class DataTierFaultsTest {
                             "window=%.3fs", w.window().toMillis() / 1000.0)
                     : promotion.exposure().getClass().getSimpleName();
             return String.format(java.util.Locale.ROOT, "SCHEDULE seed=%d %s budget=%d %s cut=%s heals=%s pause=%s"
-                    + " refuse=%s force=%s returns=%s failback=%s | forced=%s promoted=%s exposure=%s acknowledged=%d"
+                    + " refuse=%s force=%s returns=%s failback=%s guarded=%s | forced=%s promoted=%s exposure=%s acknowledged=%d"
                     + " lost=%d twoWritable=%d returnedWritableMs=%s status=%s violations=%d", schedule.seed(),
                     schedule.replication(), schedule.budget(), schedule.failure(), schedule.cut(), schedule.cutHeals(),
                     schedule.pauseReplay(), schedule.refuseFence(), schedule.force(), schedule.returns(), schedule.failback(),
-                    forced, promoted, exposure, acknowledged.size(), lost, twoWritable.size(), returnedAt == null ? "-"
+                    schedule.guarded(), forced, promoted, exposure, acknowledged.size(), lost, twoWritable.size(), returnedAt == null ? "-"
                             : Long.toString(returnedWritable.toMillis()), status.convergence().getClass().getSimpleName(),
                     violations.size());
         }
@@ -208,6 +212,7 @@ class DataTierFaultsTest {
             AtomicReference<Instant> lastTwoWritable = new AtomicReference<>();
             // when the old primary was started again; two writers after it are measured (I5), not counted under I2
             AtomicReference<Instant> returned = new AtomicReference<>();
+            AtomicBoolean writableAtReturn = new AtomicBoolean();
             Thread monitor = new Thread(() -> {
                 while (running.get()) {
                     List<String> writable = new ArrayList<>();
@@ -277,8 +282,12 @@ class DataTierFaultsTest {
                         && WEST_IP.equals(served(dns))) {
                     // the crashed old primary's server starts again as the primary it was, never fenced; a failback
                     // decided as it returns (its application is healthy again) must not give it the traffic
+                    if (schedule.guarded()) { // the shipped start-up guard, answered as the actuator's endpoint would
+                        StartGuard.run(primary, "primary", StartCheck.judge(group.status(), "primary").orElseThrow());
+                    }
                     returned.set(Instant.now());
                     primary.start();
+                    writableAtReturn.set(writable(primary.jdbcUrl()));
                     if (schedule.failback()) {
                         group.offer(new Decision(1, "d-3", "api", 3L, DecisionKind.FAILBACK, "secondary", "primary",
                                 "nemesis", List.of(), Instant.now(), DecisionMode.LIVE, "automation"));
@@ -307,7 +316,7 @@ class DataTierFaultsTest {
             return new Outcome(writer.acknowledgedAt(), onNew, onOld, promoted, forced.get(), group.status().dataTier()
                     .promoted(), twoWritable, group.status(), dnsServes,
                     writable(urls.get(dnsServes)), List.copyOf(results), returnedAt, returnedWritable,
-                    returnedAt != null && writable(primary.jdbcUrl()));
+                    writableAtReturn.get(), returnedAt != null && writable(primary.jdbcUrl()));
         }
     }
 
@@ -368,6 +377,11 @@ class DataTierFaultsTest {
         if (outcome.returnedAt() != null) {
             if (!WEST_IP.equals(outcome.dnsServes())) {
                 violations.add("I5: DNS serves " + outcome.dnsServes() + " after the old primary returned");
+            }
+            if (schedule.guarded() && (outcome.writableAtReturn() || !outcome.returnedWritable().isZero())) {
+                violations.add("I5: the old primary started through the start-up guard and took writes (at its first"
+                        + " connection: " + outcome.writableAtReturn() + "; beside the new primary for "
+                        + outcome.returnedWritable().toMillis() + " ms)");
             }
             if (outcome.oldPrimaryWritableAtEnd()) {
                 violations.add("I5: the old primary returned and still takes writes at the end");

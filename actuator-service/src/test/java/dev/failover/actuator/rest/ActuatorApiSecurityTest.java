@@ -101,6 +101,15 @@ class ActuatorApiSecurityTest {
         }
     }
 
+    /** A start-up guard's question needs a viewer's token; a target without a database node is a 404 naming it. */
+    @Test
+    void theStartCheckNeedsAViewerAndNamesATargetWithoutADatabase() {
+        String path = "/groups/" + TestTopology.GROUP + "/targets/" + TestTopology.PRIMARY + "/start-check";
+        given().get(path).then().statusCode(401);
+        given().auth().oauth2(ApiTokens.withRoles("carol", "viewer")).get(path).then().statusCode(403);
+        given().auth().oauth2(ApiTokens.viewer()).get(path).then().statusCode(404).body("field", equalTo("target"));
+    }
+
     @Test
     void healthAndMetricsStayOpen() {
         given().get("/q/health/ready").then().statusCode(200);

@@ -188,6 +188,11 @@ public final class PostgresPair implements AutoCloseable {
             return port;
         }
 
+        /** The node's data directory (PGDATA), for a start-up guard's files. */
+        public Path dataDirectory() {
+            return data;
+        }
+
         /** The node's name: "primary", "replica", "replica2", ... (a replica's cluster_name). */
         public String name() {
             return name;

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
  */
 abstract class ActuatorCommand extends ApiCommand {
 
-    @Parameters(paramLabel = "GROUP")
+    @Parameters(index = "0", paramLabel = "GROUP")
     String group;
 
     @Option(names = "--actuator-url", split = ",", paramLabel = "URL", description = "an actuator's base URL; repeat or "
@@ -52,7 +52,7 @@ abstract class ActuatorCommand extends ApiCommand {
                 Optional<JsonNode> answer = ask(client);
                 if (answer.isPresent()) {
                     show(client, answer.get());
-                    return ok();
+                    return exit(answer.get());
                 }
                 notDriving = true;
                 passed.add(client.endpoint().base() + ": does not drive " + group);
@@ -85,6 +85,11 @@ abstract class ActuatorCommand extends ApiCommand {
             return Exits.REFUSED;
         }
         show(actuator, answer.get());
+        return exit(answer.get());
+    }
+
+    /** The exit code for the driving actuator's answer: OK, unless the command says otherwise. */
+    int exit(JsonNode answer) {
         return ok();
     }
 

@@ -1,0 +1,48 @@
+package dev.failover.ctl.command;
+
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.failover.ctl.Exits;
+import dev.failover.ctl.http.ApiClient;
+import dev.failover.ctl.http.ApiException;
+import dev.failover.ctl.render.Text;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The question a database node's start-up guard asks before its server starts (ADR 0020, "A former primary never starts
+ * writable"): may this target's node start as a primary? Exit 0 only when the actuator that drives the group says so;
+ * anything else (11: not the primary of record; 3, 4, 7-10: no actuator that drives the group answered) means the guard
+ * starts the node read-only. A viewer's token will do.
+ */
+@Command(name = "start-check", description = "May TARGET's database node start as a primary? Asks each actuator in turn "
+        + "until the one driving the group answers; exit 0: yes, 11: no (start it read-only), any other: no answer "
+        + "(start it read-only). Run by a node's start-up guard (viewer role, actuator audience).")
+public final class StartCheckCommand extends ActuatorCommand {
+
+    @Parameters(index = "1", paramLabel = "TARGET")
+    String target;
+
+    @Override
+    Optional<JsonNode> ask(ApiClient actuator) throws ApiException {
+        return Optional.of(actuator.get(ReadCommands.path(group, "targets", target, "start-check")).body());
+    }
+
+    @Override
+    void show(ApiClient actuator, JsonNode body) {
+        print(body, b -> Text.fit(group + "/" + target + ": " + (b.path("writable").asBoolean() ? "may start writable"
+                : "start read-only") + " (actuator " + actuator.endpoint().base() + "): " + text(b, "reason") + "\n", "  "));
+    }
+
+    @Override
+    int exit(JsonNode answer) {
+        return answer.path("writable").asBoolean() ? ok() : Exits.NOT_PRIMARY;
+    }
+
+    @Override
+    String doneBy() {
+        return "drives";
+    }
+}
