@@ -146,6 +146,75 @@ class DataTierIT {
         }
     }
 
+    /**
+     * Issue 50, the actuator killed mid-move (kill -9 of the packaged service): the primary region's application fails
+     * while its database keeps answering and taking writes, so the move fences the old primary first and waits until the
+     * replica has received everything it wrote. The replication link is frozen (the replica's WAL receiver stopped by
+     * SIGSTOP), so the move waits: the actuator is killed then, after the fence and before the promotion. Started again,
+     * it knows nothing of the move but the desired state it restores; it finds the old primary fenced, waits for the
+     * replica to receive its final position (the link back), promotes, switches DNS. No acknowledged row is lost and the
+     * two nodes never take writes at once.
+     */
+    @Test
+    void anActuatorKilledAfterTheFenceCompletesTheMoveLosslesslyWhenStartedAgain() throws Exception {
+        try (PostgresPair pair = PostgresPair.start(PostgresPair.Replication.ASYNC, 1);
+                TestStack stack = stack("data-killed", pair, 5)) {
+            sql(pair.primary().jdbcUrl(), "CREATE TABLE orders (id bigint PRIMARY KEY, at timestamptz NOT NULL)");
+            await("the decision-service sees both HEALTHY").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> DeciderViews.health(stack.decider(), TestTopology.PRIMARY).equals("HEALTHY")
+                            && DeciderViews.health(stack.decider(), TestTopology.SECONDARY).equals("HEALTHY"));
+            WritingClient.Route route = () -> answers(stack).contains(TestTopology.SECONDARY_IP) ? pair.replica().jdbcUrl()
+                    : pair.primary().jdbcUrl();
+            java.util.List<String> twoWriters = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread monitor = new Thread(() -> {
+                while (watching.get()) {
+                    if (writeError(pair.primary().jdbcUrl()) == null && writeError(pair.replica().jdbcUrl()) == null) {
+                        twoWriters.add(Instant.now().toString());
+                    }
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "two-writers");
+            try (WritingClient writer = new WritingClient(route, PostgresPair.USER).start()) {
+                monitor.start();
+                await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedCount() >= 50);
+                pair.replica().signalWalReceiver("STOP"); // the link frozen: the move cannot finish its wait
+                stack.backend(TestTopology.PRIMARY).fail(); // the application fails; its database answers and writes
+                await("the old primary fenced by the move").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> refusesWrites(pair.primary().jdbcUrl()));
+                Thread.sleep(1_000);
+                assertThat(isPrimary(pair.replica().jdbcUrl())).as("waiting: not promoted before it has everything")
+                        .isFalse();
+
+                stack.actuator().kill(); // kill -9 after the fence, before the promotion
+                Instant killedAt = Instant.now();
+                pair.replica().signalWalReceiver("CONT");
+                ServiceProcess restarted = stack.start(TestStack.ACTUATOR, "actuator-restarted", java.util.Map.of());
+                restarted.awaitReady(Duration.ofSeconds(90));
+                await("BIND answers the secondary").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> answers(stack).equals(Set.of(TestTopology.SECONDARY_IP)));
+                System.out.printf("actuator killed mid-move; DNS switched %.1f s after the kill%n",
+                        Duration.between(killedAt, Instant.now()).toMillis() / 1000.0);
+                int atSwitch = writer.acknowledgedCount();
+                await("writes acknowledged by the promoted replica").atMost(Duration.ofSeconds(30))
+                        .until(() -> writer.acknowledgedCount() >= atSwitch + 20);
+                writer.stop();
+                assertThat(WritingClient.ids(pair.replica().jdbcUrl(), PostgresPair.USER))
+                        .as("every row acknowledged, before the fence and after the switch, on the promoted node")
+                        .containsAll(writer.acknowledged());
+                assertThat(refusesWrites(pair.primary().jdbcUrl())).as("the old primary stays fenced").isTrue();
+            } finally {
+                watching.set(false);
+                monitor.join(5_000);
+            }
+            assertThat(twoWriters).as("never two nodes taking writes").isEmpty();
+        }
+    }
+
     /** The stack over the pair: BIND9, the probes, a decision-service and the actuator with its logins to both nodes. */
     static TestStack stack(String name, PostgresPair pair, int budget) throws Exception {
         return TestStack.named(name).backends(TestTopology.PRIMARY, TestTopology.SECONDARY)
