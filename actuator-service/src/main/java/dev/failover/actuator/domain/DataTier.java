@@ -45,6 +45,25 @@ public record DataTier(Map<String, Node> nodes, Instant heldSince, Duration last
     }
 
     /**
+     * How long {@code target}'s node has been left unfenced after the last promotion this instance requested: from the
+     * promotion until now, while the node (not the promoted one) was not last seen fenced or a replica, because it takes
+     * writes or does not answer, in which case clients that still reach it may write to it (issue 50). Empty before any
+     * promotion, for the promoted target, and for a node last seen fenced or replicating.
+     */
+    public java.util.Optional<Duration> unfencedSincePromotion(String target, Instant now) {
+        if (promoted == null || promoted.target().equals(target)) {
+            return java.util.Optional.empty();
+        }
+        Node node = nodes.get(target);
+        if (node != null && node.observation() instanceof Database.Observation.Observed o
+                && (o.role() == Database.Role.FENCED || o.role() == Database.Role.REPLICA)) {
+            return java.util.Optional.empty();
+        }
+        Duration since = Duration.between(promoted.at(), now);
+        return java.util.Optional.of(since.isNegative() ? Duration.ZERO : since);
+    }
+
+    /**
      * A promotion requested.
      *
      * @param at       the start of the pass that measured {@code exposure} and requested it

@@ -101,6 +101,11 @@ public class ActuatorMetrics {
     public static final String DATABASE_LOSS_EXPOSURE_KNOWN = "failover.actuator.database.loss.exposure.known";
     /** The group's safety.maxDataLossSeconds, beside the lag it bounds. */
     public static final String DATABASE_LOSS_BUDGET = "failover.actuator.database.loss.budget.seconds";
+    /**
+     * Per target: seconds since the last promotion this instance requested while the target's node (not the promoted
+     * one) was not seen fenced or a replica: it takes writes or does not answer (issue 50); 0 otherwise.
+     */
+    public static final String DATABASE_UNFENCED = "failover.actuator.database.unfenced.seconds";
     /** 1 while an unplanned failover is held because the replica lags beyond the budget. Alert FailoverHeldForDataLoss. */
     public static final String DATABASE_HELD = "failover.actuator.database.held";
     /** Seconds from the last promotion's request until its node was seen writable (NaN before any), by group. */
@@ -192,6 +197,9 @@ public class ActuatorMetrics {
                     ? w.window().toMillis() / 1000.0 : e instanceof LossExposure.None ? 0 : Double.POSITIVE_INFINITY);
             exposureGauge(DATABASE_LOSS_EXPOSURE_KNOWN, group.id(), target.id(), status,
                     e -> e instanceof LossExposure.Unknown ? 0 : 1);
+            Gauge.builder(DATABASE_UNFENCED, () -> status.get().dataTier().unfencedSincePromotion(target.id(),
+                    clock.instant()).map(d -> d.toMillis() / 1000.0).orElse(0.0)).tags("group", group.id(), "target",
+                    target.id()).register(registry);
         }
         int budget = group.safety().maxDataLossSeconds();
         Gauge.builder(DATABASE_LOSS_BUDGET, () -> budget).tag("group", group.id()).register(registry);

@@ -147,6 +147,39 @@ class ActuatorMetricsTest {
         assertThat(known.get()).isZero();
     }
 
+    /**
+     * Issue 50: after a promotion, how long the old primary has gone unfenced: it does not answer (the two-writable alert
+     * cannot see it) or takes writes; 0 once it is seen fenced or replicating, for the promoted node, before a promotion.
+     */
+    @Test
+    void anOldPrimaryLeftUnfencedAfterThePromotionIsAGauge() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        FailoverGroup group = DatabaseStepTest.topology("jdbc:postgresql://east:5432/app", "jdbc:postgresql://west:5432/app",
+                15).group("api").orElseThrow();
+        AtomicReference<DataTier> tier = new AtomicReference<>(DataTier.NONE);
+        new ActuatorMetrics(registry, Clock.fixed(NOW, java.time.ZoneOffset.UTC)).trackDatabases(group,
+                () -> new GroupReconciler.Status("api", null, new Convergence.Idle(), null, null, null, null, tier.get()));
+        Supplier<Double> primary = () -> registry.get(ActuatorMetrics.DATABASE_UNFENCED).tags("group", "api", "target",
+                "primary").gauge().value();
+        Supplier<Double> secondary = () -> registry.get(ActuatorMetrics.DATABASE_UNFENCED).tags("group", "api", "target",
+                "secondary").gauge().value();
+        assertThat(primary.get()).as("no promotion").isZero();
+
+        DataTier.Promotion promoted = new DataTier.Promotion("secondary", NOW.minusSeconds(150), null);
+        DataTier.Node writable = new DataTier.Node(new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false), NOW);
+        tier.set(new DataTier(Map.of("primary", new DataTier.Node(new Database.Observation.Unavailable("timed out"), NOW),
+                "secondary", writable), null, null, promoted, Map.of()));
+        assertThat(primary.get()).as("not answering since the promotion").isEqualTo(150.0);
+        assertThat(secondary.get()).as("the promoted node").isZero();
+
+        tier.set(new DataTier(Map.of("primary", writable, "secondary", writable), null, null, promoted, Map.of()));
+        assertThat(primary.get()).as("writable beside it").isEqualTo(150.0);
+
+        tier.set(new DataTier(Map.of("primary", new DataTier.Node(new Database.Observation.Observed(Database.Role.FENCED, 0,
+                0, false), NOW), "secondary", writable), null, null, promoted, Map.of()));
+        assertThat(primary.get()).as("fenced").isZero();
+    }
+
     static DataTier withExposure(LossExposure exposure) {
         return new DataTier(Map.of(), null, null, null, Map.of("secondary", exposure));
     }
