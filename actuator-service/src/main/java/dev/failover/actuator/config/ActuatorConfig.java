@@ -105,7 +105,8 @@ public interface ActuatorConfig {
         Duration callTimeout();
 
         /**
-         * How often the owning actuator observes each database node of its groups, off the reconcile passes (issue 50).
+         * How often each actuator instance observes each database node of every group, whether it drives the group or not,
+         * off the reconcile passes (issue 50): a new owner then knows what a promotion may lose.
          * The primary's WAL position sampled this often is what a failover's loss exposure is measured against: with
          * asynchronous replication, {@code safety.maxDataLossSeconds} must cover this interval plus the time to detect
          * and decide a failure. A node that does not answer is left for a growing while, up to 30 s.

@@ -23,6 +23,8 @@ final class ActuationReports {
     private final Consumer<ActuationResult> sink;
     private final Clock clock;
     private final Map<String, String> lastPublished = new HashMap<>();
+    /** What was said once for the whole desired state, whatever was said between (touched by passes only). */
+    private final java.util.Set<String> saidForDesiredState = new java.util.HashSet<>();
 
     ActuationReports(String group, Consumer<ActuationResult> sink, Clock clock) {
         this.group = group;
@@ -63,9 +65,22 @@ final class ActuationReports {
         report(decision, step, status, provider, details, startedAt);
     }
 
+    /**
+     * Publishes a pass's result once for the whole desired state: a condition that holds for the rest of the move (an
+     * old primary left unfenced because it does not answer) is not said again on every pass in which another result of
+     * the same step comes between (issue 50: a held failover said both on every pass, a flood).
+     */
+    void publishOncePerDesiredState(Decision decision, ActuationStep step, ActuationStatus status, String provider,
+            String details, Instant startedAt) {
+        if (saidForDesiredState.add(step + " " + status + " " + details)) {
+            report(decision, step, status, provider, details, startedAt);
+        }
+    }
+
     /** A new desired state: everything is said anew. */
     void forget() {
         lastPublished.clear();
+        saidForDesiredState.clear();
     }
 
     /** A result about {@code decision}, from any thread; leaves the memory of what was said as it is. */

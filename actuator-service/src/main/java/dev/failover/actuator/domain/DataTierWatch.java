@@ -10,8 +10,9 @@ import dev.failover.actuator.database.Database;
 
 /**
  * One group's data-tier facts as its passes and its watch find them (ADR 0020); changed by the passes, through the
- * group's {@link PassContext}, and by the watch ({@link GroupReconciler#watchDataTier}) on its own thread, so every
- * method holds the monitor; read as a {@link DataTier} value.
+ * group's {@link PassContext}, and by the watch ({@link GroupWatch}) on its own thread, so every method holds the
+ * monitor; read as a {@link DataTier} value. It lives as long as the instance, not one tenure of the group: every
+ * instance watches every group's nodes, so the evidence is there when it takes a group over ({@link #newTenure}).
  * <p>
  * It also keeps the evidence of what a promotion may lose (issue 50): each observation of a writable node that reports
  * its WAL is a sample of the primary's flushed position, taken at the pass's start (every commit acknowledged before it
@@ -30,8 +31,8 @@ final class DataTierWatch {
 
     private final Map<String, DataTier.Node> nodes = new LinkedHashMap<>();
     private final java.util.ArrayDeque<Sample> samples = new java.util.ArrayDeque<>();
-    /** By replica target: the time of the newest sample whose position it was seen to have received. */
-    private final Map<String, Instant> coveredUntil = new java.util.HashMap<>();
+    /** By replica target: the newest sample whose position it was seen to have received (its time and timeline). */
+    private final Map<String, Sample> coveredBy = new java.util.HashMap<>();
     /** The target whose node was last seen taking writes, any backend's; null before any. */
     private String lastWriter;
     private Instant heldSince;
@@ -87,7 +88,7 @@ final class DataTierWatch {
             while (newestFirst.hasNext()) {
                 Sample sample = newestFirst.next();
                 if (sample.wal().timeline() == o.wal().timeline() && sample.wal().lsn() <= o.wal().lsn()) {
-                    coveredUntil.merge(target, sample.at(), (a, b) -> a.isAfter(b) ? a : b);
+                    coveredBy.merge(target, sample, (a, b) -> a.at().isAfter(b.at()) ? a : b);
                     break;
                 }
             }
@@ -142,7 +143,19 @@ final class DataTierWatch {
                     + " when it was last seen writable, %.1f s ago (a commit waits for it)", name, newest.target(),
                     Duration.between(newest.at(), now).toMillis() / 1000.0));
         }
-        Instant covered = coveredUntil.get(target);
+        Sample coveredSample = coveredBy.get(target);
+        long follows = node.wal().timeline() != 0 ? node.wal().timeline()
+                : coveredSample != null ? coveredSample.wal().timeline() : 0;
+        if (newest != null && follows != 0 && follows < newest.wal().timeline()) {
+            // it follows an old primary: however recently it received that one's WAL, it lacks everything the newer one
+            // wrote since its promotion (issue 50, lineage: a second failover must not promote it). A replica whose
+            // receiver is down reports no timeline: the one it was last seen to receive stands in
+            return new LossExposure.Unknown("the replica follows timeline " + follows + " while the primary, "
+                    + newest.target() + "'s node, writes timeline " + newest.wal().timeline() + ": it replicates an old"
+                    + " primary and lacks everything written since the promotion. Re-point it at " + newest.target()
+                    + "'s node (pg_rewind or a new base backup, primary_conninfo)");
+        }
+        Instant covered = coveredSample == null ? null : coveredSample.at();
         if (covered == null) {
             if (newest == null) {
                 return new LossExposure.Unknown("this actuator has seen no primary take writes since it started, so"
@@ -223,6 +236,19 @@ final class DataTierWatch {
         lastPromotion = Duration.between(promotionRequestedAt, now);
         promotionRequestedAt = null;
         return Optional.of(lastPromotion);
+    }
+
+    /**
+     * This instance begins to drive the group (again): what a tenure's passes were doing (a hold, a refused switch, a
+     * promotion's clock) is not the new tenure's; what was seen of the nodes (the evidence) stays.
+     */
+    synchronized void newTenure() {
+        heldSince = null;
+        heldThisPass = false;
+        switchRefusedSince = null;
+        switchRefusedThisPass = false;
+        promotionRequestedAt = null;
+        promotionRequests = 0;
     }
 
     /** A new desired state: a promotion requested for the previous one is not this one's. */

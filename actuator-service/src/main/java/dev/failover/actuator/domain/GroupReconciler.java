@@ -59,11 +59,6 @@ public final class GroupReconciler {
         }
     }
 
-    /** How long a node that did not answer the watch is left before it is tried again: doubling up to 30 s. */
-    private static Backoff unansweredNode(Duration interval) {
-        return new Backoff(interval, Duration.ofSeconds(30), Duration.ZERO, () -> 0.0);
-    }
-
     /**
      * A group's state for views and metrics; immutable.
      *
@@ -123,10 +118,9 @@ public final class GroupReconciler {
     private String initialTarget;
     /** The desired state holds a change written whose save failed: stored again before the next read. */
     private boolean changeUnstored;
-    private final DataTierWatch dataTier = new DataTierWatch();
-    /** By target: how many watches in a row its node did not answer, and when it is tried again (the watch's breaker). */
-    private final Map<String, Integer> watchMisses = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, Instant> watchAgainAt = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The group's database nodes as watched by this instance, before this tenure too (issue 50). */
+    private final GroupWatch watch;
+    private final DataTierWatch dataTier;
     private final Object statusLock = new Object();
     /** Whether the last watch saw two nodes take writes; touched by the watch only. */
     private boolean twoWritersSeen;
@@ -140,6 +134,16 @@ public final class GroupReconciler {
 
     public GroupReconciler(String group, Topology topology, DnsProvider dns, Scalers scalers, Databases databases,
             TrafficPlan traffic, DesiredStore store, Consumer<ActuationResult> sink, Clock clock, Settings settings) {
+        this(group, topology, dns, scalers, databases, traffic, store, sink, clock, settings, new GroupWatch());
+    }
+
+    /** @param watch the group's database nodes as this instance has watched them so far, driven or not */
+    GroupReconciler(String group, Topology topology, DnsProvider dns, Scalers scalers, Databases databases,
+            TrafficPlan traffic, DesiredStore store, Consumer<ActuationResult> sink, Clock clock, Settings settings,
+            GroupWatch watch) {
+        this.watch = watch;
+        this.dataTier = watch.facts();
+        dataTier.newTenure();
         this.group = group;
         this.topology = topology;
         this.use = new Backends(group, dns, scalers, databases, traffic, settings, clock);
@@ -239,28 +243,7 @@ public final class GroupReconciler {
             return Optional.empty();
         }
         Duration interval = use.settings().databaseWatch();
-        for (Target target : config.get().targets()) {
-            if (target.database() == null) {
-                continue;
-            }
-            Instant now = use.clock().instant(); // before the call: every commit acknowledged before it is in the sample
-            Instant again = watchAgainAt.get(target.id());
-            if (again != null && now.isBefore(again)) {
-                continue;
-            }
-            Optional<Database.Observation> seen = use.databases().observe(target.database());
-            if (seen.isEmpty()) {
-                continue; // no backend or login: the passes block on it and say so
-            }
-            dataTier.seen(target.id(), seen.get(), now);
-            if (seen.get() instanceof Database.Observation.Unavailable) {
-                int misses = watchMisses.merge(target.id(), 1, Integer::sum);
-                watchAgainAt.put(target.id(), use.clock().instant().plus(unansweredNode(interval).after(misses)));
-            } else {
-                watchMisses.remove(target.id());
-                watchAgainAt.remove(target.id());
-            }
-        }
+        watch.observe(config.get(), use.databases(), use.clock(), interval);
         Status now;
         synchronized (statusLock) {
             now = status;
@@ -347,6 +330,13 @@ public final class GroupReconciler {
         public void publishOnce(ActuationStep step, ActuationStatus status, String provider, String details,
                 Instant startedAt) {
             reports.publishOnce(desired == null ? null : desired.decision(), step, status, provider, details, startedAt);
+        }
+
+        @Override
+        public void publishOncePerDesiredState(ActuationStep step, ActuationStatus status, String provider, String details,
+                Instant startedAt) {
+            reports.publishOncePerDesiredState(desired == null ? null : desired.decision(), step, status, provider, details,
+                    startedAt);
         }
 
         @Override

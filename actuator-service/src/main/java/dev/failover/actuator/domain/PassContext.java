@@ -29,6 +29,10 @@ interface PassContext {
      * Publishes a result unless the same step last said the same {@code condition} (its words without the figures that
      * change from pass to pass, such as a replica's lag): said once while the condition lasts.
      */
+    /** Publishes a result once for the whole desired state, whatever else the step says between. */
+    void publishOncePerDesiredState(ActuationStep step, ActuationStatus status, String provider, String details,
+            Instant startedAt);
+
     void publishOnce(ActuationStep step, ActuationStatus status, String provider, String condition, String details,
             Instant startedAt);
 

@@ -177,7 +177,7 @@ record PromoteDatabase() implements ReconcileStep {
                 return new Step.Wait(group.retryLater("a planned move fences the old primary " + old.node() + " first, and"
                         + " it cannot be read: " + why, now));
             }
-            group.publishOnce(ActuationStep.DATABASE, ActuationStatus.SKIPPED, kind, "old primary " + old.node()
+            group.publishOncePerDesiredState(ActuationStep.DATABASE, ActuationStatus.SKIPPED, kind, "old primary " + old.node()
                     + " not reachable, not fenced (" + why + "); the DNS switch sends clients away from it, a fencing hook"
                     + " of your own stops it", now);
             return budgetGate(goal, candidate, now, use, group);

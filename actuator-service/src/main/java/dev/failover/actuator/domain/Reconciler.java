@@ -31,6 +31,8 @@ public final class Reconciler {
     private final Clock clock;
     private final GroupReconciler.Settings settings;
     private final Map<String, GroupReconciler> groups = new ConcurrentHashMap<>();
+    /** Every group's database nodes as this instance watches them, driven here or not (issue 50). */
+    private final Map<String, GroupWatch> watches = new ConcurrentHashMap<>();
 
     /** Every group with the same DNS provider and traffic plan. */
     public Reconciler(Topology topology, DnsProvider dns, Scalers scalers, TrafficPlan traffic,
@@ -65,17 +67,33 @@ public final class Reconciler {
         return groups.computeIfAbsent(id, g -> {
             GroupDns use = dns.apply(g);
             return new GroupReconciler(g, topology, use.provider(), scalers, databases, use.plan(), store, sink, clock,
-                    settings);
+                    settings, watches.computeIfAbsent(g, w -> new GroupWatch()));
         });
     }
 
     /**
-     * Watches the group's database nodes once, off its passes (issue 50); returns when to watch again, empty when the
-     * group has no database node or is not driven here (never offered or restored, or forgotten).
+     * Watches the group's database nodes once, off its passes (issue 50), whether this instance drives the group or
+     * not: an instance that takes a group over then knows what a promotion may lose (it watched the primary before its
+     * loss), where an instance that watched only its own groups found it unknown and held the failover. Returns when to
+     * watch again (and, for a group driven here, whether a pass is wanted now); empty when the group has no database
+     * node. Called by one thread per group at a time.
      */
     public java.util.Optional<GroupReconciler.Watched> watch(String id) {
         GroupReconciler group = groups.get(id);
-        return group == null ? java.util.Optional.empty() : group.watchDataTier();
+        if (group != null) {
+            return group.watchDataTier();
+        }
+        java.util.Optional<dev.failover.contract.topology.FailoverGroup> config = topology.group(id)
+                .filter(g -> g.targets().stream().anyMatch(t -> t.database() != null));
+        config.ifPresent(g -> watches.computeIfAbsent(id, w -> new GroupWatch()).observe(g, databases, clock,
+                settings.databaseWatch()));
+        return config.map(g -> new GroupReconciler.Watched(settings.databaseWatch(), false));
+    }
+
+    /** The groups whose targets have database nodes: every instance watches them (issue 50). */
+    public List<String> watchedGroups() {
+        return topology.groups().stream().filter(g -> g.targets().stream().anyMatch(t -> t.database() != null))
+                .map(dev.failover.contract.topology.FailoverGroup::id).toList();
     }
 
     /**

@@ -23,9 +23,11 @@ import dev.failover.kafka.logging.GroupLogContext;
  * so it never delays another group. A pass that throws (Kafka down while saving a step), or fails with an Error, is run
  * again with backoff. A pass logs with its group, and the decision and epoch it drives, in the MDC ({@link GroupLogContext}).
  * <p>
- * A group with database nodes is also watched (issue 50): its nodes observed on a pool of their own, as often as the
- * group asks ({@link Reconciler#watch}), so that a node whose region is cut off, which costs a call timeout, never
- * delays a pass, and the primary's positions are sampled whether passes run or not.
+ * Every group with database nodes is also watched (issue 50), whether this instance drives it or not: its nodes
+ * observed on a pool of their own, as often as the reconciler asks ({@link Reconciler#watch}), from the loop's start
+ * until it closes, so that a node whose region is cut off, which costs a call timeout, never delays a pass, the
+ * primary's positions are sampled whether passes run or not, and an instance that takes a group over already knows
+ * what a promotion may lose.
  */
 public final class ReconcileLoop implements AutoCloseable {
 
@@ -37,6 +39,7 @@ public final class ReconcileLoop implements AutoCloseable {
     private final ScheduledExecutorService watchPool;
     private final Backoff onError;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    private volatile boolean closed;
     private final Set<String> stopped = ConcurrentHashMap.newKeySet();
 
     public ReconcileLoop(Reconciler reconciler, int threads, Backoff onError) {
@@ -52,6 +55,7 @@ public final class ReconcileLoop implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        reconciler.watchedGroups().forEach(group -> watchSoon(group, Duration.ZERO));
     }
 
     /** Drives these groups (their partition was assigned here), each with a pass now, decision or none. */
@@ -59,12 +63,6 @@ public final class ReconcileLoop implements AutoCloseable {
         stopped.removeAll(groups);
         reconciler.drive(groups);
         groups.forEach(this::trigger);
-        for (String group : groups) {
-            Lane lane = lanes.get(group);
-            if (lane != null) {
-                lane.watchSoon(Duration.ZERO);
-            }
-        }
     }
 
     /** Runs the group's pass now, or right after the one under way; nothing for a group stopped here. */
@@ -89,15 +87,46 @@ public final class ReconcileLoop implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         pool.shutdownNow();
         watchPool.shutdownNow();
+    }
+
+    private void watchSoon(String group, Duration delay) {
+        if (closed) {
+            return;
+        }
+        try {
+            watchPool.schedule(() -> watch(group), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed meanwhile
+        }
+    }
+
+    /** One watch of the group's nodes; the next is scheduled when it ends, so never two of a group at once. */
+    private void watch(String group) {
+        Duration again;
+        try (GroupLogContext logged = GroupLogContext.group(group)) {
+            try {
+                java.util.Optional<dev.failover.actuator.domain.GroupReconciler.Watched> watched = reconciler.watch(group);
+                if (watched.isPresent() && watched.get().passNow() && reconciler.drives(group)) {
+                    trigger(group); // a second writer: the pass fences it after its ownership check
+                }
+                again = watched.map(dev.failover.actuator.domain.GroupReconciler.Watched::next).orElse(null);
+            } catch (RuntimeException | Error e) {
+                LOG.errorf(e, "database watch of group %s failed; watched again in %s", group, onError.after(1));
+                again = onError.after(1);
+            }
+        }
+        if (again != null) {
+            watchSoon(group, again);
+        }
     }
 
     /** One group's schedule: never two passes at once, never a pass after {@link #stop}. */
     private final class Lane {
         private final String group;
         private ScheduledFuture<?> next;
-        private ScheduledFuture<?> nextWatch;
         private boolean running;
         private boolean again;
         private boolean stopped;
@@ -159,36 +188,6 @@ public final class ReconcileLoop implements AutoCloseable {
             stopped = true;
             if (next != null) {
                 next.cancel(false);
-            }
-            if (nextWatch != null) {
-                nextWatch.cancel(false);
-            }
-        }
-
-        synchronized void watchSoon(Duration delay) {
-            if (stopped || nextWatch != null && !nextWatch.isDone()) {
-                return;
-            }
-            nextWatch = watchPool.schedule(this::watch, delay.toMillis(), TimeUnit.MILLISECONDS);
-        }
-
-        private void watch() {
-            java.util.Optional<Duration> again;
-            try (GroupLogContext logged = GroupLogContext.group(group)) {
-                try {
-                    java.util.Optional<dev.failover.actuator.domain.GroupReconciler.Watched> watched = reconciler.watch(group);
-                    if (watched.isPresent() && watched.get().passNow()) {
-                        runSoon(Duration.ZERO); // a second writer: the pass fences it after its ownership check
-                    }
-                    again = watched.map(dev.failover.actuator.domain.GroupReconciler.Watched::next);
-                } catch (RuntimeException | Error e) {
-                    LOG.errorf(e, "database watch of group %s failed; watched again in %s", group, onError.after(1));
-                    again = java.util.Optional.of(onError.after(1));
-                }
-            }
-            synchronized (this) {
-                nextWatch = null;
-                again.ifPresent(this::watchSoon);
             }
         }
     }

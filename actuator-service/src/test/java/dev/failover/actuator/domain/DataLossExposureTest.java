@@ -141,6 +141,47 @@ class DataLossExposureTest {
         }
     }
 
+    /**
+     * Issue 50, defect 5 (lineage): three regions, a primary and two asynchronous replicas of it. The first failover
+     * promotes the secondary; the tertiary's replica still follows the first primary (its timeline 1), which is gone,
+     * while the new primary writes timeline 2. When the secondary fails too, promoting the tertiary would lose every
+     * write since the first failover, however recently it had received the first primary's WAL: the second failover is
+     * held, and says which node to re-point it at.
+     */
+    @Test
+    void aSecondFailoverToAReplicaThatStillFollowsTheFirstPrimaryIsHeldNamingWhatToRepoint() throws Exception {
+        try (PostgresPair pair = PostgresPair.start(Replication.ASYNC, 2)) {
+            Databases databases = new Databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null), Map.of(
+                    "app-east", new Databases.Login(PostgresPair.USER, null), "app-west", new Databases.Login(
+                            PostgresPair.USER, null)));
+            GroupReconciler group = new GroupReconciler("api", DatabaseStepTest.three(pair.primary().jdbcUrl(),
+                    pair.replica().jdbcUrl(), pair.replicas().get(1).jdbcUrl(), 30), dns, Scalers.none(), databases,
+                    new TrafficPlan(Routing.SINGLE, 100, List.of()), s -> {
+                    }, results::add, clock, settings);
+            sql(pair.primary().jdbcUrl(), "CREATE TABLE orders (id serial PRIMARY KEY, note text NOT NULL)");
+            write(pair, 20);
+            watchBeforeTheFailure(group, pair);
+
+            pair.primary().crash();
+            group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+            until(group, () -> group.status().convergence() instanceof Convergence.Converged);
+            assertThat(isReplica(pair.replica().jdbcUrl())).as("the first failover promoted the secondary").isFalse();
+            sql(pair.replica().jdbcUrl(), "INSERT INTO orders (note) SELECT 'after the first failover' FROM"
+                    + " generate_series(1, 100)");
+            passes(group, 4); // the new primary watched: it writes timeline 2
+
+            pair.replica().crash(); // the second region's database fails too
+            group.offer(decision(2, DecisionKind.FAILOVER, "secondary", "tertiary"));
+            passes(group, 20);
+
+            assertThat(isReplica(pair.replicas().get(1).jdbcUrl())).as("not promoted: it lacks everything since the"
+                    + " first failover; " + database()).isTrue();
+            assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Converging.class, c -> assertThat(
+                    c.lastError()).contains("held by the data-loss budget").contains("unknown")
+                    .contains("Re-point it at secondary's node"));
+        }
+    }
+
     GroupReconciler group(PostgresPair pair, int budget, Map<String, Databases.Login> logins) {
         Map<String, Databases.Login> all = new java.util.HashMap<>(Map.of("app-east", new Databases.Login(
                 PostgresPair.USER, null), "app-west", new Databases.Login(PostgresPair.USER, null)));

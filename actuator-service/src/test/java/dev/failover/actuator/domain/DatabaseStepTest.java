@@ -253,10 +253,15 @@ public class DatabaseStepTest {
     static final String EU = "jdbc:postgresql://db.eu-west-1.example.test:5432/app";
 
     /** The group with a third target, "tertiary" in eu-west-1, whose node is a replica too (login app-east). */
-    static final Topology THREE = TopologyLoader.parse(topologyYaml(EAST, WEST, 30).replace("\n    safety:",
-            "\n      - id: tertiary\n        region: eu-west-1\n        probe: {type: tcp, host: 192.0.2.3, port: 443}\n"
-                    + "        dns: {values: [192.0.2.3]}\n        database: {kind: postgres, url: \"" + EU
-                    + "\", credentials: app-east}\n    safety:"), "test");
+    static final Topology THREE = three(EAST, WEST, EU, 30);
+
+    /** The group with a third target, "tertiary" in eu-west-1 (192.0.2.3), its node at {@code euUrl} (login app-east). */
+    static Topology three(String eastUrl, String westUrl, String euUrl, int maxDataLossSeconds) {
+        return TopologyLoader.parse(topologyYaml(eastUrl, westUrl, maxDataLossSeconds).replace("\n    safety:",
+                "\n      - id: tertiary\n        region: eu-west-1\n        probe: {type: tcp, host: 192.0.2.3, port: 443}\n"
+                        + "        dns: {values: [192.0.2.3]}\n        database: {kind: postgres, url: \"" + euUrl
+                        + "\", credentials: app-east}\n    safety:"), "test");
+    }
 
     /**
      * Issue 50, defect 5: after a decision that was blocked, the next decision's {@code fromTarget} is not the node that
@@ -304,6 +309,64 @@ public class DatabaseStepTest {
         nodes.set(WEST, primaryOn(2));
         group.run(); // the converged group sees its new primary write timeline 2
         return group;
+    }
+
+    /**
+     * Issue 50, item 1: an instance that takes a group over (its owner lost with the primary's region, ADR 0005) must know
+     * what a promotion may lose. Every instance watches every group's nodes, driven or not, so the new owner saw the
+     * primary's positions and the replica receive them before the loss: the failover is promoted within the budget.
+     * Before, only the owner watched: the new owner had seen no primary, found the exposure unknown and held the
+     * failover until an operator forced it.
+     */
+    @Test
+    void anInstanceThatTakesTheGroupOverKnowsWhatThePromotionMayLose() {
+        Database.Wal primaryWal = new Database.Wal(1, 5_000, false, List.of(new Database.Standby("replica", "async",
+                5_000)), null, null);
+        nodes.set(EAST, new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false, primaryWal))
+                .set(WEST, new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false, new Database.Wal(1, 5_000,
+                        false, List.of(), "replica", new Database.Receiver(true, "db.us-east-1.example.test:5432", T0))));
+        Databases databases = new Databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
+                new Databases.Login("failover", "p2")));
+        Reconciler instance = new Reconciler(TOPOLOGY, g -> new GroupDns(dns, new TrafficPlan(Routing.SINGLE, 100,
+                List.of())), Scalers.none(), databases, s -> {
+                }, results::add, clock, settings);
+        assertThat(instance.watchedGroups()).containsExactly("api");
+        for (int i = 0; i < 3; i++) { // the group is driven elsewhere; this instance watches it all the same
+            assertThat(instance.watch("api")).isPresent();
+            clock.advance(Duration.ofSeconds(1));
+        }
+        assertThat(instance.drives("api")).isFalse();
+
+        nodes.set(EAST, new Database.Observation.Unavailable("region lost")); // the owner is lost with the primary
+        instance.drive(List.of("api"));
+        instance.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        for (int pass = 0; pass < 20 && !(instance.status("api").convergence() instanceof Convergence.Converged); pass++) {
+            clock.advance(instance.run("api").compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1)
+                    : Duration.ofMillis(200));
+        }
+
+        assertThat(nodes.calls).as(database().toString()).contains("promote " + WEST);
+        assertThat(instance.status("api").dataTier().promoted().exposure()).isInstanceOfSatisfying(
+                LossExposure.Window.class, w -> assertThat(w.window()).isLessThan(Duration.ofSeconds(30)));
+        assertThat(servedIp()).isEqualTo("192.0.2.2");
+    }
+
+    /**
+     * Issue 50, item 6: a failover held by the budget while the old primary does not answer says each once, not both on
+     * every pass (before, the two results of the same step took turns as "the last said" and were both said again on
+     * every pass: a result every 2.5 s on the timeline for as long as the hold lasted).
+     */
+    @Test
+    void aHeldFailoverWithAnOldPrimaryThatDoesNotAnswerSaysEachOnce() {
+        nodes.set(EAST, new Database.Observation.Unavailable("region cut off")).set(WEST, replica(60, 0));
+        GroupReconciler group = reconciler();
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        for (int pass = 0; pass < 10; pass++) {
+            clock.advance(group.run());
+        }
+        assertThat(group.status().dataTier().heldSince()).as("held").isNotNull();
+        assertThat(database()).filteredOn(d -> d.startsWith("SKIPPED old primary")).hasSize(1);
+        assertThat(database()).filteredOn(d -> d.startsWith("FAILED held")).hasSize(1);
     }
 
     /**

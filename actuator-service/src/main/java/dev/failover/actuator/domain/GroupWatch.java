@@ -1,0 +1,66 @@
+package dev.failover.actuator.domain;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.failover.actuator.database.Database;
+import dev.failover.actuator.database.Databases;
+import dev.failover.contract.time.Backoff;
+import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.Target;
+
+/**
+ * One group's database nodes, watched by every actuator instance whether it drives the group or not (issue 50): the
+ * facts they yield ({@link DataTierWatch}: the primary's WAL positions, what each replica was seen to receive) belong to
+ * the instance, not to one tenure of the group, so that an instance that takes the group over (its owner lost with the
+ * primary's region) knows from its first pass what a promotion may lose, instead of finding it unknown and holding the
+ * failover until an operator forces it. A node that does not answer (its region cut off) is left for a growing while
+ * (doubling from the interval, up to 30 s), so that it holds no thread of the watch for a call timeout every interval.
+ * Observed by one thread at a time (each group's watch is scheduled after the last one ended).
+ */
+final class GroupWatch {
+
+    private final DataTierWatch facts = new DataTierWatch();
+    /** By target: how many watches in a row its node did not answer, and when it is tried again. */
+    private final Map<String, Integer> misses = new ConcurrentHashMap<>();
+    private final Map<String, Instant> againAt = new ConcurrentHashMap<>();
+
+    /** The facts the watch and the passes of the group's current tenure keep. */
+    DataTierWatch facts() {
+        return facts;
+    }
+
+    /** Observes each database node of {@code config} that its breaker lets, once; records what answered. */
+    void observe(FailoverGroup config, Databases databases, Clock clock, Duration interval) {
+        for (Target target : config.targets()) {
+            if (target.database() == null) {
+                continue;
+            }
+            Instant now = clock.instant(); // before the call: every commit acknowledged before it is in the sample
+            Instant again = againAt.get(target.id());
+            if (again != null && now.isBefore(again)) {
+                continue;
+            }
+            Optional<Database.Observation> seen = databases.observe(target.database());
+            if (seen.isEmpty()) {
+                continue; // no backend or login: the passes block on it and say so
+            }
+            facts.seen(target.id(), seen.get(), now);
+            if (seen.get() instanceof Database.Observation.Unavailable) {
+                int missed = misses.merge(target.id(), 1, Integer::sum);
+                againAt.put(target.id(), clock.instant().plus(unanswered(interval).after(missed)));
+            } else {
+                misses.remove(target.id());
+                againAt.remove(target.id());
+            }
+        }
+    }
+
+    private static Backoff unanswered(Duration interval) {
+        return new Backoff(interval, Duration.ofSeconds(30), Duration.ZERO, () -> 0.0);
+    }
+}
