@@ -40,15 +40,9 @@ class DataTierIT {
     @Test
     void aWritingClientKeepsWorkingAcrossTheFailoverAndNothingAcknowledgedIsLost() throws Exception {
         try (PostgresPair pair = PostgresPair.start(); TestStack stack = stack("data", pair, 5)) {
-            sql(pair.primary().jdbcUrl(), "CREATE TABLE orders (id bigint PRIMARY KEY, at timestamptz NOT NULL)");
             await("BIND answers the primary").atMost(Duration.ofSeconds(30)).until(() -> answers(stack).equals(
                     Set.of(TestTopology.PRIMARY_IP)));
-            await("the decision-service sees both HEALTHY").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> DeciderViews.health(stack.decider(), TestTopology.PRIMARY).equals("HEALTHY")
-                            && DeciderViews.health(stack.decider(), TestTopology.SECONDARY).equals("HEALTHY"));
-
-            WritingClient.Route route = () -> answers(stack).contains(TestTopology.SECONDARY_IP) ? pair.replica().jdbcUrl()
-                    : pair.primary().jdbcUrl();
+            WritingClient.Route route = ready(stack, pair);
             // every data-tier metric an alert names is exported (FailoverChainIT checks the others with a Prometheus)
             String exported = stack.actuator().metrics();
             java.util.regex.Matcher named = java.util.regex.Pattern.compile(DATA_TIER_METRICS + "[a-z_]+").matcher(
@@ -109,12 +103,7 @@ class DataTierIT {
     void aFailoverThatWouldLoseWritesIsHeldAndCompletesLosslesslyWhenTheOldPrimaryReturns() throws Exception {
         try (PostgresPair pair = PostgresPair.start(PostgresPair.Replication.ASYNC, 1);
                 TestStack stack = stack("data-held", pair, 0)) {
-            sql(pair.primary().jdbcUrl(), "CREATE TABLE orders (id bigint PRIMARY KEY, at timestamptz NOT NULL)");
-            await("the decision-service sees both HEALTHY").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> DeciderViews.health(stack.decider(), TestTopology.PRIMARY).equals("HEALTHY")
-                            && DeciderViews.health(stack.decider(), TestTopology.SECONDARY).equals("HEALTHY"));
-            WritingClient.Route route = () -> answers(stack).contains(TestTopology.SECONDARY_IP) ? pair.replica().jdbcUrl()
-                    : pair.primary().jdbcUrl();
+            WritingClient.Route route = ready(stack, pair);
             try (WritingClient writer = new WritingClient(route, PostgresPair.USER).start()) {
                 await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedCount() >= 50);
                 pair.replica().signalWalReceiver("STOP"); // the link between the regions is cut
@@ -159,12 +148,7 @@ class DataTierIT {
     void anActuatorKilledAfterTheFenceCompletesTheMoveLosslesslyWhenStartedAgain() throws Exception {
         try (PostgresPair pair = PostgresPair.start(PostgresPair.Replication.ASYNC, 1);
                 TestStack stack = stack("data-killed", pair, 5)) {
-            sql(pair.primary().jdbcUrl(), "CREATE TABLE orders (id bigint PRIMARY KEY, at timestamptz NOT NULL)");
-            await("the decision-service sees both HEALTHY").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> DeciderViews.health(stack.decider(), TestTopology.PRIMARY).equals("HEALTHY")
-                            && DeciderViews.health(stack.decider(), TestTopology.SECONDARY).equals("HEALTHY"));
-            WritingClient.Route route = () -> answers(stack).contains(TestTopology.SECONDARY_IP) ? pair.replica().jdbcUrl()
-                    : pair.primary().jdbcUrl();
+            WritingClient.Route route = ready(stack, pair);
             java.util.List<String> twoWriters = new java.util.concurrent.CopyOnWriteArrayList<>();
             java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
             Thread monitor = new Thread(() -> {
@@ -212,6 +196,75 @@ class DataTierIT {
                 monitor.join(5_000);
             }
             assertThat(twoWriters).as("never two nodes taking writes").isEmpty();
+        }
+    }
+
+    /**
+     * Issue 50, as ADR 0005 deploys: two actuators, and the one that drives the group is lost with the primary's region
+     * (kill -9 of the packaged service, the primary's database crashed by SIGQUIT, its application failing). The other
+     * takes the group over and must know what promoting the replica may lose: it watched the pair all along, though it
+     * did not drive the group, so the failover is promoted within the budget and DNS switched, without an operator.
+     * Before issue 50's watch of every group by every instance, the new owner had seen no primary, found the exposure
+     * unknown and held the failover until a force.
+     */
+    @Test
+    void anActuatorThatTakesTheGroupOverAfterItsOwnerIsLostPromotesWithinTheBudget() throws Exception {
+        try (PostgresPair pair = PostgresPair.start(PostgresPair.Replication.ASYNC, 1);
+                TestStack stack = stack("data-takeover", pair, 60)) {
+            ServiceProcess second = stack.start(TestStack.ACTUATOR, "actuator-b", java.util.Map.of());
+            second.awaitReady(Duration.ofSeconds(90));
+            WritingClient.Route route = ready(stack, pair);
+            List<ServiceProcess> actuators = List.of(stack.actuator(), second);
+            String drives = DATA_TIER_METRICS + "writable{group=\"api\",target=\"primary\"} 1";
+            await("one actuator drives the group and sees the primary").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500)).conditionEvaluationListener(c -> {
+                        if (!c.isSatisfied() && c.getRemainingTimeInMS() < 1_000) { // what each exports, for the report
+                            actuators.forEach(a -> System.out.println("not one driving actuator yet; " + a + " exports "
+                                    + metrics(a).lines().filter(l -> l.contains("database_writable")
+                                            || l.contains("desired_epoch")).toList()));
+                        }
+                    }).until(() -> actuators.stream().filter(a -> metrics(a).contains(drives)).count() == 1);
+            ServiceProcess owner = actuators.stream().filter(a -> metrics(a).contains(drives)).findFirst().orElseThrow();
+            ServiceProcess other = owner == second ? stack.actuator() : second;
+            try (WritingClient writer = new WritingClient(route, PostgresPair.USER).start()) {
+                await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedCount() >= 50);
+                Instant lostAt = Instant.now();
+                owner.kill(); // the owner's region is lost: the actuator, the application and the database with it
+                stack.backend(TestTopology.PRIMARY).fail();
+                pair.primary().crash();
+
+                await("BIND answers the secondary").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> answers(stack).equals(Set.of(TestTopology.SECONDARY_IP)));
+                System.out.printf("owner lost with the primary's region; the other actuator switched DNS %.1f s later%n",
+                        Duration.between(lostAt, Instant.now()).toMillis() / 1000.0);
+                assertThat(metrics(other)).as("promoted by the instance that took the group over")
+                        .contains(DATA_TIER_METRICS + "writable{group=\"api\",target=\"secondary\"} 1");
+                int atSwitch = writer.acknowledgedCount();
+                await("writes acknowledged by the promoted replica").atMost(Duration.ofSeconds(30))
+                        .until(() -> writer.acknowledgedCount() >= atSwitch + 20);
+                writer.stop();
+                assertThat(isPrimary(pair.replica().jdbcUrl())).isTrue();
+            }
+        }
+    }
+
+    /**
+     * The table the client writes, once the decision-service sees both targets HEALTHY; the client's route: the database
+     * of the region the DNS record names.
+     */
+    static WritingClient.Route ready(TestStack stack, PostgresPair pair) throws SQLException {
+        sql(pair.primary().jdbcUrl(), "CREATE TABLE orders (id bigint PRIMARY KEY, at timestamptz NOT NULL)");
+        await("the decision-service sees both HEALTHY").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> DeciderViews.health(stack.decider(), TestTopology.PRIMARY).equals("HEALTHY")
+                        && DeciderViews.health(stack.decider(), TestTopology.SECONDARY).equals("HEALTHY"));
+        return () -> answers(stack).contains(TestTopology.SECONDARY_IP) ? pair.replica().jdbcUrl() : pair.primary().jdbcUrl();
+    }
+
+    static String metrics(ServiceProcess service) {
+        try {
+            return service.metrics();
+        } catch (IOException e) {
+            return "";
         }
     }
 
