@@ -219,7 +219,7 @@ class DataTierIT {
             await("one actuator drives the group and sees the primary").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(500)).conditionEvaluationListener(c -> {
                         if (!c.isSatisfied() && c.getRemainingTimeInMS() < 1_000) { // what each exports, for the report
-                            actuators.forEach(a -> System.out.println("not one driving actuator yet; " + a + " exports "
+                            actuators.forEach(a -> System.out.println("not one driving actuator yet; " + a.name + " exports "
                                     + metrics(a).lines().filter(l -> l.contains("database_writable")
                                             || l.contains("desired_epoch")).toList()));
                         }
