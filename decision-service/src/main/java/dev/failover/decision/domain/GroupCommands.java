@@ -133,12 +133,13 @@ final class GroupCommands {
         }
         s.pin(new GroupSnapshot.PinState(pin.target(), pin.until(), false, pin.principal(), pin.reason(), now));
         s.audit(now, pin.principal(), "pin " + pin.target() + (pin.until() == null ? "" : " until " + pin.until()), pin.reason());
-        if (s.active().equals(pin.target())) {
+        Optional<String> unserved = unserved(s, pin.target());
+        if (unserved.isEmpty()) {
             return new CommandOutcome.Accepted("pinned " + pin.target() + ", already active", List.of());
         }
         Decision decision = switchTo(s, target.get(), DecisionKind.OVERRIDE, "pinned by " + pin.principal() + ": "
                 + pin.reason(), pin.principal(), evidence);
-        return new CommandOutcome.Accepted("pinned " + pin.target(), List.of(decision));
+        return new CommandOutcome.Accepted("pinned " + pin.target() + unserved.get(), List.of(decision));
     }
 
     private CommandOutcome force(GroupState s, Command.Force force, Evidence evidence) {
@@ -151,12 +152,36 @@ final class GroupCommands {
         TargetHealth health = evidence.of(target.get()).health();
         s.pin(new GroupSnapshot.PinState(force.target(), null, true, force.principal(), force.reason(), now));
         s.audit(now, force.principal(), "FORCE " + force.target() + " (health " + health + ")", force.reason());
-        if (s.active().equals(force.target())) {
+        Optional<String> unserved = unserved(s, force.target());
+        if (unserved.isEmpty()) {
             return new CommandOutcome.Accepted("forced and pinned " + force.target() + ", already active", List.of());
         }
         Decision decision = switchTo(s, target.get(), DecisionKind.FORCE, "break-glass force by " + force.principal()
                 + " (target health " + health + "): " + force.reason(), force.principal(), evidence);
-        return new CommandOutcome.Accepted("forced " + force.target(), List.of(decision));
+        return new CommandOutcome.Accepted("forced " + force.target() + unserved.get(), List.of(decision));
+    }
+
+    /**
+     * Why a pin or force to {@code target} must send a decision; empty when it need not: the target is active and the
+     * actuator reports the latest decision, to it, as its record, converged. The engine's own decision is not the truth
+     * (issue 51): the actuator may hold it (a data-loss budget), have refused it (BLOCKED) or not have reported it yet,
+     * and a force is the operator's way through; it goes out as a new decision above the held one's epoch.
+     */
+    private static Optional<String> unserved(GroupState s, String target) {
+        if (!s.active().equals(target)) {
+            return Optional.of("");
+        }
+        Decision latest = s.journal().recentDecisions().stream().findFirst().orElse(null);
+        GroupSnapshot.Serving serving = s.serving();
+        if (latest == null || !latest.toTarget().equals(target)) {
+            return Optional.empty(); // active from the start (no decision moved it), or moved there before the journal
+        }
+        if (serving != null && serving.decisionId().equals(latest.decisionId())
+                && serving.status() == dev.failover.contract.event.ActuationStatus.CONVERGED) {
+            return Optional.empty();
+        }
+        // short: the outcome is remembered with every command id (the state record's size, StateRecordSizeTest)
+        return Optional.of(" again (not served: " + (serving == null ? "no report" : serving.status()) + ")");
     }
 
     /**

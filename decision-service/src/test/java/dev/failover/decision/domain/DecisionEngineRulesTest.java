@@ -138,6 +138,50 @@ class DecisionEngineRulesTest {
         return engine;
     }
 
+    /**
+     * Issue 51, item 1 (and issue 50's runbook remedy for a failover held by the data-loss budget): the engine decided a
+     * failover to the secondary, the actuator holds it (its report: CONVERGING, held by the budget). An operator who
+     * accepts the loss forces the secondary. Before, the engine counted its own undelivered decision as the truth and
+     * answered "already active" with no decision, so the actuator kept holding. A force or pin to a target the actuator
+     * does not report served sends a decision; one it serves, converged, sends none.
+     */
+    @Test
+    void aForceToTheActiveTargetTheActuatorDoesNotServeSendsADecision() {
+        DecisionEngine engine = healthyEngine("");
+        List<Decision> failover = new ArrayList<>();
+        for (Probe p : timeline(rounds(30, 80, "primary", DOWN, ALL), rounds(30, 80, "secondary", UP, ALL))) {
+            clock.set(T0.plusSeconds(p.at()));
+            if (engine.onProbeResult(result(p)) instanceof Outcome.Switched switched) {
+                failover.add(switched.decision());
+            }
+        }
+        assertThat(failover).singleElement().satisfies(d -> assertThat(d.toTarget()).isEqualTo("secondary"));
+        Decision held = failover.get(0);
+        engine.onConvergence("api", held.decisionId(), held.epoch(), dev.failover.contract.event.ActuationStatus.CONVERGING,
+                "attempt 4: held by the data-loss budget: secondary's replica, beyond, beyond safety.maxDataLossSeconds 0",
+                clock.instant());
+
+        CommandOutcome forced = engine.apply(new Command.Force("api", "secondary", "accept the loss", "carol"));
+
+        assertThat(forced).isInstanceOfSatisfying(CommandOutcome.Accepted.class, a -> {
+            assertThat(a.decisions()).as(a.detail()).singleElement().satisfies(d -> {
+                assertThat(d.kind()).isEqualTo(DecisionKind.FORCE);
+                assertThat(d.toTarget()).isEqualTo("secondary");
+                assertThat(d.epoch()).isGreaterThan(held.epoch());
+            });
+            assertThat(a.detail()).isEqualTo("forced secondary again (not served: CONVERGING)");
+        });
+
+        Decision sent = ((CommandOutcome.Accepted) forced).decisions().get(0);
+        engine.onConvergence("api", sent.decisionId(), sent.epoch(), dev.failover.contract.event.ActuationStatus.CONVERGED,
+                "served as decided", clock.instant());
+        CommandOutcome again = engine.apply(new Command.Force("api", "secondary", "once more", "carol"));
+        assertThat(again).isInstanceOfSatisfying(CommandOutcome.Accepted.class, a -> {
+            assertThat(a.decisions()).as("served and converged: nothing to send").isEmpty();
+            assertThat(a.detail()).contains("already active");
+        });
+    }
+
     @Test
     void pinningMovesTrafficHoldsAutomationAndExpires() {
         DecisionEngine engine = healthyEngine("");
