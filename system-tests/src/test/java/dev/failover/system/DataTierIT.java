@@ -136,6 +136,50 @@ class DataTierIT {
     }
 
     /**
+     * Issues 50 and 51, the runbook's remedy with the packaged services: a failover held by the data-loss budget (an
+     * asynchronous pair, the link cut while the client writes, the primary region lost at a budget of 0). An operator
+     * who accepts the loss forces the target the decision-service already decided: the force goes out as a new decision
+     * (before issue 51 it answered "already active" and sent nothing), the replica is promoted and DNS moves; the rows
+     * the replica never received are the loss the operator accepted.
+     */
+    @Test
+    void aFailoverHeldByTheBudgetCompletesOnAnOperatorsForce() throws Exception {
+        try (PostgresPair pair = PostgresPair.start(PostgresPair.Replication.ASYNC, 1);
+                TestStack stack = stack("data-forced", pair, 0)) {
+            WritingClient.Route route = ready(stack, pair);
+            try (WritingClient writer = new WritingClient(route, PostgresPair.USER).start()) {
+                await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedCount() >= 50);
+                pair.replica().signalWalReceiver("STOP");
+                await("rows the replica does not receive").atMost(Duration.ofSeconds(20)).until(
+                        () -> writer.acknowledgedCount() >= 300);
+                stack.backend(TestTopology.PRIMARY).fail();
+                pair.primary().crash();
+                pair.replica().signalWalReceiver("CONT");
+                await("the failover held by the data-loss budget").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(500)).until(() -> stack.actuator().metrics()
+                                .contains(DATA_TIER_METRICS + "held{group=\"api\"} 1"));
+
+                java.net.http.HttpResponse<String> forced = stack.decider().post("/groups/api/force", "operator",
+                        "{\"target\": \"" + TestTopology.SECONDARY + "\", \"reason\": \"the primary region is gone;"
+                                + " accept the loss\"}");
+                assertThat(forced.statusCode()).as(forced.body()).isEqualTo(200);
+                assertThat(forced.body()).contains("again (not served");
+                await("BIND answers the secondary").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> answers(stack).equals(Set.of(TestTopology.SECONDARY_IP)));
+                int atSwitch = writer.acknowledgedCount();
+                await("writes acknowledged by the promoted replica").atMost(Duration.ofSeconds(30))
+                        .until(() -> writer.acknowledgedCount() >= atSwitch + 20);
+                writer.stop();
+                assertThat(isPrimary(pair.replica().jdbcUrl())).as("promoted by the force").isTrue();
+                Set<Long> onPromoted = WritingClient.ids(pair.replica().jdbcUrl(), PostgresPair.USER);
+                System.out.printf("forced past the budget: %d of %d acknowledged rows not on the promoted node (the"
+                        + " loss accepted)%n", writer.acknowledged().stream().filter(id -> !onPromoted.contains(id))
+                                .count(), writer.acknowledgedCount());
+            }
+        }
+    }
+
+    /**
      * Issue 50, the actuator killed mid-move (kill -9 of the packaged service): the primary region's application fails
      * while its database keeps answering and taking writes, so the move fences the old primary first and waits until the
      * replica has received everything it wrote. The replication link is frozen (the replica's WAL receiver stopped by
