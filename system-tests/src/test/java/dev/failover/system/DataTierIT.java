@@ -255,7 +255,10 @@ class DataTierIT {
     void anActuatorThatTakesTheGroupOverAfterItsOwnerIsLostPromotesWithinTheBudget() throws Exception {
         try (PostgresPair pair = PostgresPair.start(PostgresPair.Replication.ASYNC, 1);
                 TestStack stack = stack("data-takeover", pair, 60)) {
-            ServiceProcess second = stack.start(TestStack.ACTUATOR, "actuator-b", java.util.Map.of());
+            // an instance id of its own: the consumer's static membership (group.instance.id) is the instance id, and two
+            // members with one id fence each other in turn (both drove the group, alternately, every 3 s)
+            ServiceProcess second = stack.start(TestStack.ACTUATOR, "actuator-b", java.util.Map.of("FAILOVER_INSTANCE_ID",
+                    "actuator-b"));
             second.awaitReady(Duration.ofSeconds(90));
             WritingClient.Route route = ready(stack, pair);
             List<ServiceProcess> actuators = List.of(stack.actuator(), second);
