@@ -25,11 +25,17 @@ public final class DecidedVsServed {
         NO_DECISION,
         /** The actuator reports the latest decision as its record, CONVERGED. */
         SERVED,
-        /** The actuator reports the latest decision as its record, not converged (yet): converging, blocked, drifted. */
+        /**
+         * The actuator reports the latest decision as its record, not converged (yet): converging, drifted, or blocked
+         * for less than {@link #BOUND}.
+         */
         ACTUATING,
         /** No report of the latest decision yet, within {@link #BOUND} of it. */
         AWAITING_REPORT,
-        /** For longer than {@link #BOUND}, the actuator has reported another decision, or none, as its record. */
+        /**
+         * For longer than {@link #BOUND}, the actuator has reported another decision, or none, as its record, or has
+         * reported the latest decision BLOCKED (refused: it will not move without a retry or a new decision).
+         */
         NOT_SERVED
     }
 
@@ -54,6 +60,13 @@ public final class DecidedVsServed {
             return new Check(State.NO_DECISION, null, 0, null, served, servedEpoch, "no decision yet");
         }
         if (serving != null && latest.decisionId().equals(serving.decisionId())) {
+            if (serving.status() == ActuationStatus.BLOCKED && !serving.at().plus(BOUND).isAfter(now)) {
+                // a refusal is no progress (issue 51): counted as actuating, the group stayed green while nothing moved
+                return new Check(State.NOT_SERVED, latest.decisionId(), latest.epoch(), latest.issuedAt(), served,
+                        servedEpoch, "the actuator refused decision " + served + ": BLOCKED since " + serving.at()
+                                + ", longer than " + BOUND.toSeconds() + " s" + (serving.detail() == null
+                                        || serving.detail().isEmpty() ? "" : ": " + serving.detail()));
+            }
             State state = serving.status() == ActuationStatus.CONVERGED ? State.SERVED : State.ACTUATING;
             return new Check(state, latest.decisionId(), latest.epoch(), latest.issuedAt(), served, servedEpoch,
                     "the actuator reports decision " + served + " as its record: " + serving.status());

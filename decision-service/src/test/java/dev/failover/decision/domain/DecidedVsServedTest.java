@@ -40,7 +40,12 @@ class DecidedVsServedTest {
                 Arguments.of("another owner's decision of the same epoch, past the bound of 60 s",
                         new Report(false, 1, ActuationStatus.CONVERGED), 111, DecidedVsServed.State.NOT_SERVED),
                 Arguments.of("no report at all (dead-lettered, or the actuator is down), past the bound", null, 111,
-                        DecidedVsServed.State.NOT_SERVED));
+                        DecidedVsServed.State.NOT_SERVED),
+                // issue 51: a refusal counted as "actuating" for ever kept the group green while nothing moved
+                Arguments.of("blocked by the actuator (reported at 60 s), within the bound",
+                        new Report(true, 1, ActuationStatus.BLOCKED), 100, DecidedVsServed.State.ACTUATING),
+                Arguments.of("blocked by the actuator for longer than the bound: refused, not actuating",
+                        new Report(true, 1, ActuationStatus.BLOCKED), 121, DecidedVsServed.State.NOT_SERVED));
     }
 
     @ParameterizedTest(name = "{0}")
