@@ -52,7 +52,10 @@ public final class Views {
             case "SERVED" -> "SERVED (decision " + decided(check) + ")";
             case "ACTUATING" -> "ACTUATING (decision " + decided(check) + "): reported, not converged yet";
             case "AWAITING_REPORT" -> "AWAITING_REPORT" + age(check, now) + ": actuator reports " + served;
-            case "NOT_SERVED" -> "NOT_SERVED" + age(check, now) + ": actuator serves " + served + ", not the last decision";
+            // the actuator reports the latest decision itself, refused (BLOCKED past the bound): its reason, not "another"
+            case "NOT_SERVED" -> text(check, "served").equals(text(check, "decided")) && !text(check, "decided").equals("-")
+                    ? "NOT_SERVED" + age(check, now) + ": " + text(check, "detail")
+                    : "NOT_SERVED" + age(check, now) + ": actuator serves " + served + ", not the last decision";
             default -> state + ": " + text(check, "detail"); // a state this release does not know: the server's words
         };
     }
