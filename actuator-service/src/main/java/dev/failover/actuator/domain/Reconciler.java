@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -14,6 +15,7 @@ import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.Decision;
+import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Topology;
 
 /**
@@ -78,12 +80,12 @@ public final class Reconciler {
      * watch again (and, for a group driven here, whether a pass is wanted now); empty when the group has no database
      * node. Called by one thread per group at a time.
      */
-    public java.util.Optional<GroupReconciler.Watched> watch(String id) {
+    public Optional<GroupReconciler.Watched> watch(String id) {
         GroupReconciler group = groups.get(id);
         if (group != null) {
             return group.watchDataTier();
         }
-        java.util.Optional<dev.failover.contract.topology.FailoverGroup> config = topology.group(id)
+        Optional<FailoverGroup> config = topology.group(id)
                 .filter(g -> g.targets().stream().anyMatch(t -> t.database() != null));
         config.ifPresent(g -> watches.computeIfAbsent(id, w -> new GroupWatch()).observe(g, databases, clock,
                 settings.databaseWatch()));
@@ -93,7 +95,7 @@ public final class Reconciler {
     /** The groups whose targets have database nodes: every instance watches them (issue 50). */
     public List<String> watchedGroups() {
         return topology.groups().stream().filter(g -> g.targets().stream().anyMatch(t -> t.database() != null))
-                .map(dev.failover.contract.topology.FailoverGroup::id).toList();
+                .map(FailoverGroup::id).toList();
     }
 
     /**

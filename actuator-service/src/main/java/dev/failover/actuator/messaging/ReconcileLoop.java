@@ -3,9 +3,11 @@ package dev.failover.actuator.messaging;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 import dev.failover.actuator.domain.DesiredState;
+import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.actuator.domain.Reconciler;
 import dev.failover.contract.time.Backoff;
 import dev.failover.kafka.logging.GroupLogContext;
@@ -98,7 +101,7 @@ public final class ReconcileLoop implements AutoCloseable {
         }
         try {
             watchPool.schedule(() -> watch(group), delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // closed meanwhile
         }
     }
@@ -108,11 +111,11 @@ public final class ReconcileLoop implements AutoCloseable {
         Duration again;
         try (GroupLogContext logged = GroupLogContext.group(group)) {
             try {
-                java.util.Optional<dev.failover.actuator.domain.GroupReconciler.Watched> watched = reconciler.watch(group);
+                Optional<GroupReconciler.Watched> watched = reconciler.watch(group);
                 if (watched.isPresent() && watched.get().passNow() && reconciler.drives(group)) {
                     trigger(group); // a second writer: the pass fences it after its ownership check
                 }
-                again = watched.map(dev.failover.actuator.domain.GroupReconciler.Watched::next).orElse(null);
+                again = watched.map(GroupReconciler.Watched::next).orElse(null);
             } catch (RuntimeException | Error e) {
                 LOG.errorf(e, "database watch of group %s failed; watched again in %s", group, onError.after(1));
                 again = onError.after(1);

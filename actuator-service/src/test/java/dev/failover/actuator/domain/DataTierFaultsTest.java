@@ -292,7 +292,16 @@ class DataTierFaultsTest {
                         group.offer(new Decision(1, "d-3", "api", 3L, DecisionKind.FAILBACK, "secondary", "primary",
                                 "nemesis", List.of(), Instant.now(), DecisionMode.LIVE, "automation"));
                     }
-                    sleep(3_000);
+                    // until the actuator has dealt with it (fenced, or read-only from its start; a failback refused);
+                    // a schedule where it does not is for the checker to name, not a failure of this wait
+                    try {
+                        org.awaitility.Awaitility.await("the returned old primary dealt with").atMost(Duration.ofSeconds(8))
+                                .pollInterval(Duration.ofMillis(50)).until(() -> !writable(primary.jdbcUrl())
+                                        && (!schedule.failback() || group.status().convergence()
+                                                instanceof Convergence.Blocked));
+                    } catch (org.awaitility.core.ConditionTimeoutException e) {
+                        // I5 says what is wrong
+                    }
                 }
             } finally {
                 writer.stop();

@@ -133,7 +133,7 @@ final class GroupCommands {
         }
         s.pin(new GroupSnapshot.PinState(pin.target(), pin.until(), false, pin.principal(), pin.reason(), now));
         s.audit(now, pin.principal(), "pin " + pin.target() + (pin.until() == null ? "" : " until " + pin.until()), pin.reason());
-        Optional<String> unserved = unserved(s, pin.target());
+        Optional<String> unserved = unserved(s, pin.target(), now);
         if (unserved.isEmpty()) {
             return new CommandOutcome.Accepted("pinned " + pin.target() + ", already active", List.of());
         }
@@ -152,7 +152,7 @@ final class GroupCommands {
         TargetHealth health = evidence.of(target.get()).health();
         s.pin(new GroupSnapshot.PinState(force.target(), null, true, force.principal(), force.reason(), now));
         s.audit(now, force.principal(), "FORCE " + force.target() + " (health " + health + ")", force.reason());
-        Optional<String> unserved = unserved(s, force.target());
+        Optional<String> unserved = unserved(s, force.target(), now);
         if (unserved.isEmpty()) {
             return new CommandOutcome.Accepted("forced and pinned " + force.target() + ", already active", List.of());
         }
@@ -167,21 +167,19 @@ final class GroupCommands {
      * (issue 51): the actuator may hold it (a data-loss budget), have refused it (BLOCKED) or not have reported it yet,
      * and a force is the operator's way through; it goes out as a new decision above the held one's epoch.
      */
-    private static Optional<String> unserved(GroupState s, String target) {
+    private static Optional<String> unserved(GroupState s, String target, Instant now) {
         if (!s.active().equals(target)) {
             return Optional.of("");
         }
         Decision latest = s.journal().recentDecisions().stream().findFirst().orElse(null);
-        GroupSnapshot.Serving serving = s.serving();
         if (latest == null || !latest.toTarget().equals(target)) {
             return Optional.empty(); // active from the start (no decision moved it), or moved there before the journal
         }
-        if (serving != null && serving.decisionId().equals(latest.decisionId())
-                && serving.status() == dev.failover.contract.event.ActuationStatus.CONVERGED) {
+        if (DecidedVsServed.of(latest, s.serving(), now).state() == DecidedVsServed.State.SERVED) {
             return Optional.empty();
         }
         // short: the outcome is remembered with every command id (the state record's size, StateRecordSizeTest)
-        return Optional.of(" again (not served: " + (serving == null ? "no report" : serving.status()) + ")");
+        return Optional.of(" again (not served: " + (s.serving() == null ? "no report" : s.serving().status()) + ")");
     }
 
     /**
