@@ -9,9 +9,11 @@ import dev.failover.contract.topology.DatabaseRef;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.ApplyMethod;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
 import software.amazon.awssdk.services.rds.model.InvalidDbInstanceStateException;
+import software.amazon.awssdk.services.rds.model.Parameter;
 
 /**
  * Amazon RDS read replicas (ADR 0020), each instance called in its own region with the credentials of its place (the
@@ -25,10 +27,19 @@ import software.amazon.awssdk.services.rds.model.InvalidDbInstanceStateException
  * stopping one is FENCED. Any other status (modifying while it is promoted, rebooting, starting) is Unavailable: looked
  * at again.</li>
  * <li>Promote: {@code PromoteReadReplica}; the instance modifies and reboots, and is WRITABLE minutes later.</li>
- * <li>Fence: {@code StopDBInstance}: an old primary takes no writes while stopped (RDS starts a stopped instance again
- * after seven days: rebuild it as a replica before then). RDS refuses to stop an instance that still has a read
- * replica, so an old primary is fenced after the promotion (an unplanned failover, or the guard that fences a second
- * writable node), and a planned move, which fences first, is refused: BLOCKED with RDS's message.</li>
+ * <li>Fence, where the ref names a {@code fenceParameterGroup} (issue 50): {@code ModifyDBParameterGroup} sets the
+ * engine's read-only parameter in that group, applied at once ({@code default_transaction_read_only} for PostgreSQL,
+ * a dynamic parameter each session's next transaction takes; {@code read_only} for MySQL and MariaDB). It works while
+ * the instance still has its read replicas, which keep replicating, so the fence comes before the promotion as it does
+ * for PostgreSQL. The fence first reads the instance: the group must be attached to it, else nothing is written. An
+ * instance without a source whose fence group is {@code in-sync} and holds the parameter on is FENCED
+ * ({@code DescribeDBParameters}, user-set parameters). What it does not stop: a transaction already open, and a session
+ * that turned the setting off for itself (RDS offers no API to end sessions).</li>
+ * <li>Fence otherwise: {@code StopDBInstance}: an old primary takes no writes while stopped (RDS starts a stopped
+ * instance again after seven days: rebuild it as a replica before then). RDS refuses to stop an instance that still
+ * has a read replica, so such an old primary is fenced after the promotion (an unplanned failover, or the guard that
+ * fences a second writable node), and a move that must fence it first is refused: BLOCKED with RDS's message and the
+ * key that avoids it.</li>
  * </ul>
  */
 public final class RdsDatabase implements Database<DatabaseRef.Rds> {
@@ -71,6 +82,16 @@ public final class RdsDatabase implements Database<DatabaseRef.Rds> {
             return new Observation.Observed(Role.FENCED, 0, 0, false);
         }
         if (!replica && WRITABLE.contains(status)) {
+            if (ref.fenceParameterGroup() != null && inSync(instance, ref.fenceParameterGroup())) {
+                try {
+                    if (readOnly(ref, instance.engine())) {
+                        return new Observation.Observed(Role.FENCED, 0, 0, false);
+                    }
+                } catch (SdkException e) {
+                    return AwsFailure.of(what(ref) + ": DescribeDBParameters of its fence group "
+                            + ref.fenceParameterGroup() + " failed", e).as(Observation.Unavailable::new, Observation.Rejected::new);
+                }
+            }
             return new Observation.Observed(Role.WRITABLE, 0, 0, false);
         }
         if (!replica || !"available".equals(status)) {
@@ -97,6 +118,12 @@ public final class RdsDatabase implements Database<DatabaseRef.Rds> {
                 clock.instant(), 1);
     }
 
+    /** A ReplicaLag datapoint is a one-minute maximum: the lag as of a moment up to a minute before the datapoint's end. */
+    @Override
+    public java.time.Duration lagResolution() {
+        return java.time.Duration.ofSeconds(LatestDatapoint.PERIOD);
+    }
+
     @Override
     public WriteOutcome promote(DatabaseRef.Rds ref, Move move) {
         try {
@@ -113,15 +140,86 @@ public final class RdsDatabase implements Database<DatabaseRef.Rds> {
         }
     }
 
+    /** Whether {@code group} is attached to the instance and applied ({@code in-sync}, not applying or pending a reboot). */
+    private static boolean inSync(DBInstance instance, String group) {
+        return instance.dbParameterGroups().stream().anyMatch(g -> group.equals(g.dbParameterGroupName())
+                && "in-sync".equals(g.parameterApplyStatus()));
+    }
+
+    /** The parameter that makes an engine's instance refuse writes; null for an engine without one. */
+    static String readOnlyParameter(String engine) {
+        if (engine == null) {
+            return null;
+        }
+        if (engine.startsWith("postgres")) {
+            return "default_transaction_read_only";
+        }
+        return engine.startsWith("mysql") || engine.startsWith("mariadb") ? "read_only" : null;
+    }
+
+    /** Whether the fence group sets the engine's read-only parameter on. */
+    private boolean readOnly(DatabaseRef.Rds ref, String engine) {
+        String parameter = readOnlyParameter(engine);
+        return parameter != null && rds.apply(ref).describeDBParametersPaginator(r -> r.dbParameterGroupName(
+                ref.fenceParameterGroup()).source("user")).parameters().stream()
+                .anyMatch(p -> parameter.equals(p.parameterName()) && p.parameterValue() != null
+                        && Set.of("1", "on", "true").contains(p.parameterValue().toLowerCase(java.util.Locale.ROOT)));
+    }
+
     @Override
     public WriteOutcome fence(DatabaseRef.Rds ref) {
+        if (ref.fenceParameterGroup() != null) {
+            return fenceByParameterGroup(ref);
+        }
         try {
             DBInstance stopping = rds.apply(ref).stopDBInstance(r -> r.dbInstanceIdentifier(ref.instance())).dbInstance();
             return new WriteOutcome.Requested(what(ref) + " fenced: StopDBInstance requested (status "
                     + (stopping == null ? "unknown" : stopping.dbInstanceStatus()) + ")");
         } catch (SdkException e) {
             return AwsFailure.of(what(ref) + ": StopDBInstance failed", e).as(WriteOutcome.Unavailable::new,
-                    WriteOutcome.Rejected::new);
+                    reason -> new WriteOutcome.Rejected(reason + " (an instance with read replicas is fenced while they"
+                            + " replicate by a parameter group of its own: name it in the target's"
+                            + " database.fenceParameterGroup)"));
+        }
+    }
+
+    /**
+     * Reads the instance (its engine, and that the group is its own), then sets the engine's read-only parameter in the
+     * group, applied at once.
+     */
+    private WriteOutcome fenceByParameterGroup(DatabaseRef.Rds ref) {
+        String group = ref.fenceParameterGroup();
+        DBInstance instance;
+        try {
+            instance = rds.apply(ref).describeDBInstances(r -> r.dbInstanceIdentifier(ref.instance())).dbInstances().stream()
+                    .findFirst().orElse(null);
+        } catch (DbInstanceNotFoundException e) {
+            return new WriteOutcome.Rejected(what(ref) + ": no such DB instance (" + e.awsErrorDetails().errorMessage() + ")");
+        } catch (SdkException e) {
+            return AwsFailure.of(what(ref) + ": DescribeDBInstances before its fence failed", e)
+                    .as(WriteOutcome.Unavailable::new, WriteOutcome.Rejected::new);
+        }
+        if (instance == null) {
+            return new WriteOutcome.Rejected(what(ref) + ": no such DB instance");
+        }
+        if (instance.dbParameterGroups().stream().noneMatch(g -> group.equals(g.dbParameterGroupName()))) {
+            return new WriteOutcome.Rejected(what(ref) + " is not attached to its database.fenceParameterGroup " + group
+                    + " (it has " + instance.dbParameterGroups().stream().map(g -> g.dbParameterGroupName()).toList()
+                    + "): nothing written. Attach that group, which no other instance may share, to it");
+        }
+        String parameter = readOnlyParameter(instance.engine());
+        if (parameter == null) {
+            return new WriteOutcome.Rejected(what(ref) + ": engine " + instance.engine() + " has no read-only parameter the"
+                    + " fence knows; remove database.fenceParameterGroup to fence it by StopDBInstance");
+        }
+        try {
+            rds.apply(ref).modifyDBParameterGroup(r -> r.dbParameterGroupName(group).parameters(Parameter.builder()
+                    .parameterName(parameter).parameterValue("1").applyMethod(ApplyMethod.IMMEDIATE).build()));
+            return new WriteOutcome.Requested(what(ref) + " fenced: " + parameter + "=1 applied at once in its parameter"
+                    + " group " + group + " (ModifyDBParameterGroup)");
+        } catch (SdkException e) {
+            return AwsFailure.of(what(ref) + ": ModifyDBParameterGroup of its fence group " + group + " failed", e)
+                    .as(WriteOutcome.Unavailable::new, WriteOutcome.Rejected::new);
         }
     }
 

@@ -46,6 +46,13 @@ final class DataTierWatch {
     /** The latest timeline a node of the group was seen writing, and whose node wrote it (0, null before any). */
     private long newestTimeline;
     private String newestTimelineWriter;
+    /**
+     * By target: the start of a pass that observed the node fenced after an earlier observation had already returned
+     * it fenced, in an unbroken run of fenced observations: a time by which the fence was certainly in force (a pass's
+     * own start comes before its read). Absent until then, and once the node is seen otherwise.
+     */
+    private final Map<String, Instant> fencedBy = new java.util.HashMap<>();
+    private final Map<String, Instant> fencedRunFrom = new java.util.HashMap<>();
     /** Targets whose node was seen fenced and not seen a replica since: writable again, someone undid the fence. */
     private final java.util.Set<String> fencedSeen = new java.util.HashSet<>();
 
@@ -69,6 +76,15 @@ final class DataTierWatch {
                 newestTimeline = o.wal().timeline();
                 newestTimelineWriter = target;
             }
+        }
+        if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.FENCED) {
+            Instant from = fencedRunFrom.putIfAbsent(target, at);
+            if (from != null && at.isAfter(from)) {
+                fencedBy.putIfAbsent(target, at);
+            }
+        } else if (observation instanceof Database.Observation.Observed) {
+            fencedRunFrom.remove(target);
+            fencedBy.remove(target);
         }
         if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.FENCED) {
             fencedSeen.add(target);
@@ -117,6 +133,15 @@ final class DataTierWatch {
     /** Whether {@code target}'s node writes after it was seen fenced, and not seen a replica since: a fence undone. */
     synchronized boolean unfencedByHand(String target) {
         return fencedSeen.contains(target) && writable(target);
+    }
+
+    /**
+     * A time by which {@code target}'s node was certainly fenced, while it has been seen fenced since: what a replica
+     * shown to hold everything written before it holds everything the fenced node wrote. Empty before a second fenced
+     * observation (the first one's pass started before its read).
+     */
+    synchronized Optional<Instant> fencedBy(String target) {
+        return Optional.ofNullable(fencedBy.get(target));
     }
 
     /** The target whose node was last seen taking writes; empty before any. */

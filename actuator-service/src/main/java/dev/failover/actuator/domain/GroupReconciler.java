@@ -532,6 +532,11 @@ public final class GroupReconciler {
         }
 
         @Override
+        public Optional<Instant> fencedBy(Target target) {
+            return dataTier.fencedBy(target.id());
+        }
+
+        @Override
         public boolean unfencedByHand(Target target) {
             return dataTier.unfencedByHand(target.id());
         }

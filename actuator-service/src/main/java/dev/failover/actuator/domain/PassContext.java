@@ -165,6 +165,9 @@ interface PassContext {
      */
     Optional<DataTierWatch.FormerPrimary> formerPrimary(Target target);
 
+    /** A time by which {@code target}'s database node was certainly fenced, seen fenced since; see DataTierWatch. */
+    Optional<Instant> fencedBy(Target target);
+
     /** Whether {@code target}'s database node takes writes again after it was seen fenced: someone undid the fence. */
     boolean unfencedByHand(Target target);
 

@@ -211,14 +211,19 @@ record PromoteDatabase() implements ReconcileStep {
             }
             case FENCED -> {
                 if (o.wal() == null || candidate.wal() == null) {
-                    // a backend without positions (RDS): its lag is all there is
-                    if (planned && (candidate.unreplayedBytes() > 0 || candidate.lagSeconds() > 0)) {
-                        String waiting = "a planned move loses nothing: waiting for " + target.id() + "'s replica to apply"
-                                + " everything";
+                    // a backend without positions (RDS): its lag is all there is. A planned move promotes once a lag
+                    // reading shows the replica held everything written before the fence was certainly in force: the
+                    // reading's lag plus its resolution (a datapoint's period) reaches back no further than that
+                    if (planned && !caughtUpWithTheFence(previous, goal.target(), candidate, now, use, group)) {
+                        String waiting = "a planned move loses nothing: waiting for " + target.id() + "'s replica lag, read"
+                                + " after the old primary " + old.node() + " was fenced, to show it holds everything"
+                                + " written before the fence";
                         yield new Step.Wait(group.retryLater(waiting, waiting + " (" + lag(candidate) + ")", now,
                                 use.settings().capacityPoll()));
                     }
-                    yield planned ? new Step.Promote(null) : budgetGate(goal, candidate, now, use, group);
+                    yield planned ? new Step.Promote(new LossExposure.None("its lag, read after the old primary "
+                            + old.node() + " was fenced, reaches back to before the fence")) : budgetGate(goal, candidate,
+                            now, use, group);
                 }
                 if (o.wal().timeline() != 0 && o.wal().timeline() == candidate.wal().timeline()
                         && candidate.wal().lsn() >= o.wal().lsn()) {
@@ -240,6 +245,22 @@ record PromoteDatabase() implements ReconcileStep {
             // the target traffic leaves replicates itself: no old primary there to fence
             case REPLICA -> budgetGate(goal, candidate, now, use, group);
         };
+    }
+
+    /**
+     * Whether the replica, by a lag read now, holds everything the primary wrote before the time by which it was
+     * certainly fenced: the lag plus the backend's lag resolution reach back no further than that time. Nothing was
+     * applied-but-unreplayed, and the old primary has been seen fenced since.
+     */
+    private static boolean caughtUpWithTheFence(Target old, Target target, Observation.Observed candidate, Instant now,
+            Backends use, PassContext group) {
+        Optional<Instant> fencedBy = group.fencedBy(old);
+        if (fencedBy.isEmpty() || candidate.unreplayedBytes() > 0 || !Double.isFinite(candidate.lagSeconds())) {
+            return false;
+        }
+        Duration reachesBack = Duration.ofMillis((long) Math.ceil(candidate.lagSeconds() * 1000))
+                .plus(use.databases().lagResolution(target.database()));
+        return !now.minus(reachesBack).isBefore(fencedBy.get());
     }
 
     /**

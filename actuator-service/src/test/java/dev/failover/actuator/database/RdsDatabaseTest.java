@@ -221,4 +221,109 @@ class RdsDatabaseTest {
         assertThat(database.fence(WEST)).isInstanceOfSatisfying(WriteOutcome.Rejected.class, r -> assertThat(r.reason())
                 .contains("it has read replicas"));
     }
+
+    static final DatabaseRef.Rds EAST_FENCED_BY_GROUP = new DatabaseRef.Rds("orders-west", "us-west-2", null, "orders-west-fence");
+
+    /** A primary (no source) of {@code engine} with the parameter groups given as name=applyStatus. */
+    static String primaryWith(String engine, String... groups) {
+        StringBuilder members = new StringBuilder();
+        for (String group : groups) {
+            String[] g = group.split("=");
+            members.append("<DBParameterGroup><DBParameterGroupName>").append(g[0]).append("</DBParameterGroupName>")
+                    .append("<ParameterApplyStatus>").append(g[1]).append("</ParameterApplyStatus></DBParameterGroup>");
+        }
+        return described("available", null).replace("<Engine>postgres</Engine>", "<Engine>" + engine + "</Engine>")
+                .replace("</DBInstanceStatus>", "</DBInstanceStatus><DBParameterGroups>" + members + "</DBParameterGroups>");
+    }
+
+    static String parameters(String name, String value) {
+        return "<DescribeDBParametersResponse xmlns=\"" + RDS_XMLNS + "\"><DescribeDBParametersResult><Parameters><Parameter>"
+                + "<ParameterName>" + name + "</ParameterName><ParameterValue>" + value + "</ParameterValue><Source>user"
+                + "</Source><ApplyType>dynamic</ApplyType></Parameter></Parameters></DescribeDBParametersResult>"
+                + "<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeDBParametersResponse>";
+    }
+
+    static final String MODIFIED = "<ModifyDBParameterGroupResponse xmlns=\"" + RDS_XMLNS + "\"><ModifyDBParameterGroupResult>"
+            + "<DBParameterGroupName>orders-west-fence</DBParameterGroupName></ModifyDBParameterGroupResult><ResponseMetadata>"
+            + "<RequestId>r</RequestId></ResponseMetadata></ModifyDBParameterGroupResponse>";
+
+    /**
+     * Issue 50, defect 3: StopDBInstance, the only fence, is refused while the old primary has a read replica, so a move
+     * whose old primary answers could never fence it before the promotion. With a parameter group of its own, the fence
+     * sets the engine's read-only parameter at once, which RDS accepts whatever replicas it has; nothing is stopped.
+     */
+    @Test
+    void aPrimaryWithAReadReplicaIsFencedByItsOwnParameterGroup() {
+        aws.answers("DescribeDBInstances", 200, primaryWith("postgres", "orders-west-fence=in-sync"));
+        aws.answers("ModifyDBParameterGroup", 200, MODIFIED);
+
+        assertThat(database.fence(EAST_FENCED_BY_GROUP)).isInstanceOfSatisfying(WriteOutcome.Requested.class, r -> assertThat(
+                r.details()).contains("fenced: default_transaction_read_only=1 applied at once in its parameter group"
+                        + " orders-west-fence"));
+
+        assertThat(aws.requests("ModifyDBParameterGroup")).singleElement().satisfies(form -> assertThat(form)
+                .containsEntry("DBParameterGroupName", "orders-west-fence")
+                .containsEntry("Parameters.Parameter.1.ParameterName", "default_transaction_read_only")
+                .containsEntry("Parameters.Parameter.1.ParameterValue", "1")
+                .containsEntry("Parameters.Parameter.1.ApplyMethod", "immediate"));
+        assertThat(aws.requests("StopDBInstance")).as("nothing stopped").isEmpty();
+
+        aws.reset();
+        aws.answers("DescribeDBInstances", 200, primaryWith("mysql", "orders-west-fence=in-sync"));
+        aws.answers("ModifyDBParameterGroup", 200, MODIFIED);
+        database.fence(EAST_FENCED_BY_GROUP);
+        assertThat(aws.requests("ModifyDBParameterGroup")).singleElement().satisfies(form -> assertThat(form)
+                .containsEntry("Parameters.Parameter.1.ParameterName", "read_only"));
+    }
+
+    @Test
+    void aFenceGroupNotAttachedToTheInstanceIsNotWrittenAndTheRefusalNamesTheKey() {
+        aws.answers("DescribeDBInstances", 200, primaryWith("postgres", "shared-params=in-sync"));
+
+        assertThat(database.fence(EAST_FENCED_BY_GROUP)).isInstanceOfSatisfying(WriteOutcome.Rejected.class, r -> assertThat(
+                r.reason()).contains("is not attached to its database.fenceParameterGroup orders-west-fence")
+                .contains("[shared-params]"));
+        assertThat(aws.requests("ModifyDBParameterGroup")).as("another group is not touched").isEmpty();
+
+        aws.answers("DescribeDBInstances", 200, primaryWith("sqlserver-se", "orders-west-fence=in-sync"));
+        assertThat(database.fence(EAST_FENCED_BY_GROUP)).isInstanceOfSatisfying(WriteOutcome.Rejected.class, r -> assertThat(
+                r.reason()).contains("engine sqlserver-se has no read-only parameter"));
+        assertThat(aws.requests("ModifyDBParameterGroup")).isEmpty();
+
+        {
+            aws.answers("StopDBInstance", 400, error(RDS_XMLNS, "InvalidDBInstanceState", "Cannot stop instance"
+                    + " orders-west because it has read replicas."));
+            assertThat(database.fence(WEST)).isInstanceOfSatisfying(WriteOutcome.Rejected.class, r -> assertThat(r.reason())
+                    .contains("it has read replicas").contains("database.fenceParameterGroup"));
+        }
+    }
+
+    @Test
+    void aPrimaryIsFencedOnceItsFenceGroupIsAppliedAndHoldsTheParameterOn() {
+        aws.answers("DescribeDBInstances", 200, primaryWith("postgres", "orders-west-fence=applying"));
+        assertThat(database.observe(EAST_FENCED_BY_GROUP)).as("still applying: it takes writes")
+                .isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
+        assertThat(aws.requests("DescribeDBParameters")).as("not read while applying").isEmpty();
+
+        aws.answers("DescribeDBInstances", 200, primaryWith("postgres", "orders-west-fence=in-sync"));
+        aws.answers("DescribeDBParameters", 200, parameters("default_transaction_read_only", "0"));
+        assertThat(database.observe(EAST_FENCED_BY_GROUP)).isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
+
+        aws.answers("DescribeDBParameters", 200, parameters("default_transaction_read_only", "1"));
+        assertThat(database.observe(EAST_FENCED_BY_GROUP)).isEqualTo(new Observation.Observed(Role.FENCED, 0, 0, false));
+        assertThat(aws.requests("DescribeDBParameters")).last().satisfies(form -> assertThat(form)
+                .containsEntry("DBParameterGroupName", "orders-west-fence").containsEntry("Source", "user"));
+
+        aws.answers("DescribeDBInstances", 200, primaryWith("mysql", "orders-west-fence=in-sync"));
+        assertThat(database.observe(EAST_FENCED_BY_GROUP)).as("MySQL's parameter is read_only")
+                .isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
+        aws.answers("DescribeDBParameters", 200, parameters("read_only", "1"));
+        assertThat(database.observe(EAST_FENCED_BY_GROUP)).isEqualTo(new Observation.Observed(Role.FENCED, 0, 0, false));
+
+        aws.answers("DescribeDBInstances", 200, primaryWith("postgres", "orders-west-fence=in-sync"));
+        aws.answers("DescribeDBParameters", 403, error(RDS_XMLNS, "AccessDenied", "not authorized to perform"
+                + " rds:DescribeDBParameters"));
+        assertThat(database.observe(EAST_FENCED_BY_GROUP)).isInstanceOfSatisfying(Observation.Rejected.class, r -> assertThat(
+                r.reason()).contains("DescribeDBParameters of its fence group orders-west-fence failed"));
+    }
 }

@@ -84,6 +84,13 @@ public class DatabaseStepTest {
         final List<Move> moves = new ArrayList<>();
         /** Whether a planned promotion is one atomic switchover, as Aurora's. */
         boolean atomic;
+        /** How long before its reading a lag may describe (RDS's one-minute datapoints: 60 s). */
+        Duration lagResolution = Duration.ZERO;
+
+        @Override
+        public Duration lagResolution() {
+            return lagResolution;
+        }
 
         @Override
         public boolean switchesOverItself() {
@@ -649,6 +656,31 @@ public class DatabaseStepTest {
         nodes.set(WEST, replica(0, 0)); // it applied the last writes the old primary took before its fence
         run(group, 30);
         assertThat(nodes.calls).containsExactly("fence " + EAST, "promote " + WEST);
+        assertThat(servedIp()).isEqualTo("192.0.2.2");
+    }
+
+    /**
+     * Issue 50, item 2, for a backend without WAL positions whose lag is a one-minute datapoint (RDS): a caught-up
+     * replica's lag, aged by the datapoint's age, never reads 0 (the planned move waited for ever), and a 0 read just
+     * after the fence may be a datapoint of the minute before it (promoting then could lose the last writes). The move
+     * promotes once a reading reaches back to after the time by which the fence was certainly in force.
+     */
+    @Test
+    void aPlannedMoveOfABackendWithMinuteDatapointsPromotesOnceALagReadingPostdatesTheFence() {
+        nodes.lagResolution = Duration.ofSeconds(60);
+        nodes.set(EAST, writable()).set(WEST, replica(0.5, 0)); // caught up; the datapoint is half a second old
+        servedByEpoch1("192.0.2.1");
+        GroupReconciler group = reconciler();
+        group.offer(decision(2, DecisionKind.SWITCHOVER, "primary", "secondary"));
+        run(group, 5);
+        assertThat(nodes.calls).as("fenced; a reading that may describe a moment before the fence promotes nothing")
+                .containsExactly("fence " + EAST);
+        java.time.Instant fenced = clock.instant();
+
+        run(group, 400);
+        assertThat(nodes.calls).containsExactly("fence " + EAST, "promote " + WEST);
+        assertThat(clock.instant()).as("promoted only once a reading's minute began after the fence")
+                .isAfter(fenced.plusSeconds(60));
         assertThat(servedIp()).isEqualTo("192.0.2.2");
     }
 

@@ -46,15 +46,25 @@ public sealed interface DatabaseRef permits DatabaseRef.Postgres, DatabaseRef.Rd
 
     /**
      * An Amazon RDS DB instance: the primary of the target that is active, a read replica of it in the others. Promoted
-     * with {@code PromoteReadReplica}; an old primary is fenced by {@code StopDBInstance}. Called in its region, with the
-     * actuator's own credentials or the role given (ADR 0005: whichever region the actuator runs in).
+     * with {@code PromoteReadReplica}; an old primary is fenced by making its own parameter group read-only where one is
+     * named (which works while it still has read replicas, issue 50), else by {@code StopDBInstance} (which RDS refuses
+     * while it has one). Called in its region, with the actuator's own credentials or the role given (ADR 0005:
+     * whichever region the actuator runs in).
      *
-     * @param instance the DB instance identifier
-     * @param region   its region; absent: the target's
-     * @param roleArn  an IAM role of the instance's account to assume for the calls; absent: the actuator's own
-     *                 credentials
+     * @param instance            the DB instance identifier
+     * @param region              its region; absent: the target's
+     * @param roleArn             an IAM role of the instance's account to assume for the calls; absent: the actuator's
+     *                            own credentials
+     * @param fenceParameterGroup the DB parameter group attached to this instance alone, in which the fence sets the
+     *                            engine's read-only parameter ({@code default_transaction_read_only} for PostgreSQL,
+     *                            {@code read_only} for MySQL and MariaDB) at once; absent: the fence stops the instance
      */
-    record Rds(String instance, String region, String roleArn) implements DatabaseRef {
+    record Rds(String instance, String region, String roleArn, String fenceParameterGroup) implements DatabaseRef {
+
+        /** Fenced by {@code StopDBInstance}. */
+        public Rds(String instance, String region, String roleArn) {
+            this(instance, region, roleArn, null);
+        }
 
         @Override
         public String credentials() {
@@ -68,7 +78,7 @@ public sealed interface DatabaseRef permits DatabaseRef.Postgres, DatabaseRef.Rd
 
         @Override
         public Rds placedIn(String targetRegion) {
-            return region != null ? this : new Rds(instance, targetRegion, roleArn);
+            return region != null ? this : new Rds(instance, targetRegion, roleArn, fenceParameterGroup);
         }
     }
 

@@ -94,6 +94,7 @@ public final class TopologyValidator {
     private void sharedResources(Topology t) {
         Map<String, String> scaled = new HashMap<>();
         Map<String, String> databases = new HashMap<>();
+        Map<String, String> fenceGroups = new HashMap<>();
         List<Integer> recorded = new ArrayList<>();
         for (int i = 0; i < t.groups().size(); i++) {
             FailoverGroup group = t.groups().get(i);
@@ -119,6 +120,14 @@ public final class TopologyValidator {
                     if (first != null) {
                         error(dpath, "is the database node of " + first + " too: one would be fenced when the other is"
                                 + " promoted; give each target its own node");
+                    }
+                    if (target.database() instanceof DatabaseRef.Rds rds && rds.fenceParameterGroup() != null) {
+                        String group1 = fenceGroups.putIfAbsent((rds.region() == null ? target.region() : rds.region()) + "/"
+                                + rds.fenceParameterGroup(), dpath + ".fenceParameterGroup");
+                        if (group1 != null) {
+                            error(dpath + ".fenceParameterGroup", "is " + group1 + " too: fencing one instance would make"
+                                    + " the other read-only with it; give each instance a parameter group of its own");
+                        }
                     }
                 }
                 if (target == null || target.scaling() == null) {
@@ -209,6 +218,16 @@ public final class TopologyValidator {
             }
             if (rds.roleArn() != null && !IAM_ROLE_ARN.matcher(rds.roleArn()).matches()) {
                 error(path + ".roleArn", "'" + rds.roleArn() + "' is not an IAM role ARN (arn:aws:iam::123456789012:role/name)");
+            }
+            if (rds.fenceParameterGroup() != null && (rds.fenceParameterGroup().length() > 255
+                    || !RDS_INSTANCE.matcher(rds.fenceParameterGroup()).matches())) {
+                error(path + ".fenceParameterGroup", "'" + rds.fenceParameterGroup() + "' is not a DB parameter group name (1"
+                        + " to 255 letters, digits or hyphens, starting with a letter, no two hyphens in a row, not ending"
+                        + " with one)");
+            } else if (rds.fenceParameterGroup() != null && rds.fenceParameterGroup().startsWith("default")) {
+                error(path + ".fenceParameterGroup", "'" + rds.fenceParameterGroup() + "' is a default parameter group,"
+                        + " which RDS does not let anyone modify and which other instances share: name a group attached to"
+                        + " this instance alone");
             }
         } else if (d instanceof DatabaseRef.AuroraGlobal aurora) {
             if (aurora.globalCluster() == null || aurora.globalCluster().isBlank()) {

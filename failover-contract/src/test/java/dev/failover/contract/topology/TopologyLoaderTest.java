@@ -125,6 +125,16 @@ class TopologyLoaderTest {
         assertThat(group.targets().get(1).database().node()).isEqualTo("rds:us-west-2:orders-west");
     }
 
+    @Test
+    void readsAnRdsInstancesFenceParameterGroup() {
+        FailoverGroup group = TopologyLoader.parse(WITH_RDS.replace("instance: orders-east}", "instance: orders-east,"
+                + " fenceParameterGroup: orders-east-fence}"), "test").group("api").orElseThrow();
+        assertThat(group.targets().get(0).database()).isEqualTo(new DatabaseRef.Rds("orders-east",
+                group.targets().get(0).region(), null, "orders-east-fence"));
+        assertThat(((DatabaseRef.Rds) group.targets().get(1).database()).fenceParameterGroup()).as("absent: stopped")
+                .isNull();
+    }
+
     static final String EAST_CLUSTER = "arn:aws:rds:us-east-1:111111111111:cluster:orders-east";
     static final String WEST_CLUSTER = "arn:aws:rds:us-west-2:222222222222:cluster:orders-west";
 
@@ -311,6 +321,17 @@ class TopologyLoaderTest {
                         "groups[0].targets[1].database.roleArn: 'arn:aws:iam::222222222222:user/someone' is not an IAM role ARN"),
                 Arguments.of(WITH_RDS.replace("instance: orders-west, region: us-west-2", "instance: orders-east, region: "
                         + "us-east-1"), "groups[0].targets[1].database: is the database node of groups[0].targets[0].database too"),
+                Arguments.of(WITH_RDS.replace("instance: orders-east}", "instance: orders-east, fenceParameterGroup:"
+                        + " default.postgres16}"), "groups[0].targets[0].database.fenceParameterGroup: 'default.postgres16'"
+                                + " is not a DB parameter group name"),
+                Arguments.of(WITH_RDS.replace("instance: orders-east}", "instance: orders-east, fenceParameterGroup:"
+                        + " default-pg16}"), "groups[0].targets[0].database.fenceParameterGroup: 'default-pg16' is a default"
+                                + " parameter group"),
+                Arguments.of(WITH_RDS.replace("region: us-west-2, ", "region: us-west-2, fenceParameterGroup: orders-fence, ")
+                        .replace("instance: orders-east}", "instance: orders-east, region: us-west-2,"
+                                + " fenceParameterGroup: orders-fence}"), "groups[0].targets[1].database"
+                                + ".fenceParameterGroup: is groups[0].targets[0].database.fenceParameterGroup too: fencing one"
+                                + " instance would make the other read-only with it"),
                 Arguments.of(WITH_AURORA.replace(":cluster:orders-east", ":db:orders-east"),
                         "groups[0].targets[0].database.clusterArn: 'arn:aws:rds:us-east-1:111111111111:db:orders-east' is not"
                                 + " a DB cluster ARN"),
