@@ -45,6 +45,9 @@ import dev.failover.actuator.database.RdsDatabase;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.actuator.scaling.ScalingSettings;
 import dev.failover.actuator.state.KafkaDesiredStore;
+import dev.failover.actuator.state.KafkaEvidenceStore;
+import dev.failover.actuator.domain.DataTierEvidence;
+import dev.failover.contract.event.Topics;
 import dev.failover.contract.topology.DatabaseRef;
 import dev.failover.contract.topology.ScalingRef;
 import dev.failover.contract.topology.Topology;
@@ -189,15 +192,28 @@ public class ReconcilerProducer {
         store.close();
     }
 
+    /** Each instance's data-tier evidence (issue 50), under its own {@code failover.instance-id}. */
     @Produces
     @Singleton
-    Reconciler reconciler(ActuatorSettings settings, DnsProvider dns, KafkaDesiredStore store, ActuationPublisher publisher,
-            ActuatorMetrics metrics) {
+    KafkaEvidenceStore evidenceStore(@Identifier("default-kafka-broker") Map<String, Object> kafka, ActuatorSettings settings,
+            ActuatorConfig config, ActuatorMetrics metrics) {
+        return new KafkaEvidenceStore(new KafkaClientProperties(kafka), settings.stateSigning(),
+                config.instanceId().orElse("actuator"), metrics::desiredStateRejected);
+    }
+
+    void closeEvidenceStore(@Disposes KafkaEvidenceStore store) {
+        store.close();
+    }
+
+    @Produces
+    @Singleton
+    Reconciler reconciler(ActuatorSettings settings, DnsProvider dns, KafkaDesiredStore store, KafkaEvidenceStore evidence,
+            ActuationPublisher publisher, ActuatorMetrics metrics) {
         GroupDns everyGroup = new GroupDns(dns, trafficPlan(settings, dns));
         GroupDns arc = settings.arc().groups().isEmpty() ? null : arcDns(settings);
         Reconciler reconciler = new Reconciler(settings.topology(), g -> settings.arc().covers(g) ? arc : everyGroup,
-                scalers(settings.scaling()), databases(settings.databases(), settings.scaling().aws()), store, publisher::publish, Clock.systemUTC(),
-                settings.reconcile());
+                scalers(settings.scaling()), databases(settings.databases(), settings.scaling().aws()), store, evidence,
+                publisher::publish, Clock.systemUTC(), settings.reconcile());
         settings.topology().groups().forEach(g -> {
             metrics.trackGroup(g.id(), () -> reconciler.status(g.id()));
             metrics.trackDatabases(g, () -> reconciler.status(g.id()));
@@ -327,7 +343,28 @@ public class ReconcilerProducer {
     }
 
     /** Runs first: a bad topology or DNS setting is reported before anything waits on Kafka. */
-    void loadAtStartup(@Observes @Priority(1) StartupEvent event, Reconciler reconciler, KafkaDesiredStore store) {
+    void loadAtStartup(@Observes @Priority(1) StartupEvent event, Reconciler reconciler, KafkaDesiredStore store,
+            KafkaEvidenceStore evidence) {
         store.ensureTopic();
+        restoreEvidence(reconciler, evidence);
+    }
+
+    /**
+     * Every instance's data-tier evidence, restored before the watches and passes measure with it (issue 50). Not
+     * fatal: without it, an instance that sees no primary finds the exposure unknown and holds, as before.
+     */
+    static void restoreEvidence(Reconciler reconciler, KafkaEvidenceStore evidence) {
+        if (reconciler.watchedGroups().isEmpty()) {
+            return;
+        }
+        try {
+            evidence.ensureTopic();
+            Map<String, List<DataTierEvidence>> kept = evidence.loadAll();
+            kept.forEach((group, all) -> all.forEach(e -> reconciler.restoreEvidence(group, e)));
+            LOG.infof("data-tier evidence restored for %d groups from %s", kept.size(), Topics.ACTUATOR_EVIDENCE);
+        } catch (RuntimeException e) {
+            LOG.warnf("could not restore the data-tier evidence from %s (what a promotion may lose is measured from what"
+                    + " this instance sees): %s", Topics.ACTUATOR_EVIDENCE, e.getMessage());
+        }
     }
 }

@@ -25,8 +25,25 @@ final class DataTierWatch {
     /** How many samples of the primary's position are kept: a replica far behind them is covered by none (unknown). */
     static final int SAMPLES = 256;
 
-    /** A writable node's flushed WAL position as a pass found it. */
-    private record Sample(Instant at, String target, Database.Wal wal) {
+    /**
+     * A writable node's flushed WAL position as a pass found it; {@code restored}: read back from the evidence an instance
+     * kept ({@link #restore}), not seen by this one.
+     */
+    private record Sample(Instant at, String target, Database.Wal wal, boolean restored) {
+
+        DataTierEvidence.Point point() {
+            return new DataTierEvidence.Point(target, at, wal.timeline(), wal.lsn(), wal.commitsWait()
+                    && wal.standbys().stream().noneMatch(s -> "potential".equals(s.syncState())
+                            || "quorum".equals(s.syncState())) ? wal.standbys().stream()
+                                    .filter(s -> "sync".equals(s.syncState())).map(Database.Standby::name).toList()
+                            : java.util.List.of());
+        }
+
+        static Sample of(DataTierEvidence.Point point) {
+            return new Sample(point.at(), point.target(), new Database.Wal(point.timeline(), point.lsn(),
+                    !point.syncStandbys().isEmpty(), point.syncStandbys().stream().map(name -> new Database.Standby(name,
+                            "sync", 0)).toList(), null, null), true);
+        }
     }
 
     private final Map<String, DataTier.Node> nodes = new LinkedHashMap<>();
@@ -95,10 +112,7 @@ final class DataTierWatch {
             return;
         }
         if (o.role() == Database.Role.WRITABLE) {
-            samples.addLast(new Sample(at, target, o.wal()));
-            while (samples.size() > SAMPLES) {
-                samples.removeFirst();
-            }
+            add(new Sample(at, target, o.wal(), false));
         } else if (o.role() == Database.Role.REPLICA && o.wal().timeline() != 0) {
             java.util.Iterator<Sample> newestFirst = samples.descendingIterator();
             while (newestFirst.hasNext()) {
@@ -109,6 +123,49 @@ final class DataTierWatch {
                 }
             }
         }
+    }
+
+    /** Keeps a sample in time order (a restored one may be older than those seen), the newest {@link #SAMPLES}. */
+    private void add(Sample sample) {
+        if (samples.isEmpty() || !samples.peekLast().at().isAfter(sample.at())) {
+            samples.addLast(sample);
+        } else {
+            java.util.List<Sample> sorted = new java.util.ArrayList<>(samples);
+            sorted.add(sample);
+            sorted.sort(java.util.Comparator.comparing(Sample::at));
+            samples.clear();
+            samples.addAll(sorted);
+        }
+        while (samples.size() > SAMPLES) {
+            samples.removeFirst();
+        }
+    }
+
+    /**
+     * What this watch knows of what a promotion may lose, to keep beyond this instance's life; empty before it saw a
+     * primary or a replica's coverage.
+     */
+    synchronized Optional<DataTierEvidence> evidence() {
+        if (samples.isEmpty() && coveredBy.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, DataTierEvidence.Point> covered = new java.util.TreeMap<>();
+        coveredBy.forEach((replica, sample) -> covered.put(replica, sample.point()));
+        return Optional.of(new DataTierEvidence(samples.isEmpty() ? null : samples.peekLast().point(), covered));
+    }
+
+    /**
+     * Takes in evidence an instance kept (this one in an earlier life, or another): the primary's sample and each
+     * replica's coverage, where newer than what this watch has. It serves what a promotion may lose, and only once the
+     * replica is seen to still hold what the evidence says (a rebuilt replica, or a re-initialised cluster whose
+     * positions began again, does not); which node is a former primary is left to what this instance sees.
+     */
+    synchronized void restore(DataTierEvidence evidence) {
+        if (evidence.primary() != null) {
+            add(Sample.of(evidence.primary()));
+        }
+        evidence.covered().forEach((replica, point) -> coveredBy.merge(replica, Sample.of(point),
+                (a, b) -> a.at().isAfter(b.at()) ? a : b));
     }
 
     /** Whether {@code target}'s node writes while it is a former primary; see {@link FormerPrimary}. */
@@ -163,12 +220,16 @@ final class DataTierWatch {
         if (newest != null && name != null && newest.wal().commitsWait()
                 && newest.wal().standby(name).filter(s -> "sync".equals(s.syncState())).isPresent()
                 && newest.wal().standbys().stream().noneMatch(s -> !s.name().equals(name)
-                        && ("potential".equals(s.syncState()) || "quorum".equals(s.syncState())))) {
+                        && ("potential".equals(s.syncState()) || "quorum".equals(s.syncState())))
+                && (!newest.restored() || holds(node.wal(), newest))) {
             return new LossExposure.None(String.format(java.util.Locale.ROOT, "%s was the only synchronous standby of %s"
                     + " when it was last seen writable, %.1f s ago (a commit waits for it)", name, newest.target(),
                     Duration.between(newest.at(), now).toMillis() / 1000.0));
         }
         Sample coveredSample = coveredBy.get(target);
+        if (coveredSample != null && coveredSample.restored() && !holds(node.wal(), coveredSample)) {
+            coveredSample = null; // kept evidence the replica no longer bears out (rebuilt, or the cluster began again)
+        }
         long follows = node.wal().timeline() != 0 ? node.wal().timeline()
                 : coveredSample != null ? coveredSample.wal().timeline() : 0;
         if (newest != null && follows != 0 && follows < newest.wal().timeline()) {
@@ -201,6 +262,12 @@ final class DataTierWatch {
                 + " had flushed at " + covered + ", and nothing shows what it acknowledged since"
                 + (newest != null && newest.at().isAfter(covered) ? " (the primary was last seen at " + newest.at() + ")"
                         : ""));
+    }
+
+    /** Whether a replica's position is at or past a sample's, on its timeline (a replica not receiving: unknown, 0). */
+    private static boolean holds(Database.Wal replica, Sample sample) {
+        return (replica.timeline() == 0 || replica.timeline() == sample.wal().timeline())
+                && replica.lsn() >= sample.wal().lsn();
     }
 
     /** The pass's DNS switch was refused while the target's node already takes writes. */

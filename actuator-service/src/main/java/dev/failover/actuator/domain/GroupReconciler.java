@@ -133,7 +133,8 @@ public final class GroupReconciler {
 
     public GroupReconciler(String group, Topology topology, DnsProvider dns, Scalers scalers, Databases databases,
             TrafficPlan traffic, DesiredStore store, Consumer<ActuationResult> sink, Clock clock, Settings settings) {
-        this(group, topology, dns, scalers, databases, traffic, store, sink, clock, settings, new GroupWatch());
+        this(group, topology, dns, scalers, databases, traffic, store, sink, clock, settings, new GroupWatch(group,
+                EvidenceStore.NONE));
     }
 
     /** @param watch the group's database nodes as this instance has watched them so far, driven or not */

@@ -21,13 +21,32 @@ import dev.failover.contract.topology.Target;
  * failover until an operator forces it. A node that does not answer (its region cut off) is left for a growing while
  * (doubling from the interval, up to 30 s), so that it holds no thread of the watch for a call timeout every interval.
  * Observed by one thread at a time (each group's watch is scheduled after the last one ended).
+ * <p>
+ * What the facts say a promotion may lose ({@link DataTierEvidence}) is handed to the {@link EvidenceStore} when it has
+ * moved on, at most every {@link #KEEP_EVERY}: an instance started after the primary was lost restores it.
  */
 final class GroupWatch {
 
+    /**
+     * How often at most the evidence is kept. An instance that restores it measures from a sample up to this much older
+     * than the newest this one had, so a restored exposure is larger by as much (never smaller); one record a group
+     * every two seconds is nothing to Kafka.
+     */
+    static final Duration KEEP_EVERY = Duration.ofSeconds(2);
+
+    private final String group;
+    private final EvidenceStore store;
     private final DataTierWatch facts = new DataTierWatch();
+    private DataTierEvidence kept;
+    private Instant keptAt;
     /** By target: how many watches in a row its node did not answer, and when it is tried again. */
     private final Map<String, Integer> misses = new ConcurrentHashMap<>();
     private final Map<String, Instant> againAt = new ConcurrentHashMap<>();
+
+    GroupWatch(String group, EvidenceStore store) {
+        this.group = group;
+        this.store = store;
+    }
 
     /** The facts the watch and the passes of the group's current tenure keep. */
     DataTierWatch facts() {
@@ -58,6 +77,18 @@ final class GroupWatch {
                 againAt.remove(target.id());
             }
         }
+        keep(clock.instant());
+    }
+
+    /** Hands the evidence to the store when it moved on since it was last kept, at most every {@link #KEEP_EVERY}. */
+    private void keep(Instant now) {
+        Optional<DataTierEvidence> evidence = facts.evidence();
+        if (evidence.isEmpty() || evidence.get().equals(kept) || keptAt != null && now.isBefore(keptAt.plus(KEEP_EVERY))) {
+            return;
+        }
+        store.save(group, evidence.get());
+        kept = evidence.get();
+        keptAt = now;
     }
 
     private static Backoff unanswered(Duration interval) {

@@ -32,6 +32,7 @@ public final class Reconciler {
     private final Consumer<ActuationResult> sink;
     private final Clock clock;
     private final GroupReconciler.Settings settings;
+    private final EvidenceStore evidence;
     private final Map<String, GroupReconciler> groups = new ConcurrentHashMap<>();
     /** Every group's database nodes as this instance watches them, driven here or not (issue 50). */
     private final Map<String, GroupWatch> watches = new ConcurrentHashMap<>();
@@ -54,6 +55,18 @@ public final class Reconciler {
      */
     public Reconciler(Topology topology, Function<String, GroupDns> dns, Scalers scalers, Databases databases,
             DesiredStore store, Consumer<ActuationResult> sink, Clock clock, GroupReconciler.Settings settings) {
+        this(topology, dns, scalers, databases, store, EvidenceStore.NONE, sink, clock, settings);
+    }
+
+    /**
+     * @param dns       each group's DNS provider and traffic plan, by group id
+     * @param databases the database backends of targets with a database node (ADR 0020)
+     * @param evidence  where each group's watch keeps what a promotion may lose beyond this instance's life (issue 50)
+     */
+    public Reconciler(Topology topology, Function<String, GroupDns> dns, Scalers scalers, Databases databases,
+            DesiredStore store, EvidenceStore evidence, Consumer<ActuationResult> sink, Clock clock,
+            GroupReconciler.Settings settings) {
+        this.evidence = evidence;
         this.topology = topology;
         this.dns = dns;
         this.scalers = scalers;
@@ -69,7 +82,7 @@ public final class Reconciler {
         return groups.computeIfAbsent(id, g -> {
             GroupDns use = dns.apply(g);
             return new GroupReconciler(g, topology, use.provider(), scalers, databases, use.plan(), store, sink, clock,
-                    settings, watches.computeIfAbsent(g, w -> new GroupWatch()));
+                    settings, watches.computeIfAbsent(g, this::newWatch));
         });
     }
 
@@ -87,9 +100,23 @@ public final class Reconciler {
         }
         Optional<FailoverGroup> config = topology.group(id)
                 .filter(g -> g.targets().stream().anyMatch(t -> t.database() != null));
-        config.ifPresent(g -> watches.computeIfAbsent(id, w -> new GroupWatch()).observe(g, databases, clock,
+        config.ifPresent(g -> watches.computeIfAbsent(id, this::newWatch).observe(g, databases, clock,
                 settings.databaseWatch()));
         return config.map(g -> new GroupReconciler.Watched(settings.databaseWatch(), false));
+    }
+
+    private GroupWatch newWatch(String group) {
+        return new GroupWatch(group, evidence);
+    }
+
+    /**
+     * Takes in the evidence instances kept of a group's data tier (this one in an earlier life, others): what a promotion
+     * may lose is then measured against it as well (issue 50). A group missing from the topology is passed over.
+     */
+    public void restoreEvidence(String group, DataTierEvidence kept) {
+        if (topology.group(group).isPresent()) {
+            watches.computeIfAbsent(group, this::newWatch).facts().restore(kept);
+        }
     }
 
     /** The groups whose targets have database nodes: every instance watches them (issue 50). */

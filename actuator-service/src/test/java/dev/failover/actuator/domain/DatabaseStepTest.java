@@ -359,6 +359,75 @@ public class DatabaseStepTest {
     }
 
     /**
+     * Issue 50, item 1 ("persist the last known gap"): an instance started after the primary was lost (every actuator
+     * restarted at once, or the only one) saw no primary; it found the exposure unknown and held the failover until an
+     * operator forced it. The evidence the watch of an earlier instance kept is restored, and measured against as if this
+     * instance had watched the primary itself, once the replica is seen to still hold what it says.
+     */
+    @Test
+    void anInstanceStartedAfterThePrimaryWasLostMeasuresAgainstTheEvidenceKept() {
+        Database.Wal primaryWal = new Database.Wal(1, 5_000, false, List.of(new Database.Standby("replica", "async",
+                5_000)), null, null);
+        nodes.set(EAST, new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false, primaryWal))
+                .set(WEST, new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false, new Database.Wal(1, 5_000,
+                        false, List.of(), "replica", new Database.Receiver(true, "db.us-east-1.example.test:5432", T0))));
+        Databases databases = new Databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
+                new Databases.Login("failover", "p2")));
+        Map<String, DataTierEvidence> kept = new HashMap<>();
+        Reconciler earlier = new Reconciler(TOPOLOGY, g -> new GroupDns(dns, new TrafficPlan(Routing.SINGLE, 100,
+                List.of())), Scalers.none(), databases, s -> {
+                }, kept::put, results::add, clock, settings);
+        for (int i = 0; i < 3; i++) {
+            earlier.watch("api");
+            clock.advance(Duration.ofSeconds(1));
+        }
+        assertThat(kept).containsKey("api");
+
+        nodes.set(EAST, new Database.Observation.Unavailable("region lost")); // and every actuator restarted
+        clock.advance(Duration.ofSeconds(5));
+        Reconciler restarted = new Reconciler(TOPOLOGY, g -> new GroupDns(dns, new TrafficPlan(Routing.SINGLE, 100,
+                List.of())), Scalers.none(), databases, s -> {
+                }, (g, e) -> {
+                }, results::add, clock, settings);
+        kept.forEach(restarted::restoreEvidence);
+        restarted.drive(List.of("api"));
+        restarted.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        for (int pass = 0; pass < 20 && !(restarted.status("api").convergence() instanceof Convergence.Converged); pass++) {
+            clock.advance(restarted.run("api").compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1)
+                    : Duration.ofMillis(200));
+        }
+
+        assertThat(nodes.calls).as(database().toString()).contains("promote " + WEST);
+        assertThat(restarted.status("api").dataTier().promoted().exposure()).isInstanceOfSatisfying(
+                LossExposure.Window.class, w -> assertThat(w.window()).isBetween(Duration.ofSeconds(5),
+                        Duration.ofSeconds(30)));
+        assertThat(servedIp()).isEqualTo("192.0.2.2");
+    }
+
+    /** Kept evidence the replica no longer bears out (it was rebuilt, its position began again) is not measured against. */
+    @Test
+    void keptEvidenceAReplicaNoLongerBearsOutCountsForNothing() {
+        DataTierWatch watch = new DataTierWatch();
+        watch.restore(new DataTierEvidence(new DataTierEvidence.Point("primary", T0, 1, 5_000, List.of()), Map.of(
+                "secondary", new DataTierEvidence.Point("primary", T0, 1, 5_000, List.of()))));
+        Database.Observation.Observed rebuilt = new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false,
+                new Database.Wal(1, 4_000, false, List.of(), "replica", null));
+        assertThat(watch.exposure("secondary", rebuilt, T0.plusSeconds(3))).isInstanceOf(LossExposure.Unknown.class);
+
+        Database.Observation.Observed holds = new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false,
+                new Database.Wal(1, 5_200, false, List.of(), "replica", null));
+        assertThat(watch.exposure("secondary", holds, T0.plusSeconds(3))).isEqualTo(new LossExposure.Window(
+                Duration.ofSeconds(3), watch.exposure("secondary", holds, T0.plusSeconds(3)).describe().replaceFirst(
+                        "^up to 3.0 s of acknowledged commits may be missing: ", "")));
+
+        DataTierWatch sync = new DataTierWatch(); // a sole synchronous standby, kept: nothing lost, if it holds the sample
+        sync.restore(new DataTierEvidence(new DataTierEvidence.Point("primary", T0, 1, 5_000, List.of("replica")),
+                Map.of()));
+        assertThat(sync.exposure("secondary", holds, T0.plusSeconds(60))).isInstanceOf(LossExposure.None.class);
+        assertThat(sync.exposure("secondary", rebuilt, T0.plusSeconds(60))).isInstanceOf(LossExposure.Unknown.class);
+    }
+
+    /**
      * Issue 50, item 6: a failover held by the budget while the old primary does not answer says each once, not both on
      * every pass (before, the two results of the same step took turns as "the last said" and were both said again on
      * every pass: a result every 2.5 s on the timeline for as long as the hold lasted).

@@ -34,6 +34,14 @@ public final class Topics {
      */
     public static final String ACTUATOR_DESIRED = "failover.actuator-desired";
 
+    /**
+     * What each actuator instance's watch knows of what a promotion may lose (issue 50, ADR 0020), compacted, one key
+     * per group and instance: the primary's last sampled WAL position and what each replica was seen to receive. Written
+     * as it moves on (every 2 s at most); read whole by every actuator at start, so that an instance started after a
+     * primary was lost can measure the exposure. Read and written only by the actuator.
+     */
+    public static final String ACTUATOR_EVIDENCE = "failover.actuator-evidence";
+
     /** Suffix of the dead-letter topic that receives what a consumer of a topic could not read. */
     public static final String DEAD_LETTER_SUFFIX = ".dlq";
     public static final String PROBE_RESULTS_DLQ = PROBE_RESULTS + DEAD_LETTER_SUFFIX;

@@ -81,7 +81,11 @@ public record ServiceAcls(String probe, String decision, String actuator) {
             Grant.topic(Topics.ACTUATOR_DESIRED, AclOperation.WRITE),
             Grant.topic(Topics.ACTUATOR_DESIRED, AclOperation.CREATE),
             // the start-up check of the topic it ensures: min.insync.replicas and cleanup.policy (TopicEnsurer)
-            Grant.topic(Topics.ACTUATOR_DESIRED, AclOperation.DESCRIBE_CONFIGS));
+            Grant.topic(Topics.ACTUATOR_DESIRED, AclOperation.DESCRIBE_CONFIGS),
+            Grant.topic(Topics.ACTUATOR_EVIDENCE, AclOperation.READ),
+            Grant.topic(Topics.ACTUATOR_EVIDENCE, AclOperation.WRITE),
+            Grant.topic(Topics.ACTUATOR_EVIDENCE, AclOperation.CREATE),
+            Grant.topic(Topics.ACTUATOR_EVIDENCE, AclOperation.DESCRIBE_CONFIGS));
 
     private static List<Grant> decisionGrants() {
         List<Grant> grants = new ArrayList<>();
