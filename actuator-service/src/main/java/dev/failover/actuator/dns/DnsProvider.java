@@ -29,6 +29,17 @@ public interface DnsProvider {
     /** Replaces the record's sets and moves the ownership mark in one atomic request, if the mark is still the one read. */
     WriteOutcome write(RecordWrite write);
 
+    /**
+     * Asks, changing nothing, whether {@code write} would be taken (issue 50: before a move fences or promotes a database,
+     * which cannot be undone, the switch that must follow is known to be writable). {@link WriteOutcome.Written}: it
+     * would be, as far as the provider can tell without making it (its details say what was checked);
+     * {@link WriteOutcome.Rejected}: it would be refused for good (the reason is the provider's); any other outcome: ask
+     * again. Empty: this provider cannot ask without writing.
+     */
+    default java.util.Optional<WriteOutcome> preflight(RecordWrite write) {
+        return java.util.Optional.empty();
+    }
+
     enum Routing {
         /** One record set holds the active target's values (RFC 2136, Route 53 simple routing). */
         SINGLE,

@@ -118,6 +118,31 @@ public final class Rfc2136DnsProvider implements DnsProvider {
                 : new ReadOutcome.Unavailable(reason);
     }
 
+    /**
+     * An update message with the write's prerequisite on the ownership record and no update at all, signed with the key:
+     * NOERROR shows the server answers as the zone's primary, verifies the key, and that the zone's allow-update lets
+     * the key update it. A server that grants by name (BIND's update-policy, Knot's update-owner) checks each update
+     * record against its grants, and this message has none: those grants are checked by the write only.
+     */
+    @Override
+    public java.util.Optional<WriteOutcome> preflight(RecordWrite write) {
+        RecordKey key = write.key();
+        Update update;
+        try {
+            Name ownerName = absolute(key.ownerName());
+            update = new Update(absolute(key.zone()));
+            if (write.expectedOwnerText() == null) {
+                update.absent(ownerName, Type.TXT);
+            } else {
+                update.present(new TXTRecord(ownerName, DClass.IN, 0, write.expectedOwnerText()));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            return java.util.Optional.of(new WriteOutcome.Rejected("cannot build the update: " + e.getMessage()));
+        }
+        return java.util.Optional.of(send(update, key, "a conditional update with no change, signed with TSIG key "
+                + keyName + ", accepted by " + where() + ": the server is the zone's primary and takes the key's updates"));
+    }
+
     @Override
     public WriteOutcome write(RecordWrite write) {
         RecordKey key = write.key();
@@ -147,6 +172,16 @@ public final class Rfc2136DnsProvider implements DnsProvider {
         } catch (IOException | IllegalArgumentException e) {
             return new WriteOutcome.Rejected("cannot build the update: " + e.getMessage());
         }
+        WriteOutcome outcome = send(update, key, "RFC 2136 update signed with TSIG key " + keyName + " accepted by " + where()
+                + ": " + write.describe());
+        if (outcome instanceof WriteOutcome.Written written) {
+            LOG.info(written.details());
+        }
+        return outcome;
+    }
+
+    /** Sends an update and reads its answer: {@code accepted} is the details of a NOERROR. */
+    private WriteOutcome send(Update update, RecordKey key, String accepted) {
         try {
             Message response = resolver().send(update);
             if (!believed(response)) {
@@ -155,10 +190,7 @@ public final class Rfc2136DnsProvider implements DnsProvider {
             }
             int rcode = response.getRcode();
             if (rcode == Rcode.NOERROR) {
-                String details = "RFC 2136 update signed with TSIG key " + keyName + " accepted by " + where() + ": "
-                        + write.describe();
-                LOG.info(details);
-                return new WriteOutcome.Written(details, null);
+                return new WriteOutcome.Written(accepted, null);
             }
             String reason = where() + " answered " + Rcode.string(rcode) + (response.getTSIG() != null
                     && response.getTSIG().getError() != 0 ? " (TSIG " + Rcode.TSIGstring(response.getTSIG().getError()) + ")" : "");

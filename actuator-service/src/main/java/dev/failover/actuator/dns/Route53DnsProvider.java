@@ -211,6 +211,47 @@ public final class Route53DnsProvider implements DnsProvider {
         }
     }
 
+    /**
+     * The write's own change batch, except that its condition names an ownership value no record can hold (a random one):
+     * Route 53 authorizes the request against the batch (the policy's record names, types and actions) and then refuses
+     * it as a whole for that condition alone, changing nothing. That refusal is the answer "it would be taken"; an
+     * AccessDenied, or an InvalidChangeBatch about anything else (a record not permitted in the zone, a bad value), is the
+     * refusal the write would meet.
+     */
+    @Override
+    public java.util.Optional<WriteOutcome> preflight(RecordWrite write) {
+        RecordKey key = write.key();
+        if (key.hostedZoneId() == null) {
+            return java.util.Optional.of(new WriteOutcome.Rejected("the group has no dns.hostedZoneId; Route 53 needs it"));
+        }
+        List<Change> changes = new ArrayList<>(changes(write));
+        if (write.expectedOwnerText() != null) {
+            changes.remove(0); // the condition on the value read, replaced by one that cannot hold
+        }
+        changes.add(0, txt(ChangeAction.DELETE, key.ownerName(), "failover-preflight " + java.util.UUID.randomUUID()));
+        try {
+            rate.acquire();
+            ChangeInfo info = client.changeResourceRecordSets(r -> r.hostedZoneId(key.hostedZoneId()).changeBatch(b -> b
+                    .comment("failover control plane: preflight of epoch " + write.owner().epoch() + " of "
+                            + write.owner().group() + " (refused by design)").changes(changes))).changeInfo();
+            LOG.errorf("Route 53 took a preflight batch meant to be refused (change %s in zone %s)", info.id(),
+                    key.hostedZoneId());
+            return java.util.Optional.of(new WriteOutcome.Unavailable("Route 53 took a preflight change (" + info.id()
+                    + ") that names no existing record; asked again"));
+        } catch (Route53Exception e) {
+            String reason = reason(e);
+            if (ownerConflict(e, key)) {
+                return java.util.Optional.of(new WriteOutcome.Written("Route 53 authorized the switch's change batch in zone "
+                        + key.hostedZoneId() + " and refused it only for the preflight's condition, changing nothing",
+                        null));
+            }
+            return java.util.Optional.of(throttled(e) ? new WriteOutcome.Throttled(reason)
+                    : passing(e) ? new WriteOutcome.Unavailable(reason) : new WriteOutcome.Rejected(reason));
+        } catch (SdkClientException e) {
+            return java.util.Optional.of(new WriteOutcome.Unavailable("Route 53 not reached: " + e.getMessage()));
+        }
+    }
+
     /** The ChangeBatch's changes, in the order they are sent: the ownership mark first, then the record's sets. */
     List<Change> changes(RecordWrite write) {
         RecordKey key = write.key();

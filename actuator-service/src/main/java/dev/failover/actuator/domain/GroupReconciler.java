@@ -114,6 +114,8 @@ public final class GroupReconciler {
     private Instant heldUntil;
     private Instant servedSince;
     private boolean scaleDownDone;
+    /** Whether this desired state's switch was checked before its database move (PreflightSwitch). */
+    private boolean switchChecked;
     private String initialTarget;
     /** The desired state holds a change written whose save failed: stored again before the next read. */
     private boolean changeUnstored;
@@ -293,6 +295,7 @@ public final class GroupReconciler {
         heldUntil = null;
         servedSince = null;
         scaleDownDone = false;
+        switchChecked = false;
         dataTier.newDesiredState();
         reports.forget();
         unservedSince = now;
@@ -530,6 +533,16 @@ public final class GroupReconciler {
         @Override
         public Optional<DataTierWatch.FormerPrimary> formerPrimary(Target target) {
             return dataTier.formerPrimary(target.id());
+        }
+
+        @Override
+        public boolean switchPreflighted() {
+            return switchChecked;
+        }
+
+        @Override
+        public void switchChecked() {
+            switchChecked = true;
         }
 
         @Override

@@ -165,6 +165,12 @@ interface PassContext {
      */
     Optional<DataTierWatch.FormerPrimary> formerPrimary(Target target);
 
+    /** Whether this desired state's switch was checked before its database move (issue 50); see PreflightSwitch. */
+    boolean switchPreflighted();
+
+    /** This desired state's switch was checked (or cannot be): not asked again for it. */
+    void switchChecked();
+
     /** A time by which {@code target}'s database node was certainly fenced, seen fenced since; see DataTierWatch. */
     Optional<Instant> fencedBy(Target target);
 

@@ -9,7 +9,7 @@ import java.time.Duration;
  * intent methods.
  */
 sealed interface ReconcileStep permits SaveWrittenChange, ReadRecord, ReadRecord.Quietly, CheckOwner, FenceOtherWritable, StartMoveAtServed,
-        AwaitPropagation, HoldStep, Settle, ScaleDownIfDue, HandleDrift, EnsureCapacity, PromoteDatabase, WriteRecord {
+        AwaitPropagation, HoldStep, Settle, ScaleDownIfDue, HandleDrift, EnsureCapacity, PreflightSwitch, PromoteDatabase, WriteRecord {
 
     /**
      * @param pass  what the pass has learnt so far

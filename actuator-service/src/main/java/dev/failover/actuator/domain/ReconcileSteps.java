@@ -23,6 +23,7 @@ final class ReconcileSteps {
             new ScaleDownIfDue(),
             new HandleDrift(),
             new EnsureCapacity(),
+            new PreflightSwitch(),
             new PromoteDatabase(),
             new WriteRecord());
 

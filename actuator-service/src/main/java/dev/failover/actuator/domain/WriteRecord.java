@@ -24,8 +24,7 @@ record WriteRecord() implements ReconcileStep {
         DnsProvider dns = use.dns();
         Goal goal = pass.goal();
         Instant now = pass.now();
-        RecordWrite write = new RecordWrite(pass.key(), pass.served().ownerText(), OwnerMark.of(use.group(), goal.epoch(),
-                goal.decisionId(), goal.wanted()), goal.wanted(), breakGlass(goal));
+        RecordWrite write = intended(pass, use);
         ActuationStep writeStep = goal.writeStep(use.traffic());
         String step = goal.describeStep(use.traffic());
         Instant writeStart = use.clock().instant();
@@ -66,6 +65,13 @@ record WriteRecord() implements ReconcileStep {
         }
         return ReconcileStep.done(group.retryLater(dns.name() + " unavailable: " + ((WriteOutcome.Unavailable) written)
                 .reason(), now));
+    }
+
+    /** The write this pass makes: the goal's sets and ownership mark, conditionally on the mark read. */
+    static RecordWrite intended(Pass pass, Backends use) {
+        Goal goal = pass.goal();
+        return new RecordWrite(pass.key(), pass.served().ownerText(), OwnerMark.of(use.group(), goal.epoch(),
+                goal.decisionId(), goal.wanted()), goal.wanted(), breakGlass(goal));
     }
 
     /** Only an operator's FORCE breaks the glass: the decision-service's override API, audited there and in the result. */

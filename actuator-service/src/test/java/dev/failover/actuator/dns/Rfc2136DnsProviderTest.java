@@ -210,6 +210,35 @@ class Rfc2136DnsProviderTest {
         assertThat(served.ownerText()).isNull();
     }
 
+    /**
+     * Issue 50, item 4: the switch asked for before a database moves, changing nothing. The real servers take a
+     * conditional update with no change from the key, refuse it signed with another secret (as they refuse the write),
+     * and answer a stale ownership condition as the write's owner change.
+     */
+    @OnBothServers
+    void aPreflightIsAConditionalUpdateWithNoChangeThatTheServerJudgesAsItWouldTheWrite(AuthoritativeServer server) {
+        RecordKey key = key("preflight", RecordType.A);
+        Rfc2136DnsProvider dns = provider(server);
+        assertThat(dns.write(write(key, null, 1, "192.0.2.70"))).isInstanceOf(WriteOutcome.Written.class);
+        String mark = served(dns, key).ownerText();
+
+        assertThat(dns.preflight(write(key, mark, 2, "192.0.2.71"))).hasValueSatisfying(o -> assertThat(o)
+                .isInstanceOfSatisfying(WriteOutcome.Written.class, w -> assertThat(w.details())
+                        .contains("a conditional update with no change")));
+        String wrongSecret = Base64.getEncoder().encodeToString(new byte[32]);
+        assertThat(provider(server, wrongSecret).preflight(write(key, mark, 2, "192.0.2.71"))).hasValueSatisfying(
+                o -> assertThat(o).as("another secret").isInstanceOfSatisfying(WriteOutcome.Rejected.class,
+                        r -> assertThat(r.reason()).contains("NOTAUTH")));
+        assertThat(dns.preflight(write(key, "failover-owner group=other epoch=9 decision=d-9", 2, "192.0.2.71")))
+                .hasValueSatisfying(o -> assertThat(o).as("a mark that is not the one there")
+                        .isInstanceOf(WriteOutcome.OwnerChanged.class));
+
+        ServedRecord served = served(dns, key);
+        assertThat(served.sets()).as("no preflight changed the record").containsExactly(RecordSet.simple(5,
+                Set.of("192.0.2.70")));
+        assertThat(served.ownerText()).isEqualTo(mark);
+    }
+
     @OnBothServers
     void aStoppedServerIsUnavailableAndTheSameWriteGoesThroughOnceItIsBack(AuthoritativeServer server) {
         Rfc2136DnsProvider dns = provider(server);

@@ -531,6 +531,39 @@ class Route53DnsProviderTest {
                         c -> assertThat(c.reason()).contains(message));
     }
 
+    /**
+     * Issue 50, item 4: the switch asked for before a database moves. The request is the write's own batch, conditional
+     * on an ownership value no record holds: Route 53 authorizes it and refuses it only for that condition (the switch
+     * would be taken, nothing changed); an AccessDenied or another InvalidChangeBatch is the refusal the write would meet.
+     */
+    @Test
+    void aPreflightSendsTheWritesBatchOnAConditionNoRecordMeets() throws Exception {
+        Route53DnsProvider dns = provider(Route53Settings.Routing.SIMPLE);
+        RecordWrite simple = new RecordWrite(key(), "failover-owner group=api epoch=1 decision=d-1", mark(2),
+                List.of(RecordSet.simple(30, Set.of("192.0.2.10"))));
+        changeAnswers(400, error("Sender", "InvalidChangeBatch", "[Tried to delete resource record set [name='" + OWNER
+                + ".', type='TXT'] but the values provided do not match the current values, Tried to create resource record"
+                + " set [name='" + OWNER + ".', type='TXT'] but it already exists]"));
+        assertThat(dns.preflight(simple)).hasValueSatisfying(o -> assertThat(o).isInstanceOfSatisfying(
+                WriteOutcome.Written.class, w -> assertThat(w.details()).contains("authorized").contains("changing nothing")));
+        List<String> sent = sentChanges(0);
+        assertThat(sent.get(0)).startsWith("DELETE " + OWNER + " TXT ttl=60 \"failover-preflight ");
+        assertThat(sent.subList(1, sent.size())).as("the write's own changes, without its condition").containsExactly(
+                "CREATE " + OWNER + " TXT ttl=60 \"failover-owner group=api epoch=2 decision=d-2\"",
+                "UPSERT api.example.com A ttl=30 192.0.2.10");
+
+        changeAnswers(403, error("Sender", "AccessDenied", "User: arn:aws:iam::123456789012:user/actuator is not authorized to "
+                + "perform: route53:ChangeResourceRecordSets on resource: arn:aws:route53:::hostedzone/" + ZONE_ID));
+        assertThat(dns.preflight(simple)).hasValueSatisfying(o -> assertThat(o).isInstanceOfSatisfying(
+                WriteOutcome.Rejected.class, r -> assertThat(r.reason()).contains("AccessDenied")));
+        changeAnswers(400, error("Sender", "InvalidChangeBatch", "[RRSet with DNS name api.example.com. is not permitted in zone "
+                + "example.org.]"));
+        assertThat(dns.preflight(simple)).hasValueSatisfying(o -> assertThat(o).as("a batch the zone does not take")
+                .isInstanceOf(WriteOutcome.Rejected.class));
+        changeAnswers(400, error("Sender", "Throttling", "Rate exceeded"));
+        assertThat(dns.preflight(simple)).hasValueSatisfying(o -> assertThat(o).isInstanceOf(WriteOutcome.Throttled.class));
+    }
+
     @Test
     void otherRefusalsAreRejectedWithTheProvidersMessage() {
         Route53DnsProvider dns = provider(Route53Settings.Routing.WEIGHTED);

@@ -753,6 +753,29 @@ public class DatabaseStepTest {
         assertThat(servedIp()).isEqualTo("192.0.2.2");
     }
 
+    /**
+     * Issue 50, item 4: the switch a move must end with is asked for before anything irreversible. A provider that would
+     * refuse it (here: access denied) blocks the move while the old primary still takes writes and the replica is a
+     * replica; before, the move fenced and promoted, and the refused write then left the old region's application on a
+     * read-only database.
+     */
+    @Test
+    void aSwitchTheProviderWouldRefuseBlocksTheMoveBeforeAnythingIsFencedOrPromoted() {
+        nodes.set(EAST, writable()).set(WEST, replica(0, 0));
+        servedByEpoch1("192.0.2.1");
+        dns.refuses = "AccessDenied (HTTP 403): not authorized to perform route53:ChangeResourceRecordSets";
+        GroupReconciler group = reconciler();
+        group.offer(decision(2, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(group, 30);
+
+        assertThat(nodes.calls).as("nothing fenced or promoted").noneMatch(c -> c.startsWith("fence ")
+                || c.startsWith("promote "));
+        assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class, b -> assertThat(
+                b.reason()).contains("would refuse the switch to secondary").contains("AccessDenied")
+                .contains("nothing was fenced or promoted"));
+        assertThat(nodes.nodes.get(EAST)).as("the old primary still takes writes").isEqualTo(writable());
+    }
+
     /** RDS will not stop an instance that still has its read replica: a planned move cannot fence first, it blocks. */
     @Test
     void aPlannedSwitchoverWhoseFenceIsRefusedIsBlockedNotRetriedForEver() {

@@ -84,6 +84,8 @@ class GroupReconcilerTest {
         int successfulWrites;
         Runnable beforeWrite = () -> {
         };
+        /** When set, the provider refuses every write with this reason, and says so when asked before one. */
+        String refuses;
 
         ScriptedDns(Routing routing) {
             store = new DryRunDnsProvider(routing);
@@ -106,8 +108,16 @@ class GroupReconcilerTest {
         }
 
         @Override
+        public Optional<WriteOutcome> preflight(RecordWrite write) {
+            return refuses == null ? Optional.empty() : Optional.of(new WriteOutcome.Rejected(refuses));
+        }
+
+        @Override
         public WriteOutcome write(RecordWrite write) {
             writes.add(write);
+            if (refuses != null) {
+                return new WriteOutcome.Rejected(refuses);
+            }
             WriteOutcome failure = writeFailures.poll();
             if (failure != null) {
                 return failure;
