@@ -65,13 +65,9 @@ public final class RdsDatabase implements Database<DatabaseRef.Rds> {
     public Observation observe(DatabaseRef.Rds ref) {
         DBInstance instance;
         try {
-            instance = rds.apply(ref).describeDBInstances(r -> r.dbInstanceIdentifier(ref.instance())).dbInstances().stream()
-                    .findFirst().orElse(null);
-        } catch (DbInstanceNotFoundException e) {
-            return new Observation.Rejected(what(ref) + ": no such DB instance (" + e.awsErrorDetails().errorMessage() + ")");
+            instance = describe(ref);
         } catch (SdkException e) {
-            return AwsFailure.of(what(ref) + ": DescribeDBInstances failed", e).as(Observation.Unavailable::new,
-                    Observation.Rejected::new);
+            return failed(ref, "DescribeDBInstances failed", e, Observation.Unavailable::new, Observation.Rejected::new);
         }
         if (instance == null) {
             return new Observation.Rejected(what(ref) + ": no such DB instance");
@@ -191,13 +187,10 @@ public final class RdsDatabase implements Database<DatabaseRef.Rds> {
         String group = ref.fenceParameterGroup();
         DBInstance instance;
         try {
-            instance = rds.apply(ref).describeDBInstances(r -> r.dbInstanceIdentifier(ref.instance())).dbInstances().stream()
-                    .findFirst().orElse(null);
-        } catch (DbInstanceNotFoundException e) {
-            return new WriteOutcome.Rejected(what(ref) + ": no such DB instance (" + e.awsErrorDetails().errorMessage() + ")");
+            instance = describe(ref);
         } catch (SdkException e) {
-            return AwsFailure.of(what(ref) + ": DescribeDBInstances before its fence failed", e)
-                    .as(WriteOutcome.Unavailable::new, WriteOutcome.Rejected::new);
+            return failed(ref, "DescribeDBInstances before its fence failed", e, WriteOutcome.Unavailable::new,
+                    WriteOutcome.Rejected::new);
         }
         if (instance == null) {
             return new WriteOutcome.Rejected(what(ref) + ": no such DB instance");
@@ -221,6 +214,21 @@ public final class RdsDatabase implements Database<DatabaseRef.Rds> {
             return AwsFailure.of(what(ref) + ": ModifyDBParameterGroup of its fence group " + group + " failed", e)
                     .as(WriteOutcome.Unavailable::new, WriteOutcome.Rejected::new);
         }
+    }
+
+    /** The instance as DescribeDBInstances has it; null when it lists none. */
+    private DBInstance describe(DatabaseRef.Rds ref) {
+        return rds.apply(ref).describeDBInstances(r -> r.dbInstanceIdentifier(ref.instance())).dbInstances().stream()
+                .findFirst().orElse(null);
+    }
+
+    /** A failed call as an outcome: no such instance is refused, anything else as {@link AwsFailure} classifies it. */
+    private static <T> T failed(DatabaseRef.Rds ref, String doing, SdkException e,
+            java.util.function.Function<String, T> passing, java.util.function.Function<String, T> refused) {
+        if (e instanceof DbInstanceNotFoundException notFound) {
+            return refused.apply(what(ref) + ": no such DB instance (" + notFound.awsErrorDetails().errorMessage() + ")");
+        }
+        return AwsFailure.of(what(ref) + ": " + doing, e).as(passing, refused);
     }
 
     private static String what(DatabaseRef.Rds ref) {

@@ -325,18 +325,28 @@ public class DatabaseStepTest {
      * Before, only the owner watched: the new owner had seen no primary, found the exposure unknown and held the
      * failover until an operator forced it.
      */
-    @Test
-    void anInstanceThatTakesTheGroupOverKnowsWhatThePromotionMayLose() {
+    /** A primary writing at 5,000 and its replica streaming, having received all of it. */
+    void aStreamingPair() {
         Database.Wal primaryWal = new Database.Wal(1, 5_000, false, List.of(new Database.Standby("replica", "async",
                 5_000)), null, null);
         nodes.set(EAST, new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false, primaryWal))
                 .set(WEST, new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false, new Database.Wal(1, 5_000,
                         false, List.of(), "replica", new Database.Receiver(true, "db.us-east-1.example.test:5432", T0))));
+    }
+
+    /** An actuator instance over the test's nodes and DNS, keeping its evidence in {@code evidence}. */
+    Reconciler instance(EvidenceStore evidence) {
         Databases databases = new Databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
                 new Databases.Login("failover", "p2")));
-        Reconciler instance = new Reconciler(TOPOLOGY, g -> new GroupDns(dns, new TrafficPlan(Routing.SINGLE, 100,
-                List.of())), Scalers.none(), databases, s -> {
-                }, results::add, clock, settings);
+        return new Reconciler(TOPOLOGY, g -> new GroupDns(dns, new TrafficPlan(Routing.SINGLE, 100, List.of())),
+                Scalers.none(), databases, s -> {
+                }, evidence, results::add, clock, settings);
+    }
+
+    @Test
+    void anInstanceThatTakesTheGroupOverKnowsWhatThePromotionMayLose() {
+        aStreamingPair();
+        Reconciler instance = instance(EvidenceStore.NONE);
         assertThat(instance.watchedGroups()).containsExactly("api");
         for (int i = 0; i < 3; i++) { // the group is driven elsewhere; this instance watches it all the same
             assertThat(instance.watch("api")).isPresent();
@@ -366,17 +376,9 @@ public class DatabaseStepTest {
      */
     @Test
     void anInstanceStartedAfterThePrimaryWasLostMeasuresAgainstTheEvidenceKept() {
-        Database.Wal primaryWal = new Database.Wal(1, 5_000, false, List.of(new Database.Standby("replica", "async",
-                5_000)), null, null);
-        nodes.set(EAST, new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false, primaryWal))
-                .set(WEST, new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false, new Database.Wal(1, 5_000,
-                        false, List.of(), "replica", new Database.Receiver(true, "db.us-east-1.example.test:5432", T0))));
-        Databases databases = new Databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
-                new Databases.Login("failover", "p2")));
+        aStreamingPair();
         Map<String, DataTierEvidence> kept = new HashMap<>();
-        Reconciler earlier = new Reconciler(TOPOLOGY, g -> new GroupDns(dns, new TrafficPlan(Routing.SINGLE, 100,
-                List.of())), Scalers.none(), databases, s -> {
-                }, kept::put, results::add, clock, settings);
+        Reconciler earlier = instance(kept::put);
         for (int i = 0; i < 3; i++) {
             earlier.watch("api");
             clock.advance(Duration.ofSeconds(1));
@@ -385,10 +387,7 @@ public class DatabaseStepTest {
 
         nodes.set(EAST, new Database.Observation.Unavailable("region lost")); // and every actuator restarted
         clock.advance(Duration.ofSeconds(5));
-        Reconciler restarted = new Reconciler(TOPOLOGY, g -> new GroupDns(dns, new TrafficPlan(Routing.SINGLE, 100,
-                List.of())), Scalers.none(), databases, s -> {
-                }, (g, e) -> {
-                }, results::add, clock, settings);
+        Reconciler restarted = instance(EvidenceStore.NONE);
         kept.forEach(restarted::restoreEvidence);
         restarted.drive(List.of("api"));
         restarted.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
