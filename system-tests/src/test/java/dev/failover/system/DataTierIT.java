@@ -317,12 +317,17 @@ class DataTierIT {
 
     /** The stack over the pair: BIND9, the probes, a decision-service and the actuator with its logins to both nodes. */
     static TestStack stack(String name, PostgresPair pair, int budget) throws Exception {
+        return stack(name, pair, budget, PostgresPair.USER);
+    }
+
+    /** As {@link #stack(String, PostgresPair, int)}, the actuator logging in to the primary's node as {@code eastUser}. */
+    static TestStack stack(String name, PostgresPair pair, int budget, String eastUser) throws Exception {
         return TestStack.named(name).backends(TestTopology.PRIMARY, TestTopology.SECONDARY)
                 .topology(s -> topology(s.backend(TestTopology.PRIMARY).healthUrl(),
                         s.backend(TestTopology.SECONDARY).healthUrl(), pair, budget))
                 .bind9("failover.test.", List.of("api IN A " + TestTopology.PRIMARY_IP)).probes().deciders(1)
                 .actuator().env(TestStack.ACTUATOR, "failover.database.credentials." + EAST + ".user",
-                        PostgresPair.USER, "failover.database.credentials." + WEST + ".user", PostgresPair.USER,
+                        eastUser, "failover.database.credentials." + WEST + ".user", PostgresPair.USER,
                         "failover.database.ssl-mode", "disable") // the test pair has no TLS
                 .start();
     }

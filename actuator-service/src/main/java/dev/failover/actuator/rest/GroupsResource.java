@@ -68,7 +68,7 @@ public class GroupsResource {
     public record GroupStatusView(String group, Long desiredEpoch, String desiredTarget, String decisionId, Integer step,
             String status, Integer attempt, String detail, Instant since, long unservedSeconds, String served,
             List<DatabaseNodeView> databases, Instant heldForDataLossSince, Double lastPromotionSeconds,
-            Instant switchRefusedAfterDatabaseMoveSince) {
+            Instant switchRefusedAfterDatabaseMoveSince, PromotionView lastPromotionRequested) {
 
         public GroupStatusView {
             databases = databases == null ? List.of() : List.copyOf(databases);
@@ -113,7 +113,27 @@ public class GroupsResource {
                     s.dataTier().nodes().entrySet().stream().map(e -> DatabaseNodeView.of(e.getKey(), e.getValue(),
                             s.dataTier().exposures().get(e.getKey()))).toList(),
                     s.dataTier().heldSince(), s.dataTier().lastPromotion() == null ? null
-                            : s.dataTier().lastPromotion().toMillis() / 1000.0, s.dataTier().switchRefusedSince());
+                            : s.dataTier().lastPromotion().toMillis() / 1000.0, s.dataTier().switchRefusedSince(),
+                    PromotionView.of(s.dataTier().promoted()));
+        }
+    }
+
+    /**
+     * The last promotion this instance requested (issue 50): of which target, when (the start of the pass that measured
+     * and requested it), and what it was known it may lose: in words, and in seconds (0: nothing; null: unknown, or an
+     * operator's force past a check that measured nothing). Commits acknowledged before {@code at} minus those seconds
+     * are on the promoted node.
+     */
+    public record PromotionView(String target, Instant at, String lossExposure, Double lossExposureSeconds) {
+
+        static PromotionView of(DataTier.Promotion promotion) {
+            if (promotion == null) {
+                return null;
+            }
+            LossExposure exposure = promotion.exposure();
+            return new PromotionView(promotion.target(), promotion.at(), exposure == null ? null : exposure.describe(),
+                    exposure instanceof LossExposure.Window w ? Double.valueOf(w.window().toMillis() / 1000.0)
+                            : exposure instanceof LossExposure.None ? Double.valueOf(0) : null);
         }
     }
 

@@ -56,6 +56,23 @@ class GroupStatusViewTest {
                 .databases()).as("no data tier").isEmpty();
     }
 
+    /** Issue 50: the last promotion requested, with what it was known it may lose; none before any. */
+    @Test
+    void theLastPromotionSaysWhenAndWhatItMayHaveLost() {
+        Instant at = Instant.parse("2026-11-26T03:00:00Z");
+        DataTier tier = new DataTier(Map.of(), null, null, new DataTier.Promotion("secondary", at, new LossExposure.Window(
+                Duration.ofMillis(1_200), "received everything")), Map.of());
+        GroupStatusView view = GroupStatusView.of(new GroupReconciler.Status("api", null, new Convergence.Idle(), null, null,
+                "primary", null, tier));
+        assertThat(view.lastPromotionRequested()).isEqualTo(new GroupsResource.PromotionView("secondary", at,
+                new LossExposure.Window(Duration.ofMillis(1_200), "received everything").describe(), 1.2));
+        assertThat(GroupStatusView.of(new GroupReconciler.Status("api", null, new Convergence.Idle(), null, null, "primary",
+                null, new DataTier(Map.of(), null, null, new DataTier.Promotion("secondary", at, null), Map.of())))
+                .lastPromotionRequested().lossExposureSeconds()).as("a force that measured nothing").isNull();
+        assertThat(GroupStatusView.of(new GroupReconciler.Status("api", null, new Convergence.Idle(), null, null, null))
+                .lastPromotionRequested()).isNull();
+    }
+
     /** Issue 50: a replica's loss exposure, in words and seconds; the refused switch after the database moved. */
     @Test
     void aReplicaSaysWhatItsPromotionWouldLose() {

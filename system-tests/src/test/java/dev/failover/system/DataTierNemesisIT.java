@@ -1,0 +1,290 @@
+package dev.failover.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.failover.testkit.db.PostgresPair;
+import dev.failover.testkit.db.PostgresPair.Replication;
+import dev.failover.testkit.db.WritingClient;
+import dev.failover.testkit.topology.TestTopology;
+
+/**
+ * The data tier's invariants over seeded, randomized fault schedules against the packaged services (issue 50, item 9):
+ * the probes, the decision-service and the actuator as they ship, BIND9, and a real PostgreSQL pair. A client writes
+ * where DNS points and records every acknowledged commit with its time; a monitor tries a write on each node every
+ * 100 ms. The nemesis, drawn from the seed: the replication link cut (the replica's WAL receiver frozen by SIGSTOP) for
+ * a while before the failure; the primary's region failing (its application, and its database crashed by SIGQUIT or
+ * left answering and writing); the actuator killed (kill -9, then started again) or frozen (SIGSTOP, then SIGCONT: a
+ * zombie that wakes late) at a random moment of the move; the fence refused (the actuator's login to the old primary
+ * may read but not fence). The decisions are the decision-service's own, from the probes.
+ * <p>
+ * The checker states, from what the client, the monitor, the nodes, BIND and the actuator's API show:
+ * <ul>
+ * <li><b>I1</b> no acknowledged commit is missing on the promoted node unless it was acknowledged inside the loss window
+ * the promotion recorded (GET /groups/api, {@code lastPromotionRequested}); whatever was recorded (the actuator may have
+ * been killed after promoting), none acknowledged before the failure minus the budget, and none acknowledged after the
+ * promoted node was seen writable;</li>
+ * <li><b>I2</b> never two nodes accepting writes at once;</li>
+ * <li><b>I3</b> a group the actuator reports CONVERGED has DNS on the node that takes writes;</li>
+ * <li><b>I4</b> a fence refused while the old primary answers leaves the replica unpromoted, and the group BLOCKED with
+ * the reason.</li>
+ * </ul>
+ * The suite runs {@link #SUITE_SEEDS}; {@code -Ddatatier.it.seeds=1-20} runs a soak (docs/benchmarks.md), one
+ * {@code NEMESIS} line a schedule. A failing seed prints its schedule: run it alone with {@code -Ddatatier.it.seeds=N}.
+ */
+class DataTierNemesisIT {
+
+    /** One schedule in the suite (about 70 s: a crash, the actuator killed mid-move); docs/benchmarks.md has the soak. */
+    static final String SUITE_SEEDS = "5";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static Stream<Long> seeds() {
+        String spec = System.getProperty("datatier.it.seeds", SUITE_SEEDS);
+        if (spec.matches("\\d+-\\d+")) {
+            String[] range = spec.split("-");
+            return LongStream.rangeClosed(Long.parseLong(range[0]), Long.parseLong(range[1])).boxed();
+        }
+        return Stream.of(spec.split(",")).map(String::trim).map(Long::parseLong);
+    }
+
+    /** What happens to the actuator during the move. */
+    enum ActuatorFault {
+        NONE,
+        /** kill -9, then the same instance started again at once. */
+        KILLED,
+        /** SIGSTOP for a while, then SIGCONT: it wakes unaware of the time that passed. */
+        FROZEN
+    }
+
+    /** One schedule, drawn from its seed. */
+    record Schedule(long seed, Replication replication, int budget, boolean crash, boolean cut, long cutMillis,
+            ActuatorFault actuatorFault, long faultAfterMillis, long frozenMillis, boolean refuseFence) {
+
+        static Schedule draw(long seed) {
+            Random random = new Random(seed);
+            Replication replication = random.nextInt(3) == 0 ? Replication.SYNC : Replication.ASYNC;
+            int budget = random.nextBoolean() ? 0 : 5 + random.nextInt(56);
+            boolean crash = random.nextBoolean();
+            boolean cut = random.nextBoolean();
+            long cutMillis = 200 + random.nextInt(2_000);
+            ActuatorFault fault = ActuatorFault.values()[random.nextInt(ActuatorFault.values().length)];
+            long faultAfter = random.nextInt(4_000);
+            long frozen = 1_000 + random.nextInt(5_000);
+            boolean refuseFence = !crash && random.nextInt(3) == 0;
+            return new Schedule(seed, replication, budget, crash, cut, cutMillis, fault, faultAfter, frozen, refuseFence);
+        }
+    }
+
+    /** What a schedule's run left for the checker. */
+    record Outcome(Map<Long, Instant> acknowledged, Set<Long> onPromoted, boolean promoted, Instant failedAt,
+            Instant promotedSeenAt, JsonNode promotion, List<String> twoWritable, String status, String detail,
+            Set<String> dnsAnswers, boolean servedNodeWritable) {
+
+        long lost() {
+            return promoted ? acknowledged.keySet().stream().filter(id -> !onPromoted.contains(id)).count() : 0;
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void theInvariantsHoldAgainstThePackagedServices(long seed) throws Exception {
+        Schedule schedule = Schedule.draw(seed);
+        Outcome outcome = run(schedule);
+        List<String> violations = check(schedule, outcome);
+        System.out.printf("NEMESIS seed=%d %s budget=%d crash=%s cut=%s actuator=%s after=%dms refuse=%s | promoted=%s"
+                + " exposure=%s acknowledged=%d lost=%d twoWritable=%d status=%s violations=%d%n", seed,
+                schedule.replication(), schedule.budget(), schedule.crash(), schedule.cut(), schedule.actuatorFault(),
+                schedule.faultAfterMillis(), schedule.refuseFence(), outcome.promoted(), outcome.promotion() == null ? "-"
+                        : outcome.promotion().path("lossExposureSeconds").asText("unknown"), outcome.acknowledged().size(),
+                outcome.lost(), outcome.twoWritable().size(), outcome.status(), violations.size());
+        assertThat(violations).as("seed " + seed + ": " + schedule + "\nstatus " + outcome.status() + ": "
+                + outcome.detail() + "\npromotion " + outcome.promotion()).isEmpty();
+    }
+
+    Outcome run(Schedule schedule) throws Exception {
+        try (PostgresPair pair = PostgresPair.start(schedule.replication(), 1)) {
+            String eastUser = PostgresPair.USER;
+            if (schedule.refuseFence()) { // may read the primary's state, may not ALTER SYSTEM (the fence)
+                DataTierIT.sql(pair.primary().jdbcUrl(), "CREATE ROLE watcher LOGIN IN ROLE pg_monitor");
+                eastUser = "watcher";
+            }
+            try (TestStack stack = DataTierIT.stack("nemesis-" + schedule.seed(), pair, schedule.budget(), eastUser)) {
+                return run(schedule, pair, stack);
+            }
+        }
+    }
+
+    Outcome run(Schedule schedule, PostgresPair pair, TestStack stack) throws Exception {
+        WritingClient.Route route = DataTierIT.ready(stack, pair);
+        AtomicReference<ServiceProcess> actuator = new AtomicReference<>(stack.actuator());
+        List<String> twoWritable = new CopyOnWriteArrayList<>();
+        AtomicReference<Instant> promotedSeen = new AtomicReference<>();
+        AtomicBoolean watching = new AtomicBoolean(true);
+        Thread monitor = new Thread(() -> {
+            while (watching.get()) {
+                boolean replica = DataTierIT.writeError(pair.replica().jdbcUrl()) == null;
+                boolean primary = DataTierIT.writeError(pair.primary().jdbcUrl()) == null;
+                if (replica) {
+                    promotedSeen.compareAndSet(null, Instant.now());
+                }
+                if (replica && primary && twoWritable.size() < 5) {
+                    twoWritable.add(Instant.now().toString());
+                }
+                sleep(100);
+            }
+        }, "two-writers");
+        Instant failedAt;
+        boolean receiverStopped = false;
+        try (WritingClient writer = new WritingClient(route, PostgresPair.USER).start()) {
+            monitor.start();
+            await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedCount() >= 50);
+            await("the actuator knows what the replica would lose").atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> DataTierIT.metrics(actuator.get()).contains(
+                            DataTierIT.DATA_TIER_METRICS + "loss_exposure_known{group=\"api\",target=\"secondary\"} 1.0"));
+            if (schedule.cut()) {
+                pair.replica().signalWalReceiver("STOP");
+                receiverStopped = true;
+                sleep(schedule.cutMillis());
+            }
+            failedAt = Instant.now();
+            stack.backend(TestTopology.PRIMARY).fail();
+            if (schedule.crash()) {
+                pair.primary().crash();
+            }
+            Thread fault = new Thread(() -> {
+                sleep(schedule.faultAfterMillis());
+                if (schedule.actuatorFault() == ActuatorFault.KILLED) {
+                    actuator.get().kill();
+                    ServiceProcess again = stack.start(TestStack.ACTUATOR, "actuator-again", Map.of());
+                    actuator.set(again);
+                    again.awaitReady(Duration.ofSeconds(90));
+                } else if (schedule.actuatorFault() == ActuatorFault.FROZEN) {
+                    actuator.get().suspend();
+                    sleep(schedule.frozenMillis());
+                    actuator.get().resume();
+                }
+            }, "actuator-fault");
+            fault.start();
+            if (receiverStopped) { // the link comes back after the failure (a crashed primary sends nothing more)
+                sleep(500);
+                pair.replica().signalWalReceiver("CONT");
+                receiverStopped = false;
+            }
+            fault.join(120_000);
+            try {
+                await("the move served, blocked or held").atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(250))
+                        .until(() -> {
+                            String status = status(actuator.get()).path("status").asText();
+                            boolean switched = DataTierIT.answers(stack).equals(Set.of(TestTopology.SECONDARY_IP));
+                            return switched && status.equals("CONVERGED") || status.equals("BLOCKED")
+                                    || DataTierIT.metrics(actuator.get()).contains(DataTierIT.DATA_TIER_METRICS
+                                            + "held{group=\"api\"} 1.0") && Duration.between(failedAt, Instant.now())
+                                                    .compareTo(Duration.ofSeconds(schedule.budget() + 12L)) > 0;
+                        });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                // the checker says what is wrong
+            }
+            if (DataTierIT.answers(stack).equals(Set.of(TestTopology.SECONDARY_IP))) {
+                int atSwitch = writer.acknowledgedCount();
+                await("writes acknowledged by the promoted node").atMost(Duration.ofSeconds(20))
+                        .until(() -> writer.acknowledgedCount() >= atSwitch + 20);
+            }
+            writer.stop();
+            watching.set(false);
+            monitor.join(5_000);
+            boolean promoted = DataTierIT.isPrimary(pair.replica().jdbcUrl());
+            JsonNode status = status(actuator.get());
+            Set<String> answers = DataTierIT.answers(stack);
+            String served = answers.equals(Set.of(TestTopology.SECONDARY_IP)) ? pair.replica().jdbcUrl()
+                    : pair.primary().jdbcUrl();
+            return new Outcome(writer.acknowledgedAt(), promoted ? WritingClient.ids(pair.replica().jdbcUrl(),
+                    PostgresPair.USER) : Set.of(), promoted, failedAt, promotedSeen.get(),
+                    status.path("lastPromotionRequested").isObject() ? status.get("lastPromotionRequested") : null,
+                    List.copyOf(twoWritable), status.path("status").asText(), status.path("detail").asText(), answers,
+                    DataTierIT.writeError(served) == null);
+        } finally {
+            watching.set(false);
+            if (receiverStopped) {
+                pair.replica().signalWalReceiver("CONT");
+            }
+        }
+    }
+
+    /** The invariants; each violation said in words. */
+    static List<String> check(Schedule schedule, Outcome outcome) {
+        List<String> violations = new ArrayList<>();
+        if (outcome.promoted()) {
+            List<Instant> lost = outcome.acknowledged().entrySet().stream().filter(a -> !outcome.onPromoted()
+                    .contains(a.getKey())).map(Map.Entry::getValue).sorted().toList();
+            Instant floor = outcome.failedAt().minusSeconds(schedule.budget());
+            if (!lost.isEmpty() && lost.get(0).isBefore(floor)) {
+                violations.add("I1: " + lost.size() + " acknowledged commits missing, the first acknowledged at " + lost.get(0)
+                        + ", before the failure minus the budget (" + floor + ")");
+            }
+            JsonNode promotion = outcome.promotion();
+            if (promotion != null && promotion.path("lossExposureSeconds").isNumber() && !lost.isEmpty()) {
+                Instant windowStart = Instant.parse(promotion.get("at").asText()).minusMillis(
+                        (long) (promotion.get("lossExposureSeconds").asDouble() * 1000));
+                if (lost.get(0).isBefore(windowStart)) {
+                    violations.add("I1: " + lost.size() + " acknowledged commits missing, the first acknowledged at "
+                            + lost.get(0) + ", before the recorded window from " + windowStart);
+                }
+            }
+            if (outcome.promotedSeenAt() != null) {
+                long after = lost.stream().filter(at -> at.isAfter(outcome.promotedSeenAt())).count();
+                if (after > 0) {
+                    violations.add("I1: " + after + " commits acknowledged after the promoted node took writes are missing");
+                }
+            }
+        }
+        if (!outcome.twoWritable().isEmpty()) {
+            violations.add("I2: two nodes took writes at once: " + outcome.twoWritable());
+        }
+        if (outcome.status().equals("CONVERGED") && !outcome.servedNodeWritable()) {
+            violations.add("I3: CONVERGED with DNS answering " + outcome.dnsAnswers() + ", whose node takes no writes");
+        }
+        if (schedule.refuseFence() && outcome.promoted()) {
+            violations.add("I4: the fence was refused and the replica was promoted");
+        }
+        if (schedule.refuseFence() && !(outcome.status().equals("BLOCKED") && outcome.detail().contains("could not be"
+                + " fenced"))) {
+            violations.add("I4: the fence was refused, and the group is " + outcome.status() + ": " + outcome.detail());
+        }
+        return violations;
+    }
+
+    static JsonNode status(ServiceProcess actuator) {
+        try {
+            return JSON.readTree(actuator.get("/groups/api", "viewer"));
+        } catch (RuntimeException | java.io.IOException e) {
+            return JSON.createObjectNode().put("status", "UNREACHABLE").put("detail", String.valueOf(e.getMessage()));
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
