@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.failover.testkit.db.PostgresPair;
+import dev.failover.testkit.db.Seeds;
 import dev.failover.testkit.db.PostgresPair.Replication;
 import dev.failover.testkit.db.WritingClient;
 import dev.failover.testkit.topology.TestTopology;
@@ -46,8 +46,13 @@ import dev.failover.testkit.topology.TestTopology;
  * <li><b>I2</b> never two nodes accepting writes at once;</li>
  * <li><b>I3</b> a group the actuator reports CONVERGED has DNS on the node that takes writes;</li>
  * <li><b>I4</b> a fence refused while the old primary answers leaves the replica unpromoted, and the group BLOCKED with
- * the reason.</li>
+ * the reason;</li>
+ * <li><b>I5</b> a crashed old primary started again after the move (as the primary it was, without the start-up guard)
+ * is fenced, and DNS stays on the promoted node; how long it took writes beside the new primary is measured, not
+ * counted under I2.</li>
  * </ul>
+ * Also drawn: BIND stopped for a few seconds at a random moment of the move (its zone and journal kept), and the crashed
+ * old primary started again once the move is served.
  * The suite runs {@link #SUITE_SEEDS}; {@code -Ddatatier.it.seeds=1-20} runs a soak (docs/benchmarks.md), one
  * {@code NEMESIS} line a schedule. A failing seed prints its schedule: run it alone with {@code -Ddatatier.it.seeds=N}.
  */
@@ -58,12 +63,7 @@ class DataTierNemesisIT {
     static final ObjectMapper JSON = new ObjectMapper();
 
     static Stream<Long> seeds() {
-        String spec = System.getProperty("datatier.it.seeds", SUITE_SEEDS);
-        if (spec.matches("\\d+-\\d+")) {
-            String[] range = spec.split("-");
-            return LongStream.rangeClosed(Long.parseLong(range[0]), Long.parseLong(range[1])).boxed();
-        }
-        return Stream.of(spec.split(",")).map(String::trim).map(Long::parseLong);
+        return Seeds.from("datatier.it.seeds", SUITE_SEEDS);
     }
 
     /** What happens to the actuator during the move. */
@@ -77,7 +77,8 @@ class DataTierNemesisIT {
 
     /** One schedule, drawn from its seed. */
     record Schedule(long seed, Replication replication, int budget, boolean crash, boolean cut, long cutMillis,
-            ActuatorFault actuatorFault, long faultAfterMillis, long frozenMillis, boolean refuseFence) {
+            ActuatorFault actuatorFault, long faultAfterMillis, long frozenMillis, boolean refuseFence, boolean dnsOutage,
+            long dnsOutageAfterMillis, long dnsOutageMillis, boolean returns) {
 
         static Schedule draw(long seed) {
             Random random = new Random(seed);
@@ -90,14 +91,21 @@ class DataTierNemesisIT {
             long faultAfter = random.nextInt(4_000);
             long frozen = 1_000 + random.nextInt(5_000);
             boolean refuseFence = !crash && random.nextInt(3) == 0;
-            return new Schedule(seed, replication, budget, crash, cut, cutMillis, fault, faultAfter, frozen, refuseFence);
+            // drawn last, so that the draws above stay what they were for every seed
+            boolean dnsOutage = random.nextInt(3) == 0;
+            long dnsOutageAfter = random.nextInt(4_000);
+            long dnsOutageMillis = 1_000 + random.nextInt(4_000);
+            boolean returns = crash && random.nextBoolean();
+            return new Schedule(seed, replication, budget, crash, cut, cutMillis, fault, faultAfter, frozen, refuseFence,
+                    dnsOutage, dnsOutageAfter, dnsOutageMillis, returns);
         }
     }
 
     /** What a schedule's run left for the checker. */
     record Outcome(Map<Long, Instant> acknowledged, Set<Long> onPromoted, boolean promoted, Instant failedAt,
             Instant promotedSeenAt, JsonNode promotion, List<String> twoWritable, String status, String detail,
-            Set<String> dnsAnswers, boolean servedNodeWritable) {
+            Set<String> dnsAnswers, boolean servedNodeWritable, Instant returnedAt, Duration returnedWritable,
+            boolean oldPrimaryWritableAtEnd) {
 
         long lost() {
             return promoted ? acknowledged.keySet().stream().filter(id -> !onPromoted.contains(id)).count() : 0;
@@ -110,12 +118,14 @@ class DataTierNemesisIT {
         Schedule schedule = Schedule.draw(seed);
         Outcome outcome = run(schedule);
         List<String> violations = check(schedule, outcome);
-        System.out.printf("NEMESIS seed=%d %s budget=%d crash=%s cut=%s actuator=%s after=%dms refuse=%s | promoted=%s"
-                + " exposure=%s acknowledged=%d lost=%d twoWritable=%d status=%s violations=%d%n", seed,
-                schedule.replication(), schedule.budget(), schedule.crash(), schedule.cut(), schedule.actuatorFault(),
-                schedule.faultAfterMillis(), schedule.refuseFence(), outcome.promoted(), outcome.promotion() == null ? "-"
+        System.out.printf("NEMESIS seed=%d %s budget=%d crash=%s cut=%s actuator=%s after=%dms refuse=%s dnsOutage=%s"
+                + " returns=%s | promoted=%s exposure=%s acknowledged=%d lost=%d twoWritable=%d returnedWritableMs=%s"
+                + " status=%s violations=%d%n", seed, schedule.replication(), schedule.budget(), schedule.crash(),
+                schedule.cut(), schedule.actuatorFault(), schedule.faultAfterMillis(), schedule.refuseFence(),
+                schedule.dnsOutage(), schedule.returns(), outcome.promoted(), outcome.promotion() == null ? "-"
                         : outcome.promotion().path("lossExposureSeconds").asText("unknown"), outcome.acknowledged().size(),
-                outcome.lost(), outcome.twoWritable().size(), outcome.status(), violations.size());
+                outcome.lost(), outcome.twoWritable().size(), outcome.returnedAt() == null ? "-"
+                        : Long.toString(outcome.returnedWritable().toMillis()), outcome.status(), violations.size());
         assertThat(violations).as("seed " + seed + ": " + schedule + "\nstatus " + outcome.status() + ": "
                 + outcome.detail() + "\npromotion " + outcome.promotion()).isEmpty();
     }
@@ -138,6 +148,10 @@ class DataTierNemesisIT {
         AtomicReference<ServiceProcess> actuator = new AtomicReference<>(stack.actuator());
         List<String> twoWritable = new CopyOnWriteArrayList<>();
         AtomicReference<Instant> promotedSeen = new AtomicReference<>();
+        // when the crashed old primary was started again: two writers after it are measured (until the actuator fences
+        // it), not counted under I2
+        AtomicReference<Instant> returned = new AtomicReference<>();
+        AtomicReference<Instant> lastTwoWritable = new AtomicReference<>();
         AtomicBoolean watching = new AtomicBoolean(true);
         Thread monitor = new Thread(() -> {
             while (watching.get()) {
@@ -146,8 +160,11 @@ class DataTierNemesisIT {
                 if (replica) {
                     promotedSeen.compareAndSet(null, Instant.now());
                 }
-                if (replica && primary && twoWritable.size() < 5) {
-                    twoWritable.add(Instant.now().toString());
+                if (replica && primary) {
+                    lastTwoWritable.set(Instant.now());
+                    if (returned.get() == null && twoWritable.size() < 5) {
+                        twoWritable.add(Instant.now().toString());
+                    }
                 }
                 sleep(100);
             }
@@ -184,12 +201,22 @@ class DataTierNemesisIT {
                 }
             }, "actuator-fault");
             fault.start();
+            Thread dnsFault = new Thread(() -> {
+                if (schedule.dnsOutage()) { // BIND stopped for a while during the move, its zone and journal kept
+                    sleep(schedule.dnsOutageAfterMillis());
+                    stack.dns().stop();
+                    sleep(schedule.dnsOutageMillis());
+                    stack.dns().start();
+                }
+            }, "dns-fault");
+            dnsFault.start();
             if (receiverStopped) { // the link comes back after the failure (a crashed primary sends nothing more)
                 sleep(500);
                 pair.replica().signalWalReceiver("CONT");
                 receiverStopped = false;
             }
             fault.join(120_000);
+            dnsFault.join(60_000);
             try {
                 await("the move served, blocked or held").atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(250))
                         .until(() -> {
@@ -203,15 +230,30 @@ class DataTierNemesisIT {
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 // the checker says what is wrong
             }
-            if (DataTierIT.answers(stack).equals(Set.of(TestTopology.SECONDARY_IP))) {
+            boolean switched = DataTierIT.answers(stack).equals(Set.of(TestTopology.SECONDARY_IP));
+            if (switched) {
                 int atSwitch = writer.acknowledgedCount();
                 await("writes acknowledged by the promoted node").atMost(Duration.ofSeconds(20))
                         .until(() -> writer.acknowledgedCount() >= atSwitch + 20);
+            }
+            if (schedule.returns() && switched) {
+                // the crashed old primary's server starts again as the primary it was (no start-up guard installed):
+                // the actuator's watch must fence it, and DNS must stay on the promoted node
+                returned.set(Instant.now());
+                pair.primary().start();
+                try {
+                    await("the returned old primary fenced").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                            .until(() -> DataTierIT.writeError(pair.primary().jdbcUrl()) != null);
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    // I5 says what is wrong
+                }
             }
             writer.stop();
             watching.set(false);
             monitor.join(5_000);
             boolean promoted = DataTierIT.isPrimary(pair.replica().jdbcUrl());
+            Instant returnedAt = returned.get();
+            Instant lastTwo = lastTwoWritable.get();
             JsonNode status = status(actuator.get());
             Set<String> answers = DataTierIT.answers(stack);
             String served = answers.equals(Set.of(TestTopology.SECONDARY_IP)) ? pair.replica().jdbcUrl()
@@ -220,7 +262,9 @@ class DataTierNemesisIT {
                     PostgresPair.USER) : Set.of(), promoted, failedAt, promotedSeen.get(),
                     status.path("lastPromotionRequested").isObject() ? status.get("lastPromotionRequested") : null,
                     List.copyOf(twoWritable), status.path("status").asText(), status.path("detail").asText(), answers,
-                    DataTierIT.writeError(served) == null);
+                    DataTierIT.writeError(served) == null, returnedAt, returnedAt == null || lastTwo == null
+                            || lastTwo.isBefore(returnedAt) ? Duration.ZERO : Duration.between(returnedAt, lastTwo),
+                    returnedAt != null && DataTierIT.writeError(pair.primary().jdbcUrl()) == null);
         } finally {
             watching.set(false);
             if (receiverStopped) {
@@ -264,6 +308,12 @@ class DataTierNemesisIT {
         }
         if (schedule.refuseFence() && outcome.promoted()) {
             violations.add("I4: the fence was refused and the replica was promoted");
+        }
+        if (outcome.returnedAt() != null && !outcome.dnsAnswers().equals(Set.of(TestTopology.SECONDARY_IP))) {
+            violations.add("I5: DNS answers " + outcome.dnsAnswers() + " after the old primary returned");
+        }
+        if (outcome.oldPrimaryWritableAtEnd()) {
+            violations.add("I5: the old primary returned and still takes writes at the end");
         }
         if (schedule.refuseFence() && !(outcome.status().equals("BLOCKED") && outcome.detail().contains("could not be"
                 + " fenced"))) {

@@ -20,7 +20,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,6 +40,7 @@ import dev.failover.contract.time.Backoff;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.testkit.db.PostgresPair;
+import dev.failover.testkit.db.Seeds;
 import dev.failover.testkit.db.PostgresPair.Replication;
 import dev.failover.testkit.db.WritingClient;
 
@@ -79,12 +79,7 @@ class DataTierFaultsTest {
     static final String SUITE_SEEDS = "7,17,19,25";
 
     static Stream<Long> seeds() {
-        String spec = System.getProperty("datatier.seeds", SUITE_SEEDS);
-        if (spec.matches("\\d+-\\d+")) {
-            String[] range = spec.split("-");
-            return LongStream.rangeClosed(Long.parseLong(range[0]), Long.parseLong(range[1])).boxed();
-        }
-        return Stream.of(spec.split(",")).map(String::trim).map(Long::parseLong);
+        return Seeds.from("datatier.seeds", SUITE_SEEDS);
     }
 
     /** How the primary's side fails. */
