@@ -18,8 +18,11 @@ import dev.failover.contract.topology.Target;
  * facts they yield ({@link DataTierWatch}: the primary's WAL positions, what each replica was seen to receive) belong to
  * the instance, not to one tenure of the group, so that an instance that takes the group over (its owner lost with the
  * primary's region) knows from its first pass what a promotion may lose, instead of finding it unknown and holding the
- * failover until an operator forces it. A node that does not answer (its region cut off) is left for a growing while
- * (doubling from the interval, up to 30 s), so that it holds no thread of the watch for a call timeout every interval.
+ * failover until an operator forces it. A node whose call fails slowly (its region cut off: each call costs the call
+ * timeout) is left for a growing while (doubling from the interval, up to 30 s), so that it holds no thread of the
+ * watch for a call timeout every interval; one that refuses at once (its server down on a host that answers) costs
+ * nothing and is looked at every interval, so that an old primary whose server starts again is seen, and fenced, within
+ * an interval (DataTierNemesisIT found it writable for 3.5 s when it was left for the growing while too).
  * Observed by one thread at a time (each group's watch is scheduled after the last one ended).
  * <p>
  * What the facts say a promotion may lose ({@link DataTierEvidence}) is handed to the {@link EvidenceStore} when it has
@@ -69,7 +72,8 @@ final class GroupWatch {
                 continue; // no backend or login: the passes block on it and say so
             }
             facts.seen(target.id(), seen.get(), now);
-            if (seen.get() instanceof Database.Observation.Unavailable) {
+            boolean slow = Duration.between(now, clock.instant()).compareTo(interval.dividedBy(2)) >= 0;
+            if (seen.get() instanceof Database.Observation.Unavailable && slow) {
                 int missed = misses.merge(target.id(), 1, Integer::sum);
                 againAt.put(target.id(), clock.instant().plus(unanswered(interval).after(missed)));
             } else {
