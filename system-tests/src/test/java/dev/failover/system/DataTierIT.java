@@ -14,7 +14,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.failover.contract.event.Topics;
 
 import dev.failover.testkit.db.PostgresPair;
 import dev.failover.testkit.db.WritingClient;
@@ -106,8 +115,9 @@ class DataTierIT {
             WritingClient.Route route = ready(stack, pair);
             try (WritingClient writer = new WritingClient(route, PostgresPair.USER).start()) {
                 heldByTheBudget(stack, pair, writer);
-                Thread.sleep(3_000);
-                assertThat(isPrimary(pair.replica().jdbcUrl())).as("not promoted: it lacks acknowledged rows").isFalse();
+                await("not promoted for 3 s: it lacks acknowledged rows").during(Duration.ofSeconds(3))
+                        .atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> !isPrimary(pair.replica().jdbcUrl()));
                 assertThat(answers(stack)).as("DNS not switched").isEqualTo(Set.of(TestTopology.PRIMARY_IP));
 
                 pair.primary().start(); // the old primary comes back, with what the replica lacks
@@ -241,10 +251,9 @@ class DataTierIT {
             ServiceProcess owner = stack.actuator();
             try (WritingClient writer = new WritingClient(route, PostgresPair.USER).start()) {
                 await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedCount() >= 50);
-                // the watch keeps its evidence at most every 2 s: give it a chance to keep what it saw of this writing
-                int before = writer.acknowledgedCount();
-                await("the owner watched the writing for 3 s").pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
-                        .until(() -> writer.acknowledgedCount() > before);
+                Instant writing = Instant.now();
+                await("the owner kept evidence of the writing in " + Topics.ACTUATOR_EVIDENCE).atMost(Duration.ofSeconds(20))
+                        .pollInterval(Duration.ofMillis(500)).until(() -> evidenceKeptAfter(stack, writing));
                 Instant lostAt = Instant.now();
                 owner.kill(); // the owner's region is lost: the actuator, the application and the database with it
                 stack.backend(TestTopology.PRIMARY).fail();
@@ -305,6 +314,32 @@ class DataTierIT {
         pair.replica().signalWalReceiver("CONT"); // its primary is gone: it receives nothing more
         await("the failover held by the data-loss budget").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                 .until(() -> stack.actuator().metrics().contains(DATA_TIER_METRICS + "held{group=\"api\"} 1"));
+    }
+
+    /**
+     * Whether an actuator has kept evidence of group api in failover.actuator-evidence (issue 50) whose primary sample
+     * was taken after {@code since}: the topic read to its end, every partition.
+     */
+    static boolean evidenceKeptAfter(TestStack stack, Instant since) throws IOException {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(java.util.Map.<String, Object>of(
+                "bootstrap.servers", stack.kafka().bootstrapServers()), new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.ACTUATOR_EVIDENCE).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            java.util.Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, String> kept : consumer.poll(Duration.ofMillis(200))) {
+                    if (kept.key().startsWith("api/") && kept.value() != null) {
+                        JsonNode primary = new ObjectMapper().readTree(kept.value()).path("primary");
+                        if (primary.hasNonNull("at") && Instant.parse(primary.get("at").asText()).isAfter(since)) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        }
     }
 
     static String metrics(ServiceProcess service) {
