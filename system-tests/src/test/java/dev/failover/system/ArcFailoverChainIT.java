@@ -63,6 +63,7 @@ class ArcFailoverChainIT {
             arc.add("failover.dns.arc.endpoints." + REGIONS[i]);
             arc.add(cluster.endpoints().get(i).toString());
         }
+        arc.addAll(List.of("FAILOVER_DNS_ARC_CONTROL_CONFIG_ENDPOINT_OVERRIDE", cluster.controlConfigEndpoint().toString()));
         stack = TestStack.named("arc-chain").primaryAndSecondary().deciders(1).probes().actuator()
                 .env(TestStack.ACTUATOR, arc.toArray(String[]::new)).start();
     }
@@ -121,6 +122,13 @@ class ArcFailoverChainIT {
             assertThat(cluster.calls().subList(callsBefore, cluster.calls().size())).as("calls after the failure")
                     .anySatisfy(c -> assertThat(c.endpoint()).as("endpoint of a call").isEqualTo(hanging));
             assertThat(served.details()).as("the actuator's read-back").startsWith("served as decided");
+            assertThat(cluster.controlConfigCalls()).as("the packaged actuator read the panel's safety rules from the"
+                    + " control-configuration API, signed for us-west-2 with its own key").isNotEmpty()
+                    .allSatisfy(c -> {
+                        assertThat(c.status()).as("answer to ListSafetyRules").isEqualTo(200);
+                        assertThat(c.region()).isEqualTo("us-west-2");
+                        assertThat(c.accessKeyId()).isEqualTo("AKIDARCCHAIN");
+                    });
             await("the decision-service shows the switch served").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(DeciderViews.view(decider)
                             .path("serving").path("status").asText()).as("serving.status in GET /groups/api")

@@ -316,6 +316,19 @@ public interface ActuatorConfig {
         /** Another endpoint for STS, where {@code role-arn} is assumed, for tests or a proxy. */
         @WithName("sts-endpoint-override")
         Optional<java.net.URI> stsEndpointOverride();
+
+        /**
+         * How often the control panels' safety rules are read again from ARC's control-configuration API (served from
+         * us-west-2 only, never called on the path of a switch). A switch of a group with database nodes is evaluated
+         * against the rules last read before its database is fenced or promoted; a failed read keeps them.
+         */
+        @WithName("safety-rules-refresh")
+        @WithDefault("5m")
+        Duration safetyRulesRefresh();
+
+        /** Another endpoint for the control-configuration API (ListSafetyRules), for tests or a proxy. */
+        @WithName("control-config-endpoint-override")
+        Optional<java.net.URI> controlConfigEndpointOverride();
     }
 
     interface ArcGroup {

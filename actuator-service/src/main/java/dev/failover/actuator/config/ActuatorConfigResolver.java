@@ -301,7 +301,9 @@ public final class ActuatorConfigResolver {
                     "'" + r + "' is not a safety rule ARN (arn:aws:route53-recovery-control::<account>:controlpanel/<id>/safetyrule/<id>)"));
             groups.put(id, new ArcSettings.Group(controls, rules));
         });
-        return new ArcSettings(endpoints, timeout, groups, arc.roleArn(), arc.stsEndpointOverride());
+        Duration refresh = positive(ARC + ".safety-rules-refresh", arc.safetyRulesRefresh());
+        return new ArcSettings(endpoints, timeout, groups, arc.roleArn(), arc.stsEndpointOverride(), refresh,
+                arc.controlConfigEndpointOverride());
     }
 
     /** Route 53 answers more than five calls a second per account with Throttling, whatever else is asked. */

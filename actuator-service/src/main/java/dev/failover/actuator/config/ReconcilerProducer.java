@@ -20,6 +20,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.failover.actuator.dns.ArcRoutingControlProvider;
+import dev.failover.actuator.dns.ArcSafetyRuleCatalog;
 import dev.failover.actuator.dns.ArcSettings;
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.DryRunDnsProvider;
@@ -71,6 +72,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53recoverycluster.Route53RecoveryClusterClient;
+import software.amazon.awssdk.services.route53recoverycontrolconfig.Route53RecoveryControlConfigClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
@@ -152,19 +154,11 @@ public class ReconcilerProducer {
      * SDK retries (the provider moves on to the next endpoint; the loop retries). The first endpoint tried is random, so
      * that the actuators of several regions do not all start at the same one.
      */
-    static GroupDns arcDns(ActuatorSettings settings) {
+    static GroupDns arcDns(ActuatorSettings settings, ArcSafetyRuleCatalog safetyRules) {
         ArcSettings arc = settings.arc();
         AwsCredentialsProvider own = DefaultCredentialsProvider.builder().build();
         List<ArcRoutingControlProvider.Endpoint> endpoints = arc.endpoints().stream().map(e -> {
-            AwsCredentialsProvider credentials = arc.roleArn().map(role -> {
-                var sts = StsClient.builder().region(Region.of(e.region())).credentialsProvider(own)
-                        .httpClient(UrlConnectionHttpClient.builder().build())
-                        .overrideConfiguration(c -> c.apiCallTimeout(arc.endpointTimeout()));
-                arc.stsEndpointOverride().ifPresent(sts::endpointOverride);
-                return (AwsCredentialsProvider) StsAssumeRoleCredentialsProvider.builder().stsClient(sts.build())
-                        .refreshRequest(r -> r.roleArn(role).roleSessionName(ROLE_SESSION_NAME))
-                        .asyncCredentialUpdateEnabled(false).build();
-            }).orElse(own);
+            AwsCredentialsProvider credentials = arcCredentials(arc, e.region(), own);
             Route53RecoveryClusterClient client = Route53RecoveryClusterClient.builder().region(Region.of(e.region()))
                     .endpointOverride(e.url()).credentialsProvider(credentials)
                     .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(arc.endpointTimeout())
@@ -175,10 +169,50 @@ public class ReconcilerProducer {
             return new ArcRoutingControlProvider.Endpoint(e.region(), e.url().toString(), client);
         }).toList();
         ArcRoutingControlProvider provider = new ArcRoutingControlProvider(endpoints, arc.groups(),
-                ThreadLocalRandom.current().nextInt(endpoints.size()));
+                ThreadLocalRandom.current().nextInt(endpoints.size()), safetyRules);
         LOG.infof("ARC routing controls for groups %s through %d endpoints", new java.util.TreeSet<>(arc.groups().keySet()),
                 endpoints.size());
         return new GroupDns(provider, new TrafficPlan(DnsProvider.Routing.SWITCHES, 1, List.of(), settings.ttlFloorSeconds()));
+    }
+
+    /** The ARC credentials for calls signed for {@code region}: the role assumed through that region's STS, or our own. */
+    private static AwsCredentialsProvider arcCredentials(ArcSettings arc, String region, AwsCredentialsProvider own) {
+        return arc.roleArn().map(role -> {
+            var sts = StsClient.builder().region(Region.of(region)).credentialsProvider(own)
+                    .httpClient(UrlConnectionHttpClient.builder().build())
+                    .overrideConfiguration(c -> c.apiCallTimeout(arc.endpointTimeout()));
+            arc.stsEndpointOverride().ifPresent(sts::endpointOverride);
+            return (AwsCredentialsProvider) StsAssumeRoleCredentialsProvider.builder().stsClient(sts.build())
+                    .refreshRequest(r -> r.roleArn(role).roleSessionName(ROLE_SESSION_NAME))
+                    .asyncCredentialUpdateEnabled(false).build();
+        }).orElse(own);
+    }
+
+    /**
+     * The safety rules of the ARC groups' control panels (issue 50, item 4), read in the background from the
+     * control-configuration API in us-west-2 with the ARC credentials for that region; nothing when no group uses ARC.
+     */
+    @Produces
+    @Singleton
+    ArcSafetyRuleCatalog arcSafetyRules(ActuatorSettings settings) {
+        ArcSettings arc = settings.arc();
+        if (arc.groups().isEmpty()) {
+            return ArcSafetyRuleCatalog.none();
+        }
+        var builder = Route53RecoveryControlConfigClient.builder().region(Region.of(ArcSettings.CONTROL_CONFIG_REGION))
+                .credentialsProvider(arcCredentials(arc, ArcSettings.CONTROL_CONFIG_REGION,
+                        DefaultCredentialsProvider.builder().build()))
+                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(arc.endpointTimeout())
+                        .socketTimeout(arc.endpointTimeout()).build())
+                .overrideConfiguration(c -> c.apiCallTimeout(arc.endpointTimeout().multipliedBy(3)));
+        arc.controlConfigEndpointOverride().ifPresent(builder::endpointOverride);
+        ArcSafetyRuleCatalog catalog = new ArcSafetyRuleCatalog(builder.build(), arc.controlPanels(), Clock.systemUTC());
+        catalog.start(arc.safetyRulesRefresh());
+        return catalog;
+    }
+
+    void closeArcSafetyRules(@Disposes ArcSafetyRuleCatalog catalog) {
+        catalog.close();
     }
 
     @Produces
@@ -208,9 +242,9 @@ public class ReconcilerProducer {
     @Produces
     @Singleton
     Reconciler reconciler(ActuatorSettings settings, DnsProvider dns, KafkaDesiredStore store, KafkaEvidenceStore evidence,
-            ActuationPublisher publisher, ActuatorMetrics metrics) {
+            ActuationPublisher publisher, ActuatorMetrics metrics, ArcSafetyRuleCatalog arcSafetyRules) {
         GroupDns everyGroup = new GroupDns(dns, trafficPlan(settings, dns));
-        GroupDns arc = settings.arc().groups().isEmpty() ? null : arcDns(settings);
+        GroupDns arc = settings.arc().groups().isEmpty() ? null : arcDns(settings, arcSafetyRules);
         Reconciler reconciler = new Reconciler(settings.topology(), g -> settings.arc().covers(g) ? arc : everyGroup,
                 scalers(settings.scaling()), databases(settings.databases(), settings.scaling().aws()), store, evidence,
                 publisher::publish, Clock.systemUTC(), settings.reconcile());

@@ -35,6 +35,11 @@ import software.amazon.awssdk.services.route53recoverycluster.model.UpdateRoutin
  * rule) is {@link WriteOutcome.Rejected}: the group is BLOCKED with the rule's message, never fought. Only a FORCE
  * ({@link RecordWrite#breakGlass()}) sends {@code SafetyRulesToOverride}, with the rules configured for the group's break
  * glass, and the result says who overrode which rules.</li>
+ * <li>Preflight (issue 50, item 4: before a database is fenced or promoted): the control panel's safety rules, as the
+ * {@link ArcSafetyRuleCatalog} last read them from the control-configuration API, evaluated ({@link ArcSafetyRule})
+ * against the panel's states as one ListRoutingControls reads them now and as the write would leave them. A rule that
+ * would refuse is {@link WriteOutcome.Rejected} before anything irreversible; rules never read since start: the
+ * provider cannot check (empty), and says why.</li>
  * <li>Endpoints: the cluster's regional endpoints are tried in turn, each call with its own short timeout, starting
  * from a random one and then from the one that answered last, so that a failed or hanging endpoint costs at most one
  * timeout and never blocks a switch while another endpoint answers. A call that failed on every endpoint is
@@ -59,6 +64,7 @@ public final class ArcRoutingControlProvider implements DnsProvider {
 
     private final List<Endpoint> endpoints;
     private final Map<String, ArcSettings.Group> groups;
+    private final ArcSafetyRuleCatalog safetyRules;
     /** The endpoint to try first: random at start, then the one that answered last. */
     private final AtomicInteger preferred;
     /** By group: the ownership mark this instance last wrote with the group's controls (there is nowhere else to keep it). */
@@ -69,6 +75,17 @@ public final class ArcRoutingControlProvider implements DnsProvider {
      * @param start     the endpoint tried first (chosen at random by the caller, so that actuators spread)
      */
     public ArcRoutingControlProvider(List<Endpoint> endpoints, Map<String, ArcSettings.Group> groups, int start) {
+        this(endpoints, groups, start, ArcSafetyRuleCatalog.none());
+    }
+
+    /**
+     * @param endpoints   one client per regional endpoint, each with its own timeout and its region's credentials
+     * @param start       the endpoint tried first (chosen at random by the caller, so that actuators spread)
+     * @param safetyRules the control panels' safety rules, for {@link #preflight}
+     */
+    public ArcRoutingControlProvider(List<Endpoint> endpoints, Map<String, ArcSettings.Group> groups, int start,
+            ArcSafetyRuleCatalog safetyRules) {
+        this.safetyRules = safetyRules;
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("an ARC cluster has endpoints");
         }
@@ -121,15 +138,11 @@ public final class ArcRoutingControlProvider implements DnsProvider {
         if (!Objects.equals(marks.get(groupId), write.expectedOwnerText())) {
             return new WriteOutcome.OwnerChanged("this instance wrote the group's controls since that read");
         }
-        Map<String, RoutingControlState> wanted = new LinkedHashMap<>();
-        for (RecordSet set : write.sets()) {
-            String arn = group.controls().get(set.setIdentifier());
-            if (arn == null) {
-                return new WriteOutcome.Rejected("target " + set.setIdentifier() + " of group " + groupId
-                        + " has no routing control (failover.dns.arc.groups." + groupId + ".routing-controls)");
-            }
-            wanted.put(arn, set.weight() != null && set.weight() > 0 ? RoutingControlState.ON : RoutingControlState.OFF);
+        Optional<String> unknown = unknownTarget(group, write);
+        if (unknown.isPresent()) {
+            return new WriteOutcome.Rejected(unknown.get());
         }
+        Map<String, RoutingControlState> wanted = wanted(group, write);
         List<String> overrides = write.breakGlass() == null ? List.of() : group.breakGlassRules();
         List<UpdateRoutingControlStateEntry> entries = wanted.entrySet().stream().map(e -> UpdateRoutingControlStateEntry
                 .builder().routingControlArn(e.getKey()).routingControlState(e.getValue()).build()).toList();
@@ -156,6 +169,77 @@ public final class ArcRoutingControlProvider implements DnsProvider {
         }
         Attempt.AllFailed<?> failed = (Attempt.AllFailed<?>) update;
         return failed.throttled() ? new WriteOutcome.Throttled(failed.reasons()) : new WriteOutcome.Unavailable(failed.reasons());
+    }
+
+    @Override
+    public Optional<WriteOutcome> preflight(RecordWrite write) {
+        String groupId = write.key().group();
+        ArcSettings.Group group = groups.get(groupId);
+        if (group == null) {
+            return Optional.of(new WriteOutcome.Rejected("group " + groupId + " has no routing controls (failover.dns.arc.groups)"));
+        }
+        Optional<String> unknown = unknownTarget(group, write);
+        if (unknown.isPresent()) {
+            return Optional.of(new WriteOutcome.Rejected(unknown.get()));
+        }
+        String panel = ArcSafetyRuleCatalog.panelOf(group.controls().values().iterator().next());
+        ArcSafetyRuleCatalog.Rules known = safetyRules.rules(panel);
+        if (!(known instanceof ArcSafetyRuleCatalog.Rules.Read rules)) {
+            LOG.warnf("the switch of group %s cannot be checked against the safety rules of %s: %s", groupId, panel,
+                    ((ArcSafetyRuleCatalog.Rules.NotRead) known).reason());
+            return Optional.empty();
+        }
+        Attempt<Map<String, Boolean>> listed = onSomeEndpoint(client -> {
+            Map<String, Boolean> states = new LinkedHashMap<>();
+            client.listRoutingControlsPaginator(r -> r.controlPanelArn(panel)).routingControls()
+                    .forEach(c -> states.put(c.routingControlArn(), c.routingControlState() == RoutingControlState.ON));
+            return states;
+        });
+        if (listed instanceof Attempt.Refused<?> refused) {
+            return Optional.of(new WriteOutcome.Rejected("ListRoutingControls of " + panel + " refused: " + refused.reason()));
+        }
+        if (listed instanceof Attempt.AllFailed<?> failed) {
+            return Optional.of(failed.throttled() ? new WriteOutcome.Throttled(failed.reasons())
+                    : new WriteOutcome.Unavailable(failed.reasons()));
+        }
+        Attempt.Answered<Map<String, Boolean>> answered = (Attempt.Answered<Map<String, Boolean>>) listed;
+        Map<String, Boolean> before = answered.value();
+        Map<String, Boolean> after = new LinkedHashMap<>(before);
+        wanted(group, write).forEach((arn, state) -> after.put(arn, state == RoutingControlState.ON));
+        List<String> overrides = write.breakGlass() == null ? List.of() : group.breakGlassRules();
+        for (ArcSafetyRule rule : rules.rules()) {
+            Optional<String> missing = rule.referenced().stream().filter(c -> !after.containsKey(c)).sorted().findFirst();
+            if (missing.isPresent()) {
+                return Optional.of(new WriteOutcome.Unavailable("safety rule " + rule + " names routing control "
+                        + missing.get() + ", which ListRoutingControls of " + panel + " did not list"));
+            }
+            Optional<String> why = overrides.contains(rule.arn()) ? Optional.empty() : rule.refuses(before, after);
+            if (why.isPresent()) {
+                return Optional.of(new WriteOutcome.Rejected(refusal(rule.name() + " (" + rule.arn() + "): " + why.get()
+                        + " (the panel's rules as read at " + rules.at() + ")", groupId,
+                        write.breakGlass(), overrides)));
+            }
+        }
+        return Optional.of(new WriteOutcome.Written(rules.rules().size() + " safety rule(s) of " + panel + " (read at "
+                + rules.at() + ") hold after " + describe(write.sets()) + ", on the states listed at "
+                + answered.endpoint().region() + (overrides.isEmpty() ? "" : "; overriding " + overrides), null));
+    }
+
+    /** Why the write names a target without a routing control, if it does. */
+    private static Optional<String> unknownTarget(ArcSettings.Group group, RecordWrite write) {
+        return write.sets().stream().filter(set -> !group.controls().containsKey(set.setIdentifier())).findFirst()
+                .map(set -> "target " + set.setIdentifier() + " of group " + write.key().group()
+                        + " has no routing control (failover.dns.arc.groups." + write.key().group() + ".routing-controls)");
+    }
+
+    /** The state the write wants of each of the group's controls it names. */
+    private static Map<String, RoutingControlState> wanted(ArcSettings.Group group, RecordWrite write) {
+        Map<String, RoutingControlState> wanted = new LinkedHashMap<>();
+        for (RecordSet set : write.sets()) {
+            wanted.put(group.controls().get(set.setIdentifier()),
+                    set.weight() != null && set.weight() > 0 ? RoutingControlState.ON : RoutingControlState.OFF);
+        }
+        return wanted;
     }
 
     /**

@@ -16,9 +16,15 @@ import java.util.Optional;
  * @param roleArn         a role to assume (in each endpoint's own region, through its regional STS) instead of the
  *                        actuator's own credentials
  * @param stsEndpointOverride another endpoint for STS, for tests or a proxy
+ * @param safetyRulesRefresh  how often the control panels' safety rules are read again
+ * @param controlConfigEndpointOverride another endpoint for the control-configuration API, for tests or a proxy
  */
 public record ArcSettings(List<Endpoint> endpoints, Duration endpointTimeout, Map<String, Group> groups,
-        Optional<String> roleArn, Optional<URI> stsEndpointOverride) {
+        Optional<String> roleArn, Optional<URI> stsEndpointOverride, Duration safetyRulesRefresh,
+        Optional<URI> controlConfigEndpointOverride) {
+
+    /** The one region that serves ARC's control-configuration API. */
+    public static final String CONTROL_CONFIG_REGION = "us-west-2";
 
     /** The default per-endpoint timeout: short, since four more endpoints are there to answer. */
     public static final Duration DEFAULT_ENDPOINT_TIMEOUT = Duration.ofSeconds(2);
@@ -47,7 +53,14 @@ public record ArcSettings(List<Endpoint> endpoints, Duration endpointTimeout, Ma
     }
 
     public static ArcSettings none() {
-        return new ArcSettings(List.of(), DEFAULT_ENDPOINT_TIMEOUT, Map.of(), Optional.empty(), Optional.empty());
+        return new ArcSettings(List.of(), DEFAULT_ENDPOINT_TIMEOUT, Map.of(), Optional.empty(), Optional.empty(),
+                Duration.ofMinutes(5), Optional.empty());
+    }
+
+    /** The control panels of the groups' routing controls (their ARNs). */
+    public java.util.Set<String> controlPanels() {
+        return groups.values().stream().flatMap(g -> g.controls().values().stream()).map(ArcSafetyRuleCatalog::panelOf)
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
     }
 
     /** Whether the group is switched with routing controls. */

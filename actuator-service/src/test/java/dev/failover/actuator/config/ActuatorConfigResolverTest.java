@@ -148,6 +148,8 @@ class ActuatorConfigResolverTest {
                                 + "(arn:aws:route53-recovery-control::<account>:controlpanel/<id>/safetyrule/<id>)"),
                 Arguments.of(PLAIN, with(ARC, "failover.dns.arc.endpoint-timeout", "0s"),
                         "failover.dns.arc.endpoint-timeout", "must be positive, was PT0S"),
+                Arguments.of(PLAIN, with(ARC, "failover.dns.arc.safety-rules-refresh", "0s"),
+                        "failover.dns.arc.safety-rules-refresh", "must be positive, was PT0S"),
                 Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.routing", "latency"),
                         "failover.dns.route53.routing", "'latency' is not one of weighted, simple"),
                 Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.active-weight", "256"),

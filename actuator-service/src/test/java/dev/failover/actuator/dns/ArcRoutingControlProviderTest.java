@@ -12,7 +12,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.domain.Convergence;
+import dev.failover.actuator.domain.DatabaseStepTest;
 import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.actuator.domain.TrafficPlan;
 import dev.failover.actuator.scaling.Scalers;
@@ -36,6 +38,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53recoverycluster.Route53RecoveryClusterClient;
+import software.amazon.awssdk.services.route53recoverycontrolconfig.Route53RecoveryControlConfigClient;
 
 /**
  * The route53-arc provider with the real AWS SDK against the ARC cluster fixture (five endpoints, shared state, safety
@@ -51,6 +54,8 @@ class ArcRoutingControlProviderTest {
     static final String MASTER = PANEL + "/safetyrule/master01";
     static final String[] REGIONS = { "us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1", "ap-southeast-2" };
     static final Duration ENDPOINT_TIMEOUT = Duration.ofMillis(500);
+    static final String EAST_DB = "jdbc:postgresql://db.us-east-1.example.test:5432/app";
+    static final String WEST_DB = "jdbc:postgresql://db.us-west-2.example.test:5432/app";
 
     static final Instant T0 = Instant.parse("2026-11-24T03:00:00Z");
     static final Backoff BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ZERO, () -> 0.0,
@@ -61,6 +66,7 @@ class ArcRoutingControlProviderTest {
     final ManualClock clock = new ManualClock(T0);
     final List<ActuationResult> results = new ArrayList<>();
     final List<Route53RecoveryClusterClient> clients = new ArrayList<>();
+    final List<ArcSafetyRuleCatalog> catalogs = new ArrayList<>();
     RecoveryCluster cluster;
 
     static Decision decision(DecisionKind kind, long epoch, String principal) {
@@ -71,6 +77,7 @@ class ArcRoutingControlProviderTest {
     @AfterEach
     void close() {
         clients.forEach(Route53RecoveryClusterClient::close);
+        catalogs.forEach(ArcSafetyRuleCatalog::close);
         if (cluster != null) {
             cluster.close();
         }
@@ -87,6 +94,21 @@ class ArcRoutingControlProviderTest {
 
     /** The provider as the producer makes it: one client per endpoint, signed for its region, no SDK retries. */
     ArcRoutingControlProvider provider(List<String> breakGlassRules) {
+        return provider(breakGlassRules, ArcSafetyRuleCatalog.none());
+    }
+
+    /** The safety rules of the fixture's panel, read as the producer reads them: signed for us-west-2. */
+    ArcSafetyRuleCatalog catalog() {
+        Route53RecoveryControlConfigClient client = Route53RecoveryControlConfigClient.builder().region(Region.US_WEST_2)
+                .endpointOverride(cluster.controlConfigEndpoint())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDACTUATOR", "secret")))
+                .httpClient(UrlConnectionHttpClient.builder().build())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+        catalogs.add(new ArcSafetyRuleCatalog(client, java.util.Set.of(PANEL), clock));
+        return catalogs.get(catalogs.size() - 1);
+    }
+
+    ArcRoutingControlProvider provider(List<String> breakGlassRules, ArcSafetyRuleCatalog safetyRules) {
         List<ArcRoutingControlProvider.Endpoint> endpoints = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             Route53RecoveryClusterClient client = Route53RecoveryClusterClient.builder().region(Region.of(REGIONS[i]))
@@ -100,7 +122,7 @@ class ArcRoutingControlProviderTest {
             endpoints.add(new ArcRoutingControlProvider.Endpoint(REGIONS[i], cluster.endpoints().get(i).toString(), client));
         }
         return new ArcRoutingControlProvider(endpoints, Map.of("api", new ArcSettings.Group(
-                Map.of("primary", PRIMARY, "secondary", SECONDARY), breakGlassRules)), 0);
+                Map.of("primary", PRIMARY, "secondary", SECONDARY), breakGlassRules)), 0, safetyRules);
     }
 
     GroupReconciler reconciler(ArcRoutingControlProvider dns, String drift) {
@@ -116,6 +138,21 @@ class ArcRoutingControlProviderTest {
                 """.formatted(drift), "test");
         return new GroupReconciler("api", topology, dns, Scalers.none(), new TrafficPlan(DnsProvider.Routing.SWITCHES, 1,
                 List.of()), state -> {
+                }, results::add, clock, new GroupReconciler.Settings(Duration.ofSeconds(10), Duration.ofSeconds(2), BACKOFF,
+                        Duration.ZERO, null));
+    }
+
+    /**
+     * The group with a PostgreSQL node per target (as DatabaseStepTest's fakes: the old primary writable, the replica
+     * streaming with nothing outstanding), switched by the ARC provider.
+     */
+    GroupReconciler withDatabases(ArcRoutingControlProvider dns, DatabaseStepTest.FakeNodes nodes) {
+        Topology topology = TopologyLoader.parse(DatabaseStepTest.topologyYaml(EAST_DB, WEST_DB, 30), "test");
+        nodes.set(EAST_DB, DatabaseStepTest.writable()).set(WEST_DB, DatabaseStepTest.replica(0, 0));
+        Databases databases = new Databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
+                new Databases.Login("failover", "p2")));
+        return new GroupReconciler("api", topology, dns, Scalers.none(), databases, new TrafficPlan(
+                DnsProvider.Routing.SWITCHES, 1, List.of()), state -> {
                 }, results::add, clock, new GroupReconciler.Settings(Duration.ofSeconds(10), Duration.ofSeconds(2), BACKOFF,
                         Duration.ZERO, null));
     }
@@ -321,5 +358,95 @@ class ArcRoutingControlProviderTest {
         assertThat(after.status().convergence()).isInstanceOf(Convergence.Drifted.class);
         assertThat(cluster.states()).as("not overwritten").containsEntry(PRIMARY, State.On);
         assertThat(cluster.accepted("UpdateRoutingControlStates")).hasSize(1);
+    }
+
+    /**
+     * Issue 50, item 4, on ARC: a group with a database whose switch a safety rule would refuse (the master switch is
+     * Off) is blocked before anything irreversible. Before, ARC could not be asked: the move fenced the old primary and
+     * promoted the replica, and the refused update then left the old region's application on a read-only database.
+     */
+    @Test
+    void aSafetyRuleThatWouldRefuseTheSwitchBlocksBeforeTheDatabaseMoves() {
+        cluster().rule(SafetyRule.assertion(AT_LEAST_ONE, "at-least-one-cell", List.of(PRIMARY, SECONDARY), 1));
+        cluster.rule(SafetyRule.gating(MASTER, "master-switch", List.of(GATE), List.of(PRIMARY, SECONDARY), 1));
+        cluster.set(GATE, State.Off);
+        ArcSafetyRuleCatalog rules = catalog();
+        rules.refresh();
+        DatabaseStepTest.FakeNodes nodes = new DatabaseStepTest().new FakeNodes();
+        GroupReconciler group = withDatabases(provider(List.of(), rules), nodes);
+        group.offer(FAILOVER);
+
+        passes(group, 6);
+
+        assertThat(nodes.calls).as("nothing fenced or promoted").noneMatch(c -> c.startsWith("fence ")
+                || c.startsWith("promote "));
+        assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class, b -> assertThat(
+                b.reason()).contains("would refuse the switch to secondary").contains("master-switch").contains(MASTER)
+                .contains("nothing was fenced or promoted"));
+        assertThat(cluster.accepted("UpdateRoutingControlStates")).as("no update tried").isEmpty();
+        assertThat(cluster.controlConfigCalls()).as("the rules read from the control-configuration API, for us-west-2")
+                .singleElement().satisfies(c -> assertThat(c.region()).isEqualTo("us-west-2"));
+    }
+
+    /** The same rules that hold after the switch let the move go on: checked, then fenced, promoted and switched. */
+    @Test
+    void rulesThatHoldAfterTheSwitchLetTheDatabaseMoveAndSaySo() {
+        cluster().rule(SafetyRule.assertion(AT_LEAST_ONE, "at-least-one-cell", List.of(PRIMARY, SECONDARY), 1));
+        cluster.rule(SafetyRule.gating(MASTER, "master-switch", List.of(GATE), List.of(PRIMARY, SECONDARY), 1));
+        ArcSafetyRuleCatalog rules = catalog();
+        rules.refresh();
+        cluster.controlConfigUp(false); // us-west-2's control plane lost after the read: the rules read are kept
+        rules.refresh();
+        DatabaseStepTest.FakeNodes nodes = new DatabaseStepTest().new FakeNodes();
+        GroupReconciler group = withDatabases(provider(List.of(), rules), nodes);
+        group.offer(FAILOVER);
+
+        passes(group, 8);
+
+        assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
+        assertThat(nodes.calls).contains("promote " + WEST_DB);
+        assertThat(cluster.states()).containsEntry(PRIMARY, State.Off).containsEntry(SECONDARY, State.On);
+        assertThat(results).anySatisfy(r -> {
+            assertThat(r.step()).isEqualTo(ActuationStep.DATABASE);
+            assertThat(r.details()).contains("checked before the database moves").contains("2 safety rule(s) of " + PANEL);
+        });
+    }
+
+    /** A FORCE overrides the rules listed for break glass in the check as in the write: the move is not held by them. */
+    @Test
+    void anOperatorsForceIsCheckedWithTheRulesItWillOverride() {
+        cluster().rule(SafetyRule.gating(MASTER, "master-switch", List.of(GATE), List.of(PRIMARY, SECONDARY), 1));
+        cluster.set(GATE, State.Off);
+        ArcSafetyRuleCatalog rules = catalog();
+        rules.refresh();
+        DatabaseStepTest.FakeNodes nodes = new DatabaseStepTest().new FakeNodes();
+        GroupReconciler group = withDatabases(provider(List.of(MASTER), rules), nodes);
+        group.offer(FORCE);
+
+        passes(group, 8);
+
+        assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
+        assertThat(nodes.calls).contains("promote " + WEST_DB);
+        assertThat(cluster.accepted("UpdateRoutingControlStates")).singleElement()
+                .satisfies(c -> assertThat(c.overrides()).containsExactly(MASTER));
+    }
+
+    /** Rules never read since start (the control-configuration API down): the move goes on unchecked, and says so. */
+    @Test
+    void rulesNeverReadLeaveTheSwitchUncheckedAndSaidSo() {
+        cluster().rule(SafetyRule.assertion(AT_LEAST_ONE, "at-least-one-cell", List.of(PRIMARY, SECONDARY), 1));
+        cluster.controlConfigUp(false);
+        ArcSafetyRuleCatalog rules = catalog();
+        rules.refresh();
+        assertThat(rules.rules(PANEL)).isInstanceOfSatisfying(ArcSafetyRuleCatalog.Rules.NotRead.class,
+                n -> assertThat(n.reason()).contains("ListSafetyRules of " + PANEL + " failed"));
+        DatabaseStepTest.FakeNodes nodes = new DatabaseStepTest().new FakeNodes();
+        GroupReconciler group = withDatabases(provider(List.of(), rules), nodes);
+        group.offer(FAILOVER);
+
+        passes(group, 8);
+
+        assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
+        assertThat(results).anySatisfy(r -> assertThat(r.details()).contains("cannot check the switch to secondary"));
     }
 }

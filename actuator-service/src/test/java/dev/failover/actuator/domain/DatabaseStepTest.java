@@ -49,7 +49,7 @@ public class DatabaseStepTest {
         return TopologyLoader.parse(topologyYaml(eastUrl, westUrl, maxDataLossSeconds), "test");
     }
 
-    static String topologyYaml(String eastUrl, String westUrl, int maxDataLossSeconds) {
+    public static String topologyYaml(String eastUrl, String westUrl, int maxDataLossSeconds) {
         return """
                 version: 1
                 locations: [loc-a]
@@ -76,9 +76,9 @@ public class DatabaseStepTest {
      * nothing: each call to it takes the call timeout (the clock moves) and ends Unavailable, as in a region whose
      * packets are dropped.
      */
-    final class FakeNodes implements Database<PostgresRef> {
+    public final class FakeNodes implements Database<PostgresRef> {
         final Map<String, Observation> nodes = new HashMap<>();
-        final List<String> calls = new ArrayList<>();
+        public final List<String> calls = new ArrayList<>();
         final Set<String> cutOff = new java.util.HashSet<>();
         final Set<String> refuseFence = new java.util.HashSet<>();
         final List<Move> moves = new ArrayList<>();
@@ -103,7 +103,7 @@ public class DatabaseStepTest {
             return new Observation.Unavailable("connect timed out after " + CALL_TIMEOUT);
         }
 
-        FakeNodes set(String url, Observation observation) {
+        public FakeNodes set(String url, Observation observation) {
             nodes.put(url, observation);
             return this;
         }
@@ -139,11 +139,11 @@ public class DatabaseStepTest {
         }
     }
 
-    static Database.Observation writable() {
+    public static Database.Observation writable() {
         return new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false);
     }
 
-    static Database.Observation replica(double lagSeconds, long bytes) {
+    public static Database.Observation replica(double lagSeconds, long bytes) {
         return new Database.Observation.Observed(Database.Role.REPLICA, bytes, lagSeconds, false);
     }
 

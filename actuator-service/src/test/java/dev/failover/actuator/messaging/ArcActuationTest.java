@@ -95,6 +95,7 @@ class ArcActuationTest {
                 for (int i = 0; i < 5; i++) {
                     config.put("failover.dns.arc.endpoints." + REGIONS[i], cluster.endpoints().get(i).toString());
                 }
+                config.put("failover.dns.arc.control-config-endpoint-override", cluster.controlConfigEndpoint().toString());
                 return config;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

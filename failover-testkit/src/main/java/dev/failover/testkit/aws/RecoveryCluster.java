@@ -46,11 +46,20 @@ import com.sun.net.httpserver.HttpServer;
  * <p>
  * Each endpoint can be made to fail on demand: answer 500 InternalServerException, refuse connections (its server is
  * stopped, its port kept for {@link #heal}), or hang (the request is held until healed or closed).
+ * <p>
+ * The control-configuration API ({@code route53-recovery-control-config}, REST JSON, served by AWS from us-west-2
+ * only) is one more server, {@link #controlConfigEndpoint()}: {@code GET /controlpanel/{ControlPanelArn}/safetyrules}
+ * (ListSafetyRules, paged with MaxResults and NextToken) lists the rules above as ASSERTION or GATING rules of type
+ * ATLEAST, DEPLOYED. A request not signed for that name and us-west-2 is refused (AccessDeniedException).
  */
 public final class RecoveryCluster implements AutoCloseable {
 
     /** The SigV4 signing name of the cluster's data plane. */
     public static final String SIGNING_NAME = "route53-recovery-cluster";
+    /** The SigV4 signing name of the control-configuration API, and the one region that serves it. */
+    public static final String CONTROL_CONFIG_SIGNING_NAME = "route53-recovery-control-config";
+    public static final String CONTROL_CONFIG_REGION = "us-west-2";
+    private static final Pattern SAFETY_RULES_PATH = Pattern.compile("/controlpanel/([^/]+)/safetyrules");
     private static final String TARGET_PREFIX = "ToggleCustomerAPI.";
     private static final String JSON_1_0 = "application/x-amz-json-1.0";
     private static final Pattern CREDENTIAL = Pattern.compile(
@@ -138,6 +147,9 @@ public final class RecoveryCluster implements AutoCloseable {
     private final List<SafetyRule> rules = new ArrayList<>();
     private final List<Endpoint> endpoints = new ArrayList<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final List<Call> controlConfigCalls = new CopyOnWriteArrayList<>();
+    private HttpServer controlConfig;
+    private volatile boolean controlConfigUp = true;
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "recovery-cluster");
         t.setDaemon(true);
@@ -211,9 +223,112 @@ public final class RecoveryCluster implements AutoCloseable {
         endpoint(index, Health.UP);
     }
 
+    /**
+     * The control-configuration API's endpoint (started on first use): point a {@code
+     * Route53RecoveryControlConfigClient} signed for us-west-2 at it.
+     */
+    public synchronized URI controlConfigEndpoint() {
+        if (controlConfig == null) {
+            try {
+                controlConfig = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot listen on 127.0.0.1", e);
+            }
+            controlConfig.createContext("/", this::controlConfig);
+            controlConfig.setExecutor(executor);
+            controlConfig.start();
+        }
+        return URI.create("http://127.0.0.1:" + controlConfig.getAddress().getPort());
+    }
+
+    /** Makes the control-configuration API answer (true) or fail every request with 500 (false), as in an outage. */
+    public void controlConfigUp(boolean up) {
+        controlConfigUp = up;
+    }
+
+    /** The control-configuration requests received so far, oldest first (operation ListSafetyRules). */
+    public List<Call> controlConfigCalls() {
+        return List.copyOf(controlConfigCalls);
+    }
+
+    private void controlConfig(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            exchange.getRequestBody().readAllBytes();
+            Matcher signature = CREDENTIAL.matcher(Objects.toString(exchange.getRequestHeaders().getFirst("Authorization"), ""));
+            boolean signed = signature.find();
+            Matcher path = SAFETY_RULES_PATH.matcher(exchange.getRequestURI().getRawPath());
+            Map<String, String> query = new LinkedHashMap<>();
+            String rawQuery = exchange.getRequestURI().getRawQuery();
+            if (rawQuery != null) {
+                for (String pair : rawQuery.split("&")) {
+                    int eq = pair.indexOf('=');
+                    query.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
+                }
+            }
+            Answer answer;
+            if (!controlConfigUp) {
+                answer = error(500, "InternalServerException", "the control-configuration API failed (fixture)");
+            } else if (!signed || !CONTROL_CONFIG_SIGNING_NAME.equals(signature.group(3))
+                    || !CONTROL_CONFIG_REGION.equals(signature.group(2))) {
+                answer = error(403, "AccessDeniedException", "the request must be signed with SigV4 for "
+                        + CONTROL_CONFIG_SIGNING_NAME + " in " + CONTROL_CONFIG_REGION + " (got Authorization '"
+                        + exchange.getRequestHeaders().getFirst("Authorization") + "')");
+            } else if (!"GET".equals(exchange.getRequestMethod()) || !path.matches()) {
+                answer = error(404, "ResourceNotFoundException", "no operation at " + exchange.getRequestMethod() + " "
+                        + exchange.getRequestURI().getRawPath());
+            } else {
+                answer = safetyRules(decode(path.group(1)), query);
+            }
+            controlConfigCalls.add(new Call(Instant.now(), -1, "ListSafetyRules", signed ? signature.group(1) : null,
+                    signed ? signature.group(2) : null, JSON.valueToTree(query), answer.status()));
+            byte[] bytes = JSON.writeValueAsBytes(answer.body());
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
+            if (answer.status() != 200) {
+                exchange.getResponseHeaders().set("x-amzn-ErrorType", answer.body().path("__type").asText());
+            }
+            exchange.sendResponseHeaders(answer.status(), bytes.length);
+            exchange.getResponseBody().write(bytes);
+        }
+    }
+
+    private static String decode(String text) {
+        return java.net.URLDecoder.decode(text, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private synchronized Answer safetyRules(String panel, Map<String, String> query) {
+        if (!panel.equals(panelArn)) {
+            return error(404, "ResourceNotFoundException", "control panel " + panel + " not found");
+        }
+        int max = Integer.parseInt(query.getOrDefault("MaxResults", "100"));
+        int from = query.containsKey("NextToken") ? Integer.parseInt(query.get("NextToken")) : 0;
+        ObjectNode answer = JSON.createObjectNode();
+        ArrayNode page = answer.putArray("SafetyRules");
+        for (int i = from; i < Math.min(rules.size(), from + max); i++) {
+            SafetyRule rule = rules.get(i);
+            ObjectNode body = page.addObject().putObject(rule.gating() ? "GATING" : "ASSERTION");
+            body.set(rule.gating() ? "GatingControls" : "AssertedControls", JSON.valueToTree(rule.controls()));
+            if (rule.gating()) {
+                body.set("TargetControls", JSON.valueToTree(rule.targets()));
+            }
+            body.put("ControlPanelArn", panelArn).put("Name", rule.name()).put("SafetyRuleArn", rule.arn())
+                    .put("Status", "DEPLOYED").put("WaitPeriodMs", 5000);
+            body.putObject("RuleConfig").put("Inverted", false).put("Threshold", rule.threshold()).put("Type", "ATLEAST");
+        }
+        if (from + max < rules.size()) {
+            answer.put("NextToken", Integer.toString(from + max));
+        }
+        return new Answer(200, answer);
+    }
+
     @Override
     public void close() {
         endpoints.forEach(Endpoint::close);
+        synchronized (this) {
+            if (controlConfig != null) {
+                controlConfig.stop(0);
+            }
+        }
         executor.shutdownNow();
     }
 
