@@ -51,8 +51,11 @@ import dev.failover.testkit.topology.TestTopology;
  * is fenced, and DNS stays on the promoted node; how long it took writes beside the new primary is measured, not
  * counted under I2.</li>
  * </ul>
- * Also drawn: BIND stopped for a few seconds at a random moment of the move (its zone and journal kept), and the crashed
- * old primary started again once the move is served.
+ * Also drawn: BIND stopped for a few seconds at a random moment of the move (its zone and journal kept), the crashed
+ * old primary started again once the move is served, and the switch refused for a few seconds (BIND's update policy
+ * changed to refuse the actuator's key and re-read: a real REFUSED) from a random moment after the failure or from the
+ * moment the replica takes writes. For the refusal the checker adds: a group whose database moved is never BLOCKED by
+ * it, says REFUSED while it lasts (when the actuator was left alone), and is CONVERGED once it is lifted (I3, I4).
  * The suite runs {@link #SUITE_SEEDS}; {@code -Ddatatier.it.seeds=1-20} runs a soak (docs/benchmarks.md), one
  * {@code NEMESIS} line a schedule. A failing seed prints its schedule: run it alone with {@code -Ddatatier.it.seeds=N}.
  */
@@ -75,10 +78,20 @@ class DataTierNemesisIT {
         FROZEN
     }
 
+    /** When BIND's update policy refuses the actuator's key (a real REFUSED), for a while. */
+    enum DnsRefusal {
+        NONE,
+        /** From a random moment after the failure: it may meet the check before the database moves, or the write. */
+        AFTER_FAILURE,
+        /** From the moment the replica is seen taking writes: the switch refused after the promotion. */
+        AFTER_PROMOTION
+    }
+
     /** One schedule, drawn from its seed. */
     record Schedule(long seed, Replication replication, int budget, boolean crash, boolean cut, long cutMillis,
             ActuatorFault actuatorFault, long faultAfterMillis, long frozenMillis, boolean refuseFence, boolean dnsOutage,
-            long dnsOutageAfterMillis, long dnsOutageMillis, boolean returns) {
+            long dnsOutageAfterMillis, long dnsOutageMillis, boolean returns, DnsRefusal dnsRefusal,
+            long refusalAfterMillis, long refusalMillis) {
 
         static Schedule draw(long seed) {
             Random random = new Random(seed);
@@ -96,8 +109,13 @@ class DataTierNemesisIT {
             long dnsOutageAfter = random.nextInt(4_000);
             long dnsOutageMillis = 1_000 + random.nextInt(4_000);
             boolean returns = crash && random.nextBoolean();
+            // drawn after the above, for the same reason; never with BIND stopped (its policy is re-read by a running named)
+            DnsRefusal refusal = DnsRefusal.values()[random.nextInt(DnsRefusal.values().length)];
+            long refusalAfter = random.nextInt(3_000);
+            long refusalMillis = 2_000 + random.nextInt(5_000);
             return new Schedule(seed, replication, budget, crash, cut, cutMillis, fault, faultAfter, frozen, refuseFence,
-                    dnsOutage, dnsOutageAfter, dnsOutageMillis, returns);
+                    dnsOutage, dnsOutageAfter, dnsOutageMillis, returns, dnsOutage ? DnsRefusal.NONE : refusal,
+                    refusalAfter, refusalMillis);
         }
     }
 
@@ -105,11 +123,19 @@ class DataTierNemesisIT {
     record Outcome(Map<Long, Instant> acknowledged, Set<Long> onPromoted, boolean promoted, Instant failedAt,
             Instant promotedSeenAt, JsonNode promotion, List<String> twoWritable, String status, String detail,
             Set<String> dnsAnswers, boolean servedNodeWritable, Instant returnedAt, Duration returnedWritable,
-            boolean oldPrimaryWritableAtEnd) {
+            boolean oldPrimaryWritableAtEnd, Refused refused) {
 
         long lost() {
             return promoted ? acknowledged.keySet().stream().filter(id -> !onPromoted.contains(id)).count() : 0;
         }
+    }
+
+    /**
+     * What the switch refusal met: whether it was in force (none when not drawn), whether DNS already answered with the
+     * promoted node when it began, and whether the actuator's API named the refusal while it lasted.
+     */
+    record Refused(boolean happened, boolean switchedBefore, boolean promotedBefore, boolean saidWhileRefused) {
+        static final Refused NONE = new Refused(false, false, false, false);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -119,10 +145,12 @@ class DataTierNemesisIT {
         Outcome outcome = run(schedule);
         List<String> violations = check(schedule, outcome);
         System.out.printf("NEMESIS seed=%d %s budget=%d crash=%s cut=%s actuator=%s after=%dms refuse=%s dnsOutage=%s"
-                + " returns=%s | promoted=%s exposure=%s acknowledged=%d lost=%d twoWritable=%d returnedWritableMs=%s"
+                + " returns=%s dnsRefused=%s/%s | promoted=%s exposure=%s acknowledged=%d lost=%d twoWritable=%d returnedWritableMs=%s"
                 + " status=%s violations=%d%n", seed, schedule.replication(), schedule.budget(), schedule.crash(),
                 schedule.cut(), schedule.actuatorFault(), schedule.faultAfterMillis(), schedule.refuseFence(),
-                schedule.dnsOutage(), schedule.returns(), outcome.promoted(), outcome.promotion() == null ? "-"
+                schedule.dnsOutage(), schedule.returns(), schedule.dnsRefusal(), !outcome.refused().happened() ? "-"
+                        : outcome.refused().switchedBefore() ? "after-switch" : outcome.refused().promotedBefore()
+                                ? "after-promotion" : "before-promotion", outcome.promoted(), outcome.promotion() == null ? "-"
                         : outcome.promotion().path("lossExposureSeconds").asText("unknown"), outcome.acknowledged().size(),
                 outcome.lost(), outcome.twoWritable().size(), outcome.returnedAt() == null ? "-"
                         : Long.toString(outcome.returnedWritable().toMillis()), outcome.status(), violations.size());
@@ -210,6 +238,41 @@ class DataTierNemesisIT {
                 }
             }, "dns-fault");
             dnsFault.start();
+            AtomicReference<Refused> refused = new AtomicReference<>(Refused.NONE);
+            Thread refusal = new Thread(() -> {
+                if (schedule.dnsRefusal() == DnsRefusal.NONE) {
+                    return;
+                }
+                if (schedule.dnsRefusal() == DnsRefusal.AFTER_PROMOTION) {
+                    try {
+                        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                                .until(() -> promotedSeen.get() != null);
+                    } catch (org.awaitility.core.ConditionTimeoutException e) {
+                        return; // never promoted: nothing to refuse after
+                    }
+                } else {
+                    sleep(schedule.refusalAfterMillis());
+                }
+                ((dev.failover.testkit.dns.BindServer) stack.dns()).refuseUpdates(true);
+                boolean switchedBefore;
+                try {
+                    switchedBefore = DataTierIT.answers(stack).equals(Set.of(TestTopology.SECONDARY_IP));
+                } catch (java.io.IOException e) {
+                    switchedBefore = false;
+                }
+                boolean promotedBefore = promotedSeen.get() != null;
+                boolean said = false;
+                long until = System.nanoTime() + schedule.refusalMillis() * 1_000_000;
+                while (System.nanoTime() < until) {
+                    JsonNode now = status(actuator.get());
+                    String detail = now.path("detail").asText();
+                    said |= detail.contains("REFUSED") || detail.contains("refuses the switch");
+                    sleep(200);
+                }
+                ((dev.failover.testkit.dns.BindServer) stack.dns()).refuseUpdates(false);
+                refused.set(new Refused(true, switchedBefore, promotedBefore, said));
+            }, "dns-refusal");
+            refusal.start();
             if (receiverStopped) { // the link comes back after the failure (a crashed primary sends nothing more)
                 sleep(500);
                 pair.replica().signalWalReceiver("CONT");
@@ -217,6 +280,7 @@ class DataTierNemesisIT {
             }
             fault.join(120_000);
             dnsFault.join(60_000);
+            refusal.join(60_000);
             try {
                 await("the move served, blocked or held").atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(250))
                         .until(() -> {
@@ -264,7 +328,7 @@ class DataTierNemesisIT {
                     List.copyOf(twoWritable), status.path("status").asText(), status.path("detail").asText(), answers,
                     DataTierIT.writeError(served) == null, returnedAt, returnedAt == null || lastTwo == null
                             || lastTwo.isBefore(returnedAt) ? Duration.ZERO : Duration.between(returnedAt, lastTwo),
-                    returnedAt != null && DataTierIT.writeError(pair.primary().jdbcUrl()) == null);
+                    returnedAt != null && DataTierIT.writeError(pair.primary().jdbcUrl()) == null, refused.get());
         } finally {
             watching.set(false);
             if (receiverStopped) {
@@ -314,6 +378,19 @@ class DataTierNemesisIT {
         }
         if (outcome.oldPrimaryWritableAtEnd()) {
             violations.add("I5: the old primary returned and still takes writes at the end");
+        }
+        Refused refused = outcome.refused();
+        if (refused.happened() && outcome.status().equals("BLOCKED") && outcome.promoted()) {
+            violations.add("I4: the switch was refused after the database moved, and the group went BLOCKED (it must keep"
+                    + " trying and say why): " + outcome.detail());
+        }
+        if (refused.happened() && outcome.promoted() && !refused.switchedBefore() && refused.promotedBefore()
+                && schedule.actuatorFault() == ActuatorFault.NONE && !refused.saidWhileRefused()) {
+            violations.add("I4: the switch was refused after the promotion and GET /groups/api never said REFUSED");
+        }
+        if (refused.happened() && outcome.promoted() && !schedule.refuseFence() && !outcome.status().equals("CONVERGED")) {
+            violations.add("I3: the database moved, the refusal was lifted, and the group is " + outcome.status() + ": "
+                    + outcome.detail());
         }
         if (schedule.refuseFence() && !(outcome.status().equals("BLOCKED") && outcome.detail().contains("could not be"
                 + " fenced"))) {

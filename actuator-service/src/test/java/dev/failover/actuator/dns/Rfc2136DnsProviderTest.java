@@ -239,6 +239,30 @@ class Rfc2136DnsProviderTest {
         assertThat(served.ownerText()).isEqualTo(mark);
     }
 
+    /**
+     * A primary whose update policy no longer lets our key update (BIND re-read its configuration): the write and the
+     * preflight are refused for good (REFUSED), not retried as an outage; once the policy is back, the same write goes
+     * through. The packaged checker (DataTierNemesisIT) refuses the switch this way after a promotion.
+     */
+    @Test
+    void anUpdatePolicyThatRefusesTheKeyIsRejectedAndTheWriteGoesThroughOnceItIsBack() {
+        RecordKey key = key("policy", RecordType.A);
+        Rfc2136DnsProvider dns = provider(bind);
+        assertThat(dns.write(write(key, null, 1, "192.0.2.80"))).isInstanceOf(WriteOutcome.Written.class);
+        String mark = served(dns, key).ownerText();
+        bind.refuseUpdates(true);
+        try {
+            assertThat(dns.preflight(write(key, mark, 2, "192.0.2.81"))).hasValueSatisfying(o -> assertThat(o)
+                    .isInstanceOfSatisfying(WriteOutcome.Rejected.class, r -> assertThat(r.reason()).contains("REFUSED")));
+            assertThat(dns.write(write(key, mark, 2, "192.0.2.81"))).isInstanceOfSatisfying(WriteOutcome.Rejected.class,
+                    r -> assertThat(r.reason()).contains("REFUSED"));
+        } finally {
+            bind.refuseUpdates(false);
+        }
+        assertThat(dns.write(write(key, mark, 2, "192.0.2.81"))).isInstanceOf(WriteOutcome.Written.class);
+        assertThat(served(dns, key).sets()).containsExactly(RecordSet.simple(5, Set.of("192.0.2.81")));
+    }
+
     @OnBothServers
     void aStoppedServerIsUnavailableAndTheSameWriteGoesThroughOnceItIsBack(AuthoritativeServer server) {
         Rfc2136DnsProvider dns = provider(server);

@@ -42,6 +42,24 @@ public final class BindServer extends ProcessServer {
         return new BindServer(zone, records, listenAddress);
     }
 
+    /**
+     * Makes named refuse every update from now on ({@code allow-update { none; }}: REFUSED, as from a primary whose
+     * update policy was changed under us), or take the key's again: its configuration rewritten and re-read on SIGHUP,
+     * the zone and its journal kept. Returns once named logged the reload.
+     */
+    public void refuseUpdates(boolean refuse) {
+        java.nio.file.Path conf = dir().resolve("named.conf");
+        try {
+            String text = Files.readString(conf);
+            String allowed = "allow-update { key \"" + KEY_NAME + "\"; };";
+            String none = "allow-update { none; };";
+            Files.writeString(conf, refuse ? text.replace(allowed, none) : text.replace(none, allowed));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot rewrite " + conf, e);
+        }
+        signal("HUP", "reloading configuration succeeded");
+    }
+
     @Override
     public String product() {
         return "BIND9";

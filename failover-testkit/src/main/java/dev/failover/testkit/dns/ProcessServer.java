@@ -157,6 +157,41 @@ abstract class ProcessServer implements AuthoritativeServer {
         }
     }
 
+    /** The server's directory, where its configuration was written. */
+    Path dir() {
+        return dir;
+    }
+
+    /**
+     * Sends the running server {@code signal} (e.g. "HUP") with kill(1) and waits until its log shows {@code logged}
+     * after the signal.
+     */
+    synchronized void signal(String signal, String logged) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        try {
+            long from = Files.exists(log) ? Files.size(log) : 0;
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+            while (!thisRun(from).contains(logged)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + " did not log '" + logged + "' after SIG" + signal + ": "
+                            + thisRun(from));
+                }
+                Thread.sleep(20);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot signal " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public String log() {
         try {
