@@ -148,13 +148,7 @@ class DataTierIT {
         try (PostgresPair nodes = PostgresPair.start(PostgresPair.Replication.ASYNC, 2);
                 TestStack stack = threeNodeStack("data-second", nodes, 60)) {
             PostgresPair.Node third = nodes.replicas().get(1);
-            WritingClient.Route route = () -> {
-                Set<String> answers = answers(stack);
-                return answers.contains(THIRD_IP) ? third.jdbcUrl() : answers.contains(TestTopology.SECONDARY_IP)
-                        ? nodes.replica().jdbcUrl() : nodes.primary().jdbcUrl();
-            };
-            await("BIND answers the primary").atMost(Duration.ofSeconds(30)).until(() -> answers(stack).equals(
-                    Set.of(TestTopology.PRIMARY_IP)));
+            WritingClient.Route route = ready(stack, nodes);
             await("the actuator knows what each replica would lose").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(200)).until(() -> metrics(stack.actuator()).contains(DATA_TIER_METRICS
                             + "loss_exposure_known{group=\"api\",target=\"secondary\"} 1.0"));
@@ -198,6 +192,11 @@ class DataTierIT {
 
     /** The stack over a primary and two replicas: the group's third target, in eu-west-1, has the second replica. */
     static TestStack threeNodeStack(String name, PostgresPair nodes, int budget) throws Exception {
+        return threeNodeStack(name, nodes, budget, PostgresPair.USER);
+    }
+
+    /** As {@link #threeNodeStack(String, PostgresPair, int)}, the actuator logging in to the primary as {@code eastUser}. */
+    static TestStack threeNodeStack(String name, PostgresPair nodes, int budget, String eastUser) throws Exception {
         return TestStack.named(name).backends(TestTopology.PRIMARY, TestTopology.SECONDARY, THIRD)
                 .topology(s -> {
                     String two = topology(s.backend(TestTopology.PRIMARY).healthUrl(), s.backend(TestTopology.SECONDARY)
@@ -216,7 +215,7 @@ class DataTierIT {
                                     "safety: {maxDataLossSeconds: " + budget + ", correlatedFailureGuard: false}");
                 })
                 .bind9("failover.test.", List.of("api IN A " + TestTopology.PRIMARY_IP)).probes().deciders(1)
-                .actuator().env(TestStack.ACTUATOR, "failover.database.credentials." + EAST + ".user", PostgresPair.USER,
+                .actuator().env(TestStack.ACTUATOR, "failover.database.credentials." + EAST + ".user", eastUser,
                         "failover.database.credentials." + WEST + ".user", PostgresPair.USER,
                         "failover.database.credentials." + EU + ".user", PostgresPair.USER,
                         "failover.database.ssl-mode", "disable")
@@ -382,10 +381,17 @@ class DataTierIT {
      */
     static WritingClient.Route ready(TestStack stack, PostgresPair pair) throws SQLException {
         sql(pair.primary().jdbcUrl(), "CREATE TABLE orders (id bigint PRIMARY KEY, at timestamptz NOT NULL)");
-        await("the decision-service sees both HEALTHY").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+        boolean third = pair.replicas().size() > 1; // threeNodeStack: the second replica is the third target's
+        await("the decision-service sees every target HEALTHY").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> DeciderViews.health(stack.decider(), TestTopology.PRIMARY).equals("HEALTHY")
-                        && DeciderViews.health(stack.decider(), TestTopology.SECONDARY).equals("HEALTHY"));
-        return () -> answers(stack).contains(TestTopology.SECONDARY_IP) ? pair.replica().jdbcUrl() : pair.primary().jdbcUrl();
+                        && DeciderViews.health(stack.decider(), TestTopology.SECONDARY).equals("HEALTHY")
+                        && (!third || DeciderViews.health(stack.decider(), THIRD).equals("HEALTHY")));
+        return () -> {
+            Set<String> answers = answers(stack);
+            return third && answers.contains(THIRD_IP) ? pair.replicas().get(1).jdbcUrl()
+                    : answers.contains(TestTopology.SECONDARY_IP) ? pair.replica().jdbcUrl() : pair.primary().jdbcUrl();
+        };
     }
 
     /**

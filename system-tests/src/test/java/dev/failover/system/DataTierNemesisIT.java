@@ -56,6 +56,9 @@ import dev.failover.testkit.topology.TestTopology;
  * changed to refuse the actuator's key and re-read: a real REFUSED) from a random moment after the failure or from the
  * moment the replica takes writes. For the refusal the checker adds: a group whose database moved is never BLOCKED by
  * it, says REFUSED while it lasts (when the actuator was left alone), and is CONVERGED once it is lifted (I3, I4).
+ * Also drawn: a second failover ({@link Second}), with a third node that still follows the original primary: it is
+ * never promoted with commits it lacks beyond the recorded window (I1), the group says to re-point it (I4), and a
+ * secondary that answers is not fenced for a promotion that cannot follow (I6: no node would take writes).
  * The suite runs {@link #SUITE_SEEDS}; {@code -Ddatatier.it.seeds=1-20} runs a soak (docs/benchmarks.md), one
  * {@code NEMESIS} line a schedule. A failing seed prints its schedule: run it alone with {@code -Ddatatier.it.seeds=N}.
  */
@@ -87,11 +90,19 @@ class DataTierNemesisIT {
         AFTER_PROMOTION
     }
 
+    /**
+     * The second failover: with a third node (a second replica of the original primary, in a third region, which
+     * nothing re-points), the secondary's region fails once the first move is served, its database crashed or left
+     * answering, and the actuator killed or frozen at a random moment of that move too.
+     */
+    record Second(boolean drawn, boolean crash, ActuatorFault actuatorFault, long faultAfterMillis) {
+    }
+
     /** One schedule, drawn from its seed. */
     record Schedule(long seed, Replication replication, int budget, boolean crash, boolean cut, long cutMillis,
             ActuatorFault actuatorFault, long faultAfterMillis, long frozenMillis, boolean refuseFence, boolean dnsOutage,
             long dnsOutageAfterMillis, long dnsOutageMillis, boolean returns, DnsRefusal dnsRefusal,
-            long refusalAfterMillis, long refusalMillis) {
+            long refusalAfterMillis, long refusalMillis, Second second) {
 
         static Schedule draw(long seed) {
             Random random = new Random(seed);
@@ -113,9 +124,12 @@ class DataTierNemesisIT {
             DnsRefusal refusal = DnsRefusal.values()[random.nextInt(DnsRefusal.values().length)];
             long refusalAfter = random.nextInt(3_000);
             long refusalMillis = 2_000 + random.nextInt(5_000);
+            // drawn after the above, for the same reason: a third node, and the secondary's region failing after the move
+            Second second = new Second(random.nextInt(3) == 0 && !refuseFence, random.nextBoolean(),
+                    ActuatorFault.values()[random.nextInt(ActuatorFault.values().length)], random.nextInt(3_000));
             return new Schedule(seed, replication, budget, crash, cut, cutMillis, fault, faultAfter, frozen, refuseFence,
                     dnsOutage, dnsOutageAfter, dnsOutageMillis, returns, dnsOutage ? DnsRefusal.NONE : refusal,
-                    refusalAfter, refusalMillis);
+                    refusalAfter, refusalMillis, second);
         }
     }
 
@@ -123,7 +137,7 @@ class DataTierNemesisIT {
     record Outcome(Map<Long, Instant> acknowledged, Set<Long> onPromoted, boolean promoted, Instant failedAt,
             Instant promotedSeenAt, JsonNode promotion, List<String> twoWritable, String status, String detail,
             Set<String> dnsAnswers, boolean servedNodeWritable, Instant returnedAt, Duration returnedWritable,
-            boolean oldPrimaryWritableAtEnd, Refused refused) {
+            boolean oldPrimaryWritableAtEnd, Refused refused, SecondOutcome second) {
 
         long lost() {
             return promoted ? acknowledged.keySet().stream().filter(id -> !onPromoted.contains(id)).count() : 0;
@@ -145,12 +159,16 @@ class DataTierNemesisIT {
         Outcome outcome = run(schedule);
         List<String> violations = check(schedule, outcome);
         System.out.printf("NEMESIS seed=%d %s budget=%d crash=%s cut=%s actuator=%s after=%dms refuse=%s dnsOutage=%s"
-                + " returns=%s dnsRefused=%s/%s | promoted=%s exposure=%s acknowledged=%d lost=%d twoWritable=%d returnedWritableMs=%s"
+                + " returns=%s dnsRefused=%s/%s second=%s | promoted=%s exposure=%s acknowledged=%d lost=%d twoWritable=%d returnedWritableMs=%s"
                 + " status=%s violations=%d%n", seed, schedule.replication(), schedule.budget(), schedule.crash(),
                 schedule.cut(), schedule.actuatorFault(), schedule.faultAfterMillis(), schedule.refuseFence(),
                 schedule.dnsOutage(), schedule.returns(), schedule.dnsRefusal(), !outcome.refused().happened() ? "-"
                         : outcome.refused().switchedBefore() ? "after-switch" : outcome.refused().promotedBefore()
-                                ? "after-promotion" : "before-promotion", outcome.promoted(), outcome.promotion() == null ? "-"
+                                ? "after-promotion" : "before-promotion", !outcome.second().happened() ? "-"
+                        : (schedule.second().crash() ? "crash" : "answers") + "/" + schedule.second().actuatorFault() + "/"
+                                + (outcome.second().thirdPromoted() ? "promoted" : outcome.second().status()
+                                        + (outcome.second().secondaryWritable() ? "+secondaryWritable" : "")),
+                outcome.promoted(), outcome.promotion() == null ? "-"
                         : outcome.promotion().path("lossExposureSeconds").asText("unknown"), outcome.acknowledged().size(),
                 outcome.lost(), outcome.twoWritable().size(), outcome.returnedAt() == null ? "-"
                         : Long.toString(outcome.returnedWritable().toMillis()), outcome.status(), violations.size());
@@ -159,13 +177,16 @@ class DataTierNemesisIT {
     }
 
     Outcome run(Schedule schedule) throws Exception {
-        try (PostgresPair pair = PostgresPair.start(schedule.replication(), 1)) {
+        try (PostgresPair pair = PostgresPair.start(schedule.replication(), schedule.second().drawn() ? 2 : 1)) {
             String eastUser = PostgresPair.USER;
             if (schedule.refuseFence()) { // may read the primary's state, may not ALTER SYSTEM (the fence)
                 DataTierIT.sql(pair.primary().jdbcUrl(), "CREATE ROLE watcher LOGIN IN ROLE pg_monitor");
                 eastUser = "watcher";
             }
-            try (TestStack stack = DataTierIT.stack("nemesis-" + schedule.seed(), pair, schedule.budget(), eastUser)) {
+            String name = "nemesis-" + schedule.seed();
+            try (TestStack stack = schedule.second().drawn()
+                    ? DataTierIT.threeNodeStack(name, pair, schedule.budget(), eastUser)
+                    : DataTierIT.stack(name, pair, schedule.budget(), eastUser)) {
                 return run(schedule, pair, stack);
             }
         }
@@ -181,14 +202,16 @@ class DataTierNemesisIT {
         AtomicReference<Instant> returned = new AtomicReference<>();
         AtomicReference<Instant> lastTwoWritable = new AtomicReference<>();
         AtomicBoolean watching = new AtomicBoolean(true);
+        PostgresPair.Node third = pair.replicas().size() > 1 ? pair.replicas().get(1) : null;
         Thread monitor = new Thread(() -> {
             while (watching.get()) {
                 boolean replica = DataTierIT.writeError(pair.replica().jdbcUrl()) == null;
                 boolean primary = DataTierIT.writeError(pair.primary().jdbcUrl()) == null;
+                boolean thirdWritable = third != null && DataTierIT.writeError(third.jdbcUrl()) == null;
                 if (replica) {
                     promotedSeen.compareAndSet(null, Instant.now());
                 }
-                if (replica && primary) {
+                if ((replica ? 1 : 0) + (primary ? 1 : 0) + (thirdWritable ? 1 : 0) >= 2) {
                     lastTwoWritable.set(Instant.now());
                     if (returned.get() == null && twoWritable.size() < 5) {
                         twoWritable.add(Instant.now().toString());
@@ -215,20 +238,8 @@ class DataTierNemesisIT {
             if (schedule.crash()) {
                 pair.primary().crash();
             }
-            Thread fault = new Thread(() -> {
-                sleep(schedule.faultAfterMillis());
-                if (schedule.actuatorFault() == ActuatorFault.KILLED) {
-                    actuator.get().kill();
-                    ServiceProcess again = stack.start(TestStack.ACTUATOR, "actuator-again", Map.of());
-                    actuator.set(again);
-                    again.awaitReady(Duration.ofSeconds(90));
-                } else if (schedule.actuatorFault() == ActuatorFault.FROZEN) {
-                    actuator.get().suspend();
-                    sleep(schedule.frozenMillis());
-                    actuator.get().resume();
-                }
-            }, "actuator-fault");
-            fault.start();
+            Thread fault = actuatorFault(schedule.actuatorFault(), schedule.faultAfterMillis(), schedule.frozenMillis(),
+                    actuator, stack, "actuator-again");
             Thread dnsFault = new Thread(() -> {
                 if (schedule.dnsOutage()) { // BIND stopped for a while during the move, its zone and journal kept
                     sleep(schedule.dnsOutageAfterMillis());
@@ -312,29 +323,114 @@ class DataTierNemesisIT {
                     // I5 says what is wrong
                 }
             }
+            // the first move as it ended: what the checker's I1-I5 judge (a second failover is judged on its own)
+            Map<Long, Instant> acknowledged = writer.acknowledgedAt();
+            boolean promoted = DataTierIT.isPrimary(pair.replica().jdbcUrl());
+            Set<Long> onPromoted = promoted ? WritingClient.ids(pair.replica().jdbcUrl(), PostgresPair.USER) : Set.of();
+            Instant returnedAt = returned.get();
+            JsonNode status = status(actuator.get());
+            Set<String> answers = DataTierIT.answers(stack);
+            boolean servedWritable = DataTierIT.writeError(served(pair, answers)) == null;
+            boolean oldPrimaryWritable = returnedAt != null && DataTierIT.writeError(pair.primary().jdbcUrl()) == null;
+            SecondOutcome second = schedule.second().drawn() && switched
+                    ? secondFailover(schedule, pair, stack, actuator, writer, acknowledged.keySet()) : SecondOutcome.NONE;
             writer.stop();
             watching.set(false);
             monitor.join(5_000);
-            boolean promoted = DataTierIT.isPrimary(pair.replica().jdbcUrl());
-            Instant returnedAt = returned.get();
             Instant lastTwo = lastTwoWritable.get();
-            JsonNode status = status(actuator.get());
-            Set<String> answers = DataTierIT.answers(stack);
-            String served = answers.equals(Set.of(TestTopology.SECONDARY_IP)) ? pair.replica().jdbcUrl()
-                    : pair.primary().jdbcUrl();
-            return new Outcome(writer.acknowledgedAt(), promoted ? WritingClient.ids(pair.replica().jdbcUrl(),
-                    PostgresPair.USER) : Set.of(), promoted, failedAt, promotedSeen.get(),
+            return new Outcome(acknowledged, onPromoted, promoted, failedAt, promotedSeen.get(),
                     status.path("lastPromotionRequested").isObject() ? status.get("lastPromotionRequested") : null,
                     List.copyOf(twoWritable), status.path("status").asText(), status.path("detail").asText(), answers,
-                    DataTierIT.writeError(served) == null, returnedAt, returnedAt == null || lastTwo == null
+                    servedWritable, returnedAt, returnedAt == null || lastTwo == null
                             || lastTwo.isBefore(returnedAt) ? Duration.ZERO : Duration.between(returnedAt, lastTwo),
-                    returnedAt != null && DataTierIT.writeError(pair.primary().jdbcUrl()) == null, refused.get());
+                    oldPrimaryWritable, refused.get(), second);
         } finally {
             watching.set(false);
             if (receiverStopped) {
                 pair.replica().signalWalReceiver("CONT");
             }
         }
+    }
+
+    /** The node whose address DNS answers with. */
+    static String served(PostgresPair pair, Set<String> answers) {
+        return answers.equals(Set.of(DataTierIT.THIRD_IP)) ? pair.replicas().get(1).jdbcUrl()
+                : answers.equals(Set.of(TestTopology.SECONDARY_IP)) ? pair.replica().jdbcUrl() : pair.primary().jdbcUrl();
+    }
+
+    /**
+     * What the second failover left: whether the third node was promoted, the commits acknowledged before the
+     * secondary's region failed that it lacks (with when each was acknowledged), the promotion the actuator recorded,
+     * the group's state and DNS, and whether the secondary's node still takes writes.
+     */
+    record SecondOutcome(boolean happened, Instant failedAt, boolean thirdPromoted, List<Instant> lostOnThird,
+            JsonNode promotion, String status, String detail, Set<String> answers, boolean servedWritable,
+            boolean secondaryWritable) {
+        static final SecondOutcome NONE = new SecondOutcome(false, null, false, List.of(), null, "-", "", Set.of(), false,
+                false);
+    }
+
+    /**
+     * The secondary's region fails once the first move is served (its backend, and its database crashed or left
+     * answering), the actuator faulted as drawn; waits until the move to the third target is served, blocked or held.
+     */
+    SecondOutcome secondFailover(Schedule schedule, PostgresPair pair, TestStack stack,
+            AtomicReference<ServiceProcess> actuator, WritingClient writer, Set<Long> before) throws Exception {
+        PostgresPair.Node third = pair.replicas().get(1);
+        int atStart = writer.acknowledgedCount();
+        await("writes acknowledged by the secondary").atMost(Duration.ofSeconds(20))
+                .until(() -> writer.acknowledgedCount() >= atStart + 50);
+        Map<Long, Instant> acknowledged = writer.acknowledgedAt();
+        Instant failedAt = Instant.now();
+        stack.backend(TestTopology.SECONDARY).fail();
+        if (schedule.second().crash()) {
+            pair.replica().crash();
+        }
+        Thread fault = actuatorFault(schedule.second().actuatorFault(), schedule.second().faultAfterMillis(),
+                schedule.frozenMillis(), actuator, stack, "actuator-second");
+        fault.join(120_000);
+        try {
+            await("the second move served, blocked or held").atMost(Duration.ofSeconds(40))
+                    .pollInterval(Duration.ofMillis(250)).until(() -> {
+                        JsonNode now = status(actuator.get());
+                        String status = now.path("status").asText();
+                        return now.path("desiredTarget").asText().equals(DataTierIT.THIRD) && (status.equals("BLOCKED")
+                                || status.equals("CONVERGED") || now.path("detail").asText().contains("held by"));
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // the checker says what is wrong
+        }
+        boolean thirdPromoted = DataTierIT.isPrimary(third.jdbcUrl());
+        Set<Long> onThird = thirdPromoted ? WritingClient.ids(third.jdbcUrl(), PostgresPair.USER) : Set.of();
+        List<Instant> lost = thirdPromoted ? acknowledged.entrySet().stream().filter(a -> !onThird.contains(a.getKey()))
+                .map(Map.Entry::getValue).sorted().toList() : List.of();
+        JsonNode status = status(actuator.get());
+        Set<String> answers = DataTierIT.answers(stack);
+        return new SecondOutcome(true, failedAt, thirdPromoted, lost,
+                status.path("lastPromotionRequested").isObject() ? status.get("lastPromotionRequested") : null,
+                status.path("status").asText(), status.path("detail").asText(), answers,
+                DataTierIT.writeError(served(pair, answers)) == null,
+                !schedule.second().crash() && DataTierIT.writeError(pair.replica().jdbcUrl()) == null);
+    }
+
+    /** The actuator killed (kill -9, started again as {@code name}) or frozen after {@code afterMillis}, on a thread. */
+    static Thread actuatorFault(ActuatorFault fault, long afterMillis, long frozenMillis,
+            AtomicReference<ServiceProcess> actuator, TestStack stack, String name) {
+        Thread thread = new Thread(() -> {
+            sleep(afterMillis);
+            if (fault == ActuatorFault.KILLED) {
+                actuator.get().kill();
+                ServiceProcess again = stack.start(TestStack.ACTUATOR, name, Map.of());
+                actuator.set(again);
+                again.awaitReady(Duration.ofSeconds(90));
+            } else if (fault == ActuatorFault.FROZEN) {
+                actuator.get().suspend();
+                sleep(frozenMillis);
+                actuator.get().resume();
+            }
+        }, "actuator-fault");
+        thread.start();
+        return thread;
     }
 
     /** The invariants; each violation said in words. */
@@ -391,6 +487,34 @@ class DataTierNemesisIT {
         if (refused.happened() && outcome.promoted() && !schedule.refuseFence() && !outcome.status().equals("CONVERGED")) {
             violations.add("I3: the database moved, the refusal was lifted, and the group is " + outcome.status() + ": "
                     + outcome.detail());
+        }
+        SecondOutcome second = outcome.second();
+        if (second.happened()) {
+            if (second.thirdPromoted() && !second.lostOnThird().isEmpty()) {
+                JsonNode promotion = second.promotion();
+                Instant windowStart = promotion == null || !promotion.path("lossExposureSeconds").isNumber() ? null
+                        : Instant.parse(promotion.get("at").asText()).minusMillis((long) (promotion.get(
+                                "lossExposureSeconds").asDouble() * 1000));
+                Instant first = second.lostOnThird().get(0);
+                if (windowStart == null || first.isBefore(windowStart)
+                        || first.isBefore(second.failedAt().minusSeconds(schedule.budget()))) {
+                    violations.add("I1: the second failover promoted the third node, which lacks "
+                            + second.lostOnThird().size() + " acknowledged commits, the first acknowledged at " + first
+                            + " (recorded promotion " + promotion + ")");
+                }
+            }
+            if (!second.thirdPromoted() && !second.detail().contains("Re-point")) {
+                violations.add("I4: the second failover was not made and GET /groups/api does not say why (to re-point"
+                        + " the third node): " + second.status() + ": " + second.detail());
+            }
+            if (!schedule.second().crash() && !second.thirdPromoted() && !second.secondaryWritable()) {
+                violations.add("I6: the second failover fenced the secondary's node, which answered and took the writes,"
+                        + " for a promotion that was not made: no node takes writes");
+            }
+            if (second.status().equals("CONVERGED") && !second.servedWritable()) {
+                violations.add("I3: CONVERGED after the second failover with DNS answering " + second.answers()
+                        + ", whose node takes no writes");
+            }
         }
         if (schedule.refuseFence() && !(outcome.status().equals("BLOCKED") && outcome.detail().contains("could not be"
                 + " fenced"))) {

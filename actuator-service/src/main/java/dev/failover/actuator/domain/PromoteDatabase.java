@@ -185,6 +185,19 @@ record PromoteDatabase() implements ReconcileStep {
         Target target = goal.target();
         return switch (o.role()) {
             case WRITABLE -> {
+                if (!force && followsAnOlderPrimary(candidate, o)) {
+                    // it can never receive what the old primary wrote: fencing the one node that takes writes for a
+                    // promotion that cannot follow would leave none (found by DataTierNemesisIT's second failover)
+                    group.heldForDataLoss(now);
+                    String held = "held: " + target.id() + "'s replica follows timeline " + candidate.wal().timeline()
+                            + " while the old primary, " + previous.id() + "'s node, writes timeline " + o.wal().timeline()
+                            + ": it replicates an older primary and will never receive what " + previous.id() + " wrote,"
+                            + " so " + previous.id() + "'s node, which takes the writes, is not fenced. Re-point it at "
+                            + previous.id() + "'s node (pg_rewind or a new base backup, primary_conninfo); an operator's"
+                            + " force fences the old primary and promotes it as it is";
+                    group.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, held, now);
+                    yield new Step.Wait(group.retryLater(held, now, use.settings().capacityPoll()));
+                }
                 WriteOutcome fenced = fence(old, decision, now, use, group);
                 if (fenced instanceof WriteOutcome.Requested) {
                     // its final position is read on the next pass, never on this pass's readings
@@ -245,6 +258,15 @@ record PromoteDatabase() implements ReconcileStep {
             // the target traffic leaves replicates itself: no old primary there to fence
             case REPLICA -> budgetGate(goal, candidate, now, use, group);
         };
+    }
+
+    /**
+     * Whether the candidate replicates a primary older than the writing one: both report timelines and the candidate's is
+     * the lower, so none of the writer's WAL can reach it (issue 50, lineage).
+     */
+    private static boolean followsAnOlderPrimary(Observation.Observed candidate, Observation.Observed writer) {
+        return candidate.wal() != null && writer.wal() != null && candidate.wal().timeline() != 0
+                && writer.wal().timeline() != 0 && candidate.wal().timeline() < writer.wal().timeline();
     }
 
     /**

@@ -490,6 +490,35 @@ public class DatabaseStepTest {
     }
 
     /**
+     * Issue 50, items 2 and 3, found by DataTierNemesisIT (seeds 26 and 29): a second failover whose old primary (the
+     * secondary, promoted by the first) still answers, to a tertiary whose replica follows the original primary's
+     * timeline. That replica can never receive what the secondary wrote, so the fence is not made: fencing the only
+     * node that takes writes for a promotion that cannot follow left no writable node and a wait that never ended
+     * ("waiting for tertiary's replica to receive everything"). The move is held, saying to re-point the replica.
+     */
+    @Test
+    void aReplicaOfAnOlderTimelineIsNotWaitedForAndTheWritingOldPrimaryIsNotFenced() {
+        GroupReconciler group = failedOverWithThePrimaryCutOff(THREE);
+        nodes.set(EU, new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false, new Database.Wal(1, 900,
+                false, List.of(), "tertiary", null)));
+        nodes.calls.clear();
+        group.offer(decision(2, DecisionKind.FAILOVER, "secondary", "tertiary"));
+        run(group, 20);
+
+        assertThat(nodes.calls).as("the secondary, the only writer, not fenced; nothing promoted")
+                .noneMatch(c -> c.startsWith("fence ") || c.startsWith("promote "));
+        assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Converging.class, c -> assertThat(
+                c.lastError()).contains("timeline 1").contains("timeline 2").contains("Re-point it at secondary's node"));
+        assertThat(servedIp()).isEqualTo("192.0.2.2");
+
+        nodes.calls.clear();
+        group.offer(decision(3, DecisionKind.FORCE, "secondary", "tertiary"));
+        run(group, 20);
+        assertThat(nodes.calls).as("an operator's force moves all the same").containsSubsequence("fence " + WEST,
+                "promote " + EU);
+    }
+
+    /**
      * Issue 50, item 6: the guard against a second writer runs whatever the group's convergence. Here a later decision
      * (to the tertiary, whose login is refused) blocked the group; the old primary then comes back writable on its old
      * timeline. Before issue 50 a blocked group ran no pass until a retry or a new decision, and the old primary took
