@@ -226,12 +226,8 @@ final class DataTierWatch {
                     + " when it was last seen writable, %.1f s ago (a commit waits for it)", name, newest.target(),
                     Duration.between(newest.at(), now).toMillis() / 1000.0));
         }
-        Sample coveredSample = coveredBy.get(target);
-        if (coveredSample != null && coveredSample.restored() && !holds(node.wal(), coveredSample)) {
-            coveredSample = null; // kept evidence the replica no longer bears out (rebuilt, or the cluster began again)
-        }
-        long follows = node.wal().timeline() != 0 ? node.wal().timeline()
-                : coveredSample != null ? coveredSample.wal().timeline() : 0;
+        Sample coveredSample = covered(target, node.wal());
+        long follows = followed(node.wal(), coveredSample);
         if (newest != null && follows != 0 && follows < newest.wal().timeline()) {
             // it follows an old primary: however recently it received that one's WAL, it lacks everything the newer one
             // wrote since its promotion (issue 50, lineage: a second failover must not promote it). A replica whose
@@ -262,6 +258,24 @@ final class DataTierWatch {
                 + " had flushed at " + covered + ", and nothing shows what it acknowledged since"
                 + (newest != null && newest.at().isAfter(covered) ? " (the primary was last seen at " + newest.at() + ")"
                         : ""));
+    }
+
+    /**
+     * The timeline {@code target}'s replica follows, as {@code wal} shows it or, while its receiver is down (it reports
+     * none), the one it was last seen to have received; 0 when neither is known (issue 50, lineage).
+     */
+    synchronized long followedTimeline(String target, Database.Wal wal) {
+        return followed(wal, covered(target, wal));
+    }
+
+    /** The newest sample the replica was seen to have received, unless it is kept evidence the replica no longer bears out. */
+    private Sample covered(String target, Database.Wal wal) {
+        Sample sample = coveredBy.get(target);
+        return sample != null && sample.restored() && !holds(wal, sample) ? null : sample; // rebuilt, or begun again
+    }
+
+    private static long followed(Database.Wal wal, Sample covered) {
+        return wal.timeline() != 0 ? wal.timeline() : covered != null ? covered.wal().timeline() : 0;
     }
 
     /** Whether a replica's position is at or past a sample's, on its timeline (a replica not receiving: unknown, 0). */

@@ -526,6 +526,11 @@ public final class GroupReconciler {
         }
 
         @Override
+        public long followedTimeline(Target target, Database.Wal wal) {
+            return dataTier.followedTimeline(target.id(), wal);
+        }
+
+        @Override
         public boolean databaseWritable(Target target) {
             return dataTier.writable(target.id());
         }

@@ -151,6 +151,12 @@ interface PassContext {
     LossExposure lossExposure(Target target, Database.Observation.Observed node, Instant now);
 
     /**
+     * The timeline {@code target}'s replica follows: the one {@code wal} reports, or while its receiver is down the one
+     * it was last seen to have received; 0 when unknown.
+     */
+    long followedTimeline(Target target, Database.Wal wal);
+
+    /**
      * The target whose database node was last seen taking writes: the primary a move fences, whatever target the
      * decision says traffic leaves (after a blocked decision the two differ). Empty before any was seen.
      */

@@ -185,11 +185,12 @@ record PromoteDatabase() implements ReconcileStep {
         Target target = goal.target();
         return switch (o.role()) {
             case WRITABLE -> {
-                if (!force && followsAnOlderPrimary(candidate, o)) {
+                long follows = candidate.wal() == null ? 0 : group.followedTimeline(target, candidate.wal());
+                if (!force && o.wal() != null && follows != 0 && o.wal().timeline() != 0 && follows < o.wal().timeline()) {
                     // it can never receive what the old primary wrote: fencing the one node that takes writes for a
                     // promotion that cannot follow would leave none (found by DataTierNemesisIT's second failover)
                     group.heldForDataLoss(now);
-                    String held = "held: " + target.id() + "'s replica follows timeline " + candidate.wal().timeline()
+                    String held = "held: " + target.id() + "'s replica follows timeline " + follows
                             + " while the old primary, " + previous.id() + "'s node, writes timeline " + o.wal().timeline()
                             + ": it replicates an older primary and will never receive what " + previous.id() + " wrote,"
                             + " so " + previous.id() + "'s node, which takes the writes, is not fenced. Re-point it at "
@@ -258,15 +259,6 @@ record PromoteDatabase() implements ReconcileStep {
             // the target traffic leaves replicates itself: no old primary there to fence
             case REPLICA -> budgetGate(goal, candidate, now, use, group);
         };
-    }
-
-    /**
-     * Whether the candidate replicates a primary older than the writing one: both report timelines and the candidate's is
-     * the lower, so none of the writer's WAL can reach it (issue 50, lineage).
-     */
-    private static boolean followsAnOlderPrimary(Observation.Observed candidate, Observation.Observed writer) {
-        return candidate.wal() != null && writer.wal() != null && candidate.wal().timeline() != 0
-                && writer.wal().timeline() != 0 && candidate.wal().timeline() < writer.wal().timeline();
     }
 
     /**

@@ -519,6 +519,43 @@ public class DatabaseStepTest {
     }
 
     /**
+     * The same with the tertiary's WAL receiver down, as when the original primary crashed: it reports no timeline, and
+     * the one it was last seen to have received (the original primary's, timeline 1) stands in. Found by
+     * DataTierNemesisIT's seed 5 after the fix above, which only looked at the timeline the replica reports.
+     */
+    @Test
+    void aReplicaWhoseReceiverIsDownIsJudgedByTheTimelineItWasLastSeenToReceive() {
+        Database.Wal primaryWal = new Database.Wal(1, 5_000, false, List.of(), null, null);
+        nodes.set(EAST, new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false, primaryWal))
+                .set(WEST, new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false, new Database.Wal(1, 5_000,
+                        false, List.of(), "replica", null)))
+                .set(EU, new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false, new Database.Wal(1, 5_000,
+                        false, List.of(), "tertiary", null)));
+        GroupReconciler group = reconciler(THREE);
+        for (int i = 0; i < 3; i++) {
+            group.watchDataTier();
+            clock.advance(Duration.ofSeconds(1));
+        }
+        nodes.set(EAST, new Database.Observation.Unavailable("region lost"));
+        nodes.set(EU, new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false, new Database.Wal(0, 5_000,
+                false, List.of(), "tertiary", null))); // its primary gone: the receiver is down
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(group, 20);
+        assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
+        nodes.set(WEST, primaryOn(2));
+        group.watchDataTier();
+        nodes.calls.clear();
+
+        group.offer(decision(2, DecisionKind.FAILOVER, "secondary", "tertiary"));
+        run(group, 20);
+
+        assertThat(nodes.calls).as("the secondary, the only writer, not fenced; nothing promoted")
+                .noneMatch(c -> c.startsWith("fence ") || c.startsWith("promote "));
+        assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Converging.class, c -> assertThat(
+                c.lastError()).contains("follows timeline 1").contains("Re-point it at secondary's node"));
+    }
+
+    /**
      * Issue 50, item 6: the guard against a second writer runs whatever the group's convergence. Here a later decision
      * (to the tertiary, whose login is refused) blocked the group; the old primary then comes back writable on its old
      * timeline. Before issue 50 a blocked group ran no pass until a retry or a new decision, and the old primary took
