@@ -223,6 +223,66 @@ class DataTierIT {
     }
 
     /**
+     * Issue 51, item 7(a), with the packaged services and a real PostgreSQL pair: after the failover the old primary's
+     * database comes back and is fenced (it is a former primary), its application recovers, and the decision-service
+     * fails back to it automatically; the actuator refuses (BLOCKED). The refusal feeds back: the decision-service shows
+     * the secondary active (what is served) and the primary not an eligible destination with the actuator's reason, and
+     * when the secondary's application then fails, it holds naming the refusal instead of staying "steady" on a refused
+     * target or deciding the failback again. Before issue 51 it showed the primary active and HEALTHY, explanation
+     * STEADY, and did nothing when the secondary failed.
+     */
+    @Test
+    void aRefusedFailbackFeedsBackAndALaterFailureOfTheServedTargetIsSeen() throws Exception {
+        try (PostgresPair pair = PostgresPair.start(); TestStack stack = stack("data-refused", pair, 5)) {
+            ready(stack, pair);
+            stack.backend(TestTopology.PRIMARY).fail();
+            pair.primary().crash();
+            await("BIND answers the secondary").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> answers(stack).equals(Set.of(TestTopology.SECONDARY_IP)));
+
+            pair.primary().start(); // as the primary it was: the actuator's guard fences it
+            await("the old primary fenced").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> refusesWrites(pair.primary().jdbcUrl()));
+            stack.backend(TestTopology.PRIMARY).recover(); // its application is back: the failback is decided
+            ServiceProcess decider = stack.decider();
+            await("the failback refused, fed back").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> {
+                        JsonNode view = DeciderViews.view(decider);
+                        assertThat(view.path("activeTarget").asText()).as("activeTarget in GET /groups/api")
+                                .isEqualTo(TestTopology.SECONDARY);
+                        JsonNode primary = target(view, TestTopology.PRIMARY);
+                        assertThat(primary.at("/destination/verdict").asText()).isEqualTo("REFUSED_BY_ACTUATOR");
+                        assertThat(primary.at("/destination/detail").asText()).contains("fenced as an old primary");
+                    });
+            assertThat(DeciderViews.view(decider).path("recentDecisions").get(0).path("kind").asText())
+                    .as("the refused decision was the automatic failback").isEqualTo("FAILBACK");
+            int decisions = DeciderViews.view(decider).path("recentDecisions").size();
+
+            stack.backend(TestTopology.SECONDARY).fail();
+            await("the secondary's failure seen, and held for the refusal").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                        JsonNode now = JSON.readTree(decider.get("/groups/api/explanation", "viewer"));
+                        assertThat(now.path("holdReason").asText()).as(now.toString()).isEqualTo("NO_ELIGIBLE_TARGET");
+                        assertThat(now.path("summary").asText() + now.path("rules").toString()).contains("refused");
+                    });
+            assertThat(DeciderViews.view(decider).path("recentDecisions").size()).as("no new decision to the refused target")
+                    .isEqualTo(decisions);
+            assertThat(answers(stack)).isEqualTo(Set.of(TestTopology.SECONDARY_IP));
+        }
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static JsonNode target(JsonNode view, String id) {
+        for (JsonNode t : view.path("targets")) {
+            if (t.path("target").asText().equals(id)) {
+                return t;
+            }
+        }
+        throw new AssertionError("no target " + id + " in " + view);
+    }
+
+    /**
      * Issues 50 and 51, the runbook's remedy with the packaged services: a failover held by the data-loss budget (an
      * asynchronous pair, the link cut while the client writes, the primary region lost at a budget of 0). An operator
      * who accepts the loss forces the target the decision-service already decided: the force goes out as a new decision

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.Decision;
 
 /**
  * What the actuator reports about a group's decisions, taken into the group's state: a switch verified (the recovery
@@ -38,6 +39,14 @@ final class ActuatorFeedback {
         if (report.status() == ActuationStatus.BLOCKED || report.status() == ActuationStatus.DRIFT) {
             s.audit(clock.instant(), "actuator", "record " + report.status(), "decision " + report.decisionId() + " (epoch "
                     + report.epoch() + "): " + report.detail());
+        }
+        // refusals feed back (issue 51): what the actuator serves is the truth the next evaluation starts from
+        Optional<Decision> decision = s.journal().recentDecisions().stream()
+                .filter(d -> d.decisionId().equals(report.decisionId())).findFirst();
+        if (decision.isPresent() && report.status() == ActuationStatus.BLOCKED) {
+            s.refused(decision.get(), report);
+        } else if (decision.isPresent() && report.status() == ActuationStatus.CONVERGED) {
+            s.served(decision.get(), report.at());
         }
     }
 

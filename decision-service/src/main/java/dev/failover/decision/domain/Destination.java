@@ -15,5 +15,11 @@ public enum Destination {
     /** HEALTHY, but fewer than a quorum of locations have a success newer than the fresh-evidence bound. */
     STALE_EVIDENCE,
     /** A dependency of it (its database writer, a queue) is not HEALTHY. */
-    DEPENDENCY_NOT_HEALTHY
+    DEPENDENCY_NOT_HEALTHY,
+    /**
+     * Whatever its health, the actuator refused the group's last move to it (BLOCKED: a fenced old primary, a replica of another
+     * primary, an ARC safety rule...), and nothing has cleared that since: an operator's resume, pin or force, or a move
+     * to it served (issue 51).
+     */
+    REFUSED_BY_ACTUATOR
 }

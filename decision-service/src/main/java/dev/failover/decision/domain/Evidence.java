@@ -34,10 +34,11 @@ record Evidence(Instant at, int quorum, List<OfTarget> targets) {
      * @param dependency      the first dependency not HEALTHY (null when all are, or when not asked: see
      *                        {@link #destinationVerdict})
      * @param dependencyHealth that dependency's health; null with it
+     * @param refusal         the actuator's standing refusal of a move to it (issue 51), or null
      */
     record OfTarget(Target target, TargetHealth health, List<LocationVerdict> verdicts, int up, int down, int flapping,
             int failingNow, int rising, int freshSuccesses, Duration freshBound, Dependency dependency,
-            TargetHealth dependencyHealth, int quorum) {
+            TargetHealth dependencyHealth, int quorum, GroupSnapshot.Refusal refusal) {
 
         /** UNHEALTHY, or failing now at a quorum of locations: what the correlated-failure guard counts as failing. */
         boolean failing() {
@@ -59,6 +60,9 @@ record Evidence(Instant at, int quorum, List<OfTarget> targets) {
          * success at most {@link #freshBound} old; every dependency HEALTHY.
          */
         Destination destinationVerdict() {
+            if (refusal != null) { // needs a person whatever the health: said first
+                return Destination.REFUSED_BY_ACTUATOR;
+            }
             if (health != TargetHealth.HEALTHY) {
                 return Destination.NOT_HEALTHY;
             }
@@ -79,6 +83,9 @@ record Evidence(Instant at, int quorum, List<OfTarget> targets) {
                 case STALE_EVIDENCE -> id + " is HEALTHY but only " + freshSuccesses + " location(s) have a success newer than "
                         + freshBound + ", fewer than the quorum of " + quorum;
                 case DEPENDENCY_NOT_HEALTHY -> id + "'s dependency " + dependency.id() + " is " + dependencyHealth;
+                case REFUSED_BY_ACTUATOR -> id + " is " + health + "; the actuator refused the move to it (decision "
+                        + refusal.decisionId() + ", since " + refusal.since() + "): " + refusal.reason() + "; not eligible"
+                        + " until an operator resumes the group, pins or forces a target, or a move to it is served";
                 case ELIGIBLE -> id + " is HEALTHY with successes newer than " + freshBound + " from " + freshSuccesses + " of "
                         + verdicts.size() + " locations (quorum " + quorum + ")" + (target.dependencies().isEmpty() ? ""
                                 : ", dependencies " + target.dependencies().stream().map(Dependency::id).toList() + " HEALTHY");
@@ -153,7 +160,7 @@ record Evidence(Instant at, int quorum, List<OfTarget> targets) {
             }
         }
         return new OfTarget(target, health, Arrays.asList(verdicts), up, down, flapping, failingNow, rising, fresh, freshBound,
-                notHealthy, dependencyHealth, quorum);
+                notHealthy, dependencyHealth, quorum, s.refusal(target.id()));
     }
 
     /** Quorum health over the locations' verdicts. */

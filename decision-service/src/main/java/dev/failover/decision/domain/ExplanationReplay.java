@@ -23,8 +23,9 @@ import dev.failover.contract.topology.Topology;
  * Each location's count starts from the hysteresis state recorded before its oldest result ({@code before}): a verdict
  * can come from results older than those kept.
  * <p>
- * What it does not carry: a dependency's results (a target with dependencies is no eligible destination in a replay)
- * and the switch budgets' history (a hold by a budget does not replay).
+ * What it does not carry: a dependency's results (a target with dependencies is no eligible destination in a replay),
+ * the switch budgets' history (a hold by a budget does not replay), and the actuator's refusals (issue 51: a refused
+ * target is a destination again in a replay).
  */
 public final class ExplanationReplay {
 

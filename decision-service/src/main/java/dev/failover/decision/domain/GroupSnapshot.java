@@ -27,9 +27,12 @@ public record GroupSnapshot(
         DrillReport lastDrill,
         Serving serving,
         List<SeenCommand> seenCommands,
-        List<ActuationEntry> recentActuations) {
+        List<ActuationEntry> recentActuations,
+        List<Refusal> refusals) {
 
     public GroupSnapshot {
+        // absent in records written before refusals fed back (issue 51): read as none
+        refusals = refusals == null ? List.of() : List.copyOf(refusals);
         // absent in records written before the actuator's steps were kept: read as none
         recentActuations = recentActuations == null ? List.of() : List.copyOf(recentActuations);
         automaticSwitches = automaticSwitches == null ? List.of() : List.copyOf(automaticSwitches);
@@ -76,6 +79,17 @@ public record GroupSnapshot(
      * @param detail the attempt and last error while converging, the reason when blocked, what is served on drift
      */
     public record Serving(long epoch, String decisionId, ActuationStatus status, String detail, Instant at) {
+    }
+
+    /**
+     * The actuator refused the group's move to {@code target} (it reported decision {@code decisionId} BLOCKED): the
+     * target is not an eligible destination until an operator resumes the group, pins or forces a target, or a move to
+     * it is served (issue 51).
+     *
+     * @param reason the actuator's, as it reported it
+     * @param since  when it reported the refusal, by its clock
+     */
+    public record Refusal(String target, String decisionId, long epoch, String reason, Instant since) {
     }
 
     /**

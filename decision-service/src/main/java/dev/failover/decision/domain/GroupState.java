@@ -33,6 +33,8 @@ final class GroupState {
     private GroupSnapshot.DrillState drill;
     private GroupSnapshot.DrillReport lastDrill;
     private GroupSnapshot.Serving serving;
+    /** By target: the actuator's refusal of the group's last move to it, until cleared (issue 51). */
+    private final Map<String, GroupSnapshot.Refusal> refusals = new java.util.LinkedHashMap<>();
     /** Audit trail, recent decisions, explanations and the outbox. */
     private final GroupJournal journal = new GroupJournal();
     /** The last evaluation: what "why is it doing this now" explains. Not persisted. */
@@ -127,6 +129,11 @@ final class GroupState {
         return serving;
     }
 
+    /** The actuator's standing refusal of a move to {@code target}, or null. */
+    GroupSnapshot.Refusal refusal(String target) {
+        return refusals.get(target);
+    }
+
     Instant guardAcknowledgedAt() {
         return guardAcknowledgedAt;
     }
@@ -165,9 +172,46 @@ final class GroupState {
         lastEvaluation = last;
     }
 
-    /** An operator pins (or forces, or switches over to) a target. */
+    /**
+     * An operator pins (or forces, or switches over to) a target: a refusal of it is the operator's to judge, and goes
+     * (a move the actuator refuses again is a new refusal).
+     */
     void pin(GroupSnapshot.PinState pinned) {
         pin = pinned;
+        refusals.remove(pinned.target());
+    }
+
+    /**
+     * The actuator refused {@code decision}, the group's latest, the move to its target (issue 51): the active target is
+     * again the one the actuator serves, the decision's {@code fromTarget}, and the refused target is no eligible
+     * destination until cleared. Returns false (nothing changed) for any other decision.
+     */
+    boolean refused(Decision decision, GroupSnapshot.Serving report) {
+        if (decision.epoch() != epoch || !decision.toTarget().equals(active) || decision.fromTarget() == null
+                || group.target(decision.fromTarget()).isEmpty()) {
+            return false;
+        }
+        refusals.put(decision.toTarget(), new GroupSnapshot.Refusal(decision.toTarget(), decision.decisionId(),
+                decision.epoch(), report.detail(), report.at()));
+        active = decision.fromTarget();
+        audit(report.at(), "actuator", "move refused", "decision " + decision.decisionId() + " to " + decision.toTarget()
+                + " refused: " + report.detail() + "; " + decision.fromTarget() + " is still served, and "
+                + decision.toTarget() + " is not an eligible destination until an operator resumes the group, pins or"
+                + " forces a target, or a move to it is served");
+        return true;
+    }
+
+    /**
+     * The actuator serves {@code decision}: a refusal of its target goes, and when it is the group's latest decision (a
+     * refused one the actuator was told to retry) its target is active again.
+     */
+    void served(Decision decision, Instant at) {
+        if (refusals.remove(decision.toTarget()) != null && decision.epoch() == epoch && !decision.toTarget().equals(active)
+                && group.target(decision.toTarget()).isPresent()) {
+            active = decision.toTarget();
+            audit(at, "actuator", "refused move served", "decision " + decision.decisionId() + " to "
+                    + decision.toTarget() + " is served after all");
+        }
     }
 
     /** The pin goes (release, or the abort of a switchover); returns the one there was, or null. */
@@ -192,6 +236,7 @@ final class GroupState {
         freeze = null;
         automaticSwitches.clear();
         guardAcknowledgedAt = now;
+        refusals.clear();
         audit(now, principal, "resume", reason);
         return wasFrozen;
     }
@@ -347,7 +392,7 @@ final class GroupState {
     GroupSnapshot snapshot() {
         return new GroupSnapshot(group.id(), active, epoch, lastSwitchAt, List.copyOf(automaticSwitches), pin, pause, freeze,
                 drill, journal.auditTrail(), journal.recentDecisions(), lastDrill, serving, seenCommands.list(),
-                journal.recentActuations());
+                journal.recentActuations(), List.copyOf(refusals.values()));
     }
 
     /**
@@ -372,6 +417,8 @@ final class GroupState {
         drill = s.drill() != null && group.target(s.drill().target()).isPresent() ? s.drill() : null;
         lastDrill = s.lastDrill();
         serving = s.serving();
+        refusals.clear();
+        s.refusals().stream().filter(r -> group.target(r.target()).isPresent()).forEach(r -> refusals.put(r.target(), r));
         journal.restore(s);
         seenCommands.restore(s.seenCommands());
     }
