@@ -45,7 +45,8 @@ public final class CorrelatedFailureGuard {
     private record Key(String group, String target) {
     }
 
-    private record Failing(String region, Instant since) {
+    /** @param restored taken from the group's persisted state and not observed failing since (issue 51) */
+    private record Failing(String region, Instant since, boolean restored) {
     }
 
     private final Duration window;
@@ -68,15 +69,44 @@ public final class CorrelatedFailureGuard {
         return lastResortAfter;
     }
 
-    /** Records whether a target (not a last resort) of a group this instance decides is failing at {@code now}. */
-    void observe(String group, String target, String region, boolean isFailing, Instant now) {
+    /**
+     * Records whether a target (not a last resort) of a group this instance decides is failing at {@code now};
+     * {@code unknown}: neither failing nor shown not to be (no verdict at a quorum yet, as after a restart), which keeps a
+     * restored start until the evidence says.
+     */
+    void observe(String group, String target, String region, boolean isFailing, boolean unknown, Instant now) {
         Key key = new Key(group, target);
         seen.add(key);
+        Failing was = failing.get(key);
         if (isFailing) {
-            failing.putIfAbsent(key, new Failing(region, now));
-        } else {
+            failing.put(key, was == null ? new Failing(region, now, false) : new Failing(was.region(), was.since(), false));
+        } else if (!(unknown && was != null && was.restored())) {
             failing.remove(key);
         }
+    }
+
+    /** Since when each of the group's targets has been failing, as observed: kept with the group's state. */
+    Map<String, Instant> failingSince(String group) {
+        Map<String, Instant> since = new java.util.TreeMap<>();
+        failing.forEach((key, f) -> {
+            if (key.group().equals(group)) {
+                since.put(key.target(), f.since());
+            }
+        });
+        return since;
+    }
+
+    /**
+     * Takes back the failures' starts kept with the group's state (issue 51), for targets not observed yet: a restart or
+     * a new owner must not see old failures begin now, together. {@code regions}: each target's region.
+     */
+    void restoreFailing(String group, Map<String, Instant> since, Map<String, String> regions) {
+        since.forEach((target, at) -> {
+            String region = regions.get(target);
+            if (region != null) {
+                failing.putIfAbsent(new Key(group, target), new Failing(region, at, true));
+            }
+        });
     }
 
     /** What the guard observed of one group: set aside when the group is released, perhaps taken back. */

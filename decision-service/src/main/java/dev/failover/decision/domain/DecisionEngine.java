@@ -286,7 +286,7 @@ public final class DecisionEngine {
     // ---- state ----
 
     public synchronized Optional<GroupSnapshot> snapshot(String group) {
-        return known(group).map(GroupState::snapshot);
+        return known(group).map(s -> s.snapshot(fleet.failingSince(s)));
     }
 
     /** The group's decisions not yet acknowledged by Kafka, oldest first: they must be published before anything else. */
@@ -360,7 +360,7 @@ public final class DecisionEngine {
         if (s == null || s.journal().hasUnpublished()) {
             return Optional.empty();
         }
-        return view(group).map(view -> new PublishableState(s.snapshot(), view));
+        return view(group).map(view -> new PublishableState(s.snapshot(fleet.failingSince(s)), view));
     }
 
     /** A snapshot and the read view of the same moment, with every decision made until then published. */
@@ -369,7 +369,11 @@ public final class DecisionEngine {
 
     /** Restores persisted state (the epoch only ever rises). Unknown groups are ignored: the topology may have changed. */
     public synchronized void restore(GroupSnapshot snapshot) {
-        known(snapshot.group()).ifPresent(s -> s.restore(snapshot));
+        known(snapshot.group()).ifPresent(s -> {
+            if (s.restore(snapshot)) {
+                fleet.restoreFailing(s, snapshot.failingSince());
+            }
+        });
     }
 
     /**

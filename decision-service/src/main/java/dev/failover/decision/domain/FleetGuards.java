@@ -3,8 +3,10 @@ package dev.failover.decision.domain;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 
+import dev.failover.contract.event.TargetHealth;
 import dev.failover.contract.topology.AllDownPolicy;
 import dev.failover.contract.topology.Safety;
 
@@ -33,9 +35,22 @@ final class FleetGuards implements Evaluation.Fleet {
     void observe(GroupState s, Evidence evidence) {
         for (Evidence.OfTarget t : evidence.targets()) {
             if (!t.target().isLastResort()) {
-                guard.observe(s.group().id(), t.target().id(), t.target().region(), t.failing(), evidence.at());
+                guard.observe(s.group().id(), t.target().id(), t.target().region(), t.failing(),
+                        t.health() == TargetHealth.UNKNOWN, evidence.at());
             }
         }
+    }
+
+    /** Since when each of the group's targets has been failing, for its persisted state. */
+    Map<String, Instant> failingSince(GroupState s) {
+        return guard.failingSince(s.group().id());
+    }
+
+    /** The failures' starts of a restored group's state, taken back (issue 51). */
+    void restoreFailing(GroupState s, Map<String, Instant> since) {
+        Map<String, String> regions = new java.util.HashMap<>();
+        s.group().targets().forEach(t -> regions.put(t.id(), t.region()));
+        guard.restoreFailing(s.group().id(), since, regions);
     }
 
     @Override

@@ -9,7 +9,9 @@ import dev.failover.contract.event.Decision;
 
 /**
  * What must survive a restart or a move to another instance: the active target, the epoch, the switch history the flap
- * guard counts, operator overrides, a running drill and the audit trail. Health is not in it: it is rebuilt from new
+ * guard counts, operator overrides, a running drill and the audit trail; the actuator's refusals, since when each of
+ * the group's targets has been failing and an operator's resume of a suspicion (what the correlated-failure guard
+ * remembers, issue 51: a restart must not make old failures look new and correlated). Health is not in it: it is rebuilt from new
  * probe results within a few intervals, and until then the engine holds (UNKNOWN is never acted on).
  */
 public record GroupSnapshot(
@@ -28,9 +30,13 @@ public record GroupSnapshot(
         Serving serving,
         List<SeenCommand> seenCommands,
         List<ActuationEntry> recentActuations,
-        List<Refusal> refusals) {
+        List<Refusal> refusals,
+        java.util.Map<String, Instant> failingSince,
+        Instant guardAcknowledgedAt) {
 
     public GroupSnapshot {
+        // absent in records written before the guard's memory was kept (issue 51): read as none, never resumed
+        failingSince = failingSince == null ? java.util.Map.of() : java.util.Map.copyOf(failingSince);
         // absent in records written before refusals fed back (issue 51): read as none
         refusals = refusals == null ? List.of() : List.copyOf(refusals);
         // absent in records written before the actuator's steps were kept: read as none

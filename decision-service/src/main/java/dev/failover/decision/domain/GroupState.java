@@ -45,7 +45,8 @@ final class GroupState {
     private final HoldDownClocks holdDown = new HoldDownClocks();
     /**
      * When an operator last resumed the group: a correlated-failure suspicion that began before it does not hold the
-     * group. Not persisted: a new owner's trackers start from nothing, so a suspicion it forms is new anyway.
+     * group. Persisted with the state (issue 51): the failures' starts are too, so a suspicion a new owner forms of
+     * them is the one the operator resumed, not a new one.
      */
     private Instant guardAcknowledgedAt;
     /** The suspicion last written to the audit trail, so that each is audited once. */
@@ -389,20 +390,21 @@ final class GroupState {
         journal.actuated(entry);
     }
 
-    GroupSnapshot snapshot() {
+    /** @param failingSince since when each of the group's targets has been failing, as the correlated-failure guard saw */
+    GroupSnapshot snapshot(Map<String, Instant> failingSince) {
         return new GroupSnapshot(group.id(), active, epoch, lastSwitchAt, List.copyOf(automaticSwitches), pin, pause, freeze,
                 drill, journal.auditTrail(), journal.recentDecisions(), lastDrill, serving, seenCommands.list(),
-                journal.recentActuations(), List.copyOf(refusals.values()));
+                journal.recentActuations(), List.copyOf(refusals.values()), failingSince, guardAcknowledgedAt);
     }
 
     /**
-     * Takes a persisted snapshot, unless it is of an older epoch than this state: a record an instance published before
+     * Takes a persisted snapshot (true), unless it is of an older epoch than this state (false): a record an instance published before
      * it lost the group (cut off with its region, its producer retrying) can land in the log after the new owner's, and
      * must not move the active target back. Snapshots of the same epoch are taken in log order.
      */
-    void restore(GroupSnapshot s) {
+    boolean restore(GroupSnapshot s) {
         if (s.epoch() < epoch) {
-            return;
+            return false;
         }
         if (group.target(s.activeTarget()).isPresent()) {
             active = s.activeTarget();
@@ -421,5 +423,7 @@ final class GroupState {
         s.refusals().stream().filter(r -> group.target(r.target()).isPresent()).forEach(r -> refusals.put(r.target(), r));
         journal.restore(s);
         seenCommands.restore(s.seenCommands());
+        guardAcknowledgedAt = s.guardAcknowledgedAt();
+        return true;
     }
 }

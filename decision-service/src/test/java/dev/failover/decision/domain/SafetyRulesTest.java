@@ -192,6 +192,73 @@ class SafetyRulesTest {
                                 "t=60 bc held CORRELATED_FAILURE", "t=60 ab held NO_HEALTHY_TARGET")));
     }
 
+    /** Three groups in six regions: g1 p1 (r1) then s1 (r2), g2 p2 (r3) then s2 (r4), g3 p3 (r5) then s3 (r6). */
+    static final String SIX_REGIONS = """
+            version: 1
+            locations: [loc-a, loc-b, loc-c]
+            groups:
+              - id: g1
+                dns: {zone: example.test., name: g1.example.test.}
+                targets:
+                  - {id: p1, region: r1, probe: {type: tcp, host: 192.0.2.1, port: 443}, dns: {values: [192.0.2.1]}}
+                  - {id: s1, region: r2, probe: {type: tcp, host: 192.0.2.2, port: 443}, dns: {values: [192.0.2.2]}}
+              - id: g2
+                dns: {zone: example.test., name: g2.example.test.}
+                targets:
+                  - {id: p2, region: r3, probe: {type: tcp, host: 192.0.2.3, port: 443}, dns: {values: [192.0.2.3]}}
+                  - {id: s2, region: r4, probe: {type: tcp, host: 192.0.2.4, port: 443}, dns: {values: [192.0.2.4]}}
+              - id: g3
+                dns: {zone: example.test., name: g3.example.test.}
+                targets:
+                  - {id: p3, region: r5, probe: {type: tcp, host: 192.0.2.5, port: 443}, dns: {values: [192.0.2.5]}}
+                  - {id: s3, region: r6, probe: {type: tcp, host: 192.0.2.6, port: 443}, dns: {values: [192.0.2.6]}}
+            """;
+
+    /**
+     * Issue 51, item 4: two unrelated standbys in two regions fail 75 s apart (more than the 60 s window: no suspicion),
+     * then the decision-service restarts, as a rollout does; later a primary in a third region fails. Its group must fail
+     * over. Before, the restarted instance saw both old failures begin "now", together: a suspicion that held every
+     * group for as long as the old failures lasted, g3 included (CORRELATED_FAILURE).
+     */
+    @Test
+    void failuresSeenBeforeARestartKeepTheirStartAndDoNotLookCorrelated() {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine before = engine(SIX_REGIONS, clock);
+        List<String> first = run(before, clock, timeline(rounds(0, 190, "p1", UP, "g1"), rounds(0, 190, "p2", UP, "g2"),
+                rounds(0, 190, "p3", UP, "g3"), rounds(0, 190, "s3", UP, "g3"), rounds(0, 20, "s1", UP, "g1"),
+                rounds(30, 190, "s1", DOWN, "g1"), rounds(0, 100, "s2", UP, "g2"), rounds(110, 190, "s2", DOWN, "g2")));
+        assertThat(first).as("two standbys down 80 s apart: nothing to hold, nothing to move").isEmpty();
+
+        DecisionEngine after = engine(SIX_REGIONS, clock); // the restart: state from the snapshots, evidence from nothing
+        for (String g : List.of("g1", "g2", "g3")) {
+            after.beginRestore(g);
+            after.restore(before.snapshot(g).orElseThrow());
+            after.acquire(g);
+        }
+        List<String> later = run(after, clock, timeline(rounds(200, 400, "p1", UP, "g1"), rounds(200, 400, "p2", UP, "g2"),
+                rounds(200, 400, "s3", UP, "g3"), rounds(200, 400, "s1", DOWN, "g1"), rounds(200, 400, "s2", DOWN, "g2"),
+                rounds(200, 280, "p3", UP, "g3"), rounds(290, 400, "p3", DOWN, "g3")));
+
+        assertThat(later).as("after the restart").contains("t=310 g3 FAILOVER p3->s3")
+                .noneMatch(line -> line.contains("CORRELATED_FAILURE"));
+    }
+
+    /** An operator's resume of a suspicion is kept in the group's state: a restart does not hold the group again. */
+    @Test
+    void anOperatorsResumeSurvivesARestart() {
+        ManualClock clock = new ManualClock(T0.plusSeconds(500));
+        DecisionEngine before = engine(SIX_REGIONS, clock);
+        before.apply(new Command.Resume("g3", "the suspicion is wrong: r1 and r3 really are down", "alice"));
+        Instant acknowledged = before.view("g3").orElseThrow().safety().guardAcknowledgedAt();
+        assertThat(acknowledged).isNotNull();
+
+        DecisionEngine after = engine(SIX_REGIONS, clock);
+        after.beginRestore("g3");
+        after.restore(before.snapshot("g3").orElseThrow());
+        after.acquire("g3");
+        assertThat(after.view("g3").orElseThrow().safety().guardAcknowledgedAt()).isEqualTo(acknowledged);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("correlatedFailures")
     void theCorrelatedFailureGuard(String scenario, String topologySafety, List<Probe> timeline, List<String> expected) {
