@@ -14,7 +14,7 @@ import dev.failover.contract.event.ActuationStep;
  * zone does not permit, a key the server does not take) blocks the move with the provider's reason while nothing is
  * fenced, where it used to block after the promotion with the old region's application on a read-only database. Asked
  * once per desired state, while the target's node is not yet seen writable; a provider that cannot ask without writing
- * (ARC routing controls, the dry run) is said so once and the move goes on.
+ * (the dry run; ARC before it read its control panel's safety rules) is said so once and the move goes on.
  */
 record PreflightSwitch() implements ReconcileStep {
 
