@@ -77,7 +77,13 @@ class GuardMemoryIT {
         stack.backend("s1").fail();
         await("s1 UNHEALTHY").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                 .until(() -> health(decider, "g1", "s1").equals("UNHEALTHY"));
-        Thread.sleep(8_000); // longer than the window: two outages, not one
+        // two outages, not one: s2 stops only once s1's recorded failing-since is 8 s old, longer than the 5 s window
+        await("s1 failing for 8 s by its recorded start").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    JsonNode since = latestState("g1").at("/snapshot/failingSince/s1");
+                    return since.isTextual() && java.time.Instant.parse(since.asText()).plusSeconds(8)
+                            .isBefore(java.time.Instant.now());
+                });
         stack.backend("s2").fail();
         await("s2 UNHEALTHY").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                 .until(() -> health(decider, "g2", "s2").equals("UNHEALTHY"));
