@@ -13,12 +13,14 @@ import org.eclipse.microprofile.health.Readiness;
 import dev.failover.decision.domain.DecisionEngine;
 import dev.failover.decision.ownership.GroupOwnership;
 import dev.failover.decision.ownership.PartitionOwnership;
+import dev.failover.decision.store.StateDirectory;
 import dev.failover.decision.view.GroupReader;
 
 /**
  * Ready once this instance can answer for every group (it owns the group, or has read the owner's state record) and
- * every partition assigned to it is restored. A freshly started instance is not ready before its state is restored from
- * Kafka; a partition whose restore keeps failing is named, with the error, until a retry succeeds.
+ * every partition assigned to it is restored, and it has read the state topic to its end once (what it answers for a
+ * group it does not own is then the owner's latest record, not an older one). A freshly started instance is not ready
+ * before its state is restored from Kafka; a partition whose restore keeps failing is named, with the error, until a retry succeeds.
  */
 @Readiness
 @ApplicationScoped
@@ -30,6 +32,8 @@ public class GroupsReadable implements HealthCheck {
     GroupReader reader;
     @Inject
     GroupOwnership ownership;
+    @Inject
+    StateDirectory directory;
 
     @Override
     public HealthCheckResponse call() {
@@ -38,8 +42,10 @@ public class GroupsReadable implements HealthCheck {
         String restoring = unrestored.stream().map(u -> "partition " + u.partition() + (u.failedAttempts() == 0 ? ": restoring"
                 : ": restore failed " + u.failedAttempts() + " times, retrying; last error: " + u.lastError()))
                 .collect(Collectors.joining("; "));
-        return HealthCheckResponse.named("failover-groups-readable").status(unknown.isEmpty() && unrestored.isEmpty())
+        String stateTopic = directory.notReadToEnd().orElse("");
+        return HealthCheckResponse.named("failover-groups-readable")
+                .status(unknown.isEmpty() && unrestored.isEmpty() && stateTopic.isEmpty())
                 .withData("groups", engine.groupIds().size()).withData("notYetKnown", String.join(",", unknown))
-                .withData("notRestored", restoring).build();
+                .withData("notRestored", restoring).withData("stateTopic", stateTopic).build();
     }
 }
