@@ -54,6 +54,17 @@ public interface Database<R> {
      */
     WriteOutcome fence(R ref);
 
+    /**
+     * Undoes this backend's {@link #fence} of the target's node: it takes writes again (issue 50, the way back of a planned
+     * move whose switch was refused after the promotion). Only the reconciler's way back calls it, once it has shown that
+     * no transaction reached the node promoted instead. A backend that reports no transaction ids cannot show that, and
+     * refuses.
+     */
+    default WriteOutcome unfence(R ref) {
+        return new WriteOutcome.Rejected("this backend has no way back: it reports no transaction ids, so nothing shows"
+                + " that no transaction reached the promoted node");
+    }
+
     /** What a node is. */
     enum Role {
         /** Takes writes. */
@@ -109,11 +120,21 @@ public interface Database<R> {
      * @param name               a replica: the application name it gives its primary (primary_conninfo's
      *                           application_name, else its cluster_name, else "walreceiver"); null for a primary
      * @param receiver           a replica: its WAL receiver; null while none runs (not connected to a primary)
+     * @param nextXid            the next transaction id the node would hand out, as its snapshots see it (one above the
+     *                           latest completed transaction); 0 where unknown. A node that took no transaction with an id
+     *                           (none wrote anything) keeps it: a promoted replica's, read before its promotion and again
+     *                           after it was fenced, shows that no write reached it in between
      */
-    record Wal(long timeline, long lsn, boolean commitsWait, List<Standby> standbys, String name, Receiver receiver) {
+    record Wal(long timeline, long lsn, boolean commitsWait, List<Standby> standbys, String name, Receiver receiver,
+            long nextXid) {
 
         public Wal {
             standbys = List.copyOf(standbys);
+        }
+
+        /** Without a transaction id. */
+        public Wal(long timeline, long lsn, boolean commitsWait, List<Standby> standbys, String name, Receiver receiver) {
+            this(timeline, lsn, commitsWait, standbys, name, receiver, 0);
         }
 
         /** The standby named {@code name}, where exactly one streams under that name. */
@@ -150,6 +171,15 @@ public interface Database<R> {
     }
 
     sealed interface WriteOutcome {
+
+        /** What the write did, or why it did not: for results. */
+        default String describe() {
+            if (this instanceof Requested r) {
+                return r.details();
+            }
+            return this instanceof Unavailable u ? "unavailable: " + u.reason() : "refused: " + ((Rejected) this).reason();
+        }
+
         record Requested(String details) implements WriteOutcome {
         }
 

@@ -75,6 +75,11 @@ public final class Databases {
         return call(ref, Database::fence, Database::fence, Database::fence);
     }
 
+    /** See {@link Database#unfence}; empty without a backend or login for the ref. */
+    public Optional<Database.WriteOutcome> unfence(DatabaseRef ref) {
+        return call(ref, Database::unfence, Database::unfence, Database::unfence);
+    }
+
     /** Whether the backend of {@code ref} makes a planned move atomically, demoting the old primary itself (Aurora). */
     /** See {@link Database#lagResolution()}; zero without a backend. */
     public java.time.Duration lagResolution(DatabaseRef ref) {

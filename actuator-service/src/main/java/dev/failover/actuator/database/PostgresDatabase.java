@@ -48,7 +48,8 @@ public final class PostgresDatabase implements Database<PostgresRef> {
                    current_setting('synchronous_commit') IN ('on', 'remote_write', 'remote_apply') AS commits_wait,
                    CASE WHEN pg_is_in_recovery()
                         THEN coalesce((SELECT substring(conninfo FROM 'application_name=([^ ]+)') FROM pg_stat_wal_receiver),
-                                      nullif(current_setting('cluster_name'), ''), 'walreceiver') END AS name
+                                      nullif(current_setting('cluster_name'), ''), 'walreceiver') END AS name,
+                   pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS next_xid
             """;
 
     /** A primary's standbys; their positions are visible to a superuser or a member of pg_monitor. */
@@ -90,6 +91,7 @@ public final class PostgresDatabase implements Database<PostgresRef> {
             long timeline;
             boolean commitsWait;
             String name;
+            long nextXid;
             try (ResultSet row = statement.executeQuery(OBSERVE)) {
                 row.next();
                 replica = row.getBoolean("replica");
@@ -101,6 +103,7 @@ public final class PostgresDatabase implements Database<PostgresRef> {
                 timeline = row.getLong("timeline");
                 commitsWait = row.getBoolean("commits_wait");
                 name = row.getString("name");
+                nextXid = row.getLong("next_xid");
             }
             List<Standby> standbys = new ArrayList<>();
             Receiver receiver = null;
@@ -122,7 +125,7 @@ public final class PostgresDatabase implements Database<PostgresRef> {
                 }
             }
             return new Observation.Observed(role, unreplayed, lag, paused, new Wal(timeline, lsn, commitsWait, standbys,
-                    name, receiver));
+                    name, receiver, nextXid));
         } catch (SQLException e) {
             return unreachable(e) ? new Observation.Unavailable(describe(ref, e)) : new Observation.Rejected(describe(ref, e));
         }
@@ -155,6 +158,21 @@ public final class PostgresDatabase implements Database<PostgresRef> {
             }
             return new WriteOutcome.Requested(ref.jdbcUrl() + " fenced: default_transaction_read_only on, " + ended
                     + " other session(s) ended");
+        } catch (SQLException e) {
+            return unreachable(e) ? new WriteOutcome.Unavailable(describe(ref, e)) : new WriteOutcome.Rejected(describe(ref, e));
+        }
+    }
+
+    /**
+     * The way back (issue 50): {@code ALTER SYSTEM RESET default_transaction_read_only} and a configuration reload; the
+     * node's next transactions may write again.
+     */
+    @Override
+    public WriteOutcome unfence(PostgresRef ref) {
+        try (Connection connection = connect(ref); Statement statement = connection.createStatement()) {
+            statement.execute("ALTER SYSTEM RESET default_transaction_read_only");
+            statement.execute("SELECT pg_reload_conf()");
+            return new WriteOutcome.Requested(ref.jdbcUrl() + " unfenced: default_transaction_read_only reset");
         } catch (SQLException e) {
             return unreachable(e) ? new WriteOutcome.Unavailable(describe(ref, e)) : new WriteOutcome.Rejected(describe(ref, e));
         }

@@ -132,24 +132,48 @@ class PostgresDatabaseTest {
     @Test
     @Order(5)
     void thePromotedReplicaTakesWritesAndHasEveryAcknowledgedRow() throws SQLException {
+        long before = ((Observation.Observed) DATABASE.observe(replica)).wal().nextXid();
+        assertThat(before).as("the replica's next transaction id").isPositive();
         assertThat(DATABASE.promote(replica, Database.Move.UNPLANNED)).isInstanceOfSatisfying(WriteOutcome.Requested.class,
                 r -> assertThat(r.details()).contains("promotion").contains("requested"));
         await("the replica writable").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(withoutWal(DATABASE.observe(replica))).isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false)));
         assertThat(count(replica)).as("every row the primary acknowledged").isEqualTo(acknowledged);
+        assertThat(((Observation.Observed) DATABASE.observe(replica)).wal().nextXid())
+                .as("the next transaction id after the promotion, nothing written: as before it (the way back's proof)")
+                .isEqualTo(before);
         sql(replica, "INSERT INTO orders (note) VALUES ('after the promotion')");
         assertThat(count(replica)).isEqualTo(acknowledged + 1);
+        assertThat(((Observation.Observed) DATABASE.observe(replica)).wal().nextXid()).as("after one write")
+                .isGreaterThan(before);
         assertThat(DATABASE.promote(replica, Database.Move.UNPLANNED)).as("promoting again").isInstanceOfSatisfying(WriteOutcome.Requested.class,
                 r -> assertThat(r.details()).contains("not a replica"));
     }
 
+    /** The way back of issue 50: the fenced old primary takes writes again. */
     @Test
     @Order(6)
+    void anUnfencedOldPrimaryTakesWritesAgain() throws SQLException {
+        assertThat(withoutWal(DATABASE.observe(primary))).isEqualTo(new Observation.Observed(Role.FENCED, 0, 0, false));
+        assertThat(DATABASE.unfence(primary)).isInstanceOfSatisfying(WriteOutcome.Requested.class,
+                r -> assertThat(r.details()).contains("unfenced"));
+        assertThat(withoutWal(DATABASE.observe(primary))).isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
+        // its synchronous standby was promoted: a commit that waited for it would wait until it is rebuilt as a replica
+        try (Connection connection = connect(primary); Statement statement = connection.createStatement()) {
+            statement.execute("SET synchronous_commit TO local");
+            statement.execute("INSERT INTO orders (note) VALUES ('after the way back')");
+        }
+        assertThat(DATABASE.unfence(primary)).as("unfencing again").isInstanceOf(WriteOutcome.Requested.class);
+    }
+
+    @Test
+    @Order(7)
     void aStoppedNodeIsUnavailableAndAWrongDatabaseOrRoleIsRejected() {
         pair.primary().stop(); // SIGINT by PID: a fast shutdown
         assertThat(DATABASE.observe(primary)).isInstanceOfSatisfying(Observation.Unavailable.class,
                 u -> assertThat(u.reason()).contains(pair.primary().jdbcUrl()).contains("SQLSTATE 08"));
         assertThat(DATABASE.fence(primary)).isInstanceOf(WriteOutcome.Unavailable.class);
+        assertThat(DATABASE.unfence(primary)).isInstanceOf(WriteOutcome.Unavailable.class);
         assertThat(DATABASE.observe(new PostgresRef(pair.replica().jdbcUrl().replace("/app", "/nothing"), PostgresPair.USER,
                 null))).isInstanceOfSatisfying(Observation.Rejected.class, r -> assertThat(r.reason()).contains("3D000"));
         assertThat(DATABASE.observe(new PostgresRef(pair.replica().jdbcUrl(), "nobody", "secret")))
