@@ -72,6 +72,8 @@ final class DataTierWatch {
     private final Map<String, Instant> fencedRunFrom = new java.util.HashMap<>();
     /** Targets whose node was seen fenced and not seen a replica since: writable again, someone undid the fence. */
     private final java.util.Set<String> fencedSeen = new java.util.HashSet<>();
+    /** Promotions taken back (issue 50), as target@timeline: the timeline they began counts for nothing. */
+    private final java.util.Set<String> takenBack = new java.util.HashSet<>();
 
     /**
      * A writable node that is a former primary: another node of the group was seen writing a later timeline (a
@@ -89,7 +91,8 @@ final class DataTierWatch {
         nodes.put(target, new DataTier.Node(observation, at));
         if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.WRITABLE) {
             lastWriter = target;
-            if (o.wal() != null && o.wal().timeline() > newestTimeline) {
+            if (o.wal() != null && o.wal().timeline() > newestTimeline && !takenBack.contains(target + "@"
+                    + o.wal().timeline())) {
                 newestTimeline = o.wal().timeline();
                 newestTimelineWriter = target;
             }
@@ -185,6 +188,25 @@ final class DataTierWatch {
                     + " at " + promoted.at() + " and it still writes"));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The way back of a planned move was taken (issue 50): {@code promoted}'s node began {@code timeline} and was fenced
+     * before anything was written to it; {@code restored}'s node, unfenced by the plane, writes {@code restoredTimeline}
+     * again. The abandoned timeline no longer makes the restored node a former primary, and its unfencing was no hand's.
+     * Called on every pass of the desired state that took it back (a new owner learns it from that state): idempotent.
+     */
+    synchronized void takenBack(String promoted, long timeline, String restored, long restoredTimeline) {
+        if (takenBack.add(promoted + "@" + timeline)) {
+            fencedSeen.remove(restored);
+            if (this.promoted != null && this.promoted.target().equals(promoted)) {
+                this.promoted = null;
+            }
+        }
+        if (timeline != 0 && newestTimeline == timeline && promoted.equals(newestTimelineWriter)) {
+            newestTimeline = restoredTimeline;
+            newestTimelineWriter = restored;
+        }
     }
 
     /** Whether {@code target}'s node writes after it was seen fenced, and not seen a replica since: a fence undone. */

@@ -13,8 +13,10 @@ import dev.failover.contract.event.Decision;
  * @param step          index of the traffic step reached (0 for a change made in one step)
  * @param pendingChange the provider's reference of the last change written for this step (a Route 53 change id) until
  *                      a read saw it propagated; null when there is none, or the provider has no references
+ * @param promotion     the promotion a planned move made for it, and where its way back stands (issue 50); null when
+ *                      it made none, or made it without knowing the node's transaction id
  */
-public record DesiredState(Decision decision, int step, String pendingChange) {
+public record DesiredState(Decision decision, int step, String pendingChange, Promotion promotion) {
 
     public DesiredState {
         if (step < 0) {
@@ -22,8 +24,12 @@ public record DesiredState(Decision decision, int step, String pendingChange) {
         }
     }
 
+    public DesiredState(Decision decision, int step, String pendingChange) {
+        this(decision, step, pendingChange, null);
+    }
+
     public DesiredState(Decision decision, int step) {
-        this(decision, step, null);
+        this(decision, step, null, null);
     }
 
     public static DesiredState of(Decision decision) {
@@ -49,16 +55,65 @@ public record DesiredState(Decision decision, int step, String pendingChange) {
 
     /** The next step; nothing of it written yet. */
     public DesiredState atStep(int next) {
-        return new DesiredState(decision, next);
+        return new DesiredState(decision, next, null, promotion);
     }
 
     /** The provider took a write of this step as change {@code reference}, which it may not serve everywhere yet. */
     public DesiredState written(String reference) {
-        return new DesiredState(decision, step, reference);
+        return new DesiredState(decision, step, reference, promotion);
     }
 
     /** A read saw the pending change served everywhere: nothing left to wait for. */
     public DesiredState propagated() {
-        return new DesiredState(decision, step);
+        return new DesiredState(decision, step, null, promotion);
+    }
+
+    /** Where the promotion made for it stands now. */
+    public DesiredState with(Promotion next) {
+        return new DesiredState(decision, step, pendingChange, next);
+    }
+
+    /** Where a promotion's way back stands (issue 50, ADR 0020 "The way back"). */
+    public enum Phase {
+        /** Requested; the switch to the promoted node goes on. */
+        PROMOTED,
+        /** The switch was refused after the promotion: the promoted node is fenced and shown unwritten, then the old primary unfenced. */
+        TAKING_BACK,
+        /** Done: the old primary takes writes again, the promoted node is fenced, its timeline abandoned. */
+        TAKEN_BACK,
+        /** A transaction reached the promoted node (or may have): no way back by the plane; the switch is retried. */
+        KEPT
+    }
+
+    /**
+     * A planned move's promotion.
+     *
+     * @param target       the target whose node was promoted
+     * @param from         the target whose node was the primary, fenced before the promotion
+     * @param nextXid      the promoted node's next transaction id, read just before its promotion (a replica hands out
+     *                     none): unchanged after it is fenced again shows that no write reached it
+     * @param phase        where its way back stands
+     * @param timeline     once taken back: the timeline the promoted node began, abandoned; 0 before
+     * @param fromTimeline once taken back: the old primary's timeline, the group's again; 0 before
+     * @param detail       what the way back found last (why it was kept, what was taken back); null before
+     */
+    public record Promotion(String target, String from, long nextXid, Phase phase, long timeline, long fromTimeline,
+            String detail) {
+
+        public static Promotion requested(String target, String from, long nextXid) {
+            return new Promotion(target, from, nextXid, Phase.PROMOTED, 0, 0, null);
+        }
+
+        public Promotion takingBack(String why) {
+            return new Promotion(target, from, nextXid, Phase.TAKING_BACK, 0, 0, why);
+        }
+
+        public Promotion takenBack(long abandoned, long restored, String what) {
+            return new Promotion(target, from, nextXid, Phase.TAKEN_BACK, abandoned, restored, what);
+        }
+
+        public Promotion kept(String why) {
+            return new Promotion(target, from, nextXid, Phase.KEPT, 0, 0, why);
+        }
     }
 }

@@ -452,6 +452,18 @@ public final class GroupReconciler {
         }
 
         @Override
+        public void promotion(DesiredState.Promotion next) {
+            if (desired == null || latest.get() != desired) {
+                return; // a newer decision arrived meanwhile: it wins
+            }
+            DesiredState updated = desired.with(next);
+            store.save(updated); // a save that fails fails the pass, run again from the same state
+            if (latest.compareAndSet(desired, updated)) {
+                desired = updated;
+            }
+        }
+
+        @Override
         public Optional<Instant> heldSince() {
             return Optional.ofNullable(stepServedAt);
         }
@@ -558,6 +570,11 @@ public final class GroupReconciler {
         @Override
         public boolean unfencedByHand(Target target) {
             return dataTier.unfencedByHand(target.id());
+        }
+
+        @Override
+        public void promotionTakenBack(Target promoted, long timeline, Target restored, long restoredTimeline) {
+            dataTier.takenBack(promoted.id(), timeline, restored.id(), restoredTimeline);
         }
 
         @Override

@@ -98,6 +98,12 @@ interface PassContext {
      */
     Duration moveTo(DesiredState next);
 
+    /**
+     * Where this desired state's promotion stands now (issue 50, the way back), stored before the pass goes on, so that a
+     * restarted or new owner resumes from it. A newer decision that arrived meanwhile wins.
+     */
+    void promotion(DesiredState.Promotion next);
+
     // ---- holds and convergence ----
 
     /** Since when the step served now has been held; empty before it was seen served. */
@@ -182,6 +188,12 @@ interface PassContext {
 
     /** Whether {@code target}'s database node takes writes again after it was seen fenced: someone undid the fence. */
     boolean unfencedByHand(Target target);
+
+    /**
+     * The way back was taken (issue 50): {@code promoted}'s node, fenced, began {@code timeline}, which the group abandoned;
+     * {@code restored}'s node writes {@code restoredTimeline} again and is not a former primary for it.
+     */
+    void promotionTakenBack(Target promoted, long timeline, Target restored, long restoredTimeline);
 
     /**
      * This pass's DNS switch was refused while the target's database node already takes writes: said in the status and

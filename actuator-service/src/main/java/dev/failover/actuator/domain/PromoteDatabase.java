@@ -69,6 +69,11 @@ record PromoteDatabase() implements ReconcileStep {
         }
         Observation.Observed node = (Observation.Observed) read.get();
         Optional<Target> previous = previous(goal, group);
+        DesiredState.Promotion promotion = goal.desired().promotion();
+        if (node.role() == Role.FENCED && promotion != null && promotion.phase() == DesiredState.Phase.TAKEN_BACK
+                && promotion.target().equals(target.id())) {
+            return Optional.of(group.block(ActuationStep.DATABASE, kind, promotion.detail(), now));
+        }
         if (node.role() == Role.FENCED) {
             return Optional.of(group.block(ActuationStep.DATABASE, kind, target.id() + "'s database " + ref.node()
                     + " was fenced as an old primary: it takes no writes until it is rebuilt as a replica of the current"
@@ -105,6 +110,13 @@ record PromoteDatabase() implements ReconcileStep {
                 return Optional.of(wait.next());
             }
             exposure = ((Step.Promote) before).exposure();
+        }
+        if (planned && !atomic && previous.isPresent() && promotion == null && node.wal() != null
+                && node.wal().nextXid() != 0 && node.unreplayedBytes() == 0) {
+            // kept before it is asked for: the way back, should the switch be refused after it, shows from it that no
+            // write reached the promoted node. Read with everything replayed: a replica hands out no transaction ids,
+            // so the promoted node starts from this one
+            group.promotion(DesiredState.Promotion.requested(target.id(), previous.get().id(), node.wal().nextXid()));
         }
         WriteOutcome promoted = use.databases().promote(ref, planned ? Database.Move.PLANNED : Database.Move.UNPLANNED)
                 .orElseThrow();
@@ -208,7 +220,7 @@ record PromoteDatabase() implements ReconcileStep {
                 }
                 if (force) {
                     group.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, "old primary " + old.node()
-                            + " takes writes and was not fenced (" + describe(fenced) + "); promoted by an operator's"
+                            + " takes writes and was not fenced (" + fenced.describe() + "); promoted by an operator's"
                             + " force all the same: two nodes take writes until it is stopped", now);
                     yield new Step.Promote(null);
                 }
@@ -221,7 +233,7 @@ record PromoteDatabase() implements ReconcileStep {
                             + " right) and retry, or move with an operator's force, which promotes anyway", now));
                 }
                 yield new Step.Wait(group.retryLater("fencing the old primary " + old.node() + " failed: "
-                        + describe(fenced), now));
+                        + fenced.describe(), now));
             }
             case FENCED -> {
                 if (o.wal() == null || candidate.wal() == null) {
@@ -322,17 +334,10 @@ record PromoteDatabase() implements ReconcileStep {
     private static WriteOutcome fence(DatabaseRef old, Decision decision, Instant now, Backends use, PassContext group) {
         WriteOutcome fenced = use.databases().fence(old).orElseThrow();
         group.report(ActuationStep.DATABASE, fenced instanceof WriteOutcome.Requested ? ActuationStatus.SUCCEEDED
-                : ActuationStatus.FAILED, Databases.kind(old), describe(fenced) + " (old primary, " + decision.kind() + ")", now);
+                : ActuationStatus.FAILED, Databases.kind(old), fenced.describe() + " (old primary, " + decision.kind() + ")", now);
         return fenced;
     }
 
-    private static String describe(WriteOutcome outcome) {
-        if (outcome instanceof WriteOutcome.Requested r) {
-            return r.details();
-        }
-        return outcome instanceof WriteOutcome.Unavailable u ? "unavailable: " + u.reason()
-                : "refused: " + ((WriteOutcome.Rejected) outcome).reason();
-    }
 
     private static String lag(Observation.Observed node) {
         return String.format(java.util.Locale.ROOT, "%.1f s, %d bytes not yet applied%s", node.lagSeconds(),

@@ -8,7 +8,7 @@ import java.time.Duration;
  * order of {@link ReconcileSteps#IN_ORDER}; they change the group's state only through the {@link PassContext}'s
  * intent methods.
  */
-sealed interface ReconcileStep permits SaveWrittenChange, ReadRecord, ReadRecord.Quietly, CheckOwner, FenceOtherWritable, StartMoveAtServed,
+sealed interface ReconcileStep permits SaveWrittenChange, ReadRecord, ReadRecord.Quietly, CheckOwner, TakeBackPromotion, FenceOtherWritable, StartMoveAtServed,
         AwaitPropagation, HoldStep, Settle, ScaleDownIfDue, HandleDrift, EnsureCapacity, PreflightSwitch, PromoteDatabase, WriteRecord {
 
     /**

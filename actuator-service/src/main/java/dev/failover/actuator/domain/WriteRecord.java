@@ -44,6 +44,20 @@ record WriteRecord() implements ReconcileStep {
         if (written instanceof WriteOutcome.Rejected rejected) {
             group.report(writeStep, ActuationStatus.FAILED, dns.name(), "rejected: " + rejected.reason() + " (wanted: "
                     + write.describe() + ")", writeStart);
+            if (goal instanceof Goal.Decided decided && decided.desired().promotion() != null
+                    && decided.desired().promotion().phase() == DesiredState.Phase.PROMOTED
+                    && decided.desired().promotion().target().equals(goal.target().id())
+                    && group.databaseWritable(goal.target())) {
+                // a planned move, its old primary fenced before the promotion: undone if no write reached the promoted
+                // node (TakeBackPromotion), rather than leaving the served application on a read-only database
+                group.promotion(decided.desired().promotion().takingBack(dns.name() + " refused the switch: "
+                        + rejected.reason()));
+                String back = "DNS refuses the switch to " + goal.target().id() + " after its database was promoted by a"
+                        + " planned move: taking the way back (" + goal.target().id() + "'s database fenced, shown"
+                        + " unwritten, then " + decided.desired().promotion().from() + "'s unfenced)";
+                return ReconcileStep.done(group.retryLater(back, back + ": " + rejected.reason(), now,
+                        use.settings().backoff().after(1)));
+            }
             if (goal instanceof Goal.Decided && goal.target().database() != null && group.databaseWritable(goal.target())) {
                 // the database has moved and the traffic has not: the old region's application writes to a node that is
                 // fenced or a replica. Blocking would leave that outage in place quietly; keep trying, said once, alerted

@@ -17,10 +17,12 @@ import dev.failover.contract.event.EventCodec;
  * @param step          the traffic step a stepped failback reached (0 otherwise)
  * @param pendingChange the provider's id of the change last written for that step (a Route 53 change id), which a new
  *                      owner asks about before it calls the group converged; absent when none
+ * @param promotion     the promotion a planned move made, and where its way back stands (issue 50); absent when none
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record StoredDesiredState(Integer schemaVersion, Decision decision, Integer step,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String pendingChange) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String pendingChange,
+        @JsonInclude(JsonInclude.Include.NON_NULL) DesiredState.Promotion promotion) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -36,11 +38,11 @@ public record StoredDesiredState(Integer schemaVersion, Decision decision, Integ
 
     static String encode(DesiredState state) {
         return EventCodec.instance().encode(new StoredDesiredState(SCHEMA_VERSION, state.decision(), state.step(),
-                state.pendingChange()));
+                state.pendingChange(), state.promotion()));
     }
 
     static DesiredState decode(String json) {
         StoredDesiredState stored = EventCodec.instance().decode(json, StoredDesiredState.class);
-        return new DesiredState(stored.decision(), stored.step(), stored.pendingChange());
+        return new DesiredState(stored.decision(), stored.step(), stored.pendingChange(), stored.promotion());
     }
 }

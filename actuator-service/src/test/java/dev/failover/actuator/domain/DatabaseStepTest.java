@@ -14,6 +14,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import dev.failover.actuator.database.Database;
+import dev.failover.actuator.database.Database.Observation;
+import dev.failover.actuator.database.Database.Role;
 import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.database.PostgresRef;
 import dev.failover.actuator.dns.DnsProvider;
@@ -122,7 +124,10 @@ public class DatabaseStepTest {
                         ? new Observation.Observed(Role.REPLICA, 0, 0, false) : node);
             }
             if (nodes.get(ref.jdbcUrl()) instanceof Observation.Observed o && o.role() == Role.REPLICA) {
-                nodes.put(ref.jdbcUrl(), writable());
+                // a node that reports its WAL begins the next timeline, its transaction ids where its replay left them
+                nodes.put(ref.jdbcUrl(), o.wal() == null ? writable() : new Observation.Observed(Role.WRITABLE, 0, 0, false,
+                        new Database.Wal(o.wal().timeline() + 1, o.wal().lsn(), false, List.of(), null, null,
+                                o.wal().nextXid())));
                 return new WriteOutcome.Requested("promotion of " + ref.jdbcUrl() + " requested");
             }
             return new WriteOutcome.Requested(ref.jdbcUrl() + " is not a replica: nothing to promote");
@@ -134,8 +139,19 @@ public class DatabaseStepTest {
             if (refuseFence.contains(ref.jdbcUrl())) {
                 return new WriteOutcome.Rejected("InvalidDBInstanceState (HTTP 400): it has read replicas");
             }
-            nodes.put(ref.jdbcUrl(), new Observation.Observed(Role.FENCED, 0, 0, false));
+            nodes.put(ref.jdbcUrl(), new Observation.Observed(Role.FENCED, 0, 0, false, wal(ref)));
             return new WriteOutcome.Requested(ref.jdbcUrl() + " fenced");
+        }
+
+        @Override
+        public WriteOutcome unfence(PostgresRef ref) {
+            calls.add("unfence " + ref.jdbcUrl());
+            nodes.put(ref.jdbcUrl(), new Observation.Observed(Role.WRITABLE, 0, 0, false, wal(ref)));
+            return new WriteOutcome.Requested(ref.jdbcUrl() + " unfenced");
+        }
+
+        private Database.Wal wal(PostgresRef ref) {
+            return nodes.get(ref.jdbcUrl()) instanceof Observation.Observed o ? o.wal() : null;
         }
     }
 
@@ -793,6 +809,91 @@ public class DatabaseStepTest {
 
         assertThat(nodes.calls).containsExactly("promote " + WEST);
         assertThat(servedIp()).isEqualTo("192.0.2.2");
+    }
+
+    /** A node on timeline 1 at {@code lsn}, whose next transaction id is {@code nextXid}. */
+    static Database.Observation node(Role role, long lsn, long nextXid) {
+        return new Database.Observation.Observed(role, 0, 0, false, new Database.Wal(1, lsn, false, List.of(),
+                role == Role.REPLICA ? "replica" : null, null, nextXid));
+    }
+
+    /** A planned switchover fenced the primary and promoted the secondary; then every DNS write is refused. */
+    GroupReconciler switchoverRefusedAfterThePromotion() {
+        nodes.set(EAST, node(Role.WRITABLE, 800, 500)).set(WEST, node(Role.REPLICA, 800, 500));
+        servedByEpoch1("192.0.2.1");
+        GroupReconciler group = reconciler();
+        group.offer(decision(2, DecisionKind.SWITCHOVER, "primary", "secondary"));
+        for (int pass = 0; pass < 20 && !nodes.calls.contains("fence " + EAST); pass++) {
+            clock.advance(group.run()); // the first step, which lowers the TTL, is written; then the fence
+        }
+        for (int refusals = 0; refusals < 50; refusals++) {
+            dns.writeFailures.add(new DnsProvider.WriteOutcome.Rejected("REFUSED"));
+        }
+        for (int pass = 0; pass < 10 && !nodes.calls.contains("promote " + WEST); pass++) {
+            clock.advance(group.run());
+        }
+        assertThat(nodes.calls).containsExactly("fence " + EAST, "promote " + WEST);
+        return group;
+    }
+
+    /**
+     * Issue 50, item 4 (the way back performed): a planned move's switch refused after the promotion, with no write on
+     * the promoted node, is undone: the promoted node fenced, its next transaction id shown unchanged, the old primary
+     * unfenced. The served application has its database back; the abandoned timeline does not make the old primary a
+     * former primary to fence (before: the group kept retrying with the old region's application on a read-only
+     * database until someone fixed the DNS provider or took the way back by hand).
+     */
+    @Test
+    void aPlannedMoveWhoseSwitchIsRefusedAfterThePromotionIsTakenBackWhenNoWriteReachedIt() {
+        GroupReconciler group = switchoverRefusedAfterThePromotion();
+        run(group, 20);
+
+        assertThat(nodes.calls).containsExactly("fence " + EAST, "promote " + WEST, "fence " + WEST, "unfence " + EAST);
+        assertThat(nodes.nodes.get(EAST)).isInstanceOfSatisfying(Observation.Observed.class,
+                o -> assertThat(o.role()).as("the old primary").isEqualTo(Role.WRITABLE));
+        assertThat(nodes.nodes.get(WEST)).isInstanceOfSatisfying(Observation.Observed.class,
+                o -> assertThat(o.role()).as("the promoted node").isEqualTo(Role.FENCED));
+        assertThat(servedIp()).isEqualTo("192.0.2.1");
+        assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class, b -> assertThat(
+                b.reason()).contains("the way back taken").contains("next transaction id 500, unchanged")
+                        .contains("rebuild it as a replica of primary's"));
+        assertThat(group.latestDesired().promotion().phase()).isEqualTo(DesiredState.Phase.TAKEN_BACK);
+        for (int pass = 0; pass < 5; pass++) { // the blocked group's guard
+            clock.advance(group.run());
+        }
+        assertThat(nodes.calls).as("the old primary, writing the older timeline again, not fenced as a former primary")
+                .containsExactly("fence " + EAST, "promote " + WEST, "fence " + WEST, "unfence " + EAST);
+    }
+
+    /** A write reached the promoted node before the way back began: it holds what the old primary lacks; kept. */
+    @Test
+    void aPromotedNodeThatTookAWriteIsKeptAndTheSwitchRetried() {
+        GroupReconciler group = switchoverRefusedAfterThePromotion();
+        nodes.set(WEST, new Observation.Observed(Role.WRITABLE, 0, 0, false, new Database.Wal(2, 900, false, List.of(),
+                null, null, 501)));
+        run(group, 20);
+
+        assertThat(nodes.calls).containsExactly("fence " + EAST, "promote " + WEST);
+        assertThat(group.latestDesired().promotion().phase()).isEqualTo(DesiredState.Phase.KEPT);
+        assertThat(database()).anySatisfy(d -> assertThat(d).contains("no way back").contains("next transaction id 501,"
+                + " 500 before it"));
+        assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Converging.class,
+                c -> assertThat(c.lastError()).contains("DNS refuses the switch"));
+    }
+
+    /** A write raced the fence of the promoted node: seen after it, the node is unfenced again and the move kept. */
+    @Test
+    void aWriteThatRacedTheFenceOfThePromotedNodeKeepsTheMove() {
+        GroupReconciler group = switchoverRefusedAfterThePromotion();
+        for (int pass = 0; pass < 10 && !nodes.calls.contains("fence " + WEST); pass++) {
+            clock.advance(group.run());
+        }
+        nodes.set(WEST, new Observation.Observed(Role.FENCED, 0, 0, false, new Database.Wal(2, 900, false, List.of(),
+                null, null, 501)));
+        run(group, 20);
+
+        assertThat(nodes.calls).containsExactly("fence " + EAST, "promote " + WEST, "fence " + WEST, "unfence " + WEST);
+        assertThat(group.latestDesired().promotion().phase()).isEqualTo(DesiredState.Phase.KEPT);
     }
 
     @Test

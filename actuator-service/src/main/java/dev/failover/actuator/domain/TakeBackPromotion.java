@@ -1,0 +1,142 @@
+package dev.failover.actuator.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import dev.failover.actuator.database.Database.Observation;
+import dev.failover.actuator.database.Database.Role;
+import dev.failover.actuator.database.Database.WriteOutcome;
+import dev.failover.actuator.database.Databases;
+import dev.failover.actuator.domain.DesiredState.Promotion;
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.ActuationStep;
+import dev.failover.contract.topology.Target;
+
+/**
+ * The way back of a planned move whose switch was refused after the promotion (issue 50, ADR 0020 "The way back"): the
+ * old region's application is still served, its database fenced, the promoted node takes no traffic. If no transaction
+ * reached the promoted node, the move is undone: each pass does the one next thing,
+ * <ol>
+ * <li>fence the promoted node (a write racing the check below then ends or is refused);</li>
+ * <li>read its next transaction id again, now that it is fenced: the same as just before its promotion shows that no
+ * write reached it. Otherwise the move is kept (the node is unfenced again, the switch retried, the runbook's manual
+ * way back applies);</li>
+ * <li>unfence the old primary: it takes writes again; the promoted node stays fenced, its timeline abandoned, and the
+ * group blocks until it is rebuilt as a replica.</li>
+ * </ol>
+ * Runs after the ownership check (a zombie undoes nothing), from the desired state's {@link Promotion}, so an owner that
+ * restarts or takes over resumes it. A promotion taken back is told to the watch on every pass, the blocked group's
+ * too, before the guard: the abandoned timeline must not make the old primary a former primary to fence.
+ */
+record TakeBackPromotion() implements ReconcileStep {
+
+    @Override
+    public Next apply(Pass pass, Backends use, PassContext group) {
+        if (!(pass.goal() instanceof Goal.Decided goal) || goal.desired().promotion() == null) {
+            return ReconcileStep.go(pass);
+        }
+        Promotion promotion = goal.desired().promotion();
+        Optional<Target> promoted = goal.config().target(promotion.target()).filter(t -> t.database() != null);
+        Optional<Target> from = goal.config().target(promotion.from()).filter(t -> t.database() != null);
+        if (promoted.isEmpty() || from.isEmpty()) {
+            return ReconcileStep.go(pass); // the configuration changed under it: nothing of it left to undo
+        }
+        return switch (promotion.phase()) {
+            case PROMOTED, KEPT -> ReconcileStep.go(pass);
+            case TAKEN_BACK -> {
+                group.promotionTakenBack(promoted.get(), promotion.timeline(), from.get(), promotion.fromTimeline());
+                yield ReconcileStep.go(pass);
+            }
+            case TAKING_BACK -> ReconcileStep.done(takeBack(promotion, promoted.get(), from.get(), pass.now(), use, group));
+        };
+    }
+
+    private static Duration takeBack(Promotion promotion, Target promoted, Target from, Instant now, Backends use,
+            PassContext group) {
+        String kind = Databases.kind(promoted.database());
+        Optional<Observation> seen = use.databases().observe(promoted.database());
+        seen.ifPresent(o -> group.databaseSeen(promoted, o, now));
+        if (seen.isEmpty() || !(seen.get() instanceof Observation.Observed node)) {
+            return group.retryLater("the way back waits for " + promoted.id() + "'s database to answer: "
+                    + seen.map(TakeBackPromotion::why).orElse("no backend or login configured"), now);
+        }
+        if (node.role() == Role.REPLICA) {
+            return group.retryLater("the way back waits for the promotion of " + promoted.id() + "'s database to end (it is"
+                    + " still a replica)", now);
+        }
+        long nextXid = node.wal() == null ? 0 : node.wal().nextXid();
+        boolean unwritten = nextXid != 0 && nextXid == promotion.nextXid();
+        if (node.role() == Role.WRITABLE) {
+            if (!unwritten) {
+                return keep(promotion, promoted, "a transaction reached " + promoted.id() + "'s database after its"
+                        + " promotion (next transaction id " + nextXid + ", " + promotion.nextXid() + " before it)", now,
+                        use, group);
+            }
+            WriteOutcome fenced = use.databases().fence(promoted.database()).orElseThrow();
+            group.report(ActuationStep.DATABASE, fenced instanceof WriteOutcome.Requested ? ActuationStatus.SUCCEEDED
+                    : ActuationStatus.FAILED, kind, "the way back: " + fenced.describe() + " (" + promoted.id()
+                    + "'s database, promoted, the switch to it refused)", now);
+            return group.retryLater("the way back: fencing " + promoted.id() + "'s database, then showing that no write"
+                    + " reached it", now, use.settings().backoff().after(1));
+        }
+        if (!unwritten) {
+            // fenced after a write reached it (or its id cannot be read): it holds writes the old primary lacks, so it
+            // is the primary to keep; unfenced again, and the switch to it retried
+            WriteOutcome unfenced = use.databases().unfence(promoted.database()).orElseThrow();
+            if (!(unfenced instanceof WriteOutcome.Requested)) {
+                return group.retryLater("the way back is not safe (a transaction reached " + promoted.id() + "'s database,"
+                        + " next transaction id " + nextXid + ", " + promotion.nextXid() + " before its promotion), and"
+                        + " unfencing it again failed: " + unfenced.describe(), now);
+            }
+            return keep(promotion, promoted, "a transaction reached " + promoted.id() + "'s database after its promotion"
+                    + " (next transaction id " + nextXid + ", " + promotion.nextXid() + " before it); "
+                    + unfenced.describe(), now, use, group);
+        }
+        Optional<Observation> old = use.databases().observe(from.database());
+        old.ifPresent(o -> group.databaseSeen(from, o, now));
+        if (old.isEmpty() || !(old.get() instanceof Observation.Observed primary) || primary.role() == Role.REPLICA) {
+            return group.retryLater("the way back waits for " + from.id() + "'s database, the old primary: "
+                    + old.map(o -> o instanceof Observation.Observed ? "it is a replica" : why(o))
+                            .orElse("no backend or login configured"), now);
+        }
+        WriteOutcome unfenced = primary.role() == Role.WRITABLE ? new WriteOutcome.Requested("already writable")
+                : use.databases().unfence(from.database()).orElseThrow();
+        if (!(unfenced instanceof WriteOutcome.Requested r)) {
+            group.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, Databases.kind(from.database()),
+                    "the way back: unfencing " + from.id() + "'s database failed", "the way back: unfencing " + from.id()
+                            + "'s database failed: " + unfenced.describe(), now);
+            return group.retryLater("the way back: unfencing " + from.id() + "'s database failed: " + unfenced.describe(),
+                    now);
+        }
+        long abandoned = node.wal() == null ? 0 : node.wal().timeline();
+        long restored = primary.wal() == null ? 0 : primary.wal().timeline();
+        String taken = "the way back taken: the switch to " + promoted.id() + " was refused after its promotion, and no"
+                + " transaction reached " + promoted.id() + "'s database (next transaction id " + nextXid + ", unchanged"
+                + " since before the promotion, read after it was fenced): " + r.details() + "; " + from.id()
+                + "'s database takes writes again" + (primary.wal() != null && primary.wal().commitsWait()
+                        && primary.wal().standbys().isEmpty() ? " (its commits wait for a synchronous standby, and none"
+                                + " streams from it: they hang until one does)" : "")
+                + ". " + promoted.id() + "'s database stays fenced on timeline " + abandoned + ", abandoned: rebuild it as"
+                + " a replica of " + from.id() + "'s (pg_rewind or a new base backup) before moving again";
+        group.promotion(promotion.takenBack(abandoned, restored, taken));
+        group.promotionTakenBack(promoted, abandoned, from, restored);
+        group.report(ActuationStep.DATABASE, ActuationStatus.SUCCEEDED, Databases.kind(from.database()), taken, now);
+        return group.retryLater(taken, now, use.settings().backoff().after(1));
+    }
+
+    private static Duration keep(Promotion promotion, Target promoted, String why, Instant now, Backends use,
+            PassContext group) {
+        String kept = "no way back: " + why + ". The move is kept: the switch to " + promoted.id() + " is retried (the"
+                + " runbook's manual way back applies, which loses those writes)";
+        group.promotion(promotion.kept(kept));
+        group.report(ActuationStep.DATABASE, ActuationStatus.FAILED, Databases.kind(promoted.database()), kept, now);
+        return group.retryLater(kept, now, use.settings().backoff().after(1));
+    }
+
+    private static String why(Observation observation) {
+        return observation instanceof Observation.Unavailable u ? u.reason()
+                : observation instanceof Observation.Rejected r ? r.reason() : observation.toString();
+    }
+
+}
