@@ -318,6 +318,60 @@ class DataTierIT {
     }
 
     /**
+     * Issue 50, item 4, the way back performed, with the packaged services, BIND9 and a real PostgreSQL pair: an
+     * operator's switchover fences the primary and promotes the replica; the switch is then refused (the actuator frozen
+     * by SIGSTOP the moment the replica takes writes, BIND's update policy re-read to refuse the key, the actuator
+     * resumed: the refusal is in force before its write). Nothing wrote to the promoted node, so the actuator takes the
+     * way back: the promoted node fenced, its next transaction id shown unchanged, the old primary unfenced. The client,
+     * whose DNS never moved, writes to the old primary again, and every row it was told committed is there. Before, the
+     * group kept retrying with the served application's database read-only until someone fixed BIND.
+     */
+    @Test
+    void aSwitchoverRefusedAfterThePromotionIsTakenBackAndTheOldPrimaryWritesAgain() throws Exception {
+        try (PostgresPair pair = PostgresPair.start(PostgresPair.Replication.ASYNC, 1);
+                TestStack stack = stack("data-wayback", pair, 5)) {
+            WritingClient.Route route = ready(stack, pair);
+            dev.failover.testkit.dns.BindServer bind = (dev.failover.testkit.dns.BindServer) stack.dns();
+            try (WritingClient writer = new WritingClient(route, PostgresPair.USER).start()) {
+                await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedCount() >= 50);
+                assertThat(stack.decider().post("/groups/api/switchover", "operator",
+                        "{\"target\":\"secondary\",\"reason\":\"region maintenance\"}").statusCode())
+                        .as("POST /groups/api/switchover").isBetween(200, 299);
+                // read-only polls of the replica: a write attempt there would take a transaction id, the way back's proof
+                await("the replica promoted").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> isPrimary(pair.replica().jdbcUrl()));
+                stack.actuator().suspend();
+                bind.refuseUpdates(true);
+                stack.actuator().resume();
+                Instant refusedAt = Instant.now();
+
+                await("the old primary takes writes again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> !refusesWrites(pair.primary().jdbcUrl()));
+                System.out.printf("switch refused after the promotion; the old primary writable again %.1f s later%n",
+                        Duration.between(refusedAt, Instant.now()).toMillis() / 1000.0);
+                int atWayBack = writer.acknowledgedCount();
+                await("the client's writes acknowledged by the old primary again").atMost(Duration.ofSeconds(30))
+                        .until(() -> writer.acknowledgedCount() >= atWayBack + 20);
+                writer.stop();
+                assertThat(answers(stack)).as("DNS never moved").isEqualTo(Set.of(TestTopology.PRIMARY_IP));
+                assertThat(WritingClient.ids(pair.primary().jdbcUrl(), PostgresPair.USER))
+                        .as("every row acknowledged, before the move and after the way back, on the old primary")
+                        .containsAll(writer.acknowledged());
+                try (Connection connection = connect(pair.replica().jdbcUrl()); Statement statement = connection.createStatement();
+                        ResultSet row = statement.executeQuery("SHOW default_transaction_read_only")) {
+                    row.next();
+                    assertThat(row.getString(1)).as("the promoted node stays fenced").isEqualTo("on");
+                }
+                await("the actuator says so").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                        .untilAsserted(() -> assertThat(stack.actuator().get("/groups/api", "viewer"))
+                                .contains("the way back taken").contains("unchanged since before the promotion"));
+            } finally {
+                bind.refuseUpdates(false);
+            }
+        }
+    }
+
+    /**
      * Issue 50, the actuator killed mid-move (kill -9 of the packaged service): the primary region's application fails
      * while its database keeps answering and taking writes, so the move fences the old primary first and waits until the
      * replica has received everything it wrote. The replication link is frozen (the replica's WAL receiver stopped by
