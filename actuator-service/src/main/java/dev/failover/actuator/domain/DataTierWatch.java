@@ -110,6 +110,8 @@ final class DataTierWatch {
             fencedSeen.add(target);
         } else if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.REPLICA) {
             fencedSeen.remove(target); // rebuilt: a replica may be promoted again
+            // and a timeline it begins then is a new primary's, even one numbered as the timeline taken back
+            takenBack.removeIf(key -> key.startsWith(target + "@"));
         }
         if (!(observation instanceof Database.Observation.Observed o) || o.wal() == null) {
             return;
@@ -197,6 +199,10 @@ final class DataTierWatch {
      * Called on every pass of the desired state that took it back (a new owner learns it from that state): idempotent.
      */
     synchronized void takenBack(String promoted, long timeline, String restored, long restoredTimeline) {
+        DataTier.Node last = nodes.get(promoted);
+        if (last != null && last.observation() instanceof Database.Observation.Observed o && o.role() == Database.Role.REPLICA) {
+            return; // rebuilt since: what it begins next is a new primary's timeline (a desired state may still carry it)
+        }
         if (takenBack.add(promoted + "@" + timeline)) {
             fencedSeen.remove(restored);
             if (this.promoted != null && this.promoted.target().equals(promoted)) {

@@ -36,6 +36,21 @@ public record DesiredState(Decision decision, int step, String pendingChange, Pr
         return new DesiredState(decision, 0);
     }
 
+    /**
+     * A new decision's desired state after {@code previous}: it carries a promotion taken back (issue 50), so that an
+     * owner that restores only the newest desired state still knows the abandoned timeline is no newer primary's.
+     */
+    public static DesiredState after(DesiredState previous, Decision decision) {
+        Promotion carried = previous == null || previous.promotion() == null
+                || previous.promotion().phase() != Phase.TAKEN_BACK ? null : previous.promotion();
+        return new DesiredState(decision, 0, null, carried);
+    }
+
+    /** The promotion this desired state made (not one carried from an earlier one); empty when none. */
+    public Optional<Promotion> ownPromotion() {
+        return Optional.ofNullable(promotion).filter(p -> p.epoch() == epoch());
+    }
+
     public String group() {
         return decision.group();
     }
@@ -88,6 +103,7 @@ public record DesiredState(Decision decision, int step, String pendingChange, Pr
     /**
      * A planned move's promotion.
      *
+     * @param epoch        the epoch of the desired state that made it (a later one carries it once taken back)
      * @param target       the target whose node was promoted
      * @param from         the target whose node was the primary, fenced before the promotion
      * @param nextXid      the promoted node's next transaction id, read just before its promotion (a replica hands out
@@ -97,23 +113,23 @@ public record DesiredState(Decision decision, int step, String pendingChange, Pr
      * @param fromTimeline once taken back: the old primary's timeline, the group's again; 0 before
      * @param detail       what the way back found last (why it was kept, what was taken back); null before
      */
-    public record Promotion(String target, String from, long nextXid, Phase phase, long timeline, long fromTimeline,
-            String detail) {
+    public record Promotion(long epoch, String target, String from, long nextXid, Phase phase, long timeline,
+            long fromTimeline, String detail) {
 
-        public static Promotion requested(String target, String from, long nextXid) {
-            return new Promotion(target, from, nextXid, Phase.PROMOTED, 0, 0, null);
+        public static Promotion requested(long epoch, String target, String from, long nextXid) {
+            return new Promotion(epoch, target, from, nextXid, Phase.PROMOTED, 0, 0, null);
         }
 
         public Promotion takingBack(String why) {
-            return new Promotion(target, from, nextXid, Phase.TAKING_BACK, 0, 0, why);
+            return new Promotion(epoch, target, from, nextXid, Phase.TAKING_BACK, 0, 0, why);
         }
 
         public Promotion takenBack(long abandoned, long restored, String what) {
-            return new Promotion(target, from, nextXid, Phase.TAKEN_BACK, abandoned, restored, what);
+            return new Promotion(epoch, target, from, nextXid, Phase.TAKEN_BACK, abandoned, restored, what);
         }
 
         public Promotion kept(String why) {
-            return new Promotion(target, from, nextXid, Phase.KEPT, 0, 0, why);
+            return new Promotion(epoch, target, from, nextXid, Phase.KEPT, 0, 0, why);
         }
     }
 }

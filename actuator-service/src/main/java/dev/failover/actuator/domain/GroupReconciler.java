@@ -166,7 +166,7 @@ public final class GroupReconciler {
                         + " is not above the desired epoch " + current.epoch() + " of group " + group, use.clock().instant());
                 return new Offer.Stale(current.epoch());
             }
-            DesiredState next = DesiredState.of(decision);
+            DesiredState next = DesiredState.after(current, decision);
             if (latest.compareAndSet(current, next)) {
                 return new Offer.Accepted(next);
             }

@@ -111,12 +111,13 @@ record PromoteDatabase() implements ReconcileStep {
             }
             exposure = ((Step.Promote) before).exposure();
         }
-        if (planned && !atomic && previous.isPresent() && promotion == null && node.wal() != null
+        if (planned && !atomic && previous.isPresent() && goal.desired().ownPromotion().isEmpty() && node.wal() != null
                 && node.wal().nextXid() != 0 && node.unreplayedBytes() == 0) {
             // kept before it is asked for: the way back, should the switch be refused after it, shows from it that no
             // write reached the promoted node. Read with everything replayed: a replica hands out no transaction ids,
             // so the promoted node starts from this one
-            group.promotion(DesiredState.Promotion.requested(target.id(), previous.get().id(), node.wal().nextXid()));
+            group.promotion(DesiredState.Promotion.requested(goal.desired().epoch(), target.id(), previous.get().id(),
+                    node.wal().nextXid()));
         }
         WriteOutcome promoted = use.databases().promote(ref, planned ? Database.Move.PLANNED : Database.Move.UNPLANNED)
                 .orElseThrow();

@@ -44,7 +44,7 @@ record WriteRecord() implements ReconcileStep {
         if (written instanceof WriteOutcome.Rejected rejected) {
             group.report(writeStep, ActuationStatus.FAILED, dns.name(), "rejected: " + rejected.reason() + " (wanted: "
                     + write.describe() + ")", writeStart);
-            if (goal instanceof Goal.Decided decided && decided.desired().promotion() != null
+            if (goal instanceof Goal.Decided decided && decided.desired().ownPromotion().isPresent()
                     && decided.desired().promotion().phase() == DesiredState.Phase.PROMOTED
                     && decided.desired().promotion().target().equals(goal.target().id())
                     && group.databaseWritable(goal.target())) {

@@ -440,6 +440,30 @@ public class DatabaseStepTest {
         assertThat(servedIp()).isEqualTo("192.0.2.2");
     }
 
+    /**
+     * A promotion taken back makes its timeline count for nothing, until the node is rebuilt: a replica again, the next
+     * timeline it writes (numbered as the abandoned one, as PostgreSQL may) is a new primary's, and the old one a former.
+     */
+    @Test
+    void aTimelineTakenBackCountsForNothingUntilItsNodeIsRebuilt() {
+        DataTierWatch watch = new DataTierWatch();
+        watch.seen("primary", node(Role.FENCED, 800, 500), T0);
+        watch.seen("secondary", new Database.Observation.Observed(Role.WRITABLE, 0, 0, false, new Database.Wal(2, 800, false,
+                List.of(), null, null, 500)), T0.plusSeconds(1));
+        watch.seen("secondary", new Database.Observation.Observed(Role.FENCED, 0, 0, false, new Database.Wal(2, 800, false,
+                List.of(), null, null, 500)), T0.plusSeconds(2));
+        watch.takenBack("secondary", 2, "primary", 1);
+        watch.seen("primary", node(Role.WRITABLE, 900, 510), T0.plusSeconds(3));
+        assertThat(watch.formerPrimary("primary")).as("the old primary, unfenced by the way back").isEmpty();
+        assertThat(watch.unfencedByHand("primary")).as("not by a hand").isFalse();
+
+        watch.seen("secondary", node(Role.REPLICA, 900, 510), T0.plusSeconds(4)); // rebuilt
+        watch.takenBack("secondary", 2, "primary", 1); // a pass of a desired state that still carries it
+        watch.seen("secondary", new Database.Observation.Observed(Role.WRITABLE, 0, 0, false, new Database.Wal(2, 950, false,
+                List.of(), null, null, 520)), T0.plusSeconds(5)); // promoted again, timeline 2 once more
+        assertThat(watch.formerPrimary("primary")).as("writing timeline 1 beside a new primary's timeline 2").isPresent();
+    }
+
     /** Kept evidence the replica no longer bears out (it was rebuilt, its position began again) is not measured against. */
     @Test
     void keptEvidenceAReplicaNoLongerBearsOutCountsForNothing() {
@@ -863,6 +887,39 @@ public class DatabaseStepTest {
         }
         assertThat(nodes.calls).as("the old primary, writing the older timeline again, not fenced as a former primary")
                 .containsExactly("fence " + EAST, "promote " + WEST, "fence " + WEST, "unfence " + EAST);
+    }
+
+    /**
+     * Another instance watched the promoted node write its new timeline, and takes the group over only after a later
+     * decision replaced the desired state of the way back: that state carries the promotion taken back, so the old
+     * primary, writing the older timeline again, is not fenced as a former primary. Once the promoted node is rebuilt
+     * (a replica again), a timeline it begins is a new primary's whatever its number.
+     */
+    @Test
+    void aLaterOwnerThatSawThePromotedNodeWritingLearnsTheWayBackFromTheNewestDesiredState() {
+        GroupReconciler group = switchoverRefusedAfterThePromotion();
+        GroupReconciler other = reconciler(TopologyLoader.parse(topologyYaml(EAST, WEST, 30).replace( // drift: correct,
+                "dns: {zone: example.test., name: api.example.test., ttl: 30}", // so a former primary would be fenced
+                "dns: {zone: example.test., name: api.example.test., ttl: 30, drift: correct}"), "test"));
+        other.watchDataTier(); // another instance, watching the group without driving it, sees timeline 2 written
+        run(group, 20);
+        assertThat(nodes.calls).containsExactly("fence " + EAST, "promote " + WEST, "fence " + WEST, "unfence " + EAST);
+
+        group.offer(decision(3, DecisionKind.SWITCHOVER, "primary", "secondary")); // a later decision
+        assertThat(group.latestDesired().promotion()).as("carried").satisfies(p -> {
+            assertThat(p.phase()).isEqualTo(DesiredState.Phase.TAKEN_BACK);
+            assertThat(p.epoch()).isEqualTo(2);
+        });
+        other.restore(group.latestDesired()); // the group moves to the other instance
+        dns.writeFailures.clear(); // the policy fixed: the new decision's first step is written, then it reaches the node
+        for (int pass = 0; pass < 10; pass++) {
+            other.watchDataTier(); // its watch sees the old primary writing timeline 1 again
+            clock.advance(other.run());
+        }
+        assertThat(nodes.calls).as("the old primary not fenced by the new owner")
+                .containsExactly("fence " + EAST, "promote " + WEST, "fence " + WEST, "unfence " + EAST);
+        assertThat(other.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class,
+                b -> assertThat(b.reason()).contains("the way back taken"));
     }
 
     /** A write reached the promoted node before the way back began: it holds what the old primary lacks; kept. */
