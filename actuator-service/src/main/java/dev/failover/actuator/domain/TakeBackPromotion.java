@@ -18,7 +18,8 @@ import dev.failover.contract.topology.Target;
  * old region's application is still served, its database fenced, the promoted node takes no traffic. If no transaction
  * reached the promoted node, the move is undone: each pass does the one next thing,
  * <ol>
- * <li>fence the promoted node (a write racing the check below then ends or is refused);</li>
+ * <li>fence the promoted node (a write racing the check below then ends or is refused), once the old primary answers
+ * (else no node would take writes);</li>
  * <li>read its next transaction id again, now that it is fenced: the same as just before its promotion shows that no
  * write reached it. Otherwise the move is kept (the node is unfenced again, the switch retried, the runbook's manual
  * way back applies);</li>
@@ -72,6 +73,14 @@ record TakeBackPromotion() implements ReconcileStep {
                 return keep(promotion, promoted, "a transaction reached " + promoted.id() + "'s database after its"
                         + " promotion (next transaction id " + nextXid + ", " + promotion.nextXid() + " before it)", now,
                         use, group);
+            }
+            // the old primary must answer first: fencing the promoted node while it cannot be unfenced leaves none
+            Optional<Observation> old = use.databases().observe(from.database());
+            old.ifPresent(o -> group.databaseSeen(from, o, now));
+            if (old.isEmpty() || !(old.get() instanceof Observation.Observed primary) || primary.role() == Role.REPLICA) {
+                return group.retryLater("the way back waits for " + from.id() + "'s database, the old primary, before it"
+                        + " fences " + promoted.id() + "'s: " + old.map(o -> o instanceof Observation.Observed
+                                ? "it is a replica" : why(o)).orElse("no backend or login configured"), now);
             }
             WriteOutcome fenced = use.databases().fence(promoted.database()).orElseThrow();
             group.report(ActuationStep.DATABASE, fenced instanceof WriteOutcome.Requested ? ActuationStatus.SUCCEEDED

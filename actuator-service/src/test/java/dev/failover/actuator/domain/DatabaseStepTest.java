@@ -922,6 +922,25 @@ public class DatabaseStepTest {
                 b -> assertThat(b.reason()).contains("the way back taken"));
     }
 
+    /** The old primary does not answer: the promoted node is not fenced (no node would take writes) until it does. */
+    @Test
+    void theWayBackWaitsForTheOldPrimaryBeforeItFencesThePromotedNode() {
+        GroupReconciler group = switchoverRefusedAfterThePromotion();
+        Observation fencedPrimary = nodes.nodes.get(EAST);
+        nodes.set(EAST, new Observation.Unavailable("region cut off"));
+        for (int pass = 0; pass < 10; pass++) {
+            clock.advance(group.run());
+        }
+        assertThat(nodes.calls).as("nothing fenced while the old primary does not answer")
+                .containsExactly("fence " + EAST, "promote " + WEST);
+        assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Converging.class,
+                c -> assertThat(c.lastError()).contains("the way back waits for primary's database"));
+
+        nodes.set(EAST, fencedPrimary); // it answers again
+        run(group, 20);
+        assertThat(nodes.calls).containsExactly("fence " + EAST, "promote " + WEST, "fence " + WEST, "unfence " + EAST);
+    }
+
     /** A write reached the promoted node before the way back began: it holds what the old primary lacks; kept. */
     @Test
     void aPromotedNodeThatTookAWriteIsKeptAndTheSwitchRetried() {
