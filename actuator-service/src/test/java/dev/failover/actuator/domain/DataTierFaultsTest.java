@@ -25,8 +25,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.failover.actuator.database.Database;
 import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.database.PostgresDatabase;
+import dev.failover.actuator.database.PostgresRef;
 import dev.failover.actuator.dns.DnsProvider.Routing;
 import dev.failover.actuator.dns.OwnerMark;
 import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
@@ -58,7 +60,10 @@ import dev.failover.testkit.db.WritingClient;
  * none acknowledged after the promotion is missing (it went to another node);</li>
  * <li><b>I2</b> never two nodes accepting writes at once, except after an operator's force past a refused fence;</li>
  * <li><b>I3</b> a group that says it is served has DNS on a writable node;</li>
- * <li><b>I4</b> a move refused (a fence refused without a force) is visible as BLOCKED with its reason;</li>
+ * <li><b>I4</b> a move refused (a fence refused without a force) is visible as BLOCKED with its reason; a switch
+ * refused after the promotion (the nemesis refuses every DNS write from the promotion on) is said: a planned move's
+ * way back taken (then every acknowledged commit is on the old primary, and DNS on it writable), or the switch retried
+ * saying why;</li>
  * <li><b>I5</b> a crashed old primary that starts again, never fenced (as the primary it was, on its old timeline), is
  * fenced and never given the traffic back, even when a failback to it is decided as it returns (the move is BLOCKED,
  * naming it a former primary or fenced). Started through the shipped start-up guard
@@ -74,9 +79,10 @@ class DataTierFaultsTest {
     /**
      * The seeds the suite runs (about 30 s): a cut link and a crash at a budget of 0 (held), an answering old primary
      * that refuses the fence (blocked), a crash promoted within its budget's window (I1 on real losses), a planned move
-     * forced past a refused fence (two writers, allowed).
+     * forced past a refused fence (two writers, allowed), a planned move whose switch is refused after the promotion
+     * (the way back taken).
      */
-    static final String SUITE_SEEDS = "7,17,19,25";
+    static final String SUITE_SEEDS = "7,14,17,19,25";
 
     static Stream<Long> seeds() {
         return Seeds.from("datatier.seeds", SUITE_SEEDS);
@@ -95,7 +101,7 @@ class DataTierFaultsTest {
     /** One fault schedule, drawn from its seed. */
     record Schedule(long seed, Replication replication, int budget, Failure failure, boolean cut, long cutMillis,
             boolean cutHeals, boolean pauseReplay, boolean refuseFence, boolean force, boolean returns, boolean failback,
-            boolean guarded) {
+            boolean guarded, boolean refuseSwitch, boolean strayWrite) {
 
         static Schedule draw(long seed) {
             Random random = new Random(seed);
@@ -112,8 +118,10 @@ class DataTierFaultsTest {
             boolean returns = failure == Failure.CRASH && random.nextBoolean();
             boolean failback = returns && random.nextBoolean();
             boolean guarded = returns && random.nextBoolean();
+            boolean refuseSwitch = random.nextInt(3) == 0;
+            boolean strayWrite = refuseSwitch && random.nextBoolean();
             return new Schedule(seed, replication, budget, failure, cut, cutMillis, cutHeals, pauseReplay, refuseFence,
-                    force, returns, failback, guarded);
+                    force, returns, failback, guarded, refuseSwitch, strayWrite);
         }
     }
 
@@ -131,24 +139,34 @@ class DataTierFaultsTest {
     record Outcome(Map<Long, Instant> acknowledged, Set<Long> onNewPrimary, Set<Long> onOldPrimary, boolean promoted,
             boolean forced, DataTier.Promotion promotion, List<String> twoWritable, GroupReconciler.Status status, String dnsServes,
             boolean dnsNodeWritable, List<String> results, Instant returnedAt, Duration returnedWritable,
-            boolean writableAtReturn, boolean oldPrimaryWritableAtEnd) {
+            boolean writableAtReturn, boolean oldPrimaryWritableAtEnd, boolean switchRefused,
+            DesiredState.Promotion wayBack, boolean strayAcknowledged) {
+
+        /** Whether the way back was taken: the promoted node abandoned, the old primary the group's again. */
+        boolean takenBack() {
+            return wayBack != null && wayBack.phase() == DesiredState.Phase.TAKEN_BACK;
+        }
 
         /**
          * One line for the soak's figures: the schedule, whether it was promoted, the exposure it recorded against the
          * budget, and how many acknowledged commits the promoted node lacks.
          */
         String summary(Schedule schedule, List<String> violations) {
-            long lost = promoted ? acknowledged.keySet().stream().filter(id -> !onNewPrimary.contains(id)).count() : 0;
+            // against the node the group kept: the old primary after the way back, else the promoted one
+            long lost = takenBack() ? acknowledged.keySet().stream().filter(id -> !onOldPrimary.contains(id)).count()
+                    : promoted ? acknowledged.keySet().stream().filter(id -> !onNewPrimary.contains(id)).count() : 0;
             String exposure = promotion == null ? "-" : promotion.exposure() == null ? "forced-unmeasured"
                     : promotion.exposure() instanceof LossExposure.Window w ? String.format(java.util.Locale.ROOT,
                             "window=%.3fs", w.window().toMillis() / 1000.0)
                     : promotion.exposure().getClass().getSimpleName();
             return String.format(java.util.Locale.ROOT, "SCHEDULE seed=%d %s budget=%d %s cut=%s heals=%s pause=%s"
-                    + " refuse=%s force=%s returns=%s failback=%s guarded=%s | forced=%s promoted=%s exposure=%s acknowledged=%d"
-                    + " lost=%d twoWritable=%d returnedWritableMs=%s status=%s violations=%d", schedule.seed(),
+                    + " refuse=%s force=%s returns=%s failback=%s guarded=%s refuseSwitch=%s stray=%s | forced=%s promoted=%s"
+                    + " exposure=%s switchRefused=%s wayBack=%s strayAcknowledged=%s acknowledged=%d lost=%d twoWritable=%d returnedWritableMs=%s status=%s"
+                    + " violations=%d", schedule.seed(),
                     schedule.replication(), schedule.budget(), schedule.failure(), schedule.cut(), schedule.cutHeals(),
                     schedule.pauseReplay(), schedule.refuseFence(), schedule.force(), schedule.returns(), schedule.failback(),
-                    schedule.guarded(), forced, promoted, exposure, acknowledged.size(), lost, twoWritable.size(), returnedAt == null ? "-"
+                    schedule.guarded(), schedule.refuseSwitch(), schedule.strayWrite(), forced, promoted, exposure,
+                    switchRefused, wayBack == null ? "-" : wayBack.phase(), strayAcknowledged, acknowledged.size(), lost, twoWritable.size(), returnedAt == null ? "-"
                             : Long.toString(returnedWritable.toMillis()), status.convergence().getClass().getSimpleName(),
                     violations.size());
         }
@@ -183,8 +201,33 @@ class DataTierFaultsTest {
             // old one (30 s), longer than a schedule runs (the first soak's planned moves never reached the database)
             Topology topology = TopologyLoader.parse(DatabaseStepTest.topologyYaml(primary.jdbcUrl(), replica.jdbcUrl(),
                     schedule.budget()).replace("ttl: 30}", "ttl: 1}"), "nemesis");
-            GroupReconciler group = new GroupReconciler("api", topology, dns, Scalers.none(), new Databases(new PostgresDatabase(
-                            Duration.ofSeconds(1), "disable", null), logins), new TrafficPlan(Routing.SINGLE, 100, List.of()), s -> {
+            // the switch refused from the promotion on: the DNS write after it, in the same thread, finds it in force
+            AtomicBoolean switchRefused = new AtomicBoolean();
+            // and a client of the new region that writes to the promoted node directly, not through DNS (its application,
+            // scaled up for the move): a row it is told committed must not be lost by a way back
+            AtomicBoolean strayAcknowledged = new AtomicBoolean();
+            Thread stray = new Thread(() -> {
+                long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                while (System.nanoTime() < until && !strayAcknowledged.get()) {
+                    try {
+                        sql(replica.jdbcUrl(), "INSERT INTO orders (id, at) VALUES (-1, now())");
+                        strayAcknowledged.set(true);
+                    } catch (SQLException e) {
+                        sleep(10); // a replica still, or fenced: not acknowledged
+                    }
+                }
+            }, "stray-" + schedule.seed());
+            Database<PostgresRef> postgres = new RefusingFromThePromotion(new PostgresDatabase(Duration.ofSeconds(1), "disable",
+                    null), () -> {
+                        if (schedule.refuseSwitch() && !switchRefused.getAndSet(true)) {
+                            dns.refuses = "REFUSED (the nemesis: the update policy changed after the preflight)";
+                            if (schedule.strayWrite()) {
+                                stray.start();
+                            }
+                        }
+                    });
+            GroupReconciler group = new GroupReconciler("api", topology, dns, Scalers.none(), new Databases(postgres,
+                    logins), new TrafficPlan(Routing.SINGLE, 100, List.of()), s -> {
                             }, r -> results.add(r.step() + " " + r.status() + " " + r.details()), Clock.systemUTC(),
                     new GroupReconciler.Settings(Duration.ofMillis(500), Duration.ofMillis(200), new Backoff(Duration
                             .ofMillis(200), Duration.ofSeconds(1), Duration.ZERO, () -> 0.0), Duration.ZERO, null));
@@ -302,6 +345,9 @@ class DataTierFaultsTest {
                 writer.stop();
                 running.set(false);
                 driver.join(10_000);
+                if (stray.isAlive()) {
+                    stray.join(10_000);
+                }
                 watch.join(10_000);
                 monitor.join(10_000);
                 if (receiverStopped) {
@@ -320,7 +366,8 @@ class DataTierFaultsTest {
             return new Outcome(writer.acknowledgedAt(), onNew, onOld, promoted, forced.get(), group.status().dataTier()
                     .promoted(), twoWritable, group.status(), dnsServes,
                     writable(urls.get(dnsServes)), List.copyOf(results), returnedAt, returnedWritable,
-                    writableAtReturn.get(), returnedAt != null && writable(primary.jdbcUrl()));
+                    writableAtReturn.get(), returnedAt != null && writable(primary.jdbcUrl()), switchRefused.get(),
+                    group.latestDesired() == null ? null : group.latestDesired().promotion(), strayAcknowledged.get());
         }
     }
 
@@ -328,8 +375,35 @@ class DataTierFaultsTest {
     static List<String> check(Schedule schedule, Outcome outcome) {
         List<String> violations = new ArrayList<>();
         boolean forced = outcome.forced();
+        // I1 after the way back: the promoted node abandoned, nothing it lacks counts; every commit acknowledged is on the
+        // old primary (a planned move loses nothing, and its way back neither)
+        if (outcome.takenBack()) {
+            long missing = outcome.acknowledged().keySet().stream().filter(id -> !outcome.onOldPrimary().contains(id)).count();
+            if (missing > 0) {
+                violations.add("I1: the way back was taken and " + missing + " acknowledged commits are not on the old"
+                        + " primary");
+            }
+            if (outcome.strayAcknowledged()) {
+                violations.add("I1: the way back was taken after the promoted node acknowledged a write (id -1): lost");
+            }
+            if (!EAST_IP.equals(outcome.dnsServes()) || !outcome.dnsNodeWritable()) {
+                violations.add("I3: the way back was taken and DNS serves " + outcome.dnsServes() + ", writable: "
+                        + outcome.dnsNodeWritable());
+            }
+        }
+        // I4: a switch refused after the promotion is said: the way back taken, or the switch retried saying why (once a
+        // write was refused: a schedule may end between the promotion and its first DNS write)
+        boolean writeRefused = outcome.switchRefused() && outcome.results().stream().anyMatch(r -> r.startsWith(
+                "DNS_SWITCH FAILED"));
+        if (writeRefused && !(outcome.status().convergence() instanceof Convergence.Blocked b
+                && (b.reason().contains("the way back taken") || b.reason().contains("refuse"))) && !(outcome.status().convergence()
+                        instanceof Convergence.Converging c && c.lastError() != null && (c.lastError().contains(
+                                "refuses the switch") || c.lastError().contains("way back")))) {
+            violations.add("I4: the switch was refused after the promotion, and the group is "
+                    + outcome.status().convergence());
+        }
         // I1: what the promoted node lacks was acknowledged inside the window the promotion recorded
-        if (outcome.promoted()) {
+        if (outcome.promoted() && !outcome.takenBack()) {
             List<Instant> lost = outcome.acknowledged().entrySet().stream().filter(a -> !outcome.onNewPrimary()
                     .contains(a.getKey())).map(Map.Entry::getValue).sorted().toList();
             LossExposure exposure = outcome.promotion() == null ? null : outcome.promotion().exposure();
@@ -433,6 +507,32 @@ class DataTierFaultsTest {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The real backend, and a hook run after each promotion it was asked for: the nemesis's switch refusal. */
+    record RefusingFromThePromotion(Database<PostgresRef> real, Runnable afterPromotion) implements Database<PostgresRef> {
+
+        @Override
+        public Observation observe(PostgresRef ref) {
+            return real.observe(ref);
+        }
+
+        @Override
+        public WriteOutcome promote(PostgresRef ref, Move move) {
+            WriteOutcome outcome = real.promote(ref, move);
+            afterPromotion.run();
+            return outcome;
+        }
+
+        @Override
+        public WriteOutcome fence(PostgresRef ref) {
+            return real.fence(ref);
+        }
+
+        @Override
+        public WriteOutcome unfence(PostgresRef ref) {
+            return real.unfence(ref);
         }
     }
 }
