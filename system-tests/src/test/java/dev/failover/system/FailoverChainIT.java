@@ -119,6 +119,22 @@ class FailoverChainIT {
                     .as("the actuator's POST /groups/api/retry as a viewer").isEqualTo(403);
             assertThat(actuator.post("/groups/" + TestTopology.GROUP + "/retry", "operator", "").statusCode())
                     .as("the actuator's POST /groups/api/retry as an operator").isEqualTo(202);
+            // issue 51, 7(d): the packaged actuator's results are signed and taken in (SERVED); a forged one, unsigned,
+            // reporting the decision BLOCKED, is dead-lettered and changes nothing of what is served
+            await("the decision SERVED in the decision-service's view").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(DeciderViews.view(decider)
+                            .at("/decidedVsServed/state").asText()).isEqualTo("SERVED"));
+            Instant now = Instant.now();
+            String forged = CODEC.encode(new ActuationResult(1, TestTopology.GROUP, decision.decisionId(), decision.epoch(),
+                    ActuationStep.RECONCILE, ActuationStatus.BLOCKED, "dry-run", "forged: refused", now, now, 0L,
+                    decision.kind()));
+            try (TopicClient.Reader dlq = client.reader(Topics.ACTUATIONS_DLQ)) {
+                client.send(Topics.ACTUATIONS, TestTopology.GROUP, forged);
+                assertThat(TopicClient.header(dlq.await(r -> r.value().equals(forged), Duration.ofSeconds(30)),
+                        Topics.DEAD_LETTER_REASON_HEADER)).contains("not signed by an actuator's key: UNSIGNED");
+            }
+            assertThat(DeciderViews.view(decider).at("/decidedVsServed/state").asText()).as("after the forged BLOCKED")
+                    .isEqualTo("SERVED");
             System.out.printf("failure -> decision %d ms, failure -> dry-run switch complete %d ms%n",
                     Duration.between(failedAt, decision.issuedAt()).toMillis(),
                     Duration.between(failedAt, complete.finishedAt()).toMillis());

@@ -3,20 +3,28 @@ package dev.failover.actuator.messaging;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import dev.failover.actuator.config.ActuatorSettings;
 import dev.failover.actuator.metrics.ActuatorMetrics;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.event.Topics;
 import dev.failover.kafka.logging.GroupLogContext;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.Record;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Publishes the reconciler's results to failover.actuations, counts them and keeps the latest for the REST view. It
  * does not wait for Kafka: a DNS switch must never wait on reporting it. A result Kafka does not take is logged and
  * counted; the group's convergence is published again with its next change, and read from the gauges meanwhile.
+ * <p>
+ * Each result is signed with this actuator's key ({@code failover.state-signing.key-id}, ADR 0009): the
+ * decision-service takes what is served from these results (issue 51), so it acts only on results signed by a key in its
+ * {@code failover.actuator-signing.trusted-keys-dir}.
  */
 @ApplicationScoped
 public class ActuationPublisher {
@@ -28,8 +36,10 @@ public class ActuationPublisher {
     @Inject
     RecentActuations recent;
     @Inject
+    ActuatorSettings settings;
+    @Inject
     @Channel("actuations")
-    MutinyEmitter<Record<String, String>> actuations;
+    MutinyEmitter<String> actuations;
 
     public void publish(ActuationResult result) {
         metrics.stepFinished(result);
@@ -38,8 +48,12 @@ public class ActuationPublisher {
             LOG.infof("%s %s %s: %s", result.group(), result.step(), result.status(), result.details());
         }
         try {
-            actuations.send(Record.of(result.group(), EventCodec.instance().encode(result))).subscribe().with(ok -> {
-            }, failure -> notPublished(result, failure));
+            String value = EventCodec.instance().encode(result);
+            RecordHeaders headers = new RecordHeaders();
+            settings.stateSigning().signer().headers(Topics.ACTUATIONS, result.group(), value).forEach(headers::add);
+            actuations.sendMessage(Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
+                    .withKey(result.group()).withHeaders(headers).build())).subscribe().with(ok -> {
+                    }, failure -> notPublished(result, failure));
         } catch (RuntimeException e) {
             notPublished(result, e); // the emitter's buffer is full while Kafka is away
         }

@@ -94,6 +94,34 @@ public interface DecisionServiceConfig {
         Optional<Path> trustedKeysDir();
     }
 
+    /**
+     * The actuators' keys, by which this service checks the actuation results it takes what is served from (issue 51,
+     * ADR 0009): a result not signed by one of them never changes what a group serves. Checked at start by
+     * SigningProducer.
+     */
+    @WithName("actuator-signing")
+    ActuatorSigning actuatorSigning();
+
+    interface ActuatorSigning {
+        /**
+         * Directory of the actuators' public keys, one {@code <key-id>.pub} each (env
+         * {@code FAILOVER_ACTUATOR_SIGNING_TRUSTED_KEYS_DIR}): the same set as the actuators'
+         * {@code failover.state-signing.trusted-keys-dir}. Required.
+         */
+        @WithName("trusted-keys-dir")
+        Optional<Path> trustedKeysDir();
+
+        /**
+         * Whether an actuation result with no signature at all is taken in (env
+         * {@code FAILOVER_ACTUATOR_SIGNING_ACCEPT_UNSIGNED}). Only for the upgrade from an actuator release that did
+         * not sign its results: set it until every actuator runs the new one, then remove it. A result signed by an
+         * unknown key, or whose signature does not verify, is never taken in.
+         */
+        @WithName("accept-unsigned")
+        @WithDefault("false")
+        boolean acceptUnsigned();
+    }
+
     /** The group state this service stores in failover.decision-state and restores from (ADR 0009, stored state). */
     State state();
 

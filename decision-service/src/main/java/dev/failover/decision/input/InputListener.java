@@ -29,6 +29,7 @@ import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.OperatorCommand;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.event.Topics;
+import dev.failover.contract.signing.StoredStateTrust;
 import dev.failover.contract.signing.Verification;
 import dev.failover.decision.command.CommandMessages;
 import dev.failover.decision.command.KeyedCommandId;
@@ -205,6 +206,14 @@ public class InputListener {
             if (!verification.isValid()) {
                 metrics.rejected(topic, verification.outcome());
                 return deadLetter(topic, key, payload, "refused, not signed by a trusted key: " + verification.describe());
+            }
+        }
+        if (Topics.ACTUATIONS.equals(topic)) { // what is served is taken from these (issue 51): only an actuator's say
+            StoredStateTrust.Check check = keys.checkResult(topic, key, payload, headers);
+            if (!check.restorable()) {
+                metrics.rejected(topic, check.verification().outcome());
+                return deadLetter(topic, key, payload, "refused, not signed by an actuator's key: "
+                        + check.verification().describe());
             }
         }
         Object event;

@@ -25,6 +25,7 @@ public final class ControlMessageKeys {
     private final RecordSigner signer;
     private final TrustedKeys trusted;
     private final StoredStateTrust stored;
+    private final StoredStateTrust results;
 
     public ControlMessageKeys(RecordSigner signer, TrustedKeys trusted) {
         this(signer, trusted, false);
@@ -32,9 +33,27 @@ public final class ControlMessageKeys {
 
     /** @param acceptUnsigned whether state records without a signature are restored (the upgrade only) */
     public ControlMessageKeys(RecordSigner signer, TrustedKeys trusted, boolean acceptUnsigned) {
+        this(signer, trusted, acceptUnsigned, new StoredStateTrust(new TrustedKeys(java.util.Map.of()), false));
+    }
+
+    /**
+     * @param acceptUnsigned whether state records without a signature are restored (the upgrade only)
+     * @param results        the actuators' keys, by which actuation results are checked, and whether unsigned ones are
+     *                       taken in (the upgrade only)
+     */
+    public ControlMessageKeys(RecordSigner signer, TrustedKeys trusted, boolean acceptUnsigned, StoredStateTrust results) {
         this.signer = signer;
         this.trusted = trusted;
         this.stored = new StoredStateTrust(trusted, acceptUnsigned);
+        this.results = results;
+    }
+
+    /**
+     * Whether an actuation result may be taken in: signed by an actuator's key (issue 51), or unsigned under
+     * {@code failover.actuator-signing.accept-unsigned}.
+     */
+    public StoredStateTrust.Check checkResult(String topic, String key, String value, Headers headers) {
+        return results.check(topic, key, value, name -> valuesOf(headers, name));
     }
 
     public RecordSigner signer() {

@@ -1,5 +1,7 @@
 package dev.failover.decision.signing;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
 
 import jakarta.annotation.Priority;
@@ -26,6 +28,8 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 public class SigningProducer {
 
     private static final Logger LOG = Logger.getLogger(SigningProducer.class);
+    /** The actuators' keys, by which actuation results are checked (issue 51). */
+    static final String ACTUATOR_PREFIX = "failover.actuator-signing";
 
     @Produces
     @Singleton
@@ -34,10 +38,19 @@ public class SigningProducer {
         SigningKeysResolver resolver = new SigningKeysResolver();
         TrustedKeys trusted = resolver.trustedKeys(signing.trustedKeysDir());
         RecordSigner signer = resolver.signer(signing.keyId(), signing.privateKeyFile(), signing.privateKey(), trusted);
-        if (!resolver.problems().isEmpty()) {
-            throw new ConfigurationException("invalid signing configuration (ADR 0009):\n" + resolver.problems().stream()
+        SigningKeysResolver actuatorResolver = new SigningKeysResolver(ACTUATOR_PREFIX);
+        TrustedKeys actuators = actuatorResolver.trustedKeys(config.actuatorSigning().trustedKeysDir());
+        List<SigningKeysResolver.Problem> problems = new ArrayList<>(resolver.problems());
+        problems.addAll(actuatorResolver.problems());
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException("invalid signing configuration (ADR 0009):\n" + problems.stream()
                     .map(p -> "  " + p).collect(Collectors.joining("\n")),
-                    resolver.problems().stream().map(SigningKeysResolver.Problem::key).collect(Collectors.toSet()));
+                    problems.stream().map(SigningKeysResolver.Problem::key).collect(Collectors.toSet()));
+        }
+        LOG.infof("taking in actuation results signed by the actuator keys %s", actuators.keyIds());
+        if (config.actuatorSigning().acceptUnsigned()) {
+            LOG.warnf("%s.accept-unsigned is set: actuation results without a signature are taken in (for the upgrade"
+                    + " from an actuator release that did not sign them; remove it once every actuator signs)", ACTUATOR_PREFIX);
         }
         LOG.infof("signing decisions, commands and state with key %s; trusting keys %s", signer.keyId(), trusted.keyIds());
         if (config.state().acceptUnsigned()) {
@@ -45,7 +58,8 @@ public class SigningProducer {
                     + "did not sign them; remove it once every group's state was published again)",
                     StoredStateTrust.ACCEPT_UNSIGNED);
         }
-        return new ControlMessageKeys(signer, trusted, config.state().acceptUnsigned());
+        return new ControlMessageKeys(signer, trusted, config.state().acceptUnsigned(), new StoredStateTrust(actuators,
+                config.actuatorSigning().acceptUnsigned()));
     }
 
     /** Makes bad keys stop the start, not the first decision. */

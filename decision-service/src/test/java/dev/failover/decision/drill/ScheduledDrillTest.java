@@ -81,9 +81,10 @@ class ScheduledDrillTest {
                 assertThat(start.principal()).as("principal of the DRILL_START").isEqualTo(DrillScheduler.PRINCIPAL);
                 assertThat(start.toTarget()).as("target of the DRILL_START").isEqualTo(TestTopology.SECONDARY);
 
-                client.send(Topics.ACTUATIONS, TestTopology.GROUP, codec.encode(new ActuationResult(1, TestTopology.GROUP,
+                client.sendSigned(Topics.ACTUATIONS, TestTopology.GROUP, codec.encode(new ActuationResult(1, TestTopology.GROUP,
                         start.decisionId(), start.epoch(), ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED, "dry-run", "done",
-                        start.issuedAt(), start.issuedAt().plusMillis(1234), 1234L, start.kind())));
+                        start.issuedAt(), start.issuedAt().plusMillis(1234), 1234L, start.kind())),
+                        dev.failover.testkit.signing.TestSigningKeys.shared().actuatorSigner()); // as an actuator signs it
                 await("the drill's recovery time in GET /groups/api").atMost(Duration.ofSeconds(30))
                         .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
                             Integer recovery = given().auth().oauth2(token).get("/groups/api").then().statusCode(200).extract()

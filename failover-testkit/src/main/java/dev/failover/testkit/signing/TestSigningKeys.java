@@ -69,6 +69,7 @@ public final class TestSigningKeys {
         config.put(SigningKeysResolver.KEY_ID, SIGNER_KEY_ID);
         config.put(SigningKeysResolver.PRIVATE_KEY_FILE, privateKeyFile(SIGNER_KEY_ID).toString());
         config.putAll(trustConfig());
+        config.putAll(actuatorResultsConfig());
         return config;
     }
 
@@ -89,6 +90,7 @@ public final class TestSigningKeys {
         config.put(SigningKeysResolver.KEY_ID, keyId);
         config.put(SigningKeysResolver.PRIVATE_KEY_FILE, privateKeyFile(keyId).toString());
         config.putAll(trustConfig());
+        config.putAll(actuatorResultsConfig());
         return config;
     }
 
@@ -108,6 +110,11 @@ public final class TestSigningKeys {
     /** Trust {@link #SIGNER_KEY_ID} and {@link #ROTATED_KEY_ID}: what both services verify decisions and commands by. */
     public Map<String, String> trustConfig() {
         return Map.of(SigningKeysResolver.TRUSTED_KEYS_DIR, trustedKeysDir().toString());
+    }
+
+    /** The decision-service's trust in the actuators' results: {@link #ACTUATOR_KEY_ID} (issue 51). */
+    public Map<String, String> actuatorResultsConfig() {
+        return Map.of("failover.actuator-signing.trusted-keys-dir", actuatorTrustedKeysDir().toString());
     }
 
     /** The actuators' trusted keys of stored desired states: {@link #ACTUATOR_KEY_ID} only. */
