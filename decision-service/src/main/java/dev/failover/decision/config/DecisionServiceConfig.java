@@ -47,6 +47,18 @@ public interface DecisionServiceConfig {
     Duration commandMaxAge();
 
     /**
+     * How long a group's latest decision may go unserved before GET /groups/{id} says NOT_SERVED (decidedVsServed) and
+     * FailoverServedAnotherDecision may fire: reported BLOCKED by the actuator for this long (a refusal: it will not move
+     * without a retry or a new decision), or not reported as the actuator's record at all (another owner's decision of
+     * the same epoch, a decision the actuator dead-lettered, an actuator that is down). Longer than your slowest
+     * legitimate move's wait (a capacity scale-up, a managed database's promotion) is not needed: a move still converging
+     * is ACTUATING, whatever its age. Must be positive.
+     */
+    @WithName("not-served-after")
+    @WithDefault("60s")
+    Duration notServedAfter();
+
+    /**
      * This instance's id in the decision-service consumer group, Kafka's {@code group.instance.id} (static membership,
      * ADR 0007; env {@code FAILOVER_INSTANCE_ID}, else the host name, which is the pod name in Kubernetes, else a new
      * random id at every start). It must be unique per running instance and should stay the same across restarts of

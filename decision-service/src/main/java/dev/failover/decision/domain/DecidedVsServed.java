@@ -16,7 +16,10 @@ import dev.failover.contract.event.Decision;
  */
 public final class DecidedVsServed {
 
-    /** How long a decision may go without the actuator reporting it as its record before it counts as not served. */
+    /**
+     * How long a decision may go without the actuator reporting it as its record, or reported BLOCKED, before it counts
+     * as not served, by default ({@code failover.not-served-after}).
+     */
     public static final Duration BOUND = Duration.ofSeconds(60);
 
     /** Where the group's latest decision stands with the actuator. */
@@ -52,19 +55,28 @@ public final class DecidedVsServed {
     private DecidedVsServed() {
     }
 
-    /** @param latest the group's latest decision, null when none; @param serving the actuator's last report, or null */
+    /** {@link #of(Decision, GroupSnapshot.Serving, Instant, Duration)} with the default {@link #BOUND}. */
     public static Check of(Decision latest, GroupSnapshot.Serving serving, Instant now) {
+        return of(latest, serving, now, BOUND);
+    }
+
+    /**
+     * @param latest  the group's latest decision, null when none
+     * @param serving the actuator's last report, or null
+     * @param bound   how long the decision may go BLOCKED or unreported before it is NOT_SERVED
+     */
+    public static Check of(Decision latest, GroupSnapshot.Serving serving, Instant now, Duration bound) {
         String served = serving == null ? null : serving.decisionId();
         Long servedEpoch = serving == null ? null : serving.epoch();
         if (latest == null) {
             return new Check(State.NO_DECISION, null, 0, null, served, servedEpoch, "no decision yet");
         }
         if (serving != null && latest.decisionId().equals(serving.decisionId())) {
-            if (serving.status() == ActuationStatus.BLOCKED && !serving.at().plus(BOUND).isAfter(now)) {
+            if (serving.status() == ActuationStatus.BLOCKED && !serving.at().plus(bound).isAfter(now)) {
                 // a refusal is no progress (issue 51): counted as actuating, the group stayed green while nothing moved
                 return new Check(State.NOT_SERVED, latest.decisionId(), latest.epoch(), latest.issuedAt(), served,
                         servedEpoch, "the actuator refused decision " + served + ": BLOCKED since " + serving.at()
-                                + ", longer than " + BOUND.toSeconds() + " s" + (serving.detail() == null
+                                + ", longer than " + bound.toSeconds() + " s" + (serving.detail() == null
                                         || serving.detail().isEmpty() ? "" : ": " + serving.detail()));
             }
             State state = serving.status() == ActuationStatus.CONVERGED ? State.SERVED : State.ACTUATING;
@@ -73,11 +85,11 @@ public final class DecidedVsServed {
         }
         String reported = serving == null ? "no decision" : "decision " + served + " (epoch " + servedEpoch + ", "
                 + serving.status() + ")";
-        boolean late = !latest.issuedAt().plus(BOUND).isAfter(now);
+        boolean late = !latest.issuedAt().plus(bound).isAfter(now);
         return new Check(late ? State.NOT_SERVED : State.AWAITING_REPORT, latest.decisionId(), latest.epoch(),
                 latest.issuedAt(), served, servedEpoch, "the actuator reports " + reported + " as its record, not decision "
                         + latest.decisionId() + " (epoch " + latest.epoch() + ") issued at " + latest.issuedAt()
-                        + (late ? "; longer than " + BOUND.toSeconds() + " s: another owner's decision of the same epoch, "
+                        + (late ? "; longer than " + bound.toSeconds() + " s: another owner's decision of the same epoch, "
                                 + "a decision the actuator dead-lettered, or an actuator that is down" : ""));
     }
 }

@@ -60,8 +60,21 @@ public final class DecisionEngine {
     /** @param commandMaxAge commands issued longer ago are rejected as EXPIRED; must be positive */
     public DecisionEngine(Topology topology, Clock clock, Supplier<String> decisionIds, Duration clockSkewTolerance,
             Duration commandMaxAge) {
+        this(topology, clock, decisionIds, clockSkewTolerance, commandMaxAge, DecidedVsServed.BOUND);
+    }
+
+    /**
+     * @param commandMaxAge  commands issued longer ago are rejected as EXPIRED; must be positive
+     * @param notServedAfter how long the latest decision may go BLOCKED or unreported before the view says NOT_SERVED;
+     *                       must be positive
+     */
+    public DecisionEngine(Topology topology, Clock clock, Supplier<String> decisionIds, Duration clockSkewTolerance,
+            Duration commandMaxAge, Duration notServedAfter) {
         if (commandMaxAge.isNegative() || commandMaxAge.isZero()) {
             throw new IllegalArgumentException("command max age must be positive, was " + commandMaxAge);
+        }
+        if (notServedAfter.isNegative() || notServedAfter.isZero()) {
+            throw new IllegalArgumentException("not-served-after must be positive, was " + notServedAfter);
         }
         this.topology = topology;
         this.clock = clock;
@@ -72,7 +85,7 @@ public final class DecisionEngine {
         this.groups = new GroupRegistry(topology, guard);
         this.fleet = new FleetGuards(guard, groups.states(), topology.safety().maxSwitchesPerDayOf(topology.groups().size()));
         this.commands = new GroupCommands(decisionIds, commandMaxAge, this::evaluate);
-        this.views = new GroupViews(intake, fleet);
+        this.views = new GroupViews(intake, fleet, notServedAfter);
         this.actuator = new ActuatorFeedback(clock);
     }
 

@@ -12,9 +12,12 @@ final class GroupViews {
     private final ResultIntake intake;
     private final FleetGuards fleet;
 
-    GroupViews(ResultIntake intake, FleetGuards fleet) {
+    private final java.time.Duration notServedAfter;
+
+    GroupViews(ResultIntake intake, FleetGuards fleet, java.time.Duration notServedAfter) {
         this.intake = intake;
         this.fleet = fleet;
+        this.notServedAfter = notServedAfter;
     }
 
     /** The group's view at {@code now}. */
@@ -25,7 +28,8 @@ final class GroupViews {
         return new GroupView(s.group().id(), s.group().mode().name(), s.active(),
                 evidence.of(s.active()).health(), s.epoch(), s.lastSwitchAt(), automation, s.pin(), s.pause(),
                 s.freeze(), s.drill(), s.lastDrill(), s.serving(),
-                DecidedVsServed.of(s.journal().recentDecisions().stream().findFirst().orElse(null), s.serving(), now),
+                DecidedVsServed.of(s.journal().recentDecisions().stream().findFirst().orElse(null), s.serving(), now,
+                        notServedAfter),
                 s.trackers().views(evidence), safetyView, intake.locationClocks(now),
                 s.journal().recentDecisions(), s.journal().auditTrail(),
                 s.journal().recentActuations());

@@ -49,9 +49,10 @@ public class DecisionEngineProducer {
     @Singleton
     DecisionEngine engine(Topology topology, DecisionServiceConfig config) {
         checkPositive("failover.command-max-age", config.commandMaxAge());
+        checkPositive("failover.not-served-after", config.notServedAfter());
         checkPositive("failover.state.heartbeat", config.state().heartbeat());
         return new DecisionEngine(topology, Clock.systemUTC(), () -> UUID.randomUUID().toString(), config.clockSkewTolerance(),
-                config.commandMaxAge());
+                config.commandMaxAge(), config.notServedAfter());
     }
 
     /** @throws ConfigurationException naming {@code key} when {@code value} is zero or negative */

@@ -45,15 +45,29 @@ class DecidedVsServedTest {
                 Arguments.of("blocked by the actuator (reported at 60 s), within the bound",
                         new Report(true, 1, ActuationStatus.BLOCKED), 100, DecidedVsServed.State.ACTUATING),
                 Arguments.of("blocked by the actuator for longer than the bound: refused, not actuating",
-                        new Report(true, 1, ActuationStatus.BLOCKED), 121, DecidedVsServed.State.NOT_SERVED));
+                        new Report(true, 1, ActuationStatus.BLOCKED), 121, DecidedVsServed.State.NOT_SERVED),
+                // issue 51, item 2: the bound is failover.not-served-after
+                Arguments.of("blocked for 25 s under a configured bound of 20 s", new Report(true, 1, ActuationStatus.BLOCKED),
+                        85, DecidedVsServed.State.NOT_SERVED, 20),
+                Arguments.of("blocked for 15 s under a configured bound of 20 s", new Report(true, 1, ActuationStatus.BLOCKED),
+                        75, DecidedVsServed.State.ACTUATING, 20),
+                Arguments.of("no report 25 s after the decision under a configured bound of 20 s", null, 75,
+                        DecidedVsServed.State.NOT_SERVED, 20),
+                Arguments.of("blocked for 100 s under a configured bound of 5 min", new Report(true, 1, ActuationStatus.BLOCKED),
+                        160, DecidedVsServed.State.ACTUATING, 300)).map(a -> a.get().length == 4
+                                ? Arguments.of(a.get()[0], a.get()[1], a.get()[2], a.get()[3], null) : a);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("reports")
     void theLatestDecisionIsComparedWithWhatTheActuatorReportsServing(String scenario, Report report, int at,
-            DecidedVsServed.State expected) {
+            DecidedVsServed.State expected, Integer boundSeconds) {
         ManualClock clock = new ManualClock(T0);
-        DecisionEngine engine = engine(API, clock);
+        java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
+        DecisionEngine engine = boundSeconds == null ? engine(API, clock) : new DecisionEngine(
+                dev.failover.contract.topology.TopologyLoader.parse(API, "test"), clock, () -> "d-" + ids.incrementAndGet(),
+                java.time.Duration.ofSeconds(5), DecisionEngine.DEFAULT_COMMAND_MAX_AGE,
+                java.time.Duration.ofSeconds(boundSeconds));
         assertThat(run(engine, clock, PRIMARY_FAILS)).contains("t=50 api FAILOVER primary->secondary");
         Decision own = engine.view("api").orElseThrow().recentDecisions().get(0);
         if (report != null) {
