@@ -8,10 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import dev.failover.contract.event.CommandType;
@@ -68,11 +65,11 @@ class SignedCommandsTest {
             await("the genuine command handled, after the forged ones in partition order").atMost(WAIT)
                     .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(actions(run))
                             .as("audit actions of this test's commands").containsExactly("rejected EXPIRED: Force"));
-            assertThat(reason(dlq.await(r -> r.value().equals(unsigned), WAIT)))
+            assertThat(Rejections.reason(dlq.await(r -> r.value().equals(unsigned), WAIT)))
                     .isEqualTo("refused, not signed by a trusted key: UNSIGNED: no " + Topics.SIGNATURE_HEADER + " header");
-            assertThat(reason(dlq.await(r -> r.value().equals(strangers), WAIT)))
+            assertThat(Rejections.reason(dlq.await(r -> r.value().equals(strangers), WAIT)))
                     .contains("UNKNOWN_KEY: key id '" + TestSigningKeys.UNTRUSTED_KEY_ID + "' is not trusted");
-            assertThat(reason(dlq.await(r -> r.value().equals(genuineForOtherGroup), WAIT))).contains("BAD_SIGNATURE");
+            assertThat(Rejections.reason(dlq.await(r -> r.value().equals(genuineForOtherGroup), WAIT))).contains("BAD_SIGNATURE");
         }
         assertThat(given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).extract().<String>path("activeTarget"))
                 .as("active target after the forged FORCEs").isEqualTo(before);
@@ -91,15 +88,7 @@ class SignedCommandsTest {
                 .path("actions.findAll { it.reason.contains('" + run + "') }.action");
     }
 
-    /** failover_decision_records_rejected_total of failover.commands with this outcome; 0 before the first. */
     private static double rejected(String outcome) {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        Matcher m = Pattern.compile("failover_decision_records_rejected_total\\{outcome=\"" + outcome
-                + "\",topic=\"failover\\.commands\",?\\} ([0-9.E]+)").matcher(metrics);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
-    }
-
-    private static String reason(ConsumerRecord<String, String> record) {
-        return TopicClient.header(record, Topics.DEAD_LETTER_REASON_HEADER);
+        return Rejections.rejected(Topics.COMMANDS, outcome);
     }
 }

@@ -8,10 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import dev.failover.contract.event.ActuationResult;
@@ -68,12 +65,12 @@ class SignedResultsTest {
             await("the genuine result taken in, after the forged ones in partition order").atMost(WAIT)
                     .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(details(run))
                             .as("this test's results in GET /groups/api recentActuations").containsExactly("genuine " + run));
-            assertThat(reason(dlq.await(r -> r.value().equals(unsigned), WAIT)))
+            assertThat(Rejections.reason(dlq.await(r -> r.value().equals(unsigned), WAIT)))
                     .isEqualTo("refused, not signed by an actuator's key: UNSIGNED: no " + Topics.SIGNATURE_HEADER
                             + " header");
-            assertThat(reason(dlq.await(r -> r.value().equals(byTheDecisionKey), WAIT)))
+            assertThat(Rejections.reason(dlq.await(r -> r.value().equals(byTheDecisionKey), WAIT)))
                     .contains("UNKNOWN_KEY: key id '" + TestSigningKeys.SIGNER_KEY_ID + "' is not trusted");
-            assertThat(reason(dlq.await(r -> r.value().equals(otherGroups), WAIT))).contains("BAD_SIGNATURE");
+            assertThat(Rejections.reason(dlq.await(r -> r.value().equals(otherGroups), WAIT))).contains("BAD_SIGNATURE");
         }
         assertThat(rejected("UNSIGNED") - unsignedBefore).as("UNSIGNED results counted").isEqualTo(1.0);
         assertThat(rejected("UNKNOWN_KEY") - unknownBefore).as("UNKNOWN_KEY results counted").isEqualTo(1.0);
@@ -91,15 +88,7 @@ class SignedResultsTest {
                 .path("recentActuations.findAll { it.detail != null && it.detail.contains('" + run + "') }.detail");
     }
 
-    /** failover_decision_records_rejected_total of failover.actuations with this outcome; 0 before the first. */
     private static double rejected(String outcome) {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        Matcher m = Pattern.compile("failover_decision_records_rejected_total\\{outcome=\"" + outcome
-                + "\",topic=\"failover\\.actuations\",?\\} ([0-9.E]+)").matcher(metrics);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
-    }
-
-    private static String reason(ConsumerRecord<String, String> record) {
-        return TopicClient.header(record, Topics.DEAD_LETTER_REASON_HEADER);
+        return Rejections.rejected(Topics.ACTUATIONS, outcome);
     }
 }
