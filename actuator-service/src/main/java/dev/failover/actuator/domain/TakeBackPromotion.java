@@ -75,12 +75,8 @@ record TakeBackPromotion() implements ReconcileStep {
                         use, group);
             }
             // the old primary must answer first: fencing the promoted node while it cannot be unfenced leaves none
-            Optional<Observation> old = use.databases().observe(from.database());
-            old.ifPresent(o -> group.databaseSeen(from, o, now));
-            if (old.isEmpty() || !(old.get() instanceof Observation.Observed primary) || primary.role() == Role.REPLICA) {
-                return group.retryLater("the way back waits for " + from.id() + "'s database, the old primary, before it"
-                        + " fences " + promoted.id() + "'s: " + old.map(o -> o instanceof Observation.Observed
-                                ? "it is a replica" : why(o)).orElse("no backend or login configured"), now);
+            if (oldPrimary(from, now, use, group) instanceof OldPrimary.Waiting waiting) {
+                return group.retryLater(waiting.why(), now);
             }
             WriteOutcome fenced = use.databases().fence(promoted.database()).orElseThrow();
             group.report(ActuationStep.DATABASE, fenced instanceof WriteOutcome.Requested ? ActuationStatus.SUCCEEDED
@@ -102,13 +98,11 @@ record TakeBackPromotion() implements ReconcileStep {
                     + " (next transaction id " + nextXid + ", " + promotion.nextXid() + " before it); "
                     + unfenced.describe(), now, use, group);
         }
-        Optional<Observation> old = use.databases().observe(from.database());
-        old.ifPresent(o -> group.databaseSeen(from, o, now));
-        if (old.isEmpty() || !(old.get() instanceof Observation.Observed primary) || primary.role() == Role.REPLICA) {
-            return group.retryLater("the way back waits for " + from.id() + "'s database, the old primary: "
-                    + old.map(o -> o instanceof Observation.Observed ? "it is a replica" : why(o))
-                            .orElse("no backend or login configured"), now);
+        OldPrimary old = oldPrimary(from, now, use, group);
+        if (old instanceof OldPrimary.Waiting waiting) {
+            return group.retryLater(waiting.why(), now);
         }
+        Observation.Observed primary = ((OldPrimary.Answering) old).node();
         WriteOutcome unfenced = primary.role() == Role.WRITABLE ? new WriteOutcome.Requested("already writable")
                 : use.databases().unfence(from.database()).orElseThrow();
         if (!(unfenced instanceof WriteOutcome.Requested r)) {
@@ -132,6 +126,26 @@ record TakeBackPromotion() implements ReconcileStep {
         group.promotionTakenBack(promoted, abandoned, from, restored);
         group.report(ActuationStep.DATABASE, ActuationStatus.SUCCEEDED, Databases.kind(from.database()), taken, now);
         return group.retryLater(taken, now, use.settings().backoff().after(1));
+    }
+
+    /** The old primary as read now: answering as a node the way back can unfence, or why the way back waits. */
+    private sealed interface OldPrimary {
+        record Answering(Observation.Observed node) implements OldPrimary {
+        }
+
+        record Waiting(String why) implements OldPrimary {
+        }
+    }
+
+    private static OldPrimary oldPrimary(Target from, Instant now, Backends use, PassContext group) {
+        Optional<Observation> old = use.databases().observe(from.database());
+        old.ifPresent(o -> group.databaseSeen(from, o, now));
+        if (old.isPresent() && old.get() instanceof Observation.Observed primary && primary.role() != Role.REPLICA) {
+            return new OldPrimary.Answering(primary);
+        }
+        return new OldPrimary.Waiting("the way back waits for " + from.id() + "'s database, the old primary: "
+                + old.map(o -> o instanceof Observation.Observed ? "it is a replica" : why(o))
+                        .orElse("no backend or login configured"));
     }
 
     private static Duration keep(Promotion promotion, Target promoted, String why, Instant now, Backends use,
