@@ -11,7 +11,9 @@ import dev.failover.contract.event.Decision;
  * What must survive a restart or a move to another instance: the active target, the epoch, the switch history the flap
  * guard counts, operator overrides, a running drill and the audit trail; the actuator's refusals, since when each of
  * the group's targets has been failing and an operator's resume of a suspicion (what the correlated-failure guard
- * remembers, issue 51: a restart must not make old failures look new and correlated). Health is not in it: it is rebuilt from new
+ * remembers, issue 51: a restart must not make old failures look new and correlated); the term and instance tag
+ * of the owner that wrote it ({@link OwnershipTerm}, issue 51: the next owner's term is above it, and a snapshot of an
+ * earlier term never overrides a later one of the same epoch, {@link #rank()}). Health is not in it: it is rebuilt from new
  * probe results within a few intervals, and until then the engine holds (UNKNOWN is never acted on).
  */
 public record GroupSnapshot(
@@ -32,7 +34,9 @@ public record GroupSnapshot(
         List<ActuationEntry> recentActuations,
         List<Refusal> refusals,
         java.util.Map<String, Instant> failingSince,
-        Instant guardAcknowledgedAt) {
+        Instant guardAcknowledgedAt,
+        long term,
+        int termInstance) {
 
     public GroupSnapshot {
         // absent in records written before the guard's memory was kept (issue 51): read as none, never resumed
@@ -46,6 +50,29 @@ public record GroupSnapshot(
         seenCommands = seenCommands == null ? List.of() : List.copyOf(seenCommands);
         audit = audit == null ? List.of() : List.copyOf(audit);
         recentDecisions = recentDecisions == null ? List.of() : List.copyOf(recentDecisions);
+    }
+
+    /**
+     * Which of two snapshots of the group is the newer: the higher epoch, then the later term, then the higher instance
+     * tag (ADR 0002). A pause, pin or resume changes no epoch; without the term a snapshot an old owner wrote before it
+     * lost the group, landing in the log after the new owner's, would undo the new owner's pause at the next restore.
+     * One owner's snapshots of one term are written by one producer, in order: among them the log's order holds.
+     * Records written before terms were persisted rank as term 0.
+     */
+    public Rank rank() {
+        return new Rank(epoch, term, termInstance);
+    }
+
+    /** The order of a group's snapshots: see {@link GroupSnapshot#rank()}. */
+    public record Rank(long epoch, long term, int instance) implements Comparable<Rank> {
+
+        private static final java.util.Comparator<Rank> ORDER = java.util.Comparator.comparingLong(Rank::epoch)
+                .thenComparingLong(Rank::term).thenComparingInt(Rank::instance);
+
+        @Override
+        public int compareTo(Rank other) {
+            return ORDER.compare(this, other);
+        }
     }
 
     /**

@@ -25,6 +25,9 @@ final class GroupState {
     private long epoch;
     /** The lowest epoch the term this instance decides the group under may mint (OwnershipTerm); 0 when none. */
     private long firstEpochOfTerm;
+    /** The term the group is decided under, and the tag of the instance deciding it: persisted (OwnershipTerm). */
+    private long term;
+    private int termInstance;
     private Instant lastSwitchAt;
     private final Deque<Instant> automaticSwitches = new ArrayDeque<>();
     private GroupSnapshot.PinState pin;
@@ -164,8 +167,10 @@ final class GroupState {
      * This instance decides the group under {@code term} now: its next epoch is at least the term's first
      * ({@link OwnershipTerm}).
      */
-    void decideUnder(OwnershipTerm term) {
-        firstEpochOfTerm = term.firstEpoch();
+    void decideUnder(OwnershipTerm owner) {
+        term = owner.after(Math.max(term, OwnershipTerm.termOf(epoch)));
+        termInstance = owner.instance();
+        firstEpochOfTerm = owner.firstEpoch(term);
     }
 
     /** Remembers the last evaluation, for "why is it doing this now". */
@@ -394,18 +399,22 @@ final class GroupState {
     GroupSnapshot snapshot(Map<String, Instant> failingSince) {
         return new GroupSnapshot(group.id(), active, epoch, lastSwitchAt, List.copyOf(automaticSwitches), pin, pause, freeze,
                 drill, journal.auditTrail(), journal.recentDecisions(), lastDrill, serving, seenCommands.list(),
-                journal.recentActuations(), List.copyOf(refusals.values()), failingSince, guardAcknowledgedAt);
+                journal.recentActuations(), List.copyOf(refusals.values()), failingSince, guardAcknowledgedAt, term,
+                termInstance);
     }
 
     /**
-     * Takes a persisted snapshot (true), unless it is of an older epoch than this state (false): a record an instance published before
-     * it lost the group (cut off with its region, its producer retrying) can land in the log after the new owner's, and
-     * must not move the active target back. Snapshots of the same epoch are taken in log order.
+     * Takes a persisted snapshot (true), unless it ranks below this state (false, {@link GroupSnapshot#rank()}): a record
+     * an instance published before it lost the group (cut off with its region, its producer retrying) can land in the
+     * log after the new owner's, and must move neither the active target back nor undo the new owner's pause, pin or
+     * resume of the same epoch. Snapshots of the same rank are taken in log order.
      */
     boolean restore(GroupSnapshot s) {
-        if (s.epoch() < epoch) {
+        if (s.rank().compareTo(new GroupSnapshot.Rank(epoch, term, termInstance)) < 0) {
             return false;
         }
+        term = s.term();
+        termInstance = s.termInstance();
         if (group.target(s.activeTarget()).isPresent()) {
             active = s.activeTarget();
         }

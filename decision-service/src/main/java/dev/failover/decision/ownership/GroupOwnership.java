@@ -27,6 +27,7 @@ import org.jboss.logging.Logger;
 import dev.failover.contract.event.Topics;
 import dev.failover.contract.time.Backoff;
 import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.config.DecisionServiceConfig;
 import dev.failover.decision.domain.OwnershipTerm;
 import dev.failover.decision.ownership.PartitionOwnership.Standing;
 import dev.failover.decision.store.StateLoader;
@@ -69,6 +70,8 @@ public class GroupOwnership implements KafkaConsumerRebalanceListener {
     Event<PartitionsRevoked> revocations;
     @Inject
     KafkaClientService kafkaClients;
+    @Inject
+    DecisionServiceConfig config;
     @ConfigProperty(name = "mp.messaging.incoming." + CHANNEL + ".session.timeout.ms")
     Optional<Long> channelSessionTimeoutMs;
     @ConfigProperty(name = "kafka.session.timeout.ms")
@@ -220,12 +223,13 @@ public class GroupOwnership implements KafkaConsumerRebalanceListener {
     }
 
     /**
-     * The term of this assignment: the consumer group generation it belongs to. No other member is assigned these
-     * partitions in that generation, so epochs minted under it are this instance's alone (OwnershipTerm).
+     * The term of this assignment: the consumer group generation it belongs to, and this instance's id. No other member
+     * is assigned these partitions in that generation, and no other instance has the id, so epochs minted under it are
+     * this instance's alone (OwnershipTerm).
      */
-    private static OwnershipTerm termOf(Consumer<?, ?> consumer) {
+    private OwnershipTerm termOf(Consumer<?, ?> consumer) {
         try {
-            return OwnershipTerm.ofGeneration(consumer.groupMetadata().generationId());
+            return OwnershipTerm.ofGeneration(consumer.groupMetadata().generationId(), config.instanceId());
         } catch (RuntimeException e) {
             LOG.warnf("the consumer group generation is not known (%s): epochs are minted one above the last", e.getMessage());
             return OwnershipTerm.NONE;

@@ -47,9 +47,13 @@ public class StateDirectory {
     /** A group's latest state record and its offset: all records of a group are in one partition. */
     record Held(StateRecord record, long offset) {
 
-        /** Whether {@code newer} replaces this: later in the partition, and its epoch no lower. */
+        /**
+         * Whether {@code newer} replaces this: later in the partition, and ranked no lower (GroupSnapshot#rank: its epoch,
+         * then the term of the owner that wrote it), as a restore takes it.
+         */
         Held newest(Held newer) {
-            return newer.offset() > offset && newer.record().snapshot().epoch() >= record.snapshot().epoch() ? newer : this;
+            return newer.offset() > offset && newer.record().snapshot().rank().compareTo(record.snapshot().rank()) >= 0
+                    ? newer : this;
         }
     }
 

@@ -143,6 +143,6 @@ class HoldPrecedenceTest {
                 freeze ? new GroupSnapshot.FreezeState("4 switches within an hour", T0) : null,
                 drill == Drill.NO ? null : new GroupSnapshot.DrillState("secondary", "primary", T0,
                         drill == Drill.DUE ? NOW : NOW.plusSeconds(600), "dave", "d-start"),
-                List.of(), List.of(), null, null, List.of(), List.of(), List.of(), null, null);
+                List.of(), List.of(), null, null, List.of(), List.of(), List.of(), null, null, 0, 0);
     }
 }

@@ -131,7 +131,7 @@ class OwnershipLossTest {
         ManualClock clock = new ManualClock(T0);
         DecisionEngine first = engine(API, clock);
         first.beginRestore("api");
-        first.acquire("api", new OwnershipTerm(7));
+        first.acquire("api", new OwnershipTerm(7, "decider-a"));
         run(first, clock, PRIMARY_FAILS.stream().filter(p -> p.at() <= 50).toList());
         first.published("api", first.view("api").orElseThrow().recentDecisions().get(0).decisionId());
         GroupSnapshot stored = first.snapshot("api").orElseThrow();
@@ -142,10 +142,10 @@ class OwnershipLossTest {
         DecisionEngine successor = engine(API, later);
         zombie.beginRestore("api");
         zombie.restore(stored);
-        zombie.acquire("api", new OwnershipTerm(7)); // its generation: it never learnt of the rebalance
+        zombie.acquire("api", new OwnershipTerm(7, "decider-a")); // its generation: it never learnt of the rebalance
         successor.beginRestore("api");
         successor.restore(stored);
-        successor.acquire("api", new OwnershipTerm(8));
+        successor.acquire("api", new OwnershipTerm(8, "decider-b"));
         for (DecisionEngine e : List.of(zombie, successor)) {
             assertThat(e.apply(new Command.Force("api", "primary", "back to the primary", "dave")))
                     .isInstanceOf(CommandOutcome.Accepted.class);
@@ -155,6 +155,71 @@ class OwnershipLossTest {
         assertThat(zombieEpoch).as("the zombie's epoch, after the stored " + storedEpoch).isGreaterThan(storedEpoch);
         assertThat(successorEpoch).as("the successor's epoch: above the zombie's " + zombieEpoch)
                 .isGreaterThan(zombieEpoch);
+    }
+
+    /**
+     * Issue 51 item 5: the consumer group is re-created (deleted, its offsets expired, moved to a new cluster) while a
+     * zombie of the old group still decides: the new group's generations start again at 1, so the generation alone no
+     * longer sets the new owner apart. Both restored from the same state, they must still never mint the same epoch.
+     */
+    @Test
+    void aConsumerGroupRecreatedBetweenTwoOwnersNeverLetsThemMintTheSameEpoch() {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine first = engine(API, clock);
+        first.beginRestore("api");
+        first.acquire("api", new OwnershipTerm(7, "decider-a"));
+        run(first, clock, PRIMARY_FAILS.stream().filter(p -> p.at() <= 50).toList());
+        first.published("api", first.view("api").orElseThrow().recentDecisions().get(0).decisionId());
+        GroupSnapshot stored = first.snapshot("api").orElseThrow();
+
+        ManualClock later = new ManualClock(T0.plusSeconds(300));
+        DecisionEngine zombie = engine(API, later);
+        DecisionEngine successor = engine(API, later);
+        zombie.beginRestore("api");
+        zombie.restore(stored);
+        zombie.acquire("api", new OwnershipTerm(7, "decider-a")); // the old group's generation
+        successor.beginRestore("api");
+        successor.restore(stored);
+        successor.acquire("api", new OwnershipTerm(1, "decider-b")); // the re-created group's first generation
+        for (DecisionEngine e : List.of(zombie, successor)) {
+            assertThat(e.apply(new Command.Force("api", "primary", "back to the primary", "dave")))
+                    .isInstanceOf(CommandOutcome.Accepted.class);
+        }
+        long zombieEpoch = zombie.unpublished("api").get(0).epoch();
+        long successorEpoch = successor.unpublished("api").get(0).epoch();
+        assertThat(List.of(zombieEpoch, successorEpoch)).as("epochs minted after the stored " + stored.epoch())
+                .allSatisfy(e -> assertThat(e).isGreaterThan(stored.epoch())).doesNotHaveDuplicates();
+        assertThat(successorEpoch).as("the successor's epoch: above the zombie's, its term above the stored one's")
+                .isGreaterThan(zombieEpoch);
+    }
+
+    /**
+     * Issue 51 item 5: a pause changes no epoch. The new owner's pause must survive a snapshot of the same epoch that the
+     * old owner wrote before it lost the group and that landed in the log after the new owner's (its producer retried).
+     */
+    @Test
+    void aLateSnapshotOfAnEarlierTermNeverUndoesTheNewOwnersPauseOfTheSameEpoch() {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine old = engine(API, clock);
+        old.beginRestore("api");
+        old.acquire("api", new OwnershipTerm(3, "decider-a"));
+        GroupSnapshot ofOld = old.snapshot("api").orElseThrow();
+
+        DecisionEngine owner = engine(API, clock);
+        owner.beginRestore("api");
+        owner.restore(ofOld);
+        owner.acquire("api", new OwnershipTerm(4, "decider-b"));
+        assertThat(owner.apply(new Command.Pause("api", "investigating the primary", "carol")))
+                .isInstanceOf(CommandOutcome.Accepted.class);
+        GroupSnapshot ofOwner = owner.snapshot("api").orElseThrow();
+        assertThat(ofOwner.epoch()).as("a pause mints no epoch").isEqualTo(ofOld.epoch());
+
+        DecisionEngine next = engine(API, clock);
+        next.beginRestore("api");
+        next.restore(ofOwner);
+        next.restore(ofOld); // the old owner's record, behind the new owner's in the log
+        next.acquire("api", new OwnershipTerm(5, "decider-c"));
+        assertThat(next.view("api").orElseThrow().pause()).as("the new owner's pause after the restore").isNotNull();
     }
 
     /**

@@ -331,7 +331,7 @@ class OwnershipThroughKafkaTest {
             assertThat(epochs).as("epochs of " + group + ": the seeded one, then one above it").hasSize(2)
                     .startsWith(epochBefore + 4);
             assertThat(epochs.get(1)).as("the failover's epoch: above the restored one, in this generation's range")
-                    .isGreaterThan(epochBefore + 4).isGreaterThanOrEqualTo(1L << OwnershipTerm.SEQUENCE_BITS);
+                    .isGreaterThan(epochBefore + 4).isGreaterThanOrEqualTo(1L << (OwnershipTerm.SEQUENCE_BITS + OwnershipTerm.INSTANCE_BITS));
         }
     }
 

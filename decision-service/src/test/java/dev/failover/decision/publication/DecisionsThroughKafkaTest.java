@@ -73,7 +73,7 @@ class DecisionsThroughKafkaTest {
             assertThat(decision.kind()).isEqualTo(DecisionKind.FAILOVER);
             assertThat(decision.fromTarget()).isEqualTo(TestTopology.PRIMARY);
             assertThat(decision.toTarget()).isEqualTo(TestTopology.SECONDARY);
-            long termStart = 1L << OwnershipTerm.SEQUENCE_BITS;
+            long termStart = 1L << (OwnershipTerm.SEQUENCE_BITS + OwnershipTerm.INSTANCE_BITS);
             assertThat(decision.epoch()).as("the decision's epoch: in the range of this instance's term, its consumer group "
                     + "generation (issue 29)").isGreaterThanOrEqualTo(termStart);
             assertThat(decision.mode()).isEqualTo(DecisionMode.LIVE);

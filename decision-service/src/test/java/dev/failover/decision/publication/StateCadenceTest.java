@@ -76,7 +76,7 @@ class StateCadenceTest {
                                 null, null, "paused", List.of(), T0)), base.publishedAt()), Duration.ofSeconds(5), true),
                 Arguments.of("a new epoch in the snapshot", new StateRecord(base.schemaVersion(), new dev.failover.decision.domain.GroupSnapshot(
                         GROUP, TestTopology.SECONDARY, base.snapshot().epoch() + 1, T0, List.of(), null, null, null, null, List.of(),
-                        List.of(), null, null, List.of(), List.of(), List.of(), null, null), view, List.of(), base.publishedAt()), Duration.ofSeconds(5), true));
+                        List.of(), null, null, List.of(), List.of(), List.of(), null, null, 0, 0), view, List.of(), base.publishedAt()), Duration.ofSeconds(5), true));
     }
 
     @ParameterizedTest(name = "{0}: due {3}")
