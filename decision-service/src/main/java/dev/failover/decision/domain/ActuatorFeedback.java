@@ -3,9 +3,11 @@ package dev.failover.decision.domain;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionMode;
 
 /**
  * What the actuator reports about a group's decisions, taken into the group's state: a switch verified (the recovery
@@ -15,9 +17,11 @@ import dev.failover.contract.event.Decision;
 final class ActuatorFeedback {
 
     private final Clock clock;
+    private final Supplier<String> decisionIds;
 
-    ActuatorFeedback(Clock clock) {
+    ActuatorFeedback(Clock clock, Supplier<String> decisionIds) {
         this.clock = clock;
+        this.decisionIds = decisionIds;
     }
 
     /**
@@ -32,7 +36,7 @@ final class ActuatorFeedback {
      * Whether a decision is served: a report on an older epoch than the last one kept is ignored; a group blocked or
      * drifted is also noted in the audit trail.
      */
-    void converged(GroupState s, GroupSnapshot.Serving report) {
+    void converged(GroupState s, GroupSnapshot.Serving report, boolean decides) {
         if (!s.serving(report)) {
             return;
         }
@@ -47,7 +51,25 @@ final class ActuatorFeedback {
             s.refused(decision.get(), report);
         } else if (decision.isPresent() && report.status() == ActuationStatus.CONVERGED) {
             s.served(decision.get(), report.at());
+        } else if (decision.isEmpty() && decides) {
+            reissueOverForeign(s, report);
         }
+    }
+
+    /**
+     * The actuator serves a decision this instance did not make, of an epoch no lower than the group's latest decision:
+     * another owner decided the group too, and the actuator keeps the higher epoch (issue 51). The owner re-issues its
+     * latest decision above it, once: a re-issue that is itself overtaken is left NOT_SERVED for an operator
+     * (DecidedVsServed), so two owners never re-issue over each other for ever. Nothing is re-issued without a decision
+     * of this instance's own, for a shadow decision, or for one a refusal already took back.
+     */
+    private void reissueOverForeign(GroupState s, GroupSnapshot.Serving report) {
+        Optional<Decision> latest = s.journal().recentDecisions().stream().findFirst();
+        if (latest.isEmpty() || report.epoch() < latest.get().epoch() || s.isReissue(latest.get())
+                || latest.get().mode() != DecisionMode.LIVE || !latest.get().toTarget().equals(s.active())) {
+            return;
+        }
+        s.reissue(latest.get(), report, Evidence.of(s, clock.instant()), decisionIds.get());
     }
 
     /** A step the actuator reported, whatever its status: kept for the operator's timeline. */

@@ -24,7 +24,7 @@ public final class DecidedVsServed {
 
     /** Where the group's latest decision stands with the actuator. */
     public enum State {
-        /** No decision yet: the actuator serves the group's initial state. */
+        /** No decision yet, and the actuator serves none either: the group's initial state. */
         NO_DECISION,
         /** The actuator reports the latest decision as its record, CONVERGED. */
         SERVED,
@@ -37,7 +37,8 @@ public final class DecidedVsServed {
         AWAITING_REPORT,
         /**
          * For longer than {@link #BOUND}, the actuator has reported another decision, or none, as its record, or has
-         * reported the latest decision BLOCKED (refused: it will not move without a retry or a new decision).
+         * reported the latest decision BLOCKED (refused: it will not move without a retry or a new decision); or, at
+         * once, the actuator serves a decision while this instance has none.
          */
         NOT_SERVED
     }
@@ -68,6 +69,14 @@ public final class DecidedVsServed {
     public static Check of(Decision latest, GroupSnapshot.Serving serving, Instant now, Duration bound) {
         String served = serving == null ? null : serving.decisionId();
         Long servedEpoch = serving == null ? null : serving.epoch();
+        if (latest == null && serving != null && serving.epoch() > 0) {
+            // the engine has no decision, the actuator serves one: exactly when the engine's active target is most
+            // likely wrong (issue 51); there is nothing of this instance's to re-issue, so it is raised
+            return new Check(State.NOT_SERVED, null, 0, null, served, servedEpoch, "the actuator serves decision " + served
+                    + " (epoch " + servedEpoch + ", " + serving.status() + "), which this instance did not make, and it has "
+                    + "no decision of its own to re-issue: another owner decided the group; an operator's force or pin "
+                    + "sends the target this instance should serve");
+        }
         if (latest == null) {
             return new Check(State.NO_DECISION, null, 0, null, served, servedEpoch, "no decision yet");
         }
@@ -86,10 +95,17 @@ public final class DecidedVsServed {
         String reported = serving == null ? "no decision" : "decision " + served + " (epoch " + servedEpoch + ", "
                 + serving.status() + ")";
         boolean late = !latest.issuedAt().plus(bound).isAfter(now);
+        // a served epoch no lower than the latest decision's: another owner's decision, over which the latest one was
+        // re-issued once (ActuatorFeedback); a lower one or none: a decision not yet read, dead-lettered, or an actuator
+        // that is down, which a re-issue would not change
+        String why = serving != null && servedEpoch >= latest.epoch()
+                ? "another owner decided the group above this instance's latest decision, which was re-issued once; an "
+                        + "operator's force or pin decides"
+                : "a decision the actuator dead-lettered (its signature) or an actuator that is down or cut off: a "
+                        + "re-issue would not be served either";
         return new Check(late ? State.NOT_SERVED : State.AWAITING_REPORT, latest.decisionId(), latest.epoch(),
                 latest.issuedAt(), served, servedEpoch, "the actuator reports " + reported + " as its record, not decision "
                         + latest.decisionId() + " (epoch " + latest.epoch() + ") issued at " + latest.issuedAt()
-                        + (late ? "; longer than " + bound.toSeconds() + " s: another owner's decision of the same epoch, "
-                                + "a decision the actuator dead-lettered, or an actuator that is down" : ""));
+                        + (late ? "; longer than " + bound.toSeconds() + " s: " + why : ""));
     }
 }

@@ -86,7 +86,7 @@ public final class DecisionEngine {
         this.fleet = new FleetGuards(guard, groups.states(), topology.safety().maxSwitchesPerDayOf(topology.groups().size()));
         this.commands = new GroupCommands(decisionIds, commandMaxAge, this::evaluate);
         this.views = new GroupViews(intake, fleet, notServedAfter);
-        this.actuator = new ActuatorFeedback(clock);
+        this.actuator = new ActuatorFeedback(clock, decisionIds);
     }
 
     public Set<String> groupIds() {
@@ -250,11 +250,14 @@ public final class DecisionEngine {
 
     /**
      * The actuator reports whether a decision is served (desired vs served, ADR 0006). Reports on an older epoch than
-     * the last one kept are ignored; a group blocked or drifted is also noted in the audit trail.
+     * the last one kept are ignored; a group blocked or drifted is also noted in the audit trail. When this instance
+     * decides the group and the actuator serves another owner's decision over its latest one, that is re-issued above it
+     * (ActuatorFeedback), into the outbox: the caller publishes the group.
      */
     public synchronized void onConvergence(String group, String decisionId, long epoch, ActuationStatus status, String detail,
             Instant at) {
-        known(group).ifPresent(s -> actuator.converged(s, new GroupSnapshot.Serving(epoch, decisionId, status, detail, at)));
+        known(group).ifPresent(s -> actuator.converged(s, new GroupSnapshot.Serving(epoch, decisionId, status, detail, at),
+                groups.decides(group)));
     }
 
     /**

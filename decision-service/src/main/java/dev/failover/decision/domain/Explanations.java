@@ -31,13 +31,16 @@ final class Explanations {
     static final String FLAP_GUARD = FlapGuardRule.NAME;
     static final String BUDGET = SwitchBudgetRule.NAME;
     static final String OPERATOR = "operator";
+    /** The rule of a re-issued decision: the actuator served another owner's decision (issue 51). */
+    static final String DECIDED_VS_SERVED = "decided-vs-served";
 
     private Explanations() {
     }
 
     /** The state a replay starts from; taken before a switch changes it. */
     static Explanation.StartingState starting(GroupState s) {
-        return new Explanation.StartingState(s.active(), s.epoch(), s.lastSwitchAt(), s.holdDown().all());
+        return new Explanation.StartingState(s.active(), s.epoch(), s.lastSwitchAt(), s.holdDown().all(),
+                s.refusals());
     }
 
     /**
@@ -69,6 +72,26 @@ final class Explanations {
         }
         return new Explanation(s.group().id(), decision.decisionId(), now, Explanation.Verdict.SWITCHED, kind, from.id(), to.id(),
                 null, summary, rules, thresholds(s), targets(s, evidence), before);
+    }
+
+    /**
+     * Why {@code reissue} was made: the actuator served {@code served}, a decision this instance did not make, of an epoch
+     * no lower than its latest decision {@code latest}, which {@code reissue} repeats above it (issue 51).
+     */
+    static Explanation ofReissue(GroupState s, Explanation.StartingState before, Decision reissue, Decision latest,
+            GroupSnapshot.Serving served, Evidence evidence) {
+        List<Rule> rules = new ArrayList<>();
+        rules.add(new Rule(DECIDED_VS_SERVED, RuleResult.FIRED, "the actuator serves decision " + served.decisionId()
+                + " (epoch " + served.epoch() + ", " + served.status() + "), which this instance did not make, instead of "
+                + "its latest decision " + latest.decisionId() + " (epoch " + latest.epoch() + "): another owner decided "
+                + "the group too; " + latest.decisionId() + " is re-issued once, above epoch " + served.epoch()));
+        RuleChain.names().forEach(r -> rules.add(new Rule(r, RuleResult.NOT_APPLICABLE,
+                "a re-issue of decision " + latest.decisionId() + ", not a new switch")));
+        String summary = "re-issued " + reissue.kind() + " " + reissue.fromTarget() + " -> " + reissue.toTarget()
+                + " above epoch " + served.epoch() + ": the actuator served another owner's decision " + served.decisionId();
+        return new Explanation(s.group().id(), reissue.decisionId(), evidence.at(), Explanation.Verdict.SWITCHED,
+                reissue.kind(), reissue.fromTarget(), reissue.toTarget(), null, summary, rules, thresholds(s),
+                targets(s, evidence), before);
     }
 
     /**

@@ -28,6 +28,10 @@ final class GroupState {
     /** The term the group is decided under, and the tag of the instance deciding it: persisted (OwnershipTerm). */
     private long term;
     private int termInstance;
+    /** What this instance brings to deciding the group (generation, instance tag); NONE until it acquires it. */
+    private OwnershipTerm owner = OwnershipTerm.NONE;
+    /** The id of the group's latest decision when that is a re-issue: a decision is re-issued once (issue 51). */
+    private String reissue;
     private Instant lastSwitchAt;
     private final Deque<Instant> automaticSwitches = new ArrayDeque<>();
     private GroupSnapshot.PinState pin;
@@ -168,9 +172,45 @@ final class GroupState {
      * ({@link OwnershipTerm}).
      */
     void decideUnder(OwnershipTerm owner) {
+        this.owner = owner;
         term = owner.after(Math.max(term, OwnershipTerm.termOf(epoch)));
         termInstance = owner.instance();
         firstEpochOfTerm = owner.firstEpoch(term);
+    }
+
+    /** Whether {@code decision} is a re-issue made here ({@link #reissue}). */
+    boolean isReissue(Decision decision) {
+        return decision.decisionId().equals(reissue);
+    }
+
+    /**
+     * The actuator serves {@code served}, a decision this instance did not make, of an epoch no lower than {@code latest},
+     * the group's latest decision (another owner decided the group too: a zombie of a re-created consumer group that
+     * reached the same term, issue 51): {@code latest} is decided again, under a new id and an epoch above the served one
+     * — in a term above the served epoch's, whose range is this instance's alone. Not a switch: no switch budget counts
+     * it and the last switch's time stays.
+     */
+    Decision reissue(Decision latest, GroupSnapshot.Serving served, Evidence evidence, String decisionId) {
+        Explanation.StartingState before = Explanations.starting(this);
+        if (served.epoch() >= firstEpochOfTerm) {
+            if (owner.generation() == 0) {
+                epoch = Math.max(epoch, served.epoch());
+            } else {
+                term = owner.after(Math.max(term, OwnershipTerm.termOf(served.epoch())));
+                firstEpochOfTerm = owner.firstEpoch(term);
+            }
+        }
+        epoch = Math.max(epoch + 1, firstEpochOfTerm);
+        Decision decision = new Decision(EventCodec.SCHEMA_VERSION, decisionId, group.id(), epoch, latest.kind(),
+                latest.fromTarget(), latest.toTarget(), "re-issued above epoch " + served.epoch() + " (the actuator served "
+                        + "decision " + served.decisionId() + " of another owner): " + latest.reason(),
+                trackers.decisionEvidence(evidence), evidence.at(), latest.mode(), latest.principal());
+        reissue = decisionId;
+        audit(evidence.at(), Decision.AUTOMATION, "decision re-issued", "the actuator served decision "
+                + served.decisionId() + " (epoch " + served.epoch() + ") instead of " + latest.decisionId() + " (epoch "
+                + latest.epoch() + "); " + latest.decisionId() + " re-issued as " + decisionId + " (epoch " + epoch + ")");
+        journal.decided(decision, Explanations.ofReissue(this, before, decision, latest, served, evidence));
+        return decision;
     }
 
     /** Remembers the last evaluation, for "why is it doing this now". */
@@ -317,12 +357,19 @@ final class GroupState {
         journal.recordDecision(decision);
     }
 
-    /** A replay's start: the state an explanation recorded from before its evidence. */
+    /** A replay's start: the state an explanation recorded from before its evidence, the actuator's refusals with it. */
     void startFrom(Explanation.StartingState state) {
         active = state.activeTarget();
         epoch = state.epoch();
         lastSwitchAt = state.lastSwitchAt();
         holdDown.startFrom(state.stablyHealthySince());
+        refusals.clear();
+        state.refusals().stream().filter(r -> group.target(r.target()).isPresent()).forEach(r -> refusals.put(r.target(), r));
+    }
+
+    /** The actuator's refusals in force, by target (issue 51). */
+    List<GroupSnapshot.Refusal> refusals() {
+        return List.copyOf(refusals.values());
     }
 
     Thresholds thresholds() {

@@ -35,10 +35,16 @@ class DecidedVsServedTest {
                         70, DecidedVsServed.State.SERVED, null),
                 Arguments.of("still converging on it (capacity not ready)", new Report(true, 1, ActuationStatus.CONVERGING),
                         200, DecidedVsServed.State.ACTUATING, null),
-                Arguments.of("another owner's decision of the same epoch, within the bound",
-                        new Report(false, 1, ActuationStatus.CONVERGED), 100, DecidedVsServed.State.AWAITING_REPORT, null),
-                Arguments.of("another owner's decision of the same epoch, past the bound of 60 s",
-                        new Report(false, 1, ActuationStatus.CONVERGED), 111, DecidedVsServed.State.NOT_SERVED, null),
+                // issue 51, item 2: another owner's decision of an epoch no lower than this instance's latest is served:
+                // the latest is re-issued above it (at 100 s, when the report is read), once
+                Arguments.of("another owner's decision of the same epoch: re-issued, awaiting its report",
+                        new Report(false, 1, ActuationStatus.CONVERGED), 111, DecidedVsServed.State.AWAITING_REPORT, null),
+                Arguments.of("another owner's decision of a higher epoch: re-issued, awaiting its report",
+                        new Report(false, 9, ActuationStatus.CONVERGED), 111, DecidedVsServed.State.AWAITING_REPORT, null),
+                Arguments.of("the re-issue not reported either, past the bound: raised, not re-issued again",
+                        new Report(false, 1, ActuationStatus.CONVERGED), 161, DecidedVsServed.State.NOT_SERVED, null),
+                Arguments.of("another owner's decision of a lower epoch (not re-issued over), past the bound",
+                        new Report(false, 0, ActuationStatus.CONVERGED), 111, DecidedVsServed.State.NOT_SERVED, null),
                 Arguments.of("no report at all (dead-lettered, or the actuator is down), past the bound", null, 111,
                         DecidedVsServed.State.NOT_SERVED, null),
                 // issue 51: a refusal counted as "actuating" for ever kept the group green while nothing moved
@@ -76,7 +82,63 @@ class DecidedVsServedTest {
         clock.set(T0.plusSeconds(at));
         DecidedVsServed.Check check = engine.view("api").orElseThrow().decidedVsServed();
         assertThat(check.state()).as(check.detail()).isEqualTo(expected);
-        assertThat(check.decided()).isEqualTo(own.decisionId());
+        Decision latest = engine.view("api").orElseThrow().recentDecisions().get(0);
+        boolean reissued = report != null && !report.own() && report.epoch() >= own.epoch();
+        assertThat(check.decided()).as("the decision compared").isEqualTo(latest.decisionId());
+        assertThat(latest.decisionId().equals(own.decisionId())).as("the latest decision is the failover itself")
+                .isEqualTo(!reissued);
+        if (reissued) {
+            assertThat(latest).as("the re-issue").satisfies(r -> {
+                assertThat(r.epoch()).as("its epoch").isGreaterThan(report.epoch());
+                assertThat(r.toTarget()).isEqualTo(own.toTarget());
+                assertThat(r.fromTarget()).isEqualTo(own.fromTarget());
+                assertThat(r.kind()).isEqualTo(own.kind());
+            });
+            assertThat(engine.unpublished("api")).as("the outbox: the re-issue, once").extracting(Decision::decisionId)
+                    .contains(latest.decisionId()).hasSize(2);
+        }
         assertThat(own.issuedAt()).isEqualTo(Instant.parse("2026-11-22T03:00:50Z"));
+    }
+
+    /**
+     * Issue 51, item 2: the actuator serves a decision while the engine has none (another owner decided the group, this
+     * instance's restore missed it): exactly when the engine's active target is most wrong, so never NO_DECISION.
+     */
+    @org.junit.jupiter.api.Test
+    void aDecisionServedWhileTheEngineHasNoneIsNotServedAtOnce() {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = engine(API, clock);
+        engine.onConvergence("api", "decided-by-the-zombie", 5, ActuationStatus.CONVERGED, "", T0);
+        DecidedVsServed.Check check = engine.view("api").orElseThrow().decidedVsServed();
+        assertThat(check.state()).as(check.detail()).isEqualTo(DecidedVsServed.State.NOT_SERVED);
+        assertThat(check.detail()).contains("decided-by-the-zombie", "no decision of its own");
+        assertThat(engine.unpublished("api")).as("nothing to re-issue").isEmpty();
+
+        engine.onConvergence("api", "initial", 0, ActuationStatus.CONVERGED, "", T0);
+        DecisionEngine fresh = engine(API, clock);
+        fresh.onConvergence("api", "initial", 0, ActuationStatus.CONVERGED, "", T0);
+        assertThat(fresh.view("api").orElseThrow().decidedVsServed().state()).as("the actuator's initial record")
+                .isEqualTo(DecidedVsServed.State.NO_DECISION);
+    }
+
+    /**
+     * An instance that does not decide the group (still restoring it, or its partition revoked) re-issues nothing, even
+     * with the group's decisions in its state: the owner does that.
+     */
+    @org.junit.jupiter.api.Test
+    void anInstanceThatDoesNotDecideTheGroupReissuesNothing() {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine owner = engine(API, clock);
+        assertThat(run(owner, clock, PRIMARY_FAILS)).contains("t=50 api FAILOVER primary->secondary");
+        Decision own = owner.view("api").orElseThrow().recentDecisions().get(0);
+        owner.published("api", own.decisionId());
+        GroupSnapshot stored = owner.snapshot("api").orElseThrow();
+
+        DecisionEngine restoring = engine(API, clock);
+        restoring.beginRestore("api");
+        restoring.restore(stored); // not acquired yet
+        restoring.onConvergence("api", "decided-by-another-owner", own.epoch() + 1, ActuationStatus.CONVERGED, "",
+                clock.instant());
+        assertThat(restoring.unpublished("api")).as("the outbox of a group not decided here").isEmpty();
     }
 }
