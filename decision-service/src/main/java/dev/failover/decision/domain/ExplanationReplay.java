@@ -24,8 +24,8 @@ import dev.failover.contract.topology.Topology;
  * can come from results older than those kept.
  * <p>
  * What it does not carry: a dependency's results (a target with dependencies is no eligible destination in a replay),
- * the switch budgets' history (a hold by a budget does not replay), and the actuator's refusals (issue 51: a refused
- * target is a destination again in a replay).
+ * and the switch budgets' history (a hold by a budget does not replay). The actuator's refusals in force are part of
+ * the starting state (issue 51): a refused target is no destination in the replay either.
  */
 public final class ExplanationReplay {
 

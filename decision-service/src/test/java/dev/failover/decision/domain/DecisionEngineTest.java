@@ -209,9 +209,14 @@ class DecisionEngineTest {
 
     /** {@code extra}: more keys of the group, indented by four spaces, e.g. "    failback: {holdDownSeconds: 0}\n". */
     static DecisionEngine engine(String whenAllDown, String mode, String extra, ManualClock clock) {
-        Topology topology = TopologyLoader.parse(TOPOLOGY.formatted(whenAllDown, mode, extra), "test");
+        Topology topology = topology(whenAllDown, mode, extra);
         AtomicInteger ids = new AtomicInteger();
         return new DecisionEngine(topology, clock, () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
+    }
+
+    /** The topology {@link #engine(String, String, String, ManualClock)} decides. */
+    static Topology topology(String whenAllDown, String mode, String extra) {
+        return TopologyLoader.parse(TOPOLOGY.formatted(whenAllDown, mode, extra), "test");
     }
 
     static List<String> run(DecisionEngine engine, ManualClock clock, List<Probe> timeline) {

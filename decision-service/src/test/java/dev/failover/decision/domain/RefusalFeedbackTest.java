@@ -59,6 +59,28 @@ class RefusalFeedbackTest {
         assertThat(later).as("no failback to the refused target again").isEmpty();
     }
 
+    /**
+     * The hold's explanation replays to the same hold: the refusal is part of the state it started from, so the replay
+     * does not see the refused primary as a destination again (it chose a failback to it before the refusals were carried).
+     */
+    @Test
+    void theHoldOnARefusedTargetReplaysToTheSameHold() {
+        failbackRefused();
+        for (DecisionEngineTest.Probe p : timeline(rounds(160, 170, "secondary", UP, ALL),
+                rounds(180, 260, "secondary", DOWN, ALL), rounds(160, 260, "primary", UP, ALL),
+                rounds(160, 260, "maintenance", UP, ALL))) {
+            clock.set(T0.plusSeconds(p.at()));
+            engine.onProbeResult(DecisionEngineTest.result(p));
+        }
+        Explanation now = engine.explanationNow("api").orElseThrow();
+        assertThat(now.startingState().refusals()).as("the refusals the hold started from").extracting(
+                GroupSnapshot.Refusal::target).containsExactly("primary");
+        assertThat(ExplanationReplay.replay(DecisionEngineTest.topology("hold", "live",
+                "    failback: {holdDownSeconds: 20}\n"), now)).as("the replay of the hold")
+                .isInstanceOfSatisfying(Outcome.Held.class, h -> assertThat(h.reason())
+                        .isEqualTo(Outcome.HoldReason.NO_ELIGIBLE_TARGET));
+    }
+
     @Test
     void whenTheServedTargetFailsTheRefusedOneIsNotChosenAndTheHoldSaysWhy() {
         failbackRefused();

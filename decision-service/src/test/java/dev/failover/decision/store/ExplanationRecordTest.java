@@ -19,7 +19,7 @@ class ExplanationRecordTest {
     static Explanation explanation(String id, int second, int summaryLength) {
         return new Explanation("api", id, T0.plusSeconds(second), Explanation.Verdict.SWITCHED, null, "primary", "secondary",
                 null, "x".repeat(summaryLength), List.of(), Map.of("quorum", 2), List.of(),
-                new Explanation.StartingState("primary", 1, null, Map.of()));
+                new Explanation.StartingState("primary", 1, null, Map.of(), java.util.List.of()));
     }
 
     @Test
