@@ -332,10 +332,25 @@ const ACTIONS = [
   { id: 'release', label: 'Release the pin', path: 'release', applies: v => Boolean(v.pin), effect: v => 'The pin of ' + v.group + ' is released; automation decides again.' },
   { id: 'switchover', label: 'Planned switchover', path: 'switchover', target: true, applies: v => !v.drill, effect: (v, t) => 'Traffic of ' + v.group + ' moves to ' + t + ' as a planned switchover (TTL lowered first).' },
   { id: 'abort', label: 'Abort switchover', path: 'switchover/abort', applies: v => Boolean(v.pin && v.pin.switchedFrom), effect: v => 'The planned switchover of ' + v.group + ' stops.' },
-  { id: 'drill', label: 'Start a drill', path: 'drills', target: true, applies: v => v.automation === 'RUNNING', effect: (v, t) => 'Traffic of ' + v.group + ' moves to ' + t + ' for a drill, and back when it ends.' },
+  { id: 'drill', label: 'Start a drill', path: 'drills', target: true, applies: v => v.automation === 'RUNNING', consent: v => movesDatabaseOneWay(v),
+    effect: (v, t) => movesDatabaseOneWay(v)
+      ? 'Traffic of ' + v.group + ' moves to ' + t + ' for a drill, and its database moves one way: ' + t + '\'s node is promoted and '
+        + v.activeTarget + '\'s (' + (databaseOf(v, v.activeTarget) || 'none') + ') is fenced as an old primary. The drill\'s end, back to '
+        + v.activeTarget + ', is BLOCKED until that node is rebuilt as a replica: traffic stays on ' + t + '.'
+      : 'Traffic of ' + v.group + ' moves to ' + t + ' for a drill, and back when it ends.' },
   { id: 'drill-end', label: 'End the drill', path: 'drills/end', applies: v => Boolean(v.drill), effect: v => 'The drill of ' + v.group + ' ends and traffic goes back.' },
   { id: 'force', label: 'Force (break glass)', path: 'force', target: true, applies: () => true, effect: (v, t) => 'Traffic of ' + v.group + ' moves to ' + t + ' NOW, whatever its health, and stays there.' },
 ];
+
+// a drill moves a postgres or rds data tier one way (ADR 0020); the API asks for promoteDatabase: true
+function movesDatabaseOneWay(view) {
+  return view.targets.some(t => t.database && !t.database.startsWith('aurora-global '));
+}
+
+function databaseOf(view, target) {
+  const found = view.targets.find(t => t.target === target);
+  return found ? found.database : null;
+}
 
 function renderActions(view) {
   const operator = state.session && state.session.operator;
@@ -381,6 +396,11 @@ function openAction(group, action) {
   } else {
     byId('confirm-fields').replaceChildren();
   }
+  let consent = null;
+  if (action.consent && action.consent(view())) {
+    consent = el('input', { type: 'checkbox', id: 'confirm-consent' });
+    byId('confirm-fields').append(consent, el('label', { for: 'confirm-consent' }, 'I accept that the database moves one way'));
+  }
   const effect = () => {
     const chosen = select ? view().targets.find(t => t.target === select.value) : null;
     byId('confirm-effect').textContent = action.effect(view(), chosen ? chosen.target + (chosen.region ? ' (' + chosen.region + ')' : '') : '');
@@ -398,6 +418,9 @@ function openAction(group, action) {
     const body = { reason };
     if (select) {
       body.target = select.value;
+    }
+    if (consent) {
+      body.promoteDatabase = consent.checked;
     }
     byId('confirm-ok').disabled = true;
     try {

@@ -134,6 +134,13 @@ class FailoverCtlTest {
         assertThat(api.requests.get(1).header("Idempotency-Key")).as("a fresh key per run").isNotBlank().isNotEqualTo("k-1");
         api.answer("POST /groups/api/drills/end", 200, "{\"status\":\"applied\",\"message\":\"drill ended\"}");
         assertThat(run("drill", "end", "api", "-r", "done").out()).contains("applied: drill ended");
+
+        // issue 51, item 3: the consent a drill on a group with database nodes needs
+        api.answer("POST /groups/api/drills", 200, "{\"status\":\"applied\",\"message\":\"drill started\"}");
+        assertThat(run("drill", "start", "api", "-r", "quarterly", "--promote-database").exit()).isEqualTo(Exits.OK);
+        assertThat(api.requests.get(3).body()).contains("\"promoteDatabase\":true");
+        assertThat(run("drill", "start", "api", "-r", "quarterly").exit()).isEqualTo(Exits.OK);
+        assertThat(api.requests.get(4).body()).doesNotContain("promoteDatabase");
     }
 
     @Test

@@ -294,6 +294,13 @@ class DataTierIT {
         try (PostgresPair pair = PostgresPair.start(PostgresPair.Replication.ASYNC, 1);
                 TestStack stack = stack("data-forced", pair, 0)) {
             WritingClient.Route route = ready(stack, pair);
+            // issue 51, item 3: a drill would move this group's database one way; without consent it is refused,
+            // saying what it would do
+            java.net.http.HttpResponse<String> drill = stack.decider().post("/groups/api/drills", "operator",
+                    "{\"reason\": \"quarterly DR drill\"}");
+            assertThat(drill.statusCode()).as(drill.body()).isEqualTo(422);
+            assertThat(drill.body()).contains("\"field\":\"promoteDatabase\"", pair.primary().jdbcUrl(),
+                    pair.replica().jdbcUrl(), "fenced as an old primary");
             try (WritingClient writer = new WritingClient(route, PostgresPair.USER).start()) {
                 heldByTheBudget(stack, pair, writer);
 

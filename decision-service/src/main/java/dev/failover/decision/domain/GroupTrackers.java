@@ -10,6 +10,7 @@ import java.util.Map;
 
 import dev.failover.contract.event.TargetEvidence;
 import dev.failover.contract.event.TargetHealth;
+import dev.failover.contract.topology.DatabaseRef;
 import dev.failover.contract.topology.Dependency;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.ProbeSpec;
@@ -120,8 +121,18 @@ final class GroupTrackers {
                                     .map(t -> t.view(now, staleAfter(d.probe()), thresholds)).toList()))
                     .toList();
             views.add(new GroupView.TargetView(target.id(), of.health(), locations, target.region(), of.destination(),
-                    dependencyViews));
+                    dependencyViews, database(target.database())));
         }
         return views;
+    }
+
+    /** A database node as the view shows it: its kind, as the topology file names it, and the node; null for none. */
+    private static String database(DatabaseRef node) {
+        if (node == null) {
+            return null;
+        }
+        String kind = node instanceof DatabaseRef.Postgres ? "postgres" : node instanceof DatabaseRef.Rds ? "rds"
+                : "aurora-global";
+        return kind + " " + node.node();
     }
 }

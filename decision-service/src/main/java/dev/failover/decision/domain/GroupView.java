@@ -43,9 +43,11 @@ public record GroupView(
      * @param region       the region it runs in
      * @param destination  whether automation may move traffic to it now, and why not (ADR 0010)
      * @param dependencies the health of each of its dependencies
+     * @param database     its node of the data tier, as kind and node ("postgres jdbc:postgresql://…", "rds db-1",
+     *                     "aurora-global arn:…"); null without one (ADR 0020)
      */
     public record TargetView(String target, TargetHealth health, List<LocationView> locations, String region,
-            DestinationCheck destination, List<DependencyView> dependencies) {
+            DestinationCheck destination, List<DependencyView> dependencies, String database) {
     }
 
     /** A dependency's quorum health and each location's view of it. */

@@ -240,6 +240,7 @@ public class GroupsResource {
         if (body.durationMinutes() != null && (body.durationMinutes() < 1 || body.durationMinutes() > 1440)) {
             throw RequestChecks.invalid("durationMinutes", "must be between 1 and 1440, was " + body.durationMinutes());
         }
+        RequestChecks.databaseConsent(g, body.promoteDatabase());
         Duration duration = body.durationMinutes() == null ? null : Duration.ofMinutes(body.durationMinutes());
         return submit(new Command.StartDrill(group, body.target(), duration, body.reason(), caller()), idempotencyKey);
     }

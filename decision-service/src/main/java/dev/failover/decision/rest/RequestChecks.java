@@ -60,6 +60,23 @@ final class RequestChecks {
         }
     }
 
+    /**
+     * A drill on a group whose data tier it moves one way (ADR 0020) needs the operator's explicit consent,
+     * {@code promoteDatabase: true}: the answer without it says what the drill would do to the database (issue 51).
+     */
+    static void databaseConsent(FailoverGroup group, Boolean promoteDatabase) {
+        if (!group.drillMovesDatabaseOneWay() || Boolean.TRUE.equals(promoteDatabase)) {
+            return;
+        }
+        throw invalid("promoteDatabase", "a drill on " + group.id() + " moves its database one way: the drill target's "
+                + "database node is promoted and the active target's node is fenced as an old primary (nodes: "
+                + group.targets().stream().filter(t -> t.database() != null)
+                        .map(t -> t.id() + " " + t.database().node()).collect(java.util.stream.Collectors.joining(", "))
+                + "). The drill's end, back to the fenced node, is BLOCKED until that node is rebuilt as a replica of the "
+                + "promoted one (ADR 0020): traffic stays on the drill target. Send promoteDatabase: true (failoverctl "
+                + "drill start --promote-database) to accept");
+    }
+
     static WebApplicationException invalid(String field, String message) {
         return new WebApplicationException(ApiError.invalid(field, message));
     }

@@ -31,6 +31,8 @@ public final class Requests {
     @Schema(description = "Start a DR drill.")
     public record Drill(@Schema(description = "target to drill on; default the first secondary") String target,
             @Schema(description = "minutes; default the group's drill duration") Long durationMinutes,
-            @Schema(required = true) String reason) {
+            @Schema(required = true) String reason,
+            @Schema(description = "true to accept that the drill moves the group's database one way: required for a "
+                    + "group with postgres or rds database nodes (ADR 0020)") Boolean promoteDatabase) {
     }
 }

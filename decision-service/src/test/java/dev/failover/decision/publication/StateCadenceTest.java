@@ -47,7 +47,7 @@ class StateCadenceTest {
 
     static GroupView withLocation(GroupView view, UnaryOperator<GroupView.LocationView> change) {
         List<GroupView.TargetView> targets = view.targets().stream().map(t -> new GroupView.TargetView(t.target(), t.health(),
-                t.locations().stream().map(change).toList(), t.region(), t.destination(), t.dependencies())).toList();
+                t.locations().stream().map(change).toList(), t.region(), t.destination(), t.dependencies(), t.database())).toList();
         return new GroupView(view.group(), view.mode(), view.activeTarget(), view.activeHealth(), view.epoch(),
                 view.lastSwitchAt(), view.automation(), view.pin(), view.pause(), view.freeze(), view.drill(), view.lastDrill(),
                 view.serving(), view.decidedVsServed(), targets, view.safety(), view.locationClocks(), view.recentDecisions(),

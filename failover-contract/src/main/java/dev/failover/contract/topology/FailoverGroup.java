@@ -50,4 +50,14 @@ public record FailoverGroup(
     public Target primary() {
         return targets.get(0);
     }
+
+    /**
+     * Whether a drill moves this group's data tier one way (ADR 0020): it has a {@code postgres} or {@code rds} database
+     * node, so the drill's start fences the primary's node and promotes the replica, and its end, back to the fenced
+     * node, is BLOCKED until that node is rebuilt as a replica. An Aurora global database switches back by itself.
+     */
+    public boolean drillMovesDatabaseOneWay() {
+        return targets.stream().anyMatch(t -> t != null && t.database() != null
+                && !(t.database() instanceof DatabaseRef.AuroraGlobal));
+    }
 }

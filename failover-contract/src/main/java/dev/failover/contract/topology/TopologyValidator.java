@@ -321,8 +321,7 @@ public final class TopologyValidator {
             error(path + ".failback.holdDownSeconds", "must not be negative");
         }
         drill(path + ".drill", g.drill());
-        if (g.drill().enabled() && g.targets().stream().anyMatch(t -> t != null && t.database() != null
-                && !(t.database() instanceof DatabaseRef.AuroraGlobal))) {
+        if (g.drill().enabled() && g.drillMovesDatabaseOneWay()) {
             // a drill is a planned move there and back: the way back meets the fenced old primary (ADR 0020)
             error(path + ".drill.enabled", "a scheduled drill would move the database one way: its end, back to the fenced"
                     + " old primary, is BLOCKED until that node is rebuilt as a replica (ADR 0020). Leave drills off for a"

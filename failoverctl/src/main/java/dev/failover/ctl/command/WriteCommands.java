@@ -158,6 +158,10 @@ public final class WriteCommands {
         String target;
         @Option(names = "--duration-minutes", description = "1 to 1440; default the group's drill duration")
         Long durationMinutes;
+        @Option(names = "--promote-database", description = "accept that the drill moves the group's database one way: "
+                + "the drill target's node is promoted, the active one's fenced, and the drill's end is BLOCKED until that "
+                + "node is rebuilt as a replica (ADR 0020); required for a group with postgres or rds nodes")
+        boolean promoteDatabase;
 
         String action() {
             return "drills";
@@ -170,6 +174,9 @@ public final class WriteCommands {
             }
             if (durationMinutes != null) {
                 body.put("durationMinutes", durationMinutes);
+            }
+            if (promoteDatabase) {
+                body.put("promoteDatabase", true);
             }
         }
     }
