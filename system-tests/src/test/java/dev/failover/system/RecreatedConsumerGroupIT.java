@@ -1,0 +1,82 @@
+package dev.failover.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.ProbeOutcome;
+import dev.failover.contract.event.Topics;
+import dev.failover.testkit.kafka.TopicClient;
+
+/**
+ * Issue 51, item 7(c): terms survive a re-created consumer group. Epochs were kept owner-unique by the consumer group's
+ * generation alone, which starts again at 1 when the group is re-created. Kafka refuses to delete a group that still has
+ * a member, and a member that lost its group stops deciding when its lease lapses, so the case that matters is a new
+ * group while a member of the old one still runs: a rollout that renames the group, a move to a new cluster whose
+ * state is mirrored. Here two packaged decision-services, each alone in its own consumer group (generation 1 both), own
+ * the same group: the first fails it over, the second starts in a fresh group and restores that state, and both fail it
+ * back when the primary recovers. On the old code both minted the same epoch, one above the failover's; now the second
+ * decides under a term above the one it restored, with its own instance tag, and no epoch is minted twice.
+ */
+class RecreatedConsumerGroupIT {
+
+    static final Duration WAIT = Duration.ofSeconds(120);
+    static final String GROUP = "group-0";
+
+    @Test
+    void twoOwnersInAFreshAndAnOldConsumerGroupNeverMintTheSameEpoch() throws Exception {
+        try (TestStack stack = TestStack.named("regroup").topology(s -> DecisionOwnershipIT.topology()).start()) {
+            List<ServiceProcess> deciders = new ArrayList<>();
+            try (TopicClient client = new TopicClient(stack.kafka().bootstrapServers());
+                    TopicClient.Reader reader = client.reader(Topics.DECISIONS)) {
+                ServiceProcess first = stack.start(TestStack.DECISION, "decider-1", Map.of("FAILOVER_INSTANCE_ID",
+                        "decider-1"));
+                deciders.add(first);
+                first.awaitReady(Duration.ofSeconds(90));
+                await("decider-1 owning " + GROUP).atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                        .untilAsserted(() -> assertThat(DeciderViews.owned(first)).contains(GROUP));
+                await("a FAILOVER of " + GROUP).atMost(WAIT).pollInterval(Duration.ofSeconds(1)).pollInSameThread()
+                        .untilAsserted(() -> {
+                            ZombieDeciderIT.report(client, GROUP, ProbeOutcome.DOWN);
+                            assertThat(ZombieDeciderIT.decisions(reader, GROUP)).extracting(Decision::kind)
+                                    .contains(DecisionKind.FAILOVER);
+                        });
+
+                // a second instance in a fresh consumer group: its generation is 1 as well, and it restores the state
+                ServiceProcess second = stack.start(TestStack.DECISION, "decider-2", Map.of("FAILOVER_INSTANCE_ID",
+                        "decider-2", "MP_MESSAGING_INCOMING_DECISION_INPUTS_GROUP_ID", "decision-service-recreated"));
+                deciders.add(second);
+                second.awaitReady(Duration.ofSeconds(90));
+                await("decider-2 owning " + GROUP + " in its own consumer group").atMost(WAIT)
+                        .pollInterval(Duration.ofMillis(500))
+                        .untilAsserted(() -> assertThat(DeciderViews.owned(second)).contains(GROUP));
+                assertThat(DeciderViews.owned(first)).as("decider-1 still owns it in the old group").contains(GROUP);
+
+                // the primary recovers: each owner fails the group back
+                await("a FAILBACK of " + GROUP + " by each owner").atMost(WAIT).pollInterval(Duration.ofSeconds(1))
+                        .pollInSameThread().untilAsserted(() -> {
+                            ZombieDeciderIT.report(client, GROUP, ProbeOutcome.UP);
+                            assertThat(ZombieDeciderIT.decisions(reader, GROUP)).filteredOn(d -> d.kind() == DecisionKind.FAILBACK).as("failbacks")
+                                    .hasSizeGreaterThanOrEqualTo(2);
+                        });
+                assertThat(first.output()).as("decider-1's log").containsPattern("published decision \\S+ epoch \\d+: FAILBACK");
+                assertThat(second.output()).as("decider-2's log").containsPattern("published decision \\S+ epoch \\d+: FAILBACK");
+                List<Decision> all = ZombieDeciderIT.decisions(reader, GROUP);
+                System.out.printf("decisions of %s: %s%n", GROUP, all.stream().map(d -> d.kind() + " epoch " + d.epoch())
+                        .toList());
+                assertThat(all).extracting(Decision::epoch).as("epochs of " + GROUP + " decided by two owners of "
+                        + "generation 1 restored from the same state").doesNotHaveDuplicates();
+            } finally {
+                deciders.forEach(ServiceProcess::close);
+            }
+        }
+    }
+}
