@@ -25,6 +25,10 @@ import dev.failover.testkit.kafka.TopicClient;
  * the same group: the first fails it over, the second starts in a fresh group and restores that state, and both fail it
  * back when the primary recovers. On the old code both minted the same epoch, one above the failover's; now the second
  * decides under a term above the one it restored, with its own instance tag, and no epoch is minted twice.
+ * <p>
+ * Issue 51, item 2, with a (dry-run) actuator: it serves the higher epoch; the owner whose failback it did not serve
+ * re-issues its decision once, above; the other owner does the same over that re-issue, once; then the owner whose
+ * re-issue was overtaken raises NOT_SERVED with the reason, and nobody re-issues again.
  */
 class RecreatedConsumerGroupIT {
 
@@ -33,7 +37,9 @@ class RecreatedConsumerGroupIT {
 
     @Test
     void twoOwnersInAFreshAndAnOldConsumerGroupNeverMintTheSameEpoch() throws Exception {
-        try (TestStack stack = TestStack.named("regroup").topology(s -> DecisionOwnershipIT.topology()).start()) {
+        // the actuator runs dry-run and reports what it serves; a decision not served counts as such after 5 s
+        try (TestStack stack = TestStack.named("regroup").topology(s -> DecisionOwnershipIT.topology()).actuator()
+                .env(TestStack.DECISION, "FAILOVER_NOT_SERVED_AFTER", "5s").start()) {
             List<ServiceProcess> deciders = new ArrayList<>();
             try (TopicClient client = new TopicClient(stack.kafka().bootstrapServers());
                     TopicClient.Reader reader = client.reader(Topics.DECISIONS)) {
@@ -74,9 +80,39 @@ class RecreatedConsumerGroupIT {
                         .toList());
                 assertThat(all).extracting(Decision::epoch).as("epochs of " + GROUP + " decided by two owners of "
                         + "generation 1 restored from the same state").doesNotHaveDuplicates();
+
+                // issue 51, item 2: the actuator serves the higher epoch; the other owner sees another owner's decision
+                // served over its own and re-issues it once, above; the first owner then does the same, once. The owner
+                // whose re-issue was overtaken raises NOT_SERVED instead of re-issuing again.
+                await("one owner SERVED, the other NOT_SERVED").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                        .untilAsserted(() -> assertThat(List.of(decidedVsServed(first), decidedVsServed(second)))
+                                .as("decided vs served at decider-1 and decider-2")
+                                .containsExactlyInAnyOrder("SERVED", "NOT_SERVED"));
+                ServiceProcess serving = decidedVsServed(first).equals("SERVED") ? first : second;
+                long servedEpoch = view(serving).path("decidedVsServed").path("servedEpoch").asLong();
+                await("the served decision read").atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> ZombieDeciderIT
+                        .decisions(reader, GROUP).stream().anyMatch(d -> d.epoch() == servedEpoch));
+                List<Decision> reissues = ZombieDeciderIT.decisions(reader, GROUP).stream()
+                        .filter(d -> d.reason().startsWith("re-issued above epoch")).toList();
+                System.out.printf("re-issues of %s: %s%n", GROUP, reissues.stream().map(d -> d.kind() + " epoch " + d.epoch())
+                        .toList());
+                assertThat(reissues).as("re-issues: one by each owner, the first over the other's failback, the second over"
+                        + " the first re-issue").hasSize(2)
+                        .extracting(Decision::toTarget).containsOnly(dev.failover.testkit.topology.TestTopology.PRIMARY);
+                ServiceProcess raised = serving == first ? second : first;
+                assertThat(view(raised).path("decidedVsServed").path("detail").asText()).as("the raised owner's reason")
+                        .contains("another owner decided the group");
             } finally {
                 deciders.forEach(ServiceProcess::close);
             }
         }
+    }
+
+    static com.fasterxml.jackson.databind.JsonNode view(ServiceProcess decider) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(decider.get("/groups/" + GROUP, "viewer"));
+    }
+
+    static String decidedVsServed(ServiceProcess decider) throws Exception {
+        return view(decider).path("decidedVsServed").path("state").asText();
     }
 }
