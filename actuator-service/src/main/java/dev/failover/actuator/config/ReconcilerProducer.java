@@ -17,6 +17,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.failover.actuator.dns.ArcRoutingControlProvider;
@@ -24,6 +25,7 @@ import dev.failover.actuator.dns.ArcSafetyRuleCatalog;
 import dev.failover.actuator.dns.ArcSettings;
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.DryRunDnsProvider;
+import dev.failover.actuator.dns.LeasedDnsProvider;
 import dev.failover.actuator.dns.RecordKey;
 import dev.failover.actuator.dns.Rfc2136DnsProvider;
 import dev.failover.actuator.dns.Rfc2136Settings;
@@ -32,6 +34,7 @@ import dev.failover.actuator.dns.Route53Settings;
 import dev.failover.actuator.domain.GroupDns;
 import dev.failover.actuator.domain.Reconciler;
 import dev.failover.actuator.domain.TrafficPlan;
+import dev.failover.actuator.lease.CoordinatorLease;
 import dev.failover.actuator.messaging.ActuationPublisher;
 import dev.failover.actuator.metrics.ActuatorMetrics;
 import dev.failover.actuator.messaging.ReconcileLoop;
@@ -105,9 +108,21 @@ public class ReconcilerProducer {
         return settings.topology();
     }
 
+    /**
+     * The lease every external write asks first (issue 52): half the decisions consumer's session timeout after the
+     * group coordinator was last heard from.
+     */
     @Produces
     @Singleton
-    DnsProvider dnsProvider(ActuatorSettings settings) {
+    CoordinatorLease lease(@ConfigProperty(name = "mp.messaging.incoming.decisions.session.timeout.ms") long sessionTimeoutMs) {
+        java.time.Duration length = CoordinatorLease.lengthFor(java.time.Duration.ofMillis(sessionTimeoutMs));
+        LOG.infof("external writes only under a lease of %d ms on the consumer group's assignment", length.toMillis());
+        return new CoordinatorLease(System::nanoTime, length);
+    }
+
+    @Produces
+    @Singleton
+    DnsProvider dnsProvider(ActuatorSettings settings, CoordinatorLease lease) {
         DnsProvider provider;
         if (settings.dns() instanceof Rfc2136Settings rfc2136) {
             provider = new Rfc2136DnsProvider(rfc2136);
@@ -121,7 +136,7 @@ public class ReconcilerProducer {
             provider = dryRun;
         }
         LOG.infof("DNS provider: %s (%s routing)", provider.name(), provider.routing());
-        return provider;
+        return new LeasedDnsProvider(provider, lease);
     }
 
     /** The SDK's own retries are off: the reconcile loop retries, so that there is one policy, measured and tested. */
@@ -154,7 +169,7 @@ public class ReconcilerProducer {
      * SDK retries (the provider moves on to the next endpoint; the loop retries). The first endpoint tried is random, so
      * that the actuators of several regions do not all start at the same one.
      */
-    static GroupDns arcDns(ActuatorSettings settings, ArcSafetyRuleCatalog safetyRules) {
+    static GroupDns arcDns(ActuatorSettings settings, ArcSafetyRuleCatalog safetyRules, CoordinatorLease lease) {
         ArcSettings arc = settings.arc();
         AwsCredentialsProvider own = DefaultCredentialsProvider.builder().build();
         List<ArcRoutingControlProvider.Endpoint> endpoints = arc.endpoints().stream().map(e -> {
@@ -172,7 +187,8 @@ public class ReconcilerProducer {
                 ThreadLocalRandom.current().nextInt(endpoints.size()), safetyRules);
         LOG.infof("ARC routing controls for groups %s through %d endpoints", new java.util.TreeSet<>(arc.groups().keySet()),
                 endpoints.size());
-        return new GroupDns(provider, new TrafficPlan(DnsProvider.Routing.SWITCHES, 1, List.of(), settings.ttlFloorSeconds()));
+        return new GroupDns(new LeasedDnsProvider(provider, lease), new TrafficPlan(DnsProvider.Routing.SWITCHES, 1, List.of(),
+                settings.ttlFloorSeconds()));
     }
 
     /** The ARC credentials for calls signed for {@code region}: the role assumed through that region's STS, or our own. */
@@ -242,11 +258,14 @@ public class ReconcilerProducer {
     @Produces
     @Singleton
     Reconciler reconciler(ActuatorSettings settings, DnsProvider dns, KafkaDesiredStore store, KafkaEvidenceStore evidence,
-            ActuationPublisher publisher, ActuatorMetrics metrics, ArcSafetyRuleCatalog arcSafetyRules) {
+            ActuationPublisher publisher, ActuatorMetrics metrics, ArcSafetyRuleCatalog arcSafetyRules,
+            CoordinatorLease lease) {
         GroupDns everyGroup = new GroupDns(dns, trafficPlan(settings, dns));
-        GroupDns arc = settings.arc().groups().isEmpty() ? null : arcDns(settings, arcSafetyRules);
+        GroupDns arc = settings.arc().groups().isEmpty() ? null : arcDns(settings, arcSafetyRules, lease);
+        // every external write asks the lease first (issue 52): DNS (above), ARC, scaling, databases
         Reconciler reconciler = new Reconciler(settings.topology(), g -> settings.arc().covers(g) ? arc : everyGroup,
-                scalers(settings.scaling()), databases(settings.databases(), settings.scaling().aws()), store, evidence,
+                scalers(settings.scaling()).leasedBy(lease),
+                databases(settings.databases(), settings.scaling().aws()).leasedBy(lease), store, evidence,
                 publisher::publish, Clock.systemUTC(), settings.reconcile());
         settings.topology().groups().forEach(g -> {
             metrics.trackGroup(g.id(), () -> reconciler.status(g.id()));

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
+import dev.failover.actuator.lease.Lease;
 import dev.failover.contract.topology.DatabaseRef;
 
 /**
@@ -26,6 +27,7 @@ public final class Databases {
     private final Database<DatabaseRef.Rds> rds;
     private final Database<DatabaseRef.AuroraGlobal> aurora;
     private final Map<String, Login> logins;
+    private final Lease lease;
 
     /** PostgreSQL only. */
     public Databases(Database<PostgresRef> postgres, Map<String, Login> logins) {
@@ -35,10 +37,24 @@ public final class Databases {
     /** @param postgres, rds, aurora the backends, null where none is configured */
     public Databases(Database<PostgresRef> postgres, Database<DatabaseRef.Rds> rds, Database<DatabaseRef.AuroraGlobal> aurora,
             Map<String, Login> logins) {
+        this(postgres, rds, aurora, logins, Lease.HELD);
+    }
+
+    private Databases(Database<PostgresRef> postgres, Database<DatabaseRef.Rds> rds, Database<DatabaseRef.AuroraGlobal> aurora,
+            Map<String, Login> logins, Lease lease) {
         this.postgres = postgres;
         this.rds = rds;
         this.aurora = aurora;
         this.logins = Map.copyOf(logins);
+        this.lease = lease;
+    }
+
+    /**
+     * These backends with every write (promote, fence, unfence) asking {@code lease} first (issue 52): while it has
+     * lapsed nothing is written and the outcome is {@link Database.WriteOutcome.Unavailable} with its reason.
+     */
+    public Databases leasedBy(Lease lease) {
+        return new Databases(postgres, rds, aurora, logins, lease);
     }
 
     /** No database backend: a target with a database node cannot be switched to (its step blocks). */
@@ -67,17 +83,17 @@ public final class Databases {
 
     /** Asks the node of {@code ref} to become writable; empty when no backend or login is configured for it. */
     public Optional<Database.WriteOutcome> promote(DatabaseRef ref, Database.Move move) {
-        return call(ref, (db, r) -> db.promote(r, move), (db, r) -> db.promote(r, move), (db, r) -> db.promote(r, move));
+        return write(ref, (db, r) -> db.promote(r, move), (db, r) -> db.promote(r, move), (db, r) -> db.promote(r, move));
     }
 
     /** Makes the node of {@code ref} refuse writes; empty when no backend or login is configured for it. */
     public Optional<Database.WriteOutcome> fence(DatabaseRef ref) {
-        return call(ref, Database::fence, Database::fence, Database::fence);
+        return write(ref, Database::fence, Database::fence, Database::fence);
     }
 
     /** See {@link Database#unfence}; empty without a backend or login for the ref. */
     public Optional<Database.WriteOutcome> unfence(DatabaseRef ref) {
-        return call(ref, Database::unfence, Database::unfence, Database::unfence);
+        return write(ref, Database::unfence, Database::unfence, Database::unfence);
     }
 
     /** Whether the backend of {@code ref} makes a planned move atomically, demoting the old primary itself (Aurora). */
@@ -90,6 +106,23 @@ public final class Databases {
     public boolean switchesOverItself(DatabaseRef ref) {
         return call(ref, (db, r) -> db.switchesOverItself(), (db, r) -> db.switchesOverItself(),
                 (db, r) -> db.switchesOverItself()).orElse(false);
+    }
+
+    /** A {@link #call} that writes: only while the lease holds. */
+    private Optional<Database.WriteOutcome> write(DatabaseRef ref,
+            BiFunction<Database<PostgresRef>, PostgresRef, Database.WriteOutcome> onPostgres,
+            BiFunction<Database<DatabaseRef.Rds>, DatabaseRef.Rds, Database.WriteOutcome> onRds,
+            BiFunction<Database<DatabaseRef.AuroraGlobal>, DatabaseRef.AuroraGlobal, Database.WriteOutcome> onAurora) {
+        Optional<String> lapsed = lease.lapsed();
+        if (lapsed.isPresent()) {
+            return call(ref, (db, r) -> unwritten(lapsed.get()), (db, r) -> unwritten(lapsed.get()),
+                    (db, r) -> unwritten(lapsed.get()));
+        }
+        return call(ref, onPostgres, onRds, onAurora);
+    }
+
+    private static Database.WriteOutcome unwritten(String lapsed) {
+        return new Database.WriteOutcome.Unavailable("not written: " + lapsed);
     }
 
     private <T> Optional<T> call(DatabaseRef ref, BiFunction<Database<PostgresRef>, PostgresRef, T> onPostgres,

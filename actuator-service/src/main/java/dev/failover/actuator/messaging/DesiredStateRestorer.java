@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 import dev.failover.actuator.config.ActuatorSettings;
 import dev.failover.actuator.domain.DesiredState;
 import dev.failover.actuator.domain.Reconciler;
+import dev.failover.actuator.lease.CoordinatorLease;
 import dev.failover.actuator.state.KafkaDesiredStore;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Topology;
@@ -55,6 +56,8 @@ public class DesiredStateRestorer implements KafkaConsumerRebalanceListener {
     Topology topology;
     @Inject
     ActuatorSettings settings;
+    @Inject
+    CoordinatorLease lease;
 
     private ScheduledExecutorService restoring;
     private PartitionRestores restores;
@@ -79,6 +82,7 @@ public class DesiredStateRestorer implements KafkaConsumerRebalanceListener {
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        lease.rebalanced(); // the coordinator just gave this member its assignment, possibly none
         if (partitions.isEmpty()) {
             return;
         }

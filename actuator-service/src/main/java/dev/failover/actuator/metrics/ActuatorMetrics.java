@@ -29,6 +29,11 @@ public class ActuatorMetrics {
 
     /** Actuation results by group, step, status and provider. */
     public static final String STEPS = "failover.actuator.steps";
+    /**
+     * 1 while this actuator's lease on its consumer group's assignment holds (it heard from its group coordinator within
+     * half the session timeout, issue 52), 0 while it writes nothing outside Kafka.
+     */
+    public static final String LEASE_HELD = "failover.actuator.lease.held";
     /** Duration of each step, by step and provider. */
     public static final String STEP_DURATION = "failover.actuator.step.duration";
     /** Seconds from a decision's issue to its switch proven served, by group. */
@@ -167,6 +172,11 @@ public class ActuatorMetrics {
     }
 
     /** Registers the group's convergence gauges, read from {@code status} at scrape time. */
+    /** The lease gauge ({@link #LEASE_HELD}). */
+    public void trackLease(java.util.function.BooleanSupplier held) {
+        Gauge.builder(LEASE_HELD, () -> held.getAsBoolean() ? 1 : 0).register(registry);
+    }
+
     public void trackGroup(String group, Supplier<GroupReconciler.Status> status) {
         gauge(UNSERVED_SECONDS, group, status, s -> s.unservedSince() == null ? 0
                 : Duration.between(s.unservedSince(), clock.instant()).toMillis() / 1000.0);

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.failover.actuator.lease.Lease;
 import dev.failover.actuator.scaling.Scaler.CapacityOutcome;
 import dev.failover.actuator.scaling.Scaler.ScaleOutcome;
 import dev.failover.actuator.scaling.ScalingSettings.Placed;
@@ -17,6 +18,7 @@ import dev.failover.contract.topology.ScalingRef;
 public final class Scalers {
 
     private final Map<Placed, Scaler<?>> byPlace;
+    private final Lease lease;
 
     /** @throws IllegalArgumentException when a scaler is given under a kind it does not serve */
     public Scalers(Map<Placed, ? extends Scaler<?>> scalers) {
@@ -26,6 +28,20 @@ public final class Scalers {
             }
         });
         this.byPlace = Collections.unmodifiableMap(new LinkedHashMap<>(scalers));
+        this.lease = Lease.HELD;
+    }
+
+    private Scalers(Map<Placed, Scaler<?>> byPlace, Lease lease) {
+        this.byPlace = byPlace;
+        this.lease = lease;
+    }
+
+    /**
+     * These scalers with every scale-up and scale-down asking {@code lease} first (issue 52): while it has lapsed nothing
+     * is asked of the platform and the outcome is {@link ScaleOutcome.Unavailable} with its reason. Reads go through.
+     */
+    public Scalers leasedBy(Lease lease) {
+        return new Scalers(byPlace, lease);
     }
 
     /** No scaler at all: targets with a scaling ref cannot be switched to. */
@@ -40,12 +56,17 @@ public final class Scalers {
 
     /** Asks for the target's active size with the scaler of its place; empty when none is configured. */
     public Optional<ScaleOutcome> scaleUp(ScalingRef ref) {
-        return scalerOf(ref).map(scaler -> up(scaler, ref));
+        return scalerOf(ref).map(scaler -> leased().orElseGet(() -> up(scaler, ref)));
     }
 
     /** Returns the target of {@code ref} to pilot light with the scaler of its place; empty when none is configured. */
     public Optional<ScaleOutcome> scaleDown(ScalingRef ref) {
-        return scalerOf(ref).map(scaler -> down(scaler, ref));
+        return scalerOf(ref).map(scaler -> leased().orElseGet(() -> down(scaler, ref)));
+    }
+
+    /** The outcome of a write the lease refuses; empty while it holds. */
+    private Optional<ScaleOutcome> leased() {
+        return lease.lapsed().map(why -> new ScaleOutcome.Unavailable("not asked: " + why));
     }
 
     private Optional<Scaler<?>> scalerOf(ScalingRef ref) {

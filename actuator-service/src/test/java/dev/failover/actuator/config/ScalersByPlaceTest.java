@@ -92,6 +92,23 @@ class ScalersByPlaceTest {
         assertThat(east.desiredCount("prod", "api-east")).as("the us-east-1 service, scaled in us-east-1").contains(1);
     }
 
+    /** Issue 52, item 1: with the actuator's lease lapsed, no scaling request reaches the platform; reads still do. */
+    @Test
+    void aLapsedLeaseAsksNothingOfThePlatform() {
+        ScalingRef.EcsService api = ecs("api-lease", "us-west-2", null);
+        Scalers scalers = ReconcilerProducer.scalers(settings(Set.of(Placed.of(api)), Optional.empty(), Map.of()))
+                .leasedBy(() -> Optional.of("this actuator has not heard from its Kafka group coordinator for 4000 ms"));
+        int before = west.calls().size();
+        assertThat(scalers.scaleUp(api)).hasValueSatisfying(o -> assertThat(o).isInstanceOfSatisfying(
+                ScaleOutcome.Unavailable.class, u -> assertThat(u.reason()).startsWith("not asked: ")
+                        .contains("group coordinator")));
+        assertThat(scalers.scaleDown(api)).containsInstanceOf(ScaleOutcome.Unavailable.class);
+        assertThat(west.calls().subList(before, west.calls().size())).as("requests that reached ECS").isEmpty();
+        scalers.observe(api);
+        assertThat(west.calls().subList(before, west.calls().size())).extracting(EcsRegion.Call::operation)
+                .as("a read still goes through").containsExactly("DescribeServices");
+    }
+
     @Test
     void aTargetInAPlaceWithoutAScalerIsNotScaledElsewhere() {
         ScalingRef.EcsService known = ecs("api", "us-east-1", null);

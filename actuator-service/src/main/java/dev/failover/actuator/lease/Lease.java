@@ -1,0 +1,17 @@
+package dev.failover.actuator.lease;
+
+import java.util.Optional;
+
+/**
+ * Whether this actuator may write to the world now: DNS, ARC routing controls, scaling, databases (issue 52, ADR 0006).
+ * Every external write asks first; a write refused by the lease is not made, and is reported as not made.
+ */
+@FunctionalInterface
+public interface Lease {
+
+    /** A lease that always holds: tools and tests without a consumer group. */
+    Lease HELD = Optional::empty;
+
+    /** Empty while the lease holds; otherwise why this instance must not write. */
+    Optional<String> lapsed();
+}

@@ -1,0 +1,59 @@
+package dev.failover.actuator.lease;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Issue 52, item 1: the lease every external write asks first. A line is a history of events at milliseconds, with a
+ * lease of 3000 ms: R a rebalance completed, H<t> a heartbeat answered that was sent at t, C a check (which says when a
+ * rebalance must be asked for); then whether the lease holds at the end and whether a rebalance was asked for.
+ */
+class CoordinatorLeaseTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "before any assignment                                   | 0:C                           | false | false",
+            "a rebalance just completed                              | 0:R 100:C                     | true  | false",
+            "heartbeats answered keep it                             | 0:R 1000:H900 2000:H1900 4500:C | true | false",
+            "no answer for longer than the lease: lapsed, rejoin      | 0:R 1000:H900 4000:C          | false | true",
+            "the lease counts from when the heartbeat was sent        | 0:R 2900:H100 3200:C          | false | true",
+            "an answer after the lapse renews nothing (UNKNOWN_MEMBER) | 0:R 4000:C 4100:H4050 4200:C  | false | true",
+            "the rebalance after the lapse brings it back            | 0:R 4000:C 6000:R 6100:C      | true  | true",
+            "a rebalance is asked for once per lapse                 | 0:R 4000:C 4200:C 4400:C      | false | true" })
+    void theLeaseHoldsWhileTheCoordinatorIsHeardFrom(String history, String events, boolean holds, boolean rebalanceAsked) {
+        AtomicLong now = new AtomicLong();
+        CoordinatorLease lease = new CoordinatorLease(() -> now.get() * 1_000_000L, Duration.ofMillis(3000));
+        int asked = 0;
+        for (String event : events.trim().split("\\s+")) {
+            String[] at = event.split(":");
+            now.set(Long.parseLong(at[0]));
+            String what = at[1];
+            if (what.equals("R")) {
+                lease.rebalanced();
+            } else if (what.equals("C")) {
+                asked += lease.check() ? 1 : 0;
+            } else {
+                lease.heard(Long.parseLong(what.substring(1)) * 1_000_000L);
+            }
+        }
+        assertThat(lease.lapsed().isEmpty()).as(history + ": holds; " + lease.lapsed().orElse("")).isEqualTo(holds);
+        assertThat(asked).as(history + ": rebalances asked for").isEqualTo(rebalanceAsked ? 1 : 0);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aLapsedLeaseSaysWhyAndForHowLong() {
+        AtomicLong now = new AtomicLong();
+        CoordinatorLease lease = new CoordinatorLease(() -> now.get() * 1_000_000L, Duration.ofMillis(3000));
+        assertThat(lease.lapsed()).hasValueSatisfying(why -> assertThat(why).contains("no assignment"));
+        lease.rebalanced();
+        now.set(5000);
+        assertThat(lease.lapsed()).hasValueSatisfying(why -> assertThat(why).contains(
+                "not heard from its Kafka group coordinator for 5000 ms (lease 3000 ms)"));
+        assertThat(CoordinatorLease.lengthFor(Duration.ofSeconds(6))).isEqualTo(Duration.ofSeconds(3));
+    }
+}
