@@ -15,7 +15,11 @@ import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
 
+import dev.failover.actuator.aws.AwsFailure;
+
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.route53recoverycluster.Route53RecoveryClusterClient;
 import software.amazon.awssdk.services.route53recoverycluster.model.ConflictException;
 import software.amazon.awssdk.services.route53recoverycluster.model.Route53RecoveryClusterException;
@@ -282,7 +286,7 @@ public final class ArcRoutingControlProvider implements DnsProvider {
 
     /**
      * Runs the call against each endpoint in turn from the preferred one until one answers; an endpoint that fails (5xx,
-     * throttled, a conflict, not reached, timed out) hands on to the next.
+     * throttled, a conflict, not reached, timed out, its region's STS failing the role) hands on to the next.
      */
     private <T> Attempt<T> onSomeEndpoint(Function<Route53RecoveryClusterClient, T> call) {
         int n = endpoints.size();
@@ -309,6 +313,13 @@ public final class ArcRoutingControlProvider implements DnsProvider {
                 return new Attempt.Refused<>(reason);
             } catch (SdkClientException e) {
                 failures.add(endpoint.region() + ": not reached: " + e.getMessage());
+            } catch (SdkException e) {
+                // anything else on the way to this endpoint — its region's STS refusing or failing the role the client
+                // assumes, a credentials error — says nothing of the other regions, each signed with credentials of its
+                // own: the next endpoint is tried (issue 52); the reason is classified as every AWS failure is
+                AwsFailure failure = AwsFailure.of(endpoint.region(), e);
+                throttled |= e instanceof AwsServiceException service && service.isThrottlingException();
+                failures.add(failure.reason());
             }
         }
         return new Attempt.AllFailed<>("no ARC cluster endpoint answered (" + String.join("; ", failures) + ")", throttled);

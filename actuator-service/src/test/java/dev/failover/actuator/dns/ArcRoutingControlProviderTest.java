@@ -32,13 +32,17 @@ import dev.failover.testkit.aws.RecoveryCluster;
 import dev.failover.testkit.aws.RecoveryCluster.Health;
 import dev.failover.testkit.aws.RecoveryCluster.SafetyRule;
 import dev.failover.testkit.aws.RecoveryCluster.State;
+import dev.failover.testkit.aws.SecurityTokenService;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53recoverycluster.Route53RecoveryClusterClient;
 import software.amazon.awssdk.services.route53recoverycontrolconfig.Route53RecoveryControlConfigClient;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /**
  * The route53-arc provider with the real AWS SDK against the ARC cluster fixture (five endpoints, shared state, safety
@@ -54,6 +58,9 @@ class ArcRoutingControlProviderTest {
     static final String MASTER = PANEL + "/safetyrule/master01";
     static final String[] REGIONS = { "us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1", "ap-southeast-2" };
     static final Duration ENDPOINT_TIMEOUT = Duration.ofMillis(500);
+    /** The actuator's own credentials. */
+    static final AwsCredentialsProvider OWN = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDACTUATOR",
+            "secret"));
     static final String EAST_DB = "jdbc:postgresql://db.us-east-1.example.test:5432/app";
     static final String WEST_DB = "jdbc:postgresql://db.us-west-2.example.test:5432/app";
 
@@ -101,7 +108,7 @@ class ArcRoutingControlProviderTest {
     ArcSafetyRuleCatalog catalog() {
         Route53RecoveryControlConfigClient client = Route53RecoveryControlConfigClient.builder().region(Region.US_WEST_2)
                 .endpointOverride(cluster.controlConfigEndpoint())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDACTUATOR", "secret")))
+                .credentialsProvider(OWN)
                 .httpClient(UrlConnectionHttpClient.builder().build())
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
         catalogs.add(new ArcSafetyRuleCatalog(client, java.util.Set.of(PANEL), clock));
@@ -109,11 +116,17 @@ class ArcRoutingControlProviderTest {
     }
 
     ArcRoutingControlProvider provider(List<String> breakGlassRules, ArcSafetyRuleCatalog safetyRules) {
+        return provider(breakGlassRules, safetyRules, i -> OWN);
+    }
+
+    /** @param credentialsOf the credentials of each endpoint's client, by its index */
+    ArcRoutingControlProvider provider(List<String> breakGlassRules, ArcSafetyRuleCatalog safetyRules,
+            java.util.function.IntFunction<AwsCredentialsProvider> credentialsOf) {
         List<ArcRoutingControlProvider.Endpoint> endpoints = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             Route53RecoveryClusterClient client = Route53RecoveryClusterClient.builder().region(Region.of(REGIONS[i]))
                     .endpointOverride(cluster.endpoints().get(i))
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDACTUATOR", "secret")))
+                    .credentialsProvider(credentialsOf.apply(i))
                     .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(ENDPOINT_TIMEOUT)
                             .socketTimeout(ENDPOINT_TIMEOUT).build())
                     .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(ENDPOINT_TIMEOUT))
@@ -188,6 +201,36 @@ class ArcRoutingControlProviderTest {
             assertThat(r.provider()).isEqualTo("route53-arc");
             assertThat(r.details()).contains("eu-west-1").contains("primary Off").contains("secondary On");
         });
+    }
+
+    /**
+     * Issue 52, item 3: the first endpoint's client assumes its role through its own region's STS, which refuses it (an
+     * StsException, not an answer of ARC's). It escaped the endpoint loop, the pass failed, and every retry started at
+     * the same endpoint; now the next endpoint, signed with credentials of its own, switches.
+     */
+    @Test
+    void anEndpointWhoseRegionsStsRefusesTheRoleHandsOnToTheNext() {
+        cluster();
+        String role = "arn:aws:iam::111122223333:role/failover-arc";
+        try (SecurityTokenService sts = SecurityTokenService.start(role, "not-used");
+                StsClient stsClient = StsClient.builder().region(Region.of(REGIONS[0])).endpointOverride(sts.endpoint())
+                        .credentialsProvider(OWN).httpClient(UrlConnectionHttpClient.builder().build()).build()) {
+            AwsCredentialsProvider viaSts = StsAssumeRoleCredentialsProvider.builder().stsClient(stsClient)
+                    .refreshRequest(r -> r.roleArn(role).roleSessionName("failover-actuator")).build();
+            GroupReconciler group = reconciler(provider(List.of(), ArcSafetyRuleCatalog.none(), i -> i == 0 ? viaSts : OWN),
+                    "report");
+            group.offer(FAILOVER);
+
+            passes(group, 2);
+
+            assertThat(sts.requests()).as("us-east-1's STS asked for the role").isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.issued()).as("credentials issued").isNull());
+            assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
+            assertThat(cluster.states()).containsEntry(PRIMARY, State.Off).containsEntry(SECONDARY, State.On);
+            assertThat(cluster.accepted("UpdateRoutingControlStates")).singleElement()
+                    .satisfies(u -> assertThat(u.region()).as("signed for the next endpoint's region").isEqualTo(REGIONS[1]));
+            assertThat(cluster.calls()).as("nothing reached the first endpoint").filteredOn(c -> c.endpoint() == 0).isEmpty();
+        }
     }
 
     @Test
