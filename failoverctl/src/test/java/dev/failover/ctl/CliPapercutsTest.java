@@ -60,6 +60,28 @@ class CliPapercutsTest {
         assertThat(run.err()).contains("no-such-decision-service.invalid").contains("DNS").doesNotContain("connection refused");
     }
 
+    /**
+     * Issue 52, item 7: a bearer token over plain http to another host can be read by anyone on the path and used to act
+     * as its holder. It is refused (exit 2, nothing sent) unless --insecure-http says so; this machine's own address is
+     * fine (a port-forward, the demo).
+     */
+    @Test
+    void aTokenIsNotSentOverPlainHttpToAnotherHostUnlessAskedFor() {
+        String remote = "http://no-such-decision-service.invalid:8280";
+        Run refused = exec("status", "--url", remote, "--token", "secret-token");
+        assertThat(refused.exit()).as(refused.err()).isEqualTo(Exits.USAGE);
+        assertThat(refused.err()).contains("plain http", "no-such-decision-service.invalid", "--insecure-http")
+                .doesNotContain("secret-token");
+        Run insecure = exec("status", "--url", remote, "--token", "secret-token", "--insecure-http");
+        assertThat(insecure.exit()).as("sent anyway, so the name is looked up: " + insecure.err())
+                .isEqualTo(Exits.NAME_NOT_RESOLVED);
+        Run noToken = exec("status", "--url", remote);
+        assertThat(noToken.exit()).as("no token, nothing to leak: " + noToken.err()).isEqualTo(Exits.NAME_NOT_RESOLVED);
+        api.answer("GET /groups/api", 200, FailoverCtlTest.GROUP);
+        Run loopback = exec("--url", api.url(), "--token", "t", "status", "api");
+        assertThat(loopback.exit()).as("this machine over http: " + loopback.err()).isEqualTo(Exits.OK);
+    }
+
     /** An explanation as a decision with a long run of probe results has it: each location's results and margins. */
     static final String WIDE_EXPLANATION = """
             {"group":"checkout-api-eu","decisionId":"0f9c2d4e-7b1a-4c3e-9d2f-5a6b7c8d9e0f","at":"2026-11-23T10:00:05.123456Z",

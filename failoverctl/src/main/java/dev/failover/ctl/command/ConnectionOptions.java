@@ -81,6 +81,10 @@ public final class ConnectionOptions {
             description = "PEM file of the CA(s) to trust for https servers (default the context's, else the JDK's)")
     Path certificateAuthority;
 
+    @Option(names = "--insecure-http", scope = ScopeType.INHERIT, description = "send the bearer token over plain http "
+            + "to a host other than this machine (refused otherwise: anyone on the path could read it and act as you)")
+    boolean insecureHttp;
+
     @Option(names = { "-o", "--output" }, defaultValue = "table", scope = ScopeType.INHERIT,
             description = "table, json or yaml (the server's answer as it came); default ${DEFAULT-VALUE}")
     Output output;
@@ -180,6 +184,15 @@ public final class ConnectionOptions {
         Path ca = certificateAuthority != null ? certificateAuthority  // else the CA of the plane the URL came from
                 : from != null ? config().planes().get(from.plane()).certificateAuthority() : null;
         String bearer = token(service, named, urls.get(0));
+        if (bearer != null && !insecureHttp) {
+            for (URI u : urls) {
+                if (u.getScheme().equals("http") && !thisMachine(u.getHost())) {
+                    throw new BadSetting("refusing to send a bearer token over plain http to " + u.getHost() + " (the "
+                            + service.label + " URL " + u + ", from " + origin + "): anyone on the path could read it and act"
+                            + " as you. Use https, or --insecure-http to send it anyway");
+                }
+            }
+        }
         List<ApiClient> clients = new ArrayList<>();
         for (URI u : urls) {
             try {
@@ -189,6 +202,13 @@ public final class ConnectionOptions {
             }
         }
         return clients;
+    }
+
+    /** A host that is this machine by its name or address, never looked up: localhost, 127.0.0.0/8, ::1. */
+    static boolean thisMachine(String host) {
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        return h.equals("localhost") || h.equals("localhost.") || h.startsWith("127.") || h.equals("[::1]")
+                || h.equals("::1");
     }
 
     private List<URI> planeUrls(CtlConfig.Context context, Service service) throws BadSetting {
