@@ -9,6 +9,7 @@ import dev.failover.actuator.scaling.Scaler.CapacityOutcome;
 import dev.failover.actuator.scaling.Scaler.ScaleOutcome;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
+import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.topology.ScalingRef;
 import dev.failover.contract.topology.Target;
 
@@ -25,12 +26,19 @@ record EnsureCapacity() implements ReconcileStep {
         if (pass.goal() instanceof Goal.Decided goal && !use.traffic().sendsTrafficToTarget(goal.config(), goal.desired())) {
             return ReconcileStep.go(pass);
         }
-        Optional<Duration> wait = capacityWait(pass.goal().target(), pass.now(), use, group);
+        boolean forced = pass.goal() instanceof Goal.Decided goal && goal.desired().decision().kind() == DecisionKind.FORCE;
+        Optional<Duration> wait = capacityWait(pass.goal().target(), forced, pass.now(), use, group);
         return wait.isPresent() ? ReconcileStep.done(wait.get()) : ReconcileStep.go(pass);
     }
 
-    /** Empty when the target can take traffic; otherwise when to look again. */
-    private static Optional<Duration> capacityWait(Target target, Instant now, Backends use, PassContext group) {
+    /**
+     * Empty when the target can take traffic; otherwise when to look again.
+     *
+     * @param forced an operator's FORCE: capacity that cannot be read (the region's scaling API impaired) does not hold it
+     *               back — capacity unknown is not capacity short (issue 52); a known shortfall still does
+     */
+    private static Optional<Duration> capacityWait(Target target, boolean forced, Instant now, Backends use,
+            PassContext group) {
         ScalingRef ref = target.scaling();
         if (ref == null) {
             group.reportCapacityOnce(ActuationStatus.SKIPPED, null, "target " + target.id()
@@ -44,6 +52,12 @@ record EnsureCapacity() implements ReconcileStep {
                     + "; DNS not switched to a target that may be empty", now));
         }
         CapacityOutcome observed = read.get();
+        if (observed instanceof CapacityOutcome.Unavailable unavailable && forced) {
+            group.reportCapacityOnce(ActuationStatus.SKIPPED, provider, "capacity unknown: " + provider + " unavailable "
+                    + "while reading " + target.id() + "'s capacity (" + unavailable.reason() + "); an operator's FORCE goes"
+                    + " ahead without it", now);
+            return Optional.empty();
+        }
         if (observed instanceof CapacityOutcome.Unavailable unavailable) {
             return Optional.of(notReady(target, ref, provider + " unavailable while reading " + target.id() + "'s capacity: "
                     + unavailable.reason(), now, null, group));

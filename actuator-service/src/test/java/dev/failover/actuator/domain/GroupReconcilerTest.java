@@ -393,6 +393,40 @@ class GroupReconcilerTest {
                 "RECONCILE CONVERGED");
     }
 
+    /**
+     * Issue 52, item 5: capacity unknown is not capacity short. The target's region's scaling API is impaired (its
+     * capacity cannot be read): a FAILOVER waits for it (for readyTimeoutSeconds, then blocks), but an operator's FORCE
+     * goes ahead and says the capacity is unknown; a known shortfall still holds a FORCE back.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}, capacity {1}: switched {2}")
+    @org.junit.jupiter.params.provider.CsvSource({ "FAILOVER, unreadable, false", "FORCE, unreadable, true",
+            "FORCE, short, false" })
+    void aForceGoesAheadWhenCapacityCannotBeReadButNotWhenItIsShort(DecisionKind kind, String capacity, boolean switched) {
+        ScriptedDns dns = new ScriptedDns(Routing.SINGLE);
+        GroupReconciler group = reconciler(dns);
+        if (capacity.equals("unreadable")) {
+            scaler.unavailable = "AccessDeniedException from STS in us-west-2: the region's API is impaired";
+        } else {
+            scaler.rejected = null;
+            scaler.ready = 1; // desired 1 of 3: scaled up, never ready
+        }
+        group.offer(decision(1, kind, "secondary", "pilot"));
+
+        runUntilIdle(group, 5);
+
+        if (switched) {
+            assertThat(dns.served().sets()).containsExactly(RecordSet.simple(30, Set.of("192.0.2.4")));
+            assertThat(results).filteredOn(r -> r.step() == dev.failover.contract.event.ActuationStep.SCALE_UP)
+                    .anySatisfy(r -> {
+                        assertThat(r.status()).isEqualTo(dev.failover.contract.event.ActuationStatus.SKIPPED);
+                        assertThat(r.details()).contains("capacity unknown").contains("impaired").contains("FORCE");
+                    });
+        } else {
+            assertThat(dns.writes).as("no DNS switch to a target whose capacity is short or, without a force, unknown")
+                    .isEmpty();
+        }
+    }
+
     @Test
     void aRefusedScaleUpBlocksWithoutTouchingDns() {
         ScriptedDns dns = new ScriptedDns(Routing.SINGLE);
