@@ -46,7 +46,7 @@ log "retry, no token: $(curl -s -o /dev/null -w '%{http_code}' -X POST localhost
 log "retry, garbage token: $(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Authorization: Bearer x.y.z' localhost:$ACTUATOR_PORT/groups/demo-api/retry)"
 log "GET /groups, no token: $(curl -s -o /dev/null -w '%{http_code}' localhost:$ACTUATOR_PORT/groups)"
 log "retry, viewer: $(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $("$ROOT/scripts/token.sh" --actuator viewer bb)" localhost:$ACTUATOR_PORT/groups/demo-api/retry)"
-log "retry, operator: $(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $("$ROOT/scripts/token.sh" --actuator operator bb)" localhost:$ACTUATOR_PORT/groups/demo-api/retry)"
+log "retry, operator: $(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $("$ROOT/scripts/token.sh" --actuator operator bb)" -H 'Content-Type: application/json' -d '{"reason": "blackbox"}' localhost:$ACTUATOR_PORT/groups/demo-api/retry)"
 nsu 127.0.0.11; log "record set back by hand to the primary"
 for i in $(seq 1 40); do s=$(AV | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])'); [[ $s == CONVERGED ]] && break; sleep 0.5; done
 log "status $s"

@@ -90,7 +90,7 @@ class ContextsTest {
         Run run = run("status");
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(prod.requests.get(0).header("Authorization")).isEqualTo("Bearer alice-failover-decision-service");
-        assertThat(run("retry", "api").exit()).isZero();
+        assertThat(run("retry", "api", "-r", "fixed").exit()).isZero();
         assertThat(prod.requests.get(1).header("Authorization")).as("the command is asked for the actuator's audience")
                 .isEqualTo("Bearer alice-failover-actuator-service");
     }

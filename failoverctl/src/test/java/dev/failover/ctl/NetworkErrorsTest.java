@@ -177,14 +177,14 @@ class NetworkErrorsTest {
             east.answer("POST /groups/api/retry", 409, "{\"message\":\"api: not reconciled by this instance\"}");
             west.answer("POST /groups/api/retry", 202, "{\"group\":\"api\",\"desiredEpoch\":4,\"desiredTarget\":\"secondary\","
                     + "\"status\":\"CONVERGING\",\"detail\":\"retrying\"}");
-            Run run = run("retry", "api", "--token", "op", "--actuator-url",
+            Run run = run("retry", "api", "-r", "the TSIG key was fixed", "--token", "op", "--actuator-url",
                     String.join(",", List.of(east.url(), "http://127.0.0.1:" + lost, west.url())));
             assertThat(run.exit()).as(run.err()).isZero();
             assertThat(run.out()).contains("retry of api accepted by " + west.url() + "/: desired secondary at epoch 4, "
                     + "CONVERGING (retrying)");
             assertThat(west.requests.get(0).header("Authorization")).isEqualTo("Bearer op");
 
-            Run nobody = run("retry", "api", "--actuator-url", east.url(), "--actuator-url", "http://127.0.0.1:" + lost);
+            Run nobody = run("retry", "api", "-r", "fixed", "--actuator-url", east.url(), "--actuator-url", "http://127.0.0.1:" + lost);
             assertThat(nobody.exit()).isEqualTo(Exits.REFUSED);
             assertThat(nobody.err()).contains("no actuator retried api (2 asked)").contains("not reconciled by this instance")
                     .contains("connection refused");

@@ -118,6 +118,9 @@ class FailoverChainIT {
             assertThat(actuator.post("/groups/" + TestTopology.GROUP + "/retry", "viewer", "").statusCode())
                     .as("the actuator's POST /groups/api/retry as a viewer").isEqualTo(403);
             assertThat(actuator.post("/groups/" + TestTopology.GROUP + "/retry", "operator", "").statusCode())
+                    .as("the actuator's POST /groups/api/retry as an operator, without a reason").isEqualTo(422);
+            assertThat(actuator.post("/groups/" + TestTopology.GROUP + "/retry", "operator",
+                    "{\"reason\": \"checking the retry\"}").statusCode())
                     .as("the actuator's POST /groups/api/retry as an operator").isEqualTo(202);
             // issue 51, 7(d): the packaged actuator's results are signed and taken in (SERVED); a forged one, unsigned,
             // reporting the decision BLOCKED, is dead-lettered and changes nothing of what is served

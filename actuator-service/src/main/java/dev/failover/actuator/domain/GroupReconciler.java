@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -98,7 +97,8 @@ public final class GroupReconciler {
 
     /** The newest desired state offered; a pass adopts it at its start. */
     private final AtomicReference<DesiredState> latest = new AtomicReference<>();
-    private final AtomicBoolean retryRequested = new AtomicBoolean();
+    /** An operator's retry, not yet taken up by a pass: who asked and why (issue 52); null when none. */
+    private final AtomicReference<Retry> retryRequested = new AtomicReference<>();
     private volatile Status status;
 
     // State of the desired state being worked on; touched by passes only.
@@ -179,9 +179,16 @@ public final class GroupReconciler {
                 || (restored.epoch() == current.epoch() && restored.step() > current.step()) ? restored : current);
     }
 
-    /** An operator asks a blocked group to be tried again (also after its configuration was fixed). */
-    public void retry() {
-        retryRequested.set(true);
+    /** An operator's retry: who asked, and why. */
+    record Retry(String principal, String reason) {
+    }
+
+    /**
+     * An operator asks a blocked group to be tried again (also after its configuration was fixed); the pass that takes
+     * it up says who asked and why in the group's status and its RECONCILE result.
+     */
+    public void retry(String principal, String reason) {
+        retryRequested.set(new Retry(principal, reason));
     }
 
     public Status status() {
@@ -201,11 +208,14 @@ public final class GroupReconciler {
         } else if (desired.decision().mode() == DecisionMode.SHADOW) {
             return use.settings().resync();
         }
-        boolean blocked = convergence instanceof Convergence.Blocked && !retryRequested.getAndSet(false);
-        if (convergence instanceof Convergence.Blocked && !blocked) {
+        Retry retry = convergence instanceof Convergence.Blocked ? retryRequested.getAndSet(null) : null;
+        boolean blocked = convergence instanceof Convergence.Blocked && retry == null;
+        if (retry != null) {
             attempt = 0;
             capacityWaitSince = null; // a retry waits a full readyTimeoutSeconds again (the initial state's too)
-            convergence = new Convergence.Converging(0, "tried again after BLOCKED", now);
+            String detail = "tried again after BLOCKED, asked by " + retry.principal() + ": " + retry.reason();
+            convergence = new Convergence.Converging(0, detail, now);
+            context.report(ActuationStep.RECONCILE, ActuationStatus.CONVERGING, null, detail, now); // the audit of it
         }
         Goal goal;
         if (desired == null) {
@@ -299,7 +309,7 @@ public final class GroupReconciler {
         dataTier.newDesiredState();
         reports.forget();
         unservedSince = now;
-        retryRequested.set(false);
+        retryRequested.set(null);
         if (desired.decision().mode() == DecisionMode.SHADOW) {
             convergence = new Convergence.Shadow();
             context.report(ActuationStep.COMPLETE, ActuationStatus.SKIPPED, null, "shadow decision: recorded, not acted on",

@@ -160,10 +160,17 @@ public class GroupsResource {
         }
     }
 
+    /** The longest reason a retry records, in characters. */
+    static final int MAX_REASON = 500;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(GroupsResource.class);
+
     @Inject
     Reconciler reconciler;
     @Inject
     ReconcileLoop loop;
+    @Inject
+    io.quarkus.security.identity.SecurityIdentity identity;
     @Inject
     Topology topology;
 
@@ -193,7 +200,11 @@ public class GroupsResource {
     @Path("{id}/retry")
     @RolesAllowed(OPERATOR)
     @Operation(summary = "Try a BLOCKED group's desired state again, after its cause was fixed (a full readyTimeoutSeconds "
-            + "again for capacity)")
+            + "again for capacity); the reason is recorded with the caller's name")
+    @APIResponse(responseCode = "400", description = "the request could not be read at all",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "422", description = "no reason, or one that is too long: the field is named",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "202", description = "a pass is triggered; the group's status now",
             content = @Content(schema = @Schema(implementation = GroupStatusView.class)))
     @APIResponse(responseCode = "404", description = "no such group in the topology",
@@ -201,15 +212,39 @@ public class GroupsResource {
     @APIResponse(responseCode = "409", description = "this instance does not reconcile the group (its partition is "
             + "assigned elsewhere, or it has no decision yet): ask the instance that does",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Response retry(@PathParam("id") String id) {
+    public Response retry(@PathParam("id") String id,
+            @org.eclipse.microprofile.openapi.annotations.parameters.RequestBody(content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RetryRequest.class))) String json) {
         known(id);
+        // read here, whatever the content type says: a bare POST or a body that is not JSON is answered naming the field
+        RetryRequest body;
+        try {
+            body = json == null || json.isBlank() ? null : JSON.readValue(json, RetryRequest.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return ApiError.response(422, "invalid", "body", "is not a JSON object {\"reason\": \"...\"}: "
+                    + e.getOriginalMessage());
+        }
+        if (body == null || body.reason() == null || body.reason().isBlank()) {
+            return ApiError.response(422, "invalid", "reason", "is required: say why, for the audit trail (a JSON object "
+                    + "{\"reason\": \"...\"})");
+        }
+        if (body.reason().codePointCount(0, body.reason().length()) > MAX_REASON) {
+            return ApiError.response(422, "invalid", "reason", "is longer than " + MAX_REASON + " characters");
+        }
         if (!reconciler.drives(id)) {
             return ApiError.response(409, "conflict", "group", id + ": not reconciled by this instance (its partition is"
                     + " assigned elsewhere, or it has no decision yet)");
         }
-        reconciler.group(id).retry();
+        String principal = identity.getPrincipal().getName();
+        LOG.infof("retry of %s asked by %s: %s", id, principal, body.reason());
+        reconciler.group(id).retry(principal, body.reason());
         loop.trigger(id);
         return Response.accepted(GroupStatusView.of(reconciler.status(id))).build();
+    }
+
+    /** A retry's body: why, recorded with who asked (issue 52). */
+    @Schema(description = "Why the group is tried again: recorded with the caller's name in the group's status and results.")
+    public record RetryRequest(@Schema(required = true) String reason) {
     }
 
     /**

@@ -302,8 +302,12 @@ class GroupReconcilerTest {
         group.run();
         assertThat(dns.writes).as("a blocked group does not write again by itself").hasSize(1);
 
-        group.retry();
+        group.retry("alice", "the TSIG key was fixed");
         runUntilIdle(group, 5);
+        assertThat(results).as("the retry, recorded with who asked and why (issue 52)").anySatisfy(r -> {
+            assertThat(r.step()).isEqualTo(dev.failover.contract.event.ActuationStep.RECONCILE);
+            assertThat(r.details()).contains("asked by alice: the TSIG key was fixed");
+        });
         assertThat(dns.served().owner()).map(OwnerMark::decisionId).contains("d-1");
         assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
     }

@@ -241,7 +241,7 @@ class PlannedMoveReconcilerTest {
         assertThat(dns.writes).as("a blocked group waits for a retry or a newer decision").isEmpty();
 
         // an operator retries: a full timeout again, from the retry
-        group.retry();
+        group.retry("alice", "the cause was fixed");
         Instant retried = clock.instant();
         assertThat(group.run()).isEqualTo(settings.capacityPoll());
         assertThat(group.status().convergence()).isInstanceOf(Convergence.Converging.class);
@@ -313,7 +313,7 @@ class PlannedMoveReconcilerTest {
                 b -> assertThat(b.since()).isEqualTo(T0.plusSeconds(READY_TIMEOUT)));
 
         clock.advance(Duration.ofMinutes(5));
-        group.retry();
+        group.retry("alice", "the cause was fixed");
         assertThat(group.run()).as("after the retry: waiting for the capacity again").isEqualTo(settings.capacityPoll());
         assertThat(group.status().convergence()).isInstanceOf(Convergence.Converging.class);
         scaler.ready = 3;

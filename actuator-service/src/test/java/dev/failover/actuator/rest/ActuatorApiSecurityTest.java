@@ -87,7 +87,20 @@ class ActuatorApiSecurityTest {
 
     @Test
     void anOperatorMayRetry() {
-        given().auth().oauth2(ApiTokens.operator()).post(RETRY).then().statusCode(202);
+        given().auth().oauth2(ApiTokens.operator()).contentType("application/json")
+                .body("{\"reason\": \"the TSIG key was fixed\"}").post(RETRY).then().statusCode(202);
+    }
+
+    /** Issue 52, item 7: a retry says why (recorded with who asked); without a reason it is refused naming the field. */
+    @Test
+    void aRetryWithoutAReasonIsRefusedNamingTheField() {
+        given().auth().oauth2(ApiTokens.operator()).post(RETRY).then().statusCode(422)
+                .body("field", org.hamcrest.Matchers.equalTo("reason"));
+        given().auth().oauth2(ApiTokens.operator()).contentType("application/json").body("{\"reason\": \"  \"}")
+                .post(RETRY).then().statusCode(422).body("field", org.hamcrest.Matchers.equalTo("reason"));
+        given().auth().oauth2(ApiTokens.operator()).contentType("application/json")
+                .body("{\"reason\": \"" + "x".repeat(501) + "\"}").post(RETRY).then().statusCode(422)
+                .body("message", org.hamcrest.Matchers.containsString("longer than 500"));
     }
 
     @Test

@@ -45,7 +45,7 @@ class OpenApiDocumentTest {
         Map<Operation, Expected> expected = new LinkedHashMap<>();
         expected.put(new Operation("GET", "/groups"), expected(200));
         expected.put(new Operation("GET", "/groups/{id}"), expected(200, 404));
-        expected.put(new Operation("POST", "/groups/{id}/retry"), expected(202, 404, 409));
+        expected.put(new Operation("POST", "/groups/{id}/retry"), expected(202, 400, 404, 409, 422));
         expected.put(new Operation("GET", "/groups/{id}/targets/{target}/start-check"), expected(200, 404, 409));
         expected.put(new Operation("GET", "/actuations"), expected(200, 422));
         return expected;

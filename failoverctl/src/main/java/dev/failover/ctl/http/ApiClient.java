@@ -66,9 +66,10 @@ public final class ApiClient {
         return send(request, path, idempotencyKey);
     }
 
-    /** A POST without a body (the actuator's retry), which is safe to send again. */
-    public Reply post(String path) throws ApiException {
-        return send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build(), path, null);
+    /** A POST that is safe to send again without an Idempotency-Key (the actuator's retry). */
+    public Reply post(String path, JsonNode body) throws ApiException {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), path, null);
     }
 
     /** An answer the server gave with a 2xx: 200 applied, or 202 accepted but not yet confirmed. */
