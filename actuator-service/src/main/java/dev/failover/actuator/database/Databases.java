@@ -64,16 +64,7 @@ public final class Databases {
 
     /** The backend's name for reports ("postgres", "rds", "aurora-global"). */
     public static String kind(DatabaseRef ref) {
-        if (ref instanceof DatabaseRef.Postgres) {
-            return "postgres";
-        }
-        if (ref instanceof DatabaseRef.Rds) {
-            return "rds";
-        }
-        if (ref instanceof DatabaseRef.AuroraGlobal) {
-            return "aurora-global";
-        }
-        throw new IllegalArgumentException("unknown database kind " + ref);
+        return DatabaseRef.kindOf(ref);
     }
 
     /** What the node of {@code ref} is; empty when no backend or login is configured for it. */

@@ -162,7 +162,6 @@ public class GroupsResource {
 
     /** The longest reason a retry records, in characters. */
     static final int MAX_REASON = 500;
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(GroupsResource.class);
 
     @Inject
@@ -171,6 +170,8 @@ public class GroupsResource {
     ReconcileLoop loop;
     @Inject
     io.quarkus.security.identity.SecurityIdentity identity;
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper json;
     @Inject
     Topology topology;
 
@@ -214,12 +215,12 @@ public class GroupsResource {
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Response retry(@PathParam("id") String id,
             @org.eclipse.microprofile.openapi.annotations.parameters.RequestBody(content = @Content(
-                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RetryRequest.class))) String json) {
+                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RetryRequest.class))) String text) {
         known(id);
         // read here, whatever the content type says: a bare POST or a body that is not JSON is answered naming the field
         RetryRequest body;
         try {
-            body = json == null || json.isBlank() ? null : JSON.readValue(json, RetryRequest.class);
+            body = text == null || text.isBlank() ? null : json.readValue(text, RetryRequest.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return ApiError.response(422, "invalid", "body", "is not a JSON object {\"reason\": \"...\"}: "
                     + e.getOriginalMessage());

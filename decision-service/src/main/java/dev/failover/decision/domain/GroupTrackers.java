@@ -128,11 +128,6 @@ final class GroupTrackers {
 
     /** A database node as the view shows it: its kind, as the topology file names it, and the node; null for none. */
     private static String database(DatabaseRef node) {
-        if (node == null) {
-            return null;
-        }
-        String kind = node instanceof DatabaseRef.Postgres ? "postgres" : node instanceof DatabaseRef.Rds ? "rds"
-                : "aurora-global";
-        return kind + " " + node.node();
+        return node == null ? null : DatabaseRef.kindOf(node) + " " + node.node();
     }
 }

@@ -25,6 +25,20 @@ public sealed interface DatabaseRef permits DatabaseRef.Postgres, DatabaseRef.Rd
     /** For people and for the duplicate check: which node, without any secret. */
     String node();
 
+    /** The kind as the topology file names it ({@code postgres}, {@code rds}, {@code aurora-global}): for reports and views. */
+    static String kindOf(DatabaseRef ref) {
+        if (ref instanceof Postgres) {
+            return "postgres";
+        }
+        if (ref instanceof Rds) {
+            return "rds";
+        }
+        if (ref instanceof AuroraGlobal) {
+            return "aurora-global";
+        }
+        throw new IllegalArgumentException("unknown database kind " + ref);
+    }
+
     /** This ref with its place defaulted from the target's region where the file names none. */
     default DatabaseRef placedIn(String targetRegion) {
         return this;
