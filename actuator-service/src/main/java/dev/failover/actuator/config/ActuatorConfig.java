@@ -20,6 +20,13 @@ public interface ActuatorConfig {
     @WithName("topology-file")
     Path topologyFile();
 
+    /**
+     * The region this actuator runs in (env {@code FAILOVER_REGION}; the manifests set it from the overlay's
+     * {@code failover.dev/region} label). Required with a Kubernetes cluster reached {@code in-cluster=true}: the cluster
+     * this pod runs in is only its own region's.
+     */
+    Optional<String> region();
+
     /** DNS settings. */
     Dns dns();
 
@@ -192,7 +199,11 @@ public interface ActuatorConfig {
 
     /** How the actuator reaches one Kubernetes cluster: exactly one of in-cluster, context, api-url. */
     interface KubernetesCluster {
-        /** The cluster this actuator runs in, with its pod's service account. */
+        /**
+         * The cluster this actuator runs in, with its pod's service account: only for a cluster whose targets are all of
+         * this actuator's own region ({@code failover.region}), since a configuration shared by the regions would
+         * otherwise have every region scale its own cluster for another region's targets.
+         */
         @WithName("in-cluster")
         @WithDefault("false")
         boolean inCluster();

@@ -73,7 +73,7 @@ public final class ActuatorConfigResolver {
         ActuatorConfig.Dns dns = config.dns();
         DnsSettings dnsSettings = dns(dns, topology);
         ArcSettings arc = arc(dns.arc(), topology);
-        ScalingSettings scaling = scaling(config.scaling(), topology);
+        ScalingSettings scaling = scaling(config.scaling(), config.region(), topology);
         GroupReconciler.Settings reconcile = reconcile(config.reconcile(), dnsSettings, scaling, config.database());
         int ttlFloor = ttlFloorSeconds(config.switchover().ttlFloor());
         if (config.parallelGroups() < 1) {
@@ -346,17 +346,24 @@ public final class ActuatorConfigResolver {
      * or have an endpoint of its own; each Kubernetes cluster a ref names must be configured, one way. Nothing falls back
      * to this actuator's own region or cluster: that is the region it would scale by mistake (issue 28).
      */
-    private ScalingSettings scaling(ActuatorConfig.Scaling scaling, Topology topology) {
+    private ScalingSettings scaling(ActuatorConfig.Scaling scaling, Optional<String> ownRegion, Topology topology) {
         scaling.awsRegion().ifPresent(r -> error("failover.scaling.aws-region", "is no longer read: a scaling ref is called "
                 + "in its target's region, or the region it names (scaling.region); remove the setting"));
         Map<ScalingSettings.Placed, String> firstUse = new LinkedHashMap<>();
+        Map<String, List<PlacedTarget>> clusterTargets = new TreeMap<>();
         if (topology != null) {
             eachTarget(topology, (path, target) -> {
                 if (target.scaling() != null) {
-                    firstUse.putIfAbsent(ScalingSettings.Placed.of(target.scaling()), path + ".scaling");
+                    ScalingSettings.Placed placed = ScalingSettings.Placed.of(target.scaling());
+                    firstUse.putIfAbsent(placed, path + ".scaling");
+                    if (placed.place() instanceof ScalingRef.Place.Cluster cluster) {
+                        clusterTargets.computeIfAbsent(cluster.name(), n -> new ArrayList<>()).add(new PlacedTarget(path, target.region()));
+                    }
                 }
             });
         }
+        clusterTargets.forEach((name, targets) -> inClusterOnlyForOwnRegion(name, targets,
+                scaling.kubernetesClusters().get(name), ownRegion));
         ScalingSettings.Aws aws = new ScalingSettings.Aws(scaling.awsEndpointOverrides(), scaling.awsEndpointOverride(),
                 scaling.awsStsEndpointOverride());
         Map<String, ScalingSettings.Cluster> clusters = new TreeMap<>();
@@ -385,6 +392,29 @@ public final class ActuatorConfigResolver {
             error(path + ".region", "'" + region + "' is not an AWS region this actuator knows, and "
                     + "failover.scaling.aws-endpoint-overrides has no endpoint for it");
         }
+    }
+
+    /**
+     * {@code in-cluster=true} means the cluster this pod runs in, which is in this actuator's region: a target of another
+     * region placed there would be scaled in the wrong cluster by every region sharing the configuration (issue 52).
+     */
+    private void inClusterOnlyForOwnRegion(String name, List<PlacedTarget> targets, ActuatorConfig.KubernetesCluster config,
+            Optional<String> ownRegion) {
+        if (config == null || !config.inCluster() || config.context().isPresent() || config.apiUrl().isPresent()) {
+            return; // not configured, or not in-cluster alone: reported by cluster(...)
+        }
+        String key = "failover.scaling.kubernetes-clusters." + name + ".in-cluster";
+        if (ownRegion.isEmpty()) {
+            error("failover.region", "is required with " + key + "=true: the cluster this pod runs in is only its own region's");
+            return;
+        }
+        targets.stream().filter(t -> !t.region().equals(ownRegion.get())).findFirst().ifPresent(t -> error(key,
+                "this actuator runs in " + ownRegion.get() + " (failover.region), but " + t.path() + " of region " + t.region()
+                        + " is scaled in this cluster: reach it by context or api-url"));
+    }
+
+    /** A target scaled in a Kubernetes cluster, by its place in the topology. */
+    private record PlacedTarget(String path, String region) {
     }
 
     private Optional<ScalingSettings.Cluster> cluster(String path, String name, ActuatorConfig.KubernetesCluster config) {

@@ -183,6 +183,13 @@ class ActuatorConfigResolverTest {
                 Arguments.of(KUBERNETES, Map.of("failover.scaling.kubernetes-clusters.us-west-2.in-cluster", "true",
                         "failover.scaling.kubernetes-clusters.us-west-2.context", "dr"), "failover.scaling.kubernetes-clusters.us-west-2",
                         "must set exactly one of in-cluster=true, context, api-url; 2 are set"),
+                Arguments.of(KUBERNETES, Map.of("failover.scaling.kubernetes-clusters.us-west-2.in-cluster", "true"),
+                        "failover.region", "is required with failover.scaling.kubernetes-clusters.us-west-2.in-cluster=true: "
+                                + "the cluster this pod runs in is only its own region's"),
+                Arguments.of(KUBERNETES, Map.of("failover.scaling.kubernetes-clusters.us-west-2.in-cluster", "true",
+                        "failover.region", "us-east-1"), "failover.scaling.kubernetes-clusters.us-west-2.in-cluster",
+                        "this actuator runs in us-east-1 (failover.region), but groups[0].targets[1] of region us-west-2 "
+                                + "is scaled in this cluster: reach it by context or api-url"),
                 Arguments.of(KUBERNETES, Map.of("failover.scaling.kubernetes-clusters.us-west-2.api-url", "https://dr.example:6443"),
                         "failover.scaling.kubernetes-clusters.us-west-2.token-file", "required with "
                                 + "failover.scaling.kubernetes-clusters.us-west-2.api-url"),
@@ -414,6 +421,13 @@ class ActuatorConfigResolverTest {
                         "failover.scaling.aws-endpoint-overrides.region-b", "http://10.77.0.2:8093"), 300))
                 .build().getConfigMapping(ActuatorConfig.class);
         assertThat(config.scaling().awsEndpointOverrides()).isEqualTo(Map.of("region-b", URI.create("http://10.77.0.2:8093")));
+    }
+
+    @Test
+    void theClusterThisPodRunsInServesItsOwnRegionsTargets() throws IOException {
+        ScalingSettings scaling = resolve(KUBERNETES, Map.of("failover.scaling.kubernetes-clusters.us-west-2.in-cluster",
+                "true", "failover.region", "us-west-2")).scaling();
+        assertThat(scaling.clusters()).isEqualTo(Map.of("us-west-2", new ScalingSettings.Cluster.InCluster()));
     }
 
     @Test
