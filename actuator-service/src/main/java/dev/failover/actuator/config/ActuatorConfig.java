@@ -454,5 +454,13 @@ public interface ActuatorConfig {
         /** The TSIG secret, base64 (env {@code FAILOVER_DNS_RFC2136_TSIG_SECRET}); never logged. */
         @WithName("tsig-secret")
         Optional<String> tsigSecret();
+
+        /**
+         * The zone's other authoritative servers, {@code host} or {@code host:port} ({@code [address]:port} for IPv6),
+         * comma-separated (env {@code FAILOVER_DNS_RFC2136_SECONDARIES}): every name server of the zone's NS set but the
+         * primary. A switch is reported propagated only once each serves the zone's serial of the update; until then the
+         * group waits as written, not yet served everywhere. Absent: only the primary is read.
+         */
+        Optional<java.util.List<String>> secondaries();
     }
 }

@@ -187,7 +187,23 @@ public final class ActuatorConfigResolver {
                 }
             });
         }
-        return new Rfc2136Settings(server, rfc.port(), keyName, rfc.tsigAlgorithm(), secret, callTimeout);
+        List<Rfc2136Settings.Server> secondaries = new ArrayList<>();
+        rfc.secondaries().orElse(List.of()).forEach(entry -> secondary(entry).ifPresentOrElse(secondaries::add,
+                () -> error("failover.dns.rfc2136.secondaries", "'" + entry + "' is not host, host:port or [address]:port "
+                        + "with a port between 1 and 65535")));
+        return new Rfc2136Settings(server, rfc.port(), keyName, rfc.tsigAlgorithm(), secret, callTimeout, secondaries);
+    }
+
+    private static final Pattern SECONDARY = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^:\\[\\]\\s]+)(?::(\\d{1,5}))?");
+
+    private static Optional<Rfc2136Settings.Server> secondary(String entry) {
+        java.util.regex.Matcher m = SECONDARY.matcher(entry.trim());
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        String host = m.group(1).startsWith("[") ? m.group(1).substring(1, m.group(1).length() - 1) : m.group(1);
+        int port = m.group(2) == null ? 53 : Integer.parseInt(m.group(2));
+        return port < 1 || port > 65535 ? Optional.empty() : Optional.of(new Rfc2136Settings.Server(host, port));
     }
 
     private Route53Settings route53(ActuatorConfig.Route53 r53, Topology topology, Duration callTimeout) {

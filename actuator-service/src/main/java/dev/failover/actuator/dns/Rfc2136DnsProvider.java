@@ -19,7 +19,9 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.Serial;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.TXTRecord;
@@ -34,21 +36,31 @@ import org.xbill.DNS.Update;
  * (RFC 2136 §2.4.2 "RRset exists, value dependent", or §2.4.3 "RRset does not exist" for the first write) is the
  * ownership TXT record as it was read; the server applies the whole message atomically or refuses it with NXRRSET or
  * YXRRSET, so a writer with an older view can never overwrite a newer switch (ADR 0006).
+ *
+ * <p>A change is propagated once every secondary the configuration lists serves it: the write's reference is the zone's
+ * SOA serial on the primary right after the update, and a read that asks about it reads each secondary's serial (RFC 1982
+ * comparison); one that does not answer, or serves an older serial, keeps the change pending. Secondaries are asked
+ * without a signature (they need not hold the update key): at worst a forged answer ends the wait early.
  */
 public final class Rfc2136DnsProvider implements DnsProvider {
 
     private static final Logger LOG = Logger.getLogger(Rfc2136DnsProvider.class);
 
+    /** The reference of a change written when the primary's serial could not be read right after. */
+    private static final String UNKNOWN_SERIAL = "serial-unknown";
+
     private final InetSocketAddress server;
     private final TSIG tsig;
     private final String keyName;
     private final Duration timeout;
+    private final List<Rfc2136Settings.Server> secondaries;
 
     public Rfc2136DnsProvider(Rfc2136Settings settings) {
         this.server = new InetSocketAddress(settings.server(), settings.port());
         this.tsig = new TSIG(TSIG.algorithmToName(settings.tsigAlgorithm()), settings.tsigKeyName(), settings.tsigSecret());
         this.keyName = settings.tsigKeyName();
         this.timeout = settings.callTimeout();
+        this.secondaries = settings.secondaries();
     }
 
     @Override
@@ -105,11 +117,80 @@ public final class Rfc2136DnsProvider implements DnsProvider {
                 return new ReadOutcome.OwnerRecordUnusable(problem.get());
             }
             List<RecordSet> sets = values.isEmpty() ? List.of() : List.of(RecordSet.simple(ttl, values));
-            return new ReadOutcome.Served(new ServedRecord(mark.text(), sets, true));
+            return new ReadOutcome.Served(new ServedRecord(mark.text(), sets, propagated(key, pendingChange)));
         } catch (IOException e) {
             return new ReadOutcome.Unavailable("no answer from " + where() + ": " + e.getClass().getSimpleName() + " "
                     + e.getMessage());
         }
+    }
+
+    /**
+     * Whether every secondary serves the zone at the pending change's serial or later; no call when there is no pending
+     * change. A reference that is not a serial ({@link #UNKNOWN_SERIAL}, or another provider's change id kept across a
+     * change of provider) waits for the serial the primary has now, which is at least the write's.
+     */
+    private boolean propagated(RecordKey key, Optional<String> pendingChange) throws IOException {
+        if (pendingChange.isEmpty() || secondaries.isEmpty()) {
+            return true;
+        }
+        long wanted;
+        try {
+            wanted = Long.parseLong(pendingChange.get());
+        } catch (NumberFormatException unknownSerial) {
+            Message answer = resolver().send(Message.newQuery(Record.newRecord(absolute(key.zone()), Type.SOA, DClass.IN)));
+            Optional<Long> now = answer.isVerified() ? serialOf(answer, absolute(key.zone())) : Optional.empty();
+            if (now.isEmpty()) {
+                return false;
+            }
+            wanted = now.get();
+        }
+        for (Rfc2136Settings.Server secondary : secondaries) {
+            Optional<Long> served;
+            try {
+                served = serial(secondaryResolver(secondary), absolute(key.zone()));
+            } catch (IOException e) {
+                LOG.debugf("secondary %s did not answer for %s: %s", secondary, key.zone(), e.toString());
+                return false;
+            }
+            if (served.isEmpty() || Serial.compare(served.get(), wanted) < 0) {
+                LOG.debugf("secondary %s serves %s at serial %s, not yet %d", secondary, key.zone(), served, wanted);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The zone's SOA serial as {@code resolver}'s server answers it; empty unless it answers one. */
+    private static Optional<Long> serial(SimpleResolver resolver, Name zone) throws IOException {
+        return serialOf(resolver.send(Message.newQuery(Record.newRecord(zone, Type.SOA, DClass.IN))), zone);
+    }
+
+    private static Optional<Long> serialOf(Message answer, Name zone) {
+        if (answer.getRcode() != Rcode.NOERROR) {
+            return Optional.empty();
+        }
+        return answer.getSection(Section.ANSWER).stream().filter(r -> r instanceof SOARecord && r.getName().equals(zone))
+                .map(r -> ((SOARecord) r).getSerial()).findFirst();
+    }
+
+    /**
+     * The reference of a written change when there are secondaries to wait for: the zone's serial on the primary now
+     * (signed, believed), or {@link #UNKNOWN_SERIAL}, which {@link #propagated} resolves at each read.
+     */
+    private String serialAfterWrite(RecordKey key) {
+        if (secondaries.isEmpty()) {
+            return null;
+        }
+        try {
+            Name zone = absolute(key.zone());
+            Message answer = resolver().send(Message.newQuery(Record.newRecord(zone, Type.SOA, DClass.IN)));
+            if (answer.isVerified()) {
+                return serialOf(answer, zone).map(String::valueOf).orElse(UNKNOWN_SERIAL);
+            }
+        } catch (IOException e) {
+            LOG.debugf("the serial of %s after the update could not be read: %s", key.zone(), e.toString());
+        }
+        return UNKNOWN_SERIAL;
     }
 
     private ReadOutcome unreadable(int rcode) {
@@ -176,6 +257,9 @@ public final class Rfc2136DnsProvider implements DnsProvider {
                 + ": " + write.describe());
         if (outcome instanceof WriteOutcome.Written written) {
             LOG.info(written.details());
+            String serial = serialAfterWrite(key);
+            return serial == null ? written : new WriteOutcome.Written(written.details() + "; zone serial " + serial
+                    + " awaited on " + secondaries, serial);
         }
         return outcome;
     }
@@ -235,6 +319,14 @@ public final class Rfc2136DnsProvider implements DnsProvider {
         resolver.setTCP(true);
         resolver.setTimeout(timeout);
         resolver.setTSIGKey(tsig);
+        return resolver;
+    }
+
+    /** A secondary is asked over TCP without a signature: it need not hold the update key. */
+    private SimpleResolver secondaryResolver(Rfc2136Settings.Server secondary) {
+        SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(secondary.host(), secondary.port()));
+        resolver.setTCP(true);
+        resolver.setTimeout(timeout);
         return resolver;
     }
 

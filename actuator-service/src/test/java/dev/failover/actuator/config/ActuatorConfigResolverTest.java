@@ -168,6 +168,9 @@ class ActuatorConfigResolverTest {
                         "failover.dns.route53.budget.requests-per-second", "must be above 0 and at most 5 (Route 53 allows 5 a second per account, for all its actuators and tools together), was 0.0"),
                 Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.budget.requests-per-second", "10"),
                         "failover.dns.route53.budget.requests-per-second", "must be above 0 and at most 5 (Route 53 allows 5 a second per account, for all its actuators and tools together), was 10.0"),
+                Arguments.of(PLAIN, with(RFC2136, "failover.dns.rfc2136.secondaries", "ns2.example.test:0"),
+                        "failover.dns.rfc2136.secondaries", "'ns2.example.test:0' is not host, host:port or [address]:port "
+                                + "with a port between 1 and 65535"),
                 Arguments.of(PLAIN, Map.of("failover.reconcile.retry.throttled.max-delay", "500ms"),
                         "failover.reconcile.retry.throttled.max-delay",
                         "must not be below failover.reconcile.retry.max-delay (PT1S), was PT0.5S"),
@@ -326,9 +329,10 @@ class ActuatorConfigResolverTest {
     @Test
     void rfc2136SettingsCarryTheServerAndKey() throws IOException {
         ActuatorSettings settings = resolve(ZONED, with(RFC2136, "failover.dns.provider", "RFC2136", "failover.dns.rfc2136.port",
-                "5353", "failover.dns.call-timeout", "3s"));
+                "5353", "failover.dns.call-timeout", "3s", "failover.dns.rfc2136.secondaries", "ns2.example.test, [2001:db8::53]:5353"));
         assertThat(settings.dns()).isEqualTo(new Rfc2136Settings("ns1.example.test", 5353, "failover-key", "hmac-sha256", SECRET,
-                Duration.ofSeconds(3)));
+                Duration.ofSeconds(3), List.of(new Rfc2136Settings.Server("ns2.example.test", 53),
+                        new Rfc2136Settings.Server("2001:db8::53", 5353))));
         assertThat(settings.dns().toString()).as("the secret is never logged").doesNotContain(SECRET).contains("(hidden)");
     }
 

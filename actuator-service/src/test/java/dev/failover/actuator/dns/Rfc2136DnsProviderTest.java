@@ -1,6 +1,7 @@
 package dev.failover.actuator.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -53,6 +54,7 @@ class Rfc2136DnsProviderTest {
             "locked 30 IN A 192.0.2.60",
             "outage 30 IN A 192.0.2.70",
             "www 30 IN CNAME old.example.net.",
+            "spread 30 IN A 192.0.2.90",
             "v6 30 IN AAAA 2001:db8::10",
             "twotxt 30 IN A 192.0.2.80",
             "_failover-owner.twotxt 30 IN TXT \"failover-owner group=g-twotxt epoch=1 decision=d-1\"",
@@ -98,7 +100,7 @@ class Rfc2136DnsProviderTest {
 
     static Rfc2136DnsProvider provider(AuthoritativeServer server, String secret) {
         return new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", server.port(), AuthoritativeServer.KEY_NAME,
-                AuthoritativeServer.ALGORITHM, secret, Duration.ofSeconds(2)));
+                AuthoritativeServer.ALGORITHM, secret, Duration.ofSeconds(2), List.of()));
     }
 
     static RecordKey key(String label, RecordType type) {
@@ -131,6 +133,52 @@ class Rfc2136DnsProviderTest {
         ServedRecord missing = served(provider(server), key("nothing-here", RecordType.A));
         assertThat(missing.sets()).as("a name the zone does not have").isEmpty();
         assertThat(missing.ownerText()).isNull();
+    }
+
+    /**
+     * A change is served everywhere only once every secondary of the zone serves it: here a real BIND secondary of the
+     * primary, stopped by PID while the switch is written, then started again; it transfers the zone and only then is
+     * the change propagated.
+     */
+    @Test
+    void aChangeIsPropagatedOnceEverySecondaryServesIt() {
+        try (BindServer secondary = BindServer.secondaryOf(bind)) {
+            Rfc2136DnsProvider dns = new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", bind.port(),
+                    AuthoritativeServer.KEY_NAME, AuthoritativeServer.ALGORITHM, bind.secret(), Duration.ofSeconds(2),
+                    List.of(new Rfc2136Settings.Server("127.0.0.1", secondary.port()))));
+            RecordKey key = key("spread", RecordType.A);
+            await("the secondary holds the zone").atMost(Duration.ofSeconds(20)).until(() -> serial(secondary).isPresent());
+            secondary.stop();
+
+            WriteOutcome written = dns.write(write(key, null, 1, "192.0.2.91"));
+            assertThat(written).isInstanceOf(WriteOutcome.Written.class);
+            String reference = ((WriteOutcome.Written) written).reference();
+            assertThat(reference).as("the zone's serial after the update").isEqualTo(serial(bind).orElseThrow().toString());
+
+            ServedRecord whileDown = ((ReadOutcome.Served) dns.read(key, Optional.of(reference))).record();
+            assertThat(whileDown.sets()).as("the primary serves the switch").containsExactly(RecordSet.simple(5, Set.of("192.0.2.91")));
+            assertThat(whileDown.propagated()).as("not propagated while a secondary does not answer").isFalse();
+
+            secondary.start();
+            await("propagated once the secondary transferred the change").atMost(Duration.ofSeconds(20))
+                    .until(() -> ((ReadOutcome.Served) dns.read(key, Optional.of(reference))).record().propagated());
+            assertThat(serial(secondary)).as("the secondary serves the update's serial").contains(Long.parseLong(reference));
+            assertThat(served(dns, key).propagated()).as("nothing asked about, nothing pending").isTrue();
+        }
+    }
+
+    /** The zone's SOA serial as {@code server} serves it, unsigned; empty when it does not answer one. */
+    static Optional<Long> serial(AuthoritativeServer server) {
+        try {
+            SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+            resolver.setTCP(true);
+            resolver.setTimeout(Duration.ofSeconds(1));
+            Message answer = resolver.send(Message.newQuery(org.xbill.DNS.Record.newRecord(Name.fromString(ZONE), Type.SOA, DClass.IN)));
+            return answer.getSection(org.xbill.DNS.Section.ANSWER).stream().filter(r -> r instanceof org.xbill.DNS.SOARecord)
+                    .map(r -> ((org.xbill.DNS.SOARecord) r).getSerial()).findFirst();
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
     }
 
     @OnBothServers
@@ -335,7 +383,7 @@ class Rfc2136DnsProviderTest {
             answering.setDaemon(true);
             answering.start();
             Rfc2136DnsProvider dns = new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", impostor.getLocalPort(),
-                    AuthoritativeServer.KEY_NAME, AuthoritativeServer.ALGORITHM, bind.secret(), Duration.ofSeconds(2)));
+                    AuthoritativeServer.KEY_NAME, AuthoritativeServer.ALGORITHM, bind.secret(), Duration.ofSeconds(2), List.of()));
             RecordKey key = key("api", RecordType.A);
 
             assertThat(dns.write(write(key, null, 1, "192.0.2.20"))).as("an unsigned NOERROR to the update")
@@ -385,7 +433,7 @@ class Rfc2136DnsProviderTest {
     @Test
     void anUnreachableServerIsUnavailableNotRejected() {
         Rfc2136DnsProvider dns = new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", 1, AuthoritativeServer.KEY_NAME,
-                AuthoritativeServer.ALGORITHM, bind.secret(), Duration.ofMillis(500)));
+                AuthoritativeServer.ALGORITHM, bind.secret(), Duration.ofMillis(500), List.of()));
         assertThat(dns.read(key("api", RecordType.A), Optional.empty())).isInstanceOf(ReadOutcome.Unavailable.class);
         assertThat(dns.write(write(key("api", RecordType.A), null, 1, "192.0.2.20"))).isInstanceOf(WriteOutcome.Unavailable.class);
     }

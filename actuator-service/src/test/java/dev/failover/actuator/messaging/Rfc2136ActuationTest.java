@@ -134,7 +134,7 @@ class Rfc2136ActuationTest {
 
     static Rfc2136DnsProvider bind() {
         return new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", Bind.server.port(), BindServer.KEY_NAME,
-                BindServer.ALGORITHM, Bind.server.secret(), Duration.ofSeconds(2)));
+                BindServer.ALGORITHM, Bind.server.secret(), Duration.ofSeconds(2), List.of()));
     }
 
     static ServedRecord served(String group) {

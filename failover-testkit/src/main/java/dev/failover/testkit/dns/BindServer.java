@@ -30,6 +30,26 @@ public final class BindServer extends ProcessServer {
                 });
     }
 
+    private BindServer(BindServer primary) {
+        super("named", primary.zone(), List.of(" running\n"), primary.secret(), (dir, port, secret, origin) -> {
+            String named = executable("bind9", "/usr/sbin/named", "/usr/bin/named");
+            Files.writeString(dir.resolve("named.conf"), ConfigTemplate.render("bind/named-secondary.conf.template", Map.of(
+                    "KEY_NAME", KEY_NAME, "ALGORITHM", ALGORITHM, "SECRET", secret, "DIR", dir.toString(),
+                    "PORT", Integer.toString(port), "ZONE", origin, "LISTEN", "127.0.0.1", "PRIMARY", "127.0.0.1",
+                    "PRIMARY_PORT", Integer.toString(primary.port()))));
+            return List.of(named, "-g", "-c", dir.resolve("named.conf").toString(), "-u", System.getProperty("user.name"));
+        });
+    }
+
+    /**
+     * Starts named on 127.0.0.1 as a secondary of {@code primary}'s zone: it transfers the zone with the primary's key
+     * and asks for a newer serial every second or two. Returns once named runs, not once it holds the zone: a test reads
+     * its SOA serial to know what it serves.
+     */
+    public static BindServer secondaryOf(BindServer primary) {
+        return new BindServer(primary);
+    }
+
     /**
      * Starts named for {@code zone} (e.g. "failover.test.") with these extra zone-file lines (e.g. "api IN A 192.0.2.10").
      */

@@ -48,13 +48,18 @@ abstract class ProcessServer implements AuthoritativeServer {
      * @param readyWhenLogged texts that must all appear in the log of one run before the server is taken as serving
      */
     ProcessServer(String name, String zone, List<String> readyWhenLogged, Configuration configuration) {
+        this(name, zone, readyWhenLogged, newSecret(), configuration);
+    }
+
+    /** As above, with the TSIG secret of another server (a secondary shares its primary's key). */
+    ProcessServer(String name, String zone, List<String> readyWhenLogged, String secret, Configuration configuration) {
         this.name = name;
         this.zone = zone.endsWith(".") ? zone : zone + ".";
         this.readyWhenLogged = List.copyOf(readyWhenLogged);
         try {
             this.dir = Files.createTempDirectory("failover-" + name + "-");
             this.port = FreePorts.next();
-            this.secret = newSecret();
+            this.secret = secret;
             this.command = List.copyOf(configuration.write(dir, port, secret, this.zone.substring(0, this.zone.length() - 1)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot configure " + name, e);
