@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.annotation.Priority;
@@ -193,15 +194,8 @@ public class ReconcilerProducer {
 
     /** The ARC credentials for calls signed for {@code region}: the role assumed through that region's STS, or our own. */
     private static AwsCredentialsProvider arcCredentials(ArcSettings arc, String region, AwsCredentialsProvider own) {
-        return arc.roleArn().map(role -> {
-            var sts = StsClient.builder().region(Region.of(region)).credentialsProvider(own)
-                    .httpClient(UrlConnectionHttpClient.builder().build())
-                    .overrideConfiguration(c -> c.apiCallTimeout(arc.endpointTimeout()));
-            arc.stsEndpointOverride().ifPresent(sts::endpointOverride);
-            return (AwsCredentialsProvider) StsAssumeRoleCredentialsProvider.builder().stsClient(sts.build())
-                    .refreshRequest(r -> r.roleArn(role).roleSessionName(ROLE_SESSION_NAME))
-                    .asyncCredentialUpdateEnabled(false).build();
-        }).orElse(own);
+        return arc.roleArn().map(role -> assumedRole(role, region, arc.stsEndpointOverride(), arc.endpointTimeout(), own))
+                .orElse(own);
     }
 
     /**
@@ -342,16 +336,47 @@ public class ReconcilerProducer {
     /** The actuator's own credentials (IRSA, env, profile), or a role of the target's account assumed with them. */
     private static AwsCredentialsProvider credentials(ScalingRef.Place.Aws place, ScalingSettings.Aws aws,
             AwsCredentialsProvider own) {
-        if (place.roleArn() == null) {
-            return own;
-        }
-        var sts = StsClient.builder().region(Region.of(place.region())).credentialsProvider(own)
+        return place.roleArn() == null ? own
+                : assumedRole(place.roleArn(), place.region(), aws.stsEndpointOverride(), SCALER_CALL_TIMEOUT, own);
+    }
+
+    /**
+     * A role assumed with the actuator's own credentials through {@code region}'s STS (or the override), the one way
+     * every AWS backend assumes one (issue 52, item 3): fetched at once in the background, and renewed in the background
+     * from five minutes before expiry (the SDK's prefetch time), so that no call of a failover waits for STS, nor fails
+     * because that region's STS is impaired just then while the credentials in hand are still good. Only once they are
+     * within a minute of expiry (the SDK's stale time) does a call fetch them itself.
+     */
+    static AwsCredentialsProvider assumedRole(String roleArn, String region, Optional<java.net.URI> stsEndpointOverride,
+            java.time.Duration callTimeout, AwsCredentialsProvider own) {
+        return assumedRole(roleArn, region, stsEndpointOverride, callTimeout, own, RENEWAL);
+    }
+
+    /**
+     * When assumed-role credentials are renewed: from {@code prefetch} before expiry in the background (the SDK spreads
+     * the renewals of many providers over the window up to {@code stale}), and on the calling thread only from
+     * {@code stale} before expiry. Production uses the SDK's defaults, {@link #RENEWAL}.
+     */
+    record Renewal(java.time.Duration prefetch, java.time.Duration stale) {
+    }
+
+    static final Renewal RENEWAL = new Renewal(java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(1));
+
+    static AwsCredentialsProvider assumedRole(String roleArn, String region, Optional<java.net.URI> stsEndpointOverride,
+            java.time.Duration callTimeout, AwsCredentialsProvider own, Renewal renewal) {
+        var sts = StsClient.builder().region(Region.of(region)).credentialsProvider(own)
                 .httpClient(UrlConnectionHttpClient.builder().build())
-                .overrideConfiguration(c -> c.apiCallTimeout(SCALER_CALL_TIMEOUT));
-        aws.stsEndpointOverride().ifPresent(sts::endpointOverride);
-        return StsAssumeRoleCredentialsProvider.builder().stsClient(sts.build())
-                .refreshRequest(r -> r.roleArn(place.roleArn()).roleSessionName(ROLE_SESSION_NAME)).asyncCredentialUpdateEnabled(false)
-                .build();
+                .overrideConfiguration(c -> c.apiCallTimeout(callTimeout));
+        stsEndpointOverride.ifPresent(sts::endpointOverride);
+        StsAssumeRoleCredentialsProvider provider = StsAssumeRoleCredentialsProvider.builder().stsClient(sts.build())
+                .refreshRequest(r -> r.roleArn(roleArn).roleSessionName(ROLE_SESSION_NAME))
+                .prefetchTime(renewal.prefetch()).staleTime(renewal.stale()).asyncCredentialUpdateEnabled(true).build();
+        java.util.concurrent.CompletableFuture.runAsync(provider::resolveCredentials).exceptionally(e -> {
+            LOG.warnf("role %s not assumed through the STS of %s yet (tried again on first use): %s", roleArn, region,
+                    e.getCause() != null ? e.getCause() : e);
+            return null;
+        });
+        return provider;
     }
 
     /** The resolver checked that the region has a usable endpoint. */

@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
@@ -151,6 +152,72 @@ class ScalersByPlaceTest {
         } finally {
             sts.stop();
         }
+    }
+
+    /**
+     * Issue 52 item 3: an assumed role's credentials are fetched when the scaler is made, so that the first call of a
+     * failover does not wait for STS (nor fail on it, if that region's STS is impaired just then).
+     */
+    @Test
+    void anAssumedRoleIsFetchedAtStartOffTheRequestPath() {
+        WireMockServer sts = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        sts.start();
+        try {
+            sts.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole")).willReturn(assumed("ASIAATSTART",
+                    java.time.Instant.parse("2099-01-01T00:00:00Z"))));
+            ScalingRef.EcsService api = ecs("api-dr-start", "us-west-2", "arn:aws:iam::123456789012:role/dr");
+            Scalers scalers = ReconcilerProducer.scalers(settings(Set.of(Placed.of(api)),
+                    Optional.of(URI.create("http://127.0.0.1:" + sts.port())), Map.of()));
+
+            await("the role assumed at start, before any call").atMost(Duration.ofSeconds(10))
+                    .until(() -> sts.findAll(postRequestedFor(urlEqualTo("/"))).size() == 1);
+            assertThat(scalers.scaleUp(api)).containsInstanceOf(ScaleOutcome.Requested.class);
+            assertThat(west.calls()).filteredOn(c -> c.service().equals("api-dr-start")).extracting(EcsRegion.Call::accessKeyId)
+                    .as("signed with the assumed role's key").containsExactly("ASIAATSTART");
+            assertThat(sts.findAll(postRequestedFor(urlEqualTo("/")))).as("no STS call on the request path").hasSize(1);
+        } finally {
+            sts.stop();
+        }
+    }
+
+    /**
+     * And renewed in the background before they expire: here with a renewal window of seconds (production: from five
+     * minutes to one minute before expiry) and first credentials that expire ten seconds after they are issued.
+     */
+    @Test
+    void anAssumedRoleIsRenewedAheadOfExpiryInTheBackground() {
+        WireMockServer sts = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        sts.start();
+        try {
+            sts.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole")).willReturn(assumed("ASIASOON",
+                    java.time.Instant.now().plusSeconds(10))));
+            var credentials = ReconcilerProducer.assumedRole("arn:aws:iam::123456789012:role/dr", "us-west-2",
+                    Optional.of(URI.create("http://127.0.0.1:" + sts.port())), Duration.ofSeconds(2),
+                    software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build(),
+                    new ReconcilerProducer.Renewal(Duration.ofSeconds(8), Duration.ofSeconds(2)));
+            await("assumed at once").atMost(Duration.ofSeconds(10))
+                    .until(() -> sts.findAll(postRequestedFor(urlEqualTo("/"))).size() == 1);
+            sts.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole")).willReturn(assumed("ASIALATER",
+                    java.time.Instant.parse("2099-01-01T00:00:00Z"))));
+
+            await("renewed with no call made").atMost(Duration.ofSeconds(15))
+                    .until(() -> sts.findAll(postRequestedFor(urlEqualTo("/"))).size() == 2);
+            assertThat(credentials.resolveCredentials().accessKeyId()).isEqualTo("ASIALATER");
+            assertThat(sts.findAll(postRequestedFor(urlEqualTo("/")))).as("the call used what the renewal fetched").hasSize(2);
+        } finally {
+            sts.stop();
+        }
+    }
+
+    static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder assumed(String keyId, java.time.Instant expiration) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "text/xml").withBody("""
+                <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>
+                <Credentials><AccessKeyId>%s</AccessKeyId><SecretAccessKey>s3cret</SecretAccessKey>
+                <SessionToken>token</SessionToken><Expiration>%s</Expiration></Credentials>
+                <AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/dr/failover-actuator</Arn>
+                <AssumedRoleId>AROAEXAMPLE:failover-actuator</AssumedRoleId></AssumedRoleUser>
+                </AssumeRoleResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></AssumeRoleResponse>
+                """.formatted(keyId, expiration));
     }
 
     /** One API server per cluster, each with its own token; a Deployment in one cluster is never looked for in the other. */
