@@ -10,6 +10,7 @@ import dev.failover.actuator.scaling.Scaler.ScaleOutcome;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.topology.CapacityPolicy;
 import dev.failover.contract.topology.ScalingRef;
 import dev.failover.contract.topology.Target;
 
@@ -35,7 +36,8 @@ record EnsureCapacity() implements ReconcileStep {
      * Empty when the target can take traffic; otherwise when to look again.
      *
      * @param forced an operator's FORCE: capacity that cannot be read (the region's scaling API impaired) does not hold it
-     *               back — capacity unknown is not capacity short (issue 52); a known shortfall still does
+     *               back — capacity unknown is not capacity short (issue 52); a known shortfall still does. A ref with
+     *               {@code capacity: best-effort} is treated so for every decision.
      */
     private static Optional<Duration> capacityWait(Target target, boolean forced, Instant now, Backends use,
             PassContext group) {
@@ -52,10 +54,12 @@ record EnsureCapacity() implements ReconcileStep {
                     + "; DNS not switched to a target that may be empty", now));
         }
         CapacityOutcome observed = read.get();
-        if (observed instanceof CapacityOutcome.Unavailable unavailable && forced) {
+        Optional<String> goesAheadUnknown = forced ? Optional.of("an operator's FORCE")
+                : ref.capacity() == CapacityPolicy.BEST_EFFORT ? Optional.of("capacity: best-effort") : Optional.empty();
+        if (observed instanceof CapacityOutcome.Unavailable unavailable && goesAheadUnknown.isPresent()) {
             group.reportCapacityOnce(ActuationStatus.SKIPPED, provider, "capacity unknown: " + provider + " unavailable "
-                    + "while reading " + target.id() + "'s capacity (" + unavailable.reason() + "); an operator's FORCE goes"
-                    + " ahead without it", now);
+                    + "while reading " + target.id() + "'s capacity (" + unavailable.reason() + "); " + goesAheadUnknown.get()
+                    + " goes ahead without it", now);
             return Optional.empty();
         }
         if (observed instanceof CapacityOutcome.Unavailable unavailable) {

@@ -49,6 +49,11 @@ class GroupReconcilerTest {
     static final Instant T0 = Instant.parse("2026-11-22T03:00:00Z");
 
     static Topology topology(String drift) {
+        return topology(drift, "");
+    }
+
+    /** @param scalingKeys more keys of the pilot target's scaling ref, each after ", " */
+    static Topology topology(String drift, String scalingKeys) {
         return TopologyLoader.parse("""
                 version: 1
                 locations: [loc-a]
@@ -68,8 +73,8 @@ class GroupReconcilerTest {
                         region: eu-west-1
                         probe: {type: tcp, host: 192.0.2.4, port: 443}
                         dns: {values: [192.0.2.4]}
-                        scaling: {kind: ecs, cluster: c, service: s, activeSize: 3, pilotLightSize: 1}
-                """.formatted(drift), "test");
+                        scaling: {kind: ecs, cluster: c, service: s, activeSize: 3, pilotLightSize: 1%s}
+                """.formatted(drift, scalingKeys), "test");
     }
 
     static final RecordKey KEY = new RecordKey("api", "example.test.", "api.example.test", dev.failover.contract.topology.RecordType.A,
@@ -402,12 +407,15 @@ class GroupReconcilerTest {
      * capacity cannot be read): a FAILOVER waits for it (for readyTimeoutSeconds, then blocks), but an operator's FORCE
      * goes ahead and says the capacity is unknown; a known shortfall still holds a FORCE back.
      */
-    @org.junit.jupiter.params.ParameterizedTest(name = "{0}, capacity {1}: switched {2}")
-    @org.junit.jupiter.params.provider.CsvSource({ "FAILOVER, unreadable, false", "FORCE, unreadable, true",
-            "FORCE, short, false" })
-    void aForceGoesAheadWhenCapacityCannotBeReadButNotWhenItIsShort(DecisionKind kind, String capacity, boolean switched) {
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}, ref capacity {1}, capacity {2}: switched {3}")
+    @org.junit.jupiter.params.provider.CsvSource({ "FAILOVER, required, unreadable, false, ",
+            "FORCE, required, unreadable, true, an operator's FORCE", "FORCE, required, short, false, ",
+            "FAILOVER, best-effort, unreadable, true, capacity: best-effort", "FAILOVER, best-effort, short, false, " })
+    void aForceOrBestEffortGoesAheadWhenCapacityCannotBeReadButNotWhenItIsShort(DecisionKind kind, String policy,
+            String capacity, boolean switched, String why) {
         ScriptedDns dns = new ScriptedDns(Routing.SINGLE);
-        GroupReconciler group = reconciler(dns);
+        Topology topology = topology("report", ", capacity: " + policy);
+        GroupReconciler group = reconciler(dns, topology, new TrafficPlan(Routing.SINGLE, 100, List.of()));
         if (capacity.equals("unreadable")) {
             scaler.unavailable = "AccessDeniedException from STS in us-west-2: the region's API is impaired";
         } else {
@@ -423,7 +431,7 @@ class GroupReconcilerTest {
             assertThat(results).filteredOn(r -> r.step() == dev.failover.contract.event.ActuationStep.SCALE_UP)
                     .anySatisfy(r -> {
                         assertThat(r.status()).isEqualTo(dev.failover.contract.event.ActuationStatus.SKIPPED);
-                        assertThat(r.details()).contains("capacity unknown").contains("impaired").contains("FORCE");
+                        assertThat(r.details()).contains("capacity unknown").contains("impaired").contains(why);
                     });
         } else {
             assertThat(dns.writes).as("no DNS switch to a target whose capacity is short or, without a force, unknown")

@@ -35,6 +35,9 @@ public sealed interface ScalingRef permits ScalingRef.EcsService, ScalingRef.Aut
     /** How long the actuator waits for the target to become ready before it gives up; default 600. */
     Integer readyTimeoutSeconds();
 
+    /** Whether traffic waits for capacity that cannot be read; default {@link CapacityPolicy#REQUIRED}. */
+    CapacityPolicy capacity();
+
     /** Where the target's capacity is: the API endpoint and the credentials its scaler uses. */
     @JsonIgnore
     Place place();
@@ -75,18 +78,25 @@ public sealed interface ScalingRef permits ScalingRef.EcsService, ScalingRef.Aut
      * @param service service name
      * @param region  AWS region of the cluster; default the target's region
      * @param roleArn IAM role (of the target's account) to assume for the calls; absent: the actuator's own credentials
+     * @param capacity whether traffic waits for capacity that cannot be read; default required
      */
     record EcsService(String cluster, String service, Integer activeSize, Integer pilotLightSize, Integer readyTimeoutSeconds,
-            String region, String roleArn) implements ScalingRef {
+            String region, String roleArn, CapacityPolicy capacity) implements ScalingRef {
 
         public EcsService {
             readyTimeoutSeconds = readyTimeoutOrDefault(readyTimeoutSeconds);
+            capacity = capacityOrDefault(capacity);
+        }
+
+        public EcsService(String cluster, String service, Integer activeSize, Integer pilotLightSize, Integer readyTimeoutSeconds,
+                String region, String roleArn) {
+            this(cluster, service, activeSize, pilotLightSize, readyTimeoutSeconds, region, roleArn, null);
         }
 
         /** In no region yet: {@link Target} places it in its own. */
         public EcsService(String cluster, String service, Integer activeSize, Integer pilotLightSize,
                 Integer readyTimeoutSeconds) {
-            this(cluster, service, activeSize, pilotLightSize, readyTimeoutSeconds, null, null);
+            this(cluster, service, activeSize, pilotLightSize, readyTimeoutSeconds, null, null, null);
         }
 
         @Override
@@ -97,7 +107,8 @@ public sealed interface ScalingRef permits ScalingRef.EcsService, ScalingRef.Aut
         @Override
         public EcsService placedIn(String targetRegion) {
             return region != null ? this
-                    : new EcsService(cluster, service, activeSize, pilotLightSize, readyTimeoutSeconds, targetRegion, roleArn);
+                    : new EcsService(cluster, service, activeSize, pilotLightSize, readyTimeoutSeconds, targetRegion, roleArn,
+                            capacity);
         }
 
         @Override
@@ -113,17 +124,24 @@ public sealed interface ScalingRef permits ScalingRef.EcsService, ScalingRef.Aut
      * @param region           AWS region of the group; default the target's region
      * @param roleArn          IAM role (of the target's account) to assume for the calls; absent: the actuator's own
      *                         credentials
+     * @param capacity         whether traffic waits for capacity that cannot be read; default required
      */
     record AutoScalingGroup(String autoScalingGroup, Integer activeSize, Integer pilotLightSize, Integer readyTimeoutSeconds,
-            String region, String roleArn) implements ScalingRef {
+            String region, String roleArn, CapacityPolicy capacity) implements ScalingRef {
 
         public AutoScalingGroup {
             readyTimeoutSeconds = readyTimeoutOrDefault(readyTimeoutSeconds);
+            capacity = capacityOrDefault(capacity);
+        }
+
+        public AutoScalingGroup(String autoScalingGroup, Integer activeSize, Integer pilotLightSize, Integer readyTimeoutSeconds,
+                String region, String roleArn) {
+            this(autoScalingGroup, activeSize, pilotLightSize, readyTimeoutSeconds, region, roleArn, null);
         }
 
         /** In no region yet: {@link Target} places it in its own. */
         public AutoScalingGroup(String autoScalingGroup, Integer activeSize, Integer pilotLightSize, Integer readyTimeoutSeconds) {
-            this(autoScalingGroup, activeSize, pilotLightSize, readyTimeoutSeconds, null, null);
+            this(autoScalingGroup, activeSize, pilotLightSize, readyTimeoutSeconds, null, null, null);
         }
 
         @Override
@@ -134,7 +152,8 @@ public sealed interface ScalingRef permits ScalingRef.EcsService, ScalingRef.Aut
         @Override
         public AutoScalingGroup placedIn(String targetRegion) {
             return region != null ? this
-                    : new AutoScalingGroup(autoScalingGroup, activeSize, pilotLightSize, readyTimeoutSeconds, targetRegion, roleArn);
+                    : new AutoScalingGroup(autoScalingGroup, activeSize, pilotLightSize, readyTimeoutSeconds, targetRegion, roleArn,
+                            capacity);
         }
 
         @Override
@@ -150,18 +169,25 @@ public sealed interface ScalingRef permits ScalingRef.EcsService, ScalingRef.Aut
      * @param deployment the Deployment's name
      * @param cluster    the cluster it runs in, as the actuator's {@code failover.scaling.kubernetes-clusters} names it;
      *                   default the target's region
+     * @param capacity   whether traffic waits for capacity that cannot be read; default required
      */
     record KubernetesDeployment(String namespace, String deployment, Integer activeSize, Integer pilotLightSize,
-            Integer readyTimeoutSeconds, String cluster) implements ScalingRef {
+            Integer readyTimeoutSeconds, String cluster, CapacityPolicy capacity) implements ScalingRef {
 
         public KubernetesDeployment {
             readyTimeoutSeconds = readyTimeoutOrDefault(readyTimeoutSeconds);
+            capacity = capacityOrDefault(capacity);
+        }
+
+        public KubernetesDeployment(String namespace, String deployment, Integer activeSize, Integer pilotLightSize,
+                Integer readyTimeoutSeconds, String cluster) {
+            this(namespace, deployment, activeSize, pilotLightSize, readyTimeoutSeconds, cluster, null);
         }
 
         /** In no cluster yet: {@link Target} places it in the one named like its region. */
         public KubernetesDeployment(String namespace, String deployment, Integer activeSize, Integer pilotLightSize,
                 Integer readyTimeoutSeconds) {
-            this(namespace, deployment, activeSize, pilotLightSize, readyTimeoutSeconds, null);
+            this(namespace, deployment, activeSize, pilotLightSize, readyTimeoutSeconds, null, null);
         }
 
         @Override
@@ -172,13 +198,18 @@ public sealed interface ScalingRef permits ScalingRef.EcsService, ScalingRef.Aut
         @Override
         public KubernetesDeployment placedIn(String targetRegion) {
             return cluster != null ? this
-                    : new KubernetesDeployment(namespace, deployment, activeSize, pilotLightSize, readyTimeoutSeconds, targetRegion);
+                    : new KubernetesDeployment(namespace, deployment, activeSize, pilotLightSize, readyTimeoutSeconds, targetRegion,
+                            capacity);
         }
 
         @Override
         public Kind kind() {
             return Kind.KUBERNETES;
         }
+    }
+
+    private static CapacityPolicy capacityOrDefault(CapacityPolicy capacity) {
+        return capacity == null ? CapacityPolicy.REQUIRED : capacity;
     }
 
     private static Integer readyTimeoutOrDefault(Integer readyTimeoutSeconds) {

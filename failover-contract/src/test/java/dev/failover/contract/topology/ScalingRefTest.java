@@ -43,6 +43,11 @@ class ScalingRefTest {
         assertThat(ref.activeSize()).isEqualTo(4);
         assertThat(ref.pilotLightSize()).as("absent: no scale-down").isNull();
         assertThat(ref.readyTimeoutSeconds()).as("the default ready timeout").isEqualTo(ScalingRef.DEFAULT_READY_TIMEOUT_SECONDS);
+        assertThat(ref.capacity()).as("capacity required by default").isEqualTo(CapacityPolicy.REQUIRED);
+        assertThat(primaryScaling(withScaling(minimal(kind).replace("}", ", capacity: best-effort}"))).capacity())
+                .as("each kind takes capacity").isEqualTo(CapacityPolicy.BEST_EFFORT);
+        assertThat(primaryScaling(withScaling(minimal(kind).replace("}", ", capacity: best-effort}"))).placedIn("eu-west-1")
+                .capacity()).as("kept when placed").isEqualTo(CapacityPolicy.BEST_EFFORT);
     }
 
     @Test
@@ -78,7 +83,9 @@ class ScalingRefTest {
                         "groups[0].targets[0].scaling.kind: 'lambda' is not one of: ecs, asg, kubernetes"),
                 Arguments.of("scaling: {kind: asg, autoScalingGroup: g, cluster: c, activeSize: 4}",
                         "groups[0].targets[0].scaling.cluster: unknown key (known keys: activeSize, autoScalingGroup, "
-                                + "pilotLightSize, readyTimeoutSeconds, region, roleArn)"),
+                                + "capacity, pilotLightSize, readyTimeoutSeconds, region, roleArn)"),
+                Arguments.of("scaling: {kind: ecs, cluster: c, service: s, activeSize: 4, capacity: maybe}",
+                        "groups[0].targets[0].scaling.capacity: 'maybe' is not one of: required, best-effort"),
                 Arguments.of("scaling: {kind: ecs, cluster: c, service: s, activeSize: 4, region: US East}",
                         "groups[0].targets[0].scaling.region: 'US East' is not a region name"),
                 Arguments.of("scaling: {kind: asg, autoScalingGroup: g, activeSize: 4, roleArn: 'arn:aws:iam::12:role/x'}",
