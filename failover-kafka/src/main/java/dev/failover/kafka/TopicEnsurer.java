@@ -93,6 +93,27 @@ public final class TopicEnsurer implements AutoCloseable {
         return partitions;
     }
 
+    /**
+     * As {@link #ensure(Collection)}, for topics whose replication factor a setting gives: a factor the cluster cannot
+     * give (fewer brokers), or topics below it, stop the start naming {@code replicationKey}.
+     */
+    public Map<String, Integer> ensure(Collection<TopicSpec> topics, String replicationKey) {
+        Optional<Short> replication = topics.stream().map(TopicSpec::replicationFactor).flatMap(Optional::stream).findFirst();
+        try {
+            return ensure(topics);
+        } catch (TopicSettingsException e) {
+            boolean belowAsked = e.problems().stream().anyMatch(p -> p.kind() == TopicProblem.Kind.BELOW_REPLICATION_FACTOR);
+            throw belowAsked ? new IllegalStateException(replicationKey + " is " + replication.orElseThrow() + ": "
+                    + e.getMessage(), e) : e;
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.InvalidReplicationFactorException) {
+                throw new IllegalStateException(replicationKey + (replication.isPresent() ? " is " + replication.get()
+                        : " is not set (the broker's default.replication.factor applies)") + ": " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
     private List<TopicProblem> problems(Collection<TopicSpec> topics, Map<String, TopicDescription> descriptions) {
         Map<String, Config> configs = configs(descriptions.keySet());
         List<TopicProblem> problems = new ArrayList<>();

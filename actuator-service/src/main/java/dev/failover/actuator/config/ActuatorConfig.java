@@ -232,6 +232,20 @@ public interface ActuatorConfig {
     @WithName("instance-id")
     Optional<String> instanceId();
 
+    /** The actuator's own topics, failover.actuator-desired and failover.actuator-evidence. */
+    Topics topics();
+
+    interface Topics {
+        /**
+         * Replication factor of the actuator's topics when it creates them, and the least they must have (the start stops
+         * when one has fewer, naming this key). Absent: the broker's default.replication.factor. Set it like the
+         * decision-service's {@code failover.topics.replication-factor} (3 on the production cluster of ADR 0005). Every
+         * topic must in any case have at least its min.insync.replicas replicas and, being compacted, cleanup.policy compact.
+         */
+        @WithName("replication-factor")
+        Optional<Short> replicationFactor();
+    }
+
     /** Threads that run reconcile passes; a group waiting for anything holds none (one group's passes never overlap). */
     @WithName("parallel-groups")
     @WithDefault("4")

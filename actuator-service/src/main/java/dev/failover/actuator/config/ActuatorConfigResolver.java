@@ -53,6 +53,8 @@ public final class ActuatorConfigResolver {
 
     static final String PROVIDER = "failover.dns.provider";
     private static final List<String> PROVIDERS = List.of("dry-run", "rfc2136", "route53");
+    /** The key of the actuator topics' replication factor, named when a topic is below it. */
+    public static final String REPLICATION_KEY = "failover.topics.replication-factor";
 
     private final List<ConfigError> errors = new ArrayList<>();
 
@@ -87,8 +89,9 @@ public final class ActuatorConfigResolver {
         if (!errors.isEmpty()) {
             throw new InvalidConfigurationException(config.topologyFile(), errors);
         }
+        config.topics().replicationFactor().filter(r -> r < 1).ifPresent(r -> error(REPLICATION_KEY, "must be at least 1, was " + r));
         return new ActuatorSettings(topology, dnsSettings, reconcile, scaling, config.parallelGroups(), trustedKeys, ttlFloor,
-                stateSigning, arc, databases);
+                stateSigning, arc, databases, config.topics().replicationFactor());
     }
 
     /**

@@ -25,10 +25,12 @@ import dev.failover.contract.topology.Topology;
  * @param stateSigning   the key desired states are stored with, and the actuator keys they are restored by (ADR 0009)
  * @param arc            the groups switched with ARC routing controls instead of {@code dns}, and the cluster
  * @param databases      the logins to the targets' database nodes by credentials name, and the call timeout (ADR 0020)
+ * @param topicReplication the replication factor the actuator's topics are created with and must have at least; empty:
+ *                         the broker's default
  */
 public record ActuatorSettings(Topology topology, DnsSettings dns, GroupReconciler.Settings reconcile, ScalingSettings scaling,
         int parallelGroups, TrustedKeys trustedKeys, int ttlFloorSeconds, DesiredStateSigning stateSigning, ArcSettings arc,
-        DatabaseSettings databases) {
+        DatabaseSettings databases, java.util.Optional<Short> topicReplication) {
 
     /**
      * @param logins      by the credentials name the topology gives
@@ -50,7 +52,7 @@ public record ActuatorSettings(Topology topology, DnsSettings dns, GroupReconcil
             int parallelGroups, TrustedKeys trustedKeys, int ttlFloorSeconds, DesiredStateSigning stateSigning,
             ArcSettings arc) {
         this(topology, dns, reconcile, scaling, parallelGroups, trustedKeys, ttlFloorSeconds, stateSigning, arc,
-                DatabaseSettings.none());
+                DatabaseSettings.none(), java.util.Optional.empty());
     }
 
     /** With no group on ARC routing controls. */

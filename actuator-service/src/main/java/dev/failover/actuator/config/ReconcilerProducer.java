@@ -422,21 +422,21 @@ public class ReconcilerProducer {
 
     /** Runs first: a bad topology or DNS setting is reported before anything waits on Kafka. */
     void loadAtStartup(@Observes @Priority(1) StartupEvent event, Reconciler reconciler, KafkaDesiredStore store,
-            KafkaEvidenceStore evidence) {
-        store.ensureTopic();
-        restoreEvidence(reconciler, evidence);
+            KafkaEvidenceStore evidence, ActuatorSettings settings) {
+        store.ensureTopic(settings.topicReplication(), ActuatorConfigResolver.REPLICATION_KEY);
+        restoreEvidence(reconciler, evidence, settings.topicReplication());
     }
 
     /**
      * Every instance's data-tier evidence, restored before the watches and passes measure with it (issue 50). Not
      * fatal: without it, an instance that sees no primary finds the exposure unknown and holds, as before.
      */
-    static void restoreEvidence(Reconciler reconciler, KafkaEvidenceStore evidence) {
+    static void restoreEvidence(Reconciler reconciler, KafkaEvidenceStore evidence, Optional<Short> replication) {
         if (reconciler.watchedGroups().isEmpty()) {
             return;
         }
         try {
-            evidence.ensureTopic();
+            evidence.ensureTopic(replication, ActuatorConfigResolver.REPLICATION_KEY);
             Map<String, List<DataTierEvidence>> kept = evidence.loadAll();
             kept.forEach((group, all) -> all.forEach(e -> reconciler.restoreEvidence(group, e)));
             LOG.infof("data-tier evidence restored for %d groups from %s", kept.size(), Topics.ACTUATOR_EVIDENCE);

@@ -87,13 +87,30 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
     }
 
     /**
-     * Creates the compacted topic, with the partition count of failover.decisions, when it is missing, and fetches its
-     * metadata into the producer: the first decision's store then does not wait for a metadata round trip.
+     * Creates the compacted topic, with the partition count of failover.decisions and {@code replication}, when it is
+     * missing, and fetches its metadata into the producer: the first decision's store then does not wait for a metadata
+     * round trip. The topic as it is must be fit to keep the state that every irreversible step is fenced by (issue 52):
+     * at least {@code replication} replicas ({@code replicationKey} named otherwise), at least its min.insync.replicas,
+     * compacted, and partitioned like failover.decisions, since a group's desired state is restored from the partition
+     * number its decisions arrive on. The start stops otherwise, naming the topic and what to change.
      */
-    public void ensureTopic() {
+    public void ensureTopic(Optional<Short> replication, String replicationKey) {
         try (TopicEnsurer topics = new TopicEnsurer(kafka, TIMEOUT)) {
             Optional<Integer> partitions = topics.partitionCount(Topics.DECISIONS);
-            topics.ensure(List.of(new TopicSpec(Topics.ACTUATOR_DESIRED, partitions, Optional.empty(), Map.of()).compacted()));
+            Map<String, Integer> actual = topics.ensure(List.of(new TopicSpec(Topics.ACTUATOR_DESIRED, partitions, replication,
+                    Map.of()).compacted()), replicationKey);
+            if (partitions.isPresent() && !partitions.get().equals(actual.get(Topics.ACTUATOR_DESIRED))) {
+                throw new IllegalStateException(Topics.ACTUATOR_DESIRED + " has " + actual.get(Topics.ACTUATOR_DESIRED)
+                        + " partitions, but " + Topics.DECISIONS + " has " + partitions.get() + ": a group's desired state is"
+                        + " restored from the partition number its decisions arrive on, so an owner would restore other"
+                        + " groups' states and miss its own; recreate " + Topics.ACTUATOR_DESIRED + " with "
+                        + partitions.get() + " partitions (kafka-topics.sh --delete, then start an actuator)");
+            }
+            if (partitions.isEmpty()) {
+                LOG.warnf("%s does not exist yet (the decision-service creates it): %s was created with the broker's"
+                        + " default partition count, which must equal %s's", Topics.DECISIONS, Topics.ACTUATOR_DESIRED,
+                        Topics.DECISIONS);
+            }
         }
         producer.partitionsFor(Topics.ACTUATOR_DESIRED);
     }

@@ -71,12 +71,16 @@ public class KafkaEvidenceStore implements EvidenceStore, AutoCloseable {
                 new StringSerializer(), new StringSerializer());
     }
 
-    /** Creates the compacted topic, with the partition count of failover.decisions, when it is missing. */
-    public void ensureTopic() {
+    /**
+     * Creates the compacted topic, with the partition count of failover.decisions and {@code replication}, when it is
+     * missing, and checks it as {@link KafkaDesiredStore#ensureTopic} does, but for the partition count: every instance
+     * reads all of it.
+     */
+    public void ensureTopic(Optional<Short> replication, String replicationKey) {
         try (TopicEnsurer topics = new TopicEnsurer(kafka, TIMEOUT)) {
             Optional<Integer> partitions = topics.partitionCount(Topics.DECISIONS);
-            topics.ensure(List.of(new TopicSpec(Topics.ACTUATOR_EVIDENCE, partitions, Optional.empty(), Map.of())
-                    .compacted()));
+            topics.ensure(List.of(new TopicSpec(Topics.ACTUATOR_EVIDENCE, partitions, replication, Map.of())
+                    .compacted()), replicationKey);
         }
     }
 

@@ -1,10 +1,12 @@
 package dev.failover.actuator.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
@@ -35,7 +37,7 @@ class KafkaDesiredStoreTest {
         String group = "store-" + UUID.randomUUID();
         Decision decision = failback(group, 7);
         try (KafkaDesiredStore store = TestDesiredStores.open(kafka)) {
-            store.ensureTopic();
+            store.ensureTopic(java.util.Optional.empty(), "failover.topics.replication-factor");
             store.save(DesiredState.of(failback(group, 6)));
             store.save(DesiredState.of(decision));
             store.save(new DesiredState(decision, 1));
@@ -58,7 +60,7 @@ class KafkaDesiredStoreTest {
         String group = "zombie-" + UUID.randomUUID();
         Decision newer = failback(group, 5);
         try (KafkaDesiredStore store = TestDesiredStores.open(kafka)) {
-            store.ensureTopic();
+            store.ensureTopic(java.util.Optional.empty(), "failover.topics.replication-factor");
             store.save(DesiredState.of(newer));
             store.save(new DesiredState(newer, 2));
             store.save(new DesiredState(newer, 1)); // the old owner's step save, landing late
@@ -68,6 +70,39 @@ class KafkaDesiredStoreTest {
             List<DesiredState> read = restarted.load(IntStream.range(0, partitions(kafka)).boxed().toList()).stream()
                     .filter(s -> s.group().equals(group)).toList();
             assertThat(read).as("desired states of %s read back", group).containsExactly(new DesiredState(newer, 2));
+        }
+    }
+
+    /**
+     * Issue 52 item 4: the topic every irreversible step is fenced by is checked at start like the decision-service's:
+     * on a broker of its own, one partitioned unlike failover.decisions and a replication factor the topic is below
+     * stop the start naming the topic or the key, and a fit topic passes.
+     */
+    @Test
+    void anUnfitDesiredStateTopicStopsTheStartNamingWhatToChange() throws Exception {
+        try (dev.failover.testkit.kafka.EmbeddedKafkaBroker broker = dev.failover.testkit.kafka.EmbeddedKafkaBroker.start();
+                var topics = new dev.failover.kafka.TopicEnsurer(new KafkaClientProperties(Map.of("bootstrap.servers",
+                        broker.bootstrapServers())), java.time.Duration.ofSeconds(30))) {
+            KafkaClientProperties kafka = new KafkaClientProperties(Map.of("bootstrap.servers", broker.bootstrapServers()));
+            topics.ensure(List.of(dev.failover.kafka.TopicSpec.of(dev.failover.contract.event.Topics.DECISIONS, 3, (short) 1),
+                    dev.failover.kafka.TopicSpec.of(dev.failover.contract.event.Topics.ACTUATOR_DESIRED, 2, (short) 1).compacted()));
+            try (KafkaDesiredStore store = TestDesiredStores.open(kafka)) {
+                assertThatThrownBy(() -> store.ensureTopic(Optional.empty(), "failover.topics.replication-factor"))
+                        .hasMessageContaining("failover.actuator-desired has 2 partitions, but failover.decisions has 3")
+                        .hasMessageContaining("recreate failover.actuator-desired with 3 partitions");
+                assertThatThrownBy(() -> store.ensureTopic(Optional.of((short) 3), "failover.topics.replication-factor"))
+                        .hasMessageStartingWith("failover.topics.replication-factor is 3: ")
+                        .hasMessageContaining("failover.actuator-desired");
+            }
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(broker.adminProperties())) {
+                admin.deleteTopics(List.of(dev.failover.contract.event.Topics.ACTUATOR_DESIRED)).all().get();
+                org.awaitility.Awaitility.await("deleted").atMost(java.time.Duration.ofSeconds(30)).until(() -> !admin.listTopics()
+                        .names().get().contains(dev.failover.contract.event.Topics.ACTUATOR_DESIRED));
+            }
+            try (KafkaDesiredStore store = TestDesiredStores.open(kafka)) {
+                store.ensureTopic(Optional.empty(), "failover.topics.replication-factor");
+                assertThat(partitions(kafka)).as("created like failover.decisions").isEqualTo(3);
+            }
         }
     }
 

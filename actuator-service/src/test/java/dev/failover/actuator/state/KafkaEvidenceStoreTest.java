@@ -43,7 +43,7 @@ class KafkaEvidenceStoreTest {
         try (KafkaEvidenceStore a = new KafkaEvidenceStore(kafka, signing, "actuator-a", o -> {
         }); KafkaEvidenceStore b = new KafkaEvidenceStore(kafka, signing, "actuator-b", o -> {
         })) {
-            a.ensureTopic();
+            a.ensureTopic(java.util.Optional.empty(), "failover.topics.replication-factor");
             a.save(group, evidence(1_000, T));
             a.save(group, evidence(2_000, T.plusSeconds(2)));
             b.save(group, evidence(1_500, T.plusSeconds(1)));

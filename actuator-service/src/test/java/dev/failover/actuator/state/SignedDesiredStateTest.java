@@ -56,7 +56,7 @@ class SignedDesiredStateTest {
         String group = "forged-" + UUID.randomUUID();
         DesiredState genuine = DesiredState.of(failover(group, 3, "secondary"));
         try (KafkaDesiredStore store = store()) {
-            store.ensureTopic();
+            store.ensureTopic(java.util.Optional.empty(), "failover.topics.replication-factor");
             store.save(genuine);
         }
         String forged = StoredDesiredState.encode(DesiredState.of(failover(group, Long.MAX_VALUE - 1, "primary")));
@@ -79,7 +79,7 @@ class SignedDesiredStateTest {
         String group = "beyond-" + UUID.randomUUID();
         DesiredState genuine = DesiredState.of(failover(group, 3, "secondary"));
         try (KafkaDesiredStore store = store()) {
-            store.ensureTopic();
+            store.ensureTopic(java.util.Optional.empty(), "failover.topics.replication-factor");
             store.save(genuine);
             store.save(DesiredState.of(failover(group, (1L << 53) + 1, "primary")));
         }
@@ -97,7 +97,7 @@ class SignedDesiredStateTest {
         String group = "upgrade-" + UUID.randomUUID();
         DesiredState previousRelease = new DesiredState(failover(group, 12, "secondary"), 0);
         try (KafkaDesiredStore store = store()) {
-            store.ensureTopic();
+            store.ensureTopic(java.util.Optional.empty(), "failover.topics.replication-factor");
         }
         String value = StoredDesiredState.encode(previousRelease);
         write(group, value, Map.of());

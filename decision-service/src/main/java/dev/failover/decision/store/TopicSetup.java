@@ -17,15 +17,12 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.jboss.logging.Logger;
 
 import dev.failover.contract.event.Topics;
 import dev.failover.decision.config.DecisionServiceConfig;
 import dev.failover.kafka.KafkaClientProperties;
 import dev.failover.kafka.TopicEnsurer;
-import dev.failover.kafka.TopicProblem;
-import dev.failover.kafka.TopicSettingsException;
 import dev.failover.kafka.TopicSpec;
 import io.quarkus.runtime.StartupEvent;
 
@@ -117,7 +114,7 @@ public class TopicSetup {
                 specs.add(COMPACTED.contains(topic) ? spec.compacted().withConfigs(COMPACTED_SEGMENTS) : spec);
             }
             DEAD_LETTERS.forEach(dlq -> specs.add(new TopicSpec(dlq, Optional.of(count), replication, Map.of())));
-            Map<String, Integer> actual = ensure(ensurer, specs, replication);
+            Map<String, Integer> actual = ensurer.ensure(specs, REPLICATION_KEY);
             List<String> mismatched = TopicEnsurer.mismatches(actual, CO_PARTITIONED, count);
             if (!mismatched.isEmpty()) {
                 throw new IllegalStateException("failover.topics.partitions: every failover topic must have " + count
@@ -131,23 +128,6 @@ public class TopicSetup {
             }
             LOG.infof("topics %s ready with %d partitions", CO_PARTITIONED, count);
             return count;
-        }
-    }
-
-    /** Creates and checks the topics; a replication factor the cluster cannot give, or topics below it, name the key. */
-    private static Map<String, Integer> ensure(TopicEnsurer ensurer, List<TopicSpec> specs, Optional<Short> replication) {
-        try {
-            return ensurer.ensure(specs);
-        } catch (TopicSettingsException e) {
-            boolean belowAsked = e.problems().stream().anyMatch(p -> p.kind() == TopicProblem.Kind.BELOW_REPLICATION_FACTOR);
-            throw belowAsked ? new IllegalStateException(REPLICATION_KEY + " is " + replication.orElseThrow() + ": "
-                    + e.getMessage(), e) : e;
-        } catch (IllegalStateException e) {
-            if (e.getCause() instanceof InvalidReplicationFactorException) {
-                throw new IllegalStateException(REPLICATION_KEY + (replication.isPresent() ? " is " + replication.get()
-                        : " is not set (the broker's default.replication.factor applies)") + ": " + e.getMessage(), e);
-            }
-            throw e;
         }
     }
 }
