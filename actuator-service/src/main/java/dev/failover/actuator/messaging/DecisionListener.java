@@ -44,7 +44,9 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
  * then it waits: it must not be acted on, nor stored, before what was stored earlier is known). It is offered to the
  * reconciler; when it is newer, a pass of the group starts at once from the in-memory desired state while the state is
  * stored durably, and the message is acknowledged only once it is stored. Nothing here waits for DNS or capacity, so one
- * group's slow change never holds another group's decision (ADR 0006).
+ * group's slow change never holds another group's decision (ADR 0006); and decisions wait for restores and stores only
+ * behind those of their own partition ({@link PartitionLanes}), so a partition that cannot be stored delays only its
+ * own groups (issue 52).
  * <p>
  * A decision whose desired state cannot be stored (Kafka away) is not acknowledged: it is stored again until it is, and
  * its offset is committed only after. It is never dead-lettered for that: when its partition leaves this instance (a
@@ -79,11 +81,28 @@ public class DecisionListener {
         STOPPING
     }
 
-    /** Stores desired states one after another, off the Kafka polling thread. */
-    private final ExecutorService storing = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "desired-state-store");
-        thread.setDaemon(true);
-        return thread;
+    /**
+     * Decisions not yet stored and acknowledged above which the consumer stops taking more: far more than a regional
+     * failover of every group produces, few enough to hold in memory.
+     */
+    static final int BACKLOG_BOUND = 1000;
+
+    /** In order within a partition, partitions independent (issue 52, item 4). */
+    private final PartitionLanes lanes = new PartitionLanes(BACKLOG_BOUND);
+
+    /**
+     * Stores desired states off the Kafka polling thread: one store at a time per partition (its lane), so at most one
+     * thread per partition owned here, and a partition whose store hangs holds only its own thread.
+     */
+    private final ExecutorService storing = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
+        private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread thread = new Thread(r, "desired-state-store-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }
     });
 
     /**
@@ -99,8 +118,24 @@ public class DecisionListener {
                 ActuationStep.FENCE, ActuationStatus.SKIPPED, null, "warm-up", at, at, 0L, decision.kind())), ActuationResult.class);
     }
 
+    /**
+     * Hands the decision to its partition's lane and returns at once (unless the backlog is over its bound), so that the
+     * consumer goes on with the other partitions' decisions while this one waits for its partition's restore or store.
+     */
     @Incoming("decisions")
     public CompletionStage<Void> onDecision(Message<String> message) {
+        @SuppressWarnings("unchecked")
+        int partition = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(record -> ((IncomingKafkaRecordMetadata<String, String>) record).getPartition()).orElse(-1);
+        return lanes.submit(partition, () -> handle(message));
+    }
+
+    /** Decisions taken and not yet acknowledged, left or skipped. */
+    int backlog() {
+        return lanes.outstanding();
+    }
+
+    private CompletionStage<Void> handle(Message<String> message) {
         Verification verification = verify(message);
         if (!verification.isValid()) {
             metrics.decisionRejected(verification.outcome());

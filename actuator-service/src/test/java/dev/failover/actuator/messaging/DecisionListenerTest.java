@@ -59,7 +59,7 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 class DecisionListenerTest {
 
     static final Duration WAIT = Duration.ofSeconds(10);
-    static final Topology TOPOLOGY = TopologyLoader.parse(TestTopology.yaml("http://127.0.0.1:1/", "http://127.0.0.1:2/"), "test");
+    static final Topology TOPOLOGY = TopologyLoader.parse(TestTopology.yaml(List.of(TestTopology.GROUP, "web")), "test");
     static final GroupReconciler.Settings RECONCILE = new GroupReconciler.Settings(Duration.ofSeconds(30), Duration.ofSeconds(1),
             new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ZERO, () -> 0.0), Duration.ZERO, null);
 
@@ -69,6 +69,8 @@ class DecisionListenerTest {
         final AtomicInteger attempts = new AtomicInteger();
         final List<DesiredState> saved = new CopyOnWriteArrayList<>();
         volatile boolean failing;
+        /** When set, only this group's saves wait for the release; the others' are stored at once. */
+        volatile String held;
 
         HeldStore() {
             super(KafkaClientProperties.bootstrap("127.0.0.1:1"), TestDesiredStores.signing(false), outcome -> {
@@ -82,7 +84,7 @@ class DecisionListenerTest {
                 throw new IllegalStateException("could not store: no broker");
             }
             try {
-                if (!release.await(30, TimeUnit.SECONDS)) {
+                if ((held == null || held.equals(state.group())) && !release.await(30, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("not released");
                 }
             } catch (InterruptedException e) {
@@ -97,7 +99,7 @@ class DecisionListenerTest {
     final List<ActuationResult> results = new CopyOnWriteArrayList<>();
     final AtomicBoolean owned = new AtomicBoolean(true);
     final DecisionListener listener = new DecisionListener();
-    final AtomicBoolean acked = new AtomicBoolean();
+    final List<String> acked = new CopyOnWriteArrayList<>();
     final AtomicReference<Throwable> nacked = new AtomicReference<>();
 
     DecisionListenerTest() {
@@ -132,59 +134,93 @@ class DecisionListenerTest {
     @Test
     void theSwitchIsWrittenWhileTheDesiredStateIsStoredAndTheDecisionAcknowledgedOnlyOnceStored() {
         Decision decision = decision();
-        CompletionStage<Void> done = listener.onDecision(message(decision));
+        CompletionStage<Void> taken = listener.onDecision(message(decision, 0, 7L));
+        assertThat(taken.toCompletableFuture()).as("the consumer goes on at once").isCompleted();
 
         await("the DNS switch, while the store is held").atMost(WAIT).until(() -> results.stream()
                 .anyMatch(r -> r.step() == ActuationStep.DNS_SWITCH && r.decisionId().equals(decision.decisionId())));
-        assertThat(acked).as("acknowledged before stored").isFalse();
+        assertThat(acked).as("acknowledged before stored").isEmpty();
 
         store.release.countDown();
-        assertThat(done.toCompletableFuture()).succeedsWithin(WAIT);
-        assertThat(acked).as("acknowledged once stored").isTrue();
+        await("acknowledged once stored").atMost(WAIT).until(() -> acked.contains(decision.decisionId()));
         assertThat(store.saved).extracting(DesiredState::epoch).containsExactly(decision.epoch());
+    }
+
+    /**
+     * Issue 52 item 4: a decision whose desired state cannot be stored (its partition of failover.actuator-desired
+     * leaderless) delays only its own partition. Another group's decision on another partition is switched, stored and
+     * acknowledged meanwhile; a later decision of the held partition waits for the held one, so offsets stay in order.
+     */
+    @Test
+    void aPartitionWhoseStoreHangsDelaysOnlyItsOwnDecisions() {
+        store.held = TestTopology.GROUP;
+        Decision stuck = decision(TestTopology.GROUP, 1L);
+        Decision other = decision("web", 1L);
+        Decision behind = decision(TestTopology.GROUP, 2L);
+        listener.onDecision(message(stuck, 0, 7L));
+        await("the held store under way").atMost(WAIT).until(() -> store.attempts.get() > 0);
+
+        listener.onDecision(message(other, 1, 3L));
+        listener.onDecision(message(behind, 0, 8L));
+
+        await("the other partition's decision stored and acknowledged").atMost(WAIT)
+                .until(() -> acked.contains(other.decisionId()));
+        assertThat(results).as("the other group switched").anySatisfy(r -> {
+            assertThat(r.decisionId()).isEqualTo(other.decisionId());
+            assertThat(r.step()).isEqualTo(ActuationStep.DNS_SWITCH);
+        });
+        assertThat(acked).as("nothing of the held partition acknowledged").containsExactly(other.decisionId());
+
+        store.release.countDown();
+        await("the held partition in order").atMost(WAIT).until(() -> acked.size() == 3);
+        assertThat(acked).containsExactly(other.decisionId(), stuck.decisionId(), behind.decisionId());
     }
 
     @Test
     void aStoreInterruptedAtShutdownLeavesTheDecisionUnacknowledgedAndNotDeadLettered() {
-        CompletionStage<Void> done = listener.onDecision(message(decision()));
+        listener.onDecision(message(decision(), 0, 7L));
         await("the store under way").atMost(WAIT).until(() -> store.attempts.get() > 0);
 
         listener.stop(); // what @PreDestroy does at shutdown
 
-        assertThat(done.toCompletableFuture()).succeedsWithin(WAIT);
+        await("the decision left").atMost(WAIT).until(() -> listener.backlog() == 0);
         assertThat(nacked.get()).as("nacked (dead-lettered, its offset committed)").isNull();
-        assertThat(acked).as("acknowledged").isFalse();
+        assertThat(acked).as("acknowledged").isEmpty();
     }
 
     @Test
     void aStoreThatKeepsFailingStopsOnceThePartitionIsNoLongerOwnedHere() {
         store.failing = true;
-        CompletionStage<Void> done = listener.onDecision(message(decision()));
+        listener.onDecision(message(decision(), 0, 7L));
         await("failed attempts").atMost(WAIT).until(() -> store.attempts.get() >= 2);
 
         owned.set(false); // a rebalance gave the partition to another instance (or this one finds it lost it)
 
-        assertThat(done.toCompletableFuture()).succeedsWithin(WAIT);
+        await("the decision left").atMost(WAIT).until(() -> listener.backlog() == 0);
         int attempts = store.attempts.get();
         await().during(Duration.ofMillis(200)).atMost(WAIT).until(() -> store.attempts.get() == attempts);
-        assertThat(acked).as("acknowledged").isFalse();
+        assertThat(acked).as("acknowledged").isEmpty();
         assertThat(nacked.get()).as("nacked").isNull();
     }
 
     private static Decision decision() {
-        return new Decision(1, UUID.randomUUID().toString(), TestTopology.GROUP, 1L, DecisionKind.FAILOVER, TestTopology.PRIMARY,
+        return decision(TestTopology.GROUP, 1L);
+    }
+
+    private static Decision decision(String group, long epoch) {
+        return new Decision(1, UUID.randomUUID().toString(), group, epoch, DecisionKind.FAILOVER, TestTopology.PRIMARY,
                 TestTopology.SECONDARY, "test", List.of(), Instant.now(), DecisionMode.LIVE, Decision.AUTOMATION);
     }
 
-    /** The decision as it comes from Kafka: signed by the decision-service's key, partition 0. */
-    private Message<String> message(Decision decision) {
+    /** The decision as it comes from Kafka: signed by the decision-service's key, at this partition and offset. */
+    private Message<String> message(Decision decision, int partition, long offset) {
         String payload = EventCodec.instance().encode(decision);
-        ConsumerRecord<String, String> record = new ConsumerRecord<>(Topics.DECISIONS, 0, 7L, decision.group(), payload);
+        ConsumerRecord<String, String> record = new ConsumerRecord<>(Topics.DECISIONS, partition, offset, decision.group(), payload);
         Map<String, byte[]> headers = TestSigningKeys.shared().signer().headers(Topics.DECISIONS, decision.group(), payload);
         headers.forEach((name, value) -> record.headers().add(name, value));
         return Message.of(payload, Metadata.of(new IncomingKafkaRecordMetadata<>(record, "decisions")))
                 .withAck(() -> {
-                    acked.set(true);
+                    acked.add(decision.decisionId());
                     return CompletableFuture.completedFuture(null);
                 })
                 .withNack(e -> {
