@@ -4,10 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -49,11 +47,12 @@ import software.amazon.awssdk.services.route53recoverycluster.model.UpdateRoutin
  * timeout and never blocks a switch while another endpoint answers. A call that failed on every endpoint is
  * {@link ReadOutcome.Unavailable} (or Throttled), and the reconciler retries.</li>
  * </ul>
- * ARC has no conditional write, so no ownership record can move atomically with the states. The ownership mark is kept
- * in this instance's memory instead: it is what this instance last wrote for the group, so that drift (a control
- * flipped by hand after our write) is told apart from a write not made yet, as with the other providers. A restarted
- * instance, or a new owner, has no mark and takes the controls over with its first write. What fences a stale actuator
- * on this path, and what is not guaranteed, is ADR 0014.
+ * ARC has no conditional write, so no ownership record can move atomically with the states, and this provider keeps
+ * none ({@link #keepsOwnerRecord()}): the reconciler keeps the mark of each write (epoch, decision, digest of the states
+ * written) in the group's signed desired state and judges every read by it, on whichever instance owns the group, so
+ * that drift (a control flipped by hand after the write, a person's break-glass switch) is told apart from a write not
+ * made yet after a restart or an ownership move too (issue 52). What fences a stale actuator on this path (the lease,
+ * the epoch of the stored state), and what is not guaranteed, is ADR 0014.
  */
 public final class ArcRoutingControlProvider implements DnsProvider {
 
@@ -71,8 +70,6 @@ public final class ArcRoutingControlProvider implements DnsProvider {
     private final ArcSafetyRuleCatalog safetyRules;
     /** The endpoint to try first: random at start, then the one that answered last. */
     private final AtomicInteger preferred;
-    /** By group: the ownership mark this instance last wrote with the group's controls (there is nowhere else to keep it). */
-    private final Map<String, String> marks = new ConcurrentHashMap<>();
 
     /**
      * @param endpoints one client per regional endpoint, each with its own timeout and its region's credentials
@@ -108,6 +105,12 @@ public final class ArcRoutingControlProvider implements DnsProvider {
         return Routing.SWITCHES;
     }
 
+    /** Routing controls have nowhere to keep a mark: the desired state keeps it. */
+    @Override
+    public boolean keepsOwnerRecord() {
+        return false;
+    }
+
     @Override
     public ReadOutcome read(RecordKey key, Optional<String> pendingChange) {
         ArcSettings.Group group = groups.get(key.group());
@@ -123,7 +126,7 @@ public final class ArcRoutingControlProvider implements DnsProvider {
             return sets;
         });
         if (read instanceof Attempt.Answered<List<RecordSet>> answered) {
-            return new ReadOutcome.Served(new ServedRecord(marks.get(key.group()), answered.value(), true));
+            return new ReadOutcome.Served(new ServedRecord(null, answered.value(), true));
         }
         if (read instanceof Attempt.Refused<?> refused) {
             return new ReadOutcome.Rejected(refused.reason());
@@ -139,9 +142,6 @@ public final class ArcRoutingControlProvider implements DnsProvider {
         if (group == null) {
             return new WriteOutcome.Rejected("group " + groupId + " has no routing controls (failover.dns.arc.groups)");
         }
-        if (!Objects.equals(marks.get(groupId), write.expectedOwnerText())) {
-            return new WriteOutcome.OwnerChanged("this instance wrote the group's controls since that read");
-        }
         Optional<String> unknown = unknownTarget(group, write);
         if (unknown.isPresent()) {
             return new WriteOutcome.Rejected(unknown.get());
@@ -156,7 +156,6 @@ public final class ArcRoutingControlProvider implements DnsProvider {
             return true;
         });
         if (update instanceof Attempt.Answered<Boolean> answered) {
-            marks.put(groupId, write.owner().text());
             String details = "ARC UpdateRoutingControlStates at " + answered.endpoint().region() + " ("
                     + answered.endpoint().url() + "): " + describe(write.sets()) + " as epoch " + write.owner().epoch()
                     + (overrides.isEmpty() ? "" : "; overriding safety rules " + overrides + " (" + write.breakGlass().describe()

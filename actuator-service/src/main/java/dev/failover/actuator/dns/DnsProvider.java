@@ -40,6 +40,16 @@ public interface DnsProvider {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Whether the provider keeps the ownership mark beside what it switches (a TXT record), read and written with it.
+     * ARC routing controls have nowhere to keep one: the reconciler then keeps the mark of each write in the group's
+     * signed desired state, and hands it back with every read, so that any instance judges ownership and drift from it
+     * (issue 52, ADR 0014).
+     */
+    default boolean keepsOwnerRecord() {
+        return true;
+    }
+
     enum Routing {
         /** One record set holds the active target's values (RFC 2136, Route 53 simple routing). */
         SINGLE,

@@ -30,6 +30,11 @@ public final class LeasedDnsProvider implements DnsProvider {
     }
 
     @Override
+    public boolean keepsOwnerRecord() {
+        return provider.keepsOwnerRecord();
+    }
+
+    @Override
     public ReadOutcome read(RecordKey key, Optional<String> pendingChange) {
         return provider.read(key, pendingChange);
     }

@@ -18,6 +18,11 @@ public record ServedRecord(String ownerText, List<RecordSet> sets, boolean propa
         sets = List.copyOf(sets);
     }
 
+    /** The same read with the mark kept elsewhere (see {@link DnsProvider#keepsOwnerRecord()}). */
+    public ServedRecord withOwnerText(String text) {
+        return new ServedRecord(text, sets, propagated);
+    }
+
     public Optional<OwnerMark> owner() {
         return OwnerMark.parse(ownerText);
     }

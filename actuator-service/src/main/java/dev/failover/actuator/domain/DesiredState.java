@@ -15,8 +15,12 @@ import dev.failover.contract.event.Decision;
  *                      a read saw it propagated; null when there is none, or the provider has no references
  * @param promotion     the promotion a planned move made for it, and where its way back stands (issue 50); null when
  *                      it made none, or made it without knowing the node's transaction id
+ * @param mark          the ownership mark of the last write, for a provider that keeps none beside what it switches
+ *                      (ARC routing controls, issue 52): its epoch, decision and digest of what was written, from which
+ *                      any instance judges ownership and drift as the writer would; null for providers with their own
+ *                      owner record, or before the first write
  */
-public record DesiredState(Decision decision, int step, String pendingChange, Promotion promotion) {
+public record DesiredState(Decision decision, int step, String pendingChange, Promotion promotion, String mark) {
 
     public DesiredState {
         if (step < 0) {
@@ -24,12 +28,16 @@ public record DesiredState(Decision decision, int step, String pendingChange, Pr
         }
     }
 
+    public DesiredState(Decision decision, int step, String pendingChange, Promotion promotion) {
+        this(decision, step, pendingChange, promotion, null);
+    }
+
     public DesiredState(Decision decision, int step, String pendingChange) {
-        this(decision, step, pendingChange, null);
+        this(decision, step, pendingChange, null, null);
     }
 
     public DesiredState(Decision decision, int step) {
-        this(decision, step, null, null);
+        this(decision, step, null, null, null);
     }
 
     public static DesiredState of(Decision decision) {
@@ -38,12 +46,13 @@ public record DesiredState(Decision decision, int step, String pendingChange, Pr
 
     /**
      * A new decision's desired state after {@code previous}: it carries a promotion taken back (issue 50), so that an
-     * owner that restores only the newest desired state still knows the abandoned timeline is no newer primary's.
+     * owner that restores only the newest desired state still knows the abandoned timeline is no newer primary's; and the
+     * mark of the last write, which still says who last switched (as an owner record beside the record does).
      */
     public static DesiredState after(DesiredState previous, Decision decision) {
         Promotion carried = previous == null || previous.promotion() == null
                 || previous.promotion().phase() != Phase.TAKEN_BACK ? null : previous.promotion();
-        return new DesiredState(decision, 0, null, carried);
+        return new DesiredState(decision, 0, null, carried, previous == null ? null : previous.mark());
     }
 
     /** The promotion this desired state made (not one carried from an earlier one); empty when none. */
@@ -68,24 +77,34 @@ public record DesiredState(Decision decision, int step, String pendingChange, Pr
         return Optional.ofNullable(pendingChange);
     }
 
+    /** The mark of the last write a provider without an owner record took (see {@link #mark}). */
+    public Optional<String> storedMark() {
+        return Optional.ofNullable(mark);
+    }
+
     /** The next step; nothing of it written yet. */
     public DesiredState atStep(int next) {
-        return new DesiredState(decision, next, null, promotion);
+        return new DesiredState(decision, next, null, promotion, mark);
     }
 
     /** The provider took a write of this step as change {@code reference}, which it may not serve everywhere yet. */
     public DesiredState written(String reference) {
-        return new DesiredState(decision, step, reference, promotion);
+        return new DesiredState(decision, step, reference, promotion, mark);
+    }
+
+    /** A provider without an owner record took a write with this mark. */
+    public DesiredState marked(String writtenMark) {
+        return new DesiredState(decision, step, pendingChange, promotion, writtenMark);
     }
 
     /** A read saw the pending change served everywhere: nothing left to wait for. */
     public DesiredState propagated() {
-        return new DesiredState(decision, step, null, promotion);
+        return new DesiredState(decision, step, null, promotion, mark);
     }
 
     /** Where the promotion made for it stands now. */
     public DesiredState with(Promotion next) {
-        return new DesiredState(decision, step, pendingChange, next);
+        return new DesiredState(decision, step, pendingChange, next, mark);
     }
 
     /** Where a promotion's way back stands (issue 50, ADR 0020 "The way back"). */

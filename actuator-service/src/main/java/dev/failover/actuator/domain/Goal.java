@@ -31,6 +31,12 @@ sealed interface Goal {
     /** The provider's change a read asks about (a Route 53 change id written and not yet seen propagated). */
     Optional<String> changeToCheck();
 
+    /**
+     * The mark of the last write, as the desired state keeps it for a provider without an owner record (ARC routing
+     * controls, issue 52); empty with no decision, or before the first write.
+     */
+    Optional<String> storedMark();
+
     /** For people: what the goal wants, as a drift report says it after "served as ...", e.g. "but epoch 3 wants ...". */
     String butWants();
 
@@ -67,6 +73,11 @@ sealed interface Goal {
         }
 
         @Override
+        public Optional<String> storedMark() {
+            return Optional.empty();
+        }
+
+        @Override
         public String butWants() {
             return "but, with no decision yet, the initial state wants " + RecordSets.describe(wanted) + " (" + target().id()
                     + ")";
@@ -99,6 +110,11 @@ sealed interface Goal {
         @Override
         public Optional<String> changeToCheck() {
             return desired.changeToCheck();
+        }
+
+        @Override
+        public Optional<String> storedMark() {
+            return desired.storedMark();
         }
 
         @Override

@@ -422,11 +422,12 @@ public final class GroupReconciler {
         }
 
         @Override
-        public void changeWritten(String reference) {
+        public void changeWritten(Optional<String> reference, Optional<String> mark) {
             if (desired == null) {
                 return;
             }
-            DesiredState next = desired.written(reference);
+            DesiredState next = reference.map(desired::written).orElse(desired);
+            next = mark.map(next::marked).orElse(next);
             if (!latest.compareAndSet(desired, next)) {
                 return; // a newer decision arrived meanwhile: it wins, and writes its own change
             }

@@ -83,8 +83,11 @@ interface PassContext {
      * converged. Its id is known only once the write is taken, so it is stored right after it; a save that fails fails
      * the pass, and the next pass stores it before it reads (this instance asks about it meanwhile all the same). The
      * initial state has no desired state to keep it in.
+     * <p>
+     * For a provider that keeps no owner record (ARC, issue 52), the write's {@code mark} is kept and stored the same
+     * way: it is what every later read is judged by, on this instance or the next owner.
      */
-    void changeWritten(String reference);
+    void changeWritten(java.util.Optional<String> reference, java.util.Optional<String> mark);
 
     /**
      * A read saw the pending change served everywhere: this instance asks no more about it. Not stored again (no write to

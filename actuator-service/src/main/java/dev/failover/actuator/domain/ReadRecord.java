@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
+import dev.failover.actuator.dns.ServedRecord;
 import dev.failover.actuator.domain.ReconcileStep.Next;
 import dev.failover.contract.event.ActuationStep;
 
@@ -21,8 +22,9 @@ record ReadRecord() implements ReconcileStep {
         Instant now = pass.now();
         ReadOutcome read = dns.read(pass.key(), pass.goal().changeToCheck());
         if (read instanceof ReadOutcome.Served ok) {
-            group.observed(ok.record());
-            return ReconcileStep.go(pass.read(ok.record()));
+            ServedRecord served = withStoredMark(ok.record(), dns, pass.goal());
+            group.observed(served);
+            return ReconcileStep.go(pass.read(served));
         }
         if (read instanceof ReadOutcome.Throttled throttled) {
             return ReconcileStep.done(group.retryThrottled("reading " + name + " throttled by " + dns.name() + ": "
@@ -39,6 +41,14 @@ record ReadRecord() implements ReconcileStep {
                 + ((ReadOutcome.Unavailable) read).reason(), now));
     }
 
+    /**
+     * What was read, with the ownership mark as the provider keeps it or, for one that keeps none (ARC), as the desired
+     * state keeps it (issue 52): the mark of the group's last write, whichever instance made it.
+     */
+    static ServedRecord withStoredMark(ServedRecord read, DnsProvider dns, Goal goal) {
+        return dns.keepsOwnerRecord() ? read : read.withOwnerText(goal.storedMark().orElse(null));
+    }
+
     /** The read of a blocked group's guard pass: a record that cannot be read ends the pass and changes nothing. */
     record Quietly() implements ReconcileStep {
 
@@ -46,8 +56,9 @@ record ReadRecord() implements ReconcileStep {
         public Next apply(Pass pass, Backends use, PassContext group) {
             ReadOutcome read = use.dns().read(pass.key(), pass.goal().changeToCheck());
             if (read instanceof ReadOutcome.Served ok) {
-                group.observed(ok.record());
-                return ReconcileStep.go(pass.read(ok.record()));
+                ServedRecord served = withStoredMark(ok.record(), use.dns(), pass.goal());
+                group.observed(served);
+                return ReconcileStep.go(pass.read(served));
             }
             return ReconcileStep.done(use.settings().resync());
         }

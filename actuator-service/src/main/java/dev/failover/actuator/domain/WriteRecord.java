@@ -2,6 +2,7 @@ package dev.failover.actuator.domain;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
@@ -32,8 +33,9 @@ record WriteRecord() implements ReconcileStep {
         if (written instanceof WriteOutcome.Written w) {
             group.report(writeStep, ActuationStatus.SUCCEEDED, dns.name(), w.details() + (step.isEmpty() ? "" : " (" + step
                     + ")"), writeStart);
-            if (w.reference() != null) {
-                group.changeWritten(w.reference());
+            if (w.reference() != null || !dns.keepsOwnerRecord()) {
+                group.changeWritten(Optional.ofNullable(w.reference()), dns.keepsOwnerRecord() ? Optional.empty()
+                        : Optional.of(write.owner().text()));
             }
             return ReconcileStep.done(Duration.ZERO);
         }

@@ -18,11 +18,14 @@ import dev.failover.contract.event.EventCodec;
  * @param pendingChange the provider's id of the change last written for that step (a Route 53 change id), which a new
  *                      owner asks about before it calls the group converged; absent when none
  * @param promotion     the promotion a planned move made, and where its way back stands (issue 50); absent when none
+ * @param mark          the ownership mark of the last write of a provider without an owner record (ARC, issue 52);
+ *                      absent otherwise
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record StoredDesiredState(Integer schemaVersion, Decision decision, Integer step,
         @JsonInclude(JsonInclude.Include.NON_NULL) String pendingChange,
-        @JsonInclude(JsonInclude.Include.NON_NULL) DesiredState.Promotion promotion) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) DesiredState.Promotion promotion,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String mark) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -38,11 +41,11 @@ public record StoredDesiredState(Integer schemaVersion, Decision decision, Integ
 
     static String encode(DesiredState state) {
         return EventCodec.instance().encode(new StoredDesiredState(SCHEMA_VERSION, state.decision(), state.step(),
-                state.pendingChange(), state.promotion()));
+                state.pendingChange(), state.promotion(), state.mark()));
     }
 
     static DesiredState decode(String json) {
         StoredDesiredState stored = EventCodec.instance().decode(json, StoredDesiredState.class);
-        return new DesiredState(stored.decision(), stored.step(), stored.pendingChange(), stored.promotion());
+        return new DesiredState(stored.decision(), stored.step(), stored.pendingChange(), stored.promotion(), stored.mark());
     }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.domain.Convergence;
 import dev.failover.actuator.domain.DatabaseStepTest;
+import dev.failover.actuator.domain.DesiredState;
 import dev.failover.actuator.domain.GroupReconciler;
 import dev.failover.actuator.domain.TrafficPlan;
 import dev.failover.actuator.scaling.Scalers;
@@ -139,6 +140,11 @@ class ArcRoutingControlProviderTest {
     }
 
     GroupReconciler reconciler(ArcRoutingControlProvider dns, String drift) {
+        return reconciler(dns, drift, new ArrayList<>());
+    }
+
+    /** @param saved where the group's desired states are stored, in the order saved */
+    GroupReconciler reconciler(ArcRoutingControlProvider dns, String drift, List<DesiredState> saved) {
         Topology topology = TopologyLoader.parse("""
                 version: 1
                 locations: [loc-a]
@@ -150,9 +156,8 @@ class ArcRoutingControlProviderTest {
                       - {id: secondary, region: us-west-2, probe: {type: tcp, host: 192.0.2.20, port: 443}, dns: {values: [192.0.2.20]}}
                 """.formatted(drift), "test");
         return new GroupReconciler("api", topology, dns, Scalers.none(), new TrafficPlan(DnsProvider.Routing.SWITCHES, 1,
-                List.of()), state -> {
-                }, results::add, clock, new GroupReconciler.Settings(Duration.ofSeconds(10), Duration.ofSeconds(2), BACKOFF,
-                        Duration.ZERO, null));
+                List.of()), saved::add, results::add, clock, new GroupReconciler.Settings(Duration.ofSeconds(10),
+                        Duration.ofSeconds(2), BACKOFF, Duration.ZERO, null));
     }
 
     /**
@@ -341,33 +346,77 @@ class ArcRoutingControlProviderTest {
     }
 
     /**
-     * The provider keeps its mark (what this instance last wrote) in memory, also after the group's partition was revoked:
-     * a mark of an older epoch than the goal's must be treated as not ours. Here this instance switched at epoch 4, lost
-     * the group, a newer owner failed back at epoch 5, and the group came back with epoch 5: the epoch-4 mark must not make
-     * the newer owner's states "ours, changed since our write" (DRIFT, and under report never converged); the controls
-     * are taken over with one write of the same states, as by an instance with no mark (ADR 0014).
+     * Issue 52 item 2: ARC keeps no ownership record, so the mark of each write (epoch, decision, digest of the states
+     * written) is kept in the group's signed desired state. A new owner (a restart, a rebalance; here another provider
+     * with nothing in memory) restores it and judges as the writer would: a control flipped by hand after the write is
+     * DRIFT, reported and not reverted under {@code drift: report}, written back under {@code correct}. Before, the new
+     * owner had no mark, took the controls over and reverted the person's break-glass switch, reported as DNS_SWITCH
+     * SUCCEEDED.
      */
-    @Test
-    void aMarkOfAnOlderEpochLeftFromBeforeARevokeIsNotOurs() {
+    @org.junit.jupiter.params.ParameterizedTest(name = "drift: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = { "report", "correct" })
+    void aNewOwnerJudgesAFlipByHandFromTheStoredMark(String drift) {
         cluster();
-        ArcRoutingControlProvider ours = provider(List.of());
-        GroupReconciler before = reconciler(ours, "report");
+        List<DesiredState> saved = new ArrayList<>();
+        GroupReconciler before = reconciler(provider(List.of()), drift, saved);
         before.offer(FAILOVER);
         passes(before, 2);
         assertThat(before.status().convergence()).isInstanceOf(Convergence.Converged.class);
 
-        // revoked: the group is driven by the newer owner, whose provider has its own memory
+        cluster.set(PRIMARY, State.On); // a person's break-glass switch, while the group moves to another instance
+        cluster.set(SECONDARY, State.Off);
+        results.clear();
+        GroupReconciler after = reconciler(provider(List.of()), drift, new ArrayList<>());
+        after.restore(lastStored(saved, FAILOVER));
+        passes(after, 3);
+
+        assertThat(results).as("the new owner reports the flip").anySatisfy(r -> assertThat(r.status())
+                .isEqualTo(ActuationStatus.DRIFT));
+        if (drift.equals("report")) {
+            assertThat(after.status().convergence()).isInstanceOf(Convergence.Drifted.class);
+            assertThat(cluster.states()).as("the person's switch kept").containsEntry(PRIMARY, State.On)
+                    .containsEntry(SECONDARY, State.Off);
+            assertThat(cluster.accepted("UpdateRoutingControlStates")).as("only the first owner's").hasSize(1);
+        } else {
+            assertThat(after.status().convergence()).isInstanceOf(Convergence.Converged.class);
+            assertThat(cluster.states()).as("written back").containsEntry(PRIMARY, State.Off)
+                    .containsEntry(SECONDARY, State.On);
+            assertThat(cluster.accepted("UpdateRoutingControlStates")).hasSize(2);
+        }
+    }
+
+    /** What a new owner restores: the last desired state the group saved, or the decision's as the listener stored it. */
+    static DesiredState lastStored(List<DesiredState> saved, Decision decision) {
+        return saved.isEmpty() ? DesiredState.of(decision) : saved.get(saved.size() - 1);
+    }
+
+    /**
+     * A stored mark of an older epoch than the goal's is not ours: this instance switched at epoch 4 and lost the group,
+     * a newer owner failed back at epoch 5 but its desired state could not be stored with its mark (the store failed after
+     * the write), and the group came back with epoch 5. The epoch-4 mark carried over must not make the newer owner's
+     * states "ours, changed since our write" (DRIFT, and under report never converged): the controls are taken over with
+     * one write of the same states (ADR 0014).
+     */
+    @Test
+    void aStoredMarkOfAnOlderEpochIsNotOurs() {
+        cluster();
+        List<DesiredState> saved = new ArrayList<>();
+        GroupReconciler before = reconciler(provider(List.of()), "report", saved);
+        before.offer(FAILOVER);
+        passes(before, 2);
+        assertThat(before.status().convergence()).isInstanceOf(Convergence.Converged.class);
+
         Decision failback = new Decision(1, "d-5", "api", 5L, DecisionKind.FAILBACK, "secondary", "primary", "primary back",
                 List.of(), T0, DecisionMode.LIVE, "automation");
-        GroupReconciler newer = reconciler(provider(List.of()), "report");
+        GroupReconciler newer = reconciler(provider(List.of()), "report", new ArrayList<>());
         newer.offer(failback);
         passes(newer, 3);
         assertThat(cluster.states()).as("the newer owner's failback").containsEntry(PRIMARY, State.On)
                 .containsEntry(SECONDARY, State.Off);
 
-        // the group comes back to this instance at epoch 5; its provider still holds its epoch-4 mark
         results.clear();
-        GroupReconciler after = reconciler(ours, "report");
+        GroupReconciler after = reconciler(provider(List.of()), "report", new ArrayList<>());
+        after.restore(lastStored(saved, FAILOVER));
         after.offer(failback);
         passes(after, 3);
 
@@ -377,30 +426,6 @@ class ArcRoutingControlProviderTest {
         assertThat(cluster.states()).containsEntry(PRIMARY, State.On).containsEntry(SECONDARY, State.Off);
         assertThat(cluster.accepted("UpdateRoutingControlStates")).as("epoch 4, epoch 5 by the newer owner, and the"
                 + " take-over of epoch 5 with the same states").hasSize(3);
-    }
-
-    /**
-     * Why the mark is not cleared on revoke: a mark of the goal's own epoch still says what this instance wrote, so a
-     * control flipped by hand while the group was elsewhere is reported as drift when the group comes back, instead of
-     * being overwritten by a take-over write (as an instance without a mark would do).
-     */
-    @Test
-    void aMarkOfTheGoalsEpochKeptOverARevokeStillReportsAFlipByHand() {
-        cluster();
-        ArcRoutingControlProvider ours = provider(List.of());
-        GroupReconciler before = reconciler(ours, "report");
-        before.offer(FAILOVER);
-        passes(before, 2);
-
-        cluster.set(PRIMARY, State.On); // while the group was owned elsewhere, at the same epoch
-        results.clear();
-        GroupReconciler after = reconciler(ours, "report");
-        after.offer(FAILOVER);
-        passes(after, 3);
-
-        assertThat(after.status().convergence()).isInstanceOf(Convergence.Drifted.class);
-        assertThat(cluster.states()).as("not overwritten").containsEntry(PRIMARY, State.On);
-        assertThat(cluster.accepted("UpdateRoutingControlStates")).hasSize(1);
     }
 
     /**

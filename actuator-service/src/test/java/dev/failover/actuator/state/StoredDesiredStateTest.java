@@ -37,6 +37,19 @@ class StoredDesiredStateTest {
                 .doesNotContain("pendingChange");
     }
 
+    /** Issue 52: the mark of an ARC write is kept, carried to the next decision, and left out when there is none. */
+    @Test
+    void theMarkOfAWriteWithoutAnOwnerRecordIsKept() {
+        String mark = "failover-owner group=api epoch=7 decision=d-7/sets=0123456789abcdef";
+        DesiredState marked = new DesiredState(FAILBACK, 1).marked(mark);
+        String json = StoredDesiredState.encode(marked);
+
+        assertThat(json).contains("\"mark\":\"" + mark + "\"");
+        assertThat(StoredDesiredState.decode(json)).isEqualTo(marked);
+        assertThat(DesiredState.after(marked, FAILBACK).storedMark()).as("carried to the next decision").contains(mark);
+        assertThat(StoredDesiredState.encode(new DesiredState(FAILBACK, 1))).doesNotContain("mark");
+    }
+
     /**
      * A group's records, earlier first, and the one a restore keeps. The change id is stored after the write, at the step
      * stored before it: at the same step the later record wins, unless only the earlier holds a change (a late duplicate
