@@ -195,6 +195,36 @@ class DeploymentFilesIT {
     }
 
     /**
+     * Issue 52 item 6: Route 53 allows 5 calls a second per account, for every region's actuators together. Each overlay's
+     * actuator declares as many sharing instances as the overlays' actuator replicas add up to, and the account's budget
+     * split by them keeps the whole plane within 5 a second.
+     */
+    @Test
+    void theActuatorsOfEveryRegionShareOneRoute53Budget() throws Exception {
+        int replicas = 0;
+        Map<String, Map<String, String>> envs = new HashMap<>();
+        for (String overlay : overlays()) {
+            for (JsonNode doc : render(overlay)) {
+                if (doc.at("/metadata/name").asText().equals("actuator-service") && doc.get("kind").asText().equals("StatefulSet")) {
+                    replicas += doc.at("/spec/replicas").asInt();
+                    envs.put(overlay, expandedEnv(doc, 0));
+                }
+            }
+        }
+        assertThat(envs).as("an actuator in each overlay").hasSize(overlays().size());
+        for (var entry : envs.entrySet()) {
+            Map<String, String> env = entry.getValue();
+            assertThat(env.get("FAILOVER_DNS_PROVIDER")).isEqualTo("route53");
+            assertThat(env.get("FAILOVER_DNS_ROUTE53_BUDGET_INSTANCES")).as(entry.getKey() + ": the instances sharing the"
+                    + " account's budget, all overlays' actuator replicas").isEqualTo(Integer.toString(replicas));
+            double account = Double.parseDouble(env.getOrDefault("FAILOVER_DNS_ROUTE53_BUDGET_ACCOUNT_REQUESTS_PER_SECOND", "4"));
+            double perInstance = account / Integer.parseInt(env.get("FAILOVER_DNS_ROUTE53_BUDGET_INSTANCES"));
+            assertThat(perInstance * replicas).as("all actuators together, each at its share").isLessThanOrEqualTo(5.0);
+            assertThat(env).as("no per-instance budget").doesNotContainKey("FAILOVER_DNS_ROUTE53_BUDGET_REQUESTS_PER_SECOND");
+        }
+    }
+
+    /**
      * Issue 30, items 2 and 3: the Kubernetes scaler's Role and RoleBinding are in the namespace of the Deployments it
      * scales (the base's namespace would put them in failover: 403 on every scale), bound to the actuator's service
      * account in failover; and the topology ConfigMap is mounted as a directory (a subPath mount never sees an update, so

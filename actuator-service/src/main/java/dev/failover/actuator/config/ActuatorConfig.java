@@ -397,21 +397,36 @@ public interface ActuatorConfig {
         @WithName("endpoint-override")
         Optional<java.net.URI> endpointOverride();
 
-        /** How many Route 53 API calls this instance makes. */
+        /** How many Route 53 API calls the actuators make, together. */
         Route53Budget budget();
     }
 
+    /**
+     * Route 53 answers more than five API calls a second per account with Throttling, whoever makes them. The actuators
+     * of every region share one budget (issue 52): each instance keeps to {@code account-requests-per-second / instances}.
+     */
     interface Route53Budget {
         /**
-         * The most Route 53 API calls this instance makes per second, all groups together (env
-         * {@code FAILOVER_DNS_ROUTE53_BUDGET_REQUESTS_PER_SECOND}); above 0, at most 5. Route 53 allows five a second per
-         * account, shared by every actuator of the account (one per region) and every other tool: give each instance its
-         * share. A pass waits for its turn; a group is read about once per resync interval, so one instance keeps about
-         * {@code requests-per-second × resync-interval} groups on schedule.
+         * The most Route 53 API calls all actuators together make per second against the account (env
+         * {@code FAILOVER_DNS_ROUTE53_BUDGET_ACCOUNT_REQUESTS_PER_SECOND}); above 0, at most 5; default 4, which leaves
+         * one a second for people and other tools.
          */
+        @WithName("account-requests-per-second")
+        @WithDefault("4")
+        double accountRequestsPerSecond();
+
+        /**
+         * How many actuator instances share that budget (env {@code FAILOVER_DNS_ROUTE53_BUDGET_INSTANCES}): every
+         * instance of every region whose Route 53 calls count against the account, i.e. the actuator replicas of all the
+         * regions' overlays summed (the shipped manifests: 3 regions × 2 = 6). At least 1. Declaring fewer than run
+         * spends more than the budget; more, less.
+         */
+        @WithDefault("1")
+        int instances();
+
+        /** No longer read; refused at start when set (a budget per instance adds up past the account's as instances are added). */
         @WithName("requests-per-second")
-        @WithDefault("2")
-        double requestsPerSecond();
+        Optional<Double> requestsPerSecond();
     }
 
     interface Retry {

@@ -325,15 +325,28 @@ public final class ActuatorConfigResolver {
                 arc.controlConfigEndpointOverride());
     }
 
-    /** Route 53 answers more than five calls a second per account with Throttling, whatever else is asked. */
+    /**
+     * Route 53 answers more than five calls a second per account with Throttling, whatever else is asked: the account's
+     * budget for all actuators, split evenly by the instances the configuration declares (issue 52, item 6).
+     */
     private double requestsPerSecond(ActuatorConfig.Route53Budget budget) {
-        double rate = budget.requestsPerSecond();
+        String key = "failover.dns.route53.budget.";
+        budget.requestsPerSecond().ifPresent(old -> error(key + "requests-per-second", "is no longer read: a budget per"
+                + " instance adds up past the account's 5 a second as instances are added; set " + key
+                + "account-requests-per-second (the account's, default 4) and " + key + "instances (the actuators sharing it)"));
+        double rate = budget.accountRequestsPerSecond();
+        boolean valid = true;
         if (!(rate > 0 && rate <= 5)) {
-            error("failover.dns.route53.budget.requests-per-second", "must be above 0 and at most 5 (Route 53 allows 5 a second"
+            error(key + "account-requests-per-second", "must be above 0 and at most 5 (Route 53 allows 5 a second"
                     + " per account, for all its actuators and tools together), was " + rate);
-            return Route53Settings.DEFAULT_REQUESTS_PER_SECOND;
+            valid = false;
         }
-        return rate;
+        if (budget.instances() < 1) {
+            error(key + "instances", "must be at least 1 (every actuator instance whose Route 53 calls count against the"
+                    + " account), was " + budget.instances());
+            valid = false;
+        }
+        return valid ? rate / budget.instances() : Route53Settings.DEFAULT_REQUESTS_PER_SECOND;
     }
 
     private GroupReconciler.Settings reconcile(ActuatorConfig.Reconcile reconcile, DnsSettings dns, ScalingSettings scaling,

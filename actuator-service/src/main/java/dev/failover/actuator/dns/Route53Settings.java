@@ -16,15 +16,16 @@ import java.util.Optional;
  * @param signingRegion     region the API calls are signed for; Route 53 is global
  * @param endpointOverride  another endpoint than AWS's, for tests or a proxy
  * @param callTimeout       timeout of one API call
- * @param requestsPerSecond the most API calls this instance makes per second, all groups together (Route 53 allows five
- *                          per second per account, shared by every actuator and every other tool of the account)
+ * @param requestsPerSecond the most API calls this instance makes per second, all groups together: its share of the
+ *                          account's budget (Route 53 allows five per second per account, shared by every actuator and
+ *                          every other tool of the account)
  */
 public record Route53Settings(Routing routing, long activeWeight, List<Integer> failbackSteps, Duration failbackStepPause,
         String signingRegion, Optional<URI> endpointOverride, Duration callTimeout, double requestsPerSecond)
         implements DnsSettings {
 
-    /** The default request rate, under Route 53's five per second per account with room for a second region. */
-    public static final double DEFAULT_REQUESTS_PER_SECOND = 2;
+    /** The rate of an instance that declares no others: the account's default budget, 4 of Route 53's 5 a second. */
+    public static final double DEFAULT_REQUESTS_PER_SECOND = 4;
 
     public Route53Settings(Routing routing, long activeWeight, List<Integer> failbackSteps, Duration failbackStepPause,
             String signingRegion, Optional<URI> endpointOverride, Duration callTimeout) {

@@ -164,10 +164,14 @@ class ActuatorConfigResolverTest {
                         "failover.dns.route53.failback-steps", "must rise from 1 to 100 and end at 100, was [10, 50]"),
                 Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.failback-step-pause", "-1s"),
                         "failover.dns.route53.failback-step-pause", "must not be negative, was PT-1S"),
-                Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.budget.requests-per-second", "0"),
-                        "failover.dns.route53.budget.requests-per-second", "must be above 0 and at most 5 (Route 53 allows 5 a second per account, for all its actuators and tools together), was 0.0"),
-                Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.budget.requests-per-second", "10"),
-                        "failover.dns.route53.budget.requests-per-second", "must be above 0 and at most 5 (Route 53 allows 5 a second per account, for all its actuators and tools together), was 10.0"),
+                Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.budget.account-requests-per-second", "0"),
+                        "failover.dns.route53.budget.account-requests-per-second", "must be above 0 and at most 5 (Route 53 allows 5 a second per account, for all its actuators and tools together), was 0.0"),
+                Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.budget.account-requests-per-second", "10"),
+                        "failover.dns.route53.budget.account-requests-per-second", "must be above 0 and at most 5 (Route 53 allows 5 a second per account, for all its actuators and tools together), was 10.0"),
+                Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.budget.instances", "0"),
+                        "failover.dns.route53.budget.instances", "must be at least 1 (every actuator instance whose Route 53 calls count against the account), was 0"),
+                Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.budget.requests-per-second", "2"),
+                        "failover.dns.route53.budget.requests-per-second", "is no longer read: a budget per instance adds up past the account's 5 a second as instances are added; set failover.dns.route53.budget.account-requests-per-second (the account's, default 4) and failover.dns.route53.budget.instances (the actuators sharing it)"),
                 Arguments.of(PLAIN, with(RFC2136, "failover.dns.rfc2136.secondaries", "ns2.example.test:0"),
                         "failover.dns.rfc2136.secondaries", "'ns2.example.test:0' is not host, host:port or [address]:port "
                                 + "with a port between 1 and 65535"),
@@ -366,13 +370,15 @@ class ActuatorConfigResolverTest {
     @Test
     void route53RequestBudgetAndThrottlingCapAreCarried() throws IOException {
         ActuatorSettings defaults = resolve(ZONED, ROUTE53);
-        assertThat(((Route53Settings) defaults.dns()).requestsPerSecond()).as("under 5 a second, room for a second region")
-                .isEqualTo(2.0);
+        assertThat(((Route53Settings) defaults.dns()).requestsPerSecond()).as("one instance: the account's 4 a second, 1 left"
+                + " for people and tools").isEqualTo(4.0);
         assertThat(defaults.reconcile().backoff().throttledMax()).as("throttling is backed off for tens of seconds")
                 .isEqualTo(Duration.ofSeconds(30));
-        ActuatorSettings set = resolve(ZONED, with(ROUTE53, "failover.dns.route53.budget.requests-per-second", "1.5",
-                "failover.reconcile.retry.throttled.max-delay", "2m"));
-        assertThat(((Route53Settings) set.dns()).requestsPerSecond()).isEqualTo(1.5);
+        ActuatorSettings set = resolve(ZONED, with(ROUTE53, "failover.dns.route53.budget.account-requests-per-second", "4.5",
+                "failover.dns.route53.budget.instances", "6", "failover.reconcile.retry.throttled.max-delay", "2m"));
+        assertThat(((Route53Settings) set.dns()).requestsPerSecond()).as("issue 52 item 6: the account's budget split by the"
+                + " instances sharing it").isEqualTo(0.75);
+        assertThat(((Route53Settings) set.dns()).requestsPerSecond() * 6).as("all six together").isLessThanOrEqualTo(5.0);
         assertThat(set.reconcile().backoff().throttledMax()).isEqualTo(Duration.ofMinutes(2));
     }
 
