@@ -13,21 +13,34 @@ import java.util.function.LongSupplier;
  * The coordinator evicts a member no earlier than the session timeout after it last processed one of its heartbeats.
  * A heartbeat answered is heard {@link #heard(long) from the moment it was sent, at the latest}; with {@code length}
  * half the session timeout the lease ends at least half a session before the earliest eviction, room for clocks that
- * run at slightly different rates and for a successor that acts at once. Once lapsed, answers to heartbeats renew
- * nothing: an evicted member's first heartbeat after a cut is answered too (UNKNOWN_MEMBER_ID). The lease holds again
- * only once a rebalance gave this member its assignment again: {@link #check()} says when one must be asked for.
- * Plain Java, time from {@code nanoTime}; thread-safe.
+ * run at slightly different rates and for a successor that acts at once.
+ * <p>
+ * After a lapse, one answer renews nothing: an evicted member's first heartbeat is answered too (UNKNOWN_MEMBER_ID),
+ * and the consumer then rejoins ({@link #rebalancing()}, its partitions revoked or lost) instead of heartbeating again.
+ * Two answers heard apart, with no rebalance started meanwhile, show the member is still in its generation (a stall
+ * shorter than the session: a GC pause, a starved CPU): the lease holds again without a rebalance. Otherwise only the
+ * assignment of a rebalance brings it back ({@link #rebalanced()}); one is asked for ({@link #check()}) only once the
+ * lease stayed lapsed for another {@code length} with none started: by then the coordinator has given the partitions
+ * away in any case. Asking at once on every lapse made every stall a rebalance of the whole group, and every rebalance
+ * that waited longer than a lease for a member a lapse and another rebalance: 50 rebalances in five minutes on one
+ * actuator in RegionLossIT. Plain Java, time from {@code nanoTime}; thread-safe.
  */
 public final class CoordinatorLease implements Lease {
+
+    /** Answers after a lapse that renew the lease, with no rebalance started in between. */
+    static final int ANSWERS_TO_RENEW = 2;
 
     private final LongSupplier nanoTime;
     private final long lengthNanos;
     private long heldUntilNanos;
-    /** Lapsed (or never held): heartbeats renew nothing until a rebalance completes. */
-    private boolean mustRejoin = true;
-    private boolean rebalanceAsked;
+    /** Lapsed (or never held): not renewed by one heartbeat answer. */
+    private boolean lapsed = true;
     /** Whether the lease held once and lapsed since (false before the first assignment). */
     private boolean lapsedOnce;
+    /** A rebalance started (this member's partitions revoked or lost): only its assignment renews the lease. */
+    private boolean awaitingAssignment;
+    private boolean rebalanceAsked;
+    private int answersSinceLapse;
 
     public CoordinatorLease(LongSupplier nanoTime, Duration length) {
         if (length.isNegative() || length.isZero()) {
@@ -44,26 +57,49 @@ public final class CoordinatorLease implements Lease {
 
     /**
      * The coordinator answered a heartbeat sent at {@code sentNanos} or later (by {@link #nanoTime}'s clock): the lease
-     * holds until {@code length} after that, unless it lapsed before.
+     * holds until {@code length} after that; after a lapse, once {@link #ANSWERS_TO_RENEW} answers came with no
+     * rebalance started.
      */
     public synchronized void heard(long sentNanos) {
         observe();
-        if (!mustRejoin) {
+        if (!lapsed) {
             heldUntilNanos = Math.max(heldUntilNanos, sentNanos + lengthNanos);
+            return;
         }
+        if (lapsedOnce && !awaitingAssignment && ++answersSinceLapse >= ANSWERS_TO_RENEW) {
+            lapsed = false;
+            answersSinceLapse = 0;
+            heldUntilNanos = sentNanos + lengthNanos;
+        }
+    }
+
+    /**
+     * A rebalance started: this member's partitions are revoked or lost, it drives no group until the rebalance assigns
+     * it some, and it sends no heartbeat while it waits to join. Its assignment, not heartbeat answers, renews the lease,
+     * and no other rebalance is asked for meanwhile.
+     */
+    public synchronized void rebalancing() {
+        awaitingAssignment = true;
+        answersSinceLapse = 0;
     }
 
     /** A rebalance completed and gave this member its assignment (possibly none): the coordinator was just heard from. */
     public synchronized void rebalanced() {
-        mustRejoin = false;
+        lapsed = false;
+        awaitingAssignment = false;
         rebalanceAsked = false;
+        answersSinceLapse = 0;
         heldUntilNanos = nanoTime.getAsLong() + lengthNanos;
     }
 
-    /** @return true once per lapse: the consumer must rebalance before the lease can hold again */
+    /**
+     * @return true once per lapse, when the lease stayed lapsed a further {@code length} (a session timeout since the
+     *         coordinator was last heard from) and no rebalance started: one must be asked for before it can hold again
+     */
     public synchronized boolean check() {
         observe();
-        if (mustRejoin && !rebalanceAsked && lapsedOnce) {
+        if (lapsed && lapsedOnce && !awaitingAssignment && !rebalanceAsked
+                && nanoTime.getAsLong() - heldUntilNanos >= lengthNanos) {
             rebalanceAsked = true;
             return true;
         }
@@ -73,7 +109,7 @@ public final class CoordinatorLease implements Lease {
     @Override
     public synchronized Optional<String> lapsed() {
         observe();
-        if (!mustRejoin) {
+        if (!lapsed) {
             return Optional.empty();
         }
         if (!lapsedOnce) {
@@ -82,14 +118,16 @@ public final class CoordinatorLease implements Lease {
         return Optional.of("this actuator has not heard from its Kafka group coordinator for "
                 + Duration.ofNanos(nanoTime.getAsLong() - (heldUntilNanos - lengthNanos)).toMillis() + " ms (lease "
                 + Duration.ofNanos(lengthNanos).toMillis() + " ms): another instance may own its groups by now; it writes"
-                + " again once a rebalance gives it its assignment again");
+                + " again once the coordinator answers it twice, or a rebalance gives it its assignment again");
     }
 
     private void observe() {
         long now = nanoTime.getAsLong();
-        if (!mustRejoin && now - heldUntilNanos > 0) {
-            mustRejoin = true;
+        if (!lapsed && now - heldUntilNanos > 0) {
+            lapsed = true;
             lapsedOnce = true;
+            answersSinceLapse = 0;
+            rebalanceAsked = false;
         }
     }
 }

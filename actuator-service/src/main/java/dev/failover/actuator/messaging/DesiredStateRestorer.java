@@ -92,6 +92,7 @@ public class DesiredStateRestorer implements KafkaConsumerRebalanceListener {
 
     @Override
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        lease.rebalancing(); // its assignment renews the lease: a lapse meanwhile asks for no other rebalance
         Set<Integer> numbers = numbers(partitions);
         restores.revoked(numbers);
         List<String> groups = groupsOf(numbers);

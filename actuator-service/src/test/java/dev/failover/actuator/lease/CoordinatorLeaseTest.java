@@ -10,21 +10,29 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Issue 52, item 1: the lease every external write asks first. A line is a history of events at milliseconds, with a
- * lease of 3000 ms: R a rebalance completed, H<t> a heartbeat answered that was sent at t, C a check (which says when a
- * rebalance must be asked for); then whether the lease holds at the end and whether a rebalance was asked for.
+ * lease of 3000 ms: R a rebalance completed, S a rebalance started (this member's partitions revoked), H<t> a heartbeat
+ * answered that was sent at t, C a check (which says when a rebalance must be asked for); then whether the lease holds
+ * at the end and whether a rebalance was asked for.
  */
 class CoordinatorLeaseTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "before any assignment                                   | 0:C                           | false | false",
-            "a rebalance just completed                              | 0:R 100:C                     | true  | false",
-            "heartbeats answered keep it                             | 0:R 1000:H900 2000:H1900 4500:C | true | false",
-            "no answer for longer than the lease: lapsed, rejoin      | 0:R 1000:H900 4000:C          | false | true",
-            "the lease counts from when the heartbeat was sent        | 0:R 2900:H100 3200:C          | false | true",
-            "an answer after the lapse renews nothing (UNKNOWN_MEMBER) | 0:R 4000:C 4100:H4050 4200:C  | false | true",
-            "the rebalance after the lapse brings it back            | 0:R 4000:C 6000:R 6100:C      | true  | true",
-            "a rebalance is asked for once per lapse                 | 0:R 4000:C 4200:C 4400:C      | false | true" })
+            "before any assignment                                   | 0:C                                 | false | false",
+            "answers before any assignment renew nothing             | 0:H0 1000:H1000 2000:H2000 2100:C   | false | false",
+            "a rebalance just completed                              | 0:R 100:C                           | true  | false",
+            "heartbeats answered keep it                             | 0:R 1000:H900 2000:H1900 4500:C     | true  | false",
+            "no answer for longer than the lease: lapsed             | 0:R 1000:H900 4000:C                | false | false",
+            "the lease counts from when the heartbeat was sent        | 0:R 2900:H100 3200:C                | false | false",
+            "lapsed a further lease, no rebalance: one is asked for   | 0:R 1000:H900 4000:C 7000:C         | false | true",
+            "one answer after the lapse renews nothing (UNKNOWN_MEMBER) | 0:R 4000:C 4100:H4050 4200:C      | false | false",
+            "two answers after the lapse, no rebalance: holds again  | 0:R 4000:C 4100:H4050 5100:H5050 5200:C | true | false",
+            "an answer, then a rebalance: only its assignment renews | 0:R 4000:C 4100:H4050 4150:S 5100:H5050 7000:C | false | false",
+            "the rebalance after the lapse brings it back            | 0:R 6500:C 7000:R 7100:C            | true  | true",
+            "a rebalance is asked for once per lapse                 | 0:R 6000:C 6200:C 6400:C            | false | true",
+            "a lapse while a rebalance is under way asks for none    | 0:R 1000:H900 1500:S 7000:C         | false | false",
+            "its assignment brings the lease back                    | 0:R 1500:S 4500:C 5000:R 5100:C     | true  | false",
+            "a later lapse asks again                                | 0:R 1500:S 5000:R 11500:C           | false | true" })
     void theLeaseHoldsWhileTheCoordinatorIsHeardFrom(String history, String events, boolean holds, boolean rebalanceAsked) {
         AtomicLong now = new AtomicLong();
         CoordinatorLease lease = new CoordinatorLease(() -> now.get() * 1_000_000L, Duration.ofMillis(3000));
@@ -35,6 +43,8 @@ class CoordinatorLeaseTest {
             String what = at[1];
             if (what.equals("R")) {
                 lease.rebalanced();
+            } else if (what.equals("S")) {
+                lease.rebalancing();
             } else if (what.equals("C")) {
                 asked += lease.check() ? 1 : 0;
             } else {
