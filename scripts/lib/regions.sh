@@ -16,6 +16,10 @@
 #                           region R silently drops the TCP connections between its local ports LOCAL_PORT.. and
 #                           ADDRESS:PORT (nftables in R's namespace): one process's connections to one server, whatever
 #                           else runs in R. A connection that is not yet closed carries on when it is lifted (regions_heal)
+#   regions_drop_port R PORT
+#                           the processes of region R silently lose every connection to PORT, on any address, their own
+#                           region's included (nftables in R's namespace): R's clients cut off from every Kafka broker,
+#                           while R still reaches everything else and R's own broker still serves the other regions
 #
 # REGIONS_PREFIX (default fo) names the namespaces, so two runs can coexist.
 
@@ -106,4 +110,13 @@ regions_drop_connections() {
   regions_exec "$side" nft add chain inet partition output '{ type filter hook output priority 0; policy accept; }'
   regions_exec "$side" nft add rule inet partition input ip saddr "$address" tcp sport "$port" tcp dport "{ $ports }" drop
   regions_exec "$side" nft add rule inet partition output ip daddr "$address" tcp dport "$port" tcp sport "{ $ports }" drop
+}
+
+regions_drop_port() {
+  local side="$1" port="$2"
+  regions_exec "$side" nft add chain inet partition input '{ type filter hook input priority 0; policy accept; }'
+  regions_exec "$side" nft add chain inet partition output '{ type filter hook output priority 0; policy accept; }'
+  # what R's processes send to the port, and what comes back from it to them (local traffic passes both hooks)
+  regions_exec "$side" nft add rule inet partition output tcp dport "$port" drop
+  regions_exec "$side" nft add rule inet partition input tcp sport "$port" drop
 }

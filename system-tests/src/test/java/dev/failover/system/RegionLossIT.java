@@ -38,6 +38,7 @@ import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.Topics;
 import dev.failover.testkit.aws.EcsRegion;
+import dev.failover.testkit.aws.RecoveryCluster;
 import dev.failover.testkit.dns.BindServer;
 import dev.failover.testkit.kafka.TopicClient;
 import dev.failover.testkit.signing.TestSigningKeys;
@@ -104,7 +105,15 @@ class RegionLossIT {
     /** The decision-service's decided-not-served gauge (GroupGauges.NOT_SERVED), as Prometheus names it. */
     static final String NOT_SERVED_GAUGE = "failover_decision_decided_not_served";
 
+    /** A group switched with ARC routing controls (issue 52): the cut-off actuator scenario fights over it, or not. */
+    static final String ARC_GROUP = "arc";
+    static final String ARC_PANEL = "arn:aws:route53-recovery-control::111122223333:controlpanel/regionloss";
+    /** The five regions of the ARC cluster's endpoints, as the actuator signs for them. */
+    static final List<String> ARC_REGIONS = List.of("us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1", "ap-southeast-2");
+
     static RegionKafkaCluster kafka;
+    /** The ARC cluster: five endpoints on the internet side, counting every call by the access key that signed it. */
+    static RecoveryCluster arc;
     static BindServer bind;
     static DnsWatch dns;
     static final Map<String, List<ServiceProcess>> services = new LinkedHashMap<>();
@@ -130,6 +139,10 @@ class RegionLossIT {
         for (String region : Regions.REGIONS) { // every key trusted before any actuator reads the trusted keys
             signing.put(region, TestSigningKeys.asEnv(TestSigningKeys.shared().signerConfig(keyId(region))));
         }
+        Map<String, RecoveryCluster.State> controls = new LinkedHashMap<>();
+        TARGET_OF_REGION.values().stream().sorted().forEach(t -> controls.put(control(t),
+                t.equals("primary") ? RecoveryCluster.State.On : RecoveryCluster.State.Off));
+        arc = RecoveryCluster.start(ARC_REGIONS.size(), ARC_PANEL, controls, REGIONS.address(Regions.INTERNET));
         scaledPrimary = backend("c", "scaled-primary", SCALED_PRIMARY_PORT);
         for (String region : Regions.REGIONS) {
             ecsApis.put(region, ecsApi(region));
@@ -155,6 +168,14 @@ class RegionLossIT {
             for (String other : Regions.REGIONS) { // each region's ECS API at its own address, named as the key
                 actuator.put("failover.scaling.aws-endpoint-overrides.region-" + other, ecsEndpoint(other));
             }
+            for (int i = 0; i < ARC_REGIONS.size(); i++) { // the ARC group's routing controls, through five endpoints
+                actuator.put("failover.dns.arc.endpoints." + ARC_REGIONS.get(i), arc.endpoints().get(i).toString());
+            }
+            TARGET_OF_REGION.values().forEach(t -> actuator.put("failover.dns.arc.groups." + ARC_GROUP + ".routing-controls."
+                    + t, control(t)));
+            actuator.put("FAILOVER_DNS_ARC_CONTROL_CONFIG_ENDPOINT_OVERRIDE", arc.controlConfigEndpoint().toString());
+            // drift is looked for every 5 s: a fight over the ARC group's controls shows within the scenario's wait
+            actuator.put("FAILOVER_RECONCILE_RESYNC_INTERVAL", "5s");
             actuatorEnvironments.put(region, Map.copyOf(actuator));
             here.add(ServiceProcess.start("actuator-service", "region-" + region + "-actuator", actuator,
                     placement(region, ACTUATOR_PORT)));
@@ -175,7 +196,7 @@ class RegionLossIT {
         if (scaledPrimary != null) {
             scaledPrimary.destroy();
         }
-        for (AutoCloseable closeable : new AutoCloseable[] { dns, bind, kafka }) {
+        for (AutoCloseable closeable : new AutoCloseable[] { dns, bind, arc, kafka }) {
             try {
                 if (closeable != null) {
                     closeable.close();
@@ -722,6 +743,113 @@ class RegionLossIT {
     }
 
     /** Forces the manual group to {@code target} through a decision-service's API: a decision at once (break glass). */
+    /**
+     * Issue 52, item 1, across regions: a lease before every external write. The actuator that owns the ARC group (region
+     * R) loses every connection to the Kafka brokers, its own region's included (nftables in R's namespace, by the broker
+     * port), while it still reaches the ARC cluster on the internet side: a classic consumer keeps its assignment until
+     * it reaches its coordinator again, and the group is handed to another region's actuator meanwhile. The ARC group
+     * runs under {@code drift: correct}, so without a lease R, still driving its older desired state, would flip the
+     * controls back on every resync once the new owner switched them: two actuators fighting for as long as the cut
+     * lasts. Asserted with the ARC fixture, which counts every UpdateRoutingControlStates by the access key that signed
+     * it (each region's actuator has its own): R's lease lapses within half the session timeout, its writes stop and it
+     * asks for a rebalance (which revokes its partitions at once: it drives the group no more); after the lapse R sends
+     * no update; the new owner's switch stands through three of R's resyncs, and after the cut is lifted.
+     */
+    @Test
+    @Order(7)
+    void anActuatorCutOffFromTheBrokersWritesNothingOnceItsLeaseLapsed() throws Exception {
+        Regions.REGIONS.forEach(REGIONS::heal);
+        int partition = partitionOf(ARC_GROUP, 3);
+        String cutRegion = awaitActuatorOwner(partition, null);
+        ServiceProcess cut = actuator(cutRegion);
+        String deciderRegion = Regions.REGIONS.stream().filter(r -> !r.equals(cutRegion)).findFirst().orElseThrow();
+        String first = otherTarget(onTarget(), null);
+        forceGroup(decider(deciderRegion), ARC_GROUP, first);
+        await("region " + cutRegion + "'s actuator switched " + ARC_GROUP + " to " + first).atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200)).until(() -> first.equals(onTarget()) && onlyOneOn());
+        await("the switch of region " + cutRegion + "'s actuator verified").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> "CONVERGED".equals(
+                        json(cut.get("/groups/" + ARC_GROUP, "viewer")).path("status").asText()));
+
+        int logAtCut = cut.output().length();
+        REGIONS.dropPort(cutRegion, RegionKafkaCluster.BROKER_PORT);
+        Instant cutAt = Instant.now();
+        System.out.printf("lease scenario: region %s's actuator owns %s (partition %d), cut off from every broker at %s%n",
+                cutRegion, ARC_GROUP, partition, cutAt);
+        try {
+            await("region " + cutRegion + "'s lease lapsed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !CutOffActuatorIT.leaseHeld(cut));
+            Instant lapsedAt = Instant.now();
+            System.out.printf("its lease lapsed %d ms after the cut%n", Duration.between(cutAt, lapsedAt).toMillis());
+
+            String ownerRegion = awaitActuatorOwner(partition, cutRegion);
+            String second = otherTarget(first, null);
+            forceGroup(decider(deciderRegion), ARC_GROUP, second);
+            await("region " + ownerRegion + "'s actuator switched " + ARC_GROUP + " to " + second)
+                    .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> second.equals(onTarget()) && onlyOneOn());
+            Instant switchedAt = Instant.now();
+            System.out.printf("region %s's actuator switched %s to %s %d ms after the cut%n", ownerRegion, ARC_GROUP, second,
+                    Duration.between(cutAt, switchedAt).toMillis());
+
+            // three resyncs of the cut-off actuator: under drift: correct, each would write its older target back
+            await("the new owner's switch stands").during(Duration.ofSeconds(16)).atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> second.equals(onTarget()) && onlyOneOn());
+            assertThat(arc.accepted("UpdateRoutingControlStates").stream()
+                    .filter(c -> accessKey(cutRegion).equals(c.accessKeyId()) && c.at().isAfter(lapsedAt)).toList())
+                    .as("updates region %s's actuator sent after its lease lapsed", cutRegion).isEmpty();
+            assertThat(arc.calls().stream().filter(c -> "UpdateRoutingControlStates".equals(c.operation())
+                    && accessKey(cutRegion).equals(c.accessKeyId()) && c.at().isAfter(lapsedAt)).toList())
+                    .as("update requests of any outcome from region %s after its lease lapsed", cutRegion).isEmpty();
+            String afterCut = cut.output().substring(logAtCut);
+            assertThat(afterCut).as("region " + cutRegion + "'s actuator stopped its writes when its lease lapsed, and "
+                    + "gave its groups up at the rebalance it asked for").contains("writes stop: this actuator has not heard"
+                    + " from its Kafka group coordinator").contains("the lease lapsed; asking the consumer group to rebalance");
+        } finally {
+            REGIONS.heal(cutRegion);
+        }
+        Instant healedAt = Instant.now();
+        await("region " + cutRegion + "'s lease held again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> CutOffActuatorIT.leaseHeld(cut));
+        String served = onTarget();
+        await("the controls left as the newer decision set them after the heal").during(Duration.ofSeconds(12))
+                .atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .until(() -> served.equals(onTarget()) && onlyOneOn());
+        System.out.printf("cut lifted; region %s's lease held again %d ms later; %s stays on %s%n", cutRegion,
+                Duration.between(healedAt, Instant.now()).toMillis(), ARC_GROUP, served);
+    }
+
+    /** The target whose routing control is On (the first, if several are). */
+    static String onTarget() {
+        return TARGET_OF_REGION.values().stream().sorted().filter(t -> arc.state(control(t)) == RecoveryCluster.State.On)
+                .findFirst().orElse(null);
+    }
+
+    static boolean onlyOneOn() {
+        return TARGET_OF_REGION.values().stream().filter(t -> arc.state(control(t)) == RecoveryCluster.State.On).count() == 1;
+    }
+
+    /** The ARC group's routing control of {@code target}. */
+    static String control(String target) {
+        return ARC_PANEL + "/routingcontrol/" + target;
+    }
+
+    /**
+     * An operator forces {@code group} to {@code target} through {@code decider}, asking again with the same
+     * Idempotency-Key while the answer does not come in time: the decider answers once the group's owner acted on the
+     * command, and right after a cut the group may be between owners.
+     */
+    static void forceGroup(ServiceProcess decider, String group, String target) {
+        Map<String, String> once = Map.of("Idempotency-Key", java.util.UUID.randomUUID().toString());
+        String body = "{\"target\": \"" + target + "\", \"reason\": \"region-loss lease scenario\"}";
+        await("force " + group + " to " + target).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptionsInstanceOf(java.io.UncheckedIOException.class).untilAsserted(() -> {
+                    var response = decider.post("/groups/" + group + "/force", "operator", body, once);
+                    assertThat(response.statusCode()).as("force " + group + " to " + target + ": " + response.body())
+                            .isEqualTo(200);
+                });
+    }
+
     static void force(ServiceProcess decider, String target) {
         var response = forceRequest(decider, target);
         assertThat(response.statusCode()).as("force " + target + ": " + response.body()).isEqualTo(200);
@@ -991,10 +1119,11 @@ class RegionLossIT {
 
     static String topology() {
         StringBuilder yaml = new StringBuilder("version: 1\nlocations: [loc-a, loc-b, loc-c]\ngroups:\n");
-        for (String group : List.of(GROUP, MANUAL_GROUP)) {
+        for (String group : List.of(GROUP, MANUAL_GROUP, ARC_GROUP)) {
             yaml.append("  - id: ").append(group).append('\n')
-                    .append("    dns: {zone: failover.test., name: ").append(group.equals(GROUP) ? "api" : "manual")
-                    .append(".failover.test., type: A, ttl: 5}\n    targets:\n");
+                    .append("    dns: {zone: failover.test., name: ").append(group)
+                    .append(".failover.test., type: A, ttl: 5").append(group.equals(ARC_GROUP) ? ", drift: correct" : "")
+                    .append("}\n    targets:\n");
             for (String region : Regions.REGIONS) {
                 String target = TARGET_OF_REGION.get(region);
                 yaml.append("      - id: ").append(target).append("\n        region: region-").append(region)

@@ -49,6 +49,15 @@ final class Regions {
         run("regions_partition", args.toArray(String[]::new));
     }
 
+    /**
+     * The processes of region {@code side} silently lose every connection to {@code port} on any address, their own
+     * region's included (all Kafka brokers, for the broker port), while the region reaches everything else and its own
+     * server on that port still serves the other regions. Lifted by {@link #heal}.
+     */
+    void dropPort(String side, int port) {
+        run("regions_drop_port", side, String.valueOf(port));
+    }
+
     /** An established TCP connection of a process in a region's namespace, as {@code ss} shows it. */
     record Connection(int localPort, int sendQueue) {
     }

@@ -156,7 +156,11 @@ public final class RecoveryCluster implements AutoCloseable {
         return t;
     });
 
-    private RecoveryCluster(String panelArn, String panelName) {
+    /** The address every endpoint listens on: 127.0.0.1, or one of this host's (or namespace's) own. */
+    private final String address;
+
+    private RecoveryCluster(String panelArn, String panelName, String address) {
+        this.address = address;
         this.panelArn = panelArn;
         this.panelName = panelName;
     }
@@ -166,7 +170,13 @@ public final class RecoveryCluster implements AutoCloseable {
      * these routing controls (ARN to initial state); a control's name is the last part of its ARN.
      */
     public static RecoveryCluster start(int endpointCount, String controlPanelArn, Map<String, State> initial) {
-        RecoveryCluster cluster = new RecoveryCluster(controlPanelArn, controlPanelArn.substring(controlPanelArn.lastIndexOf('/') + 1));
+        return start(endpointCount, controlPanelArn, initial, "127.0.0.1");
+    }
+
+    /** As {@link #start(int, String, Map)}, every endpoint listening on {@code address}, one of this host's own. */
+    public static RecoveryCluster start(int endpointCount, String controlPanelArn, Map<String, State> initial, String address) {
+        RecoveryCluster cluster = new RecoveryCluster(controlPanelArn, controlPanelArn.substring(controlPanelArn.lastIndexOf('/') + 1),
+                address);
         initial.forEach((arn, state) -> cluster.controls.put(arn, new Control(controlPanelArn, cluster.panelName,
                 arn.substring(arn.lastIndexOf('/') + 1), state)));
         for (int i = 0; i < endpointCount; i++) {
@@ -230,15 +240,15 @@ public final class RecoveryCluster implements AutoCloseable {
     public synchronized URI controlConfigEndpoint() {
         if (controlConfig == null) {
             try {
-                controlConfig = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+                controlConfig = HttpServer.create(new InetSocketAddress(address, 0), 0);
             } catch (IOException e) {
-                throw new IllegalStateException("cannot listen on 127.0.0.1", e);
+                throw new IllegalStateException("cannot listen on " + address, e);
             }
             controlConfig.createContext("/", this::controlConfig);
             controlConfig.setExecutor(executor);
             controlConfig.start();
         }
-        return URI.create("http://127.0.0.1:" + controlConfig.getAddress().getPort());
+        return URI.create("http://" + address + ":" + controlConfig.getAddress().getPort());
     }
 
     /** Makes the control-configuration API answer (true) or fail every request with 500 (false), as in an outage. */
@@ -347,18 +357,18 @@ public final class RecoveryCluster implements AutoCloseable {
         }
 
         URI uri() {
-            return URI.create("http://127.0.0.1:" + port);
+            return URI.create("http://" + address + ":" + port);
         }
 
         private HttpServer listen(int onPort) {
             try {
-                HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", onPort), 0);
+                HttpServer s = HttpServer.create(new InetSocketAddress(address, onPort), 0);
                 s.createContext("/", this::handle);
                 s.setExecutor(executor);
                 s.start();
                 return s;
             } catch (IOException e) {
-                throw new IllegalStateException("cannot listen on 127.0.0.1:" + onPort, e);
+                throw new IllegalStateException("cannot listen on " + address + ":" + onPort, e);
             }
         }
 
