@@ -185,7 +185,7 @@ public final class DecisionEngine {
             outcome = new Outcome.Switched(s.switchAutomatically(sw.to(), sw.kind(), sw.reason(), evidence, result.trace(),
                     decisionIds.get()));
         } else if (result.ending() instanceof RuleChain.Ending.Moved moved && moved.move() instanceof Move.EndDrill end) {
-            outcome = commands.endDrill(s, end.outcome(), end.reason(), Decision.AUTOMATION, evidence)
+            outcome = commands.endDrill(s, end.outcome(), end.reason(), Decision.AUTOMATION, evidence, result.trace())
                     .<Outcome>map(Outcome.Switched::new).orElse(new Outcome.Steady(s.group().id()));
         } else {
             outcome = new Outcome.Steady(s.group().id());

@@ -45,7 +45,8 @@ final class Explanations {
 
     /**
      * Why {@code decision} was made; {@code before} is the state before it, {@code evidence} what it was made on and
-     * {@code trace} the chain's steps when the chain made it (null for an operator's command).
+     * {@code trace} the chain's steps when the chain made it (an automatic switch, or a drill's end it reached; null for
+     * an operator's command).
      */
     static Explanation ofDecision(GroupState s, Explanation.StartingState before, Decision decision, Evidence evidence,
             List<RuleChain.Step> trace) {
@@ -61,6 +62,10 @@ final class Explanations {
             summary = kind + " " + from.id() + " -> " + to.id() + ": " + (failback ? "the higher-priority target recovered "
                     + "for the hold-down" : from.id() + " is " + evidence.of(from).health() + " by a quorum of "
                     + evidence.quorum() + " locations") + "; " + evidence.of(failback ? to : from).margin();
+        } else if (trace != null) {
+            // a drill's end the chain reached (its planned duration, or its target failing): the chain's path, not an operator
+            trace.forEach(step -> rules.add(step.explain()));
+            summary = kind + " " + from.id() + " -> " + to.id() + ": " + decision.reason() + "; " + evidence.of(to).margin();
         } else {
             rules.add(new Rule(OPERATOR, RuleResult.FIRED, decision.principal() + ": " + decision.reason()));
             TargetHealth health = evidence.of(to).health();

@@ -92,7 +92,8 @@ final class GroupCommands {
             if (s.drill() == null) {
                 return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "no drill is running in group " + s.group().id());
             }
-            List<Decision> decisions = endDrill(s, "ended by operator", end.reason(), end.principal(), evidence).stream().toList();
+            List<Decision> decisions = endDrill(s, "ended by operator", end.reason(), end.principal(), evidence, null).stream()
+                    .toList();
             return new CommandOutcome.Accepted("drill ended", decisions);
         }
         String detail;
@@ -306,7 +307,9 @@ final class GroupCommands {
      * the drill target is failing, whoever ends it, the way back is a DRILL_ABORT: an emergency the actuator acts on at
      * once; otherwise a DRILL_END, a planned move (ADR 0012).
      */
-    Optional<Decision> endDrill(GroupState s, String outcome, String reason, String principal, Evidence evidence) {
+    /** @param trace the rule chain's steps when the chain ended the drill; null when an operator did */
+    Optional<Decision> endDrill(GroupState s, String outcome, String reason, String principal, Evidence evidence,
+            List<RuleChain.Step> trace) {
         Instant now = evidence.at();
         GroupSnapshot.DrillState drill = s.drill();
         TargetHealth drillTarget = s.group().target(drill.target()).map(t -> evidence.of(t).health()).orElse(TargetHealth.UNKNOWN);
@@ -327,7 +330,7 @@ final class GroupCommands {
         }
         s.endDrill(new GroupSnapshot.DrillReport(drill.startDecisionId(), drill.target(), drill.startedAt(), now, outcome,
                 recovery));
-        return Optional.of(switchTo(s, back.get(), kind, reason, principal, evidence));
+        return Optional.of(s.switchTo(back.get(), kind, reason, principal, evidence, trace, decisionIds.get()));
     }
 
     /** The first HEALTHY target in chain order, other than the active one and the last resort: where a drill returns to. */

@@ -152,6 +152,36 @@ class ExplanationTest {
                 ProbeOutcome.DOWN, ProbeOutcome.DOWN);
     }
 
+    /**
+     * Issue 53, item 5: a drill that reaches its planned end is ended by the rule chain, not by an operator. Its decision
+     * is explained by the chain's trace (the hold rule that fired the end), as an automatic switch is; before, it was
+     * explained as "an operator's command, not automation" with automation as the operator.
+     */
+    @Test
+    void aDrillsPlannedEndIsExplainedByTheChainNotAsAnOperatorsCommand() {
+        Topology topology = topology("hold", "");
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
+        run(engine, clock, timeline(rounds(0, 20, "primary", UP, ALL), rounds(0, 20, "secondary", UP, ALL),
+                rounds(0, 20, "maintenance", UP, ALL)));
+        clock.set(T0.plusSeconds(25));
+        engine.apply(new Command.StartDrill("api", null, Duration.ofSeconds(120), "monthly", "dave"));
+        Decision end = firstSwitch(run(engine, clock, timeline(rounds(30, 200, "primary", UP, ALL),
+                rounds(30, 200, "secondary", UP, ALL))));
+        assertThat(end.kind()).isEqualTo(DecisionKind.DRILL_END);
+
+        Explanation explanation = engine.explanation("api", end.decisionId()).orElseThrow();
+        assertThat(explanation.rules()).extracting(Explanation.Rule::rule).doesNotContain(Explanations.OPERATOR);
+        assertThat(explanation.rules()).extracting(Explanation.Rule::detail)
+                .noneMatch(detail -> detail.contains("an operator's command"));
+        assertThat(explanation.rules()).as("the chain's trace, the hold rule that ended the drill among it")
+                .anySatisfy(rule -> {
+                    assertThat(rule.result()).isEqualTo(Explanation.RuleResult.FIRED);
+                    assertThat(rule.detail()).contains("reached its end");
+                });
+        assertThat(explanation.summary()).contains("DRILL_END").contains("planned duration");
+    }
+
     /** Evidence taken away: the same moment, replayed without two locations' results, holds instead of switching. */
     @Test
     void aReplayWithoutTheDecisiveEvidenceDoesNotSwitch() {
