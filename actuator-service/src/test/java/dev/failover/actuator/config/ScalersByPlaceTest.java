@@ -125,15 +125,8 @@ class ScalersByPlaceTest {
         WireMockServer sts = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
         sts.start();
         try {
-            sts.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole")).willReturn(aResponse()
-                    .withStatus(200).withHeader("Content-Type", "text/xml").withBody("""
-                            <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>
-                            <Credentials><AccessKeyId>ASIADRACCOUNT</AccessKeyId><SecretAccessKey>s3cret</SecretAccessKey>
-                            <SessionToken>token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>
-                            <AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/dr/failover-actuator</Arn>
-                            <AssumedRoleId>AROAEXAMPLE:failover-actuator</AssumedRoleId></AssumedRoleUser>
-                            </AssumeRoleResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></AssumeRoleResponse>
-                            """)));
+            sts.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole")).willReturn(assumed("ASIADRACCOUNT",
+                    java.time.Instant.parse("2099-01-01T00:00:00Z"))));
             String role = "arn:aws:iam::123456789012:role/dr";
             ScalingRef.EcsService api = ecs("api-dr", "us-west-2", role);
             Scalers scalers = ReconcilerProducer.scalers(settings(Set.of(Placed.of(api)),
