@@ -137,8 +137,7 @@ public final class Rfc2136DnsProvider implements DnsProvider {
         try {
             wanted = Long.parseLong(pendingChange.get());
         } catch (NumberFormatException unknownSerial) {
-            Message answer = resolver().send(Message.newQuery(Record.newRecord(absolute(key.zone()), Type.SOA, DClass.IN)));
-            Optional<Long> now = answer.isVerified() ? serialOf(answer, absolute(key.zone())) : Optional.empty();
+            Optional<Long> now = primarySerial(absolute(key.zone()));
             if (now.isEmpty()) {
                 return false;
             }
@@ -182,15 +181,17 @@ public final class Rfc2136DnsProvider implements DnsProvider {
             return null;
         }
         try {
-            Name zone = absolute(key.zone());
-            Message answer = resolver().send(Message.newQuery(Record.newRecord(zone, Type.SOA, DClass.IN)));
-            if (answer.isVerified()) {
-                return serialOf(answer, zone).map(String::valueOf).orElse(UNKNOWN_SERIAL);
-            }
+            return primarySerial(absolute(key.zone())).map(String::valueOf).orElse(UNKNOWN_SERIAL);
         } catch (IOException e) {
             LOG.debugf("the serial of %s after the update could not be read: %s", key.zone(), e.toString());
+            return UNKNOWN_SERIAL;
         }
-        return UNKNOWN_SERIAL;
+    }
+
+    /** The zone's serial as the primary answers it, signed with the key; empty unless the answer is believed. */
+    private Optional<Long> primarySerial(Name zone) throws IOException {
+        Message answer = resolver().send(Message.newQuery(Record.newRecord(zone, Type.SOA, DClass.IN)));
+        return answer.isVerified() ? serialOf(answer, zone) : Optional.empty();
     }
 
     private ReadOutcome unreadable(int rcode) {
