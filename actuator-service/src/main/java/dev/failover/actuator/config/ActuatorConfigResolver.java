@@ -25,7 +25,7 @@ import dev.failover.actuator.dns.ArcSettings;
 import dev.failover.actuator.dns.DnsSettings;
 import dev.failover.actuator.dns.Rfc2136Settings;
 import dev.failover.actuator.dns.Route53Settings;
-import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.ReconcileSettings;
 import dev.failover.actuator.domain.TrafficPlan;
 import dev.failover.actuator.scaling.ScalingSettings;
 import dev.failover.actuator.state.DesiredStateSigning;
@@ -76,7 +76,7 @@ public final class ActuatorConfigResolver {
         DnsSettings dnsSettings = dns(dns, topology);
         ArcSettings arc = arc(dns.arc(), topology);
         ScalingSettings scaling = scaling(config.scaling(), config.region(), topology);
-        GroupReconciler.Settings reconcile = reconcile(config.reconcile(), dnsSettings, scaling, config.database());
+        ReconcileSettings reconcile = reconcile(config.reconcile(), dnsSettings, scaling, config.database());
         int ttlFloor = ttlFloorSeconds(config.switchover().ttlFloor());
         if (config.parallelGroups() < 1) {
             error("failover.parallel-groups", "must be at least 1, was " + config.parallelGroups());
@@ -349,7 +349,7 @@ public final class ActuatorConfigResolver {
         return valid ? rate / budget.instances() : Route53Settings.DEFAULT_REQUESTS_PER_SECOND;
     }
 
-    private GroupReconciler.Settings reconcile(ActuatorConfig.Reconcile reconcile, DnsSettings dns, ScalingSettings scaling,
+    private ReconcileSettings reconcile(ActuatorConfig.Reconcile reconcile, DnsSettings dns, ScalingSettings scaling,
             ActuatorConfig.Database database) {
         Duration resync = positive("failover.reconcile.resync-interval", reconcile.resyncInterval());
         ActuatorConfig.Retry retry = reconcile.retry();
@@ -369,7 +369,7 @@ public final class ActuatorConfigResolver {
         Backoff backoff = new Backoff(retry.initialDelay(), retry.maxDelay(), retry.jitter(),
                 () -> ThreadLocalRandom.current().nextDouble(), throttledMax);
         Duration stepPause = dns instanceof Route53Settings r53 ? r53.failbackStepPause() : Duration.ZERO;
-        return new GroupReconciler.Settings(resync, scaling.pollInterval(), backoff, stepPause,
+        return new ReconcileSettings(resync, scaling.pollInterval(), backoff, stepPause,
                 scaling.scaleDownAfter().orElse(null), positive("failover.database.watch-interval", database.watchInterval()));
     }
 

@@ -6,7 +6,7 @@ import java.util.Map;
 import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.dns.ArcSettings;
 import dev.failover.actuator.dns.DnsSettings;
-import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.ReconcileSettings;
 import dev.failover.actuator.scaling.ScalingSettings;
 import dev.failover.actuator.state.DesiredStateSigning;
 import dev.failover.contract.signing.TrustedKeys;
@@ -28,7 +28,7 @@ import dev.failover.contract.topology.Topology;
  * @param topicReplication the replication factor the actuator's topics are created with and must have at least; empty:
  *                         the broker's default
  */
-public record ActuatorSettings(Topology topology, DnsSettings dns, GroupReconciler.Settings reconcile, ScalingSettings scaling,
+public record ActuatorSettings(Topology topology, DnsSettings dns, ReconcileSettings reconcile, ScalingSettings scaling,
         int parallelGroups, TrustedKeys trustedKeys, int ttlFloorSeconds, DesiredStateSigning stateSigning, ArcSettings arc,
         DatabaseSettings databases, java.util.Optional<Short> topicReplication) {
 
@@ -48,7 +48,7 @@ public record ActuatorSettings(Topology topology, DnsSettings dns, GroupReconcil
     }
 
     /** With no database nodes. */
-    public ActuatorSettings(Topology topology, DnsSettings dns, GroupReconciler.Settings reconcile, ScalingSettings scaling,
+    public ActuatorSettings(Topology topology, DnsSettings dns, ReconcileSettings reconcile, ScalingSettings scaling,
             int parallelGroups, TrustedKeys trustedKeys, int ttlFloorSeconds, DesiredStateSigning stateSigning,
             ArcSettings arc) {
         this(topology, dns, reconcile, scaling, parallelGroups, trustedKeys, ttlFloorSeconds, stateSigning, arc,
@@ -56,7 +56,7 @@ public record ActuatorSettings(Topology topology, DnsSettings dns, GroupReconcil
     }
 
     /** With no group on ARC routing controls. */
-    public ActuatorSettings(Topology topology, DnsSettings dns, GroupReconciler.Settings reconcile, ScalingSettings scaling,
+    public ActuatorSettings(Topology topology, DnsSettings dns, ReconcileSettings reconcile, ScalingSettings scaling,
             int parallelGroups, TrustedKeys trustedKeys, int ttlFloorSeconds, DesiredStateSigning stateSigning) {
         this(topology, dns, reconcile, scaling, parallelGroups, trustedKeys, ttlFloorSeconds, stateSigning, ArcSettings.none());
     }

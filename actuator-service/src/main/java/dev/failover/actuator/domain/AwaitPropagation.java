@@ -9,17 +9,14 @@ import dev.failover.actuator.domain.ReconcileStep.Next;
 record AwaitPropagation() implements ReconcileStep {
 
     @Override
-    public Next apply(Pass pass, Backends use, PassContext group) {
+    public Next apply(Pass pass, Backends use) {
         if (!pass.servedAsWanted()) {
-            return ReconcileStep.go(pass);
+            return pass.go();
         }
         if (!pass.served().propagated()) {
-            return ReconcileStep.done(group.retryLater("written, not yet served everywhere by " + use.dns().name(),
-                    pass.now(), use.settings().capacityPoll()));
+            return pass.retryLater("written, not yet served everywhere by " + use.dns().name(),
+                    use.settings().capacityPoll(), use);
         }
-        if (pass.goal().changeToCheck().isPresent()) {
-            group.changePropagated();
-        }
-        return ReconcileStep.go(pass);
+        return pass.goal().changeToCheck().isPresent() ? pass.changePropagated().go() : pass.go();
     }
 }

@@ -13,13 +13,13 @@ import dev.failover.actuator.domain.ReconcileStep.Next;
 record CheckOwner() implements ReconcileStep {
 
     @Override
-    public Next apply(Pass pass, Backends use, PassContext group) {
+    public Next apply(Pass pass, Backends use) {
         Optional<OwnerMark> owner = pass.served().owner();
         long epoch = pass.goal().epoch();
         if (owner.isPresent() && owner.get().epoch() > epoch) {
-            return ReconcileStep.done(group.supersede(owner.get(), pass.now()));
+            return pass.supersede(owner.get(), use);
         }
         boolean ours = owner.isPresent() && owner.get().epoch() == epoch && owner.get().group().equals(use.group());
-        return ReconcileStep.go(pass.owned(ours ? new Ownership.Ours(owner.get()) : new Ownership.NotOurs()));
+        return pass.owned(ours ? new Ownership.Ours(owner.get()) : new Ownership.NotOurs()).go();
     }
 }

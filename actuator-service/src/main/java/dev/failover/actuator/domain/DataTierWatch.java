@@ -9,9 +9,9 @@ import java.util.Optional;
 import dev.failover.actuator.database.Database;
 
 /**
- * One group's data-tier facts as its passes and its watch find them (ADR 0020); changed by the passes, through the
- * group's {@link PassContext}, and by the watch ({@link GroupWatch}) on its own thread, so every method holds the
- * monitor; read as a {@link DataTier} value. It lives as long as the instance, not one tenure of the group: every
+ * One group's data-tier facts as its passes and its watch find them (ADR 0020); changed by the reconcile steps (it is
+ * in their {@link Backends}, the one piece of a group's state outside its {@link Progress}, ADR 0021) and by the watch
+ * ({@link GroupWatch}) on its own thread, so every method holds the monitor; read as a {@link DataTier} value. It lives as long as the instance, not one tenure of the group: every
  * instance watches every group's nodes, so the evidence is there when it takes a group over ({@link #newTenure}).
  * <p>
  * It also keeps the evidence of what a promotion may lose (issue 50): each observation of a writable node that reports

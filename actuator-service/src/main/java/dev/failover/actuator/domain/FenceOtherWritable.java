@@ -1,5 +1,6 @@
 package dev.failover.actuator.domain;
 
+import java.time.Instant;
 import java.util.Optional;
 
 import dev.failover.actuator.database.Database.WriteOutcome;
@@ -32,28 +33,31 @@ import dev.failover.contract.topology.Target;
 record FenceOtherWritable() implements ReconcileStep {
 
     @Override
-    public Next apply(Pass pass, Backends use, PassContext group) {
+    public Next apply(Pass pass, Backends use) {
         Goal goal = pass.goal();
         if (goal.config().targets().stream().allMatch(t -> t.database() == null)) {
-            return ReconcileStep.go(pass);
+            return pass.go();
         }
         // the initial state is watched whatever its record serves: the primary's positions are the evidence a later
         // failover's loss exposure is measured with (issue 50), and no switch waits on these reads
         if (pass.servedAsWanted() || goal instanceof Goal.Initial) {
-            observe(goal.target(), pass, use, group);
-            goal.config().targets().stream().filter(t -> !t.id().equals(goal.target().id()))
-                    .forEach(t -> observe(t, pass, use, group));
+            observe(goal.target(), pass.now(), use);
+            for (Target other : goal.config().targets()) {
+                if (!other.id().equals(goal.target().id())) {
+                    observe(other, pass.now(), use);
+                }
+            }
         }
         DatabaseRef own = goal.target().database();
         boolean targetServedWrites = own != null && pass.servedAsWanted() && goal instanceof Goal.Decided
-                && group.databaseWritable(goal.target());
+                && use.dataTier().writable(goal.target().id());
         for (Target node : goal.config().targets()) {
             DatabaseRef ref = node.database();
-            if (ref == null || !group.databaseWritable(node)) {
+            if (ref == null || !use.dataTier().writable(node.id())) {
                 continue;
             }
             boolean other = !node.id().equals(goal.target().id()) && (own == null || !ref.node().equals(own.node()));
-            Optional<DataTierWatch.FormerPrimary> former = group.formerPrimary(node);
+            Optional<DataTierWatch.FormerPrimary> former = use.dataTier().formerPrimary(node.id());
             String beside;
             if (former.isPresent()) {
                 beside = node.id() + "'s database " + ref.node() + " takes writes as a former primary (" + former.get().why()
@@ -63,27 +67,27 @@ record FenceOtherWritable() implements ReconcileStep {
             } else {
                 continue;
             }
-            if (group.unfencedByHand(node) && goal.config().dns().drift() == DriftPolicy.REPORT) {
-                group.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, Databases.kind(ref), beside
-                        + "writable again after it was fenced; not fenced again (drift: report)", pass.now());
+            if (use.dataTier().unfencedByHand(node.id()) && goal.config().dns().drift() == DriftPolicy.REPORT) {
+                pass = pass.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, Databases.kind(ref), beside
+                        + "writable again after it was fenced; not fenced again (drift: report)");
                 continue;
             }
             WriteOutcome fenced = use.databases().fence(ref).orElseThrow();
             if (fenced instanceof WriteOutcome.Requested r) {
-                group.report(ActuationStep.DATABASE, ActuationStatus.SUCCEEDED, Databases.kind(ref), beside
-                        + r.details(), pass.now());
+                pass = pass.report(ActuationStep.DATABASE, ActuationStatus.SUCCEEDED, Databases.kind(ref), beside
+                        + r.details());
             } else {
                 // tried on every pass, said once while it keeps failing (issue 50: not a result every resync)
-                group.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, Databases.kind(ref), beside
-                        + "fencing failed", beside + "fencing failed: " + fenced, pass.now());
+                pass = pass.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, Databases.kind(ref), beside
+                        + "fencing failed", beside + "fencing failed: " + fenced);
             }
         }
-        return ReconcileStep.go(pass);
+        return pass.go();
     }
 
-    private static void observe(Target target, Pass pass, Backends use, PassContext group) {
+    private static void observe(Target target, Instant now, Backends use) {
         if (target.database() != null) {
-            use.databases().observe(target.database()).ifPresent(o -> group.databaseSeen(target, o, pass.now()));
+            use.databases().observe(target.database()).ifPresent(o -> use.dataTier().seen(target.id(), o, now));
         }
     }
 }

@@ -7,11 +7,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
-import dev.failover.actuator.database.Database;
 import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.dns.DnsProvider;
-import dev.failover.actuator.dns.OwnerMark;
-import dev.failover.actuator.dns.ServedRecord;
+import dev.failover.actuator.domain.ReconcileStep.Next;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
@@ -34,47 +32,11 @@ import dev.failover.contract.topology.Topology;
  * <p>
  * One pass runs at a time per group (the driver's job); {@link #offer} may be called from another thread at any time.
  * Plain Java: the providers, the store and the clock come in from outside. A pass is the {@linkplain ReconcileSteps
- * reconcile steps} in their one order, the same for the initial state and a decision; the steps change this group's
- * state only through its intent methods ({@link PassContext}).
+ * reconcile steps} in their one order, the same for the initial state and a decision, folded: each step takes the
+ * group's {@link Progress} in a {@link Pass} and returns it changed, with the {@link Effect}s this reconciler applies
+ * before the next step (ADR 0021).
  */
 public final class GroupReconciler {
-
-    /**
-     * @param resync         how often a converged group's record is read again (drift detection)
-     * @param capacityPoll   how often a scaling target's readiness is read while waiting for it
-     * @param backoff        delays between attempts after passing failures
-     * @param stepPause      how long each step of a stepped failback is held before the next
-     * @param scaleDownAfter how long after a failback the target left returns to pilot light; null: never
-     * @param databaseWatch  how often each database node of the group is observed off the passes (issue 50): the
-     *                       primary's WAL positions sampled this often bound what a failover may lose
-     */
-    public record Settings(Duration resync, Duration capacityPoll, Backoff backoff, Duration stepPause, Duration scaleDownAfter,
-            Duration databaseWatch) {
-
-        /** Database nodes watched every second. */
-        public Settings(Duration resync, Duration capacityPoll, Backoff backoff, Duration stepPause, Duration scaleDownAfter) {
-            this(resync, capacityPoll, backoff, stepPause, scaleDownAfter, Duration.ofSeconds(1));
-        }
-    }
-
-    /**
-     * A group's state for views and metrics; immutable.
-     *
-     * @param desired       the decision's desired state; null while the group has had no decision
-     * @param unservedSince since when the desired state is not (fully) served; null when it is
-     * @param initialTarget while there is no decision: the chain's first target, desired at epoch 0; null otherwise
-     * @param heldUntil     until when the step served now is held as its plan says (a stepped failback, a planned
-     *                      move), or when the last such hold of this desired state ended; null when there was none. An
-     *                      unserved time that is a planned hold is no failure to alert on.
-     */
-    public record Status(String group, DesiredState desired, Convergence convergence, Instant unservedSince, String served,
-            String initialTarget, Instant heldUntil, DataTier dataTier) {
-
-        public Status(String group, DesiredState desired, Convergence convergence, Instant unservedSince, String served,
-                String initialTarget) {
-            this(group, desired, convergence, unservedSince, served, initialTarget, null, DataTier.NONE);
-        }
-    }
 
     /** The decision id in the results and the ownership mark of the initial state (epoch 0, no decision yet). */
     public static final String INITIAL_DECISION_ID = "initial";
@@ -92,66 +54,49 @@ public final class GroupReconciler {
     private final String group;
     private final Topology topology;
     private final Backends use;
-    private final DesiredStore store;
     private final ActuationReports reports;
 
-    /** The newest desired state offered; a pass adopts it at its start. */
-    private final AtomicReference<DesiredState> latest = new AtomicReference<>();
+    /** The newest desired state offered or restored; a pass adopts it at its start. */
+    private final NewestDesired newest;
     /** An operator's retry, not yet taken up by a pass: who asked and why (issue 52); null when none. */
     private final AtomicReference<Retry> retryRequested = new AtomicReference<>();
-    private volatile Status status;
+    private volatile GroupStatus status;
 
-    // State of the desired state being worked on; touched by passes only.
-    private DesiredState desired;
-    private Convergence convergence = new Convergence.Idle();
-    private int attempt;
-    private Instant unservedSince;
-    private boolean capacityReported;
-    /** When this desired state began to wait for its target's capacity (this process's first look); null: not waiting. */
-    private Instant capacityWaitSince;
-    private boolean servedOnce;
-    private Instant stepServedAt;
-    private Instant heldUntil;
-    private Instant servedSince;
-    private boolean scaleDownDone;
-    /** Whether this desired state's switch was checked before its database move (PreflightSwitch). */
-    private boolean switchChecked;
+    /** The group's progress on its desired state, handed from step to step; kept here between passes only. */
+    private Progress progress = Progress.idle();
     private String initialTarget;
-    /** The desired state holds a change written whose save failed: stored again before the next read. */
-    private boolean changeUnstored;
     /** The group's database nodes as watched by this instance, before this tenure too (issue 50). */
     private final GroupWatch watch;
     private final DataTierWatch dataTier;
     private final Object statusLock = new Object();
     /** Whether the last watch saw two nodes take writes; touched by the watch only. */
     private boolean twoWritersSeen;
-    private final PassContext context = new Context();
 
     /** Without database backends: a target with a database node blocks (ADR 0020). */
     public GroupReconciler(String group, Topology topology, DnsProvider dns, Scalers scalers,
-            TrafficPlan traffic, DesiredStore store, Consumer<ActuationResult> sink, Clock clock, Settings settings) {
+            TrafficPlan traffic, DesiredStore store, Consumer<ActuationResult> sink, Clock clock, ReconcileSettings settings) {
         this(group, topology, dns, scalers, Databases.none(), traffic, store, sink, clock, settings);
     }
 
     public GroupReconciler(String group, Topology topology, DnsProvider dns, Scalers scalers, Databases databases,
-            TrafficPlan traffic, DesiredStore store, Consumer<ActuationResult> sink, Clock clock, Settings settings) {
+            TrafficPlan traffic, DesiredStore store, Consumer<ActuationResult> sink, Clock clock, ReconcileSettings settings) {
         this(group, topology, dns, scalers, databases, traffic, store, sink, clock, settings, new GroupWatch(group,
                 EvidenceStore.NONE));
     }
 
     /** @param watch the group's database nodes as this instance has watched them so far, driven or not */
     GroupReconciler(String group, Topology topology, DnsProvider dns, Scalers scalers, Databases databases,
-            TrafficPlan traffic, DesiredStore store, Consumer<ActuationResult> sink, Clock clock, Settings settings,
+            TrafficPlan traffic, DesiredStore store, Consumer<ActuationResult> sink, Clock clock, ReconcileSettings settings,
             GroupWatch watch) {
         this.watch = watch;
         this.dataTier = watch.facts();
         dataTier.newTenure();
         this.group = group;
         this.topology = topology;
-        this.use = new Backends(group, dns, scalers, databases, traffic, settings, clock);
-        this.store = store;
+        this.use = new Backends(group, dns, scalers, databases, traffic, settings, clock, dataTier);
+        this.newest = new NewestDesired(store);
         this.reports = new ActuationReports(group, sink, clock);
-        this.status = new Status(group, null, convergence, null, null, null);
+        this.status = new GroupStatus(group, null, progress.convergence(), null, null, null);
     }
 
     /**
@@ -159,24 +104,18 @@ public final class GroupReconciler {
      * an accepted state durably before acknowledging the decision, then triggers a pass.
      */
     public Offer offer(Decision decision) {
-        while (true) {
-            DesiredState current = latest.get();
-            if (current != null && decision.epoch() <= current.epoch()) {
-                reports.send(decision, ActuationStep.FENCE, ActuationStatus.SKIPPED, null, "epoch " + decision.epoch()
-                        + " is not above the desired epoch " + current.epoch() + " of group " + group, use.clock().instant());
-                return new Offer.Stale(current.epoch());
-            }
-            DesiredState next = DesiredState.after(current, decision);
-            if (latest.compareAndSet(current, next)) {
-                return new Offer.Accepted(next);
-            }
+        Offer offer = newest.offer(decision);
+        if (offer instanceof Offer.Stale stale) {
+            reports.send(decision, ActuationStep.FENCE, ActuationStatus.SKIPPED, null, "epoch " + decision.epoch()
+                    + " is not above the desired epoch " + stale.desiredEpoch() + " of group " + group,
+                    use.clock().instant());
         }
+        return offer;
     }
 
     /** A desired state read back from the store after a restart or a reassignment, step included. */
     public void restore(DesiredState state) {
-        latest.accumulateAndGet(state, (current, restored) -> current == null || restored.epoch() > current.epoch()
-                || (restored.epoch() == current.epoch() && restored.step() > current.step()) ? restored : current);
+        newest.restore(state);
     }
 
     /** An operator's retry: who asked, and why. */
@@ -191,7 +130,7 @@ public final class GroupReconciler {
         retryRequested.set(new Retry(principal, reason));
     }
 
-    public Status status() {
+    public GroupStatus status() {
         return status;
     }
 
@@ -200,6 +139,7 @@ public final class GroupReconciler {
         Instant now = use.clock().instant();
         adoptLatest(now);
         Optional<FailoverGroup> config = topology.group(group);
+        DesiredState desired = progress.desired();
         if (desired == null) {
             if (config.isEmpty() || config.get().mode() == GroupMode.SHADOW || config.get().targets().isEmpty()) {
                 return use.settings().resync(); // nothing to observe: stays idle
@@ -208,14 +148,15 @@ public final class GroupReconciler {
         } else if (desired.decision().mode() == DecisionMode.SHADOW) {
             return use.settings().resync();
         }
-        Retry retry = convergence instanceof Convergence.Blocked ? retryRequested.getAndSet(null) : null;
-        boolean blocked = convergence instanceof Convergence.Blocked && retry == null;
+        boolean wasBlocked = progress.convergence() instanceof Convergence.Blocked;
+        Retry retry = wasBlocked ? retryRequested.getAndSet(null) : null;
+        boolean blocked = wasBlocked && retry == null;
         if (retry != null) {
-            attempt = 0;
-            capacityWaitSince = null; // a retry waits a full readyTimeoutSeconds again (the initial state's too)
+            // a retry counts from nothing and waits a full readyTimeoutSeconds again (the initial state's too)
             String detail = "tried again after BLOCKED, asked by " + retry.principal() + ": " + retry.reason();
-            convergence = new Convergence.Converging(0, detail, now);
-            context.report(ActuationStep.RECONCILE, ActuationStatus.CONVERGING, null, detail, now); // the audit of it
+            progress = progress.retried(detail, now);
+            reports.report(desired == null ? null : desired.decision(), ActuationStep.RECONCILE, ActuationStatus.CONVERGING,
+                    null, detail, now); // the audit of it
         }
         Goal goal;
         if (desired == null) {
@@ -223,16 +164,22 @@ public final class GroupReconciler {
         } else {
             Optional<Target> target = config.flatMap(g -> g.target(desired.target()));
             if (target.isEmpty()) {
-                return blocked ? use.settings().resync() : context.block(ActuationStep.FENCE, null, "group " + group
-                        + " or target " + desired.target() + " is not in this actuator's topology; nothing changed", now);
+                if (blocked) {
+                    return use.settings().resync();
+                }
+                Next.Done done = Pass.start(null, now, progress).block(ActuationStep.FENCE, null, "group " + group
+                        + " or target " + desired.target() + " is not in this actuator's topology; nothing changed", use);
+                applied(done.pass());
+                publishStatus(null);
+                return done.after();
             }
             goal = new Goal.Decided(config.get(), target.get(), desired, use.traffic().wanted(config.get(), desired));
         }
         try {
             // a blocked group changes nothing until a retry or a new decision, but its guard against a second writer
             // keeps running (issue 50): an old primary can come back writable at any time
-            return blocked ? ReconcileSteps.guard(Pass.start(goal, now), use, context)
-                    : ReconcileSteps.run(Pass.start(goal, now), use, context);
+            Pass start = Pass.start(goal, now, progress);
+            return blocked ? ReconcileSteps.guard(start, use, this::applied) : ReconcileSteps.run(start, use, this::applied);
         } finally {
             dataTier.passEnded();
             publishStatus(null);
@@ -256,10 +203,10 @@ public final class GroupReconciler {
         }
         Duration interval = use.settings().databaseWatch();
         watch.observe(config.get(), use.databases(), use.clock(), interval);
-        Status now;
+        GroupStatus now;
         synchronized (statusLock) {
             now = status;
-            status = new Status(now.group(), now.desired(), now.convergence(), now.unservedSince(), now.served(),
+            status = new GroupStatus(now.group(), now.desired(), now.convergence(), now.unservedSince(), now.served(),
                     now.initialTarget(), now.heldUntil(), dataTier.snapshot(use.clock().instant()));
         }
         // any two writers, whichever the wanted target: the pass's guard judges which one is fenced (a former primary
@@ -282,335 +229,72 @@ public final class GroupReconciler {
 
     /** The newest desired state offered or restored, which the next pass drives; null before any decision. */
     public DesiredState latestDesired() {
-        return latest.get();
+        return newest.get();
     }
 
     private void adoptLatest(Instant now) {
-        DesiredState newest = latest.get();
-        if (newest == null || newest == desired) {
+        DesiredState latest = newest.get();
+        DesiredState current = progress.desired();
+        if (latest == null || latest == current) {
             return;
         }
-        boolean newEpoch = desired == null || newest.epoch() != desired.epoch();
-        long previous = desired == null ? 0 : desired.epoch();
-        desired = newest;
-        changeUnstored = false; // the newest state is stored already (offered, or restored from the store)
+        boolean newEpoch = current == null || latest.epoch() != current.epoch();
+        long previous = current == null ? 0 : current.epoch();
+        progress = progress.adopt(latest, now); // the latest state is stored already (offered, or restored from the store)
         if (!newEpoch) {
             return; // the same decision at another step (restored)
         }
-        attempt = 0;
-        capacityReported = false;
-        capacityWaitSince = null;
-        servedOnce = false;
-        stepServedAt = null;
-        heldUntil = null;
-        servedSince = null;
-        scaleDownDone = false;
-        switchChecked = false;
         dataTier.newDesiredState();
         reports.forget();
-        unservedSince = now;
         retryRequested.set(null);
-        if (desired.decision().mode() == DecisionMode.SHADOW) {
-            convergence = new Convergence.Shadow();
-            context.report(ActuationStep.COMPLETE, ActuationStatus.SKIPPED, null, "shadow decision: recorded, not acted on",
-                    now);
-            unservedSince = null;
+        if (latest.decision().mode() == DecisionMode.SHADOW) {
+            reports.report(latest.decision(), ActuationStep.COMPLETE, ActuationStatus.SKIPPED, null,
+                    "shadow decision: recorded, not acted on", now);
         } else {
-            convergence = new Convergence.Converging(0, null, now);
-            context.report(ActuationStep.FENCE, ActuationStatus.SUCCEEDED, null, "epoch " + desired.epoch()
-                    + " is above the previous desired epoch " + previous, now);
+            reports.report(latest.decision(), ActuationStep.FENCE, ActuationStatus.SUCCEEDED, null, "epoch "
+                    + latest.epoch() + " is above the previous desired epoch " + previous, now);
         }
         publishStatus(null);
     }
 
-    private void publishStatus(String served) {
-        synchronized (statusLock) { // beside the watch, which publishes the data tier it saw
-            Status previous = status;
-            status = new Status(group, desired, convergence, unservedSince, served != null ? served : previous.served(),
-                    desired == null ? initialTarget : null, heldUntil, dataTier.snapshot(use.clock().instant()));
+    /**
+     * Applies a step's effects in their order (ADR 0021), keeping the progress each leaves, so that an effect that throws
+     * (a save that fails fails the pass) leaves the progress as far as it came; returns the pass to hand on.
+     */
+    private Pass applied(Pass pass) {
+        progress = pass.progress();
+        for (Effect effect : pass.effects()) {
+            progress = apply(effect);
         }
+        return pass.applied(progress);
     }
 
-    /** The steps' view of this group: its backends, and the intent methods through which its state changes. */
-    private final class Context implements PassContext {
-
-        @Override
-        public void report(ActuationStep step, ActuationStatus status, String provider, String details, Instant startedAt) {
-            reports.report(desired == null ? null : desired.decision(), step, status, provider, details, startedAt);
-        }
-
-        @Override
-        public void publishOnce(ActuationStep step, ActuationStatus status, String provider, String details,
-                Instant startedAt) {
-            reports.publishOnce(desired == null ? null : desired.decision(), step, status, provider, details, startedAt);
-        }
-
-        @Override
-        public void publishOncePerDesiredState(ActuationStep step, ActuationStatus status, String provider, String details,
-                Instant startedAt) {
-            reports.publishOncePerDesiredState(desired == null ? null : desired.decision(), step, status, provider, details,
-                    startedAt);
-        }
-
-        @Override
-        public void publishOnce(ActuationStep step, ActuationStatus status, String provider, String condition,
-                String details, Instant startedAt) {
-            reports.publishOnce(desired == null ? null : desired.decision(), step, status, provider, condition, details,
-                    startedAt);
-        }
-
-        @Override
-        public Duration retryLater(String condition, String error, Instant now, Duration poll) {
-            attempt++;
-            Instant since = convergence instanceof Convergence.Converging c ? c.since() : now;
-            convergence = new Convergence.Converging(attempt, error, since);
-            if (unservedSince == null) {
-                unservedSince = now;
+    private Progress apply(Effect effect) {
+        if (effect instanceof Effect.Report r) {
+            Decision decision = progress.desired() == null ? null : progress.desired().decision();
+            switch (r.said()) {
+                case ALWAYS -> reports.report(decision, r.step(), r.status(), r.provider(), r.details(), r.startedAt());
+                case ONCE_PER_CONDITION -> reports.publishOnce(decision, r.step(), r.status(), r.provider(), r.condition(),
+                        r.details(), r.startedAt());
+                case ONCE_PER_DESIRED_STATE -> reports.publishOncePerDesiredState(decision, r.step(), r.status(),
+                        r.provider(), r.details(), r.startedAt());
             }
-            publishOnce(ActuationStep.RECONCILE, ActuationStatus.CONVERGING, use.dns().name(), condition,
-                    "attempt " + attempt + ": " + error, now);
-            return poll != null ? poll : use.settings().backoff().after(attempt);
+            return progress;
         }
-
-        @Override
-        public Duration retryThrottled(String error, Instant now) {
-            retryLater(error, now);
-            return use.settings().backoff().afterThrottled(attempt);
+        if (effect instanceof Effect.Observed observed) {
+            publishStatus(observed.served().describe());
+            return progress;
         }
+        return newest.apply(effect, progress, kept -> progress = kept);
+    }
 
-        @Override
-        public Duration block(ActuationStep step, String provider, String reason, Instant now) {
-            convergence = new Convergence.Blocked(reason, now);
-            if (unservedSince == null) {
-                unservedSince = now;
-            }
-            report(ActuationStep.RECONCILE, ActuationStatus.BLOCKED, provider, reason + " (" + step + "; retried after a new"
-                    + " decision, a configuration change or an operator's retry)", now);
-            publishStatus(null);
-            return use.settings().resync();
-        }
-
-        @Override
-        public Duration supersede(OwnerMark owner, Instant now) {
-            convergence = new Convergence.Superseded(owner.epoch());
-            publishOnce(ActuationStep.RECONCILE, ActuationStatus.SUPERSEDED, use.dns().name(), "the record was written by epoch "
-                    + owner.epoch() + " (decision " + owner.decisionId() + "), newer than epoch "
-                    + (desired == null ? 0 : desired.epoch()) + ": this instance changes nothing", now);
-            return use.settings().resync();
-        }
-
-        @Override
-        public void observed(ServedRecord served) {
-            publishStatus(served.describe());
-        }
-
-        @Override
-        public void drifted(String served, String details, Instant now) {
-            convergence = new Convergence.Drifted(served, now);
-            if (unservedSince == null) {
-                unservedSince = now;
-            }
-            publishOnce(ActuationStep.RECONCILE, ActuationStatus.DRIFT, use.dns().name(), details, now);
-        }
-
-        @Override
-        public void saveUnstoredChange() {
-            if (changeUnstored) {
-                store.save(desired);
-                changeUnstored = false;
-            }
-        }
-
-        @Override
-        public void changeWritten(Optional<String> reference, Optional<String> mark) {
-            if (desired == null) {
-                return;
-            }
-            DesiredState next = reference.map(desired::written).orElse(desired);
-            next = mark.map(next::marked).orElse(next);
-            if (!latest.compareAndSet(desired, next)) {
-                return; // a newer decision arrived meanwhile: it wins, and writes its own change
-            }
-            desired = next;
-            changeUnstored = true;
-            store.save(next);
-            changeUnstored = false;
-        }
-
-        @Override
-        public void changePropagated() {
-            DesiredState next = desired.propagated();
-            changeUnstored = false;
-            if (latest.compareAndSet(desired, next)) {
-                desired = next;
-            }
-        }
-
-        @Override
-        public Duration moveTo(DesiredState next) {
-            if (latest.get() != desired) {
-                return Duration.ZERO; // a newer decision arrived meanwhile: it wins
-            }
-            // stored before it is taken: a save that fails fails the pass, which is run again at this step, so a restart
-            // never resumes a step behind the traffic (a late save of an older epoch loses to the newer one at restore)
-            store.save(next);
-            if (!latest.compareAndSet(desired, next)) {
-                return Duration.ZERO;
-            }
-            desired = next;
-            stepServedAt = null;
-            return Duration.ZERO;
-        }
-
-        @Override
-        public void promotion(DesiredState.Promotion next) {
-            if (desired == null || latest.get() != desired) {
-                return; // a newer decision arrived meanwhile: it wins
-            }
-            DesiredState updated = desired.with(next);
-            store.save(updated); // a save that fails fails the pass, run again from the same state
-            if (latest.compareAndSet(desired, updated)) {
-                desired = updated;
-            }
-        }
-
-        @Override
-        public Optional<Instant> heldSince() {
-            return Optional.ofNullable(stepServedAt);
-        }
-
-        @Override
-        public void hold(Instant now, Duration hold) {
-            stepServedAt = now;
-            heldUntil = now.plus(hold);
-        }
-
-        @Override
-        public Settled settle(Instant now, long millisFromDecision) {
-            boolean first = !servedOnce;
-            boolean wasNotServed = !(convergence instanceof Convergence.Converged);
-            servedOnce = true;
-            attempt = 0;
-            unservedSince = null;
-            if (servedSince == null) {
-                servedSince = now;
-            }
-            if (!wasNotServed) {
-                return Settled.STILL;
-            }
-            convergence = new Convergence.Converged(now, millisFromDecision);
-            return first ? Settled.FIRST : Settled.AGAIN;
-        }
-
-        @Override
-        public void reportCapacityOnce(ActuationStatus status, String provider, String details, Instant now) {
-            if (!capacityReported) {
-                capacityReported = true;
-                report(ActuationStep.SCALE_UP, status, provider, details, now);
-            }
-        }
-
-        @Override
-        public Instant capacityWaitSince(Instant now) {
-            if (capacityWaitSince == null) {
-                capacityWaitSince = now;
-            }
-            return capacityWaitSince;
-        }
-
-        @Override
-        public void capacityWaitOver() {
-            capacityWaitSince = null;
-        }
-
-        @Override
-        public Instant servedSince() {
-            return servedSince;
-        }
-
-        @Override
-        public boolean scaleDownDone() {
-            return scaleDownDone;
-        }
-
-        @Override
-        public void scaledDown() {
-            scaleDownDone = true;
-        }
-
-        @Override
-        public void databaseSeen(Target target, Database.Observation observation, Instant at) {
-            dataTier.seen(target.id(), observation, at);
-        }
-
-        @Override
-        public LossExposure lossExposure(Target target, Database.Observation.Observed node, Instant now) {
-            return dataTier.exposure(target.id(), node, now);
-        }
-
-        @Override
-        public long followedTimeline(Target target, Database.Wal wal) {
-            return dataTier.followedTimeline(target.id(), wal);
-        }
-
-        @Override
-        public boolean databaseWritable(Target target) {
-            return dataTier.writable(target.id());
-        }
-
-        @Override
-        public Optional<DataTierWatch.FormerPrimary> formerPrimary(Target target) {
-            return dataTier.formerPrimary(target.id());
-        }
-
-        @Override
-        public boolean switchPreflighted() {
-            return switchChecked;
-        }
-
-        @Override
-        public void switchChecked() {
-            switchChecked = true;
-        }
-
-        @Override
-        public Optional<Instant> fencedBy(Target target) {
-            return dataTier.fencedBy(target.id());
-        }
-
-        @Override
-        public boolean unfencedByHand(Target target) {
-            return dataTier.unfencedByHand(target.id());
-        }
-
-        @Override
-        public void promotionTakenBack(Target promoted, long timeline, Target restored, long restoredTimeline) {
-            dataTier.takenBack(promoted.id(), timeline, restored.id(), restoredTimeline);
-        }
-
-        @Override
-        public void switchRefusedAfterDatabaseMove(Instant now) {
-            dataTier.switchRefused(now);
-        }
-
-        @Override
-        public Optional<String> lastSeenWriter() {
-            return dataTier.lastSeenWriter();
-        }
-
-        @Override
-        public void heldForDataLoss(Instant now) {
-            dataTier.held(now);
-        }
-
-        @Override
-        public int promotionRequested(Target target, Instant now, LossExposure exposure) {
-            return dataTier.promotionRequested(target.id(), now, exposure);
-        }
-
-        @Override
-        public Optional<Duration> promotedWritable(Instant now) {
-            return dataTier.writable(now);
+    private void publishStatus(String served) {
+        synchronized (statusLock) { // beside the watch, which publishes the data tier it saw
+            GroupStatus previous = status;
+            DesiredState desired = progress.desired();
+            status = new GroupStatus(group, desired, progress.convergence(), progress.unservedSince(), served != null ? served
+                    : previous.served(), desired == null ? initialTarget : null, progress.heldUntil(),
+                    dataTier.snapshot(use.clock().instant()));
         }
     }
 }

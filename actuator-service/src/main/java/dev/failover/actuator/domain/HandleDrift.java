@@ -6,6 +6,8 @@ import java.util.Optional;
 import dev.failover.actuator.dns.RecordSet;
 import dev.failover.actuator.domain.Pass.Ownership;
 import dev.failover.actuator.domain.ReconcileStep.Next;
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.topology.DriftPolicy;
 
 /**
@@ -16,15 +18,16 @@ import dev.failover.contract.topology.DriftPolicy;
 record HandleDrift() implements ReconcileStep {
 
     @Override
-    public Next apply(Pass pass, Backends use, PassContext group) {
+    public Next apply(Pass pass, Backends use) {
         if (!changedByHand(pass, use.traffic())) {
-            return ReconcileStep.go(pass);
+            return pass.go();
         }
         boolean correct = pass.goal().config().dns().drift() == DriftPolicy.CORRECT;
         String served = pass.served().describe();
-        group.drifted(served, pass.key().name() + " is served as " + served + " " + pass.goal().butWants()
-                + (correct ? "; correcting it" : "; reported, not corrected (drift: report)"), pass.now());
-        return correct ? ReconcileStep.go(pass) : ReconcileStep.done(use.settings().resync());
+        Pass drifted = pass.with(pass.progress().drifted(served, pass.now())).publishOnce(ActuationStep.RECONCILE,
+                ActuationStatus.DRIFT, use.dns().name(), pass.key().name() + " is served as " + served + " "
+                        + pass.goal().butWants() + (correct ? "; correcting it" : "; reported, not corrected (drift: report)"));
+        return correct ? drifted.go() : drifted.done(use.settings().resync());
     }
 
     /**

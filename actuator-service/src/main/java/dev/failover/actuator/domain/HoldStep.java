@@ -15,33 +15,33 @@ import dev.failover.contract.topology.FailoverGroup;
 record HoldStep() implements ReconcileStep {
 
     @Override
-    public Next apply(Pass pass, Backends use, PassContext group) {
+    public Next apply(Pass pass, Backends use) {
         if (!(pass.goal() instanceof Goal.Decided goal) || !pass.servedAsWanted()) {
-            return ReconcileStep.go(pass);
+            return pass.go();
         }
         TrafficPlan traffic = use.traffic();
         FailoverGroup config = goal.config();
         DesiredState desired = goal.desired();
         if (desired.step() >= traffic.steps(config, desired) - 1) {
-            return ReconcileStep.go(pass);
+            return pass.go();
         }
         Instant now = pass.now();
         Duration hold = traffic.holdAfter(config, desired, use.settings().stepPause());
-        Instant since = group.heldSince().orElse(null);
+        Instant since = pass.progress().stepServedAt();
         if (since == null) {
             since = now;
-            group.hold(now, hold);
             String step = traffic.describeStep(config, desired);
-            group.report(ActuationStep.VERIFY, ActuationStatus.SUCCEEDED, use.dns().name(), step + " served: "
-                    + pass.served().describe() + "; next step after " + hold, now);
-            // the group's status names the step it holds in, so operators see where a long move stands
-            group.publishOnce(ActuationStep.RECONCILE, ActuationStatus.CONVERGING, use.dns().name(), step
-                    + " served; next step at " + now.plus(hold), now);
+            pass = pass.with(pass.progress().held(now, hold))
+                    .report(ActuationStep.VERIFY, ActuationStatus.SUCCEEDED, use.dns().name(), step + " served: "
+                            + pass.served().describe() + "; next step after " + hold)
+                    // the group's status names the step it holds in, so operators see where a long move stands
+                    .publishOnce(ActuationStep.RECONCILE, ActuationStatus.CONVERGING, use.dns().name(), step
+                            + " served; next step at " + now.plus(hold));
         }
         Duration left = Duration.between(now, since.plus(hold));
         if (!left.isNegative() && !left.isZero()) {
-            return ReconcileStep.done(left);
+            return pass.done(left);
         }
-        return ReconcileStep.done(group.moveTo(desired.atStep(desired.step() + 1)));
+        return pass.moveTo(desired.atStep(desired.step() + 1));
     }
 }

@@ -19,41 +19,38 @@ import dev.failover.contract.event.ActuationStep;
 record PreflightSwitch() implements ReconcileStep {
 
     @Override
-    public Next apply(Pass pass, Backends use, PassContext group) {
+    public Next apply(Pass pass, Backends use) {
         if (!(pass.goal() instanceof Goal.Decided goal) || goal.target().database() == null
-                || !use.traffic().sendsTrafficToTarget(goal.config(), goal.desired()) || group.switchPreflighted()
-                || group.databaseWritable(goal.target())) {
-            return ReconcileStep.go(pass);
+                || !use.traffic().sendsTrafficToTarget(goal.config(), goal.desired()) || pass.progress().preflighted()
+                || use.dataTier().writable(goal.target().id())) {
+            return pass.go();
         }
         DnsProvider dns = use.dns();
         RecordWrite write = WriteRecord.intended(pass, use);
         Optional<WriteOutcome> asked = dns.preflight(write);
         String kind = dns.name();
         if (asked.isEmpty()) {
-            group.switchChecked();
-            group.publishOncePerDesiredState(ActuationStep.DATABASE, ActuationStatus.SKIPPED, kind, kind + " cannot check"
-                    + " the switch to " + goal.target().id() + " without making it: the database moves first, unchecked",
-                    pass.now());
-            return ReconcileStep.go(pass);
+            return pass.with(pass.progress().switchChecked()).publishOncePerDesiredState(ActuationStep.DATABASE,
+                    ActuationStatus.SKIPPED, kind, kind + " cannot check the switch to " + goal.target().id()
+                            + " without making it: the database moves first, unchecked").go();
         }
         if (asked.get() instanceof WriteOutcome.Written checked) {
-            group.switchChecked();
-            group.publishOncePerDesiredState(ActuationStep.DATABASE, ActuationStatus.SUCCEEDED, kind, "the switch to "
-                    + goal.target().id() + " checked before the database moves: " + checked.details(), pass.now());
-            return ReconcileStep.go(pass);
+            return pass.with(pass.progress().switchChecked()).publishOncePerDesiredState(ActuationStep.DATABASE,
+                    ActuationStatus.SUCCEEDED, kind, "the switch to " + goal.target().id() + " checked before the database"
+                            + " moves: " + checked.details()).go();
         }
         if (asked.get() instanceof WriteOutcome.Rejected refused) {
-            return ReconcileStep.done(group.block(ActuationStep.DATABASE, kind, kind + " would refuse the switch to "
-                    + goal.target().id() + " (" + refused.reason() + "; wanted: " + write.describe() + "): nothing was"
-                    + " fenced or promoted. Fix what it refuses and retry the decision", pass.now()));
+            return pass.block(ActuationStep.DATABASE, kind, kind + " would refuse the switch to " + goal.target().id()
+                    + " (" + refused.reason() + "; wanted: " + write.describe() + "): nothing was fenced or promoted. Fix"
+                    + " what it refuses and retry the decision", use);
         }
         if (asked.get() instanceof WriteOutcome.Throttled throttled) {
-            return ReconcileStep.done(group.retryThrottled("checking the switch to " + goal.target().id() + " throttled by "
-                    + kind + ": " + throttled.reason(), pass.now()));
+            return pass.retryThrottled("checking the switch to " + goal.target().id() + " throttled by " + kind + ": "
+                    + throttled.reason(), use);
         }
         String why = asked.get() instanceof WriteOutcome.OwnerChanged changed ? "the record's owner changed under us: "
                 + changed.reason() : kind + " unavailable: " + ((WriteOutcome.Unavailable) asked.get()).reason();
-        return ReconcileStep.done(group.retryLater("checking the switch to " + goal.target().id() + " before the database"
-                + " moves: " + why, pass.now()));
+        return pass.retryLater("checking the switch to " + goal.target().id() + " before the database moves: " + why,
+                use);
     }
 }

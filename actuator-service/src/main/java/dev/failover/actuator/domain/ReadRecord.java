@@ -1,6 +1,5 @@
 package dev.failover.actuator.domain;
 
-import java.time.Instant;
 
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
@@ -16,29 +15,26 @@ import dev.failover.contract.event.ActuationStep;
 record ReadRecord() implements ReconcileStep {
 
     @Override
-    public Next apply(Pass pass, Backends use, PassContext group) {
+    public Next apply(Pass pass, Backends use) {
         DnsProvider dns = use.dns();
         String name = pass.key().name();
-        Instant now = pass.now();
         ReadOutcome read = dns.read(pass.key(), pass.goal().changeToCheck());
         if (read instanceof ReadOutcome.Served ok) {
             ServedRecord served = withStoredMark(ok.record(), dns, pass.goal());
-            group.observed(served);
-            return ReconcileStep.go(pass.read(served));
+            return pass.read(served).go();
         }
         if (read instanceof ReadOutcome.Throttled throttled) {
-            return ReconcileStep.done(group.retryThrottled("reading " + name + " throttled by " + dns.name() + ": "
-                    + throttled.reason(), now));
+            return pass.retryThrottled("reading " + name + " throttled by " + dns.name() + ": " + throttled.reason(), use);
         }
         if (read instanceof ReadOutcome.OwnerRecordUnusable unusable) {
-            return ReconcileStep.done(group.block(ActuationStep.FENCE, dns.name(), unusable.reason(), now));
+            return pass.block(ActuationStep.FENCE, dns.name(), unusable.reason(), use);
         }
         if (read instanceof ReadOutcome.Rejected rejected) {
-            return ReconcileStep.done(group.block(ActuationStep.VERIFY, dns.name(), "reading " + name + " was refused: "
-                    + rejected.reason(), now));
+            return pass.block(ActuationStep.VERIFY, dns.name(), "reading " + name + " was refused: " + rejected.reason(),
+                    use);
         }
-        return ReconcileStep.done(group.retryLater("cannot read " + name + " from " + dns.name() + ": "
-                + ((ReadOutcome.Unavailable) read).reason(), now));
+        return pass.retryLater("cannot read " + name + " from " + dns.name() + ": "
+                + ((ReadOutcome.Unavailable) read).reason(), use);
     }
 
     /**
@@ -53,14 +49,13 @@ record ReadRecord() implements ReconcileStep {
     record Quietly() implements ReconcileStep {
 
         @Override
-        public Next apply(Pass pass, Backends use, PassContext group) {
+        public Next apply(Pass pass, Backends use) {
             ReadOutcome read = use.dns().read(pass.key(), pass.goal().changeToCheck());
             if (read instanceof ReadOutcome.Served ok) {
                 ServedRecord served = withStoredMark(ok.record(), use.dns(), pass.goal());
-                group.observed(served);
-                return ReconcileStep.go(pass.read(served));
+                return pass.read(served).go();
             }
-            return ReconcileStep.done(use.settings().resync());
+            return pass.done(use.settings().resync());
         }
     }
 }

@@ -3,38 +3,37 @@ package dev.failover.actuator.domain;
 import java.time.Duration;
 
 /**
- * One rule of a reconcile pass (ADR 0006, "The reconcile steps"). A step looks at what the pass has learnt and either
- * hands on (with what it learnt) or ends the pass (with when the group wants its next one). The steps run in the one
- * order of {@link ReconcileSteps#IN_ORDER}; they change the group's state only through the {@link PassContext}'s
- * intent methods.
+ * One rule of a reconcile pass (ADR 0006, "The reconcile steps"; ADR 0021). A step takes the pass as far as it has come
+ * and either hands it on (with what it learnt, the group's progress and the effects it asks for) or ends it (with when
+ * the group wants its next one). The steps run in the one order of {@link ReconcileSteps#IN_ORDER}; they change the
+ * group's progress only by returning a changed {@link Pass}, and the reconciler applies their effects between them.
  */
-sealed interface ReconcileStep permits SaveWrittenChange, ReadRecord, ReadRecord.Quietly, CheckOwner, TakeBackPromotion, FenceOtherWritable, StartMoveAtServed,
-        AwaitPropagation, HoldStep, Settle, ScaleDownIfDue, HandleDrift, EnsureCapacity, PreflightSwitch, PromoteDatabase, WriteRecord {
+sealed interface ReconcileStep permits SaveWrittenChange, ReadRecord, ReadRecord.Quietly, CheckOwner, TakeBackPromotion,
+        FenceOtherWritable, StartMoveAtServed, AwaitPropagation, HoldStep, Settle, ScaleDownIfDue, HandleDrift, EnsureCapacity,
+        PreflightSwitch, ReadyDatabase, PromoteDatabase, WriteRecord {
 
     /**
-     * @param pass  what the pass has learnt so far
-     * @param use   the group's backends
-     * @param group the group's state, through its intent methods
+     * @param pass what the pass has learnt so far, and the group's progress
+     * @param use  the group's backends
      */
-    Next apply(Pass pass, Backends use, PassContext group);
+    Next apply(Pass pass, Backends use);
 
-    /** What a step decided. */
+    /** What a step decided; either way with the pass as it left it. */
     sealed interface Next {
 
-        /** The next step goes on, with what this one learnt. */
+        Pass pass();
+
+        /** The next step goes on. */
         record Continue(Pass pass) implements Next {
         }
 
         /** The pass ends here; the group wants its next pass after {@code after}. */
-        record Done(Duration after) implements Next {
+        record Done(Duration after, Pass pass) implements Next {
+
+            /** The same end, but no later than {@code latest}. */
+            Done atMost(Duration latest) {
+                return after.compareTo(latest) <= 0 ? this : new Done(latest, pass);
+            }
         }
-    }
-
-    static Next go(Pass pass) {
-        return new Next.Continue(pass);
-    }
-
-    static Next done(Duration after) {
-        return new Next.Done(after);
     }
 }

@@ -2,6 +2,7 @@ package dev.failover.actuator.domain;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import dev.failover.actuator.domain.ReconcileStep.Next;
 
@@ -25,6 +26,7 @@ final class ReconcileSteps {
             new HandleDrift(),
             new EnsureCapacity(),
             new PreflightSwitch(),
+            new ReadyDatabase(),
             new PromoteDatabase(),
             new WriteRecord());
 
@@ -42,28 +44,31 @@ final class ReconcileSteps {
     private ReconcileSteps() {
     }
 
-    /** Runs the steps until one ends the pass; returns when the group wants its next pass. */
-    static Duration run(Pass start, Backends use, PassContext group) {
+    /**
+     * Runs the steps until one ends the pass, {@code applied} applying each step's effects before the next step runs;
+     * returns when the group wants its next pass.
+     */
+    static Duration run(Pass start, Backends use, UnaryOperator<Pass> applied) {
         Pass pass = start;
         for (ReconcileStep step : IN_ORDER) {
-            Next next = step.apply(pass, use, group);
+            Next next = step.apply(pass, use);
+            pass = applied.apply(next.pass());
             if (next instanceof Next.Done done) {
                 return done.after();
             }
-            pass = ((Next.Continue) next).pass();
         }
         throw new IllegalStateException("no step ended the pass; the last one, WriteRecord, always does");
     }
 
     /** A blocked group's pass ({@link #WHILE_BLOCKED}); returns when the group wants its next pass: a resync later. */
-    static Duration guard(Pass start, Backends use, PassContext group) {
+    static Duration guard(Pass start, Backends use, UnaryOperator<Pass> applied) {
         Pass pass = start;
         for (ReconcileStep step : WHILE_BLOCKED) {
-            Next next = step.apply(pass, use, group);
+            Next next = step.apply(pass, use);
+            pass = applied.apply(next.pass());
             if (next instanceof Next.Done) {
                 break;
             }
-            pass = ((Next.Continue) next).pass();
         }
         return use.settings().resync();
     }

@@ -31,7 +31,7 @@ public final class Reconciler {
     private final DesiredStore store;
     private final Consumer<ActuationResult> sink;
     private final Clock clock;
-    private final GroupReconciler.Settings settings;
+    private final ReconcileSettings settings;
     private final EvidenceStore evidence;
     private final Map<String, GroupReconciler> groups = new ConcurrentHashMap<>();
     /** Every group's database nodes as this instance watches them, driven here or not (issue 50). */
@@ -39,13 +39,13 @@ public final class Reconciler {
 
     /** Every group with the same DNS provider and traffic plan. */
     public Reconciler(Topology topology, DnsProvider dns, Scalers scalers, TrafficPlan traffic,
-            DesiredStore store, Consumer<ActuationResult> sink, Clock clock, GroupReconciler.Settings settings) {
+            DesiredStore store, Consumer<ActuationResult> sink, Clock clock, ReconcileSettings settings) {
         this(topology, group -> new GroupDns(dns, traffic), scalers, store, sink, clock, settings);
     }
 
     /** @param dns each group's DNS provider and traffic plan, by group id */
     public Reconciler(Topology topology, Function<String, GroupDns> dns, Scalers scalers,
-            DesiredStore store, Consumer<ActuationResult> sink, Clock clock, GroupReconciler.Settings settings) {
+            DesiredStore store, Consumer<ActuationResult> sink, Clock clock, ReconcileSettings settings) {
         this(topology, dns, scalers, Databases.none(), store, sink, clock, settings);
     }
 
@@ -54,7 +54,7 @@ public final class Reconciler {
      * @param databases the database backends of targets with a database node (ADR 0020)
      */
     public Reconciler(Topology topology, Function<String, GroupDns> dns, Scalers scalers, Databases databases,
-            DesiredStore store, Consumer<ActuationResult> sink, Clock clock, GroupReconciler.Settings settings) {
+            DesiredStore store, Consumer<ActuationResult> sink, Clock clock, ReconcileSettings settings) {
         this(topology, dns, scalers, databases, store, EvidenceStore.NONE, sink, clock, settings);
     }
 
@@ -65,7 +65,7 @@ public final class Reconciler {
      */
     public Reconciler(Topology topology, Function<String, GroupDns> dns, Scalers scalers, Databases databases,
             DesiredStore store, EvidenceStore evidence, Consumer<ActuationResult> sink, Clock clock,
-            GroupReconciler.Settings settings) {
+            ReconcileSettings settings) {
         this.evidence = evidence;
         this.topology = topology;
         this.dns = dns;
@@ -156,9 +156,9 @@ public final class Reconciler {
     }
 
     /** The group's status; a group this instance does not drive (its partition is assigned elsewhere) is idle. */
-    public GroupReconciler.Status status(String id) {
+    public GroupStatus status(String id) {
         GroupReconciler group = groups.get(id);
-        return group == null ? new GroupReconciler.Status(id, null, new Convergence.Idle(), null, null, null) : group.status();
+        return group == null ? new GroupStatus(id, null, new Convergence.Idle(), null, null, null) : group.status();
     }
 
     /** The newest desired state of a group this instance drives (what its next pass drives), if it has a decision. */
@@ -172,7 +172,7 @@ public final class Reconciler {
         return groups.containsKey(id);
     }
 
-    public List<GroupReconciler.Status> statuses() {
+    public List<GroupStatus> statuses() {
         return groups.values().stream().map(GroupReconciler::status).toList();
     }
 }

@@ -9,8 +9,7 @@ import dev.failover.actuator.domain.ReconcileStep.Next;
 record SaveWrittenChange() implements ReconcileStep {
 
     @Override
-    public Next apply(Pass pass, Backends use, PassContext group) {
-        group.saveUnstoredChange();
-        return ReconcileStep.go(pass);
+    public Next apply(Pass pass, Backends use) {
+        return pass.saveUnstoredChange().go();
     }
 }

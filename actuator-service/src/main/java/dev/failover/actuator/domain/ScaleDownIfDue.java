@@ -20,45 +20,41 @@ import dev.failover.contract.topology.Target;
 record ScaleDownIfDue() implements ReconcileStep {
 
     @Override
-    public Next apply(Pass pass, Backends use, PassContext group) {
+    public Next apply(Pass pass, Backends use) {
         if (!(pass.goal() instanceof Goal.Decided goal) || !pass.servedAsWanted()) {
-            return ReconcileStep.go(pass);
+            return pass.go();
         }
         Duration resync = use.settings().resync();
         Duration after = use.settings().scaleDownAfter();
         Decision decision = goal.desired().decision();
         String left = decision.fromTarget();
-        if (group.scaleDownDone() || after == null || left == null || left.equals(decision.toTarget())
+        if (pass.progress().scaleDownDone() || after == null || left == null || left.equals(decision.toTarget())
                 || (decision.kind() != DecisionKind.FAILBACK && decision.kind() != DecisionKind.DRILL_END
                         && decision.kind() != DecisionKind.DRILL_ABORT)) {
-            return ReconcileStep.done(resync);
+            return pass.done(resync);
         }
         Optional<ScalingRef> ref = goal.config().target(left).map(Target::scaling).filter(s -> s.pilotLightSize() != null);
         if (ref.isEmpty()) {
-            group.scaledDown();
-            return ReconcileStep.done(resync);
+            return pass.with(pass.progress().scaledDown()).done(resync);
         }
         Instant now = pass.now();
-        Duration due = Duration.between(now, group.servedSince().plus(after));
+        Duration due = Duration.between(now, pass.progress().servedSince().plus(after));
         if (due.compareTo(Duration.ZERO) > 0) {
-            return ReconcileStep.done(due.compareTo(resync) <= 0 ? due : resync);
+            return pass.done(due.compareTo(resync) <= 0 ? due : resync);
         }
         String provider = ref.get().kind().label();
         ScaleOutcome outcome = use.scalers().scaleDown(ref.get())
                 .orElse(new ScaleOutcome.Rejected("no scaler for " + provider));
         if (outcome instanceof ScaleOutcome.Unavailable unavailable) {
-            group.publishOnce(ActuationStep.SCALE_DOWN, ActuationStatus.FAILED, provider, "unavailable, trying again: "
-                    + unavailable.reason(), now);
-            return ReconcileStep.done(resync);
+            return pass.publishOnce(ActuationStep.SCALE_DOWN, ActuationStatus.FAILED, provider,
+                    "unavailable, trying again: " + unavailable.reason()).done(resync);
         }
-        group.scaledDown();
+        pass = pass.with(pass.progress().scaledDown());
         if (outcome instanceof ScaleOutcome.Requested requested) {
-            group.report(ActuationStep.SCALE_DOWN, ActuationStatus.SUCCEEDED, provider, left + " back to pilot light: "
-                    + requested.details(), now);
-        } else {
-            group.report(ActuationStep.SCALE_DOWN, ActuationStatus.FAILED, provider, left + " keeps its size: "
-                    + ((ScaleOutcome.Rejected) outcome).reason(), now);
+            return pass.report(ActuationStep.SCALE_DOWN, ActuationStatus.SUCCEEDED, provider, left
+                    + " back to pilot light: " + requested.details()).done(resync);
         }
-        return ReconcileStep.done(resync);
+        return pass.report(ActuationStep.SCALE_DOWN, ActuationStatus.FAILED, provider, left + " keeps its size: "
+                + ((ScaleOutcome.Rejected) outcome).reason()).done(resync);
     }
 }

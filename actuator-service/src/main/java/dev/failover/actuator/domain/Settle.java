@@ -3,7 +3,7 @@ package dev.failover.actuator.domain;
 import java.time.Duration;
 import java.time.Instant;
 
-import dev.failover.actuator.domain.PassContext.Settled;
+import dev.failover.actuator.domain.Progress.Settled;
 import dev.failover.actuator.domain.ReconcileStep.Next;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
@@ -16,33 +16,36 @@ import dev.failover.contract.event.Decision;
 record Settle() implements ReconcileStep {
 
     @Override
-    public Next apply(Pass pass, Backends use, PassContext group) {
+    public Next apply(Pass pass, Backends use) {
         if (!pass.servedAsWanted()) {
-            return ReconcileStep.go(pass);
+            return pass.go();
         }
         Instant now = pass.now();
         String dns = use.dns().name();
         if (!(pass.goal() instanceof Goal.Decided goal)) {
-            if (group.settle(now, 0) != Settled.STILL) {
-                group.report(ActuationStep.RECONCILE, ActuationStatus.CONVERGED, dns, pass.key().name() + " serves the"
-                        + " initial state " + RecordSets.describe(pass.goal().wanted()) + " (" + pass.goal().target().id()
-                        + ", the chain's first target; no decision yet)", now);
+            Settled settled = pass.progress().settling();
+            pass = pass.with(pass.progress().settled(now, 0));
+            if (settled != Settled.STILL) {
+                pass = pass.report(ActuationStep.RECONCILE, ActuationStatus.CONVERGED, dns, pass.key().name() + " serves"
+                        + " the initial state " + RecordSets.describe(pass.goal().wanted()) + " ("
+                        + pass.goal().target().id() + ", the chain's first target; no decision yet)");
             }
-            return ReconcileStep.done(use.settings().resync());
+            return pass.done(use.settings().resync());
         }
         Decision decision = goal.desired().decision();
         long fromDecision = Duration.between(decision.issuedAt(), now).toMillis();
-        Settled settled = group.settle(now, fromDecision);
+        Settled settled = pass.progress().settling();
+        pass = pass.with(pass.progress().settled(now, fromDecision));
         if (settled != Settled.STILL) {
-            group.report(ActuationStep.VERIFY, ActuationStatus.SUCCEEDED, dns, dns + " serves " + goal.config().dns().name()
-                    + " as " + pass.served().describe() + " (epoch " + decision.epoch() + ")", now);
+            pass = pass.report(ActuationStep.VERIFY, ActuationStatus.SUCCEEDED, dns, dns + " serves "
+                    + goal.config().dns().name() + " as " + pass.served().describe() + " (epoch " + decision.epoch() + ")");
             if (settled == Settled.FIRST) {
-                group.report(ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED, dns, decision.kind() + " of " + use.group()
-                        + " to " + decision.toTarget() + " served", decision.issuedAt());
+                pass = pass.report(ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED, dns, decision.kind() + " of "
+                        + use.group() + " to " + decision.toTarget() + " served", decision.issuedAt());
             }
-            group.report(ActuationStep.RECONCILE, ActuationStatus.CONVERGED, dns, "served as decided, " + fromDecision
-                    + " ms after the decision", now);
+            pass = pass.report(ActuationStep.RECONCILE, ActuationStatus.CONVERGED, dns, "served as decided, "
+                    + fromDecision + " ms after the decision");
         }
-        return ReconcileStep.go(pass);
+        return pass.go();
     }
 }

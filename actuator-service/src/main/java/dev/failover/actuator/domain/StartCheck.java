@@ -31,7 +31,7 @@ public final class StartCheck {
      * The verdict for {@code target}'s node from the status of the instance that drives the group; empty when this
      * status wants nothing (the group is not driven here: another instance must be asked).
      */
-    public static Optional<Verdict> judge(GroupReconciler.Status status, String target) {
+    public static Optional<Verdict> judge(GroupStatus status, String target) {
         String ofRecord = status.desired() != null ? status.desired().target() : status.initialTarget();
         if (ofRecord == null) {
             return Optional.empty();

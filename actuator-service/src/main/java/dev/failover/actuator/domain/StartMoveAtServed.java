@@ -13,18 +13,17 @@ import dev.failover.contract.event.ActuationStep;
 record StartMoveAtServed() implements ReconcileStep {
 
     @Override
-    public Next apply(Pass pass, Backends use, PassContext group) {
+    public Next apply(Pass pass, Backends use) {
         if (!(pass.goal() instanceof Goal.Decided goal) || pass.owner() instanceof Pass.Ownership.Ours) {
-            return ReconcileStep.go(pass);
+            return pass.go();
         }
         ServedRecord served = pass.served();
         DesiredState fitted = use.traffic().fitToServed(goal.config(), goal.desired(), served.sets());
         if (fitted == goal.desired()) {
-            return ReconcileStep.go(pass);
+            return pass.go();
         }
-        group.report(ActuationStep.LOWER_TTL, ActuationStatus.SKIPPED, use.dns().name(), pass.key().name()
+        return pass.report(ActuationStep.LOWER_TTL, ActuationStatus.SKIPPED, use.dns().name(), pass.key().name()
                 + " is served as " + served.describe() + ", not by " + goal.desired().decision().fromTarget()
-                + ": no TTL to lower on it; the move starts at the switch", pass.now());
-        return ReconcileStep.done(group.moveTo(fitted));
+                + ": no TTL to lower on it; the move starts at the switch").moveTo(fitted);
     }
 }

@@ -1,6 +1,5 @@
 package dev.failover.actuator.domain;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -33,84 +32,85 @@ import dev.failover.contract.topology.Target;
 record TakeBackPromotion() implements ReconcileStep {
 
     @Override
-    public Next apply(Pass pass, Backends use, PassContext group) {
+    public Next apply(Pass pass, Backends use) {
         if (!(pass.goal() instanceof Goal.Decided goal) || goal.desired().promotion() == null) {
-            return ReconcileStep.go(pass);
+            return pass.go();
         }
         Promotion promotion = goal.desired().promotion();
         Optional<Target> promoted = goal.config().target(promotion.target()).filter(t -> t.database() != null);
         Optional<Target> from = goal.config().target(promotion.from()).filter(t -> t.database() != null);
         if (promoted.isEmpty() || from.isEmpty()) {
-            return ReconcileStep.go(pass); // the configuration changed under it: nothing of it left to undo
+            return pass.go(); // the configuration changed under it: nothing of it left to undo
         }
         return switch (promotion.phase()) {
-            case PROMOTED, KEPT -> ReconcileStep.go(pass);
+            case PROMOTED, KEPT -> pass.go();
             case TAKEN_BACK -> {
-                group.promotionTakenBack(promoted.get(), promotion.timeline(), from.get(), promotion.fromTimeline());
-                yield ReconcileStep.go(pass);
+                use.dataTier().takenBack(promoted.get().id(), promotion.timeline(), from.get().id(),
+                        promotion.fromTimeline());
+                yield pass.go();
             }
-            case TAKING_BACK -> ReconcileStep.done(takeBack(promotion, promoted.get(), from.get(), pass.now(), use, group));
+            case TAKING_BACK -> takeBack(promotion, promoted.get(), from.get(), pass, use);
         };
     }
 
-    private static Duration takeBack(Promotion promotion, Target promoted, Target from, Instant now, Backends use,
-            PassContext group) {
+    private static Next takeBack(Promotion promotion, Target promoted, Target from, Pass pass, Backends use) {
+        Instant now = pass.now();
         String kind = Databases.kind(promoted.database());
         Optional<Observation> seen = use.databases().observe(promoted.database());
-        seen.ifPresent(o -> group.databaseSeen(promoted, o, now));
+        seen.ifPresent(o -> use.dataTier().seen(promoted.id(), o, now));
         if (seen.isEmpty() || !(seen.get() instanceof Observation.Observed node)) {
-            return group.retryLater("the way back waits for " + promoted.id() + "'s database to answer: "
-                    + seen.map(TakeBackPromotion::why).orElse("no backend or login configured"), now);
+            return pass.retryLater("the way back waits for " + promoted.id() + "'s database to answer: "
+                    + seen.map(TakeBackPromotion::why).orElse("no backend or login configured"), use);
         }
         if (node.role() == Role.REPLICA) {
-            return group.retryLater("the way back waits for the promotion of " + promoted.id() + "'s database to end (it is"
-                    + " still a replica)", now);
+            return pass.retryLater("the way back waits for the promotion of " + promoted.id() + "'s database to end (it"
+                    + " is still a replica)", use);
         }
         long nextXid = node.wal() == null ? 0 : node.wal().nextXid();
         boolean unwritten = nextXid != 0 && nextXid == promotion.nextXid();
         if (node.role() == Role.WRITABLE) {
             if (!unwritten) {
                 return keep(promotion, promoted, "a transaction reached " + promoted.id() + "'s database after its"
-                        + " promotion (next transaction id " + nextXid + ", " + promotion.nextXid() + " before it)", now,
-                        use, group);
+                        + " promotion (next transaction id " + nextXid + ", " + promotion.nextXid() + " before it)", pass,
+                        use);
             }
             // the old primary must answer first: fencing the promoted node while it cannot be unfenced leaves none
-            if (oldPrimary(from, now, use, group) instanceof OldPrimary.Waiting waiting) {
-                return group.retryLater(waiting.why(), now);
+            if (oldPrimary(from, now, use) instanceof OldPrimary.Waiting waiting) {
+                return pass.retryLater(waiting.why(), use);
             }
             WriteOutcome fenced = use.databases().fence(promoted.database()).orElseThrow();
-            group.report(ActuationStep.DATABASE, fenced instanceof WriteOutcome.Requested ? ActuationStatus.SUCCEEDED
+            return pass.report(ActuationStep.DATABASE, fenced instanceof WriteOutcome.Requested ? ActuationStatus.SUCCEEDED
                     : ActuationStatus.FAILED, kind, "the way back: " + fenced.describe() + " (" + promoted.id()
-                    + "'s database, promoted, the switch to it refused)", now);
-            return group.retryLater("the way back: fencing " + promoted.id() + "'s database, then showing that no write"
-                    + " reached it", now, use.settings().backoff().after(1));
+                            + "'s database, promoted, the switch to it refused)")
+                    .retryLater("the way back: fencing " + promoted.id() + "'s database, then showing that no write"
+                            + " reached it", use.settings().backoff().after(1), use);
         }
         if (!unwritten) {
             // fenced after a write reached it (or its id cannot be read): it holds writes the old primary lacks, so it
             // is the primary to keep; unfenced again, and the switch to it retried
             WriteOutcome unfenced = use.databases().unfence(promoted.database()).orElseThrow();
             if (!(unfenced instanceof WriteOutcome.Requested)) {
-                return group.retryLater("the way back is not safe (a transaction reached " + promoted.id() + "'s database,"
+                return pass.retryLater("the way back is not safe (a transaction reached " + promoted.id() + "'s database,"
                         + " next transaction id " + nextXid + ", " + promotion.nextXid() + " before its promotion), and"
-                        + " unfencing it again failed: " + unfenced.describe(), now);
+                        + " unfencing it again failed: " + unfenced.describe(), use);
             }
             return keep(promotion, promoted, "a transaction reached " + promoted.id() + "'s database after its promotion"
                     + " (next transaction id " + nextXid + ", " + promotion.nextXid() + " before it); "
-                    + unfenced.describe(), now, use, group);
+                    + unfenced.describe(), pass, use);
         }
-        OldPrimary old = oldPrimary(from, now, use, group);
+        OldPrimary old = oldPrimary(from, now, use);
         if (old instanceof OldPrimary.Waiting waiting) {
-            return group.retryLater(waiting.why(), now);
+            return pass.retryLater(waiting.why(), use);
         }
         Observation.Observed primary = ((OldPrimary.Answering) old).node();
         WriteOutcome unfenced = primary.role() == Role.WRITABLE ? new WriteOutcome.Requested("already writable")
                 : use.databases().unfence(from.database()).orElseThrow();
         if (!(unfenced instanceof WriteOutcome.Requested r)) {
-            group.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, Databases.kind(from.database()),
+            return pass.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, Databases.kind(from.database()),
                     "the way back: unfencing " + from.id() + "'s database failed", "the way back: unfencing " + from.id()
-                            + "'s database failed: " + unfenced.describe(), now);
-            return group.retryLater("the way back: unfencing " + from.id() + "'s database failed: " + unfenced.describe(),
-                    now);
+                            + "'s database failed: " + unfenced.describe())
+                    .retryLater("the way back: unfencing " + from.id() + "'s database failed: " + unfenced.describe(),
+                            use);
         }
         long abandoned = node.wal() == null ? 0 : node.wal().timeline();
         long restored = primary.wal() == null ? 0 : primary.wal().timeline();
@@ -122,10 +122,10 @@ record TakeBackPromotion() implements ReconcileStep {
                                 + " streams from it: they hang until one does)" : "")
                 + ". " + promoted.id() + "'s database stays fenced on timeline " + abandoned + ", abandoned: rebuild it as"
                 + " a replica of " + from.id() + "'s (pg_rewind or a new base backup) before moving again";
-        group.promotion(promotion.takenBack(abandoned, restored, taken));
-        group.promotionTakenBack(promoted, abandoned, from, restored);
-        group.report(ActuationStep.DATABASE, ActuationStatus.SUCCEEDED, Databases.kind(from.database()), taken, now);
-        return group.retryLater(taken, now, use.settings().backoff().after(1));
+        use.dataTier().takenBack(promoted.id(), abandoned, from.id(), restored);
+        return pass.promotion(promotion.takenBack(abandoned, restored, taken))
+                .report(ActuationStep.DATABASE, ActuationStatus.SUCCEEDED, Databases.kind(from.database()), taken)
+                .retryLater(taken, use.settings().backoff().after(1), use);
     }
 
     /** The old primary as read now: answering as a node the way back can unfence, or why the way back waits. */
@@ -137,9 +137,9 @@ record TakeBackPromotion() implements ReconcileStep {
         }
     }
 
-    private static OldPrimary oldPrimary(Target from, Instant now, Backends use, PassContext group) {
+    private static OldPrimary oldPrimary(Target from, Instant now, Backends use) {
         Optional<Observation> old = use.databases().observe(from.database());
-        old.ifPresent(o -> group.databaseSeen(from, o, now));
+        old.ifPresent(o -> use.dataTier().seen(from.id(), o, now));
         if (old.isPresent() && old.get() instanceof Observation.Observed primary && primary.role() != Role.REPLICA) {
             return new OldPrimary.Answering(primary);
         }
@@ -148,13 +148,12 @@ record TakeBackPromotion() implements ReconcileStep {
                         .orElse("no backend or login configured"));
     }
 
-    private static Duration keep(Promotion promotion, Target promoted, String why, Instant now, Backends use,
-            PassContext group) {
+    private static Next keep(Promotion promotion, Target promoted, String why, Pass pass, Backends use) {
         String kept = "no way back: " + why + ". The move is kept: the switch to " + promoted.id() + " is retried (the"
                 + " runbook's manual way back applies, which loses those writes)";
-        group.promotion(promotion.kept(kept));
-        group.report(ActuationStep.DATABASE, ActuationStatus.FAILED, Databases.kind(promoted.database()), kept, now);
-        return group.retryLater(kept, now, use.settings().backoff().after(1));
+        return pass.promotion(promotion.kept(kept))
+                .report(ActuationStep.DATABASE, ActuationStatus.FAILED, Databases.kind(promoted.database()), kept)
+                .retryLater(kept, use.settings().backoff().after(1), use);
     }
 
     private static String why(Observation observation) {

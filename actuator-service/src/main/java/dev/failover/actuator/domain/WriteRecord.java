@@ -21,66 +21,67 @@ import dev.failover.contract.event.DecisionKind;
 record WriteRecord() implements ReconcileStep {
 
     @Override
-    public Next apply(Pass pass, Backends use, PassContext group) {
+    public Next apply(Pass pass, Backends use) {
         DnsProvider dns = use.dns();
         Goal goal = pass.goal();
-        Instant now = pass.now();
         RecordWrite write = intended(pass, use);
         ActuationStep writeStep = goal.writeStep(use.traffic());
         String step = goal.describeStep(use.traffic());
         Instant writeStart = use.clock().instant();
         WriteOutcome written = dns.write(write);
         if (written instanceof WriteOutcome.Written w) {
-            group.report(writeStep, ActuationStatus.SUCCEEDED, dns.name(), w.details() + (step.isEmpty() ? "" : " (" + step
-                    + ")"), writeStart);
+            Pass reported = pass.report(writeStep, ActuationStatus.SUCCEEDED, dns.name(), w.details()
+                    + (step.isEmpty() ? "" : " (" + step + ")"), writeStart);
             if (w.reference() != null || !dns.keepsOwnerRecord()) {
-                group.changeWritten(Optional.ofNullable(w.reference()), dns.keepsOwnerRecord() ? Optional.empty()
-                        : Optional.of(write.owner().text()));
+                reported = reported.changeWritten(Optional.ofNullable(w.reference()), dns.keepsOwnerRecord()
+                        ? Optional.empty() : Optional.of(write.owner().text()));
             }
-            return ReconcileStep.done(Duration.ZERO);
+            return reported.done(Duration.ZERO);
         }
         if (written instanceof WriteOutcome.OwnerChanged changed) {
-            return ReconcileStep.done(group.retryLater("the record's owner changed under us, reading again: "
-                    + changed.reason(), now));
+            return pass.retryLater("the record's owner changed under us, reading again: " + changed.reason(), use);
         }
         if (written instanceof WriteOutcome.Rejected rejected) {
-            group.report(writeStep, ActuationStatus.FAILED, dns.name(), "rejected: " + rejected.reason() + " (wanted: "
-                    + write.describe() + ")", writeStart);
-            if (goal instanceof Goal.Decided decided && decided.desired().ownPromotion().isPresent()
-                    && decided.desired().promotion().phase() == DesiredState.Phase.PROMOTED
-                    && decided.desired().promotion().target().equals(goal.target().id())
-                    && group.databaseWritable(goal.target())) {
-                // a planned move, its old primary fenced before the promotion: undone if no write reached the promoted
-                // node (TakeBackPromotion), rather than leaving the served application on a read-only database
-                group.promotion(decided.desired().promotion().takingBack(dns.name() + " refused the switch: "
-                        + rejected.reason()));
-                String back = "DNS refuses the switch to " + goal.target().id() + " after its database was promoted by a"
-                        + " planned move: taking the way back (" + goal.target().id() + "'s database fenced, shown"
-                        + " unwritten, then " + decided.desired().promotion().from() + "'s unfenced)";
-                return ReconcileStep.done(group.retryLater(back, back + ": " + rejected.reason(), now,
-                        use.settings().backoff().after(1)));
-            }
-            if (goal instanceof Goal.Decided && goal.target().database() != null && group.databaseWritable(goal.target())) {
-                // the database has moved and the traffic has not: the old region's application writes to a node that is
-                // fenced or a replica. Blocking would leave that outage in place quietly; keep trying, said once, alerted
-                // on (issue 50)
-                group.switchRefusedAfterDatabaseMove(now);
-                String refused = "DNS refuses the switch to " + goal.target().id() + ", and " + goal.target().id()
-                        + "'s database was promoted: the applications still served have a read-only database until the"
-                        + " switch is taken. Tried again every " + use.settings().resync() + "; fix what " + dns.name()
-                        + " refuses (ADR 0020, runbook)";
-                return ReconcileStep.done(group.retryLater(refused, refused + ": " + rejected.reason(), now,
-                        use.settings().resync()));
-            }
-            return ReconcileStep.done(group.block(writeStep, dns.name(), "DNS write rejected by " + dns.name() + ": "
-                    + rejected.reason(), now));
+            return rejected(pass.report(writeStep, ActuationStatus.FAILED, dns.name(), "rejected: " + rejected.reason()
+                    + " (wanted: " + write.describe() + ")", writeStart), writeStep, rejected, use);
         }
         if (written instanceof WriteOutcome.Throttled throttled) {
-            return ReconcileStep.done(group.retryThrottled("writing " + write.key().name() + " throttled by " + dns.name()
-                    + ": " + throttled.reason(), now));
+            return pass.retryThrottled("writing " + write.key().name() + " throttled by " + dns.name() + ": "
+                    + throttled.reason(), use);
         }
-        return ReconcileStep.done(group.retryLater(dns.name() + " unavailable: " + ((WriteOutcome.Unavailable) written)
-                .reason(), now));
+        return pass.retryLater(dns.name() + " unavailable: " + ((WriteOutcome.Unavailable) written).reason(), use);
+    }
+
+    /** The provider refused the write for good: blocked, unless the target's database has moved already. */
+    private static Next rejected(Pass pass, ActuationStep writeStep, WriteOutcome.Rejected rejected, Backends use) {
+        Goal goal = pass.goal();
+        String dns = use.dns().name();
+        if (goal instanceof Goal.Decided decided && decided.desired().ownPromotion().isPresent()
+                && decided.desired().promotion().phase() == DesiredState.Phase.PROMOTED
+                && decided.desired().promotion().target().equals(goal.target().id())
+                && use.dataTier().writable(goal.target().id())) {
+            // a planned move, its old primary fenced before the promotion: undone if no write reached the promoted
+            // node (TakeBackPromotion), rather than leaving the served application on a read-only database
+            String back = "DNS refuses the switch to " + goal.target().id() + " after its database was promoted by a"
+                    + " planned move: taking the way back (" + goal.target().id() + "'s database fenced, shown"
+                    + " unwritten, then " + decided.desired().promotion().from() + "'s unfenced)";
+            return pass.promotion(decided.desired().promotion().takingBack(dns + " refused the switch: "
+                    + rejected.reason())).retryLater(back, back + ": " + rejected.reason(),
+                            use.settings().backoff().after(1), use);
+        }
+        if (goal instanceof Goal.Decided && goal.target().database() != null
+                && use.dataTier().writable(goal.target().id())) {
+            // the database has moved and the traffic has not: the old region's application writes to a node that is
+            // fenced or a replica. Blocking would leave that outage in place quietly; keep trying, said once, alerted
+            // on (issue 50)
+            use.dataTier().switchRefused(pass.now());
+            String refused = "DNS refuses the switch to " + goal.target().id() + ", and " + goal.target().id()
+                    + "'s database was promoted: the applications still served have a read-only database until the"
+                    + " switch is taken. Tried again every " + use.settings().resync() + "; fix what " + dns
+                    + " refuses (ADR 0020, runbook)";
+            return pass.retryLater(refused, refused + ": " + rejected.reason(), use.settings().resync(), use);
+        }
+        return pass.block(writeStep, dns, "DNS write rejected by " + dns + ": " + rejected.reason(), use);
     }
 
     /** The write this pass makes: the goal's sets and ownership mark, conditionally on the mark read. */

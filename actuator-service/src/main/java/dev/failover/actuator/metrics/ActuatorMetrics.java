@@ -12,7 +12,7 @@ import jakarta.inject.Inject;
 
 import dev.failover.actuator.domain.Convergence;
 import dev.failover.actuator.domain.DataTier;
-import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.GroupStatus;
 import dev.failover.actuator.domain.LossExposure;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
@@ -177,7 +177,7 @@ public class ActuatorMetrics {
         Gauge.builder(LEASE_HELD, () -> held.getAsBoolean() ? 1 : 0).register(registry);
     }
 
-    public void trackGroup(String group, Supplier<GroupReconciler.Status> status) {
+    public void trackGroup(String group, Supplier<GroupStatus> status) {
         gauge(UNSERVED_SECONDS, group, status, s -> s.unservedSince() == null ? 0
                 : Duration.between(s.unservedSince(), clock.instant()).toMillis() / 1000.0);
         gauge(UNSERVED_UNPLANNED_SECONDS, group, status, this::unservedOutsidePlannedHolds);
@@ -193,7 +193,7 @@ public class ActuatorMetrics {
      * Registers the data tier's gauges of a group whose targets have database nodes, read from {@code status} at scrape
      * time: each target's lag, writability and answer, the group's budget, hold and last promotion.
      */
-    public void trackDatabases(FailoverGroup group, Supplier<GroupReconciler.Status> status) {
+    public void trackDatabases(FailoverGroup group, Supplier<GroupStatus> status) {
         List<Target> withNodes = group.targets().stream().filter(t -> t.database() != null).toList();
         if (withNodes.isEmpty()) {
             return;
@@ -220,7 +220,7 @@ public class ActuatorMetrics {
     }
 
     /** A replica target's loss exposure as {@code value} says; NaN for a target that is no replica or was not seen. */
-    private void exposureGauge(String name, String group, String target, Supplier<GroupReconciler.Status> status,
+    private void exposureGauge(String name, String group, String target, Supplier<GroupStatus> status,
             ToDoubleFunction<LossExposure> value) {
         Gauge.builder(name, () -> {
             LossExposure exposure = status.get().dataTier().exposures().get(target);
@@ -228,7 +228,7 @@ public class ActuatorMetrics {
         }).tags("group", group, "target", target).register(registry);
     }
 
-    private void nodeGauge(String name, String group, String target, Supplier<GroupReconciler.Status> status,
+    private void nodeGauge(String name, String group, String target, Supplier<GroupStatus> status,
             ToDoubleFunction<DataTier.Node> value) {
         Gauge.builder(name, () -> {
             DataTier.Node node = status.get().dataTier().nodes().get(target);
@@ -236,7 +236,7 @@ public class ActuatorMetrics {
         }).tags("group", group, "target", target).register(registry);
     }
 
-    private double unservedOutsidePlannedHolds(GroupReconciler.Status status) {
+    private double unservedOutsidePlannedHolds(GroupStatus status) {
         if (status.unservedSince() == null) {
             return 0;
         }
@@ -249,8 +249,8 @@ public class ActuatorMetrics {
         return Duration.between(from, now).toMillis() / 1000.0;
     }
 
-    private void gauge(String name, String group, Supplier<GroupReconciler.Status> status,
-            ToDoubleFunction<GroupReconciler.Status> value) {
+    private void gauge(String name, String group, Supplier<GroupStatus> status,
+            ToDoubleFunction<GroupStatus> value) {
         Gauge.builder(name, () -> value.applyAsDouble(status.get())).tag("group", group).register(registry);
     }
 }

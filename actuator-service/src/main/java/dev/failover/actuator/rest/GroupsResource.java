@@ -29,6 +29,7 @@ import dev.failover.actuator.database.Database;
 import dev.failover.actuator.domain.Convergence;
 import dev.failover.actuator.domain.DataTier;
 import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.GroupStatus;
 import dev.failover.actuator.domain.LossExposure;
 import dev.failover.actuator.domain.Reconciler;
 import dev.failover.actuator.domain.StartCheck;
@@ -74,7 +75,7 @@ public class GroupsResource {
             databases = databases == null ? List.of() : List.copyOf(databases);
         }
 
-        static GroupStatusView of(GroupReconciler.Status s) {
+        static GroupStatusView of(GroupStatus s) {
             Convergence c = s.convergence();
             String status;
             Integer attempt = null;

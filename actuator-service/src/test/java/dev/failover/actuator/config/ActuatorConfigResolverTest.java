@@ -26,7 +26,7 @@ import dev.failover.actuator.dns.ArcSettings;
 import dev.failover.actuator.dns.DnsSettings;
 import dev.failover.actuator.dns.Rfc2136Settings;
 import dev.failover.actuator.dns.Route53Settings;
-import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.ReconcileSettings;
 import dev.failover.actuator.scaling.ScalingSettings;
 import dev.failover.contract.topology.ScalingRef;
 import dev.failover.kafka.security.KafkaSecurityCheck;
@@ -316,7 +316,7 @@ class ActuatorConfigResolverTest {
     void theDefaultsGiveDryRunAndTheDocumentedReconcileLoop() throws IOException {
         ActuatorSettings settings = resolve(PLAIN, Map.of());
         assertThat(settings.dns()).isEqualTo(new DnsSettings.DryRun());
-        GroupReconciler.Settings reconcile = settings.reconcile();
+        ReconcileSettings reconcile = settings.reconcile();
         assertThat(reconcile.resync()).as("resync interval").isEqualTo(Duration.ofSeconds(10));
         assertThat(reconcile.capacityPoll()).as("capacity poll").isEqualTo(Duration.ofSeconds(5));
         assertThat(List.of(reconcile.backoff().initial(), reconcile.backoff().max(), reconcile.backoff().jitter()))

@@ -17,6 +17,7 @@ import dev.failover.actuator.domain.Convergence;
 import dev.failover.actuator.domain.DatabaseStepTest;
 import dev.failover.actuator.domain.DesiredState;
 import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.ReconcileSettings;
 import dev.failover.actuator.domain.TrafficPlan;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
@@ -156,7 +157,7 @@ class ArcRoutingControlProviderTest {
                       - {id: secondary, region: us-west-2, probe: {type: tcp, host: 192.0.2.20, port: 443}, dns: {values: [192.0.2.20]}}
                 """.formatted(drift), "test");
         return new GroupReconciler("api", topology, dns, Scalers.none(), new TrafficPlan(DnsProvider.Routing.SWITCHES, 1,
-                List.of()), saved::add, results::add, clock, new GroupReconciler.Settings(Duration.ofSeconds(10),
+                List.of()), saved::add, results::add, clock, new ReconcileSettings(Duration.ofSeconds(10),
                         Duration.ofSeconds(2), BACKOFF, Duration.ZERO, null));
     }
 
@@ -171,7 +172,7 @@ class ArcRoutingControlProviderTest {
                 new Databases.Login("failover", "p2")));
         return new GroupReconciler("api", topology, dns, Scalers.none(), databases, new TrafficPlan(
                 DnsProvider.Routing.SWITCHES, 1, List.of()), state -> {
-                }, results::add, clock, new GroupReconciler.Settings(Duration.ofSeconds(10), Duration.ofSeconds(2), BACKOFF,
+                }, results::add, clock, new ReconcileSettings(Duration.ofSeconds(10), Duration.ofSeconds(2), BACKOFF,
                         Duration.ZERO, null));
     }
 

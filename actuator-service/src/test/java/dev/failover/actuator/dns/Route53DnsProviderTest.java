@@ -44,6 +44,7 @@ import dev.failover.actuator.domain.Convergence;
 import dev.failover.actuator.domain.DesiredState;
 import dev.failover.actuator.domain.DesiredStore;
 import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.ReconcileSettings;
 import dev.failover.actuator.domain.TrafficPlan;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
@@ -639,7 +640,7 @@ class Route53DnsProviderTest {
                       - {id: secondary, region: us-west-2, probe: {type: tcp, host: 192.0.2.20, port: 443}, dns: {values: [192.0.2.20]}}
                 """.formatted(ZONE_ID), "test");
         return new GroupReconciler("api", topology, dns, Scalers.none(), new TrafficPlan(DnsProvider.Routing.SINGLE, 100,
-                List.of()), store, results::add, clock, new GroupReconciler.Settings(Duration.ofSeconds(10),
+                List.of()), store, results::add, clock, new ReconcileSettings(Duration.ofSeconds(10),
                         Duration.ofSeconds(2), backoff, Duration.ZERO, null));
     }
 

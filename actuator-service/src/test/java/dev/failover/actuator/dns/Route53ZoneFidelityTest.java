@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.failover.actuator.domain.Convergence;
 import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.ReconcileSettings;
 import dev.failover.actuator.domain.TrafficPlan;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
@@ -110,7 +111,7 @@ class Route53ZoneFidelityTest {
         Topology topology = TopologyLoader.parse(TOPOLOGY, "test");
         GroupReconciler group = new GroupReconciler("api", topology, dns, Scalers.none(), new TrafficPlan(
                 DnsProvider.Routing.WEIGHTED, 100, List.of()), state -> {
-                }, results::add, clock, new GroupReconciler.Settings(Duration.ofSeconds(10), Duration.ofSeconds(2),
+                }, results::add, clock, new ReconcileSettings(Duration.ofSeconds(10), Duration.ofSeconds(2),
                         BACKOFF, Duration.ZERO, null));
         group.offer(FAILOVER);
         return group;

@@ -42,7 +42,7 @@ class DataLossBudgetTest {
 
     final ManualClock clock = new ManualClock(T0);
     final List<ActuationResult> results = new ArrayList<>();
-    final GroupReconciler.Settings settings = new GroupReconciler.Settings(Duration.ofSeconds(30), Duration.ofMillis(200),
+    final ReconcileSettings settings = new ReconcileSettings(Duration.ofSeconds(30), Duration.ofMillis(200),
             new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ZERO, () -> 0.0), Duration.ofSeconds(60),
             Duration.ofMinutes(5));
     final GroupReconcilerTest.ScriptedDns dns = new GroupReconcilerTest.ScriptedDns(Routing.SINGLE);

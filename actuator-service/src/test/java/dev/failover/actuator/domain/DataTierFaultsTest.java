@@ -137,7 +137,7 @@ class DataTierFaultsTest {
 
     /** What a schedule's run left for the checker. */
     record Outcome(Map<Long, Instant> acknowledged, Set<Long> onNewPrimary, Set<Long> onOldPrimary, boolean promoted,
-            boolean forced, DataTier.Promotion promotion, List<String> twoWritable, GroupReconciler.Status status, String dnsServes,
+            boolean forced, DataTier.Promotion promotion, List<String> twoWritable, GroupStatus status, String dnsServes,
             boolean dnsNodeWritable, List<String> results, Instant returnedAt, Duration returnedWritable,
             boolean writableAtReturn, boolean oldPrimaryWritableAtEnd, boolean switchRefused,
             DesiredState.Promotion wayBack, boolean strayAcknowledged) {
@@ -229,7 +229,7 @@ class DataTierFaultsTest {
             GroupReconciler group = new GroupReconciler("api", topology, dns, Scalers.none(), new Databases(postgres,
                     logins), new TrafficPlan(Routing.SINGLE, 100, List.of()), s -> {
                             }, r -> results.add(r.step() + " " + r.status() + " " + r.details()), Clock.systemUTC(),
-                    new GroupReconciler.Settings(Duration.ofMillis(500), Duration.ofMillis(200), new Backoff(Duration
+                    new ReconcileSettings(Duration.ofMillis(500), Duration.ofMillis(200), new Backoff(Duration
                             .ofMillis(200), Duration.ofSeconds(1), Duration.ZERO, () -> 0.0), Duration.ZERO, null));
 
             Map<String, String> urls = Map.of(EAST_IP, primary.jdbcUrl(), WEST_IP, replica.jdbcUrl());

@@ -108,7 +108,7 @@ class GroupReconcilerDriftTest {
     final ManualClock clock = new ManualClock(GroupReconcilerTest.T0);
     final List<ActuationResult> results = new ArrayList<>();
     final List<DesiredState> saved = new ArrayList<>();
-    final GroupReconciler.Settings settings = new GroupReconciler.Settings(Duration.ofSeconds(30), Duration.ofSeconds(2),
+    final ReconcileSettings settings = new ReconcileSettings(Duration.ofSeconds(30), Duration.ofSeconds(2),
             new dev.failover.contract.time.Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ZERO, () -> 0.0),
             Duration.ofSeconds(60), null);
 

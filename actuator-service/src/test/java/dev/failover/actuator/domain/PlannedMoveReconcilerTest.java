@@ -78,7 +78,7 @@ class PlannedMoveReconcilerTest {
     final List<ActuationResult> results = new ArrayList<>();
     final List<DesiredState> saved = new ArrayList<>();
     final FakeScaler scaler = new FakeScaler();
-    final GroupReconciler.Settings settings = new GroupReconciler.Settings(Duration.ofSeconds(30), Duration.ofSeconds(2),
+    final ReconcileSettings settings = new ReconcileSettings(Duration.ofSeconds(30), Duration.ofSeconds(2),
             new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ZERO, () -> 0.0), Duration.ofSeconds(60),
             Duration.ofMinutes(5));
     final ScriptedDns dns = new ScriptedDns(Routing.SINGLE);

@@ -46,7 +46,7 @@ class StartCheckTest {
         }
         DesiredState state = desired.equals("-") || desired.equals("none") ? null
                 : DesiredState.of(GroupReconcilerTest.decision(2, DecisionKind.FAILOVER, "primary", desired));
-        GroupReconciler.Status status = new GroupReconciler.Status("api", state, new Convergence.Idle(), null, null,
+        GroupStatus status = new GroupStatus("api", state, new Convergence.Idle(), null, null,
                 desired.equals("-") ? "primary" : null, null, new DataTier(seen, null, null));
 
         Optional<StartCheck.Verdict> judged = StartCheck.judge(status, asking);

@@ -29,7 +29,7 @@ import dev.failover.actuator.state.TestDesiredStores;
 import dev.failover.actuator.dns.DnsProvider.Routing;
 import dev.failover.actuator.dns.DryRunDnsProvider;
 import dev.failover.actuator.domain.DesiredState;
-import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.ReconcileSettings;
 import dev.failover.actuator.domain.Reconciler;
 import dev.failover.actuator.domain.TrafficPlan;
 import dev.failover.actuator.metrics.ActuatorMetrics;
@@ -60,7 +60,7 @@ class DecisionListenerTest {
 
     static final Duration WAIT = Duration.ofSeconds(10);
     static final Topology TOPOLOGY = TopologyLoader.parse(TestTopology.yaml(List.of(TestTopology.GROUP, "web")), "test");
-    static final GroupReconciler.Settings RECONCILE = new GroupReconciler.Settings(Duration.ofSeconds(30), Duration.ofSeconds(1),
+    static final ReconcileSettings RECONCILE = new ReconcileSettings(Duration.ofSeconds(30), Duration.ofSeconds(1),
             new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ZERO, () -> 0.0), Duration.ZERO, null);
 
     /** The real store's class (its producer never connects), whose saves wait until released, or fail while failing. */

@@ -21,7 +21,7 @@ import dev.failover.actuator.dns.DryRunDnsProvider;
 import dev.failover.actuator.dns.RecordKey;
 import dev.failover.actuator.dns.RecordWrite;
 import dev.failover.actuator.domain.Convergence;
-import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.ReconcileSettings;
 import dev.failover.actuator.domain.Reconciler;
 import dev.failover.actuator.domain.TrafficPlan;
 import dev.failover.actuator.scaling.Scalers;
@@ -95,7 +95,7 @@ class ReconcileLoopTest {
     Reconciler reconciler(CountingDns dns) {
         return new Reconciler(TopologyLoader.parse(TWO_GROUPS, "test"), dns,
                 Scalers.none(), new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of()), state -> {
-                }, results::add, Clock.systemUTC(), new GroupReconciler.Settings(Duration.ofMillis(50), Duration.ofMillis(50),
+                }, results::add, Clock.systemUTC(), new ReconcileSettings(Duration.ofMillis(50), Duration.ofMillis(50),
                         new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ZERO, () -> 0.0), Duration.ZERO, null));
     }
 

@@ -32,6 +32,8 @@ import dev.failover.actuator.dns.ServedRecord;
 import dev.failover.actuator.domain.Convergence;
 import dev.failover.actuator.domain.DesiredState;
 import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.GroupStatus;
+import dev.failover.actuator.domain.ReconcileSettings;
 import dev.failover.actuator.domain.Reconciler;
 import dev.failover.actuator.domain.TrafficPlan;
 import dev.failover.actuator.scaling.Scalers;
@@ -184,7 +186,7 @@ class Rfc2136ActuationTest {
             List<ActuationResult> afterRestart = new java.util.concurrent.CopyOnWriteArrayList<>();
             GroupReconciler restarted = new GroupReconciler("report", TopologyLoader.parse(TOPOLOGY, "test"), bind(),
                     Scalers.none(), new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of()), state -> {
-                    }, afterRestart::add, Clock.systemUTC(), new GroupReconciler.Settings(Duration.ofSeconds(1),
+                    }, afterRestart::add, Clock.systemUTC(), new ReconcileSettings(Duration.ofSeconds(1),
                             Duration.ofSeconds(1), new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ZERO,
                                     () -> 0.0), Duration.ZERO, null));
             restarted.restore(DesiredState.of(new Decision(1, report, "report", 1L, DecisionKind.FAILOVER, "primary",
@@ -215,7 +217,7 @@ class Rfc2136ActuationTest {
 
             ActuationResult reported = result(actuations.await(r -> isInitial(r, "untouched", ActuationStatus.DRIFT), WAIT));
             assertThat(reported.details()).contains("198.51.100.8").contains("not corrected");
-            GroupReconciler.Status status = reconciler.status("untouched");
+            GroupStatus status = reconciler.status("untouched");
             assertThat(status.convergence()).isInstanceOf(Convergence.Drifted.class);
             assertThat(status.initialTarget()).as("desired: the chain's first target, epoch 0").isEqualTo("primary");
             assertThat(status.served()).contains("198.51.100.8");

@@ -21,7 +21,7 @@ import dev.failover.actuator.database.Database;
 import dev.failover.actuator.domain.Convergence;
 import dev.failover.actuator.domain.DataTier;
 import dev.failover.actuator.domain.DatabaseStepTest;
-import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.GroupStatus;
 import dev.failover.actuator.domain.LossExposure;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
@@ -70,7 +70,7 @@ class ActuatorMetricsTest {
     @MethodSource("unplanned")
     void theUnservedTimeOutsidePlannedHoldsIsAGauge(String name, Instant unservedSince, Instant heldUntil, double seconds) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        new ActuatorMetrics(registry, Clock.fixed(NOW, ZoneOffset.UTC)).trackGroup("api", () -> new GroupReconciler.Status("api",
+        new ActuatorMetrics(registry, Clock.fixed(NOW, ZoneOffset.UTC)).trackGroup("api", () -> new GroupStatus("api",
                 null, new Convergence.Converging(1, null, NOW), unservedSince, null, null, heldUntil, DataTier.NONE));
         assertThat(registry.get(ActuatorMetrics.UNSERVED_UNPLANNED_SECONDS).tag("group", "api").gauge().value())
                 .isEqualTo(seconds);
@@ -80,7 +80,7 @@ class ActuatorMetricsTest {
     void aSupersededGroupIsAGauge() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         AtomicReference<Convergence> convergence = new AtomicReference<>(new Convergence.Superseded(7));
-        new ActuatorMetrics(registry).trackGroup("api", () -> new GroupReconciler.Status("api", null, convergence.get(), null,
+        new ActuatorMetrics(registry).trackGroup("api", () -> new GroupStatus("api", null, convergence.get(), null,
                 null, null));
         assertThat(registry.get(ActuatorMetrics.SUPERSEDED).tag("group", "api").gauge().value()).isEqualTo(1.0);
         convergence.set(new Convergence.Idle());
@@ -93,7 +93,7 @@ class ActuatorMetricsTest {
         FailoverGroup group = DatabaseStepTest.topology("jdbc:postgresql://east:5432/app", "jdbc:postgresql://west:5432/app",
                 15).group("api").orElseThrow();
         AtomicReference<DataTier> tier = new AtomicReference<>(DataTier.NONE);
-        new ActuatorMetrics(registry).trackDatabases(group, () -> new GroupReconciler.Status("api", null,
+        new ActuatorMetrics(registry).trackDatabases(group, () -> new GroupStatus("api", null,
                 new Convergence.Idle(), null, null, null, null, tier.get()));
         assertThat(registry.get(ActuatorMetrics.DATABASE_LAG).tags("group", "api", "target", "secondary").gauge().value())
                 .as("not observed yet").isNaN();
@@ -128,7 +128,7 @@ class ActuatorMetricsTest {
         FailoverGroup group = DatabaseStepTest.topology("jdbc:postgresql://east:5432/app", "jdbc:postgresql://west:5432/app",
                 15).group("api").orElseThrow();
         AtomicReference<DataTier> tier = new AtomicReference<>(DataTier.NONE);
-        new ActuatorMetrics(registry).trackDatabases(group, () -> new GroupReconciler.Status("api", null,
+        new ActuatorMetrics(registry).trackDatabases(group, () -> new GroupStatus("api", null,
                 new Convergence.Idle(), null, null, null, null, tier.get()));
         Supplier<Double> seconds = () -> registry.get(ActuatorMetrics.DATABASE_LOSS_EXPOSURE).tags("group", "api", "target",
                 "secondary").gauge().value();
@@ -158,7 +158,7 @@ class ActuatorMetricsTest {
                 15).group("api").orElseThrow();
         AtomicReference<DataTier> tier = new AtomicReference<>(DataTier.NONE);
         new ActuatorMetrics(registry, Clock.fixed(NOW, java.time.ZoneOffset.UTC)).trackDatabases(group,
-                () -> new GroupReconciler.Status("api", null, new Convergence.Idle(), null, null, null, null, tier.get()));
+                () -> new GroupStatus("api", null, new Convergence.Idle(), null, null, null, null, tier.get()));
         Supplier<Double> primary = () -> registry.get(ActuatorMetrics.DATABASE_UNFENCED).tags("group", "api", "target",
                 "primary").gauge().value();
         Supplier<Double> secondary = () -> registry.get(ActuatorMetrics.DATABASE_UNFENCED).tags("group", "api", "target",

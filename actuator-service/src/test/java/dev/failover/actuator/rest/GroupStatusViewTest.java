@@ -13,6 +13,7 @@ import dev.failover.actuator.database.Database;
 import dev.failover.actuator.domain.Convergence;
 import dev.failover.actuator.domain.DataTier;
 import dev.failover.actuator.domain.GroupReconciler;
+import dev.failover.actuator.domain.GroupStatus;
 import dev.failover.actuator.domain.LossExposure;
 import dev.failover.actuator.rest.GroupsResource.GroupStatusView;
 
@@ -22,7 +23,7 @@ class GroupStatusViewTest {
     /** A group of another instance's partition: no decision, no initial state here. It was a 500 (a null unboxed). */
     @Test
     void aGroupThisInstanceDoesNotDriveIsIdleWithNothingDesired() {
-        GroupStatusView view = GroupStatusView.of(new GroupReconciler.Status("api", null, new Convergence.Idle(), null, null,
+        GroupStatusView view = GroupStatusView.of(new GroupStatus("api", null, new Convergence.Idle(), null, null,
                 null));
         assertThat(view.status()).isEqualTo("IDLE");
         assertThat(view.desiredEpoch()).isNull();
@@ -31,7 +32,7 @@ class GroupStatusViewTest {
 
     @Test
     void aGroupWithNoDecisionYetDesiresItsFirstTargetAtEpochZero() {
-        GroupStatusView view = GroupStatusView.of(new GroupReconciler.Status("api", null, new Convergence.Idle(), null, null,
+        GroupStatusView view = GroupStatusView.of(new GroupStatus("api", null, new Convergence.Idle(), null, null,
                 "primary"));
         assertThat(view.desiredEpoch()).isZero();
         assertThat(view.desiredTarget()).isEqualTo("primary");
@@ -44,7 +45,7 @@ class GroupStatusViewTest {
         DataTier tier = new DataTier(Map.of("primary", new DataTier.Node(new Database.Observation.Unavailable(
                 "connect timed out"), at), "secondary", new DataTier.Node(new Database.Observation.Observed(
                         Database.Role.REPLICA, 4_096, 12.5, true), at)), at, Duration.ofMillis(1_500));
-        GroupStatusView view = GroupStatusView.of(new GroupReconciler.Status("api", null, new Convergence.Idle(), null, null,
+        GroupStatusView view = GroupStatusView.of(new GroupStatus("api", null, new Convergence.Idle(), null, null,
                 "primary", null, tier));
         assertThat(view.databases()).containsExactlyInAnyOrder(
                 new GroupsResource.DatabaseNodeView("primary", "UNAVAILABLE", null, null, null, "connect timed out", at, null,
@@ -52,7 +53,7 @@ class GroupStatusViewTest {
                 new GroupsResource.DatabaseNodeView("secondary", "REPLICA", 12.5, 4_096L, true, null, at, null, null));
         assertThat(view.heldForDataLossSince()).isEqualTo(at);
         assertThat(view.lastPromotionSeconds()).isEqualTo(1.5);
-        assertThat(GroupStatusView.of(new GroupReconciler.Status("api", null, new Convergence.Idle(), null, null, null))
+        assertThat(GroupStatusView.of(new GroupStatus("api", null, new Convergence.Idle(), null, null, null))
                 .databases()).as("no data tier").isEmpty();
     }
 
@@ -62,14 +63,14 @@ class GroupStatusViewTest {
         Instant at = Instant.parse("2026-11-26T03:00:00Z");
         DataTier tier = new DataTier(Map.of(), null, null, new DataTier.Promotion("secondary", at, new LossExposure.Window(
                 Duration.ofMillis(1_200), "received everything")), Map.of());
-        GroupStatusView view = GroupStatusView.of(new GroupReconciler.Status("api", null, new Convergence.Idle(), null, null,
+        GroupStatusView view = GroupStatusView.of(new GroupStatus("api", null, new Convergence.Idle(), null, null,
                 "primary", null, tier));
         assertThat(view.lastPromotionRequested()).isEqualTo(new GroupsResource.PromotionView("secondary", at,
                 new LossExposure.Window(Duration.ofMillis(1_200), "received everything").describe(), 1.2));
-        assertThat(GroupStatusView.of(new GroupReconciler.Status("api", null, new Convergence.Idle(), null, null, "primary",
+        assertThat(GroupStatusView.of(new GroupStatus("api", null, new Convergence.Idle(), null, null, "primary",
                 null, new DataTier(Map.of(), null, null, new DataTier.Promotion("secondary", at, null), Map.of())))
                 .lastPromotionRequested().lossExposureSeconds()).as("a force that measured nothing").isNull();
-        assertThat(GroupStatusView.of(new GroupReconciler.Status("api", null, new Convergence.Idle(), null, null, null))
+        assertThat(GroupStatusView.of(new GroupStatus("api", null, new Convergence.Idle(), null, null, null))
                 .lastPromotionRequested()).isNull();
     }
 
@@ -79,13 +80,13 @@ class GroupStatusViewTest {
         Instant at = Instant.parse("2026-11-26T03:00:00Z");
         Map<String, DataTier.Node> nodes = Map.of("secondary", new DataTier.Node(new Database.Observation.Observed(
                 Database.Role.REPLICA, 0, 0, false), at));
-        GroupStatusView window = GroupStatusView.of(new GroupReconciler.Status("api", null, new Convergence.Idle(), null,
+        GroupStatusView window = GroupStatusView.of(new GroupStatus("api", null, new Convergence.Idle(), null,
                 null, "primary", null, new DataTier(nodes, null, null, null, Map.of("secondary",
                         new LossExposure.Window(Duration.ofMillis(2_500), "received everything")), at)));
         assertThat(window.databases().get(0).lossExposureSeconds()).isEqualTo(2.5);
         assertThat(window.databases().get(0).lossExposure()).contains("up to 2.5 s").contains("received everything");
         assertThat(window.switchRefusedAfterDatabaseMoveSince()).isEqualTo(at);
-        GroupStatusView unknown = GroupStatusView.of(new GroupReconciler.Status("api", null, new Convergence.Idle(), null,
+        GroupStatusView unknown = GroupStatusView.of(new GroupStatus("api", null, new Convergence.Idle(), null,
                 null, "primary", null, new DataTier(nodes, null, null, null, Map.of("secondary",
                         new LossExposure.Unknown("never seen")))));
         assertThat(unknown.databases().get(0).lossExposureSeconds()).as("unknown").isNull();
