@@ -1,4 +1,4 @@
-package dev.failover.actuator.config;
+package dev.failover.actuator.startup;
 
 import dev.failover.actuator.rest.ApiError;
 import dev.failover.actuator.rest.GroupsResource;

@@ -1,4 +1,4 @@
-package dev.failover.actuator.config;
+package dev.failover.actuator.startup;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +21,9 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.failover.actuator.config.ActuatorConfig;
+import dev.failover.actuator.config.ActuatorConfigResolver;
+import dev.failover.actuator.config.ActuatorSettings;
 import dev.failover.actuator.dns.ArcRoutingControlProvider;
 import dev.failover.actuator.dns.ArcSafetyRuleCatalog;
 import dev.failover.actuator.dns.ArcSettings;

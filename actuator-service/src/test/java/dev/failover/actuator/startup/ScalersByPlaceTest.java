@@ -1,4 +1,4 @@
-package dev.failover.actuator.config;
+package dev.failover.actuator.startup;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;

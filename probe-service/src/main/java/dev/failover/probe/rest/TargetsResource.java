@@ -19,7 +19,7 @@ import dev.failover.contract.topology.HttpProbe;
 import dev.failover.contract.topology.ProbeSpec;
 import dev.failover.contract.topology.Target;
 import dev.failover.probe.config.ProbeSettings;
-import dev.failover.probe.config.TopologyHolder;
+import dev.failover.probe.topology.TopologyHolder;
 import dev.failover.probe.scheduling.LatestResults;
 
 /**

@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.topology.Topology;
 import dev.failover.probe.config.ProbeSettings;
-import dev.failover.probe.config.TopologyHolder;
+import dev.failover.probe.topology.TopologyHolder;
 import dev.failover.probe.domain.TargetProbe;
 import dev.failover.probe.messaging.ProbeResultPublisher;
 import dev.failover.probe.metrics.ProbeMetrics;

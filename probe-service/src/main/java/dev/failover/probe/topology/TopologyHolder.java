@@ -1,4 +1,4 @@
-package dev.failover.probe.config;
+package dev.failover.probe.topology;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +15,7 @@ import dev.failover.contract.topology.InvalidTopologyException;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyError;
 import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.probe.config.ProbeSettings;
 import dev.failover.probe.metrics.ProbeMetrics;
 import io.quarkus.runtime.StartupEvent;
 

@@ -1,4 +1,4 @@
-package dev.failover.probe.config;
+package dev.failover.probe.topology;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;

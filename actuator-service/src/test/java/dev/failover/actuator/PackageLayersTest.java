@@ -1,0 +1,36 @@
+package dev.failover.actuator;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.failover.testkit.layers.PackageLayers;
+
+/**
+ * The actuator's packages by part, imports only downward (ADR 0015, as the decision-service's): a package may name a
+ * class of a package listed after it in {@link #LAYERS}, never one listed before it, so there is no cycle between them.
+ */
+class PackageLayersTest {
+
+    /** Top first. A new package gets its place here. */
+    static final List<String> LAYERS = List.of(
+            "startup", // builds the reconcilers, the loop and the backends from the settings; native-image registrations
+            "rest", // the groups and actuations API
+            "health", // readiness: desired states restored
+            "messaging", // decisions in (per partition), results out, the reconcile loop, desired states restored
+            "config", // the typed configuration, resolved and checked once at start
+            "metrics", // the actuator's gauges and counters
+            "state", // the desired-state and evidence topics, signed
+            "domain", // the reconciler core: plain Java
+            "database", // one class per database backend
+            "dns", // one class per DNS provider
+            "scaling", // one class per scaling backend
+            "aws", // the AWS SDK's clients and credentials
+            "lease"); // the lease every write outside Kafka is made under
+
+    @Test
+    void importsRunOnlyDownward() {
+        PackageLayers.check(Path.of("src/main/java"), "dev.failover.actuator", LAYERS);
+    }
+}
