@@ -1,7 +1,13 @@
 package dev.failover.actuator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -32,5 +38,22 @@ class PackageLayersTest {
     @Test
     void importsRunOnlyDownward() {
         PackageLayers.check(Path.of("src/main/java"), "dev.failover.actuator", LAYERS);
+    }
+
+    /** The reconciler core stays readable a class at a time (ADR 0021): a class that grows past this splits. */
+    @Test
+    void noClassOfTheDomainIsOver300Lines() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("src/main/java/dev/failover/actuator/domain"))) {
+            List<String> tooLong = files.filter(f -> lines(f) > 300).map(f -> f.getFileName() + " " + lines(f)).toList();
+            assertThat(tooLong).as("domain classes over 300 lines").isEmpty();
+        }
+    }
+
+    private static long lines(Path file) {
+        try (Stream<String> lines = Files.lines(file)) {
+            return lines.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
