@@ -27,6 +27,8 @@ record Evidence(Instant at, int quorum, List<OfTarget> targets) {
      * (ADR 0010).
      *
      * @param verdicts        each location's verdict, in the topology's order of locations
+     * @param runs            each location's counts behind its verdict, in the same order: what an explanation of this
+     *                        evaluation shows, whatever was counted since
      * @param failingNow      locations whose latest fresh result is a failure (below the failure threshold too)
      * @param rising          locations that see it UP or on a fresh streak of successes towards it
      * @param freshSuccesses  locations whose latest result is a success at most {@code freshBound} old
@@ -36,8 +38,8 @@ record Evidence(Instant at, int quorum, List<OfTarget> targets) {
      * @param dependencyHealth that dependency's health; null with it
      * @param refusal         the actuator's standing refusal of a move to it (issue 51), or null
      */
-    record OfTarget(Target target, TargetHealth health, List<LocationVerdict> verdicts, int up, int down, int flapping,
-            int failingNow, int rising, int freshSuccesses, Duration freshBound, Dependency dependency,
+    record OfTarget(Target target, TargetHealth health, List<LocationVerdict> verdicts, List<Run> runs, int up, int down,
+            int flapping, int failingNow, int rising, int freshSuccesses, Duration freshBound, Dependency dependency,
             TargetHealth dependencyHealth, int quorum, GroupSnapshot.Refusal refusal) {
 
         /** UNHEALTHY, or failing now at a quorum of locations: what the correlated-failure guard counts as failing. */
@@ -109,6 +111,14 @@ record Evidence(Instant at, int quorum, List<OfTarget> targets) {
         }
     }
 
+    /**
+     * A location's counts as an evaluation found them: its hysteresis counts, the changes in its flap window, and the start
+     * of its latest result counted (null before any). A tracker's results start later and later, so the results that
+     * evaluation counted are those kept that started no later than {@code lastResultAt}.
+     */
+    record Run(Explanation.Counts counts, int transitions, Instant lastResultAt) {
+    }
+
     /** Counts every tracker of {@code s} once, at {@code now}. */
     static Evidence of(GroupState s, Instant now) {
         List<Target> all = s.group().targets();
@@ -125,6 +135,7 @@ record Evidence(Instant at, int quorum, List<OfTarget> targets) {
         Duration freshBound = Duration.ofSeconds((long) s.group().safety().freshEvidenceIntervals() * target.probe().intervalSeconds());
         Collection<LocationTracker> trackers = s.trackers().of(target);
         LocationVerdict[] verdicts = new LocationVerdict[trackers.size()];
+        Run[] runs = new Run[trackers.size()];
         int up = 0;
         int down = 0;
         int flapping = 0;
@@ -134,6 +145,7 @@ record Evidence(Instant at, int quorum, List<OfTarget> targets) {
         int i = 0;
         for (LocationTracker tracker : trackers) {
             LocationVerdict verdict = tracker.verdictAt(now, staleAfter, thresholds);
+            runs[i] = tracker.run();
             verdicts[i++] = verdict;
             switch (verdict) {
                 case UP -> up++;
@@ -159,8 +171,8 @@ record Evidence(Instant at, int quorum, List<OfTarget> targets) {
                 }
             }
         }
-        return new OfTarget(target, health, Arrays.asList(verdicts), up, down, flapping, failingNow, rising, fresh, freshBound,
-                notHealthy, dependencyHealth, quorum, s.refusal(target.id()));
+        return new OfTarget(target, health, Arrays.asList(verdicts), Arrays.asList(runs), up, down, flapping, failingNow,
+                rising, fresh, freshBound, notHealthy, dependencyHealth, quorum, s.refusal(target.id()));
     }
 
     /** Quorum health over the locations' verdicts. */

@@ -144,17 +144,19 @@ final class Explanations {
         return map;
     }
 
-    /** Each target's health and margin from the evidence, with each location's verdict, counts and recent results. */
+    /**
+     * Each target's health and margin from the evidence, with each location's verdict, counts and results as the
+     * evaluation found them (not as counted since: a new owner catching up counts without evaluating).
+     */
     static List<Explanation.TargetFacts> targets(GroupState s, Evidence evidence) {
         List<Explanation.TargetFacts> targets = new ArrayList<>();
         for (Evidence.OfTarget target : evidence.targets()) {
             List<Explanation.LocationFacts> locations = new ArrayList<>();
             int i = 0;
             for (LocationTracker tracker : s.trackers().of(target.target())) {
-                LocationVerdict verdict = target.verdicts().get(i++);
-                locations.add(new Explanation.LocationFacts(tracker.location(), verdict, tracker.consecutiveFailures(),
-                        tracker.consecutiveSuccesses(), locationMargin(tracker, verdict, s.thresholds()), tracker.recent(),
-                        tracker.countsBeforeRecent()));
+                LocationVerdict verdict = target.verdicts().get(i);
+                Evidence.Run run = target.runs().get(i++);
+                locations.add(tracker.factsAt(run, verdict, locationMargin(run, verdict, s.thresholds())));
             }
             targets.add(new Explanation.TargetFacts(target.target().id(), target.health(), target.margin(), locations));
         }
@@ -162,11 +164,11 @@ final class Explanations {
     }
 
     /** How many more results would turn this location's verdict. */
-    static String locationMargin(LocationTracker tracker, LocationVerdict verdict, Thresholds t) {
+    static String locationMargin(Evidence.Run run, LocationVerdict verdict, Thresholds t) {
         return switch (verdict) {
-            case DOWN -> (t.successesToUp() - tracker.consecutiveSuccesses()) + " more success(es) in a row would make it UP";
-            case UP -> (t.failuresToDown() - tracker.consecutiveFailures()) + " more failure(s) in a row would make it DOWN";
-            case FLAPPING -> tracker.transitions() + " changes in the last " + t.flapWindow() + " results, at least "
+            case DOWN -> (t.successesToUp() - run.counts().consecutiveSuccesses()) + " more success(es) in a row would make it UP";
+            case UP -> (t.failuresToDown() - run.counts().consecutiveFailures()) + " more failure(s) in a row would make it DOWN";
+            case FLAPPING -> run.transitions() + " changes in the last " + t.flapWindow() + " results, at least "
                     + t.flapTransitions() + ": not trusted until fewer";
             case UNKNOWN -> "no fresh result it can vouch for (silent, stale, impaired, or still forming): left out of the quorum";
         };

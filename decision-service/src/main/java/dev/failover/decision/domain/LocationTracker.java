@@ -116,6 +116,11 @@ final class LocationTracker {
         return transitions;
     }
 
+    /** Its counts now, for the evidence of an evaluation. */
+    Evidence.Run run() {
+        return new Evidence.Run(count.counts(), transitions, lastResultAt);
+    }
+
     /**
      * UNKNOWN when silent for longer than {@code staleAfter}, impaired or unable to probe on time: such a location is left
      * out of the quorum.
@@ -162,6 +167,25 @@ final class LocationTracker {
 
     List<Explanation.Result> recent() {
         return recent.list();
+    }
+
+    /**
+     * The results kept that an evaluation which found {@code run} counted, and the counts from before the oldest of
+     * them (a replay starts there): those kept that started no later than its latest; when every one it counted is gone
+     * from the window, none, from the counts it found.
+     */
+    Explanation.LocationFacts factsAt(Evidence.Run run, LocationVerdict verdict, String margin) {
+        List<Explanation.Result> all = recent.list();
+        int counted = 0;
+        while (counted < all.size() && run.lastResultAt() != null && !all.get(counted).startedAt()
+                .isAfter(run.lastResultAt())) {
+            counted++;
+        }
+        boolean kept = counted > 0 || (all.isEmpty() && run.lastResultAt() == null);
+        List<Explanation.Result> results = kept ? List.copyOf(all.subList(0, counted)) : List.of();
+        Explanation.Counts before = kept ? recent.countsBefore() : run.counts();
+        return new Explanation.LocationFacts(location, verdict, run.counts().consecutiveFailures(),
+                run.counts().consecutiveSuccesses(), margin, results, before);
     }
 
     /**

@@ -289,6 +289,35 @@ class ExplanationTest {
                 h -> assertThat(h.reason()).isEqualTo(reason));
     }
 
+    /**
+     * "Why is it doing this now" explains the group's last evaluation with the evidence of that moment: results counted
+     * since without an evaluation (a new owner catching up) show neither in the verdicts' counts nor in their results,
+     * and the results shown still replay from the counts before them.
+     */
+    @Test
+    void theLastEvaluationIsExplainedWithItsOwnCountsNotTheResultsCountedSince() {
+        Topology topology = topology("hold", "");
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
+        run(engine, clock, timeline(rounds(0, 20, "primary", UP, ALL), rounds(0, 20, "secondary", UP, ALL)));
+        Explanation.LocationFacts evaluated = engine.explanationNow("api").orElseThrow().targets().get(0).locations().get(0);
+
+        for (var probe : timeline(rounds(30, 40, "primary", DOWN, ALL))) { // counted, not evaluated
+            clock.set(T0.plusSeconds(probe.at()));
+            engine.observe(result(probe), null);
+        }
+        Explanation now = engine.explanationNow("api").orElseThrow();
+
+        Explanation.LocationFacts primaryA = now.targets().get(0).locations().get(0);
+        assertThat(now.targets().get(0).target()).isEqualTo("primary");
+        assertThat(primaryA.verdict()).isEqualTo(LocationVerdict.UP);
+        assertThat(primaryA.consecutiveFailures()).as("the failures counted after the evaluation").isZero();
+        assertThat(primaryA.consecutiveSuccesses()).isEqualTo(evaluated.consecutiveSuccesses()).isPositive();
+        assertThat(primaryA.results()).as("the results the evaluation counted, no later one")
+                .isEqualTo(evaluated.results()).allSatisfy(r -> assertThat(r.outcome()).isEqualTo(ProbeOutcome.UP));
+        assertThat(primaryA.margin()).isEqualTo(evaluated.margin());
+    }
+
     @Test
     void aSteadyGroupSaysSoAndAnOperatorsDecisionNamesTheCommand() {
         Topology topology = topology("hold", "");
