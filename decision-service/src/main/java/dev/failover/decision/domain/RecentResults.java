@@ -13,7 +13,7 @@ import dev.failover.contract.topology.Thresholds;
  * The latest results a tracker counted, oldest first, with the count from before the oldest: the evidence an explanation
  * shows and a replay feeds again (ADR 0011). Kept in primitive arrays, a ring of fixed size per tracker, because there is
  * one per (target, location): as objects (a record, an Instant and boxed numbers each) they took 3.1 KB more per tracker,
- * five times the engine's heap at the benchmark's 50,000 trackers (docs/benchmarks.md). Adding a result allocates
+ * five times the engine's heap at the benchmark's 50,000 trackers (docs/benchmarks-history-2026-11.md). Adding a result allocates
  * nothing.
  */
 final class RecentResults {

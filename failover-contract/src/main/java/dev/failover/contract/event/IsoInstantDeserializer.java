@@ -13,7 +13,7 @@ import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 
 /**
  * Reads the instants this contract writes ({@code 2026-11-22T21:40:05.123456Z}) without {@code DateTimeFormatter}, which
- * was a fifth of the decision-service's decoding time at 38k results/s (docs/benchmarks.md). Only the exact UTC form
+ * was a fifth of the decision-service's decoding time at 38k results/s (docs/benchmarks-history-2026-11.md). Only the exact UTC form
  * with a four-digit year, seconds 00–59 and up to nine fraction digits takes this path; every other string or token
  * goes to Jackson's own {@link InstantDeserializer}, so what is accepted, what is refused and the error messages are
  * Jackson's as before.
