@@ -22,8 +22,12 @@ import dev.failover.actuator.messaging.PartitionRestores;
 @ApplicationScoped
 public class DesiredStatesRestored implements HealthCheck {
 
+    private final DesiredStateRestorer restorer;
+
     @Inject
-    DesiredStateRestorer restorer;
+    DesiredStatesRestored(DesiredStateRestorer restorer) {
+        this.restorer = restorer;
+    }
 
     @Override
     public HealthCheckResponse call() {

@@ -31,15 +31,19 @@ public class ActuationPublisher {
 
     private static final Logger LOG = Logger.getLogger(ActuationPublisher.class);
 
+    private final ActuatorMetrics metrics;
+    private final RecentActuations recent;
+    private final ActuatorSettings settings;
+    private final MutinyEmitter<String> actuations;
+
     @Inject
-    ActuatorMetrics metrics;
-    @Inject
-    RecentActuations recent;
-    @Inject
-    ActuatorSettings settings;
-    @Inject
-    @Channel("actuations")
-    MutinyEmitter<String> actuations;
+    ActuationPublisher(ActuatorMetrics metrics, RecentActuations recent, ActuatorSettings settings,
+            @Channel("actuations") MutinyEmitter<String> actuations) {
+        this.metrics = metrics;
+        this.recent = recent;
+        this.settings = settings;
+        this.actuations = actuations;
+    }
 
     public void publish(ActuationResult result) {
         metrics.stepFinished(result);

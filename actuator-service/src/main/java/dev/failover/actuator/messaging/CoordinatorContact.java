@@ -35,12 +35,16 @@ public class CoordinatorContact {
     private static final long SAMPLE_MILLIS = 200;
     private static final String GROUP = "consumer-coordinator-metrics";
 
+    private final KafkaClientService kafkaClients;
+    private final CoordinatorLease lease;
+    private final ActuatorMetrics metrics;
+
     @Inject
-    KafkaClientService kafkaClients;
-    @Inject
-    CoordinatorLease lease;
-    @Inject
-    ActuatorMetrics metrics;
+    CoordinatorContact(KafkaClientService kafkaClients, CoordinatorLease lease, ActuatorMetrics metrics) {
+        this.kafkaClients = kafkaClients;
+        this.lease = lease;
+        this.metrics = metrics;
+    }
 
     private ScheduledExecutorService sampler;
     private double lastTotal = Double.NaN;

@@ -58,18 +58,23 @@ public class DecisionListener {
 
     private static final Logger LOG = Logger.getLogger(DecisionListener.class);
 
+    private final Reconciler reconciler;
+    private final ReconcileLoop loop;
+    private final KafkaDesiredStore store;
+    private final ActuatorMetrics metrics;
+    private final ActuatorSettings settings;
+    private final DesiredStateRestorer ownership;
+
     @Inject
-    Reconciler reconciler;
-    @Inject
-    ReconcileLoop loop;
-    @Inject
-    KafkaDesiredStore store;
-    @Inject
-    ActuatorMetrics metrics;
-    @Inject
-    ActuatorSettings settings;
-    @Inject
-    DesiredStateRestorer ownership;
+    DecisionListener(Reconciler reconciler, ReconcileLoop loop, KafkaDesiredStore store, ActuatorMetrics metrics,
+            ActuatorSettings settings, DesiredStateRestorer ownership) {
+        this.reconciler = reconciler;
+        this.loop = loop;
+        this.store = store;
+        this.metrics = metrics;
+        this.settings = settings;
+        this.ownership = ownership;
+    }
 
     /** How an attempt to store a decision's desired state ended. */
     enum Stored {

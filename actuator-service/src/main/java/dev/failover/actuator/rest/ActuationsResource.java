@@ -33,8 +33,12 @@ import dev.failover.contract.event.ActuationResult;
 @Produces(MediaType.APPLICATION_JSON)
 public class ActuationsResource {
 
+    private final RecentActuations recent;
+
     @Inject
-    RecentActuations recent;
+    ActuationsResource(RecentActuations recent) {
+        this.recent = recent;
+    }
 
     @GET
     @RolesAllowed({ GroupsResource.VIEWER, GroupsResource.OPERATOR })

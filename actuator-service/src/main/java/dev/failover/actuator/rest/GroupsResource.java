@@ -165,16 +165,21 @@ public class GroupsResource {
     static final int MAX_REASON = 500;
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(GroupsResource.class);
 
+    private final Reconciler reconciler;
+    private final ReconcileLoop loop;
+    private final io.quarkus.security.identity.SecurityIdentity identity;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
+    private final Topology topology;
+
     @Inject
-    Reconciler reconciler;
-    @Inject
-    ReconcileLoop loop;
-    @Inject
-    io.quarkus.security.identity.SecurityIdentity identity;
-    @Inject
-    com.fasterxml.jackson.databind.ObjectMapper json;
-    @Inject
-    Topology topology;
+    GroupsResource(Reconciler reconciler, ReconcileLoop loop, io.quarkus.security.identity.SecurityIdentity identity,
+            com.fasterxml.jackson.databind.ObjectMapper json, Topology topology) {
+        this.reconciler = reconciler;
+        this.loop = loop;
+        this.identity = identity;
+        this.json = json;
+        this.topology = topology;
+    }
 
     @GET
     @RolesAllowed({ VIEWER, OPERATOR })

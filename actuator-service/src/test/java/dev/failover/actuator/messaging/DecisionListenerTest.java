@@ -98,36 +98,31 @@ class DecisionListenerTest {
     final HeldStore store = new HeldStore();
     final List<ActuationResult> results = new CopyOnWriteArrayList<>();
     final AtomicBoolean owned = new AtomicBoolean(true);
-    final DecisionListener listener = new DecisionListener();
+    final Reconciler reconciler = new Reconciler(TOPOLOGY, new DryRunDnsProvider(Routing.SINGLE), Scalers.none(),
+            new TrafficPlan(Routing.SINGLE, 100, List.of()), store, results::add, Clock.systemUTC(), RECONCILE);
+    final ReconcileLoop loop = new ReconcileLoop(reconciler, 1, RECONCILE.backoff());
+    final DecisionListener listener = new DecisionListener(reconciler, loop, store,
+            new ActuatorMetrics(new SimpleMeterRegistry()), new ActuatorSettings(TOPOLOGY, null, RECONCILE, null, 1,
+                    TestSigningKeys.shared().trustedKeys(), 30, TestDesiredStores.signing(false)),
+            new DesiredStateRestorer() {
+                @Override
+                public CompletionStage<Boolean> whenRestored(int partition) {
+                    return CompletableFuture.completedFuture(true);
+                }
+
+                @Override
+                public boolean owns(int partition) {
+                    return owned.get();
+                }
+            });
     final List<String> acked = new CopyOnWriteArrayList<>();
     final AtomicReference<Throwable> nacked = new AtomicReference<>();
-
-    DecisionListenerTest() {
-        listener.reconciler = new Reconciler(TOPOLOGY, new DryRunDnsProvider(Routing.SINGLE), Scalers.none(),
-                new TrafficPlan(Routing.SINGLE, 100, List.of()), store, results::add, Clock.systemUTC(), RECONCILE);
-        listener.loop = new ReconcileLoop(listener.reconciler, 1, RECONCILE.backoff());
-        listener.store = store;
-        listener.metrics = new ActuatorMetrics(new SimpleMeterRegistry());
-        listener.settings = new ActuatorSettings(TOPOLOGY, null, RECONCILE, null, 1, TestSigningKeys.shared().trustedKeys(), 30,
-                TestDesiredStores.signing(false));
-        listener.ownership = new DesiredStateRestorer() {
-            @Override
-            public CompletionStage<Boolean> whenRestored(int partition) {
-                return CompletableFuture.completedFuture(true);
-            }
-
-            @Override
-            public boolean owns(int partition) {
-                return owned.get();
-            }
-        };
-    }
 
     @AfterEach
     void stop() {
         store.release.countDown();
         listener.stop();
-        listener.loop.close();
+        loop.close();
         store.close();
     }
 

@@ -36,15 +36,19 @@ public class CommandService {
     private static final Logger LOG = Logger.getLogger(CommandService.class);
 
     /** Signed records (ADR 0009): the owning instance refuses a command without a trusted signature. */
+    private final MutinyEmitter<String> commands;
+    private final ControlMessageKeys keys;
+    private final StateDirectory directory;
+    private final DecisionServiceConfig config;
+
     @Inject
-    @Channel("commands")
-    MutinyEmitter<String> commands;
-    @Inject
-    ControlMessageKeys keys;
-    @Inject
-    StateDirectory directory;
-    @Inject
-    DecisionServiceConfig config;
+    CommandService(@Channel("commands") MutinyEmitter<String> commands, ControlMessageKeys keys,
+            StateDirectory directory, DecisionServiceConfig config) {
+        this.commands = commands;
+        this.keys = keys;
+        this.directory = directory;
+        this.config = config;
+    }
 
     /**
      * @param key the caller's idempotency key: a retry of the same command with the same key is that command, acted on

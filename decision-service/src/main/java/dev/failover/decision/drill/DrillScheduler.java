@@ -33,14 +33,18 @@ public class DrillScheduler {
     public static final String PRINCIPAL = "drill-scheduler";
     private static final Logger LOG = Logger.getLogger(DrillScheduler.class);
 
+    private final Scheduler scheduler;
+    private final Topology topology;
+    private final GroupOwnership ownership;
+    private final CommandService commands;
+
     @Inject
-    Scheduler scheduler;
-    @Inject
-    Topology topology;
-    @Inject
-    GroupOwnership ownership;
-    @Inject
-    CommandService commands;
+    DrillScheduler(Scheduler scheduler, Topology topology, GroupOwnership ownership, CommandService commands) {
+        this.scheduler = scheduler;
+        this.topology = topology;
+        this.ownership = ownership;
+        this.commands = commands;
+    }
 
     void schedule(@Observes StartupEvent event) {
         for (FailoverGroup group : topology.groups()) {

@@ -26,14 +26,18 @@ import dev.failover.decision.view.GroupReader;
 @ApplicationScoped
 public class GroupsReadable implements HealthCheck {
 
+    private final DecisionEngine engine;
+    private final GroupReader reader;
+    private final GroupOwnership ownership;
+    private final StateDirectory directory;
+
     @Inject
-    DecisionEngine engine;
-    @Inject
-    GroupReader reader;
-    @Inject
-    GroupOwnership ownership;
-    @Inject
-    StateDirectory directory;
+    GroupsReadable(DecisionEngine engine, GroupReader reader, GroupOwnership ownership, StateDirectory directory) {
+        this.engine = engine;
+        this.reader = reader;
+        this.ownership = ownership;
+        this.directory = directory;
+    }
 
     @Override
     public HealthCheckResponse call() {

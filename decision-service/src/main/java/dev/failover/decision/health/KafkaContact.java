@@ -64,10 +64,14 @@ public class KafkaContact {
         }
     }
 
+    private final KafkaClientProperties kafka;
+    private final DecisionServiceConfig config;
+
     @Inject
-    KafkaClientProperties kafka;
-    @Inject
-    DecisionServiceConfig config;
+    KafkaContact(KafkaClientProperties kafka, DecisionServiceConfig config) {
+        this.kafka = kafka;
+        this.config = config;
+    }
 
     private final Clock clock = Clock.systemUTC();
     private final AtomicReference<Contact> contact = new AtomicReference<>(Contact.UNKNOWN);

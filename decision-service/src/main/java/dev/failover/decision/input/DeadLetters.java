@@ -26,11 +26,14 @@ public class DeadLetters {
 
     private static final Logger LOG = Logger.getLogger(DeadLetters.class);
 
+    private final MutinyEmitter<String> emitter;
+    private final DecisionMetrics metrics;
+
     @Inject
-    @Channel("dead-letters")
-    MutinyEmitter<String> emitter;
-    @Inject
-    DecisionMetrics metrics;
+    DeadLetters(@Channel("dead-letters") MutinyEmitter<String> emitter, DecisionMetrics metrics) {
+        this.emitter = emitter;
+        this.metrics = metrics;
+    }
 
     public Uni<Void> send(String topic, String key, String value, String reason) {
         LOG.warnf("dead-lettering a record of %s (key %s): %s", topic, key, reason);

@@ -68,20 +68,25 @@ public class InputListener {
 
     private static final Logger LOG = Logger.getLogger(InputListener.class);
 
+    private final DecisionEngine engine;
+    private final DecisionPublisher publisher;
+    private final DeadLetters deadLetters;
+    private final DecisionMetrics metrics;
+    private final GroupOwnership ownership;
+    private final ControlMessageKeys keys;
+    private final KafkaClientService kafkaClients;
+
     @Inject
-    DecisionEngine engine;
-    @Inject
-    DecisionPublisher publisher;
-    @Inject
-    DeadLetters deadLetters;
-    @Inject
-    DecisionMetrics metrics;
-    @Inject
-    GroupOwnership ownership;
-    @Inject
-    ControlMessageKeys keys;
-    @Inject
-    KafkaClientService kafkaClients;
+    InputListener(DecisionEngine engine, DecisionPublisher publisher, DeadLetters deadLetters, DecisionMetrics metrics,
+            GroupOwnership ownership, ControlMessageKeys keys, KafkaClientService kafkaClients) {
+        this.engine = engine;
+        this.publisher = publisher;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.ownership = ownership;
+        this.keys = keys;
+        this.kafkaClients = kafkaClients;
+    }
 
     static final String CHANNEL = "decision-inputs";
 

@@ -36,12 +36,16 @@ public class Ticker {
     /** Publications the ticker runs at once for the groups of one partition. */
     static final int MAX_IN_FLIGHT_PER_PARTITION = 64;
 
+    private final DecisionEngine engine;
+    private final GroupOwnership ownership;
+    private final DecisionPublisher publisher;
+
     @Inject
-    DecisionEngine engine;
-    @Inject
-    GroupOwnership ownership;
-    @Inject
-    DecisionPublisher publisher;
+    Ticker(DecisionEngine engine, GroupOwnership ownership, DecisionPublisher publisher) {
+        this.engine = engine;
+        this.ownership = ownership;
+        this.publisher = publisher;
+    }
 
     /** Groups with a publication the ticker started and that has not finished. */
     private final Set<String> publishing = ConcurrentHashMap.newKeySet();

@@ -27,14 +27,19 @@ public class LocationClockGauges {
     /** {@code failover.clock-skew-tolerance}, so the alert compares with what this instance enforces. */
     public static final String CLOCK_SKEW_TOLERANCE = "failover.decision.clock.skew.tolerance";
 
+    private final DecisionEngine engine;
+    private final Topology topology;
+    private final DecisionServiceConfig config;
+    private final MeterRegistry registry;
+
     @Inject
-    DecisionEngine engine;
-    @Inject
-    Topology topology;
-    @Inject
-    DecisionServiceConfig config;
-    @Inject
-    MeterRegistry registry;
+    LocationClockGauges(DecisionEngine engine, Topology topology, DecisionServiceConfig config,
+            MeterRegistry registry) {
+        this.engine = engine;
+        this.topology = topology;
+        this.config = config;
+        this.registry = registry;
+    }
 
     void register(@Observes StartupEvent event) {
         double tolerance = config.clockSkewTolerance().toMillis() / 1000.0;

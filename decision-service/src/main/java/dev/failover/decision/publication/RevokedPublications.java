@@ -16,8 +16,12 @@ import dev.failover.decision.ownership.PartitionsRevoked;
 @ApplicationScoped
 class RevokedPublications {
 
+    private final DecisionPublisher publisher;
+
     @Inject
-    DecisionPublisher publisher;
+    RevokedPublications(DecisionPublisher publisher) {
+        this.publisher = publisher;
+    }
 
     void revoked(@Observes @Priority(PartitionsRevoked.PUBLICATION) PartitionsRevoked revoked) {
         revoked.groups().forEach(publisher::discardUnpublished);

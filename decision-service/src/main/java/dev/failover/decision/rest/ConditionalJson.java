@@ -23,8 +23,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 @ApplicationScoped
 public class ConditionalJson {
 
+    private final ObjectMapper mapper;
+
     @Inject
-    ObjectMapper mapper;
+    ConditionalJson(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
 
     /** 304 when the request's {@code If-None-Match} names these bytes, else 200 with them and their tag. */
     public Response answer(Request request, Object body) {

@@ -68,14 +68,18 @@ public class GroupsResource {
     static final String VIEWER = "failover-viewer";
     static final String OPERATOR = "failover-operator";
 
+    private final GroupReader reader;
+    private final CommandService commands;
+    private final ConditionalJson json;
+    private final Topology topology;
+
     @Inject
-    GroupReader reader;
-    @Inject
-    CommandService commands;
-    @Inject
-    ConditionalJson json;
-    @Inject
-    Topology topology;
+    GroupsResource(GroupReader reader, CommandService commands, ConditionalJson json, Topology topology) {
+        this.reader = reader;
+        this.commands = commands;
+        this.json = json;
+        this.topology = topology;
+    }
     @Context
     SecurityContext security;
 

@@ -35,12 +35,16 @@ import dev.failover.decision.view.GroupReader;
 @SecurityRequirement(name = "jwt")
 public class SessionResource {
 
+    private final GroupReader reader;
+    private final DecisionServiceConfig config;
+    private final KafkaContact kafka;
+
     @Inject
-    GroupReader reader;
-    @Inject
-    DecisionServiceConfig config;
-    @Inject
-    KafkaContact kafka;
+    SessionResource(GroupReader reader, DecisionServiceConfig config, KafkaContact kafka) {
+        this.reader = reader;
+        this.config = config;
+        this.kafka = kafka;
+    }
     @Context
     SecurityContext security;
 

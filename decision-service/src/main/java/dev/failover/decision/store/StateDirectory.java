@@ -62,14 +62,18 @@ public class StateDirectory {
     private volatile String notReadToEnd = "reading " + Topics.DECISION_STATE + " to its end";
     private volatile Thread firstRead;
 
+    private final ControlMessageKeys keys;
+    private final DecisionMetrics metrics;
+    private final KafkaClientProperties kafka;
+    private final TopicSetup topics;
+
     @Inject
-    ControlMessageKeys keys;
-    @Inject
-    DecisionMetrics metrics;
-    @Inject
-    KafkaClientProperties kafka;
-    @Inject
-    TopicSetup topics;
+    StateDirectory(ControlMessageKeys keys, DecisionMetrics metrics, KafkaClientProperties kafka, TopicSetup topics) {
+        this.keys = keys;
+        this.metrics = metrics;
+        this.kafka = kafka;
+        this.topics = topics;
+    }
 
     void readToEnd(@Observes StartupEvent event) {
         firstRead = new Thread(this::readToEndUntilDone, "state-directory-first-read");

@@ -35,14 +35,18 @@ public class StateLoader {
     private static final Logger LOG = Logger.getLogger(StateLoader.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
+    private final DecisionEngine engine;
+    private final KafkaClientProperties kafka;
+    private final ControlMessageKeys keys;
+    private final DecisionMetrics metrics;
+
     @Inject
-    DecisionEngine engine;
-    @Inject
-    KafkaClientProperties kafka;
-    @Inject
-    ControlMessageKeys keys;
-    @Inject
-    DecisionMetrics metrics;
+    StateLoader(DecisionEngine engine, KafkaClientProperties kafka, ControlMessageKeys keys, DecisionMetrics metrics) {
+        this.engine = engine;
+        this.kafka = kafka;
+        this.keys = keys;
+        this.metrics = metrics;
+    }
 
     public void restore(Collection<Integer> partitions) {
         if (partitions.isEmpty()) {

@@ -58,10 +58,14 @@ public class TopicSetup {
     static final String REPLICATION_KEY = "failover.topics.replication-factor";
     static final List<String> DEAD_LETTERS = List.of(Topics.PROBE_RESULTS_DLQ, Topics.COMMANDS_DLQ, Topics.ACTUATIONS_DLQ);
 
+    private final DecisionServiceConfig config;
+    private final KafkaClientProperties kafka;
+
     @Inject
-    DecisionServiceConfig config;
-    @Inject
-    KafkaClientProperties kafka;
+    TopicSetup(DecisionServiceConfig config, KafkaClientProperties kafka) {
+        this.config = config;
+        this.kafka = kafka;
+    }
 
     private final CompletableFuture<Integer> partitions = new CompletableFuture<>();
 

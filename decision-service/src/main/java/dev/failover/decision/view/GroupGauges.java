@@ -59,14 +59,18 @@ public class GroupGauges {
     /** 1 while this instance decides the group (owns its partition), else 0: shows how groups are shared. */
     public static final String OWNED = "failover.decision.group.owned";
 
+    private final GroupReader reader;
+    private final MeterRegistry registry;
+    private final Topology topology;
+    private final GroupOwnership ownership;
+
     @Inject
-    GroupReader reader;
-    @Inject
-    MeterRegistry registry;
-    @Inject
-    Topology topology;
-    @Inject
-    GroupOwnership ownership;
+    GroupGauges(GroupReader reader, MeterRegistry registry, Topology topology, GroupOwnership ownership) {
+        this.reader = reader;
+        this.registry = registry;
+        this.topology = topology;
+        this.ownership = ownership;
+    }
 
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 

@@ -26,16 +26,21 @@ import dev.failover.kafka.TopicToEndReader;
 @ApplicationScoped
 public class GroupReader {
 
+    private final DecisionEngine engine;
+    private final GroupOwnership ownership;
+    private final StateDirectory directory;
+    private final TopicSetup topics;
+    private final KafkaClientProperties kafka;
+
     @Inject
-    DecisionEngine engine;
-    @Inject
-    GroupOwnership ownership;
-    @Inject
-    StateDirectory directory;
-    @Inject
-    TopicSetup topics;
-    @Inject
-    KafkaClientProperties kafka;
+    GroupReader(DecisionEngine engine, GroupOwnership ownership, StateDirectory directory, TopicSetup topics,
+            KafkaClientProperties kafka) {
+        this.engine = engine;
+        this.ownership = ownership;
+        this.directory = directory;
+        this.topics = topics;
+        this.kafka = kafka;
+    }
 
     private static final Duration EXPLANATION_READ_TIMEOUT = Duration.ofSeconds(10);
     private final ReentrantLock persistedRead = new ReentrantLock();

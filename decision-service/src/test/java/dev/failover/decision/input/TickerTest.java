@@ -64,12 +64,11 @@ class TickerTest {
     final DecisionEngine engine = new DecisionEngine(TopologyLoader.parse(TestTopology.yaml(GROUPS), "test"), clock,
             () -> "d-1", Duration.ofSeconds(5));
     final StuckPublisher publisher = new StuckPublisher();
-    final Ticker ticker = new Ticker();
+    final Ticker ticker = new Ticker(engine, ownsEveryGroup(), publisher);
 
-    TickerTest() {
-        ticker.engine = engine;
-        ticker.publisher = publisher;
-        ticker.ownership = new GroupOwnership() {
+    /** An instance that owns every group of {@link #GROUPS}, over three partitions. */
+    static GroupOwnership ownsEveryGroup() {
+        return new GroupOwnership() {
             @Override
             public List<String> ownedGroups() {
                 return GROUPS;

@@ -13,11 +13,6 @@ public final class StateLoaders {
 
     public static StateLoader of(DecisionEngine engine, KafkaClientProperties kafka, ControlMessageKeys keys,
             DecisionMetrics metrics) {
-        StateLoader loader = new StateLoader();
-        loader.engine = engine;
-        loader.kafka = kafka;
-        loader.keys = keys;
-        loader.metrics = metrics;
-        return loader;
+        return new StateLoader(engine, kafka, keys, metrics);
     }
 }

@@ -134,11 +134,7 @@ class StoredStateSigningTest {
 
     DecisionEngine restored(ControlMessageKeys with) {
         DecisionEngine fresh = new DecisionEngine(running.topology(), Clock.systemUTC(), () -> "x", Duration.ofSeconds(5));
-        StateLoader loader = new StateLoader();
-        loader.engine = fresh;
-        loader.kafka = kafka;
-        loader.keys = with;
-        loader.metrics = metrics;
+        StateLoader loader = new StateLoader(fresh, kafka, with, metrics);
         loader.restore(List.of(KeyPartitions.partitionOf(TestTopology.GROUP, topics.partitions())));
         return fresh;
     }

@@ -203,11 +203,8 @@ public final class TakeoverBenchmark {
     }
 
     private static StateLoader loader(String bootstrap, Topology topology) {
-        StateLoader loader = new StateLoader();
-        loader.engine = new DecisionEngine(topology, java.time.Clock.systemUTC(), () -> "d", Duration.ofSeconds(5));
-        loader.kafka = KafkaClientProperties.bootstrap(bootstrap);
-        loader.keys = new ControlMessageKeys(TestSigningKeys.shared().signer(), TestSigningKeys.shared().trustedKeys());
-        loader.metrics = new DecisionMetrics(new SimpleMeterRegistry());
-        return loader;
+        return new StateLoader(new DecisionEngine(topology, java.time.Clock.systemUTC(), () -> "d", Duration.ofSeconds(5)),
+                KafkaClientProperties.bootstrap(bootstrap), new ControlMessageKeys(TestSigningKeys.shared().signer(),
+                        TestSigningKeys.shared().trustedKeys()), new DecisionMetrics(new SimpleMeterRegistry()));
     }
 }

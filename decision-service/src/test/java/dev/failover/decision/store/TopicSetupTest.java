@@ -39,13 +39,10 @@ class TopicSetupTest {
     }
 
     private static TopicSetup setUp(Optional<Short> replication) {
-        TopicSetup setup = new TopicSetup();
-        setup.kafka = new KafkaClientProperties(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                KafkaBrokerResource.broker().bootstrapServers()));
         DecisionServiceConfig.Topics topics = proxy(DecisionServiceConfig.Topics.class,
                 Map.of("partitions", 3, "replicationFactor", replication));
-        setup.config = proxy(DecisionServiceConfig.class, Map.of("topics", topics));
-        return setup;
+        return new TopicSetup(proxy(DecisionServiceConfig.class, Map.of("topics", topics)), new KafkaClientProperties(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokerResource.broker().bootstrapServers())));
     }
 
     /** A config interface answering only the methods named. */

@@ -126,17 +126,13 @@ class StateRecoveryTest {
     }
 
     GroupReader notOwningReader() {
-        GroupReader reader = new GroupReader();
-        reader.engine = running;
-        reader.topics = topics;
-        reader.kafka = kafka;
-        reader.ownership = new GroupOwnership() {
+        GroupOwnership ownsNothing = new GroupOwnership() {
             @Override
             public boolean owns(String group) {
                 return false;
             }
         };
-        return reader;
+        return new GroupReader(running, ownsNothing, null, topics, kafka);
     }
 
     @Test

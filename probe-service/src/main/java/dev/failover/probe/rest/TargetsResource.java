@@ -48,12 +48,16 @@ public class TargetsResource {
     public record DependencyDetail(String dependency, ProbeSpec probe, List<ProbeResult> recentResults) {
     }
 
+    private final TopologyHolder topology;
+    private final LatestResults latest;
+    private final ProbeSettings config;
+
     @Inject
-    TopologyHolder topology;
-    @Inject
-    LatestResults latest;
-    @Inject
-    ProbeSettings config;
+    TargetsResource(TopologyHolder topology, LatestResults latest, ProbeSettings config) {
+        this.topology = topology;
+        this.latest = latest;
+        this.config = config;
+    }
 
     @GET
     public List<TargetView> list() {

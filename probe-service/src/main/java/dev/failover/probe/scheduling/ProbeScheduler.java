@@ -43,18 +43,23 @@ public class ProbeScheduler {
 
     private static final Logger LOG = Logger.getLogger(ProbeScheduler.class);
 
+    private final TopologyHolder topology;
+    private final ProbeSettings config;
+    private final ProbeResultPublisher publisher;
+    private final ProbeMetrics metrics;
+    private final LatestResults latest;
+    private final Vertx vertx;
+
     @Inject
-    TopologyHolder topology;
-    @Inject
-    ProbeSettings config;
-    @Inject
-    ProbeResultPublisher publisher;
-    @Inject
-    ProbeMetrics metrics;
-    @Inject
-    LatestResults latest;
-    @Inject
-    Vertx vertx;
+    ProbeScheduler(TopologyHolder topology, ProbeSettings config, ProbeResultPublisher publisher, ProbeMetrics metrics,
+            LatestResults latest, Vertx vertx) {
+        this.topology = topology;
+        this.config = config;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.latest = latest;
+        this.vertx = vertx;
+    }
 
     private ScheduledExecutorService ticker;
     private ExecutorService io;
