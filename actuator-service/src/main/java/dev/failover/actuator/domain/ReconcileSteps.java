@@ -2,6 +2,7 @@ package dev.failover.actuator.domain;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 import dev.failover.actuator.domain.ReconcileStep.Next;
@@ -49,27 +50,27 @@ final class ReconcileSteps {
      * returns when the group wants its next pass.
      */
     static Duration run(Pass start, Backends use, UnaryOperator<Pass> applied) {
-        Pass pass = start;
-        for (ReconcileStep step : IN_ORDER) {
-            Next next = step.apply(pass, use);
-            pass = applied.apply(next.pass());
-            if (next instanceof Next.Done done) {
-                return done.after();
-            }
-        }
-        throw new IllegalStateException("no step ended the pass; the last one, WriteRecord, always does");
+        return fold(IN_ORDER, start, use, applied).orElseThrow(() -> new IllegalStateException(
+                "no step ended the pass; the last one, WriteRecord, always does"));
     }
 
     /** A blocked group's pass ({@link #WHILE_BLOCKED}); returns when the group wants its next pass: a resync later. */
     static Duration guard(Pass start, Backends use, UnaryOperator<Pass> applied) {
+        fold(WHILE_BLOCKED, start, use, applied);
+        return use.settings().resync();
+    }
+
+    /** The steps in order until one ends the pass (its wish for the next pass), each one's effects applied after it. */
+    private static Optional<Duration> fold(List<ReconcileStep> steps, Pass start, Backends use,
+            UnaryOperator<Pass> applied) {
         Pass pass = start;
-        for (ReconcileStep step : WHILE_BLOCKED) {
+        for (ReconcileStep step : steps) {
             Next next = step.apply(pass, use);
             pass = applied.apply(next.pass());
-            if (next instanceof Next.Done) {
-                break;
+            if (next instanceof Next.Done done) {
+                return Optional.of(done.after());
             }
         }
-        return use.settings().resync();
+        return Optional.empty();
     }
 }
