@@ -45,7 +45,9 @@ public final class PackageLayers {
         }
         packages.stream().filter(p -> !layers.contains(p))
                 .forEach(p -> found.add("package " + p + " has no place in the layers"));
-        Pattern reference = Pattern.compile("\\b" + Pattern.quote(root) + "\\.([a-z][a-z0-9]*)\\.[A-Z*]");
+        // a class of a package or of any package inside it: x.low.Low and x.low.inner.Deep both belong to low
+        Pattern reference = Pattern.compile(
+                "\\b" + Pattern.quote(root) + "\\.([a-z][a-z0-9]*)(?:\\.[a-z][a-z0-9]*)*\\.[A-Z*]");
         Set<String> upward = new TreeSet<>();
         for (String from : packages) {
             for (Path source : sources(dir.resolve(from))) {

@@ -65,6 +65,16 @@ class PackageLayersTest {
                 .isInstanceOf(AssertionError.class).hasMessageContaining("low -> high");
     }
 
+    @Test
+    void aClassOfAPackageInsideAnUpperOneIsNamedToo(@TempDir Path sources) throws IOException {
+        write(sources, "high/inner/Deep.java", "package x.high.inner;\nclass Deep { }\n");
+        write(sources, "low/Low.java", "package x.low;\nimport x.high.inner.Deep;\nclass Low { Deep d; }\n");
+        write(sources, "low/Other.java", "package x.low;\nclass Other { x.high.inner.Deep d; }\n");
+
+        assertThat(PackageLayers.violations(sources, "x", List.of("high", "low")))
+                .containsExactly("low -> high (low/Low.java)", "low -> high (low/Other.java)");
+    }
+
     private static void write(Path sources, String file, String text) throws IOException {
         Path path = sources.resolve("x").resolve(file);
         Files.createDirectories(path.getParent());
