@@ -6,7 +6,7 @@ import java.util.Map;
 import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.dns.ArcSettings;
 import dev.failover.actuator.dns.DnsSettings;
-import dev.failover.actuator.domain.ReconcileSettings;
+import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.scaling.ScalingSettings;
 import dev.failover.actuator.state.DesiredStateSigning;
 import dev.failover.contract.signing.TrustedKeys;

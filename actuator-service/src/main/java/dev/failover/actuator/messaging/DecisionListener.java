@@ -22,8 +22,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import dev.failover.actuator.config.ActuatorSettings;
-import dev.failover.actuator.domain.GroupReconciler;
-import dev.failover.actuator.domain.Reconciler;
+import dev.failover.actuator.domain.reconcile.Offer;
+import dev.failover.actuator.domain.reconcile.Reconciler;
 import dev.failover.actuator.metrics.ActuatorMetrics;
 import dev.failover.actuator.state.KafkaDesiredStore;
 import dev.failover.contract.event.ActuationResult;
@@ -173,7 +173,7 @@ public class DecisionListener {
     }
 
     private CompletionStage<Void> act(Message<String> message, Decision decision, int partition) {
-        if (!(reconciler.offer(decision) instanceof GroupReconciler.Offer.Accepted accepted)) {
+        if (!(reconciler.offer(decision) instanceof Offer.Accepted accepted)) {
             return message.ack();
         }
         loop.trigger(decision.group()); // the pass starts from the in-memory desired state while it is being stored
@@ -216,7 +216,7 @@ public class DecisionListener {
      * Stores until stored, as long as the partition is owned here: an instance that lost it (a zombie back from a
      * network cut) must not write a desired state the new owner has moved past.
      */
-    private Stored storeUntilStored(GroupReconciler.Offer.Accepted accepted, int partition) {
+    private Stored storeUntilStored(Offer.Accepted accepted, int partition) {
         for (int attempt = 1;; attempt++) {
             if (!ownership.owns(partition)) {
                 return Stored.NOT_OWNER;

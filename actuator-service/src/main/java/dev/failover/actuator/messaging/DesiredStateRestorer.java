@@ -20,8 +20,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 import dev.failover.actuator.config.ActuatorSettings;
-import dev.failover.actuator.domain.DesiredState;
-import dev.failover.actuator.domain.Reconciler;
+import dev.failover.actuator.domain.model.DesiredState;
+import dev.failover.actuator.domain.reconcile.Reconciler;
 import dev.failover.actuator.lease.CoordinatorLease;
 import dev.failover.actuator.state.KafkaDesiredStore;
 import dev.failover.contract.topology.FailoverGroup;

@@ -18,7 +18,7 @@ import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
-import dev.failover.actuator.domain.DesiredState;
+import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.contract.time.Backoff;
 
 /**

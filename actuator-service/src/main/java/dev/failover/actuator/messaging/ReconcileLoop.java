@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
-import dev.failover.actuator.domain.DesiredState;
-import dev.failover.actuator.domain.GroupReconciler;
-import dev.failover.actuator.domain.Reconciler;
+import dev.failover.actuator.domain.model.DesiredState;
+import dev.failover.actuator.domain.reconcile.Reconciler;
+import dev.failover.actuator.domain.reconcile.Watched;
 import dev.failover.contract.time.Backoff;
 import dev.failover.kafka.logging.GroupLogContext;
 
@@ -111,11 +111,11 @@ public final class ReconcileLoop implements AutoCloseable {
         Duration again;
         try (GroupLogContext logged = GroupLogContext.group(group)) {
             try {
-                Optional<GroupReconciler.Watched> watched = reconciler.watch(group);
+                Optional<Watched> watched = reconciler.watch(group);
                 if (watched.isPresent() && watched.get().passNow() && reconciler.drives(group)) {
                     trigger(group); // a second writer: the pass fences it after its ownership check
                 }
-                again = watched.map(GroupReconciler.Watched::next).orElse(null);
+                again = watched.map(Watched::next).orElse(null);
             } catch (RuntimeException | Error e) {
                 LOG.errorf(e, "database watch of group %s failed; watched again in %s", group, onError.after(1));
                 again = onError.after(1);

@@ -10,10 +10,10 @@ import java.util.function.ToDoubleFunction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import dev.failover.actuator.domain.Convergence;
-import dev.failover.actuator.domain.DataTier;
-import dev.failover.actuator.domain.GroupStatus;
-import dev.failover.actuator.domain.LossExposure;
+import dev.failover.actuator.domain.data.DataTier;
+import dev.failover.actuator.domain.data.LossExposure;
+import dev.failover.actuator.domain.model.Convergence;
+import dev.failover.actuator.domain.reconcile.GroupStatus;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;

@@ -26,13 +26,13 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.failover.actuator.database.Database;
-import dev.failover.actuator.domain.Convergence;
-import dev.failover.actuator.domain.DataTier;
-import dev.failover.actuator.domain.GroupReconciler;
-import dev.failover.actuator.domain.GroupStatus;
-import dev.failover.actuator.domain.LossExposure;
-import dev.failover.actuator.domain.Reconciler;
-import dev.failover.actuator.domain.StartCheck;
+import dev.failover.actuator.domain.data.DataTier;
+import dev.failover.actuator.domain.data.LossExposure;
+import dev.failover.actuator.domain.model.Convergence;
+import dev.failover.actuator.domain.model.DesiredState;
+import dev.failover.actuator.domain.reconcile.GroupStatus;
+import dev.failover.actuator.domain.reconcile.Reconciler;
+import dev.failover.actuator.domain.reconcile.StartCheck;
 import dev.failover.actuator.messaging.ReconcileLoop;
 import dev.failover.contract.topology.Topology;
 
@@ -108,7 +108,7 @@ public class GroupsResource {
             boolean initial = s.desired() == null && s.initialTarget() != null; // no decision yet: epoch 0 is desired
             return new GroupStatusView(s.group(), s.desired() == null ? (initial ? Long.valueOf(0) : null) : Long.valueOf(s.desired().epoch()),
                     s.desired() == null ? s.initialTarget() : s.desired().target(),
-                    s.desired() == null ? (initial ? GroupReconciler.INITIAL_DECISION_ID : null) : s.desired().decision().decisionId(),
+                    s.desired() == null ? (initial ? DesiredState.INITIAL_DECISION_ID : null) : s.desired().decision().decisionId(),
                     s.desired() == null ? null : s.desired().step(), status, attempt, detail, since,
                     s.unservedSince() == null ? 0 : Duration.between(s.unservedSince(), Instant.now()).toSeconds(), s.served(),
                     s.dataTier().nodes().entrySet().stream().map(e -> DatabaseNodeView.of(e.getKey(), e.getValue(),

@@ -25,8 +25,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
-import dev.failover.actuator.domain.DesiredState;
-import dev.failover.actuator.domain.DesiredStore;
+import dev.failover.actuator.domain.model.DesiredState;
+import dev.failover.actuator.domain.model.DesiredStore;
 import dev.failover.contract.event.Topics;
 import dev.failover.contract.signing.StoredStateTrust;
 import dev.failover.contract.signing.Verification;

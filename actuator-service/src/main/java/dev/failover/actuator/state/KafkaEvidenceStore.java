@@ -23,8 +23,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.failover.actuator.domain.DataTierEvidence;
-import dev.failover.actuator.domain.EvidenceStore;
+import dev.failover.actuator.domain.data.DataTierEvidence;
+import dev.failover.actuator.domain.data.EvidenceStore;
 import dev.failover.contract.event.Topics;
 import dev.failover.contract.signing.StoredStateTrust;
 import dev.failover.contract.signing.Verification;

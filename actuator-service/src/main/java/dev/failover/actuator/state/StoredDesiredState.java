@@ -3,7 +3,7 @@ package dev.failover.actuator.state;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import dev.failover.actuator.domain.DesiredState;
+import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.EventCodec;
 

@@ -26,7 +26,7 @@ import dev.failover.actuator.dns.ArcSettings;
 import dev.failover.actuator.dns.DnsSettings;
 import dev.failover.actuator.dns.Rfc2136Settings;
 import dev.failover.actuator.dns.Route53Settings;
-import dev.failover.actuator.domain.ReconcileSettings;
+import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.scaling.ScalingSettings;
 import dev.failover.contract.topology.ScalingRef;
 import dev.failover.kafka.security.KafkaSecurityCheck;

@@ -40,12 +40,12 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
 import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
-import dev.failover.actuator.domain.Convergence;
-import dev.failover.actuator.domain.DesiredState;
-import dev.failover.actuator.domain.DesiredStore;
-import dev.failover.actuator.domain.GroupReconciler;
-import dev.failover.actuator.domain.ReconcileSettings;
-import dev.failover.actuator.domain.TrafficPlan;
+import dev.failover.actuator.domain.model.Convergence;
+import dev.failover.actuator.domain.model.DesiredState;
+import dev.failover.actuator.domain.model.DesiredStore;
+import dev.failover.actuator.domain.model.ReconcileSettings;
+import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.reconcile.GroupReconciler;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;

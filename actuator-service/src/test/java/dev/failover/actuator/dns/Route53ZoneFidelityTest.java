@@ -12,10 +12,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.failover.actuator.domain.Convergence;
-import dev.failover.actuator.domain.GroupReconciler;
-import dev.failover.actuator.domain.ReconcileSettings;
-import dev.failover.actuator.domain.TrafficPlan;
+import dev.failover.actuator.domain.model.Convergence;
+import dev.failover.actuator.domain.model.ReconcileSettings;
+import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.reconcile.GroupReconciler;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;

@@ -26,7 +26,7 @@ import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.Test;
 
-import dev.failover.actuator.domain.DesiredState;
+import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.rest.ApiTokens;
 import dev.failover.actuator.state.KafkaDesiredStore;
 import dev.failover.actuator.state.TestDesiredStores;

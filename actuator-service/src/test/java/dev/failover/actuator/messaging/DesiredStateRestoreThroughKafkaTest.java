@@ -17,7 +17,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.failover.actuator.domain.DesiredState;
+import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.state.KafkaDesiredStore;
 import dev.failover.actuator.state.TestDesiredStores;
 import dev.failover.contract.event.ActuationResult;

@@ -9,7 +9,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import dev.failover.actuator.config.ActuatorSettings;
-import dev.failover.actuator.domain.DesiredState;
+import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.metrics.ActuatorMetrics;
 import dev.failover.actuator.state.KafkaDesiredStore;
 import dev.failover.kafka.KafkaClientProperties;

@@ -18,11 +18,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.failover.actuator.database.Database;
-import dev.failover.actuator.domain.Convergence;
-import dev.failover.actuator.domain.DataTier;
-import dev.failover.actuator.domain.DatabaseStepTest;
-import dev.failover.actuator.domain.GroupStatus;
-import dev.failover.actuator.domain.LossExposure;
+import dev.failover.actuator.domain.reconcile.DatabaseStepTest;
+import dev.failover.actuator.domain.data.DataTier;
+import dev.failover.actuator.domain.data.LossExposure;
+import dev.failover.actuator.domain.model.Convergence;
+import dev.failover.actuator.domain.reconcile.GroupStatus;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;

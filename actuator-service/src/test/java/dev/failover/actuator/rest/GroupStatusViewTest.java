@@ -9,12 +9,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.failover.actuator.database.Database;
-
-import dev.failover.actuator.domain.Convergence;
-import dev.failover.actuator.domain.DataTier;
-import dev.failover.actuator.domain.GroupReconciler;
-import dev.failover.actuator.domain.GroupStatus;
-import dev.failover.actuator.domain.LossExposure;
+import dev.failover.actuator.domain.data.DataTier;
+import dev.failover.actuator.domain.data.LossExposure;
+import dev.failover.actuator.domain.model.Convergence;
+import dev.failover.actuator.domain.model.DesiredState;
+import dev.failover.actuator.domain.reconcile.GroupStatus;
 import dev.failover.actuator.rest.GroupsResource.GroupStatusView;
 
 /** The view of a group, for every state a status can be in. */
@@ -36,7 +35,7 @@ class GroupStatusViewTest {
                 "primary"));
         assertThat(view.desiredEpoch()).isZero();
         assertThat(view.desiredTarget()).isEqualTo("primary");
-        assertThat(view.decisionId()).isEqualTo(GroupReconciler.INITIAL_DECISION_ID);
+        assertThat(view.decisionId()).isEqualTo(DesiredState.INITIAL_DECISION_ID);
     }
 
     @Test

@@ -14,7 +14,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-import dev.failover.actuator.domain.DataTierEvidence;
+import dev.failover.actuator.domain.data.DataTierEvidence;
 import dev.failover.contract.event.Topics;
 import dev.failover.contract.signing.Verification;
 import dev.failover.kafka.KafkaClientProperties;

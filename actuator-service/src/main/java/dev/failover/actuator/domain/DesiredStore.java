@@ -1,8 +1,0 @@
-package dev.failover.actuator.domain;
-
-/** Where desired states are kept durably (a compacted Kafka topic in production). */
-public interface DesiredStore {
-
-    /** Returns once the state is stored durably; throws when it cannot be. */
-    void save(DesiredState state);
-}

@@ -1,0 +1,262 @@
+package dev.failover.actuator.domain.data;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.failover.actuator.database.Database;
+
+/**
+ * One group's data-tier facts as its passes and its watch find them (ADR 0020); changed by the reconcile steps (it is
+ * in their {@link Backends}, the one piece of a group's state outside its {@link Progress}, ADR 0021) and by the watch
+ * ({@link GroupWatch}) on its own thread, so every method holds the monitor; read as a {@link DataTier} value. It
+ * lives as long as the instance, not one tenure of the group: every instance watches every group's nodes, so the evidence is there when it takes a group over ({@link #newTenure}).
+ * <p>
+ * It also keeps, in a {@link WalEvidence}, the evidence of what a promotion may lose (issue 50).
+ */
+public final class DataTierWatch {
+
+    private final Map<String, DataTier.Node> nodes = new LinkedHashMap<>();
+    /** The primary's positions and each replica's coverage: what a promotion may lose. */
+    private final WalEvidence evidence = new WalEvidence();
+    /** The target whose node was last seen taking writes, any backend's; null before any. */
+    private String lastWriter;
+    private Instant heldSince;
+    private boolean heldThisPass;
+    private Instant switchRefusedSince;
+    private boolean switchRefusedThisPass;
+    private Instant promotionRequestedAt;
+    private int promotionRequests;
+    private Duration lastPromotion;
+    private DataTier.Promotion promoted;
+    /** The latest timeline a node of the group was seen writing, and whose node wrote it (0, null before any). */
+    private long newestTimeline;
+    private String newestTimelineWriter;
+    /**
+     * By target: the start of a pass that observed the node fenced after an earlier observation had already returned
+     * it fenced, in an unbroken run of fenced observations: a time by which the fence was certainly in force (a pass's
+     * own start comes before its read). Absent until then, and once the node is seen otherwise.
+     */
+    private final Map<String, Instant> fencedBy = new java.util.HashMap<>();
+    private final Map<String, Instant> fencedRunFrom = new java.util.HashMap<>();
+    /** Targets whose node was seen fenced and not seen a replica since: writable again, someone undid the fence. */
+    private final java.util.Set<String> fencedSeen = new java.util.HashSet<>();
+    /** Promotions taken back (issue 50), as target@timeline: the timeline they began counts for nothing. */
+    private final java.util.Set<String> takenBack = new java.util.HashSet<>();
+
+    /**
+     * A writable node that is a former primary: another node of the group was seen writing a later timeline (a
+     * promotion after it), or, for a backend that reports no timeline, this instance promoted another node that still
+     * writes. Its writes are on a history the group left: it must never get traffic again before it is rebuilt.
+     *
+     * @param newer the target whose node took over
+     * @param why   the evidence, for results and the reason a move is blocked
+     */
+    public record FormerPrimary(String newer, String why) {
+    }
+
+    /** A target's node was observed, by a call made after {@code at}. */
+    public synchronized void seen(String target, Database.Observation observation, Instant at) {
+        nodes.put(target, new DataTier.Node(observation, at));
+        if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.WRITABLE) {
+            lastWriter = target;
+            if (o.wal() != null && o.wal().timeline() > newestTimeline && !takenBack.contains(target + "@"
+                    + o.wal().timeline())) {
+                newestTimeline = o.wal().timeline();
+                newestTimelineWriter = target;
+            }
+        }
+        if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.FENCED) {
+            Instant from = fencedRunFrom.putIfAbsent(target, at);
+            if (from != null && at.isAfter(from)) {
+                fencedBy.putIfAbsent(target, at);
+            }
+        } else if (observation instanceof Database.Observation.Observed) {
+            fencedRunFrom.remove(target);
+            fencedBy.remove(target);
+        }
+        if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.FENCED) {
+            fencedSeen.add(target);
+        } else if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.REPLICA) {
+            fencedSeen.remove(target); // rebuilt: a replica may be promoted again
+            // and a timeline it begins then is a new primary's, even one numbered as the timeline taken back
+            takenBack.removeIf(key -> key.startsWith(target + "@"));
+        }
+        evidence.seen(target, observation, at);
+    }
+
+    /**
+     * What this watch knows of what a promotion may lose, to keep beyond this instance's life; empty before it saw a
+     * primary or a replica's coverage.
+     */
+    synchronized Optional<DataTierEvidence> evidence() {
+        return evidence.kept();
+    }
+
+    /** Takes in evidence an instance kept (this one in an earlier life, or another); see {@link WalEvidence#restore}. */
+    public synchronized void restore(DataTierEvidence kept) {
+        evidence.restore(kept);
+    }
+
+    /** Whether {@code target}'s node writes while it is a former primary; see {@link FormerPrimary}. */
+    public synchronized Optional<FormerPrimary> formerPrimary(String target) {
+        DataTier.Node node = nodes.get(target);
+        if (node == null || !node.writable()) {
+            return Optional.empty();
+        }
+        Database.Wal wal = ((Database.Observation.Observed) node.observation()).wal();
+        if (wal != null && wal.timeline() != 0) {
+            return wal.timeline() < newestTimeline ? Optional.of(new FormerPrimary(newestTimelineWriter, "it writes"
+                    + " timeline " + wal.timeline() + " while " + newestTimelineWriter + "'s node was seen writing timeline "
+                    + newestTimeline + ", a later one: it was promoted after this node")) : Optional.empty();
+        }
+        if (promoted != null && !promoted.target().equals(target) && writable(promoted.target())) {
+            return Optional.of(new FormerPrimary(promoted.target(), "this actuator promoted " + promoted.target() + "'s node"
+                    + " at " + promoted.at() + " and it still writes"));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The way back of a planned move was taken (issue 50): {@code promoted}'s node began {@code timeline} and was fenced
+     * before anything was written to it; {@code restored}'s node, unfenced by the plane, writes {@code restoredTimeline}
+     * again. The abandoned timeline no longer makes the restored node a former primary, and its unfencing was no hand's.
+     * Called on every pass of the desired state that took it back (a new owner learns it from that state): idempotent.
+     */
+    public synchronized void takenBack(String promoted, long timeline, String restored, long restoredTimeline) {
+        DataTier.Node last = nodes.get(promoted);
+        if (last != null && last.observation() instanceof Database.Observation.Observed o && o.role() == Database.Role.REPLICA) {
+            return; // rebuilt since: what it begins next is a new primary's timeline (a desired state may still carry it)
+        }
+        if (takenBack.add(promoted + "@" + timeline)) {
+            fencedSeen.remove(restored);
+            if (this.promoted != null && this.promoted.target().equals(promoted)) {
+                this.promoted = null;
+            }
+        }
+        if (timeline != 0 && newestTimeline == timeline && promoted.equals(newestTimelineWriter)) {
+            newestTimeline = restoredTimeline;
+            newestTimelineWriter = restored;
+        }
+    }
+
+    /** Whether {@code target}'s node writes after it was seen fenced, and not seen a replica since: a fence undone. */
+    public synchronized boolean unfencedByHand(String target) {
+        return fencedSeen.contains(target) && writable(target);
+    }
+
+    /**
+     * A time by which {@code target}'s node was certainly fenced, while it has been seen fenced since: what a replica
+     * shown to hold everything written before it holds everything the fenced node wrote. Empty before a second fenced
+     * observation (the first one's pass started before its read).
+     */
+    public synchronized Optional<Instant> fencedBy(String target) {
+        return Optional.ofNullable(fencedBy.get(target));
+    }
+
+    /** The target whose node was last seen taking writes; empty before any. */
+    public synchronized Optional<String> lastSeenWriter() {
+        return Optional.ofNullable(lastWriter);
+    }
+
+    /** What promoting {@code target}'s replica, as {@code node} shows it, may lose at {@code now}. */
+    public synchronized LossExposure exposure(String target, Database.Observation.Observed node, Instant now) {
+        return evidence.exposure(target, node, now);
+    }
+
+    /** The timeline {@code target}'s replica follows; see {@link WalEvidence#followedTimeline}. */
+    public synchronized long followedTimeline(String target, Database.Wal wal) {
+        return evidence.followedTimeline(target, wal);
+    }
+
+    /** The pass's DNS switch was refused while the target's node already takes writes. */
+    public synchronized void switchRefused(Instant now) {
+        switchRefusedThisPass = true;
+        if (switchRefusedSince == null) {
+            switchRefusedSince = now;
+        }
+    }
+
+    /** Whether {@code target}'s node was last seen taking writes. */
+    public synchronized boolean writable(String target) {
+        DataTier.Node node = nodes.get(target);
+        return node != null && node.writable();
+    }
+
+    /** The pass holds an unplanned failover for the data-loss budget. */
+    public synchronized void held(Instant now) {
+        heldThisPass = true;
+        if (heldSince == null) {
+            heldSince = now;
+        }
+    }
+
+    /** A pass ended: a hold that this pass did not repeat is over. */
+    public synchronized void passEnded() {
+        if (!heldThisPass) {
+            heldSince = null;
+        }
+        heldThisPass = false;
+        if (!switchRefusedThisPass) {
+            switchRefusedSince = null;
+        }
+        switchRefusedThisPass = false;
+    }
+
+    /**
+     * A promotion was requested; the first request of a desired state starts its clock. Returns how many requests this
+     * desired state has made, this one included (the wait after it grows with them).
+     */
+    public synchronized int promotionRequested(String target, Instant now, LossExposure exposure) {
+        if (promotionRequestedAt == null) {
+            promotionRequestedAt = now;
+            promotionRequests = 0;
+            promoted = new DataTier.Promotion(target, now, exposure);
+        }
+        return ++promotionRequests;
+    }
+
+    /**
+     * The target's node is writable: when this instance had requested its promotion, the time the promotion took (kept as
+     * the last promotion's), once.
+     */
+    public synchronized Optional<Duration> writable(Instant now) {
+        if (promotionRequestedAt == null) {
+            return Optional.empty();
+        }
+        lastPromotion = Duration.between(promotionRequestedAt, now);
+        promotionRequestedAt = null;
+        return Optional.of(lastPromotion);
+    }
+
+    /**
+     * This instance begins to drive the group (again): what a tenure's passes were doing (a hold, a refused switch, a
+     * promotion's clock) is not the new tenure's; what was seen of the nodes (the evidence) stays.
+     */
+    public synchronized void newTenure() {
+        heldSince = null;
+        heldThisPass = false;
+        switchRefusedSince = null;
+        switchRefusedThisPass = false;
+        promotionRequestedAt = null;
+        promotionRequests = 0;
+    }
+
+    /** A new desired state: a promotion requested for the previous one is not this one's. */
+    public synchronized void newDesiredState() {
+        promotionRequestedAt = null;
+    }
+
+    /** The facts as a value, with each replica's loss exposure as of {@code now}. */
+    public synchronized DataTier snapshot(Instant now) {
+        Map<String, LossExposure> exposures = new LinkedHashMap<>();
+        nodes.forEach((target, node) -> {
+            if (node.observation() instanceof Database.Observation.Observed o && o.role() == Database.Role.REPLICA) {
+                exposures.put(target, exposure(target, o, now));
+            }
+        });
+        return new DataTier(nodes, heldSince, lastPromotion, promoted, exposures, switchRefusedSince);
+    }
+}

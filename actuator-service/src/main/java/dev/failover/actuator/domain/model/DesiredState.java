@@ -1,0 +1,157 @@
+package dev.failover.actuator.domain.model;
+
+import java.util.Optional;
+
+import dev.failover.contract.event.Decision;
+
+/**
+ * What a group should look like: the highest-epoch decision seen for it, how far a stepped failback has got, and the
+ * DNS change written for it that may not be served everywhere yet. Kept in a compacted topic so that a restarted or new
+ * owner resumes from the step reached, and waits for that change as the writer would have (ADR 0006).
+ *
+ * @param decision      the decision that set it
+ * @param step          index of the traffic step reached (0 for a change made in one step)
+ * @param pendingChange the provider's reference of the last change written for this step (a Route 53 change id) until
+ *                      a read saw it propagated; null when there is none, or the provider has no references
+ * @param promotion     the promotion a planned move made for it, and where its way back stands (issue 50); null when
+ *                      it made none, or made it without knowing the node's transaction id
+ * @param mark          the ownership mark of the last write, for a provider that keeps none beside what it switches
+ *                      (ARC routing controls, issue 52): its epoch, decision and digest of what was written, from which
+ *                      any instance judges ownership and drift as the writer would; null for providers with their own
+ *                      owner record, or before the first write
+ */
+public record DesiredState(Decision decision, int step, String pendingChange, Promotion promotion, String mark) {
+
+    /** The decision id in the results and the ownership mark of the initial state (epoch 0, no decision yet). */
+    public static final String INITIAL_DECISION_ID = "initial";
+
+    public DesiredState {
+        if (step < 0) {
+            throw new IllegalArgumentException("step must not be negative, was " + step);
+        }
+    }
+
+    public DesiredState(Decision decision, int step, String pendingChange, Promotion promotion) {
+        this(decision, step, pendingChange, promotion, null);
+    }
+
+    public DesiredState(Decision decision, int step, String pendingChange) {
+        this(decision, step, pendingChange, null, null);
+    }
+
+    public DesiredState(Decision decision, int step) {
+        this(decision, step, null, null, null);
+    }
+
+    public static DesiredState of(Decision decision) {
+        return new DesiredState(decision, 0);
+    }
+
+    /**
+     * A new decision's desired state after {@code previous}: it carries a promotion taken back (issue 50), so that an
+     * owner that restores only the newest desired state still knows the abandoned timeline is no newer primary's; and the
+     * mark of the last write, which still says who last switched (as an owner record beside the record does).
+     */
+    public static DesiredState after(DesiredState previous, Decision decision) {
+        Promotion carried = previous == null || previous.promotion() == null
+                || previous.promotion().phase() != Phase.TAKEN_BACK ? null : previous.promotion();
+        return new DesiredState(decision, 0, null, carried, previous == null ? null : previous.mark());
+    }
+
+    /** The promotion this desired state made (not one carried from an earlier one); empty when none. */
+    public Optional<Promotion> ownPromotion() {
+        return Optional.ofNullable(promotion).filter(p -> p.epoch() == epoch());
+    }
+
+    public String group() {
+        return decision.group();
+    }
+
+    public long epoch() {
+        return decision.epoch();
+    }
+
+    public String target() {
+        return decision.toTarget();
+    }
+
+    /** The change a read asks the provider about. */
+    public Optional<String> changeToCheck() {
+        return Optional.ofNullable(pendingChange);
+    }
+
+    /** The mark of the last write a provider without an owner record took (see {@link #mark}). */
+    public Optional<String> storedMark() {
+        return Optional.ofNullable(mark);
+    }
+
+    /** The next step; nothing of it written yet. */
+    public DesiredState atStep(int next) {
+        return new DesiredState(decision, next, null, promotion, mark);
+    }
+
+    /** The provider took a write of this step as change {@code reference}, which it may not serve everywhere yet. */
+    public DesiredState written(String reference) {
+        return new DesiredState(decision, step, reference, promotion, mark);
+    }
+
+    /** A provider without an owner record took a write with this mark. */
+    public DesiredState marked(String writtenMark) {
+        return new DesiredState(decision, step, pendingChange, promotion, writtenMark);
+    }
+
+    /** A read saw the pending change served everywhere: nothing left to wait for. */
+    public DesiredState propagated() {
+        return new DesiredState(decision, step, null, promotion, mark);
+    }
+
+    /** Where the promotion made for it stands now. */
+    public DesiredState with(Promotion next) {
+        return new DesiredState(decision, step, pendingChange, next, mark);
+    }
+
+    /** Where a promotion's way back stands (issue 50, ADR 0020 "The way back"). */
+    public enum Phase {
+        /** Requested; the switch to the promoted node goes on. */
+        PROMOTED,
+        /** The switch was refused after the promotion: the promoted node is fenced and shown unwritten, then the old primary unfenced. */
+        TAKING_BACK,
+        /** Done: the old primary takes writes again, the promoted node is fenced, its timeline abandoned. */
+        TAKEN_BACK,
+        /** A transaction reached the promoted node (or may have): no way back by the plane; the switch is retried. */
+        KEPT
+    }
+
+    /**
+     * A planned move's promotion.
+     *
+     * @param epoch        the epoch of the desired state that made it (a later one carries it once taken back)
+     * @param target       the target whose node was promoted
+     * @param from         the target whose node was the primary, fenced before the promotion
+     * @param nextXid      the promoted node's next transaction id, read just before its promotion (a replica hands out
+     *                     none): unchanged after it is fenced again shows that no write reached it
+     * @param phase        where its way back stands
+     * @param timeline     once taken back: the timeline the promoted node began, abandoned; 0 before
+     * @param fromTimeline once taken back: the old primary's timeline, the group's again; 0 before
+     * @param detail       what the way back found last (why it was kept, what was taken back); null before
+     */
+    public record Promotion(long epoch, String target, String from, long nextXid, Phase phase, long timeline,
+            long fromTimeline, String detail) {
+
+        public static Promotion requested(long epoch, String target, String from, long nextXid) {
+            return new Promotion(epoch, target, from, nextXid, Phase.PROMOTED, 0, 0, null);
+        }
+
+        public Promotion takingBack(String why) {
+            return new Promotion(epoch, target, from, nextXid, Phase.TAKING_BACK, 0, 0, why);
+        }
+
+        public Promotion takenBack(long abandoned, long restored, String what) {
+            return new Promotion(epoch, target, from, nextXid, Phase.TAKEN_BACK, abandoned, restored, what);
+        }
+
+        public Promotion kept(String why) {
+            return new Promotion(epoch, target, from, nextXid, Phase.KEPT, 0, 0, why);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.failover.actuator.domain.reconcile;
+
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import dev.failover.actuator.domain.model.DesiredState;
+import dev.failover.actuator.domain.model.DesiredStore;
+import dev.failover.actuator.domain.plan.Effect;
+import dev.failover.actuator.domain.plan.Progress;
+import dev.failover.contract.event.Decision;
+
+/**
+ * A group's desired state as offered, restored and stored (ADR 0006, 0021): the newest one, which the next pass adopts,
+ * and the effects of a pass that change it within its epoch. Offers come from the decisions' thread at any time; a
+ * pass's change is taken only if no newer decision arrived meanwhile (compare-and-set on the newest), and is stored
+ * before or as it is taken, so that a restarted or new owner resumes from it.
+ */
+final class NewestDesired {
+
+    private final AtomicReference<DesiredState> newest = new AtomicReference<>();
+    private final DesiredStore store;
+
+    NewestDesired(DesiredStore store) {
+        this.store = store;
+    }
+
+    /** The newest desired state offered or restored; null before any decision. */
+    DesiredState get() {
+        return newest.get();
+    }
+
+    /** Takes {@code decision} if its epoch is above the newest; else says the epoch it is not above. */
+    Offer offer(Decision decision) {
+        while (true) {
+            DesiredState current = newest.get();
+            if (current != null && decision.epoch() <= current.epoch()) {
+                return new Offer.Stale(current.epoch());
+            }
+            DesiredState next = DesiredState.after(current, decision);
+            if (newest.compareAndSet(current, next)) {
+                return new Offer.Accepted(next);
+            }
+        }
+    }
+
+    /** A desired state read back from the store: taken if newer (a later epoch, or a later step of the same). */
+    void restore(DesiredState state) {
+        newest.accumulateAndGet(state, (current, restored) -> current == null || restored.epoch() > current.epoch()
+                || (restored.epoch() == current.epoch() && restored.step() > current.step()) ? restored : current);
+    }
+
+    /**
+     * Applies one of a pass's effects on the desired state to {@code progress} (whose desired state the pass works on);
+     * returns the progress after it. A save that fails throws and fails the pass; what was done before it is handed to
+     * {@code kept} first, so that the reconciler keeps it (a change written stays unstored, stored by the next pass).
+     */
+    Progress apply(Effect effect, Progress progress, Consumer<Progress> kept) {
+        DesiredState desired = progress.desired();
+        if (effect instanceof Effect.SaveUnstoredChange) {
+            if (!progress.changeUnstored()) {
+                return progress;
+            }
+            store.save(desired);
+            return progress.unstored(false);
+        }
+        if (effect instanceof Effect.ChangeWritten written) {
+            if (desired == null) {
+                return progress; // the initial state has no desired state to keep it in
+            }
+            DesiredState next = written.reference().map(desired::written).orElse(desired);
+            DesiredState marked = written.mark().map(next::marked).orElse(next);
+            if (!newest.compareAndSet(desired, marked)) {
+                return progress; // a newer decision arrived meanwhile: it wins, and writes its own change
+            }
+            // unstored until the save returns: a save that fails fails the pass, and the next one stores it first
+            Progress unstored = progress.desiredNow(marked).unstored(true);
+            kept.accept(unstored);
+            store.save(marked);
+            return unstored.unstored(false);
+        }
+        if (effect instanceof Effect.ChangePropagated) {
+            DesiredState next = desired.propagated();
+            Progress stored = progress.unstored(false);
+            return newest.compareAndSet(desired, next) ? stored.desiredNow(next) : stored;
+        }
+        if (effect instanceof Effect.MoveTo move) {
+            if (newest.get() != desired) {
+                return progress; // a newer decision arrived meanwhile: it wins
+            }
+            // stored before it is taken: a save that fails fails the pass, which is run again at this step, so a restart
+            // never resumes a step behind the traffic (a late save of an older epoch loses to the newer one at restore)
+            store.save(move.next());
+            return newest.compareAndSet(desired, move.next()) ? progress.movedTo(move.next()) : progress;
+        }
+        Effect.Promotion promotion = (Effect.Promotion) effect;
+        if (desired == null || newest.get() != desired) {
+            return progress; // a newer decision arrived meanwhile: it wins
+        }
+        DesiredState updated = desired.with(promotion.next());
+        store.save(updated); // a save that fails fails the pass, run again from the same state
+        return newest.compareAndSet(desired, updated) ? progress.desiredNow(updated) : progress;
+    }
+}

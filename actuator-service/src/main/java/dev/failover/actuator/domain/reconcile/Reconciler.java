@@ -1,0 +1,187 @@
+package dev.failover.actuator.domain.reconcile;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import dev.failover.actuator.database.Databases;
+import dev.failover.actuator.dns.DnsProvider;
+import dev.failover.actuator.domain.data.DataTierEvidence;
+import dev.failover.actuator.domain.data.EvidenceStore;
+import dev.failover.actuator.domain.data.GroupWatch;
+import dev.failover.actuator.domain.model.Convergence;
+import dev.failover.actuator.domain.model.DesiredState;
+import dev.failover.actuator.domain.model.DesiredStore;
+import dev.failover.actuator.domain.model.GroupDns;
+import dev.failover.actuator.domain.model.ReconcileSettings;
+import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.scaling.Scalers;
+import dev.failover.contract.event.ActuationResult;
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.Topology;
+
+/**
+ * The actuator's core: one {@link GroupReconciler} per failover group, all sharing the same scalers; each group's DNS
+ * provider and traffic plan as configured for it.
+ */
+public final class Reconciler {
+
+    private final Topology topology;
+    private final Function<String, GroupDns> dns;
+    private final Scalers scalers;
+    private final Databases databases;
+    private final DesiredStore store;
+    private final Consumer<ActuationResult> sink;
+    private final Clock clock;
+    private final ReconcileSettings settings;
+    private final EvidenceStore evidence;
+    private final Map<String, GroupReconciler> groups = new ConcurrentHashMap<>();
+    /** Every group's database nodes as this instance watches them, driven here or not (issue 50). */
+    private final Map<String, GroupWatch> watches = new ConcurrentHashMap<>();
+
+    /** Every group with the same DNS provider and traffic plan. */
+    public Reconciler(Topology topology, DnsProvider dns, Scalers scalers, TrafficPlan traffic,
+            DesiredStore store, Consumer<ActuationResult> sink, Clock clock, ReconcileSettings settings) {
+        this(topology, group -> new GroupDns(dns, traffic), scalers, store, sink, clock, settings);
+    }
+
+    /** @param dns each group's DNS provider and traffic plan, by group id */
+    public Reconciler(Topology topology, Function<String, GroupDns> dns, Scalers scalers,
+            DesiredStore store, Consumer<ActuationResult> sink, Clock clock, ReconcileSettings settings) {
+        this(topology, dns, scalers, Databases.none(), store, sink, clock, settings);
+    }
+
+    /**
+     * @param dns       each group's DNS provider and traffic plan, by group id
+     * @param databases the database backends of targets with a database node (ADR 0020)
+     */
+    public Reconciler(Topology topology, Function<String, GroupDns> dns, Scalers scalers, Databases databases,
+            DesiredStore store, Consumer<ActuationResult> sink, Clock clock, ReconcileSettings settings) {
+        this(topology, dns, scalers, databases, store, EvidenceStore.NONE, sink, clock, settings);
+    }
+
+    /**
+     * @param dns       each group's DNS provider and traffic plan, by group id
+     * @param databases the database backends of targets with a database node (ADR 0020)
+     * @param evidence  where each group's watch keeps what a promotion may lose beyond this instance's life (issue 50)
+     */
+    public Reconciler(Topology topology, Function<String, GroupDns> dns, Scalers scalers, Databases databases,
+            DesiredStore store, EvidenceStore evidence, Consumer<ActuationResult> sink, Clock clock,
+            ReconcileSettings settings) {
+        this.evidence = evidence;
+        this.topology = topology;
+        this.dns = dns;
+        this.scalers = scalers;
+        this.databases = databases;
+        this.store = store;
+        this.sink = sink;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /** The group's reconciler, made on first use; a group missing from the topology gets one that blocks. */
+    public GroupReconciler group(String id) {
+        return groups.computeIfAbsent(id, g -> {
+            GroupDns use = dns.apply(g);
+            return new GroupReconciler(g, topology, use.provider(), scalers, databases, use.plan(), store, sink, clock,
+                    settings, watches.computeIfAbsent(g, this::newWatch));
+        });
+    }
+
+    /**
+     * Watches the group's database nodes once, off its passes (issue 50), whether this instance drives the group or
+     * not: an instance that takes a group over then knows what a promotion may lose (it watched the primary before its
+     * loss), where an instance that watched only its own groups found it unknown and held the failover. Returns when to
+     * watch again (and, for a group driven here, whether a pass is wanted now); empty when the group has no database
+     * node. Called by one thread per group at a time.
+     */
+    public Optional<Watched> watch(String id) {
+        GroupReconciler group = groups.get(id);
+        if (group != null) {
+            return group.watchDataTier();
+        }
+        Optional<FailoverGroup> config = topology.group(id)
+                .filter(g -> g.targets().stream().anyMatch(t -> t.database() != null));
+        config.ifPresent(g -> watches.computeIfAbsent(id, this::newWatch).observe(g, databases, clock,
+                settings.databaseWatch()));
+        return config.map(g -> new Watched(settings.databaseWatch(), false));
+    }
+
+    private GroupWatch newWatch(String group) {
+        return new GroupWatch(group, evidence);
+    }
+
+    /**
+     * Takes in the evidence instances kept of a group's data tier (this one in an earlier life, others): what a promotion
+     * may lose is then measured against it as well (issue 50). A group missing from the topology is passed over.
+     */
+    public void restoreEvidence(String group, DataTierEvidence kept) {
+        if (topology.group(group).isPresent()) {
+            watches.computeIfAbsent(group, this::newWatch).facts().restore(kept);
+        }
+    }
+
+    /** The groups whose targets have database nodes: every instance watches them (issue 50). */
+    public List<String> watchedGroups() {
+        return topology.groups().stream().filter(g -> g.targets().stream().anyMatch(t -> t.database() != null))
+                .map(FailoverGroup::id).toList();
+    }
+
+    /**
+     * One pass of the group; a group with no reconciler (never offered or restored here, or forgotten) has nothing to
+     * do and is not made one, so a pass racing with {@link #forget} cannot bring a group back.
+     */
+    public Duration run(String id) {
+        GroupReconciler group = groups.get(id);
+        return group == null ? settings.resync() : group.run();
+    }
+
+    /**
+     * Drives these groups (their partition is assigned here): each gets its reconciler, so that a group with no decision
+     * yet is observed against its initial state (epoch 0) like any other.
+     */
+    public void drive(Collection<String> ids) {
+        ids.forEach(this::group);
+    }
+
+    public Offer offer(Decision decision) {
+        return group(decision.group()).offer(decision);
+    }
+
+    public void restore(DesiredState state) {
+        group(state.group()).restore(state);
+    }
+
+    /** Forgets groups this instance no longer owns (their partition moved to another instance). */
+    public void forget(Collection<String> ids) {
+        ids.forEach(groups::remove);
+    }
+
+    /** The group's status; a group this instance does not drive (its partition is assigned elsewhere) is idle. */
+    public GroupStatus status(String id) {
+        GroupReconciler group = groups.get(id);
+        return group == null ? new GroupStatus(id, null, new Convergence.Idle(), null, null, null) : group.status();
+    }
+
+    /** The newest desired state of a group this instance drives (what its next pass drives), if it has a decision. */
+    public java.util.Optional<DesiredState> latestDesired(String id) {
+        GroupReconciler group = groups.get(id);
+        return group == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(group.latestDesired());
+    }
+
+    /** Whether this instance drives the group now (its partition is assigned here, or a decision for it was seen). */
+    public boolean drives(String id) {
+        return groups.containsKey(id);
+    }
+
+    public List<GroupStatus> statuses() {
+        return groups.values().stream().map(GroupReconciler::status).toList();
+    }
+}

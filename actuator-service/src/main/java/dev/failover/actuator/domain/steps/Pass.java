@@ -1,0 +1,229 @@
+package dev.failover.actuator.domain.steps;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import dev.failover.actuator.database.Database;
+import dev.failover.actuator.dns.OwnerMark;
+import dev.failover.actuator.dns.RecordKey;
+import dev.failover.actuator.dns.ServedRecord;
+import dev.failover.actuator.domain.data.LossExposure;
+import dev.failover.actuator.domain.model.DesiredState;
+import dev.failover.actuator.domain.model.RecordSets;
+import dev.failover.actuator.domain.plan.Backends;
+import dev.failover.actuator.domain.plan.Effect.Said;
+import dev.failover.actuator.domain.plan.Effect;
+import dev.failover.actuator.domain.plan.Goal;
+import dev.failover.actuator.domain.plan.Progress;
+import dev.failover.actuator.domain.steps.ReconcileStep.Next;
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.ActuationStep;
+
+/**
+ * One pass as far as it has come (ADR 0021): what it has learnt, the group's {@link Progress} and the {@link Effect}s the
+ * step running now has asked for. Immutable: a step hands on a changed copy, and the reconciler applies the effects
+ * between steps.
+ *
+ * @param goal     what the pass converges on
+ * @param now      when the pass started
+ * @param key      the group's record
+ * @param served   what the record serves; null until {@link ReadRecord}
+ * @param owner    whose the record is; null until {@link CheckOwner}
+ * @param promoting the target's replica to promote; null unless {@link ReadyDatabase} found one that may be
+ * @param progress the group's progress on its desired state
+ * @param effects  what the step running now asks the reconciler to do, in order
+ */
+public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, Ownership owner, Promoting promoting,
+        Progress progress,
+        List<Effect> effects) {
+
+    public Pass {
+        effects = List.copyOf(effects);
+    }
+
+    public static Pass start(Goal goal, Instant now, Progress progress) {
+        return new Pass(goal, now, goal == null ? null : RecordKey.of(goal.config()), null, null, null, progress,
+                List.of());
+    }
+
+    /** The record was read: it serves {@code record}, shown in the group's status. */
+    Pass read(ServedRecord record) {
+        return new Pass(goal, now, key, record, owner, promoting, progress, effects).and(new Effect.Observed(record));
+    }
+
+    Pass owned(Ownership ownership) {
+        return new Pass(goal, now, key, served, ownership, promoting, progress, effects);
+    }
+
+    /** The target's replica may be promoted now, as {@code next} says. */
+    Pass promoting(Promoting next) {
+        return new Pass(goal, now, key, served, owner, next, progress, effects);
+    }
+
+    /** The group's progress changed as {@code next} says. */
+    Pass with(Progress next) {
+        return new Pass(goal, now, key, served, owner, promoting, next, effects);
+    }
+
+    /** The reconciler applied the effects, which left the progress at {@code next}. */
+    public Pass applied(Progress next) {
+        return new Pass(goal, now, key, served, owner, promoting, next, List.of());
+    }
+
+    /**
+     * Whether the record serves what the goal wants: a decision's sets under its own mark; the initial state's sets with
+     * whatever TTL they were deployed with, mark or none.
+     */
+    boolean servedAsWanted() {
+        if (goal instanceof Goal.Initial) {
+            return RecordSets.matches(RecordSets.withoutTtl(served.sets()), RecordSets.withoutTtl(goal.wanted()));
+        }
+        return owner instanceof Ownership.Ours && RecordSets.matches(served.sets(), goal.wanted());
+    }
+
+    // ---- results ----
+
+    /** A result, started when the pass started. */
+    Pass report(ActuationStep step, ActuationStatus status, String provider, String details) {
+        return report(step, status, provider, details, now);
+    }
+
+    Pass report(ActuationStep step, ActuationStatus status, String provider, String details, Instant startedAt) {
+        return plus(Said.ALWAYS, step, status, provider, null, details, startedAt);
+    }
+
+    /** A result, unless the same step said the same thing last (its words without the attempt count). */
+    Pass publishOnce(ActuationStep step, ActuationStatus status, String provider, String details) {
+        return publishOnce(step, status, provider, details.replaceFirst("^attempt \\d+: ", ""), details);
+    }
+
+    /**
+     * A result, unless the same step last said the same {@code condition} (its words without the figures that change from
+     * pass to pass, such as a replica's lag): said once while the condition lasts.
+     */
+    Pass publishOnce(ActuationStep step, ActuationStatus status, String provider, String condition, String details) {
+        return plus(Said.ONCE_PER_CONDITION, step, status, provider, condition, details, now);
+    }
+
+    /** A result once for the whole desired state, whatever else the step says between. */
+    Pass publishOncePerDesiredState(ActuationStep step, ActuationStatus status, String provider, String details) {
+        return plus(Said.ONCE_PER_DESIRED_STATE, step, status, provider, null, details, now);
+    }
+
+    // ---- the desired state ----
+
+    /** A change written whose save failed is stored before the record is read again. */
+    Pass saveUnstoredChange() {
+        return and(new Effect.SaveUnstoredChange());
+    }
+
+    /** The provider took a write as change {@code reference}, or its {@code mark} is to be kept: stored right away. */
+    Pass changeWritten(Optional<String> reference, Optional<String> mark) {
+        return and(new Effect.ChangeWritten(reference, mark));
+    }
+
+    /** A read saw the pending change served everywhere. */
+    Pass changePropagated() {
+        return and(new Effect.ChangePropagated());
+    }
+
+    /** Where this desired state's promotion stands now, stored before the pass goes on. */
+    Pass promotion(DesiredState.Promotion next) {
+        return and(new Effect.Promotion(next));
+    }
+
+    // ---- how a step ends ----
+
+    /** The next step goes on with this pass. */
+    Next go() {
+        return new Next.Continue(this);
+    }
+
+    /** The pass ends; the group wants its next pass after {@code after}. */
+    Next.Done done(Duration after) {
+        return new Next.Done(after, this);
+    }
+
+    /** Moves on to another step of the same decision, stored so that a restart resumes from it; the next pass acts. */
+    Next.Done moveTo(DesiredState next) {
+        return and(new Effect.MoveTo(next)).done(Duration.ZERO);
+    }
+
+    /** A passing failure: keep trying, with backoff, until served or superseded. */
+    Next.Done retryLater(String error, Backends use) {
+        return retryLater(error, null, use);
+    }
+
+    /** A passing failure or wait: keep trying at the {@code poll} interval (null: with backoff). */
+    Next.Done retryLater(String error, Duration poll, Backends use) {
+        return retryLater(error, error, poll, use);
+    }
+
+    /**
+     * A wait on a condition that lasts and whose figures change on every pass (a replica's lag): the group's status says
+     * {@code error} as it is now, the published result says it once while {@code condition} stays the same.
+     */
+    Next.Done retryLater(String condition, String error, Duration poll, Backends use) {
+        Progress next = progress.waiting(error, now);
+        return with(next).publishOnce(ActuationStep.RECONCILE, ActuationStatus.CONVERGING, use.dns().name(), condition,
+                "attempt " + next.attempt() + ": " + error).done(poll != null ? poll
+                        : use.settings().backoff().after(next.attempt()));
+    }
+
+    /** The provider asked to slow down: keep trying, with the longer backoff of throttling. */
+    Next.Done retryThrottled(String error, Backends use) {
+        Pass waited = retryLater(error, use).pass();
+        return waited.done(use.settings().backoff().afterThrottled(waited.progress().attempt()));
+    }
+
+    /** Refused for good: blocked until a newer decision, a configuration change or an operator's retry. */
+    public Next.Done block(ActuationStep step, String provider, String reason, Backends use) {
+        return with(progress.blocked(reason, now)).report(ActuationStep.RECONCILE, ActuationStatus.BLOCKED, provider,
+                reason + " (" + step + "; retried after a new decision, a configuration change or an operator's retry)")
+                .done(use.settings().resync());
+    }
+
+    /** The record carries a newer epoch's mark: this instance changes nothing. */
+    Next.Done supersede(OwnerMark mark, Backends use) {
+        long epoch = progress.desired() == null ? 0 : progress.desired().epoch();
+        return with(progress.superseded(mark.epoch())).publishOnce(ActuationStep.RECONCILE, ActuationStatus.SUPERSEDED,
+                use.dns().name(), "the record was written by epoch " + mark.epoch() + " (decision " + mark.decisionId()
+                        + "), newer than epoch " + epoch + ": this instance changes nothing")
+                .done(use.settings().resync());
+    }
+
+    private Pass plus(Said said, ActuationStep step, ActuationStatus status, String provider, String condition,
+            String details, Instant startedAt) {
+        return and(new Effect.Report(said, step, status, provider, condition, details, startedAt));
+    }
+
+    private Pass and(Effect effect) {
+        List<Effect> more = new ArrayList<>(effects);
+        more.add(effect);
+        return new Pass(goal, now, key, served, owner, promoting, progress, more);
+    }
+
+    /**
+     * A replica that may be promoted now: the fence and the data-loss budget passed.
+     *
+     * @param node     the replica as read on this pass
+     * @param exposure what the promotion may lose; null for an operator's force past a check that measured nothing
+     */
+    record Promoting(Database.Observation.Observed node, LossExposure exposure) {
+    }
+
+    /** Whose the record is, by its ownership mark (a newer epoch's mark has ended the pass already: {@link CheckOwner}). */
+    sealed interface Ownership {
+
+        /** The mark is this group's, of the goal's epoch: the record was last written for this goal. */
+        record Ours(OwnerMark mark) implements Ownership {
+        }
+
+        /** No mark, one of an older epoch, or another group's: a write takes the record over. */
+        record NotOurs() implements Ownership {
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.failover.actuator.domain.steps;
+
+
+import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
+import dev.failover.actuator.dns.DnsProvider;
+import dev.failover.actuator.dns.ServedRecord;
+import dev.failover.actuator.domain.plan.Backends;
+import dev.failover.actuator.domain.plan.Goal;
+import dev.failover.actuator.domain.steps.ReconcileStep.Next;
+import dev.failover.contract.event.ActuationStep;
+
+/**
+ * Reads what the record serves and its ownership mark, asking about the goal's pending change. A read that does
+ * not say ends the pass: not reachable (try again), throttled (try again, later), an ownership record no write can be
+ * based on or a refusal (blocked, with the reason).
+ */
+record ReadRecord() implements ReconcileStep {
+
+    @Override
+    public Next apply(Pass pass, Backends use) {
+        DnsProvider dns = use.dns();
+        String name = pass.key().name();
+        ReadOutcome read = dns.read(pass.key(), pass.goal().changeToCheck());
+        if (read instanceof ReadOutcome.Served ok) {
+            ServedRecord served = withStoredMark(ok.record(), dns, pass.goal());
+            return pass.read(served).go();
+        }
+        if (read instanceof ReadOutcome.Throttled throttled) {
+            return pass.retryThrottled("reading " + name + " throttled by " + dns.name() + ": " + throttled.reason(), use);
+        }
+        if (read instanceof ReadOutcome.OwnerRecordUnusable unusable) {
+            return pass.block(ActuationStep.FENCE, dns.name(), unusable.reason(), use);
+        }
+        if (read instanceof ReadOutcome.Rejected rejected) {
+            return pass.block(ActuationStep.VERIFY, dns.name(), "reading " + name + " was refused: " + rejected.reason(),
+                    use);
+        }
+        return pass.retryLater("cannot read " + name + " from " + dns.name() + ": "
+                + ((ReadOutcome.Unavailable) read).reason(), use);
+    }
+
+    /**
+     * What was read, with the ownership mark as the provider keeps it or, for one that keeps none (ARC), as the desired
+     * state keeps it (issue 52): the mark of the group's last write, whichever instance made it.
+     */
+    static ServedRecord withStoredMark(ServedRecord read, DnsProvider dns, Goal goal) {
+        return dns.keepsOwnerRecord() ? read : read.withOwnerText(goal.storedMark().orElse(null));
+    }
+
+    /** The read of a blocked group's guard pass: a record that cannot be read ends the pass and changes nothing. */
+    record Quietly() implements ReconcileStep {
+
+        @Override
+        public Next apply(Pass pass, Backends use) {
+            ReadOutcome read = use.dns().read(pass.key(), pass.goal().changeToCheck());
+            if (read instanceof ReadOutcome.Served ok) {
+                ServedRecord served = withStoredMark(ok.record(), use.dns(), pass.goal());
+                return pass.read(served).go();
+            }
+            return pass.done(use.settings().resync());
+        }
+    }
+}

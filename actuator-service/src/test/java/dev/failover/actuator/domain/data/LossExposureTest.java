@@ -1,0 +1,130 @@
+package dev.failover.actuator.domain.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.failover.actuator.database.Database.Observation.Observed;
+import dev.failover.actuator.database.Database.Role;
+import dev.failover.actuator.database.Database.Standby;
+import dev.failover.actuator.database.Database;
+
+/**
+ * What promoting a replica may lose (issue 50, ADR 0020 "Loss exposure"), table-driven over the group's watch: the
+ * primary's samples and the replica's received positions go in, in order; the exposure at {@link #NOW} comes out.
+ */
+class LossExposureTest {
+
+    static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+    static final Instant NOW = T0.plusSeconds(5);
+
+    /** One observation fed to the watch: a target's node, seen by a call made after {@code at}. */
+    record Seen(String target, Observed node, Instant at) {
+    }
+
+    static Observed primary(long timeline, long lsn, boolean commitsWait, Standby... standbys) {
+        return new Observed(Role.WRITABLE, 0, 0, false, new Database.Wal(timeline, lsn, commitsWait, List.of(standbys),
+                null, null));
+    }
+
+    static Observed replica(long timeline, long received) {
+        return new Observed(Role.REPLICA, 0, 0, false, new Database.Wal(timeline, received, true, List.of(), "replica",
+                new Database.Receiver(true, "db-east:5432", T0)));
+    }
+
+    static Seen at(int second, String target, Observed node) {
+        return new Seen(target, node, T0.plusSeconds(second));
+    }
+
+    static final Standby ASYNC = new Standby("replica", "async", 0);
+    static final Standby SYNC = new Standby("replica", "sync", 0);
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of("no primary seen since the start", List.of(), replica(1, 100), "Unknown",
+                        "seen no primary take writes"),
+                Arguments.of("received the sample taken 5 s ago", List.of(at(0, "primary", primary(1, 100, true, ASYNC)),
+                        at(1, "secondary", replica(1, 100))), replica(1, 100), "Window 5.0 s", "received everything"),
+                Arguments.of("covered by an older sample only: the window runs from it", List.of(
+                        at(0, "primary", primary(1, 100, true, ASYNC)), at(2, "primary", primary(1, 200, true, ASYNC)),
+                        at(3, "secondary", replica(1, 150))), replica(1, 150), "Window 5.0 s",
+                        "the primary was last seen at"),
+                Arguments.of("never received a sampled position", List.of(at(0, "primary", primary(1, 100, true, ASYNC)),
+                        at(1, "secondary", replica(1, 99))), replica(1, 99), "Unknown", "never seen to have received"),
+                Arguments.of("another timeline: replicates an old primary", List.of(
+                        at(0, "primary", primary(2, 100, true, ASYNC)), at(1, "secondary", replica(1, 500))),
+                        replica(1, 500), "Unknown", "Re-point it at primary's node"),
+                Arguments.of("the only synchronous standby", List.of(at(0, "primary", primary(1, 100, true, SYNC))),
+                        replica(1, 50), "None", "only synchronous standby of primary"),
+                Arguments.of("synchronous, but a potential standby could take its place", List.of(
+                        at(0, "primary", primary(1, 100, true, SYNC, new Standby("replica2", "potential", 0))),
+                        at(1, "secondary", replica(1, 100))), replica(1, 100), "Window 5.0 s", "received everything"),
+                Arguments.of("synchronous, but commits do not wait", List.of(at(0, "primary", primary(1, 100, false, SYNC)),
+                        at(1, "secondary", replica(1, 100))), replica(1, 100), "Window 5.0 s", "received everything"),
+                Arguments.of("two standbys by one name: which is synchronous is unknown", List.of(
+                        at(0, "primary", primary(1, 100, true, SYNC, new Standby("replica", "async", 0)))),
+                        replica(1, 100), "Unknown", "never seen to have received"),
+                Arguments.of("a backend without positions: its lag", List.of(), new Observed(Role.REPLICA, 10, 3.5, false),
+                        "Window 3.5 s", "replica lag its backend reports"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void theExposureIsWhatThePositionsShow(String name, List<Seen> seen, Observed candidate, String expected,
+            String basis) {
+        DataTierWatch watch = new DataTierWatch();
+        seen.forEach(s -> watch.seen(s.target(), s.node(), s.at()));
+        LossExposure exposure = watch.exposure("secondary", candidate, NOW);
+        assertThat(kind(exposure)).isEqualTo(expected);
+        assertThat(exposure.describe()).contains(basis);
+        assertThat(exposure.within(0)).isEqualTo(exposure instanceof LossExposure.None);
+        assertThat(exposure.within(86_400)).isEqualTo(!(exposure instanceof LossExposure.Unknown));
+    }
+
+    static String kind(LossExposure exposure) {
+        if (exposure instanceof LossExposure.Window w) {
+            return String.format(java.util.Locale.ROOT, "Window %.1f s", w.window().toMillis() / 1000.0);
+        }
+        return exposure.getClass().getSimpleName();
+    }
+
+    /** The node last seen writable is the old primary a move fences, whatever backend reports it. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("writers")
+    void theLastWriterIsTheNodeLastSeenWritable(String name, List<Seen> seen, String writer) {
+        DataTierWatch watch = new DataTierWatch();
+        seen.forEach(s -> watch.seen(s.target(), s.node(), s.at()));
+        assertThat(watch.lastSeenWriter().orElse("none")).isEqualTo(writer);
+    }
+
+    static Stream<Arguments> writers() {
+        Observed fenced = new Observed(Role.FENCED, 0, 0, false);
+        return Stream.of(
+                Arguments.of("none yet", List.of(at(0, "secondary", replica(1, 1))), "none"),
+                Arguments.of("a backend without positions", List.of(at(0, "primary", new Observed(Role.WRITABLE, 0, 0,
+                        false))), "primary"),
+                Arguments.of("the newest writer", List.of(at(0, "primary", primary(1, 1, true)), at(1, "primary", fenced),
+                        at(2, "secondary", primary(2, 5, true))), "secondary"),
+                Arguments.of("fenced since, still the last writer", List.of(at(0, "primary", primary(1, 1, true)),
+                        at(1, "primary", fenced)), "primary"));
+    }
+
+    /** A sample newer than the replica's reading still counts: what matters is the position received, not when. */
+    @org.junit.jupiter.api.Test
+    void aReplicaReadBeforeASampleIsCoveredWhenALaterReadingReachesIt() {
+        DataTierWatch watch = new DataTierWatch();
+        watch.seen("secondary", replica(1, 50), T0);
+        watch.seen("primary", primary(1, 100, true, ASYNC), T0.plusSeconds(1));
+        assertThat(watch.exposure("secondary", replica(1, 50), NOW)).isInstanceOf(LossExposure.Unknown.class);
+        watch.seen("secondary", replica(1, 120), T0.plusSeconds(2));
+        assertThat(watch.exposure("secondary", replica(1, 120), NOW)).isEqualTo(new LossExposure.Window(
+                Duration.ofSeconds(4), ((LossExposure.Window) watch.exposure("secondary", replica(1, 120), NOW)).basis()));
+    }
+}
