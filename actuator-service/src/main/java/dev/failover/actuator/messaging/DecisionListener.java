@@ -63,11 +63,11 @@ public class DecisionListener {
     private final KafkaDesiredStore store;
     private final ActuatorMetrics metrics;
     private final ActuatorSettings settings;
-    private final DesiredStateRestorer ownership;
+    private final PartitionOwnership ownership;
 
     @Inject
     DecisionListener(Reconciler reconciler, ReconcileLoop loop, KafkaDesiredStore store, ActuatorMetrics metrics,
-            ActuatorSettings settings, DesiredStateRestorer ownership) {
+            ActuatorSettings settings, PartitionOwnership ownership) {
         this.reconciler = reconciler;
         this.loop = loop;
         this.store = store;

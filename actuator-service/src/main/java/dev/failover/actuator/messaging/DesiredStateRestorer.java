@@ -41,28 +41,33 @@ import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 @ApplicationScoped
 @Default
 @Identifier(DesiredStateRestorer.NAME)
-public class DesiredStateRestorer implements KafkaConsumerRebalanceListener {
+public class DesiredStateRestorer implements KafkaConsumerRebalanceListener, PartitionOwnership {
 
     public static final String NAME = "decisions-desired-state";
     private static final Logger LOG = Logger.getLogger(DesiredStateRestorer.class);
 
-    @Inject
-    KafkaDesiredStore store;
-    @Inject
-    Reconciler reconciler;
-    @Inject
-    ReconcileLoop loop;
-    @Inject
-    Topology topology;
-    @Inject
-    ActuatorSettings settings;
-    @Inject
-    CoordinatorLease lease;
+    private final KafkaDesiredStore store;
+    private final Reconciler reconciler;
+    private final ReconcileLoop loop;
+    private final Topology topology;
+    private final ActuatorSettings settings;
+    private final CoordinatorLease lease;
 
     private ScheduledExecutorService restoring;
     private PartitionRestores restores;
     /** failover.decisions' partition count, as the consumer last saw it. */
     private volatile int partitionCount;
+
+    @Inject
+    DesiredStateRestorer(KafkaDesiredStore store, Reconciler reconciler, ReconcileLoop loop, Topology topology,
+            ActuatorSettings settings, CoordinatorLease lease) {
+        this.store = store;
+        this.reconciler = reconciler;
+        this.loop = loop;
+        this.topology = topology;
+        this.settings = settings;
+        this.lease = lease;
+    }
 
     @PostConstruct
     void init() {
@@ -101,11 +106,12 @@ public class DesiredStateRestorer implements KafkaConsumerRebalanceListener {
     }
 
     /** See {@link PartitionRestores#whenRestored}. */
+    @Override
     public CompletionStage<Boolean> whenRestored(int partition) {
         return restores.whenRestored(partition);
     }
 
-    /** Whether the partition is assigned here and restored: its decisions are acted on and stored here. */
+    @Override
     public boolean owns(int partition) {
         return restores.owns(partition);
     }

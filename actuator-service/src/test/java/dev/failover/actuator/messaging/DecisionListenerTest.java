@@ -104,7 +104,7 @@ class DecisionListenerTest {
     final DecisionListener listener = new DecisionListener(reconciler, loop, store,
             new ActuatorMetrics(new SimpleMeterRegistry()), new ActuatorSettings(TOPOLOGY, null, RECONCILE, null, 1,
                     TestSigningKeys.shared().trustedKeys(), 30, TestDesiredStores.signing(false)),
-            new DesiredStateRestorer() {
+            new PartitionOwnership() {
                 @Override
                 public CompletionStage<Boolean> whenRestored(int partition) {
                     return CompletableFuture.completedFuture(true);
