@@ -48,9 +48,14 @@ class PackageLayersTest {
         PackageLayers.check(Path.of("src/main/java"), "dev.failover.actuator", LAYERS);
     }
 
+    /** The checker looks at the parts only, so no class may stay directly in {@code domain/}. */
     @Test
-    void theReconcilerCoreIsLayeredToo() {
+    void theReconcilerCoreIsLayeredToo() throws IOException {
         PackageLayers.check(Path.of("src/main/java"), "dev.failover.actuator.domain", DOMAIN_LAYERS);
+        try (Stream<Path> files = Files.list(Path.of("src/main/java/dev/failover/actuator/domain"))) {
+            assertThat(files.filter(f -> f.toString().endsWith(".java")).map(Path::toString))
+                    .as("classes directly in domain/, in no part").isEmpty();
+        }
     }
 
     /** The reconciler core stays readable a class at a time (ADR 0021): a class that grows past this splits. */

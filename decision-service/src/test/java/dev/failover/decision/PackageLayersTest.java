@@ -1,7 +1,12 @@
 package dev.failover.decision;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +39,27 @@ class PackageLayersTest {
             "config", // the typed configuration
             "domain"); // the decision core: plain Java
 
+    /** The decision core's parts, top first, as {@link #LAYERS}. A new part gets its place here and in ADR 0015. */
+    static final List<String> DOMAIN_LAYERS = List.of(
+            "engine", // the DecisionEngine: results, ticks, commands, the actuator's reports in, decisions out; replay
+            "commands", // an operator's commands on one group, applied once per id; the end of a drill
+            "explain", // explanations: the rule chain's trace with the evidence it was made on
+            "rules", // the automatic-switch rules in their one order (ADR 0013), the evaluation and verdicts
+            "state", // what the engine knows: group state and journal, trackers, evidence, holds, the guard, the view
+            "model"); // the values: outcomes, commands, snapshots, ownership terms, explanations, a rule's step
+
     @Test
     void importsRunOnlyDownward() {
         PackageLayers.check(Path.of("src/main/java"), ROOT, LAYERS);
+    }
+
+    /** The checker looks at the parts only, so no class may stay directly in {@code domain/}. */
+    @Test
+    void theDecisionCoreIsLayeredToo() throws IOException {
+        PackageLayers.check(Path.of("src/main/java"), "dev.failover.decision.domain", DOMAIN_LAYERS);
+        try (Stream<Path> files = Files.list(Path.of("src/main/java/dev/failover/decision/domain"))) {
+            assertThat(files.filter(f -> f.toString().endsWith(".java")).map(Path::toString))
+                    .as("classes directly in domain/, in no part").isEmpty();
+        }
     }
 }

@@ -6,7 +6,7 @@ import java.time.Instant;
 import dev.failover.contract.event.CommandType;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.OperatorCommand;
-import dev.failover.decision.domain.Command;
+import dev.failover.decision.domain.model.Command;
 
 /** Commands to and from their message on failover.commands. */
 public final class CommandMessages {

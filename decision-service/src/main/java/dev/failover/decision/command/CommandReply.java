@@ -2,7 +2,7 @@ package dev.failover.decision.command;
 
 import java.util.List;
 
-import dev.failover.decision.domain.CommandOutcome.Rejection;
+import dev.failover.decision.domain.model.CommandOutcome.Rejection;
 
 /** What the sender of a command learns: the owner's outcome, or that none came in time. */
 public sealed interface CommandReply {

@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
 
 import dev.failover.contract.event.CommandType;
 import dev.failover.contract.event.OperatorCommand;
-import dev.failover.decision.domain.Command;
-import dev.failover.decision.domain.CommandOutcome;
-import dev.failover.decision.domain.GroupSnapshot;
+import dev.failover.decision.domain.model.Command;
+import dev.failover.decision.domain.model.CommandOutcome;
+import dev.failover.decision.domain.model.GroupSnapshot;
 
 /**
  * The command id of a request sent with an {@value IdempotencyKey#HEADER}: {@code <key id>:<TYPE>:<content digest>}.

@@ -16,7 +16,7 @@ import dev.failover.contract.topology.Topology;
 import dev.failover.decision.command.CommandReply;
 import dev.failover.decision.command.CommandService;
 import dev.failover.decision.command.IdempotencyKey;
-import dev.failover.decision.domain.Command;
+import dev.failover.decision.domain.model.Command;
 import dev.failover.decision.ownership.GroupOwnership;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduler;

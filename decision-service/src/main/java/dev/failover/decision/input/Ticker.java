@@ -11,7 +11,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.domain.engine.DecisionEngine;
 import dev.failover.decision.ownership.GroupOwnership;
 import dev.failover.decision.publication.DecisionPublisher;
 import dev.failover.decision.publication.StateCadence;

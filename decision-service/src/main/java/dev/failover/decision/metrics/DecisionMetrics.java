@@ -11,8 +11,8 @@ import dev.failover.contract.event.CommandType;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.Topics;
 import dev.failover.contract.signing.Verification;
-import dev.failover.decision.domain.CommandOutcome;
-import dev.failover.decision.domain.Outcome;
+import dev.failover.decision.domain.model.CommandOutcome;
+import dev.failover.decision.domain.model.Outcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 

@@ -6,8 +6,8 @@ import jakarta.inject.Inject;
 
 import dev.failover.contract.topology.Topology;
 import dev.failover.decision.config.DecisionServiceConfig;
-import dev.failover.decision.domain.DecisionEngine;
-import dev.failover.decision.domain.GroupView;
+import dev.failover.decision.domain.engine.DecisionEngine;
+import dev.failover.decision.domain.state.GroupView;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;

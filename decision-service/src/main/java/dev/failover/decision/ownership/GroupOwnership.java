@@ -26,9 +26,9 @@ import org.jboss.logging.Logger;
 
 import dev.failover.contract.event.Topics;
 import dev.failover.contract.time.Backoff;
-import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.domain.engine.DecisionEngine;
 import dev.failover.decision.config.DecisionServiceConfig;
-import dev.failover.decision.domain.OwnershipTerm;
+import dev.failover.decision.domain.model.OwnershipTerm;
 import dev.failover.decision.ownership.PartitionOwnership.Standing;
 import dev.failover.decision.store.StateLoader;
 import dev.failover.decision.store.TopicSetup;

@@ -23,7 +23,7 @@ import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.Topics;
 import dev.failover.decision.config.DecisionServiceConfig;
-import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.domain.engine.DecisionEngine;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.decision.ownership.GroupOwnership;
 import dev.failover.decision.signing.ControlMessageKeys;

@@ -8,10 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.failover.contract.event.LocationVerdict;
 import dev.failover.contract.event.TargetHealth;
-import dev.failover.decision.domain.CorrelatedFailureGuard;
-import dev.failover.decision.domain.Destination;
-import dev.failover.decision.domain.GroupSnapshot;
-import dev.failover.decision.domain.GroupView;
+import dev.failover.decision.domain.model.Destination;
+import dev.failover.decision.domain.model.GroupSnapshot;
+import dev.failover.decision.domain.state.CorrelatedFailureGuard;
+import dev.failover.decision.domain.state.GroupView;
 import dev.failover.decision.store.StateRecord;
 
 /**

@@ -24,10 +24,10 @@ import dev.failover.contract.topology.Failback;
 import dev.failover.contract.topology.Thresholds;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
-import dev.failover.decision.domain.DecisionEngine;
-import dev.failover.decision.domain.GroupView;
+import dev.failover.decision.domain.engine.DecisionEngine;
+import dev.failover.decision.domain.model.Outcome;
 import dev.failover.contract.time.ManualClock;
-import dev.failover.decision.domain.Outcome;
+import dev.failover.decision.domain.state.GroupView;
 
 /**
  * Runs the decision core over a recorded stream of probe results (JSON lines, as on failover.probe-results) with

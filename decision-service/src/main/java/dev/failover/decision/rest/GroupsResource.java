@@ -37,10 +37,10 @@ import dev.failover.contract.topology.Topology;
 import dev.failover.decision.command.CommandReply;
 import dev.failover.decision.command.CommandService;
 import dev.failover.decision.command.IdempotencyKey;
-import dev.failover.decision.domain.Command;
-import dev.failover.decision.domain.CommandOutcome.Rejection;
-import dev.failover.decision.domain.Explanation;
-import dev.failover.decision.domain.GroupView;
+import dev.failover.decision.domain.model.Command;
+import dev.failover.decision.domain.model.CommandOutcome.Rejection;
+import dev.failover.decision.domain.model.Explanation;
+import dev.failover.decision.domain.state.GroupView;
 import dev.failover.decision.view.GroupReader;
 
 /**
@@ -157,7 +157,8 @@ public class GroupsResource {
     }
 
     /** Recent decisions and audit entries of a group. */
-    public record History(List<Decision> decisions, List<dev.failover.decision.domain.GroupSnapshot.AuditEntry> actions) {
+    public record History(List<Decision> decisions,
+            List<dev.failover.decision.domain.model.GroupSnapshot.AuditEntry> actions) {
     }
 
     @POST

@@ -18,7 +18,7 @@ import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyError;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.config.DecisionServiceConfig;
-import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.domain.engine.DecisionEngine;
 import dev.failover.decision.drill.DrillCalendar;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;

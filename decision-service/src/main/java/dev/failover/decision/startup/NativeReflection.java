@@ -1,12 +1,12 @@
 package dev.failover.decision.startup;
 
-import dev.failover.decision.domain.CommandOutcome;
-import dev.failover.decision.domain.CorrelatedFailureGuard;
-import dev.failover.decision.domain.Destination;
-import dev.failover.decision.domain.Explanation;
-import dev.failover.decision.domain.GroupSnapshot;
-import dev.failover.decision.domain.GroupView;
-import dev.failover.decision.domain.Outcome;
+import dev.failover.decision.domain.model.CommandOutcome;
+import dev.failover.decision.domain.model.Destination;
+import dev.failover.decision.domain.model.Explanation;
+import dev.failover.decision.domain.model.GroupSnapshot;
+import dev.failover.decision.domain.model.Outcome;
+import dev.failover.decision.domain.state.CorrelatedFailureGuard;
+import dev.failover.decision.domain.state.GroupView;
 import dev.failover.decision.store.ExplanationRecord;
 import dev.failover.decision.store.StateRecord;
 import io.quarkus.runtime.annotations.RegisterForReflection;

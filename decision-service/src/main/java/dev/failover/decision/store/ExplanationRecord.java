@@ -7,7 +7,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
-import dev.failover.decision.domain.Explanation;
+import dev.failover.decision.domain.model.Explanation;
 
 /**
  * One record of the compacted failover.decision-explanations topic: the explanations of a group's latest decisions,

@@ -5,9 +5,9 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
-import dev.failover.decision.domain.CommandOutcome;
-import dev.failover.decision.domain.GroupSnapshot;
-import dev.failover.decision.domain.GroupView;
+import dev.failover.decision.domain.model.CommandOutcome;
+import dev.failover.decision.domain.model.GroupSnapshot;
+import dev.failover.decision.domain.state.GroupView;
 
 /**
  * One record of the compacted failover.decision-state topic: what a new owner restores ({@code snapshot}), what any

@@ -10,9 +10,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.failover.contract.event.Topics;
-import dev.failover.decision.domain.DecisionEngine;
-import dev.failover.decision.domain.Explanation;
-import dev.failover.decision.domain.GroupView;
+import dev.failover.decision.domain.engine.DecisionEngine;
+import dev.failover.decision.domain.model.Explanation;
+import dev.failover.decision.domain.state.GroupView;
 import dev.failover.decision.ownership.GroupOwnership;
 import dev.failover.decision.store.StateCodec;
 import dev.failover.decision.store.StateDirectory;

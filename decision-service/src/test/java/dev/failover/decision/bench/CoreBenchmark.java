@@ -8,7 +8,7 @@ import java.util.Random;
 import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
-import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.domain.engine.DecisionEngine;
 import dev.failover.contract.time.ManualClock;
 
 /**
@@ -49,7 +49,7 @@ public final class CoreBenchmark {
             long t0 = System.nanoTime();
             var outcome = engine.onProbeResult(r);
             latencies[i] = System.nanoTime() - t0;
-            if (outcome instanceof dev.failover.decision.domain.Outcome.Switched) {
+            if (outcome instanceof dev.failover.decision.domain.model.Outcome.Switched) {
                 switches++;
             }
         }

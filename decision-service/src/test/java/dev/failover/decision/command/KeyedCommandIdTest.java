@@ -10,9 +10,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import dev.failover.contract.event.CommandType;
-import dev.failover.decision.domain.Command;
-import dev.failover.decision.domain.CommandOutcome;
-import dev.failover.decision.domain.GroupSnapshot;
+import dev.failover.decision.domain.model.Command;
+import dev.failover.decision.domain.model.CommandOutcome;
+import dev.failover.decision.domain.model.GroupSnapshot;
 
 class KeyedCommandIdTest {
 

@@ -28,7 +28,7 @@ import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.event.Topics;
-import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.domain.engine.DecisionEngine;
 import dev.failover.decision.ownership.GroupOwnership;
 import dev.failover.kafka.KeyPartitions;
 import dev.failover.testkit.kafka.KafkaBrokerResource;

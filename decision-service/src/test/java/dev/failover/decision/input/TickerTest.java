@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.TopologyLoader;
-import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.domain.engine.DecisionEngine;
 import dev.failover.decision.ownership.GroupOwnership;
 import dev.failover.decision.publication.DecisionPublisher;
 import dev.failover.kafka.KeyPartitions;

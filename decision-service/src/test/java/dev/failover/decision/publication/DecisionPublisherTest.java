@@ -24,9 +24,9 @@ import dev.failover.contract.event.Topics;
 import dev.failover.contract.signing.Verification;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.TopologyLoader;
-import dev.failover.decision.domain.Command;
-import dev.failover.decision.domain.DecisionEngine;
-import dev.failover.decision.domain.Outcome;
+import dev.failover.decision.domain.engine.DecisionEngine;
+import dev.failover.decision.domain.model.Command;
+import dev.failover.decision.domain.model.Outcome;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.kafka.logging.GroupLogContext;
 import dev.failover.decision.ownership.GroupOwnership;
@@ -103,7 +103,7 @@ class DecisionPublisherTest {
 
         List<List<String>> explainedDecisionIds() {
             return sent.stream().map(v -> StateCodec.decodeExplanations(v).explanations().stream()
-                    .map(dev.failover.decision.domain.Explanation::decisionId).toList()).toList();
+                    .map(dev.failover.decision.domain.model.Explanation::decisionId).toList()).toList();
         }
 
         List<String> decisionIds() {
@@ -180,7 +180,7 @@ class DecisionPublisherTest {
             assertThat(second).isDone();
             assertThat(third).isDone();
         });
-        assertThat(forced).isInstanceOf(dev.failover.decision.domain.CommandOutcome.Accepted.class);
+        assertThat(forced).isInstanceOf(dev.failover.decision.domain.model.CommandOutcome.Accepted.class);
         assertThat(decisions.decisionIds()).as("each decision sent once, in order").containsExactly(failover.decisionId(), "d-2");
         assertThat(publisher.hasUnpublished(GROUP)).isFalse();
     }
@@ -291,7 +291,7 @@ class DecisionPublisherTest {
 
         var paused = engine.apply(new Command.Issued("c-pause", clock.instant(),
                 new Command.Pause(GROUP, "maintenance", "tester")));
-        assertThat(paused).isInstanceOf(dev.failover.decision.domain.CommandOutcome.Accepted.class);
+        assertThat(paused).isInstanceOf(dev.failover.decision.domain.model.CommandOutcome.Accepted.class);
         var afterPause = publisher.publish(GROUP).subscribeAsCompletionStage();
         await("the paused state sent").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             state.ackAll();

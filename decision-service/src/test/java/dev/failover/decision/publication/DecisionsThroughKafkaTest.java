@@ -23,7 +23,7 @@ import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.event.Topics;
-import dev.failover.decision.domain.OwnershipTerm;
+import dev.failover.decision.domain.model.OwnershipTerm;
 import dev.failover.testkit.demo.DemoBackendsResource;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;

@@ -18,8 +18,8 @@ import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.TopologyLoader;
-import dev.failover.decision.domain.DecisionEngine;
-import dev.failover.decision.domain.GroupView;
+import dev.failover.decision.domain.engine.DecisionEngine;
+import dev.failover.decision.domain.state.GroupView;
 import dev.failover.decision.store.StateRecord;
 import dev.failover.testkit.topology.TestTopology;
 
@@ -72,9 +72,9 @@ class StateCadenceTest {
                         l -> new GroupView.LocationView(l.location(), LocationVerdict.DOWN, 3, 0, T0.plusSeconds(5),
                                 l.lastIgnored(), FailureReason.TIMEOUT))), Duration.ofSeconds(5), true),
                 Arguments.of("a command outcome", new StateRecord(base.schemaVersion(), base.snapshot(), view, List.of(
-                        new StateRecord.CommandResult("c-1", dev.failover.decision.domain.CommandOutcome.Status.ACCEPTED,
+                        new StateRecord.CommandResult("c-1", dev.failover.decision.domain.model.CommandOutcome.Status.ACCEPTED,
                                 null, null, "paused", List.of(), T0)), base.publishedAt()), Duration.ofSeconds(5), true),
-                Arguments.of("a new epoch in the snapshot", new StateRecord(base.schemaVersion(), new dev.failover.decision.domain.GroupSnapshot(
+                Arguments.of("a new epoch in the snapshot", new StateRecord(base.schemaVersion(), new dev.failover.decision.domain.model.GroupSnapshot(
                         GROUP, TestTopology.SECONDARY, base.snapshot().epoch() + 1, T0, List.of(), null, null, null, null, List.of(),
                         List.of(), null, null, List.of(), List.of(), List.of(), null, null, 0, 0), view, List.of(), base.publishedAt()), Duration.ofSeconds(5), true));
     }

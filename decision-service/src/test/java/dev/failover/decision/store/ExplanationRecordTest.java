@@ -9,7 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.failover.decision.domain.Explanation;
+import dev.failover.decision.domain.model.Explanation;
 
 /** The explanation topic's record: the newest explanations that fit, and a clear refusal of what cannot be read. */
 class ExplanationRecordTest {

@@ -6,7 +6,7 @@ import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.domain.engine.DecisionEngine;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.decision.signing.ControlMessageKeys;
 import dev.failover.kafka.KafkaClientProperties;

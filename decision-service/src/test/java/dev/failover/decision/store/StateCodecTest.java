@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-import dev.failover.decision.domain.CommandOutcome;
+import dev.failover.decision.domain.model.CommandOutcome;
 
 /**
  * Typed command outcomes and remembered command ids kept the state record's JSON compatible (schema version 1): a

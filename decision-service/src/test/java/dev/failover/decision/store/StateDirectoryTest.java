@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.failover.decision.domain.GroupSnapshot;
+import dev.failover.decision.domain.model.GroupSnapshot;
 import dev.failover.testkit.topology.TestTopology;
 
 /**

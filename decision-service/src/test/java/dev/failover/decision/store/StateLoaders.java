@@ -1,6 +1,6 @@
 package dev.failover.decision.store;
 
-import dev.failover.decision.domain.DecisionEngine;
+import dev.failover.decision.domain.engine.DecisionEngine;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.decision.signing.ControlMessageKeys;
 import dev.failover.kafka.KafkaClientProperties;

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.failover.contract.event.Topics;
 import dev.failover.contract.signing.RecordSigner;
-import dev.failover.decision.domain.DecisionEngine;
-import dev.failover.decision.domain.GroupView;
+import dev.failover.decision.domain.engine.DecisionEngine;
+import dev.failover.decision.domain.state.GroupView;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.decision.signing.ControlMessageKeys;
 import dev.failover.kafka.KafkaClientProperties;

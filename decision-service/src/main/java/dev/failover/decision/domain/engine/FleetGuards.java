@@ -1,0 +1,93 @@
+package dev.failover.decision.domain.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.failover.contract.event.TargetHealth;
+import dev.failover.contract.topology.AllDownPolicy;
+import dev.failover.contract.topology.Safety;
+import dev.failover.decision.domain.rules.Evaluation;
+import dev.failover.decision.domain.rules.SwitchBudgetRule;
+import dev.failover.decision.domain.state.CorrelatedFailureGuard;
+import dev.failover.decision.domain.state.Evidence;
+import dev.failover.decision.domain.state.GroupState;
+import dev.failover.decision.domain.state.GroupView;
+
+/**
+ * What the rules read from beyond one group: the correlated-failure guard over every target and the switch budget of
+ * all groups together; and the safety part of a group's view, which shows both. Not thread-safe; the engine serialises
+ * access.
+ */
+final class FleetGuards implements Evaluation.Fleet {
+
+    private final CorrelatedFailureGuard guard;
+    /** The engine's groups, as they are now (a live view). */
+    private final Collection<GroupState> groups;
+    private final int maxSwitchesPerDay;
+
+    FleetGuards(CorrelatedFailureGuard guard, Collection<GroupState> groups, int maxSwitchesPerDay) {
+        this.guard = guard;
+        this.groups = groups;
+        this.maxSwitchesPerDay = maxSwitchesPerDay;
+    }
+
+    /**
+     * The guard sees the group's evidence of this evaluation: whether each of its regional targets is failing (a last
+     * resort is no region's, so its failure says nothing about the plane).
+     */
+    void observe(GroupState s, Evidence evidence) {
+        for (Evidence.OfTarget t : evidence.targets()) {
+            if (!t.target().isLastResort()) {
+                guard.observe(s.group().id(), t.target().id(), t.target().region(), t.failing(),
+                        t.health() == TargetHealth.UNKNOWN, evidence.at());
+            }
+        }
+    }
+
+    /** Since when each of the group's targets has been failing, for its persisted state. */
+    Map<String, Instant> failingSince(GroupState s) {
+        return guard.failingSince(s.group().id());
+    }
+
+    /** The failures' starts of a restored group's state, taken back (issue 51). */
+    void restoreFailing(GroupState s, Map<String, Instant> since) {
+        Map<String, String> regions = new java.util.HashMap<>();
+        s.group().targets().forEach(t -> regions.put(t.id(), t.region()));
+        guard.restoreFailing(s.group().id(), since, regions);
+    }
+
+    @Override
+    public Optional<CorrelatedFailureGuard.Suspicion> suspicion(Instant now) {
+        return guard.evaluate(now);
+    }
+
+    @Override
+    public Duration lastResortAfter() {
+        return guard.lastResortAfter();
+    }
+
+    @Override
+    public int switchesWithin(Duration window, Instant now) {
+        return groups.stream().mapToInt(g -> g.switchesWithin(window, now)).sum();
+    }
+
+    @Override
+    public int maxSwitchesPerDay() {
+        return maxSwitchesPerDay;
+    }
+
+    /** The safety part of the group's view at {@code now}: the guard, its suspicion and the switch budgets. */
+    GroupView.SafetyView safetyView(GroupState s, Instant now) {
+        Safety safety = s.group().safety();
+        CorrelatedFailureGuard.Suspicion suspicion = guard.evaluate(now).orElse(null);
+        Instant lastResortFrom = suspicion != null && safety.correlatedFailureGuard()
+                && s.group().whenAllDown() == AllDownPolicy.LAST_RESORT ? suspicion.since().plus(guard.lastResortAfter()) : null;
+        return new GroupView.SafetyView(safety.correlatedFailureGuard(), suspicion,
+                s.guardAcknowledgedAt(), s.switchesWithin(SwitchBudgetRule.WINDOW, now), safety.maxSwitchesPerDay(),
+                switchesWithin(SwitchBudgetRule.WINDOW, now), maxSwitchesPerDay, safety.freshEvidenceIntervals(),
+                safety.failureClasses(), lastResortFrom);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.failover.decision.domain.engine;
+
+import java.time.Instant;
+
+import dev.failover.decision.domain.model.DecidedVsServed;
+import dev.failover.decision.domain.state.Evidence;
+import dev.failover.decision.domain.state.GroupState;
+import dev.failover.decision.domain.state.GroupView;
+
+/**
+ * Builds a group's read view ({@link GroupView}) from its state, its evidence counted at that moment, the guards of all
+ * groups and the probe locations' clocks. It reads and changes nothing: a view asks for no evaluation. Called under the
+ * engine's lock; not thread-safe.
+ */
+final class GroupViews {
+
+    private final ResultIntake intake;
+    private final FleetGuards fleet;
+
+    private final java.time.Duration notServedAfter;
+
+    GroupViews(ResultIntake intake, FleetGuards fleet, java.time.Duration notServedAfter) {
+        this.intake = intake;
+        this.fleet = fleet;
+        this.notServedAfter = notServedAfter;
+    }
+
+    /** The group's view at {@code now}. */
+    GroupView of(GroupState s, Instant now) {
+        Evidence evidence = Evidence.of(s, now);
+        GroupView.Automation automation = s.hold(now).automation;
+        GroupView.SafetyView safetyView = fleet.safetyView(s, now);
+        return new GroupView(s.group().id(), s.group().mode().name(), s.active(),
+                evidence.of(s.active()).health(), s.epoch(), s.lastSwitchAt(), automation, s.pin(), s.pause(),
+                s.freeze(), s.drill(), s.lastDrill(), s.serving(),
+                DecidedVsServed.of(s.journal().recentDecisions().stream().findFirst().orElse(null), s.serving(), now,
+                        notServedAfter),
+                s.trackers().views(evidence), safetyView, intake.locationClocks(now),
+                s.journal().recentDecisions(), s.journal().auditTrail(),
+                s.journal().recentActuations());
+    }
+}

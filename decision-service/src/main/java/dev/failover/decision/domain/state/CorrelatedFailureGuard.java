@@ -1,0 +1,179 @@
+package dev.failover.decision.domain.state;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.failover.contract.topology.TopologySafety;
+
+/**
+ * The plane doubting its own eyes (ADR 0010). A real region outage makes the targets of one region fail together; when
+ * targets of more than {@code maxRegions} regions begin to fail within {@code window} of each other (or, across more
+ * than one region, more than {@code maxSharePercent} of all targets), the likelier cause is the plane's probes, network
+ * or Kafka. The guard then holds a suspicion, which holds automatic switching of every group that obeys it, until the
+ * evidence separates: the targets failing at that moment are in {@code maxRegions} regions or fewer again. An operator
+ * lifts it for one group by resuming the group.
+ * <p>
+ * A target counts as failing from the first evaluation at which it is UNHEALTHY or failing now at a quorum of locations
+ * (below its failure threshold too: otherwise the second region's failure would show only after the first region's
+ * groups had switched), until the first at which it is neither. It sees the groups this instance decides; a group's
+ * entries are dropped when the instance stops deciding it. The share is of the targets it sees, never of the whole
+ * topology's: with one instance per region each decides a part of the groups, and a share of all targets would make
+ * the threshold as many times higher as there are instances (issue 29; ADR 0010).
+ * <p>
+ * A group whose every regional target is down and whose last resort is HEALTHY is held only for
+ * {@code lastResortAfter} (GuardRule).
+ */
+public final class CorrelatedFailureGuard {
+
+    /**
+     * Why the guard holds automation: the regions and targets whose failures began together.
+     *
+     * @param allTargets the targets the instance saw when the suspicion began (those of the groups it decides)
+     */
+    public record Suspicion(Instant since, List<String> regions, List<String> targets, int allTargets, String why) {
+    }
+
+    private record Key(String group, String target) {
+    }
+
+    /** @param restored taken from the group's persisted state and not observed failing since (issue 51) */
+    private record Failing(String region, Instant since, boolean restored) {
+    }
+
+    private final Duration window;
+    private final int maxRegions;
+    private final int maxSharePercent;
+    private final Duration lastResortAfter;
+    private final Set<Key> seen = new HashSet<>();
+    private final Map<Key, Failing> failing = new LinkedHashMap<>();
+    private Suspicion suspicion;
+
+    public CorrelatedFailureGuard(TopologySafety.CorrelatedFailure config) {
+        this.window = Duration.ofSeconds(config.windowSeconds());
+        this.maxRegions = config.maxRegions();
+        this.maxSharePercent = config.maxSharePercent();
+        this.lastResortAfter = Duration.ofSeconds(config.lastResortAfterSeconds());
+    }
+
+    /** How long a suspicion holds a group whose regional targets are all down and whose last resort is HEALTHY. */
+    public Duration lastResortAfter() {
+        return lastResortAfter;
+    }
+
+    /**
+     * Records whether a target (not a last resort) of a group this instance decides is failing at {@code now};
+     * {@code unknown}: neither failing nor shown not to be (no verdict at a quorum yet, as after a restart), which keeps a
+     * restored start until the evidence says.
+     */
+    public void observe(String group, String target, String region, boolean isFailing, boolean unknown, Instant now) {
+        Key key = new Key(group, target);
+        seen.add(key);
+        Failing was = failing.get(key);
+        if (isFailing) {
+            failing.put(key, was == null ? new Failing(region, now, false) : new Failing(was.region(), was.since(), false));
+        } else if (!(unknown && was != null && was.restored())) {
+            failing.remove(key);
+        }
+    }
+
+    /** Since when each of the group's targets has been failing, as observed: kept with the group's state. */
+    public Map<String, Instant> failingSince(String group) {
+        Map<String, Instant> since = new java.util.TreeMap<>();
+        failing.forEach((key, f) -> {
+            if (key.group().equals(group)) {
+                since.put(key.target(), f.since());
+            }
+        });
+        return since;
+    }
+
+    /**
+     * Takes back the failures' starts kept with the group's state (issue 51), for targets not observed yet: a restart or
+     * a new owner must not see old failures begin now, together. {@code regions}: each target's region.
+     */
+    public void restoreFailing(String group, Map<String, Instant> since, Map<String, String> regions) {
+        since.forEach((target, at) -> {
+            String region = regions.get(target);
+            if (region != null) {
+                failing.putIfAbsent(new Key(group, target), new Failing(region, at, true));
+            }
+        });
+    }
+
+    /** What the guard observed of one group: set aside when the group is released, perhaps taken back. */
+    public record Memory(Set<Key> seen, Map<Key, Failing> failing) {
+    }
+
+    /**
+     * Forgets a group this instance no longer decides: its targets' state here is no longer kept up to date. Returns
+     * what was forgotten, for {@link #remember}.
+     */
+    public Memory forget(String group) {
+        Map<Key, Failing> forgotten = new LinkedHashMap<>();
+        failing.entrySet().removeIf(e -> e.getKey().group().equals(group) && forgotten.put(e.getKey(), e.getValue()) == null);
+        Set<Key> forgottenSeen = new HashSet<>();
+        seen.removeIf(k -> k.group().equals(group) && forgottenSeen.add(k));
+        return new Memory(forgottenSeen, forgotten);
+    }
+
+    /**
+     * Takes back what was forgotten of a group whose evidence was kept (DecisionEngine#beginRestore): since when each
+     * target has been failing is evidence too, and observing it again as of now would make old failures look new and
+     * correlated with the next.
+     */
+    public void remember(Memory memory) {
+        seen.addAll(memory.seen());
+        memory.failing().forEach(failing::putIfAbsent);
+    }
+
+    /** The suspicion at {@code now}, begun or ended by what has been observed. */
+    public Optional<Suspicion> evaluate(Instant now) {
+        if (suspicion == null) {
+            suspicion = together(now).orElse(null);
+        } else if (!tooMany(failing.values().stream().map(Failing::region).distinct().count(), failing.size())) {
+            suspicion = null; // the evidence separated
+        }
+        return Optional.ofNullable(suspicion);
+    }
+
+    private boolean tooMany(long regions, int targets) {
+        return regions > maxRegions || (regions > 1 && targets * 100L > (long) maxSharePercent * allTargets());
+    }
+
+    private int allTargets() {
+        return Math.max(1, seen.size());
+    }
+
+    /** The first set of failures that began within one window and trip the guard, oldest first. */
+    private Optional<Suspicion> together(Instant now) {
+        List<Map.Entry<Key, Failing>> bySince = new ArrayList<>(failing.entrySet());
+        bySince.sort(Comparator.comparing(e -> e.getValue().since()));
+        for (int i = 0; i < bySince.size(); i++) {
+            Instant from = bySince.get(i).getValue().since();
+            TreeSet<String> regions = new TreeSet<>();
+            List<String> targets = new ArrayList<>();
+            for (int j = i; j < bySince.size() && !bySince.get(j).getValue().since().isAfter(from.plus(window)); j++) {
+                regions.add(bySince.get(j).getValue().region());
+                targets.add(bySince.get(j).getKey().group() + "/" + bySince.get(j).getKey().target());
+            }
+            if (tooMany(regions.size(), targets.size())) {
+                int allTargets = allTargets();
+                return Optional.of(new Suspicion(now, List.copyOf(regions), List.copyOf(targets), allTargets,
+                        targets.size() + " of " + allTargets + " targets in " + regions.size() + " regions " + regions
+                                + " began failing within " + window + " of each other (believed: " + maxRegions
+                                + " region" + (maxRegions == 1 ? "" : "s") + ", or " + maxSharePercent
+                                + " % of the targets this instance decides): suspecting the plane's own probes, network or Kafka"));
+            }
+        }
+        return Optional.empty();
+    }
+}
