@@ -43,7 +43,7 @@ import dev.failover.decision.input.InputLanes.Handling;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.decision.ownership.GroupOwnership;
 import dev.failover.decision.ownership.PartitionsRevoked;
-import dev.failover.decision.publication.DecisionPublisher;
+import dev.failover.decision.publication.GroupPublisher;
 import dev.failover.decision.signing.ControlMessageKeys;
 import dev.failover.decision.store.StateRecord;
 import dev.failover.kafka.logging.GroupLogContext;
@@ -69,7 +69,7 @@ public class InputListener {
     private static final Logger LOG = Logger.getLogger(InputListener.class);
 
     private final DecisionEngine engine;
-    private final DecisionPublisher publisher;
+    private final GroupPublisher publisher;
     private final DeadLetters deadLetters;
     private final DecisionMetrics metrics;
     private final GroupOwnership ownership;
@@ -77,7 +77,7 @@ public class InputListener {
     private final KafkaClientService kafkaClients;
 
     @Inject
-    InputListener(DecisionEngine engine, DecisionPublisher publisher, DeadLetters deadLetters, DecisionMetrics metrics,
+    InputListener(DecisionEngine engine, GroupPublisher publisher, DeadLetters deadLetters, DecisionMetrics metrics,
             GroupOwnership ownership, ControlMessageKeys keys, KafkaClientService kafkaClients) {
         this.engine = engine;
         this.publisher = publisher;

@@ -13,7 +13,7 @@ import org.jboss.logging.Logger;
 
 import dev.failover.decision.domain.engine.DecisionEngine;
 import dev.failover.decision.ownership.GroupOwnership;
-import dev.failover.decision.publication.DecisionPublisher;
+import dev.failover.decision.publication.GroupPublisher;
 import dev.failover.decision.publication.StateCadence;
 import io.quarkus.scheduler.Scheduled;
 
@@ -38,10 +38,10 @@ public class Ticker {
 
     private final DecisionEngine engine;
     private final GroupOwnership ownership;
-    private final DecisionPublisher publisher;
+    private final GroupPublisher publisher;
 
     @Inject
-    Ticker(DecisionEngine engine, GroupOwnership ownership, DecisionPublisher publisher) {
+    Ticker(DecisionEngine engine, GroupOwnership ownership, GroupPublisher publisher) {
         this.engine = engine;
         this.ownership = ownership;
         this.publisher = publisher;

@@ -6,7 +6,7 @@ import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * A CDI event that {@link GroupOwnership} fires, synchronously on the consumer's thread, when partitions of this
+ * A CDI event that {@link AssignedPartitions} fires, synchronously on the consumer's thread, when partitions of this
  * instance's inputs were revoked: those above ownership (the input lanes, the publisher) act on it without ownership
  * knowing them (ADR 0015). Observers run in the order of their {@code @Priority}: {@link #INPUTS}, then
  * {@link #PUBLICATION}.

@@ -52,7 +52,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * next publication.
  */
 @ApplicationScoped
-public class DecisionPublisher {
+public class DecisionPublisher implements GroupPublisher {
 
     private static final Logger LOG = Logger.getLogger(DecisionPublisher.class);
     static final int RECENT_COMMANDS = 20;
@@ -60,38 +60,45 @@ public class DecisionPublisher {
     static final Duration EXPLANATION_SEND_LIMIT = Duration.ofSeconds(5);
 
     /** Signed records (ADR 0009): the key and the signature headers travel in the message's metadata. */
-    @Inject
-    @Channel("decisions")
-    MutinyEmitter<String> decisions;
-    @Inject
-    @Channel("decision-state")
-    MutinyEmitter<Record<String, String>> state;
-    @Inject
-    @Channel("decision-explanations")
-    MutinyEmitter<Record<String, String>> explanations;
-    @Inject
-    DecisionEngine engine;
-    @Inject
-    DecisionMetrics metrics;
-    @Inject
-    GroupOwnership ownership;
-    @Inject
-    ControlMessageKeys keys;
+    private final MutinyEmitter<String> decisions;
+    private final MutinyEmitter<Record<String, String>> state;
+    private final MutinyEmitter<Record<String, String>> explanations;
+    private final DecisionEngine engine;
+    private final DecisionMetrics metrics;
+    private final GroupOwnership ownership;
+    private final ControlMessageKeys keys;
 
     private final Map<String, Deque<StateRecord.CommandResult>> commandResults = new ConcurrentHashMap<>();
     /** Per group, the end of the last publication started: the next one starts after it. */
     private final Map<String, CompletionStage<Void>> lastPublication = new ConcurrentHashMap<>();
     /** Groups with a decision published whose explanations are not on their topic yet. */
     private final Set<String> explanationsToPublish = ConcurrentHashMap.newKeySet();
-    /** When a state record is due; replaced by the configured heartbeat at start. */
-    volatile StateCadence cadence = new StateCadence(DecisionServiceConfig.State.DEFAULT_HEARTBEAT);
-    Clock clock = Clock.systemUTC();
+    /** When a state record is due: when what it says changed, or its heartbeat ({@code failover.state.heartbeat}). */
+    private final StateCadence cadence;
+    private final Clock clock = Clock.systemUTC();
 
     @Inject
-    void configure(DecisionServiceConfig config) {
-        cadence = new StateCadence(config.state().heartbeat());
+    DecisionPublisher(@Channel("decisions") MutinyEmitter<String> decisions,
+            @Channel("decision-state") MutinyEmitter<Record<String, String>> state,
+            @Channel("decision-explanations") MutinyEmitter<Record<String, String>> explanations, DecisionEngine engine,
+            DecisionMetrics metrics, GroupOwnership ownership, ControlMessageKeys keys, DecisionServiceConfig config) {
+        this(decisions, state, explanations, engine, metrics, ownership, keys, config.state().heartbeat());
     }
 
+    DecisionPublisher(MutinyEmitter<String> decisions, MutinyEmitter<Record<String, String>> state,
+            MutinyEmitter<Record<String, String>> explanations, DecisionEngine engine, DecisionMetrics metrics,
+            GroupOwnership ownership, ControlMessageKeys keys, Duration heartbeat) {
+        this.decisions = decisions;
+        this.state = state;
+        this.explanations = explanations;
+        this.engine = engine;
+        this.metrics = metrics;
+        this.ownership = ownership;
+        this.keys = keys;
+        this.cadence = new StateCadence(heartbeat);
+    }
+
+    @Override
     public void recordCommand(String group, StateRecord.CommandResult result) {
         Deque<StateRecord.CommandResult> results = commandResults.computeIfAbsent(group, g -> new ArrayDeque<>());
         synchronized (results) {
@@ -102,10 +109,7 @@ public class DecisionPublisher {
         }
     }
 
-    /**
-     * Publishes the group's unpublished decisions and then its state, once every earlier publication of the group has
-     * finished. Starts at once; the returned Uni completes when this publication has.
-     */
+    @Override
     public Uni<Void> publish(String group) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         CompletionStage<Void> previous = lastPublication.put(group, done);
@@ -161,6 +165,7 @@ public class DecisionPublisher {
         }
     }
 
+    @Override
     public boolean hasUnpublished(String group) {
         return engine.hasUnpublished(group);
     }

@@ -10,8 +10,8 @@ import dev.failover.decision.ownership.PartitionsRevoked;
 /**
  * The publisher's side of {@link PartitionsRevoked} (ADR 0015): the revoked partitions' groups lose their unpublished
  * decisions, after the input lanes dropped the records they held. An observer of its own, not a method of
- * {@link DecisionPublisher}: Quarkus makes every class that declares or inherits an observer method a bean, and tests
- * subclass the publisher.
+ * {@link DecisionPublisher}: Quarkus makes every class that declares or inherits an observer method a bean, so a class
+ * extending the publisher would become one too.
  */
 @ApplicationScoped
 class RevokedPublications {

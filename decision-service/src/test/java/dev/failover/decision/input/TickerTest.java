@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.domain.engine.DecisionEngine;
-import dev.failover.decision.ownership.GroupOwnership;
-import dev.failover.decision.publication.DecisionPublisher;
-import dev.failover.kafka.KeyPartitions;
+import dev.failover.decision.ownership.FixedOwnership;
+import dev.failover.decision.publication.GroupPublisher;
+import dev.failover.decision.store.StateRecord;
 import dev.failover.testkit.topology.TestTopology;
 import io.smallrye.mutiny.Uni;
 
@@ -35,7 +35,7 @@ class TickerTest {
     static final String STUCK = "stuck";
 
     /** A publisher whose publications of {@link #STUCK} never complete; those of other groups complete at once. */
-    static final class StuckPublisher extends DecisionPublisher {
+    static final class StuckPublisher implements GroupPublisher {
         final Map<String, AtomicInteger> started = new ConcurrentHashMap<>();
         final Set<String> unpublished = ConcurrentHashMap.newKeySet();
         final CompletableFuture<Void> never = new CompletableFuture<>();
@@ -55,6 +55,11 @@ class TickerTest {
             return unpublished.contains(group);
         }
 
+        @Override
+        public void recordCommand(String group, StateRecord.CommandResult result) {
+            throw new UnsupportedOperationException("the ticker records no command");
+        }
+
         int started(String group) {
             return started.getOrDefault(group, new AtomicInteger()).get();
         }
@@ -64,27 +69,8 @@ class TickerTest {
     final DecisionEngine engine = new DecisionEngine(TopologyLoader.parse(TestTopology.yaml(GROUPS), "test"), clock,
             () -> "d-1", Duration.ofSeconds(5));
     final StuckPublisher publisher = new StuckPublisher();
-    final Ticker ticker = new Ticker(engine, ownsEveryGroup(), publisher);
-
-    /** An instance that owns every group of {@link #GROUPS}, over three partitions. */
-    static GroupOwnership ownsEveryGroup() {
-        return new GroupOwnership() {
-            @Override
-            public List<String> ownedGroups() {
-                return GROUPS;
-            }
-
-            @Override
-            public boolean owns(String group) {
-                return true;
-            }
-
-            @Override
-            public int partitionOf(String group) {
-                return KeyPartitions.partitionOf(group, 3);
-            }
-        };
-    }
+    /** Ticks for an instance that owns every group of {@link #GROUPS}, over three partitions. */
+    final Ticker ticker = new Ticker(engine, new FixedOwnership(GROUPS, 3), publisher);
 
     @AfterEach
     void release() {

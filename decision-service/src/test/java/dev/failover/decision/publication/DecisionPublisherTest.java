@@ -24,12 +24,13 @@ import dev.failover.contract.event.Topics;
 import dev.failover.contract.signing.Verification;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.decision.config.DecisionServiceConfig;
 import dev.failover.decision.domain.engine.DecisionEngine;
 import dev.failover.decision.domain.model.Command;
 import dev.failover.decision.domain.model.Outcome;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.kafka.logging.GroupLogContext;
-import dev.failover.decision.ownership.GroupOwnership;
+import dev.failover.decision.ownership.FixedOwnership;
 import dev.failover.decision.signing.ControlMessageKeys;
 import dev.failover.decision.store.StateCodec;
 import dev.failover.testkit.signing.TestSigningKeys;
@@ -123,22 +124,9 @@ class DecisionPublisherTest {
     final GatedEmitter state = new GatedEmitter();
     final GatedEmitter explanations = new GatedEmitter();
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    final DecisionPublisher publisher = new DecisionPublisher();
-
-    DecisionPublisherTest() {
-        publisher.decisions = decisions.emitter();
-        publisher.state = state.emitter();
-        publisher.explanations = explanations.emitter();
-        publisher.engine = engine;
-        publisher.metrics = new DecisionMetrics(registry);
-        publisher.keys = KEYS;
-        publisher.ownership = new GroupOwnership() {
-            @Override
-            public boolean owns(String group) {
-                return true;
-            }
-        };
-    }
+    final DecisionPublisher publisher = new DecisionPublisher(decisions.emitter(), state.emitter(),
+            explanations.emitter(), engine, new DecisionMetrics(registry), FixedOwnership.deciding(GROUP), KEYS,
+            DecisionServiceConfig.State.DEFAULT_HEARTBEAT);
 
     /** Two rounds of the primary DOWN and the secondary UP at every location: the engine fails over. */
     Decision failover() {

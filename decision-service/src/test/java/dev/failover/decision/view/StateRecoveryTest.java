@@ -21,7 +21,7 @@ import dev.failover.contract.event.Topics;
 import dev.failover.decision.domain.engine.DecisionEngine;
 import dev.failover.decision.domain.state.GroupView;
 import dev.failover.decision.metrics.DecisionMetrics;
-import dev.failover.decision.ownership.GroupOwnership;
+import dev.failover.decision.ownership.FixedOwnership;
 import dev.failover.decision.rest.ApiTokens;
 import dev.failover.decision.signing.ControlMessageKeys;
 import dev.failover.decision.store.StateLoader;
@@ -126,13 +126,7 @@ class StateRecoveryTest {
     }
 
     GroupReader notOwningReader() {
-        GroupOwnership ownsNothing = new GroupOwnership() {
-            @Override
-            public boolean owns(String group) {
-                return false;
-            }
-        };
-        return new GroupReader(running, ownsNothing, null, topics, kafka);
+        return new GroupReader(running, FixedOwnership.decidingNothing(), null, topics, kafka);
     }
 
     @Test
