@@ -33,7 +33,8 @@ class PackageLayersTest {
             "dns", // one class per DNS provider
             "scaling", // one class per scaling backend
             "aws", // the AWS SDK's clients and credentials
-            "lease"); // the lease every write outside Kafka is made under
+            "lease", // the lease every write outside Kafka is made under
+            "requests"); // an API's budget of requests and the batching of requests to it
 
     /** The reconciler core's parts, top first, as {@link #LAYERS} (ADR 0021). */
     static final List<String> DOMAIN_LAYERS = List.of(

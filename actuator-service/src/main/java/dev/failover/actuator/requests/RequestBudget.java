@@ -1,0 +1,136 @@
+package dev.failover.actuator.requests;
+
+import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The turns one account's API gives one instance (issue 54, ADR 0022): requests are spaced at the current rate, a
+ * {@link Priority#SWITCH} request before any {@link Priority#RESYNC} one waiting, each priority first come first served.
+ * <p>
+ * The account's budget is shared by every instance that calls the API, and no instance knows what the others spend. So
+ * the rate adapts as TCP's window does (additive increase, multiplicative decrease): it starts at the account's rate;
+ * each {@link #throttled() Throttling} answer halves it, down to {@code floor} (the account's rate over the instances
+ * sharing it, what each is owed when all are busy); every second without one it grows back by a tenth of the account's
+ * rate. An instance alone in a region's failover so gets the whole account; several busy together settle near their
+ * share. A throttled request is retried by its caller; the others keep their turns.
+ */
+public final class RequestBudget {
+
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    private final String name;
+    private final double ceiling;
+    private final double floor;
+    private final LongSupplier nanoTime;
+    private final PriorityQueue<Ticket> waiting = new PriorityQueue<>();
+    private double rate;
+    private long nextTurn = Long.MIN_VALUE;
+    private long lastGrowth;
+    private long arrivals;
+
+    /**
+     * @param name     what the budget is for, in messages ("Route 53 in account default")
+     * @param ceiling  the account's requests per second, all instances together
+     * @param floor    the least this instance keeps to after Throttling: its share when all instances are busy
+     * @param nanoTime the monotonic clock ({@code System::nanoTime})
+     */
+    public RequestBudget(String name, double ceiling, double floor, LongSupplier nanoTime) {
+        if (!(ceiling > 0) || !(floor > 0) || floor > ceiling) {
+            throw new IllegalArgumentException("a request budget needs 0 < floor <= ceiling, was floor " + floor
+                    + " and ceiling " + ceiling + " for " + name);
+        }
+        this.name = name;
+        this.ceiling = ceiling;
+        this.floor = floor;
+        this.nanoTime = nanoTime;
+        this.rate = ceiling;
+        this.lastGrowth = nanoTime.getAsLong();
+    }
+
+    /** A budget of {@code perSecond} that never adapts (one instance alone on the account, or a test). */
+    public static RequestBudget fixed(String name, double perSecond) {
+        return new RequestBudget(name, perSecond, perSecond, System::nanoTime);
+    }
+
+    /**
+     * Returns when this request's turn has come. An interrupt ends the wait at once, the interrupt flag kept, and gives
+     * the turn up: the caller must not send the request then.
+     *
+     * @return whether the turn came; false when interrupted
+     */
+    public boolean acquire(Priority priority) {
+        Ticket ticket;
+        synchronized (this) {
+            ticket = new Ticket(priority, arrivals++);
+            waiting.add(ticket);
+            try {
+                while (true) {
+                    long now = nanoTime.getAsLong();
+                    grow(now);
+                    if (waiting.peek() == ticket && (nextTurn == Long.MIN_VALUE || now - nextTurn >= 0)) {
+                        waiting.poll();
+                        nextTurn = Math.max(now, nextTurn == Long.MIN_VALUE ? now : nextTurn) + interval();
+                        notifyAll(); // the next in line waits for its own turn now
+                        return true;
+                    }
+                    long wait = waiting.peek() == ticket ? nextTurn - now : SECOND;
+                    TimeUnit.NANOSECONDS.timedWait(this, Math.max(wait, 1));
+                }
+            } catch (InterruptedException e) {
+                waiting.remove(ticket);
+                notifyAll();
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /** The API answered Throttling: the account is spent, by this instance or others. Halves the rate, to the floor. */
+    public synchronized void throttled() {
+        long now = nanoTime.getAsLong();
+        rate = Math.max(floor, rate / 2);
+        lastGrowth = now;
+    }
+
+    /** Requests per second this instance keeps to now. */
+    public synchronized double rate() {
+        grow(nanoTime.getAsLong());
+        return rate;
+    }
+
+    /** Requests waiting for a turn now. */
+    public synchronized int waiting() {
+        return waiting.size();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    private long interval() {
+        return (long) (SECOND / rate);
+    }
+
+    /** A tenth of the ceiling back per whole second since the last throttle or growth. */
+    private void grow(long now) {
+        if (rate >= ceiling) {
+            lastGrowth = now;
+            return;
+        }
+        long seconds = (now - lastGrowth) / SECOND;
+        if (seconds > 0) {
+            rate = Math.min(ceiling, rate + seconds * ceiling / 10);
+            lastGrowth += seconds * SECOND;
+        }
+    }
+
+    private record Ticket(Priority priority, long arrival) implements Comparable<Ticket> {
+        @Override
+        public int compareTo(Ticket other) {
+            int byPriority = priority.compareTo(other.priority);
+            return byPriority != 0 ? byPriority : Long.compare(arrival, other.arrival);
+        }
+    }
+}

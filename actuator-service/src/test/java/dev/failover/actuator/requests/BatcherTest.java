@@ -1,0 +1,175 @@
+package dev.failover.actuator.requests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.failover.actuator.requests.Batcher.Answer;
+
+/**
+ * The batcher with a scripted API: what goes out together, and what a refused batch costs the requests that did not
+ * cause the refusal.
+ */
+class BatcherTest {
+
+    /** The calls made, each the requests it carried, in order. */
+    final List<List<String>> calls = new CopyOnWriteArrayList<>();
+    final ExecutorService callers = Executors.newCachedThreadPool();
+    /** Holds the first call until released, so that others queue behind it. */
+    final CountDownLatch firstHeld = new CountDownLatch(1);
+    final CountDownLatch releaseFirst = new CountDownLatch(1);
+
+    @AfterEach
+    void stop() {
+        releaseFirst.countDown();
+        callers.shutdownNow();
+    }
+
+    /** Every request written, unless its name starts with "stale" (refused, named) or "bad" (refused, unnamed). */
+    Answer<String, String> api(String zone, List<String> batch, Priority priority) {
+        calls.add(List.copyOf(batch));
+        if (calls.size() == 1) {
+            firstHeld.countDown();
+            held(releaseFirst);
+        }
+        Map<String, String> stale = new LinkedHashMap<>();
+        batch.stream().filter(r -> r.startsWith("stale")).forEach(r -> stale.put(r, "owner changed"));
+        if (!stale.isEmpty()) {
+            return new Answer.Refused<>(stale);
+        }
+        if (batch.stream().anyMatch(r -> r.startsWith("bad"))) {
+            return new Answer.Unattributed<>("rejected");
+        }
+        Map<String, String> written = new LinkedHashMap<>();
+        batch.forEach(r -> written.put(r, "written in call " + calls.size()));
+        return new Answer.Each<>(written);
+    }
+
+    Batcher<String, String, String> batcher(int capacity, Function<String, Object> exclusive) {
+        return new Batcher<>(this::api, priority -> true, capacity, r -> r.contains("heavy") ? 3 : 1, exclusive, why -> "failed: " + why);
+    }
+
+    /** One request holds the API; {@code others} queue behind it; then it is released. Outcomes by request. */
+    Map<String, String> behindOne(Batcher<String, String, String> batcher, List<String> others, Priority priority)
+            throws Exception {
+        Map<String, Future<String>> futures = new LinkedHashMap<>();
+        futures.put("first", callers.submit(() -> batcher.submit("zone", "first", Priority.SWITCH)));
+        held(firstHeld);
+        for (String other : others) {
+            futures.put(other, callers.submit(() -> batcher.submit("zone", other, priority)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> batcher.waiting().getOrDefault("zone", 0) == futures.size() - 1);
+        }
+        releaseFirst.countDown();
+        Map<String, String> outcomes = new LinkedHashMap<>();
+        for (var f : futures.entrySet()) {
+            outcomes.put(f.getKey(), f.getValue().get());
+        }
+        return outcomes;
+    }
+
+    @Test
+    void aLoneRequestGoesAtOnceAndAlone() {
+        releaseFirst.countDown();
+        assertThat(batcher(10, r -> r).submit("zone", "a", Priority.SWITCH)).isEqualTo("written in call 1");
+        assertThat(calls).containsExactly(List.of("a"));
+    }
+
+    @Test
+    void requestsThatArriveWhileOneIsUnderWayGoTogetherInTheNextCall() throws Exception {
+        Map<String, String> outcomes = behindOne(batcher(10, r -> r), List.of("a", "b", "c", "d"), Priority.SWITCH);
+
+        assertThat(calls).containsExactly(List.of("first"), List.of("a", "b", "c", "d"));
+        assertThat(outcomes).containsEntry("first", "written in call 1").containsEntry("a", "written in call 2")
+                .containsEntry("d", "written in call 2");
+    }
+
+    @Test
+    void aStaleRequestNamedInARefusedBatchCostsTheOthersOneMoreCall() throws Exception {
+        Map<String, String> outcomes = behindOne(batcher(10, r -> r), List.of("a", "stale-b", "c", "d"), Priority.SWITCH);
+
+        assertThat(calls).containsExactly(List.of("first"), List.of("a", "stale-b", "c", "d"), List.of("a", "c", "d"));
+        assertThat(outcomes).containsEntry("stale-b", "owner changed").containsEntry("a", "written in call 3")
+                .containsEntry("c", "written in call 3").containsEntry("d", "written in call 3");
+    }
+
+    @Test
+    void aBatchRefusedWithoutNamingOneGoesAgainOneRequestAtATime() throws Exception {
+        Map<String, String> outcomes = behindOne(batcher(10, r -> r), List.of("a", "bad-b", "c"), Priority.SWITCH);
+
+        assertThat(calls).containsExactly(List.of("first"), List.of("a", "bad-b", "c"), List.of("a"), List.of("bad-b"),
+                List.of("c"));
+        assertThat(outcomes).containsEntry("bad-b", "rejected").containsEntry("a", "written in call 3")
+                .containsEntry("c", "written in call 5");
+    }
+
+    @Test
+    void aBatchCarriesNoMoreThanItsCapacityNorTwoRequestsForOneRecord() throws Exception {
+        // capacity 4: "heavy" weighs 3; a and a-again change the same record (exclusive on the first letter)
+        behindOne(batcher(4, r -> r.charAt(0)), List.of("a", "heavy", "a-again", "b", "c"), Priority.SWITCH);
+
+        assertThat(calls).containsExactly(List.of("first"), List.of("a", "heavy"), List.of("a-again", "b", "c"));
+    }
+
+    @Test
+    void switchesGoBeforeResyncsThatWaitedLonger() throws Exception {
+        Batcher<String, String, String> batcher = batcher(2, r -> r);
+        List<Future<String>> futures = new ArrayList<>();
+        futures.add(callers.submit(() -> batcher.submit("zone", "first", Priority.SWITCH)));
+        held(firstHeld);
+        for (String resync : List.of("r1", "r2", "r3")) {
+            futures.add(callers.submit(() -> batcher.submit("zone", resync, Priority.RESYNC)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> batcher.waiting().get("zone") == futures.size() - 1);
+        }
+        futures.add(callers.submit(() -> batcher.submit("zone", "s1", Priority.SWITCH)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> batcher.waiting().get("zone") == 4);
+        releaseFirst.countDown();
+        for (Future<String> f : futures) {
+            f.get();
+        }
+
+        assertThat(calls).containsExactly(List.of("first"), List.of("s1", "r1"), List.of("r2", "r3"));
+    }
+
+    @Test
+    void aCallThatThrowsFailsItsBatchAndTheNextCallStillGoes() {
+        releaseFirst.countDown();
+        CompletableFuture<Void> thrown = new CompletableFuture<>();
+        Batcher<String, String, String> batcher = new Batcher<>((zone, batch, priority) -> {
+            if (!thrown.isDone()) {
+                thrown.complete(null);
+                throw new IllegalStateException("socket closed");
+            }
+            return new Answer.Each<>(Map.of(batch.get(0), "written"));
+        }, priority -> true, 10, r -> 1, r -> r, why -> "failed: " + why);
+
+        assertThat(batcher.submit("zone", "a", Priority.SWITCH)).startsWith("failed: the call failed:")
+                .contains("socket closed");
+        assertThat(batcher.submit("zone", "b", Priority.SWITCH)).isEqualTo("written");
+    }
+
+    private static void held(CountDownLatch latch) {
+        try {
+            if (!latch.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("latch not released within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}

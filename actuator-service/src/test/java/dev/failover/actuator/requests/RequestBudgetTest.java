@@ -1,0 +1,96 @@
+package dev.failover.actuator.requests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The account's turns: who goes first, and how the rate gives way to Throttling and comes back. */
+class RequestBudgetTest {
+
+    final AtomicLong nanos = new AtomicLong();
+    final ExecutorService callers = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() {
+        callers.shutdownNow();
+    }
+
+    void advance(Duration by) {
+        nanos.addAndGet(by.toNanos());
+    }
+
+    @Test
+    void anInstanceAloneHasTheWholeAccountAndThrottlingHalvesItDownToItsShare() {
+        RequestBudget budget = new RequestBudget("route53", 5, 5.0 / 6, nanos::get);
+        assertThat(budget.rate()).as("at start: the account's rate, not a sixth of it").isEqualTo(5);
+
+        budget.throttled();
+        assertThat(budget.rate()).isEqualTo(2.5);
+        budget.throttled();
+        budget.throttled();
+        budget.throttled();
+        assertThat(budget.rate()).as("never below the share owed when all six are busy").isEqualTo(5.0 / 6);
+    }
+
+    @Test
+    void theRateGrowsBackByATenthOfTheAccountEverySecondWithoutThrottling() {
+        RequestBudget budget = new RequestBudget("route53", 4, 1, nanos::get);
+        budget.throttled(); // 2
+        advance(Duration.ofMillis(900));
+        assertThat(budget.rate()).as("less than a second: unchanged").isEqualTo(2);
+        advance(Duration.ofMillis(1100));
+        assertThat(budget.rate()).as("two seconds: two tenths of 4 back").isCloseTo(2.8, org.assertj.core.data.Offset.offset(1e-9));
+        advance(Duration.ofSeconds(60));
+        assertThat(budget.rate()).as("never above the account's rate").isEqualTo(4);
+    }
+
+    @Test
+    void turnsAreSpacedAtTheRateAndASwitchGoesBeforeResyncsThatWaitedLonger() {
+        RequestBudget budget = new RequestBudget("route53", 2, 2, nanos::get);
+        List<String> granted = new CopyOnWriteArrayList<>();
+        assertThat(budget.acquire(Priority.RESYNC)).isTrue(); // the first turn at once; the next 500 ms later
+        for (String name : List.of("resync-1", "resync-2", "switch")) {
+            Priority priority = name.startsWith("switch") ? Priority.SWITCH : Priority.RESYNC;
+            int before = budget.waiting();
+            callers.submit(() -> budget.acquire(priority) && granted.add(name));
+            await().atMost(Duration.ofSeconds(10)).until(() -> budget.waiting() == before + 1);
+        }
+        advance(Duration.ofMillis(499));
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(granted::isEmpty);
+
+        for (int turn = 1; turn <= 3; turn++) {
+            advance(Duration.ofMillis(500));
+            int expected = turn;
+            await().atMost(Duration.ofSeconds(10)).until(() -> granted.size() == expected);
+        }
+        assertThat(granted).containsExactly("switch", "resync-1", "resync-2");
+    }
+
+    @Test
+    void anInterruptedWaitGivesItsTurnUp() throws Exception {
+        RequestBudget budget = new RequestBudget("route53", 1, 1, nanos::get);
+        budget.acquire(Priority.SWITCH);
+        var waiting = callers.submit(() -> budget.acquire(Priority.SWITCH));
+        await().atMost(Duration.ofSeconds(10)).until(() -> budget.waiting() == 1);
+        callers.shutdownNow();
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isFalse();
+        assertThat(budget.waiting()).isZero();
+    }
+
+    @Test
+    void aFloorAboveTheCeilingIsRefused() {
+        assertThatThrownBy(() -> new RequestBudget("route53", 1, 2, nanos::get))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("floor 2.0 and ceiling 1.0");
+    }
+}
