@@ -246,9 +246,13 @@ public interface ActuatorConfig {
         Optional<Short> replicationFactor();
     }
 
-    /** Threads that run reconcile passes; a group waiting for anything holds none (one group's passes never overlap). */
+    /**
+     * Threads that run reconcile passes (one group's passes never overlap). A group waiting to be retried holds none; a
+     * pass waiting on a provider's call holds one, and the calls of passes waiting together share requests (a Route 53
+     * change batch, a zone listing, ADR 0022), so this many groups of a region's failover can go out in one request.
+     */
     @WithName("parallel-groups")
-    @WithDefault("4")
+    @WithDefault("64")
     int parallelGroups();
 
     /** The reconcile loop that keeps every group's record and capacity on its decision (ADR 0006). */

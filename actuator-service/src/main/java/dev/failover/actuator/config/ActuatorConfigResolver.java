@@ -248,8 +248,10 @@ public final class ActuatorConfigResolver {
                 }
             }
         }
+        boolean budgetValid = budgetValid(r53.budget());
         return new Route53Settings(routing, r53.activeWeight(), steps, r53.failbackStepPause(), r53.region(),
-                r53.endpointOverride(), callTimeout, requestsPerSecond(r53.budget()));
+                r53.endpointOverride(), callTimeout, budgetValid ? r53.budget().accountRequestsPerSecond()
+                        : Route53Settings.DEFAULT_REQUESTS_PER_SECOND, budgetValid ? r53.budget().instances() : 1);
     }
 
     private static final String ARC = "failover.dns.arc";
@@ -327,9 +329,10 @@ public final class ActuatorConfigResolver {
 
     /**
      * Route 53 answers more than five calls a second per account with Throttling, whatever else is asked: the account's
-     * budget for all actuators, split evenly by the instances the configuration declares (issue 52, item 6).
+     * budget for all actuators, which an instance spends alone while the others are quiet and shares with them once
+     * Route 53 throttles (ADR 0022).
      */
-    private double requestsPerSecond(ActuatorConfig.Route53Budget budget) {
+    private boolean budgetValid(ActuatorConfig.Route53Budget budget) {
         String key = "failover.dns.route53.budget.";
         budget.requestsPerSecond().ifPresent(old -> error(key + "requests-per-second", "is no longer read: a budget per"
                 + " instance adds up past the account's 5 a second as instances are added; set " + key
@@ -346,7 +349,7 @@ public final class ActuatorConfigResolver {
                     + " account), was " + budget.instances());
             valid = false;
         }
-        return valid ? rate / budget.instances() : Route53Settings.DEFAULT_REQUESTS_PER_SECOND;
+        return valid;
     }
 
     private ReconcileSettings reconcile(ActuatorConfig.Reconcile reconcile, DnsSettings dns, ScalingSettings scaling,

@@ -2,6 +2,8 @@ package dev.failover.actuator.dns;
 
 import java.util.Optional;
 
+import dev.failover.actuator.requests.Priority;
+
 /**
  * One DNS backend, one class each: dry-run, RFC 2136, Route 53, and ARC routing controls ({@code route53-arc}); chosen
  * by {@code failover.dns.provider}, and per group for the groups listed under {@code failover.dns.arc.groups}. A provider does
@@ -25,6 +27,14 @@ public interface DnsProvider {
      *                      whether it is. Empty when there is none; providers without references ignore it.
      */
     ReadOutcome read(RecordKey key, Optional<String> pendingChange);
+
+    /**
+     * {@link #read(RecordKey, Optional)} with the request's precedence, for a provider whose API has a budget shared by
+     * many groups (Route 53): a group driving a decision before a settled group's resync (issue 54).
+     */
+    default ReadOutcome read(RecordKey key, Optional<String> pendingChange, Priority priority) {
+        return read(key, pendingChange);
+    }
 
     /** Replaces the record's sets and moves the ownership mark in one atomic request, if the mark is still the one read. */
     WriteOutcome write(RecordWrite write);

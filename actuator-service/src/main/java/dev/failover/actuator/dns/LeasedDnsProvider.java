@@ -2,6 +2,7 @@ package dev.failover.actuator.dns;
 
 import java.util.Optional;
 
+import dev.failover.actuator.requests.Priority;
 import dev.failover.actuator.lease.Lease;
 
 /**
@@ -37,6 +38,11 @@ public final class LeasedDnsProvider implements DnsProvider {
     @Override
     public ReadOutcome read(RecordKey key, Optional<String> pendingChange) {
         return provider.read(key, pendingChange);
+    }
+
+    @Override
+    public ReadOutcome read(RecordKey key, Optional<String> pendingChange, Priority priority) {
+        return provider.read(key, pendingChange, priority);
     }
 
     @Override

@@ -2,13 +2,19 @@ package dev.failover.actuator.dns;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
 
+import dev.failover.actuator.requests.Batcher;
+import dev.failover.actuator.requests.Priority;
+import dev.failover.actuator.requests.RequestBudget;
 import dev.failover.contract.topology.TargetDns;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.route53.Route53Client;
@@ -17,7 +23,7 @@ import software.amazon.awssdk.services.route53.model.Change;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.ChangeInfo;
 import software.amazon.awssdk.services.route53.model.ChangeStatus;
-import software.amazon.awssdk.services.route53.model.ListResourceRecordSetsResponse;
+import software.amazon.awssdk.services.route53.model.InvalidChangeBatchException;
 import software.amazon.awssdk.services.route53.model.NoSuchChangeException;
 import software.amazon.awssdk.services.route53.model.RRType;
 import software.amazon.awssdk.services.route53.model.ResourceRecord;
@@ -38,8 +44,13 @@ import software.amazon.awssdk.services.route53.model.Route53Exception;
  * current value, so a writer with an older view can never overwrite a newer switch (ADR 0006).
  * <p>
  * Route 53 allows five requests a second per account: every call of this instance, all groups together, waits for its
- * turn at {@link Route53Settings#requestsPerSecond()}, and a Throttling answer is a distinct outcome that the reconciler
- * backs off from for longer.
+ * turn on one {@link RequestBudget} (a decision's before a resync's; the account's whole rate while nobody throttles,
+ * down to this instance's share when Route 53 does), and a Throttling answer is a distinct outcome that the reconciler
+ * backs off from for longer. Many groups at once — a region's failover — share requests (issue 54, ADR 0022): the
+ * writes to one zone waiting together go as one change batch, each group's ownership condition in it, and a group
+ * whose condition fails is named by Route 53's refusal, answered as an owner change, and the others sent again at once;
+ * the reads of one zone waiting together are one listing ({@link Route53Listing}); the reads asking about one change ask
+ * GetChange once.
  */
 public final class Route53DnsProvider implements DnsProvider {
 
@@ -56,15 +67,40 @@ public final class Route53DnsProvider implements DnsProvider {
      */
     static final long OWNER_TTL = 60;
 
+    /** Route 53's most ResourceRecord elements in one ChangeResourceRecordSets request. */
+    static final int BATCH_RECORDS = 1000;
+    /** Route 53's most characters of Value elements in one ChangeResourceRecordSets request. */
+    static final int BATCH_VALUE_CHARACTERS = 32_000;
+
     private final Route53Client client;
     private final Routing routing;
     /** Every API call of this instance waits for its turn here. */
-    private final RequestRateLimiter rate;
+    private final RequestBudget budget;
+    private final Route53Listing listing;
+    /** Reads of one hosted zone waiting together go out as one listing (issue 54). */
+    private final Batcher<String, RecordKey, ReadOutcome> reads;
+    /** Writes to one hosted zone waiting together go out as one change batch, each still conditional (issue 54). */
+    private final Batcher<String, RecordWrite, WriteOutcome> writes;
+    /** Reads asking about one change ask GetChange once. */
+    private final Batcher<String, String, Propagation> changes;
 
     public Route53DnsProvider(Route53Client client, Route53Settings settings) {
+        this(client, settings, new RequestBudget("Route 53", settings.accountRequestsPerSecond(), settings.share(),
+                System::nanoTime));
+    }
+
+    Route53DnsProvider(Route53Client client, Route53Settings settings, RequestBudget budget) {
         this.client = client;
         this.routing = settings.routing() == Route53Settings.Routing.WEIGHTED ? Routing.WEIGHTED : Routing.SINGLE;
-        this.rate = new RequestRateLimiter(settings.requestsPerSecond());
+        this.budget = budget;
+        this.listing = new Route53Listing(client, budget, this::served);
+        this.reads = new Batcher<>(this::readZone, budget::acquire, Route53Listing.PAGE, key -> 1, key -> key,
+                why -> new ReadOutcome.Unavailable("Route 53 not read: " + why));
+        this.writes = new Batcher<>(this::writeZone, budget::acquire, BATCH_RECORDS, this::weight,
+                write -> write.key().ownerName().toLowerCase(Locale.ROOT),
+                why -> new WriteOutcome.Unavailable("Route 53 not written: " + why));
+        this.changes = new Batcher<>(this::getChange, budget::acquire, Integer.MAX_VALUE, id -> 1, id -> new Object(),
+                why -> new Propagation(false, new ReadOutcome.Unavailable("Route 53 not asked: " + why)));
     }
 
     @Override
@@ -79,38 +115,68 @@ public final class Route53DnsProvider implements DnsProvider {
 
     @Override
     public ReadOutcome read(RecordKey key, Optional<String> pendingChange) {
+        return read(key, pendingChange, Priority.SWITCH);
+    }
+
+    @Override
+    public ReadOutcome read(RecordKey key, Optional<String> pendingChange, Priority priority) {
         if (key.hostedZoneId() == null) {
             return new ReadOutcome.Rejected("the group has no dns.hostedZoneId; Route 53 needs it");
         }
-        try {
-            String ownerName = key.ownerName() + ".";
-            Listing record = list(key, key.name(), RRType.fromValue(key.type().name()));
-            List<RecordSet> sets = new ArrayList<>();
-            for (ResourceRecordSet set : record.sets()) {
-                sets.add(new RecordSet(set.setIdentifier(), set.weight(), set.ttl() == null ? null : set.ttl().intValue(),
-                        values(set), set.aliasTarget() == null ? null : new TargetDns.Alias(set.aliasTarget().hostedZoneId(),
-                                set.aliasTarget().dnsName(), set.aliasTarget().evaluateTargetHealth())));
-            }
-            List<ResourceRecordSet> after = record.after();
-            List<ResourceRecordSet> owner = after.stream().filter(set -> is(set, ownerName, RRType.TXT)).toList();
-            // the mark is known from this page when the page goes on past it, or when it is the zone's last page
-            boolean known = record.lastPage() || (!owner.isEmpty() && !is(after.get(after.size() - 1), ownerName, RRType.TXT));
-            if (!known) {
-                owner = list(key, key.ownerName(), RRType.TXT).sets();
-            }
-            OwnerRecord mark = ownerRecord(key, owner);
-            Optional<String> problem = mark.problem(OWNER_TTL);
-            if (problem.isPresent()) {
-                return new ReadOutcome.OwnerRecordUnusable(problem.get());
-            }
-            return new ReadOutcome.Served(new ServedRecord(mark.text(), sets, propagated(pendingChange)));
-        } catch (Route53Exception e) {
-            String reason = reason(e);
-            return throttled(e) ? new ReadOutcome.Throttled(reason)
-                    : passing(e) ? new ReadOutcome.Unavailable(reason) : new ReadOutcome.Rejected(reason);
-        } catch (SdkClientException e) {
-            return new ReadOutcome.Unavailable("Route 53 not reached: " + e.getMessage());
+        ReadOutcome read = reads.submit(key.hostedZoneId(), key, priority);
+        if (!(read instanceof ReadOutcome.Served served) || pendingChange.isEmpty()) {
+            return read;
         }
+        Propagation asked = changes.submit(pendingChange.get(), pendingChange.get(), priority);
+        return asked.failure() != null ? asked.failure() : new ReadOutcome.Served(new ServedRecord(
+                served.record().ownerText(), served.record().sets(), asked.insync()));
+    }
+
+    /** The reads of one zone waiting together: one listing where it resolves them. */
+    private Batcher.Answer<RecordKey, ReadOutcome> readZone(String hostedZoneId, List<RecordKey> keys, Priority priority) {
+        try {
+            return new Batcher.Answer.Each<>(listing.read(hostedZoneId, keys, priority));
+        } catch (Route53Exception e) {
+            return each(keys, failure(e));
+        } catch (SdkClientException | IllegalStateException e) {
+            return each(keys, new ReadOutcome.Unavailable("Route 53 not reached: " + e.getMessage()));
+        }
+    }
+
+    /** A key's read from its record's sets and its ownership record's, as a listing found them. */
+    private ReadOutcome served(RecordKey key, List<ResourceRecordSet> found, List<ResourceRecordSet> ownerSets) {
+        List<RecordSet> sets = new ArrayList<>();
+        for (ResourceRecordSet set : found) {
+            sets.add(new RecordSet(set.setIdentifier(), set.weight(), set.ttl() == null ? null : set.ttl().intValue(),
+                    values(set), set.aliasTarget() == null ? null : new TargetDns.Alias(set.aliasTarget().hostedZoneId(),
+                            set.aliasTarget().dnsName(), set.aliasTarget().evaluateTargetHealth())));
+        }
+        OwnerRecord mark = ownerRecord(key, ownerSets);
+        Optional<String> problem = mark.problem(OWNER_TTL);
+        if (problem.isPresent()) {
+            return new ReadOutcome.OwnerRecordUnusable(problem.get());
+        }
+        return new ReadOutcome.Served(new ServedRecord(mark.text(), sets, true));
+    }
+
+    /** Whether a change is INSYNC, or why that is not known. */
+    private record Propagation(boolean insync, ReadOutcome failure) {
+    }
+
+    /** Every read asking about one change: one GetChange. */
+    private Batcher.Answer<String, Propagation> getChange(String id, List<String> askers, Priority priority) {
+        Propagation answer;
+        try {
+            answer = new Propagation(client.getChange(r -> r.id(id)).changeInfo().status() == ChangeStatus.INSYNC, null);
+        } catch (NoSuchChangeException e) {
+            // Route 53 no longer knows the change (it keeps them for a limited time): long applied
+            answer = new Propagation(true, null);
+        } catch (Route53Exception e) {
+            answer = new Propagation(false, failure(e));
+        } catch (SdkClientException | IllegalStateException e) {
+            answer = new Propagation(false, new ReadOutcome.Unavailable("Route 53 not reached: " + e.getMessage()));
+        }
+        return new Batcher.Answer.Each<>(Map.of(id, answer));
     }
 
     /** The ownership record from its sets: one set with one value normally; several sets count as several values. */
@@ -124,91 +190,98 @@ public final class Route53DnsProvider implements DnsProvider {
         return new OwnerRecord(key.ownerName(), ttl, texts);
     }
 
-    /**
-     * What one listing from a name and type found.
-     *
-     * @param sets     the sets with exactly that name and type
-     * @param after    the sets that followed them on the page they ended on, in Route 53's order
-     * @param lastPage whether that page was the zone's last (nothing comes after {@code after})
-     */
-    private record Listing(List<ResourceRecordSet> sets, List<ResourceRecordSet> after, boolean lastPage) {
-    }
-
-    /**
-     * The sets with exactly this name and type (ListResourceRecordSets starts there and goes on in Route 53's order:
-     * names with their labels reversed, then types), and what followed them on their last page.
-     */
-    private Listing list(RecordKey key, String name, RRType type) {
-        String wanted = name + ".";
-        List<ResourceRecordSet> found = new ArrayList<>();
-        String startName = wanted;
-        String startIdentifier = null;
-        while (true) {
-            String fromName = startName;
-            String fromIdentifier = startIdentifier;
-            rate.acquire();
-            ListResourceRecordSetsResponse page = client.listResourceRecordSets(r -> r.hostedZoneId(key.hostedZoneId())
-                    .startRecordName(fromName).startRecordType(type).startRecordIdentifier(fromIdentifier));
-            List<ResourceRecordSet> sets = page.resourceRecordSets();
-            int i = 0;
-            while (i < sets.size() && is(sets.get(i), wanted, type)) {
-                found.add(sets.get(i));
-                i++;
-            }
-            boolean truncated = Boolean.TRUE.equals(page.isTruncated());
-            // the next page only matters while it still starts with this name and type (more weighted sets of it)
-            if (i < sets.size() || !truncated || page.nextRecordName() == null
-                    || !unescape(page.nextRecordName()).equalsIgnoreCase(wanted) || page.nextRecordType() != type) {
-                return new Listing(found, sets.subList(i, sets.size()), !truncated);
-            }
-            startName = page.nextRecordName();
-            startIdentifier = page.nextRecordIdentifier();
-        }
-    }
-
-    private static boolean is(ResourceRecordSet set, String name, RRType type) {
-        return unescape(set.name()).equalsIgnoreCase(name) && set.type() == type;
-    }
-
-    /** Whether the change asked about is INSYNC; no call when there is none. */
-    private boolean propagated(Optional<String> pendingChange) {
-        if (pendingChange.isEmpty()) {
-            return true;
-        }
-        try {
-            rate.acquire();
-            return client.getChange(r -> r.id(pendingChange.get())).changeInfo().status() == ChangeStatus.INSYNC;
-        } catch (NoSuchChangeException e) {
-            // Route 53 no longer knows the change (it keeps them for a limited time): long applied
-            return true;
-        }
-    }
-
     @Override
     public WriteOutcome write(RecordWrite write) {
         RecordKey key = write.key();
         if (key.hostedZoneId() == null) {
             return new WriteOutcome.Rejected("the group has no dns.hostedZoneId; Route 53 needs it");
         }
+        return writes.submit(key.hostedZoneId(), write, Priority.SWITCH);
+    }
+
+    /**
+     * The writes of one zone waiting together as one change batch, each write's ownership condition in it: Route 53
+     * applies all or none. Refused for some writes' conditions (named in Route 53's messages), those are owner changes
+     * and the others go again at once; refused for anything else, each goes again alone.
+     */
+    private Batcher.Answer<RecordWrite, WriteOutcome> writeZone(String hostedZoneId, List<RecordWrite> batch,
+            Priority priority) {
+        List<Change> changes = new ArrayList<>();
+        batch.forEach(write -> changes.addAll(changes(write)));
+        String comment = batch.size() == 1 ? "failover control plane: epoch " + batch.get(0).owner().epoch() + " of "
+                + batch.get(0).owner().group() : "failover control plane: " + batch.size() + " groups";
         try {
-            rate.acquire();
-            ChangeInfo info = client.changeResourceRecordSets(r -> r.hostedZoneId(key.hostedZoneId()).changeBatch(b -> b
-                    .comment("failover control plane: epoch " + write.owner().epoch() + " of " + write.owner().group())
-                    .changes(changes(write)))).changeInfo();
-            String details = "Route 53 change " + info.id() + " (" + info.statusAsString() + ") in zone " + key.hostedZoneId()
-                    + ": " + write.describe();
-            LOG.info(details);
-            return new WriteOutcome.Written(details, info.id());
+            ChangeInfo info = client.changeResourceRecordSets(r -> r.hostedZoneId(hostedZoneId).changeBatch(b -> b
+                    .comment(comment).changes(changes))).changeInfo();
+            Map<RecordWrite, WriteOutcome> written = new LinkedHashMap<>();
+            for (RecordWrite write : batch) {
+                String details = "Route 53 change " + info.id() + " (" + info.statusAsString() + ") in zone "
+                        + hostedZoneId + (batch.size() == 1 ? "" : ", one of " + batch.size() + " groups") + ": "
+                        + write.describe();
+                LOG.info(details);
+                written.put(write, new WriteOutcome.Written(details, info.id()));
+            }
+            return new Batcher.Answer.Each<>(written);
         } catch (Route53Exception e) {
             String reason = reason(e);
-            if (ownerConflict(e, key)) {
-                return new WriteOutcome.OwnerChanged(reason);
+            Map<RecordWrite, WriteOutcome> stale = new LinkedHashMap<>();
+            batch.stream().filter(write -> ownerConflict(e, write.key()))
+                    .forEach(write -> stale.put(write, new WriteOutcome.OwnerChanged(reason)));
+            if (!stale.isEmpty()) {
+                return new Batcher.Answer.Refused<>(stale);
             }
-            return throttled(e) ? new WriteOutcome.Throttled(reason)
-                    : passing(e) ? new WriteOutcome.Unavailable(reason) : new WriteOutcome.Rejected(reason);
-        } catch (SdkClientException e) {
-            return new WriteOutcome.Unavailable("Route 53 not reached: " + e.getMessage());
+            if (throttled(e)) {
+                budget.throttled();
+                return each(batch, new WriteOutcome.Throttled(reason));
+            }
+            return passing(e) ? each(batch, new WriteOutcome.Unavailable(reason))
+                    : new Batcher.Answer.Unattributed<>(new WriteOutcome.Rejected(reason));
+        } catch (SdkClientException | IllegalStateException e) {
+            return each(batch, new WriteOutcome.Unavailable("Route 53 not reached: " + e.getMessage()));
         }
+    }
+
+    /** A write's share of a change batch's limits: its ResourceRecord elements, or its values' characters in 32nds. */
+    private int weight(RecordWrite write) {
+        int records = 0;
+        int characters = 0;
+        for (Change change : changes(write)) {
+            ResourceRecordSet set = change.resourceRecordSet();
+            records += set.hasResourceRecords() ? set.resourceRecords().size() : 1;
+            characters += set.hasResourceRecords() ? set.resourceRecords().stream().mapToInt(r -> r.value().length()).sum()
+                    : 0;
+        }
+        return Math.max(records, (int) Math.ceil(characters * (double) BATCH_RECORDS / BATCH_VALUE_CHARACTERS));
+    }
+
+    private static <R, O> Batcher.Answer<R, O> each(List<R> batch, O outcome) {
+        Map<R, O> all = new LinkedHashMap<>();
+        batch.forEach(request -> all.put(request, outcome));
+        return new Batcher.Answer.Each<>(all);
+    }
+
+    /** Requests waiting together now, reads, writes and change checks: what a region's failover queues here. */
+    int waiting() {
+        return reads.waiting().values().stream().mapToInt(Integer::intValue).sum()
+                + writes.waiting().values().stream().mapToInt(Integer::intValue).sum()
+                + changes.waiting().values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** Waits for this instance's next turn on the account's budget. */
+    private void acquire(Priority priority) {
+        if (!budget.acquire(priority)) {
+            throw new IllegalStateException("interrupted while waiting for a Route 53 request's turn");
+        }
+    }
+
+    /** A refused read's outcome; a throttle also slows this instance's budget. */
+    private ReadOutcome failure(Route53Exception e) {
+        String reason = reason(e);
+        if (throttled(e)) {
+            budget.throttled();
+            return new ReadOutcome.Throttled(reason);
+        }
+        return passing(e) ? new ReadOutcome.Unavailable(reason) : new ReadOutcome.Rejected(reason);
     }
 
     /**
@@ -230,7 +303,7 @@ public final class Route53DnsProvider implements DnsProvider {
         }
         changes.add(0, txt(ChangeAction.DELETE, key.ownerName(), "failover-preflight " + java.util.UUID.randomUUID()));
         try {
-            rate.acquire();
+            acquire(Priority.SWITCH);
             ChangeInfo info = client.changeResourceRecordSets(r -> r.hostedZoneId(key.hostedZoneId()).changeBatch(b -> b
                     .comment("failover control plane: preflight of epoch " + write.owner().epoch() + " of "
                             + write.owner().group() + " (refused by design)").changes(changes))).changeInfo();
@@ -245,9 +318,12 @@ public final class Route53DnsProvider implements DnsProvider {
                         + key.hostedZoneId() + " and refused it only for the preflight's condition, changing nothing",
                         null));
             }
+            if (throttled(e)) {
+                budget.throttled();
+            }
             return java.util.Optional.of(throttled(e) ? new WriteOutcome.Throttled(reason)
                     : passing(e) ? new WriteOutcome.Unavailable(reason) : new WriteOutcome.Rejected(reason));
-        } catch (SdkClientException e) {
+        } catch (SdkClientException | IllegalStateException e) {
             return java.util.Optional.of(new WriteOutcome.Unavailable("Route 53 not reached: " + e.getMessage()));
         }
     }
@@ -288,12 +364,21 @@ public final class Route53DnsProvider implements DnsProvider {
         String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
         String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null ? e.getMessage()
                 : e.awsErrorDetails().errorMessage();
-        if (e.statusCode() != 400 || message == null || (code != null && !code.equals("InvalidChangeBatch"))) {
+        if (e.statusCode() != 400 || (code != null && !code.equals("InvalidChangeBatch"))) {
             return false;
         }
-        String lower = message.toLowerCase(Locale.ROOT);
-        return lower.contains(key.ownerName().toLowerCase(Locale.ROOT) + ".") && (lower.contains("but it was not found")
-                || lower.contains("do not match the current values") || lower.contains("but it already exists"));
+        List<String> refusals = new ArrayList<>();
+        if (e instanceof InvalidChangeBatchException invalid && invalid.hasMessages()) {
+            refusals.addAll(invalid.messages());
+        }
+        if (message != null) {
+            // one message may list several refusals of one batch: "[Tried to delete ..., Tried to create ...]"
+            refusals.addAll(List.of(message.split("(?i)(?=tried to )")));
+        }
+        Pattern owner = Pattern.compile("(?<![a-z0-9_.-])" + Pattern.quote(key.ownerName().toLowerCase(Locale.ROOT) + "."));
+        return refusals.stream().map(r -> r.toLowerCase(Locale.ROOT)).anyMatch(r -> owner.matcher(r).find()
+                && (r.contains("but it was not found") || r.contains("do not match the current values")
+                        || r.contains("but it already exists")));
     }
 
     private static Change txt(ChangeAction action, String name, String text) {

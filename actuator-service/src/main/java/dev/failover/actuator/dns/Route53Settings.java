@@ -16,21 +16,28 @@ import java.util.Optional;
  * @param signingRegion     region the API calls are signed for; Route 53 is global
  * @param endpointOverride  another endpoint than AWS's, for tests or a proxy
  * @param callTimeout       timeout of one API call
- * @param requestsPerSecond the most API calls this instance makes per second, all groups together: its share of the
- *                          account's budget (Route 53 allows five per second per account, shared by every actuator and
- *                          every other tool of the account)
+ * @param accountRequestsPerSecond the most API calls all actuators together make per second against the account
+ *                          (Route 53 allows five per second per account, shared by every actuator and every other tool
+ *                          of the account): what one instance may spend while the others are quiet
+ * @param instances         the actuator instances sharing that budget: each keeps to its share of it
+ *                          ({@link #share()}) once Route 53 throttles (ADR 0022)
  */
 public record Route53Settings(Routing routing, long activeWeight, List<Integer> failbackSteps, Duration failbackStepPause,
-        String signingRegion, Optional<URI> endpointOverride, Duration callTimeout, double requestsPerSecond)
-        implements DnsSettings {
+        String signingRegion, Optional<URI> endpointOverride, Duration callTimeout, double accountRequestsPerSecond,
+        int instances) implements DnsSettings {
 
-    /** The rate of an instance that declares no others: the account's default budget, 4 of Route 53's 5 a second. */
+    /** The account's default budget, 4 of Route 53's 5 a second: one is left for people and other tools. */
     public static final double DEFAULT_REQUESTS_PER_SECOND = 4;
 
     public Route53Settings(Routing routing, long activeWeight, List<Integer> failbackSteps, Duration failbackStepPause,
             String signingRegion, Optional<URI> endpointOverride, Duration callTimeout) {
         this(routing, activeWeight, failbackSteps, failbackStepPause, signingRegion, endpointOverride, callTimeout,
-                DEFAULT_REQUESTS_PER_SECOND);
+                DEFAULT_REQUESTS_PER_SECOND, 1);
+    }
+
+    /** What one instance is owed when every instance sharing the account is busy. */
+    public double share() {
+        return accountRequestsPerSecond / instances;
     }
 
     /** How the group's record is kept. */

@@ -326,7 +326,7 @@ class ActuatorConfigResolverTest {
         assertThat(reconcile.scaleDownAfter()).isNull();
         assertThat(settings.scaling()).isEqualTo(new ScalingSettings(Set.of(), ScalingSettings.Aws.direct(), Map.of(),
                 Duration.ofSeconds(5), 0, Optional.empty()));
-        assertThat(settings.parallelGroups()).isEqualTo(4);
+        assertThat(settings.parallelGroups()).isEqualTo(64);
         assertThat(settings.topology().groups()).hasSize(1);
     }
 
@@ -370,15 +370,18 @@ class ActuatorConfigResolverTest {
     @Test
     void route53RequestBudgetAndThrottlingCapAreCarried() throws IOException {
         ActuatorSettings defaults = resolve(ZONED, ROUTE53);
-        assertThat(((Route53Settings) defaults.dns()).requestsPerSecond()).as("one instance: the account's 4 a second, 1 left"
+        assertThat(((Route53Settings) defaults.dns()).accountRequestsPerSecond()).as("the account's 4 a second, 1 left"
                 + " for people and tools").isEqualTo(4.0);
+        assertThat(((Route53Settings) defaults.dns()).share()).as("one instance: all of it").isEqualTo(4.0);
         assertThat(defaults.reconcile().backoff().throttledMax()).as("throttling is backed off for tens of seconds")
                 .isEqualTo(Duration.ofSeconds(30));
         ActuatorSettings set = resolve(ZONED, with(ROUTE53, "failover.dns.route53.budget.account-requests-per-second", "4.5",
                 "failover.dns.route53.budget.instances", "6", "failover.reconcile.retry.throttled.max-delay", "2m"));
-        assertThat(((Route53Settings) set.dns()).requestsPerSecond()).as("issue 52 item 6: the account's budget split by the"
-                + " instances sharing it").isEqualTo(0.75);
-        assertThat(((Route53Settings) set.dns()).requestsPerSecond() * 6).as("all six together").isLessThanOrEqualTo(5.0);
+        assertThat(((Route53Settings) set.dns()).accountRequestsPerSecond()).as("an instance alone may spend the account's")
+                .isEqualTo(4.5);
+        assertThat(((Route53Settings) set.dns()).share()).as("once throttled, what each of the six is owed")
+                .isEqualTo(0.75);
+        assertThat(((Route53Settings) set.dns()).share() * 6).as("all six together").isLessThanOrEqualTo(5.0);
         assertThat(set.reconcile().backoff().throttledMax()).isEqualTo(Duration.ofMinutes(2));
     }
 

@@ -122,7 +122,7 @@ class Route53DnsProviderTest {
 
     static Route53DnsProvider provider(Route53Settings.Routing routing, double requestsPerSecond) {
         return new Route53DnsProvider(client, new Route53Settings(routing, 100, List.of(), Duration.ZERO, "aws-global",
-                Optional.empty(), Duration.ofSeconds(5), requestsPerSecond));
+                Optional.empty(), Duration.ofSeconds(5), requestsPerSecond, 1));
     }
 
     static OwnerMark mark(long epoch) {

@@ -36,6 +36,7 @@ import com.sun.net.httpserver.HttpServer;
  * Route 53 emulator can be installed here). It keeps the zone's record sets and applies each ChangeResourceRecordSets
  * batch as the Route 53 API reference documents: all changes or none; CREATE fails when the set exists, DELETE when it
  * is missing or its TTL, weight or values differ ("... but the values provided do not match the current values"),
+ * every refused change of a batch named in its InvalidChangeBatch message ("[Tried to ..., Tried to ...]"),
  * UPSERT creates or replaces. ListResourceRecordSets lists from the requested name and type in Route 53's order
  * (labels compared from the right), GetChange answers INSYNC. Every applied batch is kept, in order, so that a test can
  * count effective changes. Every request is also kept with the access key of its SigV4 signature ({@code
@@ -267,6 +268,7 @@ public final class Route53Zone implements AutoCloseable {
                 return;
             }
             Map<Key, RecordSet> next = new HashMap<>(sets);
+            List<String> refusals = new ArrayList<>();
             List<String> described = new ArrayList<>();
             List<RecordSet> upserts = new ArrayList<>();
             for (int i = 0; i < changes.getLength(); i++) {
@@ -283,8 +285,8 @@ public final class Route53Zone implements AutoCloseable {
                     default -> "unknown action " + action;
                 };
                 if (refusal != null) {
-                    answer(exchange, 400, error("InvalidChangeBatch", "[" + refusal + "]"));
-                    return; // nothing of the batch is applied
+                    refusals.add(refusal); // Route 53 names every change it refuses, and applies none
+                    continue;
                 }
                 if (action.equals("DELETE")) {
                     next.remove(set.key());
@@ -294,6 +296,10 @@ public final class Route53Zone implements AutoCloseable {
                 }
                 described.add(action + " " + set.name() + " " + set.type() + (set.setIdentifier() == null ? ""
                         : " " + set.setIdentifier() + " weight=" + set.weight()) + " ttl=" + set.ttl() + " " + set.values());
+            }
+            if (!refusals.isEmpty()) {
+                answer(exchange, 400, error("InvalidChangeBatch", "[" + String.join(", ", refusals) + "]"));
+                return; // nothing of the batch is applied
             }
             sets.clear();
             sets.putAll(next);

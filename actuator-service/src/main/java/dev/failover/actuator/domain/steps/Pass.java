@@ -12,12 +12,14 @@ import dev.failover.actuator.dns.RecordKey;
 import dev.failover.actuator.dns.ServedRecord;
 import dev.failover.actuator.domain.data.LossExposure;
 import dev.failover.actuator.domain.model.DesiredState;
+import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.RecordSets;
 import dev.failover.actuator.domain.plan.Backends;
 import dev.failover.actuator.domain.plan.Effect.Said;
 import dev.failover.actuator.domain.plan.Effect;
 import dev.failover.actuator.domain.plan.Goal;
 import dev.failover.actuator.domain.plan.Progress;
+import dev.failover.actuator.requests.Priority;
 import dev.failover.actuator.domain.steps.ReconcileStep.Next;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
@@ -69,6 +71,16 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
     }
 
     /** The reconciler applied the effects, which left the progress at {@code next}. */
+    /**
+     * The precedence of this pass's requests on a budget many groups share (issue 54): a group on its way to a
+     * decision's desired state goes before one that is settled (or has nothing to do), whose pass is a resync.
+     */
+    public Priority priority() {
+        Convergence convergence = progress.convergence();
+        return convergence instanceof Convergence.Converging || convergence instanceof Convergence.Drifted
+                ? Priority.SWITCH : Priority.RESYNC;
+    }
+
     public Pass applied(Progress next) {
         return new Pass(goal, now, key, served, owner, promoting, next, List.of());
     }

@@ -1,11 +1,11 @@
 package dev.failover.actuator.domain.steps;
 
-
 import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.ServedRecord;
 import dev.failover.actuator.domain.plan.Backends;
 import dev.failover.actuator.domain.plan.Goal;
+import dev.failover.actuator.requests.Priority;
 import dev.failover.actuator.domain.steps.ReconcileStep.Next;
 import dev.failover.contract.event.ActuationStep;
 
@@ -20,7 +20,7 @@ record ReadRecord() implements ReconcileStep {
     public Next apply(Pass pass, Backends use) {
         DnsProvider dns = use.dns();
         String name = pass.key().name();
-        ReadOutcome read = dns.read(pass.key(), pass.goal().changeToCheck());
+        ReadOutcome read = dns.read(pass.key(), pass.goal().changeToCheck(), pass.priority());
         if (read instanceof ReadOutcome.Served ok) {
             ServedRecord served = withStoredMark(ok.record(), dns, pass.goal());
             return pass.read(served).go();
@@ -52,7 +52,7 @@ record ReadRecord() implements ReconcileStep {
 
         @Override
         public Next apply(Pass pass, Backends use) {
-            ReadOutcome read = use.dns().read(pass.key(), pass.goal().changeToCheck());
+            ReadOutcome read = use.dns().read(pass.key(), pass.goal().changeToCheck(), Priority.RESYNC);
             if (read instanceof ReadOutcome.Served ok) {
                 ServedRecord served = withStoredMark(ok.record(), use.dns(), pass.goal());
                 return pass.read(served).go();

@@ -1,0 +1,241 @@
+package dev.failover.actuator.dns;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
+import dev.failover.actuator.requests.Priority;
+import dev.failover.actuator.requests.RequestBudget;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.ListResourceRecordSetsResponse;
+import software.amazon.awssdk.services.route53.model.RRType;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
+
+/**
+ * The reads of one hosted zone's records, several groups' in as few ListResourceRecordSets pages as the zone's order
+ * allows (issue 54, ADR 0022). Route 53 lists names with their labels reversed, then types: a group's record
+ * ({@code com.example.api.}) comes right before its ownership TXT record ({@code com.example.api._failover-owner.}), so
+ * once a listing has shown a group's ownership record and anything after it, it has shown all of the group's sets. A
+ * listing starts at the first key in that order and goes on page by page while it has resolved at least a key a page
+ * (so it is never much dearer than a listing per key, and far cheaper where the zone is mostly the groups' records); a
+ * key it did not resolve (its ownership record not there yet, or beyond where the listing stopped) is listed alone,
+ * from its own name, as a single read always was.
+ * <p>
+ * The caller maps Route 53's errors: a call that fails throws.
+ */
+final class Route53Listing {
+
+    /** Route 53's largest page of ListResourceRecordSets. */
+    static final int PAGE = 300;
+
+    /** Route 53's order of names, to pick a listing's start: labels reversed, compared case-blind. */
+    static final Comparator<String> ORDER = Comparator.comparing(Route53Listing::reversed);
+
+    private final Route53Client client;
+    private final RequestBudget budget;
+    private final Reading outcome;
+
+    /** A key's read from what a listing found: its record's sets and its ownership record's, in Route 53's order. */
+    @FunctionalInterface
+    interface Reading {
+        ReadOutcome of(RecordKey key, List<ResourceRecordSet> sets, List<ResourceRecordSet> owner);
+    }
+
+    /** @param outcome the provider's reading of what was found: values, the ownership mark and its problems */
+    Route53Listing(Route53Client client, RequestBudget budget, Reading outcome) {
+        this.client = client;
+        this.budget = budget;
+        this.outcome = outcome;
+    }
+
+    /** Each key's read, all of one hosted zone; the turn of the first page has been taken. */
+    Map<RecordKey, ReadOutcome> read(String hostedZoneId, List<RecordKey> keys, Priority priority) {
+        Turns turns = new Turns(priority);
+        Map<RecordKey, ReadOutcome> read = new LinkedHashMap<>();
+        if (keys.size() > 1) {
+            read.putAll(together(hostedZoneId, keys, turns));
+        }
+        for (RecordKey key : keys) {
+            if (!read.containsKey(key)) {
+                read.put(key, alone(hostedZoneId, key, turns));
+            }
+        }
+        return read;
+    }
+
+    /** The budget's turns of one read's pages: the first taken already (by the batcher), each later one waited for. */
+    private final class Turns {
+        private final Priority priority;
+        private boolean taken = true;
+
+        Turns(Priority priority) {
+            this.priority = priority;
+        }
+
+        void next() {
+            if (taken) {
+                taken = false;
+            } else if (!budget.acquire(priority)) {
+                throw new IllegalStateException("interrupted while waiting for a Route 53 request's turn");
+            }
+        }
+    }
+
+    /** One listing from the first key on; the keys it resolved. */
+    private Map<RecordKey, ReadOutcome> together(String hostedZoneId, List<RecordKey> keys, Turns turns) {
+        List<RecordKey> ordered = keys.stream().sorted(Comparator.comparing(RecordKey::name, ORDER)).toList();
+        Map<String, Seen> byName = new HashMap<>();
+        for (RecordKey key : ordered) {
+            Seen seen = new Seen(key);
+            byName.put(absolute(key.name()).toLowerCase(Locale.ROOT) + " " + key.type().name(), seen);
+            byName.put(absolute(key.ownerName()).toLowerCase(Locale.ROOT) + " TXT", seen);
+        }
+        Map<RecordKey, ReadOutcome> resolved = new LinkedHashMap<>();
+        List<Seen> awaitingNext = new ArrayList<>();
+        String startName = absolute(ordered.get(0).name());
+        RRType startType = RRType.fromValue(ordered.get(0).type().name());
+        String startIdentifier = null;
+        int pages = 0;
+        while (true) {
+            ListResourceRecordSetsResponse page = page(hostedZoneId, startName, startType, startIdentifier, turns);
+            pages++;
+            for (ResourceRecordSet set : page.resourceRecordSets()) {
+                Seen seen = byName.get(absolute(unescape(set.name())).toLowerCase(Locale.ROOT) + " " + set.typeAsString());
+                boolean ownerRecord = seen != null && set.type() == RRType.TXT
+                        && unescape(set.name()).equalsIgnoreCase(absolute(seen.key.ownerName()));
+                if (!ownerRecord) {
+                    resolve(awaitingNext, resolved);
+                }
+                if (seen != null && !resolved.containsKey(seen.key)) {
+                    (ownerRecord ? seen.owner : seen.sets).add(set);
+                    if (ownerRecord && !awaitingNext.contains(seen)) {
+                        awaitingNext.add(seen); // resolved by whatever comes after it
+                    }
+                }
+            }
+            boolean truncated = Boolean.TRUE.equals(page.isTruncated());
+            if (!truncated) {
+                resolve(awaitingNext, resolved); // nothing after: the zone's end
+                return resolved;
+            }
+            if (resolved.size() == keys.size() || resolved.size() < pages) {
+                return resolved; // all read, or fewer than a key a page: reading the rest alone costs no more
+            }
+            startName = page.nextRecordName();
+            startType = page.nextRecordType();
+            startIdentifier = page.nextRecordIdentifier();
+        }
+    }
+
+    private static void resolve(List<Seen> awaitingNext, Map<RecordKey, ReadOutcome> resolved) {
+        awaitingNext.stream().filter(Seen::complete).forEach(s -> resolved.put(s.key, s.outcome()));
+        awaitingNext.clear();
+    }
+
+    /** One key's read from its own name: its sets, then its ownership record where the page allows. */
+    private ReadOutcome alone(String hostedZoneId, RecordKey key, Turns turns) {
+        Listing record = list(hostedZoneId, key.name(), RRType.fromValue(key.type().name()), turns);
+        String ownerName = absolute(key.ownerName());
+        List<ResourceRecordSet> after = record.after();
+        List<ResourceRecordSet> owner = after.stream().filter(set -> is(set, ownerName, RRType.TXT)).toList();
+        // the mark is known from this page when the page goes on past it, or when it is the zone's last page
+        boolean known = record.lastPage() || (!owner.isEmpty() && !is(after.get(after.size() - 1), ownerName, RRType.TXT));
+        if (!known) {
+            owner = list(hostedZoneId, key.ownerName(), RRType.TXT, turns).sets();
+        }
+        return outcome.of(key, record.sets(), owner);
+    }
+
+    /**
+     * What one listing from a name and type found.
+     *
+     * @param sets     the sets with exactly that name and type
+     * @param after    the sets that followed them on the page they ended on, in Route 53's order
+     * @param lastPage whether that page was the zone's last (nothing comes after {@code after})
+     */
+    private record Listing(List<ResourceRecordSet> sets, List<ResourceRecordSet> after, boolean lastPage) {
+    }
+
+    /** The sets with exactly this name and type, and what followed them on their last page. */
+    private Listing list(String hostedZoneId, String name, RRType type, Turns turns) {
+        String wanted = absolute(name);
+        List<ResourceRecordSet> found = new ArrayList<>();
+        String startName = wanted;
+        String startIdentifier = null;
+        while (true) {
+            ListResourceRecordSetsResponse page = page(hostedZoneId, startName, type, startIdentifier, turns);
+            List<ResourceRecordSet> sets = page.resourceRecordSets();
+            int i = 0;
+            while (i < sets.size() && is(sets.get(i), wanted, type)) {
+                found.add(sets.get(i));
+                i++;
+            }
+            boolean truncated = Boolean.TRUE.equals(page.isTruncated());
+            // the next page only matters while it still starts with this name and type (more weighted sets of it)
+            if (i < sets.size() || !truncated || page.nextRecordName() == null
+                    || !unescape(page.nextRecordName()).equalsIgnoreCase(wanted) || page.nextRecordType() != type) {
+                return new Listing(found, sets.subList(i, sets.size()), !truncated);
+            }
+            startName = page.nextRecordName();
+            startIdentifier = page.nextRecordIdentifier();
+        }
+    }
+
+    private ListResourceRecordSetsResponse page(String hostedZoneId, String name, RRType type, String identifier,
+            Turns turns) {
+        turns.next();
+        return client.listResourceRecordSets(r -> r.hostedZoneId(hostedZoneId).startRecordName(name).startRecordType(type)
+                .startRecordIdentifier(identifier).maxItems(String.valueOf(PAGE)));
+    }
+
+    /** A key's sets and ownership record as a listing found them. */
+    private final class Seen {
+        final RecordKey key;
+        final List<ResourceRecordSet> sets = new ArrayList<>();
+        final List<ResourceRecordSet> owner = new ArrayList<>();
+
+        Seen(RecordKey key) {
+            this.key = key;
+        }
+
+        /** Resolved by the listing, unless its ownership record came without its sets (then it is read alone). */
+        boolean complete() {
+            return !sets.isEmpty() || owner.isEmpty();
+        }
+
+        ReadOutcome outcome() {
+            return Route53Listing.this.outcome.of(key, sets, owner);
+        }
+    }
+
+    static boolean is(ResourceRecordSet set, String name, RRType type) {
+        return unescape(set.name()).equalsIgnoreCase(name) && set.type() == type;
+    }
+
+    static String absolute(String name) {
+        return name.endsWith(".") ? name : name + ".";
+    }
+
+    /** Route 53 writes some characters of names as octal escapes, "*" as "\052" among them. */
+    static String unescape(String name) {
+        return name.replace("\\052", "*");
+    }
+
+    /**
+     * The name as Route 53 sorts it: labels reversed, each followed by a dot ({@code com.example.api.}), compared as
+     * ASCII; so {@code api-x.example.com} comes before {@code api.example.com} ("-" is below ".").
+     */
+    private static String reversed(String name) {
+        String[] labels = absolute(name).toLowerCase(Locale.ROOT).split("\\.");
+        StringBuilder out = new StringBuilder();
+        for (int i = labels.length - 1; i >= 0; i--) {
+            out.append(labels[i]).append('.');
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,222 @@
+package dev.failover.actuator.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
+import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
+import dev.failover.actuator.requests.Priority;
+import dev.failover.actuator.requests.RequestBudget;
+import dev.failover.contract.topology.RecordType;
+import dev.failover.testkit.aws.Route53Zone;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.route53.Route53Client;
+
+/**
+ * Many groups of one hosted zone switching together, as in a region's failover (issue 54): the real SDK against the
+ * stateful {@link Route53Zone}, which applies a change batch all or none and names every change it refuses. The
+ * account's budget runs on a clock the test moves, so that the groups queue behind one turn as they do behind a busy
+ * budget, and what goes out together is known.
+ */
+class Route53BatchingTest {
+
+    static final String ZONE_ID = "Z0BATCHING0000";
+    static final int GROUPS = 40;
+
+    final AtomicLong nanos = new AtomicLong();
+    /** Five turns a second, on the test's clock: the first at once, each later one when the test moves it on. */
+    final RequestBudget budget = new RequestBudget("Route 53", 5, 5, nanos::get);
+    final ExecutorService groups = Executors.newCachedThreadPool();
+    Route53Zone zone;
+    Route53Client client;
+    Route53DnsProvider dns;
+
+    @AfterEach
+    void close() {
+        groups.shutdownNow();
+        if (client != null) {
+            client.close();
+        }
+        if (zone != null) {
+            zone.close();
+        }
+    }
+
+    static String name(int group) {
+        return "g%02d.example.com.".formatted(group);
+    }
+
+    static RecordKey key(int group) {
+        return new RecordKey("g%02d".formatted(group), "example.com.", name(group), RecordType.A, ZONE_ID);
+    }
+
+    static OwnerMark mark(int group, long epoch) {
+        return new OwnerMark("g%02d".formatted(group), epoch, "d-" + epoch);
+    }
+
+    /** {@link #GROUPS} groups, each served by 192.0.2.1 and marked as epoch 1's. */
+    void start(int pageSize) throws Exception {
+        List<Route53Zone.RecordSet> sets = new ArrayList<>();
+        for (int g = 0; g < GROUPS; g++) {
+            sets.add(new Route53Zone.RecordSet(name(g), "A", null, null, 60, List.of("192.0.2.1")));
+            sets.add(new Route53Zone.RecordSet("_failover-owner." + name(g), "TXT", null, null, Route53DnsProvider.OWNER_TTL,
+                    List.of(Route53DnsProvider.quote(mark(g, 1).text()))));
+        }
+        sets.add(new Route53Zone.RecordSet("www.example.com.", "CNAME", null, null, 300, List.of("api.example.com.")));
+        zone = Route53Zone.start(ZONE_ID, sets).pageSize(pageSize);
+        client = Route53Client.builder().region(Region.AWS_GLOBAL).endpointOverride(zone.endpoint())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBATCH", "secret")))
+                .httpClient(UrlConnectionHttpClient.builder().build())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(5)))
+                .build();
+        dns = new Route53DnsProvider(client, new Route53Settings(Route53Settings.Routing.SIMPLE, 100, List.of(),
+                Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5), 5, 1), budget);
+    }
+
+    /**
+     * Group 0's request takes the budget's turn (the first after a second's pause); the others queue behind the next
+     * turn; then the clock moves on until all are done.
+     */
+    <O> Map<Integer, O> together(Function<Integer, O> request, int queued) throws Exception {
+        return together(request, 1, queued);
+    }
+
+    /** @param turnsOfGroup0 the requests group 0's call makes: a listing, then a GetChange when it asks about one */
+    <O> Map<Integer, O> together(Function<Integer, O> request, int turnsOfGroup0, int queued) throws Exception {
+        Map<Integer, Future<O>> futures = new LinkedHashMap<>();
+        nanos.addAndGet(Duration.ofSeconds(1).toNanos()); // group 0's first turn comes at once
+        futures.put(0, groups.submit(() -> request.apply(0)));
+        for (int turn = 2; turn <= turnsOfGroup0; turn++) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> budget.waiting() == 1);
+            nanos.addAndGet(Duration.ofMillis(200).toNanos()); // exactly its next turn: the one after stays ahead
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> futures.get(0).isDone());
+        for (int g = 1; g < GROUPS; g++) {
+            int group = g;
+            futures.put(g, groups.submit(() -> request.apply(group)));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> dns.waiting() == queued);
+        Map<Integer, O> outcomes = new LinkedHashMap<>();
+        for (var f : futures.entrySet()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!f.getValue().isDone() && System.nanoTime() < deadline) {
+                nanos.addAndGet(Duration.ofMillis(200).toNanos()); // the next turn
+                Thread.sleep(5);
+            }
+            outcomes.put(f.getKey(), f.getValue().get(1, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        return outcomes;
+    }
+
+    RecordWrite switchOf(int group, String expectedOwner) {
+        return new RecordWrite(key(group), expectedOwner, mark(group, 2), List.of(RecordSet.simple(60, Set.of("192.0.2.2"))));
+    }
+
+    long posts() {
+        return zone.requests().stream().filter(r -> r.method().equals("POST")).count();
+    }
+
+    long lists() {
+        return zone.requests().stream().filter(r -> r.method().equals("GET") && r.path().endsWith("/rrset")).count();
+    }
+
+    @Test
+    void aRegionsWorthOfSwitchesInOneZoneGoOutAsOneChangeBatch() throws Exception {
+        start(300);
+        Map<Integer, WriteOutcome> written = together(g -> dns.write(switchOf(g, mark(g, 1).text())), GROUPS - 1);
+
+        assertThat(written.values()).allMatch(WriteOutcome.Written.class::isInstance);
+        assertThat(posts()).as("group 0 alone, then the 39 that queued behind it in one batch").isEqualTo(2);
+        assertThat(zone.applied()).hasSize(2);
+        assertThat(zone.applied().get(1).upserts()).as("every queued group's record and mark")
+                .hasSize(2 * (GROUPS - 1));
+        String reference = ((WriteOutcome.Written) written.get(1)).reference();
+        assertThat(written.entrySet()).filteredOn(e -> e.getKey() > 0)
+                .allMatch(e -> ((WriteOutcome.Written) e.getValue()).reference().equals(reference));
+    }
+
+    @Test
+    void aStaleGroupInTheBatchIsAnOwnerChangeAndTheOthersAreWrittenOneRoundTripLater() throws Exception {
+        start(300);
+        // group 7's writer read the mark before someone else's epoch 5 moved it: its condition no longer holds
+        Map<Integer, WriteOutcome> written = together(g -> dns.write(switchOf(g, mark(g, g == 7 ? 0 : 1).text())),
+                GROUPS - 1);
+
+        assertThat(written.get(7)).isInstanceOf(WriteOutcome.OwnerChanged.class);
+        assertThat(((WriteOutcome.OwnerChanged) written.get(7)).reason()).contains("_failover-owner.g07.example.com.");
+        assertThat(written.entrySet()).filteredOn(e -> e.getKey() != 7).extracting(Map.Entry::getValue)
+                .allMatch(WriteOutcome.Written.class::isInstance);
+        assertThat(posts()).as("group 0; the refused batch; the 38 others again, once").isEqualTo(3);
+        assertThat(zone.applied()).hasSize(2);
+        assertThat(zone.applied().get(1).upserts()).hasSize(2 * (GROUPS - 2));
+    }
+
+    @Test
+    void readsOfManyGroupsOfAZoneAreOneListingAndReadTheSameAsEachAlone() throws Exception {
+        start(300);
+        Map<Integer, ReadOutcome> alone = new LinkedHashMap<>();
+        for (int g = 0; g < GROUPS; g++) {
+            nanos.addAndGet(Duration.ofMillis(200).toNanos());
+            alone.put(g, dns.read(key(g), Optional.empty(), Priority.SWITCH));
+        }
+        long before = lists();
+        Map<Integer, ReadOutcome> read = together(g -> dns.read(key(g), Optional.empty(), Priority.SWITCH), GROUPS - 1);
+
+        assertThat(read).isEqualTo(alone);
+        assertThat(read.get(3)).isInstanceOf(ReadOutcome.Served.class);
+        assertThat(((ReadOutcome.Served) read.get(3)).record().ownerText()).isEqualTo(mark(3, 1).text());
+        assertThat(lists() - before).as("group 0's own read, then one page for the 39 others").isEqualTo(2);
+    }
+
+    @Test
+    void aListingAcrossSmallPagesResolvesEachGroupOnlyOnceItsMarkWasFollowed() throws Exception {
+        start(7); // a group's record and mark fall on different pages; the listing must read on past each mark
+        Map<Integer, ReadOutcome> alone = new LinkedHashMap<>();
+        for (int g = 0; g < GROUPS; g++) {
+            nanos.addAndGet(Duration.ofMillis(200).toNanos());
+            alone.put(g, dns.read(key(g), Optional.empty(), Priority.SWITCH));
+        }
+        long before = lists();
+        Map<Integer, ReadOutcome> read = together(g -> dns.read(key(g), Optional.empty(), Priority.SWITCH), GROUPS - 1);
+
+        assertThat(read).isEqualTo(alone);
+        assertThat(lists() - before).as("78 sets of the 39 in pages of 7: 12 pages, not one listing each")
+                .isLessThanOrEqualTo(1 + 12 + 1);
+    }
+
+    @Test
+    void readsAskingAboutOneChangeAskGetChangeOnce() throws Exception {
+        start(300);
+        Map<Integer, WriteOutcome> written = together(g -> dns.write(switchOf(g, mark(g, 1).text())), GROUPS - 1);
+        String reference = ((WriteOutcome.Written) written.get(1)).reference();
+        long getChanges = zone.requests().stream().filter(r -> r.path().contains("/change/")).count();
+
+        Map<Integer, ReadOutcome> read = together(g -> dns.read(key(g), Optional.of(reference), Priority.SWITCH), 2,
+                GROUPS - 1);
+
+        assertThat(read.values()).allMatch(ReadOutcome.Served.class::isInstance);
+        // the 39 come to ask one by one as their listing ends, so a GetChange may go before the last of them arrive
+        assertThat(zone.requests().stream().filter(r -> r.path().contains("/change/")).count() - getChanges)
+                .as("group 0's, then a few for the 39 that asked about the same change, not one each").isLessThan(8);
+    }
+}
