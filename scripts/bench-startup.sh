@@ -4,7 +4,9 @@
 #   flock /tmp/mvn.lock scripts/bench-startup.sh [RUNS] [JVM option...]     (default 3 runs; build the jars first)
 #
 # Starts a Kafka broker (scripts/kafka.sh, on 24492) and then each service on its own, RUNS times: the time from the
-# java launch to the first 200 of /q/health/ready (polled every 50 ms), and VmRSS after 30 s idle. The JVM runs as
+# java launch to the first 200 of /q/health/ready (polled every 50 ms), and after 30 s idle its memory: VmRSS, and the
+# private part of it, RssAnon (anonymous: heap, metaspace, code, stacks, malloc) and the Pss of /proc/PID/smaps_rollup
+# (what the process costs when the AOT cache's file pages are shared with other processes). The JVM runs as
 # scripts/demo.sh runs it: the service's <service>/src/main/jvm/jvm.options, then the options given here, from its
 # quarkus-app directory. Each service is measured side by side on
 #   the `java` on the PATH (JDK 17 on these machines), without an AOT cache;
@@ -13,7 +15,7 @@
 # JVM_OPTIONS_FILE=none leaves the options file out (to compare against other options), e.g.
 #   JVM_OPTIONS_FILE=none scripts/bench-startup.sh 3 -Xmx256m -XX:TieredStopAtLevel=1
 # Prints min/median/max per service and runtime. IDLE_SECONDS (30) sets the idle wait; SERVICE_PORT (24480) the HTTP
-# port.
+# port; RUNTIMES (default "path runtime aot") which of the three to measure, e.g. RUNTIMES=aot for the shipped one.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -52,6 +54,7 @@ stats() { sort -n | awk '{v[NR]=$1} END {printf "min %s  median %s  max %s", v[1
 # service java aot: RUNS starts of the service with that java, with its AOT cache when aot is "aot"
 measure() {
   local service="$1" java="$2" aot="$3" app="$ROOT/$1/target/quarkus-app" options=() label ready_ms=() rss_mib=() run start
+  local anon_mib=() pss_mib=()
   [[ "${JVM_OPTIONS_FILE:-}" == none ]] || options+=("@$ROOT/$service/src/main/jvm/jvm.options")
   options+=("${EXTRA[@]}")
   label="java $(java_feature "$java")"
@@ -71,18 +74,26 @@ measure() {
     ready_ms+=($(($(now_ms) - start)))
     sleep "$IDLE"
     rss_mib+=($(awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$PID/status"))
+    anon_mib+=($(awk '/RssAnon/ {printf "%d", $2 / 1024}' "/proc/$PID/status"))
+    pss_mib+=($(awk '/^Pss:/ {printf "%d", $2 / 1024}' "/proc/$PID/smaps_rollup"))
     kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
-    echo "$service ($label) run $run: ready after ${ready_ms[-1]} ms, idle RSS ${rss_mib[-1]} MiB"
+    echo "$service ($label) run $run: ready after ${ready_ms[-1]} ms, idle RSS ${rss_mib[-1]} MiB" \
+      "(anonymous ${anon_mib[-1]} MiB, PSS ${pss_mib[-1]} MiB)"
   done
-  printf '%-17s %-24s start to ready (ms): %s | idle RSS after %s s (MiB): %s\n' "$service" "$label" \
-    "$(printf '%s\n' "${ready_ms[@]}" | stats)" "$IDLE" "$(printf '%s\n' "${rss_mib[@]}" | stats)" | tee -a "$STACK_DIR/summary"
+  printf '%-17s %-24s start to ready (ms): %s | idle after %s s (MiB): RSS %s | anonymous %s | PSS %s\n' "$service" \
+    "$label" "$(printf '%s\n' "${ready_ms[@]}" | stats)" "$IDLE" "$(printf '%s\n' "${rss_mib[@]}" | stats)" \
+    "$(printf '%s\n' "${anon_mib[@]}" | stats)" "$(printf '%s\n' "${pss_mib[@]}" | stats)" | tee -a "$STACK_DIR/summary"
 }
 
 EXTRA=("$@")
+RUNTIMES="${RUNTIMES:-path runtime aot}"
+wants() { [[ " $RUNTIMES " == *" $1 "* ]]; }
 for service in probe-service decision-service actuator-service; do
-  measure "$service" "$path_java" none
-  [[ "$(readlink -f "$runtime")" == "$(readlink -f "$path_java")" ]] || measure "$service" "$runtime" none
-  if [[ -f "$ROOT/$service/target/quarkus-app/app.aot" ]] && (($(java_feature "$runtime") >= 25)); then
+  if wants path; then measure "$service" "$path_java" none; fi
+  if wants runtime && [[ "$(readlink -f "$runtime")" != "$(readlink -f "$path_java")" ]]; then
+    measure "$service" "$runtime" none
+  fi
+  if wants aot && [[ -f "$ROOT/$service/target/quarkus-app/app.aot" ]] && (($(java_feature "$runtime") >= 25)); then
     measure "$service" "$runtime" aot
   fi
 done
