@@ -128,6 +128,16 @@ class Route53BatchingTest {
         return outcomes;
     }
 
+    /** Each group's read on its own, a turn apart: what a listing shared by all must read the same. */
+    Map<Integer, ReadOutcome> eachAlone() {
+        Map<Integer, ReadOutcome> alone = new LinkedHashMap<>();
+        for (int g = 0; g < GROUPS; g++) {
+            nanos.addAndGet(Duration.ofMillis(200).toNanos());
+            alone.put(g, dns.read(key(g), Optional.empty(), Priority.SWITCH));
+        }
+        return alone;
+    }
+
     RecordWrite switchOf(int group, String expectedOwner) {
         return new RecordWrite(key(group), expectedOwner, mark(group, 2), List.of(RecordSet.simple(60, Set.of("192.0.2.2"))));
     }
@@ -174,11 +184,7 @@ class Route53BatchingTest {
     @Test
     void readsOfManyGroupsOfAZoneAreOneListingAndReadTheSameAsEachAlone() throws Exception {
         start(300);
-        Map<Integer, ReadOutcome> alone = new LinkedHashMap<>();
-        for (int g = 0; g < GROUPS; g++) {
-            nanos.addAndGet(Duration.ofMillis(200).toNanos());
-            alone.put(g, dns.read(key(g), Optional.empty(), Priority.SWITCH));
-        }
+        Map<Integer, ReadOutcome> alone = eachAlone();
         long before = lists();
         Map<Integer, ReadOutcome> read = together(g -> dns.read(key(g), Optional.empty(), Priority.SWITCH), GROUPS - 1);
 
@@ -191,11 +197,7 @@ class Route53BatchingTest {
     @Test
     void aListingAcrossSmallPagesResolvesEachGroupOnlyOnceItsMarkWasFollowed() throws Exception {
         start(7); // a group's record and mark fall on different pages; the listing must read on past each mark
-        Map<Integer, ReadOutcome> alone = new LinkedHashMap<>();
-        for (int g = 0; g < GROUPS; g++) {
-            nanos.addAndGet(Duration.ofMillis(200).toNanos());
-            alone.put(g, dns.read(key(g), Optional.empty(), Priority.SWITCH));
-        }
+        Map<Integer, ReadOutcome> alone = eachAlone();
         long before = lists();
         Map<Integer, ReadOutcome> read = together(g -> dns.read(key(g), Optional.empty(), Priority.SWITCH), GROUPS - 1);
 
