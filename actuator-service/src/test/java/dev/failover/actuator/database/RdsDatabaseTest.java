@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-
 import dev.failover.actuator.database.Database.Observation;
 import dev.failover.actuator.database.Database.Role;
 import dev.failover.actuator.database.Database.WriteOutcome;

@@ -3,7 +3,6 @@ package dev.failover.actuator.domain.data;
 import java.time.Instant;
 import java.util.Map;
 
-
 /**
  * What one instance's watch of a group last knew of what a promotion may lose (issue 50), kept beyond its life: the
  * newest sample of the primary's flushed position, and for each replica the newest sample it was seen to have received.

@@ -1,6 +1,5 @@
 package dev.failover.actuator.domain.data;
 
-
 /**
  * Where each instance keeps its {@link DataTierEvidence} beyond its life (a compacted Kafka topic in production, one
  * key per group and instance): saved by the watch as the evidence moves on, read by every instance at start.

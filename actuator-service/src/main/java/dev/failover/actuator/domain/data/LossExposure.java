@@ -3,7 +3,6 @@ package dev.failover.actuator.domain.data;
 import java.time.Duration;
 import java.util.Locale;
 
-
 /**
  * What promoting a replica may lose (issue 50, ADR 0020): commits the primary acknowledged that the replica has not
  * received. Measured from positions, never inferred from the replica's own view (a replica that stopped receiving has

@@ -2,7 +2,6 @@ package dev.failover.actuator.domain.model;
 
 import java.time.Instant;
 
-
 /** Where a group stands between what was decided and what the world serves. */
 public sealed interface Convergence {
 

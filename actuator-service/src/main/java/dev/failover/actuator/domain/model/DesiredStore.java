@@ -1,6 +1,5 @@
 package dev.failover.actuator.domain.model;
 
-
 /** Where desired states are kept durably (a compacted Kafka topic in production). */
 public interface DesiredStore {
 

@@ -43,7 +43,6 @@ import dev.failover.testkit.db.PostgresPair;
  */
 class DataLossExposureTest {
 
-
     final ManualClock clock = new ManualClock(T0);
     final List<ActuationResult> results = new ArrayList<>();
     final ReconcileSettings settings = new ReconcileSettings(Duration.ofSeconds(30), Duration.ofMillis(200),

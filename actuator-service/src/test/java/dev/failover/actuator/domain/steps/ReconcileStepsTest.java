@@ -11,7 +11,6 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
-
 /** The reconcile steps have one order, in {@link ReconcileSteps#IN_ORDER}; ADR 0006 lists them by hand from it. */
 class ReconcileStepsTest {
 

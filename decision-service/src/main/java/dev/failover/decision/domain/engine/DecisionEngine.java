@@ -34,7 +34,6 @@ import dev.failover.decision.domain.state.Evidence;
 import dev.failover.decision.domain.state.GroupState;
 import dev.failover.decision.domain.state.GroupView;
 
-
 /**
  * Turns probe results, the passing of time and operator commands into decisions: hysteresis and flap detection per
  * (target, location), quorum over locations, the group's ordered chain, failback after a hold-down, dwell time, the
