@@ -132,10 +132,18 @@ public final class Route53DnsProvider implements DnsProvider {
                 served.record().ownerText(), served.record().sets(), asked.insync()));
     }
 
-    /** The reads of one zone waiting together: one listing where it resolves them. */
+    /**
+     * The reads of one zone waiting together: one listing for the keys it resolves; the others go again, each alone at
+     * its own turn (the zone's other reads are not held up behind them).
+     */
     private Batcher.Answer<RecordKey, ReadOutcome> readZone(String hostedZoneId, List<RecordKey> keys, Priority priority) {
         try {
-            return new Batcher.Answer.Each<>(listing.read(hostedZoneId, keys, priority));
+            if (keys.size() == 1) {
+                return new Batcher.Answer.Each<>(Map.of(keys.get(0), listing.alone(hostedZoneId, keys.get(0), priority)));
+            }
+            return new Batcher.Answer.Partly<>(listing.together(hostedZoneId, keys, priority));
+        } catch (Route53Listing.Partial partial) {
+            return new Batcher.Answer.Partly<>(partial.resolved); // the rest alone, each meeting the failure itself
         } catch (Route53Exception e) {
             return each(keys, failure(e));
         } catch (SdkClientException | IllegalStateException e) {
@@ -231,7 +239,7 @@ public final class Route53DnsProvider implements DnsProvider {
                 return new Batcher.Answer.Refused<>(stale);
             }
             if (throttled(e)) {
-                budget.throttled();
+                slowDown(e);
                 return each(batch, new WriteOutcome.Throttled(reason));
             }
             return passing(e) ? each(batch, new WriteOutcome.Unavailable(reason))
@@ -241,15 +249,19 @@ public final class Route53DnsProvider implements DnsProvider {
         }
     }
 
-    /** A write's share of a change batch's limits: its ResourceRecord elements, or its values' characters in 32nds. */
+    /**
+     * A write's share of a change batch's limits: its ResourceRecord elements, or its values' characters in 32nds,
+     * whichever is more; an UPSERT's count twice, as Route 53 counts them.
+     */
     private int weight(RecordWrite write) {
         int records = 0;
         int characters = 0;
         for (Change change : changes(write)) {
             ResourceRecordSet set = change.resourceRecordSet();
-            records += set.hasResourceRecords() ? set.resourceRecords().size() : 1;
-            characters += set.hasResourceRecords() ? set.resourceRecords().stream().mapToInt(r -> r.value().length()).sum()
-                    : 0;
+            int times = change.action() == ChangeAction.UPSERT ? 2 : 1;
+            records += times * (set.hasResourceRecords() ? set.resourceRecords().size() : 1);
+            characters += times * (set.hasResourceRecords()
+                    ? set.resourceRecords().stream().mapToInt(r -> r.value().length()).sum() : 0);
         }
         return Math.max(records, (int) Math.ceil(characters * (double) BATCH_RECORDS / BATCH_VALUE_CHARACTERS));
     }
@@ -267,6 +279,17 @@ public final class Route53DnsProvider implements DnsProvider {
                 + changes.waiting().values().stream().mapToInt(Integer::intValue).sum();
     }
 
+    /**
+     * A throttle of the account's rate slows this instance's budget; PriorRequestNotComplete (a change to the zone still
+     * under way) does not: it is the zone's, not the account's.
+     */
+    private void slowDown(Route53Exception e) {
+        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        if (!"PriorRequestNotComplete".equals(code)) {
+            budget.throttled();
+        }
+    }
+
     /** Waits for this instance's next turn on the account's budget. */
     private void acquire(Priority priority) {
         if (!budget.acquire(priority)) {
@@ -278,7 +301,7 @@ public final class Route53DnsProvider implements DnsProvider {
     private ReadOutcome failure(Route53Exception e) {
         String reason = reason(e);
         if (throttled(e)) {
-            budget.throttled();
+            slowDown(e);
             return new ReadOutcome.Throttled(reason);
         }
         return passing(e) ? new ReadOutcome.Unavailable(reason) : new ReadOutcome.Rejected(reason);
@@ -319,7 +342,7 @@ public final class Route53DnsProvider implements DnsProvider {
                         null));
             }
             if (throttled(e)) {
-                budget.throttled();
+                slowDown(e);
             }
             return java.util.Optional.of(throttled(e) ? new WriteOutcome.Throttled(reason)
                     : passing(e) ? new WriteOutcome.Unavailable(reason) : new WriteOutcome.Rejected(reason));

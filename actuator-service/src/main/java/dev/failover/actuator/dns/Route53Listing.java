@@ -23,8 +23,8 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
  * once a listing has shown a group's ownership record and anything after it, it has shown all of the group's sets. A
  * listing starts at the first key in that order and goes on page by page while it has resolved at least a key a page
  * (so it is never much dearer than a listing per key, and far cheaper where the zone is mostly the groups' records); a
- * key it did not resolve (its ownership record not there yet, or beyond where the listing stopped) is listed alone,
- * from its own name, as a single read always was.
+ * key it did not resolve (its ownership record not there yet, or beyond where the listing stopped) is read alone, from
+ * its own name, as a single read always was, at a turn of its own.
  * <p>
  * The caller maps Route 53's errors: a call that fails throws.
  */
@@ -53,19 +53,28 @@ final class Route53Listing {
         this.outcome = outcome;
     }
 
-    /** Each key's read, all of one hosted zone; the turn of the first page has been taken. */
-    Map<RecordKey, ReadOutcome> read(String hostedZoneId, List<RecordKey> keys, Priority priority) {
-        Turns turns = new Turns(priority);
-        Map<RecordKey, ReadOutcome> read = new LinkedHashMap<>();
-        if (keys.size() > 1) {
-            read.putAll(together(hostedZoneId, keys, turns));
+    /**
+     * The reads of several keys of one hosted zone as one listing, the turn of its first page taken already: the keys it
+     * resolved. The others are for the caller to read alone, each at its own turn. A call that fails after some keys
+     * were resolved keeps them: {@link Partial} carries them with the failure.
+     */
+    Map<RecordKey, ReadOutcome> together(String hostedZoneId, List<RecordKey> keys, Priority priority) {
+        return together(hostedZoneId, keys, new Turns(priority));
+    }
+
+    /** One key's read from its own name, the turn of its first request taken already. */
+    ReadOutcome alone(String hostedZoneId, RecordKey key, Priority priority) {
+        return alone(hostedZoneId, key, new Turns(priority));
+    }
+
+    /** A listing that failed after it had resolved {@code resolved}; the failure is the cause. */
+    static final class Partial extends RuntimeException {
+        final transient Map<RecordKey, ReadOutcome> resolved;
+
+        Partial(Map<RecordKey, ReadOutcome> resolved, RuntimeException cause) {
+            super(cause);
+            this.resolved = resolved;
         }
-        for (RecordKey key : keys) {
-            if (!read.containsKey(key)) {
-                read.put(key, alone(hostedZoneId, key, turns));
-            }
-        }
-        return read;
     }
 
     /** The budget's turns of one read's pages: the first taken already (by the batcher), each later one waited for. */
@@ -86,7 +95,6 @@ final class Route53Listing {
         }
     }
 
-    /** One listing from the first key on; the keys it resolved. */
     private Map<RecordKey, ReadOutcome> together(String hostedZoneId, List<RecordKey> keys, Turns turns) {
         List<RecordKey> ordered = keys.stream().sorted(Comparator.comparing(RecordKey::name, ORDER)).toList();
         Map<String, Seen> byName = new HashMap<>();
@@ -102,7 +110,15 @@ final class Route53Listing {
         String startIdentifier = null;
         int pages = 0;
         while (true) {
-            ListResourceRecordSetsResponse page = page(hostedZoneId, startName, startType, startIdentifier, turns);
+            ListResourceRecordSetsResponse page;
+            try {
+                page = page(hostedZoneId, startName, startType, startIdentifier, turns);
+            } catch (RuntimeException e) {
+                if (resolved.isEmpty()) {
+                    throw e;
+                }
+                throw new Partial(resolved, e);
+            }
             pages++;
             for (ResourceRecordSet set : page.resourceRecordSets()) {
                 Seen seen = byName.get(absolute(unescape(set.name())).toLowerCase(Locale.ROOT) + " " + set.typeAsString());

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 /**
@@ -41,11 +42,14 @@ public final class Batcher<K, R, O> {
         Answer<R, O> send(K key, List<R> batch, Priority priority);
     }
 
-    /** Waits for the turn of the next request on the API's budget ({@link RequestBudget#acquire}). */
+    /** Waits for the turn of the next request on the API's budget ({@link RequestBudget#acquire(Supplier)}). */
     @FunctionalInterface
     public interface Turn {
-        /** @return whether the turn came; false when the wait was interrupted */
-        boolean await(Priority priority);
+        /**
+         * @param priority the batch's priority, asked again while it waits (a switch may join a batch of resyncs)
+         * @return whether the turn came; false when the wait was interrupted
+         */
+        boolean await(Supplier<Priority> priority);
     }
 
     /** What became of a batch. */
@@ -61,6 +65,13 @@ public final class Batcher<K, R, O> {
 
         /** The batch changed nothing for a reason no request is named in; {@code outcome} is a lone request's. */
         record Unattributed<R, O>(O outcome) implements Answer<R, O> {
+        }
+
+        /**
+         * The call answered some requests and not the others (a shared listing that did not reach them): those go
+         * again, each alone, each at its own turn.
+         */
+        record Partly<R, O>(Map<R, O> answered) implements Answer<R, O> {
         }
     }
 
@@ -95,20 +106,27 @@ public final class Batcher<K, R, O> {
 
     /** Sends {@code request}, with others of its key when they wait too, and returns its outcome. */
     public O submit(K key, R request, Priority priority) {
-        return lanes.computeIfAbsent(key, Lane::new).submit(new Waiting<>(request, priority));
+        // weighed and keyed here, on the caller's thread: a request that cannot be weighed fails its caller only
+        Waiting<R, O> waiting = new Waiting<>(request, priority, Math.max(1, weight.applyAsInt(request)),
+                exclusive.apply(request));
+        return lanes.computeIfAbsent(key, Lane::new).submit(waiting);
     }
 
     private static final class Waiting<R, O> {
         final R request;
         final Priority priority;
-        /** Refused in a batch it cannot be told apart in: goes in a batch of its own. */
+        final int weight;
+        final Object changes;
+        /** Refused in a batch it cannot be told apart in, or not reached by a shared call: goes in a batch of its own. */
         boolean alone;
         O outcome;
         boolean answered;
 
-        Waiting(R request, Priority priority) {
+        Waiting(R request, Priority priority, int weight, Object changes) {
             this.request = request;
             this.priority = priority;
+            this.weight = weight;
+            this.changes = changes;
         }
     }
 
@@ -125,16 +143,24 @@ public final class Batcher<K, R, O> {
         O submit(Waiting<R, O> mine) {
             synchronized (this) {
                 queue.addLast(mine);
-                try {
-                    while (!mine.answered && sending) {
+                boolean interrupted = false;
+                while (!mine.answered && sending) {
+                    try {
                         wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                        if (queue.remove(mine)) {
+                            Thread.currentThread().interrupt();
+                            return failed.apply("interrupted before it was sent");
+                        }
+                        // in a batch under way: it is answered, or queued again when its batch was refused
                     }
-                } catch (InterruptedException e) {
+                }
+                if (interrupted) {
                     Thread.currentThread().interrupt();
-                    if (queue.remove(mine)) {
-                        return failed.apply("interrupted before it was sent");
+                    if (!mine.answered && queue.remove(mine)) {
+                        return failed.apply("interrupted before it was sent"); // queued again, nobody sending
                     }
-                    awaitAnswer(mine); // already in a batch under way: its answer comes
                 }
                 if (mine.answered) {
                     return mine.outcome;
@@ -143,14 +169,12 @@ public final class Batcher<K, R, O> {
             }
             try {
                 while (true) {
-                    Priority first;
                     synchronized (this) {
                         if (mine.answered) {
                             return mine.outcome;
                         }
-                        first = queue.stream().map(w -> w.priority).min(Enum::compareTo).orElseThrow();
                     }
-                    if (!turn.await(first)) {
+                    if (!turn.await(this::first)) {
                         synchronized (this) {
                             queue.remove(mine); // the one sending goes: nobody sends it, the next caller takes over
                             return failed.apply("interrupted before it was sent");
@@ -161,21 +185,34 @@ public final class Batcher<K, R, O> {
                         batch = next(); // all that waited for the turn, as far as the batch carries them
                     }
                     Answer<R, O> answer;
+                    Error error = null;
                     try {
                         answer = send(batch);
-                    } catch (RuntimeException e) {
+                    } catch (RuntimeException | Error e) {
+                        error = e instanceof Error fatal ? fatal : null;
                         Map<R, O> each = new LinkedHashMap<>();
                         batch.forEach(w -> each.put(w.request, failed.apply("the call failed: " + e)));
                         answer = new Answer.Each<>(each);
                     }
                     answer(batch, answer);
+                    if (error != null) {
+                        throw error; // every request of the batch is answered first
+                    }
                 }
             } finally {
                 synchronized (this) {
                     sending = false;
+                    if (queue.isEmpty()) {
+                        lanes.remove(key, this); // a key's lane lives while it has requests (a change id's, briefly)
+                    }
                     notifyAll(); // a waiting caller takes over, or finds its answer
                 }
             }
+        }
+
+        /** The highest priority waiting: the batch's, while its sender waits for the turn. */
+        private synchronized Priority first() {
+            return queue.stream().map(w -> w.priority).min(Enum::compareTo).orElse(Priority.RESYNC);
         }
 
         /** The next batch: by priority, then arrival; a request refused unattributed alone; up to the capacity. */
@@ -186,11 +223,10 @@ public final class Batcher<K, R, O> {
             Set<Object> changed = new HashSet<>();
             int load = 0;
             for (Waiting<R, O> w : ordered) {
-                int size = Math.max(1, weight.applyAsInt(w.request));
-                boolean fits = batch.isEmpty() || (!w.alone && !batch.get(0).alone && load + size <= capacity);
-                if (fits && changed.add(exclusive.apply(w.request))) {
+                boolean fits = batch.isEmpty() || (!w.alone && !batch.get(0).alone && load + w.weight <= capacity);
+                if (fits && changed.add(w.changes)) {
                     batch.add(w);
-                    load += size;
+                    load += w.weight;
                 }
                 if (batch.get(0).alone) {
                     break;
@@ -211,6 +247,8 @@ public final class Batcher<K, R, O> {
                 outcomes = each.outcomes();
             } else if (answer instanceof Answer.Refused<R, O> refused) {
                 outcomes = refused.offenders();
+            } else if (answer instanceof Answer.Partly<R, O> partly) {
+                outcomes = partly.answered();
             } else {
                 O outcome = ((Answer.Unattributed<R, O>) answer).outcome();
                 outcomes = batch.size() == 1 ? Map.of(batch.get(0).request, outcome) : Map.of();
@@ -224,7 +262,7 @@ public final class Batcher<K, R, O> {
                     w.outcome = failed.apply("the batch's answer did not name it");
                     w.answered = true;
                 } else {
-                    w.alone = w.alone || answer instanceof Answer.Unattributed;
+                    w.alone = w.alone || !(answer instanceof Answer.Refused);
                     again.add(w);
                 }
             }
@@ -232,21 +270,6 @@ public final class Batcher<K, R, O> {
                 queue.addFirst(again.get(i)); // first in line again, in their order
             }
             notifyAll();
-        }
-
-        /** Waits for an answer that is coming, keeping an interrupt for later. */
-        private void awaitAnswer(Waiting<R, O> mine) {
-            boolean interrupted = false;
-            while (!mine.answered) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 

@@ -1,8 +1,11 @@
 package dev.failover.actuator.requests;
 
-import java.util.PriorityQueue;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The turns one account's API gives one instance (issue 54, ADR 0022): requests are spaced at the current rate, a
@@ -23,10 +26,11 @@ public final class RequestBudget {
     private final double ceiling;
     private final double floor;
     private final LongSupplier nanoTime;
-    private final PriorityQueue<Ticket> waiting = new PriorityQueue<>();
+    private final List<Ticket> waiting = new ArrayList<>();
     private double rate;
     private long nextTurn = Long.MIN_VALUE;
     private long lastGrowth;
+    private long lastDecrease = Long.MIN_VALUE;
     private long arrivals;
 
     /**
@@ -53,29 +57,38 @@ public final class RequestBudget {
         return new RequestBudget(name, perSecond, perSecond, System::nanoTime);
     }
 
+    /** {@link #acquire(Supplier)} at a priority that does not change while it waits. */
+    public boolean acquire(Priority priority) {
+        return acquire(() -> priority);
+    }
+
     /**
-     * Returns when this request's turn has come. An interrupt ends the wait at once, the interrupt flag kept, and gives
-     * the turn up: the caller must not send the request then.
+     * Returns when this request's turn has come. The priority is asked again at each wake-up: a batch's sender waits at
+     * the highest priority of the requests waiting to go with it, which rises when a switch joins a batch of resyncs.
+     * An interrupt ends the wait at once, the interrupt flag kept, and gives the turn up: the caller must not send the
+     * request then.
      *
      * @return whether the turn came; false when interrupted
      */
-    public boolean acquire(Priority priority) {
-        Ticket ticket;
+    public boolean acquire(Supplier<Priority> priority) {
         synchronized (this) {
-            ticket = new Ticket(priority, arrivals++);
+            Ticket ticket = new Ticket(priority, arrivals++);
             waiting.add(ticket);
             try {
                 while (true) {
                     long now = nanoTime.getAsLong();
                     grow(now);
-                    if (waiting.peek() == ticket && (nextTurn == Long.MIN_VALUE || now - nextTurn >= 0)) {
-                        waiting.poll();
+                    boolean due = nextTurn == Long.MIN_VALUE || now - nextTurn >= 0;
+                    if (due && head() == ticket) {
+                        waiting.remove(ticket);
                         nextTurn = Math.max(now, nextTurn == Long.MIN_VALUE ? now : nextTurn) + interval();
                         notifyAll(); // the next in line waits for its own turn now
                         return true;
                     }
-                    long wait = waiting.peek() == ticket ? nextTurn - now : SECOND;
-                    TimeUnit.NANOSECONDS.timedWait(this, Math.max(wait, 1));
+                    if (due) {
+                        notifyAll(); // the turn is another's: wake it
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(this, due ? SECOND : Math.max(nextTurn - now, 1));
                 }
             } catch (InterruptedException e) {
                 waiting.remove(ticket);
@@ -86,10 +99,25 @@ public final class RequestBudget {
         }
     }
 
-    /** The API answered Throttling: the account is spent, by this instance or others. Halves the rate, to the floor. */
+    /** The request whose turn is next: the highest priority now, then the longest waiting. */
+    private Ticket head() {
+        return waiting.stream().min(Comparator.comparing((Ticket t) -> t.priority().get())
+                .thenComparingLong(Ticket::arrival)).orElseThrow();
+    }
+
+    /**
+     * The API answered Throttling: the account is spent, by this instance or others. Halves the rate, to the floor —
+     * once a second at most: the answers to the requests already under way when the account ran out are one event, not
+     * one each.
+     */
     public synchronized void throttled() {
         long now = nanoTime.getAsLong();
+        if (lastDecrease != Long.MIN_VALUE && now - lastDecrease < SECOND) {
+            return;
+        }
+        grow(now);
         rate = Math.max(floor, rate / 2);
+        lastDecrease = now;
         lastGrowth = now;
     }
 
@@ -126,11 +154,6 @@ public final class RequestBudget {
         }
     }
 
-    private record Ticket(Priority priority, long arrival) implements Comparable<Ticket> {
-        @Override
-        public int compareTo(Ticket other) {
-            int byPriority = priority.compareTo(other.priority);
-            return byPriority != 0 ? byPriority : Long.compare(arrival, other.arrival);
-        }
+    private record Ticket(Supplier<Priority> priority, long arrival) {
     }
 }

@@ -162,6 +162,79 @@ class BatcherTest {
         assertThat(batcher.submit("zone", "b", Priority.SWITCH)).isEqualTo("written");
     }
 
+    /**
+     * A caller interrupted while its request is in a batch under way, which is then refused for another's sake, must not
+     * wait for ever once nobody is left sending: it gives its request up.
+     */
+    @Test
+    void aCallerInterruptedWhileItsBatchWasUnderWayDoesNotWaitForEverWhenTheBatchIsRefused() throws Exception {
+        CountDownLatch turnAsked = new CountDownLatch(1);
+        CountDownLatch turnGiven = new CountDownLatch(1);
+        CountDownLatch inCall = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        Batcher<String, String, String> batcher = new Batcher<>((zone, batch, priority) -> {
+            inCall.countDown();
+            held(answer);
+            return new Answer.Refused<>(Map.of("stale-a", "owner changed")); // b goes again
+        }, priority -> {
+            turnAsked.countDown();
+            held(turnGiven);
+            return true;
+        }, 10, r -> 1, r -> r, why -> "failed: " + why);
+        java.util.concurrent.atomic.AtomicReference<String> b = new java.util.concurrent.atomic.AtomicReference<>();
+        Future<String> a = callers.submit(() -> batcher.submit("zone", "stale-a", Priority.SWITCH));
+        held(turnAsked);
+        Thread bThread = new Thread(() -> b.set(batcher.submit("zone", "b", Priority.SWITCH)));
+        bThread.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> batcher.waiting().getOrDefault("zone", 0) == 2);
+        turnGiven.countDown();
+        held(inCall); // a and b are in the call
+        bThread.interrupt();
+        answer.countDown();
+
+        assertThat(a.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("owner changed");
+        bThread.join(10_000);
+        assertThat(bThread.isAlive()).as("b's caller returned").isFalse();
+        assertThat(b.get()).isEqualTo("failed: interrupted before it was sent");
+    }
+
+    @Test
+    void requestsACallDidNotReachGoAgainEachAloneAtItsOwnTurn() throws Exception {
+        Batcher<String, String, String> batcher = new Batcher<>((zone, batch, priority) -> {
+            calls.add(List.copyOf(batch));
+            if (calls.size() == 1) {
+                firstHeld.countDown();
+                held(releaseFirst);
+            }
+            Map<String, String> reached = new LinkedHashMap<>();
+            batch.stream().filter(r -> !r.startsWith("far")).forEach(r -> reached.put(r, "read in call " + calls.size()));
+            return batch.size() == 1 ? new Answer.Each<>(Map.of(batch.get(0), "read alone in call " + calls.size()))
+                    : new Answer.Partly<>(reached);
+        }, priority -> true, 10, r -> 1, r -> r, why -> "failed: " + why);
+
+        Map<String, String> outcomes = behindOne(batcher, List.of("a", "far-b", "c", "far-d"), Priority.SWITCH);
+
+        assertThat(calls).containsExactly(List.of("first"), List.of("a", "far-b", "c", "far-d"), List.of("far-b"),
+                List.of("far-d"));
+        assertThat(outcomes).containsEntry("a", "read in call 2").containsEntry("far-b", "read alone in call 3")
+                .containsEntry("far-d", "read alone in call 4");
+    }
+
+    @Test
+    void aRequestThatCannotBeWeighedFailsItsCallerAndNoOtherRequest() {
+        releaseFirst.countDown();
+        Batcher<String, String, String> batcher = new Batcher<>(this::api, priority -> true, 10, r -> {
+            if (r.equals("unweighable")) {
+                throw new IllegalArgumentException("a record set without a TTL");
+            }
+            return 1;
+        }, r -> r, why -> "failed: " + why);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> batcher.submit("zone", "unweighable", Priority.SWITCH))
+                .hasMessageContaining("without a TTL");
+        assertThat(batcher.submit("zone", "a", Priority.SWITCH)).isEqualTo("written in call 1");
+    }
+
     private static void held(CountDownLatch latch) {
         try {
             if (!latch.await(10, java.util.concurrent.TimeUnit.SECONDS)) {

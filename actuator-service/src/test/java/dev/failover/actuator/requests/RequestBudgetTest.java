@@ -37,10 +37,45 @@ class RequestBudgetTest {
 
         budget.throttled();
         assertThat(budget.rate()).isEqualTo(2.5);
-        budget.throttled();
-        budget.throttled();
-        budget.throttled();
+        for (int i = 0; i < 3; i++) {
+            advance(Duration.ofSeconds(1)); // a tenth back each second, then halved again
+            budget.throttled();
+        }
         assertThat(budget.rate()).as("never below the share owed when all six are busy").isEqualTo(5.0 / 6);
+    }
+
+    @Test
+    void theThrottlesOfOneSecondHalveTheRateOnce() {
+        RequestBudget budget = new RequestBudget("route53", 4, 0.5, nanos::get);
+        for (int i = 0; i < 4; i++) {
+            budget.throttled(); // the answers to four requests under way when the account ran out
+            advance(Duration.ofMillis(100));
+        }
+        assertThat(budget.rate()).as("one event: halved once, not to the floor").isEqualTo(2);
+        advance(Duration.ofMillis(700));
+        budget.throttled();
+        assertThat(budget.rate()).as("a second later: halved again (after a tenth of 4 came back)").isEqualTo(1.2);
+    }
+
+    @Test
+    void aWaitingRequestWhosePriorityRisesGoesBeforeALaterSwitch() {
+        RequestBudget budget = new RequestBudget("route53", 2, 2, nanos::get);
+        List<String> granted = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<Priority> batch = new java.util.concurrent.atomic.AtomicReference<>(
+                Priority.RESYNC);
+        assertThat(budget.acquire(Priority.RESYNC)).isTrue();
+        callers.submit(() -> budget.acquire(batch::get) && granted.add("batch of resyncs, a switch joins"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> budget.waiting() == 1);
+        callers.submit(() -> budget.acquire(Priority.SWITCH) && granted.add("later switch"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> budget.waiting() == 2);
+        batch.set(Priority.SWITCH);
+
+        for (int turn = 1; turn <= 2; turn++) {
+            advance(Duration.ofMillis(500));
+            int expected = turn;
+            await().atMost(Duration.ofSeconds(10)).until(() -> granted.size() == expected);
+        }
+        assertThat(granted).containsExactly("batch of resyncs, a switch joins", "later switch");
     }
 
     @Test

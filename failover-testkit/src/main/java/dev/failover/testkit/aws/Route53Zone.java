@@ -36,7 +36,8 @@ import com.sun.net.httpserver.HttpServer;
  * Route 53 emulator can be installed here). It keeps the zone's record sets and applies each ChangeResourceRecordSets
  * batch as the Route 53 API reference documents: all changes or none; CREATE fails when the set exists, DELETE when it
  * is missing or its TTL, weight or values differ ("... but the values provided do not match the current values"),
- * every refused change of a batch named in its InvalidChangeBatch message ("[Tried to ..., Tried to ...]"),
+ * every refused change of a batch named in its InvalidChangeBatch message ("[Tried to ..., Tried to ...]"), a batch of
+ * more than 1,000 ResourceRecord elements refused whole (an UPSERT's counted twice, as Route 53's quotas say),
  * UPSERT creates or replaces. ListResourceRecordSets lists from the requested name and type in Route 53's order
  * (labels compared from the right), GetChange answers INSYNC. Every applied batch is kept, in order, so that a test can
  * count effective changes. Every request is also kept with the access key of its SigV4 signature ({@code
@@ -54,6 +55,8 @@ import com.sun.net.httpserver.HttpServer;
 public final class Route53Zone implements AutoCloseable {
 
     static final String NS = "https://route53.amazonaws.com/doc/2013-04-01/";
+    /** The most ResourceRecord elements of one change batch, an UPSERT's counted twice. */
+    static final int MAX_RECORDS = 1000;
 
     /** A Route 53 alias target: no TTL or values of its own. */
     public record Alias(String hostedZoneId, String dnsName, boolean evaluateTargetHealth) {
@@ -260,6 +263,17 @@ public final class Route53Zone implements AutoCloseable {
             return;
         }
         NodeList changes = request.getElementsByTagNameNS(NS, "Change");
+        int records = 0;
+        for (int i = 0; i < changes.getLength(); i++) {
+            Element change = (Element) changes.item(i);
+            int values = Math.max(1, change.getElementsByTagNameNS(NS, "ResourceRecord").getLength());
+            records += text(change, "Action").equals("UPSERT") ? 2 * values : values; // as Route 53 counts them
+        }
+        if (records > MAX_RECORDS) {
+            answer(exchange, 400, error("InvalidChangeBatch", "[Number of records limit of " + MAX_RECORDS
+                    + " exceeded.]"));
+            return;
+        }
         String id = "C" + changeIds.incrementAndGet();
         synchronized (this) {
             if (refuseWhilePending && insyncAt.values().stream().anyMatch(at -> Instant.now().isBefore(at))) {
