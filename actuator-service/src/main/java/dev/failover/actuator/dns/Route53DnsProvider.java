@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
@@ -136,19 +137,38 @@ public final class Route53DnsProvider implements DnsProvider {
      * The reads of one zone waiting together: one listing for the keys it resolves; the others go again, each alone at
      * its own turn (the zone's other reads are not held up behind them).
      */
-    private Batcher.Answer<RecordKey, ReadOutcome> readZone(String hostedZoneId, List<RecordKey> keys, Priority priority) {
+    private Batcher.Answer<RecordKey, ReadOutcome> readZone(String hostedZoneId, List<RecordKey> keys,
+            Supplier<Priority> priority) {
         try {
             if (keys.size() == 1) {
                 return new Batcher.Answer.Each<>(Map.of(keys.get(0), listing.alone(hostedZoneId, keys.get(0), priority)));
             }
             return new Batcher.Answer.Partly<>(listing.together(hostedZoneId, keys, priority));
         } catch (Route53Listing.Partial partial) {
-            return new Batcher.Answer.Partly<>(partial.resolved); // the rest alone, each meeting the failure itself
+            return afterPartial(keys, partial);
         } catch (Route53Exception e) {
             return each(keys, failure(e));
         } catch (SdkClientException | IllegalStateException e) {
             return each(keys, new ReadOutcome.Unavailable("Route 53 not reached: " + e.getMessage()));
         }
+    }
+
+    /**
+     * A listing that failed after it had read some keys: those keep their reads; the others meet the failure once, as
+     * one answer (a throttle slows the budget once), and their passes retry. An interrupt of the sender sends them again.
+     */
+    private Batcher.Answer<RecordKey, ReadOutcome> afterPartial(List<RecordKey> keys, Route53Listing.Partial partial) {
+        ReadOutcome rest;
+        if (partial.getCause() instanceof Route53Exception e) {
+            rest = failure(e);
+        } else if (partial.getCause() instanceof SdkClientException e) {
+            rest = new ReadOutcome.Unavailable("Route 53 not reached: " + e.getMessage());
+        } else {
+            return new Batcher.Answer.Partly<>(partial.resolved);
+        }
+        Map<RecordKey, ReadOutcome> all = new LinkedHashMap<>(partial.resolved);
+        keys.forEach(key -> all.putIfAbsent(key, rest));
+        return new Batcher.Answer.Each<>(all);
     }
 
     /** A key's read from its record's sets and its ownership record's, as a listing found them. */
@@ -172,7 +192,7 @@ public final class Route53DnsProvider implements DnsProvider {
     }
 
     /** Every read asking about one change: one GetChange. */
-    private Batcher.Answer<String, Propagation> getChange(String id, List<String> askers, Priority priority) {
+    private Batcher.Answer<String, Propagation> getChange(String id, List<String> askers, Supplier<Priority> priority) {
         Propagation answer;
         try {
             answer = new Propagation(client.getChange(r -> r.id(id)).changeInfo().status() == ChangeStatus.INSYNC, null);
@@ -213,7 +233,7 @@ public final class Route53DnsProvider implements DnsProvider {
      * and the others go again at once; refused for anything else, each goes again alone.
      */
     private Batcher.Answer<RecordWrite, WriteOutcome> writeZone(String hostedZoneId, List<RecordWrite> batch,
-            Priority priority) {
+            Supplier<Priority> priority) {
         List<Change> changes = new ArrayList<>();
         batch.forEach(write -> changes.addAll(changes(write)));
         String comment = batch.size() == 1 ? "failover control plane: epoch " + batch.get(0).owner().epoch() + " of "

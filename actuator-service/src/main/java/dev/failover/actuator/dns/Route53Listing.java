@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
 import dev.failover.actuator.requests.Priority;
@@ -58,12 +59,12 @@ final class Route53Listing {
      * resolved. The others are for the caller to read alone, each at its own turn. A call that fails after some keys
      * were resolved keeps them: {@link Partial} carries them with the failure.
      */
-    Map<RecordKey, ReadOutcome> together(String hostedZoneId, List<RecordKey> keys, Priority priority) {
+    Map<RecordKey, ReadOutcome> together(String hostedZoneId, List<RecordKey> keys, Supplier<Priority> priority) {
         return together(hostedZoneId, keys, new Turns(priority));
     }
 
     /** One key's read from its own name, the turn of its first request taken already. */
-    ReadOutcome alone(String hostedZoneId, RecordKey key, Priority priority) {
+    ReadOutcome alone(String hostedZoneId, RecordKey key, Supplier<Priority> priority) {
         return alone(hostedZoneId, key, new Turns(priority));
     }
 
@@ -77,12 +78,15 @@ final class Route53Listing {
         }
     }
 
-    /** The budget's turns of one read's pages: the first taken already (by the batcher), each later one waited for. */
+    /**
+     * The budget's turns of one read's pages: the first taken already (by the batcher), each later one waited for at
+     * the priority of what waits for the zone then.
+     */
     private final class Turns {
-        private final Priority priority;
+        private final Supplier<Priority> priority;
         private boolean taken = true;
 
-        Turns(Priority priority) {
+        Turns(Supplier<Priority> priority) {
             this.priority = priority;
         }
 

@@ -37,9 +37,10 @@ public final class Batcher<K, R, O> {
     public interface Call<K, R, O> {
         /**
          * Sends {@code batch} (never empty) as one request and says what became of it. The request's turn on the API's
-         * budget has been taken; a call that makes more than one request waits for the turns of the others.
+         * budget has been taken; a call that makes more than one request waits for the turns of the others at
+         * {@code priority}, which rises when a switch comes to wait for the same key meanwhile.
          */
-        Answer<R, O> send(K key, List<R> batch, Priority priority);
+        Answer<R, O> send(K key, List<R> batch, Supplier<Priority> priority);
     }
 
     /** Waits for the turn of the next request on the API's budget ({@link RequestBudget#acquire(Supplier)}). */
@@ -109,7 +110,13 @@ public final class Batcher<K, R, O> {
         // weighed and keyed here, on the caller's thread: a request that cannot be weighed fails its caller only
         Waiting<R, O> waiting = new Waiting<>(request, priority, Math.max(1, weight.applyAsInt(request)),
                 exclusive.apply(request));
-        return lanes.computeIfAbsent(key, Lane::new).submit(waiting);
+        while (true) {
+            Lane lane = lanes.computeIfAbsent(key, Lane::new);
+            if (lane.admit(waiting)) {
+                return lane.submit(waiting);
+            }
+            // the lane was retired (idle, out of the map) after this caller found it: the next one is in the map
+        }
     }
 
     private static final class Waiting<R, O> {
@@ -130,19 +137,40 @@ public final class Batcher<K, R, O> {
         }
     }
 
-    /** The requests of one key: those waiting, and whether a batch of them is under way. */
+    /**
+     * The requests of one key: those waiting, and whether a batch of them is under way. Its monitor guards only its queue
+     * and flags; nothing holding it waits for the budget (the budget asks {@link #first()} under its own monitor, so
+     * the other order would deadlock).
+     */
     private final class Lane {
         private final K key;
         private final Deque<Waiting<R, O>> queue = new ArrayDeque<>();
         private boolean sending;
+        /** Idle and out of the map: a caller that found it takes the lane in the map instead. */
+        private boolean retired;
 
         Lane(K key) {
             this.key = key;
         }
 
+        synchronized boolean admit(Waiting<R, O> mine) {
+            if (retired) {
+                return false;
+            }
+            queue.addLast(mine);
+            return true;
+        }
+
+        /** A lane without requests and without a sender leaves the map: a key's lane lives while it has requests. */
+        private void retireIfIdle() {
+            if (queue.isEmpty() && !sending && !retired) {
+                retired = true;
+                lanes.remove(key, this);
+            }
+        }
+
         O submit(Waiting<R, O> mine) {
             synchronized (this) {
-                queue.addLast(mine);
                 boolean interrupted = false;
                 while (!mine.answered && sending) {
                     try {
@@ -151,6 +179,7 @@ public final class Batcher<K, R, O> {
                         interrupted = true;
                         if (queue.remove(mine)) {
                             Thread.currentThread().interrupt();
+                            retireIfIdle();
                             return failed.apply("interrupted before it was sent");
                         }
                         // in a batch under way: it is answered, or queued again when its batch was refused
@@ -159,10 +188,12 @@ public final class Batcher<K, R, O> {
                 if (interrupted) {
                     Thread.currentThread().interrupt();
                     if (!mine.answered && queue.remove(mine)) {
+                        retireIfIdle();
                         return failed.apply("interrupted before it was sent"); // queued again, nobody sending
                     }
                 }
                 if (mine.answered) {
+                    retireIfIdle();
                     return mine.outcome;
                 }
                 sending = true;
@@ -184,17 +215,13 @@ public final class Batcher<K, R, O> {
                     synchronized (this) {
                         batch = next(); // all that waited for the turn, as far as the batch carries them
                     }
-                    Answer<R, O> answer;
                     Error error = null;
                     try {
-                        answer = send(batch);
+                        answer(batch, send(batch));
                     } catch (RuntimeException | Error e) {
                         error = e instanceof Error fatal ? fatal : null;
-                        Map<R, O> each = new LinkedHashMap<>();
-                        batch.forEach(w -> each.put(w.request, failed.apply("the call failed: " + e)));
-                        answer = new Answer.Each<>(each);
+                        failAll(batch, "the call failed: " + e);
                     }
-                    answer(batch, answer);
                     if (error != null) {
                         throw error; // every request of the batch is answered first
                     }
@@ -202,12 +229,21 @@ public final class Batcher<K, R, O> {
             } finally {
                 synchronized (this) {
                     sending = false;
-                    if (queue.isEmpty()) {
-                        lanes.remove(key, this); // a key's lane lives while it has requests (a change id's, briefly)
-                    }
+                    retireIfIdle();
                     notifyAll(); // a waiting caller takes over, or finds its answer
                 }
             }
+        }
+
+        private synchronized void failAll(List<Waiting<R, O>> batch, String why) {
+            for (Waiting<R, O> w : batch) {
+                if (!w.answered) {
+                    queue.remove(w);
+                    w.outcome = failed.apply(why);
+                    w.answered = true;
+                }
+            }
+            notifyAll();
         }
 
         /** The highest priority waiting: the batch's, while its sender waits for the turn. */
@@ -237,13 +273,18 @@ public final class Batcher<K, R, O> {
         }
 
         private Answer<R, O> send(List<Waiting<R, O>> batch) {
-            Priority priority = batch.stream().map(w -> w.priority).min(Enum::compareTo).orElseThrow();
-            return call.send(key, batch.stream().map(w -> w.request).toList(), priority);
+            Priority own = batch.stream().map(w -> w.priority).min(Enum::compareTo).orElseThrow();
+            return call.send(key, batch.stream().map(w -> w.request).toList(), () -> {
+                Priority waiting = first();
+                return waiting.compareTo(own) < 0 ? waiting : own;
+            });
         }
 
         private synchronized void answer(List<Waiting<R, O>> batch, Answer<R, O> answer) {
             Map<R, O> outcomes;
-            if (answer instanceof Answer.Each<R, O> each) {
+            if (answer == null) {
+                outcomes = Map.of();
+            } else if (answer instanceof Answer.Each<R, O> each) {
                 outcomes = each.outcomes();
             } else if (answer instanceof Answer.Refused<R, O> refused) {
                 outcomes = refused.offenders();
@@ -252,6 +293,12 @@ public final class Batcher<K, R, O> {
             } else {
                 O outcome = ((Answer.Unattributed<R, O>) answer).outcome();
                 outcomes = batch.size() == 1 ? Map.of(batch.get(0).request, outcome) : Map.of();
+            }
+            if (answer == null || (!(answer instanceof Answer.Each) && batch.stream().noneMatch(w ->
+                    outcomes.containsKey(w.request)) && (batch.size() == 1 || answer instanceof Answer.Refused))) {
+                // nothing answered and nothing that sending again would change: a batch of one, or a refusal naming none
+                failAll(batch, answer == null ? "the call gave no answer" : "the call answered none of its requests");
+                return;
             }
             List<Waiting<R, O>> again = new ArrayList<>();
             for (Waiting<R, O> w : batch) {

@@ -118,11 +118,12 @@ class Route53BatchingTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> dns.waiting() == queued);
         Map<Integer, O> outcomes = new LinkedHashMap<>();
         for (var f : futures.entrySet()) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (!f.getValue().isDone() && System.nanoTime() < deadline) {
-                nanos.addAndGet(Duration.ofMillis(200).toNanos()); // the next turn
-                Thread.sleep(5);
-            }
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5)).until(() -> {
+                if (!f.getValue().isDone()) {
+                    nanos.addAndGet(Duration.ofMillis(200).toNanos()); // the next turn
+                }
+                return f.getValue().isDone();
+            });
             outcomes.put(f.getKey(), f.getValue().get(1, java.util.concurrent.TimeUnit.SECONDS));
         }
         return outcomes;

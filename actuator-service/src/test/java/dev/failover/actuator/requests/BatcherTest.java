@@ -41,7 +41,7 @@ class BatcherTest {
     }
 
     /** Every request written, unless its name starts with "stale" (refused, named) or "bad" (refused, unnamed). */
-    Answer<String, String> api(String zone, List<String> batch, Priority priority) {
+    Answer<String, String> api(String zone, List<String> batch, java.util.function.Supplier<Priority> priority) {
         calls.add(List.copyOf(batch));
         if (calls.size() == 1) {
             firstHeld.countDown();
@@ -233,6 +233,18 @@ class BatcherTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> batcher.submit("zone", "unweighable", Priority.SWITCH))
                 .hasMessageContaining("without a TTL");
         assertThat(batcher.submit("zone", "a", Priority.SWITCH)).isEqualTo("written in call 1");
+    }
+
+    @Test
+    void anAnswerThatAnswersNoneOfItsRequestsFailsThemInsteadOfSendingThemForEver() {
+        releaseFirst.countDown();
+        Batcher<String, String, String> batcher = new Batcher<>((zone, batch, priority) -> {
+            calls.add(List.copyOf(batch));
+            return new Answer.Partly<>(Map.of()); // a call that reached none of them
+        }, priority -> true, 10, r -> 1, r -> r, why -> "failed: " + why);
+
+        assertThat(batcher.submit("zone", "a", Priority.SWITCH)).isEqualTo("failed: the call answered none of its requests");
+        assertThat(calls).as("sent once, not again and again").hasSize(1);
     }
 
     private static void held(CountDownLatch latch) {
