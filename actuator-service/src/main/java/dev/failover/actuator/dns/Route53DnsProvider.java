@@ -447,11 +447,6 @@ public final class Route53DnsProvider implements DnsProvider {
         return value.substring(1, value.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
     }
 
-    /** Route 53 writes some characters of names as octal escapes, "*" as "\052" among them. */
-    private static String unescape(String name) {
-        return name.replace("\\052", "*");
-    }
-
     private static boolean throttled(Route53Exception e) {
         String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
         return (code != null && THROTTLED.contains(code)) || e.statusCode() == 429;
