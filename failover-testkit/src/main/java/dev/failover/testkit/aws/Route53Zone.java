@@ -3,7 +3,6 @@ package dev.failover.testkit.aws;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
+import java.util.function.Consumer;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
@@ -29,11 +27,11 @@ import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 /**
- * One Route 53 hosted zone with state, over HTTP, for a packaged service pointed at it with an endpoint override (no
- * Route 53 emulator can be installed here). It keeps the zone's record sets and applies each ChangeResourceRecordSets
+ * One Route 53 hosted zone with state, served over HTTP by its {@link Route53Account} (alone in one by
+ * {@link #start}), for a packaged service pointed at it with an endpoint override (no Route 53 emulator can be
+ * installed here). It keeps the zone's record sets and applies each ChangeResourceRecordSets
  * batch as the Route 53 API reference documents: all changes or none; CREATE fails when the set exists, DELETE when it
  * is missing or its TTL, weight or values differ ("... but the values provided do not match the current values"),
  * every refused change of a batch named in its InvalidChangeBatch message ("[Tried to ..., Tried to ...]"), a batch of
@@ -48,7 +46,7 @@ import com.sun.net.httpserver.HttpServer;
  * {@code EvaluateTargetHealth}, no TTL of their own; a DELETE must name the same alias); ListResourceRecordSets in pages
  * of {@code maxitems} (at most {@link #pageSize}), continued from {@code NextRecordName}/{@code Type}/{@code Identifier};
  * changes PENDING for a configurable time before INSYNC ({@link #pendingFor}, GetChange of an unknown id is
- * NoSuchChange); more than {@link #requestsPerSecond} requests in a second answered with {@code Throttling}, and a change
+ * NoSuchChange); more than the account's {@link #requestsPerSecond} requests in a second answered with {@code Throttling}, and a change
  * while the zone's previous one is still PENDING with {@code PriorRequestNotComplete} when
  * {@link #refuseChangesWhilePending} is set. Health checks are not modelled.
  */
@@ -102,40 +100,49 @@ public final class Route53Zone implements AutoCloseable {
     record Key(String name, String type, String setIdentifier) {
     }
 
-    /** {@code Credential=AKID/20261123/us-east-1/route53/aws4_request} in the Authorization header. */
-    private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/]+)/\\d{8}/([^/]+)/([^/]+)/aws4_request");
-
     private final String zoneId;
-    private final HttpServer server;
+    private final Route53Account account;
     private final Map<Key, RecordSet> sets = new HashMap<>();
     private final List<AppliedBatch> applied = new ArrayList<>();
-    private final AtomicInteger changeIds = new AtomicInteger();
-    private final List<SignedRequest> requests = new CopyOnWriteArrayList<>();
-    /** When each change id answers INSYNC. */
+    private final List<Consumer<AppliedBatch>> watchers = new CopyOnWriteArrayList<>();
+    /** When each change id of this zone answers INSYNC. */
     private final Map<String, Instant> insyncAt = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Deque<Instant> recent = new java.util.ArrayDeque<>();
     private volatile int pageSize = 300;
     private volatile java.time.Duration pending = java.time.Duration.ZERO;
-    private volatile int requestsPerSecond = Integer.MAX_VALUE;
     private volatile boolean refuseWhilePending;
 
-    private Route53Zone(String zoneId) throws IOException {
+    Route53Zone(Route53Account account, String zoneId) {
+        this.account = account;
         this.zoneId = zoneId;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/2013-04-01/", this::handle);
-        server.start();
     }
 
-    /** Starts the zone on a free local port with these record sets. */
+    /** Starts the zone, alone in an account of its own, on a free local port with these record sets. */
     public static Route53Zone start(String zoneId, List<RecordSet> initial) throws IOException {
-        Route53Zone zone = new Route53Zone(zoneId);
-        initial.forEach(set -> zone.sets.put(set.key(), set));
-        return zone;
+        return Route53Account.start().zone(zoneId, initial);
     }
 
-    /** The endpoint to give the AWS SDK as its endpoint override. */
+    /** The hosted zone's id. */
+    public String id() {
+        return zoneId;
+    }
+
+    /** The account this zone is served by. */
+    public Route53Account account() {
+        return account;
+    }
+
+    /** The endpoint to give the AWS SDK as its endpoint override (the account's). */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return account.endpoint();
+    }
+
+    /** Also tells {@code watcher} of every batch applied from now on, as it is applied (under the zone's lock). */
+    public void watch(Consumer<AppliedBatch> watcher) {
+        watchers.add(watcher);
+    }
+
+    synchronized void load(List<RecordSet> initial) {
+        initial.forEach(set -> sets.put(set.key(), set));
     }
 
     /** The weight of each weighted set of {@code name}/{@code type}, by set identifier. */
@@ -163,9 +170,9 @@ public final class Route53Zone implements AutoCloseable {
         insyncAt.replaceAll((id, at) -> Instant.now());
     }
 
-    /** The most requests answered per second (Route 53: five per account); more get Throttling. */
+    /** The most requests the account answers per second (Route 53: five per account); more get Throttling. */
     public Route53Zone requestsPerSecond(int limit) {
-        this.requestsPerSecond = limit;
+        account.requestsPerSecond(limit);
         return this;
     }
 
@@ -175,9 +182,9 @@ public final class Route53Zone implements AutoCloseable {
         return this;
     }
 
-    /** Every request received so far, oldest first, with the credentials it was signed with. */
+    /** Every request the account received so far, oldest first, with the credentials it was signed with. */
     public List<SignedRequest> requests() {
-        return List.copyOf(requests);
+        return account.requests();
     }
 
     /** Every batch applied so far, oldest first. */
@@ -185,42 +192,22 @@ public final class Route53Zone implements AutoCloseable {
         return List.copyOf(applied);
     }
 
+    /** Stops the account's server. */
     @Override
     public void close() {
-        server.stop(0);
+        account.close();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            var credential = CREDENTIAL.matcher(Objects.toString(exchange.getRequestHeaders().getFirst("Authorization"), ""));
-            requests.add(new SignedRequest(exchange.getRequestMethod(), path, credential.find() ? credential.group(1) : "none",
-                    exchange.getRequestHeaders().getFirst("X-Amz-Security-Token")));
-            String zonePath = "/2013-04-01/hostedzone/" + zoneId + "/rrset";
-            if (overBudget()) {
-                answer(exchange, 400, error("Throttling", "Rate exceeded"));
-                return;
-            }
-            if (exchange.getRequestMethod().equals("POST") && (path.equals(zonePath) || path.equals(zonePath + "/"))) {
-                change(exchange);
-            } else if (exchange.getRequestMethod().equals("GET") && path.equals(zonePath)) {
-                list(exchange);
-            } else if (exchange.getRequestMethod().equals("GET") && path.startsWith("/2013-04-01/change/")) {
-                String id = path.substring(path.lastIndexOf('/') + 1);
-                if (!insyncAt.containsKey(id)) {
-                    answer(exchange, 404, error("NoSuchChange", "A change with the specified change ID does not exist."));
-                    return;
-                }
-                answer(exchange, 200, "<GetChangeResponse xmlns=\"" + NS + "\">" + changeInfo(id) + "</GetChangeResponse>");
-            } else if (path.startsWith("/2013-04-01/hostedzone/")) {
-                answer(exchange, 404, error("NoSuchHostedZone", "No hosted zone found with ID: " + path));
-            } else {
-                answer(exchange, 400, error("InvalidInput", "unsupported request " + exchange.getRequestMethod() + " " + path));
-            }
-        }
+    /** Whether this zone wrote change {@code id}. */
+    boolean wrote(String id) {
+        return insyncAt.containsKey(id);
     }
 
-    private void list(HttpExchange exchange) throws IOException {
+    void getChange(HttpExchange exchange, String id) throws IOException {
+        answer(exchange, 200, "<GetChangeResponse xmlns=\"" + NS + "\">" + changeInfo(id) + "</GetChangeResponse>");
+    }
+
+    void list(HttpExchange exchange) throws IOException {
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
         String fromName = absolute(query.getOrDefault("name", "."));
         String fromType = query.getOrDefault("type", "");
@@ -252,7 +239,7 @@ public final class Route53Zone implements AutoCloseable {
         answer(exchange, 200, xml.toString());
     }
 
-    private void change(HttpExchange exchange) throws IOException {
+    void change(HttpExchange exchange) throws IOException {
         Document request;
         try {
             var factory = DocumentBuilderFactory.newInstance();
@@ -274,7 +261,7 @@ public final class Route53Zone implements AutoCloseable {
                     + " exceeded.]"));
             return;
         }
-        String id = "C" + changeIds.incrementAndGet();
+        String id = account.nextChangeId();
         synchronized (this) {
             if (refuseWhilePending && insyncAt.values().stream().anyMatch(at -> Instant.now().isBefore(at))) {
                 answer(exchange, 400, error("PriorRequestNotComplete", "The request was rejected because Route 53 was still "
@@ -317,7 +304,9 @@ public final class Route53Zone implements AutoCloseable {
             }
             sets.clear();
             sets.putAll(next);
-            applied.add(new AppliedBatch(Instant.now(), described, upserts));
+            AppliedBatch batch = new AppliedBatch(Instant.now(), described, upserts);
+            applied.add(batch);
+            watchers.forEach(w -> w.accept(batch));
             insyncAt.put(id, Instant.now().plus(pending));
         }
         answer(exchange, 200, "<ChangeResourceRecordSetsResponse xmlns=\"" + NS + "\">" + changeInfo(id)
@@ -393,27 +382,14 @@ public final class Route53Zone implements AutoCloseable {
                 + Instant.now() + "</SubmittedAt></ChangeInfo>";
     }
 
-    /** Whether this request is one too many in the last second. */
-    private synchronized boolean overBudget() {
-        Instant now = Instant.now();
-        while (!recent.isEmpty() && !recent.peekFirst().isAfter(now.minusSeconds(1))) {
-            recent.pollFirst();
-        }
-        if (recent.size() >= requestsPerSecond) {
-            return true;
-        }
-        recent.addLast(now);
-        return false;
-    }
-
-    private static String error(String code, String message) {
+    static String error(String code, String message) {
         // no XML declaration here: answer() writes the one the document may have (two made the SDK drop the error code)
         return "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>Sender</Type><Code>" + code
                 + "</Code><Message>" + escape(message) + "</Message></Error><RequestId>" + java.util.UUID.randomUUID()
                 + "</RequestId></ErrorResponse>";
     }
 
-    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
+    static void answer(HttpExchange exchange, int status, String body) throws IOException {
         byte[] bytes = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + body).getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "text/xml");
         exchange.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
