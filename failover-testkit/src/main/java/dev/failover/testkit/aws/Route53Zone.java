@@ -37,7 +37,7 @@ import com.sun.net.httpserver.HttpExchange;
  * every refused change of a batch named in its InvalidChangeBatch message ("[Tried to ..., Tried to ...]"), a batch of
  * more than 1,000 ResourceRecord elements refused whole (an UPSERT's counted twice, as Route 53's quotas say),
  * UPSERT creates or replaces. ListResourceRecordSets lists from the requested name and type in Route 53's order
- * (labels compared from the right), GetChange answers INSYNC. Every applied batch is kept, in order, so that a test can
+ * (labels reversed, as ASCII), GetChange answers INSYNC. Every applied batch is kept, in order, so that a test can
  * count effective changes. Every request is also kept with the access key of its SigV4 signature ({@code
  * Credential=AKID/date/region/route53/aws4_request}) and its session token, so that a test can check which credentials
  * the caller signed with (the temporary ones STS or a container credentials endpoint handed out).
@@ -349,26 +349,22 @@ public final class Route53Zone implements AutoCloseable {
         return xml.append("</ResourceRecords></ResourceRecordSet>").toString();
     }
 
-    /** Route 53 lists by name with the labels compared from the right (com, example, api), then by type. */
+    /**
+     * Route 53 lists by name with the labels reversed, each followed by a dot, compared as ASCII ({@code
+     * com.example.api.}; so {@code api-x.example.com.} comes before {@code api.example.com.}, "-" being below "."), then
+     * by type.
+     */
     static final Comparator<RecordSet> ORDER = Comparator.<RecordSet, String>comparing(s -> s.name(), Route53Zone::compareNames)
             .thenComparing(RecordSet::type).thenComparing(s -> Objects.toString(s.setIdentifier(), ""));
 
     static int compareNames(String a, String b) {
-        List<String> left = reversedLabels(a);
-        List<String> right = reversedLabels(b);
-        for (int i = 0; i < Math.min(left.size(), right.size()); i++) {
-            int c = left.get(i).compareTo(right.get(i));
-            if (c != 0) {
-                return c;
-            }
-        }
-        return Integer.compare(left.size(), right.size());
+        return reversed(a).compareTo(reversed(b));
     }
 
-    private static List<String> reversedLabels(String name) {
+    private static String reversed(String name) {
         List<String> labels = new ArrayList<>(List.of(absolute(name).toLowerCase(Locale.ROOT).split("\\.")));
         Collections.reverse(labels);
-        return labels;
+        return String.join(".", labels) + ".";
     }
 
     private static String describe(RecordSet set) {

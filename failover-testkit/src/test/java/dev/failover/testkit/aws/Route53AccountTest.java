@@ -65,6 +65,22 @@ class Route53AccountTest {
         assertThat(get("/2013-04-01/hostedzone/ZC/rrset").body()).contains("NoSuchHostedZone");
     }
 
+    /** Route 53's documented order: labels reversed, each followed by a dot, compared as ASCII ("-" below "."). */
+    @Test
+    void listsInRoute53sOrder() throws Exception {
+        account = Route53Account.start();
+        account.zone("ZA", List.of(new RecordSet("api.example.com.", "A", null, null, 30, List.of("192.0.2.1")),
+                new RecordSet("_failover-owner.api.example.com.", "TXT", null, null, 30, List.of("\"x\"")),
+                new RecordSet("api-x.example.com.", "A", null, null, 30, List.of("192.0.2.2")),
+                new RecordSet("b.example.com.", "A", null, null, 30, List.of("192.0.2.3"))));
+
+        String listed = get("/2013-04-01/hostedzone/ZA/rrset").body();
+
+        assertThat(listed.indexOf("api-x.example.com.")).isLessThan(listed.indexOf("<Name>api.example.com."));
+        assertThat(listed.indexOf("<Name>api.example.com.")).isLessThan(listed.indexOf("_failover-owner.api.example.com."));
+        assertThat(listed.indexOf("_failover-owner.api.example.com.")).isLessThan(listed.indexOf("b.example.com."));
+    }
+
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(account.endpoint() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
