@@ -20,8 +20,9 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 /**
  * The reads of one hosted zone's records, several groups' in as few ListResourceRecordSets pages as the zone's order
  * allows (issue 54, ADR 0022). Route 53 lists names with their labels reversed, then types: a group's record
- * ({@code com.example.api.}) comes right before its ownership TXT record ({@code com.example.api._failover-owner.}), so
- * once a listing has shown a group's ownership record and anything after it, it has shown all of the group's sets. A
+ * ({@code com.example.api.}) comes before its ownership TXT record ({@code com.example.api._failover-owner.}), so once
+ * a listing has shown a set whose name comes after where the group's ownership record is or would be, it has shown all
+ * of the group's sets and its mark, or that it has none yet (before the group's first switch). A
  * listing starts at the first key in that order and goes on page by page while it has resolved at least a key a page
  * (so it is never much dearer than a listing per key, and far cheaper where the zone is mostly the groups' records); a
  * key it did not resolve (its ownership record not there yet, or beyond where the listing stopped) is read alone, from
@@ -100,17 +101,16 @@ final class Route53Listing {
     }
 
     private Map<RecordKey, ReadOutcome> together(String hostedZoneId, List<RecordKey> keys, Turns turns) {
-        List<RecordKey> ordered = keys.stream().sorted(Comparator.comparing(RecordKey::name, ORDER)).toList();
+        List<Seen> ordered = keys.stream().sorted(Comparator.comparing(RecordKey::name, ORDER)).map(Seen::new).toList();
         Map<String, Seen> byName = new HashMap<>();
-        for (RecordKey key : ordered) {
-            Seen seen = new Seen(key);
-            byName.put(absolute(key.name()).toLowerCase(Locale.ROOT) + " " + key.type().name(), seen);
-            byName.put(absolute(key.ownerName()).toLowerCase(Locale.ROOT) + " TXT", seen);
+        for (Seen seen : ordered) {
+            byName.put(absolute(seen.key.name()).toLowerCase(Locale.ROOT) + " " + seen.key.type().name(), seen);
+            byName.put(absolute(seen.key.ownerName()).toLowerCase(Locale.ROOT) + " TXT", seen);
         }
         Map<RecordKey, ReadOutcome> resolved = new LinkedHashMap<>();
-        List<Seen> awaitingNext = new ArrayList<>();
-        String startName = absolute(ordered.get(0).name());
-        RRType startType = RRType.fromValue(ordered.get(0).type().name());
+        int passed = 0; // the keys the listing has gone past: their record and their mark (where there is one) listed
+        String startName = absolute(ordered.get(0).key.name());
+        RRType startType = RRType.fromValue(ordered.get(0).key.type().name());
         String startIdentifier = null;
         int pages = 0;
         while (true) {
@@ -125,22 +125,21 @@ final class Route53Listing {
             }
             pages++;
             for (ResourceRecordSet set : page.resourceRecordSets()) {
-                Seen seen = byName.get(absolute(unescape(set.name())).toLowerCase(Locale.ROOT) + " " + set.typeAsString());
-                boolean ownerRecord = seen != null && set.type() == RRType.TXT
-                        && unescape(set.name()).equalsIgnoreCase(absolute(seen.key.ownerName()));
-                if (!ownerRecord) {
-                    resolve(awaitingNext, resolved);
+                String name = absolute(unescape(set.name()));
+                // a set after a key's mark in Route 53's order: nothing of that key can follow, marked or not yet
+                while (passed < ordered.size() && ORDER.compare(name, ordered.get(passed).key.ownerName()) > 0) {
+                    settle(ordered.get(passed++), resolved);
                 }
-                if (seen != null && !resolved.containsKey(seen.key)) {
+                Seen seen = byName.get(name.toLowerCase(Locale.ROOT) + " " + set.typeAsString());
+                if (seen != null) {
+                    boolean ownerRecord = set.type() == RRType.TXT && name.equalsIgnoreCase(absolute(seen.key.ownerName()));
                     (ownerRecord ? seen.owner : seen.sets).add(set);
-                    if (ownerRecord && !awaitingNext.contains(seen)) {
-                        awaitingNext.add(seen); // resolved by whatever comes after it
-                    }
                 }
             }
-            boolean truncated = Boolean.TRUE.equals(page.isTruncated());
-            if (!truncated) {
-                resolve(awaitingNext, resolved); // nothing after: the zone's end
+            if (!Boolean.TRUE.equals(page.isTruncated())) {
+                while (passed < ordered.size()) { // nothing after: the zone's end
+                    settle(ordered.get(passed++), resolved);
+                }
                 return resolved;
             }
             if (resolved.size() == keys.size() || resolved.size() < pages) {
@@ -152,9 +151,11 @@ final class Route53Listing {
         }
     }
 
-    private static void resolve(List<Seen> awaitingNext, Map<RecordKey, ReadOutcome> resolved) {
-        awaitingNext.stream().filter(Seen::complete).forEach(s -> resolved.put(s.key, s.outcome()));
-        awaitingNext.clear();
+    /** A key the listing went past is read, unless its ownership record came without its sets (then it is read alone). */
+    private static void settle(Seen seen, Map<RecordKey, ReadOutcome> resolved) {
+        if (seen.complete()) {
+            resolved.put(seen.key, seen.outcome());
+        }
     }
 
     /** One key's read from its own name: its sets, then its ownership record where the page allows. */
@@ -163,8 +164,9 @@ final class Route53Listing {
         String ownerName = absolute(key.ownerName());
         List<ResourceRecordSet> after = record.after();
         List<ResourceRecordSet> owner = after.stream().filter(set -> is(set, ownerName, RRType.TXT)).toList();
-        // the mark is known from this page when the page goes on past it, or when it is the zone's last page
-        boolean known = record.lastPage() || (!owner.isEmpty() && !is(after.get(after.size() - 1), ownerName, RRType.TXT));
+        // the mark is known from this page when the page goes on past where it is or would be, or is the zone's last
+        boolean known = record.lastPage() || after.stream().anyMatch(set -> ORDER.compare(unescape(set.name()), ownerName) > 0)
+                || (!owner.isEmpty() && !is(after.get(after.size() - 1), ownerName, RRType.TXT));
         if (!known) {
             owner = list(hostedZoneId, key.ownerName(), RRType.TXT, turns).sets();
         }
@@ -223,7 +225,7 @@ final class Route53Listing {
             this.key = key;
         }
 
-        /** Resolved by the listing, unless its ownership record came without its sets (then it is read alone). */
+        /** Whether the listing read it: not when its ownership record came without its sets (a page's start). */
         boolean complete() {
             return !sets.isEmpty() || owner.isEmpty();
         }

@@ -76,10 +76,15 @@ class Route53BatchingTest {
 
     /** {@link #GROUPS} groups, each served by 192.0.2.1 and marked as epoch 1's. */
     void start(int pageSize) throws Exception {
+        start(pageSize, g -> true);
+    }
+
+    /** {@link #GROUPS} groups, each served by 192.0.2.1; those {@code marked} marked as epoch 1's. */
+    void start(int pageSize, java.util.function.IntPredicate marked) throws Exception {
         List<Route53Zone.RecordSet> sets = new ArrayList<>();
         for (int g = 0; g < GROUPS; g++) {
             sets.add(new Route53Zone.RecordSet(name(g), "A", null, null, 60, List.of("192.0.2.1")));
-            sets.add(new Route53Zone.RecordSet("_failover-owner." + name(g), "TXT", null, null, Route53DnsProvider.OWNER_TTL,
+            if (marked.test(g)) sets.add(new Route53Zone.RecordSet("_failover-owner." + name(g), "TXT", null, null, Route53DnsProvider.OWNER_TTL,
                     List.of(Route53DnsProvider.quote(mark(g, 1).text()))));
         }
         sets.add(new Route53Zone.RecordSet("www.example.com.", "CNAME", null, null, 300, List.of("api.example.com.")));
@@ -129,12 +134,19 @@ class Route53BatchingTest {
         return outcomes;
     }
 
-    /** Each group's read on its own, a turn apart: what a listing shared by all must read the same. */
-    Map<Integer, ReadOutcome> eachAlone() {
+    /** Each group's read on its own, the clock moved a turn at a time: what a listing shared by all must read the same. */
+    Map<Integer, ReadOutcome> eachAlone() throws Exception {
         Map<Integer, ReadOutcome> alone = new LinkedHashMap<>();
         for (int g = 0; g < GROUPS; g++) {
-            nanos.addAndGet(Duration.ofMillis(200).toNanos());
-            alone.put(g, dns.read(key(g), Optional.empty(), Priority.SWITCH));
+            int group = g;
+            Future<ReadOutcome> read = groups.submit(() -> dns.read(key(group), Optional.empty(), Priority.SWITCH));
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5)).until(() -> {
+                if (!read.isDone()) {
+                    nanos.addAndGet(Duration.ofMillis(200).toNanos()); // the next turn
+                }
+                return read.isDone();
+            });
+            alone.put(g, read.get());
         }
         return alone;
     }
@@ -212,6 +224,35 @@ class Route53BatchingTest {
         assertThat(read.get(3)).isInstanceOf(ReadOutcome.Served.class);
         assertThat(((ReadOutcome.Served) read.get(3)).record().ownerText()).isEqualTo(mark(3, 1).text());
         assertThat(lists() - before).as("group 0's own read, then one page for the 39 others").isEqualTo(2);
+    }
+
+    /**
+     * Before a group's first switch there is no ownership record yet: the listing must still resolve the group once it
+     * has listed past where its mark would be, not send every unmarked group to a listing of its own (as at the first
+     * start of a plane with a thousand groups, and at a region's failover before any group had switched).
+     */
+    @Test
+    void groupsWithoutAMarkYetAreReadInTheSameListing() throws Exception {
+        start(300, g -> g % 3 == 0);
+        Map<Integer, ReadOutcome> alone = eachAlone();
+        long before = lists();
+        Map<Integer, ReadOutcome> read = together(g -> dns.read(key(g), Optional.empty(), Priority.SWITCH), GROUPS - 1);
+
+        assertThat(read).isEqualTo(alone);
+        assertThat(((ReadOutcome.Served) read.get(4)).record().ownerText()).isNull();
+        assertThat(lists() - before).as("group 0's own read, then one page for the 39 others").isEqualTo(2);
+    }
+
+    @Test
+    void aListingAcrossSmallPagesOfUnmarkedGroupsReadsEachOnce() throws Exception {
+        start(7, g -> g % 2 == 0);
+        Map<Integer, ReadOutcome> alone = eachAlone();
+        long before = lists();
+        Map<Integer, ReadOutcome> read = together(g -> dns.read(key(g), Optional.empty(), Priority.SWITCH), GROUPS - 1);
+
+        assertThat(read).isEqualTo(alone);
+        assertThat(lists() - before).as("59 sets of the 39 in pages of 7: 9 pages, not one listing each")
+                .isLessThanOrEqualTo(1 + 9 + 1);
     }
 
     @Test
