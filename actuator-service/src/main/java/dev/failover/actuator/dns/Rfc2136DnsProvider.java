@@ -5,9 +5,17 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 import org.xbill.DNS.AAAARecord;
@@ -29,6 +37,9 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
 
+import dev.failover.actuator.requests.Batcher;
+import dev.failover.actuator.requests.Priority;
+
 /**
  * RFC 2136 dynamic update signed with TSIG, for BIND, Knot, PowerDNS or Windows DNS. The read asks the authoritative
  * server (over TCP, signed with the same key) for the record and its ownership TXT record; an answer whose signature
@@ -41,6 +52,13 @@ import org.xbill.DNS.Update;
  * SOA serial on the primary right after the update, and a read that asks about it reads each secondary's serial (RFC 1982
  * comparison); one that does not answer, or serves an older serial, keeps the change pending. Secondaries are asked
  * without a signature (they need not hold the update key): at worst a forged answer ends the wait early.
+ *
+ * <p>Many groups at once — a region's failover — share messages (issue 54, ADR 0022): the writes to one zone that come
+ * while an UPDATE to it is under way go together in the next one, every group's prerequisite and RRsets in it, up to
+ * what one message over TCP carries. The server applies it whole or refuses it whole without saying which prerequisite
+ * failed; the groups whose ownership record no longer holds what their prerequisite expects are then found by asking
+ * for each group's record at once, and answered as owner changes, and the others go again together at once. Reads stay
+ * one group at a time: two signed queries each, no zone transfer.
  */
 public final class Rfc2136DnsProvider implements DnsProvider {
 
@@ -49,11 +67,23 @@ public final class Rfc2136DnsProvider implements DnsProvider {
     /** The reference of a change written when the primary's serial could not be read right after. */
     private static final String UNKNOWN_SERIAL = "serial-unknown";
 
+    /**
+     * The most bytes of groups one UPDATE carries: a message over TCP (how every update is sent) holds 65,535; the rest
+     * is room for the header, the zone section and the TSIG record. Each group counts as the whole message it would be
+     * alone, uncompressed names and all, so that the batch's message is smaller than the sum.
+     */
+    static final int UPDATE_BYTES = 64_000;
+
     private final InetSocketAddress server;
     private final TSIG tsig;
     private final String keyName;
     private final Duration timeout;
     private final List<Rfc2136Settings.Server> secondaries;
+    /**
+     * Writes to one zone that come while an UPDATE to it is under way go in the next one together (issue 54). No budget:
+     * a server takes updates as fast as it applies them, so a lone write goes at once.
+     */
+    private final Batcher<String, GroupUpdate, WriteOutcome> writes;
 
     public Rfc2136DnsProvider(Rfc2136Settings settings) {
         this.server = new InetSocketAddress(settings.server(), settings.port());
@@ -61,6 +91,18 @@ public final class Rfc2136DnsProvider implements DnsProvider {
         this.keyName = settings.tsigKeyName();
         this.timeout = settings.callTimeout();
         this.secondaries = settings.secondaries();
+        this.writes = new Batcher<>(this::writeZone, priority -> true, UPDATE_BYTES, GroupUpdate::bytes,
+                update -> update.write().key().ownerName().toLowerCase(Locale.ROOT),
+                why -> new WriteOutcome.Unavailable("not sent to " + where() + ": " + why));
+    }
+
+    /**
+     * One group's part of an UPDATE, checked on its caller's thread: a write that cannot be put into a message is
+     * refused to its caller alone, never to a batch.
+     *
+     * @param bytes the size of the UPDATE it would be alone, unsigned
+     */
+    private record GroupUpdate(RecordWrite write, int bytes) {
     }
 
     @Override
@@ -176,14 +218,14 @@ public final class Rfc2136DnsProvider implements DnsProvider {
      * The reference of a written change when there are secondaries to wait for: the zone's serial on the primary now
      * (signed, believed), or {@link #UNKNOWN_SERIAL}, which {@link #propagated} resolves at each read.
      */
-    private String serialAfterWrite(RecordKey key) {
+    private String serialAfterWrite(String zone) {
         if (secondaries.isEmpty()) {
             return null;
         }
         try {
-            return primarySerial(absolute(key.zone())).map(String::valueOf).orElse(UNKNOWN_SERIAL);
+            return primarySerial(absolute(zone)).map(String::valueOf).orElse(UNKNOWN_SERIAL);
         } catch (IOException e) {
-            LOG.debugf("the serial of %s after the update could not be read: %s", key.zone(), e.toString());
+            LOG.debugf("the serial of %s after the update could not be read: %s", zone, e.toString());
             return UNKNOWN_SERIAL;
         }
     }
@@ -221,52 +263,168 @@ public final class Rfc2136DnsProvider implements DnsProvider {
         } catch (IOException | IllegalArgumentException e) {
             return java.util.Optional.of(new WriteOutcome.Rejected("cannot build the update: " + e.getMessage()));
         }
-        return java.util.Optional.of(send(update, key, "a conditional update with no change, signed with TSIG key "
-                + keyName + ", accepted by " + where() + ": the server is the zone's primary and takes the key's updates"));
+        WriteOutcome outcome = send(update, "a conditional update with no change, signed with TSIG key " + keyName
+                + ", accepted by " + where() + ": the server is the zone's primary and takes the key's updates");
+        return java.util.Optional.of(outcome instanceof WriteOutcome.OwnerChanged changed ? ownerChanged(changed, key)
+                : outcome);
     }
 
     @Override
     public WriteOutcome write(RecordWrite write) {
-        RecordKey key = write.key();
         if (write.sets().size() != 1 || write.sets().get(0).alias() != null) {
             return new WriteOutcome.Rejected("RFC 2136 keeps one record set of values; weighted sets and aliases are Route 53"
                     + " features");
         }
-        Update update;
+        String zone;
+        int bytes;
         try {
-            Name zone = absolute(key.zone());
-            Name name = absolute(key.name());
-            Name ownerName = absolute(key.ownerName());
-            int type = Type.value(key.type().name());
-            RecordSet set = write.sets().get(0);
-            update = new Update(zone);
-            if (write.expectedOwnerText() == null) {
-                update.absent(ownerName, Type.TXT);
-            } else {
-                update.present(new TXTRecord(ownerName, DClass.IN, 0, write.expectedOwnerText()));
-            }
-            update.delete(name, type);
-            for (String value : set.values()) {
-                update.add(record(name, type, set.ttl(), value));
-            }
-            update.delete(ownerName, Type.TXT);
-            update.add(new TXTRecord(ownerName, DClass.IN, set.ttl(), write.owner().text()));
+            zone = absolute(write.key().zone()).toString().toLowerCase(Locale.ROOT);
+            Update alone = new Update(absolute(write.key().zone()));
+            addGroup(alone, write);
+            bytes = alone.toWire().length;
         } catch (IOException | IllegalArgumentException e) {
             return new WriteOutcome.Rejected("cannot build the update: " + e.getMessage());
         }
-        WriteOutcome outcome = send(update, key, "RFC 2136 update signed with TSIG key " + keyName + " accepted by " + where()
-                + ": " + write.describe());
-        if (outcome instanceof WriteOutcome.Written written) {
-            LOG.info(written.details());
-            String serial = serialAfterWrite(key);
-            return serial == null ? written : new WriteOutcome.Written(written.details() + "; zone serial " + serial
-                    + " awaited on " + secondaries, serial);
+        return writes.submit(zone, new GroupUpdate(write, bytes), Priority.SWITCH);
+    }
+
+    /**
+     * A group's part of an UPDATE: the prerequisite on its ownership record (RFC 2136 §2.4.2, or §2.4.3 for a first
+     * write), the record's new RRset, and the ownership record's new value.
+     */
+    private static void addGroup(Update update, RecordWrite write) throws IOException {
+        RecordKey key = write.key();
+        Name name = absolute(key.name());
+        Name ownerName = absolute(key.ownerName());
+        int type = Type.value(key.type().name());
+        RecordSet set = write.sets().get(0);
+        if (write.expectedOwnerText() == null) {
+            update.absent(ownerName, Type.TXT);
+        } else {
+            update.present(new TXTRecord(ownerName, DClass.IN, 0, write.expectedOwnerText()));
         }
-        return outcome;
+        update.delete(name, type);
+        for (String value : set.values()) {
+            update.add(record(name, type, set.ttl(), value));
+        }
+        update.delete(ownerName, Type.TXT);
+        update.add(new TXTRecord(ownerName, DClass.IN, set.ttl(), write.owner().text()));
+    }
+
+    /**
+     * The writes of one zone waiting together as one UPDATE, each group's prerequisite in it: the server applies all or
+     * none. Refused for a prerequisite, the groups whose ownership record no longer holds what they expect are named
+     * ({@link #offenders}) and the others go again at once; refused for anything else, each goes again alone.
+     */
+    private Batcher.Answer<GroupUpdate, WriteOutcome> writeZone(String zone, List<GroupUpdate> batch,
+            Supplier<Priority> priority) {
+        Update update;
+        try {
+            update = new Update(absolute(zone));
+            for (GroupUpdate group : batch) {
+                addGroup(update, group.write());
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            return new Batcher.Answer.Unattributed<>(new WriteOutcome.Rejected("cannot build the update: " + e.getMessage()));
+        }
+        String accepted = "RFC 2136 update signed with TSIG key " + keyName + " accepted by " + where()
+                + (batch.size() == 1 ? "" : " (one message for " + batch.size() + " groups)") + ": ";
+        WriteOutcome outcome = send(update, "");
+        if (outcome instanceof WriteOutcome.Written) {
+            String serial = serialAfterWrite(zone);
+            Map<GroupUpdate, WriteOutcome> written = new LinkedHashMap<>();
+            for (GroupUpdate group : batch) {
+                String details = accepted + group.write().describe();
+                LOG.info(details);
+                written.put(group, serial == null ? new WriteOutcome.Written(details, null)
+                        : new WriteOutcome.Written(details + "; zone serial " + serial + " awaited on " + secondaries, serial));
+            }
+            return new Batcher.Answer.Each<>(written);
+        }
+        if (outcome instanceof WriteOutcome.OwnerChanged changed) {
+            if (batch.size() == 1) {
+                return each(batch, ownerChanged(changed, batch.get(0).write().key()));
+            }
+            Map<GroupUpdate, WriteOutcome> offenders = offenders(batch, changed.reason());
+            return offenders.isEmpty() ? new Batcher.Answer.Unattributed<>(changed)
+                    : new Batcher.Answer.Refused<>(offenders);
+        }
+        if (outcome instanceof WriteOutcome.Rejected && batch.size() > 1) {
+            // a name the key may not update (update-policy), a record the server will not take: one group's, alone
+            return new Batcher.Answer.Unattributed<>(outcome);
+        }
+        return each(batch, outcome);
+    }
+
+    private static Batcher.Answer<GroupUpdate, WriteOutcome> each(List<GroupUpdate> batch, WriteOutcome outcome) {
+        Map<GroupUpdate, WriteOutcome> all = new LinkedHashMap<>();
+        batch.forEach(group -> all.put(group, outcome));
+        return new Batcher.Answer.Each<>(all);
+    }
+
+    private static WriteOutcome.OwnerChanged ownerChanged(WriteOutcome.OwnerChanged refused, RecordKey key) {
+        return new WriteOutcome.OwnerChanged(refused.reason() + ": the ownership record of " + key.name()
+                + " is no longer the one read");
+    }
+
+    /**
+     * The groups of a batch the server refused for a prerequisite (NXRRSET, YXRRSET: it does not say which) whose
+     * ownership record does not hold now what their prerequisite expects: every group's TXT record asked for at once,
+     * signed, so that finding them costs one round trip, not one UPDATE per group. A group named has a record another
+     * writer changed, so its own write would be refused too; a group whose record could not be read, or still holds what
+     * it expects, is not named. None named: the caller sends each group again alone.
+     */
+    private Map<GroupUpdate, WriteOutcome> offenders(List<GroupUpdate> batch, String reason) {
+        SimpleResolver resolver = resolver();
+        Map<GroupUpdate, CompletableFuture<Message>> asked = new LinkedHashMap<>();
+        for (GroupUpdate group : batch) {
+            try {
+                asked.put(group, resolver.sendAsync(Message.newQuery(Record.newRecord(absolute(group.write().key()
+                        .ownerName()), Type.TXT, DClass.IN))).toCompletableFuture());
+            } catch (TextParseException e) {
+                LOG.debugf("the ownership record of %s cannot be asked for: %s", group.write().key().name(), e.toString());
+            }
+        }
+        Map<GroupUpdate, WriteOutcome> offenders = new LinkedHashMap<>();
+        for (Map.Entry<GroupUpdate, CompletableFuture<Message>> question : asked.entrySet()) {
+            RecordWrite write = question.getKey().write();
+            Optional<List<String>> held = ownerTexts(question.getValue(), write.key());
+            boolean holds = held.isEmpty() || (write.expectedOwnerText() == null ? held.get().isEmpty()
+                    : held.get().equals(List.of(write.expectedOwnerText())));
+            if (!holds) {
+                offenders.put(question.getKey(), new WriteOutcome.OwnerChanged(reason + ": the ownership record of "
+                        + write.key().name() + " is no longer the one read (it holds " + held.get() + ")"));
+            }
+        }
+        return offenders;
+    }
+
+    /** The ownership record's values as a signed answer gives them; empty when there is no believed answer. */
+    private Optional<List<String>> ownerTexts(CompletableFuture<Message> asked, RecordKey key) {
+        try {
+            Message answer = asked.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!answer.isVerified() || (answer.getRcode() != Rcode.NOERROR && answer.getRcode() != Rcode.NXDOMAIN)) {
+                return Optional.empty();
+            }
+            Name ownerName = absolute(key.ownerName());
+            List<String> texts = new ArrayList<>();
+            for (Record r : answer.getSection(Section.ANSWER)) {
+                if (r instanceof TXTRecord txt && r.getName().equals(ownerName)) {
+                    texts.add(String.join("", txt.getStrings()));
+                }
+            }
+            return Optional.of(texts);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException | TextParseException e) {
+            LOG.debugf("the ownership record of %s was not read after a refused update: %s", key.name(), e.toString());
+            return Optional.empty();
+        }
     }
 
     /** Sends an update and reads its answer: {@code accepted} is the details of a NOERROR. */
-    private WriteOutcome send(Update update, RecordKey key, String accepted) {
+    private WriteOutcome send(Update update, String accepted) {
         try {
             Message response = resolver().send(update);
             if (!believed(response)) {
@@ -280,14 +438,18 @@ public final class Rfc2136DnsProvider implements DnsProvider {
             String reason = where() + " answered " + Rcode.string(rcode) + (response.getTSIG() != null
                     && response.getTSIG().getError() != 0 ? " (TSIG " + Rcode.TSIGstring(response.getTSIG().getError()) + ")" : "");
             if (rcode == Rcode.NXRRSET || rcode == Rcode.YXRRSET) {
-                return new WriteOutcome.OwnerChanged(reason + ": the ownership record of " + key.name()
-                        + " is no longer the one read");
+                return new WriteOutcome.OwnerChanged(reason);
             }
             return rcode == Rcode.SERVFAIL ? new WriteOutcome.Unavailable(reason) : new WriteOutcome.Rejected(reason);
         } catch (IOException e) {
             return new WriteOutcome.Unavailable("no answer from " + where() + ": " + e.getClass().getSimpleName() + " "
                     + e.getMessage());
         }
+    }
+
+    /** Writes waiting for an UPDATE under way, all zones; for the tests. */
+    int waiting() {
+        return writes.waiting().values().stream().mapToInt(Integer::intValue).sum();
     }
 
     /** Reads are signed too, so that their answers can be verified: what is served is only believed from the server. */

@@ -11,9 +11,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +34,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
@@ -198,6 +206,117 @@ class Rfc2136DnsProviderTest {
         ServedRecord afterSecond = served(dns, key);
         assertThat(afterSecond.sets()).as("the second write's value").containsExactly(RecordSet.simple(5, Set.of("192.0.2.33")));
         assertThat(afterSecond.owner()).as("the second write's mark").contains(second.owner());
+    }
+
+    /** Groups switching together in the batching tests (issue 54). */
+    static final int BATCH = 12;
+
+    /** Through {@code relay} to {@code server}: the relay counts the UPDATE messages and can hold them. */
+    static Rfc2136DnsProvider provider(DnsRelay relay, AuthoritativeServer server) {
+        return new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", relay.port(), AuthoritativeServer.KEY_NAME,
+                AuthoritativeServer.ALGORITHM, server.secret(), Duration.ofSeconds(5), List.of()));
+    }
+
+    /** Group {@code g}'s record in the batching test {@code test}: names of its own. */
+    static RecordKey batchKey(String test, int g) {
+        return key(test + "-" + g, RecordType.A);
+    }
+
+    /**
+     * Group 0's write is held at the relay; the others are made while it is under way; then the relay lets it go.
+     * Outcomes by group.
+     */
+    static Map<Integer, WriteOutcome> together(Rfc2136DnsProvider dns, DnsRelay relay, IntFunction<RecordWrite> write)
+            throws Exception {
+        ExecutorService callers = Executors.newCachedThreadPool();
+        try {
+            Map<Integer, Future<WriteOutcome>> futures = new LinkedHashMap<>();
+            int before = relay.updates().size();
+            relay.hold();
+            futures.put(0, callers.submit(() -> dns.write(write.apply(0))));
+            await().atMost(Duration.ofSeconds(10)).until(() -> relay.updates().size() == before + 1);
+            for (int g = 1; g < BATCH; g++) {
+                int group = g;
+                futures.put(g, callers.submit(() -> dns.write(write.apply(group))));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> dns.waiting() == BATCH - 1);
+            relay.release();
+            Map<Integer, WriteOutcome> outcomes = new LinkedHashMap<>();
+            for (var f : futures.entrySet()) {
+                outcomes.put(f.getKey(), f.getValue().get(20, TimeUnit.SECONDS));
+            }
+            return outcomes;
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    /**
+     * Issue 54 on RFC 2136: the switches of a zone's groups that are due together go as one UPDATE message, every
+     * group's RRsets in it and every group's ownership prerequisite, and the real server applies it.
+     */
+    @OnBothServers
+    void switchesOfManyGroupsOfTheZoneDueTogetherGoAsOneUpdate(AuthoritativeServer server) throws Exception {
+        try (DnsRelay relay = DnsRelay.to(server.port())) {
+            Rfc2136DnsProvider dns = provider(relay, server);
+
+            Map<Integer, WriteOutcome> written = together(dns, relay, g -> write(batchKey("together", g), null, 1,
+                    "192.0.2." + (100 + g)));
+
+            assertThat(written.values()).allMatch(WriteOutcome.Written.class::isInstance);
+            assertThat(relay.updates()).as("group 0 alone, then the %d that came while it was under way in one UPDATE",
+                    BATCH - 1).hasSize(2);
+            assertThat(relay.updates().get(1).getSection(Section.PREREQ)).as("each group's ownership prerequisite")
+                    .hasSize(BATCH - 1);
+            for (int g = 0; g < BATCH; g++) {
+                ServedRecord served = served(dns, batchKey("together", g));
+                assertThat(served.sets()).containsExactly(RecordSet.simple(5, Set.of("192.0.2." + (100 + g))));
+                assertThat(served.owner()).contains(new OwnerMark("g-together-" + g, 1, "d-1"));
+            }
+        }
+    }
+
+    /**
+     * One group of the batch was written by another writer since its switch read the mark: the server refuses the whole
+     * UPDATE (NXRRSET, naming none). The groups whose ownership record no longer holds what they expect are found with one
+     * round of queries and answered as owner changes, as the write alone would be; the others are written by the next
+     * UPDATE, one round trip later.
+     */
+    @OnBothServers
+    void aStaleGroupInTheBatchIsAnOwnerChangeAndTheOthersAreWrittenOneRoundTripLater(AuthoritativeServer server)
+            throws Exception {
+        int stale = 7;
+        try (DnsRelay relay = DnsRelay.to(server.port())) {
+            Rfc2136DnsProvider dns = provider(relay, server);
+            for (int g = 0; g < BATCH; g++) {
+                assertThat(dns.write(write(batchKey("stale", g), null, 1, "192.0.2.1"))).isInstanceOf(WriteOutcome.Written.class);
+            }
+            RecordKey staleKey = batchKey("stale", stale);
+            // another writer moved group 7 on to epoch 2 after this writer read epoch 1's mark
+            assertThat(dns.write(write(staleKey, served(dns, staleKey).ownerText(), 2, "192.0.2.2")))
+                    .isInstanceOf(WriteOutcome.Written.class);
+            int before = relay.updates().size();
+            List<String> read = new java.util.ArrayList<>();
+            for (int g = 0; g < BATCH; g++) {
+                read.add(g == stale ? new OwnerMark("g-stale-" + stale, 1, "d-1").text()
+                        : served(dns, batchKey("stale", g)).ownerText());
+            }
+
+            Map<Integer, WriteOutcome> written = together(dns, relay, g -> write(batchKey("stale", g), read.get(g), 3,
+                    "192.0.2.3"));
+
+            assertThat(written.get(stale)).as("as the write alone would be").isInstanceOfSatisfying(
+                    WriteOutcome.OwnerChanged.class, c -> assertThat(c.reason()).contains("NXRRSET")
+                            .contains(staleKey.name()));
+            assertThat(written.entrySet()).filteredOn(e -> e.getKey() != stale).extracting(Map.Entry::getValue)
+                    .allMatch(WriteOutcome.Written.class::isInstance);
+            assertThat(relay.updates().size() - before).as("group 0; the refused batch; the others again, once")
+                    .isEqualTo(3);
+            assertThat(relay.updates().get(relay.updates().size() - 1).getSection(Section.PREREQ)).hasSize(BATCH - 2);
+            assertThat(served(dns, staleKey).sets()).as("the newer writer's switch stands")
+                    .containsExactly(RecordSet.simple(5, Set.of("192.0.2.2")));
+            assertThat(served(dns, batchKey("stale", 3)).sets()).containsExactly(RecordSet.simple(5, Set.of("192.0.2.3")));
+        }
     }
 
     @OnBothServers
