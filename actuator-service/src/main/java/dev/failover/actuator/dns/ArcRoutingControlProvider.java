@@ -8,12 +8,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
 
 import dev.failover.actuator.aws.AwsFailure;
+import dev.failover.actuator.requests.Batcher;
+import dev.failover.actuator.requests.Priority;
+import dev.failover.actuator.requests.RequestBudget;
 
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -53,6 +57,15 @@ import software.amazon.awssdk.services.route53recoverycluster.model.UpdateRoutin
  * that drift (a control flipped by hand after the write, a person's break-glass switch) is told apart from a write not
  * made yet after a restart or an ownership move too (issue 52). What fences a stale actuator on this path (the lease,
  * the epoch of the stored state), and what is not guaranteed, is ADR 0014.
+ * <p>
+ * Many groups at once — a region's failover — share updates (issue 54, ADR 0022): the writes of one control panel's
+ * groups that wait together go as one UpdateRoutingControlStates, up to ARC's {@value #UPDATE_ENTRIES} routing controls
+ * a call, each write still checked by the panel's safety rules in the same transaction. Updates wait for turns at the
+ * endpoint's quota of {@value #UPDATES_PER_SECOND} mutating calls a second, and the writes that come meanwhile go
+ * together in the next. A batch refused by a safety rule is answered for the one write that touches the rule's controls
+ * (the rules as the {@link ArcSafetyRuleCatalog} last read them), the others going again at once; when that cannot be
+ * told, or when every endpoint answered a conflict, each write goes again alone. A FORCE's write goes alone: its
+ * SafetyRulesToOverride would apply to the whole call.
  */
 public final class ArcRoutingControlProvider implements DnsProvider {
 
@@ -61,8 +74,22 @@ public final class ArcRoutingControlProvider implements DnsProvider {
     private static final Pattern SAFETY_RULE = Pattern.compile(
             "arn:aws[a-z-]*:route53-recovery-control::\\d+:controlpanel/[^/\\s]+/safetyrule/[A-Za-z0-9_-]+");
 
+    /** ARC's most routing controls in one UpdateRoutingControlStates call (routing control quotas). */
+    static final int UPDATE_ENTRIES = 10;
+    /** ARC's most mutating calls a second to one cluster endpoint (routing control quotas). */
+    static final int UPDATES_PER_SECOND = 3;
+    /** The least this instance keeps to after a throttle: other actuators and people share the endpoints' quota. */
+    static final double UPDATES_FLOOR = 1;
+
     /** One endpoint's client, and where it is, for messages. */
     public record Endpoint(String region, String url, Route53RecoveryClusterClient client) {
+    }
+
+    /**
+     * What writes must share to go in one UpdateRoutingControlStates: the control panels of their controls (a panel's
+     * controls change together in one transaction), and, for a FORCE's write, its group (its overrides are its own).
+     */
+    private record Transaction(String panels, String forcedGroup) {
     }
 
     private final List<Endpoint> endpoints;
@@ -70,6 +97,10 @@ public final class ArcRoutingControlProvider implements DnsProvider {
     private final ArcSafetyRuleCatalog safetyRules;
     /** The endpoint to try first: random at start, then the one that answered last. */
     private final AtomicInteger preferred;
+    /** Every update of this instance waits for its turn here; reads do not (ARC limits mutating calls). */
+    private final RequestBudget budget;
+    /** Writes of one panel's groups waiting together go as one update, each checked by the rules in it (issue 54). */
+    private final Batcher<Transaction, RecordWrite, WriteOutcome> writes;
 
     /**
      * @param endpoints one client per regional endpoint, each with its own timeout and its region's credentials
@@ -86,7 +117,18 @@ public final class ArcRoutingControlProvider implements DnsProvider {
      */
     public ArcRoutingControlProvider(List<Endpoint> endpoints, Map<String, ArcSettings.Group> groups, int start,
             ArcSafetyRuleCatalog safetyRules) {
+        this(endpoints, groups, start, safetyRules, new RequestBudget("ARC cluster updates", UPDATES_PER_SECOND,
+                UPDATES_FLOOR, System::nanoTime));
+    }
+
+    /** @param budget the turns of this instance's updates */
+    ArcRoutingControlProvider(List<Endpoint> endpoints, Map<String, ArcSettings.Group> groups, int start,
+            ArcSafetyRuleCatalog safetyRules, RequestBudget budget) {
         this.safetyRules = safetyRules;
+        this.budget = budget;
+        this.writes = new Batcher<>(this::update, budget::acquire, UPDATE_ENTRIES,
+                write -> wanted(groups.get(write.key().group()), write).size(), write -> write.key().group(),
+                why -> new WriteOutcome.Unavailable("ARC not updated: " + why));
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("an ARC cluster has endpoints");
         }
@@ -146,32 +188,109 @@ public final class ArcRoutingControlProvider implements DnsProvider {
         if (unknown.isPresent()) {
             return new WriteOutcome.Rejected(unknown.get());
         }
-        Map<String, RoutingControlState> wanted = wanted(group, write);
-        List<String> overrides = write.breakGlass() == null ? List.of() : group.breakGlassRules();
-        List<UpdateRoutingControlStateEntry> entries = wanted.entrySet().stream().map(e -> UpdateRoutingControlStateEntry
-                .builder().routingControlArn(e.getKey()).routingControlState(e.getValue()).build()).toList();
+        Set<String> panels = new java.util.TreeSet<>();
+        group.controls().values().forEach(arn -> panels.add(ArcSafetyRuleCatalog.panelOf(arn)));
+        return writes.submit(new Transaction(String.join(",", panels), write.breakGlass() == null ? null : groupId), write,
+                Priority.SWITCH);
+    }
+
+    /**
+     * The writes of one panel waiting together as one UpdateRoutingControlStates: ARC applies all or none, and checks
+     * the safety rules on what the whole update leaves. Refused by a rule that only one write touches, that write gets
+     * the refusal and the others go again at once; refused otherwise, or in conflict on every endpoint, each goes again
+     * alone; throttled on every endpoint, each is throttled and the budget slows down.
+     */
+    private Batcher.Answer<RecordWrite, WriteOutcome> update(Transaction transaction, List<RecordWrite> batch,
+            Supplier<Priority> priority) {
+        List<UpdateRoutingControlStateEntry> entries = new ArrayList<>();
+        for (RecordWrite write : batch) {
+            wanted(groups.get(write.key().group()), write).forEach((arn, state) -> entries.add(UpdateRoutingControlStateEntry
+                    .builder().routingControlArn(arn).routingControlState(state).build()));
+        }
+        // a FORCE's write goes alone (its transaction names its group): its overrides are for its group only
+        List<String> overrides = transaction.forcedGroup() == null ? List.of()
+                : groups.get(transaction.forcedGroup()).breakGlassRules();
         Attempt<Boolean> update = onSomeEndpoint(client -> {
             client.updateRoutingControlStates(r -> r.updateRoutingControlStateEntries(entries)
                     .safetyRulesToOverride(overrides.isEmpty() ? null : overrides));
             return true;
         });
         if (update instanceof Attempt.Answered<Boolean> answered) {
-            String details = "ARC UpdateRoutingControlStates at " + answered.endpoint().region() + " ("
-                    + answered.endpoint().url() + "): " + describe(write.sets()) + " as epoch " + write.owner().epoch()
-                    + (overrides.isEmpty() ? "" : "; overriding safety rules " + overrides + " (" + write.breakGlass().describe()
-                            + ")");
-            if (overrides.isEmpty()) {
-                LOG.info(details);
-            } else {
-                LOG.warn(details);
+            Map<RecordWrite, WriteOutcome> written = new LinkedHashMap<>();
+            for (RecordWrite write : batch) {
+                String details = "ARC UpdateRoutingControlStates at " + answered.endpoint().region() + " ("
+                        + answered.endpoint().url() + ")" + (batch.size() == 1 ? "" : " for " + batch.size() + " groups")
+                        + ": " + describe(write.sets()) + " as epoch " + write.owner().epoch()
+                        + (overrides.isEmpty() ? "" : "; overriding safety rules " + overrides + " ("
+                                + write.breakGlass().describe() + ")");
+                if (overrides.isEmpty()) {
+                    LOG.info(details);
+                } else {
+                    LOG.warn(details);
+                }
+                written.put(write, new WriteOutcome.Written(details, null));
             }
-            return new WriteOutcome.Written(details, null);
+            return new Batcher.Answer.Each<>(written);
         }
         if (update instanceof Attempt.Refused<?> refused) {
-            return new WriteOutcome.Rejected(refusal(refused.reason(), groupId, write.breakGlass(), overrides));
+            if (batch.size() == 1) {
+                RecordWrite write = batch.get(0);
+                return each(batch, new WriteOutcome.Rejected(refusal(refused.reason(), write.key().group(),
+                        write.breakGlass(), overrides)));
+            }
+            Optional<RecordWrite> offender = offender(batch, refused.reason());
+            return offender.<Batcher.Answer<RecordWrite, WriteOutcome>>map(write -> new Batcher.Answer.Refused<>(Map.of(
+                    write, new WriteOutcome.Rejected(refusal(refused.reason(), write.key().group(), write.breakGlass(),
+                            overrides))))).orElseGet(() -> new Batcher.Answer.Unattributed<>(new WriteOutcome.Rejected(
+                                    refused.reason())));
         }
         Attempt.AllFailed<?> failed = (Attempt.AllFailed<?>) update;
-        return failed.throttled() ? new WriteOutcome.Throttled(failed.reasons()) : new WriteOutcome.Unavailable(failed.reasons());
+        if (failed.throttled()) {
+            budget.throttled();
+            return each(batch, new WriteOutcome.Throttled(failed.reasons()));
+        }
+        if (failed.conflict() && batch.size() > 1) {
+            // a conflict on a control of one group (another update of it under way) must not hold up the others
+            return new Batcher.Answer.Unattributed<>(new WriteOutcome.Unavailable(failed.reasons()));
+        }
+        return each(batch, new WriteOutcome.Unavailable(failed.reasons()));
+    }
+
+    private static Batcher.Answer<RecordWrite, WriteOutcome> each(List<RecordWrite> batch, WriteOutcome outcome) {
+        Map<RecordWrite, WriteOutcome> all = new LinkedHashMap<>();
+        batch.forEach(write -> all.put(write, outcome));
+        return new Batcher.Answer.Each<>(all);
+    }
+
+    /**
+     * The one write of a refused batch that the refusing safety rule (named by its ARN in ARC's message) concerns: the
+     * only write with an entry for a control the rule reads or guards, as the panel's rules were last read. That write
+     * alone would be refused the same, since the rule sees none of the others' entries. Empty when the message names no
+     * rule, the rule is not among those read, or several writes touch its controls (then only each alone can tell).
+     */
+    private Optional<RecordWrite> offender(List<RecordWrite> batch, String reason) {
+        Matcher named = SAFETY_RULE.matcher(reason);
+        if (!named.find()) {
+            return Optional.empty();
+        }
+        String arn = named.group();
+        ArcSafetyRuleCatalog.Rules known = safetyRules.rules(ArcSafetyRuleCatalog.panelOf(arn));
+        if (!(known instanceof ArcSafetyRuleCatalog.Rules.Read read)) {
+            return Optional.empty();
+        }
+        Optional<ArcSafetyRule> rule = read.rules().stream().filter(r -> r.arn().equals(arn)).findFirst();
+        if (rule.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<String> controls = rule.get().referenced();
+        List<RecordWrite> touching = batch.stream().filter(write -> wanted(groups.get(write.key().group()), write)
+                .keySet().stream().anyMatch(controls::contains)).toList();
+        return touching.size() == 1 ? Optional.of(touching.get(0)) : Optional.empty();
+    }
+
+    /** Writes waiting for an update's turn or an update under way; for the tests. */
+    int waiting() {
+        return writes.waiting().values().stream().mapToInt(Integer::intValue).sum();
     }
 
     @Override
@@ -278,8 +397,13 @@ public final class ArcRoutingControlProvider implements DnsProvider {
         record Refused<T>(String reason) implements Attempt<T> {
         }
 
-        /** No endpoint answered. */
-        record AllFailed<T>(String reasons, boolean throttled) implements Attempt<T> {
+        /**
+         * No endpoint answered.
+         *
+         * @param throttled whether an endpoint answered with a throttle
+         * @param conflict  whether an endpoint answered ConflictException
+         */
+        record AllFailed<T>(String reasons, boolean throttled, boolean conflict) implements Attempt<T> {
         }
     }
 
@@ -292,6 +416,7 @@ public final class ArcRoutingControlProvider implements DnsProvider {
         int start = preferred.get();
         List<String> failures = new ArrayList<>();
         boolean throttled = false;
+        boolean conflict = false;
         for (int i = 0; i < n; i++) {
             int index = (start + i) % n;
             Endpoint endpoint = endpoints.get(index);
@@ -306,6 +431,7 @@ public final class ArcRoutingControlProvider implements DnsProvider {
                 String reason = code + " (HTTP " + e.statusCode() + "): " + message;
                 if (e.statusCode() >= 500 || e.statusCode() == 429 || e instanceof ConflictException) {
                     throttled |= e.statusCode() == 429;
+                    conflict |= e instanceof ConflictException;
                     failures.add(endpoint.region() + ": " + reason);
                     continue;
                 }
@@ -321,6 +447,7 @@ public final class ArcRoutingControlProvider implements DnsProvider {
                 failures.add(failure.reason());
             }
         }
-        return new Attempt.AllFailed<>("no ARC cluster endpoint answered (" + String.join("; ", failures) + ")", throttled);
+        return new Attempt.AllFailed<>("no ARC cluster endpoint answered (" + String.join("; ", failures) + ")", throttled,
+                conflict);
     }
 }

@@ -1,6 +1,7 @@
 package dev.failover.actuator.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -8,17 +9,25 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.failover.actuator.database.Databases;
+import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.domain.model.TrafficPlan;
 import dev.failover.actuator.domain.reconcile.DatabaseStepTest;
 import dev.failover.actuator.domain.reconcile.GroupReconciler;
+import dev.failover.actuator.requests.RequestBudget;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
@@ -28,6 +37,7 @@ import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.time.Backoff;
 import dev.failover.contract.time.ManualClock;
+import dev.failover.contract.topology.RecordType;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.testkit.aws.RecoveryCluster.Health;
@@ -124,6 +134,12 @@ class ArcRoutingControlProviderTest {
     /** @param credentialsOf the credentials of each endpoint's client, by its index */
     ArcRoutingControlProvider provider(List<String> breakGlassRules, ArcSafetyRuleCatalog safetyRules,
             java.util.function.IntFunction<AwsCredentialsProvider> credentialsOf) {
+        return new ArcRoutingControlProvider(endpoints(credentialsOf), Map.of("api", new ArcSettings.Group(
+                Map.of("primary", PRIMARY, "secondary", SECONDARY), breakGlassRules)), 0, safetyRules);
+    }
+
+    /** One client per endpoint of the fixture, signed for its region, no SDK retries. */
+    List<ArcRoutingControlProvider.Endpoint> endpoints(java.util.function.IntFunction<AwsCredentialsProvider> credentialsOf) {
         List<ArcRoutingControlProvider.Endpoint> endpoints = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             Route53RecoveryClusterClient client = Route53RecoveryClusterClient.builder().region(Region.of(REGIONS[i]))
@@ -136,8 +152,7 @@ class ArcRoutingControlProviderTest {
             clients.add(client);
             endpoints.add(new ArcRoutingControlProvider.Endpoint(REGIONS[i], cluster.endpoints().get(i).toString(), client));
         }
-        return new ArcRoutingControlProvider(endpoints, Map.of("api", new ArcSettings.Group(
-                Map.of("primary", PRIMARY, "secondary", SECONDARY), breakGlassRules)), 0, safetyRules);
+        return endpoints;
     }
 
     GroupReconciler reconciler(ArcRoutingControlProvider dns, String drift) {
@@ -180,6 +195,164 @@ class ArcRoutingControlProviderTest {
         for (int i = 0; i < passes; i++) {
             clock.advance(group.run());
         }
+    }
+
+    /** Groups switching together in the batching tests (issue 54): two controls each, five to an update of ten. */
+    static final int GROUPS = 6;
+    /** A control of the panel that gates group 3's in the batching tests. */
+    static final String GATE_OF_3 = PANEL + "/routingcontrol/gate03";
+
+    /** The update budget's clock, moved by the batching tests. */
+    final AtomicLong nanos = new AtomicLong();
+    final RequestBudget budget = new RequestBudget("ARC", ArcRoutingControlProvider.UPDATES_PER_SECOND,
+            ArcRoutingControlProvider.UPDATES_FLOOR, nanos::get);
+
+    static String control(int group, String target) {
+        return PANEL + "/routingcontrol/g" + group + target;
+    }
+
+    /** {@code groups} groups on the fixture's panel, each with its primary On and its secondary Off; a gate, Off. */
+    Map<String, ArcSettings.Group> groupsOnOnePanel(int groups) {
+        Map<String, State> initial = new LinkedHashMap<>();
+        Map<String, ArcSettings.Group> config = new LinkedHashMap<>();
+        for (int g = 0; g < groups; g++) {
+            initial.put(control(g, "primary"), State.On);
+            initial.put(control(g, "secondary"), State.Off);
+            config.put("g" + g, new ArcSettings.Group(Map.of("primary", control(g, "primary"), "secondary",
+                    control(g, "secondary")), List.of()));
+        }
+        initial.put(GATE_OF_3, State.Off);
+        cluster = RecoveryCluster.start(5, PANEL, initial);
+        return config;
+    }
+
+    /** Group {@code g}'s failover: primary Off, secondary On. */
+    static RecordWrite failoverOf(int g) {
+        return new RecordWrite(new RecordKey("g" + g, "example.com.", "g" + g + ".example.com.", RecordType.A, null), null,
+                new OwnerMark("g" + g, 4, "d-4"), List.of(new RecordSet("primary", 0L, null, Set.of(), null),
+                        new RecordSet("secondary", 1L, null, Set.of(), null)));
+    }
+
+    /**
+     * Group 0's failover takes the budget's turn (the first, at once); the other groups' come while it is under way and
+     * wait for the next turn; {@code meanwhile} runs; then the clock moves on until all are answered. Outcomes by group.
+     */
+    Map<Integer, WriteOutcome> together(ArcRoutingControlProvider dns, int groups, Runnable meanwhile) throws Exception {
+        ExecutorService callers = Executors.newCachedThreadPool();
+        try {
+            Map<Integer, Future<WriteOutcome>> futures = new LinkedHashMap<>();
+            nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+            futures.put(0, callers.submit(() -> dns.write(failoverOf(0))));
+            await().atMost(Duration.ofSeconds(10)).until(() -> futures.get(0).isDone());
+            for (int g = 1; g < groups; g++) {
+                int group = g;
+                futures.put(g, callers.submit(() -> dns.write(failoverOf(group))));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> dns.waiting() == groups - 1);
+            meanwhile.run();
+            Map<Integer, WriteOutcome> outcomes = new LinkedHashMap<>();
+            for (var f : futures.entrySet()) {
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5)).until(() -> {
+                    if (!f.getValue().isDone()) {
+                        nanos.addAndGet(Duration.ofMillis(100).toNanos()); // towards the next turn
+                    }
+                    return f.getValue().isDone();
+                });
+                outcomes.put(f.getKey(), f.getValue().get(1, TimeUnit.SECONDS));
+            }
+            return outcomes;
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    List<RecoveryCluster.Call> updateCalls() {
+        return cluster.calls().stream().filter(c -> "UpdateRoutingControlStates".equals(c.operation())).toList();
+    }
+
+    /**
+     * Issue 54 on ARC: the failovers of a panel's groups that are due together go as one UpdateRoutingControlStates, as
+     * many as ARC's ten routing controls a call allow.
+     */
+    @Test
+    void switchesOfManyGroupsOfAPanelDueTogetherGoAsFewUpdatesAsArcAllows() throws Exception {
+        Map<String, ArcSettings.Group> groups = groupsOnOnePanel(11);
+        ArcRoutingControlProvider dns = new ArcRoutingControlProvider(endpoints(i -> OWN), groups, 0,
+                ArcSafetyRuleCatalog.none(), budget);
+
+        Map<Integer, WriteOutcome> written = together(dns, 11, () -> {
+        });
+
+        assertThat(written.values()).allMatch(WriteOutcome.Written.class::isInstance);
+        assertThat(cluster.accepted("UpdateRoutingControlStates")).as("group 0 alone, then the ten others five at a time")
+                .extracting(c -> c.body().path("UpdateRoutingControlStateEntries").size()).containsExactly(2, 10, 10);
+        for (int g = 0; g < 11; g++) {
+            assertThat(cluster.states()).containsEntry(control(g, "primary"), State.Off)
+                    .containsEntry(control(g, "secondary"), State.On);
+        }
+        assertThat(((WriteOutcome.Written) written.get(4)).details()).contains("for 5 groups");
+    }
+
+    /**
+     * One group of a batch is refused by a safety rule (its gate is Off): ARC refuses the whole update, naming the rule.
+     * With the panel's rules read, the one write that touches the rule's controls gets the refusal the write alone gets,
+     * and the others are written by the next update; without them, each goes again alone, and the same one is refused.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "rules read: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = { true, false })
+    void aGroupRefusedByASafetyRuleInABatchIsBlockedAndTheOthersAreWritten(boolean rulesRead) throws Exception {
+        Map<String, ArcSettings.Group> groups = groupsOnOnePanel(GROUPS);
+        cluster.rule(SafetyRule.gating(MASTER, "master-switch-3", List.of(GATE_OF_3), List.of(control(3, "primary"),
+                control(3, "secondary")), 1));
+        ArcSafetyRuleCatalog rules = rulesRead ? catalog() : ArcSafetyRuleCatalog.none();
+        rules.refresh();
+        ArcRoutingControlProvider dns = new ArcRoutingControlProvider(endpoints(i -> OWN), groups, 0, rules, budget);
+
+        Map<Integer, WriteOutcome> written = together(dns, GROUPS, () -> {
+        });
+
+        assertThat(written.get(3)).as("as the write alone is").isInstanceOfSatisfying(WriteOutcome.Rejected.class,
+                r -> assertThat(r.reason()).contains("refused by safety rule " + MASTER).contains("master-switch-3")
+                        .contains("failover.dns.arc.groups.g3.break-glass-rules"));
+        assertThat(written.entrySet()).filteredOn(e -> e.getKey() != 3).extracting(Map.Entry::getValue)
+                .allMatch(WriteOutcome.Written.class::isInstance);
+        assertThat(cluster.states()).containsEntry(control(3, "primary"), State.On)
+                .containsEntry(control(5, "secondary"), State.On);
+        if (rulesRead) {
+            assertThat(updateCalls()).as("group 0; the refused batch; the four others again, once").hasSize(3);
+            assertThat(cluster.accepted("UpdateRoutingControlStates")).extracting(c -> c.body()
+                    .path("UpdateRoutingControlStateEntries").size()).containsExactly(2, 8);
+        } else {
+            assertThat(updateCalls()).as("group 0; the refused batch; each of the five alone").hasSize(7);
+        }
+    }
+
+    /**
+     * Every endpoint throttles group 0's update: that write is Throttled (its pass backs off), the budget slows down, and
+     * the groups waiting behind it are not answered by the throttle: they go at their turn, together.
+     */
+    @Test
+    void aThrottleAnswersOnlyTheUpdateItRefusedAndSlowsTheBudget() throws Exception {
+        Map<String, ArcSettings.Group> groups = groupsOnOnePanel(GROUPS);
+        for (int i = 0; i < 5; i++) {
+            cluster.endpoint(i, Health.THROTTLING);
+        }
+        ArcRoutingControlProvider dns = new ArcRoutingControlProvider(endpoints(i -> OWN), groups, 0,
+                ArcSafetyRuleCatalog.none(), budget);
+
+        Map<Integer, WriteOutcome> written = together(dns, GROUPS, () -> {
+            for (int i = 0; i < 5; i++) {
+                cluster.heal(i);
+            }
+        });
+
+        assertThat(written.get(0)).isInstanceOfSatisfying(WriteOutcome.Throttled.class,
+                t -> assertThat(t.reason()).contains("ThrottlingException"));
+        assertThat(written.entrySet()).filteredOn(e -> e.getKey() != 0).extracting(Map.Entry::getValue)
+                .allMatch(WriteOutcome.Written.class::isInstance);
+        assertThat(cluster.accepted("UpdateRoutingControlStates")).singleElement().satisfies(c -> assertThat(c.body()
+                .path("UpdateRoutingControlStateEntries")).hasSize(10));
+        assertThat(budget.rate()).as("halved once").isLessThan(ArcRoutingControlProvider.UPDATES_PER_SECOND);
     }
 
     @Test

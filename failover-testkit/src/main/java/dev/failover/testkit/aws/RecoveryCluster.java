@@ -44,8 +44,9 @@ import com.sun.net.httpserver.HttpServer;
  * SafetyRulesToOverride} is skipped. A refusal is a ValidationException whose message names the rule (its name and
  * ARN), as the Developer Guide says the real message does, and changes nothing.
  * <p>
- * Each endpoint can be made to fail on demand: answer 500 InternalServerException, refuse connections (its server is
- * stopped, its port kept for {@link #heal}), or hang (the request is held until healed or closed).
+ * Each endpoint can be made to fail on demand: answer 500 InternalServerException, answer 429 ThrottlingException,
+ * refuse connections (its server is stopped, its port kept for {@link #heal}), or hang (the request is held until healed
+ * or closed).
  * <p>
  * The control-configuration API ({@code route53-recovery-control-config}, REST JSON, served by AWS from us-west-2
  * only) is one more server, {@link #controlConfigEndpoint()}: {@code GET /controlpanel/{ControlPanelArn}/safetyrules}
@@ -80,7 +81,9 @@ public final class RecoveryCluster implements AutoCloseable {
         /** Refuses connections: nothing listens on its port. */
         REFUSING,
         /** Accepts the request and never answers (until healed or closed). */
-        HANGING
+        HANGING,
+        /** Answers every request with 429 ThrottlingException, as an endpoint past its quota of calls a second. */
+        THROTTLING
     }
 
     /**
@@ -420,6 +423,8 @@ public final class RecoveryCluster implements AutoCloseable {
                 }
                 if (health == Health.FAILING) {
                     answer = error(500, "InternalServerException", "endpoint " + index + " failed (fixture)");
+                } else if (health == Health.THROTTLING) {
+                    answer = error(429, "ThrottlingException", "Rate exceeded at endpoint " + index + " (fixture)");
                 } else if (!signed || !SIGNING_NAME.equals(signature.group(3))) {
                     answer = error(403, "AccessDeniedException", "the request must be signed with SigV4 for "
                             + SIGNING_NAME + " (got Authorization '" + exchange.getRequestHeaders().getFirst("Authorization") + "')");
