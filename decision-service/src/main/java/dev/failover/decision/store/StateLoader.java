@@ -14,7 +14,6 @@ import dev.failover.contract.event.Topics;
 import dev.failover.contract.signing.StoredStateTrust;
 import dev.failover.contract.signing.Verification;
 import dev.failover.decision.domain.engine.DecisionEngine;
-import dev.failover.decision.domain.model.GroupSnapshot;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.decision.signing.ControlMessageKeys;
 import dev.failover.kafka.KafkaClientProperties;
@@ -58,36 +57,20 @@ public class StateLoader {
     }
 
     private void restore(TopicToEndReader reader, Collection<Integer> partitions) {
-        // every snapshot in order, not only the latest: an unreadable latest one leaves the one before it in place
+        // each group's best snapshot that is signed by a trusted key: an unreadable or untrusted best one leaves the one
+        // before it in place, and the older ones are not checked (SnapshotCandidates)
+        SnapshotCandidates candidates = new SnapshotCandidates();
         int snapshots = reader.read(Topics.DECISION_STATE, partitions, record -> {
             if (record.value() == null) {
                 return; // a tombstone: nothing to restore
             }
-            // signed as decisions are (ADR 0009): a forged record would otherwise become this service's own state
-            StoredStateTrust.Check check = keys.checkStored(record.topic(), record.key(), record.value(), record.headers());
-            if (!check.restorable()) {
-                metrics.rejected(record.topic(), check.verification().outcome());
-                LOG.warnf("skipping a state record of %s not signed by a trusted key at offset %d of partition %d: %s",
-                        record.key(), record.offset(), record.partition(), check.verification().describe());
-                return;
-            }
             try {
-                GroupSnapshot snapshot = StateCodec.decode(record.value()).snapshot();
-                var epochProblem = StoredStateTrust.epochProblem(snapshot.epoch());
-                if (epochProblem.isPresent()) {
-                    LOG.errorf("skipping the state record of %s at offset %d of partition %d: %s", record.key(),
-                            record.offset(), record.partition(), epochProblem.get());
-                    return;
-                }
-                if (check.verdict() == StoredStateTrust.Verdict.ACCEPTED_UNSIGNED) {
-                    LOG.warnf("restoring an unsigned state record of %s at offset %d (%s is set: the upgrade from a release "
-                            + "that did not sign its state)", record.key(), record.offset(), StoredStateTrust.ACCEPT_UNSIGNED);
-                }
-                engine.restore(snapshot);
+                candidates.add(record, StateCodec.decode(record.value()).snapshot());
             } catch (IllegalArgumentException e) {
                 LOG.warnf("skipping unreadable state record of %s at offset %d: %s", record.key(), record.offset(), e.getMessage());
             }
         });
+        candidates.bestTrusted(this::restorable).forEach(c -> engine.restore(c.snapshot()));
         // every decision, not only the latest: each one goes into the group's history
         int decisions = reader.read(Topics.DECISIONS, partitions, record -> {
             Verification verification = keys.verify(record.topic(), record.key(), record.value(), record.headers());
@@ -113,6 +96,32 @@ public class StateLoader {
         int explanations = restoreExplanations(reader, partitions);
         LOG.infof("restored partitions %s from %d state records, %d decisions and %d explanation records", partitions,
                 snapshots, decisions, explanations);
+    }
+
+    /**
+     * Whether a snapshot may be restored: signed as decisions are (ADR 0009), a forged record would otherwise become this
+     * service's own state; and its epoch within the bound.
+     */
+    private boolean restorable(SnapshotCandidates.Candidate candidate) {
+        var record = candidate.record();
+        StoredStateTrust.Check check = keys.checkStored(record.topic(), record.key(), record.value(), record.headers());
+        if (!check.restorable()) {
+            metrics.rejected(record.topic(), check.verification().outcome());
+            LOG.warnf("skipping a state record of %s not signed by a trusted key at offset %d of partition %d: %s",
+                    record.key(), record.offset(), record.partition(), check.verification().describe());
+            return false;
+        }
+        var epochProblem = StoredStateTrust.epochProblem(candidate.snapshot().epoch());
+        if (epochProblem.isPresent()) {
+            LOG.errorf("skipping the state record of %s at offset %d of partition %d: %s", record.key(), record.offset(),
+                    record.partition(), epochProblem.get());
+            return false;
+        }
+        if (check.verdict() == StoredStateTrust.Verdict.ACCEPTED_UNSIGNED) {
+            LOG.warnf("restoring an unsigned state record of %s at offset %d (%s is set: the upgrade from a release "
+                    + "that did not sign its state)", record.key(), record.offset(), StoredStateTrust.ACCEPT_UNSIGNED);
+        }
+        return true;
     }
 
     /**
