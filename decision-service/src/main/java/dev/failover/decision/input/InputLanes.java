@@ -10,16 +10,20 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 /**
- * One lane per input partition: its records are handled in order and one at a time, each after the one before it is
- * completely handled (its publication acknowledged); lanes do not wait for each other, so a publication that hangs
- * (a partition of failover.decisions without a leader, for the producer's delivery timeout) holds back the records of
- * its own partition only. Plain Java: the Kafka side (acknowledging, pausing the partition) comes in as callbacks.
+ * One lane per input partition: its records are handled in order, each started once the one before it was handled
+ * (the handler returned); up to {@code window} records of a lane may wait for their publication at once, so one
+ * group's publication does not hold back the decisions of the groups after it in its partition (a region's thousand
+ * groups switching at once were a thousand publications one after the other); lanes do not wait for each other, so a
+ * publication that hangs (a partition of failover.decisions without a leader, for the producer's delivery timeout)
+ * holds back the records of its own partition only, once its window is full. Plain Java: the Kafka side
+ * (acknowledging, pausing the partition) comes in as callbacks.
  * <p>
  * A poll's records of one partition are a segment; the segment's {@code acknowledge} runs once all its records are
- * handled, after those of earlier segments, unless one of them was left alone for the partition's owner: then nothing of
- * the partition is acknowledged past it. A lane longer than {@code highWater} records asks for its partition to be
- * paused (again at each segment that arrives while it is that long), and for it to be resumed once it is down to
- * {@code lowWater}: what a stalled partition holds in memory stays bounded by about the high water mark plus a poll.
+ * handled (their publications acknowledged), after those of earlier segments, unless one of them was left alone for the
+ * partition's owner: then nothing of the partition is acknowledged past it. A lane longer than {@code highWater}
+ * records asks for its partition to be paused (again at each segment that arrives while it is that long), and for it to
+ * be resumed once it is down to {@code lowWater}: what a stalled partition holds in memory stays bounded by about the
+ * high water mark plus a poll.
  *
  * @param <K> the partition
  * @param <R> a record
@@ -61,16 +65,27 @@ public final class InputLanes<K, R> {
     private final Flow<K> flow;
     private final int highWater;
     private final int lowWater;
+    private final int window;
     private final Map<K, Lane> lanes = new HashMap<>();
 
+    /** Lanes whose records wait for each other's publication: a window of one. */
     public InputLanes(Handler<K, R> handler, Flow<K> flow, int highWater, int lowWater) {
+        this(handler, flow, highWater, lowWater, 1);
+    }
+
+    /** @param window the most records of a lane started and not yet handled (waiting for their publication) */
+    public InputLanes(Handler<K, R> handler, Flow<K> flow, int highWater, int lowWater, int window) {
         if (lowWater < 0 || lowWater >= highWater) {
             throw new IllegalArgumentException("need 0 <= lowWater < highWater, got " + lowWater + " and " + highWater);
+        }
+        if (window < 1) {
+            throw new IllegalArgumentException("need a window of at least 1, got " + window);
         }
         this.handler = handler;
         this.flow = flow;
         this.highWater = highWater;
         this.lowWater = lowWater;
+        this.window = window;
     }
 
     /**
@@ -104,8 +119,8 @@ public final class InputLanes<K, R> {
     }
 
     /**
-     * Drops what the lanes of these partitions hold and have not started: they were revoked, and their new owner reads
-     * the records again from the committed offset. The record being handled finishes; nothing more of its segment is
+     * Drops what the lanes of these partitions hold and have not finished: they were revoked, and their new owner reads
+     * the records again from the committed offset. A record being handled finishes; nothing more of its segment is
      * handled or acknowledged.
      */
     public void revoked(Collection<K> partitions) {
@@ -114,6 +129,7 @@ public final class InputLanes<K, R> {
                 Lane lane = lanes.get(partition);
                 if (lane != null) {
                     lane.segments.clear();
+                    lane.started.clear();
                     lane.queued = 0;
                     lane.paused = false;
                     lane.generation++;
@@ -133,81 +149,112 @@ public final class InputLanes<K, R> {
         return lanes.values().stream().filter(l -> l.paused).map(l -> l.partition).toList();
     }
 
-    private record Segment<T>(List<T> records, Runnable acknowledge) {
+    /** A poll's records of one partition: how many were started, and handled; whether one was left alone. */
+    private static final class Segment<T> {
+        final List<T> records;
+        final Runnable acknowledge;
+        int started;
+        int handled;
+        boolean leftAlone;
+
+        Segment(List<T> records, Runnable acknowledge) {
+            this.records = records;
+            this.acknowledge = acknowledge;
+        }
+    }
+
+    /** A started record, until it is handled and every record started before it is too. */
+    private static final class Ticket<T> {
+        final Segment<T> segment;
+        final long generation;
+        boolean handled;
+        boolean alone;
+
+        Ticket(Segment<T> segment, long generation) {
+            this.segment = segment;
+            this.generation = generation;
+        }
     }
 
     private final class Lane {
         final K partition;
         final Executor executor;
+        /** Segments not yet wholly handled, oldest first. */
         final Deque<Segment<R>> segments = new ArrayDeque<>();
+        /** Records started and not yet retired, in the order they were started. */
+        final Deque<Ticket<R>> started = new ArrayDeque<>();
         int queued;
         boolean running;
         boolean paused;
-        /** Raised by a revocation: a segment started before it stops. */
+        /** Raised by a revocation: a record started before it is forgotten when it is handled. */
         long generation;
-        int next;
-        boolean leftAlone;
 
         Lane(K partition, Executor executor) {
             this.partition = partition;
             this.executor = executor;
         }
 
-        /** Handles records until one must be waited for or the lane is empty; runs on the executor. */
+        /** Starts records until the window is full or none is left; runs on the executor. */
         void drain() {
             while (true) {
-                Segment<R> segment;
+                Ticket<R> ticket;
                 R record;
-                long started;
                 synchronized (InputLanes.this) {
-                    segment = segments.peekFirst();
+                    Segment<R> segment = started.size() >= window ? null
+                            : segments.stream().filter(s -> s.started < s.records.size()).findFirst().orElse(null);
                     if (segment == null) {
-                        running = false;
+                        running = false; // a record's completion starts the lane again
                         return;
                     }
-                    record = segment.records().get(next);
-                    started = generation;
+                    record = segment.records.get(segment.started++);
+                    ticket = new Ticket<>(segment, generation);
+                    started.addLast(ticket);
                 }
                 Handling handling = handler.handle(partition, record);
                 if (handling instanceof Handling.Pending pending) {
-                    pending.completion().whenComplete((ok, failure) -> executor.execute(() -> {
-                        handled(segment, started, false);
-                        drain();
-                    }));
-                    return;
+                    pending.completion().whenComplete((ok, failure) -> executor.execute(() -> handled(ticket, false)));
+                } else {
+                    handled(ticket, handling instanceof Handling.LeftAlone);
                 }
-                handled(segment, started, handling instanceof Handling.LeftAlone);
             }
         }
 
-        private void handled(Segment<R> segment, long started, boolean alone) {
-            boolean acknowledge = false;
+        /** One record handled: retires the records handled from the oldest on, acknowledging finished segments. */
+        private void handled(Ticket<R> ticket, boolean alone) {
+            List<Segment<R>> acknowledge = new java.util.ArrayList<>();
             boolean resume = false;
+            boolean start;
             synchronized (InputLanes.this) {
-                if (started != generation || segments.peekFirst() != segment) {
-                    next = 0; // revoked meanwhile: the segment was dropped
-                    leftAlone = false;
-                    return;
+                if (ticket.generation == generation) { // else revoked meanwhile: its segment was dropped
+                    ticket.handled = true;
+                    ticket.alone = alone;
+                    while (!started.isEmpty() && started.peekFirst().handled) {
+                        Ticket<R> done = started.removeFirst();
+                        Segment<R> segment = done.segment;
+                        segment.leftAlone |= done.alone;
+                        segment.handled++;
+                        queued--;
+                        if (segment.handled == segment.records.size()) {
+                            segments.remove(segment);
+                            if (!segment.leftAlone) {
+                                acknowledge.add(segment);
+                            }
+                        }
+                    }
+                    if (paused && queued <= lowWater) {
+                        paused = false;
+                        resume = true;
+                    }
                 }
-                leftAlone |= alone;
-                queued--;
-                next++;
-                if (next == segment.records().size()) {
-                    segments.removeFirst();
-                    acknowledge = !leftAlone;
-                    next = 0;
-                    leftAlone = false;
-                }
-                if (paused && queued <= lowWater) {
-                    paused = false;
-                    resume = true;
-                }
+                start = !running;
+                running = true;
             }
-            if (acknowledge) {
-                segment.acknowledge().run();
-            }
+            acknowledge.forEach(segment -> segment.acknowledge.run());
             if (resume) {
                 flow.resume(partition);
+            }
+            if (start) {
+                drain();
             }
         }
     }

@@ -97,13 +97,19 @@ public class InputListener {
     /** Records it is down to when the partition is resumed. */
     static final int LANE_LOW_WATER = 500;
 
+    /**
+     * Records of a partition that may wait for their publication at once: a region's groups switching together publish
+     * side by side (the producer batches them), not one after the other.
+     */
+    static final int LANE_WINDOW = 256;
+
     private final InputLanes<TopicPartition, KafkaRecord<String, String>> lanes = new InputLanes<>(this::handle,
-            new PartitionFlow(), LANE_HIGH_WATER, LANE_LOW_WATER);
+            new PartitionFlow(), LANE_HIGH_WATER, LANE_LOW_WATER, LANE_WINDOW);
 
     /**
      * One poll's records, appended to the lanes of their partitions (InputLanes): each partition's records are handled in
-     * order and one at a time, each once the one before it is completely handled (its publication acknowledged), and
-     * partitions do not wait for each other. Returns at once, so the next poll is not held back by a publication that
+     * order, up to {@link #LANE_WINDOW} of them waiting for their publications at once, and partitions do not wait for
+     * each other. Returns at once, so the next poll is not held back by a publication that
      * hangs. A partition's offset is acknowledged, up to its last record in the batch, once every one of its records in
      * the batch is handled, after its records of earlier batches; a partition with a record left alone is not
      * acknowledged past it, so the instance that owns it reads the record again.

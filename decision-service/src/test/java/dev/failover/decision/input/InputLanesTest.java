@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import dev.failover.decision.input.InputLanes.Handling;
 
 /**
- * Per-partition lanes: a partition's records in order and one at a time, its segments acknowledged in order once handled
+ * Per-partition lanes: a partition's records in order, one at a time or up to a window of them waiting for their
+ * publications, its segments acknowledged in order once handled
  * and never past a record left alone; other partitions not held back by one that waits; a long lane pauses its partition
  * until it is short again; a revoked partition's queued records are dropped. Runs on the caller's thread.
  */
@@ -24,7 +25,7 @@ class InputLanesTest {
     final Map<String, CompletableFuture<Void>> waiting = new HashMap<>();
     final List<String> acknowledged = new ArrayList<>();
     final List<String> flow = new ArrayList<>();
-    final InputLanes<String, String> lanes = new InputLanes<>((partition, record) -> {
+    final InputLanes.Handler<String, String> handler = (partition, record) -> {
         handled.add(record);
         if (record.endsWith(":wait")) {
             CompletableFuture<Void> done = new CompletableFuture<>();
@@ -32,7 +33,8 @@ class InputLanesTest {
             return new Handling.Pending(done);
         }
         return record.endsWith(":alone") ? InputLanes.LEFT_ALONE : InputLanes.DONE;
-    }, new InputLanes.Flow<>() {
+    };
+    final InputLanes.Flow<String> pauses = new InputLanes.Flow<>() {
         @Override
         public void pause(String partition) {
             flow.add("pause " + partition);
@@ -42,10 +44,41 @@ class InputLanesTest {
         public void resume(String partition) {
             flow.add("resume " + partition);
         }
-    }, 4, 1);
+    };
+    final InputLanes<String, String> lanes = new InputLanes<>(handler, pauses, 4, 1);
 
     void append(String partition, String... records) {
-        lanes.append(partition, List.of(records), () -> acknowledged.add(records[records.length - 1]), Runnable::run);
+        append(lanes, partition, records);
+    }
+
+    void append(InputLanes<String, String> to, String partition, String... records) {
+        to.append(partition, List.of(records), () -> acknowledged.add(records[records.length - 1]), Runnable::run);
+    }
+
+    /**
+     * With a window, the records after one waiting for its publication go on (a region's groups publish side by side),
+     * up to the window; segments are still acknowledged in order, once every record up to their last is published.
+     */
+    @Test
+    void withAWindowTheRecordsAfterOneWaitingGoOnAndAreAcknowledgedInOrder() {
+        InputLanes<String, String> windowed = new InputLanes<>(handler, pauses, 100, 1, 3);
+        append(windowed, "p", "p:1:wait", "p:2");
+        append(windowed, "p", "p:3:wait", "p:4:wait", "p:5");
+
+        assertThat(handled).as("a window of three: p:1 waiting, p:2 handled, p:3 waiting").containsExactly("p:1:wait", "p:2",
+                "p:3:wait");
+        waiting.get("p:3:wait").complete(null);
+        assertThat(handled).as("p:3 published, but p:1 still holds the window").hasSize(3);
+        assertThat(acknowledged).as("nothing acknowledged past p:1").isEmpty();
+
+        waiting.get("p:1:wait").complete(null);
+        assertThat(handled).containsExactly("p:1:wait", "p:2", "p:3:wait", "p:4:wait", "p:5");
+        assertThat(acknowledged).as("the first segment, the second waiting for p:4").containsExactly("p:2");
+        assertThat(windowed.queued("p")).as("p:4 and p:5").isEqualTo(2);
+
+        waiting.get("p:4:wait").complete(null);
+        assertThat(acknowledged).containsExactly("p:2", "p:5");
+        assertThat(windowed.queued("p")).isZero();
     }
 
     @Test
