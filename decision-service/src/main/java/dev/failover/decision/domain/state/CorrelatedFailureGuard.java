@@ -56,6 +56,10 @@ public final class CorrelatedFailureGuard {
     private final Set<Key> seen = new HashSet<>();
     private final Map<Key, Failing> failing = new LinkedHashMap<>();
     private Suspicion suspicion;
+    /** Raised by every change of what {@link #together} reads: the failures and how many targets are seen. */
+    private long changes;
+    /** The {@link #changes} at which {@link #together} last found nothing: the same until they change again. */
+    private long quietAt = -1;
 
     public CorrelatedFailureGuard(TopologySafety.CorrelatedFailure config) {
         this.window = Duration.ofSeconds(config.windowSeconds());
@@ -76,12 +80,17 @@ public final class CorrelatedFailureGuard {
      */
     public void observe(String group, String target, String region, boolean isFailing, boolean unknown, Instant now) {
         Key key = new Key(group, target);
-        seen.add(key);
+        if (seen.add(key)) {
+            changes++;
+        }
         Failing was = failing.get(key);
         if (isFailing) {
             failing.put(key, was == null ? new Failing(region, now, false) : new Failing(was.region(), was.since(), false));
-        } else if (!(unknown && was != null && was.restored())) {
-            failing.remove(key);
+            if (was == null) {
+                changes++;
+            }
+        } else if (!(unknown && was != null && was.restored()) && failing.remove(key) != null) {
+            changes++;
         }
     }
 
@@ -103,8 +112,8 @@ public final class CorrelatedFailureGuard {
     public void restoreFailing(String group, Map<String, Instant> since, Map<String, String> regions) {
         since.forEach((target, at) -> {
             String region = regions.get(target);
-            if (region != null) {
-                failing.putIfAbsent(new Key(group, target), new Failing(region, at, true));
+            if (region != null && failing.putIfAbsent(new Key(group, target), new Failing(region, at, true)) == null) {
+                changes++;
             }
         });
     }
@@ -122,6 +131,7 @@ public final class CorrelatedFailureGuard {
         failing.entrySet().removeIf(e -> e.getKey().group().equals(group) && forgotten.put(e.getKey(), e.getValue()) == null);
         Set<Key> forgottenSeen = new HashSet<>();
         seen.removeIf(k -> k.group().equals(group) && forgottenSeen.add(k));
+        changes++;
         return new Memory(forgottenSeen, forgotten);
     }
 
@@ -133,12 +143,16 @@ public final class CorrelatedFailureGuard {
     public void remember(Memory memory) {
         seen.addAll(memory.seen());
         memory.failing().forEach(failing::putIfAbsent);
+        changes++;
     }
 
     /** The suspicion at {@code now}, begun or ended by what has been observed. */
     public Optional<Suspicion> evaluate(Instant now) {
         if (suspicion == null) {
-            suspicion = together(now).orElse(null);
+            if (quietAt != changes) { // nothing tripped the guard since it last looked: the same answer
+                suspicion = together(now).orElse(null);
+                quietAt = suspicion == null ? changes : -1;
+            }
         } else if (!tooMany(failing.values().stream().map(Failing::region).distinct().count(), failing.size())) {
             suspicion = null; // the evidence separated
         }
@@ -153,19 +167,28 @@ public final class CorrelatedFailureGuard {
         return Math.max(1, seen.size());
     }
 
-    /** The first set of failures that began within one window and trip the guard, oldest first. */
+    /**
+     * The first set of failures that began within one window and trip the guard, oldest first: the failures from the
+     * i-th oldest to the last that began within {@code window} of it, for the first i at which they trip it. One pass
+     * over the failures in the order they began, the window's end only moving forwards, with its regions counted (a
+     * region's thousand groups failing together are a thousand failures: looking at every window anew was a million
+     * steps, at every evaluation).
+     */
     private Optional<Suspicion> together(Instant now) {
         List<Map.Entry<Key, Failing>> bySince = new ArrayList<>(failing.entrySet());
         bySince.sort(Comparator.comparing(e -> e.getValue().since()));
+        Map<String, Integer> regionCounts = new java.util.HashMap<>();
+        int end = 0;
         for (int i = 0; i < bySince.size(); i++) {
-            Instant from = bySince.get(i).getValue().since();
-            TreeSet<String> regions = new TreeSet<>();
-            List<String> targets = new ArrayList<>();
-            for (int j = i; j < bySince.size() && !bySince.get(j).getValue().since().isAfter(from.plus(window)); j++) {
-                regions.add(bySince.get(j).getValue().region());
-                targets.add(bySince.get(j).getKey().group() + "/" + bySince.get(j).getKey().target());
+            Instant until = bySince.get(i).getValue().since().plus(window);
+            while (end < bySince.size() && !bySince.get(end).getValue().since().isAfter(until)) {
+                regionCounts.merge(bySince.get(end).getValue().region(), 1, Integer::sum);
+                end++;
             }
-            if (tooMany(regions.size(), targets.size())) {
+            if (tooMany(regionCounts.size(), end - i)) {
+                TreeSet<String> regions = new TreeSet<>(regionCounts.keySet());
+                List<String> targets = new ArrayList<>();
+                bySince.subList(i, end).forEach(e -> targets.add(e.getKey().group() + "/" + e.getKey().target()));
                 int allTargets = allTargets();
                 return Optional.of(new Suspicion(now, List.copyOf(regions), List.copyOf(targets), allTargets,
                         targets.size() + " of " + allTargets + " targets in " + regions.size() + " regions " + regions
@@ -173,6 +196,7 @@ public final class CorrelatedFailureGuard {
                                 + " region" + (maxRegions == 1 ? "" : "s") + ", or " + maxSharePercent
                                 + " % of the targets this instance decides): suspecting the plane's own probes, network or Kafka"));
             }
+            regionCounts.computeIfPresent(bySince.get(i).getValue().region(), (r, n) -> n == 1 ? null : n - 1);
         }
         return Optional.empty();
     }
