@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# A region's worth of groups failing over at once, end to end (issue 54, item 3). A program with printed results, not
+# a test; never run two benchmarks at once (two cores).
+#
+#   mvn -B -q -o -DskipTests package            # the jars it runs (scripts/aot-train.sh first for the AOT cache)
+#   flock /tmp/mvn.lock scripts/bench-region.sh [GROUPS=1000] [RUNS=1]
+#
+# Per run, from an empty broker: Kafka, two demo backends (every group's primary target is a URL of the first, every
+# secondary one of the second), the Route 53 fixture (failover-testkit's Route53Fixture: GROUPS weighted records in two
+# hosted zones of one account, Throttling beyond ROUTE53_RPS requests a second), three probe-service locations probing
+# every target every INTERVAL s, the decision-service and one actuator switching Route 53 through the real AWS SDK (its
+# retries included) with an endpoint override and a budget of ROUTE53_RPS for one instance. After WARMUP s (the JIT
+# compilers of six JVMs starting together on two cores take minutes; a plane in production has been up for days) and
+# once the fixture has applied no change for SETTLE s (the plane idle), the primary backend starts failing every
+# health check at once; the run ends when every group's record serves its secondary (or after TIMEOUT s).
+# Prints failure -> decision published and failure -> served (p50/p95/max over the groups), the Route 53 requests and
+# throttles of that window, the CPU each service used in it, and the CPU each used while idle before it. The goal (issue 54): every group served <= failuresToDown x interval + 10 s
+# (16 s at 2 s), p50 <= detection + 3 s (9 s).
+#
+# Environment: INTERVAL (2), ROUTE53_RPS (5), WARMUP (120), SETTLE (15), TIMEOUT (180), STACK_DIR (<repo>/.stack-region),
+# ports KAFKA_PORT/KAFKA_CONTROLLER_PORT (25092/25093), BACKEND_PORTS ("25081 25082"), PROBE_PORTS ("25181 25182
+# 25183"), DECISION_PORT (25280), ACTUATOR_PORT (25380), ROUTE53_PORT (25053); ACTUATOR_ENV: more actuator settings.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+GROUPS_N="${1:-1000}"
+RUNS="${2:-1}"
+INTERVAL="${INTERVAL:-2}"
+ROUTE53_RPS="${ROUTE53_RPS:-5}"
+WARMUP="${WARMUP:-120}"
+SETTLE="${SETTLE:-15}"
+TIMEOUT="${TIMEOUT:-180}"
+export STACK_DIR="${STACK_DIR:-$ROOT/.stack-region}"
+export KAFKA_PORT="${KAFKA_PORT:-25092}" KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-25093}"
+BACKEND_PORTS="${BACKEND_PORTS:-25081 25082}" PROBE_PORTS="${PROBE_PORTS:-25181 25182 25183}"
+DECISION_PORT="${DECISION_PORT:-25280}" ACTUATOR_PORT="${ACTUATOR_PORT:-25380}" ROUTE53_PORT="${ROUTE53_PORT:-25053}"
+TOPOLOGY="$STACK_DIR/failover.yaml"
+RECORDS="$STACK_DIR/route53-records.txt"
+HELPER="$ROOT/scripts/lib/bench_region.py"
+# shellcheck source=lib/stack.sh
+source "$ROOT/scripts/lib/stack.sh"
+# shellcheck source=lib/bench.sh
+source "$ROOT/scripts/lib/bench.sh"
+
+stack_needs
+mkdir -p "$STACK_DIR"
+read -r -a backends <<<"$BACKEND_PORTS"
+read -r -a probes <<<"$PROBE_PORTS"
+python3 "$HELPER" files "$GROUPS_N" "${backends[0]}" "${backends[1]}" "$INTERVAL" "$TOPOLOGY" "$RECORDS"
+
+region_start() {
+  mkdir -p "$PIDS" "$LOGS"
+  rm -rf "$STACK_DIR/kafka/data"
+  signing_keys "$STACK_DIR"
+  "$ROOT/scripts/kafka.sh" start
+  start_bg backend-primary java -cp "$(testkit_jar)" dev.failover.testkit.demo.DemoBackend primary "${backends[0]}"
+  start_bg backend-secondary java -cp "$(testkit_jar)" dev.failover.testkit.demo.DemoBackend secondary "${backends[1]}"
+  start_bg route53 java -cp "$(testkit_jar)" dev.failover.testkit.aws.Route53Fixture "$ROUTE53_PORT" "$ROUTE53_RPS" "$RECORDS"
+  export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" FAILOVER_TOPOLOGY_FILE="$TOPOLOGY"
+  local location i=0
+  for location in loc-a loc-b loc-c; do
+    # shellcheck disable=SC2046
+    FAILOVER_LOCATION=$location QUARKUS_HTTP_PORT=${probes[$i]} start_bg "probe-$location" $(service_java probe-service)
+    i=$((i + 1))
+  done
+  # shellcheck disable=SC2046
+  FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" QUARKUS_HTTP_PORT=$DECISION_PORT \
+    start_bg decision $(service_java decision-service)
+  # shellcheck disable=SC2046
+  FAILOVER_DNS_PROVIDER=route53 FAILOVER_DNS_ROUTE53_ENDPOINT_OVERRIDE="http://127.0.0.1:$ROUTE53_PORT" \
+    FAILOVER_DNS_ROUTE53_BUDGET_ACCOUNT_REQUESTS_PER_SECOND="$ROUTE53_RPS" FAILOVER_DNS_ROUTE53_BUDGET_INSTANCES=1 \
+    AWS_ACCESS_KEY_ID=AKIDBENCHREGION AWS_SECRET_ACCESS_KEY=not-a-secret \
+    FAILOVER_INSTANCE_ID=actuator-bench QUARKUS_HTTP_PORT=$ACTUATOR_PORT \
+    FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" \
+    start_bg actuator env ${ACTUATOR_ENV:-} $(service_java actuator-service)
+  say "waiting for the services to be ready (logs in $LOGS)"
+  wait_ready probe-loc-a "${probes[0]}"; wait_ready probe-loc-b "${probes[1]}"; wait_ready probe-loc-c "${probes[2]}"
+  wait_ready decision "$DECISION_PORT"; wait_ready actuator "$ACTUATOR_PORT"
+}
+
+pid_of() { cat "$PIDS/$1.pid"; }
+SERVICES=(probe-loc-a probe-loc-b probe-loc-c decision actuator route53)
+
+trap 'say ""; say "stopping the stack"; stack_stop' EXIT
+for run in $(seq 1 "$RUNS"); do
+  say "=== run $run/$RUNS: $GROUPS_N groups, probes every $INTERVAL s, Route 53 at $ROUTE53_RPS requests/s ==="
+  region_start
+  say "warming up for $WARMUP s, then waiting until the fixture has applied no change for $SETTLE s"
+  deadline=$((SECONDS + WARMUP + 600))
+  sleep "$WARMUP"
+  until python3 "$HELPER" settled "$LOGS/route53.log" "$SETTLE"; do
+    ((SECONDS < deadline)) || { say "the plane did not settle within 600 s (logs in $LOGS)" >&2; exit 1; }
+    sleep 1
+  done
+  declare -A cpu_idle=() cpu_before=()
+  for s in "${SERVICES[@]}"; do cpu_idle[$s]="$(bench_cpu_seconds "$(pid_of "$s")")"; done
+  broker_idle="$(bench_cpu_seconds "$(cat "$STACK_DIR/kafka/kafka.pid")")"
+  sleep 10
+  line="CPU share while idle (10 s before the failure):"
+  for s in "${SERVICES[@]}"; do
+    cpu_before[$s]="$(bench_cpu_seconds "$(pid_of "$s")")"
+    line+=" $s $(awk -v a="${cpu_idle[$s]}" -v b="${cpu_before[$s]}" 'BEGIN {printf "%.2f", (b - a) / 10}')"
+  done
+  broker_before="$(bench_cpu_seconds "$(cat "$STACK_DIR/kafka/kafka.pid")")"
+  say "$line kafka $(awk -v a="$broker_idle" -v b="$broker_before" 'BEGIN {printf "%.2f", (b - a) / 10}')"
+  t0="$(date +%s%3N)"
+  curl -fsS -X POST "http://127.0.0.1:${backends[0]}/admin/fail" >/dev/null
+  if python3 "$HELPER" wait-served "$LOGS/route53.log" "$t0" "$GROUPS_N" "$TIMEOUT"; then ok=1; else ok=0; fi
+  window=$(( $(date +%s%3N) - t0 ))
+  python3 "$HELPER" report "$LOGS/route53.log" "$t0" "$GROUPS_N" "$LOGS/decision.log"
+  ((ok)) || say "NOT every group served within $TIMEOUT s (logs in $LOGS)"
+  line="CPU seconds in the $((window / 1000)) s window:"
+  for s in "${SERVICES[@]}"; do
+    line+=" $s $(awk -v a="${cpu_before[$s]}" -v b="$(bench_cpu_seconds "$(pid_of "$s")")" 'BEGIN {printf "%.1f", b - a}')"
+  done
+  line+=" kafka $(awk -v a="$broker_before" -v b="$(bench_cpu_seconds "$(cat "$STACK_DIR/kafka/kafka.pid")")" 'BEGIN {printf "%.1f", b - a}')"
+  say "$line"
+  say "failure at epoch ms $t0; logs in $LOGS"
+  stack_stop >/dev/null
+done
