@@ -187,10 +187,14 @@ public final class Batcher<K, R, O> {
                 }
                 if (interrupted) {
                     Thread.currentThread().interrupt();
-                    if (!mine.answered && queue.remove(mine)) {
-                        retireIfIdle();
-                        return failed.apply("interrupted before it was sent"); // queued again, nobody sending
-                    }
+                }
+                if (!mine.answered && Thread.currentThread().isInterrupted() && queue.remove(mine)) {
+                    // interrupted before it was sent (or while it waited, and then queued again with nobody sending): it
+                    // does not become the sender, whose call on an interrupted thread would fail the whole batch; a
+                    // caller still waiting takes over
+                    retireIfIdle();
+                    notifyAll();
+                    return failed.apply("interrupted before it was sent");
                 }
                 if (mine.answered) {
                     retireIfIdle();

@@ -189,6 +189,8 @@ class BatcherTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> batcher.waiting().getOrDefault("zone", 0) == 2);
         turnGiven.countDown();
         held(inCall); // a and b are in the call
+        // b waits for its answer (not merely admitted): the interrupt is one of a caller whose batch is under way
+        await().atMost(Duration.ofSeconds(10)).until(() -> bThread.getState() == Thread.State.WAITING);
         bThread.interrupt();
         answer.countDown();
 
@@ -196,6 +198,58 @@ class BatcherTest {
         bThread.join(10_000);
         assertThat(bThread.isAlive()).as("b's caller returned").isFalse();
         assertThat(b.get()).isEqualTo("failed: interrupted before it was sent");
+    }
+
+    /**
+     * A caller whose interrupt flag is set when it comes, with nobody sending, must not become the sender: a call made
+     * on an interrupted thread fails (an interrupted socket), and would answer every request of its batch with the
+     * interrupt. It gives its own request up at once, the flag kept, and nothing is sent; the next caller sends.
+     */
+    @Test
+    void aCallerInterruptedBeforeItComesGivesItsRequestUpAndSendsNothing() throws Exception {
+        releaseFirst.countDown();
+        Batcher<String, String, String> batcher = batcher(10, r -> r);
+        record Returned(String outcome, boolean stillInterrupted) {
+        }
+
+        Future<Returned> interrupted = callers.submit(() -> {
+            Thread.currentThread().interrupt();
+            String outcome = batcher.submit("zone", "a", Priority.SWITCH);
+            return new Returned(outcome, Thread.currentThread().isInterrupted());
+        });
+
+        assertThat(interrupted.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .isEqualTo(new Returned("failed: interrupted before it was sent", true));
+        assertThat(calls).as("nothing sent for the interrupted caller").isEmpty();
+        assertThat(batcher.waiting()).as("its request withdrawn").isEmpty();
+        assertThat(batcher.submit("zone", "b", Priority.SWITCH)).isEqualTo("written in call 1");
+    }
+
+    /**
+     * Callers wait behind a batch under way; one of them is interrupted after the batch is answered, as it is about to
+     * send the next: it withdraws its request, and another waiting caller takes over and sends the rest.
+     */
+    @Test
+    void anInterruptedCallerThatWouldSendNextWithdrawsAndTheNextWaitingCallerSends() throws Exception {
+        Batcher<String, String, String> batcher = batcher(10, r -> r);
+        Future<String> first = callers.submit(() -> batcher.submit("zone", "first", Priority.SWITCH));
+        held(firstHeld);
+        java.util.concurrent.atomic.AtomicReference<Thread> bThread = new java.util.concurrent.atomic.AtomicReference<>();
+        Future<String> b = callers.submit(() -> {
+            bThread.set(Thread.currentThread());
+            return batcher.submit("zone", "b", Priority.SWITCH);
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> batcher.waiting().getOrDefault("zone", 0) == 1);
+        Future<String> c = callers.submit(() -> batcher.submit("zone", "c", Priority.SWITCH));
+        await().atMost(Duration.ofSeconds(10)).until(() -> batcher.waiting().getOrDefault("zone", 0) == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> bThread.get().getState() == Thread.State.WAITING);
+        bThread.get().interrupt();
+        releaseFirst.countDown();
+
+        assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("written in call 1");
+        assertThat(b.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("failed: interrupted before it was sent");
+        assertThat(c.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("written in call 2");
+        assertThat(calls).containsExactly(List.of("first"), List.of("c"));
     }
 
     @Test
