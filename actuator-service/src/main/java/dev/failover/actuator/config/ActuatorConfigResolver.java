@@ -289,6 +289,9 @@ public final class ActuatorConfigResolver {
         arc.roleArn().filter(r -> !ROLE.matcher(r).matches())
                 .ifPresent(r -> error(ARC + ".role-arn", "'" + r + "' is not an IAM role ARN"));
         Map<String, ArcSettings.Group> groups = new LinkedHashMap<>();
+        // each routing control's group and key, first by group id: two groups sharing one could set it On and Off in
+        // one update (their writes are batched by group, ADR 0022), or undo each other's switch
+        Map<String, ControlOwner> controlOwners = new LinkedHashMap<>();
         new TreeMap<>(arc.groups()).forEach((id, group) -> {
             String key = ARC + ".groups." + id;
             FailoverGroup config = topology == null ? null
@@ -317,6 +320,15 @@ public final class ActuatorConfigResolver {
             if (controls.values().stream().distinct().count() < controls.size()) {
                 error(key + ".routing-controls", "two targets share a routing control");
             }
+            controls.forEach((target, arn) -> {
+                ControlOwner owner = controlOwners.putIfAbsent(arn, new ControlOwner(id,
+                        key + ".routing-controls." + target));
+                if (owner != null && !owner.group().equals(id)) {
+                    error(key + ".routing-controls." + target, "'" + arn + "' is already the routing control of "
+                            + owner.key() + ": a routing control belongs to one group (groups " + owner.group() + " and "
+                            + id + " would both switch it)");
+                }
+            });
             List<String> rules = group.breakGlassRules().orElse(List.of());
             rules.stream().filter(r -> !SAFETY_RULE.matcher(r).matches()).forEach(r -> error(key + ".break-glass-rules",
                     "'" + r + "' is not a safety rule ARN (arn:aws:route53-recovery-control::<account>:controlpanel/<id>/safetyrule/<id>)"));
@@ -325,6 +337,10 @@ public final class ActuatorConfigResolver {
         Duration refresh = positive(ARC + ".safety-rules-refresh", arc.safetyRulesRefresh());
         return new ArcSettings(endpoints, timeout, groups, arc.roleArn(), arc.stsEndpointOverride(), refresh,
                 arc.controlConfigEndpointOverride());
+    }
+
+    /** The group a routing control was first configured for, and the key it was configured under. */
+    private record ControlOwner(String group, String key) {
     }
 
     /**

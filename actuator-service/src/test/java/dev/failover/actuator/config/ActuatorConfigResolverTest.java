@@ -143,6 +143,13 @@ class ActuatorConfigResolverTest {
                         "failover.dns.arc.groups.api.routing-controls.tertiary", "'tertiary' is not a target of group api"),
                 Arguments.of(PLAIN, with(ARC, "failover.dns.arc.groups.web.routing-controls.primary", CONTROLS + "web1"),
                         "failover.dns.arc.groups.web", "'web' is not a group of the topology"),
+                // one routing control in two groups: one update could set it On and Off at once (ADR 0022)
+                Arguments.of(TestTopology.yaml(List.of("api", "web")), with(ARC,
+                        "failover.dns.arc.groups.web.routing-controls.primary", CONTROLS + "web1",
+                        "failover.dns.arc.groups.web.routing-controls.secondary", CONTROLS + "secondary1"),
+                        "failover.dns.arc.groups.web.routing-controls.secondary", "'" + CONTROLS + "secondary1' is "
+                                + "already the routing control of failover.dns.arc.groups.api.routing-controls.secondary: "
+                                + "a routing control belongs to one group (groups api and web would both switch it)"),
                 Arguments.of(PLAIN, with(ARC, "failover.dns.arc.groups.api.break-glass-rules", "everything"),
                         "failover.dns.arc.groups.api.break-glass-rules", "'everything' is not a safety rule ARN "
                                 + "(arn:aws:route53-recovery-control::<account>:controlpanel/<id>/safetyrule/<id>)"),
