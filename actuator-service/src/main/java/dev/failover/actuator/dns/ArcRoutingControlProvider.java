@@ -9,12 +9,13 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
+import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
 
 import dev.failover.actuator.aws.AwsFailure;
+import dev.failover.actuator.lease.Lease;
 import dev.failover.actuator.requests.Batcher;
 import dev.failover.actuator.requests.Priority;
 import dev.failover.actuator.requests.RequestBudget;
@@ -65,7 +66,8 @@ import software.amazon.awssdk.services.route53recoverycluster.model.UpdateRoutin
  * together in the next. A batch refused by a safety rule is answered for the one write that touches the rule's controls
  * (the rules as the {@link ArcSafetyRuleCatalog} last read them), the others going again at once; when that cannot be
  * told, or when every endpoint answered a conflict, each write goes again alone. A FORCE's write goes alone: its
- * SafetyRulesToOverride would apply to the whole call.
+ * SafetyRulesToOverride would apply to the whole call. The actuator's lease is asked right before an update goes to
+ * each endpoint, however long its writes waited for their turn: once it has lapsed, they are answered as not written.
  */
 public final class ArcRoutingControlProvider implements DnsProvider {
 
@@ -101,6 +103,8 @@ public final class ArcRoutingControlProvider implements DnsProvider {
     private final RequestBudget budget;
     /** Writes of one panel's groups waiting together go as one update, each checked by the rules in it (issue 54). */
     private final Batcher<Transaction, RecordWrite, WriteOutcome> writes;
+    /** Asked right before an update goes to an endpoint, however long it waited for its turn. */
+    private final Lease lease;
 
     /**
      * @param endpoints one client per regional endpoint, each with its own timeout and its region's credentials
@@ -117,15 +121,34 @@ public final class ArcRoutingControlProvider implements DnsProvider {
      */
     public ArcRoutingControlProvider(List<Endpoint> endpoints, Map<String, ArcSettings.Group> groups, int start,
             ArcSafetyRuleCatalog safetyRules) {
+        this(endpoints, groups, start, safetyRules, Lease.HELD);
+    }
+
+    /**
+     * @param endpoints   one client per regional endpoint, each with its own timeout and its region's credentials
+     * @param start       the endpoint tried first (chosen at random by the caller, so that actuators spread)
+     * @param safetyRules the control panels' safety rules, for {@link #preflight}
+     * @param lease       asked right before each update goes to an endpoint: a write that waited for its turn while
+     *                    the lease lapsed is not sent (ADR 0014, 0022)
+     */
+    public ArcRoutingControlProvider(List<Endpoint> endpoints, Map<String, ArcSettings.Group> groups, int start,
+            ArcSafetyRuleCatalog safetyRules, Lease lease) {
         this(endpoints, groups, start, safetyRules, new RequestBudget("ARC cluster updates", UPDATES_PER_SECOND,
-                UPDATES_FLOOR, System::nanoTime));
+                UPDATES_FLOOR, System::nanoTime), lease);
     }
 
     /** @param budget the turns of this instance's updates */
     ArcRoutingControlProvider(List<Endpoint> endpoints, Map<String, ArcSettings.Group> groups, int start,
             ArcSafetyRuleCatalog safetyRules, RequestBudget budget) {
+        this(endpoints, groups, start, safetyRules, budget, Lease.HELD);
+    }
+
+    /** @param budget the turns of this instance's updates */
+    ArcRoutingControlProvider(List<Endpoint> endpoints, Map<String, ArcSettings.Group> groups, int start,
+            ArcSafetyRuleCatalog safetyRules, RequestBudget budget, Lease lease) {
         this.safetyRules = safetyRules;
         this.budget = budget;
+        this.lease = lease;
         this.writes = new Batcher<>(this::update, budget::acquire, UPDATE_ENTRIES,
                 write -> wanted(groups.get(write.key().group()), write).size(), write -> write.key().group(),
                 why -> new WriteOutcome.Unavailable("ARC not updated: " + why));
@@ -210,11 +233,15 @@ public final class ArcRoutingControlProvider implements DnsProvider {
         // a FORCE's write goes alone (its transaction names its group): its overrides are for its group only
         List<String> overrides = transaction.forcedGroup() == null ? List.of()
                 : groups.get(transaction.forcedGroup()).breakGlassRules();
+        // the lease is asked right before the update goes to each endpoint, however long the batch waited for its turn
         Attempt<Boolean> update = onSomeEndpoint(client -> {
             client.updateRoutingControlStates(r -> r.updateRoutingControlStateEntries(entries)
                     .safetyRulesToOverride(overrides.isEmpty() ? null : overrides));
             return true;
-        });
+        }, lease);
+        if (update instanceof Attempt.LeaseLapsed<?> lapsed) {
+            return each(batch, lapsed.outcome());
+        }
         if (update instanceof Attempt.Answered<Boolean> answered) {
             Map<RecordWrite, WriteOutcome> written = new LinkedHashMap<>();
             for (RecordWrite write : batch) {
@@ -235,14 +262,14 @@ public final class ArcRoutingControlProvider implements DnsProvider {
         if (update instanceof Attempt.Refused<?> refused) {
             if (batch.size() == 1) {
                 RecordWrite write = batch.get(0);
-                return each(batch, new WriteOutcome.Rejected(refusal(refused.reason(), write.key().group(),
-                        write.breakGlass(), overrides)));
+                return each(batch, new WriteOutcome.Rejected(refusal(refused.reason(), refused.safetyRule(),
+                        write.key().group(), write.breakGlass(), overrides)));
             }
-            Optional<RecordWrite> offender = offender(batch, refused.reason());
+            Optional<RecordWrite> offender = refused.safetyRule().flatMap(rule -> offender(batch, rule));
             return offender.<Batcher.Answer<RecordWrite, WriteOutcome>>map(write -> new Batcher.Answer.Refused<>(Map.of(
-                    write, new WriteOutcome.Rejected(refusal(refused.reason(), write.key().group(), write.breakGlass(),
-                            overrides))))).orElseGet(() -> new Batcher.Answer.Unattributed<>(new WriteOutcome.Rejected(
-                                    refused.reason())));
+                    write, new WriteOutcome.Rejected(refusal(refused.reason(), refused.safetyRule(), write.key().group(),
+                            write.breakGlass(), overrides))))).orElseGet(() -> new Batcher.Answer.Unattributed<>(
+                                    new WriteOutcome.Rejected(refused.reason())));
         }
         Attempt.AllFailed<?> failed = (Attempt.AllFailed<?>) update;
         if (failed.throttled()) {
@@ -263,17 +290,13 @@ public final class ArcRoutingControlProvider implements DnsProvider {
     }
 
     /**
-     * The one write of a refused batch that the refusing safety rule (named by its ARN in ARC's message) concerns: the
-     * only write with an entry for a control the rule reads or guards, as the panel's rules were last read. That write
-     * alone would be refused the same, since the rule sees none of the others' entries. Empty when the message names no
-     * rule, the rule is not among those read, or several writes touch its controls (then only each alone can tell).
+     * The one write of a refused batch that the refusing safety rule {@code arn} (as ARC's refusal named it) concerns:
+     * the only write with an entry for a control the rule reads or guards, as the panel's rules were last read. That
+     * write alone would be refused the same, since the rule sees none of the others' entries. A rule's controls are
+     * fixed for its ARN (UpdateSafetyRule changes only a rule's name and wait period). Empty when the rule is not among
+     * those read, or several writes touch its controls (then only each alone can tell).
      */
-    private Optional<RecordWrite> offender(List<RecordWrite> batch, String reason) {
-        Matcher named = SAFETY_RULE.matcher(reason);
-        if (!named.find()) {
-            return Optional.empty();
-        }
-        String arn = named.group();
+    private Optional<RecordWrite> offender(List<RecordWrite> batch, String arn) {
         ArcSafetyRuleCatalog.Rules known = safetyRules.rules(ArcSafetyRuleCatalog.panelOf(arn));
         if (!(known instanceof ArcSafetyRuleCatalog.Rules.Read read)) {
             return Optional.empty();
@@ -338,7 +361,7 @@ public final class ArcRoutingControlProvider implements DnsProvider {
             Optional<String> why = overrides.contains(rule.arn()) ? Optional.empty() : rule.refuses(before, after);
             if (why.isPresent()) {
                 return Optional.of(new WriteOutcome.Rejected(refusal(rule.name() + " (" + rule.arn() + "): " + why.get()
-                        + " (the panel's rules as read at " + rules.at() + ")", groupId,
+                        + " (the panel's rules as read at " + rules.at() + ")", Optional.of(rule.arn()), groupId,
                         write.breakGlass(), overrides)));
             }
         }
@@ -365,21 +388,23 @@ public final class ArcRoutingControlProvider implements DnsProvider {
     }
 
     /**
-     * A refusal, with what to do about a safety rule's: ARC names the rule (its ARN) in the message, the only place it
-     * says which rule refused, so it is read here, at the adapter's boundary, and nowhere else.
+     * A refusal, with what to do about a safety rule's.
+     *
+     * @param safetyRule the ARN of the rule that refused, if one did ({@link Attempt.Refused#safetyRule()})
      */
-    private static String refusal(String reason, String group, RecordWrite.BreakGlass breakGlass, List<String> overrides) {
-        Matcher rule = SAFETY_RULE.matcher(reason);
-        if (!rule.find()) {
+    private static String refusal(String reason, Optional<String> safetyRule, String group,
+            RecordWrite.BreakGlass breakGlass, List<String> overrides) {
+        if (safetyRule.isEmpty()) {
             return reason;
         }
+        String rule = safetyRule.get();
         String key = "failover.dns.arc.groups." + group + ".break-glass-rules";
         if (breakGlass == null) {
-            return "refused by safety rule " + rule.group() + ": " + reason + " (the plane does not fight a safety rule;"
+            return "refused by safety rule " + rule + ": " + reason + " (the plane does not fight a safety rule;"
                     + " an operator's FORCE overrides it when it is listed in " + key + ")";
         }
-        return "refused by safety rule " + rule.group() + " although " + breakGlass.describe() + ": " + reason
-                + (overrides.contains(rule.group()) ? "" : " (a FORCE overrides only the rules listed in " + key
+        return "refused by safety rule " + rule + " although " + breakGlass.describe() + ": " + reason
+                + (overrides.contains(rule) ? "" : " (a FORCE overrides only the rules listed in " + key
                         + ", which does not list it)");
     }
 
@@ -393,8 +418,22 @@ public final class ArcRoutingControlProvider implements DnsProvider {
         record Answered<T>(T value, Endpoint endpoint) implements Attempt<T> {
         }
 
-        /** An endpoint answered with a refusal that every endpoint would give (validation, access, not found). */
-        record Refused<T>(String reason) implements Attempt<T> {
+        /**
+         * An endpoint answered with a refusal that every endpoint would give (validation, access, not found).
+         *
+         * @param safetyRule the ARN of the safety rule that refused, when ARC's message names one: the message is the
+         *                   only place ARC says which rule refused, so it is read once, where the answer is classified
+         *                   ({@link #onSomeEndpoint}), and carried from there
+         */
+        record Refused<T>(String reason, Optional<String> safetyRule) implements Attempt<T> {
+        }
+
+        /**
+         * The lease had lapsed when the call was to go to the next endpoint: it went to no further endpoint.
+         *
+         * @param outcome what the write is answered ({@link LeasedDnsProvider#refusal})
+         */
+        record LeaseLapsed<T>(WriteOutcome outcome) implements Attempt<T> {
         }
 
         /**
@@ -407,11 +446,18 @@ public final class ArcRoutingControlProvider implements DnsProvider {
         }
     }
 
+    /** {@link #onSomeEndpoint(Function, Lease)} for a call that changes nothing: a read. */
+    private <T> Attempt<T> onSomeEndpoint(Function<Route53RecoveryClusterClient, T> call) {
+        return onSomeEndpoint(call, Lease.HELD);
+    }
+
     /**
      * Runs the call against each endpoint in turn from the preferred one until one answers; an endpoint that fails (5xx,
      * throttled, a conflict, not reached, timed out, its region's STS failing the role) hands on to the next.
+     *
+     * @param lease asked right before the call goes to each endpoint: once it has lapsed, the call goes nowhere more
      */
-    private <T> Attempt<T> onSomeEndpoint(Function<Route53RecoveryClusterClient, T> call) {
+    private <T> Attempt<T> onSomeEndpoint(Function<Route53RecoveryClusterClient, T> call, Lease lease) {
         int n = endpoints.size();
         int start = preferred.get();
         List<String> failures = new ArrayList<>();
@@ -420,6 +466,10 @@ public final class ArcRoutingControlProvider implements DnsProvider {
         for (int i = 0; i < n; i++) {
             int index = (start + i) % n;
             Endpoint endpoint = endpoints.get(index);
+            Optional<WriteOutcome> lapsed = LeasedDnsProvider.refusal(lease);
+            if (lapsed.isPresent()) {
+                return new Attempt.LeaseLapsed<>(lapsed.get());
+            }
             try {
                 T value = call.apply(endpoint.client());
                 preferred.set(index);
@@ -435,7 +485,8 @@ public final class ArcRoutingControlProvider implements DnsProvider {
                     failures.add(endpoint.region() + ": " + reason);
                     continue;
                 }
-                return new Attempt.Refused<>(reason);
+                return new Attempt.Refused<>(reason, SAFETY_RULE.matcher(reason).results().findFirst()
+                        .map(MatchResult::group));
             } catch (SdkClientException e) {
                 failures.add(endpoint.region() + ": not reached: " + e.getMessage());
             } catch (SdkException e) {

@@ -9,6 +9,10 @@ import dev.failover.actuator.lease.Lease;
  * A DNS provider whose writes ask the actuator's {@link Lease} first (issue 52): while it has lapsed nothing is written,
  * and the write is {@link WriteOutcome.Unavailable} with the lease's reason, which the reconciler reports and retries.
  * Reads and preflights change nothing and go through.
+ * <p>
+ * This is the early check, when a write is asked for. A write that then waits for its batch's turn (ADR 0022) is asked
+ * about again by its provider right before the batch goes out ({@link #refusal(Lease)}): a write queued while the lease
+ * held and sent after it lapsed could overwrite a newer owner's switch, and ARC has no conditional write to refuse it.
  */
 public final class LeasedDnsProvider implements DnsProvider {
 
@@ -47,11 +51,15 @@ public final class LeasedDnsProvider implements DnsProvider {
 
     @Override
     public WriteOutcome write(RecordWrite write) {
-        Optional<String> lapsed = lease.lapsed();
-        if (lapsed.isPresent()) {
-            return new WriteOutcome.Unavailable("not written: " + lapsed.get());
-        }
-        return provider.write(write);
+        return refusal(lease).orElseGet(() -> provider.write(write));
+    }
+
+    /**
+     * What a write is answered while {@code lease} has lapsed — not written, worth trying again — and empty while it
+     * holds: asked here, and by each provider right before a batch of writes is sent.
+     */
+    static Optional<WriteOutcome> refusal(Lease lease) {
+        return lease.lapsed().map(why -> new WriteOutcome.Unavailable("not written: " + why));
     }
 
     @Override

@@ -37,6 +37,7 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
 
+import dev.failover.actuator.lease.Lease;
 import dev.failover.actuator.requests.Batcher;
 import dev.failover.actuator.requests.Priority;
 
@@ -69,8 +70,10 @@ public final class Rfc2136DnsProvider implements DnsProvider {
 
     /**
      * The most bytes of groups one UPDATE carries: a message over TCP (how every update is sent) holds 65,535; the rest
-     * is room for the header, the zone section and the TSIG record. Each group counts as the whole message it would be
-     * alone, uncompressed names and all, so that the batch's message is smaller than the sum.
+     * is room for the header, the zone section and the TSIG record. Each group counts its records uncompressed
+     * ({@link #uncompressed}), so that the batch's message is never larger than the sum: name compression only shortens
+     * names, and only within the first 16,383 bytes of a message can a pointer reach them, so a group later in a large
+     * message carries its names almost whole however short they were in a message of its own.
      */
     static final int UPDATE_BYTES = 64_000;
 
@@ -84,14 +87,27 @@ public final class Rfc2136DnsProvider implements DnsProvider {
      * a server takes updates as fast as it applies them, so a lone write goes at once.
      */
     private final Batcher<String, GroupUpdate, WriteOutcome> writes;
+    /** Asked right before an UPDATE is sent, however long its writes waited behind another. */
+    private final Lease lease;
 
     public Rfc2136DnsProvider(Rfc2136Settings settings) {
+        this(settings, Lease.HELD);
+    }
+
+    /**
+     * @param lease asked right before each UPDATE is sent: a write that waited behind another UPDATE while the lease
+     *              lapsed is not sent (ADR 0022)
+     */
+    public Rfc2136DnsProvider(Rfc2136Settings settings, Lease lease) {
+        this.lease = lease;
         this.server = new InetSocketAddress(settings.server(), settings.port());
         this.tsig = new TSIG(TSIG.algorithmToName(settings.tsigAlgorithm()), settings.tsigKeyName(), settings.tsigSecret());
         this.keyName = settings.tsigKeyName();
         this.timeout = settings.callTimeout();
         this.secondaries = settings.secondaries();
-        this.writes = new Batcher<>(this::writeZone, priority -> true, UPDATE_BYTES, GroupUpdate::bytes,
+        // no budget to wait for; a sender interrupted meanwhile sends no more (its I/O would fail the whole batch)
+        this.writes = new Batcher<>(this::writeZone, priority -> !Thread.currentThread().isInterrupted(), UPDATE_BYTES,
+                GroupUpdate::bytes,
                 update -> update.write().key().ownerName().toLowerCase(Locale.ROOT),
                 why -> new WriteOutcome.Unavailable("not sent to " + where() + ": " + why));
     }
@@ -100,7 +116,7 @@ public final class Rfc2136DnsProvider implements DnsProvider {
      * One group's part of an UPDATE, checked on its caller's thread: a write that cannot be put into a message is
      * refused to its caller alone, never to a batch.
      *
-     * @param bytes the size of the UPDATE it would be alone, unsigned
+     * @param bytes its records' length uncompressed: a bound on its share of any UPDATE, wherever in it they fall
      */
     private record GroupUpdate(RecordWrite write, int bytes) {
     }
@@ -281,11 +297,22 @@ public final class Rfc2136DnsProvider implements DnsProvider {
             zone = absolute(write.key().zone()).toString().toLowerCase(Locale.ROOT);
             Update alone = new Update(absolute(write.key().zone()));
             addGroup(alone, write);
-            bytes = alone.toWire().length;
+            bytes = uncompressed(alone);
         } catch (IOException | IllegalArgumentException e) {
             return new WriteOutcome.Rejected("cannot build the update: " + e.getMessage());
         }
         return writes.submit(zone, new GroupUpdate(write, bytes), Priority.SWITCH);
+    }
+
+    /** The length of an update's prerequisites and updates with every name written whole (no compression pointer). */
+    private static int uncompressed(Update update) {
+        int bytes = 0;
+        for (int section : new int[] { Section.PREREQ, Section.UPDATE }) {
+            for (Record r : update.getSection(section)) {
+                bytes += r.toWireCanonical().length; // canonical: names whole (lower case, the same length)
+            }
+        }
+        return bytes;
     }
 
     /**
@@ -329,6 +356,10 @@ public final class Rfc2136DnsProvider implements DnsProvider {
         }
         String accepted = "RFC 2136 update signed with TSIG key " + keyName + " accepted by " + where()
                 + (batch.size() == 1 ? "" : " (one message for " + batch.size() + " groups)") + ": ";
+        Optional<WriteOutcome> lapsed = LeasedDnsProvider.refusal(lease); // however long the batch waited behind another
+        if (lapsed.isPresent()) {
+            return each(batch, lapsed.get());
+        }
         WriteOutcome outcome = send(update, "");
         if (outcome instanceof WriteOutcome.Written) {
             String serial = serialAfterWrite(zone);

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
 
+import dev.failover.actuator.lease.Lease;
 import dev.failover.actuator.requests.Batcher;
 import dev.failover.actuator.requests.Priority;
 import dev.failover.actuator.requests.RequestBudget;
@@ -84,14 +85,29 @@ public final class Route53DnsProvider implements DnsProvider {
     private final Batcher<String, RecordWrite, WriteOutcome> writes;
     /** Reads asking about one change ask GetChange once. */
     private final Batcher<String, String, Propagation> changes;
+    /** Asked right before a change batch is sent, however long its writes waited for their turn. */
+    private final Lease lease;
 
     public Route53DnsProvider(Route53Client client, Route53Settings settings) {
+        this(client, settings, Lease.HELD);
+    }
+
+    /**
+     * @param lease asked right before each change batch is sent: a write that waited for its turn while the lease
+     *              lapsed is not sent (ADR 0022)
+     */
+    public Route53DnsProvider(Route53Client client, Route53Settings settings, Lease lease) {
         this(client, settings, new RequestBudget("Route 53", settings.accountRequestsPerSecond(), settings.share(),
-                System::nanoTime));
+                System::nanoTime), lease);
     }
 
     Route53DnsProvider(Route53Client client, Route53Settings settings, RequestBudget budget) {
+        this(client, settings, budget, Lease.HELD);
+    }
+
+    Route53DnsProvider(Route53Client client, Route53Settings settings, RequestBudget budget, Lease lease) {
         this.client = client;
+        this.lease = lease;
         this.routing = settings.routing() == Route53Settings.Routing.WEIGHTED ? Routing.WEIGHTED : Routing.SINGLE;
         this.budget = budget;
         this.listing = new Route53Listing(client, budget, this::served);
@@ -234,6 +250,10 @@ public final class Route53DnsProvider implements DnsProvider {
      */
     private Batcher.Answer<RecordWrite, WriteOutcome> writeZone(String hostedZoneId, List<RecordWrite> batch,
             Supplier<Priority> priority) {
+        Optional<WriteOutcome> lapsed = LeasedDnsProvider.refusal(lease); // however long the batch waited for its turn
+        if (lapsed.isPresent()) {
+            return each(batch, lapsed.get());
+        }
         List<Change> changes = new ArrayList<>();
         batch.forEach(write -> changes.addAll(changes(write)));
         String comment = batch.size() == 1 ? "failover control plane: epoch " + batch.get(0).owner().epoch() + " of "

@@ -128,9 +128,9 @@ public class ReconcilerProducer {
     DnsProvider dnsProvider(ActuatorSettings settings, CoordinatorLease lease) {
         DnsProvider provider;
         if (settings.dns() instanceof Rfc2136Settings rfc2136) {
-            provider = new Rfc2136DnsProvider(rfc2136);
+            provider = new Rfc2136DnsProvider(rfc2136, lease);
         } else if (settings.dns() instanceof Route53Settings route53) {
-            provider = new Route53DnsProvider(route53Client(route53), route53);
+            provider = new Route53DnsProvider(route53Client(route53), route53, lease);
         } else {
             DryRunDnsProvider dryRun = new DryRunDnsProvider(DnsProvider.Routing.SINGLE);
             // as a real zone before the plane is deployed: each record serves its chain's first target, unmarked
@@ -139,6 +139,7 @@ public class ReconcilerProducer {
             provider = dryRun;
         }
         LOG.infof("DNS provider: %s (%s routing)", provider.name(), provider.routing());
+        // the lease is asked when a write is asked for, and again by the provider right before its batch is sent
         return new LeasedDnsProvider(provider, lease);
     }
 
@@ -187,7 +188,7 @@ public class ReconcilerProducer {
             return new ArcRoutingControlProvider.Endpoint(e.region(), e.url().toString(), client);
         }).toList();
         ArcRoutingControlProvider provider = new ArcRoutingControlProvider(endpoints, arc.groups(),
-                ThreadLocalRandom.current().nextInt(endpoints.size()), safetyRules);
+                ThreadLocalRandom.current().nextInt(endpoints.size()), safetyRules, lease);
         LOG.infof("ARC routing controls for groups %s through %d endpoints", new java.util.TreeSet<>(arc.groups().keySet()),
                 endpoints.size());
         return new GroupDns(new LeasedDnsProvider(provider, lease), new TrafficPlan(DnsProvider.Routing.SWITCHES, 1, List.of(),

@@ -9,12 +9,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,8 @@ import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.domain.model.TrafficPlan;
 import dev.failover.actuator.domain.reconcile.DatabaseStepTest;
 import dev.failover.actuator.domain.reconcile.GroupReconciler;
+import dev.failover.actuator.lease.Lease;
+import dev.failover.actuator.requests.Priority;
 import dev.failover.actuator.requests.RequestBudget;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
@@ -234,8 +238,9 @@ class ArcRoutingControlProviderTest {
     }
 
     /**
-     * Group 0's failover takes the budget's turn (the first, at once); the other groups' come while it is under way and
-     * wait for the next turn; {@code meanwhile} runs; then the clock moves on until all are answered. Outcomes by group.
+     * Group 0's failover goes alone at the budget's first turn (at once) and is answered; then the other groups' come and
+     * wait together for the next turn, the clock standing still; {@code meanwhile} runs; then the clock moves on a tenth
+     * of a second at a time until all are answered. Outcomes by group.
      */
     Map<Integer, WriteOutcome> together(ArcRoutingControlProvider dns, int groups, Runnable meanwhile) throws Exception {
         ExecutorService callers = Executors.newCachedThreadPool();
@@ -339,8 +344,10 @@ class ArcRoutingControlProviderTest {
         }
         ArcRoutingControlProvider dns = new ArcRoutingControlProvider(endpoints(i -> OWN), groups, 0,
                 ArcSafetyRuleCatalog.none(), budget);
+        List<Double> rateAfterThrottle = new ArrayList<>();
 
         Map<Integer, WriteOutcome> written = together(dns, GROUPS, () -> {
+            rateAfterThrottle.add(budget.rate()); // the clock has not moved since the throttle: nothing grown back
             for (int i = 0; i < 5; i++) {
                 cluster.heal(i);
             }
@@ -352,7 +359,44 @@ class ArcRoutingControlProviderTest {
                 .allMatch(WriteOutcome.Written.class::isInstance);
         assertThat(cluster.accepted("UpdateRoutingControlStates")).singleElement().satisfies(c -> assertThat(c.body()
                 .path("UpdateRoutingControlStateEntries")).hasSize(10));
-        assertThat(budget.rate()).as("halved once").isLessThan(ArcRoutingControlProvider.UPDATES_PER_SECOND);
+        assertThat(rateAfterThrottle).as("halved once: five endpoints' throttles are one event")
+                .containsExactly(ArcRoutingControlProvider.UPDATES_PER_SECOND / 2.0);
+    }
+
+    /**
+     * ADR 0014: a cut-off actuator stops writing within its lease. Two groups' failovers are taken while the lease holds
+     * (the early check passes) and wait for the update budget's turn; the lease lapses meanwhile. When the turn comes,
+     * nothing reaches ARC — which has no conditional write that would refuse a stale update — and each write is answered
+     * as not written, as a write made with the lease lapsed is.
+     */
+    @Test
+    void writesThatWaitedForTheirTurnWhileTheLeaseLapsedAreNotSent() throws Exception {
+        Map<String, ArcSettings.Group> groups = groupsOnOnePanel(2);
+        AtomicReference<Optional<String>> lapsed = new AtomicReference<>(Optional.empty());
+        Lease lease = lapsed::get;
+        ArcRoutingControlProvider arc = new ArcRoutingControlProvider(endpoints(i -> OWN), groups, 0,
+                ArcSafetyRuleCatalog.none(), budget, lease);
+        DnsProvider dns = new LeasedDnsProvider(arc, lease); // as the producer wires them
+        assertThat(budget.acquire(Priority.SWITCH)).as("another update took the turn").isTrue();
+        ExecutorService callers = Executors.newCachedThreadPool();
+        try {
+            List<Future<WriteOutcome>> writes = List.of(callers.submit(() -> dns.write(failoverOf(0))),
+                    callers.submit(() -> dns.write(failoverOf(1))));
+            await().atMost(Duration.ofSeconds(10)).until(() -> arc.waiting() == 2);
+
+            lapsed.set(Optional.of("no word from the group coordinator for 4000 ms"));
+            nanos.addAndGet(Duration.ofSeconds(1).toNanos()); // the turn comes
+
+            for (Future<WriteOutcome> write : writes) {
+                assertThat(write.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(WriteOutcome.Unavailable.class,
+                        u -> assertThat(u.reason()).isEqualTo("not written: no word from the group coordinator for 4000 ms"));
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(updateCalls()).as("no update reached ARC").isEmpty();
+        assertThat(cluster.states()).containsEntry(control(0, "primary"), State.On)
+                .containsEntry(control(1, "primary"), State.On);
     }
 
     @Test

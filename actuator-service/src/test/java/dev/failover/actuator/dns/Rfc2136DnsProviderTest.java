@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
@@ -41,6 +42,7 @@ import org.xbill.DNS.Update;
 
 import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
 import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
+import dev.failover.actuator.lease.Lease;
 import dev.failover.contract.topology.RecordType;
 import dev.failover.testkit.dns.AuthoritativeServer;
 import dev.failover.testkit.dns.BindServer;
@@ -213,8 +215,13 @@ class Rfc2136DnsProviderTest {
 
     /** Through {@code relay} to {@code server}: the relay counts the UPDATE messages and can hold them. */
     static Rfc2136DnsProvider provider(DnsRelay relay, AuthoritativeServer server) {
+        return provider(relay, server, Lease.HELD);
+    }
+
+    /** Through {@code relay}, each UPDATE sent only while {@code lease} holds. */
+    static Rfc2136DnsProvider provider(DnsRelay relay, AuthoritativeServer server, Lease lease) {
         return new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", relay.port(), AuthoritativeServer.KEY_NAME,
-                AuthoritativeServer.ALGORITHM, server.secret(), Duration.ofSeconds(5), List.of()));
+                AuthoritativeServer.ALGORITHM, server.secret(), Duration.ofSeconds(5), List.of()), lease);
     }
 
     /** Group {@code g}'s record in the batching test {@code test}: names of its own. */
@@ -228,18 +235,30 @@ class Rfc2136DnsProviderTest {
      */
     static Map<Integer, WriteOutcome> together(Rfc2136DnsProvider dns, DnsRelay relay, IntFunction<RecordWrite> write)
             throws Exception {
+        return together(dns, dns, relay, BATCH, () -> {
+        }, write);
+    }
+
+    /**
+     * {@code groups} groups' writes through {@code writer} (the provider, or what wraps it): group 0's held at the relay,
+     * the others made while it is under way; then {@code meanwhile} runs and the relay lets group 0's go. Outcomes by
+     * group.
+     */
+    static Map<Integer, WriteOutcome> together(Rfc2136DnsProvider dns, DnsProvider writer, DnsRelay relay, int groups,
+            Runnable meanwhile, IntFunction<RecordWrite> write) throws Exception {
         ExecutorService callers = Executors.newCachedThreadPool();
         try {
             Map<Integer, Future<WriteOutcome>> futures = new LinkedHashMap<>();
             int before = relay.updates().size();
             relay.hold();
-            futures.put(0, callers.submit(() -> dns.write(write.apply(0))));
+            futures.put(0, callers.submit(() -> writer.write(write.apply(0))));
             await().atMost(Duration.ofSeconds(10)).until(() -> relay.updates().size() == before + 1);
-            for (int g = 1; g < BATCH; g++) {
+            for (int g = 1; g < groups; g++) {
                 int group = g;
-                futures.put(g, callers.submit(() -> dns.write(write.apply(group))));
+                futures.put(g, callers.submit(() -> writer.write(write.apply(group))));
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> dns.waiting() == BATCH - 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> dns.waiting() == groups - 1);
+            meanwhile.run();
             relay.release();
             Map<Integer, WriteOutcome> outcomes = new LinkedHashMap<>();
             for (var f : futures.entrySet()) {
@@ -273,6 +292,68 @@ class Rfc2136DnsProviderTest {
                 assertThat(served.sets()).containsExactly(RecordSet.simple(5, Set.of("192.0.2." + (100 + g))));
                 assertThat(served.owner()).contains(new OwnerMark("g-together-" + g, 1, "d-1"));
             }
+        }
+    }
+
+    /**
+     * More groups of a zone due together than one UPDATE carries (a TCP message holds 65,535 bytes). A name compression
+     * pointer reaches only the first 16,383 bytes of a message, so the groups after those carry their names whole: each
+     * group is weighed by its records uncompressed, a bound on its share of any message, every UPDATE fits, and the
+     * server applies them all. Weighed by the compressed message each would be alone, the second switch of these 200
+     * groups (long names, a value-dependent prerequisite each) put 180 in one message of about 80,000 bytes that was
+     * never sent: each group Unavailable, and the same batch again at every retry.
+     */
+    @Test
+    void moreGroupsThanOneUpdateCarriesGoInUpdatesThatEachFit() throws Exception {
+        int groups = 200;
+        String test = "many-groups-of-one-zone-switching-together"; // long names: what compression saves is large
+        try (DnsRelay relay = DnsRelay.to(bind.port())) {
+            Rfc2136DnsProvider dns = provider(relay, bind);
+            assertThat(together(dns, dns, relay, groups, () -> {
+            }, g -> write(batchKey(test, g), null, 1, "192.0.2.1")).values()).as("the first switch, marks absent")
+                    .allMatch(WriteOutcome.Written.class::isInstance);
+            int before = relay.updates().size();
+
+            Map<Integer, WriteOutcome> written = together(dns, dns, relay, groups, () -> {
+            }, g -> write(batchKey(test, g), new OwnerMark("g-" + test + "-" + g, 1, "d-1").text(), 2, "192.0.2.1",
+                    "192.0.2.2"));
+
+            assertThat(written.values()).allMatch(WriteOutcome.Written.class::isInstance);
+            List<Message> updates = relay.updates().subList(before, relay.updates().size());
+            assertThat(updates).as("group 0 alone, then the others in messages that each fit").hasSizeGreaterThan(2);
+            assertThat(updates.stream().mapToInt(m -> m.getSection(Section.PREREQ).size()).sum())
+                    .as("a prerequisite per group, each group in one UPDATE").isEqualTo(groups);
+            for (int g : List.of(0, 1, groups / 2, groups - 1)) {
+                ServedRecord served = served(dns, batchKey(test, g));
+                assertThat(served.sets()).containsExactly(RecordSet.simple(5, Set.of("192.0.2.1", "192.0.2.2")));
+                assertThat(served.owner()).contains(new OwnerMark("g-" + test + "-" + g, 2, "d-2"));
+            }
+        }
+    }
+
+    /**
+     * ADR 0014 and 0022: writes taken while the lease held wait behind an UPDATE under way, and the lease lapses
+     * meanwhile. The UPDATE under way was sent while the lease held and is applied; the writes behind it are not sent,
+     * each answered as not written, as a write made with the lease lapsed is.
+     */
+    @Test
+    void writesThatWaitedBehindAnUpdateWhileTheLeaseLapsedAreNotSent() throws Exception {
+        AtomicReference<Optional<String>> lapsed = new AtomicReference<>(Optional.empty());
+        Lease lease = lapsed::get;
+        try (DnsRelay relay = DnsRelay.to(bind.port())) {
+            Rfc2136DnsProvider dns = provider(relay, bind, lease);
+            DnsProvider leased = new LeasedDnsProvider(dns, lease); // as the producer wires them
+
+            Map<Integer, WriteOutcome> written = together(dns, leased, relay, BATCH,
+                    () -> lapsed.set(Optional.of("no word from the group coordinator for 4000 ms")),
+                    g -> write(batchKey("lapsed", g), null, 1, "192.0.2.1"));
+
+            assertThat(written.get(0)).as("sent while the lease held").isInstanceOf(WriteOutcome.Written.class);
+            assertThat(written.entrySet()).filteredOn(e -> e.getKey() > 0).extracting(Map.Entry::getValue)
+                    .allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(WriteOutcome.Unavailable.class, u -> assertThat(
+                            u.reason()).isEqualTo("not written: no word from the group coordinator for 4000 ms")));
+            assertThat(relay.updates()).as("group 0's UPDATE only").hasSize(1);
+            assertThat(served(dns, batchKey("lapsed", 1)).ownerText()).as("nothing written").isNull();
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
 import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
+import dev.failover.actuator.lease.Lease;
 import dev.failover.actuator.requests.Priority;
 import dev.failover.actuator.requests.RequestBudget;
 import dev.failover.contract.topology.RecordType;
@@ -47,6 +49,9 @@ class Route53BatchingTest {
     /** Five turns a second, on the test's clock: the first at once, each later one when the test moves it on. */
     final RequestBudget budget = new RequestBudget("Route 53", 5, 5, nanos::get);
     final ExecutorService groups = Executors.newCachedThreadPool();
+    /** The actuator's lease: held unless a test makes it lapse. */
+    final AtomicReference<Optional<String>> lapsed = new AtomicReference<>(Optional.empty());
+    final Lease lease = lapsed::get;
     Route53Zone zone;
     Route53Client client;
     Route53DnsProvider dns;
@@ -95,7 +100,7 @@ class Route53BatchingTest {
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(5)))
                 .build();
         dns = new Route53DnsProvider(client, new Route53Settings(Route53Settings.Routing.SIMPLE, 100, List.of(),
-                Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5), 5, 1), budget);
+                Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5), 5, 1), budget, lease);
     }
 
     /**
@@ -176,6 +181,35 @@ class Route53BatchingTest {
         String reference = ((WriteOutcome.Written) written.get(1)).reference();
         assertThat(written.entrySet()).filteredOn(e -> e.getKey() > 0)
                 .allMatch(e -> ((WriteOutcome.Written) e.getValue()).reference().equals(reference));
+    }
+
+    /**
+     * ADR 0014 and 0022: switches taken while the lease held wait for the account's turn, and the lease lapses
+     * meanwhile. When the turn comes, no change batch is sent: each write is answered as not written, as a write made
+     * with the lease lapsed is.
+     */
+    @Test
+    void writesThatWaitedForTheirTurnWhileTheLeaseLapsedAreNotSent() throws Exception {
+        start(300);
+        DnsProvider leased = new LeasedDnsProvider(dns, lease); // as the producer wires them
+        assertThat(budget.acquire(Priority.SWITCH)).as("another request took the turn").isTrue();
+        List<Future<WriteOutcome>> writes = new ArrayList<>();
+        for (int g = 0; g < 3; g++) {
+            int group = g;
+            writes.add(groups.submit(() -> leased.write(switchOf(group, mark(group, 1).text()))));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> dns.waiting() == 3);
+
+        lapsed.set(Optional.of("no word from the group coordinator for 4000 ms"));
+        nanos.addAndGet(Duration.ofSeconds(1).toNanos()); // the turn comes
+
+        for (Future<WriteOutcome> write : writes) {
+            assertThat(write.get(10, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOfSatisfying(
+                    WriteOutcome.Unavailable.class, u -> assertThat(u.reason())
+                            .isEqualTo("not written: no word from the group coordinator for 4000 ms"));
+        }
+        assertThat(posts()).as("no change batch sent").isZero();
+        assertThat(zone.applied()).isEmpty();
     }
 
     @Test
