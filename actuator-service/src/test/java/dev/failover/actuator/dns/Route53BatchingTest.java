@@ -156,6 +156,21 @@ class Route53BatchingTest {
         return alone;
     }
 
+    /**
+     * Each group's read alone, then group 0's and the 39 others' together: they must read the same; the reads together
+     * and the listings they took.
+     */
+    record Together(Map<Integer, ReadOutcome> read, long listings) {
+    }
+
+    Together readTogetherAsAlone() throws Exception {
+        Map<Integer, ReadOutcome> alone = eachAlone();
+        long before = lists();
+        Map<Integer, ReadOutcome> read = together(g -> dns.read(key(g), Optional.empty(), Priority.SWITCH), GROUPS - 1);
+        assertThat(read).isEqualTo(alone);
+        return new Together(read, lists() - before);
+    }
+
     RecordWrite switchOf(int group, String expectedOwner) {
         return new RecordWrite(key(group), expectedOwner, mark(group, 2), List.of(RecordSet.simple(60, Set.of("192.0.2.2"))));
     }
@@ -250,14 +265,11 @@ class Route53BatchingTest {
     @Test
     void readsOfManyGroupsOfAZoneAreOneListingAndReadTheSameAsEachAlone() throws Exception {
         start(300);
-        Map<Integer, ReadOutcome> alone = eachAlone();
-        long before = lists();
-        Map<Integer, ReadOutcome> read = together(g -> dns.read(key(g), Optional.empty(), Priority.SWITCH), GROUPS - 1);
+        Together together = readTogetherAsAlone();
 
-        assertThat(read).isEqualTo(alone);
-        assertThat(read.get(3)).isInstanceOf(ReadOutcome.Served.class);
-        assertThat(((ReadOutcome.Served) read.get(3)).record().ownerText()).isEqualTo(mark(3, 1).text());
-        assertThat(lists() - before).as("group 0's own read, then one page for the 39 others").isEqualTo(2);
+        assertThat(together.read().get(3)).isInstanceOf(ReadOutcome.Served.class);
+        assertThat(((ReadOutcome.Served) together.read().get(3)).record().ownerText()).isEqualTo(mark(3, 1).text());
+        assertThat(together.listings()).as("group 0's own read, then one page for the 39 others").isEqualTo(2);
     }
 
     /**
@@ -268,36 +280,23 @@ class Route53BatchingTest {
     @Test
     void groupsWithoutAMarkYetAreReadInTheSameListing() throws Exception {
         start(300, g -> g % 3 == 0);
-        Map<Integer, ReadOutcome> alone = eachAlone();
-        long before = lists();
-        Map<Integer, ReadOutcome> read = together(g -> dns.read(key(g), Optional.empty(), Priority.SWITCH), GROUPS - 1);
+        Together together = readTogetherAsAlone();
 
-        assertThat(read).isEqualTo(alone);
-        assertThat(((ReadOutcome.Served) read.get(4)).record().ownerText()).isNull();
-        assertThat(lists() - before).as("group 0's own read, then one page for the 39 others").isEqualTo(2);
+        assertThat(((ReadOutcome.Served) together.read().get(4)).record().ownerText()).isNull();
+        assertThat(together.listings()).as("group 0's own read, then one page for the 39 others").isEqualTo(2);
     }
 
     @Test
     void aListingAcrossSmallPagesOfUnmarkedGroupsReadsEachOnce() throws Exception {
         start(7, g -> g % 2 == 0);
-        Map<Integer, ReadOutcome> alone = eachAlone();
-        long before = lists();
-        Map<Integer, ReadOutcome> read = together(g -> dns.read(key(g), Optional.empty(), Priority.SWITCH), GROUPS - 1);
-
-        assertThat(read).isEqualTo(alone);
-        assertThat(lists() - before).as("59 sets of the 39 in pages of 7: 9 pages, not one listing each")
+        assertThat(readTogetherAsAlone().listings()).as("59 sets of the 39 in pages of 7: 9 pages, not one listing each")
                 .isLessThanOrEqualTo(1 + 9 + 1);
     }
 
     @Test
     void aListingAcrossSmallPagesResolvesEachGroupOnlyOnceItsMarkWasFollowed() throws Exception {
         start(7); // a group's record and mark fall on different pages; the listing must read on past each mark
-        Map<Integer, ReadOutcome> alone = eachAlone();
-        long before = lists();
-        Map<Integer, ReadOutcome> read = together(g -> dns.read(key(g), Optional.empty(), Priority.SWITCH), GROUPS - 1);
-
-        assertThat(read).isEqualTo(alone);
-        assertThat(lists() - before).as("78 sets of the 39 in pages of 7: 12 pages, not one listing each")
+        assertThat(readTogetherAsAlone().listings()).as("78 sets of the 39 in pages of 7: 12 pages, not one listing each")
                 .isLessThanOrEqualTo(1 + 12 + 1);
     }
 
