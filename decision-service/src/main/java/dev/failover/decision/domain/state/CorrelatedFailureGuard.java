@@ -24,7 +24,10 @@ import dev.failover.contract.topology.TopologySafety;
  * <p>
  * A target counts as failing from the first evaluation at which it is UNHEALTHY or failing now at a quorum of locations
  * (below its failure threshold too: otherwise the second region's failure would show only after the first region's
- * groups had switched), until the first at which it is neither. It sees the groups this instance decides; a group's
+ * groups had switched), until the first at which it is shown to be neither: while its health is UNKNOWN (its results
+ * stale, a location stalled, just after a restart) its failure keeps its start, for a failure whose evidence paused is
+ * one failure, and seeing it begin anew when the results come back would make it look correlated with whatever failed
+ * meanwhile. It sees the groups this instance decides; a group's
  * entries are dropped when the instance stops deciding it. The share is of the targets it sees, never of the whole
  * topology's: with one instance per region each decides a part of the groups, and a share of all targets would make
  * the threshold as many times higher as there are instances (issue 29; ADR 0010).
@@ -45,8 +48,7 @@ public final class CorrelatedFailureGuard {
     private record Key(String group, String target) {
     }
 
-    /** @param restored taken from the group's persisted state and not observed failing since (issue 51) */
-    private record Failing(String region, Instant since, boolean restored) {
+    private record Failing(String region, Instant since) {
     }
 
     private final Duration window;
@@ -75,8 +77,8 @@ public final class CorrelatedFailureGuard {
 
     /**
      * Records whether a target (not a last resort) of a group this instance decides is failing at {@code now};
-     * {@code unknown}: neither failing nor shown not to be (no verdict at a quorum yet, as after a restart), which keeps a
-     * restored start until the evidence says.
+     * {@code unknown}: neither failing nor shown not to be (no verdict at a quorum, as after a restart or while results
+     * are stale), which keeps a failure's start until the evidence says.
      */
     public void observe(String group, String target, String region, boolean isFailing, boolean unknown, Instant now) {
         Key key = new Key(group, target);
@@ -85,11 +87,11 @@ public final class CorrelatedFailureGuard {
         }
         Failing was = failing.get(key);
         if (isFailing) {
-            failing.put(key, was == null ? new Failing(region, now, false) : new Failing(was.region(), was.since(), false));
             if (was == null) {
+                failing.put(key, new Failing(region, now));
                 changes++;
             }
-        } else if (!(unknown && was != null && was.restored()) && failing.remove(key) != null) {
+        } else if (!unknown && failing.remove(key) != null) {
             changes++;
         }
     }
@@ -112,7 +114,7 @@ public final class CorrelatedFailureGuard {
     public void restoreFailing(String group, Map<String, Instant> since, Map<String, String> regions) {
         since.forEach((target, at) -> {
             String region = regions.get(target);
-            if (region != null && failing.putIfAbsent(new Key(group, target), new Failing(region, at, true)) == null) {
+            if (region != null && failing.putIfAbsent(new Key(group, target), new Failing(region, at)) == null) {
                 changes++;
             }
         });
