@@ -21,10 +21,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import dev.failover.contract.topology.TopologySafety;
 
 /**
- * The guard's suspicion, over seeded random failures and recoveries of many targets in a few regions, is the one the
- * definition gives (ADR 0010): the first window, oldest failure first, whose failures trip it, looked at anew at every
- * evaluation; held until the failing targets are back within bounds. The guard finds it in one pass and looks again
- * only after a change; this model looks at every window every time.
+ * The guard's suspicion, over seeded random failures, recoveries and stretches of unknown health of many targets in a
+ * few regions, is the one the definition gives (ADR 0010): the first window, oldest failure first, whose failures trip
+ * it, looked at anew at every evaluation; held until the failing targets are back within bounds. The guard finds it in
+ * one pass and looks again only after a change; this model looks at every window every time.
  */
 class CorrelatedFailureGuardTest {
 
@@ -44,12 +44,13 @@ class CorrelatedFailureGuardTest {
         final Map<Key, Failing> failing = new LinkedHashMap<>();
         CorrelatedFailureGuard.Suspicion suspicion;
 
-        void observe(String group, String target, String region, boolean isFailing, Instant now) {
+        /** {@code unknown}: neither failing nor shown not to be; a failure keeps its start through it. */
+        void observe(String group, String target, String region, boolean isFailing, boolean unknown, Instant now) {
             Key key = new Key(group, target);
             seen.add(key);
             if (isFailing) {
                 failing.putIfAbsent(key, new Failing(region, now));
-            } else {
+            } else if (!unknown) {
                 failing.remove(key);
             }
         }
@@ -130,9 +131,11 @@ class CorrelatedFailureGuardTest {
             int group = random.nextInt(60);
             String region = random.nextInt(25) == 0 ? regions.get(random.nextInt(regions.size())) : usual;
             String target = "t-" + region; // a group's target in a region
-            boolean failing = random.nextInt(4) > 0;
-            guard.observe("g" + group, target, region, failing, false, now);
-            model.observe("g" + group, target, region, failing, now);
+            int verdict = random.nextInt(6); // failing, shown not failing, or unknown (its results stale)
+            boolean failing = verdict > 1;
+            boolean unknown = verdict == 1;
+            guard.observe("g" + group, target, region, failing, unknown, now);
+            model.observe("g" + group, target, region, failing, unknown, now);
             if (random.nextInt(3) == 0) {
                 Optional<CorrelatedFailureGuard.Suspicion> expected = model.evaluate(now);
                 assertThat(guard.evaluate(now)).as("step %d", step).isEqualTo(expected);
