@@ -409,7 +409,15 @@ public final class GroupState {
 
     /** Automatic switches of this group within {@code window} before {@code now}. */
     public int switchesWithin(Duration window, Instant now) {
-        return (int) automaticSwitches.stream().filter(at -> !at.plus(window).isBefore(now)).count();
+        // newest last: counted from the newest back to the first too old. The fleet's budget asks every group at every
+        // view (a stream per group was a thirteenth of the decision-service's CPU with 1,000 groups, issue 54)
+        int count = 0;
+        for (var newestFirst = automaticSwitches.descendingIterator(); newestFirst.hasNext(); count++) {
+            if (newestFirst.next().plus(window).isBefore(now)) {
+                break;
+            }
+        }
+        return count;
     }
 
     /** Forgets automatic switches older than {@code window}: no budget counts them any more. */
