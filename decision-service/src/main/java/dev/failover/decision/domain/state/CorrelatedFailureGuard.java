@@ -8,8 +8,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import dev.failover.contract.topology.TopologySafety;
@@ -45,7 +47,20 @@ public final class CorrelatedFailureGuard {
     public record Suspicion(Instant since, List<String> regions, List<String> targets, int allTargets, String why) {
     }
 
-    private record Key(String group, String target) {
+    /** A group's target; ordered by group, then target, so that a group's failures are one range of {@link #failing}. */
+    private record Key(String group, String target) implements Comparable<Key> {
+
+        private static final Comparator<Key> ORDER = Comparator.comparing(Key::group).thenComparing(Key::target);
+
+        @Override
+        public int compareTo(Key other) {
+            return ORDER.compare(this, other);
+        }
+
+        /** The range of {@link #failing} that holds the group's targets: no group name sorts between g and g + "\0". */
+        static NavigableMap<Key, Failing> ofGroup(NavigableMap<Key, Failing> failing, String group) {
+            return failing.subMap(new Key(group, ""), true, new Key(group + "\0", ""), false);
+        }
     }
 
     private record Failing(String region, Instant since) {
@@ -56,7 +71,8 @@ public final class CorrelatedFailureGuard {
     private final int maxSharePercent;
     private final Duration lastResortAfter;
     private final Set<Key> seen = new HashSet<>();
-    private final Map<Key, Failing> failing = new LinkedHashMap<>();
+    /** The failing targets; a group's are looked up at every state record of it, 1,000 groups failing together. */
+    private final NavigableMap<Key, Failing> failing = new TreeMap<>();
     private Suspicion suspicion;
     /** Raised by every change of what {@link #together} reads: the failures and how many targets are seen. */
     private long changes;
@@ -98,12 +114,8 @@ public final class CorrelatedFailureGuard {
 
     /** Since when each of the group's targets has been failing, as observed: kept with the group's state. */
     public Map<String, Instant> failingSince(String group) {
-        Map<String, Instant> since = new java.util.TreeMap<>();
-        failing.forEach((key, f) -> {
-            if (key.group().equals(group)) {
-                since.put(key.target(), f.since());
-            }
-        });
+        Map<String, Instant> since = new TreeMap<>();
+        Key.ofGroup(failing, group).forEach((key, f) -> since.put(key.target(), f.since()));
         return since;
     }
 
@@ -129,8 +141,9 @@ public final class CorrelatedFailureGuard {
      * what was forgotten, for {@link #remember}.
      */
     public Memory forget(String group) {
-        Map<Key, Failing> forgotten = new LinkedHashMap<>();
-        failing.entrySet().removeIf(e -> e.getKey().group().equals(group) && forgotten.put(e.getKey(), e.getValue()) == null);
+        NavigableMap<Key, Failing> ofGroup = Key.ofGroup(failing, group);
+        Map<Key, Failing> forgotten = new LinkedHashMap<>(ofGroup);
+        ofGroup.clear();
         Set<Key> forgottenSeen = new HashSet<>();
         seen.removeIf(k -> k.group().equals(group) && forgottenSeen.add(k));
         changes++;

@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import dev.failover.contract.topology.TopologySafety;
 
 /**
- * The guard's suspicion, over seeded random failures, recoveries and stretches of unknown health of many targets in a
- * few regions, is the one the definition gives (ADR 0010): the first window, oldest failure first, whose failures trip
+ * The guard's suspicion, over seeded random failures, recoveries, stretches of unknown health and groups leaving (and
+ * coming back with their evidence) of many targets in a few regions, is the one the definition gives (ADR 0010): the first window, oldest failure first, whose failures trip
  * it, looked at anew at every evaluation; held until the failing targets are back within bounds. The guard finds it in
  * one pass and looks again only after a change; this model looks at every window every time.
  */
@@ -53,6 +53,31 @@ class CorrelatedFailureGuardTest {
             } else if (!unknown) {
                 failing.remove(key);
             }
+        }
+
+        /** Since when each of the group's targets has been failing. */
+        Map<String, Instant> failingSince(String group) {
+            Map<String, Instant> since = new java.util.TreeMap<>();
+            failing.forEach((key, f) -> {
+                if (key.group().equals(group)) {
+                    since.put(key.target(), f.since());
+                }
+            });
+            return since;
+        }
+
+        /** The group leaves: what it held, to be taken back when its evidence is kept. */
+        Model forget(String group) {
+            Model memory = new Model();
+            seen.removeIf(k -> k.group().equals(group) && memory.seen.add(k));
+            failing.entrySet().removeIf(e -> e.getKey().group().equals(group)
+                    && memory.failing.put(e.getKey(), e.getValue()) == null);
+            return memory;
+        }
+
+        void remember(Model memory) {
+            seen.addAll(memory.seen);
+            memory.failing.forEach(failing::putIfAbsent);
         }
 
         Optional<CorrelatedFailureGuard.Suspicion> evaluate(Instant now) {
@@ -129,6 +154,14 @@ class CorrelatedFailureGuardTest {
             }
             now = now.plusMillis(random.nextInt(400));
             int group = random.nextInt(60);
+            if (random.nextInt(200) == 0) { // the group's partition moves away; half the time it comes straight back
+                CorrelatedFailureGuard.Memory kept = guard.forget("g" + group);
+                Model modelKept = model.forget("g" + group);
+                if (random.nextBoolean()) {
+                    guard.remember(kept);
+                    model.remember(modelKept);
+                }
+            }
             String region = random.nextInt(25) == 0 ? regions.get(random.nextInt(regions.size())) : usual;
             String target = "t-" + region; // a group's target in a region
             int verdict = random.nextInt(6); // failing, shown not failing, or unknown (its results stale)
@@ -136,6 +169,7 @@ class CorrelatedFailureGuardTest {
             boolean unknown = verdict == 1;
             guard.observe("g" + group, target, region, failing, unknown, now);
             model.observe("g" + group, target, region, failing, unknown, now);
+            assertThat(guard.failingSince("g" + group)).as("step %d", step).isEqualTo(model.failingSince("g" + group));
             if (random.nextInt(3) == 0) {
                 Optional<CorrelatedFailureGuard.Suspicion> expected = model.evaluate(now);
                 assertThat(guard.evaluate(now)).as("step %d", step).isEqualTo(expected);
