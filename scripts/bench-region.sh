@@ -19,7 +19,9 @@
 #
 # Environment: INTERVAL (2), ROUTE53_RPS (5), WARMUP (120), SETTLE (15), TIMEOUT (180), STACK_DIR (<repo>/.stack-region),
 # ports KAFKA_PORT/KAFKA_CONTROLLER_PORT (25092/25093), BACKEND_PORTS ("25081 25082"), PROBE_PORTS ("25181 25182
-# 25183"), DECISION_PORT (25280), ACTUATOR_PORT (25380), ROUTE53_PORT (25053); ACTUATOR_ENV: more actuator settings.
+# 25183"), DECISION_PORT (25280), ACTUATOR_PORT (25380), ROUTE53_PORT (25053); ACTUATOR_ENV, DECISION_ENV: more of
+# their settings (e.g. DECISION_ENV="JAVA_TOOL_OPTIONS=-XX:StartFlightRecording=settings=profile,filename=/tmp/d.jfr"
+# and scripts/jfr-top.py --since <the failure's epoch ms> for a profile of the window).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -65,7 +67,7 @@ region_start() {
   done
   # shellcheck disable=SC2046
   FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" QUARKUS_HTTP_PORT=$DECISION_PORT \
-    start_bg decision $(service_java decision-service)
+    start_bg decision env ${DECISION_ENV:-} $(service_java decision-service)
   # shellcheck disable=SC2046
   FAILOVER_DNS_PROVIDER=route53 FAILOVER_DNS_ROUTE53_ENDPOINT_OVERRIDE="http://127.0.0.1:$ROUTE53_PORT" \
     FAILOVER_DNS_ROUTE53_BUDGET_ACCOUNT_REQUESTS_PER_SECOND="$ROUTE53_RPS" FAILOVER_DNS_ROUTE53_BUDGET_INSTANCES=1 \
