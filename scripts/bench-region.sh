@@ -81,6 +81,10 @@ region_start() {
 }
 
 pid_of() { cat "$PIDS/$1.pid"; }
+# state records the decision-service published so far (its failover_decision_state_published_total, every group)
+state_records() {
+  curl -fsS "http://127.0.0.1:$DECISION_PORT/q/metrics" | awk '/^failover_decision_state_published_total/ {s += $2} END {printf "%d", s}'
+}
 SERVICES=(probe-loc-a probe-loc-b probe-loc-c decision actuator route53)
 
 trap 'say ""; say "stopping the stack"; stack_stop' EXIT
@@ -96,6 +100,7 @@ for run in $(seq 1 "$RUNS"); do
   done
   declare -A cpu_idle=() cpu_before=()
   for s in "${SERVICES[@]}"; do cpu_idle[$s]="$(bench_cpu_seconds "$(pid_of "$s")")"; done
+  states_idle="$(state_records)"
   broker_idle="$(bench_cpu_seconds "$(cat "$STACK_DIR/kafka/kafka.pid")")"
   sleep 10
   line="CPU share while idle (10 s before the failure):"
@@ -104,7 +109,9 @@ for run in $(seq 1 "$RUNS"); do
     line+=" $s $(awk -v a="${cpu_idle[$s]}" -v b="${cpu_before[$s]}" 'BEGIN {printf "%.2f", (b - a) / 10}')"
   done
   broker_before="$(bench_cpu_seconds "$(cat "$STACK_DIR/kafka/kafka.pid")")"
+  states_before="$(state_records)"
   say "$line kafka $(awk -v a="$broker_idle" -v b="$broker_before" 'BEGIN {printf "%.2f", (b - a) / 10}')"
+  say "state records published while idle: $((states_before - states_idle)) in 10 s"
   t0="$(date +%s%3N)"
   curl -fsS -X POST "http://127.0.0.1:${backends[0]}/admin/fail" >/dev/null
   if python3 "$HELPER" wait-served "$LOGS/route53.log" "$t0" "$GROUPS_N" "$TIMEOUT"; then ok=1; else ok=0; fi
@@ -117,6 +124,7 @@ for run in $(seq 1 "$RUNS"); do
   done
   line+=" kafka $(awk -v a="$broker_before" -v b="$(bench_cpu_seconds "$(cat "$STACK_DIR/kafka/kafka.pid")")" 'BEGIN {printf "%.1f", b - a}')"
   say "$line"
+  say "state records published in the window: $(( $(state_records) - states_before ))"
   say "failure at epoch ms $t0; logs in $LOGS"
   stack_stop >/dev/null
 done
