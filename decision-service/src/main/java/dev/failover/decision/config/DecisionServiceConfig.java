@@ -154,9 +154,8 @@ public interface DecisionServiceConfig {
 
         /**
          * How long an owned group's state record goes without being published again while nothing in it changed. A
-         * decision, a command's outcome or an actuation report is published at once, a health or verdict change or a
-         * hold within 10 s (no sooner than 5 s after the group's previous record, StateCadence), whatever this says; the
-         * heartbeat refreshes the per-result counters and time stamps other instances show
+         * change (a decision, a command, an actuation report, a health or verdict change, a hold) is published within
+         * 5 s whatever this says; the heartbeat refreshes the per-result counters and time stamps other instances show
          * in their reads, and bounds how stale those are. Longer means fewer writes to the compacted topic, and so less
          * for a takeover to read (docs/benchmarks.md, "Takeover after 24 h", ADR 0007); must be positive. The alert
          * FailoverDecisionStateNotPublished assumes at most 5 minutes.

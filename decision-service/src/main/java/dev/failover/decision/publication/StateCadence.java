@@ -15,24 +15,15 @@ import dev.failover.decision.domain.state.GroupView;
 import dev.failover.decision.store.StateRecord;
 
 /**
- * When a group's state record is due on failover.decision-state: at once when what a new owner restores (the snapshot)
- * or the outcome of a recent command changed since the last one Kafka acknowledged; when only what an operator reads
- * on another instance changed, {@link #VIEW_SPACING} after the last one at the earliest; otherwise a heartbeat after
- * the last one. Plain Java, time passed in.
+ * When a group's state record is due on failover.decision-state: when what it says changed since the last one Kafka
+ * acknowledged, or a heartbeat after that one. Plain Java, time passed in.
  * <p>
- * What an operator reads elsewhere is the view's material part: health, verdicts, destinations, holds, the guard's
- * suspicion, clock skew. The counters and the times of the last results change with every probe result; they travel
- * with the next record that is due, at the latest with the heartbeat (ADR 0007).
+ * "What it says" is everything a new owner restores (the snapshot) and the outcomes of recent commands, plus what an
+ * operator reads on another instance that is not a per-result counter or time stamp: health, verdicts, destinations,
+ * holds, the guard's suspicion, clock skew. The counters and the times of the last results change with every probe
+ * result; they travel with the next record that is due, at the latest with the heartbeat (ADR 0002).
  */
 public final class StateCadence {
-
-    /**
-     * The least time between two records of a group whose view alone changed. On a saturated machine a thousand groups'
-     * location verdicts and clock estimates flicker as results arrive late; a record for each flicker was hundreds of
-     * signed records a second, and their signing most of the decision-service's CPU, which made the results later
-     * still (issue 54). Decisions, commands and actuation reports are in the snapshot and go out at once.
-     */
-    public static final Duration VIEW_SPACING = Duration.ofSeconds(5);
 
     private final Duration heartbeat;
     private final Map<String, Published> last = new ConcurrentHashMap<>();
@@ -50,12 +41,7 @@ public final class StateCadence {
     /** Whether a record with this content is due now. */
     public boolean due(String group, Content content, Instant now) {
         Published published = last.get(group);
-        if (published == null || !published.content().snapshot().equals(content.snapshot())
-                || !published.content().commands().equals(content.commands())) {
-            return true;
-        }
-        Duration after = java.util.Objects.equals(published.content().view(), content.view()) ? heartbeat : VIEW_SPACING;
-        return !now.isBefore(published.at().plus(after));
+        return published == null || !published.content().equals(content) || !now.isBefore(published.at().plus(heartbeat));
     }
 
     /** Kafka acknowledged a record with this content, taken at {@code at}. */
