@@ -105,7 +105,8 @@ def report(log, t0, groups, decision_log=None):
               f"min {times[0]:.2f}")
     end = t0 + int(1000 * (times[-1] if times else 0))
     before = [s for s in stats if s[0] <= t0]
-    after = [s for s in stats if s[0] >= end]
+    # the first stats line after the last group served; when the run ended before the fixture's next one, its last
+    after = [s for s in stats if s[0] >= end] or [s for s in stats if s[0] > t0][-1:]
     if before and after:
         b, a = before[-1][1], after[0][1]
         delta = {k: int(a[k]) - int(b[k]) for k in a}
