@@ -34,6 +34,8 @@ public final class ControlMessageKeys {
     private final RecentSignatures recent = new RecentSignatures(RECENT_SIGNATURES);
     /** What {@link #checkStored} answers for a record signed here: the full check of one, made once at start. */
     private final StoredStateTrust.Check ownCheck;
+    /** The key id header of a record signed here. */
+    private final byte[] ownKeyId;
     private final TrustedKeys trusted;
     private final StoredStateTrust stored;
     private final StoredStateTrust results;
@@ -58,6 +60,7 @@ public final class ControlMessageKeys {
         this.stored = new StoredStateTrust(trusted, acceptUnsigned);
         this.results = results;
         String probe = "a record signed at start, to learn whether this service's own key is trusted";
+        this.ownKeyId = signer.keyId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         this.ownCheck = stored.check(Topics.DECISION_STATE, probe, probe,
                 TrustedKeys.HeaderValues.of(signer.headers(Topics.DECISION_STATE, probe, probe)));
     }
@@ -105,7 +108,7 @@ public final class ControlMessageKeys {
         List<byte[]> signatures = valuesOf(headers, Topics.SIGNATURE_HEADER);
         List<byte[]> keyIds = valuesOf(headers, Topics.SIGNATURE_KEY_ID_HEADER);
         if (signatures.size() == 1 && keyIds.size() == 1
-                && java.util.Arrays.equals(keyIds.get(0), signer.keyId().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                && java.util.Arrays.equals(keyIds.get(0), ownKeyId)
                 && recent.signedHere(topic, key, value, signatures.get(0))) {
             return ownCheck;
         }
