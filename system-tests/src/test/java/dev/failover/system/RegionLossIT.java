@@ -578,12 +578,14 @@ class RegionLossIT {
                     epochZ[0] = view.path("epoch").asLong();
                     return zombieTarget.equals(view.path("activeTarget").asText()) && epochZ[0] > epochBefore;
                 });
-        // within the decision-service's request timeout (5 s): after it the producer would retry on a new connection
-        await("the zombie's decision in flight to region " + leaderRegion).atMost(Duration.ofSeconds(4))
-                .pollInterval(Duration.ofMillis(50)).until(() -> REGIONS.connections(zombieRegion, zombie.pid(), broker,
-                        RegionKafkaCluster.BROKER_PORT).stream().anyMatch(c -> dropped.contains(c.localPort()) && c.sendQueue() > 0));
+        // frozen at once, within the decision-service's request timeout (5 s): after it the producer would retry on a
+        // new connection. Frozen, it retries nothing, and what it sent stays queued on a dropped connection: checked
+        // after the freeze, so that a busy machine's slow look at the sockets cannot let the timeout pass meanwhile
         zombie.suspend();
         Instant frozenAt = Instant.now();
+        await("the frozen zombie's decision in flight to region " + leaderRegion).atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200)).until(() -> REGIONS.connections(zombieRegion, zombie.pid(), broker,
+                        RegionKafkaCluster.BROKER_PORT).stream().anyMatch(c -> dropped.contains(c.localPort()) && c.sendQueue() > 0));
         try (TopicClient client = new TopicClient(kafka.bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
