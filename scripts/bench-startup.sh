@@ -15,7 +15,8 @@
 # JVM_OPTIONS_FILE=none leaves the options file out (to compare against other options), e.g.
 #   JVM_OPTIONS_FILE=none scripts/bench-startup.sh 3 -Xmx256m -XX:TieredStopAtLevel=1
 # Prints min/median/max per service and runtime. IDLE_SECONDS (30) sets the idle wait; SERVICE_PORT (24480) the HTTP
-# port; RUNTIMES (default "path runtime aot") which of the three to measure, e.g. RUNTIMES=aot for the shipped one.
+# port; RUNTIMES (default "path runtime aot") which of the three to measure, e.g. RUNTIMES=aot for the shipped one;
+# SERVICES (default all three) which services, e.g. SERVICES=decision-service. First it prints a yardstick of the machine.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -85,10 +86,22 @@ measure() {
     "$(printf '%s\n' "${anon_mib[@]}" | stats)" "$(printf '%s\n' "${pss_mib[@]}" | stats)" | tee -a "$STACK_DIR/summary"
 }
 
+# A yardstick of the machine that no change of ours moves: the runtime JDK's own start and exit (`java -version`, from
+# its CDS archive), five times. This machine's speed has varied from day to day by more than 2x (docs/benchmarks.md),
+# so start-up figures of different days compare only with their yardsticks beside them.
+yardstick_ms=()
+for _ in 1 2 3 4 5; do
+  start=$(now_ms)
+  "$runtime" -Xshare:auto -version >/dev/null 2>&1
+  yardstick_ms+=($(($(now_ms) - start)))
+done
+printf 'yardstick: %s -version (ms): %s\n' "$runtime" "$(printf '%s\n' "${yardstick_ms[@]}" | stats)" | tee -a "$STACK_DIR/summary"
+
 EXTRA=("$@")
 RUNTIMES="${RUNTIMES:-path runtime aot}"
+SERVICES="${SERVICES:-probe-service decision-service actuator-service}"
 wants() { [[ " $RUNTIMES " == *" $1 "* ]]; }
-for service in probe-service decision-service actuator-service; do
+for service in $SERVICES; do
   if wants path; then measure "$service" "$path_java" none; fi
   if wants runtime && [[ "$(readlink -f "$runtime")" != "$(readlink -f "$path_java")" ]]; then
     measure "$service" "$runtime" none
