@@ -131,7 +131,7 @@ public final class DecisionEngine {
     /**
      * Counts the result as evidence without deciding: for a new owner reading the results published while ownership
      * moved, which must all be seen before anything is decided on them (GroupOwnership's CATCHING_UP). Steady when
-     * counted, Ignored (with why) when not; a STALE one breaks its location's run ({@link ResultIntake#observe}).
+     * counted, Ignored (with why) when not; counted however old ({@link ResultIntake#observe}).
      */
     public synchronized Outcome observe(ProbeResult result, Explanation.Position position) {
         if (groups.released(result.group())) {

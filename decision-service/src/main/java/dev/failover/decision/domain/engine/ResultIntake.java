@@ -47,6 +47,13 @@ final class ResultIntake {
      * A replay records a whole window of evidence this way before it evaluates once.
      */
     Outcome record(GroupState state, ProbeResult result, Explanation.Position position) {
+        return record(state, result, position, false);
+    }
+
+    /**
+     * @param backlog whether the result is of a new owner's backlog ({@link #observe}): counted however old, not STALE
+     */
+    private Outcome record(GroupState state, ProbeResult result, Explanation.Position position, boolean backlog) {
         if (state == null) {
             return new Outcome.Ignored(Outcome.IgnoreReason.UNKNOWN_GROUP, "no group '" + result.group() + "' in the topology");
         }
@@ -78,7 +85,7 @@ final class ResultIntake {
             return ignored(tracker, result, Outcome.IgnoreReason.FROM_THE_FUTURE, now, "started at " + result.startedAt()
                     + ", more than " + clockSkewTolerance + " after now (" + now + "); " + clockNote(result.location(), now));
         }
-        if (result.startedAt().plus(staleAfter).isBefore(now)) {
+        if (!backlog && result.startedAt().plus(staleAfter).isBefore(now)) {
             return ignored(tracker, result, Outcome.IgnoreReason.STALE, now, "started at " + result.startedAt() + ", older than "
                     + staleAfter + " at " + now + "; " + clockNote(result.location(), now));
         }
@@ -93,19 +100,14 @@ final class ResultIntake {
 
     /**
      * Counts the result as evidence without deciding, for a new owner reading the results published while ownership
-     * moved: as {@link #record}, and a result of that backlog not counted because it is STALE breaks its tracker's run.
+     * moved: as {@link #record}, but counted however old (ADR 0007, "A takeover's backlog"). The backlog is every result
+     * of the partition in the order each location published it, so its results are the consecutive run they were: a
+     * takeover after a long gap starts from what was seen during it, not from nothing. Freshness is still judged where it
+     * matters, by each location's newest result: a location whose newest counted result is older than its staleAfter is
+     * UNKNOWN (LocationTracker#verdictAt), so nothing is decided on old results alone.
      */
     Outcome observe(GroupState state, ProbeResult result, Explanation.Position position) {
-        Outcome recorded = record(state, result, position);
-        if (recorded instanceof Outcome.Ignored ignored && ignored.reason() == Outcome.IgnoreReason.STALE) {
-            // a result of the backlog not counted: those counted before it (perhaps kept through the rebalance,
-            // beginRestore) and after it are not consecutive
-            LocationTracker tracker = state.trackers().trackerOf(result);
-            if (tracker != null) {
-                tracker.breakRun();
-            }
-        }
-        return recorded;
+        return record(state, result, position, true);
     }
 
     /** A result not used is remembered with its reason, so the view can tell a skewed location from a silent one. */

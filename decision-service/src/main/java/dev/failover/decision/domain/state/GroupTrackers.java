@@ -78,12 +78,6 @@ public final class GroupTrackers {
         return byLocation == null ? null : byLocation.get(location);
     }
 
-    /** The tracker a result is counted in: its target's at its location, or its dependency's; null when unknown. */
-    public LocationTracker trackerOf(dev.failover.contract.event.ProbeResult result) {
-        return result.dependency() == null ? tracker(result.target(), result.location())
-                : dependencyTracker(result.target(), result.dependency(), result.location());
-    }
-
     /** A dependency's quorum health, as for targets. */
     TargetHealth dependencyHealth(Target target, Dependency dependency, Instant now) {
         int up = 0;

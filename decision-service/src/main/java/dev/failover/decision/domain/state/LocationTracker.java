@@ -203,15 +203,6 @@ public final class LocationTracker {
         count.set(counts);
     }
 
-    /**
-     * A result of this location was not counted (read too late, STALE): the results counted before it and after it are
-     * not consecutive, so the run starts again. The verdict stands until a full run says otherwise, as between any two
-     * results.
-     */
-    public void breakRun() {
-        count.set(new Explanation.Counts(count.verdict(), 0, 0));
-    }
-
     int consecutiveFailures() {
         return count.consecutiveFailures();
     }

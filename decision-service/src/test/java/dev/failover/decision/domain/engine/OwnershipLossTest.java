@@ -197,12 +197,13 @@ class OwnershipLossTest {
     }
 
     /**
-     * Evidence kept through a rebalance, then a result of the backlog too old to count (STALE, read while catching up):
-     * the failures before it and after it are not consecutive, so the failover is not brought forward by failures on
-     * both sides of a gap. (Review of stop 39: "fail, fail, kept; success x4 dropped as STALE; fail" made three.)
+     * Evidence kept through a rebalance, then results of the backlog older than staleAfter (read while catching up):
+     * they are counted in their place, so a success among them ends the failures' run, and the failover is not brought
+     * forward by failures on both sides of it. (Review of stop 39: "fail, fail, kept; success x4 dropped as STALE; fail"
+     * made three; ADR 0007, "A takeover's backlog".)
      */
     @Test
-    void aResultOfTheBacklogTooOldToCountBreaksTheRunOfKeptEvidence() {
+    void aResultOfTheBacklogOlderThanStaleAfterCountsInItsPlace() {
         ManualClock clock = new ManualClock(T0);
         DecisionEngine engine = engine(API, clock);
         assertThat(run(engine, clock, PRIMARY_FAILS.stream().filter(p -> p.at() <= 40).toList())).isEmpty();
@@ -212,16 +213,52 @@ class OwnershipLossTest {
         engine.restore(stored);
         engine.acquire("api", OwnershipTerm.NONE);
 
-        clock.set(T0.plusSeconds(45));
+        clock.set(T0.plusSeconds(75));
         for (String location : List.of("loc-a", "loc-b", "loc-c")) {
-            // a success of the primary read long after it started: it is not counted
+            // a success of the primary, after the failures kept, read 34 s after it started (staleAfter is 30 s): it
+            // counts in its place and ends their run
             dev.failover.contract.event.ProbeResult late = new dev.failover.contract.event.ProbeResult(1, "api", "primary", "r",
-                    location, T0.minusSeconds(60), 5L, UP, null, null, null, false, null, null, null, null);
-            assertThat(engine.observe(late, null)).as("a backlog result from " + location)
-                    .isInstanceOfSatisfying(Outcome.Ignored.class,
-                            i -> assertThat(i.reason()).isEqualTo(Outcome.IgnoreReason.STALE));
+                    location, T0.plusSeconds(41), 5L, UP, null, null, null, false, null, null, null, null);
+            assertThat(engine.observe(late, null)).as("a backlog result from " + location).isInstanceOf(Outcome.Steady.class);
         }
-        assertThat(run(engine, clock, PRIMARY_FAILS.stream().filter(p -> p.at() > 40).toList())).as("decisions")
-                .startsWith("t=70 api FAILOVER primary->secondary");
+        // failures at 80, 90, 100: three after the success, not two kept and one new
+        assertThat(run(engine, clock, PRIMARY_FAILS.stream().filter(p -> p.at() > 75).toList())).as("decisions")
+                .startsWith("t=100 api FAILOVER primary->secondary");
+    }
+
+    /**
+     * A takeover after a long gap (a region lost with the group's coordinator in it: 15-20 s before another instance
+     * owns the partition): the backlog holds the primary's failures, most of them older than staleAfter by the time they
+     * are read. Counted in order, they are the consecutive run they were, and the new owner fails over as soon as it has
+     * read them, on the newest, fresh ones. Ignoring the old ones made it wait for failuresToDown fresh results more.
+     */
+    @Test
+    void aNewOwnerDecidesOnTheRunItsBacklogHoldsOnceTheNewestResultsAreFresh() {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine lost = engine(API, clock);
+        assertThat(run(lost, clock, PRIMARY_FAILS.stream().filter(p -> p.at() <= 20).toList())).isEmpty();
+        GroupSnapshot stored = lost.snapshot("api").orElseThrow();
+
+        DecisionEngine next = engine(API, clock);
+        next.beginRestore("api", false);
+        next.restore(stored);
+        next.acquire("api", OwnershipTerm.NONE); // owned, and caught up (observe) before anything is decided on it
+        clock.set(T0.plusSeconds(75)); // staleAfter is 30 s: the results of t=30 and t=40 are older than that now
+        List<Outcome> backlog = new java.util.ArrayList<>();
+        // read at t=75: the secondary's successes up to t=70, the primary's results up to its failures of t=30, 40, 50
+        // (the probes of the lost primary time out, so its results come later than the secondary's)
+        for (SafetyRulesTest.Probe p : PRIMARY_FAILS.stream().filter(p -> p.at() <= (p.target().equals("primary") ? 50 : 70))
+                .toList()) {
+            dev.failover.contract.event.ProbeResult result = new dev.failover.contract.event.ProbeResult(1, p.group(),
+                    p.target(), "r", p.location(), T0.plusSeconds(p.at()), 5L, p.outcome(), p.reason(), null, null, false,
+                    null, null, null, null);
+            backlog.add(next.observe(result, null));
+        }
+        List<Outcome> firstEvaluation = next.tick(List.of("api"));
+        assertThat(firstEvaluation).as("the new owner's first evaluation, at t=75: %s", firstEvaluation)
+                .filteredOn(Outcome.Switched.class::isInstance).map(o -> ((Outcome.Switched) o).decision())
+                .extracting(d -> d.kind() + " " + d.fromTarget() + "->" + d.toTarget())
+                .containsExactly("FAILOVER primary->secondary");
+        assertThat(backlog).as("the backlog's results: each counted").allMatch(Outcome.Steady.class::isInstance);
     }
 }
