@@ -1,20 +1,24 @@
 package dev.failover.decision.metrics;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import dev.failover.contract.event.CommandType;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.Topics;
 import dev.failover.contract.signing.Verification;
+import dev.failover.contract.topology.Topology;
 import dev.failover.decision.domain.model.CommandOutcome;
 import dev.failover.decision.domain.model.Outcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 
 /** The decision-service's counters and timers; one method per event. Gauges per group live in {@code view.GroupGauges}. */
 @ApplicationScoped
@@ -91,11 +95,35 @@ public class DecisionMetrics {
     }
 
     public void ignored(Outcome.Ignored ignored, String location) {
-        String checked = switch (ignored.reason()) {
-            case STALE, FROM_THE_FUTURE, OTHER_SOURCE -> location;
-            case UNKNOWN_GROUP, UNKNOWN_TARGET, UNKNOWN_LOCATION, UNKNOWN_DEPENDENCY, NOT_DECIDED_HERE -> UNCHECKED_LOCATION;
-        };
+        String checked = namesLocation(ignored.reason()) ? location : UNCHECKED_LOCATION;
         counter(RESULTS_IGNORED, "reason", ignored.reason().name(), "location", checked).increment();
+    }
+
+    /** Whether results ignored for this reason are counted by their location: it was found in the topology first. */
+    private static boolean namesLocation(Outcome.IgnoreReason reason) {
+        return switch (reason) {
+            case STALE, FROM_THE_FUTURE, OTHER_SOURCE -> true;
+            case UNKNOWN_GROUP, UNKNOWN_TARGET, UNKNOWN_LOCATION, UNKNOWN_DEPENDENCY, NOT_DECIDED_HERE -> false;
+        };
+    }
+
+    /**
+     * The results ignored by each of these locations for each reason that names it, at 0 from the start: the first
+     * OTHER_SOURCE is an increase the alert FailoverProbeLocationTwoInstances sees, not a series that appears at 1, and
+     * the dashboard's queries find the series before anything was ignored (a healthy plane may ignore nothing).
+     */
+    public void locations(Collection<String> locations) {
+        for (String location : locations) {
+            for (Outcome.IgnoreReason reason : Outcome.IgnoreReason.values()) {
+                if (namesLocation(reason)) {
+                    counter(RESULTS_IGNORED, "reason", reason.name(), "location", location);
+                }
+            }
+        }
+    }
+
+    void registerLocations(@Observes StartupEvent event, Topology topology) {
+        locations(topology.locations());
     }
 
     public void used(String group) {
