@@ -4,6 +4,8 @@
 #
 #   mvn -B -q -o -DskipTests package            # the jars it runs (scripts/aot-train.sh first for the AOT cache)
 #   flock /tmp/mvn.lock scripts/bench-region.sh [GROUPS=1000] [RUNS=1]
+#   DNS=rfc2136 flock /tmp/mvn.lock scripts/bench-region.sh [GROUPS=1000] [RUNS=1]     # BIND9 instead of Route 53
+#   DNS=arc flock /tmp/mvn.lock scripts/bench-region.sh [GROUPS=150] [RUNS=1]           # ARC routing controls
 #
 # Per run, from an empty broker: Kafka, two demo backends (every group's primary target is a URL of the first, every
 # secondary one of the second), the Route 53 fixture (failover-testkit's Route53Fixture: GROUPS weighted records in two
@@ -13,13 +15,20 @@
 # compilers of six JVMs starting together on two cores take minutes; a plane in production has been up for days) and
 # once the fixture has applied no change for SETTLE s (the plane idle), the primary backend starts failing every
 # health check at once; the run ends when every group's record serves its secondary (or after TIMEOUT s).
+# With DNS=rfc2136 the actuator switches BIND9 (scripts/bind.sh: every group's A record in one zone, bench.test, updates
+# signed with TSIG) by RFC 2136 instead, with no request budget (ADR 0022); a group is served when BIND logs adding its
+# secondary's address, and the requests counted are the UPDATE messages BIND applied. With DNS=arc it switches ARC
+# routing controls (failover-testkit's ArcFixture: a cluster of five endpoints, 50 groups a control panel, ARC's quota
+# of ARC_RPS mutating calls a second per endpoint with ThrottlingException beyond it); a group is served when its
+# secondary's control is the only one On. ARC's quotas allow 300 routing controls a cluster (150 groups of two targets)
+# and two clusters an account, so a region's worth of groups does not fit ARC: the run refuses more than 150.
 # Prints failure -> decision published and failure -> served (p50/p95/max over the groups), the Route 53 requests and
 # throttles of that window, the CPU each service used in it, and the CPU each used while idle before it. The goal (issue 54): every group served <= failuresToDown x interval + 10 s
 # (16 s at 2 s), p50 <= detection + 3 s (9 s).
 #
-# Environment: INTERVAL (2), ROUTE53_RPS (5), WARMUP (120), SETTLE (15), TIMEOUT (180), STACK_DIR (<repo>/.stack-region),
+# Environment: DNS (route53, rfc2136 or arc), ARC_RPS (3), INTERVAL (2), ROUTE53_RPS (5), WARMUP (120), SETTLE (15), TIMEOUT (180), STACK_DIR (<repo>/.stack-region),
 # ports KAFKA_PORT/KAFKA_CONTROLLER_PORT (25092/25093), BACKEND_PORTS ("25081 25082"), PROBE_PORTS ("25181 25182
-# 25183"), DECISION_PORT (25280), ACTUATOR_PORT (25380), ROUTE53_PORT (25053); ACTUATOR_ENV, DECISION_ENV: more of
+# 25183"), DECISION_PORT (25280), ACTUATOR_PORT (25380), ROUTE53_PORT (25053), BIND_PORT (25353); ACTUATOR_ENV, DECISION_ENV: more of
 # their settings (e.g. DECISION_ENV="JAVA_TOOL_OPTIONS=-XX:StartFlightRecording=settings=profile,filename=/tmp/d.jfr"
 # and scripts/jfr-top.py --since <the failure's epoch ms> for a profile of the window).
 set -euo pipefail
@@ -32,12 +41,19 @@ ROUTE53_RPS="${ROUTE53_RPS:-5}"
 WARMUP="${WARMUP:-120}"
 SETTLE="${SETTLE:-15}"
 TIMEOUT="${TIMEOUT:-180}"
+DNS="${DNS:-route53}"
+ARC_RPS="${ARC_RPS:-3}"
+[[ "$DNS" =~ ^(route53|rfc2136|arc)$ ]] || { echo "DNS must be route53, rfc2136 or arc, not '$DNS'" >&2; exit 2; }
+if [[ "$DNS" == arc ]] && ((GROUPS_N > 150)); then
+  echo "DNS=arc: at most 150 groups (ARC's quota: 300 routing controls a cluster, two a group)" >&2; exit 2
+fi
+export BIND_PORT="${BIND_PORT:-25353}"
 export STACK_DIR="${STACK_DIR:-$ROOT/.stack-region}"
 export KAFKA_PORT="${KAFKA_PORT:-25092}" KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-25093}"
 BACKEND_PORTS="${BACKEND_PORTS:-25081 25082}" PROBE_PORTS="${PROBE_PORTS:-25181 25182 25183}"
 DECISION_PORT="${DECISION_PORT:-25280}" ACTUATOR_PORT="${ACTUATOR_PORT:-25380}" ROUTE53_PORT="${ROUTE53_PORT:-25053}"
 TOPOLOGY="$STACK_DIR/failover.yaml"
-RECORDS="$STACK_DIR/route53-records.txt"
+RECORDS="$STACK_DIR/$DNS-records.txt"
 HELPER="$ROOT/scripts/lib/bench_region.py"
 # shellcheck source=lib/stack.sh
 source "$ROOT/scripts/lib/stack.sh"
@@ -48,7 +64,12 @@ stack_needs
 mkdir -p "$STACK_DIR"
 read -r -a backends <<<"$BACKEND_PORTS"
 read -r -a probes <<<"$PROBE_PORTS"
-python3 "$HELPER" files "$GROUPS_N" "${backends[0]}" "${backends[1]}" "$INTERVAL" "$TOPOLOGY" "$RECORDS"
+python3 "$HELPER" files "$GROUPS_N" "${backends[0]}" "${backends[1]}" "$INTERVAL" "$TOPOLOGY" "$RECORDS" "$DNS"
+case "$DNS" in
+  route53) SERVER_LOG="$LOGS/route53.log" ;;
+  arc) SERVER_LOG="$LOGS/arc.log" ;;
+  *) SERVER_LOG="$STACK_DIR/bind/named.log" ;;
+esac
 
 region_start() {
   mkdir -p "$PIDS" "$LOGS"
@@ -57,7 +78,34 @@ region_start() {
   "$ROOT/scripts/kafka.sh" start
   start_bg backend-primary java -cp "$(testkit_jar)" dev.failover.testkit.demo.DemoBackend primary "${backends[0]}"
   start_bg backend-secondary java -cp "$(testkit_jar)" dev.failover.testkit.demo.DemoBackend secondary "${backends[1]}"
-  start_bg route53 java -cp "$(testkit_jar)" dev.failover.testkit.aws.Route53Fixture "$ROUTE53_PORT" "$ROUTE53_RPS" "$RECORDS"
+  local dns_env
+  if [[ "$DNS" == route53 ]]; then
+    start_bg route53 java -cp "$(testkit_jar)" dev.failover.testkit.aws.Route53Fixture "$ROUTE53_PORT" "$ROUTE53_RPS" "$RECORDS"
+    dns_env=(FAILOVER_DNS_PROVIDER=route53 FAILOVER_DNS_ROUTE53_ENDPOINT_OVERRIDE="http://127.0.0.1:$ROUTE53_PORT"
+      FAILOVER_DNS_ROUTE53_BUDGET_ACCOUNT_REQUESTS_PER_SECOND="$ROUTE53_RPS" FAILOVER_DNS_ROUTE53_BUDGET_INSTANCES=1
+      AWS_ACCESS_KEY_ID=AKIDBENCHREGION AWS_SECRET_ACCESS_KEY=not-a-secret)
+  elif [[ "$DNS" == arc ]]; then
+    # the fixture answers JSON with Jackson, which the testkit jar does not carry: the actuator's copy
+    local jackson; jackson="$(printf '%s:' "$ROOT"/actuator-service/target/quarkus-app/lib/main/com.fasterxml.jackson.core.*.jar)"
+    start_bg arc java -cp "$(testkit_jar):$jackson" dev.failover.testkit.aws.ArcFixture "$ARC_RPS" "$RECORDS"
+    local tries=0
+    until grep -q '^control-config ' "$SERVER_LOG" 2>/dev/null; do
+      ((++tries < 100)) || { say "the ARC fixture did not start (log: $SERVER_LOG)" >&2; exit 1; }
+      sleep 0.2
+    done
+    local regions=(ap-northeast-1 ap-southeast-2 eu-west-1 us-east-1 us-west-2) url i=0
+    mapfile -t dns_env <"$RECORDS.env"
+    for url in $(awk '/^endpoint / {print $2}' "$SERVER_LOG"); do
+      dns_env+=("failover.dns.arc.endpoints.${regions[$i]}=$url"); i=$((i + 1))
+    done
+    dns_env+=(FAILOVER_DNS_ARC_CONTROL_CONFIG_ENDPOINT_OVERRIDE="$(awk '/^control-config / {print $2}' "$SERVER_LOG")"
+      FAILOVER_DNS_PROVIDER=dry-run AWS_ACCESS_KEY_ID=AKIDBENCHREGION AWS_SECRET_ACCESS_KEY=not-a-secret)
+  else
+    BIND_ZONE=bench.test BIND_RECORD="$(<"$RECORDS")" "$ROOT/scripts/bind.sh" start
+    cp "$STACK_DIR/bind/named.pid.run" "$PIDS/bind.pid"
+    dns_env=(FAILOVER_DNS_PROVIDER=rfc2136 FAILOVER_DNS_RFC2136_SERVER=127.0.0.1 FAILOVER_DNS_RFC2136_PORT="$BIND_PORT"
+      FAILOVER_DNS_RFC2136_TSIG_KEY_NAME=failover-key FAILOVER_DNS_RFC2136_TSIG_SECRET="$("$ROOT/scripts/bind.sh" secret)")
+  fi
   export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" FAILOVER_TOPOLOGY_FILE="$TOPOLOGY"
   local location i=0
   for location in loc-a loc-b loc-c; do
@@ -69,12 +117,9 @@ region_start() {
   FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" QUARKUS_HTTP_PORT=$DECISION_PORT \
     start_bg decision env ${DECISION_ENV:-} $(service_java decision-service)
   # shellcheck disable=SC2046
-  FAILOVER_DNS_PROVIDER=route53 FAILOVER_DNS_ROUTE53_ENDPOINT_OVERRIDE="http://127.0.0.1:$ROUTE53_PORT" \
-    FAILOVER_DNS_ROUTE53_BUDGET_ACCOUNT_REQUESTS_PER_SECOND="$ROUTE53_RPS" FAILOVER_DNS_ROUTE53_BUDGET_INSTANCES=1 \
-    AWS_ACCESS_KEY_ID=AKIDBENCHREGION AWS_SECRET_ACCESS_KEY=not-a-secret \
-    FAILOVER_INSTANCE_ID=actuator-bench QUARKUS_HTTP_PORT=$ACTUATOR_PORT \
+  FAILOVER_INSTANCE_ID=actuator-bench QUARKUS_HTTP_PORT=$ACTUATOR_PORT \
     FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" \
-    start_bg actuator env ${ACTUATOR_ENV:-} $(service_java actuator-service)
+    start_bg actuator env "${dns_env[@]}" ${ACTUATOR_ENV:-} $(service_java actuator-service)
   say "waiting for the services to be ready (logs in $LOGS)"
   wait_ready probe-loc-a "${probes[0]}"; wait_ready probe-loc-b "${probes[1]}"; wait_ready probe-loc-c "${probes[2]}"
   wait_ready decision "$DECISION_PORT"; wait_ready actuator "$ACTUATOR_PORT"
@@ -85,16 +130,17 @@ pid_of() { cat "$PIDS/$1.pid"; }
 state_records() {
   curl -fsS "http://127.0.0.1:$DECISION_PORT/q/metrics" | awk '/^failover_decision_state_published_total/ {s += $2} END {printf "%d", s}'
 }
-SERVICES=(probe-loc-a probe-loc-b probe-loc-c decision actuator route53)
+case "$DNS" in route53 | arc) dns_server="$DNS" ;; *) dns_server=bind ;; esac
+SERVICES=(probe-loc-a probe-loc-b probe-loc-c decision actuator "$dns_server")
 
 trap 'say ""; say "stopping the stack"; stack_stop' EXIT
 for run in $(seq 1 "$RUNS"); do
-  say "=== run $run/$RUNS: $GROUPS_N groups, probes every $INTERVAL s, Route 53 at $ROUTE53_RPS requests/s ==="
+  say "=== run $run/$RUNS: $GROUPS_N groups, probes every $INTERVAL s, $(case "$DNS" in route53) echo "Route 53 at $ROUTE53_RPS requests/s" ;; arc) echo "ARC at $ARC_RPS updates/s an endpoint" ;; *) echo "BIND9 by RFC 2136" ;; esac) ==="
   region_start
   say "warming up for $WARMUP s, then waiting until the fixture has applied no change for $SETTLE s"
   deadline=$((SECONDS + WARMUP + 600))
   sleep "$WARMUP"
-  until python3 "$HELPER" settled "$LOGS/route53.log" "$SETTLE"; do
+  until python3 "$HELPER" settled "$SERVER_LOG" "$SETTLE"; do
     ((SECONDS < deadline)) || { say "the plane did not settle within 600 s (logs in $LOGS)" >&2; exit 1; }
     sleep 1
   done
@@ -114,9 +160,9 @@ for run in $(seq 1 "$RUNS"); do
   say "state records published while idle: $((states_before - states_idle)) in 10 s"
   t0="$(date +%s%3N)"
   curl -fsS -X POST "http://127.0.0.1:${backends[0]}/admin/fail" >/dev/null
-  if python3 "$HELPER" wait-served "$LOGS/route53.log" "$t0" "$GROUPS_N" "$TIMEOUT"; then ok=1; else ok=0; fi
+  if python3 "$HELPER" wait-served "$SERVER_LOG" "$t0" "$GROUPS_N" "$TIMEOUT"; then ok=1; else ok=0; fi
   window=$(( $(date +%s%3N) - t0 ))
-  python3 "$HELPER" report "$LOGS/route53.log" "$t0" "$GROUPS_N" "$LOGS/decision.log"
+  python3 "$HELPER" report "$SERVER_LOG" "$t0" "$GROUPS_N" "$LOGS/decision.log"
   ((ok)) || say "NOT every group served within $TIMEOUT s (logs in $LOGS)"
   line="CPU seconds in the $((window / 1000)) s window:"
   for s in "${SERVICES[@]}"; do

@@ -1,11 +1,18 @@
 """Helpers of scripts/bench-region.sh (standard library only).
 
-  bench_region.py files GROUPS PRIMARY_PORT SECONDARY_PORT INTERVAL TOPOLOGY RECORDS
-      writes the topology (GROUPS groups of two targets, half in each of two hosted zones, three locations, probes every
-      INTERVAL s, the primary of every group on PRIMARY_PORT, the secondary on SECONDARY_PORT) and the Route 53
-      fixture's records file (each group's weighted A sets: primary 100, secondary 0)
+  bench_region.py files GROUPS PRIMARY_PORT SECONDARY_PORT INTERVAL TOPOLOGY RECORDS [DNS]
+      writes the topology (GROUPS groups of two targets, three locations, probes every INTERVAL s, the primary of every
+      group on PRIMARY_PORT, the secondary on SECONDARY_PORT) and the records the DNS server starts with. DNS route53
+      (the default): half the groups in each of two hosted zones, RECORDS the Route 53 fixture's file (each group's
+      weighted A sets: primary 100, secondary 0); DNS rfc2136: every group in BIND's zone bench.test, RECORDS its zone
+      lines (each group's A record on the primary); DNS arc: the groups' records as for route53, switched by ARC
+      routing controls, RECORDS the ARC fixture's controls (two a group, 50 groups a control panel: ARC's quota of 100
+      controls a panel) and RECORDS.env the actuator's settings naming them
   bench_region.py settled FIXTURE_LOG SECONDS
-      exits 0 when the fixture applied no change for SECONDS (its stats lines), 1 otherwise
+      exits 0 when the fixture applied no change for SECONDS (its stats lines; for BIND's log, its updates), 1 otherwise
+
+FIXTURE_LOG is the Route 53 fixture's output or BIND's log (named -g): a group is served when BIND logs adding its A
+record's secondary value, and each UPDATE message BIND applied counts as one request.
   bench_region.py wait-served FIXTURE_LOG T0_MS GROUPS TIMEOUT_S
       waits until every group's record served the secondary after T0_MS (epoch ms), or TIMEOUT_S; exits 0 or 1
   bench_region.py report FIXTURE_LOG T0_MS GROUPS [DECISION_LOG]
@@ -14,21 +21,25 @@
 """
 import datetime
 import math
+import re
 import sys
 import time
 
 ZONES = (("ZBENCHA", "zone-a.bench.test."), ("ZBENCHB", "zone-b.bench.test."))
+BIND_ZONE = "bench.test."
+VALUES = {"192.0.2.1": "primary", "192.0.2.2": "secondary"}
 
 
-def files(groups, primary, secondary, interval, topology, records):
+def files(groups, primary, secondary, interval, topology, records, dns="route53"):
     timeout_ms = min(1500, interval * 1000 - 500)
     lines = ["version: 1", "locations: [loc-a, loc-b, loc-c]", "groups:"]
     recs = []
     for g in range(groups):
-        zone_id, zone = ZONES[g % 2]
+        zone_id, zone = ZONES[g % 2] if dns != "rfc2136" else (None, BIND_ZONE)
         name = f"g{g}.{zone}"
+        hosted = f", hostedZoneId: {zone_id}" if zone_id else ""
         lines += [f"  - id: g{g}",
-                  f"    dns: {{zone: {zone}, name: {name}, type: A, ttl: 30, hostedZoneId: {zone_id}}}",
+                  f"    dns: {{zone: {zone}, name: {name}, type: A, ttl: 30{hosted}}}",
                   "    targets:"]
         for target, region, port, value in (("primary", "us-east-1", primary, "192.0.2.1"),
                                              ("secondary", "us-west-2", secondary, "192.0.2.2")):
@@ -37,21 +48,50 @@ def files(groups, primary, secondary, interval, topology, records):
                          f"connectTimeoutMillis: 500, timeoutMillis: {timeout_ms}}}, dns: {{values: [{value}]}}}}")
         lines += ["    thresholds: {failuresToDown: 3, successesToUp: 3, minDwellSeconds: 5}",
                   "    failback: {mode: manual}", "    whenAllDown: hold", "    mode: live"]
-        recs.append(f"{zone_id} {name} 30 primary 192.0.2.1 100 secondary 192.0.2.2 0")
+        if dns == "arc":
+            panel = f"arn:aws:route53-recovery-control::111122223333:controlpanel/bench{g // 50:02d}"
+            recs.append(f"{name} {panel} {panel}/routingcontrol/g{g}primary {panel}/routingcontrol/g{g}secondary")
+        else:
+            recs.append(f"{zone_id} {name} 30 primary 192.0.2.1 100 secondary 192.0.2.2 0" if zone_id
+                        else f"g{g} 30 IN A 192.0.2.1")
     lines += ["safety:", f"  maxSwitchesPerDay: {max(10, 4 * groups)}"]
     open(topology, "w").write("\n".join(lines) + "\n")
     open(records, "w").write("\n".join(recs) + "\n")
+    if dns == "arc":
+        open(records + ".env", "w").write("".join(
+            f"failover.dns.arc.groups.g{g}.routing-controls.{target}={rec.split()[2 if target == 'primary' else 3]}\n"
+            for g, rec in enumerate(recs) for target in ("primary", "secondary")))
+
+
+BIND_LINE = re.compile(r"^(\d\d-\w{3}-\d{4} \d\d:\d\d:\d\d\.\d{3}) client @(\S+) .*updating zone '[^']*': (.*)$")
+BIND_ADD = re.compile(r"^adding an RR at '([^']+)' A (\S+)$")
 
 
 def read(log):
-    served, stats = {}, []
-    for line in open(log):
+    """Each record's moves ({name: [(epoch ms, target)]}) and the request counts ([(epoch ms, {kind: total})])."""
+    served, stats, updates, handle = {}, [], 0, None
+    for line in open(log, errors="replace"):
+        bind = BIND_LINE.match(line)
+        if bind:
+            at = int(time.mktime(time.strptime(bind.group(1)[:20], "%d-%b-%Y %H:%M:%S")) * 1000) + int(bind.group(1)[21:])
+            if bind.group(2) != handle:  # the lines of one UPDATE message come together, from one client handle
+                handle, updates = bind.group(2), updates + 1
+                stats.append((at, {"updates": str(updates)}))
+            added = BIND_ADD.match(bind.group(3))
+            if added and added.group(2) in VALUES:
+                served.setdefault(added.group(1) + ".", []).append((at, VALUES[added.group(2)]))
+            continue
+        handle = None
         f = line.split()
-        if len(f) == 4 and f[0] == "served":
+        if len(f) == 4 and f[0] == "served":  # the Route 53 and the ARC fixtures
             served.setdefault(f[2], []).append((int(f[1]), f[3]))
         elif f and f[0] == "stats":
             stats.append((int(f[1]), dict(kv.split("=") for kv in f[2:])))
     return served, stats
+
+
+def is_bind(log):
+    return any(re.match(r"^\d\d-\w{3}-\d{4} .* running$", line) for line in open(log, errors="replace"))
 
 
 def first_served(served, t0):
@@ -62,11 +102,14 @@ def first_served(served, t0):
 
 def settled(log, seconds):
     _, stats = read(log)
+    if is_bind(log):  # no stats lines, only the updates BIND applied (none before the first switch)
+        return 0 if not stats or stats[-1][0] <= time.time() * 1000 - seconds * 1000 else 1
     if not stats:
         return 1
     last = stats[-1]
     window = [s for s in stats if s[0] >= last[0] - seconds * 1000]
-    return 0 if window[0][0] <= last[0] - (seconds - 1) * 1000 and window[0][1]["changes"] == last[1]["changes"] else 1
+    changes = "changes" if "changes" in last[1] else "updates"  # Route 53's change batches, ARC's updates
+    return 0 if window[0][0] <= last[0] - (seconds - 1) * 1000 and window[0][1][changes] == last[1][changes] else 1
 
 
 def wait_served(log, t0, groups, timeout):
@@ -104,20 +147,24 @@ def report(log, t0, groups, decision_log=None):
         print(f"failure -> served (s): p50 {pct(times, 50):.2f}  p95 {pct(times, 95):.2f}  max {times[-1]:.2f}  "
               f"min {times[0]:.2f}")
     end = t0 + int(1000 * (times[-1] if times else 0))
+    if is_bind(log):
+        print(f"UPDATE messages BIND applied from the failure to the last group served: "
+              f"{len([s for s in stats if t0 <= s[0] <= end])}")
+        return
     before = [s for s in stats if s[0] <= t0]
     # the first stats line after the last group served; when the run ended before the fixture's next one, its last
     after = [s for s in stats if s[0] >= end] or [s for s in stats if s[0] > t0][-1:]
     if before and after:
         b, a = before[-1][1], after[0][1]
         delta = {k: int(a[k]) - int(b[k]) for k in a}
-        print("Route 53 requests from the failure to the last group served: " + ", ".join(f"{k} {v}" for k, v in delta.items())
+        print(f"{'Route 53' if 'changes' in a else 'ARC'} requests from the failure to the last group served: " + ", ".join(f"{k} {v}" for k, v in delta.items())
               + f" (over {(after[0][0] - before[-1][0]) / 1000:.1f} s of stats)")
 
 
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "files":
-        files(int(args[0]), args[1], args[2], int(args[3]), args[4], args[5])
+        files(int(args[0]), args[1], args[2], int(args[3]), args[4], args[5], *args[6:7])
     elif cmd == "settled":
         sys.exit(settled(args[0], int(args[1])))
     elif cmd == "wait-served":

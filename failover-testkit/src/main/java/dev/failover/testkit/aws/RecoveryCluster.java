@@ -5,17 +5,22 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,6 +48,10 @@ import com.sun.net.httpserver.HttpServer;
  * (at least {@code threshold} of its gating controls On) to change any of its target controls. A rule named in {@code
  * SafetyRulesToOverride} is skipped. A refusal is a ValidationException whose message names the rule (its name and
  * ARN), as the Developer Guide says the real message does, and changes nothing.
+ * <p>
+ * ARC's quota of mutating calls a second per cluster endpoint (three) is kept when asked ({@link
+ * #mutatingCallsPerSecond}): an update beyond it is answered 429 ThrottlingException. Several control panels may share
+ * the cluster ({@link #start(int, Map, String)}); a listener sees every update applied ({@link #watch}).
  * <p>
  * Each endpoint can be made to fail on demand: answer 500 InternalServerException, answer 429 ThrottlingException,
  * refuse connections (its server is stopped, its port kept for {@link #heal}), or hang (the request is held until healed
@@ -145,7 +154,7 @@ public final class RecoveryCluster implements AutoCloseable {
     }
 
     private final String panelArn;
-    private final String panelName;
+    private final Set<String> panels = new LinkedHashSet<>();
     private final Map<String, Control> controls = new LinkedHashMap<>();
     private final List<SafetyRule> rules = new ArrayList<>();
     private final List<Endpoint> endpoints = new ArrayList<>();
@@ -153,6 +162,9 @@ public final class RecoveryCluster implements AutoCloseable {
     private final List<Call> controlConfigCalls = new CopyOnWriteArrayList<>();
     private HttpServer controlConfig;
     private volatile boolean controlConfigUp = true;
+    private volatile int mutatingCallsPerSecond = Integer.MAX_VALUE;
+    private final AtomicLong throttled = new AtomicLong();
+    private final List<BiConsumer<Instant, Map<String, State>>> watchers = new CopyOnWriteArrayList<>();
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "recovery-cluster");
         t.setDaemon(true);
@@ -162,10 +174,9 @@ public final class RecoveryCluster implements AutoCloseable {
     /** The address every endpoint listens on: 127.0.0.1, or one of this host's (or namespace's) own. */
     private final String address;
 
-    private RecoveryCluster(String panelArn, String panelName, String address) {
+    private RecoveryCluster(String panelArn, String address) {
         this.address = address;
         this.panelArn = panelArn;
-        this.panelName = panelName;
     }
 
     /**
@@ -178,10 +189,21 @@ public final class RecoveryCluster implements AutoCloseable {
 
     /** As {@link #start(int, String, Map)}, every endpoint listening on {@code address}, one of this host's own. */
     public static RecoveryCluster start(int endpointCount, String controlPanelArn, Map<String, State> initial, String address) {
-        RecoveryCluster cluster = new RecoveryCluster(controlPanelArn, controlPanelArn.substring(controlPanelArn.lastIndexOf('/') + 1),
-                address);
-        initial.forEach((arn, state) -> cluster.controls.put(arn, new Control(controlPanelArn, cluster.panelName,
-                arn.substring(arn.lastIndexOf('/') + 1), state)));
+        return start(endpointCount, Map.of(controlPanelArn, initial), address);
+    }
+
+    /**
+     * As {@link #start(int, String, Map, String)} with several control panels (panel ARN to its controls' initial
+     * states); {@link #controlPanelArn()} is the first.
+     */
+    public static RecoveryCluster start(int endpointCount, Map<String, Map<String, State>> panels, String address) {
+        RecoveryCluster cluster = new RecoveryCluster(panels.keySet().iterator().next(), address);
+        panels.forEach((panel, initial) -> {
+            cluster.panels.add(panel);
+            String panelName = panel.substring(panel.lastIndexOf('/') + 1);
+            initial.forEach((arn, state) -> cluster.controls.put(arn, new Control(panel, panelName,
+                    arn.substring(arn.lastIndexOf('/') + 1), state)));
+        });
         for (int i = 0; i < endpointCount; i++) {
             cluster.endpoints.add(cluster.new Endpoint(i));
         }
@@ -191,6 +213,26 @@ public final class RecoveryCluster implements AutoCloseable {
     /** The five regional endpoints' URLs, as the cluster lists them (give each to its own SDK client). */
     public List<URI> endpoints() {
         return endpoints.stream().map(Endpoint::uri).toList();
+    }
+
+    /**
+     * Keeps ARC's quota of mutating calls (UpdateRoutingControlState, UpdateRoutingControlStates) to one endpoint in
+     * any one second: beyond it the endpoint answers 429 ThrottlingException and counts it ({@link #throttled()}).
+     */
+    public RecoveryCluster mutatingCallsPerSecond(int calls) {
+        this.mutatingCallsPerSecond = calls;
+        return this;
+    }
+
+    /** How many mutating calls were answered ThrottlingException for the quota so far. */
+    public long throttled() {
+        return throttled.get();
+    }
+
+    /** Calls {@code watcher}, under the cluster's lock, with the time and the controls' new states of every update applied. */
+    public RecoveryCluster watch(BiConsumer<Instant, Map<String, State>> watcher) {
+        watchers.add(watcher);
+        return this;
     }
 
     /** Adds a safety rule, evaluated on every update from now on. */
@@ -310,9 +352,11 @@ public final class RecoveryCluster implements AutoCloseable {
     }
 
     private synchronized Answer safetyRules(String panel, Map<String, String> query) {
-        if (!panel.equals(panelArn)) {
+        if (!panels.contains(panel)) {
             return error(404, "ResourceNotFoundException", "control panel " + panel + " not found");
         }
+        List<SafetyRule> rules = this.rules.stream().filter(r -> r.controls().stream().map(controls::get)
+                .anyMatch(c -> c == null || c.panelArn().equals(panel))).toList();
         int max = Integer.parseInt(query.getOrDefault("MaxResults", "100"));
         int from = query.containsKey("NextToken") ? Integer.parseInt(query.get("NextToken")) : 0;
         ObjectNode answer = JSON.createObjectNode();
@@ -352,6 +396,7 @@ public final class RecoveryCluster implements AutoCloseable {
         private HttpServer server;
         private volatile Health health = Health.UP;
         private volatile CountDownLatch released = new CountDownLatch(1);
+        private final ArrayDeque<Long> mutatingCalls = new ArrayDeque<>();
 
         Endpoint(int index) {
             this.index = index;
@@ -390,6 +435,19 @@ public final class RecoveryCluster implements AutoCloseable {
             } else if (next != Health.REFUSING && server == null) {
                 server = listen(port);
             }
+        }
+
+        /** Whether one more mutating call fits this second's quota; counts it if so. */
+        private synchronized boolean withinQuota() {
+            long now = System.nanoTime();
+            while (!mutatingCalls.isEmpty() && now - mutatingCalls.peekFirst() >= 1_000_000_000L) {
+                mutatingCalls.removeFirst();
+            }
+            if (mutatingCalls.size() >= mutatingCallsPerSecond) {
+                return false;
+            }
+            mutatingCalls.addLast(now);
+            return true;
         }
 
         synchronized void close() {
@@ -434,6 +492,10 @@ public final class RecoveryCluster implements AutoCloseable {
                     answer = error(400, "ValidationException", "unknownOperation: expected POST / with Content-Type "
                             + JSON_1_0 + " and X-Amz-Target " + TARGET_PREFIX + "<operation>, got " + exchange.getRequestMethod()
                             + " " + exchange.getRequestHeaders().getFirst("Content-Type") + " " + target);
+                } else if (operation.startsWith("UpdateRoutingControlState") && !withinQuota()) {
+                    throttled.incrementAndGet();
+                    answer = error(429, "ThrottlingException", "Rate exceeded: more than " + mutatingCallsPerSecond
+                            + " mutating calls a second to endpoint " + index);
                 } else {
                     answer = operate(operation, body);
                 }
@@ -543,6 +605,10 @@ public final class RecoveryCluster implements AutoCloseable {
             }
         }
         after.forEach((arn, state) -> controls.computeIfPresent(arn, (a, c) -> c.with(state)));
+        if (!watchers.isEmpty()) {
+            Instant at = Instant.now();
+            watchers.forEach(w -> w.accept(at, Map.copyOf(after)));
+        }
         return new Answer(200, JSON.createObjectNode());
     }
 
@@ -584,7 +650,7 @@ public final class RecoveryCluster implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** The cluster's control panel ARN. */
+    /** The cluster's control panel ARN (the first, when it has several). */
     public String controlPanelArn() {
         return panelArn;
     }

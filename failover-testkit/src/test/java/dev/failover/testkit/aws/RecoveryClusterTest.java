@@ -148,6 +148,39 @@ class RecoveryClusterTest {
     }
 
     @Test
+    void keepsArcsQuotaOfMutatingCallsPerEndpointAndShowsEveryUpdateApplied() {
+        String other = "arn:aws:route53-recovery-control::111122223333:controlpanel/def";
+        String north = other + "/routingcontrol/north";
+        Map<String, Map<String, State>> panels = new LinkedHashMap<>();
+        panels.put(PANEL, Map.of(EAST, State.On, WEST, State.Off));
+        panels.put(other, Map.of(north, State.Off));
+        cluster = RecoveryCluster.start(5, panels, "127.0.0.1").mutatingCallsPerSecond(3);
+        List<Map<String, State>> applied = new ArrayList<>();
+        cluster.watch((at, states) -> applied.add(states));
+
+        // three updates to endpoint 0 in a second are taken; the fourth is throttled; another endpoint has its own quota
+        for (State s : List.of(State.On, State.Off, State.On)) {
+            client(0).updateRoutingControlState(r -> r.routingControlArn(north).routingControlState(s.name()));
+        }
+        assertThatThrownBy(() -> client(0).updateRoutingControlState(r -> r.routingControlArn(north)
+                .routingControlState(RoutingControlState.OFF)))
+                .isInstanceOf(software.amazon.awssdk.services.route53recoverycluster.model.ThrottlingException.class);
+        client(1).updateRoutingControlState(r -> r.routingControlArn(north).routingControlState(RoutingControlState.OFF));
+        // reads are not mutating calls: no quota
+        for (int i = 0; i < 5; i++) {
+            client(0).getRoutingControlState(r -> r.routingControlArn(EAST));
+        }
+
+        assertThat(cluster.throttled()).isEqualTo(1);
+        assertThat(applied).extracting(states -> states.get(north))
+                .containsExactly(State.On, State.Off, State.On, State.Off);
+        assertThat(applied.get(0)).containsEntry(EAST, State.On).containsEntry(WEST, State.Off);
+        List<RoutingControl> second = new ArrayList<>();
+        client(2).listRoutingControlsPaginator(r -> r.controlPanelArn(other)).routingControls().forEach(second::add);
+        assertThat(second).extracting(RoutingControl::routingControlArn).containsExactly(north);
+    }
+
+    @Test
     void endpointsFailRefuseOrHangOnDemandAndComeBack() {
         start();
         cluster.endpoint(0, Health.FAILING);
