@@ -314,7 +314,7 @@ public class InputListener {
         Outcome outcome = engine.onProbeResult(result, position);
         if (outcome instanceof Outcome.Ignored ignored) {
             metrics.ignored(ignored, result.location());
-            if (IgnoreWarnings.warnsOf(ignored.reason())) {
+            if (ignored.reason().causedByLocation()) {
                 ignoreWarnings.onIgnored(result.location(), ignored.reason(), result.group() + "/" + result.target() + " "
                         + ignored.reason() + ": " + ignored.detail()).ifPresent(w -> LOG.warn(w.message()));
             }

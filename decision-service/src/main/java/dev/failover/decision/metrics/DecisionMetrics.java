@@ -95,16 +95,8 @@ public class DecisionMetrics {
     }
 
     public void ignored(Outcome.Ignored ignored, String location) {
-        String checked = namesLocation(ignored.reason()) ? location : UNCHECKED_LOCATION;
+        String checked = ignored.reason().causedByLocation() ? location : UNCHECKED_LOCATION;
         counter(RESULTS_IGNORED, "reason", ignored.reason().name(), "location", checked).increment();
-    }
-
-    /** Whether results ignored for this reason are counted by their location: it was found in the topology first. */
-    private static boolean namesLocation(Outcome.IgnoreReason reason) {
-        return switch (reason) {
-            case STALE, FROM_THE_FUTURE, OTHER_SOURCE -> true;
-            case UNKNOWN_GROUP, UNKNOWN_TARGET, UNKNOWN_LOCATION, UNKNOWN_DEPENDENCY, NOT_DECIDED_HERE -> false;
-        };
     }
 
     /**
@@ -115,7 +107,7 @@ public class DecisionMetrics {
     public void locations(Collection<String> locations) {
         for (String location : locations) {
             for (Outcome.IgnoreReason reason : Outcome.IgnoreReason.values()) {
-                if (namesLocation(reason)) {
+                if (reason.causedByLocation()) {
                     counter(RESULTS_IGNORED, "reason", reason.name(), "location", location);
                 }
             }

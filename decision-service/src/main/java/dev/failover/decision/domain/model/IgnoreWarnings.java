@@ -39,17 +39,6 @@ public final class IgnoreWarnings {
         final Map<Outcome.IgnoreReason, Integer> counts = new EnumMap<>(Outcome.IgnoreReason.class);
     }
 
-    /**
-     * Whether results ignored for this reason are warned of: a location whose clock is off (STALE, FROM_THE_FUTURE) or
-     * that has two probe instances (OTHER_SOURCE). The other reasons name no location of the topology.
-     */
-    public static boolean warnsOf(Outcome.IgnoreReason reason) {
-        return switch (reason) {
-            case STALE, FROM_THE_FUTURE, OTHER_SOURCE -> true;
-            case UNKNOWN_GROUP, UNKNOWN_TARGET, UNKNOWN_LOCATION, UNKNOWN_DEPENDENCY, NOT_DECIDED_HERE -> false;
-        };
-    }
-
     public IgnoreWarnings(Clock clock, Duration every) {
         this.clock = clock;
         this.every = every;

@@ -38,7 +38,19 @@ public sealed interface Outcome {
          * The group was released (this instance stopped deciding it) and not restored since: a record that was in flight
          * when the ownership ended.
          */
-        NOT_DECIDED_HERE
+        NOT_DECIDED_HERE;
+
+        /**
+         * Whether the result was ignored because of its location, one the topology names: its clock is off (STALE,
+         * FROM_THE_FUTURE) or it has two probe instances (OTHER_SOURCE). Such a location is warned of and counted by
+         * name; the other reasons are found before the location is known to the topology.
+         */
+        public boolean causedByLocation() {
+            return switch (this) {
+                case STALE, FROM_THE_FUTURE, OTHER_SOURCE -> true;
+                case UNKNOWN_GROUP, UNKNOWN_TARGET, UNKNOWN_LOCATION, UNKNOWN_DEPENDENCY, NOT_DECIDED_HERE -> false;
+            };
+        }
     }
 
     enum HoldReason {

@@ -136,7 +136,7 @@ class ProbeSourcesTest {
             ProbeResult result = result(arrival, "primary", ProbeOutcome.UP);
             if (engine.onProbeResult(result) instanceof Outcome.Ignored ignored) {
                 metrics.ignored(ignored, result.location());
-                if (IgnoreWarnings.warnsOf(ignored.reason())) {
+                if (ignored.reason().causedByLocation()) {
                     warnings.onIgnored(result.location(), ignored.reason(), ignored.detail()).ifPresent(w -> logged.add(w.message()));
                 }
             }
