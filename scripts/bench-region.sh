@@ -87,6 +87,7 @@ region_start() {
   elif [[ "$DNS" == arc ]]; then
     # the fixture answers JSON with Jackson, which the testkit jar does not carry: the actuator's copy
     local jackson; jackson="$(printf '%s:' "$ROOT"/actuator-service/target/quarkus-app/lib/main/com.fasterxml.jackson.core.*.jar)"
+    : >"$SERVER_LOG" # the endpoints below are this run's, never an earlier run's
     start_bg arc java -cp "$(testkit_jar):$jackson" dev.failover.testkit.aws.ArcFixture "$ARC_RPS" "$RECORDS"
     local tries=0
     until grep -q '^control-config ' "$SERVER_LOG" 2>/dev/null; do
@@ -126,6 +127,7 @@ region_start() {
 }
 
 pid_of() { cat "$PIDS/$1.pid"; }
+process_pid() { if [[ "$1" == kafka ]]; then cat "$STACK_DIR/kafka/kafka.pid"; else pid_of "$1"; fi; }
 # state records the decision-service published so far (its failover_decision_state_published_total, every group)
 state_records() {
   curl -fsS "http://127.0.0.1:$DECISION_PORT/q/metrics" | awk '/^failover_decision_state_published_total/ {s += $2} END {printf "%d", s}'
@@ -144,35 +146,34 @@ for run in $(seq 1 "$RUNS"); do
     ((SECONDS < deadline)) || { say "the plane did not settle within 600 s (logs in $LOGS)" >&2; exit 1; }
     sleep 1
   done
-  declare -A cpu_idle=() cpu_before=()
-  idle_from="$(date +%s%3N)"
-  for s in "${SERVICES[@]}"; do cpu_idle[$s]="$(bench_cpu_seconds "$(pid_of "$s")")"; done
+  # each process's CPU seconds with the time they were read at, so that its share is over its own interval: on a busy
+  # machine the readings (and the metrics scrape, kept outside them) take seconds of their own
+  declare -A cpu_idle=() cpu_before=() at_idle=() at_before=()
+  states_from="$(date +%s%3N)"
   states_idle="$(state_records)"
-  broker_idle="$(bench_cpu_seconds "$(cat "$STACK_DIR/kafka/kafka.pid")")"
-  sleep 10
-  for s in "${SERVICES[@]}"; do cpu_before[$s]="$(bench_cpu_seconds "$(pid_of "$s")")"; done
-  broker_before="$(bench_cpu_seconds "$(cat "$STACK_DIR/kafka/kafka.pid")")"
-  # the share over the wall time the readings spanned: on a busy machine the readings and the metrics scrape between
-  # them take seconds of their own
-  idle_span="$(awk -v a="$idle_from" -v b="$(date +%s%3N)" 'BEGIN {printf "%.2f", (b - a) / 1000}')"
-  states_before="$(state_records)"
-  line="CPU share while idle (over $idle_span s before the failure):"
-  for s in "${SERVICES[@]}"; do
-    line+=" $s $(awk -v a="${cpu_idle[$s]}" -v b="${cpu_before[$s]}" -v t="$idle_span" 'BEGIN {printf "%.2f", (b - a) / t}')"
+  for s in "${SERVICES[@]}" kafka; do
+    cpu_idle[$s]="$(bench_cpu_seconds "$(process_pid "$s")")"; at_idle[$s]="$(date +%s%3N)"
   done
-  say "$line kafka $(awk -v a="$broker_idle" -v b="$broker_before" -v t="$idle_span" 'BEGIN {printf "%.2f", (b - a) / t}')"
-  say "state records published while idle: $((states_before - states_idle)) in $idle_span s"
+  sleep 10
+  line="CPU share while idle (about 10 s before the failure):"
+  for s in "${SERVICES[@]}" kafka; do
+    cpu_before[$s]="$(bench_cpu_seconds "$(process_pid "$s")")"; at_before[$s]="$(date +%s%3N)"
+    line+=" $s $(awk -v a="${cpu_idle[$s]}" -v b="${cpu_before[$s]}" -v t0="${at_idle[$s]}" -v t1="${at_before[$s]}" \
+      'BEGIN {printf "%.2f", (b - a) * 1000 / (t1 - t0)}')"
+  done
+  say "$line"
+  states_before="$(state_records)"
+  say "state records published while idle: $((states_before - states_idle)) in $(( ($(date +%s%3N) - states_from) / 1000 )) s"
   t0="$(date +%s%3N)"
   curl -fsS -X POST "http://127.0.0.1:${backends[0]}/admin/fail" >/dev/null
   if python3 "$HELPER" wait-served "$SERVER_LOG" "$t0" "$GROUPS_N" "$TIMEOUT"; then ok=1; else ok=0; fi
   window=$(( $(date +%s%3N) - t0 ))
-  python3 "$HELPER" report "$SERVER_LOG" "$t0" "$GROUPS_N" "$LOGS/decision.log"
+  python3 "$HELPER" report "$SERVER_LOG" "$t0" "$GROUPS_N" "$LOGS/decision.log" "$TIMEOUT"
   ((ok)) || say "NOT every group served within $TIMEOUT s (logs in $LOGS)"
   line="CPU seconds in the $((window / 1000)) s window:"
-  for s in "${SERVICES[@]}"; do
-    line+=" $s $(awk -v a="${cpu_before[$s]}" -v b="$(bench_cpu_seconds "$(pid_of "$s")")" 'BEGIN {printf "%.1f", b - a}')"
+  for s in "${SERVICES[@]}" kafka; do
+    line+=" $s $(awk -v a="${cpu_before[$s]}" -v b="$(bench_cpu_seconds "$(process_pid "$s")")" 'BEGIN {printf "%.1f", b - a}')"
   done
-  line+=" kafka $(awk -v a="$broker_before" -v b="$(bench_cpu_seconds "$(cat "$STACK_DIR/kafka/kafka.pid")")" 'BEGIN {printf "%.1f", b - a}')"
   say "$line"
   say "state records published in the window: $(( $(state_records) - states_before ))"
   say "failure at epoch ms $t0; logs in $LOGS"

@@ -15,11 +15,11 @@ FIXTURE_LOG is the Route 53 fixture's output or BIND's log (named -g): a group i
 record's secondary value, and each UPDATE message BIND applied counts as one request.
   bench_region.py wait-served FIXTURE_LOG T0_MS GROUPS TIMEOUT_S
       waits until every group's record served the secondary after T0_MS (epoch ms), or TIMEOUT_S; exits 0 or 1
-  bench_region.py report FIXTURE_LOG T0_MS GROUPS [DECISION_LOG]
-      prints failure -> served (p50/p95/max over groups) and the Route 53 requests of the window; with the
-      decision-service's log, failure -> decision published too (its log lines' UTC timestamps)
+  bench_region.py report FIXTURE_LOG T0_MS GROUPS [DECISION_LOG [TIMEOUT_S]]
+      prints failure -> served (p50/p95/max over the groups served within TIMEOUT_S, and how many were by the end of
+      the run) and the requests of the window; with the decision-service's log, failure -> decision published too (its
+      log lines' local timestamps)
 """
-import datetime
 import math
 import re
 import sys
@@ -65,23 +65,28 @@ def files(groups, primary, secondary, interval, topology, records, dns="route53"
 
 BIND_LINE = re.compile(r"^(\d\d-\w{3}-\d{4} \d\d:\d\d:\d\d\.\d{3}) client @(\S+) .*updating zone '[^']*': (.*)$")
 BIND_ADD = re.compile(r"^adding an RR at '([^']+)' A (\S+)$")
+BIND_SIGNED = re.compile(r"^\d\d-\w{3}-\d{4} \S+ client @\S+ .*: signer \".*\" approved$")
 
 
 def read(log):
     """Each record's moves ({name: [(epoch ms, target)]}) and the request counts ([(epoch ms, {kind: total})])."""
-    served, stats, updates, handle = {}, [], 0, None
+    served, stats, updates, signed = {}, [], 0, False
     for line in open(log, errors="replace"):
+        if BIND_SIGNED.match(line.rstrip("\n")):
+            # every UPDATE the actuator sends is TSIG-signed: BIND logs the signer once per message, then its changes
+            # (all messages may come over one connection, so the client handle does not tell them apart)
+            signed = True
+            continue
         bind = BIND_LINE.match(line)
         if bind:
-            at = int(time.mktime(time.strptime(bind.group(1)[:20], "%d-%b-%Y %H:%M:%S")) * 1000) + int(bind.group(1)[21:])
-            if bind.group(2) != handle:  # the lines of one UPDATE message come together, from one client handle
-                handle, updates = bind.group(2), updates + 1
+            at = local_ms(bind.group(1)[:20], "%d-%b-%Y %H:%M:%S", bind.group(1)[21:])
+            if signed:
+                signed, updates = False, updates + 1
                 stats.append((at, {"updates": str(updates)}))
             added = BIND_ADD.match(bind.group(3))
             if added and added.group(2) in VALUES:
                 served.setdefault(added.group(1) + ".", []).append((at, VALUES[added.group(2)]))
             continue
-        handle = None
         f = line.split()
         if len(f) == 4 and f[0] == "served":  # the Route 53 and the ARC fixtures
             served.setdefault(f[2], []).append((int(f[1]), f[3]))
@@ -127,22 +132,31 @@ def pct(values, p):
     return values[max(0, math.ceil(p / 100 * len(values)) - 1)]
 
 
+def local_ms(text, fmt, millis):
+    """Epoch ms of a log's local time of day (BIND's and the services' logs are both in the machine's time zone)."""
+    return int(time.mktime(time.strptime(text, fmt)) * 1000) + int(millis)
+
+
 def logged_at(line):
-    stamp = datetime.datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=datetime.timezone.utc)
-    return int(stamp.timestamp() * 1000)
+    return local_ms(line[:19], "%Y-%m-%d %H:%M:%S", line[20:23])
 
 
-def report(log, t0, groups, decision_log=None):
+def report(log, t0, groups, decision_log=None, timeout=None):
+    """Percentiles over what happened within timeout s of t0 (all of the log without one), and what came later."""
     served, stats = read(log)
-    times = sorted((at - t0) / 1000 for at in first_served(served, t0).values())
+    everything = sorted((at - t0) / 1000 for at in first_served(served, t0).values())
+    times = [t for t in everything if timeout is None or t <= timeout]
     if decision_log:
-        decided = sorted((logged_at(line) - t0) / 1000 for line in open(decision_log, errors="replace")
-                         if "published decision" in line and "FAILOVER primary -> secondary" in line
-                         and logged_at(line) >= t0)
+        decided_all = sorted((logged_at(line) - t0) / 1000 for line in open(decision_log, errors="replace")
+                             if "published decision" in line and "FAILOVER primary -> secondary" in line
+                             and logged_at(line) >= t0)
+        decided = [t for t in decided_all if timeout is None or t <= timeout]
         if decided:
             print(f"failure -> decision published (s): p50 {pct(decided, 50):.2f}  p95 {pct(decided, 95):.2f}  "
-                  f"max {decided[-1]:.2f}  min {decided[0]:.2f}  ({len(decided)} decisions)")
-    print(f"groups served the secondary: {len(times)} of {groups}")
+                  f"max {decided[-1]:.2f}  min {decided[0]:.2f}  ({len(decided)} decisions"
+                  + (f" within {timeout} s, {len(decided_all)} by the end of the run)" if timeout else ")"))
+    print(f"groups served the secondary: {len(times)} of {groups}" + (f" within {timeout} s ({len(everything)} by the "
+          f"end of the run, {everything[-1]:.1f} s after the failure)" if timeout and everything else ""))
     if times:
         print(f"failure -> served (s): p50 {pct(times, 50):.2f}  p95 {pct(times, 95):.2f}  max {times[-1]:.2f}  "
               f"min {times[0]:.2f}")
@@ -170,6 +184,7 @@ if __name__ == "__main__":
     elif cmd == "wait-served":
         sys.exit(wait_served(args[0], int(args[1]), int(args[2]), int(args[3])))
     elif cmd == "report":
-        report(args[0], int(args[1]), int(args[2]), args[3] if len(args) > 3 else None)
+        report(args[0], int(args[1]), int(args[2]), args[3] if len(args) > 3 else None,
+               int(args[4]) if len(args) > 4 else None)
     else:
         sys.exit(f"unknown command {cmd}")

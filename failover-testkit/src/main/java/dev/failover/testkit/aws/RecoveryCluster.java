@@ -355,8 +355,10 @@ public final class RecoveryCluster implements AutoCloseable {
         if (!panels.contains(panel)) {
             return error(404, "ResourceNotFoundException", "control panel " + panel + " not found");
         }
-        List<SafetyRule> rules = this.rules.stream().filter(r -> r.controls().stream().map(controls::get)
-                .anyMatch(c -> c == null || c.panelArn().equals(panel))).toList();
+        // a rule belongs to the panel its ARN is under (as a real safety rule's ARN is), else to its controls' panel
+        List<SafetyRule> rules = this.rules.stream().filter(r -> r.arn().startsWith(panel + "/")
+                || panels.stream().noneMatch(p -> r.arn().startsWith(p + "/")) && r.controls().stream().map(controls::get)
+                        .anyMatch(c -> c != null && c.panelArn().equals(panel))).toList();
         int max = Integer.parseInt(query.getOrDefault("MaxResults", "100"));
         int from = query.containsKey("NextToken") ? Integer.parseInt(query.get("NextToken")) : 0;
         ObjectNode answer = JSON.createObjectNode();
@@ -368,7 +370,7 @@ public final class RecoveryCluster implements AutoCloseable {
             if (rule.gating()) {
                 body.set("TargetControls", JSON.valueToTree(rule.targets()));
             }
-            body.put("ControlPanelArn", panelArn).put("Name", rule.name()).put("SafetyRuleArn", rule.arn())
+            body.put("ControlPanelArn", panel).put("Name", rule.name()).put("SafetyRuleArn", rule.arn())
                     .put("Status", "DEPLOYED").put("WaitPeriodMs", 5000);
             body.putObject("RuleConfig").put("Inverted", false).put("Threshold", rule.threshold()).put("Type", "ATLEAST");
         }
