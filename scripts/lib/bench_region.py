@@ -11,7 +11,7 @@
   bench_region.py settled FIXTURE_LOG SECONDS
       exits 0 when the fixture applied no change for SECONDS (its stats lines; for BIND's log, its updates), 1 otherwise
 
-FIXTURE_LOG is the Route 53 fixture's output or BIND's log (named -g): a group is served when BIND logs adding its A
+FIXTURE_LOG is the Route 53 or ARC fixture's output, or BIND's log (named -g): a group is served when BIND logs adding its A
 record's secondary value, and each UPDATE message BIND applied counts as one request.
   bench_region.py wait-served FIXTURE_LOG T0_MS GROUPS TIMEOUT_S
       waits until every group's record served the secondary after T0_MS (epoch ms), or TIMEOUT_S; exits 0 or 1
@@ -63,7 +63,7 @@ def files(groups, primary, secondary, interval, topology, records, dns="route53"
             for g, rec in enumerate(recs) for target in ("primary", "secondary")))
 
 
-BIND_LINE = re.compile(r"^(\d\d-\w{3}-\d{4} \d\d:\d\d:\d\d\.\d{3}) client @(\S+) .*updating zone '[^']*': (.*)$")
+BIND_LINE = re.compile(r"^(\d\d-\w{3}-\d{4} \d\d:\d\d:\d\d\.\d{3}) client @\S+ .*updating zone '[^']*': (.*)$")
 BIND_ADD = re.compile(r"^adding an RR at '([^']+)' A (\S+)$")
 BIND_SIGNED = re.compile(r"^\d\d-\w{3}-\d{4} \S+ client @\S+ .*: signer \".*\" approved$")
 
@@ -83,7 +83,7 @@ def read(log):
             if signed:
                 signed, updates = False, updates + 1
                 stats.append((at, {"updates": str(updates)}))
-            added = BIND_ADD.match(bind.group(3))
+            added = BIND_ADD.match(bind.group(2))
             if added and added.group(2) in VALUES:
                 served.setdefault(added.group(1) + ".", []).append((at, VALUES[added.group(2)]))
             continue
