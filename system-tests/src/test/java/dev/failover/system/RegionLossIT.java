@@ -20,9 +20,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -244,13 +246,20 @@ class RegionLossIT {
         coordinateFrom("a");
         awaitSteadyState();
         DnsWatch.Mark before = dns.mark();
+        Map<ServiceProcess, Integer> logsAtCut = logMarks("b", "c");
         Instant cutAt = Instant.now();
         REGIONS.cut("a");
         System.out.println("region A cut at " + cutAt);
 
         Duration limit = Duration.ofSeconds((long) FAILURES_TO_DOWN * INTERVAL_SECONDS + 15);
-        await("DNS answers the secondary").atMost(limit).pollInterval(Duration.ofMillis(100))
-                .until(() -> dns.current().equals(Set.of(ADDRESS_OF_TARGET.get("secondary"))));
+        try {
+            await("DNS answers the secondary").atMost(limit).pollInterval(Duration.ofMillis(100))
+                    .until(() -> dns.current().equals(Set.of(ADDRESS_OF_TARGET.get("secondary"))));
+        } catch (ConditionTimeoutException e) {
+            // CI keeps the test's output only: the survivors' take-over, step by step, says which part took the time
+            throw new AssertionError(e.getMessage() + "\nthe take-over in regions B and C since the cut at " + cutAt + ":\n"
+                    + takeOverSince(logsAtCut), e);
+        }
         System.out.printf("region A cut -> DNS on the secondary: %d ms (limit %d s)%n",
                 Duration.between(cutAt, Instant.now()).toMillis(), limit.toSeconds());
         // the window passes, then the watch's record of it is read: one change of api, and no other for 5 s
@@ -1048,6 +1057,32 @@ class RegionLossIT {
                     }
                     return true;
                 });
+    }
+
+    /** How far each decision-service's and actuator's log of these regions has come. */
+    static Map<ServiceProcess, Integer> logMarks(String... regions) {
+        Map<ServiceProcess, Integer> marks = new LinkedHashMap<>();
+        for (String region : regions) {
+            for (ServiceProcess service : List.of(decider(region), actuator(region))) {
+                marks.put(service, service.output().length());
+            }
+        }
+        return marks;
+    }
+
+    /** The lines of a take-over (rebalance, restore, ownership, decisions, DNS) each of these logs gained since its mark. */
+    static String takeOverSince(Map<ServiceProcess, Integer> marks) {
+        Pattern steps = Pattern.compile("re-balance listener|partitions revoked|restored partitions"
+                + "|now deciding|published decision|desired states|reconciling partition|lease|DNS_SWITCH|for api:|disconnected");
+        StringBuilder timeline = new StringBuilder();
+        marks.forEach((service, mark) -> {
+            String output = service.output();
+            timeline.append("== ").append(service.name).append('\n');
+            output.substring(Math.min(mark, output.length())).lines().filter(line -> steps.matcher(line).find())
+                    .map(line -> line.length() > 240 ? line.substring(0, 240) : line)
+                    .forEach(line -> timeline.append(line).append('\n'));
+        });
+        return timeline.toString();
     }
 
     static ServiceProcess decider(String region) {
