@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 
@@ -115,6 +116,30 @@ class TopicToEndReaderTest {
             assertThat(reader.latestPerKey(second, List.of(1))).as("partition 1 of the second topic, nothing of the first")
                     .isEqualTo(Map.of("g2", "b"));
         }
+    }
+
+    /**
+     * A take-over reads the state and the decisions in one pass: the given partitions of both topics, each partition in
+     * offset order, nothing of the other partitions, and a topic that does not exist adds nothing.
+     */
+    @Test
+    void onePassReadsTheGivenPartitionsOfSeveralTopics() {
+        String first = topicWithTwoPartitions();
+        String second = topicWithTwoPartitions();
+        send(first, 0, "g1", "a1");
+        send(second, 0, "g1", "b1");
+        send(first, 1, "g2", "elsewhere");
+        send(first, 0, "g1", "a2");
+        send(second, 0, "g1", "b2");
+        Map<String, List<String>> read = new TreeMap<>();
+        int count;
+        try (TopicToEndReader reader = new TopicToEndReader(client, Duration.ofSeconds(30))) {
+            count = reader.read(List.of(first, second, "reader-missing-" + UUID.randomUUID()), List.of(0),
+                    r -> read.computeIfAbsent(r.topic(), t -> new ArrayList<>()).add(r.value()));
+        }
+        assertThat(read).as("partition 0 of each topic, in offset order")
+                .isEqualTo(new TreeMap<>(Map.of(first, List.of("a1", "a2"), second, List.of("b1", "b2"))));
+        assertThat(count).as("the number of records handed over").isEqualTo(4);
     }
 
     /**
