@@ -41,8 +41,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 /**
  * A takeover after a long uptime (issue 29, item 5), as a program: fills one partition of failover.decision-state on an
  * in-JVM broker the way {@code hours} of an owner's state publications for {@code groups} groups would, lets the log
- * cleaner do its work, and times a decision-service's restore of that partition (StateLoader: the state topic, then the
- * decisions and explanations, read to their ends) three times.
+ * cleaner do its work, and times a decision-service's restore of that partition (StateLoader: the state topic and the
+ * decisions in one pass and the explanations beside them, read to their ends) three times.
  * <p>
  * {@code before}: a record per group every 5 s, on a topic with Kafka's default segment settings. {@code after}: a
  * record per group at every heartbeat (60 s) and one more per change, {@code changesPerHour} of them, on a topic with
