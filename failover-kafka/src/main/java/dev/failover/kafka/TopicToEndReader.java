@@ -13,16 +13,18 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads some partitions of a topic from the beginning to the end offsets they had when the read started, so that a
  * service can rebuild what it owns (state, fence) before it acts on those partitions. Writes that arrive during the
- * read are not waited for: the caller consumes them afterwards anyway.
+ * read are not waited for, nor handed over: the caller consumes them afterwards anyway.
  * <p>
  * Every read of one reader goes through one consumer, made at the first read and closed with the reader, so a service
  * that rebuilds from two topics bootstraps once: a new consumer that picks a lost region's broker from the bootstrap
- * list waits out a connection set-up timeout before it tries another. Not thread-safe; use one reader per rebuild.
+ * list waits out a connection set-up timeout before it tries another. Not thread-safe but for {@link #wakeup()}; use one
+ * reader per rebuild.
  */
 public final class TopicToEndReader implements AutoCloseable {
 
@@ -46,7 +48,9 @@ public final class TopicToEndReader implements AutoCloseable {
 
     private final Map<String, Object> consumerProperties;
     private final Duration timeout;
-    private KafkaConsumer<String, String> consumer;
+    /** Written by the reading thread only; volatile for {@link #wakeup()}, which another thread may call. */
+    private volatile KafkaConsumer<String, String> consumer;
+    private volatile boolean wokenUp;
 
     /**
      * @param clientProperties the service's Kafka client properties
@@ -97,6 +101,9 @@ public final class TopicToEndReader implements AutoCloseable {
         if (consumer == null) {
             consumer = new KafkaConsumer<>(consumerProperties, new StringDeserializer(), new StringDeserializer());
         }
+        if (wokenUp) { // woken before the consumer was there to be woken
+            throw new WakeupException();
+        }
         consumer.unsubscribe();
         List<TopicPartition> assigned = new ArrayList<>();
         for (String topic : topics) {
@@ -115,11 +122,26 @@ public final class TopicToEndReader implements AutoCloseable {
                         + " to their end within " + timeout + " (at " + positions(assigned) + ", end " + end + ")");
             }
             for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
-                each.accept(record);
-                records++;
+                // only up to the ends taken at the start: one topic's later writes must not come without the other's
+                if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
+                    each.accept(record);
+                    records++;
+                }
             }
         }
         return records;
+    }
+
+    /**
+     * Ends the read under way, or the next one, with a {@link WakeupException} in the reading thread; the one method
+     * another thread may call (a read that is no longer wanted stops rather than runs to its timeout).
+     */
+    public void wakeup() {
+        wokenUp = true;
+        KafkaConsumer<String, String> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
     }
 
     /** The latest value of every key in these partitions: what a compacted topic holds for each key. */

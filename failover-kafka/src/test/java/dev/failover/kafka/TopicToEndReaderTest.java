@@ -1,6 +1,7 @@
 package dev.failover.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -140,6 +142,27 @@ class TopicToEndReaderTest {
         assertThat(read).as("partition 0 of each topic, in offset order")
                 .isEqualTo(new TreeMap<>(Map.of(first, List.of("a1", "a2"), second, List.of("b1", "b2"))));
         assertThat(count).as("the number of records handed over").isEqualTo(4);
+    }
+
+    /**
+     * A read another thread no longer wants (a take-over whose state read failed stops its explanations read) ends with a
+     * WakeupException, whether the reader was woken before its consumer existed or after.
+     */
+    @Test
+    void aWokenReaderStopsItsReadInsteadOfRunningToItsTimeout() {
+        String topic = topicWithTwoPartitions();
+        send(topic, 0, "g1", "a");
+        try (TopicToEndReader reader = new TopicToEndReader(client, Duration.ofSeconds(30))) {
+            reader.wakeup();
+            assertThatThrownBy(() -> reader.read(topic, List.of(0), r -> { })).as("woken before its first read")
+                    .isInstanceOf(WakeupException.class);
+        }
+        try (TopicToEndReader reader = new TopicToEndReader(client, Duration.ofSeconds(30))) {
+            assertThat(reader.read(topic, List.of(0), r -> { })).as("records of a read before the wake-up").isEqualTo(1);
+            reader.wakeup();
+            assertThatThrownBy(() -> reader.read(topic, List.of(0), r -> { })).as("woken with its consumer made")
+                    .isInstanceOf(WakeupException.class);
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 import dev.failover.contract.event.Decision;
@@ -60,19 +61,29 @@ public class StateLoader {
         long started = System.nanoTime();
         // the explanations on a reader of their own, side by side with the state: a take-over waits for the longer of
         // the two reads, not for both (RegionLossIT with both cores busy: 0.3-0.9 s for the explanations alone)
-        CompletableFuture<List<ExplanationRecord>> explanations = CompletableFuture.supplyAsync(
-                () -> readExplanations(partitions), StateLoader::startReaderThread);
+        TopicToEndReader explanationReader = new TopicToEndReader(kafka, TIMEOUT);
+        CompletableFuture<List<ExplanationRecord>> explanations = CompletableFuture
+                .supplyAsync(() -> readExplanations(explanationReader, partitions), StateLoader::startReaderThread)
+                .exceptionally(e -> {
+                    LOG.warnf("the explanations of partitions %s were not read (%s); the groups are taken over without the "
+                            + "explanations of their earlier decisions", partitions, e.getMessage());
+                    return List.of();
+                });
         StateRead state;
         try (TopicToEndReader reader = new TopicToEndReader(kafka, TIMEOUT)) {
             state = restoreState(reader, partitions);
+        } catch (RuntimeException e) {
+            // the take-over is tried again with reads of its own: this one's explanations are never applied, and their
+            // read stops now rather than at its timeout, so failed attempts do not pile up consumers
+            explanationReader.wakeup();
+            throw e;
         }
         long stateRead = System.nanoTime();
-        // applied after the state, as they were when read after it; when the state could not be read they are never
-        // applied (the take-over is tried again, with a read of its own)
+        // applied after the state, as they were when read after it
         List<ExplanationRecord> read = explanations.join();
         read.forEach(r -> engine.restoreExplanations(r.group(), r.explanations()));
-        LOG.infof("restored partitions %s from %d state records, %d decisions and %d explanation records in %d ms (state and "
-                + "decisions %d ms)", partitions, state.snapshots(), state.decisions(), read.size(),
+        LOG.infof("restored partitions %s from %d state records, %d decisions and the explanations of %d groups in %d ms "
+                + "(state and decisions %d ms)", partitions, state.snapshots(), state.decisions(), read.size(),
                 millis(started, System.nanoTime()), millis(started, stateRead));
     }
 
@@ -176,11 +187,11 @@ public class StateLoader {
      *
      * @return the latest explanation record of each group read; none when the topic could not be read
      */
-    private List<ExplanationRecord> readExplanations(Collection<Integer> partitions) {
+    private List<ExplanationRecord> readExplanations(TopicToEndReader explanationReader, Collection<Integer> partitions) {
         // the latest record of each group only, what the compacted topic holds once compacted: one record a group in
         // memory until the state is restored, however many the topic still holds
         Map<String, ExplanationRecord> latest = new LinkedHashMap<>();
-        try (TopicToEndReader reader = new TopicToEndReader(kafka, TIMEOUT)) {
+        try (TopicToEndReader reader = explanationReader) {
             reader.read(Topics.DECISION_EXPLANATIONS, partitions, record -> {
                 if (record.value() == null) {
                     latest.remove(record.key());
@@ -193,6 +204,8 @@ public class StateLoader {
                             e.getMessage());
                 }
             });
+        } catch (WakeupException e) {
+            return List.of(); // the state read failed: this attempt's explanations are not wanted
         } catch (RuntimeException e) {
             LOG.warnf("could not read the explanations of partitions %s (%s); the groups are taken over without the "
                     + "explanations of their earlier decisions", partitions, e.getMessage());
