@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -255,7 +256,8 @@ final class ServiceProcess implements AutoCloseable {
 
     String output() {
         try {
-            return Files.exists(log) ? Files.readString(log) : "";
+            // bytes, not readString: a log being written may end in half a character, which readString refuses
+            return Files.exists(log) ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
             return "(cannot read " + log + ": " + e.getMessage() + ")";
         }
