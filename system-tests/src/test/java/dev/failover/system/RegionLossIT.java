@@ -1059,6 +1059,10 @@ class RegionLossIT {
                 });
     }
 
+    /** The log lines of a take-over: rebalance, restore, ownership, decisions, lease, DNS. */
+    static final Pattern TAKE_OVER_STEPS = Pattern.compile("re-balance listener|partitions revoked|restored partitions"
+            + "|now deciding|published decision|desired states|reconciling partition|lease|DNS_SWITCH|for api:|disconnected");
+
     /** How far each decision-service's and actuator's log of these regions has come. */
     static Map<ServiceProcess, Integer> logMarks(String... regions) {
         Map<ServiceProcess, Integer> marks = new LinkedHashMap<>();
@@ -1072,13 +1076,11 @@ class RegionLossIT {
 
     /** The lines of a take-over (rebalance, restore, ownership, decisions, DNS) each of these logs gained since its mark. */
     static String takeOverSince(Map<ServiceProcess, Integer> marks) {
-        Pattern steps = Pattern.compile("re-balance listener|partitions revoked|restored partitions"
-                + "|now deciding|published decision|desired states|reconciling partition|lease|DNS_SWITCH|for api:|disconnected");
         StringBuilder timeline = new StringBuilder();
         marks.forEach((service, mark) -> {
             String output = service.output();
             timeline.append("== ").append(service.name).append('\n');
-            output.substring(Math.min(mark, output.length())).lines().filter(line -> steps.matcher(line).find())
+            output.substring(Math.min(mark, output.length())).lines().filter(line -> TAKE_OVER_STEPS.matcher(line).find())
                     .map(line -> line.length() > 240 ? line.substring(0, 240) : line)
                     .forEach(line -> timeline.append(line).append('\n'));
         });

@@ -106,13 +106,11 @@ public class StateLoader {
         // before it in place, and the older ones are not checked (SnapshotCandidates)
         SnapshotCandidates candidates = new SnapshotCandidates();
         List<ConsumerRecord<String, String>> decisionRecords = new ArrayList<>();
-        int[] snapshots = {0};
-        reader.read(List.of(Topics.DECISION_STATE, Topics.DECISIONS), partitions, record -> {
+        int records = reader.read(List.of(Topics.DECISION_STATE, Topics.DECISIONS), partitions, record -> {
             if (record.topic().equals(Topics.DECISIONS)) {
                 decisionRecords.add(record);
                 return;
             }
-            snapshots[0]++;
             if (record.value() == null) {
                 return; // a tombstone: nothing to restore
             }
@@ -125,7 +123,7 @@ public class StateLoader {
         candidates.bestTrusted(this::restorable).forEach(c -> engine.restore(c.snapshot()));
         // every decision, not only the latest: each one goes into the group's history
         decisionRecords.forEach(this::observe);
-        return new StateRead(snapshots[0], decisionRecords.size());
+        return new StateRead(records - decisionRecords.size(), decisionRecords.size());
     }
 
     private void observe(ConsumerRecord<String, String> record) {
