@@ -1,6 +1,7 @@
 package dev.failover.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -28,12 +29,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
+import dev.failover.contract.topology.FailoverGroup;
+import dev.failover.contract.topology.ScalingRef;
+import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
 
@@ -122,7 +128,7 @@ class DeploymentFilesIT {
         List<JsonNode> docs = render(region);
         Map<String, JsonNode> deployments = new HashMap<>();
         Map<String, JsonNode> services = new HashMap<>();
-        Topology topology = null;
+        Topology topology = topology(docs);
         JsonNode rule = null;
         for (JsonNode doc : docs) {
             String kind = doc.get("kind").asText();
@@ -131,17 +137,11 @@ class DeploymentFilesIT {
                 case "Deployment", "StatefulSet" -> deployments.put(name, doc);
                 case "Service" -> services.put(name, doc);
                 case "PrometheusRule" -> rule = doc;
-                case "ConfigMap" -> {
-                    if (name.startsWith("failover-topology")) {
-                        topology = TopologyLoader.parse(doc.at("/data/failover.yaml").asText(), "ConfigMap " + name);
-                    }
-                }
                 default -> {
                 }
             }
         }
         assertThat(deployments).containsOnlyKeys("probe-service", "decision-service", "actuator-service");
-        assertThat(topology).as("the topology ConfigMap").isNotNull();
         for (var entry : deployments.entrySet()) {
             JsonNode container = entry.getValue().at("/spec/template/spec/containers/0");
             int containerPort = container.at("/ports/0/containerPort").asInt();
@@ -225,31 +225,19 @@ class DeploymentFilesIT {
     }
 
     /**
-     * Issue 30, items 2 and 3: the Kubernetes scaler's Role and RoleBinding are in the namespace of the Deployments it
-     * scales (the base's namespace would put them in failover: 403 on every scale), bound to the actuator's service
-     * account in failover; and the topology ConfigMap is mounted as a directory (a subPath mount never sees an update, so
-     * the probe-service's hot reload could not work).
+     * Issue 30, item 3: the topology ConfigMap is mounted as a directory (a subPath mount never sees an update, so the
+     * probe-service's hot reload could not work).
      */
     @ParameterizedTest
     @MethodSource("overlays")
-    void theScalerRoleIsWhereItScalesAndTheTopologyCanBeReloaded(String region) throws Exception {
-        Map<String, JsonNode> rbac = new HashMap<>();
+    void theTopologyCanBeReloaded(String region) throws Exception {
         List<JsonNode> workloads = new ArrayList<>();
         for (JsonNode doc : render(region)) {
-            String kind = doc.get("kind").asText();
-            if (doc.at("/metadata/name").asText().equals("failover-actuator-scaler")) {
-                rbac.put(kind, doc);
-            }
-            if (List.of("Deployment", "StatefulSet").contains(kind)) {
+            if (List.of("Deployment", "StatefulSet").contains(doc.get("kind").asText())) {
                 workloads.add(doc);
             }
         }
-        assertThat(rbac).containsOnlyKeys("Role", "RoleBinding");
-        assertThat(rbac.get("Role").at("/metadata/namespace").asText()).as("the scaler Role's namespace").isEqualTo("prod");
-        assertThat(rbac.get("RoleBinding").at("/metadata/namespace").asText()).as("its binding's namespace").isEqualTo("prod");
-        assertThat(rbac.get("RoleBinding").at("/subjects/0/name").asText()).isEqualTo("failover-actuator");
-        assertThat(rbac.get("RoleBinding").at("/subjects/0/namespace").asText()).as("the actuator's namespace")
-                .isEqualTo("failover");
+        assertThat(workloads).isNotEmpty();
         for (JsonNode workload : workloads) {
             String name = workload.at("/metadata/name").asText();
             JsonNode container = workload.at("/spec/template/spec/containers/0");
@@ -267,6 +255,107 @@ class DeploymentFilesIT {
         }
     }
 
+    /**
+     * Issue 55, item 1: an overlay creates nothing outside the plane's namespace but what its topology needs there: the
+     * scaler's Role and RoleBinding in the namespace of each Deployment the topology scales in this region's cluster
+     * (scaling.kind: kubernetes, its cluster named like the region by default). A Role in a namespace the cluster lacks
+     * fails the first apply of the whole overlay; one in a namespace nothing scales grants what no one needs.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void anOverlayGrantsOnlyWhatItsTopologyScales(String overlay) throws Exception {
+        assertGrantsFitTheTopology(overlay, render(overlay));
+    }
+
+    static void assertGrantsFitTheTopology(String region, List<JsonNode> docs) {
+        Map<String, Set<String>> expected = new TreeMap<>();
+        for (FailoverGroup group : topology(docs).groups()) {
+            for (Target target : group.targets()) {
+                if (target.scaling() instanceof ScalingRef.KubernetesDeployment deployment && region.equals(deployment.cluster())) {
+                    expected.put(deployment.namespace(), Set.of("Role/failover-actuator-scaler", "RoleBinding/failover-actuator-scaler"));
+                }
+            }
+        }
+        Map<String, Set<String>> outside = new TreeMap<>();
+        for (JsonNode doc : docs) {
+            String namespace = doc.at("/metadata/namespace").asText();
+            if (!namespace.isEmpty() && !namespace.equals("failover")) {
+                outside.computeIfAbsent(namespace, n -> new TreeSet<>()).add(doc.get("kind").asText() + "/" + doc.at("/metadata/name").asText());
+            }
+        }
+        assertThat(outside).as("k8s/overlays/" + region + ": objects outside namespace failover, by namespace (the topology "
+                + "scales Deployments of this region's cluster in " + expected.keySet() + ")").isEqualTo(expected);
+    }
+
+    /** The topology of a rendered overlay, from its ConfigMap. */
+    static Topology topology(List<JsonNode> docs) {
+        for (JsonNode doc : docs) {
+            String name = doc.at("/metadata/name").asText();
+            if (doc.get("kind").asText().equals("ConfigMap") && name.startsWith("failover-topology")) {
+                return TopologyLoader.parse(doc.at("/data/failover.yaml").asText(), "ConfigMap " + name);
+            }
+        }
+        throw new AssertionError("no topology ConfigMap");
+    }
+
+    /**
+     * Issue 55, item 1 (and issue 30, item 2): an overlay that lists the scaler component, with the scaled namespace in
+     * its site.yaml, grants the actuator's service account in failover what it needs in that namespace (the base's
+     * namespace would put the Role in failover: 403 on every scale); without the component, the same topology's grants
+     * are found missing before any failover finds them.
+     */
+    @Test
+    void theScalerComponentGrantsInTheNamespaceTheSiteNames(@TempDir Path copy) throws Exception {
+        String region = "us-east-1";
+        Path k8s = copyOfK8s(copy);
+        Path topologyFile = k8s.resolve("base/failover.yaml");
+        JsonNode topology = YAML.readTree(topologyFile.toFile());
+        for (JsonNode target : topology.at("/groups/0/targets")) {
+            if (target.get("region").asText().equals(region)) {
+                ((ObjectNode) target).set("scaling", YAML.readTree(
+                        "{kind: kubernetes, namespace: shop, deployment: api, activeSize: 3, pilotLightSize: 1}"));
+            }
+        }
+        YAML.writeValue(topologyFile.toFile(), topology);
+        Path overlay = k8s.resolve("overlays/" + region);
+        assertThatThrownBy(() -> assertGrantsFitTheTopology(region, documents(renderText(overlay))))
+                .as("the topology scales in shop, the overlay grants nothing there").hasMessageContaining("shop");
+
+        Path kustomization = overlay.resolve("kustomization.yaml");
+        ObjectNode kustomize = (ObjectNode) YAML.readTree(kustomization.toFile());
+        ((ArrayNode) kustomize.get("components")).add("../../scaler");
+        YAML.writeValue(kustomization.toFile(), kustomize);
+        ObjectNode site = (ObjectNode) YAML.readTree(overlay.resolve("site.yaml").toFile());
+        ((ObjectNode) site.get("data")).put("scaled-namespace", "shop");
+        YAML.writeValue(overlay.resolve("site.yaml").toFile(), site);
+
+        List<JsonNode> docs = documents(renderText(overlay));
+        assertGrantsFitTheTopology(region, docs);
+        for (JsonNode doc : docs) {
+            if (doc.at("/metadata/name").asText().equals("failover-actuator-scaler")
+                    && doc.get("kind").asText().equals("RoleBinding")) {
+                assertThat(doc.at("/subjects/0/name").asText()).isEqualTo("failover-actuator");
+                assertThat(doc.at("/subjects/0/namespace").asText()).as("the actuator's namespace").isEqualTo("failover");
+                assertThat(doc.at("/roleRef/name").asText()).isEqualTo("failover-actuator-scaler");
+            }
+        }
+    }
+
+    /** A copy of k8s/ under {@code dir}, to render with changed files. */
+    static Path copyOfK8s(Path dir) throws IOException {
+        Path k8s = dir.resolve("k8s");
+        try (Stream<Path> files = Files.walk(ServiceProcess.ROOT.resolve("k8s"))) {
+            for (Path from : files.toList()) {
+                Path to = k8s.resolve(ServiceProcess.ROOT.resolve("k8s").relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to);
+                }
+            }
+        }
+        return k8s;
+    }
     /** The first container's env of pod {@code ordinal} as Kubernetes expands it: $(VAR) from the env before it, field refs. */
     static Map<String, String> expandedEnv(JsonNode workload, int ordinal) {
         JsonNode container = workload.at("/spec/template/spec/containers/0");
@@ -561,21 +650,11 @@ class DeploymentFilesIT {
     @ParameterizedTest
     @MethodSource("overlays")
     void theSiteFileFillsTheAccountAndTheIdentityProvider(String overlay, @TempDir Path copy) throws Exception {
-        Path k8s = copy.resolve("k8s");
-        try (Stream<Path> files = Files.walk(ServiceProcess.ROOT.resolve("k8s"))) {
-            for (Path from : files.toList()) {
-                Path to = k8s.resolve(ServiceProcess.ROOT.resolve("k8s").relativize(from).toString());
-                if (Files.isDirectory(from)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(from, to);
-                }
-            }
-        }
+        Path k8s = copyOfK8s(copy);
         Path site = k8s.resolve("overlays/" + overlay + "/site.yaml");
         assertThat(site).as("the overlay's site file").exists();
         JsonNode siteFile = YAML.readTree(site.toFile());
-        ((com.fasterxml.jackson.databind.node.ObjectNode) siteFile.get("data")).put("aws-account-id", "123456789012")
+        ((ObjectNode) siteFile.get("data")).put("aws-account-id", "123456789012")
                 .put("oidc-issuer", "https://login.corp.test/").put("oidc-jwks-url", "https://login.corp.test/keys");
         YAML.writeValue(site.toFile(), siteFile);
 
