@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -341,6 +342,49 @@ class DeploymentFilesIT {
         }
     }
 
+
+    /** The labels prometheus-operator gives the pods of k8s/alertmanager's Alertmanager (named failover). */
+    static final Map<String, String> ALERTMANAGER_POD = Map.of("alertmanager", "failover", "app.kubernetes.io/name", "alertmanager",
+            "app.kubernetes.io/instance", "failover", "app.kubernetes.io/managed-by", "prometheus-operator");
+
+    /**
+     * Issue 55, item 3: the network policies of an overlay and of k8s/alertmanager, applied together in namespace
+     * failover, let in what each pod serves and nothing from elsewhere: the services' port from the monitoring namespace
+     * (scrapes) and the decision-service's from the ingress namespace; the Alertmanager's alerts (9093) from the
+     * monitoring namespace's Prometheus and its replicas' gossip (9094, TCP and UDP) from each other. The base's
+     * default deny selects every pod of the namespace, the operator's Alertmanager pods included.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theNetworkPoliciesLetInWhatEachPodServes(String overlay) throws Exception {
+        List<JsonNode> docs = new ArrayList<>(render(overlay));
+        docs.addAll(documents(renderText(ServiceProcess.ROOT.resolve("k8s/alertmanager"))));
+        NetworkPolicies policies = new NetworkPolicies(docs);
+        NetworkPolicies.Peer prometheus = new NetworkPolicies.Peer("monitoring", Map.of("app.kubernetes.io/name", "prometheus"));
+        NetworkPolicies.Peer ingress = new NetworkPolicies.Peer("ingress", Map.of());
+        NetworkPolicies.Peer elsewhere = new NetworkPolicies.Peer("default", Map.of("app", "anything"));
+        int workloads = 0;
+        for (JsonNode doc : docs) {
+            if (!List.of("Deployment", "StatefulSet").contains(doc.get("kind").asText())) {
+                continue;
+            }
+            workloads++;
+            String name = doc.at("/metadata/name").asText();
+            Map<String, String> labels = YAML.convertValue(doc.at("/spec/template/metadata/labels"), new TypeReference<>() {
+            });
+            int port = doc.at("/spec/template/spec/containers/0/ports/0/containerPort").asInt();
+            assertThat(policies.admits("failover", labels, prometheus, port, "TCP")).as(name + ": scraped from monitoring").isTrue();
+            assertThat(policies.admits("failover", labels, elsewhere, port, "TCP")).as(name + ": reached from elsewhere").isFalse();
+            assertThat(policies.admits("failover", labels, ingress, port, "TCP")).as(name + ": its API from the ingress namespace")
+                    .isEqualTo(name.equals("decision-service"));
+        }
+        assertThat(workloads).isEqualTo(3);
+        assertThat(policies.admits("failover", ALERTMANAGER_POD, prometheus, 9093, "TCP")).as("alerts from Prometheus").isTrue();
+        NetworkPolicies.Peer replica = new NetworkPolicies.Peer("failover", ALERTMANAGER_POD);
+        assertThat(policies.admits("failover", ALERTMANAGER_POD, replica, 9094, "TCP")).as("gossip between replicas (TCP)").isTrue();
+        assertThat(policies.admits("failover", ALERTMANAGER_POD, replica, 9094, "UDP")).as("gossip between replicas (UDP)").isTrue();
+        assertThat(policies.admits("failover", ALERTMANAGER_POD, elsewhere, 9093, "TCP")).as("alerts from elsewhere").isFalse();
+    }
     /** A copy of k8s/ under {@code dir}, to render with changed files. */
     static Path copyOfK8s(Path dir) throws IOException {
         Path k8s = dir.resolve("k8s");

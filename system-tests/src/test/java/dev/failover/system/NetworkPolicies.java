@@ -1,0 +1,119 @@
+package dev.failover.system;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * What a set of rendered NetworkPolicies lets into a pod, by the Kubernetes rules for ingress: a pod no policy selects
+ * takes everything; a selected pod takes what one rule of one selecting policy admits (its ports, and one of its peers:
+ * a pod selector alone means the policy's namespace, a namespace selector alone any pod there, both together both). The
+ * subset the manifests use: label selectors with matchLabels or matchExpressions (In, NotIn, Exists, DoesNotExist),
+ * numbered ports; an ipBlock peer admits nothing here, since no test asks about addresses.
+ */
+final class NetworkPolicies {
+
+    /** The pod a connection comes from: its namespace with that namespace's labels, and its own labels. */
+    record Peer(String namespace, Map<String, String> podLabels) {
+
+        Map<String, String> namespaceLabels() {
+            return Map.of("kubernetes.io/metadata.name", namespace);
+        }
+    }
+
+    private final List<JsonNode> policies = new ArrayList<>();
+
+    NetworkPolicies(List<JsonNode> rendered) {
+        for (JsonNode doc : rendered) {
+            if (doc.get("kind").asText().equals("NetworkPolicy")) {
+                policies.add(doc);
+            }
+        }
+    }
+
+    /** Whether a connection from {@code from} to {@code port}/{@code protocol} of a pod with these labels gets in. */
+    boolean admits(String namespace, Map<String, String> podLabels, Peer from, int port, String protocol) {
+        boolean selected = false;
+        for (JsonNode policy : policies) {
+            if (!policy.at("/metadata/namespace").asText().equals(namespace) || !matches(policy.at("/spec/podSelector"), podLabels)
+                    || !policyTypes(policy).contains("Ingress")) {
+                continue;
+            }
+            selected = true;
+            for (JsonNode rule : policy.at("/spec/ingress")) {
+                if (portMatches(rule.path("ports"), port, protocol) && peerMatches(rule.path("from"), namespace, from)) {
+                    return true;
+                }
+            }
+        }
+        return !selected;
+    }
+
+    private static List<String> policyTypes(JsonNode policy) {
+        List<String> types = new ArrayList<>();
+        policy.at("/spec/policyTypes").forEach(t -> types.add(t.asText()));
+        return types.isEmpty() ? List.of("Ingress") : types;
+    }
+
+    private static boolean portMatches(JsonNode ports, int port, String protocol) {
+        if (ports.isMissingNode() || ports.isEmpty()) {
+            return true;
+        }
+        for (JsonNode p : ports) {
+            if ((!p.has("port") || p.get("port").asInt() == port) && p.path("protocol").asText("TCP").equals(protocol)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean peerMatches(JsonNode peers, String policyNamespace, Peer from) {
+        if (peers.isMissingNode() || peers.isEmpty()) {
+            return true;
+        }
+        for (JsonNode peer : peers) {
+            boolean byNamespace = peer.has("namespaceSelector");
+            boolean byPod = peer.has("podSelector");
+            if (!byNamespace && !byPod) {
+                continue; // an ipBlock
+            }
+            boolean namespaceOk = byNamespace ? matches(peer.get("namespaceSelector"), from.namespaceLabels())
+                    : from.namespace().equals(policyNamespace);
+            boolean podOk = !byPod || matches(peer.get("podSelector"), from.podLabels());
+            if (namespaceOk && podOk) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A label selector: every matchLabels pair and every matchExpression holds; an empty selector matches all. */
+    static boolean matches(JsonNode selector, Map<String, String> labels) {
+        Map<String, String> required = new HashMap<>();
+        selector.path("matchLabels").properties().forEach(e -> required.put(e.getKey(), e.getValue().asText()));
+        for (var e : required.entrySet()) {
+            if (!e.getValue().equals(labels.get(e.getKey()))) {
+                return false;
+            }
+        }
+        for (JsonNode expression : selector.path("matchExpressions")) {
+            String key = expression.get("key").asText();
+            List<String> values = new ArrayList<>();
+            expression.path("values").forEach(v -> values.add(v.asText()));
+            boolean holds = switch (expression.get("operator").asText()) {
+                case "In" -> values.contains(labels.get(key));
+                case "NotIn" -> !values.contains(labels.get(key));
+                case "Exists" -> labels.containsKey(key);
+                case "DoesNotExist" -> !labels.containsKey(key);
+                default -> throw new IllegalArgumentException("unknown selector operator in " + expression);
+            };
+            if (!holds) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
