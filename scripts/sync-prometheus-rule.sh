@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates k8s/base/prometheus-rule.yaml from monitoring/prometheus/failover-alerts.yml (the one source of the rules).
+# Regenerates k8s/base/prometheus-rule.yaml from monitoring/prometheus/failover-alerts.yml (the one source of the rules)
+# and copies monitoring/grafana/failover-dashboard.json into k8s/kube-prometheus-stack/ (kustomize reads no file outside
+# a kustomization's folder). DeploymentFilesIT fails while either differs from its source.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 python3 - "$ROOT" <<'PY'
@@ -11,3 +13,4 @@ open(f"{root}/k8s/base/prometheus-rule.yaml", "w").write(
     "# Generated from monitoring/prometheus/failover-alerts.yml by scripts/sync-prometheus-rule.sh; do not edit.\n"
     + yaml.safe_dump(doc, sort_keys=False, width=120))
 PY
+cp "$ROOT/monitoring/grafana/failover-dashboard.json" "$ROOT/k8s/kube-prometheus-stack/failover-dashboard.json"

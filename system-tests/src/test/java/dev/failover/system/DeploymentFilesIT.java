@@ -343,6 +343,37 @@ class DeploymentFilesIT {
     }
 
 
+
+    /**
+     * Issue 55, item 2: on kube-prometheus-stack, whose Prometheus selects only the ServiceMonitors and PrometheusRules
+     * labelled release: its Helm release, the overlay's are (the release named in site.yaml), so the services are scraped
+     * and the rules (the Watchdog among them) loaded; and the dashboard is a ConfigMap its Grafana sidecar picks up
+     * (label grafana_dashboard: "1"), the same as monitoring/grafana/failover-dashboard.json.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void monitoringLoadsOnKubePrometheusStack(String overlay) throws Exception {
+        String release = siteData(OVERLAYS.resolve(overlay)).path("prometheus-release").asText();
+        assertThat(release).as(overlay + "/site.yaml: prometheus-release").isNotEmpty();
+        Map<String, JsonNode> found = new TreeMap<>();
+        for (JsonNode doc : render(overlay)) {
+            String kind = doc.get("kind").asText();
+            String name = doc.at("/metadata/name").asText();
+            if (CUSTOM_KINDS.contains(kind) || (kind.equals("ConfigMap") && name.equals("failover-dashboard"))) {
+                found.put(kind, doc);
+            }
+        }
+        assertThat(found).containsOnlyKeys("ServiceMonitor", "PrometheusRule", "ConfigMap");
+        for (String kind : CUSTOM_KINDS) {
+            assertThat(found.get(kind).at("/metadata/labels/release").asText()).as(kind + "'s release label").isEqualTo(release);
+        }
+        JsonNode dashboard = found.get("ConfigMap");
+        assertThat(dashboard.at("/metadata/labels/grafana_dashboard").asText()).as("the Grafana sidecar's label").isEqualTo("1");
+        assertThat(dashboard.at("/metadata/namespace").asText()).isEqualTo("failover");
+        assertThat(new ObjectMapper().readTree(dashboard.at("/data/failover-dashboard.json").asText()))
+                .as("the dashboard = monitoring/grafana/failover-dashboard.json (run scripts/sync-prometheus-rule.sh)")
+                .isEqualTo(new ObjectMapper().readTree(ServiceProcess.ROOT.resolve("monitoring/grafana/failover-dashboard.json").toFile()));
+    }
     /** The labels prometheus-operator gives the pods of k8s/alertmanager's Alertmanager (named failover). */
     static final Map<String, String> ALERTMANAGER_POD = Map.of("alertmanager", "failover", "app.kubernetes.io/name", "alertmanager",
             "app.kubernetes.io/instance", "failover", "app.kubernetes.io/managed-by", "prometheus-operator");
@@ -699,12 +730,14 @@ class DeploymentFilesIT {
         assertThat(site).as("the overlay's site file").exists();
         JsonNode siteFile = YAML.readTree(site.toFile());
         ((ObjectNode) siteFile.get("data")).put("aws-account-id", "123456789012")
-                .put("oidc-issuer", "https://login.corp.test/").put("oidc-jwks-url", "https://login.corp.test/keys");
+                .put("oidc-issuer", "https://login.corp.test/").put("oidc-jwks-url", "https://login.corp.test/keys")
+                .put("prometheus-release", "monitoring-stack");
         YAML.writeValue(site.toFile(), siteFile);
 
         String out = renderText(k8s.resolve("overlays/" + overlay));
         String roleArn = null;
         JsonNode jwt = null;
+        List<String> releases = new ArrayList<>();
         for (JsonNode doc : documents(out)) {
             String name = doc.at("/metadata/name").asText();
             if (doc.get("kind").asText().equals("ServiceAccount") && name.equals("failover-actuator")) {
@@ -713,11 +746,16 @@ class DeploymentFilesIT {
             if (doc.get("kind").asText().equals("ConfigMap") && name.startsWith("failover-kafka")) {
                 jwt = doc.get("data");
             }
+            if (CUSTOM_KINDS.contains(doc.get("kind").asText())) {
+                releases.add(doc.at("/metadata/labels/release").asText());
+            }
             assertThat(name).as("the site ConfigMap is local: not applied").doesNotStartWith("failover-site");
         }
         assertThat(roleArn).isEqualTo("arn:aws:iam::123456789012:role/failover-actuator-" + overlay);
         assertThat(jwt.path("jwt-issuer").asText()).isEqualTo("https://login.corp.test/");
         assertThat(jwt.path("jwt-public-key-url").asText()).isEqualTo("https://login.corp.test/keys");
+        assertThat(releases).as("the release label of the ServiceMonitor and the PrometheusRule").containsExactly("monitoring-stack",
+                "monitoring-stack");
         for (String placeholder : Stream.concat(UNFILLED.stream(), SAMPLE_VALUES.stream()).toList()) {
             assertThat(out).as(overlay + " with its own site.yaml").doesNotContain(placeholder);
         }
