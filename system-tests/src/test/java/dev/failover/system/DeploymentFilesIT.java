@@ -164,7 +164,12 @@ class DeploymentFilesIT {
         assertThat(expandedEnv(deployments.get("actuator-service"), 0).get("AWS_REGION")).isEqualTo(region);
         JsonNode rules = YAML.readTree(ServiceProcess.ROOT.resolve("monitoring/prometheus/failover-alerts.yml").toFile());
         assertThat(rule).as("PrometheusRule").isNotNull();
-        assertThat(rule.get("spec")).as("PrometheusRule = monitoring/prometheus/failover-alerts.yml "
+        String runbook = siteData(OVERLAYS.resolve(region)).path("runbook-base-url").asText();
+        assertThat(runbook).as(region + "/site.yaml: runbook-base-url").isNotEmpty();
+        ObjectMapper json = new ObjectMapper();
+        JsonNode spec = json.readTree(json.writeValueAsString(rule.get("spec")).replace(runbook + "/docs/runbook.md#",
+                "{{ $externalLabels.runbook_base_url }}/docs/runbook.md#"));
+        assertThat(spec).as("PrometheusRule = monitoring/prometheus/failover-alerts.yml with the site's runbook-base-url "
                 + "(run scripts/sync-prometheus-rule.sh)").isEqualTo(rules);
     }
 
@@ -688,9 +693,10 @@ class DeploymentFilesIT {
     }
 
     /** What k8s/base leaves for k8s/site to fill from an overlay's site.yaml: never in a rendered overlay. */
-    static final List<String> UNFILLED = List.of("ACCOUNT_ID", "OIDC_ISSUER", "OIDC_JWKS_URL", "failover-actuator-REGION");
+    static final List<String> UNFILLED = List.of("ACCOUNT_ID", "OIDC_ISSUER", "OIDC_JWKS_URL", "failover-actuator-REGION",
+            "$externalLabels.runbook_base_url");
     /** The documented sample's values in k8s/overlays/&lt;region&gt;/site.yaml, to be replaced by a deployment's own. */
-    static final List<String> SAMPLE_VALUES = List.of("000000000000", "idp.example.com");
+    static final List<String> SAMPLE_VALUES = List.of("000000000000", "idp.example.com", "git.example.com");
 
     static JsonNode siteData(Path overlay) throws IOException {
         Path site = overlay.resolve("site.yaml");
@@ -731,7 +737,8 @@ class DeploymentFilesIT {
         JsonNode siteFile = YAML.readTree(site.toFile());
         ((ObjectNode) siteFile.get("data")).put("aws-account-id", "123456789012")
                 .put("oidc-issuer", "https://login.corp.test/").put("oidc-jwks-url", "https://login.corp.test/keys")
-                .put("prometheus-release", "monitoring-stack");
+                .put("prometheus-release", "monitoring-stack")
+                .put("runbook-base-url", "https://git.corp.test/sre/failover/blob/v0.2.0");
         YAML.writeValue(site.toFile(), siteFile);
 
         String out = renderText(k8s.resolve("overlays/" + overlay));
@@ -756,6 +763,8 @@ class DeploymentFilesIT {
         assertThat(jwt.path("jwt-public-key-url").asText()).isEqualTo("https://login.corp.test/keys");
         assertThat(releases).as("the release label of the ServiceMonitor and the PrometheusRule").containsExactly("monitoring-stack",
                 "monitoring-stack");
+        assertThat(out).as("the alerts' runbook links")
+                .contains("runbook_url: https://git.corp.test/sre/failover/blob/v0.2.0/docs/runbook.md#failoverwatchdog");
         for (String placeholder : Stream.concat(UNFILLED.stream(), SAMPLE_VALUES.stream()).toList()) {
             assertThat(out).as(overlay + " with its own site.yaml").doesNotContain(placeholder);
         }
