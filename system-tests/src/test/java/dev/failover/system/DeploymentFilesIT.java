@@ -18,6 +18,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -472,6 +474,41 @@ class DeploymentFilesIT {
         assertThat(alerts).as("alerts in the rules file").hasSizeGreaterThan(10);
         assertThat(alerts).allSatisfy(alert -> assertThat(runbook).as("docs/runbook.md row of " + alert)
                 .contains("| `" + alert + "`"));
+    }
+
+    /**
+     * Issue 55, item 4: an alert tells the person paged what to run as the runbook does, with failoverctl (which finds
+     * the instance to ask and carries the token), never as a raw HTTP request; every command it names exists.
+     */
+    @Test
+    void everyAlertNamesFailoverctlCommandsThatExist() throws Exception {
+        JsonNode rules = YAML.readTree(ServiceProcess.ROOT.resolve("monitoring/prometheus/failover-alerts.yml").toFile());
+        Set<String> commands = new TreeSet<>();
+        try (Stream<Path> sources = Files.walk(ServiceProcess.ROOT.resolve("failoverctl/src/main/java"))) {
+            for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher command = Pattern.compile("@Command\\(name = \"([a-z-]+)\"").matcher(Files.readString(source));
+                while (command.find()) {
+                    commands.add(command.group(1));
+                }
+            }
+        }
+        assertThat(commands).contains("status", "resume", "retry");
+        List<String> problems = new ArrayList<>();
+        rules.get("groups").forEach(group -> group.get("rules").forEach(rule -> {
+            String alert = rule.get("alert").asText();
+            String text = rule.at("/annotations/description").asText() + " " + rule.at("/annotations/summary").asText();
+            Matcher http = Pattern.compile("\\b(GET|POST|PUT|DELETE) /\\S*").matcher(text);
+            while (http.find()) {
+                problems.add(alert + ": a raw HTTP request '" + http.group() + "' instead of the failoverctl command");
+            }
+            Matcher cli = Pattern.compile("failoverctl ([a-z-]+)").matcher(text);
+            while (cli.find()) {
+                if (!commands.contains(cli.group(1))) {
+                    problems.add(alert + ": 'failoverctl " + cli.group(1) + "' is no command of failoverctl");
+                }
+            }
+        }));
+        assertThat(problems).as("alert descriptions (monitoring/prometheus/failover-alerts.yml)").isEmpty();
     }
 
     /**
