@@ -438,6 +438,55 @@ class DeploymentFilesIT {
         }
         return k8s;
     }
+
+    /**
+     * Issue 55, item 9: the plane's pods keep running when a region is in trouble and start as slowly as they must: a
+     * PriorityClass of their own above ordinary workloads (the kubelet evicts, and the scheduler preempts, lower
+     * priorities first under node pressure, exactly during a regional incident); a startupProbe on /q/health/started that
+     * holds the liveness probe off until the service has started (a slow start is not a dead one); each StatefulSet's
+     * serviceName a headless Service (the per-pod DNS names, actuator-service-0.actuator-service-pods.failover.svc, that a
+     * StatefulSet's governing Service exists for); and no Kubernetes API token in pods that never call the API.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void thePodsOutlastNodePressureAndSlowStarts(String overlay) throws Exception {
+        Map<String, JsonNode> byKindAndName = new HashMap<>();
+        List<JsonNode> workloads = new ArrayList<>();
+        for (JsonNode doc : render(overlay)) {
+            String kind = doc.get("kind").asText();
+            byKindAndName.put(kind + "/" + doc.at("/metadata/name").asText(), doc);
+            if (List.of("Deployment", "StatefulSet").contains(kind)) {
+                workloads.add(doc);
+            }
+        }
+        for (JsonNode workload : workloads) {
+            String name = workload.at("/metadata/name").asText();
+            JsonNode pod = workload.at("/spec/template/spec");
+            JsonNode priority = byKindAndName.get("PriorityClass/" + pod.path("priorityClassName").asText());
+            assertThat(priority).as(name + ": a PriorityClass of the overlay").isNotNull();
+            assertThat(priority.path("value").asLong()).as(name + ": priority above ordinary pods (0), below the system's")
+                    .isBetween(1L, 1_000_000_000L);
+            assertThat(priority.path("globalDefault").asBoolean()).as("the plane's class is nobody's default").isFalse();
+            JsonNode container = pod.at("/containers/0");
+            assertThat(container.at("/startupProbe/httpGet/path").asText()).as(name + ": startupProbe").isEqualTo("/q/health/started");
+            assertThat(container.at("/startupProbe/periodSeconds").asInt() * container.at("/startupProbe/failureThreshold").asInt())
+                    .as(name + ": seconds a start may take").isGreaterThanOrEqualTo(60);
+            assertThat(container.at("/livenessProbe/initialDelaySeconds").asInt()).as(name + ": liveness waits for the startupProbe, not a guess")
+                    .isZero();
+            if (workload.get("kind").asText().equals("StatefulSet")) {
+                JsonNode governing = byKindAndName.get("Service/" + workload.at("/spec/serviceName").asText());
+                assertThat(governing).as(name + ": its serviceName is a Service of the overlay").isNotNull();
+                assertThat(governing.at("/spec/clusterIP").asText()).as(name + ": its governing Service is headless").isEqualTo("None");
+                assertThat(governing.at("/spec/selector")).isEqualTo(workload.at("/spec/selector/matchLabels"));
+            }
+            JsonNode account = byKindAndName.get("ServiceAccount/" + pod.path("serviceAccountName").asText());
+            assertThat(account).as(name + ": its ServiceAccount").isNotNull();
+            boolean mounted = pod.path("automountServiceAccountToken").asBoolean(account.path("automountServiceAccountToken").asBoolean(true));
+            assertThat(mounted).as(name + ": a Kubernetes API token mounted (only the actuator scales Deployments)")
+                    .isEqualTo(name.equals("actuator-service"));
+        }
+        assertThat(workloads).hasSize(3);
+    }
     /** The first container's env of pod {@code ordinal} as Kubernetes expands it: $(VAR) from the env before it, field refs. */
     static Map<String, String> expandedEnv(JsonNode workload, int ordinal) {
         JsonNode container = workload.at("/spec/template/spec/containers/0");
