@@ -160,6 +160,10 @@ class DeploymentFilesIT {
         }
         assertThat(deployments.values().stream().map(d -> env(d.at("/spec/template/spec/containers/0"), "KAFKA_SASL_JAAS_CONFIG")
                 .at("/valueFrom/secretKeyRef/name").asText()).distinct()).as("one Kafka principal per service").hasSize(3);
+        // issue 55, item 6: one identity per service in the cluster too (on MSK with IAM, one role each: a probe-service's role
+        // must not be able to write decisions)
+        assertThat(deployments.values().stream().map(d -> d.at("/spec/template/spec/serviceAccountName").asText()).distinct())
+                .as("one ServiceAccount per service").hasSize(3);
         String location = expandedEnv(deployments.get("probe-service"), 0).get("FAILOVER_LOCATION");
         assertThat(location).isEqualTo(region);
         assertThat(topology.locations()).contains(location);
