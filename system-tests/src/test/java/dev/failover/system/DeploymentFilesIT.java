@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -280,21 +281,27 @@ class DeploymentFilesIT {
     }
 
     static void assertGrantsFitTheTopology(String region, List<JsonNode> docs) {
-        Map<String, Set<String>> expected = new TreeMap<>();
+        // per namespace: one scaler Role and its binding (named failover-actuator-scaler, or so prefixed in a copy of the
+        // component for a second namespace), and nothing else
+        Map<String, List<String>> expected = new TreeMap<>();
         for (FailoverGroup group : topology(docs).groups()) {
             for (Target target : group.targets()) {
                 if (target.scaling() instanceof ScalingRef.KubernetesDeployment deployment && region.equals(deployment.cluster())) {
-                    expected.put(deployment.namespace(), Set.of("Role/failover-actuator-scaler", "RoleBinding/failover-actuator-scaler"));
+                    expected.put(deployment.namespace(), List.of("Role", "RoleBinding"));
                 }
             }
         }
-        Map<String, Set<String>> outside = new TreeMap<>();
+        Map<String, List<String>> outside = new TreeMap<>();
         for (JsonNode doc : docs) {
             String namespace = doc.at("/metadata/namespace").asText();
+            String kind = doc.get("kind").asText();
+            String name = doc.at("/metadata/name").asText();
             if (!namespace.isEmpty() && !namespace.equals("failover")) {
-                outside.computeIfAbsent(namespace, n -> new TreeSet<>()).add(doc.get("kind").asText() + "/" + doc.at("/metadata/name").asText());
+                boolean scaler = name.startsWith("failover-actuator-scaler") && List.of("Role", "RoleBinding").contains(kind);
+                outside.computeIfAbsent(namespace, n -> new ArrayList<>()).add(scaler ? kind : kind + "/" + name);
             }
         }
+        outside.values().forEach(Collections::sort);
         assertThat(outside).as("k8s/overlays/" + region + ": objects outside namespace failover, by namespace (the topology "
                 + "scales Deployments of this region's cluster in " + expected.keySet() + ")").isEqualTo(expected);
     }
@@ -384,6 +391,50 @@ class DeploymentFilesIT {
         assertThat(new ObjectMapper().readTree(dashboard.at("/data/failover-dashboard.json").asText()))
                 .as("the dashboard = monitoring/grafana/failover-dashboard.json (run scripts/sync-prometheus-rule.sh)")
                 .isEqualTo(new ObjectMapper().readTree(ServiceProcess.ROOT.resolve("monitoring/grafana/failover-dashboard.json").toFile()));
+    }
+
+    /**
+     * Each pod of the plane is scraped once: exactly one Service that the ServiceMonitor selects (its labels, and a port
+     * of the endpoint's name) selects the pod. A second one (a StatefulSet's headless governing Service with the same
+     * labels and port) would make every series twice, doubling sums and failing the evaluation of alerts that join
+     * on (group, target, instance).
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void eachPodIsScrapedOnce(String overlay) throws Exception {
+        List<JsonNode> docs = render(overlay);
+        JsonNode monitor = docs.stream().filter(d -> d.get("kind").asText().equals("ServiceMonitor")).findFirst().orElseThrow();
+        String port = monitor.at("/spec/endpoints/0/port").asText();
+        int workloads = 0;
+        for (JsonNode workload : docs) {
+            if (!List.of("Deployment", "StatefulSet").contains(workload.get("kind").asText())) {
+                continue;
+            }
+            workloads++;
+            Map<String, String> podLabels = YAML.convertValue(workload.at("/spec/template/metadata/labels"), new TypeReference<>() {
+            });
+            List<String> scraped = new ArrayList<>();
+            for (JsonNode service : docs) {
+                if (!service.get("kind").asText().equals("Service")) {
+                    continue;
+                }
+                Map<String, String> serviceLabels = YAML.convertValue(service.at("/metadata/labels"), new TypeReference<>() {
+                });
+                Map<String, String> selector = YAML.convertValue(service.at("/spec/selector"), new TypeReference<>() {
+                });
+                boolean selectsPod = selector != null && !selector.isEmpty() && podLabels.entrySet().containsAll(selector.entrySet());
+                boolean hasPort = false;
+                for (JsonNode p : service.at("/spec/ports")) {
+                    hasPort |= p.path("name").asText().equals(port);
+                }
+                if (selectsPod && hasPort && NetworkPolicies.matches(monitor.at("/spec/selector"), serviceLabels)) {
+                    scraped.add(service.at("/metadata/name").asText());
+                }
+            }
+            assertThat(scraped).as(workload.at("/metadata/name").asText() + ": the Services the ServiceMonitor scrapes it through")
+                    .hasSize(1);
+        }
+        assertThat(workloads).isEqualTo(3);
     }
     /** The labels prometheus-operator gives the pods of k8s/alertmanager's Alertmanager (named failover). */
     static final Map<String, String> ALERTMANAGER_POD = Map.of("alertmanager", "failover", "app.kubernetes.io/name", "alertmanager",
@@ -536,16 +587,19 @@ class DeploymentFilesIT {
     @Test
     void everyAlertNamesFailoverctlCommandsThatExist() throws Exception {
         JsonNode rules = YAML.readTree(ServiceProcess.ROOT.resolve("monitoring/prometheus/failover-alerts.yml").toFile());
-        Set<String> commands = new TreeSet<>();
+        // each command, and whether the source that declares it requires --reason (the writes: WriteCommands, retry)
+        Map<String, Boolean> commands = new TreeMap<>();
         try (Stream<Path> sources = Files.walk(ServiceProcess.ROOT.resolve("failoverctl/src/main/java"))) {
             for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
-                Matcher command = Pattern.compile("@Command\\(name = \"([a-z-]+)\"").matcher(Files.readString(source));
+                String code = Files.readString(source);
+                boolean reasonRequired = code.contains("names = { \"-r\", \"--reason\" }, required = true");
+                Matcher command = Pattern.compile("@Command\\(name = \"([a-z-]+)\"").matcher(code);
                 while (command.find()) {
-                    commands.add(command.group(1));
+                    commands.merge(command.group(1), reasonRequired, Boolean::logicalOr);
                 }
             }
         }
-        assertThat(commands).contains("status", "resume", "retry");
+        assertThat(commands).containsEntry("status", false).containsEntry("resume", true).containsEntry("retry", true);
         List<String> problems = new ArrayList<>();
         rules.get("groups").forEach(group -> group.get("rules").forEach(rule -> {
             String alert = rule.get("alert").asText();
@@ -554,10 +608,14 @@ class DeploymentFilesIT {
             while (http.find()) {
                 problems.add(alert + ": a raw HTTP request '" + http.group() + "' instead of the failoverctl command");
             }
-            Matcher cli = Pattern.compile("failoverctl ([a-z-]+)").matcher(text);
+            // a command with what follows it up to the end of its clause
+            Matcher cli = Pattern.compile("failoverctl ([a-z-]+)([^,;)]*)").matcher(text);
             while (cli.find()) {
-                if (!commands.contains(cli.group(1))) {
+                Boolean reasonRequired = commands.get(cli.group(1));
+                if (reasonRequired == null) {
                     problems.add(alert + ": 'failoverctl " + cli.group(1) + "' is no command of failoverctl");
+                } else if (reasonRequired && !cli.group(2).contains("--reason")) {
+                    problems.add(alert + ": '" + cli.group() + "' lacks the --reason it requires");
                 }
             }
         }));

@@ -12,7 +12,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * takes everything; a selected pod takes what one rule of one selecting policy admits (its ports, and one of its peers:
  * a pod selector alone means the policy's namespace, a namespace selector alone any pod there, both together both). The
  * subset the manifests use: label selectors with matchLabels or matchExpressions (In, NotIn, Exists, DoesNotExist),
- * numbered ports; an ipBlock peer admits nothing here, since no test asks about addresses.
+ * numbered single ports, peers by pod and namespace labels (a namespace known by its kubernetes.io/metadata.name label
+ * only). Anything else (an ipBlock peer, a named port, a port range) is refused with an exception rather than
+ * answered: a wrong answer would let a test pass while the cluster admits the traffic.
  */
 final class NetworkPolicies {
 
@@ -63,6 +65,9 @@ final class NetworkPolicies {
             return true;
         }
         for (JsonNode p : ports) {
+            if (p.has("endPort") || (p.has("port") && !p.get("port").canConvertToInt())) {
+                throw new IllegalArgumentException("a port range or a named port is not modelled: " + p);
+            }
             if ((!p.has("port") || p.get("port").asInt() == port) && p.path("protocol").asText("TCP").equals(protocol)) {
                 return true;
             }
@@ -78,7 +83,7 @@ final class NetworkPolicies {
             boolean byNamespace = peer.has("namespaceSelector");
             boolean byPod = peer.has("podSelector");
             if (!byNamespace && !byPod) {
-                continue; // an ipBlock
+                throw new IllegalArgumentException("an ipBlock peer is not modelled: " + peer);
             }
             boolean namespaceOk = byNamespace ? matches(peer.get("namespaceSelector"), from.namespaceLabels())
                     : from.namespace().equals(policyNamespace);
