@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The operator page's browser test (OperatorPageIT) in target/ui: its script, its package and playwright-core from the
 # lock file (npm ci: the npm registry the first time, npm's cache after). Run by the build before the system tests, in
-# the build's own network: the tests' forks may run in a namespace with no route out (scripts/lib/inet-java/bin/java).
+# the build's own network (scripts/region-loss.sh runs its Maven in a namespace with no route out, and skips it).
 #
 #   install.sh TARGET_DIR
 set -euo pipefail

@@ -53,9 +53,8 @@ import dev.failover.testkit.topology.TestTopology;
  * links go down, or its packets to the other regions are dropped. Only external behaviour is asserted: what BIND
  * answers, the decision-service's API, and what the topics hold.
  * <p>
- * Runs inside the internet namespace with region.loss=true: in one of the system tests' forks, beside the other tests,
- * when scripts/test.sh runs the whole suite (every fork's JVM starts in that namespace, ADR 0018), or alone by
- * scripts/region-loss.sh; a partial build skips it. Each decision-service signs with a key of its own region, so a
+ * Runs inside the internet namespace with region.loss=true, alone, by scripts/region-loss.sh, which scripts/test.sh
+ * runs after the rest of the suite (ADR 0018); a partial build skips it. Each decision-service signs with a key of its own region, so a
  * decision's key id says where it came from.
  */
 @EnabledIfSystemProperty(named = "region.loss", matches = "true", disabledReason = "run by scripts/test.sh or scripts/region-loss.sh")
