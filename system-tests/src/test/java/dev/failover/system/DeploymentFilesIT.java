@@ -30,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -411,18 +410,15 @@ class DeploymentFilesIT {
                 continue;
             }
             workloads++;
-            Map<String, String> podLabels = YAML.convertValue(workload.at("/spec/template/metadata/labels"), new TypeReference<>() {
-            });
+            Map<String, String> podLabels = labels(workload.at("/spec/template/metadata/labels"));
             List<String> scraped = new ArrayList<>();
             for (JsonNode service : docs) {
                 if (!service.get("kind").asText().equals("Service")) {
                     continue;
                 }
-                Map<String, String> serviceLabels = YAML.convertValue(service.at("/metadata/labels"), new TypeReference<>() {
-                });
-                Map<String, String> selector = YAML.convertValue(service.at("/spec/selector"), new TypeReference<>() {
-                });
-                boolean selectsPod = selector != null && !selector.isEmpty() && podLabels.entrySet().containsAll(selector.entrySet());
+                Map<String, String> serviceLabels = labels(service.at("/metadata/labels"));
+                Map<String, String> selector = labels(service.at("/spec/selector"));
+                boolean selectsPod = !selector.isEmpty() && podLabels.entrySet().containsAll(selector.entrySet());
                 boolean hasPort = false;
                 for (JsonNode p : service.at("/spec/ports")) {
                     hasPort |= p.path("name").asText().equals(port);
@@ -436,6 +432,13 @@ class DeploymentFilesIT {
         }
         assertThat(workloads).isEqualTo(3);
     }
+    /** A labels or selector map of a rendered object (empty when absent). */
+    static Map<String, String> labels(JsonNode node) {
+        Map<String, String> labels = new TreeMap<>();
+        node.properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+        return labels;
+    }
+
     /** The labels prometheus-operator gives the pods of k8s/alertmanager's Alertmanager (named failover). */
     static final Map<String, String> ALERTMANAGER_POD = Map.of("alertmanager", "failover", "app.kubernetes.io/name", "alertmanager",
             "app.kubernetes.io/instance", "failover", "app.kubernetes.io/managed-by", "prometheus-operator");
@@ -463,8 +466,7 @@ class DeploymentFilesIT {
             }
             workloads++;
             String name = doc.at("/metadata/name").asText();
-            Map<String, String> labels = YAML.convertValue(doc.at("/spec/template/metadata/labels"), new TypeReference<>() {
-            });
+            Map<String, String> labels = labels(doc.at("/spec/template/metadata/labels"));
             int port = doc.at("/spec/template/spec/containers/0/ports/0/containerPort").asInt();
             assertThat(policies.admits("failover", labels, prometheus, port, "TCP")).as(name + ": scraped from monitoring").isTrue();
             assertThat(policies.admits("failover", labels, elsewhere, port, "TCP")).as(name + ": reached from elsewhere").isFalse();

@@ -1,7 +1,6 @@
 package dev.failover.system;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -97,10 +96,8 @@ final class NetworkPolicies {
 
     /** A label selector: every matchLabels pair and every matchExpression holds; an empty selector matches all. */
     static boolean matches(JsonNode selector, Map<String, String> labels) {
-        Map<String, String> required = new HashMap<>();
-        selector.path("matchLabels").properties().forEach(e -> required.put(e.getKey(), e.getValue().asText()));
-        for (var e : required.entrySet()) {
-            if (!e.getValue().equals(labels.get(e.getKey()))) {
+        for (var e : selector.path("matchLabels").properties()) {
+            if (!e.getValue().asText().equals(labels.get(e.getKey()))) {
                 return false;
             }
         }

@@ -45,17 +45,14 @@ public final class MskIamPolicy {
         }
         // one statement per set of actions, its resources sorted: a stable document that reads like the ACL table
         Map<String, TreeSet<String>> resourcesByActions = new TreeMap<>();
-        Map<String, TreeSet<String>> actionSets = new TreeMap<>();
-        actionsByResource.forEach((resource, actions) -> {
-            String key = String.join(",", actions);
-            actionSets.put(key, actions);
-            resourcesByActions.computeIfAbsent(key, k -> new TreeSet<>()).add(resource);
-        });
+        actionsByResource.forEach((resource, actions) -> resourcesByActions
+                .computeIfAbsent(String.join(",", actions), k -> new TreeSet<>()).add(resource));
         JsonNodeFactory json = JsonNodeFactory.instance;
         ObjectNode policy = json.objectNode().put("Version", "2012-10-17");
         ArrayNode statements = policy.putArray("Statement");
         statements.add(statement(cluster, new TreeSet<>(List.of(CLUSTER_ARN))));
-        resourcesByActions.forEach((key, resources) -> statements.add(statement(actionSets.get(key), resources)));
+        resourcesByActions.forEach((actions, resources) -> statements.add(statement(new TreeSet<>(List.of(actions.split(","))),
+                resources)));
         return policy;
     }
 
