@@ -30,7 +30,8 @@ import dev.failover.testkit.topology.TestTopology;
  * after), and takes the two screenshots the README shows. Then what the group page showed must equal what
  * {@code failoverctl status} prints for the group. Last, on the other decision-service, which does not own the group:
  * the page says its view is the owner's state record and shows the pause; the broker is frozen (kill -STOP by PID)
- * and the page must say that the instance cannot reach Kafka, and stop saying it once the broker runs again.
+ * and the page must say that the instance cannot reach Kafka, and stop saying it once the broker runs again; meanwhile the
+ * readiness probe the manifests use must answer 200, so that Kubernetes keeps the page and API reachable.
  */
 class OperatorPageIT {
 
@@ -86,6 +87,7 @@ class OperatorPageIT {
             long broker = stack.kafka().pid();
             env.put("PAGE_URL", "http://127.0.0.1:" + other.port);
             env.put("KAFKA_PID", Long.toString(broker));
+            env.put("READINESS_PATH", readinessPath());
             node.command("node", script.toString(), "kafka").redirectOutput(ServiceProcess.LOGS.resolve("page-kafka.log")
                     .toFile());
             try {
@@ -94,6 +96,15 @@ class OperatorPageIT {
                 new ProcessBuilder("kill", "-CONT", Long.toString(broker)).start().waitFor(); // never leave it frozen
             }
         }
+    }
+
+    /** The path of the decision-service's readiness probe in the Kubernetes manifests (k8s/base). */
+    static String readinessPath() throws IOException {
+        String manifest = Files.readString(ServiceProcess.ROOT.resolve("k8s/base/decision-service.yaml"));
+        java.util.regex.Matcher probe = java.util.regex.Pattern.compile("readinessProbe: \\{httpGet: \\{path: ([^,\\s]+),")
+                .matcher(manifest);
+        assertThat(probe.find()).as("a readinessProbe in k8s/base/decision-service.yaml").isTrue();
+        return probe.group(1);
     }
 
     /** Runs the browser script, prints its log, and fails with the log unless it ended within 5 minutes with exit 0. */

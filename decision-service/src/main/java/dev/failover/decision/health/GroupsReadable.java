@@ -10,6 +10,8 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
+import io.smallrye.health.api.HealthGroup;
+
 import dev.failover.decision.domain.engine.DecisionEngine;
 import dev.failover.decision.ownership.GroupOwnership;
 import dev.failover.decision.ownership.PartitionOwnership;
@@ -21,10 +23,20 @@ import dev.failover.decision.view.GroupReader;
  * every partition assigned to it is restored, and it has read the state topic to its end once (what it answers for a
  * group it does not own is then the owner's latest record, not an older one). A freshly started instance is not ready
  * before its state is restored from Kafka; a partition whose restore keeps failing is named, with the error, until a retry succeeds.
+ * <p>
+ * Also the one check of the health group {@value #SERVING} ({@code /q/health/group/serving}), which the Kubernetes
+ * readiness probe asks instead of {@code /q/health/ready}: that one also holds the Kafka client's checks, so a broker
+ * lost would take every instance out of the Service and the operator page and API would go dark exactly during an
+ * incident. Once restored, an instance answers reads from what it holds and says on the page that it cannot reach
+ * Kafka ({@link KafkaContact}); a start cannot be ready without Kafka, since the restore reads it.
  */
 @Readiness
+@HealthGroup(GroupsReadable.SERVING)
 @ApplicationScoped
 public class GroupsReadable implements HealthCheck {
+
+    /** The health group the Kubernetes readiness probe asks. */
+    public static final String SERVING = "serving";
 
     private final DecisionEngine engine;
     private final GroupReader reader;
