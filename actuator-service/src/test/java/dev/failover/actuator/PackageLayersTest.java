@@ -23,6 +23,7 @@ class PackageLayersTest {
     static final List<String> LAYERS = List.of(
             "startup", // builds the reconcilers, the loop and the backends from the settings; native-image registrations
             "rest", // the groups and actuations API
+            "identity", // who the caller is: a bearer token's audience
             "health", // readiness: desired states restored
             "messaging", // decisions in (per partition), results out, the reconcile loop, desired states restored
             "config", // the typed configuration, resolved and checked once at start

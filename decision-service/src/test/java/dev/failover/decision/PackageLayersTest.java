@@ -25,6 +25,7 @@ class PackageLayersTest {
     static final List<String> LAYERS = List.of(
             "startup", // builds the engine from the topology, native-image registrations
             "rest", // the override API
+            "identity", // who the caller is: the audience of a bearer token, an ALB's signed header
             "health", // readiness
             "drill", // scheduled drills, sent as commands
             "replay", // the core over a recorded stream, offline

@@ -496,4 +496,30 @@ public interface ActuatorConfig {
          */
         Optional<java.util.List<String>> secondaries();
     }
+
+    /** Who may call the API: what a bearer token must name, where its roles and name are (docs/security.md). */
+    Identity identity();
+
+    interface Identity {
+        /**
+         * The value a token's audience claim must hold (env {@code FAILOVER_JWT_AUDIENCE}): this API's name at the
+         * identity provider (its own, not the decision-service's), or for Cognito access tokens the app client id.
+         */
+        String audience();
+
+        /**
+         * The claim that names the audience (env {@code FAILOVER_JWT_AUDIENCE_CLAIM}): {@code aud}, or {@code client_id}
+         * for Cognito access tokens, which carry no {@code aud}.
+         */
+        @WithName("audience-claim")
+        @WithDefault("aud")
+        String audienceClaim();
+
+        /**
+         * The claim the caller's name is taken from, as the actuations record it (env {@code FAILOVER_JWT_NAME_CLAIM};
+         * Cognito access tokens: {@code username}). Absent: upn, preferred_username, then sub.
+         */
+        @WithName("name-claim")
+        Optional<String> nameClaim();
+    }
 }

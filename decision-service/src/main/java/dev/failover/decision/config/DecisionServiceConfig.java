@@ -183,4 +183,85 @@ public interface DecisionServiceConfig {
         @WithName("replication-factor")
         Optional<Short> replicationFactor();
     }
+
+    /** Who may call the API and the page: what a token must name, where its roles and name are (docs/security.md). */
+    Identity identity();
+
+    interface Identity {
+        /**
+         * The issuer a token must name (env {@code FAILOVER_JWT_ISSUER}); also the issuer in an Application Load
+         * Balancer's {@code x-amzn-oidc-data} header. Cognito: {@code https://cognito-idp.<region>.amazonaws.com/<pool id>}.
+         */
+        String issuer();
+
+        /**
+         * The value a token's audience claim must hold (env {@code FAILOVER_JWT_AUDIENCE}): this API's name at the
+         * identity provider, or for Cognito access tokens the app client id. A token for another application is refused.
+         */
+        String audience();
+
+        /**
+         * The claim that names the audience (env {@code FAILOVER_JWT_AUDIENCE_CLAIM}): {@code aud}, or {@code client_id}
+         * for Cognito access tokens, which carry no {@code aud}.
+         */
+        @WithName("audience-claim")
+        @WithDefault("aud")
+        String audienceClaim();
+
+        /**
+         * The claim with the caller's roles (env {@code FAILOVER_JWT_GROUPS_CLAIM}): {@code groups}, {@code cognito:groups}
+         * for Cognito, {@code roles} for Entra ID app roles.
+         */
+        @WithName("groups-claim")
+        @WithDefault("groups")
+        String groupsClaim();
+
+        /**
+         * The claim the caller's name is taken from, as the audit trail records it (env {@code FAILOVER_JWT_NAME_CLAIM};
+         * Cognito access tokens: {@code username}). Absent: upn, preferred_username, then sub.
+         */
+        @WithName("name-claim")
+        Optional<String> nameClaim();
+
+        /** An Application Load Balancer in front that signs users in ({@code authenticate-oidc} or {@code authenticate-cognito}). */
+        Alb alb();
+    }
+
+    /** The {@code x-amzn-oidc-data} header of an Application Load Balancer, believed only from the signers listed. */
+    interface Alb {
+        /**
+         * The ARNs of the load balancers whose header is believed (env {@code FAILOVER_ALB_SIGNER_ARNS}, comma-separated).
+         * Absent: the header is ignored and only bearer tokens count.
+         */
+        @WithName("signer-arns")
+        Optional<java.util.List<String>> signerArns();
+
+        /** The app client the load balancer signs users in with (env {@code FAILOVER_ALB_CLIENT_ID}); required with signers. */
+        @WithName("client-id")
+        Optional<String> clientId();
+
+        /**
+         * The claim of the header's payload with the caller's roles (env {@code FAILOVER_ALB_GROUPS_CLAIM}); a list, or
+         * one string of roles separated by commas or spaces. Absent: {@code groups-claim}. Cognito's userinfo carries no
+         * {@code cognito:groups}: use a custom attribute ({@code custom:failover_roles}).
+         */
+        @WithName("groups-claim")
+        Optional<String> groupsClaim();
+
+        /**
+         * The claim of the header's payload with the caller's name (env {@code FAILOVER_ALB_NAME_CLAIM}): the identity
+         * provider's userinfo, not its access token, so not {@code name-claim} (Cognito's userinfo has {@code username}
+         * as an opaque id where the user signs in by email). Absent: preferred_username, email, then sub.
+         */
+        @WithName("name-claim")
+        Optional<String> nameClaim();
+
+        /**
+         * Where the load balancer's public key is published, {@code {region}} (the signer's) and {@code {kid}} filled
+         * in (env {@code FAILOVER_ALB_KEY_URL}; AWS GovCloud publishes elsewhere).
+         */
+        @WithName("key-url")
+        @WithDefault("https://public-keys.auth.elb.{region}.amazonaws.com/{kid}")
+        String keyUrl();
+    }
 }

@@ -39,6 +39,20 @@ public final class PemKeys {
         }
     }
 
+    /**
+     * An elliptic-curve public key in X.509 PEM, as an AWS load balancer publishes the key that signs its
+     * {@code x-amzn-oidc-data} tokens.
+     *
+     * @throws InvalidKeyTextException saying what is wrong
+     */
+    public static PublicKey ecPublicKey(String pem) {
+        try {
+            return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(body(pem, PUBLIC)));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new InvalidKeyTextException("not an EC public key in X.509 PEM (-----BEGIN " + PUBLIC + "-----)");
+        }
+    }
+
     public static String pem(PrivateKey key) {
         return pem(PRIVATE, key.getEncoded());
     }
