@@ -483,6 +483,122 @@ class DeploymentFilesIT {
         assertThat(policies.admits("failover", ALERTMANAGER_POD, replica, 9094, "UDP")).as("gossip between replicas (UDP)").isTrue();
         assertThat(policies.admits("failover", ALERTMANAGER_POD, elsewhere, 9093, "TCP")).as("alerts from elsewhere").isFalse();
     }
+    /**
+     * The ingress-alb component and Cognito, as docs/deploy-eks.md step 6 sets them up in a copy of an overlay: two
+     * Ingresses of one internal load balancer (bearer tokens pass, browsers are signed in by Cognito with the site's
+     * pool, client and domain), health checks on the readiness path, the decision-service believing the header from the
+     * site's signer only, the load balancer's addresses admitted to the decision-service's API and to nothing else, and
+     * the Cognito claims merged into failover-identity for both services, each with its own app client.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theAlbComponentSignsPeopleInThroughTheLoadBalancer(String region, @TempDir Path copy) throws Exception {
+        Path overlay = copyOfK8s(copy).resolve("overlays/" + region);
+        List<JsonNode> without = documents(renderText(overlay));
+        assertThat(without).as("no Ingress without the component").noneMatch(d -> d.get("kind").asText().equals("Ingress"));
+
+        Path kustomization = overlay.resolve("kustomization.yaml");
+        ObjectNode kustomize = (ObjectNode) YAML.readTree(kustomization.toFile());
+        ((ArrayNode) kustomize.get("components")).add("../../ingress-alb");
+        kustomize.set("configMapGenerator", YAML.readTree("""
+                - name: failover-identity
+                  behavior: merge
+                  literals: [audience-claim=client_id, "groups-claim=cognito:groups", name-claim=username,
+                    decision-audience=4kcp1hr6qlm0c2j2gd8bmm4t7, actuator-audience=1b3d5f7h9j1l3n5p7r9t1v3x5z]
+                """));
+        YAML.writeValue(kustomization.toFile(), kustomize);
+        ObjectNode site = (ObjectNode) YAML.readTree(overlay.resolve("site.yaml").toFile());
+        String signer = "arn:aws:elasticloadbalancing:" + region + ":123456789012:loadbalancer/app/failover-" + region
+                + "/50dc6c495c0c9188";
+        ((ObjectNode) site.get("data")).put("alb-host", "failover." + region + ".corp.internal")
+                .put("alb-certificate-arn", "arn:aws:acm:" + region + ":123456789012:certificate/0f1e2d3c-4b5a")
+                .put("alb-vpc-cidr", "10.20.0.0/16")
+                .put("cognito-user-pool-arn", "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf123")
+                .put("cognito-alb-client-id", "7q3k9m2p5r8t1v4x6z0b2d4f6h").put("cognito-domain", "failover-corp")
+                .put("alb-signer-arn", signer);
+        YAML.writeValue(overlay.resolve("site.yaml").toFile(), site);
+        String out = renderText(overlay);
+        for (String mark : List.of("ALB_HOST", "ALB_CERTIFICATE_ARN", "ALB_VPC_CIDR", "THE_ALB_ARN", "COGNITO_USER_POOL_ARN",
+                "COGNITO_ALB_CLIENT_ID", "COGNITO_DOMAIN", "failover-REGION")) {
+            assertThat(out).as("the mark " + mark + " is filled").doesNotContain(mark);
+        }
+        List<JsonNode> docs = documents(out);
+
+        Map<String, JsonNode> ingresses = new TreeMap<>();
+        JsonNode decision = null;
+        JsonNode actuator = null;
+        JsonNode identity = null;
+        for (JsonNode doc : docs) {
+            String kind = doc.get("kind").asText();
+            String name = doc.at("/metadata/name").asText();
+            if (kind.equals("Ingress")) {
+                ingresses.put(name, doc);
+            } else if (kind.equals("StatefulSet") && name.equals("decision-service")) {
+                decision = doc.at("/spec/template/spec/containers/0");
+            } else if (List.of("Deployment", "StatefulSet").contains(kind) && name.equals("actuator-service")) {
+                actuator = doc.at("/spec/template/spec/containers/0");
+            } else if (kind.equals("ConfigMap") && name.startsWith("failover-identity")) {
+                identity = doc;
+            }
+        }
+        assertThat(ingresses).containsOnlyKeys("decision-service-bearer", "decision-service-sign-in");
+        for (JsonNode ingress : ingresses.values()) {
+            JsonNode notes = ingress.at("/metadata/annotations");
+            assertThat(ingress.at("/spec/ingressClassName").asText()).isEqualTo("alb");
+            assertThat(ingress.at("/metadata/namespace").asText()).as("beside its Service").isEqualTo("failover");
+            assertThat(notes.path("alb.ingress.kubernetes.io/group.name").asText()).as("one load balancer").isEqualTo("failover");
+            assertThat(notes.path("alb.ingress.kubernetes.io/load-balancer-name").asText()).isEqualTo("failover-" + region);
+            assertThat(notes.path("alb.ingress.kubernetes.io/scheme").asText()).isEqualTo("internal");
+            assertThat(notes.path("alb.ingress.kubernetes.io/target-type").asText()).isEqualTo("ip");
+            assertThat(notes.path("alb.ingress.kubernetes.io/healthcheck-path").asText()).as("health checks ask readiness")
+                    .isEqualTo(decision.at("/readinessProbe/httpGet/path").asText());
+            assertThat(ingress.at("/spec/rules/0/host").asText()).isEqualTo("failover." + region + ".corp.internal");
+            assertThat(ingress.at("/spec/rules/0/http/paths/0/backend/service/name").asText()).isEqualTo("decision-service");
+        }
+        JsonNode bearer = ingresses.get("decision-service-bearer").at("/metadata/annotations");
+        assertThat(bearer.has("alb.ingress.kubernetes.io/auth-type")).as("bearer tokens pass unauthenticated").isFalse();
+        JsonNode condition = YAML.readTree(bearer.path("alb.ingress.kubernetes.io/conditions.decision-service").asText());
+        assertThat(condition.at("/0/httpHeaderConfig/httpHeaderName").asText()).isEqualTo("Authorization");
+        assertThat(condition.at("/0/httpHeaderConfig/values/0").asText()).isEqualTo("Bearer *");
+        JsonNode signIn = ingresses.get("decision-service-sign-in").at("/metadata/annotations");
+        assertThat(Integer.parseInt(signIn.path("alb.ingress.kubernetes.io/group.order").asText()))
+                .as("the bearer rule is matched first").isGreaterThan(Integer.parseInt(bearer.path("alb.ingress.kubernetes.io/group.order").asText()));
+        assertThat(signIn.path("alb.ingress.kubernetes.io/auth-type").asText()).isEqualTo("cognito");
+        JsonNode cognito = YAML.readTree(signIn.path("alb.ingress.kubernetes.io/auth-idp-cognito").asText());
+        assertThat(cognito.path("userPoolARN").asText()).isEqualTo("arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf123");
+        assertThat(cognito.path("userPoolClientID").asText()).isEqualTo("7q3k9m2p5r8t1v4x6z0b2d4f6h");
+        assertThat(cognito.path("userPoolDomain").asText()).isEqualTo("failover-corp");
+
+        assertThat(env(decision, "FAILOVER_ALB_SIGNER_ARNS").path("value").asText()).isEqualTo(signer);
+        assertThat(env(decision, "FAILOVER_ALB_CLIENT_ID").path("value").asText()).isEqualTo("7q3k9m2p5r8t1v4x6z0b2d4f6h");
+        assertThat(env(decision, "FAILOVER_ALB_GROUPS_CLAIM").path("value").asText()).isEqualTo("custom:failover_roles");
+        assertThat(identity.at("/data/audience-claim").asText()).isEqualTo("client_id");
+        assertThat(identity.at("/data/groups-claim").asText()).isEqualTo("cognito:groups");
+        assertThat(identity.at("/data/jwt-issuer").asText()).as("the site's issuer survives the merge").isNotEqualTo("OIDC_ISSUER");
+        for (var service : Map.of("decision-audience", decision, "actuator-audience", actuator).entrySet()) {
+            assertThat(env(service.getValue(), "FAILOVER_JWT_AUDIENCE").at("/valueFrom/configMapKeyRef/key").asText())
+                    .as("each API its own app client").isEqualTo(service.getKey());
+            for (String claim : List.of("FAILOVER_JWT_AUDIENCE_CLAIM", "FAILOVER_JWT_GROUPS_CLAIM", "FAILOVER_JWT_NAME_CLAIM")) {
+                assertThat(env(service.getValue(), claim).at("/valueFrom/configMapKeyRef/name").asText())
+                        .isEqualTo(identity.at("/metadata/name").asText());
+            }
+        }
+
+        NetworkPolicies policies = new NetworkPolicies(docs);
+        NetworkPolicies.Peer albNode = NetworkPolicies.Peer.outside("10.20.37.5");
+        NetworkPolicies.Peer elsewhere = NetworkPolicies.Peer.outside("192.0.2.10");
+        for (JsonNode doc : docs) {
+            if (!List.of("Deployment", "StatefulSet").contains(doc.get("kind").asText())) {
+                continue;
+            }
+            String name = doc.at("/metadata/name").asText();
+            Map<String, String> labels = labels(doc.at("/spec/template/metadata/labels"));
+            assertThat(policies.admits("failover", labels, albNode, 8080, "TCP")).as(name + " from the load balancer")
+                    .isEqualTo(name.equals("decision-service"));
+            assertThat(policies.admits("failover", labels, elsewhere, 8080, "TCP")).as(name + " from outside the VPC").isFalse();
+        }
+    }
+
     /** A copy of k8s/ under {@code dir}, to render with changed files. */
     static Path copyOfK8s(Path dir) throws IOException {
         Path k8s = dir.resolve("k8s");
@@ -903,7 +1019,7 @@ class DeploymentFilesIT {
             if (doc.get("kind").asText().equals("ServiceAccount") && name.equals("failover-actuator")) {
                 roleArn = doc.at("/metadata/annotations").path("eks.amazonaws.com/role-arn").asText();
             }
-            if (doc.get("kind").asText().equals("ConfigMap") && name.startsWith("failover-kafka")) {
+            if (doc.get("kind").asText().equals("ConfigMap") && name.startsWith("failover-identity")) {
                 jwt = doc.get("data");
             }
             if (CUSTOM_KINDS.contains(doc.get("kind").asText())) {

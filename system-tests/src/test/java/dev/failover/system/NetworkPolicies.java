@@ -12,13 +12,25 @@ import com.fasterxml.jackson.databind.JsonNode;
  * a pod selector alone means the policy's namespace, a namespace selector alone any pod there, both together both). The
  * subset the manifests use: label selectors with matchLabels or matchExpressions (In, NotIn, Exists, DoesNotExist),
  * numbered single ports, peers by pod and namespace labels (a namespace known by its kubernetes.io/metadata.name label
- * only). Anything else (an ipBlock peer, a named port, a port range) is refused with an exception rather than
- * answered: a wrong answer would let a test pass while the cluster admits the traffic.
+ * only), and IPv4 ipBlock peers (cidr and except) for a connection from outside the cluster, such as a load balancer's
+ * node. Anything else (a named port, a port range, an IPv6 block) is refused with an exception rather than answered: a
+ * wrong answer would let a test pass while the cluster admits the traffic.
  */
 final class NetworkPolicies {
 
-    /** The pod a connection comes from: its namespace with that namespace's labels, and its own labels. */
-    record Peer(String namespace, Map<String, String> podLabels) {
+    /**
+     * Where a connection comes from: a pod (its namespace with that namespace's labels, and its own labels), or an
+     * address outside the cluster ({@code namespace} null, {@code address} an IPv4 address).
+     */
+    record Peer(String namespace, Map<String, String> podLabels, String address) {
+
+        Peer(String namespace, Map<String, String> podLabels) {
+            this(namespace, podLabels, null);
+        }
+
+        static Peer outside(String address) {
+            return new Peer(null, Map.of(), address);
+        }
 
         Map<String, String> namespaceLabels() {
             return Map.of("kubernetes.io/metadata.name", namespace);
@@ -79,10 +91,19 @@ final class NetworkPolicies {
             return true;
         }
         for (JsonNode peer : peers) {
+            if (peer.has("ipBlock")) {
+                if (from.address() != null && inBlock(peer.get("ipBlock"), from.address())) {
+                    return true;
+                }
+                continue;
+            }
             boolean byNamespace = peer.has("namespaceSelector");
             boolean byPod = peer.has("podSelector");
             if (!byNamespace && !byPod) {
-                throw new IllegalArgumentException("an ipBlock peer is not modelled: " + peer);
+                throw new IllegalArgumentException("a peer without a selector or block is not modelled: " + peer);
+            }
+            if (from.namespace() == null) {
+                continue; // a selector matches pods only
             }
             boolean namespaceOk = byNamespace ? matches(peer.get("namespaceSelector"), from.namespaceLabels())
                     : from.namespace().equals(policyNamespace);
@@ -92,6 +113,45 @@ final class NetworkPolicies {
             }
         }
         return false;
+    }
+
+    /** Whether an IPv4 address is in the block's cidr and in none of its exceptions. */
+    static boolean inBlock(JsonNode block, String address) {
+        if (!inCidr(block.get("cidr").asText(), address)) {
+            return false;
+        }
+        for (JsonNode except : block.path("except")) {
+            if (inCidr(except.asText(), address)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean inCidr(String cidr, String address) {
+        String[] parts = cidr.split("/");
+        if (parts.length != 2 || cidr.contains(":") || address.contains(":")) {
+            throw new IllegalArgumentException("only IPv4 blocks are modelled: " + cidr + " for " + address);
+        }
+        int bits = Integer.parseInt(parts[1]);
+        long mask = bits == 0 ? 0 : (0xFFFFFFFFL << (32 - bits)) & 0xFFFFFFFFL;
+        return (ipv4(parts[0]) & mask) == (ipv4(address) & mask);
+    }
+
+    private static long ipv4(String dotted) {
+        String[] octets = dotted.split("\\.");
+        if (octets.length != 4) {
+            throw new IllegalArgumentException("not an IPv4 address: " + dotted);
+        }
+        long value = 0;
+        for (String octet : octets) {
+            int v = Integer.parseInt(octet);
+            if (v < 0 || v > 255) {
+                throw new IllegalArgumentException("not an IPv4 address: " + dotted);
+            }
+            value = value << 8 | v;
+        }
+        return value;
     }
 
     /** A label selector: every matchLabels pair and every matchExpression holds; an empty selector matches all. */
