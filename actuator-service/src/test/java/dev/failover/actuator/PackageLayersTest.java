@@ -25,6 +25,7 @@ class PackageLayersTest {
             "rest", // the groups and actuations API
             "identity", // who the caller is: a bearer token's audience
             "health", // readiness: desired states restored
+            "permissions", // what the topology needs of AWS, checked ahead with IAM's policy simulator
             "messaging", // decisions in (per partition), results out, the reconcile loop, desired states restored
             "config", // the typed configuration, resolved and checked once at start
             "metrics", // the actuator's gauges and counters

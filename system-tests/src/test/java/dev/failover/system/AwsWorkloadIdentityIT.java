@@ -24,6 +24,7 @@ import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.Topics;
+import dev.failover.testkit.aws.IamPolicySimulation;
 import dev.failover.testkit.aws.PodIdentityAgent;
 import dev.failover.testkit.aws.Route53Zone;
 import dev.failover.testkit.aws.SecurityTokenService;
@@ -40,7 +41,9 @@ import dev.failover.testkit.topology.TestTopology;
  * them, against an STS or Pod Identity agent fixture, and switches a Route 53 record: STS (or the agent) must have
  * been asked with the token file's content and the role, and every Route 53 call must be signed with the temporary
  * access key handed out, never anything else. Needs {@code software.amazon.awssdk:sts} in the packaged actuator (the
- * default chain's web-identity provider lives there).
+ * default chain's web-identity provider lives there). With IRSA, the actuator also checks its permissions ahead
+ * (issue 55): IAM's policy simulator ({@link IamPolicySimulation}) is asked about the role IRSA names, signed with the
+ * key STS issued, and a permission the simulator denies shows as {@code failover_actuator_permission_missing} 1.
  */
 class AwsWorkloadIdentityIT {
 
@@ -84,14 +87,29 @@ class AwsWorkloadIdentityIT {
         // what EKS projects into the pod: an OIDC token of the service account, refreshed in place by the kubelet
         String token = "eyJhbGciOiJSUzI1NiJ9.irsa-" + UUID.randomUUID() + ".signature";
         Path tokenFile = Files.writeString(secrets.resolve("irsa-token"), token);
-        try (SecurityTokenService sts = SecurityTokenService.start(ROLE_ARN, token)) {
+        try (SecurityTokenService sts = SecurityTokenService.start(ROLE_ARN, token);
+                IamPolicySimulation iam = IamPolicySimulation.start()
+                        .deny(ROLE_ARN, "route53:GetChange", "arn:aws:route53:::change/")) {
             Map<String, String> env = withoutStaticCredentials();
             env.putAll(Map.of("AWS_WEB_IDENTITY_TOKEN_FILE", tokenFile.toString(), "AWS_ROLE_ARN", ROLE_ARN,
                     "AWS_ROLE_SESSION_NAME", "failover-actuator-us-east-1", "AWS_REGION", "us-east-1",
                     // the SDK's service-specific endpoint: the web-identity provider's own STS client honours it
-                    "AWS_ENDPOINT_URL_STS", sts.endpoint().toString()));
+                    "AWS_ENDPOINT_URL_STS", sts.endpoint().toString(),
+                    "FAILOVER_PERMISSIONS_CHECK_INTERVAL", "30m", "FAILOVER_PERMISSIONS_IAM_ENDPOINT", iam.endpoint().toString()));
             int before = zone.requests().size();
-            failOver(IRSA_GROUP, "irsa", env, "irsa-actuator");
+            failOver(IRSA_GROUP, "irsa", env, "irsa-actuator", actuator -> org.awaitility.Awaitility.await(
+                    "the permission check's finding in the metrics").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(actuator.metrics())
+                            .contains("failover_actuator_permission_missing{action=\"route53:GetChange\",place=\"us-east-1\","
+                                    + "resource=\"arn:aws:route53:::change/*\"} 1.0")
+                            .contains("failover_actuator_permission_missing{action=\"route53:ChangeResourceRecordSets\","
+                                    + "place=\"us-east-1\",resource=\"arn:aws:route53:::hostedzone/" + ZONE_ID + "\"} 0.0")));
+
+            assertThat(iam.requests()).as("IAM asked about the role IRSA names, signed with the key STS issued").isNotEmpty()
+                    .allSatisfy(r -> {
+                        assertThat(r.principal()).isEqualTo(ROLE_ARN);
+                        assertThat(r.accessKey()).isIn(sts.requests().stream().map(q -> q.issued().accessKeyId()).toList());
+                    });
 
             assertThat(sts.requests()).as("STS asked by web identity, with the token file's content and the role")
                     .isNotEmpty().allSatisfy(r -> {
@@ -116,7 +134,8 @@ class AwsWorkloadIdentityIT {
             env.putAll(Map.of("AWS_CONTAINER_CREDENTIALS_FULL_URI", agent.credentialsUri().toString(),
                     "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokenFile.toString(), "AWS_REGION", "us-east-1"));
             int before = zone.requests().size();
-            failOver(POD_GROUP, "pod", env, "pod-identity-actuator");
+            failOver(POD_GROUP, "pod", env, "pod-identity-actuator", actuator -> {
+            });
 
             assertThat(agent.requests()).as("the agent asked with the token file's content").isNotEmpty().allSatisfy(r -> {
                 assertThat(r.authorization()).isEqualTo(token);
@@ -147,8 +166,12 @@ class AwsWorkloadIdentityIT {
                 .contains("\"aws:RequestTag/kubernetes-service-account\": \"failover-actuator\"");
     }
 
-    /** Starts the actuator with {@code env}, sends a failover of {@code group} and waits until it converged. */
-    static void failOver(String group, String prefix, Map<String, String> env, String name) throws Exception {
+    /**
+     * Starts the actuator with {@code env}, sends a failover of {@code group}, waits until it converged, then runs
+     * {@code whileRunning} on the running actuator.
+     */
+    static void failOver(String group, String prefix, Map<String, String> env, String name,
+            java.util.function.Consumer<ServiceProcess> whileRunning) throws Exception {
         try (ServiceProcess actuator = stack.start(TestStack.ACTUATOR, name, env);
                 TopicClient client = new TopicClient(kafka.bootstrapServers());
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
@@ -164,6 +187,7 @@ class AwsWorkloadIdentityIT {
             String record = prefix.equals("irsa") ? IRSA_RECORD : POD_RECORD;
             assertThat(zone.weights(record, "A")).as("the record switched").containsEntry(prefix + "-east", 0L)
                     .containsEntry(prefix + "-west", 100L);
+            whileRunning.accept(actuator);
         }
     }
 

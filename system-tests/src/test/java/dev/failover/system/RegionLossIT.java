@@ -177,6 +177,7 @@ class RegionLossIT {
             actuator.put("FAILOVER_DNS_ARC_CONTROL_CONFIG_ENDPOINT_OVERRIDE", arc.controlConfigEndpoint().toString());
             // drift is looked for every 5 s: a fight over the ARC group's controls shows within the scenario's wait
             actuator.put("FAILOVER_RECONCILE_RESYNC_INTERVAL", "5s");
+            actuator.put("FAILOVER_PERMISSIONS_CHECK_INTERVAL", "0"); // IAM is not in the harness (AwsWorkloadIdentityIT)
             actuatorEnvironments.put(region, Map.copyOf(actuator));
             here.add(ServiceProcess.start("actuator-service", "region-" + region + "-actuator", actuator,
                     placement(region, ACTUATOR_PORT)));

@@ -230,6 +230,8 @@ final class TestStack implements AutoCloseable {
             env.put("FAILOVER_TOPOLOGY_FILE", topology.toString());
         }
         if (module.equals(ACTUATOR)) {
+            // no permission check (IAM's global endpoint) unless a test points it at a fixture (AwsWorkloadIdentityIT)
+            env.put("FAILOVER_PERMISSIONS_CHECK_INTERVAL", "0");
             env.putAll(dns == null ? Map.of("FAILOVER_DNS_PROVIDER", "dry-run") : Map.of("FAILOVER_DNS_PROVIDER", "rfc2136",
                     "FAILOVER_DNS_RFC2136_SERVER", "127.0.0.1", "FAILOVER_DNS_RFC2136_PORT", String.valueOf(dns.port()),
                     "FAILOVER_DNS_RFC2136_TSIG_KEY_NAME", AuthoritativeServer.KEY_NAME, "FAILOVER_DNS_RFC2136_TSIG_SECRET",

@@ -522,4 +522,36 @@ public interface ActuatorConfig {
         @WithName("name-claim")
         Optional<String> nameClaim();
     }
+
+    /**
+     * Permissions checked ahead (issue 55): every AWS permission the topology needs, asked of IAM's policy simulator
+     * for each place's principal with that place's credentials, at start and then periodically (docs/security.md).
+     */
+    Permissions permissions();
+
+    interface Permissions {
+        /**
+         * How often (env {@code FAILOVER_PERMISSIONS_CHECK_INTERVAL}); {@code 0} turns the check off. Default 30 min, as
+         * ARC's Region switch evaluates its plans. Each run is one {@code SimulatePrincipalPolicy} per resource.
+         */
+        @WithName("check-interval")
+        @WithDefault("30m")
+        Duration checkInterval();
+
+        /**
+         * The role of the actuator's own credentials (IRSA sets {@code AWS_ROLE_ARN}); absent: the role STS names for
+         * them, which lacks the role's path (set this for a role with a path).
+         */
+        @WithName("own-role-arn")
+        Optional<String> ownRoleArn();
+
+        /** The region whose STS the actuator's own principal is asked of, and Route 53's place (env {@code AWS_REGION}). */
+        @WithName("own-region")
+        @WithDefault("us-east-1")
+        String ownRegion();
+
+        /** IAM's endpoint (env {@code FAILOVER_PERMISSIONS_IAM_ENDPOINT}); absent: the partition's global endpoint. */
+        @WithName("iam-endpoint")
+        Optional<java.net.URI> iamEndpoint();
+    }
 }

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -22,6 +24,8 @@ import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Target;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 
 /** The actuator's metrics: counters per published result, and per group gauges read from the reconciler at scrape. */
 @ApplicationScoped
@@ -119,6 +123,21 @@ public class ActuatorMetrics {
     private final MeterRegistry registry;
     private final Clock clock;
 
+    /** 1 for a permission the topology needs that IAM's simulation denies: by place, action and resource (issue 55). */
+    public static final String PERMISSION_MISSING = "failover.actuator.permission.missing";
+    /** 1 for a place whose permissions could not be checked on the last run (its principal or IAM not reachable). */
+    public static final String PERMISSION_UNKNOWN = "failover.actuator.permission.unknown";
+    /** When the permissions were last checked, seconds since the epoch. */
+    public static final String PERMISSION_CHECKED = "failover.actuator.permission.checked.seconds";
+
+    /** One needed permission as the check found it. */
+    public record Permission(String place, String action, String resource, boolean missing) {
+    }
+
+    private final AtomicReference<Double> permissionsChecked = new AtomicReference<>(Double.NaN);
+    private MultiGauge permissionMissing;
+    private MultiGauge permissionUnknown;
+
     @Inject
     public ActuatorMetrics(MeterRegistry registry) {
         this(registry, Clock.systemUTC());
@@ -173,6 +192,24 @@ public class ActuatorMetrics {
 
     /** Registers the group's convergence gauges, read from {@code status} at scrape time. */
     /** The lease gauge ({@link #LEASE_HELD}). */
+    /**
+     * The last permission check: every needed permission (missing 1, else 0) and every place (not known 1, else 0).
+     * Rows of an earlier run that this one no longer has disappear.
+     */
+    public synchronized void permissionsChecked(java.time.Instant at, List<Permission> permissions,
+            Map<String, Boolean> placesUnknown) {
+        if (permissionMissing == null) {
+            permissionMissing = MultiGauge.builder(PERMISSION_MISSING).register(registry);
+            permissionUnknown = MultiGauge.builder(PERMISSION_UNKNOWN).register(registry);
+            Gauge.builder(PERMISSION_CHECKED, permissionsChecked, AtomicReference::get).register(registry);
+        }
+        permissionMissing.register(permissions.stream().map(p -> MultiGauge.Row.of(Tags.of("place", p.place(), "action",
+                p.action(), "resource", p.resource()), p.missing() ? 1 : 0)).toList(), true);
+        permissionUnknown.register(placesUnknown.entrySet().stream().map(e -> MultiGauge.Row.of(Tags.of("place", e.getKey()),
+                e.getValue() ? 1 : 0)).toList(), true);
+        permissionsChecked.set((double) at.getEpochSecond());
+    }
+
     public void trackLease(java.util.function.BooleanSupplier held) {
         Gauge.builder(LEASE_HELD, () -> held.getAsBoolean() ? 1 : 0).register(registry);
     }

@@ -337,7 +337,7 @@ public class ReconcilerProducer {
     }
 
     /** The actuator's own credentials (IRSA, env, profile), or a role of the target's account assumed with them. */
-    private static AwsCredentialsProvider credentials(ScalingRef.Place.Aws place, ScalingSettings.Aws aws,
+    static AwsCredentialsProvider credentials(ScalingRef.Place.Aws place, ScalingSettings.Aws aws,
             AwsCredentialsProvider own) {
         return place.roleArn() == null ? own
                 : assumedRole(place.roleArn(), place.region(), aws.stsEndpointOverride(), SCALER_CALL_TIMEOUT, own);
