@@ -192,12 +192,14 @@ public interface DecisionServiceConfig {
          * The issuer a token must name (env {@code FAILOVER_JWT_ISSUER}); also the issuer in an Application Load
          * Balancer's {@code x-amzn-oidc-data} header. Cognito: {@code https://cognito-idp.<region>.amazonaws.com/<pool id>}.
          */
+        @WithDefault("failover")
         String issuer();
 
         /**
          * The value a token's audience claim must hold (env {@code FAILOVER_JWT_AUDIENCE}): this API's name at the
          * identity provider, or for Cognito access tokens the app client id. A token for another application is refused.
          */
+        @WithDefault("failover-decision-service")
         String audience();
 
         /**

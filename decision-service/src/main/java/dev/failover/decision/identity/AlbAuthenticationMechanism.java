@@ -5,6 +5,7 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
@@ -33,6 +34,12 @@ public class AlbAuthenticationMechanism implements HttpAuthenticationMechanism {
         String token = context.request().getHeader(AlbOidcData.HEADER);
         if (token == null || !provider.enabled()) {
             return Uni.createFrom().nullItem();
+        }
+        if (context.request().getHeader("Authorization") != null) {
+            // the load balancer passes bearer requests unauthenticated and signs in only the others: a request with
+            // both has a header its client wrote; refused before any key is fetched for it
+            return Uni.createFrom().failure(new AuthenticationFailedException(
+                    "x-amzn-oidc-data next to an Authorization header: not from the load balancer"));
         }
         return identities.authenticate(new AlbTokenRequest(token));
     }

@@ -30,6 +30,9 @@ public class AlbIdentityProvider implements IdentityProvider<AlbTokenRequest> {
 
     private static final Logger LOG = Logger.getLogger(AlbIdentityProvider.class);
 
+    /** The value that says no load balancer is trusted yet. */
+    static final String NO_SIGNER = "none";
+
     private final Optional<AlbOidcData> verifier;
 
     @Inject
@@ -40,7 +43,9 @@ public class AlbIdentityProvider implements IdentityProvider<AlbTokenRequest> {
     /** The verifier the configuration asks for, or none when no signer is listed. */
     static Optional<AlbOidcData> verifier(DecisionServiceConfig.Identity identity, Clock clock) {
         DecisionServiceConfig.Alb alb = identity.alb();
-        Set<String> signers = Set.copyOf(alb.signerArns().orElse(java.util.List.of()));
+        // "none" (or blank) is the documented value before the load balancer exists (docs/deploy-eks.md, step 6)
+        Set<String> signers = alb.signerArns().orElse(java.util.List.of()).stream().map(String::strip)
+                .filter(a -> !a.isEmpty() && !a.equals(NO_SIGNER)).collect(java.util.stream.Collectors.toSet());
         if (signers.isEmpty()) {
             return Optional.empty();
         }

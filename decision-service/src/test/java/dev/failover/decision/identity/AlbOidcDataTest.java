@@ -114,6 +114,67 @@ class AlbOidcDataTest {
         assertThat(asked.isEmpty()).as("no key fetched before the signer and key id are checked").isEqualTo(!keyAsked);
     }
 
+    /** The identity settings with these signers (the rest as the Cognito recipe sets them). */
+    static dev.failover.decision.config.DecisionServiceConfig.Identity identity(List<String> signers) {
+        dev.failover.decision.config.DecisionServiceConfig.Alb alb = new dev.failover.decision.config.DecisionServiceConfig.Alb() {
+            public Optional<List<String>> signerArns() {
+                return Optional.of(signers);
+            }
+
+            public Optional<String> clientId() {
+                return Optional.of(AlbTokens.CLIENT);
+            }
+
+            public Optional<String> groupsClaim() {
+                return Optional.of(AlbTokens.ROLES_CLAIM);
+            }
+
+            public Optional<String> nameClaim() {
+                return Optional.of("email");
+            }
+
+            public String keyUrl() {
+                return "https://public-keys.auth.elb.{region}.amazonaws.com/{kid}";
+            }
+        };
+        return new dev.failover.decision.config.DecisionServiceConfig.Identity() {
+            public String issuer() {
+                return AlbTokens.ISSUER;
+            }
+
+            public String audience() {
+                return AlbTokens.CLIENT;
+            }
+
+            public String audienceClaim() {
+                return "client_id";
+            }
+
+            public String groupsClaim() {
+                return "cognito:groups";
+            }
+
+            public Optional<String> nameClaim() {
+                return Optional.of("username");
+            }
+
+            public dev.failover.decision.config.DecisionServiceConfig.Alb alb() {
+                return alb;
+            }
+        };
+    }
+
+    /** docs/deploy-eks.md, step 6: before the load balancer exists its ARN is "none", and the start must not stop. */
+    @Test
+    void noSignerYetLeavesTheHeaderIgnored() {
+        Clock clock = Clock.systemUTC();
+        assertThat(AlbIdentityProvider.verifier(identity(List.of("none")), clock)).isEmpty();
+        assertThat(AlbIdentityProvider.verifier(identity(List.of(" ")), clock)).isEmpty();
+        assertThat(AlbIdentityProvider.verifier(identity(List.of(AlbTokens.SIGNER)), clock)).isPresent();
+        assertThatThrownBy(() -> AlbIdentityProvider.verifier(identity(List.of("arn:aws:iam::1:role/x")), clock))
+                .hasMessageContaining("failover.identity.alb.signer-arns");
+    }
+
     @Test
     void settingsNameWhatIsWrong() {
         assertThatThrownBy(() -> new AlbOidcData.Settings(Set.of("arn:aws:iam::123456789012:role/x"), "c", "i", "g",
