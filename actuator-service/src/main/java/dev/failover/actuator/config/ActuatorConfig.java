@@ -505,6 +505,7 @@ public interface ActuatorConfig {
          * The value a token's audience claim must hold (env {@code FAILOVER_JWT_AUDIENCE}): this API's name at the
          * identity provider (its own, not the decision-service's), or for Cognito access tokens the app client id.
          */
+        @WithDefault("failover-actuator-service")
         String audience();
 
         /**

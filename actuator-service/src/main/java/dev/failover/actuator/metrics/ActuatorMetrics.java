@@ -190,8 +190,6 @@ public class ActuatorMetrics {
         registry.counter(NOT_PUBLISHED, "group", group).increment();
     }
 
-    /** Registers the group's convergence gauges, read from {@code status} at scrape time. */
-    /** The lease gauge ({@link #LEASE_HELD}). */
     /**
      * The last permission check: every needed permission (missing 1, else 0) and every place (not known 1, else 0).
      * Rows of an earlier run that this one no longer has disappear.
@@ -210,6 +208,8 @@ public class ActuatorMetrics {
         permissionsChecked.set((double) at.getEpochSecond());
     }
 
+    /** Registers the group's convergence gauges, read from {@code status} at scrape time. */
+    /** The lease gauge ({@link #LEASE_HELD}). */
     public void trackLease(java.util.function.BooleanSupplier held) {
         Gauge.builder(LEASE_HELD, () -> held.getAsBoolean() ? 1 : 0).register(registry);
     }

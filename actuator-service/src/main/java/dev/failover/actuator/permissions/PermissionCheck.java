@@ -23,7 +23,8 @@ public final class PermissionCheck {
      * One run's findings.
      *
      * @param at      when it ran
-     * @param answers every needed permission of the places that answered, and its decision
+     * @param answers every needed permission of the places that answered, and its decision; for a place that could not
+     *                be asked this time, what the last run found
      * @param unknown the places that could not be checked, and why
      */
     public record Report(Instant at, List<PermissionSimulator.Answer> answers, Map<ScalingRef.Place.Aws, String> unknown) {
@@ -65,6 +66,11 @@ public final class PermissionCheck {
                 answers.addAll(simulator.simulate(place.getKey(), place.getValue()));
             } catch (RuntimeException e) {
                 unknown.put(place.getKey(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                // what the last run found for the place stands (a denial found stays reported) until it can be asked
+                Report before = last;
+                if (before != null) {
+                    before.answers().stream().filter(a -> a.needed().place().equals(place.getKey())).forEach(answers::add);
+                }
             }
         }
         Report report = new Report(clock.instant(), answers, unknown);

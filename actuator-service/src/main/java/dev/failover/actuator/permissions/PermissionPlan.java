@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.failover.actuator.dns.ArcSafetyRuleCatalog;
 import dev.failover.actuator.dns.ArcSettings;
 import dev.failover.actuator.dns.RecordKey;
 import dev.failover.contract.topology.DatabaseRef;
@@ -35,11 +36,18 @@ public final class PermissionPlan {
         for (FailoverGroup group : topology.groups()) {
             if (arc.covers(group.id())) {
                 ScalingRef.Place.Aws place = new ScalingRef.Place.Aws(ownRegion, arc.roleArn().orElse(null));
+                ScalingRef.Place.Aws controlConfig = new ScalingRef.Place.Aws(ArcSettings.CONTROL_CONFIG_REGION,
+                        arc.roleArn().orElse(null));
                 for (var control : new java.util.TreeMap<>(arc.groups().get(group.id()).controls()).entrySet()) {
                     String why = "group " + group.id() + ": routing control of " + control.getKey();
                     needed.add(new Needed(place, "route53-recovery-cluster:GetRoutingControlState", control.getValue(), why));
                     needed.add(new Needed(place, "route53-recovery-cluster:UpdateRoutingControlStates", control.getValue(), why));
+                    needed.add(new Needed(controlConfig, "route53-recovery-control-config:ListSafetyRules",
+                            ArcSafetyRuleCatalog.panelOf(control.getValue()), why + " (its panel's safety rules)"));
                 }
+                // the controls' states are read by listing them before a switch (ArcRoutingControlProvider)
+                needed.add(new Needed(place, "route53-recovery-cluster:ListRoutingControls", "*", "group " + group.id()
+                        + ": routing controls listed"));
             } else if (route53 && group.dns().hostedZoneId() != null) {
                 RecordKey key = RecordKey.of(group);
                 String zone = "arn:" + Needed.PARTITION + ":route53:::hostedzone/" + group.dns().hostedZoneId();
@@ -49,7 +57,8 @@ public final class PermissionPlan {
                         "route53:ChangeResourceRecordSetsNormalizedRecordNames", List.of(normalized(key.name()),
                                 normalized(key.ownerName())),
                         "route53:ChangeResourceRecordSetsRecordTypes", List.of(key.type().name(), "TXT"),
-                        "route53:ChangeResourceRecordSetsActions", List.of("UPSERT")), why));
+                        // a switch deletes and creates the owner mark and upserts the record (Route53DnsProvider)
+                        "route53:ChangeResourceRecordSetsActions", List.of("CREATE", "DELETE", "UPSERT")), why));
                 needed.add(new Needed(own, "route53:GetChange", "arn:" + Needed.PARTITION + ":route53:::change/*", why));
             }
             for (Target target : group.targets()) {

@@ -43,6 +43,8 @@ public class PermissionChecks {
     private static final Logger LOG = Logger.getLogger(PermissionChecks.class);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
+    private final Map<ScalingRef.Place.Aws, IamClient> iam = new ConcurrentHashMap<>();
+    private final Map<ScalingRef.Place.Aws, StsClient> sts = new ConcurrentHashMap<>();
     private ScheduledExecutorService scheduler;
 
     void start(@Observes StartupEvent event, ActuatorSettings settings, ActuatorConfig config, ActuatorMetrics metrics) {
@@ -62,10 +64,9 @@ public class PermissionChecks {
         Map<ScalingRef.Place.Aws, AwsCredentialsProvider> credentials = new ConcurrentHashMap<>();
         java.util.function.Function<ScalingRef.Place.Aws, AwsCredentialsProvider> of = place -> credentials.computeIfAbsent(
                 place, p -> ReconcilerProducer.credentials(p, settings.scaling().aws(), own));
-        Map<ScalingRef.Place.Aws, IamClient> iam = new ConcurrentHashMap<>();
-        Map<ScalingRef.Place.Aws, StsClient> sts = new ConcurrentHashMap<>();
         PermissionSimulator simulator = new IamPolicySimulator(place -> iam.computeIfAbsent(place, p -> {
-            var builder = IamClient.builder().region(Region.AWS_GLOBAL).credentialsProvider(of.apply(p))
+            // the place's region resolves to its partition's global IAM endpoint (aws, aws-us-gov, aws-cn)
+            var builder = IamClient.builder().region(Region.of(p.region())).credentialsProvider(of.apply(p))
                     .httpClient(UrlConnectionHttpClient.builder().build())
                     .overrideConfiguration(c -> c.apiCallTimeout(CALL_TIMEOUT));
             permissions.iamEndpoint().ifPresent(builder::endpointOverride);
@@ -108,5 +109,7 @@ public class PermissionChecks {
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
+        iam.values().forEach(IamClient::close);
+        sts.values().forEach(StsClient::close);
     }
 }

@@ -57,7 +57,7 @@ class PermissionCheckTest {
             """.formatted(SCALER_ROLE), "test");
 
     final IamPolicySimulation iam = IamPolicySimulation.start();
-    final IamClient client = IamClient.builder().region(Region.AWS_GLOBAL).endpointOverride(iam.endpoint())
+    final IamClient client = IamClient.builder().region(Region.of("us-east-1")).endpointOverride(iam.endpoint())
             .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPERMISSIONS", "not-a-secret")))
             .httpClient(UrlConnectionHttpClient.builder().build()).build();
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -92,7 +92,7 @@ class PermissionCheckTest {
                 .containsEntry("route53:ChangeResourceRecordSetsNormalizedRecordNames",
                         List.of("api.example.com", "_failover-owner.api.example.com"))
                 .containsEntry("route53:ChangeResourceRecordSetsRecordTypes", List.of("A", "TXT"))
-                .containsEntry("route53:ChangeResourceRecordSetsActions", List.of("UPSERT"));
+                .containsEntry("route53:ChangeResourceRecordSetsActions", List.of("CREATE", "DELETE", "UPSERT"));
         IamPolicySimulation.Request ecs = iam.requests().stream().filter(r -> r.actions().contains("ecs:UpdateService"))
                 .findFirst().orElseThrow();
         assertThat(ecs.principal()).as("the target account's role, not the actuator's").isEqualTo(SCALER_ROLE);
@@ -146,6 +146,22 @@ class PermissionCheckTest {
         check().exportTo(metrics, report);
         assertThat(registry.get(ActuatorMetrics.PERMISSION_UNKNOWN).gauges()).hasSize(3)
                 .allSatisfy(g -> assertThat(g.value()).isEqualTo(1.0));
+    }
+
+    @Test
+    void aDenialFoundStaysReportedWhileThePlaceCannotBeAsked() {
+        iam.deny(SCALER_ROLE, "ecs:UpdateService", "arn:aws:ecs:us-west-2:222233334444:service/prod/api");
+        PermissionCheck check = check();
+        check.run();
+        iam.failWith(503);
+        PermissionCheck.Report report = check.run();
+
+        assertThat(report.unknown()).hasSize(3);
+        assertThat(report.missing()).as("the last run's finding, not forgotten because IAM did not answer").singleElement()
+                .satisfies(a -> assertThat(a.needed().action()).isEqualTo("ecs:UpdateService"));
+        check.exportTo(metrics, report);
+        assertThat(registry.get(ActuatorMetrics.PERMISSION_MISSING).tag("action", "ecs:UpdateService").gauge().value())
+                .isEqualTo(1.0);
     }
 
     @Test

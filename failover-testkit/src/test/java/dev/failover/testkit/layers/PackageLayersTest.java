@@ -21,6 +21,7 @@ class PackageLayersTest {
     @Test
     void theContractIsLayered() {
         PackageLayers.check(Path.of("../failover-contract/src/main/java"), "dev.failover.contract", List.of(
+                "identity", // who an API token is for (aud or client_id) and whom it names
                 "signing", // signed control messages: the envelope and its keys
                 "topology", // the topology file: groups, targets, their checks
                 "event", // the events on the topics, their codec
