@@ -512,13 +512,13 @@ class DeploymentFilesIT {
                 + "/50dc6c495c0c9188";
         ((ObjectNode) site.get("data")).put("alb-host", "failover." + region + ".corp.internal")
                 .put("alb-certificate-arn", "arn:aws:acm:" + region + ":123456789012:certificate/0f1e2d3c-4b5a")
-                .put("alb-vpc-cidr", "10.20.0.0/16")
+                .put("alb-subnets-cidr", "10.20.0.0/16")
                 .put("cognito-user-pool-arn", "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf123")
                 .put("cognito-alb-client-id", "7q3k9m2p5r8t1v4x6z0b2d4f6h").put("cognito-domain", "failover-corp")
                 .put("alb-signer-arn", signer);
         YAML.writeValue(overlay.resolve("site.yaml").toFile(), site);
         String out = renderText(overlay);
-        for (String mark : List.of("ALB_HOST", "ALB_CERTIFICATE_ARN", "ALB_VPC_CIDR", "THE_ALB_ARN", "COGNITO_USER_POOL_ARN",
+        for (String mark : List.of("ALB_HOST", "ALB_CERTIFICATE_ARN", "ALB_SUBNETS_CIDR", "THE_ALB_ARN", "COGNITO_USER_POOL_ARN",
                 "COGNITO_ALB_CLIENT_ID", "COGNITO_DOMAIN", "failover-REGION")) {
             assertThat(out).as("the mark " + mark + " is filled").doesNotContain(mark);
         }
