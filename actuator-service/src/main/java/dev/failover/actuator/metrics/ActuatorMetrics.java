@@ -26,6 +26,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 
 /** The actuator's metrics: counters per published result, and per group gauges read from the reconciler at scrape. */
 @ApplicationScoped
@@ -40,8 +41,14 @@ public class ActuatorMetrics {
     public static final String LEASE_HELD = "failover.actuator.lease.held";
     /** Duration of each step, by step and provider. */
     public static final String STEP_DURATION = "failover.actuator.step.duration";
-    /** Seconds from a decision's issue to its switch proven served, by group. */
+    /**
+     * Seconds from a decision's issue to its switch proven served, by group, with histogram buckets at
+     * {@link #SWITCH_SLO_BUCKETS} ({@code failover_actuator_decision_to_switch_seconds_bucket}).
+     */
     public static final String DECISION_TO_SWITCH = "failover.actuator.decision.to.switch";
+    /** The failover-time objectives a team may write an SLO against: 5 s, 10 s, 30 s, 1, 2 and 5 minutes. */
+    public static final Duration[] SWITCH_SLO_BUCKETS = { Duration.ofSeconds(5), Duration.ofSeconds(10),
+            Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5) };
     /**
      * Decision to completion of a planned move (switchover, drill): slow by design (the old TTL is waited out, ADR 0012),
      * so kept apart from {@link #DECISION_TO_SWITCH}, which the FailoverSwitchSlow alert watches.
@@ -166,7 +173,10 @@ public class ActuatorMetrics {
         if (result.step() == ActuationStep.COMPLETE && result.status() == ActuationStatus.SUCCEEDED
                 && result.sinceDecisionMillis() != null) {
             boolean planned = result.decisionKind() != null && result.decisionKind().planned();
-            registry.timer(planned ? PLANNED_MOVE : DECISION_TO_SWITCH, "group", result.group())
+            // with buckets at the SLO thresholds a team writes its objective against (issue 55): the share of switches
+            // served within 5, 10, 30 s, 1, 2, 5 min of their decision
+            Timer.builder(planned ? PLANNED_MOVE : DECISION_TO_SWITCH).tag("group", result.group())
+                    .serviceLevelObjectives(SWITCH_SLO_BUCKETS).register(registry)
                     .record(Duration.ofMillis(result.sinceDecisionMillis()));
         }
     }

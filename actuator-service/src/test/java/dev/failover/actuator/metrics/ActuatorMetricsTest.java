@@ -52,6 +52,24 @@ class ActuatorMetricsTest {
         assertThat(isPlanned ? switched : planned).as("the other timer").isNull();
     }
 
+    /** The failover time's histogram has a bucket at each SLO threshold: 4 s, 25 s and 4 min land where they belong. */
+    @org.junit.jupiter.api.Test
+    void theSwitchTimeIsCountedAtEachObjective() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ActuatorMetrics metrics = new ActuatorMetrics(registry);
+        Instant at = Instant.parse("2026-11-23T10:00:00Z");
+        for (long millis : new long[] { 4_000, 25_000, 240_000 }) {
+            metrics.stepFinished(new ActuationResult(1, "api", "d-" + millis, 1L, ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED,
+                    "route53", "served", at, at.plusMillis(millis), millis, DecisionKind.FAILOVER));
+        }
+        var buckets = registry.get(ActuatorMetrics.DECISION_TO_SWITCH).tag("group", "api").timer().takeSnapshot()
+                .histogramCounts();
+        assertThat(buckets).extracting(b -> b.bucket(java.util.concurrent.TimeUnit.SECONDS))
+                .containsExactly(5.0, 10.0, 30.0, 60.0, 120.0, 300.0);
+        assertThat(buckets).extracting(io.micrometer.core.instrument.distribution.CountAtBucket::count)
+                .containsExactly(1.0, 1.0, 2.0, 2.0, 2.0, 3.0);
+    }
+
     static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
 
     static Stream<Arguments> unplanned() {
