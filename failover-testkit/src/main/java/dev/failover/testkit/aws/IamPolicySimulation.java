@@ -1,11 +1,14 @@
 package dev.failover.testkit.aws;
 
+import static dev.failover.testkit.aws.QueryProtocol.answer;
+import static dev.failover.testkit.aws.QueryProtocol.error;
+import static dev.failover.testkit.aws.QueryProtocol.escape;
+import static dev.failover.testkit.aws.QueryProtocol.form;
+
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,15 +94,15 @@ public final class IamPolicySimulation implements AutoCloseable {
             Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             if (authorization == null || !authorization.contains("Credential=")) {
-                answer(exchange, 403, error("MissingAuthenticationToken", "Request is missing Authentication Token"));
+                answer(exchange, 403, error(NS, "MissingAuthenticationToken", "Request is missing Authentication Token"));
                 return;
             }
             if (!"SimulatePrincipalPolicy".equals(form.get("Action")) || !"2010-05-08".equals(form.get("Version"))) {
-                answer(exchange, 400, error("InvalidAction", "not modelled: " + form.get("Action") + " " + form.get("Version")));
+                answer(exchange, 400, error(NS, "InvalidAction", "not modelled: " + form.get("Action") + " " + form.get("Version")));
                 return;
             }
             if (failWith != 0) {
-                answer(exchange, failWith, error("ServiceUnavailable", "Service is unavailable"));
+                answer(exchange, failWith, error(NS, "ServiceUnavailable", "Service is unavailable"));
                 return;
             }
             String principal = form.get("PolicySourceArn");
@@ -113,7 +116,7 @@ public final class IamPolicySimulation implements AutoCloseable {
             String credential = authorization.substring(authorization.indexOf("Credential=") + 11);
             requests.add(new Request(principal, actions, resources, context, credential.substring(0, credential.indexOf('/'))));
             if (principal == null || actions.isEmpty()) {
-                answer(exchange, 400, error("ValidationError", "PolicySourceArn and ActionNames are required"));
+                answer(exchange, 400, error(NS, "ValidationError", "PolicySourceArn and ActionNames are required"));
                 return;
             }
             StringBuilder results = new StringBuilder();
@@ -142,35 +145,9 @@ public final class IamPolicySimulation implements AutoCloseable {
         return values;
     }
 
-    private static Map<String, String> form(String raw) {
-        Map<String, String> form = new TreeMap<>();
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return form;
-    }
 
-    private static String error(String code, String message) {
-        return "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>Sender</Type><Code>" + code + "</Code><Message>"
-                + escape(message) + "</Message></Error><RequestId>" + UUID.randomUUID() + "</RequestId></ErrorResponse>";
-    }
 
-    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/xml");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
 
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-    }
 
     @Override
     public void close() {

@@ -1,13 +1,15 @@
 package dev.failover.testkit.aws;
 
+import static dev.failover.testkit.aws.QueryProtocol.answer;
+import static dev.failover.testkit.aws.QueryProtocol.error;
+import static dev.failover.testkit.aws.QueryProtocol.escape;
+import static dev.failover.testkit.aws.QueryProtocol.form;
+
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -83,16 +85,16 @@ public final class SecurityTokenService implements AutoCloseable {
             String session = form.get("RoleSessionName");
             if (!action.equals("AssumeRoleWithWebIdentity") || !"2011-06-15".equals(form.get("Version"))) {
                 requests.add(new Request(action, role, session, token, signed, null));
-                answer(exchange, 400, error("InvalidAction", "not modelled: " + action + " version " + form.get("Version")));
+                answer(exchange, 400, error(NS, "InvalidAction", "not modelled: " + action + " version " + form.get("Version")));
             } else if (!roleArn.equals(role)) {
                 requests.add(new Request(action, role, session, token, signed, null));
-                answer(exchange, 403, error("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity on " + role));
+                answer(exchange, 403, error(NS, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity on " + role));
             } else if (!trustedToken.equals(token)) {
                 requests.add(new Request(action, role, session, token, signed, null));
-                answer(exchange, 400, error("InvalidIdentityToken", "The token is not the one the role trusts"));
+                answer(exchange, 400, error(NS, "InvalidIdentityToken", "The token is not the one the role trusts"));
             } else if (session == null || session.isEmpty()) {
                 requests.add(new Request(action, role, session, token, signed, null));
-                answer(exchange, 400, error("ValidationError", "1 validation error detected: Value null at 'roleSessionName'"));
+                answer(exchange, 400, error(NS, "ValidationError", "1 validation error detected: Value null at 'roleSessionName'"));
             } else {
                 TemporaryCredentials issued = TemporaryCredentials.issue("WEBID");
                 requests.add(new Request(action, role, session, token, signed, issued));
@@ -111,35 +113,9 @@ public final class SecurityTokenService implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> form(String raw) {
-        Map<String, String> form = new HashMap<>();
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return form;
-    }
 
-    private static String error(String code, String message) {
-        return "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>Sender</Type><Code>" + code + "</Code><Message>"
-                + escape(message) + "</Message></Error><RequestId>" + UUID.randomUUID() + "</RequestId></ErrorResponse>";
-    }
 
-    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/xml");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
 
-    private static String escape(String text) {
-        return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-    }
 
     @Override
     public void close() {
