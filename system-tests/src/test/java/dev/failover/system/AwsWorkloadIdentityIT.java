@@ -50,6 +50,8 @@ class AwsWorkloadIdentityIT {
     static final EventCodec CODEC = EventCodec.instance();
     static final String ZONE_ID = "Z0IDENTITY";
     static final String ROLE_ARN = "arn:aws:iam::111122223333:role/failover-actuator";
+    /** The permission check's metrics, exported once it runs against IAM: this test checks each (FailoverChainIT skips them). */
+    static final String PERMISSION_METRICS = "failover_actuator_permission_";
     static final String IRSA_GROUP = "api-irsa";
     static final String POD_GROUP = "api-pod-identity";
     static final String IRSA_RECORD = "irsa.failover.test.";
@@ -103,7 +105,9 @@ class AwsWorkloadIdentityIT {
                             .contains("failover_actuator_permission_missing{action=\"route53:GetChange\",place=\"us-east-1\","
                                     + "resource=\"arn:aws:route53:::change/*\"} 1.0")
                             .contains("failover_actuator_permission_missing{action=\"route53:ChangeResourceRecordSets\","
-                                    + "place=\"us-east-1\",resource=\"arn:aws:route53:::hostedzone/" + ZONE_ID + "\"} 0.0")));
+                                    + "place=\"us-east-1\",resource=\"arn:aws:route53:::hostedzone/" + ZONE_ID + "\"} 0.0")
+                            .contains("failover_actuator_permission_unknown{place=\"us-east-1\"} 0.0")
+                            .containsPattern("failover_actuator_permission_checked_seconds [0-9.E]+")));
 
             assertThat(iam.requests()).as("IAM asked about the role IRSA names, signed with the key STS issued").isNotEmpty()
                     .allSatisfy(r -> {
