@@ -20,5 +20,5 @@ for pom in */pom.xml; do
 done
 sed -i "s|\(newName: [^,]*, newTag: \)\"[^\"]*\"|\1\"$new\"|" k8s/base/kustomization.yaml
 sed -i "s|version = \"failoverctl [^\"]*\"|version = \"failoverctl $new\"|" failoverctl/src/main/java/dev/failover/ctl/FailoverCtl.java
-echo "version $old -> $new; now: CHANGELOG.md heading, commit, tag v$new (docs/release.md)"
+echo "version $old -> $new; now: CHANGELOG.md heading, the records of $new (docs/release.md, \"Records kept per release\"), commit, tag v$new"
 git --no-pager grep -n -- "$old" -- '*.xml' k8s scripts docker-compose.yml || true

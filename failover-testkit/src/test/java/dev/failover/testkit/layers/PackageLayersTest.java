@@ -39,7 +39,7 @@ class PackageLayersTest {
     @Test
     void theTestkitIsLayered() {
         PackageLayers.check(Path.of("src/main/java"), "dev.failover.testkit", List.of(
-                "demo", "dns", "kafka", "db", "topology", "net", "config", "aws", "metrics", "openapi", "signing",
+                "demo", "dns", "kafka", "db", "topology", "net", "config", "aws", "metrics", "openapi", "signing", "records",
                 "layers"));
     }
 

@@ -1,0 +1,264 @@
+package dev.failover.testkit.records;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * The records each release wrote, kept as files, and the checks that a build still reads them (CHANGELOG, "Upgrade
+ * order"; docs/release.md).
+ * <p>
+ * A module keeps one directory per release under {@code src/test/resources/records/<version>/}, one file per record
+ * type ({@code <name>.json}, the record's value as that release's code encoded it). The directory of the version being
+ * built ({@code failover.release}, set from the poms by Surefire) must equal what the code writes now; it is written by
+ * running the module's records test with {@code -Drecords.write=true}, and is frozen once the release is tagged. Every
+ * other directory is an earlier release, and every one of its records must be read by today's code without losing a
+ * field: read, then written again, each value the old record held must still be there, unless the release's
+ * {@code <name>.dropped} file names its path (one per line, with the reason after a {@code #}).
+ */
+public final class ReleaseRecords {
+
+    /** System property with the version being built. */
+    public static final String RELEASE_PROPERTY = "failover.release";
+    /** System property that rewrites the current release's files instead of comparing them. */
+    public static final String WRITE_PROPERTY = "records.write";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path root;
+    private final String current;
+    private final boolean rewrite;
+
+    private ReleaseRecords(Path root, String current, boolean rewrite) {
+        this.root = root;
+        this.current = current;
+        this.rewrite = rewrite;
+    }
+
+    /** The records under a module's {@code src/test/resources/records}, for the version Surefire names. */
+    public static ReleaseRecords ofThisModule() {
+        String release = System.getProperty(RELEASE_PROPERTY);
+        if (release == null || release.isBlank()) {
+            throw new IllegalStateException("system property " + RELEASE_PROPERTY
+                    + " is not set: the parent pom's Surefire configuration sets it to the project's version");
+        }
+        return new ReleaseRecords(Path.of("src/test/resources/records"), release, Boolean.getBoolean(WRITE_PROPERTY));
+    }
+
+    /** For the checker's own tests: compares, never writes. */
+    public static ReleaseRecords of(Path root, String current) {
+        return new ReleaseRecords(root, current, false);
+    }
+
+    /**
+     * The record {@code name} as the code of this release writes it must be the file kept for this release (or becomes
+     * it, with {@code -Drecords.write=true}): a change of format shows in review as a change of that file.
+     */
+    public void assertWritten(String name, String written) {
+        Path file = root.resolve(current).resolve(name + ".json");
+        JsonNode now = tree(written, "the record " + name + " written now");
+        if (rewrite) {
+            write(file, now);
+            return;
+        }
+        if (!Files.exists(file)) {
+            throw new AssertionError("no record " + file + " kept for release " + current + ": run the test with -D"
+                    + WRITE_PROPERTY + "=true and commit the file");
+        }
+        JsonNode kept = tree(read(file), file.toString());
+        if (!kept.equals(now)) {
+            throw new AssertionError("the record " + name + " is no longer written as " + file + " says. If the change is"
+                    + " meant and release " + current + " is not tagged yet, rewrite it with -D" + WRITE_PROPERTY
+                    + "=true and name the change in CHANGELOG.md; differences: " + differences(kept, now));
+        }
+    }
+
+    /**
+     * Every earlier release's record {@code name} read by today's code ({@code readThenWrite}: decode, then encode again)
+     * keeps every value it held. Returns the releases checked, so that a test can say none was there.
+     */
+    public List<String> assertEarlierReleasesRead(String name, UnaryOperator<String> readThenWrite) {
+        List<String> checked = new ArrayList<>();
+        for (String release : releases()) {
+            if (release.equals(current)) {
+                continue;
+            }
+            Path file = root.resolve(release).resolve(name + ".json");
+            if (!Files.exists(file)) {
+                continue;
+            }
+            String old = read(file);
+            String again;
+            try {
+                again = readThenWrite.apply(old);
+            } catch (RuntimeException e) {
+                throw new AssertionError("release " + release + "'s record " + name + " cannot be read: " + e.getMessage(), e);
+            }
+            Set<String> dropped = dropped(root.resolve(release).resolve(name + ".dropped"));
+            List<String> lost = lost(tree(old, file.toString()), tree(again, "the record read again"), dropped);
+            if (!lost.isEmpty()) {
+                throw new AssertionError("release " + release + "'s record " + name + " loses values when read now: " + lost
+                        + " (a field renamed or retyped is read as absent, since readers ignore unknown fields; keep the"
+                        + " old name, or list the path in " + name + ".dropped with the reason)");
+            }
+            checked.add(release);
+        }
+        return checked;
+    }
+
+    /** Every kept release, oldest first by version number. */
+    public List<String> releases() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .sorted(ReleaseRecords::compareVersions).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The record names kept for a release. */
+    public Set<String> names(String release) {
+        try (Stream<Path> files = Files.list(root.resolve(release))) {
+            Set<String> names = new TreeSet<>();
+            files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
+                    .forEach(n -> names.add(n.substring(0, n.length() - ".json".length())));
+            return names;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The values of {@code old} (leaf paths) that {@code again} no longer holds equal; nulls in {@code old} may go. */
+    static List<String> lost(JsonNode old, JsonNode again, Set<String> dropped) {
+        Map<String, JsonNode> before = new LinkedHashMap<>();
+        leaves("", old, before);
+        Map<String, JsonNode> after = new LinkedHashMap<>();
+        leaves("", again, after);
+        List<String> lost = new ArrayList<>();
+        before.forEach((path, value) -> {
+            if (value.isNull() || dropped.contains(path)) {
+                return;
+            }
+            JsonNode now = after.get(path);
+            if (now == null || !sameValue(value, now)) {
+                lost.add(path + "=" + value + (now == null ? " (absent)" : " (now " + now + ")"));
+            }
+        });
+        return lost;
+    }
+
+    private static boolean sameValue(JsonNode a, JsonNode b) {
+        if (a.isNumber() && b.isNumber()) {
+            return a.decimalValue().compareTo(b.decimalValue()) == 0;
+        }
+        return a.equals(b);
+    }
+
+    private static void leaves(String path, JsonNode node, Map<String, JsonNode> out) {
+        if (node.isObject()) {
+            if (node.isEmpty()) {
+                out.put(path, node);
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                leaves(path.isEmpty() ? field.getKey() : path + "." + field.getKey(), field.getValue(), out);
+            }
+        } else if (node.isArray()) {
+            if (node.isEmpty()) {
+                out.put(path, node);
+            }
+            for (int i = 0; i < node.size(); i++) {
+                leaves(path + "[" + i + "]", node.get(i), out);
+            }
+        } else {
+            out.put(path, node);
+        }
+    }
+
+    private static String differences(JsonNode kept, JsonNode now) {
+        List<String> out = new ArrayList<>();
+        lost(kept, now, Set.of()).forEach(l -> out.add("kept " + l));
+        lost(now, kept, Set.of()).forEach(l -> out.add("new " + l));
+        return out.isEmpty() ? "(only nulls differ)" : String.join("; ", out);
+    }
+
+    private static Set<String> dropped(Path file) {
+        if (!Files.exists(file)) {
+            return Set.of();
+        }
+        Set<String> paths = new TreeSet<>();
+        for (String line : read(file).split("\n")) {
+            String path = line.replaceFirst("#.*", "").trim();
+            if (!path.isEmpty()) {
+                paths.add(path);
+            }
+        }
+        return paths;
+    }
+
+    static int compareVersions(String a, String b) {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            int c = Integer.compare(part(x, i), part(y, i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return a.compareTo(b);
+    }
+
+    private static int part(String[] parts, int i) {
+        if (i >= parts.length) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(parts[i]);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static JsonNode tree(String json, String what) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new AssertionError(what + " is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path file, JsonNode tree) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, JSON.writeValueAsString(tree) + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.failover.testkit.records;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import org.junit.jupiter.api.Test;
+
+import dev.failover.contract.event.ActuationResult;
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.ActuationStep;
+import dev.failover.contract.event.CommandType;
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.DecisionMode;
+import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.event.FailureReason;
+import dev.failover.contract.event.LocationEvidence;
+import dev.failover.contract.event.LocationImpairment;
+import dev.failover.contract.event.LocationVerdict;
+import dev.failover.contract.event.OperatorCommand;
+import dev.failover.contract.event.PhaseTimings;
+import dev.failover.contract.event.ProbeOutcome;
+import dev.failover.contract.event.ProbeResult;
+import dev.failover.contract.event.TargetEvidence;
+import dev.failover.contract.event.TargetHealth;
+
+/**
+ * The four records of the contract's topics (probe results, decisions, actuation results, operator commands) as this
+ * release writes them, one file per kind of each, and every earlier release's read by this build (ReleaseRecords). One
+ * record per decision kind, step and command type: a value an earlier release wrote and this build no longer knows
+ * fails here rather than in a dead-letter topic after an upgrade.
+ */
+class ContractRecordsTest {
+
+    private static final EventCodec CODEC = EventCodec.instance();
+    private static final Instant AT = Instant.parse("2026-11-24T10:00:00Z");
+
+    private final ReleaseRecords records = ReleaseRecords.ofThisModule();
+
+    @Test
+    void thisReleaseWritesTheRecordsKeptForIt() {
+        Map<String, Object> written = written();
+        written.forEach((name, record) -> records.assertWritten(name, CODEC.encode(record)));
+        assertThat(records.names(System.getProperty(ReleaseRecords.RELEASE_PROPERTY)))
+                .as("the files kept for this release are the records written now").isEqualTo(written.keySet());
+    }
+
+    @Test
+    void everyEarlierReleasesRecordsAreReadWithoutLosingAValue() {
+        for (String name : written().keySet()) {
+            records.assertEarlierReleasesRead(name, readThenWrite(typeOf(name)));
+        }
+    }
+
+    private static UnaryOperator<String> readThenWrite(Class<?> type) {
+        return json -> CODEC.encode(CODEC.decode(json, type));
+    }
+
+    private static Class<?> typeOf(String name) {
+        if (name.startsWith("probe-result")) {
+            return ProbeResult.class;
+        }
+        if (name.startsWith("decision")) {
+            return Decision.class;
+        }
+        if (name.startsWith("actuation")) {
+            return ActuationResult.class;
+        }
+        return OperatorCommand.class;
+    }
+
+    /** One record of each shape, every optional field set where the shape has it. */
+    static Map<String, Object> written() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("probe-result-up", new ProbeResult(1, "api", "primary", "us-east-1", "eu-west-1", AT, 42L, ProbeOutcome.UP,
+                null, 200, new PhaseTimings(1L, 5L, 12L, 40L, 42L), false, 61, null, null, null, "eu-west-1-probe-0"));
+        out.put("probe-result-down", new ProbeResult(1, "api", "primary", "us-east-1", "eu-west-1", AT, 2001L,
+                ProbeOutcome.DOWN, FailureReason.UNEXPECTED_STATUS, 503, new PhaseTimings(1L, 5L, 12L, 40L, 2001L), false,
+                61, "status 503", null, "orders-db", "eu-west-1-probe-0"));
+        out.put("probe-result-unknown", new ProbeResult(1, "api", "primary", "us-east-1", "eu-west-1", AT, 2004L,
+                ProbeOutcome.UNKNOWN, FailureReason.TIMEOUT, null, null, true, null, "no response head within 2000 ms",
+                LocationImpairment.SELF_CHECK_FAILED, null, "eu-west-1-probe-0"));
+        for (DecisionKind kind : DecisionKind.values()) {
+            out.put("decision-" + kind.name().toLowerCase().replace('_', '-'), new Decision(1, "d-" + kind, "api", 7L, kind,
+                    "primary", "secondary", "primary down from 2 of 3 locations",
+                    List.of(new TargetEvidence("primary", TargetHealth.UNHEALTHY,
+                            List.of(new LocationEvidence("eu-west-1", LocationVerdict.DOWN, 3, 0, AT)))),
+                    AT.plusSeconds(1), DecisionMode.LIVE, kind == DecisionKind.OVERRIDE || kind == DecisionKind.FORCE
+                            ? "alice" : Decision.AUTOMATION));
+        }
+        for (ActuationStep step : ActuationStep.values()) {
+            out.put("actuation-" + step.name().toLowerCase().replace('_', '-'), new ActuationResult(1, "api", "d-1", 7L, step,
+                    ActuationStatus.SUCCEEDED, "route53", "UPSERT api.example.com. A 60 203.0.113.12", AT.plusSeconds(1),
+                    AT.plusSeconds(2), 1000L, DecisionKind.FAILOVER));
+        }
+        for (ActuationStatus status : ActuationStatus.values()) {
+            out.put("actuation-status-" + status.name().toLowerCase(), new ActuationResult(1, "api", "d-1", 7L,
+                    ActuationStep.DNS_SWITCH, status, "route53", "as sent", AT.plusSeconds(1), AT.plusSeconds(2), 1000L,
+                    DecisionKind.FAILOVER));
+        }
+        for (CommandType type : CommandType.values()) {
+            boolean targeted = type == CommandType.PIN || type == CommandType.FORCE || type == CommandType.SWITCHOVER;
+            out.put("command-" + type.name().toLowerCase().replace('_', '-'), new OperatorCommand(1, "c-" + type, "api", type,
+                    targeted ? "secondary" : null, type == CommandType.PAUSE ? AT.plusSeconds(3600) : null,
+                    type == CommandType.START_DRILL ? 600L : null, "change 4711", "alice", AT));
+        }
+        return out;
+    }
+}
