@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * <p>
  * A module keeps one directory per release under {@code src/test/resources/records/<version>/}, one file per record
  * type ({@code <name>.json}, the record's value as that release's code encoded it). The directory of the version being
- * built ({@code failover.release}, set from the poms by Surefire) must equal what the code writes now; it is written by
+ * built ({@code records.release}, set from the poms by Surefire) must equal what the code writes now; it is written by
  * running the module's records test with {@code -Drecords.write=true}, and is frozen once the release is tagged. Every
  * other directory is an earlier release, and every one of its records must be read by today's code without losing a
  * field: read, then written again, each value the old record held must still be there, unless the release's
@@ -34,7 +34,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 public final class ReleaseRecords {
 
     /** System property with the version being built. */
-    public static final String RELEASE_PROPERTY = "failover.release";
+    public static final String RELEASE_PROPERTY = "records.release";
     /** System property that rewrites the current release's files instead of comparing them. */
     public static final String WRITE_PROPERTY = "records.write";
 
