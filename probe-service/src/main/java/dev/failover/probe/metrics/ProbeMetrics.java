@@ -13,11 +13,16 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.LocationImpairment;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
+import dev.failover.contract.topology.Topology;
+import dev.failover.kafka.metrics.PlaneInfo;
 import dev.failover.probe.config.ProbeSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -106,8 +111,22 @@ public class ProbeMetrics {
     private final Counter skipped;
     private final Map<TargetKey, TargetMeters> targets = new ConcurrentHashMap<>();
 
+    /** The version and topology this instance runs (failover_build_info, failover_topology_info). */
+    private final PlaneInfo plane;
+
+    @Inject
+    public ProbeMetrics(MeterRegistry registry, ProbeSettings settings,
+            @ConfigProperty(name = "quarkus.application.version") String version) {
+        this(registry, settings, new PlaneInfo(registry, "probe-service", version));
+    }
+
     public ProbeMetrics(MeterRegistry registry, ProbeSettings settings) {
+        this(registry, settings, new PlaneInfo(registry, "probe-service", "test"));
+    }
+
+    private ProbeMetrics(MeterRegistry registry, ProbeSettings settings, PlaneInfo plane) {
         this.registry = registry;
+        this.plane = plane;
         this.location = settings.location();
         this.perTarget = settings.perTargetMetrics();
         this.duration = perTarget ? null : durationTimer(DURATION, Tags.of("location", location));
@@ -182,6 +201,11 @@ public class ProbeMetrics {
 
     public void trackSelfCheck(BooleanSupplier impaired) {
         Gauge.builder(SELF_CHECK_OK, () -> impaired.getAsBoolean() ? 0 : 1).register(registry);
+    }
+
+    /** The topology this instance now probes by: its digest replaces the one reported. */
+    public void topologyRuns(Topology topology) {
+        plane.runs(topology);
     }
 
     public void topologyReloaded(boolean applied) {

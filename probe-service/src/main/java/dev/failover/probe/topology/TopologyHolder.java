@@ -51,6 +51,7 @@ public class TopologyHolder {
         String text = text().orElse(null);
         current = text == null ? forThisLocation(TopologyLoader.load(config.topologyFile())) : parse(text);
         loadedText = text;
+        metrics.topologyRuns(current);
         LOG.infof("topology %s loaded: %d groups, probing as location %s", config.topologyFile(), current.groups().size(),
                 config.location());
     }
@@ -70,6 +71,7 @@ public class TopologyHolder {
             Topology next = parse(text.get());
             current = next;
             metrics.topologyReloaded(true);
+            metrics.topologyRuns(next);
             LOG.infof("topology %s reloaded: %d groups", config.topologyFile(), next.groups().size());
             return Optional.of(next);
         } catch (InvalidTopologyException e) {

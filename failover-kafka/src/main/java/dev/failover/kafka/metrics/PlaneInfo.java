@@ -1,0 +1,40 @@
+package dev.failover.kafka.metrics;
+
+import java.util.List;
+
+import dev.failover.contract.topology.Topology;
+import dev.failover.contract.topology.TopologyDigest;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+
+/**
+ * What every service of the plane says about itself, so that a plane of mixed versions or mixed topologies is visible
+ * (issue 55): {@code failover_build_info{service,version}} and {@code failover_topology_info{service,digest}}, both 1.
+ * Alerts FailoverVersionsDiffer and FailoverTopologiesDiffer count the distinct values.
+ */
+public final class PlaneInfo {
+
+    /** 1, with the service's name and version as labels. */
+    public static final String BUILD_INFO = "failover.build.info";
+    /** 1, with the digest of the topology the service runs ({@link TopologyDigest}); one series at a time. */
+    public static final String TOPOLOGY_INFO = "failover.topology.info";
+
+    private final String service;
+    private final MultiGauge topology;
+
+    public PlaneInfo(MeterRegistry registry, String service, String version) {
+        this.service = service;
+        Gauge.builder(BUILD_INFO, () -> 1).description("The service's name and version (labels), always 1")
+                .tags("service", service, "version", version).register(registry);
+        this.topology = MultiGauge.builder(TOPOLOGY_INFO)
+                .description("The digest of the topology this instance runs (label), always 1").register(registry);
+    }
+
+    /** The topology now run: its digest replaces the one reported before. */
+    public void runs(Topology running) {
+        topology.register(List.of(MultiGauge.Row.of(Tags.of("service", service, "digest", TopologyDigest.of(running)), 1)),
+                true);
+    }
+}
