@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -45,6 +46,7 @@ import dev.failover.contract.topology.ScalingRef;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.kafka.security.KafkaSecurityCheck;
 
 /**
  * Every Kubernetes overlay renders offline with kubectl kustomize, and what it renders fits the services: health
@@ -913,9 +915,93 @@ class DeploymentFilesIT {
             Files.writeString(secrets.resolve(overlay + "/kafka/" + service + ".jaas"),
                     "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + service + "\" password=\"x\";\n");
         }
+        secretsScriptMakesWhatIsNamed(overlay, OVERLAYS.resolve(overlay), secrets);
+    }
+
+    /**
+     * Issue 55, item 6: the kafka-msk-iam component instead of kafka-scram, as docs/deploy-eks.md step 5 sets it up in a
+     * copy of an overlay: every service's Kafka settings pass the services' own start-up check for MSK IAM, none needs a
+     * Secret or a CA file, each service signs in with its own role (the probe-service's role cannot be the one that
+     * writes decisions), the address is the site's; and scripts/k8s-secrets.sh --kafka msk-iam makes exactly the
+     * Secrets that overlay names.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theMskIamComponentSignsEachServiceInWithItsOwnRole(String region, @TempDir Path copy) throws Exception {
+        Path overlay = copyOfK8s(copy).resolve("overlays/" + region);
+        Path kustomization = overlay.resolve("kustomization.yaml");
+        ObjectNode kustomize = (ObjectNode) YAML.readTree(kustomization.toFile());
+        ArrayNode components = (ArrayNode) kustomize.get("components");
+        List<String> listed = new ArrayList<>();
+        components.forEach(c -> listed.add(c.asText()));
+        assertThat(listed).as("the sample overlays log in with SCRAM").contains("../../kafka-scram");
+        components.removeAll();
+        listed.stream().map(c -> c.equals("../../kafka-scram") ? "../../kafka-msk-iam" : c).forEach(components::add);
+        YAML.writeValue(kustomization.toFile(), kustomize);
+        String brokers = "b-1.failover.abc123.c2.kafka.eu-west-1.amazonaws.com:9098,"
+                + "b-2.failover.abc123.c2.kafka.eu-west-1.amazonaws.com:9098";
+        ObjectNode site = (ObjectNode) YAML.readTree(overlay.resolve("site.yaml").toFile());
+        ((ObjectNode) site.get("data")).put("kafka-bootstrap-servers", brokers).put("aws-account-id", "123456789012");
+        YAML.writeValue(overlay.resolve("site.yaml").toFile(), site);
+
+        String out = renderText(overlay);
+        for (String mark : UNFILLED) {
+            assertThat(out).as("the mark " + mark + " is filled").doesNotContain(mark);
+        }
+        Map<String, String> roles = new HashMap<>();
+        Map<String, JsonNode> workloads = new TreeMap<>();
+        for (JsonNode doc : documents(out)) {
+            String kind = doc.get("kind").asText();
+            String name = doc.at("/metadata/name").asText();
+            if (kind.equals("ServiceAccount")) {
+                roles.put(name, doc.at("/metadata/annotations").path("eks.amazonaws.com/role-arn").asText());
+            } else if (List.of("Deployment", "StatefulSet").contains(kind)) {
+                workloads.put(name, doc);
+            } else if (kind.equals("ConfigMap") && name.startsWith("failover-kafka")) {
+                assertThat(doc.at("/data/bootstrap-servers").asText()).as("the site's brokers").isEqualTo(brokers);
+            }
+        }
+        assertThat(workloads).containsOnlyKeys("probe-service", "decision-service", "actuator-service");
+        Set<String> rolesUsed = new TreeSet<>();
+        for (var workload : workloads.entrySet()) {
+            JsonNode container = workload.getValue().at("/spec/template/spec/containers/0");
+            Map<String, String> kafka = new TreeMap<>();
+            for (JsonNode e : container.get("env")) {
+                String name = e.get("name").asText();
+                assertThat(e.at("/valueFrom/secretKeyRef/name").asText()).as(workload.getKey() + " " + name + " from a Secret")
+                        .doesNotStartWith("failover-kafka");
+                if (name.startsWith("KAFKA_") && e.has("value")) {
+                    kafka.put(name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), e.get("value").asText());
+                }
+            }
+            assertThat(kafka).as(workload.getKey()).containsEntry("sasl.mechanism", "AWS_MSK_IAM");
+            KafkaSecurityCheck check = KafkaSecurityCheck.of(kafka);
+            assertThat(check.problems()).as(workload.getKey() + "'s Kafka settings, by the services' start-up check").isEmpty();
+            assertThat(check.warning()).as(workload.getKey() + ": encrypted and authenticated").isEmpty();
+            for (JsonNode volume : workload.getValue().at("/spec/template/spec/volumes")) {
+                assertThat(volume.at("/secret/secretName").asText()).as(workload.getKey() + ": no Kafka CA to mount")
+                        .isNotEqualTo("failover-kafka-ca");
+            }
+            String account = workload.getValue().at("/spec/template/spec/serviceAccountName").asText();
+            String role = roles.get(account);
+            assertThat(role).as(workload.getKey() + "'s ServiceAccount " + account + " has a role")
+                    .isEqualTo("arn:aws:iam::123456789012:role/" + account + "-" + region);
+            rolesUsed.add(role);
+        }
+        assertThat(rolesUsed).as("a role per service").hasSize(3);
+
+        Path secrets = copy.resolve("secrets");
+        Files.createDirectories(secrets);
+        secretsScriptMakesWhatIsNamed(region, overlay, secrets, "--kafka", "msk-iam");
+    }
+
+    /** scripts/k8s-secrets.sh, run with {@code options}, makes exactly the Secrets the rendered overlay names, with their keys. */
+    static void secretsScriptMakesWhatIsNamed(String overlay, Path overlayDir, Path secrets, String... options) throws Exception {
         String regions = String.join(",", overlays());
-        Process script = new ProcessBuilder(ServiceProcess.ROOT.resolve("scripts/k8s-secrets.sh").toString(), "--dir",
-                secrets.toString(), "--region", overlay, "--regions", regions).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> command = new ArrayList<>(List.of(ServiceProcess.ROOT.resolve("scripts/k8s-secrets.sh").toString(), "--dir",
+                secrets.toString(), "--region", overlay, "--regions", regions));
+        command.addAll(List.of(options));
+        Process script = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(script.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(script.exitValue()).as("scripts/k8s-secrets.sh --region " + overlay).isZero();
@@ -934,7 +1020,7 @@ class DeploymentFilesIT {
             }
         }
         Map<String, Set<String>> needed = new TreeMap<>();
-        for (JsonNode doc : render(overlay)) {
+        for (JsonNode doc : documents(renderText(overlayDir))) {
             for (JsonNode container : doc.at("/spec/template/spec/containers")) {
                 for (JsonNode e : container.path("env")) {
                     JsonNode ref = e.at("/valueFrom/secretKeyRef");
@@ -963,7 +1049,8 @@ class DeploymentFilesIT {
 
     /** What k8s/base leaves for k8s/site to fill from an overlay's site.yaml: never in a rendered overlay. */
     static final List<String> UNFILLED = List.of("ACCOUNT_ID", "OIDC_ISSUER", "OIDC_JWKS_URL", "failover-actuator-REGION",
-            "$externalLabels.runbook_base_url");
+            "$externalLabels.runbook_base_url", "KAFKA_BOOTSTRAP_SERVERS=", "bootstrap-servers: KAFKA_BOOTSTRAP_SERVERS",
+            "failover-probe-REGION", "failover-decision-REGION");
     /** The documented sample's values in k8s/overlays/&lt;region&gt;/site.yaml, to be replaced by a deployment's own. */
     static final List<String> SAMPLE_VALUES = List.of("000000000000", "idp.example.com", "git.example.com");
 
