@@ -355,6 +355,16 @@ class DeploymentFilesIT {
         List<JsonNode> docs = documents(renderText(overlay));
         assertGrantsFitTheTopology(region, docs);
         for (JsonNode doc : docs) {
+            if (doc.at("/metadata/name").asText().equals("failover-actuator-scaler") && doc.get("kind").asText().equals("Role")) {
+                Set<String> granted = new TreeSet<>();
+                for (JsonNode rule : doc.get("rules")) {
+                    rule.get("apiGroups").forEach(g -> rule.get("resources").forEach(r -> rule.get("verbs").forEach(
+                            v -> granted.add(g.asText() + " " + r.asText() + " " + v.asText()))));
+                }
+                // what KubernetesScaler asks: the Deployment read and patched; its HPAs listed and their minimum patched
+                assertThat(granted).as("the scaler's Role").contains("apps deployments get", "apps deployments patch",
+                        "autoscaling horizontalpodautoscalers list", "autoscaling horizontalpodautoscalers patch");
+            }
             if (doc.at("/metadata/name").asText().equals("failover-actuator-scaler")
                     && doc.get("kind").asText().equals("RoleBinding")) {
                 assertThat(doc.at("/subjects/0/name").asText()).isEqualTo("failover-actuator");

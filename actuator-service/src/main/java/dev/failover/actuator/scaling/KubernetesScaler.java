@@ -1,8 +1,13 @@
 package dev.failover.actuator.scaling;
 
+import java.util.List;
+
 import dev.failover.contract.topology.ScalingRef;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReference;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -11,6 +16,12 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 /**
  * Kubernetes: observed with one GET of the Deployment (spec.replicas, and status.readyReplicas as ready), scaled with one
  * JSON merge patch of spec.replicas. Never waits: the reconciler polls {@link #observe}.
+ * <p>
+ * A Deployment under a HorizontalPodAutoscaler (autoscaling/v2, found by its scaleTargetRef) would have spec.replicas
+ * put back at the HPA's next sync: a quiet pilot-light region has no load to hold the active size. So a scale first
+ * sets the HPA's {@code minReplicas} to the size (at least 1, an HPA's lowest; at zero replicas Kubernetes leaves the
+ * target alone), then patches the replicas so as not to wait for that sync. An HPA whose {@code maxReplicas} is below
+ * the active size could never hold it: refused, naming it, with nothing written.
  */
 public final class KubernetesScaler implements Scaler<ScalingRef.KubernetesDeployment> {
 
@@ -47,12 +58,57 @@ public final class KubernetesScaler implements Scaler<ScalingRef.KubernetesDeplo
 
     @Override
     public ScaleOutcome scaleUp(ScalingRef.KubernetesDeployment ref) {
-        return replicas(ref, ref.activeSize());
+        return scale(ref, ref.activeSize());
     }
 
     @Override
     public ScaleOutcome scaleDown(ScalingRef.KubernetesDeployment ref) {
-        return replicas(ref, ref.pilotLightSize() == null ? 0 : ref.pilotLightSize());
+        return scale(ref, ref.pilotLightSize() == null ? 0 : ref.pilotLightSize());
+    }
+
+    private ScaleOutcome scale(ScalingRef.KubernetesDeployment ref, int replicas) {
+        List<HorizontalPodAutoscaler> autoscalers;
+        try {
+            autoscalers = kubernetes.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ref.namespace()).list().getItems()
+                    .stream().filter(hpa -> scales(hpa, ref)).toList();
+        } catch (KubernetesClientException e) {
+            String reason = what(ref) + ": its HorizontalPodAutoscalers could not be read: " + e.getMessage();
+            return passing(e) ? new ScaleOutcome.Unavailable(reason) : new ScaleOutcome.Rejected(reason);
+        }
+        int minimum = Math.max(1, replicas);
+        StringBuilder held = new StringBuilder();
+        for (HorizontalPodAutoscaler hpa : autoscalers) {
+            String name = "HorizontalPodAutoscaler " + ref.namespace() + "/" + hpa.getMetadata().getName();
+            Integer max = hpa.getSpec().getMaxReplicas();
+            if (max != null && max < replicas) {
+                return new ScaleOutcome.Rejected(what(ref) + ": " + name + " has maxReplicas " + max + ", below the " + replicas
+                        + " replicas asked for: it could never hold them; raise its maxReplicas or lower the target's size");
+            }
+            try {
+                kubernetes.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ref.namespace()).resource(named(hpa))
+                        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"minReplicas\":" + minimum + "}}");
+            } catch (KubernetesClientException e) {
+                String reason = what(ref) + ": " + name + " minReplicas " + minimum + " failed: " + e.getMessage();
+                return passing(e) ? new ScaleOutcome.Unavailable(reason) : new ScaleOutcome.Rejected(reason);
+            }
+            held.append(", ").append(name).append(" minReplicas ").append(minimum);
+        }
+        ScaleOutcome outcome = replicas(ref, replicas);
+        return outcome instanceof ScaleOutcome.Requested requested
+                ? new ScaleOutcome.Requested(requested.details() + held) : outcome;
+    }
+
+    /** Whether the HPA scales this Deployment. */
+    private static boolean scales(HorizontalPodAutoscaler hpa, ScalingRef.KubernetesDeployment ref) {
+        CrossVersionObjectReference target = hpa.getSpec() == null ? null : hpa.getSpec().getScaleTargetRef();
+        return target != null && "Deployment".equals(target.getKind()) && ref.deployment().equals(target.getName())
+                && (target.getApiVersion() == null || target.getApiVersion().startsWith("apps/"));
+    }
+
+    /** An HPA that only names it: the client sends a patch of it alone, without reading it first. */
+    private static HorizontalPodAutoscaler named(HorizontalPodAutoscaler hpa) {
+        return new HorizontalPodAutoscalerBuilder().withNewMetadata().withNamespace(hpa.getMetadata().getNamespace())
+                .withName(hpa.getMetadata().getName()).endMetadata().build();
     }
 
     /**

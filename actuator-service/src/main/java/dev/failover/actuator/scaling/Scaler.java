@@ -5,7 +5,8 @@ import dev.failover.contract.topology.ScalingRef;
 /**
  * One capacity backend: ECS, EC2 Auto Scaling or Kubernetes, one class each, chosen by the target's scaling kind
  * ({@link Scalers}); {@code R} is the scaling ref of that kind, so a scaler is only ever given a target it can scale. A
- * scaler does one read and one write per call and never waits: the reconciler polls {@link #observe} until the target
+ * scaler makes a few requests per call (what holds the size, as a Kubernetes HPA's minimum, then the size) and never
+ * waits: the reconciler polls {@link #observe} until the target
  * is ready (ADR 0006), so a slow scale-up holds no thread and no other group.
  */
 public interface Scaler<R extends ScalingRef> {

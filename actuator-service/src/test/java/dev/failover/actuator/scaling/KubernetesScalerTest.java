@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -80,7 +82,8 @@ class KubernetesScalerTest {
         assertThat(new KubernetesScaler(client).scaleUp(ref())).as("the write is accepted")
                 .isInstanceOfSatisfying(ScaleOutcome.Requested.class, r -> assertThat(r.details()).contains("replicas 3"));
 
-        assertThat(server.getRequestCount() - before).as("one request: the patch, no polling").isEqualTo(1);
+        assertThat(server.getRequestCount() - before).as("two requests: the autoscalers asked for, the patch; no polling")
+                .isEqualTo(2);
         RecordedRequest patch = server.getLastRequest();
         assertThat(patch.getMethod()).as("method").isEqualTo("PATCH");
         assertThat(patch.getPath()).as("the Deployment itself").isEqualTo(DEPLOYMENT_PATH);
@@ -90,6 +93,75 @@ class KubernetesScalerTest {
                 .isEqualTo(new CapacityOutcome.Observed(3, 1));
         assertThat(client.apps().deployments().inNamespace("prod").withName("api").get().getMetadata().getLabels())
                 .as("a merge patch of spec.replicas leaves the rest of the Deployment as it was").containsEntry("app", "api");
+    }
+
+    /** A HorizontalPodAutoscaler of min..max replicas on the Deployment {@code target}. */
+    void createAutoscaler(String name, String target, int min, int max) {
+        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("prod").resource(new HorizontalPodAutoscalerBuilder()
+                .withNewMetadata().withName(name).withNamespace("prod").endMetadata().withNewSpec()
+                .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName(target).endScaleTargetRef()
+                .withMinReplicas(min).withMaxReplicas(max).endSpec().build()).create();
+    }
+
+    HorizontalPodAutoscaler autoscaler(String name) {
+        return client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("prod").withName(name).get();
+    }
+
+    /**
+     * What the HPA controller does at each sync (every 15 s by default) for a pilot-light target with little load: the
+     * replicas its metrics ask for, clamped to the HPA's min and max; nothing while the Deployment is at zero (Kubernetes
+     * turns autoscaling off for a target scaled to zero).
+     */
+    void autoscalerSyncs(String name, int wantedByLoad) {
+        HorizontalPodAutoscaler hpa = autoscaler(name);
+        Deployment d = client.apps().deployments().inNamespace("prod").withName("api").get();
+        if (d.getSpec().getReplicas() == 0) {
+            return;
+        }
+        d.getSpec().setReplicas(Math.min(hpa.getSpec().getMaxReplicas(), Math.max(hpa.getSpec().getMinReplicas(), wantedByLoad)));
+        client.apps().deployments().inNamespace("prod").resource(d).update();
+    }
+
+    /**
+     * Issue 55, item 9: with an HPA on the Deployment, a patch of spec.replicas alone was undone at the HPA's next sync
+     * (a quiet pilot-light region has no load to keep 3 replicas), and traffic moved to 1 replica. The scaler now raises
+     * the HPA's minReplicas first, and gives it back at scale-down.
+     */
+    @Test
+    void anAutoscalerDoesNotUndoTheScaleUp() {
+        createDeployment(1);
+        createAutoscaler("api", "api", 1, 10);
+        createAutoscaler("other", "worker", 2, 4);
+
+        ScaleOutcome up = new KubernetesScaler(client).scaleUp(ref());
+        autoscalerSyncs("api", 1);
+        assertThat(specReplicas()).as("after the HPA's sync, with no load").isEqualTo(3);
+        assertThat(up).as("the writes are accepted").isInstanceOfSatisfying(ScaleOutcome.Requested.class, r -> assertThat(r.details())
+                .contains("replicas 3").contains("HorizontalPodAutoscaler prod/api minReplicas 3"));
+        assertThat(autoscaler("other").getSpec().getMinReplicas()).as("another Deployment's HPA").isEqualTo(2);
+
+        assertThat(new KubernetesScaler(client).scaleDown(ref())).as("the writes are accepted").isInstanceOf(ScaleOutcome.Requested.class);
+        autoscalerSyncs("api", 1);
+        assertThat(autoscaler("api").getSpec().getMinReplicas()).as("back to the pilot-light size").isEqualTo(1);
+        assertThat(specReplicas()).isEqualTo(1);
+
+        assertThat(new KubernetesScaler(client).scaleDown(new ScalingRef.KubernetesDeployment("prod", "api", 3, null, null)))
+                .as("the writes are accepted").isInstanceOf(ScaleOutcome.Requested.class);
+        autoscalerSyncs("api", 1);
+        assertThat(autoscaler("api").getSpec().getMinReplicas()).as("an HPA's minimum is at least 1").isEqualTo(1);
+        assertThat(specReplicas()).as("zero: the HPA leaves a target at zero alone").isZero();
+    }
+
+    @Test
+    void anAutoscalerWhoseMaximumIsBelowTheActiveSizeIsRefusedNamingIt() {
+        createDeployment(1);
+        createAutoscaler("api", "api", 1, 2);
+
+        assertThat(new KubernetesScaler(client).scaleUp(ref())).as("the HPA could never hold 3")
+                .isInstanceOfSatisfying(ScaleOutcome.Rejected.class, r -> assertThat(r.reason())
+                        .contains("HorizontalPodAutoscaler prod/api").contains("maxReplicas 2").contains("below the 3 replicas asked for"));
+        assertThat(specReplicas()).as("nothing written").isEqualTo(1);
+        assertThat(autoscaler("api").getSpec().getMinReplicas()).isEqualTo(1);
     }
 
     @Test
