@@ -95,7 +95,7 @@ region_start() {
       sleep 0.2
     done
     local regions=(ap-northeast-1 ap-southeast-2 eu-west-1 us-east-1 us-west-2) url i=0
-    mapfile -t dns_env <"$RECORDS.env"
+    dns_env=() # the groups' routing controls are in the topology (arc)
     for url in $(awk '/^endpoint / {print $2}' "$SERVER_LOG"); do
       dns_env+=("failover.dns.arc.endpoints.${regions[$i]}=$url"); i=$((i + 1))
     done

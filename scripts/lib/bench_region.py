@@ -7,7 +7,7 @@
       weighted A sets: primary 100, secondary 0); DNS rfc2136: every group in BIND's zone bench.test, RECORDS its zone
       lines (each group's A record on the primary); DNS arc: the groups' records as for route53, switched by ARC
       routing controls, RECORDS the ARC fixture's controls (two a group, 50 groups a control panel: ARC's quota of 100
-      controls a panel) and RECORDS.env the actuator's settings naming them
+      controls a panel), each group's arc key in the topology naming them
   bench_region.py settled FIXTURE_LOG SECONDS
       exits 0 when the fixture applied no change for SECONDS (its stats lines; for BIND's log, its updates), 1 otherwise
 
@@ -51,16 +51,14 @@ def files(groups, primary, secondary, interval, topology, records, dns="route53"
         if dns == "arc":
             panel = f"arn:aws:route53-recovery-control::111122223333:controlpanel/bench{g // 50:02d}"
             recs.append(f"{name} {panel} {panel}/routingcontrol/g{g}primary {panel}/routingcontrol/g{g}secondary")
+            lines.append(f"    arc: {{routingControls: {{primary: {panel}/routingcontrol/g{g}primary, "
+                         f"secondary: {panel}/routingcontrol/g{g}secondary}}}}")
         else:
             recs.append(f"{zone_id} {name} 30 primary 192.0.2.1 100 secondary 192.0.2.2 0" if zone_id
                         else f"g{g} 30 IN A 192.0.2.1")
     lines += ["safety:", f"  maxSwitchesPerDay: {max(10, 4 * groups)}"]
     open(topology, "w").write("\n".join(lines) + "\n")
     open(records, "w").write("\n".join(recs) + "\n")
-    if dns == "arc":
-        open(records + ".env", "w").write("".join(
-            f"failover.dns.arc.groups.g{g}.routing-controls.{target}={rec.split()[2 if target == 'primary' else 3]}\n"
-            for g, rec in enumerate(recs) for target in ("primary", "secondary")))
 
 
 BIND_LINE = re.compile(r"^(\d\d-\w{3}-\d{4} \d\d:\d\d:\d\d\.\d{3}) client @\S+ .*updating zone '[^']*': (.*)$")

@@ -56,15 +56,17 @@ class ArcFailoverChainIT {
         // the actuator's settings as docs/aws-arc.md gives them for Kubernetes (environment variables), the endpoint
         // timeout left at its default; an endpoint's variable is named as its key: FAILOVER_DNS_ARC_ENDPOINTS_US_EAST_1
         // would reach the actuator as region "us.east.1", and the start would be refused
-        List<String> arc = new ArrayList<>(List.of("FAILOVER_DNS_ARC_GROUPS_API_ROUTING_CONTROLS_PRIMARY", PRIMARY_CONTROL,
-                "FAILOVER_DNS_ARC_GROUPS_API_ROUTING_CONTROLS_SECONDARY", SECONDARY_CONTROL, "AWS_ACCESS_KEY_ID",
-                "AKIDARCCHAIN", "AWS_SECRET_ACCESS_KEY", "not-a-secret"));
+        List<String> arc = new ArrayList<>(List.of("AWS_ACCESS_KEY_ID", "AKIDARCCHAIN", "AWS_SECRET_ACCESS_KEY", "not-a-secret"));
         for (int i = 0; i < REGIONS.length; i++) {
             arc.add("failover.dns.arc.endpoints." + REGIONS[i]);
             arc.add(cluster.endpoints().get(i).toString());
         }
         arc.addAll(List.of("FAILOVER_DNS_ARC_CONTROL_CONFIG_ENDPOINT_OVERRIDE", cluster.controlConfigEndpoint().toString()));
-        stack = TestStack.named("arc-chain").primaryAndSecondary().deciders(1).probes().actuator()
+        // the group's routing controls are the topology's (groups[].arc, docs/aws-arc.md)
+        stack = TestStack.named("arc-chain").primaryAndSecondary().topology(s -> TestTopology.withArc(TestTopology.yaml(
+                s.backend(TestTopology.PRIMARY).healthUrl(), s.backend(TestTopology.SECONDARY).healthUrl()), TestTopology.GROUP,
+                Map.of(TestTopology.PRIMARY, PRIMARY_CONTROL, TestTopology.SECONDARY, SECONDARY_CONTROL), List.of()))
+                .deciders(1).probes().actuator()
                 .env(TestStack.ACTUATOR, arc.toArray(String[]::new)).start();
     }
 

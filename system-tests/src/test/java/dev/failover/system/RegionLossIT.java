@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -172,8 +173,6 @@ class RegionLossIT {
             for (int i = 0; i < ARC_REGIONS.size(); i++) { // the ARC group's routing controls, through five endpoints
                 actuator.put("failover.dns.arc.endpoints." + ARC_REGIONS.get(i), arc.endpoints().get(i).toString());
             }
-            TARGET_OF_REGION.values().forEach(t -> actuator.put("failover.dns.arc.groups." + ARC_GROUP + ".routing-controls."
-                    + t, control(t)));
             actuator.put("FAILOVER_DNS_ARC_CONTROL_CONFIG_ENDPOINT_OVERRIDE", arc.controlConfigEndpoint().toString());
             // drift is looked for every 5 s: a fight over the ARC group's controls shows within the scenario's wait
             actuator.put("FAILOVER_RECONCILE_RESYNC_INTERVAL", "5s");
@@ -1193,7 +1192,9 @@ class RegionLossIT {
         }
         // every scenario's switches fit in a day's budget (2 per group by default would hold the last ones)
         yaml.append("safety: {maxSwitchesPerDay: 100}\n");
-        return yaml.toString();
+        Map<String, String> controls = new TreeMap<>();
+        TARGET_OF_REGION.values().forEach(t -> controls.put(t, control(t)));
+        return TestTopology.withArc(yaml.toString(), ARC_GROUP, controls, List.of()); // the ARC group's routing controls
     }
 
     static ServiceProcess.Placement placement(String region, int port) {

@@ -305,9 +305,9 @@ public interface ActuatorConfig {
         Route53 route53();
 
         /**
-         * Route 53 Application Recovery Controller routing controls (the {@code route53-arc} provider), for the groups
-         * listed under {@code groups}: those groups are switched through the ARC cluster's data plane whatever
-         * {@code failover.dns.provider} says for the others (ADR 0014, docs/aws-arc.md).
+         * How the Route 53 Application Recovery Controller cluster is reached (the {@code route53-arc} provider), for the
+         * topology's groups with an {@code arc} key (their routing controls): those groups are switched through the ARC
+         * cluster's data plane whatever {@code failover.dns.provider} says for the others (ADR 0014, docs/aws-arc.md).
          */
         Arc arc();
     }
@@ -316,7 +316,8 @@ public interface ActuatorConfig {
         /**
          * The ARC cluster's regional endpoints by region, as {@code aws route53-recovery-control-config describe-cluster}
          * lists them, e.g. {@code failover.dns.arc.endpoints.us-west-2=https://host-aaaa.us-west-2.example.com/v1}; each is
-         * signed for its own region. Required when a group is listed under {@code groups}; all five of the cluster's.
+         * signed for its own region. Required when a group of the topology has an {@code arc} key (its routing controls,
+         * docs/aws-arc.md); all five of the cluster's.
          */
         Map<String, java.net.URI> endpoints();
 
@@ -327,12 +328,6 @@ public interface ActuatorConfig {
         @WithName("endpoint-timeout")
         @WithDefault("2s")
         Duration endpointTimeout();
-
-        /**
-         * The groups switched with routing controls, by group id: {@code failover.dns.arc.groups.<group>.routing-controls.<target>=<routing control ARN>}
-         * for every target of the group.
-         */
-        Map<String, ArcGroup> groups();
 
         /**
          * A role to assume for the cluster calls (e.g. in the account that owns the control panel), through each
@@ -358,20 +353,6 @@ public interface ActuatorConfig {
         /** Another endpoint for the control-configuration API (ListSafetyRules), for tests or a proxy. */
         @WithName("control-config-endpoint-override")
         Optional<java.net.URI> controlConfigEndpointOverride();
-    }
-
-    interface ArcGroup {
-        /** The routing control ARN of each target of the group, by target id: On sends the target traffic. */
-        @WithName("routing-controls")
-        Map<String, String> routingControls();
-
-        /**
-         * The safety rules (ARNs) an operator's FORCE of this group overrides (break glass, sent as
-         * {@code SafetyRulesToOverride}, audited in the actuation result); no other decision overrides any. Empty: a
-         * FORCE is refused by a safety rule like any decision, and the group is BLOCKED naming the rule.
-         */
-        @WithName("break-glass-rules")
-        Optional<java.util.List<String>> breakGlassRules();
     }
 
     interface Route53 {

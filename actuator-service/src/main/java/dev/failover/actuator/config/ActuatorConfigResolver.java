@@ -141,8 +141,8 @@ public final class ActuatorConfigResolver {
             case "rfc2136" -> rfc2136(dns.rfc2136(), topology, callTimeout);
             case "route53" -> route53(dns.route53(), topology, callTimeout);
             case "route53-arc" -> {
-                error(PROVIDER, "route53-arc is chosen per group: list the group's routing controls under "
-                        + ARC + ".groups.<group>.routing-controls and keep " + PROVIDER + " for the other groups");
+                error(PROVIDER, "route53-arc is chosen per group: give the group an arc key with its routing controls in"
+                        + " the topology (groups[].arc, docs/aws-arc.md) and keep " + PROVIDER + " for the other groups");
                 yield null;
             }
             default -> {
@@ -256,24 +256,33 @@ public final class ActuatorConfigResolver {
 
     private static final String ARC = "failover.dns.arc";
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
-    private static final Pattern ROUTING_CONTROL = Pattern.compile(
-            "arn:aws[a-z-]*:route53-recovery-control::\\d{12}:controlpanel/[A-Za-z0-9]+/routingcontrol/[A-Za-z0-9]+");
-    private static final Pattern SAFETY_RULE = Pattern.compile(
-            "arn:aws[a-z-]*:route53-recovery-control::\\d{12}:controlpanel/[A-Za-z0-9]+/safetyrule/[A-Za-z0-9]+");
     private static final Pattern ROLE = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/\\S+");
 
     /**
-     * The groups on ARC routing controls: each a group of the topology, every one of its targets with a routing control
-     * and no other; the cluster's endpoints (each signed for its region) when there is any such group.
+     * The groups on ARC routing controls are the topology's with an {@code arc} key (validated with it: a control for
+     * every target, each in one group); the cluster's endpoints (each signed for its region) are needed when there is
+     * any.
      */
     private ArcSettings arc(ActuatorConfig.Arc arc, Topology topology) {
-        if (arc.groups().isEmpty()) {
+        Map<String, ArcSettings.Group> groups = new LinkedHashMap<>();
+        List<String> paths = new ArrayList<>();
+        if (topology != null) {
+            for (int i = 0; i < topology.groups().size(); i++) {
+                FailoverGroup group = topology.groups().get(i);
+                if (group.arc() != null) {
+                    groups.put(group.id(), new ArcSettings.Group(group.arc().routingControls(), group.arc().breakGlassRules()));
+                    paths.add("groups[" + i + "].arc");
+                }
+            }
+        }
+        if (groups.isEmpty()) {
             return ArcSettings.none();
         }
         List<ArcSettings.Endpoint> endpoints = new ArrayList<>();
         if (arc.endpoints().isEmpty()) {
-            error(ARC + ".endpoints", "required when " + ARC + ".groups lists a group: the cluster's regional endpoints, by"
-                    + " region (e.g. " + ARC + ".endpoints.us-west-2=https://host-aaaa.us-west-2.example.com/v1)");
+            error(ARC + ".endpoints", "required when the topology switches a group with routing controls (" + paths.get(0)
+                    + "): the cluster's regional endpoints, by region (e.g. " + ARC
+                    + ".endpoints.us-west-2=https://host-aaaa.us-west-2.example.com/v1)");
         }
         new TreeMap<>(arc.endpoints()).forEach((region, url) -> {
             if (!REGION.matcher(region).matches()) {
@@ -288,59 +297,9 @@ public final class ActuatorConfigResolver {
         Duration timeout = positive(ARC + ".endpoint-timeout", arc.endpointTimeout());
         arc.roleArn().filter(r -> !ROLE.matcher(r).matches())
                 .ifPresent(r -> error(ARC + ".role-arn", "'" + r + "' is not an IAM role ARN"));
-        Map<String, ArcSettings.Group> groups = new LinkedHashMap<>();
-        // each routing control's group and key, first by group id: two groups sharing one could set it On and Off in
-        // one update (their writes are batched by group, ADR 0022), or undo each other's switch
-        Map<String, ControlOwner> controlOwners = new LinkedHashMap<>();
-        new TreeMap<>(arc.groups()).forEach((id, group) -> {
-            String key = ARC + ".groups." + id;
-            FailoverGroup config = topology == null ? null
-                    : topology.groups().stream().filter(g -> g.id().equals(id)).findFirst().orElse(null);
-            if (topology != null && config == null) {
-                error(key, "'" + id + "' is not a group of the topology");
-                return;
-            }
-            Map<String, String> controls = new LinkedHashMap<>();
-            if (config != null) {
-                for (Target target : config.targets()) {
-                    String arn = group.routingControls().get(target.id());
-                    if (arn == null) {
-                        error(key + ".routing-controls." + target.id(), "required: every target of the group needs its"
-                                + " routing control ARN");
-                    } else if (!ROUTING_CONTROL.matcher(arn).matches()) {
-                        error(key + ".routing-controls." + target.id(), "'" + arn + "' is not a routing control ARN"
-                                + " (arn:aws:route53-recovery-control::<account>:controlpanel/<id>/routingcontrol/<id>)");
-                    } else {
-                        controls.put(target.id(), arn);
-                    }
-                }
-                group.routingControls().keySet().stream().filter(t -> config.target(t).isEmpty()).sorted().forEach(t -> error(
-                        key + ".routing-controls." + t, "'" + t + "' is not a target of group " + id));
-            }
-            if (controls.values().stream().distinct().count() < controls.size()) {
-                error(key + ".routing-controls", "two targets share a routing control");
-            }
-            controls.forEach((target, arn) -> {
-                ControlOwner owner = controlOwners.putIfAbsent(arn, new ControlOwner(id,
-                        key + ".routing-controls." + target));
-                if (owner != null && !owner.group().equals(id)) {
-                    error(key + ".routing-controls." + target, "'" + arn + "' is already the routing control of "
-                            + owner.key() + ": a routing control belongs to one group (groups " + owner.group() + " and "
-                            + id + " would both switch it)");
-                }
-            });
-            List<String> rules = group.breakGlassRules().orElse(List.of());
-            rules.stream().filter(r -> !SAFETY_RULE.matcher(r).matches()).forEach(r -> error(key + ".break-glass-rules",
-                    "'" + r + "' is not a safety rule ARN (arn:aws:route53-recovery-control::<account>:controlpanel/<id>/safetyrule/<id>)"));
-            groups.put(id, new ArcSettings.Group(controls, rules));
-        });
         Duration refresh = positive(ARC + ".safety-rules-refresh", arc.safetyRulesRefresh());
         return new ArcSettings(endpoints, timeout, groups, arc.roleArn(), arc.stsEndpointOverride(), refresh,
                 arc.controlConfigEndpointOverride());
-    }
-
-    /** The group a routing control was first configured for, and the key it was configured under. */
-    private record ControlOwner(String group, String key) {
     }
 
     /**

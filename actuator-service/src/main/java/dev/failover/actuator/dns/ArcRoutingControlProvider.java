@@ -180,7 +180,7 @@ public final class ArcRoutingControlProvider implements DnsProvider {
     public ReadOutcome read(RecordKey key, Optional<String> pendingChange) {
         ArcSettings.Group group = groups.get(key.group());
         if (group == null) {
-            return new ReadOutcome.Rejected("group " + key.group() + " has no routing controls (failover.dns.arc.groups)");
+            return new ReadOutcome.Rejected("group " + key.group() + " has no routing controls (no arc key in the topology)");
         }
         Attempt<List<RecordSet>> read = onSomeEndpoint(client -> {
             List<RecordSet> sets = new ArrayList<>();
@@ -205,7 +205,7 @@ public final class ArcRoutingControlProvider implements DnsProvider {
         String groupId = write.key().group();
         ArcSettings.Group group = groups.get(groupId);
         if (group == null) {
-            return new WriteOutcome.Rejected("group " + groupId + " has no routing controls (failover.dns.arc.groups)");
+            return new WriteOutcome.Rejected("group " + groupId + " has no routing controls (no arc key in the topology)");
         }
         Optional<String> unknown = unknownTarget(group, write);
         if (unknown.isPresent()) {
@@ -321,7 +321,7 @@ public final class ArcRoutingControlProvider implements DnsProvider {
         String groupId = write.key().group();
         ArcSettings.Group group = groups.get(groupId);
         if (group == null) {
-            return Optional.of(new WriteOutcome.Rejected("group " + groupId + " has no routing controls (failover.dns.arc.groups)"));
+            return Optional.of(new WriteOutcome.Rejected("group " + groupId + " has no routing controls (no arc key in the topology)"));
         }
         Optional<String> unknown = unknownTarget(group, write);
         if (unknown.isPresent()) {
@@ -374,7 +374,7 @@ public final class ArcRoutingControlProvider implements DnsProvider {
     private static Optional<String> unknownTarget(ArcSettings.Group group, RecordWrite write) {
         return write.sets().stream().filter(set -> !group.controls().containsKey(set.setIdentifier())).findFirst()
                 .map(set -> "target " + set.setIdentifier() + " of group " + write.key().group()
-                        + " has no routing control (failover.dns.arc.groups." + write.key().group() + ".routing-controls)");
+                        + " has no routing control (arc.routingControls of the group in the topology)");
     }
 
     /** The state the write wants of each of the group's controls it names. */
@@ -398,7 +398,7 @@ public final class ArcRoutingControlProvider implements DnsProvider {
             return reason;
         }
         String rule = safetyRule.get();
-        String key = "failover.dns.arc.groups." + group + ".break-glass-rules";
+        String key = "arc.breakGlassRules of group " + group + " in the topology";
         if (breakGlass == null) {
             return "refused by safety rule " + rule + ": " + reason + " (the plane does not fight a safety rule;"
                     + " an operator's FORCE overrides it when it is listed in " + key + ")";

@@ -6,7 +6,7 @@ import dev.failover.actuator.requests.Priority;
 
 /**
  * One DNS backend, one class each: dry-run, RFC 2136, Route 53, and ARC routing controls ({@code route53-arc}); chosen
- * by {@code failover.dns.provider}, and per group for the groups listed under {@code failover.dns.arc.groups}. A provider does
+ * by {@code failover.dns.provider}, and per group for the topology's groups with an {@code arc} key. A provider does
  * one read and one atomic, conditional write; retries, verification and multi-step changes live in the reconciler
  * (ADR 0006).
  */

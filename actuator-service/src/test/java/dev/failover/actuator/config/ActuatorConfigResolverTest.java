@@ -68,9 +68,10 @@ class ActuatorConfigResolverTest {
     static final String RULE = "arn:aws:route53-recovery-control::111122223333:controlpanel/abc123/safetyrule/master1";
     static final Map<String, String> ARC = Map.of(
             "failover.dns.arc.endpoints.us-west-2", "https://host-aaaa.us-west-2.example.com/v1",
-            "failover.dns.arc.endpoints.eu-west-1", "https://host-bbbb.eu-west-1.example.com/v1",
-            "failover.dns.arc.groups.api.routing-controls.primary", CONTROLS + "primary1",
-            "failover.dns.arc.groups.api.routing-controls.secondary", CONTROLS + "secondary1");
+            "failover.dns.arc.endpoints.eu-west-1", "https://host-bbbb.eu-west-1.example.com/v1");
+    /** PLAIN with its group switched with routing controls (the topology's arc key). */
+    static final String ARC_PLAIN = TestTopology.withArc(PLAIN, TestTopology.GROUP, Map.of(TestTopology.PRIMARY,
+            CONTROLS + "primary1", TestTopology.SECONDARY, CONTROLS + "secondary1"), List.of(RULE));
     @TempDir
     Path dir;
 
@@ -124,38 +125,23 @@ class ActuatorConfigResolverTest {
                 Arguments.of(ALIAS, RFC2136, "groups[0].targets[1].dns.alias",
                         "alias targets are a Route 53 feature; failover.dns.provider=rfc2136"),
                 Arguments.of(PLAIN, ROUTE53, "groups[0].dns.hostedZoneId", "required when failover.dns.provider=route53"),
-                // ARC routing controls, per group (issue 31)
+                // ARC routing controls, per group (issue 31); the groups and their controls are the topology's (issue 55)
                 Arguments.of(PLAIN, Map.of("failover.dns.provider", "route53-arc"), "failover.dns.provider",
-                        "route53-arc is chosen per group: list the group's routing controls under "
-                                + "failover.dns.arc.groups.<group>.routing-controls and keep failover.dns.provider for the other groups"),
-                Arguments.of(PLAIN, without(without(ARC, "failover.dns.arc.endpoints.us-west-2"), "failover.dns.arc.endpoints.eu-west-1"),
-                        "failover.dns.arc.endpoints", "required when failover.dns.arc.groups lists a group: the cluster's "
-                                + "regional endpoints, by region (e.g. failover.dns.arc.endpoints.us-west-2=https://host-aaaa.us-west-2.example.com/v1)"),
-                Arguments.of(PLAIN, with(ARC, "failover.dns.arc.endpoints.mars-1", "https://x.example/v1"),
+                        "route53-arc is chosen per group: give the group an arc key with its routing controls in the topology"
+                                + " (groups[].arc, docs/aws-arc.md) and keep failover.dns.provider for the other groups"),
+                Arguments.of(ARC_PLAIN, Map.of(), "failover.dns.arc.endpoints", "required when the topology switches a group"
+                        + " with routing controls (groups[0].arc): the cluster's regional endpoints, by region (e.g."
+                        + " failover.dns.arc.endpoints.us-west-2=https://host-aaaa.us-west-2.example.com/v1)"),
+                Arguments.of(ARC_PLAIN, with(ARC, "failover.dns.arc.endpoints.mars-1", "https://x.example/v1"),
                         "failover.dns.arc.endpoints.mars-1", "'mars-1' is not an AWS region name (the endpoint is signed for it)"),
-                Arguments.of(PLAIN, without(ARC, "failover.dns.arc.groups.api.routing-controls.secondary"),
-                        "failover.dns.arc.groups.api.routing-controls.secondary",
-                        "required: every target of the group needs its routing control ARN"),
-                Arguments.of(PLAIN, with(ARC, "failover.dns.arc.groups.api.routing-controls.secondary", "arn:aws:iam::1:role/x"),
-                        "failover.dns.arc.groups.api.routing-controls.secondary", "'arn:aws:iam::1:role/x' is not a routing"
-                                + " control ARN (arn:aws:route53-recovery-control::<account>:controlpanel/<id>/routingcontrol/<id>)"),
-                Arguments.of(PLAIN, with(ARC, "failover.dns.arc.groups.api.routing-controls.tertiary", CONTROLS + "third1"),
-                        "failover.dns.arc.groups.api.routing-controls.tertiary", "'tertiary' is not a target of group api"),
-                Arguments.of(PLAIN, with(ARC, "failover.dns.arc.groups.web.routing-controls.primary", CONTROLS + "web1"),
-                        "failover.dns.arc.groups.web", "'web' is not a group of the topology"),
-                // one routing control in two groups: one update could set it On and Off at once (ADR 0022)
-                Arguments.of(TestTopology.yaml(List.of("api", "web")), with(ARC,
-                        "failover.dns.arc.groups.web.routing-controls.primary", CONTROLS + "web1",
-                        "failover.dns.arc.groups.web.routing-controls.secondary", CONTROLS + "secondary1"),
-                        "failover.dns.arc.groups.web.routing-controls.secondary", "'" + CONTROLS + "secondary1' is "
-                                + "already the routing control of failover.dns.arc.groups.api.routing-controls.secondary: "
-                                + "a routing control belongs to one group (groups api and web would both switch it)"),
-                Arguments.of(PLAIN, with(ARC, "failover.dns.arc.groups.api.break-glass-rules", "everything"),
-                        "failover.dns.arc.groups.api.break-glass-rules", "'everything' is not a safety rule ARN "
-                                + "(arn:aws:route53-recovery-control::<account>:controlpanel/<id>/safetyrule/<id>)"),
-                Arguments.of(PLAIN, with(ARC, "failover.dns.arc.endpoint-timeout", "0s"),
+                Arguments.of(replaceOnce(ARC_PLAIN, "        secondary: " + CONTROLS + "secondary1\n", ""), ARC,
+                        "groups[0].arc.routingControls.secondary", "required: every target of the group needs its routing control ARN"),
+                Arguments.of(replaceOnce(ARC_PLAIN, "[" + RULE + "]", "[everything]"), ARC,
+                        "groups[0].arc.breakGlassRules[0]", "'everything' is not a safety rule ARN"
+                                + " (arn:aws:route53-recovery-control::<account>:controlpanel/<id>/safetyrule/<id>)"),
+                Arguments.of(ARC_PLAIN, with(ARC, "failover.dns.arc.endpoint-timeout", "0s"),
                         "failover.dns.arc.endpoint-timeout", "must be positive, was PT0S"),
-                Arguments.of(PLAIN, with(ARC, "failover.dns.arc.safety-rules-refresh", "0s"),
+                Arguments.of(ARC_PLAIN, with(ARC, "failover.dns.arc.safety-rules-refresh", "0s"),
                         "failover.dns.arc.safety-rules-refresh", "must be positive, was PT0S"),
                 Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.routing", "latency"),
                         "failover.dns.route53.routing", "'latency' is not one of weighted, simple"),
@@ -359,11 +345,10 @@ class ActuatorConfigResolverTest {
 
     @Test
     void arcGroupsCarryTheirControlsTheEndpointsAndTheBreakGlassRules() throws IOException {
-        ActuatorSettings none = resolve(PLAIN, Map.of());
-        assertThat(none.arc().groups()).as("no group on ARC unless listed").isEmpty();
+        ActuatorSettings none = resolve(PLAIN, ARC);
+        assertThat(none.arc().groups()).as("no group on ARC without an arc key in the topology").isEmpty();
 
-        ActuatorSettings settings = resolve(PLAIN, with(ARC, "failover.dns.arc.groups.api.break-glass-rules", RULE,
-                "failover.dns.arc.endpoint-timeout", "1500ms"));
+        ActuatorSettings settings = resolve(ARC_PLAIN, with(ARC, "failover.dns.arc.endpoint-timeout", "1500ms"));
         assertThat(settings.arc().covers("api")).isTrue();
         assertThat(settings.arc().groups().get("api")).isEqualTo(new ArcSettings.Group(Map.of("primary", CONTROLS + "primary1",
                 "secondary", CONTROLS + "secondary1"), List.of(RULE)));

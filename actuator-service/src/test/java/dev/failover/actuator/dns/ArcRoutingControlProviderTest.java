@@ -318,7 +318,7 @@ class ArcRoutingControlProviderTest {
 
         assertThat(written.get(3)).as("as the write alone is").isInstanceOfSatisfying(WriteOutcome.Rejected.class,
                 r -> assertThat(r.reason()).contains("refused by safety rule " + MASTER).contains("master-switch-3")
-                        .contains("failover.dns.arc.groups.g3.break-glass-rules"));
+                        .contains("arc.breakGlassRules of group g3 in the topology"));
         assertThat(written.entrySet()).filteredOn(e -> e.getKey() != 3).extracting(Map.Entry::getValue)
                 .allMatch(WriteOutcome.Written.class::isInstance);
         assertThat(cluster.states()).containsEntry(control(3, "primary"), State.On)
@@ -488,7 +488,7 @@ class ArcRoutingControlProviderTest {
 
         assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class,
                 b -> assertThat(b.reason()).contains("refused by safety rule " + MASTER).contains("master-switch")
-                        .contains("failover.dns.arc.groups.api.break-glass-rules"));
+                        .contains("arc.breakGlassRules of group api in the topology"));
         assertThat(cluster.states()).containsEntry(PRIMARY, State.On).containsEntry(SECONDARY, State.Off);
         assertThat(cluster.calls()).as("an automatic failover never overrides a rule, even one listed for break glass")
                 .allSatisfy(c -> assertThat(c.overrides()).isEmpty());

@@ -32,6 +32,7 @@ import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
 import dev.failover.testkit.signing.SigningKeysResource;
 import dev.failover.testkit.signing.TestSigningKeys;
+import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -84,14 +85,13 @@ class ArcActuationTest {
             System.setProperty("aws.secretAccessKey", "not-a-secret");
             try {
                 Path topology = Files.createTempFile("arc-actuation-", ".yaml");
-                Files.writeString(topology, TOPOLOGY);
+                Files.writeString(topology, TestTopology.withArc(TOPOLOGY, "arc", Map.of("primary", PRIMARY, "secondary",
+                        SECONDARY), List.of()));
                 topology.toFile().deleteOnExit();
                 Map<String, String> config = new HashMap<>(Map.of(
                         "failover.topology-file", topology.toString(),
                         "failover.reconcile.resync-interval", "1s",
-                        "failover.dns.arc.endpoint-timeout", "500ms",
-                        "failover.dns.arc.groups.arc.routing-controls.primary", PRIMARY,
-                        "failover.dns.arc.groups.arc.routing-controls.secondary", SECONDARY));
+                        "failover.dns.arc.endpoint-timeout", "500ms"));
                 for (int i = 0; i < 5; i++) {
                     config.put("failover.dns.arc.endpoints." + REGIONS[i], cluster.endpoints().get(i).toString());
                 }

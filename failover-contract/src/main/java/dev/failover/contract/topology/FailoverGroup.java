@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param drill      the scheduled disaster-recovery drill
  * @param mode       live, or shadow: decisions are published but not acted on
  * @param safety     correlated-failure guard, switch budget, fresh evidence and failure classes (ADR 0010)
+ * @param arc        the ARC routing controls the group is switched with instead of record writes; null: records
  */
 public record FailoverGroup(
         String id,
@@ -25,7 +26,8 @@ public record FailoverGroup(
         AllDownPolicy whenAllDown,
         Drill drill,
         GroupMode mode,
-        Safety safety) {
+        Safety safety,
+        ArcRouting arc) {
 
     public FailoverGroup {
         targets = Lists.copy(targets);
@@ -37,10 +39,16 @@ public record FailoverGroup(
         safety = safety == null ? Safety.defaults() : safety;
     }
 
+    /** Switched by record writes. */
+    public FailoverGroup(String id, DnsRecord dns, List<Target> targets, Thresholds thresholds, Failback failback,
+            AllDownPolicy whenAllDown, Drill drill, GroupMode mode, Safety safety) {
+        this(id, dns, targets, thresholds, failback, whenAllDown, drill, mode, safety, null);
+    }
+
     /** With the default safety rules. */
     public FailoverGroup(String id, DnsRecord dns, List<Target> targets, Thresholds thresholds, Failback failback,
             AllDownPolicy whenAllDown, Drill drill, GroupMode mode) {
-        this(id, dns, targets, thresholds, failback, whenAllDown, drill, mode, null);
+        this(id, dns, targets, thresholds, failback, whenAllDown, drill, mode, null, null);
     }
 
     public Optional<Target> target(String targetId) {

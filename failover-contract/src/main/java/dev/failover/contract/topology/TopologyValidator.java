@@ -32,6 +32,10 @@ public final class TopologyValidator {
     private static final Pattern AURORA_CLUSTER_ARN = Pattern.compile(
             "arn:aws[a-z-]*:rds:[a-z0-9]+(-[a-z0-9]+)+:\\d{12}:cluster:[a-zA-Z](-?[a-zA-Z0-9]){0,62}");
     private static final Pattern AWS_REGION_NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)+");
+    private static final Pattern ROUTING_CONTROL_ARN = Pattern.compile(
+            "arn:aws[a-z-]*:route53-recovery-control::\\d{12}:controlpanel/[A-Za-z0-9]+/routingcontrol/[A-Za-z0-9]+");
+    private static final Pattern SAFETY_RULE_ARN = Pattern.compile(
+            "arn:aws[a-z-]*:route53-recovery-control::\\d{12}:controlpanel/[A-Za-z0-9]+/safetyrule/[A-Za-z0-9]+");
     private static final Pattern IAM_ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "OPTIONS");
     private static final int MAX_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -95,6 +99,7 @@ public final class TopologyValidator {
         Map<String, String> scaled = new HashMap<>();
         Map<String, String> databases = new HashMap<>();
         Map<String, String> fenceGroups = new HashMap<>();
+        Map<String, String> routingControls = new HashMap<>();
         List<Integer> recorded = new ArrayList<>();
         for (int i = 0; i < t.groups().size(); i++) {
             FailoverGroup group = t.groups().get(i);
@@ -111,6 +116,17 @@ public final class TopologyValidator {
                     }
                 }
                 recorded.add(i);
+            }
+            if (group.arc() != null) {
+                // two groups sharing a control could set it On and Off in one update (their writes are batched by
+                // group, ADR 0022), or undo each other's switch
+                for (var control : new java.util.TreeMap<>(group.arc().routingControls()).entrySet()) {
+                    String cpath = "groups[" + i + "].arc.routingControls." + control.getKey();
+                    String first = control.getValue() == null ? null : routingControls.putIfAbsent(control.getValue(), cpath);
+                    if (first != null && !first.startsWith("groups[" + i + "]")) {
+                        error(cpath, "is the routing control of " + first + " too: a routing control belongs to one group");
+                    }
+                }
             }
             for (int j = 0; j < group.targets().size(); j++) {
                 Target target = group.targets().get(j);
@@ -328,6 +344,38 @@ public final class TopologyValidator {
                     + " group with postgres or rds database nodes (an Aurora global database switches back by itself)");
         }
         safety(path + ".safety", g.safety());
+        if (g.arc() != null) {
+            arc(path + ".arc", g.arc(), g);
+        }
+    }
+
+    private void arc(String path, ArcRouting arc, FailoverGroup g) {
+        for (Target target : g.targets()) {
+            if (target == null || target.id() == null) {
+                continue;
+            }
+            String arn = arc.routingControls().get(target.id());
+            if (arn == null || arn.isBlank()) {
+                error(path + ".routingControls." + target.id(), "required: every target of the group needs its routing"
+                        + " control ARN");
+            } else if (!ROUTING_CONTROL_ARN.matcher(arn).matches()) {
+                error(path + ".routingControls." + target.id(), "'" + arn + "' is not a routing control ARN"
+                        + " (arn:aws:route53-recovery-control::<account>:controlpanel/<id>/routingcontrol/<id>)");
+            }
+        }
+        arc.routingControls().keySet().stream().filter(t -> g.target(t).isEmpty()).sorted().forEach(t -> error(
+                path + ".routingControls." + t, "'" + t + "' is not a target of this group"));
+        List<String> arns = arc.routingControls().values().stream().filter(a -> a != null && !a.isBlank()).toList();
+        if (arns.stream().distinct().count() < arns.size()) {
+            error(path + ".routingControls", "two targets share a routing control");
+        }
+        for (int i = 0; i < arc.breakGlassRules().size(); i++) {
+            String rule = arc.breakGlassRules().get(i);
+            if (rule == null || !SAFETY_RULE_ARN.matcher(rule).matches()) {
+                error(path + ".breakGlassRules[" + i + "]", "'" + rule + "' is not a safety rule ARN"
+                        + " (arn:aws:route53-recovery-control::<account>:controlpanel/<id>/safetyrule/<id>)");
+            }
+        }
     }
 
     private void dnsRecord(String path, DnsRecord dns) {

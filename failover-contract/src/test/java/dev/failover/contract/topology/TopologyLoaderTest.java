@@ -234,8 +234,41 @@ class TopologyLoaderTest {
         return VALID + second;
     }
 
+    static final String PANEL = "arn:aws:route53-recovery-control::111122223333:controlpanel/abc123";
+
+    /** VALID switched with routing controls: {@code controls} is the group's arc key's value. */
+    static String withArc(String yaml, String controls) {
+        return yaml.replaceFirst("whenAllDown: last-resort\n", "whenAllDown: last-resort\n    arc: " + controls + "\n");
+    }
+
+    static final String ARC = "{routingControls: {primary: " + PANEL + "/routingcontrol/p1, secondary: " + PANEL
+            + "/routingcontrol/s1, maintenance: " + PANEL + "/routingcontrol/m1}, breakGlassRules: [" + PANEL
+            + "/safetyrule/gate1]}";
+
+    @Test
+    void aGroupSwitchedWithRoutingControlsNamesOneForEachTarget() {
+        ArcRouting arc = TopologyLoader.parse(withArc(VALID, ARC), "test").groups().get(0).arc();
+        assertThat(arc.routingControls()).containsEntry("primary", PANEL + "/routingcontrol/p1").hasSize(3);
+        assertThat(arc.breakGlassRules()).containsExactly(PANEL + "/safetyrule/gate1");
+        assertThat(TopologyLoader.parse(VALID, "test").groups().get(0).arc()).as("records, by default").isNull();
+    }
+
     static Stream<Arguments> invalid() {
         return Stream.of(
+                Arguments.of(withArc(VALID, ARC.replace(", maintenance: " + PANEL + "/routingcontrol/m1", "")),
+                        "groups[0].arc.routingControls.maintenance: required: every target of the group needs its routing control ARN"),
+                Arguments.of(withArc(VALID, ARC.replace(PANEL + "/routingcontrol/s1", "arn:aws:route53:::healthcheck/s1")),
+                        "groups[0].arc.routingControls.secondary: 'arn:aws:route53:::healthcheck/s1' is not a routing control ARN"),
+                Arguments.of(withArc(VALID, ARC.replace("{primary:", "{tertiary: " + PANEL + "/routingcontrol/t1, primary:")),
+                        "groups[0].arc.routingControls.tertiary: 'tertiary' is not a target of this group"),
+                Arguments.of(withArc(VALID, ARC.replace("/routingcontrol/s1", "/routingcontrol/p1")),
+                        "groups[0].arc.routingControls: two targets share a routing control"),
+                Arguments.of(withArc(VALID, ARC.replace("/safetyrule/gate1", "/routingcontrol/gate1")),
+                        "groups[0].arc.breakGlassRules[0]: '" + PANEL + "/routingcontrol/gate1' is not a safety rule ARN"),
+                Arguments.of(withArc(VALID, "{routingControls: {primary: x}, color: red}"), "groups[0].arc.color: unknown key"),
+                Arguments.of(twoGroups("api2.example.test.", "scaling: {kind: ecs, cluster: c2, service: s, activeSize: 2}")
+                        .replace("whenAllDown: last-resort\n", "whenAllDown: last-resort\n    arc: " + ARC + "\n"),
+                        "groups[1].arc.routingControls.primary: is the routing control of groups[0].arc.routingControls.primary too"),
                 Arguments.of(twoGroups("api2.example.test.", "scaling: {kind: ecs, cluster: c, service: s, activeSize: 2}"),
                         "groups[1].targets[0].scaling: scales the same ecs resource as groups[0].targets[0].scaling"),
                 Arguments.of(VALID.replace("\"https://10.0.0.1/health\"", "\"ftp://x/\""),

@@ -191,7 +191,17 @@ class TopologySchemaTest {
                         .putObject("database").put("kind", "aurora-global")
                         .put("clusterArn", "arn:aws:rds:us-east-1:111111111111:cluster:orders-east")),
                 broken("maxDataLossSeconds negative", "$.groups[0].safety.maxDataLossSeconds", t -> group(t).withObject("/safety")
-                        .put("maxDataLossSeconds", -1)));
+                        .put("maxDataLossSeconds", -1)),
+                broken("a routing control that is a health check", "$.groups[0].arc.routingControls.primary", t -> group(t)
+                        .putObject("arc").putObject("routingControls").put("primary", "arn:aws:route53:::healthcheck/abc")
+                        .put("secondary", "arn:aws:route53-recovery-control::111122223333:controlpanel/p/routingcontrol/s")),
+                broken("a break-glass rule that is a routing control", "$.groups[0].arc.breakGlassRules[0]", t -> {
+                    ObjectNode arc = group(t).putObject("arc");
+                    arc.putObject("routingControls")
+                            .put("primary", "arn:aws:route53-recovery-control::111122223333:controlpanel/p/routingcontrol/p")
+                            .put("secondary", "arn:aws:route53-recovery-control::111122223333:controlpanel/p/routingcontrol/s");
+                    arc.putArray("breakGlassRules").add("arn:aws:route53-recovery-control::111122223333:controlpanel/p/routingcontrol/g");
+                }));
     }
 
     /** @param where the key the schema's message must name (a JSON path, as the schema validator writes it) */

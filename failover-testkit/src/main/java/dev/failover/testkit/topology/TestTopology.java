@@ -58,6 +58,25 @@ public final class TestTopology {
         return yaml.toString();
     }
 
+    /**
+     * The topology (of this class's layout: a group's keys indented by four spaces) with group {@code group} switched with
+     * ARC routing controls: {@code controls} by target id, and the safety rules a FORCE of it overrides.
+     */
+    public static String withArc(String yaml, String group, java.util.Map<String, String> controls,
+            java.util.List<String> breakGlassRules) {
+        String line = "  - id: " + group + "\n";
+        if (!yaml.contains(line)) {
+            throw new IllegalArgumentException("no group " + group + " in the topology");
+        }
+        StringBuilder arc = new StringBuilder("    arc:\n      routingControls:\n");
+        new java.util.TreeMap<>(controls).forEach((target, arn) -> arc.append("        ").append(target).append(": ")
+                .append(arn).append('\n'));
+        if (!breakGlassRules.isEmpty()) {
+            arc.append("      breakGlassRules: [").append(String.join(", ", breakGlassRules)).append("]\n");
+        }
+        return yaml.replace(line, line + arc);
+    }
+
     /** Writes a valid topology to a new temporary file. */
     public static Path write(String primaryUrl, String secondaryUrl) {
         String yaml = yaml(primaryUrl, secondaryUrl);
