@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -66,11 +67,26 @@ public final class ActuatorConfigResolver {
      * @throws InvalidConfigurationException naming every bad key of the configuration and the topology
      */
     public static ActuatorSettings resolve(ActuatorConfig config, KafkaSecurityCheck kafkaSecurity) {
-        return new ActuatorConfigResolver().settings(config, kafkaSecurity);
+        return resolve(config, kafkaSecurity, List.of());
     }
 
-    private ActuatorSettings settings(ActuatorConfig config, KafkaSecurityCheck kafkaSecurity) {
+    /**
+     * @param present every configuration property name the sources hold (environment variables by their own names):
+     *                those of settings no longer read stop the start, naming where the value goes now, rather than
+     *                being ignored in silence
+     */
+    public static ActuatorSettings resolve(ActuatorConfig config, KafkaSecurityCheck kafkaSecurity, Collection<String> present) {
+        return new ActuatorConfigResolver().settings(config, kafkaSecurity, present);
+    }
+
+    /** Property names (as set, or as environment variables) whose values moved to the topology (issue 55). */
+    private static final Pattern MOVED_TO_TOPOLOGY = Pattern.compile("failover\\.dns\\.arc\\.groups\\..*|FAILOVER_DNS_ARC_GROUPS_.*");
+
+    private ActuatorSettings settings(ActuatorConfig config, KafkaSecurityCheck kafkaSecurity, Collection<String> present) {
         kafkaSecurity.problems().forEach(p -> error(p.key(), p.message()));
+        present.stream().filter(name -> MOVED_TO_TOPOLOGY.matcher(name).matches()).sorted().forEach(name -> error(name,
+                "is no longer read: a group's routing controls and break-glass rules are in the topology (groups[].arc:"
+                        + " routingControls, breakGlassRules; docs/aws-arc.md)"));
         Topology topology = topology(config);
         ActuatorConfig.Dns dns = config.dns();
         DnsSettings dnsSettings = dns(dns, topology);

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -99,7 +101,10 @@ public class ReconcilerProducer {
     @Singleton
     ActuatorSettings settings(ActuatorConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         KafkaSecurityCheck kafkaSecurity = KafkaSecurityCheck.of(kafka);
-        ActuatorSettings settings = ActuatorConfigResolver.resolve(config, kafkaSecurity);
+        // settings no longer read, which an environment variable would otherwise set in silence
+        List<String> present = new ArrayList<>();
+        ConfigProvider.getConfig().getPropertyNames().forEach(present::add);
+        ActuatorSettings settings = ActuatorConfigResolver.resolve(config, kafkaSecurity, present);
         kafkaSecurity.warning().ifPresent(LOG::warn);
         LOG.infof("topology %s loaded: %d groups", config.topologyFile(), settings.topology().groups().size());
         return settings;

@@ -343,6 +343,21 @@ class ActuatorConfigResolverTest {
         assertThat(settings.reconcile().stepPause()).as("each failback step is held this long").isEqualTo(Duration.ofSeconds(60));
     }
 
+    /** An ARC group's settings as environment variables (before issue 55) would be ignored in silence: refused, naming them. */
+    @Test
+    void arcGroupSettingsNoLongerReadStopTheStartNamingWhereTheyGo() throws IOException {
+        Path file = Files.writeString(dir.resolve("failover.yaml"), ARC_PLAIN);
+        Map<String, String> all = new HashMap<>(TestSigningKeys.shared().verifierConfig());
+        all.put("failover.topology-file", file.toString());
+        all.putAll(ARC);
+        assertThatThrownBy(() -> ActuatorConfigResolver.resolve(config(all), KafkaSecurityCheck.of(Map.of()), List.of(
+                "FAILOVER_DNS_ARC_GROUPS_API_ROUTING_CONTROLS_PRIMARY", "failover.dns.arc.endpoints.us-west-2", "PATH")))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("FAILOVER_DNS_ARC_GROUPS_API_ROUTING_CONTROLS_PRIMARY: is no longer read: a group's routing"
+                        + " controls and break-glass rules are in the topology (groups[].arc")
+                .hasMessageNotContaining("failover.dns.arc.endpoints.us-west-2:");
+    }
+
     @Test
     void arcGroupsCarryTheirControlsTheEndpointsAndTheBreakGlassRules() throws IOException {
         ActuatorSettings none = resolve(PLAIN, ARC);
