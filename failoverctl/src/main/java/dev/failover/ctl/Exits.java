@@ -38,6 +38,11 @@ public final class Exits {
      * record (or another node takes writes): its start-up guard starts it read-only (ADR 0020).
      */
     public static final int NOT_PRIMARY = 11;
+    /**
+     * A write's {@code --wait}: the decision it made is not served: the actuator refused it (NOT_SERVED, its reason
+     * printed), or a newer decision took its place. Not a timeout (8): waiting longer would not change it.
+     */
+    public static final int NOT_SERVED = 12;
 
     private Exits() {
     }

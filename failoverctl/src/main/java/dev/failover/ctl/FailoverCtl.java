@@ -49,7 +49,8 @@ import picocli.CommandLine.Mixin;
                 "         again with the --idempotency-key printed",
                 "exit 9   TLS failed (certificate not trusted, expired or for another name; https to http)",
                 "exit 10  no token: the context's token command failed or printed none; nothing was sent",
-                "exit 11  start-check: the node is not the group's primary of record; start it read-only" })
+                "exit 11  start-check: the node is not the group's primary of record; start it read-only",
+                "exit 12  a write's --wait: its decision was refused by the actuator or superseded" })
 public final class FailoverCtl {
 
     @Mixin

@@ -113,6 +113,53 @@ class FailoverCtlTest {
         }
     }
 
+    static String checked(String state, String decided, int epoch, String detail) {
+        return "{\"group\":\"api\",\"epoch\":" + epoch + ",\"decidedVsServed\":{\"state\":\"" + state + "\",\"decided\":\""
+                + decided + "\",\"decidedEpoch\":" + epoch + ",\"decidedAt\":\"2026-11-23T10:00:00Z\",\"served\":\"" + decided
+                + "\",\"servedEpoch\":" + epoch + ",\"detail\":\"" + detail + "\"}}";
+    }
+
+    static final String FORCED = """
+            {"commandId":"c-1","status":"applied","message":"forced to secondary","decisionIds":["d-3"],
+             "group":{"activeTarget":"secondary","epoch":3,"automation":"PINNED"}}""";
+
+    /**
+     * Issue 55, item 9: a write's --wait follows the decision it made to the actuator's report, as the decision-service
+     * checks it: an instance that has not seen the write yet (an older decision) is asked again; served is 0, refused
+     * or superseded 12, no end in time 8.
+     */
+    @Test
+    void aWriteWaitsForItsDecisionToBeServedRefusedOrSuperseded() {
+        api.answer("POST /groups/api/force", 200, FORCED);
+        api.answerInTurn("GET /groups/api", 200, checked("SERVED", "d-2", 2, "an older decision, served"),
+                checked("AWAITING_REPORT", "d-3", 3, "no report yet"), checked("ACTUATING", "d-3", 3, "CONVERGING"),
+                checked("SERVED", "d-3", 3, "served"));
+        Run served = run("force", "api", "secondary", "-r", "db failover", "--wait=30s");
+        assertThat(served.exit()).as(served.err()).isEqualTo(Exits.OK);
+        assertThat(served.out()).contains("applied: forced to secondary").contains("served: SERVED (decision d-3, epoch 3)");
+        assertThat(api.requests.stream().filter(r -> r.method().equals("GET")).count()).as("asked until served").isEqualTo(4);
+
+        api.answerInTurn("GET /groups/api", 200, checked("NOT_SERVED", "d-3", 3, "BLOCKED: safety rule gate refused it"));
+        Run refused = run("force", "api", "secondary", "-r", "db failover", "--wait");
+        assertThat(refused.exit()).isEqualTo(Exits.NOT_SERVED);
+        assertThat(refused.out()).contains("not served: NOT_SERVED").contains("safety rule gate refused it");
+
+        api.answerInTurn("GET /groups/api", 200, checked("ACTUATING", "d-4", 4, "CONVERGING"));
+        Run superseded = run("force", "api", "secondary", "-r", "db failover", "--wait=30s");
+        assertThat(superseded.exit()).isEqualTo(Exits.NOT_SERVED);
+        assertThat(superseded.out()).contains("superseded: the latest decision is d-4, not d-3");
+
+        api.answerInTurn("GET /groups/api", 200, checked("ACTUATING", "d-3", 3, "CONVERGING"));
+        Run late = run("force", "api", "secondary", "-r", "db failover", "--wait=2s");
+        assertThat(late.exit()).isEqualTo(Exits.TIMEOUT);
+        assertThat(late.err()).contains("decision d-3 not served within 2 s: ACTUATING (decision d-3, epoch 3)");
+
+        api.answer("POST /groups/api/pause", 200, "{\"status\":\"applied\",\"message\":\"paused\",\"decisionIds\":[]}");
+        Run nothing = run("pause", "api", "-r", "maintenance", "--wait");
+        assertThat(nothing.exit()).isEqualTo(Exits.OK);
+        assertThat(nothing.out()).contains("nothing to wait for: this write made no decision");
+    }
+
     @Test
     void aWriteSendsItsReasonFieldsAndAnIdempotencyKeyAndPrintsWhatTheOwnerDid() {
         api.answer("POST /groups/api/switchover", 200, """

@@ -25,7 +25,7 @@ final class FakeApi implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    private final Map<String, java.util.Deque<Answer>> answers = new ConcurrentHashMap<>();
     final List<Request> requests = new CopyOnWriteArrayList<>();
 
     private final boolean tls;
@@ -54,8 +54,10 @@ final class FakeApi implements AutoCloseable {
             String key = exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath();
             requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
                     Map.copyOf(exchange.getRequestHeaders()), body));
-            Answer answer = answers.getOrDefault(key, new Answer(404, "{\"status\":404,\"error\":\"not-found\","
-                    + "\"field\":\"group\",\"message\":\"no such thing: " + key + "\"}"));
+            java.util.Deque<Answer> inTurn = answers.get(key);
+            Answer answer = inTurn == null ? new Answer(404, "{\"status\":404,\"error\":\"not-found\","
+                    + "\"field\":\"group\",\"message\":\"no such thing: " + key + "\"}")
+                    : inTurn.size() > 1 ? inTurn.poll() : inTurn.peek();
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
@@ -68,7 +70,16 @@ final class FakeApi implements AutoCloseable {
     }
 
     FakeApi answer(String methodAndPath, int status, String body) {
-        answers.put(methodAndPath, new Answer(status, body));
+        return answerInTurn(methodAndPath, status, body);
+    }
+
+    /** Answers {@code bodies} one per request in turn, the last one again and again. */
+    FakeApi answerInTurn(String methodAndPath, int status, String... bodies) {
+        java.util.Deque<Answer> inTurn = new java.util.concurrent.ConcurrentLinkedDeque<>();
+        for (String body : bodies) {
+            inTurn.add(new Answer(status, body));
+        }
+        answers.put(methodAndPath, inTurn);
         return this;
     }
 

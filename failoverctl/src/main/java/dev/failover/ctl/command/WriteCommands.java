@@ -2,6 +2,7 @@ package dev.failover.ctl.command;
 
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.failover.ctl.Exits;
@@ -31,6 +32,12 @@ public final class WriteCommands {
                 + "random key per run")
         String idempotencyKey;
 
+        @Option(names = "--wait", arity = "0..1", fallbackValue = "5m", paramLabel = "DURATION",
+                converter = ConnectionOptions.DurationConverter.class, description = "after the write, wait until the "
+                + "actuator serves the decision it made (exit 0), refuses it or it is superseded (exit 12), or DURATION "
+                + "passes (exit 8); default 5m when given without a value")
+        java.time.Duration wait;
+
         /** The group this write is about. */
         abstract String group();
 
@@ -57,9 +64,67 @@ public final class WriteCommands {
             } else {
                 out().print(Views.applied(reply.body()));
             }
-            return reply.pending() ? Exits.PENDING : ok();
+            if (reply.pending()) {
+                if (wait != null) {
+                    err().println("failoverctl: not waited for: the write is pending, so the decision it makes is not known");
+                }
+                return Exits.PENDING;
+            }
+            return wait == null ? ok() : awaitServed(api, reply.body().path("decisionIds"), reply.body().path("group").path("epoch"));
+        }
+
+        /**
+         * Polls the group until the actuator's report, as the decision-service checks it ({@code decidedVsServed}),
+         * says the last decision this write made is served, refused, or superseded by a newer one (a higher epoch: an
+         * instance whose view has not caught up with this write yet shows an older decision, and is asked again).
+         */
+        private int awaitServed(ApiClient api, JsonNode decisionIds, JsonNode epoch) throws ApiException {
+            if (decisionIds.isEmpty()) {
+                out().println("nothing to wait for: this write made no decision");
+                return ok();
+            }
+            String decision = decisionIds.get(decisionIds.size() - 1).asText();
+            long deadline = System.nanoTime() + wait.toNanos();
+            String last = "no report yet";
+            while (true) {
+                JsonNode check = api.get(ReadCommands.path(group())).body().path("decidedVsServed");
+                String decided = check.path("decided").asText("");
+                String state = check.path("state").asText("");
+                last = Views.decidedVsServed(check, java.time.Instant.now());
+                if (!decided.equals(decision) && epoch.canConvertToLong() && check.path("decidedEpoch").canConvertToLong()
+                        && check.path("decidedEpoch").asLong() > epoch.asLong()) {
+                    out().println("superseded: the latest decision is " + decided + ", not " + decision + " (" + last + ")");
+                    out().flush();
+                    return Exits.NOT_SERVED;
+                }
+                if (decided.equals(decision) && state.equals("SERVED")) {
+                    out().println("served: " + last);
+                    out().flush();
+                    return ok();
+                }
+                if (decided.equals(decision) && state.equals("NOT_SERVED")) {
+                    out().println("not served: " + last);
+                    out().flush();
+                    return Exits.NOT_SERVED;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    err().println("failoverctl: decision " + decision + " not served within " + wait.toSeconds() + " s: " + last);
+                    err().flush();
+                    return Exits.TIMEOUT;
+                }
+                try {
+                    Thread.sleep(Math.min(POLL.toMillis(), java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left) + 1));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return Exits.TIMEOUT;
+                }
+            }
         }
     }
+
+    /** How often {@code --wait} asks: the decision-service's view moves with each actuation result. */
+    static final java.time.Duration POLL = java.time.Duration.ofSeconds(1);
 
     /** A write about one target of the group that may pin it until an instant: pin and switchover start. */
     abstract static class PinningWrite extends Write {

@@ -40,7 +40,7 @@ public final class Views {
      * ({@code decidedVsServed}, issue 29), in one line that fits beside its label; the latest decision's id is on the
      * "last decision" line. Null when the server does not send the check (an older server).
      */
-    static String decidedVsServed(JsonNode check, Instant now) {
+    public static String decidedVsServed(JsonNode check, Instant now) {
         if (check.isMissingNode() || check.isNull()) {
             return null;
         }
