@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.failover.testkit.demo.DemoBackendsResource;
+import dev.failover.testkit.golden.GoldenFile;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.openapi.OpenApiCoverage;
 import dev.failover.testkit.openapi.OpenApiCoverage.Expected;
@@ -60,6 +61,17 @@ class OpenApiDocumentTest {
         Set<Operation> resources = OpenApiCoverage.operations(GroupsResource.class, ActuationsResource.class);
         assertThat(OpenApiCoverage.operations(document())).as("endpoints in /q/openapi").isEqualTo(resources);
         assertThat(expectedOperations().keySet()).as("endpoints this test checks").containsExactlyInAnyOrderElementsOf(resources);
+    }
+
+    /**
+     * Issue 55: the document a client generates from is committed, docs/openapi/actuator-service.json, and the served one may
+     * not drift from it unseen: a change of the API shows in review as a change of that file (rewrite it with
+     * -Dgolden.write=true).
+     */
+    @Test
+    void theServedDocumentIsTheCommittedOne() throws Exception {
+        GoldenFile.assertMatches(java.nio.file.Path.of("../docs/openapi/actuator-service.json"), document(), GoldenFile.rewriting(),
+                "the OpenAPI document the actuator-service serves at /q/openapi");
     }
 
     @Test

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +15,8 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.failover.testkit.golden.GoldenFile;
 
 /**
  * The records each release wrote, kept as files, and the checks that a build still reads them (CHANGELOG, "Upgrade
@@ -25,8 +24,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * <p>
  * A module keeps one directory per release under {@code src/test/resources/records/<version>/}, one file per record
  * type ({@code <name>.json}, the record's value as that release's code encoded it). The directory of the version being
- * built ({@code records.release}, set from the poms by Surefire) must equal what the code writes now; it is written by
- * running the module's records test with {@code -Drecords.write=true}, and is frozen once the release is tagged. Every
+ * built ({@code records.release}, set from the poms by Surefire) must equal what the code writes now ({@link GoldenFile});
+ * it is written by running the module's records test with {@code -Dgolden.write=true}, and is frozen once the release is
+ * tagged. Every
  * other directory is an earlier release, and every one of its records must be read by today's code without losing a
  * field: read, then written again, each value the old record held must still be there, unless the release's
  * {@code <name>.dropped} file names its path (one per line, with the reason after a {@code #}).
@@ -35,10 +35,6 @@ public final class ReleaseRecords {
 
     /** System property with the version being built. */
     public static final String RELEASE_PROPERTY = "records.release";
-    /** System property that rewrites the current release's files instead of comparing them. */
-    public static final String WRITE_PROPERTY = "records.write";
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path root;
     private final String current;
@@ -57,7 +53,7 @@ public final class ReleaseRecords {
             throw new IllegalStateException("system property " + RELEASE_PROPERTY
                     + " is not set: the parent pom's Surefire configuration sets it to the project's version");
         }
-        return new ReleaseRecords(Path.of("src/test/resources/records"), release, Boolean.getBoolean(WRITE_PROPERTY));
+        return new ReleaseRecords(Path.of("src/test/resources/records"), release, GoldenFile.rewriting());
     }
 
     /** For the checker's own tests: compares, never writes. */
@@ -67,25 +63,12 @@ public final class ReleaseRecords {
 
     /**
      * The record {@code name} as the code of this release writes it must be the file kept for this release (or becomes
-     * it, with {@code -Drecords.write=true}): a change of format shows in review as a change of that file.
+     * it, with {@code -Dgolden.write=true}): a change of format shows in review as a change of that file.
      */
     public void assertWritten(String name, String written) {
-        Path file = root.resolve(current).resolve(name + ".json");
-        JsonNode now = tree(written, "the record " + name + " written now");
-        if (rewrite) {
-            write(file, now);
-            return;
-        }
-        if (!Files.exists(file)) {
-            throw new AssertionError("no record " + file + " kept for release " + current + ": run the test with -D"
-                    + WRITE_PROPERTY + "=true and commit the file");
-        }
-        JsonNode kept = tree(read(file), file.toString());
-        if (!kept.equals(now)) {
-            throw new AssertionError("the record " + name + " is no longer written as " + file + " says. If the change is"
-                    + " meant and release " + current + " is not tagged yet, rewrite it with -D" + WRITE_PROPERTY
-                    + "=true and name the change in CHANGELOG.md; differences: " + differences(kept, now));
-        }
+        GoldenFile.assertMatches(root.resolve(current).resolve(name + ".json"), GoldenFile.tree(written,
+                "the record " + name + " written now"), rewrite, "the record " + name + " as release " + current
+                + " writes it; if the change is meant and the release is not tagged yet, name it in CHANGELOG.md");
     }
 
     /**
@@ -110,7 +93,8 @@ public final class ReleaseRecords {
                 throw new AssertionError("release " + release + "'s record " + name + " cannot be read: " + e.getMessage(), e);
             }
             Set<String> dropped = dropped(root.resolve(release).resolve(name + ".dropped"));
-            List<String> lost = lost(tree(old, file.toString()), tree(again, "the record read again"), dropped);
+            List<String> lost = lost(GoldenFile.tree(old, file.toString()), GoldenFile.tree(again, "the record read again"),
+                    dropped);
             if (!lost.isEmpty()) {
                 throw new AssertionError("release " + release + "'s record " + name + " loses values when read now: " + lost
                         + " (a field renamed or retyped is read as absent, since readers ignore unknown fields; keep the"
@@ -149,9 +133,9 @@ public final class ReleaseRecords {
     /** The values of {@code old} (leaf paths) that {@code again} no longer holds equal; nulls in {@code old} may go. */
     static List<String> lost(JsonNode old, JsonNode again, Set<String> dropped) {
         Map<String, JsonNode> before = new LinkedHashMap<>();
-        leaves("", old, before);
+        GoldenFile.leaves("", old, before);
         Map<String, JsonNode> after = new LinkedHashMap<>();
-        leaves("", again, after);
+        GoldenFile.leaves("", again, after);
         List<String> lost = new ArrayList<>();
         before.forEach((path, value) -> {
             if (value.isNull() || dropped.contains(path)) {
@@ -170,34 +154,6 @@ public final class ReleaseRecords {
             return a.decimalValue().compareTo(b.decimalValue()) == 0;
         }
         return a.equals(b);
-    }
-
-    private static void leaves(String path, JsonNode node, Map<String, JsonNode> out) {
-        if (node.isObject()) {
-            if (node.isEmpty()) {
-                out.put(path, node);
-            }
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
-                leaves(path.isEmpty() ? field.getKey() : path + "." + field.getKey(), field.getValue(), out);
-            }
-        } else if (node.isArray()) {
-            if (node.isEmpty()) {
-                out.put(path, node);
-            }
-            for (int i = 0; i < node.size(); i++) {
-                leaves(path + "[" + i + "]", node.get(i), out);
-            }
-        } else {
-            out.put(path, node);
-        }
-    }
-
-    private static String differences(JsonNode kept, JsonNode now) {
-        List<String> out = new ArrayList<>();
-        lost(kept, now, Set.of()).forEach(l -> out.add("kept " + l));
-        lost(now, kept, Set.of()).forEach(l -> out.add("new " + l));
-        return out.isEmpty() ? "(only nulls differ)" : String.join("; ", out);
     }
 
     private static Set<String> dropped(Path file) {
@@ -237,14 +193,6 @@ public final class ReleaseRecords {
         }
     }
 
-    private static JsonNode tree(String json, String what) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new AssertionError(what + " is not JSON: " + e.getMessage(), e);
-        }
-    }
-
     private static String read(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
@@ -253,12 +201,4 @@ public final class ReleaseRecords {
         }
     }
 
-    private static void write(Path file, JsonNode tree) {
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, JSON.writeValueAsString(tree) + "\n", StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -32,6 +32,7 @@ class PackageLayersTest {
     @Test
     void theKafkaHelpersAreLayered() {
         PackageLayers.check(Path.of("../failover-kafka/src/main/java"), "dev.failover.kafka", List.of(
+                "metrics", // what every service reports about itself: version and topology
                 "logging", // the Kafka clients' log lines
                 "security")); // SASL and TLS of the clients
     }
@@ -39,7 +40,7 @@ class PackageLayersTest {
     @Test
     void theTestkitIsLayered() {
         PackageLayers.check(Path.of("src/main/java"), "dev.failover.testkit", List.of(
-                "demo", "dns", "kafka", "db", "topology", "net", "config", "aws", "metrics", "openapi", "signing", "records",
+                "demo", "dns", "kafka", "db", "topology", "net", "config", "aws", "metrics", "openapi", "signing", "records", "golden",
                 "layers"));
     }
 

@@ -65,9 +65,9 @@ class ReleaseRecordsTest {
         records.assertWritten("decision", "{\"epoch\":7,\"group\":\"api\"}");
         assertThatThrownBy(() -> records.assertWritten("decision", "{\"group\":\"api\",\"epoch\":8}"))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("kept epoch=7 (now 8)").hasMessageContaining("-Drecords.write=true");
+                .hasMessageContaining("epoch: 7 -> 8").hasMessageContaining("-Dgolden.write=true");
         assertThatThrownBy(() -> records.assertWritten("command", "{}"))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("no record");
+                .isInstanceOf(AssertionError.class).hasMessageContaining("no file").hasMessageContaining("command.json");
         assertThat(records.assertEarlierReleasesRead("decision", RENAMED)).as("the current release is not earlier").isEmpty();
     }
 
