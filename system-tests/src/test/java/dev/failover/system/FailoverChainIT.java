@@ -173,7 +173,14 @@ class FailoverChainIT {
         JsonNode dashboard = new ObjectMapper().readTree(ServiceProcess.ROOT.resolve("monitoring/grafana/failover-dashboard.json")
                 .toFile());
         List<String> exprs = new ArrayList<>();
-        dashboard.get("panels").forEach(panel -> panel.get("targets").forEach(t -> exprs.add(t.get("expr").asText())));
+        // the dashboard's variables as Grafana fills them with "All" (their allValue): every group, every region
+        Set<String> variables = new java.util.TreeSet<>();
+        dashboard.at("/templating/list").forEach(v -> variables.add(v.get("name").asText()));
+        assertThat(variables).as("the dashboard's variables").containsExactly("datasource", "group", "region");
+        dashboard.get("panels").forEach(panel -> assertThat(panel.at("/fieldConfig/defaults/unit").asText())
+                .as("unit of panel " + panel.get("title").asText()).isNotEmpty());
+        dashboard.get("panels").forEach(panel -> panel.get("targets").forEach(t -> exprs.add(t.get("expr").asText()
+                .replace("$group", ".*").replace("$region", ".*"))));
         JsonNode rules = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
                 .readTree(ServiceProcess.ROOT.resolve("monitoring/prometheus/failover-alerts.yml").toFile());
         rules.get("groups").forEach(g -> g.get("rules").forEach(r -> exprs.add(r.get("expr").asText())));
