@@ -611,6 +611,98 @@ class DeploymentFilesIT {
         }
     }
 
+    /**
+     * Issue 55, item 3: the alertmanager-config component, for the team's own Alertmanager (prometheus-operator), as
+     * docs/deploy-eks.md sets it up: an AlertmanagerConfig in namespace failover with the release label the team's
+     * Alertmanager selects by, the region's own dead man's switch from its site.yaml, and the routes and inhibitions of
+     * monitoring/alertmanager/alertmanager.yml (checked with amtool by scripts/check-alerts.sh) under one route taking
+     * the plane's alerts.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theAlertmanagerConfigComponentRoutesAsTheTestedConfigurationDoes(String region, @TempDir Path copy) throws Exception {
+        Path overlay = copyOfK8s(copy).resolve("overlays/" + region);
+        Path kustomization = overlay.resolve("kustomization.yaml");
+        ObjectNode kustomize = (ObjectNode) YAML.readTree(kustomization.toFile());
+        ((ArrayNode) kustomize.get("components")).add("../../alertmanager-config");
+        YAML.writeValue(kustomization.toFile(), kustomize);
+        String check = "https://hc-ping.com/0f2c1e4a-" + region;
+        ObjectNode site = (ObjectNode) YAML.readTree(overlay.resolve("site.yaml").toFile());
+        ((ObjectNode) site.get("data")).put("deadmans-switch-url", check);
+        YAML.writeValue(overlay.resolve("site.yaml").toFile(), site);
+
+        String out = renderText(overlay);
+        assertThat(out).as("the mark is filled").doesNotContain("DEADMANS_SWITCH_URL");
+        JsonNode config = documents(out).stream().filter(d -> d.get("kind").asText().equals("AlertmanagerConfig")).findFirst()
+                .orElseThrow(() -> new AssertionError("no AlertmanagerConfig"));
+        assertThat(config.at("/metadata/namespace").asText()).isEqualTo("failover");
+        assertThat(config.at("/metadata/labels/release").asText()).as("the release the Alertmanager selects by")
+                .isEqualTo(siteData(overlay).path("prometheus-release").asText());
+        JsonNode spec = config.get("spec");
+        JsonNode deadMan = null;
+        for (JsonNode receiver : spec.get("receivers")) {
+            if (receiver.get("name").asText().equals("dead-mans-switch")) {
+                deadMan = receiver;
+            }
+        }
+        assertThat(deadMan.at("/webhookConfigs/0/url").asText()).as("this region's own check").isEqualTo(check);
+
+        JsonNode tested = YAML.readTree(ServiceProcess.ROOT.resolve("monitoring/alertmanager/alertmanager.yml").toFile());
+        JsonNode top = spec.get("route");
+        assertThat(matchers(top.get("matchers"))).as("one route for the plane's alerts").containsExactly("alertname=~\"Failover.*\"");
+        assertThat(route(top)).as("the top route").isEqualTo(route(tested.get("route")));
+        List<Map<String, Object>> routes = new ArrayList<>();
+        top.get("routes").forEach(r -> routes.add(route(r)));
+        List<Map<String, Object>> testedRoutes = new ArrayList<>();
+        tested.at("/route/routes").forEach(r -> testedRoutes.add(route(r)));
+        assertThat(routes).as("the routes").isEqualTo(testedRoutes);
+        List<Map<String, Object>> inhibitions = new ArrayList<>();
+        spec.get("inhibitRules").forEach(r -> inhibitions.add(inhibition(r)));
+        List<Map<String, Object>> testedInhibitions = new ArrayList<>();
+        tested.get("inhibit_rules").forEach(r -> testedInhibitions.add(inhibition(r)));
+        assertThat(inhibitions).as("the inhibitions").isEqualTo(testedInhibitions);
+        Set<String> receivers = new TreeSet<>();
+        spec.get("receivers").forEach(r -> receivers.add(r.get("name").asText()));
+        Set<String> testedReceivers = new TreeSet<>();
+        tested.get("receivers").forEach(r -> testedReceivers.add(r.get("name").asText()));
+        assertThat(receivers).as("the receivers").isEqualTo(testedReceivers);
+    }
+
+    /** A route of either form (Alertmanager's snake_case, the CRD's camelCase) as one comparable map, sub-routes aside. */
+    static Map<String, Object> route(JsonNode r) {
+        Map<String, Object> out = new TreeMap<>();
+        out.put("receiver", r.path("receiver").asText());
+        // the CRD's top route takes the plane's alerts only (its Alertmanager serves others too): compared without it
+        out.put("matchers", matchers(r.get("matchers")).stream().filter(m -> !m.equals("alertname=~\"Failover.*\"")).toList());
+        for (String[] key : new String[][] {{"group_by", "groupBy"}, {"group_wait", "groupWait"},
+                {"group_interval", "groupInterval"}, {"repeat_interval", "repeatInterval"}}) {
+            JsonNode value = r.has(key[0]) ? r.get(key[0]) : r.get(key[1]);
+            out.put(key[0], value == null ? "" : value.toString());
+        }
+        return out;
+    }
+
+    static Map<String, Object> inhibition(JsonNode r) {
+        Map<String, Object> out = new TreeMap<>();
+        out.put("source", matchers(r.has("source_matchers") ? r.get("source_matchers") : r.get("sourceMatch")));
+        out.put("target", matchers(r.has("target_matchers") ? r.get("target_matchers") : r.get("targetMatch")));
+        out.put("equal", r.path("equal").toString());
+        return out;
+    }
+
+    /** Matchers as Alertmanager writes them, name="value", from either form; empty for none. */
+    static List<String> matchers(JsonNode list) {
+        List<String> out = new ArrayList<>();
+        if (list == null) {
+            return out;
+        }
+        for (JsonNode m : list) {
+            out.add(m.isObject() ? m.get("name").asText() + m.path("matchType").asText("=") + "\"" + m.get("value").asText() + "\""
+                    : m.asText().replace(" ", ""));
+        }
+        return out;
+    }
+
     /** A copy of k8s/ under {@code dir}, to render with changed files. */
     static Path copyOfK8s(Path dir) throws IOException {
         Path k8s = dir.resolve("k8s");
@@ -1060,7 +1152,7 @@ class DeploymentFilesIT {
     /** What k8s/base leaves for k8s/site to fill from an overlay's site.yaml: never in a rendered overlay. */
     static final List<String> UNFILLED = List.of("ACCOUNT_ID", "OIDC_ISSUER", "OIDC_JWKS_URL", "failover-actuator-REGION",
             "$externalLabels.runbook_base_url", "KAFKA_BOOTSTRAP_SERVERS=", "bootstrap-servers: KAFKA_BOOTSTRAP_SERVERS",
-            "failover-probe-REGION", "failover-decision-REGION");
+            "failover-probe-REGION", "failover-decision-REGION", "DEADMANS_SWITCH_URL");
     /** The documented sample's values in k8s/overlays/&lt;region&gt;/site.yaml, to be replaced by a deployment's own. */
     static final List<String> SAMPLE_VALUES = List.of("000000000000", "idp.example.com", "git.example.com");
 
