@@ -612,6 +612,57 @@ class DeploymentFilesIT {
     }
 
     /**
+     * Issue 55, item 5: the gateway-httproute component, as docs/deploy-eks.md step 6 sets it up: an HTTPRoute beside the
+     * decision-service's Service, attached to the site's Gateway for the site's host, to that Service's port; the
+     * Gateway's proxies (pods of its namespace) admitted to the decision-service's API and to nothing else.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theGatewayComponentRoutesToTheDecisionServiceOnly(String region, @TempDir Path copy) throws Exception {
+        Path overlay = copyOfK8s(copy).resolve("overlays/" + region);
+        Path kustomization = overlay.resolve("kustomization.yaml");
+        ObjectNode kustomize = (ObjectNode) YAML.readTree(kustomization.toFile());
+        ((ArrayNode) kustomize.get("components")).add("../../gateway-httproute");
+        YAML.writeValue(kustomization.toFile(), kustomize);
+        ObjectNode site = (ObjectNode) YAML.readTree(overlay.resolve("site.yaml").toFile());
+        ((ObjectNode) site.get("data")).put("gateway-name", "shared").put("gateway-namespace", "envoy-gateway-system")
+                .put("gateway-host", "failover." + region + ".corp.internal");
+        YAML.writeValue(overlay.resolve("site.yaml").toFile(), site);
+
+        String out = renderText(overlay);
+        for (String mark : List.of("GATEWAY_NAME", "GATEWAY_NAMESPACE", "GATEWAY_HOST")) {
+            assertThat(out).as("the mark " + mark + " is filled").doesNotContain(mark);
+        }
+        List<JsonNode> docs = documents(out);
+        JsonNode route = docs.stream().filter(d -> d.get("kind").asText().equals("HTTPRoute")).findFirst()
+                .orElseThrow(() -> new AssertionError("no HTTPRoute"));
+        JsonNode service = docs.stream().filter(d -> d.get("kind").asText().equals("Service")
+                && d.at("/metadata/name").asText().equals("decision-service")).findFirst().orElseThrow();
+        assertThat(route.at("/metadata/namespace").asText()).as("beside its Service").isEqualTo("failover");
+        assertThat(route.at("/spec/parentRefs/0/name").asText()).isEqualTo("shared");
+        assertThat(route.at("/spec/parentRefs/0/namespace").asText()).isEqualTo("envoy-gateway-system");
+        assertThat(route.at("/spec/hostnames/0").asText()).isEqualTo("failover." + region + ".corp.internal");
+        assertThat(route.at("/spec/rules/0/backendRefs/0/name").asText()).isEqualTo("decision-service");
+        assertThat(route.at("/spec/rules/0/backendRefs/0/port").asInt()).as("the Service's port")
+                .isEqualTo(service.at("/spec/ports/0/port").asInt());
+
+        NetworkPolicies policies = new NetworkPolicies(docs);
+        NetworkPolicies.Peer proxy = new NetworkPolicies.Peer("envoy-gateway-system", Map.of("app", "envoy"));
+        NetworkPolicies.Peer elsewhere = new NetworkPolicies.Peer("shop", Map.of("app", "envoy"));
+        for (JsonNode doc : docs) {
+            if (!List.of("Deployment", "StatefulSet").contains(doc.get("kind").asText())) {
+                continue;
+            }
+            String name = doc.at("/metadata/name").asText();
+            Map<String, String> labels = labels(doc.at("/spec/template/metadata/labels"));
+            int port = doc.at("/spec/template/spec/containers/0/ports/0/containerPort").asInt();
+            assertThat(policies.admits("failover", labels, proxy, port, "TCP")).as(name + " from the Gateway's proxies")
+                    .isEqualTo(name.equals("decision-service"));
+            assertThat(policies.admits("failover", labels, elsewhere, port, "TCP")).as(name + " from another namespace").isFalse();
+        }
+    }
+
+    /**
      * Issue 55, item 3: the alertmanager-config component, for the team's own Alertmanager (prometheus-operator), as
      * docs/deploy-eks.md sets it up: an AlertmanagerConfig in namespace failover with the release label the team's
      * Alertmanager selects by, the region's own dead man's switch from its site.yaml, and the routes and inhibitions of
