@@ -363,7 +363,9 @@ public final class TopologyValidator {
                         + " (arn:aws:route53-recovery-control::<account>:controlpanel/<id>/routingcontrol/<id>)");
             }
         }
-        arc.routingControls().keySet().stream().filter(t -> g.target(t).isEmpty()).sorted().forEach(t -> error(
+        Set<String> targets = new HashSet<>();
+        g.targets().stream().filter(t -> t != null && t.id() != null).forEach(t -> targets.add(t.id()));
+        arc.routingControls().keySet().stream().filter(t -> !targets.contains(t)).sorted().forEach(t -> error(
                 path + ".routingControls." + t, "'" + t + "' is not a target of this group"));
         List<String> arns = arc.routingControls().values().stream().filter(a -> a != null && !a.isBlank()).toList();
         if (arns.stream().distinct().count() < arns.size()) {

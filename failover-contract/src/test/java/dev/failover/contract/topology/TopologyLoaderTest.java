@@ -266,6 +266,9 @@ class TopologyLoaderTest {
                 Arguments.of(withArc(VALID, ARC.replace("/safetyrule/gate1", "/routingcontrol/gate1")),
                         "groups[0].arc.breakGlassRules[0]: '" + PANEL + "/routingcontrol/gate1' is not a safety rule ARN"),
                 Arguments.of(withArc(VALID, "{routingControls: {primary: x}, color: red}"), "groups[0].arc.color: unknown key"),
+                // a target without an id beside an arc key: named, not a NullPointerException (review finding)
+                Arguments.of(withArc(VALID.replace("  - id: secondary\n", "  - probe2: x\n").replace("probe2: x\n        region:",
+                        "region:"), ARC), "groups[0].targets[1].id"),
                 Arguments.of(twoGroups("api2.example.test.", "scaling: {kind: ecs, cluster: c2, service: s, activeSize: 2}")
                         .replace("whenAllDown: last-resort\n", "whenAllDown: last-resort\n    arc: " + ARC + "\n"),
                         "groups[1].arc.routingControls.primary: is the routing control of groups[0].arc.routingControls.primary too"),
