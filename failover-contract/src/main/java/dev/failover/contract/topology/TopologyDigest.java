@@ -16,7 +16,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  * A short digest of what a topology means, for telling at a glance whether every instance of the plane runs the same
  * one ({@code failover_topology_info{digest}}, alert FailoverTopologiesDiffer). Taken over the loaded model, not the
  * file: comments, key order, quoting and defaults written out or left implicit do not change it; any value that changes
- * what the plane does does.
+ * what the plane does does. Two releases may digest the same file differently (a default they fill in differs), so the
+ * digests are compared per version ({@code failover_topology_info{version}}).
  */
 public final class TopologyDigest {
 
@@ -28,6 +29,8 @@ public final class TopologyDigest {
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            // a key a newer release adds, absent from the file, does not change the digest of the same file
+            .serializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
             .build();
 
     private TopologyDigest() {

@@ -11,21 +11,27 @@ import io.micrometer.core.instrument.Tags;
 
 /**
  * What every service of the plane says about itself, so that a plane of mixed versions or mixed topologies is visible
- * (issue 55): {@code failover_build_info{service,version}} and {@code failover_topology_info{service,digest}}, both 1.
+ * (issue 55): {@code failover_build_info{service,version}} and {@code failover_topology_info{service,version,digest}},
+ * both 1.
  * Alerts FailoverVersionsDiffer and FailoverTopologiesDiffer count the distinct values.
  */
 public final class PlaneInfo {
 
     /** 1, with the service's name and version as labels. */
     public static final String BUILD_INFO = "failover.build.info";
-    /** 1, with the digest of the topology the service runs ({@link TopologyDigest}); one series at a time. */
+    /**
+     * 1, with the digest of the topology the service runs ({@link TopologyDigest}) and the service's version (two releases
+     * may digest one file differently); one series at a time.
+     */
     public static final String TOPOLOGY_INFO = "failover.topology.info";
 
     private final String service;
+    private final String version;
     private final MultiGauge topology;
 
     public PlaneInfo(MeterRegistry registry, String service, String version) {
         this.service = service;
+        this.version = version;
         Gauge.builder(BUILD_INFO, () -> 1).description("The service's name and version (labels), always 1")
                 .tags("service", service, "version", version).register(registry);
         this.topology = MultiGauge.builder(TOPOLOGY_INFO)
@@ -34,7 +40,7 @@ public final class PlaneInfo {
 
     /** The topology now run: its digest replaces the one reported before. */
     public void runs(Topology running) {
-        topology.register(List.of(MultiGauge.Row.of(Tags.of("service", service, "digest", TopologyDigest.of(running)), 1)),
-                true);
+        topology.register(List.of(MultiGauge.Row.of(Tags.of("service", service, "version", version, "digest",
+                TopologyDigest.of(running)), 1)), true);
     }
 }
