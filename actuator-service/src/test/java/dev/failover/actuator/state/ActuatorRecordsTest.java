@@ -40,11 +40,10 @@ class ActuatorRecordsTest {
 
     @Test
     void everyEarlierReleasesRecordsAreReadWithoutLosingAValue() {
-        for (String name : written().keySet()) {
-            records.assertEarlierReleasesRead(name, name.startsWith("desired")
-                    ? json -> StoredDesiredState.encode(StoredDesiredState.decode(json))
-                    : json -> KafkaEvidenceStore.encode("api", KafkaEvidenceStore.decode(tree(json))));
-        }
+        records.assertEarlierReleasesRead(name -> name.startsWith("desired-state")
+                ? json -> StoredDesiredState.encode(StoredDesiredState.decode(json))
+                : name.startsWith("data-tier-evidence") ? json -> KafkaEvidenceStore.encode("api", KafkaEvidenceStore.decode(tree(json)))
+                : null);
     }
 
     static Map<String, String> written() {

@@ -64,8 +64,10 @@ public final class TestTopology {
      */
     public static String withArc(String yaml, String group, java.util.Map<String, String> controls,
             java.util.List<String> breakGlassRules) {
-        String line = "  - id: " + group + "\n";
-        if (!yaml.contains(line)) {
+        // a group's line only (two spaces in), not a target's of the same id
+        java.util.regex.Matcher at = java.util.regex.Pattern.compile("(?m)^  - id: " + java.util.regex.Pattern.quote(group)
+                + "$").matcher(yaml);
+        if (!at.find()) {
             throw new IllegalArgumentException("no group " + group + " in the topology");
         }
         StringBuilder arc = new StringBuilder("    arc:\n      routingControls:\n");
@@ -74,7 +76,8 @@ public final class TestTopology {
         if (!breakGlassRules.isEmpty()) {
             arc.append("      breakGlassRules: [").append(String.join(", ", breakGlassRules)).append("]\n");
         }
-        return yaml.replace(line, line + arc);
+        int end = at.end() + 1;
+        return yaml.substring(0, end) + arc + yaml.substring(end);
     }
 
     /** Writes a valid topology to a new temporary file. */

@@ -52,26 +52,25 @@ class ContractRecordsTest {
 
     @Test
     void everyEarlierReleasesRecordsAreReadWithoutLosingAValue() {
-        for (String name : written().keySet()) {
-            records.assertEarlierReleasesRead(name, readThenWrite(typeOf(name)));
-        }
+        records.assertEarlierReleasesRead(name -> typeOf(name) == null ? null : readThenWrite(typeOf(name)));
     }
 
     private static UnaryOperator<String> readThenWrite(Class<?> type) {
         return json -> CODEC.encode(CODEC.decode(json, type));
     }
 
+    /** The record's type by its file name; null for a name this build does not write (a reader is then missing). */
     private static Class<?> typeOf(String name) {
-        if (name.startsWith("probe-result")) {
+        if (name.startsWith("probe-result-")) {
             return ProbeResult.class;
         }
-        if (name.startsWith("decision")) {
+        if (name.startsWith("decision-")) {
             return Decision.class;
         }
-        if (name.startsWith("actuation")) {
+        if (name.startsWith("actuation-")) {
             return ActuationResult.class;
         }
-        return OperatorCommand.class;
+        return name.startsWith("command-") ? OperatorCommand.class : null;
     }
 
     /** One record of each shape, every optional field set where the shape has it. */
