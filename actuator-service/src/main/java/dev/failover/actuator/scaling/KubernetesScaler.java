@@ -1,6 +1,7 @@
 package dev.failover.actuator.scaling;
 
 import java.util.List;
+import java.util.Optional;
 
 import dev.failover.contract.topology.ScalingRef;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -19,9 +20,12 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
  * <p>
  * A Deployment under a HorizontalPodAutoscaler (autoscaling/v2, found by its scaleTargetRef) would have spec.replicas
  * put back at the HPA's next sync: a quiet pilot-light region has no load to hold the active size. So a scale first
- * sets the HPA's {@code minReplicas} to the size (at least 1, an HPA's lowest; at zero replicas Kubernetes leaves the
- * target alone), then patches the replicas so as not to wait for that sync. An HPA whose {@code maxReplicas} is below
- * the active size could never hold it: refused, naming it, with nothing written.
+ * sets the HPA's {@code minReplicas} to the size (at least 1, an HPA's lowest; never lower on a scale-up than the team
+ * set it; at zero replicas Kubernetes leaves the target alone), then patches the replicas so as not to wait for that
+ * sync (never lower on a scale-up). {@link #observe} reports the size no higher than an HPA's minimum, so a Deployment
+ * already large enough under a too-low minimum is still scaled up, which raises it. An HPA whose {@code maxReplicas} is
+ * below the size could never hold it: refused, naming it, with nothing written. HPAs that cannot be read (the Role
+ * lacks them) leave the scale as it was without HPA handling, and the result says so.
  */
 public final class KubernetesScaler implements Scaler<ScalingRef.KubernetesDeployment> {
 
@@ -53,49 +57,92 @@ public final class KubernetesScaler implements Scaler<ScalingRef.KubernetesDeplo
         }
         Integer desired = deployment.getSpec() == null ? null : deployment.getSpec().getReplicas();
         Integer ready = deployment.getStatus() == null ? null : deployment.getStatus().getReadyReplicas();
-        return new CapacityOutcome.Observed(desired == null ? DEFAULT_REPLICAS : desired, ready == null ? 0 : ready);
+        int held = desired == null ? DEFAULT_REPLICAS : desired;
+        // what an HPA holds it at is its minimum: below the active size it would shrink the Deployment again, so the
+        // size is reported no higher, and a scale-up raises the minimum (unreadable HPAs: as without one)
+        for (HorizontalPodAutoscaler hpa : autoscalers(ref).orElse(List.of())) {
+            Integer min = hpa.getSpec().getMinReplicas();
+            held = Math.min(held, min == null ? 1 : min);
+        }
+        return new CapacityOutcome.Observed(held, ready == null ? 0 : ready);
+    }
+
+    /**
+     * The HPAs of the Deployment; empty when none, and not present when they cannot be read (refused: the scaler's Role
+     * lacks them, an older one; the API away): the size is then set as without an HPA, and says so.
+     */
+    private Optional<List<HorizontalPodAutoscaler>> autoscalers(ScalingRef.KubernetesDeployment ref) {
+        try {
+            return Optional.of(kubernetes.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ref.namespace()).list()
+                    .getItems().stream().filter(hpa -> scales(hpa, ref)).toList());
+        } catch (KubernetesClientException e) {
+            return Optional.empty();
+        }
     }
 
     @Override
     public ScaleOutcome scaleUp(ScalingRef.KubernetesDeployment ref) {
-        return scale(ref, ref.activeSize());
+        return scale(ref, ref.activeSize(), true);
     }
 
     @Override
     public ScaleOutcome scaleDown(ScalingRef.KubernetesDeployment ref) {
-        return scale(ref, ref.pilotLightSize() == null ? 0 : ref.pilotLightSize());
+        return scale(ref, ref.pilotLightSize() == null ? 0 : ref.pilotLightSize(), false);
     }
 
-    private ScaleOutcome scale(ScalingRef.KubernetesDeployment ref, int replicas) {
-        List<HorizontalPodAutoscaler> autoscalers;
-        try {
-            autoscalers = kubernetes.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ref.namespace()).list().getItems()
-                    .stream().filter(hpa -> scales(hpa, ref)).toList();
-        } catch (KubernetesClientException e) {
-            String reason = what(ref) + ": its HorizontalPodAutoscalers could not be read: " + e.getMessage();
-            return passing(e) ? new ScaleOutcome.Unavailable(reason) : new ScaleOutcome.Rejected(reason);
-        }
-        int minimum = Math.max(1, replicas);
-        StringBuilder held = new StringBuilder();
+    private ScaleOutcome scale(ScalingRef.KubernetesDeployment ref, int replicas, boolean up) {
+        Optional<List<HorizontalPodAutoscaler>> found = autoscalers(ref);
+        List<HorizontalPodAutoscaler> autoscalers = found.orElse(List.of());
+        // every HPA checked before any is written: one that could never hold the size refuses the scale, nothing written
         for (HorizontalPodAutoscaler hpa : autoscalers) {
-            String name = "HorizontalPodAutoscaler " + ref.namespace() + "/" + hpa.getMetadata().getName();
             Integer max = hpa.getSpec().getMaxReplicas();
             if (max != null && max < replicas) {
-                return new ScaleOutcome.Rejected(what(ref) + ": " + name + " has maxReplicas " + max + ", below the " + replicas
-                        + " replicas asked for: it could never hold them; raise its maxReplicas or lower the target's size");
+                return new ScaleOutcome.Rejected(what(ref) + ": " + name(ref, hpa) + " has maxReplicas " + max + ", below the "
+                        + replicas + " replicas asked for: it could never hold them; raise its maxReplicas or lower the"
+                        + " target's size");
             }
+        }
+        StringBuilder held = new StringBuilder(found.isPresent() ? "" : ", its HorizontalPodAutoscalers not readable"
+                + " (an HPA on it would undo this: grant list and patch on horizontalpodautoscalers, k8s/scaler)");
+        for (HorizontalPodAutoscaler hpa : autoscalers) {
+            Integer current = hpa.getSpec().getMinReplicas();
+            // up: never below a minimum the team set higher; down: the pilot-light size (an HPA's lowest is 1)
+            int minimum = up ? Math.max(current == null ? 1 : current, Math.max(1, replicas)) : Math.max(1, replicas);
             try {
                 kubernetes.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ref.namespace()).resource(named(hpa))
                         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"minReplicas\":" + minimum + "}}");
             } catch (KubernetesClientException e) {
-                String reason = what(ref) + ": " + name + " minReplicas " + minimum + " failed: " + e.getMessage();
+                String reason = what(ref) + ": " + name(ref, hpa) + " minReplicas " + minimum + " failed: " + e.getMessage();
                 return passing(e) ? new ScaleOutcome.Unavailable(reason) : new ScaleOutcome.Rejected(reason);
             }
-            held.append(", ").append(name).append(" minReplicas ").append(minimum);
+            held.append(", ").append(name(ref, hpa)).append(" minReplicas ").append(minimum);
         }
-        ScaleOutcome outcome = replicas(ref, replicas);
+        int size = replicas;
+        if (up && !autoscalers.isEmpty()) {
+            // under an HPA the Deployment may already run more than the active size: a scale-up never lowers it
+            CapacityOutcome now = observeReplicas(ref);
+            if (now instanceof CapacityOutcome.Observed observed) {
+                size = Math.max(size, observed.desired());
+            }
+        }
+        ScaleOutcome outcome = replicas(ref, size);
         return outcome instanceof ScaleOutcome.Requested requested
                 ? new ScaleOutcome.Requested(requested.details() + held) : outcome;
+    }
+
+    /** spec.replicas as set, not what an HPA holds it at. */
+    private CapacityOutcome observeReplicas(ScalingRef.KubernetesDeployment ref) {
+        try {
+            Deployment deployment = kubernetes.apps().deployments().inNamespace(ref.namespace()).withName(ref.deployment()).get();
+            Integer desired = deployment == null || deployment.getSpec() == null ? null : deployment.getSpec().getReplicas();
+            return new CapacityOutcome.Observed(desired == null ? DEFAULT_REPLICAS : desired, 0);
+        } catch (KubernetesClientException e) {
+            return new CapacityOutcome.Unavailable(e.getMessage());
+        }
+    }
+
+    private static String name(ScalingRef.KubernetesDeployment ref, HorizontalPodAutoscaler hpa) {
+        return "HorizontalPodAutoscaler " + ref.namespace() + "/" + hpa.getMetadata().getName();
     }
 
     /** Whether the HPA scales this Deployment. */

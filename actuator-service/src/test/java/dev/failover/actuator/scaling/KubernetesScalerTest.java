@@ -152,6 +152,42 @@ class KubernetesScalerTest {
         assertThat(specReplicas()).as("zero: the HPA leaves a target at zero alone").isZero();
     }
 
+    /**
+     * Review findings: a Deployment an HPA already holds above the active size, under a minimum below it, is still scaled
+     * up (observe reports the minimum), which raises the minimum and lowers nothing; a minimum the team set higher stays.
+     */
+    @Test
+    void aLargeDeploymentUnderALowMinimumGetsItsMinimumRaisedAndKeepsItsReplicas() {
+        createDeployment(5);
+        createAutoscaler("api", "api", 1, 10);
+        CapacityOutcome seen = new KubernetesScaler(client).observe(ref());
+        assertThat(seen).as("held at the HPA's minimum, whatever runs now").isEqualTo(new CapacityOutcome.Observed(1, 0));
+
+        assertThat(new KubernetesScaler(client).scaleUp(ref())).isInstanceOf(ScaleOutcome.Requested.class);
+        assertThat(autoscaler("api").getSpec().getMinReplicas()).isEqualTo(3);
+        assertThat(specReplicas()).as("a scale-up never lowers the replicas").isEqualTo(5);
+        assertThat(new KubernetesScaler(client).observe(ref())).isEqualTo(new CapacityOutcome.Observed(3, 0));
+
+        createAutoscaler("api-floor", "api", 4, 10);
+        assertThat(new KubernetesScaler(client).scaleUp(ref())).isInstanceOf(ScaleOutcome.Requested.class);
+        assertThat(autoscaler("api-floor").getSpec().getMinReplicas()).as("a minimum set higher by the team").isEqualTo(4);
+    }
+
+    /** Review finding: an older Role without HPA rights no longer blocks every scale: it scales as before, and says so. */
+    @Test
+    void autoscalersThatCannotBeReadLeaveTheScaleAsWithoutThem() {
+        createDeployment(1);
+        try (KubernetesClient direct = notRetrying(server.url("/"))) {
+            server.expect().get().withPath("/apis/autoscaling/v2/namespaces/prod/horizontalpodautoscalers").andReturn(403,
+                    new StatusBuilder().withStatus("Failure").withReason("Forbidden").withCode(403).withMessage(
+                            "horizontalpodautoscalers.autoscaling is forbidden").build()).always();
+            assertThat(new KubernetesScaler(direct).scaleUp(ref())).isInstanceOfSatisfying(ScaleOutcome.Requested.class,
+                    r -> assertThat(r.details()).contains("replicas 3").contains("HorizontalPodAutoscalers not readable"));
+            assertThat(new KubernetesScaler(direct).observe(ref())).isEqualTo(new CapacityOutcome.Observed(3, 0));
+        }
+        assertThat(specReplicas()).isEqualTo(3);
+    }
+
     @Test
     void anAutoscalerWhoseMaximumIsBelowTheActiveSizeIsRefusedNamingIt() {
         createDeployment(1);
