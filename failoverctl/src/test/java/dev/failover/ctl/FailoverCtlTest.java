@@ -114,9 +114,16 @@ class FailoverCtlTest {
     }
 
     static String checked(String state, String decided, int epoch, String detail) {
+        return checked(state, decided, epoch, detail, "secondary");
+    }
+
+    /** The group's view with its decided-vs-served check, and its recent decisions d-3 (to secondary) and {@code decided}. */
+    static String checked(String state, String decided, int epoch, String detail, String decidedTarget) {
         return "{\"group\":\"api\",\"epoch\":" + epoch + ",\"decidedVsServed\":{\"state\":\"" + state + "\",\"decided\":\""
                 + decided + "\",\"decidedEpoch\":" + epoch + ",\"decidedAt\":\"2026-11-23T10:00:00Z\",\"served\":\"" + decided
-                + "\",\"servedEpoch\":" + epoch + ",\"detail\":\"" + detail + "\"}}";
+                + "\",\"servedEpoch\":" + epoch + ",\"detail\":\"" + detail + "\"},\"recentDecisions\":["
+                + "{\"decisionId\":\"" + decided + "\",\"epoch\":" + epoch + ",\"toTarget\":\"" + decidedTarget + "\"},"
+                + "{\"decisionId\":\"d-3\",\"epoch\":3,\"toTarget\":\"secondary\"}]}";
     }
 
     static final String FORCED = """
@@ -144,7 +151,15 @@ class FailoverCtlTest {
         assertThat(refused.exit()).isEqualTo(Exits.NOT_SERVED);
         assertThat(refused.out()).contains("not served: NOT_SERVED").contains("safety rule gate refused it");
 
-        api.answerInTurn("GET /groups/api", 200, checked("ACTUATING", "d-4", 4, "CONVERGING"));
+        // a new owner re-issued the move to the same target under a higher epoch: followed, not "superseded"
+        api.answerInTurn("GET /groups/api", 200, checked("ACTUATING", "d-4", 4, "CONVERGING"),
+                checked("SERVED", "d-4", 4, "served"));
+        Run followed = run("force", "api", "secondary", "-r", "db failover", "--wait=30s");
+        assertThat(followed.exit()).as(followed.out()).isEqualTo(Exits.OK);
+        assertThat(followed.out()).contains("followed: decision d-4 (epoch 4) takes d-3's place, to the same target secondary")
+                .contains("served: SERVED (decision d-4, epoch 4)");
+
+        api.answerInTurn("GET /groups/api", 200, checked("ACTUATING", "d-4", 4, "CONVERGING", "primary"));
         Run superseded = run("force", "api", "secondary", "-r", "db failover", "--wait=30s");
         assertThat(superseded.exit()).isEqualTo(Exits.NOT_SERVED);
         assertThat(superseded.out()).contains("superseded: the latest decision is d-4, not d-3");

@@ -76,7 +76,9 @@ public final class WriteCommands {
         /**
          * Polls the group until the actuator's report, as the decision-service checks it ({@code decidedVsServed}),
          * says the last decision this write made is served, refused, or superseded by a newer one (a higher epoch: an
-         * instance whose view has not caught up with this write yet shows an older decision, and is asked again).
+         * instance whose view has not caught up with this write yet shows an older decision, and is asked again). A newer
+         * decision to the same target (one re-issued by a new owner of the group) is followed instead. A server that
+         * does not answer for a moment is asked again until the time is up.
          */
         private int awaitServed(ApiClient api, JsonNode decisionIds, JsonNode epoch) throws ApiException {
             if (decisionIds.isEmpty()) {
@@ -84,28 +86,49 @@ public final class WriteCommands {
                 return ok();
             }
             String decision = decisionIds.get(decisionIds.size() - 1).asText();
+            long ours = epoch.canConvertToLong() ? epoch.asLong() : -1;
+            String target = null;
             long deadline = System.nanoTime() + wait.toNanos();
             String last = "no report yet";
             while (true) {
-                JsonNode check = api.get(ReadCommands.path(group())).body().path("decidedVsServed");
-                String decided = check.path("decided").asText("");
-                String state = check.path("state").asText("");
-                last = Views.decidedVsServed(check, java.time.Instant.now());
-                if (!decided.equals(decision) && epoch.canConvertToLong() && check.path("decidedEpoch").canConvertToLong()
-                        && check.path("decidedEpoch").asLong() > epoch.asLong()) {
-                    out().println("superseded: the latest decision is " + decided + ", not " + decision + " (" + last + ")");
-                    out().flush();
-                    return Exits.NOT_SERVED;
+                JsonNode group = null;
+                try {
+                    group = api.get(ReadCommands.path(group())).body();
+                } catch (ApiException.Unreachable | ApiException.TimedOut e) {
+                    last = "no answer: " + e.getMessage();
                 }
-                if (decided.equals(decision) && state.equals("SERVED")) {
-                    out().println("served: " + last);
-                    out().flush();
-                    return ok();
-                }
-                if (decided.equals(decision) && state.equals("NOT_SERVED")) {
-                    out().println("not served: " + last);
-                    out().flush();
-                    return Exits.NOT_SERVED;
+                if (group != null) {
+                    JsonNode check = group.path("decidedVsServed");
+                    String decided = check.path("decided").asText("");
+                    String state = check.path("state").asText("");
+                    last = Views.decidedVsServed(check, java.time.Instant.now());
+                    if (target == null) {
+                        target = toTarget(group, decision);
+                    }
+                    long newer = check.path("decidedEpoch").asLong(-1);
+                    if (!decided.equals(decision) && ours >= 0 && newer > ours) {
+                        String to = toTarget(group, decided);
+                        if (target == null || !target.equals(to)) {
+                            out().println("superseded: the latest decision is " + decided + ", not " + decision + " (" + last + ")");
+                            out().flush();
+                            return Exits.NOT_SERVED;
+                        }
+                        out().println("followed: decision " + decided + " (epoch " + newer + ") takes " + decision
+                                + "'s place, to the same target " + target);
+                        decision = decided;
+                        ours = newer;
+                        continue;
+                    }
+                    if (decided.equals(decision) && state.equals("SERVED")) {
+                        out().println("served: " + last);
+                        out().flush();
+                        return ok();
+                    }
+                    if (decided.equals(decision) && state.equals("NOT_SERVED")) {
+                        out().println("not served: " + last);
+                        out().flush();
+                        return Exits.NOT_SERVED;
+                    }
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -120,6 +143,16 @@ public final class WriteCommands {
                     return Exits.TIMEOUT;
                 }
             }
+        }
+
+        /** The target of one of the group's recent decisions, by id; null when the view does not list it. */
+        private static String toTarget(JsonNode group, String decisionId) {
+            for (JsonNode d : group.path("recentDecisions")) {
+                if (d.path("decisionId").asText().equals(decisionId)) {
+                    return d.path("toTarget").asText(null);
+                }
+            }
+            return null;
         }
     }
 
