@@ -1205,7 +1205,8 @@ class DeploymentFilesIT {
             "$externalLabels.runbook_base_url", "KAFKA_BOOTSTRAP_SERVERS=", "bootstrap-servers: KAFKA_BOOTSTRAP_SERVERS",
             "failover-probe-REGION", "failover-decision-REGION", "DEADMANS_SWITCH_URL");
     /** The documented sample's values in k8s/overlays/&lt;region&gt;/site.yaml, to be replaced by a deployment's own. */
-    static final List<String> SAMPLE_VALUES = List.of("000000000000", "idp.example.com", "git.example.com");
+    static final List<String> SAMPLE_VALUES = List.of("000000000000", "idp.example.com", "git.example.com",
+            "kafka-bootstrap.kafka.svc");
 
     static JsonNode siteData(Path overlay) throws IOException {
         Path site = overlay.resolve("site.yaml");
@@ -1247,10 +1248,12 @@ class DeploymentFilesIT {
         ((ObjectNode) siteFile.get("data")).put("aws-account-id", "123456789012")
                 .put("oidc-issuer", "https://login.corp.test/").put("oidc-jwks-url", "https://login.corp.test/keys")
                 .put("prometheus-release", "monitoring-stack")
-                .put("runbook-base-url", "https://git.corp.test/sre/failover/blob/v0.2.0");
+                .put("runbook-base-url", "https://git.corp.test/sre/failover/blob/v0.2.0")
+                .put("kafka-bootstrap-servers", "b1.kafka.corp.test:9093,b2.kafka.corp.test:9093");
         YAML.writeValue(site.toFile(), siteFile);
 
         String out = renderText(k8s.resolve("overlays/" + overlay));
+        assertThat(out).as("the site's Kafka brokers").contains("bootstrap-servers: b1.kafka.corp.test:9093,b2.kafka.corp.test:9093");
         String roleArn = null;
         JsonNode jwt = null;
         List<String> releases = new ArrayList<>();
