@@ -42,7 +42,10 @@ public final class IamPolicySimulator implements PermissionSimulator {
     }
 
     @Override
-    public List<Answer> simulate(ScalingRef.Place.Aws place, List<Needed> needed) {
+    public List<Answer> simulate(ScalingRef.Place at, List<Needed> needed) {
+        if (!(at instanceof ScalingRef.Place.Aws place)) {
+            throw new IllegalArgumentException(at + " is not an AWS place: IAM cannot tell");
+        }
         String principal = principal(place);
         String[] arn = principal.split(":", 6);
         String partition = arn[1];

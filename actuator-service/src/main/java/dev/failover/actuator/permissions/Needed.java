@@ -9,14 +9,16 @@ import dev.failover.contract.topology.ScalingRef;
  * One permission the topology needs, before a failover needs it: who (the place's credentials: the actuator's own, or
  * a role it assumes), the IAM action, the resource, and the request context a condition of the policy may look at.
  *
- * @param place    whose credentials make the call (a null role: the actuator's own)
- * @param action   the IAM action, {@code service:Action}
+ * @param place    whose credentials make the call: an AWS place (a null role: the actuator's own), or a Kubernetes
+ *                 cluster (the identity the actuator reaches it with)
+ * @param action   the IAM action, {@code service:Action}; for a cluster {@code <api group>/<resource>:<verb>}
  * @param resource the resource ARN; {@value #ACCOUNT} and {@value #PARTITION} stand for the account and partition of
- *                 the principal that makes the call (a topology names a cluster or an instance, not its account)
+ *                 the principal that makes the call (a topology names a cluster or an instance, not its account); for
+ *                 a cluster {@code <namespace>/<name>}, the name {@code *} for any
  * @param context  condition keys and their values as the call would carry them (Route 53's record names and types)
  * @param why      what in the topology needs it, for the operator who reads the report
  */
-public record Needed(ScalingRef.Place.Aws place, String action, String resource, Map<String, List<String>> context,
+public record Needed(ScalingRef.Place place, String action, String resource, Map<String, List<String>> context,
         String why) {
 
     public static final String ACCOUNT = "{account}";
@@ -26,7 +28,7 @@ public record Needed(ScalingRef.Place.Aws place, String action, String resource,
         context = Map.copyOf(context);
     }
 
-    Needed(ScalingRef.Place.Aws place, String action, String resource, String why) {
+    Needed(ScalingRef.Place place, String action, String resource, String why) {
         this(place, action, resource, Map.of(), why);
     }
 

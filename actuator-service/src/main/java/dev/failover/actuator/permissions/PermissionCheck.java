@@ -27,7 +27,7 @@ public final class PermissionCheck {
      *                be asked this time, what the last run found
      * @param unknown the places that could not be checked, and why
      */
-    public record Report(Instant at, List<PermissionSimulator.Answer> answers, Map<ScalingRef.Place.Aws, String> unknown) {
+    public record Report(Instant at, List<PermissionSimulator.Answer> answers, Map<ScalingRef.Place, String> unknown) {
 
         public Report {
             answers = List.copyOf(answers);
@@ -57,10 +57,10 @@ public final class PermissionCheck {
 
     /** Checks every place once; the report is also kept as {@link #last()}. */
     public Report run() {
-        Map<ScalingRef.Place.Aws, List<Needed>> byPlace = new LinkedHashMap<>();
+        Map<ScalingRef.Place, List<Needed>> byPlace = new LinkedHashMap<>();
         plan.forEach(n -> byPlace.computeIfAbsent(n.place(), p -> new ArrayList<>()).add(n));
         List<PermissionSimulator.Answer> answers = new ArrayList<>();
-        Map<ScalingRef.Place.Aws, String> unknown = new LinkedHashMap<>();
+        Map<ScalingRef.Place, String> unknown = new LinkedHashMap<>();
         for (var place : byPlace.entrySet()) {
             try {
                 answers.addAll(simulator.simulate(place.getKey(), place.getValue()));

@@ -19,7 +19,8 @@ import dev.failover.contract.topology.Topology;
  * Every AWS permission the topology needs of this actuator, derived from what the backends call (Route 53's records,
  * ARC's routing controls, ECS services and Auto Scaling groups, RDS instances and Aurora global clusters), each with the
  * credentials it is called with. What a failover or drill would find missing, known ahead (issue 55): the same list
- * {@code deploy/aws/actuator-iam-policy.json} grants in the sample. Kubernetes scaling is not in it (not checked yet).
+ * {@code deploy/aws/actuator-iam-policy.json} grants in the sample; and for each Kubernetes cluster, what the scaler asks
+ * of its API (the RBAC of {@code k8s/scaler}).
  */
 public final class PermissionPlan {
 
@@ -79,6 +80,15 @@ public final class PermissionPlan {
                     + "/" + ecs.service();
             needed.add(new Needed(place, "ecs:DescribeServices", service, why));
             needed.add(new Needed(place, "ecs:UpdateService", service, why));
+        } else if (target.scaling() instanceof ScalingRef.KubernetesDeployment deployment) {
+            // what KubernetesScaler asks: the Deployment read and patched, its HPAs listed and their minimum patched
+            ScalingRef.Place place = deployment.place();
+            String named = deployment.namespace() + "/" + deployment.deployment();
+            String any = deployment.namespace() + "/*";
+            needed.add(new Needed(place, "apps/deployments:get", named, why));
+            needed.add(new Needed(place, "apps/deployments:patch", named, why));
+            needed.add(new Needed(place, "autoscaling/horizontalpodautoscalers:list", any, why + " (its HPAs)"));
+            needed.add(new Needed(place, "autoscaling/horizontalpodautoscalers:patch", any, why + " (its HPAs' minimum)"));
         } else if (target.scaling() instanceof ScalingRef.AutoScalingGroup asg) {
             ScalingRef.Place.Aws place = (ScalingRef.Place.Aws) asg.place();
             needed.add(new Needed(place, "autoscaling:DescribeAutoScalingGroups", "*", why));

@@ -26,5 +26,11 @@ public interface PermissionSimulator {
     }
 
     /** @throws RuntimeException when the place's principal or the simulation cannot be had now */
-    List<Answer> simulate(ScalingRef.Place.Aws place, List<Needed> needed);
+    List<Answer> simulate(ScalingRef.Place place, List<Needed> needed);
+
+    /** Asks {@code aws} about AWS places and {@code clusters} about Kubernetes clusters. */
+    static PermissionSimulator byPlace(PermissionSimulator aws, PermissionSimulator clusters) {
+        return (place, needed) -> place instanceof ScalingRef.Place.Aws ? aws.simulate(place, needed)
+                : clusters.simulate(place, needed);
+    }
 }

@@ -19,10 +19,12 @@ import dev.failover.actuator.config.ActuatorSettings;
 import dev.failover.actuator.dns.Route53Settings;
 import dev.failover.actuator.metrics.ActuatorMetrics;
 import dev.failover.actuator.permissions.IamPolicySimulator;
+import dev.failover.actuator.permissions.KubernetesAccessReview;
 import dev.failover.actuator.permissions.PermissionCheck;
 import dev.failover.actuator.permissions.PermissionPlan;
 import dev.failover.actuator.permissions.PermissionSimulator;
 import dev.failover.contract.topology.ScalingRef;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.StartupEvent;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -33,9 +35,9 @@ import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * Runs the {@link PermissionCheck} at start, in the background, and then every {@code failover.permissions.check-interval}:
- * IAM and STS clients per place with that place's credentials (as the backends have them), each finding logged and
- * exported ({@code failover_actuator_permission_missing}, alert FailoverPermissionMissing). Nothing is checked when the
- * topology needs nothing of AWS.
+ * IAM and STS clients per place with that place's credentials (as the backends have them), and each Kubernetes cluster's
+ * API with the scaler's identity there; each finding logged and exported ({@code failover_actuator_permission_missing},
+ * alert FailoverPermissionMissing). Nothing is checked when the topology needs nothing of AWS or Kubernetes.
  */
 @ApplicationScoped
 public class PermissionChecks {
@@ -45,6 +47,7 @@ public class PermissionChecks {
 
     private final Map<ScalingRef.Place.Aws, IamClient> iam = new ConcurrentHashMap<>();
     private final Map<ScalingRef.Place.Aws, StsClient> sts = new ConcurrentHashMap<>();
+    private final Map<String, KubernetesClient> kubernetes = new ConcurrentHashMap<>();
     private ScheduledExecutorService scheduler;
 
     void start(@Observes StartupEvent event, ActuatorSettings settings, ActuatorConfig config, ActuatorMetrics metrics) {
@@ -56,7 +59,7 @@ public class PermissionChecks {
         var plan = PermissionPlan.of(settings.topology(), settings.dns() instanceof Route53Settings, settings.arc(),
                 permissions.ownRegion());
         if (permissions.checkInterval().isZero() || plan.isEmpty()) {
-            LOG.infof("permissions not checked ahead (%s)", plan.isEmpty() ? "the topology needs nothing of AWS"
+            LOG.infof("permissions not checked ahead (%s)", plan.isEmpty() ? "the topology needs nothing of AWS or Kubernetes"
                     : "failover.permissions.check-interval is 0");
             return;
         }
@@ -64,7 +67,7 @@ public class PermissionChecks {
         Map<ScalingRef.Place.Aws, AwsCredentialsProvider> credentials = new ConcurrentHashMap<>();
         java.util.function.Function<ScalingRef.Place.Aws, AwsCredentialsProvider> of = place -> credentials.computeIfAbsent(
                 place, p -> ReconcilerProducer.credentials(p, settings.scaling().aws(), own));
-        PermissionSimulator simulator = new IamPolicySimulator(place -> iam.computeIfAbsent(place, p -> {
+        PermissionSimulator aws = new IamPolicySimulator(place -> iam.computeIfAbsent(place, p -> {
             // the place's region resolves to its partition's global IAM endpoint (aws, aws-us-gov, aws-cn)
             var builder = IamClient.builder().region(Region.of(p.region())).credentialsProvider(of.apply(p))
                     .httpClient(UrlConnectionHttpClient.builder().build())
@@ -78,7 +81,10 @@ public class PermissionChecks {
             settings.scaling().aws().stsEndpointOverride().ifPresent(builder::endpointOverride);
             return builder.build();
         }), permissions.ownRoleArn());
-        PermissionCheck check = new PermissionCheck(plan, simulator, Clock.systemUTC());
+        // each cluster asked with the client and identity the scaler reaches it with
+        PermissionSimulator clusters = new KubernetesAccessReview(name -> kubernetes.computeIfAbsent(name,
+                n -> ReconcilerProducer.kubernetes(settings.scaling().clusters().get(n))));
+        PermissionCheck check = new PermissionCheck(plan, PermissionSimulator.byPlace(aws, clusters), Clock.systemUTC());
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "permission-check");
             thread.setDaemon(true);
@@ -111,5 +117,6 @@ public class PermissionChecks {
         }
         iam.values().forEach(IamClient::close);
         sts.values().forEach(StsClient::close);
+        kubernetes.values().forEach(KubernetesClient::close);
     }
 }
