@@ -619,15 +619,8 @@ class DeploymentFilesIT {
     @ParameterizedTest
     @MethodSource("overlays")
     void theGatewayComponentRoutesToTheDecisionServiceOnly(String region, @TempDir Path copy) throws Exception {
-        Path overlay = copyOfK8s(copy).resolve("overlays/" + region);
-        Path kustomization = overlay.resolve("kustomization.yaml");
-        ObjectNode kustomize = (ObjectNode) YAML.readTree(kustomization.toFile());
-        ((ArrayNode) kustomize.get("components")).add("../../gateway-httproute");
-        YAML.writeValue(kustomization.toFile(), kustomize);
-        ObjectNode site = (ObjectNode) YAML.readTree(overlay.resolve("site.yaml").toFile());
-        ((ObjectNode) site.get("data")).put("gateway-name", "shared").put("gateway-namespace", "envoy-gateway-system")
-                .put("gateway-host", "failover." + region + ".corp.internal");
-        YAML.writeValue(overlay.resolve("site.yaml").toFile(), site);
+        Path overlay = overlayWith(copy, region, "gateway-httproute", Map.of("gateway-name", "shared",
+                "gateway-namespace", "envoy-gateway-system", "gateway-host", "failover." + region + ".corp.internal"));
 
         String out = renderText(overlay);
         for (String mark : List.of("GATEWAY_NAME", "GATEWAY_NAMESPACE", "GATEWAY_HOST")) {
@@ -672,15 +665,8 @@ class DeploymentFilesIT {
     @ParameterizedTest
     @MethodSource("overlays")
     void theAlertmanagerConfigComponentRoutesAsTheTestedConfigurationDoes(String region, @TempDir Path copy) throws Exception {
-        Path overlay = copyOfK8s(copy).resolve("overlays/" + region);
-        Path kustomization = overlay.resolve("kustomization.yaml");
-        ObjectNode kustomize = (ObjectNode) YAML.readTree(kustomization.toFile());
-        ((ArrayNode) kustomize.get("components")).add("../../alertmanager-config");
-        YAML.writeValue(kustomization.toFile(), kustomize);
         String check = "https://hc-ping.com/0f2c1e4a-" + region;
-        ObjectNode site = (ObjectNode) YAML.readTree(overlay.resolve("site.yaml").toFile());
-        ((ObjectNode) site.get("data")).put("deadmans-switch-url", check);
-        YAML.writeValue(overlay.resolve("site.yaml").toFile(), site);
+        Path overlay = overlayWith(copy, region, "alertmanager-config", Map.of("deadmans-switch-url", check));
 
         String out = renderText(overlay);
         assertThat(out).as("the mark is filled").doesNotContain("DEADMANS_SWITCH_URL");
@@ -752,6 +738,22 @@ class DeploymentFilesIT {
                     : m.asText().replace(" ", ""));
         }
         return out;
+    }
+
+    /**
+     * A copy of k8s/ under {@code dir} whose overlay {@code region} also lists {@code component} (as the guide says to add
+     * it) and has {@code site} added to its site.yaml; returns the overlay's folder.
+     */
+    static Path overlayWith(Path dir, String region, String component, Map<String, String> site) throws IOException {
+        Path overlay = copyOfK8s(dir).resolve("overlays/" + region);
+        Path kustomization = overlay.resolve("kustomization.yaml");
+        ObjectNode kustomize = (ObjectNode) YAML.readTree(kustomization.toFile());
+        ((ArrayNode) kustomize.get("components")).add("../../" + component);
+        YAML.writeValue(kustomization.toFile(), kustomize);
+        ObjectNode siteFile = (ObjectNode) YAML.readTree(overlay.resolve("site.yaml").toFile());
+        site.forEach(((ObjectNode) siteFile.get("data"))::put);
+        YAML.writeValue(overlay.resolve("site.yaml").toFile(), siteFile);
+        return overlay;
     }
 
     /** A copy of k8s/ under {@code dir}, to render with changed files. */

@@ -1,7 +1,5 @@
 package dev.failover.actuator.state;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,10 +30,7 @@ class ActuatorRecordsTest {
 
     @Test
     void thisReleaseWritesTheRecordsKeptForIt() {
-        Map<String, String> written = written();
-        written.forEach(records::assertWritten);
-        assertThat(records.names(System.getProperty(ReleaseRecords.RELEASE_PROPERTY)))
-                .as("the files kept for this release are the records written now").isEqualTo(written.keySet());
+        records.assertThisReleaseWrites(written());
     }
 
     @Test

@@ -73,6 +73,18 @@ public final class ReleaseRecords {
     }
 
     /**
+     * This release writes exactly these records ({@link #assertWritten} each), and keeps no file for a record it no
+     * longer writes.
+     */
+    public void assertThisReleaseWrites(Map<String, String> written) {
+        written.forEach(this::assertWritten);
+        if (!rewrite && !names(current).equals(new TreeSet<>(written.keySet()))) {
+            throw new AssertionError("the files kept for release " + current + " " + names(current)
+                    + " are not the records written now " + new TreeSet<>(written.keySet()));
+        }
+    }
+
+    /**
      * Every record every earlier release kept, read by today's code ({@code readerOf} the record's name: decode, then
      * encode again) without losing a value it held. A record name this build has no reader for (a kind, step or type
      * removed since) fails, naming it. Returns the releases checked, so that a test can say none was there. Releases

@@ -30,10 +30,7 @@ class DecisionRecordsTest {
 
     @Test
     void thisReleaseWritesTheRecordsKeptForIt() {
-        Map<String, String> written = written();
-        written.forEach(records::assertWritten);
-        assertThat(records.names(System.getProperty(ReleaseRecords.RELEASE_PROPERTY)))
-                .as("the files kept for this release are the records written now").isEqualTo(written.keySet());
+        records.assertThisReleaseWrites(written());
     }
 
     @Test
