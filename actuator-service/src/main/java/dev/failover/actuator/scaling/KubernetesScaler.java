@@ -15,15 +15,16 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 /**
- * Kubernetes: observed with one GET of the Deployment (spec.replicas, and status.readyReplicas as ready), scaled with one
- * JSON merge patch of spec.replicas. Never waits: the reconciler polls {@link #observe}.
+ * Kubernetes: observed with a GET of the Deployment (spec.replicas, and status.readyReplicas as ready) and a list of its
+ * namespace's HPAs, scaled with a JSON merge patch of spec.replicas. Never waits: the reconciler polls {@link #observe}.
  * <p>
  * A Deployment under a HorizontalPodAutoscaler (autoscaling/v2, found by its scaleTargetRef) would have spec.replicas
  * put back at the HPA's next sync: a quiet pilot-light region has no load to hold the active size. So a scale first
  * sets the HPA's {@code minReplicas} to the size (at least 1, an HPA's lowest; never lower on a scale-up than the team
  * set it; at zero replicas Kubernetes leaves the target alone), then patches the replicas so as not to wait for that
  * sync (never lower on a scale-up). {@link #observe} reports the size no higher than an HPA's minimum, so a Deployment
- * already large enough under a too-low minimum is still scaled up, which raises it. An HPA whose {@code maxReplicas} is
+ * already large enough under a too-low minimum is still scaled up, which raises it (its ready count is reported no
+ * higher than the minimum either, so the switch waits for that). An HPA whose {@code maxReplicas} is
  * below the size could never hold it: refused, naming it, with nothing written. HPAs that cannot be read (the Role
  * lacks them) leave the scale as it was without HPA handling, and the result says so.
  */
@@ -58,25 +59,40 @@ public final class KubernetesScaler implements Scaler<ScalingRef.KubernetesDeplo
         Integer desired = deployment.getSpec() == null ? null : deployment.getSpec().getReplicas();
         Integer ready = deployment.getStatus() == null ? null : deployment.getStatus().getReadyReplicas();
         int held = desired == null ? DEFAULT_REPLICAS : desired;
-        // what an HPA holds it at is its minimum: below the active size it would shrink the Deployment again, so the
-        // size is reported no higher, and a scale-up raises the minimum (unreadable HPAs: as without one)
-        for (HorizontalPodAutoscaler hpa : autoscalers(ref).orElse(List.of())) {
+        int readyNow = ready == null ? 0 : ready;
+        // what an HPA holds it at is its minimum: below the active size it would shrink the Deployment again, so neither
+        // the size nor the ready count is reported above it, and a scale-up raises the minimum first (HPAs the Role may
+        // not read: as without one)
+        Optional<List<HorizontalPodAutoscaler>> autoscalers;
+        try {
+            autoscalers = autoscalers(ref);
+        } catch (KubernetesClientException e) {
+            return new CapacityOutcome.Unavailable(what(ref) + ": its HorizontalPodAutoscalers could not be read: " + e.getMessage());
+        }
+        for (HorizontalPodAutoscaler hpa : autoscalers.orElse(List.of())) {
             Integer min = hpa.getSpec().getMinReplicas();
             held = Math.min(held, min == null ? 1 : min);
+            readyNow = Math.min(readyNow, held);
         }
-        return new CapacityOutcome.Observed(held, ready == null ? 0 : ready);
+        return new CapacityOutcome.Observed(held, readyNow);
     }
 
     /**
-     * The HPAs of the Deployment; empty when none, and not present when they cannot be read (refused: the scaler's Role
-     * lacks them, an older one; the API away): the size is then set as without an HPA, and says so.
+     * The HPAs of the Deployment; empty when none, and not present when the Role may not read them (403, or 404 where
+     * the API is not served): the size is then set as without an HPA, and says so.
+     *
+     * @throws KubernetesClientException when the API could not answer now (no answer, 409, 429, 5xx): tried again, never
+     *         taken for "no HPA"
      */
     private Optional<List<HorizontalPodAutoscaler>> autoscalers(ScalingRef.KubernetesDeployment ref) {
         try {
             return Optional.of(kubernetes.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ref.namespace()).list()
                     .getItems().stream().filter(hpa -> scales(hpa, ref)).toList());
         } catch (KubernetesClientException e) {
-            return Optional.empty();
+            if (e.getCode() == 403 || e.getCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
         }
     }
 
@@ -91,7 +107,12 @@ public final class KubernetesScaler implements Scaler<ScalingRef.KubernetesDeplo
     }
 
     private ScaleOutcome scale(ScalingRef.KubernetesDeployment ref, int replicas, boolean up) {
-        Optional<List<HorizontalPodAutoscaler>> found = autoscalers(ref);
+        Optional<List<HorizontalPodAutoscaler>> found;
+        try {
+            found = autoscalers(ref);
+        } catch (KubernetesClientException e) {
+            return new ScaleOutcome.Unavailable(what(ref) + ": its HorizontalPodAutoscalers could not be read: " + e.getMessage());
+        }
         List<HorizontalPodAutoscaler> autoscalers = found.orElse(List.of());
         // every HPA checked before any is written: one that could never hold the size refuses the scale, nothing written
         for (HorizontalPodAutoscaler hpa : autoscalers) {
@@ -121,9 +142,11 @@ public final class KubernetesScaler implements Scaler<ScalingRef.KubernetesDeplo
         if (up && !autoscalers.isEmpty()) {
             // under an HPA the Deployment may already run more than the active size: a scale-up never lowers it
             CapacityOutcome now = observeReplicas(ref);
-            if (now instanceof CapacityOutcome.Observed observed) {
-                size = Math.max(size, observed.desired());
+            if (!(now instanceof CapacityOutcome.Observed observed)) {
+                // not knowing how many run, a patch could lower them: the raised minimum holds meanwhile, asked again
+                return new ScaleOutcome.Unavailable(what(ref) + ": replicas not read before the scale-up" + held);
             }
+            size = Math.max(size, observed.desired());
         }
         ScaleOutcome outcome = replicas(ref, size);
         return outcome instanceof ScaleOutcome.Requested requested

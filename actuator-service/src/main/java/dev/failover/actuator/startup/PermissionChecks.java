@@ -83,7 +83,8 @@ public class PermissionChecks {
         }), permissions.ownRoleArn());
         // each cluster asked with the client and identity the scaler reaches it with
         PermissionSimulator clusters = new KubernetesAccessReview(name -> kubernetes.computeIfAbsent(name,
-                n -> ReconcilerProducer.kubernetes(settings.scaling().clusters().get(n))));
+                n -> ReconcilerProducer.kubernetes(java.util.Objects.requireNonNull(settings.scaling().clusters().get(n),
+                        () -> "no settings for Kubernetes cluster " + n))));
         PermissionCheck check = new PermissionCheck(plan, PermissionSimulator.byPlace(aws, clusters), Clock.systemUTC());
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "permission-check");

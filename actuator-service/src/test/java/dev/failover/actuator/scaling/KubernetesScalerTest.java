@@ -159,14 +159,16 @@ class KubernetesScalerTest {
     @Test
     void aLargeDeploymentUnderALowMinimumGetsItsMinimumRaisedAndKeepsItsReplicas() {
         createDeployment(5);
+        makeReady(5);
         createAutoscaler("api", "api", 1, 10);
         CapacityOutcome seen = new KubernetesScaler(client).observe(ref());
-        assertThat(seen).as("held at the HPA's minimum, whatever runs now").isEqualTo(new CapacityOutcome.Observed(1, 0));
+        assertThat(seen).as("held at the HPA's minimum, whatever runs now: not ready for a switch, so scaled up first")
+                .isEqualTo(new CapacityOutcome.Observed(1, 1));
 
         assertThat(new KubernetesScaler(client).scaleUp(ref())).isInstanceOf(ScaleOutcome.Requested.class);
         assertThat(autoscaler("api").getSpec().getMinReplicas()).isEqualTo(3);
         assertThat(specReplicas()).as("a scale-up never lowers the replicas").isEqualTo(5);
-        assertThat(new KubernetesScaler(client).observe(ref())).isEqualTo(new CapacityOutcome.Observed(3, 0));
+        assertThat(new KubernetesScaler(client).observe(ref())).isEqualTo(new CapacityOutcome.Observed(3, 3));
 
         createAutoscaler("api-floor", "api", 4, 10);
         assertThat(new KubernetesScaler(client).scaleUp(ref())).isInstanceOf(ScaleOutcome.Requested.class);
@@ -186,6 +188,20 @@ class KubernetesScalerTest {
             assertThat(new KubernetesScaler(direct).observe(ref())).isEqualTo(new CapacityOutcome.Observed(3, 0));
         }
         assertThat(specReplicas()).isEqualTo(3);
+    }
+
+    /** Review finding: an API that does not answer now is not "no HPA": nothing is written, and it is asked again. */
+    @Test
+    void autoscalersThatTheApiCannotListNowAreAskedAgain() {
+        createDeployment(1);
+        try (KubernetesClient direct = notRetrying(server.url("/"))) {
+            server.expect().get().withPath("/apis/autoscaling/v2/namespaces/prod/horizontalpodautoscalers").andReturn(503,
+                    new StatusBuilder().withStatus("Failure").withCode(503).withMessage("etcdserver: leader changed").build())
+                    .always();
+            assertThat(new KubernetesScaler(direct).scaleUp(ref())).isInstanceOf(ScaleOutcome.Unavailable.class);
+            assertThat(new KubernetesScaler(direct).observe(ref())).isInstanceOf(CapacityOutcome.Unavailable.class);
+        }
+        assertThat(specReplicas()).as("nothing written").isEqualTo(1);
     }
 
     @Test

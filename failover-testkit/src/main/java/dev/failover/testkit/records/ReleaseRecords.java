@@ -78,7 +78,18 @@ public final class ReleaseRecords {
      */
     public void assertThisReleaseWrites(Map<String, String> written) {
         written.forEach(this::assertWritten);
-        if (!rewrite && !names(current).equals(new TreeSet<>(written.keySet()))) {
+        if (rewrite) {
+            // a record no longer written leaves no stale file behind
+            for (String stale : names(current)) {
+                if (!written.containsKey(stale)) {
+                    try {
+                        Files.delete(root.resolve(current).resolve(stale + ".json"));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+        } else if (!names(current).equals(new TreeSet<>(written.keySet()))) {
             throw new AssertionError("the files kept for release " + current + " " + names(current)
                     + " are not the records written now " + new TreeSet<>(written.keySet()));
         }
@@ -206,15 +217,13 @@ public final class ReleaseRecords {
         return a.compareTo(b);
     }
 
+    /** The number a version part starts with ({@code 10} of {@code 10-rc1}); 0 for none. */
     private static int part(String[] parts, int i) {
         if (i >= parts.length) {
             return 0;
         }
-        try {
-            return Integer.parseInt(parts[i]);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        String digits = parts[i].replaceFirst("^(\\d*).*$", "$1");
+        return digits.isEmpty() ? 0 : Integer.parseInt(digits);
     }
 
     private static String read(Path file) {

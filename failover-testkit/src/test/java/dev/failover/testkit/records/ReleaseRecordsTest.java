@@ -90,10 +90,11 @@ class ReleaseRecordsTest {
 
     @Test
     void releasesAreOrderedByVersionNumber(@TempDir Path root) throws IOException {
-        for (String v : new String[] {"0.10.0", "0.2.0", "0.9.1", "1.0.0"}) {
+        for (String v : new String[] {"0.10.0", "0.2.0", "0.9.1", "1.0.0", "0.3.10-rc1"}) {
             Files.createDirectories(root.resolve(v));
         }
-        assertThat(ReleaseRecords.of(root, "1.0.0").releases()).containsExactly("0.2.0", "0.9.1", "0.10.0", "1.0.0");
+        assertThat(ReleaseRecords.of(root, "1.0.0").releases()).containsExactly("0.2.0", "0.3.10-rc1", "0.9.1", "0.10.0",
+                "1.0.0");
     }
 
     private static void write(Path root, String file, String text) throws IOException {

@@ -115,6 +115,7 @@ public final class WriteCommands {
                         }
                         out().println("followed: decision " + decided + " (epoch " + newer + ") takes " + decision
                                 + "'s place, to the same target " + target);
+                        out().flush();
                         decision = decided;
                         ours = newer;
                         continue;
