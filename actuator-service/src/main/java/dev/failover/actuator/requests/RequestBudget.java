@@ -32,6 +32,9 @@ public final class RequestBudget {
     private long lastGrowth;
     private long lastDecrease = Long.MIN_VALUE;
     private long arrivals;
+    /** Turns granted so far, and the turn for which a waiter whose turn it was not last woke the others. */
+    private long turns;
+    private long nudged = -1;
 
     /**
      * @param name     what the budget is for, in messages ("Route 53 in account default")
@@ -82,11 +85,16 @@ public final class RequestBudget {
                     if (due && head() == ticket) {
                         waiting.remove(ticket);
                         nextTurn = Math.max(now, nextTurn == Long.MIN_VALUE ? now : nextTurn) + interval();
+                        turns++;
                         notifyAll(); // the next in line waits for its own turn now
                         return true;
                     }
-                    if (due) {
-                        notifyAll(); // the turn is another's: wake it
+                    if (due && nudged != turns) {
+                        // the turn is another's, which may be asleep (its priority rose while it waited): wake it, once
+                        // per turn: two waiters that woke each other at every wake-up kept the monitor from the one
+                        // whose turn it was (seen starving a switch for 10 s behind two resyncs, issue 55)
+                        nudged = turns;
+                        notifyAll();
                     }
                     TimeUnit.NANOSECONDS.timedWait(this, due ? SECOND : Math.max(nextTurn - now, 1));
                 }
