@@ -64,6 +64,8 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
     private final Duration saveWait;
     private final DesiredStateSigning signing;
     private final Consumer<Verification.Outcome> refused;
+    /** How the topic is to be made, while its creation waits for failover.decisions; null once it is there. */
+    private TopicSettings topic;
 
     /**
      * @param signing how states are signed and which are restored (ADR 0009, stored state)
@@ -93,30 +95,54 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
      * at least {@code replication} replicas ({@code replicationKey} named otherwise), at least its min.insync.replicas,
      * compacted, and partitioned like failover.decisions, since a group's desired state is restored from the partition
      * number its decisions arrive on. The start stops otherwise, naming the topic and what to change.
+     * <p>
+     * While failover.decisions does not exist (a first deploy whose actuator starts before any decision-service, which
+     * creates it), its partition count is unknown: the topic is then created at the first restore or save, which come
+     * only after failover.decisions exists. Creating it at once with the broker's default count (num.partitions, 1
+     * unless set, against 3 decision partitions by default) restored other groups' states until a restart refused the
+     * topic (issue 55).
      */
-    public void ensureTopic(Optional<Short> replication, String replicationKey) {
+    public synchronized void ensureTopic(Optional<Short> replication, String replicationKey) {
+        this.topic = new TopicSettings(replication, replicationKey);
+        if (!ensure()) {
+            LOG.infof("%s does not exist yet (a decision-service creates it): %s is created, partitioned like it, when"
+                    + " the first partition of it is assigned", Topics.DECISIONS, Topics.ACTUATOR_DESIRED);
+        }
+    }
+
+    /** Whether the topic is there and fit; false, having created nothing, while failover.decisions is missing. */
+    private boolean ensure() {
         try (TopicEnsurer topics = new TopicEnsurer(kafka, TIMEOUT)) {
             Optional<Integer> partitions = topics.partitionCount(Topics.DECISIONS);
-            Map<String, Integer> actual = topics.ensure(List.of(new TopicSpec(Topics.ACTUATOR_DESIRED, partitions, replication,
-                    Map.of()).compacted()), replicationKey);
-            if (partitions.isPresent() && !partitions.get().equals(actual.get(Topics.ACTUATOR_DESIRED))) {
+            if (partitions.isEmpty()) {
+                return false;
+            }
+            Map<String, Integer> actual = topics.ensure(List.of(new TopicSpec(Topics.ACTUATOR_DESIRED, partitions,
+                    topic.replication(), Map.of()).compacted()), topic.replicationKey());
+            if (!partitions.get().equals(actual.get(Topics.ACTUATOR_DESIRED))) {
                 throw new IllegalStateException(Topics.ACTUATOR_DESIRED + " has " + actual.get(Topics.ACTUATOR_DESIRED)
                         + " partitions, but " + Topics.DECISIONS + " has " + partitions.get() + ": a group's desired state is"
                         + " restored from the partition number its decisions arrive on, so an owner would restore other"
                         + " groups' states and miss its own; recreate " + Topics.ACTUATOR_DESIRED + " with "
                         + partitions.get() + " partitions (kafka-topics.sh --delete, then start an actuator)");
             }
-            if (partitions.isEmpty()) {
-                LOG.warnf("%s does not exist yet (the decision-service creates it): %s was created with the broker's"
-                        + " default partition count, which must equal %s's", Topics.DECISIONS, Topics.ACTUATOR_DESIRED,
-                        Topics.DECISIONS);
-            }
         }
         producer.partitionsFor(Topics.ACTUATOR_DESIRED);
+        topic = null;
+        return true;
+    }
+
+    /** The topic, created now if {@link #ensureTopic} had to wait for failover.decisions; refused while it is missing. */
+    private synchronized void topicReady() {
+        if (topic != null && !ensure()) {
+            throw new IllegalStateException(Topics.DECISIONS + " does not exist, so " + Topics.ACTUATOR_DESIRED
+                    + " cannot be created partitioned like it: start a decision-service (it creates it)");
+        }
     }
 
     @Override
     public void save(DesiredState state) {
+        topicReady();
         try {
             String value = StoredDesiredState.encode(state);
             RecordHeaders headers = new RecordHeaders();
@@ -153,6 +179,7 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
         if (partitions.isEmpty()) {
             return byPartition;
         }
+        topicReady();
         Map<String, DesiredState> highest = new LinkedHashMap<>();
         Map<String, DesiredState> last = new HashMap<>();
         Map<String, Integer> partitionOf = new HashMap<>();
@@ -240,5 +267,8 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));
+    }
+
+    private record TopicSettings(Optional<Short> replication, String replicationKey) {
     }
 }

@@ -83,6 +83,7 @@ class DesiredStateRestoreThroughKafkaTest {
                 .findFirst().orElseThrow();
         // what an earlier owner stored: every group failed over at epoch 3
         try (KafkaDesiredStore earlierOwner = TestDesiredStores.open(kafka)) {
+            earlierOwner.ensureTopic(java.util.Optional.empty(), "failover.topics.replication-factor"); // as its start did
             GROUPS.forEach(g -> earlierOwner.save(DesiredState.of(decision(g, 3))));
         }
         try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());

@@ -106,6 +106,33 @@ class KafkaDesiredStoreTest {
         }
     }
 
+    /**
+     * Issue 55: on a first deploy the actuator may start before any decision-service has created failover.decisions.
+     * The store's topic is then created at the first restore, partitioned like failover.decisions, not at once with the
+     * broker's default count (seen on the old store: made at once, before failover.decisions).
+     */
+    @Test
+    void beforeTheDecisionsTopicExistsTheStoreWaitsToBePartitionedLikeIt() throws Exception {
+        try (dev.failover.testkit.kafka.EmbeddedKafkaBroker broker = dev.failover.testkit.kafka.EmbeddedKafkaBroker.start();
+                var topics = new dev.failover.kafka.TopicEnsurer(new KafkaClientProperties(Map.of("bootstrap.servers",
+                        broker.bootstrapServers())), java.time.Duration.ofSeconds(30));
+                KafkaDesiredStore store = new KafkaDesiredStore(new KafkaClientProperties(Map.of("bootstrap.servers",
+                        broker.bootstrapServers())), TestDesiredStores.signing(false), outcome -> {
+                        })) {
+            KafkaClientProperties kafka = new KafkaClientProperties(Map.of("bootstrap.servers", broker.bootstrapServers()));
+            store.ensureTopic(Optional.empty(), "failover.topics.replication-factor");
+            assertThat(topics.partitionCount(dev.failover.contract.event.Topics.ACTUATOR_DESIRED))
+                    .as("not created before failover.decisions").isEmpty();
+            assertThatThrownBy(() -> store.save(DesiredState.of(failback("early", 3))))
+                    .hasMessageContaining("failover.decisions does not exist");
+
+            topics.ensure(List.of(dev.failover.kafka.TopicSpec.of(dev.failover.contract.event.Topics.DECISIONS, 3, (short) 1)));
+            assertThat(store.load(List.of(0, 1, 2))).isEmpty();
+            assertThat(partitions(kafka)).as("created at the first restore, like failover.decisions").isEqualTo(3);
+            store.save(DesiredState.of(failback("later", 3)));
+        }
+    }
+
     static int partitions(KafkaClientProperties kafka) {
         try (var topics = new dev.failover.kafka.TopicEnsurer(kafka, java.time.Duration.ofSeconds(30))) {
             return topics.partitionCount(dev.failover.contract.event.Topics.ACTUATOR_DESIRED).orElseThrow();
