@@ -46,4 +46,10 @@ public final class Exits {
 
     private Exits() {
     }
+
+    /**
+     * {@code permissions}: an actuator found a permission its topology needs missing (the action, resource and place
+     * are printed): the failover or drill that needs it would fail there.
+     */
+    public static final int PERMISSION_MISSING = 13;
 }

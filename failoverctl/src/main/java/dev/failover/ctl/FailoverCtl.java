@@ -6,6 +6,7 @@ import dev.failover.ctl.command.Completion;
 import dev.failover.ctl.command.ConfigCommands;
 import dev.failover.ctl.command.ConnectionOptions;
 import dev.failover.ctl.command.DatabasesCommand;
+import dev.failover.ctl.command.PermissionsCommand;
 import dev.failover.ctl.command.ReadCommands;
 import dev.failover.ctl.command.RetryCommand;
 import dev.failover.ctl.command.StartCheckCommand;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Mixin;
         subcommands = { ReadCommands.Status.class, ReadCommands.Explain.class, ReadCommands.History.class,
                 ReadCommands.Watch.class, WriteCommands.Pin.class, WriteCommands.Release.class, WriteCommands.Pause.class,
                 WriteCommands.Resume.class, WriteCommands.Force.class, WriteCommands.Drill.class, WriteCommands.Switchover.class,
-                RetryCommand.class, DatabasesCommand.class, StartCheckCommand.class, ValidateCommand.class, ConfigCommands.Config.class, Completion.class },
+                RetryCommand.class, DatabasesCommand.class, PermissionsCommand.class, StartCheckCommand.class, ValidateCommand.class,
+                ConfigCommands.Config.class, Completion.class },
         footerHeading = "%nEnvironment, config and exit codes (docs/failoverctl.md):%n",
         footer = { "FAILOVER_URL, FAILOVER_TOKEN      the decision-service and its token",
                 "FAILOVER_ACTUATOR_URL, _TOKEN     the actuators (comma-separated) and their token, for retry",
@@ -50,7 +52,8 @@ import picocli.CommandLine.Mixin;
                 "exit 9   TLS failed (certificate not trusted, expired or for another name; https to http)",
                 "exit 10  no token: the context's token command failed or printed none; nothing was sent",
                 "exit 11  start-check: the node is not the group's primary of record; start it read-only",
-                "exit 12  a write's --wait: its decision was refused by the actuator or superseded" })
+                "exit 12  a write's --wait: its decision was refused by the actuator or superseded",
+                "exit 13  permissions: an actuator found a permission its topology needs missing" })
 public final class FailoverCtl {
 
     @Mixin

@@ -231,6 +231,50 @@ class NetworkErrorsTest {
     }
 
     /**
+     * Issue 55, item 8: each region's actuator checks its own credentials, so {@code permissions} asks every one and
+     * shows each finding with the actuator that made it; exit 13 when a permission is missing, the lost region's error
+     * on stderr, and an older actuator without the endpoint said as such.
+     */
+    @Test
+    void permissionsAsksEveryActuatorAndExitsThirteenWhenOneIsMissing() throws Exception {
+        int lost;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            lost = socket.getLocalPort();
+        }
+        try (FakeApi east = new FakeApi(); FakeApi west = new FakeApi(); FakeApi old = new FakeApi()) {
+            east.answer("GET /permissions", 200, """
+                    {"checked":true,"at":"2026-11-28T03:00:00Z","needed":4,"missing":[],"unchecked":[
+                     {"place":"aws us-west-2 as arn:aws:iam::222233334444:role/scaler","why":"sts:AssumeRole timed out"}]}
+                    """);
+            west.answer("GET /permissions", 200, """
+                    {"checked":true,"at":"2026-11-28T03:00:05Z","needed":4,"missing":[
+                     {"place":"aws us-west-2","action":"route53:ChangeResourceRecordSets",
+                      "resource":"arn:aws:route53:::hostedzone/Z1","why":"the DNS switch of group api",
+                      "detail":"implicitDeny"}],"unchecked":[]}
+                    """);
+            old.answer("GET /permissions", 404, "{\"error\":\"not found\"}");
+            Run run = run("permissions", "--token", "viewer", "--actuator-url",
+                    String.join(",", List.of(east.url(), west.url(), "http://127.0.0.1:" + lost, old.url())));
+            assertThat(run.exit()).as(run.err()).isEqualTo(Exits.PERMISSION_MISSING);
+            assertThat(run.out())
+                    .contains(east.url() + "/: 4 needed, 0 missing, checked at 2026-11-28T03:00:00Z\n"
+                            + "  NOT ASKED aws us-west-2 as arn:aws:iam::222233334444:role/scaler: sts:AssumeRole timed out\n")
+                    .contains(west.url() + "/: 4 needed, 1 missing, checked at 2026-11-28T03:00:05Z\n"
+                            + "  MISSING route53:ChangeResourceRecordSets on arn:aws:route53:::hostedzone/Z1\n"
+                            + "          for aws us-west-2: the DNS switch of group api (implicitDeny)\n");
+            assertThat(run.err()).contains("connection refused").contains(old.url() + "/: no /permissions");
+            assertThat(west.requests.get(0).header("Authorization")).isEqualTo("Bearer viewer");
+
+            Run granted = run("permissions", "-o", "json", "--actuator-url", east.url());
+            assertThat(granted.exit()).as(granted.err()).isZero();
+            assertThat(granted.out()).contains("\"" + east.url() + "/\" : {").contains("\"needed\" : 4");
+
+            Run away = run("permissions", "--actuator-url", east.url() + ",http://127.0.0.1:" + lost);
+            assertThat(away.exit()).as("nothing missing, one actuator not reached").isEqualTo(Exits.UNREACHABLE);
+        }
+    }
+
+    /**
      * A start-up guard's question (ADR 0020): each region's actuator is asked until the one driving the group answers;
      * exit 0 only for "may start writable", 11 for "start read-only", and a code of its own when no actuator that
      * drives the group answered (the guard starts the node read-only then too).

@@ -2,6 +2,7 @@ package dev.failover.actuator.startup;
 
 import dev.failover.actuator.rest.ApiError;
 import dev.failover.actuator.rest.GroupsResource;
+import dev.failover.actuator.rest.PermissionsResource;
 import dev.failover.actuator.state.StoredDesiredState;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -10,6 +11,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * native image must be told of them. The contract's events are registered by the contract jar's reflect-config.json.
  */
 @RegisterForReflection(targets = { StoredDesiredState.class, dev.failover.actuator.domain.model.DesiredState.Promotion.class, GroupsResource.GroupStatusView.class,
-        GroupsResource.DatabaseNodeView.class, ApiError.class })
+        GroupsResource.DatabaseNodeView.class, ApiError.class, PermissionsResource.PermissionsView.class,
+        PermissionsResource.Missing.class, PermissionsResource.Unchecked.class })
 public class NativeReflection {
 }

@@ -22,6 +22,7 @@ import dev.failover.actuator.permissions.IamPolicySimulator;
 import dev.failover.actuator.permissions.KubernetesAccessReview;
 import dev.failover.actuator.permissions.PermissionCheck;
 import dev.failover.actuator.permissions.PermissionPlan;
+import dev.failover.actuator.permissions.PermissionReports;
 import dev.failover.actuator.permissions.PermissionSimulator;
 import dev.failover.contract.topology.ScalingRef;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -50,7 +51,8 @@ public class PermissionChecks {
     private final Map<String, KubernetesClient> kubernetes = new ConcurrentHashMap<>();
     private ScheduledExecutorService scheduler;
 
-    void start(@Observes StartupEvent event, ActuatorSettings settings, ActuatorConfig config, ActuatorMetrics metrics) {
+    void start(@Observes StartupEvent event, ActuatorSettings settings, ActuatorConfig config, ActuatorMetrics metrics,
+            PermissionReports reports) {
         ActuatorConfig.Permissions permissions = config.permissions();
         if (permissions.checkInterval().isNegative()) {
             throw new IllegalArgumentException("failover.permissions.check-interval (FAILOVER_PERMISSIONS_CHECK_INTERVAL) "
@@ -59,8 +61,9 @@ public class PermissionChecks {
         var plan = PermissionPlan.of(settings.topology(), settings.dns() instanceof Route53Settings, settings.arc(),
                 permissions.ownRegion());
         if (permissions.checkInterval().isZero() || plan.isEmpty()) {
-            LOG.infof("permissions not checked ahead (%s)", plan.isEmpty() ? "the topology needs nothing of AWS or Kubernetes"
+            reports.notChecked(plan.isEmpty() ? "the topology needs nothing of AWS or Kubernetes"
                     : "failover.permissions.check-interval is 0");
+            LOG.infof("permissions not checked ahead (%s)", reports.notCheckedBecause());
             return;
         }
         AwsCredentialsProvider own = DefaultCredentialsProvider.builder().build();
@@ -86,6 +89,7 @@ public class PermissionChecks {
                 n -> ReconcilerProducer.kubernetes(java.util.Objects.requireNonNull(settings.scaling().clusters().get(n),
                         () -> "no settings for Kubernetes cluster " + n))));
         PermissionCheck check = new PermissionCheck(plan, PermissionSimulator.byPlace(aws, clusters), Clock.systemUTC());
+        reports.checking(check);
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "permission-check");
             thread.setDaemon(true);

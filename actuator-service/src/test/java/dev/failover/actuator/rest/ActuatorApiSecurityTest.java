@@ -105,7 +105,7 @@ class ActuatorApiSecurityTest {
 
     @Test
     void readsNeedAViewerOrOperator() {
-        for (String path : List.of("/groups", "/groups/" + TestTopology.GROUP, "/actuations")) {
+        for (String path : List.of("/groups", "/groups/" + TestTopology.GROUP, "/actuations", "/permissions")) {
             given().get(path).then().statusCode(401);
             given().auth().oauth2("garbage").get(path).then().statusCode(401);
             given().auth().oauth2(ApiTokens.withRoles("carol", "viewer")).get(path).then().statusCode(403);

@@ -49,6 +49,7 @@ class OpenApiDocumentTest {
         expected.put(new Operation("POST", "/groups/{id}/retry"), expected(202, 400, 404, 409, 422));
         expected.put(new Operation("GET", "/groups/{id}/targets/{target}/start-check"), expected(200, 404, 409));
         expected.put(new Operation("GET", "/actuations"), expected(200, 422));
+        expected.put(new Operation("GET", "/permissions"), expected(200));
         return expected;
     }
 
@@ -58,7 +59,8 @@ class OpenApiDocumentTest {
 
     @Test
     void everyEndpointOfTheResourcesIsDocumented() throws Exception {
-        Set<Operation> resources = OpenApiCoverage.operations(GroupsResource.class, ActuationsResource.class);
+        Set<Operation> resources = OpenApiCoverage.operations(GroupsResource.class, ActuationsResource.class,
+                PermissionsResource.class);
         assertThat(OpenApiCoverage.operations(document())).as("endpoints in /q/openapi").isEqualTo(resources);
         assertThat(expectedOperations().keySet()).as("endpoints this test checks").containsExactlyInAnyOrderElementsOf(resources);
     }

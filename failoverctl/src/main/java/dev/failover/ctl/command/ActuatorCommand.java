@@ -1,6 +1,5 @@
 package dev.failover.ctl.command;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -10,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.failover.ctl.Exits;
 import dev.failover.ctl.http.ApiClient;
 import dev.failover.ctl.http.ApiException;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -24,10 +23,8 @@ abstract class ActuatorCommand extends ApiCommand {
     @Parameters(index = "0", paramLabel = "GROUP")
     String group;
 
-    @Option(names = "--actuator-url", split = ",", paramLabel = "URL", description = "an actuator's base URL; repeat or "
-            + "comma-separate for every region's (env FAILOVER_ACTUATOR_URL; default the context's actuators, else "
-            + "http://127.0.0.1:8380)")
-    List<URI> actuators = new ArrayList<>();
+    @Mixin
+    ActuatorUrls actuators;
 
     /** Asks one actuator; empty when it does not drive the group (an answer of 409 is the same). */
     abstract Optional<JsonNode> ask(ApiClient actuator) throws ApiException;
@@ -40,7 +37,7 @@ abstract class ActuatorCommand extends ApiCommand {
 
     @Override
     final int run() throws ApiException, ConnectionOptions.BadSetting {
-        List<ApiClient> clients = options().clients(ConnectionOptions.Service.ACTUATOR, actuators);
+        List<ApiClient> clients = options().clients(ConnectionOptions.Service.ACTUATOR, actuators.urls);
         if (clients.size() == 1) {
             return run(clients.get(0));
         }
