@@ -45,6 +45,22 @@ class CliPapercutsTest {
         assertThat(mixed.out()).contains("\"group\" : \"api\"");
     }
 
+    /** Issue 55, item 9: a script picks a field as with kubectl; a template not understood is a usage error naming it. */
+    @Test
+    void jsonpathOutputPicksFieldsAndABadTemplateIsAUsageError() {
+        api.answer("GET /groups/api", 200, FailoverCtlTest.GROUP);
+        Run run = exec("status", "api", "-o", "jsonpath={.activeTarget} {.targets[*].health}", "--url", api.url());
+        assertThat(run.exit()).as(run.err()).isEqualTo(Exits.OK);
+        assertThat(run.out()).isEqualTo("secondary UNHEALTHY HEALTHY\n");
+
+        Run bad = exec("status", "api", "-o", "jsonpath={range .targets[*]}", "--url", api.url());
+        assertThat(bad.exit()).isEqualTo(Exits.USAGE);
+        assertThat(bad.err()).contains("range, filters and functions are not supported");
+        Run unknown = exec("status", "api", "-o", "xml", "--url", api.url());
+        assertThat(unknown.exit()).isEqualTo(Exits.USAGE);
+        assertThat(unknown.err()).contains("one of table, json, yaml, jsonpath=TEMPLATE, was 'xml'");
+    }
+
     @Test
     void yamlOutputIsTheServersAnswerAsYaml() {
         api.answer("GET /groups/api", 200, FailoverCtlTest.GROUP);

@@ -59,7 +59,7 @@ abstract class ApiCommand implements Callable<Integer> {
     }
 
     boolean json() {
-        return options().output != Output.table;
+        return options().output.kind() != Output.Kind.table;
     }
 
     /** The server's answer as -o asks: the table view, or the answer itself as JSON or YAML. */

@@ -85,8 +85,10 @@ public final class ConnectionOptions {
             + "to a host other than this machine (refused otherwise: anyone on the path could read it and act as you)")
     boolean insecureHttp;
 
-    @Option(names = { "-o", "--output" }, defaultValue = "table", scope = ScopeType.INHERIT,
-            description = "table, json or yaml (the server's answer as it came); default ${DEFAULT-VALUE}")
+    @Option(names = { "-o", "--output" }, defaultValue = "table", scope = ScopeType.INHERIT, paramLabel = "FORMAT",
+            converter = Output.Converter.class, completionCandidates = Output.Names.class,
+            description = "table, json or yaml (the server's answer as it came), or jsonpath=TEMPLATE (kubectl's: "
+                    + "'{.target}', '{.groups[*].group}'); default ${DEFAULT-VALUE}")
     Output output;
 
     @Option(names = "--timeout", defaultValue = "15s", converter = DurationConverter.class, scope = ScopeType.INHERIT,

@@ -95,7 +95,7 @@ public final class ReadCommands {
                     out().print("\033[H\033[2J");
                 }
                 String document = options().output.document(body);
-                if (options().output == dev.failover.ctl.render.Output.yaml) {
+                if (options().output.kind() == dev.failover.ctl.render.Output.Kind.yaml) {
                     document = "---\n" + document; // one YAML document per refresh, as kubectl get -w -o yaml
                 }
                 out().print(document != null ? document
