@@ -31,4 +31,15 @@ class PlaneInfoTest {
                 .as("only the topology run now").containsExactly(TopologyDigest.of(second));
         assertThat(registry.get(PlaneInfo.TOPOLOGY_INFO).gauges()).extracting(Gauge::value).containsExactly(1.0);
     }
+
+    /** The revision label is the commit this module was built from, as git itself names it. */
+    @Test
+    void theBuildInfoCarriesTheRevisionTheJarWasBuiltFrom() throws Exception {
+        Process git = new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD").redirectErrorStream(true).start();
+        String head = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        org.junit.jupiter.api.Assumptions.assumeTrue(git.waitFor() == 0, "built from a tree without .git: " + head);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        new PlaneInfo(registry, "probe-service", "0.2.0");
+        assertThat(registry.get(PlaneInfo.BUILD_INFO).gauge().getId().getTag("revision")).matches(head + "(-dirty)?");
+    }
 }
