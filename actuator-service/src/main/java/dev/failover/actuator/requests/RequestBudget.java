@@ -32,9 +32,10 @@ public final class RequestBudget {
     private long lastGrowth;
     private long lastDecrease = Long.MIN_VALUE;
     private long arrivals;
-    /** Turns granted so far, and the turn for which a waiter whose turn it was not last woke the others. */
+    /** Turns granted so far, and the turn and head for which a waiter whose turn it was not last woke the others. */
     private long turns;
     private long nudged = -1;
+    private Ticket nudgedHead;
 
     /**
      * @param name     what the budget is for, in messages ("Route 53 in account default")
@@ -89,11 +90,13 @@ public final class RequestBudget {
                         notifyAll(); // the next in line waits for its own turn now
                         return true;
                     }
-                    if (due && nudged != turns) {
+                    Ticket first = due ? head() : null;
+                    if (due && (nudged != turns || nudgedHead != first)) {
                         // the turn is another's, which may be asleep (its priority rose while it waited): wake it, once
-                        // per turn: two waiters that woke each other at every wake-up kept the monitor from the one
-                        // whose turn it was (seen starving a switch for 10 s behind two resyncs, issue 55)
+                        // per turn and head: two waiters that woke each other at every wake-up kept the monitor from the
+                        // one whose turn it was (seen starving a switch for 10 s behind two resyncs, issue 55)
                         nudged = turns;
+                        nudgedHead = first;
                         notifyAll();
                     }
                     TimeUnit.NANOSECONDS.timedWait(this, due ? SECOND : Math.max(nextTurn - now, 1));
