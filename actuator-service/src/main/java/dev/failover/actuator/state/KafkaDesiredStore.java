@@ -97,8 +97,9 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
      * number its decisions arrive on. The start stops otherwise, naming the topic and what to change.
      * <p>
      * While failover.decisions does not exist (a first deploy whose actuator starts before any decision-service, which
-     * creates it), its partition count is unknown: the topic is then created at the first restore or save, which come
-     * only after failover.decisions exists. Creating it at once with the broker's default count (num.partitions, 1
+     * creates it), its partition count is unknown: the topic is then created and checked at the first restore or save,
+     * which come only after failover.decisions exists; an unfit topic then fails that restore, which readiness names and
+     * retries, instead of stopping the start. Creating it at once with the broker's default count (num.partitions, 1
      * unless set, against 3 decision partitions by default) restored other groups' states until a restart refused the
      * topic (issue 55).
      */
