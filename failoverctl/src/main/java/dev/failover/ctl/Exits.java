@@ -52,4 +52,10 @@ public final class Exits {
      * are printed): the failover or drill that needs it would fail there.
      */
     public static final int PERMISSION_MISSING = 13;
+
+    /**
+     * {@code permissions}: nothing found missing, but not everything is known: an actuator's check is off or has not run
+     * yet, a place could not be asked, or an actuator has no such endpoint. Not "granted".
+     */
+    public static final int PERMISSION_UNKNOWN = 14;
 }

@@ -49,9 +49,11 @@ class CliPapercutsTest {
     @Test
     void jsonpathOutputPicksFieldsAndABadTemplateIsAUsageError() {
         api.answer("GET /groups/api", 200, FailoverCtlTest.GROUP);
-        Run run = exec("status", "api", "-o", "jsonpath={.activeTarget} {.targets[*].health}", "--url", api.url());
+        Run run = exec("status", "api", "-o", "jsonpath={.activeTarget} {.targets[*].health}{\"\\n\"}", "--url", api.url());
         assertThat(run.exit()).as(run.err()).isEqualTo(Exits.OK);
         assertThat(run.out()).isEqualTo("secondary UNHEALTHY HEALTHY\n");
+        Run bare = exec("status", "api", "-o", "jsonpath={.epoch}", "--url", api.url());
+        assertThat(bare.out()).as("no newline of its own, as kubectl").isEqualTo("2");
 
         Run bad = exec("status", "api", "-o", "jsonpath={range .targets[*]}", "--url", api.url());
         assertThat(bad.exit()).isEqualTo(Exits.USAGE);

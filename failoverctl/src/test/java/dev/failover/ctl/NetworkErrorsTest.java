@@ -265,12 +265,29 @@ class NetworkErrorsTest {
             assertThat(run.err()).contains("connection refused").contains(old.url() + "/: no /permissions");
             assertThat(west.requests.get(0).header("Authorization")).isEqualTo("Bearer viewer");
 
-            Run granted = run("permissions", "-o", "json", "--actuator-url", east.url());
-            assertThat(granted.exit()).as(granted.err()).isZero();
-            assertThat(granted.out()).contains("\"" + east.url() + "/\" : {").contains("\"needed\" : 4");
+            Run notAsked = run("permissions", "-o", "json", "--actuator-url", east.url());
+            assertThat(notAsked.exit()).as("a place not asked: not known, not granted").isEqualTo(Exits.PERMISSION_UNKNOWN);
+            assertThat(notAsked.out()).contains("\"" + east.url() + "/\" : {").contains("\"needed\" : 4");
+            assertThat(run("permissions", "--actuator-url", old.url()).exit()).as("an older actuator")
+                    .isEqualTo(Exits.PERMISSION_UNKNOWN);
 
             Run away = run("permissions", "--actuator-url", east.url() + ",http://127.0.0.1:" + lost);
             assertThat(away.exit()).as("nothing missing, one actuator not reached").isEqualTo(Exits.UNREACHABLE);
+        }
+        try (FakeApi granted = new FakeApi(); FakeApi nothingNeeded = new FakeApi(); FakeApi off = new FakeApi()) {
+            granted.answer("GET /permissions", 200, """
+                    {"checked":true,"at":"2026-11-28T03:00:00Z","needed":4,"missing":[],"unchecked":[]}""");
+            nothingNeeded.answer("GET /permissions", 200, """
+                    {"checked":false,"notCheckedBecause":"the topology needs nothing of AWS or Kubernetes","needed":0,
+                     "missing":[],"unchecked":[]}""");
+            off.answer("GET /permissions", 200, """
+                    {"checked":false,"notCheckedBecause":"failover.permissions.check-interval is 0","needed":3,
+                     "missing":[],"unchecked":[]}""");
+            Run all = run("permissions", "--actuator-url", granted.url() + "," + nothingNeeded.url());
+            assertThat(all.exit()).as(all.err()).isZero();
+            assertThat(all.out()).contains(nothingNeeded.url() + "/: checks nothing ahead (the topology needs nothing");
+            assertThat(run("permissions", "--actuator-url", off.url()).exit()).as("a check switched off")
+                    .isEqualTo(Exits.PERMISSION_UNKNOWN);
         }
     }
 

@@ -14,16 +14,18 @@ public class PermissionReports {
 
     private volatile PermissionCheck check;
     private volatile String notChecked = "the actuator is starting";
+    private volatile int neededUnchecked;
 
     /** The check runs from now on; its reports are read from it. */
     public void checking(PermissionCheck check) {
         this.check = check;
     }
 
-    /** Nothing is checked ahead, for this reason. */
-    public void notChecked(String why) {
+    /** Nothing is checked ahead, for this reason, of the {@code needed} permissions the topology needs (0: none). */
+    public void notChecked(String why, int needed) {
         this.check = null;
         this.notChecked = why;
+        this.neededUnchecked = needed;
     }
 
     /** The check this actuator runs; empty when it checks nothing ahead ({@link #notCheckedBecause()} says why). */
@@ -34,5 +36,10 @@ public class PermissionReports {
     /** Why nothing is checked ahead, when {@link #check()} is empty. */
     public String notCheckedBecause() {
         return notChecked;
+    }
+
+    /** How many permissions the topology needs that are not checked, when {@link #check()} is empty. */
+    public int neededUnchecked() {
+        return neededUnchecked;
     }
 }

@@ -41,7 +41,8 @@ public class PermissionsResource {
      * @param checked           whether this actuator checks its permissions ahead
      * @param notCheckedBecause why not, when it does not
      * @param at                when the last check ran; absent before the first
-     * @param needed            how many permissions the topology needs of this actuator
+     * @param needed            how many permissions the topology needs of this actuator (checked or not: 0 only when it
+     *                          needs none)
      * @param missing           those found denied
      * @param unchecked         the places that could not be asked, and why (a denial found before stays in missing)
      */
@@ -51,7 +52,8 @@ public class PermissionsResource {
 
         static PermissionsView of(PermissionReports reports) {
             if (reports.check().isEmpty()) {
-                return new PermissionsView(false, reports.notCheckedBecause(), null, 0, List.of(), List.of());
+                return new PermissionsView(false, reports.notCheckedBecause(), null, reports.neededUnchecked(), List.of(),
+                        List.of());
             }
             PermissionCheck check = reports.check().get();
             int needed = check.plan().size();

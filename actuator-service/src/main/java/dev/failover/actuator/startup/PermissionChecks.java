@@ -62,7 +62,7 @@ public class PermissionChecks {
                 permissions.ownRegion());
         if (permissions.checkInterval().isZero() || plan.isEmpty()) {
             reports.notChecked(plan.isEmpty() ? "the topology needs nothing of AWS or Kubernetes"
-                    : "failover.permissions.check-interval is 0");
+                    : "failover.permissions.check-interval is 0", plan.size());
             LOG.infof("permissions not checked ahead (%s)", reports.notCheckedBecause());
             return;
         }

@@ -29,10 +29,12 @@ class PermissionsViewTest {
     final PermissionReports reports = new PermissionReports();
 
     @Test
-    void anActuatorThatChecksNothingSaysWhy() {
-        reports.notChecked("the topology needs nothing of AWS or Kubernetes");
+    void anActuatorThatChecksNothingSaysWhyAndWhatIsLeftUnchecked() {
+        reports.notChecked("the topology needs nothing of AWS or Kubernetes", 0);
         assertThat(PermissionsResource.PermissionsView.of(reports)).isEqualTo(new PermissionsResource.PermissionsView(false,
                 "the topology needs nothing of AWS or Kubernetes", null, 0, List.of(), List.of()));
+        reports.notChecked("failover.permissions.check-interval is 0", 7);
+        assertThat(PermissionsResource.PermissionsView.of(reports).needed()).as("needed, not checked").isEqualTo(7);
     }
 
     @Test

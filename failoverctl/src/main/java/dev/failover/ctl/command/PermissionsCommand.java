@@ -19,7 +19,9 @@ import picocli.CommandLine.Mixin;
  * FailoverPermissionMissing fires: which action, on what, for which place, and why the topology needs it.
  */
 @Command(name = "permissions", description = "The permissions each actuator found missing for what its topology needs "
-        + "(asks every actuator; viewer role, actuator audience). Exit 13 when one is missing.")
+        + "(asks every actuator; viewer role, actuator audience). Exit 13 when one is missing, 14 when one is not known "
+        + "(a check off or not run yet, a place not asked, an older actuator). -o json: an object by actuator URL, each "
+        + "that actuator's answer.")
 public final class PermissionsCommand extends ApiCommand {
 
     @Mixin
@@ -31,6 +33,7 @@ public final class PermissionsCommand extends ApiCommand {
         ObjectNode answers = JsonNodeFactory.instance.objectNode();
         List<String> unreachable = new ArrayList<>();
         ApiException last = null;
+        boolean unknown = false;
         for (ApiClient client : clients) {
             try {
                 answers.set(client.endpoint().base().toString(), client.get("/permissions").body());
@@ -38,7 +41,8 @@ public final class PermissionsCommand extends ApiCommand {
                 if (e.status() != 404) {
                     throw e; // 401, 403: the same at every actuator
                 }
-                unreachable.add(client.endpoint().base() + ": no /permissions (an actuator older than 0.3.0)");
+                unreachable.add(client.endpoint().base() + ": no /permissions (an actuator older than this failoverctl)");
+                unknown = true;
             } catch (ApiException.NoCredentials e) {
                 throw e;
             } catch (ApiException e) {
@@ -52,8 +56,22 @@ public final class PermissionsCommand extends ApiCommand {
         boolean missing = false;
         for (JsonNode answer : answers) {
             missing |= answer.path("missing").size() > 0;
+            unknown |= !known(answer);
         }
-        return missing ? Exits.PERMISSION_MISSING : last != null ? last.exitCode() : ok();
+        return missing ? Exits.PERMISSION_MISSING : last != null ? last.exitCode()
+                : unknown ? Exits.PERMISSION_UNKNOWN : ok();
+    }
+
+    /**
+     * Whether an answer says all there is: checked with every place asked, or nothing needed. A check switched off,
+     * not run yet, or with a place not asked leaves permissions unknown, which a script gating a drill must not read as
+     * granted.
+     */
+    static boolean known(JsonNode answer) {
+        if (!answer.path("checked").asBoolean()) {
+            return answer.path("needed").asInt(-1) == 0;
+        }
+        return !answer.path("at").isNull() && !answer.path("at").isMissingNode() && answer.path("unchecked").isEmpty();
     }
 
     @Override

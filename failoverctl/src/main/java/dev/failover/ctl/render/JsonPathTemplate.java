@@ -9,8 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * A kubectl-style JSONPath template ({@code -o jsonpath='{.status}'}): text, and expressions in braces that select from
  * the server's answer. What is kept of kubectl's syntax: {@code .field}, {@code ['field']}, {@code [N]} (negative from
  * the end), {@code [*]} and {@code .*}, and {@code {"text"}} for a literal with {@code \n} and {@code \t}. Several
- * values are joined by a space; a string is printed as itself, an object or array as JSON; a field that is absent
- * prints nothing (kubectl's default). Anything else ({@code range}, filters, {@code ..}) is refused at parse, naming
+ * values are joined by a space; a string is printed as itself, an object or array as JSON, a JSON null as
+ * {@code null}; a field that is absent prints nothing (kubectl's default). The output ends where the template does (no
+ * newline of its own, as kubectl). Anything else ({@code range}, filters, {@code ..}) is refused at parse, naming
  * where, so that a script does not silently print nothing.
  */
 public final class JsonPathTemplate {
@@ -131,6 +132,9 @@ public final class JsonPathTemplate {
     }
 
     private static List<Step> steps(String expression, int at) {
+        if (expression.isEmpty()) {
+            throw unsupported(expression, at, "an empty expression (the whole answer is {.} or {$})");
+        }
         List<Step> steps = new ArrayList<>();
         int i = 0;
         if (expression.startsWith("$")) {

@@ -45,9 +45,8 @@ public final class Output {
      * @throws IllegalArgumentException naming what is wrong
      */
     public static Output parse(String value) {
-        String trimmed = value.trim();
-        int equals = trimmed.indexOf('=');
-        String name = (equals < 0 ? trimmed : trimmed.substring(0, equals)).toLowerCase(Locale.ROOT);
+        int equals = value.indexOf('=');
+        String name = (equals < 0 ? value : value.substring(0, equals)).trim().toLowerCase(Locale.ROOT);
         Kind kind;
         try {
             kind = Kind.valueOf(name);
@@ -55,7 +54,7 @@ public final class Output {
             throw new IllegalArgumentException("one of table, json, yaml, jsonpath=TEMPLATE, was '" + value + "'");
         }
         if (kind == Kind.jsonpath) {
-            String template = equals < 0 ? "" : trimmed.substring(equals + 1);
+            String template = equals < 0 ? "" : value.substring(equals + 1); // as given: its spaces are printed
             if (template.isBlank()) {
                 throw new IllegalArgumentException("jsonpath needs a template, e.g. jsonpath='{.target}'");
             }
@@ -71,13 +70,16 @@ public final class Output {
         return kind;
     }
 
-    /** The server's answer as this format, ending in a newline; null for {@link Kind#table} (the command draws its own). */
+    /**
+     * The server's answer as this format, ending in a newline, but for {@link Kind#jsonpath}: exactly what the template
+     * prints, as with kubectl ({@code {"\n"}} ends it in one); null for {@link Kind#table} (the command draws its own).
+     */
     public String document(JsonNode body) {
         try {
             return switch (kind) {
                 case json -> JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body) + "\n";
                 case yaml -> YAML.writeValueAsString(body);
-                case jsonpath -> path.render(body) + "\n";
+                case jsonpath -> path.render(body);
                 case table -> null;
             };
         } catch (IOException e) {

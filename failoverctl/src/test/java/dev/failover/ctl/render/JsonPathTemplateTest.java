@@ -46,7 +46,10 @@ class JsonPathTemplateTest {
                 Arguments.of("{.targets[7].target}", ""),
                 Arguments.of("{.group} is at epoch {.epoch}", "api is at epoch 2"),
                 Arguments.of("{.group}{\"\\t\"}{.epoch}{\"\\n\"}", "api\t2\n"),
-                Arguments.of("{\"}\"}", "}"));
+                Arguments.of("{\"}\"}", "}"),
+                Arguments.of("{.}", ANSWER.toString()),
+                Arguments.of("{.missing}", "null"),
+                Arguments.of(" {.group} ", " api "));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -61,7 +64,8 @@ class JsonPathTemplateTest {
                 Arguments.of("{range .targets[*]}{.target}{end}", "range, filters and functions are not supported"),
                 Arguments.of("{.targets[?(@.health==\"HEALTHY\")].target}", "only [N], [*] and ['field']"),
                 Arguments.of("{..target}", "'..' (recursive descent)"),
-                Arguments.of("{.targets[0}", "'[' not closed"));
+                Arguments.of("{.targets[0}", "'[' not closed"),
+                Arguments.of("{}", "an empty expression"));
     }
 
     @ParameterizedTest(name = "{0}")
