@@ -98,15 +98,17 @@ echo "system tests: $it_forks fork(s) on $(nproc) core(s)$($stress && echo ', on
 # run is built.
 # Kafka jars come from Maven Central through the build itself (failover-testkit, scripts/kafka/pom.xml).
 status=0
+started="$(mktemp)" # the jars the region-loss run takes must be this run's (below)
 mvn -B -T "$forks" verify -Dit.forks="$it_forks" "$@" || status=$?
 if $region_loss; then
   # whatever the suite's outcome, so that one run shows both, when the suite got as far as packaging the services:
   # a unit test that failed before (CI, 2026-11-28) left no jar, and RegionLossIT then failed to start its regions,
-  # a second failure that said nothing of its own
+  # a second failure that said nothing of its own; an earlier run's jar would be run as if it were this one's
   unpackaged=()
   for service in probe-service decision-service actuator-service; do
-    [[ -f "$service/target/quarkus-app/quarkus-run.jar" ]] || unpackaged+=("$service")
+    [[ "$service/target/quarkus-app/quarkus-run.jar" -nt "$started" ]] || unpackaged+=("$service")
   done
+  rm -f "$started"
   if ((${#unpackaged[@]} > 0)); then
     echo "RegionLossIT not run: the suite did not package ${unpackaged[*]} (it failed first, above)" >&2
   else

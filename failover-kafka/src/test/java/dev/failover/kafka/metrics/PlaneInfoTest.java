@@ -35,7 +35,13 @@ class PlaneInfoTest {
     /** The revision label is the commit this module was built from, as git itself names it. */
     @Test
     void theBuildInfoCarriesTheRevisionTheJarWasBuiltFrom() throws Exception {
-        Process git = new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD").redirectErrorStream(true).start();
+        Process git;
+        try {
+            git = new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD").redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("no git here to compare with: " + e.getMessage());
+            return;
+        }
         String head = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
         org.junit.jupiter.api.Assumptions.assumeTrue(git.waitFor() == 0, "built from a tree without .git: " + head);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
