@@ -1,5 +1,6 @@
 package dev.failover.actuator.messaging;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,10 +30,12 @@ import dev.failover.actuator.state.KafkaDesiredStore;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
+import dev.failover.contract.event.ActuatorRetry;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.event.Topics;
 import dev.failover.contract.signing.Verification;
 import dev.failover.kafka.logging.GroupLogContext;
 import io.quarkus.runtime.StartupEvent;
@@ -148,6 +151,9 @@ public class DecisionListener {
             // the dead-letter strategy moves it to failover.decisions.dlq with this message as the reason
             return message.nack(new UnverifiedDecisionException(verification));
         }
+        if (isRetry(message)) {
+            return retry(message);
+        }
         Decision decision;
         try {
             decision = EventCodec.instance().decode(message.getPayload(), Decision.class);
@@ -190,6 +196,45 @@ public class DecisionListener {
             LOG.warnf("decision %s of %s not acknowledged (%s): it stays uncommitted for the next owner of partition %d",
                     decision.decisionId(), decision.group(), stored, partition);
             return CompletableFuture.<Void> completedFuture(null);
+        });
+    }
+
+    private static boolean isRetry(Message<String> message) {
+        return message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(record -> record.getHeaders().lastHeader(Topics.RECORD_HEADER))
+                .filter(header -> ActuatorRetry.RECORD.equals(new String(header.value(), StandardCharsets.UTF_8)))
+                .isPresent();
+    }
+
+    /**
+     * An operator's retry, signed by the decision-service like a decision and on the group's partition (ADR 0025): the
+     * instance that owns the partition hands it to the group's reconciler, whose next pass tries again if the group is
+     * BLOCKED and says so in a RECONCILE result either way. Like a decision, it waits for the partition's restore, and
+     * is left unacknowledged for the next owner when the partition is not owned here.
+     */
+    private CompletionStage<Void> retry(Message<String> message) {
+        ActuatorRetry retry;
+        try {
+            retry = EventCodec.instance().decode(message.getPayload(), ActuatorRetry.class);
+        } catch (RuntimeException e) {
+            return message.nack(e); // the dead-letter strategy moves it to failover.decisions.dlq with the reason
+        }
+        @SuppressWarnings("unchecked")
+        int partition = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(record -> ((IncomingKafkaRecordMetadata<String, String>) record).getPartition()).orElse(-1);
+        return ownership.whenRestored(partition).thenCompose(restored -> {
+            if (!restored) {
+                return CompletableFuture.<Void> completedFuture(null);
+            }
+            Reconciler.RetryTaken taken = reconciler.retry(retry);
+            try (GroupLogContext logged = GroupLogContext.group(retry.group())) {
+                LOG.infof("retry %s of %s asked by %s at %s: %s (%s)", retry.retryId(), retry.group(), retry.principal(),
+                        retry.issuedAt(), taken, retry.reason());
+            }
+            if (taken == Reconciler.RetryTaken.TAKEN) {
+                loop.trigger(retry.group());
+            }
+            return message.ack();
         });
     }
 

@@ -31,10 +31,12 @@ public class ApiDocumentation implements OASFilter {
     private static final Map<String, String> EVERY_WRITE = Map.of(
             "400", "the body is not JSON or a field has the wrong type (field: its JSON path), or the Idempotency-Key "
                     + "header is malformed",
+            "413", "the body is larger than quarkus.http.limits.max-body-size",
+            "422", "a field is missing or invalid (field names it), or the Idempotency-Key was used for another command");
+    /** What the owner of a group may answer to a command; not the actuator's retry, which no owner applies (ADR 0025). */
+    private static final Map<String, String> EVERY_COMMAND = Map.of(
             "409", "refused by the group's state (see message), or the command expired before its owner took it: send "
                     + "it again with a new Idempotency-Key",
-            "413", "the body is larger than quarkus.http.limits.max-body-size",
-            "422", "a field is missing or invalid (field names it), or the Idempotency-Key was used for another command",
             "429", "rate limited: send it again later");
 
     @Override
@@ -50,6 +52,9 @@ public class ApiDocumentation implements OASFilter {
             }
             if (method == PathItem.HttpMethod.POST) {
                 add(responses, EVERY_WRITE);
+                if (!path.endsWith("/retry")) {
+                    add(responses, EVERY_COMMAND);
+                }
             }
             responses.getAPIResponses().forEach((status, response) -> {
                 if (status.startsWith("4") || status.startsWith("5")) {

@@ -31,16 +31,19 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.failover.contract.event.ActuatorRetry;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Topology;
 import dev.failover.decision.command.CommandReply;
 import dev.failover.decision.command.CommandService;
 import dev.failover.decision.command.IdempotencyKey;
+import dev.failover.decision.config.DecisionServiceConfig;
 import dev.failover.decision.domain.model.Command;
 import dev.failover.decision.domain.model.CommandOutcome.Rejection;
 import dev.failover.decision.domain.model.Explanation;
 import dev.failover.decision.domain.state.GroupView;
+import dev.failover.decision.publication.ActuatorRetries;
 import dev.failover.decision.view.GroupReader;
 
 /**
@@ -72,13 +75,18 @@ public class GroupsResource {
     private final CommandService commands;
     private final ConditionalJson json;
     private final Topology topology;
+    private final ActuatorRetries retries;
+    private final Duration sendWithin;
 
     @Inject
-    GroupsResource(GroupReader reader, CommandService commands, ConditionalJson json, Topology topology) {
+    GroupsResource(GroupReader reader, CommandService commands, ConditionalJson json, Topology topology,
+            ActuatorRetries retries, DecisionServiceConfig config) {
         this.reader = reader;
         this.commands = commands;
         this.json = json;
         this.topology = topology;
+        this.retries = retries;
+        this.sendWithin = config.commandTimeout();
     }
     @Context
     SecurityContext security;
@@ -292,6 +300,35 @@ public class GroupsResource {
     public Response abortSwitchover(@PathParam("group") String group, Requests.Reason body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         return submit(new Command.AbortSwitchover(group, reason(group, body), caller()), idempotencyKey);
+    }
+
+    @POST
+    @Path("/{group}/retry")
+    @RolesAllowed(OPERATOR)
+    @Operation(summary = "Make a BLOCKED group's actuator try its desired state again, after the cause was fixed "
+            + "(credentials, configuration, capacity, the ownership record): handed to the actuator that drives the group, "
+            + "in whichever region, through failover.decisions (ADR 0025); its answer is the group's next RECONCILE "
+            + "actuation result, in GET /groups/{group}")
+    @APIResponse(responseCode = "404", description = "no such group")
+    @APIResponse(responseCode = "422", description = "missing or too long reason")
+    @APIResponse(responseCode = "503", description = "Kafka did not take it: nothing was sent, try again")
+    @APIResponse(responseCode = "202", description = "sent to the actuator that drives the group", content = @Content(schema = @Schema(implementation = RetrySent.class)))
+    public Response retry(@PathParam("group") String group, Requests.Reason body) {
+        String reason = reason(group, body);
+        ActuatorRetries.Sent sent = retries.send(group, reason, caller(), sendWithin);
+        if (sent instanceof ActuatorRetries.Sent.Published published) {
+            ActuatorRetry retry = published.retry();
+            return Response.accepted(new RetrySent(retry.retryId(), "sent", "sent to the actuator that drives " + group
+                    + ": it tries the group's desired state again if the group is BLOCKED (a RECONCILE result says it"
+                    + " did, or why not); follow it with GET /groups/" + group, retry.issuedAt())).build();
+        }
+        return ApiError.response(503, "unavailable", null, "the retry could not be handed to Kafka, so nothing was sent;"
+                + " try again later (the log of this instance says why, under retry id "
+                + ((ActuatorRetries.Sent.NotSent) sent).retryId() + ")");
+    }
+
+    /** What a retry returns: it is on its way to the actuator that drives the group. */
+    public record RetrySent(String retryId, String status, String message, Instant issuedAt) {
     }
 
     /** What a write returns when the owner did not answer in time: it may still apply the command. */

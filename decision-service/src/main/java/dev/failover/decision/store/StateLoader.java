@@ -106,9 +106,14 @@ public class StateLoader {
         // before it in place, and the older ones are not checked (SnapshotCandidates)
         SnapshotCandidates candidates = new SnapshotCandidates();
         List<ConsumerRecord<String, String>> decisionRecords = new ArrayList<>();
+        int[] retries = { 0 };
         int records = reader.read(List.of(Topics.DECISION_STATE, Topics.DECISIONS), partitions, record -> {
             if (record.topic().equals(Topics.DECISIONS)) {
-                decisionRecords.add(record);
+                if (record.headers().lastHeader(Topics.RECORD_HEADER) == null) {
+                    decisionRecords.add(record);
+                } else {
+                    retries[0]++; // an operator's retry for the actuator (ADR 0025): not a decision
+                }
                 return;
             }
             if (record.value() == null) {
@@ -123,7 +128,7 @@ public class StateLoader {
         candidates.bestTrusted(this::restorable).forEach(c -> engine.restore(c.snapshot()));
         // every decision, not only the latest: each one goes into the group's history
         decisionRecords.forEach(this::observe);
-        return new StateRead(records - decisionRecords.size(), decisionRecords.size());
+        return new StateRead(records - decisionRecords.size() - retries[0], decisionRecords.size());
     }
 
     private void observe(ConsumerRecord<String, String> record) {

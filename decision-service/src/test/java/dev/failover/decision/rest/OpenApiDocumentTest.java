@@ -77,6 +77,9 @@ class OpenApiDocumentTest {
                 "switchover/abort"}) {
             expected.put(new Operation("POST", "/groups/{group}/" + write), expected(union(WRITE, GROUP)));
         }
+        // handed to the driving actuator through Kafka (ADR 0025): no owner to refuse or rate-limit it; 503 when Kafka did
+        // not take it
+        expected.put(new Operation("POST", "/groups/{group}/retry"), expected(union(Set.of(202, 400, 413, 422, 503), GROUP)));
         expected.put(new Operation("GET", "/ui/api/session"), read(Set.of()));
         return expected;
     }

@@ -16,6 +16,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.failover.contract.event.ActuatorRetry;
 import dev.failover.contract.event.CommandType;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
@@ -65,6 +66,35 @@ class OverrideApiTest {
                         assertThat(health).as("health per target").contains("primary=HEALTHY", "secondary=UNHEALTHY");
                     });
         }
+    }
+
+    /**
+     * ADR 0025: a retry for the actuator that drives the group goes out on failover.decisions under the group's key,
+     * signed like a decision and marked as a retry, with who asked and why; it needs an operator and a reason.
+     */
+    @Test
+    void aRetryIsHandedToTheDrivingActuatorOnTheGroupsPartitionSignedAndMarked() {
+        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+                TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
+            String retryId = given().auth().oauth2(OPERATOR).contentType(ContentType.JSON)
+                    .body("{\"reason\":\"the IAM policy was fixed\"}").post("/groups/api/retry").then().statusCode(202)
+                    .body("status", equalTo("sent")).body("message", containsString("GET /groups/api")).extract()
+                    .path("retryId");
+            var record = decisions.await(r -> r.value().contains(retryId), Duration.ofSeconds(30));
+            assertThat(record.key()).isEqualTo(TestTopology.GROUP);
+            assertThat(TopicClient.header(record, Topics.RECORD_HEADER)).isEqualTo(ActuatorRetry.RECORD);
+            assertThat(TopicClient.header(record, Topics.SIGNATURE_KEY_ID_HEADER))
+                    .isEqualTo(TestSigningKeys.shared().signer().keyId());
+            ActuatorRetry retry = EventCodec.instance().decode(record.value(), ActuatorRetry.class);
+            assertThat(retry.principal()).isEqualTo("alice");
+            assertThat(retry.reason()).isEqualTo("the IAM policy was fixed");
+        }
+        given().auth().oauth2(VIEWER).contentType(ContentType.JSON).body("{\"reason\":\"r\"}").post("/groups/api/retry")
+                .then().statusCode(403);
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{}").post("/groups/api/retry")
+                .then().statusCode(422).body("field", equalTo("reason"));
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"r\"}").post("/groups/nope/retry")
+                .then().statusCode(404).body("field", equalTo("group"));
     }
 
     @Test

@@ -68,6 +68,9 @@ class StateRecoveryTest {
                 .post("/groups/api/force").then().statusCode(200);
         given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"reason\":\"recovery test\"}")
                 .post("/groups/api/pause").then().statusCode(200);
+        // an operator's retry for the actuator goes on failover.decisions too (ADR 0025): a new owner takes it for no decision
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"reason\":\"recovery test\"}")
+                .post("/groups/api/retry").then().statusCode(202);
         GroupView before = running.view(TestTopology.GROUP).orElseThrow();
 
         // issue 15's forgery, on the topic a new owner rebuilds its epoch from: unsigned, and signed by a stranger

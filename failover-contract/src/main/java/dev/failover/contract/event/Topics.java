@@ -59,6 +59,11 @@ public final class Topics {
     public static final String SIGNATURE_KEY_ID_HEADER = "failover-signature-key-id";
     /** Header of a signed record holding its Ed25519 signature, the raw 64 bytes (ADR 0009, RecordSigner). */
     public static final String SIGNATURE_HEADER = "failover-signature";
+    /**
+     * Header naming what a record of {@link #DECISIONS} holds when it is not a {@link Decision}: {@value
+     * ActuatorRetry#RECORD} for an {@link ActuatorRetry}. Absent on decisions (as every release wrote them).
+     */
+    public static final String RECORD_HEADER = "failover-record";
 
     private Topics() {
     }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
+import dev.failover.contract.event.ActuatorRetry;
 import dev.failover.contract.event.CommandType;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
@@ -67,6 +68,9 @@ class ContractRecordsTest {
         if (name.startsWith("actuation-")) {
             return ActuationResult.class;
         }
+        if (name.equals("actuator-retry")) {
+            return ActuatorRetry.class;
+        }
         return name.startsWith("command-") ? OperatorCommand.class : null;
     }
 
@@ -105,6 +109,7 @@ class ContractRecordsTest {
                     targeted ? "secondary" : null, type == CommandType.PAUSE ? AT.plusSeconds(3600) : null,
                     type == CommandType.START_DRILL ? 600L : null, "change 4711", "alice", AT));
         }
+        out.put("actuator-retry", new ActuatorRetry(1, "r-1", "api", "IAM policy fixed, change 4712", "alice", AT));
         return out;
     }
 }

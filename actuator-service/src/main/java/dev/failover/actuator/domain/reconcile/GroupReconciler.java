@@ -124,8 +124,9 @@ public final class GroupReconciler {
     }
 
     /**
-     * An operator asks a blocked group to be tried again (also after its configuration was fixed); the pass that takes
-     * it up says who asked and why in the group's status and its RECONCILE result.
+     * An operator asks a blocked group to be tried again (also after its configuration was fixed); the next pass takes
+     * it up and says who asked and why in the group's status and its RECONCILE result: CONVERGING when it tries again,
+     * SKIPPED when the group was not BLOCKED (the retry is then dropped, not kept for a later block).
      */
     public void retry(String principal, String reason) {
         retryRequested.set(new Retry(principal, reason));
@@ -150,7 +151,15 @@ public final class GroupReconciler {
             return use.settings().resync();
         }
         boolean wasBlocked = progress.convergence() instanceof Convergence.Blocked;
-        Retry retry = wasBlocked ? retryRequested.getAndSet(null) : null;
+        Retry retry = retryRequested.getAndSet(null);
+        if (retry != null && !wasBlocked) {
+            // answered, not kept: a retry left waiting would unblock a later BLOCKED whose cause nobody looked at
+            reports.report(desired == null ? null : desired.decision(), ActuationStep.RECONCILE, ActuationStatus.SKIPPED,
+                    null, "retry asked by " + retry.principal() + " not needed: the group is " + progress.convergence()
+                            .getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT) + ", not BLOCKED (" + retry.reason()
+                            + ")", now);
+            retry = null;
+        }
         boolean blocked = wasBlocked && retry == null;
         if (retry != null) {
             // a retry counts from nothing and waits a full readyTimeoutSeconds again (the initial state's too)

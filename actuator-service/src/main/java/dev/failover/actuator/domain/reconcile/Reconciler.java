@@ -12,6 +12,7 @@ import java.util.function.Function;
 
 import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.dns.DnsProvider;
+import dev.failover.actuator.domain.data.DataTier;
 import dev.failover.actuator.domain.data.DataTierEvidence;
 import dev.failover.actuator.domain.data.EvidenceStore;
 import dev.failover.actuator.domain.data.GroupWatch;
@@ -23,6 +24,7 @@ import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.domain.model.TrafficPlan;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
+import dev.failover.contract.event.ActuatorRetry;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Topology;
@@ -164,10 +166,41 @@ public final class Reconciler {
         ids.forEach(groups::remove);
     }
 
-    /** The group's status; a group this instance does not drive (its partition is assigned elsewhere) is idle. */
+    /**
+     * The group's status; a group this instance does not drive (its partition is assigned elsewhere) is idle, with its
+     * database nodes as this instance's watch last observed them (every instance watches every group's, issue 50).
+     */
     public GroupStatus status(String id) {
         GroupReconciler group = groups.get(id);
-        return group == null ? new GroupStatus(id, null, new Convergence.Idle(), null, null, null) : group.status();
+        if (group != null) {
+            return group.status();
+        }
+        GroupWatch watch = watches.get(id);
+        return new GroupStatus(id, null, new Convergence.Idle(), null, null, null, null,
+                watch == null ? DataTier.NONE : watch.facts().snapshot(clock.instant()));
+    }
+
+    /** What became of an operator's retry that reached this instance (ADR 0025). */
+    public enum RetryTaken {
+        /** The group is driven here: its next pass tries again if it is BLOCKED, and says so either way. */
+        TAKEN,
+        /** Issued longer ago than {@link ActuatorRetry#MAX_AGE}: read again after a rebalance or restart; not acted on. */
+        EXPIRED,
+        /** The group is not driven here (no decision for it yet on this instance). */
+        NOT_DRIVEN
+    }
+
+    /** An operator's retry that came through failover.decisions (ADR 0025): only the group's driver acts on it. */
+    public RetryTaken retry(ActuatorRetry retry) {
+        if (retry.expiredAt(clock.instant())) {
+            return RetryTaken.EXPIRED;
+        }
+        GroupReconciler group = groups.get(retry.group());
+        if (group == null) {
+            return RetryTaken.NOT_DRIVEN;
+        }
+        group.retry(retry.principal(), retry.reason());
+        return RetryTaken.TAKEN;
     }
 
     /** The newest desired state of a group this instance drives (what its next pass drives), if it has a decision. */

@@ -321,6 +321,37 @@ public class GroupReconcilerTest {
         assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
     }
 
+    /**
+     * A retry asked while the group was not BLOCKED is answered (SKIPPED, saying why) and dropped: kept, it unblocked the
+     * next BLOCKED by itself, whose cause nobody had looked at (ADR 0025).
+     */
+    @Test
+    void aRetryOfAGroupThatIsNotBlockedIsAnsweredAndNotKeptForALaterBlock() {
+        ScriptedDns dns = new ScriptedDns(Routing.SINGLE);
+        GroupReconciler group = reconciler(dns);
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        runUntilIdle(group, 5);
+        assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
+
+        group.retry("alice", "just in case");
+        group.run();
+        assertThat(results).as("the retry's answer").anySatisfy(r -> {
+            assertThat(r.step()).isEqualTo(dev.failover.contract.event.ActuationStep.RECONCILE);
+            assertThat(r.status()).isEqualTo(dev.failover.contract.event.ActuationStatus.SKIPPED);
+            assertThat(r.details()).contains("asked by alice not needed", "CONVERGED", "just in case");
+        });
+
+        group.offer(decision(2, DecisionKind.FAILBACK, "secondary", "primary"));
+        dns.writeFailures.add(new DnsProvider.WriteOutcome.Rejected("NOTAUTH (TSIG BADSIG)"));
+        group.run();
+        assertThat(group.status().convergence()).isInstanceOf(Convergence.Blocked.class);
+        group.run();
+        group.run();
+        assertThat(group.status().convergence()).as("the earlier retry does not unblock a later block")
+                .isInstanceOf(Convergence.Blocked.class);
+        assertThat(dns.writes).as("no second write without a new retry").hasSize(2);
+    }
+
     @Test
     void aNewerDecisionUnblocksAndAnOlderOrReplayedOneIsSkipped() {
         ScriptedDns dns = new ScriptedDns(Routing.SINGLE);
