@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * failoverctl: the operators' command line for the decision-service's override API and the actuator's retry. Plain
+ * failoverctl: the operators' command line for the decision-service's override API and the actuators' reads. Plain
  * picocli commands, run by Quarkus command mode when packaged and by {@link #commandLine()} in tests. The connection
  * options are global: declared here once, accepted before or after the verb.
  */
@@ -34,7 +34,7 @@ import picocli.CommandLine.Mixin;
                 ConfigCommands.Config.class, Completion.class },
         footerHeading = "%nEnvironment, config and exit codes (docs/failoverctl.md):%n",
         footer = { "FAILOVER_URL, FAILOVER_TOKEN      the decision-service and its token",
-                "FAILOVER_ACTUATOR_URL, _TOKEN     the actuators (comma-separated) and their token, for retry",
+                "FAILOVER_ACTUATOR_URL, _TOKEN     the actuators (comma-separated) and their token, for databases, permissions",
                 "FAILOVERCTL_CONFIG, _CONTEXT      config file (~/.config/failoverctl/config.yaml), its context",
                 "A setting comes from its flag, else the named context (--context), else the environment, else",
                 "the current context, else the local default (http://127.0.0.1:8280, actuator :8380).",

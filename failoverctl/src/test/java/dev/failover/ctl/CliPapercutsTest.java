@@ -130,13 +130,13 @@ class CliPapercutsTest {
     }
 
     @Test
-    void retryAsksTheActuatorWithoutCurl() {
-        api.answer("POST /groups/api/retry", 202, "{\"group\":\"api\",\"status\":\"CONVERGING\"}");
-        Run run = exec("retry", "api", "-r", "the TSIG key was fixed", "--actuator-url", api.url());
+    void retryAsksWithoutCurl() {
+        api.answer("POST /groups/api/retry", 202, "{\"retryId\":\"r-1\",\"status\":\"sent\"}");
+        Run run = exec("retry", "api", "-r", "the TSIG key was fixed", "--url", api.url());
         assertThat(run.exit()).as(run.err()).isEqualTo(Exits.OK);
         assertThat(api.requests).extracting(FakeApi.Request::path).containsExactly("/groups/api/retry");
         assertThat(api.requests.get(0).body()).as("the reason sent (issue 52)").contains("\"reason\":\"the TSIG key was fixed\"");
-        assertThat(exec("retry", "api", "--actuator-url", api.url()).exit()).as("a retry without a reason")
+        assertThat(exec("retry", "api", "--url", api.url()).exit()).as("a retry without a reason")
                 .isEqualTo(Exits.USAGE);
     }
 

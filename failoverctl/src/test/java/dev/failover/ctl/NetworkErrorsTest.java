@@ -167,27 +167,26 @@ class NetworkErrorsTest {
         }
     }
 
+    /**
+     * ADR 0025: a retry goes to the decision-service, which hands it to the actuator that drives the group (with the
+     * decision-service's token), and a decision-service that could not hand it to Kafka is a failure the caller sees, not a success.
+     */
     @Test
-    void retryAsksEachActuatorUntilTheOneDrivingTheGroupAccepts() throws Exception {
-        int lost;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            lost = socket.getLocalPort();
-        }
-        try (FakeApi east = new FakeApi(); FakeApi west = new FakeApi()) {
-            east.answer("POST /groups/api/retry", 409, "{\"message\":\"api: not reconciled by this instance\"}");
-            west.answer("POST /groups/api/retry", 202, "{\"group\":\"api\",\"desiredEpoch\":4,\"desiredTarget\":\"secondary\","
-                    + "\"status\":\"CONVERGING\",\"detail\":\"retrying\"}");
-            Run run = run("retry", "api", "-r", "the TSIG key was fixed", "--token", "op", "--actuator-url",
-                    String.join(",", List.of(east.url(), "http://127.0.0.1:" + lost, west.url())));
+    void retryIsSentThroughTheDecisionServiceNotToEachActuator() throws Exception {
+        try (FakeApi decisions = new FakeApi()) {
+            decisions.answer("POST /groups/api/retry", 202, "{\"retryId\":\"r-7\",\"status\":\"sent\",\"message\":\"sent\"}");
+            Run run = run("retry", "api", "-r", "the TSIG key was fixed", "--token", "op", "--url", decisions.url());
             assertThat(run.exit()).as(run.err()).isZero();
-            assertThat(run.out()).contains("retry of api accepted by " + west.url() + "/: desired secondary at epoch 4, "
-                    + "CONVERGING (retrying)");
-            assertThat(west.requests.get(0).header("Authorization")).isEqualTo("Bearer op");
+            assertThat(run.out()).contains("retry of api sent to the actuator that drives it (retry id r-7)")
+                    .contains("failoverctl status api");
+            assertThat(decisions.requests.get(0).header("Authorization")).isEqualTo("Bearer op");
+            assertThat(decisions.requests.get(0).body()).contains("\"reason\":\"the TSIG key was fixed\"");
 
-            Run nobody = run("retry", "api", "-r", "fixed", "--actuator-url", east.url(), "--actuator-url", "http://127.0.0.1:" + lost);
-            assertThat(nobody.exit()).isEqualTo(Exits.REFUSED);
-            assertThat(nobody.err()).contains("no actuator retried api (2 asked)").contains("not reconciled by this instance")
-                    .contains("connection refused");
+            decisions.answer("POST /groups/api/retry", 503, "{\"status\":503,\"error\":\"unavailable\",\"message\":"
+                    + "\"the retry could not be handed to Kafka, so nothing was sent\"}");
+            Run unsent = run("retry", "api", "-r", "fixed", "--url", decisions.url());
+            assertThat(unsent.exit()).as(unsent.err()).isEqualTo(Exits.UNREACHABLE);
+            assertThat(unsent.err()).contains("could not be handed to Kafka");
         }
     }
 
@@ -227,6 +226,19 @@ class NetworkErrorsTest {
             Run one = run("databases", "orders", "--actuator-url", east.url());
             assertThat(one.exit()).isEqualTo(Exits.REFUSED);
             assertThat(one.err()).contains("the actuator at " + east.url() + "/ does not drive orders");
+
+            // the driver's region lost: another actuator's watch of the nodes (every one watches every group's), said so
+            east.answer("GET /groups/orders", 200, """
+                    {"group":"orders","status":"IDLE","databases":[
+                      {"target":"primary","role":"UNAVAILABLE","error":"connect timed out","observedAt":"2026-11-25T03:00:05Z"},
+                      {"target":"secondary","role":"REPLICA","lagSeconds":1.5,"unreplayedBytes":0,"replayPaused":false,
+                       "observedAt":"2026-11-25T03:00:05Z"}]}
+                    """);
+            Run watched = run("databases", "orders", "--actuator-url", east.url() + ",http://127.0.0.1:" + lost);
+            assertThat(watched.exit()).as(watched.err()).isZero();
+            assertThat(watched.err()).contains("no actuator drives orders (2 asked)").contains("connection refused");
+            assertThat(watched.out()).contains("orders: as observed by " + east.url() + "/, which watches the group's nodes "
+                    + "but does not drive it").containsPattern("secondary +REPLICA +1.5 s +0 B +running");
         }
     }
 

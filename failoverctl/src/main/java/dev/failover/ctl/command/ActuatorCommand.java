@@ -69,7 +69,7 @@ abstract class ActuatorCommand extends ApiCommand {
         err().println("failoverctl: no actuator " + doneBy() + " " + group + " (" + clients.size() + " asked):");
         passed.forEach(p -> err().println("  " + p));
         err().flush();
-        return notDriving || last == null ? Exits.REFUSED : last.exitCode();
+        return noneDrives().orElse(notDriving || last == null ? Exits.REFUSED : last.exitCode());
     }
 
     @Override
@@ -79,10 +79,18 @@ abstract class ActuatorCommand extends ApiCommand {
             err().println("failoverctl: the actuator at " + actuator.endpoint().base() + " does not drive " + group
                     + ": ask every region's (--actuator-url, or the context's actuators)");
             err().flush();
-            return Exits.REFUSED;
+            return noneDrives().orElse(Exits.REFUSED);
         }
         show(actuator, answer.get());
         return exit(answer.get());
+    }
+
+    /**
+     * When no actuator asked drives the group (said on stderr already): what the command can still show from the
+     * answers of those that do not, and its exit code; empty when nothing (the exit says why not).
+     */
+    Optional<Integer> noneDrives() {
+        return Optional.empty();
     }
 
     /** The exit code for the driving actuator's answer: OK, unless the command says otherwise. */

@@ -62,7 +62,7 @@ public final class ConnectionOptions {
     URI url;
 
     @Option(names = "--token", scope = ScopeType.INHERIT, description = "bearer token of the role failover-viewer or "
-            + "failover-operator (env FAILOVER_TOKEN; FAILOVER_ACTUATOR_TOKEN for retry)")
+            + "failover-operator (env FAILOVER_TOKEN; FAILOVER_ACTUATOR_TOKEN for the actuator commands)")
     String token;
 
     @Option(names = "--token-file", scope = ScopeType.INHERIT,

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * A service's API over HTTP (the decision-service's override API, the actuator's retry): one GET or POST per call, JSON
+ * A service's API over HTTP (the decision-service's override API, the actuators' reads): one GET or POST per call, JSON
  * read as a tree. The JDK's client keeps the CLI small and native-ready; there are no retries here: a write is sent once
  * with its idempotency key, so that the operator (or a script) may send it again safely. A call that gets no answer says
  * why, naming the server: its name does not resolve, the connection is refused, no answer in time, or TLS failed.
@@ -66,7 +66,7 @@ public final class ApiClient {
         return send(request, path, idempotencyKey);
     }
 
-    /** A POST that is safe to send again without an Idempotency-Key (the actuator's retry). */
+    /** A POST that is safe to send again without an Idempotency-Key (a retry: a second one is answered SKIPPED). */
     public Reply post(String path, JsonNode body) throws ApiException {
         return send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), path, null);
