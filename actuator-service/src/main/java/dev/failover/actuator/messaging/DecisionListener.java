@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -151,8 +152,15 @@ public class DecisionListener {
             // the dead-letter strategy moves it to failover.decisions.dlq with this message as the reason
             return message.nack(new UnverifiedDecisionException(verification));
         }
-        if (isRetry(message)) {
-            return retry(message);
+        Optional<String> recordType = recordType(message);
+        if (recordType.isPresent()) {
+            if (recordType.get().equals(ActuatorRetry.RECORD)) {
+                return retry(message);
+            }
+            // a record type of a later release: not a decision, and not one to dead-letter (ADR 0025)
+            LOG.warnf("skipping a record of failover.decisions of type '%s', which this release does not know",
+                    recordType.get());
+            return CompletableFuture.completedFuture(null);
         }
         Decision decision;
         try {
@@ -199,18 +207,20 @@ public class DecisionListener {
         });
     }
 
-    private static boolean isRetry(Message<String> message) {
+    /** The record's {@link Topics#RECORD_HEADER}: empty for a decision (which has none), "" for a header without a value. */
+    private static Optional<String> recordType(Message<String> message) {
         return message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .map(record -> record.getHeaders().lastHeader(Topics.RECORD_HEADER))
-                .filter(header -> ActuatorRetry.RECORD.equals(new String(header.value(), StandardCharsets.UTF_8)))
-                .isPresent();
+                .map(header -> header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8));
     }
 
     /**
      * An operator's retry, signed by the decision-service like a decision and on the group's partition (ADR 0025): the
      * instance that owns the partition hands it to the group's reconciler, whose next pass tries again if the group is
-     * BLOCKED and says so in a RECONCILE result either way. Like a decision, it waits for the partition's restore, and
-     * is left unacknowledged for the next owner when the partition is not owned here.
+     * BLOCKED and says so in a RECONCILE result either way. Like a decision, it waits for the partition's restore. It
+     * is never acknowledged: with the latest-offset commit strategy an acknowledgement commits the partition up to it,
+     * past a decision before it that was left unacknowledged for the next owner (a store cut short by a stop); the next
+     * decision's acknowledgement commits past the retry, and one read again later is over its maximum age.
      */
     private CompletionStage<Void> retry(Message<String> message) {
         ActuatorRetry retry;
@@ -227,6 +237,7 @@ public class DecisionListener {
                 return CompletableFuture.<Void> completedFuture(null);
             }
             Reconciler.RetryTaken taken = reconciler.retry(retry);
+            metrics.retryReceived(taken);
             try (GroupLogContext logged = GroupLogContext.group(retry.group())) {
                 LOG.infof("retry %s of %s asked by %s at %s: %s (%s)", retry.retryId(), retry.group(), retry.principal(),
                         retry.issuedAt(), taken, retry.reason());
@@ -234,7 +245,7 @@ public class DecisionListener {
             if (taken == Reconciler.RetryTaken.TAKEN) {
                 loop.trigger(retry.group());
             }
-            return message.ack();
+            return CompletableFuture.<Void> completedFuture(null);
         });
     }
 

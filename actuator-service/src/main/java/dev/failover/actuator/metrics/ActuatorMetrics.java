@@ -16,6 +16,7 @@ import dev.failover.actuator.domain.data.DataTier;
 import dev.failover.actuator.domain.data.LossExposure;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.reconcile.GroupStatus;
+import dev.failover.actuator.domain.reconcile.Reconciler;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
@@ -64,6 +65,12 @@ public class ActuatorMetrics {
      * outcome (UNSIGNED, UNKNOWN_KEY, BAD_SIGNATURE, MALFORMED). Alert FailoverUnsignedControlMessage.
      */
     public static final String DECISIONS_REJECTED = "failover.actuator.decisions.rejected";
+    /**
+     * Operators' retries that reached this instance through failover.decisions (ADR 0025), by outcome: TAKEN (the next
+     * pass answers in a RECONCILE result), EXPIRED (read more than five minutes after it was sent), NOT_DRIVEN (no
+     * decision for the group here yet). The last two have no result of their own: this counter and the log say them.
+     */
+    public static final String RETRIES = "failover.actuator.retries";
     /**
      * Desired states of failover.actuator-desired not restored, for want of a valid signature by an actuator key (ADR
      * 0009, stored state), by verification outcome.
@@ -186,6 +193,10 @@ public class ActuatorMetrics {
         Duration lag = Duration.between(recordTimestamp, clock.instant());
         registry.timer(DECISION_RECEIVE_LAG).record(lag.isNegative() ? Duration.ZERO : lag);
         return lag;
+    }
+
+    public void retryReceived(Reconciler.RetryTaken outcome) {
+        registry.counter(RETRIES, "outcome", outcome.name()).increment();
     }
 
     public void decisionRejected(Verification.Outcome outcome) {

@@ -52,7 +52,10 @@ public class ActuatorRetries {
         record Published(ActuatorRetry retry) implements Sent {
         }
 
-        /** Not handed over (Kafka away, or not within {@code within}): nothing was sent, the caller may try again. */
+        /**
+         * Not confirmed by Kafka within {@code within}: most likely not sent (the channel's delivery timeout is 9 s), and
+         * sending it again is safe (a second retry is answered as not needed).
+         */
         record NotSent(String retryId) implements Sent {
         }
     }

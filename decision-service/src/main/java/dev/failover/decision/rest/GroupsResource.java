@@ -311,7 +311,7 @@ public class GroupsResource {
             + "actuation result, in GET /groups/{group}")
     @APIResponse(responseCode = "404", description = "no such group")
     @APIResponse(responseCode = "422", description = "missing or too long reason")
-    @APIResponse(responseCode = "503", description = "Kafka did not take it: nothing was sent, try again")
+    @APIResponse(responseCode = "503", description = "Kafka did not take it in time: most likely not sent; send it again")
     @APIResponse(responseCode = "202", description = "sent to the actuator that drives the group", content = @Content(schema = @Schema(implementation = RetrySent.class)))
     public Response retry(@PathParam("group") String group, Requests.Reason body) {
         String reason = reason(group, body);
@@ -322,8 +322,9 @@ public class GroupsResource {
                     + ": it tries the group's desired state again if the group is BLOCKED (a RECONCILE result says it"
                     + " did, or why not); follow it with GET /groups/" + group, retry.issuedAt())).build();
         }
-        return ApiError.response(503, "unavailable", null, "the retry could not be handed to Kafka, so nothing was sent;"
-                + " try again later (the log of this instance says why, under retry id "
+        return ApiError.response(503, "unavailable", null, "Kafka did not take the retry within " + sendWithin.toSeconds()
+                + " s, so it was most likely not sent (Kafka gives up on it after 9 s); send it again: a second retry is"
+                + " answered as not needed (the log of this instance says why, under retry id "
                 + ((ActuatorRetries.Sent.NotSent) sent).retryId() + ")");
     }
 

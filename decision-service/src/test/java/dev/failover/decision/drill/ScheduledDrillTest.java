@@ -76,7 +76,7 @@ class ScheduledDrillTest {
                 }
             }, 0, 300, TimeUnit.MILLISECONDS);
             try {
-                Decision start = codec.decode(decisions.await(r -> codec.decode(r.value(), Decision.class).kind()
+                Decision start = codec.decode(decisions.await(r -> TopicClient.isDecision(r) && codec.decode(r.value(), Decision.class).kind()
                         == DecisionKind.DRILL_START, Duration.ofSeconds(60)).value(), Decision.class);
                 assertThat(start.principal()).as("principal of the DRILL_START").isEqualTo(DrillScheduler.PRINCIPAL);
                 assertThat(start.toTarget()).as("target of the DRILL_START").isEqualTo(TestTopology.SECONDARY);
@@ -100,7 +100,7 @@ class ScheduledDrillTest {
                         .body("{\"reason\":\"seen enough\"}").post("/groups/api/drills/end").then().statusCode(200)
                         .extract().jsonPath().getList("decisionIds", String.class);
                 assertThat(ended).as("decisions of the drill's end").hasSize(1);
-                Decision end = codec.decode(decisions.await(r -> codec.decode(r.value(), Decision.class).decisionId()
+                Decision end = codec.decode(decisions.await(r -> TopicClient.isDecision(r) && codec.decode(r.value(), Decision.class).decisionId()
                         .equals(ended.get(0)), Duration.ofSeconds(30)).value(), Decision.class);
                 assertThat(end.kind()).as("kind of the drill's end").isEqualTo(DecisionKind.DRILL_END);
                 assertThat(end.toTarget()).as("where the drill's end moves traffic").isEqualTo(TestTopology.PRIMARY);

@@ -67,7 +67,7 @@ class DecisionsThroughKafkaTest {
                             codec.encode(result(TestTopology.PRIMARY, location, ProbeOutcome.DOWN, now)));
                 }
             }
-            ConsumerRecord<String, String> record = decisions.await(r -> true, WAIT);
+            ConsumerRecord<String, String> record = decisions.await(TopicClient::isDecision, WAIT);
             Decision decision = codec.decode(record.value(), Decision.class);
             assertThat(record.key()).isEqualTo(TestTopology.GROUP);
             assertThat(decision.kind()).isEqualTo(DecisionKind.FAILOVER);

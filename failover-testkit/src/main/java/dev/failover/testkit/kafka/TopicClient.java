@@ -73,6 +73,14 @@ public final class TopicClient implements AutoCloseable {
         producer.close(Duration.ofSeconds(5));
     }
 
+    /**
+     * Whether a record of failover.decisions is a decision: one that names no other record type in {@link
+     * dev.failover.contract.event.Topics#RECORD_HEADER} (an operator's retry does, ADR 0025).
+     */
+    public static boolean isDecision(ConsumerRecord<String, String> record) {
+        return record.headers().lastHeader(dev.failover.contract.event.Topics.RECORD_HEADER) == null;
+    }
+
     public static String header(ConsumerRecord<String, String> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);

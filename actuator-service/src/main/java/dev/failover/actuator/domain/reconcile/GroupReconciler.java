@@ -60,7 +60,7 @@ public final class GroupReconciler {
     /** The newest desired state offered or restored; a pass adopts it at its start. */
     private final NewestDesired newest;
     /** An operator's retry, not yet taken up by a pass: who asked and why (issue 52); null when none. */
-    private final AtomicReference<Retry> retryRequested = new AtomicReference<>();
+    private final AtomicReference<RetryRequest> retryRequested = new AtomicReference<>();
     private volatile GroupStatus status;
 
     /** The group's progress on its desired state, handed from step to step; kept here between passes only. */
@@ -119,17 +119,14 @@ public final class GroupReconciler {
         newest.restore(state);
     }
 
-    /** An operator's retry: who asked, and why. */
-    record Retry(String principal, String reason) {
-    }
-
     /**
      * An operator asks a blocked group to be tried again (also after its configuration was fixed); the next pass takes
-     * it up and says who asked and why in the group's status and its RECONCILE result: CONVERGING when it tries again,
-     * SKIPPED when the group was not BLOCKED (the retry is then dropped, not kept for a later block).
+     * it up and says who asked and why in the group's status and its RECONCILE result: CONVERGING when it tries again;
+     * when the group was not BLOCKED, the status it stands at again, saying the retry was not needed (the retry is then
+     * dropped, not kept for a later block).
      */
     public void retry(String principal, String reason) {
-        retryRequested.set(new Retry(principal, reason));
+        retryRequested.set(new RetryRequest(principal, reason));
     }
 
     public GroupStatus status() {
@@ -151,19 +148,17 @@ public final class GroupReconciler {
             return use.settings().resync();
         }
         boolean wasBlocked = progress.convergence() instanceof Convergence.Blocked;
-        Retry retry = retryRequested.getAndSet(null);
+        RetryRequest retry = retryRequested.getAndSet(null);
         if (retry != null && !wasBlocked) {
-            // answered, not kept: a retry left waiting would unblock a later BLOCKED whose cause nobody looked at
-            reports.report(desired == null ? null : desired.decision(), ActuationStep.RECONCILE, ActuationStatus.SKIPPED,
-                    null, "retry asked by " + retry.principal() + " not needed: the group is " + progress.convergence()
-                            .getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT) + ", not BLOCKED (" + retry.reason()
-                            + ")", now);
+            RetryRequest notNeeded = retry; // answered with the status the group stands at, and dropped
+            RetryRequest.standing(progress.convergence()).ifPresent(status -> reports.report(desired == null ? null
+                    : desired.decision(), ActuationStep.RECONCILE, status, null, notNeeded.notNeeded(status), now));
             retry = null;
         }
         boolean blocked = wasBlocked && retry == null;
         if (retry != null) {
             // a retry counts from nothing and waits a full readyTimeoutSeconds again (the initial state's too)
-            String detail = "tried again after BLOCKED, asked by " + retry.principal() + ": " + retry.reason();
+            String detail = retry.triedAgain();
             progress = progress.retried(detail, now);
             reports.report(desired == null ? null : desired.decision(), ActuationStep.RECONCILE, ActuationStatus.CONVERGING,
                     null, detail, now); // the audit of it
