@@ -10,12 +10,16 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
+import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.PhaseTimings;
 import dev.failover.contract.topology.TcpProbe;
 import dev.failover.probe.domain.Observation;
 import dev.failover.probe.domain.Prober;
 
-/** TCP probe: UP when a connection to host:port is established within the connect timeout. */
+/**
+ * TCP probe: UP when a connection to host:port is established within the connect timeout; TOO_SLOW when the probe
+ * (the look-up of the host included) took longer than its maxLatencyMillis.
+ */
 public final class TcpProber implements Prober<TcpProbe> {
 
     private final Executor resolver;
@@ -48,6 +52,10 @@ public final class TcpProber implements Prober<TcpProbe> {
                                 timings, null);
                     }
                     closeQuietly(channel);
+                    if (spec.maxLatencyMillis() != null && timings.totalMillis() > spec.maxLatencyMillis()) {
+                        return new Observation.Down(FailureReason.TOO_SLOW, "connected after " + timings.totalMillis()
+                                + " ms, more than " + spec.maxLatencyMillis() + " ms", null, timings, null);
+                    }
                     return new Observation.Up(null, timings, null);
                 });
     }
