@@ -10,6 +10,11 @@ public enum FailureReason {
     UNEXPECTED_STATUS,
     BODY_MISMATCH,
     TOO_SLOW,
+    /**
+     * A DNS probe's resolver answered NOERROR but with no address of the record type asked for, or only addresses the
+     * probe does not expect (issue 56). An error response (NXDOMAIN, SERVFAIL, REFUSED) is a {@link #DNS_FAILURE}.
+     */
+    UNEXPECTED_ANSWER,
     /** Anything the probe could not classify; the result's detail says what happened. */
     OTHER
 }

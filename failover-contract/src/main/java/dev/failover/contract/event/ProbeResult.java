@@ -34,6 +34,8 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
  *                         (issue 29, ADR 0008). Optional: absent from probe-services older than this field, whose results
  *                         the decision-service counts as one unnamed instance per location, as before. Readers older than
  *                         this field ignore it; the schema version stays 1
+ * @param dnsAnswer        a DNS probe's answer (issue 56): the addresses, their TTL and the resolver asked; null for
+ *                         other probes and when no answer came. Optional: readers older than it ignore it
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -54,7 +56,8 @@ public record ProbeResult(
         String detail,
         LocationImpairment impairment,
         String dependency,
-        String prober) {
+        String prober,
+        DnsAnswer dnsAnswer) {
 
     public ProbeResult {
         Required.schemaVersion(schemaVersion);
@@ -80,6 +83,15 @@ public record ProbeResult(
         if (prober != null && prober.isBlank()) {
             throw new IllegalArgumentException("field 'prober' must not be blank: absent when the instance is not named");
         }
+    }
+
+    /** A result without a DNS answer (of an http or tcp probe, or a DNS probe that got none). */
+    public ProbeResult(Integer schemaVersion, String group, String target, String targetRegion, String location, Instant startedAt,
+            Long durationMillis, ProbeOutcome outcome, FailureReason failureReason, Integer httpStatus, PhaseTimings timings,
+            boolean locationImpaired, Integer tlsDaysToExpiry, String detail, LocationImpairment impairment, String dependency,
+            String prober) {
+        this(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome, failureReason, httpStatus,
+                timings, locationImpaired, tlsDaysToExpiry, detail, impairment, dependency, prober, null);
     }
 
     /** A result of a probe-service that does not name its instance (one older than {@code prober}). */
@@ -109,12 +121,21 @@ public record ProbeResult(
     /** The same result about one of the target's dependencies. */
     public ProbeResult forDependency(String dependencyId) {
         return new ProbeResult(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome,
-                failureReason, httpStatus, timings, locationImpaired, tlsDaysToExpiry, detail, impairment, dependencyId, prober);
+                failureReason, httpStatus, timings, locationImpaired, tlsDaysToExpiry, detail, impairment, dependencyId, prober,
+                dnsAnswer);
+    }
+
+    /** The same result, with a DNS probe's answer. */
+    public ProbeResult withDnsAnswer(DnsAnswer answer) {
+        return new ProbeResult(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome,
+                failureReason, httpStatus, timings, locationImpaired, tlsDaysToExpiry, detail, impairment, dependency, prober,
+                answer);
     }
 
     /** The same result, naming the probe-service instance that made it. */
     public ProbeResult withProber(String proberId) {
         return new ProbeResult(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome,
-                failureReason, httpStatus, timings, locationImpaired, tlsDaysToExpiry, detail, impairment, dependency, proberId);
+                failureReason, httpStatus, timings, locationImpaired, tlsDaysToExpiry, detail, impairment, dependency, proberId,
+                dnsAnswer);
     }
 }

@@ -64,7 +64,7 @@ public record HttpProbe(
     }
 
     @Override
-    public <R> R match(Function<HttpProbe, R> http, Function<TcpProbe, R> tcp) {
+    public <R> R match(Function<HttpProbe, R> http, Function<TcpProbe, R> tcp, Function<DnsProbe, R> dns) {
         return http.apply(this);
     }
 

@@ -22,7 +22,7 @@ public record TcpProbe(String host, Integer port, Integer intervalSeconds, Integ
     }
 
     @Override
-    public <R> R match(Function<HttpProbe, R> http, Function<TcpProbe, R> tcp) {
+    public <R> R match(Function<HttpProbe, R> http, Function<TcpProbe, R> tcp, Function<DnsProbe, R> dns) {
         return tcp.apply(this);
     }
 }

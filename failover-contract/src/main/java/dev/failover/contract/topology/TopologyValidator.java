@@ -439,6 +439,9 @@ public final class TopologyValidator {
         }, tcp -> {
             tcpProbe(path, tcp);
             return null;
+        }, dns -> {
+            dnsProbe(path, dns);
+            return null;
         });
     }
 
@@ -496,6 +499,31 @@ public final class TopologyValidator {
             error(path + ".port", "is required for a tcp probe");
         } else if (p.port() < 1 || p.port() > 65535) {
             error(path + ".port", "must be between 1 and 65535, was " + p.port());
+        }
+    }
+
+    private void dnsProbe(String path, DnsProbe p) {
+        if (p.name() == null || p.name().isBlank()) {
+            error(path + ".name", "is required for a dns probe: the name to resolve");
+        } else if (!validHost(p.name())) {
+            error(path + ".name", "'" + p.name() + "' is not a DNS name");
+        }
+        if (p.resolver() == null || p.resolver().isBlank()) {
+            error(path + ".resolver", "is required for a dns probe: the resolver to ask (an IP address or host name)");
+        } else if (!validHost(p.resolver()) && !isIpLiteral(p.resolver())) {
+            error(path + ".resolver", "'" + p.resolver() + "' is not a host name or IP address");
+        }
+        if (p.port() < 1 || p.port() > 65535) {
+            error(path + ".port", "must be between 1 and 65535, was " + p.port());
+        }
+        for (int i = 0; i < p.expect().size(); i++) {
+            String address = p.expect().get(i);
+            boolean v4 = address != null && address.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+            boolean six = p.recordType() == DnsProbe.AddressType.AAAA;
+            if (address == null || !isIpLiteral(address) || six == v4) {
+                error(path + ".expect[" + i + "]", "'" + address + "' is not an IPv" + (six ? 6 : 4)
+                        + " address (recordType " + p.recordType() + ")");
+            }
         }
     }
 

@@ -148,6 +148,11 @@ class TopologySchemaTest {
                 broken("ttl above a day", "$.groups[0].dns.ttl", t -> group(t).withObject("/dns").put("ttl", 86_401)),
                 broken("bodyLimitBytes above 1 MiB", "$.groups[0].targets[0].probe.bodyLimitBytes", t -> probe(t).put("bodyLimitBytes", 1024 * 1024 + 1)),
                 broken("tcp port 0", "$.groups[0].targets[0].probe.port", t -> probe(t).removeAll().put("type", "tcp").put("host", "h").put("port", 0)),
+                broken("dns probe without a resolver", "$.groups[0].targets[0].probe", t -> probe(t).removeAll().put("type", "dns").put("name", "api.example.test")),
+                broken("dns probe over quic", "$.groups[0].targets[0].probe.transport", t -> probe(t).removeAll().put("type", "dns").put("name", "a.example.test")
+                        .put("resolver", "10.0.0.2").put("transport", "quic")),
+                broken("dns probe for a CNAME", "$.groups[0].targets[0].probe.recordType", t -> probe(t).removeAll().put("type", "dns").put("name", "a.example.test")
+                        .put("resolver", "10.0.0.2").put("recordType", "CNAME")),
                 broken("tcp port above 65535", "$.groups[0].targets[0].probe.port", t -> probe(t).removeAll().put("type", "tcp").put("host", "h").put("port", 65_536)),
                 broken("freshEvidenceIntervals 11", "$.groups[0].safety.freshEvidenceIntervals", t -> group(t).withObject("/safety").put("freshEvidenceIntervals", 11)),
                 broken("flapWindow 1", "$.groups[0].thresholds.flapWindow", t -> group(t).withObject("/thresholds").put("flapWindow", 1)),

@@ -16,6 +16,7 @@ import dev.failover.contract.event.CommandType;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.DecisionMode;
+import dev.failover.contract.event.DnsAnswer;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.LocationEvidence;
@@ -85,6 +86,10 @@ class ContractRecordsTest {
         out.put("probe-result-unknown", new ProbeResult(1, "api", "primary", "us-east-1", "eu-west-1", AT, 2004L,
                 ProbeOutcome.UNKNOWN, FailureReason.TIMEOUT, null, null, true, null, "no response head within 2000 ms",
                 LocationImpairment.SELF_CHECK_FAILED, null, "eu-west-1-probe-0"));
+        out.put("probe-result-dns", new ProbeResult(1, "api", "primary", "us-east-1", "eu-west-1", AT, 3L, ProbeOutcome.DOWN,
+                FailureReason.UNEXPECTED_ANSWER, null, new PhaseTimings(3L, null, null, null, 3L), false, null,
+                "api.example.com A at 10.0.0.2:53: answered [192.0.2.20] (TTL 60 s), none of the expected [192.0.2.10]",
+                null, "resolver", "eu-west-1-probe-0", new DnsAnswer("NOERROR", List.of("192.0.2.20"), 60L, "10.0.0.2:53")));
         for (DecisionKind kind : DecisionKind.values()) {
             out.put("decision-" + kind.name().toLowerCase().replace('_', '-'), new Decision(1, "d-" + kind, "api", 7L, kind,
                     "primary", "secondary", "primary down from 2 of 3 locations",

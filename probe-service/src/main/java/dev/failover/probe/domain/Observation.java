@@ -1,5 +1,6 @@
 package dev.failover.probe.domain;
 
+import dev.failover.contract.event.DnsAnswer;
 import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.PhaseTimings;
 
@@ -13,10 +14,21 @@ public sealed interface Observation {
     /** Days until the served TLS certificate expires; null without TLS. */
     Integer tlsDaysToExpiry();
 
-    record Up(Integer httpStatus, PhaseTimings timings, Integer tlsDaysToExpiry) implements Observation {
+    /** A DNS probe's answer (issue 56); null for other probes and when no answer came. */
+    DnsAnswer dnsAnswer();
+
+    record Up(Integer httpStatus, PhaseTimings timings, Integer tlsDaysToExpiry, DnsAnswer dnsAnswer) implements Observation {
+
+        public Up(Integer httpStatus, PhaseTimings timings, Integer tlsDaysToExpiry) {
+            this(httpStatus, timings, tlsDaysToExpiry, null);
+        }
     }
 
-    record Down(FailureReason reason, String detail, Integer httpStatus, PhaseTimings timings, Integer tlsDaysToExpiry)
-            implements Observation {
+    record Down(FailureReason reason, String detail, Integer httpStatus, PhaseTimings timings, Integer tlsDaysToExpiry,
+            DnsAnswer dnsAnswer) implements Observation {
+
+        public Down(FailureReason reason, String detail, Integer httpStatus, PhaseTimings timings, Integer tlsDaysToExpiry) {
+            this(reason, detail, httpStatus, timings, tlsDaysToExpiry, null);
+        }
     }
 }

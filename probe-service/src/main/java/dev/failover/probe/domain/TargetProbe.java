@@ -20,6 +20,7 @@ import dev.failover.contract.topology.Dependency;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.HttpProbe;
 import dev.failover.contract.topology.ProbeSpec;
+import dev.failover.contract.topology.DnsProbe;
 import dev.failover.contract.topology.TcpProbe;
 import dev.failover.contract.topology.Target;
 
@@ -99,6 +100,7 @@ public final class TargetProbe {
 
     private final Prober<HttpProbe> http;
     private final Prober<TcpProbe> tcp;
+    private final Prober<DnsProbe> dns;
     private final Clock clock;
     private final String location;
     private final BooleanSupplier selfCheckFailed;
@@ -107,10 +109,11 @@ public final class TargetProbe {
     private final Semaphore inFlight;
 
     /** @param selfCheckFailed whether this location's own self-check currently fails */
-    public TargetProbe(Prober<HttpProbe> http, Prober<TcpProbe> tcp,
+    public TargetProbe(Prober<HttpProbe> http, Prober<TcpProbe> tcp, Prober<DnsProbe> dns,
             Clock clock, String location, BooleanSupplier selfCheckFailed, LoopLag loopLag, Limits limits) {
         this.http = http;
         this.tcp = tcp;
+        this.dns = dns;
         this.clock = clock;
         this.location = location;
         this.selfCheckFailed = selfCheckFailed;
@@ -140,7 +143,8 @@ public final class TargetProbe {
             return CompletableFuture.completedFuture(new Probed(subject.label(notProbed), null));
         }
         AtomicLong connectingAt = new AtomicLong(NOT_CONNECTING);
-        return subject.probe().match(spec -> http.probe(spec, connectingAt::set), spec -> tcp.probe(spec, connectingAt::set))
+        return subject.probe().match(spec -> http.probe(spec, connectingAt::set), spec -> tcp.probe(spec, connectingAt::set),
+                spec -> dns.probe(spec, connectingAt::set))
                 .whenComplete((observation, error) -> inFlight.release())
                 .thenApply(observation -> {
                     long end = System.nanoTime();
@@ -163,6 +167,9 @@ public final class TargetProbe {
                                     verdict.impairment());
                         }
                     };
+                    if (observation.dnsAnswer() != null) {
+                        result = result.withDnsAnswer(observation.dnsAnswer());
+                    }
                     return new Probed(subject.label(result), startDelay);
                 });
     }

@@ -90,7 +90,7 @@ public class TargetsResource {
                 http.headers().keySet().stream().collect(Collectors.toMap(name -> name, name -> HIDDEN)), http.hostHeader(),
                 http.expectedStatus(), http.bodyContains(), http.bodyRegex(), http.bodyLimitBytes(), http.followRedirects(),
                 http.verifyTls(), http.intervalSeconds(), http.connectTimeoutMillis(), http.timeoutMillis(),
-                http.maxLatencyMillis()), tcp -> tcp);
+                http.maxLatencyMillis()), tcp -> tcp, dns -> dns);
     }
 
     static String urlWithSecretsHidden(String url) {

@@ -26,6 +26,7 @@ import dev.failover.probe.topology.TopologyHolder;
 import dev.failover.probe.domain.TargetProbe;
 import dev.failover.probe.messaging.ProbeResultPublisher;
 import dev.failover.probe.metrics.ProbeMetrics;
+import dev.failover.probe.probing.DnsProber;
 import dev.failover.probe.probing.TcpProber;
 import dev.failover.probe.probing.VertxHttpProber;
 import io.quarkus.runtime.ShutdownEvent;
@@ -79,7 +80,7 @@ public class ProbeScheduler {
         metrics.trackSelfCheck(selfCheck::impaired);
         loops = new EventLoopWatch(vertx, Duration.ofMillis(25));
         metrics.trackLoopLag(loops::recentWorst);
-        probe = new TargetProbe(http, new TcpProber(io), Clock.systemUTC(), config.location(), selfCheck::impaired, loops,
+        probe = new TargetProbe(http, new TcpProber(io), new DnsProber(io), Clock.systemUTC(), config.location(), selfCheck::impaired, loops,
                 new TargetProbe.Limits(config.maxConnections(), config.maxStartDelay(), config.maxLoopLag()));
         if (selfCheck.enabled()) {
             long every = config.selfCheckInterval().toMillis();

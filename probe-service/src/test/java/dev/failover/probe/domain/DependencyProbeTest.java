@@ -19,6 +19,7 @@ import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.probe.TopologyWithDependency;
+import dev.failover.probe.probing.DnsProber;
 import dev.failover.probe.probing.TcpProber;
 import dev.failover.probe.probing.VertxHttpProber;
 import dev.failover.testkit.demo.DemoBackend;
@@ -34,7 +35,7 @@ class DependencyProbeTest {
     static Vertx vertx = Vertx.vertx();
     static ExecutorService io = Executors.newFixedThreadPool(2);
     static DemoBackend backend = DemoBackend.start("primary", 0);
-    static TargetProbe probe = new TargetProbe(new VertxHttpProber(vertx, io, 16), new TcpProber(io), Clock.systemUTC(), "loc-a",
+    static TargetProbe probe = new TargetProbe(new VertxHttpProber(vertx, io, 16), new TcpProber(io), new DnsProber(io), Clock.systemUTC(), "loc-a",
             () -> false, LoopLag.NONE, new TargetProbe.Limits(10, Optional.empty(), Duration.ofMillis(200)));
 
     /**

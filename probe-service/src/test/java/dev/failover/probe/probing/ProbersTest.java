@@ -214,6 +214,24 @@ class ProbersTest {
         assertThat(o.timings().connectMillis()).as("connect phase of %s", o).isNotNull();
     }
 
+    /**
+     * maxLatencyMillis is one of the keys every probe kind takes: a tcp probe slower than it is TOO_SLOW, as an http one.
+     * The look-up of the host is part of the probe's time; a slow one here stands for a slow connect, which loopback
+     * cannot make.
+     */
+    @Test
+    void aTcpProbeSlowerThanMaxLatencyIsTooSlow() throws Exception {
+        TcpProber slowLookUp = new TcpProber(command -> io.execute(() -> {
+            pause(200);
+            command.run();
+        }));
+        TcpProbe spec = new TcpProbe("127.0.0.1", server.getAddress().getPort(), null, GENEROUS_CONNECT_TIMEOUT_MILLIS,
+                GENEROUS_TIMEOUT_MILLIS, 50);
+        down(run(slowLookUp, spec), FailureReason.TOO_SLOW);
+        up(run(tcp, new TcpProbe("127.0.0.1", server.getAddress().getPort(), null, GENEROUS_CONNECT_TIMEOUT_MILLIS,
+                GENEROUS_TIMEOUT_MILLIS, GENEROUS_TIMEOUT_MILLIS)));
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

@@ -29,6 +29,7 @@ import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.probe.domain.LoopLag;
 import dev.failover.probe.domain.TargetProbe;
+import dev.failover.probe.probing.DnsProber;
 import dev.failover.probe.probing.TcpProber;
 import dev.failover.probe.probing.VertxHttpProber;
 import dev.failover.testkit.topology.TestTopology;
@@ -85,7 +86,7 @@ class LoopLagWindowTest {
         FailoverGroup group = hungGroup();
         AtomicLong startedAt = new AtomicLong();
         LoopLag reported = (from, to) -> lag.apply(startedAt.get()).worstBetween(from, to);
-        TargetProbe probe = new TargetProbe(http, new TcpProber(io), Clock.systemUTC(), "loc-a", () -> false, reported,
+        TargetProbe probe = new TargetProbe(http, new TcpProber(io), new DnsProber(io), Clock.systemUTC(), "loc-a", () -> false, reported,
                 new TargetProbe.Limits(10, Optional.empty(), Duration.ofMillis(200)));
         startedAt.set(System.nanoTime());
         return probe.run(group, group.primary(), startedAt.get()).toCompletableFuture().get(20, TimeUnit.SECONDS).result();

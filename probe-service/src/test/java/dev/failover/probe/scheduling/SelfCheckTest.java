@@ -26,6 +26,7 @@ import dev.failover.contract.event.LocationImpairment;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.probe.domain.LoopLag;
 import dev.failover.probe.domain.TargetProbe;
+import dev.failover.probe.probing.DnsProber;
 import dev.failover.probe.probing.TcpProber;
 import dev.failover.probe.probing.VertxHttpProber;
 import dev.failover.testkit.topology.TestTopology;
@@ -69,7 +70,7 @@ class SelfCheckTest {
         assertThat(check.impaired()).isTrue();
 
         Topology topology = TopologyLoader.parse(TestTopology.yaml(closedUrl(), closedUrl()), "test");
-        TargetProbe probe = new TargetProbe(http, new TcpProber(io), Clock.systemUTC(), "loc-a", check::impaired, LoopLag.NONE,
+        TargetProbe probe = new TargetProbe(http, new TcpProber(io), new DnsProber(io), Clock.systemUTC(), "loc-a", check::impaired, LoopLag.NONE,
                 new TargetProbe.Limits(10, Optional.empty(), Duration.ofMillis(200)));
         ProbeResult result = probe.run(topology.groups().get(0), topology.groups().get(0).primary(), System.nanoTime())
                 .toCompletableFuture().get(10, TimeUnit.SECONDS).result();
