@@ -52,10 +52,7 @@ class RetryThroughDecisionsTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            String yaml = TestTopology.yaml("http://127.0.0.1:1/health", "http://127.0.0.1:2/health")
-                    .replace("id: " + TestTopology.GROUP, "id: " + GROUP)
-                    .replace("name: " + TestTopology.RECORD, "name: " + GROUP + ".failover.test.");
-            return Map.of("failover.topology-file", TestTopology.writeRaw(yaml).toString());
+            return Map.of("failover.topology-file", TestTopology.writeRaw(TestTopology.yaml(List.of(GROUP))).toString());
         }
     }
 
