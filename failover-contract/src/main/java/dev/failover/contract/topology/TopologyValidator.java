@@ -86,6 +86,7 @@ public final class TopologyValidator {
             group(path, group, t.locations().size());
         }
         sharedResources(t);
+        dnsProbesOfFailoverRecords(t);
         topologySafety("safety", t.safety());
     }
 
@@ -156,6 +157,46 @@ public final class TopologyValidator {
                             + ": the two would scale it up and down against each other");
                 }
             }
+        }
+    }
+
+    /**
+     * A dns probe must not resolve a record the plane fails over (issue 56): it answers with the active target's values,
+     * so a passive target probed by it is DOWN (UNEXPECTED_ANSWER) and never an eligible destination, and the active one
+     * stays UP whatever it serves. Probe the target's own name (its regional endpoint) instead.
+     */
+    private void dnsProbesOfFailoverRecords(Topology t) {
+        Map<String, String> records = new HashMap<>();
+        for (int i = 0; i < t.groups().size(); i++) {
+            FailoverGroup group = t.groups().get(i);
+            if (group != null && group.dns() != null && group.dns().name() != null) {
+                records.putIfAbsent(absolute(group.dns().name()), group.id());
+            }
+        }
+        for (int i = 0; i < t.groups().size(); i++) {
+            FailoverGroup group = t.groups().get(i);
+            for (int j = 0; group != null && j < group.targets().size(); j++) {
+                Target target = group.targets().get(j);
+                if (target == null) {
+                    continue;
+                }
+                String tpath = "groups[" + i + "].targets[" + j + "]";
+                failoverRecordProbed(tpath + ".probe", target.probe(), records);
+                for (int k = 0; target.dependencies() != null && k < target.dependencies().size(); k++) {
+                    Dependency dependency = target.dependencies().get(k);
+                    if (dependency != null) {
+                        failoverRecordProbed(tpath + ".dependencies[" + k + "].probe", dependency.probe(), records);
+                    }
+                }
+            }
+        }
+    }
+
+    private void failoverRecordProbed(String path, ProbeSpec probe, Map<String, String> records) {
+        if (probe instanceof DnsProbe dns && dns.name() != null && records.containsKey(absolute(dns.name()))) {
+            error(path + ".name", "'" + dns.name() + "' is the record group " + records.get(absolute(dns.name()))
+                    + " fails over: it answers with the active target, so a passive target would be DOWN by it; probe"
+                    + " the target's own name");
         }
     }
 

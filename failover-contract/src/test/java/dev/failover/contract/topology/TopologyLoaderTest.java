@@ -55,9 +55,9 @@ class TopologyLoaderTest {
     @Test
     void aDnsProbeTakesItsDefaults() {
         Topology topology = TopologyLoader.parse(VALID.replace("{type: tcp, host: 10.0.1.1, port: 443,",
-                "{type: dns, name: api.example.test, resolver: 10.0.0.2,"), "test");
+                "{type: dns, name: api.us-west-2.example.test, resolver: 10.0.0.2,"), "test");
         ProbeSpec probe = topology.group("api").orElseThrow().target("secondary").orElseThrow().probe();
-        assertThat(probe).isEqualTo(new DnsProbe("api.example.test", DnsProbe.AddressType.A, "10.0.0.2", 53,
+        assertThat(probe).isEqualTo(new DnsProbe("api.us-west-2.example.test", DnsProbe.AddressType.A, "10.0.0.2", 53,
                 DnsProbe.Transport.UDP, java.util.List.of(),
                 5, 2000, 1000, null));
     }
@@ -301,23 +301,25 @@ class TopologyLoaderTest {
                 // a dns probe (issue 56): a name, a resolver, addresses of the record type
                 Arguments.of(VALID.replace("{type: tcp, host: 10.0.1.1, port: 443,", "{type: dns, resolver: 10.0.0.2,"),
                         "groups[0].targets[1].probe.name: is required for a dns probe"),
-                Arguments.of(VALID.replace("{type: tcp, host: 10.0.1.1, port: 443,", "{type: dns, name: api.example.test,"),
+                Arguments.of(VALID.replace("{type: tcp, host: 10.0.1.1, port: 443,", "{type: dns, name: api.us-west-2.example.test,"),
                         "groups[0].targets[1].probe.resolver: is required for a dns probe"),
                 Arguments.of(VALID.replace("{type: tcp, host: 10.0.1.1, port: 443,",
-                        "{type: dns, name: api.example.test, resolver: \"10.0.0.2 \","),
+                        "{type: dns, name: api.us-west-2.example.test, resolver: \"10.0.0.2 \","),
                         "groups[0].targets[1].probe.resolver: '10.0.0.2 ' is not a host name or IP address"),
                 Arguments.of(VALID.replace("{type: tcp, host: 10.0.1.1, port: 443,",
-                        "{type: dns, name: api.example.test, resolver: 10.0.0.2, transport: quic,"),
+                        "{type: dns, name: api.us-west-2.example.test, resolver: 10.0.0.2, transport: quic,"),
                         "groups[0].targets[1].probe.transport: 'quic' is not one of: udp, tcp"),
                 Arguments.of(VALID.replace("{type: tcp, host: 10.0.1.1, port: 443,",
-                        "{type: dns, name: api.example.test, resolver: 10.0.0.2, expect: [\"2001:db8::1\"],"),
+                        "{type: dns, name: api.us-west-2.example.test, resolver: 10.0.0.2, expect: [\"2001:db8::1\"],"),
                         "groups[0].targets[1].probe.expect[0]: '2001:db8::1' is not an IPv4 address (recordType A)"),
                 Arguments.of(VALID.replace("{type: tcp, host: 10.0.1.1, port: 443,",
-                        "{type: dns, name: api.example.test, resolver: 10.0.0.2, recordType: CNAME,"),
+                        "{type: dns, name: api.us-west-2.example.test, resolver: 10.0.0.2, recordType: CNAME,"),
                         "groups[0].targets[1].probe.recordType: 'CNAME' is not one of: A, AAAA"),
                 Arguments.of(VALID.replace("{type: tcp, host: 10.0.1.1, port: 443,",
-                        "{type: dns, name: api.example.test, resolver: 10.0.0.2, url: \"http://x/\","),
+                        "{type: dns, name: api.us-west-2.example.test, resolver: 10.0.0.2, url: \"http://x/\","),
                         "groups[0].targets[1].probe.url: unknown key"),
+                Arguments.of(VALID.replace("{type: tcp, host: 10.0.1.1, port: 443,", "{type: dns, name: API.example.test., resolver: 10.0.0.2,"),
+                        "groups[0].targets[1].probe.name: 'API.example.test.' is the record group api fails over"),
                 Arguments.of(VALID.replace("intervalSeconds: 5", "intervalSeconds: 0"),
                         "groups[0].targets[1].probe.intervalSeconds: must be at least 1"),
                 Arguments.of(VALID.replace("timeoutMillis: 1000", "timeoutMillis: 6000"),

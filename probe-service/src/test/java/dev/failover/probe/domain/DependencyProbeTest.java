@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.failover.contract.event.DnsAnswer;
 import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
@@ -23,6 +24,7 @@ import dev.failover.probe.probing.DnsProber;
 import dev.failover.probe.probing.TcpProber;
 import dev.failover.probe.probing.VertxHttpProber;
 import dev.failover.testkit.demo.DemoBackend;
+import dev.failover.testkit.dns.BindServer;
 import dev.failover.testkit.topology.TestTopology;
 import io.vertx.core.Vertx;
 
@@ -100,6 +102,22 @@ class DependencyProbeTest {
         ProbeResult dependency = run(dependencyOfPrimary(group));
         assertThat(dependency.outcome()).as("a listening port for the dependency: %s", dependency).isEqualTo(ProbeOutcome.UP);
         assertThat(dependency.dependency()).isEqualTo(TopologyWithDependency.DEPENDENCY);
+    }
+
+    /** Issue 56: a dns probe's answer goes with its result, the dependency's label kept. Against a real BIND9. */
+    @Test
+    void aDnsDependencysAnswerGoesWithItsResult() throws Exception {
+        try (BindServer resolver = BindServer.start("dep.test.", java.util.List.of("db 30 IN A 10.0.0.5"))) {
+            String yaml = TopologyWithDependency.yaml(backend.healthUrl(), backend.healthUrl(), 1).replaceFirst(
+                    "probe: \\{type: tcp, host: 127.0.0.1, port: 1,", "probe: {type: dns, name: db.dep.test, resolver: 127.0.0.1, port: "
+                            + resolver.port() + ", expect: [10.0.0.5],");
+            FailoverGroup group = TopologyLoader.parse(yaml, "test").groups().get(0);
+            ProbeResult dependency = run(dependencyOfPrimary(group));
+            assertThat(dependency.outcome()).as("%s", dependency).isEqualTo(ProbeOutcome.UP);
+            assertThat(dependency.dependency()).isEqualTo(TopologyWithDependency.DEPENDENCY);
+            assertThat(dependency.dnsAnswer()).isEqualTo(new DnsAnswer("NOERROR", java.util.List.of("10.0.0.5"), 30L,
+                    "127.0.0.1:" + resolver.port()));
+        }
     }
 
     @Test

@@ -38,7 +38,7 @@ class DnsProberTest {
             "api 30 IN A 192.0.2.10",
             "two 60 IN A 192.0.2.21",
             "two 60 IN A 192.0.2.22",
-            "alias 300 IN CNAME api",
+            "alias 10 IN CNAME api",
             "v6 30 IN AAAA 2001:db8::10");
     static final int TIMEOUT_MILLIS = 5_000;
 
@@ -134,6 +134,7 @@ class DnsProberTest {
         });
         Observation v6 = probe(probe(server, "v6", DnsProbe.AddressType.AAAA, DnsProbe.Transport.UDP, List.of("2001:0db8:0:0:0:0:0:10")));
         assertThat(v6).as("an IPv6 address expected in another spelling").isInstanceOf(Observation.Up.class);
+        assertThat(v6.dnsAnswer().addresses()).as("reported as people write it").containsExactly("2001:db8::10");
     }
 
     @OnBothServers
@@ -141,7 +142,8 @@ class DnsProberTest {
         Observation seen = probe(probe(server, "alias", DnsProbe.AddressType.A, DnsProbe.Transport.UDP, List.of("192.0.2.10")));
         assertThat(seen).isInstanceOf(Observation.Up.class);
         assertThat(seen.dnsAnswer().addresses()).containsExactly("192.0.2.10");
-        assertThat(seen.dnsAnswer().ttlSeconds()).as("the address's own TTL, not the CNAME's").isEqualTo(30L);
+        assertThat(seen.dnsAnswer().ttlSeconds()).as("the smallest TTL of the chain, the CNAME's here: what a client"
+                + " of a failover record of type CNAME follows").isEqualTo(10L);
     }
 
     @OnBothServers
@@ -150,6 +152,30 @@ class DnsProberTest {
                 List.of(), 10, 2000, TIMEOUT_MILLIS, null);
         assertThat(probe(elsewhere)).isInstanceOfSatisfying(Observation.Down.class,
                 down -> assertThat(down.reason()).isEqualTo(FailureReason.DNS_FAILURE));
+    }
+
+    /**
+     * Over TCP, each query has a connection of its own, closed after it: a resolver that accepts and never answers
+     * times the probe out and sees its connection closed, so a connection that died silently is never reused by the
+     * next probe (dnsjava's own TCP client keeps one per resolver, with no connect timeout).
+     */
+    @Test
+    void overTcpASilentResolverTimesOutAndItsConnectionIsClosed() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
+            DnsProbe spec = new DnsProbe("api." + ZONE, DnsProbe.AddressType.A, "127.0.0.1", silent.getLocalPort(),
+                    DnsProbe.Transport.TCP, List.of(), 10, 2000, 700, null);
+            Observation seen = probe(spec);
+            assertThat(seen).isInstanceOfSatisfying(Observation.Down.class,
+                    down -> assertThat(down.reason()).isEqualTo(FailureReason.TIMEOUT));
+            silent.setSoTimeout(5_000);
+            try (java.net.Socket accepted = silent.accept()) {
+                accepted.setSoTimeout(5_000);
+                java.io.InputStream in = accepted.getInputStream();
+                int length = (in.read() << 8) | in.read();
+                assertThat(in.readNBytes(length)).as("the length-prefixed query").hasSize(length);
+                assertThat(in.read()).as("the prober closed the connection after its timeout").isEqualTo(-1);
+            }
+        }
     }
 
     /** A resolver that takes the query and never answers: the probe's timeout, not the resolver's, ends it. */
