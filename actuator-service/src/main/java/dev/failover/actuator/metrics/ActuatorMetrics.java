@@ -70,7 +70,7 @@ public class ActuatorMetrics {
      * pass answers in a RECONCILE result), EXPIRED (read more than five minutes after it was sent), NOT_DRIVEN (no
      * decision for the group here yet). The last two have no result of their own: this counter and the log say them.
      */
-    public static final String RETRIES = "failover.actuator.retries";
+    public static final String RETRIES = "failover.actuator.operator.retries";
     /**
      * Desired states of failover.actuator-desired not restored, for want of a valid signature by an actuator key (ADR
      * 0009, stored state), by verification outcome.

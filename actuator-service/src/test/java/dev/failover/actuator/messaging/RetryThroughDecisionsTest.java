@@ -82,7 +82,7 @@ class RetryThroughDecisionsTest {
             client.send(Topics.DECISIONS, GROUP, expired, signed(expired));
             await("the expired retry read and passed over").atMost(WAIT).untilAsserted(() -> assertThat(
                     given().get("/q/metrics").then().statusCode(200).extract().asString())
-                    .containsPattern("failover_actuator_retries_total\\{outcome=\"EXPIRED\",?\\} 1\\.0"));
+                    .containsPattern("failover_actuator_operator_retries_total\\{outcome=\"EXPIRED\",?\\} 1\\.0"));
             String genuine = codec.encode(retry("alice", "the TSIG key was fixed", Instant.now()));
             client.send(Topics.DECISIONS, GROUP, genuine, signed(genuine));
 

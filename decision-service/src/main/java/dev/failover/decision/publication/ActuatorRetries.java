@@ -53,7 +53,7 @@ public class ActuatorRetries {
         }
 
         /**
-         * Not confirmed by Kafka within {@code within}: most likely not sent (the channel's delivery timeout is 9 s), and
+         * Not confirmed by Kafka within {@code within}: most likely not sent (the channel gives up within 10 s: 1 s for metadata, 9 s for delivery), and
          * sending it again is safe (a second retry is answered as not needed).
          */
         record NotSent(String retryId) implements Sent {

@@ -323,7 +323,7 @@ public class GroupsResource {
                     + " did, or why not); follow it with GET /groups/" + group, retry.issuedAt())).build();
         }
         return ApiError.response(503, "unavailable", null, "Kafka did not take the retry within " + sendWithin.toSeconds()
-                + " s, so it was most likely not sent (Kafka gives up on it after 9 s); send it again: a second retry is"
+                + " s, so it was most likely not sent (this channel gives up on it within 10 s); send it again: a second retry is"
                 + " answered as not needed (the log of this instance says why, under retry id "
                 + ((ActuatorRetries.Sent.NotSent) sent).retryId() + ")");
     }

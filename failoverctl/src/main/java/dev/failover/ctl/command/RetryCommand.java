@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
  * A BLOCKED group tries its desired state again, once its cause (credentials, configuration, capacity, the ownership
  * record) is fixed. Sent to the decision-service, which hands it to the actuator that drives the group through
  * failover.decisions (ADR 0025): no need to find that actuator among the regions' pods. The actuator's answer is the
- * group's next RECONCILE result (CONVERGING: tried again; SKIPPED: the group was not BLOCKED), shown by {@code status}.
+ * group's next RECONCILE result (CONVERGING: tried again; the status it stands at, "not needed", when the group was
+ * not BLOCKED), shown by {@code status}.
  */
 @Command(name = "retry", description = "Make a BLOCKED group try its desired state again, after its cause was fixed: the "
         + "decision-service hands it to the actuator that drives the group, in whichever region (operator role); the "

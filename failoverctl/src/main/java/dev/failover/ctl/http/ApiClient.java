@@ -66,7 +66,7 @@ public final class ApiClient {
         return send(request, path, idempotencyKey);
     }
 
-    /** A POST that is safe to send again without an Idempotency-Key (a retry: a second one is answered SKIPPED). */
+    /** A POST that is safe to send again without an Idempotency-Key (a retry: a second one is answered "not needed"). */
     public Reply post(String path, JsonNode body) throws ApiException {
         return send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), path, null);

@@ -139,6 +139,7 @@ public final class GroupReconciler {
         adoptLatest(now);
         Optional<FailoverGroup> config = topology.group(group);
         DesiredState desired = progress.desired();
+        RetryRequest retry = retryRequested.getAndSet(null); // taken by this pass, or dropped: never kept for later
         if (desired == null) {
             if (config.isEmpty() || config.get().mode() == GroupMode.SHADOW || config.get().targets().isEmpty()) {
                 return use.settings().resync(); // nothing to observe: stays idle
@@ -148,7 +149,6 @@ public final class GroupReconciler {
             return use.settings().resync();
         }
         boolean wasBlocked = progress.convergence() instanceof Convergence.Blocked;
-        RetryRequest retry = retryRequested.getAndSet(null);
         if (retry != null && !wasBlocked) {
             RetryRequest notNeeded = retry; // answered with the status the group stands at, and dropped
             RetryRequest.standing(progress.convergence()).ifPresent(status -> reports.report(desired == null ? null
