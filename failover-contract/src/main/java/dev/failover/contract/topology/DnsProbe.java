@@ -14,7 +14,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *
  * @param name                 the name to resolve (absolute or not; a trailing dot is added)
  * @param recordType           A (default) or AAAA
- * @param resolver             the resolver's host name or IP address: an authoritative server, a VPC resolver, a
+ * @param resolver             the resolver's host name or IP address, one every location reaches (every location
+ *                             probes every target): an authoritative server, a Route 53 Resolver inbound endpoint, a
  *                             public one
  * @param port                 the resolver's port, default 53
  * @param transport            udp (default) or tcp
