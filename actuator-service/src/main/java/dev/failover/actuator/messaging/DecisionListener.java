@@ -133,9 +133,7 @@ public class DecisionListener {
      */
     @Incoming("decisions")
     public CompletionStage<Void> onDecision(Message<String> message) {
-        @SuppressWarnings("unchecked")
-        int partition = message.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(record -> ((IncomingKafkaRecordMetadata<String, String>) record).getPartition()).orElse(-1);
+        int partition = partitionOf(message);
         return lanes.submit(partition, () -> handle(message));
     }
 
@@ -208,6 +206,12 @@ public class DecisionListener {
     }
 
     /** The record's {@link Topics#RECORD_HEADER}: empty for a decision (which has none), "" for a header without a value. */
+    /** The partition of failover.decisions the message came from; -1 for one not from Kafka. */
+    private static int partitionOf(Message<String> message) {
+        return message.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getPartition)
+                .orElse(-1);
+    }
+
     private static Optional<String> recordType(Message<String> message) {
         return message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .map(record -> record.getHeaders().lastHeader(Topics.RECORD_HEADER))
@@ -229,9 +233,7 @@ public class DecisionListener {
         } catch (RuntimeException e) {
             return message.nack(e); // the dead-letter strategy moves it to failover.decisions.dlq with the reason
         }
-        @SuppressWarnings("unchecked")
-        int partition = message.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(record -> ((IncomingKafkaRecordMetadata<String, String>) record).getPartition()).orElse(-1);
+        int partition = partitionOf(message);
         return ownership.whenRestored(partition).thenCompose(restored -> {
             if (!restored) {
                 return CompletableFuture.<Void> completedFuture(null);
