@@ -1,5 +1,7 @@
 package dev.failover.actuator.metrics;
 
+import dev.failover.contract.time.SwitchObjectives;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,12 +46,9 @@ public class ActuatorMetrics {
     public static final String STEP_DURATION = "failover.actuator.step.duration";
     /**
      * Seconds from a decision's issue to its switch proven served, by group, with histogram buckets at
-     * {@link #SWITCH_SLO_BUCKETS} ({@code failover_actuator_decision_to_switch_seconds_bucket}).
+     * {@link SwitchObjectives} ({@code failover_actuator_decision_to_switch_seconds_bucket}).
      */
     public static final String DECISION_TO_SWITCH = "failover.actuator.decision.to.switch";
-    /** The failover-time objectives a team may write an SLO against: 5 s, 10 s, 30 s, 1, 2 and 5 minutes. */
-    public static final Duration[] SWITCH_SLO_BUCKETS = { Duration.ofSeconds(5), Duration.ofSeconds(10),
-            Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5) };
     /**
      * Decision to completion of a planned move (switchover, drill): slow by design (the old TTL is waited out, ADR 0012),
      * so kept apart from {@link #DECISION_TO_SWITCH}, which the FailoverSwitchSlow alert watches.
@@ -183,7 +182,7 @@ public class ActuatorMetrics {
             // with buckets at the SLO thresholds a team writes its objective against (issue 55): the share of switches
             // served within 5, 10, 30 s, 1, 2, 5 min of their decision
             Timer.builder(planned ? PLANNED_MOVE : DECISION_TO_SWITCH).tag("group", result.group())
-                    .serviceLevelObjectives(SWITCH_SLO_BUCKETS).register(registry)
+                    .serviceLevelObjectives(SwitchObjectives.buckets()).register(registry)
                     .record(Duration.ofMillis(result.sinceDecisionMillis()));
         }
     }

@@ -60,8 +60,9 @@ public final class Topics {
     /** Header of a signed record holding its Ed25519 signature, the raw 64 bytes (ADR 0009, RecordSigner). */
     public static final String SIGNATURE_HEADER = "failover-signature";
     /**
-     * Header naming what a record of {@link #DECISIONS} holds when it is not a {@link Decision}: {@value
-     * ActuatorRetry#RECORD} for an {@link ActuatorRetry}. Absent on decisions (as every release wrote them).
+     * Header naming what a record holds when it is not the topic's own kind: on {@link #DECISIONS}, {@value
+     * ActuatorRetry#RECORD} for an {@link ActuatorRetry}; on {@link #PROBE_RESULTS}, {@value ResolverObservation#RECORD}
+     * for a {@link ResolverObservation}. Absent on decisions and probe results (as every release wrote them).
      */
     public static final String RECORD_HEADER = "failover-record";
 

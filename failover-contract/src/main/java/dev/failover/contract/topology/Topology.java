@@ -1,6 +1,9 @@
 package dev.failover.contract.topology;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -11,8 +14,11 @@ import java.util.Optional;
  * @param locations the probing locations; the quorum of a target is taken over these
  * @param groups    the failover groups
  * @param safety    rules across groups: the correlated-failure guard and the global switch budget (ADR 0010)
+ * @param observers per location, the resolvers it asks for every group's failover record to see when its clients are
+ *                  sent to a new target (issue 56, ADR 0026); a location without any observes nothing
  */
-public record Topology(Integer version, List<String> locations, List<FailoverGroup> groups, TopologySafety safety) {
+public record Topology(Integer version, List<String> locations, List<FailoverGroup> groups, TopologySafety safety,
+        Map<String, List<Observer>> observers) {
 
     public static final int FORMAT_VERSION = 1;
 
@@ -21,11 +27,31 @@ public record Topology(Integer version, List<String> locations, List<FailoverGro
         locations = Lists.copy(locations);
         groups = Lists.copy(groups);
         safety = safety == null ? TopologySafety.defaults() : safety;
+        Map<String, List<Observer>> copy = new LinkedHashMap<>();
+        if (observers != null) {
+            observers.forEach((location, list) -> copy.put(location, Lists.copy(list)));
+        }
+        observers = Collections.unmodifiableMap(copy);
+    }
+
+    /** Without observers. */
+    public Topology(Integer version, List<String> locations, List<FailoverGroup> groups, TopologySafety safety) {
+        this(version, locations, groups, safety, null);
     }
 
     /** With the default safety rules. */
     public Topology(Integer version, List<String> locations, List<FailoverGroup> groups) {
-        this(version, locations, groups, null);
+        this(version, locations, groups, null, null);
+    }
+
+    /** The resolvers {@code location} asks, none when it names none. */
+    public List<Observer> observersOf(String location) {
+        return observers.getOrDefault(location, List.of());
+    }
+
+    /** The locations that observe, in the topology's order of locations. */
+    public List<String> observingLocations() {
+        return locations.stream().filter(l -> !observersOf(l).isEmpty()).toList();
     }
 
     public Optional<FailoverGroup> group(String id) {

@@ -87,6 +87,7 @@ public final class TopologyValidator {
         }
         sharedResources(t);
         dnsProbesOfFailoverRecords(t);
+        observers(t, seen);
         topologySafety("safety", t.safety());
     }
 
@@ -187,6 +188,39 @@ public final class TopologyValidator {
                     if (dependency != null) {
                         failoverRecordProbed(tpath + ".dependencies[" + k + "].probe", dependency.probe(), records);
                     }
+                }
+            }
+        }
+    }
+
+    /** Each location's resolvers (issue 56): a known location, names unique within it, a reachable address. */
+    private void observers(Topology t, Set<String> locations) {
+        for (var entry : t.observers().entrySet()) {
+            String path = "observers." + entry.getKey();
+            if (!locations.contains(entry.getKey())) {
+                error(path, "'" + entry.getKey() + "' is not one of the locations " + t.locations());
+            }
+            if (entry.getValue().isEmpty()) {
+                error(path, "must name at least one resolver, or be left out");
+            }
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < entry.getValue().size(); i++) {
+                Observer o = entry.getValue().get(i);
+                String opath = path + "[" + i + "]";
+                if (o == null) {
+                    error(opath, "must not be empty");
+                    continue;
+                }
+                if (id(opath + ".name", o.name()) && !names.add(o.name())) {
+                    error(opath + ".name", "duplicate resolver name '" + o.name() + "' in location " + entry.getKey());
+                }
+                if (o.address() == null || o.address().isBlank()) {
+                    error(opath + ".address", "is required: the resolver's IP address or host name");
+                } else if (!validHost(o.address()) && !isIpLiteral(o.address())) {
+                    error(opath + ".address", "'" + o.address() + "' is not a host name or IP address");
+                }
+                if (o.port() < 1 || o.port() > 65535) {
+                    error(opath + ".port", "must be between 1 and 65535, was " + o.port());
                 }
             }
         }

@@ -62,6 +62,20 @@ class TopologyLoaderTest {
                 5, 2000, 1000, null));
     }
 
+    /** Issue 56: each location's resolvers, with their defaults; a location without any observes nothing. */
+    @Test
+    void observersArePerLocation() {
+        Topology topology = TopologyLoader.parse(VALID.replace("locations: [loc-a, loc-b, loc-c]\n",
+                "locations: [loc-a, loc-b, loc-c]\nobservers:\n  loc-b: [{name: vpc, address: 10.1.0.2}, "
+                        + "{name: cache, address: \"::1\", port: 5353, transport: tcp}]\n  loc-a: [{name: vpc, address: 10.0.0.2}]\n"),
+                "test");
+        assertThat(topology.observersOf("loc-b")).containsExactly(new Observer("vpc", "10.1.0.2", 53, DnsProbe.Transport.UDP),
+                new Observer("cache", "::1", 5353, DnsProbe.Transport.TCP));
+        assertThat(topology.observersOf("loc-c")).isEmpty();
+        assertThat(topology.observingLocations()).containsExactly("loc-a", "loc-b"); // the order of locations
+        assertThat(TopologyLoader.parse(VALID, "test").observingLocations()).isEmpty();
+    }
+
     @Test
     void appliesDefaultsWhereTheFileIsSilent() {
         Topology topology = TopologyLoader.parse(VALID, "test");
@@ -413,6 +427,21 @@ class TopologyLoaderTest {
                         "groups[0].drill.enabled: a scheduled drill would move the database one way"),
                 Arguments.of(WITH_DATABASES.replace("maxDataLossSeconds: 30", "maxDataLossSeconds: 86401"),
                         "groups[0].safety.maxDataLossSeconds: must be between 0 and 86400 seconds, was 86401"),
+                // observers (issue 56): known locations, named resolvers with an address
+                Arguments.of(VALID.replace("locations: [loc-a, loc-b, loc-c]\n", "locations: [loc-a, loc-b, loc-c]\nobservers:\n   loc-d: [{name: vpc, address: 10.0.0.2}]\n"),
+                        "observers.loc-d: 'loc-d' is not one of the locations [loc-a, loc-b, loc-c]"),
+                Arguments.of(VALID.replace("locations: [loc-a, loc-b, loc-c]\n", "locations: [loc-a, loc-b, loc-c]\nobservers:\n   loc-a: []\n"),
+                        "observers.loc-a: must name at least one resolver, or be left out"),
+                Arguments.of(VALID.replace("locations: [loc-a, loc-b, loc-c]\n", "locations: [loc-a, loc-b, loc-c]\nobservers:\n   loc-a: [{name: vpc, address: 10.0.0.2}, {name: vpc, address: 10.0.0.3}]\n"),
+                        "observers.loc-a[1].name: duplicate resolver name 'vpc' in location loc-a"),
+                Arguments.of(VALID.replace("locations: [loc-a, loc-b, loc-c]\n", "locations: [loc-a, loc-b, loc-c]\nobservers:\n   loc-a: [{name: vpc}]\n"),
+                        "observers.loc-a[0].address: is required"),
+                Arguments.of(VALID.replace("locations: [loc-a, loc-b, loc-c]\n", "locations: [loc-a, loc-b, loc-c]\nobservers:\n   loc-a: [{name: vpc, address: \"10.0.0.2 \"}]\n"),
+                        "observers.loc-a[0].address: '10.0.0.2 ' is not a host name or IP address"),
+                Arguments.of(VALID.replace("locations: [loc-a, loc-b, loc-c]\n", "locations: [loc-a, loc-b, loc-c]\nobservers:\n   loc-a: [{name: vpc, address: 10.0.0.2, port: 0}]\n"),
+                        "observers.loc-a[0].port: must be between 1 and 65535, was 0"),
+                Arguments.of(VALID.replace("locations: [loc-a, loc-b, loc-c]\n", "locations: [loc-a, loc-b, loc-c]\nobservers:\n   loc-a: [{name: vpc, address: 10.0.0.2, ttl: 5}]\n"),
+                        "observers.loc-a[0].ttl: unknown key"),
                 Arguments.of("groups: [", "(file): not valid YAML"),
                 Arguments.of("", "(file): is empty"));
     }

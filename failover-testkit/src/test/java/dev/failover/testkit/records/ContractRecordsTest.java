@@ -12,6 +12,7 @@ import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.event.ActuatorRetry;
+import dev.failover.contract.event.ResolverObservation;
 import dev.failover.contract.event.CommandType;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
@@ -72,6 +73,9 @@ class ContractRecordsTest {
         if (name.equals("actuator-retry")) {
             return ActuatorRetry.class;
         }
+        if (name.startsWith("resolver-observation")) {
+            return ResolverObservation.class;
+        }
         return name.startsWith("command-") ? OperatorCommand.class : null;
     }
 
@@ -115,6 +119,11 @@ class ContractRecordsTest {
                     type == CommandType.START_DRILL ? 600L : null, "change 4711", "alice", AT));
         }
         out.put("actuator-retry", new ActuatorRetry(1, "r-1", "api", "IAM policy fixed, change 4712", "alice", AT));
+        out.put("resolver-observation", new ResolverObservation(1, "api", "eu-west-1", "vpc",
+                new DnsAnswer("NOERROR", List.of("203.0.113.12"), 58L, "10.0.0.2:53"), "secondary", null, AT,
+                "eu-west-1-probe-0"));
+        out.put("resolver-observation-no-answer", new ResolverObservation(1, "api", "eu-west-1", "vpc", null, null,
+                "TIMEOUT: resolver 10.0.0.2:53: no answer within 1000 ms", AT, "eu-west-1-probe-0"));
         return out;
     }
 }

@@ -76,10 +76,12 @@ public class ProbeConfigResolver {
         problems.positive("failover.self-check.timeout", config.selfCheck().timeout());
         config.probe().maxStartDelay().ifPresent(delay -> problems.positive("failover.probe.max-start-delay", delay));
         problems.positive("failover.probe.max-loop-lag", config.probe().maxLoopLag());
+        problems.positive("failover.probe.observe-interval", config.probe().observeInterval());
         problems.throwIfAny();
         return new ProbeSettings(config.location(), config.instanceId(), config.topologyFile(), config.reloadInterval(), config.bufferSize(),
                 config.maxConnections(), urls, config.selfCheck().interval(), config.selfCheck().timeout(),
-                config.probe().maxStartDelay(), config.probe().maxLoopLag(), config.metrics().perTargetDetail());
+                config.probe().maxStartDelay(), config.probe().maxLoopLag(), config.metrics().perTargetDetail(),
+                config.probe().observeInterval());
     }
 
     /** Every bad key found, reported together. */

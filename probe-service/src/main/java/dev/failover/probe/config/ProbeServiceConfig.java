@@ -71,6 +71,15 @@ public interface ProbeServiceConfig {
         @WithName("max-loop-lag")
         @WithDefault("200ms")
         Duration maxLoopLag();
+
+        /**
+         * How often this location asks each of its observers (the topology's {@code observers}) for every group's
+         * failover record (issue 56); also each question's timeout. The point a switch is seen at this location is known
+         * to within it.
+         */
+        @WithName("observe-interval")
+        @WithDefault("1s")
+        Duration observeInterval();
     }
 
     /** What the probe-service exports at /q/metrics. */

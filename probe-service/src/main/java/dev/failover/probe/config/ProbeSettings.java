@@ -14,10 +14,11 @@ import java.util.Optional;
  * @param maxStartDelay    positive when present; empty: a quarter of each target's interval
  * @param maxLoopLag       positive
  * @param perTargetMetrics {@code failover.metrics.per-target-detail}
+ * @param observeInterval  {@code failover.probe.observe-interval}, positive
  */
 public record ProbeSettings(String location, String instanceId, Path topologyFile, Duration reloadInterval, int bufferSize, int maxConnections,
         List<String> selfCheckUrls, Duration selfCheckInterval, Duration selfCheckTimeout, Optional<Duration> maxStartDelay,
-        Duration maxLoopLag, boolean perTargetMetrics) {
+        Duration maxLoopLag, boolean perTargetMetrics, Duration observeInterval) {
 
     public ProbeSettings {
         selfCheckUrls = List.copyOf(selfCheckUrls);

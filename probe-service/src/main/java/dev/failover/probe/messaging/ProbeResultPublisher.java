@@ -1,5 +1,14 @@
 package dev.failover.probe.messaging;
 
+import java.nio.charset.StandardCharsets;
+
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import dev.failover.contract.event.ResolverObservation;
+import dev.failover.contract.event.Topics;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -39,6 +48,23 @@ public class ProbeResultPublisher {
             metrics.publishDropped(dropped.group());
         }
         drain();
+    }
+
+    /**
+     * Sends a resolver's observation (issue 56) on the same topic, marked by {@link Topics#RECORD_HEADER}, when the sink
+     * has room now; not buffered: an observation not taken is offered again by the next round.
+     *
+     * @return whether the sink took it
+     */
+    public synchronized boolean publish(ResolverObservation observation) {
+        if (!emitter.hasRequests()) {
+            return false;
+        }
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Topics.RECORD_HEADER, ResolverObservation.RECORD.getBytes(StandardCharsets.UTF_8));
+        emitter.sendMessageAndForget(Message.of(Record.of(observation.group(), EventCodec.instance().encode(observation)))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String> builder().withHeaders(headers).build()));
+        return true;
     }
 
     /** Moves buffered results to the Kafka sink while it has room; also called regularly by the scheduler. */

@@ -27,6 +27,7 @@ import dev.failover.probe.domain.TargetProbe;
 import dev.failover.probe.messaging.ProbeResultPublisher;
 import dev.failover.probe.metrics.ProbeMetrics;
 import dev.failover.probe.probing.DnsProber;
+import dev.failover.probe.domain.ResolverWatch;
 import dev.failover.probe.probing.TcpProber;
 import dev.failover.probe.probing.VertxHttpProber;
 import io.quarkus.runtime.ShutdownEvent;
@@ -66,6 +67,7 @@ public class ProbeScheduler {
     private ExecutorService io;
     private TargetProbe probe;
     private EventLoopWatch loops;
+    private ResolverWatch observers;
     private final List<ScheduledFuture<?>> scheduled = new ArrayList<>();
 
     void start(@Observes StartupEvent event) {
@@ -80,7 +82,11 @@ public class ProbeScheduler {
         metrics.trackSelfCheck(selfCheck::impaired);
         loops = new EventLoopWatch(vertx, Duration.ofMillis(25));
         metrics.trackLoopLag(loops::recentWorst);
-        probe = new TargetProbe(http, new TcpProber(io), new DnsProber(io), Clock.systemUTC(), config.location(), selfCheck::impaired, loops,
+        DnsProber dns = new DnsProber(io);
+        observers = new ResolverWatch(config.location(), config.instanceId(), Clock.systemUTC(),
+                spec -> dns.probe(spec, connecting -> {
+                }), config.observeInterval());
+        probe = new TargetProbe(http, new TcpProber(io), dns, Clock.systemUTC(), config.location(), selfCheck::impaired, loops,
                 new TargetProbe.Limits(config.maxConnections(), config.maxStartDelay(), config.maxLoopLag()));
         if (selfCheck.enabled()) {
             long every = config.selfCheckInterval().toMillis();
@@ -107,6 +113,7 @@ public class ProbeScheduler {
         List<TargetProbe.Subject> subjects = next.groups().stream()
                 .flatMap(g -> g.targets().stream().flatMap(t -> TargetProbe.Subject.allOf(g, t))).toList();
         subjects.forEach(this::schedule);
+        observe(next);
         latest.retain(subjects.stream().map(s -> new LatestResults.Key(s.group().id(), s.target().id(), s.dependencyId()))
                 .collect(Collectors.toSet()));
         metrics.retain(subjects.stream().map(ProbeScheduler::metricsKey).collect(Collectors.toSet()));
@@ -149,6 +156,23 @@ public class ProbeScheduler {
                 publisher.publish(result);
             });
         }, initialDelay, intervalNanos, TimeUnit.NANOSECONDS));
+    }
+
+    /**
+     * Asks this location's observers for every observable group's record every {@code observe-interval} (issue 56);
+     * nothing when the topology names none for this location.
+     */
+    private void observe(Topology next) {
+        observers.retain(next);
+        int resolvers = next.observersOf(config.location()).size();
+        if (resolvers == 0) {
+            return;
+        }
+        long every = config.observeInterval().toMillis();
+        scheduled.add(ticker.scheduleAtFixedRate(() -> observers.round(next, publisher::publish), every, every,
+                TimeUnit.MILLISECONDS));
+        LOG.infof("observing %d groups' records through %d resolvers of location %s", next.groups().stream()
+                .filter(ResolverWatch::observable).count(), resolvers, config.location());
     }
 
     void stop(@Observes ShutdownEvent event) {

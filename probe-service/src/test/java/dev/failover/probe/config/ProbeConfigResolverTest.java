@@ -39,6 +39,11 @@ class ProbeConfigResolverTest {
             public Duration maxLoopLag() {
                 return maxLoopLag;
             }
+
+            @Override
+            public Duration observeInterval() {
+                return Duration.ofSeconds(1);
+            }
         };
         ProbeServiceConfig.SelfCheck selfCheck = new ProbeServiceConfig.SelfCheck() {
             @Override
@@ -110,7 +115,7 @@ class ProbeConfigResolverTest {
                 Duration.ofSeconds(10), Duration.ofSeconds(3), 100));
         assertThat(settings).isEqualTo(new ProbeSettings("loc-a", "probe-loc-a-0", Path.of("config/failover.yaml"), Duration.ofSeconds(5), 100, 512,
                 List.of("https://example.com/", "http://10.0.0.1:8080/x"), Duration.ofSeconds(10), Duration.ofSeconds(3),
-                Optional.empty(), Duration.ofMillis(200), false));
+                Optional.empty(), Duration.ofMillis(200), false, Duration.ofSeconds(1)));
     }
 
     @Test

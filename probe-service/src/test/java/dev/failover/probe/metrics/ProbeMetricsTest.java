@@ -26,7 +26,7 @@ class ProbeMetricsTest {
 
     static ProbeSettings settings(boolean perTargetDetail) {
         return new ProbeSettings("loc-a", "probe-loc-a-0", Path.of("unused.yaml"), Duration.ofSeconds(5), 100, 512, List.of(), Duration.ofSeconds(10),
-                Duration.ofSeconds(3), Optional.empty(), Duration.ofMillis(200), perTargetDetail);
+                Duration.ofSeconds(3), Optional.empty(), Duration.ofMillis(200), perTargetDetail, Duration.ofSeconds(1));
     }
 
     static ProbeResult result(String target, ProbeOutcome outcome, FailureReason reason, Integer tlsDays) {

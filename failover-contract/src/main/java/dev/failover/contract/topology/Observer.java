@@ -1,0 +1,20 @@
+package dev.failover.contract.topology;
+
+/**
+ * A resolver a probe location asks for the groups' failover records, as its clients would (issue 56): the location's
+ * VPC resolver, a caching resolver in front of its clients, the authoritative servers, a public resolver. Named per
+ * location in the topology's {@code observers}: only that location asks it, so a resolver reachable only inside the
+ * location's network (a VPC's {@code .2}) is right here, unlike a dns probe's resolver, which every location asks.
+ *
+ * @param name      unique within the location, shown with what it answered
+ * @param address   the resolver's IP address or host name
+ * @param port      default 53
+ * @param transport udp (default) or tcp
+ */
+public record Observer(String name, String address, Integer port, DnsProbe.Transport transport) {
+
+    public Observer {
+        port = port == null ? DnsProbe.DEFAULT_PORT : port;
+        transport = transport == null ? DnsProbe.Transport.UDP : transport;
+    }
+}
