@@ -1,5 +1,6 @@
 package dev.failover.decision.input;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -28,6 +30,7 @@ import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.OperatorCommand;
 import dev.failover.contract.event.ProbeResult;
+import dev.failover.contract.event.ResolverObservation;
 import dev.failover.contract.event.Topics;
 import dev.failover.contract.signing.StoredStateTrust;
 import dev.failover.contract.signing.Verification;
@@ -227,12 +230,19 @@ public class InputListener {
                         + check.verification().describe());
             }
         }
+        String recordType = recordType(headers);
+        if (recordType != null && !(Topics.PROBE_RESULTS.equals(topic) && ResolverObservation.RECORD.equals(recordType))) {
+            // a later release's kind of record: neither evidence nor dead: passed over
+            LOG.debugf("passing over a record of %s marked %s, a kind this release does not read", topic, recordType);
+            return DONE;
+        }
         Object event;
         try {
             event = switch (topic) {
                 case Topics.COMMANDS -> EventCodec.instance().decode(payload, OperatorCommand.class);
                 case Topics.ACTUATIONS -> EventCodec.instance().decode(payload, ActuationResult.class);
-                default -> EventCodec.instance().decode(payload, ProbeResult.class);
+                default -> recordType != null ? EventCodec.instance().decode(payload, ResolverObservation.class)
+                        : EventCodec.instance().decode(payload, ProbeResult.class);
             };
         } catch (RuntimeException e) {
             return deadLetter(topic, key, payload, e.getMessage());
@@ -261,6 +271,15 @@ public class InputListener {
             }
             if (event instanceof ActuationResult actuation) {
                 return pending(topic, onActuation(actuation));
+            }
+            if (event instanceof ResolverObservation observation) {
+                // what clients are sent to, read while catching up too: it is no evidence, nothing is decided on it
+                engine.onResolverAnswer(observation).ifPresent(observed -> {
+                    metrics.switchObserved(group, observed);
+                    LOG.infof("switch to %s (decision %s) observed by %d of %d locations at %s", observed.target(),
+                            observed.decisionId(), observed.observedAt().size(), observed.of(), observed.quorumAt());
+                });
+                return DONE;
             }
             Explanation.Position position = offset < 0 ? null : new Explanation.Position(partition, offset);
             if (admission instanceof Admission.Observe) {
@@ -300,7 +319,17 @@ public class InputListener {
         }).subscribeAsCompletionStage());
     }
 
+    /** The record's {@link Topics#RECORD_HEADER}, null without one (a probe result, a command, an actuation). */
+    private static String recordType(Headers headers) {
+        Header header = headers == null ? null : headers.lastHeader(Topics.RECORD_HEADER);
+        return header == null ? null
+                : header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
     private static String groupOf(Object event) {
+        if (event instanceof ResolverObservation observation) {
+            return observation.group();
+        }
         if (event instanceof OperatorCommand command) {
             return command.group();
         }

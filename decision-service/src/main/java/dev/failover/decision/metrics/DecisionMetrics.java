@@ -1,5 +1,9 @@
 package dev.failover.decision.metrics;
 
+import dev.failover.contract.time.SwitchObjectives;
+import dev.failover.decision.domain.model.ObservedSwitch;
+import io.micrometer.core.instrument.Timer;
+
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -69,6 +73,20 @@ public class DecisionMetrics {
     /** Time from a drill's start decision to the actuator's verified switch, by group. */
     public static final String DRILL_RECOVERY = "failover.decision.drill.recovery";
 
+    /**
+     * The failover time as clients see it (issue 56, ADR 0026): from the start of the failure (the first failing probe
+     * of the failed target still failing) to the switch observed by the quorum of observing locations, by group, with
+     * buckets at {@link SwitchObjectives}: the failover SLI.
+     */
+    public static final String FAILURE_TO_OBSERVED = "failover.decision.failure.to.observed";
+    /** From the start of the failure to the decision that answered it, by group (detection and hysteresis). */
+    public static final String FAILURE_TO_DECIDED = "failover.decision.failure.to.decided";
+    /**
+     * From a live switch's decision (a failover, switchover, drill, an operator's) to its observation by the quorum of
+     * observing locations, by group and kind: the actuator's time and the resolvers' caches together.
+     */
+    public static final String DECIDED_TO_OBSERVED = "failover.decision.decided.to.observed";
+
     static final String UNCHECKED_LOCATION = "unchecked";
 
     private final MeterRegistry registry;
@@ -129,6 +147,23 @@ public class DecisionMetrics {
     public void decided(Decision decision) {
         registry.counter(DECISIONS, "group", decision.group(), "kind", decision.kind().name(), "mode", decision.mode().name())
                 .increment();
+    }
+
+    /** A failover's detection: its failure's start to its decision. */
+    public void failureToDecided(String group, Duration took) {
+        objective(FAILURE_TO_DECIDED, took, "group", group);
+    }
+
+    /** A switch reached the quorum of observing locations. */
+    public void switchObserved(String group, ObservedSwitch observed) {
+        observed.decidedToObserved().ifPresent(d -> objective(DECIDED_TO_OBSERVED, d, "group", group, "kind",
+                observed.kind().name()));
+        observed.failureToObserved().ifPresent(d -> objective(FAILURE_TO_OBSERVED, d, "group", group));
+    }
+
+    private void objective(String name, Duration took, String... tags) {
+        Timer.builder(name).tags(tags).serviceLevelObjectives(SwitchObjectives.buckets()).register(registry)
+                .record(took.isNegative() ? Duration.ZERO : took);
     }
 
     public void command(CommandType type, CommandOutcome outcome) {

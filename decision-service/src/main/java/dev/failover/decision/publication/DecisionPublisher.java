@@ -1,5 +1,7 @@
 package dev.failover.decision.publication;
 
+import dev.failover.decision.domain.model.ObservedSwitch;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -137,6 +139,9 @@ public class DecisionPublisher implements GroupPublisher {
                         engine.published(group, decision.decisionId());
                         explanationsToPublish.add(group);
                         metrics.decided(decision);
+                        engine.observedSwitch(group).filter(s -> s.decisionId().equals(decision.decisionId()))
+                                .flatMap(ObservedSwitch::failureToDecided)
+                                .ifPresent(took -> metrics.failureToDecided(group, took));
                         try (GroupLogContext logged = GroupLogContext.decision(group, decision.decisionId(),
                                 decision.epoch())) {
                             LOG.infof("published decision %s epoch %d: %s %s -> %s by %s (%s)", decision.decisionId(),

@@ -4,6 +4,7 @@ import dev.failover.decision.domain.model.CommandOutcome;
 import dev.failover.decision.domain.model.Destination;
 import dev.failover.decision.domain.model.Explanation;
 import dev.failover.decision.domain.model.GroupSnapshot;
+import dev.failover.decision.domain.model.ObservedSwitch;
 import dev.failover.decision.domain.model.Outcome;
 import dev.failover.decision.domain.state.CorrelatedFailureGuard;
 import dev.failover.decision.domain.state.GroupView;
@@ -25,6 +26,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         GroupView.DestinationCheck.class, GroupView.SafetyView.class, Destination.class, CorrelatedFailureGuard.Suspicion.class,
         Explanation.class, Explanation.Verdict.class, Explanation.RuleResult.class, Explanation.Rule.class,
         Explanation.TargetFacts.class, Explanation.LocationFacts.class, Explanation.Result.class,
-        Explanation.StartingState.class, Explanation.Counts.class, Outcome.HoldReason.class })
+        Explanation.StartingState.class, Explanation.Counts.class, Outcome.HoldReason.class, ObservedSwitch.class,
+        GroupView.ConvergenceView.class, GroupView.ObserverView.class })
 public class NativeReflection {
 }

@@ -28,6 +28,8 @@ import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
 import dev.failover.testkit.signing.SigningKeysResource;
 import dev.failover.testkit.signing.TestSigningKeys;
+import dev.failover.contract.event.DnsAnswer;
+import dev.failover.contract.event.ResolverObservation;
 import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
@@ -44,12 +46,15 @@ import io.restassured.http.ContentType;
 @WithTestResource(ScheduledDrillTest.DrillTopology.class)
 class ScheduledDrillTest {
 
-    /** The test topology with a drill every 3 seconds. */
+    /** The test topology with a drill every 3 seconds, and a resolver observing the record at each location. */
     public static class DrillTopology implements QuarkusTestResourceLifecycleManager {
         @Override
         public Map<String, String> start() {
             String yaml = TestTopology.yaml("http://127.0.0.1:1/health", "http://127.0.0.1:2/health")
                     + "    drill: {enabled: true, cron: \"*/3 * * * * ?\", durationMinutes: 1}\n";
+            yaml = yaml.replace("locations: [loc-a, loc-b, loc-c]\n", "locations: [loc-a, loc-b, loc-c]\nobservers:\n"
+                    + "  loc-a: [{name: vpc, address: 10.0.0.2}]\n  loc-b: [{name: vpc, address: 10.1.0.2}]\n"
+                    + "  loc-c: [{name: vpc, address: 10.2.0.2}]\n");
             return Map.of("failover.topology-file", TestTopology.writeRaw(yaml).toString());
         }
 
@@ -93,6 +98,27 @@ class ScheduledDrillTest {
                         });
                 given().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString(
                         "failover_decision_drill_recovery_seconds_count{group=\"api\"} 1.0"));
+
+                // issue 56: two of three locations' resolvers answer the drill's target, on failover.probe-results
+                // marked as observations: the switch is observed by the quorum, in the view and the histogram
+                Instant seen = Instant.now();
+                for (String location : List.of("loc-a", "loc-b")) {
+                    client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, codec.encode(new ResolverObservation(1,
+                            TestTopology.GROUP, location, "vpc", new DnsAnswer("NOERROR", List.of(TestTopology.SECONDARY_IP),
+                                    5L, "10.0.0.2:53"), TestTopology.SECONDARY, null, seen, "probe-" + location)),
+                            Map.of(Topics.RECORD_HEADER, ResolverObservation.RECORD.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                }
+                await("the drill's switch observed by 2 of 3 locations").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                            io.restassured.path.json.JsonPath view = given().auth().oauth2(token).get("/groups/api").then()
+                                    .statusCode(200).extract().jsonPath();
+                            assertThat(view.getString("convergence.lastSwitch.decisionId")).isEqualTo(start.decisionId());
+                            assertThat(Instant.parse(view.getString("convergence.lastSwitch.quorumAt"))).isEqualTo(seen);
+                            assertThat(view.getString("convergence.summary")).contains("observed by 2 of 3 locations",
+                                    "loc-c: resolver vpc has not answered yet");
+                        });
+                given().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString(
+                        "failover_decision_decided_to_observed_seconds_count{group=\"api\",kind=\"DRILL_START\"} 1.0"));
 
                 // the cron fires every 3 s and starts the next drill as soon as this one ends, so the group's state in
                 // the answer may already show it: what this command did is the decision it names

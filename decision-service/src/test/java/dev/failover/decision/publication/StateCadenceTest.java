@@ -51,7 +51,7 @@ class StateCadenceTest {
         return new GroupView(view.group(), view.mode(), view.activeTarget(), view.activeHealth(), view.epoch(),
                 view.lastSwitchAt(), view.automation(), view.pin(), view.pause(), view.freeze(), view.drill(), view.lastDrill(),
                 view.serving(), view.decidedVsServed(), targets, view.safety(), view.locationClocks(), view.recentDecisions(),
-                view.audit(), view.recentActuations());
+                view.audit(), view.recentActuations(), view.convergence());
     }
 
     static StateRecord withView(StateRecord record, GroupView view) {

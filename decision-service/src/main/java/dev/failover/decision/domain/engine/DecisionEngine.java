@@ -15,6 +15,8 @@ import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.topology.Topology;
+import dev.failover.contract.event.ResolverObservation;
+import dev.failover.decision.domain.model.ObservedSwitch;
 import dev.failover.decision.domain.commands.GroupCommands;
 import dev.failover.decision.domain.explain.Explanations;
 import dev.failover.decision.domain.model.Command;
@@ -95,7 +97,7 @@ public final class DecisionEngine {
         this.groups = new GroupRegistry(topology, guard);
         this.fleet = new FleetGuards(guard, groups.states(), topology.safety().maxSwitchesPerDayOf(topology.groups().size()));
         this.commands = new GroupCommands(decisionIds, commandMaxAge, this::evaluate);
-        this.views = new GroupViews(intake, fleet, notServedAfter);
+        this.views = new GroupViews(intake, fleet, notServedAfter, topology.observers());
         this.actuator = new ActuatorFeedback(clock, decisionIds);
     }
 
@@ -277,6 +279,20 @@ public final class DecisionEngine {
      */
     public synchronized void onActuationStep(String group, GroupSnapshot.ActuationEntry entry) {
         known(group).ifPresent(s -> actuator.step(s, entry));
+    }
+
+    /**
+     * One of a location's observers answered for the group's record (issue 56): returns the group's latest live switch
+     * when this answer brought it to the quorum of observing locations (its failover time as clients see it).
+     */
+    public synchronized Optional<ObservedSwitch> onResolverAnswer(ResolverObservation observation) {
+        return known(observation.group())
+                .flatMap(s -> s.answered(observation, topology.observersOf(observation.location())));
+    }
+
+    /** The group's latest live switch as the observing locations saw it; empty before one (or without observers). */
+    public synchronized Optional<ObservedSwitch> observedSwitch(String group) {
+        return known(group).map(s -> s.convergence().current());
     }
 
     /** The actuator could not carry out a decision: recorded in the group's audit trail for operators. */

@@ -24,6 +24,8 @@ import dev.failover.decision.domain.state.GroupState;
 final class GroupRegistry {
 
     private final List<String> locations;
+    /** The locations that observe the groups' records (issue 56). */
+    private final List<String> observing;
     private final CorrelatedFailureGuard guard;
     private final Map<String, GroupState> groups = new LinkedHashMap<>();
     /** Groups released and not acquired since ({@link #release}, {@link #beginRestore}): nothing decides them here. */
@@ -41,9 +43,10 @@ final class GroupRegistry {
     /** @param guard the guard over all groups: a group's entries leave it with the group and come back with its evidence */
     GroupRegistry(Topology topology, CorrelatedFailureGuard guard) {
         this.locations = topology.locations();
+        this.observing = topology.observingLocations();
         this.guard = guard;
         for (FailoverGroup group : topology.groups()) {
-            groups.put(group.id(), new GroupState(group, locations));
+            groups.put(group.id(), new GroupState(group, locations, null, observing));
         }
     }
 
@@ -88,7 +91,7 @@ final class GroupRegistry {
         }
         int dropped = s.journal().discardUnpublished();
         retired.put(group, new Retired(s.evidenceOnly(), guard.forget(group)));
-        groups.put(group, new GroupState(s.group(), locations));
+        groups.put(group, new GroupState(s.group(), locations, null, observing));
         released.add(group);
         return dropped;
     }
@@ -111,10 +114,10 @@ final class GroupRegistry {
         Retired kept = evidenceContinues ? retired.get(group) : retired.remove(group);
         guard.forget(group);
         if (evidenceContinues && kept != null) {
-            groups.put(group, new GroupState(s.group(), locations, kept.evidence()));
+            groups.put(group, new GroupState(s.group(), locations, kept.evidence(), observing));
             guard.remember(kept.guard());
         } else {
-            groups.put(group, new GroupState(s.group(), locations));
+            groups.put(group, new GroupState(s.group(), locations, null, observing));
         }
         released.add(group);
     }

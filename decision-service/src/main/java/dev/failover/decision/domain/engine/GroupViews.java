@@ -18,8 +18,12 @@ final class GroupViews {
     private final FleetGuards fleet;
 
     private final java.time.Duration notServedAfter;
+    /** By location, the topology's observers (issue 56). */
+    private final java.util.Map<String, java.util.List<dev.failover.contract.topology.Observer>> observers;
 
-    GroupViews(ResultIntake intake, FleetGuards fleet, java.time.Duration notServedAfter) {
+    GroupViews(ResultIntake intake, FleetGuards fleet, java.time.Duration notServedAfter,
+            java.util.Map<String, java.util.List<dev.failover.contract.topology.Observer>> observers) {
+        this.observers = observers;
         this.intake = intake;
         this.fleet = fleet;
         this.notServedAfter = notServedAfter;
@@ -37,6 +41,6 @@ final class GroupViews {
                         notServedAfter),
                 s.trackers().views(evidence), safetyView, intake.locationClocks(now),
                 s.journal().recentDecisions(), s.journal().auditTrail(),
-                s.journal().recentActuations());
+                s.journal().recentActuations(), s.convergence().view(observers));
     }
 }

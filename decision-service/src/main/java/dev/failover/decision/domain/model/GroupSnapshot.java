@@ -36,7 +36,19 @@ public record GroupSnapshot(
         java.util.Map<String, Instant> failingSince,
         Instant guardAcknowledgedAt,
         long term,
-        int termInstance) {
+        int termInstance,
+        ObservedSwitch observedSwitch) {
+
+    /** Without an observed switch (issue 56): for records of earlier releases and for tests. */
+    public GroupSnapshot(String group, String activeTarget, long epoch, Instant lastSwitchAt,
+            List<Instant> automaticSwitches, PinState pin, PauseState pause, FreezeState freeze, DrillState drill,
+            List<AuditEntry> audit, List<Decision> recentDecisions, DrillReport lastDrill, Serving serving,
+            List<SeenCommand> seenCommands, List<ActuationEntry> recentActuations, List<Refusal> refusals,
+            java.util.Map<String, Instant> failingSince, Instant guardAcknowledgedAt, long term, int termInstance) {
+        this(group, activeTarget, epoch, lastSwitchAt, automaticSwitches, pin, pause, freeze, drill, audit,
+                recentDecisions, lastDrill, serving, seenCommands, recentActuations, refusals, failingSince,
+                guardAcknowledgedAt, term, termInstance, null);
+    }
 
     public GroupSnapshot {
         // absent in records written before the guard's memory was kept (issue 51): read as none, never resumed

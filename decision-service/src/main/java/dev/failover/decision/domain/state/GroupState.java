@@ -11,12 +11,15 @@ import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.event.ResolverObservation;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.GroupMode;
+import dev.failover.contract.topology.Observer;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Thresholds;
 import dev.failover.decision.domain.model.Explanation;
 import dev.failover.decision.domain.model.GroupSnapshot;
+import dev.failover.decision.domain.model.ObservedSwitch;
 import dev.failover.decision.domain.model.Outcome;
 import dev.failover.decision.domain.model.OwnershipTerm;
 import dev.failover.decision.domain.model.RuleStep;
@@ -64,6 +67,10 @@ public final class GroupState {
     /** The suspicion last written to the audit trail, so that each is audited once. */
     private Instant guardAuditedFor;
     private final GroupTrackers trackers;
+    /** How far the latest live switch has reached the clients, as the observing locations see it (issue 56). */
+    private final ObservedConvergence convergence = new ObservedConvergence();
+    /** The topology's locations that observe the groups' records; each switch is observed by them. */
+    private final List<String> observing;
 
     /** An evaluation's outcome with the rules' trace and the evidence it was made on. */
     public record LastEvaluation(Outcome outcome, Instant at, List<RuleStep> trace, Evidence evidence) {
@@ -92,7 +99,13 @@ public final class GroupState {
 
     /** @param carried evidence kept from this group's earlier state here, or null to start from nothing */
     public GroupState(FailoverGroup group, List<String> locations, CarriedEvidence carried) {
+        this(group, locations, carried, List.of());
+    }
+
+    /** @param observing the locations that observe the group's record (the topology's {@code observers}) */
+    public GroupState(FailoverGroup group, List<String> locations, CarriedEvidence carried, List<String> observing) {
         this.group = group;
+        this.observing = List.copyOf(observing);
         this.quorum = group.thresholds().quorumOf(locations.size());
         this.active = group.primary().id();
         this.trackers = carried == null ? new GroupTrackers(group, locations, quorum) : carried.trackers();
@@ -171,6 +184,11 @@ public final class GroupState {
     }
 
     /** What the group has done and has yet to tell: audit trail, recent decisions, explanations, outbox. */
+    /** The latest live switch as the observing locations saw it, with their resolvers' answers. */
+    public ObservedConvergence convergence() {
+        return convergence;
+    }
+
     public GroupJournal journal() {
         return journal;
     }
@@ -227,6 +245,7 @@ public final class GroupState {
                         + "decision " + served.decisionId() + " of another owner): " + latest.reason(),
                 trackers.decisionEvidence(evidence), evidence.at(), latest.mode(), latest.principal());
         reissue = decisionId;
+        convergence.reissued(latest, decisionId);
         audit(evidence.at(), Decision.AUTOMATION, "decision re-issued", "the actuator served decision "
                 + served.decisionId() + " (epoch " + served.epoch() + ") instead of " + latest.decisionId() + " (epoch "
                 + latest.epoch() + "); " + latest.decisionId() + " re-issued as " + decisionId + " (epoch " + epoch + ")");
@@ -273,6 +292,7 @@ public final class GroupState {
      * refused one the actuator was told to retry) its target is active again.
      */
     public void served(Decision decision, Instant at) {
+        convergence.served(decision.decisionId(), at);
         if (refusals.remove(decision.toTarget()) != null && decision.epoch() == epoch && !decision.toTarget().equals(active)
                 && group.target(decision.toTarget()).isPresent()) {
             active = decision.toTarget();
@@ -444,7 +464,19 @@ public final class GroupState {
         Decision decision = new Decision(EventCodec.SCHEMA_VERSION, decisionId, group.id(), epoch, kind, from, to.id(), reason,
                 trackers.decisionEvidence(evidence), now, mode, principal);
         journal.decided(decision, explainer.explain(before, decision));
+        // the failure a failover answers began at the first failing probe of the target it leaves still failing
+        boolean failure = kind == DecisionKind.FAILOVER || kind == DecisionKind.LAST_RESORT;
+        convergence.decided(decision, failure && from != null ? trackers.failingSince(from).orElse(null) : null,
+                observing);
         return decision;
+    }
+
+    /**
+     * One of the group's observers answered (issue 56); {@code observers} are its location's. Returns the switch when
+     * this answer brought it to the quorum of observing locations.
+     */
+    public java.util.Optional<ObservedSwitch> answered(ResolverObservation observation, List<Observer> observers) {
+        return convergence.answered(observation, observers);
     }
 
     /** An automatic switch the rule chain let through: counted against the flap guard and the switch budgets. */
@@ -476,7 +508,7 @@ public final class GroupState {
         return new GroupSnapshot(group.id(), active, epoch, lastSwitchAt, List.copyOf(automaticSwitches), pin, pause, freeze,
                 drill, journal.auditTrail(), journal.recentDecisions(), lastDrill, serving, seenCommands.list(),
                 journal.recentActuations(), List.copyOf(refusals.values()), failingSince, guardAcknowledgedAt, term,
-                termInstance);
+                termInstance, convergence.current());
     }
 
     /**
@@ -509,6 +541,7 @@ public final class GroupState {
         journal.restore(s);
         seenCommands.restore(s.seenCommands());
         guardAcknowledgedAt = s.guardAcknowledgedAt();
+        convergence.restore(s.observedSwitch());
         return true;
     }
 }

@@ -4,9 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 import dev.failover.contract.event.TargetEvidence;
 import dev.failover.contract.event.TargetHealth;
@@ -63,6 +67,18 @@ public final class GroupTrackers {
     /** The target's trackers, one per location, in the topology's order of locations. */
     public Collection<LocationTracker> of(Target target) {
         return targets.get(target.id()).values();
+    }
+
+    /**
+     * When the failure of {@code target} still going on began: the earliest start of a run of failures any location
+     * is in, of the target or of one of its dependencies (issue 56); empty when none is failing.
+     */
+    public Optional<Instant> failingSince(String target) {
+        Stream<LocationTracker> own = targets.getOrDefault(target, Map.of()).values().stream();
+        Stream<LocationTracker> deps = dependencies.getOrDefault(target, Map.of()).values().stream()
+                .flatMap(byLocation -> byLocation.values().stream());
+        return Stream.concat(own, deps).map(LocationTracker::failingSince)
+                .filter(Objects::nonNull).min(Comparator.naturalOrder());
     }
 
     /** The tracker of a target at one location; null when either is unknown. */

@@ -16,6 +16,7 @@ import dev.failover.contract.event.TargetHealth;
 import dev.failover.decision.domain.model.DecidedVsServed;
 import dev.failover.decision.domain.model.Destination;
 import dev.failover.decision.domain.model.GroupSnapshot;
+import dev.failover.decision.domain.model.ObservedSwitch;
 import dev.failover.decision.domain.model.Outcome;
 
 /** A read-only snapshot of a group for operators: who is active, how healthy everything is, what holds automation. */
@@ -39,7 +40,37 @@ public record GroupView(
         List<LocationClock> locationClocks,
         List<Decision> recentDecisions,
         List<GroupSnapshot.AuditEntry> audit,
-        List<GroupSnapshot.ActuationEntry> recentActuations) {
+        List<GroupSnapshot.ActuationEntry> recentActuations,
+        ConvergenceView convergence) {
+
+    /**
+     * What the group's clients are sent to, as each location's observers answer, and how far the latest live switch
+     * has reached them (issue 56, ADR 0026). Absent from the view when the topology names no observers.
+     *
+     * @param lastSwitch the latest live switch's marks: failure, decided, served, each location, the quorum; absent
+     *                   before the first switch or without observers
+     * @param summary    one sentence: "switch to secondary (decision d-1) observed by 2 of 3 locations (quorum 2 at T);
+     *                   loc-c: resolver vpc still answers primary for up to 58 s"
+     * @param observers  every observer of every location, with what it answers now
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ConvergenceView(ObservedSwitch lastSwitch, String summary, List<ObserverView> observers) {
+    }
+
+    /**
+     * One observer's latest answer.
+     *
+     * @param target     the target its answer sends clients to; absent for no target's values, an error, no answer yet
+     * @param addresses  what it answered
+     * @param ttlSeconds for how long a client may keep the answer
+     * @param error      why it gave no answer
+     * @param at         when it answered, by its location's clock
+     * @param since      since when it has answered {@code target}
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ObserverView(String location, String observer, String target, List<String> addresses, Long ttlSeconds,
+            String error, Instant at, Instant since) {
+    }
 
     /**
      * A target's quorum health and each location's view of it.

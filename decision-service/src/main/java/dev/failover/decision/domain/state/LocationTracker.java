@@ -31,6 +31,8 @@ public final class LocationTracker {
     private int transitions;
     private final Hysteresis count = new Hysteresis();
     private Instant lastResultAt;
+    /** The start of the first failure of the current run of failures (counted ones); null while not failing. */
+    private Instant failingSince;
     /** The last result was no evidence: the location's self-check failed, or it could not probe on time. */
     private boolean impaired;
     private GroupView.IgnoredResult lastIgnored;
@@ -88,6 +90,7 @@ public final class LocationTracker {
         recent.add(result, position, up ? RecentResults.Counted.SUCCESS : RecentResults.Counted.FAILURE, thresholds);
         remember(up);
         count.count(up, thresholds);
+        failingSince = up ? null : failingSince == null ? result.startedAt() : failingSince;
     }
 
     public void ignored(GroupView.IgnoredResult ignored) {
@@ -205,6 +208,11 @@ public final class LocationTracker {
 
     int consecutiveFailures() {
         return count.consecutiveFailures();
+    }
+
+    /** The start of the first probe of the current run of failures, by the location's clock; null while not failing. */
+    Instant failingSince() {
+        return failingSince;
     }
 
     int consecutiveSuccesses() {

@@ -1,0 +1,161 @@
+package dev.failover.decision.domain.state;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionMode;
+import dev.failover.contract.event.ResolverObservation;
+import dev.failover.contract.topology.Observer;
+import dev.failover.decision.domain.model.ObservedSwitch;
+
+/**
+ * What the group's clients are sent to, as each location's observers answer (issue 56, ADR 0026), and how far the
+ * group's latest live switch has reached them. A location has observed the switch when every one of its observers
+ * answers the switch's target, the first time since the decision; the switch is observed when a majority of the
+ * observing locations have. The answers are not persisted (each is published again within {@link
+ * ResolverObservation#REFRESH_SECONDS} s); the switch is, with the group's state.
+ */
+public final class ObservedConvergence {
+
+    /**
+     * An answer of the target up to this long before the decision still counts (as at the decision): a location's clock
+     * may be behind this instance's by as much, and its answer, the first after the record changed, came after the
+     * decision all the same.
+     */
+    static final Duration EARLY = Duration.ofSeconds(2);
+
+    /** One resolver's latest answer, and since when it has answered that target. */
+    private record Answer(ResolverObservation latest, Instant since) {
+    }
+
+    /** By location, by observer. */
+    private final Map<String, Map<String, Answer>> answers = new LinkedHashMap<>();
+    private ObservedSwitch current;
+
+    /** The switch being observed, or the last one; null before the first live switch (or without observers). */
+    public ObservedSwitch current() {
+        return current;
+    }
+
+    /**
+     * A new decision: a live one is observed from now on by {@code observing} locations (none: it is only kept for its
+     * times); a shadow one changes nothing clients see.
+     *
+     * @param failedAt when the failure it answers began, or null
+     */
+    void decided(Decision decision, Instant failedAt, List<String> observing) {
+        if (decision.mode() != DecisionMode.LIVE) {
+            return;
+        }
+        // kept without observers too: its failure's start gives the failure-to-decided time
+        current = ObservedSwitch.decided(decision.decisionId(), decision.kind(), decision.toTarget(), failedAt,
+                decision.issuedAt(), observing.size());
+    }
+
+    /** The decision {@code latest} was re-issued as {@code id}: the same switch, under the new id. */
+    void reissued(Decision latest, String id) {
+        if (current != null && current.decisionId().equals(latest.decisionId())) {
+            current = current.reissuedAs(id);
+        }
+    }
+
+    /** The actuator reported decision {@code decisionId} CONVERGED at {@code at}. */
+    void served(String decisionId, Instant at) {
+        if (current != null && current.decisionId().equals(decisionId)) {
+            current = current.served(at);
+        }
+    }
+
+    /**
+     * Takes one observer's answer; {@code observers} are its location's. Returns the switch when this answer brought it
+     * to the quorum of locations, empty otherwise.
+     */
+    public Optional<ObservedSwitch> answered(ResolverObservation o, List<Observer> observers) {
+        if (observers.stream().noneMatch(x -> x.name().equals(o.observer()))) {
+            return Optional.empty(); // an observer the topology no longer names there (or a location's misconfiguration)
+        }
+        Map<String, Answer> location = answers.computeIfAbsent(o.location(), l -> new LinkedHashMap<>());
+        Answer before = location.get(o.observer());
+        if (before != null && !before.latest().observedAt().isBefore(o.observedAt())) {
+            return Optional.empty(); // a redelivery or an older answer
+        }
+        boolean same = before != null && Objects.equals(before.latest().target(), o.target());
+        location.put(o.observer(), new Answer(o, same ? before.since() : o.observedAt()));
+        if (current == null || current.observedAt().containsKey(o.location())) {
+            return Optional.empty();
+        }
+        Instant earliest = current.decidedAt().minus(EARLY);
+        Instant all = null;
+        for (Observer observer : observers) {
+            Answer a = location.get(observer.name());
+            if (a == null || !a.latest().answers(current.target()) || a.latest().observedAt().isBefore(earliest)) {
+                return Optional.empty();
+            }
+            all = all == null || a.since().isAfter(all) ? a.since() : all;
+        }
+        boolean hadQuorum = current.reachedQuorum();
+        current = current.observedBy(o.location(), all);
+        return !hadQuorum && current.reachedQuorum() ? Optional.of(current) : Optional.empty();
+    }
+
+    /** The persisted switch, taken back by a new owner. */
+    void restore(ObservedSwitch persisted) {
+        current = persisted;
+    }
+
+    /**
+     * For operators: the switch's marks, each location's observers with what they answer now, and a sentence ("observed
+     * by 2 of 3 locations at T; loc-c: resolver vpc still answers primary for up to 58 s").
+     *
+     * @param observers by location, the topology's observers
+     * @return null when the topology names none
+     */
+    public GroupView.ConvergenceView view(Map<String, List<Observer>> observers) {
+        if (observers.isEmpty()) {
+            return null; // nothing observes: the view stays as it was (the switch's times are in the state)
+        }
+        List<GroupView.ObserverView> seen = new ArrayList<>();
+        List<String> late = new ArrayList<>();
+        for (var location : observers.entrySet()) {
+            Map<String, Answer> known = answers.getOrDefault(location.getKey(), Map.of());
+            for (Observer observer : location.getValue()) {
+                Answer a = known.get(observer.name());
+                ResolverObservation o = a == null ? null : a.latest();
+                seen.add(new GroupView.ObserverView(location.getKey(), observer.name(), o == null ? null : o.target(),
+                        o == null || o.answer() == null ? List.of() : o.answer().addresses(),
+                        o == null || o.answer() == null ? null : o.answer().ttlSeconds(), o == null ? null : o.error(),
+                        o == null ? null : o.observedAt(), a == null ? null : a.since()));
+                if (current != null && !current.observedAt().containsKey(location.getKey())) {
+                    late.add(location.getKey() + ": resolver " + observer.name() + (o == null ? " has not answered yet"
+                            : o.answers(current.target()) ? " answers " + current.target()
+                                    : o.target() != null ? " still answers " + o.target() + ttl(o)
+                                            : o.error() != null ? " does not answer (" + o.error() + ")"
+                                                    : " answers " + (o.answer() == null ? "nothing" : o.answer().addresses())
+                                                            + ", no target's values"));
+                }
+            }
+        }
+        return new GroupView.ConvergenceView(current, summary(late), seen);
+    }
+
+    private static String ttl(ResolverObservation o) {
+        return o.answer() == null || o.answer().ttlSeconds() == null ? "" : " for up to " + o.answer().ttlSeconds() + " s";
+    }
+
+    private String summary(List<String> late) {
+        if (current == null) {
+            return "no switch yet";
+        }
+        String head = "switch to " + current.target() + " (decision " + current.decisionId() + ") observed by "
+                + current.observedAt().size() + " of " + current.of() + " locations"
+                + (current.reachedQuorum() ? " (quorum " + current.need() + " at " + current.quorumAt() + ")" : "");
+        return late.isEmpty() ? head : head + "; " + String.join("; ", late);
+    }
+}

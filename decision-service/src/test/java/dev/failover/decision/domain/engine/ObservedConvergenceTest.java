@@ -1,0 +1,163 @@
+package dev.failover.decision.domain.engine;
+
+import static dev.failover.contract.event.ProbeOutcome.DOWN;
+import static dev.failover.contract.event.ProbeOutcome.UP;
+import static dev.failover.decision.domain.engine.DecisionEngineTest.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import dev.failover.contract.event.DnsAnswer;
+import dev.failover.contract.event.ResolverObservation;
+import dev.failover.contract.time.ManualClock;
+import dev.failover.contract.topology.Topology;
+import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.decision.domain.engine.DecisionEngineTest.Probe;
+import dev.failover.decision.domain.model.ObservedSwitch;
+import dev.failover.decision.domain.state.GroupView;
+
+/**
+ * Observed convergence (issue 56): a failover's marks from the failure's start through the decision to each location's
+ * resolvers all answering the new target, and the quorum of locations that ends it as clients see it.
+ */
+class ObservedConvergenceTest {
+
+    static final String OBSERVERS = """
+            locations: [loc-a, loc-b, loc-c]
+            observers:
+              loc-a: [{name: vpc, address: 10.0.0.2}, {name: cache, address: 10.0.0.3}]
+              loc-b: [{name: vpc, address: 10.1.0.2}]
+              loc-c: [{name: vpc, address: 10.2.0.2}]
+            """;
+
+    final ManualClock clock = new ManualClock(T0);
+
+    static Topology topology(String mode) {
+        return TopologyLoader.parse(DecisionEngineTest.TOPOLOGY.formatted("hold", mode, "")
+                .replace("locations: [loc-a, loc-b, loc-c]\n", OBSERVERS), "test");
+    }
+
+    DecisionEngine engine(String mode) {
+        AtomicInteger ids = new AtomicInteger();
+        return new DecisionEngine(topology(mode), clock, () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
+    }
+
+    /** The secondary UP everywhere from t=0; the primary failing at loc-a and loc-b from t=3: a failover at t=5. */
+    static List<Probe> primaryFailsAtThree() {
+        List<Probe> timeline = new ArrayList<>();
+        for (int t = 0; t <= 5; t++) {
+            for (String location : DecisionEngineTest.ALL) {
+                timeline.add(new Probe(t, "secondary", location, UP, false));
+                timeline.add(new Probe(t, "primary", location, t >= 3 && !location.equals("loc-c") ? DOWN : UP, false));
+            }
+        }
+        return timeline;
+    }
+
+    static ResolverObservation answer(String location, String observer, String target, String address, int at) {
+        return new ResolverObservation(1, "api", location, observer, new DnsAnswer("NOERROR", List.of(address), 30L,
+                "10.0.0.2:53"), target, null, T0.plusSeconds(at), "probe-" + location);
+    }
+
+    Optional<ObservedSwitch> answered(DecisionEngine engine, ResolverObservation o) {
+        clock.set(o.observedAt().plusMillis(100));
+        return engine.onResolverAnswer(o);
+    }
+
+    @Test
+    void aFailoverEndsWhenTheQuorumOfLocationsHasEveryResolverAnsweringTheNewTarget() {
+        DecisionEngine engine = engine("live");
+        assertThat(DecisionEngineTest.run(engine, clock, primaryFailsAtThree()))
+                .containsExactly("t=5 FAILOVER primary->secondary epoch=1");
+        ObservedSwitch decided = engine.observedSwitch("api").orElseThrow();
+        assertThat(decided.failedAt()).isEqualTo(T0.plusSeconds(3)); // the first failing probe still failing
+        assertThat(decided.failureToDecided()).contains(Duration.ofSeconds(2));
+        assertThat(decided.need()).isEqualTo(2);
+
+        assertThat(answered(engine, answer("loc-c", "vpc", "primary", "192.0.2.1", 6))).isEmpty();
+        assertThat(answered(engine, answer("loc-a", "vpc", "secondary", "192.0.2.2", 6))).isEmpty(); // its cache: not yet
+        assertThat(answered(engine, answer("loc-a", "cache", "primary", "192.0.2.1", 6))).isEmpty();
+        assertThat(answered(engine, answer("loc-b", "vpc", "secondary", "192.0.2.2", 7))).isEmpty(); // 1 of 3
+        assertThat(engine.observedSwitch("api").orElseThrow().observedAt()).containsOnlyKeys("loc-b");
+
+        Optional<ObservedSwitch> quorum = answered(engine, answer("loc-a", "cache", "secondary", "192.0.2.2", 9));
+        assertThat(quorum).isPresent();
+        assertThat(quorum.get().observedAt()).isEqualTo(Map.of("loc-b", T0.plusSeconds(7), "loc-a", T0.plusSeconds(9)));
+        assertThat(quorum.get().quorumAt()).isEqualTo(T0.plusSeconds(9));
+        assertThat(quorum.get().failureToObserved()).contains(Duration.ofSeconds(6));
+        assertThat(quorum.get().decidedToObserved()).contains(Duration.ofSeconds(4));
+
+        GroupView.ConvergenceView view = engine.view("api").orElseThrow().convergence();
+        assertThat(view.summary()).isEqualTo("switch to secondary (decision d-1) observed by 2 of 3 locations (quorum 2 at "
+                + T0.plusSeconds(9) + "); loc-c: resolver vpc still answers primary for up to 30 s");
+        assertThat(view.observers()).extracting(GroupView.ObserverView::location, GroupView.ObserverView::observer,
+                GroupView.ObserverView::target).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("loc-a", "vpc", "secondary"),
+                        org.assertj.core.groups.Tuple.tuple("loc-a", "cache", "secondary"),
+                        org.assertj.core.groups.Tuple.tuple("loc-b", "vpc", "secondary"),
+                        org.assertj.core.groups.Tuple.tuple("loc-c", "vpc", "primary"));
+
+        // the third location later: marked, and the quorum's time stays
+        assertThat(answered(engine, answer("loc-c", "vpc", "secondary", "192.0.2.2", 40))).isEmpty();
+        assertThat(engine.observedSwitch("api").orElseThrow().observedAt()).containsEntry("loc-c", T0.plusSeconds(40));
+        assertThat(engine.observedSwitch("api").orElseThrow().quorumAt()).isEqualTo(T0.plusSeconds(9));
+    }
+
+    @Test
+    void anAnswerOfTheTargetFromBeforeTheDecisionDoesNotCountExceptWithinAClocksSkew() {
+        DecisionEngine engine = engine("live");
+        DecisionEngineTest.run(engine, clock, primaryFailsAtThree()); // decided at t=5
+        // loc-b's resolver answered the secondary at t=2 (someone changed the record by hand): not the switch's doing
+        assertThat(answered(engine, answer("loc-b", "vpc", "secondary", "192.0.2.2", 2))).isEmpty();
+        assertThat(engine.observedSwitch("api").orElseThrow().observedAt()).isEmpty();
+        // loc-c's clock is a second behind: its answer, stamped t=4, counts, at the decision
+        assertThat(answered(engine, answer("loc-c", "vpc", "secondary", "192.0.2.2", 4))).isEmpty();
+        assertThat(engine.observedSwitch("api").orElseThrow().observedAt()).isEqualTo(Map.of("loc-c", T0.plusSeconds(5)));
+    }
+
+    @Test
+    void anObserverTheTopologyDoesNotNameAtThatLocationIsNotCounted() {
+        DecisionEngine engine = engine("live");
+        DecisionEngineTest.run(engine, clock, primaryFailsAtThree());
+        assertThat(answered(engine, answer("loc-b", "public", "secondary", "192.0.2.2", 6))).isEmpty();
+        assertThat(answered(engine, answer("loc-c", "vpc", "secondary", "192.0.2.2", 6))).isEmpty();
+        assertThat(engine.observedSwitch("api").orElseThrow().observedAt()).containsOnlyKeys("loc-c");
+    }
+
+    @Test
+    void aNewOwnerGoesOnMarkingTheSwitchItRestored() {
+        DecisionEngine first = engine("live");
+        DecisionEngineTest.run(first, clock, primaryFailsAtThree());
+        answered(first, answer("loc-b", "vpc", "secondary", "192.0.2.2", 7));
+        DecisionEngine next = engine("live");
+        next.restore(first.snapshot("api").orElseThrow());
+        assertThat(next.observedSwitch("api")).isEqualTo(first.observedSwitch("api"));
+        assertThat(answered(next, answer("loc-c", "vpc", "secondary", "192.0.2.2", 8)))
+                .hasValueSatisfying(s -> assertThat(s.quorumAt()).isEqualTo(T0.plusSeconds(8)));
+    }
+
+    @Test
+    void aShadowDecisionIsNotObserved() {
+        DecisionEngine engine = engine("shadow");
+        assertThat(DecisionEngineTest.run(engine, clock, primaryFailsAtThree())).hasSize(1);
+        assertThat(engine.observedSwitch("api")).isEmpty();
+        assertThat(engine.view("api").orElseThrow().convergence().summary()).isEqualTo("no switch yet");
+    }
+
+    @Test
+    void withoutObserversASwitchKeepsItsFailureTimeAndTheViewShowsNoConvergence() {
+        AtomicInteger ids = new AtomicInteger();
+        DecisionEngine engine = new DecisionEngine(DecisionEngineTest.topology("hold", "live", ""), clock,
+                () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
+        DecisionEngineTest.run(engine, clock, primaryFailsAtThree());
+        assertThat(engine.observedSwitch("api").orElseThrow().failureToDecided()).contains(Duration.ofSeconds(2));
+        assertThat(engine.view("api").orElseThrow().convergence()).isNull();
+    }
+}
