@@ -56,6 +56,12 @@ public class GroupGauges {
      * {@link DecidedVsServed#BOUND}: traffic is not where this instance believes (issue 29). Only the owner reports 1.
      */
     public static final String NOT_SERVED = "failover.decision.decided.not.served";
+    /**
+     * 1 while the group's latest switch, served more than the record's TTL and a minute ago, is not seen by the quorum
+     * of observing locations' resolvers (issue 56; GroupView.Observed.NOT_OBSERVED); 0 otherwise and without observers.
+     * Only the owner reports 1.
+     */
+    public static final String NOT_OBSERVED = "failover.decision.switch.not.observed";
     /** 1 while this instance decides the group (owns its partition), else 0: shows how groups are shared. */
     public static final String OWNED = "failover.decision.group.owned";
 
@@ -98,6 +104,8 @@ public class GroupGauges {
             gauge(EPOCH, id, GroupView::epoch);
             gauge(NOT_SERVED, id, v -> ownership.owns(id) && v.decidedVsServed() != null
                     && v.decidedVsServed().state() == DecidedVsServed.State.NOT_SERVED ? 1 : 0);
+            gauge(NOT_OBSERVED, id, v -> ownership.owns(id) && v.convergence() != null
+                    && v.convergence().state() == GroupView.Observed.NOT_OBSERVED ? 1 : 0);
             Gauge.builder(OWNED, this, g -> g.ownership.owns(id) ? 1 : 0).tag("group", id).register(registry);
             gauge(CORRELATED_FAILURE, id, v -> v.safety().correlatedFailureGuard() && v.safety().correlatedFailure() != null
                     && (v.safety().guardAcknowledgedAt() == null

@@ -1,6 +1,11 @@
 package dev.failover.decision.domain.engine;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.failover.contract.topology.Observer;
 
 import dev.failover.decision.domain.model.DecidedVsServed;
 import dev.failover.decision.domain.state.Evidence;
@@ -17,12 +22,12 @@ final class GroupViews {
     private final ResultIntake intake;
     private final FleetGuards fleet;
 
-    private final java.time.Duration notServedAfter;
+    private final Duration notServedAfter;
     /** By location, the topology's observers (issue 56). */
-    private final java.util.Map<String, java.util.List<dev.failover.contract.topology.Observer>> observers;
+    private final Map<String, List<Observer>> observers;
 
-    GroupViews(ResultIntake intake, FleetGuards fleet, java.time.Duration notServedAfter,
-            java.util.Map<String, java.util.List<dev.failover.contract.topology.Observer>> observers) {
+    GroupViews(ResultIntake intake, FleetGuards fleet, Duration notServedAfter,
+            Map<String, List<Observer>> observers) {
         this.observers = observers;
         this.intake = intake;
         this.fleet = fleet;
@@ -41,6 +46,7 @@ final class GroupViews {
                         notServedAfter),
                 s.trackers().views(evidence), safetyView, intake.locationClocks(now),
                 s.journal().recentDecisions(), s.journal().auditTrail(),
-                s.journal().recentActuations(), s.convergence().view(observers));
+                s.journal().recentActuations(), s.convergence().view(observers, now,
+                        Duration.ofSeconds(s.group().dns() == null ? 0 : s.group().dns().ttl())));
     }
 }

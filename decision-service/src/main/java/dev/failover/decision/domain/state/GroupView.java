@@ -47,14 +47,31 @@ public record GroupView(
      * What the group's clients are sent to, as each location's observers answer, and how far the latest live switch
      * has reached them (issue 56, ADR 0026). Absent from the view when the topology names no observers.
      *
+     * @param state      where the latest switch stands with the clients
      * @param lastSwitch the latest live switch's marks: failure, decided, served, each location, the quorum; absent
-     *                   before the first switch or without observers
+     *                   before the first switch
      * @param summary    one sentence: "switch to secondary (decision d-1) observed by 2 of 3 locations (quorum 2 at T);
      *                   loc-c: resolver vpc still answers primary for up to 58 s"
      * @param observers  every observer of every location, with what it answers now
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ConvergenceView(ObservedSwitch lastSwitch, String summary, List<ObserverView> observers) {
+    public record ConvergenceView(Observed state, ObservedSwitch lastSwitch, String summary, List<ObserverView> observers) {
+    }
+
+    /** Where the latest live switch stands with the clients, as the observing locations see it. */
+    public enum Observed {
+        /** No live switch yet. */
+        NO_SWITCH,
+        /** Not yet by the quorum of observing locations, within the record's TTL and a minute after it was served. */
+        OBSERVING,
+        /** By the quorum of observing locations. */
+        OBSERVED,
+        /**
+         * Served more than the record's TTL and a minute ago, and still not by the quorum: resolvers keep the old answer
+         * longer than its TTL, or a location's resolver answers from elsewhere (split horizon, another zone) or not at
+         * all. Alerted on (FailoverSwitchNotObserved).
+         */
+        NOT_OBSERVED
     }
 
     /**

@@ -115,9 +115,10 @@ public final class ObservedConvergence {
      * by 2 of 3 locations at T; loc-c: resolver vpc still answers primary for up to 58 s").
      *
      * @param observers by location, the topology's observers
+     * @param ttl       the record's TTL: how long after it was served a resolver may keep the old answer
      * @return null when the topology names none
      */
-    public GroupView.ConvergenceView view(Map<String, List<Observer>> observers) {
+    public GroupView.ConvergenceView view(Map<String, List<Observer>> observers, Instant now, Duration ttl) {
         if (observers.isEmpty()) {
             return null; // nothing observes: the view stays as it was (the switch's times are in the state)
         }
@@ -142,7 +143,25 @@ public final class ObservedConvergence {
                 }
             }
         }
-        return new GroupView.ConvergenceView(current, summary(late), seen);
+        return new GroupView.ConvergenceView(state(now, ttl), current, summary(late), seen);
+    }
+
+    /**
+     * How long after a switch was served (the authoritative record reads back the target) a resolver may still answer the
+     * old target, beyond the record's TTL: Route 53 takes up to a minute to reach all its servers, and a resolver asked
+     * just before the change keeps the old answer for the TTL.
+     */
+    static final Duration PROPAGATION = Duration.ofSeconds(60);
+
+    private GroupView.Observed state(Instant now, Duration ttl) {
+        if (current == null) {
+            return GroupView.Observed.NO_SWITCH;
+        }
+        if (current.reachedQuorum()) {
+            return GroupView.Observed.OBSERVED;
+        }
+        boolean late = current.servedAt() != null && !current.servedAt().plus(ttl).plus(PROPAGATION).isAfter(now);
+        return late ? GroupView.Observed.NOT_OBSERVED : GroupView.Observed.OBSERVING;
     }
 
     private static String ttl(ResolverObservation o) {

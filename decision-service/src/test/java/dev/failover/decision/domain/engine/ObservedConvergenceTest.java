@@ -95,6 +95,7 @@ class ObservedConvergenceTest {
         assertThat(quorum.get().decidedToObserved()).contains(Duration.ofSeconds(4));
 
         GroupView.ConvergenceView view = engine.view("api").orElseThrow().convergence();
+        assertThat(view.state()).isEqualTo(GroupView.Observed.OBSERVED);
         assertThat(view.summary()).isEqualTo("switch to secondary (decision d-1) observed by 2 of 3 locations (quorum 2 at "
                 + T0.plusSeconds(9) + "); loc-c: resolver vpc still answers primary for up to 30 s");
         assertThat(view.observers()).extracting(GroupView.ObserverView::location, GroupView.ObserverView::observer,
@@ -144,11 +145,27 @@ class ObservedConvergenceTest {
     }
 
     @Test
+    void aServedSwitchNotObservedByTheQuorumWithinTheTtlAndAMinuteIsLate() {
+        DecisionEngine engine = engine("live"); // the record's TTL: 60 s (the default)
+        DecisionEngineTest.run(engine, clock, primaryFailsAtThree());
+        answered(engine, answer("loc-b", "vpc", "secondary", "192.0.2.2", 6));
+        assertThat(engine.view("api").orElseThrow().convergence().state()).isEqualTo(GroupView.Observed.OBSERVING);
+        engine.onConvergence("api", "d-1", 1, dev.failover.contract.event.ActuationStatus.CONVERGED, "read back",
+                T0.plusSeconds(6));
+        clock.set(T0.plusSeconds(6 + 60 + 59));
+        assertThat(engine.view("api").orElseThrow().convergence().state()).isEqualTo(GroupView.Observed.OBSERVING);
+        clock.set(T0.plusSeconds(6 + 60 + 60));
+        assertThat(engine.view("api").orElseThrow().convergence().state()).isEqualTo(GroupView.Observed.NOT_OBSERVED);
+        assertThat(engine.observedSwitch("api").orElseThrow().servedAt()).isEqualTo(T0.plusSeconds(6));
+    }
+
+    @Test
     void aShadowDecisionIsNotObserved() {
         DecisionEngine engine = engine("shadow");
         assertThat(DecisionEngineTest.run(engine, clock, primaryFailsAtThree())).hasSize(1);
         assertThat(engine.observedSwitch("api")).isEmpty();
         assertThat(engine.view("api").orElseThrow().convergence().summary()).isEqualTo("no switch yet");
+        assertThat(engine.view("api").orElseThrow().convergence().state()).isEqualTo(GroupView.Observed.NO_SWITCH);
     }
 
     @Test
