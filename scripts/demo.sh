@@ -199,6 +199,22 @@ change="$(curl -fsS -H "Authorization: Bearer $("$ROOT/scripts/token.sh" --actua
     'http://127.0.0.1:8380/actuations?limit=20' \
     | json 'next(r["details"] for r in d if r["step"]=="VERIFY" and r["status"]=="SUCCEEDED")' 2>/dev/null || true)"
 [[ -n "$change" ]] && stamp "actuator verified: $change"
+# what clients are sent to (issue 56): every location asks its resolvers (config/failover.yaml's observers: here BIND
+# itself) each second; the decision-service marks when the quorum of locations has them all answering the new target
+observed=""
+deadline=$((SECONDS + 30))
+until [[ -n "$observed" ]]; do
+  ((SECONDS < deadline)) || { say "the switch was not observed by the quorum of locations within 30 s; see $LOGS/decision.log" >&2; exit 1; }
+  sleep 0.2
+  observed="$(group_json | json '(lambda s: " ".join([s["quorumAt"], s["failedAt"], s["decidedAt"], s["servedAt"],
+      str(len(s["observedAt"])), str(s["of"])]) if s.get("kind") == "FAILOVER" and s.get("quorumAt") and s.get("servedAt")
+      else "")(
+      (d.get("convergence") or {}).get("lastSwitch") or {})' 2>/dev/null || true)"
+done
+read -r quorum_at failed_at decided_at served_at seen_by of <<<"$observed"
+secs() { awk "BEGIN{printf \"%.1f\", $(date -d "$2" +%s.%N) - $(date -d "$1" +%s.%N)}"; }
+OBSERVED_S=$(secs "$failed_at" "$quorum_at")
+stamp_at "$(date -d "$quorum_at" +%s.%N)" "observed: the resolvers of $seen_by of $of locations answer the secondary; failure (first failing probe) -> decided $(secs "$failed_at" "$decided_at") s -> served $(secs "$failed_at" "$served_at") s -> observed by the quorum $OBSERVED_S s"
 
 curl -fsS -X POST http://127.0.0.1:18081/admin/recover >/dev/null
 RECOVERED_AT=$(date +%s.%N)
@@ -257,7 +273,7 @@ done
 stamp "DNS: api.failover.test A $(answer_ttl api.failover.test)   <- switchover aborted: back on the primary"
 
 say ""
-say "RESULT failure_to_new_answer_seconds=$FAILOVER_S recovery_to_failback_answer_seconds=$FAILBACK_S"
+say "RESULT failure_to_new_answer_seconds=$FAILOVER_S recovery_to_failback_answer_seconds=$FAILBACK_S failure_to_observed_seconds=$OBSERVED_S"
 say "SWITCHOVER $sequence"
 if [[ $KEEP -eq 1 ]]; then
   say ""

@@ -131,6 +131,36 @@ function desiredVsServed(view) {
   return parts;
 }
 
+const OBSERVED_TONE = { OBSERVED: 'ok', OBSERVING: 'warn', NOT_OBSERVED: 'bad', NO_SWITCH: 'muted' };
+
+/** What each location's resolvers send clients to, and the latest switch's marks (issue 56). */
+function convergence(c) {
+  const parts = [badge(c.state, OBSERVED_TONE[c.state]), ' ', el('span', {}, c.summary)];
+  const s = c.lastSwitch;
+  if (s) {
+    const origin = new Date(s.failedAt || s.decidedAt).getTime();
+    const after = at => '+' + ((new Date(at).getTime() - origin) / 1000).toFixed(1) + ' s';
+    const marks = [(s.failedAt ? 'failure ' : 'decided ') + new Date(origin).toLocaleTimeString()];
+    if (s.failedAt) {
+      marks.push('decided ' + after(s.decidedAt));
+    }
+    if (s.servedAt) {
+      marks.push('served ' + after(s.servedAt));
+    }
+    if (s.quorumAt) {
+      marks.push('observed by the quorum (' + s.need + ' of ' + s.of + ' locations) ' + after(s.quorumAt));
+    }
+    parts.push(el('div', { class: 'muted' }, marks.join(' → ')));
+  }
+  const rows = (c.observers || []).map(o => el('li', {}, o.location + ' / ' + o.observer + ': '
+    + (o.target || (o.error ? 'no answer (' + o.error + ')' : (o.addresses || []).join(', ') || 'nothing'))
+    + (o.ttlSeconds !== undefined && o.ttlSeconds !== null ? ', TTL ' + o.ttlSeconds + ' s' : '')));
+  if (rows.length) {
+    parts.push(el('ul', { class: 'muted' }, rows));
+  }
+  return parts;
+}
+
 function holds(view) {
   const items = [badge(view.automation, view.automation === 'RUNNING' ? 'ok' : 'warn')];
   if (view.pin) {
@@ -210,6 +240,8 @@ function renderGroup(id) {
     el('tr', {}, el('th', { scope: 'row' }, 'Active target'), el('td', {}, view.activeTarget, ' ',
       badge(view.activeHealth, HEALTH_TONE[view.activeHealth]), ', mode ' + view.mode)),
     el('tr', {}, el('th', { scope: 'row' }, 'Desired vs served'), el('td', {}, desiredVsServed(view))),
+    view.convergence ? el('tr', {}, el('th', { scope: 'row' }, 'Seen by clients'), el('td', {}, convergence(view.convergence)))
+      : null,
     el('tr', {}, el('th', { scope: 'row' }, 'Automation and holds'), el('td', {}, holds(view))),
     el('tr', {}, el('th', { scope: 'row' }, 'Epoch'), el('td', {}, String(view.epoch))),
     el('tr', {}, el('th', { scope: 'row' }, 'Last switch'), el('td', {}, time(view.lastSwitchAt))),

@@ -47,6 +47,16 @@ class LocalStackIT {
         assertThat(failback).isLessThanOrEqualTo(failbackBound).isGreaterThanOrEqualTo(group.failback().holdDownSeconds());
         assertThat(output).contains("DNS: api.failover.test A 127.0.0.12").contains("DNS: api.failover.test A 127.0.0.11");
 
+        // what clients are sent to (issue 56): the locations' resolvers (here BIND itself) seen answering the secondary by
+        // the quorum, measured by the plane from the first failing probe; a location asks each second, so at most about
+        // a second after the new answer the demo saw
+        Matcher observed = Pattern.compile("failure_to_observed_seconds=([0-9.]+)").matcher(output);
+        assertThat(observed.find()).as(output).isTrue();
+        double toObserved = Double.parseDouble(observed.group(1));
+        System.out.printf("demo: failure -> observed by the quorum of locations %.1f s%n", toObserved);
+        assertThat(toObserved).isPositive().isLessThanOrEqualTo(failover + 2.0);
+        assertThat(output).contains("observed: the resolvers of 3 of 3 locations answer the secondary");
+
         // the planned switchover by failoverctl, as BIND answered it: TTL lowered on the primary, the switch at the floor,
         // the TTL restored; nothing else in between (the demo's record has a TTL of 5 s, its actuator a floor of 1 s)
         Matcher switchover = Pattern.compile("SWITCHOVER (.+)").matcher(output);

@@ -148,7 +148,7 @@ public final class Views {
             marks.add("served " + since(origin, Instant.parse(s.path("servedAt").asText())));
         }
         if (!s.path("quorumAt").isMissingNode()) {
-            marks.add("observed by " + s.path("need").asInt() + " of " + s.path("of").asInt() + " locations "
+            marks.add("observed by the quorum (" + s.path("need").asInt() + " of " + s.path("of").asInt() + " locations) "
                     + since(origin, Instant.parse(s.path("quorumAt").asText())));
         }
         return (failure ? "failure at " : "decided at ") + origin + (marks.isEmpty() ? "" : "; " + String.join(", ", marks));

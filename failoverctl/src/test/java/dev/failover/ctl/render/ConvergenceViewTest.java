@@ -30,8 +30,8 @@ class ConvergenceViewTest {
         // wrapped to the terminal's width under its label, as every long line of status
         assertThat(status).contains("\nobserved OBSERVED: switch to secondary (decision d-1) observed by 2 of 3 locations "
                 + "(quorum 2 at 2026-11-28T10:00:11Z);\n         loc-c: resolver vpc still answers primary for up to 30 s\n",
-                "\n         failure at 2026-11-28T10:00:03Z; decided +2.0 s, served +4.6 s, observed by 2 of 3 locations "
-                        + "+8.0 s\n");
+                "\n         failure at 2026-11-28T10:00:03Z; decided +2.0 s, served +4.6 s,\n"
+                        + "         observed by the quorum (2 of 3 locations) +8.0 s\n");
     }
 
     @Test
