@@ -26,6 +26,7 @@ needs=(
   "test -x /usr/sbin/named|bind9|a real BIND9 for the RFC 2136 (TSIG) tests and the local stack"
   "command -v dig|bind9-dnsutils|dig and nsupdate read and change what BIND9 serves"
   "test -x /usr/sbin/knotd|knot|a real Knot DNS, the second RFC 2136 (TSIG) server the DNS provider's tests run against"
+  "test -x /usr/sbin/unbound|unbound|a real caching resolver in front of one location: the observed-convergence test sees it keep the old answer for its TTL"
   "command -v promtool|prometheus|promtool checks the alert rules; a real Prometheus evaluates the dashboard's queries"
   "command -v amtool|prometheus-alertmanager|amtool checks the Alertmanager configurations and their routes"
   "command -v docker-compose|docker-compose|docker-compose.yml is validated (there is no Docker engine to run it)"
