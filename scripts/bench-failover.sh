@@ -42,6 +42,7 @@ sed -e "s#127.0.0.1:18081#127.0.0.1:${backends[0]}#" -e "s#127.0.0.1:18082#127.0
     -e "s#maxSwitchesPerHour: 6#maxSwitchesPerHour: 1000#" \
     -e "s#    mode: live#    mode: live\n    safety: {maxSwitchesPerDay: 1000}#" \
     -e "s#minDwellSeconds: 5#minDwellSeconds: 5\n      flapTransitions: 0#" \
+    -e "s#port: 15353#port: $BIND_PORT#" \
     "$ROOT/config/failover.yaml" > "$TOPOLOGY"
 # the daily switch budgets (the group's 6, the plane's at least 10) would hold automation from the fourth failure on
 printf 'safety:\n  maxSwitchesPerDay: 1000\n' >> "$TOPOLOGY"
@@ -54,17 +55,26 @@ primary="http://127.0.0.1:${backends[0]}"
 say "waiting for the first answer ($PRIMARY_IP)"
 python3 "$HELPER" wait-answer "$BIND_PORT" "$NAME" "$PRIMARY_IP" 60 >/dev/null
 : > "$STACK_DIR/failover-seconds"
+: > "$STACK_DIR/observed-seconds"
+VIEW="http://127.0.0.1:$DECISION_PORT/groups/demo-api"
+VIEWER="$("$ROOT/scripts/token.sh" viewer bench)"
 for run in $(seq 1 "$RUNS"); do
   # the failure after the group's minimum dwell since the failback (else the dwell, not detection, sets the time) and
   # at a random phase of the 1 s probe interval
   sleep "$DWELL.$((RANDOM % 10))"
+  before="$(date +%s.%N)"
   seconds="$(python3 "$HELPER" wait-answer "$BIND_PORT" "$NAME" "$SECONDARY_IP" 60 "$primary/admin/fail")" \
     || { say "run $run: no failover answer within 60 s (logs in $LOGS)" >&2; exit 1; }
   echo "$seconds" >> "$STACK_DIR/failover-seconds"
+  marks="$(python3 "$HELPER" observed "$VIEW" "$VIEWER" "$before" 30)" \
+    || { say "run $run: the failover was not observed by the quorum of locations within 30 s" >&2; exit 1; }
+  echo "$marks" >> "$STACK_DIR/observed-seconds"
   curl -fsS -X POST "$primary/admin/recover" >/dev/null
   back="$(python3 "$HELPER" wait-answer "$BIND_PORT" "$NAME" "$PRIMARY_IP" 120)" \
     || { say "run $run: no failback answer within 120 s (logs in $LOGS)" >&2; exit 1; }
-  say "run $run/$RUNS: failure -> new DNS answer ${seconds} s; recovery -> failback answer ${back} s"
+  read -r to_decided to_served to_observed <<<"$marks"
+  say "run $run/$RUNS: failure -> new DNS answer ${seconds} s; recovery -> failback answer ${back} s; the plane's marks:" \
+    "failure -> decided ${to_decided} s, decision -> served ${to_served} s, failure -> observed ${to_observed} s"
 done
 
 dump() { # topic file
@@ -76,4 +86,5 @@ dump failover.decisions "$STACK_DIR/decisions.txt"
 dump failover.actuations "$STACK_DIR/actuations.txt"
 say ""
 say "=== $RUNS runs (failback hold-down ${HOLD_DOWN} s) ==="
-python3 "$HELPER" report "$STACK_DIR/failover-seconds" "$STACK_DIR/decisions.txt" "$STACK_DIR/actuations.txt"
+python3 "$HELPER" report "$STACK_DIR/failover-seconds" "$STACK_DIR/decisions.txt" "$STACK_DIR/actuations.txt" \
+  "$STACK_DIR/observed-seconds"

@@ -9,7 +9,11 @@
       submitted from the Kafka records: a decision's record timestamp on failover.decisions against the DNS_SWITCH
       SUCCEEDED record of the same decision on failover.actuations, its record timestamp and its finishedAt (when the
       DNS server accepted the update; the record timestamp can be later by the publishing) (dumps of the console
-      consumer with print.timestamp)
+      consumer with print.timestamp); with OBSERVED_FILE, also p50/p95/p99/max of the plane's own marks of each failover
+  bench_failover.py observed GROUP_URL TOKEN AFTER_EPOCH_SECONDS TIMEOUT_S
+      asks GROUP_URL (the decision-service's GET /groups/G) every 200 ms until its convergence.lastSwitch is a FAILOVER
+      decided after AFTER_EPOCH_SECONDS, served and observed by the quorum of locations; prints its failure -> decided,
+      decision -> served and failure -> observed by the quorum in seconds (issue 56), or exits 1 after TIMEOUT_S
 """
 import datetime
 import json
@@ -67,6 +71,32 @@ def wait_answer(port, name, address, timeout, post_url=None):
     return 1
 
 
+def iso(text):
+    """Seconds since the epoch of an ISO instant as Java writes it (Z, up to nine fraction digits)."""
+    whole, _, fraction = text.rstrip("Z").partition(".")
+    seconds = datetime.datetime.fromisoformat(whole + "+00:00").timestamp()
+    return seconds + (float("0." + fraction) if fraction else 0.0)
+
+
+def observed(url, token, after, timeout):
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        try:
+            request = urllib.request.Request(url, headers={"Authorization": "Bearer " + token})
+            view = json.load(urllib.request.urlopen(request, timeout=5))
+            s = (view.get("convergence") or {}).get("lastSwitch") or {}
+            if (s.get("kind") == "FAILOVER" and s.get("quorumAt") and s.get("servedAt") and s.get("failedAt")
+                    and iso(s["decidedAt"]) >= after):
+                failed = iso(s["failedAt"])
+                print("%.3f %.3f %.3f" % (iso(s["decidedAt"]) - failed, iso(s["servedAt"]) - iso(s["decidedAt"]),
+                                          iso(s["quorumAt"]) - failed))
+                return 0
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return 1
+
+
 def records(dump):
     """(timestamp ms, value) of a console-consumer dump with print.timestamp=true and print.key=false."""
     out = []
@@ -93,7 +123,7 @@ def summary(label, values, unit):
                                                                        max(values), unit))
 
 
-def report(failover_file, decisions_dump, actuations_dump):
+def report(failover_file, decisions_dump, actuations_dump, observed_file=None):
     with open(failover_file) as f:
         failover = [float(line) for line in f if line.strip()]
     decisions = sorted(records(decisions_dump), key=lambda r: r[0])
@@ -122,6 +152,12 @@ def report(failover_file, decisions_dump, actuations_dump):
     summary("decision -> DNS update accepted (finishedAt)", to_accepted, "ms")
     if first is not None:
         print("%-44s %d ms (update accepted after %d ms)" % ("decision -> DNS submitted, first decision", *first))
+    if observed_file:
+        with open(observed_file) as f:
+            marks = [[float(x) for x in line.split()] for line in f if line.strip()]
+        summary("failure -> decided (the plane's marks)", [m[0] for m in marks], "s")
+        summary("decision -> served (actuator's CONVERGED)", [m[1] for m in marks], "s")
+        summary("failure -> observed by the quorum", [m[2] for m in marks], "s")
 
 
 if __name__ == "__main__":
@@ -129,6 +165,8 @@ if __name__ == "__main__":
         sys.exit(wait_answer(int(sys.argv[2]), sys.argv[3], sys.argv[4], float(sys.argv[5]),
                              sys.argv[6] if len(sys.argv) > 6 else None))
     elif sys.argv[1] == "report":
-        report(sys.argv[2], sys.argv[3], sys.argv[4])
+        report(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5] if len(sys.argv) > 5 else None)
+    elif sys.argv[1] == "observed":
+        sys.exit(observed(sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5])))
     else:
         sys.exit("usage: see the module docstring")

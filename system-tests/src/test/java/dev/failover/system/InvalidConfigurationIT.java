@@ -114,6 +114,15 @@ class InvalidConfigurationIT {
 
     @Execution(ExecutionMode.CONCURRENT)
     @Test
+    void aDrillNamingAlertsWithoutAlertmanagerStopsTheDecisionServiceNamingTheKey() throws Exception {
+        java.nio.file.Path topology = TestTopology.writeRaw(TestTopology.yaml("http://127.0.0.1:1/health",
+                "http://127.0.0.1:2/health") + "    drill: {abortAlerts: [CheckoutErrors]}\n");
+        assertRefusesToStart("decision-service", "drill-alerts-no-alertmanager", Map.of("FAILOVER_TOPOLOGY_FILE",
+                topology.toString()), "failover.alertmanager.url: is required: the drills of [api] name alerts");
+    }
+
+    @Execution(ExecutionMode.CONCURRENT)
+    @Test
     void aMissingTopologyFileStopsTheService() throws Exception {
         assertRefusesToStart("decision-service", "missing-topology", Map.of("FAILOVER_TOPOLOGY_FILE", "/nonexistent/failover.yaml"),
                 "/nonexistent/failover.yaml", "cannot read");

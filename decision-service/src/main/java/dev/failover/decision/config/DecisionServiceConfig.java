@@ -266,4 +266,26 @@ public interface DecisionServiceConfig {
         @WithDefault("https://public-keys.auth.elb.{region}.amazonaws.com/{kid}")
         String keyUrl();
     }
+
+    /** Alertmanager, read for the drills' {@code blockingAlerts} and {@code abortAlerts} (issue 56). */
+    Alertmanager alertmanager();
+
+    interface Alertmanager {
+        /**
+         * Its base URL, e.g. {@code http://alertmanager-main.monitoring:9093} (env {@code FAILOVER_ALERTMANAGER_URL}):
+         * {@code /api/v2/alerts} is read. Required when a group's drill names alerts; the start fails without it.
+         */
+        @WithName("url")
+        Optional<java.net.URI> url();
+
+        /** How often it is read while a group's drill names alerts; a reading is trusted 30 s. */
+        @WithName("poll-interval")
+        @WithDefault("10s")
+        Duration pollInterval();
+
+        /** How long one read may take. */
+        @WithName("timeout")
+        @WithDefault("2s")
+        Duration timeout();
+    }
 }

@@ -24,7 +24,8 @@ import io.quarkus.scheduler.Scheduler;
 /**
  * Starts each group's scheduled drill (Quartz cron, UTC). Every instance schedules every group, and only the owner of
  * the group sends the start, as an operator command of principal "drill-scheduler", so the same rules apply: every
- * target HEALTHY, automation running. A drill due inside a blocked window is skipped and logged. The start's idempotency
+ * target HEALTHY, automation running. A drill due inside a blocked window, or while one of its blocking alerts fires
+ * in Alertmanager (or Alertmanager cannot be read), is skipped and logged (DrillStartGuard). The start's idempotency
  * key is the scheduled time, so two instances that both believed they owned the group start it once.
  */
 @ApplicationScoped
@@ -37,9 +38,12 @@ public class DrillScheduler {
     private final Topology topology;
     private final GroupOwnership ownership;
     private final CommandService commands;
+    private final AlertWatch alerts;
 
     @Inject
-    DrillScheduler(Scheduler scheduler, Topology topology, GroupOwnership ownership, CommandService commands) {
+    DrillScheduler(Scheduler scheduler, Topology topology, GroupOwnership ownership, CommandService commands,
+            AlertWatch alerts) {
+        this.alerts = alerts;
         this.scheduler = scheduler;
         this.topology = topology;
         this.ownership = ownership;
@@ -65,8 +69,9 @@ public class DrillScheduler {
         if (!ownership.owns(group.id())) {
             return;
         }
-        if (DrillCalendar.blocked(group, ZonedDateTime.now(ZoneOffset.UTC))) {
-            LOG.infof("scheduled drill of %s skipped: inside a blocked window", group.id());
+        Optional<String> blocked = DrillStartGuard.whyNot(group, ZonedDateTime.now(ZoneOffset.UTC), alerts::readNow);
+        if (blocked.isPresent()) {
+            LOG.infof("scheduled drill of %s skipped: %s", group.id(), blocked.get());
             return;
         }
         CommandReply reply = commands.submit(new Command.StartDrill(group.id(), null, null, "scheduled monthly DR drill",

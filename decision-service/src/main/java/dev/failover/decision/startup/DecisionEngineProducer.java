@@ -51,6 +51,14 @@ public class DecisionEngineProducer {
         checkPositive("failover.command-max-age", config.commandMaxAge());
         checkPositive("failover.not-served-after", config.notServedAfter());
         checkPositive("failover.state.heartbeat", config.state().heartbeat());
+        checkPositive("failover.alertmanager.poll-interval", config.alertmanager().pollInterval());
+        checkPositive("failover.alertmanager.timeout", config.alertmanager().timeout());
+        List<String> guarded = topology.groups().stream().filter(g -> g.drill().guardedByAlerts())
+                .map(dev.failover.contract.topology.FailoverGroup::id).toList();
+        if (!guarded.isEmpty() && config.alertmanager().url().isEmpty()) {
+            throw new ConfigurationException("failover.alertmanager.url: is required: the drills of " + guarded
+                    + " name alerts (blockingAlerts, abortAlerts), read from Alertmanager", Set.of("failover.alertmanager.url"));
+        }
         return new DecisionEngine(topology, Clock.systemUTC(), () -> UUID.randomUUID().toString(), config.clockSkewTolerance(),
                 config.commandMaxAge(), config.notServedAfter());
     }

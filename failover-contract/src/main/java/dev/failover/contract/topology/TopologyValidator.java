@@ -710,6 +710,18 @@ public final class TopologyValidator {
         if (d.durationMinutes() < 1) {
             error(path + ".durationMinutes", "must be at least 1, was " + d.durationMinutes());
         }
+        alertNames(path + ".blockingAlerts", d.blockingAlerts());
+        alertNames(path + ".abortAlerts", d.abortAlerts());
+    }
+
+    /** Prometheus alert names: a metric name's characters. */
+    private void alertNames(String path, List<String> names) {
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            if (name == null || !name.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+                error(path + "[" + i + "]", "'" + name + "' is not an alert name (letters, digits and _, not first a digit)");
+            }
+        }
     }
 
     /** Only the shape: the decision-service, which owns the scheduler, parses the expression fully. */

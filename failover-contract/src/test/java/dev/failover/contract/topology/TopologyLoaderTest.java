@@ -427,6 +427,11 @@ class TopologyLoaderTest {
                         "groups[0].drill.enabled: a scheduled drill would move the database one way"),
                 Arguments.of(WITH_DATABASES.replace("maxDataLossSeconds: 30", "maxDataLossSeconds: 86401"),
                         "groups[0].safety.maxDataLossSeconds: must be between 0 and 86400 seconds, was 86401"),
+                // a drill's alert guards (issue 56): Prometheus alert names
+                Arguments.of(VALID.replace("whenAllDown: last-resort\n", "whenAllDown: last-resort\n    drill: {blockingAlerts: [FailoverRegionDown, \"9lives\"]}\n"),
+                        "groups[0].drill.blockingAlerts[1]: '9lives' is not an alert name"),
+                Arguments.of(VALID.replace("whenAllDown: last-resort\n", "whenAllDown: last-resort\n    drill: {abortAlerts: [\"checkout-errors\"]}\n"),
+                        "groups[0].drill.abortAlerts[0]: 'checkout-errors' is not an alert name"),
                 // observers (issue 56): known locations, named resolvers with an address
                 Arguments.of(VALID.replace("locations: [loc-a, loc-b, loc-c]\n", "locations: [loc-a, loc-b, loc-c]\nobservers:\n   loc-d: [{name: vpc, address: 10.0.0.2}]\n"),
                         "observers.loc-d: 'loc-d' is not one of the locations [loc-a, loc-b, loc-c]"),

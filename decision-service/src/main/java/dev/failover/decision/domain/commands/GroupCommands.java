@@ -104,7 +104,8 @@ public final class GroupCommands {
             if (s.drill() == null) {
                 return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "no drill is running in group " + s.group().id());
             }
-            List<Decision> decisions = endDrill(s, "ended by operator", end.reason(), end.principal(), evidence, null).stream()
+            List<Decision> decisions = endDrill(s, "ended by operator", end.reason(), end.principal(), evidence, null, false)
+                    .stream()
                     .toList();
             return new CommandOutcome.Accepted("drill ended", decisions);
         }
@@ -319,13 +320,16 @@ public final class GroupCommands {
      * the drill target is failing, whoever ends it, the way back is a DRILL_ABORT: an emergency the actuator acts on at
      * once; otherwise a DRILL_END, a planned move (ADR 0012).
      */
-    /** @param trace the rule chain's steps when the chain ended the drill; null when an operator did */
+    /**
+     * @param trace the rule chain's steps when the chain ended the drill; null when an operator did
+     * @param abort the chain aborts it (an abort alert): back at once, as when the drill target fails
+     */
     public Optional<Decision> endDrill(GroupState s, String outcome, String reason, String principal, Evidence evidence,
-            List<RuleStep> trace) {
+            List<RuleStep> trace, boolean abort) {
         Instant now = evidence.at();
         GroupSnapshot.DrillState drill = s.drill();
         TargetHealth drillTarget = s.group().target(drill.target()).map(t -> evidence.of(t).health()).orElse(TargetHealth.UNKNOWN);
-        DecisionKind kind = drillTarget == TargetHealth.UNHEALTHY || drillTarget == TargetHealth.FLAPPING
+        DecisionKind kind = abort || drillTarget == TargetHealth.UNHEALTHY || drillTarget == TargetHealth.FLAPPING
                 ? DecisionKind.DRILL_ABORT : DecisionKind.DRILL_END;
         Optional<Target> back = s.group().target(drill.returnTo()).filter(t -> evidence.of(t).health() == TargetHealth.HEALTHY);
         if (back.isEmpty()) {

@@ -17,6 +17,7 @@ import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.event.ResolverObservation;
 import dev.failover.decision.domain.model.ObservedSwitch;
+import dev.failover.decision.domain.model.Alerts;
 import dev.failover.decision.domain.commands.GroupCommands;
 import dev.failover.decision.domain.explain.Explanations;
 import dev.failover.decision.domain.model.Command;
@@ -95,7 +96,8 @@ public final class DecisionEngine {
         this.intake = new ResultIntake(topology, clock, clockSkewTolerance);
         CorrelatedFailureGuard guard = new CorrelatedFailureGuard(topology.safety().correlatedFailure());
         this.groups = new GroupRegistry(topology, guard);
-        this.fleet = new FleetGuards(guard, groups.states(), topology.safety().maxSwitchesPerDayOf(topology.groups().size()));
+        this.fleet = new FleetGuards(guard, groups.states(), topology.safety().maxSwitchesPerDayOf(topology.groups().size()),
+                clock.instant());
         this.commands = new GroupCommands(decisionIds, commandMaxAge, this::evaluate);
         this.views = new GroupViews(intake, fleet, notServedAfter, topology.observers());
         this.actuator = new ActuatorFeedback(clock, decisionIds);
@@ -198,7 +200,8 @@ public final class DecisionEngine {
                     (before, decision) -> Explanations.ofDecision(s, before, decision, evidence, result.trace()),
                     decisionIds.get()));
         } else if (result.ending() instanceof RuleChain.Ending.Moved moved && moved.move() instanceof Move.EndDrill end) {
-            outcome = commands.endDrill(s, end.outcome(), end.reason(), Decision.AUTOMATION, evidence, result.trace())
+            outcome = commands.endDrill(s, end.outcome(), end.reason(), Decision.AUTOMATION, evidence, result.trace(),
+                    end.abort())
                     .<Outcome>map(Outcome.Switched::new).orElse(new Outcome.Steady(s.group().id()));
         } else {
             outcome = new Outcome.Steady(s.group().id());
@@ -288,6 +291,20 @@ public final class DecisionEngine {
     public synchronized Optional<ObservedSwitch> onResolverAnswer(ResolverObservation observation) {
         return known(observation.group())
                 .flatMap(s -> s.answered(observation, topology.observersOf(observation.location())));
+    }
+
+    /**
+     * What Alertmanager says is firing now (issue 56): a running drill that names one of them in {@code abortAlerts} is
+     * ended at its group's next evaluation (the ticker's, within a second). A reading that failed keeps the last good one
+     * until it is stale.
+     */
+    public synchronized void onAlerts(Alerts reading) {
+        fleet.alerts(reading);
+    }
+
+    /** What Alertmanager last said was firing, as the rules read it. */
+    public synchronized Alerts alerts() {
+        return fleet.alerts();
     }
 
     /** The group's latest live switch as the observing locations saw it; empty before one (or without observers). */

@@ -1,5 +1,7 @@
 package dev.failover.decision.domain.engine;
 
+import dev.failover.decision.domain.model.Alerts;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -27,8 +29,11 @@ final class FleetGuards implements Evaluation.Fleet {
     /** The engine's groups, as they are now (a live view). */
     private final Collection<GroupState> groups;
     private final int maxSwitchesPerDay;
+    /** What Alertmanager last said was firing; unknown until it is read (issue 56). */
+    private Alerts alerts;
 
-    FleetGuards(CorrelatedFailureGuard guard, Collection<GroupState> groups, int maxSwitchesPerDay) {
+    FleetGuards(CorrelatedFailureGuard guard, Collection<GroupState> groups, int maxSwitchesPerDay, Instant start) {
+        this.alerts = new Alerts.Unreadable("not read yet", start);
         this.guard = guard;
         this.groups = groups;
         this.maxSwitchesPerDay = maxSwitchesPerDay;
@@ -77,6 +82,19 @@ final class FleetGuards implements Evaluation.Fleet {
     @Override
     public int maxSwitchesPerDay() {
         return maxSwitchesPerDay;
+    }
+
+    @Override
+    public Alerts alerts() {
+        return alerts;
+    }
+
+    /**
+     * A new reading of Alertmanager; a failure to read keeps the last good reading, which guards as unknown once it is
+     * {@link Alerts#STALE_AFTER} old.
+     */
+    void alerts(Alerts reading) {
+        alerts = reading instanceof Alerts.Unreadable && alerts instanceof Alerts.Read ? alerts : reading;
     }
 
     /** The safety part of the group's view at {@code now}: the guard, its suspicion and the switch budgets. */

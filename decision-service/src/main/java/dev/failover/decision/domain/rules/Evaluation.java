@@ -1,5 +1,7 @@
 package dev.failover.decision.domain.rules;
 
+import dev.failover.decision.domain.model.Alerts;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -28,6 +30,9 @@ public record Evaluation(GroupState state, Evidence evidence, Instant now, Fleet
 
         /** The global budget of automatic switches per 24 hours. */
         int maxSwitchesPerDay();
+
+        /** What Alertmanager last said was firing: a running drill's outcome check (issue 56). */
+        Alerts alerts();
     }
 
     Target active() {

@@ -9,7 +9,8 @@ import dev.failover.decision.domain.state.Hold;
 
 /**
  * Rule 1, "hold": the one precedence of holds ({@link Hold}). A pin, a pause or a flap-guard freeze holds; a running
- * drill holds too, unless it is due or its target fails, which ends it (a move the safety rules do not check).
+ * drill holds too, unless it is due, its target fails or one of its abort alerts fires, which ends it (a move the
+ * safety rules do not check).
  */
 final class HoldRule implements SwitchRule {
 
@@ -35,13 +36,19 @@ final class HoldRule implements SwitchRule {
         GroupSnapshot.DrillState drill = e.state().drill();
         if (!e.now().isBefore(drill.endsAt())) {
             return new RuleVerdict.Fired(() -> "the drill on " + drill.target() + " reached its end at " + drill.endsAt(),
-                    new Move.EndDrill("completed", "drill ended after its planned duration"));
+                    new Move.EndDrill("completed", "drill ended after its planned duration", false));
         }
         Target target = e.state().group().target(drill.target()).orElseThrow();
         TargetHealth health = e.evidence().of(target).health();
         if (health == TargetHealth.UNHEALTHY || health == TargetHealth.FLAPPING) {
             String why = "drill target " + target.id() + " is " + health + "; restoring early";
-            return new RuleVerdict.Fired(() -> why, new Move.EndDrill("aborted", why));
+            return new RuleVerdict.Fired(() -> why, new Move.EndDrill("aborted: " + why, why, true));
+        }
+        // the outcome check's second half (issue 56): an abort alert firing, or Alertmanager unknown, ends it at once
+        java.util.Optional<String> alert = e.fleet().alerts().guard(e.state().group().drill().abortAlerts(), e.now());
+        if (alert.isPresent()) {
+            String why = alert.get() + "; restoring early";
+            return new RuleVerdict.Fired(() -> why, new Move.EndDrill("aborted: " + why, why, true));
         }
         return RuleVerdict.held(Outcome.HoldReason.DRILL_RUNNING, "drill on " + drill.target() + " until " + drill.endsAt());
     }

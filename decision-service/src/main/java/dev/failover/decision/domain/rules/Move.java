@@ -22,8 +22,10 @@ public sealed interface Move {
      * The end of a running drill, due or aborted because its target fails: it undoes the drill's own switch, so the
      * safety rules do not check it and the chain ends with it.
      *
-     * @param outcome "completed" or "aborted", for the drill report
+     * @param outcome for the drill report: "completed", or "aborted: " and why
+     * @param abort   an emergency: traffic goes back at once (DRILL_ABORT), as when the drill target fails or an abort
+     *                alert fires; a completed drill goes back as a planned move (DRILL_END)
      */
-    record EndDrill(String outcome, String reason) implements Move {
+    record EndDrill(String outcome, String reason, boolean abort) implements Move {
     }
 }

@@ -25,6 +25,7 @@ import dev.failover.decision.domain.engine.DecisionEngineTest.Probe;
 import dev.failover.decision.domain.model.Command;
 import dev.failover.decision.domain.model.CommandOutcome;
 import dev.failover.decision.domain.model.CommandOutcome.Rejection;
+import dev.failover.decision.domain.model.Alerts;
 import dev.failover.decision.domain.model.GroupSnapshot;
 import dev.failover.decision.domain.model.Outcome;
 import dev.failover.decision.domain.state.GroupView;
@@ -280,7 +281,53 @@ class DecisionEngineRulesTest {
         engine.apply(new Command.StartDrill("api", "secondary", null, "monthly", "dave"));
         assertThat(run(engine, clock, timeline(rounds(30, 200, "primary", UP, ALL), rounds(30, 200, "secondary", DOWN, ALL))))
                 .containsExactly("t=50 DRILL_ABORT secondary->primary epoch=2");
-        assertThat(engine.view("api").orElseThrow().lastDrill().outcome()).isEqualTo("aborted");
+        assertThat(engine.view("api").orElseThrow().lastDrill().outcome())
+                .isEqualTo("aborted: drill target secondary is UNHEALTHY; restoring early");
+    }
+
+    /** Issue 56, item 4: a drill's outcome check reads Alertmanager too; a named alert firing ends it at once. */
+    @Test
+    void aDrillIsAbortedAtOnceWhenOneOfItsAbortAlertsFires() {
+        DecisionEngine engine = healthyEngine("    drill: {abortAlerts: [CheckoutErrors, PaymentsDown]}\n");
+        clock.set(T0.plusSeconds(25));
+        engine.onAlerts(new Alerts.Read(java.util.Set.of("FailoverWatchdog"), clock.instant()));
+        engine.apply(new Command.StartDrill("api", "secondary", null, "monthly", "dave"));
+        // the drill target stays UP: only the alert can end the drill early
+        List<Probe> upToForty = timeline(rounds(30, 40, "primary", UP, ALL), rounds(30, 40, "secondary", UP, ALL));
+        for (Probe p : upToForty) {
+            if (p.at() % 5 == 0) {
+                engine.onAlerts(new Alerts.Read(java.util.Set.of("FailoverWatchdog"), T0.plusSeconds(p.at())));
+            }
+        }
+        assertThat(run(engine, clock, upToForty)).isEmpty();
+        engine.onAlerts(new Alerts.Read(java.util.Set.of("FailoverWatchdog", "PaymentsDown"), T0.plusSeconds(41)));
+        assertThat(run(engine, clock, timeline(rounds(42, 43, "primary", UP, ALL), rounds(42, 43, "secondary", UP, ALL))))
+                .containsExactly("t=42 DRILL_ABORT secondary->primary epoch=2");
+        assertThat(engine.view("api").orElseThrow().lastDrill().outcome()).isEqualTo("aborted: alert PaymentsDown firing in "
+                + "Alertmanager (read at " + T0.plusSeconds(41) + "); restoring early");
+    }
+
+    @Test
+    void aDrillWhoseAbortAlertsCannotBeReadIsAbortedOnceTheLastReadingIsStale() {
+        DecisionEngine engine = healthyEngine("    drill: {abortAlerts: [CheckoutErrors]}\n");
+        clock.set(T0.plusSeconds(25));
+        engine.onAlerts(new Alerts.Read(java.util.Set.of(), clock.instant()));
+        engine.apply(new Command.StartDrill("api", "secondary", null, "monthly", "dave"));
+        engine.onAlerts(new Alerts.Unreadable("connection refused", T0.plusSeconds(30))); // keeps the reading of t=25
+        assertThat(run(engine, clock, timeline(rounds(30, 60, "primary", UP, ALL), rounds(30, 60, "secondary", UP, ALL))))
+                .containsExactly("t=60 DRILL_ABORT secondary->primary epoch=2"); // the reading of t=25 trusted to t=55
+        assertThat(engine.view("api").orElseThrow().lastDrill().outcome()).isEqualTo("aborted: Alertmanager last read at "
+                + T0.plusSeconds(25) + ", more than 30 s ago; the alerts [CheckoutErrors] are unknown; restoring early");
+    }
+
+    @Test
+    void aDrillWithoutAbortAlertsIgnoresAlertmanager() {
+        DecisionEngine engine = healthyEngine("");
+        clock.set(T0.plusSeconds(25));
+        engine.apply(new Command.StartDrill("api", "secondary", null, "monthly", "dave"));
+        engine.onAlerts(new Alerts.Unreadable("connection refused", T0.plusSeconds(25)));
+        assertThat(run(engine, clock, timeline(rounds(30, 100, "primary", UP, ALL), rounds(30, 100, "secondary", UP, ALL))))
+                .isEmpty();
     }
 
     @Test
