@@ -27,6 +27,7 @@ class PackageLayersTest {
             "rest", // the override API
             "identity", // who the caller is: the audience of a bearer token, an ALB's signed header
             "health", // readiness
+            "report", // a switch's signed report
             "drill", // scheduled drills, sent as commands
             "replay", // the core over a recorded stream, offline
             "input", // the one consumer of group inputs, its lanes, the ticker

@@ -58,4 +58,10 @@ public final class Exits {
      * yet, a place could not be asked, or an actuator has no such endpoint. Not "granted".
      */
     public static final int PERMISSION_UNKNOWN = 14;
+
+    /**
+     * {@code report verify}: the report's signature does not verify against the trusted keys (it was changed, or signed by
+     * another key), or the replay of its evidence decides otherwise, or it keeps no evidence to replay.
+     */
+    public static final int REPORT_REFUSED = 15;
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 import dev.failover.ctl.command.Completion;
 import dev.failover.ctl.command.ConfigCommands;
 import dev.failover.ctl.command.ConnectionOptions;
+import dev.failover.ctl.command.ReportCommands;
 import dev.failover.ctl.command.DatabasesCommand;
 import dev.failover.ctl.command.PermissionsCommand;
 import dev.failover.ctl.command.ReadCommands;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Mixin;
         subcommands = { ReadCommands.Status.class, ReadCommands.Explain.class, ReadCommands.History.class,
                 ReadCommands.Watch.class, WriteCommands.Pin.class, WriteCommands.Release.class, WriteCommands.Pause.class,
                 WriteCommands.Resume.class, WriteCommands.Force.class, WriteCommands.Drill.class, WriteCommands.Switchover.class,
-                RetryCommand.class, DatabasesCommand.class, PermissionsCommand.class, StartCheckCommand.class, ValidateCommand.class,
+                RetryCommand.class, ReportCommands.Report.class, DatabasesCommand.class, PermissionsCommand.class, StartCheckCommand.class, ValidateCommand.class,
                 ConfigCommands.Config.class, Completion.class },
         footerHeading = "%nEnvironment, config and exit codes (docs/failoverctl.md):%n",
         footer = { "FAILOVER_URL, FAILOVER_TOKEN      the decision-service and its token",

@@ -33,7 +33,10 @@ public class ApiDocumentation implements OASFilter {
                     + "header is malformed",
             "413", "the body is larger than quarkus.http.limits.max-body-size",
             "422", "a field is missing or invalid (field names it), or the Idempotency-Key was used for another command");
-    /** What the owner of a group may answer to a command; not the actuator's retry, which no owner applies (ADR 0025). */
+    /**
+     * What the owner of a group may answer to a command; not the actuator's retry, which no owner applies (ADR 0025),
+     * nor a replay, which changes nothing.
+     */
     private static final Map<String, String> EVERY_COMMAND = Map.of(
             "409", "refused by the group's state (see message), or the command expired before its owner took it: send "
                     + "it again with a new Idempotency-Key",
@@ -52,7 +55,7 @@ public class ApiDocumentation implements OASFilter {
             }
             if (method == PathItem.HttpMethod.POST) {
                 add(responses, EVERY_WRITE);
-                if (!path.endsWith("/retry")) {
+                if (!path.endsWith("/retry") && !path.endsWith("/replay")) { // no owner applies these: nothing to refuse
                     add(responses, EVERY_COMMAND);
                 }
             }

@@ -42,6 +42,8 @@ import dev.failover.decision.config.DecisionServiceConfig;
 import dev.failover.decision.domain.model.Command;
 import dev.failover.decision.domain.model.CommandOutcome.Rejection;
 import dev.failover.decision.domain.model.Explanation;
+import dev.failover.decision.domain.engine.ExplanationReplay;
+import dev.failover.decision.report.Reports;
 import dev.failover.decision.domain.state.GroupView;
 import dev.failover.decision.publication.ActuatorRetries;
 import dev.failover.decision.view.GroupReader;
@@ -76,11 +78,13 @@ public class GroupsResource {
     private final ConditionalJson json;
     private final Topology topology;
     private final ActuatorRetries retries;
+    private final Reports reports;
     private final Duration sendWithin;
 
     @Inject
     GroupsResource(GroupReader reader, CommandService commands, ConditionalJson json, Topology topology,
-            ActuatorRetries retries, DecisionServiceConfig config) {
+            ActuatorRetries retries, DecisionServiceConfig config, Reports reports) {
+        this.reports = reports;
         this.reader = reader;
         this.commands = commands;
         this.json = json;
@@ -162,6 +166,55 @@ public class GroupsResource {
         return ApiError.response(404, "not-found", "decisionId", "no explanation of decision '" + decisionId + "' in group "
                 + group + ": the latest decisions of a group are explained, earlier ones are not kept (ids: failoverctl "
                 + "history " + group + ")");
+    }
+
+    @GET
+    @Path("/{group}/decisions/{decisionId}/report")
+    @RolesAllowed({ VIEWER, OPERATOR })
+    @Operation(summary = "A switch's report, signed: the decision, why (the rule path and the evidence with Kafka "
+            + "offsets), each actuation step, the data tier's steps with their loss exposure, when each location's resolvers "
+            + "saw it, the drill's outcome and the time of each stage; verified offline by failoverctl report verify")
+    @APIResponse(responseCode = "200", description = "the report and its Ed25519 signature (key id, base64) over the "
+            + "report's compact JSON", content = @Content(schema = @Schema(implementation = Reports.Document.class)))
+    @APIResponse(responseCode = "422", description = "decisionId too long or with control characters")
+    @APIResponse(responseCode = "404", description = "no such group, or the decision is not one of the group's latest")
+    @APIResponse(responseCode = "503", description = "the decision's explanation could not be read from Kafka now")
+    public Response report(@PathParam("group") String group, @PathParam("decisionId") String decisionId) {
+        knownGroup(group);
+        RequestChecks.bounded("decisionId", decisionId, InputLimits.MAX_SHORT_TEXT);
+        Reports.Lookup lookup = reports.report(group, decisionId);
+        if (lookup instanceof Reports.Lookup.Found found) {
+            return Response.ok(found.document()).build();
+        }
+        if (lookup instanceof Reports.Lookup.Unavailable unavailable) {
+            return ApiError.response(503, "unavailable", null, "the explanation of decision " + decisionId
+                    + " cannot be read now (" + unavailable.why() + "); ask again");
+        }
+        return ApiError.response(404, "not-found", "decisionId", "no decision '" + decisionId + "' among the latest of group "
+                + group + " (ids: failoverctl history " + group + ")");
+    }
+
+    @POST
+    @Path("/{group}/replay")
+    @RolesAllowed({ VIEWER, OPERATOR })
+    @Operation(summary = "Replays an explanation's recorded evidence through a fresh decision core with this instance's "
+            + "topology and answers what it decides, with its rule path: the same decision by the same rules shows that the "
+            + "evidence is what decided (failoverctl report verify)")
+    @APIResponse(responseCode = "200", description = "the replay's own explanation", content = @Content(schema = @Schema(implementation = Explanation.class)))
+    @APIResponse(responseCode = "422", description = "not an explanation of this group, or one the topology cannot replay "
+            + "(a target or location it does not have)")
+    public Response replay(@PathParam("group") String group, Explanation explanation) {
+        knownGroup(group);
+        if (explanation == null || !group.equals(explanation.group())) {
+            return ApiError.response(422, "invalid", "group", "the body must be an explanation of group " + group);
+        }
+        try {
+            ExplanationReplay.Replayed replayed = ExplanationReplay.replayed(topology, explanation);
+            return Response.ok(replayed.explanation()).build();
+        } catch (RuntimeException e) {
+            return ApiError.response(422, "invalid", "targets", "the explanation cannot be replayed with this topology: "
+                    + e.getMessage());
+        }
     }
 
     /** Recent decisions and audit entries of a group. */

@@ -8,13 +8,16 @@ import dev.failover.decision.domain.model.ObservedSwitch;
 import dev.failover.decision.domain.model.Outcome;
 import dev.failover.decision.domain.state.CorrelatedFailureGuard;
 import dev.failover.decision.domain.state.GroupView;
+import dev.failover.decision.report.Reports;
+import dev.failover.decision.report.SwitchReport;
 import dev.failover.decision.store.ExplanationRecord;
 import dev.failover.decision.store.StateRecord;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * The state records (explanations included) are written and read by this service's own Jackson mapper (StateCodec),
- * outside Quarkus REST, so a native image must be told of them. The contract's events are registered by the contract jar's reflect-config.json.
+ * outside Quarkus REST, so a native image must be told of them; so are a switch's report and its signed document, which
+ * the API answers as a Response entity. The contract's events are registered by the contract jar's reflect-config.json.
  */
 @RegisterForReflection(targets = { StateRecord.class, ExplanationRecord.class, StateRecord.CommandResult.class,
         GroupSnapshot.class, GroupSnapshot.PinState.class, GroupSnapshot.PauseState.class, GroupSnapshot.FreezeState.class,
@@ -27,6 +30,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         Explanation.class, Explanation.Verdict.class, Explanation.RuleResult.class, Explanation.Rule.class,
         Explanation.TargetFacts.class, Explanation.LocationFacts.class, Explanation.Result.class,
         Explanation.StartingState.class, Explanation.Counts.class, Outcome.HoldReason.class, ObservedSwitch.class,
-        GroupView.ConvergenceView.class, GroupView.ObserverView.class })
+        GroupView.ConvergenceView.class, GroupView.ObserverView.class, GroupView.Observed.class, SwitchReport.class,
+        SwitchReport.Stages.class, Reports.Document.class, dev.failover.contract.signing.SignedReports.Signature.class })
 public class NativeReflection {
 }

@@ -64,6 +64,19 @@ public class GroupReader {
         return directory.latest(group).map(StateRecord::view);
     }
 
+    /**
+     * The group's recent live switches as the observing locations saw them, newest first (issue 56): from the engine on
+     * the group's owner, else from the latest state record.
+     */
+    public List<dev.failover.decision.domain.model.ObservedSwitch> observedSwitches(String group) {
+        if (!exists(group)) {
+            return List.of();
+        }
+        Optional<dev.failover.decision.domain.model.GroupSnapshot> snapshot = ownership.owns(group) ? engine.snapshot(group)
+                : directory.latest(group).map(StateRecord::snapshot);
+        return snapshot.map(dev.failover.decision.domain.model.GroupSnapshot::observedSwitches).orElse(List.of());
+    }
+
     /** What asking for a decision's explanation found. */
     public sealed interface ExplanationLookup {
         record Found(Explanation explanation) implements ExplanationLookup {

@@ -80,6 +80,9 @@ class OpenApiDocumentTest {
         // handed to the driving actuator through Kafka (ADR 0025): no owner to refuse or rate-limit it; 503 when Kafka did
         // not take it
         expected.put(new Operation("POST", "/groups/{group}/retry"), expected(union(Set.of(202, 400, 413, 422, 503), GROUP)));
+        // issue 56: a switch's signed report, and the replay of an explanation (a computation: no owner, nothing changed)
+        expected.put(new Operation("GET", "/groups/{group}/decisions/{decisionId}/report"), read(union(GROUP, Set.of(422))));
+        expected.put(new Operation("POST", "/groups/{group}/replay"), expected(union(Set.of(200, 400, 413, 422), GROUP)));
         expected.put(new Operation("GET", "/ui/api/session"), read(Set.of()));
         return expected;
     }

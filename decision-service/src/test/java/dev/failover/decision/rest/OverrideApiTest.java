@@ -206,6 +206,48 @@ class OverrideApiTest {
      * The "why" through the API: the group's last evaluation with the rules and each location's results, which came
      * through Kafka and so carry their partition and offset; a forced decision's explanation names the operator.
      */
+    /**
+     * Issue 56, item 3: a switch's report through the API, signed with the decision-service's key over its compact JSON;
+     * the trusted public keys verify it, a changed report does not; its explanation replays through POST /replay.
+     */
+    @Test
+    void aSwitchsReportIsSignedWithTheDecisionKeyAndItsEvidenceReplays() throws Exception {
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"target\":\"primary\",\"reason\":\"setup\"}")
+                .post("/groups/api/force").then().statusCode(200);
+        String decisionId = given().auth().oauth2(OPERATOR).contentType(ContentType.JSON)
+                .body("{\"target\":\"secondary\",\"reason\":\"report me\"}").post("/groups/api/force").then()
+                .statusCode(200).extract().path("decisionIds[0]");
+        given().get("/groups/api/decisions/" + decisionId + "/report").then().statusCode(401);
+        String body = given().auth().oauth2(VIEWER).get("/groups/api/decisions/" + decisionId + "/report").then()
+                .statusCode(200).extract().asString();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode document = json.readTree(body);
+        com.fasterxml.jackson.databind.JsonNode report = document.path("report");
+        assertThat(report.path("decision").path("decisionId").asText()).isEqualTo(decisionId);
+        assertThat(report.path("decision").path("kind").asText()).isEqualTo("FORCE");
+        assertThat(report.path("explanation").path("rules").path(0).path("detail").asText()).contains("report me");
+        assertThat(report.path("stages").isObject()).isTrue();
+        dev.failover.contract.signing.SignedReports.Signature signature = new dev.failover.contract.signing.SignedReports
+                .Signature(document.path("signature").path("keyId").asText(), document.path("signature").path("value").asText());
+        assertThat(signature.keyId()).isEqualTo(dev.failover.testkit.signing.TestSigningKeys.SIGNER_KEY_ID);
+        dev.failover.contract.signing.TrustedKeys trusted = dev.failover.testkit.signing.TestSigningKeys.shared().trustedKeys();
+        assertThat(dev.failover.contract.signing.SignedReports.verify(trusted, "api", report, signature).isValid()).isTrue();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) report.path("decision")).put("toTarget", "primary");
+        assertThat(dev.failover.contract.signing.SignedReports.verify(trusted, "api", report, signature).outcome())
+                .isEqualTo(dev.failover.contract.signing.Verification.Outcome.BAD_SIGNATURE);
+
+        // the explanation replays through a fresh core (an operator's force: the rules alone do not make it)
+        String explanation = json.writeValueAsString(json.readTree(body).path("report").path("explanation"));
+        given().auth().oauth2(VIEWER).contentType(ContentType.JSON).body(explanation).post("/groups/api/replay").then()
+                .statusCode(200).body("group", equalTo("api")).body("rules.rule", hasItem("hold"));
+        given().auth().oauth2(VIEWER).contentType(ContentType.JSON).body(explanation.replace("\"group\":\"api\"",
+                "\"group\":\"other\"")).post("/groups/api/replay").then().statusCode(422).body("field", equalTo("group"));
+        given().auth().oauth2(VIEWER).get("/groups/api/decisions/no-such-decision/report").then().statusCode(404)
+                .body("field", equalTo("decisionId"));
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"reported\"}")
+                .post("/groups/api/release").then().statusCode(200);
+    }
+
     @Test
     void explanationsNameTheRulesTheEvidenceWithItsKafkaPositionsAndTheOperator() {
         given().get("/groups/api/explanation").then().statusCode(401);

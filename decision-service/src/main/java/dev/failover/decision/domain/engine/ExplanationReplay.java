@@ -39,6 +39,15 @@ public final class ExplanationReplay {
     }
 
     public static Outcome replay(Topology topology, Explanation explanation) {
+        return replayed(topology, explanation).outcome();
+    }
+
+    /** What the replay decided, with its own explanation: the rules it went through, in order, for a comparison. */
+    public record Replayed(Outcome outcome, Explanation explanation) {
+    }
+
+    /** As {@link #replay}, with the replay's own explanation (its rule path). */
+    public static Replayed replayed(Topology topology, Explanation explanation) {
         FailoverGroup group = topology.group(explanation.group()).orElseThrow(
                 () -> new IllegalArgumentException("no group '" + explanation.group() + "' in the topology"));
         List<Recorded> evidence = new ArrayList<>();
@@ -68,7 +77,11 @@ public final class ExplanationReplay {
         }
         engine.startFrom(group.id(), explanation.startingState());
         clock.set(explanation.at());
-        return engine.evaluateNow(group.id());
+        Outcome outcome = engine.evaluateNow(group.id());
+        Explanation replayed = outcome instanceof Outcome.Switched switched
+                ? engine.explanation(group.id(), switched.decision().decisionId()).orElse(null)
+                : engine.explanationNow(group.id()).orElse(null);
+        return new Replayed(outcome, replayed);
     }
 
     /** When the result reached the decision core, as closely as it is known: when the probe ended. */

@@ -37,7 +37,7 @@ public record GroupSnapshot(
         Instant guardAcknowledgedAt,
         long term,
         int termInstance,
-        ObservedSwitch observedSwitch) {
+        List<ObservedSwitch> observedSwitches) {
 
     /** Without an observed switch (issue 56): for records of earlier releases and for tests. */
     public GroupSnapshot(String group, String activeTarget, long epoch, Instant lastSwitchAt,
@@ -51,6 +51,8 @@ public record GroupSnapshot(
     }
 
     public GroupSnapshot {
+        // absent in records written before switches were observed (issue 56): none
+        observedSwitches = observedSwitches == null ? List.of() : List.copyOf(observedSwitches);
         // absent in records written before the guard's memory was kept (issue 51): read as none, never resumed
         failingSince = failingSince == null ? java.util.Map.of() : java.util.Map.copyOf(failingSince);
         // absent in records written before refusals fed back (issue 51): read as none

@@ -508,7 +508,7 @@ public final class GroupState {
         return new GroupSnapshot(group.id(), active, epoch, lastSwitchAt, List.copyOf(automaticSwitches), pin, pause, freeze,
                 drill, journal.auditTrail(), journal.recentDecisions(), lastDrill, serving, seenCommands.list(),
                 journal.recentActuations(), List.copyOf(refusals.values()), failingSince, guardAcknowledgedAt, term,
-                termInstance, convergence.current());
+                termInstance, convergence.recent());
     }
 
     /**
@@ -541,7 +541,7 @@ public final class GroupState {
         journal.restore(s);
         seenCommands.restore(s.seenCommands());
         guardAcknowledgedAt = s.guardAcknowledgedAt();
-        convergence.restore(s.observedSwitch());
+        convergence.restore(s.observedSwitches());
         return true;
     }
 }

@@ -35,13 +35,37 @@ public final class ObservedConvergence {
     private record Answer(ResolverObservation latest, Instant since) {
     }
 
+    /**
+     * Switches kept, newest first, for their reports: the latest always, earlier ones only when something observed them
+     * (a switch without observers is kept for its times alone, which its report and metrics take while it is the latest).
+     */
+    static final int KEPT = 5;
+
     /** By location, by observer. */
     private final Map<String, Map<String, Answer>> answers = new LinkedHashMap<>();
+    /** The switch being observed (the latest live one); null before the first. */
     private ObservedSwitch current;
+    /** The switches before it, newest first, that something observed. */
+    private final java.util.Deque<ObservedSwitch> earlier = new java.util.ArrayDeque<>();
 
-    /** The switch being observed, or the last one; null before the first live switch (or without observers). */
+    /** The switch being observed, or the last one; null before the first live switch. */
     public ObservedSwitch current() {
         return current;
+    }
+
+    /** The latest switch and the earlier ones kept, newest first: what the group's state persists. */
+    public List<ObservedSwitch> recent() {
+        List<ObservedSwitch> all = new ArrayList<>();
+        if (current != null) {
+            all.add(current);
+        }
+        all.addAll(earlier);
+        return all;
+    }
+
+    /** One of the recent switches by its decision's id. */
+    public Optional<ObservedSwitch> of(String decisionId) {
+        return recent().stream().filter(s -> s.decisionId().equals(decisionId)).findFirst();
     }
 
     /**
@@ -55,6 +79,12 @@ public final class ObservedConvergence {
             return;
         }
         // kept without observers too: its failure's start gives the failure-to-decided time
+        if (current != null && current.of() > 0) {
+            earlier.addFirst(current);
+            while (earlier.size() > KEPT - 1) {
+                earlier.removeLast();
+            }
+        }
         current = ObservedSwitch.decided(decision.decisionId(), decision.kind(), decision.toTarget(), failedAt,
                 decision.issuedAt(), observing.size());
     }
@@ -105,9 +135,11 @@ public final class ObservedConvergence {
         return !hadQuorum && current.reachedQuorum() ? Optional.of(current) : Optional.empty();
     }
 
-    /** The persisted switch, taken back by a new owner. */
-    void restore(ObservedSwitch persisted) {
-        current = persisted;
+    /** The persisted switches, newest first, taken back by a new owner. */
+    void restore(List<ObservedSwitch> persisted) {
+        earlier.clear();
+        current = persisted.isEmpty() ? null : persisted.get(0);
+        persisted.stream().skip(1).limit(KEPT - 1).forEach(earlier::addLast);
     }
 
     /**

@@ -111,6 +111,20 @@ class ObservedConvergenceTest {
         assertThat(engine.observedSwitch("api").orElseThrow().quorumAt()).isEqualTo(T0.plusSeconds(9));
     }
 
+    /** Issue 56, item 3: what report verify relies on: a failover's explanation replays to it by the same rule path. */
+    @Test
+    void aFailoversExplanationReplaysToTheSameDecisionByTheSameRulePath() {
+        DecisionEngine engine = engine("live");
+        DecisionEngineTest.run(engine, clock, primaryFailsAtThree());
+        dev.failover.decision.domain.model.Explanation recorded = engine.explanation("api", "d-1").orElseThrow();
+        ExplanationReplay.Replayed replayed = ExplanationReplay.replayed(topology("live"), recorded);
+        assertThat(replayed.outcome()).isInstanceOf(dev.failover.decision.domain.model.Outcome.Switched.class);
+        assertThat(replayed.explanation().kind()).isEqualTo(dev.failover.contract.event.DecisionKind.FAILOVER);
+        assertThat(replayed.explanation().toTarget()).isEqualTo("secondary");
+        assertThat(replayed.explanation().rules()).extracting(r -> r.rule() + " " + r.result()).isEqualTo(recorded.rules()
+                .stream().map(r -> r.rule() + " " + r.result()).toList()).contains("active-health FIRED");
+    }
+
     @Test
     void anAnswerOfTheTargetFromBeforeTheDecisionDoesNotCountExceptWithinAClocksSkew() {
         DecisionEngine engine = engine("live");
@@ -157,6 +171,22 @@ class ObservedConvergenceTest {
         clock.set(T0.plusSeconds(6 + 60 + 60));
         assertThat(engine.view("api").orElseThrow().convergence().state()).isEqualTo(GroupView.Observed.NOT_OBSERVED);
         assertThat(engine.observedSwitch("api").orElseThrow().servedAt()).isEqualTo(T0.plusSeconds(6));
+    }
+
+    @Test
+    void theLastFiveObservedSwitchesAreKeptWithTheGroupsStateForTheirReports() {
+        DecisionEngine engine = engine("live");
+        DecisionEngineTest.run(engine, clock, primaryFailsAtThree());
+        answered(engine, answer("loc-b", "vpc", "secondary", "192.0.2.2", 7));
+        answered(engine, answer("loc-c", "vpc", "secondary", "192.0.2.2", 8));
+        clock.set(T0.plusSeconds(20));
+        engine.apply(new dev.failover.decision.domain.model.Command.Force("api", "primary", "back", "alice"));
+        List<ObservedSwitch> kept = engine.snapshot("api").orElseThrow().observedSwitches();
+        assertThat(kept).extracting(ObservedSwitch::decisionId).containsExactly("d-2", "d-1");
+        assertThat(kept.get(1).quorumAt()).isEqualTo(T0.plusSeconds(8));
+        DecisionEngine next = engine("live");
+        next.restore(engine.snapshot("api").orElseThrow());
+        assertThat(next.snapshot("api").orElseThrow().observedSwitches()).isEqualTo(kept);
     }
 
     @Test
