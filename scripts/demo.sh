@@ -275,9 +275,9 @@ stamp "DNS: api.failover.test A $(answer_ttl api.failover.test)   <- switchover 
 # A drill (issue 56): planned like a switchover, ended by the operator, and the signed report an auditor keeps: Markdown
 # to read (its timeline is a Mermaid chart) and the signed JSON, checked offline against the deployment's public keys
 say ""
-say "=== drill: failoverctl drill start $GROUP secondary, then drill end; failoverctl report ==="
+say "=== drill: failoverctl drill start $GROUP --target secondary, then drill end; failoverctl report ==="
 T0=$(date +%s.%N)
-"$CTL" drill start "$GROUP" secondary --reason "demo: quarterly DR drill"
+"$CTL" drill start "$GROUP" --target secondary --reason "demo: quarterly DR drill"
 deadline=$((SECONDS + 60))
 until [[ "$(answer api.failover.test)" == "127.0.0.12" ]]; do
   ((SECONDS < deadline)) || { say "the drill did not move traffic within 60 s; see $LOGS/actuator.log" >&2; exit 1; }

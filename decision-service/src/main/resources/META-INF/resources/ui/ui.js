@@ -289,7 +289,9 @@ function renderTimeline(view) {
     node: el('li', {}, time(d.issuedAt), ' decision ', el('strong', {}, d.kind), ' ' + (d.fromTarget || '–') + ' → '
       + d.toTarget + ', epoch ' + d.epoch + ', by ' + d.principal + ': ' + (d.reason || ''), ' ',
       el('button', { type: 'button', 'data-key': 'why:' + d.decisionId, onclick: () => explainDecision(view.group, d.decisionId) },
-        'Why?')),
+        'Why?'), ' ',
+      el('button', { type: 'button', 'data-key': 'report:' + d.decisionId, onclick: () => reportDecision(view.group, d.decisionId) },
+        'Report')),
   }));
   const audit = (view.audit || []).map(a => ({
     at: a.at,
@@ -344,6 +346,34 @@ async function explainDecision(group, decisionId) {
   const title = el('h3', { tabindex: '-1' }, 'Why decision ' + decisionId);
   target.replaceChildren(title, answer.status === 200 ? renderExplanation(answer.json) : el('p', { class: 'error' },
     problem(answer)));
+  title.focus();
+}
+
+/** A switch's signed report (issue 56): its stages, and the signed JSON to keep (failoverctl report verify checks it). */
+async function reportDecision(group, decisionId) {
+  const target = byId('decision-explanation');
+  target.replaceChildren(el('p', {}, 'Reading the report of ' + decisionId + '…'));
+  const answer = await api('/groups/' + encodeURIComponent(group) + '/decisions/' + encodeURIComponent(decisionId) + '/report');
+  const title = el('h3', { tabindex: '-1' }, 'Report of decision ' + decisionId);
+  if (answer.status !== 200) {
+    target.replaceChildren(title, el('p', { class: 'error' }, problem(answer)));
+    title.focus();
+    return;
+  }
+  const r = answer.json.report;
+  const stages = r.stages || {};
+  const rows = [['failure → decided', stages.failureToDecided], ['decided → served', stages.decidedToServed],
+    ['served → observed by the quorum', stages.servedToObserved], ['failure → observed', stages.failureToObserved],
+    ['decided → complete', stages.decidedToComplete]].filter(x => x[1] !== undefined && x[1] !== null)
+    .map(x => el('tr', {}, el('th', { scope: 'row' }, x[0]), el('td', {}, (x[1] / 1000).toFixed(3) + ' s')));
+  const database = (r.database || []).map(a => a.step + ' ' + a.status + ': ' + a.detail).join('; ') || 'no data tier step';
+  const file = new Blob([JSON.stringify(answer.json, null, 2)], { type: 'application/json' });
+  target.replaceChildren(title,
+    el('p', {}, r.decision.kind + ' ' + (r.decision.fromTarget || '–') + ' → ' + r.decision.toTarget + ' by '
+      + r.decision.principal + '; signed with key ' + answer.json.signature.keyId + '.'),
+    el('table', {}, el('tbody', {}, rows, el('tr', {}, el('th', { scope: 'row' }, 'data loss exposure'), el('td', {}, database)))),
+    el('p', {}, el('a', { href: URL.createObjectURL(file), download: 'report-' + decisionId + '.json' }, 'Download the signed report'),
+      ' (check it with failoverctl report verify FILE --trusted-keys DIR)'));
   title.focus();
 }
 

@@ -55,7 +55,8 @@ import picocli.CommandLine.Mixin;
                 "exit 11  start-check: the node is not the group's primary of record; start it read-only",
                 "exit 12  a write's --wait: its decision was refused by the actuator or superseded",
                 "exit 13  permissions: an actuator found a permission its topology needs missing",
-                "exit 14  permissions: none found missing, but not all known (a check off or not run yet)" })
+                "exit 14  permissions: none found missing, but not all known (a check off or not run yet)",
+                "exit 15  report verify: the signature does not verify, or the replay decides otherwise" })
 public final class FailoverCtl {
 
     @Mixin

@@ -55,7 +55,7 @@ class LocalStackIT {
         double toObserved = Double.parseDouble(observed.group(1));
         System.out.printf("demo: failure -> observed by the quorum of locations %.1f s%n", toObserved);
         assertThat(toObserved).isPositive().isLessThanOrEqualTo(failover + 2.0);
-        assertThat(output).contains("observed: the resolvers of 3 of 3 locations answer the secondary");
+        assertThat(output).containsPattern("observed: the resolvers of [23] of 3 locations answer the secondary"); // the quorum, or all
 
         // the planned switchover by failoverctl, as BIND answered it: TTL lowered on the primary, the switch at the floor,
         // the TTL restored; nothing else in between (the demo's record has a TTL of 5 s, its actuator a floor of 1 s)

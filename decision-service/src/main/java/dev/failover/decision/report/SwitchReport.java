@@ -40,7 +40,8 @@ public record SwitchReport(int schemaVersion, String group, Decision decision, S
      * The measured time of each stage, milliseconds; a stage not reached (or not known) is absent.
      *
      * @param failureToDecided  from the failure's start (the first failing probe still failing) to the decision
-     * @param decidedToServed   to the actuator's convergence (the record reads back the target)
+     * @param decidedToServed   to the record reading back the target: the actuator's VERIFY of it (for a planned move,
+     *                          at the TTL floor, before the TTL is restored), else its convergence
      * @param servedToObserved  to the quorum of observing locations' resolvers answering the target
      * @param failureToObserved the whole failover as clients see it
      * @param decidedToComplete to the actuator's COMPLETE step (every step done, the TTL restored for a planned move)
@@ -52,7 +53,9 @@ public record SwitchReport(int schemaVersion, String group, Decision decision, S
         static Stages of(Decision decision, ObservedSwitch observed, List<GroupSnapshot.ActuationEntry> steps) {
             Instant decided = decision.issuedAt();
             Instant failed = observed == null ? null : observed.failedAt();
-            Instant served = observed == null ? null : observed.servedAt();
+            Instant served = steps.stream().filter(s -> s.step() == ActuationStep.VERIFY
+                    && s.status() == dev.failover.contract.event.ActuationStatus.SUCCEEDED).map(GroupSnapshot.ActuationEntry::at)
+                    .findFirst().orElse(observed == null ? null : observed.servedAt());
             Instant quorum = observed == null ? null : observed.quorumAt();
             Instant complete = steps.stream().filter(s -> s.step() == ActuationStep.COMPLETE).map(GroupSnapshot.ActuationEntry::at)
                     .findFirst().orElse(null);

@@ -139,7 +139,7 @@ public final class ReportView {
         }
         long served = observed.path("servedAt").isMissingNode() ? -1 : millis(observed.path("servedAt"));
         if (served >= 0) {
-            lines.add("  to served : " + decided + ", " + Math.max(served, decided + 1));
+            lines.add("  to converged : " + decided + ", " + Math.max(served, decided + 1));
         }
         long previous = decided;
         if (!r.path("actuations").isEmpty()) {
