@@ -123,6 +123,16 @@ class InvalidConfigurationIT {
 
     @Execution(ExecutionMode.CONCURRENT)
     @Test
+    void anAlertmanagerPollSlowerThanAReadingIsTrustedStopsTheDecisionService() throws Exception {
+        java.nio.file.Path topology = TestTopology.writeRaw(TestTopology.yaml("http://127.0.0.1:1/health",
+                "http://127.0.0.1:2/health") + "    drill: {abortAlerts: [CheckoutErrors]}\n");
+        assertRefusesToStart("decision-service", "slow-alertmanager-poll", Map.of("FAILOVER_TOPOLOGY_FILE",
+                topology.toString(), "FAILOVER_ALERTMANAGER_URL", "http://127.0.0.1:1", "FAILOVER_ALERTMANAGER_POLL_INTERVAL",
+                "30s"), "failover.alertmanager.poll-interval: with the timeout, must be shorter than 30 s");
+    }
+
+    @Execution(ExecutionMode.CONCURRENT)
+    @Test
     void aMissingTopologyFileStopsTheService() throws Exception {
         assertRefusesToStart("decision-service", "missing-topology", Map.of("FAILOVER_TOPOLOGY_FILE", "/nonexistent/failover.yaml"),
                 "/nonexistent/failover.yaml", "cannot read");

@@ -42,7 +42,8 @@ public record SwitchReport(int schemaVersion, String group, Decision decision, S
      * @param failureToDecided  from the failure's start (the first failing probe still failing) to the decision
      * @param decidedToServed   to the record reading back the target: the actuator's VERIFY of it (for a planned move,
      *                          at the TTL floor, before the TTL is restored), else its convergence
-     * @param servedToObserved  to the quorum of observing locations' resolvers answering the target
+     * @param servedToObserved  to the quorum of observing locations' resolvers answering the target; negative when they
+     *                          answered it before the actuator's read-back was reported (or already before the switch)
      * @param failureToObserved the whole failover as clients see it
      * @param decidedToComplete to the actuator's COMPLETE step (every step done, the TTL restored for a planned move)
      */

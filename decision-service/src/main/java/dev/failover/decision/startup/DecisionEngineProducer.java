@@ -19,6 +19,7 @@ import dev.failover.contract.topology.TopologyError;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.config.DecisionServiceConfig;
 import dev.failover.decision.domain.engine.DecisionEngine;
+import dev.failover.decision.domain.model.Alerts;
 import dev.failover.decision.drill.DrillCalendar;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
@@ -53,6 +54,12 @@ public class DecisionEngineProducer {
         checkPositive("failover.state.heartbeat", config.state().heartbeat());
         checkPositive("failover.alertmanager.poll-interval", config.alertmanager().pollInterval());
         checkPositive("failover.alertmanager.timeout", config.alertmanager().timeout());
+        if (config.alertmanager().pollInterval().plus(config.alertmanager().timeout()).compareTo(Alerts.STALE_AFTER) >= 0) {
+            throw new ConfigurationException("failover.alertmanager.poll-interval: with the timeout, must be shorter than "
+                    + Alerts.STALE_AFTER.toSeconds() + " s (a reading is trusted that long), was "
+                    + config.alertmanager().pollInterval() + " + " + config.alertmanager().timeout(),
+                    Set.of("failover.alertmanager.poll-interval"));
+        }
         List<String> guarded = topology.groups().stream().filter(g -> g.drill().guardedByAlerts())
                 .map(dev.failover.contract.topology.FailoverGroup::id).toList();
         if (!guarded.isEmpty() && config.alertmanager().url().isEmpty()) {

@@ -37,6 +37,9 @@ class ReplayTest {
             }
         }
         lines.add("{ this line is not a result }");
+        // a resolver's observation, on the same topic since issue 56: passed over without a word
+        lines.add(EventCodec.instance().encode(new dev.failover.contract.event.ResolverObservation(1, "demo-api", "loc-a",
+                "vpc", null, null, "TIMEOUT", T0, "probe-loc-a")));
         Path file = dir.resolve("results.jsonl");
         Files.write(file, lines);
         return file;
@@ -56,6 +59,7 @@ class ReplayTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("skipped: not valid JSON");
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("skipped"))).hasSize(1);
         return out.toString(StandardCharsets.UTF_8);
     }
 

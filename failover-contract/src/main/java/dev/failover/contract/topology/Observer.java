@@ -17,4 +17,15 @@ public record Observer(String name, String address, Integer port, DnsProbe.Trans
         port = port == null ? DnsProbe.DEFAULT_PORT : port;
         transport = transport == null ? DnsProbe.Transport.UDP : transport;
     }
+
+    /**
+     * Whether observers can tell which target a resolver sends {@code group}'s clients to: its record is A or AAAA and
+     * every target holds values (an answer is matched to them). A CNAME record, or a target that is a Route 53 alias, is
+     * answered with addresses no value names: such a group is not observed at all (asked of no resolver, no switch of it
+     * observed or alerted on as not observed).
+     */
+    public static boolean observes(FailoverGroup group) {
+        return group.dns() != null && group.dns().name() != null && group.dns().type() != RecordType.CNAME
+                && group.targets().stream().allMatch(t -> t.dns() != null && !t.dns().values().isEmpty());
+    }
 }

@@ -54,6 +54,11 @@ public record Topology(Integer version, List<String> locations, List<FailoverGro
         return locations.stream().filter(l -> !observersOf(l).isEmpty()).toList();
     }
 
+    /** The locations that observe {@code group}'s switches: none for a group observers cannot tell apart. */
+    public List<String> observingLocations(FailoverGroup group) {
+        return Observer.observes(group) ? observingLocations() : List.of();
+    }
+
     public Optional<FailoverGroup> group(String id) {
         return groups.stream().filter(g -> g.id().equals(id)).findFirst();
     }

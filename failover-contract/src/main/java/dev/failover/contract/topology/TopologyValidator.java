@@ -214,14 +214,8 @@ public final class TopologyValidator {
                 if (id(opath + ".name", o.name()) && !names.add(o.name())) {
                     error(opath + ".name", "duplicate resolver name '" + o.name() + "' in location " + entry.getKey());
                 }
-                if (o.address() == null || o.address().isBlank()) {
-                    error(opath + ".address", "is required: the resolver's IP address or host name");
-                } else if (!validHost(o.address()) && !isIpLiteral(o.address())) {
-                    error(opath + ".address", "'" + o.address() + "' is not a host name or IP address");
-                }
-                if (o.port() < 1 || o.port() > 65535) {
-                    error(opath + ".port", "must be between 1 and 65535, was " + o.port());
-                }
+                host(opath + ".address", o.address(), "is required: the resolver's IP address or host name");
+                port(opath + ".port", o.port());
             }
         }
     }
@@ -565,15 +559,11 @@ public final class TopologyValidator {
     }
 
     private void tcpProbe(String path, TcpProbe p) {
-        if (p.host() == null || p.host().isBlank()) {
-            error(path + ".host", "is required for a tcp probe");
-        } else if (!validHost(p.host()) && !isIpLiteral(p.host())) {
-            error(path + ".host", "'" + p.host() + "' is not a host name or IP address");
-        }
+        host(path + ".host", p.host(), "is required for a tcp probe");
         if (p.port() == null) {
             error(path + ".port", "is required for a tcp probe");
-        } else if (p.port() < 1 || p.port() > 65535) {
-            error(path + ".port", "must be between 1 and 65535, was " + p.port());
+        } else {
+            port(path + ".port", p.port());
         }
     }
 
@@ -583,14 +573,9 @@ public final class TopologyValidator {
         } else if (!validHost(p.name())) {
             error(path + ".name", "'" + p.name() + "' is not a DNS name");
         }
-        if (p.resolver() == null || p.resolver().isBlank()) {
-            error(path + ".resolver", "is required for a dns probe: the resolver to ask (an IP address or host name)");
-        } else if (!validHost(p.resolver()) && !isIpLiteral(p.resolver())) {
-            error(path + ".resolver", "'" + p.resolver() + "' is not a host name or IP address");
-        }
-        if (p.port() < 1 || p.port() > 65535) {
-            error(path + ".port", "must be between 1 and 65535, was " + p.port());
-        }
+        host(path + ".resolver", p.resolver(), "is required for a dns probe: the resolver to ask (an IP address or host "
+                + "name)");
+        port(path + ".port", p.port());
         for (int i = 0; i < p.expect().size(); i++) {
             String address = p.expect().get(i);
             boolean v4 = address != null && address.matches("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -712,6 +697,21 @@ public final class TopologyValidator {
         }
         alertNames(path + ".blockingAlerts", d.blockingAlerts());
         alertNames(path + ".abortAlerts", d.abortAlerts());
+    }
+
+    /** A host to reach (a resolver's, a tcp probe's): a host name or an IP literal. */
+    private void host(String path, String address, String whenMissing) {
+        if (address == null || address.isBlank()) {
+            error(path, whenMissing);
+        } else if (!validHost(address) && !isIpLiteral(address)) {
+            error(path, "'" + address + "' is not a host name or IP address");
+        }
+    }
+
+    private void port(String path, int port) {
+        if (port < 1 || port > 65535) {
+            error(path, "must be between 1 and 65535, was " + port);
+        }
     }
 
     /** Prometheus alert names: a metric name's characters. */

@@ -33,10 +33,9 @@ import dev.failover.contract.topology.Topology;
  * Observed convergence at one location (issue 56, ADR 0026): every round, each resolver the topology names for this
  * location is asked for every observable group's failover record, and the answer is mapped to the target whose values
  * it holds. An observation is handed on when what the resolver sends clients to changes (another target, another set
- * of addresses, an error or an answer again) and at least every {@link ResolverObservation#REFRESH_SECONDS} s;
- * one not taken (Kafka away) is offered again the next round. A group is observable when its record is of type A or
- * AAAA and its targets hold values; a CNAME record or a Route 53 alias is answered with addresses no value names, and is
- * not observed.
+ * of addresses in any order, an error or an answer again) and at least every {@link
+ * ResolverObservation#REFRESH_SECONDS} s; one not taken (Kafka away) is offered again the next round. Only the groups
+ * observers can tell apart are asked for ({@link Observer#observes}).
  */
 public final class ResolverWatch {
 
@@ -71,10 +70,9 @@ public final class ResolverWatch {
         this.timeout = timeout;
     }
 
-    /** Whether {@code group}'s record can be observed: A or AAAA, with at least one target holding values. */
+    /** Whether {@code group}'s record can be observed ({@link Observer#observes}). */
     public static boolean observable(FailoverGroup group) {
-        return group.dns() != null && group.dns().name() != null && group.dns().type() != RecordType.CNAME
-                && group.targets().stream().anyMatch(t -> t.dns() != null && !t.dns().values().isEmpty());
+        return Observer.observes(group);
     }
 
     /**
@@ -107,8 +105,9 @@ public final class ResolverWatch {
 
     private Consumer<ResolverObservation> offer(Key key, Predicate<ResolverObservation> publish) {
         return o -> {
-            Sent now = new Sent(o.target(), o.answer() == null ? List.of() : o.answer().addresses(), o.answer() != null,
-                    o.observedAt());
+            // in any order: a resolver rotates a record's values (unbound, Route 53), which is no change
+            Sent now = new Sent(o.target(), o.answer() == null ? List.of()
+                    : o.answer().addresses().stream().sorted().toList(), o.answer() != null, o.observedAt());
             Sent before = sent.get(key);
             boolean changed = before == null || !Objects.equals(before.target(), now.target())
                     || !before.addresses().equals(now.addresses()) || before.answered() != now.answered()

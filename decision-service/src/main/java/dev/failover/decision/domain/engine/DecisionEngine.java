@@ -52,6 +52,8 @@ public final class DecisionEngine {
 
     private final Topology topology;
     private final Clock clock;
+    /** How far a probe location's clock may be from this instance's: also how early an observer's answer may be. */
+    private final Duration clockSkewTolerance;
     private final Supplier<String> decisionIds;
     private final Duration commandMaxAge;
     /** The group states, and whether this instance decides each (release, restore, acquire). */
@@ -93,6 +95,7 @@ public final class DecisionEngine {
         this.clock = clock;
         this.decisionIds = decisionIds;
         this.commandMaxAge = commandMaxAge;
+        this.clockSkewTolerance = clockSkewTolerance;
         this.intake = new ResultIntake(topology, clock, clockSkewTolerance);
         CorrelatedFailureGuard guard = new CorrelatedFailureGuard(topology.safety().correlatedFailure());
         this.groups = new GroupRegistry(topology, guard);
@@ -290,7 +293,8 @@ public final class DecisionEngine {
      */
     public synchronized Optional<ObservedSwitch> onResolverAnswer(ResolverObservation observation) {
         return known(observation.group())
-                .flatMap(s -> s.answered(observation, topology.observersOf(observation.location())));
+                .flatMap(s -> s.answered(observation, topology.observersOf(observation.location()), clock.instant(),
+                        clockSkewTolerance));
     }
 
     /**

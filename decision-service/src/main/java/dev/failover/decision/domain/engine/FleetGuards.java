@@ -33,7 +33,7 @@ final class FleetGuards implements Evaluation.Fleet {
     private Alerts alerts;
 
     FleetGuards(CorrelatedFailureGuard guard, Collection<GroupState> groups, int maxSwitchesPerDay, Instant start) {
-        this.alerts = new Alerts.Unreadable("not read yet", start);
+        this.alerts = new Alerts.NotRead(start);
         this.guard = guard;
         this.groups = groups;
         this.maxSwitchesPerDay = maxSwitchesPerDay;

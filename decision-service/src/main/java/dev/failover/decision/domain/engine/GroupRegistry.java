@@ -24,8 +24,8 @@ import dev.failover.decision.domain.state.GroupState;
 final class GroupRegistry {
 
     private final List<String> locations;
-    /** The locations that observe the groups' records (issue 56). */
-    private final List<String> observing;
+    /** For the locations that observe each group's record (issue 56). */
+    private final Topology topology;
     private final CorrelatedFailureGuard guard;
     private final Map<String, GroupState> groups = new LinkedHashMap<>();
     /** Groups released and not acquired since ({@link #release}, {@link #beginRestore}): nothing decides them here. */
@@ -43,10 +43,10 @@ final class GroupRegistry {
     /** @param guard the guard over all groups: a group's entries leave it with the group and come back with its evidence */
     GroupRegistry(Topology topology, CorrelatedFailureGuard guard) {
         this.locations = topology.locations();
-        this.observing = topology.observingLocations();
+        this.topology = topology;
         this.guard = guard;
         for (FailoverGroup group : topology.groups()) {
-            groups.put(group.id(), new GroupState(group, locations, null, observing));
+            groups.put(group.id(), new GroupState(group, locations, null, topology.observingLocations(group)));
         }
     }
 
@@ -91,7 +91,7 @@ final class GroupRegistry {
         }
         int dropped = s.journal().discardUnpublished();
         retired.put(group, new Retired(s.evidenceOnly(), guard.forget(group)));
-        groups.put(group, new GroupState(s.group(), locations, null, observing));
+        groups.put(group, new GroupState(s.group(), locations, null, topology.observingLocations(s.group())));
         released.add(group);
         return dropped;
     }
@@ -114,10 +114,11 @@ final class GroupRegistry {
         Retired kept = evidenceContinues ? retired.get(group) : retired.remove(group);
         guard.forget(group);
         if (evidenceContinues && kept != null) {
-            groups.put(group, new GroupState(s.group(), locations, kept.evidence(), observing));
+            groups.put(group, new GroupState(s.group(), locations, kept.evidence(),
+                    topology.observingLocations(s.group())));
             guard.remember(kept.guard());
         } else {
-            groups.put(group, new GroupState(s.group(), locations, null, observing));
+            groups.put(group, new GroupState(s.group(), locations, null, topology.observingLocations(s.group())));
         }
         released.add(group);
     }

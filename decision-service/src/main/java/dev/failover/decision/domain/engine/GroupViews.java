@@ -46,7 +46,8 @@ final class GroupViews {
                         notServedAfter),
                 s.trackers().views(evidence), safetyView, intake.locationClocks(now),
                 s.journal().recentDecisions(), s.journal().auditTrail(),
-                s.journal().recentActuations(), s.convergence().view(observers, now,
+                s.journal().recentActuations(), s.convergence().view(
+                        Observer.observes(s.group()) ? observers : Map.of(), now,
                         Duration.ofSeconds(s.group().dns() == null ? 0 : s.group().dns().ttl())));
     }
 }

@@ -24,8 +24,15 @@ public sealed interface Alerts {
         }
     }
 
-    /** Alertmanager could not be read (or has not been yet) since {@code since}. */
+    /** Alertmanager could not be read since {@code since}. */
     record Unreadable(String why, Instant since) implements Alerts {
+    }
+
+    /**
+     * Not read yet since this instance started at {@code since}: guards nothing for {@link #STALE_AFTER} (the first
+     * poll's time; a new owner restoring a running drill does not abort it before it could read), then as unknown.
+     */
+    record NotRead(Instant since) implements Alerts {
     }
 
     /**
@@ -42,9 +49,18 @@ public sealed interface Alerts {
                     : Optional.of("alert " + String.join(", ", firing) + " firing in Alertmanager (read at " + read.readAt()
                             + ")");
         }
-        return Optional.of(this instanceof Unreadable u
-                ? "Alertmanager not readable since " + u.since() + ": " + u.why() + "; the alerts " + names + " are unknown"
-                : "Alertmanager last read at " + ((Read) this).readAt() + ", more than " + STALE_AFTER.toSeconds()
-                        + " s ago; the alerts " + names + " are unknown");
+        if (this instanceof NotRead notRead && !notRead.since().plus(STALE_AFTER).isBefore(now)) {
+            return Optional.empty();
+        }
+        if (this instanceof Unreadable u) {
+            return Optional.of("Alertmanager not readable since " + u.since() + ": " + u.why() + "; the alerts " + names
+                    + " are unknown");
+        }
+        if (this instanceof NotRead n) {
+            return Optional.of("Alertmanager not read since this instance started at " + n.since() + "; the alerts " + names
+                    + " are unknown");
+        }
+        return Optional.of("Alertmanager last read at " + ((Read) this).readAt() + ", more than " + STALE_AFTER.toSeconds()
+                + " s ago; the alerts " + names + " are unknown");
     }
 }

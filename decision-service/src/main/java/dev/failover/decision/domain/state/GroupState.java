@@ -464,19 +464,20 @@ public final class GroupState {
         Decision decision = new Decision(EventCodec.SCHEMA_VERSION, decisionId, group.id(), epoch, kind, from, to.id(), reason,
                 trackers.decisionEvidence(evidence), now, mode, principal);
         journal.decided(decision, explainer.explain(before, decision));
-        // the failure a failover answers began at the first failing probe of the target it leaves still failing
+        // the failure a failover answers began when the quorum-th location began failing (its first failing probe)
         boolean failure = kind == DecisionKind.FAILOVER || kind == DecisionKind.LAST_RESORT;
-        convergence.decided(decision, failure && from != null ? trackers.failingSince(from).orElse(null) : null,
+        convergence.decided(decision, failure && from != null ? trackers.failingSince(from, quorum).orElse(null) : null,
                 observing);
         return decision;
     }
 
     /**
-     * One of the group's observers answered (issue 56); {@code observers} are its location's. Returns the switch when
-     * this answer brought it to the quorum of observing locations.
+     * One of the group's observers answered (issue 56); {@code observers} are its location's, {@code skew} how far its
+     * clock may be from {@code now}. Returns the switch when this answer brought it to the quorum of observing locations.
      */
-    public java.util.Optional<ObservedSwitch> answered(ResolverObservation observation, List<Observer> observers) {
-        return convergence.answered(observation, observers);
+    public java.util.Optional<ObservedSwitch> answered(ResolverObservation observation, List<Observer> observers,
+            Instant now, Duration skew) {
+        return convergence.answered(observation, observers, now, skew);
     }
 
     /** An automatic switch the rule chain let through: counted against the flap guard and the switch budgets. */

@@ -70,15 +70,24 @@ public final class GroupTrackers {
     }
 
     /**
-     * When the failure of {@code target} still going on began: the earliest start of a run of failures any location
-     * is in, of the target or of one of its dependencies (issue 56); empty when none is failing.
+     * When the failure of {@code target} still going on began, as the quorum saw it (issue 56): the start of the run of
+     * failures of the {@code quorum}-th location to begin failing, of the target or else of one of its dependencies
+     * (the earliest of those). One location failing alone for hours is not the failure's start: the quorum exists to
+     * ignore it. Empty when no quorum of locations is failing.
      */
-    public Optional<Instant> failingSince(String target) {
-        Stream<LocationTracker> own = targets.getOrDefault(target, Map.of()).values().stream();
-        Stream<LocationTracker> deps = dependencies.getOrDefault(target, Map.of()).values().stream()
-                .flatMap(byLocation -> byLocation.values().stream());
-        return Stream.concat(own, deps).map(LocationTracker::failingSince)
-                .filter(Objects::nonNull).min(Comparator.naturalOrder());
+    public Optional<Instant> failingSince(String target, int quorum) {
+        Optional<Instant> own = quorumth(targets.getOrDefault(target, Map.of()).values().stream(), quorum);
+        if (own.isPresent()) {
+            return own;
+        }
+        return dependencies.getOrDefault(target, Map.of()).values().stream()
+                .map(byLocation -> quorumth(byLocation.values().stream(), quorum)).flatMap(Optional::stream)
+                .min(Comparator.naturalOrder());
+    }
+
+    private static Optional<Instant> quorumth(Stream<LocationTracker> trackers, int quorum) {
+        List<Instant> starts = trackers.map(LocationTracker::failingSince).filter(Objects::nonNull).sorted().toList();
+        return starts.size() < quorum ? Optional.empty() : Optional.of(starts.get(quorum - 1));
     }
 
     /** The tracker of a target at one location; null when either is unknown. */

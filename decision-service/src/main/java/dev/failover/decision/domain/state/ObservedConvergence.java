@@ -24,13 +24,6 @@ import dev.failover.decision.domain.model.ObservedSwitch;
  */
 public final class ObservedConvergence {
 
-    /**
-     * An answer of the target up to this long before the decision still counts (as at the decision): a location's clock
-     * may be behind this instance's by as much, and its answer, the first after the record changed, came after the
-     * decision all the same.
-     */
-    static final Duration EARLY = Duration.ofSeconds(2);
-
     /** One resolver's latest answer, and since when it has answered that target. */
     private record Answer(ResolverObservation latest, Instant since) {
     }
@@ -104,12 +97,21 @@ public final class ObservedConvergence {
     }
 
     /**
-     * Takes one observer's answer; {@code observers} are its location's. Returns the switch when this answer brought it
-     * to the quorum of locations, empty otherwise.
+     * Takes one observer's answer; {@code observers} are its location's. A location is marked when every one of its
+     * observers has answered the switch's target at or after the decision: an answer stamped up to {@code skew} before
+     * it counts (the location's clock may be behind this instance's by as much; {@code failover.clock-skew-tolerance}),
+     * and the mark is then never before the decision. A resolver that answered the target already before the switch
+     * (the record changed by hand) is marked at the decision once an answer after it (its 30 s refresh) says it still
+     * does: from then on its clients are sent there. An answer stamped more than {@code skew} after {@code now} is left
+     * out: a clock that ran ahead would otherwise hide every later answer of that resolver. Returns the switch when this
+     * answer brought it to the quorum of locations, empty otherwise.
      */
-    public Optional<ObservedSwitch> answered(ResolverObservation o, List<Observer> observers) {
+    public Optional<ObservedSwitch> answered(ResolverObservation o, List<Observer> observers, Instant now, Duration skew) {
         if (observers.stream().noneMatch(x -> x.name().equals(o.observer()))) {
             return Optional.empty(); // an observer the topology no longer names there (or a location's misconfiguration)
+        }
+        if (o.observedAt().isAfter(now.plus(skew))) {
+            return Optional.empty(); // from a clock ahead of this one by more than the tolerance
         }
         Map<String, Answer> location = answers.computeIfAbsent(o.location(), l -> new LinkedHashMap<>());
         Answer before = location.get(o.observer());
@@ -121,7 +123,7 @@ public final class ObservedConvergence {
         if (current == null || current.observedAt().containsKey(o.location())) {
             return Optional.empty();
         }
-        Instant earliest = current.decidedAt().minus(EARLY);
+        Instant earliest = current.decidedAt().minus(skew);
         Instant all = null;
         for (Observer observer : observers) {
             Answer a = location.get(observer.name());

@@ -321,6 +321,17 @@ class DecisionEngineRulesTest {
     }
 
     @Test
+    void aNewInstanceThatHasNotReadAlertmanagerYetWaitsThirtySecondsBeforeAbortingADrill() {
+        DecisionEngine engine = healthyEngine("    drill: {abortAlerts: [CheckoutErrors]}\n"); // started at T0, not read yet
+        clock.set(T0.plusSeconds(25));
+        engine.apply(new Command.StartDrill("api", "secondary", null, "monthly", "dave"));
+        assertThat(run(engine, clock, timeline(rounds(30, 60, "primary", UP, ALL), rounds(30, 60, "secondary", UP, ALL))))
+                .containsExactly("t=40 DRILL_ABORT secondary->primary epoch=2"); // trusted to t=30: the first poll's time
+        assertThat(engine.view("api").orElseThrow().lastDrill().outcome()).isEqualTo("aborted: Alertmanager not read since "
+                + "this instance started at " + T0 + "; the alerts [CheckoutErrors] are unknown; restoring early");
+    }
+
+    @Test
     void aDrillWithoutAbortAlertsIgnoresAlertmanager() {
         DecisionEngine engine = healthyEngine("");
         clock.set(T0.plusSeconds(25));

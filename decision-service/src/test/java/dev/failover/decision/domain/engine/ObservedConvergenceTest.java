@@ -66,8 +66,11 @@ class ObservedConvergenceTest {
                 "10.0.0.2:53"), target, null, T0.plusSeconds(at), "probe-" + location);
     }
 
+    /** The answer arrives 100 ms after it was stamped (or now, when that is later). */
     Optional<ObservedSwitch> answered(DecisionEngine engine, ResolverObservation o) {
-        clock.set(o.observedAt().plusMillis(100));
+        if (o.observedAt().plusMillis(100).isAfter(clock.instant())) {
+            clock.set(o.observedAt().plusMillis(100));
+        }
         return engine.onResolverAnswer(o);
     }
 
@@ -111,6 +114,22 @@ class ObservedConvergenceTest {
         assertThat(engine.observedSwitch("api").orElseThrow().quorumAt()).isEqualTo(T0.plusSeconds(9));
     }
 
+    @Test
+    void aLocationFailingAloneBeforeTheOthersIsNotTheFailuresStart() {
+        DecisionEngine engine = engine("live");
+        List<Probe> timeline = new ArrayList<>();
+        for (int t = 0; t <= 5; t++) {
+            for (String location : DecisionEngineTest.ALL) {
+                timeline.add(new Probe(t, "secondary", location, UP, false));
+                boolean down = location.equals("loc-c") ? t >= 1 : location.equals("loc-a") && t >= 3;
+                timeline.add(new Probe(t, "primary", location, down ? DOWN : UP, false));
+            }
+        }
+        assertThat(DecisionEngineTest.run(engine, clock, timeline)).containsExactly("t=5 FAILOVER primary->secondary epoch=1");
+        // loc-c failed from t=1 alone; the quorum (2) failed once loc-a joined at t=3
+        assertThat(engine.observedSwitch("api").orElseThrow().failedAt()).isEqualTo(T0.plusSeconds(3));
+    }
+
     /** Issue 56, item 3: what report verify relies on: a failover's explanation replays to it by the same rule path. */
     @Test
     void aFailoversExplanationReplaysToTheSameDecisionByTheSameRulePath() {
@@ -126,15 +145,43 @@ class ObservedConvergenceTest {
     }
 
     @Test
-    void anAnswerOfTheTargetFromBeforeTheDecisionDoesNotCountExceptWithinAClocksSkew() {
-        DecisionEngine engine = engine("live");
+    void anAnswerFromBeforeTheDecisionCountsOnlyWithinTheClockSkewToleranceOrOnceAnAnswerAfterItConfirms() {
+        DecisionEngine engine = engine("live"); // clock skew tolerance 5 s
         DecisionEngineTest.run(engine, clock, primaryFailsAtThree()); // decided at t=5
-        // loc-b's resolver answered the secondary at t=2 (someone changed the record by hand): not the switch's doing
-        assertThat(answered(engine, answer("loc-b", "vpc", "secondary", "192.0.2.2", 2))).isEmpty();
+        // loc-b's resolver answered the secondary 10 s before the decision (the record changed by hand): not yet a mark
+        assertThat(answered(engine, answer("loc-b", "vpc", "secondary", "192.0.2.2", -5))).isEmpty();
         assertThat(engine.observedSwitch("api").orElseThrow().observedAt()).isEmpty();
-        // loc-c's clock is a second behind: its answer, stamped t=4, counts, at the decision
-        assertThat(answered(engine, answer("loc-c", "vpc", "secondary", "192.0.2.2", 4))).isEmpty();
+        // loc-c's clock is 4 s behind: its answer, stamped t=1, counts, at the decision
+        assertThat(answered(engine, answer("loc-c", "vpc", "secondary", "192.0.2.2", 1))).isEmpty();
         assertThat(engine.observedSwitch("api").orElseThrow().observedAt()).isEqualTo(Map.of("loc-c", T0.plusSeconds(5)));
+        // loc-b's refresh, 30 s after its first answer of the secondary: it still answers it, since before the decision
+        assertThat(answered(engine, answer("loc-b", "vpc", "secondary", "192.0.2.2", 25))).isPresent();
+        assertThat(engine.observedSwitch("api").orElseThrow().observedAt()).containsEntry("loc-b", T0.plusSeconds(5));
+    }
+
+    @Test
+    void anAnswerStampedAheadOfTheClockBeyondTheToleranceIsLeftOut() {
+        DecisionEngine engine = engine("live");
+        DecisionEngineTest.run(engine, clock, primaryFailsAtThree());
+        clock.set(T0.plusSeconds(6));
+        assertThat(engine.onResolverAnswer(answer("loc-c", "vpc", "secondary", "192.0.2.2", 600))).isEmpty();
+        assertThat(engine.observedSwitch("api").orElseThrow().observedAt()).isEmpty();
+        // and it does not hide the resolver's real answers that follow
+        assertThat(answered(engine, answer("loc-c", "vpc", "secondary", "192.0.2.2", 7))).isEmpty();
+        assertThat(engine.observedSwitch("api").orElseThrow().observedAt()).containsOnlyKeys("loc-c");
+    }
+
+    @Test
+    void aGroupObserversCannotTellApartIsNotObservedNorAlertedOn() {
+        AtomicInteger ids = new AtomicInteger();
+        Topology cname = TopologyLoader.parse(DecisionEngineTest.TOPOLOGY.formatted("hold", "live", "")
+                .replace("locations: [loc-a, loc-b, loc-c]\n", OBSERVERS)
+                .replace("dns: {values: [192.0.2.2]}", "dns: {alias: {hostedZoneId: Z1, dnsName: lb.example.test.}}"), "test");
+        DecisionEngine engine = new DecisionEngine(cname, clock, () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
+        DecisionEngineTest.run(engine, clock, primaryFailsAtThree());
+        assertThat(engine.observedSwitch("api").orElseThrow().of()).isZero();
+        clock.set(T0.plusSeconds(600));
+        assertThat(engine.view("api").orElseThrow().convergence()).isNull(); // no NOT_OBSERVED, no gauge at 1
     }
 
     @Test
