@@ -214,7 +214,7 @@ done
 read -r quorum_at failed_at decided_at served_at seen_by of <<<"$observed"
 secs() { awk "BEGIN{printf \"%.1f\", $(date -d "$2" +%s.%N) - $(date -d "$1" +%s.%N)}"; }
 OBSERVED_S=$(secs "$failed_at" "$quorum_at")
-stamp_at "$(date -d "$quorum_at" +%s.%N)" "observed: the resolvers of $seen_by of $of locations answer the secondary; failure (first failing probe) -> decided $(secs "$failed_at" "$decided_at") s -> served $(secs "$failed_at" "$served_at") s -> observed by the quorum $OBSERVED_S s"
+stamp_at "$(date -d "$quorum_at" +%s.%N)" "observed: the resolvers of $seen_by of $of locations answer the secondary; failure (as the quorum saw it) -> decided $(secs "$failed_at" "$decided_at") s -> served $(secs "$failed_at" "$served_at") s -> observed by the quorum $OBSERVED_S s"
 
 curl -fsS -X POST http://127.0.0.1:18081/admin/recover >/dev/null
 RECOVERED_AT=$(date +%s.%N)
