@@ -90,6 +90,17 @@ public class Reports {
         return new Lookup.Found(new Document(tree, SignedReports.sign(keys.signer(), group, tree)));
     }
 
+    /** The group's last drill when {@code decision} started it or ended it; else null. */
+    private static GroupSnapshot.DrillReport drillOf(GroupSnapshot.DrillReport last, Decision decision) {
+        if (last == null) {
+            return null;
+        }
+        boolean started = last.startDecisionId().equals(decision.decisionId());
+        boolean ended = (decision.kind() == DecisionKind.DRILL_END || decision.kind() == DecisionKind.DRILL_ABORT)
+                && decision.issuedAt().equals(last.endedAt());
+        return started || ended ? last : null;
+    }
+
     /** @param observed the switch's observation, when one is kept */
     SwitchReport of(GroupView view, Decision decision, Explanation explanation, ObservedSwitch observed) {
         List<GroupSnapshot.ActuationEntry> steps = view.recentActuations().stream()
@@ -97,10 +108,7 @@ public class Reports {
                 .sorted(Comparator.comparing(GroupSnapshot.ActuationEntry::at)).toList();
         List<GroupSnapshot.ActuationEntry> database = steps.stream()
                 .filter(a -> a.step() == ActuationStep.DATABASE || a.step() == ActuationStep.FENCE).toList();
-        GroupSnapshot.DrillReport drill = view.lastDrill() != null && (view.lastDrill().startDecisionId()
-                .equals(decision.decisionId()) || (decision.kind() == DecisionKind.DRILL_END
-                        || decision.kind() == DecisionKind.DRILL_ABORT) && decision.issuedAt().equals(view.lastDrill().endedAt()))
-                                ? view.lastDrill() : null;
+        GroupSnapshot.DrillReport drill = drillOf(view.lastDrill(), decision);
         return new SwitchReport(SwitchReport.SCHEMA_VERSION, view.group(), decision,
                 SwitchReport.Stages.of(decision, observed, steps), explanation, steps, database, observed, drill,
                 clock.instant(), instance);

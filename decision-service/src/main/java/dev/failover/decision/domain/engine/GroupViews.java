@@ -47,7 +47,7 @@ final class GroupViews {
                 s.trackers().views(evidence), safetyView, intake.locationClocks(now),
                 s.journal().recentDecisions(), s.journal().auditTrail(),
                 s.journal().recentActuations(), s.convergence().view(
-                        Observer.observes(s.group()) ? observers : Map.of(), now,
+                        s.observed() ? observers : Map.of(), now,
                         Duration.ofSeconds(s.group().dns() == null ? 0 : s.group().dns().ttl())));
     }
 }

@@ -184,6 +184,11 @@ public final class GroupState {
     }
 
     /** What the group has done and has yet to tell: audit trail, recent decisions, explanations, outbox. */
+    /** Whether any location observes the group's record: none for a group observers cannot tell apart. */
+    public boolean observed() {
+        return !observing.isEmpty();
+    }
+
     /** The latest live switch as the observing locations saw it, with their resolvers' answers. */
     public ObservedConvergence convergence() {
         return convergence;
