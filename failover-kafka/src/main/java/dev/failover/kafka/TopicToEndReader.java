@@ -1,6 +1,7 @@
 package dev.failover.kafka;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -97,7 +98,6 @@ public final class TopicToEndReader implements AutoCloseable {
      */
     public int read(List<String> topics, Collection<Integer> partitions, Consumer<ConsumerRecord<String, String>> each) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        int records = 0;
         if (consumer == null) {
             consumer = new KafkaConsumer<>(consumerProperties, new StringDeserializer(), new StringDeserializer());
         }
@@ -115,11 +115,47 @@ public final class TopicToEndReader implements AutoCloseable {
         }
         consumer.assign(assigned);
         consumer.seekToBeginning(assigned);
+        return readToEnd(topics, assigned, deadline, each);
+    }
+
+    /**
+     * Hands every record of every partition of {@code topic} written at or after {@code since} (by the records' own
+     * timestamps, as Kafka indexes them) up to the end offsets at the start of the read, in offset order per partition:
+     * recorded history, such as the probe results a what-if replays. A topic that does not exist has nothing to read.
+     *
+     * @return how many records were read
+     * @throws IllegalStateException when the end is not reached within the timeout
+     */
+    public int readSince(String topic, Instant since, Consumer<ConsumerRecord<String, String>> each) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (consumer == null) {
+            consumer = new KafkaConsumer<>(consumerProperties, new StringDeserializer(), new StringDeserializer());
+        }
+        if (wokenUp) {
+            throw new WakeupException();
+        }
+        consumer.unsubscribe();
+        List<TopicPartition> assigned = consumer.partitionsFor(topic, timeout).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        if (assigned.isEmpty()) {
+            return 0;
+        }
+        consumer.assign(assigned);
+        Map<TopicPartition, Long> at = new LinkedHashMap<>();
+        assigned.forEach(tp -> at.put(tp, since.toEpochMilli()));
+        Map<TopicPartition, Long> end = consumer.endOffsets(assigned, timeout);
+        consumer.offsetsForTimes(at, timeout).forEach((tp, found) -> consumer.seek(tp, found == null ? end.get(tp) : found.offset()));
+        return readToEnd(List.of(topic), assigned, deadline, each);
+    }
+
+    private int readToEnd(List<String> topics, List<TopicPartition> assigned, long deadline,
+            Consumer<ConsumerRecord<String, String>> each) {
+        int records = 0;
         Map<TopicPartition, Long> end = consumer.endOffsets(assigned, timeout);
         while (assigned.stream().anyMatch(tp -> consumer.position(tp, timeout) < end.get(tp))) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("could not read " + String.join(", ", topics) + " partitions " + partitions
-                        + " to their end within " + timeout + " (at " + positions(assigned) + ", end " + end + ")");
+                throw new IllegalStateException("could not read " + String.join(", ", topics) + " partitions "
+                        + assigned.stream().map(TopicPartition::partition).toList() + " to their end within " + timeout + " (at " + positions(assigned) + ", end " + end + ")");
             }
             for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
                 // only up to the ends taken at the start: one topic's later writes must not come without the other's

@@ -6,40 +6,39 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-import dev.failover.contract.event.Decision;
-import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.EventCodec;
-import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
-import dev.failover.contract.event.TargetHealth;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Failback;
 import dev.failover.contract.topology.Thresholds;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
-import dev.failover.decision.domain.engine.DecisionEngine;
-import dev.failover.decision.domain.model.Outcome;
-import dev.failover.contract.time.ManualClock;
-import dev.failover.decision.domain.state.GroupView;
+import dev.failover.contract.whatif.WhatIfReport;
+import dev.failover.contract.whatif.WhatIfText;
 
 /**
- * Runs the decision core over a recorded stream of probe results (JSON lines, as on failover.probe-results) with
- * alternative thresholds, and prints the switches it would make and the detection delay of each: from the first failed
- * probe of the target it left to the decision. Lets operators tune thresholds on real data first.
+ * Runs the decision core over a recorded stream of probe results (JSON lines, as on failover.probe-results, a file
+ * export) with the current topology and with a proposed one, or the current one with some thresholds changed, and
+ * prints what each would have done ({@link WhatIf}): the same comparison as {@code failoverctl whatif}, from a file
+ * rather than the topic. Lets operators tune on real data first.
  *
  * <pre>
- * scripts/replay.sh --topology config/failover.yaml --results results.jsonl [--failures-to-down N] [--successes-to-up N]
- *     [--quorum N] [--min-dwell-seconds N] [--hold-down-seconds N] [--flap-window N] [--flap-transitions N]
+ * scripts/replay.sh --topology config/failover.yaml --results results.jsonl [--proposed proposed.yaml]
+ *     [--failures-to-down N] [--successes-to-up N] [--quorum N] [--min-dwell-seconds N] [--hold-down-seconds N]
+ *     [--flap-window N] [--flap-transitions N] [--group G] [--recovered-within-seconds N] [--svg FILE] [--json true]
  * </pre>
  */
 public final class Replay {
+
+    /** A failover whose old target was serving again within this was a false one, unless told otherwise. */
+    public static final Duration RECOVERED_WITHIN = Duration.ofSeconds(120);
 
     private Replay() {
     }
@@ -59,14 +58,21 @@ public final class Replay {
             options.put(args[i].substring(2), args[++i]);
         }
         if (!options.containsKey("topology") || !options.containsKey("results")) {
-            err.println("usage: replay --topology FILE --results FILE.jsonl [--failures-to-down N] [--successes-to-up N] "
-                    + "[--quorum N] [--min-dwell-seconds N] [--hold-down-seconds N] [--flap-window N] [--flap-transitions N]");
+            err.println("usage: replay --topology FILE --results FILE.jsonl [--proposed FILE] [--failures-to-down N] "
+                    + "[--successes-to-up N] [--quorum N] [--min-dwell-seconds N] [--hold-down-seconds N] [--flap-window N] "
+                    + "[--flap-transitions N] [--group G] [--recovered-within-seconds N] [--svg FILE] [--json true]");
             return 2;
         }
-        Topology topology;
+        Topology current;
+        Topology proposed;
         List<ProbeResult> results;
+        Duration recoveredWithin;
         try {
-            topology = withOverrides(TopologyLoader.load(Path.of(options.remove("topology"))), options);
+            current = TopologyLoader.load(Path.of(options.remove("topology")));
+            String proposedFile = options.remove("proposed");
+            proposed = withOverrides(proposedFile == null ? current : TopologyLoader.load(Path.of(proposedFile)), options);
+            Integer seconds = intOption(options, "recovered-within-seconds");
+            recoveredWithin = seconds == null ? RECOVERED_WITHIN : Duration.ofSeconds(seconds);
             results = read(Path.of(options.remove("results")), err);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
@@ -75,64 +81,28 @@ public final class Replay {
             err.println("cannot read results: " + e.getMessage());
             return 2;
         }
+        Optional<String> group = Optional.ofNullable(options.remove("group"));
+        String svg = options.remove("svg");
+        boolean json = Boolean.parseBoolean(options.remove("json"));
         if (!options.isEmpty()) {
             err.println("unknown options: " + options.keySet());
             return 2;
         }
-        replay(topology, results, out);
+        WhatIfReport report = WhatIf.compare(current, proposed, results, group, recoveredWithin);
+        if (svg != null) {
+            try {
+                Files.writeString(Path.of(svg), report.picture());
+            } catch (IOException e) {
+                err.println("cannot write " + svg + ": " + e.getMessage());
+                return 2;
+            }
+        }
+        if (json) {
+            out.println(EventCodec.instance().encode(report));
+        } else {
+            out.print(WhatIfText.render(report));
+        }
         return 0;
-    }
-
-    static void replay(Topology topology, List<ProbeResult> results, PrintStream out) {
-        ManualClock clock = new ManualClock(results.isEmpty() ? Instant.EPOCH : results.get(0).startedAt());
-        int[] ids = { 0 };
-        DecisionEngine engine = new DecisionEngine(topology, clock, () -> "replay-" + ++ids[0], Duration.ofSeconds(5));
-        Map<String, Instant> failingSince = new HashMap<>();
-        int switches = 0;
-        int ignored = 0;
-        for (ProbeResult result : results) {
-            Instant arrival = result.startedAt().plusMillis(result.durationMillis());
-            // let time pass second by second, as the service's ticker does
-            while (clock.instant().plusSeconds(1).isBefore(arrival)) {
-                clock.advanceTo(clock.instant().plusSeconds(1));
-                for (Outcome outcome : engine.tick()) {
-                    switches += report(outcome, failingSince, out);
-                }
-            }
-            clock.advanceTo(arrival);
-            String key = result.group() + "/" + result.target();
-            if (result.outcome() == ProbeOutcome.DOWN) {
-                failingSince.putIfAbsent(key, result.startedAt());
-            }
-            Outcome outcome = engine.onProbeResult(result);
-            if (outcome instanceof Outcome.Ignored) {
-                ignored++;
-                continue;
-            }
-            switches += report(outcome, failingSince, out);
-            if (result.outcome() == ProbeOutcome.UP) {
-                engine.view(result.group()).ifPresent(view -> view.targets().stream()
-                        .filter(t -> t.target().equals(result.target()) && t.health() == TargetHealth.HEALTHY)
-                        .map(GroupView.TargetView::target).findFirst().ifPresent(t -> failingSince.remove(key)));
-            }
-        }
-        out.printf("%d results replayed (%d ignored), %d switches%n", results.size(), ignored, switches);
-    }
-
-    private static int report(Outcome outcome, Map<String, Instant> failingSince, PrintStream out) {
-        if (!(outcome instanceof Outcome.Switched switched)) {
-            return 0;
-        }
-        Decision d = switched.decision();
-        String delay = "";
-        if (d.kind() == DecisionKind.FAILOVER || d.kind() == DecisionKind.LAST_RESORT) {
-            Instant since = failingSince.get(d.group() + "/" + d.fromTarget());
-            delay = since == null ? "" : String.format(" detection delay %.1f s (first failure %s)",
-                    Duration.between(since, d.issuedAt()).toMillis() / 1000.0, since);
-        }
-        out.printf("%s %s %s %s -> %s epoch %d%s%n", d.issuedAt(), d.group(), d.kind(), d.fromTarget(), d.toTarget(), d.epoch(),
-                delay);
-        return 1;
     }
 
     /** The fields that make a line of the topic's dump a ResolverObservation, not a probe result. */

@@ -65,14 +65,17 @@ class ReplayTest {
 
     @Test
     void printsEachSwitchWithItsDetectionDelay() throws IOException {
-        // the sample topology: 3 failures to DOWN; the third failure of the second location is at 50 s
-        assertThat(replay()).contains("demo-api FAILOVER primary -> secondary epoch 1 detection delay 20.0 s")
-                .contains("1 switches");
+        // the sample topology: 3 failures to DOWN; the third failure of the second location is at 50 s, the incident
+        // (a majority down) began at 30 s
+        assertThat(replay()).contains("Group demo-api: no setting differs")
+                .containsPattern("switches +1 +1")
+                .containsPattern("2026-11-21 10:00:30 +\\d+ +primary +20\\.0 s +20\\.0 s");
     }
 
     @Test
     void alternativeThresholdsChangeTheDelay() throws IOException {
-        assertThat(replay("--failures-to-down", "5")).contains("FAILOVER primary -> secondary epoch 1 detection delay 40.0 s");
+        assertThat(replay("--failures-to-down", "5")).contains("Group demo-api: failuresToDown: 3 -> 5")
+                .containsPattern("2026-11-21 10:00:30 +\\d+ +primary +20\\.0 s +40\\.0 s");
     }
 
     @Test
