@@ -288,4 +288,24 @@ public interface DecisionServiceConfig {
         @WithDefault("2s")
         Duration timeout();
     }
+
+    /** What-if replays over the recorded probe results ({@code POST /whatif}, issue 57). */
+    WhatIf whatif();
+
+    interface WhatIf {
+        /**
+         * The most results one what-if reads; a window that holds more is refused, naming it, rather than filling the
+         * heap. A result takes about 1 KB while it is replayed: the default needs about 1 GB at most. Seven days of one
+         * group with two targets probed every second from three locations is 3.6 million results: name the group, or a
+         * shorter window, or raise this with the heap.
+         */
+        @WithName("max-results")
+        @WithDefault("1000000")
+        int maxResults();
+
+        /** How long reading the window from Kafka may take. */
+        @WithName("read-timeout")
+        @WithDefault("120s")
+        Duration readTimeout();
+    }
 }

@@ -38,7 +38,7 @@ import dev.failover.contract.whatif.WhatIfText;
 public final class Replay {
 
     /** A failover whose old target was serving again within this was a false one, unless told otherwise. */
-    public static final Duration RECOVERED_WITHIN = Duration.ofSeconds(120);
+    public static final Duration RECOVERED_WITHIN = Duration.ofSeconds(30);
 
     private Replay() {
     }

@@ -35,7 +35,7 @@ public class ApiDocumentation implements OASFilter {
             "422", "a field is missing or invalid (field names it), or the Idempotency-Key was used for another command");
     /**
      * What the owner of a group may answer to a command; not the actuator's retry, which no owner applies (ADR 0025),
-     * nor a replay, which changes nothing.
+     * nor a replay or a what-if, which change nothing.
      */
     private static final Map<String, String> EVERY_COMMAND = Map.of(
             "409", "refused by the group's state (see message), or the command expired before its owner took it: send "
@@ -55,7 +55,8 @@ public class ApiDocumentation implements OASFilter {
             }
             if (method == PathItem.HttpMethod.POST) {
                 add(responses, EVERY_WRITE);
-                if (!path.endsWith("/retry") && !path.endsWith("/replay")) { // no owner applies these: nothing to refuse
+                // no owner applies these: nothing to refuse (a what-if documents its own 429)
+                if (!path.endsWith("/retry") && !path.endsWith("/replay") && !path.equals("/whatif")) {
                     add(responses, EVERY_COMMAND);
                 }
             }

@@ -53,6 +53,11 @@ public class DecisionEngineProducer {
         checkPositive("failover.not-served-after", config.notServedAfter());
         checkPositive("failover.state.heartbeat", config.state().heartbeat());
         checkPositive("failover.alertmanager.poll-interval", config.alertmanager().pollInterval());
+        checkPositive("failover.whatif.read-timeout", config.whatif().readTimeout());
+        if (config.whatif().maxResults() < 1) {
+            throw new ConfigurationException("failover.whatif.max-results must be at least 1, not " + config.whatif().maxResults(),
+                    Set.of("failover.whatif.max-results"));
+        }
         checkPositive("failover.alertmanager.timeout", config.alertmanager().timeout());
         if (config.alertmanager().pollInterval().plus(config.alertmanager().timeout()).compareTo(Alerts.STALE_AFTER) >= 0) {
             throw new ConfigurationException("failover.alertmanager.poll-interval: with the timeout, must be shorter than "

@@ -88,7 +88,7 @@ class ApiBoundaryTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as("status of a 1 MiB body").isEqualTo(413);
         assertThat(answer.body()).as("413 body").doesNotContain("max.request", "serialized");
-        String justOver = "{\"reason\":\"" + "x".repeat(16 * 1024) + "\"}";
+        String justOver = "{\"reason\":\"" + "x".repeat(256 * 1024) + "\"}";
         given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body(justOver).post("/groups/api/pause").then()
                 .statusCode(413);
     }

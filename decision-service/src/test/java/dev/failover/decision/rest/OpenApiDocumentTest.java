@@ -84,6 +84,8 @@ class OpenApiDocumentTest {
         expected.put(new Operation("GET", "/groups/{group}/decisions/{decisionId}/report"), read(union(GROUP, Set.of(422))));
         expected.put(new Operation("POST", "/groups/{group}/replay"), expected(union(Set.of(200, 400, 413, 422), GROUP)));
         expected.put(new Operation("GET", "/ui/api/session"), read(Set.of()));
+        // issue 57: a what-if over recorded history (a computation: no group in the path, one at a time per instance)
+        expected.put(new Operation("POST", "/whatif"), expected(Set.of(200, 400, 413, 422, 429, 503)));
         return expected;
     }
 
@@ -94,9 +96,9 @@ class OpenApiDocumentTest {
     @Test
     void everyEndpointOfTheResourcesIsDocumented() throws Exception {
         assertThat(OpenApiCoverage.operations(document())).as("endpoints in /q/openapi")
-                .isEqualTo(OpenApiCoverage.operations(GroupsResource.class, SessionResource.class));
+                .isEqualTo(OpenApiCoverage.operations(GroupsResource.class, SessionResource.class, WhatIfResource.class));
         assertThat(expectedOperations().keySet()).as("endpoints this test checks")
-                .containsExactlyInAnyOrderElementsOf(OpenApiCoverage.operations(GroupsResource.class, SessionResource.class));
+                .containsExactlyInAnyOrderElementsOf(OpenApiCoverage.operations(GroupsResource.class, SessionResource.class, WhatIfResource.class));
     }
 
     /**
