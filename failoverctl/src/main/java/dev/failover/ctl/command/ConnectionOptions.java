@@ -292,10 +292,11 @@ public final class ConnectionOptions {
                     case 's' -> Duration.ofSeconds(n);
                     case 'm' -> Duration.ofMinutes(n);
                     case 'h' -> Duration.ofHours(n);
+                    case 'd' -> Duration.ofDays(n);
                     default -> throw new IllegalArgumentException();
                 };
             } catch (RuntimeException e) {
-                throw new picocli.CommandLine.TypeConversionException("'" + text + "' is not a duration like 15s, 500ms or 2m");
+                throw new picocli.CommandLine.TypeConversionException("'" + text + "' is not a duration like 15s, 500ms, 2m or 7d");
             }
         }
     }
