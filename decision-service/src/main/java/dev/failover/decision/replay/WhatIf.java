@@ -94,9 +94,7 @@ public final class WhatIf {
             }
         }
         incidents.sort(Comparator.comparing(Incident::start).thenComparing(Incident::target));
-        List<Difference> differences = new ArrayList<>();
-        nowSwitches.stream().filter(s -> !matched(s, nextSwitches)).forEach(s -> differences.add(new Difference(Policy.CURRENT, s)));
-        nextSwitches.stream().filter(s -> !matched(s, nowSwitches)).forEach(s -> differences.add(new Difference(Policy.PROPOSED, s)));
+        List<Difference> differences = differences(nowSwitches, nextSwitches);
         differences.sort(Comparator.comparing((Difference d) -> d.decision().at()).thenComparing(Difference::onlyIn));
         return new GroupComparison(id, changes(current, proposed), summary(id, now, nowSwitches, incidents, Policy.CURRENT),
                 summary(id, next, nextSwitches, incidents, Policy.PROPOSED), incidents, blips, differences);
@@ -122,9 +120,26 @@ public final class WhatIf {
                 .findFirst().map(s -> Duration.between(incident.start(), s.at()).toMillis()).orElse(null);
     }
 
-    private static boolean matched(SwitchEntry s, List<SwitchEntry> other) {
-        return other.stream().anyMatch(o -> o.kind() == s.kind() && o.from().equals(s.from()) && o.to().equals(s.to())
-                && Duration.between(o.at(), s.at()).abs().compareTo(SAME_SWITCH) <= 0);
+    /**
+     * The switches of one policy the other does not make: each switch of the current policy is paired with the earliest
+     * unpaired switch of the proposed one of the same kind between the same targets within {@link #SAME_SWITCH}; a
+     * switch pairs at most once, so a second failover of one policy is a difference even when the other made one
+     * minutes before.
+     */
+    static List<Difference> differences(List<SwitchEntry> current, List<SwitchEntry> proposed) {
+        List<SwitchEntry> unpaired = new ArrayList<>(proposed);
+        List<Difference> differences = new ArrayList<>();
+        for (SwitchEntry s : current) {
+            Optional<SwitchEntry> pair = unpaired.stream().filter(o -> o.kind() == s.kind() && o.from().equals(s.from())
+                    && o.to().equals(s.to()) && Duration.between(o.at(), s.at()).abs().compareTo(SAME_SWITCH) <= 0).findFirst();
+            if (pair.isPresent()) {
+                unpaired.remove(pair.get());
+            } else {
+                differences.add(new Difference(Policy.CURRENT, s));
+            }
+        }
+        unpaired.forEach(s -> differences.add(new Difference(Policy.PROPOSED, s)));
+        return differences;
     }
 
     private static PolicySummary summary(String group, PolicyRun run, List<SwitchEntry> switches, List<Incident> incidents,

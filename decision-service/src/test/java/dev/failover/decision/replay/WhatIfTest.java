@@ -148,6 +148,27 @@ class WhatIfTest {
         assertThat(report.results()).isZero();
     }
 
+    /**
+     * Seen in the demo: the proposed policy's second FAILOVER (on a blip, 70 s after the outage's) paired with the current
+     * policy's one FAILOVER too, and "both policies make the same switches" was printed beside 2 and 3 switches.
+     */
+    @Test
+    void aSwitchPairsWithAtMostOneOfTheOtherPolicy() {
+        WhatIfReport.SwitchEntry failover = entry(0, DecisionKind.FAILOVER, "primary", "secondary");
+        WhatIfReport.SwitchEntry failback = entry(20, DecisionKind.FAILBACK, "secondary", "primary");
+        WhatIfReport.SwitchEntry blip = entry(70, DecisionKind.FAILOVER, "primary", "secondary");
+        assertThat(WhatIf.differences(List.of(failover, failback), List.of(failover, failback, blip)))
+                .containsExactly(new WhatIfReport.Difference(WhatIfReport.Policy.PROPOSED, blip));
+        assertThat(WhatIf.differences(List.of(failover, blip), List.of(failover)))
+                .containsExactly(new WhatIfReport.Difference(WhatIfReport.Policy.CURRENT, blip));
+        assertThat(WhatIf.differences(List.of(failover), List.of(entry(301, DecisionKind.FAILOVER, "primary", "secondary"))))
+                .as("more than five minutes apart: two different switches").hasSize(2);
+    }
+
+    static WhatIfReport.SwitchEntry entry(int at, DecisionKind kind, String from, String to) {
+        return new WhatIfReport.SwitchEntry(T0.plusSeconds(at), kind, from, to, false, List.of(), "");
+    }
+
     static Incident outage(GroupComparison g) {
         return g.incidents().stream().filter(i -> i.start().equals(T0.plusSeconds(OUTAGE))).findFirst().orElseThrow();
     }
