@@ -1,5 +1,6 @@
 package dev.failover.decision.startup;
 
+import dev.failover.contract.whatif.WhatIfReport;
 import dev.failover.decision.domain.model.CommandOutcome;
 import dev.failover.decision.domain.model.Destination;
 import dev.failover.decision.domain.model.Explanation;
@@ -17,7 +18,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * The state records (explanations included) are written and read by this service's own Jackson mapper (StateCodec),
  * outside Quarkus REST, so a native image must be told of them; so are a switch's report and its signed document, which
- * the API answers as a Response entity. The contract's events are registered by the contract jar's reflect-config.json.
+ * the API answers as a Response entity, and a what-if's report. The contract's events are registered by the contract jar's reflect-config.json.
  */
 @RegisterForReflection(targets = { StateRecord.class, ExplanationRecord.class, StateRecord.CommandResult.class,
         GroupSnapshot.class, GroupSnapshot.PinState.class, GroupSnapshot.PauseState.class, GroupSnapshot.FreezeState.class,
@@ -31,6 +32,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         Explanation.TargetFacts.class, Explanation.LocationFacts.class, Explanation.Result.class,
         Explanation.StartingState.class, Explanation.Counts.class, Outcome.HoldReason.class, ObservedSwitch.class,
         GroupView.ConvergenceView.class, GroupView.ObserverView.class, GroupView.Observed.class, SwitchReport.class,
-        SwitchReport.Stages.class, Reports.Document.class, dev.failover.contract.signing.SignedReports.Signature.class })
+        SwitchReport.Stages.class, Reports.Document.class, dev.failover.contract.signing.SignedReports.Signature.class,
+        WhatIfReport.class, WhatIfReport.GroupComparison.class, WhatIfReport.PolicySummary.class, WhatIfReport.SwitchEntry.class,
+        WhatIfReport.Incident.class, WhatIfReport.Difference.class, WhatIfReport.Policy.class })
 public class NativeReflection {
 }
