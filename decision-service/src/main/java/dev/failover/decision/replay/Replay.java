@@ -156,9 +156,10 @@ public final class Replay {
                     quorum != null ? quorum : t.quorum(), or(dwell, t.minDwellSeconds()), t.maxSwitchesPerHour(),
                     or(flapWindow, t.flapWindow()), or(flapTransitions, t.flapTransitions()));
             Failback failback = new Failback(g.failback().mode(), or(holdDown, g.failback().holdDownSeconds()));
-            groups.add(new FailoverGroup(g.id(), g.dns(), g.targets(), thresholds, failback, g.whenAllDown(), g.drill(), g.mode()));
+            groups.add(new FailoverGroup(g.id(), g.dns(), g.targets(), thresholds, failback, g.whenAllDown(), g.drill(), g.mode(),
+                    g.safety(), g.arc()));
         }
-        Topology changed = new Topology(topology.version(), topology.locations(), groups);
+        Topology changed = new Topology(topology.version(), topology.locations(), groups, topology.safety(), topology.observers());
         var errors = dev.failover.contract.topology.TopologyValidator.validate(changed);
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("the options make an invalid topology: " + errors);

@@ -169,6 +169,38 @@ class WhatIfTest {
         return new WhatIfReport.SwitchEntry(T0.plusSeconds(at), kind, from, to, false, List.of(), "");
     }
 
+    /**
+     * The threshold options changed the thresholds and dropped the rest: a group's safety rules (its switch budget, its
+     * failure classes), its ARC routing, and the topology's own safety and observers came back as defaults, so a
+     * what-if of "--failures-to-down 2" compared against a policy that also had another switch budget.
+     */
+    @Test
+    void thresholdOptionsKeepEverythingElseOfTheTopology() {
+        Topology topology = TopologyLoader.parse("""
+                version: 1
+                locations: [loc-a, loc-b, loc-c]
+                safety: {maxSwitchesPerDay: 40}
+                groups:
+                  - id: demo-api
+                    dns: {zone: failover.test., name: api.failover.test., type: A, ttl: 5}
+                    targets:
+                      - id: primary
+                        region: us-east-1
+                        probe: {type: http, url: "http://127.0.0.1:1/health", intervalSeconds: 1, timeoutMillis: 900}
+                        dns: {values: [192.0.2.10]}
+                      - id: secondary
+                        region: us-west-2
+                        probe: {type: http, url: "http://127.0.0.1:2/health", intervalSeconds: 1, timeoutMillis: 900}
+                        dns: {values: [192.0.2.20]}
+                    safety: {maxSwitchesPerDay: 2, freshEvidenceIntervals: 4}
+                """, "test");
+        Topology changed = Replay.withOverrides(topology, new java.util.HashMap<>(Map.of("failures-to-down", "2")));
+        assertThat(changed.groups().get(0).thresholds().failuresToDown()).isEqualTo(2);
+        assertThat(changed.groups().get(0).safety()).isEqualTo(topology.groups().get(0).safety());
+        assertThat(changed.safety()).isEqualTo(topology.safety());
+        assertThat(changed.observers()).isEqualTo(topology.observers());
+    }
+
     static Incident outage(GroupComparison g) {
         return g.incidents().stream().filter(i -> i.start().equals(T0.plusSeconds(OUTAGE))).findFirst().orElseThrow();
     }
