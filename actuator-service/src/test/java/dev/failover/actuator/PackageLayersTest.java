@@ -34,6 +34,7 @@ class PackageLayersTest {
             "database", // one class per database backend
             "dns", // one class per DNS provider
             "scaling", // one class per scaling backend
+            "regionswitch", // ARC Region switch plans: the backend and its AWS class
             "aws", // the AWS SDK's clients and credentials
             "lease", // the lease every write outside Kafka is made under
             "requests"); // an API's budget of requests and the batching of requests to it

@@ -55,6 +55,9 @@ import dev.failover.actuator.scaling.KubernetesScaler;
 import dev.failover.actuator.scaling.Scaler;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.actuator.scaling.ScalingSettings;
+import dev.failover.actuator.regionswitch.AwsRegionSwitch;
+import dev.failover.actuator.regionswitch.RegionSwitch;
+import software.amazon.awssdk.services.arcregionswitch.ArcRegionSwitchClient;
 import dev.failover.actuator.state.KafkaDesiredStore;
 import dev.failover.actuator.state.KafkaEvidenceStore;
 import dev.failover.contract.event.Topics;
@@ -267,8 +270,9 @@ public class ReconcilerProducer {
         // every external write asks the lease first (issue 52): DNS (above), ARC, scaling, databases
         Reconciler reconciler = new Reconciler(settings.topology(), g -> settings.arc().covers(g) ? arc : everyGroup,
                 scalers(settings.scaling()).leasedBy(lease),
-                databases(settings.databases(), settings.scaling().aws()).leasedBy(lease), store, evidence,
-                publisher::publish, Clock.systemUTC(), settings.reconcile());
+                databases(settings.databases(), settings.scaling().aws()).leasedBy(lease),
+                regionSwitch(settings.scaling().aws(), lease), store, evidence, publisher::publish, Clock.systemUTC(),
+                settings.reconcile());
         settings.topology().groups().forEach(g -> {
             metrics.trackGroup(g.id(), () -> reconciler.status(g.id()));
             metrics.trackDatabases(g, () -> reconciler.status(g.id()));
@@ -307,6 +311,18 @@ public class ReconcilerProducer {
                 new AuroraGlobalDatabase(ref -> rdsIn.apply(new ScalingRef.Place.Aws(ref.region(), ref.roleArn())),
                         ref -> cloudWatchIn.apply(new ScalingRef.Place.Aws(ref.region(), ref.roleArn())), Clock.systemUTC()),
                 settings.logins());
+    }
+
+    /**
+     * ARC Region switch (issue 57): a client per place (the region a plan activates, and the plan's role) made on first
+     * use, with that place's credentials and the AWS clients' endpoint overrides, timeout and no retry of its own, as the
+     * scalers' and databases'. Its writes ask the lease first.
+     */
+    static RegionSwitch regionSwitch(ScalingSettings.Aws aws, dev.failover.actuator.lease.Lease lease) {
+        AwsCredentialsProvider own = DefaultCredentialsProvider.builder().build();
+        Map<ScalingRef.Place.Aws, ArcRegionSwitchClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
+        return new AwsRegionSwitch(plan -> clients.computeIfAbsent(new ScalingRef.Place.Aws(plan.region(), plan.roleArn()),
+                p -> aws(ArcRegionSwitchClient.builder(), aws, p, credentials(p, aws, own)).build()), lease);
     }
 
     /**

@@ -157,7 +157,7 @@ public final class Replay {
                     or(flapWindow, t.flapWindow()), or(flapTransitions, t.flapTransitions()));
             Failback failback = new Failback(g.failback().mode(), or(holdDown, g.failback().holdDownSeconds()));
             groups.add(new FailoverGroup(g.id(), g.dns(), g.targets(), thresholds, failback, g.whenAllDown(), g.drill(), g.mode(),
-                    g.safety(), g.arc()));
+                    g.safety(), g.arc(), g.regionSwitch()));
         }
         Topology changed = new Topology(topology.version(), topology.locations(), groups, topology.safety(), topology.observers());
         var errors = dev.failover.contract.topology.TopologyValidator.validate(changed);

@@ -16,6 +16,11 @@ public enum ActuationStep {
      * answers, the target's replica promoted within the group's data-loss budget.
      */
     DATABASE,
+    /**
+     * An AWS ARC Region switch plan run for the move (issue 57): started (or adopted) for the decision, followed to its
+     * end, its failure reported with AWS's own message; the DNS change waits for it.
+     */
+    REGION_SWITCH,
     /** The DNS change, in one atomic request. */
     DNS_SWITCH,
     /** Proof that the DNS change is served. */

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param mode       live, or shadow: decisions are published but not acted on
  * @param safety     correlated-failure guard, switch budget, fresh evidence and failure classes (ADR 0010)
  * @param arc        the ARC routing controls the group is switched with instead of record writes; null: records
+ * @param regionSwitch an ARC Region switch plan run for each move before the DNS switch (issue 57); null: none
  */
 public record FailoverGroup(
         String id,
@@ -27,7 +28,8 @@ public record FailoverGroup(
         Drill drill,
         GroupMode mode,
         Safety safety,
-        ArcRouting arc) {
+        ArcRouting arc,
+        RegionSwitchPlan regionSwitch) {
 
     public FailoverGroup {
         targets = Lists.copy(targets);
@@ -39,16 +41,22 @@ public record FailoverGroup(
         safety = safety == null ? Safety.defaults() : safety;
     }
 
+    /** Without a Region switch plan. */
+    public FailoverGroup(String id, DnsRecord dns, List<Target> targets, Thresholds thresholds, Failback failback,
+            AllDownPolicy whenAllDown, Drill drill, GroupMode mode, Safety safety, ArcRouting arc) {
+        this(id, dns, targets, thresholds, failback, whenAllDown, drill, mode, safety, arc, null);
+    }
+
     /** Switched by record writes. */
     public FailoverGroup(String id, DnsRecord dns, List<Target> targets, Thresholds thresholds, Failback failback,
             AllDownPolicy whenAllDown, Drill drill, GroupMode mode, Safety safety) {
-        this(id, dns, targets, thresholds, failback, whenAllDown, drill, mode, safety, null);
+        this(id, dns, targets, thresholds, failback, whenAllDown, drill, mode, safety, null, null);
     }
 
     /** With the default safety rules. */
     public FailoverGroup(String id, DnsRecord dns, List<Target> targets, Thresholds thresholds, Failback failback,
             AllDownPolicy whenAllDown, Drill drill, GroupMode mode) {
-        this(id, dns, targets, thresholds, failback, whenAllDown, drill, mode, null, null);
+        this(id, dns, targets, thresholds, failback, whenAllDown, drill, mode, null, null, null);
     }
 
     public Optional<Target> target(String targetId) {

@@ -37,6 +37,9 @@ public final class TopologyValidator {
     private static final Pattern SAFETY_RULE_ARN = Pattern.compile(
             "arn:aws[a-z-]*:route53-recovery-control::\\d{12}:controlpanel/[A-Za-z0-9]+/safetyrule/[A-Za-z0-9]+");
     private static final Pattern IAM_ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
+    /** A Region switch plan's ARN, as AWS's API gives its pattern. */
+    private static final Pattern REGION_SWITCH_PLAN_ARN = Pattern.compile(
+            "arn:aws[a-zA-Z-]*:arc-region-switch::[0-9]{12}:plan/([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?):([a-z0-9]{6})");
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "OPTIONS");
     private static final int MAX_BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -415,6 +418,38 @@ public final class TopologyValidator {
         safety(path + ".safety", g.safety());
         if (g.arc() != null) {
             arc(path + ".arc", g.arc(), g);
+        }
+        if (g.regionSwitch() != null) {
+            regionSwitch(path + ".regionSwitch", g.regionSwitch(), g);
+        }
+    }
+
+    private void regionSwitch(String path, RegionSwitchPlan plan, FailoverGroup g) {
+        if (plan.planArn() == null || plan.planArn().isBlank()) {
+            error(path + ".planArn", "required: the Region switch plan's ARN");
+        } else if (!REGION_SWITCH_PLAN_ARN.matcher(plan.planArn()).matches()) {
+            error(path + ".planArn", "'" + plan.planArn() + "' is not a Region switch plan ARN"
+                    + " (arn:aws:arc-region-switch::<account>:plan/<name>:<6-character suffix>)");
+        }
+        if (plan.roleArn() != null && !IAM_ROLE_ARN.matcher(plan.roleArn()).matches()) {
+            error(path + ".roleArn", "'" + plan.roleArn() + "' is not an IAM role ARN");
+        }
+        Set<String> targets = new HashSet<>();
+        g.targets().stream().filter(t -> t != null && t.id() != null).forEach(t -> targets.add(t.id()));
+        new java.util.TreeMap<>(plan.regions()).forEach((target, region) -> {
+            if (!targets.contains(target)) {
+                error(path + ".regions." + target, "'" + target + "' is not a target of this group");
+            } else if (region == null || !AWS_REGION_NAME.matcher(region).matches()) {
+                error(path + ".regions." + target, "'" + region + "' is not an AWS region name (us-east-1)");
+            }
+        });
+        for (int i = 0; i < g.targets().size(); i++) {
+            Target target = g.targets().get(i);
+            if (target != null && target.id() != null && !plan.regions().containsKey(target.id()) && target.region() != null
+                    && !AWS_REGION_NAME.matcher(target.region()).matches()) {
+                error(path + ".regions." + target.id(), "required: target " + target.id() + "'s region '" + target.region()
+                        + "' is not an AWS region, so the plan needs the region it activates for it");
+            }
         }
     }
 

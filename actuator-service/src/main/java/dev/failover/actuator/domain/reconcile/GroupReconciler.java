@@ -24,6 +24,7 @@ import dev.failover.actuator.domain.plan.Progress;
 import dev.failover.actuator.domain.steps.Pass;
 import dev.failover.actuator.domain.steps.ReconcileStep.Next;
 import dev.failover.actuator.domain.steps.ReconcileSteps;
+import dev.failover.actuator.regionswitch.RegionSwitch;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
@@ -81,20 +82,20 @@ public final class GroupReconciler {
 
     public GroupReconciler(String group, Topology topology, DnsProvider dns, Scalers scalers, Databases databases,
             TrafficPlan traffic, DesiredStore store, Consumer<ActuationResult> sink, Clock clock, ReconcileSettings settings) {
-        this(group, topology, dns, scalers, databases, traffic, store, sink, clock, settings, new GroupWatch(group,
-                EvidenceStore.NONE));
+        this(group, topology, dns, scalers, databases, RegionSwitch.NONE, traffic, store, sink, clock, settings,
+                new GroupWatch(group, EvidenceStore.NONE));
     }
 
     /** @param watch the group's database nodes as this instance has watched them so far, driven or not */
     GroupReconciler(String group, Topology topology, DnsProvider dns, Scalers scalers, Databases databases,
-            TrafficPlan traffic, DesiredStore store, Consumer<ActuationResult> sink, Clock clock, ReconcileSettings settings,
-            GroupWatch watch) {
+            RegionSwitch regionSwitch, TrafficPlan traffic, DesiredStore store, Consumer<ActuationResult> sink, Clock clock,
+            ReconcileSettings settings, GroupWatch watch) {
         this.watch = watch;
         this.dataTier = watch.facts();
         dataTier.newTenure();
         this.group = group;
         this.topology = topology;
-        this.use = new Backends(group, dns, scalers, databases, traffic, settings, clock, dataTier);
+        this.use = new Backends(group, dns, scalers, databases, regionSwitch, traffic, settings, clock, dataTier);
         this.newest = new NewestDesired(store);
         this.reports = new ActuationReports(group, sink, clock);
         this.status = new GroupStatus(group, null, progress.convergence(), null, null, null);

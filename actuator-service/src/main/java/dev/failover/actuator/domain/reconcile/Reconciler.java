@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 import dev.failover.actuator.database.Databases;
+import dev.failover.actuator.regionswitch.RegionSwitch;
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.domain.data.DataTier;
 import dev.failover.actuator.domain.data.DataTierEvidence;
@@ -39,6 +40,7 @@ public final class Reconciler {
     private final Function<String, GroupDns> dns;
     private final Scalers scalers;
     private final Databases databases;
+    private final RegionSwitch regionSwitch;
     private final DesiredStore store;
     private final Consumer<ActuationResult> sink;
     private final Clock clock;
@@ -77,6 +79,14 @@ public final class Reconciler {
     public Reconciler(Topology topology, Function<String, GroupDns> dns, Scalers scalers, Databases databases,
             DesiredStore store, EvidenceStore evidence, Consumer<ActuationResult> sink, Clock clock,
             ReconcileSettings settings) {
+        this(topology, dns, scalers, databases, RegionSwitch.NONE, store, evidence, sink, clock, settings);
+    }
+
+    /** @param regionSwitch runs the Region switch plans of the groups that name one (issue 57) */
+    public Reconciler(Topology topology, Function<String, GroupDns> dns, Scalers scalers, Databases databases,
+            RegionSwitch regionSwitch, DesiredStore store, EvidenceStore evidence, Consumer<ActuationResult> sink, Clock clock,
+            ReconcileSettings settings) {
+        this.regionSwitch = regionSwitch;
         this.evidence = evidence;
         this.topology = topology;
         this.dns = dns;
@@ -92,8 +102,8 @@ public final class Reconciler {
     public GroupReconciler group(String id) {
         return groups.computeIfAbsent(id, g -> {
             GroupDns use = dns.apply(g);
-            return new GroupReconciler(g, topology, use.provider(), scalers, databases, use.plan(), store, sink, clock,
-                    settings, watches.computeIfAbsent(g, this::newWatch));
+            return new GroupReconciler(g, topology, use.provider(), scalers, databases, regionSwitch, use.plan(), store, sink,
+                    clock, settings, watches.computeIfAbsent(g, this::newWatch));
         });
     }
 

@@ -30,6 +30,7 @@ public final class ReconcileSteps {
             new PreflightSwitch(),
             new ReadyDatabase(),
             new PromoteDatabase(),
+            new RunRegionSwitchPlan(),
             new WriteRecord());
 
     /**

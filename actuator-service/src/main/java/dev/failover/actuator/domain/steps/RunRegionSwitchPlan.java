@@ -1,0 +1,167 @@
+package dev.failover.actuator.domain.steps;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.failover.actuator.domain.plan.Backends;
+import dev.failover.actuator.domain.plan.Goal;
+import dev.failover.actuator.regionswitch.RegionSwitch;
+import dev.failover.actuator.regionswitch.RegionSwitch.Execution;
+import dev.failover.actuator.regionswitch.RegionSwitch.Outcome;
+import dev.failover.actuator.regionswitch.RegionSwitch.Plan;
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.ActuationStep;
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.topology.RegionSwitchPlan;
+
+/**
+ * A group that names an ARC Region switch plan runs it for each move, before its DNS switch (issue 57, docs/aws-arc.md):
+ * the plane decides when, the plan does what it holds. One execution per decision, found again on every pass by the
+ * decision it names in its comment ({@link #key}): a restart, a takeover or a retry adopts it, never starts a second.
+ * An execution of an older decision still running is cancelled (AWS runs one execution of a plan at a time), one of a
+ * newer decision is waited out (this desired state is about to be superseded), and one started outside the plane (a
+ * person, a CloudWatch trigger) is waited for, never cancelled. Graceful for a planned move, ungraceful when the old
+ * region may be impaired. The execution is followed at the capacity poll interval; a manual-approval step waits, shown;
+ * a failed step blocks the group with AWS's own message and DNS is not switched.
+ */
+record RunRegionSwitchPlan() implements ReconcileStep {
+
+    static final String PROVIDER = "arc-region-switch";
+    private static final Pattern KEY = Pattern.compile("failover-plane group=(\\S+) decision=(\\S+) epoch=(\\d+)");
+    /** AWS's longest execution comment. */
+    static final int MAX_COMMENT = 1024;
+
+    @Override
+    public Next apply(Pass pass, Backends use) {
+        if (!(pass.goal() instanceof Goal.Decided goal) || goal.config().regionSwitch() == null
+                || !use.traffic().sendsTrafficToTarget(goal.config(), goal.desired())) {
+            return pass.go();
+        }
+        RegionSwitchPlan config = goal.config().regionSwitch();
+        Decision decision = goal.desired().decision();
+        Plan plan = new Plan(config.planArn(), config.regionOf(goal.target()), config.roleArn());
+        String key = key(use.group(), decision.decisionId(), goal.epoch());
+        Outcome<List<Execution>> listed = use.regionSwitch().executions(plan);
+        if (!(listed instanceof Outcome.Done<List<Execution>> done)) {
+            return failed(pass, use, listed);
+        }
+        Optional<Execution> ours = done.value().stream().filter(e -> key.equals(keyIn(e.comment()).orElse(null))).findFirst();
+        if (ours.isPresent()) {
+            return follow(pass, use, plan, ours.get().id());
+        }
+        Optional<Execution> running = done.value().stream().filter(e -> e.state().active()).findFirst();
+        if (running.isPresent()) {
+            return giveWay(pass, use, plan, running.get(), goal.epoch(), key);
+        }
+        RegionSwitch.Mode mode = mode(decision.kind());
+        String comment = truncate(key + ": " + decision.kind() + " to " + goal.target().id() + ": " + decision.reason());
+        Outcome<String> started = use.regionSwitch().start(plan, mode, comment);
+        if (!(started instanceof Outcome.Done<String> id)) {
+            return failed(pass, use, started);
+        }
+        return pass.publishOncePerDesiredState(ActuationStep.REGION_SWITCH, ActuationStatus.SUCCEEDED, PROVIDER,
+                "started execution " + id.value() + " of " + plan.arn() + " (" + mode + ") activating " + plan.region())
+                .retryLater("Region switch execution " + id.value() + " started; DNS waits for it", use.settings().capacityPoll(),
+                        use);
+    }
+
+    /** Where our execution stands: done goes on to DNS, running waits, failed blocks. */
+    private static Next follow(Pass pass, Backends use, Plan plan, String id) {
+        Outcome<Execution> read = use.regionSwitch().execution(plan, id);
+        if (!(read instanceof Outcome.Done<Execution> done)) {
+            return failed(pass, use, read);
+        }
+        Execution e = done.value();
+        String steps = String.join(", ", e.steps().stream().map(s -> s.name() + " " + s.status()).toList());
+        String of = "Region switch execution " + id + " of " + plan.arn();
+        switch (e.state()) {
+            case COMPLETED, COMPLETED_WITH_EXCEPTIONS:
+                return pass.publishOncePerDesiredState(ActuationStep.REGION_SWITCH, ActuationStatus.SUCCEEDED, PROVIDER,
+                        "execution " + id + " " + (e.state() == RegionSwitch.State.COMPLETED ? "completed" : "completed with "
+                                + "exceptions") + " activating " + plan.region() + " (" + e.mode() + "; " + steps + ")").go();
+            case AWAITING_APPROVAL:
+                String step = e.steps().stream().filter(s -> s.status() == RegionSwitch.StepStatus.PENDING_APPROVAL)
+                        .map(RegionSwitch.Step::name).findFirst().orElse("(unnamed)");
+                return pass.retryLater(of + " waits for the approval of step " + step + " (failoverctl region-switch approve "
+                        + use.group() + " --step " + step + ", or the console); DNS waits for it", use.settings().capacityPoll(),
+                        use);
+            case PAUSED_BY_OPERATOR:
+                return pass.retryLater(of + " was paused by an operator in Region switch; DNS waits until it is resumed",
+                        use.settings().capacityPoll(), use);
+            case PAUSED_BY_FAILED_STEP, FAILED, TIMED_OUT, CANCELED:
+                String why = of + " " + e.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                        + (e.failure() == null ? "" : ": " + e.failure()) + "; DNS not switched";
+                return pass.report(ActuationStep.REGION_SWITCH, ActuationStatus.FAILED, PROVIDER, why)
+                        .block(ActuationStep.REGION_SWITCH, PROVIDER, why, use);
+            default:
+                String now = e.steps().stream().filter(s -> s.status() == RegionSwitch.StepStatus.RUNNING)
+                        .map(RegionSwitch.Step::name).findFirst().map(s -> "step " + s + " running").orElse(e.state().name());
+                return pass.retryLater(of + ": " + now, of + ": " + now + " (" + steps + "); DNS waits for it",
+                        use.settings().capacityPoll(), use);
+        }
+    }
+
+    /** Another execution of the plan runs: an older decision's is cancelled, a newer one's or a person's waited for. */
+    private static Next giveWay(Pass pass, Backends use, Plan plan, Execution running, long epoch, String key) {
+        Optional<Long> theirs = keyIn(running.comment()).map(k -> {
+            Matcher m = KEY.matcher(k);
+            return m.matches() ? Long.valueOf(m.group(3)) : null;
+        });
+        if (theirs.isEmpty()) {
+            return pass.retryLater("Region switch execution " + running.id() + " of " + plan.arn() + " was started outside"
+                    + " the plane (" + running.comment() + ") and runs; ours starts when it ends", use.settings().capacityPoll(),
+                    use);
+        }
+        if (theirs.get() >= epoch) {
+            return pass.retryLater("Region switch execution " + running.id() + " of a newer decision (epoch " + theirs.get()
+                    + ") runs; this decision is superseded", use.settings().capacityPoll(), use);
+        }
+        Outcome<Boolean> cancelled = use.regionSwitch().cancel(plan, running.id(), truncate("superseded by " + key));
+        if (!(cancelled instanceof Outcome.Done<Boolean>)) {
+            return failed(pass, use, cancelled);
+        }
+        return pass.report(ActuationStep.REGION_SWITCH, ActuationStatus.SKIPPED, PROVIDER, "cancelled execution "
+                + running.id() + " of epoch " + theirs.get() + ": superseded by this decision")
+                .retryLater("Region switch execution " + running.id() + " of epoch " + theirs.get() + " cancelled; ours starts"
+                        + " once it has ended", use.settings().capacityPoll(), use);
+    }
+
+    private static Next failed(Pass pass, Backends use, Outcome<?> outcome) {
+        if (outcome instanceof Outcome.Refused<?> refused) {
+            return pass.report(ActuationStep.REGION_SWITCH, ActuationStatus.FAILED, PROVIDER, refused.reason()
+                    + "; DNS not switched").block(ActuationStep.REGION_SWITCH, PROVIDER, refused.reason(), use);
+        }
+        return pass.retryLater("Region switch: " + ((Outcome.Passing<?>) outcome).reason(), use);
+    }
+
+    /**
+     * Graceful for a move the old region takes part in (a switchover, a drill, a failback, a pin); ungraceful when it
+     * may be impaired: a failover, a last resort, an operator's break-glass force.
+     */
+    static RegionSwitch.Mode mode(DecisionKind kind) {
+        return switch (kind) {
+            case FAILOVER, LAST_RESORT, FORCE -> RegionSwitch.Mode.UNGRACEFUL;
+            default -> RegionSwitch.Mode.GRACEFUL;
+        };
+    }
+
+    /** The words that name the decision an execution was started for, at the start of its comment. */
+    static String key(String group, String decisionId, long epoch) {
+        return "failover-plane group=" + group + " decision=" + decisionId + " epoch=" + epoch;
+    }
+
+    static Optional<String> keyIn(String comment) {
+        if (comment == null) {
+            return Optional.empty();
+        }
+        Matcher m = KEY.matcher(comment);
+        return m.lookingAt() ? Optional.of(m.group()) : Optional.empty();
+    }
+
+    private static String truncate(String comment) {
+        return comment.length() <= MAX_COMMENT ? comment : comment.substring(0, MAX_COMMENT);
+    }
+}

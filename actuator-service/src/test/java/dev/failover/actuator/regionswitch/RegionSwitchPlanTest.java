@@ -1,0 +1,281 @@
+package dev.failover.actuator.regionswitch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.failover.actuator.database.Databases;
+import dev.failover.actuator.dns.DnsProvider;
+import dev.failover.actuator.dns.DryRunDnsProvider;
+import dev.failover.actuator.domain.model.Convergence;
+import dev.failover.actuator.domain.model.DesiredState;
+import dev.failover.actuator.domain.model.ReconcileSettings;
+import dev.failover.contract.time.Backoff;
+import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.reconcile.GroupReconciler;
+import dev.failover.actuator.domain.reconcile.Reconciler;
+import dev.failover.actuator.domain.model.GroupDns;
+import dev.failover.actuator.domain.data.EvidenceStore;
+import dev.failover.actuator.lease.Lease;
+import dev.failover.actuator.scaling.Scalers;
+import dev.failover.contract.event.ActuationResult;
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.ActuationStep;
+import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.DecisionMode;
+import dev.failover.contract.time.ManualClock;
+import dev.failover.contract.topology.Topology;
+import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.testkit.aws.RegionSwitchService;
+import dev.failover.testkit.aws.RegionSwitchService.StepSpec;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.arcregionswitch.ArcRegionSwitchClient;
+
+/**
+ * A group that names an ARC Region switch plan (issue 57), reconciled through the real AWS SDK against a fixture of
+ * us-west-2's Region switch that checks each request (signed for that region, Smithy RPC v2 CBOR) and runs an
+ * execution's steps in time: a failover starts one ungraceful execution activating the secondary's region, and DNS
+ * moves only once it completed; an approval step waits, shown, until approved; a failed step blocks the group with
+ * AWS's own message and DNS stays; a restarted reconciler adopts the running execution; a newer decision cancels an
+ * older one's; an execution started outside the plane is waited for; a cut-off actuator starts nothing.
+ */
+class RegionSwitchPlanTest {
+
+    static final String PLAN = "arn:aws:arc-region-switch::111122223333:plan/api-plan:abc123";
+    static final String FAILING = "arn:aws:arc-region-switch::111122223333:plan/api-fails:def456";
+    static final String APPROVED = "arn:aws:arc-region-switch::111122223333:plan/api-approve:ghi789";
+    static final String AURORA_ERROR = "FailoverGlobalCluster: the global cluster app-global is not in a valid state for failover";
+    static final Instant T0 = Instant.parse("2026-11-28T03:00:00Z");
+    static final Backoff BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ZERO, () -> 0.0,
+            Duration.ofSeconds(30));
+
+    final RegionSwitchService west = RegionSwitchService.start("us-west-2", Duration.ofMillis(150))
+            .plan(PLAN, List.of(StepSpec.runs("ec2-capacity"), StepSpec.runs("aurora-switch")))
+            .plan(FAILING, List.of(StepSpec.runs("ec2-capacity"), StepSpec.fails("aurora-failover", AURORA_ERROR)))
+            .plan(APPROVED, List.of(StepSpec.runs("ec2-capacity"), StepSpec.approval("approve-database"),
+                    StepSpec.runs("aurora-failover")));
+    final List<ArcRegionSwitchClient> clients = new ArrayList<>();
+    final List<ActuationResult> results = new CopyOnWriteArrayList<>();
+    final List<DesiredState> saved = new CopyOnWriteArrayList<>();
+    final ManualClock clock = new ManualClock(T0);
+    final DryRunDnsProvider dns = new DryRunDnsProvider(DnsProvider.Routing.SINGLE);
+
+    @AfterEach
+    void close() {
+        clients.forEach(ArcRegionSwitchClient::close);
+        west.close();
+    }
+
+    /** As the producer makes it: a client per place, signed for the plan's region, no retries of the SDK's own. */
+    AwsRegionSwitch regionSwitch(Lease lease) {
+        return new AwsRegionSwitch(plan -> {
+            ArcRegionSwitchClient client = ArcRegionSwitchClient.builder().region(Region.of(plan.region()))
+                    .endpointOverride(west.endpoint()).httpClient(UrlConnectionHttpClient.builder().build())
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDACTUATOR", "secret")))
+                    .overrideConfiguration(c -> c.retryPolicy(RetryPolicy.none())).build();
+            clients.add(client);
+            return client;
+        }, lease);
+    }
+
+    static Topology topology(String plan) {
+        return TopologyLoader.parse("""
+                version: 1
+                locations: [loc-a]
+                groups:
+                  - id: api
+                    dns: {zone: example.com., name: api.example.com., ttl: 60}
+                    targets:
+                      - {id: primary, region: us-east-1, probe: {type: tcp, host: 192.0.2.10, port: 443}, dns: {values: [192.0.2.10]}}
+                      - {id: secondary, region: us-west-2, probe: {type: tcp, host: 192.0.2.20, port: 443}, dns: {values: [192.0.2.20]}}
+                    regionSwitch: {planArn: "%s"}
+                """.formatted(plan), "test");
+    }
+
+    GroupReconciler group(String plan, RegionSwitch regionSwitch) {
+        // through the Reconciler, as the producer makes the groups' reconcilers
+        return new Reconciler(topology(plan), g -> new GroupDns(dns, new TrafficPlan(DnsProvider.Routing.SINGLE, 100,
+                List.of())), Scalers.none(), Databases.none(), regionSwitch, saved::add, EvidenceStore.NONE, results::add,
+                clock, new ReconcileSettings(Duration.ofSeconds(10), Duration.ofMillis(100), BACKOFF, Duration.ZERO, null))
+                .group("api");
+    }
+
+    static Decision decision(DecisionKind kind, long epoch, String to) {
+        return new Decision(1, "d-" + epoch, "api", epoch, kind, to.equals("secondary") ? "primary" : "secondary", to,
+                "primary down", List.of(), T0, DecisionMode.LIVE, "automation");
+    }
+
+    /** Passes until {@code done} holds of the group's status, with the fixture's time passing between them. */
+    void passesUntil(GroupReconciler group, Predicate<GroupReconciler> done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!done.test(group)) {
+            assertThat(System.nanoTime()).as("a pass that reaches it within 10 s; now " + group.status().convergence())
+                    .isLessThan(deadline);
+            clock.advance(group.run());
+            Thread.sleep(30);
+        }
+    }
+
+    List<RegionSwitchService.Call> starts() {
+        return west.calls().stream().filter(c -> "StartPlanExecution".equals(c.operation())).toList();
+    }
+
+    static boolean converged(GroupReconciler g) {
+        return g.status().convergence() instanceof Convergence.Converged;
+    }
+
+    static boolean blocked(GroupReconciler g) {
+        return g.status().convergence() instanceof Convergence.Blocked;
+    }
+
+    @Test
+    void aFailoverRunsOneUngracefulExecutionInTheActivatedRegionBeforeDnsMoves() throws Exception {
+        GroupReconciler group = group(PLAN, regionSwitch(Lease.HELD));
+        group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
+        clock.advance(group.run());
+        assertThat(starts()).singleElement().satisfies(start -> {
+            assertThat(start.region()).as("signed for the region activated").isEqualTo("us-west-2");
+            assertThat(start.accessKeyId()).isEqualTo("AKIDACTUATOR");
+            assertThat(start.body()).containsEntry("planArn", PLAN).containsEntry("targetRegion", "us-west-2")
+                    .containsEntry("action", "activate").containsEntry("mode", "ungraceful");
+            assertThat((String) start.body().get("comment")).startsWith("failover-plane group=api decision=d-4 epoch=4: FAILOVER");
+        });
+        assertThat(group.status().served()).as("DNS waits for the plan").doesNotContain("192.0.2.20");
+        assertThat(results).noneMatch(r -> r.step() == ActuationStep.DNS_SWITCH);
+
+        passesUntil(group, RegionSwitchPlanTest::converged);
+        assertThat(starts()).as("one execution for the decision, however many passes").hasSize(1);
+        assertThat(group.status().served()).contains("192.0.2.20");
+        List<ActuationStep> order = results.stream().filter(r -> r.status() == ActuationStatus.SUCCEEDED)
+                .map(ActuationResult::step).filter(s -> s == ActuationStep.REGION_SWITCH || s == ActuationStep.DNS_SWITCH).toList();
+        assertThat(order).as("the plan started, completed, then DNS").containsExactly(ActuationStep.REGION_SWITCH,
+                ActuationStep.REGION_SWITCH, ActuationStep.DNS_SWITCH);
+        assertThat(results).filteredOn(r -> r.step() == ActuationStep.REGION_SWITCH).last().satisfies(r -> assertThat(
+                r.details()).contains("completed activating us-west-2 (UNGRACEFUL; ec2-capacity COMPLETED, aurora-switch COMPLETED)"));
+    }
+
+    @Test
+    void anApprovalStepWaitsShownUntilApprovedThenDnsMoves() throws Exception {
+        AwsRegionSwitch aws = regionSwitch(Lease.HELD);
+        GroupReconciler group = group(APPROVED, aws);
+        group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
+        passesUntil(group, g -> g.status().convergence() instanceof Convergence.Converging c && c.lastError() != null
+                && c.lastError().contains("waits for the approval of step approve-database"));
+        Thread.sleep(300);
+        clock.advance(group.run());
+        assertThat(group.status().served()).as("still waiting").doesNotContain("192.0.2.20");
+
+        String execution = west.executions().keySet().iterator().next();
+        assertThat(aws.approve(new RegionSwitch.Plan(APPROVED, "us-west-2", null), execution, "approve-database", true,
+                "alice: database checked")).isInstanceOf(RegionSwitch.Outcome.Done.class);
+        passesUntil(group, RegionSwitchPlanTest::converged);
+        assertThat(group.status().served()).contains("192.0.2.20");
+        assertThat(west.calls()).filteredOn(c -> "ApprovePlanExecutionStep".equals(c.operation())).singleElement()
+                .satisfies(c -> assertThat(c.body()).containsEntry("approval", "approve").containsEntry("stepName",
+                        "approve-database"));
+    }
+
+    @Test
+    void aFailedStepBlocksTheGroupWithAwsOwnMessageAndDnsStays() throws Exception {
+        GroupReconciler group = group(FAILING, regionSwitch(Lease.HELD));
+        group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
+        passesUntil(group, RegionSwitchPlanTest::blocked);
+        assertThat(((Convergence.Blocked) group.status().convergence()).reason()).contains("paused by failed step")
+                .contains("step aurora-failover: " + AURORA_ERROR).contains("DNS not switched");
+        assertThat(group.status().served()).doesNotContain("192.0.2.20");
+        assertThat(results).anySatisfy(r -> {
+            assertThat(r.step()).isEqualTo(ActuationStep.REGION_SWITCH);
+            assertThat(r.status()).isEqualTo(ActuationStatus.FAILED);
+            assertThat(r.details()).contains(AURORA_ERROR);
+        });
+        assertThat(results).noneMatch(r -> r.step() == ActuationStep.DNS_SWITCH);
+    }
+
+    @Test
+    void aRestartedReconcilerAdoptsTheRunningExecutionInsteadOfStartingAnother() throws Exception {
+        GroupReconciler first = group(APPROVED, regionSwitch(Lease.HELD));
+        Decision failover = decision(DecisionKind.FAILOVER, 4, "secondary");
+        first.offer(failover);
+        clock.advance(first.run());
+        assertThat(starts()).hasSize(1);
+
+        AwsRegionSwitch aws = regionSwitch(Lease.HELD);
+        GroupReconciler restarted = group(APPROVED, aws);
+        restarted.restore(DesiredState.of(failover)); // as read back from the desired-state topic
+        passesUntil(restarted, g -> g.status().convergence() instanceof Convergence.Converging c && c.lastError() != null
+                && c.lastError().contains("approval"));
+        aws.approve(new RegionSwitch.Plan(APPROVED, "us-west-2", null), west.executions().keySet().iterator().next(),
+                "approve-database", true, "ok");
+        passesUntil(restarted, RegionSwitchPlanTest::converged);
+        assertThat(starts()).as("never a second execution for one decision").hasSize(1);
+    }
+
+    @Test
+    void aNewerDecisionCancelsTheOlderDecisionsExecutionThenStartsItsOwn() throws Exception {
+        GroupReconciler group = group(APPROVED, regionSwitch(Lease.HELD));
+        group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
+        clock.advance(group.run());
+        group.offer(decision(DecisionKind.FORCE, 5, "secondary"));
+        passesUntil(group, g -> starts().size() == 2);
+        assertThat(west.executions().values()).first().isEqualTo("canceled");
+        assertThat(west.calls()).filteredOn(c -> "CancelPlanExecution".equals(c.operation())).singleElement()
+                .satisfies(c -> assertThat((String) c.body().get("comment")).contains("superseded by failover-plane group=api "
+                        + "decision=d-5 epoch=5"));
+        assertThat(results).anySatisfy(r -> assertThat(r.details()).contains("cancelled execution exec-1 of epoch 4"));
+    }
+
+    @Test
+    void anExecutionStartedOutsideThePlaneIsWaitedForNotCancelled() throws Exception {
+        AwsRegionSwitch aws = regionSwitch(Lease.HELD);
+        assertThat(aws.start(new RegionSwitch.Plan(APPROVED, "us-west-2", null), RegionSwitch.Mode.GRACEFUL,
+                "bob: practice run")).isInstanceOf(RegionSwitch.Outcome.Done.class);
+        GroupReconciler group = group(APPROVED, aws);
+        group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
+        passesUntil(group, g -> g.status().convergence() instanceof Convergence.Converging c && c.lastError() != null
+                && c.lastError().contains("started outside the plane"));
+        assertThat(west.calls()).noneMatch(c -> "CancelPlanExecution".equals(c.operation()));
+        assertThat(starts()).hasSize(1);
+    }
+
+    @Test
+    void aCutOffActuatorStartsNothing() {
+        GroupReconciler group = group(PLAN, regionSwitch(() -> Optional.of("the coordinator lease lapsed 4 s ago")));
+        group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
+        clock.advance(group.run());
+        assertThat(starts()).isEmpty();
+        assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Converging.class,
+                c -> assertThat(c.lastError()).contains("not started: the coordinator lease lapsed"));
+    }
+
+    @Test
+    void aStartBesideARunningExecutionIsPassingNotARefusal() {
+        AwsRegionSwitch aws = regionSwitch(Lease.HELD);
+        RegionSwitch.Plan plan = new RegionSwitch.Plan(APPROVED, "us-west-2", null);
+        aws.start(plan, RegionSwitch.Mode.GRACEFUL, "first");
+        assertThat(aws.start(plan, RegionSwitch.Mode.GRACEFUL, "second")).isInstanceOfSatisfying(
+                RegionSwitch.Outcome.Passing.class, p -> assertThat(p.reason()).contains("IllegalStateException"));
+        assertThat(aws.executions(new RegionSwitch.Plan(PLAN + "x", "us-west-2", null))).isInstanceOf(
+                RegionSwitch.Outcome.Refused.class);
+    }
+
+    @Test
+    void aCallSignedForAnotherRegionIsRefused() {
+        AwsRegionSwitch aws = regionSwitch(Lease.HELD);
+        assertThat(aws.executions(new RegionSwitch.Plan(PLAN, "us-east-1", null))).isInstanceOfSatisfying(
+                RegionSwitch.Outcome.Refused.class, r -> assertThat(r.reason()).contains("AccessDenied"));
+    }
+}
