@@ -17,7 +17,8 @@ import dev.failover.contract.topology.Topology;
 
 /**
  * Every AWS permission the topology needs of this actuator, derived from what the backends call (Route 53's records,
- * ARC's routing controls, ECS services and Auto Scaling groups, RDS instances and Aurora global clusters), each with the
+ * ARC's routing controls, ECS services and Auto Scaling groups, RDS instances and Aurora global clusters, Region switch
+ * plans), each with the
  * credentials it is called with. What a failover or drill would find missing, known ahead (issue 55): the same list
  * {@code deploy/aws/actuator-iam-policy.json} grants in the sample; and for each Kubernetes cluster, what the scaler asks
  * of its API (the RBAC of {@code k8s/scaler}).
@@ -65,9 +66,28 @@ public final class PermissionPlan {
             for (Target target : group.targets()) {
                 scaling(group, target, needed);
                 database(group, target, needed);
+                regionSwitch(group, target, needed);
             }
         }
         return List.copyOf(new ArrayList<>(needed));
+    }
+
+    /**
+     * What RunRegionSwitchPlan and the approval API call (issue 57), in the region each target activates: the plan's
+     * executions listed and read, with their events for a failure's message; one started, an older one cancelled, a
+     * manual-approval step answered. The plan's own execution role does the plan's work; only these are the actuator's.
+     */
+    private static void regionSwitch(FailoverGroup group, Target target, LinkedHashSet<Needed> needed) {
+        if (group.regionSwitch() == null) {
+            return;
+        }
+        ScalingRef.Place.Aws place = new ScalingRef.Place.Aws(group.regionSwitch().regionOf(target), group.regionSwitch().roleArn());
+        String plan = group.regionSwitch().planArn();
+        String why = "group " + group.id() + ", target " + target.id() + ": Region switch plan";
+        for (String action : List.of("ListPlanExecutions", "GetPlanExecution", "ListPlanExecutionEvents", "StartPlanExecution",
+                "CancelPlanExecution", "ApprovePlanExecutionStep")) {
+            needed.add(new Needed(place, "arc-region-switch:" + action, plan, why));
+        }
     }
 
     private static void scaling(FailoverGroup group, Target target, LinkedHashSet<Needed> needed) {

@@ -33,6 +33,7 @@ import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.reconcile.GroupStatus;
 import dev.failover.actuator.domain.reconcile.Reconciler;
 import dev.failover.actuator.domain.reconcile.StartCheck;
+import dev.failover.actuator.domain.reconcile.RegionSwitchApproval;
 import dev.failover.actuator.messaging.ReconcileLoop;
 import dev.failover.contract.topology.Topology;
 
@@ -247,6 +248,81 @@ public class GroupsResource {
         reconciler.group(id).retry(principal, body.reason());
         loop.trigger(id);
         return Response.accepted(GroupStatusView.of(reconciler.status(id))).build();
+    }
+
+    /**
+     * An operator answers a step of the group's Region switch execution that waits for a manual approval (issue 57):
+     * approved, or declined (which cancels the execution, as AWS does; the group is then BLOCKED). Audited: the answer
+     * carries "who: why" to AWS and is published as a REGION_SWITCH result with the caller's name.
+     */
+    @POST
+    @Path("{id}/region-switch/approve")
+    @RolesAllowed(OPERATOR)
+    @Operation(summary = "Approve (or decline) the step of the group's Region switch execution that waits for a manual "
+            + "approval; the reason is recorded with the caller's name")
+    @APIResponse(responseCode = "200", description = "Region switch took the answer",
+            content = @Content(schema = @Schema(implementation = ApprovalView.class)))
+    @APIResponse(responseCode = "400", description = "the request could not be read at all",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "no such group in the topology",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "409", description = "nothing waits for this answer (no plan, no execution of the desired "
+            + "decision, the step not waiting: AWS's own message), or this instance does not drive the group",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "422", description = "no step or reason, or one too long: the field is named",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "503", description = "Region switch could not be asked now: ask again",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Response approveRegionSwitchStep(@PathParam("id") String id,
+            @org.eclipse.microprofile.openapi.annotations.parameters.RequestBody(content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApprovalRequest.class))) String text) {
+        known(id);
+        ApprovalRequest body;
+        try {
+            body = text == null || text.isBlank() ? null : json.readValue(text, ApprovalRequest.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return ApiError.response(422, "invalid", "body", "is not a JSON object {\"step\": \"...\", \"reason\": \"...\"}: "
+                    + e.getOriginalMessage());
+        }
+        if (body == null || body.step() == null || body.step().isBlank()) {
+            return ApiError.response(422, "invalid", "step", "is required: the name of the step waiting for approval");
+        }
+        if (body.step().length() > 200) {
+            return ApiError.response(422, "invalid", "step", "is longer than 200 characters");
+        }
+        if (body.reason() == null || body.reason().isBlank()) {
+            return ApiError.response(422, "invalid", "reason", "is required: say why, for the audit trail");
+        }
+        if (body.reason().codePointCount(0, body.reason().length()) > MAX_REASON) {
+            return ApiError.response(422, "invalid", "reason", "is longer than " + MAX_REASON + " characters");
+        }
+        if (!reconciler.drives(id)) {
+            return ApiError.response(409, "conflict", "group", id + ": not reconciled by this instance (its partition is"
+                    + " assigned elsewhere, or it has no decision yet)");
+        }
+        String principal = identity.getPrincipal().getName();
+        boolean approve = !Boolean.TRUE.equals(body.decline());
+        LOG.infof("Region switch step %s of %s %s by %s: %s", body.step(), id, approve ? "approved" : "declined", principal,
+                body.reason());
+        RegionSwitchApproval.Answer answer = reconciler.answerRegionSwitchStep(id, body.step(), approve, principal,
+                body.reason());
+        if (answer instanceof RegionSwitchApproval.Answer.Answered answered) {
+            loop.trigger(id);
+            return Response.ok(new ApprovalView(id, answered.executionId(), body.step(), approve, answered.detail())).build();
+        }
+        if (answer instanceof RegionSwitchApproval.Answer.NotWaiting not) {
+            return ApiError.response(409, "conflict", "step", not.why());
+        }
+        return ApiError.response(503, "unavailable", null, ((RegionSwitchApproval.Answer.Unavailable) answer).reason());
+    }
+
+    /** An answer to a Region switch approval step: which step, approve (default) or decline, and why. */
+    @Schema(description = "The step waiting for approval, whether to decline it (default: approve), and why.")
+    public record ApprovalRequest(@Schema(required = true) String step, Boolean decline, @Schema(required = true) String reason) {
+    }
+
+    /** What Region switch took. */
+    public record ApprovalView(String group, String executionId, String step, boolean approved, String detail) {
     }
 
     /** A retry's body: why, recorded with who asked (issue 52). */

@@ -23,6 +23,7 @@ import dev.failover.contract.time.Backoff;
 import dev.failover.actuator.domain.model.TrafficPlan;
 import dev.failover.actuator.domain.reconcile.GroupReconciler;
 import dev.failover.actuator.domain.reconcile.Reconciler;
+import dev.failover.actuator.domain.reconcile.RegionSwitchApproval;
 import dev.failover.actuator.domain.model.GroupDns;
 import dev.failover.actuator.domain.data.EvidenceStore;
 import dev.failover.actuator.lease.Lease;
@@ -107,11 +108,14 @@ class RegionSwitchPlanTest {
     }
 
     GroupReconciler group(String plan, RegionSwitch regionSwitch) {
-        // through the Reconciler, as the producer makes the groups' reconcilers
+        return reconciler(plan, regionSwitch).group("api");
+    }
+
+    /** As the producer makes the groups' reconcilers. */
+    Reconciler reconciler(String plan, RegionSwitch regionSwitch) {
         return new Reconciler(topology(plan), g -> new GroupDns(dns, new TrafficPlan(DnsProvider.Routing.SINGLE, 100,
                 List.of())), Scalers.none(), Databases.none(), regionSwitch, saved::add, EvidenceStore.NONE, results::add,
-                clock, new ReconcileSettings(Duration.ofSeconds(10), Duration.ofMillis(100), BACKOFF, Duration.ZERO, null))
-                .group("api");
+                clock, new ReconcileSettings(Duration.ofSeconds(10), Duration.ofMillis(100), BACKOFF, Duration.ZERO, null));
     }
 
     static Decision decision(DecisionKind kind, long epoch, String to) {
@@ -169,9 +173,9 @@ class RegionSwitchPlanTest {
     }
 
     @Test
-    void anApprovalStepWaitsShownUntilApprovedThenDnsMoves() throws Exception {
-        AwsRegionSwitch aws = regionSwitch(Lease.HELD);
-        GroupReconciler group = group(APPROVED, aws);
+    void anApprovalStepWaitsShownUntilAnOperatorApprovesItAuditedThenDnsMoves() throws Exception {
+        Reconciler reconciler = reconciler(APPROVED, regionSwitch(Lease.HELD));
+        GroupReconciler group = reconciler.group("api");
         group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
         passesUntil(group, g -> g.status().convergence() instanceof Convergence.Converging c && c.lastError() != null
                 && c.lastError().contains("waits for the approval of step approve-database"));
@@ -179,14 +183,37 @@ class RegionSwitchPlanTest {
         clock.advance(group.run());
         assertThat(group.status().served()).as("still waiting").doesNotContain("192.0.2.20");
 
-        String execution = west.executions().keySet().iterator().next();
-        assertThat(aws.approve(new RegionSwitch.Plan(APPROVED, "us-west-2", null), execution, "approve-database", true,
-                "alice: database checked")).isInstanceOf(RegionSwitch.Outcome.Done.class);
+        assertThat(reconciler.answerRegionSwitchStep("api", "aurora-failover", true, "alice", "checked")).as("not the step "
+                + "waiting").isInstanceOfSatisfying(RegionSwitchApproval.Answer.NotWaiting.class, n -> assertThat(n.why())
+                        .contains("IllegalStateException"));
+        assertThat(reconciler.answerRegionSwitchStep("api", "approve-database", true, "alice", "database checked"))
+                .isInstanceOf(RegionSwitchApproval.Answer.Answered.class);
+        assertThat(results).anySatisfy(r -> {
+            assertThat(r.step()).isEqualTo(ActuationStep.REGION_SWITCH);
+            assertThat(r.details()).isEqualTo("step approve-database of execution exec-1 approved by alice: database checked");
+        });
         passesUntil(group, RegionSwitchPlanTest::converged);
         assertThat(group.status().served()).contains("192.0.2.20");
-        assertThat(west.calls()).filteredOn(c -> "ApprovePlanExecutionStep".equals(c.operation())).singleElement()
-                .satisfies(c -> assertThat(c.body()).containsEntry("approval", "approve").containsEntry("stepName",
-                        "approve-database"));
+        assertThat(west.calls()).filteredOn(c -> "ApprovePlanExecutionStep".equals(c.operation()) && c.status() == 200)
+                .singleElement().satisfies(c -> assertThat(c.body())
+                        .containsEntry("approval", "approve").containsEntry("stepName", "approve-database")
+                        .containsEntry("comment", "alice: database checked"));
+    }
+
+    @Test
+    void aDeclinedApprovalCancelsTheExecutionAndBlocksTheGroup() throws Exception {
+        Reconciler reconciler = reconciler(APPROVED, regionSwitch(Lease.HELD));
+        GroupReconciler group = reconciler.group("api");
+        assertThat(reconciler.answerRegionSwitchStep("api", "approve-database", true, "alice", "too early"))
+                .as("no decision yet").isInstanceOf(RegionSwitchApproval.Answer.NotWaiting.class);
+        group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
+        passesUntil(group, g -> g.status().convergence() instanceof Convergence.Converging c && c.lastError() != null
+                && c.lastError().contains("approval"));
+        assertThat(reconciler.answerRegionSwitchStep("api", "approve-database", false, "bob", "the database is not ready"))
+                .isInstanceOf(RegionSwitchApproval.Answer.Answered.class);
+        passesUntil(group, RegionSwitchPlanTest::blocked);
+        assertThat(((Convergence.Blocked) group.status().convergence()).reason()).contains("canceled");
+        assertThat(group.status().served()).doesNotContain("192.0.2.20");
     }
 
     @Test
@@ -277,5 +304,17 @@ class RegionSwitchPlanTest {
         AwsRegionSwitch aws = regionSwitch(Lease.HELD);
         assertThat(aws.executions(new RegionSwitch.Plan(PLAN, "us-east-1", null))).isInstanceOfSatisfying(
                 RegionSwitch.Outcome.Refused.class, r -> assertThat(r.reason()).contains("AccessDenied"));
+    }
+
+    @Test
+    void thePermissionPlanNamesTheActionsOnThePlanInEachActivatedRegion() {
+        List<dev.failover.actuator.permissions.Needed> needed = dev.failover.actuator.permissions.PermissionPlan.of(topology(PLAN),
+                false, dev.failover.actuator.dns.ArcSettings.none(), "us-east-1");
+        assertThat(needed).filteredOn(n -> n.action().startsWith("arc-region-switch:")).extracting(n -> n.place() + " "
+                + n.action().substring("arc-region-switch:".length())).contains("us-west-2 StartPlanExecution",
+                        "us-east-1 StartPlanExecution", "us-west-2 ApprovePlanExecutionStep", "us-west-2 CancelPlanExecution")
+                .hasSize(12);
+        assertThat(needed).filteredOn(n -> n.action().startsWith("arc-region-switch:")).allSatisfy(n -> assertThat(n.resource())
+                .isEqualTo(PLAN));
     }
 }

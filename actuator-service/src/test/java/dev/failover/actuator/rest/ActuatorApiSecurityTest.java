@@ -123,6 +123,30 @@ class ActuatorApiSecurityTest {
         given().auth().oauth2(ApiTokens.viewer()).get(path).then().statusCode(404).body("field", equalTo("target"));
     }
 
+    /**
+     * Issue 57: an answer to a Region switch approval step needs an operator, a step and a reason (each named when
+     * missing); a group that names no plan has nothing waiting: 409 saying so, and nothing is published.
+     */
+    @Test
+    void aRegionSwitchApprovalNeedsAnOperatorAStepAndAReason() {
+        String path = "/groups/" + TestTopology.GROUP + "/region-switch/approve";
+        given().post(path).then().statusCode(401);
+        given().auth().oauth2(ApiTokens.viewer()).contentType("application/json")
+                .body("{\"step\": \"approve-database\", \"reason\": \"checked\"}").post(path).then().statusCode(403);
+        given().auth().oauth2(ApiTokens.operator()).contentType("application/json").body("{\"reason\": \"checked\"}")
+                .post(path).then().statusCode(422).body("field", equalTo("step"));
+        given().auth().oauth2(ApiTokens.operator()).contentType("application/json").body("{\"step\": \"approve-database\"}")
+                .post(path).then().statusCode(422).body("field", equalTo("reason"));
+        given().auth().oauth2(ApiTokens.operator()).contentType("application/json").body("not json").post(path).then()
+                .statusCode(422).body("field", equalTo("body"));
+        given().auth().oauth2(ApiTokens.operator()).contentType("application/json")
+                .body("{\"step\": \"approve-database\", \"reason\": \"checked\"}").post(path).then().statusCode(409)
+                .body("message", org.hamcrest.Matchers.containsString("names no Region switch plan"));
+        given().auth().oauth2(ApiTokens.operator()).contentType("application/json")
+                .body("{\"step\": \"x\", \"reason\": \"checked\"}").post("/groups/nope/region-switch/approve").then()
+                .statusCode(404);
+    }
+
     @Test
     void healthAndMetricsStayOpen() {
         given().get("/q/health/ready").then().statusCode(200);

@@ -220,6 +220,16 @@ public final class Reconciler {
     }
 
     /** Whether this instance drives the group now (its partition is assigned here, or a decision for it was seen). */
+    /**
+     * An operator approves or declines {@code step} of the Region switch execution of the group's desired decision
+     * (issue 57); asked only of the instance that drives the group (the caller checks {@link #drives}).
+     */
+    public RegionSwitchApproval.Answer answerRegionSwitchStep(String id, String step, boolean approve, String principal,
+            String reason) {
+        return RegionSwitchApproval.answer(id, status(id), topology.group(id), regionSwitch, new ActuationReports(id, sink,
+                clock), step, approve, principal, reason, clock.instant());
+    }
+
     public boolean drives(String id) {
         return groups.containsKey(id);
     }

@@ -2,11 +2,10 @@ package dev.failover.actuator.domain.steps;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.failover.actuator.domain.plan.Backends;
 import dev.failover.actuator.domain.plan.Goal;
+import dev.failover.actuator.regionswitch.DecisionKey;
 import dev.failover.actuator.regionswitch.RegionSwitch;
 import dev.failover.actuator.regionswitch.RegionSwitch.Execution;
 import dev.failover.actuator.regionswitch.RegionSwitch.Outcome;
@@ -20,7 +19,7 @@ import dev.failover.contract.topology.RegionSwitchPlan;
 /**
  * A group that names an ARC Region switch plan runs it for each move, before its DNS switch (issue 57, docs/aws-arc.md):
  * the plane decides when, the plan does what it holds. One execution per decision, found again on every pass by the
- * decision it names in its comment ({@link #key}): a restart, a takeover or a retry adopts it, never starts a second.
+ * decision it names in its comment ({@link DecisionKey}): a restart, a takeover or a retry adopts it, never starts a second.
  * An execution of an older decision still running is cancelled (AWS runs one execution of a plan at a time), one of a
  * newer decision is waited out (this desired state is about to be superseded), and one started outside the plane (a
  * person, a CloudWatch trigger) is waited for, never cancelled. Graceful for a planned move, ungraceful when the old
@@ -30,7 +29,6 @@ import dev.failover.contract.topology.RegionSwitchPlan;
 record RunRegionSwitchPlan() implements ReconcileStep {
 
     static final String PROVIDER = "arc-region-switch";
-    private static final Pattern KEY = Pattern.compile("failover-plane group=(\\S+) decision=(\\S+) epoch=(\\d+)");
     /** AWS's longest execution comment. */
     static final int MAX_COMMENT = 1024;
 
@@ -43,21 +41,22 @@ record RunRegionSwitchPlan() implements ReconcileStep {
         RegionSwitchPlan config = goal.config().regionSwitch();
         Decision decision = goal.desired().decision();
         Plan plan = new Plan(config.planArn(), config.regionOf(goal.target()), config.roleArn());
-        String key = key(use.group(), decision.decisionId(), goal.epoch());
+        DecisionKey key = new DecisionKey(use.group(), decision.decisionId(), goal.epoch());
         Outcome<List<Execution>> listed = use.regionSwitch().executions(plan);
         if (!(listed instanceof Outcome.Done<List<Execution>> done)) {
             return failed(pass, use, listed);
         }
-        Optional<Execution> ours = done.value().stream().filter(e -> key.equals(keyIn(e.comment()).orElse(null))).findFirst();
+        Optional<Execution> ours = done.value().stream().filter(e -> DecisionKey.in(e.comment()).filter(key::equals).isPresent())
+                .findFirst();
         if (ours.isPresent()) {
             return follow(pass, use, plan, ours.get().id());
         }
         Optional<Execution> running = done.value().stream().filter(e -> e.state().active()).findFirst();
         if (running.isPresent()) {
-            return giveWay(pass, use, plan, running.get(), goal.epoch(), key);
+            return giveWay(pass, use, plan, running.get(), key);
         }
         RegionSwitch.Mode mode = mode(decision.kind());
-        String comment = truncate(key + ": " + decision.kind() + " to " + goal.target().id() + ": " + decision.reason());
+        String comment = truncate(key.text() + ": " + decision.kind() + " to " + goal.target().id() + ": " + decision.reason());
         Outcome<String> started = use.regionSwitch().start(plan, mode, comment);
         if (!(started instanceof Outcome.Done<String> id)) {
             return failed(pass, use, started);
@@ -105,21 +104,18 @@ record RunRegionSwitchPlan() implements ReconcileStep {
     }
 
     /** Another execution of the plan runs: an older decision's is cancelled, a newer one's or a person's waited for. */
-    private static Next giveWay(Pass pass, Backends use, Plan plan, Execution running, long epoch, String key) {
-        Optional<Long> theirs = keyIn(running.comment()).map(k -> {
-            Matcher m = KEY.matcher(k);
-            return m.matches() ? Long.valueOf(m.group(3)) : null;
-        });
+    private static Next giveWay(Pass pass, Backends use, Plan plan, Execution running, DecisionKey key) {
+        Optional<Long> theirs = DecisionKey.in(running.comment()).map(DecisionKey::epoch);
         if (theirs.isEmpty()) {
             return pass.retryLater("Region switch execution " + running.id() + " of " + plan.arn() + " was started outside"
                     + " the plane (" + running.comment() + ") and runs; ours starts when it ends", use.settings().capacityPoll(),
                     use);
         }
-        if (theirs.get() >= epoch) {
+        if (theirs.get() >= key.epoch()) {
             return pass.retryLater("Region switch execution " + running.id() + " of a newer decision (epoch " + theirs.get()
                     + ") runs; this decision is superseded", use.settings().capacityPoll(), use);
         }
-        Outcome<Boolean> cancelled = use.regionSwitch().cancel(plan, running.id(), truncate("superseded by " + key));
+        Outcome<Boolean> cancelled = use.regionSwitch().cancel(plan, running.id(), truncate("superseded by " + key.text()));
         if (!(cancelled instanceof Outcome.Done<Boolean>)) {
             return failed(pass, use, cancelled);
         }
@@ -146,19 +142,6 @@ record RunRegionSwitchPlan() implements ReconcileStep {
             case FAILOVER, LAST_RESORT, FORCE -> RegionSwitch.Mode.UNGRACEFUL;
             default -> RegionSwitch.Mode.GRACEFUL;
         };
-    }
-
-    /** The words that name the decision an execution was started for, at the start of its comment. */
-    static String key(String group, String decisionId, long epoch) {
-        return "failover-plane group=" + group + " decision=" + decisionId + " epoch=" + epoch;
-    }
-
-    static Optional<String> keyIn(String comment) {
-        if (comment == null) {
-            return Optional.empty();
-        }
-        Matcher m = KEY.matcher(comment);
-        return m.lookingAt() ? Optional.of(m.group()) : Optional.empty();
     }
 
     private static String truncate(String comment) {

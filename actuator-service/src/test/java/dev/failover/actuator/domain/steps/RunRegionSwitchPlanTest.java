@@ -2,12 +2,11 @@ package dev.failover.actuator.domain.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Optional;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
+import dev.failover.actuator.regionswitch.DecisionKey;
 import dev.failover.actuator.regionswitch.RegionSwitch;
 import dev.failover.contract.event.DecisionKind;
 
@@ -24,11 +23,12 @@ class RunRegionSwitchPlanTest {
 
     @Test
     void theKeyIsFoundAtTheStartOfAComment() {
-        String key = RunRegionSwitchPlan.key("api", "d-7", 7);
-        assertThat(RunRegionSwitchPlan.keyIn(key + ": FAILOVER to secondary: primary down")).contains(key);
-        assertThat(RunRegionSwitchPlan.keyIn("bob: " + key)).as("only at the start").isEmpty();
-        assertThat(RunRegionSwitchPlan.keyIn(null)).isEqualTo(Optional.empty());
-        assertThat(RunRegionSwitchPlan.keyIn("failover-plane group=api decision=d-7 epoch=70: x")).get()
-                .isNotEqualTo(key);
+        DecisionKey key = new DecisionKey("api", "d-7", 7);
+        assertThat(DecisionKey.in(key.text() + ": FAILOVER to secondary: primary down")).contains(key);
+        assertThat(DecisionKey.in(key.text())).contains(key);
+        assertThat(DecisionKey.in("bob: " + key.text())).as("only at the start").isEmpty();
+        assertThat(DecisionKey.in(null)).isEmpty();
+        assertThat(DecisionKey.in("failover-plane group=api decision=d-7 epoch=70: x")).get().isNotEqualTo(key);
+        assertThat(DecisionKey.in("failover-plane group=api decision=d-7 epoch=7x")).as("a longer epoch is no key").isEmpty();
     }
 }
