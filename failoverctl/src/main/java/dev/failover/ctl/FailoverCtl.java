@@ -13,6 +13,7 @@ import dev.failover.ctl.command.RetryCommand;
 import dev.failover.ctl.command.StartCheckCommand;
 import dev.failover.ctl.command.ValidateCommand;
 import dev.failover.ctl.command.WhatIfCommand;
+import dev.failover.ctl.command.RegionSwitchCommands;
 import dev.failover.ctl.command.WriteCommands;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import picocli.CommandLine;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Mixin;
         subcommands = { ReadCommands.Status.class, ReadCommands.Explain.class, ReadCommands.History.class,
                 ReadCommands.Watch.class, WriteCommands.Pin.class, WriteCommands.Release.class, WriteCommands.Pause.class,
                 WriteCommands.Resume.class, WriteCommands.Force.class, WriteCommands.Drill.class, WriteCommands.Switchover.class,
-                RetryCommand.class, ReportCommands.Report.class, WhatIfCommand.class, DatabasesCommand.class, PermissionsCommand.class, StartCheckCommand.class, ValidateCommand.class,
+                RetryCommand.class, ReportCommands.Report.class, WhatIfCommand.class, RegionSwitchCommands.RegionSwitch.class, DatabasesCommand.class, PermissionsCommand.class, StartCheckCommand.class, ValidateCommand.class,
                 ConfigCommands.Config.class, Completion.class },
         footerHeading = "%nEnvironment, config and exit codes (docs/failoverctl.md):%n",
         footer = { "FAILOVER_URL, FAILOVER_TOKEN      the decision-service and its token",

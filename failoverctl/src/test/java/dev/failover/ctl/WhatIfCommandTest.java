@@ -102,4 +102,31 @@ class WhatIfCommandTest {
         assertThat(run.exit()).as("a 422, as every command").isEqualTo(Exits.REFUSED);
         assertThat(run.err()).contains("topology: proposed topology: groups: is required");
     }
+
+    /**
+     * {@code failoverctl region-switch approve} (issue 57): each actuator asked in turn; the one that does not drive the
+     * group (409) is passed over; the driver's answer printed; the body carries the step, the reason and a decline.
+     */
+    @Test
+    void aRegionSwitchApprovalGoesToTheActuatorThatDrivesTheGroup() throws Exception {
+        try (FakeApi east = new FakeApi(); FakeApi west = new FakeApi()) {
+            east.answer("POST /groups/api/region-switch/approve", 409, "{\"status\":409,\"error\":\"conflict\","
+                    + "\"field\":\"group\",\"message\":\"api: not reconciled by this instance\"}");
+            west.answer("POST /groups/api/region-switch/approve", 200, "{\"group\":\"api\",\"executionId\":\"exec-1\","
+                    + "\"step\":\"approve-database\",\"approved\":false,\"detail\":\"step approve-database of execution "
+                    + "exec-1 declined by alice: not ready\"}");
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int exit = FailoverCtl.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(
+                    "region-switch", "approve", "api", "--step", "approve-database", "--reason", "not ready", "--decline",
+                    "--token=t", "--actuator-url", east.url() + "," + west.url());
+            assertThat(exit).as(err.toString()).isEqualTo(Exits.OK);
+            assertThat(out.toString()).contains("step approve-database of execution exec-1 declined by alice: not ready");
+            JsonNode sent = JSON.readTree(west.requests.get(0).body());
+            assertThat(sent.path("step").asText()).isEqualTo("approve-database");
+            assertThat(sent.path("reason").asText()).isEqualTo("not ready");
+            assertThat(sent.path("decline").asBoolean()).isTrue();
+            assertThat(east.requests).hasSize(1);
+        }
+    }
 }
