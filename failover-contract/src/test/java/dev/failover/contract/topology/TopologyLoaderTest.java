@@ -278,8 +278,40 @@ class TopologyLoaderTest {
         assertThat(TopologyLoader.parse(VALID, "test").groups().get(0).arc()).as("records, by default").isNull();
     }
 
+    /** VALID with a Region switch plan: {@code plan} is the group's regionSwitch key's value. */
+    static String withRegionSwitch(String yaml, String plan) {
+        return yaml.replaceFirst("whenAllDown: last-resort\n", "whenAllDown: last-resort\n    regionSwitch: " + plan + "\n");
+    }
+
+    static final String PLAN_ARN = "arn:aws:arc-region-switch::111122223333:plan/api-plan:abc123";
+    static final String REGION_SWITCH = "{planArn: \"" + PLAN_ARN + "\", regions: {maintenance: us-west-2}}";
+
+    @Test
+    void aGroupMayNameARegionSwitchPlanActivatingEachTargetsRegion() {
+        FailoverGroup group = TopologyLoader.parse(withRegionSwitch(VALID, REGION_SWITCH), "test").groups().get(0);
+        assertThat(group.regionSwitch().planArn()).isEqualTo(PLAN_ARN);
+        assertThat(group.regionSwitch().regionOf(group.target("primary").orElseThrow())).isEqualTo("us-east-1");
+        assertThat(group.regionSwitch().regionOf(group.target("maintenance").orElseThrow())).as("named").isEqualTo("us-west-2");
+        assertThat(TopologyLoader.parse(VALID, "test").groups().get(0).regionSwitch()).as("none, by default").isNull();
+    }
+
     static Stream<Arguments> invalid() {
         return Stream.of(
+                // issue 57: a Region switch plan
+                Arguments.of(withRegionSwitch(VALID, "{planArn: \"" + PLAN_ARN + "\"}"), "groups[0].regionSwitch.regions."
+                        + "maintenance: required: target maintenance's region 'global' is not an AWS region"),
+                Arguments.of(withRegionSwitch(VALID, REGION_SWITCH.replace(PLAN_ARN, "arn:aws:arc-region-switch::1:plan/x")),
+                        "groups[0].regionSwitch.planArn: 'arn:aws:arc-region-switch::1:plan/x' is not a Region switch plan ARN"),
+                Arguments.of(withRegionSwitch(VALID, "{regions: {maintenance: us-west-2}}"),
+                        "groups[0].regionSwitch.planArn: required"),
+                Arguments.of(withRegionSwitch(VALID, REGION_SWITCH.replace("{maintenance:", "{tertiary: eu-west-1, maintenance:")),
+                        "groups[0].regionSwitch.regions.tertiary: 'tertiary' is not a target of this group"),
+                Arguments.of(withRegionSwitch(VALID, REGION_SWITCH.replace("maintenance: us-west-2", "maintenance: West")),
+                        "groups[0].regionSwitch.regions.maintenance: 'West' is not an AWS region name"),
+                Arguments.of(withRegionSwitch(VALID, REGION_SWITCH.replace("}}", "}, roleArn: \"arn:aws:iam::1:user/x\"}")),
+                        "groups[0].regionSwitch.roleArn: 'arn:aws:iam::1:user/x' is not an IAM role ARN"),
+                Arguments.of(withRegionSwitch(VALID, REGION_SWITCH.replace("}}", "}, mode: ungraceful}")),
+                        "groups[0].regionSwitch.mode: unknown key"),
                 Arguments.of(withArc(VALID, ARC.replace(", maintenance: " + PANEL + "/routingcontrol/m1", "")),
                         "groups[0].arc.routingControls.maintenance: required: every target of the group needs its routing control ARN"),
                 Arguments.of(withArc(VALID, ARC.replace(PANEL + "/routingcontrol/s1", "arn:aws:route53:::healthcheck/s1")),
