@@ -29,7 +29,7 @@ class NativeImageConfigTest {
         }
         List<String> needed = new ArrayList<>();
         Path classes = Path.of("target/classes");
-        for (String pkg : List.of("dev/failover/contract/event", "dev/failover/contract/topology")) {
+        for (String pkg : List.of("dev/failover/contract/event", "dev/failover/contract/topology", "dev/failover/contract/whatif")) {
             try (Stream<Path> files = Files.list(classes.resolve(pkg))) {
                 for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
                     String name = classes.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");

@@ -120,6 +120,31 @@ class WhatIfTest {
         assertThat(g.current().decisions()).noneMatch(s -> s.at().isBefore(T0.plusSeconds(OUTAGE)));
     }
 
+    /**
+     * A flapping primary: for two minutes every location sees it down two seconds, up two seconds. The current policy's
+     * flap guard (5 changes in 20 results) holds it, neither left nor trusted; a proposal that fails over on the second
+     * failure with the flap guard out of reach (20 changes) fails over again and again, each time falsely.
+     */
+    @Test
+    void aFlappingPrimaryIsHeldByTheFlapGuardAndAProposalWithoutItFailsOverFalsely() {
+        List<ProbeResult> results = new ArrayList<>();
+        for (int at = 0; at < 400; at++) {
+            boolean down = at >= 100 && at < 220 && (at - 100) % 4 < 2;
+            for (String location : LOCATIONS) {
+                results.add(result("secondary", location, at, ProbeOutcome.UP));
+                results.add(result("primary", location, at, down ? ProbeOutcome.DOWN : ProbeOutcome.UP));
+            }
+        }
+        Topology proposed = Replay.withOverrides(CURRENT, new java.util.HashMap<>(Map.of("failures-to-down", "2",
+                "flap-transitions", "20")));
+        GroupComparison g = WhatIf.compare(CURRENT, proposed, results, Optional.empty(), Duration.ofSeconds(30)).groups().get(0);
+        assertThat(g.current().flapHolds()).as("the current policy holds the flapping primary").isPositive();
+        assertThat(g.current().failovers()).isZero();
+        assertThat(g.proposed().flapHolds()).isZero();
+        assertThat(g.proposed().falseFailovers()).as("every failover on a flap is false").isGreaterThanOrEqualTo(2)
+                .isEqualTo(g.proposed().failovers());
+    }
+
     @Test
     void theSameInputGivesTheSameOutput() {
         Topology proposed = Replay.withOverrides(CURRENT, new java.util.HashMap<>(Map.of("failures-to-down", "2")));
