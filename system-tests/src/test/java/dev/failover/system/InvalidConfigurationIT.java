@@ -131,6 +131,14 @@ class InvalidConfigurationIT {
                 "30s"), "failover.alertmanager.poll-interval: with the timeout, must be shorter than 30 s");
     }
 
+    /** Issue 57: a what-if that may hold no result at all is a misconfiguration, named at start. */
+    @Execution(ExecutionMode.CONCURRENT)
+    @Test
+    void aWhatIfCapOfNoResultsStopsTheDecisionServiceNamingItsKey() throws Exception {
+        assertRefusesToStart("decision-service", "zero-whatif-results", Map.of("FAILOVER_TOPOLOGY_FILE",
+                VALID_TOPOLOGY.toString(), "FAILOVER_WHATIF_MAX_RESULTS", "0"), "failover.whatif.max-results must be at least 1");
+    }
+
     @Execution(ExecutionMode.CONCURRENT)
     @Test
     void aMissingTopologyFileStopsTheService() throws Exception {
