@@ -29,8 +29,11 @@ import software.amazon.awssdk.services.arcregionswitch.model.StepState;
  */
 public final class AwsRegionSwitch implements RegionSwitch {
 
-    /** How many of a plan's executions are read to find the plane's own: the latest few are enough. */
-    static final int RECENT = 20;
+    /**
+     * How many of a plan's executions are read to find the plane's own, every page of the listing up to this many (AWS
+     * does not document their order: they are sorted here, newest first).
+     */
+    static final int RECENT = 500;
 
     private final Function<Plan, ArcRegionSwitchClient> clients;
     private final Lease lease;
@@ -44,10 +47,11 @@ public final class AwsRegionSwitch implements RegionSwitch {
     @Override
     public Outcome<List<Execution>> executions(Plan plan) {
         return call("listing the executions of " + plan.arn() + " in " + plan.region(), false, () -> clients.apply(plan)
-                .listPlanExecutions(r -> r.planArn(plan.arn()).maxResults(RECENT)).items().stream()
+                .listPlanExecutionsPaginator(r -> r.planArn(plan.arn()).maxResults(100)).items().stream().limit(RECENT)
                 .sorted(Comparator.comparing(AbbreviatedExecution::startTime, Comparator.nullsLast(Comparator.reverseOrder())))
-                .map(e -> new Execution(e.executionId(), state(e.executionState()), mode(e.mode()), e.comment(), e.startTime(),
-                        e.endTime(), List.of(), null))
+                .map(e -> new Execution(e.executionId(), state(e.executionState()), mode(e.mode()), e.comment(),
+                        e.executionRegion(), e.executionAction() == ExecutionAction.ACTIVATE, e.startTime(), e.endTime(),
+                        List.of(), null))
                 .toList());
     }
 
@@ -59,7 +63,8 @@ public final class AwsRegionSwitch implements RegionSwitch {
             State state = state(e.executionState());
             String failure = state == State.FAILED || state == State.PAUSED_BY_FAILED_STEP || state == State.TIMED_OUT
                     ? failure(client, plan, executionId).orElse(null) : null;
-            return new Execution(e.executionId(), state, mode(e.mode()), e.comment(), e.startTime(), e.endTime(),
+            return new Execution(e.executionId(), state, mode(e.mode()), e.comment(), e.executionRegion(),
+                    e.executionAction() == ExecutionAction.ACTIVATE, e.startTime(), e.endTime(),
                     e.stepStates().stream().map(AwsRegionSwitch::step).toList(), failure);
         });
     }
@@ -104,9 +109,8 @@ public final class AwsRegionSwitch implements RegionSwitch {
 
     /** The message of the latest failed step's event, as AWS wrote it ({@code error}, else {@code description}). */
     private static Optional<String> failure(ArcRegionSwitchClient client, Plan plan, String executionId) {
-        List<ExecutionEvent> events = client.listPlanExecutionEvents(r -> r.planArn(plan.arn()).executionId(executionId))
-                .items();
-        return events.stream()
+        return client.listPlanExecutionEventsPaginator(r -> r.planArn(plan.arn()).executionId(executionId)).items().stream()
+                .limit(RECENT)
                 .filter(e -> e.type() == ExecutionEventType.STEP_FAILED || e.type() == ExecutionEventType.STEP_PAUSED_BY_ERROR
                         || e.type() == ExecutionEventType.EXECUTION_FAILED)
                 .max(Comparator.comparing(ExecutionEvent::timestamp, Comparator.nullsFirst(Comparator.naturalOrder())))
@@ -135,11 +139,12 @@ public final class AwsRegionSwitch implements RegionSwitch {
         }
         return switch (s) {
             case PENDING -> State.PENDING;
-            case IN_PROGRESS, COMPLETED_MONITORING_APPLICATION_HEALTH -> State.IN_PROGRESS;
+            case IN_PROGRESS -> State.IN_PROGRESS;
             case PENDING_MANUAL_APPROVAL -> State.AWAITING_APPROVAL;
             case PAUSED_BY_OPERATOR -> State.PAUSED_BY_OPERATOR;
             case PAUSED_BY_FAILED_STEP -> State.PAUSED_BY_FAILED_STEP;
-            case COMPLETED -> State.COMPLETED;
+            // every step done; AWS goes on watching the application's health alarms: traffic has moved
+            case COMPLETED, COMPLETED_MONITORING_APPLICATION_HEALTH -> State.COMPLETED;
             case COMPLETED_WITH_EXCEPTIONS -> State.COMPLETED_WITH_EXCEPTIONS;
             case FAILED -> State.FAILED;
             case CANCELED -> State.CANCELED;

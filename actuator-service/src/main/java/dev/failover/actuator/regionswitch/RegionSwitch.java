@@ -42,7 +42,7 @@ public interface RegionSwitch {
         }
     };
 
-    /** The plan's most recent executions, newest first. */
+    /** The plan's recent executions (up to a few hundred), newest first. */
     Outcome<List<Execution>> executions(Plan plan);
 
     /** One execution with its steps; for a failed or paused one, the failed step's own message. */
@@ -94,11 +94,13 @@ public interface RegionSwitch {
     }
 
     /**
-     * @param comment the comment it was started with: the plane's starts name their decision in it
+     * @param comment   the comment it was started with: the plane's starts name their decision in it
+     * @param region    the region it runs for ({@code executionRegion})
+     * @param activates whether it activates that region (not a deactivation)
      * @param failure the failed step's message as AWS gave it; null unless failed or paused by a failed step
      */
-    record Execution(String id, State state, Mode mode, String comment, Instant started, Instant ended, List<Step> steps,
-            String failure) {
+    record Execution(String id, State state, Mode mode, String comment, String region, boolean activates, Instant started,
+            Instant ended, List<Step> steps, String failure) {
 
         public Execution {
             steps = steps == null ? List.of() : List.copyOf(steps);

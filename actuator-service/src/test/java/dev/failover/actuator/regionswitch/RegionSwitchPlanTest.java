@@ -120,7 +120,7 @@ class RegionSwitchPlanTest {
 
     static Decision decision(DecisionKind kind, long epoch, String to) {
         return new Decision(1, "d-" + epoch, "api", epoch, kind, to.equals("secondary") ? "primary" : "secondary", to,
-                "primary down", List.of(), T0, DecisionMode.LIVE, "automation");
+                "primary down", List.of(), Instant.now(), DecisionMode.LIVE, "automation");
     }
 
     /** Passes until {@code done} holds of the group's status, with the fixture's time passing between them. */
@@ -212,7 +212,8 @@ class RegionSwitchPlanTest {
         assertThat(reconciler.answerRegionSwitchStep("api", "approve-database", false, "bob", "the database is not ready"))
                 .isInstanceOf(RegionSwitchApproval.Answer.Answered.class);
         passesUntil(group, RegionSwitchPlanTest::blocked);
-        assertThat(((Convergence.Blocked) group.status().convergence()).reason()).contains("canceled");
+        assertThat(((Convergence.Blocked) group.status().convergence()).reason()).contains("canceled")
+                .contains("the plan runs again only for a new decision");
         assertThat(group.status().served()).doesNotContain("192.0.2.20");
     }
 
@@ -222,7 +223,8 @@ class RegionSwitchPlanTest {
         group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
         passesUntil(group, RegionSwitchPlanTest::blocked);
         assertThat(((Convergence.Blocked) group.status().convergence()).reason()).contains("paused by failed step")
-                .contains("step aurora-failover: " + AURORA_ERROR).contains("DNS not switched");
+                .contains("step aurora-failover: " + AURORA_ERROR).contains("DNS not switched")
+                .contains("resume or skip the step in Region switch, then failoverctl retry api");
         assertThat(group.status().served()).doesNotContain("192.0.2.20");
         assertThat(results).anySatisfy(r -> {
             assertThat(r.step()).isEqualTo(ActuationStep.REGION_SWITCH);
@@ -276,6 +278,41 @@ class RegionSwitchPlanTest {
                 && c.lastError().contains("started outside the plane"));
         assertThat(west.calls()).noneMatch(c -> "CancelPlanExecution".equals(c.operation()));
         assertThat(starts()).hasSize(1);
+    }
+
+    @Test
+    void anExecutionAPersonCompletedForTheIncidentCountsAndTheRegionIsNotActivatedTwice() throws Exception {
+        AwsRegionSwitch aws = regionSwitch(Lease.HELD);
+        assertThat(aws.start(new RegionSwitch.Plan(PLAN, "us-west-2", null), RegionSwitch.Mode.UNGRACEFUL,
+                "bob: us-east-1 is down")).isInstanceOf(RegionSwitch.Outcome.Done.class);
+        Thread.sleep(400); // its two steps
+        assertThat(west.executions().values()).containsExactly("completed");
+        GroupReconciler group = group(PLAN, aws);
+        group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
+        passesUntil(group, RegionSwitchPlanTest::converged);
+        assertThat(starts()).as("bob's only").hasSize(1);
+        assertThat(group.status().served()).contains("192.0.2.20");
+        assertThat(results).anySatisfy(r -> assertThat(r.details()).contains("started outside the plane (bob: us-east-1 is "
+                + "down), completed activating us-west-2: not run again"));
+    }
+
+    @Test
+    void theDecisionsExecutionIsFoundOnAnyPageOfTheListing() throws Exception {
+        AwsRegionSwitch aws = regionSwitch(Lease.HELD);
+        RegionSwitch.Plan plan = new RegionSwitch.Plan(APPROVED, "us-west-2", null);
+        for (int i = 0; i < 130; i++) { // practice runs, cancelled: the fixture lists oldest first, 100 a page
+            String id = ((RegionSwitch.Outcome.Done<String>) aws.start(plan, RegionSwitch.Mode.GRACEFUL, "practice " + i)).value();
+            aws.cancel(plan, id, "practice over");
+        }
+        Reconciler reconciler = reconciler(APPROVED, aws);
+        GroupReconciler group = reconciler.group("api");
+        group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
+        passesUntil(group, g -> g.status().convergence() instanceof Convergence.Converging c && c.lastError() != null
+                && c.lastError().contains("approval"));
+        assertThat(reconciler.answerRegionSwitchStep("api", "approve-database", true, "alice", "ok"))
+                .isInstanceOf(RegionSwitchApproval.Answer.Answered.class);
+        passesUntil(group, RegionSwitchPlanTest::converged);
+        assertThat(starts()).as("130 practice runs and the decision's one").hasSize(131);
     }
 
     @Test

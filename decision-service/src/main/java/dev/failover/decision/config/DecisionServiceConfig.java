@@ -295,9 +295,9 @@ public interface DecisionServiceConfig {
     interface WhatIf {
         /**
          * The most results one what-if reads; a window that holds more is refused, naming it, rather than filling the
-         * heap. A result takes about 1 KB while it is replayed: the default needs about 1 GB at most. Seven days of one
-         * group with two targets probed every second from three locations is 3.6 million results: name the group, or a
-         * shorter window, or raise this with the heap.
+         * heap. Never more than a quarter of the heap at 400 bytes a result (about 160,000 in the default 256 MB):
+         * seven days of one group with two targets probed every second from three locations is 3.6 million results,
+         * for a larger heap or an export replayed offline (scripts/replay.sh).
          */
         @WithName("max-results")
         @WithDefault("1000000")

@@ -79,9 +79,12 @@ public final class RecordedHealth {
         return up * 2 > locations.size() ? ProbeOutcome.UP : ProbeOutcome.UNKNOWN;
     }
 
-    private static void extend(List<Span> spans, Instant at, ProbeOutcome outcome) {
+    private static void extend(List<Span> spans, Instant start, ProbeOutcome outcome) {
+        Instant at = start;
         if (!spans.isEmpty()) {
             Span open = spans.get(spans.size() - 1);
+            // results come by arrival: a slow failure (a timeout) may have started before the span now open
+            at = at.isBefore(open.start()) ? open.start() : at;
             if (open.outcome() == outcome) {
                 spans.set(spans.size() - 1, new Span(open.start(), at.isAfter(open.end()) ? at : open.end(), outcome));
                 return;

@@ -31,9 +31,24 @@ public final class RecordedResults {
     /** More results in the window than one what-if may hold. */
     public static final class TooMany extends RuntimeException {
         public TooMany(int max) {
-            super("the window holds more than " + max + " recorded results: name a group, shorten the window, or raise "
-                    + "failover.whatif.max-results with the heap");
+            super("the window holds more than " + max + " recorded results, what this instance's heap can replay beside "
+                    + "its decisions: name a group, shorten the window, raise the heap (and failover.whatif.max-results), "
+                    + "or replay an export offline (scripts/replay.sh)");
         }
+    }
+
+    /**
+     * What one result held for a what-if costs on the heap, names shared: measured by {@code scripts/bench-whatif.sh}
+     * (docs/benchmarks.md, "What-if"), with the replay's own working set on top.
+     */
+    static final long BYTES_PER_RESULT = 400;
+
+    /**
+     * The most results a what-if may hold: the configured cap, and no more than a quarter of the heap at
+     * {@link #BYTES_PER_RESULT}, so that a viewer's what-if cannot run the decision-service out of memory.
+     */
+    public static int cap(int configured, long maxHeapBytes) {
+        return (int) Math.max(1, Math.min(configured, maxHeapBytes / 4 / BYTES_PER_RESULT));
     }
 
     private final KafkaClientProperties kafka;
@@ -52,6 +67,7 @@ public final class RecordedResults {
      */
     public Window read(Instant from, Instant to, Optional<String> group) {
         List<ProbeResult> results = new ArrayList<>();
+        Names names = new Names();
         int[] skipped = { 0 };
         Instant[] earliest = { null };
         try (TopicToEndReader reader = new TopicToEndReader(kafka, timeout)) {
@@ -74,7 +90,7 @@ public final class RecordedResults {
                     throw new TooMany(maxResults);
                 }
                 earliest[0] = earliest[0] == null || result.startedAt().isBefore(earliest[0]) ? result.startedAt() : earliest[0];
-                results.add(result);
+                results.add(names.shared(result));
             });
         }
         return new Window(results, skipped[0], earliest[0]);
@@ -84,5 +100,24 @@ public final class RecordedResults {
     private static boolean probeResult(ConsumerRecord<String, String> record) {
         Header kind = record.headers().lastHeader(Topics.RECORD_HEADER);
         return kind == null && record.value() != null;
+    }
+
+    /**
+     * Each decoded result carries its own copies of the group, target, region, location and prober names; held by the
+     * hundred thousand they would cost more than the rest of the result. One copy of each name is kept instead.
+     */
+    private static final class Names {
+        private final java.util.Map<String, String> seen = new java.util.HashMap<>();
+
+        private String one(String name) {
+            return name == null ? null : seen.computeIfAbsent(name, n -> n);
+        }
+
+        ProbeResult shared(ProbeResult r) {
+            return new ProbeResult(r.schemaVersion(), one(r.group()), one(r.target()), one(r.targetRegion()), one(r.location()),
+                    r.startedAt(), r.durationMillis(), r.outcome(), r.failureReason(), r.httpStatus(), r.timings(),
+                    r.locationImpaired(), r.tlsDaysToExpiry(), r.detail(), r.impairment(), one(r.dependency()), one(r.prober()),
+                    r.dnsAnswer());
+        }
     }
 }

@@ -15,7 +15,7 @@ import dev.failover.contract.whatif.WhatIfReport.SwitchEntry;
 
 /**
  * The what-if as a picture: per group, a row of health per target and location (green up, red down, grey no result),
- * the majority's row under them, and one row of switches per policy (a triangle per switch, hollow and marked when it
+ * and one row of switches per policy (a triangle per switch, hollow and marked when it
  * was a false failover), on one time axis. Plain SVG with no script, deterministic for the same report. A row is drawn
  * one pixel column at a time: a column with any DOWN result is red, so a flap shorter than a pixel still shows.
  */

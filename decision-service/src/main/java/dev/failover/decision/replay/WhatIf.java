@@ -39,7 +39,15 @@ public final class WhatIf {
             "actuation is not replayed: capacity, database and DNS steps, their time and their refusals are not in the recorded results",
             "operators' commands (pins, pauses, drills, planned switchovers) are not replayed",
             "a switch changes nothing in the recorded results: after a switch the replay sees what the probes saw under the real plane's choices",
-            "a false failover is judged by what a majority of the locations saw, the same yardstick for both policies; clients may have seen otherwise");
+            "a false failover is judged by what a majority of the locations saw, the same yardstick for both policies; clients may have seen otherwise",
+            "both policies start on each group's first target, as a new deployment does: a window that opens while failed over shows a switch back",
+            "with one group named, only its results are replayed: the guards across groups (correlated failure, the global switch budget) see it alone");
+
+    /** One total order of the results, whatever order they were read in: by arrival, then by every name, then outcome. */
+    static final Comparator<ProbeResult> ORDER = Comparator.comparing(PolicyRun::arrival).thenComparing(ProbeResult::group)
+            .thenComparing(ProbeResult::target).thenComparing(ProbeResult::location)
+            .thenComparing(ProbeResult::dependency, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(ProbeResult::outcome).thenComparing(ProbeResult::startedAt);
 
     private WhatIf() {
     }
@@ -51,8 +59,7 @@ public final class WhatIf {
     public static WhatIfReport compare(Topology current, Topology proposed, List<ProbeResult> recorded, Optional<String> group,
             Duration recoveredWithin) {
         List<ProbeResult> results = recorded.stream().filter(r -> group.map(g -> g.equals(r.group())).orElse(true))
-                .sorted(Comparator.comparing(PolicyRun::arrival).thenComparing(ProbeResult::location)
-                        .thenComparing(ProbeResult::target))
+                .sorted(ORDER)
                 .toList();
         PolicyRun now = PolicyRun.of(current, results);
         PolicyRun next = PolicyRun.of(proposed, results);

@@ -52,13 +52,13 @@ public class WhatIfResource {
      * @param from                   the window's start, an ISO-8601 instant
      * @param to                     its end; default now
      * @param group                  only this group
-     * @param recoveredWithinSeconds a failover whose old target a majority saw up within this was a false one; default 120
+     * @param recoveredWithinSeconds a failover whose old target a majority saw up within this was a false one; default 30
      */
     public record Request(@Schema(required = true, description = "the proposed topology file's text (YAML or JSON)") String topology,
             @Schema(required = true, description = "ISO-8601 instant: the window's start") String from,
             @Schema(description = "ISO-8601 instant: the window's end; default now") String to,
             @Schema(description = "only this group") String group,
-            @Schema(description = "a failover whose old target was serving within this many seconds was false; default 120")
+            @Schema(description = "a failover whose old target was serving within this many seconds was false; default 30")
             Integer recoveredWithinSeconds) {
     }
 
@@ -69,7 +69,8 @@ public class WhatIfResource {
     @Inject
     WhatIfResource(Topology current, KafkaClientProperties kafka, DecisionServiceConfig config) {
         this.current = current;
-        this.recorded = new RecordedResults(kafka, config.whatif().readTimeout(), config.whatif().maxResults());
+        this.recorded = new RecordedResults(kafka, config.whatif().readTimeout(), RecordedResults.cap(config.whatif().maxResults(),
+                Runtime.getRuntime().maxMemory()));
     }
 
     @POST
@@ -113,12 +114,16 @@ public class WhatIfResource {
             return ApiError.response(429, "busy", null, "a what-if is running on this instance; ask again when it ends");
         }
         try {
-            RecordedResults.Window window = recorded.read(from, to, group);
+            RecordedResults.Window window;
+            try {
+                window = recorded.read(from, to, group);
+            } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
+                return ApiError.response(503, "unavailable", null, "the recorded probe results could not be read: "
+                        + e.getMessage());
+            }
             return Response.ok(WhatIf.compare(current, proposed, window.results(), group, Duration.ofSeconds(seconds))).build();
         } catch (RecordedResults.TooMany e) {
             throw RequestChecks.invalid("from", e.getMessage());
-        } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
-            return ApiError.response(503, "unavailable", null, "the recorded probe results could not be read: " + e.getMessage());
         } finally {
             oneAtATime.release();
         }

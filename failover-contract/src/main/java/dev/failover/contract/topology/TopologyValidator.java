@@ -105,6 +105,7 @@ public final class TopologyValidator {
         Map<String, String> databases = new HashMap<>();
         Map<String, String> fenceGroups = new HashMap<>();
         Map<String, String> routingControls = new HashMap<>();
+        Map<String, String> plans = new HashMap<>();
         List<Integer> recorded = new ArrayList<>();
         for (int i = 0; i < t.groups().size(); i++) {
             FailoverGroup group = t.groups().get(i);
@@ -131,6 +132,15 @@ public final class TopologyValidator {
                     if (first != null && !first.startsWith("groups[" + i + "]")) {
                         error(cpath, "is the routing control of " + first + " too: a routing control belongs to one group");
                     }
+                }
+            }
+            if (group.regionSwitch() != null && group.regionSwitch().planArn() != null) {
+                // one execution of a plan runs at a time, and each group's epochs are its own: two groups would cancel
+                // or wait out each other's executions (issue 57)
+                String first = plans.putIfAbsent(group.regionSwitch().planArn(), "groups[" + i + "].regionSwitch.planArn");
+                if (first != null) {
+                    error("groups[" + i + "].regionSwitch.planArn", "is the plan of " + first + " too: a Region switch plan "
+                            + "belongs to one group");
                 }
             }
             for (int j = 0; j < group.targets().size(); j++) {

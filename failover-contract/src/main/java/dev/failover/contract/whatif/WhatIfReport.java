@@ -12,8 +12,8 @@ import dev.failover.contract.event.DecisionKind;
  * group, each policy's switches with their rule paths, its false failovers, the holds of a flapping target, and the
  * detection time of each incident, and the switches only one of them makes. {@code picture} is the SVG timeline.
  *
- * @param from            the first result's time (or the window asked for, when no result came)
- * @param to              the last result's time
+ * @param from            the first result's start; null when no result came
+ * @param to              the last result's arrival; null when no result came
  * @param results         results replayed
  * @param recoveredWithin a failover whose old target was serving again within this many seconds was a false one
  * @param limits          what recorded probe results cannot show
@@ -47,7 +47,8 @@ public record WhatIfReport(Instant from, Instant to, int results, long recovered
      *                         {@code recoveredWithin} seconds
      * @param flapHolds        spans in which the flap guard held a flapping target
      * @param holds            spans in which any rule held
-     * @param detectedIncidents incidents of the active target this policy failed over in, of {@code activeIncidents}
+     * @param activeIncidents   incidents of a target that was this policy's active one when they began
+     * @param detectedIncidents incidents this policy failed over in
      * @param medianDetectionMs median time from an incident's start to this policy's failover, null with none detected
      * @param worstDetectionMs  the longest of those
      */

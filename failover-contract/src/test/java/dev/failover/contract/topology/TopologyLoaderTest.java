@@ -312,6 +312,9 @@ class TopologyLoaderTest {
                         "groups[0].regionSwitch.roleArn: 'arn:aws:iam::1:user/x' is not an IAM role ARN"),
                 Arguments.of(withRegionSwitch(VALID, REGION_SWITCH.replace("}}", "}, mode: ungraceful}")),
                         "groups[0].regionSwitch.mode: unknown key"),
+                Arguments.of(twoGroups("api2.example.test.", "scaling: {kind: ecs, cluster: c2, service: s, activeSize: 2}")
+                        .replace("whenAllDown: last-resort\n", "whenAllDown: last-resort\n    regionSwitch: " + REGION_SWITCH + "\n"),
+                        "groups[1].regionSwitch.planArn: is the plan of groups[0].regionSwitch.planArn too"),
                 Arguments.of(withArc(VALID, ARC.replace(", maintenance: " + PANEL + "/routingcontrol/m1", "")),
                         "groups[0].arc.routingControls.maintenance: required: every target of the group needs its routing control ARN"),
                 Arguments.of(withArc(VALID, ARC.replace(PANEL + "/routingcontrol/s1", "arn:aws:route53:::healthcheck/s1")),

@@ -233,13 +233,18 @@ public final class RegionSwitchService implements AutoCloseable {
                         : ok(describe(run, true));
             }
             case "ListPlanExecutions": {
+                // oldest first, in pages of maxResults: AWS documents no order, so a client must read every page
+                List<Run> ofPlan = runs.stream().filter(r -> r.plan.equals(plan)).toList();
+                int from = body.get("nextToken") == null ? 0 : Integer.parseInt((String) body.get("nextToken"));
+                int size = body.get("maxResults") == null ? 100 : ((Number) body.get("maxResults")).intValue();
                 List<Object> items = new ArrayList<>();
-                for (int i = runs.size() - 1; i >= 0; i--) {
-                    if (runs.get(i).plan.equals(plan)) {
-                        items.add(describe(runs.get(i), false));
-                    }
+                ofPlan.subList(from, Math.min(ofPlan.size(), from + size)).forEach(r -> items.add(describe(r, false)));
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("items", items);
+                if (from + size < ofPlan.size()) {
+                    out.put("nextToken", String.valueOf(from + size));
                 }
-                return ok(Map.of("items", items));
+                return ok(out);
             }
             case "ListPlanExecutionEvents": {
                 Run run = run(plan, (String) body.get("executionId"));

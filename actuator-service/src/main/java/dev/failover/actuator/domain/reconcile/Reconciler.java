@@ -219,7 +219,6 @@ public final class Reconciler {
         return group == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(group.latestDesired());
     }
 
-    /** Whether this instance drives the group now (its partition is assigned here, or a decision for it was seen). */
     /**
      * An operator approves or declines {@code step} of the Region switch execution of the group's desired decision
      * (issue 57); asked only of the instance that drives the group (the caller checks {@link #drives}).
@@ -230,6 +229,7 @@ public final class Reconciler {
                 clock), step, approve, principal, reason, clock.instant());
     }
 
+    /** Whether this instance drives the group now (its partition is assigned here, or a decision for it was seen). */
     public boolean drives(String id) {
         return groups.containsKey(id);
     }

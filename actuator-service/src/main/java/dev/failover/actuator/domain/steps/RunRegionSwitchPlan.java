@@ -22,7 +22,9 @@ import dev.failover.contract.topology.RegionSwitchPlan;
  * decision it names in its comment ({@link DecisionKey}): a restart, a takeover or a retry adopts it, never starts a second.
  * An execution of an older decision still running is cancelled (AWS runs one execution of a plan at a time), one of a
  * newer decision is waited out (this desired state is about to be superseded), and one started outside the plane (a
- * person, a CloudWatch trigger) is waited for, never cancelled. Graceful for a planned move, ungraceful when the old
+ * person, a CloudWatch trigger) is waited for, never cancelled; once it completed activating the same region, it counts
+ * for the decision. An execution that ended without completing is the decision's for good: the plan runs again only
+ * for a new decision. Graceful for a planned move, ungraceful when the old
  * region may be impaired. The execution is followed at the capacity poll interval; a manual-approval step waits, shown;
  * a failed step blocks the group with AWS's own message and DNS is not switched.
  */
@@ -31,6 +33,11 @@ record RunRegionSwitchPlan() implements ReconcileStep {
     static final String PROVIDER = "arc-region-switch";
     /** AWS's longest execution comment. */
     static final int MAX_COMMENT = 1024;
+    /**
+     * An execution started outside the plane that completed activating the target's region counts for a decision issued
+     * up to this long after it started: the same incident, acted on by a person or a CloudWatch trigger first.
+     */
+    static final java.time.Duration OUTSIDE_RUN_COUNTS = java.time.Duration.ofMinutes(10);
 
     @Override
     public Next apply(Pass pass, Backends use) {
@@ -54,6 +61,17 @@ record RunRegionSwitchPlan() implements ReconcileStep {
         Optional<Execution> running = done.value().stream().filter(e -> e.state().active()).findFirst();
         if (running.isPresent()) {
             return giveWay(pass, use, plan, running.get(), key);
+        }
+        // a person or a CloudWatch trigger ran it for this incident already: the region is active, never twice
+        Optional<Execution> outside = done.value().stream().filter(e -> DecisionKey.in(e.comment()).isEmpty() && e.activates()
+                && plan.region().equals(e.region()) && (e.state() == RegionSwitch.State.COMPLETED
+                        || e.state() == RegionSwitch.State.COMPLETED_WITH_EXCEPTIONS)
+                && e.started() != null && !e.started().isBefore(decision.issuedAt().minus(OUTSIDE_RUN_COUNTS)))
+                .findFirst();
+        if (outside.isPresent()) {
+            return pass.publishOncePerDesiredState(ActuationStep.REGION_SWITCH, ActuationStatus.SUCCEEDED, PROVIDER,
+                    "execution " + outside.get().id() + ", started outside the plane (" + outside.get().comment() + "), "
+                            + "completed activating " + plan.region() + ": not run again").go();
         }
         RegionSwitch.Mode mode = mode(decision.kind());
         String comment = truncate(key.text() + ": " + decision.kind() + " to " + goal.target().id() + ": " + decision.reason());
@@ -91,8 +109,12 @@ record RunRegionSwitchPlan() implements ReconcileStep {
                 return pass.retryLater(of + " was paused by an operator in Region switch; DNS waits until it is resumed",
                         use.settings().capacityPoll(), use);
             case PAUSED_BY_FAILED_STEP, FAILED, TIMED_OUT, CANCELED:
+                // paused: it can go on in Region switch; ended: this decision's execution is spent, never run twice
+                String next = e.state() == RegionSwitch.State.PAUSED_BY_FAILED_STEP ? "resume or skip the step in Region "
+                        + "switch, then failoverctl retry " + use.group() : "the plan runs again only for a new decision "
+                        + "(failoverctl force or switchover " + use.group() + ")";
                 String why = of + " " + e.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-                        + (e.failure() == null ? "" : ": " + e.failure()) + "; DNS not switched";
+                        + (e.failure() == null ? "" : ": " + e.failure()) + "; DNS not switched; " + next;
                 return pass.report(ActuationStep.REGION_SWITCH, ActuationStatus.FAILED, PROVIDER, why)
                         .block(ActuationStep.REGION_SWITCH, PROVIDER, why, use);
             default:
@@ -105,7 +127,9 @@ record RunRegionSwitchPlan() implements ReconcileStep {
 
     /** Another execution of the plan runs: an older decision's is cancelled, a newer one's or a person's waited for. */
     private static Next giveWay(Pass pass, Backends use, Plan plan, Execution running, DecisionKey key) {
-        Optional<Long> theirs = DecisionKey.in(running.comment()).map(DecisionKey::epoch);
+        // epochs are per group: another group's execution (a plan is one group's; the validator says so) is waited for
+        Optional<Long> theirs = DecisionKey.in(running.comment()).filter(k -> k.group().equals(key.group()))
+                .map(DecisionKey::epoch);
         if (theirs.isEmpty()) {
             return pass.retryLater("Region switch execution " + running.id() + " of " + plan.arn() + " was started outside"
                     + " the plane (" + running.comment() + ") and runs; ours starts when it ends", use.settings().capacityPoll(),
