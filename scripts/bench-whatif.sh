@@ -27,10 +27,13 @@ with open(path, "w") as out:
 PY
 lines=$(wc -l < "$WORK/history.jsonl")
 start=$(date +%s.%N)
-JAVA_TOOL_OPTIONS="-Xlog:gc*:file=$WORK/gc.log" "$ROOT/scripts/replay.sh" --topology "$ROOT/config/failover.yaml" \
+JAVA_TOOL_OPTIONS="${BENCH_JVM:-} -Xlog:gc*:file=$WORK/gc.log" "$ROOT/scripts/replay.sh" --topology "$ROOT/config/failover.yaml" \
     --results "$WORK/history.jsonl" --failures-to-down 2 > "$WORK/out.txt" 2>/dev/null
 end=$(date +%s.%N)
 secs=$(awk "BEGIN{printf \"%.1f\", $end - $start}")
 peak=$(grep -oE '[0-9]+M->[0-9]+M' "$WORK/gc.log" | awk -F'->' '{sub("M","",$1); if ($1+0 > m) m = $1+0} END {print m+0}')
-echo "RESULT hours=$HOURS results=$lines seconds=$secs results_per_second=$(awk "BEGIN{printf \"%.0f\", $lines / ($end - $start)}") peak_heap_mb=$peak"
+live=$(grep -oE '[0-9]+M->[0-9]+M' "$WORK/gc.log" | awk -F'->' '{sub("M","",$2); if ($2+0 > m) m = $2+0} END {print m+0}')
+pauses=$(grep -oE 'Pause (Young|Full)[^)]*\) [0-9]+M->[0-9]+M\([0-9]+M\) [0-9.]+ms' "$WORK/gc.log" | grep -oE '[0-9.]+ms$' \
+    | tr -d 'ms' | sort -n | awk '{a[NR]=$1} END {if (NR) printf "%d pauses, median %.1f ms, longest %.1f ms", NR, a[int((NR+1)/2)], a[NR]; else printf "no pause"}')
+echo "RESULT hours=$HOURS results=$lines seconds=$secs results_per_second=$(awk "BEGIN{printf \"%.0f\", $lines / ($end - $start)}") peak_heap_mb=$peak live_after_gc_mb=$live gc=\"$pauses\""
 grep -E "switches|false failovers|detection, median" "$WORK/out.txt"

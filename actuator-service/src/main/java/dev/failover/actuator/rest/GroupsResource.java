@@ -224,25 +224,9 @@ public class GroupsResource {
             @org.eclipse.microprofile.openapi.annotations.parameters.RequestBody(content = @Content(
                     mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RetryRequest.class))) String text) {
         known(id);
-        // read here, whatever the content type says: a bare POST or a body that is not JSON is answered naming the field
-        RetryRequest body;
-        try {
-            body = text == null || text.isBlank() ? null : json.readValue(text, RetryRequest.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return ApiError.response(422, "invalid", "body", "is not a JSON object {\"reason\": \"...\"}: "
-                    + e.getOriginalMessage());
-        }
-        if (body == null || body.reason() == null || body.reason().isBlank()) {
-            return ApiError.response(422, "invalid", "reason", "is required: say why, for the audit trail (a JSON object "
-                    + "{\"reason\": \"...\"})");
-        }
-        if (body.reason().codePointCount(0, body.reason().length()) > MAX_REASON) {
-            return ApiError.response(422, "invalid", "reason", "is longer than " + MAX_REASON + " characters");
-        }
-        if (!reconciler.drives(id)) {
-            return ApiError.response(409, "conflict", "group", id + ": not reconciled by this instance (its partition is"
-                    + " assigned elsewhere, or it has no decision yet)");
-        }
+        RetryRequest body = body(text, RetryRequest.class, "{\"reason\": \"...\"}");
+        reason(body == null ? null : body.reason());
+        driven(id);
         String principal = identity.getPrincipal().getName();
         LOG.infof("retry of %s asked by %s: %s", id, principal, body.reason());
         reconciler.group(id).retry(principal, body.reason());
@@ -277,29 +261,15 @@ public class GroupsResource {
             @org.eclipse.microprofile.openapi.annotations.parameters.RequestBody(content = @Content(
                     mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApprovalRequest.class))) String text) {
         known(id);
-        ApprovalRequest body;
-        try {
-            body = text == null || text.isBlank() ? null : json.readValue(text, ApprovalRequest.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return ApiError.response(422, "invalid", "body", "is not a JSON object {\"step\": \"...\", \"reason\": \"...\"}: "
-                    + e.getOriginalMessage());
-        }
+        ApprovalRequest body = body(text, ApprovalRequest.class, "{\"step\": \"...\", \"reason\": \"...\"}");
         if (body == null || body.step() == null || body.step().isBlank()) {
             return ApiError.response(422, "invalid", "step", "is required: the name of the step waiting for approval");
         }
         if (body.step().length() > 200) {
             return ApiError.response(422, "invalid", "step", "is longer than 200 characters");
         }
-        if (body.reason() == null || body.reason().isBlank()) {
-            return ApiError.response(422, "invalid", "reason", "is required: say why, for the audit trail");
-        }
-        if (body.reason().codePointCount(0, body.reason().length()) > MAX_REASON) {
-            return ApiError.response(422, "invalid", "reason", "is longer than " + MAX_REASON + " characters");
-        }
-        if (!reconciler.drives(id)) {
-            return ApiError.response(409, "conflict", "group", id + ": not reconciled by this instance (its partition is"
-                    + " assigned elsewhere, or it has no decision yet)");
-        }
+        reason(body.reason());
+        driven(id);
         String principal = identity.getPrincipal().getName();
         boolean approve = !Boolean.TRUE.equals(body.decline());
         LOG.infof("Region switch step %s of %s %s by %s: %s", body.step(), id, approve ? "approved" : "declined", principal,
@@ -365,6 +335,39 @@ public class GroupsResource {
                     + " assigned elsewhere): ask every region's actuator");
         }
         return Response.ok(new StartCheckView(id, target, verdict.get().writable(), verdict.get().reason())).build();
+    }
+
+    /**
+     * The body read whatever the content type says, so that a bare POST or a body that is not JSON is answered naming
+     * the field; null when there is none.
+     */
+    private <T> T body(String text, Class<T> type, String shape) {
+        try {
+            return text == null || text.isBlank() ? null : json.readValue(text, type);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new WebApplicationException(ApiError.response(422, "invalid", "body", "is not a JSON object " + shape + ": "
+                    + e.getOriginalMessage()));
+        }
+    }
+
+    /** An operator's write says why, for the audit trail, in at most {@link #MAX_REASON} characters. */
+    private static void reason(String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new WebApplicationException(ApiError.response(422, "invalid", "reason", "is required: say why, for the "
+                    + "audit trail (a JSON object {\"reason\": \"...\"})"));
+        }
+        if (reason.codePointCount(0, reason.length()) > MAX_REASON) {
+            throw new WebApplicationException(ApiError.response(422, "invalid", "reason", "is longer than " + MAX_REASON
+                    + " characters"));
+        }
+    }
+
+    /** Only the instance that drives the group acts for it. */
+    private void driven(String id) {
+        if (!reconciler.drives(id)) {
+            throw new WebApplicationException(ApiError.response(409, "conflict", "group", id + ": not reconciled by this "
+                    + "instance (its partition is assigned elsewhere, or it has no decision yet)"));
+        }
     }
 
     private String known(String id) {

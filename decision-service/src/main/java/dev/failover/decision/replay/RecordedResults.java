@@ -106,7 +106,7 @@ public final class RecordedResults {
      * Each decoded result carries its own copies of the group, target, region, location and prober names; held by the
      * hundred thousand they would cost more than the rest of the result. One copy of each name is kept instead.
      */
-    private static final class Names {
+    static final class Names {
         private final java.util.Map<String, String> seen = new java.util.HashMap<>();
 
         private String one(String name) {

@@ -120,6 +120,7 @@ public final class Replay {
 
     static List<ProbeResult> read(Path file, PrintStream err) throws IOException {
         List<ProbeResult> results = new ArrayList<>();
+        RecordedResults.Names names = new RecordedResults.Names();
         int line = 0;
         try (BufferedReader reader = Files.newBufferedReader(file)) {
             for (String text; (text = reader.readLine()) != null;) {
@@ -128,7 +129,7 @@ public final class Replay {
                     continue;
                 }
                 try {
-                    results.add(EventCodec.instance().decode(text, ProbeResult.class));
+                    results.add(names.shared(EventCodec.instance().decode(text, ProbeResult.class)));
                 } catch (RuntimeException e) {
                     if (!observation(text)) { // a resolver's observation (issue 56) on the same topic: no evidence
                         err.printf("%s:%d skipped: %s%n", file, line, e.getMessage());
