@@ -38,10 +38,11 @@ public final class RecordedResults {
     }
 
     /**
-     * What one result held for a what-if costs on the heap, names shared: measured by {@code scripts/bench-whatif.sh}
-     * (docs/benchmarks.md, "What-if"), with the replay's own working set on top.
+     * What one result held for a what-if costs on the heap, names shared: 137 bytes live a result measured by
+     * {@code scripts/bench-whatif.sh} (docs/benchmarks.md, "What-if": 518,400 results, 71 MB after collection), with
+     * room for the replay's own working set.
      */
-    static final long BYTES_PER_RESULT = 400;
+    static final long BYTES_PER_RESULT = 200;
 
     /**
      * The most results a what-if may hold: the configured cap, and no more than a quarter of the heap at

@@ -227,6 +227,14 @@ class WhatIfTest {
         assertThat(changed.observers()).isEqualTo(topology.observers());
     }
 
+    /** A viewer's what-if cannot fill the decision-service's heap: a quarter of it at most. */
+    @Test
+    void theCapIsTheConfiguredOneAndNoMoreThanAQuarterOfTheHeap() {
+        assertThat(RecordedResults.cap(1_000_000, 256L * 1024 * 1024)).isEqualTo(335_544);
+        assertThat(RecordedResults.cap(10_000, 256L * 1024 * 1024)).isEqualTo(10_000);
+        assertThat(RecordedResults.cap(1_000_000, 8L * 1024 * 1024 * 1024)).isEqualTo(1_000_000);
+    }
+
     static Incident outage(GroupComparison g) {
         return g.incidents().stream().filter(i -> i.start().equals(T0.plusSeconds(OUTAGE))).findFirst().orElseThrow();
     }
