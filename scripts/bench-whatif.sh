@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What a what-if costs (issue 57): a recorded history of HOURS hours for one group (two targets, three locations, a
 # result a second each: 21,600 results an hour), with a 2 s blip every ten minutes and a three-minute outage every
-# six hours, replayed by scripts/replay.sh with the sample topology and with failuresToDown 2: the same core and
+# six hours, every result as an http probe reports it (status, phase timings, prober, a detail on failure), replayed
+# by scripts/replay.sh with the sample topology and with failuresToDown 2: the same core and
 # comparison as POST /whatif, from a file. Prints the wall time, the results a second and the peak heap the JVM reports.
 #
 #   scripts/bench-whatif.sh [HOURS]        (default 24; needs the decision-service built)
@@ -21,9 +22,14 @@ with open(path, "w") as out:
         outage = at % 21600 >= 10800 and at % 21600 < 10980
         for loc in ("loc-a", "loc-b", "loc-c"):
             for target, up in (("secondary", True), ("primary", not (blip or outage))):
-                out.write('{"schemaVersion":1,"group":"demo-api","target":"%s","targetRegion":"r","location":"%s",'
-                          '"startedAt":"%s","durationMillis":20,"outcome":"%s","locationImpaired":false%s}\n'
-                          % (target, loc, stamp, "UP" if up else "DOWN", "" if up else ',"failureReason":"TIMEOUT"'))
+                # as an http probe reports: status, phase timings, the prober, a detail on failure
+                out.write('{"schemaVersion":1,"group":"demo-api","target":"%s","targetRegion":"us-east-1","location":"%s",'
+                          '"startedAt":"%s","durationMillis":%d,"outcome":"%s","locationImpaired":false,"httpStatus":%s,'
+                          '"timings":{"dnsMillis":1,"connectMillis":%d,"tlsMillis":%d,"firstByteMillis":%d,"totalMillis":%d},'
+                          '"tlsDaysToExpiry":60,"prober":"probe-%s-1"%s}\n'
+                          % (target, loc, stamp, 20 + at % 7, "UP" if up else "DOWN", "200" if up else "503",
+                             3 + at % 5, 6 + at % 3, 15 + at % 7, 20 + at % 7, loc,
+                             "" if up else ',"failureReason":"UNEXPECTED_STATUS","detail":"HTTP 503 Service Unavailable"'))
 PY
 lines=$(wc -l < "$WORK/history.jsonl")
 start=$(date +%s.%N)

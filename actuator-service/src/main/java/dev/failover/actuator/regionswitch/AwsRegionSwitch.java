@@ -37,17 +37,36 @@ public final class AwsRegionSwitch implements RegionSwitch {
 
     private final Function<Plan, ArcRegionSwitchClient> clients;
     private final Lease lease;
+    private final int recent;
 
     /** @param lease asked before every write (a start, a cancel, an approval): a cut-off actuator starts nothing */
     public AwsRegionSwitch(Function<Plan, ArcRegionSwitchClient> clients, Lease lease) {
+        this(clients, lease, RECENT);
+    }
+
+    /** @param recent the most executions of a plan read: more, and the listing is refused */
+    AwsRegionSwitch(Function<Plan, ArcRegionSwitchClient> clients, Lease lease, int recent) {
         this.clients = clients;
         this.lease = lease;
+        this.recent = recent;
     }
 
     @Override
     public Outcome<List<Execution>> executions(Plan plan) {
-        return call("listing the executions of " + plan.arn() + " in " + plan.region(), false, () -> clients.apply(plan)
-                .listPlanExecutionsPaginator(r -> r.planArn(plan.arn()).maxResults(100)).items().stream().limit(RECENT)
+        Outcome<List<AbbreviatedExecution>> listed = call("listing the executions of " + plan.arn() + " in " + plan.region(),
+                false, () -> clients.apply(plan).listPlanExecutionsPaginator(r -> r.planArn(plan.arn()).maxResults(100)).items()
+                        .stream().limit(recent + 1L).toList());
+        if (!(listed instanceof Outcome.Done<List<AbbreviatedExecution>> done)) {
+            return listed instanceof Outcome.Refused<?> r ? new Outcome.Refused<>(r.reason())
+                    : new Outcome.Passing<>(((Outcome.Passing<?>) listed).reason());
+        }
+        if (done.value().size() > recent) {
+            // AWS documents no order: cut, the newest (ours, one running) might be the ones left out, and a start then
+            // could run the plan a second time for one decision
+            return new Outcome.Refused<>("plan " + plan.arn() + " has more than " + recent + " executions in " + plan.region()
+                    + ": the plane cannot tell whether this decision's ran, and does not start another; use a copy of the plan");
+        }
+        return new Outcome.Done<>(done.value().stream()
                 .sorted(Comparator.comparing(AbbreviatedExecution::startTime, Comparator.nullsLast(Comparator.reverseOrder())))
                 .map(e -> new Execution(e.executionId(), state(e.executionState()), mode(e.mode()), e.comment(),
                         e.executionRegion(), e.executionAction() == ExecutionAction.ACTIVATE, e.startTime(), e.endTime(),

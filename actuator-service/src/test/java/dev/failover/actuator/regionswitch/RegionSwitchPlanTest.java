@@ -72,7 +72,7 @@ class RegionSwitchPlanTest {
     final List<ArcRegionSwitchClient> clients = new ArrayList<>();
     final List<ActuationResult> results = new CopyOnWriteArrayList<>();
     final List<DesiredState> saved = new CopyOnWriteArrayList<>();
-    final ManualClock clock = new ManualClock(T0);
+    final ManualClock clock = new ManualClock(Instant.now()); // the fixture's time is the wall clock
     final DryRunDnsProvider dns = new DryRunDnsProvider(DnsProvider.Routing.SINGLE);
 
     @AfterEach
@@ -119,8 +119,12 @@ class RegionSwitchPlanTest {
     }
 
     static Decision decision(DecisionKind kind, long epoch, String to) {
+        return decision(kind, epoch, to, Instant.now());
+    }
+
+    static Decision decision(DecisionKind kind, long epoch, String to, Instant issuedAt) {
         return new Decision(1, "d-" + epoch, "api", epoch, kind, to.equals("secondary") ? "primary" : "secondary", to,
-                "primary down", List.of(), Instant.now(), DecisionMode.LIVE, "automation");
+                "primary down", List.of(), issuedAt, DecisionMode.LIVE, "automation");
     }
 
     /** Passes until {@code done} holds of the group's status, with the fixture's time passing between them. */
@@ -294,6 +298,33 @@ class RegionSwitchPlanTest {
         assertThat(group.status().served()).contains("192.0.2.20");
         assertThat(results).anySatisfy(r -> assertThat(r.details()).contains("started outside the plane (bob: us-east-1 is "
                 + "down), completed activating us-west-2: not run again"));
+    }
+
+    @Test
+    void aPersonsRunOfAnEarlierIncidentDoesNotCount() throws Exception {
+        AwsRegionSwitch aws = regionSwitch(Lease.HELD);
+        aws.start(new RegionSwitch.Plan(PLAN, "us-west-2", null), RegionSwitch.Mode.GRACEFUL, "bob: last quarter's test");
+        Thread.sleep(400);
+        GroupReconciler group = group(PLAN, aws);
+        // issued more than 10 minutes after bob's run started: another incident
+        group.offer(decision(DecisionKind.FAILOVER, 4, "secondary", Instant.now().plus(Duration.ofMinutes(11))));
+        passesUntil(group, RegionSwitchPlanTest::converged);
+        assertThat(starts()).as("bob's and the decision's own").hasSize(2);
+    }
+
+    @Test
+    void aListingTooLongToBeSureIsRefusedRatherThanRunningThePlanTwice() {
+        AwsRegionSwitch aws = regionSwitch(Lease.HELD);
+        RegionSwitch.Plan plan = new RegionSwitch.Plan(APPROVED, "us-west-2", null);
+        for (int i = 0; i < 6; i++) {
+            String id = ((RegionSwitch.Outcome.Done<String>) aws.start(plan, RegionSwitch.Mode.GRACEFUL, "practice " + i)).value();
+            aws.cancel(plan, id, "practice over");
+        }
+        AwsRegionSwitch five = new AwsRegionSwitch(p -> clients.get(0), Lease.HELD, 5);
+        assertThat(five.executions(plan)).isInstanceOfSatisfying(RegionSwitch.Outcome.Refused.class, r -> assertThat(r.reason())
+                .contains("more than 5 executions").contains("does not start another"));
+        assertThat(new AwsRegionSwitch(p -> clients.get(0), Lease.HELD, 6).executions(plan))
+                .isInstanceOf(RegionSwitch.Outcome.Done.class);
     }
 
     @Test

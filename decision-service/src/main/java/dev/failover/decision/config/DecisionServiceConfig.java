@@ -295,7 +295,7 @@ public interface DecisionServiceConfig {
     interface WhatIf {
         /**
          * The most results one what-if reads; a window that holds more is refused, naming it, rather than filling the
-         * heap. Never more than a quarter of the heap at 200 bytes a result (about 335,000 in the default 256 MB):
+         * heap. Never more than a quarter of the heap at 250 bytes a result (about 268,000 in the default 256 MB):
          * seven days of one group with two targets probed every second from three locations is 3.6 million results,
          * for a larger heap or an export replayed offline (scripts/replay.sh).
          */

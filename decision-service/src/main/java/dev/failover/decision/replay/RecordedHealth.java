@@ -83,8 +83,9 @@ public final class RecordedHealth {
         Instant at = start;
         if (!spans.isEmpty()) {
             Span open = spans.get(spans.size() - 1);
-            // results come by arrival: a slow failure (a timeout) may have started before the span now open
-            at = at.isBefore(open.start()) ? open.start() : at;
+            // results come by arrival: a slow failure (a timeout) may have started before the span now open ended; it
+            // changes the state from then, so no span ends before it starts and none loses the evidence it holds
+            at = at.isBefore(open.end()) ? open.end() : at;
             if (open.outcome() == outcome) {
                 spans.set(spans.size() - 1, new Span(open.start(), at.isAfter(open.end()) ? at : open.end(), outcome));
                 return;

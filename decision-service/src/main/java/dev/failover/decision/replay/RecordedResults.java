@@ -31,18 +31,18 @@ public final class RecordedResults {
     /** More results in the window than one what-if may hold. */
     public static final class TooMany extends RuntimeException {
         public TooMany(int max) {
-            super("the window holds more than " + max + " recorded results, what this instance's heap can replay beside "
-                    + "its decisions: name a group, shorten the window, raise the heap (and failover.whatif.max-results), "
-                    + "or replay an export offline (scripts/replay.sh)");
+            super("the window holds more than " + max + " recorded results, the most this instance replays "
+                    + "(failover.whatif.max-results, and a quarter of its heap): name a group, shorten the window, raise "
+                    + "the heap or the setting, or replay an export offline (scripts/replay.sh)");
         }
     }
 
     /**
-     * What one result held for a what-if costs on the heap, names shared: 137 bytes live a result measured by
-     * {@code scripts/bench-whatif.sh} (docs/benchmarks.md, "What-if": 518,400 results, 71 MB after collection), with
-     * room for the replay's own working set.
+     * What one result held for a what-if costs on the heap, names shared: 184 bytes live a result measured by
+     * {@code scripts/bench-whatif.sh} (docs/benchmarks.md, "What-if": 518,400 http results, 91 MiB after collection),
+     * with room for the replay's own working set.
      */
-    static final long BYTES_PER_RESULT = 200;
+    static final long BYTES_PER_RESULT = 250;
 
     /**
      * The most results a what-if may hold: the configured cap, and no more than a quarter of the heap at
@@ -104,8 +104,9 @@ public final class RecordedResults {
     }
 
     /**
-     * Each decoded result carries its own copies of the group, target, region, location and prober names; held by the
-     * hundred thousand they would cost more than the rest of the result. One copy of each name is kept instead.
+     * Each decoded result carries its own copies of the group, target, region, location and prober names and of its
+     * detail (the same few messages, again and again); held by the hundred thousand they would cost more than the rest
+     * of the result. One copy of each is kept instead.
      */
     static final class Names {
         private final java.util.Map<String, String> seen = new java.util.HashMap<>();
@@ -117,7 +118,7 @@ public final class RecordedResults {
         ProbeResult shared(ProbeResult r) {
             return new ProbeResult(r.schemaVersion(), one(r.group()), one(r.target()), one(r.targetRegion()), one(r.location()),
                     r.startedAt(), r.durationMillis(), r.outcome(), r.failureReason(), r.httpStatus(), r.timings(),
-                    r.locationImpaired(), r.tlsDaysToExpiry(), r.detail(), r.impairment(), one(r.dependency()), one(r.prober()),
+                    r.locationImpaired(), r.tlsDaysToExpiry(), one(r.detail()), r.impairment(), one(r.dependency()), one(r.prober()),
                     r.dnsAnswer());
         }
     }

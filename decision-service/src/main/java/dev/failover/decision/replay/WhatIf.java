@@ -47,7 +47,9 @@ public final class WhatIf {
     static final Comparator<ProbeResult> ORDER = Comparator.comparing(PolicyRun::arrival).thenComparing(ProbeResult::group)
             .thenComparing(ProbeResult::target).thenComparing(ProbeResult::location)
             .thenComparing(ProbeResult::dependency, Comparator.nullsFirst(Comparator.naturalOrder()))
-            .thenComparing(ProbeResult::outcome).thenComparing(ProbeResult::startedAt);
+            .thenComparing(ProbeResult::outcome).thenComparing(ProbeResult::startedAt)
+            .thenComparing(ProbeResult::failureReason, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(ProbeResult::prober, Comparator.nullsFirst(Comparator.naturalOrder()));
 
     private WhatIf() {
     }

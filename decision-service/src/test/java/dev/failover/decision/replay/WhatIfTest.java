@@ -230,7 +230,7 @@ class WhatIfTest {
     /** A viewer's what-if cannot fill the decision-service's heap: a quarter of it at most. */
     @Test
     void theCapIsTheConfiguredOneAndNoMoreThanAQuarterOfTheHeap() {
-        assertThat(RecordedResults.cap(1_000_000, 256L * 1024 * 1024)).isEqualTo(335_544);
+        assertThat(RecordedResults.cap(1_000_000, 256L * 1024 * 1024)).isEqualTo(268_435);
         assertThat(RecordedResults.cap(10_000, 256L * 1024 * 1024)).isEqualTo(10_000);
         assertThat(RecordedResults.cap(1_000_000, 8L * 1024 * 1024 * 1024)).isEqualTo(1_000_000);
     }

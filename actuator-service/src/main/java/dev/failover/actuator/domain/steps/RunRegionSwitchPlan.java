@@ -62,12 +62,12 @@ record RunRegionSwitchPlan() implements ReconcileStep {
         if (running.isPresent()) {
             return giveWay(pass, use, plan, running.get(), key);
         }
-        // a person or a CloudWatch trigger ran it for this incident already: the region is active, never twice
-        Optional<Execution> outside = done.value().stream().filter(e -> DecisionKey.in(e.comment()).isEmpty() && e.activates()
-                && plan.region().equals(e.region()) && (e.state() == RegionSwitch.State.COMPLETED
-                        || e.state() == RegionSwitch.State.COMPLETED_WITH_EXCEPTIONS)
-                && e.started() != null && !e.started().isBefore(decision.issuedAt().minus(OUTSIDE_RUN_COUNTS)))
-                .findFirst();
+        // a person or a CloudWatch trigger ran it for this incident already: the region is active, never twice. Only the
+        // newest completed execution tells where the plan left the resources
+        Optional<Execution> outside = done.value().stream().filter(e -> e.state() == RegionSwitch.State.COMPLETED
+                || e.state() == RegionSwitch.State.COMPLETED_WITH_EXCEPTIONS).findFirst()
+                .filter(e -> DecisionKey.in(e.comment()).isEmpty() && e.activates() && plan.region().equals(e.region())
+                        && e.started() != null && !e.started().isBefore(decision.issuedAt().minus(OUTSIDE_RUN_COUNTS)));
         if (outside.isPresent()) {
             return pass.publishOncePerDesiredState(ActuationStep.REGION_SWITCH, ActuationStatus.SUCCEEDED, PROVIDER,
                     "execution " + outside.get().id() + ", started outside the plane (" + outside.get().comment() + "), "
@@ -112,7 +112,7 @@ record RunRegionSwitchPlan() implements ReconcileStep {
                 // paused: it can go on in Region switch; ended: this decision's execution is spent, never run twice
                 String next = e.state() == RegionSwitch.State.PAUSED_BY_FAILED_STEP ? "resume or skip the step in Region "
                         + "switch, then failoverctl retry " + use.group() : "the plan runs again only for a new decision "
-                        + "(failoverctl force or switchover " + use.group() + ")";
+                        + "(failoverctl force " + use.group() + " " + pass.goal().target().id() + " --reason ...)";
                 String why = of + " " + e.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                         + (e.failure() == null ? "" : ": " + e.failure()) + "; DNS not switched; " + next;
                 return pass.report(ActuationStep.REGION_SWITCH, ActuationStatus.FAILED, PROVIDER, why)
