@@ -110,15 +110,22 @@ public final class RegionSwitchService implements AutoCloseable {
     private final Map<String, List<StepSpec>> plans = new LinkedHashMap<>();
     private final List<Run> runs = new ArrayList<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
-    private final HttpServer server;
+    private final int port;
+    private HttpServer server;
     private int nextId = 1;
 
     private RegionSwitchService(String region, Duration stepTime) throws IOException {
         this.region = region;
         this.stepTime = stepTime;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", this::handle);
-        server.start();
+        this.server = listen(0);
+        this.port = server.getAddress().getPort();
+    }
+
+    private HttpServer listen(int on) throws IOException {
+        HttpServer listening = HttpServer.create(new InetSocketAddress("127.0.0.1", on), 0);
+        listening.createContext("/", this::handle);
+        listening.start();
+        return listening;
     }
 
     /** Region switch of {@code region}, each step running for {@code stepTime}. */
@@ -137,7 +144,39 @@ public final class RegionSwitchService implements AutoCloseable {
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /**
+     * The region's endpoint goes away for real: the listening socket is closed, so a client's connection is refused
+     * (executions go on running, as AWS's would while a client cannot reach it) until {@link #listenAgain()}.
+     */
+    public synchronized void stopListening() {
+        server.stop(0);
+    }
+
+    /** The endpoint answers again, on the same port. */
+    public synchronized void listenAgain() {
+        try {
+            server.stop(0);
+            server = listen(port);
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " could not be bound again", e);
+        }
+    }
+
+    /** An execution as the fixture holds it, for a checker. */
+    public record Execution(String id, String plan, String region, String comment, String state, Instant started,
+            Instant ended) {
+    }
+
+    /** Every execution, oldest first, advanced to now. */
+    public synchronized List<Execution> runs() {
+        Instant now = Instant.now();
+        return runs.stream().map(r -> {
+            advance(r, now);
+            return new Execution(r.id, r.plan, r.region, r.comment, r.state, r.started, r.ended);
+        }).toList();
     }
 
     public List<Call> calls() {
@@ -308,8 +347,9 @@ public final class RegionSwitchService implements AutoCloseable {
             if (i < 0) {
                 i = run.status.indexOf("notStarted");
                 if (i < 0) {
-                    end(run, now, "completed");
-                    event(run, now, "executionSucceeded", null, null);
+                    Instant last = run.stepEnded.isEmpty() ? now : run.stepEnded.get(run.stepEnded.size() - 1);
+                    end(run, last, "completed");
+                    event(run, last, "executionSucceeded", null, null);
                     return;
                 }
                 Instant from = i == 0 ? run.started : run.stepEnded.get(i - 1);
@@ -428,7 +468,7 @@ public final class RegionSwitchService implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         server.stop(0);
     }
 }
