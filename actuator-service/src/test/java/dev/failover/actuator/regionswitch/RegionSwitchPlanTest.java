@@ -1,6 +1,7 @@
 package dev.failover.actuator.regionswitch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterEach;
@@ -64,28 +66,38 @@ class RegionSwitchPlanTest {
     static final Backoff BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ZERO, () -> 0.0,
             Duration.ofSeconds(30));
 
-    final RegionSwitchService west = RegionSwitchService.start("us-west-2", Duration.ofMillis(150))
-            .plan(PLAN, List.of(StepSpec.runs("ec2-capacity"), StepSpec.runs("aurora-switch")))
-            .plan(FAILING, List.of(StepSpec.runs("ec2-capacity"), StepSpec.fails("aurora-failover", AURORA_ERROR)))
-            .plan(APPROVED, List.of(StepSpec.runs("ec2-capacity"), StepSpec.approval("approve-database"),
-                    StepSpec.runs("aurora-failover")));
+    final RegionSwitchService west = plans(RegionSwitchService.start("us-west-2", Duration.ofMillis(150)));
+    /** The plan's other region, asked before a start whether it ran the plan since (its executions are its own). */
+    final RegionSwitchService east = plans(RegionSwitchService.start("us-east-1", Duration.ofMillis(150)));
     final List<ArcRegionSwitchClient> clients = new ArrayList<>();
     final List<ActuationResult> results = new CopyOnWriteArrayList<>();
     final List<DesiredState> saved = new CopyOnWriteArrayList<>();
     final ManualClock clock = new ManualClock(Instant.now()); // the fixture's time is the wall clock
     final DryRunDnsProvider dns = new DryRunDnsProvider(DnsProvider.Routing.SINGLE);
 
+    static RegionSwitchService plans(RegionSwitchService region) {
+        return region.plan(PLAN, List.of(StepSpec.runs("ec2-capacity"), StepSpec.runs("aurora-switch")))
+                .plan(FAILING, List.of(StepSpec.runs("ec2-capacity"), StepSpec.fails("aurora-failover", AURORA_ERROR)))
+                .plan(APPROVED, List.of(StepSpec.runs("ec2-capacity"), StepSpec.approval("approve-database"),
+                        StepSpec.runs("aurora-failover")));
+    }
+
     @AfterEach
     void close() {
         clients.forEach(ArcRegionSwitchClient::close);
         west.close();
+        east.close();
     }
 
     /** As the producer makes it: a client per place, signed for the plan's region, no retries of the SDK's own. */
     AwsRegionSwitch regionSwitch(Lease lease) {
+        return regionSwitch(lease, plan -> "us-west-2".equals(plan.region()) ? west : east);
+    }
+
+    AwsRegionSwitch regionSwitch(Lease lease, Function<RegionSwitch.Plan, RegionSwitchService> endpoint) {
         return new AwsRegionSwitch(plan -> {
             ArcRegionSwitchClient client = ArcRegionSwitchClient.builder().region(Region.of(plan.region()))
-                    .endpointOverride(west.endpoint()).httpClient(UrlConnectionHttpClient.builder().build())
+                    .endpointOverride(endpoint.apply(plan).endpoint()).httpClient(UrlConnectionHttpClient.builder().build())
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDACTUATOR", "secret")))
                     .overrideConfiguration(c -> c.retryPolicy(RetryPolicy.none())).build();
             clients.add(client);
@@ -128,14 +140,12 @@ class RegionSwitchPlanTest {
     }
 
     /** Passes until {@code done} holds of the group's status, with the fixture's time passing between them. */
-    void passesUntil(GroupReconciler group, Predicate<GroupReconciler> done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!done.test(group)) {
-            assertThat(System.nanoTime()).as("a pass that reaches it within 10 s; now " + group.status().convergence())
-                    .isLessThan(deadline);
-            clock.advance(group.run());
-            Thread.sleep(30);
-        }
+    void passesUntil(GroupReconciler group, Predicate<GroupReconciler> done) {
+        await("a pass that reaches it").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(30)).until(() -> {
+                    clock.advance(group.run());
+                    return done.test(group);
+                });
     }
 
     List<RegionSwitchService.Call> starts() {
@@ -183,9 +193,11 @@ class RegionSwitchPlanTest {
         group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
         passesUntil(group, g -> g.status().convergence() instanceof Convergence.Converging c && c.lastError() != null
                 && c.lastError().contains("waits for the approval of step approve-database"));
-        Thread.sleep(300);
-        clock.advance(group.run());
-        assertThat(group.status().served()).as("still waiting").doesNotContain("192.0.2.20");
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    clock.advance(group.run());
+                    return !group.status().served().contains("192.0.2.20");
+                });
 
         assertThat(reconciler.answerRegionSwitchStep("api", "aurora-failover", true, "alice", "checked")).as("not the step "
                 + "waiting").isInstanceOfSatisfying(RegionSwitchApproval.Answer.NotWaiting.class, n -> assertThat(n.why())
@@ -289,8 +301,7 @@ class RegionSwitchPlanTest {
         AwsRegionSwitch aws = regionSwitch(Lease.HELD);
         assertThat(aws.start(new RegionSwitch.Plan(PLAN, "us-west-2", null), RegionSwitch.Mode.UNGRACEFUL,
                 "bob: us-east-1 is down")).isInstanceOf(RegionSwitch.Outcome.Done.class);
-        Thread.sleep(400); // its two steps
-        assertThat(west.executions().values()).containsExactly("completed");
+        await().atMost(Duration.ofSeconds(5)).until(() -> west.executions().values(), v -> v.contains("completed"));
         GroupReconciler group = group(PLAN, aws);
         group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
         passesUntil(group, RegionSwitchPlanTest::converged);
@@ -304,12 +315,52 @@ class RegionSwitchPlanTest {
     void aPersonsRunOfAnEarlierIncidentDoesNotCount() throws Exception {
         AwsRegionSwitch aws = regionSwitch(Lease.HELD);
         aws.start(new RegionSwitch.Plan(PLAN, "us-west-2", null), RegionSwitch.Mode.GRACEFUL, "bob: last quarter's test");
-        Thread.sleep(400);
+        await().atMost(Duration.ofSeconds(5)).until(() -> west.executions().values(), v -> v.contains("completed"));
         GroupReconciler group = group(PLAN, aws);
         // issued more than 10 minutes after bob's run started: another incident
         group.offer(decision(DecisionKind.FAILOVER, 4, "secondary", Instant.now().plus(Duration.ofMinutes(11))));
         passesUntil(group, RegionSwitchPlanTest::converged);
         assertThat(starts()).as("bob's and the decision's own").hasSize(2);
+    }
+
+    @Test
+    void aPersonsRunNoLongerCountsOnceThePlanActivatedAnotherRegionSince() throws Exception {
+        AwsRegionSwitch aws = regionSwitch(Lease.HELD);
+        aws.start(new RegionSwitch.Plan(PLAN, "us-west-2", null), RegionSwitch.Mode.UNGRACEFUL, "bob: us-east-1 is down");
+        await().atMost(Duration.ofSeconds(5)).until(() -> west.executions().values(), v -> v.contains("completed"));
+        aws.start(new RegionSwitch.Plan(PLAN, "us-east-1", null), RegionSwitch.Mode.GRACEFUL, "carol: back to us-east-1");
+        await().atMost(Duration.ofSeconds(5)).until(() -> east.executions().values(), v -> v.contains("completed"));
+        GroupReconciler group = group(PLAN, aws);
+        group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
+        passesUntil(group, RegionSwitchPlanTest::converged);
+        assertThat(starts()).as("bob's, then the decision's own: carol's run in us-east-1 moved the resources since")
+                .hasSize(2);
+    }
+
+    @Test
+    void aPersonsRunDoesNotCountWhileAnotherRegionOfThePlanDoesNotAnswer() throws Exception {
+        AwsRegionSwitch aws = regionSwitch(Lease.HELD);
+        aws.start(new RegionSwitch.Plan(PLAN, "us-west-2", null), RegionSwitch.Mode.UNGRACEFUL, "bob: us-east-1 is down");
+        await().atMost(Duration.ofSeconds(5)).until(() -> west.executions().values(), v -> v.contains("completed"));
+        east.stopListening(); // us-east-1 lost: whether the plan ran there since cannot be known
+        GroupReconciler group = group(PLAN, aws);
+        group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
+        passesUntil(group, RegionSwitchPlanTest::converged);
+        assertThat(starts()).hasSize(2);
+        assertThat(results).anySatisfy(r -> assertThat(r.details()).contains("started outside the plane, completed activating "
+                + "us-west-2, but us-east-1 did not answer"));
+    }
+
+    @Test
+    void anExecutionRunningInAnotherRegionOfThePlanIsWaitedFor() throws Exception {
+        AwsRegionSwitch aws = regionSwitch(Lease.HELD);
+        aws.start(new RegionSwitch.Plan(APPROVED, "us-east-1", null), RegionSwitch.Mode.GRACEFUL, "carol: practice");
+        GroupReconciler group = group(APPROVED, aws);
+        group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
+        passesUntil(group, g -> g.status().convergence() instanceof Convergence.Converging c && c.lastError() != null
+                && c.lastError().contains("started outside the plane (carol: practice)"));
+        assertThat(starts()).as("nothing started in us-west-2 beside it").isEmpty();
+        assertThat(east.calls()).noneMatch(c -> "CancelPlanExecution".equals(c.operation()));
     }
 
     @Test
@@ -369,7 +420,7 @@ class RegionSwitchPlanTest {
 
     @Test
     void aCallSignedForAnotherRegionIsRefused() {
-        AwsRegionSwitch aws = regionSwitch(Lease.HELD);
+        AwsRegionSwitch aws = regionSwitch(Lease.HELD, plan -> west);
         assertThat(aws.executions(new RegionSwitch.Plan(PLAN, "us-east-1", null))).isInstanceOfSatisfying(
                 RegionSwitch.Outcome.Refused.class, r -> assertThat(r.reason()).contains("AccessDenied"));
     }

@@ -1,7 +1,15 @@
 package dev.failover.actuator.domain.steps;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import dev.failover.actuator.domain.plan.Backends;
 import dev.failover.actuator.domain.plan.Goal;
@@ -23,7 +31,8 @@ import dev.failover.contract.topology.RegionSwitchPlan;
  * An execution of an older decision still running is cancelled (AWS runs one execution of a plan at a time), one of a
  * newer decision is waited out (this desired state is about to be superseded), and one started outside the plane (a
  * person, a CloudWatch trigger) is waited for, never cancelled; once it completed activating the same region, it counts
- * for the decision. An execution that ended without completing is the decision's for good: the plan runs again only
+ * for the decision, while it is the newest activation in every region of the plan (each region is asked before a
+ * start; see {@link Elsewhere}). An execution that ended without completing is the decision's for good: the plan runs again only
  * for a new decision. Graceful for a planned move, ungraceful when the old
  * region may be impaired. The execution is followed at the capacity poll interval; a manual-approval step waits, shown;
  * a failed step blocks the group with AWS's own message and DNS is not switched.
@@ -37,7 +46,7 @@ record RunRegionSwitchPlan() implements ReconcileStep {
      * An execution started outside the plane that completed activating the target's region counts for a decision issued
      * up to this long after it started: the same incident, acted on by a person or a CloudWatch trigger first.
      */
-    static final java.time.Duration OUTSIDE_RUN_COUNTS = java.time.Duration.ofMinutes(10);
+    static final Duration OUTSIDE_RUN_COUNTS = Duration.ofMinutes(10);
 
     @Override
     public Next apply(Pass pass, Backends use) {
@@ -58,17 +67,21 @@ record RunRegionSwitchPlan() implements ReconcileStep {
         if (ours.isPresent()) {
             return follow(pass, use, plan, ours.get().id());
         }
-        Optional<Execution> running = done.value().stream().filter(e -> e.state().active()).findFirst();
+        Elsewhere elsewhere = elsewhere(use, plan, goal);
+        List<Execution> all = Stream.concat(done.value().stream(), elsewhere.executions().stream())
+                .filter(distinctIds()).sorted(NEWEST_FIRST).toList();
+        Optional<Execution> running = all.stream().filter(e -> e.state().active()).findFirst();
         if (running.isPresent()) {
-            return giveWay(pass, use, plan, running.get(), key);
+            return giveWay(pass, use, new Plan(plan.arn(), running.get().region(), plan.roleArn()), running.get(), key);
         }
         // a person or a CloudWatch trigger ran it for this incident already: the region is active, never twice. Only the
-        // newest completed execution tells where the plan left the resources
-        Optional<Execution> outside = done.value().stream().filter(e -> e.state() == RegionSwitch.State.COMPLETED
+        // newest completed execution in every region of the plan tells where the plan left the resources (one activating
+        // another region since moved them): when a region did not answer, it may hold a newer one, and the plan runs
+        Optional<Execution> outside = all.stream().filter(e -> e.state() == RegionSwitch.State.COMPLETED
                 || e.state() == RegionSwitch.State.COMPLETED_WITH_EXCEPTIONS).findFirst()
                 .filter(e -> DecisionKey.in(e.comment()).isEmpty() && e.activates() && plan.region().equals(e.region())
                         && e.started() != null && !e.started().isBefore(decision.issuedAt().minus(OUTSIDE_RUN_COUNTS)));
-        if (outside.isPresent()) {
+        if (outside.isPresent() && elsewhere.silent().isEmpty()) {
             return pass.publishOncePerDesiredState(ActuationStep.REGION_SWITCH, ActuationStatus.SUCCEEDED, PROVIDER,
                     "execution " + outside.get().id() + ", started outside the plane (" + outside.get().comment() + "), "
                             + "completed activating " + plan.region() + ": not run again").go();
@@ -79,10 +92,48 @@ record RunRegionSwitchPlan() implements ReconcileStep {
         if (!(started instanceof Outcome.Done<String> id)) {
             return failed(pass, use, started);
         }
+        String unsure = outside.isPresent() ? "; execution " + outside.get().id() + ", started outside the plane, completed "
+                + "activating " + plan.region() + ", but " + String.join(", ", elsewhere.silent()) + " did not answer: a "
+                + "newer execution there may have moved the resources since" : "";
         return pass.publishOncePerDesiredState(ActuationStep.REGION_SWITCH, ActuationStatus.SUCCEEDED, PROVIDER,
-                "started execution " + id.value() + " of " + plan.arn() + " (" + mode + ") activating " + plan.region())
+                "started execution " + id.value() + " of " + plan.arn() + " (" + mode + ") activating " + plan.region() + unsure)
                 .retryLater("Region switch execution " + id.value() + " started; DNS waits for it", use.settings().capacityPoll(),
                         use);
+    }
+
+    /** Newest first; an execution without a start time last. */
+    private static final Comparator<Execution> NEWEST_FIRST = Comparator.comparing(Execution::started,
+            Comparator.nullsLast(Comparator.reverseOrder()));
+
+    /**
+     * The plan's executions in its other regions, and the regions that did not answer. AWS does not document whether
+     * one region's Region switch lists the executions started in another, so each region of the plan is asked before
+     * a start: an execution running there is given way to as one in the target's region, and one completed there since
+     * a person's run tells that run no longer counts. A region that does not answer (it may be the one lost) is not
+     * waited for.
+     */
+    record Elsewhere(List<Execution> executions, List<String> silent) {
+    }
+
+    private static Elsewhere elsewhere(Backends use, Plan plan, Goal.Decided goal) {
+        List<Execution> executions = new ArrayList<>();
+        List<String> silent = new ArrayList<>();
+        goal.config().targets().stream().map(t -> goal.config().regionSwitch().regionOf(t)).distinct()
+                .filter(region -> !region.equals(plan.region())).forEach(region -> {
+                    Outcome<List<Execution>> there = use.regionSwitch().executions(new Plan(plan.arn(), region, plan.roleArn()));
+                    if (there instanceof Outcome.Done<List<Execution>> listed) {
+                        executions.addAll(listed.value());
+                    } else {
+                        silent.add(region);
+                    }
+                });
+        return new Elsewhere(executions, silent);
+    }
+
+    /** The first of each execution id: a region listing another's executions lists them once. */
+    private static Predicate<Execution> distinctIds() {
+        Set<String> seen = new HashSet<>();
+        return e -> seen.add(e.region() + "/" + e.id());
     }
 
     /** Where our execution stands: done goes on to DNS, running waits, failed blocks. */
@@ -113,7 +164,7 @@ record RunRegionSwitchPlan() implements ReconcileStep {
                 String next = e.state() == RegionSwitch.State.PAUSED_BY_FAILED_STEP ? "resume or skip the step in Region "
                         + "switch, then failoverctl retry " + use.group() : "the plan runs again only for a new decision "
                         + "(failoverctl force " + use.group() + " " + pass.goal().target().id() + " --reason ...)";
-                String why = of + " " + e.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                String why = of + " " + e.state().name().toLowerCase(Locale.ROOT).replace('_', ' ')
                         + (e.failure() == null ? "" : ": " + e.failure()) + "; DNS not switched; " + next;
                 return pass.report(ActuationStep.REGION_SWITCH, ActuationStatus.FAILED, PROVIDER, why)
                         .block(ActuationStep.REGION_SWITCH, PROVIDER, why, use);
