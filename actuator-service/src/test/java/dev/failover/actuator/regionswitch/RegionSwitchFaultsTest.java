@@ -44,7 +44,6 @@ import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.time.Backoff;
 import dev.failover.contract.topology.Topology;
-import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.testkit.aws.RegionSwitchService;
 import dev.failover.testkit.aws.RegionSwitchService.StepSpec;
 import dev.failover.testkit.db.Seeds;
@@ -98,17 +97,8 @@ class RegionSwitchFaultsTest {
         return Seeds.from("regionswitch.seeds", SUITE_SEEDS);
     }
 
-    static final Topology TOPOLOGY = TopologyLoader.parse("""
-            version: 1
-            locations: [loc-a]
-            groups:
-              - id: api
-                dns: {zone: example.com., name: api.example.com., ttl: 1}
-                targets:
-                  - {id: primary, region: us-east-1, probe: {type: tcp, host: 192.0.2.10, port: 443}, dns: {values: [192.0.2.10]}}
-                  - {id: secondary, region: us-west-2, probe: {type: tcp, host: 192.0.2.20, port: 443}, dns: {values: [192.0.2.20]}}
-                regionSwitch: {planArn: "%s"}
-            """.formatted(PLAN), "test"); // a TTL of 1 s: a switchover's steps wait a second each
+    /** A TTL of 1 s: a switchover's steps wait a second each. */
+    static final Topology TOPOLOGY = RegionSwitchPlanTest.topology(PLAN, 1);
 
     /** An actuator's time with the lease: from its takeover (after the old owner's lease lapsed) until its own lapsed. */
     record Tenure(String actuator, Instant from, Instant until) {
@@ -322,6 +312,7 @@ class RegionSwitchFaultsTest {
                 nemesis(world);
                 settle(world);
                 check(world);
+                System.out.println(summary(world));
             } catch (AssertionError | RuntimeException e) {
                 throw new AssertionError("seed " + seed + " (run alone: -Dregionswitch.seeds=" + seed + ")\n"
                         + String.join("\n", world.schedule) + "\nexecutions " + world.runs() + "\nDNS writes "
@@ -330,6 +321,17 @@ class RegionSwitchFaultsTest {
                         + world.owner.group.status().convergence(), e);
             }
         }
+    }
+
+    /** One line a seed, for a soak's totals: what the nemesis did and how the group ended. */
+    static String summary(World w) {
+        java.util.function.Function<String, Long> count = what -> w.schedule.stream().filter(l -> l.contains(what)).count();
+        return "REGIONSWITCH seed " + w.seed + ": decisions " + w.decisions.size() + ", takeovers " + count.apply(" lease ")
+                + " (paused " + count.apply("(old owner paused)") + "), restarts " + count.apply(" restart ") + ", endpoints "
+                + "closed " + count.apply(" endpoint ") + ", drills " + count.apply(" bob starts ") + ", approvals "
+                + count.apply(" approves ") + ", declines " + count.apply(" declines ") + ", failing step "
+                + w.workflows.values().stream().anyMatch(steps -> steps.stream().anyMatch(st -> st.kind() == StepSpec.Kind.FAILS))
+                + ", executions " + w.runs().size() + ", ends " + w.owner.group.status().convergence().getClass().getSimpleName();
     }
 
     /** The seed's schedule of decisions and faults, over two to four seconds. */

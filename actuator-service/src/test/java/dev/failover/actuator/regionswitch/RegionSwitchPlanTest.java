@@ -106,17 +106,22 @@ class RegionSwitchPlanTest {
     }
 
     static Topology topology(String plan) {
+        return topology(plan, 60);
+    }
+
+    /** One group over us-east-1 and us-west-2 naming {@code plan}, its record's TTL {@code ttl}. */
+    static Topology topology(String plan, int ttl) {
         return TopologyLoader.parse("""
                 version: 1
                 locations: [loc-a]
                 groups:
                   - id: api
-                    dns: {zone: example.com., name: api.example.com., ttl: 60}
+                    dns: {zone: example.com., name: api.example.com., ttl: %d}
                     targets:
                       - {id: primary, region: us-east-1, probe: {type: tcp, host: 192.0.2.10, port: 443}, dns: {values: [192.0.2.10]}}
                       - {id: secondary, region: us-west-2, probe: {type: tcp, host: 192.0.2.20, port: 443}, dns: {values: [192.0.2.20]}}
                     regionSwitch: {planArn: "%s"}
-                """.formatted(plan), "test");
+                """.formatted(ttl, plan), "test");
     }
 
     GroupReconciler group(String plan, RegionSwitch regionSwitch) {
@@ -146,6 +151,13 @@ class RegionSwitchPlanTest {
                     clock.advance(group.run());
                     return done.test(group);
                 });
+    }
+
+    /** A person runs the plan activating {@code region} outside the plane, and it completes. */
+    void personsCompletedRun(AwsRegionSwitch aws, String region, RegionSwitch.Mode mode, String comment) {
+        assertThat(aws.start(new RegionSwitch.Plan(PLAN, region, null), mode, comment)).isInstanceOf(RegionSwitch.Outcome.Done.class);
+        RegionSwitchService plane = "us-west-2".equals(region) ? west : east;
+        await().atMost(Duration.ofSeconds(5)).until(() -> plane.executions().values(), v -> v.contains("completed"));
     }
 
     List<RegionSwitchService.Call> starts() {
@@ -299,9 +311,7 @@ class RegionSwitchPlanTest {
     @Test
     void anExecutionAPersonCompletedForTheIncidentCountsAndTheRegionIsNotActivatedTwice() throws Exception {
         AwsRegionSwitch aws = regionSwitch(Lease.HELD);
-        assertThat(aws.start(new RegionSwitch.Plan(PLAN, "us-west-2", null), RegionSwitch.Mode.UNGRACEFUL,
-                "bob: us-east-1 is down")).isInstanceOf(RegionSwitch.Outcome.Done.class);
-        await().atMost(Duration.ofSeconds(5)).until(() -> west.executions().values(), v -> v.contains("completed"));
+        personsCompletedRun(aws, "us-west-2", RegionSwitch.Mode.UNGRACEFUL, "bob: us-east-1 is down");
         GroupReconciler group = group(PLAN, aws);
         group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
         passesUntil(group, RegionSwitchPlanTest::converged);
@@ -314,8 +324,7 @@ class RegionSwitchPlanTest {
     @Test
     void aPersonsRunOfAnEarlierIncidentDoesNotCount() throws Exception {
         AwsRegionSwitch aws = regionSwitch(Lease.HELD);
-        aws.start(new RegionSwitch.Plan(PLAN, "us-west-2", null), RegionSwitch.Mode.GRACEFUL, "bob: last quarter's test");
-        await().atMost(Duration.ofSeconds(5)).until(() -> west.executions().values(), v -> v.contains("completed"));
+        personsCompletedRun(aws, "us-west-2", RegionSwitch.Mode.GRACEFUL, "bob: last quarter's test");
         GroupReconciler group = group(PLAN, aws);
         // issued more than 10 minutes after bob's run started: another incident
         group.offer(decision(DecisionKind.FAILOVER, 4, "secondary", Instant.now().plus(Duration.ofMinutes(11))));
@@ -326,10 +335,8 @@ class RegionSwitchPlanTest {
     @Test
     void aPersonsRunNoLongerCountsOnceThePlanActivatedAnotherRegionSince() throws Exception {
         AwsRegionSwitch aws = regionSwitch(Lease.HELD);
-        aws.start(new RegionSwitch.Plan(PLAN, "us-west-2", null), RegionSwitch.Mode.UNGRACEFUL, "bob: us-east-1 is down");
-        await().atMost(Duration.ofSeconds(5)).until(() -> west.executions().values(), v -> v.contains("completed"));
-        aws.start(new RegionSwitch.Plan(PLAN, "us-east-1", null), RegionSwitch.Mode.GRACEFUL, "carol: back to us-east-1");
-        await().atMost(Duration.ofSeconds(5)).until(() -> east.executions().values(), v -> v.contains("completed"));
+        personsCompletedRun(aws, "us-west-2", RegionSwitch.Mode.UNGRACEFUL, "bob: us-east-1 is down");
+        personsCompletedRun(aws, "us-east-1", RegionSwitch.Mode.GRACEFUL, "carol: back to us-east-1");
         GroupReconciler group = group(PLAN, aws);
         group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
         passesUntil(group, RegionSwitchPlanTest::converged);
@@ -340,8 +347,7 @@ class RegionSwitchPlanTest {
     @Test
     void aPersonsRunDoesNotCountWhileAnotherRegionOfThePlanDoesNotAnswer() throws Exception {
         AwsRegionSwitch aws = regionSwitch(Lease.HELD);
-        aws.start(new RegionSwitch.Plan(PLAN, "us-west-2", null), RegionSwitch.Mode.UNGRACEFUL, "bob: us-east-1 is down");
-        await().atMost(Duration.ofSeconds(5)).until(() -> west.executions().values(), v -> v.contains("completed"));
+        personsCompletedRun(aws, "us-west-2", RegionSwitch.Mode.UNGRACEFUL, "bob: us-east-1 is down");
         east.stopListening(); // us-east-1 lost: whether the plan ran there since cannot be known
         GroupReconciler group = group(PLAN, aws);
         group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
