@@ -14,11 +14,13 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -306,6 +308,7 @@ class RegionSwitchFaultsTest {
 
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
+    @Timeout(value = 2, unit = TimeUnit.MINUTES) // a seed takes seconds: a hang fails, named, rather than stopping a soak
     void regionSwitchKeepsItsInvariantsUnderFaults(long seed) throws Exception {
         try (World world = new World(seed)) {
             try {
@@ -326,7 +329,7 @@ class RegionSwitchFaultsTest {
     /** One line a seed, for a soak's totals: what the nemesis did and how the group ended. */
     static String summary(World w) {
         java.util.function.Function<String, Long> count = what -> w.schedule.stream().filter(l -> l.contains(what)).count();
-        return "REGIONSWITCH seed " + w.seed + ": decisions " + w.decisions.size() + ", takeovers " + count.apply(" lease ")
+        return "REGIONSWITCH seed " + w.seed + ": decisions " + w.decisions.size() + ", takeovers " + count.apply(" lease AKID")
                 + " (paused " + count.apply("(old owner paused)") + "), restarts " + count.apply(" restart ") + ", endpoints "
                 + "closed " + count.apply(" endpoint ") + ", drills " + count.apply(" bob starts ") + ", approvals "
                 + count.apply(" approves ") + ", declines " + count.apply(" declines ") + ", failing step "

@@ -111,6 +111,8 @@ public final class RegionSwitchService implements AutoCloseable {
     private final List<Run> runs = new ArrayList<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final int port;
+    /** Guards {@link #server} alone: stopping waits for the exchange in hand, which needs this fixture's own monitor. */
+    private final Object listening = new Object();
     private HttpServer server;
     private int nextId = 1;
 
@@ -151,17 +153,21 @@ public final class RegionSwitchService implements AutoCloseable {
      * The region's endpoint goes away for real: the listening socket is closed, so a client's connection is refused
      * (executions go on running, as AWS's would while a client cannot reach it) until {@link #listenAgain()}.
      */
-    public synchronized void stopListening() {
-        server.stop(0);
+    public void stopListening() {
+        synchronized (listening) {
+            server.stop(0);
+        }
     }
 
     /** The endpoint answers again, on the same port. */
-    public synchronized void listenAgain() {
-        try {
-            server.stop(0);
-            server = listen(port);
-        } catch (IOException e) {
-            throw new IllegalStateException("port " + port + " could not be bound again", e);
+    public void listenAgain() {
+        synchronized (listening) {
+            try {
+                server.stop(0);
+                server = listen(port);
+            } catch (IOException e) {
+                throw new IllegalStateException("port " + port + " could not be bound again", e);
+            }
         }
     }
 
@@ -468,7 +474,9 @@ public final class RegionSwitchService implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        server.stop(0);
+    public void close() {
+        synchronized (listening) {
+            server.stop(0);
+        }
     }
 }
