@@ -32,10 +32,10 @@ import dev.failover.contract.topology.RegionSwitchPlan;
  * newer decision is waited out (this desired state is about to be superseded), and one started outside the plane (a
  * person, a CloudWatch trigger) is waited for, never cancelled; once it completed activating the same region, it counts
  * for the decision, while it is the newest activation in every region of the plan (each region is asked before a
- * start; see {@link Elsewhere}). An execution that ended without completing is the decision's for good: the plan runs again only
- * for a new decision. Graceful for a planned move, ungraceful when the old
- * region may be impaired. The execution is followed at the capacity poll interval; a manual-approval step waits, shown;
- * a failed step blocks the group with AWS's own message and DNS is not switched.
+ * start; see {@link Elsewhere}). An execution that ended without completing is the decision's for good: the plan runs
+ * again only for a new decision. Graceful for a planned move, ungraceful when the old region may be impaired. The
+ * execution is followed at the capacity poll interval; a manual-approval step waits, shown; a failed step blocks the
+ * group with AWS's own message and DNS is not switched.
  */
 record RunRegionSwitchPlan() implements ReconcileStep {
 
@@ -47,6 +47,10 @@ record RunRegionSwitchPlan() implements ReconcileStep {
      * up to this long after it started: the same incident, acted on by a person or a CloudWatch trigger first.
      */
     static final Duration OUTSIDE_RUN_COUNTS = Duration.ofMinutes(10);
+
+    /** Newest first; an execution without a start time last. */
+    private static final Comparator<Execution> NEWEST_FIRST = Comparator.comparing(Execution::started,
+            Comparator.nullsLast(Comparator.reverseOrder()));
 
     @Override
     public Next apply(Pass pass, Backends use) {
@@ -100,10 +104,6 @@ record RunRegionSwitchPlan() implements ReconcileStep {
                 .retryLater("Region switch execution " + id.value() + " started; DNS waits for it", use.settings().capacityPoll(),
                         use);
     }
-
-    /** Newest first; an execution without a start time last. */
-    private static final Comparator<Execution> NEWEST_FIRST = Comparator.comparing(Execution::started,
-            Comparator.nullsLast(Comparator.reverseOrder()));
 
     /**
      * The plan's executions in its other regions, and the regions that did not answer. AWS does not document whether
