@@ -74,6 +74,30 @@ class RegionSwitchPlanTest {
     final List<DesiredState> saved = new CopyOnWriteArrayList<>();
     final ManualClock clock = new ManualClock(Instant.now()); // the fixture's time is the wall clock
     final DryRunDnsProvider dns = new DryRunDnsProvider(DnsProvider.Routing.SINGLE);
+    /** DNS writes to refuse (unavailable) before they go through. */
+    final java.util.concurrent.atomic.AtomicInteger dnsRefusals = new java.util.concurrent.atomic.AtomicInteger();
+    final DnsProvider refusing = new DnsProvider() {
+        @Override
+        public String name() {
+            return dns.name();
+        }
+
+        @Override
+        public Routing routing() {
+            return dns.routing();
+        }
+
+        @Override
+        public ReadOutcome read(dev.failover.actuator.dns.RecordKey key, Optional<String> pendingChange) {
+            return dns.read(key, pendingChange);
+        }
+
+        @Override
+        public WriteOutcome write(dev.failover.actuator.dns.RecordWrite write) {
+            return dnsRefusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+                    ? new WriteOutcome.Unavailable("the DNS provider is away") : dns.write(write);
+        }
+    };
 
     static RegionSwitchService plans(RegionSwitchService region) {
         return region.plan(PLAN, List.of(StepSpec.runs("ec2-capacity"), StepSpec.runs("aurora-switch")))
@@ -130,7 +154,7 @@ class RegionSwitchPlanTest {
 
     /** As the producer makes the groups' reconcilers. */
     Reconciler reconciler(String plan, RegionSwitch regionSwitch) {
-        return new Reconciler(topology(plan), g -> new GroupDns(dns, new TrafficPlan(DnsProvider.Routing.SINGLE, 100,
+        return new Reconciler(topology(plan), g -> new GroupDns(refusing, new TrafficPlan(DnsProvider.Routing.SINGLE, 100,
                 List.of())), Scalers.none(), Databases.none(), regionSwitch, saved::add, EvidenceStore.NONE, results::add,
                 clock, new ReconcileSettings(Duration.ofSeconds(10), Duration.ofMillis(100), BACKOFF, Duration.ZERO, null));
     }
@@ -367,6 +391,36 @@ class RegionSwitchPlanTest {
                 && c.lastError().contains("started outside the plane (carol: practice)"));
         assertThat(starts()).as("nothing started in us-west-2 beside it").isEmpty();
         assertThat(east.calls()).noneMatch(c -> "CancelPlanExecution".equals(c.operation()));
+    }
+
+    @Test
+    void aPersonsRunDoesNotCountWhenAnotherExecutionEndedAfterItStarted() throws Exception {
+        AwsRegionSwitch aws = regionSwitch(Lease.HELD);
+        // carol's run in us-east-1 starts first and ends after bob's in us-west-2 started: it may have moved the resources
+        // after bob's began, whichever completed last
+        aws.start(new RegionSwitch.Plan(PLAN, "us-east-1", null), RegionSwitch.Mode.GRACEFUL, "carol: back to us-east-1");
+        await().atMost(Duration.ofSeconds(2)).until(() -> east.runs().get(0).started().isBefore(Instant.now().minusMillis(50)));
+        personsCompletedRun(aws, "us-west-2", RegionSwitch.Mode.UNGRACEFUL, "bob: us-east-1 is down");
+        await().atMost(Duration.ofSeconds(5)).until(() -> east.executions().values(), v -> v.contains("completed"));
+        assertThat(east.runs().get(0).ended()).isAfter(west.runs().get(0).started());
+        GroupReconciler group = group(PLAN, aws);
+        group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
+        passesUntil(group, RegionSwitchPlanTest::converged);
+        assertThat(starts()).as("bob's, then the decision's own").hasSize(2);
+    }
+
+    @Test
+    void aPersonsRunCountedStaysCountedForTheDecisionWhateverAnotherRegionSaysLater() throws Exception {
+        AwsRegionSwitch aws = regionSwitch(Lease.HELD);
+        personsCompletedRun(aws, "us-west-2", RegionSwitch.Mode.UNGRACEFUL, "bob: us-east-1 is down");
+        GroupReconciler group = group(PLAN, aws);
+        dnsRefusals.set(2); // the DNS switch is retried after the plan's verdict
+        group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
+        clock.advance(group.run());
+        assertThat(results).anySatisfy(r -> assertThat(r.details()).contains("not run again"));
+        east.stopListening(); // now us-east-1 does not answer: the verdict is not asked again
+        passesUntil(group, RegionSwitchPlanTest::converged);
+        assertThat(starts()).as("bob's only: the plan is not run a second time").hasSize(1);
     }
 
     @Test

@@ -26,14 +26,18 @@ import dev.failover.contract.event.DecisionMode;
  * @param scaleDownDone     whether the target traffic left has been dealt with (scaled down, or nothing to scale)
  * @param preflighted       whether this desired state's switch was checked before its database move
  * @param changeUnstored    whether the desired state holds a change written whose save failed (stored again first)
+ * @param planRan           whether this desired state's Region switch plan ran (its own execution completed, or a
+ *                          person's counted for it): later passes go on to DNS without asking Region switch again, so
+ *                          a region that goes silent or a later listing cannot turn the verdict and run it a second time
  */
 public record Progress(DesiredState desired, Convergence convergence, int attempt, Instant unservedSince,
         boolean capacityReported, Instant capacityWaitSince, boolean servedOnce, Instant stepServedAt, Instant heldUntil,
-        Instant servedSince, boolean scaleDownDone, boolean preflighted, boolean changeUnstored) {
+        Instant servedSince, boolean scaleDownDone, boolean preflighted, boolean changeUnstored, boolean planRan) {
 
     /** A group that has had no decision. */
     public static Progress idle() {
-        return new Progress(null, new Convergence.Idle(), 0, null, false, null, false, null, null, null, false, false, false);
+        return new Progress(null, new Convergence.Idle(), 0, null, false, null, false, null, null, null, false, false, false,
+                false);
     }
 
     /**
@@ -44,17 +48,17 @@ public record Progress(DesiredState desired, Convergence convergence, int attemp
         boolean newEpoch = desired == null || newest.epoch() != desired.epoch();
         if (!newEpoch) {
             return new Progress(newest, convergence, attempt, unservedSince, capacityReported, capacityWaitSince,
-                    servedOnce, stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, false);
+                    servedOnce, stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, false, planRan);
         }
         boolean shadow = newest.decision().mode() == DecisionMode.SHADOW;
         return new Progress(newest, shadow ? new Convergence.Shadow() : new Convergence.Converging(0, null, now), 0,
-                shadow ? null : now, false, null, false, null, null, null, false, false, false);
+                shadow ? null : now, false, null, false, null, null, null, false, false, false, false);
     }
 
     /** An operator's retry after BLOCKED: counted from nothing, a full capacity wait again. */
     public Progress retried(String detail, Instant now) {
         return new Progress(desired, new Convergence.Converging(0, detail, now), 0, unservedSince, capacityReported, null,
-                servedOnce, stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, changeUnstored);
+                servedOnce, stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, changeUnstored, planRan);
     }
 
     /** A passing failure or a wait: one more attempt, converging since the first. */
@@ -62,7 +66,7 @@ public record Progress(DesiredState desired, Convergence convergence, int attemp
         Instant since = convergence instanceof Convergence.Converging c ? c.since() : now;
         return new Progress(desired, new Convergence.Converging(attempt + 1, error, since), attempt + 1, unserved(now),
                 capacityReported, capacityWaitSince, servedOnce, stepServedAt, heldUntil, servedSince, scaleDownDone,
-                preflighted, changeUnstored);
+                preflighted, changeUnstored, planRan);
     }
 
     /** Refused for good until a newer decision, a configuration change or an operator's retry. */
@@ -103,19 +107,19 @@ public record Progress(DesiredState desired, Convergence convergence, int attemp
         Convergence next = convergence instanceof Convergence.Converged ? convergence
                 : new Convergence.Converged(now, millisFromDecision);
         return new Progress(desired, next, 0, null, capacityReported, capacityWaitSince, true, stepServedAt, heldUntil,
-                servedSince == null ? now : servedSince, scaleDownDone, preflighted, changeUnstored);
+                servedSince == null ? now : servedSince, scaleDownDone, preflighted, changeUnstored, planRan);
     }
 
     /** The step served now is held from {@code now} for {@code hold} before the next. */
     public Progress held(Instant now, Duration hold) {
         return new Progress(desired, convergence, attempt, unservedSince, capacityReported, capacityWaitSince, servedOnce,
-                now, now.plus(hold), servedSince, scaleDownDone, preflighted, changeUnstored);
+                now, now.plus(hold), servedSince, scaleDownDone, preflighted, changeUnstored, planRan);
     }
 
     /** The target's capacity was reported for this desired state. */
     public Progress capacityReportedNow() {
         return new Progress(desired, convergence, attempt, unservedSince, true, capacityWaitSince, servedOnce,
-                stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, changeUnstored);
+                stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, changeUnstored, planRan);
     }
 
     /** The wait for the target's capacity, started at {@code now} on the first look. */
@@ -131,41 +135,47 @@ public record Progress(DesiredState desired, Convergence convergence, int attemp
     /** The target traffic left has been dealt with. */
     public Progress scaledDown() {
         return new Progress(desired, convergence, attempt, unservedSince, capacityReported, capacityWaitSince, servedOnce,
-                stepServedAt, heldUntil, servedSince, true, preflighted, changeUnstored);
+                stepServedAt, heldUntil, servedSince, true, preflighted, changeUnstored, planRan);
     }
 
     /** This desired state's switch was checked (or cannot be): not asked again for it. */
     public Progress switchChecked() {
         return new Progress(desired, convergence, attempt, unservedSince, capacityReported, capacityWaitSince, servedOnce,
-                stepServedAt, heldUntil, servedSince, scaleDownDone, true, changeUnstored);
+                stepServedAt, heldUntil, servedSince, scaleDownDone, true, changeUnstored, planRan);
+    }
+
+    /** This desired state's Region switch plan ran: not asked again for it. */
+    public Progress planRanNow() {
+        return new Progress(desired, convergence, attempt, unservedSince, capacityReported, capacityWaitSince, servedOnce,
+                stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, changeUnstored, true);
     }
 
     /** The desired state changed within its epoch (a change written or propagated, a promotion's phase). */
     public Progress desiredNow(DesiredState next) {
         return new Progress(next, convergence, attempt, unservedSince, capacityReported, capacityWaitSince, servedOnce,
-                stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, changeUnstored);
+                stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, changeUnstored, planRan);
     }
 
     /** The decision moved on to its next step: held anew once that step is served. */
     public Progress movedTo(DesiredState next) {
         return new Progress(next, convergence, attempt, unservedSince, capacityReported, capacityWaitSince, servedOnce,
-                null, heldUntil, servedSince, scaleDownDone, preflighted, changeUnstored);
+                null, heldUntil, servedSince, scaleDownDone, preflighted, changeUnstored, planRan);
     }
 
     /** Whether the desired state holds a change written that is not stored yet. */
     public Progress unstored(boolean unstored) {
         return new Progress(desired, convergence, attempt, unservedSince, capacityReported, capacityWaitSince, servedOnce,
-                stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, unstored);
+                stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, unstored, planRan);
     }
 
     private Progress to(Convergence next, Instant unserved) {
         return new Progress(desired, next, attempt, unserved, capacityReported, capacityWaitSince, servedOnce,
-                stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, changeUnstored);
+                stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, changeUnstored, planRan);
     }
 
     private Progress withCapacityWait(Instant since) {
         return new Progress(desired, convergence, attempt, unservedSince, capacityReported, since, servedOnce,
-                stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, changeUnstored);
+                stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, changeUnstored, planRan);
     }
 
     private Instant unserved(Instant now) {

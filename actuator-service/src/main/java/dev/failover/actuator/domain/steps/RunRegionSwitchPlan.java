@@ -49,13 +49,13 @@ record RunRegionSwitchPlan() implements ReconcileStep {
     static final Duration OUTSIDE_RUN_COUNTS = Duration.ofMinutes(10);
 
     /** Newest first; an execution without a start time last. */
-    private static final Comparator<Execution> NEWEST_FIRST = Comparator.comparing(Execution::started,
+    private static final Comparator<Listed> NEWEST_FIRST = Comparator.comparing((Listed l) -> l.execution().started(),
             Comparator.nullsLast(Comparator.reverseOrder()));
 
     @Override
     public Next apply(Pass pass, Backends use) {
         if (!(pass.goal() instanceof Goal.Decided goal) || goal.config().regionSwitch() == null
-                || !use.traffic().sendsTrafficToTarget(goal.config(), goal.desired())) {
+                || !use.traffic().sendsTrafficToTarget(goal.config(), goal.desired()) || pass.progress().planRan()) {
             return pass.go();
         }
         RegionSwitchPlan config = goal.config().regionSwitch();
@@ -72,23 +72,27 @@ record RunRegionSwitchPlan() implements ReconcileStep {
             return follow(pass, use, plan, ours.get().id());
         }
         Elsewhere elsewhere = elsewhere(use, plan, goal);
-        List<Execution> all = Stream.concat(done.value().stream(), elsewhere.executions().stream())
-                .filter(distinctIds()).sorted(NEWEST_FIRST).toList();
-        Optional<Execution> running = all.stream().filter(e -> e.state().active()).findFirst();
+        List<Listed> all = Stream.concat(done.value().stream().map(e -> new Listed(e, plan.region())),
+                elsewhere.executions().stream()).filter(distinctIds()).sorted(NEWEST_FIRST).toList();
+        Optional<Listed> running = all.stream().filter(l -> l.execution().state().active()).findFirst();
         if (running.isPresent()) {
-            return giveWay(pass, use, new Plan(plan.arn(), running.get().region(), plan.roleArn()), running.get(), key);
+            // cancelled, if it must be, through the region whose listing returned it
+            return giveWay(pass, use, new Plan(plan.arn(), running.get().listedIn(), plan.roleArn()),
+                    running.get().execution(), key);
         }
-        // a person or a CloudWatch trigger ran it for this incident already: the region is active, never twice. Only the
-        // newest completed execution in every region of the plan tells where the plan left the resources (one activating
-        // another region since moved them): when a region did not answer, it may hold a newer one, and the plan runs
-        Optional<Execution> outside = all.stream().filter(e -> e.state() == RegionSwitch.State.COMPLETED
-                || e.state() == RegionSwitch.State.COMPLETED_WITH_EXCEPTIONS).findFirst()
-                .filter(e -> DecisionKey.in(e.comment()).isEmpty() && e.activates() && plan.region().equals(e.region())
-                        && e.started() != null && !e.started().isBefore(decision.issuedAt().minus(OUTSIDE_RUN_COUNTS)));
+        // a person or a CloudWatch trigger ran it for this incident already: the region is active, never twice. It counts
+        // only when nothing else of the plan ran since it started, in any region (an execution that ended later, even
+        // cancelled part-way, may have moved the resources), and every region answered (a silent one may hold such a one)
+        Optional<Execution> outside = all.stream().map(Listed::execution).filter(e -> e.state() == RegionSwitch.State.COMPLETED
+                || e.state() == RegionSwitch.State.COMPLETED_WITH_EXCEPTIONS).filter(e -> DecisionKey.in(e.comment()).isEmpty()
+                        && e.activates() && plan.region().equals(e.region()) && e.started() != null
+                        && !e.started().isBefore(decision.issuedAt().minus(OUTSIDE_RUN_COUNTS))).findFirst()
+                .filter(p -> all.stream().map(Listed::execution).filter(e -> e != p).allMatch(e -> e.ended() != null
+                        && !e.ended().isAfter(p.started())));
         if (outside.isPresent() && elsewhere.silent().isEmpty()) {
-            return pass.publishOncePerDesiredState(ActuationStep.REGION_SWITCH, ActuationStatus.SUCCEEDED, PROVIDER,
-                    "execution " + outside.get().id() + ", started outside the plane (" + outside.get().comment() + "), "
-                            + "completed activating " + plan.region() + ": not run again").go();
+            return pass.with(pass.progress().planRanNow()).publishOncePerDesiredState(ActuationStep.REGION_SWITCH,
+                    ActuationStatus.SUCCEEDED, PROVIDER, "execution " + outside.get().id() + ", started outside the plane ("
+                            + outside.get().comment() + "), completed activating " + plan.region() + ": not run again").go();
         }
         RegionSwitch.Mode mode = mode(decision.kind());
         String comment = truncate(key.text() + ": " + decision.kind() + " to " + goal.target().id() + ": " + decision.reason());
@@ -105,24 +109,28 @@ record RunRegionSwitchPlan() implements ReconcileStep {
                         use);
     }
 
+    /** An execution and the region whose Region switch listed it (and is asked to cancel it). */
+    record Listed(Execution execution, String listedIn) {
+    }
+
     /**
-     * The plan's executions in its other regions, and the regions that did not answer. AWS does not document whether
-     * one region's Region switch lists the executions started in another, so each region of the plan is asked before
-     * a start: an execution running there is given way to as one in the target's region, and one completed there since
-     * a person's run tells that run no longer counts. A region that does not answer (it may be the one lost) is not
-     * waited for.
+     * The plan's executions in its other regions (the regions of the group's targets), and the regions that did not
+     * answer. AWS does not document whether one region's Region switch lists the executions started in another, so
+     * each region is asked before a start: an execution running there is given way to as one in the target's region,
+     * and one that ran there since a person's run tells that run no longer counts. A region that does not answer (it
+     * may be the one lost) is not waited for.
      */
-    record Elsewhere(List<Execution> executions, List<String> silent) {
+    record Elsewhere(List<Listed> executions, List<String> silent) {
     }
 
     private static Elsewhere elsewhere(Backends use, Plan plan, Goal.Decided goal) {
-        List<Execution> executions = new ArrayList<>();
+        List<Listed> executions = new ArrayList<>();
         List<String> silent = new ArrayList<>();
         goal.config().targets().stream().map(t -> goal.config().regionSwitch().regionOf(t)).distinct()
                 .filter(region -> !region.equals(plan.region())).forEach(region -> {
                     Outcome<List<Execution>> there = use.regionSwitch().executions(new Plan(plan.arn(), region, plan.roleArn()));
                     if (there instanceof Outcome.Done<List<Execution>> listed) {
-                        executions.addAll(listed.value());
+                        listed.value().forEach(e -> executions.add(new Listed(e, region)));
                     } else {
                         silent.add(region);
                     }
@@ -130,10 +138,10 @@ record RunRegionSwitchPlan() implements ReconcileStep {
         return new Elsewhere(executions, silent);
     }
 
-    /** The first of each execution id: a region listing another's executions lists them once. */
-    private static Predicate<Execution> distinctIds() {
+    /** The first of each execution: a region listing another's executions lists them once. */
+    private static Predicate<Listed> distinctIds() {
         Set<String> seen = new HashSet<>();
-        return e -> seen.add(e.region() + "/" + e.id());
+        return l -> seen.add(l.execution().region() + "/" + l.execution().id());
     }
 
     /** Where our execution stands: done goes on to DNS, running waits, failed blocks. */
@@ -147,7 +155,7 @@ record RunRegionSwitchPlan() implements ReconcileStep {
         String of = "Region switch execution " + id + " of " + plan.arn();
         switch (e.state()) {
             case COMPLETED, COMPLETED_WITH_EXCEPTIONS:
-                return pass.publishOncePerDesiredState(ActuationStep.REGION_SWITCH, ActuationStatus.SUCCEEDED, PROVIDER,
+                return pass.with(pass.progress().planRanNow()).publishOncePerDesiredState(ActuationStep.REGION_SWITCH, ActuationStatus.SUCCEEDED, PROVIDER,
                         "execution " + id + " " + (e.state() == RegionSwitch.State.COMPLETED ? "completed" : "completed with "
                                 + "exceptions") + " activating " + plan.region() + " (" + e.mode() + "; " + steps + ")").go();
             case AWAITING_APPROVAL:
