@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -159,14 +160,21 @@ public final class RegionSwitchService implements AutoCloseable {
         }
     }
 
-    /** The endpoint answers again, on the same port. */
+    /** The endpoint answers again, on the same port (tried for a few seconds: a socket may hold it a moment). */
     public void listenAgain() {
         synchronized (listening) {
-            try {
-                server.stop(0);
-                server = listen(port);
-            } catch (IOException e) {
-                throw new IllegalStateException("port " + port + " could not be bound again", e);
+            server.stop(0);
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (true) {
+                try {
+                    server = listen(port);
+                    return;
+                } catch (IOException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("port " + port + " could not be bound again", e);
+                    }
+                    LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+                }
             }
         }
     }
