@@ -26,7 +26,12 @@
 # throttles of that window, the CPU each service used in it, and the CPU each used while idle before it. The goal (issue 54): every group served <= failuresToDown x interval + 10 s
 # (16 s at 2 s), p50 <= detection + 3 s (9 s).
 #
-# Environment: DNS (route53, rfc2136 or arc), ARC_RPS (3), INTERVAL (2), ROUTE53_RPS (5), WARMUP (120), SETTLE (15), TIMEOUT (180), STACK_DIR (<repo>/.stack-region),
+# MODE=plane replaces the three probe-service locations by one ProbeResultGenerator (failover-testkit): the very records
+# a location publishes, at the same rates and phases, every primary DOWN at once when its backend fails; so the CPU of
+# the window is the broker's, the decision-service's and the actuator's (in production each location runs in a region
+# of its own). MODE=end-to-end (the default) runs the real probe locations.
+#
+# Environment: MODE (end-to-end or plane), DNS (route53, rfc2136 or arc), ARC_RPS (3), INTERVAL (2), ROUTE53_RPS (5), WARMUP (120), SETTLE (15), TIMEOUT (180), STACK_DIR (<repo>/.stack-region),
 # ports KAFKA_PORT/KAFKA_CONTROLLER_PORT (25092/25093), BACKEND_PORTS ("25081 25082"), PROBE_PORTS ("25181 25182
 # 25183"), DECISION_PORT (25280), ACTUATOR_PORT (25380), ROUTE53_PORT (25053), BIND_PORT (25353); ACTUATOR_ENV, DECISION_ENV: more of
 # their settings (e.g. DECISION_ENV="JAVA_TOOL_OPTIONS=-XX:StartFlightRecording=settings=profile,filename=/tmp/d.jfr"
@@ -42,6 +47,8 @@ WARMUP="${WARMUP:-120}"
 SETTLE="${SETTLE:-15}"
 TIMEOUT="${TIMEOUT:-180}"
 DNS="${DNS:-route53}"
+MODE="${MODE:-end-to-end}"
+[[ "$MODE" =~ ^(plane|end-to-end)$ ]] || { echo "MODE must be plane or end-to-end, not '$MODE'" >&2; exit 2; }
 ARC_RPS="${ARC_RPS:-3}"
 [[ "$DNS" =~ ^(route53|rfc2136|arc)$ ]] || { echo "DNS must be route53, rfc2136 or arc, not '$DNS'" >&2; exit 2; }
 if [[ "$DNS" == arc ]] && ((GROUPS_N > 150)); then
@@ -109,11 +116,17 @@ region_start() {
   fi
   export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" FAILOVER_TOPOLOGY_FILE="$TOPOLOGY"
   local location i=0
-  for location in loc-a loc-b loc-c; do
-    # shellcheck disable=SC2046
-    FAILOVER_LOCATION=$location QUARKUS_HTTP_PORT=${probes[$i]} start_bg "probe-$location" $(service_java probe-service)
-    i=$((i + 1))
-  done
+  if [[ "$MODE" == plane ]]; then
+    # the three locations' results from one small process (ProbeResultGenerator): the window's CPU is the plane's
+    start_bg generator java -Xmx256m -XX:+UseSerialGC -cp "$(testkit_jar):$ROOT/probe-service/target/quarkus-app/lib/main/*" \
+      dev.failover.testkit.bench.ProbeResultGenerator "$KAFKA_BOOTSTRAP_SERVERS" "$TOPOLOGY"
+  else
+    for location in loc-a loc-b loc-c; do
+      # shellcheck disable=SC2046
+      FAILOVER_LOCATION=$location QUARKUS_HTTP_PORT=${probes[$i]} start_bg "probe-$location" $(service_java probe-service)
+      i=$((i + 1))
+    done
+  fi
   # shellcheck disable=SC2046
   FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" QUARKUS_HTTP_PORT=$DECISION_PORT \
     start_bg decision env ${DECISION_ENV:-} $(service_java decision-service)
@@ -122,7 +135,9 @@ region_start() {
     FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" \
     start_bg actuator env "${dns_env[@]}" ${ACTUATOR_ENV:-} $(service_java actuator-service)
   say "waiting for the services to be ready (logs in $LOGS)"
-  wait_ready probe-loc-a "${probes[0]}"; wait_ready probe-loc-b "${probes[1]}"; wait_ready probe-loc-c "${probes[2]}"
+  if [[ "$MODE" != plane ]]; then
+    wait_ready probe-loc-a "${probes[0]}"; wait_ready probe-loc-b "${probes[1]}"; wait_ready probe-loc-c "${probes[2]}"
+  fi
   wait_ready decision "$DECISION_PORT"; wait_ready actuator "$ACTUATOR_PORT"
 }
 
@@ -133,11 +148,15 @@ state_records() {
   curl -fsS "http://127.0.0.1:$DECISION_PORT/q/metrics" | awk '/^failover_decision_state_published_total/ {s += $2} END {printf "%d", s}'
 }
 case "$DNS" in route53 | arc) dns_server="$DNS" ;; *) dns_server=bind ;; esac
-SERVICES=(probe-loc-a probe-loc-b probe-loc-c decision actuator "$dns_server")
+if [[ "$MODE" == plane ]]; then
+  SERVICES=(generator decision actuator "$dns_server")
+else
+  SERVICES=(probe-loc-a probe-loc-b probe-loc-c decision actuator "$dns_server")
+fi
 
 trap 'say ""; say "stopping the stack"; stack_stop' EXIT
 for run in $(seq 1 "$RUNS"); do
-  say "=== run $run/$RUNS: $GROUPS_N groups, probes every $INTERVAL s, $(case "$DNS" in route53) echo "Route 53 at $ROUTE53_RPS requests/s" ;; arc) echo "ARC at $ARC_RPS updates/s an endpoint" ;; *) echo "BIND9 by RFC 2136" ;; esac) ==="
+  say "=== run $run/$RUNS ($MODE mode): $GROUPS_N groups, probes every $INTERVAL s, $(case "$DNS" in route53) echo "Route 53 at $ROUTE53_RPS requests/s" ;; arc) echo "ARC at $ARC_RPS updates/s an endpoint" ;; *) echo "BIND9 by RFC 2136" ;; esac) ==="
   region_start
   say "warming up for $WARMUP s, then waiting until the fixture has applied no change for $SETTLE s"
   deadline=$((SECONDS + WARMUP + 600))
