@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jboss.logging.Logger;
 
 import dev.failover.contract.event.Decision;
@@ -78,18 +79,21 @@ public class DecisionPublisher implements GroupPublisher {
     /** When a state record is due: when what it says changed, or its heartbeat ({@code failover.state.heartbeat}). */
     private final StateCadence cadence;
     private final Clock clock = Clock.systemUTC();
+    /** Signs state records together while they come faster than one signature (ADR 0029). */
+    private final StateBatches stateBatches;
 
     @Inject
     DecisionPublisher(@Channel("decisions") MutinyEmitter<String> decisions,
             @Channel("decision-state") MutinyEmitter<Record<String, String>> state,
             @Channel("decision-explanations") MutinyEmitter<Record<String, String>> explanations, DecisionEngine engine,
             DecisionMetrics metrics, GroupOwnership ownership, ControlMessageKeys keys, DecisionServiceConfig config) {
-        this(decisions, state, explanations, engine, metrics, ownership, keys, config.state().heartbeat());
+        this(decisions, state, explanations, engine, metrics, ownership, keys, config.state().heartbeat(),
+                config.state().batchSignatures());
     }
 
     DecisionPublisher(MutinyEmitter<String> decisions, MutinyEmitter<Record<String, String>> state,
             MutinyEmitter<Record<String, String>> explanations, DecisionEngine engine, DecisionMetrics metrics,
-            GroupOwnership ownership, ControlMessageKeys keys, Duration heartbeat) {
+            GroupOwnership ownership, ControlMessageKeys keys, Duration heartbeat, boolean batchSignatures) {
         this.decisions = decisions;
         this.state = state;
         this.explanations = explanations;
@@ -98,6 +102,16 @@ public class DecisionPublisher implements GroupPublisher {
         this.ownership = ownership;
         this.keys = keys;
         this.cadence = new StateCadence(heartbeat);
+        // signed as decisions are (ADR 0009), a batch of records under one signature (ADR 0029) unless pinned to one
+        // signature a record for the upgrade from a release that does not read batches
+        StateBatches.Signer signer = batchSignatures ? records -> keys.batchHeaders(Topics.DECISION_STATE, records)
+                : records -> records.stream().map(r -> keys.headerMap(Topics.DECISION_STATE, r.key(), r.value())).toList();
+        this.stateBatches = new StateBatches(signer, (group, json, headers) -> {
+            RecordHeaders recordHeaders = new RecordHeaders();
+            headers.forEach(recordHeaders::add);
+            return state.sendMessage(Message.of(Record.of(group, json)).addMetadata(OutgoingKafkaRecordMetadata
+                    .<String> builder().withHeaders(recordHeaders).build())).subscribeAsCompletionStage();
+        });
     }
 
     @Override
@@ -171,6 +185,11 @@ public class DecisionPublisher implements GroupPublisher {
     }
 
     @Override
+    public void together(Runnable work) {
+        stateBatches.together(work);
+    }
+
+    @Override
     public boolean hasUnpublished(String group) {
         return engine.hasUnpublished(group);
     }
@@ -214,9 +233,8 @@ public class DecisionPublisher implements GroupPublisher {
             return Uni.createFrom().voidItem(); // nothing changed since the last record, and its heartbeat is not due
         }
         String json = StateCodec.encode(record);
-        // signed as decisions are (ADR 0009): a new owner restores only what a trusted key signed
-        return state.sendMessage(Message.of(Record.of(group, json)).addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
-                .withHeaders(keys.headers(Topics.DECISION_STATE, group, json)).build()))
+        // signed (a new owner restores only what a trusted key signed), with the batch it falls into
+        return Uni.createFrom().completionStage(() -> stateBatches.send(group, json))
                 .invoke(() -> {
                     cadence.published(group, content, now);
                     metrics.statePublished(group);

@@ -99,6 +99,22 @@ public final class ControlMessageKeys {
         return headers;
     }
 
+    /** {@link #headers}, by name. */
+    public java.util.Map<String, byte[]> headerMap(String topic, String key, String value) {
+        java.util.Map<String, byte[]> map = new java.util.LinkedHashMap<>();
+        headers(topic, key, value).forEach(h -> map.put(h.key(), h.value()));
+        return map;
+    }
+
+    /**
+     * The headers of records of {@code topic} signed together by one signature of their Merkle root (ADR 0029), in their
+     * order. A reader verifies a batch's root once ({@link TrustedKeys}), so this service reading its own records back
+     * costs a few hashes a record.
+     */
+    public List<java.util.Map<String, byte[]>> batchHeaders(String topic, List<RecordSigner.Entry> records) {
+        return signer.batchHeaders(topic, records);
+    }
+
     /**
      * Whether a record of this service's state topic may be restored (ADR 0009, stored state). A record this service
      * signed lately, with exactly the headers it sent, gets the verdict the full check gave its own key at start,

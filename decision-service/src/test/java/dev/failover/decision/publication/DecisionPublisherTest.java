@@ -126,7 +126,7 @@ class DecisionPublisherTest {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final DecisionPublisher publisher = new DecisionPublisher(decisions.emitter(), state.emitter(),
             explanations.emitter(), engine, new DecisionMetrics(registry), FixedOwnership.deciding(GROUP), KEYS,
-            DecisionServiceConfig.State.DEFAULT_HEARTBEAT);
+            DecisionServiceConfig.State.DEFAULT_HEARTBEAT, true);
 
     /** Two rounds of the primary DOWN and the secondary UP at every location: the engine fails over. */
     Decision failover() {

@@ -60,6 +60,14 @@ public final class Topics {
     /** Header of a signed record holding its Ed25519 signature, the raw 64 bytes (ADR 0009, RecordSigner). */
     public static final String SIGNATURE_HEADER = "failover-signature";
     /**
+     * Header of a record signed as one of a batch (ADR 0029, RecordBatchSigner): the raw 64-byte Ed25519 signature of the
+     * batch's Merkle root. Such a record has no {@link #SIGNATURE_HEADER}, so a reader that does not know batches finds
+     * it unsigned and refuses it rather than misreading it.
+     */
+    public static final String BATCH_SIGNATURE_HEADER = "failover-batch-signature";
+    /** Header of a batch-signed record: its place in the batch and the hashes from its leaf up to the signed root. */
+    public static final String BATCH_PROOF_HEADER = "failover-batch-proof";
+    /**
      * Header naming what a record holds when it is not the topic's own kind: on {@link #DECISIONS}, {@value
      * ActuatorRetry#RECORD} for an {@link ActuatorRetry}; on {@link #PROBE_RESULTS}, {@value ResolverObservation#RECORD}
      * for a {@link ResolverObservation}. Absent on decisions and probe results (as every release wrote them).

@@ -90,11 +90,18 @@ public final class TrustedKeys {
     public Verification verify(String topic, String key, String value, HeaderValues headers) {
         List<byte[]> signatures = headers.all(Topics.SIGNATURE_HEADER);
         List<byte[]> keyIds = headers.all(Topics.SIGNATURE_KEY_ID_HEADER);
-        if (signatures.isEmpty()) {
+        List<byte[]> batchSignatures = headers.all(Topics.BATCH_SIGNATURE_HEADER);
+        if (signatures.isEmpty() && batchSignatures.isEmpty()) {
             return Verification.unsigned();
         }
-        if (signatures.size() > 1 || keyIds.size() > 1) {
-            return Verification.malformed("more than one " + Topics.SIGNATURE_HEADER + " or "
+        if (!signatures.isEmpty() && !batchSignatures.isEmpty()) {
+            return Verification.malformed("both a " + Topics.SIGNATURE_HEADER + " and a " + Topics.BATCH_SIGNATURE_HEADER
+                    + " header");
+        }
+        boolean batch = !batchSignatures.isEmpty();
+        String signatureHeader = batch ? Topics.BATCH_SIGNATURE_HEADER : Topics.SIGNATURE_HEADER;
+        if (signatures.size() > 1 || batchSignatures.size() > 1 || keyIds.size() > 1) {
+            return Verification.malformed("more than one " + signatureHeader + " or "
                     + Topics.SIGNATURE_KEY_ID_HEADER + " header");
         }
         if (keyIds.isEmpty()) {
@@ -105,18 +112,67 @@ public final class TrustedKeys {
             return Verification.malformed("the " + Topics.SIGNATURE_KEY_ID_HEADER + " header is not a key id ("
                     + KeyIds.RULE + ")");
         }
-        byte[] signature = signatures.get(0);
+        byte[] signature = batch ? batchSignatures.get(0) : signatures.get(0);
         if (signature == null || signature.length != SIGNATURE_LENGTH) {
-            return Verification.malformed("the " + Topics.SIGNATURE_HEADER + " header is not " + SIGNATURE_LENGTH
+            return Verification.malformed("the " + signatureHeader + " header is not " + SIGNATURE_LENGTH
                     + " bytes (an Ed25519 signature)");
         }
         PublicKey publicKey = keys.get(keyId);
         if (publicKey == null) {
             return Verification.unknownKey(keyId);
         }
+        if (batch) {
+            return verifyInBatch(keyId, publicKey, BatchProof.leaf(topic, key, value), signature,
+                    headers.all(Topics.BATCH_PROOF_HEADER));
+        }
         return verifies(publicKey, SignedBytes.of(topic, key, value), signature) ? Verification.valid(keyId)
                 : Verification.badSignature(keyId);
     }
+
+    /**
+     * A batch-signed record (ADR 0029): its proof must lead from its leaf to a root the key signed. A root verified once
+     * is remembered ({@link #VERIFIED_ROOTS} of them), so the records of one batch cost one Ed25519 verification between
+     * them and a few SHA-256 hashes each.
+     */
+    private Verification verifyInBatch(String keyId, PublicKey publicKey, byte[] leaf, byte[] signature, List<byte[]> proofs) {
+        if (proofs.size() != 1) {
+            return Verification.malformed("a " + Topics.BATCH_SIGNATURE_HEADER + " needs exactly one "
+                    + Topics.BATCH_PROOF_HEADER + " header, found " + proofs.size());
+        }
+        var root = BatchProof.rootOf(leaf, proofs.get(0));
+        if (root.isEmpty()) {
+            return Verification.malformed("the " + Topics.BATCH_PROOF_HEADER + " header is not a proof of a place in a "
+                    + "batch (place, size, and the sibling hashes they call for)");
+        }
+        VerifiedRoot verified = new VerifiedRoot(keyId, java.nio.ByteBuffer.wrap(root.get()),
+                java.nio.ByteBuffer.wrap(signature.clone()));
+        synchronized (verifiedRoots) {
+            if (verifiedRoots.containsKey(verified)) {
+                return Verification.valid(keyId);
+            }
+        }
+        if (!verifies(publicKey, BatchProof.signedRoot(root.get()), signature)) {
+            return Verification.badSignature(keyId);
+        }
+        synchronized (verifiedRoots) {
+            verifiedRoots.put(verified, Boolean.TRUE);
+        }
+        return Verification.valid(keyId);
+    }
+
+    /** A batch root that a trusted key's signature was seen to verify. */
+    private record VerifiedRoot(String keyId, java.nio.ByteBuffer root, java.nio.ByteBuffer signature) {
+    }
+
+    /** How many verified batch roots are remembered: a few seconds of batches at a region's scale, a few hundred KiB. */
+    static final int VERIFIED_ROOTS = 4_096;
+
+    private final Map<VerifiedRoot, Boolean> verifiedRoots = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<VerifiedRoot, Boolean> eldest) {
+            return size() > VERIFIED_ROOTS;
+        }
+    };
 
     private static boolean verifies(PublicKey key, byte[] signed, byte[] signature) {
         try {
