@@ -13,7 +13,10 @@ import java.util.concurrent.Executor;
  * One lane per input partition: its records are handled in order, each started once the one before it was handled
  * (the handler returned); up to {@code window} records of a lane may wait for their publication at once, so one
  * group's publication does not hold back the decisions of the groups after it in its partition (a region's thousand
- * groups switching at once were a thousand publications one after the other); lanes do not wait for each other, so a
+ * groups switching at once were a thousand publications one after the other). Records handled at once (most probe
+ * results) do not count against the window while they wait to be retired behind one that waits: counted, a window of
+ * 256 was a quarter of a second of one partition's results at 1,000 a second, and every publication slower than that
+ * stalled the partition until its results went stale. Lanes do not wait for each other, so a
  * publication that hangs (a partition of failover.decisions without a leader, for the producer's delivery timeout)
  * holds back the records of its own partition only, once its window is full. Plain Java: the Kafka side
  * (acknowledging, pausing the partition) comes in as callbacks.
@@ -73,7 +76,7 @@ public final class InputLanes<K, R> {
         this(handler, flow, highWater, lowWater, 1);
     }
 
-    /** @param window the most records of a lane started and not yet handled (waiting for their publication) */
+    /** @param window the most records of a lane waiting for their publication at once */
     public InputLanes(Handler<K, R> handler, Flow<K> flow, int highWater, int lowWater, int window) {
         if (lowWater < 0 || lowWater >= highWater) {
             throw new IllegalArgumentException("need 0 <= lowWater < highWater, got " + lowWater + " and " + highWater);
@@ -130,6 +133,7 @@ public final class InputLanes<K, R> {
                 if (lane != null) {
                     lane.segments.clear();
                     lane.started.clear();
+                    lane.waiting = 0;
                     lane.queued = 0;
                     lane.paused = false;
                     lane.generation++;
@@ -169,6 +173,8 @@ public final class InputLanes<K, R> {
         final long generation;
         boolean handled;
         boolean alone;
+        /** Its publication has not completed yet. */
+        boolean waiting;
 
         Ticket(Segment<T> segment, long generation) {
             this.segment = segment;
@@ -183,6 +189,8 @@ public final class InputLanes<K, R> {
         final Deque<Segment<R>> segments = new ArrayDeque<>();
         /** Records started and not yet retired, in the order they were started. */
         final Deque<Ticket<R>> started = new ArrayDeque<>();
+        /** Records started whose publication has not completed: what the window bounds. */
+        int waiting;
         int queued;
         boolean running;
         boolean paused;
@@ -200,7 +208,7 @@ public final class InputLanes<K, R> {
                 Ticket<R> ticket;
                 R record;
                 synchronized (InputLanes.this) {
-                    Segment<R> segment = started.size() >= window ? null
+                    Segment<R> segment = waiting >= window ? null
                             : segments.stream().filter(s -> s.started < s.records.size()).findFirst().orElse(null);
                     if (segment == null) {
                         running = false; // a record's completion starts the lane again
@@ -212,6 +220,12 @@ public final class InputLanes<K, R> {
                 }
                 Handling handling = handler.handle(partition, record);
                 if (handling instanceof Handling.Pending pending) {
+                    synchronized (InputLanes.this) {
+                        if (ticket.generation == generation) {
+                            ticket.waiting = true;
+                            waiting++;
+                        }
+                    }
                     pending.completion().whenComplete((ok, failure) -> executor.execute(() -> handled(ticket, false)));
                 } else {
                     handled(ticket, handling instanceof Handling.LeftAlone);
@@ -226,6 +240,10 @@ public final class InputLanes<K, R> {
             boolean start;
             synchronized (InputLanes.this) {
                 if (ticket.generation == generation) { // else revoked meanwhile: its segment was dropped
+                    if (ticket.waiting) {
+                        ticket.waiting = false;
+                        waiting--;
+                    }
                     ticket.handled = true;
                     ticket.alone = alone;
                     while (!started.isEmpty() && started.peekFirst().handled) {

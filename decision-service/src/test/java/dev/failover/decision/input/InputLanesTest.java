@@ -57,7 +57,8 @@ class InputLanesTest {
 
     /**
      * With a window, the records after one waiting for its publication go on (a region's groups publish side by side),
-     * up to the window; segments are still acknowledged in order, once every record up to their last is published.
+     * up to the window of records waiting; segments are still acknowledged in order, once every record up to their last
+     * is published.
      */
     @Test
     void withAWindowTheRecordsAfterOneWaitingGoOnAndAreAcknowledgedInOrder() {
@@ -65,19 +66,44 @@ class InputLanesTest {
         append(windowed, "p", "p:1:wait", "p:2");
         append(windowed, "p", "p:3:wait", "p:4:wait", "p:5");
 
-        assertThat(handled).as("a window of three: p:1 waiting, p:2 handled, p:3 waiting").containsExactly("p:1:wait", "p:2",
-                "p:3:wait");
+        assertThat(handled).as("a window of three waiting: p:1, p:3 and p:4; p:2 handled at once").containsExactly(
+                "p:1:wait", "p:2", "p:3:wait", "p:4:wait");
         waiting.get("p:3:wait").complete(null);
-        assertThat(handled).as("p:3 published, but p:1 still holds the window").hasSize(3);
+        assertThat(handled).as("p:3 published: room in the window for p:5").containsExactly("p:1:wait", "p:2", "p:3:wait",
+                "p:4:wait", "p:5");
         assertThat(acknowledged).as("nothing acknowledged past p:1").isEmpty();
 
         waiting.get("p:1:wait").complete(null);
-        assertThat(handled).containsExactly("p:1:wait", "p:2", "p:3:wait", "p:4:wait", "p:5");
         assertThat(acknowledged).as("the first segment, the second waiting for p:4").containsExactly("p:2");
         assertThat(windowed.queued("p")).as("p:4 and p:5").isEqualTo(2);
 
         waiting.get("p:4:wait").complete(null);
         assertThat(acknowledged).containsExactly("p:2", "p:5");
+        assertThat(windowed.queued("p")).isZero();
+    }
+
+    /**
+     * Records handled at once behind one that waits do not use up the window: at 1,000 results a second a partition's
+     * results would otherwise stall behind any publication slower than the window's worth of them, and go stale.
+     */
+    @Test
+    void recordsHandledAtOnceBehindAWaitingOneDoNotUseUpTheWindow() {
+        InputLanes<String, String> windowed = new InputLanes<>(handler, pauses, 100, 1, 2);
+        List<String> records = new ArrayList<>(List.of("p:0:wait"));
+        for (int i = 1; i <= 20; i++) {
+            records.add("p:" + i);
+        }
+        records.addAll(List.of("p:21:wait", "p:22", "p:23:wait"));
+        append(windowed, "p", records.toArray(String[]::new));
+
+        assertThat(handled).as("everything up to the second waiting one, which fills the window").hasSize(22)
+                .endsWith("p:20", "p:21:wait");
+        assertThat(acknowledged).isEmpty();
+        waiting.get("p:0:wait").complete(null);
+        assertThat(handled).endsWith("p:22", "p:23:wait");
+        waiting.get("p:21:wait").complete(null);
+        waiting.get("p:23:wait").complete(null);
+        assertThat(acknowledged).containsExactly("p:23:wait");
         assertThat(windowed.queued("p")).isZero();
     }
 
