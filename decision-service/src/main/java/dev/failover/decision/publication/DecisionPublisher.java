@@ -13,6 +13,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -88,12 +91,23 @@ public class DecisionPublisher implements GroupPublisher {
             @Channel("decision-explanations") MutinyEmitter<Record<String, String>> explanations, DecisionEngine engine,
             DecisionMetrics metrics, GroupOwnership ownership, ControlMessageKeys keys, DecisionServiceConfig config) {
         this(decisions, state, explanations, engine, metrics, ownership, keys, config.state().heartbeat(),
-                config.state().batchSignatures());
+                config.state().batchSignatures(), signingThread());
+    }
+
+    /** The one thread that signs state records, off the input's event loop (ADR 0029). */
+    private static StateBatches.Flusher signingThread() {
+        ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "state-signer");
+            t.setDaemon(true);
+            return t;
+        });
+        return (delay, flush) -> thread.schedule(flush, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     DecisionPublisher(MutinyEmitter<String> decisions, MutinyEmitter<Record<String, String>> state,
             MutinyEmitter<Record<String, String>> explanations, DecisionEngine engine, DecisionMetrics metrics,
-            GroupOwnership ownership, ControlMessageKeys keys, Duration heartbeat, boolean batchSignatures) {
+            GroupOwnership ownership, ControlMessageKeys keys, Duration heartbeat, boolean batchSignatures,
+            StateBatches.Flusher flusher) {
         this.decisions = decisions;
         this.state = state;
         this.explanations = explanations;
@@ -111,7 +125,7 @@ public class DecisionPublisher implements GroupPublisher {
             headers.forEach(recordHeaders::add);
             return state.sendMessage(Message.of(Record.of(group, json)).addMetadata(OutgoingKafkaRecordMetadata
                     .<String> builder().withHeaders(recordHeaders).build())).subscribeAsCompletionStage();
-        });
+        }, flusher, StateBatches.LINGER);
     }
 
     @Override

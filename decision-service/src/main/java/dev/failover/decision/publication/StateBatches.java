@@ -1,5 +1,6 @@
 package dev.failover.decision.publication;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -11,16 +12,17 @@ import java.util.concurrent.CompletionStage;
 import dev.failover.contract.signing.RecordSigner;
 
 /**
- * Signs state records in batches (ADR 0029): the records handed in while a batch is being signed go together in the
- * next one, under one Ed25519 signature of their Merkle root, each with its own proof, and are then handed to Kafka in
- * the order they came. There is no timer: the first record handed in while no batch is being made is signed at once,
- * on its caller's thread, which goes on signing what came meanwhile until nothing is left (group commit). So a quiet
- * service signs each record alone, as before, and a region's groups changing at once share one signature per batch:
- * in the region benchmark the state records' signatures were a third of the decision-service's CPU in the window
- * (docs/benchmarks.md, "A region's groups failing over together").
+ * Signs state records in batches (ADR 0029): the records handed in within {@code linger} of the first go together,
+ * under one Ed25519 signature of their Merkle root, each with its own proof, and are then handed to Kafka in the order
+ * they came. Signing happens on the flusher's thread, not the caller's: the input's event loop hands a record in and
+ * goes on with the next result. Records that come while a batch is being signed go with the next. A quiet service signs
+ * each record alone, {@code linger} after it came; a region's groups changing at once share one signature a batch: in
+ * the region benchmark the state records' signatures were a third of the decision-service's CPU in the window, and
+ * signed one by one on the input's thread they held its results back until they went stale (docs/benchmarks.md, "A
+ * region's groups failing over together").
  * <p>
  * A group's records keep their order: one publication runs at a time per group ({@link DecisionPublisher}), and each
- * batch goes to the producer in order before the next is signed. Plain Java: the send comes in as a function.
+ * batch goes to the producer in order before the next is signed. Plain Java: the send and the flusher's clock come in.
  */
 final class StateBatches {
 
@@ -36,44 +38,57 @@ final class StateBatches {
         List<Map<String, byte[]>> headers(List<RecordSigner.Entry> records);
     }
 
-    /** The most records signed together: bounds a batch's proofs (20 hashes) and what one caller signs at a time. */
+    /** Runs the flush after a delay, on the flusher's one thread. */
+    @FunctionalInterface
+    interface Flusher {
+        void after(Duration delay, Runnable flush);
+    }
+
+    /** The most records signed together: bounds a batch's proofs (12 hashes) and one flush's work. */
     static final int MAX_BATCH = 4_096;
+    /** How long the first record of a batch waits for others: a state record is on no decision's path to the actuator. */
+    static final Duration LINGER = Duration.ofMillis(20);
 
     private record Queued(RecordSigner.Entry record, CompletableFuture<Void> acknowledged) {
     }
 
     private final Signer signer;
     private final Sink sink;
+    private final Flusher flusher;
+    private final Duration linger;
     private final Deque<Queued> queue = new ArrayDeque<>();
-    private boolean signing;
+    /** A flush is due or running: records handed in now go with it or the one it leads to. */
+    private boolean flushing;
     /** Callers gathering records into one batch ({@link #together}): until they are done, records only queue. */
     private int gathering;
     private long batches;
     private long records;
 
-    StateBatches(Signer signer, Sink sink) {
+    StateBatches(Signer signer, Sink sink, Flusher flusher, Duration linger) {
         this.signer = signer;
         this.sink = sink;
+        this.flusher = flusher;
+        this.linger = linger;
     }
 
     /** Signs the group's record with the batch it falls into and sends it; completes once Kafka acknowledged it. */
     CompletionStage<Void> send(String group, String json) {
         Queued queued = new Queued(new RecordSigner.Entry(group, json), new CompletableFuture<>());
+        boolean schedule;
         synchronized (this) {
             queue.addLast(queued);
-            if (signing || gathering > 0) {
-                return queued.acknowledged(); // the caller signing now, or gathering, takes it with its next batch
-            }
-            signing = true;
+            schedule = !flushing && gathering == 0;
+            flushing |= schedule;
         }
-        drain();
+        if (schedule) {
+            flusher.after(linger, this::flush);
+        }
         return queued.acknowledged();
     }
 
     /**
-     * Runs {@code work}, whose records (and those others hand in meanwhile) queue instead of being signed one by one,
-     * then signs what queued: one thread handing in many records (the state pass over every owned group) would
-     * otherwise sign each alone, as nobody else is signing while it hands the next one in.
+     * Runs {@code work}, whose records (and those others hand in meanwhile) queue until it is done and are then signed
+     * together at once: the state pass over every owned group.
      */
     void together(Runnable work) {
         synchronized (this) {
@@ -82,31 +97,29 @@ final class StateBatches {
         try {
             work.run();
         } finally {
-            boolean drain;
+            boolean schedule;
             synchronized (this) {
                 gathering--;
-                drain = gathering == 0 && !signing && !queue.isEmpty();
-                signing |= drain;
+                schedule = gathering == 0 && !flushing && !queue.isEmpty();
+                flushing |= schedule;
             }
-            if (drain) {
-                drain();
+            if (schedule) {
+                flusher.after(Duration.ZERO, this::flush);
             }
         }
     }
 
-    private void drain() {
+    /** Signs and sends what is queued, batch after batch, until nothing is left. */
+    void flush() {
         while (true) {
             List<Queued> batch = new ArrayList<>();
             synchronized (this) {
+                if (gathering > 0 || queue.isEmpty()) {
+                    flushing = false; // a gatherer schedules the next flush when it is done
+                    return;
+                }
                 while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
                     batch.add(queue.removeFirst());
-                }
-                if (batch.isEmpty() || gathering > 0) {
-                    for (int i = batch.size() - 1; i >= 0; i--) {
-                        queue.addFirst(batch.get(i)); // a gatherer signs them with its own when it is done
-                    }
-                    signing = false;
-                    return;
                 }
                 batches++;
                 records += batch.size();

@@ -112,7 +112,13 @@ public final class ControlMessageKeys {
      * costs a few hashes a record.
      */
     public List<java.util.Map<String, byte[]>> batchHeaders(String topic, List<RecordSigner.Entry> records) {
-        return signer.batchHeaders(topic, records);
+        List<java.util.Map<String, byte[]>> headers = signer.batchHeaders(topic, records);
+        if (!headers.isEmpty()) { // read back, a record of the batch is known by its root without verifying
+            RecordSigner.Entry first = records.get(0);
+            recent.signedBatch(topic, first.key(), first.value(), headers.get(0).get(Topics.BATCH_SIGNATURE_HEADER),
+                    headers.get(0).get(Topics.BATCH_PROOF_HEADER));
+        }
+        return headers;
     }
 
     /**
@@ -126,6 +132,13 @@ public final class ControlMessageKeys {
         if (signatures.size() == 1 && keyIds.size() == 1
                 && java.util.Arrays.equals(keyIds.get(0), ownKeyId)
                 && recent.signedHere(topic, key, value, signatures.get(0))) {
+            return ownCheck;
+        }
+        List<byte[]> batchSignatures = valuesOf(headers, Topics.BATCH_SIGNATURE_HEADER);
+        List<byte[]> proofs = valuesOf(headers, Topics.BATCH_PROOF_HEADER);
+        if (signatures.isEmpty() && batchSignatures.size() == 1 && proofs.size() == 1 && keyIds.size() == 1
+                && java.util.Arrays.equals(keyIds.get(0), ownKeyId)
+                && recent.signedHereInBatch(topic, key, value, batchSignatures.get(0), proofs.get(0))) {
             return ownCheck;
         }
         return stored.check(topic, key, value, name -> valuesOf(headers, name));

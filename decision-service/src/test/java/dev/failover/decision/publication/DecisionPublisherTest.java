@@ -126,7 +126,8 @@ class DecisionPublisherTest {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final DecisionPublisher publisher = new DecisionPublisher(decisions.emitter(), state.emitter(),
             explanations.emitter(), engine, new DecisionMetrics(registry), FixedOwnership.deciding(GROUP), KEYS,
-            DecisionServiceConfig.State.DEFAULT_HEARTBEAT, true);
+            DecisionServiceConfig.State.DEFAULT_HEARTBEAT, true,
+            (delay, flush) -> flush.run());
 
     /** Two rounds of the primary DOWN and the secondary UP at every location: the engine fails over. */
     Decision failover() {

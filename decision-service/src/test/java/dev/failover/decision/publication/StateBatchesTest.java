@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,30 +49,70 @@ class StateBatchesTest {
         return CompletableFuture.completedFuture(null);
     };
 
+    /** The flusher's thread, run by the test: the flushes scheduled, with their delays. */
+    final List<Runnable> flushes = new CopyOnWriteArrayList<>();
+    final List<Duration> delays = new CopyOnWriteArrayList<>();
+    final StateBatches.Flusher flusher = (delay, flush) -> {
+        delays.add(delay);
+        flushes.add(flush);
+    };
+
+    StateBatches batches(StateBatches.Signer signer, StateBatches.Sink sink) {
+        return new StateBatches(signer, sink, flusher, StateBatches.LINGER);
+    }
+
+    void runFlushes() {
+        while (!flushes.isEmpty()) {
+            flushes.remove(0).run();
+        }
+    }
+
     @Test
-    void aQuietServiceSignsEachRecordAlone() {
-        StateBatches batches = new StateBatches(signer, sink);
+    void aQuietServiceSignsEachRecordAloneAfterTheLinger() {
+        StateBatches batches = batches(signer, sink);
 
         for (int i = 0; i < 5; i++) {
-            assertThat(batches.send("g" + i, "{\"n\":" + i + "}")).isCompleted();
+            CompletionStage<Void> acknowledged = batches.send("g" + i, "{\"n\":" + i + "}");
+            assertThat(acknowledged).as("signed on the flusher's thread, not the caller's").isNotCompleted();
+            runFlushes();
+            assertThat(acknowledged).isCompleted();
         }
+        assertThat(delays).containsOnly(StateBatches.LINGER);
 
         assertThat(batchSizes).containsExactly(1, 1, 1, 1, 1);
         assertThat(sent).extracting(Sent::group).containsExactly("g0", "g1", "g2", "g3", "g4");
         assertThat(sent).allSatisfy(s -> assertThat(s.verification().isValid()).isTrue());
     }
 
+    /** A tick's records: the records handed in within the linger of the first share one signature. */
+    @Test
+    void recordsHandedInWithinTheLingerShareOneSignature() {
+        StateBatches batches = batches(signer, sink);
+
+        for (int i = 0; i < 300; i++) {
+            batches.send("g" + i, "{\"n\":" + i + "}");
+        }
+        assertThat(flushes).as("one flush for them all").hasSize(1);
+        runFlushes();
+
+        assertThat(batchSizes).containsExactly(300);
+        assertThat(sent.stream().map(Sent::signature).distinct()).hasSize(1);
+        assertThat(sent).allSatisfy(s -> assertThat(s.verification().isValid()).isTrue());
+    }
+
     @Test
     void aPassOverManyGroupsSharesOneSignatureAndKeepsItsOrder() {
-        StateBatches batches = new StateBatches(signer, sink);
+        StateBatches batches = batches(signer, sink);
         List<CompletionStage<Void>> acknowledged = new ArrayList<>();
 
         batches.together(() -> {
             for (int i = 0; i < 1_000; i++) {
                 acknowledged.add(batches.send("g" + i, "{\"n\":" + i + "}"));
             }
-            assertThat(sent).as("nothing is signed while the pass hands records in").isEmpty();
+            assertThat(flushes).as("nothing is signed while the pass hands records in").isEmpty();
         });
+        assertThat(delays).containsExactly(Duration.ZERO);
+        runFlushes();
 
         assertThat(batchSizes).containsExactly(1_000);
         assertThat(sent).extracting(Sent::group).containsExactlyElementsOf(
@@ -93,21 +134,19 @@ class StateBatchesTest {
                 await().until(() -> othersQueued.await(0, TimeUnit.SECONDS));
             }
             return signer.headers(records);
-        }, sink);
+        }, sink, (delay, flush) -> new Thread(flush).start(), Duration.ZERO);
 
-        Thread first = new Thread(() -> batches.send("g0", "{}"));
-        first.start();
+        batches.send("g0", "{}");
         assertThat(signingFirst.await(10, TimeUnit.SECONDS)).isTrue();
         List<CompletionStage<Void>> others = new ArrayList<>();
         for (int i = 1; i <= 10; i++) {
-            others.add(batches.send("g" + i, "{}")); // returns at once: the first caller signs it
+            others.add(batches.send("g" + i, "{}")); // the flush under way takes them next
         }
         assertThat(others).noneSatisfy(o -> assertThat(o).isCompleted());
         othersQueued.countDown();
-        first.join(10_000);
+        await().until(() -> others.stream().allMatch(o -> o.toCompletableFuture().isDone()));
 
         assertThat(batchSizes).containsExactly(1, 10);
-        assertThat(others).allSatisfy(o -> assertThat(o).isCompleted());
         assertThat(sent).allSatisfy(s -> assertThat(s.verification().isValid()).isTrue());
     }
 
@@ -117,7 +156,7 @@ class StateBatchesTest {
                 ? CompletableFuture.failedFuture(new IllegalStateException("no leader (test)"))
                 : sink.send(group, json, headers);
         boolean[] failSigning = {true};
-        StateBatches batches = new StateBatches(records -> {
+        StateBatches batches = batches(records -> {
             if (failSigning[0]) {
                 failSigning[0] = false;
                 throw new IllegalStateException("no key (test)");
@@ -126,12 +165,14 @@ class StateBatchesTest {
         }, refusingG1);
 
         CompletionStage<Void> unsigned = batches.send("g0", "{}");
+        runFlushes();
         List<CompletionStage<Void>> acknowledged = new ArrayList<>();
         batches.together(() -> {
             for (int i = 0; i < 3; i++) {
                 acknowledged.add(batches.send("g" + i, "{}"));
             }
         });
+        runFlushes();
 
         assertThat(unsigned.toCompletableFuture()).isCompletedExceptionally();
         assertThat(acknowledged.get(0).toCompletableFuture()).isCompleted().isNotCompletedExceptionally();

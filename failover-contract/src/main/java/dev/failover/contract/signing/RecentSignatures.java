@@ -54,6 +54,34 @@ public final class RecentSignatures {
         return expected != null && MessageDigest.isEqual(expected, digest(topic, key, value));
     }
 
+    /**
+     * This process signed a batch (ADR 0029) with {@code signature}; {@code key}/{@code value} is one of its records and
+     * {@code proof} that record's proof: the batch's root is remembered under the signature.
+     */
+    public void signedBatch(String topic, String key, String value, byte[] signature, byte[] proof) {
+        byte[] root = BatchProof.rootOf(BatchProof.leaf(topic, key, value), proof)
+                .orElseThrow(() -> new IllegalArgumentException("not a proof of a place in a batch"));
+        synchronized (digests) {
+            digests.put(ByteBuffer.wrap(signature.clone()), root);
+        }
+    }
+
+    /**
+     * Whether this process signed a batch with exactly this signature, and {@code proof} leads from this record to its
+     * root: the record is one of the batch, unchanged, without verifying the signature again.
+     */
+    public boolean signedHereInBatch(String topic, String key, String value, byte[] signature, byte[] proof) {
+        if (signature == null || proof == null) {
+            return false;
+        }
+        byte[] expected;
+        synchronized (digests) {
+            expected = digests.get(ByteBuffer.wrap(signature));
+        }
+        return expected != null && BatchProof.rootOf(BatchProof.leaf(topic, key, value), proof)
+                .map(root -> MessageDigest.isEqual(expected, root)).orElse(false);
+    }
+
     private static byte[] digest(String topic, String key, String value) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(SignedBytes.of(topic, key, value));

@@ -42,6 +42,28 @@ class RecentSignaturesTest {
         assertThat(recent.signedHere(TOPIC, "g2", "v", signatures[2])).isTrue();
     }
 
+    @Test
+    void knowsEveryRecordOfABatchSignedHereByItsRootAndNothingElse() throws Exception {
+        RecordSigner signer = signer();
+        RecentSignatures recent = new RecentSignatures(4);
+        java.util.List<RecordSigner.Entry> records = java.util.List.of(new RecordSigner.Entry("a", "1"),
+                new RecordSigner.Entry("b", "2"), new RecordSigner.Entry("c", "3"));
+        java.util.List<java.util.Map<String, byte[]>> headers = signer.batchHeaders(TOPIC, records);
+        byte[] signature = headers.get(0).get(dev.failover.contract.event.Topics.BATCH_SIGNATURE_HEADER);
+        recent.signedBatch(TOPIC, "a", "1", signature, headers.get(0).get(dev.failover.contract.event.Topics.BATCH_PROOF_HEADER));
+
+        for (int i = 0; i < 3; i++) {
+            byte[] proof = headers.get(i).get(dev.failover.contract.event.Topics.BATCH_PROOF_HEADER);
+            assertThat(recent.signedHereInBatch(TOPIC, records.get(i).key(), records.get(i).value(), signature, proof)).isTrue();
+            assertThat(recent.signedHereInBatch(TOPIC, records.get(i).key(), records.get(i).value() + "x", signature, proof))
+                    .as("a changed value").isFalse();
+        }
+        byte[] proofOfB = headers.get(1).get(dev.failover.contract.event.Topics.BATCH_PROOF_HEADER);
+        assertThat(recent.signedHereInBatch(TOPIC, "c", "3", signature, proofOfB)).as("another record's proof").isFalse();
+        assertThat(recent.signedHereInBatch(TOPIC, "b", "2", signer.sign(TOPIC, "b", "2"), proofOfB))
+                .as("a signature not remembered").isFalse();
+    }
+
     static RecordSigner signer() throws Exception {
         return new RecordSigner("test-key", KeyPairGenerator.getInstance(PemKeys.ALGORITHM).generateKeyPair().getPrivate());
     }
