@@ -87,6 +87,8 @@ public final class Route53DnsProvider implements DnsProvider {
     private final Batcher<String, String, Propagation> changes;
     /** Asked right before a change batch is sent, however long its writes waited for their turn. */
     private final Lease lease;
+    /** A zone's listing, shared by every group's resync read. */
+    private final Route53ZoneSnapshots snapshots;
 
     public Route53DnsProvider(Route53Client client, Route53Settings settings) {
         this(client, settings, Lease.HELD);
@@ -111,6 +113,7 @@ public final class Route53DnsProvider implements DnsProvider {
         this.routing = settings.routing() == Route53Settings.Routing.WEIGHTED ? Routing.WEIGHTED : Routing.SINGLE;
         this.budget = budget;
         this.listing = new Route53Listing(client, budget, this::served);
+        this.snapshots = new Route53ZoneSnapshots(client, budget, System::nanoTime);
         this.reads = new Batcher<>(this::readZone, budget::acquire, Route53Listing.PAGE, key -> 1, key -> key,
                 why -> new ReadOutcome.Unavailable("Route 53 not read: " + why));
         this.writes = new Batcher<>(this::writeZone, budget::acquire, BATCH_RECORDS, this::weight,
@@ -140,6 +143,12 @@ public final class Route53DnsProvider implements DnsProvider {
         if (key.hostedZoneId() == null) {
             return new ReadOutcome.Rejected("the group has no dns.hostedZoneId; Route 53 needs it");
         }
+        if (priority == Priority.RESYNC && pendingChange.isEmpty()) {
+            Optional<ReadOutcome> resync = fromZoneListing(key);
+            if (resync.isPresent()) {
+                return resync.get();
+            }
+        }
         ReadOutcome read = reads.submit(key.hostedZoneId(), key, priority);
         if (!(read instanceof ReadOutcome.Served served) || pendingChange.isEmpty()) {
             return read;
@@ -147,6 +156,18 @@ public final class Route53DnsProvider implements DnsProvider {
         Propagation asked = changes.submit(pendingChange.get(), pendingChange.get(), priority);
         return asked.failure() != null ? asked.failure() : new ReadOutcome.Served(new ServedRecord(
                 served.record().ownerText(), served.record().sets(), asked.insync()));
+    }
+
+    /** A resync's read from its zone's shared listing (Route53ZoneSnapshots); empty where it must read alone. */
+    private Optional<ReadOutcome> fromZoneListing(RecordKey key) {
+        try {
+            return snapshots.forResync(key.hostedZoneId(), key).map(zone -> served(key,
+                    zone.of(key.name(), key.type().name()), zone.of(key.ownerName(), RRType.TXT.toString())));
+        } catch (Route53Exception e) {
+            return Optional.of(failure(e));
+        } catch (SdkClientException | IllegalStateException e) {
+            return Optional.of(new ReadOutcome.Unavailable("Route 53 not reached: " + e.getMessage()));
+        }
     }
 
     /**
@@ -258,6 +279,8 @@ public final class Route53DnsProvider implements DnsProvider {
         batch.forEach(write -> changes.addAll(changes(write)));
         String comment = batch.size() == 1 ? "failover control plane: epoch " + batch.get(0).owner().epoch() + " of "
                 + batch.get(0).owner().group() : "failover control plane: " + batch.size() + " groups";
+        List<String> owners = batch.stream().map(write -> write.key().ownerName()).toList();
+        snapshots.writing(owners); // no shared listing answers for these records until one began after this write ended
         try {
             ChangeInfo info = client.changeResourceRecordSets(r -> r.hostedZoneId(hostedZoneId).changeBatch(b -> b
                     .comment(comment).changes(changes))).changeInfo();
@@ -286,6 +309,8 @@ public final class Route53DnsProvider implements DnsProvider {
                     : new Batcher.Answer.Unattributed<>(new WriteOutcome.Rejected(reason));
         } catch (SdkClientException | IllegalStateException e) {
             return each(batch, new WriteOutcome.Unavailable("Route 53 not reached: " + e.getMessage()));
+        } finally {
+            snapshots.written(owners);
         }
     }
 

@@ -1,0 +1,173 @@
+package dev.failover.actuator.dns;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+import dev.failover.actuator.requests.Priority;
+import dev.failover.actuator.requests.RequestBudget;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.ListResourceRecordSetsResponse;
+import software.amazon.awssdk.services.route53.model.RRType;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
+
+/**
+ * One listing of a whole hosted zone shared by every group's resync read (ADR 0022, "Resyncs from a zone's listing"):
+ * a resync asks whether the record still serves what was decided; read one group at a time, 1,000 groups resynced every
+ * 10 s were 100 reads a second against Route 53's 5, and the reads took the turns the switches needed. A zone's listing is
+ * at most {@link #MAX_AGE} old when a resync is answered from it, taken page after page at resync priority (a switch's
+ * requests go between its pages), and only one is taken at a time per zone: the resyncs that come meanwhile wait for it.
+ * <p>
+ * A listing never answers for a record this instance wrote after the listing began, nor while a write of it is under
+ * way: such a read goes to Route 53 as before. A switch's reads, and the read-back after a write, never come here
+ * ({@link Route53DnsProvider#read}).
+ * <p>
+ * The caller maps Route 53's errors: a listing that fails throws to the resync that took it; the others that waited for
+ * it read their record as before.
+ */
+final class Route53ZoneSnapshots {
+
+    /** How old a zone's listing may be when a resync is answered from it: the default resync interval. */
+    static final Duration MAX_AGE = Duration.ofSeconds(10);
+
+    /** A zone's sets by lower-case absolute name and type, and when its listing began. */
+    record Snapshot(long listedFrom, Map<String, List<ResourceRecordSet>> sets) {
+
+        List<ResourceRecordSet> of(String name, String type) {
+            return sets.getOrDefault(nameType(name, type), List.of());
+        }
+    }
+
+    private final Route53Client client;
+    private final RequestBudget budget;
+    private final LongSupplier nanoTime;
+    private final Map<String, Snapshot> latest = new HashMap<>();
+    private final Map<String, CompletableFuture<Snapshot>> listing = new HashMap<>();
+    /** Per owner name (lower case): writes under way, and when the last one ended. */
+    private final Map<String, Integer> writing = new HashMap<>();
+    private final Map<String, Long> written = new HashMap<>();
+
+    Route53ZoneSnapshots(Route53Client client, RequestBudget budget, LongSupplier nanoTime) {
+        this.client = client;
+        this.budget = budget;
+        this.nanoTime = nanoTime;
+    }
+
+    /**
+     * The zone's listing for a resync of {@code key}: the latest if it is fresh enough and began after the key's last
+     * write ended, a new one otherwise (or the one being taken); empty when the key is being written, or was written
+     * after even the newest listing began.
+     */
+    Optional<Snapshot> forResync(String hostedZoneId, RecordKey key) {
+        String owner = key.ownerName().toLowerCase(Locale.ROOT);
+        CompletableFuture<Snapshot> wait;
+        boolean list = false;
+        synchronized (this) {
+            if (writing.getOrDefault(owner, 0) > 0) {
+                return Optional.empty();
+            }
+            Snapshot snapshot = latest.get(hostedZoneId);
+            if (snapshot != null && usable(snapshot, owner) && nanoTime.getAsLong() - snapshot.listedFrom() < MAX_AGE.toNanos()) {
+                return Optional.of(snapshot);
+            }
+            wait = listing.get(hostedZoneId);
+            if (wait == null) {
+                wait = new CompletableFuture<>();
+                listing.put(hostedZoneId, wait);
+                list = true;
+            }
+        }
+        if (list) {
+            list(hostedZoneId, wait);
+        } else if (!wait.isDone()) {
+            wait.exceptionally(e -> null).join();
+        }
+        if (!list && wait.isCompletedExceptionally()) {
+            return Optional.empty(); // the lister met the failure (and slowed the budget once); this one reads alone
+        }
+        Snapshot snapshot = join(wait);
+        synchronized (this) {
+            return usable(snapshot, owner) && writing.getOrDefault(owner, 0) == 0 ? Optional.of(snapshot) : Optional.empty();
+        }
+    }
+
+    private boolean usable(Snapshot snapshot, String owner) {
+        Long lastWrite = written.get(owner);
+        return lastWrite == null || snapshot.listedFrom() - lastWrite > 0;
+    }
+
+    /** A write of these owner names begins: no listing answers for them until it ended and a listing began after. */
+    synchronized void writing(List<String> ownerNames) {
+        ownerNames.forEach(o -> writing.merge(o.toLowerCase(Locale.ROOT), 1, Integer::sum));
+    }
+
+    /** The write began by {@link #writing} ended, however it ended (a timeout may still have applied it). */
+    synchronized void written(List<String> ownerNames) {
+        long now = nanoTime.getAsLong();
+        for (String o : ownerNames) {
+            String owner = o.toLowerCase(Locale.ROOT);
+            writing.computeIfPresent(owner, (k, n) -> n > 1 ? n - 1 : null);
+            written.put(owner, now);
+        }
+    }
+
+    private void list(String hostedZoneId, CompletableFuture<Snapshot> done) {
+        try {
+            long listedFrom = nanoTime.getAsLong();
+            Map<String, List<ResourceRecordSet>> sets = new HashMap<>();
+            String startName = null;
+            RRType startType = null;
+            String startIdentifier = null;
+            while (true) {
+                if (!budget.acquire(Priority.RESYNC)) {
+                    throw new IllegalStateException("interrupted while waiting for a Route 53 request's turn");
+                }
+                String name = startName;
+                RRType type = startType;
+                String identifier = startIdentifier;
+                ListResourceRecordSetsResponse page = client.listResourceRecordSets(r -> r.hostedZoneId(hostedZoneId)
+                        .startRecordName(name).startRecordType(type).startRecordIdentifier(identifier)
+                        .maxItems(String.valueOf(Route53Listing.PAGE)));
+                for (ResourceRecordSet set : page.resourceRecordSets()) {
+                    sets.computeIfAbsent(nameType(Route53Listing.unescape(set.name()), set.typeAsString()),
+                            k -> new ArrayList<>()).add(set);
+                }
+                if (!Boolean.TRUE.equals(page.isTruncated()) || page.nextRecordName() == null) {
+                    break;
+                }
+                startName = page.nextRecordName();
+                startType = page.nextRecordType();
+                startIdentifier = page.nextRecordIdentifier();
+            }
+            Snapshot snapshot = new Snapshot(listedFrom, Map.copyOf(sets));
+            synchronized (this) {
+                latest.put(hostedZoneId, snapshot);
+                listing.remove(hostedZoneId);
+            }
+            done.complete(snapshot);
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                listing.remove(hostedZoneId);
+            }
+            done.completeExceptionally(e);
+        }
+    }
+
+    private static Snapshot join(CompletableFuture<Snapshot> wait) {
+        try {
+            return wait.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    static String nameType(String name, String type) {
+        return Route53Listing.absolute(name).toLowerCase(Locale.ROOT) + " " + type;
+    }
+}

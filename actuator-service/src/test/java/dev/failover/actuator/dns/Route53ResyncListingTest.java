@@ -1,0 +1,117 @@
+package dev.failover.actuator.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
+import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
+import dev.failover.actuator.lease.Lease;
+import dev.failover.actuator.requests.Priority;
+import dev.failover.actuator.requests.RequestBudget;
+import dev.failover.testkit.aws.Route53Zone;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.route53.Route53Client;
+
+/**
+ * Every group's resync read answered from one listing of its zone (ADR 0022, "Resyncs from a zone's listing"): the
+ * real SDK against the stateful {@link Route53Zone}, whose requests are counted. A record this instance wrote is read
+ * live until a listing began after the write.
+ */
+class Route53ResyncListingTest {
+
+    static final String ZONE_ID = Route53BatchingTest.ZONE_ID;
+    static final int GROUPS = Route53BatchingTest.GROUPS;
+
+    Route53Zone zone;
+    Route53Client client;
+    Route53DnsProvider dns;
+
+    @AfterEach
+    void close() {
+        if (client != null) {
+            client.close();
+        }
+        if (zone != null) {
+            zone.close();
+        }
+    }
+
+    void start(int pageSize) throws Exception {
+        List<Route53Zone.RecordSet> sets = new ArrayList<>();
+        for (int g = 0; g < GROUPS; g++) {
+            sets.add(new Route53Zone.RecordSet(Route53BatchingTest.name(g), "A", null, null, 60, List.of("192.0.2.1")));
+            sets.add(new Route53Zone.RecordSet("_failover-owner." + Route53BatchingTest.name(g), "TXT", null, null,
+                    Route53DnsProvider.OWNER_TTL, List.of(Route53DnsProvider.quote(Route53BatchingTest.mark(g, 1).text()))));
+        }
+        zone = Route53Zone.start(ZONE_ID, sets).pageSize(pageSize);
+        client = Route53Client.builder().region(Region.AWS_GLOBAL).endpointOverride(zone.endpoint())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDRESYNC", "secret")))
+                .httpClient(UrlConnectionHttpClient.builder().build())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(5)))
+                .build();
+        dns = new Route53DnsProvider(client, new Route53Settings(Route53Settings.Routing.SIMPLE, 100, List.of(),
+                Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5), 1_000, 1),
+                new RequestBudget("Route 53", 1_000, 1_000, System::nanoTime), Lease.HELD);
+    }
+
+    long listings() {
+        return zone.requests().stream().filter(r -> r.method().equals("GET") && r.path().endsWith("/rrset")).count();
+    }
+
+    static Set<String> values(ReadOutcome read) {
+        assertThat(read).isInstanceOf(ReadOutcome.Served.class);
+        return ((ReadOutcome.Served) read).record().sets().get(0).values();
+    }
+
+    @Test
+    void everyGroupsResyncIsAnsweredFromOneListingOfTheZone() throws Exception {
+        start(10); // 80 sets: 8 pages
+
+        for (int g = 0; g < GROUPS; g++) {
+            ReadOutcome read = dns.read(Route53BatchingTest.key(g), Optional.empty(), Priority.RESYNC);
+            assertThat(values(read)).containsExactly("192.0.2.1");
+            assertThat(((ReadOutcome.Served) read).record().ownerText()).isEqualTo(Route53BatchingTest.mark(g, 1).text());
+        }
+
+        assertThat(listings()).as("the pages of one listing, not a listing a group").isEqualTo(8);
+    }
+
+    @Test
+    void aSwitchesReadIsNeverAnsweredFromTheZonesListing() throws Exception {
+        start(300);
+        dns.read(Route53BatchingTest.key(0), Optional.empty(), Priority.RESYNC);
+        long before = listings();
+
+        dns.read(Route53BatchingTest.key(1), Optional.empty(), Priority.SWITCH);
+
+        assertThat(listings()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aRecordWrittenHereIsReadLiveUntilAListingBeganAfterTheWrite() throws Exception {
+        start(300);
+        assertThat(values(dns.read(Route53BatchingTest.key(3), Optional.empty(), Priority.RESYNC))).containsExactly("192.0.2.1");
+
+        WriteOutcome written = dns.write(new RecordWrite(Route53BatchingTest.key(3), Route53BatchingTest.mark(3, 1).text(),
+                Route53BatchingTest.mark(3, 2), List.of(RecordSet.simple(60, Set.of("192.0.2.2"))), null));
+        assertThat(written).isInstanceOf(WriteOutcome.Written.class);
+
+        ReadOutcome afterWrite = dns.read(Route53BatchingTest.key(3), Optional.empty(), Priority.RESYNC);
+        assertThat(values(afterWrite)).as("not the listing taken before the write").containsExactly("192.0.2.2");
+        assertThat(((ReadOutcome.Served) afterWrite).record().ownerText()).isEqualTo(Route53BatchingTest.mark(3, 2).text());
+        assertThat(values(dns.read(Route53BatchingTest.key(4), Optional.empty(), Priority.RESYNC)))
+                .containsExactly("192.0.2.1");
+    }
+}
