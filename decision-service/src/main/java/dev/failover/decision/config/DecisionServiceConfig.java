@@ -166,8 +166,8 @@ public interface DecisionServiceConfig {
         /**
          * Whether state records published together share one signature (env {@code FAILOVER_STATE_BATCH_SIGNATURES},
          * ADR 0029): each record carries the batch's signature and its own proof, and stands alone on the compacted
-         * topic. Set it to false while a decision-service of a release before 0.3.0 may still read the topic (a rolling
-         * upgrade from 0.2.0: that release finds such records unsigned and does not restore them); then remove it.
+         * topic. Set it to false while a decision-service built before batch signatures may still read the topic (a
+         * rolling upgrade: such a build finds these records unsigned and does not restore them); then remove it.
          */
         @WithName("batch-signatures")
         @WithDefault("true")
