@@ -28,6 +28,10 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
  * way: such a read goes to Route 53 as before. A switch's reads, and the read-back after a write, never come here
  * ({@link Route53DnsProvider#read}).
  * <p>
+ * A zone where a listing is not worth it is read one record at a time, as before, for {@link #SPARSE_FOR}: one of more
+ * than {@link #MAX_PAGES} pages (a zone mostly of other records: its listing is stopped there), or one whose last
+ * listing answered fewer than {@link #MIN_READS_PER_PAGE} resyncs a page (a read of one record costs a page).
+ * <p>
  * The caller maps Route 53's errors: a listing that fails throws to the resync that took it; the others that waited for
  * it read their record as before.
  */
@@ -36,8 +40,15 @@ final class Route53ZoneSnapshots {
     /** How old a zone's listing may be when a resync is answered from it: the default resync interval. */
     static final Duration MAX_AGE = Duration.ofSeconds(10);
 
-    /** A zone's sets by lower-case absolute name and type, and when its listing began. */
-    record Snapshot(long listedFrom, Map<String, List<ResourceRecordSet>> sets) {
+    /** The most pages a zone's listing takes; a larger zone is read one record at a time. */
+    static final int MAX_PAGES = 20;
+    /** How many resyncs a listing must answer a page to be worth taking again. */
+    static final int MIN_READS_PER_PAGE = 3;
+    /** How long a zone not worth listing is read one record at a time before a listing is tried again. */
+    static final Duration SPARSE_FOR = Duration.ofMinutes(10);
+
+    /** A zone's sets by lower-case absolute name and type, when its listing began, and its pages. */
+    record Snapshot(long listedFrom, Map<String, List<ResourceRecordSet>> sets, int pages) {
 
         List<ResourceRecordSet> of(String name, String type) {
             return sets.getOrDefault(nameType(name, type), List.of());
@@ -52,6 +63,17 @@ final class Route53ZoneSnapshots {
     /** Per owner name (lower case): writes under way, and when the last one ended. */
     private final Map<String, Integer> writing = new HashMap<>();
     private final Map<String, Long> written = new HashMap<>();
+    /** Per zone, the resyncs its latest listing answered. */
+    private final Map<String, Integer> answered = new HashMap<>();
+    /** Per zone read one record at a time, until when. */
+    private final Map<String, Long> sparseUntil = new HashMap<>();
+
+    /** A listing stopped at {@link #MAX_PAGES}. */
+    private static final class TooLarge extends RuntimeException {
+        TooLarge() {
+            super(null, null, false, false);
+        }
+    }
 
     Route53ZoneSnapshots(Route53Client client, RequestBudget budget, LongSupplier nanoTime) {
         this.client = client;
@@ -69,14 +91,25 @@ final class Route53ZoneSnapshots {
         CompletableFuture<Snapshot> wait;
         boolean list = false;
         synchronized (this) {
-            if (writing.getOrDefault(owner, 0) > 0) {
+            long now = nanoTime.getAsLong();
+            Long sparse = sparseUntil.get(hostedZoneId);
+            if (writing.getOrDefault(owner, 0) > 0 || sparse != null && now - sparse < 0) {
                 return Optional.empty();
             }
             Snapshot snapshot = latest.get(hostedZoneId);
-            if (snapshot != null && usable(snapshot, owner) && nanoTime.getAsLong() - snapshot.listedFrom() < MAX_AGE.toNanos()) {
+            if (snapshot != null && now - snapshot.listedFrom() < MAX_AGE.toNanos()) {
+                if (!usable(snapshot, owner)) {
+                    return Optional.empty(); // written here since it began: read alone, the zone is not listed again
+                }
+                answered.merge(hostedZoneId, 1, Integer::sum);
                 return Optional.of(snapshot);
             }
             wait = listing.get(hostedZoneId);
+            if (wait == null && snapshot != null
+                    && answered.getOrDefault(hostedZoneId, 0) < MIN_READS_PER_PAGE * snapshot.pages()) {
+                sparse(hostedZoneId, now); // the last listing did not pay for itself
+                return Optional.empty();
+            }
             if (wait == null) {
                 wait = new CompletableFuture<>();
                 listing.put(hostedZoneId, wait);
@@ -91,10 +124,25 @@ final class Route53ZoneSnapshots {
         if (!list && wait.isCompletedExceptionally()) {
             return Optional.empty(); // the lister met the failure (and slowed the budget once); this one reads alone
         }
-        Snapshot snapshot = join(wait);
-        synchronized (this) {
-            return usable(snapshot, owner) && writing.getOrDefault(owner, 0) == 0 ? Optional.of(snapshot) : Optional.empty();
+        Snapshot snapshot;
+        try {
+            snapshot = join(wait);
+        } catch (TooLarge e) {
+            return Optional.empty();
         }
+        synchronized (this) {
+            if (!usable(snapshot, owner) || writing.getOrDefault(owner, 0) > 0) {
+                return Optional.empty();
+            }
+            answered.merge(hostedZoneId, 1, Integer::sum);
+            return Optional.of(snapshot);
+        }
+    }
+
+    private void sparse(String hostedZoneId, long now) {
+        sparseUntil.put(hostedZoneId, now + SPARSE_FOR.toNanos());
+        latest.remove(hostedZoneId);
+        answered.remove(hostedZoneId);
     }
 
     private boolean usable(Snapshot snapshot, String owner) {
@@ -124,7 +172,11 @@ final class Route53ZoneSnapshots {
             String startName = null;
             RRType startType = null;
             String startIdentifier = null;
+            int pages = 0;
             while (true) {
+                if (++pages > MAX_PAGES) {
+                    throw new TooLarge();
+                }
                 if (!budget.acquire(Priority.RESYNC)) {
                     throw new IllegalStateException("interrupted while waiting for a Route 53 request's turn");
                 }
@@ -145,12 +197,19 @@ final class Route53ZoneSnapshots {
                 startType = page.nextRecordType();
                 startIdentifier = page.nextRecordIdentifier();
             }
-            Snapshot snapshot = new Snapshot(listedFrom, Map.copyOf(sets));
+            Snapshot snapshot = new Snapshot(listedFrom, Map.copyOf(sets), pages);
             synchronized (this) {
                 latest.put(hostedZoneId, snapshot);
+                answered.put(hostedZoneId, 0);
                 listing.remove(hostedZoneId);
             }
             done.complete(snapshot);
+        } catch (TooLarge e) {
+            synchronized (this) {
+                sparse(hostedZoneId, nanoTime.getAsLong());
+                listing.remove(hostedZoneId);
+            }
+            done.completeExceptionally(e);
         } catch (RuntimeException e) {
             synchronized (this) {
                 listing.remove(hostedZoneId);

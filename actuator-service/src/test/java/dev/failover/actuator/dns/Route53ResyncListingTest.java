@@ -114,4 +114,21 @@ class Route53ResyncListingTest {
         assertThat(values(dns.read(Route53BatchingTest.key(4), Optional.empty(), Priority.RESYNC)))
                 .containsExactly("192.0.2.1");
     }
+
+    @Test
+    void aZoneOfMoreThanTwentyPagesIsReadOneRecordAtATime() throws Exception {
+        start(1); // 80 sets: 80 pages
+
+        for (int g = 0; g < GROUPS; g++) {
+            assertThat(values(dns.read(Route53BatchingTest.key(g), Optional.empty(), Priority.RESYNC))).containsExactly("192.0.2.1");
+        }
+        long firstRound = listings();
+        for (int g = 0; g < GROUPS; g++) {
+            assertThat(values(dns.read(Route53BatchingTest.key(g), Optional.empty(), Priority.RESYNC))).containsExactly("192.0.2.1");
+        }
+        long secondRound = listings() - firstRound;
+
+        assertThat(firstRound - secondRound).as("one zone listing, stopped after its twentieth page, and no other")
+                .isEqualTo(Route53ZoneSnapshots.MAX_PAGES);
+    }
 }
