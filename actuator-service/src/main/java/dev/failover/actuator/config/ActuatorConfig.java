@@ -73,6 +73,16 @@ public interface ActuatorConfig {
          */
         @WithName("trusted-keys-dir")
         Optional<Path> trustedKeysDir();
+
+        /**
+         * Whether the results this actuator publishes to failover.actuations are signed in batches, one signature of a
+         * Merkle root for the results of 20 ms (env {@code FAILOVER_STATE_SIGNING_BATCH_RESULTS}, ADR 0029). Upgrade the
+         * decision-services first: one built before batch signatures refuses such results as unsigned; set this to
+         * false until every decision-service reads them.
+         */
+        @WithName("batch-results")
+        @WithDefault("true")
+        boolean batchResults();
     }
 
     /** The desired states this actuator restores (ADR 0009, stored state). */

@@ -129,7 +129,8 @@ public final class ActuatorConfigResolver {
         if (signer == null || actuatorKeys == null) {
             return null;
         }
-        return new DesiredStateSigning(signer, new StoredStateTrust(actuatorKeys, config.state().acceptUnsigned()));
+        return new DesiredStateSigning(signer, new StoredStateTrust(actuatorKeys, config.state().acceptUnsigned()),
+                settings.batchResults());
     }
 
     private void error(String key, String message) {

@@ -10,8 +10,10 @@ import dev.failover.contract.signing.StoredStateTrust;
  * @param signer this actuator's key ({@code failover.state-signing.key-id})
  * @param trust  the actuator keys ({@code failover.state-signing.trusted-keys-dir}) and whether unsigned records of
  *               the previous release are restored ({@code failover.state.accept-unsigned})
+ * @param batchResults whether the actuation results are signed in batches ({@code failover.state-signing.batch-results},
+ *               ADR 0029)
  */
-public record DesiredStateSigning(RecordSigner signer, StoredStateTrust trust) {
+public record DesiredStateSigning(RecordSigner signer, StoredStateTrust trust, boolean batchResults) {
 
     public DesiredStateSigning {
         if (signer == null || trust == null) {

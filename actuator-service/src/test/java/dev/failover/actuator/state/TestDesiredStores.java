@@ -39,6 +39,7 @@ public final class TestDesiredStores {
 
     public static DesiredStateSigning signing(boolean acceptUnsigned) {
         TestSigningKeys keys = TestSigningKeys.shared();
-        return new DesiredStateSigning(keys.actuatorSigner(), new StoredStateTrust(keys.actuatorTrustedKeys(), acceptUnsigned));
+        return new DesiredStateSigning(keys.actuatorSigner(), new StoredStateTrust(keys.actuatorTrustedKeys(), acceptUnsigned),
+                true);
     }
 }

@@ -64,11 +64,9 @@ public class Ticker {
 
     @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void publishStates() {
-        publisher.together(() -> { // one signature for the pass's records (ADR 0029)
-            for (String group : ownership.ownedGroups()) {
-                publish(group);
-            }
-        });
+        for (String group : ownership.ownedGroups()) {
+            publish(group);
+        }
     }
 
     /** Starts a publication of the group unless the ticker's last one is still running or its partition's share is full. */

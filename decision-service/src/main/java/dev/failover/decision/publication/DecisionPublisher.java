@@ -13,9 +13,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -28,6 +25,7 @@ import org.jboss.logging.Logger;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.Topics;
+import dev.failover.contract.signing.SignedBatches;
 import dev.failover.decision.config.DecisionServiceConfig;
 import dev.failover.decision.domain.engine.DecisionEngine;
 import dev.failover.decision.metrics.DecisionMetrics;
@@ -83,7 +81,7 @@ public class DecisionPublisher implements GroupPublisher {
     private final StateCadence cadence;
     private final Clock clock = Clock.systemUTC();
     /** Signs state records together while they come faster than one signature (ADR 0029). */
-    private final StateBatches stateBatches;
+    private final SignedBatches stateBatches;
 
     @Inject
     DecisionPublisher(@Channel("decisions") MutinyEmitter<String> decisions,
@@ -95,19 +93,14 @@ public class DecisionPublisher implements GroupPublisher {
     }
 
     /** The one thread that signs state records, off the input's event loop (ADR 0029). */
-    private static StateBatches.Flusher signingThread() {
-        ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "state-signer");
-            t.setDaemon(true);
-            return t;
-        });
-        return (delay, flush) -> thread.schedule(flush, delay.toNanos(), TimeUnit.NANOSECONDS);
+    private static SignedBatches.Flusher signingThread() {
+        return SignedBatches.Flusher.thread("state-signer");
     }
 
     DecisionPublisher(MutinyEmitter<String> decisions, MutinyEmitter<Record<String, String>> state,
             MutinyEmitter<Record<String, String>> explanations, DecisionEngine engine, DecisionMetrics metrics,
             GroupOwnership ownership, ControlMessageKeys keys, Duration heartbeat, boolean batchSignatures,
-            StateBatches.Flusher flusher) {
+            SignedBatches.Flusher flusher) {
         this.decisions = decisions;
         this.state = state;
         this.explanations = explanations;
@@ -118,14 +111,14 @@ public class DecisionPublisher implements GroupPublisher {
         this.cadence = new StateCadence(heartbeat);
         // signed as decisions are (ADR 0009), a batch of records under one signature (ADR 0029) unless pinned to one
         // signature a record for the upgrade from a release that does not read batches
-        StateBatches.Signer signer = batchSignatures ? records -> keys.batchHeaders(Topics.DECISION_STATE, records)
+        SignedBatches.Signer signer = batchSignatures ? records -> keys.batchHeaders(Topics.DECISION_STATE, records)
                 : records -> records.stream().map(r -> keys.headerMap(Topics.DECISION_STATE, r.key(), r.value())).toList();
-        this.stateBatches = new StateBatches(signer, (group, json, headers) -> {
+        this.stateBatches = new SignedBatches(signer, (group, json, headers) -> {
             RecordHeaders recordHeaders = new RecordHeaders();
             headers.forEach(recordHeaders::add);
             return state.sendMessage(Message.of(Record.of(group, json)).addMetadata(OutgoingKafkaRecordMetadata
                     .<String> builder().withHeaders(recordHeaders).build())).subscribeAsCompletionStage();
-        }, flusher, StateBatches.LINGER);
+        }, flusher, SignedBatches.LINGER);
     }
 
     @Override
@@ -196,11 +189,6 @@ public class DecisionPublisher implements GroupPublisher {
         if (discarded > 0) {
             LOG.warnf("discarding %d unpublished decisions of %s: this instance no longer decides it", discarded, group);
         }
-    }
-
-    @Override
-    public void together(Runnable work) {
-        stateBatches.together(work);
     }
 
     @Override

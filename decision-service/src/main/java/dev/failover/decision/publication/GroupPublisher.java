@@ -19,14 +19,6 @@ public interface GroupPublisher {
     /** Whether a decision of the group is not published yet: made, and not acknowledged by Kafka. */
     boolean hasUnpublished(String group);
 
-    /**
-     * Runs {@code work}, which publishes many groups, so that their state records are signed together (ADR 0029) rather
-     * than one by one.
-     */
-    default void together(Runnable work) {
-        work.run();
-    }
-
     /** Keeps the result of an operator command on the group, among the recent ones its state record carries. */
     void recordCommand(String group, StateRecord.CommandResult result);
 }
