@@ -131,8 +131,9 @@ final class Route53ZoneSnapshots {
             return Optional.empty();
         }
         synchronized (this) {
-            if (!usable(snapshot, owner) || writing.getOrDefault(owner, 0) > 0) {
-                return Optional.empty();
+            if (!usable(snapshot, owner) || writing.getOrDefault(owner, 0) > 0
+                    || nanoTime.getAsLong() - snapshot.listedFrom() >= MAX_AGE.toNanos()) {
+                return Optional.empty(); // a listing whose pages waited long for their turns is not answered from
             }
             answered.merge(hostedZoneId, 1, Integer::sum);
             return Optional.of(snapshot);
@@ -210,11 +211,14 @@ final class Route53ZoneSnapshots {
                 listing.remove(hostedZoneId);
             }
             done.completeExceptionally(e);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // whatever ends the listing ends it for the resyncs waiting on it too
             synchronized (this) {
                 listing.remove(hostedZoneId);
             }
             done.completeExceptionally(e);
+            if (e instanceof Error error) {
+                throw error;
+            }
         }
     }
 

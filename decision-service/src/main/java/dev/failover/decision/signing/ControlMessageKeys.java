@@ -129,13 +129,13 @@ public final class ControlMessageKeys {
     public StoredStateTrust.Check checkStored(String topic, String key, String value, Headers headers) {
         List<byte[]> signatures = valuesOf(headers, Topics.SIGNATURE_HEADER);
         List<byte[]> keyIds = valuesOf(headers, Topics.SIGNATURE_KEY_ID_HEADER);
-        if (signatures.size() == 1 && keyIds.size() == 1
+        List<byte[]> batchSignatures = valuesOf(headers, Topics.BATCH_SIGNATURE_HEADER);
+        List<byte[]> proofs = valuesOf(headers, Topics.BATCH_PROOF_HEADER);
+        if (signatures.size() == 1 && batchSignatures.isEmpty() && proofs.isEmpty() && keyIds.size() == 1
                 && java.util.Arrays.equals(keyIds.get(0), ownKeyId)
                 && recent.signedHere(topic, key, value, signatures.get(0))) {
             return ownCheck;
         }
-        List<byte[]> batchSignatures = valuesOf(headers, Topics.BATCH_SIGNATURE_HEADER);
-        List<byte[]> proofs = valuesOf(headers, Topics.BATCH_PROOF_HEADER);
         if (signatures.isEmpty() && batchSignatures.size() == 1 && proofs.size() == 1 && keyIds.size() == 1
                 && java.util.Arrays.equals(keyIds.get(0), ownKeyId)
                 && recent.signedHereInBatch(topic, key, value, batchSignatures.get(0), proofs.get(0))) {

@@ -147,7 +147,7 @@ public final class TrustedKeys {
         VerifiedRoot verified = new VerifiedRoot(keyId, java.nio.ByteBuffer.wrap(root.get()),
                 java.nio.ByteBuffer.wrap(signature.clone()));
         synchronized (verifiedRoots) {
-            if (verifiedRoots.containsKey(verified)) {
+            if (verifiedRoots.get(verified) != null) { // get, not containsKey: a hit keeps the root among the recent
                 return Verification.valid(keyId);
             }
         }

@@ -202,6 +202,7 @@ public final class DecisionEngine {
             outcome = new Outcome.Switched(s.switchAutomatically(sw.to(), sw.kind(), sw.reason(), evidence,
                     (before, decision) -> Explanations.ofDecision(s, before, decision, evidence, result.trace()),
                     decisionIds.get()));
+            fleet.switched();
         } else if (result.ending() instanceof RuleChain.Ending.Moved moved && moved.move() instanceof Move.EndDrill end) {
             outcome = commands.endDrill(s, end.outcome(), end.reason(), Decision.AUTOMATION, evidence, result.trace(),
                     end.abort())

@@ -31,6 +31,9 @@ final class FleetGuards implements Evaluation.Fleet {
     private final int maxSwitchesPerDay;
     /** What Alertmanager last said was firing; unknown until it is read (issue 56). */
     private Alerts alerts;
+    /** The fleet's switches as the views last counted them, and when: a view's count is at most a second old. */
+    private int viewCount;
+    private Instant viewCountAt;
 
     FleetGuards(CorrelatedFailureGuard guard, Collection<GroupState> groups, int maxSwitchesPerDay, Instant start) {
         this.alerts = new Alerts.NotRead(start);
@@ -97,6 +100,24 @@ final class FleetGuards implements Evaluation.Fleet {
         alerts = reading instanceof Alerts.Unreadable && alerts instanceof Alerts.Read ? alerts : reading;
     }
 
+    /**
+     * The fleet's switches within the budget's window, for a view: counted again at most once a second, and after every switch. Summing every
+     * group for every group's view cost the state pass over 1,000 groups a million steps (7.6 % of the decision-service
+     * in a region's failover, docs/benchmarks.md, plane mode); the switch budget rule itself counts afresh each time.
+     */
+    private int switchesForViews(Instant now) {
+        if (viewCountAt == null || now.isBefore(viewCountAt) || !now.isBefore(viewCountAt.plusSeconds(1))) {
+            viewCount = switchesWithin(SwitchBudgetRule.WINDOW, now);
+            viewCountAt = now;
+        }
+        return viewCount;
+    }
+
+    /** A group switched: the views count the fleet's switches again. */
+    void switched() {
+        viewCountAt = null;
+    }
+
     /** The safety part of the group's view at {@code now}: the guard, its suspicion and the switch budgets. */
     GroupView.SafetyView safetyView(GroupState s, Instant now) {
         Safety safety = s.group().safety();
@@ -105,7 +126,7 @@ final class FleetGuards implements Evaluation.Fleet {
                 && s.group().whenAllDown() == AllDownPolicy.LAST_RESORT ? suspicion.since().plus(guard.lastResortAfter()) : null;
         return new GroupView.SafetyView(safety.correlatedFailureGuard(), suspicion,
                 s.guardAcknowledgedAt(), s.switchesWithin(SwitchBudgetRule.WINDOW, now), safety.maxSwitchesPerDay(),
-                switchesWithin(SwitchBudgetRule.WINDOW, now), maxSwitchesPerDay, safety.freshEvidenceIntervals(),
+                switchesForViews(now), maxSwitchesPerDay, safety.freshEvidenceIntervals(),
                 safety.failureClasses(), lastResortFrom);
     }
 }

@@ -566,5 +566,10 @@ class SafetyRulesTest {
         assertThat(seen).filteredOn(s -> s.contains("FAILOVER")).hasSize(1);
         assertThat(seen).filteredOn(s -> s.contains("held SWITCH_BUDGET")).hasSize(1);
         assertThat(engine.view("ab").orElseThrow().safety().allMaxSwitchesPerDay()).isEqualTo(1);
+        // every group's view shows the fleet's one switch (counted once a second for all views, not once a view)
+        assertThat(engine.groupIds()).allSatisfy(g -> assertThat(engine.view(g).orElseThrow().safety().allSwitchesLast24h())
+                .as("the fleet's switches in the view of %s", g).isEqualTo(1));
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(engine.view("ab").orElseThrow().safety().allSwitchesLast24h()).isEqualTo(1);
     }
 }
