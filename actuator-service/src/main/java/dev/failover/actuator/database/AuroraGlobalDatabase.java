@@ -23,11 +23,12 @@ import software.amazon.awssdk.services.rds.model.InvalidGlobalClusterStateExcept
  * CloudWatch's {@code AuroraGlobalDBReplicationLag} of its cluster (milliseconds; none in five minutes is unknown). While
  * a switchover or failover of the global cluster is under way ({@code FailoverState}), every member is Unavailable:
  * looked at again.</li>
- * <li>Promote: a planned move is {@code SwitchoverGlobalCluster} (Aurora waits until the secondary has everything and
- * demotes the old writer: no loss); an unplanned one is {@code FailoverGlobalCluster} with {@code AllowDataLoss}, only
- * once the step's data-loss budget allowed it.</li>
- * <li>Fence: nothing to call: a global cluster has one writer, and the switchover or failover demotes the old one
- * (Aurora rejoins it as a secondary when its region is back).</li>
+ * <li>Promote: {@link Move#PLANNED} is {@code SwitchoverGlobalCluster} (Aurora waits until the secondary has everything
+ * and demotes the old writer: no loss), asked for every kind of move while the old writer answers;
+ * {@link Move#UNPLANNED} is {@code FailoverGlobalCluster} with {@code AllowDataLoss}, only for a writer that does not
+ * answer and once the step's data-loss budget allowed it.</li>
+ * <li>Fence: refused. A global cluster has one writer, and only its switchover or failover demotes it (Aurora rejoins
+ * it as a secondary when its region is back).</li>
  * </ul>
  */
 public final class AuroraGlobalDatabase implements Database<DatabaseRef.AuroraGlobal> {
@@ -111,10 +112,15 @@ public final class AuroraGlobalDatabase implements Database<DatabaseRef.AuroraGl
         }
     }
 
+    /**
+     * Refused: a global cluster's writer cannot be made to refuse writes from outside (ADR 0020, "Aurora global
+     * databases"). Reporting a fence that did nothing as done would let a move wait for ever for a writer that keeps
+     * writing; the reconciler takes the switchover instead while the writer answers.
+     */
     @Override
     public WriteOutcome fence(DatabaseRef.AuroraGlobal ref) {
-        return new WriteOutcome.Requested(what(ref) + ": nothing to fence, a global cluster has one writer and its switchover"
-                + " or failover demotes the old one");
+        return new WriteOutcome.Rejected(what(ref) + ": an Aurora global cluster's writer cannot be fenced; its"
+                + " switchover (or a failover) demotes it");
     }
 
     private static String what(DatabaseRef.AuroraGlobal ref) {

@@ -25,6 +25,7 @@ public interface Database<R> {
     /**
      * Whether this backend's planned promotion is one atomic move that demotes the old primary and loses nothing by
      * itself (Aurora's switchover): the step then neither fences the old primary first nor waits for a lag of zero.
+     * Such a backend's writer cannot be fenced, so any move whose old writer answers takes the switchover.
      */
     default boolean switchesOverItself() {
         return false;

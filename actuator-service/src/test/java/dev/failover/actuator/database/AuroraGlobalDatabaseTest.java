@@ -143,7 +143,8 @@ class AuroraGlobalDatabaseTest {
                 "The global cluster is already failing over"));
         assertThat(database.promote(WEST_MEMBER, Move.UNPLANNED)).isInstanceOf(WriteOutcome.Unavailable.class);
         assertThat(database.switchesOverItself()).isTrue();
-        assertThat(database.fence(WEST_MEMBER)).as("nothing to call").isInstanceOf(WriteOutcome.Requested.class);
+        assertThat(database.fence(WEST_MEMBER)).as("a writer Aurora cannot fence is never reported fenced")
+                .isInstanceOfSatisfying(WriteOutcome.Rejected.class, r -> assertThat(r.reason()).contains("cannot be fenced"));
         assertThat(aws.requests("StopDBInstance")).isEmpty();
     }
 }

@@ -223,8 +223,9 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
      *
      * @param node     the replica as read on this pass
      * @param exposure what the promotion may lose; null for an operator's force past a check that measured nothing
+     * @param move     how the backend is asked for it
      */
-    record Promoting(Database.Observation.Observed node, LossExposure exposure) {
+    record Promoting(Database.Observation.Observed node, LossExposure exposure, Database.Move move) {
     }
 
     /** Whose the record is, by its ownership mark (a newer epoch's mark has ended the pass already: {@link CheckOwner}). */

@@ -30,8 +30,7 @@ record PromoteDatabase() implements ReconcileStep {
         DatabaseRef ref = target.database();
         String kind = Databases.kind(ref);
         Decision decision = goal.desired().decision();
-        WriteOutcome promoted = use.databases().promote(ref, decision.kind().planned() ? Database.Move.PLANNED
-                : Database.Move.UNPLANNED).orElseThrow();
+        WriteOutcome promoted = use.databases().promote(ref, pass.promoting().move()).orElseThrow();
         if (promoted instanceof WriteOutcome.Rejected rejected) {
             return pass.report(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, rejected.reason()
                     + "; DNS not switched").block(ActuationStep.DATABASE, kind, "promotion of " + target.id()

@@ -47,8 +47,17 @@ sealed interface PromotionGate {
     record Wait(Next.Done next) implements PromotionGate {
     }
 
-    /** @param exposure what the promotion may lose; null for an operator's force past a check */
-    record Promote(LossExposure exposure, Pass pass) implements PromotionGate {
+    /**
+     * @param exposure what the promotion may lose; null for an operator's force past a check
+     * @param move     how the backend is asked to promote: {@link Database.Move#PLANNED} for an atomic switchover taken
+     *                 for any move while the old writer answers (Aurora's), else as the decision's kind says
+     */
+    record Promote(LossExposure exposure, Pass pass, Database.Move move) implements PromotionGate {
+
+        Promote(LossExposure exposure, Pass pass) {
+            this(exposure, pass, pass.goal() instanceof Goal.Decided d && d.desired().decision().kind().planned()
+                    ? Database.Move.PLANNED : Database.Move.UNPLANNED);
+        }
     }
 
     /**
@@ -81,6 +90,14 @@ sealed interface PromotionGate {
         Target target = goal.target();
         return switch (o.role()) {
             case WRITABLE -> {
+                if (use.databases().switchesOverItself(target.database())) {
+                    // a backend whose writer cannot be fenced (Aurora's: one writer per global cluster) is never fenced
+                    // and waited on; while the old writer answers, every kind of move takes the atomic switchover,
+                    // which waits for the replica and demotes the writer itself (ADR 0020, "Aurora global databases")
+                    yield new Promote(new LossExposure.None("the switchover waits until " + target.id() + "'s replica"
+                            + " holds everything the writer " + old.node() + " wrote, then demotes it"), pass,
+                            Database.Move.PLANNED);
+                }
                 long follows = candidate.wal() == null ? 0 : use.dataTier().followedTimeline(target.id(), candidate.wal());
                 if (!force && o.wal() != null && follows != 0 && o.wal().timeline() != 0 && follows < o.wal().timeline()) {
                     // it can never receive what the old primary wrote: fencing the one node that takes writes for a

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
+import dev.failover.actuator.database.Database;
 import dev.failover.actuator.database.Database.Observation;
 import dev.failover.actuator.database.Database.Role;
 import dev.failover.actuator.database.Databases;
@@ -27,7 +28,7 @@ import dev.failover.contract.topology.Target;
  * <ul>
  * <li>A planned move (switchover, drill) loses nothing: the old primary is fenced first (it must answer), then the replica
  * must have applied everything before it is promoted; a backend whose switchover does both itself (Aurora's) is asked
- * for it at once.</li>
+ * for it at once; while its old writer answers, so is any other move (that backend's writer cannot be fenced).</li>
  * <li>An unplanned failover promotes a replica that lags by at most the group's {@code safety.maxDataLossSeconds}; the old
  * primary is fenced where it answers (where it does not, the DNS switch and the user's own fencing protect).</li>
  * <li>An operator's force promotes whatever the lag (the decision carries its reason and principal).</li>
@@ -105,6 +106,7 @@ record ReadyDatabase() implements ReconcileStep {
         // an atomic switchover (Aurora's) waits for the replica and demotes the old primary itself: asked for at once
         boolean atomic = planned && use.databases().switchesOverItself(ref);
         LossExposure exposure = null;
+        Database.Move move = planned ? Database.Move.PLANNED : Database.Move.UNPLANNED;
         if (!atomic) {
             PromotionGate before = previous.isPresent() ? PromotionGate.oldPrimaryFirst(previous.get(), goal, node, pass, use)
                     : PromotionGate.budgetGate(goal, node, pass, use);
@@ -114,8 +116,9 @@ record ReadyDatabase() implements ReconcileStep {
             PromotionGate.Promote promote = (PromotionGate.Promote) before;
             pass = promote.pass();
             exposure = promote.exposure();
+            move = promote.move();
         }
-        Pass promoting = pass.promoting(new Pass.Promoting(node, exposure));
+        Pass promoting = pass.promoting(new Pass.Promoting(node, exposure, move));
         if (planned && !atomic && previous.isPresent() && goal.desired().ownPromotion().isEmpty() && node.wal() != null
                 && node.wal().nextXid() != 0 && node.unreplayedBytes() == 0) {
             // kept before it is asked for: the way back, should the switch be refused after it, shows from it that no

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.failover.actuator.database.Database.Observation;
 import dev.failover.actuator.database.Database.Role;
@@ -146,6 +148,9 @@ public class DatabaseStepTest {
         @Override
         public WriteOutcome fence(PostgresRef ref) {
             calls.add("fence " + ref.jdbcUrl());
+            if (atomic) { // Aurora has no fence: the writer stays the writer until a switchover or failover moves it
+                return new WriteOutcome.Rejected("a global cluster's writer cannot be fenced");
+            }
             if (refuseFence.contains(ref.jdbcUrl())) {
                 return new WriteOutcome.Rejected("InvalidDBInstanceState (HTTP 400): it has read replicas");
             }
@@ -1087,6 +1092,43 @@ public class DatabaseStepTest {
 
         assertThat(nodes.calls).as("no fence first, no wait for a lag of zero").containsExactly("promote " + WEST);
         assertThat(nodes.moves).containsExactly(Database.Move.PLANNED);
+        assertThat(servedIp()).isEqualTo("192.0.2.2");
+    }
+
+    /**
+     * The common Aurora case: the application tier of a region fails, its writer answers. An unplanned failover, and an
+     * operator's force, take the switchover (nothing lost, the writer demoted by Aurora) instead of fencing a writer that
+     * cannot be fenced and waiting for ever for it to stop writing.
+     */
+    @ParameterizedTest
+    @EnumSource(value = DecisionKind.class, names = {"FAILOVER", "FORCE"})
+    void anUnplannedMoveOfABackendThatSwitchesOverItselfTakesTheSwitchoverWhileTheWriterAnswers(DecisionKind kind) {
+        nodes.atomic = true;
+        nodes.set(EAST, writable()).set(WEST, replica(0.4, 0));
+        servedByEpoch1("192.0.2.1");
+        GroupReconciler group = reconciler();
+        group.offer(decision(2, kind, "primary", "secondary"));
+        run(group, 60);
+
+        assertThat(nodes.calls).as("no fence, one switchover").containsExactly("promote " + WEST);
+        assertThat(nodes.moves).containsExactly(Database.Move.PLANNED);
+        assertThat(servedIp()).isEqualTo("192.0.2.2");
+        assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
+        assertThat(database()).as("the switchover's request and the writable node, not a loop").hasSizeLessThan(4);
+    }
+
+    /** A writer that does not answer: the failover that may lose data, behind the budget. */
+    @Test
+    void anUnplannedMoveOfABackendThatSwitchesOverItselfFailsOverWhenTheWriterDoesNotAnswer() {
+        nodes.atomic = true;
+        nodes.set(EAST, new Database.Observation.Unavailable("region lost")).set(WEST, replica(0.4, 0));
+        servedByEpoch1("192.0.2.1");
+        GroupReconciler group = reconciler();
+        group.offer(decision(2, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(group, 60);
+
+        assertThat(nodes.calls).containsExactly("promote " + WEST);
+        assertThat(nodes.moves).containsExactly(Database.Move.UNPLANNED);
         assertThat(servedIp()).isEqualTo("192.0.2.2");
     }
 
