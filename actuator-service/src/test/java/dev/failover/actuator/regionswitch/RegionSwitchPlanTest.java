@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -15,7 +17,9 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.failover.actuator.database.Database;
 import dev.failover.actuator.database.Databases;
+import dev.failover.actuator.database.PostgresRef;
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.DryRunDnsProvider;
 import dev.failover.actuator.domain.model.Convergence;
@@ -455,6 +459,65 @@ class RegionSwitchPlanTest {
                 .isInstanceOf(RegionSwitchApproval.Answer.Answered.class);
         passesUntil(group, RegionSwitchPlanTest::converged);
         assertThat(starts()).as("130 practice runs and the decision's one").hasSize(131);
+    }
+
+    /**
+     * A plan that fails (or whose approval is declined) must not leave the application on a fenced database: the plan,
+     * whose end is not ours to decide, runs before the database step's fence and promotion, which cannot be undone
+     * (ADR 0020, "Region switch before anything irreversible").
+     */
+    @Test
+    void aPlanThatFailsLeavesTheDatabaseAsItWasNothingFencedNothingPromoted() throws Exception {
+        String east = "jdbc:postgresql://db.us-east-1.example.com:5432/app";
+        String west = "jdbc:postgresql://db.us-west-2.example.com:5432/app";
+        Map<String, Database.Observation> nodes = new ConcurrentHashMap<>(Map.of(
+                east, new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false),
+                west, new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false)));
+        List<String> calls = new CopyOnWriteArrayList<>();
+        Database<PostgresRef> postgres = new Database<>() {
+            @Override
+            public Observation observe(PostgresRef ref) {
+                return nodes.get(ref.jdbcUrl());
+            }
+
+            @Override
+            public WriteOutcome promote(PostgresRef ref, Move move) {
+                calls.add("promote " + ref.jdbcUrl());
+                nodes.put(ref.jdbcUrl(), new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false));
+                return new WriteOutcome.Requested("promoted");
+            }
+
+            @Override
+            public WriteOutcome fence(PostgresRef ref) {
+                calls.add("fence " + ref.jdbcUrl());
+                nodes.put(ref.jdbcUrl(), new Database.Observation.Observed(Database.Role.FENCED, 0, 0, false));
+                return new WriteOutcome.Requested("fenced");
+            }
+        };
+        Topology topology = TopologyLoader.parse("""
+                version: 1
+                locations: [loc-a]
+                groups:
+                  - id: api
+                    dns: {zone: example.com., name: api.example.com., ttl: 60}
+                    targets:
+                      - {id: primary, region: us-east-1, probe: {type: tcp, host: 192.0.2.10, port: 443}, dns: {values: [192.0.2.10]},
+                         database: {kind: postgres, url: "%s", credentials: app}}
+                      - {id: secondary, region: us-west-2, probe: {type: tcp, host: 192.0.2.20, port: 443}, dns: {values: [192.0.2.20]},
+                         database: {kind: postgres, url: "%s", credentials: app}}
+                    regionSwitch: {planArn: "%s"}
+                    safety: {maxDataLossSeconds: 30}
+                """.formatted(east, west, FAILING), "test");
+        GroupReconciler group = new Reconciler(topology, g -> new GroupDns(refusing, new TrafficPlan(DnsProvider.Routing.SINGLE,
+                100, List.of())), Scalers.none(), new Databases(postgres, Map.of("app", new Databases.Login("failover", "p"))),
+                regionSwitch(Lease.HELD), saved::add, EvidenceStore.NONE, results::add, clock, new ReconcileSettings(
+                        Duration.ofSeconds(10), Duration.ofMillis(100), BACKOFF, Duration.ZERO, null)).group("api");
+        group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
+        passesUntil(group, RegionSwitchPlanTest::blocked);
+
+        assertThat(((Convergence.Blocked) group.status().convergence()).reason()).contains(AURORA_ERROR);
+        assertThat(calls).as("the old primary still takes the writes, the replica still replicates").isEmpty();
+        assertThat(group.status().served()).doesNotContain("192.0.2.20");
     }
 
     @Test

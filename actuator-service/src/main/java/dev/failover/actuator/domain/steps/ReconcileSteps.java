@@ -28,9 +28,11 @@ public final class ReconcileSteps {
             new HandleDrift(),
             new EnsureCapacity(),
             new PreflightSwitch(),
+            // before the database: a plan may fail or be declined, and the fence and promotion cannot be undone
+            // (ADR 0020, "Region switch before anything irreversible")
+            new RunRegionSwitchPlan(),
             new ReadyDatabase(),
             new PromoteDatabase(),
-            new RunRegionSwitchPlan(),
             new WriteRecord());
 
     /**
