@@ -339,6 +339,31 @@ class NetworkErrorsTest {
         }
     }
 
+    /**
+     * A region cut off from Kafka keeps its actuator's stale view (the initial state, epoch 0) while another region's
+     * actuator drives the group at a newer epoch: the guard never takes "writable" from the older view. Every actuator
+     * is asked, the newest epoch's verdict counts, and one that answers 503 (its lease lapsed) is passed over.
+     */
+    @Test
+    void startCheckTakesTheNewestEpochsVerdictNotTheFirstAnswer() throws Exception {
+        try (FakeApi cutOff = new FakeApi(); FakeApi owner = new FakeApi(); FakeApi lapsed = new FakeApi()) {
+            String path = "GET /groups/orders/targets/primary/start-check";
+            cutOff.answer(path, 200, "{\"group\":\"orders\",\"target\":\"primary\",\"writable\":true,\"epoch\":0,"
+                    + "\"reason\":\"primary's node is the group's primary of record, the initial state\"}");
+            owner.answer(path, 200, "{\"group\":\"orders\",\"target\":\"primary\",\"writable\":false,\"epoch\":3,"
+                    + "\"reason\":\"the group's primary of record is secondary's node (epoch 3)\"}");
+            lapsed.answer(path, 503, "{\"status\":503,\"error\":\"unavailable\",\"field\":\"lease\","
+                    + "\"message\":\"orders: this actuator's lease lapsed\"}");
+            Run run = run("start-check", "orders", "primary", "--token", "viewer", "--actuator-url",
+                    String.join(",", List.of(cutOff.url(), lapsed.url(), owner.url())));
+            assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(Exits.NOT_PRIMARY);
+            assertThat(run.out()).contains("start read-only (actuator " + owner.url() + "/)").contains("(epoch 3)");
+
+            Run alone = run("start-check", "orders", "primary", "--actuator-url", lapsed.url());
+            assertThat(alone.exit()).as("a lapsed lease is no answer: not 0").isNotZero().isNotEqualTo(Exits.NOT_PRIMARY);
+        }
+    }
+
     private static void keytool(String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool")
                 .toString()));

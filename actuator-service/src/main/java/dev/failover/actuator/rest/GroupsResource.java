@@ -171,10 +171,14 @@ public class GroupsResource {
     private final io.quarkus.security.identity.SecurityIdentity identity;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
     private final Topology topology;
+    /** A start-up guard is answered only while it holds (ADR 0020, "A former primary never starts writable"). */
+    private final dev.failover.actuator.lease.Lease lease;
 
     @Inject
     GroupsResource(Reconciler reconciler, ReconcileLoop loop, io.quarkus.security.identity.SecurityIdentity identity,
-            com.fasterxml.jackson.databind.ObjectMapper json, Topology topology) {
+            com.fasterxml.jackson.databind.ObjectMapper json, Topology topology,
+            dev.failover.actuator.lease.CoordinatorLease lease) {
+        this.lease = lease;
         this.reconciler = reconciler;
         this.loop = loop;
         this.identity = identity;
@@ -303,12 +307,14 @@ public class GroupsResource {
     /**
      * Whether a target's database node may start as a primary (issue 50; ADR 0020 "A former primary never starts
      * writable"): asked by the node's start-up guard before its server starts. Only the instance that drives the group
-     * answers (another answers 409, and the guard asks the next region's).
+     * answers, while it holds its lease (another answers 409, one whose lease lapsed 503; the guard asks every region's
+     * and takes the newest epoch's verdict).
      *
      * @param writable whether the node may start as the primary it was; false: it starts read-only
      * @param reason   why, in words
+     * @param epoch    the epoch of the desired state the verdict comes from; 0 for the initial state
      */
-    public record StartCheckView(String group, String target, boolean writable, String reason) {
+    public record StartCheckView(String group, String target, boolean writable, String reason, long epoch) {
     }
 
     @GET
@@ -322,19 +328,26 @@ public class GroupsResource {
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "409", description = "this instance does not drive the group: ask the instance that does",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "503", description = "this instance's lease lapsed: it cannot vouch for its view of the"
+            + " group (another region's actuator may drive it at a newer epoch); ask the others",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Response startCheck(@PathParam("id") String id, @PathParam("target") String target) {
         known(id);
         if (topology.group(id).flatMap(g -> g.target(target)).filter(t -> t.database() != null).isEmpty()) {
             return ApiError.response(404, "not-found", "target", "target " + target + " of group " + id
                     + " has no database node in the topology");
         }
-        java.util.Optional<StartCheck.Verdict> verdict = reconciler.drives(id)
-                ? StartCheck.judge(reconciler.status(id), target) : java.util.Optional.empty();
-        if (verdict.isEmpty()) {
+        StartCheck.Answer answer = StartCheck.answer(lease.lapsed(), reconciler.drives(id) ? reconciler.status(id) : null,
+                target);
+        if (answer instanceof StartCheck.Answer.NotNow notNow) {
+            return ApiError.response(503, "unavailable", "lease", notNow.why());
+        }
+        if (!(answer instanceof StartCheck.Answer.Given given)) {
             return ApiError.response(409, "conflict", "group", id + ": not driven by this instance (its partition is"
                     + " assigned elsewhere): ask every region's actuator");
         }
-        return Response.ok(new StartCheckView(id, target, verdict.get().writable(), verdict.get().reason())).build();
+        StartCheck.Verdict verdict = given.verdict();
+        return Response.ok(new StartCheckView(id, target, verdict.writable(), verdict.reason(), verdict.epoch())).build();
     }
 
     /**

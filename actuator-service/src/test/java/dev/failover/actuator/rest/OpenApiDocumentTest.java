@@ -48,7 +48,7 @@ class OpenApiDocumentTest {
         expected.put(new Operation("GET", "/groups/{id}"), expected(200, 404));
         expected.put(new Operation("POST", "/groups/{id}/retry"), expected(202, 400, 404, 409, 422));
         expected.put(new Operation("POST", "/groups/{id}/region-switch/approve"), expected(200, 400, 404, 409, 422, 503));
-        expected.put(new Operation("GET", "/groups/{id}/targets/{target}/start-check"), expected(200, 404, 409));
+        expected.put(new Operation("GET", "/groups/{id}/targets/{target}/start-check"), expected(200, 404, 409, 503));
         expected.put(new Operation("GET", "/actuations"), expected(200, 422));
         expected.put(new Operation("GET", "/permissions"), expected(200));
         return expected;

@@ -42,14 +42,19 @@ abstract class ActuatorCommand extends ApiCommand {
             return run(clients.get(0));
         }
         List<String> passed = new ArrayList<>();
+        List<Answered> answered = new ArrayList<>();
         boolean notDriving = false;
         ApiException last = null;
         for (ApiClient client : clients) {
             try {
                 Optional<JsonNode> answer = ask(client);
-                if (answer.isPresent()) {
+                if (answer.isPresent() && !asksEvery()) {
                     show(client, answer.get());
                     return exit(answer.get());
+                }
+                if (answer.isPresent()) {
+                    answered.add(new Answered(client, answer.get()));
+                    continue;
                 }
                 notDriving = true;
                 passed.add(client.endpoint().base() + ": does not drive " + group);
@@ -65,6 +70,11 @@ abstract class ActuatorCommand extends ApiCommand {
                 passed.add(e.getMessage()); // a lost region: the group is driven elsewhere
                 last = e;
             }
+        }
+        if (!answered.isEmpty()) {
+            Answered counts = counts(answered);
+            show(counts.actuator(), counts.body());
+            return exit(counts.body());
         }
         err().println("failoverctl: no actuator " + doneBy() + " " + group + " (" + clients.size() + " asked):");
         passed.forEach(p -> err().println("  " + p));
@@ -91,6 +101,24 @@ abstract class ActuatorCommand extends ApiCommand {
      */
     Optional<Integer> noneDrives() {
         return Optional.empty();
+    }
+
+    /**
+     * Whether every actuator is asked, not only until the first that drives the group answers: a command whose answer
+     * must not come from a region cut off with a stale view (its assignment kept, its lease about to lapse) beside the
+     * actuator that drives the group now. {@link #counts} then picks the answer.
+     */
+    boolean asksEvery() {
+        return false;
+    }
+
+    /** Of the answers of several actuators that each said they drive the group, the one that counts. */
+    Answered counts(List<Answered> answers) {
+        return answers.get(0);
+    }
+
+    /** One actuator's answer. */
+    record Answered(ApiClient actuator, JsonNode body) {
     }
 
     /** The exit code for the driving actuator's answer: OK, unless the command says otherwise. */

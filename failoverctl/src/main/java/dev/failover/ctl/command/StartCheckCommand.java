@@ -1,5 +1,6 @@
 package dev.failover.ctl.command;
 
+import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,12 +14,14 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The question a database node's start-up guard asks before its server starts (ADR 0020, "A former primary never starts
- * writable"): may this target's node start as a primary? Exit 0 only when the actuator that drives the group says so;
+ * writable"): may this target's node start as a primary? Every actuator is asked; the newest desired epoch's verdict
+ * counts (a region cut off with a stale view never says "writable" over it), and an actuator whose lease lapsed answers
+ * 503 and is passed over. Exit 0 only when the actuator that drives the group says so;
  * anything else (11: not the primary of record; 3, 4, 7-10: no actuator that drives the group answered) means the guard
  * starts the node read-only. A viewer's token will do.
  */
-@Command(name = "start-check", description = "May TARGET's database node start as a primary? Asks each actuator in turn "
-        + "until the one driving the group answers; exit 0: yes, 11: no (start it read-only), any other: no answer "
+@Command(name = "start-check", description = "May TARGET's database node start as a primary? Asks every actuator; the "
+        + "newest epoch's verdict of those driving the group counts; exit 0: yes, 11: no (start it read-only), any other: no answer "
         + "(start it read-only). Run by a node's start-up guard (viewer role, actuator audience).")
 public final class StartCheckCommand extends ActuatorCommand {
 
@@ -34,6 +37,29 @@ public final class StartCheckCommand extends ActuatorCommand {
     void show(ApiClient actuator, JsonNode body) {
         print(body, b -> Text.fit(group + "/" + target + ": " + (b.path("writable").asBoolean() ? "may start writable"
                 : "start read-only") + " (actuator " + actuator.endpoint().base() + "): " + text(b, "reason") + "\n", "  "));
+    }
+
+    /** Every actuator: a cut-off region's stale view must not be the first answer taken (ADR 0020, the start guard). */
+    @Override
+    boolean asksEvery() {
+        return true;
+    }
+
+    /**
+     * The newest desired epoch's verdict: an actuator that knows an older one (a region cut off with its initial state)
+     * never says "writable" over it; of answers at the same epoch, "read-only" wins. An answer without an epoch (an
+     * actuator older than this field) counts as the oldest.
+     */
+    @Override
+    Answered counts(List<Answered> answers) {
+        long newest = answers.stream().mapToLong(StartCheckCommand::epoch).max().orElseThrow();
+        List<Answered> atNewest = answers.stream().filter(a -> epoch(a) == newest).toList();
+        return atNewest.stream().filter(a -> !a.body().path("writable").asBoolean()).findFirst().orElse(atNewest.get(0));
+    }
+
+    private static long epoch(Answered answer) {
+        JsonNode epoch = answer.body().path("epoch");
+        return epoch.isIntegralNumber() ? epoch.asLong() : -1;
     }
 
     @Override

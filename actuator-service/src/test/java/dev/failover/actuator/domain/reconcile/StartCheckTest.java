@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -57,5 +58,23 @@ class StartCheckTest {
         String got = judged.isEmpty() ? "ASK_ANOTHER" : judged.get().writable() ? "WRITABLE" : "READ_ONLY";
         assertThat(got).as(judged.map(StartCheck.Verdict::reason).orElse("")).isEqualTo(verdict);
         judged.ifPresent(v -> assertThat(v.reason()).contains(asking));
+        judged.ifPresent(v -> assertThat(v.epoch()).isEqualTo(state == null ? 0 : state.epoch()));
+    }
+
+    /**
+     * A region cut off from Kafka keeps its assignment and its stale view (here the initial state, which would say
+     * "writable"); its lease has lapsed, so it answers nothing a guard may start writable on.
+     */
+    @Test
+    void onlyAnInstanceThatHoldsItsLeaseAndDrivesTheGroupAnswers() {
+        GroupStatus initial = new GroupStatus("api", null, new Convergence.Idle(), null, null, "primary", null,
+                new DataTier(Map.of(), null, null));
+
+        assertThat(StartCheck.answer(Optional.empty(), initial, "primary")).isInstanceOfSatisfying(
+                StartCheck.Answer.Given.class, g -> assertThat(g.verdict().writable()).isTrue());
+        assertThat(StartCheck.answer(Optional.of("the coordinator lease lapsed 4 s ago"), initial, "primary"))
+                .isInstanceOfSatisfying(StartCheck.Answer.NotNow.class, n -> assertThat(n.why())
+                        .contains("the coordinator lease lapsed 4 s ago").contains("newer epoch"));
+        assertThat(StartCheck.answer(Optional.empty(), null, "primary")).isInstanceOf(StartCheck.Answer.NotDriven.class);
     }
 }
