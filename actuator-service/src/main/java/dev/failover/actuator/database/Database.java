@@ -125,12 +125,26 @@ public interface Database<R> {
      *                           latest completed transaction); 0 where unknown. A node that took no transaction with an id
      *                           (none wrote anything) keeps it: a promoted replica's, read before its promotion and again
      *                           after it was fenced, shows that no write reached it in between
+     * @param system             the cluster's system identifier ({@code pg_control_system()}); 0 where unknown.
+     *                           Timelines compare only within one: pg_upgrade makes a new cluster that starts again on
+     *                           timeline 1 (ADR 0020, "Timelines within one system identifier")
      */
     record Wal(long timeline, long lsn, boolean commitsWait, List<Standby> standbys, String name, Receiver receiver,
-            long nextXid) {
+            long nextXid, long system) {
 
         public Wal {
             standbys = List.copyOf(standbys);
+        }
+
+        /** Without a system identifier. */
+        public Wal(long timeline, long lsn, boolean commitsWait, List<Standby> standbys, String name, Receiver receiver,
+                long nextXid) {
+            this(timeline, lsn, commitsWait, standbys, name, receiver, nextXid, 0);
+        }
+
+        /** Whether this and {@code other} are known to be of different clusters (pg_upgrade, a new initdb). */
+        public boolean otherSystemThan(long other) {
+            return system != 0 && other != 0 && system != other;
         }
 
         /** Without a transaction id. */

@@ -49,7 +49,8 @@ public final class PostgresDatabase implements Database<PostgresRef> {
                    CASE WHEN pg_is_in_recovery()
                         THEN coalesce((SELECT substring(conninfo FROM 'application_name=([^ ]+)') FROM pg_stat_wal_receiver),
                                       nullif(current_setting('cluster_name'), ''), 'walreceiver') END AS name,
-                   pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS next_xid
+                   pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS next_xid,
+                   (SELECT system_identifier FROM pg_control_system()) AS system
             """;
 
     /** A primary's standbys; their positions are visible to a superuser or a member of pg_monitor. */
@@ -92,6 +93,7 @@ public final class PostgresDatabase implements Database<PostgresRef> {
             boolean commitsWait;
             String name;
             long nextXid;
+            long system;
             try (ResultSet row = statement.executeQuery(OBSERVE)) {
                 row.next();
                 replica = row.getBoolean("replica");
@@ -104,6 +106,7 @@ public final class PostgresDatabase implements Database<PostgresRef> {
                 commitsWait = row.getBoolean("commits_wait");
                 name = row.getString("name");
                 nextXid = row.getLong("next_xid");
+                system = row.getLong("system");
             }
             List<Standby> standbys = new ArrayList<>();
             Receiver receiver = null;
@@ -125,7 +128,7 @@ public final class PostgresDatabase implements Database<PostgresRef> {
                 }
             }
             return new Observation.Observed(role, unreplayed, lag, paused, new Wal(timeline, lsn, commitsWait, standbys,
-                    name, receiver, nextXid));
+                    name, receiver, nextXid, system));
         } catch (SQLException e) {
             return unreachable(e) ? new Observation.Unavailable(describe(ref, e)) : new Observation.Rejected(describe(ref, e));
         }

@@ -85,6 +85,8 @@ class PostgresDatabaseTest {
             assertThat(follower.wal().receiver().streaming()).isTrue();
             assertThat(follower.wal().receiver().source()).isEqualTo("127.0.0.1:" + pair.primary().port());
             assertThat(follower.wal().standbys()).isEmpty();
+            assertThat(follower.wal().system()).as("a base backup's cluster is the primary's").isNotZero()
+                    .isEqualTo(writer.wal().system());
         });
         write(5);
         assertThat(((Observation.Observed) DATABASE.observe(primary)).wal().lsn()).as("a commit moves the position on")

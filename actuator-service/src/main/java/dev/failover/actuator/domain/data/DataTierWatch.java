@@ -34,6 +34,8 @@ public final class DataTierWatch {
     /** The latest timeline a node of the group was seen writing, and whose node wrote it (0, null before any). */
     private long newestTimeline;
     private String newestTimelineWriter;
+    /** The system identifier of the cluster the newest timeline is of (0: unknown); timelines compare only within one. */
+    private long newestSystem;
     /**
      * By target: the start of a pass that observed the node fenced after an earlier observation had already returned
      * it fenced, in an unbroken run of fenced observations: a time by which the fence was certainly in force (a pass's
@@ -62,10 +64,18 @@ public final class DataTierWatch {
         nodes.put(target, new DataTier.Node(observation, at));
         if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.WRITABLE) {
             lastWriter = target;
-            if (o.wal() != null && o.wal().timeline() > newestTimeline && !takenBack.contains(target + "@"
-                    + o.wal().timeline())) {
-                newestTimeline = o.wal().timeline();
+            Database.Wal wal = o.wal();
+            if (wal != null && wal.timeline() != 0 && target.equals(newestTimelineWriter)
+                    && (wal.otherSystemThan(newestSystem) || wal.timeline() < newestTimeline)) {
+                // the newest writer began its history again (pg_upgrade: a new cluster on timeline 1; pg_resetwal):
+                // it is not a former primary of itself, and what it writes now is the group's newest history
+                newestTimeline = wal.timeline();
+                newestSystem = wal.system();
+            } else if (wal != null && wal.timeline() > newestTimeline && !wal.otherSystemThan(newestSystem)
+                    && !takenBack.contains(target + "@" + wal.timeline())) {
+                newestTimeline = wal.timeline();
                 newestTimelineWriter = target;
+                newestSystem = wal.system() != 0 ? wal.system() : newestSystem;
             }
         }
         if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.FENCED) {
@@ -107,6 +117,12 @@ public final class DataTierWatch {
             return Optional.empty();
         }
         Database.Wal wal = ((Database.Observation.Observed) node.observation()).wal();
+        if (wal != null && wal.timeline() != 0 && !target.equals(newestTimelineWriter) && newestTimelineWriter != null
+                && wal.otherSystemThan(newestSystem)) {
+            return Optional.of(new FormerPrimary(newestTimelineWriter, "it writes the cluster of system identifier "
+                    + wal.system() + " while " + newestTimelineWriter + "'s node, the group's newest writer, writes system "
+                    + newestSystem + " (pg_upgrade or a new base backup since): its history is not the group's"));
+        }
         if (wal != null && wal.timeline() != 0) {
             return wal.timeline() < newestTimeline ? Optional.of(new FormerPrimary(newestTimelineWriter, "it writes"
                     + " timeline " + wal.timeline() + " while " + newestTimelineWriter + "'s node was seen writing timeline "

@@ -351,8 +351,13 @@ public class DatabaseStepTest {
 
     /** A primary that reports its WAL: writable on {@code timeline} (a promotion starts a new one). */
     static Database.Observation primaryOn(long timeline) {
+        return primaryOn(timeline, 0);
+    }
+
+    /** ... of the cluster whose {@code pg_control_system().system_identifier} is {@code system} (0: unknown). */
+    static Database.Observation primaryOn(long timeline, long system) {
         return new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false, new Database.Wal(timeline, 1_000,
-                false, List.of(), null, null));
+                false, List.of(), null, null, 0, system));
     }
 
     /** A failover to the secondary while the primary's region is cut off: converged, the secondary writes timeline 2. */
@@ -660,6 +665,36 @@ public class DatabaseStepTest {
         group.run();
         assertThat(nodes.calls).as("not fenced again").containsExactly("fence " + EAST);
         assertThat(database()).as("said once").filteredOn(d -> d.contains("not fenced again (drift: report)")).hasSize(1);
+    }
+
+    /**
+     * pg_upgrade starts the upgraded primary on timeline 1 (a new cluster, a new system identifier): the group's primary
+     * is not a former primary of itself, and it is neither fenced nor kept from traffic, under drift: correct too.
+     */
+    @Test
+    void thePrimaryUpgradedByPgUpgradeOnTimelineOneIsNotAFormerPrimary() {
+        Topology correct = TopologyLoader.parse(topologyYaml(EAST, WEST, 30).replace(
+                "dns: {zone: example.test., name: api.example.test., ttl: 30}",
+                "dns: {zone: example.test., name: api.example.test., ttl: 30, drift: correct}"), "test");
+        GroupReconciler group = failedOverWithThePrimaryCutOff(correct);
+        nodes.set(EAST, replica(0, 0)); // the old primary rebuilt as a replica
+        group.run();
+        nodes.calls.clear();
+
+        nodes.set(WEST, primaryOn(1, 7_000_000_000_000_000_002L)); // upgraded: timeline 1, a new system identifier
+        for (int i = 0; i < 3; i++) {
+            group.run();
+        }
+        assertThat(nodes.calls).as("the upgraded primary is left writing").isEmpty();
+        assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
+        assertThat(servedIp()).isEqualTo("192.0.2.2");
+
+        // the old cluster's node, writable again on a timeline above the upgraded one's: of another system, not newer
+        nodes.set(EAST, primaryOn(3, 7_000_000_000_000_000_001L));
+        group.run();
+        assertThat(nodes.calls).containsExactly("fence " + EAST);
+        assertThat(database()).anySatisfy(d -> assertThat(d).contains("takes writes as a former primary")
+                .contains("system identifier 7000000000000000001"));
     }
 
     @Test
