@@ -47,10 +47,20 @@ public sealed interface DatabaseRef permits DatabaseRef.Postgres, DatabaseRef.Rd
     /**
      * A PostgreSQL server of a streaming-replication pair.
      *
-     * @param url         {@code jdbc:postgresql://host:port/database}
-     * @param credentials the login's name in the actuator's configuration
+     * @param url              {@code jdbc:postgresql://host:port/database}
+     * @param credentials      the login's name in the actuator's configuration
+     * @param selfFenceSeconds the lease of the fence agent installed beside this server
+     *                         ({@code deploy/postgres/failover-fence-agent}): it stops the server once no actuator that
+     *                         drives the group has said for this long that the node may write. An unplanned failover
+     *                         whose old primary is this node and cannot be reached promotes beside it only once this
+     *                         long has passed (ADR 0020); null: no agent
      */
-    record Postgres(String url, String credentials) implements DatabaseRef {
+    record Postgres(String url, String credentials, Integer selfFenceSeconds) implements DatabaseRef {
+
+        /** Without a fence agent. */
+        public Postgres(String url, String credentials) {
+            this(url, credentials, null);
+        }
 
         @Override
         public String node() {

@@ -19,9 +19,12 @@ import dev.failover.contract.event.FailureReason;
  * @param maxDataLossSeconds       for targets with a database node (ADR 0020): an unplanned failover promotes the
  *                                 target's replica only while it lags by at most this many seconds; beyond, the group
  *                                 waits with the reason until the lag shrinks or an operator forces it; default 0
+ * @param unreachablePrimary       for targets with a database node: what an unplanned failover does while the old
+ *                                 primary cannot be reached and nothing shows its writes stopped; default
+ *                                 {@link UnreachablePrimary#HOLD}
  */
 public record Safety(Boolean correlatedFailureGuard, Integer maxSwitchesPerDay, Integer freshEvidenceIntervals,
-        Map<FailureReason, FailureClass> failureClasses, Integer maxDataLossSeconds) {
+        Map<FailureReason, FailureClass> failureClasses, Integer maxDataLossSeconds, UnreachablePrimary unreachablePrimary) {
 
     public static final int DEFAULT_MAX_SWITCHES_PER_DAY = 6;
     public static final int DEFAULT_FRESH_EVIDENCE_INTERVALS = 2;
@@ -33,16 +36,23 @@ public record Safety(Boolean correlatedFailureGuard, Integer maxSwitchesPerDay, 
         // keeps a null value ("TLS_ERROR:" with nothing after it) for the validator to report by key
         failureClasses = failureClasses == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(failureClasses));
         maxDataLossSeconds = maxDataLossSeconds == null ? 0 : maxDataLossSeconds;
+        unreachablePrimary = unreachablePrimary == null ? UnreachablePrimary.HOLD : unreachablePrimary;
+    }
+
+    /** With the default for an unreachable old primary (hold). */
+    public Safety(Boolean correlatedFailureGuard, Integer maxSwitchesPerDay, Integer freshEvidenceIntervals,
+            Map<FailureReason, FailureClass> failureClasses, Integer maxDataLossSeconds) {
+        this(correlatedFailureGuard, maxSwitchesPerDay, freshEvidenceIntervals, failureClasses, maxDataLossSeconds, null);
     }
 
     /** Without a data-loss budget (0 s). */
     public Safety(Boolean correlatedFailureGuard, Integer maxSwitchesPerDay, Integer freshEvidenceIntervals,
             Map<FailureReason, FailureClass> failureClasses) {
-        this(correlatedFailureGuard, maxSwitchesPerDay, freshEvidenceIntervals, failureClasses, null);
+        this(correlatedFailureGuard, maxSwitchesPerDay, freshEvidenceIntervals, failureClasses, null, null);
     }
 
     public static Safety defaults() {
-        return new Safety(null, null, null, null, null);
+        return new Safety(null, null, null, null, null, null);
     }
 
     /** How a failure of this reason counts; {@link FailureClass#DOWN} unless configured otherwise. */

@@ -293,6 +293,10 @@ public final class TopologyValidator {
 
     private void database(String path, DatabaseRef d) {
         if (d instanceof DatabaseRef.Postgres postgres) {
+            if (postgres.selfFenceSeconds() != null && (postgres.selfFenceSeconds() < 5 || postgres.selfFenceSeconds() > 600)) {
+                error(path + ".selfFenceSeconds", "must be between 5 and 600 seconds (the fence agent's lease), was "
+                        + postgres.selfFenceSeconds());
+            }
             if (postgres.url() == null || postgres.url().isBlank()) {
                 error(path + ".url", "is required");
             } else if (!POSTGRES_URL.matcher(postgres.url()).matches()) {
