@@ -333,8 +333,8 @@ public final class PostgresPair implements AutoCloseable {
         }
     }
 
-    /** The Debian package's binary of the newest installed major version. */
-    static String bin(String name) {
+    /** The Debian package's binary of the newest installed major version, e.g. pg_ctl: for a tool run beside a node. */
+    public static String bin(String name) {
         Path versions = Path.of("/usr/lib/postgresql");
         try (Stream<Path> installed = Files.isDirectory(versions) ? Files.list(versions) : Stream.empty()) {
             return installed.map(v -> v.resolve("bin").resolve(name)).filter(Files::isExecutable)
@@ -352,10 +352,11 @@ public final class PostgresPair implements AutoCloseable {
     }
 
     /**
-     * The command as the postgres user when this JVM runs as root (PostgreSQL refuses to run as root). setpriv execs the
-     * command in its own place, so the process's PID is the server's, for signals by PID.
+     * The command as the postgres user when this JVM runs as root (PostgreSQL refuses to run as root; so does pg_ctl, and
+     * a tool run beside a node runs as the server's OS user). setpriv execs the command in its own place, so the
+     * process's PID is the server's, for signals by PID.
      */
-    private static List<String> asPostgres(List<String> command) {
+    public static List<String> asPostgres(List<String> command) {
         if (!root()) {
             return command;
         }

@@ -1,0 +1,119 @@
+package dev.failover.actuator.domain.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.failover.testkit.db.PostgresPair;
+import dev.failover.testkit.db.PostgresPair.Replication;
+
+/**
+ * The shipped fence agent (deploy/postgres/failover-fence-agent) beside real PostgreSQL servers, run as the servers' OS
+ * user as an operator installs it, with a stand-in for {@code failoverctl start-check} whose answer the test sets (the
+ * CLI and the actuator's endpoint have tests of their own). A primary whose lease is renewed keeps taking writes past
+ * the lease; once the answers stop (the plane cut off), the server is stopped before the lease ends and a client that
+ * kept its connection, asking for read-write explicitly, writes no more; a replica is left alone (ADR 0020, "A promotion
+ * beside an unreachable old primary").
+ */
+class FenceAgentTest {
+
+    static final Path SCRIPT = Path.of("..", "deploy", "postgres", "failover-fence-agent").toAbsolutePath().normalize();
+    static final int LEASE = 10;
+
+    final List<Process> agents = new ArrayList<>();
+
+    @AfterEach
+    void stopAgents() {
+        agents.forEach(Process::destroyForcibly);
+    }
+
+    /** A stand-in for failoverctl that exits with the number in {@code answer}; readable and runnable by postgres. */
+    static Path failoverctl(Path dir, Path answer) throws IOException {
+        Path script = dir.resolve("failoverctl");
+        Files.writeString(script, "#!/bin/sh\nexit $(cat " + answer + ")\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script;
+    }
+
+    Process agent(PostgresPair.Node node, String target, Path failoverctl) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(PostgresPair.asPostgres(List.of("sh", SCRIPT.toString(),
+                node.dataDirectory().toString(), "api", target, Integer.toString(LEASE))))
+                .redirectErrorStream(true).redirectOutput(node.dataDirectory().resolveSibling(target + "-agent.log").toFile());
+        builder.environment().put("FAILOVERCTL", failoverctl.toString());
+        builder.environment().put("PG_CTL", PostgresPair.bin("pg_ctl"));
+        Process process = builder.start();
+        agents.add(process);
+        return process;
+    }
+
+    @Test
+    void aPrimaryWhoseLeaseRunsOutIsStoppedBeforeItEndsAndAReplicaIsLeftAlone() throws Exception {
+        try (PostgresPair pair = PostgresPair.start(Replication.ASYNC, 1)) {
+            Path dir = Files.createTempDirectory("fence-agent");
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path answer = dir.resolve("answer");
+            Files.writeString(answer, "0\n");
+            Files.setPosixFilePermissions(answer, PosixFilePermissions.fromString("rw-r--r--"));
+            Path failoverctl = failoverctl(dir, answer);
+            agent(pair.primary(), "primary", failoverctl);
+            Path replicaAnswer = dir.resolve("replica-answer");
+            Files.writeString(replicaAnswer, "7\n"); // the replica's agent reaches no actuator at all
+            Files.setPosixFilePermissions(replicaAnswer, PosixFilePermissions.fromString("rw-r--r--"));
+            agent(pair.replica(), "secondary", failoverctl(Files.createDirectories(dir.resolve("replica")), replicaAnswer));
+
+            try (Connection pooled = DriverManager.getConnection(pair.primary().jdbcUrl(), PostgresPair.USER, null);
+                    Statement statement = pooled.createStatement()) {
+                statement.execute("CREATE TABLE IF NOT EXISTS fenced (at timestamptz)");
+                long renewedUntil = System.nanoTime() + Duration.ofSeconds(LEASE + 3).toNanos();
+                while (System.nanoTime() < renewedUntil) { // past a whole lease: renewed, never stopped
+                    statement.execute("INSERT INTO fenced VALUES (now())");
+                    Thread.sleep(100);
+                }
+                assertThat(pair.primary().pid()).as("renewed: still running").isPositive();
+
+                Files.writeString(answer, "7\n"); // the plane cut off: failoverctl reaches no actuator
+                long cut = System.nanoTime();
+                await("the server stopped").atMost(Duration.ofSeconds(LEASE)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> !writes(statement));
+                double stoppedAfter = (System.nanoTime() - cut) / 1e9;
+                System.out.printf("fence agent: the primary stopped taking writes %.1f s after its last renewal (lease %d s)%n",
+                        stoppedAfter, LEASE);
+                assertThat(stoppedAfter).as("not before the lease was nearly used up").isGreaterThan(3.0);
+            }
+            await().atMost(Duration.ofSeconds(15)).until(() -> pair.primary().pid() < 0);
+            try (Connection fresh = DriverManager.getConnection(pair.primary().jdbcUrl(), PostgresPair.USER, null)) {
+                throw new AssertionError("a stopped server took a connection");
+            } catch (SQLException expected) {
+                assertThat(expected.getSQLState()).startsWith("08");
+            }
+            assertThat(pair.replica().pid()).as("a replica is not the agent's to stop").isPositive();
+            assertThat(Files.readString(pair.primary().dataDirectory().resolveSibling("primary-agent.log")))
+                    .contains("stops the server: no actuator has said it may write for");
+        }
+    }
+
+    /** A write on the kept connection, asking for read-write explicitly as a client may; false once refused. */
+    private static boolean writes(Statement statement) {
+        try {
+            statement.execute("BEGIN READ WRITE; INSERT INTO fenced VALUES (now()); COMMIT");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+}
