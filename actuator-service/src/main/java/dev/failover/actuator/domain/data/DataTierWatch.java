@@ -45,6 +45,12 @@ public final class DataTierWatch {
     private final Map<String, Instant> fencedRunFrom = new java.util.HashMap<>();
     /** Targets whose node was seen fenced and not seen a replica since: writable again, someone undid the fence. */
     private final java.util.Set<String> fencedSeen = new java.util.HashSet<>();
+    /**
+     * By target: the desired epoch, and when this instance first found the node unreachable as the old primary of that
+     * epoch's move, in an unbroken run (forgotten once the node answers). Its fence agent's lease is refused from then
+     * at the latest, so the agent has stopped it a lease later (ADR 0020).
+     */
+    private final Map<String, Map.Entry<Long, Instant>> unreachableSince = new java.util.HashMap<>();
     /** Promotions taken back (issue 50), as target@timeline: the timeline they began counts for nothing. */
     private final java.util.Set<String> takenBack = new java.util.HashSet<>();
 
@@ -62,6 +68,9 @@ public final class DataTierWatch {
     /** A target's node was observed, by a call made after {@code at}. */
     public synchronized void seen(String target, Database.Observation observation, Instant at) {
         nodes.put(target, new DataTier.Node(observation, at));
+        if (observation instanceof Database.Observation.Observed) {
+            unreachableSince.remove(target);
+        }
         if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.WRITABLE) {
             lastWriter = target;
             Database.Wal wal = o.wal();
@@ -108,6 +117,19 @@ public final class DataTierWatch {
     /** Takes in evidence an instance kept (this one in an earlier life, or another); see {@link WalEvidence#restore}. */
     public synchronized void restore(DataTierEvidence kept) {
         evidence.restore(kept);
+    }
+
+    /**
+     * Since when {@code target}'s node, the old primary of the move of {@code epoch}, has been found unreachable by this
+     * instance without a break: {@code now} on the first call of a run, or for another epoch.
+     */
+    public synchronized Instant unreachableSince(String target, long epoch, Instant now) {
+        Map.Entry<Long, Instant> since = unreachableSince.get(target);
+        if (since == null || since.getKey() != epoch) {
+            unreachableSince.put(target, Map.entry(epoch, now));
+            return now;
+        }
+        return since.getValue();
     }
 
     /** Whether {@code target}'s node writes while it is a former primary; see {@link FormerPrimary}. */

@@ -83,9 +83,21 @@ sealed interface PromotionGate {
                 return new Wait(pass.retryLater("a planned move fences the old primary " + old.node() + " first, and"
                         + " it cannot be read: " + why, use));
             }
+            String stopped = "the DNS switch sends clients away from it, a fencing hook of your own stops it";
+            if (!force && !use.databases().switchesOverItself(goal.target().database())) {
+                // its region may be cut off from the plane while its own clients still write to it: a promotion
+                // beside it loses every write it takes from then on, beyond any budget (ADR 0020, "A promotion beside
+                // an unreachable old primary")
+                WritesStopped shown = WritesStopped.check(previous, goal, candidate, why, pass, use);
+                if (shown instanceof WritesStopped.NotYet notYet) {
+                    return new Wait(notYet.next());
+                }
+                stopped = ((WritesStopped.Shown) shown).how();
+            }
             return budgetGate(goal, candidate, pass.publishOncePerDesiredState(ActuationStep.DATABASE,
                     ActuationStatus.SKIPPED, kind, "old primary " + old.node() + " not reachable, not fenced (" + why
-                            + "); the DNS switch sends clients away from it, a fencing hook of your own stops it"), use);
+                            + "); " + (force ? "promoted by an operator's force, which takes the risk that it still"
+                                    + " takes writes" : stopped)), use);
         }
         Target target = goal.target();
         return switch (o.role()) {

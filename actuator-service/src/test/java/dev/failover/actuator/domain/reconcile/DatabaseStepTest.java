@@ -63,6 +63,11 @@ public class DatabaseStepTest {
         return TopologyLoader.parse(topologyYaml(eastUrl, westUrl, maxDataLossSeconds), "test");
     }
 
+    /**
+     * The group of {@link #topology}: its faults are crashes (a node that does not answer has stopped), so an unreachable
+     * old primary is promoted beside within the budget ({@code unreachablePrimary: promote-within-budget}); the tests of
+     * a partition use {@link #holding}.
+     */
     public static String topologyYaml(String eastUrl, String westUrl, int maxDataLossSeconds) {
         return """
                 version: 1
@@ -81,7 +86,7 @@ public class DatabaseStepTest {
                         probe: {type: tcp, host: 192.0.2.2, port: 443}
                         dns: {values: [192.0.2.2]}
                         database: {kind: postgres, url: "%s", credentials: app-west}
-                    safety: {maxDataLossSeconds: %d}
+                    safety: {maxDataLossSeconds: %d, unreachablePrimary: promote-within-budget}
                 """.formatted(eastUrl, westUrl, maxDataLossSeconds);
     }
 
@@ -649,9 +654,7 @@ public class DatabaseStepTest {
      */
     @Test
     void underDriftReportANodeUnfencedByHandIsSaidNotFencedAgain() {
-        Topology report = TopologyLoader.parse(topologyYaml(EAST, WEST, 30).replace(
-                "dns: {zone: example.test., name: api.example.test., ttl: 30}",
-                "dns: {zone: example.test., name: api.example.test., ttl: 30, drift: report}"), "test");
+        Topology report = withDrift("report");
         GroupReconciler group = failedOverWithThePrimaryCutOff(report);
         nodes.calls.clear();
 
@@ -673,9 +676,7 @@ public class DatabaseStepTest {
      */
     @Test
     void thePrimaryUpgradedByPgUpgradeOnTimelineOneIsNotAFormerPrimary() {
-        Topology correct = TopologyLoader.parse(topologyYaml(EAST, WEST, 30).replace(
-                "dns: {zone: example.test., name: api.example.test., ttl: 30}",
-                "dns: {zone: example.test., name: api.example.test., ttl: 30, drift: correct}"), "test");
+        Topology correct = withDrift("correct");
         GroupReconciler group = failedOverWithThePrimaryCutOff(correct);
         nodes.set(EAST, replica(0, 0)); // the old primary rebuilt as a replica
         group.run();
@@ -699,9 +700,7 @@ public class DatabaseStepTest {
 
     @Test
     void underDriftCorrectANodeUnfencedByHandIsFencedAgain() {
-        Topology correct = TopologyLoader.parse(topologyYaml(EAST, WEST, 30).replace(
-                "dns: {zone: example.test., name: api.example.test., ttl: 30}",
-                "dns: {zone: example.test., name: api.example.test., ttl: 30, drift: correct}"), "test");
+        Topology correct = withDrift("correct");
         GroupReconciler group = failedOverWithThePrimaryCutOff(correct);
         nodes.calls.clear();
         nodes.set(EAST, primaryOn(1));
@@ -727,6 +726,105 @@ public class DatabaseStepTest {
         assertThat(database()).anySatisfy(d -> assertThat(d).startsWith("SUCCEEDED promotion of " + WEST)
                 .contains("FAILOVER, replica lag 4.0 s"));
         assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
+    }
+
+    /** The group of {@link #TOPOLOGY} under the drift policy {@code drift}. */
+    static Topology withDrift(String drift) {
+        return TopologyLoader.parse(topologyYaml(EAST, WEST, 30).replace("ttl: 30}", "ttl: 30, drift: " + drift + "}"),
+                "test");
+    }
+
+    /**
+     * The group of {@link #topology} with the default for an unreachable old primary (hold), the primary's node with a
+     * fence agent of {@code selfFenceSeconds} (null: none).
+     */
+    static Topology holding(Integer selfFenceSeconds) {
+        return TopologyLoader.parse(topologyYaml(EAST, WEST, 30).replace(", unreachablePrimary: promote-within-budget", "")
+                .replace("credentials: app-east}", "credentials: app-east" + (selfFenceSeconds == null ? ""
+                        : ", selfFenceSeconds: " + selfFenceSeconds) + "}"), "test");
+    }
+
+    /**
+     * The primary's node cut off (it does not answer), the secondary's replica caught up, the group of
+     * {@link #holding(Integer)} served and offered a move of {@code kind} to the secondary.
+     */
+    GroupReconciler cutOff(Integer selfFenceSeconds, DecisionKind kind) {
+        nodes.set(EAST, new Database.Observation.Unavailable("connect timed out")).set(WEST, replica(0, 0));
+        GroupReconciler group = run(reconciler(holding(selfFenceSeconds)), 20);
+        group.offer(decision(1, kind, "primary", "secondary"));
+        return group;
+    }
+
+    /**
+     * A partition (ADR 0020, "A promotion beside an unreachable old primary"): the old primary cannot be reached from the
+     * plane, but nothing shows that its own clients stopped writing to it. Without a fence agent the failover holds, said
+     * once, until the node answers: then it is fenced, and the move goes on as with any old primary that answers. Before,
+     * it promoted beside it at once and every write the old primary took from then on was lost.
+     */
+    @Test
+    void anOldPrimaryThatCannotBeReachedHoldsTheFailoverUntilItAnswers() {
+        GroupReconciler group = run(cutOff(null, DecisionKind.FAILOVER), 40);
+
+        assertThat(nodes.calls).as("nothing promoted beside it").isEmpty();
+        assertThat(database()).as("said once").filteredOn(d -> d.startsWith("FAILED")).singleElement().satisfies(d -> assertThat(d).startsWith("FAILED held: the old primary "
+                + EAST + " cannot be reached (connect timed out) and nothing shows that its writes stopped")
+                .contains("force").contains("selfFenceSeconds").contains("promote-within-budget"));
+        assertThat(group.status().dataTier().heldSince()).isNotNull();
+
+        nodes.set(EAST, writable()); // the partition heals
+        run(group, 40);
+        assertThat(nodes.calls).as("fenced, then promoted").containsExactly("fence " + EAST, "promote " + WEST);
+        assertThat(servedIp()).isEqualTo("192.0.2.2");
+    }
+
+    /**
+     * With a fence agent beside the old primary, the promotion waits until the agent's lease has run out (counted from
+     * when this instance first found the node unreachable under the move, plus a margin): by then the agent has stopped
+     * the server. A replica still streaming from the old primary shows it alive: held.
+     */
+    @Test
+    void aPromotionBesideAnUnreachableOldPrimaryWaitsForItsFenceAgentsLease() {
+        GroupReconciler group = cutOff(10, DecisionKind.FAILOVER);
+        java.time.Instant first = null;
+        java.time.Instant promoted = null;
+        for (int i = 0; i < 200 && promoted == null; i++) {
+            Duration wait = group.run();
+            if (first == null && group.status().convergence() instanceof Convergence.Converging) {
+                first = clock.instant();
+            }
+            if (nodes.calls.contains("promote " + WEST)) {
+                promoted = clock.instant();
+            }
+            clock.advance(wait);
+        }
+        assertThat(promoted).as("promoted once the lease ran out").isNotNull();
+        assertThat(Duration.between(first, promoted)).isBetween(Duration.ofSeconds(12), Duration.ofSeconds(15));
+        assertThat(database()).anySatisfy(d -> assertThat(d).startsWith("SKIPPED old primary " + EAST + " not reachable")
+                .contains("its fence agent stopped it"));
+    }
+
+    @Test
+    void aReplicaStillStreamingFromTheUnreachableOldPrimaryHoldsTheFailover() {
+        nodes.set(EAST, new Database.Observation.Unavailable("connect timed out")).set(WEST, new Database.Observation.Observed(
+                Database.Role.REPLICA, 0, 0, false, new Database.Wal(1, 5_000, false, List.of(), "replica",
+                        new Database.Receiver(true, "db.us-east-1.example.test:5432", T0))));
+        GroupReconciler group = run(reconciler(holding(10)), 20);
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(group, 60);
+
+        assertThat(nodes.calls).isEmpty();
+        assertThat(database()).filteredOn(d -> d.startsWith("FAILED")).singleElement().satisfies(d -> assertThat(d).contains("still streams from"
+                + " db.us-east-1.example.test:5432").contains("it is alive"));
+    }
+
+    /** An operator's force promotes beside an unreachable old primary, and the result names the risk it takes. */
+    @Test
+    void anOperatorsForcePromotesBesideAnUnreachableOldPrimaryNamingTheRisk() {
+        GroupReconciler group = run(cutOff(null, DecisionKind.FORCE), 20);
+
+        assertThat(nodes.calls).containsExactly("promote " + WEST);
+        assertThat(database()).anySatisfy(d -> assertThat(d).startsWith("SKIPPED old primary " + EAST + " not reachable")
+                .contains("operator's force, which takes the risk that it still takes writes"));
     }
 
     @Test
