@@ -160,7 +160,8 @@ public final class PostgresPair implements AutoCloseable {
     }
 
     private static String config(int port, Path dir) {
-        return "\nlisten_addresses = '127.0.0.1'\nport = " + port + "\nunix_socket_directories = '" + dir + "'\n"
+        // 127.0.0.2 too: a second path to the same server, which a test cuts (nftables) while clients keep the first
+        return "\nlisten_addresses = '127.0.0.1,127.0.0.2'\nport = " + port + "\nunix_socket_directories = '" + dir + "'\n"
                 + "fsync = off\nfull_page_writes = off\nshared_buffers = 16MB\nmax_connections = 20\n"
                 + "hot_standby = on\nlogging_collector = off\n";
     }
@@ -181,7 +182,15 @@ public final class PostgresPair implements AutoCloseable {
 
         /** The JDBC URL of the test database on this node. */
         public String jdbcUrl() {
-            return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
+            return jdbcUrl("127.0.0.1");
+        }
+
+        /**
+         * The node's URL through {@code address}: 127.0.0.1, or 127.0.0.2, the second path a test cuts on its own (the
+         * plane's, while the region's clients keep the first).
+         */
+        public String jdbcUrl(String address) {
+            return "jdbc:postgresql://" + address + ":" + port + "/" + DATABASE;
         }
 
         public int port() {
