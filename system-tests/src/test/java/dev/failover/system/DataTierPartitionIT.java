@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -68,20 +71,28 @@ class DataTierPartitionIT {
         }
     }
 
+    /**
+     * The stack over {@code pair}: the default for an unreachable old primary (hold), the actuator reaching the primary
+     * through {@link #PLANE_PATH}, and its node with a fence agent of {@code selfFenceSeconds} (null: none).
+     */
+    static TestStack stack(String name, PostgresPair pair, Integer selfFenceSeconds) throws Exception {
+        return TestStack.named(name).backends(TestTopology.PRIMARY, TestTopology.SECONDARY)
+                .topology(s -> DataTierIT.topology(s.backend(TestTopology.PRIMARY).healthUrl(),
+                        s.backend(TestTopology.SECONDARY).healthUrl(), pair, 5)
+                        .replace(", unreachablePrimary: promote-within-budget", "")
+                        .replace("url: \"" + pair.primary().jdbcUrl() + "\"", "url: \"" + pair.primary().jdbcUrl(PLANE_PATH)
+                                + "\"" + (selfFenceSeconds == null ? "" : ", selfFenceSeconds: " + selfFenceSeconds)))
+                .bind9("failover.test.", List.of("api IN A " + TestTopology.PRIMARY_IP)).probes().deciders(1)
+                .actuator().env(TestStack.ACTUATOR, "failover.database.credentials." + DataTierIT.EAST + ".user",
+                        PostgresPair.USER, "failover.database.credentials." + DataTierIT.WEST + ".user",
+                        PostgresPair.USER, "failover.database.ssl-mode", "disable")
+                .start();
+    }
+
     @Test
     void aPrimaryCutOffFromThePlaneWhileItsClientsWriteHoldsTheFailoverAndNothingAcknowledgedIsLost() throws Exception {
         try (PostgresPair pair = PostgresPair.start(PostgresPair.Replication.ASYNC, 1);
-                TestStack stack = TestStack.named("data-partition").backends(TestTopology.PRIMARY, TestTopology.SECONDARY)
-                        .topology(s -> DataTierIT.topology(s.backend(TestTopology.PRIMARY).healthUrl(),
-                                s.backend(TestTopology.SECONDARY).healthUrl(), pair, 5)
-                                // the default for an unreachable old primary (hold), through the plane's own path
-                                .replace(", unreachablePrimary: promote-within-budget", "")
-                                .replace(pair.primary().jdbcUrl(), pair.primary().jdbcUrl(PLANE_PATH)))
-                        .bind9("failover.test.", List.of("api IN A " + TestTopology.PRIMARY_IP)).probes().deciders(1)
-                        .actuator().env(TestStack.ACTUATOR, "failover.database.credentials." + DataTierIT.EAST + ".user",
-                                PostgresPair.USER, "failover.database.credentials." + DataTierIT.WEST + ".user",
-                                PostgresPair.USER, "failover.database.ssl-mode", "disable")
-                        .start();
+                TestStack stack = stack("data-partition", pair, null);
                 Cut cut = new Cut(pair.primary().port())) {
             DataTierIT.ready(stack, pair);
             // the old region's application servers keep their pooled connections to their own database
@@ -119,6 +130,68 @@ class DataTierPartitionIT {
                 assertThat(WritingClient.ids(pair.replica().jdbcUrl(), PostgresPair.USER))
                         .as("every row the old primary acknowledged, during the partition too, on the promoted node")
                         .containsAll(writer.acknowledged());
+            }
+        }
+    }
+
+    /**
+     * The same partition with the shipped fence agent beside the old primary (lease 20 s), asking the packaged failoverctl
+     * as its OS user: the plane's path to the primary is cut while its region's client keeps committing, and the
+     * synchronous replica's link stays. Once the failover is decided, no actuator says the old primary may write; its
+     * agent stops it before its lease ends, and only then, a lease and 2 s after the actuator first found it
+     * unreachable, is the replica promoted: nothing the old primary acknowledged is lost, and the two never take writes
+     * at once (the replica refuses writes until the old primary has stopped).
+     */
+    @Test
+    void aFenceAgentStopsTheCutOffPrimaryBeforeTheReplicaIsPromotedAndNothingAcknowledgedIsLost() throws Exception {
+        int lease = 20;
+        try (PostgresPair pair = PostgresPair.start(PostgresPair.Replication.SYNC, 1);
+                TestStack stack = stack("data-partition-agent", pair, lease);
+                Cut cut = new Cut(pair.primary().port())) {
+            DataTierIT.ready(stack, pair);
+            Path dir = Files.createTempDirectory("fence-agent");
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path failoverctl = dir.resolve("failoverctl");
+            Files.writeString(failoverctl, "#!/bin/sh\nexec " + ServiceProcess.javaBin() + " -XX:TieredStopAtLevel=1 -jar "
+                    + ServiceProcess.ROOT.resolve("failoverctl/target/quarkus-app/quarkus-run.jar") + " \"$@\""
+                    + " --actuator-url http://" + stack.actuator().host + ":" + stack.actuator().port
+                    + " --token " + ServiceProcess.token("viewer", "failover-actuator-service") + "\n");
+            Files.setPosixFilePermissions(failoverctl, PosixFilePermissions.fromString("rwxr-xr-x"));
+            ProcessBuilder builder = new ProcessBuilder(PostgresPair.asPostgres(List.of("sh",
+                    ServiceProcess.ROOT.resolve("deploy/postgres/failover-fence-agent").toString(),
+                    pair.primary().dataDirectory().toString(), "api", TestTopology.PRIMARY, Integer.toString(lease))))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile());
+            builder.environment().put("FAILOVERCTL", failoverctl.toString());
+            builder.environment().put("PG_CTL", PostgresPair.bin("pg_ctl"));
+            Process agent = builder.start();
+            try (WritingClient writer = new WritingClient(() -> pair.primary().jdbcUrl(), PostgresPair.USER).start()) {
+                await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedCount() >= 50);
+                await("the agent renews its lease past a whole lease").during(Duration.ofSeconds(lease + 2))
+                        .atMost(Duration.ofSeconds(lease + 5)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> pair.primary().pid() > 0);
+                cut.drop();
+                stack.backend(TestTopology.PRIMARY).fail();
+                Instant failedAt = Instant.now();
+
+                await("the old primary stopped by its agent").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> pair.primary().pid() < 0);
+                Instant stoppedAt = Instant.now();
+                await("BIND answers the secondary").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> DataTierIT.answers(stack).equals(Set.of(TestTopology.SECONDARY_IP)));
+                Instant switchedAt = Instant.now();
+                writer.stop();
+                System.out.printf("fence agent: the old primary stopped %.1f s after the failure, DNS switched %.1f s after"
+                        + " it; %d rows acknowledged by the old primary%n", Duration.between(failedAt, stoppedAt).toMillis()
+                                / 1000.0, Duration.between(stoppedAt, switchedAt).toMillis() / 1000.0,
+                        writer.acknowledgedCount());
+                assertThat(DataTierIT.isPrimary(pair.replica().jdbcUrl())).as("the replica promoted").isTrue();
+                assertThat(WritingClient.ids(pair.replica().jdbcUrl(), PostgresPair.USER))
+                        .as("every row the old primary acknowledged on the promoted node").containsAll(writer.acknowledged());
+                assertThat(writer.acknowledgedAt().values()).as("no write acknowledged after the promotion's switch")
+                        .allMatch(at -> at.isBefore(switchedAt));
+            } finally {
+                agent.destroyForcibly();
+                System.out.println("agent log:\n" + Files.readString(dir.resolve("agent.log")));
             }
         }
     }

@@ -53,6 +53,9 @@ sealed interface WritesStopped {
         Target target = goal.target();
         Integer lease = old instanceof DatabaseRef.Postgres postgres ? postgres.selfFenceSeconds() : null;
         if (lease != null) {
+            // counted from the first sighting, streaming or not: every actuator that may answer its agent says no from
+            // then on at the latest
+            Instant since = use.dataTier().unreachableSince(previous.id(), goal.epoch(), now);
             Database.Receiver receiver = candidate.wal() == null ? null : candidate.wal().receiver();
             if (receiver != null && receiver.streaming()) {
                 use.dataTier().held(now);
@@ -63,7 +66,6 @@ sealed interface WritesStopped {
                 return new NotYet(pass.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, held)
                         .retryLater(held, use.settings().capacityPoll(), use));
             }
-            Instant since = use.dataTier().unreachableSince(previous.id(), goal.epoch(), now);
             Instant stoppedBy = since.plusSeconds(lease).plus(FENCE_AGENT_MARGIN);
             if (now.isBefore(stoppedBy)) {
                 String waiting = "waiting for the fence agent beside the old primary " + old.node() + ": it cannot be"
