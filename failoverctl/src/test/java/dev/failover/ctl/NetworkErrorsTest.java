@@ -342,11 +342,13 @@ class NetworkErrorsTest {
     /**
      * A region cut off from Kafka keeps its actuator's stale view (the initial state, epoch 0) while another region's
      * actuator drives the group at a newer epoch: the guard never takes "writable" from the older view. Every actuator
-     * is asked, the newest epoch's verdict counts, and one that answers 503 (its lease lapsed) is passed over.
+     * is asked, the newest epoch's verdict counts, and one that answers 503 (its lease lapsed) or refuses (its topology
+     * behind) is passed over.
      */
     @Test
     void startCheckTakesTheNewestEpochsVerdictNotTheFirstAnswer() throws Exception {
-        try (FakeApi cutOff = new FakeApi(); FakeApi owner = new FakeApi(); FakeApi lapsed = new FakeApi()) {
+        try (FakeApi cutOff = new FakeApi(); FakeApi owner = new FakeApi(); FakeApi lapsed = new FakeApi();
+                FakeApi behind = new FakeApi()) {
             String path = "GET /groups/orders/targets/primary/start-check";
             cutOff.answer(path, 200, "{\"group\":\"orders\",\"target\":\"primary\",\"writable\":true,\"epoch\":0,"
                     + "\"reason\":\"primary's node is the group's primary of record, the initial state\"}");
@@ -354,8 +356,10 @@ class NetworkErrorsTest {
                     + "\"reason\":\"the group's primary of record is secondary's node (epoch 3)\"}");
             lapsed.answer(path, 503, "{\"status\":503,\"error\":\"unavailable\",\"field\":\"lease\","
                     + "\"message\":\"orders: this actuator's lease lapsed\"}");
+            behind.answer(path, 404, "{\"status\":404,\"error\":\"not-found\",\"field\":\"group\","
+                    + "\"message\":\"group orders is not in the topology\"}"); // its topology not yet updated
             Run run = run("start-check", "orders", "primary", "--token", "viewer", "--actuator-url",
-                    String.join(",", List.of(cutOff.url(), lapsed.url(), owner.url())));
+                    String.join(",", List.of(cutOff.url(), behind.url(), lapsed.url(), owner.url())));
             assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(Exits.NOT_PRIMARY);
             assertThat(run.out()).contains("start read-only (actuator " + owner.url() + "/)").contains("(epoch 3)");
 

@@ -31,11 +31,8 @@ public final class DataTierWatch {
     private int promotionRequests;
     private Duration lastPromotion;
     private DataTier.Promotion promoted;
-    /** The latest timeline a node of the group was seen writing, and whose node wrote it (0, null before any). */
-    private long newestTimeline;
-    private String newestTimelineWriter;
-    /** The system identifier of the cluster the newest timeline is of (0: unknown); timelines compare only within one. */
-    private long newestSystem;
+    /** The newest history a node of the group was seen writing. */
+    private final NewestHistory newest = new NewestHistory();
     /**
      * By target: the start of a pass that observed the node fenced after an earlier observation had already returned
      * it fenced, in an unbroken run of fenced observations: a time by which the fence was certainly in force (a pass's
@@ -73,19 +70,7 @@ public final class DataTierWatch {
         }
         if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.WRITABLE) {
             lastWriter = target;
-            Database.Wal wal = o.wal();
-            if (wal != null && wal.timeline() != 0 && target.equals(newestTimelineWriter)
-                    && (wal.otherSystemThan(newestSystem) || wal.timeline() < newestTimeline)) {
-                // the newest writer began its history again (pg_upgrade: a new cluster on timeline 1; pg_resetwal):
-                // it is not a former primary of itself, and what it writes now is the group's newest history
-                newestTimeline = wal.timeline();
-                newestSystem = wal.system();
-            } else if (wal != null && wal.timeline() > newestTimeline && !wal.otherSystemThan(newestSystem)
-                    && !takenBack.contains(target + "@" + wal.timeline())) {
-                newestTimeline = wal.timeline();
-                newestTimelineWriter = target;
-                newestSystem = wal.system() != 0 ? wal.system() : newestSystem;
-            }
+            newest.written(target, o.wal(), takenBack::contains);
         }
         if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.FENCED) {
             Instant from = fencedRunFrom.putIfAbsent(target, at);
@@ -139,16 +124,8 @@ public final class DataTierWatch {
             return Optional.empty();
         }
         Database.Wal wal = ((Database.Observation.Observed) node.observation()).wal();
-        if (wal != null && wal.timeline() != 0 && !target.equals(newestTimelineWriter) && newestTimelineWriter != null
-                && wal.otherSystemThan(newestSystem)) {
-            return Optional.of(new FormerPrimary(newestTimelineWriter, "it writes the cluster of system identifier "
-                    + wal.system() + " while " + newestTimelineWriter + "'s node, the group's newest writer, writes system "
-                    + newestSystem + " (pg_upgrade or a new base backup since): its history is not the group's"));
-        }
         if (wal != null && wal.timeline() != 0) {
-            return wal.timeline() < newestTimeline ? Optional.of(new FormerPrimary(newestTimelineWriter, "it writes"
-                    + " timeline " + wal.timeline() + " while " + newestTimelineWriter + "'s node was seen writing timeline "
-                    + newestTimeline + ", a later one: it was promoted after this node")) : Optional.empty();
+            return newest.former(target, wal);
         }
         if (promoted != null && !promoted.target().equals(target) && writable(promoted.target())) {
             return Optional.of(new FormerPrimary(promoted.target(), "this actuator promoted " + promoted.target() + "'s node"
@@ -174,10 +151,7 @@ public final class DataTierWatch {
                 this.promoted = null;
             }
         }
-        if (timeline != 0 && newestTimeline == timeline && promoted.equals(newestTimelineWriter)) {
-            newestTimeline = restoredTimeline;
-            newestTimelineWriter = restored;
-        }
+        newest.takenBack(promoted, timeline, restored, restoredTimeline);
     }
 
     /** Whether {@code target}'s node writes after it was seen fenced, and not seen a replica since: a fence undone. */

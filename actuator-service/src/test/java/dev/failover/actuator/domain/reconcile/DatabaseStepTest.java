@@ -679,6 +679,7 @@ public class DatabaseStepTest {
         Topology correct = withDrift("correct");
         GroupReconciler group = failedOverWithThePrimaryCutOff(correct);
         nodes.set(EAST, replica(0, 0)); // the old primary rebuilt as a replica
+        nodes.set(WEST, primaryOn(2, 7_000_000_000_000_000_001L)); // its system identifier, once it reports one
         group.run();
         nodes.calls.clear();
 
