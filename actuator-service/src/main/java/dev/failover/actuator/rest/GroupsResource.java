@@ -337,6 +337,7 @@ public class GroupsResource {
             return ApiError.response(404, "not-found", "target", "target " + target + " of group " + id
                     + " has no database node in the topology");
         }
+        reconciler.askedToWrite(id, target);
         StartCheck.Answer answer = StartCheck.answer(lease.lapsed(), reconciler.drives(id) ? reconciler.status(id) : null,
                 target);
         if (answer instanceof StartCheck.Answer.NotNow notNow) {

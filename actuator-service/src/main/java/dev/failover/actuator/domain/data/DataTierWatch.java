@@ -48,6 +48,11 @@ public final class DataTierWatch {
      * at the latest, so the agent has stopped it a lease later (ADR 0020).
      */
     private final Map<String, Map.Entry<Long, Instant>> unreachableSince = new java.util.HashMap<>();
+    /**
+     * By target: when its node's guard or fence agent last asked this instance whether the node may write
+     * ({@code start-check}): an agent that asks shows it runs (ADR 0020, "A promotion beside an unreachable old primary").
+     */
+    private final Map<String, Instant> askedToWrite = new java.util.HashMap<>();
     /** Promotions taken back (issue 50), as target@timeline: the timeline they began counts for nothing. */
     private final java.util.Set<String> takenBack = new java.util.HashSet<>();
 
@@ -115,6 +120,16 @@ public final class DataTierWatch {
             return now;
         }
         return since.getValue();
+    }
+
+    /** {@code target}'s node's guard or fence agent asked this instance, at {@code at}, whether it may write. */
+    public synchronized void askedToWrite(String target, Instant at) {
+        askedToWrite.merge(target, at, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    /** When {@code target}'s node last asked whether it may write; empty if never since this instance started. */
+    public synchronized Optional<Instant> lastAskedToWrite(String target) {
+        return Optional.ofNullable(askedToWrite.get(target));
     }
 
     /** Whether {@code target}'s node writes while it is a former primary; see {@link FormerPrimary}. */

@@ -140,6 +140,16 @@ public final class Reconciler {
         }
     }
 
+    /**
+     * {@code target}'s node of {@code group} asked whether it may write (its start-up guard or fence agent, through
+     * {@code start-check}), driven here or not: every instance hears it, since the agent asks every one.
+     */
+    public void askedToWrite(String group, String target) {
+        if (topology.group(group).isPresent()) {
+            watches.computeIfAbsent(group, this::newWatch).facts().askedToWrite(target, clock.instant());
+        }
+    }
+
     /** The groups whose targets have database nodes: every instance watches them (issue 50). */
     public List<String> watchedGroups() {
         return topology.groups().stream().filter(g -> g.targets().stream().anyMatch(t -> t.database() != null))

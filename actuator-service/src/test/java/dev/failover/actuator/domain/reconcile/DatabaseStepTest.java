@@ -198,10 +198,14 @@ public class DatabaseStepTest {
     GroupReconciler reconciler(Topology topology) {
         Databases databases = new Databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
                 new Databases.Login("failover", "p2")));
-        return new GroupReconciler("api", topology, dns, Scalers.none(), databases, new TrafficPlan(Routing.SINGLE, 100,
-                List.of()), s -> {
-                }, results::add, clock, settings);
+        return new GroupReconciler("api", topology, dns, Scalers.none(), databases, dev.failover.actuator.regionswitch
+                .RegionSwitch.NONE, new TrafficPlan(Routing.SINGLE, 100, List.of()), s -> {
+                }, results::add, clock, settings, watch);
     }
+
+    /** The group's data-tier watch, as the instance's {@code start-check} endpoint feeds it. */
+    final dev.failover.actuator.domain.data.GroupWatch watch = new dev.failover.actuator.domain.data.GroupWatch("api",
+            dev.failover.actuator.domain.data.EvidenceStore.NONE);
 
     /** Runs passes as the loop would, moving the clock by what each asks, until converged or blocked, or after
      * {@code maxPasses}. */
@@ -786,6 +790,7 @@ public class DatabaseStepTest {
     @Test
     void aPromotionBesideAnUnreachableOldPrimaryWaitsForItsFenceAgentsLease() {
         GroupReconciler group = cutOff(10, DecisionKind.FAILOVER);
+        watch.facts().askedToWrite("primary", clock.instant()); // its agent asked, before the cut
         java.time.Instant first = null;
         java.time.Instant promoted = null;
         for (int i = 0; i < 200 && promoted == null; i++) {
@@ -802,6 +807,18 @@ public class DatabaseStepTest {
         assertThat(Duration.between(first, promoted)).isBetween(Duration.ofSeconds(12), Duration.ofSeconds(15));
         assertThat(database()).anySatisfy(d -> assertThat(d).startsWith("SKIPPED old primary " + EAST + " not reachable")
                 .contains("its fence agent stopped it"));
+    }
+
+    /** selfFenceSeconds says an agent runs beside the node; without a question from it, nothing shows one does. */
+    @Test
+    void aFenceAgentThatNeverAskedIsNotTrustedToHaveStoppedTheOldPrimary() {
+        GroupReconciler group = run(cutOff(10, DecisionKind.FAILOVER), 200);
+
+        assertThat(nodes.calls).isEmpty();
+        assertThat(database()).filteredOn(d -> d.startsWith("FAILED")).singleElement().satisfies(d -> assertThat(d)
+                .contains("no fence agent beside it has asked this actuator whether it may write since this actuator"
+                        + " started"));
+        assertThat(group.status().convergence()).isInstanceOf(Convergence.Converging.class);
     }
 
     @Test
