@@ -33,6 +33,7 @@ import dev.failover.testkit.db.PostgresPair.Replication;
 class FenceAgentTest {
 
     static final Path SCRIPT = Path.of("..", "deploy", "postgres", "failover-fence-agent").toAbsolutePath().normalize();
+    static final Path GUARD = Path.of("..", "deploy", "postgres", "failover-start-guard").toAbsolutePath().normalize();
     static final int LEASE = 10;
 
     final List<Process> agents = new ArrayList<>();
@@ -104,6 +105,45 @@ class FenceAgentTest {
             assertThat(pair.replica().pid()).as("a replica is not the agent's to stop").isPositive();
             assertThat(Files.readString(pair.primary().dataDirectory().resolveSibling("primary-agent.log")))
                     .contains("stops the server: no actuator has said it may write for");
+        }
+    }
+
+    /**
+     * An agent started beside a running primary (a restart of the agent, or its start after the server's under systemd)
+     * goes on from the lease the start-up guard was given, kept in the data directory: a first question that fails (a
+     * slow CLI on a loaded host, a moment without the plane) does not stop a primary whose lease is current, and the
+     * lease is not extended either: the server stops before the guard's lease ends.
+     */
+    @Test
+    void anAgentStartedBesideARunningPrimaryGoesOnFromTheLeaseItWasGivenAndNoFurther() throws Exception {
+        try (PostgresPair pair = PostgresPair.start(Replication.ASYNC, 1)) {
+            Path dir = Files.createTempDirectory("fence-agent");
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path answer = dir.resolve("answer");
+            Files.writeString(answer, "0\n");
+            Files.setPosixFilePermissions(answer, PosixFilePermissions.fromString("rw-r--r--"));
+            Path failoverctl = failoverctl(dir, answer);
+            ProcessBuilder guard = new ProcessBuilder(PostgresPair.asPostgres(List.of("sh", GUARD.toString(),
+                    pair.primary().dataDirectory().toString(), "api", "primary"))).redirectErrorStream(true);
+            guard.environment().put("FAILOVERCTL", failoverctl.toString());
+            long given = System.nanoTime();
+            Process guarding = guard.start();
+            String guardSaid = new String(guarding.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(guarding.waitFor()).as("the guard lets it start writable: %s", guardSaid).isZero();
+
+            Files.writeString(answer, "7\n"); // from now on no actuator is reached
+            agent(pair.primary(), "primary", failoverctl);
+            Thread.sleep(3_000);
+            assertThat(pair.primary().pid()).as("a primary whose lease is current is not stopped at the first failed question")
+                    .isPositive();
+            await("stopped once the guard's lease is used up").atMost(Duration.ofSeconds(LEASE))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> pair.primary().pid() < 0);
+            double stoppedAfter = (System.nanoTime() - given) / 1e9;
+            System.out.printf("fence agent: started beside a running primary, stopped it %.1f s after the guard's yes (lease %d s)%n",
+                    stoppedAfter, LEASE);
+            assertThat(stoppedAfter).as("before the lease given to the guard ends").isLessThan(LEASE);
+            assertThat(Files.readString(pair.primary().dataDirectory().resolveSibling("primary-agent.log")))
+                    .contains("goes on from the lease given");
         }
     }
 
