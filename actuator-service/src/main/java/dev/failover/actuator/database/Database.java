@@ -86,13 +86,21 @@ public interface Database<R> {
          * @param replayPaused     whether a replica's replay is paused (pg_wal_replay_pause)
          * @param wal              where the node's write-ahead log stands, for the loss exposure (issue 50); null for a
          *                         backend that reports no positions (RDS, Aurora: their lag is all there is)
+         * @param source           a replica: the node it replicates, as {@link dev.failover.contract.topology.DatabaseRef#node()}
+         *                         names it, where its backend says so and has no timelines to show its lineage by (RDS's
+         *                         {@code ReadReplicaSourceDBInstanceIdentifier}); null otherwise
          */
-        record Observed(Role role, long unreplayedBytes, double lagSeconds, boolean replayPaused, Wal wal)
+        record Observed(Role role, long unreplayedBytes, double lagSeconds, boolean replayPaused, Wal wal, String source)
                 implements Observation {
 
             /** Without WAL positions. */
             public Observed(Role role, long unreplayedBytes, double lagSeconds, boolean replayPaused) {
-                this(role, unreplayedBytes, lagSeconds, replayPaused, null);
+                this(role, unreplayedBytes, lagSeconds, replayPaused, null, null);
+            }
+
+            /** Without a named source. */
+            public Observed(Role role, long unreplayedBytes, double lagSeconds, boolean replayPaused, Wal wal) {
+                this(role, unreplayedBytes, lagSeconds, replayPaused, wal, null);
             }
         }
 

@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.rds.model.Parameter;
  * active, or with a read replication {@code StatusInfos} entry that is not normal, the lag is unknown, which holds an
  * unplanned failover beyond any budget); one without a source that is available (or backing up) is WRITABLE; a stopped or
  * stopping one is FENCED. Any other status (modifying while it is promoted, rebooting, starting) is Unavailable: looked
- * at again.</li>
+ * at again. A replica names its source, as {@link DatabaseRef.Rds#node()} names a node: a replica of another node than
+ * the old primary is never promoted on its lag (ADR 0020, "Lineage of a backend without timelines").</li>
  * <li>Promote: {@code PromoteReadReplica}; the instance modifies and reboots, and is WRITABLE minutes later.</li>
  * <li>Fence, where the ref names a {@code fenceParameterGroup} (issue 50): {@code ModifyDBParameterGroup} sets the
  * engine's read-only parameter in that group, applied at once ({@code default_transaction_read_only} for PostgreSQL,
@@ -96,16 +97,29 @@ public final class RdsDatabase implements Database<DatabaseRef.Rds> {
         }
         boolean replicating = instance.statusInfos().stream().filter(i -> "read replication".equals(i.statusType()))
                 .allMatch(i -> Boolean.TRUE.equals(i.normal()) && "replicating".equals(i.status()));
+        String source = source(ref, instance.readReplicaSourceDBInstanceIdentifier());
         if (!replicating) {
             // replication in error, stopped or terminated: whatever CloudWatch last said, what it lacks is unknown
-            return new Observation.Observed(Role.REPLICA, 0, Double.POSITIVE_INFINITY, false);
+            return new Observation.Observed(Role.REPLICA, 0, Double.POSITIVE_INFINITY, false, null, source);
         }
         try {
-            return new Observation.Observed(Role.REPLICA, 0, replicaLag(ref), false);
+            return new Observation.Observed(Role.REPLICA, 0, replicaLag(ref), false, null, source);
         } catch (SdkException e) {
             return AwsFailure.of(what(ref) + ": its ReplicaLag could not be read from CloudWatch", e)
                     .as(Observation.Unavailable::new, Observation.Rejected::new);
         }
+    }
+
+    /**
+     * A replica's source as {@link DatabaseRef.Rds#node()} names a node: RDS gives the identifier of a source in the
+     * replica's region and the ARN ({@code arn:aws:rds:REGION:ACCOUNT:db:ID}) of one in another region.
+     */
+    static String source(DatabaseRef.Rds ref, String identifier) {
+        String[] arn = identifier.split(":", 7);
+        if (arn.length == 7 && "arn".equals(arn[0]) && "db".equals(arn[5])) {
+            return new DatabaseRef.Rds(arn[6], arn[3], null).node();
+        }
+        return new DatabaseRef.Rds(identifier, ref.region(), null).node();
     }
 
     /** The latest ReplicaLag of the last five minutes, in seconds; infinite (unknown) without one. */

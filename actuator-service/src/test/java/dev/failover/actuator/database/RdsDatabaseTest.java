@@ -99,7 +99,8 @@ class RdsDatabaseTest {
         aws.answers("GetMetricStatistics", 200, replicaLag("2026-11-25T02:57:00Z=40.0", "2026-11-25T02:59:00Z=3.5",
                 "2026-11-25T02:58:00Z=12.0"));
 
-        assertThat(database.observe(WEST)).isEqualTo(new Observation.Observed(Role.REPLICA, 0, 3.5, false));
+        assertThat(database.observe(WEST)).isEqualTo(new Observation.Observed(Role.REPLICA, 0, 3.5, false, null,
+                "rds:us-east-1:orders-east"));
 
         assertThat(aws.requests("DescribeDBInstances")).singleElement().satisfies(form -> assertThat(form)
                 .containsEntry("DBInstanceIdentifier", "orders-west").containsEntry("Version", "2014-10-31"));
@@ -109,6 +110,19 @@ class RdsDatabaseTest {
                 .containsEntry("Dimensions.member.1.Value", "orders-west").containsEntry("Statistics.member.1", "Maximum")
                 .containsEntry("Period", "60").containsEntry("StartTime", "2026-11-25T02:55:00Z")
                 .containsEntry("EndTime", "2026-11-25T03:00:00Z"));
+    }
+
+    /**
+     * A replica names its source as the topology names a node (ADR 0020, "Lineage of a backend without timelines"): RDS
+     * gives a source in another region by its ARN, one in the replica's own region by its identifier.
+     */
+    @Test
+    void aReplicaNamesItsSourceAsTheTopologyNamesANode() {
+        aws.answers("DescribeDBInstances", 200, described("available", "orders-west-old"));
+        aws.answers("GetMetricStatistics", 200, replicaLag("2026-11-25T02:59:00Z=1.0"));
+        assertThat(database.observe(WEST)).isInstanceOfSatisfying(Observation.Observed.class, o -> assertThat(o.source())
+                .isEqualTo(new DatabaseRef.Rds("orders-west-old", "us-west-2", null).node()));
+        assertThat(RdsDatabase.source(WEST, SOURCE)).isEqualTo(new DatabaseRef.Rds("orders-east", "us-east-1", null).node());
     }
 
     /**

@@ -74,6 +74,19 @@ sealed interface PromotionGate {
         boolean force = decision.kind() == DecisionKind.FORCE;
         DatabaseRef old = previous.database();
         String kind = Databases.kind(old);
+        if (!force && candidate.source() != null && !candidate.source().equals(old.node())) {
+            // a backend without timelines names a replica's source instead: one that replicates another node than the
+            // old primary (a fenced one of an earlier failover) lacks everything written since, whatever its lag says
+            // (ADR 0020, "Lineage of a backend without timelines"). Checked before anything is fenced
+            use.dataTier().held(now);
+            String held = "held: " + goal.target().id() + "'s replica replicates " + candidate.source() + ", not the old"
+                    + " primary " + previous.id() + "'s node " + old.node() + ": it lacks everything written there since"
+                    + " it took over, whatever its lag says, so " + previous.id() + "'s node is not fenced. Re-point it at "
+                    + previous.id() + "'s node (a new read replica of " + old.node() + "); an operator's force promotes"
+                    + " it as it is";
+            return new Wait(pass.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, held)
+                    .retryLater(held, use.settings().capacityPoll(), use));
+        }
         Optional<Observation> seen = use.databases().observe(old);
         seen.ifPresent(o -> use.dataTier().seen(previous.id(), o, now));
         if (seen.isEmpty() || !(seen.get() instanceof Observation.Observed o)) {

@@ -342,10 +342,7 @@ public class DatabaseStepTest {
     void aMoveAfterABlockedDecisionFencesTheNodeThatWritesNotTheDecisionsFromTarget() {
         nodes.set(EAST, writable()).set(WEST, new Database.Observation.Observed(Database.Role.FENCED, 0, 0, false))
                 .set(EU, replica(0, 0));
-        dns.store.write(new RecordWrite(GroupReconcilerTest.KEY, null, new OwnerMark("api", 0,
-                DesiredState.INITIAL_DECISION_ID), List.of(RecordSet.simple(30, Set.of("192.0.2.1")))));
-        GroupReconciler group = reconciler(THREE);
-        run(group, 3); // the initial state served and watched: the primary's node writes
+        GroupReconciler group = servedByTheInitialState(THREE); // the primary's node seen writing
         group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
         run(group, 5);
         assertThat(group.status().convergence()).as("the first failover blocked").isInstanceOf(Convergence.Blocked.class);
@@ -624,6 +621,57 @@ public class DatabaseStepTest {
                 c.lastError()).contains("Re-point it at secondary's node").contains(mentions));
     }
 
+    /** A group whose record the initial state wrote (epoch 0), serving the primary, watched once. */
+    GroupReconciler servedByTheInitialState(Topology topology) {
+        dns.store.write(new RecordWrite(GroupReconcilerTest.KEY, null, new OwnerMark("api", 0,
+                DesiredState.INITIAL_DECISION_ID), List.of(RecordSet.simple(30, Set.of("192.0.2.1")))));
+        GroupReconciler group = reconciler(topology);
+        run(group, 3);
+        return group;
+    }
+
+    /** A replica that names the node it replicates, as RDS does ({@code ReadReplicaSourceDBInstanceIdentifier}). */
+    static Database.Observation replicaOf(String source, double lagSeconds) {
+        return new Database.Observation.Observed(Database.Role.REPLICA, 0, lagSeconds, false, null, source);
+    }
+
+    /**
+     * RDS lineage (ADR 0020, "Lineage of a backend without timelines"): after a failover to the secondary, the tertiary
+     * still replicates the old, fenced primary (RDS keeps a read replica replicating a source fenced by its parameter
+     * group), with a lag of 0, for nothing is written there. A second failover to it must not fence the secondary, the
+     * one writer, and promote it: everything written since the first failover would be lost. Before, it was promoted
+     * within the budget by its lag alone.
+     */
+    @Test
+    void aSecondFailoverHoldsAReplicaThatStillReplicatesTheFirstFencedPrimary() {
+        nodes.set(EAST, writable()).set(WEST, replicaOf(EAST, 0)).set(EU, replicaOf(EAST, 0));
+        GroupReconciler group = servedByTheInitialState(THREE);
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(group, 20);
+        assertThat(nodes.calls).containsSubsequence("fence " + EAST, "promote " + WEST);
+        assertThat(servedIp()).isEqualTo("192.0.2.2");
+        group.run(); // the converged group sees the secondary write
+
+        secondFailoverHeld(group, "replicates " + EAST, "not the old primary");
+        assertThat(database()).anyMatch(r -> r.startsWith("FAILED held: tertiary's replica replicates " + EAST));
+    }
+
+    /** The same tertiary re-pointed at the secondary is promoted within the budget. */
+    @Test
+    void aReplicaOfTheNodeThatWritesIsPromotedOnItsLag() {
+        nodes.set(EAST, writable()).set(WEST, replicaOf(EAST, 0)).set(EU, replicaOf(EAST, 0));
+        GroupReconciler group = servedByTheInitialState(THREE);
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(group, 20);
+        group.run();
+        nodes.set(EU, replicaOf(WEST, 2));
+        nodes.calls.clear();
+        group.offer(decision(2, DecisionKind.FAILOVER, "secondary", "tertiary"));
+        run(group, 20);
+        assertThat(nodes.calls).containsSubsequence("fence " + WEST, "promote " + EU);
+        assertThat(servedIp()).isEqualTo("192.0.2.3");
+    }
+
     /**
      * Issue 50, item 6: the guard against a second writer runs whatever the group's convergence. Here a later decision
      * (to the tertiary, whose login is refused) blocked the group; the old primary then comes back writable on its old
@@ -739,12 +787,17 @@ public class DatabaseStepTest {
                 "test");
     }
 
+    /** {@code yaml} of {@link #topologyYaml} with the default for an unreachable old primary (hold). */
+    static String holding(String yaml) {
+        return yaml.replace(", unreachablePrimary: promote-within-budget", "");
+    }
+
     /**
      * The group of {@link #topology} with the default for an unreachable old primary (hold), the primary's node with a
      * fence agent of {@code selfFenceSeconds} (null: none).
      */
     static Topology holding(Integer selfFenceSeconds) {
-        return TopologyLoader.parse(topologyYaml(EAST, WEST, 30).replace(", unreachablePrimary: promote-within-budget", "")
+        return TopologyLoader.parse(holding(topologyYaml(EAST, WEST, 30))
                 .replace("credentials: app-east}", "credentials: app-east" + (selfFenceSeconds == null ? ""
                         : ", selfFenceSeconds: " + selfFenceSeconds) + "}"), "test");
     }
