@@ -3,7 +3,6 @@ package dev.failover.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -11,12 +10,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 import dev.failover.testkit.db.PostgresPair;
 import dev.failover.testkit.db.WritingClient;
+import dev.failover.testkit.net.PathCut;
 import dev.failover.testkit.topology.TestTopology;
 
 /**
@@ -34,42 +33,6 @@ class DataTierPartitionIT {
 
     /** The plane's own address of the primary: the path the partition cuts. */
     static final String PLANE_PATH = "127.0.0.2";
-
-    /** The plane's path to one server dropped by nftables, in a table of its own (removed on close). */
-    static final class Cut implements AutoCloseable {
-        private final String table;
-        private final int port;
-
-        Cut(int port) {
-            this.port = port;
-            this.table = "failover_partition_" + port;
-        }
-
-        void drop() throws IOException, InterruptedException {
-            nft("add table inet " + table);
-            nft("add chain inet " + table + " out { type filter hook output priority 0; policy accept; }");
-            nft("add rule inet " + table + " out ip daddr " + PLANE_PATH + " tcp dport " + port + " drop");
-        }
-
-        void heal() throws IOException, InterruptedException {
-            nft("delete table inet " + table);
-        }
-
-        @Override
-        public void close() throws Exception {
-            new ProcessBuilder(List.of("nft", "delete", "table", "inet", table)).redirectErrorStream(true).start()
-                    .waitFor(10, TimeUnit.SECONDS);
-        }
-
-        private static void nft(String command) throws IOException, InterruptedException {
-            Process nft = new ProcessBuilder(List.of("sh", "-c", "nft '" + command.replace("'", "") + "'"))
-                    .redirectErrorStream(true).start();
-            String out = new String(nft.getInputStream().readAllBytes());
-            if (!nft.waitFor(10, TimeUnit.SECONDS) || nft.exitValue() != 0) {
-                throw new IllegalStateException("nft " + command + ": " + out);
-            }
-        }
-    }
 
     /**
      * The stack over {@code pair}: the default for an unreachable old primary (hold), the actuator reaching the primary
@@ -93,7 +56,7 @@ class DataTierPartitionIT {
     void aPrimaryCutOffFromThePlaneWhileItsClientsWriteHoldsTheFailoverAndNothingAcknowledgedIsLost() throws Exception {
         try (PostgresPair pair = PostgresPair.start(PostgresPair.Replication.ASYNC, 1);
                 TestStack stack = stack("data-partition", pair, null);
-                Cut cut = new Cut(pair.primary().port())) {
+                PathCut cut = new PathCut(PLANE_PATH, pair.primary().port())) {
             DataTierIT.ready(stack, pair);
             // the old region's application servers keep their pooled connections to their own database
             try (WritingClient writer = new WritingClient(() -> pair.primary().jdbcUrl(), PostgresPair.USER).start()) {
@@ -147,7 +110,7 @@ class DataTierPartitionIT {
         int lease = 20;
         try (PostgresPair pair = PostgresPair.start(PostgresPair.Replication.SYNC, 1);
                 TestStack stack = stack("data-partition-agent", pair, lease);
-                Cut cut = new Cut(pair.primary().port())) {
+                PathCut cut = new PathCut(PLANE_PATH, pair.primary().port())) {
             DataTierIT.ready(stack, pair);
             Path dir = Files.createTempDirectory("fence-agent");
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -157,6 +120,15 @@ class DataTierPartitionIT {
                     + " --actuator-url http://" + stack.actuator().host + ":" + stack.actuator().port
                     + " --token " + ServiceProcess.token("viewer", "failover-actuator-service") + "\n");
             Files.setPosixFilePermissions(failoverctl, PosixFilePermissions.fromString("rwxr-xr-x"));
+            // as installed: the start-up guard asks before the server is let write (it keeps the lease the agent goes
+            // on from), then the agent runs beside it
+            ProcessBuilder guard = new ProcessBuilder(PostgresPair.asPostgres(List.of("sh",
+                    ServiceProcess.ROOT.resolve("deploy/postgres/failover-start-guard").toString(),
+                    pair.primary().dataDirectory().toString(), "api", TestTopology.PRIMARY)))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("guard.log").toFile());
+            guard.environment().put("FAILOVERCTL", failoverctl.toString());
+            assertThat(guard.start().waitFor()).as("the start-up guard's answer").isZero();
+            assertThat(Files.readString(dir.resolve("guard.log"))).as("the guard let it write").doesNotContain("read-only");
             ProcessBuilder builder = new ProcessBuilder(PostgresPair.asPostgres(List.of("sh",
                     ServiceProcess.ROOT.resolve("deploy/postgres/failover-fence-agent").toString(),
                     pair.primary().dataDirectory().toString(), "api", TestTopology.PRIMARY, Integer.toString(lease))))

@@ -51,14 +51,17 @@ import dev.failover.testkit.db.PostgresPair.Replication;
 import dev.failover.testkit.db.PostgresPair;
 import dev.failover.testkit.db.Seeds;
 import dev.failover.testkit.db.WritingClient;
+import dev.failover.testkit.net.PathCut;
 
 /**
  * The data tier's invariants checked over seeded, randomized fault schedules against real PostgreSQL (issue 50, item 9),
  * as Jepsen checks a replicated database: a client writes without pause where DNS points and records every commit
  * acknowledged, with its time; a nemesis drawn from the seed cuts the replication link (SIGSTOP of the replica's WAL
  * receiver by PID) for a while or for good, pauses replay, crashes the primary (SIGQUIT by PID) or leaves it running while
- * its application fails (the link, if cut, may come back after the failure), refuses the fence (the old primary's login may read but not ALTER SYSTEM), plans the move or
- * not, has an operator force it; the reconciler (the actuator's core, with the real PostgreSQL backend and the real clock)
+ * its application fails (the link, if cut, may come back after the failure), cuts the plane's own path to that running
+ * old primary (nftables drops 127.0.0.2, while its region's client keeps committing by 127.0.0.1) for a while or for
+ * good, refuses the fence (the old primary's login may read but not ALTER SYSTEM), plans the move or not, has an
+ * operator force it; the reconciler (the actuator's core, with the real PostgreSQL backend and the real clock)
  * drives the move on its own thread; a monitor reads every node's role every 50 ms. The checker then states:
  * <ul>
  * <li><b>I1</b> every acknowledged commit is on the promoted primary, except commits acknowledged inside the loss window
@@ -76,6 +79,10 @@ import dev.failover.testkit.db.WritingClient;
  * (deploy/postgres/failover-start-guard, answered by {@link StartCheck} from the group's status), it takes no write from
  * its first connection; started without it (the guard not installed), how long it took writes beside the new primary
  * before the actuator fenced it is measured, not counted under I2.</li>
+ * <li><b>I6</b> an old primary cut off from the plane while its client writes is never promoted beside without an
+ * operator's force (the group's default, {@code unreachablePrimary: hold}, and no fence agent), and the hold is said;
+ * a force beside it is the one exception to I1's "nothing acknowledged after the promotion missing" and to I2, as it
+ * names that risk (ADR 0020, "A promotion beside an unreachable old primary").</li>
  * </ul>
  * The suite runs a fixed set of seeds; {@code -Ddatatier.seeds=1-200} runs a soak (docs/benchmarks.md). A failing seed
  * prints its schedule: run it alone with {@code -Ddatatier.seeds=N}.
@@ -86,9 +93,10 @@ class DataTierFaultsTest {
      * The seeds the suite runs (about 30 s): a cut link and a crash at a budget of 0 (held), an answering old primary
      * that refuses the fence (blocked), a crash promoted within its budget's window (I1 on real losses), a planned move
      * forced past a refused fence (two writers, allowed), a planned move whose switch is refused after the promotion
-     * (the way back taken).
+     * (the way back taken), an old primary cut off from the plane while its client writes, the partition healing (then
+     * fenced and promoted, nothing lost) or not (held, saying why).
      */
-    static final String SUITE_SEEDS = "7,14,17,19,25";
+    static final String SUITE_SEEDS = "7,13,14,17,19,25,30";
 
     static Stream<Long> seeds() {
         return Seeds.from("datatier.seeds", SUITE_SEEDS);
@@ -107,7 +115,8 @@ class DataTierFaultsTest {
     /** One fault schedule, drawn from its seed. */
     record Schedule(long seed, Replication replication, int budget, Failure failure, boolean cut, long cutMillis,
             boolean cutHeals, boolean pauseReplay, boolean refuseFence, boolean force, boolean returns, boolean failback,
-            boolean guarded, boolean refuseSwitch, boolean strayWrite) {
+            boolean guarded, boolean refuseSwitch, boolean strayWrite, boolean partition, boolean partitionHeals,
+            long partitionMillis) {
 
         static Schedule draw(long seed) {
             Random random = new Random(seed);
@@ -126,8 +135,15 @@ class DataTierFaultsTest {
             boolean guarded = returns && random.nextBoolean();
             boolean refuseSwitch = random.nextInt(3) == 0;
             boolean strayWrite = refuseSwitch && random.nextBoolean();
+            // the plane's path to an old primary whose application failed cut while its region's client keeps writing
+            // to it (ADR 0020, "A promotion beside an unreachable old primary"); the replica's link cut with it where
+            // {@code cut} was drawn and does not heal
+            boolean partition = failure == Failure.APP && random.nextBoolean();
+            boolean partitionHeals = partition && random.nextBoolean();
+            long partitionMillis = 1_000 + random.nextInt(3_000);
             return new Schedule(seed, replication, budget, failure, cut, cutMillis, cutHeals, pauseReplay, refuseFence,
-                    force, returns, failback, guarded, refuseSwitch, strayWrite);
+                    force, returns, failback, guarded, refuseSwitch, strayWrite, partition, partitionHeals,
+                    partitionMillis);
         }
     }
 
@@ -146,7 +162,7 @@ class DataTierFaultsTest {
             boolean forced, DataTier.Promotion promotion, List<String> twoWritable, GroupStatus status, String dnsServes,
             boolean dnsNodeWritable, List<String> results, Instant returnedAt, Duration returnedWritable,
             boolean writableAtReturn, boolean oldPrimaryWritableAtEnd, boolean switchRefused,
-            DesiredState.Promotion wayBack, boolean strayAcknowledged) {
+            DesiredState.Promotion wayBack, boolean strayAcknowledged, boolean forcedBesidePartitioned) {
 
         /** Whether the way back was taken: the promoted node abandoned, the old primary the group's again. */
         boolean takenBack() {
@@ -166,12 +182,14 @@ class DataTierFaultsTest {
                             "window=%.3fs", w.window().toMillis() / 1000.0)
                     : promotion.exposure().getClass().getSimpleName();
             return String.format(java.util.Locale.ROOT, "SCHEDULE seed=%d %s budget=%d %s cut=%s heals=%s pause=%s"
-                    + " refuse=%s force=%s returns=%s failback=%s guarded=%s refuseSwitch=%s stray=%s | forced=%s promoted=%s"
+                    + " refuse=%s force=%s returns=%s failback=%s guarded=%s refuseSwitch=%s stray=%s partition=%s"
+                    + " partitionHeals=%s | forced=%s promoted=%s"
                     + " exposure=%s switchRefused=%s wayBack=%s strayAcknowledged=%s acknowledged=%d lost=%d twoWritable=%d returnedWritableMs=%s status=%s"
                     + " violations=%d", schedule.seed(),
                     schedule.replication(), schedule.budget(), schedule.failure(), schedule.cut(), schedule.cutHeals(),
                     schedule.pauseReplay(), schedule.refuseFence(), schedule.force(), schedule.returns(), schedule.failback(),
-                    schedule.guarded(), schedule.refuseSwitch(), schedule.strayWrite(), forced, promoted, exposure,
+                    schedule.guarded(), schedule.refuseSwitch(), schedule.strayWrite(), schedule.partition(),
+                    schedule.partitionHeals(), forced, promoted, exposure,
                     switchRefused, wayBack == null ? "-" : wayBack.phase(), strayAcknowledged, acknowledged.size(), lost, twoWritable.size(), returnedAt == null ? "-"
                             : Long.toString(returnedWritable.toMillis()), status.convergence().getClass().getSimpleName(),
                     violations.size());
@@ -187,10 +205,13 @@ class DataTierFaultsTest {
     }
 
     static final String EAST_IP = "192.0.2.1";
+    /** The plane's own path to the primary (its region's clients use 127.0.0.1): the one a partition cuts. */
+    static final String PLANE_PATH = "127.0.0.2";
     static final String WEST_IP = "192.0.2.2";
 
     Outcome run(Schedule schedule) throws Exception {
-        try (PostgresPair pair = PostgresPair.start(schedule.replication(), 1)) {
+        try (PostgresPair pair = PostgresPair.start(schedule.replication(), 1);
+                PathCut planePath = new PathCut(PLANE_PATH, pair.primary().port())) {
             PostgresPair.Node primary = pair.primary();
             PostgresPair.Node replica = pair.replica();
             Map<String, Databases.Login> logins = new HashMap<>(Map.of("app-east", new Databases.Login(PostgresPair.USER,
@@ -205,8 +226,11 @@ class DataTierFaultsTest {
             List<String> results = new CopyOnWriteArrayList<>();
             // a TTL of 1 s, below the floor: a planned move switches at once instead of holding its lowered TTL for the
             // old one (30 s), longer than a schedule runs (the first soak's planned moves never reached the database)
-            Topology topology = TopologyLoader.parse(DatabaseStepTest.topologyYaml(primary.jdbcUrl(), replica.jdbcUrl(),
-                    schedule.budget()).replace("ttl: 30}", "ttl: 1}"), "nemesis");
+            // the plane reaches the primary by a path of its own, which a partition cuts while the region's clients keep
+            // theirs; a group whose faults include partitions holds beside an old primary it cannot reach (the default)
+            String yaml = DatabaseStepTest.topologyYaml(primary.jdbcUrl(PLANE_PATH), replica.jdbcUrl(), schedule.budget())
+                    .replace("ttl: 30}", "ttl: 1}");
+            Topology topology = TopologyLoader.parse(schedule.partition() ? DatabaseStepTest.holding(yaml) : yaml, "nemesis");
             // the switch refused from the promotion on: the DNS write after it, in the same thread, finds it in force
             AtomicBoolean switchRefused = new AtomicBoolean();
             // and a client of the new region that writes to the promoted node directly, not through DNS (its application,
@@ -282,6 +306,7 @@ class DataTierFaultsTest {
             monitor.start();
             boolean receiverStopped = false;
             AtomicBoolean forced = new AtomicBoolean();
+            AtomicBoolean forcedBesidePartitioned = new AtomicBoolean();
             try {
                 // the actuator watches the pair while it serves: until it has seen the primary take writes and knows
                 // what the replica would lose (observable state, not a fixed wait)
@@ -302,6 +327,10 @@ class DataTierFaultsTest {
                 if (schedule.failure() == Failure.CRASH) {
                     primary.crash();
                 }
+                if (schedule.partition()) {
+                    planePath.drop();
+                }
+                long decided = System.nanoTime();
                 group.offer(decision(1, schedule.failure() == Failure.PLANNED ? DecisionKind.SWITCHOVER
                         : DecisionKind.FAILOVER));
                 // the link comes back after the failure; a crashed primary's link is let go on in any case (a frozen WAL
@@ -316,7 +345,12 @@ class DataTierFaultsTest {
                         && WEST_IP.equals(served(dns))) && !(group.status().convergence() instanceof Convergence.Blocked
                                 && (!schedule.force() || forced.get()))) {
                     sleep(100);
+                    if (schedule.partitionHeals() && planePath.isCut()
+                            && System.nanoTime() - decided > Duration.ofMillis(schedule.partitionMillis()).toNanos()) {
+                        planePath.heal();
+                    }
                     if (schedule.force() && !forced.get() && System.nanoTime() > deadline - Duration.ofSeconds(4).toNanos()) {
+                        forcedBesidePartitioned.set(planePath.isCut());
                         group.offer(decision(2, DecisionKind.FORCE));
                         forced.set(true);
                     }
@@ -349,6 +383,7 @@ class DataTierFaultsTest {
                 }
             } finally {
                 writer.stop();
+                planePath.heal();
                 running.set(false);
                 driver.join(10_000);
                 if (stray.isAlive()) {
@@ -373,7 +408,8 @@ class DataTierFaultsTest {
                     .promoted(), twoWritable, group.status(), dnsServes,
                     writable(urls.get(dnsServes)), List.copyOf(results), returnedAt, returnedWritable,
                     writableAtReturn.get(), returnedAt != null && writable(primary.jdbcUrl()), switchRefused.get(),
-                    group.latestDesired() == null ? null : group.latestDesired().promotion(), strayAcknowledged.get());
+                    group.latestDesired() == null ? null : group.latestDesired().promotion(), strayAcknowledged.get(),
+                    forcedBesidePartitioned.get());
         }
     }
 
@@ -426,7 +462,7 @@ class DataTierFaultsTest {
             }
             // after the promotion the writer follows DNS, which only ever moves to the promoted node: a commit acknowledged
             // then and missing on it went to another node (traffic given back to an old primary), lost with it
-            if (outcome.promotion() != null && !(forced && schedule.refuseFence())) {
+            if (outcome.promotion() != null && !(forced && (schedule.refuseFence() || outcome.forcedBesidePartitioned()))) {
                 long after = lost.stream().filter(at -> at.isAfter(outcome.promotion().at())).count();
                 if (after > 0) {
                     violations.add("I1: " + after + " commits acknowledged after the promotion are missing on the promoted"
@@ -441,8 +477,9 @@ class DataTierFaultsTest {
                 violations.add("I1: promoted beyond the budget of " + schedule.budget() + " s: " + window);
             }
         }
-        // I2: never two nodes taking writes, but after an operator's force past a refused fence
-        if (!outcome.twoWritable().isEmpty() && !(forced && schedule.refuseFence())) {
+        // I2: never two nodes taking writes, but after an operator's force past a refused fence or a cut-off old primary
+        // (the force's result names that risk)
+        if (!outcome.twoWritable().isEmpty() && !(forced && (schedule.refuseFence() || outcome.forcedBesidePartitioned()))) {
             violations.add("I2: two nodes took writes at once: " + outcome.twoWritable());
         }
         // I3: a group that says it is served has DNS on a writable node
@@ -456,6 +493,18 @@ class DataTierFaultsTest {
         }
         if (schedule.refuseFence() && !forced && outcome.promoted()) {
             violations.add("I4: the fence was refused and the replica was promoted without a force");
+        }
+        // I6: an old primary cut off from the plane while its clients write is not promoted beside, and the hold is said
+        if (schedule.partition() && !schedule.partitionHeals() && !forced) {
+            if (outcome.promoted()) {
+                violations.add("I6: the old primary was cut off from the plane, its writes not shown stopped, and the"
+                        + " replica was promoted beside it without a force");
+            }
+            if (!(outcome.status().convergence() instanceof Convergence.Converging c && c.lastError() != null
+                    && c.lastError().startsWith("held: "))) {
+                violations.add("I6: the old primary was cut off from the plane and the group is "
+                        + outcome.status().convergence() + ", not a hold that says why");
+            }
         }
         // I5: an old primary that returns never fenced is fenced, and never given traffic back
         if (outcome.returnedAt() != null) {
