@@ -31,16 +31,6 @@ public interface Database<R> {
         return false;
     }
 
-    /**
-     * How long before its reading a replica lag may describe (issue 50): a backend that reports the maximum of a period
-     * (CloudWatch's one-minute datapoints, RDS) may describe a moment as early as the period's start, so a lag reading
-     * shows that the replica held everything the primary wrote up to {@code lagResolution() + lag} before it was read.
-     * Zero for a backend that measures the replica itself.
-     */
-    default java.time.Duration lagResolution() {
-        return java.time.Duration.ZERO;
-    }
-
     /** How the move that needs a promotion is made. */
     enum Move {
         /** A switchover or a drill: loses nothing. */

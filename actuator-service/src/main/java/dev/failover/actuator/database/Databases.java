@@ -88,12 +88,6 @@ public final class Databases {
     }
 
     /** Whether the backend of {@code ref} makes a planned move atomically, demoting the old primary itself (Aurora). */
-    /** See {@link Database#lagResolution()}; zero without a backend. */
-    public java.time.Duration lagResolution(DatabaseRef ref) {
-        return call(ref, (db, r) -> db.lagResolution(), (db, r) -> db.lagResolution(), (db, r) -> db.lagResolution())
-                .orElse(java.time.Duration.ZERO);
-    }
-
     public boolean switchesOverItself(DatabaseRef ref) {
         return call(ref, (db, r) -> db.switchesOverItself(), (db, r) -> db.switchesOverItself(),
                 (db, r) -> db.switchesOverItself()).orElse(false);

@@ -11,10 +11,12 @@ import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 
 /**
  * A managed database's replication lag as CloudWatch has it (the database APIs do not report it): the maximum of the
- * latest one-minute datapoint of the last five minutes, one {@code GetMetricStatistics} call, aged (issue 50): the time
- * since that datapoint's minute ended is added to it, since the lag may have grown by as much meanwhile. None in that
- * window, or a negative latest one (RDS's -1: replication not active), is an unknown lag, which no data-loss budget
- * accepts.
+ * latest one-minute datapoint of the last five minutes, one {@code GetMetricStatistics} call, aged: the time since that
+ * datapoint's minute began (its timestamp) is added to it. The database publishes a sample a minute, taken at any
+ * moment of it, so the replica is known to hold what was written the sample's lag before a moment as early as the
+ * minute's start; the lag may have grown by as much since. So the value returned bounds what the replica lacks now,
+ * for a move of any kind (ADR 0020, "Lag from a datapoint"). None in that window, or a negative latest one (RDS's -1:
+ * replication not active), is an unknown lag, which no data-loss budget accepts.
  */
 final class LatestDatapoint {
 
@@ -38,7 +40,7 @@ final class LatestDatapoint {
                 .datapoints().stream().max(Comparator.comparing(Datapoint::timestamp))
                 .filter(latest -> latest.maximum() != null && latest.maximum() >= 0)
                 .map(latest -> {
-                    Duration age = Duration.between(latest.timestamp().plusSeconds(PERIOD), now);
+                    Duration age = Duration.between(latest.timestamp(), now);
                     return latest.maximum() + (age.isNegative() ? 0 : age.toMillis() / 1000.0 * unitsPerSecond);
                 })
                 .orElse(Double.POSITIVE_INFINITY);

@@ -128,12 +128,6 @@ public final class RdsDatabase implements Database<DatabaseRef.Rds> {
                 clock.instant(), 1);
     }
 
-    /** A ReplicaLag datapoint is a one-minute maximum: the lag as of a moment up to a minute before the datapoint's end. */
-    @Override
-    public java.time.Duration lagResolution() {
-        return java.time.Duration.ofSeconds(LatestDatapoint.PERIOD);
-    }
-
     @Override
     public WriteOutcome promote(DatabaseRef.Rds ref, Move move) {
         try {

@@ -88,7 +88,8 @@ class AuroraGlobalDatabaseTest {
         aws.answers("DescribeGlobalClusters", 200, global(EAST, null));
         aws.answers("GetMetricStatistics", 200, lag(850));
 
-        assertThat(database.observe(WEST_MEMBER)).isEqualTo(new Observation.Observed(Role.REPLICA, 0, 0.85, false));
+        assertThat(database.observe(WEST_MEMBER)).as("850 ms, sampled at a moment of the minute from 02:59")
+                .isEqualTo(new Observation.Observed(Role.REPLICA, 0, 60.85, false));
         assertThat(aws.requests("DescribeGlobalClusters")).singleElement().satisfies(form -> assertThat(form)
                 .containsEntry("GlobalClusterIdentifier", "orders"));
         assertThat(aws.requests("GetMetricStatistics")).singleElement().satisfies(form -> assertThat(form)

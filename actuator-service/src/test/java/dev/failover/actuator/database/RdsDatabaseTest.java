@@ -99,8 +99,8 @@ class RdsDatabaseTest {
         aws.answers("GetMetricStatistics", 200, replicaLag("2026-11-25T02:57:00Z=40.0", "2026-11-25T02:59:00Z=3.5",
                 "2026-11-25T02:58:00Z=12.0"));
 
-        assertThat(database.observe(WEST)).isEqualTo(new Observation.Observed(Role.REPLICA, 0, 3.5, false, null,
-                "rds:us-east-1:orders-east"));
+        assertThat(database.observe(WEST)).as("3.5 s, sampled at a moment of the minute from 02:59")
+                .isEqualTo(new Observation.Observed(Role.REPLICA, 0, 63.5, false, null, "rds:us-east-1:orders-east"));
 
         assertThat(aws.requests("DescribeDBInstances")).singleElement().satisfies(form -> assertThat(form)
                 .containsEntry("DBInstanceIdentifier", "orders-west").containsEntry("Version", "2014-10-31"));
@@ -127,7 +127,7 @@ class RdsDatabaseTest {
 
     /**
      * Issue 50, defect 2: RDS reports -1 while replication is not active, and a datapoint may be minutes old. -1 is an
-     * unknown lag; a datapoint's age since its minute ended is added to it (the lag has grown by as much, for all we
+     * unknown lag; a datapoint's age since its minute began is added to it (the lag has grown by as much, for all we
      * know); a replication error in the instance's StatusInfos is an unknown lag, whatever CloudWatch says.
      */
     @Test
@@ -145,7 +145,7 @@ class RdsDatabaseTest {
         aws.answers("GetMetricStatistics", 200, replicaLag("2026-11-25T02:56:00Z=3.5"));
 
         assertThat(database.observe(WEST)).isInstanceOfSatisfying(Observation.Observed.class, o -> assertThat(
-                o.lagSeconds()).as("3.5 s, three minutes ago: the minute ended at 02:57").isEqualTo(183.5));
+                o.lagSeconds()).as("3.5 s, sampled at a moment of the minute from 02:56").isEqualTo(243.5));
     }
 
     @Test

@@ -168,7 +168,7 @@ sealed interface PromotionGate {
                 if (o.wal() == null || candidate.wal() == null) {
                     // a backend without positions (RDS): its lag is all there is. A planned move promotes once a lag
                     // reading shows the replica held everything written before the fence was certainly in force: the
-                    // reading's lag plus its resolution (a datapoint's period) reaches back no further than that
+                    // reading's lag (a datapoint's, aged from its minute's start) reaches back no further than that
                     if (planned && !caughtUpWithTheFence(previous, goal.target(), candidate, now, use)) {
                         String waiting = "a planned move loses nothing: waiting for " + target.id() + "'s replica lag, read"
                                 + " after the old primary " + old.node() + " was fenced, to show it holds everything"
@@ -204,8 +204,8 @@ sealed interface PromotionGate {
 
     /**
      * Whether the replica, by a lag read now, holds everything the primary wrote before the time by which it was
-     * certainly fenced: the lag plus the backend's lag resolution reach back no further than that time. Nothing was
-     * applied-but-unreplayed, and the old primary has been seen fenced since.
+     * certainly fenced: the lag reaches back no further than that time. Nothing was applied-but-unreplayed, and the old
+     * primary has been seen fenced since.
      */
     private static boolean caughtUpWithTheFence(Target old, Target target, Observation.Observed candidate, Instant now,
             Backends use) {
@@ -213,8 +213,7 @@ sealed interface PromotionGate {
         if (fencedBy.isEmpty() || candidate.unreplayedBytes() > 0 || !Double.isFinite(candidate.lagSeconds())) {
             return false;
         }
-        Duration reachesBack = Duration.ofMillis((long) Math.ceil(candidate.lagSeconds() * 1000))
-                .plus(use.databases().lagResolution(target.database()));
+        Duration reachesBack = Duration.ofMillis((long) Math.ceil(candidate.lagSeconds() * 1000));
         return !now.minus(reachesBack).isBefore(fencedBy.get());
     }
 

@@ -103,13 +103,8 @@ public class DatabaseStepTest {
         final List<Move> moves = new ArrayList<>();
         /** Whether a planned promotion is one atomic switchover, as Aurora's. */
         boolean atomic;
-        /** How long before its reading a lag may describe (RDS's one-minute datapoints: 60 s). */
-        Duration lagResolution = Duration.ZERO;
-
-        @Override
-        public Duration lagResolution() {
-            return lagResolution;
-        }
+        /** Nodes whose observation depends on the time it is made (a lag read from a minute's datapoint). */
+        final Map<String, java.util.function.Function<java.time.Instant, Observation>> byTime = new HashMap<>();
 
         @Override
         public boolean switchesOverItself() {
@@ -129,13 +124,18 @@ public class DatabaseStepTest {
 
         @Override
         public Observation observe(PostgresRef ref) {
-            return cutOff.contains(ref.jdbcUrl()) ? timedOut(ref.jdbcUrl()) : nodes.get(ref.jdbcUrl());
+            if (cutOff.contains(ref.jdbcUrl())) {
+                return timedOut(ref.jdbcUrl());
+            }
+            return byTime.containsKey(ref.jdbcUrl()) ? byTime.get(ref.jdbcUrl()).apply(clock.instant())
+                    : nodes.get(ref.jdbcUrl());
         }
 
         @Override
         public WriteOutcome promote(PostgresRef ref, Move move) {
             calls.add("promote " + ref.jdbcUrl());
             moves.add(move);
+            byTime.remove(ref.jdbcUrl()); // a primary now: no lag read any more
             if (atomic && move == Move.PLANNED) { // the switchover demotes the old writer, as Aurora's does
                 nodes.replaceAll((url, node) -> node instanceof Observation.Observed o && o.role() == Role.WRITABLE
                         ? new Observation.Observed(Role.REPLICA, 0, 0, false) : node);
@@ -1211,15 +1211,24 @@ public class DatabaseStepTest {
     }
 
     /**
+     * A caught-up replica's lag as a backend of one-minute datapoints reports it (RDS, {@code LatestDatapoint}): the
+     * sample of the latest complete minute (published once it ends), aged from that minute's start.
+     */
+    static Database.Observation fromAMinutesDatapoint(java.time.Instant now, double sample) {
+        long minuteStart = now.getEpochSecond() / 60 * 60 - 60;
+        return replica(sample + (now.toEpochMilli() - minuteStart * 1000) / 1000.0, 0);
+    }
+
+    /**
      * Issue 50, item 2, for a backend without WAL positions whose lag is a one-minute datapoint (RDS): a caught-up
-     * replica's lag, aged by the datapoint's age, never reads 0 (the planned move waited for ever), and a 0 read just
-     * after the fence may be a datapoint of the minute before it (promoting then could lose the last writes). The move
-     * promotes once a reading reaches back to after the time by which the fence was certainly in force.
+     * replica's lag, aged by the datapoint's age, never reads 0 (the planned move waited for ever), and a small lag read
+     * just after the fence may be a datapoint of the minute before it (promoting then could lose the last writes). The
+     * move promotes once a reading reaches back to after the time by which the fence was certainly in force.
      */
     @Test
     void aPlannedMoveOfABackendWithMinuteDatapointsPromotesOnceALagReadingPostdatesTheFence() {
-        nodes.lagResolution = Duration.ofSeconds(60);
-        nodes.set(EAST, writable()).set(WEST, replica(0.5, 0)); // caught up; the datapoint is half a second old
+        nodes.set(EAST, writable()).set(WEST, replica(0.5, 0));
+        nodes.byTime.put(WEST, now -> fromAMinutesDatapoint(now, 0.5)); // caught up, as its datapoints say
         servedByEpoch1("192.0.2.1");
         GroupReconciler group = reconciler();
         group.offer(decision(2, DecisionKind.SWITCHOVER, "primary", "secondary"));
