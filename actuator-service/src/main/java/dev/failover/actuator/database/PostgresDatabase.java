@@ -45,7 +45,14 @@ public final class PostgresDatabase implements Database<PostgresRef> {
                         THEN coalesce((SELECT received_tli FROM pg_stat_wal_receiver), 0)
                         ELSE ('x' || substr(pg_walfile_name(pg_current_wal_flush_lsn()), 1, 8))::bit(32)::bigint
                         END AS timeline,
-                   current_setting('synchronous_commit') IN ('on', 'remote_write', 'remote_apply') AS commits_wait,
+                   current_setting('synchronous_commit') IN ('on', 'remote_write', 'remote_apply')
+                       AND (SELECT source FROM pg_settings WHERE name = 'synchronous_commit')
+                           NOT IN ('database', 'user', 'database user', 'client', 'session')
+                       AND NOT EXISTS (SELECT 1 FROM pg_db_role_setting s, unnest(s.setconfig) AS c
+                                       WHERE c LIKE 'synchronous\\_commit=%'
+                                         AND lower(split_part(c, '=', 2)) NOT IN ('on', 'remote_write', 'remote_apply',
+                                                                                  'true', 'yes', '1'))
+                       AS commits_wait,
                    CASE WHEN pg_is_in_recovery()
                         THEN coalesce((SELECT substring(conninfo FROM 'application_name=([^ ]+)') FROM pg_stat_wal_receiver),
                                       nullif(current_setting('cluster_name'), ''), 'walreceiver') END AS name,

@@ -93,6 +93,38 @@ class PostgresDatabaseTest {
                 .isGreaterThan(writer.wal().lsn());
     }
 
+    /**
+     * Whether a commit waits for the synchronous standby is the application's setting, not the actuator's session's
+     * (ADR 0020, "What a commit waits for"): a role or database whose commits do not wait ({@code ALTER ROLE ... SET
+     * synchronous_commit = local}) makes the primary's commits not waiting, and so does the actuator's own session
+     * taking its value from an override of its own, which hides the server's. Before, the actuator's session's value was
+     * taken for every client's.
+     */
+    @Test
+    @Order(3)
+    void commitsWaitOnlyWhenNoRoleOrDatabaseTurnsTheWaitOff() throws SQLException {
+        sql(primary, "CREATE ROLE app_local LOGIN");
+        try {
+            sql(primary, "ALTER ROLE app_local SET synchronous_commit = local");
+            assertThat(((Observation.Observed) DATABASE.observe(primary)).wal().commitsWait())
+                    .as("a role's commits wait for no standby").isFalse();
+            sql(primary, "ALTER ROLE app_local RESET synchronous_commit");
+            sql(primary, "ALTER DATABASE " + PostgresPair.DATABASE + " SET synchronous_commit = off");
+            assertThat(((Observation.Observed) DATABASE.observe(primary)).wal().commitsWait())
+                    .as("a database's commits wait for no standby").isFalse();
+            sql(primary, "ALTER DATABASE " + PostgresPair.DATABASE + " RESET synchronous_commit");
+            sql(primary, "ALTER ROLE " + PostgresPair.USER + " SET synchronous_commit = remote_apply");
+            assertThat(((Observation.Observed) DATABASE.observe(primary)).wal().commitsWait())
+                    .as("the actuator's own override hides the server's setting").isFalse();
+            sql(primary, "ALTER ROLE " + PostgresPair.USER + " RESET synchronous_commit");
+            assertThat(((Observation.Observed) DATABASE.observe(primary)).wal().commitsWait()).isTrue();
+        } finally {
+            sql(primary, "ALTER ROLE " + PostgresPair.USER + " RESET synchronous_commit");
+            sql(primary, "ALTER DATABASE " + PostgresPair.DATABASE + " RESET synchronous_commit");
+            sql(primary, "DROP ROLE app_local");
+        }
+    }
+
     @Test
     @Order(3)
     void aReplicaWhoseReplayIsPausedLagsInBytesAndSeconds() throws SQLException {
