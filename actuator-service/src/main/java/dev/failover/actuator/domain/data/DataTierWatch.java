@@ -42,17 +42,10 @@ public final class DataTierWatch {
     private final Map<String, Instant> fencedRunFrom = new java.util.HashMap<>();
     /** Targets whose node was seen fenced and not seen a replica since: writable again, someone undid the fence. */
     private final java.util.Set<String> fencedSeen = new java.util.HashSet<>();
-    /**
-     * By target: the desired epoch, and when this instance first found the node unreachable as the old primary of that
-     * epoch's move, in an unbroken run (forgotten once the node answers). Its fence agent's lease is refused from then
-     * at the latest, so the agent has stopped it a lease later (ADR 0020).
-     */
-    private final Map<String, Map.Entry<Long, Instant>> unreachableSince = new java.util.HashMap<>();
-    /**
-     * By target: when its node's guard or fence agent last asked this instance whether the node may write
-     * ({@code start-check}): an agent that asks shows it runs (ADR 0020, "A promotion beside an unreachable old primary").
-     */
-    private final Map<String, Instant> askedToWrite = new java.util.HashMap<>();
+    /** By target: the epoch of the move for which this instance fenced its node, the old primary. */
+    private final Map<String, Long> fencedForMove = new java.util.HashMap<>();
+    /** What shows an old primary's fence agent has stopped it. */
+    private final AgentLeases agents = new AgentLeases();
     /** Promotions taken back (issue 50), as target@timeline: the timeline they began counts for nothing. */
     private final java.util.Set<String> takenBack = new java.util.HashSet<>();
 
@@ -71,7 +64,7 @@ public final class DataTierWatch {
     public synchronized void seen(String target, Database.Observation observation, Instant at) {
         nodes.put(target, new DataTier.Node(observation, at));
         if (observation instanceof Database.Observation.Observed) {
-            unreachableSince.remove(target);
+            agents.answered(target);
         }
         if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.WRITABLE) {
             lastWriter = target;
@@ -109,27 +102,19 @@ public final class DataTierWatch {
         evidence.restore(kept);
     }
 
-    /**
-     * Since when {@code target}'s node, the old primary of the move of {@code epoch}, has been found unreachable by this
-     * instance without a break: {@code now} on the first call of a run, or for another epoch.
-     */
+    /** See {@link AgentLeases#unreachableSince}. */
     public synchronized Instant unreachableSince(String target, long epoch, Instant now) {
-        Map.Entry<Long, Instant> since = unreachableSince.get(target);
-        if (since == null || since.getKey() != epoch) {
-            unreachableSince.put(target, Map.entry(epoch, now));
-            return now;
-        }
-        return since.getValue();
+        return agents.unreachableSince(target, epoch, now);
     }
 
     /** {@code target}'s node's guard or fence agent asked this instance, at {@code at}, whether it may write. */
     public synchronized void askedToWrite(String target, Instant at) {
-        askedToWrite.merge(target, at, (a, b) -> a.isAfter(b) ? a : b);
+        agents.asked(target, at);
     }
 
     /** When {@code target}'s node last asked whether it may write; empty if never since this instance started. */
     public synchronized Optional<Instant> lastAskedToWrite(String target) {
-        return Optional.ofNullable(askedToWrite.get(target));
+        return agents.lastAsked(target);
     }
 
     /** Whether {@code target}'s node writes while it is a former primary; see {@link FormerPrimary}. */
@@ -167,6 +152,24 @@ public final class DataTierWatch {
             }
         }
         newest.takenBack(promoted, timeline, restored, restoredTimeline);
+    }
+
+    /** This instance fenced {@code target}'s node, the old primary, for the move of {@code epoch}. */
+    public synchronized void fencedForMove(String target, long epoch) {
+        fencedForMove.put(target, epoch);
+    }
+
+    /**
+     * Whether this instance fenced {@code target}'s node for the move of {@code epoch}: the plane may unfence it when the
+     * move cannot go on (a refused promotion). {@code unfenced}: it did, which is no hand's.
+     */
+    public synchronized boolean fencedForMove(String target, long epoch, boolean unfenced) {
+        boolean ours = Long.valueOf(epoch).equals(fencedForMove.get(target));
+        if (ours && unfenced) {
+            fencedForMove.remove(target);
+            fencedSeen.remove(target);
+        }
+        return ours;
     }
 
     /** Whether {@code target}'s node writes after it was seen fenced, and not seen a replica since: a fence undone. */

@@ -32,9 +32,25 @@ record PromoteDatabase() implements ReconcileStep {
         Decision decision = goal.desired().decision();
         WriteOutcome promoted = use.databases().promote(ref, pass.promoting().move()).orElseThrow();
         if (promoted instanceof WriteOutcome.Rejected rejected) {
-            return pass.report(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, rejected.reason()
-                    + "; DNS not switched").block(ActuationStep.DATABASE, kind, "promotion of " + target.id()
-                            + "'s database refused: " + rejected.reason(), use);
+            Pass told = pass.report(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, rejected.reason()
+                    + "; DNS not switched");
+            String refused = "promotion of " + target.id() + "'s database refused: " + rejected.reason();
+            java.util.Optional<Target> fenced = PromotionGate.previous(goal, use).filter(old -> use.dataTier()
+                    .fencedForMove(old.id(), goal.desired().epoch(), false));
+            if (fenced.isEmpty()) {
+                return told.block(ActuationStep.DATABASE, kind, refused, use);
+            }
+            // the move fenced the old primary and cannot promote: unfenced, the one complete copy takes writes again
+            // rather than no node at all (ADR 0020, "A promotion refused after the fence")
+            Target old = fenced.get();
+            WriteOutcome back = use.databases().unfence(old.database()).orElseThrow();
+            boolean unfenced = back instanceof WriteOutcome.Requested;
+            use.dataTier().fencedForMove(old.id(), goal.desired().epoch(), unfenced);
+            String after = unfenced ? old.id() + "'s database, fenced for this move, unfenced: it takes writes again, as"
+                    + " before the move" : old.id() + "'s database, fenced for this move, could not be unfenced ("
+                            + back.describe() + "): no node takes writes. Unfence it by hand, or promote a replica";
+            return told.report(ActuationStep.DATABASE, unfenced ? ActuationStatus.SUCCEEDED : ActuationStatus.FAILED,
+                    kind, after).block(ActuationStep.DATABASE, kind, refused + "; " + after, use);
         }
         if (promoted instanceof WriteOutcome.Unavailable unavailable) {
             return pass.retryLater(target.id() + "'s database unavailable while promoting: " + unavailable.reason()

@@ -142,6 +142,7 @@ sealed interface PromotionGate {
                         ? ActuationStatus.SUCCEEDED : ActuationStatus.FAILED, kind, fenced.describe() + " (old primary, "
                                 + decision.kind() + ")");
                 if (fenced instanceof WriteOutcome.Requested) {
+                    use.dataTier().fencedForMove(previous.id(), goal.desired().epoch());
                     // its final position is read on the next pass, never on this pass's readings
                     yield new Wait(told.retryLater("old primary " + old.node() + " fenced; " + target.id() + "'s"
                             + " replica is promoted once it has received everything the old primary wrote",

@@ -100,6 +100,7 @@ public class DatabaseStepTest {
         public final List<String> calls = new ArrayList<>();
         final Set<String> cutOff = new java.util.HashSet<>();
         final Set<String> refuseFence = new java.util.HashSet<>();
+        final Set<String> refusePromotion = new java.util.HashSet<>();
         final List<Move> moves = new ArrayList<>();
         /** Whether a planned promotion is one atomic switchover, as Aurora's. */
         boolean atomic;
@@ -135,6 +136,9 @@ public class DatabaseStepTest {
         public WriteOutcome promote(PostgresRef ref, Move move) {
             calls.add("promote " + ref.jdbcUrl());
             moves.add(move);
+            if (refusePromotion.contains(ref.jdbcUrl())) {
+                return new WriteOutcome.Rejected("AccessDenied (HTTP 403): not authorized to promote");
+            }
             byTime.remove(ref.jdbcUrl()); // a primary now: no lag read any more
             if (atomic && move == Move.PLANNED) { // the switchover demotes the old writer, as Aurora's does
                 nodes.replaceAll((url, node) -> node instanceof Observation.Observed o && o.role() == Role.WRITABLE
@@ -779,6 +783,43 @@ public class DatabaseStepTest {
         assertThat(database()).anySatisfy(d -> assertThat(d).startsWith("SUCCEEDED promotion of " + WEST)
                 .contains("FAILOVER, replica lag 4.0 s"));
         assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
+    }
+
+    /**
+     * A promotion refused for good after the move fenced the old primary (ADR 0020, "A promotion refused after the
+     * fence"): the old primary, the one complete copy, is unfenced, and the move is BLOCKED saying so. Before, it stayed
+     * fenced beside an unpromoted replica: no node took writes until a person stepped in.
+     */
+    @Test
+    void aPromotionRefusedAfterTheFenceUnfencesTheOldPrimaryInsteadOfLeavingNoWriter() {
+        nodes.set(EAST, writable()).set(WEST, replica(0, 0));
+        nodes.refusePromotion.add(WEST);
+        GroupReconciler group = reconciler(withDrift("correct"));
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(group, 20);
+
+        assertThat(nodes.calls).containsExactly("fence " + EAST, "promote " + WEST, "unfence " + EAST);
+        assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class, b -> assertThat(
+                b.reason()).contains("promotion of secondary's database refused").contains("primary's database, fenced"
+                        + " for this move, unfenced"));
+        clock.advance(Duration.ofSeconds(5));
+        group.run(); // the watch sees it writable: neither a former primary nor unfenced by hand, so not fenced again
+        assertThat(nodes.calls).as("not fenced again").containsExactly("fence " + EAST, "promote " + WEST,
+                "unfence " + EAST);
+    }
+
+    /** A node fenced before this move (an old primary of an earlier one) is not unfenced when a promotion is refused. */
+    @Test
+    void aPromotionRefusedUnfencesNothingThisMoveDidNotFence() {
+        nodes.set(EAST, new Database.Observation.Observed(Database.Role.FENCED, 0, 0, false)).set(WEST, replica(0, 0));
+        nodes.refusePromotion.add(WEST);
+        GroupReconciler group = reconciler();
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(group, 20);
+
+        assertThat(nodes.calls).containsExactly("promote " + WEST);
+        assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class, b -> assertThat(
+                b.reason()).contains("promotion of secondary's database refused").doesNotContain("unfenced"));
     }
 
     /** The group of {@link #TOPOLOGY} under the drift policy {@code drift}. */
