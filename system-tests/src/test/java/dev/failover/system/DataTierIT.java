@@ -85,9 +85,8 @@ class DataTierIT {
                         + " promoted replica at %s); %d rows acknowledged%n", Duration.between(firstFailure, firstSuccess)
                                 .toMillis() / 1000.0, firstFailure, firstSuccess, writer.acknowledgedCount());
                 assertThat(isPrimary(pair.replica().jdbcUrl())).as("the replica was promoted").isTrue();
-                assertThat(WritingClient.ids(pair.replica().jdbcUrl(), PostgresPair.USER))
-                        .as("every row acknowledged, before and after the failover, on the promoted node")
-                        .containsAll(writer.acknowledged());
+                assertThat(writer.missingOn(pair.replica().jdbcUrl()))
+                        .as("every row acknowledged, before and after the failover, on the promoted node").isEmpty();
             }
 
             // the old primary's server starts again as the primary it was: the actuator fences it within a resync
@@ -128,9 +127,9 @@ class DataTierIT {
                         .until(() -> writer.acknowledgedCount() >= atSwitch + 20);
                 writer.stop();
                 assertThat(refusesWrites(pair.primary().jdbcUrl())).as("the old primary fenced").isTrue();
-                assertThat(WritingClient.ids(pair.replica().jdbcUrl(), PostgresPair.USER))
+                assertThat(writer.missingOn(pair.replica().jdbcUrl()))
                         .as("every row acknowledged, by the old primary before the cut, during it and after its return,"
-                                + " on the promoted node").containsAll(writer.acknowledged());
+                                + " on the promoted node").isEmpty();
             }
         }
     }
@@ -361,9 +360,8 @@ class DataTierIT {
                         .until(() -> writer.acknowledgedCount() >= atWayBack + 20);
                 writer.stop();
                 assertThat(answers(stack)).as("DNS never moved").isEqualTo(Set.of(TestTopology.PRIMARY_IP));
-                assertThat(WritingClient.ids(pair.primary().jdbcUrl(), PostgresPair.USER))
-                        .as("every row acknowledged, before the move and after the way back, on the old primary")
-                        .containsAll(writer.acknowledged());
+                assertThat(writer.missingOn(pair.primary().jdbcUrl()))
+                        .as("every row acknowledged, before the move and after the way back, on the old primary").isEmpty();
                 try (Connection connection = connect(pair.replica().jdbcUrl()); Statement statement = connection.createStatement();
                         ResultSet row = statement.executeQuery("SHOW default_transaction_read_only")) {
                     row.next();
@@ -430,9 +428,8 @@ class DataTierIT {
                 await("writes acknowledged by the promoted replica").atMost(Duration.ofSeconds(30))
                         .until(() -> writer.acknowledgedCount() >= atSwitch + 20);
                 writer.stop();
-                assertThat(WritingClient.ids(pair.replica().jdbcUrl(), PostgresPair.USER))
-                        .as("every row acknowledged, before the fence and after the switch, on the promoted node")
-                        .containsAll(writer.acknowledged());
+                assertThat(writer.missingOn(pair.replica().jdbcUrl()))
+                        .as("every row acknowledged, before the fence and after the switch, on the promoted node").isEmpty();
                 assertThat(refusesWrites(pair.primary().jdbcUrl())).as("the old primary stays fenced").isTrue();
             } finally {
                 watching.set(false);
@@ -572,9 +569,15 @@ class DataTierIT {
 
     /** As {@link #stack(String, PostgresPair, int)}, the actuator logging in to the primary's node as {@code eastUser}. */
     static TestStack stack(String name, PostgresPair pair, int budget, String eastUser) throws Exception {
+        return stack(name, pair, budget, eastUser, yaml -> yaml);
+    }
+
+    /** As {@link #stack(String, PostgresPair, int, String)}, its topology changed by {@code edit}. */
+    static TestStack stack(String name, PostgresPair pair, int budget, String eastUser,
+            java.util.function.UnaryOperator<String> edit) throws Exception {
         return TestStack.named(name).backends(TestTopology.PRIMARY, TestTopology.SECONDARY)
-                .topology(s -> topology(s.backend(TestTopology.PRIMARY).healthUrl(),
-                        s.backend(TestTopology.SECONDARY).healthUrl(), pair, budget))
+                .topology(s -> edit.apply(topology(s.backend(TestTopology.PRIMARY).healthUrl(),
+                        s.backend(TestTopology.SECONDARY).healthUrl(), pair, budget)))
                 .bind9("failover.test.", List.of("api IN A " + TestTopology.PRIMARY_IP)).probes().deciders(1)
                 .actuator().env(TestStack.ACTUATOR, "failover.database.credentials." + EAST + ".user",
                         eastUser, "failover.database.credentials." + WEST + ".user", PostgresPair.USER,

@@ -25,6 +25,7 @@ import dev.failover.testkit.db.PostgresPair;
 import dev.failover.testkit.db.Seeds;
 import dev.failover.testkit.db.PostgresPair.Replication;
 import dev.failover.testkit.db.WritingClient;
+import dev.failover.testkit.net.PathCut;
 import dev.failover.testkit.topology.TestTopology;
 
 /**
@@ -59,6 +60,9 @@ import dev.failover.testkit.topology.TestTopology;
  * Also drawn: a second failover ({@link Second}), with a third node that still follows the original primary: it is
  * never promoted with commits it lacks beyond the recorded window (I1), the group says to re-point it (I4), and a
  * secondary that answers is not fenced for a promotion that cannot follow (I6: no node would take writes).
+ * Also drawn: the plane's own path to an old primary that keeps answering its region's client cut with the failure
+ * (nftables), healing after a few seconds or not: the group holds beside it, saying so, and never promotes while the cut
+ * lasts (I7); healed, the old primary is fenced first as any that answers (I1, I2).
  * The suite runs {@link #SUITE_SEEDS}; {@code -Ddatatier.it.seeds=1-20} runs a soak (docs/benchmarks.md), one
  * {@code NEMESIS} line a schedule. A failing seed prints its schedule: run it alone with {@code -Ddatatier.it.seeds=N}.
  */
@@ -102,7 +106,8 @@ class DataTierNemesisIT {
     record Schedule(long seed, Replication replication, int budget, boolean crash, boolean cut, long cutMillis,
             ActuatorFault actuatorFault, long faultAfterMillis, long frozenMillis, boolean refuseFence, boolean dnsOutage,
             long dnsOutageAfterMillis, long dnsOutageMillis, boolean returns, DnsRefusal dnsRefusal,
-            long refusalAfterMillis, long refusalMillis, Second second) {
+            long refusalAfterMillis, long refusalMillis, Second second, boolean partition, boolean partitionHeals,
+            long partitionMillis) {
 
         static Schedule draw(long seed) {
             Random random = new Random(seed);
@@ -127,9 +132,14 @@ class DataTierNemesisIT {
             // drawn after the above, for the same reason: a third node, and the secondary's region failing after the move
             Second second = new Second(random.nextInt(3) == 0 && !refuseFence, random.nextBoolean(),
                     ActuatorFault.values()[random.nextInt(ActuatorFault.values().length)], random.nextInt(3_000));
+            // drawn after the above, for the same reason: the plane's path to the old primary, whose database keeps
+            // answering its region's client, cut with the failure (nftables), healing after a while or not
+            boolean partition = !crash && !second.drawn() && random.nextBoolean();
+            boolean partitionHeals = partition && random.nextBoolean();
+            long partitionMillis = 2_000 + random.nextInt(6_000);
             return new Schedule(seed, replication, budget, crash, cut, cutMillis, fault, faultAfter, frozen, refuseFence,
                     dnsOutage, dnsOutageAfter, dnsOutageMillis, returns, dnsOutage ? DnsRefusal.NONE : refusal,
-                    refusalAfter, refusalMillis, second);
+                    refusalAfter, refusalMillis, second, partition, partitionHeals, partitionMillis);
         }
     }
 
@@ -159,7 +169,7 @@ class DataTierNemesisIT {
         Outcome outcome = run(schedule);
         List<String> violations = check(schedule, outcome);
         System.out.printf("NEMESIS seed=%d %s budget=%d crash=%s cut=%s actuator=%s after=%dms refuse=%s dnsOutage=%s"
-                + " returns=%s dnsRefused=%s/%s second=%s | promoted=%s exposure=%s acknowledged=%d lost=%d twoWritable=%d returnedWritableMs=%s"
+                + " returns=%s dnsRefused=%s/%s second=%s partition=%s | promoted=%s exposure=%s acknowledged=%d lost=%d twoWritable=%d returnedWritableMs=%s"
                 + " status=%s violations=%d%n", seed, schedule.replication(), schedule.budget(), schedule.crash(),
                 schedule.cut(), schedule.actuatorFault(), schedule.faultAfterMillis(), schedule.refuseFence(),
                 schedule.dnsOutage(), schedule.returns(), schedule.dnsRefusal(), !outcome.refused().happened() ? "-"
@@ -168,7 +178,7 @@ class DataTierNemesisIT {
                         : (schedule.second().crash() ? "crash" : "answers") + "/" + schedule.second().actuatorFault() + "/"
                                 + (outcome.second().thirdPromoted() ? "promoted" : outcome.second().status()
                                         + (outcome.second().secondaryWritable() ? "+secondaryWritable" : "")),
-                outcome.promoted(), outcome.promotion() == null ? "-"
+                !schedule.partition() ? "-" : schedule.partitionHeals() ? "heals" : "stays", outcome.promoted(), outcome.promotion() == null ? "-"
                         : outcome.promotion().path("lossExposureSeconds").asText("unknown"), outcome.acknowledged().size(),
                 outcome.lost(), outcome.twoWritable().size(), outcome.returnedAt() == null ? "-"
                         : Long.toString(outcome.returnedWritable().toMillis()), outcome.status(), violations.size());
@@ -184,15 +194,19 @@ class DataTierNemesisIT {
                 eastUser = "watcher";
             }
             String name = "nemesis-" + schedule.seed();
+            // a schedule with a partition: the plane reaches the primary by a path of its own, and the group holds beside
+            // an old primary it cannot reach (the default)
             try (TestStack stack = schedule.second().drawn()
                     ? DataTierIT.threeNodeStack(name, pair, schedule.budget(), eastUser)
-                    : DataTierIT.stack(name, pair, schedule.budget(), eastUser)) {
-                return run(schedule, pair, stack);
+                    : DataTierIT.stack(name, pair, schedule.budget(), eastUser, schedule.partition()
+                            ? DataTierPartitionIT.cutOffAble(pair, null) : yaml -> yaml);
+                    PathCut planePath = new PathCut(DataTierPartitionIT.PLANE_PATH, pair.primary().port())) {
+                return run(schedule, pair, stack, planePath);
             }
         }
     }
 
-    Outcome run(Schedule schedule, PostgresPair pair, TestStack stack) throws Exception {
+    Outcome run(Schedule schedule, PostgresPair pair, TestStack stack, PathCut planePath) throws Exception {
         WritingClient.Route route = DataTierIT.ready(stack, pair);
         AtomicReference<ServiceProcess> actuator = new AtomicReference<>(stack.actuator());
         List<String> twoWritable = new CopyOnWriteArrayList<>();
@@ -238,6 +252,22 @@ class DataTierNemesisIT {
             if (schedule.crash()) {
                 pair.primary().crash();
             }
+            if (schedule.partition()) {
+                planePath.drop();
+            }
+            Thread partition = new Thread(() -> {
+                if (schedule.partitionHeals()) {
+                    sleep(schedule.partitionMillis());
+                    try {
+                        planePath.heal();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }, "partition");
+            partition.start();
             Thread fault = actuatorFault(schedule.actuatorFault(), schedule.faultAfterMillis(), schedule.frozenMillis(),
                     actuator, stack, "actuator-again");
             Thread dnsFault = new Thread(() -> {
@@ -291,6 +321,7 @@ class DataTierNemesisIT {
             }
             fault.join(120_000);
             dnsFault.join(60_000);
+            partition.join(60_000);
             refusal.join(60_000);
             try {
                 await("the move served, blocked or held").atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(250))
@@ -514,6 +545,18 @@ class DataTierNemesisIT {
             if (second.status().equals("CONVERGED") && !second.servedWritable()) {
                 violations.add("I3: CONVERGED after the second failover with DNS answering " + second.answers()
                         + ", whose node takes no writes");
+            }
+        }
+        // I7: an old primary cut off from the plane while its client writes (no fence agent) is not promoted beside, and
+        // the hold is said
+        if (schedule.partition() && !schedule.partitionHeals()) {
+            if (outcome.promoted()) {
+                violations.add("I7: the old primary was cut off from the plane, its writes not shown stopped, and the"
+                        + " replica was promoted beside it");
+            }
+            if (!outcome.detail().contains("held")) {
+                violations.add("I7: the old primary was cut off from the plane and the group says " + outcome.status()
+                        + ": " + outcome.detail());
             }
         }
         if (schedule.refuseFence() && !(outcome.status().equals("BLOCKED") && outcome.detail().contains("could not be"
