@@ -51,6 +51,14 @@ class FenceAgentTest {
         return script;
     }
 
+    /** The file in {@code dir} that a stand-in for failoverctl exits with, readable by postgres, saying {@code exit}. */
+    static Path answer(Path dir, String name, int exit) throws IOException {
+        Path answer = dir.resolve(name);
+        Files.writeString(answer, exit + "\n");
+        Files.setPosixFilePermissions(answer, PosixFilePermissions.fromString("rw-r--r--"));
+        return answer;
+    }
+
     Process agent(PostgresPair.Node node, String target, Path failoverctl) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(PostgresPair.asPostgres(List.of("sh", SCRIPT.toString(),
                 node.dataDirectory().toString(), "api", target, Integer.toString(LEASE))))
@@ -67,14 +75,10 @@ class FenceAgentTest {
         try (PostgresPair pair = PostgresPair.start(Replication.ASYNC, 1)) {
             Path dir = Files.createTempDirectory("fence-agent");
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Path answer = dir.resolve("answer");
-            Files.writeString(answer, "0\n");
-            Files.setPosixFilePermissions(answer, PosixFilePermissions.fromString("rw-r--r--"));
+            Path answer = answer(dir, "answer", 0);
             Path failoverctl = failoverctl(dir, answer);
             agent(pair.primary(), "primary", failoverctl);
-            Path replicaAnswer = dir.resolve("replica-answer");
-            Files.writeString(replicaAnswer, "7\n"); // the replica's agent reaches no actuator at all
-            Files.setPosixFilePermissions(replicaAnswer, PosixFilePermissions.fromString("rw-r--r--"));
+            Path replicaAnswer = answer(dir, "replica-answer", 7); // the replica's agent reaches no actuator at all
             agent(pair.replica(), "secondary", failoverctl(Files.createDirectories(dir.resolve("replica")), replicaAnswer));
 
             try (Connection pooled = DriverManager.getConnection(pair.primary().jdbcUrl(), PostgresPair.USER, null);
@@ -119,9 +123,7 @@ class FenceAgentTest {
         try (PostgresPair pair = PostgresPair.start(Replication.ASYNC, 1)) {
             Path dir = Files.createTempDirectory("fence-agent");
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Path answer = dir.resolve("answer");
-            Files.writeString(answer, "0\n");
-            Files.setPosixFilePermissions(answer, PosixFilePermissions.fromString("rw-r--r--"));
+            Path answer = answer(dir, "answer", 0);
             Path failoverctl = failoverctl(dir, answer);
             ProcessBuilder guard = new ProcessBuilder(PostgresPair.asPostgres(List.of("sh", GUARD.toString(),
                     pair.primary().dataDirectory().toString(), "api", "primary"))).redirectErrorStream(true);
