@@ -368,6 +368,30 @@ class NetworkErrorsTest {
         }
     }
 
+    /**
+     * The fence agent's one long-lived question (start-check --every): one line a question, "exit CODE asked UPTIME",
+     * the human answer left out; --count ends it; a bad interval is a usage error naming the option.
+     */
+    @Test
+    void startCheckEveryPrintsOneLineAQuestionStampedWithTheUptimeItWasAskedAt() throws Exception {
+        try (FakeApi owner = new FakeApi()) {
+            String path = "GET /groups/orders/targets/primary/start-check";
+            owner.answer(path, 200, "{\"group\":\"orders\",\"target\":\"primary\",\"writable\":true,\"epoch\":3,"
+                    + "\"reason\":\"primary's node is the group's primary of record (epoch 3)\"}");
+            Run run = run("start-check", "orders", "primary", "--every", "1", "--count", "2", "--token", "viewer",
+                    "--actuator-url", owner.url());
+            assertThat(run.exit()).as(run.out() + run.err()).isZero();
+            List<String> lines = run.out().lines().toList();
+            assertThat(lines).hasSize(2).allMatch(l -> l.matches("exit 0 asked \\d+"), "exit 0 asked UPTIME");
+            long first = Long.parseLong(lines.get(0).substring("exit 0 asked ".length()));
+            assertThat(Long.parseLong(lines.get(1).substring("exit 0 asked ".length()))).isBetween(first, first + 3);
+
+            Run bad = run("start-check", "orders", "primary", "--every", "0", "--actuator-url", owner.url());
+            assertThat(bad.exit()).isEqualTo(Exits.USAGE);
+            assertThat(bad.err()).contains("--every");
+        }
+    }
+
     private static void keytool(String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool")
                 .toString()));

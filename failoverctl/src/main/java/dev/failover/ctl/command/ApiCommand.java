@@ -1,6 +1,7 @@
 package dev.failover.ctl.command;
 
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
@@ -25,6 +26,47 @@ abstract class ApiCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
+        Optional<Repeat> repeat = repeat();
+        if (repeat.isEmpty()) {
+            return once();
+        }
+        // asked again and again by a process beside it (the fence agent): one line a question, ending when that process
+        // is gone (its parent), so that an agent killed hard leaves no CLI asking for ever
+        Optional<ProcessHandle> parent = ProcessHandle.current().parent();
+        int exit = Exits.OK;
+        for (long asked = 0; repeat.get().count() == 0 || asked < repeat.get().count(); asked++) {
+            if (asked > 0) {
+                try {
+                    Thread.sleep(repeat.get().every().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return exit;
+                }
+            }
+            if (parent.isPresent() && !parent.get().isAlive()) {
+                return exit;
+            }
+            String at = repeat.get().stamp().get();
+            exit = once();
+            out().println("exit " + exit + " asked " + at);
+            out().flush();
+        }
+        return exit;
+    }
+
+    /**
+     * How a command asked again and again repeats: every {@code every}, {@code count} times (0: until the process that
+     * started it is gone), each answer's line stamped by {@code stamp}, read before the question.
+     */
+    record Repeat(java.time.Duration every, long count, java.util.function.Supplier<String> stamp) {
+    }
+
+    /** Empty: the command asks once (all but {@code start-check --every}). */
+    Optional<Repeat> repeat() {
+        return Optional.empty();
+    }
+
+    private int once() {
         try {
             return run();
         } catch (ApiException e) {

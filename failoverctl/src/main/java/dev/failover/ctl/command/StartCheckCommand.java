@@ -10,6 +10,7 @@ import dev.failover.ctl.http.ApiClient;
 import dev.failover.ctl.http.ApiException;
 import dev.failover.ctl.render.Text;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -28,6 +29,44 @@ public final class StartCheckCommand extends ActuatorCommand {
     @Parameters(index = "1", paramLabel = "TARGET")
     String target;
 
+    @Option(names = "--every", paramLabel = "SECONDS", description = "ask again every SECONDS (1-60) instead of once, "
+            + "printing one line a question, 'exit CODE asked UPTIME' (UPTIME: whole seconds since boot when it was "
+            + "asked), until the process that started it ends: the fence agent's one JVM for all its questions")
+    Integer every;
+
+    @Option(names = "--count", paramLabel = "N", description = "with --every: ask N times, then exit with the last "
+            + "answer's code (default: until the process that started it ends)")
+    Long count;
+
+    @Override
+    Optional<Repeat> repeat() {
+        if (every == null) {
+            if (count != null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--count needs --every");
+            }
+            return Optional.empty();
+        }
+        if (every < 1 || every > 60) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--every must be 1-60 seconds, was "
+                    + every);
+        }
+        if (count != null && count < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--count must be at least 1, was " + count);
+        }
+        return Optional.of(new Repeat(java.time.Duration.ofSeconds(every), count == null ? 0 : count,
+                StartCheckCommand::uptime));
+    }
+
+    /** Whole seconds since boot, the clock the fence agent keeps its lease by (a wall-clock step moves neither). */
+    private static String uptime() {
+        try {
+            String up = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/uptime"));
+            return up.substring(0, up.indexOf('.'));
+        } catch (java.io.IOException | RuntimeException e) {
+            return "-"; // not Linux: the agent, which needs it, runs on Linux only
+        }
+    }
+
     @Override
     Optional<JsonNode> ask(ApiClient actuator) throws ApiException {
         return Optional.of(actuator.get(ReadCommands.path(group, "targets", target, "start-check")).body());
@@ -35,6 +74,9 @@ public final class StartCheckCommand extends ActuatorCommand {
 
     @Override
     void show(ApiClient actuator, JsonNode body) {
+        if (every != null) {
+            return; // the line a question says it, once the answer counts
+        }
         print(body, b -> Text.fit(group + "/" + target + ": " + (b.path("writable").asBoolean() ? "may start writable"
                 : "start read-only") + " (actuator " + actuator.endpoint().base() + "): " + text(b, "reason") + "\n", "  "));
     }

@@ -43,10 +43,26 @@ class FenceAgentTest {
         agents.forEach(Process::destroyForcibly);
     }
 
-    /** A stand-in for failoverctl that exits with the number in {@code answer}; readable and runnable by postgres. */
+    /**
+     * A stand-in for failoverctl start-check that answers with the number in {@code answer}: once, as its exit code, or
+     * with --every, one line a second as failoverctl prints them, until its parent (the agent) is gone; readable and
+     * runnable by postgres.
+     */
     static Path failoverctl(Path dir, Path answer) throws IOException {
         Path script = dir.resolve("failoverctl");
-        Files.writeString(script, "#!/bin/sh\nexit $(cat " + answer + ")\n", StandardCharsets.UTF_8);
+        Files.writeString(script, """
+                #!/bin/sh
+                case " $* " in
+                    *" --every "*) ;;
+                    *) exit $(cat %1$s) ;;
+                esac
+                parent=$PPID
+                while kill -0 "$parent" 2>/dev/null; do
+                    read -r up _ </proc/uptime
+                    echo "exit $(cat %1$s) asked ${up%%%%.*}"
+                    sleep 1
+                done
+                """.formatted(answer), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         return script;
     }
