@@ -151,9 +151,9 @@ class FenceAgentTest {
 
             Files.writeString(answer, "7\n"); // from now on no actuator is reached
             agent(pair.primary(), "primary", failoverctl);
-            Thread.sleep(3_000);
-            assertThat(pair.primary().pid()).as("a primary whose lease is current is not stopped at the first failed question")
-                    .isPositive();
+            await("a primary whose lease is current is not stopped at the first failed question")
+                    .during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> pair.primary().pid() > 0);
             await("stopped once the guard's lease is used up").atMost(Duration.ofSeconds(LEASE))
                     .pollInterval(Duration.ofMillis(100)).until(() -> pair.primary().pid() < 0);
             double stoppedAfter = (System.nanoTime() - given) / 1e9;
