@@ -104,6 +104,16 @@ public interface DecisionServiceConfig {
          */
         @WithName("trusted-keys-dir")
         Optional<Path> trustedKeysDir();
+
+        /**
+         * Whether decisions published together share one signature (env {@code FAILOVER_SIGNING_BATCH_DECISIONS}, ADR
+         * 0030): each decision carries the batch's signature and its own proof (ADR 0029). Set it to false while an
+         * actuator built before batch signatures may still read failover.decisions (a rolling upgrade: such a build finds
+         * these decisions unsigned and refuses them); then remove it.
+         */
+        @WithName("batch-decisions")
+        @WithDefault("true")
+        boolean batchDecisions();
     }
 
     /**

@@ -59,6 +59,8 @@ class DecisionPublisherTest {
         final List<String> sent = new CopyOnWriteArrayList<>();
         final List<Verification.Outcome> signatures = new CopyOnWriteArrayList<>();
         final List<CompletableFuture<Void>> pending = new CopyOnWriteArrayList<>();
+        /** Per decision sent, its batch signature in hex ("none" for a record signed alone). */
+        final List<String> batchSignatures = new CopyOnWriteArrayList<>();
 
         @SuppressWarnings("unchecked")
         <T> MutinyEmitter<T> emitter() {
@@ -82,6 +84,8 @@ class DecisionPublisherTest {
                                     .orElseThrow();
                             signatures.add(KEYS.verify(Topics.DECISIONS, (String) metadata.getKey(), value,
                                     metadata.getHeaders()).outcome());
+                            var batch = metadata.getHeaders().lastHeader(Topics.BATCH_SIGNATURE_HEADER);
+                            batchSignatures.add(batch == null ? "none" : java.util.HexFormat.of().formatHex(batch.value()));
                             return gated(value);
                         }
                         throw new UnsupportedOperationException(method.getName());
@@ -126,8 +130,48 @@ class DecisionPublisherTest {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final DecisionPublisher publisher = new DecisionPublisher(decisions.emitter(), state.emitter(),
             explanations.emitter(), engine, new DecisionMetrics(registry), FixedOwnership.deciding(GROUP), KEYS,
-            DecisionServiceConfig.State.DEFAULT_HEARTBEAT, true,
+            DecisionServiceConfig.State.DEFAULT_HEARTBEAT, true, (delay, flush) -> flush.run(), true,
             (delay, flush) -> flush.run());
+
+    /**
+     * A region's groups switching at once: the decisions made while the signer is busy share the next batch's one
+     * signature (ADR 0030), each verifiable alone, and none of them is signed on the thread that made it (the input's
+     * event loop).
+     */
+    @Test
+    void decisionsMadeWhileTheSignerIsBusyShareOneSignature() {
+        List<String> groups = List.of("g1", "g2", "g3");
+        DecisionEngine several = new DecisionEngine(TopologyLoader.parse(TestTopology.yaml(groups), "test"), clock,
+                () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
+        List<Runnable> held = new CopyOnWriteArrayList<>();
+        GatedEmitter sent = new GatedEmitter();
+        DecisionPublisher batching = new DecisionPublisher(sent.emitter(), state.emitter(), explanations.emitter(),
+                several, new DecisionMetrics(registry), FixedOwnership.deciding(groups.toArray(String[]::new)), KEYS,
+                DecisionServiceConfig.State.DEFAULT_HEARTBEAT, true, (delay, flush) -> flush.run(), true,
+                (delay, flush) -> held.add(flush));
+        for (int round = 0; round < 2; round++) {
+            clock.advance(Duration.ofSeconds(1));
+            for (String group : groups) {
+                for (String location : TestTopology.LOCATIONS) {
+                    several.onProbeResult(result(group, TestTopology.SECONDARY, location, ProbeOutcome.UP));
+                    several.onProbeResult(result(group, TestTopology.PRIMARY, location, ProbeOutcome.DOWN));
+                }
+            }
+        }
+        groups.forEach(g -> assertThat(several.hasUnpublished(g)).as("a failover of %s in the outbox", g).isTrue());
+
+        groups.forEach(g -> batching.publish(g).subscribeAsCompletionStage());
+        assertThat(sent.pending).as("decisions signed and sent on the publishing thread").isEmpty();
+        assertThat(held).as("signings waiting for the signer's thread").hasSize(1);
+        held.remove(0).run();
+
+        assertThat(sent.decisionIds()).hasSize(0); // none acknowledged yet
+        assertThat(sent.pending).as("decisions handed to Kafka by one signing").hasSize(3);
+        assertThat(sent.signatures).as("each decision verifies alone").containsOnly(Verification.Outcome.VALID)
+                .hasSize(3);
+        assertThat(sent.batchSignatures).as("the batch signature of each decision").doesNotContain("none")
+                .containsOnly(sent.batchSignatures.get(0));
+    }
 
     /** Two rounds of the primary DOWN and the secondary UP at every location: the engine fails over. */
     Decision failover() {
@@ -146,7 +190,11 @@ class DecisionPublisherTest {
     }
 
     ProbeResult result(String target, String location, ProbeOutcome outcome) {
-        return new ProbeResult(1, GROUP, target, "r", location, clock.instant(), 1L, outcome,
+        return result(GROUP, target, location, outcome);
+    }
+
+    ProbeResult result(String group, String target, String location, ProbeOutcome outcome) {
+        return new ProbeResult(1, group, target, "r", location, clock.instant(), 1L, outcome,
                 outcome == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null, outcome == ProbeOutcome.UP ? 200 : null, null, false,
                 null, null);
     }
