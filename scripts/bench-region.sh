@@ -22,8 +22,11 @@
 # of ARC_RPS mutating calls a second per endpoint with ThrottlingException beyond it); a group is served when its
 # secondary's control is the only one On. ARC's quotas allow 300 routing controls a cluster (150 groups of two targets)
 # and two clusters an account, so a region's worth of groups does not fit ARC: the run refuses more than 150.
-# Prints failure -> decision published and failure -> served (p50/p95/max over the groups), the Route 53 requests and
-# throttles of that window, the CPU each service used in it, and the CPU each used while idle before it. The goal (issue 54): every group served <= failuresToDown x interval + 10 s
+# Prints failure -> decision published and failure -> served (p50/p95/max over the groups), failure -> decision made and
+# made -> published (from the "N ms after it was made" of the decision-service's log), the Route 53 requests and
+# throttles of that window, the CPU each service used in it and the CPU each used while idle before it, and the
+# decision-service's held evaluations and ignored results by reason in the window (what held the decisions back).
+# Each run's logs are kept in STACK_DIR/runs/RUN. The goal (issue 54): every group served <= failuresToDown x interval + 10 s
 # (16 s at 2 s), p50 <= detection + 3 s (9 s).
 #
 # MODE=plane replaces the three probe-service locations by one ProbeResultGenerator (failover-testkit): the very records
@@ -182,6 +185,7 @@ for run in $(seq 1 "$RUNS"); do
   done
   say "$line"
   states_before="$(state_records)"
+  curl -fsS "http://127.0.0.1:$DECISION_PORT/q/metrics" >"$STACK_DIR/metrics-before.txt" || : >"$STACK_DIR/metrics-before.txt"
   say "state records published while idle: $((states_before - states_idle)) in $(( ($(date +%s%3N) - states_from) / 1000 )) s"
   t0="$(date +%s%3N)"
   curl -fsS -X POST "http://127.0.0.1:${backends[0]}/admin/fail" >/dev/null
@@ -195,6 +199,10 @@ for run in $(seq 1 "$RUNS"); do
   done
   say "$line"
   say "state records published in the window: $(( $(state_records) - states_before ))"
+  if curl -fsS "http://127.0.0.1:$DECISION_PORT/q/metrics" >"$STACK_DIR/metrics-after.txt"; then
+    python3 "$HELPER" holds "$STACK_DIR/metrics-before.txt" "$STACK_DIR/metrics-after.txt"
+  fi
+  mkdir -p "$STACK_DIR/runs/$run" && cp "$LOGS"/*.log "$STACK_DIR/runs/$run/" # the next run starts new logs
   say "failure at epoch ms $t0; logs in $LOGS"
   stack_stop >/dev/null
 done

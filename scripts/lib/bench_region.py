@@ -145,14 +145,22 @@ def report(log, t0, groups, decision_log=None, timeout=None):
     everything = sorted((at - t0) / 1000 for at in first_served(served, t0).values())
     times = [t for t in everything if timeout is None or t <= timeout]
     if decision_log:
-        decided_all = sorted((logged_at(line) - t0) / 1000 for line in open(decision_log, errors="replace")
-                             if "published decision" in line and "FAILOVER primary -> secondary" in line
-                             and logged_at(line) >= t0)
+        lines = [line for line in open(decision_log, errors="replace")
+                 if "published decision" in line and "FAILOVER primary -> secondary" in line and logged_at(line) >= t0]
+        decided_all = sorted((logged_at(line) - t0) / 1000 for line in lines)
         decided = [t for t in decided_all if timeout is None or t <= timeout]
         if decided:
             print(f"failure -> decision published (s): p50 {pct(decided, 50):.2f}  p95 {pct(decided, 95):.2f}  "
                   f"max {decided[-1]:.2f}  min {decided[0]:.2f}  ({len(decided)} decisions"
                   + (f" within {timeout} s, {len(decided_all)} by the end of the run)" if timeout else ")"))
+        # the line says how long the decision waited to be published ("N ms after it was made"): when it was made
+        made = sorted((logged_at(line) - int(m.group(1)) - t0) / 1000 for line in lines
+                      for m in [re.search(r", (\d+) ms after it was made", line)] if m)
+        if made:
+            waited = sorted(float(m.group(1)) / 1000 for line in lines
+                            for m in [re.search(r", (\d+) ms after it was made", line)] if m)
+            print(f"failure -> decision made (s): p50 {pct(made, 50):.2f}  p95 {pct(made, 95):.2f}  max {made[-1]:.2f}; "
+                  f"made -> published p50 {pct(waited, 50):.2f}  p95 {pct(waited, 95):.2f}  max {waited[-1]:.2f}")
     print(f"groups served the secondary: {len(times)} of {groups}" + (f" within {timeout} s ({len(everything)} by the "
           f"end of the run, {everything[-1]:.1f} s after the failure)" if timeout and everything else ""))
     if times:
@@ -173,6 +181,24 @@ def report(log, t0, groups, decision_log=None, timeout=None):
               + f" (over {(after[0][0] - before[-1][0]) / 1000:.1f} s of stats)")
 
 
+def holds(before, after):
+    """What held decisions back in the window: the decision-service's holds and ignored results by reason, the
+    difference between two scrapes of its /q/metrics (files)."""
+    def counts(path):
+        total = {}
+        for line in open(path, errors="replace"):
+            m = re.match(r'failover_decision_(holds|results_ignored)_total\{(.*)\} ([0-9.eE+]+)$', line.strip())
+            if m:
+                reason = re.search(r'reason="([^"]*)"', m.group(2))
+                key = f"{'held' if m.group(1) == 'holds' else 'ignored'} {reason.group(1) if reason else '?'}"
+                total[key] = total.get(key, 0) + float(m.group(3))
+        return total
+    b, a = counts(before), counts(after)
+    moved = {k: int(a[k] - b.get(k, 0)) for k in a if a[k] - b.get(k, 0) > 0}
+    print("evaluations held and results ignored in the window: "
+          + (", ".join(f"{k} {v}" for k, v in sorted(moved.items(), key=lambda kv: -kv[1])) or "none"))
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "files":
@@ -184,5 +210,7 @@ if __name__ == "__main__":
     elif cmd == "report":
         report(args[0], int(args[1]), int(args[2]), args[3] if len(args) > 3 else None,
                int(args[4]) if len(args) > 4 else None)
+    elif cmd == "holds":
+        holds(args[0], args[1])
     else:
         sys.exit(f"unknown command {cmd}")
