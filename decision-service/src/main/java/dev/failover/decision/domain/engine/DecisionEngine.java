@@ -202,7 +202,7 @@ public final class DecisionEngine {
             outcome = new Outcome.Switched(s.switchAutomatically(sw.to(), sw.kind(), sw.reason(), evidence,
                     (before, decision) -> Explanations.ofDecision(s, before, decision, evidence, result.trace()),
                     decisionIds.get()));
-            fleet.switched();
+            fleet.switched(evidence.at()); // the instant GroupState.switchAutomatically counts it at
         } else if (result.ending() instanceof RuleChain.Ending.Moved moved && moved.move() instanceof Move.EndDrill end) {
             outcome = commands.endDrill(s, end.outcome(), end.reason(), Decision.AUTOMATION, evidence, result.trace(),
                     end.abort())
@@ -437,6 +437,9 @@ public final class DecisionEngine {
         known(snapshot.group()).ifPresent(s -> {
             if (s.restore(snapshot)) {
                 fleet.restoreFailing(s, snapshot.failingSince());
+                if (snapshot.automaticSwitches() != null) {
+                    fleet.restoredSwitches(snapshot.automaticSwitches());
+                }
             }
         });
     }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 
 import dev.failover.contract.event.TargetHealth;
 import dev.failover.contract.topology.AllDownPolicy;
@@ -34,6 +35,15 @@ final class FleetGuards implements Evaluation.Fleet {
     /** The fleet's switches as the views last counted them, and when: a view's count is at most a second old. */
     private int viewCount;
     private Instant viewCountAt;
+    /**
+     * The instant of every automatic switch a group here may count against the budget: each made here and each restored,
+     * earliest first; those older than the budget's window are dropped when the budget is asked. At least the fleet's
+     * count, never less: a group's count only ever grows by a switch made here or by a restore, and a resume or a
+     * released group lowers it without touching this. Below the budget, the rule need not sum every group's switches at
+     * every evaluation, which was O(groups) for each of them when a region's groups switch together (docs/benchmarks.md,
+     * plane mode).
+     */
+    private final PriorityQueue<Instant> counted = new PriorityQueue<>();
 
     FleetGuards(CorrelatedFailureGuard guard, Collection<GroupState> groups, int maxSwitchesPerDay, Instant start) {
         this.alerts = new Alerts.NotRead(start);
@@ -88,6 +98,15 @@ final class FleetGuards implements Evaluation.Fleet {
     }
 
     @Override
+    public boolean belowBudget(Instant now) {
+        while (!counted.isEmpty() && counted.peek().plus(SwitchBudgetRule.WINDOW).isBefore(now)) {
+            counted.poll();
+        }
+        // counted is at least the fleet's count: below the budget, so is the fleet; at it, only the exact count says
+        return counted.size() < maxSwitchesPerDay || switchesWithin(SwitchBudgetRule.WINDOW, now) < maxSwitchesPerDay;
+    }
+
+    @Override
     public Alerts alerts() {
         return alerts;
     }
@@ -113,8 +132,15 @@ final class FleetGuards implements Evaluation.Fleet {
         return viewCount;
     }
 
-    /** A group switched: the views count the fleet's switches again. */
-    void switched() {
+    /** A group switched automatically, counting the switch at {@code at}: the views count the fleet's switches again. */
+    void switched(Instant at) {
+        counted.add(at);
+        viewCountAt = null;
+    }
+
+    /** A group's state was restored with these automatic switches, which its budget counts from now on. */
+    void restoredSwitches(Collection<Instant> switches) {
+        counted.addAll(switches);
         viewCountAt = null;
     }
 

@@ -31,6 +31,15 @@ public record Evaluation(GroupState state, Evidence evidence, Instant now, Fleet
         /** The global budget of automatic switches per 24 hours. */
         int maxSwitchesPerDay();
 
+        /**
+         * Whether the fleet's automatic switches within the switch budget's window ({@link SwitchBudgetRule#WINDOW})
+         * before {@code now} are fewer than {@link #maxSwitchesPerDay}: what the rule asks at every evaluation that
+         * would switch, so a fleet may answer it without counting every group.
+         */
+        default boolean belowBudget(Instant now) {
+            return switchesWithin(SwitchBudgetRule.WINDOW, now) < maxSwitchesPerDay();
+        }
+
         /** What Alertmanager last said was firing: a running drill's outcome check (issue 56). */
         Alerts alerts();
     }

@@ -32,9 +32,9 @@ public final class SwitchBudgetRule implements SwitchGuard {
                     + " of this group within 24 hours, more than its maxSwitchesPerDay " + max
                     + "; resume the group to reset it, or pin or force a target");
         }
-        int all = e.fleet().switchesWithin(WINDOW, e.now());
-        int allMax = e.fleet().maxSwitchesPerDay();
-        if (all >= allMax) {
+        if (!e.fleet().belowBudget(e.now())) {
+            int all = e.fleet().switchesWithin(WINDOW, e.now());
+            int allMax = e.fleet().maxSwitchesPerDay();
             return RuleVerdict.held(Outcome.HoldReason.SWITCH_BUDGET, move + " would be automatic switch " + (all + 1)
                     + " of all groups within 24 hours, more than the global maxSwitchesPerDay " + allMax
                     + "; pin or force a target, or resume groups to reset their counts");

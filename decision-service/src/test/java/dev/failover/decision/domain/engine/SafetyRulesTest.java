@@ -572,4 +572,27 @@ class SafetyRulesTest {
         clock.advance(Duration.ofSeconds(1));
         assertThat(engine.view("ab").orElseThrow().safety().allSwitchesLast24h()).isEqualTo(1);
     }
+
+    /**
+     * The global budget is asked without summing every group (FleetGuards counts the switches it made and restored): a
+     * switch that a new owner restores with a group's state spends it as one made here does.
+     */
+    @Test
+    void aRestoredSwitchSpendsTheGlobalBudgetToo() {
+        String topology = THREE_REGIONS.formatted("safety: {maxSwitchesPerDay: 1}\n");
+        ManualClock before = new ManualClock(T0);
+        DecisionEngine previousOwner = engine(topology, before);
+        List<String> first = run(previousOwner, before, timeline(region("b", 0, 300, UP), region("c", 0, 300, UP),
+                region("a", 0, 20, UP), region("a", 30, 300, DOWN)));
+        String switched = previousOwner.groupIds().stream()
+                .filter(g -> first.stream().anyMatch(line -> line.contains(g + " FAILOVER"))).findFirst().orElseThrow();
+
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = engine(topology, clock);
+        engine.restore(previousOwner.snapshot(switched).orElseThrow());
+        List<String> seen = run(engine, clock, timeline(region("b", 0, 300, UP), region("c", 0, 300, UP),
+                region("a", 0, 20, UP), region("a", 30, 300, DOWN)));
+        assertThat(seen).as("switches after the restored one spent the budget").noneMatch(line -> line.contains("FAILOVER"));
+        assertThat(seen).anyMatch(line -> line.contains("held SWITCH_BUDGET"));
+    }
 }
