@@ -67,8 +67,12 @@ public class StateDirectory {
     private final KafkaClientProperties kafka;
     private final TopicSetup topics;
 
+    private final OwnStateRecords own;
+
     @Inject
-    StateDirectory(ControlMessageKeys keys, DecisionMetrics metrics, KafkaClientProperties kafka, TopicSetup topics) {
+    StateDirectory(ControlMessageKeys keys, DecisionMetrics metrics, KafkaClientProperties kafka, TopicSetup topics,
+            OwnStateRecords own) {
+        this.own = own;
         this.keys = keys;
         this.metrics = metrics;
         this.kafka = kafka;
@@ -138,14 +142,16 @@ public class StateDirectory {
             }
             return;
         }
-        StateRecord record;
-        try {
-            record = StateCodec.decode(payload);
-        } catch (IllegalArgumentException e) {
-            if (report) {
-                LOG.warnf("ignoring unreadable state record: %s", e.getMessage());
+        StateRecord record = own.readBack(kafkaRecord.key(), payload).orElse(null); // this process's: not decoded again
+        if (record == null) {
+            try {
+                record = StateCodec.decode(payload);
+            } catch (IllegalArgumentException e) {
+                if (report) {
+                    LOG.warnf("ignoring unreadable state record: %s", e.getMessage());
+                }
+                return;
             }
-            return;
         }
         latest.merge(record.snapshot().group(), new Held(record, kafkaRecord.offset()), Held::newest);
         for (StateRecord.CommandResult result : record.recentCommands()) {
