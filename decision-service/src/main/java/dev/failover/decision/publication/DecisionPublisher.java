@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,10 +33,12 @@ import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.decision.ownership.GroupOwnership;
 import dev.failover.decision.signing.ControlMessageKeys;
 import dev.failover.decision.store.ExplanationRecord;
+import dev.failover.decision.store.OwnStateRecords;
 import dev.failover.decision.store.StateCodec;
 import dev.failover.decision.store.StateRecord;
 import dev.failover.kafka.logging.GroupLogContext;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -81,6 +84,10 @@ public class DecisionPublisher implements GroupPublisher {
     private final Clock clock = Clock.systemUTC();
     /** Signs state records together while they come faster than one signature (ADR 0029). */
     private final SignedBatches stateBatches;
+    /** The state records written here, which the read view takes back without decoding them. */
+    private final OwnStateRecords own;
+    /** Where a publication goes on after an acknowledgement (ADR 0030). */
+    private final Executor continuations;
     /** Signs decisions together while they come faster than one signature (ADR 0030). */
     private final SignedBatches decisionBatches;
 
@@ -88,21 +95,30 @@ public class DecisionPublisher implements GroupPublisher {
     DecisionPublisher(@Channel("decisions") MutinyEmitter<String> decisions,
             @Channel("decision-state") MutinyEmitter<Record<String, String>> state,
             @Channel("decision-explanations") MutinyEmitter<Record<String, String>> explanations, DecisionEngine engine,
-            DecisionMetrics metrics, GroupOwnership ownership, ControlMessageKeys keys, DecisionServiceConfig config) {
-        this(decisions, state, explanations, engine, metrics, ownership, keys, config.state().heartbeat(),
+            DecisionMetrics metrics, GroupOwnership ownership, ControlMessageKeys keys, DecisionServiceConfig config,
+            OwnStateRecords own) {
+        this(decisions, state, explanations, engine, metrics, ownership, keys, own, config.state().heartbeat(),
                 config.state().batchSignatures(), SignedBatches.Flusher.thread("state-signer"),
-                config.signing().batchDecisions(), SignedBatches.Flusher.thread("decision-signer"));
+                config.signing().batchDecisions(), SignedBatches.Flusher.thread("decision-signer"),
+                Infrastructure.getDefaultWorkerPool());
     }
 
     /**
      * @param flusher         the one thread that signs state records, off the input's event loop (ADR 0029)
      * @param decisionFlusher the one thread that signs decisions, off the input's event loop and apart from the state
      *                        records, which a decision never waits behind (ADR 0030)
+     * @param continuations   where a publication goes on once Kafka acknowledged a record: never the producer's I/O
+     *                        thread that completes the send, which would send nothing else while it encodes the
+     *                        group's explanations and state (ADR 0030)
      */
     DecisionPublisher(MutinyEmitter<String> decisions, MutinyEmitter<Record<String, String>> state,
             MutinyEmitter<Record<String, String>> explanations, DecisionEngine engine, DecisionMetrics metrics,
-            GroupOwnership ownership, ControlMessageKeys keys, Duration heartbeat, boolean batchSignatures,
-            SignedBatches.Flusher flusher, boolean batchDecisions, SignedBatches.Flusher decisionFlusher) {
+            GroupOwnership ownership, ControlMessageKeys keys, OwnStateRecords own, Duration heartbeat,
+            boolean batchSignatures,
+            SignedBatches.Flusher flusher, boolean batchDecisions, SignedBatches.Flusher decisionFlusher,
+            Executor continuations) {
+        this.continuations = continuations;
+        this.own = own;
         this.state = state;
         this.explanations = explanations;
         this.engine = engine;
@@ -167,7 +183,7 @@ public class DecisionPublisher implements GroupPublisher {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Decision decision : toSend) {
             chain = chain.chain(() -> Uni.createFrom().completionStage(() -> decisionBatches.send(group,
-                    EventCodec.instance().encode(decision)))
+                    EventCodec.instance().encode(decision))).emitOn(continuations)
                     .invoke(() -> {
                         engine.published(group, decision.decisionId());
                         explanationsToPublish.add(group);
@@ -222,7 +238,8 @@ public class DecisionPublisher implements GroupPublisher {
             return Uni.createFrom().voidItem();
         }
         // bounded: a slow explanation partition must not hold back the state, nor the group's next decisions
-        return explanations.send(Record.of(group, json.get())).ifNoItem().after(EXPLANATION_SEND_LIMIT).fail()
+        return explanations.send(Record.of(group, json.get())).emitOn(continuations).ifNoItem()
+                .after(EXPLANATION_SEND_LIMIT).fail()
                 .onFailure().recoverWithUni(e -> {
                     explanationsToPublish.add(group);
                     metrics.explanationsPublishFailed(group);
@@ -250,8 +267,9 @@ public class DecisionPublisher implements GroupPublisher {
             return Uni.createFrom().voidItem(); // nothing changed since the last record, and its heartbeat is not due
         }
         String json = StateCodec.encode(record);
+        own.wrote(group, json, record);
         // signed (a new owner restores only what a trusted key signed), with the batch it falls into
-        return Uni.createFrom().completionStage(() -> stateBatches.send(group, json))
+        return Uni.createFrom().completionStage(() -> stateBatches.send(group, json)).emitOn(continuations)
                 .invoke(() -> {
                     cadence.published(group, content, now);
                     metrics.statePublished(group);

@@ -32,6 +32,7 @@ import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.kafka.logging.GroupLogContext;
 import dev.failover.decision.ownership.FixedOwnership;
 import dev.failover.decision.signing.ControlMessageKeys;
+import dev.failover.decision.store.OwnStateRecords;
 import dev.failover.decision.store.StateCodec;
 import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
@@ -128,10 +129,11 @@ class DecisionPublisherTest {
     final GatedEmitter state = new GatedEmitter();
     final GatedEmitter explanations = new GatedEmitter();
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final OwnStateRecords own = new OwnStateRecords();
     final DecisionPublisher publisher = new DecisionPublisher(decisions.emitter(), state.emitter(),
             explanations.emitter(), engine, new DecisionMetrics(registry), FixedOwnership.deciding(GROUP), KEYS,
-            DecisionServiceConfig.State.DEFAULT_HEARTBEAT, true, (delay, flush) -> flush.run(), true,
-            (delay, flush) -> flush.run());
+            own, DecisionServiceConfig.State.DEFAULT_HEARTBEAT, true, (delay, flush) -> flush.run(), true,
+            (delay, flush) -> flush.run(), Runnable::run);
 
     /**
      * A region's groups switching at once: the decisions made while the signer is busy share the next batch's one
@@ -147,8 +149,8 @@ class DecisionPublisherTest {
         GatedEmitter sent = new GatedEmitter();
         DecisionPublisher batching = new DecisionPublisher(sent.emitter(), state.emitter(), explanations.emitter(),
                 several, new DecisionMetrics(registry), FixedOwnership.deciding(groups.toArray(String[]::new)), KEYS,
-                DecisionServiceConfig.State.DEFAULT_HEARTBEAT, true, (delay, flush) -> flush.run(), true,
-                (delay, flush) -> held.add(flush));
+                new OwnStateRecords(), DecisionServiceConfig.State.DEFAULT_HEARTBEAT, true, (delay, flush) -> flush.run(), true,
+                (delay, flush) -> held.add(flush), Runnable::run);
         for (int round = 0; round < 2; round++) {
             clock.advance(Duration.ofSeconds(1));
             for (String group : groups) {
@@ -171,6 +173,41 @@ class DecisionPublisherTest {
                 .hasSize(3);
         assertThat(sent.batchSignatures).as("the batch signature of each decision").doesNotContain("none")
                 .containsOnly(sent.batchSignatures.get(0));
+    }
+
+    /**
+     * Kafka completes a send on its producer's one I/O thread: the publication goes on elsewhere, or that thread would
+     * encode the group's explanations and state while the acknowledgements of every other decision wait behind it.
+     */
+    @Test
+    void aPublicationGoesOnOffTheThreadThatAcknowledged() {
+        List<Runnable> continued = new CopyOnWriteArrayList<>();
+        GatedEmitter sent = new GatedEmitter();
+        GatedEmitter explained = new GatedEmitter();
+        GatedEmitter stored = new GatedEmitter();
+        DecisionPublisher elsewhere = new DecisionPublisher(sent.emitter(), stored.emitter(), explained.emitter(), engine,
+                new DecisionMetrics(registry), FixedOwnership.deciding(GROUP), KEYS,
+                new OwnStateRecords(), DecisionServiceConfig.State.DEFAULT_HEARTBEAT, true, (delay, flush) -> flush.run(), true,
+                (delay, flush) -> flush.run(), continued::add);
+        Decision failover = failover();
+        var publication = elsewhere.publish(GROUP).subscribeAsCompletionStage();
+        assertThat(sent.pending).hasSize(1);
+
+        sent.ackAll(); // as the producer's I/O thread would
+        assertThat(explained.pending).as("explanations encoded and sent on the acknowledging thread").isEmpty();
+        assertThat(elsewhere.hasUnpublished(GROUP)).as("the decision still unpublished on the acknowledging thread")
+                .isTrue();
+
+        await("the publication done").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            while (!continued.isEmpty()) {
+                continued.remove(0).run();
+            }
+            explained.ackAll();
+            stored.ackAll();
+            assertThat(publication).isDone();
+        });
+        assertThat(sent.decisionIds()).containsExactly(failover.decisionId());
+        assertThat(stored.stateEpochs()).containsExactly(failover.epoch());
     }
 
     /** Two rounds of the primary DOWN and the secondary UP at every location: the engine fails over. */
@@ -249,6 +286,10 @@ class DecisionPublisherTest {
         assertThat(state.stateEpochs()).as("epochs of the state records published").containsExactly(failover.epoch());
         assertThat(state.signatures).as("the state record sent with a signature of the service's key")
                 .containsExactly(Verification.Outcome.VALID);
+        String json = state.sent.get(0);
+        assertThat(own.readBack(GROUP, json)).as("the record the read view takes back without decoding it")
+                .contains(StateCodec.decode(json));
+        assertThat(own.readBack(GROUP, json)).as("taken back once").isEmpty();
     }
 
     /**
