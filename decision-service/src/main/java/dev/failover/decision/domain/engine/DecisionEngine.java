@@ -170,15 +170,22 @@ public final class DecisionEngine {
         return tick(groups.ids());
     }
 
-    /** Like {@link #tick()}, for the given groups only: an instance evaluates only the groups it owns. */
-    public synchronized List<Outcome> tick(Collection<String> groupIds) {
-        Instant now = clock.instant();
+    /**
+     * Like {@link #tick()}, for the given groups only: an instance evaluates only the groups it owns. Each group is
+     * evaluated under the engine's lock of its own, at the clock's instant then: held for every group at once, the tick
+     * kept the input's event loop from its probe results for the whole pass, a pause that grew with the number of
+     * groups (at 1,000 groups the input waited seconds a minute for the lock, docs/benchmarks.md, plane mode).
+     */
+    public List<Outcome> tick(Collection<String> groupIds) {
         List<Outcome> outcomes = new ArrayList<>();
         for (String id : groupIds) {
-            GroupState state = groups.state(id);
-            if (state != null && !groups.released(id)) {
-                state.seenCommands().forgetOlderThan(commandMaxAge, now);
-                outcomes.add(evaluate(state, now));
+            synchronized (this) {
+                GroupState state = groups.state(id);
+                if (state != null && !groups.released(id)) {
+                    Instant now = clock.instant();
+                    state.seenCommands().forgetOlderThan(commandMaxAge, now);
+                    outcomes.add(evaluate(state, now));
+                }
             }
         }
         return outcomes;
