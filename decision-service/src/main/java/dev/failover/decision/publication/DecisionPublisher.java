@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,7 +39,6 @@ import dev.failover.decision.store.StateCodec;
 import dev.failover.decision.store.StateRecord;
 import dev.failover.kafka.logging.GroupLogContext;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -100,7 +100,20 @@ public class DecisionPublisher implements GroupPublisher {
         this(decisions, state, explanations, engine, metrics, ownership, keys, own, config.state().heartbeat(),
                 config.state().batchSignatures(), SignedBatches.Flusher.thread("state-signer"),
                 config.signing().batchDecisions(), SignedBatches.Flusher.thread("decision-signer"),
-                Infrastructure.getDefaultWorkerPool());
+                publicationThread());
+    }
+
+    /**
+     * The one thread publications go on on after an acknowledgement. One, not the worker pool: each step takes the
+     * engine's lock, and a pool's threads queued for it together kept the input's event loop from it (in the
+     * plane-mode window the pool waited 63 s for the lock and the event loop 6 s, and 61,000 results went stale).
+     */
+    private static Executor publicationThread() {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "publication");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
@@ -109,7 +122,7 @@ public class DecisionPublisher implements GroupPublisher {
      *                        records, which a decision never waits behind (ADR 0030)
      * @param continuations   where a publication goes on once Kafka acknowledged a record: never the producer's I/O
      *                        thread that completes the send, which would send nothing else while it encodes the
-     *                        group's explanations and state (ADR 0030)
+     *                        group's explanations and state (ADR 0030); one thread, see {@link #publicationThread}
      */
     DecisionPublisher(MutinyEmitter<String> decisions, MutinyEmitter<Record<String, String>> state,
             MutinyEmitter<Record<String, String>> explanations, DecisionEngine engine, DecisionMetrics metrics,
