@@ -189,14 +189,14 @@ public class DecisionPublisher implements GroupPublisher {
 
     private Uni<Void> sendOutbox(String group) {
         if (!ownership.owns(group)) { // the guard against a zombie: nothing goes out for a group decided elsewhere
-            return Uni.createFrom().failure(new IllegalStateException("not deciding " + group + " now ("
-                    + ownership.standing(group) + "); nothing published"));
+            return notDeciding(group);
         }
         List<Decision> toSend = engine.unpublished(group);
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Decision decision : toSend) {
-            chain = chain.chain(() -> Uni.createFrom().completionStage(() -> decisionBatches.send(group,
-                    EventCodec.instance().encode(decision))).emitOn(continuations)
+            // checked again before each: ownership may end while the one before waits for its acknowledgement
+            chain = chain.chain(() -> (ownership.owns(group) ? Uni.createFrom().completionStage(() -> decisionBatches
+                    .send(group, EventCodec.instance().encode(decision))).emitOn(continuations) : notDeciding(group))
                     .invoke(() -> {
                         engine.published(group, decision.decisionId());
                         explanationsToPublish.add(group);
@@ -221,6 +221,11 @@ public class DecisionPublisher implements GroupPublisher {
                 LOG.errorf("could not publish decisions or state of %s, will retry: %s", group, e.getMessage());
             }
         });
+    }
+
+    private Uni<Void> notDeciding(String group) {
+        return Uni.createFrom().failure(new IllegalStateException("not deciding " + group + " now ("
+                + ownership.standing(group) + "); nothing published"));
     }
 
     /**
@@ -251,15 +256,15 @@ public class DecisionPublisher implements GroupPublisher {
             return Uni.createFrom().voidItem();
         }
         // bounded: a slow explanation partition must not hold back the state, nor the group's next decisions
-        return explanations.send(Record.of(group, json.get())).emitOn(continuations).ifNoItem()
-                .after(EXPLANATION_SEND_LIMIT).fail()
+        // the limit is on Kafka's answer, not on the wait for the publication thread after it: emitOn comes last
+        return explanations.send(Record.of(group, json.get())).ifNoItem().after(EXPLANATION_SEND_LIMIT).fail()
                 .onFailure().recoverWithUni(e -> {
                     explanationsToPublish.add(group);
                     metrics.explanationsPublishFailed(group);
                     LOG.warnf("could not publish the explanations of %s, will retry with its next publication: %s", group,
                             e.getMessage() == null ? e.toString() : e.getMessage());
                     return Uni.createFrom().voidItem();
-                });
+                }).emitOn(continuations);
     }
 
     private Uni<Void> publishState(String group) {

@@ -210,6 +210,67 @@ class DecisionPublisherTest {
         assertThat(stored.stateEpochs()).containsExactly(failover.epoch());
     }
 
+    /**
+     * Ownership can end while a publication waits for Kafka: the decisions after the one acknowledged are not sent by
+     * an instance that no longer decides the group (a zombie's), only its next owner's.
+     */
+    @Test
+    void decisionsAfterTheOwnershipEndedMidPublicationAreNotSent() {
+        java.util.concurrent.atomic.AtomicBoolean deciding = new java.util.concurrent.atomic.AtomicBoolean(true);
+        dev.failover.decision.ownership.GroupOwnership revocable = new dev.failover.decision.ownership.GroupOwnership() {
+            private dev.failover.decision.ownership.GroupOwnership now() {
+                return deciding.get() ? FixedOwnership.deciding(GROUP) : FixedOwnership.decidingNothing();
+            }
+
+            @Override
+            public dev.failover.decision.ownership.PartitionOwnership.Standing standing(String group) {
+                return now().standing(group);
+            }
+
+            @Override
+            public int partitionOf(String group) {
+                return now().partitionOf(group);
+            }
+
+            @Override
+            public boolean owns(String group) {
+                return now().owns(group);
+            }
+
+            @Override
+            public List<String> ownedGroups() {
+                return now().ownedGroups();
+            }
+
+            @Override
+            public List<dev.failover.decision.ownership.PartitionOwnership.Unrestored> unrestored() {
+                return List.of();
+            }
+
+            @Override
+            public void consumed(int partition, long offset) {
+            }
+        };
+        GatedEmitter sent = new GatedEmitter();
+        DecisionPublisher publisher = new DecisionPublisher(sent.emitter(), state.emitter(), explanations.emitter(),
+                engine, new DecisionMetrics(registry), revocable, KEYS, new OwnStateRecords(),
+                DecisionServiceConfig.State.DEFAULT_HEARTBEAT, true, (delay, flush) -> flush.run(), true,
+                (delay, flush) -> flush.run(), Runnable::run);
+        Decision failover = failover();
+        engine.apply(new Command.Issued("c-force", clock.instant(),
+                new Command.Force(GROUP, TestTopology.PRIMARY, "test", "tester")));
+        var publication = publisher.publish(GROUP).subscribeAsCompletionStage();
+        assertThat(sent.pending).as("the failover sent, the forced switch behind it").hasSize(1);
+
+        deciding.set(false); // a rebalance takes the group away while the failover waits for its acknowledgement
+        sent.ackAll();
+
+        await("the publication ended").atMost(Duration.ofSeconds(30)).until(publication::isDone);
+        assertThat(publication).isCompletedExceptionally();
+        assertThat(sent.pending).as("sends after the ownership ended").hasSize(1);
+        assertThat(sent.decisionIds()).containsExactly(failover.decisionId());
+    }
+
     /** Two rounds of the primary DOWN and the secondary UP at every location: the engine fails over. */
     Decision failover() {
         List<Decision> switched = new java.util.ArrayList<>();
