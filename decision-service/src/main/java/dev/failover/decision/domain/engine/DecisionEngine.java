@@ -445,7 +445,7 @@ public final class DecisionEngine {
             if (s.restore(snapshot)) {
                 fleet.restoreFailing(s, snapshot.failingSince());
                 if (snapshot.automaticSwitches() != null) {
-                    fleet.restoredSwitches(snapshot.automaticSwitches());
+                    fleet.restoredSwitches(snapshot.group(), snapshot.automaticSwitches());
                 }
             }
         });

@@ -5,6 +5,8 @@ import dev.failover.decision.domain.model.Alerts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
@@ -43,7 +45,28 @@ final class FleetGuards implements Evaluation.Fleet {
      * every evaluation, which was O(groups) for each of them when a region's groups switch together (docs/benchmarks.md,
      * plane mode).
      */
-    private final PriorityQueue<Instant> counted = new PriorityQueue<>();
+    private final PriorityQueue<Counted> counted = new PriorityQueue<>();
+    /**
+     * What the group's last restore added to {@link #counted}: a restore replaces the group's switches, so a later one
+     * takes those out again (each a {@link Counted} of its own, removed by identity, never another group's switch at the
+     * same instant). Without it every rebalance added every group's switches once more, and after a region's failover
+     * the bound stayed at the budget, the exact sum at every evaluation, for a day.
+     */
+    private final Map<String, List<Counted>> restoredOf = new HashMap<>();
+
+    /** One switch in {@link #counted}; equal only to itself. */
+    private static final class Counted implements Comparable<Counted> {
+        final Instant at;
+
+        Counted(Instant at) {
+            this.at = at;
+        }
+
+        @Override
+        public int compareTo(Counted other) {
+            return at.compareTo(other.at);
+        }
+    }
 
     FleetGuards(CorrelatedFailureGuard guard, Collection<GroupState> groups, int maxSwitchesPerDay, Instant start) {
         this.alerts = new Alerts.NotRead(start);
@@ -99,7 +122,7 @@ final class FleetGuards implements Evaluation.Fleet {
 
     @Override
     public boolean belowBudget(Instant now) {
-        while (!counted.isEmpty() && counted.peek().plus(SwitchBudgetRule.WINDOW).isBefore(now)) {
+        while (!counted.isEmpty() && counted.peek().at.plus(SwitchBudgetRule.WINDOW).isBefore(now)) {
             counted.poll();
         }
         // counted is at least the fleet's count: below the budget, so is the fleet; at it, only the exact count says
@@ -134,13 +157,21 @@ final class FleetGuards implements Evaluation.Fleet {
 
     /** A group switched automatically, counting the switch at {@code at}: the views count the fleet's switches again. */
     void switched(Instant at) {
-        counted.add(at);
+        counted.add(new Counted(at));
         viewCountAt = null;
     }
 
-    /** A group's state was restored with these automatic switches, which its budget counts from now on. */
-    void restoredSwitches(Collection<Instant> switches) {
-        counted.addAll(switches);
+    /**
+     * The group's state was restored with these automatic switches, which its budget counts from now on; they replace
+     * what the group's last restore added (the switches made here since stay counted: the bound only rises by them).
+     */
+    void restoredSwitches(String group, Collection<Instant> switches) {
+        List<Counted> added = switches.stream().map(Counted::new).toList();
+        List<Counted> before = restoredOf.put(group, added);
+        if (before != null) {
+            before.forEach(counted::remove); // by identity: one already dropped for its age is simply not found
+        }
+        counted.addAll(added);
         viewCountAt = null;
     }
 

@@ -574,6 +574,30 @@ class SafetyRulesTest {
     }
 
     /**
+     * The switches FleetGuards counts are a bound, not the count: a resume resets the group's switches without touching
+     * it, and the next switch goes through on the exact count.
+     */
+    @Test
+    void aResumeAfterTheGlobalBudgetWasSpentLetsTheNextSwitchThrough() {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine engine = engine(THREE_REGIONS.formatted("safety: {maxSwitchesPerDay: 1}\n"), clock);
+        List<String> seen = run(engine, clock, timeline(region("b", 0, 300, UP), region("c", 0, 300, UP),
+                region("a", 0, 20, UP), region("a", 30, 300, DOWN)));
+        String switched = seen.stream().filter(line -> line.contains(" FAILOVER")).map(line -> line.split(" ")[1])
+                .findFirst().orElseThrow();
+        String held = switched.equals("ab") ? "ac" : "ab";
+        assertThat(seen).contains(seen.stream().filter(line -> line.endsWith(held + " held SWITCH_BUDGET")).findFirst()
+                .orElseThrow());
+
+        assertThat(engine.apply(new Command.Resume(switched, "reviewed the switch", "dave")))
+                .isInstanceOf(CommandOutcome.Accepted.class);
+        List<String> after = run(engine, clock, timeline(region("b", 310, 400, UP), region("c", 310, 400, UP),
+                region("a", 310, 400, DOWN)));
+        assertThat(after).as("the held group once the fleet's count is below the budget again")
+                .anyMatch(line -> line.contains(held + " FAILOVER"));
+    }
+
+    /**
      * The global budget is asked without summing every group (FleetGuards counts the switches it made and restored): a
      * switch that a new owner restores with a group's state spends it as one made here does.
      */
