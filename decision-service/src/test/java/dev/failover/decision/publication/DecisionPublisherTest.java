@@ -446,6 +446,7 @@ class DecisionPublisherTest {
     @Test
     void thePublishedDecisionIsLoggedWithItsGroupIdAndEpochInTheMdc() {
         List<Map<String, Object>> mdcOfPublishedLines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> publishedLines = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.logging.Handler capture = new java.util.logging.Handler() {
             @Override
             public void publish(java.util.logging.LogRecord record) {
@@ -453,6 +454,9 @@ class DecisionPublisherTest {
                         || record instanceof org.jboss.logmanager.ExtLogRecord ext
                                 && ext.getFormattedMessage().startsWith("published decision")) {
                     mdcOfPublishedLines.add(Map.copyOf(org.jboss.logging.MDC.getMap()));
+                    if (record instanceof org.jboss.logmanager.ExtLogRecord ext) {
+                        publishedLines.add(ext.getFormattedMessage());
+                    }
                 }
             }
 
@@ -478,6 +482,10 @@ class DecisionPublisherTest {
             assertThat(mdcOfPublishedLines).as("MDC of the line that logs the published decision").containsExactly(Map.of(
                     GroupLogContext.GROUP, GROUP, GroupLogContext.DECISION_ID, failover.decisionId(),
                     GroupLogContext.EPOCH, failover.epoch()));
+            // the system tests (ZombieDeciderIT, RecreatedConsumerGroupIT) and the region benchmark read the line so
+            assertThat(publishedLines).singleElement().asString()
+                    .containsPattern("^published decision \\S+ epoch \\d+: FAILOVER ")
+                    .containsPattern(", \\d+ ms after it was made$");
         } finally {
             root.removeHandler(capture);
         }
