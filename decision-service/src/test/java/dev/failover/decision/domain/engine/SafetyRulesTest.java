@@ -557,12 +557,20 @@ class SafetyRulesTest {
                 a -> assertThat(a.decisions()).extracting(Decision::toTarget).containsExactly("secondary"));
     }
 
+    /** Three regions' groups and a global budget of one automatic switch a day. */
+    static final String ONE_SWITCH_A_DAY = THREE_REGIONS.formatted("safety: {maxSwitchesPerDay: 1}\n");
+
+    /** Region a fails at 30 s: ab and ac would both switch. */
+    static List<String> regionAFails(DecisionEngine engine, ManualClock clock) {
+        return run(engine, clock, timeline(region("b", 0, 300, UP), region("c", 0, 300, UP), region("a", 0, 20, UP),
+                region("a", 30, 300, DOWN)));
+    }
+
     @Test
     void theGlobalDailyBudgetHoldsEveryGroupOnceSpent() {
         ManualClock clock = new ManualClock(T0);
-        DecisionEngine engine = engine(THREE_REGIONS.formatted("safety: {maxSwitchesPerDay: 1}\n"), clock);
-        List<String> seen = run(engine, clock, timeline(region("b", 0, 300, UP), region("c", 0, 300, UP),
-                region("a", 0, 20, UP), region("a", 30, 300, DOWN)));
+        DecisionEngine engine = engine(ONE_SWITCH_A_DAY, clock);
+        List<String> seen = regionAFails(engine, clock);
         assertThat(seen).filteredOn(s -> s.contains("FAILOVER")).hasSize(1);
         assertThat(seen).filteredOn(s -> s.contains("held SWITCH_BUDGET")).hasSize(1);
         assertThat(engine.view("ab").orElseThrow().safety().allMaxSwitchesPerDay()).isEqualTo(1);
@@ -580,14 +588,12 @@ class SafetyRulesTest {
     @Test
     void aResumeAfterTheGlobalBudgetWasSpentLetsTheNextSwitchThrough() {
         ManualClock clock = new ManualClock(T0);
-        DecisionEngine engine = engine(THREE_REGIONS.formatted("safety: {maxSwitchesPerDay: 1}\n"), clock);
-        List<String> seen = run(engine, clock, timeline(region("b", 0, 300, UP), region("c", 0, 300, UP),
-                region("a", 0, 20, UP), region("a", 30, 300, DOWN)));
+        DecisionEngine engine = engine(ONE_SWITCH_A_DAY, clock);
+        List<String> seen = regionAFails(engine, clock);
         String switched = seen.stream().filter(line -> line.contains(" FAILOVER")).map(line -> line.split(" ")[1])
                 .findFirst().orElseThrow();
         String held = switched.equals("ab") ? "ac" : "ab";
-        assertThat(seen).contains(seen.stream().filter(line -> line.endsWith(held + " held SWITCH_BUDGET")).findFirst()
-                .orElseThrow());
+        assertThat(seen).anyMatch(line -> line.endsWith(held + " held SWITCH_BUDGET"));
 
         assertThat(engine.apply(new Command.Resume(switched, "reviewed the switch", "dave")))
                 .isInstanceOf(CommandOutcome.Accepted.class);
@@ -603,19 +609,16 @@ class SafetyRulesTest {
      */
     @Test
     void aRestoredSwitchSpendsTheGlobalBudgetToo() {
-        String topology = THREE_REGIONS.formatted("safety: {maxSwitchesPerDay: 1}\n");
         ManualClock before = new ManualClock(T0);
-        DecisionEngine previousOwner = engine(topology, before);
-        List<String> first = run(previousOwner, before, timeline(region("b", 0, 300, UP), region("c", 0, 300, UP),
-                region("a", 0, 20, UP), region("a", 30, 300, DOWN)));
+        DecisionEngine previousOwner = engine(ONE_SWITCH_A_DAY, before);
+        List<String> first = regionAFails(previousOwner, before);
         String switched = previousOwner.groupIds().stream()
                 .filter(g -> first.stream().anyMatch(line -> line.contains(g + " FAILOVER"))).findFirst().orElseThrow();
 
         ManualClock clock = new ManualClock(T0);
-        DecisionEngine engine = engine(topology, clock);
+        DecisionEngine engine = engine(ONE_SWITCH_A_DAY, clock);
         engine.restore(previousOwner.snapshot(switched).orElseThrow());
-        List<String> seen = run(engine, clock, timeline(region("b", 0, 300, UP), region("c", 0, 300, UP),
-                region("a", 0, 20, UP), region("a", 30, 300, DOWN)));
+        List<String> seen = regionAFails(engine, clock);
         assertThat(seen).as("switches after the restored one spent the budget").noneMatch(line -> line.contains("FAILOVER"));
         assertThat(seen).anyMatch(line -> line.contains("held SWITCH_BUDGET"));
     }
