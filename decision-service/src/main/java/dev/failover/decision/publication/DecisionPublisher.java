@@ -139,27 +139,33 @@ public class DecisionPublisher implements GroupPublisher {
         this.ownership = ownership;
         this.keys = keys;
         this.cadence = new StateCadence(heartbeat);
-        // signed as decisions are (ADR 0009), a batch of records under one signature (ADR 0029) unless pinned to one
-        // signature a record for the upgrade from a release that does not read batches
-        SignedBatches.Signer signer = batchSignatures ? records -> keys.batchHeaders(Topics.DECISION_STATE, records)
-                : records -> records.stream().map(r -> keys.headerMap(Topics.DECISION_STATE, r.key(), r.value())).toList();
-        this.stateBatches = new SignedBatches(signer, (group, json, headers) -> {
-            RecordHeaders recordHeaders = new RecordHeaders();
-            headers.forEach(recordHeaders::add);
-            return state.sendMessage(Message.of(Record.of(group, json)).addMetadata(OutgoingKafkaRecordMetadata
-                    .<String> builder().withHeaders(recordHeaders).build())).subscribeAsCompletionStage();
-        }, flusher, SignedBatches.LINGER);
+        this.stateBatches = new SignedBatches(signer(keys, Topics.DECISION_STATE, batchSignatures),
+                (group, json, headers) -> state.sendMessage(Message.of(Record.of(group, json)).addMetadata(
+                        OutgoingKafkaRecordMetadata.<String> builder().withHeaders(kafkaHeaders(headers)).build()))
+                        .subscribeAsCompletionStage(),
+                flusher, SignedBatches.LINGER);
         // decisions are on the switch's path: signed as they come, without waiting for others (no linger); those that
         // come while a batch is being signed share the next one's signature (ADR 0030)
-        SignedBatches.Signer decisionSigner = batchDecisions
-                ? records -> keys.batchHeaders(Topics.DECISIONS, records)
-                : records -> records.stream().map(r -> keys.headerMap(Topics.DECISIONS, r.key(), r.value())).toList();
-        this.decisionBatches = new SignedBatches(decisionSigner, (group, json, headers) -> {
-            RecordHeaders recordHeaders = new RecordHeaders();
-            headers.forEach(recordHeaders::add);
-            return decisions.sendMessage(Message.of(json).addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
-                    .withKey(group).withHeaders(recordHeaders).build())).subscribeAsCompletionStage();
-        }, decisionFlusher, Duration.ZERO);
+        this.decisionBatches = new SignedBatches(signer(keys, Topics.DECISIONS, batchDecisions),
+                (group, json, headers) -> decisions.sendMessage(Message.of(json).addMetadata(
+                        OutgoingKafkaRecordMetadata.<String> builder().withKey(group).withHeaders(kafkaHeaders(headers))
+                                .build())).subscribeAsCompletionStage(),
+                decisionFlusher, Duration.ZERO);
+    }
+
+    /**
+     * Signs records of the topic as decisions are signed (ADR 0009): a batch under one signature (ADR 0029), unless
+     * pinned to one signature a record for an upgrade from a release whose readers do not know batches.
+     */
+    private static SignedBatches.Signer signer(ControlMessageKeys keys, String topic, boolean batch) {
+        return batch ? records -> keys.batchHeaders(topic, records)
+                : records -> records.stream().map(r -> keys.headerMap(topic, r.key(), r.value())).toList();
+    }
+
+    private static RecordHeaders kafkaHeaders(Map<String, byte[]> headers) {
+        RecordHeaders recordHeaders = new RecordHeaders();
+        headers.forEach(recordHeaders::add);
+        return recordHeaders;
     }
 
     @Override
