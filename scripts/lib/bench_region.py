@@ -154,11 +154,11 @@ def report(log, t0, groups, decision_log=None, timeout=None):
                   f"max {decided[-1]:.2f}  min {decided[0]:.2f}  ({len(decided)} decisions"
                   + (f" within {timeout} s, {len(decided_all)} by the end of the run)" if timeout else ")"))
         # the line says how long the decision waited to be published ("N ms after it was made"): when it was made
-        made = sorted((logged_at(line) - int(m.group(1)) - t0) / 1000 for line in lines
-                      for m in [re.search(r", (\d+) ms after it was made", line)] if m)
+        lags = [(line, int(m.group(1))) for line in lines for m in [re.search(r", (\d+) ms after it was made", line)]
+                if m]
+        made = sorted((logged_at(line) - lag - t0) / 1000 for line, lag in lags)
         if made:
-            waited = sorted(float(m.group(1)) / 1000 for line in lines
-                            for m in [re.search(r", (\d+) ms after it was made", line)] if m)
+            waited = sorted(lag / 1000 for _, lag in lags)
             print(f"failure -> decision made (s): p50 {pct(made, 50):.2f}  p95 {pct(made, 95):.2f}  max {made[-1]:.2f}; "
                   f"made -> published p50 {pct(waited, 50):.2f}  p95 {pct(waited, 95):.2f}  max {waited[-1]:.2f}")
     print(f"groups served the secondary: {len(times)} of {groups}" + (f" within {timeout} s ({len(everything)} by the "
