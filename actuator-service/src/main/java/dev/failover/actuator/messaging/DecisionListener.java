@@ -5,11 +5,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 
 import jakarta.annotation.PreDestroy;
@@ -25,6 +28,7 @@ import org.jboss.logging.Logger;
 
 import dev.failover.actuator.config.ActuatorSettings;
 import dev.failover.actuator.domain.reconcile.Offer;
+import dev.failover.actuator.messaging.PartitionLanes.Settlement;
 import dev.failover.actuator.domain.reconcile.Reconciler;
 import dev.failover.actuator.metrics.ActuatorMetrics;
 import dev.failover.actuator.state.KafkaDesiredStore;
@@ -48,9 +52,11 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
  * then it waits: it must not be acted on, nor stored, before what was stored earlier is known). It is offered to the
  * reconciler; when it is newer, a pass of the group starts at once from the in-memory desired state while the state is
  * stored durably, and the message is acknowledged only once it is stored. Nothing here waits for DNS or capacity, so one
- * group's slow change never holds another group's decision (ADR 0006); and decisions wait for restores and stores only
- * behind those of their own partition ({@link PartitionLanes}), so a partition that cannot be stored delays only its
- * own groups (issue 52).
+ * group's slow change never holds another group's decision (ADR 0006). Decisions wait for restores only behind those of
+ * their own partition, so a partition that cannot be restored delays only its own groups; within a partition the next
+ * decision is offered while the ones before it are still being stored, and the acknowledgements keep the partition's
+ * order ({@link PartitionLanes}): a region's failover brings hundreds of decisions a partition in a few seconds, and one
+ * store and acknowledgement at a time (tens of milliseconds each) held the last of them seconds behind the first.
  * <p>
  * A decision whose desired state cannot be stored (Kafka away) is not acknowledged: it is stored again until it is, and
  * its offset is committed only after. It is never dead-lettered for that: when its partition leaves this instance (a
@@ -96,12 +102,17 @@ public class DecisionListener {
      */
     static final int BACKLOG_BOUND = 1000;
 
-    /** In order within a partition, partitions independent (issue 52, item 4). */
+    /** Offered and acknowledged in order within a partition; partitions independent. */
     private final PartitionLanes lanes = new PartitionLanes(BACKLOG_BOUND);
 
+    /** Stores not yet ended, to be left when the instance stops. */
+    private final Set<CompletableFuture<Stored>> pending = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
+
     /**
-     * Stores desired states off the Kafka polling thread: one store at a time per partition (its lane), so at most one
-     * thread per partition owned here, and a partition whose store hangs holds only its own thread.
+     * Hands desired states to the producer off the Kafka polling thread: one hand-over at a time per partition (its
+     * lane), so at most one thread per partition owned here, and a partition whose producer blocks (no metadata, no
+     * buffer) holds only its own thread. The stores themselves complete in the producer, many at a time.
      */
     private final ExecutorService storing = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
         private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
@@ -142,13 +153,14 @@ public class DecisionListener {
         return lanes.outstanding();
     }
 
-    private CompletionStage<Void> handle(Message<String> message) {
+    /** Offers the decision (in its partition's order) and returns what is left: its acknowledgement, in order too. */
+    private CompletionStage<Settlement> handle(Message<String> message) {
         Verification verification = verify(message);
         if (!verification.isValid()) {
             metrics.decisionRejected(verification.outcome());
             LOG.warnf("refusing a decision not signed by a trusted key: %s", verification.describe());
             // the dead-letter strategy moves it to failover.decisions.dlq with this message as the reason
-            return message.nack(new UnverifiedDecisionException(verification));
+            return settled(() -> message.nack(new UnverifiedDecisionException(verification)));
         }
         Optional<String> recordType = recordType(message);
         if (recordType.isPresent()) {
@@ -158,13 +170,14 @@ public class DecisionListener {
             // a record type of a later release: not a decision, and not one to dead-letter (ADR 0025)
             LOG.warnf("skipping a record of failover.decisions of type '%s', which this release does not know",
                     recordType.get());
-            return CompletableFuture.completedFuture(null);
+            return settled(Settlement.none());
         }
         Decision decision;
         try {
             decision = EventCodec.instance().decode(message.getPayload(), Decision.class);
         } catch (RuntimeException e) {
-            return message.nack(e); // the dead-letter strategy moves it to failover.decisions.dlq with the reason
+            // the dead-letter strategy moves it to failover.decisions.dlq with the reason
+            return settled(() -> message.nack(e));
         }
         @SuppressWarnings("unchecked")
         IncomingKafkaRecordMetadata<String, String> record = message.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
@@ -178,31 +191,34 @@ public class DecisionListener {
             if (!restored) {
                 LOG.infof("decision %s of %s not acted on: partition %d is not owned here (any more); its owner consumes it",
                         decision.decisionId(), decision.group(), partition);
-                return CompletableFuture.<Void> completedFuture(null);
+                return settled(Settlement.none());
             }
             return act(message, decision, partition);
         });
     }
 
-    private CompletionStage<Void> act(Message<String> message, Decision decision, int partition) {
+    /**
+     * Offers the decision; an accepted one's pass starts at once, from the in-memory desired state, while the state is
+     * handed to the producer. Taken once handed over (the next decision of the partition is then offered, and its state
+     * stored after this one's); settled once stored, by its acknowledgement.
+     */
+    private CompletionStage<Settlement> act(Message<String> message, Decision decision, int partition) {
         if (!(reconciler.offer(decision) instanceof Offer.Accepted accepted)) {
-            return message.ack();
+            return settled(message::ack);
         }
-        loop.trigger(decision.group()); // the pass starts from the in-memory desired state while it is being stored
-        CompletableFuture<Stored> storage;
-        try {
-            storage = CompletableFuture.supplyAsync(() -> storeUntilStored(accepted, partition), storing);
-        } catch (RejectedExecutionException e) {
-            storage = CompletableFuture.completedFuture(Stored.STOPPING); // the store thread is gone: shutting down
-        }
-        return storage.thenCompose(stored -> {
+        loop.trigger(decision.group());
+        return storeUntilStored(accepted, partition, 1).thenApply(storage -> () -> storage.thenCompose(stored -> {
             if (stored == Stored.STORED) {
                 return message.ack();
             }
             LOG.warnf("decision %s of %s not acknowledged (%s): it stays uncommitted for the next owner of partition %d",
                     decision.decisionId(), decision.group(), stored, partition);
             return CompletableFuture.<Void> completedFuture(null);
-        });
+        }));
+    }
+
+    private static CompletionStage<Settlement> settled(Settlement settlement) {
+        return CompletableFuture.completedFuture(settlement);
     }
 
     /** The record's {@link Topics#RECORD_HEADER}: empty for a decision (which has none), "" for a header without a value. */
@@ -226,17 +242,18 @@ public class DecisionListener {
      * past a decision before it that was left unacknowledged for the next owner (a store cut short by a stop); the next
      * decision's acknowledgement commits past the retry, and one read again later is over its maximum age.
      */
-    private CompletionStage<Void> retry(Message<String> message) {
+    private CompletionStage<Settlement> retry(Message<String> message) {
         ActuatorRetry retry;
         try {
             retry = EventCodec.instance().decode(message.getPayload(), ActuatorRetry.class);
         } catch (RuntimeException e) {
-            return message.nack(e); // the dead-letter strategy moves it to failover.decisions.dlq with the reason
+            // the dead-letter strategy moves it to failover.decisions.dlq with the reason
+            return settled(() -> message.nack(e));
         }
         int partition = partitionOf(message);
-        return ownership.whenRestored(partition).thenCompose(restored -> {
+        return ownership.whenRestored(partition).thenApply(restored -> {
             if (!restored) {
-                return CompletableFuture.<Void> completedFuture(null);
+                return Settlement.none();
             }
             Reconciler.RetryTaken taken = reconciler.retry(retry);
             metrics.retryReceived(taken);
@@ -247,7 +264,7 @@ public class DecisionListener {
             if (taken == Reconciler.RetryTaken.TAKEN) {
                 loop.trigger(retry.group());
             }
-            return CompletableFuture.<Void> completedFuture(null);
+            return Settlement.none();
         });
     }
 
@@ -272,35 +289,58 @@ public class DecisionListener {
 
     /**
      * Stores until stored, as long as the partition is owned here: an instance that lost it (a zombie back from a
-     * network cut) must not write a desired state the new owner has moved past.
+     * network cut) must not write a desired state the new owner has moved past. The outer stage completes once the
+     * state is handed to the producer (or the attempt ended), the inner one once it is stored, given up or left.
      */
-    private Stored storeUntilStored(Offer.Accepted accepted, int partition) {
-        for (int attempt = 1;; attempt++) {
-            if (!ownership.owns(partition)) {
-                return Stored.NOT_OWNER;
-            }
-            try {
-                store.save(accepted.desired());
-                return Stored.STORED;
-            } catch (RuntimeException e) {
-                if (Thread.currentThread().isInterrupted()) {
-                    return Stored.STOPPING;
-                }
-                Duration wait = settings.reconcile().backoff().after(attempt);
-                LOG.errorf("desired state of %s (epoch %d) not stored, trying again in %s: %s", accepted.desired().group(),
-                        accepted.desired().epoch(), wait, e.getMessage());
-                try {
-                    Thread.sleep(wait.toMillis());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return Stored.STOPPING;
-                }
-            }
+    private CompletableFuture<CompletableFuture<Stored>> storeUntilStored(Offer.Accepted accepted, int partition, int attempt) {
+        if (stopping) {
+            return CompletableFuture.completedFuture(CompletableFuture.completedFuture(Stored.STOPPING));
         }
+        if (!ownership.owns(partition)) {
+            return CompletableFuture.completedFuture(CompletableFuture.completedFuture(Stored.NOT_OWNER));
+        }
+        CompletableFuture<CompletableFuture<Void>> handedOver;
+        try {
+            handedOver = CompletableFuture.supplyAsync(() -> store.send(accepted.desired()), storing);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(CompletableFuture.completedFuture(Stored.STOPPING)); // shutting down
+        }
+        return handedOver.handle((sent, failure) -> {
+            CompletableFuture<Void> storage = failure == null ? sent : CompletableFuture.failedFuture(failure);
+            CompletableFuture<Stored> outcome = storage.handle((ignored, e) -> e).thenCompose(e -> e == null
+                    ? CompletableFuture.completedFuture(Stored.STORED)
+                    : again(accepted, partition, attempt, e));
+            pending.add(outcome);
+            outcome.whenComplete((stored, e) -> pending.remove(outcome));
+            return outcome;
+        });
     }
 
+    /** The next attempt after a backoff, unless the instance is stopping. */
+    private CompletableFuture<Stored> again(Offer.Accepted accepted, int partition, int attempt, Throwable failure) {
+        if (stopping) {
+            return CompletableFuture.completedFuture(Stored.STOPPING);
+        }
+        Duration wait = settings.reconcile().backoff().after(attempt);
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+        LOG.errorf("desired state of %s (epoch %d) not stored, trying again in %s: %s", accepted.desired().group(),
+                accepted.desired().epoch(), wait, cause.getMessage());
+        return CompletableFuture.runAsync(() -> {
+        }, CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS))
+                .thenCompose(ignored -> storeUntilStored(accepted, partition, attempt + 1))
+                .thenCompose(storage -> storage);
+    }
+
+    /**
+     * Ends storing: the decisions whose states are not stored yet are left unacknowledged (never dead-lettered, never
+     * committed) for the partition's next owner.
+     */
     @PreDestroy
     void stop() {
+        stopping = true;
         storing.shutdownNow();
+        pending.forEach(outcome -> outcome.complete(Stored.STOPPING));
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -143,20 +144,43 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
 
     @Override
     public void save(DesiredState state) {
-        topicReady();
         try {
-            String value = StoredDesiredState.encode(state);
-            RecordHeaders headers = new RecordHeaders();
-            signing.signer().headers(Topics.ACTUATOR_DESIRED, state.group(), value).forEach(headers::add);
-            producer.send(new ProducerRecord<>(Topics.ACTUATOR_DESIRED, null, state.group(), value, headers))
-                    .get(saveWait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not store the desired state of " + state.group() + " (epoch " + state.epoch()
-                    + ") in " + Topics.ACTUATOR_DESIRED + ": " + e.getMessage(), e);
+            send(state).get(saveWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IllegalStateException stored ? stored : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(failure(state, e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Signs the state and hands it to the producer: the returned stage completes once it is stored durably, or
+     * exceptionally once the producer gave it up (after its delivery timeout: a state reported as not stored is not
+     * delivered later). States handed over one after another are stored in that order. May block while the producer
+     * has no metadata for the topic or no buffer left, as {@link KafkaProducer#send} does.
+     */
+    public CompletableFuture<Void> send(DesiredState state) {
+        topicReady();
+        String value = StoredDesiredState.encode(state);
+        RecordHeaders headers = new RecordHeaders();
+        signing.signer().headers(Topics.ACTUATOR_DESIRED, state.group(), value).forEach(headers::add);
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        producer.send(new ProducerRecord<>(Topics.ACTUATOR_DESIRED, null, state.group(), value, headers), (metadata, e) -> {
+            if (e == null) {
+                stored.complete(null);
+            } else {
+                stored.completeExceptionally(new IllegalStateException(failure(state, e), e));
+            }
+        });
+        return stored;
+    }
+
+    private static String failure(DesiredState state, Exception e) {
+        return "could not store the desired state of " + state.group() + " (epoch " + state.epoch() + ") in "
+                + Topics.ACTUATOR_DESIRED + ": " + e.getMessage();
     }
 
     /**

@@ -63,7 +63,10 @@ class DecisionListenerTest {
     static final ReconcileSettings RECONCILE = new ReconcileSettings(Duration.ofSeconds(30), Duration.ofSeconds(1),
             new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ZERO, () -> 0.0), Duration.ZERO, null);
 
-    /** The real store's class (its producer never connects), whose saves wait until released, or fail while failing. */
+    /**
+     * The real store's class (its producer never connects), whose states, handed over at once as to the producer, are
+     * stored when released, or fail while failing.
+     */
     static final class HeldStore extends KafkaDesiredStore {
         final CountDownLatch release = new CountDownLatch(1);
         final AtomicInteger attempts = new AtomicInteger();
@@ -78,20 +81,26 @@ class DecisionListenerTest {
         }
 
         @Override
-        public void save(DesiredState state) {
+        public CompletableFuture<Void> send(DesiredState state) {
             attempts.incrementAndGet();
             if (failing) {
-                throw new IllegalStateException("could not store: no broker");
+                return CompletableFuture.failedFuture(new IllegalStateException("could not store: no broker"));
             }
-            try {
-                if ((held == null || held.equals(state.group())) && !release.await(30, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("not released");
+            if (held != null && !held.equals(state.group())) {
+                saved.add(state);
+                return CompletableFuture.completedFuture(null);
+            }
+            return CompletableFuture.runAsync(() -> {
+                try {
+                    if (!release.await(30, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("not released");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while storing", e);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while storing", e);
-            }
-            saved.add(state);
+                saved.add(state);
+            });
         }
     }
 
@@ -169,6 +178,34 @@ class DecisionListenerTest {
         store.release.countDown();
         await("the held partition in order").atMost(WAIT).until(() -> acked.size() == 3);
         assertThat(acked).containsExactly(other.decisionId(), stuck.decisionId(), behind.decisionId());
+    }
+
+    /**
+     * A region's failover brings hundreds of decisions on each partition within seconds: a later decision of the
+     * partition is offered and switched while an earlier one's desired state is still being stored (the stores go on
+     * together), and the acknowledgements stay in the partition's order, so the committed offset never passes a
+     * decision whose state is not stored.
+     */
+    @Test
+    void aLaterDecisionOfThePartitionIsSwitchedWhileAnEarlierOnesStoreIsUnderWay() {
+        store.held = TestTopology.GROUP;
+        Decision stuck = decision(TestTopology.GROUP, 1L);
+        Decision next = decision("web", 1L);
+        listener.onDecision(message(stuck, 0, 7L));
+        await("the held store under way").atMost(WAIT).until(() -> store.attempts.get() > 0);
+
+        listener.onDecision(message(next, 0, 8L));
+
+        await("the later decision switched while the earlier one's store is held").atMost(WAIT)
+                .until(() -> results.stream().anyMatch(r -> r.step() == ActuationStep.DNS_SWITCH
+                        && r.decisionId().equals(next.decisionId())));
+        await("the later decision's state stored").atMost(WAIT)
+                .until(() -> store.saved.stream().anyMatch(s -> s.group().equals("web")));
+        assertThat(acked).as("acknowledged before the earlier decision of the partition is stored").isEmpty();
+
+        store.release.countDown();
+        await("both acknowledged").atMost(WAIT).until(() -> acked.size() == 2);
+        assertThat(acked).as("in the partition's order").containsExactly(stuck.decisionId(), next.decisionId());
     }
 
     @Test
