@@ -36,6 +36,18 @@ public interface DnsProvider {
         return read(key, pendingChange);
     }
 
+    /**
+     * What a listing of the record's zone taken before this call found, for the first read of a switch that will write
+     * the record (ADR 0022, "A switch's first read from the zone's listing"): the write is conditional on the mark read,
+     * so a listing a few seconds old costs at most a refused write and a live read after it. It never stands for the
+     * read that shows a switch served: the caller reads live when it shows the record as wanted already. Empty where
+     * there is none to answer from (a provider without listings, a record written here since the listing began); the
+     * caller then reads.
+     */
+    default Optional<ServedRecord> listed(RecordKey key) {
+        return Optional.empty();
+    }
+
     /** Replaces the record's sets and moves the ownership mark in one atomic request, if the mark is still the one read. */
     WriteOutcome write(RecordWrite write);
 

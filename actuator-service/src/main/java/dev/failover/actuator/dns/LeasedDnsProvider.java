@@ -50,6 +50,11 @@ public final class LeasedDnsProvider implements DnsProvider {
     }
 
     @Override
+    public Optional<ServedRecord> listed(RecordKey key) {
+        return provider.listed(key);
+    }
+
+    @Override
     public WriteOutcome write(RecordWrite write) {
         return refusal(lease).orElseGet(() -> provider.write(write));
     }

@@ -67,6 +67,8 @@ final class Route53ZoneSnapshots {
     private final Map<String, Integer> answered = new HashMap<>();
     /** Per zone read one record at a time, until when. */
     private final Map<String, Long> sparseUntil = new HashMap<>();
+    /** Per zone being listed, the highest priority of the reads waiting for it: its pages' turns go at that. */
+    private final Map<String, Priority> listingPriority = new HashMap<>();
 
     /** A listing stopped at {@link #MAX_PAGES}. */
     private static final class TooLarge extends RuntimeException {
@@ -82,11 +84,11 @@ final class Route53ZoneSnapshots {
     }
 
     /**
-     * The zone's listing for a resync of {@code key}: the latest if it is fresh enough and began after the key's last
-     * write ended, a new one otherwise (or the one being taken); empty when the key is being written, or was written
-     * after even the newest listing began.
+     * The zone's listing for a read of {@code key}: the latest if it is fresh enough and began after the key's last
+     * write ended, a new one otherwise (or the one being taken, whose pages then go at {@code priority} if that is
+     * higher); empty when the key is being written, or was written after even the newest listing began.
      */
-    Optional<Snapshot> forResync(String hostedZoneId, RecordKey key) {
+    Optional<Snapshot> forRead(String hostedZoneId, RecordKey key, Priority priority) {
         String owner = key.ownerName().toLowerCase(Locale.ROOT);
         CompletableFuture<Snapshot> wait;
         boolean list = false;
@@ -115,6 +117,7 @@ final class Route53ZoneSnapshots {
                 listing.put(hostedZoneId, wait);
                 list = true;
             }
+            listingPriority.merge(hostedZoneId, priority, (a, b) -> a.compareTo(b) <= 0 ? a : b);
         }
         if (list) {
             list(hostedZoneId, wait);
@@ -178,7 +181,7 @@ final class Route53ZoneSnapshots {
                 if (++pages > MAX_PAGES) {
                     throw new TooLarge();
                 }
-                if (!budget.acquire(Priority.RESYNC)) {
+                if (!budget.acquire(() -> priorityOf(hostedZoneId))) {
                     throw new IllegalStateException("interrupted while waiting for a Route 53 request's turn");
                 }
                 String name = startName;
@@ -203,23 +206,30 @@ final class Route53ZoneSnapshots {
                 latest.put(hostedZoneId, snapshot);
                 answered.put(hostedZoneId, 0);
                 listing.remove(hostedZoneId);
+                listingPriority.remove(hostedZoneId);
             }
             done.complete(snapshot);
         } catch (TooLarge e) {
             synchronized (this) {
                 sparse(hostedZoneId, nanoTime.getAsLong());
                 listing.remove(hostedZoneId);
+                listingPriority.remove(hostedZoneId);
             }
             done.completeExceptionally(e);
         } catch (Throwable e) { // whatever ends the listing ends it for the resyncs waiting on it too
             synchronized (this) {
                 listing.remove(hostedZoneId);
+                listingPriority.remove(hostedZoneId);
             }
             done.completeExceptionally(e);
             if (e instanceof Error error) {
                 throw error;
             }
         }
+    }
+
+    private synchronized Priority priorityOf(String hostedZoneId) {
+        return listingPriority.getOrDefault(hostedZoneId, Priority.RESYNC);
     }
 
     private static Snapshot join(CompletableFuture<Snapshot> wait) {

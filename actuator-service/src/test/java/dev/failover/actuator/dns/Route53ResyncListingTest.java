@@ -99,6 +99,51 @@ class Route53ResyncListingTest {
         assertThat(listings()).isEqualTo(before + 1);
     }
 
+    /**
+     * A region's switches: each group's first read comes from the zone's listing, taken once for all of them (ADR 0022,
+     * "A switch's first read from the zone's listing").
+     */
+    @Test
+    void aSwitchesFirstReadComesFromTheZonesListing() throws Exception {
+        start(10); // 80 sets: 8 pages
+
+        for (int g = 0; g < GROUPS; g++) {
+            Optional<ServedRecord> listed = dns.listed(Route53BatchingTest.key(g));
+            assertThat(listed).isPresent();
+            assertThat(listed.get().sets().get(0).values()).containsExactly("192.0.2.1");
+            assertThat(listed.get().ownerText()).isEqualTo(Route53BatchingTest.mark(g, 1).text());
+        }
+
+        assertThat(listings()).as("the pages of one listing, not a read a group").isEqualTo(8);
+    }
+
+    /**
+     * The listing a switch's first read came from is stale (another instance moved the mark since): the write based on
+     * it is refused by Route 53's condition, and the next read of that record is live, so the next write is based on
+     * the mark as it is.
+     */
+    @Test
+    void aWriteBasedOnAStaleListingIsRefusedAndTheRecordThenReadLive() throws Exception {
+        start(300);
+        ServedRecord listed = dns.listed(Route53BatchingTest.key(5)).orElseThrow();
+        Route53DnsProvider other = new Route53DnsProvider(client, new Route53Settings(Route53Settings.Routing.SIMPLE, 100,
+                List.of(), Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5), 1_000, 1),
+                new RequestBudget("Route 53", 1_000, 1_000, System::nanoTime), Lease.HELD);
+        assertThat(other.write(new RecordWrite(Route53BatchingTest.key(5), Route53BatchingTest.mark(5, 1).text(),
+                Route53BatchingTest.mark(5, 2), List.of(RecordSet.simple(60, Set.of("192.0.2.5"))), null)))
+                .as("another instance's switch").isInstanceOf(WriteOutcome.Written.class);
+
+        WriteOutcome stale = dns.write(new RecordWrite(Route53BatchingTest.key(5), listed.ownerText(),
+                Route53BatchingTest.mark(5, 3), List.of(RecordSet.simple(60, Set.of("192.0.2.9"))), null));
+
+        assertThat(stale).isInstanceOf(WriteOutcome.OwnerChanged.class);
+        assertThat(dns.listed(Route53BatchingTest.key(5))).as("not from the listing taken before the refused write")
+                .isEmpty();
+        ReadOutcome live = dns.read(Route53BatchingTest.key(5), Optional.empty(), Priority.SWITCH);
+        assertThat(values(live)).containsExactly("192.0.2.5");
+        assertThat(((ReadOutcome.Served) live).record().ownerText()).isEqualTo(Route53BatchingTest.mark(5, 2).text());
+    }
+
     @Test
     void aRecordWrittenHereIsReadLiveUntilAListingBeganAfterTheWrite() throws Exception {
         start(300);

@@ -91,9 +91,17 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
      */
     boolean servedAsWanted() {
         if (goal instanceof Goal.Initial) {
-            return RecordSets.matches(RecordSets.withoutTtl(served.sets()), RecordSets.withoutTtl(goal.wanted()));
+            return setsAsWanted(served);
         }
-        return owner instanceof Ownership.Ours && RecordSets.matches(served.sets(), goal.wanted());
+        return owner instanceof Ownership.Ours && setsAsWanted(served);
+    }
+
+    /** Whether {@code record}'s sets are what the goal wants, whatever its mark. */
+    boolean setsAsWanted(ServedRecord record) {
+        if (goal instanceof Goal.Initial) {
+            return RecordSets.matches(RecordSets.withoutTtl(record.sets()), RecordSets.withoutTtl(goal.wanted()));
+        }
+        return RecordSets.matches(record.sets(), goal.wanted());
     }
 
     // ---- results ----

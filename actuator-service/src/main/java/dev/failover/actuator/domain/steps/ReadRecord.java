@@ -1,5 +1,7 @@
 package dev.failover.actuator.domain.steps;
 
+import java.util.Optional;
+
 import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.ServedRecord;
@@ -13,6 +15,11 @@ import dev.failover.contract.event.ActuationStep;
  * Reads what the record serves and its ownership mark, asking about the goal's pending change. A read that does
  * not say ends the pass: not reachable (try again), throttled (try again, later), an ownership record no write can be
  * based on or a refusal (blocked, with the reason).
+ * <p>
+ * A switch's first read — no change of its own to ask about yet — is taken from the provider's listing of the zone
+ * when it has one and it shows the record still to be switched ({@link DnsProvider#listed}): the write that follows is
+ * conditional on the mark that listing showed. A listing that shows the record as wanted already is not believed: the
+ * record is read live, since "served" is claimed only from a read taken after the switch (ADR 0006, ADR 0022).
  */
 record ReadRecord() implements ReconcileStep {
 
@@ -20,6 +27,12 @@ record ReadRecord() implements ReconcileStep {
     public Next apply(Pass pass, Backends use) {
         DnsProvider dns = use.dns();
         String name = pass.key().name();
+        if (pass.priority() == Priority.SWITCH && pass.goal().changeToCheck().isEmpty()) {
+            Optional<ServedRecord> listed = dns.listed(pass.key()).map(record -> withStoredMark(record, dns, pass.goal()));
+            if (listed.isPresent() && !pass.setsAsWanted(listed.get())) {
+                return pass.read(listed.get()).go();
+            }
+        }
         ReadOutcome read = dns.read(pass.key(), pass.goal().changeToCheck(), pass.priority());
         if (read instanceof ReadOutcome.Served ok) {
             ServedRecord served = withStoredMark(ok.record(), dns, pass.goal());

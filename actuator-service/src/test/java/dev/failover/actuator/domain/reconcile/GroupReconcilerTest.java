@@ -95,6 +95,8 @@ public class GroupReconcilerTest {
         };
         /** When set, the provider refuses every write with this reason, and says so when asked before one. */
         public String refuses;
+        /** What the zone's listing shows for the record; null: the provider has no listing to answer from. */
+        public ServedRecord listing;
 
         public ScriptedDns(Routing routing) {
             store = new DryRunDnsProvider(routing);
@@ -114,6 +116,11 @@ public class GroupReconcilerTest {
         public ReadOutcome read(RecordKey key, Optional<String> pendingChange) {
             String failure = readFailures.poll();
             return failure != null ? new ReadOutcome.Unavailable(failure) : store.read(key, pendingChange);
+        }
+
+        @Override
+        public Optional<ServedRecord> listed(RecordKey key) {
+            return Optional.ofNullable(listing);
         }
 
         @Override
@@ -139,7 +146,7 @@ public class GroupReconcilerTest {
             return outcome;
         }
 
-        ServedRecord served() {
+        public ServedRecord served() {
             return ((ReadOutcome.Served) store.read(KEY, Optional.empty())).record();
         }
 

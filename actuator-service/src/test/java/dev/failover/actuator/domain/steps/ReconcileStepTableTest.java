@@ -113,6 +113,19 @@ class ReconcileStepTableTest {
                 new Row("a record read: shown in the status", new ReadRecord(),
                         f -> f.decided(DecisionKind.FAILOVER, "primary", "secondary"),
                         "go", List.of("Observed"), Convergence.Converging.class),
+                new Row("a switch's first read from the zone's listing, which shows the record still to be switched: not"
+                        + " read live", new ReadRecord(),
+                        f -> { f.dns.listing = f.dns.served();
+                            f.dns.readFailures.add("connection refused: read live");
+                            return f.decided(DecisionKind.FAILOVER, "primary", "secondary"); },
+                        "go", List.of("Observed"), Convergence.Converging.class),
+                new Row("a listing that shows the record switched already is not believed: read live", new ReadRecord(),
+                        f -> { Pass p = f.decided(DecisionKind.FAILOVER, "primary", "secondary");
+                            f.servedAsWanted(p);
+                            f.dns.listing = f.dns.served();
+                            f.dns.readFailures.add("connection refused: read live");
+                            return p; },
+                        "done PT0.2S", List.of("RECONCILE CONVERGING"), Convergence.Converging.class),
                 new Row("a newer epoch's mark: this instance changes nothing", new CheckOwner(),
                         f -> { f.servedAsWanted(f.at(DesiredState.after(null, GroupReconcilerTest.decision(5,
                                 DecisionKind.FAILOVER, "primary", "pilot"))));
