@@ -257,12 +257,13 @@ public interface ActuatorConfig {
     }
 
     /**
-     * Threads that run reconcile passes (one group's passes never overlap). A group waiting to be retried holds none; a
-     * pass waiting on a provider's call holds one, and the calls of passes waiting together share requests (a Route 53
-     * change batch, a zone listing, ADR 0022), so this many groups of a region's failover can go out in one request.
+     * Threads that run reconcile passes at most (one group's passes never overlap). A group waiting to be retried holds
+     * none; a pass waiting on a provider's call holds one, and the calls of passes waiting together share requests (a
+     * Route 53 change batch, a zone listing, ADR 0022), so this many groups of a region's failover can go out in one
+     * request. Threads are made as passes wait and ended after 30 s idle: a quiet instance keeps 4.
      */
     @WithName("parallel-groups")
-    @WithDefault("64")
+    @WithDefault("512")
     int parallelGroups();
 
     /** The reconcile loop that keeps every group's record and capacity on its decision (ADR 0006). */

@@ -319,7 +319,7 @@ class ActuatorConfigResolverTest {
         assertThat(reconcile.scaleDownAfter()).isNull();
         assertThat(settings.scaling()).isEqualTo(new ScalingSettings(Set.of(), ScalingSettings.Aws.direct(), Map.of(),
                 Duration.ofSeconds(5), 0, Optional.empty()));
-        assertThat(settings.parallelGroups()).isEqualTo(64);
+        assertThat(settings.parallelGroups()).isEqualTo(512);
         assertThat(settings.topology().groups()).hasSize(1);
     }
 

@@ -132,6 +132,68 @@ class ReconcileLoopTest {
         }
     }
 
+    /**
+     * Passes waiting together on a provider (a region's groups on Route 53's budget) each hold a thread, so that they
+     * go out in one request: the loop makes threads for them beyond the few it keeps, up to the configured most.
+     */
+    @Test
+    void passesWaitingTogetherEachGetAThreadBeyondTheFewKept() throws Exception {
+        List<String> groups = java.util.stream.IntStream.range(0, 3 * ReconcileLoop.CORE_THREADS).mapToObj(i -> "g" + i)
+                .toList();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CountingDns dns = new CountingDns() {
+            @Override
+            public ReadOutcome read(RecordKey key, Optional<String> pendingChange) {
+                int now = running.incrementAndGet();
+                mostAtOnce.accumulateAndGet(now, Math::max);
+                try {
+                    release.await();
+                    return store.read(key, pendingChange);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new ReadOutcome.Unavailable("interrupted");
+                } finally {
+                    running.decrementAndGet();
+                }
+            }
+        };
+        Reconciler reconciler = new Reconciler(TopologyLoader.parse(TestTopology.yaml(groups), "test"), dns, Scalers.none(),
+                new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of()), state -> {
+                }, results::add, Clock.systemUTC(), new ReconcileSettings(Duration.ofSeconds(30), Duration.ofMillis(50),
+                        new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ZERO, () -> 0.0), Duration.ZERO, null));
+        try (ReconcileLoop loop = new ReconcileLoop(reconciler, 64, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
+                Duration.ZERO, () -> 0.0))) {
+            loop.start(groups);
+            await("every group's pass waiting on the provider at once").atMost(Duration.ofSeconds(30))
+                    .until(() -> dns.running.get() == groups.size());
+        } finally {
+            release.countDown();
+        }
+    }
+
+    /** A quiet loop keeps a few threads however high its most: one per pass only while passes wait together. */
+    @Test
+    void aQuietLoopKeepsAFewThreads() {
+        CountingDns dns = new CountingDns();
+        Reconciler reconciler = reconciler(dns);
+        long before = passThreads();
+        try (ReconcileLoop loop = new ReconcileLoop(reconciler, 512, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
+                Duration.ZERO, () -> 0.0))) {
+            reconciler.offer(failover(1));
+            loop.start(List.of(TestTopology.GROUP, "witness"));
+            await("a hundred passes of two groups").atMost(Duration.ofSeconds(30)).until(() -> dns.reads.get() >= 100);
+
+            assertThat(passThreads() - before).as("pass threads of a loop whose passes never waited together")
+                    .isLessThanOrEqualTo(ReconcileLoop.CORE_THREADS);
+        }
+    }
+
+    /** Live pass threads in this JVM (loops of earlier tests may still be ending theirs). */
+    private static long passThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("reconcile") && t.isAlive())
+                .count();
+    }
+
     @Test
     void aStoppedGroupGetsNoMorePassesEvenWhenTriggeredLate() {
         CountingDns dns = new CountingDns();
