@@ -144,7 +144,7 @@ public final class Route53DnsProvider implements DnsProvider {
             return new ReadOutcome.Rejected("the group has no dns.hostedZoneId; Route 53 needs it");
         }
         if (priority == Priority.RESYNC && pendingChange.isEmpty()) {
-            Optional<ReadOutcome> resync = fromZoneListing(key, Priority.RESYNC);
+            Optional<ReadOutcome> resync = fromZoneListing(key, Priority.RESYNC, true);
             if (resync.isPresent()) {
                 return resync.get();
             }
@@ -162,20 +162,22 @@ public final class Route53DnsProvider implements DnsProvider {
      * A switch's first read from the zone's shared listing: in a region's failover every group of the zone switches
      * within seconds, and their first reads, one listing page per few groups, took most of the account's five requests
      * a second. Only a read the provider answers as served comes from it; a failed listing leaves the read to the caller.
+     * A new listing is taken for it only while other requests wait for the account's budget (a region's switches): a
+     * lone switch at a quiet time reads its one record at once rather than the zone's pages one after another.
      */
     @Override
     public Optional<ServedRecord> listed(RecordKey key) {
         if (key.hostedZoneId() == null) {
             return Optional.empty();
         }
-        return fromZoneListing(key, Priority.SWITCH)
+        return fromZoneListing(key, Priority.SWITCH, budget.waiting() > 0)
                 .flatMap(read -> read instanceof ReadOutcome.Served served ? Optional.of(served.record()) : Optional.empty());
     }
 
     /** A read from its zone's shared listing (Route53ZoneSnapshots); empty where it must read alone. */
-    private Optional<ReadOutcome> fromZoneListing(RecordKey key, Priority priority) {
+    private Optional<ReadOutcome> fromZoneListing(RecordKey key, Priority priority, boolean mayList) {
         try {
-            return snapshots.forRead(key.hostedZoneId(), key, priority).map(zone -> served(key,
+            return snapshots.forRead(key.hostedZoneId(), key, priority, mayList).map(zone -> served(key,
                     zone.of(key.name(), key.type().name()), zone.of(key.ownerName(), RRType.TXT.toString())));
         } catch (Route53Exception e) {
             return Optional.of(failure(e));

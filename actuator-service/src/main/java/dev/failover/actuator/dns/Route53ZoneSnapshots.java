@@ -86,9 +86,10 @@ final class Route53ZoneSnapshots {
     /**
      * The zone's listing for a read of {@code key}: the latest if it is fresh enough and began after the key's last
      * write ended, a new one otherwise (or the one being taken, whose pages then go at {@code priority} if that is
-     * higher); empty when the key is being written, or was written after even the newest listing began.
+     * higher); empty when the key is being written, or was written after even the newest listing began, or when a new
+     * listing would be needed and {@code mayList} is false.
      */
-    Optional<Snapshot> forRead(String hostedZoneId, RecordKey key, Priority priority) {
+    Optional<Snapshot> forRead(String hostedZoneId, RecordKey key, Priority priority, boolean mayList) {
         String owner = key.ownerName().toLowerCase(Locale.ROOT);
         CompletableFuture<Snapshot> wait;
         boolean list = false;
@@ -110,6 +111,9 @@ final class Route53ZoneSnapshots {
             if (wait == null && snapshot != null
                     && answered.getOrDefault(hostedZoneId, 0) < MIN_READS_PER_PAGE * snapshot.pages()) {
                 sparse(hostedZoneId, now); // the last listing did not pay for itself
+                return Optional.empty();
+            }
+            if (wait == null && !mayList) {
                 return Optional.empty();
             }
             if (wait == null) {

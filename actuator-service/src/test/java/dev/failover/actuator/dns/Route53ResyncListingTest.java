@@ -106,6 +106,7 @@ class Route53ResyncListingTest {
     @Test
     void aSwitchesFirstReadComesFromTheZonesListing() throws Exception {
         start(10); // 80 sets: 8 pages
+        dns.read(Route53BatchingTest.key(0), Optional.empty(), Priority.RESYNC); // the zone's listing, as resyncs take it
 
         for (int g = 0; g < GROUPS; g++) {
             Optional<ServedRecord> listed = dns.listed(Route53BatchingTest.key(g));
@@ -118,6 +119,19 @@ class Route53ResyncListingTest {
     }
 
     /**
+     * A lone switch at a quiet time (nothing else waits for the account's budget) does not list the zone's pages one
+     * after another: with no listing fresh enough, it reads its one record live.
+     */
+    @Test
+    void aLoneSwitchWithNoFreshListingDoesNotListTheZone() throws Exception {
+        start(10); // 80 sets: 8 pages
+
+        assertThat(dns.listed(Route53BatchingTest.key(7))).isEmpty();
+
+        assertThat(listings()).as("pages listed").isZero();
+    }
+
+    /**
      * The listing a switch's first read came from is stale (another instance moved the mark since): the write based on
      * it is refused by Route 53's condition, and the next read of that record is live, so the next write is based on
      * the mark as it is.
@@ -125,6 +139,7 @@ class Route53ResyncListingTest {
     @Test
     void aWriteBasedOnAStaleListingIsRefusedAndTheRecordThenReadLive() throws Exception {
         start(300);
+        dns.read(Route53BatchingTest.key(0), Optional.empty(), Priority.RESYNC); // the zone's listing, as resyncs take it
         ServedRecord listed = dns.listed(Route53BatchingTest.key(5)).orElseThrow();
         Route53DnsProvider other = new Route53DnsProvider(client, new Route53Settings(Route53Settings.Routing.SIMPLE, 100,
                 List.of(), Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5), 1_000, 1),
