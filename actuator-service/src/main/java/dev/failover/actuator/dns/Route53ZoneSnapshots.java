@@ -209,27 +209,30 @@ final class Route53ZoneSnapshots {
             synchronized (this) {
                 latest.put(hostedZoneId, snapshot);
                 answered.put(hostedZoneId, 0);
-                listing.remove(hostedZoneId);
-                listingPriority.remove(hostedZoneId);
+                listingEnded(hostedZoneId);
             }
             done.complete(snapshot);
         } catch (TooLarge e) {
             synchronized (this) {
                 sparse(hostedZoneId, nanoTime.getAsLong());
-                listing.remove(hostedZoneId);
-                listingPriority.remove(hostedZoneId);
+                listingEnded(hostedZoneId);
             }
             done.completeExceptionally(e);
         } catch (Throwable e) { // whatever ends the listing ends it for the resyncs waiting on it too
             synchronized (this) {
-                listing.remove(hostedZoneId);
-                listingPriority.remove(hostedZoneId);
+                listingEnded(hostedZoneId);
             }
             done.completeExceptionally(e);
             if (e instanceof Error error) {
                 throw error;
             }
         }
+    }
+
+    /** The zone's listing under way ended, however it ended; the caller holds the lock. */
+    private void listingEnded(String hostedZoneId) {
+        listing.remove(hostedZoneId);
+        listingPriority.remove(hostedZoneId);
     }
 
     private synchronized Priority priorityOf(String hostedZoneId) {

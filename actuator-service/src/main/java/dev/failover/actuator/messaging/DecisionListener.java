@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -294,16 +295,16 @@ public class DecisionListener {
      */
     private CompletableFuture<CompletableFuture<Stored>> storeUntilStored(Offer.Accepted accepted, int partition, int attempt) {
         if (stopping) {
-            return CompletableFuture.completedFuture(CompletableFuture.completedFuture(Stored.STOPPING));
+            return ended(Stored.STOPPING);
         }
         if (!ownership.owns(partition)) {
-            return CompletableFuture.completedFuture(CompletableFuture.completedFuture(Stored.NOT_OWNER));
+            return ended(Stored.NOT_OWNER);
         }
         CompletableFuture<CompletableFuture<Void>> handedOver;
         try {
             handedOver = CompletableFuture.supplyAsync(() -> store.send(accepted.desired()), storing);
         } catch (RejectedExecutionException e) {
-            return CompletableFuture.completedFuture(CompletableFuture.completedFuture(Stored.STOPPING)); // shutting down
+            return ended(Stored.STOPPING); // shutting down
         }
         return handedOver.handle((sent, failure) -> {
             CompletableFuture<Void> storage = failure == null ? sent : CompletableFuture.failedFuture(failure);
@@ -316,13 +317,18 @@ public class DecisionListener {
         });
     }
 
+    /** An attempt that ended before anything was handed to the producer. */
+    private static CompletableFuture<CompletableFuture<Stored>> ended(Stored stored) {
+        return CompletableFuture.completedFuture(CompletableFuture.completedFuture(stored));
+    }
+
     /** The next attempt after a backoff, unless the instance is stopping. */
     private CompletableFuture<Stored> again(Offer.Accepted accepted, int partition, int attempt, Throwable failure) {
         if (stopping) {
             return CompletableFuture.completedFuture(Stored.STOPPING);
         }
         Duration wait = settings.reconcile().backoff().after(attempt);
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause()
                 : failure;
         LOG.errorf("desired state of %s (epoch %d) not stored, trying again in %s: %s", accepted.desired().group(),
