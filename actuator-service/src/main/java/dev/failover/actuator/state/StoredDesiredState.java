@@ -20,12 +20,15 @@ import dev.failover.contract.event.EventCodec;
  * @param promotion     the promotion a planned move made, and where its way back stands (issue 50); absent when none
  * @param mark          the ownership mark of the last write of a provider without an owner record (ARC, issue 52);
  *                      absent otherwise
+ * @param promoted      the plane's last promotion in the group, carried from decision to decision (ADR 0020, "Lineage
+ *                      of a backend without timelines"); absent before any, and in records of older releases
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record StoredDesiredState(Integer schemaVersion, Decision decision, Integer step,
         @JsonInclude(JsonInclude.Include.NON_NULL) String pendingChange,
         @JsonInclude(JsonInclude.Include.NON_NULL) DesiredState.Promotion promotion,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String mark) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String mark,
+        @JsonInclude(JsonInclude.Include.NON_NULL) DesiredState.Promoted promoted) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -41,11 +44,12 @@ public record StoredDesiredState(Integer schemaVersion, Decision decision, Integ
 
     static String encode(DesiredState state) {
         return EventCodec.instance().encode(new StoredDesiredState(SCHEMA_VERSION, state.decision(), state.step(),
-                state.pendingChange(), state.promotion(), state.mark()));
+                state.pendingChange(), state.promotion(), state.mark(), state.promoted()));
     }
 
     static DesiredState decode(String json) {
         StoredDesiredState stored = EventCodec.instance().decode(json, StoredDesiredState.class);
-        return new DesiredState(stored.decision(), stored.step(), stored.pendingChange(), stored.promotion(), stored.mark());
+        return new DesiredState(stored.decision(), stored.step(), stored.pendingChange(), stored.promotion(), stored.mark(),
+                stored.promoted());
     }
 }

@@ -37,6 +37,26 @@ class StoredDesiredStateTest {
                 .doesNotContain("pendingChange");
     }
 
+    /**
+     * The plane's last promotion is kept, carried to the next decision (ADR 0020, "Lineage of a backend without
+     * timelines"), forgotten once a way back took it back, and left out when there is none.
+     */
+    @Test
+    void thePlanesLastPromotionIsKeptAndCarriedUntilTakenBack() {
+        DesiredState.Promoted promoted = new DesiredState.Promoted(1, "secondary", java.time.Instant.parse(
+                "2026-11-29T03:00:00Z"));
+        DesiredState state = new DesiredState(FAILBACK, 0).with(promoted);
+        String json = StoredDesiredState.encode(state);
+
+        assertThat(StoredDesiredState.decode(json)).isEqualTo(state);
+        assertThat(DesiredState.after(state, FAILBACK).lastPromoted()).as("carried").contains(promoted);
+        assertThat(StoredDesiredState.encode(new DesiredState(FAILBACK, 0))).doesNotContain("promoted");
+        DesiredState.Promotion takenBack = DesiredState.Promotion.requested(1, "secondary", "primary", 10)
+                .takenBack(2, 1, "taken back");
+        assertThat(state.with(takenBack).lastPromoted()).as("taken back").isEmpty();
+        assertThat(state.with(takenBack.kept("a write reached it")).lastPromoted()).as("kept").contains(promoted);
+    }
+
     /** Issue 52: the mark of an ARC write is kept, carried to the next decision, and left out when there is none. */
     @Test
     void theMarkOfAWriteWithoutAnOwnerRecordIsKept() {

@@ -21,8 +21,7 @@ public final class DataTierWatch {
     private final Map<String, DataTier.Node> nodes = new LinkedHashMap<>();
     /** The primary's positions and each replica's coverage: what a promotion may lose. */
     private final WalEvidence evidence = new WalEvidence();
-    /** The target whose node was last seen taking writes, any backend's; null before any. */
-    private String lastWriter;
+    private String lastWriter; // the target whose node was last seen taking writes, any backend's; null before any
     private Instant heldSince;
     private boolean heldThisPass;
     private Instant switchRefusedSince;
@@ -75,15 +74,14 @@ public final class DataTierWatch {
             if (from != null && at.isAfter(from)) {
                 fencedBy.putIfAbsent(target, at);
             }
+            fencedSeen.add(target);
         } else if (observation instanceof Database.Observation.Observed) {
             fencedRunFrom.remove(target);
             fencedBy.remove(target);
         }
-        if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.FENCED) {
-            fencedSeen.add(target);
-        } else if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.REPLICA) {
-            fencedSeen.remove(target); // rebuilt: a replica may be promoted again
-            // and a timeline it begins then is a new primary's, even one numbered as the timeline taken back
+        if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.REPLICA) {
+            // rebuilt: a replica may be promoted again, and a timeline it begins is a new primary's, however numbered
+            fencedSeen.remove(target);
             takenBack.removeIf(key -> key.startsWith(target + "@"));
         }
         evidence.seen(target, observation, at);
@@ -128,7 +126,7 @@ public final class DataTierWatch {
             return newest.former(target, wal);
         }
         if (promoted != null && !promoted.target().equals(target) && writable(promoted.target())) {
-            return Optional.of(new FormerPrimary(promoted.target(), "this actuator promoted " + promoted.target() + "'s node"
+            return Optional.of(new FormerPrimary(promoted.target(), "the plane promoted " + promoted.target() + "'s node"
                     + " at " + promoted.at() + " and it still writes"));
         }
         return Optional.empty();
@@ -152,6 +150,16 @@ public final class DataTierWatch {
             }
         }
         newest.takenBack(promoted, timeline, restored, restoredTimeline);
+    }
+
+    /**
+     * The plane asked, at {@code at}, for the promotion of {@code target}'s node, as the desired state keeps it from owner
+     * to owner: what shows a former primary without timelines, and where {@link DataTier#unfencedSincePromotion} starts.
+     */
+    public synchronized void promotedByThePlane(String target, Instant at) {
+        if (promoted == null || !promoted.target().equals(target) || !promoted.at().equals(at)) {
+            promoted = new DataTier.Promotion(target, at, null);
+        }
     }
 
     /** This instance fenced {@code target}'s node, the old primary, for the move of {@code epoch}. */

@@ -1,5 +1,6 @@
 package dev.failover.actuator.domain.model;
 
+import java.time.Instant;
 import java.util.Optional;
 
 import dev.failover.contract.event.Decision;
@@ -19,8 +20,13 @@ import dev.failover.contract.event.Decision;
  *                      (ARC routing controls, issue 52): its epoch, decision and digest of what was written, from which
  *                      any instance judges ownership and drift as the writer would; null for providers with their own
  *                      owner record, or before the first write
+ * @param promoted      the last promotion the plane asked for in this group, of any move, carried from decision to
+ *                      decision: a node of a backend without timelines (RDS) shows itself a former primary only by it,
+ *                      so a new owner must know it (ADR 0020, "Lineage of a backend without timelines"); null before
+ *                      any, and once a way back took it back
  */
-public record DesiredState(Decision decision, int step, String pendingChange, Promotion promotion, String mark) {
+public record DesiredState(Decision decision, int step, String pendingChange, Promotion promotion, String mark,
+        Promoted promoted) {
 
     /** The decision id in the results and the ownership mark of the initial state (epoch 0, no decision yet). */
     public static final String INITIAL_DECISION_ID = "initial";
@@ -31,8 +37,12 @@ public record DesiredState(Decision decision, int step, String pendingChange, Pr
         }
     }
 
+    public DesiredState(Decision decision, int step, String pendingChange, Promotion promotion, String mark) {
+        this(decision, step, pendingChange, promotion, mark, null);
+    }
+
     public DesiredState(Decision decision, int step, String pendingChange, Promotion promotion) {
-        this(decision, step, pendingChange, promotion, null);
+        this(decision, step, pendingChange, promotion, null, null);
     }
 
     public DesiredState(Decision decision, int step, String pendingChange) {
@@ -49,13 +59,15 @@ public record DesiredState(Decision decision, int step, String pendingChange, Pr
 
     /**
      * A new decision's desired state after {@code previous}: it carries a promotion taken back (issue 50), so that an
-     * owner that restores only the newest desired state still knows the abandoned timeline is no newer primary's; and the
-     * mark of the last write, which still says who last switched (as an owner record beside the record does).
+     * owner that restores only the newest desired state still knows the abandoned timeline is no newer primary's; the
+     * mark of the last write, which still says who last switched (as an owner record beside the record does); and the
+     * plane's last promotion, which a later move's owner needs to tell a former primary without timelines.
      */
     public static DesiredState after(DesiredState previous, Decision decision) {
         Promotion carried = previous == null || previous.promotion() == null
                 || previous.promotion().phase() != Phase.TAKEN_BACK ? null : previous.promotion();
-        return new DesiredState(decision, 0, null, carried, previous == null ? null : previous.mark());
+        return new DesiredState(decision, 0, null, carried, previous == null ? null : previous.mark(),
+                previous == null ? null : previous.promoted());
     }
 
     /** The promotion this desired state made (not one carried from an earlier one); empty when none. */
@@ -85,29 +97,54 @@ public record DesiredState(Decision decision, int step, String pendingChange, Pr
         return Optional.ofNullable(mark);
     }
 
+    /** The plane's last promotion in the group (see {@link #promoted}); empty before any. */
+    public Optional<Promoted> lastPromoted() {
+        return Optional.ofNullable(promoted);
+    }
+
     /** The next step; nothing of it written yet. */
     public DesiredState atStep(int next) {
-        return new DesiredState(decision, next, null, promotion, mark);
+        return new DesiredState(decision, next, null, promotion, mark, promoted);
     }
 
     /** The provider took a write of this step as change {@code reference}, which it may not serve everywhere yet. */
     public DesiredState written(String reference) {
-        return new DesiredState(decision, step, reference, promotion, mark);
+        return new DesiredState(decision, step, reference, promotion, mark, promoted);
     }
 
     /** A provider without an owner record took a write with this mark. */
     public DesiredState marked(String writtenMark) {
-        return new DesiredState(decision, step, pendingChange, promotion, writtenMark);
+        return new DesiredState(decision, step, pendingChange, promotion, writtenMark, promoted);
     }
 
     /** A read saw the pending change served everywhere: nothing left to wait for. */
     public DesiredState propagated() {
-        return new DesiredState(decision, step, null, promotion, mark);
+        return new DesiredState(decision, step, null, promotion, mark, promoted);
     }
 
-    /** Where the promotion made for it stands now. */
+    /**
+     * Where the promotion made for it stands now. Taken back, its node is no longer the plane's last promotion: the
+     * old primary writes again as the group's primary, and must not show a former one by it.
+     */
     public DesiredState with(Promotion next) {
-        return new DesiredState(decision, step, pendingChange, next, mark);
+        boolean undone = next != null && next.phase() == Phase.TAKEN_BACK && promoted != null
+                && promoted.target().equals(next.target());
+        return new DesiredState(decision, step, pendingChange, next, mark, undone ? null : promoted);
+    }
+
+    /** The plane asks for the promotion of {@code next}'s node; kept before it is asked for. */
+    public DesiredState with(Promoted next) {
+        return new DesiredState(decision, step, pendingChange, promotion, mark, next);
+    }
+
+    /**
+     * A promotion the plane asked for, of any move and any backend.
+     *
+     * @param epoch  the epoch of the desired state that asked for it
+     * @param target the target whose node was promoted
+     * @param at     the start of the pass that asked for it
+     */
+    public record Promoted(long epoch, String target, Instant at) {
     }
 
     /** Where a promotion's way back stands (issue 50, ADR 0020 "The way back"). */

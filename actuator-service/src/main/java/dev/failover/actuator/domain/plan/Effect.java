@@ -62,4 +62,8 @@ public sealed interface Effect {
     /** Where this desired state's promotion stands now: stored before the pass goes on; a newer decision wins. */
     record Promotion(DesiredState.Promotion next) implements Effect {
     }
+
+    /** The plane is to promote a node: kept in the desired state before it is asked for; a newer decision wins. */
+    record Promoted(DesiredState.Promoted next) implements Effect {
+    }
 }

@@ -92,11 +92,11 @@ final class NewestDesired {
             store.save(move.next());
             return newest.compareAndSet(desired, move.next()) ? progress.movedTo(move.next()) : progress;
         }
-        Effect.Promotion promotion = (Effect.Promotion) effect;
         if (desired == null || newest.get() != desired) {
             return progress; // a newer decision arrived meanwhile: it wins
         }
-        DesiredState updated = desired.with(promotion.next());
+        DesiredState updated = effect instanceof Effect.Promoted promoted ? desired.with(promoted.next())
+                : desired.with(((Effect.Promotion) effect).next());
         store.save(updated); // a save that fails fails the pass, run again from the same state
         return newest.compareAndSet(desired, updated) ? progress.desiredNow(updated) : progress;
     }

@@ -155,6 +155,11 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
         return and(new Effect.Promotion(next));
     }
 
+    /** The plane is to promote a node: kept in the desired state before it is asked for. */
+    Pass promoted(DesiredState.Promoted next) {
+        return and(new Effect.Promoted(next));
+    }
+
     // ---- how a step ends ----
 
     /** The next step goes on with this pass. */

@@ -119,6 +119,12 @@ record ReadyDatabase() implements ReconcileStep {
             move = promote.move();
         }
         Pass promoting = pass.promoting(new Pass.Promoting(node, exposure, move));
+        if (goal.desired().lastPromoted().filter(p -> p.epoch() == goal.desired().epoch()
+                && p.target().equals(target.id())).isEmpty()) {
+            // kept before it is asked for: without timelines, only this shows the node left behind a former primary,
+            // to whichever instance owns the group next (ADR 0020, "Lineage of a backend without timelines")
+            promoting = promoting.promoted(new DesiredState.Promoted(goal.desired().epoch(), target.id(), now));
+        }
         if (planned && !atomic && previous.isPresent() && goal.desired().ownPromotion().isEmpty() && node.wal() != null
                 && node.wal().nextXid() != 0 && node.unreplayedBytes() == 0) {
             // kept before it is asked for: the way back, should the switch be refused after it, shows from it that no

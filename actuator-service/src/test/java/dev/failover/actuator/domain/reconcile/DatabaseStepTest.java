@@ -964,11 +964,50 @@ public class DatabaseStepTest {
         group.run();
         assertThat(nodes.calls).containsExactly("promote " + WEST, "fence " + EAST);
         assertThat(database()).anySatisfy(d -> assertThat(d).startsWith("SUCCEEDED primary's database " + EAST
-                + " takes writes as a former primary (this actuator promoted secondary's node"));
+                + " takes writes as a former primary (the plane promoted secondary's node"));
         assertThat(group.status().convergence()).as("still converged").isInstanceOf(Convergence.Converged.class);
 
         group.run();
         assertThat(nodes.calls).as("a fenced node is left as it is").hasSize(2);
+    }
+
+    /**
+     * ADR 0020, "Lineage of a backend without timelines": a node without timelines (RDS) shows itself a former primary
+     * only by which node the plane promoted. That was the promoting instance's memory: after a takeover, a failback to
+     * the old primary, back writable, sent it the traffic and fenced the node every write since the failover went to.
+     * The promotion is kept in the signed desired state, so a new owner knows it.
+     */
+    @Test
+    void aNewOwnerKnowsWhichNodeThePlanePromotedForABackendWithoutTimelines() {
+        nodes.set(EAST, new Database.Observation.Unavailable("region cut off")).set(WEST, replica(0, 0));
+        GroupReconciler first = reconciler();
+        first.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(first, 20);
+        assertThat(nodes.calls).containsExactly("promote " + WEST);
+
+        GroupReconciler next = new GroupReconciler("api", TOPOLOGY, dns, Scalers.none(), new Databases(nodes, Map.of(
+                "app-east", new Databases.Login("failover", "p1"), "app-west", new Databases.Login("failover", "p2"))),
+                dev.failover.actuator.regionswitch.RegionSwitch.NONE, new TrafficPlan(Routing.SINGLE, 100, List.of()),
+                s -> {
+                }, results::add, clock, settings, new dev.failover.actuator.domain.data.GroupWatch("api",
+                        EvidenceStore.NONE)); // another instance, which did not see the promotion
+        next.restore(first.latestDesired()); // the group moves to it
+        clock.advance(Duration.ofMinutes(3));
+        next.run();
+        assertThat(next.status().dataTier().unfencedSincePromotion("primary", clock.instant())).as("what the alert"
+                + " FailoverOldPrimaryNotFenced reads, on the new owner").hasValueSatisfying(d -> assertThat(d)
+                        .isGreaterThanOrEqualTo(Duration.ofMinutes(3)));
+        nodes.set(EAST, writable()); // the old primary's region is back, its server restarted as the primary it was
+        next.watchDataTier();
+        next.offer(decision(2, DecisionKind.FAILBACK, "secondary", "primary"));
+        run(next, 20);
+
+        assertThat(servedIp()).as("traffic stays on the node the plane promoted").isEqualTo("192.0.2.2");
+        assertThat(nodes.calls).as("the former primary fenced; the promoted node, the one every write since went to,"
+                + " never").contains("fence " + EAST).doesNotContain("fence " + WEST);
+        assertThat(database()).anySatisfy(d -> assertThat(d).contains("former primary (the plane promoted secondary's"));
+        assertThat(next.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class, b -> assertThat(
+                b.reason()).contains("fenced as an old primary"));
     }
 
     /**
