@@ -28,6 +28,7 @@ import dev.failover.actuator.dns.Rfc2136Settings;
 import dev.failover.actuator.dns.Route53Settings;
 import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.lease.LeaseTerms;
 import dev.failover.actuator.scaling.ScalingSettings;
 import dev.failover.actuator.state.DesiredStateSigning;
 import dev.failover.contract.signing.RecordSigner;
@@ -57,6 +58,12 @@ public final class ActuatorConfigResolver {
     /** The key of the actuator topics' replication factor, named when a topic is below it. */
     public static final String REPLICATION_KEY = "failover.topics.replication-factor";
 
+    /**
+     * One AWS or Kubernetes call, where the lease's margin allows it: the loop retries after it, so it can be short, and a
+     * hung call must not hold a reconcile thread for long.
+     */
+    static final Duration CLIENT_CALL_TIMEOUT = Duration.ofSeconds(10);
+
     private final List<ConfigError> errors = new ArrayList<>();
 
     private ActuatorConfigResolver() {
@@ -67,7 +74,7 @@ public final class ActuatorConfigResolver {
      * @throws InvalidConfigurationException naming every bad key of the configuration and the topology
      */
     public static ActuatorSettings resolve(ActuatorConfig config, KafkaSecurityCheck kafkaSecurity) {
-        return resolve(config, kafkaSecurity, List.of());
+        return resolve(config, kafkaSecurity, List.of(), LeaseTerms.DEFAULTS);
     }
 
     /**
@@ -76,8 +83,22 @@ public final class ActuatorConfigResolver {
      *                being ignored in silence
      */
     public static ActuatorSettings resolve(ActuatorConfig config, KafkaSecurityCheck kafkaSecurity, Collection<String> present) {
-        return new ActuatorConfigResolver().settings(config, kafkaSecurity, present);
+        return resolve(config, kafkaSecurity, present, LeaseTerms.DEFAULTS);
     }
+
+    /**
+     * @param lease the decisions consumer's session and heartbeat, which every call timeout of a write made under the
+     *              lease must fit (ADR 0006, "A write lands within the lease's margin")
+     */
+    public static ActuatorSettings resolve(ActuatorConfig config, KafkaSecurityCheck kafkaSecurity, Collection<String> present,
+            LeaseTerms lease) {
+        ActuatorConfigResolver resolver = new ActuatorConfigResolver();
+        resolver.lease = lease;
+        return resolver.settings(config, kafkaSecurity, present);
+    }
+
+    /** The lease's terms, set before {@link #settings} runs. */
+    private LeaseTerms lease;
 
     /** Property names (as set, or as environment variables) whose values moved to the topology (issue 55). */
     private static final Pattern MOVED_TO_TOPOLOGY = Pattern.compile("failover\\.dns\\.arc\\.groups\\..*|FAILOVER_DNS_ARC_GROUPS_.*");
@@ -312,6 +333,12 @@ public final class ActuatorConfigResolver {
             }
         });
         Duration timeout = positive(ARC + ".endpoint-timeout", arc.endpointTimeout());
+        if (timeout.compareTo(lease.margin()) > 0) {
+            // the lease is asked before each endpoint's call: the call must land within the lease's margin
+            error(ARC + ".endpoint-timeout", "must be at most " + lease.margin() + ", the lease's margin (half of "
+                    + LeaseTerms.SESSION_KEY + "), was " + timeout + ": an update sent that long after the lease held could"
+                    + " land after another actuator took the group over (ADR 0006)");
+        }
         arc.roleArn().filter(r -> !ROLE.matcher(r).matches())
                 .ifPresent(r -> error(ARC + ".role-arn", "'" + r + "' is not an IAM role ARN"));
         Duration refresh = positive(ARC + ".safety-rules-refresh", arc.safetyRulesRefresh());
@@ -410,7 +437,7 @@ public final class ActuatorConfigResolver {
         scaling.scaleDownAfter().filter(Duration::isNegative).ifPresent(after -> error("failover.scaling.scale-down-after",
                 "must not be negative, was " + after));
         return new ScalingSettings(firstUse.keySet(), aws, clusters, poll, scaling.pilotLightOnDemandPercentage(),
-                scaling.scaleDownAfter());
+                scaling.scaleDownAfter(), lease.clientCallTimeout(CLIENT_CALL_TIMEOUT));
     }
 
     /** A region the SDK does not know would be called at a made-up host name: refused unless it has an endpoint. */
@@ -483,6 +510,13 @@ public final class ActuatorConfigResolver {
         String prefix = "failover.database.credentials.";
         Map<String, Databases.Login> logins = new TreeMap<>();
         Duration callTimeout = positive("failover.database.call-timeout", database.callTimeout());
+        Duration lands = LeaseTerms.postgresLandsWithin(callTimeout);
+        if (lands.compareTo(lease.surelyAhead()) > 0) {
+            error("failover.database.call-timeout", "must be at most half of " + lease.surelyAhead() + " ("
+                    + LeaseTerms.SESSION_KEY + " less " + LeaseTerms.HEARTBEAT_KEY + "), was " + callTimeout + ": a fence"
+                    + " or promotion may land two call timeouts (its connection, its statement) after it is asked for,"
+                    + " and the lease refuses a write that may land after another actuator could own the group (ADR 0006)");
+        }
         String sslMode = database.sslMode().trim();
         if (!SSL_MODES.contains(sslMode)) {
             error("failover.database.ssl-mode", "'" + database.sslMode() + "' is not one of " + String.join(", ", SSL_MODES));

@@ -1,5 +1,6 @@
 package dev.failover.actuator.database;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -28,6 +29,9 @@ public final class Databases {
     private final Database<DatabaseRef.AuroraGlobal> aurora;
     private final Map<String, Login> logins;
     private final Lease lease;
+    /** How late a PostgreSQL write, and an RDS or Aurora one, may take effect after it is asked for. */
+    private final Duration postgresLandsWithin;
+    private final Duration awsLandsWithin;
 
     /** PostgreSQL only. */
     public Databases(Database<PostgresRef> postgres, Map<String, Login> logins) {
@@ -37,24 +41,31 @@ public final class Databases {
     /** @param postgres, rds, aurora the backends, null where none is configured */
     public Databases(Database<PostgresRef> postgres, Database<DatabaseRef.Rds> rds, Database<DatabaseRef.AuroraGlobal> aurora,
             Map<String, Login> logins) {
-        this(postgres, rds, aurora, logins, Lease.HELD);
+        this(postgres, rds, aurora, logins, Lease.HELD, Duration.ZERO, Duration.ZERO);
     }
 
     private Databases(Database<PostgresRef> postgres, Database<DatabaseRef.Rds> rds, Database<DatabaseRef.AuroraGlobal> aurora,
-            Map<String, Login> logins, Lease lease) {
+            Map<String, Login> logins, Lease lease, Duration postgresLandsWithin, Duration awsLandsWithin) {
         this.postgres = postgres;
         this.rds = rds;
         this.aurora = aurora;
         this.logins = Map.copyOf(logins);
         this.lease = lease;
+        this.postgresLandsWithin = postgresLandsWithin;
+        this.awsLandsWithin = awsLandsWithin;
     }
 
     /**
      * These backends with every write (promote, fence, unfence) asking {@code lease} first (issue 52): while it has
-     * lapsed nothing is written and the outcome is {@link Database.WriteOutcome.Unavailable} with its reason.
+     * lapsed, or would end with its margin before the write may have landed, nothing is written and the outcome is
+     * {@link Database.WriteOutcome.Unavailable} with its reason (ADR 0006, "A write lands within the lease's margin").
+     *
+     * @param postgresLandsWithin how late a PostgreSQL write may take effect after it is asked for: its connection, then
+     *                            its first statement, each up to the call timeout
+     * @param awsLandsWithin      the same for RDS and Aurora: their clients' call timeout
      */
-    public Databases leasedBy(Lease lease) {
-        return new Databases(postgres, rds, aurora, logins, lease);
+    public Databases leasedBy(Lease lease, Duration postgresLandsWithin, Duration awsLandsWithin) {
+        return new Databases(postgres, rds, aurora, logins, lease, postgresLandsWithin, awsLandsWithin);
     }
 
     /** No database backend: a target with a database node cannot be switched to (its step blocks). */
@@ -98,7 +109,8 @@ public final class Databases {
             BiFunction<Database<PostgresRef>, PostgresRef, Database.WriteOutcome> onPostgres,
             BiFunction<Database<DatabaseRef.Rds>, DatabaseRef.Rds, Database.WriteOutcome> onRds,
             BiFunction<Database<DatabaseRef.AuroraGlobal>, DatabaseRef.AuroraGlobal, Database.WriteOutcome> onAurora) {
-        Optional<String> lapsed = lease.lapsed();
+        Optional<String> lapsed = lease.lapsedFor(ref instanceof DatabaseRef.Postgres ? postgresLandsWithin
+                : awsLandsWithin);
         if (lapsed.isPresent()) {
             return call(ref, (db, r) -> unwritten(lapsed.get()), (db, r) -> unwritten(lapsed.get()),
                     (db, r) -> unwritten(lapsed.get()));

@@ -56,6 +56,15 @@ public final class CoordinatorLease implements Lease {
     }
 
     /**
+     * How long after the lease's end a write may still land without another instance having acted: the rest of the
+     * session timeout, which with {@link #lengthFor} is the lease's length again. The coordinator evicts this member no
+     * earlier than a session after the heartbeat the lease was last renewed from, and only then can another owner act.
+     */
+    public Duration margin() {
+        return Duration.ofNanos(lengthNanos);
+    }
+
+    /**
      * The coordinator answered a heartbeat sent at {@code sentNanos} or later (by {@link #nanoTime}'s clock): the lease
      * holds until {@code length} after that; after a lapse, once {@link #ANSWERS_TO_RENEW} answers came with no
      * rebalance started.
@@ -119,6 +128,27 @@ public final class CoordinatorLease implements Lease {
                 + Duration.ofNanos(nanoTime.getAsLong() - (heldUntilNanos - lengthNanos)).toMillis() + " ms (lease "
                 + Duration.ofNanos(lengthNanos).toMillis() + " ms): another instance may own its groups by now; it writes"
                 + " again once the coordinator answers it twice, or a rebalance gives it its assignment again");
+    }
+
+    /**
+     * A write asked for now may still take effect up to {@code landsWithin} later (its call's timeouts): it is made only
+     * if that is before the lease's end plus its {@link #margin()}, the earliest another owner can act (ADR 0006, "A
+     * write lands within the lease's margin"). Right after a heartbeat's answer a lease and its margin are a whole
+     * session ahead, so a write that fits the session less the heartbeat interval waits only for a late answer.
+     */
+    @Override
+    public synchronized Optional<String> lapsedFor(Duration landsWithin) {
+        Optional<String> lapsed = lapsed();
+        if (lapsed.isPresent()) {
+            return lapsed;
+        }
+        long left = heldUntilNanos + lengthNanos - nanoTime.getAsLong();
+        if (landsWithin.toNanos() <= left) {
+            return Optional.empty();
+        }
+        return Optional.of("a write asked for now may land up to " + landsWithin.toMillis() + " ms later, and another"
+                + " instance may own its groups from " + Duration.ofNanos(left).toMillis() + " ms on (the lease's end and"
+                + " its margin of " + margin().toMillis() + " ms): made after the coordinator's next answer");
     }
 
     private void observe() {

@@ -1,5 +1,6 @@
 package dev.failover.actuator.lease;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -14,4 +15,13 @@ public interface Lease {
 
     /** Empty while the lease holds; otherwise why this instance must not write. */
     Optional<String> lapsed();
+
+    /**
+     * Empty while the lease holds long enough for a write that may still take effect {@code landsWithin} after it is
+     * asked for (ADR 0006, "A write lands within the lease's margin"); otherwise why it must not be made now. A lease
+     * that knows no margin answers as {@link #lapsed()}.
+     */
+    default Optional<String> lapsedFor(Duration landsWithin) {
+        return lapsed();
+    }
 }

@@ -46,6 +46,7 @@ import dev.failover.actuator.domain.model.GroupDns;
 import dev.failover.actuator.domain.model.TrafficPlan;
 import dev.failover.actuator.domain.reconcile.Reconciler;
 import dev.failover.actuator.lease.CoordinatorLease;
+import dev.failover.actuator.lease.LeaseTerms;
 import dev.failover.actuator.messaging.ActuationPublisher;
 import dev.failover.actuator.messaging.ReconcileLoop;
 import dev.failover.actuator.metrics.ActuatorMetrics;
@@ -95,19 +96,18 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
 public class ReconcilerProducer {
 
     private static final Logger LOG = Logger.getLogger(ReconcilerProducer.class);
-    /** One ECS or Auto Scaling API call; the loop retries after it, so it can be short. */
-    private static final java.time.Duration SCALER_CALL_TIMEOUT = java.time.Duration.ofSeconds(10);
     /** How the actuator's calls show in the target account's CloudTrail when it assumes a role there. */
     private static final String ROLE_SESSION_NAME = "failover-actuator";
 
     @Produces
     @Singleton
-    ActuatorSettings settings(ActuatorConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+    ActuatorSettings settings(ActuatorConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka,
+            LeaseTerms lease) {
         KafkaSecurityCheck kafkaSecurity = KafkaSecurityCheck.of(kafka);
         // settings no longer read, which an environment variable would otherwise set in silence
         List<String> present = new ArrayList<>();
         ConfigProvider.getConfig().getPropertyNames().forEach(present::add);
-        ActuatorSettings settings = ActuatorConfigResolver.resolve(config, kafkaSecurity, present);
+        ActuatorSettings settings = ActuatorConfigResolver.resolve(config, kafkaSecurity, present, lease);
         kafkaSecurity.warning().ifPresent(LOG::warn);
         LOG.infof("topology %s loaded: %d groups", config.topologyFile(), settings.topology().groups().size());
         return settings;
@@ -119,16 +119,24 @@ public class ReconcilerProducer {
         return settings.topology();
     }
 
+    /** The decisions consumer's session and heartbeat: the lease's terms (ADR 0006). */
+    @Produces
+    @Singleton
+    LeaseTerms leaseTerms(@ConfigProperty(name = LeaseTerms.SESSION_KEY) long sessionTimeoutMs,
+            @ConfigProperty(name = LeaseTerms.HEARTBEAT_KEY) long heartbeatIntervalMs) {
+        return new LeaseTerms(java.time.Duration.ofMillis(sessionTimeoutMs), java.time.Duration.ofMillis(heartbeatIntervalMs));
+    }
+
     /**
      * The lease every external write asks first (issue 52): half the decisions consumer's session timeout after the
      * group coordinator was last heard from.
      */
     @Produces
     @Singleton
-    CoordinatorLease lease(@ConfigProperty(name = "mp.messaging.incoming.decisions.session.timeout.ms") long sessionTimeoutMs) {
-        java.time.Duration length = CoordinatorLease.lengthFor(java.time.Duration.ofMillis(sessionTimeoutMs));
-        LOG.infof("external writes only under a lease of %d ms on the consumer group's assignment", length.toMillis());
-        return new CoordinatorLease(System::nanoTime, length);
+    CoordinatorLease lease(LeaseTerms terms) {
+        LOG.infof("external writes only under a lease of %d ms on the consumer group's assignment, landing within its"
+                + " margin of %d ms", terms.length().toMillis(), terms.margin().toMillis());
+        return new CoordinatorLease(System::nanoTime, terms.length());
     }
 
     @Produces
@@ -270,8 +278,9 @@ public class ReconcilerProducer {
         // every external write asks the lease first (issue 52): DNS (above), ARC, scaling, databases
         Reconciler reconciler = new Reconciler(settings.topology(), g -> settings.arc().covers(g) ? arc : everyGroup,
                 scalers(settings.scaling()).leasedBy(lease),
-                databases(settings.databases(), settings.scaling().aws()).leasedBy(lease),
-                regionSwitch(settings.scaling().aws(), lease), store, evidence, publisher::publish, Clock.systemUTC(),
+                databases(settings.databases(), settings.scaling()).leasedBy(lease,
+                        LeaseTerms.postgresLandsWithin(settings.databases().callTimeout()), settings.scaling().callTimeout()),
+                regionSwitch(settings.scaling(), lease), store, evidence, publisher::publish, Clock.systemUTC(),
                 settings.reconcile());
         settings.topology().groups().forEach(g -> {
             metrics.trackGroup(g.id(), () -> reconciler.status(g.id()));
@@ -295,16 +304,19 @@ public class ReconcilerProducer {
      * global databases with an RDS and a CloudWatch client per place (region and role) made on first use, each with that
      * place's credentials and the scaling clients' endpoint overrides, timeout and no retry of its own.
      */
-    static Databases databases(ActuatorSettings.DatabaseSettings settings, ScalingSettings.Aws aws) {
+    static Databases databases(ActuatorSettings.DatabaseSettings settings, ScalingSettings scaling) {
+        ScalingSettings.Aws aws = scaling.aws();
+        java.time.Duration timeout = scaling.callTimeout();
         AwsCredentialsProvider own = DefaultCredentialsProvider.builder().build();
         Map<ScalingRef.Place.Aws, AwsCredentialsProvider> credentials = new java.util.concurrent.ConcurrentHashMap<>();
         Map<ScalingRef.Place.Aws, RdsClient> rds = new java.util.concurrent.ConcurrentHashMap<>();
         Map<ScalingRef.Place.Aws, CloudWatchClient> cloudWatch = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.function.Function<ScalingRef.Place.Aws, RdsClient> rdsIn = place -> rds.computeIfAbsent(place,
-                p -> aws(RdsClient.builder(), aws, p, credentials.computeIfAbsent(p, c -> credentials(c, aws, own))).build());
+                p -> aws(RdsClient.builder(), aws, p, credentials.computeIfAbsent(p, c -> credentials(c, aws, own, timeout)),
+                        timeout).build());
         java.util.function.Function<ScalingRef.Place.Aws, CloudWatchClient> cloudWatchIn = place -> cloudWatch.computeIfAbsent(
-                place, p -> aws(CloudWatchClient.builder(), aws, p, credentials.computeIfAbsent(p, c -> credentials(c, aws, own)))
-                        .build());
+                place, p -> aws(CloudWatchClient.builder(), aws, p, credentials.computeIfAbsent(p, c -> credentials(c, aws, own,
+                        timeout)), timeout).build());
         return new Databases(new PostgresDatabase(settings.callTimeout(), settings.sslMode(), settings.sslRootCert()),
                 new RdsDatabase(ref -> rdsIn.apply(new ScalingRef.Place.Aws(ref.region(), ref.roleArn())),
                         ref -> cloudWatchIn.apply(new ScalingRef.Place.Aws(ref.region(), ref.roleArn())), Clock.systemUTC()),
@@ -318,11 +330,13 @@ public class ReconcilerProducer {
      * use, with that place's credentials and the AWS clients' endpoint overrides, timeout and no retry of its own, as the
      * scalers' and databases'. Its writes ask the lease first.
      */
-    static RegionSwitch regionSwitch(ScalingSettings.Aws aws, dev.failover.actuator.lease.Lease lease) {
+    static RegionSwitch regionSwitch(ScalingSettings scaling, dev.failover.actuator.lease.Lease lease) {
+        ScalingSettings.Aws aws = scaling.aws();
         AwsCredentialsProvider own = DefaultCredentialsProvider.builder().build();
         Map<ScalingRef.Place.Aws, ArcRegionSwitchClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
         return new AwsRegionSwitch(plan -> clients.computeIfAbsent(new ScalingRef.Place.Aws(plan.region(), plan.roleArn()),
-                p -> aws(ArcRegionSwitchClient.builder(), aws, p, credentials(p, aws, own)).build()), lease);
+                p -> aws(ArcRegionSwitchClient.builder(), aws, p, credentials(p, aws, own, scaling.callTimeout()),
+                        scaling.callTimeout()).build()), lease);
     }
 
     /**
@@ -338,13 +352,16 @@ public class ReconcilerProducer {
         for (ScalingSettings.Placed placed : settings.scalers()) {
             Scaler<?> scaler = switch (placed.kind()) {
                 case ECS -> new EcsScaler(aws(EcsClient.builder(), settings.aws(), aws(placed),
-                        credentials.computeIfAbsent(aws(placed), p -> credentials(p, settings.aws(), own))).build());
+                        credentials.computeIfAbsent(aws(placed), p -> credentials(p, settings.aws(), own,
+                                settings.callTimeout())), settings.callTimeout()).build());
                 case AUTO_SCALING_GROUP -> new AutoScalingGroupScaler(aws(AutoScalingClient.builder(), settings.aws(), aws(placed),
-                        credentials.computeIfAbsent(aws(placed), p -> credentials(p, settings.aws(), own))).build(),
+                        credentials.computeIfAbsent(aws(placed), p -> credentials(p, settings.aws(), own,
+                                settings.callTimeout())), settings.callTimeout()).build(),
                         settings.pilotLightOnDemandPercentage());
                 case KUBERNETES -> {
                     String name = ((ScalingRef.Place.Cluster) placed.place()).name();
-                    yield new KubernetesScaler(clusters.computeIfAbsent(name, n -> kubernetes(settings.clusters().get(n))));
+                    yield new KubernetesScaler(clusters.computeIfAbsent(name, n -> kubernetes(settings.clusters().get(n),
+                            settings.callTimeout())));
                 }
             };
             scalers.put(placed, scaler);
@@ -359,9 +376,9 @@ public class ReconcilerProducer {
 
     /** The actuator's own credentials (IRSA, env, profile), or a role of the target's account assumed with them. */
     static AwsCredentialsProvider credentials(ScalingRef.Place.Aws place, ScalingSettings.Aws aws,
-            AwsCredentialsProvider own) {
+            AwsCredentialsProvider own, java.time.Duration callTimeout) {
         return place.roleArn() == null ? own
-                : assumedRole(place.roleArn(), place.region(), aws.stsEndpointOverride(), SCALER_CALL_TIMEOUT, own);
+                : assumedRole(place.roleArn(), place.region(), aws.stsEndpointOverride(), callTimeout, own);
     }
 
     /**
@@ -405,11 +422,11 @@ public class ReconcilerProducer {
 
     /** The resolver checked that the region has a usable endpoint. */
     private static <B extends AwsClientBuilder<B, ?>> B aws(B builder, ScalingSettings.Aws aws, ScalingRef.Place.Aws place,
-            AwsCredentialsProvider credentials) {
+            AwsCredentialsProvider credentials, java.time.Duration callTimeout) {
         builder.region(Region.of(place.region()));
         builder.credentialsProvider(credentials);
-        // one retry policy (the reconcile loop's), not two stacked; a hung call must not hold a reconcile thread for long
-        builder.overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(SCALER_CALL_TIMEOUT));
+        // one retry policy (the reconcile loop's), not two stacked; a write made under the lease lands within its margin
+        builder.overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(callTimeout));
         aws.endpointFor(place.region()).ifPresent(builder::endpointOverride);
         if (builder instanceof software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<?, ?> sync) {
             sync.httpClient(UrlConnectionHttpClient.builder().build());
@@ -418,7 +435,7 @@ public class ReconcilerProducer {
     }
 
     /** A client of one cluster that, like the AWS ones, leaves retrying to the reconcile loop. */
-    static KubernetesClient kubernetes(ScalingSettings.Cluster cluster) {
+    static KubernetesClient kubernetes(ScalingSettings.Cluster cluster, java.time.Duration callTimeout) {
         Config config;
         if (cluster instanceof ScalingSettings.Cluster.ApiServer api) {
             ConfigBuilder builder = new ConfigBuilder(Config.empty()).withMasterUrl(api.url().toString())
@@ -431,8 +448,9 @@ public class ReconcilerProducer {
             config = Config.autoConfigure(null); // in cluster: the pod's service account
         }
         config.setRequestRetryBackoffLimit(0);
-        config.setRequestTimeout((int) SCALER_CALL_TIMEOUT.toMillis());
-        config.setConnectionTimeout((int) SCALER_CALL_TIMEOUT.toMillis());
+        // connection and request together within the call timeout: a write made under the lease lands within its margin
+        config.setRequestTimeout((int) callTimeout.dividedBy(2).toMillis());
+        config.setConnectionTimeout((int) callTimeout.dividedBy(2).toMillis());
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 

@@ -141,6 +141,11 @@ class ActuatorConfigResolverTest {
                                 + " (arn:aws:route53-recovery-control::<account>:controlpanel/<id>/safetyrule/<id>)"),
                 Arguments.of(ARC_PLAIN, with(ARC, "failover.dns.arc.endpoint-timeout", "0s"),
                         "failover.dns.arc.endpoint-timeout", "must be positive, was PT0S"),
+                Arguments.of(ARC_PLAIN, with(ARC, "failover.dns.arc.endpoint-timeout", "4s"),
+                        "failover.dns.arc.endpoint-timeout", "must be at most PT3S, the lease's margin (half of"
+                                + " mp.messaging.incoming.decisions.session.timeout.ms), was PT4S: an update sent that"
+                                + " long after the lease held could land after another actuator took the group over (ADR"
+                                + " 0006)"),
                 Arguments.of(ARC_PLAIN, with(ARC, "failover.dns.arc.safety-rules-refresh", "0s"),
                         "failover.dns.arc.safety-rules-refresh", "must be positive, was PT0S"),
                 Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.routing", "latency"),
@@ -206,6 +211,13 @@ class ActuatorConfigResolverTest {
                         "failover.database.ssl-root-cert", "cannot read /nonexistent/root.crt"),
                 Arguments.of(PLAIN, Map.of("failover.database.call-timeout", "0s"),
                         "failover.database.call-timeout", "must be positive, was PT0S"),
+                // a fence lands up to two call timeouts after it is asked for: within the session less a heartbeat
+                Arguments.of(PLAIN, Map.of("failover.database.call-timeout", "3s"),
+                        "failover.database.call-timeout", "must be at most half of PT5S (mp.messaging.incoming.decisions"
+                                + ".session.timeout.ms less mp.messaging.incoming.decisions.heartbeat.interval.ms), was"
+                                + " PT3S: a fence or promotion may land two call timeouts (its connection, its statement)"
+                                + " after it is asked for, and the lease refuses a write that may land after another"
+                                + " actuator could own the group (ADR 0006)"),
                 Arguments.of(PLAIN, Map.of("failover.switchover.ttl-floor", "2500ms"),
                         "failover.switchover.ttl-floor", "must be whole seconds between 1s and 3600s, was PT2.5S"),
                 Arguments.of(PLAIN, Map.of("failover.switchover.ttl-floor", "0s"),
@@ -318,7 +330,7 @@ class ActuatorConfigResolverTest {
         assertThat(reconcile.stepPause()).as("no stepped failback without Route 53").isEqualTo(Duration.ZERO);
         assertThat(reconcile.scaleDownAfter()).isNull();
         assertThat(settings.scaling()).isEqualTo(new ScalingSettings(Set.of(), ScalingSettings.Aws.direct(), Map.of(),
-                Duration.ofSeconds(5), 0, Optional.empty()));
+                Duration.ofSeconds(5), 0, Optional.empty(), Duration.ofSeconds(3)));
         assertThat(settings.parallelGroups()).isEqualTo(512);
         assertThat(settings.topology().groups()).hasSize(1);
     }
@@ -424,11 +436,11 @@ class ActuatorConfigResolverTest {
                 "failover.database.credentials.app-east.user", "failover",
                 "failover.database.credentials.app-west.user", "failover_west",
                 "failover.database.credentials.app-west.password-file", password.toString(),
-                "failover.database.call-timeout", "3s")).databases();
+                "failover.database.call-timeout", "2500ms")).databases();
         assertThat(databases.logins()).containsExactly(
                 Map.entry("app-east", new dev.failover.actuator.database.Databases.Login("failover", null)),
                 Map.entry("app-west", new dev.failover.actuator.database.Databases.Login("failover_west", "s3cret")));
-        assertThat(databases.callTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(databases.callTimeout()).isEqualTo(Duration.ofMillis(2500));
         assertThat(databases.logins().get("app-west").toString()).as("a login never prints its password")
                 .doesNotContain("s3cret");
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -60,7 +61,7 @@ class LeasedWritesTest {
     void databaseWritesAskTheLease(boolean held) {
         Recording backend = new Recording();
         Lease lease = held ? Lease.HELD : () -> Optional.of(LAPSED);
-        Databases databases = new Databases(backend, Map.of("app", new Databases.Login("failover", "pw"))).leasedBy(lease);
+        Databases databases = new Databases(backend, Map.of("app", new Databases.Login("failover", "pw"))).leasedBy(lease, java.time.Duration.ofSeconds(4), java.time.Duration.ofSeconds(3));
         DatabaseRef node = new DatabaseRef.Postgres("jdbc:postgresql://db-east:5432/app", "app");
         List<Database.WriteOutcome> outcomes = List.of(databases.promote(node, Database.Move.UNPLANNED).orElseThrow(),
                 databases.fence(node).orElseThrow(), databases.unfence(node).orElseThrow());
@@ -72,6 +73,32 @@ class LeasedWritesTest {
             assertThat(outcomes).allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(Database.WriteOutcome.Unavailable.class,
                     u -> assertThat(u.reason()).startsWith("not written: ").contains(LAPSED)));
         }
+    }
+
+    /**
+     * ADR 0006, "A write lands within the lease's margin": the lease only says no other instance can own the group yet.
+     * Another may act from the lease's end plus its margin (half the session timeout); a PostgreSQL fence asked for with
+     * half a second of lease left, which may land up to two call timeouts later (its connection, then its statement),
+     * could land after another owner acted. It is not made; once a heartbeat's answer renews the lease, it is.
+     */
+    @Test
+    void aDatabaseWriteThatMayLandAfterTheLeasesMarginIsNotMade() {
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        CoordinatorLease lease = new CoordinatorLease(nanos::get, java.time.Duration.ofSeconds(3));
+        lease.rebalanced(); // held for 3 s from 0
+        nanos.set(java.time.Duration.ofMillis(2500).toNanos()); // 0.5 s left; another owner no sooner than 3.5 s on
+        Recording backend = new Recording();
+        Databases databases = new Databases(backend, Map.of("app", new Databases.Login("failover", "pw")))
+                .leasedBy(lease, java.time.Duration.ofSeconds(4), java.time.Duration.ofSeconds(3));
+        DatabaseRef node = new DatabaseRef.Postgres("jdbc:postgresql://db-east:5432/app", "app");
+
+        assertThat(databases.fence(node).orElseThrow()).isInstanceOfSatisfying(Database.WriteOutcome.Unavailable.class,
+                u -> assertThat(u.reason()).startsWith("not written: ").contains("may land"));
+        assertThat(backend.writes).as("writes that reached the database").isEmpty();
+
+        lease.heard(nanos.get()); // a heartbeat sent now is answered: held for 3 s more
+        assertThat(databases.fence(node).orElseThrow()).isInstanceOf(Database.WriteOutcome.Requested.class);
+        assertThat(backend.writes).containsExactly("fence");
     }
 
     /** A DNS provider that only records the writes that reach it. */

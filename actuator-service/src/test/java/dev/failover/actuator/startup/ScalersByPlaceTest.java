@@ -65,7 +65,8 @@ class ScalersByPlaceTest {
 
     static ScalingSettings settings(Set<Placed> scalers, Optional<URI> sts, Map<String, ScalingSettings.Cluster> clusters) {
         return new ScalingSettings(scalers, new ScalingSettings.Aws(Map.of("us-east-1", east.endpoint(), "us-west-2",
-                west.endpoint()), Optional.empty(), sts), clusters, Duration.ofSeconds(5), 0, Optional.empty());
+                west.endpoint()), Optional.empty(), sts), clusters, Duration.ofSeconds(5), 0, Optional.empty(),
+                Duration.ofSeconds(3));
     }
 
     static ScalingRef.EcsService ecs(String service, String region, String role) {

@@ -1,0 +1,49 @@
+package dev.failover.actuator.lease;
+
+import java.time.Duration;
+
+/**
+ * The terms of the lease the decisions consumer's group gives (ADR 0006): its session timeout and heartbeat interval.
+ * They bound how long a write made under the lease may take to land (ADR 0006, "A write lands within the lease's
+ * margin"), which the configuration's call timeouts are checked against at start.
+ *
+ * @param sessionTimeout    {@code mp.messaging.incoming.decisions.session.timeout.ms}
+ * @param heartbeatInterval {@code mp.messaging.incoming.decisions.heartbeat.interval.ms}
+ */
+public record LeaseTerms(Duration sessionTimeout, Duration heartbeatInterval) {
+
+    /** The keys, named when a call timeout does not fit them. */
+    public static final String SESSION_KEY = "mp.messaging.incoming.decisions.session.timeout.ms";
+    public static final String HEARTBEAT_KEY = "mp.messaging.incoming.decisions.heartbeat.interval.ms";
+
+    /** The actuator's own defaults (application.properties). */
+    public static final LeaseTerms DEFAULTS = new LeaseTerms(Duration.ofSeconds(6), Duration.ofSeconds(1));
+
+    /** See {@link CoordinatorLease#lengthFor}. */
+    public Duration length() {
+        return CoordinatorLease.lengthFor(sessionTimeout);
+    }
+
+    /** See {@link CoordinatorLease#margin()}. */
+    public Duration margin() {
+        return sessionTimeout.minus(length());
+    }
+
+    /**
+     * How far ahead the lease's end and its margin are at least while heartbeats are answered in time: a write that
+     * lands within this is refused only when an answer is late.
+     */
+    public Duration surelyAhead() {
+        return sessionTimeout.minus(heartbeatInterval);
+    }
+
+    /** How late a PostgreSQL write may land: its connection, then its statement, each up to {@code callTimeout}. */
+    public static Duration postgresLandsWithin(Duration callTimeout) {
+        return callTimeout.multipliedBy(2);
+    }
+
+    /** The timeout of the AWS and Kubernetes clients that write under the lease: never past the lease's margin. */
+    public Duration clientCallTimeout(Duration wanted) {
+        return wanted.compareTo(margin()) <= 0 ? wanted : margin();
+    }
+}
