@@ -18,10 +18,12 @@ import java.util.Properties;
  * client that asks for a read-write transaction explicitly is not stopped by it, which is why the DNS switch and a
  * fencing hook of the user's own stay part of the protection against split brain (issue 32's ADR).
  * <p>
- * Every call opens its own connection with short timeouts and closes it: a node that is gone costs the connect timeout,
- * never a thread stuck in a read.
+ * Every write opens its own connection with short timeouts and closes it: a node that is gone costs the connect
+ * timeout, never a thread stuck in a read. Observations, made of every node by every instance each watch interval,
+ * reuse one idle connection per node and login (its TLS and login were most of an observation's cost); one the server
+ * ended is replaced at once, and the same timeouts bound every read on it.
  */
-public final class PostgresDatabase implements Database<PostgresRef> {
+public final class PostgresDatabase implements Database<PostgresRef>, AutoCloseable {
 
     /** SQLSTATE class 08: connection exceptions; 57P: the server is shutting down or starting. */
     private static final String CONNECTION = "08";
@@ -87,9 +89,69 @@ public final class PostgresDatabase implements Database<PostgresRef> {
         this.sslRootCert = sslRootCert;
     }
 
+    /** By node and login: a connection an observation left open for the next one; absent while one is in use. */
+    private final java.util.concurrent.ConcurrentMap<PostgresRef, Connection> idle = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public Observation observe(PostgresRef ref) {
-        try (Connection connection = connect(ref); Statement statement = connection.createStatement()) {
+        Connection reused = idle.remove(ref);
+        if (reused != null) {
+            long started = System.nanoTime();
+            try {
+                return observed(ref, reused);
+            } catch (SQLException e) {
+                close(reused);
+                if (System.nanoTime() - started >= timeout.toNanos() / 2) {
+                    // the node did not answer in time: a new connection would cost a connect timeout more to say so
+                    return unreachable(e) ? new Observation.Unavailable(describe(ref, e))
+                            : new Observation.Rejected(describe(ref, e));
+                }
+                // ended at once by the server (a restart, a fence's end of sessions): a new connection answers
+            }
+        }
+        try {
+            Connection connection = connect(ref);
+            try {
+                return observed(ref, connection);
+            } catch (SQLException e) {
+                close(connection);
+                throw e;
+            }
+        } catch (SQLException e) {
+            return unreachable(e) ? new Observation.Unavailable(describe(ref, e)) : new Observation.Rejected(describe(ref, e));
+        }
+    }
+
+    /** Observes the node on {@code connection}, then leaves it for the next observation (or closes it if one is left). */
+    private Observation observed(PostgresRef ref, Connection connection) throws SQLException {
+        Observation observed = observe(connection);
+        if (idle.putIfAbsent(ref, connection) != null) {
+            close(connection);
+        }
+        return observed;
+    }
+
+    /** Closes the connections observations left open; the next observation opens one again. */
+    @Override
+    public void close() {
+        idle.keySet().forEach(ref -> {
+            Connection connection = idle.remove(ref);
+            if (connection != null) {
+                close(connection);
+            }
+        });
+    }
+
+    private static void close(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // nothing to do with a connection that cannot even close
+        }
+    }
+
+    private static Observation observe(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
             boolean replica;
             Role role;
             long unreplayed;
@@ -136,8 +198,6 @@ public final class PostgresDatabase implements Database<PostgresRef> {
             }
             return new Observation.Observed(role, unreplayed, lag, paused, new Wal(timeline, lsn, commitsWait, standbys,
                     name, receiver, nextXid, system));
-        } catch (SQLException e) {
-            return unreachable(e) ? new Observation.Unavailable(describe(ref, e)) : new Observation.Rejected(describe(ref, e));
         }
     }
 
@@ -156,6 +216,10 @@ public final class PostgresDatabase implements Database<PostgresRef> {
 
     @Override
     public WriteOutcome fence(PostgresRef ref) {
+        Connection observing = idle.remove(ref);
+        if (observing != null) {
+            close(observing); // the fence ends every other session: this instance's own is closed, not counted
+        }
         try (Connection connection = connect(ref); Statement statement = connection.createStatement()) {
             statement.execute("ALTER SYSTEM SET default_transaction_read_only = on");
             statement.execute("SELECT pg_reload_conf()");

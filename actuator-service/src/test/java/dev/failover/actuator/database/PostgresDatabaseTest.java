@@ -114,8 +114,12 @@ class PostgresDatabaseTest {
                     .as("a database's commits wait for no standby").isFalse();
             sql(primary, "ALTER DATABASE " + PostgresPair.DATABASE + " RESET synchronous_commit");
             sql(primary, "ALTER ROLE " + PostgresPair.USER + " SET synchronous_commit = remote_apply");
-            assertThat(((Observation.Observed) DATABASE.observe(primary)).wal().commitsWait())
-                    .as("the actuator's own override hides the server's setting").isFalse();
+            // in a session begun after it (another instance's, or after a restart): the observations' own session,
+            // older, still shows the server's value
+            try (PostgresDatabase another = new PostgresDatabase(Duration.ofSeconds(2), "disable", null)) {
+                assertThat(((Observation.Observed) another.observe(primary)).wal().commitsWait())
+                        .as("the actuator's own override hides the server's setting").isFalse();
+            }
             sql(primary, "ALTER ROLE " + PostgresPair.USER + " RESET synchronous_commit");
             assertThat(((Observation.Observed) DATABASE.observe(primary)).wal().commitsWait()).isTrue();
         } finally {
@@ -145,6 +149,30 @@ class PostgresDatabaseTest {
         sql(replica, "SELECT pg_wal_replay_resume()");
         await("the replica caught up again").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(withoutWal(DATABASE.observe(replica))).isEqualTo(new Observation.Observed(Role.REPLICA, 0, 0, false)));
+    }
+
+    /**
+     * Every instance observes every node of every group each watch interval (ADR 0020): a connection, with its TLS and
+     * login, per observation was most of what an observation cost, on the watch's two threads. Observations of a node
+     * reuse one connection; one the server ended (a restart, a fence's end of sessions) is replaced at once, not reported
+     * as the node unavailable.
+     */
+    @Test
+    @Order(3)
+    void observationsOfANodeReuseOneConnectionAndReplaceOneTheServerEnded() throws SQLException {
+        String sessions = "SELECT string_agg(pid::text, ',') FROM pg_stat_activity WHERE application_name ="
+                + " 'failover-actuator'";
+        assertThat(DATABASE.observe(primary)).isInstanceOf(Observation.Observed.class);
+        String first = query(primary, sessions);
+        for (int i = 0; i < 5; i++) {
+            assertThat(DATABASE.observe(primary)).isInstanceOf(Observation.Observed.class);
+        }
+        assertThat(query(primary, sessions)).as("the observations' sessions").isNotNull().isEqualTo(first);
+
+        sql(primary, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'failover-actuator'");
+        assertThat(DATABASE.observe(primary)).as("after the server ended its session")
+                .isInstanceOf(Observation.Observed.class);
+        assertThat(query(primary, sessions)).as("a new session").isNotNull().isNotEqualTo(first);
     }
 
     @Test
