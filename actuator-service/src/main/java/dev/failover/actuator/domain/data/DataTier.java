@@ -45,14 +45,16 @@ public record DataTier(Map<String, Node> nodes, Instant heldSince, Duration last
     }
 
     /**
-     * How long {@code target}'s node has been left unfenced after the last promotion this instance requested: from the
-     * promotion until now, while the node (not the promoted one) was not last seen fenced or a replica, because it takes
-     * writes or does not answer, in which case clients that still reach it may write to it (issue 50). Empty before any
-     * promotion, for the promoted target, and for a node last seen fenced or replicating.
+     * How long {@code target}'s node has been left unfenced after the plane's last promotion: from the promotion until
+     * now, while the promoted node takes writes and this one (not the promoted one) was not last seen fenced or a
+     * replica, because it takes writes or does not answer, in which case clients that still reach it may write to it
+     * (issue 50). Empty before any promotion, while the promoted node does not take writes, for the promoted target,
+     * and for a node last seen fenced or replicating.
      */
     public java.util.Optional<Duration> unfencedSincePromotion(String target, Instant now) {
-        if (promoted == null || promoted.target().equals(target)) {
-            return java.util.Optional.empty();
+        if (promoted == null || promoted.target().equals(target) || !nodes.containsKey(promoted.target())
+                || !nodes.get(promoted.target()).writable()) {
+            return java.util.Optional.empty(); // no promotion, or not (yet) one: the promoted node does not take writes
         }
         Node node = nodes.get(target);
         if (node != null && node.observation() instanceof Database.Observation.Observed o

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.failover.actuator.database.Database;
+import dev.failover.actuator.domain.model.DesiredState;
 
 /**
  * One group's data-tier facts as its passes and its watch find them (ADR 0020); changed by the reconcile steps (it is
@@ -30,8 +31,7 @@ public final class DataTierWatch {
     private int promotionRequests;
     private Duration lastPromotion;
     private DataTier.Promotion promoted;
-    /** The newest history a node of the group was seen writing. */
-    private final NewestHistory newest = new NewestHistory();
+    private final NewestHistory newest = new NewestHistory(); // the newest history a node was seen writing
     /**
      * By target: the start of a pass that observed the node fenced after an earlier observation had already returned
      * it fenced, in an unbroken run of fenced observations: a time by which the fence was certainly in force (a pass's
@@ -153,12 +153,12 @@ public final class DataTierWatch {
     }
 
     /**
-     * The plane asked, at {@code at}, for the promotion of {@code target}'s node, as the desired state keeps it from owner
-     * to owner: what shows a former primary without timelines, and where {@link DataTier#unfencedSincePromotion} starts.
+     * The plane's last promotion as the desired state keeps it from owner to owner (null: none, or not this instance's to
+     * say): what shows a former primary without timelines, and where {@link DataTier#unfencedSincePromotion} starts.
      */
-    public synchronized void promotedByThePlane(String target, Instant at) {
-        if (promoted == null || !promoted.target().equals(target) || !promoted.at().equals(at)) {
-            promoted = new DataTier.Promotion(target, at, null);
+    public synchronized void promotedByThePlane(DesiredState.Promoted said) {
+        if (said == null || promoted == null || !promoted.target().equals(said.target()) || !promoted.at().equals(said.at())) {
+            promoted = said == null ? null : new DataTier.Promotion(said.target(), said.at(), null);
         }
     }
 

@@ -132,7 +132,7 @@ public record DesiredState(Decision decision, int step, String pendingChange, Pr
         return new DesiredState(decision, step, pendingChange, next, mark, undone ? null : promoted);
     }
 
-    /** The plane asks for the promotion of {@code next}'s node; kept before it is asked for. */
+    /** The plane asks for the promotion of {@code next}'s node; kept before it is asked for (null: refused, forgotten). */
     public DesiredState with(Promoted next) {
         return new DesiredState(decision, step, pendingChange, promotion, mark, next);
     }

@@ -238,9 +238,8 @@ public final class GroupReconciler {
         boolean newEpoch = current == null || latest.epoch() != current.epoch();
         long previous = current == null ? 0 : current.epoch();
         progress = progress.adopt(latest, now); // the latest state is stored already (offered, or restored from the store)
-        // a new owner learns which node the plane promoted last, as the promoting instance knew it (ADR 0020, "Lineage
-        // of a backend without timelines")
-        latest.lastPromoted().ifPresent(p -> dataTier.promotedByThePlane(p.target(), p.at()));
+        // a new owner learns the plane's last promotion (ADR 0020, "Lineage of a backend without timelines")
+        dataTier.promotedByThePlane(latest.lastPromoted().orElse(null));
         if (!newEpoch) {
             return; // the same decision at another step (restored)
         }

@@ -184,6 +184,9 @@ public final class Reconciler {
     /** Forgets groups this instance no longer owns (their partition moved to another instance). */
     public void forget(Collection<String> ids) {
         ids.forEach(groups::remove);
+        // the plane's last promotion is the owner's to say (it keeps it in the desired state): a former owner's copy
+        // would keep the unfenced-since-promotion gauge counting after a later owner took the promotion back
+        ids.forEach(id -> java.util.Optional.ofNullable(watches.get(id)).ifPresent(w -> w.facts().promotedByThePlane(null)));
     }
 
     /**

@@ -32,8 +32,9 @@ record PromoteDatabase() implements ReconcileStep {
         Decision decision = goal.desired().decision();
         WriteOutcome promoted = use.databases().promote(ref, pass.promoting().move()).orElseThrow();
         if (promoted instanceof WriteOutcome.Rejected rejected) {
-            Pass told = pass.report(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, rejected.reason()
-                    + "; DNS not switched");
+            // refused: the node the desired state says the plane promoted was not (it was kept before the request)
+            Pass told = pass.promoted(null).report(ActuationStep.DATABASE, ActuationStatus.FAILED, kind,
+                    rejected.reason() + "; DNS not switched");
             String refused = "promotion of " + target.id() + "'s database refused: " + rejected.reason();
             java.util.Optional<Target> fenced = PromotionGate.previous(goal, use).filter(old -> use.dataTier()
                     .fencedForMove(old.id(), goal.desired().epoch(), false));

@@ -200,6 +200,11 @@ public class DatabaseStepTest {
     }
 
     GroupReconciler reconciler(Topology topology) {
+        return reconciler(topology, watch);
+    }
+
+    /** @param watch the instance's watch of the group: another instance has its own */
+    GroupReconciler reconciler(Topology topology, dev.failover.actuator.domain.data.GroupWatch watch) {
         Databases databases = new Databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
                 new Databases.Login("failover", "p2")));
         return new GroupReconciler("api", topology, dns, Scalers.none(), databases, dev.failover.actuator.regionswitch
@@ -438,6 +443,10 @@ public class DatabaseStepTest {
         assertThat(instance.status("api").dataTier().promoted().exposure()).isInstanceOfSatisfying(
                 LossExposure.Window.class, w -> assertThat(w.window()).isLessThan(Duration.ofSeconds(30)));
         assertThat(servedIp()).isEqualTo("192.0.2.2");
+
+        instance.forget(List.of("api")); // its partition moves on: the promotion is the next owner's to say
+        assertThat(instance.status("api").dataTier().promoted()).as("kept by a former owner, the unfenced-since-"
+                + "promotion gauge would count on after a later owner took it back").isNull();
     }
 
     /**
@@ -806,6 +815,8 @@ public class DatabaseStepTest {
         group.run(); // the watch sees it writable: neither a former primary nor unfenced by hand, so not fenced again
         assertThat(nodes.calls).as("not fenced again").containsExactly("fence " + EAST, "promote " + WEST,
                 "unfence " + EAST);
+        assertThat(group.latestDesired().lastPromoted()).as("a refused promotion is no promotion of the plane's")
+                .isEmpty();
     }
 
     /** A node fenced before this move (an old primary of an earlier one) is not unfenced when a promotion is refused. */
@@ -985,12 +996,8 @@ public class DatabaseStepTest {
         run(first, 20);
         assertThat(nodes.calls).containsExactly("promote " + WEST);
 
-        GroupReconciler next = new GroupReconciler("api", TOPOLOGY, dns, Scalers.none(), new Databases(nodes, Map.of(
-                "app-east", new Databases.Login("failover", "p1"), "app-west", new Databases.Login("failover", "p2"))),
-                dev.failover.actuator.regionswitch.RegionSwitch.NONE, new TrafficPlan(Routing.SINGLE, 100, List.of()),
-                s -> {
-                }, results::add, clock, settings, new dev.failover.actuator.domain.data.GroupWatch("api",
-                        EvidenceStore.NONE)); // another instance, which did not see the promotion
+        GroupReconciler next = reconciler(TOPOLOGY, new dev.failover.actuator.domain.data.GroupWatch("api",
+                EvidenceStore.NONE)); // another instance, which did not see the promotion
         next.restore(first.latestDesired()); // the group moves to it
         clock.advance(Duration.ofMinutes(3));
         next.run();
