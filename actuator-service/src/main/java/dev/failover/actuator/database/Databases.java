@@ -62,7 +62,8 @@ public final class Databases {
      *
      * @param postgresLandsWithin how late a PostgreSQL write may take effect after it is asked for: its connection, then
      *                            its first statement, each up to the call timeout
-     * @param awsLandsWithin      the same for RDS and Aurora: their clients' call timeout
+     * @param awsLandsWithin      the same for RDS and Aurora: a read, then the write (a fence by parameter group), each
+     *                            up to their clients' call timeout
      */
     public Databases leasedBy(Lease lease, Duration postgresLandsWithin, Duration awsLandsWithin) {
         return new Databases(postgres, rds, aurora, logins, lease, postgresLandsWithin, awsLandsWithin);

@@ -42,8 +42,17 @@ public record LeaseTerms(Duration sessionTimeout, Duration heartbeatInterval) {
         return callTimeout.multipliedBy(2);
     }
 
-    /** The timeout of the AWS and Kubernetes clients that write under the lease: never past the lease's margin. */
+    /**
+     * The timeout of the AWS and Kubernetes clients that write under the lease: a write of theirs is a read, then the
+     * write ({@link #clientLandsWithin}), which must fit {@link #surelyAhead()}; {@code wanted} where it does.
+     */
     public Duration clientCallTimeout(Duration wanted) {
-        return wanted.compareTo(margin()) <= 0 ? wanted : margin();
+        Duration fits = surelyAhead().dividedBy(2);
+        return wanted.compareTo(fits) <= 0 ? wanted : fits;
+    }
+
+    /** How late a write of the AWS or Kubernetes clients may land: a read, then the write, each up to their timeout. */
+    public static Duration clientLandsWithin(Duration clientCallTimeout) {
+        return clientCallTimeout.multipliedBy(2);
     }
 }

@@ -19,6 +19,8 @@ public final class Scalers {
 
     private final Map<Placed, Scaler<?>> byPlace;
     private final Lease lease;
+    /** How late a scale-up or scale-down may take effect after it is asked for. */
+    private final java.time.Duration landsWithin;
 
     /** @throws IllegalArgumentException when a scaler is given under a kind it does not serve */
     public Scalers(Map<Placed, ? extends Scaler<?>> scalers) {
@@ -29,19 +31,23 @@ public final class Scalers {
         });
         this.byPlace = Collections.unmodifiableMap(new LinkedHashMap<>(scalers));
         this.lease = Lease.HELD;
+        this.landsWithin = java.time.Duration.ZERO;
     }
 
-    private Scalers(Map<Placed, Scaler<?>> byPlace, Lease lease) {
+    private Scalers(Map<Placed, Scaler<?>> byPlace, Lease lease, java.time.Duration landsWithin) {
         this.byPlace = byPlace;
         this.lease = lease;
+        this.landsWithin = landsWithin;
     }
 
     /**
-     * These scalers with every scale-up and scale-down asking {@code lease} first (issue 52): while it has lapsed nothing
-     * is asked of the platform and the outcome is {@link ScaleOutcome.Unavailable} with its reason. Reads go through.
+     * These scalers with every scale-up and scale-down asking {@code lease} first (issue 52): while it has lapsed, or
+     * would end with its margin before the write may have landed ({@code landsWithin}: a read, then the write, each up
+     * to the clients' call timeout; ADR 0006), nothing is asked of the platform and the outcome is
+     * {@link ScaleOutcome.Unavailable} with its reason. Reads go through.
      */
-    public Scalers leasedBy(Lease lease) {
-        return new Scalers(byPlace, lease);
+    public Scalers leasedBy(Lease lease, java.time.Duration landsWithin) {
+        return new Scalers(byPlace, lease, landsWithin);
     }
 
     /** No scaler at all: targets with a scaling ref cannot be switched to. */
@@ -66,7 +72,7 @@ public final class Scalers {
 
     /** The outcome of a write the lease refuses; empty while it holds. */
     private Optional<ScaleOutcome> leased() {
-        return lease.lapsed().map(why -> new ScaleOutcome.Unavailable("not asked: " + why));
+        return lease.lapsedFor(landsWithin).map(why -> new ScaleOutcome.Unavailable("not asked: " + why));
     }
 
     private Optional<Scaler<?>> scalerOf(ScalingRef ref) {

@@ -22,7 +22,7 @@ import dev.failover.contract.topology.ScalingRef;
  * @param scaleDownAfter               after a failback, the target traffic left returns to pilot light after this; empty:
  *                                     never
  * @param callTimeout                  the longest one call of an AWS or Kubernetes client may take: a write made under
- *                                     the lease lands within the lease's margin (ADR 0006), so at most that margin
+ *                                     the lease (a read, then the write) must land within its margin (ADR 0006)
  */
 public record ScalingSettings(Set<Placed> scalers, Aws aws, Map<String, Cluster> clusters, Duration pollInterval,
         int pilotLightOnDemandPercentage, Optional<Duration> scaleDownAfter, Duration callTimeout) {

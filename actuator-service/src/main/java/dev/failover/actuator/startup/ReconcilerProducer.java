@@ -277,9 +277,10 @@ public class ReconcilerProducer {
         GroupDns arc = settings.arc().groups().isEmpty() ? null : arcDns(settings, arcSafetyRules, lease);
         // every external write asks the lease first (issue 52): DNS (above), ARC, scaling, databases
         Reconciler reconciler = new Reconciler(settings.topology(), g -> settings.arc().covers(g) ? arc : everyGroup,
-                scalers(settings.scaling()).leasedBy(lease),
+                scalers(settings.scaling()).leasedBy(lease, LeaseTerms.clientLandsWithin(settings.scaling().callTimeout())),
                 databases(settings.databases(), settings.scaling()).leasedBy(lease,
-                        LeaseTerms.postgresLandsWithin(settings.databases().callTimeout()), settings.scaling().callTimeout()),
+                        LeaseTerms.postgresLandsWithin(settings.databases().callTimeout()),
+                        LeaseTerms.clientLandsWithin(settings.scaling().callTimeout())),
                 regionSwitch(settings.scaling(), lease), store, evidence, publisher::publish, Clock.systemUTC(),
                 settings.reconcile());
         settings.topology().groups().forEach(g -> {

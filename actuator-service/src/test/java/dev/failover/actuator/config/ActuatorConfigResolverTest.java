@@ -330,7 +330,7 @@ class ActuatorConfigResolverTest {
         assertThat(reconcile.stepPause()).as("no stepped failback without Route 53").isEqualTo(Duration.ZERO);
         assertThat(reconcile.scaleDownAfter()).isNull();
         assertThat(settings.scaling()).isEqualTo(new ScalingSettings(Set.of(), ScalingSettings.Aws.direct(), Map.of(),
-                Duration.ofSeconds(5), 0, Optional.empty(), Duration.ofSeconds(3)));
+                Duration.ofSeconds(5), 0, Optional.empty(), Duration.ofMillis(2500)));
         assertThat(settings.parallelGroups()).isEqualTo(512);
         assertThat(settings.topology().groups()).hasSize(1);
     }

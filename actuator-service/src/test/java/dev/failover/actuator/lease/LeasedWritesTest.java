@@ -61,7 +61,8 @@ class LeasedWritesTest {
     void databaseWritesAskTheLease(boolean held) {
         Recording backend = new Recording();
         Lease lease = held ? Lease.HELD : () -> Optional.of(LAPSED);
-        Databases databases = new Databases(backend, Map.of("app", new Databases.Login("failover", "pw"))).leasedBy(lease, java.time.Duration.ofSeconds(4), java.time.Duration.ofSeconds(3));
+        Databases databases = new Databases(backend, Map.of("app", new Databases.Login("failover", "pw")))
+                .leasedBy(lease, java.time.Duration.ofSeconds(4), java.time.Duration.ofSeconds(5));
         DatabaseRef node = new DatabaseRef.Postgres("jdbc:postgresql://db-east:5432/app", "app");
         List<Database.WriteOutcome> outcomes = List.of(databases.promote(node, Database.Move.UNPLANNED).orElseThrow(),
                 databases.fence(node).orElseThrow(), databases.unfence(node).orElseThrow());
@@ -89,7 +90,7 @@ class LeasedWritesTest {
         nanos.set(java.time.Duration.ofMillis(2500).toNanos()); // 0.5 s left; another owner no sooner than 3.5 s on
         Recording backend = new Recording();
         Databases databases = new Databases(backend, Map.of("app", new Databases.Login("failover", "pw")))
-                .leasedBy(lease, java.time.Duration.ofSeconds(4), java.time.Duration.ofSeconds(3));
+                .leasedBy(lease, java.time.Duration.ofSeconds(4), java.time.Duration.ofSeconds(5));
         DatabaseRef node = new DatabaseRef.Postgres("jdbc:postgresql://db-east:5432/app", "app");
 
         assertThat(databases.fence(node).orElseThrow()).isInstanceOfSatisfying(Database.WriteOutcome.Unavailable.class,

@@ -99,7 +99,8 @@ class ScalersByPlaceTest {
     void aLapsedLeaseAsksNothingOfThePlatform() {
         ScalingRef.EcsService api = ecs("api-lease", "us-west-2", null);
         Scalers scalers = ReconcilerProducer.scalers(settings(Set.of(Placed.of(api)), Optional.empty(), Map.of()))
-                .leasedBy(() -> Optional.of("this actuator has not heard from its Kafka group coordinator for 4000 ms"));
+                .leasedBy(() -> Optional.of("this actuator has not heard from its Kafka group coordinator for 4000 ms"),
+                        Duration.ofSeconds(5));
         int before = west.calls().size();
         assertThat(scalers.scaleUp(api)).hasValueSatisfying(o -> assertThat(o).isInstanceOfSatisfying(
                 ScaleOutcome.Unavailable.class, u -> assertThat(u.reason()).startsWith("not asked: ")
