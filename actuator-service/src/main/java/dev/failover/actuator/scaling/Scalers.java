@@ -41,7 +41,7 @@ public final class Scalers {
     }
 
     /**
-     * These scalers with every scale-up and scale-down asking {@code lease} first (issue 52): while it has lapsed, or
+     * These scalers with every scale-up and scale-down asking {@code lease} first (ADR 0006): while it has lapsed, or
      * would end with its margin before the write may have landed ({@code landsWithin}: a read, then the write, each up
      * to the clients' call timeout; ADR 0006), nothing is asked of the platform and the outcome is
      * {@link ScaleOutcome.Unavailable} with its reason. Reads go through.

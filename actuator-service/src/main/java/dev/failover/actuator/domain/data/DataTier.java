@@ -48,7 +48,7 @@ public record DataTier(Map<String, Node> nodes, Instant heldSince, Duration last
      * How long {@code target}'s node has been left unfenced after the plane's last promotion: from the promotion until
      * now, while the promoted node takes writes and this one (not the promoted one) was not last seen fenced or a
      * replica, because it takes writes or does not answer, in which case clients that still reach it may write to it
-     * (issue 50). Empty before any promotion, while the promoted node does not take writes, for the promoted target,
+     * (ADR 0020). Empty before any promotion, while the promoted node does not take writes, for the promoted target,
      * and for a node last seen fenced or replicating.
      */
     public java.util.Optional<Duration> unfencedSincePromotion(String target, Instant now) {
