@@ -511,7 +511,11 @@ public final class ActuatorConfigResolver {
         Map<String, Databases.Login> logins = new TreeMap<>();
         Duration callTimeout = positive("failover.database.call-timeout", database.callTimeout());
         Duration lands = LeaseTerms.postgresLandsWithin(callTimeout);
-        if (lands.compareTo(lease.surelyAhead()) > 0) {
+        if (!callTimeout.isNegative() && !callTimeout.isZero() && callTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            // the driver would wait a whole second, longer than the lease's bound counts (ADR 0006)
+            error("failover.database.call-timeout", "must be at least 1s (PostgreSQL's driver counts its timeouts in"
+                    + " whole seconds), was " + callTimeout);
+        } else if (lands.compareTo(lease.surelyAhead()) > 0) {
             error("failover.database.call-timeout", "must be at most half of " + lease.surelyAhead() + " ("
                     + LeaseTerms.SESSION_KEY + " less " + LeaseTerms.HEARTBEAT_KEY + "), was " + callTimeout + ": a fence"
                     + " or promotion may land two call timeouts (its connection, its statement) after it is asked for,"

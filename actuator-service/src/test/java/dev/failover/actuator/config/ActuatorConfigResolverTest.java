@@ -211,6 +211,10 @@ class ActuatorConfigResolverTest {
                         "failover.database.ssl-root-cert", "cannot read /nonexistent/root.crt"),
                 Arguments.of(PLAIN, Map.of("failover.database.call-timeout", "0s"),
                         "failover.database.call-timeout", "must be positive, was PT0S"),
+                // PgJDBC's timeouts count whole seconds: a shorter one would be sent as 1 s, longer than the lease allows for
+                Arguments.of(PLAIN, Map.of("failover.database.call-timeout", "500ms"),
+                        "failover.database.call-timeout", "must be at least 1s (PostgreSQL's driver counts its timeouts"
+                                + " in whole seconds), was PT0.5S"),
                 // a fence lands up to two call timeouts after it is asked for: within the session less a heartbeat
                 Arguments.of(PLAIN, Map.of("failover.database.call-timeout", "3s"),
                         "failover.database.call-timeout", "must be at most half of PT5S (mp.messaging.incoming.decisions"
