@@ -72,13 +72,18 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
 
     /** The reconciler applied the effects, which left the progress at {@code next}. */
     /**
-     * The precedence of this pass's requests on a budget many groups share (issue 54): a group on its way to a
-     * decision's desired state goes before one that is settled (or has nothing to do), whose pass is a resync.
+     * The precedence of this pass's requests on a budget many groups share (ADR 0022): a group on its way to a
+     * decision's desired state goes before one that is settled (or has nothing to do), whose pass is a resync; and one
+     * whose write is made and waits to be seen served everywhere (a change to check) goes after those still to be
+     * written: in a region's failover the confirmations of the groups switched first took the turns the others' writes
+     * needed (ADR 0022, "Writes before confirmations").
      */
     public Priority priority() {
         Convergence convergence = progress.convergence();
-        return convergence instanceof Convergence.Converging || convergence instanceof Convergence.Drifted
-                ? Priority.SWITCH : Priority.RESYNC;
+        if (!(convergence instanceof Convergence.Converging || convergence instanceof Convergence.Drifted)) {
+            return Priority.RESYNC;
+        }
+        return goal != null && goal.changeToCheck().isPresent() ? Priority.CONFIRM : Priority.SWITCH;
     }
 
     public Pass applied(Progress next) {
