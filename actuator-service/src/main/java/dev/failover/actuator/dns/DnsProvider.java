@@ -30,7 +30,7 @@ public interface DnsProvider {
 
     /**
      * {@link #read(RecordKey, Optional)} with the request's precedence, for a provider whose API has a budget shared by
-     * many groups (Route 53): a group driving a decision before a settled group's resync (issue 54).
+     * many groups (Route 53): a group driving a decision before a settled group's resync (ADR 0022).
      */
     default ReadOutcome read(RecordKey key, Optional<String> pendingChange, Priority priority) {
         return read(key, pendingChange);
@@ -52,9 +52,9 @@ public interface DnsProvider {
     WriteOutcome write(RecordWrite write);
 
     /**
-     * Asks, changing nothing, whether {@code write} would be taken (issue 50: before a move fences or promotes a database,
-     * which cannot be undone, the switch that must follow is known to be writable). {@link WriteOutcome.Written}: it
-     * would be, as far as the provider can tell without making it (its details say what was checked);
+     * Asks, changing nothing, whether {@code write} would be taken: before a move fences or promotes a database, which
+     * cannot be undone, the switch that must follow is known to be writable (ADR 0020). {@link WriteOutcome.Written}:
+     * it would be, as far as the provider can tell without making it (its details say what was checked);
      * {@link WriteOutcome.Rejected}: it would be refused for good (the reason is the provider's); any other outcome: ask
      * again. Empty: this provider cannot ask without writing.
      */
@@ -66,7 +66,7 @@ public interface DnsProvider {
      * Whether the provider keeps the ownership mark beside what it switches (a TXT record), read and written with it.
      * ARC routing controls have nowhere to keep one: the reconciler then keeps the mark of each write in the group's
      * signed desired state, and hands it back with every read, so that any instance judges ownership and drift from it
-     * (issue 52, ADR 0014).
+     * (ADR 0014).
      */
     default boolean keepsOwnerRecord() {
         return true;
@@ -110,6 +110,13 @@ public interface DnsProvider {
 
         /** Refused for good (access denied, bad key): the group is blocked until the configuration changes. */
         record Rejected(String reason) implements ReadOutcome {
+        }
+
+        /**
+         * A resync's read not made: the account's requests go to groups switching now, and a settled group's check can
+         * wait for its next interval (ADR 0022, "Resyncs stand aside while switches wait").
+         */
+        record Deferred(String reason) implements ReadOutcome {
         }
     }
 

@@ -48,7 +48,7 @@ import software.amazon.awssdk.services.route53.model.Route53Exception;
  * Route 53 allows five requests a second per account: every call of this instance, all groups together, waits for its
  * turn on one {@link RequestBudget} (a decision's before a resync's; the account's whole rate while nobody throttles,
  * down to this instance's share when Route 53 does), and a Throttling answer is a distinct outcome that the reconciler
- * backs off from for longer. Many groups at once — a region's failover — share requests (issue 54, ADR 0022): the
+ * backs off from for longer. Many groups at once — a region's failover — share requests (ADR 0022): the
  * writes to one zone waiting together go as one change batch, each group's ownership condition in it, and a group
  * whose condition fails is named by Route 53's refusal, answered as an owner change, and the others sent again at once;
  * the reads of one zone waiting together are one listing ({@link Route53Listing}); the reads asking about one change ask
@@ -79,9 +79,9 @@ public final class Route53DnsProvider implements DnsProvider {
     /** Every API call of this instance waits for its turn here. */
     private final RequestBudget budget;
     private final Route53Listing listing;
-    /** Reads of one hosted zone waiting together go out as one listing (issue 54). */
+    /** Reads of one hosted zone waiting together go out as one listing. */
     private final Batcher<String, RecordKey, ReadOutcome> reads;
-    /** Writes to one hosted zone waiting together go out as one change batch, each still conditional (issue 54). */
+    /** Writes to one hosted zone waiting together go out as one change batch, each still conditional. */
     private final Batcher<String, RecordWrite, WriteOutcome> writes;
     /** Reads asking about one change ask GetChange once. */
     private final Batcher<String, String, Propagation> changes;
@@ -143,6 +143,12 @@ public final class Route53DnsProvider implements DnsProvider {
         if (key.hostedZoneId() == null) {
             return new ReadOutcome.Rejected("the group has no dns.hostedZoneId; Route 53 needs it");
         }
+        if (priority == Priority.RESYNC && budget.waitingBefore(Priority.RESYNC) > 0) {
+            // groups switching wait for the account's turns: a settled group's check waits for its next interval rather
+            // than hold its pass, and a decision of its own behind it, until they are done (ADR 0022)
+            Optional<ReadOutcome> fresh = pendingChange.isEmpty() ? fromFreshListing(key) : Optional.empty();
+            return fresh.orElseGet(() -> new ReadOutcome.Deferred("Route 53's turns go to the groups switching now"));
+        }
         if (priority == Priority.RESYNC && pendingChange.isEmpty()) {
             Optional<ReadOutcome> resync = fromZoneListing(key, Priority.RESYNC, true);
             if (resync.isPresent()) {
@@ -172,6 +178,12 @@ public final class Route53DnsProvider implements DnsProvider {
         }
         return fromZoneListing(key, Priority.SWITCH, budget.waiting() > 0)
                 .flatMap(read -> read instanceof ReadOutcome.Served served ? Optional.of(served.record()) : Optional.empty());
+    }
+
+    /** A read from its zone's latest listing if that is fresh enough; nothing is listed or waited for. */
+    private Optional<ReadOutcome> fromFreshListing(RecordKey key) {
+        return snapshots.fresh(key.hostedZoneId(), key).map(zone -> served(key, zone.of(key.name(), key.type().name()),
+                zone.of(key.ownerName(), RRType.TXT.toString())));
     }
 
     /** A read from its zone's shared listing (Route53ZoneSnapshots); empty where it must read alone. */

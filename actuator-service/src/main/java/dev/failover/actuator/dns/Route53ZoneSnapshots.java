@@ -147,6 +147,21 @@ final class Route53ZoneSnapshots {
         }
     }
 
+    /**
+     * The zone's latest listing for a read of {@code key} if it is fresh enough and began after the key's last write
+     * ended; empty otherwise. Never lists, nor waits for a listing being taken.
+     */
+    synchronized Optional<Snapshot> fresh(String hostedZoneId, RecordKey key) {
+        String owner = key.ownerName().toLowerCase(Locale.ROOT);
+        Snapshot snapshot = latest.get(hostedZoneId);
+        if (snapshot == null || writing.getOrDefault(owner, 0) > 0 || !usable(snapshot, owner)
+                || nanoTime.getAsLong() - snapshot.listedFrom() >= MAX_AGE.toNanos()) {
+            return Optional.empty();
+        }
+        answered.merge(hostedZoneId, 1, Integer::sum);
+        return Optional.of(snapshot);
+    }
+
     private void sparse(String hostedZoneId, long now) {
         sparseUntil.put(hostedZoneId, now + SPARSE_FOR.toNanos());
         latest.remove(hostedZoneId);

@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The turns one account's API gives one instance (issue 54, ADR 0022): requests are spaced at the current rate, a
+ * The turns one account's API gives one instance (ADR 0022): requests are spaced at the current rate, a
  * {@link Priority#SWITCH} request before any {@link Priority#RESYNC} one waiting, each priority first come first served.
  * <p>
  * The account's budget is shared by every instance that calls the API, and no instance knows what the others spend. So
@@ -94,7 +94,7 @@ public final class RequestBudget {
                     if (due && (nudged != turns || nudgedHead != first)) {
                         // the turn is another's, which may be asleep (its priority rose while it waited): wake it, once
                         // per turn and head: two waiters that woke each other at every wake-up kept the monitor from the
-                        // one whose turn it was (seen starving a switch for 10 s behind two resyncs, issue 55)
+                        // one whose turn it was (seen starving a switch for 10 s behind two resyncs)
                         nudged = turns;
                         nudgedHead = first;
                         notifyAll();
@@ -141,6 +141,11 @@ public final class RequestBudget {
     /** Requests waiting for a turn now. */
     public synchronized int waiting() {
         return waiting.size();
+    }
+
+    /** Requests waiting for a turn now at a higher priority than {@code priority}: they go before a request of it. */
+    public synchronized long waitingBefore(Priority priority) {
+        return waiting.stream().filter(t -> t.priority().get().compareTo(priority) < 0).count();
     }
 
     @Override

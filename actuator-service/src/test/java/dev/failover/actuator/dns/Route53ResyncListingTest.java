@@ -49,6 +49,10 @@ class Route53ResyncListingTest {
     }
 
     void start(int pageSize) throws Exception {
+        start(pageSize, new RequestBudget("Route 53", 1_000, 1_000, System::nanoTime));
+    }
+
+    void start(int pageSize, RequestBudget budget) throws Exception {
         List<Route53Zone.RecordSet> sets = new ArrayList<>();
         for (int g = 0; g < GROUPS; g++) {
             sets.add(new Route53Zone.RecordSet(Route53BatchingTest.name(g), "A", null, null, 60, List.of("192.0.2.1")));
@@ -63,7 +67,7 @@ class Route53ResyncListingTest {
                 .build();
         dns = new Route53DnsProvider(client, new Route53Settings(Route53Settings.Routing.SIMPLE, 100, List.of(),
                 Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5), 1_000, 1),
-                new RequestBudget("Route 53", 1_000, 1_000, System::nanoTime), Lease.HELD);
+                budget, Lease.HELD);
     }
 
     long listings() {
@@ -86,6 +90,33 @@ class Route53ResyncListingTest {
         }
 
         assertThat(listings()).as("the pages of one listing, not a listing a group").isEqualTo(8);
+    }
+
+    /**
+     * A region's failover: switches wait for the account's turns, and a settled group's resync that no fresh listing
+     * answers is not made (nor a listing for it taken) — it would hold the group's pass, and the group's own decision
+     * behind it, until the switches are done (ADR 0022, "Resyncs stand aside while switches wait").
+     */
+    @Test
+    void aResyncStandsAsideWhileSwitchesWaitForTheBudget() throws Exception {
+        RequestBudget budget = RequestBudget.fixed("Route 53", 0.2); // a turn every 5 s
+        start(10, budget);
+        assertThat(budget.acquire(Priority.SWITCH)).isTrue(); // the first turn, at once
+        java.util.concurrent.ExecutorService switches = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            switches.submit(() -> budget.acquire(Priority.SWITCH)); // a switch waits for the next turn
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> budget.waiting() == 1);
+            long started = System.nanoTime();
+
+            ReadOutcome read = dns.read(Route53BatchingTest.key(0), Optional.empty(), Priority.RESYNC);
+
+            assertThat(read).isInstanceOf(ReadOutcome.Deferred.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+            assertThat(listings()).as("no listing taken for it").isZero();
+            assertThat(budget.waiting()).as("only the switch waits").isEqualTo(1);
+        } finally {
+            switches.shutdownNow();
+        }
     }
 
     @Test

@@ -14,7 +14,8 @@ import dev.failover.contract.event.ActuationStep;
 /**
  * Reads what the record serves and its ownership mark, asking about the goal's pending change. A read that does
  * not say ends the pass: not reachable (try again), throttled (try again, later), an ownership record no write can be
- * based on or a refusal (blocked, with the reason).
+ * based on or a refusal (blocked, with the reason), a settled group's resync the provider deferred while groups
+ * switching wait for its budget (quietly, until the next resync).
  * <p>
  * A switch's first read — no change of its own to ask about yet — is taken from the provider's listing of the zone
  * when it has one and it shows the record still to be switched ({@link DnsProvider#listed}): the write that follows is
@@ -38,6 +39,9 @@ record ReadRecord() implements ReconcileStep {
             ServedRecord served = withStoredMark(ok.record(), dns, pass.goal());
             return pass.read(served).go();
         }
+        if (read instanceof ReadOutcome.Deferred) {
+            return pass.done(use.settings().resync()); // a settled group's check, for its next interval (ADR 0022)
+        }
         if (read instanceof ReadOutcome.Throttled throttled) {
             return pass.retryThrottled("reading " + name + " throttled by " + dns.name() + ": " + throttled.reason(), use);
         }
@@ -54,7 +58,7 @@ record ReadRecord() implements ReconcileStep {
 
     /**
      * What was read, with the ownership mark as the provider keeps it or, for one that keeps none (ARC), as the desired
-     * state keeps it (issue 52): the mark of the group's last write, whichever instance made it.
+     * state keeps it (ADR 0014): the mark of the group's last write, whichever instance made it.
      */
     static ServedRecord withStoredMark(ServedRecord read, DnsProvider dns, Goal goal) {
         return dns.keepsOwnerRecord() ? read : read.withOwnerText(goal.storedMark().orElse(null));

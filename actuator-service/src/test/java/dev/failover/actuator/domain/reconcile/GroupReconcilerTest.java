@@ -88,6 +88,8 @@ public class GroupReconcilerTest {
     public static final class ScriptedDns implements DnsProvider {
         public final DryRunDnsProvider store;
         public final Deque<String> readFailures = new ArrayDeque<>();
+        /** A read failure beginning so is a resync the provider deferred ({@link ReadOutcome.Deferred}). */
+        public static final String DEFERRED = "deferred";
         final Deque<WriteOutcome> writeFailures = new ArrayDeque<>();
         final List<RecordWrite> writes = new ArrayList<>();
         int successfulWrites;
@@ -115,6 +117,9 @@ public class GroupReconcilerTest {
         @Override
         public ReadOutcome read(RecordKey key, Optional<String> pendingChange) {
             String failure = readFailures.poll();
+            if (failure != null && failure.startsWith(DEFERRED)) {
+                return new ReadOutcome.Deferred(failure);
+            }
             return failure != null ? new ReadOutcome.Unavailable(failure) : store.read(key, pendingChange);
         }
 
@@ -320,7 +325,7 @@ public class GroupReconcilerTest {
 
         group.retry("alice", "the TSIG key was fixed");
         runUntilIdle(group, 5);
-        assertThat(results).as("the retry, recorded with who asked and why (issue 52)").anySatisfy(r -> {
+        assertThat(results).as("the retry, recorded with who asked and why").anySatisfy(r -> {
             assertThat(r.step()).isEqualTo(dev.failover.contract.event.ActuationStep.RECONCILE);
             assertThat(r.details()).contains("asked by alice: the TSIG key was fixed");
         });
@@ -449,9 +454,9 @@ public class GroupReconcilerTest {
     }
 
     /**
-     * Issue 52, item 5: capacity unknown is not capacity short. The target's region's scaling API is impaired (its
-     * capacity cannot be read): a FAILOVER waits for it (for readyTimeoutSeconds, then blocks), but an operator's FORCE
-     * goes ahead and says the capacity is unknown; a known shortfall still holds a FORCE back.
+     * Capacity unknown is not capacity short. The target's region's scaling API is impaired (its capacity cannot be
+     * read): a FAILOVER waits for it (for readyTimeoutSeconds, then blocks), but an operator's FORCE goes ahead and
+     * says the capacity is unknown; a known shortfall still holds a FORCE back.
      */
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}, ref capacity {1}, capacity {2}: switched {3}")
     @org.junit.jupiter.params.provider.CsvSource({ "FAILOVER, required, unreadable, false, ",

@@ -110,6 +110,13 @@ class ReconcileStepTableTest {
                         f -> { f.dns.readFailures.add("connection refused");
                             return f.decided(DecisionKind.FAILOVER, "primary", "secondary"); },
                         "done PT0.2S", List.of("RECONCILE CONVERGING"), Convergence.Converging.class),
+                new Row("a settled group's resync the provider deferred (switches wait for its budget): ends quietly,"
+                        + " read again at the next resync", new ReadRecord(),
+                        f -> { Pass p = f.initial();
+                            f.servedAsWanted(p);
+                            f.dns.readFailures.add(ScriptedDns.DEFERRED + ": switches wait");
+                            return p.with(p.progress().settled(f.clock.instant(), 0)); },
+                        "done PT30S", List.of(), Convergence.Converged.class),
                 new Row("a record read: shown in the status", new ReadRecord(),
                         f -> f.decided(DecisionKind.FAILOVER, "primary", "secondary"),
                         "go", List.of("Observed"), Convergence.Converging.class),
