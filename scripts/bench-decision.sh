@@ -10,7 +10,7 @@
 #       starts the service, and times how fast it works through them (from its own metrics); prints the CPU the service
 #       and the broker used in that window (start-up excluded)
 #   scripts/bench-decision.sh takeover [GROUPS=20] [HOURS=24] [CHANGES_PER_HOUR=6]
-#       a takeover after HOURS of uptime (issue 29, item 5): fills one partition of failover.decision-state on an
+#       a takeover after HOURS of uptime (ADR 0007): fills one partition of failover.decision-state on an
 #       in-JVM broker as HOURS of state publications for GROUPS groups would, once as before (every group every 5 s,
 #       Kafka's default segments) and once as now (every 60 s heartbeat plus CHANGES_PER_HOUR changes per group, the
 #       segment settings of TopicSetup), lets the log cleaner settle, and times the StateLoader's restore of it

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A region's worth of groups failing over at once, end to end (issue 54, item 3). A program with printed results, not
-# a test; never run two benchmarks at once (two cores).
+# A region's worth of groups failing over at once, end to end. A program with printed results, not a test; never run
+# two benchmarks at once (two cores).
 #
 #   mvn -B -q -o -DskipTests package            # the jars it runs (scripts/aot-train.sh first for the AOT cache)
 #   flock /tmp/mvn.lock scripts/bench-region.sh [GROUPS=1000] [RUNS=1]
@@ -26,7 +26,7 @@
 # made -> published (from the "N ms after it was made" of the decision-service's log), the Route 53 requests and
 # throttles of that window, the CPU each service used in it and the CPU each used while idle before it, and the
 # decision-service's held evaluations and ignored results by reason in the window (what held the decisions back).
-# Each run's logs are kept in STACK_DIR/runs/RUN. The goal (issue 54): every group served <= failuresToDown x interval + 10 s
+# Each run's logs are kept in STACK_DIR/runs/RUN. The goal: every group served <= failuresToDown x interval + 10 s
 # (16 s at 2 s), p50 <= detection + 3 s (9 s).
 #
 # MODE=plane replaces the three probe-service locations by one ProbeResultGenerator (failover-testkit): the very records

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start-up time and idle footprint of each packaged service alone (issue 12, goal 6; issue 34).
+# Start-up time and idle footprint of each packaged service alone (the goals: docs/benchmarks.md, "Current figures").
 #
 #   flock /tmp/mvn.lock scripts/bench-startup.sh [RUNS] [JVM option...]     (default 3 runs; build the jars first)
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What a what-if costs (issue 57): a recorded history of HOURS hours for one group (two targets, three locations, a
+# What a what-if costs (ADR 0027): a recorded history of HOURS hours for one group (two targets, three locations, a
 # result a second each: 21,600 results an hour), with a 2 s blip every ten minutes and a three-minute outage every
 # six hours, every result as an http probe reports it (status, phase timings, prober, a detail on failure), replayed
 # by scripts/replay.sh with the sample topology and with failuresToDown 2: the same core and

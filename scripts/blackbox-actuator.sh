@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 28, black-box, on the running local stack (scripts/lib/stack.sh; build first with mvn -DskipTests package):
+# The actuator, black-box, on the running local stack (scripts/lib/stack.sh; build first with mvn -DskipTests package):
 # a hand change before any decision is reported and left; it survives kill -9 and restart of the actuator (drift:
 # report); the actuator API refuses unauthenticated writes; a drill whose target fails (TTL 60) is back on the primary
 # within seconds. It prints what it sees with timings; it asserts nothing (the suite does).

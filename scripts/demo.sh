@@ -201,7 +201,7 @@ change="$(curl -fsS -H "Authorization: Bearer $("$ROOT/scripts/token.sh" --actua
     'http://127.0.0.1:8380/actuations?limit=20' \
     | json 'next(r["details"] for r in d if r["step"]=="VERIFY" and r["status"]=="SUCCEEDED")' 2>/dev/null || true)"
 [[ -n "$change" ]] && stamp "actuator verified: $change"
-# what clients are sent to (issue 56): every location asks its resolvers (config/failover.yaml's observers: here BIND
+# what clients are sent to (ADR 0026): every location asks its resolvers (config/failover.yaml's observers: here BIND
 # itself) each second; the decision-service marks when the quorum of locations has them all answering the new target
 observed=""
 deadline=$((SECONDS + 30))
@@ -274,7 +274,7 @@ while [[ "$(answer api.failover.test)" != "127.0.0.11" ]]; do
 done
 stamp "DNS: api.failover.test A $(answer_ttl api.failover.test)   <- switchover aborted: back on the primary"
 
-# A drill (issue 56): planned like a switchover, ended by the operator, and the signed report an auditor keeps: Markdown
+# A drill: planned like a switchover, ended by the operator, and the signed report an auditor keeps: Markdown
 # to read (its timeline is a Mermaid chart) and the signed JSON, checked offline against the deployment's public keys
 say ""
 say "=== drill: failoverctl drill start $GROUP --target secondary, then drill end; failoverctl report ==="
@@ -306,7 +306,7 @@ stamp "drill report: $LOGS/drill-report.md (the signed JSON: $LOGS/drill-report.
 sed -n '/^## Stages/,/^## Why/p' "$LOGS/drill-report.md" | grep '^|' | sed 's/^/    /'
 "$CTL" report verify "$LOGS/drill-report.json" --trusted-keys "$FAILOVER_SIGNING_TRUSTED_KEYS_DIR"
 
-# What-if (issue 57): tune before it matters. A 1.5-second blip of the primary, which the current policy (3 failures to
+# What-if (ADR 0027): tune before it matters. A 1.5-second blip of the primary, which the current policy (3 failures to
 # DOWN, 1 s apart) rides out; then the run's own recorded probe results are replayed through the decision core with a
 # proposed topology that fails over on the first failure: a false failover on the blip, a faster detection of the outage.
 # (The demo heals its outage seconds after the failover, so by the what-if's yardstick, the old target serving again

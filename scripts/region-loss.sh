@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 13: the control plane survives the loss of a region. Builds three region namespaces and an internet side
+# The control plane survives the loss of a region. Builds three region namespaces and an internet side
 # (scripts/lib/regions.sh), then runs RegionLossIT inside the internet namespace: a three-node Kafka cluster, a probe,
 # decision-service and actuator per region, BIND9 on the internet side, and four scenarios with real network faults
 # (region loss, the cut-off minority, heal, a partition with the service healthy). The namespaces go when it ends.

@@ -81,7 +81,7 @@ cores=$(nproc)
 $stress && cores=$((cores - 1))
 forks=$((cores < 1 ? 1 : cores > 2 ? 2 : cores))
 
-# Issue 13: a region lost for real, in network namespaces (RegionLossIT), runs after the other tests, alone
+# A region lost for real, in network namespaces (RegionLossIT), runs after the other tests, alone
 # (scripts/region-loss.sh, on this build's jars and AOT caches; ADR 0018, 2026-11-28). Beside the other system tests'
 # forks its regions' Kafka took up to 18 s to move the consumer groups after the cut, and its bound (21 s from the cut
 # to the new DNS answer) failed in four of six suite runs; alone it took 13-15 s. Not for a partial build (extra

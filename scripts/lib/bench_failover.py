@@ -13,7 +13,7 @@
   bench_failover.py observed GROUP_URL TOKEN AFTER_EPOCH_SECONDS TIMEOUT_S
       asks GROUP_URL (the decision-service's GET /groups/G) every 200 ms until its convergence.lastSwitch is a FAILOVER
       decided after AFTER_EPOCH_SECONDS, served and observed by the quorum of locations; prints its failure -> decided,
-      decision -> served and failure -> observed by the quorum in seconds (issue 56), or exits 1 after TIMEOUT_S
+      decision -> served and failure -> observed by the quorum in seconds (ADR 0026), or exits 1 after TIMEOUT_S
 """
 import datetime
 import json

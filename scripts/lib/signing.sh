@@ -11,6 +11,6 @@ signing_keys() { # DIR
   export FAILOVER_STATE_SIGNING_KEY_ID=local-actuator \
     FAILOVER_STATE_SIGNING_PRIVATE_KEY_FILE="$1/secrets/signing/local-actuator.key" \
     FAILOVER_STATE_SIGNING_TRUSTED_KEYS_DIR="$1/secrets/signing/actuator-trusted"
-  # the decision-service takes what is served only from results signed by those actuator keys (issue 51)
+  # the decision-service takes what is served only from results signed by those actuator keys (ADR 0009)
   export FAILOVER_ACTUATOR_SIGNING_TRUSTED_KEYS_DIR="$1/secrets/signing/actuator-trusted"
 }

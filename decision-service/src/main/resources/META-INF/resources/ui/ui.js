@@ -133,7 +133,7 @@ function desiredVsServed(view) {
 
 const OBSERVED_TONE = { OBSERVED: 'ok', OBSERVING: 'warn', NOT_OBSERVED: 'bad', NO_SWITCH: 'muted' };
 
-/** What each location's resolvers send clients to, and the latest switch's marks (issue 56). */
+/** What each location's resolvers send clients to, and the latest switch's marks (ADR 0026). */
 function convergence(c) {
   const parts = [badge(c.state, OBSERVED_TONE[c.state]), ' ', el('span', {}, c.summary)];
   const s = c.lastSwitch;
@@ -349,7 +349,7 @@ async function explainDecision(group, decisionId) {
   title.focus();
 }
 
-/** A switch's signed report (issue 56): its stages, and the signed JSON to keep (failoverctl report verify checks it). */
+/** A switch's signed report: its stages, and the signed JSON to keep (failoverctl report verify checks it). */
 async function reportDecision(group, decisionId) {
   const target = byId('decision-explanation');
   target.replaceChildren(el('p', {}, 'Reading the report of ' + decisionId + '…'));

@@ -58,8 +58,8 @@ class TopicEnsurerTest {
     }
 
     /**
-     * Issue 29, item 5: segment settings asked for are given to a created topic; an existing topic whose segment
-     * settings differ is not refused, and the differences are named for a warning.
+     * Segment settings asked for are given to a created topic, so that what a takeover reads stays bounded (ADR 0007);
+     * an existing topic whose segment settings differ is not refused, and the differences are named for a warning.
      */
     @Test
     void segmentSettingsAreGivenToACreatedTopicAndOnlyNamedForAnExistingOne() throws Exception {
@@ -82,9 +82,9 @@ class TopicEnsurerTest {
     }
 
     /**
-     * Issue 29, item 3: a topic whose replicas cannot satisfy its min.insync.replicas takes no acks=all write at all, and
-     * one with fewer replicas than asked for, or a delete policy where states must be kept, loses them: the start stops,
-     * naming the topic and what to change.
+     * A topic whose replicas cannot satisfy its min.insync.replicas takes no acks=all write at all, and one with fewer
+     * replicas than asked for, or a delete policy where states must be kept, loses them: the start stops, naming the
+     * topic and what to change (ADR 0005).
      */
     @Test
     void aTopicUnfitForTheWritesAndRestoresOfThePlaneStopsTheStart() throws Exception {

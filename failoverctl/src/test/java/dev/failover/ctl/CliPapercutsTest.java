@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * Issue 30, item 9: the papercuts found driving failoverctl in a terminal, each shown on the command line as typed.
+ * The papercuts found driving failoverctl in a terminal, each shown on the command line as typed.
  */
 class CliPapercutsTest {
 
@@ -45,7 +45,7 @@ class CliPapercutsTest {
         assertThat(mixed.out()).contains("\"group\" : \"api\"");
     }
 
-    /** Issue 55, item 9: a script picks a field as with kubectl; a template not understood is a usage error naming it. */
+    /** A script picks a field as with kubectl; a template not understood is a usage error naming it. */
     @Test
     void jsonpathOutputPicksFieldsAndABadTemplateIsAUsageError() {
         api.answer("GET /groups/api", 200, FailoverCtlTest.GROUP);
@@ -79,9 +79,9 @@ class CliPapercutsTest {
     }
 
     /**
-     * Issue 52, item 7: a bearer token over plain http to another host can be read by anyone on the path and used to act
-     * as its holder. It is refused (exit 2, nothing sent) unless --insecure-http says so; this machine's own address is
-     * fine (a port-forward, the demo).
+     * A bearer token over plain http to another host can be read by anyone on the path and used to act as its holder.
+     * It is refused (exit 2, nothing sent) unless --insecure-http says so; this machine's own address is fine (a
+     * port-forward, the demo).
      */
     @Test
     void aTokenIsNotSentOverPlainHttpToAnotherHostUnlessAskedFor() {
@@ -135,7 +135,8 @@ class CliPapercutsTest {
         Run run = exec("retry", "api", "-r", "the TSIG key was fixed", "--url", api.url());
         assertThat(run.exit()).as(run.err()).isEqualTo(Exits.OK);
         assertThat(api.requests).extracting(FakeApi.Request::path).containsExactly("/groups/api/retry");
-        assertThat(api.requests.get(0).body()).as("the reason sent (issue 52)").contains("\"reason\":\"the TSIG key was fixed\"");
+        assertThat(api.requests.get(0).body()).as("the reason sent, audited with the retry")
+                .contains("\"reason\":\"the TSIG key was fixed\"");
         assertThat(exec("retry", "api", "--url", api.url()).exit()).as("a retry without a reason")
                 .isEqualTo(Exits.USAGE);
     }

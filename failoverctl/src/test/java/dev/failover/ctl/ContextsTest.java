@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 30, item 9: named contexts in a config file (kubeconfig-like: planes, users, contexts), {@code config
- * get-contexts / current-context / use-context}, tokens from a command (exec credential), and which source wins.
+ * Named contexts in a config file (kubeconfig-like: planes, users, contexts), {@code config get-contexts /
+ * current-context / use-context}, tokens from a command (exec credential), and which source wins.
  */
 class ContextsTest {
 

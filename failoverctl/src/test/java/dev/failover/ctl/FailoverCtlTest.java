@@ -131,9 +131,9 @@ class FailoverCtlTest {
              "group":{"activeTarget":"secondary","epoch":3,"automation":"PINNED"}}""";
 
     /**
-     * Issue 55, item 9: a write's --wait follows the decision it made to the actuator's report, as the decision-service
-     * checks it: an instance that has not seen the write yet (an older decision) is asked again; served is 0, refused
-     * or superseded 12, no end in time 8.
+     * A write's --wait follows the decision it made to the actuator's report, as the decision-service checks it: an
+     * instance that has not seen the write yet (an older decision) is asked again; served is 0, refused or superseded
+     * 12, no end in time 8.
      */
     @Test
     void aWriteWaitsForItsDecisionToBeServedRefusedOrSuperseded() {
@@ -197,7 +197,7 @@ class FailoverCtlTest {
         api.answer("POST /groups/api/drills/end", 200, "{\"status\":\"applied\",\"message\":\"drill ended\"}");
         assertThat(run("drill", "end", "api", "-r", "done").out()).contains("applied: drill ended");
 
-        // issue 51, item 3: the consent a drill on a group with database nodes needs
+        // the consent a drill on a group with database nodes needs: it moves the database one way (ADR 0020)
         api.answer("POST /groups/api/drills", 200, "{\"status\":\"applied\",\"message\":\"drill started\"}");
         assertThat(run("drill", "start", "api", "-r", "quarterly", "--promote-database").exit()).isEqualTo(Exits.OK);
         assertThat(api.requests.get(3).body()).contains("\"promoteDatabase\":true");

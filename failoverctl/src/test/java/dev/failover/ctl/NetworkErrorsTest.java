@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 30, item 9: each way of not getting an answer is named with the server and has its own exit code: DNS (7),
- * refused (4), no answer in time (8), TLS (9); a write that timed out prints its idempotency key.
+ * Each way of not getting an answer is named with the server and has its own exit code: DNS (7), refused (4), no
+ * answer in time (8), TLS (9); a write that timed out prints its idempotency key.
  */
 class NetworkErrorsTest {
 
@@ -243,9 +243,9 @@ class NetworkErrorsTest {
     }
 
     /**
-     * Issue 55, item 8: each region's actuator checks its own credentials, so {@code permissions} asks every one and
-     * shows each finding with the actuator that made it; exit 13 when a permission is missing, the lost region's error
-     * on stderr, and an older actuator without the endpoint said as such.
+     * Each region's actuator checks its own credentials, so {@code permissions} asks every one and shows each finding
+     * with the actuator that made it; exit 13 when a permission is missing, the lost region's error on stderr, and an
+     * older actuator without the endpoint said as such.
      */
     @Test
     void permissionsAsksEveryActuatorAndExitsThirteenWhenOneIsMissing() throws Exception {

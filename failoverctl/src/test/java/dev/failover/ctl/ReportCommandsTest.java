@@ -26,7 +26,7 @@ import dev.failover.contract.signing.SignedReports;
 import picocli.CommandLine;
 
 /**
- * {@code failoverctl report} and {@code report verify} (issue 56): a report signed with a real Ed25519 key verifies
+ * {@code failoverctl report} and {@code report verify}: a report signed with a real Ed25519 key verifies
  * offline; a changed one, or one signed by a key not trusted, is refused; an automatic decision's evidence is replayed by
  * the decision-service (a stand-in here; the real one in {@code SwitchReportApiTest}) and its rule path compared.
  */

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 30, item 10: {@code failoverctl validate -f FILE} checks a topology with the services' own validator, offline,
- * for editors and CI: exit 0 when valid, 6 with every bad key when not.
+ * {@code failoverctl validate -f FILE} checks a topology with the services' own validator, offline, for editors and
+ * CI: exit 0 when valid, 6 with every bad key when not.
  */
 class ValidateCommandTest {
 

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine;
 
 /**
- * {@code failoverctl whatif} (issue 57): what it asks the decision-service (a stand-in here; the real one in
+ * {@code failoverctl whatif} (ADR 0027): what it asks the decision-service (a stand-in here; the real one in
  * {@code WhatIfApiTest}) and how it shows the answer: the proposed file's text, the window, the group; the comparison as
  * a table; the picture written where --svg says.
  */
@@ -104,8 +104,8 @@ class WhatIfCommandTest {
     }
 
     /**
-     * {@code failoverctl region-switch approve} (issue 57): each actuator asked in turn; the one that does not drive the
-     * group (409) is passed over; the driver's answer printed; the body carries the step, the reason and a decline.
+     * {@code failoverctl region-switch approve} (ADR 0028): each actuator asked in turn; the one that does not drive
+     * the group (409) is passed over; the driver's answer printed; the body carries the step, the reason and a decline.
      */
     @Test
     void aRegionSwitchApprovalGoesToTheActuatorThatDrivesTheGroup() throws Exception {

@@ -34,16 +34,17 @@ import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
 
 /**
- * Issue 30: on EKS the actuator has no static keys; its pod gets AWS credentials by IRSA (a projected service-account
- * token, {@code AWS_WEB_IDENTITY_TOKEN_FILE} + {@code AWS_ROLE_ARN}, exchanged at STS by AssumeRoleWithWebIdentity) or
- * by EKS Pod Identity (a container credentials endpoint, {@code AWS_CONTAINER_CREDENTIALS_FULL_URI} +
+ * On EKS the actuator has no static keys; its pod gets AWS credentials by IRSA (a projected service-account token,
+ * {@code AWS_WEB_IDENTITY_TOKEN_FILE} + {@code AWS_ROLE_ARN}, exchanged at STS by AssumeRoleWithWebIdentity) or by EKS
+ * Pod Identity (a container credentials endpoint, {@code AWS_CONTAINER_CREDENTIALS_FULL_URI} +
  * {@code AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE}). The packaged actuator runs with only those variables, as EKS sets
- * them, against an STS or Pod Identity agent fixture, and switches a Route 53 record: STS (or the agent) must have
- * been asked with the token file's content and the role, and every Route 53 call must be signed with the temporary
- * access key handed out, never anything else. Needs {@code software.amazon.awssdk:sts} in the packaged actuator (the
- * default chain's web-identity provider lives there). With IRSA, the actuator also checks its permissions ahead
- * (issue 55): IAM's policy simulator ({@link IamPolicySimulation}) is asked about the role IRSA names, signed with the
- * key STS issued, and a permission the simulator denies shows as {@code failover_actuator_permission_missing} 1.
+ * them, against an STS or Pod Identity agent fixture, and switches a Route 53 record: STS (or the agent) must have been
+ * asked with the token file's content and the role, and every Route 53 call must be signed with the temporary access
+ * key handed out, never anything else. Needs {@code software.amazon.awssdk:sts} in the packaged actuator (the default
+ * chain's web-identity provider lives there). With IRSA, the actuator also checks its permissions ahead
+ * (docs/runbook.md, FailoverPermissionMissing): IAM's policy simulator ({@link IamPolicySimulation}) is asked about the
+ * role IRSA names, signed with the key STS issued, and a permission the simulator denies shows as
+ * {@code failover_actuator_permission_missing} 1.
  */
 class AwsWorkloadIdentityIT {
 

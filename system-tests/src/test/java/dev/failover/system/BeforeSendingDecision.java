@@ -43,7 +43,7 @@ import com.sun.jdi.request.EventRequest;
  * <li>{@link #hold}: the decision is counted and not published. The thread that was about to send it stops there until
  * {@link #release()}, so the decision stays queued, the epoch, active target and switch time it counted stay in the
  * instance's state, and the group's later publications wait behind this one, as they would behind a send that hangs
- * (issue 29, item 1, {@code DecisionOwnershipIT}).</li>
+ * (ADR 0002, "Nothing kept from a lost ownership"; {@code DecisionOwnershipIT}).</li>
  * </ul>
  * <p>
  * The production code knows nothing of it: the process is started with {@link #env} (the JVM reads

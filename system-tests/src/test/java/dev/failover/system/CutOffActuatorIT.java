@@ -21,13 +21,13 @@ import dev.failover.testkit.dns.AuthoritativeServer;
 import dev.failover.testkit.topology.TestTopology;
 
 /**
- * Issue 52, item 1: a lease before every external write. A classic consumer cut off from its group coordinator keeps
- * its assignment until it reaches the coordinator again; meanwhile the coordinator may have given its partitions to
- * another actuator. Here the packaged actuator drives a group under {@code drift: correct} against a real BIND9, and
- * someone changes the record by hand: with Kafka reachable the actuator writes it back within a resync. Then the
- * broker is frozen (SIGSTOP by its PID): once the lease lapsed (half the session timeout), a change by hand stays as
- * it is, resync after resync: the actuator writes nothing. When the broker runs again, a rebalance gives the actuator
- * its assignment back, the lease holds, and the record is written back.
+ * A lease before every external write (ADR 0006). A classic consumer cut off from its group coordinator keeps its
+ * assignment until it reaches the coordinator again; meanwhile the coordinator may have given its partitions to another
+ * actuator. Here the packaged actuator drives a group under {@code drift: correct} against a real BIND9, and someone
+ * changes the record by hand: with Kafka reachable the actuator writes it back within a resync. Then the broker is
+ * frozen (SIGSTOP by its PID): once the lease lapsed (half the session timeout), a change by hand stays as it is,
+ * resync after resync: the actuator writes nothing. When the broker runs again, a rebalance gives the actuator its
+ * assignment back, the lease holds, and the record is written back.
  */
 class CutOffActuatorIT {
 

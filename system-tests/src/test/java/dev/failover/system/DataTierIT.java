@@ -30,13 +30,13 @@ import dev.failover.testkit.db.WritingClient;
 import dev.failover.testkit.topology.TestTopology;
 
 /**
- * The data tier moves with the traffic (issue 32, ADR 0020), with the packaged services and real PostgreSQL: a primary
- * in the primary's region and its synchronous streaming replica in the secondary's, each a separate server process. A
- * client writes rows without pause to the database of the region the DNS record names (BIND9, the record the actuator
- * switches). The primary region fails: its backend fails its health checks and its database server crashes (SIGQUIT
- * by PID, PostgreSQL's immediate shutdown). The actuator promotes the replica before it switches DNS; the client's
- * writes then succeed on it, every row acknowledged before the failure is there, and when the old primary's server
- * starts again as the primary it was, the actuator fences it: it refuses writes.
+ * The data tier moves with the traffic (ADR 0020), with the packaged services and real PostgreSQL: a primary in the
+ * primary's region and its synchronous streaming replica in the secondary's, each a separate server process. A client
+ * writes rows without pause to the database of the region the DNS record names (BIND9, the record the actuator
+ * switches). The primary region fails: its backend fails its health checks and its database server crashes (SIGQUIT by
+ * PID, PostgreSQL's immediate shutdown). The actuator promotes the replica before it switches DNS; the client's writes
+ * then succeed on it, every row acknowledged before the failure is there, and when the old primary's server starts
+ * again as the primary it was, the actuator fences it: it refuses writes.
  */
 class DataTierIT {
 
@@ -100,12 +100,12 @@ class DataTierIT {
     }
 
     /**
-     * Issue 50, with the packaged services: an asynchronous pair whose replication link is cut (the replica's WAL
+     * Loss exposure, with the packaged services: an asynchronous pair whose replication link is cut (the replica's WAL
      * receiver frozen by SIGSTOP) while a client writes, then the primary region fails (its backend, and its database
-     * crashed by SIGQUIT). At a budget of 0 the actuator holds: the replica lacks what the primary acknowledged during the
-     * cut, so it is not promoted and DNS stays. Then the old primary's server comes back (and the link): the move fences
-     * it, waits until the replica has received everything it wrote, promotes, switches DNS, and no acknowledged row is
-     * lost, the ones the returning old primary took included.
+     * crashed by SIGQUIT). At a budget of 0 the actuator holds: the replica lacks what the primary acknowledged during
+     * the cut, so it is not promoted and DNS stays. Then the old primary's server comes back (and the link): the move
+     * fences it, waits until the replica has received everything it wrote, promotes, switches DNS, and no acknowledged
+     * row is lost, the ones the returning old primary took included.
      */
     @Test
     void aFailoverThatWouldLoseWritesIsHeldAndCompletesLosslesslyWhenTheOldPrimaryReturns() throws Exception {
@@ -135,12 +135,13 @@ class DataTierIT {
     }
 
     /**
-     * Issue 50, lineage, with the packaged services and three nodes: a primary and two asynchronous replicas, one in each
-     * other region. The primary region fails (backend and database crashed): the secondary's replica is promoted and
-     * takes the writes, while the third replica still follows the crashed original primary (nothing re-points it). Then
-     * the secondary's region fails too. The decision-service moves the group to the third target, and the actuator must
-     * not promote a replica that lacks everything written since the first failover, whatever the budget (60 s here): the
-     * move is held, saying to re-point it, DNS stays, and the rows it would have lost are shown to be missing on it.
+     * Lineage (ADR 0020), with the packaged services and three nodes: a primary and two asynchronous replicas, one in
+     * each other region. The primary region fails (backend and database crashed): the secondary's replica is promoted
+     * and takes the writes, while the third replica still follows the crashed original primary (nothing re-points it).
+     * Then the secondary's region fails too. The decision-service moves the group to the third target, and the actuator
+     * must not promote a replica that lacks everything written since the first failover, whatever the budget (60 s
+     * here): the move is held, saying to re-point it, DNS stays, and the rows it would have lost are shown to be
+     * missing on it.
      */
     @Test
     void aSecondFailoverNeverPromotesAReplicaThatStillFollowsTheFirstPrimary() throws Exception {
@@ -222,13 +223,13 @@ class DataTierIT {
     }
 
     /**
-     * Issue 51, item 7(a), with the packaged services and a real PostgreSQL pair: after the failover the old primary's
-     * database comes back and is fenced (it is a former primary), its application recovers, and the decision-service
-     * fails back to it automatically; the actuator refuses (BLOCKED). The refusal feeds back: the decision-service shows
-     * the secondary active (what is served) and the primary not an eligible destination with the actuator's reason, and
-     * when the secondary's application then fails, it holds naming the refusal instead of staying "steady" on a refused
-     * target or deciding the failback again. Before issue 51 it showed the primary active and HEALTHY, explanation
-     * STEADY, and did nothing when the secondary failed.
+     * A refusal feeds back (ADR 0010), with the packaged services and a real PostgreSQL pair: after the failover the
+     * old primary's database comes back and is fenced (it is a former primary), its application recovers, and the
+     * decision-service fails back to it automatically; the actuator refuses (BLOCKED). The refusal feeds back: the
+     * decision-service shows the secondary active (what is served) and the primary not an eligible destination with the
+     * actuator's reason, and when the secondary's application then fails, it holds naming the refusal instead of
+     * staying "steady" on a refused target or deciding the failback again. Before refusals fed back it showed the
+     * primary active and HEALTHY, explanation STEADY, and did nothing when the secondary failed.
      */
     @Test
     void aRefusedFailbackFeedsBackAndALaterFailureOfTheServedTargetIsSeen() throws Exception {
@@ -282,19 +283,18 @@ class DataTierIT {
     }
 
     /**
-     * Issues 50 and 51, the runbook's remedy with the packaged services: a failover held by the data-loss budget (an
-     * asynchronous pair, the link cut while the client writes, the primary region lost at a budget of 0). An operator
-     * who accepts the loss forces the target the decision-service already decided: the force goes out as a new decision
-     * (before issue 51 it answered "already active" and sent nothing), the replica is promoted and DNS moves; the rows
-     * the replica never received are the loss the operator accepted.
+     * The runbook's remedy with the packaged services: a failover held by the data-loss budget (an asynchronous pair,
+     * the link cut while the client writes, the primary region lost at a budget of 0). An operator who accepts the loss
+     * forces the target the decision-service already decided: the force goes out as a new decision (it used to answer
+     * "already active" and send nothing), the replica is promoted and DNS moves; the rows the replica never received
+     * are the loss the operator accepted.
      */
     @Test
     void aFailoverHeldByTheBudgetCompletesOnAnOperatorsForce() throws Exception {
         try (PostgresPair pair = PostgresPair.start(PostgresPair.Replication.ASYNC, 1);
                 TestStack stack = stack("data-forced", pair, 0)) {
             WritingClient.Route route = ready(stack, pair);
-            // issue 51, item 3: a drill would move this group's database one way; without consent it is refused,
-            // saying what it would do
+            // a drill would move this group's database one way; without consent it is refused, saying what it would do
             java.net.http.HttpResponse<String> drill = stack.decider().post("/groups/api/drills", "operator",
                     "{\"reason\": \"quarterly DR drill\"}");
             assertThat(drill.statusCode()).as(drill.body()).isEqualTo(422);
@@ -324,13 +324,13 @@ class DataTierIT {
     }
 
     /**
-     * Issue 50, item 4, the way back performed, with the packaged services, BIND9 and a real PostgreSQL pair: an
-     * operator's switchover fences the primary and promotes the replica; the switch is then refused (the actuator frozen
-     * by SIGSTOP the moment the replica takes writes, BIND's update policy re-read to refuse the key, the actuator
+     * The way back performed (ADR 0020), with the packaged services, BIND9 and a real PostgreSQL pair: an operator's
+     * switchover fences the primary and promotes the replica; the switch is then refused (the actuator frozen by
+     * SIGSTOP the moment the replica takes writes, BIND's update policy re-read to refuse the key, the actuator
      * resumed: the refusal is in force before its write). Nothing wrote to the promoted node, so the actuator takes the
-     * way back: the promoted node fenced, its next transaction id shown unchanged, the old primary unfenced. The client,
-     * whose DNS never moved, writes to the old primary again, and every row it was told committed is there. Before, the
-     * group kept retrying with the served application's database read-only until someone fixed BIND.
+     * way back: the promoted node fenced, its next transaction id shown unchanged, the old primary unfenced. The
+     * client, whose DNS never moved, writes to the old primary again, and every row it was told committed is there.
+     * Before, the group kept retrying with the served application's database read-only until someone fixed BIND.
      */
     @Test
     void aSwitchoverRefusedAfterThePromotionIsTakenBackAndTheOldPrimaryWritesAgain() throws Exception {
@@ -377,13 +377,13 @@ class DataTierIT {
     }
 
     /**
-     * Issue 50, the actuator killed mid-move (kill -9 of the packaged service): the primary region's application fails
-     * while its database keeps answering and taking writes, so the move fences the old primary first and waits until the
-     * replica has received everything it wrote. The replication link is frozen (the replica's WAL receiver stopped by
-     * SIGSTOP), so the move waits: the actuator is killed then, after the fence and before the promotion. Started again,
-     * it knows nothing of the move but the desired state it restores; it finds the old primary fenced, waits for the
-     * replica to receive its final position (the link back), promotes, switches DNS. No acknowledged row is lost and the
-     * two nodes never take writes at once.
+     * The actuator killed mid-move (kill -9 of the packaged service): the primary region's application fails while its
+     * database keeps answering and taking writes, so the move fences the old primary first and waits until the replica
+     * has received everything it wrote. The replication link is frozen (the replica's WAL receiver stopped by SIGSTOP),
+     * so the move waits: the actuator is killed then, after the fence and before the promotion. Started again, it knows
+     * nothing of the move but the desired state it restores; it finds the old primary fenced, waits for the replica to
+     * receive its final position (the link back), promotes, switches DNS. No acknowledged row is lost and the two nodes
+     * never take writes at once.
      */
     @Test
     void anActuatorKilledAfterTheFenceCompletesTheMoveLosslesslyWhenStartedAgain() throws Exception {
@@ -440,13 +440,13 @@ class DataTierIT {
     }
 
     /**
-     * Issue 50, as ADR 0005 deploys, at its hardest: the actuator that drives the group is lost with the primary's region
-     * (kill -9 of the packaged service, the primary's database crashed by SIGQUIT, its application failing), and the
-     * instance that takes the group over starts only after that (a rescheduled pod, every actuator restarted at once):
-     * it never saw the primary. It restores the evidence the lost one kept in failover.actuator-evidence, so the
-     * failover is promoted within the budget and DNS switched without an operator. Before, it found the exposure unknown
-     * and held the failover until a force (seen: the same run with the restore left out holds). An instance that watched
-     * the group all along without driving it knows as much from its own watch (DatabaseStepTest).
+     * As ADR 0005 deploys, at its hardest: the actuator that drives the group is lost with the primary's region (kill
+     * -9 of the packaged service, the primary's database crashed by SIGQUIT, its application failing), and the instance
+     * that takes the group over starts only after that (a rescheduled pod, every actuator restarted at once): it never
+     * saw the primary. It restores the evidence the lost one kept in failover.actuator-evidence, so the failover is
+     * promoted within the budget and DNS switched without an operator. Before, it found the exposure unknown and held
+     * the failover until a force (seen: the same run with the restore left out holds). An instance that watched the
+     * group all along without driving it knows as much from its own watch (DatabaseStepTest).
      */
     @Test
     void anActuatorStartedAfterTheOwnerAndThePrimaryAreLostPromotesWithinTheBudget() throws Exception {
@@ -529,8 +529,8 @@ class DataTierIT {
     }
 
     /**
-     * Whether an actuator has kept evidence of group api in failover.actuator-evidence (issue 50) whose primary sample
-     * was taken after {@code since}: the topic read to its end, every partition.
+     * Whether an actuator has kept evidence of group api in failover.actuator-evidence whose primary sample was taken
+     * after {@code since}: the topic read to its end, every partition.
      */
     static boolean evidenceKeptAfter(TestStack stack, Instant since) throws IOException {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(java.util.Map.<String, Object>of(

@@ -29,14 +29,14 @@ import dev.failover.testkit.net.PathCut;
 import dev.failover.testkit.topology.TestTopology;
 
 /**
- * The data tier's invariants over seeded, randomized fault schedules against the packaged services (issue 50, item 9):
- * the probes, the decision-service and the actuator as they ship, BIND9, and a real PostgreSQL pair. A client writes
- * where DNS points and records every acknowledged commit with its time; a monitor tries a write on each node every
- * 100 ms. The nemesis, drawn from the seed: the replication link cut (the replica's WAL receiver frozen by SIGSTOP) for
- * a while before the failure; the primary's region failing (its application, and its database crashed by SIGQUIT or
- * left answering and writing); the actuator killed (kill -9, then started again) or frozen (SIGSTOP, then SIGCONT: a
- * zombie that wakes late) at a random moment of the move; the fence refused (the actuator's login to the old primary
- * may read but not fence). The decisions are the decision-service's own, from the probes.
+ * The data tier's invariants over seeded, randomized fault schedules against the packaged services (ADR 0020, "Loss
+ * exposure"): the probes, the decision-service and the actuator as they ship, BIND9, and a real PostgreSQL pair. A
+ * client writes where DNS points and records every acknowledged commit with its time; a monitor tries a write on each
+ * node every 100 ms. The nemesis, drawn from the seed: the replication link cut (the replica's WAL receiver frozen by
+ * SIGSTOP) for a while before the failure; the primary's region failing (its application, and its database crashed by
+ * SIGQUIT or left answering and writing); the actuator killed (kill -9, then started again) or frozen (SIGSTOP, then
+ * SIGCONT: a zombie that wakes late) at a random moment of the move; the fence refused (the actuator's login to the old
+ * primary may read but not fence). The decisions are the decision-service's own, from the probes.
  * <p>
  * The checker states, from what the client, the monitor, the nodes, BIND and the actuator's API show:
  * <ul>

@@ -41,7 +41,7 @@ import dev.failover.testkit.topology.TestTopology;
  * Then a group moves to the other instance and back (SIGSTOP, SIGCONT, SIGKILL of the interim owner) while its first
  * owner holds a decision it counted and never published (held through JDWP, {@link BeforeSendingDecision#hold}): the
  * held decision is dropped, a pause set through the interim owner stays, nothing is decided for the group while it is
- * paused, and the pause's Idempotency-Key still names the pause at the new owner (issue 29, items 1 and 6).
+ * paused, and the pause's Idempotency-Key still names the pause at the new owner.
  */
 class DecisionOwnershipIT {
 
@@ -131,7 +131,7 @@ class DecisionOwnershipIT {
                 assertThat(resume.statusCode()).as("resume " + paused + " through " + survivor.name + ": " + resume.body())
                         .isEqualTo(200);
                 failbacks = reportUntilEachGroupHas(client, reader, ProbeOutcome.UP, DecisionKind.FAILBACK, ALL_GROUPS);
-                // each owner decides under the term of its assignment (issue 29): above the group's FAILOVER
+                // each owner decides under the term of its assignment (ADR 0002): above the group's FAILOVER
                 assertThat(failbacks).as("FAILBACKs seen, each above its group's FAILOVER: the epoch carried on")
                         .allSatisfy(d -> assertThat(d.epoch()).as(d.group()).isGreaterThan(failoverEpochs.get(d.group())));
 
@@ -199,7 +199,7 @@ class DecisionOwnershipIT {
         await("the pending pause of " + group + " applied after SIGCONT").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(automation(other, group))
                         .as("automation of " + group + " as " + other.name + " sees it").isEqualTo("PAUSED"));
-        // the command id of a keyed request: <key id>:<TYPE>:<digest of its arguments> (issue 29, item 6)
+        // the command id of a keyed request: <key id>:<TYPE>:<digest of its arguments>
         Pattern accepted = Pattern.compile("command " + commandId + ":PAUSE:[0-9a-f]{16} PAUSE on " + group
                 + " by system-test, issued at \\S+: ACCEPTED");
         assertThat(Stream.of(owner, other).mapToLong(d -> accepted.matcher(d.output()).results().count()).sum())
@@ -221,18 +221,18 @@ class DecisionOwnershipIT {
     }
 
     /**
-     * Issue 29, items 1 and 6, with real signals. The instance that decides a group ({@code first}) counts a decision it
-     * never publishes: the group's primary is reported healthy again, {@code first} decides the failback (a new epoch,
-     * the primary active) and the thread about to send it is held at the publisher through JDWP
-     * ({@link BeforeSendingDecision#hold}), so the decision stays queued. {@code first} is then frozen (SIGSTOP) until the
-     * other instance ({@code interim}) has taken the group over from the stored state (the failover before it), and an
-     * operator pauses the group through the interim owner, with an Idempotency-Key. {@code first} runs again (SIGCONT),
-     * finds its ownership lease lapsed, its held thread is let go and its partitions are revoked with the decision still
-     * queued; the interim owner is killed (SIGKILL) and the group moves back to {@code first}. It must hold the interim
-     * owner's state: PAUSED, the epoch and the active target stored, never the held decision's, and that decision never
-     * on failover.decisions. Before the fix (dc58c55) the revoke dropped only the queued decision: the instance kept its
-     * epoch, active target and switch time, and skipped the interim owner's records of a lower epoch when the group came
-     * back, the pause among them.
+     * Nothing kept from a lost ownership, with real signals. The instance that decides a group ({@code first}) counts a
+     * decision it never publishes: the group's primary is reported healthy again, {@code first} decides the failback (a
+     * new epoch, the primary active) and the thread about to send it is held at the publisher through JDWP
+     * ({@link BeforeSendingDecision#hold}), so the decision stays queued. {@code first} is then frozen (SIGSTOP) until
+     * the other instance ({@code interim}) has taken the group over from the stored state (the failover before it), and
+     * an operator pauses the group through the interim owner, with an Idempotency-Key. {@code first} runs again
+     * (SIGCONT), finds its ownership lease lapsed, its held thread is let go and its partitions are revoked with the
+     * decision still queued; the interim owner is killed (SIGKILL) and the group moves back to {@code first}. It must
+     * hold the interim owner's state: PAUSED, the epoch and the active target stored, never the held decision's, and
+     * that decision never on failover.decisions. Before the fix (dc58c55) the revoke dropped only the queued decision:
+     * the instance kept its epoch, active target and switch time, and skipped the interim owner's records of a lower
+     * epoch when the group came back, the pause among them.
      * <p>
      * The held thread is let go once the lapse is seen, not after the revoke: it may be the consumer's event loop
      * (a decision made on a probe result), which the consumer's rebalance callback waits on. Either way the lapsed lease
@@ -320,7 +320,8 @@ class DecisionOwnershipIT {
                 .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(DeciderViews.owned(first))
                         .as("groups of " + first.name).containsExactlyInAnyOrderElementsOf(ALL_GROUPS));
 
-        // item 1: the instance that held the decision holds the interim owner's state, nothing of its own
+        // nothing kept from a lost ownership: the instance that held the decision holds the interim owner's state,
+        // nothing of its own
         JsonNode after = DeciderViews.view(first, group);
         assertThat(after.path("automation").asText()).as("automation of " + group + " back at " + first.name + ": " + after)
                 .isEqualTo("PAUSED");
@@ -336,7 +337,7 @@ class DecisionOwnershipIT {
         assertThat(decisions.poll()).as("decisions on " + Topics.DECISIONS + ": never the held " + held)
                 .noneMatch(r -> CODEC.decode(r.value(), Decision.class).decisionId().equals(held.decisionId()));
 
-        // item 6: the key names the pause, whichever instance took it and across the owner change
+        // the Idempotency-Key: it names the pause, whichever instance took it and across the owner change
         String pauseId = applied.path("commandId").asText();
         HttpResponse<String> pin = answered(first, group, "pin", "{\"target\":\"" + TestTopology.SECONDARY
                 + "\",\"reason\":\"the same key for another command\"}", key);

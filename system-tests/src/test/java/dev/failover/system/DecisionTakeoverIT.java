@@ -137,7 +137,7 @@ class DecisionTakeoverIT {
             states.await(r -> epochOf(r) == failover.epoch(), Duration.ofSeconds(30)); // published after the decisions
             assertThat(failover.kind()).as("the decision made after the restart").isEqualTo(DecisionKind.FAILOVER);
             assertThat(decisions.readToEnd(Duration.ofSeconds(60))).as("decisions on " + Topics.DECISIONS + ": the FAILOVER, once, "
-                    + "at an epoch above the stored 0 (the restarted decider's term, issue 29)")
+                    + "at an epoch above the stored 0 (the restarted decider's term, ADR 0002)")
                     .extracting(r -> decision(r).kind() + " epoch " + decision(r).epoch())
                     .containsExactly(DecisionKind.FAILOVER + " epoch " + failover.epoch());
             assertThat(failover.epoch()).as("the FAILOVER's epoch").isPositive();
@@ -255,7 +255,7 @@ class DecisionTakeoverIT {
                 .map(DecisionTakeoverIT::decision).toList();
         assertThat(all).as("decisions of this outage").filteredOn(d -> d.issuedAt().isAfter(failedAt))
                 .extracting(Decision::kind).containsExactly(DecisionKind.FAILOVER);
-        // each owner mints in the range of its term (its consumer group generation, issue 29): rising, never twice
+        // each owner mints in the range of its term (its consumer group generation, ADR 0002): rising, never twice
         assertThat(all).as("epochs of every decision of the group, in order").extracting(Decision::epoch)
                 .isSorted().doesNotHaveDuplicates();
         return switched;

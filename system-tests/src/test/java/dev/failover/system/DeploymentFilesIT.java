@@ -165,8 +165,8 @@ class DeploymentFilesIT {
         }
         assertThat(deployments.values().stream().map(d -> env(d.at("/spec/template/spec/containers/0"), "KAFKA_SASL_JAAS_CONFIG")
                 .at("/valueFrom/secretKeyRef/name").asText()).distinct()).as("one Kafka principal per service").hasSize(3);
-        // issue 55, item 6: one identity per service in the cluster too (on MSK with IAM, one role each: a probe-service's role
-        // must not be able to write decisions)
+        // one identity per service in the cluster too (on MSK with IAM, one role each: a probe-service's role must not
+        // be able to write decisions)
         assertThat(deployments.values().stream().map(d -> d.at("/spec/template/spec/serviceAccountName").asText()).distinct())
                 .as("one ServiceAccount per service").hasSize(3);
         String location = expandedEnv(deployments.get("probe-service"), 0).get("FAILOVER_LOCATION");
@@ -185,10 +185,10 @@ class DeploymentFilesIT {
     }
 
     /**
-     * Issue 29, items 9 and 11: the members of the decision-service's and the actuator's consumer groups have static ids
-     * that survive a rollout (a pod name of a Deployment changes with every rollout and leaves a ghost member whose
-     * partitions stay dark for the session timeout) and differ between regions (the groups span the regions, ADR 0005);
-     * and one probe replica per location, since two replicas reporting as one location feed one tracker.
+     * The members of the decision-service's and the actuator's consumer groups have static ids that survive a rollout
+     * (a pod name of a Deployment changes with every rollout and leaves a ghost member whose partitions stay dark for
+     * the session timeout) and differ between regions (the groups span the regions, ADR 0005); and one probe replica
+     * per location, since two replicas reporting as one location feed one tracker.
      */
     @ParameterizedTest
     @MethodSource("overlays")
@@ -212,9 +212,9 @@ class DeploymentFilesIT {
     }
 
     /**
-     * Issue 52 item 6: Route 53 allows 5 calls a second per account, for every region's actuators together. Each overlay's
-     * actuator declares as many sharing instances as the overlays' actuator replicas add up to, and the account's budget
-     * split by them keeps the whole plane within 5 a second.
+     * Route 53 allows 5 calls a second per account, for every region's actuators together. Each overlay's actuator
+     * declares as many sharing instances as the overlays' actuator replicas add up to, and the account's budget split
+     * by them keeps the whole plane within 5 a second.
      */
     @Test
     void theActuatorsOfEveryRegionShareOneRoute53Budget() throws Exception {
@@ -242,8 +242,8 @@ class DeploymentFilesIT {
     }
 
     /**
-     * Issue 30, item 3: the topology ConfigMap is mounted as a directory (a subPath mount never sees an update, so the
-     * probe-service's hot reload could not work).
+     * The topology ConfigMap is mounted as a directory (a subPath mount never sees an update, so the probe-service's
+     * hot reload could not work).
      */
     @ParameterizedTest
     @MethodSource("overlays")
@@ -273,10 +273,10 @@ class DeploymentFilesIT {
     }
 
     /**
-     * Issue 55, item 1: an overlay creates nothing outside the plane's namespace but what its topology needs there: the
-     * scaler's Role and RoleBinding in the namespace of each Deployment the topology scales in this region's cluster
-     * (scaling.kind: kubernetes, its cluster named like the region by default). A Role in a namespace the cluster lacks
-     * fails the first apply of the whole overlay; one in a namespace nothing scales grants what no one needs.
+     * An overlay creates nothing outside the plane's namespace but what its topology needs there: the scaler's Role and
+     * RoleBinding in the namespace of each Deployment the topology scales in this region's cluster (scaling.kind:
+     * kubernetes, its cluster named like the region by default). A Role in a namespace the cluster lacks fails the
+     * first apply of the whole overlay; one in a namespace nothing scales grants what no one needs.
      */
     @ParameterizedTest
     @MethodSource("overlays")
@@ -322,10 +322,10 @@ class DeploymentFilesIT {
     }
 
     /**
-     * Issue 55, item 1 (and issue 30, item 2): an overlay that lists the scaler component, with the scaled namespace in
-     * its site.yaml, grants the actuator's service account in failover what it needs in that namespace (the base's
-     * namespace would put the Role in failover: 403 on every scale); without the component, the same topology's grants
-     * are found missing before any failover finds them.
+     * An overlay that lists the scaler component, with the scaled namespace in its site.yaml, grants the actuator's
+     * service account in failover what it needs in that namespace (the base's namespace would put the Role in failover:
+     * 403 on every scale); without the component, the same topology's grants are found missing before any failover
+     * finds them.
      */
     @Test
     void theScalerComponentGrantsInTheNamespaceTheSiteNames(@TempDir Path copy) throws Exception {
@@ -377,10 +377,10 @@ class DeploymentFilesIT {
 
 
     /**
-     * Issue 55, item 2: on kube-prometheus-stack, whose Prometheus selects only the ServiceMonitors and PrometheusRules
-     * labelled release: its Helm release, the overlay's are (the release named in site.yaml), so the services are scraped
-     * and the rules (the Watchdog among them) loaded; and the dashboard is a ConfigMap its Grafana sidecar picks up
-     * (label grafana_dashboard: "1"), the same as monitoring/grafana/failover-dashboard.json.
+     * On kube-prometheus-stack, whose Prometheus selects only the ServiceMonitors and PrometheusRules labelled release:
+     * its Helm release, the overlay's are (the release named in site.yaml), so the services are scraped and the rules
+     * (the Watchdog among them) loaded; and the dashboard is a ConfigMap its Grafana sidecar picks up (label
+     * grafana_dashboard: "1"), the same as monitoring/grafana/failover-dashboard.json.
      */
     @ParameterizedTest
     @MethodSource("overlays")
@@ -459,11 +459,11 @@ class DeploymentFilesIT {
             "app.kubernetes.io/instance", "failover", "app.kubernetes.io/managed-by", "prometheus-operator");
 
     /**
-     * Issue 55, item 3: the network policies of an overlay and of k8s/alertmanager, applied together in namespace
-     * failover, let in what each pod serves and nothing from elsewhere: the services' port from the monitoring namespace
-     * (scrapes) and the decision-service's from the ingress namespace; the Alertmanager's alerts (9093) from the
-     * monitoring namespace's Prometheus and its replicas' gossip (9094, TCP and UDP) from each other. The base's
-     * default deny selects every pod of the namespace, the operator's Alertmanager pods included.
+     * The network policies of an overlay and of k8s/alertmanager, applied together in namespace failover, let in what
+     * each pod serves and nothing from elsewhere: the services' port from the monitoring namespace (scrapes) and the
+     * decision-service's from the ingress namespace; the Alertmanager's alerts (9093) from the monitoring namespace's
+     * Prometheus and its replicas' gossip (9094, TCP and UDP) from each other. The base's default deny selects every
+     * pod of the namespace, the operator's Alertmanager pods included.
      */
     @ParameterizedTest
     @MethodSource("overlays")
@@ -612,7 +612,7 @@ class DeploymentFilesIT {
     }
 
     /**
-     * Issue 55, item 5: the gateway-httproute component, as docs/deploy-eks.md step 6 sets it up: an HTTPRoute beside the
+     * The gateway-httproute component, as docs/deploy-eks.md step 6 sets it up: an HTTPRoute beside the
      * decision-service's Service, attached to the site's Gateway for the site's host, to that Service's port; the
      * Gateway's proxies (pods of its namespace) admitted to the decision-service's API and to nothing else.
      */
@@ -656,9 +656,9 @@ class DeploymentFilesIT {
     }
 
     /**
-     * Issue 55, item 3: the alertmanager-config component, for the team's own Alertmanager (prometheus-operator), as
-     * docs/deploy-eks.md sets it up: an AlertmanagerConfig in namespace failover with the release label the team's
-     * Alertmanager selects by, the region's own dead man's switch from its site.yaml, and the routes and inhibitions of
+     * The alertmanager-config component, for the team's own Alertmanager (prometheus-operator), as docs/deploy-eks.md
+     * sets it up: an AlertmanagerConfig in namespace failover with the release label the team's Alertmanager selects
+     * by, the region's own dead man's switch from its site.yaml, and the routes and inhibitions of
      * monitoring/alertmanager/alertmanager.yml (checked with amtool by scripts/check-alerts.sh) under one route taking
      * the plane's alerts.
      */
@@ -773,11 +773,11 @@ class DeploymentFilesIT {
     }
 
     /**
-     * Issue 55, item 9: the plane's pods keep running when a region is in trouble and start as slowly as they must: a
-     * PriorityClass of their own above ordinary workloads (the kubelet evicts, and the scheduler preempts, lower
-     * priorities first under node pressure, exactly during a regional incident); a startupProbe on /q/health/started that
-     * holds the liveness probe off until the service has started (a slow start is not a dead one); each StatefulSet's
-     * serviceName a headless Service (the per-pod DNS names, actuator-service-0.actuator-service-pods.failover.svc, that a
+     * The plane's pods keep running when a region is in trouble and start as slowly as they must: a PriorityClass of
+     * their own above ordinary workloads (the kubelet evicts, and the scheduler preempts, lower priorities first under
+     * node pressure, exactly during a regional incident); a startupProbe on /q/health/started that holds the liveness
+     * probe off until the service has started (a slow start is not a dead one); each StatefulSet's serviceName a
+     * headless Service (the per-pod DNS names, actuator-service-0.actuator-service-pods.failover.svc, that a
      * StatefulSet's governing Service exists for); and no Kubernetes API token in pods that never call the API.
      */
     @ParameterizedTest
@@ -859,8 +859,8 @@ class DeploymentFilesIT {
     }
 
     /**
-     * Issue 55, item 4: an alert tells the person paged what to run as the runbook does, with failoverctl (which finds
-     * the instance to ask and carries the token), never as a raw HTTP request; every command it names exists.
+     * An alert tells the person paged what to run as the runbook does, with failoverctl (which finds the instance to
+     * ask and carries the token), never as a raw HTTP request; every command it names exists.
      */
     @Test
     void everyAlertNamesFailoverctlCommandsThatExist() throws Exception {
@@ -901,8 +901,8 @@ class DeploymentFilesIT {
     }
 
     /**
-     * Issue 30, overlay check: every rendered object reads into fabric8's model class of its kind with no field left over
-     * (an unknown or misspelt field, or a value of the wrong type, lands in a model's additional properties), the offline
+     * Overlay check: every rendered object reads into fabric8's model class of its kind with no field left over (an
+     * unknown or misspelt field, or a value of the wrong type, lands in a model's additional properties), the offline
      * stand-in for a schema validator (neither kubeconform nor kubeval is installable here).
      */
     @ParameterizedTest
@@ -969,9 +969,9 @@ class DeploymentFilesIT {
     }
 
     /**
-     * Issue 30, item 4: every container image is set through the base's kustomize {@code images:} (the registry in one
-     * place; none keeps the local build name failover/*), tagged with the project's version, which is a release: no
-     * -SNAPSHOT in the poms nor in a tag.
+     * Every container image is set through the base's kustomize {@code images:} (the registry in one place; none keeps
+     * the local build name failover/*), tagged with the project's version, which is a release: no -SNAPSHOT in the poms
+     * nor in a tag.
      */
     @ParameterizedTest
     @MethodSource("overlays")
@@ -1036,8 +1036,8 @@ class DeploymentFilesIT {
     }
 
     /**
-     * Issue 30, item 4: one overlay per probe location of the topology the overlays deploy, each probing as that
-     * location; a location without an overlay never votes, and its quorum is one short.
+     * One overlay per probe location of the topology the overlays deploy, each probing as that location; a location
+     * without an overlay never votes, and its quorum is one short.
      */
     @Test
     void anOverlayPerProbeLocation() throws Exception {
@@ -1057,9 +1057,9 @@ class DeploymentFilesIT {
     }
 
     /**
-     * Issue 30, item 4: scripts/k8s-secrets.sh makes every Secret an overlay names, with every key it reads (env
-     * secretKeyRef, volume items), from a directory outside the repository; the trusted-key Secrets hold one
-     * {@code <key-id>.pub} per region.
+     * scripts/k8s-secrets.sh makes every Secret an overlay names, with every key it reads (env secretKeyRef, volume
+     * items), from a directory outside the repository; the trusted-key Secrets hold one {@code <key-id>.pub} per
+     * region.
      */
     @ParameterizedTest
     @MethodSource("overlays")
@@ -1074,11 +1074,11 @@ class DeploymentFilesIT {
     }
 
     /**
-     * Issue 55, item 6: the kafka-msk-iam component instead of kafka-scram, as docs/deploy-eks.md step 5 sets it up in a
-     * copy of an overlay: every service's Kafka settings pass the services' own start-up check for MSK IAM, none needs a
-     * Secret or a CA file, each service signs in with its own role (the probe-service's role cannot be the one that
-     * writes decisions), the address is the site's; and scripts/k8s-secrets.sh --kafka msk-iam makes exactly the
-     * Secrets that overlay names.
+     * The kafka-msk-iam component instead of kafka-scram, as docs/deploy-eks.md step 5 sets it up in a copy of an
+     * overlay: every service's Kafka settings pass the services' own start-up check for MSK IAM, none needs a Secret or
+     * a CA file, each service signs in with its own role (the probe-service's role cannot be the one that writes
+     * decisions), the address is the site's; and scripts/k8s-secrets.sh --kafka msk-iam makes exactly the Secrets that
+     * overlay names.
      */
     @ParameterizedTest
     @MethodSource("overlays")
@@ -1216,9 +1216,9 @@ class DeploymentFilesIT {
     }
 
     /**
-     * Issue 30, item 4: the placeholders of a deployment (the AWS account of the actuator's role, the identity
-     * provider's issuer and keys) come from one file per overlay, site.yaml, and nowhere else: a rendered overlay holds
-     * a sample value only while its site.yaml still is the documented sample, and never a mark k8s/site left unfilled.
+     * The placeholders of a deployment (the AWS account of the actuator's role, the identity provider's issuer and
+     * keys) come from one file per overlay, site.yaml, and nowhere else: a rendered overlay holds a sample value only
+     * while its site.yaml still is the documented sample, and never a mark k8s/site left unfilled.
      */
     @ParameterizedTest
     @MethodSource("overlays")
@@ -1237,8 +1237,8 @@ class DeploymentFilesIT {
     }
 
     /**
-     * Issue 30, item 4: a deployment's own values in an overlay's site.yaml reach every place they are needed: the
-     * actuator's IRSA role (account and region) and the JWT issuer and keys of both APIs; no sample value is left.
+     * A deployment's own values in an overlay's site.yaml reach every place they are needed: the actuator's IRSA role
+     * (account and region) and the JWT issuer and keys of both APIs; no sample value is left.
      */
     @ParameterizedTest
     @MethodSource("overlays")

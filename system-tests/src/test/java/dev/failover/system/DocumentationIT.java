@@ -15,9 +15,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 30, item 11: the README is a first screen and a map (at most 10 KB, the two commands first, a table of
- * contents), the reference material lives in docs/, and no link of the README or of docs/ points at a file or heading
- * that is not there (moving a section must not leave a dead link behind).
+ * The README is a first screen and a map (at most 10 KB, the two commands first, a table of contents), the reference
+ * material lives in docs/, and no link of the README or of docs/ points at a file or heading that is not there (moving
+ * a section must not leave a dead link behind).
  */
 class DocumentationIT {
 

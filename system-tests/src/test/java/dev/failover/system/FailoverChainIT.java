@@ -122,8 +122,8 @@ class FailoverChainIT {
             assertThat(actuator.post("/groups/" + TestTopology.GROUP + "/retry", "operator",
                     "{\"reason\": \"checking the retry\"}").statusCode())
                     .as("the actuator's POST /groups/api/retry as an operator").isEqualTo(202);
-            // issue 51, 7(d): the packaged actuator's results are signed and taken in (SERVED); a forged one, unsigned,
-            // reporting the decision BLOCKED, is dead-lettered and changes nothing of what is served
+            // the packaged actuator's results are signed and taken in (SERVED); a forged one, unsigned, reporting the
+            // decision BLOCKED, is dead-lettered and changes nothing of what is served (ADR 0009, "Actuation results")
             await("the decision SERVED in the decision-service's view").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(DeciderViews.view(decider)
                             .at("/decidedVsServed/state").asText()).isEqualTo("SERVED"));

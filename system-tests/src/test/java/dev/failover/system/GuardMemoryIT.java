@@ -20,11 +20,12 @@ import dev.failover.contract.event.Topics;
 import dev.failover.testkit.kafka.TopicClient;
 
 /**
- * Issue 51, item 7(b), on the packaged services: three groups over six regions (g1: p1 then s1, g2: p2 then s2, g3:
- * p3 then s3), the correlated-failure window 5 s. The standbys s1 and s2 stop 8 s apart, longer than the window:
- * no suspicion. The decision-service is restarted (SIGTERM, started again, as a rollout does); then p3, a primary in a
- * fifth region, stops. g3 must fail over to s3. Before issue 51 the restarted instance saw both old failures begin at
- * once and held every group (CORRELATED_FAILURE) for as long as they lasted, g3 included.
+ * The correlated-failure guard's memory survives a restart (ADR 0010), on the packaged services: three groups over six
+ * regions (g1: p1 then s1, g2: p2 then s2, g3: p3 then s3), the correlated-failure window 5 s. The standbys s1 and s2
+ * stop 8 s apart, longer than the window: no suspicion. The decision-service is restarted (SIGTERM, started again, as
+ * a rollout does); then p3, a primary in a fifth region, stops. g3 must fail over to s3. Before each target's
+ * failing-since was kept with the group's state, the restarted instance saw both old failures begin at once and held
+ * every group (CORRELATED_FAILURE) for as long as they lasted, g3 included.
  */
 class GuardMemoryIT {
 

@@ -131,7 +131,7 @@ class InvalidConfigurationIT {
                 "30s"), "failover.alertmanager.poll-interval: with the timeout, must be shorter than 30 s");
     }
 
-    /** Issue 57: a what-if that may hold no result at all is a misconfiguration, named at start. */
+    /** A what-if that may hold no result at all is a misconfiguration, named at start. */
     @Execution(ExecutionMode.CONCURRENT)
     @Test
     void aWhatIfCapOfNoResultsStopsTheDecisionServiceNamingItsKey() throws Exception {

@@ -47,9 +47,9 @@ class LocalStackIT {
         assertThat(failback).isLessThanOrEqualTo(failbackBound).isGreaterThanOrEqualTo(group.failback().holdDownSeconds());
         assertThat(output).contains("DNS: api.failover.test A 127.0.0.12").contains("DNS: api.failover.test A 127.0.0.11");
 
-        // what clients are sent to (issue 56): the locations' resolvers (here BIND itself) seen answering the secondary by
-        // the quorum, measured by the plane from the first failing probe; a location asks each second, so at most about
-        // a second after the new answer the demo saw
+        // what clients are sent to (ADR 0026): the locations' resolvers (here BIND itself) seen answering the secondary
+        // by the quorum, measured by the plane from the first failing probe; a location asks each second, so at most
+        // about a second after the new answer the demo saw
         Matcher observed = Pattern.compile("failure_to_observed_seconds=([0-9.]+)").matcher(output);
         assertThat(observed.find()).as(output).isTrue();
         double toObserved = Double.parseDouble(observed.group(1));
@@ -66,7 +66,7 @@ class LocalStackIT {
                 .containsExactly("127.0.0.11 ttl=5", "127.0.0.11 ttl=1", "127.0.0.12 ttl=1", "127.0.0.12 ttl=5");
         assertThat(output).contains("switchover aborted: back on the primary");
 
-        // the what-if (issue 57) over the run's own recorded results: the proposed 1 failure to DOWN fails over on the
+        // the what-if (ADR 0027) over the run's own recorded results: the proposed 1 failure to DOWN fails over on the
         // demo's 1.5 s blip, which the current 3 ride out, and detects the outage sooner (the blip is the run's last
         // incident: the proposed policy's failback after it would come after the window)
         Matcher whatIf = Pattern.compile("WHATIF current_switches=(\\d+) current_falseFailovers=(\\d+) "

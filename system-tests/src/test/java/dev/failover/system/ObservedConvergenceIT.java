@@ -27,7 +27,7 @@ import dev.failover.testkit.dns.CachingResolver;
 import dev.failover.testkit.topology.TestTopology;
 
 /**
- * What clients see of a failover (issue 56, ADR 0026), with real resolvers: locations loc-a and loc-b ask the record's
+ * What clients see of a failover (ADR 0026), with real resolvers: locations loc-a and loc-b ask the record's
  * authoritative server (BIND9), loc-c asks a caching resolver (unbound) in front of it, as clients behind a VPC resolver
  * do. The primary fails right after the cache fetched its answer: loc-a and loc-b see the switch within a second of it
  * being served and make the quorum; loc-c sees it only once its cache let the old answer go, about the record's TTL

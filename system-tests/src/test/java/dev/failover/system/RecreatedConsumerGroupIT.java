@@ -18,20 +18,21 @@ import dev.failover.testkit.kafka.TopicClient;
 import dev.failover.testkit.topology.TestTopology;
 
 /**
- * Issue 51, item 7(c): terms survive a re-created consumer group. Epochs were kept owner-unique by the consumer group's
- * generation alone, which starts again at 1 when the group is re-created. Kafka refuses to delete a group that still has
- * a member, and a member that lost its group stops deciding when its lease lapses, so the case that matters is a new
- * group while a member of the old one still runs: a rollout that renames the group, a move to a new cluster whose
+ * Terms survive a re-created consumer group (ADR 0002). Epochs were kept owner-unique by the consumer group's
+ * generation alone, which starts again at 1 when the group is re-created. Kafka refuses to delete a group that still
+ * has a member, and a member that lost its group stops deciding when its lease lapses, so the case that matters is a
+ * new group while a member of the old one still runs: a rollout that renames the group, a move to a new cluster whose
  * state is mirrored. Here two packaged decision-services, each alone in its own consumer group (generation 1 both), own
  * the same group: the first fails it over, the second starts in a fresh group and restores that state, and both fail it
  * back when the primary recovers. On the old code both minted the same epoch, one above the failover's; now the second
  * decides under a term above the one it restored, with its own instance tag, and no epoch is minted twice.
  * <p>
- * Issue 51, item 2, with a (dry-run) actuator: it serves the higher epoch; an owner whose latest decision it does not
- * serve re-issues that decision once, above the served one; an owner whose re-issue is overtaken raises NOT_SERVED with
- * the reason instead of re-issuing it again. Once neither owner decides anything new, one is SERVED on the target both
- * owners' evidence names, the other NOT_SERVED, and no decision was re-issued twice. (Which owner fails back first
- * depends on timing: under load one owner re-issued its failover over the other's failback, then failed back itself.)
+ * Decided and served reconciled (ADR 0002), with a (dry-run) actuator: it serves the higher epoch; an owner whose
+ * latest decision it does not serve re-issues that decision once, above the served one; an owner whose re-issue is
+ * overtaken raises NOT_SERVED with the reason instead of re-issuing it again. Once neither owner decides anything new,
+ * one is SERVED on the target both owners' evidence names, the other NOT_SERVED, and no decision was re-issued twice.
+ * (Which owner fails back first depends on timing: under load one owner re-issued its failover over the other's
+ * failback, then failed back itself.)
  */
 class RecreatedConsumerGroupIT {
 
@@ -87,9 +88,10 @@ class RecreatedConsumerGroupIT {
                 assertThat(all).extracting(Decision::epoch).as("epochs of " + GROUP + " decided by two owners of "
                         + "generation 1 restored from the same state").doesNotHaveDuplicates();
 
-                // issue 51, item 2: the actuator serves the higher epoch; an owner that sees another owner's decision
-                // served over its latest one re-issues that one once, above; an owner whose re-issue was overtaken
-                // raises NOT_SERVED instead of re-issuing it again. Once neither decides anything new, one is SERVED.
+                // decided and served reconciled: the actuator serves the higher epoch; an owner that sees another
+                // owner's decision served over its latest one re-issues that one once, above; an owner whose re-issue
+                // was overtaken raises NOT_SERVED instead of re-issuing it again. Once neither decides anything new,
+                // one is SERVED.
                 await("one owner SERVED, the other NOT_SERVED").atMost(WAIT).pollInterval(Duration.ofMillis(500))
                         .untilAsserted(() -> assertThat(List.of(decidedVsServed(first), decidedVsServed(second)))
                                 .as("decided vs served at decider-1 and decider-2")

@@ -28,7 +28,7 @@ import dev.failover.testkit.kafka.TopicClient;
 import dev.failover.testkit.topology.TestTopology;
 
 /**
- * An ARC Region switch plan run by the packaged actuators with the faults caused for real (issue 57). Each region's
+ * An ARC Region switch plan run by the packaged actuators with the faults caused for real (ADR 0028). Each region's
  * Region switch is a testkit fixture that checks each request's SigV4 region and runs the plan's workflow, whose
  * approval step holds the execution. Two actuators in one consumer group, each with its own credentials, BIND9 as the
  * DNS: the one that started the failover's execution is frozen (SIGSTOP) while the execution waits; the other takes the

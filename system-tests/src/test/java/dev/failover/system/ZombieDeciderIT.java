@@ -106,7 +106,7 @@ class ZombieDeciderIT {
 
                 List<Decision> all = decisions(reader, group);
                 assertThat(all).extracting(Decision::epoch).as("epochs of " + group + ": rising, none twice (each owner's "
-                        + "term has its own range, issue 29)").isSorted().doesNotHaveDuplicates();
+                        + "term has its own range, ADR 0002)").isSorted().doesNotHaveDuplicates();
                 assertThat(all).extracting(Decision::kind).as("decisions of " + group)
                         .containsExactly(DecisionKind.FAILOVER, DecisionKind.FAILBACK, DecisionKind.FAILOVER);
                 Decision failback = all.get(1);

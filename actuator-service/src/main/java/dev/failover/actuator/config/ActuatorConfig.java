@@ -123,7 +123,7 @@ public interface ActuatorConfig {
 
         /**
          * How often each actuator instance observes each database node of every group, whether it drives the group or not,
-         * off the reconcile passes (issue 50): a new owner then knows what a promotion may lose.
+         * off the reconcile passes: a new owner then knows what a promotion may lose.
          * The primary's WAL position sampled this often is what a failover's loss exposure is measured against: with
          * asynchronous replication, {@code safety.maxDataLossSeconds} must cover this interval plus the time to detect
          * and decide a failure. A node that does not answer is left for a growing while, up to 30 s.
@@ -282,7 +282,7 @@ public interface ActuatorConfig {
         Retry retry();
     }
 
-    /** Planned moves: switchover and drills (issue 14). */
+    /** Planned moves: switchover and drills (ADR 0012). */
     Switchover switchover();
 
     interface Switchover {
@@ -399,7 +399,8 @@ public interface ActuatorConfig {
 
     /**
      * Route 53 answers more than five API calls a second per account with Throttling, whoever makes them. The actuators
-     * of every region share one budget (issue 52): each instance keeps to {@code account-requests-per-second / instances}.
+     * of every region share one budget (ADR 0022): each instance keeps to
+     * {@code account-requests-per-second / instances}.
      */
     interface Route53Budget {
         /**
@@ -517,7 +518,7 @@ public interface ActuatorConfig {
     }
 
     /**
-     * Permissions checked ahead (issue 55): every AWS permission the topology needs, asked of IAM's policy simulator
+     * Permissions checked ahead: every AWS permission the topology needs, asked of IAM's policy simulator
      * for each place's principal with that place's credentials, at start and then periodically (docs/security.md).
      */
     Permissions permissions();

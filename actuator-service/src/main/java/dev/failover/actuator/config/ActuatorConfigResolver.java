@@ -100,7 +100,7 @@ public final class ActuatorConfigResolver {
     /** The lease's terms, set before {@link #settings} runs. */
     private LeaseTerms lease;
 
-    /** Property names (as set, or as environment variables) whose values moved to the topology (issue 55). */
+    /** Property names (as set, or as environment variables) whose values moved to the topology. */
     private static final Pattern MOVED_TO_TOPOLOGY = Pattern.compile("failover\\.dns\\.arc\\.groups\\..*|FAILOVER_DNS_ARC_GROUPS_.*");
 
     private ActuatorSettings settings(ActuatorConfig config, KafkaSecurityCheck kafkaSecurity, Collection<String> present) {
@@ -271,7 +271,7 @@ public final class ActuatorConfigResolver {
             topology.groups().stream().filter(g -> g.targets().stream().anyMatch(t -> t != null && t.database() != null))
                     .findFirst().ifPresent(g -> error("failover.dns.route53.failback-steps", "a stepped failback would split"
                             + " the writes of the group " + g.id() + " between two regions' applications while one database"
-                            + " node takes them; leave failback-steps unset while groups name database nodes (issue 50)"));
+                            + " node takes them; leave failback-steps unset while groups name database nodes"));
         }
         if (r53.failbackStepPause().isNegative()) {
             error("failover.dns.route53.failback-step-pause", "must not be negative, was " + r53.failbackStepPause());
@@ -398,7 +398,7 @@ public final class ActuatorConfigResolver {
     /**
      * One scaler per place a target's capacity lives in. Each ECS and Auto Scaling region must be one the AWS SDK knows
      * or have an endpoint of its own; each Kubernetes cluster a ref names must be configured, one way. Nothing falls back
-     * to this actuator's own region or cluster: that is the region it would scale by mistake (issue 28).
+     * to this actuator's own region or cluster: that is the region it would scale by mistake.
      */
     private ScalingSettings scaling(ActuatorConfig.Scaling scaling, Optional<String> ownRegion, Topology topology) {
         scaling.awsRegion().ifPresent(r -> error("failover.scaling.aws-region", "is no longer read: a scaling ref is called "
@@ -450,7 +450,7 @@ public final class ActuatorConfigResolver {
 
     /**
      * {@code in-cluster=true} means the cluster this pod runs in, which is in this actuator's region: a target of another
-     * region placed there would be scaled in the wrong cluster by every region sharing the configuration (issue 52).
+     * region placed there would be scaled in the wrong cluster by every region sharing the configuration.
      */
     private void inClusterOnlyForOwnRegion(String name, List<PlacedTarget> targets, ActuatorConfig.KubernetesCluster config,
             Optional<String> ownRegion) {

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One database backend of the data tier (issue 32): which node of a target is writable, how far its replica lags, and
+ * One database backend of the data tier (ADR 0020): which node of a target is writable, how far its replica lags, and
  * the two writes a failover needs: promote the target's replica, fence the node that was primary. One class per
  * backend (PostgreSQL, RDS read replicas, Aurora global databases), {@code R} is the reference to one
  * target's node of that backend. Like a scaler, a backend does one read or one write per call and never waits: a
@@ -46,10 +46,10 @@ public interface Database<R> {
     WriteOutcome fence(R ref);
 
     /**
-     * Undoes this backend's {@link #fence} of the target's node: it takes writes again (issue 50, the way back of a planned
-     * move whose switch was refused after the promotion). Only the reconciler's way back calls it, once it has shown that
-     * no transaction reached the node promoted instead. A backend that reports no transaction ids cannot show that, and
-     * refuses.
+     * Undoes this backend's {@link #fence} of the target's node: it takes writes again (the way back of a planned move
+     * whose switch was refused after the promotion, ADR 0020). Only the reconciler's way back calls it, once it has
+     * shown that no transaction reached the node promoted instead. A backend that reports no transaction ids cannot
+     * show that, and refuses.
      */
     default WriteOutcome unfence(R ref) {
         return new WriteOutcome.Rejected("this backend has no way back: it reports no transaction ids, so nothing shows"
@@ -74,7 +74,7 @@ public interface Database<R> {
          *                         it has applied everything it received, and for a writable node). What never reached the
          *                         replica cannot be seen from it: that is the primary's side, observed while it answers
          * @param replayPaused     whether a replica's replay is paused (pg_wal_replay_pause)
-         * @param wal              where the node's write-ahead log stands, for the loss exposure (issue 50); null for a
+         * @param wal              where the node's write-ahead log stands, for the loss exposure (ADR 0020); null for a
          *                         backend that reports no positions (RDS, Aurora: their lag is all there is)
          * @param source           a replica: the node it replicates, as {@link dev.failover.contract.topology.DatabaseRef#node()}
          *                         names it, where its backend says so and has no timelines to show its lineage by (RDS's
@@ -105,9 +105,9 @@ public interface Database<R> {
 
     /**
      * Where a node's write-ahead log stands (PostgreSQL): the positions what a promotion may lose is measured with
-     * (issue 50). A commit the primary acknowledged is at or below its flushed position; a replica keeps, once promoted,
-     * what it has received and flushed. Positions are bytes from the start of the WAL (an LSN as a number) and compare
-     * only within one timeline.
+     * (ADR 0020). A commit the primary acknowledged is at or below its flushed position; a replica keeps, once
+     * promoted, what it has received and flushed. Positions are bytes from the start of the WAL (an LSN as a number)
+     * and compare only within one timeline.
      *
      * @param timeline           a primary: the timeline it writes; a replica: the timeline its WAL receiver receives, 0
      *                           (unknown) while none runs

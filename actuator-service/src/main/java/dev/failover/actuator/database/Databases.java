@@ -56,7 +56,7 @@ public final class Databases {
     }
 
     /**
-     * These backends with every write (promote, fence, unfence) asking {@code lease} first (issue 52): while it has
+     * These backends with every write (promote, fence, unfence) asking {@code lease} first: while it has
      * lapsed, or would end with its margin before the write may have landed, nothing is written and the outcome is
      * {@link Database.WriteOutcome.Unavailable} with its reason (ADR 0006, "A write lands within the lease's margin").
      *

@@ -16,7 +16,7 @@ import java.util.Properties;
  * waiting. Fence: {@code ALTER SYSTEM SET default_transaction_read_only = on}, a configuration reload, and the end of every
  * other client session, so that no session keeps writing under the old default. That fence refuses ordinary writes; a
  * client that asks for a read-write transaction explicitly is not stopped by it, which is why the DNS switch and a
- * fencing hook of the user's own stay part of the protection against split brain (issue 32's ADR).
+ * fencing hook of the user's own stay part of the protection against split brain (ADR 0020).
  * <p>
  * Every write opens its own connection with short timeouts and closes it: a node that is gone costs the connect
  * timeout, never a thread stuck in a read. Observations, made of every node by every instance each watch interval,
@@ -248,8 +248,8 @@ public final class PostgresDatabase implements Database<PostgresRef>, AutoClosea
     }
 
     /**
-     * The way back (issue 50): {@code ALTER SYSTEM RESET default_transaction_read_only} and a configuration reload; the
-     * node's next transactions may write again.
+     * The way back of a planned move (ADR 0020): {@code ALTER SYSTEM RESET default_transaction_read_only} and a
+     * configuration reload; the node's next transactions may write again.
      */
     @Override
     public WriteOutcome unfence(PostgresRef ref) {

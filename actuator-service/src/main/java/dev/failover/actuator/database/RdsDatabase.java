@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.rds.model.Parameter;
  * at again. A replica names its source, as {@link DatabaseRef.Rds#node()} names a node: a replica of another node than
  * the old primary is never promoted on its lag (ADR 0020, "Lineage of a backend without timelines").</li>
  * <li>Promote: {@code PromoteReadReplica}; the instance modifies and reboots, and is WRITABLE minutes later.</li>
- * <li>Fence, where the ref names a {@code fenceParameterGroup} (issue 50): {@code ModifyDBParameterGroup} sets the
+ * <li>Fence, where the ref names a {@code fenceParameterGroup}: {@code ModifyDBParameterGroup} sets the
  * engine's read-only parameter in that group, applied at once ({@code default_transaction_read_only} for PostgreSQL,
  * a dynamic parameter each session's next transaction takes; {@code read_only} for MySQL and MariaDB). It works while
  * the instance still has its read replicas, which keep replicating, so the fence comes before the promotion as it does

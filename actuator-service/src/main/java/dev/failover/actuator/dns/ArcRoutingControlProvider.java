@@ -42,7 +42,7 @@ import software.amazon.awssdk.services.route53recoverycluster.model.UpdateRoutin
  * rule) is {@link WriteOutcome.Rejected}: the group is BLOCKED with the rule's message, never fought. Only a FORCE
  * ({@link RecordWrite#breakGlass()}) sends {@code SafetyRulesToOverride}, with the rules configured for the group's break
  * glass, and the result says who overrode which rules.</li>
- * <li>Preflight (issue 50, item 4: before a database is fenced or promoted): the control panel's safety rules, as the
+ * <li>Preflight (before a database is fenced or promoted, ADR 0020): the control panel's safety rules, as the
  * {@link ArcSafetyRuleCatalog} last read them from the control-configuration API, evaluated ({@link ArcSafetyRule})
  * against the panel's states as one ListRoutingControls reads them now and as the write would leave them. A rule that
  * would refuse is {@link WriteOutcome.Rejected} before anything irreversible; rules never read since start: the
@@ -56,10 +56,10 @@ import software.amazon.awssdk.services.route53recoverycluster.model.UpdateRoutin
  * none ({@link #keepsOwnerRecord()}): the reconciler keeps the mark of each write (epoch, decision, digest of the states
  * written) in the group's signed desired state and judges every read by it, on whichever instance owns the group, so
  * that drift (a control flipped by hand after the write, a person's break-glass switch) is told apart from a write not
- * made yet after a restart or an ownership move too (issue 52). What fences a stale actuator on this path (the lease,
+ * made yet after a restart or an ownership move too. What fences a stale actuator on this path (the lease,
  * the epoch of the stored state), and what is not guaranteed, is ADR 0014.
  * <p>
- * Many groups at once — a region's failover — share updates (issue 54, ADR 0022): the writes of one control panel's
+ * Many groups at once — a region's failover — share updates (ADR 0022): the writes of one control panel's
  * groups that wait together go as one UpdateRoutingControlStates, up to ARC's {@value #UPDATE_ENTRIES} routing controls
  * a call, each write still checked by the panel's safety rules in the same transaction. Updates wait for turns at the
  * endpoint's quota of {@value #UPDATES_PER_SECOND} mutating calls a second, and the writes that come meanwhile go
@@ -101,7 +101,7 @@ public final class ArcRoutingControlProvider implements DnsProvider {
     private final AtomicInteger preferred;
     /** Every update of this instance waits for its turn here; reads do not (ARC limits mutating calls). */
     private final RequestBudget budget;
-    /** Writes of one panel's groups waiting together go as one update, each checked by the rules in it (issue 54). */
+    /** Writes of one panel's groups waiting together go as one update, each checked by the rules in it. */
     private final Batcher<Transaction, RecordWrite, WriteOutcome> writes;
     /** Asked right before an update goes to an endpoint, however long it waited for its turn. */
     private final Lease lease;
@@ -492,7 +492,7 @@ public final class ArcRoutingControlProvider implements DnsProvider {
             } catch (SdkException e) {
                 // anything else on the way to this endpoint — its region's STS refusing or failing the role the client
                 // assumes, a credentials error — says nothing of the other regions, each signed with credentials of its
-                // own: the next endpoint is tried (issue 52); the reason is classified as every AWS failure is
+                // own: the next endpoint is tried; the reason is classified as every AWS failure is
                 AwsFailure failure = AwsFailure.of(endpoint.region(), e);
                 throttled |= e instanceof AwsServiceException service && service.isThrottlingException();
                 failures.add(failure.reason());

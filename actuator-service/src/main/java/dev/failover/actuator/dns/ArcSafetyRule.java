@@ -17,7 +17,7 @@ import java.util.Set;
  * <li>The configuration: {@code ATLEAST} threshold controls On, {@code AND} all of them On, {@code OR} at least one
  * On; {@code inverted} negates it.</li>
  * </ul>
- * Used by {@link ArcRoutingControlProvider#preflight} (issue 50, item 4): a switch a rule would refuse is known before a
+ * Used by {@link ArcRoutingControlProvider#preflight} (ADR 0020): a switch a rule would refuse is known before a
  * database is fenced or promoted, not after. The rule's wait period (changes refused for a while after one) is not
  * evaluated: such a refusal is temporary and retried.
  *

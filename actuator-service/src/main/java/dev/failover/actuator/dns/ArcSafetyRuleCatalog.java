@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.route53recoverycontrolconfig.model.Status
  * control-configuration API and kept in memory. That API is served from us-west-2 only, so it is never called on the
  * path of a switch: the rules are read at start and then every refresh period in the background, and a failed read
  * keeps the rules last read (their age is said wherever they are used). Until a panel's rules were read once, they are
- * {@link Rules.NotRead} and the provider cannot check a switch before it is made (issue 50, item 4; ADR 0020).
+ * {@link Rules.NotRead} and the provider cannot check a switch before it is made (ADR 0020).
  */
 public final class ArcSafetyRuleCatalog implements AutoCloseable {
 

@@ -6,7 +6,7 @@ import dev.failover.actuator.requests.Priority;
 import dev.failover.actuator.lease.Lease;
 
 /**
- * A DNS provider whose writes ask the actuator's {@link Lease} first (issue 52): while it has lapsed nothing is written,
+ * A DNS provider whose writes ask the actuator's {@link Lease} first: while it has lapsed nothing is written,
  * and the write is {@link WriteOutcome.Unavailable} with the lease's reason, which the reconciler reports and retries.
  * Reads and preflights change nothing and go through.
  * <p>

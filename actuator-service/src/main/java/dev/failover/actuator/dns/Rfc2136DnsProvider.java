@@ -54,7 +54,7 @@ import dev.failover.actuator.requests.Priority;
  * comparison); one that does not answer, or serves an older serial, keeps the change pending. Secondaries are asked
  * without a signature (they need not hold the update key): at worst a forged answer ends the wait early.
  *
- * <p>Many groups at once — a region's failover — share messages (issue 54, ADR 0022): the writes to one zone that come
+ * <p>Many groups at once — a region's failover — share messages (ADR 0022): the writes to one zone that come
  * while an UPDATE to it is under way go together in the next one, every group's prerequisite and RRsets in it, up to
  * what one message over TCP carries. The server applies it whole or refuses it whole without saying which prerequisite
  * failed; the groups whose ownership record no longer holds what their prerequisite expects are then found by asking
@@ -83,7 +83,7 @@ public final class Rfc2136DnsProvider implements DnsProvider {
     private final Duration timeout;
     private final List<Rfc2136Settings.Server> secondaries;
     /**
-     * Writes to one zone that come while an UPDATE to it is under way go in the next one together (issue 54). No budget:
+     * Writes to one zone that come while an UPDATE to it is under way go in the next one together. No budget:
      * a server takes updates as fast as it applies them, so a lone write goes at once.
      */
     private final Batcher<String, GroupUpdate, WriteOutcome> writes;

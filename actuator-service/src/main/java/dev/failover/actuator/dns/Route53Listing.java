@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 
 /**
  * The reads of one hosted zone's records, several groups' in as few ListResourceRecordSets pages as the zone's order
- * allows (issue 54, ADR 0022). Route 53 lists names with their labels reversed, then types: a group's record
+ * allows (ADR 0022). Route 53 lists names with their labels reversed, then types: a group's record
  * ({@code com.example.api.}) comes before its ownership TXT record ({@code com.example.api._failover-owner.}), so once
  * a listing has shown a set whose name comes after where the group's ownership record is or would be, it has shown all
  * of the group's sets and its mark, or that it has none yet (before the group's first switch). A

@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * The actuator's lease on what its consumer group gave it (issue 52, ADR 0006): it holds for {@code length} after the
+ * The actuator's lease on what its consumer group gave it (ADR 0006): it holds for {@code length} after the
  * group coordinator was last heard from, and lapses otherwise. A classic consumer cut off from its coordinator keeps its
  * assignment until it reaches the coordinator again, long after the coordinator gave its partitions to another member
  * (the session timeout after its last heartbeat): without a lease it would act on old desired state meanwhile.

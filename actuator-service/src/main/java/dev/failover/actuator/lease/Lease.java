@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Whether this actuator may write to the world now: DNS, ARC routing controls, scaling, databases (issue 52, ADR 0006).
+ * Whether this actuator may write to the world now: DNS, ARC routing controls, scaling, databases (ADR 0006).
  * Every external write asks first; a write refused by the lease is not made, and is reported as not made.
  */
 @FunctionalInterface

@@ -28,7 +28,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * <p>
  * Each result is signed with this actuator's key ({@code failover.state-signing.key-id}, ADR 0009), with the results
  * of the same 20 ms under one signature (ADR 0029), in the order they were published: the
- * decision-service takes what is served from these results (issue 51), so it acts only on results signed by a key in its
+ * decision-service takes what is served from these results, so it acts only on results signed by a key in its
  * {@code failover.actuator-signing.trusted-keys-dir}.
  */
 @ApplicationScoped

@@ -21,7 +21,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 
 /**
- * Feeds the actuator's {@link CoordinatorLease} from its decisions consumer (issue 52): every 200 ms the consumer's own
+ * Feeds the actuator's {@link CoordinatorLease} from its decisions consumer: every 200 ms the consumer's own
  * count of heartbeat responses ({@code consumer-coordinator-metrics}' {@code heartbeat-total}, recorded when a response
  * arrives) is read; when it grew, the coordinator answered a heartbeat sent no earlier than the previous reading less
  * the slowest recent answer ({@code heartbeat-response-time-max}), and the lease is renewed from then. When the lease

@@ -27,7 +27,7 @@ import dev.failover.kafka.logging.GroupLogContext;
  * so it never delays another group. A pass that throws (Kafka down while saving a step), or fails with an Error, is run
  * again with backoff. A pass logs with its group, and the decision and epoch it drives, in the MDC ({@link GroupLogContext}).
  * <p>
- * Every group with database nodes is also watched (issue 50), whether this instance drives it or not: its nodes
+ * Every group with database nodes is also watched, whether this instance drives it or not: its nodes
  * observed on a pool of their own, as often as the reconciler asks ({@link Reconciler#watch}), from the loop's start
  * until it closes, so that a node whose region is cut off, which costs a call timeout, never delays a pass, the
  * primary's positions are sampled whether passes run or not, and an instance that takes a group over already knows

@@ -39,7 +39,7 @@ public class ActuatorMetrics {
     public static final String STEPS = "failover.actuator.steps";
     /**
      * 1 while this actuator's lease on its consumer group's assignment holds (it heard from its group coordinator within
-     * half the session timeout, issue 52), 0 while it writes nothing outside Kafka.
+     * half the session timeout), 0 while it writes nothing outside Kafka.
      */
     public static final String LEASE_HELD = "failover.actuator.lease.held";
     /** Duration of each step, by step and provider. */
@@ -102,7 +102,8 @@ public class ActuatorMetrics {
     public static final String DESIRED_EPOCH = "failover.actuator.desired.epoch";
     /**
      * A target's database node's replication lag in seconds as last observed (0 for a writable node, NaN before any
-     * observation or when it did not answer), by group and target (ADR 0020). Replay lag: what a promotion applies, not what it loses (issue 50); alerted on through the loss exposure.
+     * observation or when it did not answer), by group and target (ADR 0020). Replay lag: what a promotion applies, not
+     * what it loses; alerted on through the loss exposure.
      */
     public static final String DATABASE_LAG = "failover.actuator.database.lag.seconds";
     /** 1 while a target's database node took writes when last observed, by group and target. Alert FailoverTwoWritableDatabases. */
@@ -111,13 +112,13 @@ public class ActuatorMetrics {
     public static final String DATABASE_ANSWERED = "failover.actuator.database.answered";
     /**
      * Per replica target: how many seconds of acknowledged commits promoting it would lose if the primary were lost now
-     * (issue 50); 0 when nothing (a synchronous standby), +Inf when unknown.
+     * (ADR 0020); 0 when nothing (a synchronous standby), +Inf when unknown.
      */
     public static final String DATABASE_LOSS_EXPOSURE = "failover.actuator.database.loss.exposure.seconds";
     /** Per replica target: 1 while its loss exposure is known, 0 while it is not (no failover would be automatic). */
     /**
      * Per group: 1 while the DNS switch to a target whose database node already takes writes is refused (the database
-     * moved, the traffic did not), 0 otherwise (issue 50). Alert FailoverSwitchRefusedAfterDatabaseMove.
+     * moved, the traffic did not), 0 otherwise. Alert FailoverSwitchRefusedAfterDatabaseMove.
      */
     public static final String DATABASE_SWITCH_REFUSED = "failover.actuator.database.switch.refused";
     public static final String DATABASE_LOSS_EXPOSURE_KNOWN = "failover.actuator.database.loss.exposure.known";
@@ -125,7 +126,7 @@ public class ActuatorMetrics {
     public static final String DATABASE_LOSS_BUDGET = "failover.actuator.database.loss.budget.seconds";
     /**
      * Per target: seconds since the last promotion this instance requested while the target's node (not the promoted
-     * one) was not seen fenced or a replica: it takes writes or does not answer (issue 50); 0 otherwise.
+     * one) was not seen fenced or a replica: it takes writes or does not answer; 0 otherwise.
      */
     public static final String DATABASE_UNFENCED = "failover.actuator.database.unfenced.seconds";
     /** 1 while an unplanned failover is held because the replica lags beyond the budget. Alert FailoverHeldForDataLoss. */
@@ -136,7 +137,7 @@ public class ActuatorMetrics {
     private final MeterRegistry registry;
     private final Clock clock;
 
-    /** 1 for a permission the topology needs that IAM's simulation denies: by place, action and resource (issue 55). */
+    /** 1 for a permission the topology needs that IAM's simulation denies: by place, action and resource. */
     public static final String PERMISSION_MISSING = "failover.actuator.permission.missing";
     /** 1 for a place whose permissions could not be checked on the last run (its principal or IAM not reachable). */
     public static final String PERMISSION_UNKNOWN = "failover.actuator.permission.unknown";
@@ -179,7 +180,7 @@ public class ActuatorMetrics {
         if (result.step() == ActuationStep.COMPLETE && result.status() == ActuationStatus.SUCCEEDED
                 && result.sinceDecisionMillis() != null) {
             boolean planned = result.decisionKind() != null && result.decisionKind().planned();
-            // with buckets at the SLO thresholds a team writes its objective against (issue 55): the share of switches
+            // with buckets at the SLO thresholds a team writes its objective against: the share of switches
             // served within 5, 10, 30 s, 1, 2, 5 min of their decision
             Timer.builder(planned ? PLANNED_MOVE : DECISION_TO_SWITCH).tag("group", result.group())
                     .serviceLevelObjectives(SwitchObjectives.buckets()).register(registry)

@@ -12,7 +12,7 @@ import dev.failover.actuator.metrics.ActuatorMetrics;
 import dev.failover.contract.topology.ScalingRef;
 
 /**
- * Checks ahead that this actuator may do what its topology needs (issue 55, item 8), place by place, with that
+ * Checks ahead that this actuator may do what its topology needs, place by place, with that
  * place's credentials: what a failover, a drill or a promotion would otherwise find missing at the worst moment. ARC's
  * Region switch evaluates its plans every 30 minutes for the same reason. A place whose principal or simulation cannot
  * be had now is reported not known, never as allowed.

@@ -19,7 +19,7 @@ import dev.failover.contract.topology.Topology;
  * Every AWS permission the topology needs of this actuator, derived from what the backends call (Route 53's records,
  * ARC's routing controls, ECS services and Auto Scaling groups, RDS instances and Aurora global clusters, Region switch
  * plans), each with the
- * credentials it is called with. What a failover or drill would find missing, known ahead (issue 55): the same list
+ * credentials it is called with. What a failover or drill would find missing, known ahead: the same list
  * {@code deploy/aws/actuator-iam-policy.json} grants in the sample; and for each Kubernetes cluster, what the scaler asks
  * of its API (the RBAC of {@code k8s/scaler}).
  */
@@ -73,7 +73,7 @@ public final class PermissionPlan {
     }
 
     /**
-     * What RunRegionSwitchPlan and the approval API call (issue 57), in the region each target activates: the plan's
+     * What RunRegionSwitchPlan and the approval API call (ADR 0028), in the region each target activates: the plan's
      * executions listed and read, with their events for a failure's message; one started, an older one cancelled, a
      * manual-approval step answered. The plan's own execution role does the plan's work; only these are the actuator's.
      */

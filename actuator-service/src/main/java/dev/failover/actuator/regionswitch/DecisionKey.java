@@ -5,7 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The words at the start of an execution's comment that name the decision the plane started it for (issue 57): how a
+ * The words at the start of an execution's comment that name the decision the plane started it for: how a
  * pass, a restarted instance or a new owner finds the execution of its decision again (never a second one), how an
  * older decision's execution is told from a newer one's, and how an execution a person started (no key) is left alone.
  * AWS's {@code clientToken} would do the first, but the SDK versions served to this build (2.40) predate it.

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * AWS ARC Region switch as the plane drives it (issue 57, docs/aws-arc.md): the plan's executions read, one started,
+ * AWS ARC Region switch as the plane drives it (ADR 0028, docs/aws-arc.md): the plan's executions read, one started,
  * cancelled, a manual-approval step answered. What to do with them (start for which decision, in which mode, adopt,
  * cancel a superseded one, wait, block) is the reconcile step's ({@code RunRegionSwitchPlan}); this is the backend,
  * one class per implementation ({@link AwsRegionSwitch}; a fixture in tests). Every call goes to the plan's Region

@@ -15,8 +15,8 @@ import java.util.function.ToIntFunction;
 
 /**
  * Requests to one API that can go out together, gathered per key (a hosted zone, a change id) while a request of that
- * key is under way: the many groups of a region's failover are written in a few change batches, not one each (issue
- * 54, ADR 0022). A caller blocks until its own request is answered. Whoever finds no request of its key under way sends
+ * key is under way: the many groups of a region's failover are written in a few change batches, not one each (ADR
+ * 0022). A caller blocks until its own request is answered. Whoever finds no request of its key under way sends
  * the next batch itself: it waits for the budget's turn, then sends every request waiting by then, by {@link Priority},
  * up to the batch's capacity, and goes on until its own is answered; then the next waiting caller takes over. Nothing
  * waits for a batch to fill: a lone request goes at its turn, as before batching.

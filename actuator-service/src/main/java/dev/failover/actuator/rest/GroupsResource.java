@@ -63,7 +63,7 @@ public class GroupsResource {
 
     /**
      * A group's convergence, for people and tools; with its data tier (ADR 0020) when its targets have database nodes:
-     * each node as this instance last observed it (a replica with its loss exposure, issue 50), since when an unplanned
+     * each node as this instance last observed it (a replica with its loss exposure), since when an unplanned
      * failover is held for the data-loss budget, how long the last promotion took, and since when the DNS switch is
      * refused after the database moved.
      */
@@ -121,7 +121,7 @@ public class GroupsResource {
     }
 
     /**
-     * The last promotion this instance requested (issue 50): of which target, when (the start of the pass that measured
+     * The last promotion this instance requested: of which target, when (the start of the pass that measured
      * and requested it), and what it was known it may lose: in words, and in seconds (0: nothing; null: unknown, or an
      * operator's force past a check that measured nothing). Commits acknowledged before {@code at} minus those seconds
      * are on the promoted node.
@@ -142,7 +142,7 @@ public class GroupsResource {
     /**
      * A target's database node as last observed: its role (WRITABLE, FENCED, REPLICA) and a replica's lag, or why it could
      * not be read (UNAVAILABLE: not reachable in time; REJECTED: refused, such as a login). A replica also says what
-     * promoting it would lose if the primary were lost now (issue 50): in words, and in seconds (0: nothing; null:
+     * promoting it would lose if the primary were lost now: in words, and in seconds (0: nothing; null:
      * unknown, beyond any budget).
      */
     public record DatabaseNodeView(String target, String role, Double lagSeconds, Long unreplayedBytes, Boolean replayPaused,
@@ -239,7 +239,7 @@ public class GroupsResource {
     }
 
     /**
-     * An operator answers a step of the group's Region switch execution that waits for a manual approval (issue 57):
+     * An operator answers a step of the group's Region switch execution that waits for a manual approval (ADR 0028):
      * approved, or declined (which cancels the execution, as AWS does; the group is then BLOCKED). Audited: the answer
      * carries "who: why" to AWS and is published as a REGION_SWITCH result with the caller's name.
      */
@@ -299,13 +299,13 @@ public class GroupsResource {
     public record ApprovalView(String group, String executionId, String step, boolean approved, String detail) {
     }
 
-    /** A retry's body: why, recorded with who asked (issue 52). */
+    /** A retry's body: why, recorded with who asked. */
     @Schema(description = "Why the group is tried again: recorded with the caller's name in the group's status and results.")
     public record RetryRequest(@Schema(required = true) String reason) {
     }
 
     /**
-     * Whether a target's database node may start as a primary (issue 50; ADR 0020 "A former primary never starts
+     * Whether a target's database node may start as a primary (ADR 0020 "A former primary never starts
      * writable"): asked by the node's start-up guard before its server starts. Only the instance that drives the group
      * answers, while it holds its lease (another answers 409, one whose lease lapsed 503; the guard asks every region's
      * and takes the newest epoch's verdict).

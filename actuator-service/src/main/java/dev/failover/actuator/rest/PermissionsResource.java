@@ -22,7 +22,7 @@ import dev.failover.actuator.permissions.PermissionCheck;
 import dev.failover.actuator.permissions.PermissionReports;
 
 /**
- * Read-only: what this actuator found of its own permissions (issue 55, item 8), the same findings as
+ * Read-only: what this actuator found of its own permissions, the same findings as
  * {@code failover_actuator_permission_missing}. Each region's actuator checks with its own credentials, so
  * {@code failoverctl permissions} asks every one.
  */

@@ -128,7 +128,7 @@ public class ReconcilerProducer {
     }
 
     /**
-     * The lease every external write asks first (issue 52): half the decisions consumer's session timeout after the
+     * The lease every external write asks first: half the decisions consumer's session timeout after the
      * group coordinator was last heard from.
      */
     @Produces
@@ -218,8 +218,9 @@ public class ReconcilerProducer {
     }
 
     /**
-     * The safety rules of the ARC groups' control panels (issue 50, item 4), read in the background from the
-     * control-configuration API in us-west-2 with the ARC credentials for that region; nothing when no group uses ARC.
+     * The safety rules of the ARC groups' control panels, checked before a database moves (ADR 0020), read in the
+     * background from the control-configuration API in us-west-2 with the ARC credentials for that region; nothing
+     * when no group uses ARC.
      */
     @Produces
     @Singleton
@@ -255,7 +256,7 @@ public class ReconcilerProducer {
         store.close();
     }
 
-    /** Each instance's data-tier evidence (issue 50), under its own {@code failover.instance-id}. */
+    /** Each instance's data-tier evidence, under its own {@code failover.instance-id}. */
     @Produces
     @Singleton
     KafkaEvidenceStore evidenceStore(@Identifier("default-kafka-broker") Map<String, Object> kafka, ActuatorSettings settings,
@@ -275,7 +276,7 @@ public class ReconcilerProducer {
             CoordinatorLease lease) {
         GroupDns everyGroup = new GroupDns(dns, trafficPlan(settings, dns));
         GroupDns arc = settings.arc().groups().isEmpty() ? null : arcDns(settings, arcSafetyRules, lease);
-        // every external write asks the lease first (issue 52): DNS (above), ARC, scaling, databases
+        // every external write asks the lease first: DNS (above), ARC, scaling, databases
         Reconciler reconciler = new Reconciler(settings.topology(), g -> settings.arc().covers(g) ? arc : everyGroup,
                 scalers(settings.scaling()).leasedBy(lease, LeaseTerms.clientLandsWithin(settings.scaling().callTimeout())),
                 databases(settings.databases(), settings.scaling()).leasedBy(lease,
@@ -327,7 +328,7 @@ public class ReconcilerProducer {
     }
 
     /**
-     * ARC Region switch (issue 57): a client per place (the region a plan activates, and the plan's role) made on first
+     * ARC Region switch (ADR 0028): a client per place (the region a plan activates, and the plan's role) made on first
      * use, with that place's credentials and the AWS clients' endpoint overrides, timeout and no retry of its own, as the
      * scalers' and databases'. Its writes ask the lease first.
      */
@@ -384,7 +385,7 @@ public class ReconcilerProducer {
 
     /**
      * A role assumed with the actuator's own credentials through {@code region}'s STS (or the override), the one way
-     * every AWS backend assumes one (issue 52, item 3): fetched at once in the background, and renewed in the background
+     * every AWS backend assumes one: fetched at once in the background, and renewed in the background
      * from five minutes before expiry (the SDK's prefetch time), so that no call of a failover waits for STS, nor fails
      * because that region's STS is impaired just then while the credentials in hand are still good. Only once they are
      * within a minute of expiry (the SDK's stale time) does a call fetch them itself.
@@ -471,7 +472,7 @@ public class ReconcilerProducer {
     }
 
     /**
-     * Every instance's data-tier evidence, restored before the watches and passes measure with it (issue 50). Not
+     * Every instance's data-tier evidence, restored before the watches and passes measure with it. Not
      * fatal: without it, an instance that sees no primary finds the exposure unknown and holds, as before.
      */
     static void restoreEvidence(Reconciler reconciler, KafkaEvidenceStore evidence, Optional<Short> replication) {

@@ -92,7 +92,7 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
     /**
      * Creates the compacted topic, with the partition count of failover.decisions and {@code replication}, when it is
      * missing, and fetches its metadata into the producer: the first decision's store then does not wait for a metadata
-     * round trip. The topic as it is must be fit to keep the state that every irreversible step is fenced by (issue 52):
+     * round trip. The topic as it is must be fit to keep the state that every irreversible step is fenced by:
      * at least {@code replication} replicas ({@code replicationKey} named otherwise), at least its min.insync.replicas,
      * compacted, and partitioned like failover.decisions, since a group's desired state is restored from the partition
      * number its decisions arrive on. The start stops otherwise, naming the topic and what to change.
@@ -102,7 +102,7 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
      * which come only after failover.decisions exists; an unfit topic then fails that restore, which readiness names and
      * retries, instead of stopping the start. Creating it at once with the broker's default count (num.partitions, 1
      * unless set, against 3 decision partitions by default) restored other groups' states until a restart refused the
-     * topic (issue 55).
+     * topic.
      */
     public synchronized void ensureTopic(Optional<Short> replication, String replicationKey) {
         this.topic = new TopicSettings(replication, replicationKey);

@@ -34,7 +34,7 @@ import dev.failover.kafka.TopicSpec;
 import dev.failover.kafka.TopicToEndReader;
 
 /**
- * Each instance's {@link DataTierEvidence} in the compacted topic {@code failover.actuator-evidence} (issue 50), keyed
+ * Each instance's {@link DataTierEvidence} in the compacted topic {@code failover.actuator-evidence}, keyed
  * {@code group/instance}: every instance keeps its own, so two instances never overwrite each other's, and a restore
  * merges them all (the newest sample of each). Signed with the actuator's key like desired states (ADR 0009): a record
  * written through a mistaken ACL must not make a promotion look safe; one without a trusted signature is skipped and

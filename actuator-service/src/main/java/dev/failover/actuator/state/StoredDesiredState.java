@@ -17,8 +17,8 @@ import dev.failover.contract.event.EventCodec;
  * @param step          the traffic step a stepped failback reached (0 otherwise)
  * @param pendingChange the provider's id of the change last written for that step (a Route 53 change id), which a new
  *                      owner asks about before it calls the group converged; absent when none
- * @param promotion     the promotion a planned move made, and where its way back stands (issue 50); absent when none
- * @param mark          the ownership mark of the last write of a provider without an owner record (ARC, issue 52);
+ * @param promotion     the promotion a planned move made, and where its way back stands (ADR 0020); absent when none
+ * @param mark          the ownership mark of the last write of a provider without an owner record (ARC, ADR 0014);
  *                      absent otherwise
  * @param promoted      the plane's last promotion in the group, carried from decision to decision (ADR 0020, "Lineage
  *                      of a backend without timelines"); absent before any, and in records of older releases

@@ -125,7 +125,7 @@ class ActuatorConfigResolverTest {
                 Arguments.of(ALIAS, RFC2136, "groups[0].targets[1].dns.alias",
                         "alias targets are a Route 53 feature; failover.dns.provider=rfc2136"),
                 Arguments.of(PLAIN, ROUTE53, "groups[0].dns.hostedZoneId", "required when failover.dns.provider=route53"),
-                // ARC routing controls, per group (issue 31); the groups and their controls are the topology's (issue 55)
+                // ARC routing controls, per group (ADR 0014); the groups and their controls are the topology's
                 Arguments.of(PLAIN, Map.of("failover.dns.provider", "route53-arc"), "failover.dns.provider",
                         "route53-arc is chosen per group: give the group an arc key with its routing controls in the topology"
                                 + " (groups[].arc, docs/aws-arc.md) and keep failover.dns.provider for the other groups"),
@@ -157,7 +157,7 @@ class ActuatorConfigResolverTest {
                 Arguments.of(replaceOnce(DATABASES, "ttl: 5}", "ttl: 5, hostedZoneId: Z0123456789ABC}"), with(ROUTE53,
                         "failover.dns.route53.failback-steps", "10,50,100", "failover.database.credentials.app-east.user",
                         "failover", "failover.database.credentials.app-west.user", "failover"),
-                        "failover.dns.route53.failback-steps", "a stepped failback would split the writes of the group api between two regions' applications while one database node takes them; leave failback-steps unset while groups name database nodes (issue 50)"),
+                        "failover.dns.route53.failback-steps", "a stepped failback would split the writes of the group api between two regions' applications while one database node takes them; leave failback-steps unset while groups name database nodes"),
                 Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.failback-steps", "10,50"),
                         "failover.dns.route53.failback-steps", "must rise from 1 to 100 and end at 100, was [10, 50]"),
                 Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.failback-step-pause", "-1s"),
@@ -359,7 +359,10 @@ class ActuatorConfigResolverTest {
         assertThat(settings.reconcile().stepPause()).as("each failback step is held this long").isEqualTo(Duration.ofSeconds(60));
     }
 
-    /** An ARC group's settings as environment variables (before issue 55) would be ignored in silence: refused, naming them. */
+    /**
+     * An ARC group's settings as environment variables, as older releases read them, would be ignored in silence:
+     * refused, naming them.
+     */
     @Test
     void arcGroupSettingsNoLongerReadStopTheStartNamingWhereTheyGo() throws IOException {
         Path file = Files.writeString(dir.resolve("failover.yaml"), ARC_PLAIN);
@@ -409,7 +412,7 @@ class ActuatorConfigResolverTest {
     }
 
     /**
-     * Issue 28: the actuator that owns a group may run in any region. Every scaled target gets a scaler of its own
+     * The actuator that owns a group may run in any region (ADR 0005). Every scaled target gets a scaler of its own
      * region (the target's, or the one its ref names) and role; nothing is taken from the actuator's own region.
      */
     @Test

@@ -64,8 +64,9 @@ class PostgresDatabaseTest {
     }
 
     /**
-     * The positions the loss exposure is measured with (issue 50): the primary's flushed position and timeline, its
-     * synchronous standby by the replica's application name; the replica's received position, name and receiver.
+     * The positions the loss exposure is measured with (ADR 0020, "Loss exposure"): the primary's flushed position and
+     * timeline, its synchronous standby by the replica's application name; the replica's received position, name and
+     * receiver.
      */
     @Test
     @Order(2)
@@ -212,7 +213,7 @@ class PostgresDatabaseTest {
                 r -> assertThat(r.details()).contains("not a replica"));
     }
 
-    /** The way back of issue 50: the fenced old primary takes writes again. */
+    /** The way back of a planned move (ADR 0020): the fenced old primary takes writes again. */
     @Test
     @Order(6)
     void anUnfencedOldPrimaryTakesWritesAgain() throws SQLException {

@@ -126,9 +126,9 @@ class RdsDatabaseTest {
     }
 
     /**
-     * Issue 50, defect 2: RDS reports -1 while replication is not active, and a datapoint may be minutes old. -1 is an
-     * unknown lag; a datapoint's age since its minute began is added to it (the lag has grown by as much, for all we
-     * know); a replication error in the instance's StatusInfos is an unknown lag, whatever CloudWatch says.
+     * RDS reports -1 while replication is not active, and a datapoint may be minutes old. -1 is an unknown lag; a
+     * datapoint's age since its minute began is added to it (the lag has grown by as much, for all we know); a
+     * replication error in the instance's StatusInfos is an unknown lag, whatever CloudWatch says.
      */
     @Test
     void replicationNotActiveIsAnUnknownLagNotZero() {
@@ -261,9 +261,9 @@ class RdsDatabaseTest {
             + "<RequestId>r</RequestId></ResponseMetadata></ModifyDBParameterGroupResponse>";
 
     /**
-     * Issue 50, defect 3: StopDBInstance, the only fence, is refused while the old primary has a read replica, so a move
-     * whose old primary answers could never fence it before the promotion. With a parameter group of its own, the fence
-     * sets the engine's read-only parameter at once, which RDS accepts whatever replicas it has; nothing is stopped.
+     * StopDBInstance, the only fence, is refused while the old primary has a read replica, so a move whose old primary
+     * answers could never fence it before the promotion. With a parameter group of its own, the fence sets the engine's
+     * read-only parameter at once, which RDS accepts whatever replicas it has; nothing is stopped.
      */
     @Test
     void aPrimaryWithAReadReplicaIsFencedByItsOwnParameterGroup() {

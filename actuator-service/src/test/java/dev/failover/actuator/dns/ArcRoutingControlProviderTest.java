@@ -201,7 +201,7 @@ class ArcRoutingControlProviderTest {
         }
     }
 
-    /** Groups switching together in the batching tests (issue 54): two controls each, five to an update of ten. */
+    /** Groups switching together in the batching tests (ADR 0022): two controls each, five to an update of ten. */
     static final int GROUPS = 6;
     /** A control of the panel that gates group 3's in the batching tests. */
     static final String GATE_OF_3 = PANEL + "/routingcontrol/gate03";
@@ -276,8 +276,8 @@ class ArcRoutingControlProviderTest {
     }
 
     /**
-     * Issue 54 on ARC: the failovers of a panel's groups that are due together go as one UpdateRoutingControlStates, as
-     * many as ARC's ten routing controls a call allow.
+     * Batching on ARC (ADR 0022): the failovers of a panel's groups that are due together go as one
+     * UpdateRoutingControlStates, as many as ARC's ten routing controls a call allow.
      */
     @Test
     void switchesOfManyGroupsOfAPanelDueTogetherGoAsFewUpdatesAsArcAllows() throws Exception {
@@ -427,9 +427,9 @@ class ArcRoutingControlProviderTest {
     }
 
     /**
-     * Issue 52, item 3: the first endpoint's client assumes its role through its own region's STS, which refuses it (an
-     * StsException, not an answer of ARC's). It escaped the endpoint loop, the pass failed, and every retry started at
-     * the same endpoint; now the next endpoint, signed with credentials of its own, switches.
+     * The first endpoint's client assumes its role through its own region's STS, which refuses it (an StsException, not
+     * an answer of ARC's). It escaped the endpoint loop, the pass failed, and every retry started at the same endpoint;
+     * now the next endpoint, signed with credentials of its own, switches.
      */
     @Test
     void anEndpointWhoseRegionsStsRefusesTheRoleHandsOnToTheNext() {
@@ -564,12 +564,11 @@ class ArcRoutingControlProviderTest {
     }
 
     /**
-     * Issue 52 item 2: ARC keeps no ownership record, so the mark of each write (epoch, decision, digest of the states
-     * written) is kept in the group's signed desired state. A new owner (a restart, a rebalance; here another provider
-     * with nothing in memory) restores it and judges as the writer would: a control flipped by hand after the write is
-     * DRIFT, reported and not reverted under {@code drift: report}, written back under {@code correct}. Before, the new
-     * owner had no mark, took the controls over and reverted the person's break-glass switch, reported as DNS_SWITCH
-     * SUCCEEDED.
+     * ARC keeps no ownership record, so the mark of each write (epoch, decision, digest of the states written) is kept
+     * in the group's signed desired state. A new owner (a restart, a rebalance; here another provider with nothing in
+     * memory) restores it and judges as the writer would: a control flipped by hand after the write is DRIFT, reported
+     * and not reverted under {@code drift: report}, written back under {@code correct}. Before, the new owner had no
+     * mark, took the controls over and reverted the person's break-glass switch, reported as DNS_SWITCH SUCCEEDED.
      */
     @org.junit.jupiter.params.ParameterizedTest(name = "drift: {0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = { "report", "correct" })
@@ -647,9 +646,10 @@ class ArcRoutingControlProviderTest {
     }
 
     /**
-     * Issue 50, item 4, on ARC: a group with a database whose switch a safety rule would refuse (the master switch is
-     * Off) is blocked before anything irreversible. Before, ARC could not be asked: the move fenced the old primary and
-     * promoted the replica, and the refused update then left the old region's application on a read-only database.
+     * The preflight on ARC (ADR 0020): a group with a database whose switch a safety rule would refuse (the master
+     * switch is Off) is blocked before anything irreversible. Before, ARC could not be asked: the move fenced the old
+     * primary and promoted the replica, and the refused update then left the old region's application on a read-only
+     * database.
      */
     @Test
     void aSafetyRuleThatWouldRefuseTheSwitchBlocksBeforeTheDatabaseMoves() {

@@ -210,7 +210,7 @@ class Rfc2136DnsProviderTest {
         assertThat(afterSecond.owner()).as("the second write's mark").contains(second.owner());
     }
 
-    /** Groups switching together in the batching tests (issue 54). */
+    /** Groups switching together in the batching tests (ADR 0022). */
     static final int BATCH = 12;
 
     /** Through {@code relay} to {@code server}: the relay counts the UPDATE messages and can hold them. */
@@ -271,8 +271,8 @@ class Rfc2136DnsProviderTest {
     }
 
     /**
-     * Issue 54 on RFC 2136: the switches of a zone's groups that are due together go as one UPDATE message, every
-     * group's RRsets in it and every group's ownership prerequisite, and the real server applies it.
+     * Batching on RFC 2136 (ADR 0022): the switches of a zone's groups that are due together go as one UPDATE message,
+     * every group's RRsets in it and every group's ownership prerequisite, and the real server applies it.
      */
     @OnBothServers
     void switchesOfManyGroupsOfTheZoneDueTogetherGoAsOneUpdate(AuthoritativeServer server) throws Exception {
@@ -459,9 +459,9 @@ class Rfc2136DnsProviderTest {
     }
 
     /**
-     * Issue 50, item 4: the switch asked for before a database moves, changing nothing. The real servers take a
-     * conditional update with no change from the key, refuse it signed with another secret (as they refuse the write),
-     * and answer a stale ownership condition as the write's owner change.
+     * The switch asked for before a database moves, changing nothing. The real servers take a conditional update with
+     * no change from the key, refuse it signed with another secret (as they refuse the write), and answer a stale
+     * ownership condition as the write's owner change.
      */
     @OnBothServers
     void aPreflightIsAConditionalUpdateWithNoChangeThatTheServerJudgesAsItWouldTheWrite(AuthoritativeServer server) {

@@ -35,7 +35,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
 
 /**
- * Many groups of one hosted zone switching together, as in a region's failover (issue 54): the real SDK against the
+ * Many groups of one hosted zone switching together, as in a region's failover (ADR 0022): the real SDK against the
  * stateful {@link Route53Zone}, which applies a change batch all or none and names every change it refuses. The
  * account's budget runs on a clock the test moves, so that the groups queue behind one turn as they do behind a busy
  * budget, and what goes out together is known.

@@ -533,9 +533,9 @@ class Route53DnsProviderTest {
     }
 
     /**
-     * Issue 50, item 4: the switch asked for before a database moves. The request is the write's own batch, conditional
-     * on an ownership value no record holds: Route 53 authorizes it and refuses it only for that condition (the switch
-     * would be taken, nothing changed); an AccessDenied or another InvalidChangeBatch is the refusal the write would meet.
+     * The switch asked for before a database moves. The request is the write's own batch, conditional on an ownership
+     * value no record holds: Route 53 authorizes it and refuses it only for that condition (the switch would be taken,
+     * nothing changed); an AccessDenied or another InvalidChangeBatch is the refusal the write would meet.
      */
     @Test
     void aPreflightSendsTheWritesBatchOnAConditionNoRecordMeets() throws Exception {

@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.route53.Route53Client;
 /**
  * The Route 53 provider with the real SDK against the stateful {@link Route53Zone}, made as strict as the service where
  * the actuator depends on it: the production sample's weighted alias records, paged listings, changes PENDING before
- * INSYNC, Throttling and PriorRequestNotComplete (issue 31).
+ * INSYNC, Throttling and PriorRequestNotComplete.
  */
 class Route53ZoneFidelityTest {
 

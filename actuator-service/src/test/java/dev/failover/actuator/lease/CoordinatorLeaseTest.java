@@ -9,10 +9,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Issue 52, item 1: the lease every external write asks first. A line is a history of events at milliseconds, with a
- * lease of 3000 ms: R a rebalance completed, S a rebalance started (this member's partitions revoked), H<t> a heartbeat
- * answered that was sent at t, C a check (which says when a rebalance must be asked for); then whether the lease holds
- * at the end and whether a rebalance was asked for.
+ * The lease every external write asks first (ADR 0006). A line is a history of events at milliseconds, with a lease of
+ * 3000 ms: R a rebalance completed, S a rebalance started (this member's partitions revoked), H<t> a heartbeat answered
+ * that was sent at t, C a check (which says when a rebalance must be asked for); then whether the lease holds at the
+ * end and whether a rebalance was asked for.
  */
 class CoordinatorLeaseTest {
 

@@ -21,8 +21,8 @@ import dev.failover.actuator.dns.RecordWrite;
 import dev.failover.contract.topology.DatabaseRef;
 
 /**
- * Issue 52, item 1: every external write asks the lease first. With the lease lapsed, a DNS write, a promotion, a fence
- * and an unfence reach no backend and come back Unavailable with the lease's reason; with it held they go through.
+ * Every external write asks the lease first (ADR 0006). With the lease lapsed, a DNS write, a promotion, a fence and an
+ * unfence reach no backend and come back Unavailable with the lease's reason; with it held they go through.
  */
 class LeasedWritesTest {
 

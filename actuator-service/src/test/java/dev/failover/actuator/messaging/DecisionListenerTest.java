@@ -151,9 +151,9 @@ class DecisionListenerTest {
     }
 
     /**
-     * Issue 52 item 4: a decision whose desired state cannot be stored (its partition of failover.actuator-desired
-     * leaderless) delays only its own partition. Another group's decision on another partition is switched, stored and
-     * acknowledged meanwhile; a later decision of the held partition waits for the held one, so offsets stay in order.
+     * A decision whose desired state cannot be stored (its partition of failover.actuator-desired leaderless) delays
+     * only its own partition. Another group's decision on another partition is switched, stored and acknowledged
+     * meanwhile; a later decision of the held partition waits for the held one, so offsets stay in order.
      */
     @Test
     void aPartitionWhoseStoreHangsDelaysOnlyItsOwnDecisions() {

@@ -52,13 +52,13 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * The fault of issue 28 item 2 caused for real, no fake store: the actuator runs as its own principal against a SASL_SSL
- * broker with the StandardAuthorizer and {@link ServiceAcls}, except that its Read ACL on failover.actuator-desired is
- * missing when its partitions are assigned (an operator's ACL change, a principal renamed in one region). The real
- * restore read is refused by the broker (TopicAuthorizationException); readiness is DOWN naming the partitions and the
- * broker's error, and a decision of such a partition is not acted on. When the ACL is put back (as the broker's super
- * user), a retry restores the partitions: readiness is UP and the groups are driven from the desired states stored
- * before (epoch 3), and the decision that waited is acted on.
+ * A refused desired-state restore (ADR 0006) caused for real, no fake store: the actuator runs as its own principal
+ * against a SASL_SSL broker with the StandardAuthorizer and {@link ServiceAcls}, except that its Read ACL on
+ * failover.actuator-desired is missing when its partitions are assigned (an operator's ACL change, a principal renamed
+ * in one region). The real restore read is refused by the broker (TopicAuthorizationException); readiness is DOWN
+ * naming the partitions and the broker's error, and a decision of such a partition is not acted on. When the ACL is put
+ * back (as the broker's super user), a retry restores the partitions: readiness is UP and the groups are driven from
+ * the desired states stored before (epoch 3), and the decision that waited is acted on.
  */
 @QuarkusTest
 @TestProfile(DesiredStateReadDeniedTest.Profile.class)

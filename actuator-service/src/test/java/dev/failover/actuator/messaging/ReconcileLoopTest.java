@@ -235,8 +235,8 @@ class ReconcileLoopTest {
     }
 
     /**
-     * Issue 28 item 12: a pass that throws an Error (a class that fails to load, an assertion, a stack overflow in a
-     * provider) must not leave the group's lane dead: it is run again with backoff like any failed pass.
+     * A pass that throws an Error (a class that fails to load, an assertion, a stack overflow in a provider) must not
+     * leave the group's lane dead: it is run again with backoff like any failed pass.
      */
     @Test
     void aPassThatThrowsAnErrorIsRunAgain() {
@@ -267,8 +267,8 @@ class ReconcileLoopTest {
     }
 
     /**
-     * Issue 30: what a pass logs (its provider's lines, its ERROR when it fails) carries the group and the decision and
-     * epoch it drives in the MDC, as JSON logs' fields; the pool's threads keep none of it after the pass.
+     * What a pass logs (its provider's lines, its ERROR when it fails) carries the group and the decision and epoch it
+     * drives in the MDC, as JSON logs' fields; the pool's threads keep none of it after the pass.
      */
     @Test
     void aPassLogsWithItsGroupAndDecisionInTheMdc() {

@@ -33,10 +33,10 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * Issue 15's attack through the real broker: a hand-made FAILOVER at epoch 10^12 on failover.decisions, unsigned, or
- * signed by a key nobody trusts, or with a genuine signature over something else, moves nothing and is dead-lettered with
- * the outcome; the genuine epoch-1 failover after it is applied, as is a decision signed with the rotated-in key. A group
- * of its own, so that no other test's epochs meet these.
+ * The forged-decision attack of ADR 0009 through the real broker: a hand-made FAILOVER at epoch 10^12 on
+ * failover.decisions, unsigned, or signed by a key nobody trusts, or with a genuine signature over something else,
+ * moves nothing and is dead-lettered with the outcome; the genuine epoch-1 failover after it is applied, as is a
+ * decision signed with the rotated-in key. A group of its own, so that no other test's epochs meet these.
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)

@@ -139,7 +139,7 @@ class ActuatorMetricsTest {
         assertThat(registry.get(ActuatorMetrics.DATABASE_HELD).tag("group", "api").gauge().value()).isZero();
     }
 
-    /** Issue 50: each replica's loss exposure, and whether it is known, for the alerts before any failure. */
+    /** Each replica's loss exposure, and whether it is known, for the alerts before any failure. */
     @Test
     void eachReplicasLossExposureIsAGauge() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -166,8 +166,8 @@ class ActuatorMetricsTest {
     }
 
     /**
-     * Issue 50: after a promotion, how long the old primary has gone unfenced: it does not answer (the two-writable alert
-     * cannot see it) or takes writes; 0 once it is seen fenced or replicating, for the promoted node, before a promotion.
+     * After a promotion, how long the old primary has gone unfenced: it does not answer (the two-writable alert cannot
+     * see it) or takes writes; 0 once it is seen fenced or replicating, for the promoted node, before a promotion.
      */
     @Test
     void anOldPrimaryLeftUnfencedAfterThePromotionIsAGauge() {

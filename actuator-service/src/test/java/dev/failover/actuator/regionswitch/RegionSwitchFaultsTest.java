@@ -57,7 +57,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.arcregionswitch.ArcRegionSwitchClient;
 
 /**
- * Region switch's invariants over seeded, randomized fault schedules (issue 57), as {@code DataTierFaultsTest} checks
+ * Region switch's invariants over seeded, randomized fault schedules (ADR 0028), as {@code DataTierFaultsTest} checks
  * the data tier's: the real reconciler, the real AWS SDK and {@link AwsRegionSwitch}, and one Region switch data plane
  * per region ({@link RegionSwitchService}: each refuses a call not signed for it, runs one execution of the plan at a
  * time, its steps in wall time). Two actuators, one per region, each with its own credentials and lease, drive the group

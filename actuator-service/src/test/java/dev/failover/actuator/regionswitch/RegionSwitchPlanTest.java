@@ -53,7 +53,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.arcregionswitch.ArcRegionSwitchClient;
 
 /**
- * A group that names an ARC Region switch plan (issue 57), reconciled through the real AWS SDK against a fixture of
+ * A group that names an ARC Region switch plan (ADR 0028), reconciled through the real AWS SDK against a fixture of
  * us-west-2's Region switch that checks each request (signed for that region, Smithy RPC v2 CBOR) and runs an
  * execution's steps in time: a failover starts one ungraceful execution activating the secondary's region, and DNS
  * moves only once it completed; an approval step waits, shown, until approved; a failed step blocks the group with

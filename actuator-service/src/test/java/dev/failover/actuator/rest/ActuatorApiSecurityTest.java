@@ -91,7 +91,7 @@ class ActuatorApiSecurityTest {
                 .body("{\"reason\": \"the TSIG key was fixed\"}").post(RETRY).then().statusCode(202);
     }
 
-    /** Issue 52, item 7: a retry says why (recorded with who asked); without a reason it is refused naming the field. */
+    /** A retry says why (recorded with who asked); without a reason it is refused naming the field. */
     @Test
     void aRetryWithoutAReasonIsRefusedNamingTheField() {
         given().auth().oauth2(ApiTokens.operator()).post(RETRY).then().statusCode(422)
@@ -124,8 +124,8 @@ class ActuatorApiSecurityTest {
     }
 
     /**
-     * Issue 57: an answer to a Region switch approval step needs an operator, a step and a reason (each named when
-     * missing); a group that names no plan has nothing waiting: 409 saying so, and nothing is published.
+     * An answer to a Region switch approval step needs an operator, a step and a reason (each named when missing); a
+     * group that names no plan has nothing waiting: 409 saying so, and nothing is published.
      */
     @Test
     void aRegionSwitchApprovalNeedsAnOperatorAStepAndAReason() {

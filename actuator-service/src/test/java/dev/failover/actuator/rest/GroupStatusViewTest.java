@@ -56,7 +56,7 @@ class GroupStatusViewTest {
                 .databases()).as("no data tier").isEmpty();
     }
 
-    /** Issue 50: the last promotion requested, with what it was known it may lose; none before any. */
+    /** The last promotion requested, with what it was known it may lose; none before any. */
     @Test
     void theLastPromotionSaysWhenAndWhatItMayHaveLost() {
         Instant at = Instant.parse("2026-11-26T03:00:00Z");
@@ -73,7 +73,7 @@ class GroupStatusViewTest {
                 .lastPromotionRequested()).isNull();
     }
 
-    /** Issue 50: a replica's loss exposure, in words and seconds; the refused switch after the database moved. */
+    /** A replica's loss exposure, in words and seconds; the refused switch after the database moved. */
     @Test
     void aReplicaSaysWhatItsPromotionWouldLose() {
         Instant at = Instant.parse("2026-11-26T03:00:00Z");

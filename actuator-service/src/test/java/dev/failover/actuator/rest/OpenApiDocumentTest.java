@@ -23,8 +23,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * Issue 30: the actuator serves an OpenAPI document (/q/openapi) with every endpoint, the schema of each success body,
- * every status an endpoint answers (the errors' body naming the field: ApiError), and one bearer scheme.
+ * The actuator serves an OpenAPI document (/q/openapi) with every endpoint, the schema of each success body, every
+ * status an endpoint answers (the errors' body naming the field: ApiError), and one bearer scheme.
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
@@ -67,8 +67,8 @@ class OpenApiDocumentTest {
     }
 
     /**
-     * Issue 55: the document a client generates from is committed, docs/openapi/actuator-service.json, and the served one may
-     * not drift from it unseen: a change of the API shows in review as a change of that file (rewrite it with
+     * The document a client generates from is committed, docs/openapi/actuator-service.json, and the served one may not
+     * drift from it unseen: a change of the API shows in review as a change of that file (rewrite it with
      * -Dgolden.write=true).
      */
     @Test

@@ -16,7 +16,7 @@ import dev.failover.actuator.permissions.PermissionReports;
 import dev.failover.actuator.permissions.PermissionSimulator;
 import dev.failover.contract.topology.ScalingRef;
 
-/** What {@code GET /permissions} answers before, after and without a check (issue 55, item 8). */
+/** What {@code GET /permissions} answers before, after and without a check. */
 class PermissionsViewTest {
 
     static final ScalingRef.Place EAST = new ScalingRef.Place.Aws("us-east-1", null);

@@ -123,9 +123,9 @@ class KubernetesScalerTest {
     }
 
     /**
-     * Issue 55, item 9: with an HPA on the Deployment, a patch of spec.replicas alone was undone at the HPA's next sync
-     * (a quiet pilot-light region has no load to keep 3 replicas), and traffic moved to 1 replica. The scaler now raises
-     * the HPA's minReplicas first, and gives it back at scale-down.
+     * With an HPA on the Deployment, a patch of spec.replicas alone was undone at the HPA's next sync (a quiet
+     * pilot-light region has no load to keep 3 replicas), and traffic moved to 1 replica. The scaler now raises the
+     * HPA's minReplicas first, and gives it back at scale-down.
      */
     @Test
     void anAutoscalerDoesNotUndoTheScaleUp() {

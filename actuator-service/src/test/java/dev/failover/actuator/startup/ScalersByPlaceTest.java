@@ -38,10 +38,10 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
 /**
- * Issue 28: the actuator that owns a group may run in any region (ADR 0005), so each target's capacity is called at its
- * own place. The scalers the producer makes at start, with the real AWS SDK against one ECS API per region (each
- * refuses a request signed for another region, as AWS does), STS for an assumed role, and one fabric8 mock API server
- * per Kubernetes cluster.
+ * The actuator that owns a group may run in any region (ADR 0005), so each target's capacity is called at its own
+ * place. The scalers the producer makes at start, with the real AWS SDK against one ECS API per region (each refuses a
+ * request signed for another region, as AWS does), STS for an assumed role, and one fabric8 mock API server per
+ * Kubernetes cluster.
  */
 class ScalersByPlaceTest {
 
@@ -94,7 +94,7 @@ class ScalersByPlaceTest {
         assertThat(east.desiredCount("prod", "api-east")).as("the us-east-1 service, scaled in us-east-1").contains(1);
     }
 
-    /** Issue 52, item 1: with the actuator's lease lapsed, no scaling request reaches the platform; reads still do. */
+    /** With the actuator's lease lapsed, no scaling request reaches the platform; reads still do. */
     @Test
     void aLapsedLeaseAsksNothingOfThePlatform() {
         ScalingRef.EcsService api = ecs("api-lease", "us-west-2", null);
@@ -150,8 +150,8 @@ class ScalersByPlaceTest {
     }
 
     /**
-     * Issue 52 item 3: an assumed role's credentials are fetched when the scaler is made, so that the first call of a
-     * failover does not wait for STS (nor fail on it, if that region's STS is impaired just then).
+     * An assumed role's credentials are fetched when the scaler is made, so that the first call of a failover does not
+     * wait for STS (nor fail on it, if that region's STS is impaired just then).
      */
     @Test
     void anAssumedRoleIsFetchedAtStartOffTheRequestPath() {

@@ -74,9 +74,9 @@ class KafkaDesiredStoreTest {
     }
 
     /**
-     * Issue 52 item 4: the topic every irreversible step is fenced by is checked at start like the decision-service's:
-     * on a broker of its own, one partitioned unlike failover.decisions and a replication factor the topic is below
-     * stop the start naming the topic or the key, and a fit topic passes.
+     * The topic every irreversible step is fenced by is checked at start like the decision-service's: on a broker of
+     * its own, one partitioned unlike failover.decisions and a replication factor the topic is below stop the start
+     * naming the topic or the key, and a fit topic passes.
      */
     @Test
     void anUnfitDesiredStateTopicStopsTheStartNamingWhatToChange() throws Exception {
@@ -107,9 +107,9 @@ class KafkaDesiredStoreTest {
     }
 
     /**
-     * Issue 55: on a first deploy the actuator may start before any decision-service has created failover.decisions.
-     * The store's topic is then created at the first restore, partitioned like failover.decisions, not at once with the
-     * broker's default count (seen on the old store: made at once, before failover.decisions).
+     * On a first deploy the actuator may start before any decision-service has created failover.decisions. The store's
+     * topic is then created at the first restore, partitioned like failover.decisions, not at once with the broker's
+     * default count (seen on the old store: made at once, before failover.decisions).
      */
     @Test
     void beforeTheDecisionsTopicExistsTheStoreWaitsToBePartitionedLikeIt() throws Exception {

@@ -21,7 +21,7 @@ import dev.failover.kafka.KafkaClientProperties;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 
 /**
- * Against the real in-JVM broker: the data-tier evidence each instance keeps (issue 50) is read back by a restarted
+ * Against the real in-JVM broker: the data-tier evidence each instance keeps is read back by a restarted
  * one, every instance's under its own key; a record no actuator key signed (written through a mistaken ACL, claiming a
  * replica holds everything) is skipped and counted, never restored.
  */

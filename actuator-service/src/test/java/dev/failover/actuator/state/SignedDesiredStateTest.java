@@ -23,9 +23,10 @@ import dev.failover.testkit.kafka.TopicClient;
 import dev.failover.testkit.signing.TestSigningKeys;
 
 /**
- * Issue 29 item 7, against the real in-JVM broker: one record written to failover.actuator-desired through a mistaken
- * ACL must not become a restarted actuator's desired target or epoch. Only desired states signed by an actuator key are
- * restored, never an epoch beyond 2^53; unsigned ones of the previous release only under accept-unsigned.
+ * Stored state signed (ADR 0009, "Stored state"), against the real in-JVM broker: one record written to
+ * failover.actuator-desired through a mistaken ACL must not become a restarted actuator's desired target or epoch. Only
+ * desired states signed by an actuator key are restored, never an epoch beyond 2^53; unsigned ones of the previous
+ * release only under accept-unsigned.
  */
 class SignedDesiredStateTest {
 

@@ -57,7 +57,7 @@ class StoredDesiredStateTest {
         assertThat(state.with(takenBack.kept("a write reached it")).lastPromoted()).as("kept").contains(promoted);
     }
 
-    /** Issue 52: the mark of an ARC write is kept, carried to the next decision, and left out when there is none. */
+    /** The mark of an ARC write is kept, carried to the next decision, and left out when there is none. */
     @Test
     void theMarkOfAWriteWithoutAnOwnerRecordIsKept() {
         String mark = "failover-owner group=api epoch=7 decision=d-7/sets=0123456789abcdef";

@@ -117,8 +117,8 @@ public interface DecisionServiceConfig {
     }
 
     /**
-     * The actuators' keys, by which this service checks the actuation results it takes what is served from (issue 51,
-     * ADR 0009): a result not signed by one of them never changes what a group serves. Checked at start by
+     * The actuators' keys, by which this service checks the actuation results it takes what is served from
+     * (ADR 0009): a result not signed by one of them never changes what a group serves. Checked at start by
      * SigningProducer.
      */
     @WithName("actuator-signing")
@@ -287,7 +287,7 @@ public interface DecisionServiceConfig {
         String keyUrl();
     }
 
-    /** Alertmanager, read for the drills' {@code blockingAlerts} and {@code abortAlerts} (issue 56). */
+    /** Alertmanager, read for the drills' {@code blockingAlerts} and {@code abortAlerts}. */
     Alertmanager alertmanager();
 
     interface Alertmanager {
@@ -309,7 +309,7 @@ public interface DecisionServiceConfig {
         Duration timeout();
     }
 
-    /** What-if replays over the recorded probe results ({@code POST /whatif}, issue 57). */
+    /** What-if replays over the recorded probe results ({@code POST /whatif}, ADR 0027). */
     WhatIf whatif();
 
     interface WhatIf {

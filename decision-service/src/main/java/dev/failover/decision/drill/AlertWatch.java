@@ -18,7 +18,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduler;
 
 /**
- * Reads Alertmanager every {@code failover.alertmanager.poll-interval} while a group's drill names alerts (issue 56) and
+ * Reads Alertmanager every {@code failover.alertmanager.poll-interval} while a group's drill names alerts and
  * hands each reading to the engine, whose rules end a running drill one of whose abort alerts fires. Every instance
  * reads: the engine of each decides its own groups. Nothing is read when no drill names alerts.
  */

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.failover.decision.domain.model.Alerts;
 
 /**
- * Reads what Alertmanager says is firing (issue 56): {@code GET /api/v2/alerts?active=true&silenced=false&inhibited=false},
+ * Reads what Alertmanager says is firing: {@code GET /api/v2/alerts?active=true&silenced=false&inhibited=false},
  * the names ({@code alertname}) of the alerts it returns. One read, no retry: the next poll is the retry, and a reading
  * that cannot be had is {@link Alerts.Unreadable}, which guards as a firing alert would.
  */

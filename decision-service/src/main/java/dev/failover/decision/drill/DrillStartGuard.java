@@ -8,7 +8,7 @@ import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.decision.domain.model.Alerts;
 
 /**
- * Whether a scheduled drill may start now (issue 56, item 4): not inside a blocked window, and not while one of its
+ * Whether a scheduled drill may start now: not inside a blocked window, and not while one of its
  * {@code blockingAlerts} fires in Alertmanager or Alertmanager cannot be read (the reading is asked for only when the
  * drill names alerts). The start's own rules (every target HEALTHY, automation running) are the command's.
  */

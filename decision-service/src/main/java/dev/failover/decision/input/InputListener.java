@@ -222,7 +222,7 @@ public class InputListener {
                 return deadLetter(topic, key, payload, "refused, not signed by a trusted key: " + verification.describe());
             }
         }
-        if (Topics.ACTUATIONS.equals(topic)) { // what is served is taken from these (issue 51): only an actuator's say
+        if (Topics.ACTUATIONS.equals(topic)) { // what is served is taken from these (ADR 0009): only an actuator's say
             StoredStateTrust.Check check = keys.checkResult(topic, key, payload, headers);
             if (!check.restorable()) {
                 metrics.rejected(topic, check.verification().outcome());

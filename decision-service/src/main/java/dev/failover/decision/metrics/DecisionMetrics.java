@@ -74,7 +74,7 @@ public class DecisionMetrics {
     public static final String DRILL_RECOVERY = "failover.decision.drill.recovery";
 
     /**
-     * The failover time as clients see it (issue 56, ADR 0026): from the start of the failure (the first failing probe
+     * The failover time as clients see it (ADR 0026): from the start of the failure (the first failing probe
      * of the failed target still failing) to the switch observed by the quorum of observing locations, by group, with
      * buckets at {@link SwitchObjectives}: the failover SLI.
      */

@@ -13,7 +13,7 @@ import org.apache.kafka.common.TopicPartition;
  * SmallRye commits the revoked partitions' offsets before it calls the listener's {@code onPartitionsRevoked}, and skips
  * the listener when that commit fails (SRMSG18222, a {@code CommitFailedException}). The commit fails when the group has
  * moved on without this member: the broker expired it while the process was stopped. That is when the revoke matters
- * most, for what such an instance decided and did not publish must never go out (issue 29, item 1).
+ * most, for what such an instance decided and did not publish must never go out (ADR 0002).
  */
 final class HeldPartitions {
 

@@ -131,7 +131,7 @@ public final class Replay {
                 try {
                     results.add(names.shared(EventCodec.instance().decode(text, ProbeResult.class)));
                 } catch (RuntimeException e) {
-                    if (!observation(text)) { // a resolver's observation (issue 56) on the same topic: no evidence
+                    if (!observation(text)) { // a resolver's observation (ADR 0026) on the same topic: no evidence
                         err.printf("%s:%d skipped: %s%n", file, line, e.getMessage());
                     }
                 }

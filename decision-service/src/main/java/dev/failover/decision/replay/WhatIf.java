@@ -23,7 +23,7 @@ import dev.failover.contract.whatif.WhatIfReport.SwitchEntry;
 
 /**
  * Runs the real decision core over recorded probe results twice, with the current topology and with a proposed one, and
- * compares what each would have done (issue 57): "what would this threshold have bought us over the last week?" before
+ * compares what each would have done (ADR 0027): "what would this threshold have bought us over the last week?" before
  * it is in production. Deterministic: the results' own times drive both runs, never the wall clock, and the output is
  * ordered. Both policies are measured by one yardstick, {@link RecordedHealth}: what a majority of the locations saw.
  */

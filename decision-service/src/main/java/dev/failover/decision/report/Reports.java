@@ -25,7 +25,7 @@ import dev.failover.decision.signing.ControlMessageKeys;
 import dev.failover.decision.view.GroupReader;
 
 /**
- * Writes a switch's report (issue 56, item 3) from the group's view and the decision's explanation, and signs it with
+ * Writes a switch's report from the group's view and the decision's explanation, and signs it with
  * the key the decision-service signs decisions with: {@link SignedReports}, verified offline by {@code failoverctl
  * report verify} with the deployment's public keys. Any instance answers, from the state it reads.
  */

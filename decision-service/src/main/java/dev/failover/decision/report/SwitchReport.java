@@ -13,12 +13,12 @@ import dev.failover.decision.domain.model.GroupSnapshot;
 import dev.failover.decision.domain.model.ObservedSwitch;
 
 /**
- * What happened in one switch (a failover, switchover, drill or an operator's move), in one document an auditor can keep
- * (issue 56, item 3): the decision; why, as the rule chain's trace with the evidence per location and each result's
- * Kafka offset (the explanation, ADR 0011); each step the actuator reported, the data tier's among them with what it
- * measured of the loss; when each location's resolvers answered the new target; the drill's outcome; and the time of each
- * stage. Built from what the group's state keeps (its latest decisions, their steps, the latest switch's observation):
- * an older switch's parts may no longer be kept, and are then absent.
+ * What happened in one switch (a failover, switchover, drill or an operator's move), in one document an auditor can
+ * keep: the decision; why, as the rule chain's trace with the evidence per location and each result's Kafka offset (the
+ * explanation, ADR 0011); each step the actuator reported, the data tier's among them with what it measured of the
+ * loss; when each location's resolvers answered the new target; the drill's outcome; and the time of each stage. Built
+ * from what the group's state keeps (its latest decisions, their steps, the latest switch's observation): an older
+ * switch's parts may no longer be kept, and are then absent.
  *
  * @param stages       the measured time of each stage (RTO), from the failure where there was one
  * @param explanation  absent when the decision's explanation is no longer kept

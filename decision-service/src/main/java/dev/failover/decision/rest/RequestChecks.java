@@ -62,7 +62,7 @@ final class RequestChecks {
 
     /**
      * A drill on a group whose data tier it moves one way (ADR 0020) needs the operator's explicit consent,
-     * {@code promoteDatabase: true}: the answer without it says what the drill would do to the database (issue 51).
+     * {@code promoteDatabase: true}: the answer without it says what the drill would do to the database.
      */
     static void databaseConsent(FailoverGroup group, Boolean promoteDatabase) {
         if (!group.drillMovesDatabaseOneWay() || Boolean.TRUE.equals(promoteDatabase)) {

@@ -32,7 +32,7 @@ import dev.failover.decision.replay.WhatIf;
 import dev.failover.kafka.KafkaClientProperties;
 
 /**
- * What a proposed topology would have done over the recorded probe results, beside this instance's topology (issue 57):
+ * What a proposed topology would have done over the recorded probe results, beside this instance's topology (ADR 0027):
  * the window is read from the probe-results topic and both are replayed through the decision core, off the decision
  * path (one what-if at a time per instance, on a worker thread). Read-only: a viewer may ask.
  */

@@ -66,7 +66,7 @@ public final class ControlMessageKeys {
     }
 
     /**
-     * Whether an actuation result may be taken in: signed by an actuator's key (issue 51), or unsigned under
+     * Whether an actuation result may be taken in: signed by an actuator's key (ADR 0009), or unsigned under
      * {@code failover.actuator-signing.accept-unsigned}.
      */
     public StoredStateTrust.Check checkResult(String topic, String key, String value, Headers headers) {

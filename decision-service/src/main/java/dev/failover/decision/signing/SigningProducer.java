@@ -28,7 +28,7 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 public class SigningProducer {
 
     private static final Logger LOG = Logger.getLogger(SigningProducer.class);
-    /** The actuators' keys, by which actuation results are checked (issue 51). */
+    /** The actuators' keys, by which actuation results are checked (ADR 0009). */
     static final String ACTUATOR_PREFIX = "failover.actuator-signing";
 
     @Produces

@@ -53,12 +53,12 @@ public class GroupGauges {
     public static final String ALERT_ONLY_FAILING = "failover.decision.alert.only.failing.locations";
     /**
      * 1 while the actuator has reported another decision than the group's latest (or none) for longer than
-     * {@link DecidedVsServed#BOUND}: traffic is not where this instance believes (issue 29). Only the owner reports 1.
+     * {@link DecidedVsServed#BOUND}: traffic is not where this instance believes (ADR 0002). Only the owner reports 1.
      */
     public static final String NOT_SERVED = "failover.decision.decided.not.served";
     /**
      * 1 while the group's latest switch, served more than the record's TTL and a minute ago, is not seen by the quorum
-     * of observing locations' resolvers (issue 56; GroupView.Observed.NOT_OBSERVED); 0 otherwise and without observers.
+     * of observing locations' resolvers (ADR 0026; GroupView.Observed.NOT_OBSERVED); 0 otherwise and without observers.
      * Only the owner reports 1.
      */
     public static final String NOT_OBSERVED = "failover.decision.switch.not.observed";

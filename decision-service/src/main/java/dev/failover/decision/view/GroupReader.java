@@ -65,7 +65,7 @@ public class GroupReader {
     }
 
     /**
-     * The group's recent live switches as the observing locations saw them, newest first (issue 56): from the engine on
+     * The group's recent live switches as the observing locations saw them, newest first (ADR 0026): from the engine on
      * the group's owner, else from the latest state record.
      */
     public List<dev.failover.decision.domain.model.ObservedSwitch> observedSwitches(String group) {

@@ -25,7 +25,7 @@ import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.domain.model.Alerts;
 
 /**
- * The Alertmanager adapter and the scheduled drill's start guard (issue 56, item 4) against a fake Alertmanager API v2:
+ * The Alertmanager adapter and the scheduled drill's start guard against a fake Alertmanager API v2:
  * an HTTP server answering {@code GET /api/v2/alerts} with the shape Alertmanager sends, recording what it was asked.
  */
 class AlertmanagerClientTest {

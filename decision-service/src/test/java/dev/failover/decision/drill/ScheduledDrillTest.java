@@ -99,7 +99,7 @@ class ScheduledDrillTest {
                 given().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString(
                         "failover_decision_drill_recovery_seconds_count{group=\"api\"} 1.0"));
 
-                // issue 56: two of three locations' resolvers answer the drill's target, on failover.probe-results
+                // two of three locations' resolvers answer the drill's target, on failover.probe-results
                 // marked as observations: the switch is observed by the quorum, in the view and the histogram
                 Instant seen = Instant.now();
                 for (String location : List.of("loc-a", "loc-b")) {

@@ -27,7 +27,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * Issue 51, item 6: what a group serves is taken from the actuators' results, so anyone who could write to
+ * What a group serves is taken from the actuators' results (ADR 0009), so anyone who could write to
  * failover.actuations could otherwise silence FailoverServedAnotherDecision with a forged CONVERGED, or make a target
  * ineligible with a forged BLOCKED. A result not signed by an actuator's key ({@code failover.actuator-signing}) is
  * refused before it is read, dead-lettered with the outcome and counted; the decision-service's own key is no actuator's.

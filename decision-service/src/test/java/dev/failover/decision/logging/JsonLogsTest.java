@@ -25,7 +25,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * Issue 30: with QUARKUS_LOG_CONSOLE_JSON_ENABLED=true, as the container images set it, the console writes one JSON
+ * With QUARKUS_LOG_CONSOLE_JSON_ENABLED=true, as the container images set it, the console writes one JSON
  * object a line with the date, the level, the logger and the MDC of the group as fields; without it (the jars the local
  * demo runs) plain text.
  */

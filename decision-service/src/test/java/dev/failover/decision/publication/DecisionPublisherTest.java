@@ -442,7 +442,7 @@ class DecisionPublisherTest {
                 .as("state records counted as published").isEqualTo(2.0);
     }
 
-    /** Issue 30: a log line about a decision carries its group, id and epoch in the MDC, as JSON logs' fields. */
+    /** A log line about a decision carries its group, id and epoch in the MDC, as JSON logs' fields. */
     @Test
     void thePublishedDecisionIsLoggedWithItsGroupIdAndEpochInTheMdc() {
         List<Map<String, Object>> mdcOfPublishedLines = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -75,13 +75,13 @@ class DecisionsThroughKafkaTest {
             assertThat(decision.toTarget()).isEqualTo(TestTopology.SECONDARY);
             long termStart = 1L << (OwnershipTerm.SEQUENCE_BITS + OwnershipTerm.INSTANCE_BITS);
             assertThat(decision.epoch()).as("the decision's epoch: in the range of this instance's term, its consumer group "
-                    + "generation (issue 29)").isGreaterThanOrEqualTo(termStart);
+                    + "generation").isGreaterThanOrEqualTo(termStart);
             assertThat(decision.mode()).isEqualTo(DecisionMode.LIVE);
             assertThat(decision.evidence()).extracting(e -> e.target()).contains(TestTopology.PRIMARY, TestTopology.SECONDARY);
         }
     }
 
-    /** Issue 29, item 5: the state and explanation topics are created with segment settings that bound a takeover's read. */
+    /** The state and explanation topics are created with segment settings that bound a takeover's read. */
     @Test
     void theCompactedTopicsAreCreatedWithSegmentSettingsThatBoundATakeover() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,

@@ -37,7 +37,7 @@ class ReplayTest {
             }
         }
         lines.add("{ this line is not a result }");
-        // a resolver's observation, on the same topic since issue 56: passed over without a word
+        // a resolver's observation, on the same topic (ADR 0026): passed over without a word
         lines.add(EventCodec.instance().encode(new dev.failover.contract.event.ResolverObservation(1, "demo-api", "loc-a",
                 "vpc", null, null, "TIMEOUT", T0, "probe-loc-a")));
         Path file = dir.resolve("results.jsonl");

@@ -77,7 +77,7 @@ class ApiBoundaryTest {
                 .get("/groups").then().statusCode(200); // within the maximum age
     }
 
-    /** The case: a well-formed 1 MB reason was answered 503 with the broker's size limit in the body. */
+    /** Before the limit, a well-formed 1 MB reason was answered 503 with the broker's size limit in the body. */
     @Test
     void aBodyOverTheLimitIs413AndNeverReachesKafka() throws Exception {
         String body = "{\"reason\":\"" + "x".repeat(1024 * 1024) + "\"}";

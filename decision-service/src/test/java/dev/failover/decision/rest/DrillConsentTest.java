@@ -13,7 +13,7 @@ import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.TopologyLoader;
 
 /**
- * Issue 51, item 3: a drill on a group whose data tier it moves one way asks for the operator's explicit consent, and the
+ * A drill on a group whose data tier it moves one way (ADR 0020) asks for the operator's explicit consent, and the
  * answer without it says what would happen to the database.
  */
 class DrillConsentTest {

@@ -23,7 +23,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * Issue 30: the served OpenAPI document (/q/openapi) has every endpoint of the override API, the schema of each success
+ * The served OpenAPI document (/q/openapi) has every endpoint of the override API, the schema of each success
  * body, every status an endpoint answers (the errors' body naming the field: ApiError), and one bearer scheme.
  */
 @QuarkusTest
@@ -80,11 +80,11 @@ class OpenApiDocumentTest {
         // handed to the driving actuator through Kafka (ADR 0025): no owner to refuse or rate-limit it; 503 when Kafka did
         // not take it
         expected.put(new Operation("POST", "/groups/{group}/retry"), expected(union(Set.of(202, 400, 413, 422, 503), GROUP)));
-        // issue 56: a switch's signed report, and the replay of an explanation (a computation: no owner, nothing changed)
+        // a switch's signed report, and the replay of an explanation (a computation: no owner, nothing changed)
         expected.put(new Operation("GET", "/groups/{group}/decisions/{decisionId}/report"), read(union(GROUP, Set.of(422))));
         expected.put(new Operation("POST", "/groups/{group}/replay"), expected(union(Set.of(200, 400, 413, 422), GROUP)));
         expected.put(new Operation("GET", "/ui/api/session"), read(Set.of()));
-        // issue 57: a what-if over recorded history (a computation: no group in the path, one at a time per instance)
+        // a what-if over recorded history (ADR 0027; a computation: no group in the path, one at a time per instance)
         expected.put(new Operation("POST", "/whatif"), expected(Set.of(200, 400, 413, 422, 429, 503)));
         return expected;
     }
@@ -102,7 +102,7 @@ class OpenApiDocumentTest {
     }
 
     /**
-     * Issue 55: the document a client generates from is committed, docs/openapi/decision-service.json, and the served one may
+     * The document a client generates from is committed, docs/openapi/decision-service.json, and the served one may
      * not drift from it unseen: a change of the API shows in review as a change of that file (rewrite it with
      * -Dgolden.write=true).
      */

@@ -207,7 +207,7 @@ class OverrideApiTest {
      * through Kafka and so carry their partition and offset; a forced decision's explanation names the operator.
      */
     /**
-     * Issue 56, item 3: a switch's report through the API, signed with the decision-service's key over its compact JSON;
+     * A switch's report through the API, signed with the decision-service's key over its compact JSON;
      * the trusted public keys verify it, a changed report does not; its explanation replays through POST /replay.
      */
     @Test

@@ -30,7 +30,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
 /**
- * Two probe instances report as loc-a through the real broker, one seeing the primary up, the other down (issue 29):
+ * Two probe instances report as loc-a through the real broker, one seeing the primary up, the other down (ADR 0008):
  * one of them is counted, the other's results are left out as OTHER_SOURCE, and the view, the metrics and a WARN naming
  * the location, the target and both instances say so.
  */

@@ -22,7 +22,7 @@ class StateDirectoryTest {
         return held(epoch, 0, offset);
     }
 
-    /** @param term the term of the owner that wrote the record (issue 51) */
+    /** @param term the term of the owner that wrote the record (ADR 0002) */
     static StateDirectory.Held held(long epoch, long term, long offset) {
         GroupSnapshot snapshot = new GroupSnapshot(TestTopology.GROUP, TestTopology.PRIMARY, epoch, null, List.of(), null, null,
                 null, null, List.of(), List.of(), null, null, List.of(), List.of(), List.of(), null, null, term, 0);

@@ -34,9 +34,9 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * Issue 29 item 7, through the real broker: one record written to failover.decision-state through a mistaken ACL must
- * not become a new owner's active target or epoch (the attack ADR 0009 closed for decisions). A new owner (a fresh
- * engine and loader) restores only state records signed by a trusted key, and never an epoch beyond the bound.
+ * Through the real broker: one record written to failover.decision-state through a mistaken ACL must not become a new
+ * owner's active target or epoch (the attack ADR 0009 closed for decisions). A new owner (a fresh engine and loader)
+ * restores only state records signed by a trusted key, and never an epoch beyond the bound.
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)

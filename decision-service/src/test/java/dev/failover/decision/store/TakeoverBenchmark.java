@@ -39,7 +39,7 @@ import dev.failover.testkit.topology.TestTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
- * A takeover after a long uptime (issue 29, item 5), as a program: fills one partition of failover.decision-state on an
+ * A takeover after a long uptime (ADR 0007), as a program: fills one partition of failover.decision-state on an
  * in-JVM broker the way {@code hours} of an owner's state publications for {@code groups} groups would, lets the log
  * cleaner do its work, and times a decision-service's restore of that partition (StateLoader: the state topic and the
  * decisions in one pass and the explanations beside them, read to their ends) three times.

@@ -73,7 +73,8 @@ class StateRecoveryTest {
                 .post("/groups/api/retry").then().statusCode(202);
         GroupView before = running.view(TestTopology.GROUP).orElseThrow();
 
-        // issue 15's forgery, on the topic a new owner rebuilds its epoch from: unsigned, and signed by a stranger
+        // the forgery of ADR 0009's context, a decision at epoch 10^12, on the topic a new owner rebuilds its epoch
+        // from: unsigned, and signed by a stranger
         try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers())) {
             for (boolean signed : new boolean[] { false, true }) {
                 String forged = EventCodec.instance().encode(new Decision(1, UUID.randomUUID().toString(), TestTopology.GROUP,

@@ -17,7 +17,7 @@ public enum ActuationStep {
      */
     DATABASE,
     /**
-     * An AWS ARC Region switch plan run for the move (issue 57): started (or adopted) for the decision, followed to its
+     * An AWS ARC Region switch plan run for the move (ADR 0028): started (or adopted) for the decision, followed to its
      * end, its failure reported with AWS's own message; the DNS change waits for it.
      */
     REGION_SWITCH,

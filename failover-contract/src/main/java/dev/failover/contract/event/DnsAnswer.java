@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * What a DNS probe's resolver answered (issue 56): the addresses of the record type asked for (after any CNAME), the
+ * What a DNS probe's resolver answered: the addresses of the record type asked for (after any CNAME), the
  * smallest TTL of the chain, and the resolver, so that a reader sees what clients asking that resolver are sent to and
  * for how long it may keep saying so.
  *

@@ -12,7 +12,7 @@ public enum FailureReason {
     TOO_SLOW,
     /**
      * A DNS probe's resolver answered NOERROR but with no address of the record type asked for, or only addresses the
-     * probe does not expect (issue 56). An error response (NXDOMAIN, SERVFAIL, REFUSED) is a {@link #DNS_FAILURE}.
+     * probe does not expect. An error response (NXDOMAIN, SERVFAIL, REFUSED) is a {@link #DNS_FAILURE}.
      */
     UNEXPECTED_ANSWER,
     /** Anything the probe could not classify; the result's detail says what happened. */

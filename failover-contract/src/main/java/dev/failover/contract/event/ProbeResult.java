@@ -31,10 +31,10 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
  *                         the decision-service before the probe-service
  * @param prober           the probe-service instance that made this result ({@code failover.instance-id}: in Kubernetes its
  *                         pod name), so that the decision-service can tell two instances reporting as one location apart
- *                         (issue 29, ADR 0008). Optional: absent from probe-services older than this field, whose results
+ *                         (ADR 0008). Optional: absent from probe-services older than this field, whose results
  *                         the decision-service counts as one unnamed instance per location, as before. Readers older than
  *                         this field ignore it; the schema version stays 1
- * @param dnsAnswer        a DNS probe's answer (issue 56): the addresses, their TTL and the resolver asked; null for
+ * @param dnsAnswer        a DNS probe's answer: the addresses, their TTL and the resolver asked; null for
  *                         other probes and when no answer came. Optional: readers older than it ignore it
  */
 @JsonIgnoreProperties(ignoreUnknown = true)

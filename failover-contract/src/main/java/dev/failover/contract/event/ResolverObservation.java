@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 /**
- * What one of a location's resolvers answers for a group's failover record (issue 56, ADR 0026): the observer a probe
+ * What one of a location's resolvers answers for a group's failover record (ADR 0026): the observer a probe
  * location asks on behalf of its clients ({@code observers} in the topology), and which of the group's targets that
  * answer sends clients to. A probe-service publishes one to {@link Topics#PROBE_RESULTS}, keyed by group, with the header
  * {@link Topics#RECORD_HEADER} {@value #RECORD}, when the answer's target changes and at least every {@link

@@ -35,7 +35,7 @@ public final class Topics {
     public static final String ACTUATOR_DESIRED = "failover.actuator-desired";
 
     /**
-     * What each actuator instance's watch knows of what a promotion may lose (issue 50, ADR 0020), compacted, one key
+     * What each actuator instance's watch knows of what a promotion may lose (ADR 0020), compacted, one key
      * per group and instance: the primary's last sampled WAL position and what each replica was seen to receive. Written
      * as it moves on (every 2 s at most); read whole by every actuator at start, so that an instance started after a
      * primary was lost can measure the exposure. Read and written only by the actuator.

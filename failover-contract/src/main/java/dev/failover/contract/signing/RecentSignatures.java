@@ -14,8 +14,9 @@ import java.util.Map;
  * not, and goes through the full check. Bounded: the oldest are forgotten first, after which their records are checked
  * in full again. Thread-safe.
  * <p>
- * In the region benchmark (issue 54) the state directory's verification of the records the same process had just
- * signed was a fifth of the decision-service's CPU while 1,000 groups failed over.
+ * In the region benchmark (docs/benchmarks.md, "A region's groups failing over together") the state directory's
+ * verification of the records the same process had just signed was a fifth of the decision-service's CPU while 1,000
+ * groups failed over.
  */
 public final class RecentSignatures {
 

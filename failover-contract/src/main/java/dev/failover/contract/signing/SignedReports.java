@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.failover.contract.event.Topics;
 
 /**
- * The signature of a switch's report (issue 56): the decision-service signs the report's JSON with the key it signs
+ * The signature of a switch's report: the decision-service signs the report's JSON with the key it signs
  * decisions with (ADR 0009), and anyone holding its public key verifies it offline ({@code failoverctl report verify}).
  * What is signed is the report as compact JSON in the order of its fields, under the group as key and {@value #CONTEXT}
  * in place of a topic, so that a report's signature can never pass for a record's, nor a record's for a report's.

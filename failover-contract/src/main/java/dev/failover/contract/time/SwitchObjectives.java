@@ -3,7 +3,7 @@ package dev.failover.contract.time;
 import java.time.Duration;
 
 /**
- * The failover-time objectives a team writes an SLO against (issue 55, 56): 5 s, 10 s, 30 s, 1, 2 and 5 minutes. Every
+ * The failover-time objectives a team writes an SLO against: 5 s, 10 s, 30 s, 1, 2 and 5 minutes. Every
  * histogram of a switch's time has its buckets at them (the actuator's decision to switch, the decision-service's
  * failure to decided and to observed), so that one query reads the share of switches within each.
  */

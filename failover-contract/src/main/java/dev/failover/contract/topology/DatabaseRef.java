@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /**
- * A target's node of the data tier (issue 32, ADR 0020): the database the target's application writes to while the
+ * A target's node of the data tier (ADR 0020): the database the target's application writes to while the
  * target is active, and which the actuator makes writable before it moves traffic there. One variant per backend, chosen
  * in the file by {@code kind}: PostgreSQL streaming replication, an Amazon RDS read replica, a member cluster of an Aurora
  * global database.
@@ -71,7 +71,7 @@ public sealed interface DatabaseRef permits DatabaseRef.Postgres, DatabaseRef.Rd
     /**
      * An Amazon RDS DB instance: the primary of the target that is active, a read replica of it in the others. Promoted
      * with {@code PromoteReadReplica}; an old primary is fenced by making its own parameter group read-only where one is
-     * named (which works while it still has read replicas, issue 50), else by {@code StopDBInstance} (which RDS refuses
+     * named (which works while it still has read replicas), else by {@code StopDBInstance} (which RDS refuses
      * while it has one). Called in its region, with the actuator's own credentials or the role given (ADR 0005:
      * whichever region the actuator runs in).
      *

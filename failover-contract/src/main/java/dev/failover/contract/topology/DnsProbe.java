@@ -6,7 +6,7 @@ import java.util.function.Function;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * A DNS probe (issue 56): resolve {@code name} through one resolver and judge its answer. UP when the resolver answers
+ * A DNS probe: resolve {@code name} through one resolver and judge its answer. UP when the resolver answers
  * NOERROR with at least one record of {@code recordType} and, when {@code expect} is given, at least one of the
  * answered addresses is expected; DOWN when it answers an error (NXDOMAIN, SERVFAIL, REFUSED), no record, or only
  * unexpected ones, or does not answer in time. The answer, its TTL and the resolver are reported with the result. For

@@ -10,7 +10,7 @@ import java.util.List;
  * @param durationMinutes how long traffic stays on the drill target before it is restored; default 60
  * @param blockedWindows  Quartz cron expressions of minutes in which no drill may start
  * @param blockingAlerts  names of alerts ({@code alertname}) that, while any fires in Alertmanager, keep a scheduled
- *                        drill from starting (issue 56); an Alertmanager that cannot be read keeps it from starting too
+ *                        drill from starting; an Alertmanager that cannot be read keeps it from starting too
  * @param abortAlerts     names of alerts whose firing ends a running drill at once (DRILL_ABORT), as the drill target's
  *                        failing quorum does; an Alertmanager that cannot be read ends it too
  */

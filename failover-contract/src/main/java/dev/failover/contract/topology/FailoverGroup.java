@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param mode       live, or shadow: decisions are published but not acted on
  * @param safety     correlated-failure guard, switch budget, fresh evidence and failure classes (ADR 0010)
  * @param arc        the ARC routing controls the group is switched with instead of record writes; null: records
- * @param regionSwitch an ARC Region switch plan run for each move before the DNS switch (issue 57); null: none
+ * @param regionSwitch an ARC Region switch plan run for each move before the DNS switch (ADR 0028); null: none
  */
 public record FailoverGroup(
         String id,

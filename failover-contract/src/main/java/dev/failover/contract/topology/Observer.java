@@ -1,7 +1,7 @@
 package dev.failover.contract.topology;
 
 /**
- * A resolver a probe location asks for the groups' failover records, as its clients would (issue 56): the location's
+ * A resolver a probe location asks for the groups' failover records, as its clients would (ADR 0026): the location's
  * VPC resolver, a caching resolver in front of its clients, the authoritative servers, a public resolver. Named per
  * location in the topology's {@code observers}: only that location asks it, so a resolver reachable only inside the
  * location's network (a VPC's {@code .2}) is right here, unlike a dns probe's resolver, which every location asks.

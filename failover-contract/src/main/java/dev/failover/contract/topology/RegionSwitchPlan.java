@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An AWS ARC Region switch plan the actuator runs for each of the group's moves (issue 57, docs/aws-arc.md): the plane
+ * An AWS ARC Region switch plan the actuator runs for each of the group's moves (ADR 0028, docs/aws-arc.md): the plane
  * decides when, with its quorum, hysteresis, safety rules and explanation; the plan does what it holds (capacity, the
  * Aurora global database, routing controls, Lambda, manual approvals), activating the region of the target that gets
  * the traffic, before the actuator's own DNS switch and read-back. Our own capacity and database steps run before the

@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param groups    the failover groups
  * @param safety    rules across groups: the correlated-failure guard and the global switch budget (ADR 0010)
  * @param observers per location, the resolvers it asks for every group's failover record to see when its clients are
- *                  sent to a new target (issue 56, ADR 0026); a location without any observes nothing
+ *                  sent to a new target (ADR 0026); a location without any observes nothing
  */
 public record Topology(Integer version, List<String> locations, List<FailoverGroup> groups, TopologySafety safety,
         Map<String, List<Observer>> observers) {

@@ -136,7 +136,7 @@ public final class TopologyValidator {
             }
             if (group.regionSwitch() != null && group.regionSwitch().planArn() != null) {
                 // one execution of a plan runs at a time, and each group's epochs are its own: two groups would cancel
-                // or wait out each other's executions (issue 57)
+                // or wait out each other's executions (ADR 0028)
                 String first = plans.putIfAbsent(group.regionSwitch().planArn(), "groups[" + i + "].regionSwitch.planArn");
                 if (first != null) {
                     error("groups[" + i + "].regionSwitch.planArn", "is the plan of " + first + " too: a Region switch plan "
@@ -175,7 +175,7 @@ public final class TopologyValidator {
     }
 
     /**
-     * A dns probe must not resolve a record the plane fails over (issue 56): it answers with the active target's values,
+     * A dns probe must not resolve a record the plane fails over: it answers with the active target's values,
      * so a passive target probed by it is DOWN (UNEXPECTED_ANSWER) and never an eligible destination, and the active one
      * stays UP whatever it serves. Probe the target's own name (its regional endpoint) instead.
      */
@@ -206,7 +206,7 @@ public final class TopologyValidator {
         }
     }
 
-    /** Each location's resolvers (issue 56): a known location, names unique within it, a reachable address. */
+    /** Each location's resolvers (ADR 0026): a known location, names unique within it, a reachable address. */
     private void observers(Topology t, Set<String> locations) {
         for (var entry : t.observers().entrySet()) {
             String path = "observers." + entry.getKey();

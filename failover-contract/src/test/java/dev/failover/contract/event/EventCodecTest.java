@@ -56,7 +56,7 @@ class EventCodecTest {
                 .isInstanceOf(EventDecodingException.class).hasMessageContaining("impairment: invalid value TIRED");
     }
 
-    /** Optional since issue 29: results of older probe-services have no prober and decode as before. */
+    /** The prober is optional: results of probe-services older than the field have none and decode as before. */
     @Test
     void theProberIsOptionalAndNeverBlank() {
         ProbeResult named = probeResult().withProber("probe-service-7f9c-x2");

@@ -51,7 +51,7 @@ class TopologyLoaderTest {
         assertThat(topology.groups()).extracting(FailoverGroup::id).containsExactly("demo-api");
     }
 
-    /** Issue 56: a dns probe with only its two required keys takes the defaults (A, port 53, udp, any address). */
+    /** A dns probe with only its two required keys takes the defaults (A, port 53, udp, any address). */
     @Test
     void aDnsProbeTakesItsDefaults() {
         Topology topology = TopologyLoader.parse(VALID.replace("{type: tcp, host: 10.0.1.1, port: 443,",
@@ -62,7 +62,7 @@ class TopologyLoaderTest {
                 5, 2000, 1000, null));
     }
 
-    /** Issue 56: each location's resolvers, with their defaults; a location without any observes nothing. */
+    /** Each location's resolvers (ADR 0026), with their defaults; a location without any observes nothing. */
     @Test
     void observersArePerLocation() {
         Topology topology = TopologyLoader.parse(VALID.replace("locations: [loc-a, loc-b, loc-c]\n",
@@ -297,7 +297,7 @@ class TopologyLoaderTest {
 
     static Stream<Arguments> invalid() {
         return Stream.of(
-                // issue 57: a Region switch plan
+                // a Region switch plan (ADR 0028)
                 Arguments.of(withRegionSwitch(VALID, "{planArn: \"" + PLAN_ARN + "\"}"), "groups[0].regionSwitch.regions."
                         + "maintenance: required: target maintenance's region 'global' is not an AWS region"),
                 Arguments.of(withRegionSwitch(VALID, REGION_SWITCH.replace(PLAN_ARN, "arn:aws:arc-region-switch::1:plan/x")),
@@ -347,7 +347,7 @@ class TopologyLoaderTest {
                 Arguments.of(VALID.replace("hostHeader: api.example.test,", "host: 10.0.0.1,"), "groups[0].targets[0].probe.host: unknown key"),
                 Arguments.of(VALID.replace("{type: tcp, host", "{host"), "groups[0].targets[1].probe.type: is required (http, tcp or dns)"),
                 Arguments.of(VALID.replace("type: tcp", "type: udp"), "groups[0].targets[1].probe.type: 'udp' is not one of: http, tcp, dns"),
-                // a dns probe (issue 56): a name, a resolver, addresses of the record type
+                // a dns probe: a name, a resolver, addresses of the record type
                 Arguments.of(VALID.replace("{type: tcp, host: 10.0.1.1, port: 443,", "{type: dns, resolver: 10.0.0.2,"),
                         "groups[0].targets[1].probe.name: is required for a dns probe"),
                 Arguments.of(VALID.replace("{type: tcp, host: 10.0.1.1, port: 443,", "{type: dns, name: api.us-west-2.example.test,"),
@@ -462,12 +462,12 @@ class TopologyLoaderTest {
                         "groups[0].drill.enabled: a scheduled drill would move the database one way"),
                 Arguments.of(WITH_DATABASES.replace("maxDataLossSeconds: 30", "maxDataLossSeconds: 86401"),
                         "groups[0].safety.maxDataLossSeconds: must be between 0 and 86400 seconds, was 86401"),
-                // a drill's alert guards (issue 56): Prometheus alert names
+                // a drill's alert guards: Prometheus alert names
                 Arguments.of(VALID.replace("whenAllDown: last-resort\n", "whenAllDown: last-resort\n    drill: {blockingAlerts: [FailoverRegionDown, \"9lives\"]}\n"),
                         "groups[0].drill.blockingAlerts[1]: '9lives' is not an alert name"),
                 Arguments.of(VALID.replace("whenAllDown: last-resort\n", "whenAllDown: last-resort\n    drill: {abortAlerts: [\"checkout-errors\"]}\n"),
                         "groups[0].drill.abortAlerts[0]: 'checkout-errors' is not an alert name"),
-                // observers (issue 56): known locations, named resolvers with an address
+                // observers (ADR 0026): known locations, named resolvers with an address
                 Arguments.of(VALID.replace("locations: [loc-a, loc-b, loc-c]\n", "locations: [loc-a, loc-b, loc-c]\nobservers:\n   loc-d: [{name: vpc, address: 10.0.0.2}]\n"),
                         "observers.loc-d: 'loc-d' is not one of the locations [loc-a, loc-b, loc-c]"),
                 Arguments.of(VALID.replace("locations: [loc-a, loc-b, loc-c]\n", "locations: [loc-a, loc-b, loc-c]\nobservers:\n   loc-a: []\n"),

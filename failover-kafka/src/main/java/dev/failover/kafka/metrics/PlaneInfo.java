@@ -13,11 +13,10 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 
 /**
- * What every service of the plane says about itself, so that a plane of mixed versions or mixed topologies is visible
- * (issue 55): {@code failover_build_info{service,version,revision}} and
- * {@code failover_topology_info{service,version,digest}}, both 1. The revision is the commit the jars were built from
- * ({@code build.properties}, filled in by the build), with {@code -dirty} when the tree had changes, "unknown" without
- * .git.
+ * What every service of the plane says about itself, so that a plane of mixed versions or mixed topologies is visible:
+ * {@code failover_build_info{service,version,revision}} and {@code failover_topology_info{service,version,digest}},
+ * both 1. The revision is the commit the jars were built from ({@code build.properties}, filled in by the build), with
+ * {@code -dirty} when the tree had changes, "unknown" without .git.
  * Alerts FailoverVersionsDiffer and FailoverTopologiesDiffer count the distinct values.
  */
 public final class PlaneInfo {

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.failover.kafka.KafkaClientProperties;
 
 /**
- * Issue 30: the settings the start-up check accepts for MSK with IAM authentication make real Kafka clients, with the
+ * The settings the start-up check accepts for MSK with IAM authentication make real Kafka clients, with the
  * MSK IAM auth library the services ship: the producer, consumer and admin client each log in (the library's login
  * module registers its SASL client; with OAUTHBEARER the login callback handler signs a token with the default AWS
  * chain) when they are made, before any connection. No MSK here: what a broker would check is not tested.

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.failover.contract.event.Topics;
 
 /**
- * Issue 55, item 6: the IAM policies of deploy/aws/msk are the services' ACLs as MSK's actions, each role only its own
+ * The IAM policies of deploy/aws/msk are the services' ACLs as MSK's actions, each role only its own
  * service's, and every role that writes may start an idempotent producer (without WriteDataIdempotently MSK refuses
  * InitProducerId, and every producer here is idempotent).
  */

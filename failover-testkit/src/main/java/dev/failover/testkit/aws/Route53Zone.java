@@ -41,7 +41,7 @@ import com.sun.net.httpserver.HttpExchange;
  * Credential=AKID/date/region/route53/aws4_request}) and its session token, so that a test can check which credentials
  * the caller signed with (the temporary ones STS or a container credentials endpoint handed out).
  * <p>
- * As strict as the service where the actuator depends on it (issue 31): alias record sets ({@code AliasTarget} with
+ * As strict as the service where the actuator depends on it: alias record sets ({@code AliasTarget} with
  * {@code EvaluateTargetHealth}, no TTL of their own; a DELETE must name the same alias); ListResourceRecordSets in pages
  * of {@code maxitems} (at most {@link #pageSize}), continued from {@code NextRecordName}/{@code Type}/{@code Identifier};
  * changes PENDING for a configurable time before INSYNC ({@link #pendingFor}, GetChange of an unknown id is

@@ -4,8 +4,8 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 /**
- * The seeds a randomized fault test runs (issue 50's checkers): a fixed set in the suite, any set or range on the
- * command line for a soak, so that a failing seed can be run alone.
+ * The seeds a randomized fault test runs (such as the data tier's invariant checks, ADR 0020): a fixed set in the
+ * suite, any set or range on the command line for a soak, so that a failing seed can be run alone.
  */
 public final class Seeds {
 

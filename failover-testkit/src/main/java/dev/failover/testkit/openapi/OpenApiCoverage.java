@@ -18,10 +18,9 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 
 /**
- * Compares a service's generated OpenAPI document with its JAX-RS resources (issue 30): every endpoint is documented,
- * with a JSON schema for its success body, the error statuses it can answer, the API's error body for those that carry
- * one, and the one bearer security scheme. A service's test lists what each endpoint must document; this says what is
- * missing.
+ * Compares a service's generated OpenAPI document with its JAX-RS resources: every endpoint is documented, with a JSON
+ * schema for its success body, the error statuses it can answer, the API's error body for those that carry one, and the
+ * one bearer security scheme. A service's test lists what each endpoint must document; this says what is missing.
  */
 public final class OpenApiCoverage {
 

@@ -112,7 +112,7 @@ public final class TestSigningKeys {
         return Map.of(SigningKeysResolver.TRUSTED_KEYS_DIR, trustedKeysDir().toString());
     }
 
-    /** The decision-service's trust in the actuators' results: {@link #ACTUATOR_KEY_ID} (issue 51). */
+    /** The decision-service's trust in the actuators' results: {@link #ACTUATOR_KEY_ID} (ADR 0009). */
     public Map<String, String> actuatorResultsConfig() {
         return Map.of("failover.actuator-signing.trusted-keys-dir", actuatorTrustedKeysDir().toString());
     }

@@ -21,7 +21,7 @@ class PackageLayersTest {
     @Test
     void theContractIsLayered() {
         PackageLayers.check(Path.of("../failover-contract/src/main/java"), "dev.failover.contract", List.of(
-                "whatif", // a proposed policy replayed beside the current one: the report and its one text form (issue 57)
+                "whatif", // a proposed policy replayed beside the current one: the report, its one text form (ADR 0027)
                 "identity", // who an API token is for (aud or client_id) and whom it names
                 "signing", // signed control messages: the envelope and its keys
                 "topology", // the topology file: groups, targets, their checks

@@ -24,7 +24,7 @@ public final class DatabasesCommand extends ActuatorCommand {
 
     /**
      * The first answer of an actuator that does not drive the group but observed its nodes: every actuator watches
-     * every group's database nodes (issue 50), so this is the view when the driving one is not reached (a lost region,
+     * every group's database nodes (ADR 0020), so this is the view when the driving one is not reached (a lost region,
      * or the pod behind a region's Service that does not own the group's partition).
      */
     private Observed observed;

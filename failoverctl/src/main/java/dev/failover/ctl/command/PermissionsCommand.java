@@ -14,9 +14,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * What every actuator found of its own permissions (issue 55, item 8): each region's actuator checks with its own
- * credentials what its topology needs of AWS and Kubernetes, so each is asked. Before a drill, or when
- * FailoverPermissionMissing fires: which action, on what, for which place, and why the topology needs it.
+ * What every actuator found of its own permissions: each region's actuator checks with its own credentials what its
+ * topology needs of AWS and Kubernetes, so each is asked. Before a drill, or when FailoverPermissionMissing fires:
+ * which action, on what, for which place, and why the topology needs it.
  */
 @Command(name = "permissions", description = "The permissions each actuator found missing for what its topology needs "
         + "(asks every actuator; viewer role, actuator audience). Exit 13 when one is missing, 14 when one is not known "

@@ -11,7 +11,7 @@ import dev.failover.ctl.render.Text;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** A group's AWS ARC Region switch plan, as its actuator runs it (issue 57). */
+/** A group's AWS ARC Region switch plan, as its actuator runs it (ADR 0028). */
 public final class RegionSwitchCommands {
 
     private RegionSwitchCommands() {

@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** A switch's signed report (issue 56): fetched and shown, and verified offline with a replay of its evidence. */
+/** A switch's signed report: fetched and shown, and verified offline with a replay of its evidence. */
 public final class ReportCommands {
 
     private ReportCommands() {

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * What a proposed topology would have done over the recorded probe results, beside the one in force (issue 57): the
+ * What a proposed topology would have done over the recorded probe results, beside the one in force (ADR 0027): the
  * decision-service reads the window from Kafka and replays both through its core (POST /whatif); this prints the
  * comparison and writes the timeline picture.
  */

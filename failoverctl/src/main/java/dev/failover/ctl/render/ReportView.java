@@ -11,7 +11,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * A switch's signed report (GET /groups/{g}/decisions/{d}/report, issue 56) as Markdown a person reads and a wiki or
+ * A switch's signed report (GET /groups/{g}/decisions/{d}/report) as Markdown a person reads and a wiki or
  * GitHub renders: the stages with their times (RTO) and the data tier's loss exposure (RPO), a timeline picture (a
  * Mermaid Gantt chart), the rule path, the health per location at the decision, the actuation steps and when each
  * location's resolvers saw it.

@@ -6,7 +6,7 @@ import java.util.List;
 /** Lines that fit a terminal: everything failoverctl prints for people stays within {@link #WIDTH} columns. */
 public final class Text {
 
-    /** The widest line printed for people (issue 30: explain printed lines of about 210 columns). */
+    /** The widest line printed for people (explain once printed lines of about 210 columns). */
     public static final int WIDTH = 120;
 
     private Text() {

@@ -37,7 +37,7 @@ public final class Views {
 
     /**
      * The decision-service's check of the actuator's report against the group's latest decision, by decision id
-     * ({@code decidedVsServed}, issue 29), in one line that fits beside its label; the latest decision's id is on the
+     * ({@code decidedVsServed}, ADR 0002), in one line that fits beside its label; the latest decision's id is on the
      * "last decision" line. Null when the server does not send the check (an older server).
      */
     public static String decidedVsServed(JsonNode check, Instant now) {
@@ -130,7 +130,7 @@ public final class Views {
     }
 
     /**
-     * A switch's marks, from the failure it answered (or its decision, for a planned or operator's switch), issue 56:
+     * A switch's marks (ADR 0026), from the failure it answered (or its decision, for a planned or operator's switch):
      * "failure at 2026-11-28T10:00:03Z; decided +2.0 s, served +4.6 s, observed by 2 of 3 locations +8.0 s"; null
      * without a switch.
      */

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** What status shows of a switch as clients see it (GET /groups/{id} convergence, issue 56). */
+/** What status shows of a switch as clients see it (GET /groups/{id} convergence, ADR 0026). */
 class ConvergenceViewTest {
 
     static final Instant NOW = Instant.parse("2026-11-28T10:01:00Z");

@@ -30,7 +30,7 @@ class DecidedVsServedViewTest {
                         "AWAITING_REPORT for 75 s: actuator reports no decision", "AWAITING_REPORT 75 s"),
                 Arguments.of("{\"state\":\"NOT_SERVED\"," + DECIDED + ",\"served\":\"d-1\",\"servedEpoch\":2}",
                         "NOT_SERVED for 75 s: actuator serves d-1 (epoch 2), not the last decision", "NOT_SERVED 75 s"),
-                // issue 51: the actuator refused the latest decision itself (BLOCKED past the bound)
+                // the actuator refused the latest decision itself (BLOCKED past the bound; ADR 0002)
                 Arguments.of("{\"state\":\"NOT_SERVED\"," + DECIDED + ",\"served\":\"d-2\",\"servedEpoch\":2,"
                         + "\"detail\":\"the actuator refused decision d-2: BLOCKED, longer than 60 s: fenced\"}",
                         "NOT_SERVED for 75 s: the actuator refused decision d-2: BLOCKED, longer than 60 s: fenced",

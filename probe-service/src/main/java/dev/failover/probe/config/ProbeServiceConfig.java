@@ -74,8 +74,8 @@ public interface ProbeServiceConfig {
 
         /**
          * How often this location asks each of its observers (the topology's {@code observers}) for every group's
-         * failover record (issue 56); also each question's timeout. The point a switch is seen at this location is known
-         * to within it.
+         * failover record (ADR 0026); also each question's timeout. The point a switch is seen at this location is
+         * known to within it.
          */
         @WithName("observe-interval")
         @WithDefault("1s")

@@ -14,7 +14,7 @@ public sealed interface Observation {
     /** Days until the served TLS certificate expires; null without TLS. */
     Integer tlsDaysToExpiry();
 
-    /** A DNS probe's answer (issue 56); null for other probes and when no answer came. */
+    /** A DNS probe's answer; null for other probes and when no answer came. */
     DnsAnswer dnsAnswer();
 
     record Up(Integer httpStatus, PhaseTimings timings, Integer tlsDaysToExpiry, DnsAnswer dnsAnswer) implements Observation {

@@ -30,7 +30,7 @@ import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
 
 /**
- * Observed convergence at one location (issue 56, ADR 0026): every round, each resolver the topology names for this
+ * Observed convergence at one location (ADR 0026): every round, each resolver the topology names for this
  * location is asked for every observable group's failover record, and the answer is mapped to the target whose values
  * it holds. An observation is handed on when what the resolver sends clients to changes (another target, another set
  * of addresses in any order, an error or an answer again) and at least every {@link

@@ -51,8 +51,8 @@ public class ProbeResultPublisher {
     }
 
     /**
-     * Sends a resolver's observation (issue 56) on the same topic, marked by {@link Topics#RECORD_HEADER}, when the sink
-     * has room now; not buffered: an observation not taken is offered again by the next round.
+     * Sends a resolver's observation (ADR 0026) on the same topic, marked by {@link Topics#RECORD_HEADER}, when the
+     * sink has room now; not buffered: an observation not taken is offered again by the next round.
      *
      * @return whether the sink took it
      */

@@ -35,7 +35,7 @@ import dev.failover.probe.domain.Observation;
 import dev.failover.probe.domain.Prober;
 
 /**
- * DNS probe (issue 56): asks one resolver for the name's addresses (dnsjava, UDP or TCP, recursion desired) and judges
+ * DNS probe: asks one resolver for the name's addresses (dnsjava, UDP or TCP, recursion desired) and judges
  * the answer: UP for NOERROR with an address of the record type (one of {@code expect} when given), DOWN otherwise.
  * The answer goes with the observation either way, so a reader sees what that resolver sends clients to, and for how
  * long it may keep doing so.

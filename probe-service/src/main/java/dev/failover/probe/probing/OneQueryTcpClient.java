@@ -14,7 +14,7 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.io.TcpIoClient;
 
 /**
- * DNS over TCP for one query on its own connection (issue 56): connect within the probe's connect timeout, send the
+ * DNS over TCP for one query on its own connection: connect within the probe's connect timeout, send the
  * length-prefixed query (RFC 1035 4.2.2), read one length-prefixed answer, close. dnsjava's own TCP client keeps one
  * connection per resolver and reuses it, with no connect timeout: a connection that died silently (state dropped by a
  * NAT or a load balancer) would then time every later probe out for as long as the operating system keeps it, and a

@@ -149,7 +149,7 @@ public final class VertxHttpProber implements Prober<HttpProbe> {
             client(spec).request(options).onFailure(exchange::failed).onSuccess(request -> {
                 timer.connected = System.nanoTime();
                 // a reset or close reaches the request or the response, which judge it; without a handler here Vert.x
-                // would also log it as an ERROR of this service, for a target that merely failed (issue 30)
+                // would also log it as an ERROR of this service, for a target that merely failed
                 request.connection().exceptionHandler(alsoReportedToTheExchange -> {
                 });
                 request.send().onFailure(exchange::failed).onSuccess(response -> exchange.head(request, response));
@@ -195,7 +195,7 @@ public final class VertxHttpProber implements Prober<HttpProbe> {
             this.days = https(request) ? daysToExpiry(request) : null;
             // before anything is judged: a connection closed or reset before the body ended ends the body (what arrived
             // is judged), and once judged at the head the probe closes the connection itself. Without a handler Vert.x
-            // logs the close as an ERROR of this service, for a target that merely failed (issue 30).
+            // logs the close as an ERROR of this service, for a target that merely failed.
             response.exceptionHandler(error -> bodyEnded(Progress.CLOSED_EARLY, FailureClassifier.describe(error)));
             if (judge(Progress.HEAD, null) || !judge.needsBody()) {
                 return;

@@ -159,7 +159,7 @@ public class ProbeScheduler {
     }
 
     /**
-     * Asks this location's observers for every observable group's record every {@code observe-interval} (issue 56);
+     * Asks this location's observers for every observable group's record every {@code observe-interval} (ADR 0026);
      * nothing when the topology names none for this location.
      */
     private void observe(Topology next) {

@@ -104,7 +104,7 @@ class DependencyProbeTest {
         assertThat(dependency.dependency()).isEqualTo(TopologyWithDependency.DEPENDENCY);
     }
 
-    /** Issue 56: a dns probe's answer goes with its result, the dependency's label kept. Against a real BIND9. */
+    /** A dns probe's answer goes with its result, the dependency's label kept. Against a real BIND9. */
     @Test
     void aDnsDependencysAnswerGoesWithItsResult() throws Exception {
         try (BindServer resolver = BindServer.start("dep.test.", java.util.List.of("db 30 IN A 10.0.0.5"))) {

@@ -28,7 +28,7 @@ import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
 
 /**
- * The observer's core (issue 56): which resolvers a location asks for which records, which target an answer names, and
+ * The observer's core (ADR 0026): which resolvers a location asks for which records, which target an answer names, and
  * when an observation is handed on. The resolvers here answer through a table; {@code DnsProberTest} asks real BIND9 and
  * Knot with the same prober the watch is given.
  */

@@ -27,7 +27,7 @@ import dev.failover.testkit.dns.BindServer;
 import dev.failover.testkit.dns.KnotServer;
 
 /**
- * The DNS probe (issue 56) against two real servers from Debian, BIND9 and Knot DNS, on loopback: each answer is judged
+ * The DNS probe against two real servers from Debian, BIND9 and Knot DNS, on loopback: each answer is judged
  * and reported with its addresses, TTL and resolver; an error response, an empty or unexpected answer, and a resolver
  * that does not answer are DOWN with their own reasons.
  */

@@ -208,7 +208,7 @@ class ShortAndSlowBodiesTest {
         down(run(spec("/reset-before-head", null, null, GENEROUS_TIMEOUT_MILLIS)), FailureReason.CONNECTION_RESET);
     }
 
-    // (c) a failing target is a probe result (and a metric), never an ERROR line of the plane (issue 30)
+    // (c) a failing target is a probe result (and a metric), never an ERROR line of the plane
 
     @Test
     void aTargetThatFailsOrIsCutOffLogsNoError() throws Exception {

@@ -24,7 +24,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * A changed topology file is applied without a restart; an invalid one is refused and the previous one keeps running.
- * The file is updated as a ConfigMap mounted as a directory is (issue 30: k8s mounts it so, not by subPath).
+ * The file is updated as a ConfigMap mounted as a directory is (k8s mounts it so: a subPath mount never sees updates).
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)

@@ -17,8 +17,8 @@ import dev.failover.actuator.database.Database;
  * @param lastPromotion from the request of the last promotion this instance made until the node was seen writable; null
  *                      before any
  * @param promoted      the last promotion this instance requested: when, of which target, and what it was known it may
- *                      lose (issue 50); null before any
- * @param exposures     by replica target: what promoting it would lose if the primary were lost now (issue 50), as
+ *                      lose; null before any
+ * @param exposures     by replica target: what promoting it would lose if the primary were lost now, as
  *                      measured when this value was made; alerted on before any failure
  * @param switchRefusedSince since when the provider refuses the DNS switch to a target whose database node already
  *                      takes writes (the database moved, the traffic did not: the old region's application writes to a

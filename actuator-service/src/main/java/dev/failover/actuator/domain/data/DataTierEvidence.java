@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * What one instance's watch of a group last knew of what a promotion may lose (issue 50), kept beyond its life: the
+ * What one instance's watch of a group last knew of what a promotion may lose, kept beyond its life: the
  * newest sample of the primary's flushed position, and for each replica the newest sample it was seen to have received.
  * An instance started after the primary was lost (every actuator restarted at once, or the only one) restores it and
  * measures against it as if it had watched the primary itself, where it found the exposure unknown and held the

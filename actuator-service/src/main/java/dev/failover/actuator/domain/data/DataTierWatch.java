@@ -15,7 +15,7 @@ import dev.failover.actuator.domain.model.DesiredState;
  * ({@link GroupWatch}) on its own thread, so every method holds the monitor; read as a {@link DataTier} value. It
  * lives as long as the instance, not one tenure of the group: every instance watches every group's nodes, so the evidence is there when it takes a group over ({@link #newTenure}).
  * <p>
- * It also keeps, in a {@link WalEvidence}, the evidence of what a promotion may lose (issue 50).
+ * It also keeps, in a {@link WalEvidence}, the evidence of what a promotion may lose.
  */
 public final class DataTierWatch {
 
@@ -45,7 +45,7 @@ public final class DataTierWatch {
     private final Map<String, Long> fencedForMove = new java.util.HashMap<>();
     /** What shows an old primary's fence agent has stopped it. */
     private final AgentLeases agents = new AgentLeases();
-    /** Promotions taken back (issue 50), as target@timeline: the timeline they began counts for nothing. */
+    /** Promotions taken back, as target@timeline: the timeline they began counts for nothing. */
     private final java.util.Set<String> takenBack = new java.util.HashSet<>();
 
     /**
@@ -133,7 +133,7 @@ public final class DataTierWatch {
     }
 
     /**
-     * The way back of a planned move was taken (issue 50): {@code promoted}'s node began {@code timeline} and was fenced
+     * The way back of a planned move was taken: {@code promoted}'s node began {@code timeline} and was fenced
      * before anything was written to it; {@code restored}'s node, unfenced by the plane, writes {@code restoredTimeline}
      * again. The abandoned timeline no longer makes the restored node a former primary, and its unfencing was no hand's.
      * Called on every pass of the desired state that took it back (a new owner learns it from that state): idempotent.

@@ -14,7 +14,7 @@ import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Target;
 
 /**
- * One group's database nodes, watched by every actuator instance whether it drives the group or not (issue 50): the
+ * One group's database nodes, watched by every actuator instance whether it drives the group or not: the
  * facts they yield ({@link DataTierWatch}: the primary's WAL positions, what each replica was seen to receive) belong to
  * the instance, not to one tenure of the group, so that an instance that takes the group over (its owner lost with the
  * primary's region) knows from its first pass what a promotion may lose, instead of finding it unknown and holding the

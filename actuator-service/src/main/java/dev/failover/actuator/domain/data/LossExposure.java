@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * What promoting a replica may lose (issue 50, ADR 0020): commits the primary acknowledged that the replica has not
+ * What promoting a replica may lose (ADR 0020): commits the primary acknowledged that the replica has not
  * received. Measured from positions, never inferred from the replica's own view (a replica that stopped receiving has
  * applied all it has and reports no lag): {@link None} when the replica is known to hold every acknowledged commit,
  * {@link Window} when it is known to hold every commit acknowledged up to some moment and nothing is known of the

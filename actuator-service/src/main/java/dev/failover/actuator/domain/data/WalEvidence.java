@@ -131,7 +131,7 @@ final class WalEvidence {
         long follows = followed(node.wal(), coveredSample);
         if (newest != null && follows != 0 && follows < newest.wal().timeline()) {
             // it follows an old primary: however recently it received that one's WAL, it lacks everything the newer one
-            // wrote since its promotion (issue 50, lineage: a second failover must not promote it). A replica whose
+            // wrote since its promotion (a second failover must not promote it). A replica whose
             // receiver is down reports no timeline: the one it was last seen to receive stands in
             return new LossExposure.Unknown("the replica follows timeline " + follows + " while the primary, "
                     + newest.target() + "'s node, writes timeline " + newest.wal().timeline() + ": it replicates an old"
@@ -163,7 +163,7 @@ final class WalEvidence {
 
     /**
      * The timeline {@code target}'s replica follows, as {@code wal} shows it or, while its receiver is down (it reports
-     * none), the one it was last seen to have received; 0 when neither is known (issue 50, lineage).
+     * none), the one it was last seen to have received; 0 when neither is known.
      */
     long followedTimeline(String target, Database.Wal wal) {
         return followed(wal, covered(target, wal));

@@ -14,10 +14,10 @@ import dev.failover.contract.event.Decision;
  * @param step          index of the traffic step reached (0 for a change made in one step)
  * @param pendingChange the provider's reference of the last change written for this step (a Route 53 change id) until
  *                      a read saw it propagated; null when there is none, or the provider has no references
- * @param promotion     the promotion a planned move made for it, and where its way back stands (issue 50); null when
+ * @param promotion     the promotion a planned move made for it, and where its way back stands (ADR 0020); null when
  *                      it made none, or made it without knowing the node's transaction id
  * @param mark          the ownership mark of the last write, for a provider that keeps none beside what it switches
- *                      (ARC routing controls, issue 52): its epoch, decision and digest of what was written, from which
+ *                      (ARC routing controls, ADR 0014): its epoch, decision and digest of what was written, from which
  *                      any instance judges ownership and drift as the writer would; null for providers with their own
  *                      owner record, or before the first write
  * @param promoted      the last promotion the plane asked for in this group, of any move, carried from decision to
@@ -58,7 +58,7 @@ public record DesiredState(Decision decision, int step, String pendingChange, Pr
     }
 
     /**
-     * A new decision's desired state after {@code previous}: it carries a promotion taken back (issue 50), so that an
+     * A new decision's desired state after {@code previous}: it carries a promotion taken back, so that an
      * owner that restores only the newest desired state still knows the abandoned timeline is no newer primary's; the
      * mark of the last write, which still says who last switched (as an owner record beside the record does); and the
      * plane's last promotion, which a later move's owner needs to tell a former primary without timelines.
@@ -147,7 +147,7 @@ public record DesiredState(Decision decision, int step, String pendingChange, Pr
     public record Promoted(long epoch, String target, Instant at) {
     }
 
-    /** Where a promotion's way back stands (issue 50, ADR 0020 "The way back"). */
+    /** Where a promotion's way back stands (ADR 0020 "The way back"). */
     public enum Phase {
         /** Requested; the switch to the promoted node goes on. */
         PROMOTED,

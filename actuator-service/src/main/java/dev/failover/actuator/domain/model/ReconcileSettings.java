@@ -11,7 +11,7 @@ import dev.failover.contract.time.Backoff;
  * @param backoff        delays between attempts after passing failures
  * @param stepPause      how long each step of a stepped failback is held before the next
  * @param scaleDownAfter how long after a failback the target left returns to pilot light; null: never
- * @param databaseWatch  how often each database node of the group is observed off the passes (issue 50): the
+ * @param databaseWatch  how often each database node of the group is observed off the passes: the
  *                       primary's WAL positions sampled this often bound what a failover may lose
  */
 public record ReconcileSettings(Duration resync, Duration capacityPoll, Backoff backoff, Duration stepPause, Duration scaleDownAfter,

@@ -36,7 +36,7 @@ public sealed interface Goal {
 
     /**
      * The mark of the last write, as the desired state keeps it for a provider without an owner record (ARC routing
-     * controls, issue 52); empty with no decision, or before the first write.
+     * controls, ADR 0014); empty with no decision, or before the first write.
      */
     Optional<String> storedMark();
 

@@ -69,7 +69,7 @@ final class ActuationReports {
     /**
      * Publishes a pass's result once for the whole desired state: a condition that holds for the rest of the move (an
      * old primary left unfenced because it does not answer) is not said again on every pass in which another result of
-     * the same step comes between (issue 50: a held failover said both on every pass, a flood).
+     * the same step comes between (a held failover said both on every pass, a flood).
      */
     void publishOncePerDesiredState(Decision decision, ActuationStep step, ActuationStatus status, String provider,
             String details, Instant startedAt) {

@@ -60,14 +60,14 @@ public final class GroupReconciler {
 
     /** The newest desired state offered or restored; a pass adopts it at its start. */
     private final NewestDesired newest;
-    /** An operator's retry, not yet taken up by a pass: who asked and why (issue 52); null when none. */
+    /** An operator's retry, not yet taken up by a pass: who asked and why; null when none. */
     private final AtomicReference<RetryRequest> retryRequested = new AtomicReference<>();
     private volatile GroupStatus status;
 
     /** The group's progress on its desired state, handed from step to step; kept here between passes only. */
     private Progress progress = Progress.idle();
     private String initialTarget;
-    /** The group's database nodes as watched by this instance, before this tenure too (issue 50). */
+    /** The group's database nodes as watched by this instance, before this tenure too. */
     private final GroupWatch watch;
     private final DataTierWatch dataTier;
     private final Object statusLock = new Object();
@@ -183,7 +183,7 @@ public final class GroupReconciler {
         }
         try {
             // a blocked group changes nothing until a retry or a new decision, but its guard against a second writer
-            // keeps running (issue 50): an old primary can come back writable at any time
+            // keeps running: an old primary can come back writable at any time
             Pass start = Pass.start(goal, now, progress);
             return blocked ? ReconcileSteps.guard(start, use, this::applied) : ReconcileSteps.run(start, use, this::applied);
         } finally {
@@ -193,7 +193,7 @@ public final class GroupReconciler {
     }
 
     /**
-     * Observes every database node of the group once, off the passes and whatever the group's convergence (issue 50):
+     * Observes every database node of the group once, off the passes and whatever the group's convergence:
      * the primary's WAL positions are sampled at this cadence, not only when a pass runs, so what a failover may lose is
      * measured against a sample at most about one interval old. A node that does not answer (its region cut off) is
      * left for a growing while (up to 30 s), so that it holds no thread of the watch for a call timeout every interval.

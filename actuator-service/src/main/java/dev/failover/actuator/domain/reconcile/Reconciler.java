@@ -47,7 +47,7 @@ public final class Reconciler {
     private final ReconcileSettings settings;
     private final EvidenceStore evidence;
     private final Map<String, GroupReconciler> groups = new ConcurrentHashMap<>();
-    /** Every group's database nodes as this instance watches them, driven here or not (issue 50). */
+    /** Every group's database nodes as this instance watches them, driven here or not. */
     private final Map<String, GroupWatch> watches = new ConcurrentHashMap<>();
 
     /** Every group with the same DNS provider and traffic plan. */
@@ -74,7 +74,7 @@ public final class Reconciler {
     /**
      * @param dns       each group's DNS provider and traffic plan, by group id
      * @param databases the database backends of targets with a database node (ADR 0020)
-     * @param evidence  where each group's watch keeps what a promotion may lose beyond this instance's life (issue 50)
+     * @param evidence  where each group's watch keeps what a promotion may lose beyond this instance's life
      */
     public Reconciler(Topology topology, Function<String, GroupDns> dns, Scalers scalers, Databases databases,
             DesiredStore store, EvidenceStore evidence, Consumer<ActuationResult> sink, Clock clock,
@@ -82,7 +82,7 @@ public final class Reconciler {
         this(topology, dns, scalers, databases, RegionSwitch.NONE, store, evidence, sink, clock, settings);
     }
 
-    /** @param regionSwitch runs the Region switch plans of the groups that name one (issue 57) */
+    /** @param regionSwitch runs the Region switch plans of the groups that name one (ADR 0028) */
     public Reconciler(Topology topology, Function<String, GroupDns> dns, Scalers scalers, Databases databases,
             RegionSwitch regionSwitch, DesiredStore store, EvidenceStore evidence, Consumer<ActuationResult> sink, Clock clock,
             ReconcileSettings settings) {
@@ -108,7 +108,7 @@ public final class Reconciler {
     }
 
     /**
-     * Watches the group's database nodes once, off its passes (issue 50), whether this instance drives the group or
+     * Watches the group's database nodes once, off its passes, whether this instance drives the group or
      * not: an instance that takes a group over then knows what a promotion may lose (it watched the primary before its
      * loss), where an instance that watched only its own groups found it unknown and held the failover. Returns when to
      * watch again (and, for a group driven here, whether a pass is wanted now); empty when the group has no database
@@ -132,7 +132,7 @@ public final class Reconciler {
 
     /**
      * Takes in the evidence instances kept of a group's data tier (this one in an earlier life, others): what a promotion
-     * may lose is then measured against it as well (issue 50). A group missing from the topology is passed over.
+     * may lose is then measured against it as well. A group missing from the topology is passed over.
      */
     public void restoreEvidence(String group, DataTierEvidence kept) {
         if (topology.group(group).isPresent()) {
@@ -150,7 +150,7 @@ public final class Reconciler {
         }
     }
 
-    /** The groups whose targets have database nodes: every instance watches them (issue 50). */
+    /** The groups whose targets have database nodes: every instance watches them. */
     public List<String> watchedGroups() {
         return topology.groups().stream().filter(g -> g.targets().stream().anyMatch(t -> t.database() != null))
                 .map(FailoverGroup::id).toList();
@@ -191,7 +191,7 @@ public final class Reconciler {
 
     /**
      * The group's status; a group this instance does not drive (its partition is assigned elsewhere) is idle, with its
-     * database nodes as this instance's watch last observed them (every instance watches every group's, issue 50).
+     * database nodes as this instance's watch last observed them (every instance watches every group's).
      */
     public GroupStatus status(String id) {
         GroupReconciler group = groups.get(id);
@@ -234,7 +234,7 @@ public final class Reconciler {
 
     /**
      * An operator approves or declines {@code step} of the Region switch execution of the group's desired decision
-     * (issue 57); asked only of the instance that drives the group (the caller checks {@link #drives}).
+     * (ADR 0028); asked only of the instance that drives the group (the caller checks {@link #drives}).
      */
     public RegionSwitchApproval.Answer answerRegionSwitchStep(String id, String step, boolean approve, String principal,
             String reason) {

@@ -14,7 +14,7 @@ import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Target;
 
 /**
- * An operator's answer to a step of the group's Region switch execution that waits for a manual approval (issue 57):
+ * An operator's answer to a step of the group's Region switch execution that waits for a manual approval (ADR 0028):
  * the execution the plane started for the group's desired decision is found by its {@link DecisionKey}, the step is
  * approved or declined in the region it activates with the comment "who: why", and the answer is published as a
  * REGION_SWITCH result with the caller's name: the audit trail every actuation has. The pass that follows the execution

@@ -6,7 +6,7 @@ import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.contract.event.ActuationStatus;
 
 /**
- * An operator's retry of a group (issue 52, ADR 0025): who asked, and why. Taken by the group's next pass: a BLOCKED
+ * An operator's retry of a group (ADR 0025): who asked, and why. Taken by the group's next pass: a BLOCKED
  * group tries again ({@link #triedAgain}); any other is answered with the status it stands at ({@link #notNeeded}) and
  * the retry dropped, never kept for a later block whose cause nobody looked at.
  */
@@ -24,7 +24,7 @@ record RetryRequest(String principal, String reason) {
 
     /**
      * The RECONCILE status the group stands at, which the answer to a retry that is not needed repeats: what the
-     * decision-service reads as the actuator's convergence must not change by it (issue 51). Empty before the group's
+     * decision-service reads as the actuator's convergence must not change by it. Empty before the group's
      * first pass reported any.
      */
     static Optional<ActuationStatus> standing(Convergence convergence) {

@@ -8,7 +8,7 @@ import dev.failover.actuator.domain.data.DataTier;
 
 /**
  * Whether a group's database node may start as a primary, asked by the node's start-up guard before its server starts
- * (issue 50, item 7; ADR 0020 "A former primary never starts writable"). Patroni lets no node start as the leader without
+ * (ADR 0020 "A former primary never starts writable"). Patroni lets no node start as the leader without
  * the leader lock; here the lock is the desired state of the actuator that drives the group: only the node of the
  * target it wants (the decision's, or the chain's first before any decision) may take writes, and only while no other
  * node of the group was last seen taking writes. Anything else starts read-only, and so does a node whose guard reaches

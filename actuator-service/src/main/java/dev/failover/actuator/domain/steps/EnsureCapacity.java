@@ -37,7 +37,7 @@ record EnsureCapacity() implements ReconcileStep {
      * Goes on when the target can take traffic; otherwise ends the pass with when to look again.
      *
      * @param forced an operator's FORCE: capacity that cannot be read (the region's scaling API impaired) does not hold it
-     *               back — capacity unknown is not capacity short (issue 52); a known shortfall still does. A ref with
+     *               back — capacity unknown is not capacity short; a known shortfall still does. A ref with
      *               {@code capacity: best-effort} is treated so for every decision.
      */
     private static Next capacityWait(Target target, boolean forced, Pass pass, Backends use) {

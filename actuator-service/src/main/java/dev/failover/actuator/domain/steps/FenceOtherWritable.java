@@ -31,7 +31,7 @@ import dev.failover.contract.topology.Target;
  * </ul>
  * A node that takes writes again after it was seen fenced was unfenced by someone: under {@code drift: report} that is
  * said once, not undone (the writable gauges raise FailoverTwoWritableDatabases); under {@code correct} it is fenced
- * again. A fence that keeps failing is tried on every pass and said once (issue 50).
+ * again. A fence that keeps failing is tried on every pass and said once.
  */
 record FenceOtherWritable() implements ReconcileStep {
 
@@ -42,7 +42,7 @@ record FenceOtherWritable() implements ReconcileStep {
             return pass.go();
         }
         // the initial state is watched whatever its record serves: the primary's positions are the evidence a later
-        // failover's loss exposure is measured with (issue 50), and no switch waits on these reads
+        // failover's loss exposure is measured with, and no switch waits on these reads
         if (pass.servedAsWanted() || goal instanceof Goal.Initial) {
             observe(goal.target(), pass.now(), use);
             for (Target other : goal.config().targets()) {
@@ -80,7 +80,7 @@ record FenceOtherWritable() implements ReconcileStep {
                 pass = pass.report(ActuationStep.DATABASE, ActuationStatus.SUCCEEDED, Databases.kind(ref), beside
                         + r.details());
             } else {
-                // tried on every pass, said once while it keeps failing (issue 50: not a result every resync)
+                // tried on every pass, said once while it keeps failing (not a result every resync)
                 pass = pass.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, Databases.kind(ref), beside
                         + "fencing failed", beside + "fencing failed: " + fenced);
             }

@@ -12,7 +12,7 @@ import dev.failover.contract.event.ActuationStep;
 
 /**
  * Before a move fences or promotes a database, which cannot be undone, the DNS switch that must follow is asked for
- * without being made (issue 50, item 4): a switch the provider would refuse for good (an access denied, a record the
+ * without being made (ADR 0020): a switch the provider would refuse for good (an access denied, a record the
  * zone does not permit, a key the server does not take) blocks the move with the provider's reason while nothing is
  * fenced, where it used to block after the promotion with the old region's application on a read-only database. Asked
  * once per desired state, while the target's node is not yet seen writable; a provider that cannot ask without writing

@@ -20,7 +20,7 @@ import dev.failover.contract.topology.DatabaseRef;
 import dev.failover.contract.topology.Target;
 
 /**
- * What the checks before a promotion find (ADR 0020, issue 50): wait, or promote knowing what it may lose. The old
+ * What the checks before a promotion find (ADR 0020): wait, or promote knowing what it may lose. The old
  * primary is fenced first where it answers; without one that answers, the measured loss exposure decides against the
  * group's data-loss budget. Used by {@link ReadyDatabase}; its results and its progress come back in the pass.
  */
@@ -62,7 +62,7 @@ sealed interface PromotionGate {
 
     /**
      * Every move whose old primary answers fences it first and promotes only once the replica has received everything
-     * it wrote (issue 50): nothing acknowledged is lost, planned or not. An old primary that takes writes and cannot be
+     * it wrote: nothing acknowledged is lost, planned or not. An old primary that takes writes and cannot be
      * fenced stops the move (two writable primaries) unless an operator forces it. An old primary that does not answer
      * leaves the measured loss exposure to decide, against the budget (a planned move waits for it instead).
      */

@@ -85,7 +85,7 @@ record ReadyDatabase() implements ReconcileStep {
         }
         Optional<DataTierWatch.FormerPrimary> former = use.dataTier().formerPrimary(target.id());
         if (former.isPresent()) {
-            // writable, but on a history the group left (issue 50): traffic there would write beside the real primary,
+            // writable, but on a history the group left: traffic there would write beside the real primary,
             // and the guard would then fence the node with every write since the failover
             return pass.block(ActuationStep.DATABASE, kind, target.id() + "'s database " + ref.node()
                     + " is a former primary: " + former.get().why() + ". It gets no traffic and is fenced; rebuild it as a"

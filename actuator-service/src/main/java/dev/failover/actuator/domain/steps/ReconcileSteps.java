@@ -37,8 +37,8 @@ public final class ReconcileSteps {
 
     /**
      * The steps of a blocked group's pass: it changes nothing but the data tier's guard, which runs after the ownership
-     * check like every fence (issue 50), after a promotion taken back is told to the watch. A record that cannot be read leaves the guard to the next pass, quietly: the
-     * group says why it is blocked, not a read error.
+     * check like every fence, after a promotion taken back is told to the watch. A record that cannot be read leaves
+     * the guard to the next pass, quietly: the group says why it is blocked, not a read error.
      */
     static final List<ReconcileStep> WHILE_BLOCKED = List.of(
             new ReadRecord.Quietly(),

@@ -25,17 +25,17 @@ import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.topology.RegionSwitchPlan;
 
 /**
- * A group that names an ARC Region switch plan runs it for each move, before its DNS switch (issue 57, docs/aws-arc.md):
- * the plane decides when, the plan does what it holds. One execution per decision, found again on every pass by the
- * decision it names in its comment ({@link DecisionKey}): a restart, a takeover or a retry adopts it, never starts a second.
- * An execution of an older decision still running is cancelled (AWS runs one execution of a plan at a time), one of a
- * newer decision is waited out (this desired state is about to be superseded), and one started outside the plane (a
- * person, a CloudWatch trigger) is waited for, never cancelled; once it completed activating the same region, it counts
- * for the decision, while it is the newest activation in every region of the plan (each region is asked before a
- * start; see {@link Elsewhere}). An execution that ended without completing is the decision's for good: the plan runs
- * again only for a new decision. Graceful for a planned move, ungraceful when the old region may be impaired. The
- * execution is followed at the capacity poll interval; a manual-approval step waits, shown; a failed step blocks the
- * group with AWS's own message and DNS is not switched.
+ * A group that names an ARC Region switch plan runs it for each move, before its DNS switch (ADR 0028,
+ * docs/aws-arc.md): the plane decides when, the plan does what it holds. One execution per decision, found again on
+ * every pass by the decision it names in its comment ({@link DecisionKey}): a restart, a takeover or a retry adopts it,
+ * never starts a second. An execution of an older decision still running is cancelled (AWS runs one execution of a plan
+ * at a time), one of a newer decision is waited out (this desired state is about to be superseded), and one started
+ * outside the plane (a person, a CloudWatch trigger) is waited for, never cancelled; once it completed activating the
+ * same region, it counts for the decision, while it is the newest activation in every region of the plan (each region
+ * is asked before a start; see {@link Elsewhere}). An execution that ended without completing is the decision's for
+ * good: the plan runs again only for a new decision. Graceful for a planned move, ungraceful when the old region may be
+ * impaired. The execution is followed at the capacity poll interval; a manual-approval step waits, shown; a failed step
+ * blocks the group with AWS's own message and DNS is not switched.
  */
 record RunRegionSwitchPlan() implements ReconcileStep {
 

@@ -15,7 +15,7 @@ import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.topology.Target;
 
 /**
- * The way back of a planned move whose switch was refused after the promotion (issue 50, ADR 0020 "The way back"): the
+ * The way back of a planned move whose switch was refused after the promotion (ADR 0020 "The way back"): the
  * old region's application is still served, its database fenced, the promoted node takes no traffic. If no transaction
  * reached the promoted node, the move is undone: each pass does the one next thing,
  * <ol>

@@ -75,8 +75,8 @@ record WriteRecord() implements ReconcileStep {
         if (goal instanceof Goal.Decided && goal.target().database() != null
                 && use.dataTier().writable(goal.target().id())) {
             // the database has moved and the traffic has not: the old region's application writes to a node that is
-            // fenced or a replica. Blocking would leave that outage in place quietly; keep trying, said once, alerted
-            // on (issue 50)
+            // fenced or a replica. Blocking would leave that outage in place quietly; keep trying, said once and
+            // alerted on
             use.dataTier().switchRefused(pass.now());
             String refused = "DNS refuses the switch to " + goal.target().id() + ", and " + goal.target().id()
                     + "'s database was promoted: the applications still served have a read-only database until the"

@@ -17,7 +17,7 @@ import dev.failover.actuator.database.Database.Standby;
 import dev.failover.actuator.database.Database;
 
 /**
- * What promoting a replica may lose (issue 50, ADR 0020 "Loss exposure"), table-driven over the group's watch: the
+ * What promoting a replica may lose (ADR 0020, "Loss exposure"), table-driven over the group's watch: the
  * primary's samples and the replica's received positions go in, in order; the exposure at {@link #NOW} comes out.
  */
 class LossExposureTest {

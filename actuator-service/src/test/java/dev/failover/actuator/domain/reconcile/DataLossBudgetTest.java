@@ -34,12 +34,13 @@ import dev.failover.contract.time.ManualClock;
 import dev.failover.testkit.db.PostgresPair;
 
 /**
- * The data-loss budget measures what is lost, not what waits to be applied (issue 50): a synchronous replica whose replay
- * is paused ({@code pg_wal_replay_pause()}) while the primary keeps taking writes has received every commit the primary
- * acknowledged, so promoting it loses nothing however old its latest applied change is (the promotion applies the rest
- * first). Before issue 50 this failover was held as "lagging" at any budget below the replay's age: a hold that protected
- * nothing. The primary crashes (SIGQUIT by PID); the failover is promoted at a budget of 2 s, DNS moves, and every row the
- * primary acknowledged is on the promoted node. What a replica that did not receive loses is DataLossExposureTest's.
+ * The data-loss budget measures what is lost, not what waits to be applied (ADR 0020, "Loss exposure"): a synchronous
+ * replica whose replay is paused ({@code pg_wal_replay_pause()}) while the primary keeps taking writes has received
+ * every commit the primary acknowledged, so promoting it loses nothing however old its latest applied change is (the
+ * promotion applies the rest first). While the budget was held against the replay lag, this failover was held as
+ * "lagging" at any budget below the replay's age: a hold that protected nothing. The primary crashes (SIGQUIT by PID);
+ * the failover is promoted at a budget of 2 s, DNS moves, and every row the primary acknowledged is on the promoted
+ * node. What a replica that did not receive loses is DataLossExposureTest's.
  */
 class DataLossBudgetTest {
 

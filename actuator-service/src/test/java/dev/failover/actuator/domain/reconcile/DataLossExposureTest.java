@@ -36,10 +36,10 @@ import dev.failover.testkit.db.PostgresPair.Replication;
 import dev.failover.testkit.db.PostgresPair;
 
 /**
- * What a promotion may lose, against real PostgreSQL (issue 50): the reconciler with the PostgreSQL backend, a primary
- * and an asynchronous replica as separate processes, faults caused for real (the replica's WAL receiver frozen by
- * SIGSTOP, the primary crashed by SIGQUIT, a login refused the fence by the server's own privileges). Each test counts
- * the rows the primary acknowledged and the rows the promoted node has.
+ * What a promotion may lose, against real PostgreSQL (ADR 0020, "Loss exposure"): the reconciler with the PostgreSQL
+ * backend, a primary and an asynchronous replica as separate processes, faults caused for real (the replica's WAL
+ * receiver frozen by SIGSTOP, the primary crashed by SIGQUIT, a login refused the fence by the server's own
+ * privileges). Each test counts the rows the primary acknowledged and the rows the promoted node has.
  */
 class DataLossExposureTest {
 
@@ -51,8 +51,8 @@ class DataLossExposureTest {
     final GroupReconcilerTest.ScriptedDns dns = new GroupReconcilerTest.ScriptedDns(Routing.SINGLE);
 
     /**
-     * Issue 50, defect 1: a replica whose receiver stopped receiving replays all it has and reports no lag, while the
-     * primary acknowledges commits it never receives. At a budget of 0 ("no loss") it must not be promoted.
+     * A replica whose receiver stopped receiving replays all it has and reports no lag, while the primary acknowledges
+     * commits it never receives. At a budget of 0 ("no loss") it must not be promoted.
      */
     @Test
     void aReplicaThatStoppedReceivingIsNotPromotedAtABudgetOfZero() throws Exception {
@@ -89,9 +89,9 @@ class DataLossExposureTest {
     }
 
     /**
-     * Issue 50, defect 3: an unplanned failover whose old primary answers, takes writes and refuses the fence (here
-     * PostgreSQL itself refuses it: the login of that node may read but not ALTER SYSTEM) must not promote: that would
-     * make two writable primaries. An operator's force may.
+     * An unplanned failover whose old primary answers, takes writes and refuses the fence (here PostgreSQL itself
+     * refuses it: the login of that node may read but not ALTER SYSTEM) must not promote: that would make two writable
+     * primaries. An operator's force may.
      */
     @Test
     void anOldPrimaryThatRefusesTheFenceStopsAnUnplannedPromotion() throws Exception {
@@ -115,9 +115,9 @@ class DataLossExposureTest {
     }
 
     /**
-     * Issue 50, defect 4: a planned move loses nothing. The replica's receiver is frozen, so it reports no lag (it has
-     * applied all it received) while the primary acknowledges more; the move fences the primary and must then wait until
-     * the replica has received everything the fenced primary wrote.
+     * A planned move loses nothing. The replica's receiver is frozen, so it reports no lag (it has applied all it
+     * received) while the primary acknowledges more; the move fences the primary and must then wait until the replica
+     * has received everything the fenced primary wrote.
      */
     @Test
     void aPlannedMoveWaitsUntilTheReplicaHasEverythingTheFencedPrimaryWrote() throws Exception {
@@ -144,11 +144,11 @@ class DataLossExposureTest {
     }
 
     /**
-     * Issue 50, defect 5 (lineage): three regions, a primary and two asynchronous replicas of it. The first failover
-     * promotes the secondary; the tertiary's replica still follows the first primary (its timeline 1), which is gone,
-     * while the new primary writes timeline 2. When the secondary fails too, promoting the tertiary would lose every
-     * write since the first failover, however recently it had received the first primary's WAL: the second failover is
-     * held, and says which node to re-point it at.
+     * Lineage: three regions, a primary and two asynchronous replicas of it. The first failover promotes the secondary;
+     * the tertiary's replica still follows the first primary (its timeline 1), which is gone, while the new primary
+     * writes timeline 2. When the secondary fails too, promoting the tertiary would lose every write since the first
+     * failover, however recently it had received the first primary's WAL: the second failover is held, and says which
+     * node to re-point it at.
      */
     @Test
     void aSecondFailoverToAReplicaThatStillFollowsTheFirstPrimaryIsHeldNamingWhatToRepoint() throws Exception {

@@ -54,14 +54,14 @@ import dev.failover.testkit.db.WritingClient;
 import dev.failover.testkit.net.PathCut;
 
 /**
- * The data tier's invariants checked over seeded, randomized fault schedules against real PostgreSQL (issue 50, item 9),
- * as Jepsen checks a replicated database: a client writes without pause where DNS points and records every commit
- * acknowledged, with its time; a nemesis drawn from the seed cuts the replication link (SIGSTOP of the replica's WAL
- * receiver by PID) for a while or for good, pauses replay, crashes the primary (SIGQUIT by PID) or leaves it running while
- * its application fails (the link, if cut, may come back after the failure), cuts the plane's own path to that running
- * old primary (nftables drops 127.0.0.2, while its region's client keeps committing by 127.0.0.1) for a while or for
- * good, refuses the fence (the old primary's login may read but not ALTER SYSTEM), plans the move or not, has an
- * operator force it; the reconciler (the actuator's core, with the real PostgreSQL backend and the real clock)
+ * The data tier's invariants checked over seeded, randomized fault schedules against real PostgreSQL (ADR 0020, "Loss
+ * exposure"), as Jepsen checks a replicated database: a client writes without pause where DNS points and records every
+ * commit acknowledged, with its time; a nemesis drawn from the seed cuts the replication link (SIGSTOP of the replica's
+ * WAL receiver by PID) for a while or for good, pauses replay, crashes the primary (SIGQUIT by PID) or leaves it
+ * running while its application fails (the link, if cut, may come back after the failure), cuts the plane's own path to
+ * that running old primary (nftables drops 127.0.0.2, while its region's client keeps committing by 127.0.0.1) for a
+ * while or for good, refuses the fence (the old primary's login may read but not ALTER SYSTEM), plans the move or not,
+ * has an operator force it; the reconciler (the actuator's core, with the real PostgreSQL backend and the real clock)
  * drives the move on its own thread; a monitor reads every node's role every 50 ms. The checker then states:
  * <ul>
  * <li><b>I1</b> every acknowledged commit is on the promoted primary, except commits acknowledged inside the loss window

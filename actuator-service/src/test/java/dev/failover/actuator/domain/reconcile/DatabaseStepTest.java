@@ -245,8 +245,8 @@ public class DatabaseStepTest {
     }
 
     /**
-     * Issue 50, item 6: the nodes are watched off the passes, whatever the group's convergence (no pass has run here),
-     * and a node that does not answer, whose every call costs the call timeout, is left for a growing while.
+     * The nodes are watched off the passes, whatever the group's convergence (no pass has run here), and a node that
+     * does not answer, whose every call costs the call timeout, is left for a growing while.
      */
     @Test
     void theWatchObservesEveryNodeOffThePassesAndLeavesANodeThatDoesNotAnswer() {
@@ -296,10 +296,10 @@ public class DatabaseStepTest {
     }
 
     /**
-     * Issue 50, defect 6: once the database has moved, a DNS write that is then refused (an RFC 2136 REFUSED, a Route 53
-     * AccessDenied) must not leave the group quietly BLOCKED, traffic on the old region's application whose database is
-     * now read-only: an outage the plane made. It keeps trying, says why in the group's status, and raises the data
-     * tier's "switch refused after the database moved" for the critical alert; once the write is taken, it is served.
+     * Once the database has moved, a DNS write that is then refused (an RFC 2136 REFUSED, a Route 53 AccessDenied) must
+     * not leave the group quietly BLOCKED, traffic on the old region's application whose database is now read-only: an
+     * outage the plane made. It keeps trying, says why in the group's status, and raises the data tier's "switch
+     * refused after the database moved" for the critical alert; once the write is taken, it is served.
      */
     @Test
     void aSwitchRefusedAfterThePromotionKeepsTryingAndSaysSoInsteadOfBlocking() {
@@ -341,11 +341,11 @@ public class DatabaseStepTest {
     }
 
     /**
-     * Issue 50, defect 5: after a decision that was blocked, the next decision's {@code fromTarget} is not the node that
-     * writes. Here the first failover, to the secondary, is blocked (its node was fenced as an old primary), so the
-     * primary still writes; the next failover, "from" the secondary to the tertiary, must fence the primary's node, the
-     * one last seen writable, before it promotes: before issue 50 it looked at the secondary, found nothing to fence, and
-     * promoted the tertiary beside a writable primary.
+     * After a decision that was blocked, the next decision's {@code fromTarget} is not the node that writes. Here the
+     * first failover, to the secondary, is blocked (its node was fenced as an old primary), so the primary still
+     * writes; the next failover, "from" the secondary to the tertiary, must fence the primary's node, the one last seen
+     * writable, before it promotes: before, it looked at the secondary, found nothing to fence, and promoted the
+     * tertiary beside a writable primary.
      */
     @Test
     void aMoveAfterABlockedDecisionFencesTheNodeThatWritesNotTheDecisionsFromTarget() {
@@ -391,11 +391,11 @@ public class DatabaseStepTest {
     }
 
     /**
-     * Issue 50, item 1: an instance that takes a group over (its owner lost with the primary's region, ADR 0005) must know
-     * what a promotion may lose. Every instance watches every group's nodes, driven or not, so the new owner saw the
-     * primary's positions and the replica receive them before the loss: the failover is promoted within the budget.
-     * Before, only the owner watched: the new owner had seen no primary, found the exposure unknown and held the
-     * failover until an operator forced it.
+     * An instance that takes a group over (its owner lost with the primary's region, ADR 0005) must know what a
+     * promotion may lose. Every instance watches every group's nodes, driven or not, so the new owner saw the primary's
+     * positions and the replica receive them before the loss: the failover is promoted within the budget. Before, only
+     * the owner watched: the new owner had seen no primary, found the exposure unknown and held the failover until an
+     * operator forced it.
      */
     /** A primary writing at 5,000 and its replica streaming, having received all of it. */
     void aStreamingPair() {
@@ -450,10 +450,10 @@ public class DatabaseStepTest {
     }
 
     /**
-     * Issue 50, item 1 ("persist the last known gap"): an instance started after the primary was lost (every actuator
-     * restarted at once, or the only one) saw no primary; it found the exposure unknown and held the failover until an
-     * operator forced it. The evidence the watch of an earlier instance kept is restored, and measured against as if this
-     * instance had watched the primary itself, once the replica is seen to still hold what it says.
+     * An instance started after the primary was lost (every actuator restarted at once, or the only one) saw no
+     * primary; it found the exposure unknown and held the failover until an operator forced it. The evidence the watch
+     * of an earlier instance kept is restored, and measured against as if this instance had watched the primary itself,
+     * once the replica is seen to still hold what it says.
      */
     @Test
     void anInstanceStartedAfterThePrimaryWasLostMeasuresAgainstTheEvidenceKept() {
@@ -527,9 +527,9 @@ public class DatabaseStepTest {
     }
 
     /**
-     * Issue 50, item 6: a failover held by the budget while the old primary does not answer says each once, not both on
-     * every pass (before, the two results of the same step took turns as "the last said" and were both said again on
-     * every pass: a result every 2.5 s on the timeline for as long as the hold lasted).
+     * A failover held by the budget while the old primary does not answer says each once, not both on every pass
+     * (before, the two results of the same step took turns as "the last said" and were both said again on every pass: a
+     * result every 2.5 s on the timeline for as long as the hold lasted).
      */
     @Test
     void aHeldFailoverWithAnOldPrimaryThatDoesNotAnswerSaysEachOnce() {
@@ -545,11 +545,11 @@ public class DatabaseStepTest {
     }
 
     /**
-     * Issue 50, defects 5 and 8: an old primary that was never fenced (its region was cut off during the failover) comes
-     * back writable on its old timeline, and a failback decision to it arrives before the guard fenced it. Before issue
-     * 50 the database step took "writable" for "already the primary": DNS moved to the old primary and the next pass
-     * fenced the new one, so every write since the failover was left on a fenced node. A node that writes an older
-     * timeline than another writable node is a former primary: never given traffic, fenced, the move blocked.
+     * An old primary that was never fenced (its region was cut off during the failover) comes back writable on its old
+     * timeline, and a failback decision to it arrives before the guard fenced it. Before, the database step took
+     * "writable" for "already the primary": DNS moved to the old primary and the next pass fenced the new one, so every
+     * write since the failover was left on a fenced node. A node that writes an older timeline than another writable
+     * node is a former primary: never given traffic, fenced, the move blocked.
      */
     @Test
     void aFailbackToAnOldPrimaryBackWritableOnAnOlderTimelineNeverGetsTheTraffic() {
@@ -569,11 +569,11 @@ public class DatabaseStepTest {
     }
 
     /**
-     * Issue 50, items 2 and 3, found by DataTierNemesisIT (seeds 26 and 29): a second failover whose old primary (the
-     * secondary, promoted by the first) still answers, to a tertiary whose replica follows the original primary's
-     * timeline. That replica can never receive what the secondary wrote, so the fence is not made: fencing the only
-     * node that takes writes for a promotion that cannot follow left no writable node and a wait that never ended
-     * ("waiting for tertiary's replica to receive everything"). The move is held, saying to re-point the replica.
+     * Found by DataTierNemesisIT (seeds 26 and 29): a second failover whose old primary (the secondary, promoted by the
+     * first) still answers, to a tertiary whose replica follows the original primary's timeline. That replica can never
+     * receive what the secondary wrote, so the fence is not made: fencing the only node that takes writes for a
+     * promotion that cannot follow left no writable node and a wait that never ended ("waiting for tertiary's replica
+     * to receive everything"). The move is held, saying to re-point the replica.
      */
     @Test
     void aReplicaOfAnOlderTimelineIsNotWaitedForAndTheWritingOldPrimaryIsNotFenced() {
@@ -686,10 +686,10 @@ public class DatabaseStepTest {
     }
 
     /**
-     * Issue 50, item 6: the guard against a second writer runs whatever the group's convergence. Here a later decision
-     * (to the tertiary, whose login is refused) blocked the group; the old primary then comes back writable on its old
-     * timeline. Before issue 50 a blocked group ran no pass until a retry or a new decision, and the old primary took
-     * writes for as long as that lasted.
+     * The guard against a second writer runs whatever the group's convergence. Here a later decision (to the tertiary,
+     * whose login is refused) blocked the group; the old primary then comes back writable on its old timeline. Before,
+     * a blocked group ran no pass until a retry or a new decision, and the old primary took writes for as long as that
+     * lasted.
      */
     @Test
     void anOldPrimaryBackWritableIsFencedWhileTheGroupIsBlocked() {
@@ -712,10 +712,10 @@ public class DatabaseStepTest {
     }
 
     /**
-     * Issue 50, item 6: under {@code drift: report} the plane undoes nothing someone else did. An old primary that comes
-     * back never fenced is the plane's own fence still owed: fenced under either policy. Made writable again by hand
-     * after the plane fenced it, it is someone's change: said (the result, and the FailoverTwoWritableDatabases alert
-     * from the writable gauges), not fenced again, under {@code drift: report}; fenced again under {@code correct}.
+     * Under {@code drift: report} the plane undoes nothing someone else did. An old primary that comes back never
+     * fenced is the plane's own fence still owed: fenced under either policy. Made writable again by hand after the
+     * plane fenced it, it is someone's change: said (the result, and the FailoverTwoWritableDatabases alert from the
+     * writable gauges), not fenced again, under {@code drift: report}; fenced again under {@code correct}.
      */
     @Test
     void underDriftReportANodeUnfencedByHandIsSaidNotFencedAgain() {
@@ -1018,9 +1018,9 @@ public class DatabaseStepTest {
     }
 
     /**
-     * Issue 50, defect 8: an old primary back from a region that was cut off takes writes until it is fenced. The watch
-     * sees it within its interval and asks for a pass at once (which fences it after its ownership check), instead of
-     * leaving it to the next resync; once, not every second while it stays writable.
+     * An old primary back from a region that was cut off takes writes until it is fenced. The watch sees it within its
+     * interval and asks for a pass at once (which fences it after its ownership check), instead of leaving it to the
+     * next resync; once, not every second while it stays writable.
      */
     @Test
     void theWatchAsksForAPassAtOnceWhenASecondWriterAppears() {
@@ -1039,8 +1039,8 @@ public class DatabaseStepTest {
     }
 
     /**
-     * Issue 50, item 6: a fence that keeps failing on an old primary that came back is said once while it fails, not
-     * on every pass of the converged group (a flood of results and timeline entries); it is tried on every pass.
+     * A fence that keeps failing on an old primary that came back is said once while it fails, not on every pass of the
+     * converged group (a flood of results and timeline entries); it is tried on every pass.
      */
     @Test
     void aFenceOfAReturningOldPrimaryThatKeepsFailingIsSaidOnce() {
@@ -1167,8 +1167,8 @@ public class DatabaseStepTest {
     }
 
     /**
-     * Issue 50, item 4 (the way back performed): a planned move's switch refused after the promotion, with no write on
-     * the promoted node, is undone: the promoted node fenced, its next transaction id shown unchanged, the old primary
+     * The way back, performed (ADR 0020): a planned move's switch refused after the promotion, with no write on the
+     * promoted node, is undone: the promoted node fenced, its next transaction id shown unchanged, the old primary
      * unfenced. The served application has its database back; the abandoned timeline does not make the old primary a
      * former primary to fence (before: the group kept retrying with the old region's application on a read-only
      * database until someone fixed the DNS provider or took the way back by hand).
@@ -1307,10 +1307,10 @@ public class DatabaseStepTest {
     }
 
     /**
-     * Issue 50, item 2, for a backend without WAL positions whose lag is a one-minute datapoint (RDS): a caught-up
-     * replica's lag, aged by the datapoint's age, never reads 0 (the planned move waited for ever), and a small lag read
-     * just after the fence may be a datapoint of the minute before it (promoting then could lose the last writes). The
-     * move promotes once a reading reaches back to after the time by which the fence was certainly in force.
+     * Fence before promote, for a backend without WAL positions whose lag is a one-minute datapoint (RDS): a caught-up
+     * replica's lag, aged by the datapoint's age, never reads 0 (the planned move waited for ever), and a small lag
+     * read just after the fence may be a datapoint of the minute before it (promoting then could lose the last writes).
+     * The move promotes once a reading reaches back to after the time by which the fence was certainly in force.
      */
     @Test
     void aPlannedMoveOfABackendWithMinuteDatapointsPromotesOnceALagReadingPostdatesTheFence() {
@@ -1332,10 +1332,9 @@ public class DatabaseStepTest {
     }
 
     /**
-     * Issue 50, item 4: the switch a move must end with is asked for before anything irreversible. A provider that would
-     * refuse it (here: access denied) blocks the move while the old primary still takes writes and the replica is a
-     * replica; before, the move fenced and promoted, and the refused write then left the old region's application on a
-     * read-only database.
+     * The switch a move must end with is asked for before anything irreversible. A provider that would refuse it (here:
+     * access denied) blocks the move while the old primary still takes writes and the replica is a replica; before, the
+     * move fenced and promoted, and the refused write then left the old region's application on a read-only database.
      */
     @Test
     void aSwitchTheProviderWouldRefuseBlocksTheMoveBeforeAnythingIsFencedOrPromoted() {

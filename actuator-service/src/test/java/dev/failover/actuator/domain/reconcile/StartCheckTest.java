@@ -17,7 +17,10 @@ import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.contract.event.DecisionKind;
 
-/** Who may start as a primary (issue 50, item 7), as a table: the group's goal, the nodes as last seen, the verdict. */
+/**
+ * Who may start as a primary (ADR 0020, "A former primary never starts writable"), as a table: the group's goal, the
+ * nodes as last seen, the verdict.
+ */
 class StartCheckTest {
 
     static final Instant AT = Instant.parse("2026-11-26T03:00:00Z");

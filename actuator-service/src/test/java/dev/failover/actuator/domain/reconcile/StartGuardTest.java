@@ -16,10 +16,10 @@ import dev.failover.testkit.db.PostgresPair;
 
 /**
  * The shipped start-up guard (deploy/postgres/failover-start-guard) against real PostgreSQL servers, crashed and
- * started again by PID (issue 50, item 7; defect 8: a restarted old primary answered as writable and took writes for
- * 5.8 s before the fence reached it). A node told it is not the primary of record takes no write from its first
- * connection, is seen FENCED by the actuator, and stays so across restarts; the primary of record starts as it was; a
- * replica is left alone.
+ * started again by PID (ADR 0020, "A former primary never starts writable": a restarted old primary answered as
+ * writable and took writes for 5.8 s before the fence reached it). A node told it is not the primary of record takes no
+ * write from its first connection, is seen FENCED by the actuator, and stays so across restarts; the primary of record
+ * starts as it was; a replica is left alone.
  */
 class StartGuardTest {
 

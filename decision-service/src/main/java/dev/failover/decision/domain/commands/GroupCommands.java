@@ -177,9 +177,9 @@ public final class GroupCommands {
 
     /**
      * Why a pin or force to {@code target} must send a decision; empty when it need not: the target is active and the
-     * actuator reports the latest decision, to it, as its record, converged. The engine's own decision is not the truth
-     * (issue 51): the actuator may hold it (a data-loss budget), have refused it (BLOCKED) or not have reported it yet,
-     * and a force is the operator's way through; it goes out as a new decision above the held one's epoch.
+     * actuator reports the latest decision, to it, as its record, converged. The engine's own decision is not the
+     * truth: the actuator may hold it (a data-loss budget), have refused it (BLOCKED) or not have reported it yet, and
+     * a force is the operator's way through; it goes out as a new decision above the held one's epoch.
      */
     private static Optional<String> unserved(GroupState s, String target, Instant now) {
         if (!s.active().equals(target)) {

@@ -48,7 +48,7 @@ final class ActuatorFeedback {
             s.audit(clock.instant(), "actuator", "record " + report.status(), "decision " + report.decisionId() + " (epoch "
                     + report.epoch() + "): " + report.detail());
         }
-        // refusals feed back (issue 51): what the actuator serves is the truth the next evaluation starts from
+        // refusals feed back (ADR 0010): what the actuator serves is the truth the next evaluation starts from
         Optional<Decision> decision = s.journal().recentDecisions().stream()
                 .filter(d -> d.decisionId().equals(report.decisionId())).findFirst();
         if (decision.isPresent() && report.status() == ActuationStatus.BLOCKED) {
@@ -62,7 +62,7 @@ final class ActuatorFeedback {
 
     /**
      * The actuator serves a decision this instance did not make, of an epoch no lower than the group's latest decision:
-     * another owner decided the group too, and the actuator keeps the higher epoch (issue 51). The owner re-issues its
+     * another owner decided the group too, and the actuator keeps the higher epoch (ADR 0002). The owner re-issues its
      * latest decision above it, once: a re-issue that is itself overtaken is left NOT_SERVED for an operator
      * (DecidedVsServed), so two owners never re-issue over each other for ever. Nothing is re-issued without a decision
      * of this instance's own, for a shadow decision, or for one a refusal already took back.

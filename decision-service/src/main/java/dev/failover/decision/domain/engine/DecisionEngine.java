@@ -296,7 +296,7 @@ public final class DecisionEngine {
     }
 
     /**
-     * One of a location's observers answered for the group's record (issue 56): returns the group's latest live switch
+     * One of a location's observers answered for the group's record (ADR 0026): returns the group's latest live switch
      * when this answer brought it to the quorum of observing locations (its failover time as clients see it).
      */
     public synchronized Optional<ObservedSwitch> onResolverAnswer(ResolverObservation observation) {
@@ -306,7 +306,7 @@ public final class DecisionEngine {
     }
 
     /**
-     * What Alertmanager says is firing now (issue 56): a running drill that names one of them in {@code abortAlerts} is
+     * What Alertmanager says is firing now: a running drill that names one of them in {@code abortAlerts} is
      * ended at its group's next evaluation (the ticker's, within a second). A reading that failed keeps the last good one
      * until it is stale.
      */

@@ -27,7 +27,7 @@ import dev.failover.decision.domain.model.Outcome;
  * <p>
  * What it does not carry: a dependency's results (a target with dependencies is no eligible destination in a replay),
  * and the switch budgets' history (a hold by a budget does not replay). The actuator's refusals in force are part of
- * the starting state (issue 51): a refused target is no destination in the replay either.
+ * the starting state (ADR 0010): a refused target is no destination in the replay either.
  */
 public final class ExplanationReplay {
 

@@ -32,7 +32,7 @@ final class FleetGuards implements Evaluation.Fleet {
     /** The engine's groups, as they are now (a live view). */
     private final Collection<GroupState> groups;
     private final int maxSwitchesPerDay;
-    /** What Alertmanager last said was firing; unknown until it is read (issue 56). */
+    /** What Alertmanager last said was firing; unknown until it is read. */
     private Alerts alerts;
     /** The fleet's switches as the views last counted them, and when: a view's count is at most a second old. */
     private int viewCount;
@@ -93,7 +93,7 @@ final class FleetGuards implements Evaluation.Fleet {
         return guard.failingSince(s.group().id());
     }
 
-    /** The failures' starts of a restored group's state, taken back (issue 51). */
+    /** The failures' starts of a restored group's state, taken back: a restart must not make old failures look new. */
     void restoreFailing(GroupState s, Map<String, Instant> since) {
         Map<String, String> regions = new java.util.HashMap<>();
         s.group().targets().forEach(t -> regions.put(t.id(), t.region()));

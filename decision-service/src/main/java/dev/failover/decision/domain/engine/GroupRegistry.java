@@ -24,7 +24,7 @@ import dev.failover.decision.domain.state.GroupState;
 final class GroupRegistry {
 
     private final List<String> locations;
-    /** For the locations that observe each group's record (issue 56). */
+    /** For the locations that observe each group's record (ADR 0026). */
     private final Topology topology;
     private final CorrelatedFailureGuard guard;
     private final Map<String, GroupState> groups = new LinkedHashMap<>();
@@ -76,10 +76,10 @@ final class GroupRegistry {
     }
 
     /**
-     * This instance stops deciding the group (its partition was revoked, its lease lapsed): the outbox is emptied, as its
-     * decisions were made under an ownership that has ended and must never go out, and everything else the group's state
-     * held is dropped with it (issue 29): a decision discarded here still counted its epoch, its target as active and its
-     * switch time, so the group coming back would have skipped the interim owner's records of a lower epoch, an
+     * This instance stops deciding the group (its partition was revoked, its lease lapsed): the outbox is emptied, as
+     * its decisions were made under an ownership that has ended and must never go out, and everything else the group's
+     * state held is dropped with it (ADR 0002): a decision discarded here still counted its epoch, its target as active
+     * and its switch time, so the group coming back would have skipped the interim owner's records of a lower epoch, an
      * operator's pause or pin among them. Until {@link #acquire} nothing decides the group here: no result, tick or
      * command, whatever was in flight when the ownership ended. Only the evidence is set aside, for a restore that may
      * keep it. Returns how many decisions were dropped.
@@ -126,7 +126,7 @@ final class GroupRegistry {
     /**
      * The group's state is restored: this instance decides it again, under {@code term}. Its next decision's epoch is at
      * least the term's first, so that it ranks above anything an earlier owner decided and never equals what another
-     * owner decides (issue 29).
+     * owner decides (ADR 0002).
      */
     void acquire(String group, OwnershipTerm term) {
         GroupState s = groups.get(group);

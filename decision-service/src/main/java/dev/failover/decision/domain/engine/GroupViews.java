@@ -23,7 +23,7 @@ final class GroupViews {
     private final FleetGuards fleet;
 
     private final Duration notServedAfter;
-    /** By location, the topology's observers (issue 56). */
+    /** By location, the topology's observers (ADR 0026). */
     private final Map<String, List<Observer>> observers;
 
     GroupViews(ResultIntake intake, FleetGuards fleet, Duration notServedAfter,

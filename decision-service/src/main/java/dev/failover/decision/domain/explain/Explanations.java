@@ -32,7 +32,7 @@ import dev.failover.decision.domain.state.LocationTracker;
 public final class Explanations {
 
     public static final String OPERATOR = "operator";
-    /** The rule of a re-issued decision: the actuator served another owner's decision (issue 51). */
+    /** The rule of a re-issued decision: the actuator served another owner's decision (ADR 0002). */
     static final String DECIDED_VS_SERVED = "decided-vs-served";
 
     private Explanations() {
@@ -76,7 +76,7 @@ public final class Explanations {
 
     /**
      * Why {@code reissue} was made: the actuator served {@code served}, a decision this instance did not make, of an epoch
-     * no lower than its latest decision {@code latest}, which {@code reissue} repeats above it (issue 51).
+     * no lower than its latest decision {@code latest}, which {@code reissue} repeats above it (ADR 0002).
      */
     public static Explanation ofReissue(GroupState s, Explanation.StartingState before, Decision reissue,
             Decision latest, GroupSnapshot.Serving served, Evidence evidence) {

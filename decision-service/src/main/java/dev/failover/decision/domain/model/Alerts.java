@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What Alertmanager said was firing, as last read (issue 56): the guard of a drill's start ({@code blockingAlerts}) and
+ * What Alertmanager said was firing, as last read: the guard of a drill's start ({@code blockingAlerts}) and
  * its outcome check while it runs ({@code abortAlerts}). A reading older than {@link #STALE_AFTER}, or Alertmanager not
  * read, counts as unknown, and an unknown state guards as a firing alert would: no drill starts on it, a running one
  * is ended (as AWS zonal autoshift ends a practice run whose outcome alarm has insufficient data).

@@ -7,7 +7,7 @@ import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.Decision;
 
 /**
- * Whether the actuator serves what this instance decided last (issue 29). The actuator reports, for each group, the
+ * Whether the actuator serves what this instance decided last (ADR 0002). The actuator reports, for each group, the
  * decision its record follows ({@link GroupSnapshot.Serving}); that report is compared with the group's latest decision
  * here, by id, never by epoch alone: two owners restored from the same state can each mint epoch N+1 for different
  * decisions, and the actuator keeps whichever landed first. A report of another decision, or none, for longer than
@@ -71,7 +71,7 @@ public final class DecidedVsServed {
         Long servedEpoch = serving == null ? null : serving.epoch();
         if (latest == null && serving != null && serving.epoch() > 0) {
             // the engine has no decision, the actuator serves one: exactly when the engine's active target is most
-            // likely wrong (issue 51); there is nothing of this instance's to re-issue, so it is raised
+            // likely wrong; there is nothing of this instance's to re-issue, so it is raised
             return new Check(State.NOT_SERVED, null, 0, null, served, servedEpoch, "the actuator serves decision " + served
                     + " (epoch " + servedEpoch + ", " + serving.status() + "), which this instance did not make, and it has "
                     + "no decision of its own to re-issue: another owner decided the group; an operator's force or pin "
@@ -82,7 +82,7 @@ public final class DecidedVsServed {
         }
         if (serving != null && latest.decisionId().equals(serving.decisionId())) {
             if (serving.status() == ActuationStatus.BLOCKED && !serving.at().plus(bound).isAfter(now)) {
-                // a refusal is no progress (issue 51): counted as actuating, the group stayed green while nothing moved
+                // a refusal is no progress: counted as actuating, the group stayed green while nothing moved
                 return new Check(State.NOT_SERVED, latest.decisionId(), latest.epoch(), latest.issuedAt(), served,
                         servedEpoch, "the actuator refused decision " + served + ": BLOCKED since " + serving.at()
                                 + ", longer than " + bound.toSeconds() + " s" + (serving.detail() == null

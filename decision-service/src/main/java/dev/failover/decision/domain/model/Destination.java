@@ -19,7 +19,7 @@ public enum Destination {
     /**
      * Whatever its health, the actuator refused the group's last move to it (BLOCKED: a fenced old primary, a replica of another
      * primary, an ARC safety rule...), and nothing has cleared that since: an operator's resume, pin or force, or a move
-     * to it served (issue 51).
+     * to it served (ADR 0010).
      */
     REFUSED_BY_ACTUATOR
 }

@@ -79,13 +79,13 @@ public record Explanation(String group, String decisionId, Instant at, Verdict o
     /**
      * The group's state before the evidence: where traffic was, the epoch, the last switch (dwell time) and since when
      * each target has been stably healthy (failback hold-down, which reaches further back than the results kept), and
-     * the actuator's refusals in force (a refused target is no destination, issue 51).
+     * the actuator's refusals in force (a refused target is no destination).
      */
     public record StartingState(String activeTarget, long epoch, Instant lastSwitchAt, Map<String, Instant> stablyHealthySince,
             java.util.List<GroupSnapshot.Refusal> refusals) {
         public StartingState {
             stablyHealthySince = stablyHealthySince == null ? Map.of() : Map.copyOf(stablyHealthySince);
-            // absent in explanations recorded before refusals were carried (issue 51): read as none
+            // absent in explanations recorded before refusals were carried: read as none
             refusals = refusals == null ? java.util.List.of() : java.util.List.copyOf(refusals);
         }
     }

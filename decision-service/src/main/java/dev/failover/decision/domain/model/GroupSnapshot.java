@@ -11,8 +11,8 @@ import dev.failover.contract.event.Decision;
  * What must survive a restart or a move to another instance: the active target, the epoch, the switch history the flap
  * guard counts, operator overrides, a running drill and the audit trail; the actuator's refusals, since when each of
  * the group's targets has been failing and an operator's resume of a suspicion (what the correlated-failure guard
- * remembers, issue 51: a restart must not make old failures look new and correlated); the term and instance tag
- * of the owner that wrote it ({@link OwnershipTerm}, issue 51: the next owner's term is above it, and a snapshot of an
+ * remembers: a restart must not make old failures look new and correlated); the term and instance tag
+ * of the owner that wrote it ({@link OwnershipTerm}: the next owner's term is above it, and a snapshot of an
  * earlier term never overrides a later one of the same epoch, {@link #rank()}). Health is not in it: it is rebuilt from new
  * probe results within a few intervals, and until then the engine holds (UNKNOWN is never acted on).
  */
@@ -39,7 +39,7 @@ public record GroupSnapshot(
         int termInstance,
         List<ObservedSwitch> observedSwitches) {
 
-    /** Without an observed switch (issue 56): for records of earlier releases and for tests. */
+    /** Without an observed switch: for records of earlier releases and for tests. */
     public GroupSnapshot(String group, String activeTarget, long epoch, Instant lastSwitchAt,
             List<Instant> automaticSwitches, PinState pin, PauseState pause, FreezeState freeze, DrillState drill,
             List<AuditEntry> audit, List<Decision> recentDecisions, DrillReport lastDrill, Serving serving,
@@ -51,11 +51,11 @@ public record GroupSnapshot(
     }
 
     public GroupSnapshot {
-        // absent in records written before switches were observed (issue 56): none
+        // absent in records written before switches were observed: none
         observedSwitches = observedSwitches == null ? List.of() : List.copyOf(observedSwitches);
-        // absent in records written before the guard's memory was kept (issue 51): read as none, never resumed
+        // absent in records written before the guard's memory was kept: read as none, never resumed
         failingSince = failingSince == null ? java.util.Map.of() : java.util.Map.copyOf(failingSince);
-        // absent in records written before refusals fed back (issue 51): read as none
+        // absent in records written before refusals fed back: read as none
         refusals = refusals == null ? List.of() : List.copyOf(refusals);
         // absent in records written before the actuator's steps were kept: read as none
         recentActuations = recentActuations == null ? List.of() : List.copyOf(recentActuations);
@@ -131,7 +131,7 @@ public record GroupSnapshot(
     /**
      * The actuator refused the group's move to {@code target} (it reported decision {@code decisionId} BLOCKED): the
      * target is not an eligible destination until an operator resumes the group, pins or forces a target, or a move to
-     * it is served (issue 51).
+     * it is served (ADR 0010).
      *
      * @param reason the actuator's, as it reported it
      * @param since  when it reported the refusal, by its clock

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.failover.contract.event.DecisionKind;
 
 /**
- * How far a switch has reached the clients (issue 56, ADR 0026): from the failure its decision answered, through the
+ * How far a switch has reached the clients (ADR 0026): from the failure its decision answered, through the
  * decision and the actuator's convergence, to each observing location's resolvers all answering the new target. Kept
  * with the group's state (a new owner goes on marking it); each change is a new value.
  *

@@ -1,7 +1,7 @@
 package dev.failover.decision.domain.model;
 
 /**
- * What an instance brings to deciding a group (ADR 0002, issues 29 and 51): the Kafka consumer group generation of the
+ * What an instance brings to deciding a group (ADR 0002): the Kafka consumer group generation of the
  * assignment that gave it the group's partition, and a tag of its own instance id. The term the group is then decided
  * under is {@link #after(long) one above the highest term the group's restored state knows}, or the generation when
  * that is higher: it is persisted with every snapshot, so terms keep rising when the consumer group is re-created
@@ -81,7 +81,7 @@ public record OwnershipTerm(int generation, int instance) {
         return generation == 0 ? 0 : term << (SEQUENCE_BITS + INSTANCE_BITS) | (long) instance << SEQUENCE_BITS;
     }
 
-    /** The term an epoch was minted under; 0 for the epochs minted before terms were persisted (issue 51). */
+    /** The term an epoch was minted under; 0 for the epochs minted before terms were persisted. */
     public static long termOf(long epoch) {
         return epoch >>> (SEQUENCE_BITS + INSTANCE_BITS);
     }

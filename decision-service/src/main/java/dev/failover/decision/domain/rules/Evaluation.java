@@ -40,7 +40,7 @@ public record Evaluation(GroupState state, Evidence evidence, Instant now, Fleet
             return switchesWithin(SwitchBudgetRule.WINDOW, now) < maxSwitchesPerDay();
         }
 
-        /** What Alertmanager last said was firing: a running drill's outcome check (issue 56). */
+        /** What Alertmanager last said was firing: a running drill's outcome check. */
         Alerts alerts();
     }
 

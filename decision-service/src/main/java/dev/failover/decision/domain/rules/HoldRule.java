@@ -44,7 +44,7 @@ final class HoldRule implements SwitchRule {
             String why = "drill target " + target.id() + " is " + health + "; restoring early";
             return new RuleVerdict.Fired(() -> why, new Move.EndDrill("aborted: " + why, why, true));
         }
-        // the outcome check's second half (issue 56): an abort alert firing, or Alertmanager unknown, ends it at once
+        // the outcome check's second half: an abort alert firing, or Alertmanager unknown, ends it at once
         java.util.Optional<String> alert = e.fleet().alerts().guard(e.state().group().drill().abortAlerts(), e.now());
         if (alert.isPresent()) {
             String why = alert.get() + "; restoring early";

@@ -32,7 +32,7 @@ import dev.failover.contract.topology.TopologySafety;
  * meanwhile. It sees the groups this instance decides; a group's
  * entries are dropped when the instance stops deciding it. The share is of the targets it sees, never of the whole
  * topology's: with one instance per region each decides a part of the groups, and a share of all targets would make
- * the threshold as many times higher as there are instances (issue 29; ADR 0010).
+ * the threshold as many times higher as there are instances (ADR 0010).
  * <p>
  * A group whose every regional target is down and whose last resort is HEALTHY is held only for
  * {@code lastResortAfter} (GuardRule).
@@ -120,8 +120,8 @@ public final class CorrelatedFailureGuard {
     }
 
     /**
-     * Takes back the failures' starts kept with the group's state (issue 51), for targets not observed yet: a restart or
-     * a new owner must not see old failures begin now, together. {@code regions}: each target's region.
+     * Takes back the failures' starts kept with the group's state (ADR 0010), for targets not observed yet: a restart
+     * or a new owner must not see old failures begin now, together. {@code regions}: each target's region.
      */
     public void restoreFailing(String group, Map<String, Instant> since, Map<String, String> regions) {
         since.forEach((target, at) -> {

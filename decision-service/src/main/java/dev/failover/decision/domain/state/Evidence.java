@@ -39,7 +39,7 @@ public record Evidence(Instant at, int quorum, List<OfTarget> targets) {
      * @param dependency      the first dependency not HEALTHY (null when all are, or when not asked: see
      *                        {@link #destinationVerdict})
      * @param dependencyHealth that dependency's health; null with it
-     * @param refusal         the actuator's standing refusal of a move to it (issue 51), or null
+     * @param refusal         the actuator's standing refusal of a move to it (ADR 0010), or null
      */
     public record OfTarget(Target target, TargetHealth health, List<LocationVerdict> verdicts, List<Run> runs, int up,
             int down, int flapping, int failingNow, int rising, int freshSuccesses, Duration freshBound, Dependency dependency,

@@ -38,7 +38,7 @@ public final class GroupState {
     private int termInstance;
     /** What this instance brings to deciding the group (generation, instance tag); NONE until it acquires it. */
     private OwnershipTerm owner = OwnershipTerm.NONE;
-    /** The id of the group's latest decision when that is a re-issue: a decision is re-issued once (issue 51). */
+    /** The id of the group's latest decision when that is a re-issue: a decision is re-issued once (ADR 0002). */
     private String reissue;
     private Instant lastSwitchAt;
     private final Deque<Instant> automaticSwitches = new ArrayDeque<>();
@@ -48,7 +48,7 @@ public final class GroupState {
     private GroupSnapshot.DrillState drill;
     private GroupSnapshot.DrillReport lastDrill;
     private GroupSnapshot.Serving serving;
-    /** By target: the actuator's refusal of the group's last move to it, until cleared (issue 51). */
+    /** By target: the actuator's refusal of the group's last move to it, until cleared (ADR 0010). */
     private final Map<String, GroupSnapshot.Refusal> refusals = new java.util.LinkedHashMap<>();
     /** Audit trail, recent decisions, explanations and the outbox. */
     private final GroupJournal journal = new GroupJournal();
@@ -60,14 +60,14 @@ public final class GroupState {
     private final HoldDownClocks holdDown = new HoldDownClocks();
     /**
      * When an operator last resumed the group: a correlated-failure suspicion that began before it does not hold the
-     * group. Persisted with the state (issue 51): the failures' starts are too, so a suspicion a new owner forms of
+     * group. Persisted with the state (ADR 0010): the failures' starts are too, so a suspicion a new owner forms of
      * them is the one the operator resumed, not a new one.
      */
     private Instant guardAcknowledgedAt;
     /** The suspicion last written to the audit trail, so that each is audited once. */
     private Instant guardAuditedFor;
     private final GroupTrackers trackers;
-    /** How far the latest live switch has reached the clients, as the observing locations see it (issue 56). */
+    /** How far the latest live switch has reached the clients, as the observing locations see it (ADR 0026). */
     private final ObservedConvergence convergence = new ObservedConvergence();
     /** The topology's locations that observe the groups' records; each switch is observed by them. */
     private final List<String> observing;
@@ -227,11 +227,11 @@ public final class GroupState {
     }
 
     /**
-     * The actuator serves {@code served}, a decision this instance did not make, of an epoch no lower than {@code latest},
-     * the group's latest decision (another owner decided the group too: a zombie of a re-created consumer group that
-     * reached the same term, issue 51): {@code latest} is decided again, under a new id and an epoch above the served one
-     * — in a term above the served epoch's, whose range is this instance's alone. Not a switch: no switch budget counts
-     * it and the last switch's time stays. {@code explainer} explains the re-issue.
+     * The actuator serves {@code served}, a decision this instance did not make, of an epoch no lower than
+     * {@code latest}, the group's latest decision (another owner decided the group too: a zombie of a re-created
+     * consumer group that reached the same term, ADR 0002): {@code latest} is decided again, under a new id and an
+     * epoch above the served one — in a term above the served epoch's, whose range is this instance's alone. Not a
+     * switch: no switch budget counts it and the last switch's time stays. {@code explainer} explains the re-issue.
      */
     public Decision reissue(Decision latest, GroupSnapshot.Serving served, Evidence evidence, Explainer explainer,
             String decisionId) {
@@ -273,8 +273,8 @@ public final class GroupState {
     }
 
     /**
-     * The actuator refused {@code decision}, the group's latest, the move to its target (issue 51): the active target is
-     * again the one the actuator serves, the decision's {@code fromTarget}, and the refused target is no eligible
+     * The actuator refused {@code decision}, the group's latest, the move to its target (ADR 0010): the active target
+     * is again the one the actuator serves, the decision's {@code fromTarget}, and the refused target is no eligible
      * destination until cleared. Returns false (nothing changed) for any other decision.
      */
     public boolean refused(Decision decision, GroupSnapshot.Serving report) {
@@ -413,7 +413,7 @@ public final class GroupState {
         state.refusals().stream().filter(r -> group.target(r.target()).isPresent()).forEach(r -> refusals.put(r.target(), r));
     }
 
-    /** The actuator's refusals in force, by target (issue 51). */
+    /** The actuator's refusals in force, by target (ADR 0010). */
     List<GroupSnapshot.Refusal> refusals() {
         return List.copyOf(refusals.values());
     }
@@ -435,7 +435,7 @@ public final class GroupState {
     /** Automatic switches of this group within {@code window} before {@code now}. */
     public int switchesWithin(Duration window, Instant now) {
         // newest last: counted from the newest back to the first too old. The fleet's budget asks every group at every
-        // view (a stream per group was a thirteenth of the decision-service's CPU with 1,000 groups, issue 54)
+        // view (a stream per group was a thirteenth of the decision-service's CPU with 1,000 groups)
         int count = 0;
         for (var newestFirst = automaticSwitches.descendingIterator(); newestFirst.hasNext(); count++) {
             if (newestFirst.next().plus(window).isBefore(now)) {
@@ -477,7 +477,7 @@ public final class GroupState {
     }
 
     /**
-     * One of the group's observers answered (issue 56); {@code observers} are its location's, {@code skew} how far its
+     * One of the group's observers answered (ADR 0026); {@code observers} are its location's, {@code skew} how far its
      * clock may be from {@code now}. Returns the switch when this answer brought it to the quorum of observing locations.
      */
     public java.util.Optional<ObservedSwitch> answered(ResolverObservation observation, List<Observer> observers,

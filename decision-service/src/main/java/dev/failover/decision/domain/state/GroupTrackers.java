@@ -70,7 +70,7 @@ public final class GroupTrackers {
     }
 
     /**
-     * When the failure of {@code target} still going on began, as the quorum saw it (issue 56): the start of the run of
+     * When the failure of {@code target} still going on began, as the quorum saw it (ADR 0026): the start of the run of
      * failures of the {@code quorum}-th location to begin failing, of the target or else of one of its dependencies
      * (the earliest of those). One location failing alone for hours is not the failure's start: the quorum exists to
      * ignore it. Empty when no quorum of locations is failing.

@@ -45,7 +45,7 @@ public record GroupView(
 
     /**
      * What the group's clients are sent to, as each location's observers answer, and how far the latest live switch
-     * has reached them (issue 56, ADR 0026). Absent from the view when the topology names no observers.
+     * has reached them (ADR 0026). Absent from the view when the topology names no observers.
      *
      * @param state      where the latest switch stands with the clients
      * @param lastSwitch the latest live switch's marks: failure, decided, served, each location, the quorum; absent

@@ -16,7 +16,7 @@ import dev.failover.contract.topology.Observer;
 import dev.failover.decision.domain.model.ObservedSwitch;
 
 /**
- * What the group's clients are sent to, as each location's observers answer (issue 56, ADR 0026), and how far the
+ * What the group's clients are sent to, as each location's observers answer (ADR 0026), and how far the
  * group's latest live switch has reached them. A location has observed the switch when every one of its observers
  * answers the switch's target, the first time since the decision; the switch is observed when a majority of the
  * observing locations have. The answers are not persisted (each is published again within {@link

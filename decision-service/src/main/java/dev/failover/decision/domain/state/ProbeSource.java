@@ -11,9 +11,9 @@ import dev.failover.contract.event.ProbeResult;
 /**
  * Which probe-service instance is in place for one (group, target, dependency, location), kept by its
  * {@link LocationTracker}: one location must be one instance, or its tracker counts each result of two instances and its
- * thresholds and flap window are effectively halved, and one bad instance makes the location FLAPPING (issue 29,
- * ADR 0008). An instance is named by the result's {@code prober}; results without one (probe-services older than the
- * field) are one unnamed instance.
+ * thresholds and flap window are effectively halved, and one bad instance makes the location FLAPPING (ADR 0008).
+ * An instance is named by the result's {@code prober}; results without one (probe-services older than the field) are
+ * one unnamed instance.
  * <p>
  * The first instance seen is in place. A result of another instance takes its place at once (a rollout or a restart
  * under a new name: the old one stops), unless that other instance had already reported within the window while the

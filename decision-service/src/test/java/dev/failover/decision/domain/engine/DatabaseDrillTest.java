@@ -23,7 +23,7 @@ import dev.failover.decision.domain.model.Command;
 import dev.failover.decision.domain.model.CommandOutcome;
 
 /**
- * Issue 51, item 3: a drill on a group with database nodes moves the data tier one way (ADR 0020). When the drill
+ * A drill on a group with database nodes moves the data tier one way (ADR 0020). When the drill
  * target fails, the abort back to the old primary, fenced by the drill's promotion, is refused; the group falls through
  * to the next eligible target instead of staying on the failing drill target.
  */

@@ -21,7 +21,7 @@ import dev.failover.decision.domain.model.DecidedVsServed;
 import dev.failover.decision.domain.model.GroupSnapshot;
 
 /**
- * Issue 29, item 2: the decision-service compares what the actuator reports serving with its own latest decision, by
+ * The decision-service compares what the actuator reports serving with its own latest decision, by
  * id. Two owners restored from the same state both mint epoch 1 for different decisions; the actuator keeps the one that
  * landed first and reports it: the same epoch, another decision.
  */
@@ -37,7 +37,7 @@ class DecidedVsServedTest {
                         70, DecidedVsServed.State.SERVED, null),
                 Arguments.of("still converging on it (capacity not ready)", new Report(true, 1, ActuationStatus.CONVERGING),
                         200, DecidedVsServed.State.ACTUATING, null),
-                // issue 51, item 2: another owner's decision of an epoch no lower than this instance's latest is served:
+                // another owner's decision of an epoch no lower than this instance's latest is served:
                 // the latest is re-issued above it (at 100 s, when the report is read), once
                 Arguments.of("another owner's decision of the same epoch: re-issued, awaiting its report",
                         new Report(false, 1, ActuationStatus.CONVERGED), 111, DecidedVsServed.State.AWAITING_REPORT, null),
@@ -49,12 +49,12 @@ class DecidedVsServedTest {
                         new Report(false, 0, ActuationStatus.CONVERGED), 111, DecidedVsServed.State.NOT_SERVED, null),
                 Arguments.of("no report at all (dead-lettered, or the actuator is down), past the bound", null, 111,
                         DecidedVsServed.State.NOT_SERVED, null),
-                // issue 51: a refusal counted as "actuating" for ever kept the group green while nothing moved
+                // before, a refusal counted as "actuating" for ever kept the group green while nothing moved
                 Arguments.of("blocked by the actuator (reported at 60 s), within the bound",
                         new Report(true, 1, ActuationStatus.BLOCKED), 100, DecidedVsServed.State.ACTUATING, null),
                 Arguments.of("blocked by the actuator for longer than the bound: refused, not actuating",
                         new Report(true, 1, ActuationStatus.BLOCKED), 121, DecidedVsServed.State.NOT_SERVED, null),
-                // issue 51, item 2: the bound is failover.not-served-after
+                // the bound is failover.not-served-after
                 Arguments.of("blocked for 25 s under a configured bound of 20 s", new Report(true, 1, ActuationStatus.BLOCKED),
                         85, DecidedVsServed.State.NOT_SERVED, 20),
                 Arguments.of("blocked for 15 s under a configured bound of 20 s", new Report(true, 1, ActuationStatus.BLOCKED),
@@ -103,7 +103,7 @@ class DecidedVsServedTest {
     }
 
     /**
-     * Issue 51, item 2: the actuator serves a decision while the engine has none (another owner decided the group, this
+     * The actuator serves a decision while the engine has none (another owner decided the group, this
      * instance's restore missed it): exactly when the engine's active target is most wrong, so never NO_DECISION.
      */
     @org.junit.jupiter.api.Test

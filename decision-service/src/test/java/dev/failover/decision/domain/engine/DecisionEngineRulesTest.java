@@ -145,7 +145,7 @@ class DecisionEngineRulesTest {
     }
 
     /**
-     * Issue 51, item 1 (and issue 50's runbook remedy for a failover held by the data-loss budget): the engine decided a
+     * A force always acts (the runbook's remedy for a failover held by the data-loss budget): the engine decided a
      * failover to the secondary, the actuator holds it (its report: CONVERGING, held by the budget). An operator who
      * accepts the loss forces the secondary. Before, the engine counted its own undelivered decision as the truth and
      * answered "already active" with no decision, so the actuator kept holding. A force or pin to a target the actuator
@@ -285,7 +285,7 @@ class DecisionEngineRulesTest {
                 .isEqualTo("aborted: drill target secondary is UNHEALTHY; restoring early");
     }
 
-    /** Issue 56, item 4: a drill's outcome check reads Alertmanager too; a named alert firing ends it at once. */
+    /** A drill's outcome check reads Alertmanager too; a named alert firing ends it at once. */
     @Test
     void aDrillIsAbortedAtOnceWhenOneOfItsAbortAlertsFires() {
         DecisionEngine engine = healthyEngine("    drill: {abortAlerts: [CheckoutErrors, PaymentsDown]}\n");

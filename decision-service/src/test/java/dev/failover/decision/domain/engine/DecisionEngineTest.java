@@ -107,7 +107,7 @@ class DecisionEngineTest {
                         List.of("t=120 LAST_RESORT primary->maintenance epoch=1")),
                 Arguments.of("primary and secondary (two regions) begin failing together, policy last-resort: the "
                         + "correlated-failure guard holds for lastResortAfterSeconds (30 s from its suspicion at 50 s), "
-                        + "then the HEALTHY last resort (issue 29 item 10; it held for ever before)", "last-resort",
+                        + "then the HEALTHY last resort (it held for ever before)", "last-resort",
                         timeline(rounds(0, 200, "secondary", DOWN, ALL), rounds(0, 20, "primary", UP, ALL),
                                 rounds(30, 200, "primary", DOWN, ALL), rounds(0, 200, "maintenance", UP, ALL)),
                         List.of("t=80 LAST_RESORT primary->maintenance epoch=1")),

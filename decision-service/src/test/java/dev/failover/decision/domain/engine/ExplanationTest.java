@@ -43,7 +43,7 @@ import dev.failover.decision.store.ExplanationRecord;
 import dev.failover.decision.store.StateCodec;
 
 /**
- * The "why" of decisions and holds (issue 14): what an explanation names, and that replaying its recorded evidence
+ * The "why" of decisions and holds (ADR 0011): what an explanation names, and that replaying its recorded evidence
  * through a fresh core reproduces the same decision, or the same hold. A row that removes evidence shows the replay
  * depends on it.
  */
@@ -160,7 +160,7 @@ class ExplanationTest {
     }
 
     /**
-     * Issue 53, item 5: a drill that reaches its planned end is ended by the rule chain, not by an operator. Its decision
+     * A drill that reaches its planned end is ended by the rule chain, not by an operator. Its decision
      * is explained by the chain's trace (the hold rule that fired the end), as an automatic switch is; before, it was
      * explained as "an operator's command, not automation" with automation as the operator.
      */
@@ -394,7 +394,7 @@ class ExplanationTest {
         assertThat(engine.explanation("api", discarded)).as("in memory, for the owner's API").isPresent();
         assertThat(engine.release("api")).isEqualTo(1);
         assertThat(engine.explanation("api", discarded)).as("after its decision was discarded").isEmpty();
-        // released, the group keeps nothing here (issue 29): the next owner restores the published one's explanation
+        // released, the group keeps nothing here (ADR 0002): the next owner restores the published one's explanation
         assertThat(engine.explanations("api")).as("after the release").isEmpty();
     }
 

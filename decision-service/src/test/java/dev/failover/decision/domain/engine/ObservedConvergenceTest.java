@@ -24,7 +24,7 @@ import dev.failover.decision.domain.model.ObservedSwitch;
 import dev.failover.decision.domain.state.GroupView;
 
 /**
- * Observed convergence (issue 56): a failover's marks from the failure's start through the decision to each location's
+ * Observed convergence (ADR 0026): a failover's marks from the failure's start through the decision to each location's
  * resolvers all answering the new target, and the quorum of locations that ends it as clients see it.
  */
 class ObservedConvergenceTest {
@@ -130,7 +130,7 @@ class ObservedConvergenceTest {
         assertThat(engine.observedSwitch("api").orElseThrow().failedAt()).isEqualTo(T0.plusSeconds(3));
     }
 
-    /** Issue 56, item 3: what report verify relies on: a failover's explanation replays to it by the same rule path. */
+    /** What report verify relies on: a failover's explanation replays to it by the same rule path. */
     @Test
     void aFailoversExplanationReplaysToTheSameDecisionByTheSameRulePath() {
         DecisionEngine engine = engine("live");

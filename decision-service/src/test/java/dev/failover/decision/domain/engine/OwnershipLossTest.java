@@ -22,7 +22,7 @@ import dev.failover.decision.domain.model.OwnershipTerm;
 import dev.failover.decision.domain.state.GroupView;
 
 /**
- * Issue 29, item 1: nothing is kept from a lost ownership. An instance that loses a group (a rebalance, a lapsed lease)
+ * Nothing is kept from a lost ownership (ADR 0002). An instance that loses a group (a rebalance, a lapsed lease)
  * may have decided meanwhile what it never published; when the group comes back, what the interim owner stored wins.
  */
 class OwnershipLossTest {
@@ -129,9 +129,9 @@ class OwnershipLossTest {
 
     /**
      * Two owners restored from the same state (a zombie cut off with its region, its successor) both decide; the
-     * first owner decided under generation 7. Issue 29 item 2: after a rebalance the successor's generation is 8, and
-     * each decides under the term of its own assignment. Issue 51 item 5: the consumer group is re-created (deleted, its
-     * offsets expired, moved to a new cluster) while the zombie of the old one still decides: the successor's
+     * first owner decided under generation 7 (ADR 0002). After a rebalance the successor's generation is 8, and each
+     * decides under the term of its own assignment. After the consumer group is re-created (deleted, its offsets
+     * expired, moved to a new cluster) while the zombie of the old one still decides, the successor's
      * generation is 1, so the generation alone no longer sets it apart (both minted the same epoch before the term was
      * persisted). Their epochs differ, the successor's is the higher, and epochs stay monotonic across a restore.
      */
@@ -168,7 +168,7 @@ class OwnershipLossTest {
     }
 
     /**
-     * Issue 51 item 5: a pause changes no epoch. The new owner's pause must survive a snapshot of the same epoch that the
+     * A pause changes no epoch. The new owner's pause must survive a snapshot of the same epoch that the
      * old owner wrote before it lost the group and that landed in the log after the new owner's (its producer retried).
      */
     @Test

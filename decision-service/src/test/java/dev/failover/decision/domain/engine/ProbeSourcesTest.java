@@ -27,7 +27,7 @@ import dev.failover.decision.metrics.DecisionMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
- * Two probe instances reporting as one location (issue 29, item 9): the results of primary from loc-a, one round every
+ * Two probe instances reporting as one location (ADR 0008): the results of primary from loc-a, one round every
  * 10 s (window: two intervals, 20 s), by the probe instance ({@code prober}) that sent each. One instance is in place
  * per location and target; a result of another instance while the one in place still reports is left out
  * (OTHER_SOURCE), warned about and counted; a new instance that replaces a silent one takes over at once.

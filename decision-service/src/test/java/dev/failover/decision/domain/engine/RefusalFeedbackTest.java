@@ -23,7 +23,7 @@ import dev.failover.decision.domain.model.Outcome;
 import dev.failover.decision.domain.state.GroupView;
 
 /**
- * Issue 51, item 2: a move the actuator refuses (BLOCKED) feeds back into the next evaluation. The engine's active
+ * A move the actuator refuses (BLOCKED) feeds back into the next evaluation. The engine's active
  * target is what the actuator serves, and the refused target is not an eligible destination, with the actuator's
  * reason, until an operator resumes the group, pins or forces a target, or a move to it is served.
  */

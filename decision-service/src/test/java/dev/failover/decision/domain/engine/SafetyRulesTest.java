@@ -41,8 +41,8 @@ class SafetyRulesTest {
     static final ProbeOutcome DOWN = ProbeOutcome.DOWN;
 
     /**
-     * Three regions ra, rb, rc, one service in each (target ids a, b, c), and three groups over them, as in the issue:
-     * ab (a then b), bc (b then c), ac (a then c). %s: the topology's safety block.
+     * Three regions ra, rb, rc, one service in each (target ids a, b, c), and three groups over them, as in ADR 0010's
+     * context: ab (a then b), bc (b then c), ac (a then c). %s: the topology's safety block.
      */
     static final String THREE_REGIONS = """
             version: 1
@@ -220,7 +220,7 @@ class SafetyRulesTest {
             """;
 
     /**
-     * Issue 51, item 4: two unrelated standbys in two regions fail 75 s apart (more than the 60 s window: no suspicion),
+     * Two unrelated standbys in two regions fail 75 s apart (more than the 60 s window: no suspicion),
      * then the decision-service restarts, as a rollout does; later a primary in a third region fails. Its group must fail
      * over. Before, the restarted instance saw both old failures begin "now", together: a suspicion that held every
      * group for as long as the old failures lasted, g3 included (CORRELATED_FAILURE).
@@ -324,7 +324,7 @@ class SafetyRulesTest {
     }
 
     /**
-     * Issue 29, item 8: one instance of several decides only the groups it owns; the guard's share is of the targets it
+     * One instance of several decides only the groups it owns; the guard's share is of the targets it
      * sees, not of the whole topology's. Group api (a, b, c in three regions) is this instance's; o1 and o2 (four more
      * targets) belong to another instance, so no result of theirs ever reaches this engine.
      */
@@ -361,7 +361,7 @@ class SafetyRulesTest {
         assertThat(engine.view("api").orElseThrow().safety().correlatedFailure().allTargets()).as("targets seen").isEqualTo(3);
     }
 
-    // ---- the last resort when every regional target fails together (issue 29, item 10; ADR 0010) ----
+    // ---- the last resort when every regional target fails together (ADR 0010) ----
 
     /** One group api: primary (ra), secondary (rb), a last-resort maintenance page (rm). %s: the correlatedFailure block. */
     static final String LAST_RESORT = """

@@ -32,7 +32,7 @@ import dev.failover.decision.domain.state.GroupView;
 import dev.failover.decision.store.StateCodec;
 import dev.failover.decision.store.StateRecord;
 
-/** Planned switchover and its abort (issue 14): when they are refused, what they decide, and what they hold. */
+/** Planned switchover and its abort (ADR 0012): when they are refused, what they decide, and what they hold. */
 class SwitchoverTest {
 
     final ManualClock clock = new ManualClock(T0);

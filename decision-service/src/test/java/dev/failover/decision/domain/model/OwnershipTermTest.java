@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The term an owner decides under (issue 51 item 5): what it is after the restored state's term, and its epochs. */
+/** The term an owner decides under (ADR 0002): what it is after the restored state's term, and its epochs. */
 class OwnershipTermTest {
 
     @ParameterizedTest(name = "{0}")
