@@ -143,18 +143,36 @@ public final class Route53DnsProvider implements DnsProvider {
         if (key.hostedZoneId() == null) {
             return new ReadOutcome.Rejected("the group has no dns.hostedZoneId; Route 53 needs it");
         }
-        if (priority == Priority.RESYNC && budget.waitingBefore(Priority.RESYNC) > 0) {
-            // groups switching wait for the account's turns: a settled group's check waits for its next interval rather
-            // than hold its pass, and a decision of its own behind it, until they are done (ADR 0022)
-            Optional<ReadOutcome> fresh = pendingChange.isEmpty() ? fromFreshListing(key) : Optional.empty();
-            return fresh.orElseGet(() -> new ReadOutcome.Deferred("Route 53's turns go to the groups switching now"));
+        if (priority != Priority.RESYNC) {
+            return readLive(key, pendingChange, priority);
         }
-        if (priority == Priority.RESYNC && pendingChange.isEmpty()) {
-            Optional<ReadOutcome> resync = fromZoneListing(key, Priority.RESYNC, true);
-            if (resync.isPresent()) {
-                return resync.get();
+        ReadOutcome read = resync(key, pendingChange);
+        // a resync that gave its turn up to groups switching (RequestBudget) waits for its next interval
+        return read instanceof ReadOutcome.Unavailable && budget.waitingBefore(Priority.RESYNC) > 0 ? DEFERRED : read;
+    }
+
+    /**
+     * A settled group's check: while groups switching wait for the account's turns it is answered from a fresh listing of
+     * the zone or not made, rather than hold its pass, and a decision of its own behind it, until they are done (ADR
+     * 0022, "Resyncs stand aside while switches wait"); otherwise from the zone's listing, or live.
+     */
+    private ReadOutcome resync(RecordKey key, Optional<String> pendingChange) {
+        if (budget.waitingBefore(Priority.RESYNC) > 0) {
+            return (pendingChange.isEmpty() ? fromFreshListing(key) : Optional.<ReadOutcome> empty()).orElse(DEFERRED);
+        }
+        if (pendingChange.isEmpty()) {
+            Optional<ReadOutcome> listed = fromZoneListing(key, Priority.RESYNC, true);
+            if (listed.isPresent()) {
+                return listed.get();
             }
         }
+        return readLive(key, pendingChange, Priority.RESYNC);
+    }
+
+    private static final ReadOutcome DEFERRED = new ReadOutcome.Deferred("Route 53's turns go to the groups switching now");
+
+    /** The record read live (batched with the zone's other reads), and the pending change asked about. */
+    private ReadOutcome readLive(RecordKey key, Optional<String> pendingChange, Priority priority) {
         ReadOutcome read = reads.submit(key.hostedZoneId(), key, priority);
         if (!(read instanceof ReadOutcome.Served served) || pendingChange.isEmpty()) {
             return read;

@@ -95,7 +95,8 @@ final class Route53Listing {
             if (taken) {
                 taken = false;
             } else if (!budget.acquire(priority)) {
-                throw new IllegalStateException("interrupted while waiting for a Route 53 request's turn");
+                throw new IllegalStateException("no turn for a Route 53 request (interrupted, or a resync standing"
+                        + " aside)");
             }
         }
     }

@@ -201,7 +201,8 @@ final class Route53ZoneSnapshots {
                     throw new TooLarge();
                 }
                 if (!budget.acquire(() -> priorityOf(hostedZoneId))) {
-                    throw new IllegalStateException("interrupted while waiting for a Route 53 request's turn");
+                    throw new IllegalStateException("no turn for a Route 53 request (interrupted, or a resync standing"
+                            + " aside)");
                 }
                 String name = startName;
                 RRType type = startType;

@@ -48,7 +48,7 @@ public final class Batcher<K, R, O> {
     public interface Turn {
         /**
          * @param priority the batch's priority, asked again while it waits (a switch may join a batch of resyncs)
-         * @return whether the turn came; false when the wait was interrupted
+         * @return whether the turn came; false when the wait was interrupted or the turn given up
          */
         boolean await(Supplier<Priority> priority);
     }
@@ -212,7 +212,8 @@ public final class Batcher<K, R, O> {
                     if (!turn.await(this::first)) {
                         synchronized (this) {
                             queue.remove(mine); // the one sending goes: nobody sends it, the next caller takes over
-                            return failed.apply("interrupted before it was sent");
+                            return failed.apply("its turn given up before it was sent (interrupted, or a resync"
+                                    + " standing aside for requests of higher priority)");
                         }
                     }
                     List<Waiting<R, O>> batch;

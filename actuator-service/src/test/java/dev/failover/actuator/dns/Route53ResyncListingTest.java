@@ -119,6 +119,26 @@ class Route53ResyncListingTest {
         }
     }
 
+    /** A resync already waiting for its listing's turn when a switch comes gives the turn up: deferred at once. */
+    @Test
+    void aResyncWaitingForItsListingStandsAsideWhenASwitchComes() throws Exception {
+        RequestBudget budget = RequestBudget.fixed("Route 53", 0.2); // a turn every 5 s
+        start(10, budget);
+        assertThat(budget.acquire(Priority.SWITCH)).isTrue(); // the first turn, at once
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newCachedThreadPool();
+        try {
+            java.util.concurrent.Future<ReadOutcome> resync = callers.submit(
+                    () -> dns.read(Route53BatchingTest.key(0), Optional.empty(), Priority.RESYNC));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> budget.waiting() == 1);
+            callers.submit(() -> budget.acquire(Priority.SWITCH)); // a switch waits for the next turn
+
+            assertThat(resync.get(2, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(ReadOutcome.Deferred.class);
+            assertThat(listings()).as("no page of the listing taken").isZero();
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
     @Test
     void aSwitchesReadIsNeverAnsweredFromTheZonesListing() throws Exception {
         start(300);

@@ -66,9 +66,9 @@ class RequestBudgetTest {
         assertThat(budget.acquire(Priority.RESYNC)).isTrue();
         callers.submit(() -> budget.acquire(batch::get) && granted.add("batch of resyncs, a switch joins"));
         await().atMost(Duration.ofSeconds(10)).until(() -> budget.waiting() == 1);
+        batch.set(Priority.SWITCH); // a switch joins the batch: it no longer stands aside as a resync would
         callers.submit(() -> budget.acquire(Priority.SWITCH) && granted.add("later switch"));
         await().atMost(Duration.ofSeconds(10)).until(() -> budget.waiting() == 2);
-        batch.set(Priority.SWITCH);
 
         for (int turn = 1; turn <= 2; turn++) {
             advance(Duration.ofMillis(500));
@@ -91,14 +91,13 @@ class RequestBudgetTest {
     }
 
     @Test
-    void turnsAreSpacedAtTheRateAndASwitchGoesBeforeResyncsThatWaitedLonger() {
+    void turnsAreSpacedAtTheRateInTheOrderTheyWereAskedFor() {
         RequestBudget budget = new RequestBudget("route53", 2, 2, nanos::get);
         List<String> granted = new CopyOnWriteArrayList<>();
         assertThat(budget.acquire(Priority.RESYNC)).isTrue(); // the first turn at once; the next 500 ms later
-        for (String name : List.of("resync-1", "resync-2", "switch")) {
-            Priority priority = name.startsWith("switch") ? Priority.SWITCH : Priority.RESYNC;
+        for (String name : List.of("resync-1", "resync-2", "resync-3")) {
             int before = budget.waiting();
-            callers.submit(() -> budget.acquire(priority) && granted.add(name));
+            callers.submit(() -> budget.acquire(Priority.RESYNC) && granted.add(name));
             await().atMost(Duration.ofSeconds(10)).until(() -> budget.waiting() == before + 1);
         }
         advance(Duration.ofMillis(499));
@@ -109,7 +108,27 @@ class RequestBudgetTest {
             int expected = turn;
             await().atMost(Duration.ofSeconds(10)).until(() -> granted.size() == expected);
         }
-        assertThat(granted).containsExactly("switch", "resync-1", "resync-2");
+        assertThat(granted).containsExactly("resync-1", "resync-2", "resync-3");
+    }
+
+    /** A switch goes before a confirmation that waited longer, and gets the next turn. */
+    @Test
+    void aSwitchGoesBeforeAConfirmationThatWaitedLonger() {
+        RequestBudget budget = new RequestBudget("route53", 2, 2, nanos::get);
+        List<String> granted = new CopyOnWriteArrayList<>();
+        assertThat(budget.acquire(Priority.CONFIRM)).isTrue();
+        for (String name : List.of("confirm", "switch")) {
+            Priority priority = name.equals("switch") ? Priority.SWITCH : Priority.CONFIRM;
+            int before = budget.waiting();
+            callers.submit(() -> budget.acquire(priority) && granted.add(name));
+            await().atMost(Duration.ofSeconds(10)).until(() -> budget.waiting() == before + 1);
+        }
+        for (int turn = 1; turn <= 2; turn++) {
+            advance(Duration.ofMillis(500));
+            int expected = turn;
+            await().atMost(Duration.ofSeconds(10)).until(() -> granted.size() == expected);
+        }
+        assertThat(granted).containsExactly("switch", "confirm");
     }
 
     @Test
@@ -127,5 +146,23 @@ class RequestBudgetTest {
     void aFloorAboveTheCeilingIsRefused() {
         assertThatThrownBy(() -> new RequestBudget("route53", 1, 2, nanos::get))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("floor 2.0 and ceiling 1.0");
+    }
+    /**
+     * A settled group's resync already waiting when a region's switches begin gives its turn up (ADR 0022, "Resyncs
+     * stand aside while switches wait"): a group has one pass at a time, and its own decision waited behind a resync
+     * starved by the switches for as long as they came.
+     */
+    @Test
+    void aWaitingResyncGivesItsTurnUpWhenASwitchComes() throws Exception {
+        RequestBudget budget = RequestBudget.fixed("route53", 0.2); // a turn every 5 s, on the real clock
+        assertThat(budget.acquire(Priority.SWITCH)).isTrue(); // the first turn, at once
+        java.util.concurrent.Future<Boolean> resync = callers.submit(() -> budget.acquire(Priority.RESYNC));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> budget.waiting() == 1);
+        java.util.concurrent.Future<Boolean> swtch = callers.submit(() -> budget.acquire(Priority.SWITCH));
+
+        assertThat(resync.get(2, java.util.concurrent.TimeUnit.SECONDS)).as("the resync's turn, given up").isFalse();
+        assertThat(swtch.isDone()).as("the switch still waits for its turn").isFalse();
+        assertThat(budget.waiting()).isEqualTo(1);
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
     }
 }
