@@ -39,6 +39,23 @@ class DocumentationIT {
         }
     }
 
+    /** Every decision record is in the index a newcomer starts from (docs/adr/README.md), and the index has no other. */
+    @Test
+    void everyDecisionRecordIsInTheIndex() throws IOException {
+        Path adr = ROOT.resolve("docs/adr");
+        List<String> records;
+        try (Stream<Path> files = Files.list(adr)) {
+            records = files.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d{4}-.*\\.md")).sorted()
+                    .toList();
+        }
+        Matcher link = LINK.matcher(Files.readString(adr.resolve("README.md")));
+        List<String> indexed = new ArrayList<>();
+        while (link.find()) {
+            indexed.add(link.group(1));
+        }
+        assertThat(indexed).as("the records docs/adr/README.md links, in order").isEqualTo(records);
+    }
+
     @Test
     void everyRelativeLinkResolves() throws IOException {
         List<Path> files = new ArrayList<>(List.of(ROOT.resolve("README.md"), ROOT.resolve("CHANGELOG.md")));
