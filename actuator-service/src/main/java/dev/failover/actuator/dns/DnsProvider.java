@@ -113,8 +113,9 @@ public interface DnsProvider {
         }
 
         /**
-         * A resync's read not made: the account's requests go to groups switching now, and a settled group's check can
-         * wait for its next interval (ADR 0022, "Resyncs stand aside while switches wait").
+         * A resync's or a confirmation's read not made: the account's requests go to groups switching now; a settled
+         * group's check waits for its next interval, a switched group's confirmation is asked again shortly (ADR 0022,
+         * "Resyncs stand aside while switches wait").
          */
         record Deferred(String reason) implements ReadOutcome {
         }

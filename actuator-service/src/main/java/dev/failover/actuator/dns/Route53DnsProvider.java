@@ -143,12 +143,16 @@ public final class Route53DnsProvider implements DnsProvider {
         if (key.hostedZoneId() == null) {
             return new ReadOutcome.Rejected("the group has no dns.hostedZoneId; Route 53 needs it");
         }
-        if (priority != Priority.RESYNC) {
+        if (priority == Priority.SWITCH) {
             return readLive(key, pendingChange, priority);
         }
-        ReadOutcome read = resync(key, pendingChange);
-        // a resync that gave its turn up to groups switching (RequestBudget) waits for its next interval
-        return read instanceof ReadOutcome.Unavailable && budget.waitingBefore(Priority.RESYNC) > 0 ? DEFERRED : read;
+        if (priority == Priority.CONFIRM && budget.waitingBefore(Priority.CONFIRM) > 0) {
+            return DEFERRED; // a switched group's confirmation waits, off a pass thread, while others wait to switch
+        }
+        ReadOutcome read = priority == Priority.RESYNC ? resync(key, pendingChange)
+                : readLive(key, pendingChange, priority);
+        // a read that gave its turn up to requests of higher priority (RequestBudget) is made later
+        return read instanceof ReadOutcome.Unavailable && budget.waitingBefore(priority) > 0 ? DEFERRED : read;
     }
 
     /**

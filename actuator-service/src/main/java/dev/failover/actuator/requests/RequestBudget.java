@@ -70,16 +70,17 @@ public final class RequestBudget {
      * Returns when this request's turn has come. The priority is asked again at each wake-up: a batch's sender waits at
      * the highest priority of the requests waiting to go with it, which rises when a switch joins a batch of resyncs.
      * An interrupt ends the wait at once, the interrupt flag kept, and gives the turn up: the caller must not send the
-     * request then. A resync's request gives its turn up too while requests of higher priority wait ({@link #yields}).
+     * request then. A resync's or a confirmation's request gives its turn up too while requests of higher priority wait
+     * ({@link #yields}).
      *
-     * @return whether the turn came; false when interrupted, or when a resync gave its turn up
+     * @return whether the turn came; false when interrupted, or when the turn was given up
      */
     public boolean acquire(Supplier<Priority> priority) {
         synchronized (this) {
             Ticket ticket = new Ticket(priority, arrivals++);
             waiting.add(ticket);
             if (ticket.priority().get() != Priority.RESYNC) {
-                notifyAll(); // a resync waiting now gives its turn up (yields)
+                notifyAll(); // a request of lower priority waiting now gives its turn up (yields)
             }
             try {
                 while (true) {
@@ -119,13 +120,15 @@ public final class RequestBudget {
     }
 
     /**
-     * Whether a resync's request gives its turn up: requests of higher priority wait. A group has one pass at a time,
-     * and a settled group's resync that waited here through a region's switches held the group's own decision behind it
-     * for as long as they came (ADR 0022, "Resyncs stand aside while switches wait").
+     * Whether a request gives its turn up: it is a resync's or a confirmation's, and requests of higher priority wait. A
+     * group has one pass at a time, on one of a bounded pool of threads: a settled group's resync that waited here
+     * through a region's switches held the group's own decision behind it for as long as they came, and the
+     * confirmations of the groups switched first held every pass thread while the decisions of the others waited for
+     * one (ADR 0022, "Resyncs stand aside while switches wait").
      */
     private boolean yields(Ticket ticket) {
-        return ticket.priority().get() == Priority.RESYNC
-                && waiting.stream().anyMatch(t -> t.priority().get().compareTo(Priority.RESYNC) < 0);
+        Priority own = ticket.priority().get();
+        return own != Priority.SWITCH && waiting.stream().anyMatch(t -> t.priority().get().compareTo(own) < 0);
     }
 
     /** The request whose turn is next: the highest priority now, then the longest waiting. */

@@ -111,24 +111,25 @@ class RequestBudgetTest {
         assertThat(granted).containsExactly("resync-1", "resync-2", "resync-3");
     }
 
-    /** A switch goes before a confirmation that waited longer, and gets the next turn. */
+    /**
+     * A switched group's confirmation waiting when another group's switch comes gives its turn up too: it held a pass
+     * thread the switching groups' passes needed (ADR 0022, "Resyncs stand aside while switches wait").
+     */
     @Test
-    void aSwitchGoesBeforeAConfirmationThatWaitedLonger() {
+    void aWaitingConfirmationGivesItsTurnUpToASwitchButNotToAResync() throws Exception {
         RequestBudget budget = new RequestBudget("route53", 2, 2, nanos::get);
-        List<String> granted = new CopyOnWriteArrayList<>();
         assertThat(budget.acquire(Priority.CONFIRM)).isTrue();
-        for (String name : List.of("confirm", "switch")) {
-            Priority priority = name.equals("switch") ? Priority.SWITCH : Priority.CONFIRM;
-            int before = budget.waiting();
-            callers.submit(() -> budget.acquire(priority) && granted.add(name));
-            await().atMost(Duration.ofSeconds(10)).until(() -> budget.waiting() == before + 1);
-        }
-        for (int turn = 1; turn <= 2; turn++) {
-            advance(Duration.ofMillis(500));
-            int expected = turn;
-            await().atMost(Duration.ofSeconds(10)).until(() -> granted.size() == expected);
-        }
-        assertThat(granted).containsExactly("switch", "confirm");
+        var confirm = callers.submit(() -> budget.acquire(Priority.CONFIRM));
+        await().atMost(Duration.ofSeconds(10)).until(() -> budget.waiting() == 1);
+        var resync = callers.submit(() -> budget.acquire(Priority.RESYNC));
+        await().atMost(Duration.ofSeconds(10)).until(() -> resync.isDone());
+        assertThat(resync.get()).as("the resync gives its turn up to the confirmation").isFalse();
+        assertThat(confirm.isDone()).isFalse();
+
+        var swtch = callers.submit(() -> budget.acquire(Priority.SWITCH));
+        assertThat(confirm.get(10, TimeUnit.SECONDS)).as("the confirmation gives its turn up to the switch").isFalse();
+        advance(Duration.ofMillis(500));
+        assertThat(swtch.get(10, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test

@@ -14,8 +14,8 @@ import dev.failover.contract.event.ActuationStep;
 /**
  * Reads what the record serves and its ownership mark, asking about the goal's pending change. A read that does
  * not say ends the pass: not reachable (try again), throttled (try again, later), an ownership record no write can be
- * based on or a refusal (blocked, with the reason), a settled group's resync the provider deferred while groups
- * switching wait for its budget (quietly, until the next resync).
+ * based on or a refusal (blocked, with the reason), a resync or confirmation the provider deferred while groups
+ * switching wait for its budget (quietly: until the next resync, or {@link #CONFIRM_AGAIN}).
  * <p>
  * A switch's first read — no change of its own to ask about yet — is taken from the provider's listing of the zone
  * when it has one and it shows the record still to be switched ({@link DnsProvider#listed}): the write that follows is
@@ -23,6 +23,12 @@ import dev.failover.contract.event.ActuationStep;
  * record is read live, since "served" is claimed only from a read taken after the switch (ADR 0006, ADR 0022).
  */
 record ReadRecord() implements ReconcileStep {
+
+    /**
+     * How soon a switched group asks again for the confirmation its provider deferred: the switches waiting then have had
+     * five of Route 53's turns, and a thousand groups asking cost a thousand short passes a second, none of them a request.
+     */
+    static final java.time.Duration CONFIRM_AGAIN = java.time.Duration.ofSeconds(1);
 
     @Override
     public Next apply(Pass pass, Backends use) {
@@ -40,7 +46,8 @@ record ReadRecord() implements ReconcileStep {
             return pass.read(served).go();
         }
         if (read instanceof ReadOutcome.Deferred) {
-            return pass.done(use.settings().resync()); // a settled group's check, for its next interval (ADR 0022)
+            // a settled group's check waits for its next interval, a switched group's confirmation a moment (ADR 0022)
+            return pass.done(pass.priority() == Priority.RESYNC ? use.settings().resync() : CONFIRM_AGAIN);
         }
         if (read instanceof ReadOutcome.Throttled throttled) {
             return pass.retryThrottled("reading " + name + " throttled by " + dns.name() + ": " + throttled.reason(), use);

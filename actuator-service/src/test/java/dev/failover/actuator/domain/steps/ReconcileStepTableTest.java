@@ -117,6 +117,13 @@ class ReconcileStepTableTest {
                             f.dns.readFailures.add(ScriptedDns.DEFERRED + ": switches wait");
                             return p.with(p.progress().settled(f.clock.instant(), 0)); },
                         "done PT30S", List.of(), Convergence.Converged.class),
+                new Row("a switched group's confirmation the provider deferred (others wait to switch): ends quietly,"
+                        + " asked again in a second", new ReadRecord(),
+                        f -> { Pass p = f.at(DesiredState.after(null, GroupReconcilerTest.decision(1,
+                                DecisionKind.FAILOVER, "primary", "secondary")).written("C1"));
+                            f.dns.readFailures.add(ScriptedDns.DEFERRED + ": switches wait");
+                            return p; },
+                        "done PT1S", List.of(), Convergence.Converging.class),
                 new Row("a record read: shown in the status", new ReadRecord(),
                         f -> f.decided(DecisionKind.FAILOVER, "primary", "secondary"),
                         "go", List.of("Observed"), Convergence.Converging.class),
