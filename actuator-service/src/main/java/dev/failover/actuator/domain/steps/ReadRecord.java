@@ -40,7 +40,7 @@ record ReadRecord() implements ReconcileStep {
                 return pass.read(listed.get()).go();
             }
         }
-        ReadOutcome read = dns.read(pass.key(), pass.goal().changeToCheck(), pass.priority());
+        ReadOutcome read = dns.read(pass.key(), pass.goal().changeToCheck(), priority(pass, pass.priority(), use));
         if (read instanceof ReadOutcome.Served ok) {
             ServedRecord served = withStoredMark(ok.record(), dns, pass.goal());
             return pass.read(served).go();
@@ -67,6 +67,19 @@ record ReadRecord() implements ReconcileStep {
      * What was read, with the ownership mark as the provider keeps it or, for one that keeps none (ARC), as the desired
      * state keeps it (ADR 0014): the mark of the group's last write, whichever instance made it.
      */
+    /**
+     * The read's turn on the provider's budget: a switch's while a second node of the group takes writes — the pass
+     * fences it after this read ({@link FenceOtherWritable}), and a resync's or a confirmation's read stands aside for
+     * as long as other groups' switches wait (ADR 0022), which must not keep two writers (ADR 0020); {@code own} else.
+     */
+    static Priority priority(Pass pass, Priority own, Backends use) {
+        Goal goal = pass.goal();
+        boolean secondWriter = goal.config().targets().stream().anyMatch(t -> t.database() != null
+                && use.dataTier().writable(t.id())
+                && (!t.id().equals(goal.target().id()) || use.dataTier().formerPrimary(t.id()).isPresent()));
+        return secondWriter ? Priority.SWITCH : own;
+    }
+
     static ServedRecord withStoredMark(ServedRecord read, DnsProvider dns, Goal goal) {
         return dns.keepsOwnerRecord() ? read : read.withOwnerText(goal.storedMark().orElse(null));
     }
@@ -76,7 +89,8 @@ record ReadRecord() implements ReconcileStep {
 
         @Override
         public Next apply(Pass pass, Backends use) {
-            ReadOutcome read = use.dns().read(pass.key(), pass.goal().changeToCheck(), Priority.RESYNC);
+            ReadOutcome read = use.dns().read(pass.key(), pass.goal().changeToCheck(), priority(pass, Priority.RESYNC,
+                    use));
             if (read instanceof ReadOutcome.Served ok) {
                 ServedRecord served = withStoredMark(ok.record(), use.dns(), pass.goal());
                 return pass.read(served).go();

@@ -712,6 +712,26 @@ public class DatabaseStepTest {
     }
 
     /**
+     * A region's failover keeps Route 53's turns busy with other groups' switches, and a settled group's resync read
+     * stands aside then (ADR 0022). An old primary of a settled group back writable is a second writer: the pass that
+     * fences it reads the record first at a switch's priority, so it is not deferred for as long as the switches last.
+     */
+    @Test
+    void anOldPrimaryBackWritableIsFencedWhileOtherGroupsSwitch() {
+        GroupReconciler group = failedOverWithThePrimaryCutOff(TOPOLOGY);
+        nodes.calls.clear();
+        dns.switchesWaiting = true;
+
+        nodes.set(EAST, primaryOn(1)); // the old primary's server is back, as the primary it was
+        clock.advance(Duration.ofSeconds(31)); // past the watch's wait for a node that did not answer
+        assertThat(group.watchDataTier()).as("a pass now").map(Watched::passNow).contains(true);
+        group.run();
+
+        assertThat(nodes.calls).containsExactly("fence " + EAST);
+        assertThat(servedIp()).isEqualTo("192.0.2.2");
+    }
+
+    /**
      * Under {@code drift: report} the plane undoes nothing someone else did. An old primary that comes back never
      * fenced is the plane's own fence still owed: fenced under either policy. Made writable again by hand after the
      * plane fenced it, it is someone's change: said (the result, and the FailoverTwoWritableDatabases alert from the

@@ -90,6 +90,20 @@ public class GroupReconcilerTest {
         public final Deque<String> readFailures = new ArrayDeque<>();
         /** A read failure beginning so is a resync the provider deferred ({@link ReadOutcome.Deferred}). */
         public static final String DEFERRED = "deferred";
+        /**
+         * Other groups' switches wait for the provider's budget: every read below a switch's priority is deferred, as
+         * Route 53's are then (ADR 0022, "Resyncs stand aside while switches wait").
+         */
+        public boolean switchesWaiting;
+
+        @Override
+        public ReadOutcome read(RecordKey key, Optional<String> pendingChange,
+                dev.failover.actuator.requests.Priority priority) {
+            if (switchesWaiting && priority != dev.failover.actuator.requests.Priority.SWITCH) {
+                return new ReadOutcome.Deferred(DEFERRED + ": other groups' switches wait");
+            }
+            return read(key, pendingChange);
+        }
         final Deque<WriteOutcome> writeFailures = new ArrayDeque<>();
         final List<RecordWrite> writes = new ArrayList<>();
         int successfulWrites;
