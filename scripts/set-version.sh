@@ -5,7 +5,7 @@
 #
 #   scripts/set-version.sh 0.3.0
 #
-# DeploymentFilesIT checks that the image tag is the poms' version and no -SNAPSHOT is left.
+# DeploymentFilesTest checks that the image tag is the poms' version and no -SNAPSHOT is left.
 set -eu
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 new="${1:?usage: $0 X.Y.Z}"

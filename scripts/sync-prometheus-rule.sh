@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates k8s/base/prometheus-rule.yaml from monitoring/prometheus/failover-alerts.yml (the one source of the rules)
 # and copies monitoring/grafana/failover-dashboard.json into k8s/kube-prometheus-stack/ (kustomize reads no file outside
-# a kustomization's folder). DeploymentFilesIT fails while either differs from its source.
+# a kustomization's folder). DeploymentFilesTest fails while either differs from its source.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 python3 - "$ROOT" <<'PY'

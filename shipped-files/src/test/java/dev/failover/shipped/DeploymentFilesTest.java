@@ -1,4 +1,4 @@
-package dev.failover.system;
+package dev.failover.shipped;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -53,10 +53,10 @@ import dev.failover.kafka.security.KafkaSecurityCheck;
  * probes on the Quarkus paths and the port the app listens on, Services pointing at it, the probe location one of the
  * topology's, the topology valid, the PrometheusRule the same rules Prometheus is tested with.
  */
-class DeploymentFilesIT {
+class DeploymentFilesTest {
 
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    static final Path OVERLAYS = ServiceProcess.ROOT.resolve("k8s/overlays");
+    static final Path OVERLAYS = Repository.ROOT.resolve("k8s/overlays");
     /** Custom resources of the Prometheus operator: no model class to read them into, so only their kind is checked. */
     static final Set<String> CUSTOM_KINDS = Set.of("ServiceMonitor", "PrometheusRule");
     static final String REGION_LABEL = "failover.dev/region";
@@ -173,7 +173,7 @@ class DeploymentFilesIT {
         assertThat(location).isEqualTo(region);
         assertThat(topology.locations()).contains(location);
         assertThat(expandedEnv(deployments.get("actuator-service"), 0).get("AWS_REGION")).isEqualTo(region);
-        JsonNode rules = YAML.readTree(ServiceProcess.ROOT.resolve("monitoring/prometheus/failover-alerts.yml").toFile());
+        JsonNode rules = YAML.readTree(Repository.ROOT.resolve("monitoring/prometheus/failover-alerts.yml").toFile());
         assertThat(rule).as("PrometheusRule").isNotNull();
         String runbook = siteData(OVERLAYS.resolve(region)).path("runbook-base-url").asText();
         assertThat(runbook).as(region + "/site.yaml: runbook-base-url").isNotEmpty();
@@ -404,7 +404,7 @@ class DeploymentFilesIT {
         assertThat(dashboard.at("/metadata/namespace").asText()).isEqualTo("failover");
         assertThat(new ObjectMapper().readTree(dashboard.at("/data/failover-dashboard.json").asText()))
                 .as("the dashboard = monitoring/grafana/failover-dashboard.json (run scripts/sync-prometheus-rule.sh)")
-                .isEqualTo(new ObjectMapper().readTree(ServiceProcess.ROOT.resolve("monitoring/grafana/failover-dashboard.json").toFile()));
+                .isEqualTo(new ObjectMapper().readTree(Repository.ROOT.resolve("monitoring/grafana/failover-dashboard.json").toFile()));
     }
 
     /**
@@ -469,7 +469,7 @@ class DeploymentFilesIT {
     @MethodSource("overlays")
     void theNetworkPoliciesLetInWhatEachPodServes(String overlay) throws Exception {
         List<JsonNode> docs = new ArrayList<>(render(overlay));
-        docs.addAll(documents(renderText(ServiceProcess.ROOT.resolve("k8s/alertmanager"))));
+        docs.addAll(documents(renderText(Repository.ROOT.resolve("k8s/alertmanager"))));
         NetworkPolicies policies = new NetworkPolicies(docs);
         NetworkPolicies.Peer prometheus = new NetworkPolicies.Peer("monitoring", Map.of("app.kubernetes.io/name", "prometheus"));
         NetworkPolicies.Peer ingress = new NetworkPolicies.Peer("ingress", Map.of());
@@ -684,7 +684,7 @@ class DeploymentFilesIT {
         }
         assertThat(deadMan.at("/webhookConfigs/0/url").asText()).as("this region's own check").isEqualTo(check);
 
-        JsonNode tested = YAML.readTree(ServiceProcess.ROOT.resolve("monitoring/alertmanager/alertmanager.yml").toFile());
+        JsonNode tested = YAML.readTree(Repository.ROOT.resolve("monitoring/alertmanager/alertmanager.yml").toFile());
         JsonNode top = spec.get("route");
         assertThat(matchers(top.get("matchers"))).as("one route for the plane's alerts").containsExactly("alertname=~\"Failover.*\"");
         assertThat(route(top)).as("the top route").isEqualTo(route(tested.get("route")));
@@ -759,9 +759,9 @@ class DeploymentFilesIT {
     /** A copy of k8s/ under {@code dir}, to render with changed files. */
     static Path copyOfK8s(Path dir) throws IOException {
         Path k8s = dir.resolve("k8s");
-        try (Stream<Path> files = Files.walk(ServiceProcess.ROOT.resolve("k8s"))) {
+        try (Stream<Path> files = Files.walk(Repository.ROOT.resolve("k8s"))) {
             for (Path from : files.toList()) {
-                Path to = k8s.resolve(ServiceProcess.ROOT.resolve("k8s").relativize(from).toString());
+                Path to = k8s.resolve(Repository.ROOT.resolve("k8s").relativize(from).toString());
                 if (Files.isDirectory(from)) {
                     Files.createDirectories(to);
                 } else {
@@ -849,8 +849,8 @@ class DeploymentFilesIT {
     /** The runbook (docs/runbook.md) has a row for every alert the rules can fire, so no page leaves the on-call guessing. */
     @Test
     void everyAlertHasARunbookRow() throws Exception {
-        JsonNode rules = YAML.readTree(ServiceProcess.ROOT.resolve("monitoring/prometheus/failover-alerts.yml").toFile());
-        String runbook = Files.readString(ServiceProcess.ROOT.resolve("docs/runbook.md"));
+        JsonNode rules = YAML.readTree(Repository.ROOT.resolve("monitoring/prometheus/failover-alerts.yml").toFile());
+        String runbook = Files.readString(Repository.ROOT.resolve("docs/runbook.md"));
         List<String> alerts = new ArrayList<>();
         rules.get("groups").forEach(group -> group.get("rules").forEach(rule -> alerts.add(rule.get("alert").asText())));
         assertThat(alerts).as("alerts in the rules file").hasSizeGreaterThan(10);
@@ -864,10 +864,10 @@ class DeploymentFilesIT {
      */
     @Test
     void everyAlertNamesFailoverctlCommandsThatExist() throws Exception {
-        JsonNode rules = YAML.readTree(ServiceProcess.ROOT.resolve("monitoring/prometheus/failover-alerts.yml").toFile());
+        JsonNode rules = YAML.readTree(Repository.ROOT.resolve("monitoring/prometheus/failover-alerts.yml").toFile());
         // each command, and whether the source that declares it requires --reason (the writes: WriteCommands, retry)
         Map<String, Boolean> commands = new TreeMap<>();
-        try (Stream<Path> sources = Files.walk(ServiceProcess.ROOT.resolve("failoverctl/src/main/java"))) {
+        try (Stream<Path> sources = Files.walk(Repository.ROOT.resolve("failoverctl/src/main/java"))) {
             for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
                 String code = Files.readString(source);
                 boolean reasonRequired = code.contains("names = { \"-r\", \"--reason\" }, required = true");
@@ -979,7 +979,7 @@ class DeploymentFilesIT {
         String version = projectVersion();
         assertThat(version).as("the version in pom.xml (scripts/set-version.sh)").doesNotContain("SNAPSHOT")
                 .matches("\\d+\\.\\d+\\.\\d+");
-        JsonNode kustomization = YAML.readTree(ServiceProcess.ROOT.resolve("k8s/base/kustomization.yaml").toFile());
+        JsonNode kustomization = YAML.readTree(Repository.ROOT.resolve("k8s/base/kustomization.yaml").toFile());
         assertThat(kustomization.has("images")).as("k8s/base/kustomization.yaml sets the images (images:)").isTrue();
         Map<String, String> images = new TreeMap<>();
         kustomization.get("images").forEach(image -> images.put(image.get("name").asText(),
@@ -1000,7 +1000,7 @@ class DeploymentFilesIT {
 
     /** The version of the parent pom, which every module inherits. */
     static String projectVersion() throws Exception {
-        var pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(ServiceProcess.ROOT.resolve("pom.xml").toFile());
+        var pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Repository.ROOT.resolve("pom.xml").toFile());
         var children = pom.getDocumentElement().getChildNodes();
         for (int i = 0; i < children.getLength(); i++) {
             if (children.item(i).getNodeName().equals("version")) {
@@ -1041,7 +1041,7 @@ class DeploymentFilesIT {
      */
     @Test
     void anOverlayPerProbeLocation() throws Exception {
-        Topology topology = TopologyLoader.parse(Files.readString(ServiceProcess.ROOT.resolve("k8s/base/failover.yaml")),
+        Topology topology = TopologyLoader.parse(Files.readString(Repository.ROOT.resolve("k8s/base/failover.yaml")),
                 "k8s/base/failover.yaml");
         Map<String, String> locationByOverlay = new LinkedHashMap<>();
         for (String overlay : overlays()) {
@@ -1153,7 +1153,7 @@ class DeploymentFilesIT {
     /** scripts/k8s-secrets.sh, run with {@code options}, makes exactly the Secrets the rendered overlay names, with their keys. */
     static void secretsScriptMakesWhatIsNamed(String overlay, Path overlayDir, Path secrets, String... options) throws Exception {
         String regions = String.join(",", overlays());
-        List<String> command = new ArrayList<>(List.of(ServiceProcess.ROOT.resolve("scripts/k8s-secrets.sh").toString(), "--dir",
+        List<String> command = new ArrayList<>(List.of(Repository.ROOT.resolve("scripts/k8s-secrets.sh").toString(), "--dir",
                 secrets.toString(), "--region", overlay, "--regions", regions));
         command.addAll(List.of(options));
         Process script = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

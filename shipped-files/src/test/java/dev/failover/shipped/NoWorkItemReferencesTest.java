@@ -1,4 +1,4 @@
-package dev.failover.testkit.layers;
+package dev.failover.shipped;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +28,7 @@ class NoWorkItemReferencesTest {
             ".html", ".xml", ".json", ".txt", ".conf", ".toml");
     /** Build output, dependencies, and the local stacks' run directories (.stack, .stack-region, ...). */
     static final Set<String> SKIPPED_DIRS = Set.of(".git", "target", "node_modules");
-    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final Path ROOT = Repository.ROOT;
 
     @Test
     void noLineNamesAWorkItem() {

@@ -1,4 +1,4 @@
-package dev.failover.system;
+package dev.failover.shipped;
 
 import java.util.ArrayList;
 import java.util.List;

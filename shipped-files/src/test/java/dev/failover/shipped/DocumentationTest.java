@@ -1,4 +1,4 @@
-package dev.failover.system;
+package dev.failover.shipped;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
  * material lives in docs/, and no link of the README or of docs/ points at a file or heading that is not there (moving
  * a section must not leave a dead link behind).
  */
-class DocumentationIT {
+class DocumentationTest {
 
-    static final Path ROOT = ServiceProcess.ROOT;
+    static final Path ROOT = Repository.ROOT;
     static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
     static final Pattern HEADING = Pattern.compile("(?m)^#+ (.*)$");
 
