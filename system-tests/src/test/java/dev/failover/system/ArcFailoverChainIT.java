@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ import dev.failover.testkit.topology.TestTopology;
  * controls must flip (primary Off, secondary On) and the actuator must report the switch served, read back. Prints the
  * timings FailoverChainIT prints, for docs/aws-arc.md.
  */
+@Tag("gate") // in ./scripts/test.sh --gate: the AWS switch path: ARC routing controls
 class ArcFailoverChainIT {
 
     static final EventCodec CODEC = EventCodec.instance();

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -29,6 +30,7 @@ import dev.failover.testkit.topology.TestTopology;
  * resync after resync: the actuator writes nothing. When the broker runs again, a rebalance gives the actuator its
  * assignment back, the lease holds, and the record is written back.
  */
+@Tag("gate") // in ./scripts/test.sh --gate: the actuator's lease
 class CutOffActuatorIT {
 
     static final String BY_HAND = "192.0.2.99";

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,6 +48,7 @@ class DataTierIT {
     static final String WEST = "app-west";
 
     @Test
+    @Tag("gate") // in ./scripts/test.sh --gate: the data tier moved with the traffic, nothing acknowledged lost
     void aWritingClientKeepsWorkingAcrossTheFailoverAndNothingAcknowledgedIsLost() throws Exception {
         try (PostgresPair pair = PostgresPair.start(); TestStack stack = stack("data", pair, 5)) {
             await("BIND answers the primary").atMost(Duration.ofSeconds(30)).until(() -> answers(stack).equals(

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.GroupState;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -49,6 +50,7 @@ import dev.failover.testkit.topology.TestTopology;
  * The decider's environment can be extended with {@code -Dtakeover.decider-env=KEY=VALUE,...} and a restart can be given
  * a new instance id with {@code -Dtakeover.new-id-on-restart=true}: that is how the options of ADR 0007 were measured.
  */
+@Tag("gate") // in ./scripts/test.sh --gate: ownership: a killed owner, its restart and a takeover
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DecisionTakeoverIT {
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -47,6 +48,7 @@ import dev.failover.testkit.topology.TestTopology;
  * settings. Any client of any service left without them, or an ACL missing, breaks a hop. The other system tests use
  * the plaintext broker, so both set-ups run.
  */
+@Tag("gate") // in ./scripts/test.sh --gate: the failover chain: probes, decision, switch, dashboards and alerts
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailoverChainIT {
 

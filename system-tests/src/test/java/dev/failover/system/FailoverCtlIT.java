@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -30,6 +31,7 @@ import dev.failover.testkit.topology.TestTopology;
  * for real — a refusal by the server (3), a server that is not there (4), a bad command line (2). Exit 5 (accepted, not
  * confirmed) needs a second decision-service whose group's owner is frozen: DecisionOwnershipIT causes it.
  */
+@Tag("gate") // in ./scripts/test.sh --gate: the operator's command line
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailoverCtlIT {
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -22,6 +23,7 @@ import dev.failover.testkit.topology.TestTopology;
  * CONCURRENT, the class itself stays SAME_THREAD (the default of junit-platform.properties) so that no other test
  * class runs beside it.
  */
+@Tag("gate") // in ./scripts/test.sh --gate: invalid configuration stops each service
 class InvalidConfigurationIT {
 
     static final Path VALID_TOPOLOGY = TestTopology.write("http://127.0.0.1:1/health", "http://127.0.0.1:2/health");

@@ -12,6 +12,7 @@ import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -44,6 +45,7 @@ import dev.failover.testkit.topology.TestTopology;
  * </ol>
  * Decisions are read from failover.decisions; the views from GET /groups/{id}.
  */
+@Tag("gate") // in ./scripts/test.sh --gate: the safety rules across a region
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SafetyIT {
 
