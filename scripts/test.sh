@@ -80,16 +80,11 @@ fi
 phases=()
 phase_wall=$SECONDS
 phase_cpu=0
-cpu_of_children() {
-  local out
-  out="$(mktemp)"
-  times >"$out" # in this shell, not a subshell: a subshell's children are not this shell's
-  tail -1 "$out" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.0f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }'
-  rm -f "$out"
-}
+times_file="$(mktemp)"
 phase_done() { # name, outcome
   local cpu
-  cpu=$(cpu_of_children)
+  times >"$times_file" # in this shell: a command substitution's subshell would report its own children only
+  cpu=$(tail -1 "$times_file" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.0f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }')
   phases+=("$(printf '%-44s %6d s wall %6d CPU-s  %s' "$1" $((SECONDS - phase_wall)) $((cpu - phase_cpu)) "$2")")
   phase_wall=$SECONDS
   phase_cpu=$cpu
@@ -109,7 +104,7 @@ summary() {
 
 status=0
 run_started="$(mktemp)" # this run's reports are those newer than it; the jars the region-loss run takes must be too
-trap 'rm -f "$run_started"; if [[ -n ${hog:-} ]]; then kill "$hog" 2>/dev/null || true; fi' EXIT
+trap 'rm -f "$run_started" "$times_file"; if [[ -n ${hog:-} ]]; then kill "$hog" 2>/dev/null || true; fi' EXIT
 # Phase 1, the shipped files: a broken overlay, alert rule, compose file or doc link fails here, in about a minute,
 # before anything is packaged. Not for a partial build (extra arguments say what to build).
 shipped=false
