@@ -63,6 +63,8 @@ import dev.failover.testkit.topology.TestTopology;
  * Also drawn: the plane's own path to an old primary that keeps answering its region's client cut with the failure
  * (nftables), healing after a few seconds or not: the group holds beside it, saying so, and never promotes while the cut
  * lasts (I7); healed, the old primary is fenced first as any that answers (I1, I2).
+ * Also drawn: the promoted primary upgraded by an operator with the real pg_upgrade once the move is served (a new
+ * cluster: timeline 1, a new system identifier): it is not taken for a former primary, never fenced, still served (I8).
  * The suite runs {@link #SUITE_SEEDS}; {@code -Ddatatier.it.seeds=1-20} runs a soak (docs/benchmarks.md), one
  * {@code NEMESIS} line a schedule. A failing seed prints its schedule: run it alone with {@code -Ddatatier.it.seeds=N}.
  */
@@ -107,7 +109,7 @@ class DataTierNemesisIT {
             ActuatorFault actuatorFault, long faultAfterMillis, long frozenMillis, boolean refuseFence, boolean dnsOutage,
             long dnsOutageAfterMillis, long dnsOutageMillis, boolean returns, DnsRefusal dnsRefusal,
             long refusalAfterMillis, long refusalMillis, Second second, boolean partition, boolean partitionHeals,
-            long partitionMillis) {
+            long partitionMillis, boolean upgrade) {
 
         static Schedule draw(long seed) {
             Random random = new Random(seed);
@@ -137,9 +139,12 @@ class DataTierNemesisIT {
             boolean partition = !crash && !second.drawn() && random.nextBoolean();
             boolean partitionHeals = partition && random.nextBoolean();
             long partitionMillis = 2_000 + random.nextInt(6_000);
+            // drawn after the above, for the same reason: the promoted primary upgraded by pg_upgrade once the move is
+            // served (a new cluster on timeline 1, a new system identifier); not with a second failover, which moves on
+            boolean upgrade = random.nextInt(3) == 0 && !second.drawn();
             return new Schedule(seed, replication, budget, crash, cut, cutMillis, fault, faultAfter, frozen, refuseFence,
                     dnsOutage, dnsOutageAfter, dnsOutageMillis, returns, dnsOutage ? DnsRefusal.NONE : refusal,
-                    refusalAfter, refusalMillis, second, partition, partitionHeals, partitionMillis);
+                    refusalAfter, refusalMillis, second, partition, partitionHeals, partitionMillis, upgrade);
         }
     }
 
@@ -147,11 +152,18 @@ class DataTierNemesisIT {
     record Outcome(Map<Long, Instant> acknowledged, Set<Long> onPromoted, boolean promoted, Instant failedAt,
             Instant promotedSeenAt, JsonNode promotion, List<String> twoWritable, String status, String detail,
             Set<String> dnsAnswers, boolean servedNodeWritable, Instant returnedAt, Duration returnedWritable,
-            boolean oldPrimaryWritableAtEnd, Refused refused, SecondOutcome second) {
+            boolean oldPrimaryWritableAtEnd, Refused refused, SecondOutcome second, Upgraded upgraded) {
 
         long lost() {
             return promoted ? acknowledged.keySet().stream().filter(id -> !onPromoted.contains(id)).count() : 0;
         }
+    }
+
+    /**
+     * The promoted primary upgraded by pg_upgrade (null when not drawn, or the move was not served): when it accepted
+     * connections again, whether it takes writes at the end, and the actuator's view of the nodes then.
+     */
+    record Upgraded(Instant at, boolean writableAtEnd, String seen) {
     }
 
     /**
@@ -169,7 +181,7 @@ class DataTierNemesisIT {
         Outcome outcome = run(schedule);
         List<String> violations = check(schedule, outcome);
         System.out.printf("NEMESIS seed=%d %s budget=%d crash=%s cut=%s actuator=%s after=%dms refuse=%s dnsOutage=%s"
-                + " returns=%s dnsRefused=%s/%s second=%s partition=%s | promoted=%s exposure=%s acknowledged=%d lost=%d twoWritable=%d returnedWritableMs=%s"
+                + " returns=%s dnsRefused=%s/%s second=%s partition=%s upgrade=%s | promoted=%s exposure=%s acknowledged=%d lost=%d twoWritable=%d returnedWritableMs=%s"
                 + " status=%s violations=%d%n", seed, schedule.replication(), schedule.budget(), schedule.crash(),
                 schedule.cut(), schedule.actuatorFault(), schedule.faultAfterMillis(), schedule.refuseFence(),
                 schedule.dnsOutage(), schedule.returns(), schedule.dnsRefusal(), !outcome.refused().happened() ? "-"
@@ -178,7 +190,8 @@ class DataTierNemesisIT {
                         : (schedule.second().crash() ? "crash" : "answers") + "/" + schedule.second().actuatorFault() + "/"
                                 + (outcome.second().thirdPromoted() ? "promoted" : outcome.second().status()
                                         + (outcome.second().secondaryWritable() ? "+secondaryWritable" : "")),
-                !schedule.partition() ? "-" : schedule.partitionHeals() ? "heals" : "stays", outcome.promoted(), outcome.promotion() == null ? "-"
+                !schedule.partition() ? "-" : schedule.partitionHeals() ? "heals" : "stays", !schedule.upgrade() ? "-"
+                        : outcome.upgraded() == null ? "not-served" : "upgraded", outcome.promoted(), outcome.promotion() == null ? "-"
                         : outcome.promotion().path("lossExposureSeconds").asText("unknown"), outcome.acknowledged().size(),
                 outcome.lost(), outcome.twoWritable().size(), outcome.returnedAt() == null ? "-"
                         : Long.toString(outcome.returnedWritable().toMillis()), outcome.status(), violations.size());
@@ -354,6 +367,42 @@ class DataTierNemesisIT {
                     // I5 says what is wrong
                 }
             }
+            Upgraded upgraded = null;
+            if (schedule.upgrade() && switched && DataTierIT.isPrimary(pair.replica().jdbcUrl())) {
+                // the operator upgrades the promoted primary: stopped, pg_upgrade, started again as a new cluster
+                pair.replica().upgrade();
+                Instant upgradedAt = Instant.now();
+                int atUpgrade = writer.acknowledgedCount();
+                // until the actuator has seen it take writes and had a resync interval and two seconds to act on it (a
+                // lone writer is judged by the next pass, at failover.reconcile.resync-interval, 10 s, unless another
+                // node also writes), or fenced it (for I8 to name); an observation that failed on the connection the
+                // restart broke does not count; and the client writes to it again
+                AtomicReference<Instant> writableSeen = new AtomicReference<>();
+                try {
+                    await("the upgraded primary watched, and written to").atMost(Duration.ofSeconds(30))
+                            .pollInterval(Duration.ofMillis(250)).until(() -> {
+                                JsonNode node = databaseNode(actuator.get(), TestTopology.SECONDARY);
+                                if (node == null || !node.hasNonNull("observedAt")
+                                        || !Instant.parse(node.get("observedAt").asText()).isAfter(upgradedAt)) {
+                                    return false;
+                                }
+                                Instant at = Instant.parse(node.get("observedAt").asText());
+                                String role = node.path("role").asText();
+                                if (role.equals("FENCED")) {
+                                    return true;
+                                }
+                                if (role.equals("WRITABLE")) {
+                                    writableSeen.compareAndSet(null, at);
+                                }
+                                return writableSeen.get() != null && at.isAfter(writableSeen.get().plusSeconds(12))
+                                        && writer.acknowledgedCount() >= atUpgrade + 20;
+                            });
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    // I8 says what is wrong
+                }
+                upgraded = new Upgraded(upgradedAt, DataTierIT.writeError(pair.replica().jdbcUrl()) == null,
+                        status(actuator.get()).path("databases").toString());
+            }
             // the first move as it ended: what the checker's I1-I5 judge (a second failover is judged on its own)
             Map<Long, Instant> acknowledged = writer.acknowledgedAt();
             boolean promoted = DataTierIT.isPrimary(pair.replica().jdbcUrl());
@@ -374,7 +423,7 @@ class DataTierNemesisIT {
                     List.copyOf(twoWritable), status.path("status").asText(), status.path("detail").asText(), answers,
                     servedWritable, returnedAt, returnedAt == null || lastTwo == null
                             || lastTwo.isBefore(returnedAt) ? Duration.ZERO : Duration.between(returnedAt, lastTwo),
-                    oldPrimaryWritable, refused.get(), second);
+                    oldPrimaryWritable, refused.get(), second, upgraded);
         } finally {
             watching.set(false);
             if (receiverStopped) {
@@ -559,11 +608,32 @@ class DataTierNemesisIT {
                         + ": " + outcome.detail());
             }
         }
+        // I8: a primary upgraded by pg_upgrade (a new cluster on timeline 1, a new system identifier) is not a former
+        // primary of itself: never fenced, and DNS stays on it
+        if (outcome.upgraded() != null) {
+            if (!outcome.upgraded().writableAtEnd()) {
+                violations.add("I8: the promoted primary upgraded by pg_upgrade takes no writes at the end (fenced?); the"
+                        + " actuator saw " + outcome.upgraded().seen());
+            }
+            if (!outcome.dnsAnswers().equals(Set.of(TestTopology.SECONDARY_IP))) {
+                violations.add("I8: DNS answers " + outcome.dnsAnswers() + " after the promoted primary was upgraded");
+            }
+        }
         if (schedule.refuseFence() && !(outcome.status().equals("BLOCKED") && outcome.detail().contains("could not be"
                 + " fenced"))) {
             violations.add("I4: the fence was refused, and the group is " + outcome.status() + ": " + outcome.detail());
         }
         return violations;
+    }
+
+    /** {@code target}'s database node as the actuator's GET /groups/api shows it; null when it shows none. */
+    static JsonNode databaseNode(ServiceProcess actuator, String target) {
+        for (JsonNode node : status(actuator).path("databases")) {
+            if (node.path("target").asText().equals(target)) {
+                return node;
+            }
+        }
+        return null;
     }
 
     static JsonNode status(ServiceProcess actuator) {

@@ -330,6 +330,35 @@ public final class PostgresPair implements AutoCloseable {
             }
         }
 
+        /**
+         * An operator's major-version upgrade of this node, by the real pg_upgrade (to the same version: what matters is
+         * what it leaves): the server stopped (fast), a new cluster made by initdb, the old one's data copied into it,
+         * and the new one started on the same port from the same data directory path. The new cluster has a system
+         * identifier of its own and starts on timeline 1, whatever timeline the old one had reached. Everything the old
+         * cluster committed is in the new one.
+         */
+        public synchronized void upgrade() {
+            stop();
+            Path dir = data.getParent();
+            Path next = data.resolveSibling(name + "-upgraded");
+            String bin = Path.of(bin("pg_upgrade")).getParent().toString();
+            try {
+                run(dir, List.of(bin("initdb"), "-D", next.toString(), "-U", USER, "--auth=trust", "--no-sync",
+                        "--encoding=UTF8", "--locale=C"));
+                Files.writeString(next.resolve("postgresql.conf"), config(port, dir) + "wal_level = replica\n"
+                        + "max_wal_senders = 4\n", java.nio.file.StandardOpenOption.APPEND);
+                run(dir, List.of(bin("pg_upgrade"), "-b", bin, "-B", bin, "-d", data.toString(), "-D", next.toString(),
+                        "-p", Integer.toString(port), "-P", Integer.toString(port), "-U", USER, "--no-sync",
+                        "-s", dir.toString()));
+                Path old = data.resolveSibling(name + "-before-upgrade");
+                Files.move(data, old);
+                Files.move(next, data);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot upgrade PostgreSQL " + name, e);
+            }
+            start();
+        }
+
         @Override
         public String toString() {
             return "PostgreSQL " + name + " on 127.0.0.1:" + port;

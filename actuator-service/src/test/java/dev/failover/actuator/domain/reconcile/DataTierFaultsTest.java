@@ -83,6 +83,9 @@ import dev.failover.testkit.net.PathCut;
  * operator's force (the group's default, {@code unreachablePrimary: hold}, and no fence agent), and the hold is said;
  * a force beside it is the one exception to I1's "nothing acknowledged after the promotion missing" and to I2, as it
  * names that risk (ADR 0020, "A promotion beside an unreachable old primary").</li>
+ * <li><b>I7</b> the promoted primary upgraded by an operator with the real pg_upgrade once the move is served (a new
+ * cluster: timeline 1, a new system identifier) is not taken for a former primary: never fenced, still served (ADR
+ * 0020, timelines compared within one system identifier).</li>
  * </ul>
  * The suite runs a fixed set of seeds; {@code -Ddatatier.seeds=1-200} runs a soak (docs/benchmarks.md). A failing seed
  * prints its schedule: run it alone with {@code -Ddatatier.seeds=N}.
@@ -94,9 +97,10 @@ class DataTierFaultsTest {
      * that refuses the fence (blocked), a crash promoted within its budget's window (I1 on real losses), a planned move
      * forced past a refused fence (two writers, allowed), a planned move whose switch is refused after the promotion
      * (the way back taken), an old primary cut off from the plane while its client writes, the partition healing (then
-     * fenced and promoted, nothing lost) or not (held, saying why).
+     * fenced and promoted, nothing lost) or not (held, saying why), and a crashed old primary back (fenced) while the
+     * promoted one is upgraded by pg_upgrade (not fenced: I7).
      */
-    static final String SUITE_SEEDS = "7,13,14,17,19,25,30";
+    static final String SUITE_SEEDS = "1,7,13,14,17,19,25,30";
 
     static Stream<Long> seeds() {
         return Seeds.from("datatier.seeds", SUITE_SEEDS);
@@ -116,7 +120,7 @@ class DataTierFaultsTest {
     record Schedule(long seed, Replication replication, int budget, Failure failure, boolean cut, long cutMillis,
             boolean cutHeals, boolean pauseReplay, boolean refuseFence, boolean force, boolean returns, boolean failback,
             boolean guarded, boolean refuseSwitch, boolean strayWrite, boolean partition, boolean partitionHeals,
-            long partitionMillis) {
+            long partitionMillis, boolean upgrade) {
 
         static Schedule draw(long seed) {
             Random random = new Random(seed);
@@ -141,9 +145,12 @@ class DataTierFaultsTest {
             boolean partition = failure == Failure.APP && random.nextBoolean();
             boolean partitionHeals = partition && random.nextBoolean();
             long partitionMillis = 1_000 + random.nextInt(3_000);
+            // drawn last, for the same reason: the promoted primary upgraded by pg_upgrade once the move is served (a new
+            // cluster on timeline 1, a new system identifier), as an operator upgrades after a failover
+            boolean upgrade = random.nextInt(3) == 0;
             return new Schedule(seed, replication, budget, failure, cut, cutMillis, cutHeals, pauseReplay, refuseFence,
                     force, returns, failback, guarded, refuseSwitch, strayWrite, partition, partitionHeals,
-                    partitionMillis);
+                    partitionMillis, upgrade);
         }
     }
 
@@ -162,7 +169,8 @@ class DataTierFaultsTest {
             boolean forced, DataTier.Promotion promotion, List<String> twoWritable, GroupStatus status, String dnsServes,
             boolean dnsNodeWritable, List<String> results, Instant returnedAt, Duration returnedWritable,
             boolean writableAtReturn, boolean oldPrimaryWritableAtEnd, boolean switchRefused,
-            DesiredState.Promotion wayBack, boolean strayAcknowledged, boolean forcedBesidePartitioned) {
+            DesiredState.Promotion wayBack, boolean strayAcknowledged, boolean forcedBesidePartitioned,
+            Upgraded upgraded) {
 
         /** Whether the way back was taken: the promoted node abandoned, the old primary the group's again. */
         boolean takenBack() {
@@ -183,13 +191,14 @@ class DataTierFaultsTest {
                     : promotion.exposure().getClass().getSimpleName();
             return String.format(java.util.Locale.ROOT, "SCHEDULE seed=%d %s budget=%d %s cut=%s heals=%s pause=%s"
                     + " refuse=%s force=%s returns=%s failback=%s guarded=%s refuseSwitch=%s stray=%s partition=%s"
-                    + " partitionHeals=%s | forced=%s promoted=%s"
+                    + " partitionHeals=%s upgrade=%s | forced=%s promoted=%s"
                     + " exposure=%s switchRefused=%s wayBack=%s strayAcknowledged=%s acknowledged=%d lost=%d twoWritable=%d returnedWritableMs=%s status=%s"
                     + " violations=%d", schedule.seed(),
                     schedule.replication(), schedule.budget(), schedule.failure(), schedule.cut(), schedule.cutHeals(),
                     schedule.pauseReplay(), schedule.refuseFence(), schedule.force(), schedule.returns(), schedule.failback(),
                     schedule.guarded(), schedule.refuseSwitch(), schedule.strayWrite(), schedule.partition(),
-                    schedule.partitionHeals(), forced, promoted, exposure,
+                    schedule.partitionHeals(), schedule.upgrade() ? (upgraded == null ? "not-served" : "upgraded") : "-",
+                    forced, promoted, exposure,
                     switchRefused, wayBack == null ? "-" : wayBack.phase(), strayAcknowledged, acknowledged.size(), lost, twoWritable.size(), returnedAt == null ? "-"
                             : Long.toString(returnedWritable.toMillis()), status.convergence().getClass().getSimpleName(),
                     violations.size());
@@ -202,6 +211,13 @@ class DataTierFaultsTest {
                             + returnedAt + ", writable beside the new one for " + returnedWritable.toMillis() + " ms")
                     + "\nresults:\n  " + String.join("\n  ", results);
         }
+    }
+
+    /**
+     * The promoted primary upgraded by pg_upgrade (null when not drawn, or the move was not served): when it accepted
+     * connections again, whether it takes writes at the end, and what the actuator last saw of it.
+     */
+    record Upgraded(Instant at, boolean writableAtEnd, String seen) {
     }
 
     static final String EAST_IP = "192.0.2.1";
@@ -281,6 +297,7 @@ class DataTierFaultsTest {
             // when the old primary was started again; two writers after it are measured (I5), not counted under I2
             AtomicReference<Instant> returned = new AtomicReference<>();
             AtomicBoolean writableAtReturn = new AtomicBoolean();
+            AtomicReference<Instant> upgradedAt = new AtomicReference<>();
             Thread monitor = new Thread(() -> {
                 while (running.get()) {
                     List<String> writable = new ArrayList<>();
@@ -381,6 +398,37 @@ class DataTierFaultsTest {
                         // I5 says what is wrong
                     }
                 }
+                if (schedule.upgrade() && group.status().convergence() instanceof Convergence.Converged
+                        && WEST_IP.equals(served(dns)) && !isReplica(replica.jdbcUrl())) {
+                    // the operator upgrades the promoted primary: stopped, pg_upgrade, started again as a new cluster
+                    replica.upgrade();
+                    upgradedAt.set(Instant.now());
+                    int atUpgrade = writer.acknowledgedCount();
+                    // until the actuator has seen the upgraded node take writes and had three watch intervals to act on
+                    // it (an observation that failed on the connection the restart broke does not count), or fenced it
+                    // (for the checker, I7, to name), and the client writes to it again
+                    AtomicReference<Instant> writableSeen = new AtomicReference<>();
+                    try {
+                        org.awaitility.Awaitility.await("the upgraded primary watched").atMost(Duration.ofSeconds(15))
+                                .pollInterval(Duration.ofMillis(50)).until(() -> {
+                                    DataTier.Node seen = group.status().dataTier().nodes().get("secondary");
+                                    if (seen == null || !seen.at().isAfter(upgradedAt.get())
+                                            || !(seen.observation() instanceof Database.Observation.Observed o)) {
+                                        return false;
+                                    }
+                                    if (o.role() == Database.Role.FENCED) {
+                                        return true;
+                                    }
+                                    if (o.role() == Database.Role.WRITABLE) {
+                                        writableSeen.compareAndSet(null, seen.at());
+                                    }
+                                    return writableSeen.get() != null && seen.at().isAfter(writableSeen.get().plusSeconds(3))
+                                            && writer.acknowledgedCount() >= atUpgrade + 20;
+                                });
+                    } catch (org.awaitility.core.ConditionTimeoutException e) {
+                        // I7 says what is wrong
+                    }
+                }
             } finally {
                 writer.stop();
                 planePath.heal();
@@ -409,7 +457,8 @@ class DataTierFaultsTest {
                     writable(urls.get(dnsServes)), List.copyOf(results), returnedAt, returnedWritable,
                     writableAtReturn.get(), returnedAt != null && writable(primary.jdbcUrl()), switchRefused.get(),
                     group.latestDesired() == null ? null : group.latestDesired().promotion(), strayAcknowledged.get(),
-                    forcedBesidePartitioned.get());
+                    forcedBesidePartitioned.get(), upgradedAt.get() == null ? null : new Upgraded(upgradedAt.get(),
+                            writable(replica.jdbcUrl()), String.valueOf(group.status().dataTier().nodes().get("secondary"))));
         }
     }
 
@@ -525,6 +574,17 @@ class DataTierFaultsTest {
             if (schedule.failback() && !(outcome.status().convergence() instanceof Convergence.Blocked b
                     && (b.reason().contains("is a former primary") || b.reason().contains("fenced as an old primary")))) {
                 violations.add("I5: a failback to the returned old primary is " + outcome.status().convergence());
+            }
+        }
+        // I7: a primary upgraded by pg_upgrade (a new cluster on timeline 1, a new system identifier) is not a former
+        // primary of itself: never fenced, and the group stays served by it
+        if (outcome.upgraded() != null) {
+            if (!outcome.upgraded().writableAtEnd()) {
+                violations.add("I7: the promoted primary upgraded by pg_upgrade takes no writes at the end (fenced?); the"
+                        + " actuator saw " + outcome.upgraded().seen());
+            }
+            if (!WEST_IP.equals(outcome.dnsServes())) {
+                violations.add("I7: DNS serves " + outcome.dnsServes() + " after the promoted primary was upgraded");
             }
         }
         return violations;
