@@ -75,19 +75,25 @@ if $stress; then
   echo "stress run: stress-ng (pid $hog) keeps one core busy"
 fi
 
-# What each phase took: wall seconds, and the CPU-seconds of this run's processes (bash's `times`: every process the
-# phase started and waited for, its forks and the services the tests ran included; stress-ng is not waited for).
+# What each phase took: wall seconds, and the machine's busy CPU-seconds over it (/proc/stat: every process, the
+# brokers and servers the tests start as daemons included, and stress-ng's core under --stress), with the share of the
+# cores that was busy: a phase well under 100 % waits on something other than the CPU.
 phases=()
 phase_wall=$SECONDS
-phase_cpu=0
-times_file="$(mktemp)"
+busy_jiffies() {
+  awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
+}
+phase_busy=$(busy_jiffies)
+hz=$(getconf CLK_TCK)
 phase_done() { # name, outcome
-  local cpu
-  times >"$times_file" # in this shell: a command substitution's subshell would report its own children only
-  cpu=$(tail -1 "$times_file" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.0f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }')
-  phases+=("$(printf '%-44s %6d s wall %6d CPU-s  %s' "$1" $((SECONDS - phase_wall)) $((cpu - phase_cpu)) "$2")")
+  local busy wall cpu
+  busy=$(busy_jiffies)
+  wall=$((SECONDS - phase_wall))
+  cpu=$(((busy - phase_busy) / hz))
+  phases+=("$(printf '%-44s %6d s wall %6d CPU-s (%3d %% of %d cores)  %s' "$1" "$wall" "$cpu" \
+    $((wall > 0 ? 100 * cpu / (wall * $(nproc)) : 0)) "$(nproc)" "$2")")
   phase_wall=$SECONDS
-  phase_cpu=$cpu
+  phase_busy=$busy
 }
 left_out=()
 summary() {
@@ -104,7 +110,7 @@ summary() {
 
 status=0
 run_started="$(mktemp)" # this run's reports are those newer than it; the jars the region-loss run takes must be too
-trap 'rm -f "$run_started" "$times_file"; if [[ -n ${hog:-} ]]; then kill "$hog" 2>/dev/null || true; fi' EXIT
+trap 'rm -f "$run_started"; if [[ -n ${hog:-} ]]; then kill "$hog" 2>/dev/null || true; fi' EXIT
 # Phase 1, the shipped files: a broken overlay, alert rule, compose file or doc link fails here, in about a minute,
 # before anything is packaged. Not for a partial build (extra arguments say what to build).
 shipped=false
