@@ -92,6 +92,14 @@ class Route53ResyncListingTest {
         assertThat(listings()).as("the pages of one listing, not a listing a group").isEqualTo(8);
     }
 
+    /** The provider over ten groups, on a budget of a turn every 5 s whose first turn a switch has just taken. */
+    private RequestBudget startWithTheTurnTaken() throws Exception {
+        RequestBudget budget = RequestBudget.fixed("Route 53", 0.2);
+        start(10, budget);
+        assertThat(budget.acquire(Priority.SWITCH)).isTrue(); // the first turn, at once
+        return budget;
+    }
+
     /**
      * A region's failover: switches wait for the account's turns, and a settled group's resync that no fresh listing
      * answers is not made (nor a listing for it taken) — it would hold the group's pass, and the group's own decision
@@ -99,9 +107,7 @@ class Route53ResyncListingTest {
      */
     @Test
     void aResyncStandsAsideWhileSwitchesWaitForTheBudget() throws Exception {
-        RequestBudget budget = RequestBudget.fixed("Route 53", 0.2); // a turn every 5 s
-        start(10, budget);
-        assertThat(budget.acquire(Priority.SWITCH)).isTrue(); // the first turn, at once
+        RequestBudget budget = startWithTheTurnTaken();
         java.util.concurrent.ExecutorService switches = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
             switches.submit(() -> budget.acquire(Priority.SWITCH)); // a switch waits for the next turn
@@ -122,9 +128,7 @@ class Route53ResyncListingTest {
     /** A resync already waiting for its listing's turn when a switch comes gives the turn up: deferred at once. */
     @Test
     void aResyncWaitingForItsListingStandsAsideWhenASwitchComes() throws Exception {
-        RequestBudget budget = RequestBudget.fixed("Route 53", 0.2); // a turn every 5 s
-        start(10, budget);
-        assertThat(budget.acquire(Priority.SWITCH)).isTrue(); // the first turn, at once
+        RequestBudget budget = startWithTheTurnTaken();
         java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newCachedThreadPool();
         try {
             java.util.concurrent.Future<ReadOutcome> resync = callers.submit(
