@@ -354,7 +354,8 @@ public class InputListener {
             metrics.held(held);
         }
         if (outcome instanceof Outcome.Switched) {
-            return pending(topic, publisher.publish(result.group()));
+            // its offset waits for the decision on Kafka, not for the explanations and state behind it (ADR 0030)
+            return pending(topic, publisher.publishDecisions(result.group()));
         }
         return DONE;
     }

@@ -181,28 +181,61 @@ public class DecisionPublisher implements GroupPublisher {
 
     @Override
     public Uni<Void> publish(String group) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        return Uni.createFrom().completionStage(start(group).done());
+    }
+
+    @Override
+    public Uni<Void> publishDecisions(String group) {
+        return Uni.createFrom().completionStage(start(group).decided());
+    }
+
+    /**
+     * One publication of a group: {@code decided} once its decisions are acknowledged (at once when it has none),
+     * {@code done} once its explanations and state followed; both fail when a decision could not be published.
+     */
+    private record Publication(CompletableFuture<Void> decided, CompletableFuture<Void> done) {
+    }
+
+    private Publication start(String group) {
+        Publication publication = new Publication(new CompletableFuture<>(), new CompletableFuture<>());
+        CompletableFuture<Void> done = publication.done();
         CompletionStage<Void> previous = lastPublication.put(group, done);
-        Runnable start = () -> sendOutbox(group).subscribe().with(ok -> done.complete(null), done::completeExceptionally);
+        Runnable start = () -> sendOutbox(group, publication.decided()).subscribe().with(ok -> done.complete(null), e -> {
+            publication.decided().completeExceptionally(e); // unless its decisions were acknowledged before
+            done.completeExceptionally(e);
+        });
         if (previous == null) {
             start.run();
         } else {
             previous.whenComplete((ok, failure) -> start.run()); // a failed one leaves its decisions in the outbox for this one
         }
         done.whenComplete((ok, failure) -> lastPublication.remove(group, done)); // keeps the map to groups publishing now
-        return Uni.createFrom().completionStage(done);
+        return publication;
     }
 
-    private Uni<Void> sendOutbox(String group) {
+    /**
+     * Sends the group's unpublished decisions, then its explanations and state. {@code decided} completes on Kafka's
+     * acknowledgement of the last decision, before the wait for the publication thread: a probe result that switched
+     * the group waits for no more (ADR 0030, "A probe result waits for its decision only").
+     */
+    private Uni<Void> sendOutbox(String group, CompletableFuture<Void> decided) {
         if (!ownership.owns(group)) { // the guard against a zombie: nothing goes out for a group decided elsewhere
             return notDeciding(group);
         }
         List<Decision> toSend = engine.unpublished(group);
+        if (toSend.isEmpty()) {
+            decided.complete(null);
+        }
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Decision decision : toSend) {
+            boolean last = decision == toSend.get(toSend.size() - 1);
             // checked again before each: ownership may end while the one before waits for its acknowledgement
             chain = chain.chain(() -> (ownership.owns(group) ? Uni.createFrom().completionStage(() -> decisionBatches
-                    .send(group, EventCodec.instance().encode(decision))).emitOn(continuations) : notDeciding(group))
+                    .send(group, EventCodec.instance().encode(decision))).invoke(() -> {
+                        if (last) {
+                            decided.complete(null);
+                        }
+                    }).emitOn(continuations) : notDeciding(group))
                     .invoke(() -> {
                         engine.published(group, decision.decisionId());
                         explanationsToPublish.add(group);

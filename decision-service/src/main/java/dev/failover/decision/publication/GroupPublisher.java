@@ -16,6 +16,15 @@ public interface GroupPublisher {
      */
     Uni<Void> publish(String group);
 
+    /**
+     * Starts {@link #publish}; the returned Uni completes once the group's decisions are acknowledged by Kafka, while
+     * its explanations and state may still be on their way: what a probe result that switched the group waits for
+     * before its offset may be acknowledged (ADR 0030, "A probe result waits for its decision only").
+     */
+    default Uni<Void> publishDecisions(String group) {
+        return publish(group);
+    }
+
     /** Whether a decision of the group is not published yet: made, and not acknowledged by Kafka. */
     boolean hasUnpublished(String group);
 

@@ -211,6 +211,50 @@ class DecisionPublisherTest {
     }
 
     /**
+     * A region's groups switching at once: the probe result that switched a group waits for its decision on Kafka only,
+     * not for the explanations and the state that follow on one thread for every group; holding the input's window
+     * until those were acknowledged too kept a partition's later results waiting behind hundreds of publications.
+     * The state still goes out after the decision, and the group's next publication after this one's state.
+     */
+    @Test
+    void aProbeResultWaitsForItsDecisionOnlyAndTheStateFollows() {
+        Decision failover = failover();
+        var decided = publisher.publishDecisions(GROUP).subscribeAsCompletionStage();
+        await("the failover sent").atMost(Duration.ofSeconds(30)).until(() -> decisions.pending.size() == 1);
+        assertThat(decided).as("done before Kafka acknowledged the decision").isNotDone();
+
+        decisions.ackAll();
+        await("done once the decision is acknowledged, the explanations and state still unacknowledged")
+                .atMost(Duration.ofSeconds(30)).until(decided::isDone);
+        assertThat(decided).isNotCompletedExceptionally();
+        assertThat(state.pending).as("state sent before the explanations are acknowledged").isEmpty();
+        var next = publisher.publish(GROUP).subscribeAsCompletionStage();
+
+        explanations.ackAll();
+        await("the state sent after the failover").atMost(Duration.ofSeconds(30)).until(() -> state.pending.size() == 1);
+        assertThat(next).as("the next publication done before this one's state").isNotDone();
+        state.ackAll();
+        await("the next publication done").atMost(Duration.ofSeconds(30)).until(next::isDone);
+        assertThat(decisions.decisionIds()).containsExactly(failover.decisionId());
+        assertThat(state.stateEpochs()).containsExactly(failover.epoch());
+    }
+
+    /**
+     * A decision that Kafka refuses fails the probe result's wait, so that its offset is not acknowledged past it; the
+     * decision stays in the outbox for the next publication.
+     */
+    @Test
+    void aProbeResultWhoseDecisionIsRefusedFailsItsWait() {
+        failover();
+        var decided = publisher.publishDecisions(GROUP).subscribeAsCompletionStage();
+        await("the failover sent").atMost(Duration.ofSeconds(30)).until(() -> decisions.pending.size() == 1);
+        decisions.failAll();
+        await("failed").atMost(Duration.ofSeconds(30)).until(decided::isDone);
+        assertThat(decided).isCompletedExceptionally();
+        assertThat(publisher.hasUnpublished(GROUP)).isTrue();
+    }
+
+    /**
      * Ownership can end while a publication waits for Kafka: the decisions after the one acknowledged are not sent by
      * an instance that no longer decides the group (a zombie's), only its next owner's.
      */
