@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>JVMs that run side by side (the modules' test JVMs under {@code mvn -T 2}, the system tests' parallel forks) each
  * take a slice of the range of their own, named by the system property {@value #SLICE} as {@code k/n} (the k-th of n,
  * from 1): two of them never hand out the same port, which the moment between choosing and binding could otherwise
- * allow. The name lies outside {@code failover.*}: a {@code @QuarkusTest} sees the test JVM's system properties, and the
+ * allow. A module whose tests run in forks of their own divides its slice again, {@code k/n,j/m} (the j-th of m parts of
+ * the k-th of n), one part a fork. The name lies outside {@code failover.*}: a {@code @QuarkusTest} sees the test JVM's system properties, and the
  * services' configuration mappings refuse an unknown key under their prefix.
  */
 public final class FreePorts {
@@ -92,6 +93,18 @@ public final class FreePorts {
         Range slice(String text) {
             if (text == null || text.isBlank()) {
                 return this;
+            }
+            if (text.contains(",")) { // "5/6,2/2": the second half of the fifth sixth, a module's second fork
+                Range range = this;
+                for (String part : text.split(",", -1)) {
+                    try {
+                        range = range.slice(part.isBlank() ? "-" : part);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException(SLICE + "=" + text + ": expected k/n or k/n,k/n... with 1 <= k"
+                                + " <= n, e.g. 5/6,2/2");
+                    }
+                }
+                return range;
             }
             String[] parts = text.trim().split("/");
             int k;

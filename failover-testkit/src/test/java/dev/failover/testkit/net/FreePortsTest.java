@@ -58,7 +58,11 @@ class FreePortsTest {
         assertEquals(new FreePorts.Range(31_384, 32_767), range.slice("2/2"));
         assertEquals(new FreePorts.Range(30_000, 30_921), range.slice("1/3"));
         assertEquals(new FreePorts.Range(31_844, 32_767), range.slice("3/3"));
-        for (String bad : new String[] { "0/2", "3/2", "2", "a/b", "1/0" }) {
+        // a module's forks divide its slice again
+        assertEquals(new FreePorts.Range(31_384, 32_075), range.slice("2/2,1/2"));
+        assertEquals(new FreePorts.Range(32_076, 32_767), range.slice("2/2,2/2"));
+        assertEquals(range.slice("2/2,1/2"), range.slice("2/2").slice("1/2"));
+        for (String bad : new String[] { "0/2", "3/2", "2", "a/b", "1/0", "1/2,0/2", "1/2,", ",1/2", "1/2,3/2" }) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> range.slice(bad));
             assertTrue(e.getMessage().startsWith(FreePorts.SLICE + "=" + bad), e.getMessage());
         }
