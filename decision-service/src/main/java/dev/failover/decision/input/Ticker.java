@@ -1,5 +1,6 @@
 package dev.failover.decision.input;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.failover.decision.domain.engine.DecisionEngine;
@@ -40,11 +42,16 @@ public class Ticker {
     private final GroupOwnership ownership;
     private final GroupPublisher publisher;
 
+    /** The tick's interval: a group a result evaluated within it is left to its results (DecisionEngine#tick). */
+    private final Duration interval;
+
     @Inject
-    Ticker(DecisionEngine engine, GroupOwnership ownership, GroupPublisher publisher) {
+    Ticker(DecisionEngine engine, GroupOwnership ownership, GroupPublisher publisher,
+            @ConfigProperty(name = "failover.tick-interval") Duration interval) {
         this.engine = engine;
         this.ownership = ownership;
         this.publisher = publisher;
+        this.interval = interval;
     }
 
     /** Groups with a publication the ticker started and that has not finished. */
@@ -54,7 +61,7 @@ public class Ticker {
     @Scheduled(every = "{failover.tick-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         List<String> owned = ownership.ownedGroups();
-        engine.tick(owned);
+        engine.tick(owned, interval);
         for (String group : owned) {
             if (publisher.hasUnpublished(group)) { // what the tick decided, and what could not be published before
                 publish(group);

@@ -70,7 +70,7 @@ class TickerTest {
             () -> "d-1", Duration.ofSeconds(5));
     final StuckPublisher publisher = new StuckPublisher();
     /** Ticks for an instance that owns every group of {@link #GROUPS}, over three partitions. */
-    final Ticker ticker = new Ticker(engine, new FixedOwnership(GROUPS, 3), publisher);
+    final Ticker ticker = new Ticker(engine, new FixedOwnership(GROUPS, 3), publisher, java.time.Duration.ofSeconds(1));
 
     @AfterEach
     void release() {

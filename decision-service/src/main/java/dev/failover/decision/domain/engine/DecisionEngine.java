@@ -177,6 +177,15 @@ public final class DecisionEngine {
      * groups (at 1,000 groups the input waited seconds a minute for the lock, docs/benchmarks.md, plane mode).
      */
     public List<Outcome> tick(Collection<String> groupIds) {
+        return tick(groupIds, Duration.ZERO);
+    }
+
+    /**
+     * Like {@link #tick(Collection)}, leaving out a group evaluated less than {@code evaluatedWithin} ago: its results
+     * evaluate it as they come (a group's targets are probed every interval from every location), and time that passes
+     * is seen by the next of them or by the next tick, once they stop. The ticker passes its interval.
+     */
+    public List<Outcome> tick(Collection<String> groupIds, Duration evaluatedWithin) {
         List<Outcome> outcomes = new ArrayList<>();
         for (String id : groupIds) {
             synchronized (this) {
@@ -184,7 +193,10 @@ public final class DecisionEngine {
                 if (state != null && !groups.released(id)) {
                     Instant now = clock.instant();
                     state.seenCommands().forgetOlderThan(commandMaxAge, now);
-                    outcomes.add(evaluate(state, now));
+                    GroupState.LastEvaluation last = state.lastEvaluation();
+                    if (last == null || !last.at().isAfter(now.minus(evaluatedWithin))) {
+                        outcomes.add(evaluate(state, now));
+                    }
                 }
             }
         }
