@@ -1,9 +1,7 @@
 package dev.failover.contract.signing;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,13 +10,13 @@ import java.util.Map;
 import dev.failover.contract.event.Topics;
 
 /**
- * Signs Kafka records with one Ed25519 private key under its key id (ADR 0009). Thread-safe: each signature uses its own
- * {@link Signature} object.
+ * Signs Kafka records with one Ed25519 private key under its key id (ADR 0009), by {@link Ed25519} (ADR 0032).
+ * Thread-safe.
  */
 public final class RecordSigner {
 
     private final String keyId;
-    private final PrivateKey privateKey;
+    private final org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters privateKey;
 
     public RecordSigner(String keyId, PrivateKey privateKey) {
         if (!KeyIds.isValid(keyId)) {
@@ -28,7 +26,7 @@ public final class RecordSigner {
             throw new IllegalArgumentException("not an Ed25519 key: " + privateKey.getAlgorithm());
         }
         this.keyId = keyId;
-        this.privateKey = privateKey;
+        this.privateKey = Ed25519.privateKey(privateKey);
     }
 
     public String keyId() {
@@ -41,14 +39,7 @@ public final class RecordSigner {
     }
 
     private byte[] sign(byte[] bytes) {
-        try {
-            Signature signature = Signature.getInstance(PemKeys.ALGORITHM);
-            signature.initSign(privateKey);
-            signature.update(bytes);
-            return signature.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Ed25519 signing failed", e);
-        }
+        return Ed25519.sign(privateKey, bytes);
     }
 
     /** A record to sign as one of a batch. */

@@ -5,9 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -174,18 +172,13 @@ public final class TrustedKeys {
         }
     };
 
-    private static boolean verifies(PublicKey key, byte[] signed, byte[] signature) {
-        try {
-            Signature verifier = Signature.getInstance(PemKeys.ALGORITHM);
-            verifier.initVerify(key);
-            verifier.update(signed);
-            return verifier.verify(signature);
-        } catch (java.security.SignatureException e) {
-            return false; // a signature the provider cannot even parse does not verify
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Ed25519 verification is not available", e);
-        }
+    /** By {@link Ed25519} (ADR 0032), each key converted once and kept. */
+    private boolean verifies(PublicKey key, byte[] signed, byte[] signature) {
+        return Ed25519.verifies(verifying.computeIfAbsent(key, Ed25519::publicKey), signed, signature);
     }
+
+    private final Map<PublicKey, org.bouncycastle.crypto.params.Ed25519PublicKeyParameters> verifying =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private static String utf8(byte[] bytes) {
         if (bytes == null) {
