@@ -95,16 +95,17 @@ public final class FreePorts {
                 return this;
             }
             if (text.contains(",")) { // "5/6,2/2": the second half of the fifth sixth, a module's second fork
-                Range range = this;
-                for (String part : text.split(",", -1)) {
-                    try {
-                        range = range.slice(part.isBlank() ? "-" : part);
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException(SLICE + "=" + text + ": expected k/n or k/n,k/n... with 1 <= k"
-                                + " <= n, e.g. 5/6,2/2");
+                String[] parts = text.split(",", -1);
+                try {
+                    Range range = this;
+                    for (int i = 0; i < parts.length; i++) {
+                        range = range.slice(i == 0 ? blankAsInvalid(parts[i]) : forkPart(parts[i]));
                     }
+                    return range;
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(SLICE + "=" + text + ": expected k/n or k/n,j/m with 1 <= k <= n"
+                            + " and 1 <= j, e.g. 5/6,2/2");
                 }
-                return range;
             }
             String[] parts = text.trim().split("/");
             int k;
@@ -121,6 +122,27 @@ public final class FreePorts {
             }
             int part = size() / n;
             return new Range(low + (k - 1) * part, k == n ? high : low + k * part - 1);
+        }
+
+        private static String blankAsInvalid(String part) {
+            return part.isBlank() ? "-" : part;
+        }
+
+        /**
+         * A divided part {@code j/m}, its {@code j} a fork's number: surefire numbers the forks of a parallel build
+         * across its modules (the lowest number free), so a module's second fork may be number 3 while another
+         * module's fork runs; {@code j} above {@code m} wraps around. Two forks that wrap onto one part only share
+         * its ports, as two JVMs without slices would.
+         */
+        private static String forkPart(String part) {
+            String[] jm = part.trim().split("/");
+            try {
+                int j = jm.length == 2 ? Integer.parseInt(jm[0].trim()) : -1;
+                int m = jm.length == 2 ? Integer.parseInt(jm[1].trim()) : -1;
+                return j < 1 || m < 1 ? "-" : ((j - 1) % m + 1) + "/" + m; // "-": refused by slice
+            } catch (NumberFormatException e) {
+                return "-";
+            }
         }
 
         static Range belowEphemeral() {
