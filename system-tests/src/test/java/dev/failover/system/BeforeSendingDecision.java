@@ -34,7 +34,7 @@ import com.sun.jdi.request.EventRequest;
 
 /**
  * A test fault caused from outside a packaged decision-service, through the JVM's own debug interface (JDWP, attached with
- * JDI), at the moment a publication starts with a decision queued: the entry of {@code DecisionPublisher.sendOutbox(String)}
+ * JDI), at the moment a publication starts with a decision queued: the entry of {@code DecisionPublisher.sendOutbox(String, CompletableFuture)}
  * when {@code DecisionEngine.hasUnpublished(group)}. What happens there is one of two faults:
  * <ul>
  * <li>{@link #halt}: the worst moment to die. A state publication of that group runs first (as the ticker's may at this
@@ -168,8 +168,9 @@ final class BeforeSendingDecision implements AutoCloseable {
     }
 
     private void breakAtSendOutbox(ReferenceType publisher) {
-        Method sendOutbox = only(publisher.methodsByName("sendOutbox", "(Ljava/lang/String;)Lio/smallrye/mutiny/Uni;"),
-                publisher.name() + ".sendOutbox(String)");
+        Method sendOutbox = only(publisher.methodsByName("sendOutbox",
+                "(Ljava/lang/String;Ljava/util/concurrent/CompletableFuture;)Lio/smallrye/mutiny/Uni;"),
+                publisher.name() + ".sendOutbox(String, CompletableFuture)");
         BreakpointRequest request = vm.eventRequestManager().createBreakpointRequest(sendOutbox.location());
         request.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
         request.enable();
