@@ -14,6 +14,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import dev.failover.actuator.aws.WholeResponses;
 import dev.failover.actuator.config.ActuatorConfig;
 import dev.failover.actuator.config.ActuatorSettings;
 import dev.failover.actuator.dns.Route53Settings;
@@ -74,13 +75,13 @@ public class PermissionChecks {
             // the place's region resolves to its partition's global IAM endpoint (aws, aws-us-gov, aws-cn)
             var builder = IamClient.builder().region(Region.of(p.region())).credentialsProvider(of.apply(p))
                     .httpClient(UrlConnectionHttpClient.builder().build())
-                    .overrideConfiguration(c -> c.apiCallTimeout(CALL_TIMEOUT));
+                    .overrideConfiguration(c -> c.addExecutionInterceptor(WholeResponses.INSTANCE).apiCallTimeout(CALL_TIMEOUT));
             permissions.iamEndpoint().ifPresent(builder::endpointOverride);
             return builder.build();
         }), place -> sts.computeIfAbsent(place, p -> {
             var builder = StsClient.builder().region(Region.of(p.region())).credentialsProvider(of.apply(p))
                     .httpClient(UrlConnectionHttpClient.builder().build())
-                    .overrideConfiguration(c -> c.apiCallTimeout(CALL_TIMEOUT));
+                    .overrideConfiguration(c -> c.addExecutionInterceptor(WholeResponses.INSTANCE).apiCallTimeout(CALL_TIMEOUT));
             settings.scaling().aws().stsEndpointOverride().ifPresent(builder::endpointOverride);
             return builder.build();
         }), permissions.ownRoleArn());

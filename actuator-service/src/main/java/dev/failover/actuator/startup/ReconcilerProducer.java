@@ -23,6 +23,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.failover.actuator.aws.WholeResponses;
 import dev.failover.actuator.config.ActuatorConfig;
 import dev.failover.actuator.config.ActuatorConfigResolver;
 import dev.failover.actuator.config.ActuatorSettings;
@@ -166,7 +167,7 @@ public class ReconcilerProducer {
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
                 .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(settings.callTimeout())
                         .socketTimeout(settings.callTimeout()).build())
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(settings.callTimeout()));
+                .overrideConfiguration(c -> c.addExecutionInterceptor(WholeResponses.INSTANCE).retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(settings.callTimeout()));
         settings.endpointOverride().ifPresent(builder::endpointOverride);
         return builder.build();
     }
@@ -198,7 +199,7 @@ public class ReconcilerProducer {
                     .endpointOverride(e.url()).credentialsProvider(credentials)
                     .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(arc.endpointTimeout())
                             .socketTimeout(arc.endpointTimeout()).build())
-                    .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())
+                    .overrideConfiguration(c -> c.addExecutionInterceptor(WholeResponses.INSTANCE).retryStrategy(AwsRetryStrategy.doNotRetry())
                             .apiCallTimeout(arc.endpointTimeout()))
                     .build();
             return new ArcRoutingControlProvider.Endpoint(e.region(), e.url().toString(), client);
@@ -234,7 +235,7 @@ public class ReconcilerProducer {
                         DefaultCredentialsProvider.builder().build()))
                 .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(arc.endpointTimeout())
                         .socketTimeout(arc.endpointTimeout()).build())
-                .overrideConfiguration(c -> c.apiCallTimeout(arc.endpointTimeout().multipliedBy(3)));
+                .overrideConfiguration(c -> c.addExecutionInterceptor(WholeResponses.INSTANCE).apiCallTimeout(arc.endpointTimeout().multipliedBy(3)));
         arc.controlConfigEndpointOverride().ifPresent(builder::endpointOverride);
         ArcSafetyRuleCatalog catalog = new ArcSafetyRuleCatalog(builder.build(), arc.controlPanels(), Clock.systemUTC());
         catalog.start(arc.safetyRulesRefresh());
@@ -409,7 +410,7 @@ public class ReconcilerProducer {
             java.time.Duration callTimeout, AwsCredentialsProvider own, Renewal renewal) {
         var sts = StsClient.builder().region(Region.of(region)).credentialsProvider(own)
                 .httpClient(UrlConnectionHttpClient.builder().build())
-                .overrideConfiguration(c -> c.apiCallTimeout(callTimeout));
+                .overrideConfiguration(c -> c.addExecutionInterceptor(WholeResponses.INSTANCE).apiCallTimeout(callTimeout));
         stsEndpointOverride.ifPresent(sts::endpointOverride);
         StsAssumeRoleCredentialsProvider provider = StsAssumeRoleCredentialsProvider.builder().stsClient(sts.build())
                 .refreshRequest(r -> r.roleArn(roleArn).roleSessionName(ROLE_SESSION_NAME))
@@ -428,7 +429,7 @@ public class ReconcilerProducer {
         builder.region(Region.of(place.region()));
         builder.credentialsProvider(credentials);
         // one retry policy (the reconcile loop's), not two stacked; a write made under the lease lands within its margin
-        builder.overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(callTimeout));
+        builder.overrideConfiguration(c -> c.addExecutionInterceptor(WholeResponses.INSTANCE).retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(callTimeout));
         aws.endpointFor(place.region()).ifPresent(builder::endpointOverride);
         if (builder instanceof software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<?, ?> sync) {
             sync.httpClient(UrlConnectionHttpClient.builder().build());
