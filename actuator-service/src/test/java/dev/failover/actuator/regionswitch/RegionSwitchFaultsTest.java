@@ -167,7 +167,8 @@ class RegionSwitchFaultsTest {
                     .endpointOverride(planes.get(region).endpoint()).httpClient(UrlConnectionHttpClient.builder()
                             .connectionTimeout(Duration.ofMillis(500)).socketTimeout(Duration.ofSeconds(2)).build())
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, "secret")))
-                    .overrideConfiguration(c -> c.retryPolicy(RetryPolicy.none())).build();
+                    .overrideConfiguration(c -> c.retryPolicy(RetryPolicy.none())
+                            .addExecutionInterceptor(dev.failover.actuator.aws.WholeResponses.INSTANCE)).build();
             clients.add(client);
             return client;
         }

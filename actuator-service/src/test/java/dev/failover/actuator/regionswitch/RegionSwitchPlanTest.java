@@ -127,7 +127,8 @@ class RegionSwitchPlanTest {
             ArcRegionSwitchClient client = ArcRegionSwitchClient.builder().region(Region.of(plan.region()))
                     .endpointOverride(endpoint.apply(plan).endpoint()).httpClient(UrlConnectionHttpClient.builder().build())
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDACTUATOR", "secret")))
-                    .overrideConfiguration(c -> c.retryPolicy(RetryPolicy.none())).build();
+                    .overrideConfiguration(c -> c.retryPolicy(RetryPolicy.none())
+                            .addExecutionInterceptor(dev.failover.actuator.aws.WholeResponses.INSTANCE)).build();
             clients.add(client);
             return client;
         }, lease);

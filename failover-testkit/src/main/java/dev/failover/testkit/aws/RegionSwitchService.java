@@ -115,6 +115,8 @@ public final class RegionSwitchService implements AutoCloseable {
     /** Guards {@link #server} alone: stopping waits for the exchange in hand, which needs this fixture's own monitor. */
     private final Object listening = new Object();
     private HttpServer server;
+    /** Whether {@link #stopListening()} closed the endpoint; guarded by {@code listening}. */
+    private boolean stopped;
     private int nextId = 1;
 
     private RegionSwitchService(String region, Duration stepTime) throws IOException {
@@ -157,17 +159,25 @@ public final class RegionSwitchService implements AutoCloseable {
     public void stopListening() {
         synchronized (listening) {
             server.stop(0);
+            stopped = true;
         }
     }
 
-    /** The endpoint answers again, on the same port (tried for a few seconds: a socket may hold it a moment). */
+    /**
+     * The endpoint answers again, on the same port (tried for a few seconds: a socket may hold it a moment); nothing
+     * when it answers already (a stop would cut the answers under way: a fault of its own).
+     */
     public void listenAgain() {
         synchronized (listening) {
+            if (!stopped) {
+                return;
+            }
             server.stop(0);
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (true) {
                 try {
                     server = listen(port);
+                    stopped = false;
                     return;
                 } catch (IOException e) {
                     if (System.nanoTime() > deadline) {
