@@ -371,15 +371,21 @@ class RegionLossIT {
 
         // the primary comes back: failback after the hold-down, and B's service returns to pilot light, in B
         Map<String, Integer> beforeFailback = callCounts();
+        Map<String, Integer> logsAtFailback = new HashMap<>();
+        Regions.REGIONS.forEach(region -> logsAtFailback.put(region, actuator(region).output().length()));
         scaledPrimary = backend("c", "scaled-primary", SCALED_PRIMARY_PORT);
         awaitScaledAnswers(SCALED_PRIMARY_IP, Duration.ofSeconds(HOLD_DOWN_SECONDS + 60));
-        await("every scaled group's secondary back to pilot light in B").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                    List<EcsRegion.Call> downs = callsSince("b", beforeFailback).stream()
-                            .filter(c -> c.operation().equals("UpdateService") && PILOT_LIGHT_SIZE == c.desiredCount()).toList();
-                    assertThat(downs).extracting(EcsRegion.Call::service).containsExactlyInAnyOrderElementsOf(SCALED_GROUPS);
-                    assertThat(downs).extracting(EcsRegion.Call::signedRegion).containsOnly("region-b");
-                });
+        try {
+            await("every scaled group's secondary back to pilot light in B").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                        List<EcsRegion.Call> downs = callsSince("b", beforeFailback).stream()
+                                .filter(c -> c.operation().equals("UpdateService") && PILOT_LIGHT_SIZE == c.desiredCount()).toList();
+                        assertThat(downs).extracting(EcsRegion.Call::service).containsExactlyInAnyOrderElementsOf(SCALED_GROUPS);
+                        assertThat(downs).extracting(EcsRegion.Call::signedRegion).containsOnly("region-b");
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + whatTheActuatorsSaid(SCALED_GROUPS, logsAtFailback), e);
+        }
         assertThat(callsSince("a", before)).as("calls to region A's ECS API").isEmpty();
         assertThat(callsSince("c", before)).as("calls to region C's ECS API").isEmpty();
 
@@ -1090,6 +1096,33 @@ class RegionLossIT {
 
     static ServiceProcess decider(String region) {
         return services.get(region).get(0);
+    }
+
+    /**
+     * For a failed wait: each group's view at every region's actuator and what their logs said of it since {@code marks}
+     * (each log's length then), so that a run on CI, whose service logs are gone, says where a group stopped.
+     */
+    static String whatTheActuatorsSaid(List<String> groups, Map<String, Integer> marks) {
+        StringBuilder out = new StringBuilder();
+        for (String region : Regions.REGIONS) {
+            ServiceProcess actuator = actuator(region);
+            String log = actuator.output();
+            String since = log.substring(Math.min(marks.getOrDefault(region, 0), log.length()));
+            for (String group : groups) {
+                String view;
+                try {
+                    view = actuator.get("/groups/" + group, "viewer");
+                } catch (Exception e) {
+                    view = "(no answer: " + e + ")";
+                }
+                out.append("region ").append(region).append("'s actuator, ").append(group).append(": ").append(view).append('\n');
+                since.lines().filter(l -> l.contains(group + ",") || l.contains(group + "}") || l.contains(" " + group + " "))
+                        .forEach(l -> out.append("  ").append(l).append('\n'));
+            }
+            since.lines().filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("lease"))
+                    .limit(40).forEach(l -> out.append("  [").append(region).append("] ").append(l).append('\n'));
+        }
+        return out.toString();
     }
 
     static ServiceProcess actuator(String region) {
