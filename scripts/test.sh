@@ -44,6 +44,9 @@ needs=(
   "command -v npm|npm|installs the browser test's playwright-core from its lock file (npm ci)"
   "test -x /usr/bin/chromium|chromium|the operator page is tested in a real browser: Debian's Chromium"
   "compgen -G '/usr/lib/postgresql/*/bin/pg_basebackup'|postgresql|a real PostgreSQL primary and streaming replica for the data tier's tests (run as the postgres user)"
+  "command -v podman|podman|the container images are built and run (ContainerImagesIT, scripts/images.sh)"
+  "command -v runc|runc|podman's runtime here: crun fails on hybrid cgroups (deploy/containers/containers.conf)"
+  "command -v mmdebstrap|mmdebstrap|the images' base is made from Debian's packages (scripts/images.sh)"
 )
 if $stress; then
   needs+=("command -v stress-ng|stress-ng|--stress keeps one core busy with stress-ng")
