@@ -22,7 +22,7 @@ public final class DataTierWatch {
     private final Map<String, DataTier.Node> nodes = new LinkedHashMap<>();
     /** The primary's positions and each replica's coverage: what a promotion may lose. */
     private final WalEvidence evidence = new WalEvidence();
-    private String lastWriter; // the target whose node was last seen taking writes, any backend's; null before any
+    private String lastWriter; // the target whose node was last seen taking writes, not as a former primary; null before any
     private Instant heldSince;
     private boolean heldThisPass;
     private Instant switchRefusedSince;
@@ -65,9 +65,16 @@ public final class DataTierWatch {
         if (observation instanceof Database.Observation.Observed) {
             agents.answered(target);
         }
+        boolean former = false;
         if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.WRITABLE) {
-            lastWriter = target;
             newest.written(target, o.wal(), takenBack::contains);
+            // a former primary back writable is a second writer to fence, not the history a next move must keep: the
+            // node promoted after it stays the writer a move fences and measures against, and its positions the ones a
+            // replica's coverage is judged by (ADR 0020, "Lineage before the fence")
+            former = formerPrimary(target).isPresent();
+            if (!former) {
+                lastWriter = target;
+            }
         }
         if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.FENCED) {
             Instant from = fencedRunFrom.putIfAbsent(target, at);
@@ -84,7 +91,9 @@ public final class DataTierWatch {
             fencedSeen.remove(target);
             takenBack.removeIf(key -> key.startsWith(target + "@"));
         }
-        evidence.seen(target, observation, at);
+        if (!former) {
+            evidence.seen(target, observation, at);
+        }
     }
 
     /**
@@ -194,7 +203,10 @@ public final class DataTierWatch {
         return Optional.ofNullable(fencedBy.get(target));
     }
 
-    /** The target whose node was last seen taking writes; empty before any. */
+    /**
+     * The target whose node was last seen taking writes, a former primary's writes not counted ({@link #formerPrimary});
+     * empty before any.
+     */
     public synchronized Optional<String> lastSeenWriter() {
         return Optional.ofNullable(lastWriter);
     }

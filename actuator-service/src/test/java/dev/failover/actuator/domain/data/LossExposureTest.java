@@ -61,6 +61,13 @@ class LossExposureTest {
                 Arguments.of("another timeline: replicates an old primary", List.of(
                         at(0, "primary", primary(2, 100, true, ASYNC)), at(1, "secondary", replica(1, 500))),
                         replica(1, 500), "Unknown", "Re-point it at primary's node"),
+                // the old primary back writable after third's node was promoted (a later timeline): its positions are
+                // a former primary's, not the group's history, and a replica of it lacks what third's node acknowledged
+                // (DataTierNemesisIT seed 101: promoted after a second failover, 1,608 commits lost)
+                Arguments.of("a replica of a former primary back writable", List.of(
+                        at(0, "primary", primary(1, 100, true, ASYNC)), at(1, "third", primary(2, 150, true, ASYNC)),
+                        at(2, "primary", primary(1, 300, true, ASYNC)), at(3, "secondary", replica(1, 300))),
+                        replica(1, 300), "Unknown", "Re-point it at third's node"),
                 Arguments.of("the only synchronous standby", List.of(at(0, "primary", primary(1, 100, true, SYNC))),
                         replica(1, 50), "None", "only synchronous standby of primary"),
                 Arguments.of("synchronous, but a potential standby could take its place", List.of(
@@ -113,7 +120,16 @@ class LossExposureTest {
                 Arguments.of("the newest writer", List.of(at(0, "primary", primary(1, 1, true)), at(1, "primary", fenced),
                         at(2, "secondary", primary(2, 5, true))), "secondary"),
                 Arguments.of("fenced since, still the last writer", List.of(at(0, "primary", primary(1, 1, true)),
-                        at(1, "primary", fenced)), "primary"));
+                        at(1, "primary", fenced)), "primary"),
+                // a former primary back writable after the promotion (its older timeline) is a second writer the watch
+                // fences, not the history a next move must keep: the secondary's node is (DataTierNemesisIT seeds 79
+                // and 101: the second failover promoted a replica of the old primary and lost the secondary's writes)
+                Arguments.of("a former primary back writable is not the writer", List.of(
+                        at(0, "primary", primary(1, 1, true)), at(1, "secondary", primary(2, 5, true)),
+                        at(2, "primary", primary(1, 3, true))), "secondary"),
+                Arguments.of("a former primary fenced after coming back: still not the writer", List.of(
+                        at(0, "primary", primary(1, 1, true)), at(1, "secondary", primary(2, 5, true)),
+                        at(2, "primary", primary(1, 3, true)), at(3, "primary", fenced)), "secondary"));
     }
 
     /** A sample newer than the replica's reading still counts: what matters is the position received, not when. */
