@@ -596,6 +596,10 @@ class DataTierNemesisIT {
                         + ", whose node takes no writes");
             }
         }
+        // a DNS refusal drawn before any move blocks the decision first (the switch's preflight), saying so, with nothing
+        // fenced or promoted: a reason given, and the operator's retry then meets what comes next (a hold, a fence)
+        boolean blockedByRefusal = refused.happened() && outcome.status().equals("BLOCKED")
+                && outcome.detail().contains("nothing was fenced or promoted");
         // I7: an old primary cut off from the plane while its client writes (no fence agent) is not promoted beside, and
         // the hold is said
         if (schedule.partition() && !schedule.partitionHeals()) {
@@ -603,10 +607,6 @@ class DataTierNemesisIT {
                 violations.add("I7: the old primary was cut off from the plane, its writes not shown stopped, and the"
                         + " replica was promoted beside it");
             }
-            // a DNS refusal drawn before any move blocks the decision first, saying so, with nothing fenced or promoted:
-            // a reason given too, and the operator's retry then meets the hold
-            boolean blockedByRefusal = refused.happened() && outcome.status().equals("BLOCKED")
-                    && outcome.detail().contains("nothing was fenced or promoted");
             if (!outcome.detail().contains("held") && !blockedByRefusal) {
                 violations.add("I7: the old primary was cut off from the plane and the group says " + outcome.status()
                         + ": " + outcome.detail());
@@ -624,8 +624,8 @@ class DataTierNemesisIT {
             }
         }
         // I4 once the fence was tried: an old primary cut off from the plane for good is never asked, and I7 judges that
-        // hold (as DataTierFaultsTest's I4 and I6)
-        boolean fenceTried = !(schedule.partition() && !schedule.partitionHeals());
+        // hold (as DataTierFaultsTest's I4 and I6); a decision the DNS preflight blocked never reached the fence
+        boolean fenceTried = !(schedule.partition() && !schedule.partitionHeals()) && !blockedByRefusal;
         if (schedule.refuseFence() && fenceTried && !(outcome.status().equals("BLOCKED") && outcome.detail().contains(
                 "could not be fenced"))) {
             violations.add("I4: the fence was refused, and the group is " + outcome.status() + ": " + outcome.detail());
