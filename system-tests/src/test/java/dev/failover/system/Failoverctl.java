@@ -28,13 +28,24 @@ final class Failoverctl {
 
     /** failoverctl {@code args} against the decision-service at {@code url}, as the holder of {@code token}. */
     static Run at(String url, String token, String... args) {
-        List<String> command = new ArrayList<>(List.of(ServiceProcess.javaBin(), "-XX:TieredStopAtLevel=1", "-jar",
-                ServiceProcess.ROOT.resolve("failoverctl/target/quarkus-app/quarkus-run.jar").toString()));
+        return run(List.of(ServiceProcess.javaBin(), "-XX:TieredStopAtLevel=1", "-jar",
+                ServiceProcess.ROOT.resolve("failoverctl/target/quarkus-app/quarkus-run.jar").toString()), url, token, args);
+    }
+
+    /** As {@link #at}, failoverctl's image run by podman (scripts/images.sh), on this host's network. */
+    static Run fromImage(String image, String url, String token, String... args) {
+        return run(List.of("podman", "run", "--rm", "--network", "host", "-e", "FAILOVER_URL", "-e", "FAILOVER_TOKEN", image),
+                url, token, args);
+    }
+
+    private static Run run(List<String> prefix, String url, String token, String... args) {
+        List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(args));
         try {
             Path out = Files.createTempFile("failoverctl-out-", ".txt");
             Path err = Files.createTempFile("failoverctl-err-", ".txt");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            ProcessBuilder builder = (prefix.get(0).equals("podman") ? ServiceProcess.podman(command) : new ProcessBuilder(command))
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
             builder.environment().put("FAILOVER_URL", url);
             builder.environment().put("FAILOVER_TOKEN", token);
             Process process = builder.start();

@@ -39,14 +39,17 @@ final class ServiceProcess implements AutoCloseable {
     final int port;
     final Path log;
     private final Process process;
+    /** The container's name when the service runs from its image (podman), else null. */
+    private final String container;
 
-    private ServiceProcess(String module, String name, String host, int port, Path log, Process process) {
+    private ServiceProcess(String module, String name, String host, int port, Path log, Process process, String container) {
         this.module = module;
         this.name = name;
         this.host = host;
         this.port = port;
         this.log = log;
         this.process = process;
+        this.container = container;
     }
 
     /**
@@ -54,15 +57,21 @@ final class ServiceProcess implements AutoCloseable {
      * address and a fixed port (each namespace has ports of its own).
      *
      * @param namespace the network namespace (ip netns), or null for this one
+     * @param image     the container image the service runs from (podman, this host's network), or null for its jar
      */
-    record Placement(String namespace, String host, int port) {
+    record Placement(String namespace, String host, int port, String image) {
 
         static Placement local() {
-            return new Placement(null, "127.0.0.1", FreePorts.next());
+            return new Placement(null, "127.0.0.1", FreePorts.next(), null);
         }
 
         static Placement inNamespace(String namespace, String host, int port) {
-            return new Placement(namespace, host, port);
+            return new Placement(namespace, host, port, null);
+        }
+
+        /** This host's loopback on a free port, the service run from {@code image} (scripts/images.sh). */
+        static Placement inImage(String image) {
+            return new Placement(null, "127.0.0.1", FreePorts.next(), image);
         }
 
         List<String> commandPrefix() {
@@ -82,6 +91,9 @@ final class ServiceProcess implements AutoCloseable {
 
     /** As {@link #start(String, String, Map)}, placed where {@code placement} says. */
     static ServiceProcess start(String module, String name, Map<String, String> env, Placement placement) {
+        if (placement.image() != null) {
+            return startImage(module, name, env, placement);
+        }
         Path app = ROOT.resolve(module).resolve("target/quarkus-app");
         Path jar = app.resolve("quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
@@ -110,9 +122,47 @@ final class ServiceProcess implements AutoCloseable {
             }
             builder.environment().putAll(env);
             builder.environment().values().removeIf(String::isEmpty); // an empty value means: leave it unset
-            return new ServiceProcess(module, name, placement.host(), placement.port(), log, builder.start());
+            return new ServiceProcess(module, name, placement.host(), placement.port(), log, builder.start(), null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    /**
+     * The service from its image, as {@link #start(String, String, Map)} starts its jar: the same settings, the files they
+     * name at the same paths (the repository and the temporary directory mounted where they are), this host's network.
+     * The test's key files are readable by root only, so the container runs as root here; the image's own user is
+     * checked apart ({@code ContainerImagesIT}).
+     */
+    private static ServiceProcess startImage(String module, String name, Map<String, String> env, Placement placement) {
+        Map<String, String> settings = new java.util.TreeMap<>();
+        if (module.equals("decision-service") || module.equals("actuator-service")) {
+            settings.put("FAILOVER_JWT_PUBLIC_KEY", DevSecrets.jwtPublicKey().toString());
+        }
+        if (module.equals("decision-service")) {
+            settings.putAll(TestSigningKeys.asEnv(TestSigningKeys.shared().signerConfig()));
+        }
+        if (module.equals("actuator-service")) {
+            settings.putAll(TestSigningKeys.asEnv(TestSigningKeys.shared().verifierConfig()));
+        }
+        settings.putAll(env);
+        settings.values().removeIf(String::isEmpty);
+        settings.put("QUARKUS_HTTP_PORT", String.valueOf(placement.port()));
+        // every container's JVM is process 1 and shares the host's temporary directory here: no perf data file
+        settings.merge("JAVA_OPTS_APPEND", "-XX:-UsePerfData", (given, off) -> given + " " + off);
+        String container = name + "-" + placement.port();
+        String tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().toString();
+        List<String> command = new ArrayList<>(List.of("podman", "run", "--rm", "--name", container, "--network", "host",
+                "--user", "0", "-v", ROOT + ":" + ROOT, "-v", tmp + ":" + tmp));
+        settings.forEach((key, value) -> command.addAll(List.of("-e", key + "=" + value)));
+        command.add(placement.image());
+        try {
+            Files.createDirectories(LOGS);
+            Path log = LOGS.resolve(name + ".log");
+            Process process = podman(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return new ServiceProcess(module, name, placement.host(), placement.port(), log, process, container);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name + " from " + placement.image(), e);
         }
     }
 
@@ -265,7 +315,16 @@ final class ServiceProcess implements AutoCloseable {
 
     /** The service's JVM: its process id, for what the test looks up about it (its connections). */
     long pid() {
+        notInAContainer("its process id");
         return process.pid();
+    }
+
+    /** The podman client's process is not the service's: what a test would do to the JVM by PID is not offered. */
+    private void notInAContainer(String what) {
+        if (container != null) {
+            throw new UnsupportedOperationException(name + " runs in container " + container + ": " + what
+                    + " is the container's (podman kill, podman pause)");
+        }
     }
 
     /** kill -STOP: the process is frozen as it is, every thread at once, until {@link #resume()}. */
@@ -279,6 +338,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     private void signal(String signal) {
+        notInAContainer("kill -" + signal);
         try {
             Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).redirectErrorStream(true).start();
             String output = new String(kill.getInputStream().readAllBytes());
@@ -295,6 +355,9 @@ final class ServiceProcess implements AutoCloseable {
 
     /** kill -9: the process gets no chance to finish anything. */
     void kill() {
+        if (container != null) { // the podman client is not the service: the container's process gets the signal
+            podman("kill", "--signal", "KILL", container);
+        }
         process.destroyForcibly(); // SIGKILL on Linux
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -314,13 +377,44 @@ final class ServiceProcess implements AutoCloseable {
     /** SIGTERM and waits up to 20 s for the exit, then kill -9. */
     @Override
     public void close() {
-        process.destroy();
+        process.destroy(); // a container's podman client passes the signal on (--sig-proxy)
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (container != null) {
+            podman("rm", "--force", "--time", "0", "--ignore", container);
+        }
+    }
+
+    /**
+     * A podman command as the repository's scripts run it: with deploy/containers/containers.conf (runc and lowered
+     * limits, for hosts with hybrid cgroups; docs/containers.md).
+     */
+    static ProcessBuilder podman(List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putIfAbsent("CONTAINERS_CONF", ROOT.resolve("deploy/containers/containers.conf").toString());
+        return builder;
+    }
+
+    /** A podman command about this service's container; its failure is the test's. */
+    private void podman(String... arguments) {
+        List<String> command = new ArrayList<>(List.of("podman"));
+        command.addAll(List.of(arguments));
+        try {
+            Process podman = podman(command).redirectErrorStream(true).start();
+            String output = new String(podman.getInputStream().readAllBytes());
+            if (!podman.waitFor(30, TimeUnit.SECONDS) || podman.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " (" + name + ") failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

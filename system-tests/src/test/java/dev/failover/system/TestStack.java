@@ -48,11 +48,15 @@ final class TestStack implements AutoCloseable {
     private Path topology;
     private final Map<String, Map<String, String>> extraEnv;
     private final List<ServiceProcess> services = new ArrayList<>();
+    /** A module's image when the services run from images, else null. */
+    private final Function<String, String> images;
 
-    private TestStack(String name, StandaloneKafka kafka, Map<String, Map<String, String>> extraEnv) {
+    private TestStack(String name, StandaloneKafka kafka, Map<String, Map<String, String>> extraEnv,
+            Function<String, String> images) {
         this.name = name;
         this.kafka = kafka;
         this.extraEnv = extraEnv;
+        this.images = images;
     }
 
     static Builder named(String name) {
@@ -71,6 +75,7 @@ final class TestStack implements AutoCloseable {
         private List<String> locations = List.of();
         private int deciders;
         private boolean actuator;
+        private Function<String, String> images;
         private final Map<String, Map<String, String>> env = new HashMap<>();
         private final Map<Integer, Map<String, String>> deciderEnv = new HashMap<>();
 
@@ -151,6 +156,15 @@ final class TestStack implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The services run from their images ({@code images} gives a module's image: scripts/images.sh's), not their jars;
+         * everything else as it would be.
+         */
+        Builder images(Function<String, String> images) {
+            this.images = images;
+            return this;
+        }
+
         /** Settings a module's services get on top of the stack's (an empty value unsets one), as key, value pairs. */
         Builder env(String module, String... keyValues) {
             for (int i = 0; i < keyValues.length; i += 2) {
@@ -167,7 +181,7 @@ final class TestStack implements AutoCloseable {
         TestStack start() throws Exception {
             Path dir = Path.of("target/" + name + "-stack");
             deleteRecursively(dir.resolve("kafka"));
-            TestStack stack = new TestStack(name, StandaloneKafka.start(dir, security), env);
+            TestStack stack = new TestStack(name, StandaloneKafka.start(dir, security), env, images);
             try {
                 backends.forEach(b -> stack.backends.put(b, DemoBackend.start(b, 0)));
                 if (dnsServer != null) {
@@ -209,7 +223,8 @@ final class TestStack implements AutoCloseable {
      * (an empty value unsets one); it is stopped with the stack. Does not wait for it to be ready.
      */
     ServiceProcess start(String module, String part, Map<String, String> more) {
-        ServiceProcess service = ServiceProcess.start(module, name + "-" + part, env(module, more));
+        ServiceProcess service = ServiceProcess.start(module, name + "-" + part, env(module, more), images == null
+                ? ServiceProcess.Placement.local() : ServiceProcess.Placement.inImage(images.apply(module)));
         services.add(service);
         return service;
     }
