@@ -59,6 +59,7 @@ status=$(podman wait "${PROJECT}_secrets_1")
 stamp "up: ${SERVICES[*]}"
 compose up -d --no-deps "${SERVICES[@]}" >/dev/null
 ready() { curl -sf -m 2 "http://127.0.0.1:$1/q/health/ready" >/dev/null; }
+declare -A named=([8181]=probe-loc-a [8182]=probe-loc-b [8183]=probe-loc-c [8280]=decision [8380]=actuator)
 for port in 8181 8182 8183 8280 8380; do
   deadline=$((SECONDS + 180))
   until ready "$port"; do
@@ -69,6 +70,7 @@ for port in 8181 8182 8183 8280 8380; do
     fi
     sleep 1
   done
+  stamp "  ${named[$port]} ready (:$port)"
 done
 stamp "every service ready (probes :8181-8183, decision :8280, actuator :8380)"
 podman ps --filter "label=io.podman.compose.project=$PROJECT" --format '  {{.Names}}\t{{.Image}}\t{{.Status}}'
