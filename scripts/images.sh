@@ -12,7 +12,7 @@
 # The base: Debian bookworm's essential packages, openjdk-17-jre-headless and ca-certificates, nothing else, made by
 # mmdebstrap and imported (localhost/failover/base:bookworm-jre17); docs, man pages and locales left out, each
 # package's copyright kept; a user 185 (the services' user). Its package list, with versions, is written beside the
-# images (target/images/base-packages.txt) and into each image's SBOM. The images: deploy/containers/Containerfile,
+# images (target/images/<base>.packages.txt) and into each image's SBOM. The images: deploy/containers/Containerfile,
 # tagged localhost/failover/<name>:<version> with the OCI labels (version, revision, source, created), and an SBOM
 # (CycloneDX JSON) each in target/images/. A user with a registry builds the same Containerfile with docker and a JRE 25
 # base (its default). Podman runs with deploy/containers/containers.conf unless CONTAINERS_CONF names another (runc and
@@ -28,6 +28,7 @@ SUITE=${DEBIAN_SUITE:-bookworm}
 PREFIX=${IMAGE_PREFIX:-localhost/failover}
 BASE="$PREFIX/base:$SUITE-jre17"
 export CONTAINERS_CONF="${CONTAINERS_CONF:-$ROOT/deploy/containers/containers.conf}"
+PACKAGES="$ROOT/target/images/${BASE//[:\/]/-}.packages.txt" # the base's packages, for the SBOMs of images built on it
 OUT="$ROOT/target/images"
 APPS=(probe-service decision-service actuator-service failoverctl)
 VERSION=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1)
@@ -73,11 +74,11 @@ if $rebuild_base || ! podman image exists "$BASE"; then
   debian_image "$BASE" openjdk-17-jre-headless,ca-certificates \
     --customize-hook='echo "failover:x:185:185:failover:/tmp:/usr/sbin/nologin" >>"$1/etc/passwd"' \
     --customize-hook='echo "failover:x:185:" >>"$1/etc/group"' \
-    --customize-hook='chroot "$1" dpkg-query -W -f "\${Package}\t\${Version}\t\${Architecture}\n" >"'"$OUT"'/base-packages.txt"' \
+    --customize-hook='chroot "$1" dpkg-query -W -f "\${Package}\t\${Version}\t\${Architecture}\n" >"'"$PACKAGES"'"' \
     -- 'USER 185:185'
 fi
-if [[ ! -s "$OUT/base-packages.txt" ]]; then # a base imported by an earlier run whose list was removed
-  podman run --rm "$BASE" dpkg-query -W -f '${Package}\t${Version}\t${Architecture}\n' >"$OUT/base-packages.txt"
+if [[ ! -s "$PACKAGES" ]]; then # a base imported by an earlier run whose list was removed
+  podman run --rm "$BASE" dpkg-query -W -f '${Package}\t${Version}\t${Architecture}\n' >"$PACKAGES"
 fi
 $base_only && { echo "base: $BASE ($(podman image inspect --format '{{.Size}}' "$BASE") bytes)"; exit 0; }
 
@@ -118,7 +119,7 @@ for app in "${APPS[@]}"; do
   podman build --quiet -f deploy/containers/Containerfile --build-arg BASE="$BASE" --build-arg SERVICE="$app" \
     --build-arg VERSION="$VERSION" --build-arg REVISION="$REVISION" --build-arg CREATED="$CREATED" -t "$image" . >/dev/null
   "$ROOT/scripts/sbom.py" --name "$app" --version "$VERSION" --revision "$REVISION" --created "$CREATED" \
-    --dependencies "$app/target/quarkus-app/quarkus-app-dependencies.txt" --packages "$OUT/base-packages.txt" \
+    --dependencies "$app/target/quarkus-app/quarkus-app-dependencies.txt" --packages "$PACKAGES" \
     >"$OUT/$app-$VERSION.cdx.json"
   printf '%-48s %6d MB  sbom %s\n' "$image" $(($(podman image inspect --format '{{.Size}}' "$image") / 1000000)) \
     "target/images/$app-$VERSION.cdx.json"

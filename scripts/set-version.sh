@@ -1,7 +1,7 @@
 #!/bin/sh
 # Sets the project's version everywhere it is written, for a release or the start of the next one (docs/release.md):
-# every pom (the parent's version and each module's parent reference), the image tag of k8s/base/kustomization.yaml,
-# and failoverctl's --version. Versions are plain X.Y.Z: no -SNAPSHOT, so what a release builds is what was tested.
+# every pom (the parent's version and each module's parent reference), the image tag of k8s/base/kustomization.yaml
+# and of the compose files, and failoverctl's --version. Versions are plain X.Y.Z: no -SNAPSHOT, so what a release builds is what was tested.
 #
 #   scripts/set-version.sh 0.3.0
 #
@@ -20,5 +20,7 @@ for pom in */pom.xml; do
 done
 sed -i "s|\(newName: [^,]*, newTag: \)\"[^\"]*\"|\1\"$new\"|" k8s/base/kustomization.yaml
 sed -i "s|version = \"failoverctl [^\"]*\"|version = \"failoverctl $new\"|" failoverctl/src/main/java/dev/failover/ctl/FailoverCtl.java
+# the compose files' default image tags (the images scripts/images.sh and docker compose build are tagged so)
+sed -i "s|\${FAILOVER_VERSION:-[^}]*}|\${FAILOVER_VERSION:-$new}|g" docker-compose.yml deploy/containers/compose.debian.yml
 echo "version $old -> $new; now: CHANGELOG.md heading, the records of $new (docs/release.md, \"Records kept per release\"), commit, tag v$new"
 git --no-pager grep -n -- "$old" -- '*.xml' k8s scripts docker-compose.yml || true

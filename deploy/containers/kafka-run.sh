@@ -7,7 +7,10 @@ set -eu
 conf=/var/lib/kafka/server.properties
 data=/var/lib/kafka/data
 : >"$conf"
-env | sort | while IFS='=' read -r key value; do
+# each variable split at its first "=" by hand: read with IFS='=' would drop a value's trailing "=" (base64)
+env | sort | while IFS= read -r line; do
+    key=${line%%=*}
+    value=${line#*=}
     case "$key" in
         KAFKA_HEAP_OPTS | KAFKA_OPTS | KAFKA_LOG_LEVEL) continue ;;
         KAFKA_*) ;;

@@ -355,7 +355,7 @@ final class ServiceProcess implements AutoCloseable {
 
     /** kill -9: the process gets no chance to finish anything. */
     void kill() {
-        if (container != null) { // the podman client is not the service: the container's process gets the signal
+        if (container != null && process.isAlive()) { // podman's client is not the service: the container's process is
             podman("kill", "--signal", "KILL", container);
         }
         process.destroyForcibly(); // SIGKILL on Linux

@@ -77,6 +77,16 @@ public final class WholeResponses implements ExecutionInterceptor {
         }
 
         @Override
+        public synchronized void mark(int limit) {
+            // not supported (markSupported): nothing to remember
+        }
+
+        @Override
+        public synchronized void reset() throws IOException {
+            throw new IOException("mark/reset not supported: the body is counted as it is read");
+        }
+
+        @Override
         public long skip(long n) throws IOException {
             long skipped = super.skip(n);
             read += skipped;

@@ -63,7 +63,8 @@ class LossExposureTest {
                         replica(1, 500), "Unknown", "Re-point it at primary's node"),
                 // the old primary back writable after third's node was promoted (a later timeline): its positions are
                 // a former primary's, not the group's history, and a replica of it lacks what third's node acknowledged
-                // (DataTierNemesisIT seed 101: promoted after a second failover, 1,608 commits lost)
+                // (DataTierNemesisIT seed 101, once the last writer was right: promoted after a second failover, 1,608
+                // commits lost)
                 Arguments.of("a replica of a former primary back writable", List.of(
                         at(0, "primary", primary(1, 100, true, ASYNC)), at(1, "third", primary(2, 150, true, ASYNC)),
                         at(2, "primary", primary(1, 300, true, ASYNC)), at(3, "secondary", replica(1, 300))),
