@@ -48,16 +48,6 @@ public final class DataTierWatch {
     /** Promotions taken back, as target@timeline: the timeline they began counts for nothing. */
     private final java.util.Set<String> takenBack = new java.util.HashSet<>();
 
-    /**
-     * A writable node that is a former primary: another node of the group was seen writing a later timeline (a
-     * promotion after it), or, for a backend that reports no timeline, this instance promoted another node that still
-     * writes. Its writes are on a history the group left: it must never get traffic again before it is rebuilt.
-     *
-     * @param newer the target whose node took over
-     * @param why   the evidence, for results and the reason a move is blocked
-     */
-    public record FormerPrimary(String newer, String why) {
-    }
 
     /** A target's node was observed, by a call made after {@code at}. */
     public synchronized void seen(String target, Database.Observation observation, Instant at) {
@@ -65,16 +55,13 @@ public final class DataTierWatch {
         if (observation instanceof Database.Observation.Observed) {
             agents.answered(target);
         }
-        boolean former = false;
+        boolean former = false; // a former primary back writable: a second writer to fence, not the group's history
         if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.WRITABLE) {
             newest.written(target, o.wal(), takenBack::contains);
-            // a former primary back writable is a second writer to fence, not the history a next move must keep: the
-            // node promoted after it stays the writer a move fences and measures against, and its positions the ones a
-            // replica's coverage is judged by (ADR 0020, "Lineage before the fence")
+            // the node promoted after it stays the writer a move fences and measures against, and its positions the ones
+            // a replica's coverage is judged by (ADR 0020, "Lineage before the fence")
             former = formerPrimary(target).isPresent();
-            if (!former) {
-                lastWriter = target;
-            }
+            lastWriter = former ? lastWriter : target;
         }
         if (observation instanceof Database.Observation.Observed o && o.role() == Database.Role.FENCED) {
             Instant from = fencedRunFrom.putIfAbsent(target, at);

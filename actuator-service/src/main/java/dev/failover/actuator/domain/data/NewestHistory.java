@@ -56,16 +56,16 @@ final class NewestHistory {
      * Why {@code target}'s node, writing {@code wal}, writes a history the group left; empty when it does not, or when
      * its WAL says nothing (no timeline).
      */
-    Optional<DataTierWatch.FormerPrimary> former(String target, Database.Wal wal) {
+    Optional<FormerPrimary> former(String target, Database.Wal wal) {
         if (wal == null || wal.timeline() == 0) {
             return Optional.empty();
         }
         if (writer != null && !target.equals(writer) && wal.otherSystemThan(system)) {
-            return Optional.of(new DataTierWatch.FormerPrimary(writer, "it writes the cluster of system identifier "
+            return Optional.of(new FormerPrimary(writer, "it writes the cluster of system identifier "
                     + wal.system() + " while " + writer + "'s node, the group's newest writer, writes system " + system
                     + " (pg_upgrade or a new base backup since): its history is not the group's"));
         }
-        return wal.timeline() < timeline ? Optional.of(new DataTierWatch.FormerPrimary(writer, "it writes timeline "
+        return wal.timeline() < timeline ? Optional.of(new FormerPrimary(writer, "it writes timeline "
                 + wal.timeline() + " while " + writer + "'s node was seen writing timeline " + timeline
                 + ", a later one: it was promoted after this node")) : Optional.empty();
     }

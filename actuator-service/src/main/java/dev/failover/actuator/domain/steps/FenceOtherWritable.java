@@ -5,7 +5,7 @@ import java.util.Optional;
 
 import dev.failover.actuator.database.Database.WriteOutcome;
 import dev.failover.actuator.database.Databases;
-import dev.failover.actuator.domain.data.DataTierWatch;
+import dev.failover.actuator.domain.data.FormerPrimary;
 import dev.failover.actuator.domain.plan.Backends;
 import dev.failover.actuator.domain.plan.Goal;
 import dev.failover.contract.event.ActuationStatus;
@@ -60,7 +60,7 @@ record FenceOtherWritable() implements ReconcileStep {
                 continue;
             }
             boolean other = !node.id().equals(goal.target().id()) && (own == null || !ref.node().equals(own.node()));
-            Optional<DataTierWatch.FormerPrimary> former = use.dataTier().formerPrimary(node.id());
+            Optional<FormerPrimary> former = use.dataTier().formerPrimary(node.id());
             String beside;
             if (former.isPresent()) {
                 beside = node.id() + "'s database " + ref.node() + " takes writes as a former primary (" + former.get().why()

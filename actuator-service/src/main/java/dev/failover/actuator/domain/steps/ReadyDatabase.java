@@ -8,7 +8,7 @@ import dev.failover.actuator.database.Database;
 import dev.failover.actuator.database.Database.Observation;
 import dev.failover.actuator.database.Database.Role;
 import dev.failover.actuator.database.Databases;
-import dev.failover.actuator.domain.data.DataTierWatch;
+import dev.failover.actuator.domain.data.FormerPrimary;
 import dev.failover.actuator.domain.data.LossExposure;
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.plan.Backends;
@@ -83,7 +83,7 @@ record ReadyDatabase() implements ReconcileStep {
                     + " was fenced as an old primary: it takes no writes until it is rebuilt as a replica of the current"
                     + " primary (pg_rewind or a new base backup) and moved back by a planned switchover (ADR 0020)", use);
         }
-        Optional<DataTierWatch.FormerPrimary> former = use.dataTier().formerPrimary(target.id());
+        Optional<FormerPrimary> former = use.dataTier().formerPrimary(target.id());
         if (former.isPresent()) {
             // writable, but on a history the group left: traffic there would write beside the real primary,
             // and the guard would then fence the node with every write since the failover
