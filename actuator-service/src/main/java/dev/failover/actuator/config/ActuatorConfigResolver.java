@@ -517,7 +517,8 @@ public final class ActuatorConfigResolver {
                     + " whole seconds), was " + callTimeout);
         } else if (lands.compareTo(lease.surelyAhead()) > 0) {
             error("failover.database.call-timeout", "must be at most half of " + lease.surelyAhead() + " ("
-                    + LeaseTerms.SESSION_KEY + " less " + LeaseTerms.HEARTBEAT_KEY + "), was " + callTimeout + ": a fence"
+                    + LeaseTerms.SESSION_KEY + " less " + LeaseTerms.HEARTBEAT_KEY + ", the lease's reading and a"
+                    + " heartbeat's answer), was " + callTimeout + ": a fence"
                     + " or promotion may land two call timeouts (its connection, its statement) after it is asked for,"
                     + " and the lease refuses a write that may land after another actuator could own the group (ADR 0006)");
         }

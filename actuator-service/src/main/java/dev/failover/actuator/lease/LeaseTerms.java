@@ -19,6 +19,15 @@ public record LeaseTerms(Duration sessionTimeout, Duration heartbeatInterval) {
     /** The actuator's own defaults (application.properties). */
     public static final LeaseTerms DEFAULTS = new LeaseTerms(Duration.ofSeconds(6), Duration.ofSeconds(1));
 
+    /** How often the decisions consumer's count of heartbeat answers is read (CoordinatorContact). */
+    public static final Duration READING = Duration.ofMillis(200);
+
+    /**
+     * How long a heartbeat's answer may take and still be "in time": the lease is renewed from the reading before the
+     * answer less the slowest answer, so this much of the session is spent before a renewal even when nothing is late.
+     */
+    public static final Duration ANSWER = Duration.ofMillis(300);
+
     /** See {@link CoordinatorLease#lengthFor}. */
     public Duration length() {
         return CoordinatorLease.lengthFor(sessionTimeout);
@@ -30,11 +39,14 @@ public record LeaseTerms(Duration sessionTimeout, Duration heartbeatInterval) {
     }
 
     /**
-     * How far ahead the lease's end and its margin are at least while heartbeats are answered in time: a write that
-     * lands within this is refused only when an answer is late.
+     * How far ahead the lease's end and its margin are at least while heartbeats are answered in time (within
+     * {@link #ANSWER}): a write that lands within this is refused only when an answer is late. Just before a renewal the
+     * lease counts from a heartbeat interval, a {@link #READING} and an answer ago; the session less the interval alone
+     * (as before 2026-11-30) refused a write asked at that moment of every cycle, and a retry every five intervals met
+     * that moment each time (ADR 0006, "A write lands within the lease's margin").
      */
     public Duration surelyAhead() {
-        return sessionTimeout.minus(heartbeatInterval);
+        return sessionTimeout.minus(heartbeatInterval).minus(READING).minus(ANSWER);
     }
 
     /** How late a PostgreSQL write may land: its connection, then its statement, each up to {@code callTimeout}. */

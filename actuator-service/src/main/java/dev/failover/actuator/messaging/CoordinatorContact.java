@@ -16,6 +16,7 @@ import org.apache.kafka.common.MetricName;
 import org.jboss.logging.Logger;
 
 import dev.failover.actuator.lease.CoordinatorLease;
+import dev.failover.actuator.lease.LeaseTerms;
 import dev.failover.actuator.metrics.ActuatorMetrics;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
@@ -32,7 +33,7 @@ public class CoordinatorContact {
 
     static final String CHANNEL = "decisions";
     private static final Logger LOG = Logger.getLogger(CoordinatorContact.class);
-    private static final long SAMPLE_MILLIS = 200;
+    private static final long SAMPLE_MILLIS = LeaseTerms.READING.toMillis();
     private static final String GROUP = "consumer-coordinator-metrics";
 
     private final KafkaClientService kafkaClients;

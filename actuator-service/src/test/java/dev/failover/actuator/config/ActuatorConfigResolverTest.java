@@ -215,11 +215,12 @@ class ActuatorConfigResolverTest {
                 Arguments.of(PLAIN, Map.of("failover.database.call-timeout", "500ms"),
                         "failover.database.call-timeout", "must be at least 1s (PostgreSQL's driver counts its timeouts"
                                 + " in whole seconds), was PT0.5S"),
-                // a fence lands up to two call timeouts after it is asked for: within the session less a heartbeat
+                // a fence lands up to two call timeouts after it is asked for: within the session less a heartbeat, the
+                // lease's reading and an answer
                 Arguments.of(PLAIN, Map.of("failover.database.call-timeout", "3s"),
-                        "failover.database.call-timeout", "must be at most half of PT5S (mp.messaging.incoming.decisions"
-                                + ".session.timeout.ms less mp.messaging.incoming.decisions.heartbeat.interval.ms), was"
-                                + " PT3S: a fence or promotion may land two call timeouts (its connection, its statement)"
+                        "failover.database.call-timeout", "must be at most half of PT4.5S (mp.messaging.incoming.decisions"
+                                + ".session.timeout.ms less mp.messaging.incoming.decisions.heartbeat.interval.ms, the"
+                                + " lease's reading and a heartbeat's answer), was PT3S: a fence or promotion may land two call timeouts (its connection, its statement)"
                                 + " after it is asked for, and the lease refuses a write that may land after another"
                                 + " actuator could own the group (ADR 0006)"),
                 Arguments.of(PLAIN, Map.of("failover.switchover.ttl-floor", "2500ms"),
@@ -334,7 +335,7 @@ class ActuatorConfigResolverTest {
         assertThat(reconcile.stepPause()).as("no stepped failback without Route 53").isEqualTo(Duration.ZERO);
         assertThat(reconcile.scaleDownAfter()).isNull();
         assertThat(settings.scaling()).isEqualTo(new ScalingSettings(Set.of(), ScalingSettings.Aws.direct(), Map.of(),
-                Duration.ofSeconds(5), 0, Optional.empty(), Duration.ofMillis(2500)));
+                Duration.ofSeconds(5), 0, Optional.empty(), Duration.ofMillis(2250)));
         assertThat(settings.parallelGroups()).isEqualTo(512);
         assertThat(settings.topology().groups()).hasSize(1);
     }
@@ -443,11 +444,11 @@ class ActuatorConfigResolverTest {
                 "failover.database.credentials.app-east.user", "failover",
                 "failover.database.credentials.app-west.user", "failover_west",
                 "failover.database.credentials.app-west.password-file", password.toString(),
-                "failover.database.call-timeout", "2500ms")).databases();
+                "failover.database.call-timeout", "1500ms")).databases();
         assertThat(databases.logins()).containsExactly(
                 Map.entry("app-east", new dev.failover.actuator.database.Databases.Login("failover", null)),
                 Map.entry("app-west", new dev.failover.actuator.database.Databases.Login("failover_west", "s3cret")));
-        assertThat(databases.callTimeout()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(databases.callTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(databases.logins().get("app-west").toString()).as("a login never prints its password")
                 .doesNotContain("s3cret");
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -65,5 +66,32 @@ class CoordinatorLeaseTest {
         assertThat(lease.lapsed()).hasValueSatisfying(why -> assertThat(why).contains(
                 "not heard from its Kafka group coordinator for 5000 ms (lease 3000 ms)"));
         assertThat(CoordinatorLease.lengthFor(Duration.ofSeconds(6))).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    /**
+     * A scaler's write (a read then the write, each up to the clients' call timeout) is allowed while heartbeats are
+     * answered in time, at every moment of the heartbeat's cycle: the lease is renewed from the reading before an answer
+     * (every 200 ms) less the slowest answer, so just before the next renewal it is a heartbeat interval, a reading and
+     * an answer old. Before, the call timeout filled the whole session less the interval, and a write asked then was
+     * refused ("may land up to 5000 ms later, ... from 4921 ms on"); the reconcile loop's resync, five heartbeat
+     * intervals, asked at the same moment of the cycle each time and the scale-down after a failback never came
+     * (RegionLossIT, a fresh-clone run).
+     */
+    @Test
+    void aClientWriteIsAllowedAtEveryMomentOfAnAnsweredHeartbeatsCycle() {
+        LeaseTerms terms = LeaseTerms.DEFAULTS;
+        Duration landsWithin = LeaseTerms.clientLandsWithin(terms.clientCallTimeout(Duration.ofSeconds(10)));
+        AtomicLong now = new AtomicLong();
+        CoordinatorLease lease = new CoordinatorLease(() -> now.get() * 1_000_000L, terms.length());
+        lease.rebalanced();
+        // a heartbeat sent at 1,000 ms, answered in 80 ms, counted at the 1,200 ms reading: renewed from the reading
+        // before (1,000 ms) less the slowest answer
+        now.set(1_200);
+        lease.heard(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1_000 - 80));
+        // the next heartbeat, sent at 2,000 ms and answered within 300 ms, is counted at the 2,400 ms reading at the
+        // latest: a write asked just before it
+        now.set(2_399);
+        assertThat(lease.lapsedFor(landsWithin)).as("a write asked %s after the renewal's base, landing within %s",
+                Duration.ofMillis(2_399 - 920), landsWithin).isEmpty();
     }
 }
