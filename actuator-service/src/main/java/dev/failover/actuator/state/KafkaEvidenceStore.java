@@ -155,6 +155,10 @@ public class KafkaEvidenceStore implements EvidenceStore, AutoCloseable {
         }
         ObjectNode covered = root.putObject("covered");
         evidence.covered().forEach((replica, point) -> point(covered.putObject(replica), point));
+        if (evidence.newest() != null) {
+            root.putObject("newest").put("writer", evidence.newest().writer())
+                    .put("timeline", evidence.newest().timeline()).put("system", evidence.newest().system());
+        }
         return root.toString();
     }
 
@@ -167,7 +171,17 @@ public class KafkaEvidenceStore implements EvidenceStore, AutoCloseable {
     static DataTierEvidence decode(JsonNode root) {
         Map<String, DataTierEvidence.Point> covered = new LinkedHashMap<>();
         root.path("covered").properties().forEach(e -> covered.put(e.getKey(), point(e.getValue())));
-        return new DataTierEvidence(root.hasNonNull("primary") ? point(root.get("primary")) : null, covered);
+        return new DataTierEvidence(root.hasNonNull("primary") ? point(root.get("primary")) : null, covered,
+                root.hasNonNull("newest") ? history(root.get("newest")) : null); // none before a system identifier was seen
+    }
+
+    private static DataTierEvidence.History history(JsonNode node) {
+        if (!node.path("timeline").canConvertToLong() || !node.path("system").canConvertToLong()
+                || !node.hasNonNull("writer")) {
+            throw new IllegalArgumentException("a newest history needs writer, timeline and system: " + node);
+        }
+        return new DataTierEvidence.History(node.get("writer").asText(), node.get("timeline").asLong(),
+                node.get("system").asLong());
     }
 
     private static DataTierEvidence.Point point(JsonNode node) {

@@ -56,7 +56,8 @@ class ActuatorRecordsTest {
         out.put("desired-state-stepped-failback", StoredDesiredState.encode(new DesiredState(failback, 2)));
         out.put("data-tier-evidence", KafkaEvidenceStore.encode("api", new DataTierEvidence(
                 new DataTierEvidence.Point("primary", AT, 2, 0x3000060L, List.of("replica-a")),
-                Map.of("secondary", new DataTierEvidence.Point("primary", AT.minusSeconds(1), 2, 0x3000028L, List.of())))));
+                Map.of("secondary", new DataTierEvidence.Point("primary", AT.minusSeconds(1), 2, 0x3000028L, List.of())),
+                new DataTierEvidence.History("primary", 2, 7_300_123_456_789_012_345L))));
         return out;
     }
 

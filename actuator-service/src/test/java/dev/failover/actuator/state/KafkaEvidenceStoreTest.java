@@ -62,6 +62,26 @@ class KafkaEvidenceStoreTest {
         assertThat(refused).containsExactly(Verification.Outcome.UNSIGNED);
     }
 
+    /**
+     * The newest history a node was seen writing goes with the evidence (an instance started after a promotion knows
+     * the old primary for a former one, ADR 0020 "Lineage before the fence"); a record without one reads as unknown.
+     */
+    @Test
+    void theNewestHistoryTravelsWithTheEvidence() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        DataTierEvidence seen = evidence(1_000, T);
+        DataTierEvidence withHistory = new DataTierEvidence(seen.primary(), seen.covered(),
+                new DataTierEvidence.History("secondary", 3, 7_300_000_000_000_000_001L));
+
+        assertThat(KafkaEvidenceStore.decode(json.readTree(KafkaEvidenceStore.encode("api", withHistory))))
+                .isEqualTo(withHistory);
+        assertThat(KafkaEvidenceStore.decode(json.readTree(KafkaEvidenceStore.encode("api", seen))).newest()).isNull();
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> KafkaEvidenceStore.decode(json.readTree(
+                "{\"group\":\"api\",\"covered\":{},\"newest\":{\"writer\":\"secondary\",\"timeline\":3}}"))))
+                .as("a history without its cluster's identifier is refused, not read as another cluster's")
+                .hasMessageContaining("system");
+    }
+
     @Test
     void aSaveWhileTheBrokersAreAwayReturnsAtOnce() {
         KafkaClientProperties nowhere = new KafkaClientProperties(Map.of("bootstrap.servers", "127.0.0.1:1"));

@@ -13,11 +13,36 @@ import java.util.Map;
  *
  * @param primary the newest sample of a writable node's flushed position; null before any
  * @param covered by replica target: the newest primary sample whose position it was seen to have received
+ * @param newest  the newest history a node was seen writing, by which a node that writes an older one is a former
+ *                primary (ADR 0020, "Lineage before the fence"); null while unknown, and in records of releases that
+ *                did not keep it
  */
-public record DataTierEvidence(Point primary, Map<String, Point> covered) {
+public record DataTierEvidence(Point primary, Map<String, Point> covered, History newest) {
 
     public DataTierEvidence {
         covered = Map.copyOf(covered);
+    }
+
+    /** Evidence without a newest history. */
+    public DataTierEvidence(Point primary, Map<String, Point> covered) {
+        this(primary, covered, null);
+    }
+
+    /**
+     * A history a node was seen writing: a timeline of the cluster of one system identifier (timelines compare within
+     * one only, ADR 0020 "Timelines within one system identifier").
+     *
+     * @param writer   the target whose node wrote it
+     * @param timeline its timeline
+     * @param system   the cluster's system identifier, never 0
+     */
+    public record History(String writer, long timeline, long system) {
+
+        public History {
+            if (writer == null || timeline <= 0 || system == 0) {
+                throw new IllegalArgumentException("a history needs a writer, a timeline and a system identifier");
+            }
+        }
     }
 
     /**

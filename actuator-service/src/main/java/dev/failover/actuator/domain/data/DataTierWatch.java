@@ -88,12 +88,16 @@ public final class DataTierWatch {
      * primary or a replica's coverage.
      */
     synchronized Optional<DataTierEvidence> evidence() {
-        return evidence.kept();
+        return evidence.kept().map(e -> new DataTierEvidence(e.primary(), e.covered(), newest.kept().orElse(null)));
     }
 
-    /** Takes in evidence an instance kept (this one in an earlier life, or another); see {@link WalEvidence#restore}. */
+    /**
+     * Takes in evidence an instance kept (this one in an earlier life, or another): what a promotion may lose
+     * ({@link WalEvidence#restore}) and the newest history ({@link NewestHistory#restore}).
+     */
     public synchronized void restore(DataTierEvidence kept) {
         evidence.restore(kept);
+        Optional.ofNullable(kept.newest()).ifPresent(newest::restore);
     }
 
     /** See {@link AgentLeases#unreachableSince}. */
@@ -119,7 +123,8 @@ public final class DataTierWatch {
         }
         Database.Wal wal = ((Database.Observation.Observed) node.observation()).wal();
         if (wal != null && wal.timeline() != 0) {
-            return newest.former(target, wal);
+            return newest.former(target, wal, t -> nodes.get(t) != null && nodes.get(t).observation()
+                    instanceof Database.Observation.Observed o && o.role() != Database.Role.WRITABLE);
         }
         if (promoted != null && !promoted.target().equals(target) && writable(promoted.target())) {
             return Optional.of(new FormerPrimary(promoted.target(), "the plane promoted " + promoted.target() + "'s node"
@@ -140,6 +145,7 @@ public final class DataTierWatch {
             return; // rebuilt since: what it begins next is a new primary's timeline (a desired state may still carry it)
         }
         if (takenBack.add(promoted + "@" + timeline)) {
+            lastWriter = promoted.equals(lastWriter) ? restored : lastWriter; // the abandoned node writes no history
             fencedSeen.remove(restored);
             if (this.promoted != null && this.promoted.target().equals(promoted)) {
                 this.promoted = null;
@@ -190,10 +196,7 @@ public final class DataTierWatch {
         return Optional.ofNullable(fencedBy.get(target));
     }
 
-    /**
-     * The target whose node was last seen taking writes, a former primary's writes not counted ({@link #formerPrimary});
-     * empty before any.
-     */
+    /** The target whose node was last seen taking writes, a former primary's not counted; empty before any. */
     public synchronized Optional<String> lastSeenWriter() {
         return Optional.ofNullable(lastWriter);
     }
@@ -211,9 +214,7 @@ public final class DataTierWatch {
     /** The pass's DNS switch was refused while the target's node already takes writes. */
     public synchronized void switchRefused(Instant now) {
         switchRefusedThisPass = true;
-        if (switchRefusedSince == null) {
-            switchRefusedSince = now;
-        }
+        switchRefusedSince = switchRefusedSince == null ? now : switchRefusedSince;
     }
 
     /** Whether {@code target}'s node was last seen taking writes. */
@@ -225,9 +226,7 @@ public final class DataTierWatch {
     /** The pass holds an unplanned failover for the data-loss budget. */
     public synchronized void held(Instant now) {
         heldThisPass = true;
-        if (heldSince == null) {
-            heldSince = now;
-        }
+        heldSince = heldSince == null ? now : heldSince;
     }
 
     /** A pass ended: a hold that this pass did not repeat is over. */

@@ -1,5 +1,7 @@
 package dev.failover.actuator.domain.data;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -10,6 +12,12 @@ import dev.failover.actuator.database.Database;
  * cluster's system identifier it is of. Timelines compare only within one system identifier: pg_upgrade makes a new
  * cluster that starts again on timeline 1 ("Timelines within one system identifier"). Kept by {@link DataTierWatch},
  * under its lock.
+ * <p>
+ * Also what instances kept of it ({@link #restore}): an instance started after a promotion knows the later timeline of
+ * each cluster another saw written, so an old primary it first sees writable while the promoted node is out of reach is
+ * a former primary to it as well. A kept history only ever adds that verdict, within its own cluster (a record of a
+ * long-gone instance may be older than an upgrade, and must not make the upgraded cluster's primary a former one), and
+ * only while its writer's node is not seen taking no writes.
  */
 final class NewestHistory {
 
@@ -19,6 +27,8 @@ final class NewestHistory {
     private String writer;
     /** The system identifier of its cluster; 0 while unknown. */
     private long system;
+    /** By system identifier: the latest history instances kept of that cluster, not seen by this one. */
+    private final Map<Long, DataTierEvidence.History> fromEvidence = new HashMap<>();
 
     /**
      * {@code target}'s node was seen writing {@code wal}; {@code takenBack} says whether a timeline of a node was
@@ -50,13 +60,36 @@ final class NewestHistory {
             timeline = restoredTimeline;
             writer = restored;
         }
+        fromEvidence.values().removeIf(h -> h.writer().equals(promoted) && h.timeline() == abandoned);
+    }
+
+    /** Takes in a history an instance kept: the latest of its cluster. */
+    void restore(DataTierEvidence.History history) {
+        fromEvidence.merge(history.system(), history, (a, b) -> b.timeline() > a.timeline() ? b : a);
+    }
+
+    /**
+     * What to keep of it beyond this instance's life: the newest history seen, or a later one of its cluster an instance
+     * kept; a kept one while this instance saw none. Empty while no system identifier is known.
+     */
+    Optional<DataTierEvidence.History> kept() {
+        DataTierEvidence.History seen = writer != null && system != 0 ? new DataTierEvidence.History(writer, timeline,
+                system) : null;
+        if (seen == null) {
+            return fromEvidence.values().stream()
+                    .max(java.util.Comparator.comparingLong(DataTierEvidence.History::timeline));
+        }
+        DataTierEvidence.History later = fromEvidence.get(system);
+        return Optional.of(later != null && later.timeline() > timeline ? later : seen);
     }
 
     /**
      * Why {@code target}'s node, writing {@code wal}, writes a history the group left; empty when it does not, or when
-     * its WAL says nothing (no timeline).
+     * its WAL says nothing (no timeline). {@code stopped}: whether a target's node is seen taking no writes (fenced, or
+     * a replica) by this instance; a kept history counts only while its writer's node is not (a record kept by an
+     * instance that never learnt of a way back since still names the node the way back abandoned).
      */
-    Optional<FormerPrimary> former(String target, Database.Wal wal) {
+    Optional<FormerPrimary> former(String target, Database.Wal wal, Predicate<String> stopped) {
         if (wal == null || wal.timeline() == 0) {
             return Optional.empty();
         }
@@ -65,8 +98,15 @@ final class NewestHistory {
                     + wal.system() + " while " + writer + "'s node, the group's newest writer, writes system " + system
                     + " (pg_upgrade or a new base backup since): its history is not the group's"));
         }
-        return wal.timeline() < timeline ? Optional.of(new FormerPrimary(writer, "it writes timeline "
-                + wal.timeline() + " while " + writer + "'s node was seen writing timeline " + timeline
-                + ", a later one: it was promoted after this node")) : Optional.empty();
+        if (wal.timeline() < timeline) {
+            return Optional.of(new FormerPrimary(writer, "it writes timeline " + wal.timeline() + " while " + writer
+                    + "'s node was seen writing timeline " + timeline + ", a later one: it was promoted after this node"));
+        }
+        DataTierEvidence.History later = wal.system() == 0 ? null : fromEvidence.get(wal.system());
+        return later != null && !later.writer().equals(target) && wal.timeline() < later.timeline()
+                && !stopped.test(later.writer()) ? Optional.of(new FormerPrimary(later.writer(), "it writes timeline " + wal.timeline() + " while "
+                        + later.writer() + "'s node was seen writing timeline " + later.timeline() + " of the same"
+                        + " cluster (kept by an instance before this one started): it was promoted after this node"))
+                : Optional.empty();
     }
 }

@@ -133,6 +133,23 @@ class LossExposureTest {
                         at(2, "primary", primary(1, 3, true)), at(3, "primary", fenced)), "secondary"));
     }
 
+    /**
+     * A way back abandons the promoted node's timeline before anything was written to it: the node it restores is the
+     * writer a next move fences and measures against at once, not after its next observation.
+     */
+    @org.junit.jupiter.api.Test
+    void aWayBackMakesTheRestoredNodeTheWriterAtOnce() {
+        DataTierWatch watch = new DataTierWatch();
+        watch.seen("primary", primary(1, 100, true), T0);
+        watch.seen("primary", new Observed(Role.FENCED, 0, 0, false), T0.plusSeconds(1));
+        watch.seen("secondary", primary(2, 100, true), T0.plusSeconds(2));
+        watch.seen("secondary", new Observed(Role.FENCED, 0, 0, false), T0.plusSeconds(3));
+
+        watch.takenBack("secondary", 2, "primary", 1);
+
+        assertThat(watch.lastSeenWriter()).contains("primary");
+    }
+
     /** A sample newer than the replica's reading still counts: what matters is the position received, not when. */
     @org.junit.jupiter.api.Test
     void aReplicaReadBeforeASampleIsCoveredWhenALaterReadingReachesIt() {
