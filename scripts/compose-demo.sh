@@ -17,8 +17,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 export CONTAINERS_CONF="${CONTAINERS_CONF:-$ROOT/deploy/containers/containers.conf}"
-export FAILOVER_VERSION=${FAILOVER_VERSION:-$(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1)}
-export KAFKA_VERSION=${KAFKA_VERSION:-$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' pom.xml | head -1)}
+# shellcheck source=lib/pom.sh
+. "$ROOT/scripts/lib/pom.sh"
+export FAILOVER_VERSION=${FAILOVER_VERSION:-$(pom_version)}
+export KAFKA_VERSION=${KAFKA_VERSION:-$(pom_property kafka.version)}
 export DEBIAN_SUITE=${DEBIAN_SUITE:-bookworm}
 PROJECT=${COMPOSE_PROJECT:-failover-demo}
 compose() { podman-compose --no-ansi -p "$PROJECT" -f docker-compose.yml -f deploy/containers/compose.debian.yml "$@"; }

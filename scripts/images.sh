@@ -31,8 +31,12 @@ export CONTAINERS_CONF="${CONTAINERS_CONF:-$ROOT/deploy/containers/containers.co
 PACKAGES="$ROOT/target/images/${BASE//[:\/]/-}.packages.txt" # the base's packages, for the SBOMs of images built on it
 OUT="$ROOT/target/images"
 APPS=(probe-service decision-service actuator-service failoverctl)
-VERSION=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1)
+# shellcheck source=lib/pom.sh
+. "$ROOT/scripts/lib/pom.sh"
+VERSION=$(pom_version "$ROOT/pom.xml")
 REVISION=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+# a tree with changes to tracked files is not the commit: its images say so
+[[ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]] || REVISION="$REVISION-dirty"
 # the commit's time, not the clock's: two builds of one commit label their images alike
 CREATED=$(git log -1 --format=%cI 2>/dev/null || date -u +%FT%TZ)
 
@@ -83,7 +87,7 @@ fi
 $base_only && { echo "base: $BASE ($(podman image inspect --format '{{.Size}}' "$BASE") bytes)"; exit 0; }
 
 if $compose; then
-  kafka_version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' pom.xml | head -1)
+  kafka_version=$(pom_property kafka.version "$ROOT/pom.xml")
   if ! podman image exists "$PREFIX/kafka:$kafka_version"; then
     context="$OUT/kafka-context"
     rm -rf "$context" && mkdir -p "$context/libs"

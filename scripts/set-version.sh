@@ -10,7 +10,9 @@ set -eu
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 new="${1:?usage: $0 X.Y.Z}"
 printf '%s' "$new" | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+$' || { echo "not a version X.Y.Z: $new" >&2; exit 2; }
-old="$(sed -n 's|^  <version>\(.*\)</version>$|\1|p' "$ROOT/pom.xml" | head -n 1)"
+# shellcheck source=lib/pom.sh
+. "$ROOT/scripts/lib/pom.sh"
+old="$(pom_version "$ROOT/pom.xml")"
 [ -n "$old" ] || { echo "no <version> in pom.xml" >&2; exit 1; }
 cd "$ROOT"
 # the parent's own version (two spaces in) and every module's <parent> version (four spaces in)

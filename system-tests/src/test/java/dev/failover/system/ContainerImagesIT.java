@@ -54,9 +54,12 @@ class ContainerImagesIT {
         assertThat(build.waitFor(10, TimeUnit.MINUTES)).as("scripts/images.sh ended within 10 minutes").isTrue();
         assertThat(build.exitValue()).as("scripts/images.sh:\n" + Files.readString(log)).isZero();
         System.out.println(Files.readString(log));
-        version = output("sed", "-n", "s:^  <version>\\(.*\\)</version>:\\1:p", ROOT.resolve("pom.xml").toString()).lines()
-                .findFirst().orElseThrow();
-        revision = output("git", "-C", ROOT.toString(), "rev-parse", "HEAD").trim();
+        version = System.getProperty("project.version");
+        assertThat(version).as("system property project.version (system-tests/pom.xml)").isNotBlank();
+        revision = output(new ProcessBuilder("git", "-C", ROOT.toString(), "rev-parse", "HEAD")).trim();
+        boolean changed = !output(new ProcessBuilder("git", "-C", ROOT.toString(), "status", "--porcelain",
+                "--untracked-files=no")).isBlank();
+        revision = changed ? revision + "-dirty" : revision; // a tree with changes is not the commit (scripts/images.sh)
         stack = TestStack.named("images").primaryAndSecondary().deciders(1).probes().actuator()
                 .images(ContainerImagesIT::image).start();
     }
@@ -135,12 +138,18 @@ class ContainerImagesIT {
         }
     }
 
-    /** What {@code command} prints; it must succeed. */
+    /** What a podman {@code command} prints; it must succeed. */
     static String output(String... command) throws IOException, InterruptedException {
-        Process process = ServiceProcess.podman(List.of(command)).redirectErrorStream(true).start();
+        return output(ServiceProcess.podman(List.of(command)));
+    }
+
+    /** What {@code command} prints; it must succeed. */
+    static String output(ProcessBuilder command) throws IOException, InterruptedException {
+        Process process = command.redirectErrorStream(true).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", command) + " ended").isTrue();
-        assertThat(process.exitValue()).as(String.join(" ", command) + ": " + out).isZero();
+        String named = String.join(" ", command.command());
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(named + " ended").isTrue();
+        assertThat(process.exitValue()).as(named + ": " + out).isZero();
         return out;
     }
 }
