@@ -175,6 +175,17 @@ class DeploymentFilesTest {
         assertThat(expandedEnv(deployments.get("actuator-service"), 0).get("AWS_REGION")).isEqualTo(region);
         JsonNode rules = YAML.readTree(Repository.ROOT.resolve("monitoring/prometheus/failover-alerts.yml").toFile());
         assertThat(rule).as("PrometheusRule").isNotNull();
+        // every alert carries the namespace its rule is in: an AlertmanagerConfig (prometheus-operator's default
+        // matcher strategy, OnNamespace) routes only the alerts labelled with its own namespace
+        String namespace = rule.at("/metadata/namespace").asText();
+        assertThat(namespace).as(region + ": the PrometheusRule's namespace").isNotEmpty();
+        for (JsonNode group : rule.at("/spec/groups")) {
+            for (JsonNode alert : group.get("rules")) {
+                assertThat(alert.at("/labels/namespace").asText()).as(region + ": the namespace label of "
+                        + alert.path("alert").asText()).isEqualTo(namespace);
+                ((ObjectNode) alert.get("labels")).remove("namespace");
+            }
+        }
         String runbook = siteData(OVERLAYS.resolve(region)).path("runbook-base-url").asText();
         assertThat(runbook).as(region + "/site.yaml: runbook-base-url").isNotEmpty();
         ObjectMapper json = new ObjectMapper();
@@ -494,6 +505,10 @@ class DeploymentFilesTest {
         assertThat(policies.admits("failover", ALERTMANAGER_POD, replica, 9094, "TCP")).as("gossip between replicas (TCP)").isTrue();
         assertThat(policies.admits("failover", ALERTMANAGER_POD, replica, 9094, "UDP")).as("gossip between replicas (UDP)").isTrue();
         assertThat(policies.admits("failover", ALERTMANAGER_POD, elsewhere, 9093, "TCP")).as("alerts from elsewhere").isFalse();
+        // the decision-service reads the firing alerts for a drill's blockingAlerts and abortAlerts
+        NetworkPolicies.Peer decider = new NetworkPolicies.Peer("failover", Map.of("app.kubernetes.io/name", "decision-service",
+                "app.kubernetes.io/part-of", "failover"));
+        assertThat(policies.admits("failover", ALERTMANAGER_POD, decider, 9093, "TCP")).as("the decision-service reads it").isTrue();
     }
     /**
      * The ingress-alb component and Cognito, as docs/deploy-eks.md step 6 sets them up in a copy of an overlay: two
@@ -666,10 +681,21 @@ class DeploymentFilesTest {
     @MethodSource("overlays")
     void theAlertmanagerConfigComponentRoutesAsTheTestedConfigurationDoes(String region, @TempDir Path copy) throws Exception {
         String check = "https://hc-ping.com/0f2c1e4a-" + region;
-        Path overlay = overlayWith(copy, region, "alertmanager-config", Map.of("deadmans-switch-url", check));
+        String alertmanager = "http://alertmanager-operated.monitoring.svc:9093";
+        Path overlay = overlayWith(copy, region, "alertmanager-config", Map.of("deadmans-switch-url", check,
+                "alertmanager-url", alertmanager));
 
         String out = renderText(overlay);
         assertThat(out).as("the mark is filled").doesNotContain("DEADMANS_SWITCH_URL");
+        // the decision-service reads that Alertmanager for the drills' alerts
+        List<JsonNode> rendered = documents(out);
+        JsonNode alerting = rendered.stream().filter(d -> d.get("kind").asText().equals("ConfigMap")
+                && d.at("/metadata/name").asText().startsWith("failover-alerting")).findFirst().orElseThrow();
+        assertThat(alerting.at("/data/alertmanager-url").asText()).isEqualTo(alertmanager);
+        JsonNode decider = rendered.stream().filter(d -> d.at("/metadata/name").asText().equals("decision-service")
+                && d.get("kind").asText().equals("StatefulSet")).findFirst().orElseThrow();
+        assertThat(env(decider.at("/spec/template/spec/containers/0"), "FAILOVER_ALERTMANAGER_URL")
+                .at("/valueFrom/configMapKeyRef/name").asText()).isEqualTo(alerting.at("/metadata/name").asText());
         JsonNode config = documents(out).stream().filter(d -> d.get("kind").asText().equals("AlertmanagerConfig")).findFirst()
                 .orElseThrow(() -> new AssertionError("no AlertmanagerConfig"));
         assertThat(config.at("/metadata/namespace").asText()).isEqualTo("failover");
@@ -1033,6 +1059,98 @@ class DeploymentFilesTest {
             });
         }
         assertThat(missing).as("labels missing in " + overlay).isEmpty();
+    }
+
+    /**
+     * A probe-only location (k8s/probe-only, the third location of a team with two regions of targets) renders the
+     * probe-service with what it reads and nothing of the decision-service or the actuator, and not the plane's rules,
+     * whose FailoverServiceDown would page there for want of a decision-service beside them.
+     */
+    @Test
+    void aProbeOnlyLocationRunsTheProbeServiceAlone(@TempDir Path copy) throws Exception {
+        List<JsonNode> docs = documents(renderText(overlayWith(copy, "eu-west-1", "probe-only", Map.of())));
+        List<String> workloads = docs.stream().filter(d -> List.of("Deployment", "StatefulSet").contains(d.get("kind").asText()))
+                .map(d -> d.at("/metadata/name").asText()).toList();
+        assertThat(workloads).containsExactly("probe-service");
+        assertThat(docs).as("nothing of the decision-service or the actuator, no rules").noneMatch(d -> {
+            String name = d.at("/metadata/name").asText();
+            return name.contains("decision") || name.contains("actuator") || d.get("kind").asText().equals("PrometheusRule");
+        });
+        JsonNode probe = docs.stream().filter(d -> d.get("kind").asText().equals("Deployment")).findFirst().orElseThrow();
+        Set<String> configMaps = new TreeSet<>();
+        docs.stream().filter(d -> d.get("kind").asText().equals("ConfigMap")).forEach(d -> configMaps.add(d.at("/metadata/name").asText()));
+        probe.at("/spec/template/spec/containers/0/env").forEach(e -> {
+            JsonNode ref = e.at("/valueFrom/configMapKeyRef/name");
+            if (!ref.isMissingNode()) {
+                assertThat(configMaps).as("the ConfigMap of " + e.get("name").asText()).contains(ref.asText());
+            }
+        });
+        probe.at("/spec/template/spec/volumes").forEach(v -> {
+            if (v.has("configMap")) {
+                assertThat(configMaps).as("volume " + v.get("name").asText()).contains(v.at("/configMap/name").asText());
+            }
+        });
+        assertThat(docs).as("its ServiceAccount").anyMatch(d -> d.get("kind").asText().equals("ServiceAccount")
+                && d.at("/metadata/name").asText().equals(probe.at("/spec/template/spec/serviceAccountName").asText()));
+    }
+
+    /**
+     * The forge's release workflow builds an image for every module the Containerfile packages (one with JVM options,
+     * src/main/jvm/jvm.options) and no other, from files that exist, and the standalone CLI with scripts/release.sh.
+     */
+    @Test
+    void theReleaseWorkflowBuildsEveryImageFromFilesThatExist() throws Exception {
+        JsonNode workflow = YAML.readTree(Repository.ROOT.resolve(".github/workflows/release.yml").toFile());
+        Set<String> built = new TreeSet<>();
+        workflow.at("/jobs/images/strategy/matrix/app").forEach(app -> built.add(app.asText()));
+        Set<String> packaged = new TreeSet<>();
+        try (Stream<Path> modules = Files.list(Repository.ROOT)) {
+            modules.filter(m -> Files.exists(m.resolve("src/main/jvm/jvm.options")))
+                    .forEach(m -> packaged.add(m.getFileName().toString()));
+        }
+        assertThat(built).as("the workflow's images").isEqualTo(packaged).isNotEmpty();
+        String text = Files.readString(Repository.ROOT.resolve(".github/workflows/release.yml"));
+        for (String file : List.of("deploy/containers/Containerfile", "scripts/release.sh", "scripts/lib/pom.sh")) {
+            assertThat(text).as("the workflow uses " + file).contains(file);
+            assertThat(Repository.ROOT.resolve(file)).as(file).exists();
+        }
+    }
+
+    /**
+     * The Kafka address is the site's whatever the overlay's Kafka component (a cluster without SASL lists none): an
+     * overlay without one rendered the literal mark KAFKA_BOOTSTRAP_SERVERS, and every service started against a host of
+     * that name.
+     */
+    @Test
+    void anOverlayWithoutAKafkaComponentStillHasTheSitesKafkaAddress(@TempDir Path copy) throws Exception {
+        Path k8s = copyOfK8s(copy);
+        Path kustomization = k8s.resolve("overlays/us-east-1/kustomization.yaml");
+        String text = Files.readString(kustomization);
+        assertThat(text).contains(", ../../kafka-scram]");
+        Files.writeString(kustomization, text.replace(", ../../kafka-scram]", "]"));
+
+        String rendered = renderText(kustomization.getParent());
+
+        assertThat(rendered).as("the mark left unfilled").doesNotContain("KAFKA_BOOTSTRAP_SERVERS=")
+                .doesNotContain("bootstrap-servers: KAFKA_BOOTSTRAP_SERVERS");
+        JsonNode kafka = documents(rendered).stream().filter(d -> d.get("kind").asText().equals("ConfigMap")
+                && d.at("/metadata/name").asText().startsWith("failover-kafka")).findFirst().orElseThrow();
+        assertThat(kafka.at("/data/bootstrap-servers").asText()).isEqualTo("kafka-bootstrap.kafka.svc:9093");
+    }
+
+    /**
+     * A sample topology is copied as it is: none schedules an automatic drill (a production move of traffic on a
+     * schedule is a choice a team makes once a failover has been tried by hand), and each says how to turn one on.
+     */
+    @Test
+    void noSampleTopologySchedulesADrill() throws Exception {
+        for (String sample : List.of("k8s/base/failover.yaml", "config/failover.yaml", "deploy/compose/failover.yaml")) {
+            String text = Files.readString(Repository.ROOT.resolve(sample));
+            Topology topology = TopologyLoader.parse(text, sample);
+            topology.groups().forEach(group -> assertThat(group.drill() != null && group.drill().enabled())
+                    .as(sample + ", group " + group.id() + ": an automatic drill is scheduled").isFalse());
+            assertThat(text).as(sample + " says how a drill is scheduled").contains("drill:");
+        }
     }
 
     /**
