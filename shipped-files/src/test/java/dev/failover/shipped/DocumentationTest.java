@@ -33,10 +33,28 @@ class DocumentationTest {
         List<String> commands = firstBlock.lines().filter(line -> !line.isBlank()).map(line -> line.split("\\s+")[0]).toList();
         assertThat(commands).as("the README's first commands").containsExactly("./scripts/demo.sh", "./scripts/test.sh");
         assertThat(readme).as("a table of contents").contains("## Contents");
+        // the first screen: the pitch, the two commands, what the operator sees (a status sample) and the contents
+        List<String> firstScreen = readme.lines().limit(40).toList();
+        assertThat(firstScreen).as("README's first 40 lines hold the table of contents").contains("## Contents");
+        assertThat(firstScreen).as("README's first 40 lines hold a status sample")
+                .anyMatch(line -> line.startsWith("group ") && line.contains("epoch"));
         for (String doc : List.of("docs/deploy-eks.md", "docs/configuration.md", "docs/api.md", "docs/failoverctl.md",
                 "docs/security.md", "docs/development.md", "docs/modules.md", "docs/release.md")) {
             assertThat(readme).as("README links " + doc).contains("](" + doc + ")");
         }
+    }
+
+    /** docs/modules.md has a section per module the root pom builds, so that a module added is a module described. */
+    @Test
+    void everyModuleHasItsSectionInTheModulesDoc() throws IOException {
+        Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(ROOT.resolve("pom.xml")));
+        List<String> modules = new ArrayList<>();
+        while (module.find()) {
+            modules.add(module.group(1));
+        }
+        String doc = Files.readString(ROOT.resolve("docs/modules.md"));
+        assertThat(modules).as("the root pom's modules").isNotEmpty().allSatisfy(name -> assertThat(doc)
+                .as("docs/modules.md, a section for " + name).contains("\n## `" + name + "`\n"));
     }
 
     /** Every decision record is in the index a newcomer starts from (docs/adr/README.md), and the index has no other. */
