@@ -70,7 +70,7 @@ exec "$java" @"$lib/jvm.options" -jar "$lib/quarkus-app/quarkus-run.jar" "$@"
 LAUNCHER
 chmod 755 "$dir/bin/failoverctl"
 cp LICENSE "$dir/"
-# the entries' times and owners from the commit, not this machine: two runs of one commit make the same archive
+# the entries' times and owners from the commit, not from this machine and its clock
 created="$(git log -1 --format=%cI 2>/dev/null || date -u +%FT%TZ)"
 tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="$created" -C "$cli" -cf - "failoverctl-$version" \
   | gzip -n >"$OUT/failoverctl-$version.tar.gz"
