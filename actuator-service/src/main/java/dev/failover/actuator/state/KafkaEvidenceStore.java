@@ -175,13 +175,19 @@ public class KafkaEvidenceStore implements EvidenceStore, AutoCloseable {
                 root.hasNonNull("newest") ? history(root.get("newest")) : null); // none before a system identifier was seen
     }
 
+    /** The newest history, or null when it is not one: the record's positions are still evidence without it. */
     private static DataTierEvidence.History history(JsonNode node) {
-        if (!node.path("timeline").canConvertToLong() || !node.path("system").canConvertToLong()
-                || !node.hasNonNull("writer")) {
-            throw new IllegalArgumentException("a newest history needs writer, timeline and system: " + node);
+        try {
+            if (node.path("timeline").canConvertToLong() && node.path("system").canConvertToLong()
+                    && node.hasNonNull("writer")) {
+                return new DataTierEvidence.History(node.get("writer").asText(), node.get("timeline").asLong(),
+                        node.get("system").asLong());
+            }
+        } catch (IllegalArgumentException e) {
+            // a timeline or system identifier of 0: as unreadable as a missing one
         }
-        return new DataTierEvidence.History(node.get("writer").asText(), node.get("timeline").asLong(),
-                node.get("system").asLong());
+        LOG.warnf("data-tier evidence with an unreadable newest history, taken without it: %s", node);
+        return null;
     }
 
     private static DataTierEvidence.Point point(JsonNode node) {

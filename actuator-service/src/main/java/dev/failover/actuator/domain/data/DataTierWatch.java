@@ -123,8 +123,7 @@ public final class DataTierWatch {
         }
         Database.Wal wal = ((Database.Observation.Observed) node.observation()).wal();
         if (wal != null && wal.timeline() != 0) {
-            return newest.former(target, wal, t -> nodes.get(t) != null && nodes.get(t).observation()
-                    instanceof Database.Observation.Observed o && o.role() != Database.Role.WRITABLE);
+            return newest.former(target, wal, t -> promoted != null && promoted.target().equals(t));
         }
         if (promoted != null && !promoted.target().equals(target) && writable(promoted.target())) {
             return Optional.of(new FormerPrimary(promoted.target(), "the plane promoted " + promoted.target() + "'s node"
@@ -142,7 +141,10 @@ public final class DataTierWatch {
     public synchronized void takenBack(String promoted, long timeline, String restored, long restoredTimeline) {
         DataTier.Node last = nodes.get(promoted);
         if (last != null && last.observation() instanceof Database.Observation.Observed o && o.role() == Database.Role.REPLICA) {
-            return; // rebuilt since: what it begins next is a new primary's timeline (a desired state may still carry it)
+            // rebuilt since: what it begins next is a new primary's timeline (a desired state may still carry it); the
+            // abandoned one is not the newest history (a new owner learning of the way back only now saw it written)
+            newest.takenBack(promoted, timeline, restored, restoredTimeline);
+            return;
         }
         if (takenBack.add(promoted + "@" + timeline)) {
             lastWriter = promoted.equals(lastWriter) ? restored : lastWriter; // the abandoned node writes no history

@@ -17,7 +17,7 @@ import dev.failover.actuator.database.Database;
  * each cluster another saw written, so an old primary it first sees writable while the promoted node is out of reach is
  * a former primary to it as well. A kept history only ever adds that verdict, within its own cluster (a record of a
  * long-gone instance may be older than an upgrade, and must not make the upgraded cluster's primary a former one), and
- * only while its writer's node is not seen taking no writes.
+ * only for the node the plane promoted last.
  */
 final class NewestHistory {
 
@@ -70,14 +70,14 @@ final class NewestHistory {
 
     /**
      * What to keep of it beyond this instance's life: the newest history seen, or a later one of its cluster an instance
-     * kept; a kept one while this instance saw none. Empty while no system identifier is known.
+     * kept; while this instance saw none, the one it restored if only one cluster's was (timelines of two clusters do
+     * not say which is newer). Empty while no system identifier is known.
      */
     Optional<DataTierEvidence.History> kept() {
         DataTierEvidence.History seen = writer != null && system != 0 ? new DataTierEvidence.History(writer, timeline,
                 system) : null;
         if (seen == null) {
-            return fromEvidence.values().stream()
-                    .max(java.util.Comparator.comparingLong(DataTierEvidence.History::timeline));
+            return fromEvidence.size() == 1 ? fromEvidence.values().stream().findFirst() : Optional.empty();
         }
         DataTierEvidence.History later = fromEvidence.get(system);
         return Optional.of(later != null && later.timeline() > timeline ? later : seen);
@@ -85,11 +85,12 @@ final class NewestHistory {
 
     /**
      * Why {@code target}'s node, writing {@code wal}, writes a history the group left; empty when it does not, or when
-     * its WAL says nothing (no timeline). {@code stopped}: whether a target's node is seen taking no writes (fenced, or
-     * a replica) by this instance; a kept history counts only while its writer's node is not (a record kept by an
-     * instance that never learnt of a way back since still names the node the way back abandoned).
+     * its WAL says nothing (no timeline). {@code promotedLast}: whether a target's node is the plane's last promotion
+     * (the signed desired state's, ADR 0020 "Lineage of a backend without timelines"); a kept history counts only for
+     * that node: a record kept by an instance that watched but did not drive the group never learnt of a way back, and
+     * still names the node the way back abandoned, which the desired state no longer names.
      */
-    Optional<FormerPrimary> former(String target, Database.Wal wal, Predicate<String> stopped) {
+    Optional<FormerPrimary> former(String target, Database.Wal wal, Predicate<String> promotedLast) {
         if (wal == null || wal.timeline() == 0) {
             return Optional.empty();
         }
@@ -104,7 +105,7 @@ final class NewestHistory {
         }
         DataTierEvidence.History later = wal.system() == 0 ? null : fromEvidence.get(wal.system());
         return later != null && !later.writer().equals(target) && wal.timeline() < later.timeline()
-                && !stopped.test(later.writer()) ? Optional.of(new FormerPrimary(later.writer(), "it writes timeline " + wal.timeline() + " while "
+                && promotedLast.test(later.writer()) ? Optional.of(new FormerPrimary(later.writer(), "it writes timeline " + wal.timeline() + " while "
                         + later.writer() + "'s node was seen writing timeline " + later.timeline() + " of the same"
                         + " cluster (kept by an instance before this one started): it was promoted after this node"))
                 : Optional.empty();

@@ -150,6 +150,25 @@ class LossExposureTest {
         assertThat(watch.lastSeenWriter()).contains("primary");
     }
 
+    /**
+     * An instance that learns of a way back only once the promoted node was rebuilt as a replica (it watched the move
+     * but did not drive it, then took the group over): the node the way back restored, writing its timeline again, is
+     * the group's writer, not a former primary of the abandoned timeline.
+     */
+    @org.junit.jupiter.api.Test
+    void aWayBackLearntAfterThePromotedNodeWasRebuiltLeavesTheRestoredNodeTheWriter() {
+        DataTierWatch watch = new DataTierWatch();
+        watch.seen("primary", primary(1, 100, true), T0);
+        watch.seen("secondary", primary(2, 100, true), T0.plusSeconds(1));
+        watch.seen("secondary", replica(1, 120), T0.plusSeconds(3));
+
+        watch.takenBack("secondary", 2, "primary", 1);
+        watch.seen("primary", primary(1, 130, true), T0.plusSeconds(4));
+
+        assertThat(watch.formerPrimary("primary")).isEmpty();
+        assertThat(watch.lastSeenWriter()).contains("primary");
+    }
+
     /** A sample newer than the replica's reading still counts: what matters is the position received, not when. */
     @org.junit.jupiter.api.Test
     void aReplicaReadBeforeASampleIsCoveredWhenALaterReadingReachesIt() {
