@@ -64,7 +64,7 @@ cat >"$dir/bin/failoverctl" <<'LAUNCHER'
 #!/bin/sh
 # failoverctl: the operators' command line of the failover control plane (failoverctl --help). Needs a Java 17 or
 # later: JAVA_HOME's, or the java on the PATH.
-lib="$(cd "$(dirname "$0")/../lib" && pwd)"
+lib="$(cd "$(dirname "$(readlink -f "$0")")/../lib" && pwd)" # through a symlink too (e.g. in ~/bin)
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 exec "$java" @"$lib/jvm.options" -jar "$lib/quarkus-app/quarkus-run.jar" "$@"
 LAUNCHER
