@@ -69,9 +69,9 @@ final class NewestHistory {
     }
 
     /**
-     * What to keep of it beyond this instance's life: the newest history seen, or a later one of its cluster an instance
-     * kept; while this instance saw none, the one it restored if only one cluster's was (timelines of two clusters do
-     * not say which is newer). Empty while no system identifier is known.
+     * What to keep of it beyond this instance's life: the newest history seen, or a later one of its cluster an
+     * instance kept; while this instance saw none, the one it restored if only one cluster's was (timelines of two
+     * clusters do not say which is newer). Empty while no system identifier is known.
      */
     Optional<DataTierEvidence.History> kept() {
         DataTierEvidence.History seen = writer != null && system != 0 ? new DataTierEvidence.History(writer, timeline,
@@ -101,13 +101,16 @@ final class NewestHistory {
         }
         if (wal.timeline() < timeline) {
             return Optional.of(new FormerPrimary(writer, "it writes timeline " + wal.timeline() + " while " + writer
-                    + "'s node was seen writing timeline " + timeline + ", a later one: it was promoted after this node"));
+                    + "'s node was seen writing timeline " + timeline
+                    + ", a later one: it was promoted after this node"));
         }
         DataTierEvidence.History later = wal.system() == 0 ? null : fromEvidence.get(wal.system());
-        return later != null && !later.writer().equals(target) && wal.timeline() < later.timeline()
-                && promotedLast.test(later.writer()) ? Optional.of(new FormerPrimary(later.writer(), "it writes timeline " + wal.timeline() + " while "
-                        + later.writer() + "'s node was seen writing timeline " + later.timeline() + " of the same"
-                        + " cluster (kept by an instance before this one started): it was promoted after this node"))
-                : Optional.empty();
+        if (later == null || later.writer().equals(target) || wal.timeline() >= later.timeline()
+                || !promotedLast.test(later.writer())) {
+            return Optional.empty();
+        }
+        return Optional.of(new FormerPrimary(later.writer(), "it writes timeline " + wal.timeline() + " while "
+                + later.writer() + "'s node was seen writing timeline " + later.timeline() + " of the same cluster"
+                + " (kept by an instance before this one started): it was promoted after this node"));
     }
 }
