@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import dev.failover.decision.domain.model.GroupSnapshot;
+
 /**
  * JSON of the state and explanation topics. Private to the decision-service, so not part of the shared contract.
  */
@@ -63,6 +65,27 @@ public final class StateCodec {
                     + " without snapshot, or not version " + StateRecord.SCHEMA_VERSION);
         }
         return record;
+    }
+
+    /**
+     * Only the snapshot of a state record, for a take-over's restore: the view beside it (most of the record's bytes) is
+     * skipped unread instead of built. A new owner decodes every state record its partitions still hold, a region's
+     * groups' all at once (RegionLossIT at 200 more groups: 1,694 records, 13 MB; docs/benchmarks.md, "Region loss at a
+     * 2 s interval").
+     *
+     * @throws IllegalArgumentException as {@link #decode(String)}
+     */
+    public static GroupSnapshot decodeSnapshot(String json) {
+        SnapshotOnly record = read(json, SnapshotOnly.class, "state record");
+        if (record.schemaVersion() != StateRecord.SCHEMA_VERSION || record.snapshot() == null) {
+            throw new IllegalArgumentException("state record of schema version " + record.schemaVersion()
+                    + " without snapshot, or not version " + StateRecord.SCHEMA_VERSION);
+        }
+        return record.snapshot();
+    }
+
+    /** A state record as the restore reads it: its other fields are skipped ({@link #decodeSnapshot(String)}). */
+    private record SnapshotOnly(int schemaVersion, GroupSnapshot snapshot) {
     }
 
     private static <T> T read(String json, Class<T> type, String what) {

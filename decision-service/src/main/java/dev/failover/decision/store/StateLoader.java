@@ -120,7 +120,7 @@ public class StateLoader {
                 return; // a tombstone: nothing to restore
             }
             try {
-                candidates.add(record, StateCodec.decode(record.value()).snapshot());
+                candidates.add(record, StateCodec.decodeSnapshot(record.value()));
             } catch (IllegalArgumentException e) {
                 LOG.warnf("skipping unreadable state record of %s at offset %d: %s", record.key(), record.offset(), e.getMessage());
             }

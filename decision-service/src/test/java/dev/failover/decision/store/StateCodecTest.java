@@ -1,6 +1,7 @@
 package dev.failover.decision.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -45,5 +46,19 @@ class StateCodecTest {
         StateRecord record = StateCodec.decode(BEFORE.replace("\"CONFLICT\"", "\"SOMETHING_NEW\""));
         assertThat(record.recentCommands().get(1).rejection()).as("unknown rejection").isNull();
         assertThat(record.snapshot().activeTarget()).isEqualTo("secondary");
+    }
+
+    /** A take-over restores from the snapshot alone: the rest of the record, however large, is skipped unread. */
+    @Test
+    void theRestoreReadsTheSnapshotAloneAsTheWholeRecordHasIt() {
+        String withView = BEFORE.replace("\"publishedAt\"", "\"view\":{\"group\":\"api\",\"targets\":[{\"target\":\"primary\","
+                + "\"locations\":[{\"location\":\"loc-a\",\"verdict\":\"UP\"}]}],\"unknownLater\":[1,2,{\"x\":null}]},\"publishedAt\"");
+        assertThat(StateCodec.decodeSnapshot(withView)).isEqualTo(StateCodec.decode(BEFORE).snapshot());
+        assertThatThrownBy(() -> StateCodec.decodeSnapshot(BEFORE.replace("\"schemaVersion\":1", "\"schemaVersion\":2")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not version 1");
+        assertThatThrownBy(() -> StateCodec.decodeSnapshot("{\"schemaVersion\":1}")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("without snapshot");
+        assertThatThrownBy(() -> StateCodec.decodeSnapshot("{\"schemaVersion\":1,")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unreadable state record");
     }
 }
