@@ -17,6 +17,11 @@
 # Prints min/median/max per service and runtime. IDLE_SECONDS (30) sets the idle wait; SERVICE_PORT (24480) the HTTP
 # port; RUNTIMES (default "path runtime aot") which of the three to measure, e.g. RUNTIMES=aot for the shipped one;
 # SERVICES (default all three) which services, e.g. SERVICES=decision-service. First it prints a yardstick of the machine.
+#
+# The yardstick: scripts/bench/yardstick, the smallest Quarkus application with REST, a Kafka consumer and health, packaged
+# as the services are (aot-jar), built here and given an AOT cache of its own start, is measured first, with the same
+# runtimes; each service's ready time is then also printed as a ratio to the yardstick's median on the same runtime (the
+# goal: at most 1.5x). YARDSTICK=0 leaves it out.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -53,10 +58,16 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 stats() { sort -n | awk '{v[NR]=$1} END {printf "min %s  median %s  max %s", v[1], v[int((NR+1)/2)], v[NR]}'; }
 
 # service java aot: RUNS starts of the service with that java, with its AOT cache when aot is "aot"
+# where a service's sources are: the yardstick's in scripts/bench
+home_of() { if [[ "$1" == yardstick ]]; then echo "$ROOT/scripts/bench/yardstick"; else echo "$ROOT/$1"; fi; }
+# each runtime's label -> the yardstick's median ready time on it, for the ratios
+declare -A YARDSTICK_MS=()
+
 measure() {
-  local service="$1" java="$2" aot="$3" app="$ROOT/$1/target/quarkus-app" options=() label ready_ms=() rss_mib=() run start
+  local service="$1" java="$2" aot="$3" app options=() label ready_ms=() rss_mib=() run start median ratio=""
   local anon_mib=() pss_mib=()
-  [[ "${JVM_OPTIONS_FILE:-}" == none ]] || options+=("@$ROOT/$service/src/main/jvm/jvm.options")
+  app="$(home_of "$service")/target/quarkus-app"
+  [[ "${JVM_OPTIONS_FILE:-}" == none ]] || options+=("@$(home_of "$service")/src/main/jvm/jvm.options")
   options+=("${EXTRA[@]}")
   label="java $(java_feature "$java")"
   if [[ "$aot" == aot ]]; then
@@ -81,9 +92,36 @@ measure() {
     echo "$service ($label) run $run: ready after ${ready_ms[-1]} ms, idle RSS ${rss_mib[-1]} MiB" \
       "(anonymous ${anon_mib[-1]} MiB, PSS ${pss_mib[-1]} MiB)"
   done
-  printf '%-17s %-24s start to ready (ms): %s | idle after %s s (MiB): RSS %s | anonymous %s | PSS %s\n' "$service" \
+  median="$(printf '%s\n' "${ready_ms[@]}" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')"
+  if [[ "$service" == yardstick ]]; then
+    YARDSTICK_MS[$label]="$median"
+  elif [[ -n "${YARDSTICK_MS[$label]:-}" ]]; then
+    ratio=" | ready median / yardstick's $(awk -v a="$median" -v b="${YARDSTICK_MS[$label]}" 'BEGIN {printf "%.2f", a / b}')"
+  fi
+  printf '%-17s %-24s start to ready (ms): %s | idle after %s s (MiB): RSS %s | anonymous %s | PSS %s%s\n' "$service" \
     "$label" "$(printf '%s\n' "${ready_ms[@]}" | stats)" "$IDLE" "$(printf '%s\n' "${rss_mib[@]}" | stats)" \
-    "$(printf '%s\n' "${anon_mib[@]}" | stats)" "$(printf '%s\n' "${pss_mib[@]}" | stats)" | tee -a "$STACK_DIR/summary"
+    "$(printf '%s\n' "${anon_mib[@]}" | stats)" "$(printf '%s\n' "${pss_mib[@]}" | stats)" "$ratio" | tee -a "$STACK_DIR/summary"
+}
+
+# The yardstick built, and its AOT cache recorded from a start, a few requests and a stop (the services' caches come
+# from the demo, scripts/aot-train.sh): as the services, a cache only for the runtime JDK 25 or later.
+yardstick_build() {
+  local dir="$ROOT/scripts/bench/yardstick" app
+  app="$dir/target/quarkus-app"
+  mvn -B -q -o -f "$dir/pom.xml" package -DskipTests >"$STACK_DIR/logs/yardstick-build.log" 2>&1 \
+    || { echo "the yardstick did not build; see $STACK_DIR/logs/yardstick-build.log" >&2; exit 1; }
+  (($(java_feature "$runtime") >= 25)) || return 0
+  rm -f "$app/app.aot"
+  (cd "$app" && exec "$runtime" "@$dir/src/main/jvm/jvm.options" -XX:AOTCacheOutput=app.aot -jar quarkus-run.jar) \
+    >"$STACK_DIR/logs/yardstick-train.log" 2>&1 &
+  PID=$!
+  until curl -fsS -o /dev/null "http://127.0.0.1:$PORT/q/health/ready" 2>/dev/null; do
+    kill -0 "$PID" 2>/dev/null || { echo "the yardstick exited; see $STACK_DIR/logs/yardstick-train.log" >&2; exit 1; }
+    sleep 0.05
+  done
+  for _ in $(seq 1 20); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/records"; done
+  kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
+  [[ -f "$app/app.aot" ]] || { echo "the yardstick wrote no AOT cache; see $STACK_DIR/logs/yardstick-train.log" >&2; exit 1; }
 }
 
 # A yardstick of the machine that no change of ours moves: the runtime JDK's own start and exit (`java -version`, from
@@ -100,13 +138,17 @@ printf 'yardstick: %s -version (ms): %s\n' "$runtime" "$(printf '%s\n' "${yardst
 EXTRA=("$@")
 RUNTIMES="${RUNTIMES:-path runtime aot}"
 SERVICES="${SERVICES:-probe-service decision-service actuator-service}"
+if [[ "${YARDSTICK:-1}" != 0 ]]; then
+  yardstick_build
+  SERVICES="yardstick $SERVICES"
+fi
 wants() { [[ " $RUNTIMES " == *" $1 "* ]]; }
 for service in $SERVICES; do
   if wants path; then measure "$service" "$path_java" none; fi
   if wants runtime && [[ "$(readlink -f "$runtime")" != "$(readlink -f "$path_java")" ]]; then
     measure "$service" "$runtime" none
   fi
-  if wants aot && [[ -f "$ROOT/$service/target/quarkus-app/app.aot" ]] && (($(java_feature "$runtime") >= 25)); then
+  if wants aot && [[ -f "$(home_of "$service")/target/quarkus-app/app.aot" ]] && (($(java_feature "$runtime") >= 25)); then
     measure "$service" "$runtime" aot
   fi
 done

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Sets the project's version everywhere it is written, for a release or the start of the next one (docs/release.md):
-# every pom (the parent's version and each module's parent reference), the image tag of k8s/base/kustomization.yaml
+# every pom (the parent's version and each module's parent reference, the start-up yardstick's too), the image tag of k8s/base/kustomization.yaml
 # and of the compose files, and failoverctl's --version. Versions are plain X.Y.Z: no -SNAPSHOT, so what a release builds is what was tested.
 #
 #   scripts/set-version.sh 0.3.0
@@ -17,7 +17,7 @@ old="$(pom_version "$ROOT/pom.xml")"
 cd "$ROOT"
 # the parent's own version (two spaces in) and every module's <parent> version (four spaces in)
 sed -i "s|^  <version>$old</version>$|  <version>$new</version>|" pom.xml
-for pom in */pom.xml; do
+for pom in */pom.xml scripts/bench/yardstick/pom.xml; do
   sed -i "s|^    <version>$old</version>$|    <version>$new</version>|" "$pom"
 done
 sed -i "s|\(newName: [^,]*, newTag: \)\"[^\"]*\"|\1\"$new\"|" k8s/base/kustomization.yaml
