@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 
 import picocli.CommandLine;
 
+import dev.failover.ctl.exit.Exits;
+
 /**
  * The papercuts found driving failoverctl in a terminal, each shown on the command line as typed.
  */

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.failover.ctl.exit.Exits;
+
 /**
  * Named contexts in a config file (kubeconfig-like: planes, users, contexts), {@code config get-contexts /
  * current-context / use-context}, tokens from a command (exec credential), and which source wins.

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import picocli.CommandLine;
 
+import dev.failover.ctl.exit.Exits;
+
 /**
  * The CLI in-process against a stand-in server: what it sends, how it prints, and which exit code each outcome gets. The
  * same commands run packaged against a real decision-service in system-tests (FailoverCtlIT).

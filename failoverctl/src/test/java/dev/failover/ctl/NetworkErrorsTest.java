@@ -19,6 +19,8 @@ import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.failover.ctl.exit.Exits;
+
 /**
  * Each way of not getting an answer is named with the server and has its own exit code: DNS (7), refused (4), no
  * answer in time (8), TLS (9); a write that timed out prints its idempotency key.

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.failover.contract.signing.RecordSigner;
 import dev.failover.contract.signing.SignedReports;
+import dev.failover.ctl.exit.Exits;
 import picocli.CommandLine;
 
 /**

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.failover.ctl.exit.Exits;
+
 /**
  * {@code failoverctl validate -f FILE} checks a topology with the services' own validator, offline, for editors and
  * CI: exit 0 when valid, 6 with every bad key when not.

@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import picocli.CommandLine;
 
+import dev.failover.ctl.exit.Exits;
+
 /**
  * {@code failoverctl whatif} (ADR 0027): what it asks the decision-service (a stand-in here; the real one in
  * {@code WhatIfApiTest}) and how it shows the answer: the proposed file's text, the window, the group; the comparison as

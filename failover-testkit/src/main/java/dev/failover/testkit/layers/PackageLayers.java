@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 
 /**
  * A module's packages by part, imports only downward (ADR 0015): a package may name a class of a package listed after it
- * in its module's layers, never one listed before it, so there is no cycle between them either. Reads the main sources'
+ * in its module's layers, never one listed before it, so there is no cycle between them either; and none names a class of
+ * the module's own package, which sits above them all. Reads the main sources'
  * text: imports, static imports and fully qualified names alike. Every module's architecture test calls {@link #check}.
  */
 public final class PackageLayers {
@@ -48,15 +49,21 @@ public final class PackageLayers {
         // a class of a package or of any package inside it: x.low.Low and x.low.inner.Deep both belong to low
         Pattern reference = Pattern.compile(
                 "\\b" + Pattern.quote(root) + "\\.([a-z][a-z0-9]*)(?:\\.[a-z][a-z0-9]*)*\\.[A-Z*]");
+        // the module's own package is above every layer (an entry point, the wiring of its parts): none of them names it
+        Pattern own = Pattern.compile("\\b" + Pattern.quote(root) + "\\.[A-Z]");
         Set<String> upward = new TreeSet<>();
         for (String from : packages) {
             for (Path source : sources(dir.resolve(from))) {
-                Matcher m = reference.matcher(text(source));
+                String text = text(source);
+                Matcher m = reference.matcher(text);
                 while (m.find()) {
                     String to = m.group(1);
                     if (!to.equals(from) && layers.indexOf(to) <= layers.indexOf(from)) {
                         upward.add(from + " -> " + to + " (" + dir.relativize(source) + ")");
                     }
+                }
+                if (own.matcher(text).find()) {
+                    upward.add(from + " -> the module's own package " + root + " (" + dir.relativize(source) + ")");
                 }
             }
         }

@@ -52,7 +52,8 @@ class PackageLayersTest {
                 "command", // one class per command
                 "config", // where the API is and the token, from flags, environment and file
                 "render", // tables and JSON out
-                "http")); // the one HTTP client of the API
+                "http", // the one HTTP client of the API
+                "exit")); // the exit codes scripts rely on
     }
 
     @Test
@@ -77,6 +78,16 @@ class PackageLayersTest {
 
         assertThat(PackageLayers.violations(sources, "x", List.of("high", "low")))
                 .containsExactly("low -> high (low/Low.java)", "low -> high (low/Other.java)");
+    }
+
+    @Test
+    void aPackageNamingAClassOfTheModulesOwnPackageIsNamed(@TempDir Path sources) throws IOException {
+        write(sources, "Main.java", "package x;\nimport x.low.Low;\nclass Main { Low l; }\n");
+        write(sources, "low/Low.java", "package x.low;\nimport x.Main;\nclass Low { Main m; }\n");
+        write(sources, "low/Fine.java", "package x.low;\nclass Fine { }\n");
+
+        assertThat(PackageLayers.violations(sources, "x", List.of("low")))
+                .containsExactly("low -> the module's own package x (low/Low.java)");
     }
 
     private static void write(Path sources, String file, String text) throws IOException {

@@ -7,7 +7,7 @@ import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.failover.ctl.Exits;
+import dev.failover.ctl.exit.Exits;
 import dev.failover.ctl.http.ApiClient;
 import dev.failover.ctl.http.ApiException;
 import dev.failover.ctl.render.Output;

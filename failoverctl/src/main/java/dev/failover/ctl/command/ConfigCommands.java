@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.failover.ctl.Exits;
+import dev.failover.ctl.exit.Exits;
 import dev.failover.ctl.config.CtlConfig;
 import dev.failover.ctl.render.Table;
 import picocli.CommandLine.Command;

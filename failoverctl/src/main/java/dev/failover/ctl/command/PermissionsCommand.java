@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.failover.ctl.Exits;
+import dev.failover.ctl.exit.Exits;
 import dev.failover.ctl.http.ApiClient;
 import dev.failover.ctl.http.ApiException;
 import picocli.CommandLine.Command;

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.failover.contract.signing.SignedReports;
 import dev.failover.contract.signing.TrustedKeys;
 import dev.failover.contract.signing.Verification;
-import dev.failover.ctl.Exits;
+import dev.failover.ctl.exit.Exits;
 import dev.failover.ctl.http.ApiClient;
 import dev.failover.ctl.http.ApiException;
 import dev.failover.ctl.render.ReportView;

@@ -7,7 +7,7 @@ import dev.failover.contract.topology.InvalidTopologyException;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyError;
 import dev.failover.contract.topology.TopologyLoader;
-import dev.failover.ctl.Exits;
+import dev.failover.ctl.exit.Exits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.whatif.WhatIfReport;
 import dev.failover.contract.whatif.WhatIfText;
-import dev.failover.ctl.Exits;
+import dev.failover.ctl.exit.Exits;
 import dev.failover.ctl.http.ApiClient;
 import dev.failover.ctl.http.ApiException;
 import picocli.CommandLine.Command;

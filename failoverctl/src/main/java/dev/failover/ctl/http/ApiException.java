@@ -1,6 +1,6 @@
 package dev.failover.ctl.http;
 
-import dev.failover.ctl.Exits;
+import dev.failover.ctl.exit.Exits;
 
 /** Why a call to a server did not give an answer to show; each kind has its exit code. */
 public sealed abstract class ApiException extends Exception

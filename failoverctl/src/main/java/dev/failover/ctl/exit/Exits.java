@@ -1,4 +1,4 @@
-package dev.failover.ctl;
+package dev.failover.ctl.exit;
 
 /**
  * failoverctl's exit codes, stable for scripts. Documented in {@code failoverctl --help}, docs/failoverctl.md and the
