@@ -12,6 +12,7 @@ import dev.failover.decision.domain.state.GroupView;
 import dev.failover.decision.report.Reports;
 import dev.failover.decision.report.SwitchReport;
 import dev.failover.decision.store.ExplanationRecord;
+import dev.failover.decision.store.StateCodec;
 import dev.failover.decision.store.StateRecord;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -20,7 +21,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * outside Quarkus REST, so a native image must be told of them; so are a switch's report and its signed document, which
  * the API answers as a Response entity, and a what-if's report. The contract's events are registered by the contract jar's reflect-config.json.
  */
-@RegisterForReflection(targets = { StateRecord.class, ExplanationRecord.class, StateRecord.CommandResult.class,
+@RegisterForReflection(targets = { StateRecord.class, StateCodec.SnapshotOnly.class, ExplanationRecord.class, StateRecord.CommandResult.class,
         GroupSnapshot.class, GroupSnapshot.PinState.class, GroupSnapshot.PauseState.class, GroupSnapshot.FreezeState.class,
         GroupSnapshot.DrillState.class, GroupSnapshot.DrillReport.class, GroupSnapshot.AuditEntry.class,
         GroupSnapshot.Serving.class, GroupSnapshot.SeenCommand.class, GroupSnapshot.ActuationEntry.class, CommandOutcome.Status.class,

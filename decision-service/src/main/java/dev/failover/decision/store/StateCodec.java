@@ -84,8 +84,11 @@ public final class StateCodec {
         return record.snapshot();
     }
 
-    /** A state record as the restore reads it: its other fields are skipped ({@link #decodeSnapshot(String)}). */
-    private record SnapshotOnly(int schemaVersion, GroupSnapshot snapshot) {
+    /**
+     * A state record as the restore reads it: its other fields are skipped ({@link #decodeSnapshot(String)}). Public for
+     * the native image's reflection list (startup.NativeReflection) only.
+     */
+    public record SnapshotOnly(int schemaVersion, GroupSnapshot snapshot) {
     }
 
     private static <T> T read(String json, Class<T> type, String what) {

@@ -55,7 +55,7 @@ class StateCodecTest {
                 + "\"locations\":[{\"location\":\"loc-a\",\"verdict\":\"UP\"}]}],\"unknownLater\":[1,2,{\"x\":null}]},\"publishedAt\"");
         assertThat(StateCodec.decodeSnapshot(withView)).isEqualTo(StateCodec.decode(BEFORE).snapshot());
         assertThatThrownBy(() -> StateCodec.decodeSnapshot(BEFORE.replace("\"schemaVersion\":1", "\"schemaVersion\":2")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not version 1");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("of schema version 2");
         assertThatThrownBy(() -> StateCodec.decodeSnapshot("{\"schemaVersion\":1}")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("without snapshot");
         assertThatThrownBy(() -> StateCodec.decodeSnapshot("{\"schemaVersion\":1,")).isInstanceOf(IllegalArgumentException.class)
