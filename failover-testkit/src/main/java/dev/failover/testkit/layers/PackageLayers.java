@@ -50,7 +50,7 @@ public final class PackageLayers {
         Pattern reference = Pattern.compile(
                 "\\b" + Pattern.quote(root) + "\\.([a-z][a-z0-9]*)(?:\\.[a-z][a-z0-9]*)*\\.[A-Z*]");
         // the module's own package is above every layer (an entry point, the wiring of its parts): none of them names it
-        Pattern own = Pattern.compile("\\b" + Pattern.quote(root) + "\\.[A-Z]");
+        Pattern own = Pattern.compile("\\b" + Pattern.quote(root) + "\\.[A-Z*]");
         Set<String> upward = new TreeSet<>();
         for (String from : packages) {
             for (Path source : sources(dir.resolve(from))) {

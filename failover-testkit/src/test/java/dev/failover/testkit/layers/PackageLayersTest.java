@@ -85,9 +85,10 @@ class PackageLayersTest {
         write(sources, "Main.java", "package x;\nimport x.low.Low;\nclass Main { Low l; }\n");
         write(sources, "low/Low.java", "package x.low;\nimport x.Main;\nclass Low { Main m; }\n");
         write(sources, "low/Fine.java", "package x.low;\nclass Fine { }\n");
+        write(sources, "low/All.java", "package x.low;\nimport x.*;\nclass All { }\n");
 
-        assertThat(PackageLayers.violations(sources, "x", List.of("low")))
-                .containsExactly("low -> the module's own package x (low/Low.java)");
+        assertThat(PackageLayers.violations(sources, "x", List.of("low"))).containsExactly(
+                "low -> the module's own package x (low/All.java)", "low -> the module's own package x (low/Low.java)");
     }
 
     private static void write(Path sources, String file, String text) throws IOException {
