@@ -57,12 +57,20 @@ runtime="$(runtime_java)"
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 stats() { sort -n | awk '{v[NR]=$1} END {printf "min %s  median %s  max %s", v[1], v[int((NR+1)/2)], v[NR]}'; }
 
-# service java aot: RUNS starts of the service with that java, with its AOT cache when aot is "aot"
 # where a service's sources are: the yardstick's in scripts/bench
 home_of() { if [[ "$1" == yardstick ]]; then echo "$ROOT/scripts/bench/yardstick"; else echo "$ROOT/$1"; fi; }
 # each runtime's label -> the yardstick's median ready time on it, for the ratios
 declare -A YARDSTICK_MS=()
 
+# name log: waits until the process $PID answers ready (polled every 50 ms); exits if it ends first
+await_ready() {
+  until curl -fsS -o /dev/null "http://127.0.0.1:$PORT/q/health/ready" 2>/dev/null; do
+    kill -0 "$PID" 2>/dev/null || { echo "$1 exited; see $2" >&2; exit 1; }
+    sleep 0.05
+  done
+}
+
+# service java aot: RUNS starts of the service with that java, with its AOT cache when aot is "aot"
 measure() {
   local service="$1" java="$2" aot="$3" app options=() label ready_ms=() rss_mib=() run start median ratio=""
   local anon_mib=() pss_mib=()
@@ -79,10 +87,7 @@ measure() {
     # from the quarkus-app directory: an AOT cache is only valid for -jar quarkus-run.jar with that relative path
     (cd "$app" && exec "$java" "${options[@]}" -jar quarkus-run.jar) >"$STACK_DIR/logs/$service-$run.log" 2>&1 &
     PID=$!
-    until curl -fsS -o /dev/null "http://127.0.0.1:$PORT/q/health/ready" 2>/dev/null; do
-      kill -0 "$PID" 2>/dev/null || { echo "$service exited; see $STACK_DIR/logs/$service-$run.log" >&2; exit 1; }
-      sleep 0.05
-    done
+    await_ready "$service" "$STACK_DIR/logs/$service-$run.log"
     ready_ms+=($(($(now_ms) - start)))
     sleep "$IDLE"
     rss_mib+=($(awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$PID/status"))
@@ -115,10 +120,7 @@ yardstick_build() {
   (cd "$app" && exec "$runtime" "@$dir/src/main/jvm/jvm.options" -XX:AOTCacheOutput=app.aot -jar quarkus-run.jar) \
     >"$STACK_DIR/logs/yardstick-train.log" 2>&1 &
   PID=$!
-  until curl -fsS -o /dev/null "http://127.0.0.1:$PORT/q/health/ready" 2>/dev/null; do
-    kill -0 "$PID" 2>/dev/null || { echo "the yardstick exited; see $STACK_DIR/logs/yardstick-train.log" >&2; exit 1; }
-    sleep 0.05
-  done
+  await_ready "the yardstick" "$STACK_DIR/logs/yardstick-train.log"
   for _ in $(seq 1 20); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/records"; done
   kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
   [[ -f "$app/app.aot" ]] || { echo "the yardstick wrote no AOT cache; see $STACK_DIR/logs/yardstick-train.log" >&2; exit 1; }
