@@ -364,11 +364,16 @@ class DataTierIT {
                 assertThat(answers(stack)).as("DNS never moved").isEqualTo(Set.of(TestTopology.PRIMARY_IP));
                 assertThat(writer.missingOn(pair.primary().jdbcUrl()))
                         .as("every row acknowledged, before the move and after the way back, on the old primary").isEmpty();
-                try (Connection connection = connect(pair.replica().jdbcUrl()); Statement statement = connection.createStatement();
+                // asked of its postgres database: the application's, closed with the old primary's fence, was never opened
+                String promoted = pair.replica().jdbcUrl();
+                try (Connection connection = connect(PostgresPair.onPostgres(promoted));
+                        Statement statement = connection.createStatement();
                         ResultSet row = statement.executeQuery("SHOW default_transaction_read_only")) {
                     row.next();
                     assertThat(row.getString(1)).as("the promoted node stays fenced").isEqualTo("on");
                 }
+                assertThat(writeError(promoted, true)).as("a client asking for read-write on the promoted node")
+                        .isEqualTo("55000");
                 await("the actuator says so").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                         .untilAsserted(() -> assertThat(stack.actuator().get("/groups/api", "viewer"))
                                 .contains("the way back taken").contains("unchanged since before the promotion"));
@@ -611,22 +616,40 @@ class DataTierIT {
         }
     }
 
+    /** Asked of the node's postgres database, which a fence leaves open (ADR 0020, "A fence no client passes"). */
     static boolean isPrimary(String url) throws SQLException {
-        try (Connection connection = connect(url); Statement statement = connection.createStatement();
+        try (Connection connection = connect(PostgresPair.onPostgres(url));
+                Statement statement = connection.createStatement();
                 ResultSet row = statement.executeQuery("SELECT NOT pg_is_in_recovery()")) {
             row.next();
             return row.getBoolean(1);
         }
     }
 
-    /** Whether an ordinary write is refused as read-only (SQLSTATE 25006). */
+    /**
+     * Whether the node refuses the application's writes as a fence makes it: its database closed to new sessions
+     * (SQLSTATE 55000), or read-only (25006: a node read-only from its start-up guard, or fenced where the actuator logs
+     * in to the application's database).
+     */
     static boolean refusesWrites(String url) {
-        return "25006".equals(writeError(url));
+        String error = writeError(url);
+        return "55000".equals(error) || "25006".equals(error);
     }
 
     /** The SQLSTATE of a write attempt, or null when it succeeded (it is rolled back). */
     static String writeError(String url) {
+        return writeError(url, false);
+    }
+
+    /**
+     * The SQLSTATE of a write attempt, or null when it succeeded (it is rolled back); {@code readWrite}: in a transaction
+     * that asks for read-write explicitly, as some clients do, which default_transaction_read_only does not stop.
+     */
+    static String writeError(String url, boolean readWrite) {
         try (Connection connection = connect(url); Statement statement = connection.createStatement()) {
+            if (readWrite) {
+                statement.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE");
+            }
             connection.setAutoCommit(false);
             statement.execute("INSERT INTO orders (id, at) VALUES (-1, now())");
             connection.rollback();

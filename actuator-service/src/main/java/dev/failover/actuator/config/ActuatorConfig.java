@@ -147,6 +147,16 @@ public interface ActuatorConfig {
          */
         @WithName("ssl-root-cert")
         Optional<Path> sslRootCert();
+
+        /**
+         * The database the actuator logs in to on every PostgreSQL node. A fence closes the application's database (the
+         * one a node's URL names) to new sessions and leaves this one open, so that the fenced node is still observed;
+         * where a node's URL names this database, its fence is default_transaction_read_only alone, which a client
+         * asking for read-write explicitly passes (ADR 0020, "A fence no client passes").
+         */
+        @WithName("maintenance-database")
+        @WithDefault("postgres")
+        String maintenanceDatabase();
     }
 
     interface DatabaseLogin {

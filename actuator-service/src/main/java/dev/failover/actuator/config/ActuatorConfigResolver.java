@@ -530,8 +530,12 @@ public final class ActuatorConfigResolver {
         if (rootCert != null && !Files.isReadable(rootCert)) {
             error("failover.database.ssl-root-cert", "cannot read " + rootCert);
         }
+        String maintenance = database.maintenanceDatabase().trim();
+        if (maintenance.isEmpty()) {
+            error("failover.database.maintenance-database", "must name a database (default postgres)");
+        }
         if (topology == null) {
-            return new ActuatorSettings.DatabaseSettings(logins, callTimeout, sslMode, rootCert); // errors reported already
+            return new ActuatorSettings.DatabaseSettings(logins, callTimeout, sslMode, rootCert, maintenance); // errors reported already
         }
         eachTarget(topology, (path, target) -> {
             if (target == null || target.database() == null || target.database().credentials() == null) {
@@ -549,7 +553,7 @@ public final class ActuatorConfigResolver {
             String password = login.passwordFile().map(file -> password(prefix + name + ".password-file", file)).orElse(null);
             logins.put(name, new Databases.Login(login.user(), password));
         });
-        return new ActuatorSettings.DatabaseSettings(logins, callTimeout, sslMode, rootCert);
+        return new ActuatorSettings.DatabaseSettings(logins, callTimeout, sslMode, rootCert, maintenance);
     }
 
     /** PgJDBC's sslmode values. */

@@ -39,11 +39,12 @@ public record ActuatorSettings(Topology topology, DnsSettings dns, ReconcileSett
     /**
      * @param sslMode     PgJDBC's sslmode for every PostgreSQL connection (a node's URL may set its own)
      * @param sslRootCert the CA certificates a server's certificate is checked against; null: PgJDBC's default
+     * @param maintenance the database the actuator logs in to on every PostgreSQL node, which a fence leaves open
      */
     public record DatabaseSettings(Map<String, Databases.Login> logins, Duration callTimeout, String sslMode,
-            java.nio.file.Path sslRootCert) {
+            java.nio.file.Path sslRootCert, String maintenance) {
         public static DatabaseSettings none() {
-            return new DatabaseSettings(Map.of(), Duration.ofSeconds(2), "verify-full", null);
+            return new DatabaseSettings(Map.of(), Duration.ofSeconds(2), "verify-full", null, "postgres");
         }
     }
 

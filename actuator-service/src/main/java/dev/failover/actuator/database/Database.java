@@ -46,10 +46,11 @@ public interface Database<R> {
     WriteOutcome fence(R ref);
 
     /**
-     * Undoes this backend's {@link #fence} of the target's node: it takes writes again (the way back of a planned move
-     * whose switch was refused after the promotion, ADR 0020). Only the reconciler's way back calls it, once it has
-     * shown that no transaction reached the node promoted instead. A backend that reports no transaction ids cannot
-     * show that, and refuses.
+     * Undoes this backend's {@link #fence} of the target's node: it takes writes again. Called for the way back of a
+     * planned move whose switch was refused after the promotion (ADR 0020), once the reconciler has shown that no
+     * transaction reached the node promoted instead; and for a promoted node that reports itself
+     * {@link Observation.Observed#closed() closed}, the fence of the node it was promoted from having reached it by
+     * replication. A backend that reports no transaction ids cannot show the first, and refuses.
      */
     default WriteOutcome unfence(R ref) {
         return new WriteOutcome.Rejected("this backend has no way back: it reports no transaction ids, so nothing shows"
@@ -79,13 +80,22 @@ public interface Database<R> {
          * @param source           a replica: the node it replicates, as {@link dev.failover.contract.topology.DatabaseRef#node()}
          *                         names it, where its backend says so and has no timelines to show its lineage by (RDS's
          *                         {@code ReadReplicaSourceDBInstanceIdentifier}); null otherwise
+         * @param closed           whether the application's database refuses new sessions: a PostgreSQL fence closes
+         *                         it, and, being in the catalog, the close reaches the replica promoted after the fence,
+         *                         which is opened ({@link Database#unfence}) before traffic goes there (ADR 0020, "A
+         *                         fence no client passes")
          */
-        record Observed(Role role, long unreplayedBytes, double lagSeconds, boolean replayPaused, Wal wal, String source)
-                implements Observation {
+        record Observed(Role role, long unreplayedBytes, double lagSeconds, boolean replayPaused, Wal wal, String source,
+                boolean closed) implements Observation {
 
             /** Without WAL positions. */
             public Observed(Role role, long unreplayedBytes, double lagSeconds, boolean replayPaused) {
                 this(role, unreplayedBytes, lagSeconds, replayPaused, null, null);
+            }
+
+            /** Open to new sessions. */
+            public Observed(Role role, long unreplayedBytes, double lagSeconds, boolean replayPaused, Wal wal, String source) {
+                this(role, unreplayedBytes, lagSeconds, replayPaused, wal, source, false);
             }
 
             /** Without a named source. */

@@ -13,10 +13,16 @@ import java.util.Properties;
 /**
  * PostgreSQL streaming replication over JDBC. Observe: one query for the role (pg_is_in_recovery, and the
  * default_transaction_read_only a fence sets) and a replica's replay position and lag. Promote: {@code pg_promote} without
- * waiting. Fence: {@code ALTER SYSTEM SET default_transaction_read_only = on}, a configuration reload, and the end of every
- * other client session, so that no session keeps writing under the old default. That fence refuses ordinary writes; a
- * client that asks for a read-write transaction explicitly is not stopped by it, which is why the DNS switch and a
- * fencing hook of the user's own stay part of the protection against split brain (ADR 0020).
+ * waiting. Fence: the application's database (the one the node's URL names) closed to new sessions
+ * ({@code ALLOW_CONNECTIONS false}), {@code ALTER SYSTEM SET default_transaction_read_only = on}, a configuration reload,
+ * and the end of every other client session: no session, pooled or new, ordinary or asking for read-write explicitly,
+ * writes to the application's database any more (ADR 0020, "A fence no client passes"). The actuator logs in to the
+ * node's maintenance database ({@code failover.database.maintenance-database}, {@code postgres} by default), which the fence
+ * leaves open, so that it observes the fenced node; where that is the application's own database, the fence is
+ * {@code default_transaction_read_only} alone and a client asking for read-write passes it.
+ * <p>
+ * The close is in the catalog, so it reaches the replicas with the fence's WAL, and the replica promoted after the fence
+ * arrives closed: {@link #unfence} opens it, as the step before traffic goes there does.
  * <p>
  * Every write opens its own connection with short timeouts and closes it: a node that is gone costs the connect
  * timeout, never a thread stuck in a read. Observations, made of every node by every instance each watch interval,
@@ -32,6 +38,8 @@ public final class PostgresDatabase implements Database<PostgresRef>, AutoClosea
 
     static final String OBSERVE = """
             SELECT pg_is_in_recovery() AS replica,
+                   coalesce((SELECT NOT datallowconn FROM pg_database WHERE datname = ?), false) AS closed,
+                   EXISTS (SELECT 1 FROM pg_database WHERE datname = ?) AS present,
                    current_setting('default_transaction_read_only') = 'on' AS read_only,
                    CASE WHEN pg_is_in_recovery()
                         THEN coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)
@@ -77,16 +85,26 @@ public final class PostgresDatabase implements Database<PostgresRef>, AutoClosea
     private final Duration timeout;
     private final String sslMode;
     private final java.nio.file.Path sslRootCert;
+    private final String maintenance;
 
     /**
      * @param timeout     for connecting and for each statement
      * @param sslMode     PgJDBC's sslmode for every connection (a node's URL may set its own)
      * @param sslRootCert the CA certificates a server's certificate is checked against; null: PgJDBC's default
+     * @param maintenance the database the actuator logs in to on every node, never closed by a fence; null or blank: the
+     *                    one each node's URL names (the fence then closes nothing)
      */
-    public PostgresDatabase(Duration timeout, String sslMode, java.nio.file.Path sslRootCert) {
+    public PostgresDatabase(Duration timeout, String sslMode, java.nio.file.Path sslRootCert, String maintenance) {
         this.timeout = timeout;
         this.sslMode = java.util.Objects.requireNonNull(sslMode, "sslMode");
         this.sslRootCert = sslRootCert;
+        this.maintenance = maintenance == null || maintenance.isBlank() ? null : maintenance;
+    }
+
+    /** The application's database, where a fence closes it; null where the actuator logs in to it (or none is named). */
+    private String closable(PostgresRef ref) {
+        String application = ref.database();
+        return maintenance == null || application == null || application.equals(maintenance) ? null : application;
     }
 
     /** By node and login: a connection an observation left open for the next one; absent while one is in use. */
@@ -124,7 +142,7 @@ public final class PostgresDatabase implements Database<PostgresRef>, AutoClosea
 
     /** Observes the node on {@code connection}, then leaves it for the next observation (or closes it if one is left). */
     private Observation observed(PostgresRef ref, Connection connection) throws SQLException {
-        Observation observed = observe(connection);
+        Observation observed = observe(ref, connection);
         if (idle.putIfAbsent(ref, connection) != null) {
             close(connection);
         }
@@ -163,8 +181,12 @@ public final class PostgresDatabase implements Database<PostgresRef>, AutoClosea
         }
     }
 
-    private static Observation observe(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
+    private Observation observe(PostgresRef ref, Connection connection) throws SQLException {
+        try (java.sql.PreparedStatement observe = connection.prepareStatement(OBSERVE);
+                Statement statement = connection.createStatement()) {
+            String application = ref.database();
+            observe.setString(1, application);
+            observe.setString(2, application);
             boolean replica;
             Role role;
             long unreplayed;
@@ -176,8 +198,14 @@ public final class PostgresDatabase implements Database<PostgresRef>, AutoClosea
             String name;
             long nextXid;
             long system;
-            try (ResultSet row = statement.executeQuery(OBSERVE)) {
+            boolean closed;
+            try (ResultSet row = observe.executeQuery()) {
                 row.next();
+                if (application != null && !row.getBoolean("present")) {
+                    return new Observation.Rejected(ref + ": database \"" + application + "\" does not exist (the"
+                            + " application's database, which the node's URL names)");
+                }
+                closed = row.getBoolean("closed");
                 replica = row.getBoolean("replica");
                 role = replica ? Role.REPLICA : row.getBoolean("read_only") ? Role.FENCED : Role.WRITABLE;
                 unreplayed = Math.max(0, row.getLong("unreplayed_bytes"));
@@ -210,7 +238,7 @@ public final class PostgresDatabase implements Database<PostgresRef>, AutoClosea
                 }
             }
             return new Observation.Observed(role, unreplayed, lag, paused, new Wal(timeline, lsn, commitsWait, standbys,
-                    name, receiver, nextXid, system));
+                    name, receiver, nextXid, system), null, closed);
         }
     }
 
@@ -231,6 +259,8 @@ public final class PostgresDatabase implements Database<PostgresRef>, AutoClosea
     public WriteOutcome fence(PostgresRef ref) {
         closeIdle(ref); // the fence ends every other session: this instance's own is closed first, not counted
         try (Connection connection = connect(ref); Statement statement = connection.createStatement()) {
+            // closed first: a session that begins after the sessions are ended below would otherwise still write
+            String closed = allowConnections(ref, statement, false);
             statement.execute("ALTER SYSTEM SET default_transaction_read_only = on");
             statement.execute("SELECT pg_reload_conf()");
             int ended = 0;
@@ -240,8 +270,8 @@ public final class PostgresDatabase implements Database<PostgresRef>, AutoClosea
                     ended += rows.getBoolean(1) ? 1 : 0;
                 }
             }
-            return new WriteOutcome.Requested(ref.jdbcUrl() + " fenced: default_transaction_read_only on, " + ended
-                    + " other session(s) ended");
+            return new WriteOutcome.Requested(ref.jdbcUrl() + " fenced: " + closed + ", default_transaction_read_only on, "
+                    + ended + " other session(s) ended");
         } catch (SQLException e) {
             return unreachable(e) ? new WriteOutcome.Unavailable(describe(ref, e)) : new WriteOutcome.Rejected(describe(ref, e));
         }
@@ -257,10 +287,46 @@ public final class PostgresDatabase implements Database<PostgresRef>, AutoClosea
         try (Connection connection = connect(ref); Statement statement = connection.createStatement()) {
             statement.execute("ALTER SYSTEM RESET default_transaction_read_only");
             statement.execute("SELECT pg_reload_conf()");
-            return new WriteOutcome.Requested(ref.jdbcUrl() + " unfenced: default_transaction_read_only reset");
+            String opened = allowConnections(ref, statement, true);
+            return new WriteOutcome.Requested(ref.jdbcUrl() + " unfenced: default_transaction_read_only reset, " + opened);
         } catch (SQLException e) {
             return unreachable(e) ? new WriteOutcome.Unavailable(describe(ref, e)) : new WriteOutcome.Rejected(describe(ref, e));
         }
+    }
+
+    /**
+     * Closes or opens the application's database on a writable node ({@code ALTER DATABASE ... ALLOW_CONNECTIONS}, the
+     * actuator's login being a superuser or the database's owner); says what it did. A replica takes no catalog change:
+     * its database follows its primary's.
+     */
+    private String allowConnections(PostgresRef ref, Statement statement, boolean allow) throws SQLException {
+        String application = closable(ref);
+        if (application == null) {
+            return allow ? "no database to open" : "no database closed (the actuator logs in to " + (ref.database() == null
+                    ? "the database the URL leaves to the login" : "the application's database " + ref.database())
+                    + ": a client asking for read-write explicitly passes this fence)";
+        }
+        String quoted = application.replace("'", "''");
+        try (ResultSet row = statement.executeQuery("SELECT pg_is_in_recovery(), (SELECT datallowconn FROM pg_database"
+                + " WHERE datname = '" + quoted + "')")) {
+            row.next();
+            if (row.getBoolean(1)) {
+                return "database " + application + " left as its primary has it (a replica)";
+            }
+            if (row.getBoolean(2) == allow) {
+                // no catalog change, so no transaction id: the way back shows from the promoted node's next
+                // transaction id that nothing wrote there, and fences it first (ADR 0020, "The way back, performed")
+                return "database " + application + (allow ? " already open" : " already closed") + " to new sessions";
+            }
+        }
+        // committed without waiting for a synchronous standby: an old primary's standby may be cut off or promoted,
+        // and the fence must not wait for it (the close reaches a standby with the WAL the final position covers);
+        // read-write whatever the node's default: a node fenced already (again, or read-only from its start-up guard)
+        statement.execute("SET synchronous_commit TO local");
+        statement.execute("SET default_transaction_read_only TO off");
+        statement.execute("ALTER DATABASE \"" + application.replace("\"", "\"\"") + "\" WITH ALLOW_CONNECTIONS "
+                + allow);
+        return "database " + application + (allow ? " open to new sessions" : " closed to new sessions");
     }
 
     private Connection connect(PostgresRef ref) throws SQLException {
@@ -278,7 +344,8 @@ public final class PostgresDatabase implements Database<PostgresRef>, AutoClosea
         if (sslRootCert != null) {
             properties.setProperty("sslrootcert", sslRootCert.toString());
         }
-        Connection connection = DriverManager.getConnection(ref.jdbcUrl(), properties);
+        Connection connection = DriverManager.getConnection(maintenance == null ? ref.jdbcUrl()
+                : ref.jdbcUrlOn(maintenance), properties);
         connection.setAutoCommit(true);
         return connection;
     }

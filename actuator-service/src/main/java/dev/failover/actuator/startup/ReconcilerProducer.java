@@ -320,7 +320,8 @@ public class ReconcilerProducer {
         java.util.function.Function<ScalingRef.Place.Aws, CloudWatchClient> cloudWatchIn = place -> cloudWatch.computeIfAbsent(
                 place, p -> aws(CloudWatchClient.builder(), aws, p, credentials.computeIfAbsent(p, c -> credentials(c, aws, own,
                         timeout)), timeout).build());
-        return new Databases(new PostgresDatabase(settings.callTimeout(), settings.sslMode(), settings.sslRootCert()),
+        return new Databases(new PostgresDatabase(settings.callTimeout(), settings.sslMode(), settings.sslRootCert(),
+                settings.maintenance()),
                 new RdsDatabase(ref -> rdsIn.apply(new ScalingRef.Place.Aws(ref.region(), ref.roleArn())),
                         ref -> cloudWatchIn.apply(new ScalingRef.Place.Aws(ref.region(), ref.roleArn())), Clock.systemUTC()),
                 new AuroraGlobalDatabase(ref -> rdsIn.apply(new ScalingRef.Place.Aws(ref.region(), ref.roleArn())),

@@ -34,8 +34,10 @@ class PostgresDatabaseTest {
     static PostgresPair pair;
     static PostgresRef primary;
     static PostgresRef replica;
-    static final PostgresDatabase DATABASE = new PostgresDatabase(Duration.ofSeconds(2), "disable", null);
+    static final PostgresDatabase DATABASE = new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres");
     static int acknowledged;
+    /** A fenced node: default_transaction_read_only on, the application's database closed to new sessions. */
+    static final Observation FENCED_AND_CLOSED = new Observation.Observed(Role.FENCED, 0, 0, false, null, null, true);
 
     @BeforeAll
     static void start() throws SQLException {
@@ -117,7 +119,7 @@ class PostgresDatabaseTest {
             sql(primary, "ALTER ROLE " + PostgresPair.USER + " SET synchronous_commit = remote_apply");
             // in a session begun after it (another instance's, or after a restart): the observations' own session,
             // older, still shows the server's value
-            try (PostgresDatabase another = new PostgresDatabase(Duration.ofSeconds(2), "disable", null)) {
+            try (PostgresDatabase another = new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres")) {
                 assertThat(((Observation.Observed) another.observe(primary)).wal().commitsWait())
                         .as("the actuator's own override hides the server's setting").isFalse();
             }
@@ -185,26 +187,58 @@ class PostgresDatabaseTest {
             assertThatThrownBy(() -> open.createStatement().execute("SELECT 1")).as("the session open before the fence")
                     .isInstanceOf(SQLException.class);
         }
-        assertThat(withoutWal(DATABASE.observe(primary))).isEqualTo(new Observation.Observed(Role.FENCED, 0, 0, false));
-        assertThatThrownBy(() -> write(1)).isInstanceOfSatisfying(SQLException.class,
-                e -> assertThat(e.getSQLState()).as("read_only_sql_transaction").isEqualTo("25006"));
+        assertThat(withoutWal(DATABASE.observe(primary))).isEqualTo(FENCED_AND_CLOSED);
+        assertThatThrownBy(() -> write(1)).isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState())
+                .as("object_not_in_prerequisite_state: the database does not accept connections").isEqualTo("55000"));
         assertThat(DATABASE.fence(primary)).as("fencing again").isInstanceOf(WriteOutcome.Requested.class);
-        assertThat(withoutWal(DATABASE.observe(primary))).isEqualTo(new Observation.Observed(Role.FENCED, 0, 0, false));
+        assertThat(withoutWal(DATABASE.observe(primary))).isEqualTo(FENCED_AND_CLOSED);
+    }
+
+    /**
+     * A client that asks for a read-write transaction explicitly passes {@code default_transaction_read_only}; the fence
+     * also closes the application's database (ADR 0020, "A fence no client passes"), so such a client, pooled or new,
+     * writes nothing on the fenced node. Before, it committed there after the fence, and a promotion made once the
+     * replica had the position read after the fence lost that commit.
+     */
+    @Test
+    @Order(5)
+    void aClientAskingForReadWriteExplicitlyWritesNothingOnAFencedNode() throws SQLException {
+        assertThat(DATABASE.fence(primary)).isInstanceOf(WriteOutcome.Requested.class);
+        assertThatThrownBy(() -> {
+            try (Connection connection = connect(primary); Statement statement = connection.createStatement()) {
+                statement.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE");
+                statement.execute("INSERT INTO orders (note) VALUES ('read-write, after the fence')");
+            }
+        }).isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState())
+                .as("object_not_in_prerequisite_state: the database does not accept connections").isEqualTo("55000"));
+        assertThat(DATABASE.observe(primary)).as("the actuator observes the fenced node all the same")
+                .isInstanceOfSatisfying(Observation.Observed.class, o -> assertThat(o.role()).isEqualTo(Role.FENCED));
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void thePromotedReplicaTakesWritesAndHasEveryAcknowledgedRow() throws SQLException {
         long before = ((Observation.Observed) DATABASE.observe(replica)).wal().nextXid();
         assertThat(before).as("the replica's next transaction id").isPositive();
         assertThat(DATABASE.promote(replica, Database.Move.UNPLANNED)).isInstanceOfSatisfying(WriteOutcome.Requested.class,
                 r -> assertThat(r.details()).contains("promotion").contains("requested"));
         await("the replica writable").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(withoutWal(DATABASE.observe(replica))).isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false)));
-        assertThat(count(replica)).as("every row the primary acknowledged").isEqualTo(acknowledged);
+                assertThat(DATABASE.observe(replica)).isInstanceOfSatisfying(Observation.Observed.class,
+                        o -> assertThat(o.role()).isEqualTo(Role.WRITABLE)));
+        // the fence's closed database came with the old primary's WAL: opened before anything is served from the node
+        assertThat(DATABASE.observe(replica)).isInstanceOfSatisfying(Observation.Observed.class,
+                o -> assertThat(o.closed()).as("closed, as its source was at the fence").isTrue());
+        assertThatThrownBy(() -> count(replica)).isInstanceOfSatisfying(SQLException.class,
+                e -> assertThat(e.getSQLState()).isEqualTo("55000"));
+        assertThat(DATABASE.fence(replica)).as("fencing the promoted node, still closed (the way back)")
+                .isInstanceOfSatisfying(WriteOutcome.Requested.class, r -> assertThat(r.details()).contains("already closed"));
         assertThat(((Observation.Observed) DATABASE.observe(replica)).wal().nextXid())
-                .as("the next transaction id after the promotion, nothing written: as before it (the way back's proof)")
-                .isEqualTo(before);
+                .as("the next transaction id after the promotion and a fence, nothing written: as before it (the way"
+                        + " back's proof)").isEqualTo(before);
+        assertThat(DATABASE.unfence(replica)).isInstanceOfSatisfying(WriteOutcome.Requested.class,
+                r -> assertThat(r.details()).contains("open to new sessions"));
+        assertThat(withoutWal(DATABASE.observe(replica))).isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
+        assertThat(count(replica)).as("every row the primary acknowledged").isEqualTo(acknowledged);
         sql(replica, "INSERT INTO orders (note) VALUES ('after the promotion')");
         assertThat(count(replica)).isEqualTo(acknowledged + 1);
         assertThat(((Observation.Observed) DATABASE.observe(replica)).wal().nextXid()).as("after one write")
@@ -215,9 +249,9 @@ class PostgresDatabaseTest {
 
     /** The way back of a planned move (ADR 0020): the fenced old primary takes writes again. */
     @Test
-    @Order(6)
+    @Order(7)
     void anUnfencedOldPrimaryTakesWritesAgain() throws SQLException {
-        assertThat(withoutWal(DATABASE.observe(primary))).isEqualTo(new Observation.Observed(Role.FENCED, 0, 0, false));
+        assertThat(withoutWal(DATABASE.observe(primary))).isEqualTo(FENCED_AND_CLOSED);
         assertThat(DATABASE.unfence(primary)).isInstanceOfSatisfying(WriteOutcome.Requested.class,
                 r -> assertThat(r.details()).contains("unfenced"));
         assertThat(withoutWal(DATABASE.observe(primary))).isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
@@ -230,7 +264,7 @@ class PostgresDatabaseTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aStoppedNodeIsUnavailableAndAWrongDatabaseOrRoleIsRejected() {
         pair.primary().stop(); // SIGINT by PID: a fast shutdown
         assertThat(DATABASE.observe(primary)).isInstanceOfSatisfying(Observation.Unavailable.class,
@@ -238,7 +272,12 @@ class PostgresDatabaseTest {
         assertThat(DATABASE.fence(primary)).isInstanceOf(WriteOutcome.Unavailable.class);
         assertThat(DATABASE.unfence(primary)).isInstanceOf(WriteOutcome.Unavailable.class);
         assertThat(DATABASE.observe(new PostgresRef(pair.replica().jdbcUrl().replace("/app", "/nothing"), PostgresPair.USER,
-                null))).isInstanceOfSatisfying(Observation.Rejected.class, r -> assertThat(r.reason()).contains("3D000"));
+                null))).as("the application's database").isInstanceOfSatisfying(Observation.Rejected.class,
+                        r -> assertThat(r.reason()).contains("database \"nothing\" does not exist"));
+        try (PostgresDatabase elsewhere = new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "maintenance")) {
+            assertThat(elsewhere.observe(replica)).as("the maintenance database")
+                    .isInstanceOfSatisfying(Observation.Rejected.class, r -> assertThat(r.reason()).contains("3D000"));
+        }
         assertThat(DATABASE.observe(new PostgresRef(pair.replica().jdbcUrl(), "nobody", "secret")))
                 .isInstanceOfSatisfying(Observation.Rejected.class, r -> assertThat(r.reason()).contains("28000")
                         .doesNotContain("secret"));
@@ -282,6 +321,6 @@ class PostgresDatabaseTest {
     /** The observation without its WAL positions (they move with every write; tested on their own). */
     static Observation withoutWal(Observation observation) {
         return observation instanceof Observation.Observed o ? new Observation.Observed(o.role(), o.unreplayedBytes(),
-                o.lagSeconds(), o.replayPaused()) : observation;
+                o.lagSeconds(), o.replayPaused(), null, null, o.closed()) : observation;
     }
 }

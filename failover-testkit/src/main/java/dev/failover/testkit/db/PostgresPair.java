@@ -30,6 +30,14 @@ public final class PostgresPair implements AutoCloseable {
     /** The database the tests write to. */
     public static final String DATABASE = "app";
 
+    /**
+     * {@code jdbcUrl} (a node's, naming a database) on the node's {@code postgres} database instead, which a fence leaves
+     * open while it closes the application's (ADR 0020, "A fence no client passes"): where a test asks what a node is.
+     */
+    public static String onPostgres(String jdbcUrl) {
+        return jdbcUrl.substring(0, jdbcUrl.lastIndexOf('/') + 1) + "postgres";
+    }
+
     /** How the primary acknowledges a commit. */
     public enum Replication {
         /**

@@ -40,11 +40,22 @@ public final class WritingClient implements AutoCloseable {
     private final AtomicReference<String> lastUrl = new AtomicReference<>();
     private final List<String> errors = new CopyOnWriteArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private volatile boolean readWrite;
     private Thread thread;
 
     public WritingClient(Route route, String user) {
         this.route = route;
         this.user = user;
+    }
+
+    /**
+     * Each session asks for read-write transactions explicitly ({@code SET SESSION CHARACTERISTICS AS TRANSACTION READ
+     * WRITE}), as some drivers and pools do: such a client passes {@code default_transaction_read_only}, the soft part of
+     * a PostgreSQL fence (ADR 0020, "A fence no client passes"). Before {@link #start()}.
+     */
+    public WritingClient askingForReadWrite() {
+        readWrite = true;
+        return this;
     }
 
     /** Creates the table where the record points now (if it is not there), then writes on a thread of its own. */
@@ -68,6 +79,11 @@ public final class WritingClient implements AutoCloseable {
                     close(connection);
                     connection = DriverManager.getConnection(url + "?connectTimeout=1&socketTimeout=2", user, "");
                     connectedTo = url;
+                    if (readWrite) {
+                        try (Statement statement = connection.createStatement()) {
+                            statement.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE");
+                        }
+                    }
                 }
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("INSERT INTO orders (id, at) VALUES (" + next + ", now())");
@@ -154,8 +170,33 @@ public final class WritingClient implements AutoCloseable {
         return acknowledged.stream().filter(id -> !present.contains(id)).sorted().toList();
     }
 
-    /** The ids stored in {@code orders} at {@code url}. */
+    /**
+     * The ids stored in {@code orders} at {@code url}. A node whose database a fence closed to new sessions (ADR 0020) is
+     * read all the same, as an operator auditing it would: opened from its {@code postgres} database for the read, then
+     * closed again.
+     */
     public static Set<Long> ids(String url, String user) throws SQLException {
+        try {
+            return readIds(url, user);
+        } catch (SQLException e) {
+            if (!CLOSED.equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+        String database = url.substring(url.lastIndexOf('/') + 1);
+        String maintenance = PostgresPair.onPostgres(url);
+        allowConnections(maintenance, user, database, true);
+        try {
+            return readIds(url, user);
+        } finally {
+            allowConnections(maintenance, user, database, false);
+        }
+    }
+
+    /** SQLSTATE object_not_in_prerequisite_state: "database ... is not currently accepting connections". */
+    private static final String CLOSED = "55000";
+
+    private static Set<Long> readIds(String url, String user) throws SQLException {
         Set<Long> ids = new HashSet<>();
         try (Connection connection = connect(url, user); Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT id FROM orders")) {
@@ -164,6 +205,15 @@ public final class WritingClient implements AutoCloseable {
             }
         }
         return ids;
+    }
+
+    private static void allowConnections(String maintenance, String user, String database, boolean allow)
+            throws SQLException {
+        try (Connection connection = connect(maintenance, user); Statement statement = connection.createStatement()) {
+            statement.execute("SET synchronous_commit TO local"); // a fenced old primary's standby may be gone
+            statement.execute("SET default_transaction_read_only TO off"); // the fence's own setting
+            statement.execute("ALTER DATABASE \"" + database + "\" WITH ALLOW_CONNECTIONS " + allow);
+        }
     }
 
     private Connection connect(String url) throws SQLException {

@@ -88,6 +88,14 @@ public record DataTier(Map<String, Node> nodes, Instant heldSince, Duration last
             return observation instanceof Database.Observation.Observed o && o.role() == Database.Role.WRITABLE;
         }
 
+        /**
+         * Whether the node took writes with the application's database closed: promoted after its source's fence, whose
+         * close came with the WAL (ADR 0020, "A fence no client passes").
+         */
+        public boolean writableButClosed() {
+            return writable() && observation instanceof Database.Observation.Observed o && o.closed();
+        }
+
         /** Whether the node answered the last observation. */
         public boolean answered() {
             return observation instanceof Database.Observation.Observed;

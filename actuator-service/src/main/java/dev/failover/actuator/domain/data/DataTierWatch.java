@@ -33,9 +33,8 @@ public final class DataTierWatch {
     private DataTier.Promotion promoted;
     private final NewestHistory newest = new NewestHistory(); // the newest history a node was seen writing
     /**
-     * By target: the start of a pass that observed the node fenced after an earlier observation had already returned
-     * it fenced, in an unbroken run of fenced observations: a time by which the fence was certainly in force (a pass's
-     * own start comes before its read). Absent until then, and once the node is seen otherwise.
+     * By target: the start of a pass that saw the node fenced after an earlier observation had already returned it fenced,
+     * in an unbroken run: a time by which the fence was certainly in force (a pass's start comes before its read).
      */
     private final Map<String, Instant> fencedBy = new java.util.HashMap<>();
     private final Map<String, Instant> fencedRunFrom = new java.util.HashMap<>();
@@ -47,7 +46,6 @@ public final class DataTierWatch {
     private final AgentLeases agents = new AgentLeases();
     /** Promotions taken back, as target@timeline: the timeline they began counts for nothing. */
     private final java.util.Set<String> takenBack = new java.util.HashSet<>();
-
 
     /** A target's node was observed, by a call made after {@code at}. */
     public synchronized void seen(String target, Database.Observation observation, Instant at) {
@@ -190,9 +188,8 @@ public final class DataTierWatch {
     }
 
     /**
-     * A time by which {@code target}'s node was certainly fenced, while it has been seen fenced since: what a replica
-     * shown to hold everything written before it holds everything the fenced node wrote. Empty before a second fenced
-     * observation (the first one's pass started before its read).
+     * A time by which {@code target}'s node was certainly fenced, while seen fenced since: a replica shown to hold all
+     * written before it holds all the fenced node wrote. Empty before a second fenced observation.
      */
     public synchronized Optional<Instant> fencedBy(String target) {
         return Optional.ofNullable(fencedBy.get(target));
@@ -221,8 +218,12 @@ public final class DataTierWatch {
 
     /** Whether {@code target}'s node was last seen taking writes. */
     public synchronized boolean writable(String target) {
-        DataTier.Node node = nodes.get(target);
-        return node != null && node.writable();
+        return last(target).filter(DataTier.Node::writable).isPresent();
+    }
+
+    /** {@code target}'s node as last observed; empty before its first observation. */
+    public synchronized Optional<DataTier.Node> last(String target) {
+        return Optional.ofNullable(nodes.get(target));
     }
 
     /** The pass holds an unplanned failover for the data-loss budget. */
@@ -256,10 +257,7 @@ public final class DataTierWatch {
         return ++promotionRequests;
     }
 
-    /**
-     * The target's node is writable: when this instance had requested its promotion, the time the promotion took (kept as
-     * the last promotion's), once.
-     */
+    /** The target's node is writable: the time its promotion took, once, where this instance requested it (kept). */
     public synchronized Optional<Duration> writable(Instant now) {
         if (promotionRequestedAt == null) {
             return Optional.empty();

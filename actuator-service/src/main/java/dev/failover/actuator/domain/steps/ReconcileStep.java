@@ -11,7 +11,7 @@ import dev.failover.actuator.domain.plan.Backends;
  * group's progress only by returning a changed {@link Pass}, and the reconciler applies their effects between them.
  */
 public sealed interface ReconcileStep permits SaveWrittenChange, ReadRecord, ReadRecord.Quietly, CheckOwner, TakeBackPromotion,
-        FenceOtherWritable, StartMoveAtServed, AwaitPropagation, HoldStep, Settle, ScaleDownIfDue, HandleDrift, EnsureCapacity,
+        FenceOtherWritable, OpenPromotedDatabase, StartMoveAtServed, AwaitPropagation, HoldStep, Settle, ScaleDownIfDue, HandleDrift, EnsureCapacity,
         PreflightSwitch, ReadyDatabase, PromoteDatabase, RunRegionSwitchPlan, WriteRecord {
 
     /**

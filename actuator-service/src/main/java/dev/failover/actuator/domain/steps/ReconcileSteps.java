@@ -20,6 +20,7 @@ public final class ReconcileSteps {
             new CheckOwner(),
             new TakeBackPromotion(),
             new FenceOtherWritable(),
+            new OpenPromotedDatabase(),
             new StartMoveAtServed(),
             new AwaitPropagation(),
             new HoldStep(),

@@ -55,7 +55,7 @@ class DataLossBudgetTest {
     void aSynchronousReplicaWhoseReplayIsPausedIsPromotedAndLosesNothing() throws Exception {
         try (PostgresPair pair = PostgresPair.start()) {
             sql(pair.primary().jdbcUrl(), "CREATE TABLE orders (id serial PRIMARY KEY, note text NOT NULL)");
-            Databases databases = new Databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null), Map.of("app-east",
+            Databases databases = new Databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres"), Map.of("app-east",
                     new Databases.Login(PostgresPair.USER, null), "app-west", new Databases.Login(PostgresPair.USER, null)));
             GroupReconciler group = new GroupReconciler("api", DatabaseStepTest.topology(pair.primary().jdbcUrl(),
                     pair.replica().jdbcUrl(), 2), dns, Scalers.none(), databases,
@@ -74,7 +74,7 @@ class DataLossBudgetTest {
             await("the replica's latest applied change older than the budget of 2 s").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(250)).until(() -> {
                         write(pair, 1);
-                        return new PostgresDatabase(Duration.ofSeconds(2), "disable", null).observe(new PostgresRef(pair.replica().jdbcUrl(),
+                        return new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres").observe(new PostgresRef(pair.replica().jdbcUrl(),
                                 PostgresPair.USER, null)) instanceof Database.Observation.Observed o && o.lagSeconds() > 3.0;
                     });
             int acknowledged = count(pair.primary().jdbcUrl());

@@ -153,7 +153,7 @@ class DataLossExposureTest {
     @Test
     void aSecondFailoverToAReplicaThatStillFollowsTheFirstPrimaryIsHeldNamingWhatToRepoint() throws Exception {
         try (PostgresPair pair = PostgresPair.start(Replication.ASYNC, 2)) {
-            Databases databases = new Databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null), Map.of(
+            Databases databases = new Databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres"), Map.of(
                     "app-east", new Databases.Login(PostgresPair.USER, null), "app-west", new Databases.Login(
                             PostgresPair.USER, null)));
             GroupReconciler group = new GroupReconciler("api", DatabaseStepTest.three(pair.primary().jdbcUrl(),
@@ -188,7 +188,7 @@ class DataLossExposureTest {
         Map<String, Databases.Login> all = new java.util.HashMap<>(Map.of("app-east", new Databases.Login(
                 PostgresPair.USER, null), "app-west", new Databases.Login(PostgresPair.USER, null)));
         all.putAll(logins);
-        Databases databases = new Databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null), all);
+        Databases databases = new Databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres"), all);
         return new GroupReconciler("api", DatabaseStepTest.topology(pair.primary().jdbcUrl(), pair.replica().jdbcUrl(),
                 budget), dns, Scalers.none(), databases, new TrafficPlan(Routing.SINGLE, 100, List.of()), s -> {
                 }, results::add, clock, settings);

@@ -104,6 +104,11 @@ public class DatabaseStepTest {
         final List<Move> moves = new ArrayList<>();
         /** Whether a planned promotion is one atomic switchover, as Aurora's. */
         boolean atomic;
+        /**
+         * Whether a fence closes the application's database as PostgreSQL's does: a catalog change, which the replica
+         * promoted after it has too, until it is opened (unfenced).
+         */
+        boolean catalogFence;
         /** Nodes whose observation depends on the time it is made (a lag read from a minute's datapoint). */
         final Map<String, java.util.function.Function<java.time.Instant, Observation>> byTime = new HashMap<>();
 
@@ -146,9 +151,11 @@ public class DatabaseStepTest {
             }
             if (nodes.get(ref.jdbcUrl()) instanceof Observation.Observed o && o.role() == Role.REPLICA) {
                 // a node that reports its WAL begins the next timeline, its transaction ids where its replay left them
-                nodes.put(ref.jdbcUrl(), o.wal() == null ? writable() : new Observation.Observed(Role.WRITABLE, 0, 0, false,
-                        new Database.Wal(o.wal().timeline() + 1, o.wal().lsn(), false, List.of(), null, null,
-                                o.wal().nextXid())));
+                boolean closed = catalogFence && nodes.values().stream().anyMatch(n -> n instanceof Observation.Observed
+                        other && other.closed());
+                nodes.put(ref.jdbcUrl(), new Observation.Observed(Role.WRITABLE, 0, 0, false, o.wal() == null ? null
+                        : new Database.Wal(o.wal().timeline() + 1, o.wal().lsn(), false, List.of(), null, null,
+                                o.wal().nextXid()), null, closed));
                 return new WriteOutcome.Requested("promotion of " + ref.jdbcUrl() + " requested");
             }
             return new WriteOutcome.Requested(ref.jdbcUrl() + " is not a replica: nothing to promote");
@@ -163,7 +170,7 @@ public class DatabaseStepTest {
             if (refuseFence.contains(ref.jdbcUrl())) {
                 return new WriteOutcome.Rejected("InvalidDBInstanceState (HTTP 400): it has read replicas");
             }
-            nodes.put(ref.jdbcUrl(), new Observation.Observed(Role.FENCED, 0, 0, false, wal(ref)));
+            nodes.put(ref.jdbcUrl(), new Observation.Observed(Role.FENCED, 0, 0, false, wal(ref), null, catalogFence));
             return new WriteOutcome.Requested(ref.jdbcUrl() + " fenced");
         }
 
@@ -1184,6 +1191,49 @@ public class DatabaseStepTest {
         }
         assertThat(nodes.calls).containsExactly("fence " + EAST, "promote " + WEST);
         return group;
+    }
+
+    /**
+     * A fence that closes the application's database (ADR 0020, "A fence no client passes") closes it on the replica too,
+     * with the WAL the promotion waits for: the promoted node is opened once the switch is served, after the DNS write,
+     * and not before (opening is a transaction there, which would spoil the way back's proof). Before, nothing opened
+     * it: the group converged on a database that took no session.
+     */
+    @Test
+    void aPromotedNodeThatArrivedClosedIsOpenedOnceTheSwitchIsServed() {
+        nodes.catalogFence = true;
+        nodes.set(EAST, node(Role.WRITABLE, 800, 500)).set(WEST, node(Role.REPLICA, 800, 500));
+        servedByEpoch1("192.0.2.1");
+        GroupReconciler group = reconciler();
+        group.offer(decision(2, DecisionKind.SWITCHOVER, "primary", "secondary"));
+        run(group, 40);
+
+        assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
+        assertThat(nodes.calls).containsExactly("fence " + EAST, "promote " + WEST, "unfence " + WEST);
+        assertThat(nodes.nodes.get(WEST)).isInstanceOfSatisfying(Observation.Observed.class, o -> {
+            assertThat(o.role()).isEqualTo(Role.WRITABLE);
+            assertThat(o.closed()).as("open to new sessions").isFalse();
+        });
+        List<String> steps = results.stream().map(r -> r.step() + " " + r.status() + " " + r.details()).toList();
+        int switched = steps.stream().filter(r -> r.startsWith("DNS_SWITCH SUCCEEDED")).map(steps::indexOf).findFirst()
+                .orElseThrow();
+        assertThat(steps.stream().filter(r -> r.contains("opened now that the switch is served")).findFirst()
+                .map(steps::indexOf)).as("opened after the switch was written").hasValueSatisfying(
+                        opened -> assertThat(opened).isGreaterThan(switched));
+    }
+
+    /**
+     * The way back with a fence that closes the application's database: the promoted node, never opened (the switch
+     * was refused), shows its next transaction id unchanged, and the move is taken back.
+     */
+    @Test
+    void theWayBackOfAPromotedNodeThatArrivedClosedLeavesItClosed() {
+        nodes.catalogFence = true;
+        GroupReconciler group = switchoverRefusedAfterThePromotion();
+        run(group, 20);
+
+        assertThat(nodes.calls).containsExactly("fence " + EAST, "promote " + WEST, "fence " + WEST, "unfence " + EAST);
+        assertThat(group.latestDesired().promotion().phase()).isEqualTo(DesiredState.Phase.TAKEN_BACK);
     }
 
     /**

@@ -1,0 +1,47 @@
+package dev.failover.actuator.domain.steps;
+
+import dev.failover.actuator.database.Database.WriteOutcome;
+import dev.failover.actuator.database.Databases;
+import dev.failover.actuator.domain.data.DataTier;
+import dev.failover.actuator.domain.plan.Backends;
+import dev.failover.actuator.domain.plan.Goal;
+import dev.failover.contract.event.ActuationStatus;
+import dev.failover.contract.event.ActuationStep;
+import dev.failover.contract.topology.DatabaseRef;
+
+/**
+ * Opens the served target's database to new sessions where it arrived closed (ADR 0020, "A fence no client passes"):
+ * the fence of the old primary closes the application's database, a catalog change that reaches the replica with the
+ * WAL the promotion waited for, so the promoted node takes writes but no new session. It is opened once the record
+ * serves it, after {@link FenceOtherWritable} observed it, and not before: opening is a transaction on the promoted
+ * node, and until the switch is served the way back ({@link TakeBackPromotion}) shows from that node's next transaction
+ * id that nothing wrote there. Runs before the wait for propagation, so that clients resolving the new answer find the
+ * database open.
+ */
+record OpenPromotedDatabase() implements ReconcileStep {
+
+    @Override
+    public Next apply(Pass pass, Backends use) {
+        if (!(pass.goal() instanceof Goal.Decided goal) || goal.target().database() == null || !pass.servedAsWanted()
+                || use.dataTier().last(goal.target().id()).filter(DataTier.Node::writableButClosed).isEmpty()
+                || use.dataTier().formerPrimary(goal.target().id()).isPresent()) {
+            return pass.go();
+        }
+        DatabaseRef ref = goal.target().database();
+        String kind = Databases.kind(ref);
+        WriteOutcome opened = use.databases().unfence(ref).orElseThrow();
+        if (opened instanceof WriteOutcome.Requested requested) {
+            use.databases().observe(ref).ifPresent(seen -> use.dataTier().seen(goal.target().id(), seen, pass.now()));
+            return pass.report(ActuationStep.DATABASE, ActuationStatus.SUCCEEDED, kind, goal.target().id()
+                    + "'s database " + ref.node() + ", promoted with its source's fence, opened now that the switch is"
+                    + " served: " + requested.details()).go();
+        }
+        // tried again on every pass; the group goes on (the record is served), said once while it fails
+        return pass.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, goal.target().id()
+                + "'s database " + ref.node() + " takes writes but its application's database is closed, as its"
+                + " source's fence left it, and opening it failed", goal.target().id() + "'s database " + ref.node()
+                + " takes writes but its application's database is closed, as its source's fence left it; opening it"
+                + " failed: " + opened.describe() + ". Open it by hand (ALTER DATABASE ... WITH ALLOW_CONNECTIONS true)"
+                + " if this goes on").go();
+    }
+}
