@@ -65,6 +65,9 @@ import dev.failover.testkit.topology.TestTopology;
  * lasts (I7); healed, the old primary is fenced first as any that answers (I1, I2).
  * Also drawn: the promoted primary upgraded by an operator with the real pg_upgrade once the move is served (a new
  * cluster: timeline 1, a new system identifier): it is not taken for a former primary, never fenced, still served (I8).
+ * Also drawn: the client, and the monitor's writes, asking for read-write transactions explicitly, which
+ * default_transaction_read_only does not stop: the fence closes the application's database as well (ADR 0020, "A fence
+ * no client passes"), and I1 and I2 hold for them too.
  * The suite runs {@link #SUITE_SEEDS}; {@code -Ddatatier.it.seeds=1-20} runs a soak (docs/benchmarks.md), one
  * {@code NEMESIS} line a schedule. A failing seed prints its schedule: run it alone with {@code -Ddatatier.it.seeds=N}.
  */
@@ -109,7 +112,7 @@ class DataTierNemesisIT {
             ActuatorFault actuatorFault, long faultAfterMillis, long frozenMillis, boolean refuseFence, boolean dnsOutage,
             long dnsOutageAfterMillis, long dnsOutageMillis, boolean returns, DnsRefusal dnsRefusal,
             long refusalAfterMillis, long refusalMillis, Second second, boolean partition, boolean partitionHeals,
-            long partitionMillis, boolean upgrade) {
+            long partitionMillis, boolean upgrade, boolean readWrite) {
 
         static Schedule draw(long seed) {
             Random random = new Random(seed);
@@ -142,9 +145,12 @@ class DataTierNemesisIT {
             // drawn after the above, for the same reason: the promoted primary upgraded by pg_upgrade once the move is
             // served (a new cluster on timeline 1, a new system identifier); not with a second failover, which moves on
             boolean upgrade = random.nextInt(3) == 0 && !second.drawn();
+            // drawn after the above, for the same reason: the client asks for read-write transactions explicitly,
+            // which default_transaction_read_only does not stop (ADR 0020, "A fence no client passes")
+            boolean readWrite = random.nextInt(3) == 0;
             return new Schedule(seed, replication, budget, crash, cut, cutMillis, fault, faultAfter, frozen, refuseFence,
                     dnsOutage, dnsOutageAfter, dnsOutageMillis, returns, dnsOutage ? DnsRefusal.NONE : refusal,
-                    refusalAfter, refusalMillis, second, partition, partitionHeals, partitionMillis, upgrade);
+                    refusalAfter, refusalMillis, second, partition, partitionHeals, partitionMillis, upgrade, readWrite);
         }
     }
 
@@ -181,7 +187,7 @@ class DataTierNemesisIT {
         Outcome outcome = run(schedule);
         List<String> violations = check(schedule, outcome);
         System.out.printf("NEMESIS seed=%d %s budget=%d crash=%s cut=%s actuator=%s after=%dms refuse=%s dnsOutage=%s"
-                + " returns=%s dnsRefused=%s/%s second=%s partition=%s upgrade=%s | promoted=%s exposure=%s acknowledged=%d lost=%d twoWritable=%d returnedWritableMs=%s"
+                + " returns=%s dnsRefused=%s/%s second=%s partition=%s upgrade=%s readWrite=%s | promoted=%s exposure=%s acknowledged=%d lost=%d twoWritable=%d returnedWritableMs=%s"
                 + " status=%s violations=%d%n", seed, schedule.replication(), schedule.budget(), schedule.crash(),
                 schedule.cut(), schedule.actuatorFault(), schedule.faultAfterMillis(), schedule.refuseFence(),
                 schedule.dnsOutage(), schedule.returns(), schedule.dnsRefusal(), !outcome.refused().happened() ? "-"
@@ -191,7 +197,7 @@ class DataTierNemesisIT {
                                 + (outcome.second().thirdPromoted() ? "promoted" : outcome.second().status()
                                         + (outcome.second().secondaryWritable() ? "+secondaryWritable" : "")),
                 !schedule.partition() ? "-" : schedule.partitionHeals() ? "heals" : "stays", !schedule.upgrade() ? "-"
-                        : outcome.upgraded() == null ? "not-served" : "upgraded", outcome.promoted(), outcome.promotion() == null ? "-"
+                        : outcome.upgraded() == null ? "not-served" : "upgraded", schedule.readWrite(), outcome.promoted(), outcome.promotion() == null ? "-"
                         : outcome.promotion().path("lossExposureSeconds").asText("unknown"), outcome.acknowledged().size(),
                 outcome.lost(), outcome.twoWritable().size(), outcome.returnedAt() == null ? "-"
                         : Long.toString(outcome.returnedWritable().toMillis()), outcome.status(), violations.size());
@@ -232,9 +238,9 @@ class DataTierNemesisIT {
         PostgresPair.Node third = pair.replicas().size() > 1 ? pair.replicas().get(1) : null;
         Thread monitor = new Thread(() -> {
             while (watching.get()) {
-                boolean replica = DataTierIT.writeError(pair.replica().jdbcUrl()) == null;
-                boolean primary = DataTierIT.writeError(pair.primary().jdbcUrl()) == null;
-                boolean thirdWritable = third != null && DataTierIT.writeError(third.jdbcUrl()) == null;
+                boolean replica = DataTierIT.writeError(pair.replica().jdbcUrl(), schedule.readWrite()) == null;
+                boolean primary = DataTierIT.writeError(pair.primary().jdbcUrl(), schedule.readWrite()) == null;
+                boolean thirdWritable = third != null && DataTierIT.writeError(third.jdbcUrl(), schedule.readWrite()) == null;
                 if (replica) {
                     promotedSeen.compareAndSet(null, Instant.now());
                 }
@@ -249,7 +255,11 @@ class DataTierNemesisIT {
         }, "two-writers");
         Instant failedAt;
         boolean receiverStopped = false;
-        try (WritingClient writer = new WritingClient(route, PostgresPair.USER).start()) {
+        WritingClient client = new WritingClient(route, PostgresPair.USER);
+        if (schedule.readWrite()) {
+            client.askingForReadWrite();
+        }
+        try (WritingClient writer = client.start()) {
             monitor.start();
             await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedCount() >= 50);
             await("the actuator knows what the replica would lose").atMost(Duration.ofSeconds(20))
@@ -362,7 +372,7 @@ class DataTierNemesisIT {
                 pair.primary().start();
                 try {
                     await("the returned old primary fenced").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
-                            .until(() -> DataTierIT.writeError(pair.primary().jdbcUrl()) != null);
+                            .until(() -> DataTierIT.writeError(pair.primary().jdbcUrl(), schedule.readWrite()) != null);
                 } catch (org.awaitility.core.ConditionTimeoutException e) {
                     // I5 says what is wrong
                 }
@@ -400,7 +410,7 @@ class DataTierNemesisIT {
                 } catch (org.awaitility.core.ConditionTimeoutException e) {
                     // I8 says what is wrong
                 }
-                upgraded = new Upgraded(upgradedAt, DataTierIT.writeError(pair.replica().jdbcUrl()) == null,
+                upgraded = new Upgraded(upgradedAt, DataTierIT.writeError(pair.replica().jdbcUrl(), schedule.readWrite()) == null,
                         status(actuator.get()).path("databases").toString());
             }
             // the first move as it ended: what the checker's I1-I5 judge (a second failover is judged on its own)
@@ -410,8 +420,8 @@ class DataTierNemesisIT {
             Instant returnedAt = returned.get();
             JsonNode status = status(actuator.get());
             Set<String> answers = DataTierIT.answers(stack);
-            boolean servedWritable = DataTierIT.writeError(served(pair, answers)) == null;
-            boolean oldPrimaryWritable = returnedAt != null && DataTierIT.writeError(pair.primary().jdbcUrl()) == null;
+            boolean servedWritable = DataTierIT.writeError(served(pair, answers), schedule.readWrite()) == null;
+            boolean oldPrimaryWritable = returnedAt != null && DataTierIT.writeError(pair.primary().jdbcUrl(), schedule.readWrite()) == null;
             SecondOutcome second = schedule.second().drawn() && switched
                     ? secondFailover(schedule, pair, stack, actuator, writer, acknowledged.keySet()) : SecondOutcome.NONE;
             writer.stop();
@@ -489,8 +499,8 @@ class DataTierNemesisIT {
         return new SecondOutcome(true, failedAt, thirdPromoted, lost,
                 status.path("lastPromotionRequested").isObject() ? status.get("lastPromotionRequested") : null,
                 status.path("status").asText(), status.path("detail").asText(), answers,
-                DataTierIT.writeError(served(pair, answers)) == null,
-                !schedule.second().crash() && DataTierIT.writeError(pair.replica().jdbcUrl()) == null);
+                DataTierIT.writeError(served(pair, answers), schedule.readWrite()) == null,
+                !schedule.second().crash() && DataTierIT.writeError(pair.replica().jdbcUrl(), schedule.readWrite()) == null);
     }
 
     /** The actuator killed (kill -9, started again as {@code name}) or frozen after {@code afterMillis}, on a thread. */

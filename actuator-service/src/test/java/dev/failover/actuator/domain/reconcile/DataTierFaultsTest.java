@@ -86,6 +86,9 @@ import dev.failover.testkit.net.PathCut;
  * <li><b>I7</b> the promoted primary upgraded by an operator with the real pg_upgrade once the move is served (a new
  * cluster: timeline 1, a new system identifier) is not taken for a former primary: never fenced, still served (ADR
  * 0020, timelines compared within one system identifier).</li>
+ * <li><b>I8</b> a planned move that nothing refuses (its fence, its switch) and whose replica can catch up completes:
+ * served on the replica's node. The client asks for read-write transactions explicitly in some schedules, which
+ * default_transaction_read_only does not stop (ADR 0020, "A fence no client passes").</li>
  * </ul>
  * The suite runs a fixed set of seeds; {@code -Ddatatier.seeds=1-200} runs a soak (docs/benchmarks.md). A failing seed
  * prints its schedule: run it alone with {@code -Ddatatier.seeds=N}.
@@ -98,9 +101,10 @@ class DataTierFaultsTest {
      * forced past a refused fence (two writers, allowed), a planned move whose switch is refused after the promotion
      * (the way back taken), an old primary cut off from the plane while its client writes, the partition healing (then
      * fenced and promoted, nothing lost) or not (held, saying why), and a crashed old primary back (fenced) while the
-     * promoted one is upgraded by pg_upgrade (not fenced: I7).
+     * promoted one is upgraded by pg_upgrade (not fenced: I7), and two planned moves whose client asks for read-write
+     * explicitly (completed, nothing lost: I1, I2, I8).
      */
-    static final String SUITE_SEEDS = "1,7,13,14,17,19,25,30";
+    static final String SUITE_SEEDS = "1,7,13,14,17,19,25,30,74,81";
 
     static Stream<Long> seeds() {
         return Seeds.from("datatier.seeds", SUITE_SEEDS);
@@ -120,7 +124,7 @@ class DataTierFaultsTest {
     record Schedule(long seed, Replication replication, int budget, Failure failure, boolean cut, long cutMillis,
             boolean cutHeals, boolean pauseReplay, boolean refuseFence, boolean force, boolean returns, boolean failback,
             boolean guarded, boolean refuseSwitch, boolean strayWrite, boolean partition, boolean partitionHeals,
-            long partitionMillis, boolean upgrade) {
+            long partitionMillis, boolean upgrade, boolean readWrite) {
 
         static Schedule draw(long seed) {
             Random random = new Random(seed);
@@ -148,9 +152,13 @@ class DataTierFaultsTest {
             // drawn last, for the same reason: the promoted primary upgraded by pg_upgrade once the move is served (a new
             // cluster on timeline 1, a new system identifier), as an operator upgrades after a failover
             boolean upgrade = random.nextInt(3) == 0;
+            // drawn last, for the same reason: the client asks for read-write transactions explicitly, which
+            // default_transaction_read_only does not stop (ADR 0020, "A fence no client passes"). Not beside the
+            // start-up guard, which starts a returning old primary with that setting alone (the ADR's limits)
+            boolean readWrite = random.nextInt(3) == 0 && !guarded;
             return new Schedule(seed, replication, budget, failure, cut, cutMillis, cutHeals, pauseReplay, refuseFence,
                     force, returns, failback, guarded, refuseSwitch, strayWrite, partition, partitionHeals,
-                    partitionMillis, upgrade);
+                    partitionMillis, upgrade, readWrite);
         }
     }
 
@@ -191,14 +199,14 @@ class DataTierFaultsTest {
                     : promotion.exposure().getClass().getSimpleName();
             return String.format(java.util.Locale.ROOT, "SCHEDULE seed=%d %s budget=%d %s cut=%s heals=%s pause=%s"
                     + " refuse=%s force=%s returns=%s failback=%s guarded=%s refuseSwitch=%s stray=%s partition=%s"
-                    + " partitionHeals=%s upgrade=%s | forced=%s promoted=%s"
+                    + " partitionHeals=%s upgrade=%s readWrite=%s | forced=%s promoted=%s"
                     + " exposure=%s switchRefused=%s wayBack=%s strayAcknowledged=%s acknowledged=%d lost=%d twoWritable=%d returnedWritableMs=%s status=%s"
                     + " violations=%d", schedule.seed(),
                     schedule.replication(), schedule.budget(), schedule.failure(), schedule.cut(), schedule.cutHeals(),
                     schedule.pauseReplay(), schedule.refuseFence(), schedule.force(), schedule.returns(), schedule.failback(),
                     schedule.guarded(), schedule.refuseSwitch(), schedule.strayWrite(), schedule.partition(),
                     schedule.partitionHeals(), schedule.upgrade() ? (upgraded == null ? "not-served" : "upgraded") : "-",
-                    forced, promoted, exposure,
+                    schedule.readWrite(), forced, promoted, exposure,
                     switchRefused, wayBack == null ? "-" : wayBack.phase(), strayAcknowledged, acknowledged.size(), lost, twoWritable.size(), returnedAt == null ? "-"
                             : Long.toString(returnedWritable.toMillis()), status.convergence().getClass().getSimpleName(),
                     violations.size());
@@ -264,7 +272,7 @@ class DataTierFaultsTest {
                 }
             }, "stray-" + schedule.seed());
             Database<PostgresRef> postgres = new RefusingFromThePromotion(new PostgresDatabase(Duration.ofSeconds(1), "disable",
-                    null), () -> {
+                    null, "postgres"), () -> {
                         if (schedule.refuseSwitch() && !switchRefused.getAndSet(true)) {
                             dns.refuses = "REFUSED (the nemesis: the update policy changed after the preflight)";
                             if (schedule.strayWrite()) {
@@ -302,7 +310,7 @@ class DataTierFaultsTest {
                 while (running.get()) {
                     List<String> writable = new ArrayList<>();
                     for (PostgresPair.Node node : List.of(primary, replica)) {
-                        if (writable(node.jdbcUrl())) {
+                        if (writable(node.jdbcUrl(), schedule.readWrite())) {
                             writable.add(node.name());
                         }
                     }
@@ -317,6 +325,9 @@ class DataTierFaultsTest {
             }, "monitor-" + schedule.seed());
             sql(primary.jdbcUrl(), "CREATE TABLE IF NOT EXISTS orders (id bigint PRIMARY KEY, at timestamptz NOT NULL)");
             WritingClient writer = new WritingClient(() -> urls.get(served(dns)), PostgresPair.USER);
+            if (schedule.readWrite()) {
+                writer.askingForReadWrite();
+            }
             writer.start();
             driver.start();
             watch.start();
@@ -382,7 +393,7 @@ class DataTierFaultsTest {
                     }
                     returned.set(Instant.now());
                     primary.start();
-                    writableAtReturn.set(writable(primary.jdbcUrl()));
+                    writableAtReturn.set(writable(primary.jdbcUrl(), schedule.readWrite()));
                     if (schedule.failback()) {
                         group.offer(new Decision(1, "d-3", "api", 3L, DecisionKind.FAILBACK, "secondary", "primary",
                                 "nemesis", List.of(), Instant.now(), DecisionMode.LIVE, "automation"));
@@ -391,7 +402,7 @@ class DataTierFaultsTest {
                     // a schedule where it does not is for the checker to name, not a failure of this wait
                     try {
                         org.awaitility.Awaitility.await("the returned old primary dealt with").atMost(Duration.ofSeconds(8))
-                                .pollInterval(Duration.ofMillis(50)).until(() -> !writable(primary.jdbcUrl())
+                                .pollInterval(Duration.ofMillis(50)).until(() -> !writable(primary.jdbcUrl(), schedule.readWrite())
                                         && (!schedule.failback() || group.status().convergence()
                                                 instanceof Convergence.Blocked));
                     } catch (org.awaitility.core.ConditionTimeoutException e) {
@@ -454,11 +465,11 @@ class DataTierFaultsTest {
                     : Duration.between(returnedAt, lastTwo);
             return new Outcome(writer.acknowledgedAt(), onNew, onOld, promoted, forced.get(), group.status().dataTier()
                     .promoted(), twoWritable, group.status(), dnsServes,
-                    writable(urls.get(dnsServes)), List.copyOf(results), returnedAt, returnedWritable,
-                    writableAtReturn.get(), returnedAt != null && writable(primary.jdbcUrl()), switchRefused.get(),
+                    writable(urls.get(dnsServes), schedule.readWrite()), List.copyOf(results), returnedAt, returnedWritable,
+                    writableAtReturn.get(), returnedAt != null && writable(primary.jdbcUrl(), schedule.readWrite()), switchRefused.get(),
                     group.latestDesired() == null ? null : group.latestDesired().promotion(), strayAcknowledged.get(),
                     forcedBesidePartitioned.get(), upgradedAt.get() == null ? null : new Upgraded(upgradedAt.get(),
-                            writable(replica.jdbcUrl()), String.valueOf(group.status().dataTier().nodes().get("secondary"))));
+                            writable(replica.jdbcUrl(), schedule.readWrite()), String.valueOf(group.status().dataTier().nodes().get("secondary"))));
         }
     }
 
@@ -587,6 +598,15 @@ class DataTierFaultsTest {
                 violations.add("I7: DNS serves " + outcome.dnsServes() + " after the promoted primary was upgraded");
             }
         }
+        // I8: a planned move that nothing refuses (its fence, its switch) and whose replica can catch up (its replay
+        // running, its link back) completes: served on the replica's node. A client asking for read-write explicitly
+        // kept a soft-fenced old primary's position moving, and the move waited for it for ever
+        if (schedule.failure() == Failure.PLANNED && !schedule.refuseFence() && !schedule.refuseSwitch()
+                && !schedule.pauseReplay() && (!schedule.cut() || schedule.cutHeals())
+                && !(outcome.status().convergence() instanceof Convergence.Converged && WEST_IP.equals(outcome.dnsServes()))) {
+            violations.add("I8: a planned move nothing refused is " + outcome.status().convergence() + ", DNS on "
+                    + outcome.dnsServes());
+        }
         return violations;
     }
 
@@ -600,19 +620,25 @@ class DataTierFaultsTest {
                 ? served.record().sets().get(0).values().iterator().next() : EAST_IP;
     }
 
-    static boolean writable(String url) {
+    /**
+     * Whether the application's client can write at {@code url}: it connects (a fence closes the database to new
+     * sessions), the node is not a replica, and its transactions are read-write by default or, for a client that asks
+     * for read-write explicitly, at all.
+     */
+    static boolean writable(String url, boolean askingForReadWrite) {
         try (Connection connection = DriverManager.getConnection(url + "?connectTimeout=1&socketTimeout=1",
                 PostgresPair.USER, ""); Statement statement = connection.createStatement(); ResultSet row = statement
-                        .executeQuery("SELECT NOT pg_is_in_recovery() AND current_setting('default_transaction_read_only')"
-                                + " = 'off'")) {
+                        .executeQuery("SELECT NOT pg_is_in_recovery() AND (" + askingForReadWrite
+                                + " OR current_setting('default_transaction_read_only') = 'off')")) {
             return row.next() && row.getBoolean(1);
         } catch (SQLException e) {
             return false; // not answering: takes no writes
         }
     }
 
+    /** Asked of the node's postgres database, which a fence leaves open. */
     static boolean isReplica(String url) throws SQLException {
-        return DataLossBudgetTest.isReplica(url);
+        return DataLossBudgetTest.isReplica(PostgresPair.onPostgres(url));
     }
 
     static void sql(String url, String sql) throws SQLException {

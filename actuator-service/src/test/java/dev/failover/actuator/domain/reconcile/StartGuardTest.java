@@ -23,7 +23,7 @@ import dev.failover.testkit.db.PostgresPair;
  */
 class StartGuardTest {
 
-    final PostgresDatabase database = new PostgresDatabase(Duration.ofSeconds(2), "disable", null);
+    final PostgresDatabase database = new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres");
 
     @Test
     void aNodeThatIsNotThePrimaryOfRecordStartsReadOnlyAndStaysSo() throws Exception {
@@ -36,7 +36,7 @@ class StartGuardTest {
             primary.start();
 
             assertThat(said).contains("api/primary starts read-only (failoverctl start-check exit 11)");
-            assertThat(DataTierFaultsTest.writable(primary.jdbcUrl())).as("no write from its first connection").isFalse();
+            assertThat(DataTierFaultsTest.writable(primary.jdbcUrl(), false)).as("no write from its first connection").isFalse();
             assertThat(role(primary)).as("the actuator sees it fenced").isEqualTo(Database.Role.FENCED);
             primary.stop();
             primary.start();
