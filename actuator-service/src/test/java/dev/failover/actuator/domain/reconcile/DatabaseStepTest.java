@@ -1402,6 +1402,50 @@ public class DatabaseStepTest {
     }
 
     /**
+     * An unplanned move whose old primary answers, for a backend of one-minute datapoints (RDS): fenced, then promoted
+     * losing nothing once a lag reading postdates the fence, as a planned move is, whatever the budget. Before, it went
+     * to the budget gate at once, where a datapoint's age (a minute or more) is beyond a budget of 0 for ever: held with
+     * a lossless promotion at hand (found by ManagedDataTierFaultsTest, A4).
+     */
+    @Test
+    void anUnplannedMoveWhoseFencedOldPrimaryAnsweredPromotesOnceALagReadingPostdatesTheFence() {
+        nodes.set(EAST, writable()).set(WEST, replica(0.5, 0));
+        nodes.byTime.put(WEST, now -> fromAMinutesDatapoint(now, 0.5));
+        servedByEpoch1("192.0.2.1");
+        GroupReconciler group = reconciler(topology(EAST, WEST, 0));
+        group.offer(decision(2, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(group, 5);
+        assertThat(nodes.calls).as("fenced first").containsExactly("fence " + EAST);
+        java.time.Instant fenced = clock.instant();
+
+        run(group, 400);
+        assertThat(nodes.calls).containsExactly("fence " + EAST, "promote " + WEST);
+        assertThat(clock.instant()).isAfter(fenced.plusSeconds(60));
+        assertThat(group.status().dataTier().promoted().exposure()).isInstanceOf(
+                dev.failover.actuator.domain.data.LossExposure.None.class);
+        assertThat(servedIp()).isEqualTo("192.0.2.2");
+    }
+
+    /**
+     * A fence whose effect is not seen yet (RDS shows its parameter group "applying" for a while) is asked for again
+     * with a growing wait, not once a pass: before, one request every 200 ms for as long as it lasted.
+     */
+    @Test
+    void aFenceWhoseEffectIsNotSeenYetIsAskedForAgainWithAGrowingWait() {
+        nodes.set(EAST, writable()).set(WEST, replica(0.5, 0));
+        nodes.byTime.put(EAST, now -> writable()); // the fence is accepted and not yet in force
+        servedByEpoch1("192.0.2.1");
+        GroupReconciler group = reconciler();
+        group.offer(decision(2, DecisionKind.SWITCHOVER, "primary", "secondary"));
+        java.time.Instant start = clock.instant();
+        for (int pass = 0; pass < 400 && clock.instant().isBefore(start.plusSeconds(60)); pass++) {
+            clock.advance(group.run());
+        }
+        assertThat(nodes.calls.stream().filter(c -> c.startsWith("fence ")).count()).as("fences asked for in a minute")
+                .isBetween(2L, 12L);
+    }
+
+    /**
      * The switch a move must end with is asked for before anything irreversible. A provider that would refuse it (here:
      * access denied) blocks the move while the old primary still takes writes and the replica is a replica; before, the
      * move fenced and promoted, and the refused write then left the old region's application on a read-only database.
