@@ -1,10 +1,7 @@
 package dev.failover.actuator.database;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -24,6 +21,8 @@ import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
+import dev.failover.testkit.aws.QueryProtocol;
+
 /**
  * RDS read replicas and an Aurora global database as a model behind AWS's query protocol, for the randomized checker of
  * the managed backends (ADR 0020): the real SDK and the real adapters ({@link RdsDatabase}, {@link AuroraGlobalDatabase})
@@ -32,6 +31,8 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
  * <li>a replica applies its source's commits {@code lag} behind (or stops at the moment its replication broke, which
  * RDS reports in {@code StatusInfos} and as a ReplicaLag of -1); a replica keeps replicating a source whose parameter
  * group made it read-only;</li>
+ * <li>{@code ModifyDBParameterGroup} changes the group at once; the instance shows it {@code applying} for a while and
+ * takes the value at the end;</li>
  * <li>{@code PromoteReadReplica} stops replication at once and leaves the instance {@code modifying} for a while, then a
  * primary with what it had; {@code StopDBInstance} is refused while the instance has a read replica;</li>
  * <li>CloudWatch publishes one ReplicaLag (AuroraGlobalDBReplicationLag) sample a minute, taken at a moment of that minute,
@@ -67,6 +68,8 @@ public final class ManagedDatabaseModel implements AutoCloseable {
         Instant statusUntil; // when a transient status (modifying, stopping) ends
         String statusAfter;
         boolean readOnly; // its fence group's parameter (RDS) or a switchover's demotion (Aurora)
+        Instant applyingUntil; // its fence group is "applying" a change until then, which takes effect at its end
+        boolean readOnlyApplying; // the value being applied
         double lagSeconds;
         Instant brokenAt; // its replication broke then; null while it replicates
         final List<Commit> own = new ArrayList<>();
@@ -118,6 +121,10 @@ public final class ManagedDatabaseModel implements AutoCloseable {
                 status = statusAfter;
                 statusUntil = null;
             }
+            if (applyingUntil != null && !t.isBefore(applyingUntil)) {
+                readOnly = readOnlyApplying;
+                applyingUntil = null;
+            }
         }
     }
 
@@ -130,6 +137,8 @@ public final class ManagedDatabaseModel implements AutoCloseable {
     /** Seconds after a minute ends that its datapoint is published. */
     private final int publishDelaySeconds;
     private final int promotionSeconds;
+    /** How long a parameter group change is "applying" before it takes effect. */
+    private final int applySeconds;
     /** An Aurora switchover or failover under way: its target, its kind, and when it completes. */
     private String movingTo;
     private boolean movingWithLoss;
@@ -144,12 +153,15 @@ public final class ManagedDatabaseModel implements AutoCloseable {
      * @param aurora              an Aurora global database (member clusters) rather than RDS instances
      * @param publishDelaySeconds how long after its minute a CloudWatch datapoint appears
      * @param promotionSeconds    how long a promotion (RDS) or a switchover or failover (Aurora) takes
+     * @param applySeconds        how long a fence parameter group's change is "applying" before it takes effect
      */
-    public ManagedDatabaseModel(Clock clock, boolean aurora, int publishDelaySeconds, int promotionSeconds) {
+    public ManagedDatabaseModel(Clock clock, boolean aurora, int publishDelaySeconds, int promotionSeconds,
+            int applySeconds) {
         this.clock = clock;
         this.aurora = aurora;
         this.publishDelaySeconds = publishDelaySeconds;
         this.promotionSeconds = promotionSeconds;
+        this.applySeconds = applySeconds;
         this.written = clock.instant();
         server = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1")
                 .extensions(new ResponseDefinitionTransformerV2() {
@@ -292,7 +304,8 @@ public final class ManagedDatabaseModel implements AutoCloseable {
                 .append("</DBInstanceStatus>");
         if (node.fenceGroup != null) {
             xml.append("<DBParameterGroups><DBParameterGroup><DBParameterGroupName>").append(node.fenceGroup)
-                    .append("</DBParameterGroupName><ParameterApplyStatus>in-sync</ParameterApplyStatus>")
+                    .append("</DBParameterGroupName><ParameterApplyStatus>").append(node.applyingUntil == null
+                            ? "in-sync" : "applying").append("</ParameterApplyStatus>")
                     .append("</DBParameterGroup></DBParameterGroups>");
         }
         if (node.source != null) {
@@ -342,7 +355,14 @@ public final class ManagedDatabaseModel implements AutoCloseable {
         Node node = nodes.values().stream().filter(n -> group.equals(n.fenceGroup)).findFirst()
                 .orElseThrow(() -> new Refusal(404, "DBParameterGroupNotFound", group));
         // the query protocol names RDS's list members after their type: Parameters.Parameter.1.ParameterValue
-        node.readOnly = "1".equals(form.get("Parameters.Parameter.1.ParameterValue"));
+        boolean value = "1".equals(form.get("Parameters.Parameter.1.ParameterValue"));
+        node.settle(clock.instant());
+        if (value != (node.applyingUntil != null ? node.readOnlyApplying : node.readOnly)) {
+            // a change: the group is "applying" for a while, as RDS reports it, and the value takes effect at its end
+            node.readOnlyApplying = value;
+            node.applyingUntil = clock.instant().plusSeconds(applySeconds);
+            node.settle(clock.instant());
+        }
         return "<ModifyDBParameterGroupResponse xmlns=\"" + RDS + "\"><ModifyDBParameterGroupResult><DBParameterGroupName>"
                 + group + "</DBParameterGroupName></ModifyDBParameterGroupResult>" + META + "</ModifyDBParameterGroupResponse>";
     }
@@ -351,7 +371,8 @@ public final class ManagedDatabaseModel implements AutoCloseable {
         Node node = nodes.values().stream().filter(n -> group.equals(n.fenceGroup)).findFirst()
                 .orElseThrow(() -> new Refusal(404, "DBParameterGroupNotFound", group));
         return "<DescribeDBParametersResponse xmlns=\"" + RDS + "\"><DescribeDBParametersResult><Parameters><Parameter>"
-                + "<ParameterName>default_transaction_read_only</ParameterName><ParameterValue>" + (node.readOnly ? 1 : 0)
+                + "<ParameterName>default_transaction_read_only</ParameterName><ParameterValue>"
+                + ((node.applyingUntil != null ? node.readOnlyApplying : node.readOnly) ? 1 : 0)
                 + "</ParameterValue><Source>user</Source><ApplyType>dynamic</ApplyType></Parameter></Parameters>"
                 + "</DescribeDBParametersResult>" + META + "</DescribeDBParametersResponse>";
     }
@@ -443,14 +464,7 @@ public final class ManagedDatabaseModel implements AutoCloseable {
     }
 
     private ResponseDefinition handle(String requestBody, String authorization) {
-        Map<String, String> form = new HashMap<>();
-        for (String pair : requestBody.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
+        Map<String, String> form = QueryProtocol.form(requestBody);
         Matcher region = REGION.matcher(String.valueOf(authorization));
         int status = 200;
         String body;
@@ -458,28 +472,18 @@ public final class ManagedDatabaseModel implements AutoCloseable {
             body = answer(region.find() ? region.group(1) : "", form);
         } catch (Refusal refusal) {
             status = refusal.status;
-            body = error(refusal.code, refusal.getMessage(), status);
+            body = QueryProtocol.error(RDS, refusal.code, refusal.getMessage());
         } catch (RuntimeException e) { // the model's own fault: said, not left to a client's timeout
             e.printStackTrace();
             status = 500;
-            body = error("InternalFailure", String.valueOf(e), status);
+            body = QueryProtocol.error(RDS, "InternalFailure", String.valueOf(e));
         }
         return ResponseDefinitionBuilder.responseDefinition().withStatus(status).withHeader("Content-Type", "text/xml")
                 .withBody(body).build();
     }
 
-    private static String error(String code, String message, int status) {
-        return "<ErrorResponse xmlns=\"" + RDS + "\"><Error><Type>" + (status >= 500 ? "Receiver" : "Sender")
-                + "</Type><Code>" + code + "</Code><Message>" + message + "</Message></Error>"
-                + "<RequestId>r</RequestId></ErrorResponse>";
-    }
-
     @Override
     public void close() {
         server.stop();
-    }
-
-    static Duration seconds(double s) {
-        return Duration.ofMillis((long) (s * 1000));
     }
 }

@@ -14,13 +14,13 @@ import com.sun.net.httpserver.HttpExchange;
  * The AWS Query protocol as the fixtures of Query services (STS, IAM) speak it: a form-encoded request, an XML answer,
  * the documented error document. Test code.
  */
-final class QueryProtocol {
+public final class QueryProtocol {
 
     private QueryProtocol() {
     }
 
     /** The form fields of a request body or query string, decoded. */
-    static Map<String, String> form(String raw) {
+    public static Map<String, String> form(String raw) {
         Map<String, String> form = new TreeMap<>();
         for (String pair : raw.split("&")) {
             int eq = pair.indexOf('=');
@@ -33,7 +33,7 @@ final class QueryProtocol {
     }
 
     /** The error document of a Query service whose namespace is {@code ns}. */
-    static String error(String ns, String code, String message) {
+    public static String error(String ns, String code, String message) {
         return "<ErrorResponse xmlns=\"" + ns + "\"><Error><Type>Sender</Type><Code>" + code + "</Code><Message>"
                 + escape(message) + "</Message></Error><RequestId>" + UUID.randomUUID() + "</RequestId></ErrorResponse>";
     }
