@@ -51,6 +51,8 @@ import dev.failover.testkit.topology.TestTopology;
  * <li><b>I5</b> a crashed old primary started again after the move (as the primary it was, without the start-up guard)
  * is fenced, and DNS stays on the promoted node; how long it took writes beside the new primary is measured, not
  * counted under I2.</li>
+ * <li><b>I9</b> once the faults are over the move ends within 45 s: served, BLOCKED with its reason, or held by the
+ * budget or a partition (not converging for ever);</li>
  * </ul>
  * Also drawn: BIND stopped for a few seconds at a random moment of the move (its zone and journal kept), the crashed
  * old primary started again once the move is served, and the switch refused for a few seconds (BIND's update policy
@@ -158,7 +160,7 @@ class DataTierNemesisIT {
     record Outcome(Map<Long, Instant> acknowledged, Set<Long> onPromoted, boolean promoted, Instant failedAt,
             Instant promotedSeenAt, JsonNode promotion, List<String> twoWritable, String status, String detail,
             Set<String> dnsAnswers, boolean servedNodeWritable, Instant returnedAt, Duration returnedWritable,
-            boolean oldPrimaryWritableAtEnd, Refused refused, SecondOutcome second, Upgraded upgraded) {
+            boolean oldPrimaryWritableAtEnd, Refused refused, SecondOutcome second, Upgraded upgraded, boolean settled) {
 
         long lost() {
             return promoted ? acknowledged.keySet().stream().filter(id -> !onPromoted.contains(id)).count() : 0;
@@ -346,6 +348,7 @@ class DataTierNemesisIT {
             dnsFault.join(60_000);
             partition.join(60_000);
             refusal.join(60_000);
+            boolean settled = true;
             try {
                 await("the move served, blocked or held").atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(250))
                         .until(() -> {
@@ -357,7 +360,7 @@ class DataTierNemesisIT {
                                                     .compareTo(Duration.ofSeconds(schedule.budget() + 12L)) > 0;
                         });
             } catch (org.awaitility.core.ConditionTimeoutException e) {
-                // the checker says what is wrong
+                settled = false; // the checker says what is wrong (I9)
             }
             boolean switched = DataTierIT.answers(stack).equals(Set.of(TestTopology.SECONDARY_IP));
             if (switched) {
@@ -433,7 +436,7 @@ class DataTierNemesisIT {
                     List.copyOf(twoWritable), status.path("status").asText(), status.path("detail").asText(), answers,
                     servedWritable, returnedAt, returnedAt == null || lastTwo == null
                             || lastTwo.isBefore(returnedAt) ? Duration.ZERO : Duration.between(returnedAt, lastTwo),
-                    oldPrimaryWritable, refused.get(), second, upgraded);
+                    oldPrimaryWritable, refused.get(), second, upgraded, settled);
         } finally {
             watching.set(false);
             if (receiverStopped) {
@@ -526,6 +529,12 @@ class DataTierNemesisIT {
     /** The invariants; each violation said in words. */
     static List<String> check(Schedule schedule, Outcome outcome) {
         List<String> violations = new ArrayList<>();
+        // I9: once the faults are over, the move ends: served, blocked saying why, or held by the budget or a partition.
+        // A soft-fenced old primary written to by a client asking for read-write kept it converging for ever
+        if (!outcome.settled()) {
+            violations.add("I9: 45 s after the faults ended the move is " + outcome.status() + " (" + outcome.detail()
+                    + "): neither served, blocked nor held");
+        }
         if (outcome.promoted()) {
             List<Instant> lost = outcome.acknowledged().entrySet().stream().filter(a -> !outcome.onPromoted()
                     .contains(a.getKey())).map(Map.Entry::getValue).sorted().toList();
