@@ -258,40 +258,84 @@ public final class PostgresDatabase implements Database<PostgresRef>, AutoClosea
     @Override
     public WriteOutcome fence(PostgresRef ref) {
         closeIdle(ref); // the fence ends every other session: this instance's own is closed first, not counted
-        try (Connection connection = connect(ref); Statement statement = connection.createStatement()) {
-            // closed first: a session that begins after the sessions are ended below would otherwise still write
-            String closed = allowConnections(ref, statement, false);
-            statement.execute("ALTER SYSTEM SET default_transaction_read_only = on");
-            statement.execute("SELECT pg_reload_conf()");
-            int ended = 0;
-            try (ResultSet rows = statement.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")) {
-                while (rows.next()) {
-                    ended += rows.getBoolean(1) ? 1 : 0;
+        try (Connection connection = connect(ref, true); Statement statement = connection.createStatement()) {
+            // closed first, the first statement (within the lease's bound, ADR 0006): a session that begins after the
+            // sessions are ended below would otherwise still write
+            Access closed = allowConnections(ref, statement, false);
+            try {
+                statement.execute("ALTER SYSTEM SET default_transaction_read_only = on");
+                statement.execute("SELECT pg_reload_conf()");
+                int ended = endSessions(statement);
+                return new WriteOutcome.Requested(ref.jdbcUrl() + " fenced: " + closed.said()
+                        + ", default_transaction_read_only on, " + ended + " other session(s) ended");
+            } catch (SQLException e) {
+                if (closed.changed() && !unreachable(e)) {
+                    // refused for good half-way (the login may close the database but not ALTER SYSTEM): reopened, so
+                    // that the refusal leaves the old primary as it was, not closed to its clients while DNS still
+                    // serves it
+                    reopen(ref, statement);
                 }
+                throw e;
             }
-            return new WriteOutcome.Requested(ref.jdbcUrl() + " fenced: " + closed + ", default_transaction_read_only on, "
-                    + ended + " other session(s) ended");
         } catch (SQLException e) {
             return unreachable(e) ? new WriteOutcome.Unavailable(describe(ref, e)) : new WriteOutcome.Rejected(describe(ref, e));
         }
     }
 
     /**
-     * The way back of a planned move (ADR 0020): {@code ALTER SYSTEM RESET default_transaction_read_only} and a
-     * configuration reload; the node's next transactions may write again.
+     * Undoes the fence: the application's database opened to new sessions (the first statement), then {@code ALTER SYSTEM
+     * RESET default_transaction_read_only} and a configuration reload; the node's next transactions may write again. The
+     * way back of a planned move (ADR 0020), and a promoted node that received its source's close by replication.
      */
     @Override
     public WriteOutcome unfence(PostgresRef ref) {
         closeIdle(ref); // see closeIdle: the next observation must see the reload
-        try (Connection connection = connect(ref); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect(ref, true); Statement statement = connection.createStatement()) {
+            Access opened = allowConnections(ref, statement, true); // the first statement: a promoted node's one change
             statement.execute("ALTER SYSTEM RESET default_transaction_read_only");
             statement.execute("SELECT pg_reload_conf()");
-            String opened = allowConnections(ref, statement, true);
-            return new WriteOutcome.Requested(ref.jdbcUrl() + " unfenced: default_transaction_read_only reset, " + opened);
+            return new WriteOutcome.Requested(ref.jdbcUrl() + " unfenced: " + opened.said()
+                    + ", default_transaction_read_only reset");
         } catch (SQLException e) {
             return unreachable(e) ? new WriteOutcome.Unavailable(describe(ref, e)) : new WriteOutcome.Rejected(describe(ref, e));
         }
+    }
+
+    /**
+     * Ends every other client session, in rounds until one ends none (at most three): a session that passed the
+     * database's connection check just before the close committed shows up a moment later. A login that is no superuser
+     * leaves superusers' sessions alone (it may not end them, and asking would fail the whole fence).
+     */
+    private static int endSessions(Statement statement) throws SQLException {
+        int ended = 0;
+        for (int round = 0; round < 3; round++) {
+            int now = 0;
+            try (ResultSet rows = statement.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+                    + " AND ((SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
+                    + " OR NOT coalesce((SELECT r.rolsuper FROM pg_roles r WHERE r.oid = usesysid), false))")) {
+                while (rows.next()) {
+                    now += rows.getBoolean(1) ? 1 : 0;
+                }
+            }
+            ended += now;
+            if (now == 0 && round > 0) {
+                break;
+            }
+        }
+        return ended;
+    }
+
+    private void reopen(PostgresRef ref, Statement statement) {
+        try {
+            allowConnections(ref, statement, true);
+        } catch (SQLException e) {
+            // the refusal is reported; the node's state is what the next observation shows
+        }
+    }
+
+    /** What a close or an open did: said for the result; {@code changed}: the catalog was changed. */
+    private record Access(String said, boolean changed) {
     }
 
     /**
@@ -299,38 +343,52 @@ public final class PostgresDatabase implements Database<PostgresRef>, AutoClosea
      * actuator's login being a superuser or the database's owner); says what it did. A replica takes no catalog change:
      * its database follows its primary's.
      */
-    private String allowConnections(PostgresRef ref, Statement statement, boolean allow) throws SQLException {
+    private Access allowConnections(PostgresRef ref, Statement statement, boolean allow) throws SQLException {
         String application = closable(ref);
         if (application == null) {
-            return allow ? "no database to open" : "no database closed (the actuator logs in to " + (ref.database() == null
-                    ? "the database the URL leaves to the login" : "the application's database " + ref.database())
-                    + ": a client asking for read-write explicitly passes this fence)";
+            return new Access(allow ? "no database to open" : "no database closed (the actuator logs in to "
+                    + (ref.database() == null ? "the database the URL leaves to the login" : "the application's database "
+                            + ref.database()) + ": a client asking for read-write explicitly passes this fence)", false);
         }
-        String quoted = application.replace("'", "''");
-        try (ResultSet row = statement.executeQuery("SELECT pg_is_in_recovery(), (SELECT datallowconn FROM pg_database"
-                + " WHERE datname = '" + quoted + "')")) {
-            row.next();
-            if (row.getBoolean(1)) {
-                return "database " + application + " left as its primary has it (a replica)";
-            }
-            if (row.getBoolean(2) == allow) {
-                // no catalog change, so no transaction id: the way back shows from the promoted node's next
-                // transaction id that nothing wrote there, and fences it first (ADR 0020, "The way back, performed")
-                return "database " + application + (allow ? " already open" : " already closed") + " to new sessions";
-            }
+        // one statement: the check and the change. Nothing is changed (no transaction id taken) where the database is
+        // as wanted already: the way back shows from the promoted node's next transaction id that nothing wrote there,
+        // and fences it first (ADR 0020, "The way back, performed"). A replica takes no catalog change: its database
+        // follows its primary's. The write connection commits without waiting for a synchronous standby and read-write
+        // whatever the node's default (see connect)
+        statement.execute("DO $fence$ DECLARE d text := '" + application.replace("'", "''") + "'; BEGIN"
+                + " IF pg_is_in_recovery() THEN RAISE NOTICE 'replica';"
+                + " ELSIF (SELECT datallowconn FROM pg_database WHERE datname = d) IS NOT DISTINCT FROM " + allow
+                + " THEN RAISE NOTICE 'unchanged';"
+                + " ELSE EXECUTE format('ALTER DATABASE %I WITH ALLOW_CONNECTIONS " + allow + "', d);"
+                + " RAISE NOTICE 'changed'; END IF; END $fence$");
+        java.sql.SQLWarning notice = statement.getWarnings();
+        String outcome = notice == null ? "changed" : notice.getMessage();
+        statement.clearWarnings();
+        if (outcome.contains("replica")) {
+            return new Access("database " + application + " left as its primary has it (a replica)", false);
         }
-        // committed without waiting for a synchronous standby: an old primary's standby may be cut off or promoted,
-        // and the fence must not wait for it (the close reaches a standby with the WAL the final position covers);
-        // read-write whatever the node's default: a node fenced already (again, or read-only from its start-up guard)
-        statement.execute("SET synchronous_commit TO local");
-        statement.execute("SET default_transaction_read_only TO off");
-        statement.execute("ALTER DATABASE \"" + application.replace("\"", "\"\"") + "\" WITH ALLOW_CONNECTIONS "
-                + allow);
-        return "database " + application + (allow ? " open to new sessions" : " closed to new sessions");
+        boolean changed = !outcome.contains("unchanged");
+        return new Access("database " + application + (changed ? "" : " already") + (allow ? " open" : " closed")
+                + " to new sessions", changed);
     }
 
     private Connection connect(PostgresRef ref) throws SQLException {
+        return connect(ref, false);
+    }
+
+    /**
+     * @param writing a connection for a write (a fence, an unfence): its commits wait for no synchronous standby (an old
+     *                primary's standby may be cut off, or promoted already, and a fence must not wait for it; the close
+     *                reaches a standby with the WAL the final position covers) and its transactions are read-write
+     *                whatever the node's default (a node fenced already). Set at connection, so that the first
+     *                statement is the write (ADR 0006, "A write lands within the lease's margin"). Observations keep
+     *                the node's own settings: they read what a commit waits for
+     */
+    private Connection connect(PostgresRef ref, boolean writing) throws SQLException {
         Properties properties = new Properties();
+        if (writing) {
+            properties.setProperty("options", "-c synchronous_commit=local -c default_transaction_read_only=off");
+        }
         properties.setProperty("user", ref.user());
         if (ref.password() != null) {
             properties.setProperty("password", ref.password());

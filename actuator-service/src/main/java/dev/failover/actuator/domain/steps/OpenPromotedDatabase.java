@@ -16,7 +16,7 @@ import dev.failover.contract.topology.DatabaseRef;
  * serves it, after {@link FenceOtherWritable} observed it, and not before: opening is a transaction on the promoted
  * node, and until the switch is served the way back ({@link TakeBackPromotion}) shows from that node's next transaction
  * id that nothing wrote there. Runs before the wait for propagation, so that clients resolving the new answer find the
- * database open.
+ * database open; while it cannot be opened the group is not CONVERGED (served means clients can write there).
  */
 record OpenPromotedDatabase() implements ReconcileStep {
 
@@ -36,12 +36,12 @@ record OpenPromotedDatabase() implements ReconcileStep {
                     + "'s database " + ref.node() + ", promoted with its source's fence, opened now that the switch is"
                     + " served: " + requested.details()).go();
         }
-        // tried again on every pass; the group goes on (the record is served), said once while it fails
-        return pass.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, goal.target().id()
-                + "'s database " + ref.node() + " takes writes but its application's database is closed, as its"
-                + " source's fence left it, and opening it failed", goal.target().id() + "'s database " + ref.node()
-                + " takes writes but its application's database is closed, as its source's fence left it; opening it"
-                + " failed: " + opened.describe() + ". Open it by hand (ALTER DATABASE ... WITH ALLOW_CONNECTIONS true)"
-                + " if this goes on").go();
+        // not served while clients cannot connect: tried again with backoff, said once while it fails
+        String failed = goal.target().id() + "'s database " + ref.node() + " takes writes but its application's database"
+                + " is closed, as its source's fence left it, and opening it failed";
+        String detail = failed + ": " + opened.describe() + ". Open it by hand (ALTER DATABASE ... WITH ALLOW_CONNECTIONS"
+                + " true, from the postgres database) if this goes on";
+        return pass.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, failed, detail)
+                .retryLater(detail, use);
     }
 }

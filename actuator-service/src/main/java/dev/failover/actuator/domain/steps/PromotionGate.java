@@ -145,11 +145,11 @@ sealed interface PromotionGate {
                     boolean again = use.dataTier().fencedForMove(previous.id(), goal.desired().epoch(), false);
                     use.dataTier().fencedForMove(previous.id(), goal.desired().epoch());
                     // its final position is read on the next pass, never on this pass's readings. A fence asked for
-                    // again (its effect not seen yet: RDS shows a parameter group "applying" for a while) waits longer
-                    // each time rather than asking once a pass (ManagedDataTierFaultsTest, A4: 40 requests in 8 s)
+                    // again (its effect not seen yet: RDS shows a parameter group "applying" for a while) waits the
+                    // polling interval rather than asking once a pass (ManagedDataTierFaultsTest, A4: 40 requests in 8 s)
                     yield new Wait(told.retryLater("old primary " + old.node() + " fenced; " + target.id() + "'s"
                             + " replica is promoted once it has received everything the old primary wrote",
-                            again ? null : use.settings().backoff().after(1), use));
+                            again ? use.settings().capacityPoll() : use.settings().backoff().after(1), use));
                 }
                 if (force) {
                     yield new Promote(null, told.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, kind,
@@ -177,12 +177,18 @@ sealed interface PromotionGate {
                     // its budget; it never holds for ever beyond it (found by ManagedDataTierFaultsTest: a budget of 0
                     // held for ever, since a datapoint's age is never 0)
                     if (caughtUpWithTheFence(previous, goal.target(), candidate, now, use)) {
+                        // as far as the fence stops writes: RDS's parameter group sets the read-only default, which a
+                        // session that turns it off for itself passes (ADR 0020, "A fence no client passes", limits)
                         yield new Promote(new LossExposure.None("its lag, read after the old primary " + old.node()
-                                + " was fenced, reaches back to before the fence"), pass);
+                                + " was fenced, reaches back to before the fence (a session that turned the read-only"
+                                + " default off for itself is not stopped by that fence)"), pass);
                     }
                     if (!planned && (force || use.dataTier().exposure(target.id(), candidate, now)
                             .within(goal.config().safety().maxDataLossSeconds()))) {
                         yield budgetGate(goal, candidate, pass, use);
+                    }
+                    if (!planned) {
+                        use.dataTier().held(now); // beyond the budget until then: the held gauge and its alert
                     }
                     String waiting = (planned ? "a planned move loses nothing" : "the old primary " + old.node()
                             + " answered and is fenced, so nothing need be lost") + ": waiting for " + target.id()

@@ -105,8 +105,9 @@ record TakeBackPromotion() implements ReconcileStep {
             return pass.retryLater(waiting.why(), use);
         }
         Observation.Observed primary = ((OldPrimary.Answering) old).node();
-        WriteOutcome unfenced = primary.role() == Role.WRITABLE ? new WriteOutcome.Requested("already writable")
-                : use.databases().unfence(from.database()).orElseThrow();
+        // writable and open to new sessions: an unfence whose reopening of the database failed is asked for again
+        WriteOutcome unfenced = primary.role() == Role.WRITABLE && !primary.closed()
+                ? new WriteOutcome.Requested("already writable") : use.databases().unfence(from.database()).orElseThrow();
         if (!(unfenced instanceof WriteOutcome.Requested r)) {
             return pass.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, Databases.kind(from.database()),
                     "the way back: unfencing " + from.id() + "'s database failed", "the way back: unfencing " + from.id()

@@ -157,8 +157,9 @@ class ManagedDataTierFaultsTest {
         GroupReconciler group = new GroupReconciler("api", topology(schedule), dns, Scalers.none(), databases,
                 new TrafficPlan(Routing.SINGLE, 100, List.of()), s -> {
                 }, r -> results.add(r.step() + " " + r.status() + " " + r.details()), clock,
+                // the actuator's defaults: resync 30 s, scaling poll 5 s, retry 200 ms doubling to 1 s
                 new ReconcileSettings(Duration.ofSeconds(30), Duration.ofSeconds(5), new Backoff(Duration.ofMillis(200),
-                        Duration.ofSeconds(10), Duration.ZERO, () -> 0.0), Duration.ZERO, null));
+                        Duration.ofSeconds(1), Duration.ZERO, () -> 0.0), Duration.ZERO, null));
         Map<String, String> nodeByIp = Map.of(EAST_IP, "orders-east", WEST_IP, "orders-west", THIRD_IP, "orders-eu");
         Stepper step = new Stepper(aws, group, dns, clock, nodeByIp, violations);
 
