@@ -403,6 +403,14 @@ public interface ActuatorConfig {
         @WithName("endpoint-override")
         Optional<java.net.URI> endpointOverride();
 
+        /**
+         * What a group's first write does with sets of its record the plane does not write (a simple or failover-routing
+         * set made before it): refuse (write nothing, say so) or replace (delete them in the first write's batch).
+         */
+        @WithName("take-over")
+        @WithDefault("refuse")
+        String takeOver();
+
         /** How many Route 53 API calls the actuators make, together. */
         Route53Budget budget();
     }

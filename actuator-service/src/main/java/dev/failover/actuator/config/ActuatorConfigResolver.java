@@ -254,6 +254,12 @@ public final class ActuatorConfigResolver {
         } catch (IllegalArgumentException e) {
             error("failover.dns.route53.routing", "'" + r53.routing() + "' is not one of weighted, simple");
         }
+        Route53Settings.TakeOver takeOver = null;
+        try {
+            takeOver = Route53Settings.TakeOver.valueOf(r53.takeOver().trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            error("failover.dns.route53.take-over", "'" + r53.takeOver() + "' is not one of refuse, replace");
+        }
         if (r53.activeWeight() < 1 || r53.activeWeight() > 255) {
             error("failover.dns.route53.active-weight", "must be between 1 and 255, was " + r53.activeWeight());
         }
@@ -289,7 +295,8 @@ public final class ActuatorConfigResolver {
         boolean budgetValid = budgetValid(r53.budget());
         return new Route53Settings(routing, r53.activeWeight(), steps, r53.failbackStepPause(), r53.region(),
                 r53.endpointOverride(), callTimeout, budgetValid ? r53.budget().accountRequestsPerSecond()
-                        : Route53Settings.DEFAULT_REQUESTS_PER_SECOND, budgetValid ? r53.budget().instances() : 1);
+                        : Route53Settings.DEFAULT_REQUESTS_PER_SECOND, budgetValid ? r53.budget().instances() : 1,
+                takeOver);
     }
 
     private static final String ARC = "failover.dns.arc";

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -82,13 +83,15 @@ public final class Route53DnsProvider implements DnsProvider {
     /** Reads of one hosted zone waiting together go out as one listing. */
     private final Batcher<String, RecordKey, ReadOutcome> reads;
     /** Writes to one hosted zone waiting together go out as one change batch, each still conditional. */
-    private final Batcher<String, RecordWrite, WriteOutcome> writes;
+    private final Batcher<String, ZoneWrite, WriteOutcome> writes;
     /** Reads asking about one change ask GetChange once. */
     private final Batcher<String, String, Propagation> changes;
     /** Asked right before a change batch is sent, however long its writes waited for their turn. */
     private final Lease lease;
     /** A zone's listing, shared by every group's resync read. */
     private final Route53ZoneSnapshots snapshots;
+    /** What a group's first write does with sets of its record that the plane does not write. */
+    private final Route53Settings.TakeOver takeOver;
 
     public Route53DnsProvider(Route53Client client, Route53Settings settings) {
         this(client, settings, Lease.HELD);
@@ -111,13 +114,14 @@ public final class Route53DnsProvider implements DnsProvider {
         this.client = client;
         this.lease = lease;
         this.routing = settings.routing() == Route53Settings.Routing.WEIGHTED ? Routing.WEIGHTED : Routing.SINGLE;
+        this.takeOver = settings.takeOver();
         this.budget = budget;
         this.listing = new Route53Listing(client, budget, this::served);
         this.snapshots = new Route53ZoneSnapshots(client, budget, System::nanoTime);
         this.reads = new Batcher<>(this::readZone, budget::acquire, Route53Listing.PAGE, key -> 1, key -> key,
                 why -> new ReadOutcome.Unavailable("Route 53 not read: " + why));
         this.writes = new Batcher<>(this::writeZone, budget::acquire, BATCH_RECORDS, this::weight,
-                write -> write.key().ownerName().toLowerCase(Locale.ROOT),
+                write -> write.write().key().ownerName().toLowerCase(Locale.ROOT),
                 why -> new WriteOutcome.Unavailable("Route 53 not written: " + why));
         this.changes = new Batcher<>(this::getChange, budget::acquire, Integer.MAX_VALUE, id -> 1, id -> new Object(),
                 why -> new Propagation(false, new ReadOutcome.Unavailable("Route 53 not asked: " + why)));
@@ -311,7 +315,69 @@ public final class Route53DnsProvider implements DnsProvider {
         if (key.hostedZoneId() == null) {
             return new WriteOutcome.Rejected("the group has no dns.hostedZoneId; Route 53 needs it");
         }
-        return writes.submit(key.hostedZoneId(), write, Priority.SWITCH);
+        FirstWrite prepared = prepare(write);
+        return prepared.refusal() != null ? prepared.refusal()
+                : writes.submit(key.hostedZoneId(), prepared.write(), Priority.SWITCH);
+    }
+
+    /**
+     * A write with the sets of its record it replaces, deleted in its own change batch exactly as they were listed (Route
+     * 53 refuses the whole batch if one changed since, like the ownership condition).
+     */
+    record ZoneWrite(RecordWrite write, List<ResourceRecordSet> replaced) {
+    }
+
+    /** A write ready to send, or the outcome that stops it before it is sent. */
+    private record FirstWrite(ZoneWrite write, WriteOutcome refusal) {
+    }
+
+    /**
+     * A write that moves an ownership mark replaces only the plane's own sets. A group's first write (no mark yet) meets
+     * the record as it was before the plane: a simple or failover-routing set, which Route 53 refuses to keep beside
+     * weighted ones (and the reverse), or weighted sets of other identifiers, which would keep a share of the traffic
+     * beside the plane's. So its record's sets are listed first (one request, once in a record's life) and those the
+     * write would not replace are deleted in the same batch or, unless the operator chose to take records over, nothing
+     * is written and the reason says how (ADR 0006, "Taking over a record").
+     */
+    private FirstWrite prepare(RecordWrite write) {
+        if (write.expectedOwnerText() != null) {
+            return new FirstWrite(new ZoneWrite(write, List.of()), null);
+        }
+        List<ResourceRecordSet> listed;
+        try {
+            listed = listing.sets(write.key().hostedZoneId(), write.key(), () -> Priority.SWITCH);
+        } catch (Route53Exception e) {
+            return new FirstWrite(null, writeFailure(e));
+        } catch (SdkClientException | IllegalStateException e) {
+            return new FirstWrite(null, new WriteOutcome.Unavailable("Route 53 not reached: " + e.getMessage()));
+        }
+        List<ResourceRecordSet> foreign = listed.stream().filter(set -> !replacedByWrite(set, write)).toList();
+        if (foreign.isEmpty() || takeOver == Route53Settings.TakeOver.REPLACE) {
+            return new FirstWrite(new ZoneWrite(write, foreign), null);
+        }
+        return new FirstWrite(null, new WriteOutcome.Rejected("Route 53 serves " + write.key().name() + " "
+                + write.key().type() + " with sets this plane does not write: " + foreign.stream()
+                        .map(Route53DnsProvider::describe).toList() + "; Route 53 keeps no simple set beside others and no"
+                + " weighted sets beside failover ones, and other weighted sets would keep a share of the traffic."
+                + " Take the record over with failover.dns.route53.take-over=replace (its first write deletes them in"
+                + " the same change batch), or remove them (docs/deploy-eks.md, \"Taking over existing records\")"));
+    }
+
+    /** Whether the write's UPSERT replaces this set: the same set identifier (none for simple routing), and weighted. */
+    private static boolean replacedByWrite(ResourceRecordSet set, RecordWrite write) {
+        boolean sameKind = set.setIdentifier() == null || (set.weight() != null && set.failover() == null
+                && set.region() == null && set.geoLocation() == null && set.multiValueAnswer() == null
+                && set.cidrRoutingConfig() == null && set.geoProximityLocation() == null);
+        return sameKind && write.sets().stream().anyMatch(s -> Objects.equals(s.setIdentifier(), set.setIdentifier()));
+    }
+
+    /** A listed set for an operator: its identifier and routing policy, if any, and its data. */
+    private static String describe(ResourceRecordSet set) {
+        String policy = set.setIdentifier() == null ? "simple" : set.failoverAsString() != null ? "failover "
+                + set.failoverAsString() : set.weight() != null ? "weighted " + set.weight() : "routing policy";
+        String data = set.aliasTarget() != null ? "ALIAS " + set.aliasTarget().dnsName()
+                : String.join(" ", values(set));
+        return (set.setIdentifier() == null ? "" : "'" + set.setIdentifier() + "' ") + policy + " " + data;
     }
 
     /**
@@ -319,7 +385,7 @@ public final class Route53DnsProvider implements DnsProvider {
      * applies all or none. Refused for some writes' conditions (named in Route 53's messages), those are owner changes
      * and the others go again at once; refused for anything else, each goes again alone.
      */
-    private Batcher.Answer<RecordWrite, WriteOutcome> writeZone(String hostedZoneId, List<RecordWrite> batch,
+    private Batcher.Answer<ZoneWrite, WriteOutcome> writeZone(String hostedZoneId, List<ZoneWrite> batch,
             Supplier<Priority> priority) {
         Optional<WriteOutcome> lapsed = LeasedDnsProvider.refusal(lease); // however long the batch waited for its turn
         if (lapsed.isPresent()) {
@@ -327,26 +393,27 @@ public final class Route53DnsProvider implements DnsProvider {
         }
         List<Change> changes = new ArrayList<>();
         batch.forEach(write -> changes.addAll(changes(write)));
-        String comment = batch.size() == 1 ? "failover control plane: epoch " + batch.get(0).owner().epoch() + " of "
-                + batch.get(0).owner().group() : "failover control plane: " + batch.size() + " groups";
-        List<String> owners = batch.stream().map(write -> write.key().ownerName()).toList();
+        String comment = batch.size() == 1 ? "failover control plane: epoch " + batch.get(0).write().owner().epoch()
+                + " of " + batch.get(0).write().owner().group() : "failover control plane: " + batch.size() + " groups";
+        List<String> owners = batch.stream().map(write -> write.write().key().ownerName()).toList();
         snapshots.writing(owners); // no shared listing answers for these records until one began after this write ended
         try {
             ChangeInfo info = client.changeResourceRecordSets(r -> r.hostedZoneId(hostedZoneId).changeBatch(b -> b
                     .comment(comment).changes(changes))).changeInfo();
-            Map<RecordWrite, WriteOutcome> written = new LinkedHashMap<>();
-            for (RecordWrite write : batch) {
+            Map<ZoneWrite, WriteOutcome> written = new LinkedHashMap<>();
+            for (ZoneWrite write : batch) {
                 String details = "Route 53 change " + info.id() + " (" + info.statusAsString() + ") in zone "
                         + hostedZoneId + (batch.size() == 1 ? "" : ", one of " + batch.size() + " groups") + ": "
-                        + write.describe();
+                        + write.write().describe() + (write.replaced().isEmpty() ? "" : "; taken over from "
+                                + write.replaced().stream().map(Route53DnsProvider::describe).toList());
                 LOG.info(details);
                 written.put(write, new WriteOutcome.Written(details, info.id()));
             }
             return new Batcher.Answer.Each<>(written);
         } catch (Route53Exception e) {
             String reason = reason(e);
-            Map<RecordWrite, WriteOutcome> stale = new LinkedHashMap<>();
-            batch.stream().filter(write -> ownerConflict(e, write.key()))
+            Map<ZoneWrite, WriteOutcome> stale = new LinkedHashMap<>();
+            batch.stream().filter(write -> ownerConflict(e, write.write().key()))
                     .forEach(write -> stale.put(write, new WriteOutcome.OwnerChanged(reason)));
             if (!stale.isEmpty()) {
                 return new Batcher.Answer.Refused<>(stale);
@@ -368,7 +435,7 @@ public final class Route53DnsProvider implements DnsProvider {
      * A write's share of a change batch's limits: its ResourceRecord elements, or its values' characters in 32nds,
      * whichever is more; an UPSERT's count twice, as Route 53 counts them.
      */
-    private int weight(RecordWrite write) {
+    private int weight(ZoneWrite write) {
         int records = 0;
         int characters = 0;
         for (Change change : changes(write)) {
@@ -412,6 +479,16 @@ public final class Route53DnsProvider implements DnsProvider {
         }
     }
 
+    /** A refused write's outcome; a throttle also slows this instance's budget. */
+    private WriteOutcome writeFailure(Route53Exception e) {
+        String reason = reason(e);
+        if (throttled(e)) {
+            slowDown(e);
+            return new WriteOutcome.Throttled(reason);
+        }
+        return passing(e) ? new WriteOutcome.Unavailable(reason) : new WriteOutcome.Rejected(reason);
+    }
+
     /** A refused read's outcome; a throttle also slows this instance's budget. */
     private ReadOutcome failure(Route53Exception e) {
         String reason = reason(e);
@@ -435,7 +512,11 @@ public final class Route53DnsProvider implements DnsProvider {
         if (key.hostedZoneId() == null) {
             return java.util.Optional.of(new WriteOutcome.Rejected("the group has no dns.hostedZoneId; Route 53 needs it"));
         }
-        List<Change> changes = new ArrayList<>(changes(write));
+        FirstWrite prepared = prepare(write); // a first write's take-over is authorized with it
+        if (prepared.refusal() != null) {
+            return java.util.Optional.of(prepared.refusal());
+        }
+        List<Change> changes = new ArrayList<>(changes(prepared.write()));
         if (write.expectedOwnerText() != null) {
             changes.remove(0); // the condition on the value read, replaced by one that cannot hold
         }
@@ -450,30 +531,31 @@ public final class Route53DnsProvider implements DnsProvider {
             return java.util.Optional.of(new WriteOutcome.Unavailable("Route 53 took a preflight change (" + info.id()
                     + ") that names no existing record; asked again"));
         } catch (Route53Exception e) {
-            String reason = reason(e);
             if (ownerConflict(e, key)) {
                 return java.util.Optional.of(new WriteOutcome.Written("Route 53 authorized the switch's change batch in zone "
                         + key.hostedZoneId() + " and refused it only for the preflight's condition, changing nothing",
                         null));
             }
-            if (throttled(e)) {
-                slowDown(e);
-            }
-            return java.util.Optional.of(throttled(e) ? new WriteOutcome.Throttled(reason)
-                    : passing(e) ? new WriteOutcome.Unavailable(reason) : new WriteOutcome.Rejected(reason));
+            return java.util.Optional.of(writeFailure(e));
         } catch (SdkClientException | IllegalStateException e) {
             return java.util.Optional.of(new WriteOutcome.Unavailable("Route 53 not reached: " + e.getMessage()));
         }
     }
 
-    /** The ChangeBatch's changes, in the order they are sent: the ownership mark first, then the record's sets. */
-    List<Change> changes(RecordWrite write) {
+    /**
+     * The ChangeBatch's changes, in the order they are sent: the ownership mark first, then the sets a first write takes
+     * over, then the record's sets.
+     */
+    List<Change> changes(ZoneWrite zoneWrite) {
+        RecordWrite write = zoneWrite.write();
         RecordKey key = write.key();
         List<Change> changes = new ArrayList<>();
         if (write.expectedOwnerText() != null) {
             changes.add(txt(ChangeAction.DELETE, key.ownerName(), write.expectedOwnerText()));
         }
         changes.add(txt(ChangeAction.CREATE, key.ownerName(), write.owner().text()));
+        zoneWrite.replaced().forEach(set -> changes.add(Change.builder().action(ChangeAction.DELETE)
+                .resourceRecordSet(set).build()));
         for (RecordSet set : write.sets()) {
             ResourceRecordSet.Builder rrs = ResourceRecordSet.builder().name(key.name()).type(key.type().name());
             if (set.setIdentifier() != null) {

@@ -69,6 +69,13 @@ final class Route53Listing {
         return alone(hostedZoneId, key, new Turns(priority));
     }
 
+    /** The sets of a key's record alone (not its ownership record), every turn waited for here. */
+    List<ResourceRecordSet> sets(String hostedZoneId, RecordKey key, Supplier<Priority> priority) {
+        Turns turns = new Turns(priority);
+        turns.taken = false;
+        return list(hostedZoneId, key.name(), RRType.fromValue(key.type().name()), turns).sets();
+    }
+
     /** A listing that failed after it had resolved {@code resolved}; the failure is the cause. */
     static final class Partial extends RuntimeException {
         final transient Map<RecordKey, ReadOutcome> resolved;

@@ -21,10 +21,13 @@ import java.util.Optional;
  *                          of the account): what one instance may spend while the others are quiet
  * @param instances         the actuator instances sharing that budget: each keeps to its share of it
  *                          ({@link #share()}) once Route 53 throttles (ADR 0022)
+ * @param takeOver          what a group's first write does with sets of its record it would not write itself (a simple
+ *                          or failover-routing set made before the plane, other weighted sets), which Route 53 refuses
+ *                          to keep beside the plane's or which would take a share of the traffic
  */
 public record Route53Settings(Routing routing, long activeWeight, List<Integer> failbackSteps, Duration failbackStepPause,
         String signingRegion, Optional<URI> endpointOverride, Duration callTimeout, double accountRequestsPerSecond,
-        int instances) implements DnsSettings {
+        int instances, TakeOver takeOver) implements DnsSettings {
 
     /** The account's default budget, 4 of Route 53's 5 a second: one is left for people and other tools. */
     public static final double DEFAULT_REQUESTS_PER_SECOND = 4;
@@ -32,12 +35,20 @@ public record Route53Settings(Routing routing, long activeWeight, List<Integer> 
     public Route53Settings(Routing routing, long activeWeight, List<Integer> failbackSteps, Duration failbackStepPause,
             String signingRegion, Optional<URI> endpointOverride, Duration callTimeout) {
         this(routing, activeWeight, failbackSteps, failbackStepPause, signingRegion, endpointOverride, callTimeout,
-                DEFAULT_REQUESTS_PER_SECOND, 1);
+                DEFAULT_REQUESTS_PER_SECOND, 1, TakeOver.REFUSE);
     }
 
     /** What one instance is owed when every instance sharing the account is busy. */
     public double share() {
         return accountRequestsPerSecond / instances;
+    }
+
+    /** What a group's first write does with sets of its record that the plane does not write (ADR 0006). */
+    public enum TakeOver {
+        /** Writes nothing and says which sets are in the way and how to take the record over. */
+        REFUSE,
+        /** Deletes them, exactly as listed, in the same change batch as the first write: one atomic cutover. */
+        REPLACE
     }
 
     /** How the group's record is kept. */

@@ -150,6 +150,8 @@ class ActuatorConfigResolverTest {
                         "failover.dns.arc.safety-rules-refresh", "must be positive, was PT0S"),
                 Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.routing", "latency"),
                         "failover.dns.route53.routing", "'latency' is not one of weighted, simple"),
+                Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.take-over", "adopt"),
+                        "failover.dns.route53.take-over", "'adopt' is not one of refuse, replace"),
                 Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.active-weight", "256"),
                         "failover.dns.route53.active-weight", "must be between 1 and 255, was 256"),
                 Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.failback-steps", "50,10,100"),
@@ -358,6 +360,14 @@ class ActuatorConfigResolverTest {
         assertThat(settings.dns()).isEqualTo(new Route53Settings(Route53Settings.Routing.SIMPLE, 200, List.of(10, 50, 100),
                 Duration.ofSeconds(60), "aws-global", Optional.of(URI.create("http://127.0.0.1:4566")), Duration.ofSeconds(10)));
         assertThat(settings.reconcile().stepPause()).as("each failback step is held this long").isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void route53TakesRecordsOverOnlyWhenTold() throws IOException {
+        assertThat(((Route53Settings) resolve(ALIAS, with(ROUTE53)).dns()).takeOver())
+                .isEqualTo(Route53Settings.TakeOver.REFUSE);
+        assertThat(((Route53Settings) resolve(ALIAS, with(ROUTE53, "failover.dns.route53.take-over", "Replace")).dns())
+                .takeOver()).isEqualTo(Route53Settings.TakeOver.REPLACE);
     }
 
     /**

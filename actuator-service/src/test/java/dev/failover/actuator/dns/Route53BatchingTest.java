@@ -100,7 +100,7 @@ class Route53BatchingTest {
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(5)))
                 .build();
         dns = new Route53DnsProvider(client, new Route53Settings(Route53Settings.Routing.SIMPLE, 100, List.of(),
-                Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5), 5, 1), budget, lease);
+                Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5), 5, 1, Route53Settings.TakeOver.REFUSE), budget, lease);
     }
 
     /**

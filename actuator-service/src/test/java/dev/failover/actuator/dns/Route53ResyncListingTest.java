@@ -66,7 +66,7 @@ class Route53ResyncListingTest {
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(5)))
                 .build();
         dns = new Route53DnsProvider(client, new Route53Settings(Route53Settings.Routing.SIMPLE, 100, List.of(),
-                Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5), 1_000, 1),
+                Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5), 1_000, 1, Route53Settings.TakeOver.REFUSE),
                 budget, Lease.HELD);
     }
 
@@ -197,7 +197,7 @@ class Route53ResyncListingTest {
         dns.read(Route53BatchingTest.key(0), Optional.empty(), Priority.RESYNC); // the zone's listing, as resyncs take it
         ServedRecord listed = dns.listed(Route53BatchingTest.key(5)).orElseThrow();
         Route53DnsProvider other = new Route53DnsProvider(client, new Route53Settings(Route53Settings.Routing.SIMPLE, 100,
-                List.of(), Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5), 1_000, 1),
+                List.of(), Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5), 1_000, 1, Route53Settings.TakeOver.REFUSE),
                 new RequestBudget("Route 53", 1_000, 1_000, System::nanoTime), Lease.HELD);
         assertThat(other.write(new RecordWrite(Route53BatchingTest.key(5), Route53BatchingTest.mark(5, 1).text(),
                 Route53BatchingTest.mark(5, 2), List.of(RecordSet.simple(60, Set.of("192.0.2.5"))), null)))

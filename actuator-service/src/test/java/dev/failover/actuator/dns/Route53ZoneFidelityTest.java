@@ -104,7 +104,8 @@ class Route53ZoneFidelityTest {
 
     Route53DnsProvider provider(double requestsPerSecond) {
         return new Route53DnsProvider(client, new Route53Settings(Route53Settings.Routing.WEIGHTED, 100, List.of(),
-                Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5), requestsPerSecond, 1));
+                Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5), requestsPerSecond, 1,
+                Route53Settings.TakeOver.REFUSE));
     }
 
     GroupReconciler reconciler(Route53DnsProvider dns) {

@@ -47,7 +47,8 @@ import com.sun.net.httpserver.HttpExchange;
  * changes PENDING for a configurable time before INSYNC ({@link #pendingFor}, GetChange of an unknown id is
  * NoSuchChange); more than the account's {@link #requestsPerSecond} requests in a second answered with {@code Throttling}, and a change
  * while the zone's previous one is still PENDING with {@code PriorRequestNotComplete} when
- * {@link #refuseChangesWhilePending} is set. Health checks are not modelled.
+ * {@link #refuseChangesWhilePending} is set. The sets of one name and type keep one routing policy (simple alone;
+ * weighted or failover), as Route 53 does. Health checks are not modelled: a set keeps its HealthCheckId as a value.
  */
 public final class Route53Zone implements AutoCloseable {
 
@@ -62,9 +63,16 @@ public final class Route53Zone implements AutoCloseable {
         }
     }
 
-    /** A record set as stored: weighted sets are told apart by their set identifier; an alias has no TTL nor values. */
+    /**
+     * A record set as stored: sets of one name and type with a routing policy are told apart by their set identifier;
+     * an alias has no TTL nor values.
+     *
+     * @param weight        the weight of a weighted set; null otherwise
+     * @param failover      {@code PRIMARY} or {@code SECONDARY} for a set of failover routing; null otherwise
+     * @param healthCheckId the health check a set is tied to (failover routing's usual companion); null without one
+     */
     public record RecordSet(String name, String type, String setIdentifier, Long weight, long ttl, List<String> values,
-            Alias alias) {
+            Alias alias, String failover, String healthCheckId) {
         public RecordSet {
             name = absolute(name);
             values = values.stream().sorted().toList();
@@ -72,12 +80,23 @@ public final class Route53Zone implements AutoCloseable {
         }
 
         public RecordSet(String name, String type, String setIdentifier, Long weight, long ttl, List<String> values) {
-            this(name, type, setIdentifier, weight, ttl, values, null);
+            this(name, type, setIdentifier, weight, ttl, values, null, null, null);
         }
 
         /** A weighted alias record set, as the production sample's records to load balancers. */
         public static RecordSet alias(String name, String type, String setIdentifier, Long weight, Alias alias) {
-            return new RecordSet(name, type, setIdentifier, weight, 0, List.of(), alias);
+            return new RecordSet(name, type, setIdentifier, weight, 0, List.of(), alias, null, null);
+        }
+
+        /** A set of failover routing, as Route 53's usual active-passive setup has two: PRIMARY with a health check. */
+        public static RecordSet failover(String name, String type, String setIdentifier, String role, String healthCheckId,
+                long ttl, List<String> values) {
+            return new RecordSet(name, type, setIdentifier, null, ttl, values, null, role, healthCheckId);
+        }
+
+        /** The routing policy as Route 53 tells sets of one name and type apart: they must all have the same. */
+        String policy() {
+            return setIdentifier == null ? "simple" : failover != null ? "failover" : weight != null ? "weighted" : "other";
         }
 
         Key key() {
@@ -297,6 +316,7 @@ public final class Route53Zone implements AutoCloseable {
                 described.add(action + " " + set.name() + " " + set.type() + (set.setIdentifier() == null ? ""
                         : " " + set.setIdentifier() + " weight=" + set.weight()) + " ttl=" + set.ttl() + " " + set.values());
             }
+            upserts.forEach(set -> policyConflict(next, set).ifPresent(refusals::add));
             if (!refusals.isEmpty()) {
                 answer(exchange, 400, error("InvalidChangeBatch", "[" + String.join(", ", refusals) + "]"));
                 return; // nothing of the batch is applied
@@ -310,6 +330,28 @@ public final class Route53Zone implements AutoCloseable {
         }
         answer(exchange, 200, "<ChangeResourceRecordSetsResponse xmlns=\"" + NS + "\">" + changeInfo(id)
                 + "</ChangeResourceRecordSetsResponse>");
+    }
+
+    /**
+     * Route 53 keeps the sets of one name and type under one routing policy: a simple set stands alone, and weighted
+     * sets cannot join failover ones. A batch that would leave {@code set} beside a set of another policy is refused
+     * whole; its DELETE of the other set in the same batch is how a record is moved from one policy to another. The
+     * wording follows the refusals users report (the first from a simple set created beside weighted ones); the
+     * actuator reads none of it.
+     */
+    private static java.util.Optional<String> policyConflict(Map<Key, RecordSet> next, RecordSet set) {
+        if (!next.containsKey(set.key())) {
+            return java.util.Optional.empty(); // deleted again later in the batch
+        }
+        List<RecordSet> others = next.values().stream().filter(o -> o.name().equalsIgnoreCase(set.name())
+                && o.type().equals(set.type()) && !o.key().equals(set.key())).toList();
+        String what = "RRSet with DNS name " + set.name() + ", type " + set.type();
+        if (set.setIdentifier() == null && !others.isEmpty()) {
+            return java.util.Optional.of(what + " cannot be created as other RRSets exist with the same name and type.");
+        }
+        return others.stream().filter(o -> !o.policy().equals(set.policy())).findFirst().map(o -> what
+                + ", SetIdentifier " + set.setIdentifier() + " cannot be created as a " + (o.setIdentifier() == null
+                        ? "non-" + set.policy() : o.policy()) + " set exists with the same name and type.");
     }
 
     private static RecordSet recordSet(Element set) {
@@ -327,15 +369,24 @@ public final class Route53Zone implements AutoCloseable {
             alias = new Alias(text(a, "HostedZoneId"), text(a, "DNSName"), Boolean.parseBoolean(text(a, "EvaluateTargetHealth")));
         }
         return new RecordSet(text(set, "Name"), text(set, "Type"), text(set, "SetIdentifier"),
-                weight == null ? null : Long.valueOf(weight), ttl == null ? 0 : Long.parseLong(ttl), values, alias);
+                weight == null ? null : Long.valueOf(weight), ttl == null ? 0 : Long.parseLong(ttl), values, alias,
+                text(set, "Failover"), text(set, "HealthCheckId"));
     }
 
     private static String xml(RecordSet set) {
         StringBuilder xml = new StringBuilder("<ResourceRecordSet><Name>").append(set.name()).append("</Name><Type>")
                 .append(set.type()).append("</Type>");
         if (set.setIdentifier() != null) {
-            xml.append("<SetIdentifier>").append(escape(set.setIdentifier())).append("</SetIdentifier><Weight>")
-                    .append(set.weight()).append("</Weight>");
+            xml.append("<SetIdentifier>").append(escape(set.setIdentifier())).append("</SetIdentifier>");
+        }
+        if (set.weight() != null) {
+            xml.append("<Weight>").append(set.weight()).append("</Weight>");
+        }
+        if (set.failover() != null) {
+            xml.append("<Failover>").append(set.failover()).append("</Failover>");
+        }
+        if (set.healthCheckId() != null) {
+            xml.append("<HealthCheckId>").append(escape(set.healthCheckId())).append("</HealthCheckId>");
         }
         if (set.alias() != null) {
             return xml.append("<AliasTarget><HostedZoneId>").append(set.alias().hostedZoneId()).append("</HostedZoneId><DNSName>")
