@@ -2,6 +2,9 @@ package dev.failover.actuator.domain.plan;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
@@ -10,34 +13,59 @@ import dev.failover.contract.event.DecisionMode;
 /**
  * A group's progress on its desired state: an immutable value that each reconcile step takes and hands on changed
  * (ADR 0021). The reconciler keeps the last one between passes and nothing else of a pass; the intent methods below are
- * the only ways it changes.
+ * the only ways it changes. What happened once for the desired state is a {@link Milestone} in one set, so that a new
+ * one is one constant and every intent method stays a copy with one part changed.
  *
  * @param desired           the desired state being worked on; null while the group has had no decision
  * @param convergence       where the group stands between it and what is served
  * @param attempt           passing failures since the last success (the backoff's count)
  * @param unservedSince     since when the desired state is not (fully) served; null when it is
- * @param capacityReported  whether the target's capacity was reported for this desired state
  * @param capacityWaitSince when this desired state began to wait for its target's capacity (this process's first look);
  *                          null: not waiting
- * @param servedOnce        whether this desired state was served at least once
- * @param stepServedAt      since when the step served now has been held; null before it was seen served
- * @param heldUntil         until when that step is held, or when the last hold of this desired state ended; null: none
- * @param servedSince       since when the decision has been served without a newer decision between; null before
- * @param scaleDownDone     whether the target traffic left has been dealt with (scaled down, or nothing to scale)
- * @param preflighted       whether this desired state's switch was checked before its database move
- * @param changeUnstored    whether the desired state holds a change written whose save failed (stored again first)
- * @param planRan           whether this desired state's Region switch plan ran (its own execution completed, or a
- *                          person's counted for it): later passes go on to DNS without asking Region switch again, so
- *                          a region that goes silent or a later listing cannot turn the verdict and run it a second time
+ * @param serving           since when it is served, and the hold of the step served now
+ * @param reached           the milestones this desired state has passed
  */
 public record Progress(DesiredState desired, Convergence convergence, int attempt, Instant unservedSince,
-        boolean capacityReported, Instant capacityWaitSince, boolean servedOnce, Instant stepServedAt, Instant heldUntil,
-        Instant servedSince, boolean scaleDownDone, boolean preflighted, boolean changeUnstored, boolean planRan) {
+        Instant capacityWaitSince, Serving serving, Set<Milestone> reached) {
+
+    /** What happens once for a desired state, and is not asked again for it. */
+    public enum Milestone {
+        /** The target's capacity was reported. */
+        CAPACITY_REPORTED,
+        /** The desired state was served at least once. */
+        SERVED_ONCE,
+        /** The target traffic left has been dealt with (scaled down, or nothing to scale). */
+        SCALED_DOWN,
+        /** The switch was checked before the database moved. */
+        PREFLIGHTED,
+        /**
+         * The Region switch plan ran (its own execution completed, or a person's counted for it): later passes go on to
+         * DNS without asking Region switch again, so a region that goes silent or a later listing cannot turn the verdict
+         * and run it a second time.
+         */
+        PLAN_RAN,
+        /** The desired state holds a change written whose save failed: it is stored again first. */
+        CHANGE_UNSTORED
+    }
+
+    /**
+     * The served side of the desired state.
+     *
+     * @param servedSince  since when the decision has been served without a newer decision between; null before
+     * @param stepServedAt since when the step served now has been held; null before it was seen served
+     * @param heldUntil    until when that step is held, or when the last hold of this desired state ended; null: none
+     */
+    public record Serving(Instant servedSince, Instant stepServedAt, Instant heldUntil) {
+        static final Serving NOT_YET = new Serving(null, null, null);
+    }
+
+    public Progress {
+        reached = reached.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(reached));
+    }
 
     /** A group that has had no decision. */
     public static Progress idle() {
-        return new Progress(null, new Convergence.Idle(), 0, null, false, null, false, null, null, null, false, false, false,
-                false);
+        return new Progress(null, new Convergence.Idle(), 0, null, null, Serving.NOT_YET, Set.of());
     }
 
     /**
@@ -47,26 +75,24 @@ public record Progress(DesiredState desired, Convergence convergence, int attemp
     public Progress adopt(DesiredState newest, Instant now) {
         boolean newEpoch = desired == null || newest.epoch() != desired.epoch();
         if (!newEpoch) {
-            return new Progress(newest, convergence, attempt, unservedSince, capacityReported, capacityWaitSince,
-                    servedOnce, stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, false, planRan);
+            return new Progress(newest, convergence, attempt, unservedSince, capacityWaitSince, serving,
+                    without(Milestone.CHANGE_UNSTORED));
         }
         boolean shadow = newest.decision().mode() == DecisionMode.SHADOW;
         return new Progress(newest, shadow ? new Convergence.Shadow() : new Convergence.Converging(0, null, now), 0,
-                shadow ? null : now, false, null, false, null, null, null, false, false, false, false);
+                shadow ? null : now, null, Serving.NOT_YET, Set.of());
     }
 
     /** An operator's retry after BLOCKED: counted from nothing, a full capacity wait again. */
     public Progress retried(String detail, Instant now) {
-        return new Progress(desired, new Convergence.Converging(0, detail, now), 0, unservedSince, capacityReported, null,
-                servedOnce, stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, changeUnstored, planRan);
+        return new Progress(desired, new Convergence.Converging(0, detail, now), 0, unservedSince, null, serving, reached);
     }
 
     /** A passing failure or a wait: one more attempt, converging since the first. */
     public Progress waiting(String error, Instant now) {
         Instant since = convergence instanceof Convergence.Converging c ? c.since() : now;
         return new Progress(desired, new Convergence.Converging(attempt + 1, error, since), attempt + 1, unserved(now),
-                capacityReported, capacityWaitSince, servedOnce, stepServedAt, heldUntil, servedSince, scaleDownDone,
-                preflighted, changeUnstored, planRan);
+                capacityWaitSince, serving, reached);
     }
 
     /** Refused for good until a newer decision, a configuration change or an operator's retry. */
@@ -99,27 +125,26 @@ public record Progress(DesiredState desired, Convergence convergence, int attemp
         if (convergence instanceof Convergence.Converged) {
             return Settled.STILL;
         }
-        return servedOnce ? Settled.AGAIN : Settled.FIRST;
+        return servedOnce() ? Settled.AGAIN : Settled.FIRST;
     }
 
     /** The goal is served, proven by a read. */
     public Progress settled(Instant now, long millisFromDecision) {
         Convergence next = convergence instanceof Convergence.Converged ? convergence
                 : new Convergence.Converged(now, millisFromDecision);
-        return new Progress(desired, next, 0, null, capacityReported, capacityWaitSince, true, stepServedAt, heldUntil,
-                servedSince == null ? now : servedSince, scaleDownDone, preflighted, changeUnstored, planRan);
+        Serving served = new Serving(serving.servedSince() == null ? now : serving.servedSince(), serving.stepServedAt(),
+                serving.heldUntil());
+        return new Progress(desired, next, 0, null, capacityWaitSince, served, with(Milestone.SERVED_ONCE));
     }
 
     /** The step served now is held from {@code now} for {@code hold} before the next. */
     public Progress held(Instant now, Duration hold) {
-        return new Progress(desired, convergence, attempt, unservedSince, capacityReported, capacityWaitSince, servedOnce,
-                now, now.plus(hold), servedSince, scaleDownDone, preflighted, changeUnstored, planRan);
+        return serving(new Serving(serving.servedSince(), now, now.plus(hold)));
     }
 
     /** The target's capacity was reported for this desired state. */
     public Progress capacityReportedNow() {
-        return new Progress(desired, convergence, attempt, unservedSince, true, capacityWaitSince, servedOnce,
-                stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, changeUnstored, planRan);
+        return reaching(Milestone.CAPACITY_REPORTED);
     }
 
     /** The wait for the target's capacity, started at {@code now} on the first look. */
@@ -134,48 +159,107 @@ public record Progress(DesiredState desired, Convergence convergence, int attemp
 
     /** The target traffic left has been dealt with. */
     public Progress scaledDown() {
-        return new Progress(desired, convergence, attempt, unservedSince, capacityReported, capacityWaitSince, servedOnce,
-                stepServedAt, heldUntil, servedSince, true, preflighted, changeUnstored, planRan);
+        return reaching(Milestone.SCALED_DOWN);
     }
 
     /** This desired state's switch was checked (or cannot be): not asked again for it. */
     public Progress switchChecked() {
-        return new Progress(desired, convergence, attempt, unservedSince, capacityReported, capacityWaitSince, servedOnce,
-                stepServedAt, heldUntil, servedSince, scaleDownDone, true, changeUnstored, planRan);
+        return reaching(Milestone.PREFLIGHTED);
     }
 
     /** This desired state's Region switch plan ran: not asked again for it. */
     public Progress planRanNow() {
-        return new Progress(desired, convergence, attempt, unservedSince, capacityReported, capacityWaitSince, servedOnce,
-                stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, changeUnstored, true);
+        return reaching(Milestone.PLAN_RAN);
     }
 
     /** The desired state changed within its epoch (a change written or propagated, a promotion's phase). */
     public Progress desiredNow(DesiredState next) {
-        return new Progress(next, convergence, attempt, unservedSince, capacityReported, capacityWaitSince, servedOnce,
-                stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, changeUnstored, planRan);
+        return new Progress(next, convergence, attempt, unservedSince, capacityWaitSince, serving, reached);
     }
 
     /** The decision moved on to its next step: held anew once that step is served. */
     public Progress movedTo(DesiredState next) {
-        return new Progress(next, convergence, attempt, unservedSince, capacityReported, capacityWaitSince, servedOnce,
-                null, heldUntil, servedSince, scaleDownDone, preflighted, changeUnstored, planRan);
+        return new Progress(next, convergence, attempt, unservedSince, capacityWaitSince,
+                new Serving(serving.servedSince(), null, serving.heldUntil()), reached);
     }
 
     /** Whether the desired state holds a change written that is not stored yet. */
     public Progress unstored(boolean unstored) {
-        return new Progress(desired, convergence, attempt, unservedSince, capacityReported, capacityWaitSince, servedOnce,
-                stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, unstored, planRan);
+        return new Progress(desired, convergence, attempt, unservedSince, capacityWaitSince, serving,
+                unstored ? with(Milestone.CHANGE_UNSTORED) : without(Milestone.CHANGE_UNSTORED));
+    }
+
+    /** Whether the target's capacity was reported for this desired state. */
+    public boolean capacityReported() {
+        return reached.contains(Milestone.CAPACITY_REPORTED);
+    }
+
+    /** Whether this desired state was served at least once. */
+    public boolean servedOnce() {
+        return reached.contains(Milestone.SERVED_ONCE);
+    }
+
+    /** Whether the target traffic left has been dealt with (scaled down, or nothing to scale). */
+    public boolean scaleDownDone() {
+        return reached.contains(Milestone.SCALED_DOWN);
+    }
+
+    /** Whether this desired state's switch was checked before its database move. */
+    public boolean preflighted() {
+        return reached.contains(Milestone.PREFLIGHTED);
+    }
+
+    /** Whether this desired state's Region switch plan ran. */
+    public boolean planRan() {
+        return reached.contains(Milestone.PLAN_RAN);
+    }
+
+    /** Whether the desired state holds a change written whose save failed. */
+    public boolean changeUnstored() {
+        return reached.contains(Milestone.CHANGE_UNSTORED);
+    }
+
+    /** Since when the decision has been served without a newer decision between; null before. */
+    public Instant servedSince() {
+        return serving.servedSince();
+    }
+
+    /** Since when the step served now has been held; null before it was seen served. */
+    public Instant stepServedAt() {
+        return serving.stepServedAt();
+    }
+
+    /** Until when the step served now is held, or when the last hold of this desired state ended; null: none. */
+    public Instant heldUntil() {
+        return serving.heldUntil();
     }
 
     private Progress to(Convergence next, Instant unserved) {
-        return new Progress(desired, next, attempt, unserved, capacityReported, capacityWaitSince, servedOnce,
-                stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, changeUnstored, planRan);
+        return new Progress(desired, next, attempt, unserved, capacityWaitSince, serving, reached);
     }
 
     private Progress withCapacityWait(Instant since) {
-        return new Progress(desired, convergence, attempt, unservedSince, capacityReported, since, servedOnce,
-                stepServedAt, heldUntil, servedSince, scaleDownDone, preflighted, changeUnstored, planRan);
+        return new Progress(desired, convergence, attempt, unservedSince, since, serving, reached);
+    }
+
+    private Progress serving(Serving next) {
+        return new Progress(desired, convergence, attempt, unservedSince, capacityWaitSince, next, reached);
+    }
+
+    private Progress reaching(Milestone milestone) {
+        return new Progress(desired, convergence, attempt, unservedSince, capacityWaitSince, serving, with(milestone));
+    }
+
+    private Set<Milestone> with(Milestone milestone) {
+        EnumSet<Milestone> next = reached.isEmpty() ? EnumSet.noneOf(Milestone.class) : EnumSet.copyOf(reached);
+        next.add(milestone);
+        return next;
+    }
+
+    private Set<Milestone> without(Milestone milestone) {
+        EnumSet<Milestone> next = reached.isEmpty() ? EnumSet.noneOf(Milestone.class) : EnumSet.copyOf(reached);
+        next.remove(milestone);
+        return next;
     }
 
     private Instant unserved(Instant now) {
