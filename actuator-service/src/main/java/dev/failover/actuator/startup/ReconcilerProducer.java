@@ -46,6 +46,7 @@ import dev.failover.actuator.domain.data.DataTierEvidence;
 import dev.failover.actuator.domain.model.GroupDns;
 import dev.failover.actuator.domain.model.TrafficPlan;
 import dev.failover.actuator.domain.reconcile.Reconciler;
+import dev.failover.actuator.domain.reconcile.Wiring;
 import dev.failover.actuator.lease.CoordinatorLease;
 import dev.failover.actuator.lease.LeaseTerms;
 import dev.failover.actuator.messaging.ActuationPublisher;
@@ -279,12 +280,13 @@ public class ReconcilerProducer {
         GroupDns arc = settings.arc().groups().isEmpty() ? null : arcDns(settings, arcSafetyRules, lease);
         // every external write asks the lease first: DNS (above), ARC, scaling, databases
         Reconciler reconciler = new Reconciler(settings.topology(), g -> settings.arc().covers(g) ? arc : everyGroup,
-                scalers(settings.scaling()).leasedBy(lease, LeaseTerms.clientLandsWithin(settings.scaling().callTimeout())),
-                databases(settings.databases(), settings.scaling()).leasedBy(lease,
-                        LeaseTerms.postgresLandsWithin(settings.databases().callTimeout()),
+                new Wiring(scalers(settings.scaling()).leasedBy(lease,
                         LeaseTerms.clientLandsWithin(settings.scaling().callTimeout())),
-                regionSwitch(settings.scaling(), lease), store, evidence, publisher::publish, Clock.systemUTC(),
-                settings.reconcile());
+                        databases(settings.databases(), settings.scaling()).leasedBy(lease,
+                                LeaseTerms.postgresLandsWithin(settings.databases().callTimeout()),
+                                LeaseTerms.clientLandsWithin(settings.scaling().callTimeout())),
+                        regionSwitch(settings.scaling(), lease), store, evidence, publisher::publish, Clock.systemUTC(),
+                        settings.reconcile()));
         settings.topology().groups().forEach(g -> {
             metrics.trackGroup(g.id(), () -> reconciler.status(g.id()));
             metrics.trackDatabases(g, () -> reconciler.status(g.id()));

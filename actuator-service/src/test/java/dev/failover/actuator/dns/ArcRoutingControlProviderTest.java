@@ -59,6 +59,7 @@ import software.amazon.awssdk.services.route53recoverycluster.Route53RecoveryClu
 import software.amazon.awssdk.services.route53recoverycontrolconfig.Route53RecoveryControlConfigClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+import dev.failover.actuator.domain.reconcile.Reconcilers;
 
 /**
  * The route53-arc provider with the real AWS SDK against the ARC cluster fixture (five endpoints, shared state, safety
@@ -175,9 +176,10 @@ class ArcRoutingControlProviderTest {
                       - {id: primary, region: us-east-1, probe: {type: tcp, host: 192.0.2.10, port: 443}, dns: {values: [192.0.2.10]}}
                       - {id: secondary, region: us-west-2, probe: {type: tcp, host: 192.0.2.20, port: 443}, dns: {values: [192.0.2.20]}}
                 """.formatted(drift), "test");
-        return new GroupReconciler("api", topology, dns, Scalers.none(), new TrafficPlan(DnsProvider.Routing.SWITCHES, 1,
-                List.of()), saved::add, results::add, clock, new ReconcileSettings(Duration.ofSeconds(10),
-                        Duration.ofSeconds(2), BACKOFF, Duration.ZERO, null));
+        return Reconcilers.group("api", topology, dns, new TrafficPlan(DnsProvider.Routing.SWITCHES, 1,
+                List.of()), Reconcilers.minimal(Scalers.none(), saved::add, results::add, clock,
+                new ReconcileSettings(Duration.ofSeconds(10),
+                        Duration.ofSeconds(2), BACKOFF, Duration.ZERO, null)));
     }
 
     /**
@@ -189,10 +191,10 @@ class ArcRoutingControlProviderTest {
         nodes.set(EAST_DB, DatabaseStepTest.writable()).set(WEST_DB, DatabaseStepTest.replica(0, 0));
         Databases databases = new Databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
                 new Databases.Login("failover", "p2")));
-        return new GroupReconciler("api", topology, dns, Scalers.none(), databases, new TrafficPlan(
-                DnsProvider.Routing.SWITCHES, 1, List.of()), state -> {
+        return Reconcilers.group("api", topology, dns, new TrafficPlan(
+                DnsProvider.Routing.SWITCHES, 1, List.of()), Reconcilers.minimal(Scalers.none(), databases, state -> {
                 }, results::add, clock, new ReconcileSettings(Duration.ofSeconds(10), Duration.ofSeconds(2), BACKOFF,
-                        Duration.ZERO, null));
+                        Duration.ZERO, null)));
     }
 
     void passes(GroupReconciler group, int passes) {

@@ -64,6 +64,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
+import dev.failover.actuator.domain.reconcile.Reconcilers;
 
 /**
  * The real AWS SDK against a local HTTP fixture that checks the requests it gets (the ChangeBatch XML, the
@@ -642,9 +643,10 @@ class Route53DnsProviderTest {
                       - {id: primary, region: us-east-1, probe: {type: tcp, host: 192.0.2.10, port: 443}, dns: {values: [192.0.2.10]}}
                       - {id: secondary, region: us-west-2, probe: {type: tcp, host: 192.0.2.20, port: 443}, dns: {values: [192.0.2.20]}}
                 """.formatted(ZONE_ID), "test");
-        return new GroupReconciler("api", topology, dns, Scalers.none(), new TrafficPlan(DnsProvider.Routing.SINGLE, 100,
-                List.of()), store, results::add, clock, new ReconcileSettings(Duration.ofSeconds(10),
-                        Duration.ofSeconds(2), backoff, Duration.ZERO, null));
+        return Reconcilers.group("api", topology, dns, new TrafficPlan(DnsProvider.Routing.SINGLE, 100,
+                List.of()), Reconcilers.minimal(Scalers.none(), store, results::add, clock,
+                new ReconcileSettings(Duration.ofSeconds(10),
+                        Duration.ofSeconds(2), backoff, Duration.ZERO, null)));
     }
 
     /** Runs {@code passes} passes, moving the clock by what each asks; returns the waits asked for. */

@@ -29,6 +29,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
+import dev.failover.actuator.domain.reconcile.Reconcilers;
 
 /**
  * A group's first write meets the record as the team left it before the plane (docs/deploy-eks.md, "Taking over
@@ -160,10 +161,11 @@ class Route53TakeOverTest {
     }
 
     GroupReconciler reconciler(Route53DnsProvider dns) {
-        GroupReconciler group = new GroupReconciler("api", TopologyLoader.parse(Route53ZoneFidelityTest.TOPOLOGY, "test"),
-                dns, Scalers.none(), new TrafficPlan(DnsProvider.Routing.WEIGHTED, 100, List.of()), state -> {
+        GroupReconciler group = Reconcilers.group("api", TopologyLoader.parse(Route53ZoneFidelityTest.TOPOLOGY,
+                "test"), dns, new TrafficPlan(DnsProvider.Routing.WEIGHTED, 100, List.of()),
+                Reconcilers.minimal(Scalers.none(), state -> {
                 }, results::add, clock, new ReconcileSettings(Duration.ofSeconds(10), Duration.ofSeconds(2),
-                        Route53ZoneFidelityTest.BACKOFF, Duration.ZERO, null));
+                        Route53ZoneFidelityTest.BACKOFF, Duration.ZERO, null)));
         group.offer(Route53ZoneFidelityTest.FAILOVER);
         return group;
     }

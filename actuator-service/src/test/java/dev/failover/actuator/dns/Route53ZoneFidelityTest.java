@@ -34,6 +34,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
+import dev.failover.actuator.domain.reconcile.Reconcilers;
 
 /**
  * The Route 53 provider with the real SDK against the stateful {@link Route53Zone}, made as strict as the service where
@@ -110,10 +111,10 @@ class Route53ZoneFidelityTest {
 
     GroupReconciler reconciler(Route53DnsProvider dns) {
         Topology topology = TopologyLoader.parse(TOPOLOGY, "test");
-        GroupReconciler group = new GroupReconciler("api", topology, dns, Scalers.none(), new TrafficPlan(
-                DnsProvider.Routing.WEIGHTED, 100, List.of()), state -> {
+        GroupReconciler group = Reconcilers.group("api", topology, dns, new TrafficPlan(
+                DnsProvider.Routing.WEIGHTED, 100, List.of()), Reconcilers.minimal(Scalers.none(), state -> {
                 }, results::add, clock, new ReconcileSettings(Duration.ofSeconds(10), Duration.ofSeconds(2),
-                        BACKOFF, Duration.ZERO, null));
+                        BACKOFF, Duration.ZERO, null)));
         group.offer(FAILOVER);
         return group;
     }

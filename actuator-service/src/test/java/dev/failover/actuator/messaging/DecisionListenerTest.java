@@ -50,6 +50,7 @@ import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import dev.failover.actuator.domain.reconcile.Reconcilers;
 
 /**
  * A decision's pass does not wait for its desired state to be stored, and it is acknowledged only once stored; a store
@@ -107,8 +108,9 @@ class DecisionListenerTest {
     final HeldStore store = new HeldStore();
     final List<ActuationResult> results = new CopyOnWriteArrayList<>();
     final AtomicBoolean owned = new AtomicBoolean(true);
-    final Reconciler reconciler = new Reconciler(TOPOLOGY, new DryRunDnsProvider(Routing.SINGLE), Scalers.none(),
-            new TrafficPlan(Routing.SINGLE, 100, List.of()), store, results::add, Clock.systemUTC(), RECONCILE);
+    final Reconciler reconciler = new Reconciler(TOPOLOGY, Reconcilers.every(new DryRunDnsProvider(Routing.SINGLE),
+            new TrafficPlan(Routing.SINGLE, 100, List.of())), Reconcilers.minimal(Scalers.none(), store,
+            results::add, Clock.systemUTC(), RECONCILE));
     final ReconcileLoop loop = new ReconcileLoop(reconciler, 1, RECONCILE.backoff());
     final DecisionListener listener = new DecisionListener(reconciler, loop, store,
             new ActuatorMetrics(new SimpleMeterRegistry()), new ActuatorSettings(TOPOLOGY, null, RECONCILE, null, 1,

@@ -32,6 +32,7 @@ import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.time.Backoff;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.testkit.topology.TestTopology;
+import dev.failover.actuator.domain.reconcile.Reconcilers;
 
 /** The loop's own rules: a group's passes never overlap however often it is triggered, and a stopped group gets none. */
 class ReconcileLoopTest {
@@ -93,10 +94,12 @@ class ReconcileLoopTest {
             """;
 
     Reconciler reconciler(CountingDns dns) {
-        return new Reconciler(TopologyLoader.parse(TWO_GROUPS, "test"), dns,
-                Scalers.none(), new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of()), state -> {
+        return new Reconciler(TopologyLoader.parse(TWO_GROUPS, "test"), Reconcilers.every(dns,
+                new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of())), Reconcilers.minimal(Scalers.none(),
+                state -> {
                 }, results::add, Clock.systemUTC(), new ReconcileSettings(Duration.ofMillis(50), Duration.ofMillis(50),
-                        new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ZERO, () -> 0.0), Duration.ZERO, null));
+                        new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ZERO, () -> 0.0),
+                        Duration.ZERO, null)));
     }
 
     static Decision failover(long epoch) {
@@ -157,10 +160,12 @@ class ReconcileLoopTest {
                 }
             }
         };
-        Reconciler reconciler = new Reconciler(TopologyLoader.parse(TestTopology.yaml(groups), "test"), dns, Scalers.none(),
-                new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of()), state -> {
+        Reconciler reconciler = new Reconciler(TopologyLoader.parse(TestTopology.yaml(groups), "test"),
+                Reconcilers.every(dns, new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of())),
+                Reconcilers.minimal(Scalers.none(), state -> {
                 }, results::add, Clock.systemUTC(), new ReconcileSettings(Duration.ofSeconds(30), Duration.ofMillis(50),
-                        new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ZERO, () -> 0.0), Duration.ZERO, null));
+                        new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ZERO, () -> 0.0),
+                        Duration.ZERO, null)));
         try (ReconcileLoop loop = new ReconcileLoop(reconciler, 64, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
                 Duration.ZERO, () -> 0.0))) {
             loop.start(groups);

@@ -57,6 +57,7 @@ import dev.failover.testkit.signing.TestSigningKeys;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import dev.failover.actuator.domain.reconcile.Reconcilers;
 
 /**
  * End to end on real servers: decisions on the broker become TSIG-signed conditional updates that BIND9 serves; a change
@@ -184,11 +185,12 @@ class Rfc2136ActuationTest {
             // SIGKILL and restart (or a new owner after a rebalance): an instance that never served the decision reads
             // BIND's record and mark, with the desired state restored from the store
             List<ActuationResult> afterRestart = new java.util.concurrent.CopyOnWriteArrayList<>();
-            GroupReconciler restarted = new GroupReconciler("report", TopologyLoader.parse(TOPOLOGY, "test"), bind(),
-                    Scalers.none(), new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of()), state -> {
+            GroupReconciler restarted = Reconcilers.group("report", TopologyLoader.parse(TOPOLOGY, "test"), bind(),
+                    new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of()), Reconcilers.minimal(Scalers.none(),
+                    state -> {
                     }, afterRestart::add, Clock.systemUTC(), new ReconcileSettings(Duration.ofSeconds(1),
                             Duration.ofSeconds(1), new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ZERO,
-                                    () -> 0.0), Duration.ZERO, null));
+                                    () -> 0.0), Duration.ZERO, null)));
             restarted.restore(DesiredState.of(new Decision(1, report, "report", 1L, DecisionKind.FAILOVER, "primary",
                     "secondary", "test", List.of(), Instant.now(), DecisionMode.LIVE, Decision.AUTOMATION)));
             restarted.run();

@@ -55,6 +55,7 @@ import software.amazon.awssdk.core.retry.RetryPolicy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.arcregionswitch.ArcRegionSwitchClient;
+import dev.failover.actuator.domain.reconcile.Wiring;
 
 /**
  * Region switch's invariants over seeded, randomized fault schedules (ADR 0028), as {@code DataTierFaultsTest} checks
@@ -230,10 +231,12 @@ class RegionSwitchFaultsTest {
             AwsRegionSwitch regionSwitch = new AwsRegionSwitch(plan -> world.client(plan.region(), accessKey), lease);
             DnsProvider recording = new Recording(world, accessKey);
             reconciler = new Reconciler(TOPOLOGY, g -> new GroupDns(new LeasedDnsProvider(recording, lease),
-                    new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of())), Scalers.none(), Databases.none(),
-                    regionSwitch, world.stored::add, EvidenceStore.NONE, r -> world.results.add(r.finishedAt() + " " + accessKey
-                            + " " + r.decisionId() + " " + r.step() + " " + r.status() + " " + r.details()), Clock.systemUTC(),
-                    new ReconcileSettings(Duration.ofSeconds(5), Duration.ofMillis(40), BACKOFF, Duration.ZERO, null));
+                    new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of())), new Wiring(Scalers.none(),
+                    Databases.none(), regionSwitch, world.stored::add, EvidenceStore.NONE,
+                    r -> world.results.add(r.finishedAt() + " " + accessKey
+                            + " " + r.decisionId() + " " + r.step() + " " + r.status() + " " + r.details()),
+                    Clock.systemUTC(), new ReconcileSettings(Duration.ofSeconds(5), Duration.ofMillis(40), BACKOFF,
+                    Duration.ZERO, null)));
             group = reconciler.group("api");
             world.storedState().ifPresent(group::restore);
             world.decisions.forEach(group::offer); // the decisions topic read again: the stale ones are refused

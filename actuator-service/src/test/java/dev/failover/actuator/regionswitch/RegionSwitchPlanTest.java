@@ -51,6 +51,7 @@ import software.amazon.awssdk.core.retry.RetryPolicy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.arcregionswitch.ArcRegionSwitchClient;
+import dev.failover.actuator.domain.reconcile.Wiring;
 
 /**
  * A group that names an ARC Region switch plan (ADR 0028), reconciled through the real AWS SDK against a fixture of
@@ -160,8 +161,9 @@ class RegionSwitchPlanTest {
     /** As the producer makes the groups' reconcilers. */
     Reconciler reconciler(String plan, RegionSwitch regionSwitch) {
         return new Reconciler(topology(plan), g -> new GroupDns(refusing, new TrafficPlan(DnsProvider.Routing.SINGLE, 100,
-                List.of())), Scalers.none(), Databases.none(), regionSwitch, saved::add, EvidenceStore.NONE, results::add,
-                clock, new ReconcileSettings(Duration.ofSeconds(10), Duration.ofMillis(100), BACKOFF, Duration.ZERO, null));
+                List.of())), new Wiring(Scalers.none(), Databases.none(), regionSwitch, saved::add,
+                EvidenceStore.NONE, results::add, clock, new ReconcileSettings(Duration.ofSeconds(10),
+                Duration.ofMillis(100), BACKOFF, Duration.ZERO, null)));
     }
 
     static Decision decision(DecisionKind kind, long epoch, String to) {
@@ -510,9 +512,10 @@ class RegionSwitchPlanTest {
                     safety: {maxDataLossSeconds: 30}
                 """.formatted(east, west, FAILING), "test");
         GroupReconciler group = new Reconciler(topology, g -> new GroupDns(refusing, new TrafficPlan(DnsProvider.Routing.SINGLE,
-                100, List.of())), Scalers.none(), new Databases(postgres, Map.of("app", new Databases.Login("failover", "p"))),
-                regionSwitch(Lease.HELD), saved::add, EvidenceStore.NONE, results::add, clock, new ReconcileSettings(
-                        Duration.ofSeconds(10), Duration.ofMillis(100), BACKOFF, Duration.ZERO, null)).group("api");
+                100, List.of())), new Wiring(Scalers.none(), new Databases(postgres, Map.of("app",
+                new Databases.Login("failover", "p"))), regionSwitch(Lease.HELD), saved::add, EvidenceStore.NONE,
+                results::add, clock, new ReconcileSettings(
+                        Duration.ofSeconds(10), Duration.ofMillis(100), BACKOFF, Duration.ZERO, null))).group("api");
         group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
         passesUntil(group, RegionSwitchPlanTest::blocked);
 

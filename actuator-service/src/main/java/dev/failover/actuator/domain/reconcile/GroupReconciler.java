@@ -1,22 +1,15 @@
 package dev.failover.actuator.domain.reconcile;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 
-import dev.failover.actuator.database.Databases;
-import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.domain.data.DataTierWatch;
-import dev.failover.actuator.domain.data.EvidenceStore;
 import dev.failover.actuator.domain.data.GroupWatch;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
-import dev.failover.actuator.domain.model.DesiredStore;
-import dev.failover.actuator.domain.model.ReconcileSettings;
-import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.GroupDns;
 import dev.failover.actuator.domain.plan.Backends;
 import dev.failover.actuator.domain.plan.Effect;
 import dev.failover.actuator.domain.plan.Goal;
@@ -24,9 +17,6 @@ import dev.failover.actuator.domain.plan.Progress;
 import dev.failover.actuator.domain.steps.Pass;
 import dev.failover.actuator.domain.steps.ReconcileStep.Next;
 import dev.failover.actuator.domain.steps.ReconcileSteps;
-import dev.failover.actuator.regionswitch.RegionSwitch;
-import dev.failover.actuator.scaling.Scalers;
-import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.event.Decision;
@@ -74,30 +64,21 @@ public final class GroupReconciler {
     /** Whether the last watch saw two nodes take writes; touched by the watch only. */
     private boolean twoWritersSeen;
 
-    /** Without database backends: a target with a database node blocks (ADR 0020). */
-    public GroupReconciler(String group, Topology topology, DnsProvider dns, Scalers scalers,
-            TrafficPlan traffic, DesiredStore store, Consumer<ActuationResult> sink, Clock clock, ReconcileSettings settings) {
-        this(group, topology, dns, scalers, Databases.none(), traffic, store, sink, clock, settings);
-    }
-
-    public GroupReconciler(String group, Topology topology, DnsProvider dns, Scalers scalers, Databases databases,
-            TrafficPlan traffic, DesiredStore store, Consumer<ActuationResult> sink, Clock clock, ReconcileSettings settings) {
-        this(group, topology, dns, scalers, databases, RegionSwitch.NONE, traffic, store, sink, clock, settings,
-                new GroupWatch(group, EvidenceStore.NONE));
-    }
-
-    /** @param watch the group's database nodes as this instance has watched them so far, driven or not */
-    GroupReconciler(String group, Topology topology, DnsProvider dns, Scalers scalers, Databases databases,
-            RegionSwitch regionSwitch, TrafficPlan traffic, DesiredStore store, Consumer<ActuationResult> sink, Clock clock,
-            ReconcileSettings settings, GroupWatch watch) {
+    /**
+     * @param dns    the group's DNS provider and traffic plan
+     * @param wiring what every group's reconciler of this instance shares
+     * @param watch  the group's database nodes as this instance has watched them so far, driven or not
+     */
+    public GroupReconciler(String group, Topology topology, GroupDns dns, Wiring wiring, GroupWatch watch) {
         this.watch = watch;
         this.dataTier = watch.facts();
         dataTier.newTenure();
         this.group = group;
         this.topology = topology;
-        this.use = new Backends(group, dns, scalers, databases, regionSwitch, traffic, settings, clock, dataTier);
-        this.newest = new NewestDesired(store);
-        this.reports = new ActuationReports(group, sink, clock);
+        this.use = new Backends(group, dns.provider(), wiring.scalers(), wiring.databases(), wiring.regionSwitch(),
+                dns.plan(), wiring.settings(), wiring.clock(), dataTier);
+        this.newest = new NewestDesired(wiring.store());
+        this.reports = new ActuationReports(group, wiring.sink(), wiring.clock());
         this.status = new GroupStatus(group, null, progress.convergence(), null, null, null);
     }
 

@@ -7,24 +7,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 import dev.failover.actuator.database.Databases;
-import dev.failover.actuator.regionswitch.RegionSwitch;
-import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.domain.data.DataTier;
 import dev.failover.actuator.domain.data.DataTierEvidence;
 import dev.failover.actuator.domain.data.EvidenceStore;
 import dev.failover.actuator.domain.data.GroupWatch;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
-import dev.failover.actuator.domain.model.DesiredStore;
 import dev.failover.actuator.domain.model.GroupDns;
 import dev.failover.actuator.domain.model.ReconcileSettings;
-import dev.failover.actuator.domain.model.TrafficPlan;
-import dev.failover.actuator.scaling.Scalers;
-import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuatorRetry;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.topology.FailoverGroup;
@@ -38,11 +31,8 @@ public final class Reconciler {
 
     private final Topology topology;
     private final Function<String, GroupDns> dns;
-    private final Scalers scalers;
+    private final Wiring wiring;
     private final Databases databases;
-    private final RegionSwitch regionSwitch;
-    private final DesiredStore store;
-    private final Consumer<ActuationResult> sink;
     private final Clock clock;
     private final ReconcileSettings settings;
     private final EvidenceStore evidence;
@@ -50,60 +40,24 @@ public final class Reconciler {
     /** Every group's database nodes as this instance watches them, driven here or not. */
     private final Map<String, GroupWatch> watches = new ConcurrentHashMap<>();
 
-    /** Every group with the same DNS provider and traffic plan. */
-    public Reconciler(Topology topology, DnsProvider dns, Scalers scalers, TrafficPlan traffic,
-            DesiredStore store, Consumer<ActuationResult> sink, Clock clock, ReconcileSettings settings) {
-        this(topology, group -> new GroupDns(dns, traffic), scalers, store, sink, clock, settings);
-    }
-
-    /** @param dns each group's DNS provider and traffic plan, by group id */
-    public Reconciler(Topology topology, Function<String, GroupDns> dns, Scalers scalers,
-            DesiredStore store, Consumer<ActuationResult> sink, Clock clock, ReconcileSettings settings) {
-        this(topology, dns, scalers, Databases.none(), store, sink, clock, settings);
-    }
-
     /**
-     * @param dns       each group's DNS provider and traffic plan, by group id
-     * @param databases the database backends of targets with a database node (ADR 0020)
+     * @param dns    each group's DNS provider and traffic plan, by group id
+     * @param wiring what every group's reconciler shares
      */
-    public Reconciler(Topology topology, Function<String, GroupDns> dns, Scalers scalers, Databases databases,
-            DesiredStore store, Consumer<ActuationResult> sink, Clock clock, ReconcileSettings settings) {
-        this(topology, dns, scalers, databases, store, EvidenceStore.NONE, sink, clock, settings);
-    }
-
-    /**
-     * @param dns       each group's DNS provider and traffic plan, by group id
-     * @param databases the database backends of targets with a database node (ADR 0020)
-     * @param evidence  where each group's watch keeps what a promotion may lose beyond this instance's life
-     */
-    public Reconciler(Topology topology, Function<String, GroupDns> dns, Scalers scalers, Databases databases,
-            DesiredStore store, EvidenceStore evidence, Consumer<ActuationResult> sink, Clock clock,
-            ReconcileSettings settings) {
-        this(topology, dns, scalers, databases, RegionSwitch.NONE, store, evidence, sink, clock, settings);
-    }
-
-    /** @param regionSwitch runs the Region switch plans of the groups that name one (ADR 0028) */
-    public Reconciler(Topology topology, Function<String, GroupDns> dns, Scalers scalers, Databases databases,
-            RegionSwitch regionSwitch, DesiredStore store, EvidenceStore evidence, Consumer<ActuationResult> sink, Clock clock,
-            ReconcileSettings settings) {
-        this.regionSwitch = regionSwitch;
-        this.evidence = evidence;
+    public Reconciler(Topology topology, Function<String, GroupDns> dns, Wiring wiring) {
         this.topology = topology;
         this.dns = dns;
-        this.scalers = scalers;
-        this.databases = databases;
-        this.store = store;
-        this.sink = sink;
-        this.clock = clock;
-        this.settings = settings;
+        this.wiring = wiring;
+        this.databases = wiring.databases();
+        this.evidence = wiring.evidence();
+        this.clock = wiring.clock();
+        this.settings = wiring.settings();
     }
 
     /** The group's reconciler, made on first use; a group missing from the topology gets one that blocks. */
     public GroupReconciler group(String id) {
         return groups.computeIfAbsent(id, g -> {
-            GroupDns use = dns.apply(g);
-            return new GroupReconciler(g, topology, use.provider(), scalers, databases, regionSwitch, use.plan(), store, sink,
-                    clock, settings, watches.computeIfAbsent(g, this::newWatch));
+            return new GroupReconciler(g, topology, dns.apply(g), wiring, watches.computeIfAbsent(g, this::newWatch));
         });
     }
 
@@ -238,8 +192,8 @@ public final class Reconciler {
      */
     public RegionSwitchApproval.Answer answerRegionSwitchStep(String id, String step, boolean approve, String principal,
             String reason) {
-        return RegionSwitchApproval.answer(id, status(id), topology.group(id), regionSwitch, new ActuationReports(id, sink,
-                clock), step, approve, principal, reason, clock.instant());
+        return RegionSwitchApproval.answer(id, status(id), topology.group(id), wiring.regionSwitch(), new ActuationReports(id,
+                wiring.sink(), clock), step, approve, principal, reason, clock.instant());
     }
 
     /** Whether this instance drives the group now (its partition is assigned here, or a decision for it was seen). */

@@ -57,10 +57,10 @@ class DataLossBudgetTest {
             sql(pair.primary().jdbcUrl(), "CREATE TABLE orders (id serial PRIMARY KEY, note text NOT NULL)");
             Databases databases = new Databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres"), Map.of("app-east",
                     new Databases.Login(PostgresPair.USER, null), "app-west", new Databases.Login(PostgresPair.USER, null)));
-            GroupReconciler group = new GroupReconciler("api", DatabaseStepTest.topology(pair.primary().jdbcUrl(),
-                    pair.replica().jdbcUrl(), 2), dns, Scalers.none(), databases,
-                    new TrafficPlan(Routing.SINGLE, 100, List.of()), s -> {
-                    }, results::add, clock, settings);
+            GroupReconciler group = Reconcilers.group("api", DatabaseStepTest.topology(pair.primary().jdbcUrl(),
+                    pair.replica().jdbcUrl(), 2), dns, new TrafficPlan(Routing.SINGLE, 100, List.of()),
+                    Reconcilers.minimal(Scalers.none(), databases, s -> {
+                    }, results::add, clock, settings));
             for (int pass = 0; pass < 6; pass++) { // the initial state served and its nodes watched, before the failure
                 clock.advance(Duration.ofMillis(500));
                 group.run();

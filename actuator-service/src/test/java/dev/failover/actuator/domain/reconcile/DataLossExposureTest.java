@@ -156,10 +156,11 @@ class DataLossExposureTest {
             Databases databases = new Databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres"), Map.of(
                     "app-east", new Databases.Login(PostgresPair.USER, null), "app-west", new Databases.Login(
                             PostgresPair.USER, null)));
-            GroupReconciler group = new GroupReconciler("api", DatabaseStepTest.three(pair.primary().jdbcUrl(),
-                    pair.replica().jdbcUrl(), pair.replicas().get(1).jdbcUrl(), 30), dns, Scalers.none(), databases,
-                    new TrafficPlan(Routing.SINGLE, 100, List.of()), s -> {
-                    }, results::add, clock, settings);
+            GroupReconciler group = Reconcilers.group("api", DatabaseStepTest.three(pair.primary().jdbcUrl(),
+                    pair.replica().jdbcUrl(), pair.replicas().get(1).jdbcUrl(), 30), dns,
+                    new TrafficPlan(Routing.SINGLE, 100, List.of()), Reconcilers.minimal(Scalers.none(), databases,
+                    s -> {
+                    }, results::add, clock, settings));
             sql(pair.primary().jdbcUrl(), "CREATE TABLE orders (id serial PRIMARY KEY, note text NOT NULL)");
             write(pair, 20);
             watchBeforeTheFailure(group, pair);
@@ -189,9 +190,10 @@ class DataLossExposureTest {
                 PostgresPair.USER, null), "app-west", new Databases.Login(PostgresPair.USER, null)));
         all.putAll(logins);
         Databases databases = new Databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres"), all);
-        return new GroupReconciler("api", DatabaseStepTest.topology(pair.primary().jdbcUrl(), pair.replica().jdbcUrl(),
-                budget), dns, Scalers.none(), databases, new TrafficPlan(Routing.SINGLE, 100, List.of()), s -> {
-                }, results::add, clock, settings);
+        return Reconcilers.group("api", DatabaseStepTest.topology(pair.primary().jdbcUrl(), pair.replica().jdbcUrl(),
+                budget), dns, new TrafficPlan(Routing.SINGLE, 100, List.of()), Reconcilers.minimal(Scalers.none(),
+                databases, s -> {
+                }, results::add, clock, settings));
     }
 
     /** The initial state served and its nodes watched, a few times, as a running actuator does before any failure. */

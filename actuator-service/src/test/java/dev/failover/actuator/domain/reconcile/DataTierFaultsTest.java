@@ -280,11 +280,13 @@ class DataTierFaultsTest {
                             }
                         }
                     });
-            GroupReconciler group = new GroupReconciler("api", topology, dns, Scalers.none(), new Databases(postgres,
-                    logins), new TrafficPlan(Routing.SINGLE, 100, List.of()), s -> {
+            GroupReconciler group = Reconcilers.group("api", topology, dns, new TrafficPlan(Routing.SINGLE, 100,
+                    List.of()), Reconcilers.minimal(Scalers.none(), new Databases(postgres,
+                    logins), s -> {
                             }, r -> results.add(r.step() + " " + r.status() + " " + r.details()), Clock.systemUTC(),
-                    new ReconcileSettings(Duration.ofMillis(500), Duration.ofMillis(200), new Backoff(Duration
-                            .ofMillis(200), Duration.ofSeconds(1), Duration.ZERO, () -> 0.0), Duration.ZERO, null));
+                                    new ReconcileSettings(Duration.ofMillis(500), Duration.ofMillis(200),
+                                    new Backoff(Duration
+                            .ofMillis(200), Duration.ofSeconds(1), Duration.ZERO, () -> 0.0), Duration.ZERO, null)));
 
             Map<String, String> urls = Map.of(EAST_IP, primary.jdbcUrl(), WEST_IP, replica.jdbcUrl());
             AtomicBoolean running = new AtomicBoolean(true);

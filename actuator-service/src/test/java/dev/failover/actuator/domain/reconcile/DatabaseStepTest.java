@@ -44,6 +44,7 @@ import dev.failover.contract.time.Backoff;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.actuator.regionswitch.RegionSwitch;
 
 /**
  * The database step of the reconciler (ADR 0020), pass by pass with a manual clock: the target's node is made writable
@@ -214,9 +215,10 @@ public class DatabaseStepTest {
     GroupReconciler reconciler(Topology topology, dev.failover.actuator.domain.data.GroupWatch watch) {
         Databases databases = new Databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
                 new Databases.Login("failover", "p2")));
-        return new GroupReconciler("api", topology, dns, Scalers.none(), databases, dev.failover.actuator.regionswitch
-                .RegionSwitch.NONE, new TrafficPlan(Routing.SINGLE, 100, List.of()), s -> {
-                }, results::add, clock, settings, watch);
+        return new GroupReconciler("api", topology, new GroupDns(dns, new TrafficPlan(Routing.SINGLE, 100,
+                List.of())), new Wiring(Scalers.none(), databases, dev.failover.actuator.regionswitch
+                .RegionSwitch.NONE, s -> {
+                }, EvidenceStore.NONE, results::add, clock, settings), watch);
     }
 
     /** The group's data-tier watch, as the instance's {@code start-check} endpoint feeds it. */
@@ -418,8 +420,8 @@ public class DatabaseStepTest {
         Databases databases = new Databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
                 new Databases.Login("failover", "p2")));
         return new Reconciler(TOPOLOGY, g -> new GroupDns(dns, new TrafficPlan(Routing.SINGLE, 100, List.of())),
-                Scalers.none(), databases, s -> {
-                }, evidence, results::add, clock, settings);
+                new Wiring(Scalers.none(), databases, RegionSwitch.NONE, s -> {
+                }, evidence, results::add, clock, settings));
     }
 
     /** {@code instance} takes the group and a failover to the secondary, and runs its passes until converged (20 at most). */

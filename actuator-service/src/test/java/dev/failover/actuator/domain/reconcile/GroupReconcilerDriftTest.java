@@ -117,7 +117,8 @@ class GroupReconcilerDriftTest {
             Duration.ofSeconds(60), null);
 
     GroupReconciler reconciler(Zone dns, Topology topology, TrafficPlan traffic) {
-        return new GroupReconciler("api", topology, dns, Scalers.none(), traffic, saved::add, results::add, clock, settings);
+        return Reconcilers.group("api", topology, dns, traffic, Reconcilers.minimal(Scalers.none(), saved::add,
+                results::add, clock, settings));
     }
 
     GroupReconciler reconciler(Zone dns, String drift) {

@@ -223,8 +223,8 @@ public class GroupReconcilerTest {
             Duration.ofMinutes(5));
 
     GroupReconciler reconciler(ScriptedDns dns, Topology topology, TrafficPlan traffic) {
-        return new GroupReconciler("api", topology, dns, scalersOf(topology), traffic, saved::add, results::add,
-                clock, settings);
+        return Reconcilers.group("api", topology, dns, traffic, Reconcilers.minimal(scalersOf(topology), saved::add,
+                results::add, clock, settings));
     }
 
     Scalers scalersOf(Topology topology) {
@@ -614,13 +614,13 @@ public class GroupReconcilerTest {
         ScriptedDns dns = new ScriptedDns(Routing.WEIGHTED);
         TrafficPlan traffic = new TrafficPlan(Routing.WEIGHTED, 100, List.of(10, 50, 100));
         java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(1);
-        GroupReconciler group = new GroupReconciler("api", topology("report"), dns, scalersOf(topology("report"), scaler), traffic,
-                state -> {
+        GroupReconciler group = Reconcilers.group("api", topology("report"), dns, traffic,
+                Reconcilers.minimal(scalersOf(topology("report"), scaler), state -> {
                     if (failures.getAndDecrement() > 0) {
                         throw new IllegalStateException("Kafka away");
                     }
                     saved.add(state);
-                }, results::add, clock, settings);
+                }, results::add, clock, settings));
         group.offer(decision(4, DecisionKind.FAILBACK, "secondary", "primary"));
         group.run(); // write step 1
         group.run(); // served, held

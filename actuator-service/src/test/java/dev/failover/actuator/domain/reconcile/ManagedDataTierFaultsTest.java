@@ -154,12 +154,13 @@ class ManagedDataTierFaultsTest {
         dns.store.write(new RecordWrite(GroupReconcilerTest.KEY, null, new OwnerMark("api", 0,
                 DesiredState.INITIAL_DECISION_ID), List.of(RecordSet.simple(1, Set.of(EAST_IP)))));
         List<String> results = new ArrayList<>();
-        GroupReconciler group = new GroupReconciler("api", topology(schedule), dns, Scalers.none(), databases,
-                new TrafficPlan(Routing.SINGLE, 100, List.of()), s -> {
+        GroupReconciler group = Reconcilers.group("api", topology(schedule), dns,
+                new TrafficPlan(Routing.SINGLE, 100, List.of()), Reconcilers.minimal(Scalers.none(), databases, s -> {
                 }, r -> results.add(r.step() + " " + r.status() + " " + r.details()), clock,
-                // the actuator's defaults: resync 30 s, scaling poll 5 s, retry 200 ms doubling to 1 s
-                new ReconcileSettings(Duration.ofSeconds(30), Duration.ofSeconds(5), new Backoff(Duration.ofMillis(200),
-                        Duration.ofSeconds(1), Duration.ZERO, () -> 0.0), Duration.ZERO, null));
+                        // the actuator's defaults: resync 30 s, scaling poll 5 s, retry 200 ms doubling to 1 s
+                        new ReconcileSettings(Duration.ofSeconds(30), Duration.ofSeconds(5),
+                                new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ZERO, () -> 0.0),
+                                Duration.ZERO, null)));
         Map<String, String> nodeByIp = Map.of(EAST_IP, "orders-east", WEST_IP, "orders-west", THIRD_IP, "orders-eu");
         Stepper step = new Stepper(aws, group, dns, clock, nodeByIp, violations);
 

@@ -93,8 +93,8 @@ class PendingChangeReconcilerTest {
     final Decision failover = GroupReconcilerTest.decision(1, DecisionKind.FAILOVER, "primary", "secondary");
 
     GroupReconciler reconciler(DnsProvider dns, DesiredStore store) {
-        return new GroupReconciler("api", topology, dns, Scalers.none(), new TrafficPlan(Routing.SINGLE, 100, List.of()),
-                store, results::add, clock, settings);
+        return Reconcilers.group("api", topology, dns, new TrafficPlan(Routing.SINGLE, 100, List.of()),
+                Reconcilers.minimal(Scalers.none(), store, results::add, clock, settings));
     }
 
     void passes(GroupReconciler group, int passes) {

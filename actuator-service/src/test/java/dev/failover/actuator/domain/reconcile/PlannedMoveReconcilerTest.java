@@ -87,8 +87,9 @@ class PlannedMoveReconcilerTest {
     final ScriptedDns dns = new ScriptedDns(Routing.SINGLE);
 
     GroupReconciler reconciler() {
-        return new GroupReconciler("api", TOPOLOGY, dns, GroupReconcilerTest.scalersOf(TOPOLOGY, scaler),
-                new TrafficPlan(Routing.SINGLE, 100, List.of()), saved::add, results::add, clock, settings);
+        return Reconcilers.group("api", TOPOLOGY, dns, new TrafficPlan(Routing.SINGLE, 100, List.of()),
+                Reconcilers.minimal(GroupReconcilerTest.scalersOf(TOPOLOGY, scaler), saved::add, results::add, clock,
+                settings));
     }
 
     static Decision decision(long epoch, DecisionKind kind, String from, String to) {
@@ -308,8 +309,9 @@ class PlannedMoveReconcilerTest {
     void aRetryAfterTheInitialStateBlockedOnCapacityWaitsAFullTimeoutAgain() {
         dns.store.serve(GroupReconcilerTest.KEY, List.of(RecordSet.simple(60, Set.of("198.51.100.9")))); // set by hand
         scaler.ready = 1;
-        GroupReconciler group = new GroupReconciler("api", PRIMARY_SCALED, dns, GroupReconcilerTest.scalersOf(PRIMARY_SCALED,
-                scaler), new TrafficPlan(Routing.SINGLE, 100, List.of()), saved::add, results::add, clock, settings);
+        GroupReconciler group = Reconcilers.group("api", PRIMARY_SCALED, dns, new TrafficPlan(Routing.SINGLE, 100,
+                List.of()), Reconcilers.minimal(GroupReconcilerTest.scalersOf(PRIMARY_SCALED,
+                scaler), saved::add, results::add, clock, settings));
 
         runUntilSettled(group, 50);
         assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class,
