@@ -99,7 +99,7 @@ class CutResponsesTest {
 
     @Test
     void aListingCutAfterItsHeadersIsAFailedCallNotAnEmptyList() {
-        RegionSwitch.Outcome<?> listed = ReconcilerProducer.regionSwitch(settings(Set.of()), Lease.HELD)
+        RegionSwitch.Outcome<?> listed = BackendClients.regionSwitch(settings(Set.of()), Lease.HELD)
                 .executions(new RegionSwitch.Plan(PLAN, "us-west-2", null));
 
         assertThat(listed).as("the executions listed through a cut answer").isInstanceOfSatisfying(
@@ -111,7 +111,7 @@ class CutResponsesTest {
     void aCapacityReadCutAfterItsHeadersIsUnavailableNotAMissingService() {
         ScalingRef.EcsService api = new ScalingRef.EcsService("prod", "api", 4, 1, null, "us-west-2", null);
 
-        Optional<CapacityOutcome> read = ReconcilerProducer.scalers(settings(Set.of(ScalingSettings.Placed.of(api)))).observe(api);
+        Optional<CapacityOutcome> read = BackendClients.scalers(settings(Set.of(ScalingSettings.Placed.of(api)))).observe(api);
 
         assertThat(read).get().as("the capacity read through a cut answer").isInstanceOfSatisfying(
                 CapacityOutcome.Unavailable.class, unavailable -> assertThat(unavailable.reason()).contains("64"));

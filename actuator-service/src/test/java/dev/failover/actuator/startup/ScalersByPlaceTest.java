@@ -77,7 +77,7 @@ class ScalersByPlaceTest {
     void eachTargetIsScaledInItsOwnRegion() {
         ScalingRef.EcsService api = ecs("api-west", "us-west-2", null);
         ScalingRef.EcsService other = ecs("api-east", "us-east-1", null);
-        Scalers scalers = ReconcilerProducer.scalers(settings(Set.of(Placed.of(api), Placed.of(other)), Optional.empty(), Map.of()));
+        Scalers scalers = BackendClients.scalers(settings(Set.of(Placed.of(api), Placed.of(other)), Optional.empty(), Map.of()));
         int eastBefore = east.calls().size();
 
         assertThat(scalers.scaleUp(api)).containsInstanceOf(ScaleOutcome.Requested.class);
@@ -98,7 +98,7 @@ class ScalersByPlaceTest {
     @Test
     void aLapsedLeaseAsksNothingOfThePlatform() {
         ScalingRef.EcsService api = ecs("api-lease", "us-west-2", null);
-        Scalers scalers = ReconcilerProducer.scalers(settings(Set.of(Placed.of(api)), Optional.empty(), Map.of()))
+        Scalers scalers = BackendClients.scalers(settings(Set.of(Placed.of(api)), Optional.empty(), Map.of()))
                 .leasedBy(() -> Optional.of("this actuator has not heard from its Kafka group coordinator for 4000 ms"),
                         Duration.ofSeconds(5));
         int before = west.calls().size();
@@ -115,7 +115,7 @@ class ScalersByPlaceTest {
     @Test
     void aTargetInAPlaceWithoutAScalerIsNotScaledElsewhere() {
         ScalingRef.EcsService known = ecs("api", "us-east-1", null);
-        Scalers scalers = ReconcilerProducer.scalers(settings(Set.of(Placed.of(known)), Optional.empty(), Map.of()));
+        Scalers scalers = BackendClients.scalers(settings(Set.of(Placed.of(known)), Optional.empty(), Map.of()));
         assertThat(scalers.scaleUp(ecs("api", "us-west-2", null))).as("no scaler of us-west-2: nothing, not us-east-1's")
                 .isEmpty();
         assertThat(scalers.scaleUp(ecs("api", "us-east-1", "arn:aws:iam::123456789012:role/other"))).as("another role").isEmpty();
@@ -131,7 +131,7 @@ class ScalersByPlaceTest {
                     java.time.Instant.parse("2099-01-01T00:00:00Z"))));
             String role = "arn:aws:iam::123456789012:role/dr";
             ScalingRef.EcsService api = ecs("api-dr", "us-west-2", role);
-            Scalers scalers = ReconcilerProducer.scalers(settings(Set.of(Placed.of(api)),
+            Scalers scalers = BackendClients.scalers(settings(Set.of(Placed.of(api)),
                     Optional.of(URI.create("http://127.0.0.1:" + sts.port())), Map.of()));
 
             assertThat(scalers.scaleUp(api)).containsInstanceOf(ScaleOutcome.Requested.class);
@@ -161,7 +161,7 @@ class ScalersByPlaceTest {
             sts.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole")).willReturn(assumed("ASIAATSTART",
                     java.time.Instant.parse("2099-01-01T00:00:00Z"))));
             ScalingRef.EcsService api = ecs("api-dr-start", "us-west-2", "arn:aws:iam::123456789012:role/dr");
-            Scalers scalers = ReconcilerProducer.scalers(settings(Set.of(Placed.of(api)),
+            Scalers scalers = BackendClients.scalers(settings(Set.of(Placed.of(api)),
                     Optional.of(URI.create("http://127.0.0.1:" + sts.port())), Map.of()));
 
             await("the role assumed at start, before any call").atMost(Duration.ofSeconds(10))
@@ -186,10 +186,10 @@ class ScalersByPlaceTest {
         try {
             sts.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole")).willReturn(assumed("ASIASOON",
                     java.time.Instant.now().plusSeconds(10))));
-            var credentials = ReconcilerProducer.assumedRole("arn:aws:iam::123456789012:role/dr", "us-west-2",
+            var credentials = BackendClients.assumedRole("arn:aws:iam::123456789012:role/dr", "us-west-2",
                     Optional.of(URI.create("http://127.0.0.1:" + sts.port())), Duration.ofSeconds(2),
                     software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build(),
-                    new ReconcilerProducer.Renewal(Duration.ofSeconds(8), Duration.ofSeconds(2)));
+                    new BackendClients.Renewal(Duration.ofSeconds(8), Duration.ofSeconds(2)));
             await("assumed at once").atMost(Duration.ofSeconds(10))
                     .until(() -> sts.findAll(postRequestedFor(urlEqualTo("/"))).size() == 1);
             sts.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole")).willReturn(assumed("ASIALATER",
@@ -234,7 +234,7 @@ class ScalersByPlaceTest {
                     "us-west-2", new ScalingSettings.Cluster.ApiServer(URI.create(dr.url("/")), drToken, Optional.empty()));
             ScalingRef.KubernetesDeployment inDr = new ScalingRef.KubernetesDeployment("prod", "api", 3, 1, null, "us-west-2");
             ScalingRef.KubernetesDeployment inPrimary = new ScalingRef.KubernetesDeployment("prod", "api", 3, 1, null, "us-east-1");
-            Scalers scalers = ReconcilerProducer.scalers(settings(Set.of(Placed.of(inDr), Placed.of(inPrimary)), Optional.empty(),
+            Scalers scalers = BackendClients.scalers(settings(Set.of(Placed.of(inDr), Placed.of(inPrimary)), Optional.empty(),
                     clusters));
             int primaryBefore = primary.getRequestCount();
 
