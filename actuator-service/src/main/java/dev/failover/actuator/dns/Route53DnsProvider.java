@@ -92,6 +92,11 @@ public final class Route53DnsProvider implements DnsProvider {
     private final Route53ZoneSnapshots snapshots;
     /** What a group's first write does with sets of its record that the plane does not write. */
     private final Route53Settings.TakeOver takeOver;
+    /**
+     * The sets of each record read without an ownership mark, exactly as listed: its first write takes over those it
+     * would not replace without a listing of its own (a region's first failover is every group's first write).
+     */
+    private final Map<RecordKey, List<ResourceRecordSet>> unmarked = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Route53DnsProvider(Route53Client client, Route53Settings settings) {
         this(client, settings, Lease.HELD);
@@ -275,6 +280,16 @@ public final class Route53DnsProvider implements DnsProvider {
         if (problem.isPresent()) {
             return new ReadOutcome.OwnerRecordUnusable(problem.get());
         }
+        if (mark.text() != null) {
+            unmarked.remove(key);
+        } else {
+            List<ResourceRecordSet> inTheWay = found.stream().filter(this::otherPolicy).toList();
+            if (!inTheWay.isEmpty() && takeOver == Route53Settings.TakeOver.REFUSE) {
+                unmarked.remove(key);
+                return new ReadOutcome.OwnerRecordUnusable(refusal(key, inTheWay));
+            }
+            unmarked.put(key, List.copyOf(found));
+        }
         return new ReadOutcome.Served(new ServedRecord(mark.text(), sets, true));
     }
 
@@ -343,31 +358,51 @@ public final class Route53DnsProvider implements DnsProvider {
         if (write.expectedOwnerText() != null) {
             return new FirstWrite(new ZoneWrite(write, List.of()), null);
         }
-        List<ResourceRecordSet> listed;
-        try {
-            listed = listing.sets(write.key().hostedZoneId(), write.key(), () -> Priority.SWITCH);
-        } catch (Route53Exception e) {
-            return new FirstWrite(null, writeFailure(e));
-        } catch (SdkClientException | IllegalStateException e) {
-            return new FirstWrite(null, new WriteOutcome.Unavailable("Route 53 not reached: " + e.getMessage()));
+        List<ResourceRecordSet> listed = unmarked.get(write.key());
+        if (listed == null) { // not read by this instance since it had no mark (the pass reads before it writes)
+            try {
+                listed = listing.sets(write.key().hostedZoneId(), write.key(), () -> Priority.SWITCH);
+            } catch (Route53Exception e) {
+                return new FirstWrite(null, writeFailure(e));
+            } catch (SdkClientException | IllegalStateException e) {
+                return new FirstWrite(null, new WriteOutcome.Unavailable("Route 53 not reached: " + e.getMessage()));
+            }
         }
         List<ResourceRecordSet> foreign = listed.stream().filter(set -> !replacedByWrite(set, write)).toList();
         if (foreign.isEmpty() || takeOver == Route53Settings.TakeOver.REPLACE) {
             return new FirstWrite(new ZoneWrite(write, foreign), null);
         }
-        return new FirstWrite(null, new WriteOutcome.Rejected("Route 53 serves " + write.key().name() + " "
-                + write.key().type() + " with sets this plane does not write: " + foreign.stream()
-                        .map(Route53DnsProvider::describe).toList() + "; Route 53 keeps no simple set beside others and no"
-                + " weighted sets beside failover ones, and other weighted sets would keep a share of the traffic."
-                + " Take the record over with failover.dns.route53.take-over=replace (its first write deletes them in"
-                + " the same change batch), or remove them (docs/deploy-eks.md, \"Taking over existing records\")"));
+        return new FirstWrite(null, new WriteOutcome.Rejected(refusal(write.key(), foreign)));
+    }
+
+    /** Why a record is not written while sets the plane does not write are in the way, and how to go on. */
+    private static String refusal(RecordKey key, List<ResourceRecordSet> inTheWay) {
+        return "Route 53 serves " + key.name() + " " + key.type() + " with sets this plane does not write: "
+                + inTheWay.stream().map(Route53DnsProvider::describe).toList() + "; Route 53 keeps no simple set beside"
+                + " others and no weighted sets beside failover ones, and other weighted sets would keep a share of the"
+                + " traffic. Take the record over with failover.dns.route53.take-over=replace (the group's first write"
+                + " deletes them in its own change batch), or remove them (docs/deploy-eks.md, \"Taking over existing"
+                + " records\")";
+    }
+
+    /**
+     * Whether a set of an unmarked record is of a routing policy Route 53 keeps apart from the plane's: a simple set
+     * beside the plane's weighted ones, or any set of a routing policy (failover, latency, weighted) beside its simple
+     * one. Other weighted sets are known to be in the way only at the write, which knows its set identifiers.
+     */
+    private boolean otherPolicy(ResourceRecordSet set) {
+        return routing == Routing.WEIGHTED ? set.setIdentifier() == null || !weightedOnly(set)
+                : set.setIdentifier() != null;
+    }
+
+    private static boolean weightedOnly(ResourceRecordSet set) {
+        return set.weight() != null && set.failover() == null && set.region() == null && set.geoLocation() == null
+                && set.multiValueAnswer() == null && set.cidrRoutingConfig() == null && set.geoProximityLocation() == null;
     }
 
     /** Whether the write's UPSERT replaces this set: the same set identifier (none for simple routing), and weighted. */
     private static boolean replacedByWrite(ResourceRecordSet set, RecordWrite write) {
-        boolean sameKind = set.setIdentifier() == null || (set.weight() != null && set.failover() == null
-                && set.region() == null && set.geoLocation() == null && set.multiValueAnswer() == null
-                && set.cidrRoutingConfig() == null && set.geoProximityLocation() == null);
+        boolean sameKind = set.setIdentifier() == null || weightedOnly(set);
         return sameKind && write.sets().stream().anyMatch(s -> Objects.equals(s.setIdentifier(), set.setIdentifier()));
     }
 
@@ -415,6 +450,13 @@ public final class Route53DnsProvider implements DnsProvider {
             Map<ZoneWrite, WriteOutcome> stale = new LinkedHashMap<>();
             batch.stream().filter(write -> ownerConflict(e, write.write().key()))
                     .forEach(write -> stale.put(write, new WriteOutcome.OwnerChanged(reason)));
+            // a set to take over that someone changed since it was read: read again, then written with what is there
+            batch.stream().filter(write -> !stale.containsKey(write) && !write.replaced().isEmpty()
+                    && refusedFor(e, write.write().key().name())).forEach(write -> {
+                        unmarked.remove(write.write().key());
+                        stale.put(write, new WriteOutcome.Unavailable("a set of " + write.write().key().name()
+                                + " to take over changed since it was read; read again: " + reason));
+                    });
             if (!stale.isEmpty()) {
                 return new Batcher.Answer.Refused<>(stale);
             }
@@ -568,7 +610,12 @@ public final class Route53DnsProvider implements DnsProvider {
                 rrs.ttl(set.ttl().longValue()).resourceRecords(set.values().stream().sorted()
                         .map(v -> ResourceRecord.builder().value(v).build()).toList());
             }
-            changes.add(Change.builder().action(ChangeAction.UPSERT).resourceRecordSet(rrs.build()).build());
+            // a set of the same identifier deleted above (a failover set named as the target) is created anew: Route
+            // 53 documents DELETE and CREATE in one batch as the way to change a set's routing policy
+            boolean deletedAbove = zoneWrite.replaced().stream()
+                    .anyMatch(r -> Objects.equals(r.setIdentifier(), set.setIdentifier()));
+            changes.add(Change.builder().action(deletedAbove ? ChangeAction.CREATE : ChangeAction.UPSERT)
+                    .resourceRecordSet(rrs.build()).build());
         }
         return changes;
     }
@@ -581,6 +628,11 @@ public final class Route53DnsProvider implements DnsProvider {
      * other InvalidChangeBatch errors, so it is read here, at the adapter's boundary, and nowhere else.
      */
     private static boolean ownerConflict(Route53Exception e, RecordKey key) {
+        return refusedFor(e, key.ownerName());
+    }
+
+    /** Whether Route 53 refused a DELETE or CREATE of a set of {@code name} for what it found there (see above). */
+    private static boolean refusedFor(Route53Exception e, String name) {
         String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
         String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null ? e.getMessage()
                 : e.awsErrorDetails().errorMessage();
@@ -595,7 +647,8 @@ public final class Route53DnsProvider implements DnsProvider {
             // one message may list several refusals of one batch: "[Tried to delete ..., Tried to create ...]"
             refusals.addAll(List.of(message.split("(?i)(?=tried to )")));
         }
-        Pattern owner = Pattern.compile("(?<![a-z0-9_.-])" + Pattern.quote(key.ownerName().toLowerCase(Locale.ROOT) + "."));
+        Pattern owner = Pattern.compile("(?<![a-z0-9_.-])" + Pattern.quote(Route53Listing.absolute(name)
+                .toLowerCase(Locale.ROOT)) + "(?![a-z0-9_-])");
         return refusals.stream().map(r -> r.toLowerCase(Locale.ROOT)).anyMatch(r -> owner.matcher(r).find()
                 && (r.contains("but it was not found") || r.contains("do not match the current values")
                         || r.contains("but it already exists")));
