@@ -25,27 +25,32 @@ class RecordWidthTest {
 
     static final int MOST = 10;
 
-    /** The wider records, at their width: the reason, then the record. */
+    /** The wider records, at their width, by file and name: the reason, then the record. */
     static final Map<String, Integer> WIDER = Map.ofEntries(
             // the events on the topics: their JSON is a format kept per release (ADR 0024), not reshaped
-            Map.entry("ProbeResult", 18), Map.entry("Decision", 12), Map.entry("ActuationResult", 12),
+            Map.entry("ProbeResult.java:ProbeResult", 18), Map.entry("Decision.java:Decision", 12),
+            Map.entry("ActuationResult.java:ActuationResult", 12),
             // the topology file's keys, as the file and its schema have them
-            Map.entry("HttpProbe", 14), Map.entry("FailoverGroup", 11),
+            Map.entry("HttpProbe.java:HttpProbe", 14), Map.entry("FailoverGroup.java:FailoverGroup", 11),
             // JSON of the APIs (their OpenAPI documents are published): a field each
-            Map.entry("GroupView", 21), Map.entry("GroupSnapshot", 21), Map.entry("GroupStatusView", 16),
-            Map.entry("SwitchReport", 11), Map.entry("Explanation", 13),
+            Map.entry("GroupView.java:GroupView", 21), Map.entry("GroupSnapshot.java:GroupSnapshot", 21),
+            Map.entry("GroupsResource.java:GroupStatusView", 16), Map.entry("SwitchReport.java:SwitchReport", 11),
+            Map.entry("Explanation.java:Explanation", 13),
             // resolved configuration: one component per setting group, checked at start
-            Map.entry("ProbeSettings", 13), Map.entry("ActuatorSettings", 11),
+            Map.entry("ProbeSettings.java:ProbeSettings", 13), Map.entry("ActuatorSettings.java:ActuatorSettings", 11),
             // the decision core's evidence of one target, what the rule chain reads
-            Map.entry("OfTarget", 15));
+            Map.entry("Evidence.java:OfTarget", 15));
 
-    static final Pattern RECORD = Pattern.compile("\\brecord\\s+(\\w+)\\s*(<(?:[^<>]|<[^<>]*>)*>)?\\s*\\(");
+    /** A record's name and where its header starts: after its type parameters, however deep they nest. */
+    static final Pattern RECORD = Pattern.compile("\\brecord\\s+(\\w+)\\s*(?=[<(])");
 
     @Test
     void noRecordOfMainCodeIsWiderThanTen() {
         Map<String, Integer> wide = new TreeMap<>();
-        try (Stream<Path> modules = Files.list(Repository.ROOT)) {
-            modules.map(m -> m.resolve("src/main/java")).filter(Files::isDirectory).forEach(main -> wide.putAll(wide(main)));
+        try (Stream<Path> dirs = Files.walk(Repository.ROOT)) {
+            dirs.filter(d -> d.endsWith(Path.of("src", "main", "java")) && Files.isDirectory(d))
+                    .filter(d -> !d.toString().contains("/target/") && !d.toString().contains("/node_modules/"))
+                    .forEach(main -> wide.putAll(wide(main)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -63,11 +68,14 @@ class RecordWidthTest {
                         int e, int f, int g, int h, int i, int j, T k) implements X {
                     record Inner() {}
                 }
+                record Quoted(@Schema(description = "a > b, (c)") String a, char d) {}
+                record Deep<T extends Map<String, List<Set<Integer>>>>(T a, int b, int c) {}
                 """);
-        assertThat(wide(main)).isEqualTo(Map.of("Narrow", 2, "Wide", 11, "Inner", 0));
+        assertThat(wide(main)).isEqualTo(Map.of("A.java:Narrow", 2, "A.java:Wide", 11, "A.java:Inner", 0,
+                "A.java:Quoted", 2, "A.java:Deep", 3));
     }
 
-    /** Every record declared under {@code main}, by name, with its count of components. */
+    /** Every record declared under {@code main}, by file and name, with its count of components. */
     static Map<String, Integer> wide(Path main) {
         Map<String, Integer> widths = new TreeMap<>();
         try (Stream<Path> files = Files.walk(main)) {
@@ -75,7 +83,11 @@ class RecordWidthTest {
                 String source = read(file);
                 Matcher record = RECORD.matcher(source);
                 while (record.find()) {
-                    widths.merge(record.group(1), components(source, record.end()), Math::max);
+                    int header = headerStart(source, record.end());
+                    if (header >= 0) {
+                        widths.merge(file.getFileName() + ":" + record.group(1), components(source, header),
+                                Math::max);
+                    }
                 }
             });
         } catch (IOException e) {
@@ -84,13 +96,37 @@ class RecordWidthTest {
         return widths;
     }
 
-    /** The components of the header that starts at {@code from}: commas outside brackets, up to its closing one. */
+    /** Where the header's components start: past the type parameters (balanced angle brackets) and the "(". */
+    static int headerStart(String source, int from) {
+        int i = from;
+        if (source.charAt(i) == '<') {
+            int depth = 0;
+            do {
+                char c = source.charAt(i++);
+                depth += c == '<' ? 1 : c == '>' ? -1 : 0;
+            } while (depth > 0 && i < source.length());
+            while (i < source.length() && Character.isWhitespace(source.charAt(i))) {
+                i++;
+            }
+        }
+        return i < source.length() && source.charAt(i) == '(' ? i + 1 : -1;
+    }
+
+    /**
+     * The components of the header that starts at {@code from}: commas outside brackets and outside string and character
+     * literals (an annotation's text may hold any of them), up to its closing parenthesis.
+     */
     static int components(String source, int from) {
         int depth = 0;
         int commas = 0;
         boolean any = false;
         for (int i = from; i < source.length(); i++) {
             char c = source.charAt(i);
+            if (c == '"' || c == '\'') {
+                i = literalEnd(source, i);
+                any = true;
+                continue;
+            }
             if (c == '(' || c == '<' || c == '{' || c == '[') {
                 depth++;
             } else if ((c == ')' || c == '>' || c == '}' || c == ']') && depth > 0) {
@@ -103,6 +139,19 @@ class RecordWidthTest {
             any |= !Character.isWhitespace(c);
         }
         throw new IllegalStateException("a record header that does not end");
+    }
+
+    /** The index of the quote that closes the literal opened at {@code open}. */
+    private static int literalEnd(String source, int open) {
+        char quote = source.charAt(open);
+        for (int i = open + 1; i < source.length(); i++) {
+            if (source.charAt(i) == '\\') {
+                i++;
+            } else if (source.charAt(i) == quote) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("a literal that does not end");
     }
 
     private static String read(Path file) {
