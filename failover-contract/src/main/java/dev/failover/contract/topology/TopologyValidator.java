@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Checks a bound topology and reports every problem with the path of its key. */
 /** Checks a bound topology and reports every problem with the path of its key, section by section. */
 public final class TopologyValidator {
 
