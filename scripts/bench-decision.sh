@@ -17,7 +17,7 @@
 #
 # Environment:
 #   KAFKA_PORT, KAFKA_CONTROLLER_PORT  the bench broker's ports (default 29092, 29093)
-#   QUARKUS_HTTP_PORT                  the decision-service's HTTP port (default 28280)
+#   QUARKUS_HTTP_PORT                  the decision-service's HTTP port (default 28280; /q on management_port of it)
 #   STACK_DIR                          broker data, logs and the topology (default <repo>/.stack-bench)
 #   DECISION_JAVA_OPTS                 extra JVM options for the service, e.g. a JFR recording:
 #                                      -XX:StartFlightRecording=filename=decision.jfr,settings=profile
@@ -45,6 +45,9 @@ kafka)
   export STACK_DIR="${STACK_DIR:-$ROOT/.stack-bench}" KAFKA_PORT="${KAFKA_PORT:-29092}"
   export KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-29093}"
   http_port="${QUARKUS_HTTP_PORT:-28280}"
+  # shellcheck source=lib/ports.sh
+  source "$ROOT/scripts/lib/ports.sh"
+  management="$(management_port "$http_port")" # where /q/metrics is (ADR 0034)
   rm -rf "$STACK_DIR/kafka"
   scripts/kafka.sh start
   scripts/dev-secrets.sh "$STACK_DIR/secrets" >/dev/null
@@ -59,11 +62,12 @@ kafka)
   signing_keys "$STACK_DIR"
   # shellcheck disable=SC2086 # DECISION_JAVA_OPTS is a list of options
   KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" FAILOVER_TOPOLOGY_FILE="$topology" \
-    FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" QUARKUS_HTTP_PORT="$http_port" QUARKUS_LOG_LEVEL=WARN \
+    FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" QUARKUS_HTTP_PORT="$http_port" \
+    QUARKUS_MANAGEMENT_PORT="$management" QUARKUS_LOG_LEVEL=WARN \
     java -Xmx1g ${DECISION_JAVA_OPTS:-} -jar decision-service/target/quarkus-app/quarkus-run.jar >"$STACK_DIR/decision.log" 2>&1 &
   svc=$!
   count() {
-    curl -fsS "http://127.0.0.1:$http_port/q/metrics" 2>/dev/null \
+    curl -fsS "http://127.0.0.1:$management/q/metrics" 2>/dev/null \
       | awk '/^failover_decision_results_(used|ignored)_total/ {s += $2} END {printf "%d", s}'
   }
   # The window runs from the first poll that sees results counted to the last poll that sees the count still short of
@@ -78,7 +82,7 @@ kafka)
     [[ "$n" -ge "$results" ]] && break
     end=$now; last=$n; svc_cpu1=$svc_cpu; broker_cpu1=$broker_cpu
   done
-  curl -fsS "http://127.0.0.1:$http_port/q/metrics" | grep -E '^failover_decision_results_(used|ignored)_total' | sort | uniq \
+  curl -fsS "http://127.0.0.1:$management/q/metrics" | grep -E '^failover_decision_results_(used|ignored)_total' | sort | uniq \
     | awk '{split($1, a, "{"); t[a[1]] += $2} END {for (k in t) printf "  %s %d\n", k, t[k]}'
   [[ "$last" -gt "$first" ]] || { echo "finished within a second of the first count: give it more RESULTS" >&2; exit 1; }
   awk -v n=$((last - first)) -v s="$start" -v e="$end" -v sc="$(echo "$svc_cpu1 - $svc_cpu0" | bc)" \

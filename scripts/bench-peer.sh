@@ -49,7 +49,7 @@ if [[ "$sides" == both ]]; then
   echo "probe-service up; warming until the JIT settles (probe-service pid $probe, broker pid $broker)"
   settle=$(python3 scripts/lib/jit_settle.py "$max_warmup" probe-service="$probe" broker="$broker" | tee -a /dev/stderr)  # -a: a plain /dev/stderr would truncate a log file the caller sent stderr to
   warmup=$(sed -n 's/^WARMUP_SECONDS=//p' <<<"$settle"); settled=$(sed -n 's/^SETTLED=//p' <<<"$settle")
-  metrics() { curl -fsS "http://127.0.0.1:$probe_port/q/metrics" >"$1"; }
+  metrics() { curl -fsS "http://127.0.0.1:$(management_port "$probe_port")/q/metrics" >"$1"; }
   # counters are read during the scrape (about 1 s at 1,000 targets): rates use the scrapes' midpoints; the CPU window
   # lies between the scrapes, so a scrape's own cost is outside it
   m0a=$(bench_now); metrics "$STACK_DIR/m0.txt"; m0b=$(bench_now)

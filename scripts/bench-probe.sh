@@ -38,7 +38,7 @@ bench_start_backend "$backend_port"; backend=$BENCH_BACKEND_PID; pids+=("$backen
 topology="$STACK_DIR/probe-bench-topology.yaml"
 bench_write_topology "$targets" "$backend_port" "$topology"
 
-metrics() { curl -fsS "http://127.0.0.1:$probe_port/q/metrics"; }
+metrics() { curl -fsS "http://127.0.0.1:$(management_port "$probe_port")/q/metrics"; }
 cpu() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; }
 compiled() { jstat -compiler "$1" | awk 'NR == 2 {print $1}'; }
 # connections the kernel dropped because a listen queue was full (machine-wide: the backend's, here)
@@ -46,7 +46,8 @@ overflows() { awk '/^TcpExt:/ {if (!h) {for (i = 1; i <= NF; i++) n[i] = $i; h =
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 read -r -a jvm <<<"${BENCH_JAVA_OPTS:-$(grep -v '^#' probe-service/src/main/jvm/jvm.options | xargs)}"
 FAILOVER_LOCATION=loc-a FAILOVER_TOPOLOGY_FILE="$topology" KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
-  QUARKUS_HTTP_PORT="$probe_port" QUARKUS_LOG_LEVEL=WARN java "${jvm[@]}" -jar probe-service/target/quarkus-app/quarkus-run.jar \
+  QUARKUS_HTTP_PORT="$probe_port" QUARKUS_MANAGEMENT_PORT="$(management_port "$probe_port")" QUARKUS_LOG_LEVEL=WARN \
+  java "${jvm[@]}" -jar probe-service/target/quarkus-app/quarkus-run.jar \
   >"$STACK_DIR/probe.log" 2>&1 &
 probe=$!; pids+=("$probe")
 until metrics >/dev/null 2>&1; do kill -0 "$probe" || { tail -20 "$STACK_DIR/probe.log"; exit 1; }; sleep 0.5; done

@@ -131,15 +131,19 @@ region_start() {
   else
     for location in loc-a loc-b loc-c; do
       # shellcheck disable=SC2046
-      FAILOVER_LOCATION=$location QUARKUS_HTTP_PORT=${probes[$i]} start_bg "probe-$location" $(service_java probe-service)
+      FAILOVER_LOCATION=$location QUARKUS_HTTP_PORT=${probes[$i]} \
+        QUARKUS_MANAGEMENT_PORT="$(management_port "${probes[$i]}")" start_bg "probe-$location" \
+        $(service_java probe-service)
       i=$((i + 1))
     done
   fi
   # shellcheck disable=SC2046
   FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" QUARKUS_HTTP_PORT=$DECISION_PORT \
+    QUARKUS_MANAGEMENT_PORT="$(management_port "$DECISION_PORT")" \
     start_bg decision env ${DECISION_ENV:-} $(service_java decision-service)
   # shellcheck disable=SC2046
   FAILOVER_INSTANCE_ID=actuator-bench QUARKUS_HTTP_PORT=$ACTUATOR_PORT \
+    QUARKUS_MANAGEMENT_PORT="$(management_port "$ACTUATOR_PORT")" \
     FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" \
     start_bg actuator env "${dns_env[@]}" ${ACTUATOR_ENV:-} $(service_java actuator-service)
   say "waiting for the services to be ready (logs in $LOGS)"
@@ -165,11 +169,13 @@ favour_load() {
   say "the load (broker, generator, DNS server, backends) runs at nice $LOAD_NICE, the plane at 0"
 }
 
+# the decision-service's metrics, on its management port (ADR 0034)
+DECISION_METRICS="http://127.0.0.1:$(management_port "$DECISION_PORT")/q/metrics"
 pid_of() { cat "$PIDS/$1.pid"; }
 process_pid() { if [[ "$1" == kafka ]]; then cat "$STACK_DIR/kafka/kafka.pid"; else pid_of "$1"; fi; }
 # state records the decision-service published so far (its failover_decision_state_published_total, every group)
 state_records() {
-  curl -fsS "http://127.0.0.1:$DECISION_PORT/q/metrics" | awk '/^failover_decision_state_published_total/ {s += $2} END {printf "%d", s}'
+  curl -fsS "$DECISION_METRICS" | awk '/^failover_decision_state_published_total/ {s += $2} END {printf "%d", s}'
 }
 case "$DNS" in route53 | arc) dns_server="$DNS" ;; *) dns_server=bind ;; esac
 if [[ "$MODE" == plane ]]; then
@@ -206,7 +212,7 @@ for run in $(seq 1 "$RUNS"); do
   done
   say "$line"
   states_before="$(state_records)"
-  curl -fsS "http://127.0.0.1:$DECISION_PORT/q/metrics" >"$STACK_DIR/metrics-before.txt" || : >"$STACK_DIR/metrics-before.txt"
+  curl -fsS "$DECISION_METRICS" >"$STACK_DIR/metrics-before.txt" || : >"$STACK_DIR/metrics-before.txt"
   say "state records published while idle: $((states_before - states_idle)) in $(( ($(date +%s%3N) - states_from) / 1000 )) s"
   t0="$(date +%s%3N)"
   curl -fsS -X POST "http://127.0.0.1:${backends[0]}/admin/fail" >/dev/null
@@ -220,7 +226,7 @@ for run in $(seq 1 "$RUNS"); do
   done
   say "$line"
   say "state records published in the window: $(( $(state_records) - states_before ))"
-  if curl -fsS "http://127.0.0.1:$DECISION_PORT/q/metrics" >"$STACK_DIR/metrics-after.txt"; then
+  if curl -fsS "$DECISION_METRICS" >"$STACK_DIR/metrics-after.txt"; then
     python3 "$HELPER" holds "$STACK_DIR/metrics-before.txt" "$STACK_DIR/metrics-after.txt"
   fi
   mkdir -p "$STACK_DIR/runs/$run" && cp "$LOGS"/*.log "$STACK_DIR/runs/$run/" # the next run starts new logs

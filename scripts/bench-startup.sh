@@ -4,11 +4,11 @@
 #   flock /tmp/mvn.lock scripts/bench-startup.sh [RUNS] [JVM option...]     (default 3 runs; build the jars first)
 #
 # Starts a Kafka broker (scripts/kafka.sh, on 24492) and then each service on its own, RUNS times: the time from the
-# java launch to the first 200 of /q/health/ready (polled every 50 ms), and after 30 s idle its memory: VmRSS, and the
-# private part of it, RssAnon (anonymous: heap, metaspace, code, stacks, malloc) and the Pss of /proc/PID/smaps_rollup
-# (what the process costs when the AOT cache's file pages are shared with other processes). The JVM runs as
-# scripts/demo.sh runs it: the service's <service>/src/main/jvm/jvm.options, then the options given here, from its
-# quarkus-app directory. Each service is measured side by side on
+# java launch to the first 200 of /q/health/ready on its management port (polled every 50 ms), and after 30 s idle its
+# memory: VmRSS, and the private part of it, RssAnon (anonymous: heap, metaspace, code, stacks, malloc) and the Pss of
+# /proc/PID/smaps_rollup (what the process costs when the AOT cache's file pages are shared with other processes). The
+# JVM runs as scripts/demo.sh runs it: the service's <service>/src/main/jvm/jvm.options, then the options given here,
+# from its quarkus-app directory. Each service is measured side by side on
 #   the `java` on the PATH (JDK 17 on these machines), without an AOT cache;
 #   the runtime JDK of scripts/lib/java.sh (JDK 25), without an AOT cache;
 #   the runtime JDK with the service's AOT cache, when scripts/aot-train.sh made one.
@@ -46,6 +46,11 @@ mkdir -p "$STACK_DIR/logs"
 export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" FAILOVER_TOPOLOGY_FILE="$ROOT/config/failover.yaml"
 export FAILOVER_LOCATION=loc-a FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" FAILOVER_INSTANCE_ID=bench-startup
 export QUARKUS_HTTP_PORT="$PORT"
+# shellcheck source=lib/ports.sh
+source "$ROOT/scripts/lib/ports.sh"
+# /q (readiness) on the management port, the services' and the yardstick's (ADR 0034)
+MANAGEMENT_PORT="$(management_port "$PORT")"
+export QUARKUS_MANAGEMENT_PORT="$MANAGEMENT_PORT"
 # shellcheck source=lib/signing.sh
 source "$ROOT/scripts/lib/signing.sh"
 signing_keys "$STACK_DIR"
@@ -64,7 +69,7 @@ declare -A YARDSTICK_MS=()
 
 # name log: waits until the process $PID answers ready (polled every 50 ms); exits if it ends first
 await_ready() {
-  until curl -fsS -o /dev/null "http://127.0.0.1:$PORT/q/health/ready" 2>/dev/null; do
+  until curl -fsS -o /dev/null "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" 2>/dev/null; do
     kill -0 "$PID" 2>/dev/null || { echo "$1 exited; see $2" >&2; exit 1; }
     sleep 0.05
   done

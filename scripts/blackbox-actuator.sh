@@ -18,6 +18,7 @@ start_actuator() {
   FAILOVER_DNS_PROVIDER=rfc2136 FAILOVER_DNS_RFC2136_SERVER=127.0.0.1 FAILOVER_DNS_RFC2136_PORT=$BIND_PORT \
     FAILOVER_DNS_RFC2136_TSIG_KEY_NAME=failover-key FAILOVER_DNS_RFC2136_TSIG_SECRET="$("$ROOT/scripts/bind.sh" secret)" \
     FAILOVER_INSTANCE_ID=actuator-demo QUARKUS_HTTP_PORT=$ACTUATOR_PORT \
+    QUARKUS_MANAGEMENT_PORT="$(management_port "$ACTUATOR_PORT")" \
     FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" FAILOVER_SWITCHOVER_TTL_FLOOR=1s \
     as_kafka_principal failover-actuator start_bg actuator $(service_java actuator-service)
 }

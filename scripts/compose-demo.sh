@@ -19,6 +19,8 @@ cd "$ROOT"
 export CONTAINERS_CONF="${CONTAINERS_CONF:-$ROOT/deploy/containers/containers.conf}"
 # shellcheck source=lib/pom.sh
 . "$ROOT/scripts/lib/pom.sh"
+# shellcheck source=lib/ports.sh
+. "$ROOT/scripts/lib/ports.sh"
 export FAILOVER_VERSION=${FAILOVER_VERSION:-$(pom_version)}
 export KAFKA_VERSION=${KAFKA_VERSION:-$(pom_property kafka.version)}
 export DEBIAN_SUITE=${DEBIAN_SUITE:-bookworm}
@@ -60,7 +62,8 @@ status=$(podman wait "${PROJECT}_secrets_1")
 
 stamp "up: ${SERVICES[*]}"
 compose up -d --no-deps "${SERVICES[@]}" >/dev/null
-ready() { curl -sf -m 2 "http://127.0.0.1:$1/q/health/ready" >/dev/null; }
+# readiness on each service's management port, published at management_port of its API's (docker-compose.yml)
+ready() { curl -sf -m 2 "http://127.0.0.1:$(management_port "$1")/q/health/ready" >/dev/null; }
 declare -A named=([8181]=probe-loc-a [8182]=probe-loc-b [8183]=probe-loc-c [8280]=decision [8380]=actuator)
 for port in 8181 8182 8183 8280 8380; do
   deadline=$((SECONDS + 180))

@@ -13,7 +13,8 @@
 # What runs: a Kafka broker (scripts/kafka.sh), a BIND9 named primary for failover.test (scripts/bind.sh, :15353), two
 # demo regional backends (primary :18081, secondary :18082), three probe-service instances as locations loc-a/b/c
 # (:8181-8183), the decision-service (:8280) and the actuator-service (:8380) switching api.failover.test by RFC 2136
-# dynamic updates signed with TSIG, all on 127.0.0.1 and all against config/failover.yaml. After the failover and the
+# dynamic updates signed with TSIG, all on 127.0.0.1 and all against config/failover.yaml; each serves /q (health,
+# metrics, OpenAPI) on its management port, its API's + 1000 (:9181-9183, :9280, :9380). After the failover and the
 # failback, failoverctl shows the status, explains the failover and runs a planned switchover (TTL lowered, switch, TTL
 # restored, as BIND answers) and its abort.
 # Set DEMO_SKIP_BUILD=1 to reuse already built jars.
@@ -95,13 +96,18 @@ fi
 
 if [[ -x /usr/bin/prometheus ]]; then
   mkdir -p "$STACK_DIR/prometheus"
+  # every service on its management port, where /q is (ADR 0034)
+  targets=""
+  for port in $PROBE_PORTS $DECISION_PORT $ACTUATOR_PORT; do
+    targets+="${targets:+, }'127.0.0.1:$(management_port "$port")'"
+  done
   cat > "$STACK_DIR/prometheus/prometheus.yml" <<PROM
 global: {scrape_interval: 5s, evaluation_interval: 5s}
 rule_files: ['$ROOT/monitoring/prometheus/failover-alerts.yml']
 scrape_configs:
   - job_name: failover
     metrics_path: /q/metrics
-    static_configs: [{targets: ['127.0.0.1:8181', '127.0.0.1:8182', '127.0.0.1:8183', '127.0.0.1:8280', '127.0.0.1:8380']}]
+    static_configs: [{targets: [$targets]}]
 PROM
   start_bg prometheus /usr/bin/prometheus --config.file="$STACK_DIR/prometheus/prometheus.yml" \
     --storage.tsdb.path="$STACK_DIR/prometheus/data" --web.listen-address=127.0.0.1:19090
@@ -330,6 +336,7 @@ say "RESULT failure_to_new_answer_seconds=$FAILOVER_S recovery_to_failback_answe
 say "WHATIF $WHATIF"
 say "SWITCHOVER $sequence"
 if [[ $KEEP -eq 1 ]]; then
+  decision_management="$(management_port "$DECISION_PORT")"
   say ""
   say "The stack keeps running. Try:"
   say "  http://127.0.0.1:8280/ui/ in a browser, signed in with the token of: scripts/token.sh operator me"
@@ -338,13 +345,13 @@ if [[ $KEEP -eq 1 ]]; then
   say "  curl -s -H \"Authorization: Bearer \$(scripts/token.sh viewer me)\" localhost:8280/groups | python3 -m json.tool"
   say "  curl -s -X POST -H \"Authorization: Bearer \$(scripts/token.sh operator me)\" -H 'Content-Type: application/json' \\"
   say "       -d '{\"reason\":\"trying the API\"}' localhost:8280/groups/$GROUP/pause   # pause automation"
-  say "  curl -s localhost:8280/q/openapi                         # the override API"
+  say "  curl -s localhost:$decision_management/q/openapi                         # the override API (management port)"
   say "  dig @127.0.0.1 -p 15353 api.failover.test A +short        # the switched record"
   say "  $PROMETHEUS_NOTE"
   say "  curl -s -H \"Authorization: Bearer \$(scripts/token.sh --actuator viewer me)\" localhost:8380/actuations \\"
   say "       | python3 -m json.tool                              # actuator step results"
   say "  curl -s localhost:8181/targets                            # probe view of loc-a"
-  say "  curl -s localhost:8280/q/metrics | grep failover_          # metrics"
+  say "  curl -s localhost:$decision_management/q/metrics | grep failover_          # metrics (management port)"
   say "  curl -X POST localhost:18081/admin/recover                 # heal the primary"
   say "Stop it with: scripts/demo.sh stop"
 fi

@@ -1,6 +1,9 @@
 # Sourced by the benchmark scripts (scripts/bench-peer.sh, scripts/bench-probe.sh): the probe-service bench stack's parts, so every probe
 # benchmark starts the same backend, topology and packaged service. The caller sets STACK_DIR and traps its own clean-up.
 
+# shellcheck source=ports.sh
+source "$ROOT/scripts/lib/ports.sh"
+
 # bench_cpu_seconds PID: user + system CPU seconds of a process so far (/proc/PID/stat fields 14 and 15).
 bench_cpu_seconds() {
   local stat rest
@@ -47,13 +50,14 @@ PY
 }
 
 # bench_start_probe_service TOPOLOGY HTTP_PORT KAFKA_PORT: the packaged probe-service, waited for until /q/metrics
-# answers; sets BENCH_PROBE_PID.
+# answers on its management port (management_port HTTP_PORT); sets BENCH_PROBE_PID.
 bench_start_probe_service() {
   FAILOVER_LOCATION=loc-a FAILOVER_TOPOLOGY_FILE="$1" KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$3" \
-    QUARKUS_HTTP_PORT="$2" QUARKUS_LOG_LEVEL=WARN MALLOC_ARENA_MAX=2 java "@$ROOT/probe-service/src/main/jvm/jvm.options" -jar "$ROOT/probe-service/target/quarkus-app/quarkus-run.jar" \
+    QUARKUS_HTTP_PORT="$2" QUARKUS_MANAGEMENT_PORT="$(management_port "$2")" QUARKUS_LOG_LEVEL=WARN MALLOC_ARENA_MAX=2 \
+    java "@$ROOT/probe-service/src/main/jvm/jvm.options" -jar "$ROOT/probe-service/target/quarkus-app/quarkus-run.jar" \
     >"$STACK_DIR/probe.log" 2>&1 &
   BENCH_PROBE_PID=$!
-  until curl -fsS -o /dev/null "http://127.0.0.1:$2/q/metrics" 2>/dev/null; do
+  until curl -fsS -o /dev/null "http://127.0.0.1:$(management_port "$2")/q/metrics" 2>/dev/null; do
     kill -0 "$BENCH_PROBE_PID" 2>/dev/null || { tail -20 "$STACK_DIR/probe.log" >&2; return 1; }
     sleep 0.5
   done

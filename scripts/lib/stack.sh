@@ -6,6 +6,8 @@
 # The caller sets ROOT, STACK_DIR and TOPOLOGY (the topology file every service reads), and may set the ports:
 #   KAFKA_PORT (19092) KAFKA_CONTROLLER_PORT (19093) BIND_PORT (15353) BACKEND_PORTS ("18081 18082")
 #   PROBE_PORTS ("8181 8182 8183") DECISION_PORT (8280) ACTUATOR_PORT (8380)
+# Each service's /q (health, metrics, OpenAPI) is on its management port, management_port of its API's
+# (scripts/lib/ports.sh: 9181-9183, 9280, 9380 by default; ADR 0034).
 # ACTUATOR_ENV: more settings for the actuator, as NAME=value words (property names with dots are fine: env passes them).
 # KAFKA_SECURITY=sasl_ssl runs the broker with SASL_SSL and ACLs (scripts/kafka.sh) and each service as its own Kafka
 # principal; the default stays plaintext (docs/security-kafka.md).
@@ -18,6 +20,8 @@ source "$ROOT/scripts/lib/detach.sh"
 source "$ROOT/scripts/lib/signing.sh"
 # shellcheck source=java.sh
 source "$ROOT/scripts/lib/java.sh"
+# shellcheck source=ports.sh
+source "$ROOT/scripts/lib/ports.sh"
 
 PIDS="$STACK_DIR/pids"
 LOGS="$STACK_DIR/logs"
@@ -71,9 +75,10 @@ start_bg() { # name, then the command
   echo $! >"$PIDS/$name.pid"
 }
 
-wait_ready() { # name port
-  local deadline=$((SECONDS + 120))
-  until curl -fsS "http://127.0.0.1:$2/q/health/ready" >/dev/null 2>&1; do
+wait_ready() { # name api-port: readiness on the service's management port
+  local deadline=$((SECONDS + 120)) management
+  management="$(management_port "$2")"
+  until curl -fsS "http://127.0.0.1:$management/q/health/ready" >/dev/null 2>&1; do
     if ! kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; then
       say "$1 exited during start; last lines of $LOGS/$1.log:" >&2; tail -n 40 "$LOGS/$1.log" >&2; exit 1
     fi
@@ -133,18 +138,21 @@ stack_start() {
   for location in loc-a loc-b loc-c; do
     # while training, loc-a alone records the probe-service's cache: all three would write the same file
     # shellcheck disable=SC2046
-    FAILOVER_LOCATION=$location QUARKUS_HTTP_PORT=${probes[$i]} as_kafka_principal failover-probe \
+    FAILOVER_LOCATION=$location QUARKUS_HTTP_PORT=${probes[$i]} \
+      QUARKUS_MANAGEMENT_PORT="$(management_port "${probes[$i]}")" as_kafka_principal failover-probe \
       start_bg "probe-$location" $(AOT_TRAIN="$([[ $location == loc-a ]] && echo "${AOT_TRAIN:-0}" || echo 0)" \
         service_java probe-service)
     i=$((i + 1))
   done
   # shellcheck disable=SC2046
   FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" QUARKUS_HTTP_PORT=$DECISION_PORT \
+    QUARKUS_MANAGEMENT_PORT="$(management_port "$DECISION_PORT")" \
     as_kafka_principal failover-decision start_bg decision $(service_java decision-service)
   # shellcheck disable=SC2046
   FAILOVER_DNS_PROVIDER=rfc2136 FAILOVER_DNS_RFC2136_SERVER=127.0.0.1 FAILOVER_DNS_RFC2136_PORT=$BIND_PORT \
     FAILOVER_DNS_RFC2136_TSIG_KEY_NAME=failover-key FAILOVER_DNS_RFC2136_TSIG_SECRET="$("$ROOT/scripts/bind.sh" secret)" \
     FAILOVER_INSTANCE_ID=actuator-demo QUARKUS_HTTP_PORT=$ACTUATOR_PORT \
+    QUARKUS_MANAGEMENT_PORT="$(management_port "$ACTUATOR_PORT")" \
     FAILOVER_JWT_PUBLIC_KEY="$STACK_DIR/secrets/jwt/public.pem" \
     FAILOVER_SWITCHOVER_TTL_FLOOR="${SWITCHOVER_TTL_FLOOR:-1s}" \
     as_kafka_principal failover-actuator start_bg actuator env ${ACTUATOR_ENV:-} $(service_java actuator-service)

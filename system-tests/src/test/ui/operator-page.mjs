@@ -9,8 +9,9 @@
 // With the argument "kafka" it runs the second part instead: PAGE_URL is then an instance that does not own the group,
 // and KAFKA_PID the broker's process, which the script freezes (SIGSTOP) and thaws (SIGCONT) to see the page say that
 // the instance cannot reach Kafka, and stop saying it; meanwhile READINESS_PATH (the path of the readiness probe in the
-// Kubernetes manifests) must keep answering 200, or Kubernetes would take every instance out of its Service and the
-// page and API would go dark exactly when the broker is lost.
+// Kubernetes manifests) must keep answering 200 on MANAGEMENT_URL (the instance's management port, where /q is), or
+// Kubernetes would take every instance out of its Service and the page and API would go dark exactly when the broker
+// is lost.
 import { chromium } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -222,7 +223,7 @@ async function kafkaLost() {
   try {
     await page.getByText(/cannot reach Kafka since/).waitFor({ timeout: 30_000 });
     step('page: ' + await page.locator('#kafka').textContent());
-    const readiness = await fetch(PAGE_URL + env('READINESS_PATH'));
+    const readiness = await fetch(env('MANAGEMENT_URL') + env('READINESS_PATH'));
     const body = await readiness.text();
     step('readiness probe ' + env('READINESS_PATH') + ' with the broker frozen: ' + readiness.status + ' ' + body.replace(/\s+/g, ' '));
     check(readiness.status === 200, 'the readiness probe of the manifests answers 200 while the broker is frozen, so the'

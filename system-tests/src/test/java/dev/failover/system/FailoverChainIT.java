@@ -3,6 +3,7 @@ package dev.failover.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -188,7 +189,8 @@ class FailoverChainIT {
         rules.get("groups").forEach(g -> g.get("rules").forEach(r -> exprs.add(r.get("expr").asText())));
         assertThat(exprs).hasSizeGreaterThan(20);
 
-        try (PrometheusProcess prometheus = PrometheusProcess.start(stack.services().stream().map(s -> s.port).toList())) {
+        try (PrometheusProcess prometheus = PrometheusProcess.start(stack.services().stream().map(s -> s.managementPort)
+                .toList())) {
             await("prometheus has scraped every service").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                     .untilAsserted(() -> assertThat(prometheus.query("count(up == 1)")).as("count of services scraped successfully")
                             .contains("\"" + stack.services().size() + "\"]"));
@@ -207,6 +209,39 @@ class FailoverChainIT {
             assertThat(prometheus.rules()).contains("FailoverQuorumLost").contains("\"health\":\"ok\"")
                     .doesNotContain("\"health\":\"err\"");
         }
+    }
+
+    /**
+     * /q (health, metrics, OpenAPI) of each packaged service answers on its management port and not on its API's, which
+     * says 404: what routes the API (k8s/ingress-alb, k8s/gateway-httproute) cannot reach it (ADR 0034). The path the
+     * load balancer's health checks ask (k8s/ingress-alb) answers on the decision-service's API port.
+     */
+    @Test
+    @Order(3)
+    void qIsServedOnTheManagementPortOnly() throws Exception {
+        for (ServiceProcess service : stack.services()) {
+            List<String> paths = new ArrayList<>(List.of("/q/health", "/q/health/ready", "/q/health/live",
+                    "/q/health/started", "/q/metrics"));
+            if (!service.module.equals(TestStack.PROBE)) {
+                paths.add("/q/openapi");
+            }
+            if (service.module.equals(TestStack.DECISION)) {
+                paths.add("/q/health/group/serving"); // its readiness probe's (k8s/base)
+            }
+            for (String path : paths) {
+                assertThat(service.getOnManagementPort(path).statusCode()).as(service.name + ": GET " + path
+                        + " on its management port " + service.managementPort).isEqualTo(200);
+                assertThat(service.getOnApiPort(path).statusCode()).as(service.name + ": GET " + path
+                        + " on its API's port " + service.port).isEqualTo(404);
+            }
+        }
+        String ingress = Files.readString(ServiceProcess.ROOT.resolve("k8s/ingress-alb/ingress.yaml"));
+        Matcher healthCheck = Pattern.compile("alb\\.ingress\\.kubernetes\\.io/healthcheck-path: (\\S+)")
+                .matcher(ingress);
+        assertThat(healthCheck.find()).as("the health check path in k8s/ingress-alb/ingress.yaml").isTrue();
+        assertThat(stack.decider().getOnApiPort(healthCheck.group(1)).statusCode())
+                .as("GET " + healthCheck.group(1) + " (the load balancer's health checks) on the API's port")
+                .isEqualTo(200);
     }
 
     static ProbeResult probe(ConsumerRecord<String, String> record) {

@@ -88,6 +88,7 @@ class OperatorPageIT {
             env.put("PAGE_URL", "http://127.0.0.1:" + other.port);
             env.put("KAFKA_PID", Long.toString(broker));
             env.put("READINESS_PATH", readinessPath());
+            env.put("MANAGEMENT_URL", "http://127.0.0.1:" + other.managementPort); // where the probe asks it (ADR 0034)
             node.command("node", script.toString(), "kafka").redirectOutput(ServiceProcess.LOGS.resolve("page-kafka.log")
                     .toFile());
             try {

@@ -19,7 +19,10 @@ import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 import dev.failover.testkit.net.FreePorts;
 
-/** A real Prometheus (Debian package) scraping the given service ports every second, for checking queries. */
+/**
+ * A real Prometheus (Debian package) scraping the given services' management ports (where /q/metrics is, ADR 0034)
+ * every second, for checking queries.
+ */
 final class PrometheusProcess implements AutoCloseable {
 
     private final Process process;
@@ -31,13 +34,13 @@ final class PrometheusProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static PrometheusProcess start(List<Integer> servicePorts) throws IOException {
+    static PrometheusProcess start(List<Integer> managementPorts) throws IOException {
         Path binary = Path.of("/usr/bin/prometheus");
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException("prometheus not found: install the Debian package prometheus");
         }
         Path dir = Files.createTempDirectory("failover-prometheus-");
-        String targets = servicePorts.stream().map(p -> "'127.0.0.1:" + p + "'").collect(Collectors.joining(", "));
+        String targets = managementPorts.stream().map(p -> "'127.0.0.1:" + p + "'").collect(Collectors.joining(", "));
         Files.writeString(dir.resolve("prometheus.yml"), """
                 global: {scrape_interval: 1s, evaluation_interval: 1s}
                 rule_files: ['%s']

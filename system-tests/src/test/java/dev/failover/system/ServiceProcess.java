@@ -36,17 +36,22 @@ final class ServiceProcess implements AutoCloseable {
     final String module;
     final String name;
     final String host;
+    /** The API's port (and the page's). */
     final int port;
+    /** The management interface's port: /q (health, metrics, OpenAPI), not served on the API's (ADR 0034). */
+    final int managementPort;
     final Path log;
     private final Process process;
     /** The container's name when the service runs from its image (podman), else null. */
     private final String container;
 
-    private ServiceProcess(String module, String name, String host, int port, Path log, Process process, String container) {
+    private ServiceProcess(String module, String name, Placement placement, Path log, Process process,
+            String container) {
         this.module = module;
         this.name = name;
-        this.host = host;
-        this.port = port;
+        this.host = placement.host();
+        this.port = placement.port();
+        this.managementPort = placement.managementPort();
         this.log = log;
         this.process = process;
         this.container = container;
@@ -54,24 +59,27 @@ final class ServiceProcess implements AutoCloseable {
 
     /**
      * Where a service runs: this host's loopback on a free port, or a network namespace of the region-loss test, on its
-     * address and a fixed port (each namespace has ports of its own).
+     * address and a fixed port (each namespace has ports of its own); and its management port, a free one too: every
+     * service of a host needs its own (ADR 0034). A free port, not one derived from the API's as the scripts' (which
+     * start services on fixed ports): FreePorts hands out ports of this JVM's slice, below the ephemeral range, and a
+     * fixed offset from one of them can fall outside both.
      *
      * @param namespace the network namespace (ip netns), or null for this one
      * @param image     the container image the service runs from (podman, this host's network), or null for its jar
      */
-    record Placement(String namespace, String host, int port, String image) {
+    record Placement(String namespace, String host, int port, int managementPort, String image) {
 
         static Placement local() {
-            return new Placement(null, "127.0.0.1", FreePorts.next(), null);
+            return new Placement(null, "127.0.0.1", FreePorts.next(), FreePorts.next(), null);
         }
 
         static Placement inNamespace(String namespace, String host, int port) {
-            return new Placement(namespace, host, port, null);
+            return new Placement(namespace, host, port, FreePorts.next(), null);
         }
 
         /** This host's loopback on a free port, the service run from {@code image} (scripts/images.sh). */
         static Placement inImage(String image) {
-            return new Placement(null, "127.0.0.1", FreePorts.next(), image);
+            return new Placement(null, "127.0.0.1", FreePorts.next(), FreePorts.next(), image);
         }
 
         List<String> commandPrefix() {
@@ -80,7 +88,8 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code module}'s jar with these environment variables (an empty value unsets one) and a free HTTP port. The
+     * Starts {@code module}'s jar with these environment variables (an empty value unsets one), a free HTTP port and a
+     * free management port. The
      * decision-service and the actuator get the test run's JWT key (DevSecrets) unless {@code env} says otherwise; both get
      * this JVM's test signing keys (TestSigningKeys: the decision-service signs, both trust), unless {@code env} says
      * otherwise.
@@ -108,7 +117,8 @@ final class ServiceProcess implements AutoCloseable {
             command.addAll(List.of(runtime.java(), "-Xmx256m", "-XX:TieredStopAtLevel=1"));
             command.addAll(runtime.aotOptions(app));
             // from quarkus-app, with that relative path: the only way the JVM takes the AOT cache
-            command.addAll(List.of("-Dquarkus.http.port=" + placement.port(), "-jar", "quarkus-run.jar"));
+            command.addAll(List.of("-Dquarkus.http.port=" + placement.port(),
+                    "-Dquarkus.management.port=" + placement.managementPort(), "-jar", "quarkus-run.jar"));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).directory(app.toFile());
             if (module.equals("decision-service") || module.equals("actuator-service")) {
@@ -122,7 +132,7 @@ final class ServiceProcess implements AutoCloseable {
             }
             builder.environment().putAll(env);
             builder.environment().values().removeIf(String::isEmpty); // an empty value means: leave it unset
-            return new ServiceProcess(module, name, placement.host(), placement.port(), log, builder.start(), null);
+            return new ServiceProcess(module, name, placement, log, builder.start(), null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
@@ -148,6 +158,7 @@ final class ServiceProcess implements AutoCloseable {
         settings.putAll(env);
         settings.values().removeIf(String::isEmpty);
         settings.put("QUARKUS_HTTP_PORT", String.valueOf(placement.port()));
+        settings.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(placement.managementPort()));
         // every container's JVM is process 1 and shares the host's temporary directory here: no perf data file
         settings.merge("JAVA_OPTS_APPEND", "-XX:-UsePerfData", (given, off) -> given + " " + off);
         String container = name + "-" + placement.port();
@@ -160,7 +171,7 @@ final class ServiceProcess implements AutoCloseable {
             Files.createDirectories(LOGS);
             Path log = LOGS.resolve(name + ".log");
             Process process = podman(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            return new ServiceProcess(module, name, placement.host(), placement.port(), log, process, container);
+            return new ServiceProcess(module, name, placement, log, process, container);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + " from " + placement.image(), e);
         }
@@ -170,7 +181,10 @@ final class ServiceProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** Waits until /q/health/ready answers 200; fails at once, with the output, if the process exits. */
+    /**
+     * Waits until /q/health/ready answers 200 on the management port; fails at once, with the output, if the process
+     * exits.
+     */
     void awaitReady(Duration timeout) {
         try {
             await(name + " ready").atMost(timeout).pollInterval(Duration.ofMillis(250))
@@ -179,8 +193,8 @@ final class ServiceProcess implements AutoCloseable {
                         if (!process.isAlive()) {
                             throw new AssertionError(name + " exited with " + process.exitValue() + " during start:\n" + output());
                         }
-                        return send(HttpRequest.newBuilder(uri("/q/health/ready")).timeout(Duration.ofSeconds(2)).build())
-                                .statusCode() == 200;
+                        return send(HttpRequest.newBuilder(managementUri("/q/health/ready"))
+                                .timeout(Duration.ofSeconds(2)).build()).statusCode() == 200;
                     });
         } catch (ConditionTimeoutException e) {
             throw new AssertionError(name + ": GET /q/health/ready did not answer 200 within " + timeout + ":\n" + output(), e);
@@ -271,13 +285,28 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** The Prometheus text of GET /q/metrics (open, no token). */
+    /** The Prometheus text of GET /q/metrics on the management port (open, no token). */
     String metrics() throws IOException {
-        return ok("/q/metrics", send(HttpRequest.newBuilder(uri("/q/metrics")).timeout(Duration.ofSeconds(10)).build()));
+        return ok("/q/metrics", send(HttpRequest.newBuilder(managementUri("/q/metrics")).timeout(Duration.ofSeconds(10))
+                .build()));
+    }
+
+    /** GET without a token on the API's port, whatever the answer. */
+    HttpResponse<String> getOnApiPort(String path) throws IOException {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).build());
+    }
+
+    /** GET without a token on the management port, whatever the answer. */
+    HttpResponse<String> getOnManagementPort(String path) throws IOException {
+        return send(HttpRequest.newBuilder(managementUri(path)).timeout(Duration.ofSeconds(10)).build());
     }
 
     private URI uri(String path) {
         return URI.create("http://" + host + ":" + port + path);
+    }
+
+    private URI managementUri(String path) {
+        return URI.create("http://" + host + ":" + managementPort + path);
     }
 
     private static HttpResponse<String> send(HttpRequest request) throws IOException {
