@@ -92,6 +92,32 @@ class DeploymentFilesTest {
         return docs;
     }
 
+    /** The names of a container's two ports: the API (and the page), and the management interface (/q, ADR 0034). */
+    static final String API_PORT = "http";
+    static final String MANAGEMENT_PORT = "management";
+
+    /** The containerPort of the container's port of this name; fails when it has none. */
+    static int containerPort(JsonNode container, String name) {
+        for (JsonNode port : container.path("ports")) {
+            if (port.path("name").asText().equals(name)) {
+                return port.path("containerPort").asInt();
+            }
+        }
+        throw new AssertionError("container " + container.path("name").asText() + " has no port named " + name + ": "
+                + container.path("ports"));
+    }
+
+    /** The Service's port of this name; fails when it has none. */
+    static JsonNode servicePort(JsonNode service, String name) {
+        for (JsonNode port : service.at("/spec/ports")) {
+            if (port.path("name").asText().equals(name)) {
+                return port;
+            }
+        }
+        throw new AssertionError("Service " + service.at("/metadata/name").asText() + " has no port named " + name
+                + ": " + service.at("/spec/ports"));
+    }
+
     static JsonNode env(JsonNode container, String name) {
         for (JsonNode e : container.get("env")) {
             if (e.get("name").asText().equals(name)) {
@@ -149,17 +175,30 @@ class DeploymentFilesTest {
         assertThat(deployments).containsOnlyKeys("probe-service", "decision-service", "actuator-service");
         for (var entry : deployments.entrySet()) {
             JsonNode container = entry.getValue().at("/spec/template/spec/containers/0");
-            int containerPort = container.at("/ports/0/containerPort").asInt();
+            int containerPort = containerPort(container, API_PORT);
             assertThat(env(container, "QUARKUS_HTTP_PORT").get("value").asText()).isEqualTo(String.valueOf(containerPort));
+            // /q on the management interface (ADR 0034): a port of its own, set as the service reads it
+            int management = containerPort(container, MANAGEMENT_PORT);
+            assertThat(management).as(entry.getKey() + ": the management port is not the API's")
+                    .isNotEqualTo(containerPort);
+            JsonNode managementEnv = env(container, "QUARKUS_MANAGEMENT_PORT");
+            assertThat(managementEnv).as(entry.getKey() + ": QUARKUS_MANAGEMENT_PORT").isNotNull();
+            assertThat(managementEnv.path("value").asText()).isEqualTo(String.valueOf(management));
             // the decision-service's readiness is its restored state, not Kafka's health (OperatorPageIT freezes the
             // broker and asks the path written here)
             assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo(
                     entry.getKey().equals("decision-service") ? "/q/health/group/serving" : "/q/health/ready");
             assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/q/health/live");
-            assertThat(container.at("/readinessProbe/httpGet/port").asText()).isEqualTo(container.at("/ports/0/name").asText());
+            for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
+                assertThat(container.at("/" + probe + "/httpGet/port").asText())
+                        .as(entry.getKey() + ": the port of its " + probe + " (/q is on the management port only)")
+                        .isEqualTo(MANAGEMENT_PORT);
+            }
             JsonNode service = services.get(entry.getKey());
             assertThat(service).as("Service of " + entry.getKey()).isNotNull();
-            assertThat(service.at("/spec/ports/0/targetPort").asText()).isEqualTo(container.at("/ports/0/name").asText());
+            assertThat(servicePort(service, API_PORT).path("targetPort").asText()).isEqualTo(API_PORT);
+            assertThat(servicePort(service, MANAGEMENT_PORT).path("targetPort").asText())
+                    .as(entry.getKey() + ": its Service's port for Prometheus").isEqualTo(MANAGEMENT_PORT);
             assertThat(container.at("/resources/limits/memory").asText()).isNotEmpty();
             kafkaOverSaslSsl(entry.getKey(), entry.getValue());
         }
@@ -430,6 +469,10 @@ class DeploymentFilesTest {
         List<JsonNode> docs = render(overlay);
         JsonNode monitor = docs.stream().filter(d -> d.get("kind").asText().equals("ServiceMonitor")).findFirst().orElseThrow();
         String port = monitor.at("/spec/endpoints/0/port").asText();
+        // metrics on the management interface only (ADR 0034): the API's port answers 404 for /q
+        assertThat(monitor.at("/spec/endpoints")).as(overlay + ": the ServiceMonitor's endpoints").isNotEmpty()
+                .allSatisfy(endpoint -> assertThat(endpoint.path("port").asText())
+                        .as(overlay + ": the port /q/metrics is scraped on").isEqualTo(MANAGEMENT_PORT));
         int workloads = 0;
         for (JsonNode workload : docs) {
             if (!List.of("Deployment", "StatefulSet").contains(workload.get("kind").asText())) {
@@ -458,6 +501,66 @@ class DeploymentFilesTest {
         }
         assertThat(workloads).isEqualTo(3);
     }
+
+    /**
+     * The compose stack as the manifests: its Prometheus (deploy/compose/prometheus.yml) scrapes each of the five
+     * services on its management port, never the API's (ADR 0034), and each publishes its management port on the host
+     * at management_port of its published API port (scripts/lib/ports.sh), where scripts/compose-demo.sh asks for
+     * readiness; the image declares both ports.
+     */
+    @Test
+    void theComposeStackScrapesAndPublishesTheManagementPort() throws Exception {
+        String containerfile = Files.readString(Repository.ROOT.resolve("deploy/containers/Containerfile"));
+        Map<String, Integer> image = new TreeMap<>();
+        Matcher set = Pattern.compile("\\b(QUARKUS_HTTP_PORT|QUARKUS_MANAGEMENT_PORT)=(\\d+)").matcher(containerfile);
+        while (set.find()) {
+            image.put(set.group(1), Integer.parseInt(set.group(2)));
+        }
+        assertThat(image).as("the ports deploy/containers/Containerfile sets").containsOnlyKeys("QUARKUS_HTTP_PORT",
+                "QUARKUS_MANAGEMENT_PORT");
+        assertThat(containerfile).as("the image declares both ports").containsPattern("EXPOSE .*\\b"
+                + image.get("QUARKUS_MANAGEMENT_PORT") + "\\b");
+        JsonNode services = YAML.readTree(Repository.ROOT.resolve("docker-compose.yml").toFile()).get("services");
+        JsonNode prometheus = YAML.readTree(Repository.ROOT.resolve("deploy/compose/prometheus.yml").toFile());
+        Set<String> scraped = new TreeSet<>();
+        for (JsonNode job : prometheus.get("scrape_configs")) {
+            assertThat(job.path("metrics_path").asText()).as(job.path("job_name").asText()).isEqualTo("/q/metrics");
+            for (JsonNode target : job.at("/static_configs/0/targets")) {
+                String[] hostAndPort = target.asText().split(":");
+                JsonNode service = services.get(hostAndPort[0]);
+                assertThat(service).as("the compose service scraped as " + target.asText()).isNotNull();
+                int api = service.at("/environment/QUARKUS_HTTP_PORT").asInt(image.get("QUARKUS_HTTP_PORT"));
+                int management = service.at("/environment/QUARKUS_MANAGEMENT_PORT")
+                        .asInt(image.get("QUARKUS_MANAGEMENT_PORT"));
+                assertThat(Integer.parseInt(hostAndPort[1])).as(job.path("job_name").asText() + " scrapes "
+                        + target.asText() + " on its management port").isEqualTo(management).isNotEqualTo(api);
+                Map<Integer, Integer> published = new TreeMap<>(); // the container's port -> the host's
+                for (JsonNode mapping : service.path("ports")) {
+                    String[] parts = mapping.asText().split(":");
+                    published.put(Integer.parseInt(parts[parts.length - 1]), Integer.parseInt(parts[parts.length - 2]));
+                }
+                assertThat(published).as(hostAndPort[0] + ": its published ports").containsKey(api);
+                assertThat(published.get(management)).as(hostAndPort[0] + ": its management port published at "
+                        + "management_port of its API's (scripts/lib/ports.sh)")
+                        .isEqualTo(managementPort(published.get(api)));
+                scraped.add(hostAndPort[0]);
+            }
+        }
+        assertThat(scraped).containsExactlyInAnyOrder("probe-loc-a", "probe-loc-b", "probe-loc-c", "decision",
+                "actuator");
+    }
+
+    /** The management port of a service on this host whose API port is {@code apiPort}, as the scripts derive it. */
+    static int managementPort(int apiPort) throws Exception {
+        Process bash = new ProcessBuilder("bash", "-c", "source \"$1\" && management_port \"$2\"", "bash",
+                Repository.ROOT.resolve("scripts/lib/ports.sh").toString(), String.valueOf(apiPort))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(bash.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(bash.exitValue()).as("management_port " + apiPort + " (scripts/lib/ports.sh)").isZero();
+        return Integer.parseInt(out);
+    }
+
     /** A labels or selector map of a rendered object (empty when absent). */
     static Map<String, String> labels(JsonNode node) {
         Map<String, String> labels = new TreeMap<>();
@@ -471,10 +574,11 @@ class DeploymentFilesTest {
 
     /**
      * The network policies of an overlay and of k8s/alertmanager, applied together in namespace failover, let in what
-     * each pod serves and nothing from elsewhere: the services' port from the monitoring namespace (scrapes) and the
-     * decision-service's from the ingress namespace; the Alertmanager's alerts (9093) from the monitoring namespace's
-     * Prometheus and its replicas' gossip (9094, TCP and UDP) from each other. The base's default deny selects every
-     * pod of the namespace, the operator's Alertmanager pods included.
+     * each pod serves and nothing from elsewhere: the services' management port from the monitoring namespace (scrapes;
+     * not their API port) and the decision-service's API port from the ingress namespace (not its management port); the
+     * Alertmanager's alerts (9093) from the monitoring namespace's Prometheus and its replicas' gossip (9094, TCP and
+     * UDP) from each other. The base's default deny selects every pod of the namespace, the operator's Alertmanager
+     * pods included.
      */
     @ParameterizedTest
     @MethodSource("overlays")
@@ -493,11 +597,20 @@ class DeploymentFilesTest {
             workloads++;
             String name = doc.at("/metadata/name").asText();
             Map<String, String> labels = labels(doc.at("/spec/template/metadata/labels"));
-            int port = doc.at("/spec/template/spec/containers/0/ports/0/containerPort").asInt();
-            assertThat(policies.admits("failover", labels, prometheus, port, "TCP")).as(name + ": scraped from monitoring").isTrue();
+            JsonNode container = doc.at("/spec/template/spec/containers/0");
+            int port = containerPort(container, API_PORT);
+            int management = containerPort(container, MANAGEMENT_PORT);
+            assertThat(policies.admits("failover", labels, prometheus, management, "TCP"))
+                    .as(name + ": scraped from monitoring").isTrue();
+            assertThat(policies.admits("failover", labels, prometheus, port, "TCP"))
+                    .as(name + ": its API from monitoring").isFalse();
             assertThat(policies.admits("failover", labels, elsewhere, port, "TCP")).as(name + ": reached from elsewhere").isFalse();
+            assertThat(policies.admits("failover", labels, elsewhere, management, "TCP"))
+                    .as(name + ": /q from elsewhere").isFalse();
             assertThat(policies.admits("failover", labels, ingress, port, "TCP")).as(name + ": its API from the ingress namespace")
                     .isEqualTo(name.equals("decision-service"));
+            assertThat(policies.admits("failover", labels, ingress, management, "TCP"))
+                    .as(name + ": /q from the ingress namespace").isFalse();
         }
         assertThat(workloads).isEqualTo(3);
         assertThat(policies.admits("failover", ALERTMANAGER_POD, prometheus, 9093, "TCP")).as("alerts from Prometheus").isTrue();
@@ -512,10 +625,11 @@ class DeploymentFilesTest {
     }
     /**
      * The ingress-alb component and Cognito, as docs/deploy-eks.md step 6 sets them up in a copy of an overlay: two
-     * Ingresses of one internal load balancer (bearer tokens pass, browsers are signed in by Cognito with the site's
-     * pool, client and domain), health checks on the readiness path, the decision-service believing the header from the
-     * site's signer only, the load balancer's addresses admitted to the decision-service's API and to nothing else, and
-     * the Cognito claims merged into failover-identity for both services, each with its own app client.
+     * Ingresses of one internal load balancer in the site's subnets (bearer tokens pass, browsers are signed in by
+     * Cognito with the site's pool, client and domain), routing and health checks on the API's port only (/q is on the
+     * management port, ADR 0034), the decision-service believing the header from the site's signer only, the load
+     * balancer's addresses admitted to the decision-service's API and to nothing else, and the Cognito claims merged
+     * into failover-identity for both services, each with its own app client.
      */
     @ParameterizedTest
     @MethodSource("overlays")
@@ -539,19 +653,20 @@ class DeploymentFilesTest {
                 + "/50dc6c495c0c9188";
         ((ObjectNode) site.get("data")).put("alb-host", "failover." + region + ".corp.internal")
                 .put("alb-certificate-arn", "arn:aws:acm:" + region + ":123456789012:certificate/0f1e2d3c-4b5a")
-                .put("alb-subnets-cidr", "10.20.0.0/16")
+                .put("alb-subnets-cidr", "10.20.0.0/16").put("alb-subnets", ALB_SUBNETS)
                 .put("cognito-user-pool-arn", "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf123")
                 .put("cognito-alb-client-id", "7q3k9m2p5r8t1v4x6z0b2d4f6h").put("cognito-domain", "failover-corp")
                 .put("alb-signer-arn", signer);
         YAML.writeValue(overlay.resolve("site.yaml").toFile(), site);
         String out = renderText(overlay);
-        for (String mark : List.of("ALB_HOST", "ALB_CERTIFICATE_ARN", "ALB_SUBNETS_CIDR", "THE_ALB_ARN", "COGNITO_USER_POOL_ARN",
-                "COGNITO_ALB_CLIENT_ID", "COGNITO_DOMAIN", "failover-REGION")) {
+        for (String mark : List.of("ALB_HOST", "ALB_CERTIFICATE_ARN", "ALB_SUBNETS_CIDR", "ALB_SUBNET_IDS",
+                "THE_ALB_ARN", "COGNITO_USER_POOL_ARN", "COGNITO_ALB_CLIENT_ID", "COGNITO_DOMAIN", "failover-REGION")) {
             assertThat(out).as("the mark " + mark + " is filled").doesNotContain(mark);
         }
         List<JsonNode> docs = documents(out);
 
         Map<String, JsonNode> ingresses = new TreeMap<>();
+        JsonNode decisionService = null;
         JsonNode decision = null;
         JsonNode actuator = null;
         JsonNode identity = null;
@@ -566,9 +681,12 @@ class DeploymentFilesTest {
                 actuator = doc.at("/spec/template/spec/containers/0");
             } else if (kind.equals("ConfigMap") && name.startsWith("failover-identity")) {
                 identity = doc;
+            } else if (kind.equals("Service") && name.equals("decision-service")) {
+                decisionService = doc;
             }
         }
         assertThat(ingresses).containsOnlyKeys("decision-service-bearer", "decision-service-sign-in");
+        int apiPort = servicePort(decisionService, API_PORT).path("port").asInt();
         for (JsonNode ingress : ingresses.values()) {
             JsonNode notes = ingress.at("/metadata/annotations");
             assertThat(ingress.at("/spec/ingressClassName").asText()).isEqualTo("alb");
@@ -577,10 +695,28 @@ class DeploymentFilesTest {
             assertThat(notes.path("alb.ingress.kubernetes.io/load-balancer-name").asText()).isEqualTo("failover-" + region);
             assertThat(notes.path("alb.ingress.kubernetes.io/scheme").asText()).isEqualTo("internal");
             assertThat(notes.path("alb.ingress.kubernetes.io/target-type").asText()).isEqualTo("ip");
-            assertThat(notes.path("alb.ingress.kubernetes.io/healthcheck-path").asText()).as("health checks ask readiness")
-                    .isEqualTo(decision.at("/readinessProbe/httpGet/path").asText());
+            // the load balancer in the site's subnets, which alb-subnets-cidr (the NetworkPolicy below) covers: left to
+            // the controller's discovery, it could land in subnets whose addresses the policy drops
+            assertThat(notes.path("alb.ingress.kubernetes.io/subnets").asText())
+                    .as("the load balancer's subnets, the site's").isEqualTo(ALB_SUBNETS);
+            // /q is not the API's (ADR 0034): the load balancer checks targets on the port it routes to, at a path
+            // served there (FailoverChainIT asks it of a packaged decision-service), which the readiness probe's is not
+            assertThat(notes.path("alb.ingress.kubernetes.io/healthcheck-port").asText("traffic-port"))
+                    .as("health checks on the port traffic goes to").isEqualTo("traffic-port");
+            assertThat(notes.path("alb.ingress.kubernetes.io/healthcheck-path").asText()).as("the health check's path")
+                    .startsWith("/").doesNotStartWith("/q/");
             assertThat(ingress.at("/spec/rules/0/host").asText()).isEqualTo("failover." + region + ".corp.internal");
-            assertThat(ingress.at("/spec/rules/0/http/paths/0/backend/service/name").asText()).isEqualTo("decision-service");
+            for (JsonNode rule : ingress.at("/spec/rules")) {
+                for (JsonNode path : rule.at("/http/paths")) {
+                    JsonNode backend = path.at("/backend/service");
+                    assertThat(backend.path("name").asText()).isEqualTo("decision-service");
+                    JsonNode port = backend.path("port");
+                    int routed = port.has("name") ? servicePort(decisionService, port.get("name").asText()).path("port")
+                            .asInt() : port.path("number").asInt();
+                    assertThat(routed).as(ingress.at("/metadata/name").asText() + ": the port it routes to, the API's")
+                            .isEqualTo(apiPort);
+                }
+            }
         }
         JsonNode bearer = ingresses.get("decision-service-bearer").at("/metadata/annotations");
         assertThat(bearer.has("alb.ingress.kubernetes.io/auth-type")).as("bearer tokens pass unauthenticated").isFalse();
@@ -620,16 +756,36 @@ class DeploymentFilesTest {
             }
             String name = doc.at("/metadata/name").asText();
             Map<String, String> labels = labels(doc.at("/spec/template/metadata/labels"));
-            assertThat(policies.admits("failover", labels, albNode, 8080, "TCP")).as(name + " from the load balancer")
+            JsonNode container = doc.at("/spec/template/spec/containers/0");
+            int port = containerPort(container, API_PORT);
+            int management = containerPort(container, MANAGEMENT_PORT);
+            assertThat(policies.admits("failover", labels, albNode, port, "TCP")).as(name + " from the load balancer")
                     .isEqualTo(name.equals("decision-service"));
-            assertThat(policies.admits("failover", labels, elsewhere, 8080, "TCP")).as(name + " from outside the VPC").isFalse();
+            assertThat(policies.admits("failover", labels, albNode, management, "TCP"))
+                    .as(name + ": /q from the load balancer").isFalse();
+            assertThat(policies.admits("failover", labels, elsewhere, port, "TCP")).as(name + " from outside the VPC")
+                    .isFalse();
         }
+
+        // a site that lists the component without the subnets: the render stops, naming the key
+        ((ObjectNode) site.get("data")).remove("alb-subnets");
+        YAML.writeValue(overlay.resolve("site.yaml").toFile(), site);
+        Process kubectl = new ProcessBuilder("kubectl", "kustomize", overlay.toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String error = new String(kubectl.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(kubectl.exitValue()).as("kubectl kustomize without alb-subnets in site.yaml").isNotZero();
+        assertThat(error).as("the render's error").contains("data.alb-subnets");
     }
+
+    /** A site's load balancer subnets as alb.ingress.kubernetes.io/subnets takes them: ids (or Name tags). */
+    static final String ALB_SUBNETS = "subnet-0a1b2c3d4e5f60718,subnet-0b2c3d4e5f6071829,subnet-0c3d4e5f607182930";
 
     /**
      * The gateway-httproute component, as docs/deploy-eks.md step 6 sets it up: an HTTPRoute beside the
-     * decision-service's Service, attached to the site's Gateway for the site's host, to that Service's port; the
-     * Gateway's proxies (pods of its namespace) admitted to the decision-service's API and to nothing else.
+     * decision-service's Service, attached to the site's Gateway for the site's host, to that Service's API port (not
+     * its management port); the Gateway's proxies (pods of its namespace) admitted to the decision-service's API and to
+     * nothing else.
      */
     @ParameterizedTest
     @MethodSource("overlays")
@@ -650,9 +806,13 @@ class DeploymentFilesTest {
         assertThat(route.at("/spec/parentRefs/0/name").asText()).isEqualTo("shared");
         assertThat(route.at("/spec/parentRefs/0/namespace").asText()).isEqualTo("envoy-gateway-system");
         assertThat(route.at("/spec/hostnames/0").asText()).isEqualTo("failover." + region + ".corp.internal");
-        assertThat(route.at("/spec/rules/0/backendRefs/0/name").asText()).isEqualTo("decision-service");
-        assertThat(route.at("/spec/rules/0/backendRefs/0/port").asInt()).as("the Service's port")
-                .isEqualTo(service.at("/spec/ports/0/port").asInt());
+        // every rule to the Service's API port, never its management port (/q, ADR 0034)
+        assertThat(route.at("/spec/rules")).isNotEmpty().allSatisfy(rule -> assertThat(rule.path("backendRefs"))
+                .isNotEmpty().allSatisfy(ref -> {
+                    assertThat(ref.path("name").asText()).isEqualTo("decision-service");
+                    assertThat(ref.path("port").asInt()).as("the Service's API port")
+                            .isEqualTo(servicePort(service, API_PORT).path("port").asInt());
+                }));
 
         NetworkPolicies policies = new NetworkPolicies(docs);
         NetworkPolicies.Peer proxy = new NetworkPolicies.Peer("envoy-gateway-system", Map.of("app", "envoy"));
@@ -663,9 +823,12 @@ class DeploymentFilesTest {
             }
             String name = doc.at("/metadata/name").asText();
             Map<String, String> labels = labels(doc.at("/spec/template/metadata/labels"));
-            int port = doc.at("/spec/template/spec/containers/0/ports/0/containerPort").asInt();
+            JsonNode container = doc.at("/spec/template/spec/containers/0");
+            int port = containerPort(container, API_PORT);
             assertThat(policies.admits("failover", labels, proxy, port, "TCP")).as(name + " from the Gateway's proxies")
                     .isEqualTo(name.equals("decision-service"));
+            assertThat(policies.admits("failover", labels, proxy, containerPort(container, MANAGEMENT_PORT), "TCP"))
+                    .as(name + ": /q from the Gateway's proxies").isFalse();
             assertThat(policies.admits("failover", labels, elsewhere, port, "TCP")).as(name + " from another namespace").isFalse();
         }
     }
