@@ -70,7 +70,7 @@ public class PermissionChecks {
         AwsCredentialsProvider own = DefaultCredentialsProvider.builder().build();
         Map<ScalingRef.Place.Aws, AwsCredentialsProvider> credentials = new ConcurrentHashMap<>();
         java.util.function.Function<ScalingRef.Place.Aws, AwsCredentialsProvider> of = place -> credentials.computeIfAbsent(
-                place, p -> ReconcilerProducer.credentials(p, settings.scaling().aws(), own, settings.scaling().callTimeout()));
+                place, p -> BackendClients.credentials(p, settings.scaling().aws(), own, settings.scaling().callTimeout()));
         PermissionSimulator aws = new IamPolicySimulator(place -> iam.computeIfAbsent(place, p -> {
             // the place's region resolves to its partition's global IAM endpoint (aws, aws-us-gov, aws-cn)
             var builder = IamClient.builder().region(Region.of(p.region())).credentialsProvider(of.apply(p))
@@ -87,7 +87,7 @@ public class PermissionChecks {
         }), permissions.ownRoleArn());
         // each cluster asked with the client and identity the scaler reaches it with
         PermissionSimulator clusters = new KubernetesAccessReview(name -> kubernetes.computeIfAbsent(name,
-                n -> ReconcilerProducer.kubernetes(java.util.Objects.requireNonNull(settings.scaling().clusters().get(n),
+                n -> BackendClients.kubernetes(java.util.Objects.requireNonNull(settings.scaling().clusters().get(n),
                         () -> "no settings for Kubernetes cluster " + n), settings.scaling().callTimeout())));
         PermissionCheck check = new PermissionCheck(plan, PermissionSimulator.byPlace(aws, clusters), Clock.systemUTC());
         reports.checking(check);
