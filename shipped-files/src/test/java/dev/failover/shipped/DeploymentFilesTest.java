@@ -844,9 +844,10 @@ class DeploymentFilesTest {
     @MethodSource("overlays")
     void theAlertmanagerConfigComponentRoutesAsTheTestedConfigurationDoes(String region, @TempDir Path copy) throws Exception {
         String check = "https://hc-ping.com/0f2c1e4a-" + region;
+        String globalCheck = "https://hc-ping.com/5d6e7f80-global";
         String alertmanager = "http://alertmanager-operated.monitoring.svc:9093";
         Path overlay = overlayWith(copy, region, "alertmanager-config", Map.of("deadmans-switch-url", check,
-                "alertmanager-url", alertmanager));
+                "global-deadmans-switch-url", globalCheck, "alertmanager-url", alertmanager));
 
         String out = renderText(overlay);
         assertThat(out).as("the mark is filled").doesNotContain("DEADMANS_SWITCH_URL");
@@ -872,6 +873,15 @@ class DeploymentFilesTest {
             }
         }
         assertThat(deadMan.at("/webhookConfigs/0/url").asText()).as("this region's own check").isEqualTo(check);
+        // the global ruler's Watchdog (ruler="global") to a check of its own, which no region's Watchdog keeps green
+        JsonNode globalDeadMan = null;
+        for (JsonNode receiver : spec.get("receivers")) {
+            if (receiver.get("name").asText().equals("global-dead-mans-switch")) {
+                globalDeadMan = receiver;
+            }
+        }
+        assertThat(globalDeadMan).as("the receiver global-dead-mans-switch").isNotNull();
+        assertThat(globalDeadMan.at("/webhookConfigs/0/url").asText()).as("the global ruler's check").isEqualTo(globalCheck);
 
         JsonNode tested = YAML.readTree(Repository.ROOT.resolve("monitoring/alertmanager/alertmanager.yml").toFile());
         JsonNode top = spec.get("route");
@@ -1035,59 +1045,7 @@ class DeploymentFilesTest {
         return values;
     }
 
-    /** The runbook (docs/runbook.md) has a row for every alert the rules can fire, so no page leaves the on-call guessing. */
-    @Test
-    void everyAlertHasARunbookRow() throws Exception {
-        JsonNode rules = YAML.readTree(Repository.ROOT.resolve("monitoring/prometheus/failover-alerts.yml").toFile());
-        String runbook = Files.readString(Repository.ROOT.resolve("docs/runbook.md"));
-        List<String> alerts = new ArrayList<>();
-        rules.get("groups").forEach(group -> group.get("rules").forEach(rule -> alerts.add(rule.get("alert").asText())));
-        assertThat(alerts).as("alerts in the rules file").hasSizeGreaterThan(10);
-        assertThat(alerts).allSatisfy(alert -> assertThat(runbook).as("docs/runbook.md row of " + alert)
-                .contains("| `" + alert + "`"));
-    }
-
-    /**
-     * An alert tells the person paged what to run as the runbook does, with failoverctl (which finds the instance to
-     * ask and carries the token), never as a raw HTTP request; every command it names exists.
-     */
-    @Test
-    void everyAlertNamesFailoverctlCommandsThatExist() throws Exception {
-        JsonNode rules = YAML.readTree(Repository.ROOT.resolve("monitoring/prometheus/failover-alerts.yml").toFile());
-        // each command, and whether the source that declares it requires --reason (the writes: WriteCommands, retry)
-        Map<String, Boolean> commands = new TreeMap<>();
-        try (Stream<Path> sources = Files.walk(Repository.ROOT.resolve("failoverctl/src/main/java"))) {
-            for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
-                String code = Files.readString(source);
-                boolean reasonRequired = code.contains("names = { \"-r\", \"--reason\" }, required = true");
-                Matcher command = Pattern.compile("@Command\\(name = \"([a-z-]+)\"").matcher(code);
-                while (command.find()) {
-                    commands.merge(command.group(1), reasonRequired, Boolean::logicalOr);
-                }
-            }
-        }
-        assertThat(commands).containsEntry("status", false).containsEntry("resume", true).containsEntry("retry", true);
-        List<String> problems = new ArrayList<>();
-        rules.get("groups").forEach(group -> group.get("rules").forEach(rule -> {
-            String alert = rule.get("alert").asText();
-            String text = rule.at("/annotations/description").asText() + " " + rule.at("/annotations/summary").asText();
-            Matcher http = Pattern.compile("\\b(GET|POST|PUT|DELETE) /\\S*").matcher(text);
-            while (http.find()) {
-                problems.add(alert + ": a raw HTTP request '" + http.group() + "' instead of the failoverctl command");
-            }
-            // a command with what follows it up to the end of its clause
-            Matcher cli = Pattern.compile("failoverctl ([a-z-]+)([^,;)]*)").matcher(text);
-            while (cli.find()) {
-                Boolean reasonRequired = commands.get(cli.group(1));
-                if (reasonRequired == null) {
-                    problems.add(alert + ": 'failoverctl " + cli.group(1) + "' is no command of failoverctl");
-                } else if (reasonRequired && !cli.group(2).contains("--reason")) {
-                    problems.add(alert + ": '" + cli.group() + "' lacks the --reason it requires");
-                }
-            }
-        }));
-        assertThat(problems).as("alert descriptions (monitoring/prometheus/failover-alerts.yml)").isEmpty();
-    }
+    // the alerts' runbook rows and links and the failoverctl commands they name, of both rule files: AlertRulesTest
 
     /**
      * Overlay check: every rendered object reads into fabric8's model class of its kind with no field left over (an
@@ -1226,8 +1184,9 @@ class DeploymentFilesTest {
 
     /**
      * A probe-only location (k8s/probe-only, the third location of a team with two regions of targets) renders the
-     * probe-service with what it reads and nothing of the decision-service or the actuator, and not the plane's rules,
-     * whose FailoverServiceDown would page there for want of a decision-service beside them.
+     * probe-service with what it reads and nothing of the decision-service or the actuator, and not the regional rules:
+     * its Prometheus is where the global ones run, over the target regions' federated series (with k8s/global-alerts:
+     * AlertRulesTest).
      */
     @Test
     void aProbeOnlyLocationRunsTheProbeServiceAlone(@TempDir Path copy) throws Exception {
