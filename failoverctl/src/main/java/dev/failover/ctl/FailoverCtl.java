@@ -7,6 +7,7 @@ import dev.failover.ctl.command.ConfigCommands;
 import dev.failover.ctl.command.ConnectionOptions;
 import dev.failover.ctl.command.ReportCommands;
 import dev.failover.ctl.command.DatabasesCommand;
+import dev.failover.ctl.command.KafkaAclsCommand;
 import dev.failover.ctl.command.PermissionsCommand;
 import dev.failover.ctl.command.ReadCommands;
 import dev.failover.ctl.command.RetryCommand;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Mixin;
                 ReadCommands.Watch.class, WriteCommands.Pin.class, WriteCommands.Release.class, WriteCommands.Pause.class,
                 WriteCommands.Resume.class, WriteCommands.Force.class, WriteCommands.Drill.class, WriteCommands.Switchover.class,
                 RetryCommand.class, ReportCommands.Report.class, WhatIfCommand.class, RegionSwitchCommands.RegionSwitch.class, DatabasesCommand.class, PermissionsCommand.class, StartCheckCommand.class, ValidateCommand.class,
-                ConfigCommands.Config.class, Completion.class },
+                KafkaAclsCommand.class, ConfigCommands.Config.class, Completion.class },
         footerHeading = "%nEnvironment, config and exit codes (docs/failoverctl.md):%n",
         footer = { "FAILOVER_URL, FAILOVER_TOKEN      the decision-service and its token",
                 "FAILOVER_ACTUATOR_URL, _TOKEN     the actuators (comma-separated) and their token, for databases, permissions",

@@ -15,8 +15,9 @@ import org.apache.kafka.common.resource.ResourceType;
 import dev.failover.contract.event.Topics;
 
 /**
- * What each service's Kafka principal may do, the one source of the ACLs (applied by {@link ApplyServiceAcls}, tested
- * against the broker's StandardAuthorizer, listed in docs/security-kafka.md). Everything not granted here is denied.
+ * What each service's Kafka principal may do, the one source of the ACLs (applied by {@link ApplyServiceAcls} and
+ * failoverctl's kafka-acls, which also prints them as kafka-acls.sh lines; tested against the broker's
+ * StandardAuthorizer, listed in docs/security-kafka.md). Everything not granted here is denied.
  * <p>
  * Topics are created by the service that needs them at start (the decision-service's topic set-up, the actuator's
  * desired-state topic and its dead-letter topic), so each principal may Create exactly those topic names and no others.
@@ -34,10 +35,21 @@ public record ServiceAcls(String probe, String decision, String actuator) {
 
     public ServiceAcls {
         for (String principal : List.of(probe, decision, actuator)) {
-            if (!principal.startsWith("User:") || principal.length() == "User:".length()) {
-                throw new IllegalArgumentException("'" + principal + "' is not a Kafka principal such as User:failover-probe");
-            }
+            principal(principal);
         }
+    }
+
+    /**
+     * This principal, if it is one the broker's ACLs can name ({@code User:NAME}); a caller that takes the three one by
+     * one (failoverctl's options) can so say which one is wrong.
+     *
+     * @throws IllegalArgumentException naming it, when it is not
+     */
+    public static String principal(String principal) {
+        if (principal == null || !principal.startsWith("User:") || principal.length() == "User:".length()) {
+            throw new IllegalArgumentException("'" + principal + "' is not a Kafka principal such as User:failover-probe");
+        }
+        return principal;
     }
 
     /** Consumer group of the decision-service's inputs. */
