@@ -53,6 +53,10 @@ for tool in podman mmdebstrap; do
   command -v "$tool" >/dev/null || { echo "images.sh: $tool is needed (apt-get install $tool)" >&2; exit 2; }
 done
 mkdir -p "$OUT"
+# one build at a time per tree: two (ContainerImagesIT and ComposeStackIT in two test forks) would share the rootfs tar
+# and the images' context directories
+exec 9>"$OUT/.lock"
+flock 9
 
 # debian_image IMAGE PACKAGES [mmdebstrap options] [-- podman import --change options]: Debian's essential packages and
 # PACKAGES (comma-separated), without docs (each package's copyright kept), man pages, locales or apt's lists
