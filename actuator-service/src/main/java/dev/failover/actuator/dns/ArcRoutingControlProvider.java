@@ -110,41 +110,15 @@ public final class ArcRoutingControlProvider implements DnsProvider {
      * @param endpoints one client per regional endpoint, each with its own timeout and its region's credentials
      * @param start     the endpoint tried first (chosen at random by the caller, so that actuators spread)
      */
-    public ArcRoutingControlProvider(List<Endpoint> endpoints, Map<String, ArcSettings.Group> groups, int start) {
-        this(endpoints, groups, start, ArcSafetyRuleCatalog.none());
-    }
-
     /**
      * @param endpoints   one client per regional endpoint, each with its own timeout and its region's credentials
      * @param start       the endpoint tried first (chosen at random by the caller, so that actuators spread)
      * @param safetyRules the control panels' safety rules, for {@link #preflight}
-     */
-    public ArcRoutingControlProvider(List<Endpoint> endpoints, Map<String, ArcSettings.Group> groups, int start,
-            ArcSafetyRuleCatalog safetyRules) {
-        this(endpoints, groups, start, safetyRules, Lease.HELD);
-    }
-
-    /**
-     * @param endpoints   one client per regional endpoint, each with its own timeout and its region's credentials
-     * @param start       the endpoint tried first (chosen at random by the caller, so that actuators spread)
-     * @param safetyRules the control panels' safety rules, for {@link #preflight}
+     * @param budget      the turns of this instance's updates ({@link #updateBudget()})
      * @param lease       asked right before each update goes to an endpoint: a write that waited for its turn while
      *                    the lease lapsed is not sent (ADR 0014, 0022)
      */
     public ArcRoutingControlProvider(List<Endpoint> endpoints, Map<String, ArcSettings.Group> groups, int start,
-            ArcSafetyRuleCatalog safetyRules, Lease lease) {
-        this(endpoints, groups, start, safetyRules, new RequestBudget("ARC cluster updates", UPDATES_PER_SECOND,
-                UPDATES_FLOOR, System::nanoTime), lease);
-    }
-
-    /** @param budget the turns of this instance's updates */
-    ArcRoutingControlProvider(List<Endpoint> endpoints, Map<String, ArcSettings.Group> groups, int start,
-            ArcSafetyRuleCatalog safetyRules, RequestBudget budget) {
-        this(endpoints, groups, start, safetyRules, budget, Lease.HELD);
-    }
-
-    /** @param budget the turns of this instance's updates */
-    ArcRoutingControlProvider(List<Endpoint> endpoints, Map<String, ArcSettings.Group> groups, int start,
             ArcSafetyRuleCatalog safetyRules, RequestBudget budget, Lease lease) {
         this.safetyRules = safetyRules;
         this.budget = budget;
@@ -158,6 +132,11 @@ public final class ArcRoutingControlProvider implements DnsProvider {
         this.endpoints = List.copyOf(endpoints);
         this.groups = Map.copyOf(groups);
         this.preferred = new AtomicInteger(Math.floorMod(start, endpoints.size()));
+    }
+
+    /** The turns of one instance's updates: the endpoint's quota of mutating calls, down to a floor once throttled. */
+    public static RequestBudget updateBudget() {
+        return new RequestBudget("ARC cluster updates", UPDATES_PER_SECOND, UPDATES_FLOOR, System::nanoTime);
     }
 
     @Override

@@ -90,10 +90,6 @@ public final class Rfc2136DnsProvider implements DnsProvider {
     /** Asked right before an UPDATE is sent, however long its writes waited behind another. */
     private final Lease lease;
 
-    public Rfc2136DnsProvider(Rfc2136Settings settings) {
-        this(settings, Lease.HELD);
-    }
-
     /**
      * @param lease asked right before each UPDATE is sent: a write that waited behind another UPDATE while the lease
      *              lapsed is not sent (ADR 0022)

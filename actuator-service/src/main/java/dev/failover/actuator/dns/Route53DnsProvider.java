@@ -21,6 +21,7 @@ import dev.failover.actuator.requests.RequestBudget;
 import dev.failover.contract.topology.TargetDns;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.route53.Route53Client;
+import dev.failover.actuator.dns.Route53TakeOver.ZoneWrite;
 import software.amazon.awssdk.services.route53.model.AliasTarget;
 import software.amazon.awssdk.services.route53.model.Change;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
@@ -91,35 +92,18 @@ public final class Route53DnsProvider implements DnsProvider {
     /** A zone's listing, shared by every group's resync read. */
     private final Route53ZoneSnapshots snapshots;
     /** What a group's first write does with sets of its record that the plane does not write. */
-    private final Route53Settings.TakeOver takeOver;
-    /**
-     * The sets of each record read without an ownership mark, exactly as listed: its first write takes over those it
-     * would not replace without a listing of its own (a region's first failover is every group's first write).
-     */
-    private final Map<RecordKey, List<ResourceRecordSet>> unmarked = new java.util.concurrent.ConcurrentHashMap<>();
-
-    public Route53DnsProvider(Route53Client client, Route53Settings settings) {
-        this(client, settings, Lease.HELD);
-    }
+    private final Route53TakeOver takeOver;
 
     /**
-     * @param lease asked right before each change batch is sent: a write that waited for its turn while the lease
-     *              lapsed is not sent (ADR 0022)
+     * @param budget the turns of this instance's API calls on the account's budget ({@link Route53Settings#budget()})
+     * @param lease  asked right before each change batch is sent: a write that waited for its turn while the lease
+     *               lapsed is not sent (ADR 0022)
      */
-    public Route53DnsProvider(Route53Client client, Route53Settings settings, Lease lease) {
-        this(client, settings, new RequestBudget("Route 53", settings.accountRequestsPerSecond(), settings.share(),
-                System::nanoTime), lease);
-    }
-
-    Route53DnsProvider(Route53Client client, Route53Settings settings, RequestBudget budget) {
-        this(client, settings, budget, Lease.HELD);
-    }
-
-    Route53DnsProvider(Route53Client client, Route53Settings settings, RequestBudget budget, Lease lease) {
+    public Route53DnsProvider(Route53Client client, Route53Settings settings, RequestBudget budget, Lease lease) {
         this.client = client;
         this.lease = lease;
         this.routing = settings.routing() == Route53Settings.Routing.WEIGHTED ? Routing.WEIGHTED : Routing.SINGLE;
-        this.takeOver = settings.takeOver();
+        this.takeOver = new Route53TakeOver(routing, settings.takeOver());
         this.budget = budget;
         this.listing = new Route53Listing(client, budget, this::served);
         this.snapshots = new Route53ZoneSnapshots(client, budget, System::nanoTime);
@@ -280,15 +264,9 @@ public final class Route53DnsProvider implements DnsProvider {
         if (problem.isPresent()) {
             return new ReadOutcome.OwnerRecordUnusable(problem.get());
         }
-        if (mark.text() != null) {
-            unmarked.remove(key);
-        } else {
-            List<ResourceRecordSet> inTheWay = found.stream().filter(this::otherPolicy).toList();
-            if (!inTheWay.isEmpty() && takeOver == Route53Settings.TakeOver.REFUSE) {
-                unmarked.remove(key);
-                return new ReadOutcome.OwnerRecordUnusable(refusal(key, inTheWay));
-            }
-            unmarked.put(key, List.copyOf(found));
+        Optional<String> inTheWay = takeOver.read(key, mark.text(), found);
+        if (inTheWay.isPresent()) {
+            return new ReadOutcome.OwnerRecordUnusable(inTheWay.get());
         }
         return new ReadOutcome.Served(new ServedRecord(mark.text(), sets, true));
     }
@@ -335,84 +313,24 @@ public final class Route53DnsProvider implements DnsProvider {
                 : writes.submit(key.hostedZoneId(), prepared.write(), Priority.SWITCH);
     }
 
-    /**
-     * A write with the sets of its record it replaces, deleted in its own change batch exactly as they were listed (Route
-     * 53 refuses the whole batch if one changed since, like the ownership condition).
-     */
-    record ZoneWrite(RecordWrite write, List<ResourceRecordSet> replaced) {
-    }
-
     /** A write ready to send, or the outcome that stops it before it is sent. */
     private record FirstWrite(ZoneWrite write, WriteOutcome refusal) {
     }
 
-    /**
-     * A write that moves an ownership mark replaces only the plane's own sets. A group's first write (no mark yet) meets
-     * the record as it was before the plane: a simple or failover-routing set, which Route 53 refuses to keep beside
-     * weighted ones (and the reverse), or weighted sets of other identifiers, which would keep a share of the traffic
-     * beside the plane's. So its record's sets are listed first (one request, once in a record's life) and those the
-     * write would not replace are deleted in the same batch or, unless the operator chose to take records over, nothing
-     * is written and the reason says how (ADR 0006, "Taking over a record").
-     */
+    /** The write with the sets it takes over (a group's first write; {@link Route53TakeOver}), or why it is not sent. */
     private FirstWrite prepare(RecordWrite write) {
-        if (write.expectedOwnerText() != null) {
-            return new FirstWrite(new ZoneWrite(write, List.of()), null);
+        Route53TakeOver.Prepared prepared;
+        try {
+            prepared = takeOver.prepare(write, key -> listing.sets(key.hostedZoneId(), key, () -> Priority.SWITCH));
+        } catch (Route53Exception e) {
+            return new FirstWrite(null, writeFailure(e));
+        } catch (SdkClientException | IllegalStateException e) {
+            return new FirstWrite(null, new WriteOutcome.Unavailable("Route 53 not reached: " + e.getMessage()));
         }
-        List<ResourceRecordSet> listed = unmarked.get(write.key());
-        if (listed == null) { // not read by this instance since it had no mark (the pass reads before it writes)
-            try {
-                listed = listing.sets(write.key().hostedZoneId(), write.key(), () -> Priority.SWITCH);
-            } catch (Route53Exception e) {
-                return new FirstWrite(null, writeFailure(e));
-            } catch (SdkClientException | IllegalStateException e) {
-                return new FirstWrite(null, new WriteOutcome.Unavailable("Route 53 not reached: " + e.getMessage()));
-            }
+        if (prepared instanceof Route53TakeOver.Prepared.Ready ready) {
+            return new FirstWrite(ready.write(), null);
         }
-        List<ResourceRecordSet> foreign = listed.stream().filter(set -> !replacedByWrite(set, write)).toList();
-        if (foreign.isEmpty() || takeOver == Route53Settings.TakeOver.REPLACE) {
-            return new FirstWrite(new ZoneWrite(write, foreign), null);
-        }
-        return new FirstWrite(null, new WriteOutcome.Rejected(refusal(write.key(), foreign)));
-    }
-
-    /** Why a record is not written while sets the plane does not write are in the way, and how to go on. */
-    private static String refusal(RecordKey key, List<ResourceRecordSet> inTheWay) {
-        return "Route 53 serves " + key.name() + " " + key.type() + " with sets this plane does not write: "
-                + inTheWay.stream().map(Route53DnsProvider::describe).toList() + "; Route 53 keeps no simple set beside"
-                + " others and no weighted sets beside failover ones, and other weighted sets would keep a share of the"
-                + " traffic. Take the record over with failover.dns.route53.take-over=replace (the group's first write"
-                + " deletes them in its own change batch), or remove them (docs/deploy-eks.md, \"Taking over existing"
-                + " records\")";
-    }
-
-    /**
-     * Whether a set of an unmarked record is of a routing policy Route 53 keeps apart from the plane's: a simple set
-     * beside the plane's weighted ones, or any set of a routing policy (failover, latency, weighted) beside its simple
-     * one. Other weighted sets are known to be in the way only at the write, which knows its set identifiers.
-     */
-    private boolean otherPolicy(ResourceRecordSet set) {
-        return routing == Routing.WEIGHTED ? set.setIdentifier() == null || !weightedOnly(set)
-                : set.setIdentifier() != null;
-    }
-
-    private static boolean weightedOnly(ResourceRecordSet set) {
-        return set.weight() != null && set.failover() == null && set.region() == null && set.geoLocation() == null
-                && set.multiValueAnswer() == null && set.cidrRoutingConfig() == null && set.geoProximityLocation() == null;
-    }
-
-    /** Whether the write's UPSERT replaces this set: the same set identifier (none for simple routing), and weighted. */
-    private static boolean replacedByWrite(ResourceRecordSet set, RecordWrite write) {
-        boolean sameKind = set.setIdentifier() == null || weightedOnly(set);
-        return sameKind && write.sets().stream().anyMatch(s -> Objects.equals(s.setIdentifier(), set.setIdentifier()));
-    }
-
-    /** A listed set for an operator: its identifier and routing policy, if any, and its data. */
-    private static String describe(ResourceRecordSet set) {
-        String policy = set.setIdentifier() == null ? "simple" : set.failoverAsString() != null ? "failover "
-                + set.failoverAsString() : set.weight() != null ? "weighted " + set.weight() : "routing policy";
-        String data = set.aliasTarget() != null ? "ALIAS " + set.aliasTarget().dnsName()
-                : String.join(" ", values(set));
-        return (set.setIdentifier() == null ? "" : "'" + set.setIdentifier() + "' ") + policy + " " + data;
+        return new FirstWrite(null, new WriteOutcome.Rejected(((Route53TakeOver.Prepared.Refused) prepared).reason()));
     }
 
     /**
@@ -440,7 +358,7 @@ public final class Route53DnsProvider implements DnsProvider {
                 String details = "Route 53 change " + info.id() + " (" + info.statusAsString() + ") in zone "
                         + hostedZoneId + (batch.size() == 1 ? "" : ", one of " + batch.size() + " groups") + ": "
                         + write.write().describe() + (write.replaced().isEmpty() ? "" : "; taken over from "
-                                + write.replaced().stream().map(Route53DnsProvider::describe).toList());
+                                + write.replaced().stream().map(Route53TakeOver::describe).toList());
                 LOG.info(details);
                 written.put(write, new WriteOutcome.Written(details, info.id()));
             }
@@ -453,7 +371,7 @@ public final class Route53DnsProvider implements DnsProvider {
             // a set to take over that someone changed since it was read: read again, then written with what is there
             batch.stream().filter(write -> !stale.containsKey(write) && !write.replaced().isEmpty()
                     && refusedFor(e, write.write().key().name())).forEach(write -> {
-                        unmarked.remove(write.write().key());
+                        takeOver.forget(write.write().key());
                         stale.put(write, new WriteOutcome.Unavailable("a set of " + write.write().key().name()
                                 + " to take over changed since it was read; read again: " + reason));
                     });
@@ -664,7 +582,7 @@ public final class Route53DnsProvider implements DnsProvider {
         return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    private static Set<String> values(ResourceRecordSet set) {
+    static Set<String> values(ResourceRecordSet set) {
         Set<String> values = new HashSet<>();
         set.resourceRecords().forEach(r -> values.add(r.value()));
         return values;

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import dev.failover.actuator.requests.RequestBudget;
+
 /**
  * How Route 53 keeps the groups' records, checked by the config resolver. Credentials come from the default AWS chain.
  *
@@ -32,15 +34,14 @@ public record Route53Settings(Routing routing, long activeWeight, List<Integer> 
     /** The account's default budget, 4 of Route 53's 5 a second: one is left for people and other tools. */
     public static final double DEFAULT_REQUESTS_PER_SECOND = 4;
 
-    public Route53Settings(Routing routing, long activeWeight, List<Integer> failbackSteps, Duration failbackStepPause,
-            String signingRegion, Optional<URI> endpointOverride, Duration callTimeout) {
-        this(routing, activeWeight, failbackSteps, failbackStepPause, signingRegion, endpointOverride, callTimeout,
-                DEFAULT_REQUESTS_PER_SECOND, 1, TakeOver.REFUSE);
-    }
-
     /** What one instance is owed when every instance sharing the account is busy. */
     public double share() {
         return accountRequestsPerSecond / instances;
+    }
+
+    /** The turns of one instance's API calls: the account's rate while the others are quiet, its share once throttled. */
+    public RequestBudget budget() {
+        return new RequestBudget("Route 53", accountRequestsPerSecond, share(), System::nanoTime);
     }
 
     /** What a group's first write does with sets of its record that the plane does not write (ADR 0006). */

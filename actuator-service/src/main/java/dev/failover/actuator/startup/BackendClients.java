@@ -106,7 +106,7 @@ final class BackendClients {
             return new ArcRoutingControlProvider.Endpoint(e.region(), e.url().toString(), client);
         }).toList();
         ArcRoutingControlProvider provider = new ArcRoutingControlProvider(endpoints, arc.groups(),
-                ThreadLocalRandom.current().nextInt(endpoints.size()), safetyRules, lease);
+                ThreadLocalRandom.current().nextInt(endpoints.size()), safetyRules, ArcRoutingControlProvider.updateBudget(), lease);
         LOG.infof("ARC routing controls for groups %s through %d endpoints", new java.util.TreeSet<>(arc.groups().keySet()),
                 endpoints.size());
         return new GroupDns(new LeasedDnsProvider(provider, lease), new TrafficPlan(DnsProvider.Routing.SWITCHES, 1, List.of(),

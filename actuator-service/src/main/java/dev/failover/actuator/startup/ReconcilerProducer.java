@@ -108,7 +108,7 @@ public class ReconcilerProducer {
         if (settings.dns() instanceof Rfc2136Settings rfc2136) {
             provider = new Rfc2136DnsProvider(rfc2136, lease);
         } else if (settings.dns() instanceof Route53Settings route53) {
-            provider = new Route53DnsProvider(BackendClients.route53Client(route53), route53, lease);
+            provider = new Route53DnsProvider(BackendClients.route53Client(route53), route53, route53.budget(), lease);
         } else {
             DryRunDnsProvider dryRun = new DryRunDnsProvider(DnsProvider.Routing.SINGLE);
             // as a real zone before the plane is deployed: each record serves its chain's first target, unmarked

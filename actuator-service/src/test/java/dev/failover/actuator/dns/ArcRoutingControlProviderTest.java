@@ -140,7 +140,8 @@ class ArcRoutingControlProviderTest {
     ArcRoutingControlProvider provider(List<String> breakGlassRules, ArcSafetyRuleCatalog safetyRules,
             java.util.function.IntFunction<AwsCredentialsProvider> credentialsOf) {
         return new ArcRoutingControlProvider(endpoints(credentialsOf), Map.of("api", new ArcSettings.Group(
-                Map.of("primary", PRIMARY, "secondary", SECONDARY), breakGlassRules)), 0, safetyRules);
+                Map.of("primary", PRIMARY, "secondary", SECONDARY), breakGlassRules)), 0, safetyRules,
+                ArcRoutingControlProvider.updateBudget(), Lease.HELD);
     }
 
     /** One client per endpoint of the fixture, signed for its region, no SDK retries. */
@@ -285,7 +286,7 @@ class ArcRoutingControlProviderTest {
     void switchesOfManyGroupsOfAPanelDueTogetherGoAsFewUpdatesAsArcAllows() throws Exception {
         Map<String, ArcSettings.Group> groups = groupsOnOnePanel(11);
         ArcRoutingControlProvider dns = new ArcRoutingControlProvider(endpoints(i -> OWN), groups, 0,
-                ArcSafetyRuleCatalog.none(), budget);
+                ArcSafetyRuleCatalog.none(), budget, Lease.HELD);
 
         Map<Integer, WriteOutcome> written = together(dns, 11, () -> {
         });
@@ -313,7 +314,8 @@ class ArcRoutingControlProviderTest {
                 control(3, "secondary")), 1));
         ArcSafetyRuleCatalog rules = rulesRead ? catalog() : ArcSafetyRuleCatalog.none();
         rules.refresh();
-        ArcRoutingControlProvider dns = new ArcRoutingControlProvider(endpoints(i -> OWN), groups, 0, rules, budget);
+        ArcRoutingControlProvider dns = new ArcRoutingControlProvider(endpoints(i -> OWN), groups, 0, rules, budget,
+                Lease.HELD);
 
         Map<Integer, WriteOutcome> written = together(dns, GROUPS, () -> {
         });
@@ -345,7 +347,7 @@ class ArcRoutingControlProviderTest {
             cluster.endpoint(i, Health.THROTTLING);
         }
         ArcRoutingControlProvider dns = new ArcRoutingControlProvider(endpoints(i -> OWN), groups, 0,
-                ArcSafetyRuleCatalog.none(), budget);
+                ArcSafetyRuleCatalog.none(), budget, Lease.HELD);
         List<Double> rateAfterThrottle = new ArrayList<>();
 
         Map<Integer, WriteOutcome> written = together(dns, GROUPS, () -> {

@@ -110,7 +110,7 @@ class Rfc2136DnsProviderTest {
 
     static Rfc2136DnsProvider provider(AuthoritativeServer server, String secret) {
         return new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", server.port(), AuthoritativeServer.KEY_NAME,
-                AuthoritativeServer.ALGORITHM, secret, Duration.ofSeconds(2), List.of()));
+                AuthoritativeServer.ALGORITHM, secret, Duration.ofSeconds(2), List.of()), Lease.HELD);
     }
 
     static RecordKey key(String label, RecordType type) {
@@ -155,7 +155,7 @@ class Rfc2136DnsProviderTest {
         try (BindServer secondary = BindServer.secondaryOf(bind)) {
             Rfc2136DnsProvider dns = new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", bind.port(),
                     AuthoritativeServer.KEY_NAME, AuthoritativeServer.ALGORITHM, bind.secret(), Duration.ofSeconds(2),
-                    List.of(new Rfc2136Settings.Server("127.0.0.1", secondary.port()))));
+                    List.of(new Rfc2136Settings.Server("127.0.0.1", secondary.port()))), Lease.HELD);
             RecordKey key = key("spread", RecordType.A);
             await("the secondary holds the zone").atMost(Duration.ofSeconds(20)).until(() -> serial(secondary).isPresent());
             secondary.stop();
@@ -583,7 +583,7 @@ class Rfc2136DnsProviderTest {
             answering.setDaemon(true);
             answering.start();
             Rfc2136DnsProvider dns = new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", impostor.getLocalPort(),
-                    AuthoritativeServer.KEY_NAME, AuthoritativeServer.ALGORITHM, bind.secret(), Duration.ofSeconds(2), List.of()));
+                    AuthoritativeServer.KEY_NAME, AuthoritativeServer.ALGORITHM, bind.secret(), Duration.ofSeconds(2), List.of()), Lease.HELD);
             RecordKey key = key("api", RecordType.A);
 
             assertThat(dns.write(write(key, null, 1, "192.0.2.20"))).as("an unsigned NOERROR to the update")
@@ -633,7 +633,7 @@ class Rfc2136DnsProviderTest {
     @Test
     void anUnreachableServerIsUnavailableNotRejected() {
         Rfc2136DnsProvider dns = new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", 1, AuthoritativeServer.KEY_NAME,
-                AuthoritativeServer.ALGORITHM, bind.secret(), Duration.ofMillis(500), List.of()));
+                AuthoritativeServer.ALGORITHM, bind.secret(), Duration.ofMillis(500), List.of()), Lease.HELD);
         assertThat(dns.read(key("api", RecordType.A), Optional.empty())).isInstanceOf(ReadOutcome.Unavailable.class);
         assertThat(dns.write(write(key("api", RecordType.A), null, 1, "192.0.2.20"))).isInstanceOf(WriteOutcome.Unavailable.class);
     }

@@ -27,11 +27,6 @@ import dev.failover.actuator.requests.Priority;
 import dev.failover.actuator.requests.RequestBudget;
 import dev.failover.contract.topology.RecordType;
 import dev.failover.testkit.aws.Route53Zone;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
 
 /**
@@ -94,13 +89,9 @@ class Route53BatchingTest {
         }
         sets.add(new Route53Zone.RecordSet("www.example.com.", "CNAME", null, null, 300, List.of("api.example.com.")));
         zone = Route53Zone.start(ZONE_ID, sets).pageSize(pageSize);
-        client = Route53Client.builder().region(Region.AWS_GLOBAL).endpointOverride(zone.endpoint())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBATCH", "secret")))
-                .httpClient(UrlConnectionHttpClient.builder().build())
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(5)))
-                .build();
-        dns = new Route53DnsProvider(client, new Route53Settings(Route53Settings.Routing.SIMPLE, 100, List.of(),
-                Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5), 5, 1, Route53Settings.TakeOver.REFUSE), budget, lease);
+        client = Route53Fixtures.client(zone.endpoint());
+        dns = new Route53DnsProvider(client, Route53Fixtures.settings(Route53Settings.Routing.SIMPLE, 5,
+                Route53Settings.TakeOver.REFUSE), budget, lease);
     }
 
     /**

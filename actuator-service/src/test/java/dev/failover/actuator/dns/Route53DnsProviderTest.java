@@ -58,11 +58,6 @@ import dev.failover.contract.topology.RecordType;
 import dev.failover.contract.topology.TargetDns;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
 import dev.failover.actuator.domain.reconcile.Reconcilers;
 
@@ -89,14 +84,7 @@ class Route53DnsProviderTest {
     static void start() {
         route53 = new WireMockServer(options().dynamicPort());
         route53.start();
-        client = client(URI.create("http://127.0.0.1:" + route53.port()));
-    }
-
-    static Route53Client client(URI endpoint) {
-        return Route53Client.builder().endpointOverride(endpoint).region(Region.AWS_GLOBAL)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret-not-logged")))
-                .httpClient(UrlConnectionHttpClient.builder().build())
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+        client = Route53Fixtures.client(URI.create("http://127.0.0.1:" + route53.port()));
     }
 
     @AfterAll
@@ -122,8 +110,8 @@ class Route53DnsProviderTest {
     }
 
     static Route53DnsProvider provider(Route53Settings.Routing routing, double requestsPerSecond) {
-        return new Route53DnsProvider(client, new Route53Settings(routing, 100, List.of(), Duration.ZERO, "aws-global",
-                Optional.empty(), Duration.ofSeconds(5), requestsPerSecond, 1, Route53Settings.TakeOver.REFUSE));
+        return Route53Fixtures.provider(client, Route53Fixtures.settings(routing, requestsPerSecond,
+                Route53Settings.TakeOver.REFUSE));
     }
 
     static OwnerMark mark(long epoch) {
@@ -786,9 +774,9 @@ class Route53DnsProviderTest {
 
     @Test
     void anUnreachableEndpointIsUnavailable() {
-        try (Route53Client nowhere = client(URI.create("http://127.0.0.1:1"))) {
-            Route53DnsProvider dns = new Route53DnsProvider(nowhere, new Route53Settings(Route53Settings.Routing.WEIGHTED, 100,
-                    List.of(), Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5)));
+        try (Route53Client nowhere = Route53Fixtures.client(URI.create("http://127.0.0.1:1"))) {
+            Route53DnsProvider dns = Route53Fixtures.provider(nowhere, Route53Fixtures.settings(
+                    Route53Settings.Routing.WEIGHTED, Route53Settings.DEFAULT_REQUESTS_PER_SECOND, Route53Settings.TakeOver.REFUSE));
             assertThat(dns.read(key(), Optional.empty())).isInstanceOf(ReadOutcome.Unavailable.class);
             assertThat(dns.write(failover(null, 1))).isInstanceOf(WriteOutcome.Unavailable.class);
         }

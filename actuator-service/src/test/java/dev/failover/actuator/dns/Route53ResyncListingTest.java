@@ -17,11 +17,6 @@ import dev.failover.actuator.lease.Lease;
 import dev.failover.actuator.requests.Priority;
 import dev.failover.actuator.requests.RequestBudget;
 import dev.failover.testkit.aws.Route53Zone;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
 
 /**
@@ -60,14 +55,9 @@ class Route53ResyncListingTest {
                     Route53DnsProvider.OWNER_TTL, List.of(Route53DnsProvider.quote(Route53BatchingTest.mark(g, 1).text()))));
         }
         zone = Route53Zone.start(ZONE_ID, sets).pageSize(pageSize);
-        client = Route53Client.builder().region(Region.AWS_GLOBAL).endpointOverride(zone.endpoint())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDRESYNC", "secret")))
-                .httpClient(UrlConnectionHttpClient.builder().build())
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(5)))
-                .build();
-        dns = new Route53DnsProvider(client, new Route53Settings(Route53Settings.Routing.SIMPLE, 100, List.of(),
-                Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5), 1_000, 1, Route53Settings.TakeOver.REFUSE),
-                budget, Lease.HELD);
+        client = Route53Fixtures.client(zone.endpoint());
+        dns = new Route53DnsProvider(client, Route53Fixtures.settings(Route53Settings.Routing.SIMPLE, 1_000,
+                Route53Settings.TakeOver.REFUSE), budget, Lease.HELD);
     }
 
     long listings() {
@@ -196,9 +186,8 @@ class Route53ResyncListingTest {
         start(300);
         dns.read(Route53BatchingTest.key(0), Optional.empty(), Priority.RESYNC); // the zone's listing, as resyncs take it
         ServedRecord listed = dns.listed(Route53BatchingTest.key(5)).orElseThrow();
-        Route53DnsProvider other = new Route53DnsProvider(client, new Route53Settings(Route53Settings.Routing.SIMPLE, 100,
-                List.of(), Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5), 1_000, 1, Route53Settings.TakeOver.REFUSE),
-                new RequestBudget("Route 53", 1_000, 1_000, System::nanoTime), Lease.HELD);
+        Route53DnsProvider other = Route53Fixtures.provider(client, Route53Fixtures.settings(Route53Settings.Routing.SIMPLE,
+                1_000, Route53Settings.TakeOver.REFUSE));
         assertThat(other.write(new RecordWrite(Route53BatchingTest.key(5), Route53BatchingTest.mark(5, 1).text(),
                 Route53BatchingTest.mark(5, 2), List.of(RecordSet.simple(60, Set.of("192.0.2.5"))), null)))
                 .as("another instance's switch").isInstanceOf(WriteOutcome.Written.class);

@@ -18,7 +18,6 @@ import dev.failover.actuator.domain.reconcile.GroupReconciler;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.Decision;
-import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.topology.RecordType;
 import dev.failover.contract.topology.TargetDns;
 import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
@@ -31,11 +30,6 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.testkit.aws.Route53Zone;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
 import dev.failover.actuator.domain.reconcile.Reconcilers;
 
@@ -231,16 +225,11 @@ class Route53TakeOverTest {
 
     void start(List<Route53Zone.RecordSet> sets) throws Exception {
         zone = Route53Zone.start(Route53ZoneFidelityTest.ZONE_ID, sets);
-        client = Route53Client.builder().region(Region.AWS_GLOBAL).endpointOverride(zone.endpoint())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDR53", "secret")))
-                .httpClient(UrlConnectionHttpClient.builder().build())
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(5)))
-                .build();
+        client = Route53Fixtures.client(zone.endpoint());
     }
 
     Route53DnsProvider provider(Route53Settings.TakeOver takeOver) {
-        return new Route53DnsProvider(client, new Route53Settings(Route53Settings.Routing.WEIGHTED, 100, List.of(),
-                Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5), 1000, 1, takeOver));
+        return Route53Fixtures.provider(client, Route53Fixtures.settings(Route53Settings.Routing.WEIGHTED, 1000, takeOver));
     }
 
     GroupReconciler reconciler(Route53DnsProvider dns) {

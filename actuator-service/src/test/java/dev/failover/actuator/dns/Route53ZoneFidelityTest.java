@@ -28,11 +28,6 @@ import dev.failover.contract.topology.RecordType;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.testkit.aws.Route53Zone;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
 import dev.failover.actuator.domain.reconcile.Reconcilers;
 
@@ -95,18 +90,13 @@ class Route53ZoneFidelityTest {
                 Route53Zone.RecordSet.alias(RECORD, "A", "us-west-2", 0L, WEST)));
         sets.addAll(List.of(more));
         zone = Route53Zone.start(ZONE_ID, sets);
-        client = Route53Client.builder().region(Region.AWS_GLOBAL).endpointOverride(zone.endpoint())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDR53", "secret")))
-                .httpClient(UrlConnectionHttpClient.builder().build())
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(5)))
-                .build();
+        client = Route53Fixtures.client(zone.endpoint());
         return zone;
     }
 
     Route53DnsProvider provider(double requestsPerSecond) {
-        return new Route53DnsProvider(client, new Route53Settings(Route53Settings.Routing.WEIGHTED, 100, List.of(),
-                Duration.ZERO, "aws-global", Optional.empty(), Duration.ofSeconds(5), requestsPerSecond, 1,
-                Route53Settings.TakeOver.REFUSE));
+        return Route53Fixtures.provider(client, Route53Fixtures.settings(Route53Settings.Routing.WEIGHTED,
+                requestsPerSecond, Route53Settings.TakeOver.REFUSE));
     }
 
     GroupReconciler reconciler(Route53DnsProvider dns) {

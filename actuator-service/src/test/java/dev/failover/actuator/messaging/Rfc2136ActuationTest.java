@@ -36,6 +36,7 @@ import dev.failover.actuator.domain.model.TrafficPlan;
 import dev.failover.actuator.domain.reconcile.GroupReconciler;
 import dev.failover.actuator.domain.reconcile.GroupStatus;
 import dev.failover.actuator.domain.reconcile.Reconciler;
+import dev.failover.actuator.lease.Lease;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
@@ -137,7 +138,7 @@ class Rfc2136ActuationTest {
 
     static Rfc2136DnsProvider bind() {
         return new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", Bind.server.port(), BindServer.KEY_NAME,
-                BindServer.ALGORITHM, Bind.server.secret(), Duration.ofSeconds(2), List.of()));
+                BindServer.ALGORITHM, Bind.server.secret(), Duration.ofSeconds(2), List.of()), Lease.HELD);
     }
 
     static ServedRecord served(String group) {
