@@ -21,8 +21,9 @@
  * ({@code FailoverPermissionMissing}).</li>
  * <li>Tests against the real thing or the real SDK: a real server where one runs here (BIND9, Knot), else the AWS SDK
  * with {@code endpointOverride} against a fixture of the testkit that behaves as the service documents (see
- * {@code Route53Zone}); cover a write applied and read back, the owner changed under it, throttled, refused, and the
- * reconciler's pass through it ({@code Route53ZoneFidelityTest} is the model).</li>
+ * {@code Route53Zone}). A backend that keeps its mark beside the record joins {@code DnsProviderContractTest} (test
+ * sources): the conditions every such backend must hold, the same tests for each. Its own test covers throttled,
+ * refused, and the reconciler's pass through it ({@code Route53ZoneFidelityTest} is the model).</li>
  * <li>Docs: the backend's section in docs/topology.md and docs/deploy-eks.md, a CHANGELOG line.</li>
  * </ol>
  */
