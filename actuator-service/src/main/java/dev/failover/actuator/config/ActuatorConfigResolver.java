@@ -160,8 +160,9 @@ public final class ActuatorConfigResolver {
 
     /** The topology's own errors are reported with the configuration's, so that one start shows every problem. */
     private Topology topology(ActuatorConfig config) {
+        Topology topology;
         try {
-            return TopologyLoader.load(config.topologyFile());
+            topology = TopologyLoader.load(config.topologyFile());
         } catch (InvalidTopologyException e) {
             for (TopologyError error : e.errors()) {
                 boolean wholeFile = error.path().startsWith("(");
@@ -169,6 +170,30 @@ public final class ActuatorConfigResolver {
             }
             return null;
         }
+        severalProviders(topology);
+        return topology;
+    }
+
+    /**
+     * The topology may name several DNS providers per group, but this release switches each group through one provider:
+     * a group naming providers is refused at the start rather than switched through part of them (ADR 0036, "Build
+     * order").
+     */
+    private void severalProviders(Topology topology) {
+        String notYet = "several DNS providers per group are not built in this release (ADR 0036): remove it, the"
+                + " group is switched through failover.dns.provider";
+        for (int i = 0; i < topology.groups().size(); i++) {
+            if (!topology.groups().get(i).dns().providers().isEmpty()) {
+                error("groups[" + i + "].dns.providers", notYet);
+            }
+        }
+        topology.observers().forEach((location, observers) -> {
+            for (int i = 0; i < observers.size(); i++) {
+                if (observers.get(i).provider() != null) {
+                    error("observers." + location + "[" + i + "].provider", notYet);
+                }
+            }
+        });
     }
 
     private DnsSettings dns(ActuatorConfig.Dns dns, Topology topology) {

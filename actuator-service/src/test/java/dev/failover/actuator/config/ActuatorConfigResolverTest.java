@@ -307,6 +307,18 @@ class ActuatorConfigResolverTest {
                 .containsExactlyInAnyOrder("groups[0].dns.ttl", "failover.dns.rfc2136.server", "failover.parallel-groups");
     }
 
+    /** A topology naming several providers per group (ADR 0036) is refused until this release switches through them. */
+    @Test
+    void aGroupNamingDnsProvidersIsRefusedUntilTheyAreBuilt() {
+        String lanes = "dnsProviders:\n  - {id: bind, kind: rfc2136}\n  - {id: knot, kind: rfc2136}\n"
+                + replaceOnce(PLAIN, "ttl: 5}", "ttl: 5, providers: [{provider: bind}, {provider: knot}]}");
+        InvalidConfigurationException e = catchThrowableOfType(() -> resolve(lanes, RFC2136),
+                InvalidConfigurationException.class);
+        assertThat(e).as("the start is refused").isNotNull();
+        assertThat(e.errors()).extracting(ConfigError::key).containsExactly("groups[0].dns.providers");
+        assertThat(e.getMessage()).contains("several DNS providers per group are not built in this release (ADR 0036)");
+    }
+
     @Test
     void aBadKafkaSecuritySettingIsReportedWithTheOthers() {
         assertThatThrownBy(() -> ActuatorConfigResolver.resolve(config(Map.of("failover.topology-file", "/nonexistent/failover.yaml")),

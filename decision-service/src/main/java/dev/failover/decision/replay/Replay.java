@@ -160,7 +160,8 @@ public final class Replay {
             groups.add(new FailoverGroup(g.id(), g.dns(), g.targets(), thresholds, failback, g.whenAllDown(), g.drill(), g.mode(),
                     g.safety(), g.arc(), g.regionSwitch()));
         }
-        Topology changed = new Topology(topology.version(), topology.locations(), groups, topology.safety(), topology.observers());
+        Topology changed = new Topology(topology.version(), topology.locations(), groups, topology.safety(), topology.observers(),
+                topology.dnsProviders());
         var errors = dev.failover.contract.topology.TopologyValidator.validate(changed);
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("the options make an invalid topology: " + errors);

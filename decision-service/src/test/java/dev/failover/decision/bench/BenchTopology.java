@@ -27,7 +27,8 @@ final class BenchTopology {
         for (int g = 0; g < groups; g++) {
             List<Target> targets = List.of(target("primary", "192.0.2.1", intervalSeconds), target("secondary", "192.0.2.2",
                     intervalSeconds));
-            list.add(new FailoverGroup("g-" + g, new DnsRecord("bench.test.", "g" + g + ".bench.test.", null, 30, null, null), targets,
+            DnsRecord record = new DnsRecord("bench.test.", "g" + g + ".bench.test.", null, 30, null, null, null, null, null);
+            list.add(new FailoverGroup("g-" + g, record, targets,
                     null, null, null, null, null));
         }
         Topology topology = new Topology(1, locs, list);

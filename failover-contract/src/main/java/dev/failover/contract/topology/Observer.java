@@ -10,8 +10,9 @@ package dev.failover.contract.topology;
  * @param address   the resolver's IP address or host name
  * @param port      default 53
  * @param transport udp (default) or tcp
+ * @param provider  the id of the DNS provider whose server this is, when it is one (ADR 0036); null: a resolver
  */
-public record Observer(String name, String address, Integer port, DnsProbe.Transport transport) {
+public record Observer(String name, String address, Integer port, DnsProbe.Transport transport, String provider) {
 
     public Observer {
         port = port == null ? DnsProbe.DEFAULT_PORT : port;

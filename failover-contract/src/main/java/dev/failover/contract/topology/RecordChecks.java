@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  */
 final class RecordChecks {
 
-    private static final Pattern ROUTE53_ZONE_ID = Pattern.compile("[A-Z0-9]{1,32}");
+    static final Pattern ROUTE53_ZONE_ID = Pattern.compile("[A-Z0-9]{1,32}");
     private static final Pattern ROUTING_CONTROL_ARN = Pattern.compile(
             "arn:aws[a-z-]*:route53-recovery-control::\\d{12}:controlpanel/[A-Za-z0-9]+/routingcontrol/[A-Za-z0-9]+");
     private static final Pattern SAFETY_RULE_ARN = Pattern.compile(

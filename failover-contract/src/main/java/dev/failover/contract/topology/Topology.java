@@ -16,9 +16,11 @@ import java.util.Optional;
  * @param safety    rules across groups: the correlated-failure guard and the global switch budget (ADR 0010)
  * @param observers per location, the resolvers it asks for every group's failover record to see when its clients are
  *                  sent to a new target (ADR 0026); a location without any observes nothing
+ * @param dnsProviders the DNS provider instances groups may name in {@code dns.providers} (ADR 0036); none: each
+ *                  group is switched by the actuator's one provider
  */
 public record Topology(Integer version, List<String> locations, List<FailoverGroup> groups, TopologySafety safety,
-        Map<String, List<Observer>> observers) {
+        Map<String, List<Observer>> observers, List<DnsProviderDecl> dnsProviders) {
 
     public static final int FORMAT_VERSION = 1;
 
@@ -32,16 +34,17 @@ public record Topology(Integer version, List<String> locations, List<FailoverGro
             observers.forEach((location, list) -> copy.put(location, Lists.copy(list)));
         }
         observers = Collections.unmodifiableMap(copy);
-    }
-
-    /** Without observers. */
-    public Topology(Integer version, List<String> locations, List<FailoverGroup> groups, TopologySafety safety) {
-        this(version, locations, groups, safety, null);
+        dnsProviders = Lists.copy(dnsProviders);
     }
 
     /** With the default safety rules. */
     public Topology(Integer version, List<String> locations, List<FailoverGroup> groups) {
-        this(version, locations, groups, null, null);
+        this(version, locations, groups, null, null, null);
+    }
+
+    /** The provider instance of this id, if the topology declares one. */
+    public Optional<DnsProviderDecl> dnsProvider(String id) {
+        return dnsProviders.stream().filter(p -> p != null && p.id() != null && p.id().equals(id)).findFirst();
     }
 
     /** The resolvers {@code location} asks, none when it names none. */

@@ -15,6 +15,7 @@ public final class TopologyValidator {
     private final ProbeChecks probes = new ProbeChecks(f);
     private final RecordChecks records = new RecordChecks(f);
     private final BackendChecks backends = new BackendChecks(f);
+    private final ProviderChecks providers = new ProviderChecks(f);
 
     private TopologyValidator() {
     }
@@ -47,6 +48,7 @@ public final class TopologyValidator {
         if (t.groups().isEmpty()) {
             f.error("groups", "must define at least one failover group");
         }
+        Map<String, DnsProviderKind> declared = providers.declared(t);
         Set<String> groupIds = new HashSet<>();
         for (int i = 0; i < t.groups().size(); i++) {
             String path = "groups[" + i + "]";
@@ -59,10 +61,12 @@ public final class TopologyValidator {
                 f.error(path + ".id", "duplicate group id '" + group.id() + "'");
             }
             group(path, group, t.locations().size());
+            providers.lanes(path, group, declared);
         }
         sharedResources(t);
         records.dnsProbesOfFailoverRecords(t);
         records.observers(t, seen);
+        providers.observers(t, declared);
         topologySafety("safety", t.safety());
     }
 

@@ -69,8 +69,8 @@ class TopologyLoaderTest {
                 "locations: [loc-a, loc-b, loc-c]\nobservers:\n  loc-b: [{name: vpc, address: 10.1.0.2}, "
                         + "{name: cache, address: \"::1\", port: 5353, transport: tcp}]\n  loc-a: [{name: vpc, address: 10.0.0.2}]\n"),
                 "test");
-        assertThat(topology.observersOf("loc-b")).containsExactly(new Observer("vpc", "10.1.0.2", 53, DnsProbe.Transport.UDP),
-                new Observer("cache", "::1", 5353, DnsProbe.Transport.TCP));
+        assertThat(topology.observersOf("loc-b")).containsExactly(new Observer("vpc", "10.1.0.2", 53, DnsProbe.Transport.UDP, null),
+                new Observer("cache", "::1", 5353, DnsProbe.Transport.TCP, null));
         assertThat(topology.observersOf("loc-c")).isEmpty();
         assertThat(topology.observingLocations()).containsExactly("loc-a", "loc-b"); // the order of locations
         assertThat(TopologyLoader.parse(VALID, "test").observingLocations()).isEmpty();
