@@ -11,10 +11,26 @@ import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.domain.data.LossExposure;
 import dev.failover.actuator.domain.plan.Backends;
 import dev.failover.actuator.domain.plan.Goal;
+import dev.failover.actuator.domain.steps.PromotionFinding.BeyondBudget;
+import dev.failover.actuator.domain.steps.PromotionFinding.CaughtUpWithFence;
+import dev.failover.actuator.domain.steps.PromotionFinding.FenceAsked;
+import dev.failover.actuator.domain.steps.PromotionFinding.FenceFailed;
+import dev.failover.actuator.domain.steps.PromotionFinding.FenceRefused;
+import dev.failover.actuator.domain.steps.PromotionFinding.Fenced;
+import dev.failover.actuator.domain.steps.PromotionFinding.ForcedBesideWriter;
+import dev.failover.actuator.domain.steps.PromotionFinding.Lag;
+import dev.failover.actuator.domain.steps.PromotionFinding.LagAfterFence;
+import dev.failover.actuator.domain.steps.PromotionFinding.OlderTimeline;
+import dev.failover.actuator.domain.steps.PromotionFinding.PlannedUnread;
+import dev.failover.actuator.domain.steps.PromotionFinding.ReceivedAll;
+import dev.failover.actuator.domain.steps.PromotionFinding.Receiving;
+import dev.failover.actuator.domain.steps.PromotionFinding.ReplicatesAnother;
+import dev.failover.actuator.domain.steps.PromotionFinding.Stopping;
+import dev.failover.actuator.domain.steps.PromotionFinding.SwitchoverWaits;
+import dev.failover.actuator.domain.steps.PromotionFinding.Unread;
 import dev.failover.actuator.domain.steps.ReconcileStep.Next;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
-import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.topology.DatabaseRef;
 import dev.failover.contract.topology.Target;
@@ -22,7 +38,8 @@ import dev.failover.contract.topology.Target;
 /**
  * What the checks before a promotion find (ADR 0020): wait, or promote knowing what it may lose. The old
  * primary is fenced first where it answers; without one that answers, the measured loss exposure decides against the
- * group's data-loss budget. Used by {@link ReadyDatabase}; its results and its progress come back in the pass.
+ * group's data-loss budget. Used by {@link ReadyDatabase}; its results and its progress come back in the pass. What
+ * it finds is a {@link PromotionFinding}, said in {@link PromotionWords}' sentences.
  */
 sealed interface PromotionGate {
 
@@ -68,154 +85,151 @@ sealed interface PromotionGate {
      */
     static PromotionGate oldPrimaryFirst(Target previous, Goal.Decided goal, Observation.Observed candidate, Pass pass,
             Backends use) {
-        Instant now = pass.now();
-        Decision decision = goal.desired().decision();
-        boolean planned = decision.kind().planned();
-        boolean force = decision.kind() == DecisionKind.FORCE;
         DatabaseRef old = previous.database();
-        String kind = Databases.kind(old);
-        if (!force && candidate.source() != null && !candidate.source().equals(old.node())) {
+        if (!forced(goal) && candidate.source() != null && !candidate.source().equals(old.node())) {
             // a backend without timelines names a replica's source instead: one that replicates another node than the
             // old primary (a fenced one of an earlier failover) lacks everything written since, whatever its lag says
             // (ADR 0020, "Lineage of a backend without timelines"). Checked before anything is fenced
-            use.dataTier().held(now);
-            String held = "held: " + goal.target().id() + "'s replica replicates " + candidate.source() + ", not the old"
-                    + " primary " + previous.id() + "'s node " + old.node() + ": it lacks everything written there since"
-                    + " it took over, whatever its lag says, so " + previous.id() + "'s node is not fenced. Re-point it at "
-                    + previous.id() + "'s node (a new read replica of " + old.node() + "); an operator's force promotes"
-                    + " it as it is";
-            return new Wait(pass.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, held)
-                    .retryLater(held, use.settings().capacityPoll(), use));
+            return held(PromotionWords.text(new ReplicatesAnother(goal.target().id(), candidate.source(), previous.id(),
+                    old.node())), Databases.kind(old), pass, use);
         }
         Optional<Observation> seen = use.databases().observe(old);
-        seen.ifPresent(o -> use.dataTier().seen(previous.id(), o, now));
+        seen.ifPresent(o -> use.dataTier().seen(previous.id(), o, pass.now()));
         if (seen.isEmpty() || !(seen.get() instanceof Observation.Observed o)) {
             String why = seen.map(s -> s instanceof Observation.Unavailable u ? u.reason()
-                    : ((Observation.Rejected) s).reason()).orElse("no backend or login configured");
-            if (planned) {
-                return new Wait(pass.retryLater("a planned move fences the old primary " + old.node() + " first, and"
-                        + " it cannot be read: " + why, use));
-            }
-            String stopped = "the DNS switch sends clients away from it, a fencing hook of your own stops it";
-            if (!force && !use.databases().switchesOverItself(goal.target().database())) {
-                // its region may be cut off from the plane while its own clients still write to it: a promotion
-                // beside it loses every write it takes from then on, beyond any budget (ADR 0020, "A promotion beside
-                // an unreachable old primary")
-                WritesStopped shown = WritesStopped.check(previous, goal, candidate, why, pass, use);
-                if (shown instanceof WritesStopped.NotYet notYet) {
-                    return new Wait(notYet.next());
-                }
-                stopped = ((WritesStopped.Shown) shown).how();
-            }
-            return budgetGate(goal, candidate, pass.publishOncePerDesiredState(ActuationStep.DATABASE,
-                    ActuationStatus.SKIPPED, kind, "old primary " + old.node() + " not reachable, not fenced (" + why
-                            + "); " + (force ? "promoted by an operator's force, which takes the risk that it still"
-                                    + " takes writes" : stopped)), use);
+                    : ((Observation.Rejected) s).reason()).orElse(PromotionWords.NOTHING_CONFIGURED);
+            return unread(previous, goal, candidate, why, pass, use);
         }
-        Target target = goal.target();
         return switch (o.role()) {
-            case WRITABLE -> {
-                if (use.databases().switchesOverItself(target.database())) {
-                    // a backend whose writer cannot be fenced (Aurora's: one writer per global cluster) is never fenced
-                    // and waited on; while the old writer answers, every kind of move takes the atomic switchover,
-                    // which waits for the replica and demotes the writer itself (ADR 0020, "Aurora global databases")
-                    yield new Promote(new LossExposure.None("the switchover waits until " + target.id() + "'s replica"
-                            + " holds everything the writer " + old.node() + " wrote, then demotes it"), pass,
-                            Database.Move.PLANNED);
-                }
-                long follows = candidate.wal() == null ? 0 : use.dataTier().followedTimeline(target.id(), candidate.wal());
-                if (!force && o.wal() != null && follows != 0 && o.wal().timeline() != 0 && follows < o.wal().timeline()) {
-                    // it can never receive what the old primary wrote: fencing the one node that takes writes for a
-                    // promotion that cannot follow would leave none (found by DataTierNemesisIT's second failover)
-                    use.dataTier().held(now);
-                    String held = "held: " + target.id() + "'s replica follows timeline " + follows
-                            + " while the old primary, " + previous.id() + "'s node, writes timeline " + o.wal().timeline()
-                            + ": it replicates an older primary and will never receive what " + previous.id() + " wrote,"
-                            + " so " + previous.id() + "'s node, which takes the writes, is not fenced. Re-point it at "
-                            + previous.id() + "'s node (pg_rewind or a new base backup, primary_conninfo); an operator's"
-                            + " force fences the old primary and promotes it as it is";
-                    yield new Wait(pass.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, held)
-                            .retryLater(held, use.settings().capacityPoll(), use));
-                }
-                WriteOutcome fenced = use.databases().fence(old).orElseThrow();
-                Pass told = pass.report(ActuationStep.DATABASE, fenced instanceof WriteOutcome.Requested
-                        ? ActuationStatus.SUCCEEDED : ActuationStatus.FAILED, kind, fenced.describe() + " (old primary, "
-                                + decision.kind() + ")");
-                if (fenced instanceof WriteOutcome.Requested) {
-                    boolean again = use.dataTier().fencedForMove(previous.id(), goal.desired().epoch(), false);
-                    use.dataTier().fencedForMove(previous.id(), goal.desired().epoch());
-                    // its final position is read on the next pass, never on this pass's readings. A fence asked for
-                    // again (its effect not seen yet: RDS shows a parameter group "applying" for a while) waits the
-                    // polling interval rather than asking once a pass (ManagedDataTierFaultsTest, A4: 40 requests in 8 s)
-                    yield new Wait(told.retryLater("old primary " + old.node() + " fenced; " + target.id() + "'s"
-                            + " replica is promoted once it has received everything the old primary wrote",
-                            again ? use.settings().capacityPoll() : use.settings().backoff().after(1), use));
-                }
-                if (force) {
-                    yield new Promote(null, told.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, kind,
-                            "old primary " + old.node() + " takes writes and was not fenced (" + fenced.describe()
-                                    + "); promoted by an operator's force all the same: two nodes take writes until it is"
-                                    + " stopped"));
-                }
-                if (fenced instanceof WriteOutcome.Rejected rejected) {
-                    yield new Wait(told.block(ActuationStep.DATABASE, kind, (planned ? "a planned move fences the"
-                            + " old primary " + old.node() + " first, and that was refused: " + rejected.reason()
-                            : "old primary " + old.node() + " takes writes and could not be fenced: " + rejected.reason()
-                                    + ". Promoting " + target.id() + "'s replica beside it would make two writable"
-                                    + " primaries") + ". Stop the writes to it yourself (or give the fence's login the"
-                            + " right) and retry, or move with an operator's force, which promotes anyway", use));
-                }
-                yield new Wait(told.retryLater("fencing the old primary " + old.node() + " failed: "
-                        + fenced.describe(), use));
-            }
-            case FENCED -> {
-                if (o.wal() == null || candidate.wal() == null) {
-                    // a backend without positions (RDS): its lag is all there is. Any move whose old primary answered
-                    // and is fenced promotes, losing nothing, once a lag reading shows the replica held everything
-                    // written before the fence was certainly in force: the reading's lag (a datapoint's, aged from its
-                    // minute's start) reaches back no further than that. An unplanned one may promote sooner, within
-                    // its budget; it never holds for ever beyond it (found by ManagedDataTierFaultsTest: a budget of 0
-                    // held for ever, since a datapoint's age is never 0)
-                    if (caughtUpWithTheFence(previous, goal.target(), candidate, now, use)) {
-                        // as far as the fence stops writes: RDS's parameter group sets the read-only default, which a
-                        // session that turns it off for itself passes (ADR 0020, "A fence no client passes", limits)
-                        yield new Promote(new LossExposure.None("its lag, read after the old primary " + old.node()
-                                + " was fenced, reaches back to before the fence (a session that turned the read-only"
-                                + " default off for itself is not stopped by that fence)"), pass);
-                    }
-                    if (!planned && (force || use.dataTier().exposure(target.id(), candidate, now)
-                            .within(goal.config().safety().maxDataLossSeconds()))) {
-                        yield budgetGate(goal, candidate, pass, use);
-                    }
-                    if (!planned) {
-                        use.dataTier().held(now); // beyond the budget until then: the held gauge and its alert
-                    }
-                    String waiting = (planned ? "a planned move loses nothing" : "the old primary " + old.node()
-                            + " answered and is fenced, so nothing need be lost") + ": waiting for " + target.id()
-                            + "'s replica lag, read after the fence, to show it holds everything written before it";
-                    yield new Wait(pass.retryLater(waiting, waiting + " (" + lag(candidate) + ")",
-                            use.settings().capacityPoll(), use));
-                }
-                if (o.wal().timeline() != 0 && o.wal().timeline() == candidate.wal().timeline()
-                        && candidate.wal().lsn() >= o.wal().lsn()) {
-                    yield new Promote(new LossExposure.None("it received everything the fenced old primary "
-                            + old.node() + " wrote (timeline " + o.wal().timeline() + ", up to "
-                            + Database.Wal.lsn(o.wal().lsn()) + ")"), pass);
-                }
-                if (force) {
-                    yield new Promote(null, pass);
-                }
-                String waiting = "waiting for " + target.id() + "'s replica to receive everything the fenced old primary "
-                        + old.node() + " wrote";
-                yield new Wait(pass.retryLater(waiting, waiting + " (it wrote up to timeline " + o.wal().timeline()
-                        + " " + Database.Wal.lsn(o.wal().lsn()) + ", the replica has received up to timeline "
-                        + candidate.wal().timeline() + " " + Database.Wal.lsn(candidate.wal().lsn())
-                        + receiving(candidate.wal()) + "; an operator's force promotes it as it is)",
-                        use.settings().capacityPoll(), use));
-            }
+            case WRITABLE -> writable(previous, goal, candidate, o, pass, use);
+            case FENCED -> o.wal() == null || candidate.wal() == null
+                    ? lagAfterFence(previous, goal, candidate, pass, use)
+                    : walAfterFence(previous, goal, candidate, o.wal(), pass, use);
             // the target traffic leaves replicates itself: no old primary there to fence
             case REPLICA -> budgetGate(goal, candidate, pass, use);
         };
+    }
+
+    /** The old primary cannot be read ({@code why}): a planned move waits; another is left to the budget. */
+    private static PromotionGate unread(Target previous, Goal.Decided goal, Observation.Observed candidate, String why,
+            Pass pass, Backends use) {
+        String oldNode = previous.database().node();
+        if (goal.desired().decision().kind().planned()) {
+            return new Wait(pass.retryLater(PromotionWords.text(new PlannedUnread(oldNode, why)), use));
+        }
+        Stopping stopping = new Stopping.SentAway();
+        if (forced(goal)) {
+            stopping = new Stopping.Forced();
+        } else if (!use.databases().switchesOverItself(goal.target().database())) {
+            // its region may be cut off from the plane while its own clients still write to it: a promotion
+            // beside it loses every write it takes from then on, beyond any budget (ADR 0020, "A promotion beside
+            // an unreachable old primary")
+            WritesStopped shown = WritesStopped.check(previous, goal, candidate, why, pass, use);
+            if (shown instanceof WritesStopped.NotYet notYet) {
+                return new Wait(notYet.next());
+            }
+            stopping = new Stopping.Shown(((WritesStopped.Shown) shown).how());
+        }
+        return budgetGate(goal, candidate, pass.publishOncePerDesiredState(ActuationStep.DATABASE,
+                ActuationStatus.SKIPPED, Databases.kind(previous.database()),
+                PromotionWords.text(new Unread(oldNode, why, stopping))), use);
+    }
+
+    /** The old primary takes writes: fenced, unless the replica could never follow it or the backend switches over. */
+    private static PromotionGate writable(Target previous, Goal.Decided goal, Observation.Observed candidate,
+            Observation.Observed old, Pass pass, Backends use) {
+        Target target = goal.target();
+        if (use.databases().switchesOverItself(target.database())) {
+            // a backend whose writer cannot be fenced (Aurora's: one writer per global cluster) is never fenced
+            // and waited on; while the old writer answers, every kind of move takes the atomic switchover,
+            // which waits for the replica and demotes the writer itself (ADR 0020, "Aurora global databases")
+            return new Promote(new LossExposure.None(PromotionWords.text(new SwitchoverWaits(target.id(),
+                    previous.database().node()))), pass, Database.Move.PLANNED);
+        }
+        long follows = candidate.wal() == null ? 0 : use.dataTier().followedTimeline(target.id(), candidate.wal());
+        long writes = old.wal() == null ? 0 : old.wal().timeline();
+        if (!forced(goal) && follows != 0 && writes != 0 && follows < writes) {
+            // it can never receive what the old primary wrote: fencing the one node that takes writes for a
+            // promotion that cannot follow would leave none (found by DataTierNemesisIT's second failover)
+            return held(PromotionWords.text(new OlderTimeline(target.id(), follows, previous.id(), writes)),
+                    Databases.kind(previous.database()), pass, use);
+        }
+        return fence(previous, goal, pass, use);
+    }
+
+    /** Fences the old primary that takes writes; the promotion waits for its final position, read on a later pass. */
+    private static PromotionGate fence(Target previous, Goal.Decided goal, Pass pass, Backends use) {
+        DatabaseRef old = previous.database();
+        String kind = Databases.kind(old);
+        String target = goal.target().id();
+        WriteOutcome fenced = use.databases().fence(old).orElseThrow();
+        Pass told = pass.report(ActuationStep.DATABASE, fenced instanceof WriteOutcome.Requested
+                ? ActuationStatus.SUCCEEDED : ActuationStatus.FAILED, kind,
+                PromotionWords.text(new FenceAsked(fenced, goal.desired().decision().kind())));
+        if (fenced instanceof WriteOutcome.Requested) {
+            boolean again = use.dataTier().fencedForMove(previous.id(), goal.desired().epoch(), false);
+            use.dataTier().fencedForMove(previous.id(), goal.desired().epoch());
+            // its final position is read on the next pass, never on this pass's readings. A fence asked for
+            // again (its effect not seen yet: RDS shows a parameter group "applying" for a while) waits the
+            // polling interval rather than asking once a pass (ManagedDataTierFaultsTest, A4: 40 requests in 8 s)
+            return new Wait(told.retryLater(PromotionWords.text(new Fenced(old.node(), target)),
+                    again ? use.settings().capacityPoll() : use.settings().backoff().after(1), use));
+        }
+        if (forced(goal)) {
+            return new Promote(null, told.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, kind,
+                    PromotionWords.text(new ForcedBesideWriter(old.node(), fenced))));
+        }
+        if (fenced instanceof WriteOutcome.Rejected rejected) {
+            return new Wait(told.block(ActuationStep.DATABASE, kind, PromotionWords.text(new FenceRefused(
+                    goal.desired().decision().kind().planned(), old.node(), target, rejected.reason())), use));
+        }
+        return new Wait(told.retryLater(PromotionWords.text(new FenceFailed(old.node(), fenced)), use));
+    }
+
+    /**
+     * A fenced old primary on a backend without positions (RDS): its lag is all there is. Any move whose old primary
+     * answered and is fenced promotes, losing nothing, once a lag reading shows the replica held everything written
+     * before the fence was certainly in force: the reading's lag (a datapoint's, aged from its minute's start) reaches
+     * back no further than that. An unplanned one may promote sooner, within its budget; it never holds for ever beyond
+     * it (found by ManagedDataTierFaultsTest: a budget of 0 held for ever, since a datapoint's age is never 0).
+     */
+    private static PromotionGate lagAfterFence(Target previous, Goal.Decided goal, Observation.Observed candidate,
+            Pass pass, Backends use) {
+        Instant now = pass.now();
+        Target target = goal.target();
+        boolean planned = goal.desired().decision().kind().planned();
+        String oldNode = previous.database().node();
+        if (caughtUpWithTheFence(previous, target, candidate, now, use)) {
+            // as far as the fence stops writes: RDS's parameter group sets the read-only default, which a
+            // session that turns it off for itself passes (ADR 0020, "A fence no client passes", limits)
+            return new Promote(new LossExposure.None(PromotionWords.text(new CaughtUpWithFence(oldNode))), pass);
+        }
+        if (!planned && (forced(goal) || use.dataTier().exposure(target.id(), candidate, now)
+                .within(goal.config().safety().maxDataLossSeconds()))) {
+            return budgetGate(goal, candidate, pass, use);
+        }
+        if (!planned) {
+            use.dataTier().held(now); // beyond the budget until then: the held gauge and its alert
+        }
+        LagAfterFence waiting = new LagAfterFence(planned, oldNode, target.id(), Lag.of(candidate));
+        return new Wait(pass.retryLater(PromotionWords.condition(waiting), PromotionWords.text(waiting),
+                use.settings().capacityPoll(), use));
+    }
+
+    /** A fenced old primary that wrote up to {@code written}: promoted once the replica has received all of it. */
+    private static PromotionGate walAfterFence(Target previous, Goal.Decided goal, Observation.Observed candidate,
+            Database.Wal written, Pass pass, Backends use) {
+        String oldNode = previous.database().node();
+        Database.Wal received = candidate.wal();
+        if (written.timeline() != 0 && written.timeline() == received.timeline() && received.lsn() >= written.lsn()) {
+            return new Promote(new LossExposure.None(PromotionWords.text(new ReceivedAll(oldNode, written))), pass);
+        }
+        if (forced(goal)) {
+            return new Promote(null, pass);
+        }
+        Receiving waiting = new Receiving(goal.target().id(), oldNode, written, received);
+        return new Wait(pass.retryLater(PromotionWords.condition(waiting), PromotionWords.text(waiting),
+                use.settings().capacityPoll(), use));
     }
 
     /**
@@ -240,42 +254,39 @@ sealed interface PromotionGate {
      */
     static PromotionGate budgetGate(Goal.Decided goal, Observation.Observed node, Pass pass, Backends use) {
         Instant now = pass.now();
-        Decision decision = goal.desired().decision();
         Target target = goal.target();
         LossExposure exposure = use.dataTier().exposure(target.id(), node, now);
-        if (decision.kind() == DecisionKind.FORCE) {
+        if (forced(goal)) {
             return new Promote(exposure, pass);
         }
-        int budget = decision.kind().planned() ? 0 : goal.config().safety().maxDataLossSeconds();
+        boolean planned = goal.desired().decision().kind().planned();
+        int budget = planned ? 0 : goal.config().safety().maxDataLossSeconds();
         if (exposure.within(budget)) {
             return new Promote(exposure, pass);
         }
         use.dataTier().held(now);
-        String beyond = (decision.kind().planned() ? "a planned move loses nothing"
-                : "beyond safety.maxDataLossSeconds " + budget) + (budget == 0 && exposure instanceof LossExposure.Window
-                        ? " (a budget of 0 needs " + target.id() + "'s replica to be the synchronous standby of the primary)"
-                        : "");
+        BeyondBudget beyond = new BeyondBudget(target.id(), planned, budget, exposure, Lag.of(node));
         String kind = Databases.kind(target.database());
-        String condition = exposure instanceof LossExposure.Unknown ? "unknown" : "beyond";
-        return new Wait(pass.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, "held: " + target.id()
-                + "'s replica, " + condition + ", " + beyond, "held: " + target.id() + "'s replica: " + exposure.describe()
-                + "; " + beyond + " (" + lag(node) + "); a force by an operator promotes it anyway")
-                .retryLater("held by the data-loss budget: " + target.id() + "'s replica, " + condition + ", " + beyond,
-                        "held by the data-loss budget: " + target.id() + "'s replica: " + exposure.describe() + "; "
-                                + beyond + " (" + lag(node) + "; an operator's force overrides it)",
+        return new Wait(pass.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, kind,
+                PromotionWords.resultCondition(beyond), PromotionWords.result(beyond))
+                .retryLater(PromotionWords.condition(beyond), PromotionWords.text(beyond),
                         use.settings().capacityPoll(), use));
     }
 
-    private static String receiving(Database.Wal wal) {
-        if (wal.receiver() == null) {
-            return ", its WAL receiver not running";
-        }
-        return wal.receiver().streaming() ? ", streaming" + (wal.receiver().source() == null ? ""
-                : " from " + wal.receiver().source()) : ", not streaming";
+    /** A hold the group's own settings cannot pass: the held gauge, a failed result once, the status until it ends. */
+    private static PromotionGate held(String held, String kind, Pass pass, Backends use) {
+        use.dataTier().held(pass.now());
+        return new Wait(pass.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, held)
+                .retryLater(held, use.settings().capacityPoll(), use));
     }
 
+    /** Whether an operator's force moves past the checks a promotion otherwise waits on. */
+    private static boolean forced(Goal.Decided goal) {
+        return goal.desired().decision().kind() == DecisionKind.FORCE;
+    }
+
+    /** A replica's lag, as results show it (also beside the promotion {@link PromoteDatabase} asks for). */
     static String lag(Observation.Observed node) {
-        return String.format(java.util.Locale.ROOT, "%.1f s, %d bytes not yet applied%s", node.lagSeconds(),
-                node.unreplayedBytes(), node.replayPaused() ? ", replay paused" : "");
+        return PromotionWords.lag(Lag.of(node));
     }
 }
