@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -13,6 +12,19 @@ import java.util.stream.Stream;
 
 import dev.failover.actuator.domain.plan.Backends;
 import dev.failover.actuator.domain.plan.Goal;
+import dev.failover.actuator.domain.steps.RegionSwitchFinding.AwaitingApproval;
+import dev.failover.actuator.domain.steps.RegionSwitchFinding.CallFailedForNow;
+import dev.failover.actuator.domain.steps.RegionSwitchFinding.CallRefused;
+import dev.failover.actuator.domain.steps.RegionSwitchFinding.Cancelled;
+import dev.failover.actuator.domain.steps.RegionSwitchFinding.Completed;
+import dev.failover.actuator.domain.steps.RegionSwitchFinding.Failed;
+import dev.failover.actuator.domain.steps.RegionSwitchFinding.NewerRunning;
+import dev.failover.actuator.domain.steps.RegionSwitchFinding.OutsideRunCounts;
+import dev.failover.actuator.domain.steps.RegionSwitchFinding.OutsideRunning;
+import dev.failover.actuator.domain.steps.RegionSwitchFinding.Paused;
+import dev.failover.actuator.domain.steps.RegionSwitchFinding.Running;
+import dev.failover.actuator.domain.steps.RegionSwitchFinding.Started;
+import dev.failover.actuator.domain.steps.RegionSwitchFinding.Uncounted;
 import dev.failover.actuator.regionswitch.DecisionKey;
 import dev.failover.actuator.regionswitch.RegionSwitch;
 import dev.failover.actuator.regionswitch.RegionSwitch.Execution;
@@ -35,7 +47,8 @@ import dev.failover.contract.topology.RegionSwitchPlan;
  * is asked before a start; see {@link Elsewhere}). An execution that ended without completing is the decision's for
  * good: the plan runs again only for a new decision. Graceful for a planned move, ungraceful when the old region may be
  * impaired. The execution is followed at the capacity poll interval; a manual-approval step waits, shown; a failed step
- * blocks the group with AWS's own message and DNS is not switched.
+ * blocks the group with AWS's own message and DNS is not switched. What it finds is a {@link RegionSwitchFinding}, said
+ * in {@link RegionSwitchWords}' sentences.
  */
 record RunRegionSwitchPlan() implements ReconcileStep {
 
@@ -66,8 +79,8 @@ record RunRegionSwitchPlan() implements ReconcileStep {
         if (!(listed instanceof Outcome.Done<List<Execution>> done)) {
             return failed(pass, use, listed);
         }
-        Optional<Execution> ours = done.value().stream().filter(e -> DecisionKey.in(e.comment()).filter(key::equals).isPresent())
-                .findFirst();
+        Optional<Execution> ours = done.value().stream()
+                .filter(e -> DecisionKey.in(e.comment()).filter(key::equals).isPresent()).findFirst();
         if (ours.isPresent()) {
             return follow(pass, use, plan, ours.get().id());
         }
@@ -80,32 +93,44 @@ record RunRegionSwitchPlan() implements ReconcileStep {
             return giveWay(pass, use, new Plan(plan.arn(), running.get().listedIn(), plan.roleArn()),
                     running.get().execution(), key);
         }
-        // a person or a CloudWatch trigger ran it for this incident already: the region is active, never twice. It counts
-        // only when nothing else of the plan ran since it started, in any region (an execution that ended later, even
-        // cancelled part-way, may have moved the resources), and every region answered (a silent one may hold such a one)
-        Optional<Execution> outside = all.stream().map(Listed::execution).filter(e -> e.state() == RegionSwitch.State.COMPLETED
-                || e.state() == RegionSwitch.State.COMPLETED_WITH_EXCEPTIONS).filter(e -> DecisionKey.in(e.comment()).isEmpty()
-                        && e.activates() && plan.region().equals(e.region()) && e.started() != null
-                        && !e.started().isBefore(decision.issuedAt().minus(OUTSIDE_RUN_COUNTS))).findFirst()
-                .filter(p -> all.stream().map(Listed::execution).filter(e -> e != p).allMatch(e -> e.ended() != null
-                        && !e.ended().isAfter(p.started())));
+        Optional<Execution> outside = outsideRun(all.stream().map(Listed::execution).toList(), plan, decision);
         if (outside.isPresent() && elsewhere.silent().isEmpty()) {
             return pass.with(pass.progress().planRanNow()).publishOncePerDesiredState(ActuationStep.REGION_SWITCH,
-                    ActuationStatus.SUCCEEDED, PROVIDER, "execution " + outside.get().id() + ", started outside the plane ("
-                            + outside.get().comment() + "), completed activating " + plan.region() + ": not run again").go();
+                    ActuationStatus.SUCCEEDED, PROVIDER, RegionSwitchWords.result(new OutsideRunCounts(
+                            outside.get().id(), outside.get().comment(), plan.region()))).go();
         }
+        return start(pass, use, goal, plan, key,
+                outside.map(o -> new Uncounted(o.id(), elsewhere.silent())).orElse(null));
+    }
+
+    /**
+     * A person or a CloudWatch trigger ran it for this incident already: the region is active, never twice. It counts
+     * only when nothing else of the plan ran since it started, in any region (an execution that ended later, even
+     * cancelled part-way, may have moved the resources), and every region answered (a silent one may hold such a one:
+     * the caller's to check).
+     */
+    private static Optional<Execution> outsideRun(List<Execution> all, Plan plan, Decision decision) {
+        return all.stream().filter(e -> e.state() == RegionSwitch.State.COMPLETED
+                || e.state() == RegionSwitch.State.COMPLETED_WITH_EXCEPTIONS).filter(e -> DecisionKey.in(e.comment())
+                        .isEmpty() && e.activates() && plan.region().equals(e.region()) && e.started() != null
+                        && !e.started().isBefore(decision.issuedAt().minus(OUTSIDE_RUN_COUNTS))).findFirst()
+                .filter(p -> all.stream().filter(e -> e != p).allMatch(e -> e.ended() != null
+                        && !e.ended().isAfter(p.started())));
+    }
+
+    /** Starts the decision's execution; {@code uncounted}: a run outside the plane that cannot count, or null. */
+    private static Next start(Pass pass, Backends use, Goal.Decided goal, Plan plan, DecisionKey key,
+            Uncounted uncounted) {
+        Decision decision = goal.desired().decision();
         RegionSwitch.Mode mode = mode(decision.kind());
-        String comment = truncate(key.text() + ": " + decision.kind() + " to " + goal.target().id() + ": " + decision.reason());
-        Outcome<String> started = use.regionSwitch().start(plan, mode, comment);
+        Outcome<String> started = use.regionSwitch().start(plan, mode, truncate(RegionSwitchWords.startComment(key,
+                decision.kind(), goal.target().id(), decision.reason())));
         if (!(started instanceof Outcome.Done<String> id)) {
             return failed(pass, use, started);
         }
-        String unsure = outside.isPresent() ? "; execution " + outside.get().id() + ", started outside the plane, completed "
-                + "activating " + plan.region() + ", but " + String.join(", ", elsewhere.silent()) + " did not answer: a "
-                + "newer execution there may have moved the resources since" : "";
+        Started run = new Started(id.value(), plan.arn(), mode, plan.region(), uncounted);
         return pass.publishOncePerDesiredState(ActuationStep.REGION_SWITCH, ActuationStatus.SUCCEEDED, PROVIDER,
-                "started execution " + id.value() + " of " + plan.arn() + " (" + mode + ") activating " + plan.region() + unsure)
-                .retryLater("Region switch execution " + id.value() + " started; DNS waits for it", use.settings().capacityPoll(),
+                RegionSwitchWords.result(run)).retryLater(RegionSwitchWords.text(run), use.settings().capacityPoll(),
                         use);
     }
 
@@ -128,7 +153,8 @@ record RunRegionSwitchPlan() implements ReconcileStep {
         List<String> silent = new ArrayList<>();
         goal.config().targets().stream().map(t -> goal.config().regionSwitch().regionOf(t)).distinct()
                 .filter(region -> !region.equals(plan.region())).forEach(region -> {
-                    Outcome<List<Execution>> there = use.regionSwitch().executions(new Plan(plan.arn(), region, plan.roleArn()));
+                    Outcome<List<Execution>> there = use.regionSwitch().executions(new Plan(plan.arn(), region,
+                            plan.roleArn()));
                     if (there instanceof Outcome.Done<List<Execution>> listed) {
                         listed.value().forEach(e -> executions.add(new Listed(e, region)));
                     } else {
@@ -151,37 +177,35 @@ record RunRegionSwitchPlan() implements ReconcileStep {
             return failed(pass, use, read);
         }
         Execution e = done.value();
-        String steps = String.join(", ", e.steps().stream().map(s -> s.name() + " " + s.status()).toList());
-        String of = "Region switch execution " + id + " of " + plan.arn();
+        Duration poll = use.settings().capacityPoll();
         switch (e.state()) {
             case COMPLETED, COMPLETED_WITH_EXCEPTIONS:
-                return pass.with(pass.progress().planRanNow()).publishOncePerDesiredState(ActuationStep.REGION_SWITCH, ActuationStatus.SUCCEEDED, PROVIDER,
-                        "execution " + id + " " + (e.state() == RegionSwitch.State.COMPLETED ? "completed" : "completed with "
-                                + "exceptions") + " activating " + plan.region() + " (" + e.mode() + "; " + steps + ")").go();
+                return pass.with(pass.progress().planRanNow()).publishOncePerDesiredState(ActuationStep.REGION_SWITCH,
+                        ActuationStatus.SUCCEEDED, PROVIDER, RegionSwitchWords.result(new Completed(id, e.state(),
+                                plan.region(), e.mode(), e.steps()))).go();
             case AWAITING_APPROVAL:
-                String step = e.steps().stream().filter(s -> s.status() == RegionSwitch.StepStatus.PENDING_APPROVAL)
-                        .map(RegionSwitch.Step::name).findFirst().orElse("(unnamed)");
-                return pass.retryLater(of + " waits for the approval of step " + step + " (failoverctl region-switch approve "
-                        + use.group() + " --step " + step + ", or the console); DNS waits for it", use.settings().capacityPoll(),
-                        use);
+                return pass.retryLater(RegionSwitchWords.text(new AwaitingApproval(id, plan.arn(),
+                        step(e, RegionSwitch.StepStatus.PENDING_APPROVAL), use.group())), poll, use);
             case PAUSED_BY_OPERATOR:
-                return pass.retryLater(of + " was paused by an operator in Region switch; DNS waits until it is resumed",
-                        use.settings().capacityPoll(), use);
+                return pass.retryLater(RegionSwitchWords.text(new Paused(id, plan.arn())), poll, use);
             case PAUSED_BY_FAILED_STEP, FAILED, TIMED_OUT, CANCELED:
                 // paused: it can go on in Region switch; ended: this decision's execution is spent, never run twice
-                String next = e.state() == RegionSwitch.State.PAUSED_BY_FAILED_STEP ? "resume or skip the step in Region "
-                        + "switch, then failoverctl retry " + use.group() : "the plan runs again only for a new decision "
-                        + "(failoverctl force " + use.group() + " " + pass.goal().target().id() + " --reason ...)";
-                String why = of + " " + e.state().name().toLowerCase(Locale.ROOT).replace('_', ' ')
-                        + (e.failure() == null ? "" : ": " + e.failure()) + "; DNS not switched; " + next;
+                String why = RegionSwitchWords.text(new Failed(id, plan.arn(), e.state(), e.failure(), use.group(),
+                        pass.goal().target().id()));
                 return pass.report(ActuationStep.REGION_SWITCH, ActuationStatus.FAILED, PROVIDER, why)
                         .block(ActuationStep.REGION_SWITCH, PROVIDER, why, use);
             default:
-                String now = e.steps().stream().filter(s -> s.status() == RegionSwitch.StepStatus.RUNNING)
-                        .map(RegionSwitch.Step::name).findFirst().map(s -> "step " + s + " running").orElse(e.state().name());
-                return pass.retryLater(of + ": " + now, of + ": " + now + " (" + steps + "); DNS waits for it",
-                        use.settings().capacityPoll(), use);
+                Running running = new Running(id, plan.arn(), e.state(), step(e, RegionSwitch.StepStatus.RUNNING),
+                        e.steps());
+                return pass.retryLater(RegionSwitchWords.condition(running), RegionSwitchWords.text(running), poll,
+                        use);
         }
+    }
+
+    /** The name of the execution's first step of {@code status}; null when none is. */
+    private static String step(Execution e, RegionSwitch.StepStatus status) {
+        return e.steps().stream().filter(s -> s.status() == status).map(RegionSwitch.Step::name).findFirst()
+                .orElse(null);
     }
 
     /** Another execution of the plan runs: an older decision's is cancelled, a newer one's or a person's waited for. */
@@ -190,30 +214,32 @@ record RunRegionSwitchPlan() implements ReconcileStep {
         Optional<Long> theirs = DecisionKey.in(running.comment()).filter(k -> k.group().equals(key.group()))
                 .map(DecisionKey::epoch);
         if (theirs.isEmpty()) {
-            return pass.retryLater("Region switch execution " + running.id() + " of " + plan.arn() + " was started outside"
-                    + " the plane (" + running.comment() + ") and runs; ours starts when it ends", use.settings().capacityPoll(),
-                    use);
+            OutsideRunning outside = new OutsideRunning(running.id(), plan.arn(), running.comment());
+            return pass.retryLater(RegionSwitchWords.text(outside), use.settings().capacityPoll(), use);
         }
         if (theirs.get() >= key.epoch()) {
-            return pass.retryLater("Region switch execution " + running.id() + " of a newer decision (epoch " + theirs.get()
-                    + ") runs; this decision is superseded", use.settings().capacityPoll(), use);
+            return pass.retryLater(RegionSwitchWords.text(new NewerRunning(running.id(), theirs.get())),
+                    use.settings().capacityPoll(), use);
         }
-        Outcome<Boolean> cancelled = use.regionSwitch().cancel(plan, running.id(), truncate("superseded by " + key.text()));
+        Outcome<Boolean> cancelled = use.regionSwitch().cancel(plan, running.id(),
+                truncate(RegionSwitchWords.cancelComment(key)));
         if (!(cancelled instanceof Outcome.Done<Boolean>)) {
             return failed(pass, use, cancelled);
         }
-        return pass.report(ActuationStep.REGION_SWITCH, ActuationStatus.SKIPPED, PROVIDER, "cancelled execution "
-                + running.id() + " of epoch " + theirs.get() + ": superseded by this decision")
-                .retryLater("Region switch execution " + running.id() + " of epoch " + theirs.get() + " cancelled; ours starts"
-                        + " once it has ended", use.settings().capacityPoll(), use);
+        Cancelled older = new Cancelled(running.id(), theirs.get());
+        return pass.report(ActuationStep.REGION_SWITCH, ActuationStatus.SKIPPED, PROVIDER,
+                RegionSwitchWords.result(older)).retryLater(RegionSwitchWords.text(older),
+                        use.settings().capacityPoll(), use);
     }
 
     private static Next failed(Pass pass, Backends use, Outcome<?> outcome) {
         if (outcome instanceof Outcome.Refused<?> refused) {
-            return pass.report(ActuationStep.REGION_SWITCH, ActuationStatus.FAILED, PROVIDER, refused.reason()
-                    + "; DNS not switched").block(ActuationStep.REGION_SWITCH, PROVIDER, refused.reason(), use);
+            return pass.report(ActuationStep.REGION_SWITCH, ActuationStatus.FAILED, PROVIDER,
+                    RegionSwitchWords.result(new CallRefused(refused.reason())))
+                    .block(ActuationStep.REGION_SWITCH, PROVIDER, refused.reason(), use);
         }
-        return pass.retryLater("Region switch: " + ((Outcome.Passing<?>) outcome).reason(), use);
+        return pass.retryLater(RegionSwitchWords.text(new CallFailedForNow(((Outcome.Passing<?>) outcome).reason())),
+                use);
     }
 
     /**
