@@ -84,7 +84,7 @@ public final class GroupCommands {
     private CommandOutcome apply(GroupState s, Command command, Instant now) {
         Evidence evidence = Evidence.of(s, now);
         s.holdDown().update(evidence);
-        s.clearExpiredPin(now);
+        s.overrides().clearExpiredPin(now);
         if (command instanceof Command.Pin pin) {
             return pin(s, pin, evidence);
         }
@@ -101,7 +101,7 @@ public final class GroupCommands {
             return abortSwitchover(s, abort, evidence);
         }
         if (command instanceof Command.EndDrill end) {
-            if (s.drill() == null) {
+            if (s.overrides().drill() == null) {
                 return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "no drill is running in group " + s.group().id());
             }
             List<Decision> decisions = endDrill(s, "ended by operator", end.reason(), end.principal(), evidence, null, false)
@@ -111,11 +111,11 @@ public final class GroupCommands {
         }
         String detail;
         if (command instanceof Command.Release release) {
-            GroupSnapshot.PinState released = s.unpin();
+            GroupSnapshot.PinState released = s.overrides().unpin();
             detail = released == null ? "nothing was pinned" : "released pin of " + released.target();
             s.audit(now, release.principal(), "release pin", release.reason());
         } else if (command instanceof Command.Pause pause) {
-            s.pause(pause.principal(), pause.reason(), now);
+            s.overrides().pause(pause.principal(), pause.reason(), now);
             return new CommandOutcome.Accepted("automation paused", List.of());
         } else if (command instanceof Command.Resume resume) {
             detail = s.resume(resume.principal(), resume.reason(), now) ? "automation resumed; flap-guard freeze lifted"
@@ -137,7 +137,7 @@ public final class GroupCommands {
         if (pin.until() != null && !pin.until().isAfter(now)) {
             return new CommandOutcome.Rejected(Rejection.INVALID, "until", "until " + pin.until() + " is not in the future");
         }
-        if (s.drill() != null) {
+        if (s.overrides().drill() != null) {
             return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "a drill is running; end it first");
         }
         TargetHealth health = evidence.of(target.get()).health();
@@ -162,7 +162,7 @@ public final class GroupCommands {
         if (target.isEmpty()) {
             return unknownTarget(s, force.target());
         }
-        s.cancelDrill(force.principal(), force.reason(), now);
+        s.overrides().cancelDrill(force.principal(), force.reason(), now);
         TargetHealth health = evidence.of(target.get()).health();
         s.pin(new GroupSnapshot.PinState(force.target(), null, true, force.principal(), force.reason(), now));
         s.audit(now, force.principal(), "FORCE " + force.target() + " (health " + health + ")", force.reason());
@@ -189,11 +189,12 @@ public final class GroupCommands {
         if (latest == null || !latest.toTarget().equals(target)) {
             return Optional.empty(); // active from the start (no decision moved it), or moved there before the journal
         }
-        if (DecidedVsServed.of(latest, s.serving(), now).state() == DecidedVsServed.State.SERVED) {
+        GroupSnapshot.Serving serving = s.traffic().actuatorReports().serving();
+        if (DecidedVsServed.of(latest, serving, now).state() == DecidedVsServed.State.SERVED) {
             return Optional.empty();
         }
         // short: the outcome is remembered with every command id (the state record's size, StateRecordSizeTest)
-        return Optional.of(" again (not served: " + (s.serving() == null ? "no report" : s.serving().status()) + ")");
+        return Optional.of(" again (not served: " + (serving == null ? "no report" : serving.status()) + ")");
     }
 
     /**
@@ -213,7 +214,7 @@ public final class GroupCommands {
         if (s.active().equals(switchover.target())) {
             return new CommandOutcome.Rejected(Rejection.INVALID, "target", switchover.target() + " is already active");
         }
-        if (s.drill() != null) {
+        if (s.overrides().drill() != null) {
             return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "a drill is running; end it first");
         }
         TargetHealth health = evidence.of(target.get()).health();
@@ -245,20 +246,21 @@ public final class GroupCommands {
      */
     private CommandOutcome abortSwitchover(GroupState s, Command.AbortSwitchover abort, Evidence evidence) {
         Instant now = evidence.at();
-        if (s.pin() == null || s.pin().switchedFrom() == null) {
+        GroupSnapshot.PinState pin = s.overrides().pin();
+        if (pin == null || pin.switchedFrom() == null) {
             return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "no switchover holds group " + s.group().id()
-                    + (s.pin() == null ? "" : "; its pin is " + Hold.PINNED.describe(s) + " (use release)"));
+                    + (pin == null ? "" : "; its pin is " + Hold.PINNED.describe(s.overrides()) + " (use release)"));
         }
-        Optional<Target> back = s.group().target(s.pin().switchedFrom());
+        Optional<Target> back = s.group().target(pin.switchedFrom());
         if (back.isEmpty()) {
-            return unknownTarget(s, s.pin().switchedFrom());
+            return unknownTarget(s, pin.switchedFrom());
         }
         TargetHealth health = evidence.of(back.get()).health();
         if (!s.active().equals(back.get().id()) && health != TargetHealth.HEALTHY) {
             return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "the switchover came from " + back.get().id()
                     + ", which is " + health + ", not HEALTHY; release the pin or force a target instead");
         }
-        String to = s.unpin().target();
+        String to = s.overrides().unpin().target();
         s.audit(now, abort.principal(), "switchover to " + to + " aborted", abort.reason());
         if (s.active().equals(back.get().id())) {
             return new CommandOutcome.Accepted("switchover aborted; " + back.get().id() + " already active", List.of());
@@ -273,7 +275,7 @@ public final class GroupCommands {
         Hold hold = s.hold(now);
         if (hold != Hold.NONE) {
             return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "drills start only while automation runs; it is "
-                    + hold.describe(s));
+                    + hold.describe(s.overrides()));
         }
         Optional<Target> target = start.target() == null
                 ? s.group().targets().stream().filter(t -> !t.isLastResort() && !t.id().equals(s.active())).findFirst()
@@ -300,12 +302,12 @@ public final class GroupCommands {
         String returnTo = s.active();
         Decision decision = switchTo(s, target.get(), DecisionKind.DRILL_START, "DR drill by " + start.principal() + " for "
                 + duration + ": " + start.reason(), start.principal(), evidence);
-        s.startDrill(new GroupSnapshot.DrillState(target.get().id(), returnTo, now, now.plus(duration), start.principal(),
-                decision.decisionId()), new GroupSnapshot.DrillReport(decision.decisionId(), target.get().id(), now, null,
-                "running", null));
+        s.overrides().startDrill(new GroupSnapshot.DrillState(target.get().id(), returnTo, now, now.plus(duration),
+                start.principal(), decision.decisionId()), new GroupSnapshot.DrillReport(decision.decisionId(),
+                        target.get().id(), now, null, "running", null));
         s.audit(now, start.principal(), "drill start on " + target.get().id(), start.reason());
-        return new CommandOutcome.Accepted("drill started on " + target.get().id() + " until " + s.drill().endsAt(),
-                List.of(decision));
+        return new CommandOutcome.Accepted("drill started on " + target.get().id() + " until "
+                + s.overrides().drill().endsAt(), List.of(decision));
     }
 
     private static CommandOutcome unknownTarget(GroupState s, String target) {
@@ -327,7 +329,7 @@ public final class GroupCommands {
     public Optional<Decision> endDrill(GroupState s, String outcome, String reason, String principal, Evidence evidence,
             List<RuleStep> trace, boolean abort) {
         Instant now = evidence.at();
-        GroupSnapshot.DrillState drill = s.drill();
+        GroupSnapshot.DrillState drill = s.overrides().drill();
         TargetHealth drillTarget = s.group().target(drill.target()).map(t -> evidence.of(t).health()).orElse(TargetHealth.UNKNOWN);
         DecisionKind kind = abort || drillTarget == TargetHealth.UNHEALTHY || drillTarget == TargetHealth.FLAPPING
                 ? DecisionKind.DRILL_ABORT : DecisionKind.DRILL_END;
@@ -335,17 +337,17 @@ public final class GroupCommands {
         if (back.isEmpty()) {
             back = firstHealthy(s, evidence, s.group().target(s.active()).orElseThrow());
         }
-        GroupSnapshot.DrillReport last = s.lastDrill();
+        GroupSnapshot.DrillReport last = s.overrides().lastDrill();
         Long recovery = last != null && drill.startDecisionId().equals(last.startDecisionId()) ? last.recoveryMillis() : null;
         s.audit(now, principal, "drill " + outcome, reason);
         if (back.isEmpty() || back.get().id().equals(s.active())) {
-            s.endDrill(new GroupSnapshot.DrillReport(drill.startDecisionId(), drill.target(), drill.startedAt(), now,
-                    outcome + (back.isEmpty() ? "; traffic stays on " + s.active() + ": no HEALTHY target to return to" : ""),
-                    recovery));
+            s.overrides().endDrill(new GroupSnapshot.DrillReport(drill.startDecisionId(), drill.target(), drill.startedAt(),
+                    now, outcome + (back.isEmpty() ? "; traffic stays on " + s.active() + ": no HEALTHY target to return to"
+                            : ""), recovery));
             return Optional.empty();
         }
-        s.endDrill(new GroupSnapshot.DrillReport(drill.startDecisionId(), drill.target(), drill.startedAt(), now, outcome,
-                recovery));
+        s.overrides().endDrill(new GroupSnapshot.DrillReport(drill.startDecisionId(), drill.target(), drill.startedAt(), now,
+                outcome, recovery));
         return Optional.of(s.switchTo(back.get(), kind, reason, principal, evidence,
                 (before, decision) -> Explanations.ofDecision(s, before, decision, evidence, trace),
                 decisionIds.get()));

@@ -33,7 +33,7 @@ final class ActuatorFeedback {
      * drill's recovery time, which is returned.
      */
     Optional<Duration> switchVerified(GroupState s, String decisionId, Duration sinceDecision) {
-        return s.drillRecovered(decisionId, sinceDecision) ? Optional.of(sinceDecision) : Optional.empty();
+        return s.overrides().drillRecovered(decisionId, sinceDecision) ? Optional.of(sinceDecision) : Optional.empty();
     }
 
     /**
@@ -41,7 +41,7 @@ final class ActuatorFeedback {
      * drifted is also noted in the audit trail.
      */
     void converged(GroupState s, GroupSnapshot.Serving report, boolean decides) {
-        if (!s.serving(report)) {
+        if (!s.traffic().actuatorReports().serving(report)) {
             return;
         }
         if (report.status() == ActuationStatus.BLOCKED || report.status() == ActuationStatus.DRIFT) {
@@ -52,9 +52,9 @@ final class ActuatorFeedback {
         Optional<Decision> decision = s.journal().recentDecisions().stream()
                 .filter(d -> d.decisionId().equals(report.decisionId())).findFirst();
         if (decision.isPresent() && report.status() == ActuationStatus.BLOCKED) {
-            s.refused(decision.get(), report);
+            s.traffic().refused(decision.get(), report);
         } else if (decision.isPresent() && report.status() == ActuationStatus.CONVERGED) {
-            s.served(decision.get(), report.at());
+            s.traffic().served(decision.get(), report.at());
         } else if (decision.isEmpty() && decides) {
             reissueOverForeign(s, report);
         }
@@ -69,7 +69,7 @@ final class ActuatorFeedback {
      */
     private void reissueOverForeign(GroupState s, GroupSnapshot.Serving report) {
         Optional<Decision> latest = s.journal().recentDecisions().stream().findFirst();
-        if (latest.isEmpty() || report.epoch() < latest.get().epoch() || s.isReissue(latest.get())
+        if (latest.isEmpty() || report.epoch() < latest.get().epoch() || s.traffic().isReissue(latest.get())
                 || latest.get().mode() != DecisionMode.LIVE || !latest.get().toTarget().equals(s.active())) {
             return;
         }
@@ -81,7 +81,7 @@ final class ActuatorFeedback {
 
     /** A step the actuator reported, whatever its status: kept for the operator's timeline. */
     void step(GroupState s, GroupSnapshot.ActuationEntry entry) {
-        s.actuated(entry);
+        s.journal().actuated(entry);
     }
 
     /** The actuator could not carry out a decision: recorded in the group's audit trail for operators. */

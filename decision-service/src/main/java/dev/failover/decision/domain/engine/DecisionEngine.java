@@ -211,8 +211,8 @@ public final class DecisionEngine {
         Evidence evidence = Evidence.of(s, now);
         fleet.observe(s, evidence);
         s.holdDown().update(evidence);
-        s.clearExpiredPin(now);
-        s.forgetSwitchesOlderThan(SwitchBudgetRule.WINDOW, now);
+        s.overrides().clearExpiredPin(now);
+        s.automaticSwitches().forgetOlderThan(SwitchBudgetRule.WINDOW, now);
         RuleChain.Result result = RuleChain.run(new Evaluation(s, evidence, now, fleet));
         Outcome outcome;
         if (result.ending() instanceof RuleChain.Ending.Held held) {
@@ -313,8 +313,8 @@ public final class DecisionEngine {
      */
     public synchronized Optional<ObservedSwitch> onResolverAnswer(ResolverObservation observation) {
         return known(observation.group())
-                .flatMap(s -> s.answered(observation, topology.observersOf(observation.location()), clock.instant(),
-                        clockSkewTolerance));
+                .flatMap(s -> s.traffic().convergence().answered(observation,
+                        topology.observersOf(observation.location()), clock.instant(), clockSkewTolerance));
     }
 
     /**
@@ -333,7 +333,7 @@ public final class DecisionEngine {
 
     /** The group's latest live switch as the observing locations saw it; empty before one (or without observers). */
     public synchronized Optional<ObservedSwitch> observedSwitch(String group) {
-        return known(group).map(s -> s.convergence().current());
+        return known(group).map(s -> s.traffic().convergence().current());
     }
 
     /** The actuator could not carry out a decision: recorded in the group's audit trail for operators. */
@@ -468,7 +468,7 @@ public final class DecisionEngine {
      * between publishing it and saving the state) moves the active target and epoch forward.
      */
     public synchronized void observePublished(Decision decision) {
-        known(decision.group()).ifPresent(s -> s.observePublished(decision));
+        known(decision.group()).ifPresent(s -> s.traffic().observePublished(decision));
     }
 
     /** The group's read view now ({@link GroupViews}); empty for an unknown group. */

@@ -112,7 +112,7 @@ final class FleetGuards implements Evaluation.Fleet {
 
     @Override
     public int switchesWithin(Duration window, Instant now) {
-        return groups.stream().mapToInt(g -> g.switchesWithin(window, now)).sum();
+        return groups.stream().mapToInt(g -> g.automaticSwitches().within(window, now)).sum();
     }
 
     @Override
@@ -181,8 +181,8 @@ final class FleetGuards implements Evaluation.Fleet {
         CorrelatedFailureGuard.Suspicion suspicion = guard.evaluate(now).orElse(null);
         Instant lastResortFrom = suspicion != null && safety.correlatedFailureGuard()
                 && s.group().whenAllDown() == AllDownPolicy.LAST_RESORT ? suspicion.since().plus(guard.lastResortAfter()) : null;
-        return new GroupView.SafetyView(safety.correlatedFailureGuard(), suspicion,
-                s.guardAcknowledgedAt(), s.switchesWithin(SwitchBudgetRule.WINDOW, now), safety.maxSwitchesPerDay(),
+        return new GroupView.SafetyView(safety.correlatedFailureGuard(), suspicion, s.guard().acknowledgedAt(),
+                s.automaticSwitches().within(SwitchBudgetRule.WINDOW, now), safety.maxSwitchesPerDay(),
                 switchesForViews(now), maxSwitchesPerDay, safety.freshEvidenceIntervals(),
                 safety.failureClasses(), lastResortFrom);
     }

@@ -8,9 +8,12 @@ import java.util.Map;
 import dev.failover.contract.topology.Observer;
 
 import dev.failover.decision.domain.model.DecidedVsServed;
+import dev.failover.decision.domain.model.GroupSnapshot;
 import dev.failover.decision.domain.state.Evidence;
 import dev.failover.decision.domain.state.GroupState;
 import dev.failover.decision.domain.state.GroupView;
+import dev.failover.decision.domain.state.Overrides;
+import dev.failover.decision.domain.state.Traffic;
 
 /**
  * Builds a group's read view ({@link GroupView}) from its state, its evidence counted at that moment, the guards of all
@@ -39,15 +42,18 @@ final class GroupViews {
         Evidence evidence = Evidence.of(s, now);
         GroupView.Automation automation = s.hold(now).automation;
         GroupView.SafetyView safetyView = fleet.safetyView(s, now);
+        Overrides o = s.overrides();
+        Traffic traffic = s.traffic();
+        GroupSnapshot.Serving serving = traffic.actuatorReports().serving();
         return new GroupView(s.group().id(), s.group().mode().name(), s.active(),
-                evidence.of(s.active()).health(), s.epoch(), s.lastSwitchAt(), automation, s.pin(), s.pause(),
-                s.freeze(), s.drill(), s.lastDrill(), s.serving(),
-                DecidedVsServed.of(s.journal().recentDecisions().stream().findFirst().orElse(null), s.serving(), now,
+                evidence.of(s.active()).health(), s.epoch(), s.lastSwitchAt(), automation, o.pin(), o.pause(),
+                o.freeze(), o.drill(), o.lastDrill(), serving,
+                DecidedVsServed.of(s.journal().recentDecisions().stream().findFirst().orElse(null), serving, now,
                         notServedAfter),
                 s.trackers().views(evidence), safetyView, intake.locationClocks(now),
                 s.journal().recentDecisions(), s.journal().auditTrail(),
-                s.journal().recentActuations(), s.convergence().view(
-                        s.observed() ? observers : Map.of(), now,
+                s.journal().recentActuations(), traffic.convergence().view(
+                        traffic.observed() ? observers : Map.of(), now,
                         Duration.ofSeconds(s.group().dns() == null ? 0 : s.group().dns().ttl())));
     }
 }

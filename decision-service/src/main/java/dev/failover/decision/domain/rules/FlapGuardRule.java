@@ -24,11 +24,11 @@ final class FlapGuardRule implements SwitchGuard {
     public RuleVerdict check(Evaluation e, Move.Switch proposal) {
         GroupState s = e.state();
         int max = s.thresholds().maxSwitchesPerHour();
-        int lastHour = s.switchesWithin(WINDOW, e.now());
+        int lastHour = s.automaticSwitches().within(WINDOW, e.now());
         if (lastHour >= max) {
             String why = proposal.describe() + " would be automatic switch " + (lastHour + 1)
                     + " within an hour, more than maxSwitchesPerHour " + max;
-            s.freeze(why, e.now());
+            s.overrides().freeze(why, e.now());
             return RuleVerdict.held(Outcome.HoldReason.FLAP_GUARD, why);
         }
         return RuleVerdict.passed(() -> lastHour + " automatic switch(es) in the hour before, below maxSwitchesPerHour " + max);

@@ -45,12 +45,12 @@ final class GuardRule implements SwitchGuard {
             }
             String why = proposal.describe() + " held by the correlated-failure guard until " + at + " ("
                     + "lastResortAfterSeconds): " + suspicion.get().why() + "; resume the group to let it act now";
-            s.auditSuspicionOnce(suspicion.get().since(), e.now(), why);
+            s.guard().auditSuspicionOnce(suspicion.get().since(), e.now(), why);
             return RuleVerdict.held(Outcome.HoldReason.CORRELATED_FAILURE, why);
         }
         String why = proposal.describe() + " held by the correlated-failure guard: "
                 + suspicion.get().why() + "; resume the group to let it act, or pin or force a target";
-        s.auditSuspicionOnce(suspicion.get().since(), e.now(), why);
+        s.guard().auditSuspicionOnce(suspicion.get().since(), e.now(), why);
         return RuleVerdict.held(Outcome.HoldReason.CORRELATED_FAILURE, why);
     }
 
@@ -61,6 +61,6 @@ final class GuardRule implements SwitchGuard {
             return Optional.empty();
         }
         return e.fleet().suspicion(e.now())
-                .filter(x -> s.guardAcknowledgedAt() == null || s.guardAcknowledgedAt().isBefore(x.since()));
+                .filter(x -> s.guard().acknowledgedAt() == null || s.guard().acknowledgedAt().isBefore(x.since()));
     }
 }

@@ -28,12 +28,12 @@ final class HoldRule implements SwitchRule {
         return switch (hold) {
             case NONE -> RuleVerdict.passed(() -> "automation runs: no pin, pause, drill or flap-guard freeze");
             case DRILL -> drill(e);
-            default -> RuleVerdict.held(hold.reason, "automation " + hold.describe(s));
+            default -> RuleVerdict.held(hold.reason, "automation " + hold.describe(s.overrides()));
         };
     }
 
     private static RuleVerdict drill(Evaluation e) {
-        GroupSnapshot.DrillState drill = e.state().drill();
+        GroupSnapshot.DrillState drill = e.state().overrides().drill();
         if (!e.now().isBefore(drill.endsAt())) {
             return new RuleVerdict.Fired(() -> "the drill on " + drill.target() + " reached its end at " + drill.endsAt(),
                     new Move.EndDrill("completed", "drill ended after its planned duration", false));

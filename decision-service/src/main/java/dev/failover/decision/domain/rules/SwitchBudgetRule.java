@@ -25,7 +25,7 @@ public final class SwitchBudgetRule implements SwitchGuard {
     public RuleVerdict check(Evaluation e, Move.Switch proposal) {
         GroupState s = e.state();
         int max = s.group().safety().maxSwitchesPerDay();
-        int today = s.switchesWithin(WINDOW, e.now());
+        int today = s.automaticSwitches().within(WINDOW, e.now());
         String move = proposal.describe();
         if (today >= max) {
             return RuleVerdict.held(Outcome.HoldReason.SWITCH_BUDGET, move + " would be automatic switch " + (today + 1)

@@ -175,7 +175,8 @@ public record Evidence(Instant at, int quorum, List<OfTarget> targets) {
             }
         }
         return new OfTarget(target, health, Arrays.asList(verdicts), Arrays.asList(runs), up, down, flapping, failingNow,
-                rising, fresh, freshBound, notHealthy, dependencyHealth, quorum, s.refusal(target.id()));
+                rising, fresh, freshBound, notHealthy, dependencyHealth, quorum,
+                s.traffic().actuatorReports().refusal(target.id()));
     }
 
     /** Quorum health over the locations' verdicts. */

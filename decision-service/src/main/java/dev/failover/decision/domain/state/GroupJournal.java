@@ -18,8 +18,9 @@ import dev.failover.decision.domain.model.GroupSnapshot;
 
 /**
  * What one group has done and has yet to tell: its audit trail, its recent decisions, the actuator's recent steps on
- * them, the explanations of its latest decisions and its outbox of decisions not yet acknowledged by Kafka. Part of {@link GroupState}, which owns it; not
- * thread-safe, the engine serialises access.
+ * them, the explanations of its latest decisions and its outbox of decisions not yet acknowledged by Kafka. Part of
+ * {@link GroupState}, which owns it; the parts whose changes are audited ({@link Traffic}, {@link Overrides},
+ * {@link GuardAcknowledgement}) write to it as they change. Not thread-safe, the engine serialises access.
  */
 public final class GroupJournal {
 
@@ -61,7 +62,7 @@ public final class GroupJournal {
      * A step the actuator reported: kept newest first, with its detail cut; the same step of the same decision with the
      * same status as the newest entry replaces it (a retried step is one entry, its last attempt).
      */
-    void actuated(GroupSnapshot.ActuationEntry entry) {
+    public void actuated(GroupSnapshot.ActuationEntry entry) {
         GroupSnapshot.ActuationEntry newest = actuations.peekFirst();
         if (newest != null && newest.decisionId().equals(entry.decisionId()) && newest.step() == entry.step()
                 && newest.status() == entry.status()) {

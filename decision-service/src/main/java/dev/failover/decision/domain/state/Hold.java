@@ -39,8 +39,8 @@ public enum Hold {
         this.reason = reason;
     }
 
-    /** The hold that governs {@code s} at {@code now}. */
-    static Hold governing(GroupState s, Instant now) {
+    /** The hold that governs a group with overrides {@code s} at {@code now}. */
+    static Hold governing(Overrides s, Instant now) {
         if (s.pin() != null && (s.pin().until() == null || now.isBefore(s.pin().until()))) {
             return PINNED;
         }
@@ -57,7 +57,7 @@ public enum Hold {
     }
 
     /** For people: what holds automation, e.g. "paused by carol: deploying". */
-    public String describe(GroupState s) {
+    public String describe(Overrides s) {
         return switch (this) {
             case PINNED -> (s.pin().forced() ? "forced and pinned to " : "pinned to ") + s.pin().target() + " by "
                     + s.pin().principal() + (s.pin().until() == null ? "" : " until " + s.pin().until()) + ": " + s.pin().reason();
