@@ -46,7 +46,8 @@ public sealed interface Effect {
 
     /**
      * The provider took a write as change {@code reference} and/or the write's {@code mark} is to be kept (a provider
-     * without an owner record): part of the desired state from now on, stored right away.
+     * without an owner record): part of the desired state from now on, unstored until the {@link SaveUnstoredChange}
+     * the step asks for right after it.
      */
     record ChangeWritten(Optional<String> reference, Optional<String> mark) implements Effect {
     }

@@ -265,7 +265,7 @@ public final class GroupReconciler {
             publishStatus(observed.served().describe());
             return progress;
         }
-        return newest.apply(effect, progress, kept -> progress = kept);
+        return newest.apply(effect, progress);
     }
 
     private void publishStatus(String served) {

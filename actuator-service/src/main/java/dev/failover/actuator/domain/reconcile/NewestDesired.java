@@ -1,7 +1,6 @@
 package dev.failover.actuator.domain.reconcile;
 
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.model.DesiredStore;
@@ -51,10 +50,10 @@ final class NewestDesired {
 
     /**
      * Applies one of a pass's effects on the desired state to {@code progress} (whose desired state the pass works on);
-     * returns the progress after it. A save that fails throws and fails the pass; what was done before it is handed to
-     * {@code kept} first, so that the reconciler keeps it (a change written stays unstored, stored by the next pass).
+     * returns the progress after it. A save that fails throws and fails the pass, and the reconciler keeps the progress
+     * the effects before it left (a change written stays unstored, stored by the next pass).
      */
-    Progress apply(Effect effect, Progress progress, Consumer<Progress> kept) {
+    Progress apply(Effect effect, Progress progress) {
         DesiredState desired = progress.desired();
         if (effect instanceof Effect.SaveUnstoredChange) {
             if (!progress.changeUnstored()) {
@@ -72,11 +71,9 @@ final class NewestDesired {
             if (!newest.compareAndSet(desired, marked)) {
                 return progress; // a newer decision arrived meanwhile: it wins, and writes its own change
             }
-            // unstored until the save returns: a save that fails fails the pass, and the next one stores it first
-            Progress unstored = progress.desiredNow(marked).unstored(true);
-            kept.accept(unstored);
-            store.save(marked);
-            return unstored.unstored(false);
+            // unstored until the save the step asks for next returns: a save that fails fails the pass, and the next
+            // pass stores it first
+            return progress.desiredNow(marked).unstored(true);
         }
         if (effect instanceof Effect.ChangePropagated) {
             DesiredState next = desired.propagated();

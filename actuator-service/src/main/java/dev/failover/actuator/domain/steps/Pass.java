@@ -145,9 +145,12 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
         return and(new Effect.SaveUnstoredChange());
     }
 
-    /** The provider took a write as change {@code reference}, or its {@code mark} is to be kept: stored right away. */
+    /**
+     * The provider took a write as change {@code reference}, or its {@code mark} is to be kept: taken into the desired
+     * state unstored, then stored right away, so that a save that fails leaves it unstored for the next pass to store.
+     */
     Pass changeWritten(Optional<String> reference, Optional<String> mark) {
-        return and(new Effect.ChangeWritten(reference, mark));
+        return and(new Effect.ChangeWritten(reference, mark)).saveUnstoredChange();
     }
 
     /** A read saw the pending change served everywhere. */

@@ -104,7 +104,7 @@ public class GroupReconcilerTest {
             }
             return read(key, pendingChange);
         }
-        final Deque<WriteOutcome> writeFailures = new ArrayDeque<>();
+        public final Deque<WriteOutcome> writeFailures = new ArrayDeque<>();
         final List<RecordWrite> writes = new ArrayList<>();
         int successfulWrites;
         Runnable beforeWrite = () -> {

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.dns.DnsProvider.Routing;
+import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
 import dev.failover.actuator.dns.ServedRecord;
 import dev.failover.actuator.domain.data.DataTierWatch;
 import dev.failover.actuator.domain.model.Convergence;
@@ -198,6 +199,11 @@ class ReconcileStepTableTest {
                 new Row("the switch written: the next pass reads it back at once", new WriteRecord(),
                         f -> f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary")),
                         "done PT0S", List.of("DNS_SWITCH SUCCEEDED"), Convergence.Converging.class),
+                new Row("the provider took the write as a change: kept in the desired state, then stored", new WriteRecord(),
+                        f -> { f.dns.writeFailures.add(new WriteOutcome.Written("switched", "change-1"));
+                            return f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary")); },
+                        "done PT0S", List.of("DNS_SWITCH SUCCEEDED", "ChangeWritten", "SaveUnstoredChange"),
+                        Convergence.Converging.class),
                 new Row("the provider refuses the write for good: blocked", new WriteRecord(),
                         f -> { f.dns.refuses = "AccessDenied";
                             return f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary")); },
