@@ -14,6 +14,7 @@ import dev.failover.actuator.domain.plan.Backends;
 import dev.failover.actuator.domain.plan.Effect;
 import dev.failover.actuator.domain.plan.Goal;
 import dev.failover.actuator.domain.plan.Progress;
+import dev.failover.actuator.domain.plan.Said;
 import dev.failover.actuator.domain.steps.Pass;
 import dev.failover.actuator.domain.steps.ReconcileStep.Next;
 import dev.failover.actuator.domain.steps.ReconcileSteps;
@@ -39,7 +40,7 @@ import dev.failover.contract.topology.Topology;
  * Plain Java: the providers, the store and the clock come in from outside. A pass is the {@linkplain ReconcileSteps
  * reconcile steps} in their one order, the same for the initial state and a decision, folded: each step takes the
  * group's {@link Progress} in a {@link Pass} and returns it changed, with the {@link Effect}s this reconciler applies
- * before the next step (ADR 0021).
+ * before the next step (ADR 0021): what is {@link Said} it says, what is stored its {@link NewestDesired} takes.
  */
 public final class GroupReconciler {
 
@@ -56,6 +57,8 @@ public final class GroupReconciler {
 
     /** The group's progress on its desired state, handed from step to step; kept here between passes only. */
     private Progress progress = Progress.idle();
+    /** Says what the steps ask to be said. */
+    private final Said.Sayer sayer = new Saying();
     private String initialTarget;
     /** The group's database nodes as watched by this instance, before this tenure too. */
     private final GroupWatch watch;
@@ -244,28 +247,15 @@ public final class GroupReconciler {
     private Pass applied(Pass pass) {
         progress = pass.progress();
         for (Effect effect : pass.effects()) {
-            progress = apply(effect);
+            progress = effect.match(this::say, stored -> newest.apply(stored, progress));
         }
         return pass.applied(progress);
     }
 
-    private Progress apply(Effect effect) {
-        if (effect instanceof Effect.Report r) {
-            Decision decision = progress.desired() == null ? null : progress.desired().decision();
-            switch (r.said()) {
-                case ALWAYS -> reports.report(decision, r.step(), r.status(), r.provider(), r.details(), r.startedAt());
-                case ONCE_PER_CONDITION -> reports.publishOnce(decision, r.step(), r.status(), r.provider(), r.condition(),
-                        r.details(), r.startedAt());
-                case ONCE_PER_DESIRED_STATE -> reports.publishOncePerDesiredState(decision, r.step(), r.status(),
-                        r.provider(), r.details(), r.startedAt());
-            }
-            return progress;
-        }
-        if (effect instanceof Effect.Observed observed) {
-            publishStatus(observed.served().describe());
-            return progress;
-        }
-        return newest.apply(effect, progress);
+    /** Says what a step asked to be said: the progress stays as it is. */
+    private Progress say(Said said) {
+        said.sayTo(sayer);
+        return progress;
     }
 
     private void publishStatus(String served) {
@@ -275,6 +265,27 @@ public final class GroupReconciler {
             status = new GroupStatus(group, desired, progress.convergence(), progress.unservedSince(), served != null ? served
                     : previous.served(), desired == null ? initialTarget : null, progress.heldUntil(),
                     dataTier.snapshot(use.clock().instant()));
+        }
+    }
+
+    /** Publishes the results a step asks for, about the desired state worked on, and shows what the record serves. */
+    private final class Saying implements Said.Sayer {
+
+        @Override
+        public void report(Said.Report r) {
+            Decision decision = progress.desired() == null ? null : progress.desired().decision();
+            switch (r.often()) {
+                case ALWAYS -> reports.report(decision, r.step(), r.status(), r.provider(), r.details(), r.startedAt());
+                case ONCE_PER_CONDITION -> reports.publishOnce(decision, r.step(), r.status(), r.provider(), r.condition(),
+                        r.details(), r.startedAt());
+                case ONCE_PER_DESIRED_STATE -> reports.publishOncePerDesiredState(decision, r.step(), r.status(),
+                        r.provider(), r.details(), r.startedAt());
+            }
+        }
+
+        @Override
+        public void observed(Said.Observed observed) {
+            publishStatus(observed.served().describe());
         }
     }
 }

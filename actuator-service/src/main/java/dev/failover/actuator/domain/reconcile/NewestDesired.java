@@ -1,18 +1,19 @@
 package dev.failover.actuator.domain.reconcile;
 
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.model.DesiredStore;
-import dev.failover.actuator.domain.plan.Effect;
 import dev.failover.actuator.domain.plan.Progress;
+import dev.failover.actuator.domain.plan.Stored;
 import dev.failover.contract.event.Decision;
 
 /**
  * A group's desired state as offered, restored and stored (ADR 0006, 0021): the newest one, which the next pass adopts,
- * and the effects of a pass that change it within its epoch. Offers come from the decisions' thread at any time; a
- * pass's change is taken only if no newer decision arrived meanwhile (compare-and-set on the newest), and is stored
- * before or as it is taken, so that a restarted or new owner resumes from it.
+ * and the {@link Stored} effects of a pass that change it within its epoch. Offers come from the decisions' thread at
+ * any time; a pass's change is taken only if no newer decision arrived meanwhile (compare-and-set on the newest), and is
+ * stored before or as it is taken, so that a restarted or new owner resumes from it.
  */
 final class NewestDesired {
 
@@ -49,51 +50,76 @@ final class NewestDesired {
     }
 
     /**
-     * Applies one of a pass's effects on the desired state to {@code progress} (whose desired state the pass works on);
-     * returns the progress after it. A save that fails throws and fails the pass, and the reconciler keeps the progress
-     * the effects before it left (a change written stays unstored, stored by the next pass).
+     * Applies one of a pass's stored effects to {@code progress} (whose desired state the pass works on); returns the
+     * progress after it. A save that fails throws and fails the pass, and the reconciler keeps the progress the effects
+     * before it left (a change written stays unstored, stored by the next pass).
      */
-    Progress apply(Effect effect, Progress progress) {
+    Progress apply(Stored effect, Progress progress) {
         DesiredState desired = progress.desired();
-        if (effect instanceof Effect.SaveUnstoredChange) {
-            if (!progress.changeUnstored()) {
-                return progress;
+        return effect.match(new Stored.Cases<>() {
+
+            @Override
+            public Progress saveUnstoredChange() {
+                if (!progress.changeUnstored()) {
+                    return progress;
+                }
+                store.save(desired);
+                return progress.unstored(false);
             }
-            store.save(desired);
-            return progress.unstored(false);
-        }
-        if (effect instanceof Effect.ChangeWritten written) {
-            if (desired == null) {
-                return progress; // the initial state has no desired state to keep it in
+
+            @Override
+            public Progress changeWritten(Stored.ChangeWritten written) {
+                if (desired == null) {
+                    return progress; // the initial state has no desired state to keep it in
+                }
+                DesiredState next = written.reference().map(desired::written).orElse(desired);
+                DesiredState marked = written.mark().map(next::marked).orElse(next);
+                if (!newest.compareAndSet(desired, marked)) {
+                    return progress; // a newer decision arrived meanwhile: it wins, and writes its own change
+                }
+                // unstored until the save the step asks for next returns: a save that fails fails the pass, and the
+                // next pass stores it first
+                return progress.desiredNow(marked).unstored(true);
             }
-            DesiredState next = written.reference().map(desired::written).orElse(desired);
-            DesiredState marked = written.mark().map(next::marked).orElse(next);
-            if (!newest.compareAndSet(desired, marked)) {
-                return progress; // a newer decision arrived meanwhile: it wins, and writes its own change
+
+            @Override
+            public Progress changePropagated() {
+                DesiredState next = desired.propagated();
+                Progress stored = progress.unstored(false);
+                return newest.compareAndSet(desired, next) ? stored.desiredNow(next) : stored;
             }
-            // unstored until the save the step asks for next returns: a save that fails fails the pass, and the next
-            // pass stores it first
-            return progress.desiredNow(marked).unstored(true);
-        }
-        if (effect instanceof Effect.ChangePropagated) {
-            DesiredState next = desired.propagated();
-            Progress stored = progress.unstored(false);
-            return newest.compareAndSet(desired, next) ? stored.desiredNow(next) : stored;
-        }
-        if (effect instanceof Effect.MoveTo move) {
-            if (newest.get() != desired) {
-                return progress; // a newer decision arrived meanwhile: it wins
+
+            @Override
+            public Progress moveTo(Stored.MoveTo move) {
+                if (newest.get() != desired) {
+                    return progress; // a newer decision arrived meanwhile: it wins
+                }
+                // stored before it is taken: a save that fails fails the pass, which is run again at this step, so a
+                // restart never resumes a step behind the traffic (a late save of an older epoch loses to the newer one
+                // at restore)
+                store.save(move.next());
+                return newest.compareAndSet(desired, move.next()) ? progress.movedTo(move.next()) : progress;
             }
-            // stored before it is taken: a save that fails fails the pass, which is run again at this step, so a restart
-            // never resumes a step behind the traffic (a late save of an older epoch loses to the newer one at restore)
-            store.save(move.next());
-            return newest.compareAndSet(desired, move.next()) ? progress.movedTo(move.next()) : progress;
-        }
+
+            @Override
+            public Progress promotion(Stored.Promotion promotion) {
+                return withinEpoch(progress, current -> current.with(promotion.next()));
+            }
+
+            @Override
+            public Progress promoted(Stored.Promoted promoted) {
+                return withinEpoch(progress, current -> current.with(promoted.next()));
+            }
+        });
+    }
+
+    /** {@code change} of the desired state {@code progress} works on, stored, then taken unless a newer one came. */
+    private Progress withinEpoch(Progress progress, UnaryOperator<DesiredState> change) {
+        DesiredState desired = progress.desired();
         if (desired == null || newest.get() != desired) {
             return progress; // a newer decision arrived meanwhile: it wins
         }
-        DesiredState updated = effect instanceof Effect.Promoted promoted ? desired.with(promoted.next())
-                : desired.with(((Effect.Promotion) effect).next());
+        DesiredState updated = change.apply(desired);
         store.save(updated); // a save that fails fails the pass, run again from the same state
         return newest.compareAndSet(desired, updated) ? progress.desiredNow(updated) : progress;
     }

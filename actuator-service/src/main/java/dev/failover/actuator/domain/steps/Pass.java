@@ -15,10 +15,11 @@ import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.RecordSets;
 import dev.failover.actuator.domain.plan.Backends;
-import dev.failover.actuator.domain.plan.Effect.Said;
 import dev.failover.actuator.domain.plan.Effect;
 import dev.failover.actuator.domain.plan.Goal;
 import dev.failover.actuator.domain.plan.Progress;
+import dev.failover.actuator.domain.plan.Said;
+import dev.failover.actuator.domain.plan.Stored;
 import dev.failover.actuator.requests.Priority;
 import dev.failover.actuator.domain.steps.ReconcileStep.Next;
 import dev.failover.contract.event.ActuationStatus;
@@ -53,7 +54,7 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
 
     /** The record was read: it serves {@code record}, shown in the group's status. */
     Pass read(ServedRecord record) {
-        return new Pass(goal, now, key, record, owner, promoting, progress, effects).and(new Effect.Observed(record));
+        return new Pass(goal, now, key, record, owner, promoting, progress, effects).and(new Said.Observed(record));
     }
 
     Pass owned(Ownership ownership) {
@@ -117,7 +118,7 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
     }
 
     Pass report(ActuationStep step, ActuationStatus status, String provider, String details, Instant startedAt) {
-        return plus(Said.ALWAYS, step, status, provider, null, details, startedAt);
+        return plus(Said.Often.ALWAYS, step, status, provider, null, details, startedAt);
     }
 
     /** A result, unless the same step said the same thing last (its words without the attempt count). */
@@ -130,19 +131,19 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
      * pass to pass, such as a replica's lag): said once while the condition lasts.
      */
     Pass publishOnce(ActuationStep step, ActuationStatus status, String provider, String condition, String details) {
-        return plus(Said.ONCE_PER_CONDITION, step, status, provider, condition, details, now);
+        return plus(Said.Often.ONCE_PER_CONDITION, step, status, provider, condition, details, now);
     }
 
     /** A result once for the whole desired state, whatever else the step says between. */
     Pass publishOncePerDesiredState(ActuationStep step, ActuationStatus status, String provider, String details) {
-        return plus(Said.ONCE_PER_DESIRED_STATE, step, status, provider, null, details, now);
+        return plus(Said.Often.ONCE_PER_DESIRED_STATE, step, status, provider, null, details, now);
     }
 
     // ---- the desired state ----
 
     /** A change written whose save failed is stored before the record is read again. */
     Pass saveUnstoredChange() {
-        return and(new Effect.SaveUnstoredChange());
+        return and(new Stored.SaveUnstoredChange());
     }
 
     /**
@@ -150,22 +151,22 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
      * state unstored, then stored right away, so that a save that fails leaves it unstored for the next pass to store.
      */
     Pass changeWritten(Optional<String> reference, Optional<String> mark) {
-        return and(new Effect.ChangeWritten(reference, mark)).saveUnstoredChange();
+        return and(new Stored.ChangeWritten(reference, mark)).saveUnstoredChange();
     }
 
     /** A read saw the pending change served everywhere. */
     Pass changePropagated() {
-        return and(new Effect.ChangePropagated());
+        return and(new Stored.ChangePropagated());
     }
 
     /** Where this desired state's promotion stands now, stored before the pass goes on. */
     Pass promotion(DesiredState.Promotion next) {
-        return and(new Effect.Promotion(next));
+        return and(new Stored.Promotion(next));
     }
 
     /** The plane is to promote a node: kept in the desired state before it is asked for. */
     Pass promoted(DesiredState.Promoted next) {
-        return and(new Effect.Promoted(next));
+        return and(new Stored.Promoted(next));
     }
 
     // ---- how a step ends ----
@@ -182,7 +183,7 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
 
     /** Moves on to another step of the same decision, stored so that a restart resumes from it; the next pass acts. */
     Next.Done moveTo(DesiredState next) {
-        return and(new Effect.MoveTo(next)).done(Duration.ZERO);
+        return and(new Stored.MoveTo(next)).done(Duration.ZERO);
     }
 
     /** A passing failure: keep trying, with backoff, until served or superseded. */
@@ -228,9 +229,9 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
                 .done(use.settings().resync());
     }
 
-    private Pass plus(Said said, ActuationStep step, ActuationStatus status, String provider, String condition,
+    private Pass plus(Said.Often often, ActuationStep step, ActuationStatus status, String provider, String condition,
             String details, Instant startedAt) {
-        return and(new Effect.Report(said, step, status, provider, condition, details, startedAt));
+        return and(new Said.Report(often, step, status, provider, condition, details, startedAt));
     }
 
     private Pass and(Effect effect) {

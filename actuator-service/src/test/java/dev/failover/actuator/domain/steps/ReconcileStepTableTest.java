@@ -25,6 +25,7 @@ import dev.failover.actuator.domain.plan.Backends;
 import dev.failover.actuator.domain.plan.Effect;
 import dev.failover.actuator.domain.plan.Goal;
 import dev.failover.actuator.domain.plan.Progress;
+import dev.failover.actuator.domain.plan.Said;
 import dev.failover.actuator.domain.reconcile.GroupReconcilerTest.FakeScaler;
 import dev.failover.actuator.domain.reconcile.GroupReconcilerTest.ScriptedDns;
 import dev.failover.actuator.domain.reconcile.GroupReconcilerTest;
@@ -234,6 +235,6 @@ class ReconcileStepTableTest {
     }
 
     private static String describe(Effect effect) {
-        return effect instanceof Effect.Report r ? r.step() + " " + r.status() : effect.getClass().getSimpleName();
+        return effect instanceof Said.Report r ? r.step() + " " + r.status() : effect.getClass().getSimpleName();
     }
 }
