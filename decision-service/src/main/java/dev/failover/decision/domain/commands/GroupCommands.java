@@ -10,7 +10,6 @@ import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.TargetHealth;
 import dev.failover.contract.topology.Target;
-import dev.failover.decision.domain.explain.Explanations;
 import dev.failover.decision.domain.model.Command;
 import dev.failover.decision.domain.model.CommandOutcome;
 import dev.failover.decision.domain.model.CommandOutcome.Rejection;
@@ -37,14 +36,16 @@ public final class GroupCommands {
         Outcome evaluate(GroupState s, Instant now);
     }
 
-    private final Supplier<String> decisionIds;
     private final Duration commandMaxAge;
     private final Evaluator evaluator;
+    private final Moves moves;
+    private final Drills drills;
 
     public GroupCommands(Supplier<String> decisionIds, Duration commandMaxAge, Evaluator evaluator) {
-        this.decisionIds = decisionIds;
         this.commandMaxAge = commandMaxAge;
         this.evaluator = evaluator;
+        this.moves = new Moves(decisionIds);
+        this.drills = new Drills(moves);
     }
 
     /**
@@ -92,7 +93,7 @@ public final class GroupCommands {
             return force(s, force, evidence);
         }
         if (command instanceof Command.StartDrill start) {
-            return startDrill(s, start, evidence);
+            return drills.start(s, start, evidence);
         }
         if (command instanceof Command.Switchover switchover) {
             return switchover(s, switchover, evidence);
@@ -104,7 +105,7 @@ public final class GroupCommands {
             if (s.overrides().drill() == null) {
                 return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "no drill is running in group " + s.group().id());
             }
-            List<Decision> decisions = endDrill(s, "ended by operator", end.reason(), end.principal(), evidence, null, false)
+            List<Decision> decisions = drills.end(s, "ended by operator", end.reason(), end.principal(), evidence, null, false)
                     .stream()
                     .toList();
             return new CommandOutcome.Accepted("drill ended", decisions);
@@ -132,7 +133,7 @@ public final class GroupCommands {
         Instant now = evidence.at();
         Optional<Target> target = s.group().target(pin.target());
         if (target.isEmpty()) {
-            return unknownTarget(s, pin.target());
+            return Moves.unknownTarget(s, pin.target());
         }
         if (pin.until() != null && !pin.until().isAfter(now)) {
             return new CommandOutcome.Rejected(Rejection.INVALID, "until", "until " + pin.until() + " is not in the future");
@@ -151,8 +152,8 @@ public final class GroupCommands {
         if (unserved.isEmpty()) {
             return new CommandOutcome.Accepted("pinned " + pin.target() + ", already active", List.of());
         }
-        Decision decision = switchTo(s, target.get(), DecisionKind.OVERRIDE, "pinned by " + pin.principal() + ": "
-                + pin.reason(), pin.principal(), evidence);
+        Decision decision = moves.switchTo(s, target.get(), DecisionKind.OVERRIDE, "pinned by " + pin.principal() + ": "
+                + pin.reason(), pin.principal(), evidence, null);
         return new CommandOutcome.Accepted("pinned " + pin.target() + unserved.get(), List.of(decision));
     }
 
@@ -160,7 +161,7 @@ public final class GroupCommands {
         Instant now = evidence.at();
         Optional<Target> target = s.group().target(force.target());
         if (target.isEmpty()) {
-            return unknownTarget(s, force.target());
+            return Moves.unknownTarget(s, force.target());
         }
         s.overrides().cancelDrill(force.principal(), force.reason(), now);
         TargetHealth health = evidence.of(target.get()).health();
@@ -170,8 +171,8 @@ public final class GroupCommands {
         if (unserved.isEmpty()) {
             return new CommandOutcome.Accepted("forced and pinned " + force.target() + ", already active", List.of());
         }
-        Decision decision = switchTo(s, target.get(), DecisionKind.FORCE, "break-glass force by " + force.principal()
-                + " (target health " + health + "): " + force.reason(), force.principal(), evidence);
+        Decision decision = moves.switchTo(s, target.get(), DecisionKind.FORCE, "break-glass force by " + force.principal()
+                + " (target health " + health + "): " + force.reason(), force.principal(), evidence, null);
         return new CommandOutcome.Accepted("forced " + force.target() + unserved.get(), List.of(decision));
     }
 
@@ -206,7 +207,7 @@ public final class GroupCommands {
         Instant now = evidence.at();
         Optional<Target> target = s.group().target(switchover.target());
         if (target.isEmpty()) {
-            return unknownTarget(s, switchover.target());
+            return Moves.unknownTarget(s, switchover.target());
         }
         if (switchover.until() != null && !switchover.until().isAfter(now)) {
             return new CommandOutcome.Rejected(Rejection.INVALID, "until", "until " + switchover.until() + " is not in the future");
@@ -232,9 +233,9 @@ public final class GroupCommands {
                 switchover.reason(), now, from));
         s.audit(now, switchover.principal(), "switchover " + from + " -> " + switchover.target()
                 + (switchover.until() == null ? "" : " until " + switchover.until()), switchover.reason());
-        Decision decision = switchTo(s, target.get(), DecisionKind.SWITCHOVER, "planned switchover by "
+        Decision decision = moves.switchTo(s, target.get(), DecisionKind.SWITCHOVER, "planned switchover by "
                 + switchover.principal() + ": " + switchover.reason() + "; " + destination.detail(), switchover.principal(),
-                evidence);
+                evidence, null);
         return new CommandOutcome.Accepted("switchover to " + switchover.target() + " started; pinned there until "
                 + (switchover.until() == null ? "released" : switchover.until()), List.of(decision));
     }
@@ -253,7 +254,7 @@ public final class GroupCommands {
         }
         Optional<Target> back = s.group().target(pin.switchedFrom());
         if (back.isEmpty()) {
-            return unknownTarget(s, pin.switchedFrom());
+            return Moves.unknownTarget(s, pin.switchedFrom());
         }
         TargetHealth health = evidence.of(back.get()).health();
         if (!s.active().equals(back.get().id()) && health != TargetHealth.HEALTHY) {
@@ -265,106 +266,17 @@ public final class GroupCommands {
         if (s.active().equals(back.get().id())) {
             return new CommandOutcome.Accepted("switchover aborted; " + back.get().id() + " already active", List.of());
         }
-        Decision decision = switchTo(s, back.get(), DecisionKind.OVERRIDE, "switchover to " + to + " aborted by "
-                + abort.principal() + ": " + abort.reason(), abort.principal(), evidence);
+        Decision decision = moves.switchTo(s, back.get(), DecisionKind.OVERRIDE, "switchover to " + to + " aborted by "
+                + abort.principal() + ": " + abort.reason(), abort.principal(), evidence, null);
         return new CommandOutcome.Accepted("switchover aborted; traffic returns to " + back.get().id(), List.of(decision));
     }
 
-    private CommandOutcome startDrill(GroupState s, Command.StartDrill start, Evidence evidence) {
-        Instant now = evidence.at();
-        Hold hold = s.hold(now);
-        if (hold != Hold.NONE) {
-            return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "drills start only while automation runs; it is "
-                    + hold.describe(s.overrides()));
-        }
-        Optional<Target> target = start.target() == null
-                ? s.group().targets().stream().filter(t -> !t.isLastResort() && !t.id().equals(s.active())).findFirst()
-                : s.group().target(start.target());
-        if (target.isEmpty()) {
-            return start.target() == null
-                    ? new CommandOutcome.Rejected(Rejection.CONFLICT, "target", "no target to drill on")
-                    : unknownTarget(s, start.target());
-        }
-        if (target.get().id().equals(s.active())) {
-            return new CommandOutcome.Rejected(Rejection.INVALID, "target", target.get().id() + " is already active");
-        }
-        Duration duration = start.duration() != null ? start.duration() : Duration.ofMinutes(s.group().drill().durationMinutes());
-        if (duration.isNegative() || duration.isZero()) {
-            return new CommandOutcome.Rejected(Rejection.INVALID, "duration", "must be positive, was " + duration);
-        }
-        for (Target t : s.group().targets()) {
-            TargetHealth health = evidence.of(t).health();
-            if (!t.isLastResort() && health != TargetHealth.HEALTHY) {
-                return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "drills start only when every target is HEALTHY; "
-                        + t.id() + " is " + health);
-            }
-        }
-        String returnTo = s.active();
-        Decision decision = switchTo(s, target.get(), DecisionKind.DRILL_START, "DR drill by " + start.principal() + " for "
-                + duration + ": " + start.reason(), start.principal(), evidence);
-        s.overrides().startDrill(new GroupSnapshot.DrillState(target.get().id(), returnTo, now, now.plus(duration),
-                start.principal(), decision.decisionId()), new GroupSnapshot.DrillReport(decision.decisionId(),
-                        target.get().id(), now, null, "running", null));
-        s.audit(now, start.principal(), "drill start on " + target.get().id(), start.reason());
-        return new CommandOutcome.Accepted("drill started on " + target.get().id() + " until "
-                + s.overrides().drill().endsAt(), List.of(decision));
-    }
-
-    private static CommandOutcome unknownTarget(GroupState s, String target) {
-        return new CommandOutcome.Rejected(Rejection.INVALID, "target", "no target '" + target + "' in group " + s.group().id()
-                + "; targets are " + s.group().targets().stream().map(Target::id).toList());
-    }
-
-    // ---- the end of a drill ----
-
     /**
-     * Ends the drill and moves traffic back to where it was, or to the first HEALTHY target if that is not HEALTHY. While
-     * the drill target is failing, whoever ends it, the way back is a DRILL_ABORT: an emergency the actuator acts on at
-     * once; otherwise a DRILL_END, a planned move (ADR 0012).
-     */
-    /**
-     * @param trace the rule chain's steps when the chain ended the drill; null when an operator did
-     * @param abort the chain aborts it (an abort alert): back at once, as when the drill target fails
+     * Ends the drill, whoever ends it ({@link Drills#end}): the operator's end-drill command, or the rule chain, when
+     * the drill is due or must be aborted.
      */
     public Optional<Decision> endDrill(GroupState s, String outcome, String reason, String principal, Evidence evidence,
             List<RuleStep> trace, boolean abort) {
-        Instant now = evidence.at();
-        GroupSnapshot.DrillState drill = s.overrides().drill();
-        TargetHealth drillTarget = s.group().target(drill.target()).map(t -> evidence.of(t).health()).orElse(TargetHealth.UNKNOWN);
-        DecisionKind kind = abort || drillTarget == TargetHealth.UNHEALTHY || drillTarget == TargetHealth.FLAPPING
-                ? DecisionKind.DRILL_ABORT : DecisionKind.DRILL_END;
-        Optional<Target> back = s.group().target(drill.returnTo()).filter(t -> evidence.of(t).health() == TargetHealth.HEALTHY);
-        if (back.isEmpty()) {
-            back = firstHealthy(s, evidence, s.group().target(s.active()).orElseThrow());
-        }
-        GroupSnapshot.DrillReport last = s.overrides().lastDrill();
-        Long recovery = last != null && drill.startDecisionId().equals(last.startDecisionId()) ? last.recoveryMillis() : null;
-        s.audit(now, principal, "drill " + outcome, reason);
-        if (back.isEmpty() || back.get().id().equals(s.active())) {
-            s.overrides().endDrill(new GroupSnapshot.DrillReport(drill.startDecisionId(), drill.target(), drill.startedAt(),
-                    now, outcome + (back.isEmpty() ? "; traffic stays on " + s.active() + ": no HEALTHY target to return to"
-                            : ""), recovery));
-            return Optional.empty();
-        }
-        s.overrides().endDrill(new GroupSnapshot.DrillReport(drill.startDecisionId(), drill.target(), drill.startedAt(), now,
-                outcome, recovery));
-        return Optional.of(s.switchTo(back.get(), kind, reason, principal, evidence,
-                (before, decision) -> Explanations.ofDecision(s, before, decision, evidence, trace),
-                decisionIds.get()));
-    }
-
-    /** The first HEALTHY target in chain order, other than the active one and the last resort: where a drill returns to. */
-    private static Optional<Target> firstHealthy(GroupState s, Evidence evidence, Target except) {
-        return evidence.targets().stream()
-                .filter(t -> !t.target().id().equals(except.id()) && !t.target().isLastResort())
-                .filter(t -> t.health() == TargetHealth.HEALTHY)
-                .map(Evidence.OfTarget::target)
-                .findFirst();
-    }
-
-    /** An operator's switch: explained as the command, on the evidence of now. */
-    private Decision switchTo(GroupState s, Target to, DecisionKind kind, String reason, String principal, Evidence evidence) {
-        return s.switchTo(to, kind, reason, principal, evidence,
-                (before, decision) -> Explanations.ofDecision(s, before, decision, evidence, null), decisionIds.get());
+        return drills.end(s, outcome, reason, principal, evidence, trace, abort);
     }
 }
