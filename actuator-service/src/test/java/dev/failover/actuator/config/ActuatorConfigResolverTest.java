@@ -370,7 +370,8 @@ class ActuatorConfigResolverTest {
                 "failover.dns.route53.active-weight", "200", "failover.dns.route53.failback-steps", "10,50,100",
                 "failover.dns.route53.endpoint-override", "http://127.0.0.1:4566"));
         assertThat(settings.dns()).isEqualTo(new Route53Settings(Route53Settings.Routing.SIMPLE, 200, List.of(10, 50, 100),
-                Duration.ofSeconds(60), "aws-global", Optional.of(URI.create("http://127.0.0.1:4566")), Duration.ofSeconds(10)));
+                Duration.ofSeconds(60), "aws-global", Optional.of(URI.create("http://127.0.0.1:4566")), Duration.ofSeconds(10),
+                Route53Settings.DEFAULT_REQUESTS_PER_SECOND, 1, Route53Settings.TakeOver.REFUSE));
         assertThat(settings.reconcile().stepPause()).as("each failback step is held this long").isEqualTo(Duration.ofSeconds(60));
     }
 
