@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.failover.contract.signing.SigningKeySettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -53,27 +54,14 @@ public interface ActuatorConfig {
     @WithName("state-signing")
     StateSigning stateSigning();
 
-    interface StateSigning {
-        /** Id of this actuator's key (env {@code FAILOVER_STATE_SIGNING_KEY_ID}); its {@code .pub} is in every actuator's trusted-keys-dir. */
-        @WithName("key-id")
-        Optional<String> keyId();
-
-        /** The Ed25519 private key, PKCS#8 PEM (env {@code FAILOVER_STATE_SIGNING_PRIVATE_KEY_FILE}); exactly one of this and {@code private-key}. */
-        @WithName("private-key-file")
-        Optional<Path> privateKeyFile();
-
-        /** The same private key as PEM text (env {@code FAILOVER_STATE_SIGNING_PRIVATE_KEY}), e.g. from a Secret as env. */
-        @WithName("private-key")
-        Optional<String> privateKey();
-
-        /**
-         * Directory of the actuators' public keys, one {@code <key-id>.pub} each (env
-         * {@code FAILOVER_STATE_SIGNING_TRUSTED_KEYS_DIR}); must hold this actuator's own and share no key with
-         * {@code failover.signing.trusted-keys-dir}.
-         */
-        @WithName("trusted-keys-dir")
-        Optional<Path> trustedKeysDir();
-
+    /**
+     * The four key settings under {@code failover.state-signing} (env {@code FAILOVER_STATE_SIGNING_KEY_ID},
+     * {@code FAILOVER_STATE_SIGNING_PRIVATE_KEY_FILE}, {@code FAILOVER_STATE_SIGNING_PRIVATE_KEY},
+     * {@code FAILOVER_STATE_SIGNING_TRUSTED_KEYS_DIR}): this actuator's key id, whose {@code .pub} is in every actuator's
+     * trusted-keys-dir, and that directory, which must hold this actuator's own key and share no key with
+     * {@code failover.signing.trusted-keys-dir}.
+     */
+    interface StateSigning extends SigningKeySettings {
         /**
          * Whether the results this actuator publishes to failover.actuations are signed in batches, one signature of a
          * Merkle root for the results of 20 ms (env {@code FAILOVER_STATE_SIGNING_BATCH_RESULTS}, ADR 0029). Upgrade the

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
+import dev.failover.contract.signing.SigningKeySettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
@@ -77,34 +78,12 @@ public interface DecisionServiceConfig {
      */
     Signing signing();
 
-    interface Signing {
-        /**
-         * Id of the signing key, sent with every signed record (env {@code FAILOVER_SIGNING_KEY_ID}): the name, without
-         * {@code .pub}, of its public key in every verifier's trusted-keys directory, this service's included. Changing
-         * it (with the private key) is how a rotation switches the signer.
-         */
-        @WithName("key-id")
-        Optional<String> keyId();
-
-        /**
-         * The Ed25519 private key, PKCS#8 PEM as {@code openssl genpkey -algorithm ed25519} writes it (env
-         * {@code FAILOVER_SIGNING_PRIVATE_KEY_FILE}), e.g. a file of a Kubernetes Secret volume. Exactly one of this and
-         * {@code private-key}.
-         */
-        @WithName("private-key-file")
-        Optional<Path> privateKeyFile();
-
-        /** The same private key as PEM text (env {@code FAILOVER_SIGNING_PRIVATE_KEY}), e.g. from a Secret as env. */
-        @WithName("private-key")
-        Optional<String> privateKey();
-
-        /**
-         * Directory of the trusted public keys, one {@code <key-id>.pub} (X.509 PEM, {@code openssl pkey -pubout}) each
-         * (env {@code FAILOVER_SIGNING_TRUSTED_KEYS_DIR}); a mounted Secret volume fits. Must hold this service's own key.
-         */
-        @WithName("trusted-keys-dir")
-        Optional<Path> trustedKeysDir();
-
+    /**
+     * The four key settings under {@code failover.signing} (env {@code FAILOVER_SIGNING_KEY_ID},
+     * {@code FAILOVER_SIGNING_PRIVATE_KEY_FILE}, {@code FAILOVER_SIGNING_PRIVATE_KEY},
+     * {@code FAILOVER_SIGNING_TRUSTED_KEYS_DIR}), as the actuators read theirs under {@code failover.state-signing}.
+     */
+    interface Signing extends SigningKeySettings {
         /**
          * Whether decisions published together share one signature (env {@code FAILOVER_SIGNING_BATCH_DECISIONS}, ADR
          * 0030): each decision carries the batch's signature and its own proof (ADR 0029). Set it to false while an
