@@ -23,7 +23,6 @@ class PackageLayersTest {
     static final List<String> LAYERS = List.of(
             "startup", // builds the reconcilers, the loop and the backends from the settings; native-image registrations
             "rest", // the groups and actuations API
-            "identity", // who the caller is: a bearer token's audience
             "health", // readiness: desired states restored
             "permissions", // what the topology needs of AWS, checked ahead with IAM's policy simulator
             "messaging", // decisions in (per partition), results out, the reconcile loop, desired states restored

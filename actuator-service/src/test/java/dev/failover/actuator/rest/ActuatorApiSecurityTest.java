@@ -3,6 +3,7 @@ package dev.failover.actuator.rest;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -151,5 +152,13 @@ class ActuatorApiSecurityTest {
     void healthAndMetricsStayOpen() {
         given().get("/q/health/ready").then().statusCode(200);
         given().get("/q/metrics").then().statusCode(200);
+    }
+
+    /** What the instance says about itself at start (the shared PlaneInfoReport), under this service's name. */
+    @Test
+    void thePlaneInfoNamesThisService() {
+        given().get("/q/metrics").then().statusCode(200)
+                .body(matchesPattern("(?s).*\nfailover_build_info\\{[^}]*service=\"actuator-service\"[^}]*} 1\\.0\n.*"))
+                .body(matchesPattern("(?s).*\nfailover_topology_info\\{[^}]*service=\"actuator-service\"[^}]*} 1\\.0\n.*"));
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
 
 import java.time.Duration;
@@ -109,6 +110,14 @@ class OverrideApiTest {
         given().get("/q/metrics").then().statusCode(200).body(containsString("failover_decision_quorum_lost"))
                 // the only instance decides every group
                 .body(containsString("failover_decision_group_owned{group=\"api\"} 1.0"));
+    }
+
+    /** What the instance says about itself at start (the shared PlaneInfoReport), under this service's name. */
+    @Test
+    void thePlaneInfoNamesThisService() {
+        given().get("/q/metrics").then().statusCode(200)
+                .body(matchesPattern("(?s).*\nfailover_build_info\\{[^}]*service=\"decision-service\"[^}]*} 1\\.0\n.*"))
+                .body(matchesPattern("(?s).*\nfailover_topology_info\\{[^}]*service=\"decision-service\"[^}]*} 1\\.0\n.*"));
     }
 
     @Test

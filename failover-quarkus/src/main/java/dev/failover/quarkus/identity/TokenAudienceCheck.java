@@ -1,8 +1,11 @@
-package dev.failover.decision.identity;
+package dev.failover.quarkus.identity;
+
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.quarkus.runtime.Startup;
@@ -15,12 +18,15 @@ import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 import dev.failover.contract.identity.BearerCaller;
-import dev.failover.decision.config.DecisionServiceConfig;
 
 /**
  * A bearer token must be for this API ({@link BearerCaller}: {@code aud}, or Cognito's {@code client_id}), checked after
  * smallrye-jwt verified its signature, issuer and age; the caller is named by the configured claim when there is one.
  * A token for another application is refused as unauthenticated (401). Settings checked at start.
+ * <p>
+ * The settings are read by their keys: each service with an API declares {@code failover.identity.*} in its own
+ * configuration, with its own default audience (its name at the identity provider), so that the key is documented and
+ * checked where the service's other settings are, and one check serves every such service.
  */
 @Startup
 @ApplicationScoped
@@ -29,9 +35,10 @@ public class TokenAudienceCheck implements SecurityIdentityAugmentor {
     private final BearerCaller check;
 
     @Inject
-    TokenAudienceCheck(DecisionServiceConfig config) {
-        this.check = BearerCaller.configured(config.identity().audienceClaim(), config.identity().audience(),
-                config.identity().nameClaim());
+    TokenAudienceCheck(@ConfigProperty(name = "failover.identity.audience-claim") String audienceClaim,
+            @ConfigProperty(name = "failover.identity.audience") String audience,
+            @ConfigProperty(name = "failover.identity.name-claim") Optional<String> nameClaim) {
+        this.check = BearerCaller.configured(audienceClaim, audience, nameClaim);
     }
 
     @Override
