@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
 import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
+import dev.failover.contract.topology.RecordType;
 
 /**
  * What every DNS backend that keeps the ownership mark beside the record promises the reconcile steps (ADR 0006; the
@@ -24,11 +25,24 @@ abstract class DnsProviderContract {
 
     private static final AtomicInteger NEXT = new AtomicInteger();
 
-    /** The provider under test. */
-    abstract DnsProvider provider();
+    private final DnsProvider provider;
+    private final String zone;
+    private final String hostedZoneId;
 
-    /** A record of this backend's zone, named {@code label}, that nothing serves yet. */
-    abstract RecordKey key(String label);
+    /**
+     * @param provider     the provider under test
+     * @param zone         its zone, where the tests' records are made
+     * @param hostedZoneId the zone's id, for Route 53; null elsewhere
+     */
+    DnsProviderContract(DnsProvider provider, String zone, String hostedZoneId) {
+        this.provider = provider;
+        this.zone = zone;
+        this.hostedZoneId = hostedZoneId;
+    }
+
+    private DnsProvider provider() {
+        return provider;
+    }
 
     /** The sets that send the record's traffic to {@code address}, as this backend keeps them. */
     List<RecordSet> sets(String address) {
@@ -87,8 +101,10 @@ abstract class DnsProviderContract {
         assertThat(served(key)).as("nothing changed").isEqualTo(before);
     }
 
+    /** A record of the zone that nothing serves yet. */
     private RecordKey fresh() {
-        return key("contract-" + NEXT.incrementAndGet());
+        String label = "contract-" + NEXT.incrementAndGet();
+        return new RecordKey("g-" + label, zone, label + "." + zone, RecordType.A, hostedZoneId);
     }
 
     private static OwnerMark mark(RecordKey key, long epoch) {

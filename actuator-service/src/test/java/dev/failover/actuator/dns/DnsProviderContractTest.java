@@ -8,7 +8,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 
 import dev.failover.actuator.lease.Lease;
-import dev.failover.contract.topology.RecordType;
 import dev.failover.testkit.aws.Route53Zone;
 import dev.failover.testkit.dns.AuthoritativeServer;
 import dev.failover.testkit.dns.BindServer;
@@ -57,62 +56,30 @@ class DnsProviderContractTest {
 
     @Nested
     class Rfc2136OnBind extends DnsProviderContract {
-        final DnsProvider dns = rfc2136(bind);
-
-        @Override
-        DnsProvider provider() {
-            return dns;
-        }
-
-        @Override
-        RecordKey key(String label) {
-            return new RecordKey("g-" + label, ZONE, label + "." + ZONE, RecordType.A, null);
+        Rfc2136OnBind() {
+            super(rfc2136(bind), ZONE, null);
         }
     }
 
     @Nested
     class Rfc2136OnKnot extends DnsProviderContract {
-        final DnsProvider dns = rfc2136(knot);
-
-        @Override
-        DnsProvider provider() {
-            return dns;
-        }
-
-        @Override
-        RecordKey key(String label) {
-            return new RecordKey("g-" + label, ZONE, label + "." + ZONE, RecordType.A, null);
+        Rfc2136OnKnot() {
+            super(rfc2136(knot), ZONE, null);
         }
     }
 
     @Nested
     class Route53 extends DnsProviderContract {
-        final DnsProvider dns = Route53Fixtures.provider(client, Route53Fixtures.settings(Route53Settings.Routing.SIMPLE,
-                1000, Route53Settings.TakeOver.REFUSE));
-
-        @Override
-        DnsProvider provider() {
-            return dns;
-        }
-
-        @Override
-        RecordKey key(String label) {
-            return new RecordKey("g-" + label, ZONE, label + "." + ZONE, RecordType.A, ZONE_ID);
+        Route53() {
+            super(Route53Fixtures.provider(client, Route53Fixtures.settings(Route53Settings.Routing.SIMPLE, 1000,
+                    Route53Settings.TakeOver.REFUSE)), ZONE, ZONE_ID);
         }
     }
 
     @Nested
     class DryRun extends DnsProviderContract {
-        final DnsProvider dns = new DryRunDnsProvider(DnsProvider.Routing.SINGLE);
-
-        @Override
-        DnsProvider provider() {
-            return dns;
-        }
-
-        @Override
-        RecordKey key(String label) {
-            return new RecordKey("g-" + label, ZONE, label + "." + ZONE, RecordType.A, null);
+        DryRun() {
+            super(new DryRunDnsProvider(DnsProvider.Routing.SINGLE), ZONE, null);
         }
     }
 }
