@@ -89,6 +89,16 @@ class DataTierPartitionIT {
                         + " primary%n", Duration.between(healedAt, Instant.now()).toMillis() / 1000.0,
                         writer.acknowledgedCount());
                 writer.stop();
+                // the fence closed the old primary's database, a catalog change the replica received with the WAL the
+                // promotion waited for; the plane opens it once the switch is served (OpenPromotedDatabase, ADR 0020).
+                // Counting the rows before that reopened it beside the plane's own opening: "tuple concurrently updated"
+                await("the promoted node open to new sessions").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                        .until(() -> {
+                            try (java.sql.Connection session = DataTierIT.connect(pair.replica().jdbcUrl())) {
+                                return session.isValid(2);
+                            }
+                        });
                 assertThat(DataTierIT.refusesWrites(pair.primary().jdbcUrl())).as("the old primary fenced").isTrue();
                 assertThat(DataTierIT.isPrimary(pair.replica().jdbcUrl())).as("the replica promoted").isTrue();
                 assertThat(writer.missingOn(pair.replica().jdbcUrl()))
