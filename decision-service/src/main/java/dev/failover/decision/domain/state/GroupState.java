@@ -64,10 +64,6 @@ public final class GroupState {
         Explanation explain(Explanation.StartingState before, Decision decision);
     }
 
-    public GroupState(FailoverGroup group, List<String> locations) {
-        this(group, locations, null, List.of());
-    }
-
     /**
      * @param carried   evidence kept from this group's earlier state here, or null to start from nothing
      * @param observing the locations that observe the group's record (the topology's {@code observers})

@@ -134,7 +134,8 @@ class HoldPrecedenceTest {
 
     private static GroupState state(Drill drill, Pin pin, boolean pause, boolean freeze) {
         DecisionEngine engine = engine("hold", "live", new ManualClock(NOW));
-        GroupState s = new GroupState(engine.topology().group("api").orElseThrow(), engine.topology().locations());
+        GroupState s = new GroupState(engine.topology().group("api").orElseThrow(), engine.topology().locations(), null,
+                List.of());
         s.restore(snapshot(drill, pin, pause, freeze));
         return s;
     }
