@@ -3,7 +3,6 @@ package dev.failover.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,12 +98,8 @@ class ComposeStackIT {
         return builder;
     }
 
-    /** What {@code command} prints; it must succeed. */
+    /** What {@code command} prints; it must succeed (podman's settings given to whatever it runs). */
     static String run(String... command) throws IOException, InterruptedException {
-        Process process = ServiceProcess.podman(List.of(command)).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", command) + " ended").isTrue();
-        assertThat(process.exitValue()).as(String.join(" ", command) + ": " + out).isZero();
-        return out;
+        return ContainerImagesIT.output(ServiceProcess.podman(List.of(command)));
     }
 }
