@@ -70,9 +70,12 @@ public final class Topics {
     /**
      * Header naming what a record holds when it is not the topic's own kind: on {@link #DECISIONS}, {@value
      * ActuatorRetry#RECORD} for an {@link ActuatorRetry}; on {@link #PROBE_RESULTS}, {@value ResolverObservation#RECORD}
-     * for a {@link ResolverObservation}. Absent on decisions and probe results (as every release wrote them).
+     * for a {@link ResolverObservation}; on {@link #ACTUATIONS}, {@value #PROVIDER_LANE_RECORD} for a {@link
+     * ProviderLaneResult}. Absent on decisions, probe results and actuation results (as every release wrote them).
      */
     public static final String RECORD_HEADER = "failover-record";
+    /** The {@link #RECORD_HEADER} of a {@link ProviderLaneResult} on {@link #ACTUATIONS} (ADR 0036). */
+    public static final String PROVIDER_LANE_RECORD = "provider-lane";
 
     private Topics() {
     }
