@@ -15,6 +15,7 @@ import dev.failover.actuator.config.ActuatorSettings;
 import dev.failover.actuator.metrics.ActuatorMetrics;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.event.ProviderLaneResult;
 import dev.failover.contract.event.Topics;
 import dev.failover.contract.signing.SignedBatches;
 import dev.failover.kafka.logging.GroupLogContext;
@@ -42,6 +43,13 @@ public class ActuationPublisher {
     private final MutinyEmitter<String> actuations;
     /** Results signed together, 20 ms at a time, on a thread of their own (ADR 0029); null: one signature a result. */
     private final SignedBatches batches;
+    /**
+     * Lanes' results signed together as results are, on the same signing thread, and sent marked {@value
+     * Topics#PROVIDER_LANE_RECORD} (ADR 0036): a batch's sink knows only key and value, so the marked ones have batches of
+     * their own. A lane's result and the group's are not ordered with each other; nothing reads them together (a lane's
+     * state never changes whether the group is served). Null: one signature a result.
+     */
+    private final SignedBatches laneBatches;
 
     @Inject
     ActuationPublisher(ActuatorMetrics metrics, RecentActuations recent, ActuatorSettings settings,
@@ -50,10 +58,12 @@ public class ActuationPublisher {
         this.recent = recent;
         this.settings = settings;
         this.actuations = actuations;
-        this.batches = settings.stateSigning() != null && settings.stateSigning().batchResults()
-                ? new SignedBatches(records -> settings.stateSigning().signer().batchHeaders(Topics.ACTUATIONS, records),
-                        this::send, SignedBatches.Flusher.thread("result-signer"), SignedBatches.LINGER)
-                : null;
+        boolean batched = settings.stateSigning() != null && settings.stateSigning().batchResults();
+        SignedBatches.Flusher signing = batched ? SignedBatches.Flusher.thread("result-signer") : null;
+        this.batches = batched ? new SignedBatches(records -> settings.stateSigning().signer().batchHeaders(
+                Topics.ACTUATIONS, records), this::send, signing, SignedBatches.LINGER) : null;
+        this.laneBatches = batched ? new SignedBatches(records -> settings.stateSigning().signer().batchHeaders(
+                Topics.ACTUATIONS, records), this::sendLane, signing, SignedBatches.LINGER) : null;
     }
 
     public void publish(ActuationResult result) {
@@ -77,11 +87,53 @@ public class ActuationPublisher {
         }
     }
 
+    /**
+     * Publishes a lane's state change (ADR 0036, what the status shows), signed as a result is and marked {@value
+     * Topics#PROVIDER_LANE_RECORD}. Like a result it does not wait for Kafka; one Kafka does not take is logged.
+     */
+    public void publish(ProviderLaneResult lane) {
+        try (GroupLogContext logged = GroupLogContext.decision(lane.group(), lane.decision(), lane.epoch())) {
+            LOG.infof("%s lane %s (%s) %s: %s", lane.group(), lane.lane(), lane.kind(), lane.state(), lane.detail());
+        }
+        try {
+            String value = EventCodec.instance().encode(lane);
+            CompletionStage<Void> sent = laneBatches != null ? laneBatches.send(lane.group(), value)
+                    : sendLane(lane.group(), value, settings.stateSigning().signer().headers(Topics.ACTUATIONS,
+                            lane.group(), value));
+            sent.whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    laneNotPublished(lane, failure);
+                }
+            });
+        } catch (RuntimeException e) {
+            laneNotPublished(lane, e);
+        }
+    }
+
+    private CompletionStage<Void> sendLane(String group, String value, Map<String, byte[]> signature) {
+        return send(group, value, signature, Topics.PROVIDER_LANE_RECORD);
+    }
+
     private CompletionStage<Void> send(String group, String value, Map<String, byte[]> signature) {
+        return send(group, value, signature, null);
+    }
+
+    /** @param record the {@link Topics#RECORD_HEADER}, null for a result (which carries none, as every release wrote it) */
+    private CompletionStage<Void> send(String group, String value, Map<String, byte[]> signature, String record) {
         RecordHeaders headers = new RecordHeaders();
         signature.forEach(headers::add);
+        if (record != null) {
+            headers.add(Topics.RECORD_HEADER, record.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         return actuations.sendMessage(Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
                 .withKey(group).withHeaders(headers).build())).subscribeAsCompletionStage();
+    }
+
+    private void laneNotPublished(ProviderLaneResult lane, Throwable failure) {
+        metrics.resultNotPublished(lane.group());
+        try (GroupLogContext logged = GroupLogContext.decision(lane.group(), lane.decision(), lane.epoch())) {
+            LOG.warnf("lane %s %s of %s not published: %s", lane.lane(), lane.state(), lane.group(), failure.getMessage());
+        }
     }
 
     private void notPublished(ActuationResult result, Throwable failure) {
