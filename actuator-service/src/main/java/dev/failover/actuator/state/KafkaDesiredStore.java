@@ -286,7 +286,7 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
         if (a.step() != b.step()) {
             return b.step() > a.step() ? b : a;
         }
-        return b.pendingChange() != null || a.pendingChange() == null ? b : a;
+        return b.anyChangePending() || !a.anyChangePending() ? b : a;
     }
 
     @Override

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.failover.actuator.domain.data.DataTierEvidence;
 import dev.failover.actuator.domain.model.DesiredState;
+import dev.failover.actuator.domain.model.ProviderLane;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.DecisionMode;
@@ -48,12 +49,13 @@ class ActuatorRecordsTest {
                 "primary healthy for 300 s", List.of(), AT.plusSeconds(600), DecisionMode.LIVE, Decision.AUTOMATION);
         DesiredState.Promotion promoted = DesiredState.Promotion.requested(7, "secondary", "primary", 74_211);
         Map<String, String> out = new LinkedHashMap<>();
-        out.put("desired-state", StoredDesiredState.encode(new DesiredState(failover, 0)));
+        out.put("desired-state", StoredDesiredState.encode(DesiredState.of(failover).atStep(0)));
         out.put("desired-state-promoted", StoredDesiredState.encode(new DesiredState(failover, 0,
-                "/change/C02689331NQ5VSIUI8HBU", promoted, "failover/api/7")));
-        out.put("desired-state-taken-back", StoredDesiredState.encode(new DesiredState(failover, 0, null,
+                Map.of(ProviderLane.ONLY, new DesiredState.LaneRecord("/change/C02689331NQ5VSIUI8HBU", "failover/api/7")),
+                promoted, null)));
+        out.put("desired-state-taken-back", StoredDesiredState.encode(new DesiredState(failover, 0, Map.of(),
                 promoted.takingBack("the switch was refused").takenBack(2, 1, "primary takes writes again"), null)));
-        out.put("desired-state-stepped-failback", StoredDesiredState.encode(new DesiredState(failback, 2)));
+        out.put("desired-state-stepped-failback", StoredDesiredState.encode(DesiredState.of(failback).atStep(2)));
         out.put("data-tier-evidence", KafkaEvidenceStore.encode("api", new DataTierEvidence(
                 new DataTierEvidence.Point("primary", AT, 2, 0x3000060L, List.of("replica-a")),
                 Map.of("secondary", new DataTierEvidence.Point("primary", AT.minusSeconds(1), 2, 0x3000028L, List.of())),

@@ -40,12 +40,12 @@ class KafkaDesiredStoreTest {
             store.ensureTopic(java.util.Optional.empty(), "failover.topics.replication-factor");
             store.save(DesiredState.of(failback(group, 6)));
             store.save(DesiredState.of(decision));
-            store.save(new DesiredState(decision, 1));
+            store.save(DesiredState.of(decision).atStep(1));
         }
         try (KafkaDesiredStore restarted = TestDesiredStores.open(kafka)) {
             List<DesiredState> read = restarted.load(IntStream.range(0, partitions(kafka)).boxed().toList()).stream()
                     .filter(s -> s.group().equals(group)).toList();
-            assertThat(read).as("desired states of %s read back", group).containsExactly(new DesiredState(decision, 1));
+            assertThat(read).as("desired states of %s read back", group).containsExactly(DesiredState.of(decision).atStep(1));
         }
     }
 
@@ -62,14 +62,14 @@ class KafkaDesiredStoreTest {
         try (KafkaDesiredStore store = TestDesiredStores.open(kafka)) {
             store.ensureTopic(java.util.Optional.empty(), "failover.topics.replication-factor");
             store.save(DesiredState.of(newer));
-            store.save(new DesiredState(newer, 2));
-            store.save(new DesiredState(newer, 1)); // the old owner's step save, landing late
-            store.save(new DesiredState(failback(group, 4), 3)); // the zombie's epoch 4, landing late
+            store.save(DesiredState.of(newer).atStep(2));
+            store.save(DesiredState.of(newer).atStep(1)); // the old owner's step save, landing late
+            store.save(DesiredState.of(failback(group, 4)).atStep(3)); // the zombie's epoch 4, landing late
         }
         try (KafkaDesiredStore restarted = TestDesiredStores.open(kafka)) {
             List<DesiredState> read = restarted.load(IntStream.range(0, partitions(kafka)).boxed().toList()).stream()
                     .filter(s -> s.group().equals(group)).toList();
-            assertThat(read).as("desired states of %s read back", group).containsExactly(new DesiredState(newer, 2));
+            assertThat(read).as("desired states of %s read back", group).containsExactly(DesiredState.of(newer).atStep(2));
         }
     }
 

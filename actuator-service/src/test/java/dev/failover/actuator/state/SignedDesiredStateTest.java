@@ -96,7 +96,7 @@ class SignedDesiredStateTest {
     @Test
     void anUnsignedDesiredStateOfThePreviousReleaseIsRestoredUnderAcceptUnsignedAndWrittenAgainSigned() {
         String group = "upgrade-" + UUID.randomUUID();
-        DesiredState previousRelease = new DesiredState(failover(group, 12, "secondary"), 0);
+        DesiredState previousRelease = DesiredState.of(failover(group, 12, "secondary")).atStep(0);
         try (KafkaDesiredStore store = store()) {
             store.ensureTopic(java.util.Optional.empty(), "failover.topics.replication-factor");
         }

@@ -1,31 +1,31 @@
 package dev.failover.actuator.domain.model;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import dev.failover.contract.event.Decision;
 
 /**
- * What a group should look like: the highest-epoch decision seen for it, how far a stepped failback has got, and the
- * DNS change written for it that may not be served everywhere yet. Kept in a compacted topic so that a restarted or new
- * owner resumes from the step reached, and waits for that change as the writer would have (ADR 0006).
+ * What a group should look like: the highest-epoch decision seen for it, how far a stepped failback has got, and per
+ * provider lane the DNS change written for it that may not be served everywhere yet. Kept in a compacted topic so that
+ * a restarted or new owner resumes from the step reached, and waits for that change as the writer would have (ADR 0006;
+ * lanes: ADR 0036, "Per-lane state in the signed desired state").
  *
- * @param decision      the decision that set it
- * @param step          index of the traffic step reached (0 for a change made in one step)
- * @param pendingChange the provider's reference of the last change written for this step (a Route 53 change id) until
- *                      a read saw it propagated; null when there is none, or the provider has no references
- * @param promotion     the promotion a planned move made for it, and where its way back stands (ADR 0020); null when
- *                      it made none, or made it without knowing the node's transaction id
- * @param mark          the ownership mark of the last write, for a provider that keeps none beside what it switches
- *                      (ARC routing controls, ADR 0014): its epoch, decision and digest of what was written, from which
- *                      any instance judges ownership and drift as the writer would; null for providers with their own
- *                      owner record, or before the first write
- * @param promoted      the last promotion the plane asked for in this group, of any move, carried from decision to
- *                      decision: a node of a backend without timelines (RDS) shows itself a former primary only by it,
- *                      so a new owner must know it (ADR 0020, "Lineage of a backend without timelines"); null before
- *                      any, and once a way back took it back
+ * @param decision  the decision that set it
+ * @param step      index of the traffic step reached (0 for a change made in one step); the group's, not a lane's
+ * @param lanes     per lane id ({@link ProviderLane#ONLY} for a group that names no providers) what its provider took:
+ *                  the change written and the mark of the last write; a lane without either has no entry
+ * @param promotion the promotion a planned move made for it, and where its way back stands (ADR 0020); null when it
+ *                  made none, or made it without knowing the node's transaction id
+ * @param promoted  the last promotion the plane asked for in this group, of any move, carried from decision to
+ *                  decision: a node of a backend without timelines (RDS) shows itself a former primary only by it, so a
+ *                  new owner must know it (ADR 0020, "Lineage of a backend without timelines"); null before any, and
+ *                  once a way back took it back
  */
-public record DesiredState(Decision decision, int step, String pendingChange, Promotion promotion, String mark,
+public record DesiredState(Decision decision, int step, Map<String, LaneRecord> lanes, Promotion promotion,
         Promoted promoted) {
 
     /** The decision id in the results and the ownership mark of the initial state (epoch 0, no decision yet). */
@@ -35,39 +35,35 @@ public record DesiredState(Decision decision, int step, String pendingChange, Pr
         if (step < 0) {
             throw new IllegalArgumentException("step must not be negative, was " + step);
         }
+        Map<String, LaneRecord> kept = new TreeMap<>();
+        (lanes == null ? Map.<String, LaneRecord> of() : lanes).forEach((lane, record) -> {
+            if (record != null && !record.isEmpty()) {
+                kept.put(lane, record);
+            }
+        });
+        lanes = Collections.unmodifiableMap(kept);
     }
 
-    public DesiredState(Decision decision, int step, String pendingChange, Promotion promotion, String mark) {
-        this(decision, step, pendingChange, promotion, mark, null);
-    }
-
-    public DesiredState(Decision decision, int step, String pendingChange, Promotion promotion) {
-        this(decision, step, pendingChange, promotion, null, null);
-    }
-
-    public DesiredState(Decision decision, int step, String pendingChange) {
-        this(decision, step, pendingChange, null, null);
-    }
-
-    public DesiredState(Decision decision, int step) {
-        this(decision, step, null, null, null);
-    }
-
+    /** A decision's desired state before anything was written for it. */
     public static DesiredState of(Decision decision) {
-        return new DesiredState(decision, 0);
+        return new DesiredState(decision, 0, Map.of(), null, null);
     }
 
     /**
      * A new decision's desired state after {@code previous}: it carries a promotion taken back, so that an
-     * owner that restores only the newest desired state still knows the abandoned timeline is no newer primary's; the
-     * mark of the last write, which still says who last switched (as an owner record beside the record does); and the
-     * plane's last promotion, which a later move's owner needs to tell a former primary without timelines.
+     * owner that restores only the newest desired state still knows the abandoned timeline is no newer primary's; each
+     * lane's mark of the last write, which still says who last switched (as an owner record beside the record does); and
+     * the plane's last promotion, which a later move's owner needs to tell a former primary without timelines.
      */
     public static DesiredState after(DesiredState previous, Decision decision) {
-        Promotion carried = previous == null || previous.promotion() == null
-                || previous.promotion().phase() != Phase.TAKEN_BACK ? null : previous.promotion();
-        return new DesiredState(decision, 0, null, carried, previous == null ? null : previous.mark(),
-                previous == null ? null : previous.promoted());
+        if (previous == null) {
+            return of(decision);
+        }
+        Promotion carried = previous.promotion() == null || previous.promotion().phase() != Phase.TAKEN_BACK ? null
+                : previous.promotion();
+        Map<String, LaneRecord> marks = new TreeMap<>();
+        previous.lanes().forEach((lane, record) -> marks.put(lane, new LaneRecord(null, record.mark())));
+        return new DesiredState(decision, 0, marks, carried, previous.promoted());
     }
 
     /** The promotion this desired state made (not one carried from an earlier one); empty when none. */
@@ -87,14 +83,19 @@ public record DesiredState(Decision decision, int step, String pendingChange, Pr
         return decision.toTarget();
     }
 
-    /** The change a read asks the provider about. */
-    public Optional<String> changeToCheck() {
-        return Optional.ofNullable(pendingChange);
+    /** The change a read of {@code lane} asks its provider about. */
+    public Optional<String> changeToCheck(String lane) {
+        return Optional.ofNullable(lanes.get(lane)).map(LaneRecord::pendingChange);
     }
 
-    /** The mark of the last write a provider without an owner record took (see {@link #mark}). */
-    public Optional<String> storedMark() {
-        return Optional.ofNullable(mark);
+    /** Whether any lane has a change written that no read saw propagated yet. */
+    public boolean anyChangePending() {
+        return lanes.values().stream().anyMatch(r -> r.pendingChange() != null);
+    }
+
+    /** The mark of the last write {@code lane}'s provider took, when it keeps no owner record (see {@link LaneRecord}). */
+    public Optional<String> storedMark(String lane) {
+        return Optional.ofNullable(lanes.get(lane)).map(LaneRecord::mark);
     }
 
     /** The plane's last promotion in the group (see {@link #promoted}); empty before any. */
@@ -102,24 +103,32 @@ public record DesiredState(Decision decision, int step, String pendingChange, Pr
         return Optional.ofNullable(promoted);
     }
 
-    /** The next step; nothing of it written yet. */
+    /** The next step; nothing of it written yet in any lane (each keeps its mark). */
     public DesiredState atStep(int next) {
-        return new DesiredState(decision, next, null, promotion, mark, promoted);
+        Map<String, LaneRecord> marks = new TreeMap<>();
+        lanes.forEach((lane, record) -> marks.put(lane, new LaneRecord(null, record.mark())));
+        return new DesiredState(decision, next, marks, promotion, promoted);
     }
 
-    /** The provider took a write of this step as change {@code reference}, which it may not serve everywhere yet. */
-    public DesiredState written(String reference) {
-        return new DesiredState(decision, step, reference, promotion, mark, promoted);
+    /** {@code lane}'s provider took a write of this step as change {@code reference}, which it may not serve everywhere yet. */
+    public DesiredState written(String lane, String reference) {
+        return withLane(lane, new LaneRecord(reference, storedMark(lane).orElse(null)));
     }
 
-    /** A provider without an owner record took a write with this mark. */
-    public DesiredState marked(String writtenMark) {
-        return new DesiredState(decision, step, pendingChange, promotion, writtenMark, promoted);
+    /** {@code lane}'s provider, one without an owner record, took a write with this mark. */
+    public DesiredState marked(String lane, String writtenMark) {
+        return withLane(lane, new LaneRecord(changeToCheck(lane).orElse(null), writtenMark));
     }
 
-    /** A read saw the pending change served everywhere: nothing left to wait for. */
-    public DesiredState propagated() {
-        return new DesiredState(decision, step, null, promotion, mark, promoted);
+    /** A read of {@code lane} saw its pending change served everywhere: nothing left to wait for there. */
+    public DesiredState propagated(String lane) {
+        return withLane(lane, new LaneRecord(null, storedMark(lane).orElse(null)));
+    }
+
+    private DesiredState withLane(String lane, LaneRecord record) {
+        Map<String, LaneRecord> next = new TreeMap<>(lanes);
+        next.put(lane, record);
+        return new DesiredState(decision, step, next, promotion, promoted);
     }
 
     /**
@@ -129,12 +138,29 @@ public record DesiredState(Decision decision, int step, String pendingChange, Pr
     public DesiredState with(Promotion next) {
         boolean undone = next != null && next.phase() == Phase.TAKEN_BACK && promoted != null
                 && promoted.target().equals(next.target());
-        return new DesiredState(decision, step, pendingChange, next, mark, undone ? null : promoted);
+        return new DesiredState(decision, step, lanes, next, undone ? null : promoted);
     }
 
     /** The plane asks for the promotion of {@code next}'s node; kept before it is asked for (null: refused, forgotten). */
     public DesiredState with(Promoted next) {
-        return new DesiredState(decision, step, pendingChange, promotion, mark, next);
+        return new DesiredState(decision, step, lanes, promotion, next);
+    }
+
+    /**
+     * What one lane's provider took for this desired state.
+     *
+     * @param pendingChange the provider's reference of the last change written for the step (a Route 53 change id) until
+     *                      a read saw it propagated; null when there is none, or the provider has no references
+     * @param mark          the ownership mark of the last write, for a provider that keeps none beside what it switches
+     *                      (ARC routing controls, ADR 0014): its epoch, decision and digest of what was written, from
+     *                      which any instance judges ownership and drift as the writer would; null for providers with
+     *                      their own owner record, or before the first write
+     */
+    public record LaneRecord(String pendingChange, String mark) {
+
+        boolean isEmpty() {
+            return pendingChange == null && mark == null;
+        }
     }
 
     /**

@@ -31,14 +31,17 @@ public sealed interface Goal {
     /** The decision id in the ownership mark. */
     String decisionId();
 
-    /** The provider's change a read asks about (a Route 53 change id written and not yet seen propagated). */
-    Optional<String> changeToCheck();
+    /**
+     * The change a read of {@code lane} asks its provider about (a Route 53 change id written and not yet seen
+     * propagated).
+     */
+    Optional<String> changeToCheck(String lane);
 
     /**
-     * The mark of the last write, as the desired state keeps it for a provider without an owner record (ARC routing
-     * controls, ADR 0014); empty with no decision, or before the first write.
+     * The mark of {@code lane}'s last write, as the desired state keeps it for a provider without an owner record (ARC
+     * routing controls, ADR 0014); empty with no decision, or before the first write.
      */
-    Optional<String> storedMark();
+    Optional<String> storedMark(String lane);
 
     /** For people: what the goal wants, as a drift report says it after "served as ...", e.g. "but epoch 3 wants ...". */
     String butWants();
@@ -71,12 +74,12 @@ public sealed interface Goal {
         }
 
         @Override
-        public Optional<String> changeToCheck() {
+        public Optional<String> changeToCheck(String lane) {
             return Optional.empty();
         }
 
         @Override
-        public Optional<String> storedMark() {
+        public Optional<String> storedMark(String lane) {
             return Optional.empty();
         }
 
@@ -111,13 +114,13 @@ public sealed interface Goal {
         }
 
         @Override
-        public Optional<String> changeToCheck() {
-            return desired.changeToCheck();
+        public Optional<String> changeToCheck(String lane) {
+            return desired.changeToCheck(lane);
         }
 
         @Override
-        public Optional<String> storedMark() {
-            return desired.storedMark();
+        public Optional<String> storedMark(String lane) {
+            return desired.storedMark(lane);
         }
 
         @Override

@@ -20,7 +20,7 @@ public sealed interface Stored extends Effect permits Stored.SaveUnstoredChange,
 
         R changeWritten(ChangeWritten written);
 
-        R changePropagated();
+        R changePropagated(ChangePropagated propagated);
 
         R moveTo(MoveTo move);
 
@@ -47,11 +47,11 @@ public sealed interface Stored extends Effect permits Stored.SaveUnstoredChange,
     }
 
     /**
-     * The provider took a write as change {@code reference} and/or the write's {@code mark} is to be kept (a provider
-     * without an owner record): part of the desired state from now on, unstored until the {@link SaveUnstoredChange}
-     * the step asks for right after it.
+     * {@code lane}'s provider took a write as change {@code reference} and/or the write's {@code mark} is to be kept (a
+     * provider without an owner record): part of the desired state from now on, unstored until the
+     * {@link SaveUnstoredChange} the step asks for right after it.
      */
-    record ChangeWritten(Optional<String> reference, Optional<String> mark) implements Stored {
+    record ChangeWritten(String lane, Optional<String> reference, Optional<String> mark) implements Stored {
 
         @Override
         public <R> R match(Cases<R> cases) {
@@ -59,12 +59,12 @@ public sealed interface Stored extends Effect permits Stored.SaveUnstoredChange,
         }
     }
 
-    /** A read saw the pending change served everywhere: not asked about again, not stored again. */
-    record ChangePropagated() implements Stored {
+    /** A read of {@code lane} saw its pending change served everywhere: not asked about again, not stored again. */
+    record ChangePropagated(String lane) implements Stored {
 
         @Override
         public <R> R match(Cases<R> cases) {
-            return cases.changePropagated();
+            return cases.changePropagated(this);
         }
     }
 

@@ -68,7 +68,7 @@ public final class GroupReconciler {
     private boolean twoWritersSeen;
 
     /**
-     * @param dns    the group's DNS provider and traffic plan
+     * @param dns    the group's DNS providers, a lane each, with their traffic plans
      * @param wiring what every group's reconciler of this instance shares
      * @param watch  the group's database nodes as this instance has watched them so far, driven or not
      */
@@ -78,8 +78,8 @@ public final class GroupReconciler {
         dataTier.newTenure();
         this.group = group;
         this.topology = topology;
-        this.use = new Backends(group, dns.provider(), wiring.scalers(), wiring.databases(), wiring.regionSwitch(),
-                dns.plan(), wiring.settings(), wiring.clock(), dataTier);
+        this.use = new Backends(group, dns.only(), wiring.scalers(), wiring.databases(), wiring.regionSwitch(),
+                wiring.settings(), wiring.clock(), dataTier);
         this.newest = new NewestDesired(wiring.store());
         this.reports = new ActuationReports(group, wiring.sink(), wiring.clock());
         this.status = new GroupStatus(group, null, progress.convergence(), null, null, null);

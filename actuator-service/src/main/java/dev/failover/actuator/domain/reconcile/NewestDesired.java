@@ -72,21 +72,24 @@ final class NewestDesired {
                 if (desired == null) {
                     return progress; // the initial state has no desired state to keep it in
                 }
-                DesiredState next = written.reference().map(desired::written).orElse(desired);
-                DesiredState marked = written.mark().map(next::marked).orElse(next);
-                if (!newest.compareAndSet(desired, marked)) {
-                    return progress; // a newer decision arrived meanwhile: it wins, and writes its own change
+                // merged into the newest desired state of the same epoch and step, which another lane's write may have
+                // changed meanwhile (ADR 0036, "Per-lane state"); a newer decision or step wins, and writes its own
+                DesiredState merged = newest.updateAndGet(current -> sameStep(current, desired)
+                        ? lane(current, written) : current);
+                if (!sameStep(merged, desired)) {
+                    return progress;
                 }
                 // unstored until the save the step asks for next returns: a save that fails fails the pass, and the
                 // next pass stores it first
-                return progress.desiredNow(marked).unstored(true);
+                return progress.desiredNow(merged).unstored(true);
             }
 
             @Override
-            public Progress changePropagated() {
-                DesiredState next = desired.propagated();
+            public Progress changePropagated(Stored.ChangePropagated propagated) {
+                DesiredState next = newest.updateAndGet(current -> sameStep(current, desired)
+                        ? current.propagated(propagated.lane()) : current);
                 Progress stored = progress.unstored(false);
-                return newest.compareAndSet(desired, next) ? stored.desiredNow(next) : stored;
+                return sameStep(next, desired) ? stored.desiredNow(next) : stored;
             }
 
             @Override
@@ -122,5 +125,16 @@ final class NewestDesired {
         DesiredState updated = change.apply(desired);
         store.save(updated); // a save that fails fails the pass, run again from the same state
         return newest.compareAndSet(desired, updated) ? progress.desiredNow(updated) : progress;
+    }
+
+    /** Whether {@code current} is the desired state {@code worked} was, at the same step (lanes may differ). */
+    private static boolean sameStep(DesiredState current, DesiredState worked) {
+        return current != null && current.decision().equals(worked.decision()) && current.step() == worked.step();
+    }
+
+    /** {@code written}'s change and mark in its lane of {@code current}. */
+    private static DesiredState lane(DesiredState current, Stored.ChangeWritten written) {
+        DesiredState next = written.reference().map(r -> current.written(written.lane(), r)).orElse(current);
+        return written.mark().map(m -> next.marked(written.lane(), m)).orElse(next);
     }
 }

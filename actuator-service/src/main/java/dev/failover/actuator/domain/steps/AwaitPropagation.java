@@ -18,6 +18,7 @@ record AwaitPropagation() implements ReconcileStep {
             return pass.retryLater("written, not yet served everywhere by " + use.dns().name(),
                     use.settings().capacityPoll(), use);
         }
-        return pass.goal().changeToCheck().isPresent() ? pass.changePropagated().go() : pass.go();
+        String lane = use.lane().id();
+        return pass.goal().changeToCheck(lane).isPresent() ? pass.changePropagated(lane).go() : pass.go();
     }
 }

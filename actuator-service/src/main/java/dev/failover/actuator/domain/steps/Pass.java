@@ -79,12 +79,12 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
      * written: in a region's failover the confirmations of the groups switched first took the turns the others' writes
      * needed (ADR 0022, "Writes before confirmations").
      */
-    public Priority priority() {
+    public Priority priority(String lane) {
         Convergence convergence = progress.convergence();
         if (!(convergence instanceof Convergence.Converging || convergence instanceof Convergence.Drifted)) {
             return Priority.RESYNC;
         }
-        return goal != null && goal.changeToCheck().isPresent() ? Priority.CONFIRM : Priority.SWITCH;
+        return goal != null && goal.changeToCheck(lane).isPresent() ? Priority.CONFIRM : Priority.SWITCH;
     }
 
     public Pass applied(Progress next) {
@@ -147,16 +147,17 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
     }
 
     /**
-     * The provider took a write as change {@code reference}, or its {@code mark} is to be kept: taken into the desired
-     * state unstored, then stored right away, so that a save that fails leaves it unstored for the next pass to store.
+     * {@code lane}'s provider took a write as change {@code reference}, or its {@code mark} is to be kept: taken into
+     * the desired state unstored, then stored right away, so that a save that fails leaves it unstored for the next
+     * pass to store.
      */
-    Pass changeWritten(Optional<String> reference, Optional<String> mark) {
-        return and(new Stored.ChangeWritten(reference, mark)).saveUnstoredChange();
+    Pass changeWritten(String lane, Optional<String> reference, Optional<String> mark) {
+        return and(new Stored.ChangeWritten(lane, reference, mark)).saveUnstoredChange();
     }
 
-    /** A read saw the pending change served everywhere. */
-    Pass changePropagated() {
-        return and(new Stored.ChangePropagated());
+    /** A read of {@code lane} saw its pending change served everywhere. */
+    Pass changePropagated(String lane) {
+        return and(new Stored.ChangePropagated(lane));
     }
 
     /** Where this desired state's promotion stands now, stored before the pass goes on. */

@@ -33,21 +33,23 @@ record ReadRecord() implements ReconcileStep {
     @Override
     public Next apply(Pass pass, Backends use) {
         DnsProvider dns = use.dns();
+        String lane = use.lane().id();
         String name = pass.key().name();
-        if (pass.priority() == Priority.SWITCH && pass.goal().changeToCheck().isEmpty()) {
-            Optional<ServedRecord> listed = dns.listed(pass.key()).map(record -> withStoredMark(record, dns, pass.goal()));
+        Priority own = pass.priority(lane);
+        if (own == Priority.SWITCH && pass.goal().changeToCheck(lane).isEmpty()) {
+            Optional<ServedRecord> listed = dns.listed(pass.key()).map(record -> withStoredMark(record, use, pass.goal()));
             if (listed.isPresent() && !pass.setsAsWanted(listed.get())) {
                 return pass.read(listed.get()).go();
             }
         }
-        ReadOutcome read = dns.read(pass.key(), pass.goal().changeToCheck(), priority(pass, pass.priority(), use));
+        ReadOutcome read = dns.read(pass.key(), pass.goal().changeToCheck(lane), priority(pass, own, use));
         if (read instanceof ReadOutcome.Served ok) {
-            ServedRecord served = withStoredMark(ok.record(), dns, pass.goal());
+            ServedRecord served = withStoredMark(ok.record(), use, pass.goal());
             return pass.read(served).go();
         }
         if (read instanceof ReadOutcome.Deferred) {
             // a settled group's check waits for its next interval, a switched group's confirmation a moment (ADR 0022)
-            return pass.done(pass.priority() == Priority.RESYNC ? use.settings().resync() : CONFIRM_AGAIN);
+            return pass.done(own == Priority.RESYNC ? use.settings().resync() : CONFIRM_AGAIN);
         }
         if (read instanceof ReadOutcome.Throttled throttled) {
             return pass.retryThrottled("reading " + name + " throttled by " + dns.name() + ": " + throttled.reason(), use);
@@ -80,8 +82,8 @@ record ReadRecord() implements ReconcileStep {
         return secondWriter ? Priority.SWITCH : own;
     }
 
-    static ServedRecord withStoredMark(ServedRecord read, DnsProvider dns, Goal goal) {
-        return dns.keepsOwnerRecord() ? read : read.withOwnerText(goal.storedMark().orElse(null));
+    static ServedRecord withStoredMark(ServedRecord read, Backends use, Goal goal) {
+        return use.dns().keepsOwnerRecord() ? read : read.withOwnerText(goal.storedMark(use.lane().id()).orElse(null));
     }
 
     /** The read of a blocked group's guard pass: a record that cannot be read ends the pass and changes nothing. */
@@ -89,10 +91,10 @@ record ReadRecord() implements ReconcileStep {
 
         @Override
         public Next apply(Pass pass, Backends use) {
-            ReadOutcome read = use.dns().read(pass.key(), pass.goal().changeToCheck(), priority(pass, Priority.RESYNC,
-                    use));
+            ReadOutcome read = use.dns().read(pass.key(), pass.goal().changeToCheck(use.lane().id()),
+                    priority(pass, Priority.RESYNC, use));
             if (read instanceof ReadOutcome.Served ok) {
-                ServedRecord served = withStoredMark(ok.record(), use.dns(), pass.goal());
+                ServedRecord served = withStoredMark(ok.record(), use, pass.goal());
                 return pass.read(served).go();
             }
             return pass.done(use.settings().resync());

@@ -36,7 +36,7 @@ record WriteRecord() implements ReconcileStep {
             Pass reported = pass.report(writeStep, ActuationStatus.SUCCEEDED, dns.name(), w.details()
                     + (step.isEmpty() ? "" : " (" + step + ")"), writeStart);
             if (w.reference() != null || !dns.keepsOwnerRecord()) {
-                reported = reported.changeWritten(Optional.ofNullable(w.reference()), dns.keepsOwnerRecord()
+                reported = reported.changeWritten(use.lane().id(), Optional.ofNullable(w.reference()), dns.keepsOwnerRecord()
                         ? Optional.empty() : Optional.of(write.owner().text()));
             }
             return reported.done(Duration.ZERO);

@@ -40,8 +40,8 @@ class TrafficPlanTest {
     }
 
     static DesiredState desired(DecisionKind kind, int step) {
-        return new DesiredState(new Decision(1, "d-1", "api", 1L, kind, "primary", "secondary", "r", List.of(),
-                Instant.EPOCH, DecisionMode.LIVE, "alice"), step);
+        return DesiredState.of(new Decision(1, "d-1", "api", 1L, kind, "primary", "secondary", "r", List.of(),
+                Instant.EPOCH, DecisionMode.LIVE, "alice")).atStep(step);
     }
 
     /** What one step serves, for reading: "weights/values ttl". */

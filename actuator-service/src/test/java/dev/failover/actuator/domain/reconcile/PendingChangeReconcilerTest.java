@@ -20,6 +20,7 @@ import dev.failover.actuator.dns.RecordWrite;
 import dev.failover.actuator.dns.ServedRecord;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
+import dev.failover.actuator.domain.model.ProviderLane;
 import dev.failover.actuator.domain.model.DesiredStore;
 import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.domain.model.TrafficPlan;
@@ -115,7 +116,7 @@ class PendingChangeReconcilerTest {
 
         group.run();
         assertThat(saved).as("stored right after the write, with its change id")
-                .containsExactly(DesiredState.of(failover).written("change-1"));
+                .containsExactly(DesiredState.of(failover).written(ProviderLane.ONLY, "change-1"));
         passes(group, 3);
         assertThat(group.status().convergence()).as("change-1 PENDING").isInstanceOf(Convergence.Converging.class);
         assertThat(converged()).isFalse();
@@ -126,7 +127,7 @@ class PendingChangeReconcilerTest {
         assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
         assertThat(dns.asked.get(dns.asked.size() - 1)).as("asked no more once propagated").isEmpty();
         assertThat(saved).as("no store write for the propagation, nor per pass").hasSize(1);
-        assertThat(group.status().desired().pendingChange()).isNull();
+        assertThat(group.status().desired().changeToCheck(ProviderLane.ONLY)).isEmpty();
     }
 
     /** The writer restarts, or another region's actuator takes the group over, while the change is pending. */
@@ -168,7 +169,7 @@ class PendingChangeReconcilerTest {
         int readsBefore = dns.asked.size();
         group.run();
 
-        assertThat(saved).containsExactly(DesiredState.of(failover).written("change-1"));
+        assertThat(saved).containsExactly(DesiredState.of(failover).written(ProviderLane.ONLY, "change-1"));
         assertThat(dns.asked.subList(readsBefore, dns.asked.size())).as("asked about meanwhile all the same")
                 .containsExactly(Optional.of("change-1"));
         assertThat(group.status().convergence()).isInstanceOf(Convergence.Converging.class);
@@ -189,9 +190,9 @@ class PendingChangeReconcilerTest {
 
     @Test
     void theNextStepHasNoChangeWrittenYet() {
-        DesiredState written = DesiredState.of(failover).written("change-1");
-        assertThat(written.changeToCheck()).contains("change-1");
-        assertThat(written.atStep(1).pendingChange()).isNull();
-        assertThat(written.propagated()).isEqualTo(DesiredState.of(failover));
+        DesiredState written = DesiredState.of(failover).written(ProviderLane.ONLY, "change-1");
+        assertThat(written.changeToCheck(ProviderLane.ONLY)).contains("change-1");
+        assertThat(written.atStep(1).changeToCheck(ProviderLane.ONLY)).isEmpty();
+        assertThat(written.propagated(ProviderLane.ONLY)).isEqualTo(DesiredState.of(failover));
     }
 }

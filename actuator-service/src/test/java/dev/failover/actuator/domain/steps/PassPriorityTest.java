@@ -9,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.failover.actuator.domain.model.DesiredState;
+import dev.failover.actuator.domain.model.ProviderLane;
 import dev.failover.actuator.domain.reconcile.GroupReconcilerTest;
 import dev.failover.actuator.domain.steps.ReconcileStepTableTest.Fixture;
 import dev.failover.actuator.requests.Priority;
@@ -34,11 +35,11 @@ class PassPriorityTest {
                         Priority.SWITCH),
                 new Row("a decision's pass with its change written, not yet seen propagated",
                         f -> f.at(DesiredState.after(null, GroupReconcilerTest.decision(1, DecisionKind.FAILOVER,
-                                "primary", "secondary")).written("C1")),
+                                "primary", "secondary")).written(ProviderLane.ONLY, "C1")),
                         Priority.CONFIRM),
                 new Row("a decision's pass with its change propagated: converging still, a switch's turn",
                         f -> f.at(DesiredState.after(null, GroupReconcilerTest.decision(1, DecisionKind.FAILOVER,
-                                "primary", "secondary")).written("C1").propagated()),
+                                "primary", "secondary")).written(ProviderLane.ONLY, "C1").propagated(ProviderLane.ONLY)),
                         Priority.SWITCH),
                 new Row("the initial state, nothing to drive", Fixture::initial, Priority.RESYNC));
     }
@@ -46,6 +47,6 @@ class PassPriorityTest {
     @ParameterizedTest
     @MethodSource("rows")
     void aPassTakesTheTurnOfWhatItWaitsFor(Row row) {
-        assertThat(row.pass().apply(new Fixture()).priority()).isEqualTo(row.priority());
+        assertThat(row.pass().apply(new Fixture()).priority(ProviderLane.ONLY)).isEqualTo(row.priority());
     }
 }

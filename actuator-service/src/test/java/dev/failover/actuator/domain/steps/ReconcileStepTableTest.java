@@ -19,6 +19,7 @@ import dev.failover.actuator.dns.ServedRecord;
 import dev.failover.actuator.domain.data.DataTierWatch;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
+import dev.failover.actuator.domain.model.ProviderLane;
 import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.domain.model.TrafficPlan;
 import dev.failover.actuator.domain.plan.Backends;
@@ -26,6 +27,7 @@ import dev.failover.actuator.domain.plan.Effect;
 import dev.failover.actuator.domain.plan.Goal;
 import dev.failover.actuator.domain.plan.Progress;
 import dev.failover.actuator.domain.plan.Said;
+import dev.failover.actuator.regionswitch.RegionSwitch;
 import dev.failover.actuator.domain.reconcile.GroupReconcilerTest.FakeScaler;
 import dev.failover.actuator.domain.reconcile.GroupReconcilerTest.ScriptedDns;
 import dev.failover.actuator.domain.reconcile.GroupReconcilerTest;
@@ -55,8 +57,8 @@ class ReconcileStepTableTest {
         final Topology topology = GroupReconcilerTest.topology("report");
         final FailoverGroup config = topology.group("api").orElseThrow();
         final TrafficPlan traffic = new TrafficPlan(Routing.SINGLE, 100, List.of());
-        final Backends use = new Backends("api", dns, GroupReconcilerTest.scalersOf(topology, scaler), Databases.none(),
-                traffic, new ReconcileSettings(RESYNC, POLL, new Backoff(Duration.ofMillis(200),
+        final Backends use = new Backends("api", new ProviderLane(ProviderLane.ONLY, dns, traffic),
+                GroupReconcilerTest.scalersOf(topology, scaler), Databases.none(), RegionSwitch.NONE, new ReconcileSettings(RESYNC, POLL, new Backoff(Duration.ofMillis(200),
                         Duration.ofSeconds(10), Duration.ZERO, () -> 0.0), Duration.ofSeconds(60), Duration.ofMinutes(5)),
                 clock, new DataTierWatch());
 
@@ -122,7 +124,7 @@ class ReconcileStepTableTest {
                 new Row("a switched group's confirmation the provider deferred (others wait to switch): ends quietly,"
                         + " asked again in a second", new ReadRecord(),
                         f -> { Pass p = f.at(DesiredState.after(null, GroupReconcilerTest.decision(1,
-                                DecisionKind.FAILOVER, "primary", "secondary")).written("C1"));
+                                DecisionKind.FAILOVER, "primary", "secondary")).written(ProviderLane.ONLY, "C1"));
                             f.dns.readFailures.add(ScriptedDns.DEFERRED + ": switches wait");
                             return p; },
                         "done PT1S", List.of(), Convergence.Converging.class),
