@@ -274,7 +274,7 @@ public class InputListener {
             }
             if (event instanceof ResolverObservation observation) {
                 // what clients are sent to, read while catching up too: it is no evidence, nothing is decided on it
-                engine.onResolverAnswer(observation).ifPresent(observed -> {
+                engine.feedback().onResolverAnswer(observation).ifPresent(observed -> {
                     metrics.switchObserved(group, observed);
                     LOG.infof("switch to %s (decision %s) observed by %d of %d locations at %s", observed.target(),
                             observed.decisionId(), observed.observedAt().size(), observed.of(), observed.quorumAt());
@@ -381,22 +381,23 @@ public class InputListener {
     }
 
     private Uni<Void> onActuation(ActuationResult result) {
-        engine.onActuationStep(result.group(), new GroupSnapshot.ActuationEntry(result.finishedAt(), result.decisionId(),
-                result.epoch(), result.step(), result.status(), result.provider(), result.details()));
+        engine.feedback().onActuationStep(result.group(), new GroupSnapshot.ActuationEntry(result.finishedAt(),
+                result.decisionId(), result.epoch(), result.step(), result.status(), result.provider(), result.details()));
         if (result.step() == ActuationStep.RECONCILE) {
-            engine.onConvergence(result.group(), result.decisionId(), result.epoch(), result.status(), result.details(),
-                    result.finishedAt());
+            engine.feedback().onConvergence(result.group(), result.decisionId(), result.epoch(), result.status(),
+                    result.details(), result.finishedAt());
             return publisher.publish(result.group());
         }
         if (result.step() == ActuationStep.COMPLETE && result.status() == ActuationStatus.SUCCEEDED
                 && result.sinceDecisionMillis() != null) {
-            var recovery = engine.onSwitchVerified(result.group(), result.decisionId(), Duration.ofMillis(result.sinceDecisionMillis()));
+            var recovery = engine.feedback().onSwitchVerified(result.group(), result.decisionId(),
+                    Duration.ofMillis(result.sinceDecisionMillis()));
             if (recovery.isPresent()) {
                 metrics.drillRecovered(result.group(), recovery.get());
                 return publisher.publish(result.group());
             }
         } else if (result.status() == ActuationStatus.FAILED) {
-            engine.onActuationFailed(result.group(), result.decisionId(), result.step().name(), result.details());
+            engine.feedback().onActuationFailed(result.group(), result.decisionId(), result.step().name(), result.details());
             metrics.actuationFailed(result.group(), result.step().name());
             return publisher.publish(result.group());
         }

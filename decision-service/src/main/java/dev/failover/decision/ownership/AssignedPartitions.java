@@ -246,7 +246,7 @@ public class AssignedPartitions implements GroupOwnership, KafkaConsumerRebalanc
                 // from nothing: the highest epoch among the records read wins, never what this instance held before;
                 // only the evidence of a partition that came straight back is kept
                 List<String> groups = engine.groupIds().stream().filter(g -> numbers.contains(partitionOf(g))).toList();
-                groups.forEach(g -> engine.beginRestore(g, continuing.contains(partitionOf(g))));
+                groups.forEach(g -> engine.handover().beginRestore(g, continuing.contains(partitionOf(g))));
                 loader.restore(numbers);
                 if (!termOf(consumer).equals(term)) {
                     // the restore outlasted this member's place in the group (max.poll.interval.ms, the heartbeat thread
@@ -257,7 +257,7 @@ public class AssignedPartitions implements GroupOwnership, KafkaConsumerRebalanc
                             numbers, term.generation());
                     return;
                 }
-                groups.forEach(g -> engine.acquire(g, term));
+                groups.forEach(g -> engine.handover().acquire(g, term));
                 numbers.forEach(partitions::restored);
                 return;
             } catch (RuntimeException e) {

@@ -240,7 +240,7 @@ public class DecisionPublisher implements GroupPublisher {
                         engine.published(group, decision.decisionId());
                         explanationsToPublish.add(group);
                         metrics.decided(decision);
-                        engine.observedSwitch(group).filter(s -> s.decisionId().equals(decision.decisionId()))
+                        engine.feedback().observedSwitch(group).filter(s -> s.decisionId().equals(decision.decisionId()))
                                 .flatMap(ObservedSwitch::failureToDecided)
                                 .ifPresent(took -> metrics.failureToDecided(group, took));
                         try (GroupLogContext logged = GroupLogContext.decision(group, decision.decisionId(),
@@ -273,7 +273,7 @@ public class DecisionPublisher implements GroupPublisher {
      */
     public void discardUnpublished(String group) {
         cadence.forget(group);
-        int discarded = engine.release(group);
+        int discarded = engine.handover().release(group);
         if (discarded > 0) {
             LOG.warnf("discarding %d unpublished decisions of %s: this instance no longer decides it", discarded, group);
         }

@@ -81,7 +81,7 @@ public class StateLoader {
         long stateRead = System.nanoTime();
         // applied after the state, as they were when read after it
         List<ExplanationRecord> read = explanations.join();
-        read.forEach(r -> engine.restoreExplanations(r.group(), r.explanations()));
+        read.forEach(r -> engine.handover().restoreExplanations(r.group(), r.explanations()));
         LOG.infof("restored partitions %s from %d state records, %d decisions and the explanations of %d groups in %d ms "
                 + "(state and decisions %d ms)", partitions, state.snapshots(), state.decisions(), read.size(),
                 millis(started, System.nanoTime()), millis(started, stateRead));
@@ -125,7 +125,7 @@ public class StateLoader {
                 LOG.warnf("skipping unreadable state record of %s at offset %d: %s", record.key(), record.offset(), e.getMessage());
             }
         });
-        candidates.bestTrusted(this::restorable).forEach(c -> engine.restore(c.snapshot()));
+        candidates.bestTrusted(this::restorable).forEach(c -> engine.handover().restore(c.snapshot()));
         // every decision, not only the latest: each one goes into the group's history
         decisionRecords.forEach(this::observe);
         return new StateRead(records - decisionRecords.size() - retries[0], decisionRecords.size());
@@ -147,7 +147,7 @@ public class StateLoader {
                         record.offset(), record.partition(), epochProblem.get());
                 return;
             }
-            engine.observePublished(decision);
+            engine.handover().observePublished(decision);
         } catch (RuntimeException e) {
             LOG.warnf("skipping unreadable decision at offset %d: %s", record.offset(), e.getMessage());
         }

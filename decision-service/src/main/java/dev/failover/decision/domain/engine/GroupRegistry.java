@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.failover.contract.topology.FailoverGroup;
@@ -63,6 +64,11 @@ final class GroupRegistry {
     /** The group's state, decided here or not; null for a group not in the topology. */
     GroupState state(String group) {
         return groups.get(group);
+    }
+
+    /** The group's state, decided here or not; empty for a group not in the topology. */
+    Optional<GroupState> known(String group) {
+        return Optional.ofNullable(groups.get(group));
     }
 
     /** Whether the group was released and not acquired since: nothing may decide it here. */

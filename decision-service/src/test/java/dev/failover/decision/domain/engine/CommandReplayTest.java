@@ -83,7 +83,7 @@ class CommandReplayTest {
             if (step.restart()) {
                 GroupSnapshot saved = engine.snapshot("api").orElseThrow();
                 engine = engine("hold", "live", clock);
-                engine.restore(saved);
+                engine.handover().restore(saved);
             }
             CommandOutcome outcome = engine.apply(new Command.Issued(step.commandId(), T0.plusSeconds(step.issuedAt()),
                     new Command.Force("api", step.target(), "step at " + step.at(), "alice")));

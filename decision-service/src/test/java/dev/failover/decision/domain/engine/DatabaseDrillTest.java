@@ -67,14 +67,14 @@ class DatabaseDrillTest {
                 "dave"))).isInstanceOf(CommandOutcome.Accepted.class);
         Decision start = engine.view("api").orElseThrow().recentDecisions().get(0);
         assertThat(start.kind()).isEqualTo(DecisionKind.DRILL_START);
-        engine.onConvergence("api", start.decisionId(), start.epoch(), ActuationStatus.CONVERGED, "promoted", T0.plusSeconds(45));
+        engine.feedback().onConvergence("api", start.decisionId(), start.epoch(), ActuationStatus.CONVERGED, "promoted", T0.plusSeconds(45));
 
         // the drill target fails: the drill aborts back to the primary, whose node the drill's promotion fenced
         List<String> switches = DecisionEngineTest.run(engine, clock, timeline(rounds(50, 90, "primary", UP, ALL),
                 rounds(50, 90, "secondary", DOWN, ALL), rounds(50, 90, "tertiary", UP, ALL)));
         assertThat(switches).as("the abort").singleElement().asString().contains("DRILL_ABORT secondary->primary");
         Decision abort = engine.view("api").orElseThrow().recentDecisions().get(0);
-        engine.onConvergence("api", abort.decisionId(), abort.epoch(), ActuationStatus.BLOCKED,
+        engine.feedback().onConvergence("api", abort.decisionId(), abort.epoch(), ActuationStatus.BLOCKED,
                 "primary's database jdbc:postgresql://db-east:5432/app is fenced as an old primary", T0.plusSeconds(91));
 
         List<String> after = DecisionEngineTest.run(engine, clock, timeline(rounds(100, 160, "primary", UP, ALL),

@@ -78,7 +78,7 @@ class DecidedVsServedTest {
         assertThat(run(engine, clock, PRIMARY_FAILS)).contains("t=50 api FAILOVER primary->secondary");
         Decision own = engine.view("api").orElseThrow().recentDecisions().get(0);
         if (report != null) {
-            engine.onConvergence("api", report.own() ? own.decisionId() : "decided-by-the-zombie", report.epoch(),
+            engine.feedback().onConvergence("api", report.own() ? own.decisionId() : "decided-by-the-zombie", report.epoch(),
                     report.status(), "", T0.plusSeconds(60));
         }
         clock.set(T0.plusSeconds(at));
@@ -110,15 +110,15 @@ class DecidedVsServedTest {
     void aDecisionServedWhileTheEngineHasNoneIsNotServedAtOnce() {
         ManualClock clock = new ManualClock(T0);
         DecisionEngine engine = engine(API, clock);
-        engine.onConvergence("api", "decided-by-the-zombie", 5, ActuationStatus.CONVERGED, "", T0);
+        engine.feedback().onConvergence("api", "decided-by-the-zombie", 5, ActuationStatus.CONVERGED, "", T0);
         DecidedVsServed.Check check = engine.view("api").orElseThrow().decidedVsServed();
         assertThat(check.state()).as(check.detail()).isEqualTo(DecidedVsServed.State.NOT_SERVED);
         assertThat(check.detail()).contains("decided-by-the-zombie", "no decision of its own");
         assertThat(engine.unpublished("api")).as("nothing to re-issue").isEmpty();
 
-        engine.onConvergence("api", "initial", 0, ActuationStatus.CONVERGED, "", T0);
+        engine.feedback().onConvergence("api", "initial", 0, ActuationStatus.CONVERGED, "", T0);
         DecisionEngine fresh = engine(API, clock);
-        fresh.onConvergence("api", "initial", 0, ActuationStatus.CONVERGED, "", T0);
+        fresh.feedback().onConvergence("api", "initial", 0, ActuationStatus.CONVERGED, "", T0);
         assertThat(fresh.view("api").orElseThrow().decidedVsServed().state()).as("the actuator's initial record")
                 .isEqualTo(DecidedVsServed.State.NO_DECISION);
     }
@@ -137,9 +137,9 @@ class DecidedVsServedTest {
         GroupSnapshot stored = owner.snapshot("api").orElseThrow();
 
         DecisionEngine restoring = engine(API, clock);
-        restoring.beginRestore("api");
-        restoring.restore(stored); // not acquired yet
-        restoring.onConvergence("api", "decided-by-another-owner", own.epoch() + 1, ActuationStatus.CONVERGED, "",
+        restoring.handover().beginRestore("api");
+        restoring.handover().restore(stored); // not acquired yet
+        restoring.feedback().onConvergence("api", "decided-by-another-owner", own.epoch() + 1, ActuationStatus.CONVERGED, "",
                 clock.instant());
         assertThat(restoring.unpublished("api")).as("the outbox of a group not decided here").isEmpty();
     }

@@ -163,7 +163,7 @@ class DecisionEngineRulesTest {
         }
         assertThat(failover).singleElement().satisfies(d -> assertThat(d.toTarget()).isEqualTo("secondary"));
         Decision held = failover.get(0);
-        engine.onConvergence("api", held.decisionId(), held.epoch(), dev.failover.contract.event.ActuationStatus.CONVERGING,
+        engine.feedback().onConvergence("api", held.decisionId(), held.epoch(), dev.failover.contract.event.ActuationStatus.CONVERGING,
                 "attempt 4: held by the data-loss budget: secondary's replica, beyond, beyond safety.maxDataLossSeconds 0",
                 clock.instant());
 
@@ -179,7 +179,7 @@ class DecisionEngineRulesTest {
         });
 
         Decision sent = ((CommandOutcome.Accepted) forced).decisions().get(0);
-        engine.onConvergence("api", sent.decisionId(), sent.epoch(), dev.failover.contract.event.ActuationStatus.CONVERGED,
+        engine.feedback().onConvergence("api", sent.decisionId(), sent.epoch(), dev.failover.contract.event.ActuationStatus.CONVERGED,
                 "served as decided", clock.instant());
         CommandOutcome again = engine.apply(new Command.Force("api", "secondary", "once more", "carol"));
         assertThat(again).isInstanceOfSatisfying(CommandOutcome.Accepted.class, a -> {
@@ -266,7 +266,7 @@ class DecisionEngineRulesTest {
                     assertThat(d.toTarget()).isEqualTo("secondary");
                 }));
         String startId = ((CommandOutcome.Accepted) started).decisions().get(0).decisionId();
-        assertThat(engine.onSwitchVerified("api", startId, Duration.ofMillis(4200))).contains(Duration.ofMillis(4200));
+        assertThat(engine.feedback().onSwitchVerified("api", startId, Duration.ofMillis(4200))).contains(Duration.ofMillis(4200));
         assertThat(run(engine, clock, timeline(rounds(30, 200, "primary", UP, ALL), rounds(30, 200, "secondary", UP, ALL))))
                 .containsExactly("t=150 DRILL_END secondary->primary epoch=2");
         GroupSnapshot.DrillReport report = engine.view("api").orElseThrow().lastDrill();
@@ -380,11 +380,11 @@ class DecisionEngineRulesTest {
 
         ManualClock later = new ManualClock(T0.plusSeconds(1000));
         DecisionEngine restarted = engine("hold", "live", later);
-        restarted.restore(saved);
+        restarted.handover().restore(saved);
         // a decision published after the snapshot was saved (crash in between) moves it further
-        restarted.observePublished(new Decision(1, "d-x", "api", 2L, DecisionKind.FAILBACK, "secondary", "primary", "r",
+        restarted.handover().observePublished(new Decision(1, "d-x", "api", 2L, DecisionKind.FAILBACK, "secondary", "primary", "r",
                 List.of(), T0.plusSeconds(500), dev.failover.contract.event.DecisionMode.LIVE, Decision.AUTOMATION));
-        restarted.observePublished(new Decision(1, "d-old", "api", 1L, DecisionKind.FAILOVER, "primary", "secondary", "r",
+        restarted.handover().observePublished(new Decision(1, "d-old", "api", 1L, DecisionKind.FAILOVER, "primary", "secondary", "r",
                 List.of(), T0.plusSeconds(50), dev.failover.contract.event.DecisionMode.LIVE, Decision.AUTOMATION));
         assertThat(restarted.view("api").orElseThrow().activeTarget()).isEqualTo("primary");
         List<String> switches = run(restarted, later, timeline(rounds(1000, 1100, "secondary", UP, ALL),
@@ -406,8 +406,8 @@ class DecisionEngineRulesTest {
         GroupSnapshot current = before.snapshot("api").orElseThrow();
 
         DecisionEngine restarted = engine("hold", "live", new ManualClock(T0.plusSeconds(1000)));
-        restarted.restore(current);
-        restarted.restore(stale);
+        restarted.handover().restore(current);
+        restarted.handover().restore(stale);
         GroupView view = restarted.view("api").orElseThrow();
         assertThat(view.epoch()).as("epoch").isEqualTo(1);
         assertThat(view.activeTarget()).as("active target, as of epoch 1").isEqualTo("secondary");

@@ -365,7 +365,7 @@ class ExplanationTest {
         String own = ((CommandOutcome.Accepted) forced).decisions().get(0).decisionId();
         newOwner.published("api", own);
         ExplanationRecord read = StateCodec.decodeExplanations(json);
-        newOwner.restoreExplanations(read.group(), read.explanations());
+        newOwner.handover().restoreExplanations(read.group(), read.explanations());
 
         Explanation original = engine.explanation("api", failover.decisionId()).orElseThrow();
         Explanation restored = newOwner.explanation("api", failover.decisionId()).orElseThrow();
@@ -392,7 +392,7 @@ class ExplanationTest {
         assertThat(engine.explanations("api")).extracting(Explanation::decisionId).as("to persist")
                 .containsExactly(failover.decisionId());
         assertThat(engine.explanation("api", discarded)).as("in memory, for the owner's API").isPresent();
-        assertThat(engine.release("api")).isEqualTo(1);
+        assertThat(engine.handover().release("api")).isEqualTo(1);
         assertThat(engine.explanation("api", discarded)).as("after its decision was discarded").isEmpty();
         // released, the group keeps nothing here (ADR 0002): the next owner restores the published one's explanation
         assertThat(engine.explanations("api")).as("after the release").isEmpty();

@@ -128,7 +128,7 @@ class HoldPrecedenceTest {
         run(engine, clock, timeline(rounds(0, 20, "primary", UP, ALL), rounds(0, 20, "secondary", UP, ALL),
                 rounds(0, 20, "maintenance", UP, ALL)));
         clock.set(NOW);
-        engine.restore(snapshot(drill, pin, pause, freeze));
+        engine.handover().restore(snapshot(drill, pin, pause, freeze));
         return engine;
     }
 

@@ -71,7 +71,7 @@ class ObservedConvergenceTest {
         if (o.observedAt().plusMillis(100).isAfter(clock.instant())) {
             clock.set(o.observedAt().plusMillis(100));
         }
-        return engine.onResolverAnswer(o);
+        return engine.feedback().onResolverAnswer(o);
     }
 
     @Test
@@ -79,7 +79,7 @@ class ObservedConvergenceTest {
         DecisionEngine engine = engine("live");
         assertThat(DecisionEngineTest.run(engine, clock, primaryFailsAtThree()))
                 .containsExactly("t=5 FAILOVER primary->secondary epoch=1");
-        ObservedSwitch decided = engine.observedSwitch("api").orElseThrow();
+        ObservedSwitch decided = engine.feedback().observedSwitch("api").orElseThrow();
         assertThat(decided.failedAt()).isEqualTo(T0.plusSeconds(3)); // the first failing probe still failing
         assertThat(decided.failureToDecided()).contains(Duration.ofSeconds(2));
         assertThat(decided.need()).isEqualTo(2);
@@ -88,7 +88,7 @@ class ObservedConvergenceTest {
         assertThat(answered(engine, answer("loc-a", "vpc", "secondary", "192.0.2.2", 6))).isEmpty(); // its cache: not yet
         assertThat(answered(engine, answer("loc-a", "cache", "primary", "192.0.2.1", 6))).isEmpty();
         assertThat(answered(engine, answer("loc-b", "vpc", "secondary", "192.0.2.2", 7))).isEmpty(); // 1 of 3
-        assertThat(engine.observedSwitch("api").orElseThrow().observedAt()).containsOnlyKeys("loc-b");
+        assertThat(engine.feedback().observedSwitch("api").orElseThrow().observedAt()).containsOnlyKeys("loc-b");
 
         Optional<ObservedSwitch> quorum = answered(engine, answer("loc-a", "cache", "secondary", "192.0.2.2", 9));
         assertThat(quorum).isPresent();
@@ -110,8 +110,8 @@ class ObservedConvergenceTest {
 
         // the third location later: marked, and the quorum's time stays
         assertThat(answered(engine, answer("loc-c", "vpc", "secondary", "192.0.2.2", 40))).isEmpty();
-        assertThat(engine.observedSwitch("api").orElseThrow().observedAt()).containsEntry("loc-c", T0.plusSeconds(40));
-        assertThat(engine.observedSwitch("api").orElseThrow().quorumAt()).isEqualTo(T0.plusSeconds(9));
+        assertThat(engine.feedback().observedSwitch("api").orElseThrow().observedAt()).containsEntry("loc-c", T0.plusSeconds(40));
+        assertThat(engine.feedback().observedSwitch("api").orElseThrow().quorumAt()).isEqualTo(T0.plusSeconds(9));
     }
 
     @Test
@@ -127,7 +127,7 @@ class ObservedConvergenceTest {
         }
         assertThat(DecisionEngineTest.run(engine, clock, timeline)).containsExactly("t=5 FAILOVER primary->secondary epoch=1");
         // loc-c failed from t=1 alone; the quorum (2) failed once loc-a joined at t=3
-        assertThat(engine.observedSwitch("api").orElseThrow().failedAt()).isEqualTo(T0.plusSeconds(3));
+        assertThat(engine.feedback().observedSwitch("api").orElseThrow().failedAt()).isEqualTo(T0.plusSeconds(3));
     }
 
     /** What report verify relies on: a failover's explanation replays to it by the same rule path. */
@@ -150,13 +150,13 @@ class ObservedConvergenceTest {
         DecisionEngineTest.run(engine, clock, primaryFailsAtThree()); // decided at t=5
         // loc-b's resolver answered the secondary 10 s before the decision (the record changed by hand): not yet a mark
         assertThat(answered(engine, answer("loc-b", "vpc", "secondary", "192.0.2.2", -5))).isEmpty();
-        assertThat(engine.observedSwitch("api").orElseThrow().observedAt()).isEmpty();
+        assertThat(engine.feedback().observedSwitch("api").orElseThrow().observedAt()).isEmpty();
         // loc-c's clock is 4 s behind: its answer, stamped t=1, counts, at the decision
         assertThat(answered(engine, answer("loc-c", "vpc", "secondary", "192.0.2.2", 1))).isEmpty();
-        assertThat(engine.observedSwitch("api").orElseThrow().observedAt()).isEqualTo(Map.of("loc-c", T0.plusSeconds(5)));
+        assertThat(engine.feedback().observedSwitch("api").orElseThrow().observedAt()).isEqualTo(Map.of("loc-c", T0.plusSeconds(5)));
         // loc-b's refresh, 30 s after its first answer of the secondary: it still answers it, since before the decision
         assertThat(answered(engine, answer("loc-b", "vpc", "secondary", "192.0.2.2", 25))).isPresent();
-        assertThat(engine.observedSwitch("api").orElseThrow().observedAt()).containsEntry("loc-b", T0.plusSeconds(5));
+        assertThat(engine.feedback().observedSwitch("api").orElseThrow().observedAt()).containsEntry("loc-b", T0.plusSeconds(5));
     }
 
     @Test
@@ -164,11 +164,11 @@ class ObservedConvergenceTest {
         DecisionEngine engine = engine("live");
         DecisionEngineTest.run(engine, clock, primaryFailsAtThree());
         clock.set(T0.plusSeconds(6));
-        assertThat(engine.onResolverAnswer(answer("loc-c", "vpc", "secondary", "192.0.2.2", 600))).isEmpty();
-        assertThat(engine.observedSwitch("api").orElseThrow().observedAt()).isEmpty();
+        assertThat(engine.feedback().onResolverAnswer(answer("loc-c", "vpc", "secondary", "192.0.2.2", 600))).isEmpty();
+        assertThat(engine.feedback().observedSwitch("api").orElseThrow().observedAt()).isEmpty();
         // and it does not hide the resolver's real answers that follow
         assertThat(answered(engine, answer("loc-c", "vpc", "secondary", "192.0.2.2", 7))).isEmpty();
-        assertThat(engine.observedSwitch("api").orElseThrow().observedAt()).containsOnlyKeys("loc-c");
+        assertThat(engine.feedback().observedSwitch("api").orElseThrow().observedAt()).containsOnlyKeys("loc-c");
     }
 
     @Test
@@ -179,7 +179,7 @@ class ObservedConvergenceTest {
                 .replace("dns: {values: [192.0.2.2]}", "dns: {alias: {hostedZoneId: Z1, dnsName: lb.example.test.}}"), "test");
         DecisionEngine engine = new DecisionEngine(cname, clock, () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
         DecisionEngineTest.run(engine, clock, primaryFailsAtThree());
-        assertThat(engine.observedSwitch("api").orElseThrow().of()).isZero();
+        assertThat(engine.feedback().observedSwitch("api").orElseThrow().of()).isZero();
         clock.set(T0.plusSeconds(600));
         assertThat(engine.view("api").orElseThrow().convergence()).isNull(); // no NOT_OBSERVED, no gauge at 1
     }
@@ -190,7 +190,7 @@ class ObservedConvergenceTest {
         DecisionEngineTest.run(engine, clock, primaryFailsAtThree());
         assertThat(answered(engine, answer("loc-b", "public", "secondary", "192.0.2.2", 6))).isEmpty();
         assertThat(answered(engine, answer("loc-c", "vpc", "secondary", "192.0.2.2", 6))).isEmpty();
-        assertThat(engine.observedSwitch("api").orElseThrow().observedAt()).containsOnlyKeys("loc-c");
+        assertThat(engine.feedback().observedSwitch("api").orElseThrow().observedAt()).containsOnlyKeys("loc-c");
     }
 
     @Test
@@ -199,8 +199,8 @@ class ObservedConvergenceTest {
         DecisionEngineTest.run(first, clock, primaryFailsAtThree());
         answered(first, answer("loc-b", "vpc", "secondary", "192.0.2.2", 7));
         DecisionEngine next = engine("live");
-        next.restore(first.snapshot("api").orElseThrow());
-        assertThat(next.observedSwitch("api")).isEqualTo(first.observedSwitch("api"));
+        next.handover().restore(first.snapshot("api").orElseThrow());
+        assertThat(next.feedback().observedSwitch("api")).isEqualTo(first.feedback().observedSwitch("api"));
         assertThat(answered(next, answer("loc-c", "vpc", "secondary", "192.0.2.2", 8)))
                 .hasValueSatisfying(s -> assertThat(s.quorumAt()).isEqualTo(T0.plusSeconds(8)));
     }
@@ -211,13 +211,13 @@ class ObservedConvergenceTest {
         DecisionEngineTest.run(engine, clock, primaryFailsAtThree());
         answered(engine, answer("loc-b", "vpc", "secondary", "192.0.2.2", 6));
         assertThat(engine.view("api").orElseThrow().convergence().state()).isEqualTo(GroupView.Observed.OBSERVING);
-        engine.onConvergence("api", "d-1", 1, dev.failover.contract.event.ActuationStatus.CONVERGED, "read back",
+        engine.feedback().onConvergence("api", "d-1", 1, dev.failover.contract.event.ActuationStatus.CONVERGED, "read back",
                 T0.plusSeconds(6));
         clock.set(T0.plusSeconds(6 + 60 + 59));
         assertThat(engine.view("api").orElseThrow().convergence().state()).isEqualTo(GroupView.Observed.OBSERVING);
         clock.set(T0.plusSeconds(6 + 60 + 60));
         assertThat(engine.view("api").orElseThrow().convergence().state()).isEqualTo(GroupView.Observed.NOT_OBSERVED);
-        assertThat(engine.observedSwitch("api").orElseThrow().servedAt()).isEqualTo(T0.plusSeconds(6));
+        assertThat(engine.feedback().observedSwitch("api").orElseThrow().servedAt()).isEqualTo(T0.plusSeconds(6));
     }
 
     @Test
@@ -232,7 +232,7 @@ class ObservedConvergenceTest {
         assertThat(kept).extracting(ObservedSwitch::decisionId).containsExactly("d-2", "d-1");
         assertThat(kept.get(1).quorumAt()).isEqualTo(T0.plusSeconds(8));
         DecisionEngine next = engine("live");
-        next.restore(engine.snapshot("api").orElseThrow());
+        next.handover().restore(engine.snapshot("api").orElseThrow());
         assertThat(next.snapshot("api").orElseThrow().observedSwitches()).isEqualTo(kept);
     }
 
@@ -240,7 +240,7 @@ class ObservedConvergenceTest {
     void aShadowDecisionIsNotObserved() {
         DecisionEngine engine = engine("shadow");
         assertThat(DecisionEngineTest.run(engine, clock, primaryFailsAtThree())).hasSize(1);
-        assertThat(engine.observedSwitch("api")).isEmpty();
+        assertThat(engine.feedback().observedSwitch("api")).isEmpty();
         assertThat(engine.view("api").orElseThrow().convergence().summary()).isEqualTo("no switch yet");
         assertThat(engine.view("api").orElseThrow().convergence().state()).isEqualTo(GroupView.Observed.NO_SWITCH);
     }
@@ -251,7 +251,7 @@ class ObservedConvergenceTest {
         DecisionEngine engine = new DecisionEngine(DecisionEngineTest.topology("hold", "live", ""), clock,
                 () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
         DecisionEngineTest.run(engine, clock, primaryFailsAtThree());
-        assertThat(engine.observedSwitch("api").orElseThrow().failureToDecided()).contains(Duration.ofSeconds(2));
+        assertThat(engine.feedback().observedSwitch("api").orElseThrow().failureToDecided()).contains(Duration.ofSeconds(2));
         assertThat(engine.view("api").orElseThrow().convergence()).isNull();
     }
 }

@@ -50,7 +50,7 @@ class OwnershipLossTest {
         DecisionEngine zombie = engine(API, clock);
         assertThat(run(zombie, clock, PRIMARY_FAILS)).contains("t=50 api FAILOVER primary->secondary");
         // the group is revoked before the failover went out: the decision is discarded
-        assertThat(zombie.release("api")).as("decisions discarded").isEqualTo(1);
+        assertThat(zombie.handover().release("api")).as("decisions discarded").isEqualTo(1);
 
         // meanwhile the interim owner, restored from the stored state (epoch 0), was paused by an operator
         DecisionEngine interim = engine(API, clock);
@@ -59,9 +59,9 @@ class OwnershipLossTest {
         GroupSnapshot stored = interim.snapshot("api").orElseThrow();
 
         // the group comes back: its stored state is restored
-        zombie.beginRestore("api", evidenceContinues);
-        zombie.restore(stored);
-        zombie.acquire("api");
+        zombie.handover().beginRestore("api", evidenceContinues);
+        zombie.handover().restore(stored);
+        zombie.handover().acquire("api");
 
         GroupView view = zombie.view("api").orElseThrow();
         assertThat(view.pause()).as("the operator's pause, set by the interim owner").isNotNull();
@@ -76,7 +76,7 @@ class OwnershipLossTest {
         // the primary is failing but not yet UNHEALTHY when the group is revoked
         assertThat(run(engine, clock, PRIMARY_FAILS.stream().filter(p -> p.at() <= 40).toList())).isEmpty();
         List<String> owned = List.of("api"); // the Ticker's list, computed just before the revoke
-        engine.release("api");
+        engine.handover().release("api");
         run(engine, clock, PRIMARY_FAILS.stream().filter(p -> p.at() > 40).toList());
         clock.set(T0.plusSeconds(200));
 
@@ -96,10 +96,10 @@ class OwnershipLossTest {
         assertThat(newer.epoch()).isEqualTo(1);
 
         DecisionEngine next = engine(API, clock);
-        next.beginRestore("api");
-        next.restore(newer);
-        next.restore(older); // a zombie's late record of epoch 0, behind the newer one in the log
-        next.acquire("api");
+        next.handover().beginRestore("api");
+        next.handover().restore(newer);
+        next.handover().restore(older); // a zombie's late record of epoch 0, behind the newer one in the log
+        next.handover().acquire("api");
         assertThat(next.view("api").orElseThrow().activeTarget()).isEqualTo("secondary");
         assertThat(next.view("api").orElseThrow().epoch()).isEqualTo(1);
     }
@@ -118,10 +118,10 @@ class OwnershipLossTest {
         assertThat(run(engine, clock, PRIMARY_FAILS.stream().filter(p -> p.at() <= 40).toList())).isEmpty();
         GroupSnapshot stored = engine.snapshot("api").orElseThrow();
 
-        engine.release("api");
-        engine.beginRestore("api", evidenceContinues);
-        engine.restore(stored);
-        engine.acquire("api");
+        engine.handover().release("api");
+        engine.handover().beginRestore("api", evidenceContinues);
+        engine.handover().restore(stored);
+        engine.handover().acquire("api");
 
         assertThat(run(engine, clock, PRIMARY_FAILS.stream().filter(p -> p.at() > 40).toList())).as("decisions")
                 .startsWith(failover);
@@ -140,8 +140,8 @@ class OwnershipLossTest {
     void twoOwnersRestoredFromTheSameStateNeverMintTheSameEpoch(String between, int successorGeneration) {
         ManualClock clock = new ManualClock(T0);
         DecisionEngine first = engine(API, clock);
-        first.beginRestore("api");
-        first.acquire("api", new OwnershipTerm(7, "decider-a"));
+        first.handover().beginRestore("api");
+        first.handover().acquire("api", new OwnershipTerm(7, "decider-a"));
         run(first, clock, PRIMARY_FAILS.stream().filter(p -> p.at() <= 50).toList());
         first.published("api", first.view("api").orElseThrow().recentDecisions().get(0).decisionId());
         GroupSnapshot stored = first.snapshot("api").orElseThrow();
@@ -149,12 +149,12 @@ class OwnershipLossTest {
         ManualClock later = new ManualClock(T0.plusSeconds(300));
         DecisionEngine zombie = engine(API, later);
         DecisionEngine successor = engine(API, later);
-        zombie.beginRestore("api");
-        zombie.restore(stored);
-        zombie.acquire("api", new OwnershipTerm(7, "decider-a")); // its generation: it never learnt of the change
-        successor.beginRestore("api");
-        successor.restore(stored);
-        successor.acquire("api", new OwnershipTerm(successorGeneration, "decider-b"));
+        zombie.handover().beginRestore("api");
+        zombie.handover().restore(stored);
+        zombie.handover().acquire("api", new OwnershipTerm(7, "decider-a")); // its generation: it never learnt of the change
+        successor.handover().beginRestore("api");
+        successor.handover().restore(stored);
+        successor.handover().acquire("api", new OwnershipTerm(successorGeneration, "decider-b"));
         for (DecisionEngine e : List.of(zombie, successor)) {
             assertThat(e.apply(new Command.Force("api", "primary", "back to the primary", "dave")))
                     .isInstanceOf(CommandOutcome.Accepted.class);
@@ -175,24 +175,24 @@ class OwnershipLossTest {
     void aLateSnapshotOfAnEarlierTermNeverUndoesTheNewOwnersPauseOfTheSameEpoch() {
         ManualClock clock = new ManualClock(T0);
         DecisionEngine old = engine(API, clock);
-        old.beginRestore("api");
-        old.acquire("api", new OwnershipTerm(3, "decider-a"));
+        old.handover().beginRestore("api");
+        old.handover().acquire("api", new OwnershipTerm(3, "decider-a"));
         GroupSnapshot ofOld = old.snapshot("api").orElseThrow();
 
         DecisionEngine owner = engine(API, clock);
-        owner.beginRestore("api");
-        owner.restore(ofOld);
-        owner.acquire("api", new OwnershipTerm(4, "decider-b"));
+        owner.handover().beginRestore("api");
+        owner.handover().restore(ofOld);
+        owner.handover().acquire("api", new OwnershipTerm(4, "decider-b"));
         assertThat(owner.apply(new Command.Pause("api", "investigating the primary", "carol")))
                 .isInstanceOf(CommandOutcome.Accepted.class);
         GroupSnapshot ofOwner = owner.snapshot("api").orElseThrow();
         assertThat(ofOwner.epoch()).as("a pause mints no epoch").isEqualTo(ofOld.epoch());
 
         DecisionEngine next = engine(API, clock);
-        next.beginRestore("api");
-        next.restore(ofOwner);
-        next.restore(ofOld); // the old owner's record, behind the new owner's in the log
-        next.acquire("api", new OwnershipTerm(5, "decider-c"));
+        next.handover().beginRestore("api");
+        next.handover().restore(ofOwner);
+        next.handover().restore(ofOld); // the old owner's record, behind the new owner's in the log
+        next.handover().acquire("api", new OwnershipTerm(5, "decider-c"));
         assertThat(next.view("api").orElseThrow().pause()).as("the new owner's pause after the restore").isNotNull();
     }
 
@@ -208,10 +208,10 @@ class OwnershipLossTest {
         DecisionEngine engine = engine(API, clock);
         assertThat(run(engine, clock, PRIMARY_FAILS.stream().filter(p -> p.at() <= 40).toList())).isEmpty();
         GroupSnapshot stored = engine.snapshot("api").orElseThrow();
-        engine.release("api");
-        engine.beginRestore("api", true);
-        engine.restore(stored);
-        engine.acquire("api", OwnershipTerm.NONE);
+        engine.handover().release("api");
+        engine.handover().beginRestore("api", true);
+        engine.handover().restore(stored);
+        engine.handover().acquire("api", OwnershipTerm.NONE);
 
         clock.set(T0.plusSeconds(75));
         for (String location : List.of("loc-a", "loc-b", "loc-c")) {
@@ -240,9 +240,9 @@ class OwnershipLossTest {
         GroupSnapshot stored = lost.snapshot("api").orElseThrow();
 
         DecisionEngine next = engine(API, clock);
-        next.beginRestore("api", false);
-        next.restore(stored);
-        next.acquire("api", OwnershipTerm.NONE); // owned, and caught up (observe) before anything is decided on it
+        next.handover().beginRestore("api", false);
+        next.handover().restore(stored);
+        next.handover().acquire("api", OwnershipTerm.NONE); // owned, and caught up (observe) before anything is decided on it
         clock.set(T0.plusSeconds(75)); // staleAfter is 30 s: the results of t=30 and t=40 are older than that now
         List<Outcome> backlog = new java.util.ArrayList<>();
         // read at t=75: the secondary's successes up to t=70, the primary's results up to its failures of t=30, 40, 50

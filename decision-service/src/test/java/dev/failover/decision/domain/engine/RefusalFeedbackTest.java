@@ -43,8 +43,8 @@ class RefusalFeedbackTest {
         assertThat(switches).as("failover, then the failback once the primary is stably HEALTHY for the hold-down")
                 .hasSize(2).last().asString().contains("FAILBACK secondary->primary");
         Decision failback = engine.view("api").orElseThrow().recentDecisions().get(0);
-        engine.onConvergence("api", "d-1", 1, ActuationStatus.CONVERGED, "served as decided", T0.plusSeconds(55));
-        engine.onConvergence("api", failback.decisionId(), failback.epoch(), ActuationStatus.BLOCKED, FENCED,
+        engine.feedback().onConvergence("api", "d-1", 1, ActuationStatus.CONVERGED, "served as decided", T0.plusSeconds(55));
+        engine.feedback().onConvergence("api", failback.decisionId(), failback.epoch(), ActuationStatus.BLOCKED, FENCED,
                 T0.plusSeconds(151));
         return failback;
     }
@@ -111,7 +111,7 @@ class RefusalFeedbackTest {
         failbackRefused();
 
         DecisionEngine restored = DecisionEngineTest.engine("hold", "live", "    failback: {holdDownSeconds: 20}\n", clock);
-        restored.restore(engine.snapshot("api").orElseThrow());
+        restored.handover().restore(engine.snapshot("api").orElseThrow());
         assertThat(restored.view("api").orElseThrow().targets()).as("the refusal, through the snapshot")
                 .filteredOn(t -> t.target().equals("primary")).singleElement()
                 .satisfies(t -> assertThat(t.destination().verdict()).isEqualTo(Destination.REFUSED_BY_ACTUATOR));

@@ -236,9 +236,9 @@ class SafetyRulesTest {
 
         DecisionEngine after = engine(SIX_REGIONS, clock); // the restart: state from the snapshots, evidence from nothing
         for (String g : List.of("g1", "g2", "g3")) {
-            after.beginRestore(g);
-            after.restore(before.snapshot(g).orElseThrow());
-            after.acquire(g);
+            after.handover().beginRestore(g);
+            after.handover().restore(before.snapshot(g).orElseThrow());
+            after.handover().acquire(g);
         }
         List<String> later = run(after, clock, timeline(rounds(200, 400, "p1", UP, "g1"), rounds(200, 400, "p2", UP, "g2"),
                 rounds(200, 400, "s3", UP, "g3"), rounds(200, 400, "s1", DOWN, "g1"), rounds(200, 400, "s2", DOWN, "g2"),
@@ -276,9 +276,9 @@ class SafetyRulesTest {
         assertThat(acknowledged).isNotNull();
 
         DecisionEngine after = engine(SIX_REGIONS, clock);
-        after.beginRestore("g3");
-        after.restore(before.snapshot("g3").orElseThrow());
-        after.acquire("g3");
+        after.handover().beginRestore("g3");
+        after.handover().restore(before.snapshot("g3").orElseThrow());
+        after.handover().acquire("g3");
         assertThat(after.view("g3").orElseThrow().safety().guardAcknowledgedAt()).isEqualTo(acknowledged);
     }
 
@@ -617,7 +617,7 @@ class SafetyRulesTest {
 
         ManualClock clock = new ManualClock(T0);
         DecisionEngine engine = engine(ONE_SWITCH_A_DAY, clock);
-        engine.restore(previousOwner.snapshot(switched).orElseThrow());
+        engine.handover().restore(previousOwner.snapshot(switched).orElseThrow());
         List<String> seen = regionAFails(engine, clock);
         assertThat(seen).as("switches after the restored one spent the budget").noneMatch(line -> line.contains("FAILOVER"));
         assertThat(seen).anyMatch(line -> line.contains("held SWITCH_BUDGET"));

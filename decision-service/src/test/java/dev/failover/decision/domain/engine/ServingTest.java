@@ -27,21 +27,21 @@ class ServingTest {
         DecisionEngine engine = DecisionEngineTest.engine("hold", "live", clock);
         assertThat(engine.view("api").orElseThrow().serving()).as("nothing reported yet").isNull();
 
-        engine.onConvergence("api", "d-2", 2, ActuationStatus.CONVERGING, "attempt 3: no answer from 127.0.0.1:53", T0);
+        engine.feedback().onConvergence("api", "d-2", 2, ActuationStatus.CONVERGING, "attempt 3: no answer from 127.0.0.1:53", T0);
         assertThat(engine.view("api").orElseThrow().serving()).isEqualTo(new GroupSnapshot.Serving(2, "d-2",
                 ActuationStatus.CONVERGING, "attempt 3: no answer from 127.0.0.1:53", T0));
 
-        engine.onConvergence("api", "d-1", 1, ActuationStatus.CONVERGED, "served as decided", T0.plusSeconds(1));
+        engine.feedback().onConvergence("api", "d-1", 1, ActuationStatus.CONVERGED, "served as decided", T0.plusSeconds(1));
         assertThat(engine.view("api").orElseThrow().serving().epoch()).as("a late report on an older epoch").isEqualTo(2);
 
-        engine.onConvergence("api", "d-2", 2, ActuationStatus.BLOCKED, "NOTAUTH (TSIG BADKEY)", T0.plusSeconds(2));
+        engine.feedback().onConvergence("api", "d-2", 2, ActuationStatus.BLOCKED, "NOTAUTH (TSIG BADKEY)", T0.plusSeconds(2));
         GroupView view = engine.view("api").orElseThrow();
         assertThat(view.serving().status()).isEqualTo(ActuationStatus.BLOCKED);
         assertThat(view.audit()).as("audit trail").anySatisfy(a -> assertThat(a.action()).isEqualTo("record BLOCKED"));
 
         GroupSnapshot snapshot = engine.snapshot("api").orElseThrow();
         DecisionEngine restored = DecisionEngineTest.engine("hold", "live", clock);
-        restored.restore(snapshot);
+        restored.handover().restore(snapshot);
         assertThat(restored.view("api").orElseThrow().serving()).as("serving survives a restart").isEqualTo(view.serving());
     }
 
@@ -49,11 +49,11 @@ class ServingTest {
     void theActuatorsStepsAreKeptNewestFirstARetriedStepOnceAndTheyMoveWithTheState() {
         ManualClock clock = new ManualClock(T0);
         DecisionEngine engine = DecisionEngineTest.engine("hold", "live", clock);
-        engine.onActuationStep("api", step(0, "d-2", ActuationStep.SCALE_UP, ActuationStatus.SUCCEEDED, "2 replicas ready"));
-        engine.onActuationStep("api", step(1, "d-2", ActuationStep.RECONCILE, ActuationStatus.CONVERGING, "attempt 1: timeout"));
-        engine.onActuationStep("api", step(2, "d-2", ActuationStep.RECONCILE, ActuationStatus.CONVERGING, "attempt 2: timeout"));
-        engine.onActuationStep("api", step(3, "d-2", ActuationStep.RECONCILE, ActuationStatus.CONVERGED, "served as decided"));
-        engine.onActuationStep("api", step(4, "d-2", ActuationStep.DNS_SWITCH, ActuationStatus.FAILED, "x".repeat(400)));
+        engine.feedback().onActuationStep("api", step(0, "d-2", ActuationStep.SCALE_UP, ActuationStatus.SUCCEEDED, "2 replicas ready"));
+        engine.feedback().onActuationStep("api", step(1, "d-2", ActuationStep.RECONCILE, ActuationStatus.CONVERGING, "attempt 1: timeout"));
+        engine.feedback().onActuationStep("api", step(2, "d-2", ActuationStep.RECONCILE, ActuationStatus.CONVERGING, "attempt 2: timeout"));
+        engine.feedback().onActuationStep("api", step(3, "d-2", ActuationStep.RECONCILE, ActuationStatus.CONVERGED, "served as decided"));
+        engine.feedback().onActuationStep("api", step(4, "d-2", ActuationStep.DNS_SWITCH, ActuationStatus.FAILED, "x".repeat(400)));
 
         List<GroupSnapshot.ActuationEntry> kept = engine.view("api").orElseThrow().recentActuations();
         assertThat(kept).extracting(e -> e.step() + " " + e.status()).as("newest first, the retried CONVERGING once")
@@ -63,13 +63,13 @@ class ServingTest {
         assertThat(kept.get(0).detail()).as("a long detail, cut").hasSize(GroupJournal.ACTUATION_DETAIL).endsWith("\u2026");
 
         for (int i = 0; i < GroupJournal.RECENT_ACTUATIONS; i++) {
-            engine.onActuationStep("api", step(10 + i, "d-" + (3 + i), ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED, "ok"));
+            engine.feedback().onActuationStep("api", step(10 + i, "d-" + (3 + i), ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED, "ok"));
         }
         assertThat(engine.view("api").orElseThrow().recentActuations()).as("bounded").hasSize(GroupJournal.RECENT_ACTUATIONS)
                 .first().extracting(GroupSnapshot.ActuationEntry::decisionId).isEqualTo("d-" + (2 + GroupJournal.RECENT_ACTUATIONS));
 
         DecisionEngine restored = DecisionEngineTest.engine("hold", "live", clock);
-        restored.restore(StateCodec.decode(StateCodec.encode(new StateRecord(StateRecord.SCHEMA_VERSION,
+        restored.handover().restore(StateCodec.decode(StateCodec.encode(new StateRecord(StateRecord.SCHEMA_VERSION,
                 engine.snapshot("api").orElseThrow(), engine.view("api").orElseThrow(), List.of(), T0))).snapshot());
         assertThat(restored.view("api").orElseThrow().recentActuations()).as("through a state record and a restore")
                 .isEqualTo(engine.view("api").orElseThrow().recentActuations());

@@ -55,7 +55,7 @@ class StateRecordSizeTest {
         }
         // the actuator's steps, each with a detail longer than what is kept, every one its own entry
         for (int i = 0; i < 2 * GroupJournal.RECENT_ACTUATIONS; i++) {
-            engine.onActuationStep("api", new GroupSnapshot.ActuationEntry(T0.plusMillis(i), "decision-" + "x".repeat(40) + i,
+            engine.feedback().onActuationStep("api", new GroupSnapshot.ActuationEntry(T0.plusMillis(i), "decision-" + "x".repeat(40) + i,
                     i, ActuationStep.DNS_SWITCH, ActuationStatus.FAILED, "route53", reason));
         }
         assertThat(engine.snapshot("api").orElseThrow().recentActuations()).as("actuations kept")

@@ -195,7 +195,7 @@ class SwitchoverTest {
                 Instant.now()));
 
         DecisionEngine restarted = healthyEngine();
-        restarted.restore(StateCodec.decode(json).snapshot());
+        restarted.handover().restore(StateCodec.decode(json).snapshot());
         assertThat(restarted.view("api").orElseThrow().pin().switchedFrom()).isEqualTo("primary");
         Decision back = onlyDecision(restarted.apply(new Command.AbortSwitchover("api", "postponed", "bob")));
         assertThat(back.toTarget()).isEqualTo("primary");
