@@ -169,7 +169,21 @@ class ReportCommandsTest {
                 "| hold | PASSED | automation runs |",
                 "| primary | UNHEALTHY | DOWN (3 failed, 0 ok; 1 results) |",
                 "| loc-b | 2026-11-28T10:00:06Z | 1.000 s |");
+        assertThat(run.out()).as("a switch of one provider has no providers' table").doesNotContain("## Providers");
         Run json = run("report", "api", "d-1", "-o", "json");
         assertThat(JSON.readTree(json.out()).path("signature").path("keyId").asText()).isEqualTo("decision-1");
+    }
+
+    @Test
+    void aSwitchOfSeveralProvidersHasARowPerLane() throws Exception {
+        String lanes = "\"lanes\":[{\"lane\":\"r53\",\"kind\":\"route53\",\"state\":\"SERVED\","
+                + "\"decidedToServed\":2300,\"results\":3},{\"lane\":\"knot\",\"kind\":\"rfc2136\","
+                + "\"state\":\"CONVERGING\",\"results\":31}],";
+        api.answer("GET /groups/api/decisions/d-1/report", 200, signed(REPORT.replace("\"observed\":", lanes
+                + "\"observed\":")));
+        Run run = run("report", "api", "d-1");
+        assertThat(run.exit()).as(run.err()).isEqualTo(Exits.OK);
+        assertThat(run.out()).contains("## Providers\n\n| provider | kind | end state | decided → served | results |\n"
+                + "|---|---|---|---|---|\n| r53 | route53 | SERVED | 2.300 s | 3 |\n| knot | rfc2136 | CONVERGING | - | 31 |\n");
     }
 }

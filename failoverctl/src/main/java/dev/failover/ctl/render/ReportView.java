@@ -99,6 +99,8 @@ public final class ReportView {
             out.append('\n');
         }
 
+        out.append(LaneViews.reportSection(r));
+
         out.append("## Seen by clients\n\n");
         if (observed.path("observedAt").isMissingNode()) {
             out.append("Not observed: not the group's latest switch, or the topology names no observers.\n\n");

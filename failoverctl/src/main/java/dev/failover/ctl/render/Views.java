@@ -107,6 +107,10 @@ public final class Views {
             out.append(" at ").append(text(serving, "at")).append(": ").append(text(serving, "detail"));
         }
         out.append('\n');
+        String providers = LaneViews.providers(g);
+        if (providers != null) {
+            out.append("providers ").append(providers).append('\n');
+        }
         String check = decidedVsServed(g.path("decidedVsServed"), now);
         if (check != null) {
             out.append("decided  ").append(check).append('\n');
