@@ -22,6 +22,7 @@ import dev.failover.actuator.domain.reconcile.Reconciler;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
+import dev.failover.contract.event.LaneState;
 import dev.failover.contract.signing.Verification;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Target;
@@ -133,6 +134,20 @@ public class ActuatorMetrics {
     public static final String DATABASE_HELD = "failover.actuator.database.held";
     /** Seconds from the last promotion's request until its node was seen writable (NaN before any), by group. */
     public static final String DATABASE_LAST_PROMOTION = "failover.actuator.database.last.promotion.seconds";
+    /**
+     * Per provider lane of a group (ADR 0036, "Metrics and the disagreement alert"): 1 for the state the lane is in, 0
+     * for each other state, by group, lane, kind and state; so a lane that changes state leaves no stale 1 behind.
+     */
+    public static final String LANE_STATE = "failover.actuator.lane.state";
+    /** Per provider lane: seconds it has not served the group's desired state (0 when it does), by group, lane, kind. */
+    public static final String LANE_UNSERVED_SECONDS = "failover.actuator.lane.unserved.seconds";
+    /**
+     * Per group: seconds its lanes have not all served the epoch's target, a lane not read since the epoch began
+     * counting as not (0 while they agree). Alert FailoverDnsProvidersDisagree, against {@link #LANES_DISAGREE_BOUND}.
+     */
+    public static final String LANES_DISAGREE_SECONDS = "failover.actuator.lanes.disagree.seconds";
+    /** Per group: how long its lanes may disagree, its {@code dns.disagreementSeconds}. */
+    public static final String LANES_DISAGREE_BOUND = "failover.actuator.lanes.disagree.bound.seconds";
 
     private final MeterRegistry registry;
     private final Clock clock;
@@ -236,8 +251,7 @@ public class ActuatorMetrics {
     }
 
     public void trackGroup(String group, Supplier<GroupStatus> status) {
-        gauge(UNSERVED_SECONDS, group, status, s -> s.unservedSince() == null ? 0
-                : Duration.between(s.unservedSince(), clock.instant()).toMillis() / 1000.0);
+        gauge(UNSERVED_SECONDS, group, status, s -> secondsSince(s.unservedSince()));
         gauge(UNSERVED_UNPLANNED_SECONDS, group, status, this::unservedOutsidePlannedHolds);
         gauge(SUPERSEDED, group, status, s -> s.convergence() instanceof Convergence.Superseded ? 1 : 0);
         gauge(CONVERGED, group, status, s -> s.convergence() instanceof Convergence.Converged ? 1 : 0);
@@ -275,6 +289,37 @@ public class ActuatorMetrics {
         gauge(DATABASE_SWITCH_REFUSED, group.id(), status, s -> s.dataTier().switchRefusedSince() == null ? 0 : 1);
         gauge(DATABASE_LAST_PROMOTION, group.id(), status, s -> s.dataTier().lastPromotion() == null ? Double.NaN
                 : s.dataTier().lastPromotion().toMillis() / 1000.0);
+    }
+
+    /**
+     * Registers the provider lanes' gauges of a group (ADR 0036), read from {@code lanes} at scrape time: each lane's
+     * state and unserved seconds, for the lanes {@code lanes} lists now (a lane it no longer lists reads NaN), and the
+     * group's disagreement and its bound.
+     */
+    public void trackLanes(String group, Supplier<LaneGauges> lanes) {
+        for (LaneGauges.Lane lane : lanes.get().lanes()) {
+            for (LaneState state : LaneState.values()) {
+                laneGauge(LANE_STATE, group, lane, lanes, l -> l.state() == state ? 1 : 0).tag("state", state.name())
+                        .register(registry);
+            }
+            laneGauge(LANE_UNSERVED_SECONDS, group, lane, lanes, l -> secondsSince(l.unservedSince())).register(registry);
+        }
+        Gauge.builder(LANES_DISAGREE_SECONDS, () -> secondsSince(lanes.get().disagreeSince())).tag("group", group)
+                .register(registry);
+        Gauge.builder(LANES_DISAGREE_BOUND, () -> lanes.get().bound().toMillis() / 1000.0).tag("group", group)
+                .register(registry);
+    }
+
+    /** A gauge of one lane, tagged with its group, id and kind, as {@code value} says of it; NaN once it is not listed. */
+    private Gauge.Builder<?> laneGauge(String name, String group, LaneGauges.Lane lane,
+            Supplier<LaneGauges> lanes, ToDoubleFunction<LaneGauges.Lane> value) {
+        return Gauge.builder(name, () -> lanes.get().lane(lane.id()).map(value::applyAsDouble).orElse(Double.NaN))
+                .tags("group", group, "lane", lane.id(), "kind", lane.kind());
+    }
+
+    /** Seconds from {@code since} to now; 0 for none. */
+    private double secondsSince(Instant since) {
+        return since == null ? 0 : Duration.between(since, clock.instant()).toMillis() / 1000.0;
     }
 
     /** A replica target's loss exposure as {@code value} says; NaN for a target that is no replica or was not seen. */

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -27,9 +28,12 @@ import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.LaneState;
 import dev.failover.contract.topology.FailoverGroup;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
 
 /**
  * A planned move's minutes of waiting out a TTL are not a slow failover: FailoverSwitchSlow watches only the others, and
@@ -196,6 +200,63 @@ class ActuatorMetricsTest {
         tier.set(new DataTier(Map.of("primary", new DataTier.Node(new Database.Observation.Observed(Database.Role.FENCED, 0,
                 0, false), NOW), "secondary", writable), null, null, promoted, Map.of()));
         assertThat(primary.get()).as("fenced").isZero();
+    }
+
+    /** The scrape's lines of a metric (by its Prometheus name), without comments. */
+    static List<String> linesOf(String scrape, String name) {
+        return scrape.lines().filter(l -> l.startsWith(name + "{")).toList();
+    }
+
+    /**
+     * Each provider lane of a group as Prometheus reads it (ADR 0036, "Metrics and the disagreement alert"): a series
+     * per state, 1 for the lane's and 0 for the others, so a lane that changes state leaves no stale 1; its unserved
+     * seconds; the group's disagreement, 0 while the lanes agree, beside its bound.
+     */
+    @Test
+    void eachProviderLaneIsAGaugePerStateBesideTheGroupsDisagreement() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        LaneGauges.Lane r53 = new LaneGauges.Lane("r53", "route53", LaneState.SERVED, null);
+        AtomicReference<LaneGauges> lanes = new AtomicReference<>(new LaneGauges(List.of(r53,
+                new LaneGauges.Lane("knot", "rfc2136", null, null)), null, Duration.ofSeconds(120)));
+        new ActuatorMetrics(registry, Clock.fixed(NOW, ZoneOffset.UTC)).trackLanes("api", lanes::get);
+
+        String scrape = registry.scrape();
+        assertThat(linesOf(scrape, "failover_actuator_lane_state")).as("a series per lane and state")
+                .hasSize(2 * LaneState.values().length)
+                .contains("failover_actuator_lane_state{group=\"api\",kind=\"route53\",lane=\"r53\",state=\"SERVED\",} 1.0",
+                        "failover_actuator_lane_state{group=\"api\",kind=\"route53\",lane=\"r53\",state=\"DRIFT\",} 0.0")
+                .as("a lane not passed yet is in no state")
+                .filteredOn(l -> l.contains("lane=\"knot\"")).allSatisfy(l -> assertThat(l).endsWith(" 0.0"));
+        assertThat(linesOf(scrape, "failover_actuator_lanes_disagree_seconds")).as("lanes that agree")
+                .containsExactly("failover_actuator_lanes_disagree_seconds{group=\"api\",} 0.0");
+        assertThat(linesOf(scrape, "failover_actuator_lanes_disagree_bound_seconds"))
+                .containsExactly("failover_actuator_lanes_disagree_bound_seconds{group=\"api\",} 120.0");
+
+        lanes.set(new LaneGauges(List.of(r53, new LaneGauges.Lane("knot", "rfc2136", LaneState.CONVERGING,
+                NOW.minusSeconds(150))), NOW.minusSeconds(150), Duration.ofSeconds(120)));
+        scrape = registry.scrape();
+        assertThat(linesOf(scrape, "failover_actuator_lane_state")).filteredOn(l -> l.contains("lane=\"knot\""))
+                .as("the laggard's states").containsExactlyInAnyOrder(
+                        "failover_actuator_lane_state{group=\"api\",kind=\"rfc2136\",lane=\"knot\",state=\"SERVED\",} 0.0",
+                        "failover_actuator_lane_state{group=\"api\",kind=\"rfc2136\",lane=\"knot\",state=\"CONVERGING\",} 1.0",
+                        "failover_actuator_lane_state{group=\"api\",kind=\"rfc2136\",lane=\"knot\",state=\"REFUSED\",} 0.0",
+                        "failover_actuator_lane_state{group=\"api\",kind=\"rfc2136\",lane=\"knot\",state=\"THROTTLED\",} 0.0",
+                        "failover_actuator_lane_state{group=\"api\",kind=\"rfc2136\",lane=\"knot\",state=\"DRIFT\",} 0.0");
+        assertThat(linesOf(scrape, "failover_actuator_lane_unserved_seconds")).containsExactlyInAnyOrder(
+                "failover_actuator_lane_unserved_seconds{group=\"api\",kind=\"route53\",lane=\"r53\",} 0.0",
+                "failover_actuator_lane_unserved_seconds{group=\"api\",kind=\"rfc2136\",lane=\"knot\",} 150.0");
+        assertThat(linesOf(scrape, "failover_actuator_lanes_disagree_seconds")).as("past the bound")
+                .containsExactly("failover_actuator_lanes_disagree_seconds{group=\"api\",} 150.0");
+
+        lanes.set(new LaneGauges(List.of(r53, new LaneGauges.Lane("knot", "rfc2136", LaneState.SERVED, null)),
+                null, Duration.ofSeconds(120)));
+        scrape = registry.scrape();
+        assertThat(linesOf(scrape, "failover_actuator_lane_state")).as("the laggard served: no CONVERGING left at 1")
+                .filteredOn(l -> l.endsWith(" 1.0")).containsExactlyInAnyOrder(
+                        "failover_actuator_lane_state{group=\"api\",kind=\"route53\",lane=\"r53\",state=\"SERVED\",} 1.0",
+                        "failover_actuator_lane_state{group=\"api\",kind=\"rfc2136\",lane=\"knot\",state=\"SERVED\",} 1.0");
+        assertThat(linesOf(scrape, "failover_actuator_lanes_disagree_seconds"))
+                .containsExactly("failover_actuator_lanes_disagree_seconds{group=\"api\",} 0.0");
     }
 
     static DataTier withExposure(LossExposure exposure) {
