@@ -30,6 +30,7 @@ import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.OperatorCommand;
 import dev.failover.contract.event.ProbeResult;
+import dev.failover.contract.event.ProviderLaneResult;
 import dev.failover.contract.event.ResolverObservation;
 import dev.failover.contract.event.Topics;
 import dev.failover.contract.signing.StoredStateTrust;
@@ -61,7 +62,7 @@ import io.vertx.core.Vertx;
 
 /**
  * The one consumer of everything keyed by group that this instance decides on: probe results, operator commands and
- * actuation results, in partition order. It maps a record, hands it to the engine and publishes what comes out; the
+ * actuation results (with the provider lanes' results, ADR 0036), in partition order. It maps a record, hands it to the engine and publishes what comes out; the
  * offset is committed after that is acknowledged. What cannot be read, or whose key and payload name different groups,
  * goes to the topic's dead-letter topic, as does an operator command not signed by a trusted key (ADR 0009); a record
  * of a group this instance does not decide now is left alone.
@@ -231,7 +232,8 @@ public class InputListener {
             }
         }
         String recordType = recordType(headers);
-        if (recordType != null && !(Topics.PROBE_RESULTS.equals(topic) && ResolverObservation.RECORD.equals(recordType))) {
+        if (recordType != null && !(Topics.PROBE_RESULTS.equals(topic) && ResolverObservation.RECORD.equals(recordType))
+                && !(Topics.ACTUATIONS.equals(topic) && Topics.PROVIDER_LANE_RECORD.equals(recordType))) {
             // a later release's kind of record: neither evidence nor dead: passed over
             LOG.debugf("passing over a record of %s marked %s, a kind this release does not read", topic, recordType);
             return DONE;
@@ -240,7 +242,8 @@ public class InputListener {
         try {
             event = switch (topic) {
                 case Topics.COMMANDS -> EventCodec.instance().decode(payload, OperatorCommand.class);
-                case Topics.ACTUATIONS -> EventCodec.instance().decode(payload, ActuationResult.class);
+                case Topics.ACTUATIONS -> recordType != null ? EventCodec.instance().decode(payload, ProviderLaneResult.class)
+                        : EventCodec.instance().decode(payload, ActuationResult.class);
                 default -> recordType != null ? EventCodec.instance().decode(payload, ResolverObservation.class)
                         : EventCodec.instance().decode(payload, ProbeResult.class);
             };
@@ -271,6 +274,10 @@ public class InputListener {
             }
             if (event instanceof ActuationResult actuation) {
                 return pending(topic, onActuation(actuation));
+            }
+            if (event instanceof ProviderLaneResult lane) {
+                // shown with the group's serving report, so it goes out with the group's state; never "served" (ADR 0036)
+                return engine.feedback().onProviderLane(lane) ? pending(topic, publisher.publish(group)) : DONE;
             }
             if (event instanceof ResolverObservation observation) {
                 // what clients are sent to, read while catching up too: it is no evidence, nothing is decided on it
@@ -319,7 +326,7 @@ public class InputListener {
         }).subscribeAsCompletionStage());
     }
 
-    /** The record's {@link Topics#RECORD_HEADER}, null without one (a probe result, a command, an actuation). */
+    /** The record's {@link Topics#RECORD_HEADER}, null without one (a probe result, a command, an actuation result). */
     private static String recordType(Headers headers) {
         Header header = headers == null ? null : headers.lastHeader(Topics.RECORD_HEADER);
         return header == null ? null
@@ -335,6 +342,9 @@ public class InputListener {
         }
         if (event instanceof ActuationResult actuation) {
             return actuation.group();
+        }
+        if (event instanceof ProviderLaneResult lane) {
+            return lane.group();
         }
         return ((ProbeResult) event).group();
     }

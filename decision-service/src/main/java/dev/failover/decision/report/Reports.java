@@ -111,6 +111,6 @@ public class Reports {
         GroupSnapshot.DrillReport drill = drillOf(view.lastDrill(), decision);
         return new SwitchReport(SwitchReport.SCHEMA_VERSION, view.group(), decision,
                 SwitchReport.Stages.of(decision, observed, steps), explanation, steps, database, observed, drill,
-                clock.instant(), instance);
+                SwitchReport.Lane.of(decision, view.serving()), clock.instant(), instance);
     }
 }

@@ -3,12 +3,14 @@ package dev.failover.decision.domain.engine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionMode;
+import dev.failover.contract.event.ProviderLaneResult;
 import dev.failover.contract.event.ResolverObservation;
 import dev.failover.contract.topology.Topology;
 import dev.failover.decision.domain.explain.Explanations;
@@ -67,7 +69,7 @@ public final class ActuatorFeedback {
             Instant at) {
         synchronized (lock) {
             groups.known(group).ifPresent(s -> converged(s,
-                    new GroupSnapshot.Serving(epoch, decisionId, status, detail, at), groups.decides(group)));
+                    new GroupSnapshot.Serving(epoch, decisionId, status, detail, at, List.of()), groups.decides(group)));
         }
     }
 
@@ -117,6 +119,18 @@ public final class ActuatorFeedback {
     public void onActuationStep(String group, GroupSnapshot.ActuationEntry entry) {
         synchronized (lock) {
             groups.known(group).ifPresent(s -> s.journal().actuated(entry));
+        }
+    }
+
+    /**
+     * One of the group's provider lanes changed state (ADR 0036): kept with the group's serving report for the operator,
+     * for the latest decision's epoch only. Returns whether it was kept (false: an older epoch's, or an unknown group).
+     * It changes nothing of what is decided or of whether the group is served, which only the group's RECONCILE says.
+     */
+    public boolean onProviderLane(ProviderLaneResult lane) {
+        synchronized (lock) {
+            return groups.known(lane.group()).map(s -> s.traffic().actuatorReports().lane(lane, s.epoch()))
+                    .orElse(false);
         }
     }
 

@@ -3,9 +3,12 @@ package dev.failover.decision.domain.model;
 import java.time.Instant;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.LaneState;
 
 /**
  * What must survive a restart or a move to another instance: the active target, the epoch, the switch history the flap
@@ -124,8 +127,37 @@ public record GroupSnapshot(
      *
      * @param status CONVERGING, CONVERGED, BLOCKED, DRIFT or SUPERSEDED
      * @param detail the attempt and last error while converging, the reason when blocked, what is served on drift
+     * @param lanes  for a group of several DNS providers, where each provider's lane stands with the same epoch's
+     *               decision, in the order they first reported (ADR 0036); empty for a group of one, which publishes none.
+     *               They say nothing of whether the group is served: {@code status} does, per the group's policy
      */
-    public record Serving(long epoch, String decisionId, ActuationStatus status, String detail, Instant at) {
+    public record Serving(long epoch, String decisionId, ActuationStatus status, String detail, Instant at,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Lane> lanes) {
+
+        public Serving {
+            // absent in records written before lanes were reported: none
+            lanes = lanes == null ? List.of() : List.copyOf(lanes);
+        }
+
+        /** The same report with these lanes. */
+        public Serving withLanes(List<Lane> lanes) {
+            return new Serving(epoch, decisionId, status, detail, at, lanes);
+        }
+    }
+
+    /**
+     * One provider lane of the group, as the actuator last reported it for the serving report's epoch (its
+     * ProviderLaneResults, ADR 0036).
+     *
+     * @param lane    the provider's id in the topology
+     * @param kind    route53, rfc2136 or route53-arc
+     * @param state   where it stands
+     * @param detail  the attempt and last error, the refusal; absent when the actuator said nothing more
+     * @param since   since when it is in {@code state}, by the actuator's clock
+     * @param results how many of the lane's results of this epoch were read
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Lane(String lane, String kind, LaneState state, String detail, Instant since, int results) {
     }
 
     /**

@@ -16,6 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.Decision;
+import dev.failover.contract.event.LaneState;
+import dev.failover.contract.event.ProviderLaneResult;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.decision.domain.model.DecidedVsServed;
 import dev.failover.decision.domain.model.GroupSnapshot;
@@ -100,6 +102,50 @@ class DecidedVsServedTest {
                     .contains(latest.decisionId()).hasSize(2);
         }
         assertThat(own.issuedAt()).isEqualTo(Instant.parse("2026-11-22T03:00:50Z"));
+    }
+
+    /** What the group's RECONCILE says (null: nothing yet) and its lanes' states, at t seconds (ADR 0036). */
+    static Stream<Arguments> lanes() {
+        return Stream.of(
+                Arguments.of("the group converging, every lane served", ActuationStatus.CONVERGING,
+                        java.util.List.of(LaneState.SERVED, LaneState.SERVED), 70),
+                Arguments.of("the group converged, a lane refused", ActuationStatus.CONVERGED,
+                        java.util.List.of(LaneState.SERVED, LaneState.REFUSED), 70),
+                Arguments.of("the group blocked past the bound, every lane served", ActuationStatus.BLOCKED,
+                        java.util.List.of(LaneState.SERVED, LaneState.SERVED), 121),
+                Arguments.of("no group report past the bound, a lane served", null,
+                        java.util.List.of(LaneState.SERVED), 111));
+    }
+
+    /** A lane's result never changes "served": only the group's RECONCILE does, per its policy. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("lanes")
+    void aLaneResultDoesNotChangeWhetherTheGroupIsServed(String scenario, ActuationStatus group,
+            java.util.List<LaneState> lanes, int at) {
+        ManualClock clock = new ManualClock(T0);
+        DecisionEngine withLanes = engine(API, clock);
+        DecisionEngine without = engine(API, clock);
+        for (DecisionEngine engine : java.util.List.of(withLanes, without)) {
+            assertThat(run(engine, clock, PRIMARY_FAILS)).contains("t=50 api FAILOVER primary->secondary");
+        }
+        clock.set(T0.plusSeconds(60));
+        for (DecisionEngine engine : java.util.List.of(withLanes, without)) {
+            Decision own = engine.view("api").orElseThrow().recentDecisions().get(0);
+            if (group != null) {
+                engine.feedback().onConvergence("api", own.decisionId(), own.epoch(), group, "", clock.instant());
+            }
+        }
+        Decision own = withLanes.view("api").orElseThrow().recentDecisions().get(0);
+        for (int i = 0; i < lanes.size(); i++) {
+            assertThat(withLanes.feedback().onProviderLane(new ProviderLaneResult(1, "api", own.decisionId(), own.epoch(),
+                    "lane-" + i, "rfc2136", lanes.get(i), null, clock.instant(), clock.instant()))).isTrue();
+        }
+        clock.set(T0.plusSeconds(at));
+        DecidedVsServed.Check check = withLanes.view("api").orElseThrow().decidedVsServed();
+        assertThat(check).as("the check with the lanes' results, as without them")
+                .isEqualTo(without.view("api").orElseThrow().decidedVsServed());
+        assertThat(withLanes.unpublished("api")).as("nothing re-issued for a lane")
+                .isEqualTo(without.unpublished("api"));
     }
 
     /**
