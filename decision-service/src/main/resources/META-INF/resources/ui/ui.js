@@ -124,11 +124,31 @@ function desiredVsServed(view) {
     if (view.serving.detail) {
       parts.push(' ', el('span', { class: 'muted' }, view.serving.detail));
     }
+    const lanes = laneChips(view.serving);
+    if (lanes) {
+      parts.push(lanes);
+    }
   }
   if (check && check.detail) {
     parts.push(el('div', { class: 'muted' }, check.detail));
   }
   return parts;
+}
+
+const LANE_TONE = { SERVED: 'ok', CONVERGING: 'warn', THROTTLED: 'warn', REFUSED: 'bad', DRIFT: 'bad' };
+
+/**
+ * A chip per DNS provider of a group of several (ADR 0036): its state, what the actuator said of it on hover; null for a
+ * group of one provider, which has no lanes.
+ */
+function laneChips(serving) {
+  if (!serving.lanes || !serving.lanes.length) {
+    return null;
+  }
+  return el('div', { class: 'lanes' }, serving.lanes.flatMap(l => [el('span', {
+    class: 'state ' + (LANE_TONE[l.state] || ''),
+    title: l.kind + (l.detail ? ': ' + l.detail : '') + (l.since ? ' (since ' + new Date(l.since).toLocaleTimeString() + ')' : ''),
+  }, l.lane + ' ' + l.state), ' ']));
 }
 
 const OBSERVED_TONE = { OBSERVED: 'ok', OBSERVING: 'warn', NOT_OBSERVED: 'bad', NO_SWITCH: 'muted' };
