@@ -28,6 +28,9 @@ public sealed interface Goal {
     /** The epoch whose ownership mark the record carries once written. */
     long epoch();
 
+    /** The traffic step of the goal (a stepped failback's); 0 for one made in one step, and the initial state. */
+    int step();
+
     /** The decision id in the ownership mark. */
     String decisionId();
 
@@ -69,6 +72,11 @@ public sealed interface Goal {
         }
 
         @Override
+        public int step() {
+            return 0;
+        }
+
+        @Override
         public String decisionId() {
             return DesiredState.INITIAL_DECISION_ID;
         }
@@ -106,6 +114,11 @@ public sealed interface Goal {
         @Override
         public long epoch() {
             return desired.epoch();
+        }
+
+        @Override
+        public int step() {
+            return desired.step();
         }
 
         @Override

@@ -16,6 +16,7 @@ import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.RecordSets;
 import dev.failover.actuator.domain.plan.Backends;
 import dev.failover.actuator.domain.plan.Effect;
+import dev.failover.actuator.domain.plan.Gate;
 import dev.failover.actuator.domain.plan.Goal;
 import dev.failover.actuator.domain.plan.Progress;
 import dev.failover.actuator.domain.plan.Said;
@@ -36,39 +37,44 @@ import dev.failover.contract.event.ActuationStep;
  * @param served   what the record serves; null until {@link ReadRecord}
  * @param owner    whose the record is; null until {@link CheckOwner}
  * @param promoting the target's replica to promote; null unless {@link ReadyDatabase} found one that may be
+ * @param gate     whether the lanes may write the goal: opened by {@link OpenGate} once the group's steps let it through
  * @param progress the group's progress on its desired state
  * @param effects  what the step running now asks the reconciler to do, in order
  */
 public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, Ownership owner, Promoting promoting,
-        Progress progress,
-        List<Effect> effects) {
+        Gate gate, Progress progress, List<Effect> effects) {
 
     public Pass {
         effects = List.copyOf(effects);
     }
 
     public static Pass start(Goal goal, Instant now, Progress progress) {
-        return new Pass(goal, now, goal == null ? null : RecordKey.of(goal.config()), null, null, null, progress,
-                List.of());
+        return new Pass(goal, now, goal == null ? null : RecordKey.of(goal.config()), null, null, null,
+                Gate.Closed.NOT_YET, progress, List.of());
     }
 
     /** The record was read: it serves {@code record}, shown in the group's status. */
     Pass read(ServedRecord record) {
-        return new Pass(goal, now, key, record, owner, promoting, progress, effects).and(new Said.Observed(record));
+        return new Pass(goal, now, key, record, owner, promoting, gate, progress, effects).and(new Said.Observed(record));
     }
 
     Pass owned(Ownership ownership) {
-        return new Pass(goal, now, key, served, ownership, promoting, progress, effects);
+        return new Pass(goal, now, key, served, ownership, promoting, gate, progress, effects);
+    }
+
+    /** The group's steps opened (or closed) the way for the lanes' writes. */
+    Pass gated(Gate next) {
+        return new Pass(goal, now, key, served, owner, promoting, next, progress, effects);
     }
 
     /** The target's replica may be promoted now, as {@code next} says. */
     Pass promoting(Promoting next) {
-        return new Pass(goal, now, key, served, owner, next, progress, effects);
+        return new Pass(goal, now, key, served, owner, next, gate, progress, effects);
     }
 
     /** The group's progress changed as {@code next} says. */
     Pass with(Progress next) {
-        return new Pass(goal, now, key, served, owner, promoting, next, effects);
+        return new Pass(goal, now, key, served, owner, promoting, gate, next, effects);
     }
 
     /** The reconciler applied the effects, which left the progress at {@code next}. */
@@ -88,7 +94,7 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
     }
 
     public Pass applied(Progress next) {
-        return new Pass(goal, now, key, served, owner, promoting, next, List.of());
+        return new Pass(goal, now, key, served, owner, promoting, gate, next, List.of());
     }
 
     /**
@@ -238,7 +244,7 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
     private Pass and(Effect effect) {
         List<Effect> more = new ArrayList<>(effects);
         more.add(effect);
-        return new Pass(goal, now, key, served, owner, promoting, progress, more);
+        return new Pass(goal, now, key, served, owner, promoting, gate, progress, more);
     }
 
     /**

@@ -4,20 +4,28 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 import dev.failover.actuator.domain.plan.Backends;
 import dev.failover.actuator.domain.steps.ReconcileStep.Next;
 
 /**
  * The reconcile steps of a pass, in their one order: the same for the initial state (epoch 0, no decision yet) and a
- * decision's desired state. Docs (ADR 0006, "The reconcile steps") list them from here.
+ * decision's desired state. Docs (ADR 0006, "The reconcile steps") list them from here. They come in three parts (ADR
+ * 0036, "Where the lanes live"): a provider lane's observation of its record, the group's steps, which open the
+ * {@linkplain dev.failover.actuator.domain.plan.Gate gate} for the goal, and the lane's write under it; a group of one
+ * lane runs them in this order in one pass.
  */
 public final class ReconcileSteps {
 
-    static final List<ReconcileStep> IN_ORDER = List.of(
+    /** A lane reads its record and who wrote it; a newer epoch's mark ends the pass. */
+    static final List<ReconcileStep> OBSERVE = List.of(
             new SaveWrittenChange(),
             new ReadRecord(),
-            new CheckOwner(),
+            new CheckOwner());
+
+    /** The group's steps, on what the lane read: the data tier's guards, holds and settling, capacity, the database. */
+    static final List<ReconcileStep> GROUP = List.of(
             new TakeBackPromotion(),
             new FenceOtherWritable(),
             new OpenPromotedDatabase(),
@@ -34,7 +42,13 @@ public final class ReconcileSteps {
             new RunRegionSwitchPlan(),
             new ReadyDatabase(),
             new PromoteDatabase(),
+            new OpenGate());
+
+    /** The lane writes the goal under the gate the group's steps opened. */
+    static final List<ReconcileStep> ACT = List.of(
             new WriteRecord());
+
+    static final List<ReconcileStep> IN_ORDER = Stream.of(OBSERVE, GROUP, ACT).flatMap(List::stream).toList();
 
     /**
      * The steps of a blocked group's pass: it changes nothing but the data tier's guard, which runs after the ownership

@@ -18,7 +18,8 @@ import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
 
 /**
- * Writes the wanted sets and the goal's ownership mark in one request, conditionally on the mark read. The pass
+ * Writes the wanted sets and the goal's ownership mark in one request, conditionally on the mark read, under a gate the
+ * group's steps opened for the goal's epoch and step (ADR 0036): else nothing is written and the lane waits. The pass
  * ends here whatever the outcome: the next pass reads the record back, and that read is the verification.
  */
 record WriteRecord() implements ReconcileStep {
@@ -27,6 +28,9 @@ record WriteRecord() implements ReconcileStep {
     public Next apply(Pass pass, Backends use) {
         DnsProvider dns = use.dns();
         Goal goal = pass.goal();
+        if (!pass.gate().opens(goal)) {
+            return pass.retryLater("waiting: " + pass.gate().why(), use.settings().capacityPoll(), use);
+        }
         RecordWrite write = intended(pass, use);
         ActuationStep writeStep = goal.writeStep(use.traffic());
         String step = goal.describeStep(use.traffic());

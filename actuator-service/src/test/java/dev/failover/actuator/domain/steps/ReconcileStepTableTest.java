@@ -24,6 +24,7 @@ import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.domain.model.TrafficPlan;
 import dev.failover.actuator.domain.plan.Backends;
 import dev.failover.actuator.domain.plan.Effect;
+import dev.failover.actuator.domain.plan.Gate;
 import dev.failover.actuator.domain.plan.Goal;
 import dev.failover.actuator.domain.plan.Progress;
 import dev.failover.actuator.domain.plan.Said;
@@ -86,6 +87,11 @@ class ReconcileStepTableTest {
         /** The pass after it read the record and checked its owner, as the steps before do it. */
         Pass read(Pass pass) {
             return new CheckOwner().apply(readOnly(pass), use).pass().applied(pass.progress());
+        }
+
+        /** The way opened by the group's steps, as {@link OpenGate} does it. */
+        Pass open(Pass pass) {
+            return pass.gated(Gate.Open.of(pass.goal()));
         }
 
         /** The record serves what the pass's goal wants, written for it; then read. */
@@ -199,17 +205,26 @@ class ReconcileStepTableTest {
                 new Row("no replica handed on: nothing to promote", new PromoteDatabase(),
                         f -> f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary")),
                         "go", List.of(), Convergence.Converging.class),
+                new Row("the steps before let the pass through: the way is open for the goal's epoch and step",
+                        new OpenGate(), f -> f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary")),
+                        "go", List.of(), Convergence.Converging.class),
+                new Row("the group's steps have not opened the way: nothing written, the lane waits", new WriteRecord(),
+                        f -> f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary")).gated(Gate.Closed.NOT_YET),
+                        "done PT2S", List.of("RECONCILE CONVERGING"), Convergence.Converging.class),
+                new Row("a gate opened for an earlier step opens no later one", new WriteRecord(),
+                        f -> f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary")).gated(new Gate.Open(1, 1)),
+                        "done PT2S", List.of("RECONCILE CONVERGING"), Convergence.Converging.class),
                 new Row("the switch written: the next pass reads it back at once", new WriteRecord(),
-                        f -> f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary")),
+                        f -> f.open(f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary"))),
                         "done PT0S", List.of("DNS_SWITCH SUCCEEDED"), Convergence.Converging.class),
                 new Row("the provider took the write as a change: kept in the desired state, then stored", new WriteRecord(),
                         f -> { f.dns.writeFailures.add(new WriteOutcome.Written("switched", "change-1"));
-                            return f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary")); },
+                            return f.open(f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary"))); },
                         "done PT0S", List.of("DNS_SWITCH SUCCEEDED", "ChangeWritten", "SaveUnstoredChange"),
                         Convergence.Converging.class),
                 new Row("the provider refuses the write for good: blocked", new WriteRecord(),
                         f -> { f.dns.refuses = "AccessDenied";
-                            return f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary")); },
+                            return f.open(f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary"))); },
                         "done PT30S", List.of("DNS_SWITCH FAILED", "RECONCILE BLOCKED"), Convergence.Blocked.class));
     }
 
