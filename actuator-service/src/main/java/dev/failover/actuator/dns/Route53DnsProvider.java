@@ -21,6 +21,7 @@ import dev.failover.actuator.requests.RequestBudget;
 import dev.failover.contract.topology.TargetDns;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.route53.Route53Client;
+import dev.failover.actuator.dns.Route53TakeOver.Prepared;
 import dev.failover.actuator.dns.Route53TakeOver.ZoneWrite;
 import software.amazon.awssdk.services.route53.model.AliasTarget;
 import software.amazon.awssdk.services.route53.model.Change;
@@ -308,29 +309,20 @@ public final class Route53DnsProvider implements DnsProvider {
         if (key.hostedZoneId() == null) {
             return new WriteOutcome.Rejected("the group has no dns.hostedZoneId; Route 53 needs it");
         }
-        FirstWrite prepared = prepare(write);
-        return prepared.refusal() != null ? prepared.refusal()
-                : writes.submit(key.hostedZoneId(), prepared.write(), Priority.SWITCH);
-    }
-
-    /** A write ready to send, or the outcome that stops it before it is sent. */
-    private record FirstWrite(ZoneWrite write, WriteOutcome refusal) {
+        Prepared prepared = prepare(write);
+        return prepared instanceof Prepared.Refused refused ? refused.outcome()
+                : writes.submit(key.hostedZoneId(), ((Prepared.Ready) prepared).write(), Priority.SWITCH);
     }
 
     /** The write with the sets it takes over (a group's first write; {@link Route53TakeOver}), or why it is not sent. */
-    private FirstWrite prepare(RecordWrite write) {
-        Route53TakeOver.Prepared prepared;
+    private Prepared prepare(RecordWrite write) {
         try {
-            prepared = takeOver.prepare(write, key -> listing.sets(key.hostedZoneId(), key, () -> Priority.SWITCH));
+            return takeOver.prepare(write, key -> listing.sets(key.hostedZoneId(), key, () -> Priority.SWITCH));
         } catch (Route53Exception e) {
-            return new FirstWrite(null, writeFailure(e));
+            return new Prepared.Refused(writeFailure(e));
         } catch (SdkClientException | IllegalStateException e) {
-            return new FirstWrite(null, new WriteOutcome.Unavailable("Route 53 not reached: " + e.getMessage()));
+            return new Prepared.Refused(new WriteOutcome.Unavailable("Route 53 not reached: " + e.getMessage()));
         }
-        if (prepared instanceof Route53TakeOver.Prepared.Ready ready) {
-            return new FirstWrite(ready.write(), null);
-        }
-        return new FirstWrite(null, new WriteOutcome.Rejected(((Route53TakeOver.Prepared.Refused) prepared).reason()));
     }
 
     /**
@@ -472,11 +464,11 @@ public final class Route53DnsProvider implements DnsProvider {
         if (key.hostedZoneId() == null) {
             return java.util.Optional.of(new WriteOutcome.Rejected("the group has no dns.hostedZoneId; Route 53 needs it"));
         }
-        FirstWrite prepared = prepare(write); // a first write's take-over is authorized with it
-        if (prepared.refusal() != null) {
-            return java.util.Optional.of(prepared.refusal());
+        Prepared prepared = prepare(write); // a first write's take-over is authorized with it
+        if (prepared instanceof Prepared.Refused refused) {
+            return java.util.Optional.of(refused.outcome());
         }
-        List<Change> changes = new ArrayList<>(changes(prepared.write()));
+        List<Change> changes = new ArrayList<>(changes(((Prepared.Ready) prepared).write()));
         if (write.expectedOwnerText() != null) {
             changes.remove(0); // the condition on the value read, replaced by one that cannot hold
         }

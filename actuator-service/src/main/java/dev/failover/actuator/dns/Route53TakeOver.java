@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import dev.failover.actuator.dns.DnsProvider.Routing;
+import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 
 /**
@@ -29,7 +30,8 @@ final class Route53TakeOver {
         record Ready(ZoneWrite write) implements Prepared {
         }
 
-        record Refused(String reason) implements Prepared {
+        /** The outcome that stops the write before it is sent. */
+        record Refused(WriteOutcome outcome) implements Prepared {
         }
     }
 
@@ -82,7 +84,7 @@ final class Route53TakeOver {
         if (foreign.isEmpty() || mode == Route53Settings.TakeOver.REPLACE) {
             return new Prepared.Ready(new ZoneWrite(write, foreign));
         }
-        return new Prepared.Refused(refusal(write.key(), foreign));
+        return new Prepared.Refused(new WriteOutcome.Rejected(refusal(write.key(), foreign)));
     }
 
     /** The record was written, or a set to take over changed since it was read: what was listed is not used again. */
