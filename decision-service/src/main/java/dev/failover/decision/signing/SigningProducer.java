@@ -37,7 +37,7 @@ public class SigningProducer {
         DecisionServiceConfig.Signing signing = config.signing();
         SigningKeysResolver resolver = new SigningKeysResolver();
         TrustedKeys trusted = resolver.trustedKeys(signing.trustedKeysDir());
-        RecordSigner signer = resolver.signer(signing.keyId(), signing.privateKeyFile(), signing.privateKey(), trusted);
+        RecordSigner signer = resolver.signer(signing, trusted);
         SigningKeysResolver actuatorResolver = new SigningKeysResolver(ACTUATOR_PREFIX);
         TrustedKeys actuators = actuatorResolver.trustedKeys(config.actuatorSigning().trustedKeysDir());
         List<SigningKeysResolver.Problem> problems = new ArrayList<>(resolver.problems());

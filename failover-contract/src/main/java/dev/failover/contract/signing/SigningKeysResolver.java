@@ -87,14 +87,13 @@ public final class SigningKeysResolver {
     }
 
     /**
-     * The signer of {@code failover.signing.key-id} with the private key of {@code private-key-file} or
+     * The signer of {@code settings}' {@code key-id} with the private key of its {@code private-key-file} or
      * {@code private-key} (exactly one), checked against {@code trusted}: its key id must be trusted and the trusted
      * public key must verify what the private key signs, or this service's own records would be refused. Null when there
      * is a problem.
      */
-    public RecordSigner signer(Optional<String> keyId, Optional<Path> privateKeyFile, Optional<String> privateKeyPem,
-            TrustedKeys trusted) {
-        String id = keyId.map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
+    public RecordSigner signer(SigningKeySettings settings, TrustedKeys trusted) {
+        String id = settings.keyId().map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
         if (id == null) {
             problem(keyIdKey, "required: the id of the signing key, the name of its public key in the verifiers' "
                     + "trusted-keys directories without " + TrustedKeys.SUFFIX);
@@ -102,7 +101,7 @@ public final class SigningKeysResolver {
             problem(keyIdKey, "'" + id + "' must be " + KeyIds.RULE);
             id = null;
         }
-        PrivateKey privateKey = privateKey(privateKeyFile, privateKeyPem.filter(s -> !s.isBlank()));
+        PrivateKey privateKey = privateKey(settings.privateKeyFile(), settings.privateKey().filter(s -> !s.isBlank()));
         if (id == null || privateKey == null || trusted == null) {
             return null;
         }
@@ -119,6 +118,20 @@ public final class SigningKeysResolver {
                     + check.describe() + ")");
         }
         return signer;
+    }
+
+    /**
+     * {@link #signer(SigningKeySettings, TrustedKeys)} of loose values: for the actuator's configuration resolver, which
+     * still passes its state-signing settings one by one; it goes once that caller passes the settings themselves.
+     */
+    public RecordSigner signer(Optional<String> keyId, Optional<Path> privateKeyFile, Optional<String> privateKeyPem,
+            TrustedKeys trusted) {
+        return signer(new Values(keyId, privateKeyFile, privateKeyPem, Optional.empty()), trusted);
+    }
+
+    /** Loose values as the settings they are. */
+    private record Values(Optional<String> keyId, Optional<Path> privateKeyFile, Optional<String> privateKey,
+            Optional<Path> trustedKeysDir) implements SigningKeySettings {
     }
 
     private PrivateKey privateKey(Optional<Path> file, Optional<String> pem) {

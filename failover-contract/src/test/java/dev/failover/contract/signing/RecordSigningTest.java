@@ -236,9 +236,10 @@ class RecordSigningTest {
 
         SigningKeysResolver resolver = new SigningKeysResolver();
         TrustedKeys trusted = resolver.trustedKeys(java.util.Optional.ofNullable(trustedDir).map(dir::resolve));
-        RecordSigner signer = resolver.signer(java.util.Optional.ofNullable(keyId),
+        RecordSigner signer = resolver.signer(new SettingsValues(java.util.Optional.ofNullable(keyId),
                 java.util.Optional.ofNullable(privateKeyFile).map(dir::resolve),
-                privateKeyEnv ? java.util.Optional.of(PemKeys.pem(CURRENT.getPrivate())) : java.util.Optional.empty(), trusted);
+                privateKeyEnv ? java.util.Optional.of(PemKeys.pem(CURRENT.getPrivate())) : java.util.Optional.empty(),
+                java.util.Optional.ofNullable(trustedDir).map(dir::resolve)), trusted);
 
         List<String> problems = new ArrayList<>(resolver.problems().stream().map(Object::toString).toList());
         assertThat(problems).as(name).hasSameSizeAs(expected);

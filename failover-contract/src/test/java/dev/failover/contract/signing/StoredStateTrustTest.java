@@ -74,7 +74,8 @@ class StoredStateTrustTest {
     void theStateSigningSettingsAreNamedUnderTheirPrefix() {
         SigningKeysResolver resolver = new SigningKeysResolver(SigningKeysResolver.STATE_PREFIX);
         assertThat(resolver.trustedKeys(Optional.empty())).isNull();
-        assertThat(resolver.signer(Optional.empty(), Optional.empty(), Optional.empty(), ACTUATORS)).isNull();
+        assertThat(resolver.signer(new SettingsValues(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty()), ACTUATORS)).isNull();
         assertThat(resolver.problems()).extracting(SigningKeysResolver.Problem::key).containsExactly(
                 "failover.state-signing.trusted-keys-dir", "failover.state-signing.key-id",
                 "failover.state-signing.private-key-file");
