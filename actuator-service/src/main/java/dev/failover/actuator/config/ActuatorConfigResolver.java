@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -16,15 +15,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
-import org.xbill.DNS.Name;
-import org.xbill.DNS.TSIG;
-import org.xbill.DNS.TextParseException;
-import org.xbill.DNS.utils.base64;
 
 import dev.failover.actuator.database.Databases;
-import dev.failover.actuator.dns.ArcSettings;
+import dev.failover.actuator.dns.DnsInstances;
 import dev.failover.actuator.dns.DnsSettings;
-import dev.failover.actuator.dns.Rfc2136Settings;
 import dev.failover.actuator.dns.Route53Settings;
 import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.domain.model.TrafficPlan;
@@ -53,8 +47,6 @@ import software.amazon.awssdk.regions.Region;
  */
 public final class ActuatorConfigResolver {
 
-    static final String PROVIDER = "failover.dns.provider";
-    private static final List<String> PROVIDERS = List.of("dry-run", "rfc2136", "route53");
     /** The key of the actuator topics' replication factor, named when a topic is below it. */
     public static final String REPLICATION_KEY = "failover.topics.replication-factor";
 
@@ -109,11 +101,12 @@ public final class ActuatorConfigResolver {
                 "is no longer read: a group's routing controls and break-glass rules are in the topology (groups[].arc:"
                         + " routingControls, breakGlassRules; docs/aws-arc.md)"));
         Topology topology = topology(config);
-        ActuatorConfig.Dns dns = config.dns();
-        DnsSettings dnsSettings = dns(dns, topology);
-        ArcSettings arc = arc(dns.arc(), topology);
+        DnsInstances dns = new DnsInstancesResolver(this::error, lease).resolve(config.dns(), topology, config.region());
+        if (topology != null) {
+            severalProviders(topology); // after the instances' checks: one start shows every error
+        }
         ScalingSettings scaling = scaling(config.scaling(), config.region(), topology);
-        ReconcileSettings reconcile = reconcile(config.reconcile(), dnsSettings, scaling, config.database());
+        ReconcileSettings reconcile = reconcile(config.reconcile(), dns.fallback(), scaling, config.database());
         int ttlFloor = ttlFloorSeconds(config.switchover().ttlFloor());
         if (config.parallelGroups() < 1) {
             error("failover.parallel-groups", "must be at least 1, was " + config.parallelGroups());
@@ -127,8 +120,8 @@ public final class ActuatorConfigResolver {
             throw new InvalidConfigurationException(config.topologyFile(), errors);
         }
         config.topics().replicationFactor().filter(r -> r < 1).ifPresent(r -> error(REPLICATION_KEY, "must be at least 1, was " + r));
-        return new ActuatorSettings(topology, dnsSettings, reconcile, scaling, config.parallelGroups(), trustedKeys, ttlFloor,
-                stateSigning, arc, databases, config.topics().replicationFactor());
+        return new ActuatorSettings(topology, dns, reconcile, scaling, config.parallelGroups(), trustedKeys, ttlFloor,
+                stateSigning, databases, config.topics().replicationFactor());
     }
 
     /**
@@ -170,7 +163,6 @@ public final class ActuatorConfigResolver {
             }
             return null;
         }
-        severalProviders(topology);
         return topology;
     }
 
@@ -194,213 +186,6 @@ public final class ActuatorConfigResolver {
                 }
             }
         });
-    }
-
-    private DnsSettings dns(ActuatorConfig.Dns dns, Topology topology) {
-        Duration callTimeout = positive("failover.dns.call-timeout", dns.callTimeout());
-        String provider = dns.provider().trim().toLowerCase(Locale.ROOT).replace('_', '-');
-        return switch (provider) {
-            case "dry-run" -> new DnsSettings.DryRun();
-            case "rfc2136" -> rfc2136(dns.rfc2136(), topology, callTimeout);
-            case "route53" -> route53(dns.route53(), topology, callTimeout);
-            case "route53-arc" -> {
-                error(PROVIDER, "route53-arc is chosen per group: give the group an arc key with its routing controls in"
-                        + " the topology (groups[].arc, docs/aws-arc.md) and keep " + PROVIDER + " for the other groups");
-                yield null;
-            }
-            default -> {
-                error(PROVIDER, "'" + dns.provider() + "' is not one of " + String.join(", ", PROVIDERS));
-                yield null;
-            }
-        };
-    }
-
-    private Rfc2136Settings rfc2136(ActuatorConfig.Rfc2136 rfc, Topology topology, Duration callTimeout) {
-        String when = "required when " + PROVIDER + "=rfc2136";
-        String server = rfc.server().filter(s -> !s.isBlank()).orElse(null);
-        if (server == null) {
-            error("failover.dns.rfc2136.server", when);
-        }
-        if (rfc.port() < 1 || rfc.port() > 65535) {
-            error("failover.dns.rfc2136.port", "must be between 1 and 65535, was " + rfc.port());
-        }
-        String keyName = rfc.tsigKeyName().filter(s -> !s.isBlank()).orElse(null);
-        if (keyName == null) {
-            error("failover.dns.rfc2136.tsig-key-name", when);
-        } else {
-            try {
-                Name.fromString(keyName, Name.root);
-            } catch (TextParseException e) {
-                error("failover.dns.rfc2136.tsig-key-name", "'" + keyName + "' is not a DNS name");
-            }
-        }
-        try {
-            TSIG.algorithmToName(rfc.tsigAlgorithm());
-        } catch (IllegalArgumentException e) {
-            error("failover.dns.rfc2136.tsig-algorithm", "'" + rfc.tsigAlgorithm()
-                    + "' is not a TSIG algorithm (hmac-sha256, hmac-sha512, hmac-sha1, ...)");
-        }
-        String secret = rfc.tsigSecret().filter(s -> !s.isBlank()).orElse(null);
-        if (secret == null) {
-            error("failover.dns.rfc2136.tsig-secret", when);
-        } else if (base64.fromString(secret) == null) {
-            error("failover.dns.rfc2136.tsig-secret", "is not base64 (the value itself is not shown)");
-        }
-        if (topology != null) {
-            eachTarget(topology, (path, target) -> {
-                if (target.dns() != null && target.dns().alias() != null) {
-                    error(path + ".dns.alias", "alias targets are a Route 53 feature; " + PROVIDER + "=rfc2136");
-                }
-            });
-        }
-        List<Rfc2136Settings.Server> secondaries = new ArrayList<>();
-        rfc.secondaries().orElse(List.of()).forEach(entry -> secondary(entry).ifPresentOrElse(secondaries::add,
-                () -> error("failover.dns.rfc2136.secondaries", "'" + entry + "' is not host, host:port or [address]:port "
-                        + "with a port between 1 and 65535")));
-        return new Rfc2136Settings(server, rfc.port(), keyName, rfc.tsigAlgorithm(), secret, callTimeout, secondaries);
-    }
-
-    private static final Pattern SECONDARY = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^:\\[\\]\\s]+)(?::(\\d{1,5}))?");
-
-    private static Optional<Rfc2136Settings.Server> secondary(String entry) {
-        java.util.regex.Matcher m = SECONDARY.matcher(entry.trim());
-        if (!m.matches()) {
-            return Optional.empty();
-        }
-        String host = m.group(1).startsWith("[") ? m.group(1).substring(1, m.group(1).length() - 1) : m.group(1);
-        int port = m.group(2) == null ? 53 : Integer.parseInt(m.group(2));
-        return port < 1 || port > 65535 ? Optional.empty() : Optional.of(new Rfc2136Settings.Server(host, port));
-    }
-
-    private Route53Settings route53(ActuatorConfig.Route53 r53, Topology topology, Duration callTimeout) {
-        Route53Settings.Routing routing = null;
-        try {
-            routing = Route53Settings.Routing.valueOf(r53.routing().trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            error("failover.dns.route53.routing", "'" + r53.routing() + "' is not one of weighted, simple");
-        }
-        Route53Settings.TakeOver takeOver = null;
-        try {
-            takeOver = Route53Settings.TakeOver.valueOf(r53.takeOver().trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            error("failover.dns.route53.take-over", "'" + r53.takeOver() + "' is not one of refuse, replace");
-        }
-        if (r53.activeWeight() < 1 || r53.activeWeight() > 255) {
-            error("failover.dns.route53.active-weight", "must be between 1 and 255, was " + r53.activeWeight());
-        }
-        List<Integer> steps = r53.failbackSteps().orElse(List.of());
-        for (int i = 0; i < steps.size(); i++) {
-            int step = steps.get(i);
-            if (step < 1 || step > 100 || (i > 0 && step <= steps.get(i - 1)) || (i == steps.size() - 1 && step != 100)) {
-                error("failover.dns.route53.failback-steps", "must rise from 1 to 100 and end at 100, was " + steps);
-                break;
-            }
-        }
-        if (!steps.isEmpty()) {
-            // one writer per group (ADR 0020): a stepped failback sends part of the traffic to each region's application,
-            // and one of them writes to a node that is fenced or a replica
-            topology.groups().stream().filter(g -> g.targets().stream().anyMatch(t -> t != null && t.database() != null))
-                    .findFirst().ifPresent(g -> error("failover.dns.route53.failback-steps", "a stepped failback would split"
-                            + " the writes of the group " + g.id() + " between two regions' applications while one database"
-                            + " node takes them; leave failback-steps unset while groups name database nodes"));
-        }
-        if (r53.failbackStepPause().isNegative()) {
-            error("failover.dns.route53.failback-step-pause", "must not be negative, was " + r53.failbackStepPause());
-        }
-        if (r53.region().isBlank()) {
-            error("failover.dns.route53.region", "must not be blank");
-        }
-        if (topology != null) {
-            for (int g = 0; g < topology.groups().size(); g++) {
-                if (topology.groups().get(g).dns().hostedZoneId() == null) {
-                    error("groups[" + g + "].dns.hostedZoneId", "required when " + PROVIDER + "=route53");
-                }
-            }
-        }
-        boolean budgetValid = budgetValid(r53.budget());
-        return new Route53Settings(routing, r53.activeWeight(), steps, r53.failbackStepPause(), r53.region(),
-                r53.endpointOverride(), callTimeout, budgetValid ? r53.budget().accountRequestsPerSecond()
-                        : Route53Settings.DEFAULT_REQUESTS_PER_SECOND, budgetValid ? r53.budget().instances() : 1,
-                takeOver);
-    }
-
-    private static final String ARC = "failover.dns.arc";
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
-    private static final Pattern ROLE = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/\\S+");
-
-    /**
-     * The groups on ARC routing controls are the topology's with an {@code arc} key (validated with it: a control for
-     * every target, each in one group); the cluster's endpoints (each signed for its region) are needed when there is
-     * any.
-     */
-    private ArcSettings arc(ActuatorConfig.Arc arc, Topology topology) {
-        Map<String, ArcSettings.Group> groups = new LinkedHashMap<>();
-        List<String> paths = new ArrayList<>();
-        if (topology != null) {
-            for (int i = 0; i < topology.groups().size(); i++) {
-                FailoverGroup group = topology.groups().get(i);
-                if (group.arc() != null) {
-                    groups.put(group.id(), new ArcSettings.Group(group.arc().routingControls(), group.arc().breakGlassRules()));
-                    paths.add("groups[" + i + "].arc");
-                }
-            }
-        }
-        if (groups.isEmpty()) {
-            return ArcSettings.none();
-        }
-        List<ArcSettings.Endpoint> endpoints = new ArrayList<>();
-        if (arc.endpoints().isEmpty()) {
-            error(ARC + ".endpoints", "required when the topology switches a group with routing controls (" + paths.get(0)
-                    + "): the cluster's regional endpoints, by region (e.g. " + ARC
-                    + ".endpoints.us-west-2=https://host-aaaa.us-west-2.example.com/v1)");
-        }
-        new TreeMap<>(arc.endpoints()).forEach((region, url) -> {
-            if (!REGION.matcher(region).matches()) {
-                error(ARC + ".endpoints." + region, "'" + region + "' is not an AWS region name (the endpoint is signed for it)");
-            } else if (url.getScheme() == null || !(url.getScheme().equals("https") || url.getScheme().equals("http"))
-                    || url.getHost() == null) {
-                error(ARC + ".endpoints." + region, "'" + url + "' is not an http(s) URL");
-            } else {
-                endpoints.add(new ArcSettings.Endpoint(region, url));
-            }
-        });
-        Duration timeout = positive(ARC + ".endpoint-timeout", arc.endpointTimeout());
-        if (timeout.compareTo(lease.margin()) > 0) {
-            // the lease is asked before each endpoint's call: the call must land within the lease's margin
-            error(ARC + ".endpoint-timeout", "must be at most " + lease.margin() + ", the lease's margin (half of "
-                    + LeaseTerms.SESSION_KEY + "), was " + timeout + ": an update sent that long after the lease held could"
-                    + " land after another actuator took the group over (ADR 0006)");
-        }
-        arc.roleArn().filter(r -> !ROLE.matcher(r).matches())
-                .ifPresent(r -> error(ARC + ".role-arn", "'" + r + "' is not an IAM role ARN"));
-        Duration refresh = positive(ARC + ".safety-rules-refresh", arc.safetyRulesRefresh());
-        return new ArcSettings(endpoints, timeout, groups, arc.roleArn(), arc.stsEndpointOverride(), refresh,
-                arc.controlConfigEndpointOverride());
-    }
-
-    /**
-     * Route 53 answers more than five calls a second per account with Throttling, whatever else is asked: the account's
-     * budget for all actuators, which an instance spends alone while the others are quiet and shares with them once
-     * Route 53 throttles (ADR 0022).
-     */
-    private boolean budgetValid(ActuatorConfig.Route53Budget budget) {
-        String key = "failover.dns.route53.budget.";
-        budget.requestsPerSecond().ifPresent(old -> error(key + "requests-per-second", "is no longer read: a budget per"
-                + " instance adds up past the account's 5 a second as instances are added; set " + key
-                + "account-requests-per-second (the account's, default 4) and " + key + "instances (the actuators sharing it)"));
-        double rate = budget.accountRequestsPerSecond();
-        boolean valid = true;
-        if (!(rate > 0 && rate <= 5)) {
-            error(key + "account-requests-per-second", "must be above 0 and at most 5 (Route 53 allows 5 a second"
-                    + " per account, for all its actuators and tools together), was " + rate);
-            valid = false;
-        }
-        if (budget.instances() < 1) {
-            error(key + "instances", "must be at least 1 (every actuator instance whose Route 53 calls count against the"
-                    + " account), was " + budget.instances());
-            valid = false;
-        }
-        return valid;
     }
 
     private ReconcileSettings reconcile(ActuatorConfig.Reconcile reconcile, DnsSettings dns, ScalingSettings scaling,
@@ -619,8 +404,12 @@ public final class ActuatorConfigResolver {
     }
 
     private Duration positive(String key, Duration value) {
+        return positive(this::error, key, value);
+    }
+
+    static Duration positive(BiConsumer<String, String> error, String key, Duration value) {
         if (value.isNegative() || value.isZero()) {
-            error(key, "must be positive, was " + value);
+            error.accept(key, "must be positive, was " + value);
         }
         return value;
     }

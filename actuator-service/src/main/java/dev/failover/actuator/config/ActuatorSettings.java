@@ -4,8 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.failover.actuator.database.Databases;
-import dev.failover.actuator.dns.ArcSettings;
-import dev.failover.actuator.dns.DnsSettings;
+import dev.failover.actuator.dns.DnsInstances;
 import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.scaling.ScalingSettings;
 import dev.failover.actuator.state.DesiredStateSigning;
@@ -16,20 +15,20 @@ import dev.failover.contract.topology.Topology;
  * Everything the actuator runs on, checked together once at start by {@link ActuatorConfigResolver}.
  *
  * @param topology       the topology file's content
- * @param dns            the DNS backend with its settings
+ * @param dns            every DNS provider instance with its settings: the one of {@code failover.dns.provider}, the
+ *                       ARC cluster of the groups with an {@code arc} key, the named ones (ADR 0036)
  * @param reconcile      the reconcile loop's periods and its one retry policy, DNS and scaling alike
  * @param scaling        the capacity backends the topology needs
  * @param parallelGroups threads that run reconcile passes
  * @param trustedKeys    the keys a decision must be signed by (ADR 0009)
  * @param ttlFloorSeconds the TTL a planned move lowers the record to before it switches
  * @param stateSigning   the key desired states are stored with, and the actuator keys they are restored by (ADR 0009)
- * @param arc            the groups switched with ARC routing controls instead of {@code dns}, and the cluster
  * @param databases      the logins to the targets' database nodes by credentials name, and the call timeout (ADR 0020)
  * @param topicReplication the replication factor the actuator's topics are created with and must have at least; empty:
  *                         the broker's default
  */
-public record ActuatorSettings(Topology topology, DnsSettings dns, ReconcileSettings reconcile, ScalingSettings scaling,
-        int parallelGroups, TrustedKeys trustedKeys, int ttlFloorSeconds, DesiredStateSigning stateSigning, ArcSettings arc,
+public record ActuatorSettings(Topology topology, DnsInstances dns, ReconcileSettings reconcile, ScalingSettings scaling,
+        int parallelGroups, TrustedKeys trustedKeys, int ttlFloorSeconds, DesiredStateSigning stateSigning,
         DatabaseSettings databases, java.util.Optional<Short> topicReplication) {
 
     /**
@@ -48,17 +47,10 @@ public record ActuatorSettings(Topology topology, DnsSettings dns, ReconcileSett
         }
     }
 
-    /** With no database nodes. */
-    public ActuatorSettings(Topology topology, DnsSettings dns, ReconcileSettings reconcile, ScalingSettings scaling,
-            int parallelGroups, TrustedKeys trustedKeys, int ttlFloorSeconds, DesiredStateSigning stateSigning,
-            ArcSettings arc) {
-        this(topology, dns, reconcile, scaling, parallelGroups, trustedKeys, ttlFloorSeconds, stateSigning, arc,
-                DatabaseSettings.none(), java.util.Optional.empty());
-    }
-
-    /** With no group on ARC routing controls. */
-    public ActuatorSettings(Topology topology, DnsSettings dns, ReconcileSettings reconcile, ScalingSettings scaling,
+    /** With no database nodes, and the broker's replication factor. */
+    public ActuatorSettings(Topology topology, DnsInstances dns, ReconcileSettings reconcile, ScalingSettings scaling,
             int parallelGroups, TrustedKeys trustedKeys, int ttlFloorSeconds, DesiredStateSigning stateSigning) {
-        this(topology, dns, reconcile, scaling, parallelGroups, trustedKeys, ttlFloorSeconds, stateSigning, ArcSettings.none());
+        this(topology, dns, reconcile, scaling, parallelGroups, trustedKeys, ttlFloorSeconds, stateSigning,
+                DatabaseSettings.none(), java.util.Optional.empty());
     }
 }

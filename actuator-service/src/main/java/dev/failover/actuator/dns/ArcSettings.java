@@ -21,7 +21,7 @@ import java.util.Optional;
  */
 public record ArcSettings(List<Endpoint> endpoints, Duration endpointTimeout, Map<String, Group> groups,
         Optional<String> roleArn, Optional<URI> stsEndpointOverride, Duration safetyRulesRefresh,
-        Optional<URI> controlConfigEndpointOverride) {
+        Optional<URI> controlConfigEndpointOverride) implements DnsSettings {
 
     /** The one region that serves ARC's control-configuration API. */
     public static final String CONTROL_CONFIG_REGION = "us-west-2";
@@ -61,6 +61,11 @@ public record ArcSettings(List<Endpoint> endpoints, Duration endpointTimeout, Ma
     public java.util.Set<String> controlPanels() {
         return groups.values().stream().flatMap(g -> g.controls().values().stream()).map(ArcSafetyRuleCatalog::panelOf)
                 .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    @Override
+    public <R> R match(Cases<R> cases) {
+        return cases.arc(this);
     }
 
     /** Whether the group is switched with routing controls. */

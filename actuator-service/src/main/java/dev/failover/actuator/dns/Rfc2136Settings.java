@@ -30,6 +30,11 @@ public record Rfc2136Settings(String server, int port, String tsigKeyName, Strin
     }
 
     @Override
+    public <R> R match(Cases<R> cases) {
+        return cases.rfc2136(this);
+    }
+
+    @Override
     public String toString() {
         return "Rfc2136Settings[server=" + server + ", port=" + port + ", tsigKeyName=" + tsigKeyName + ", tsigAlgorithm="
                 + tsigAlgorithm + ", tsigSecret=(hidden), callTimeout=" + callTimeout + ", secondaries=" + secondaries + "]";

@@ -26,10 +26,24 @@ import dev.failover.actuator.requests.RequestBudget;
  * @param takeOver          what a group's first write does with sets of its record it would not write itself (a simple
  *                          or failover-routing set made before the plane, other weighted sets), which Route 53 refuses
  *                          to keep beside the plane's or which would take a share of the traffic
+ * @param budgetAccount     the account whose requests per second this instance's calls count against: the instances of
+ *                          one account share one budget in this actuator ({@code budget.account}, default the
+ *                          instance's id, ADR 0022, 0036)
+ * @param role              a role assumed for this instance's calls; empty: the actuator's own credentials
  */
 public record Route53Settings(Routing routing, long activeWeight, List<Integer> failbackSteps, Duration failbackStepPause,
         String signingRegion, Optional<URI> endpointOverride, Duration callTimeout, double accountRequestsPerSecond,
-        int instances, TakeOver takeOver) implements DnsSettings {
+        int instances, TakeOver takeOver, String budgetAccount, Optional<AssumedRole> role) implements DnsSettings {
+
+    /**
+     * A role of the zone's account, assumed through one region's STS (default the actuator's own region, as ARC's), so
+     * that losing a region loses no other region's credentials (ADR 0036).
+     *
+     * @param arn       the role's ARN
+     * @param stsRegion the region whose STS it is assumed through
+     */
+    public record AssumedRole(String arn, String stsRegion) {
+    }
 
     /** The account's default budget, 4 of Route 53's 5 a second: one is left for people and other tools. */
     public static final double DEFAULT_REQUESTS_PER_SECOND = 4;
@@ -60,5 +74,10 @@ public record Route53Settings(Routing routing, long activeWeight, List<Integer> 
 
     public Route53Settings {
         failbackSteps = List.copyOf(failbackSteps);
+    }
+
+    @Override
+    public <R> R match(Cases<R> cases) {
+        return cases.route53(this);
     }
 }

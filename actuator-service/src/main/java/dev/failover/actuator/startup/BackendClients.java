@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import dev.failover.actuator.aws.WholeResponses;
 import dev.failover.actuator.config.ActuatorSettings;
+import dev.failover.actuator.lease.Lease;
 import dev.failover.actuator.database.AuroraGlobalDatabase;
 import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.database.PostgresDatabase;
@@ -24,11 +25,9 @@ import dev.failover.actuator.dns.ArcRoutingControlProvider;
 import dev.failover.actuator.dns.ArcSafetyRuleCatalog;
 import dev.failover.actuator.dns.ArcSettings;
 import dev.failover.actuator.dns.DnsProvider;
-import dev.failover.actuator.dns.LeasedDnsProvider;
 import dev.failover.actuator.dns.Route53Settings;
 import dev.failover.actuator.domain.model.GroupDns;
 import dev.failover.actuator.domain.model.TrafficPlan;
-import dev.failover.actuator.lease.CoordinatorLease;
 import dev.failover.actuator.scaling.AutoScalingGroupScaler;
 import dev.failover.actuator.scaling.EcsScaler;
 import dev.failover.actuator.scaling.KubernetesScaler;
@@ -55,6 +54,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53recoverycluster.Route53RecoveryClusterClient;
+import software.amazon.awssdk.services.route53recoverycontrolconfig.Route53RecoveryControlConfigClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
@@ -73,11 +73,16 @@ final class BackendClients {
     /** How the actuator's calls show in the target account's CloudTrail when it assumes a role there. */
     static final String ROLE_SESSION_NAME = "failover-actuator";
 
-    /** The SDK's own retries are off: the reconcile loop retries, so that there is one policy, measured and tested. */
+    /**
+     * A Route 53 instance's client, with its role assumed through its own region's STS where it names one (ADR 0036). The
+     * SDK's own retries are off: the reconcile loop retries, so that there is one policy, measured and tested.
+     */
     static Route53Client route53Client(Route53Settings settings) {
+        AwsCredentialsProvider own = DefaultCredentialsProvider.builder().build();
         var builder = Route53Client.builder()
                 .region(Region.of(settings.signingRegion()))
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .credentialsProvider(settings.role().map(role -> assumedRole(role.arn(), role.stsRegion(), Optional.empty(),
+                        settings.callTimeout(), own)).orElse(own))
                 .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(settings.callTimeout())
                         .socketTimeout(settings.callTimeout()).build())
                 .overrideConfiguration(c -> c.addExecutionInterceptor(WholeResponses.INSTANCE).retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(settings.callTimeout()));
@@ -86,13 +91,12 @@ final class BackendClients {
     }
 
     /**
-     * The ARC provider for the groups configured for it: one client per regional endpoint, each signed for its region
-     * with credentials of its own (the role assumed through that region's STS), with the per-endpoint timeout and no
-     * SDK retries (the provider moves on to the next endpoint; the loop retries). The first endpoint tried is random, so
-     * that the actuators of several regions do not all start at the same one.
+     * An ARC instance's provider for the groups configured for it: one client per regional endpoint, each signed for
+     * its region with credentials of its own (the role assumed through that region's STS), with the per-endpoint timeout
+     * and no SDK retries (the provider moves on to the next endpoint; the loop retries). The first endpoint tried is
+     * random, so that the actuators of several regions do not all start at the same one.
      */
-    static GroupDns arcDns(ActuatorSettings settings, ArcSafetyRuleCatalog safetyRules, CoordinatorLease lease) {
-        ArcSettings arc = settings.arc();
+    static ArcRoutingControlProvider arcProvider(ArcSettings arc, ArcSafetyRuleCatalog safetyRules, Lease lease) {
         AwsCredentialsProvider own = DefaultCredentialsProvider.builder().build();
         List<ArcRoutingControlProvider.Endpoint> endpoints = arc.endpoints().stream().map(e -> {
             AwsCredentialsProvider credentials = arcCredentials(arc, e.region(), own);
@@ -105,12 +109,36 @@ final class BackendClients {
                     .build();
             return new ArcRoutingControlProvider.Endpoint(e.region(), e.url().toString(), client);
         }).toList();
-        ArcRoutingControlProvider provider = new ArcRoutingControlProvider(endpoints, arc.groups(),
-                ThreadLocalRandom.current().nextInt(endpoints.size()), safetyRules, ArcRoutingControlProvider.updateBudget(), lease);
         LOG.infof("ARC routing controls for groups %s through %d endpoints", new java.util.TreeSet<>(arc.groups().keySet()),
                 endpoints.size());
-        return new GroupDns(new LeasedDnsProvider(provider, lease), new TrafficPlan(DnsProvider.Routing.SWITCHES, 1, List.of(),
-                settings.ttlFloorSeconds()));
+        return new ArcRoutingControlProvider(endpoints, arc.groups(), ThreadLocalRandom.current().nextInt(endpoints.size()),
+                safetyRules, ArcRoutingControlProvider.updateBudget(), lease);
+    }
+
+    /** The ARC groups' record: their routing controls switch, one step (ADR 0014). */
+    static GroupDns arcDns(DnsProvider provider, int ttlFloorSeconds) {
+        return new GroupDns(provider, new TrafficPlan(DnsProvider.Routing.SWITCHES, 1, List.of(), ttlFloorSeconds));
+    }
+
+    /**
+     * The safety rules of an ARC instance's control panels, checked before a database moves (ADR 0020), read in the
+     * background from the control-configuration API in us-west-2 with the instance's credentials for that region;
+     * nothing when it switches no group.
+     */
+    static ArcSafetyRuleCatalog arcSafetyRules(ArcSettings arc) {
+        if (arc.groups().isEmpty()) {
+            return ArcSafetyRuleCatalog.none();
+        }
+        var builder = Route53RecoveryControlConfigClient.builder().region(Region.of(ArcSettings.CONTROL_CONFIG_REGION))
+                .credentialsProvider(arcCredentials(arc, ArcSettings.CONTROL_CONFIG_REGION,
+                        DefaultCredentialsProvider.builder().build()))
+                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(arc.endpointTimeout())
+                        .socketTimeout(arc.endpointTimeout()).build())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(WholeResponses.INSTANCE).apiCallTimeout(arc.endpointTimeout().multipliedBy(3)));
+        arc.controlConfigEndpointOverride().ifPresent(builder::endpointOverride);
+        ArcSafetyRuleCatalog catalog = new ArcSafetyRuleCatalog(builder.build(), arc.controlPanels(), Clock.systemUTC());
+        catalog.start(arc.safetyRulesRefresh());
+        return catalog;
     }
 
     /** The ARC credentials for calls signed for {@code region}: the role assumed through that region's STS, or our own. */

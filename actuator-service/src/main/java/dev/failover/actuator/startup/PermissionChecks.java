@@ -59,8 +59,9 @@ public class PermissionChecks {
             throw new IllegalArgumentException("failover.permissions.check-interval (FAILOVER_PERMISSIONS_CHECK_INTERVAL) "
                     + "must not be negative: " + permissions.checkInterval());
         }
-        var plan = PermissionPlan.of(settings.topology(), settings.dns() instanceof Route53Settings, settings.arc(),
-                permissions.ownRegion());
+        // the instances default and arc: a group naming providers is refused at start until its lanes are built (ADR 0036)
+        var plan = PermissionPlan.of(settings.topology(), settings.dns().fallback() instanceof Route53Settings,
+                settings.dns().arc(), permissions.ownRegion());
         if (permissions.checkInterval().isZero() || plan.isEmpty()) {
             reports.notChecked(plan.isEmpty() ? "the topology needs nothing of AWS or Kubernetes"
                     : "failover.permissions.check-interval is 0", plan.size());

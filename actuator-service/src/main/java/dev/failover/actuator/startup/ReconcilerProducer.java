@@ -16,19 +16,12 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import dev.failover.actuator.aws.WholeResponses;
 import dev.failover.actuator.config.ActuatorConfig;
 import dev.failover.actuator.config.ActuatorConfigResolver;
 import dev.failover.actuator.config.ActuatorSettings;
-import dev.failover.actuator.dns.ArcSafetyRuleCatalog;
 import dev.failover.actuator.dns.ArcSettings;
+import dev.failover.actuator.dns.DnsInstances;
 import dev.failover.actuator.dns.DnsProvider;
-import dev.failover.actuator.dns.DryRunDnsProvider;
-import dev.failover.actuator.dns.LeasedDnsProvider;
-import dev.failover.actuator.dns.RecordKey;
-import dev.failover.actuator.dns.Rfc2136DnsProvider;
-import dev.failover.actuator.dns.Rfc2136Settings;
-import dev.failover.actuator.dns.Route53DnsProvider;
 import dev.failover.actuator.dns.Route53Settings;
 import dev.failover.actuator.domain.data.DataTierEvidence;
 import dev.failover.actuator.domain.model.GroupDns;
@@ -48,10 +41,6 @@ import dev.failover.kafka.KafkaClientProperties;
 import dev.failover.kafka.security.KafkaSecurityCheck;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.route53recoverycontrolconfig.Route53RecoveryControlConfigClient;
 
 /**
  * Builds the reconciler, its loop and its backends at start-up from the settings {@link ActuatorConfigResolver} checked;
@@ -101,24 +90,25 @@ public class ReconcilerProducer {
         return new CoordinatorLease(System::nanoTime, terms.length());
     }
 
+    /**
+     * Every DNS provider instance, each with its client, lease check and request budget (ADR 0036): the groups' lanes
+     * are built from it.
+     */
     @Produces
     @Singleton
-    DnsProvider dnsProvider(ActuatorSettings settings, CoordinatorLease lease) {
-        DnsProvider provider;
-        if (settings.dns() instanceof Rfc2136Settings rfc2136) {
-            provider = new Rfc2136DnsProvider(rfc2136, lease);
-        } else if (settings.dns() instanceof Route53Settings route53) {
-            provider = new Route53DnsProvider(BackendClients.route53Client(route53), route53, route53.budget(), lease);
-        } else {
-            DryRunDnsProvider dryRun = new DryRunDnsProvider(DnsProvider.Routing.SINGLE);
-            // as a real zone before the plane is deployed: each record serves its chain's first target, unmarked
-            TrafficPlan plan = trafficPlan(settings, dryRun);
-            settings.topology().groups().forEach(g -> dryRun.serve(RecordKey.of(g), plan.initial(g)));
-            provider = dryRun;
-        }
-        LOG.infof("DNS provider: %s (%s routing)", provider.name(), provider.routing());
-        // the lease is asked when a write is asked for, and again by the provider right before its batch is sent
-        return new LeasedDnsProvider(provider, lease);
+    DnsProviders dnsProviders(ActuatorSettings settings, CoordinatorLease lease) {
+        return DnsProviders.of(settings, lease);
+    }
+
+    void closeDnsProviders(@Disposes DnsProviders providers) {
+        providers.close();
+    }
+
+    /** The provider of the groups without providers and without an arc key: the instance of failover.dns.provider. */
+    @Produces
+    @Singleton
+    DnsProvider dnsProvider(DnsProviders providers) {
+        return providers.provider(DnsInstances.DEFAULT);
     }
 
     /**
@@ -126,39 +116,11 @@ public class ReconcilerProducer {
      * lower the TTL to the configured floor first.
      */
     static TrafficPlan trafficPlan(ActuatorSettings settings, DnsProvider dns) {
-        if (settings.dns() instanceof Route53Settings route53 && dns.routing() == DnsProvider.Routing.WEIGHTED) {
+        if (settings.dns().fallback() instanceof Route53Settings route53 && dns.routing() == DnsProvider.Routing.WEIGHTED) {
             return new TrafficPlan(DnsProvider.Routing.WEIGHTED, route53.activeWeight(), route53.failbackSteps(),
                     settings.ttlFloorSeconds());
         }
         return new TrafficPlan(dns.routing(), 100, List.of(), settings.ttlFloorSeconds());
-    }
-
-    /**
-     * The safety rules of the ARC groups' control panels, checked before a database moves (ADR 0020), read in the
-     * background from the control-configuration API in us-west-2 with the ARC credentials for that region; nothing
-     * when no group uses ARC.
-     */
-    @Produces
-    @Singleton
-    ArcSafetyRuleCatalog arcSafetyRules(ActuatorSettings settings) {
-        ArcSettings arc = settings.arc();
-        if (arc.groups().isEmpty()) {
-            return ArcSafetyRuleCatalog.none();
-        }
-        var builder = Route53RecoveryControlConfigClient.builder().region(Region.of(ArcSettings.CONTROL_CONFIG_REGION))
-                .credentialsProvider(BackendClients.arcCredentials(arc, ArcSettings.CONTROL_CONFIG_REGION,
-                        DefaultCredentialsProvider.builder().build()))
-                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(arc.endpointTimeout())
-                        .socketTimeout(arc.endpointTimeout()).build())
-                .overrideConfiguration(c -> c.addExecutionInterceptor(WholeResponses.INSTANCE).apiCallTimeout(arc.endpointTimeout().multipliedBy(3)));
-        arc.controlConfigEndpointOverride().ifPresent(builder::endpointOverride);
-        ArcSafetyRuleCatalog catalog = new ArcSafetyRuleCatalog(builder.build(), arc.controlPanels(), Clock.systemUTC());
-        catalog.start(arc.safetyRulesRefresh());
-        return catalog;
-    }
-
-    void closeArcSafetyRules(@Disposes ArcSafetyRuleCatalog catalog) {
-        catalog.close();
     }
 
     @Produces
@@ -188,12 +150,13 @@ public class ReconcilerProducer {
     @Produces
     @Singleton
     Reconciler reconciler(ActuatorSettings settings, DnsProvider dns, KafkaDesiredStore store, KafkaEvidenceStore evidence,
-            ActuationPublisher publisher, ActuatorMetrics metrics, ArcSafetyRuleCatalog arcSafetyRules,
-            CoordinatorLease lease) {
+            ActuationPublisher publisher, ActuatorMetrics metrics, DnsProviders providers, CoordinatorLease lease) {
         GroupDns everyGroup = new GroupDns(dns, trafficPlan(settings, dns));
-        GroupDns arc = settings.arc().groups().isEmpty() ? null : BackendClients.arcDns(settings, arcSafetyRules, lease);
-        // every external write asks the lease first: DNS (above), ARC, scaling, databases
-        Reconciler reconciler = new Reconciler(settings.topology(), g -> settings.arc().covers(g) ? arc : everyGroup,
+        ArcSettings arcGroups = settings.dns().arc();
+        GroupDns arc = arcGroups.groups().isEmpty() ? null
+                : BackendClients.arcDns(providers.provider(DnsInstances.ARC), settings.ttlFloorSeconds());
+        // every external write asks the lease first: DNS and ARC (their providers), scaling, databases
+        Reconciler reconciler = new Reconciler(settings.topology(), g -> arcGroups.covers(g) ? arc : everyGroup,
                 new Wiring(BackendClients.scalers(settings.scaling()).leasedBy(lease,
                         LeaseTerms.clientLandsWithin(settings.scaling().callTimeout())),
                         BackendClients.databases(settings.databases(), settings.scaling()).leasedBy(lease,

@@ -339,7 +339,7 @@ class ActuatorConfigResolverTest {
     @Test
     void theDefaultsGiveDryRunAndTheDocumentedReconcileLoop() throws IOException {
         ActuatorSettings settings = resolve(PLAIN, Map.of());
-        assertThat(settings.dns()).isEqualTo(new DnsSettings.DryRun());
+        assertThat(settings.dns().fallback()).isEqualTo(new DnsSettings.DryRun());
         ReconcileSettings reconcile = settings.reconcile();
         assertThat(reconcile.resync()).as("resync interval").isEqualTo(Duration.ofSeconds(10));
         assertThat(reconcile.capacityPoll()).as("capacity poll").isEqualTo(Duration.ofSeconds(5));
@@ -358,10 +358,10 @@ class ActuatorConfigResolverTest {
     void rfc2136SettingsCarryTheServerAndKey() throws IOException {
         ActuatorSettings settings = resolve(ZONED, with(RFC2136, "failover.dns.provider", "RFC2136", "failover.dns.rfc2136.port",
                 "5353", "failover.dns.call-timeout", "3s", "failover.dns.rfc2136.secondaries", "ns2.example.test, [2001:db8::53]:5353"));
-        assertThat(settings.dns()).isEqualTo(new Rfc2136Settings("ns1.example.test", 5353, "failover-key", "hmac-sha256", SECRET,
+        assertThat(settings.dns().fallback()).isEqualTo(new Rfc2136Settings("ns1.example.test", 5353, "failover-key", "hmac-sha256", SECRET,
                 Duration.ofSeconds(3), List.of(new Rfc2136Settings.Server("ns2.example.test", 53),
                         new Rfc2136Settings.Server("2001:db8::53", 5353))));
-        assertThat(settings.dns().toString()).as("the secret is never logged").doesNotContain(SECRET).contains("(hidden)");
+        assertThat(settings.dns().fallback().toString()).as("the secret is never logged").doesNotContain(SECRET).contains("(hidden)");
     }
 
     @Test
@@ -369,17 +369,17 @@ class ActuatorConfigResolverTest {
         ActuatorSettings settings = resolve(ALIAS, with(ROUTE53, "failover.dns.route53.routing", "simple",
                 "failover.dns.route53.active-weight", "200", "failover.dns.route53.failback-steps", "10,50,100",
                 "failover.dns.route53.endpoint-override", "http://127.0.0.1:4566"));
-        assertThat(settings.dns()).isEqualTo(new Route53Settings(Route53Settings.Routing.SIMPLE, 200, List.of(10, 50, 100),
+        assertThat(settings.dns().fallback()).isEqualTo(new Route53Settings(Route53Settings.Routing.SIMPLE, 200, List.of(10, 50, 100),
                 Duration.ofSeconds(60), "aws-global", Optional.of(URI.create("http://127.0.0.1:4566")), Duration.ofSeconds(10),
-                Route53Settings.DEFAULT_REQUESTS_PER_SECOND, 1, Route53Settings.TakeOver.REFUSE));
+                Route53Settings.DEFAULT_REQUESTS_PER_SECOND, 1, Route53Settings.TakeOver.REFUSE, "default", Optional.empty()));
         assertThat(settings.reconcile().stepPause()).as("each failback step is held this long").isEqualTo(Duration.ofSeconds(60));
     }
 
     @Test
     void route53TakesRecordsOverOnlyWhenTold() throws IOException {
-        assertThat(((Route53Settings) resolve(ALIAS, with(ROUTE53)).dns()).takeOver())
+        assertThat(((Route53Settings) resolve(ALIAS, with(ROUTE53)).dns().fallback()).takeOver())
                 .isEqualTo(Route53Settings.TakeOver.REFUSE);
-        assertThat(((Route53Settings) resolve(ALIAS, with(ROUTE53, "failover.dns.route53.take-over", "Replace")).dns())
+        assertThat(((Route53Settings) resolve(ALIAS, with(ROUTE53, "failover.dns.route53.take-over", "Replace")).dns().fallback())
                 .takeOver()).isEqualTo(Route53Settings.TakeOver.REPLACE);
     }
 
@@ -404,34 +404,34 @@ class ActuatorConfigResolverTest {
     @Test
     void arcGroupsCarryTheirControlsTheEndpointsAndTheBreakGlassRules() throws IOException {
         ActuatorSettings none = resolve(PLAIN, ARC);
-        assertThat(none.arc().groups()).as("no group on ARC without an arc key in the topology").isEmpty();
+        assertThat(none.dns().arc().groups()).as("no group on ARC without an arc key in the topology").isEmpty();
 
         ActuatorSettings settings = resolve(ARC_PLAIN, with(ARC, "failover.dns.arc.endpoint-timeout", "1500ms"));
-        assertThat(settings.arc().covers("api")).isTrue();
-        assertThat(settings.arc().groups().get("api")).isEqualTo(new ArcSettings.Group(Map.of("primary", CONTROLS + "primary1",
+        assertThat(settings.dns().arc().covers("api")).isTrue();
+        assertThat(settings.dns().arc().groups().get("api")).isEqualTo(new ArcSettings.Group(Map.of("primary", CONTROLS + "primary1",
                 "secondary", CONTROLS + "secondary1"), List.of(RULE)));
-        assertThat(settings.arc().endpoints()).containsExactly(
+        assertThat(settings.dns().arc().endpoints()).containsExactly(
                 new ArcSettings.Endpoint("eu-west-1", URI.create("https://host-bbbb.eu-west-1.example.com/v1")),
                 new ArcSettings.Endpoint("us-west-2", URI.create("https://host-aaaa.us-west-2.example.com/v1")));
-        assertThat(settings.arc().endpointTimeout()).isEqualTo(Duration.ofMillis(1500));
-        assertThat(settings.dns()).as("the other groups keep failover.dns.provider").isInstanceOf(DnsSettings.DryRun.class);
+        assertThat(settings.dns().arc().endpointTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(settings.dns().fallback()).as("the other groups keep failover.dns.provider").isInstanceOf(DnsSettings.DryRun.class);
     }
 
     @Test
     void route53RequestBudgetAndThrottlingCapAreCarried() throws IOException {
         ActuatorSettings defaults = resolve(ZONED, ROUTE53);
-        assertThat(((Route53Settings) defaults.dns()).accountRequestsPerSecond()).as("the account's 4 a second, 1 left"
+        assertThat(((Route53Settings) defaults.dns().fallback()).accountRequestsPerSecond()).as("the account's 4 a second, 1 left"
                 + " for people and tools").isEqualTo(4.0);
-        assertThat(((Route53Settings) defaults.dns()).share()).as("one instance: all of it").isEqualTo(4.0);
+        assertThat(((Route53Settings) defaults.dns().fallback()).share()).as("one instance: all of it").isEqualTo(4.0);
         assertThat(defaults.reconcile().backoff().throttledMax()).as("throttling is backed off for tens of seconds")
                 .isEqualTo(Duration.ofSeconds(30));
         ActuatorSettings set = resolve(ZONED, with(ROUTE53, "failover.dns.route53.budget.account-requests-per-second", "4.5",
                 "failover.dns.route53.budget.instances", "6", "failover.reconcile.retry.throttled.max-delay", "2m"));
-        assertThat(((Route53Settings) set.dns()).accountRequestsPerSecond()).as("an instance alone may spend the account's")
+        assertThat(((Route53Settings) set.dns().fallback()).accountRequestsPerSecond()).as("an instance alone may spend the account's")
                 .isEqualTo(4.5);
-        assertThat(((Route53Settings) set.dns()).share()).as("once throttled, what each of the six is owed")
+        assertThat(((Route53Settings) set.dns().fallback()).share()).as("once throttled, what each of the six is owed")
                 .isEqualTo(0.75);
-        assertThat(((Route53Settings) set.dns()).share() * 6).as("all six together").isLessThanOrEqualTo(5.0);
+        assertThat(((Route53Settings) set.dns().fallback()).share() * 6).as("all six together").isLessThanOrEqualTo(5.0);
         assertThat(set.reconcile().backoff().throttledMax()).isEqualTo(Duration.ofMinutes(2));
     }
 
