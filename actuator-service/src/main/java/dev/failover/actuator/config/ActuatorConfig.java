@@ -9,6 +9,7 @@ import dev.failover.contract.signing.SigningKeySettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import io.smallrye.config.WithParentName;
 
 /**
  * Configuration of the actuator-service as read. {@link ActuatorConfigResolver} checks it once at start-up, together with
@@ -319,6 +320,56 @@ public interface ActuatorConfig {
          * cluster's data plane whatever {@code failover.dns.provider} says for the others (ADR 0014, docs/aws-arc.md).
          */
         Arc arc();
+
+        /**
+         * The DNS provider instances the topology's groups name in {@code dns.providers} (ADR 0036), by the id its
+         * {@code dnsProviders} declares, e.g. {@code failover.dns.providers.knot.kind=rfc2136}: each id a group names
+         * must be here with the topology's kind, and no other. The keys above are the instances {@code default} and
+         * {@code arc} of the groups without {@code providers}.
+         */
+        Map<String, Provider> providers();
+    }
+
+    /**
+     * One DNS provider instance (ADR 0036, "Configuration per provider instance"): its kind and that kind's keys, named
+     * as under {@code failover.dns.route53}, {@code failover.dns.rfc2136} or {@code failover.dns.arc}, plus the few an
+     * instance has of its own. Each region's overlay sets its own values (a role through its own region's STS, a TSIG
+     * key per region).
+     */
+    interface Provider {
+        /** route53, rfc2136 or route53-arc: the kind the topology's {@code dnsProviders} gives this id. */
+        Optional<String> kind();
+
+        /** Timeout of one call to a route53 or rfc2136 instance; default {@code failover.dns.call-timeout}. */
+        @WithName("call-timeout")
+        Optional<Duration> callTimeout();
+
+        /** route53: the keys of {@code failover.dns.route53}, with {@code budget.account}. */
+        @WithParentName
+        Route53 route53();
+
+        /**
+         * route53: a role to assume for this instance's calls (the zone's account), through the STS of
+         * {@code sts-region}; route53-arc: as {@code failover.dns.arc.role-arn}. Absent: the actuator's own credentials.
+         */
+        @WithName("role-arn")
+        Optional<String> roleArn();
+
+        /** route53: the region whose STS assumes {@code role-arn}; default {@code failover.region}, this actuator's. */
+        @WithName("sts-region")
+        Optional<String> stsRegion();
+
+        /** rfc2136: the keys of {@code failover.dns.rfc2136}, but the TSIG secret in a file ({@code tsig-secret-file}). */
+        @WithParentName
+        Rfc2136 rfc2136();
+
+        /** rfc2136: a file holding the TSIG secret, base64 (a secret per id, mounted); read once, at start. */
+        @WithName("tsig-secret-file")
+        Optional<Path> tsigSecretFile();
+
+        /** route53-arc: the keys of {@code failover.dns.arc}. */
+        @WithParentName
+        Arc arc();
     }
 
     interface Arc {
@@ -426,6 +477,13 @@ public interface ActuatorConfig {
          */
         @WithDefault("1")
         int instances();
+
+        /**
+         * The AWS account whose budget this instance's calls count against (ADR 0036): the instances of one account
+         * share it, and must give it the same {@code account-requests-per-second} and {@code instances}. Default the
+         * instance's id ({@code default} for {@code failover.dns.route53}).
+         */
+        Optional<String> account();
 
         /** No longer read; refused at start when set (a budget per instance adds up past the account's as instances are added). */
         @WithName("requests-per-second")

@@ -1,5 +1,6 @@
 package dev.failover.actuator.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +23,9 @@ import dev.failover.actuator.dns.DnsSettings;
 import dev.failover.actuator.dns.Rfc2136Settings;
 import dev.failover.actuator.dns.Route53Settings;
 import dev.failover.actuator.lease.LeaseTerms;
+import dev.failover.contract.topology.DnsLane;
+import dev.failover.contract.topology.DnsProviderDecl;
+import dev.failover.contract.topology.DnsProviderKind;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
@@ -29,12 +33,14 @@ import dev.failover.contract.topology.Topology;
 /**
  * The DNS part of {@link ActuatorConfigResolver}: every provider instance (ADR 0036, "Configuration per provider
  * instance"), the instances {@code default} ({@code failover.dns.provider} and its keys) and {@code arc}
- * ({@code failover.dns.arc.*}) of the groups without {@code dns.providers}. One method per kind checks that kind's keys
- * under a prefix, so that every error names the full key.
+ * ({@code failover.dns.arc.*}) of the groups without {@code dns.providers}, and the named ones under
+ * {@code failover.dns.providers.<id>.}. One method per kind checks that kind's keys under a prefix, for the old keys and
+ * each named instance alike, so that every error names the full key.
  */
 final class DnsInstancesResolver {
 
     static final String PROVIDER = "failover.dns.provider";
+    static final String PROVIDERS = "failover.dns.providers.";
     private static final String RFC2136 = "failover.dns.rfc2136.";
     private static final String ROUTE53 = "failover.dns.route53.";
     private static final String ARC = "failover.dns.arc.";
@@ -63,7 +69,13 @@ final class DnsInstancesResolver {
         Duration callTimeout = positive("failover.dns.call-timeout", dns.callTimeout());
         DnsSettings fallback = fallback(dns, topology, callTimeout);
         ArcSettings arc = oldArc(dns.arc(), topology);
-        return new DnsInstances(fallback, arc, Map.of());
+        Map<String, DnsSettings> named = named(dns, topology, callTimeout, ownRegion);
+        Map<String, DnsSettings> all = new LinkedHashMap<>();
+        all.put(DnsInstances.DEFAULT, fallback);
+        all.putAll(named);
+        oneServerEach(named);
+        oneBudgetPerAccount(all);
+        return new DnsInstances(fallback, arc, named);
     }
 
     /** The instance {@code default}: {@code failover.dns.provider} and its kind's keys, for the groups without providers. */
@@ -134,6 +146,132 @@ final class DnsInstancesResolver {
     }
 
     /**
+     * The named instances: each id a group's {@code dns.providers} names is configured with the topology's kind, and
+     * no other id is, since a credential for a provider no group names is a mistake.
+     */
+    private Map<String, DnsSettings> named(ActuatorConfig.Dns dns, Topology topology, Duration callTimeout,
+            Optional<String> ownRegion) {
+        Map<String, String> namedAt = namedAt(topology);
+        Map<String, DnsSettings> named = new TreeMap<>();
+        new TreeMap<>(dns.providers()).forEach((id, provider) -> {
+            String prefix = PROVIDERS + id + ".";
+            DnsProviderKind kind = kind(prefix, id, provider.kind(), topology, namedAt);
+            if (kind == null) {
+                return;
+            }
+            Duration timeout = provider.callTimeout().map(t -> positive(prefix + "call-timeout", t)).orElse(callTimeout);
+            List<FailoverGroup> groups = topology == null ? List.of() : topology.groups().stream()
+                    .filter(g -> g.dns().providers().stream().anyMatch(l -> id.equals(l.provider()))).toList();
+            DnsSettings settings = switch (kind) {
+                case RFC2136 -> namedRfc2136(prefix, provider, timeout);
+                case ROUTE53 -> route53(prefix, provider.route53(), id, role(prefix, provider, ownRegion), timeout, groups);
+                case ROUTE53_ARC -> {
+                    Map<String, ArcSettings.Group> controls = new LinkedHashMap<>();
+                    groups.stream().filter(g -> g.arc() != null).forEach(g -> controls.put(g.id(),
+                            new ArcSettings.Group(g.arc().routingControls(), g.arc().breakGlassRules())));
+                    yield arc(prefix, provider.arc(), controls, prefix + "kind=route53-arc");
+                }
+            };
+            named.put(id, settings);
+        });
+        namedAt.forEach((id, path) -> {
+            if (!dns.providers().containsKey(id)) {
+                error.accept(PROVIDERS + id + ".kind", "required: " + path + " names provider '" + id + "' ("
+                        + name(topology.dnsProvider(id).map(DnsProviderDecl::kind).orElse(null)) + " in the topology's"
+                        + " dnsProviders); its settings go under " + PROVIDERS + id + ".*");
+            }
+        });
+        return named;
+    }
+
+    /** Each provider id a group names, with the first lane that names it. */
+    private static Map<String, String> namedAt(Topology topology) {
+        Map<String, String> namedAt = new TreeMap<>();
+        if (topology == null) {
+            return namedAt;
+        }
+        for (int g = 0; g < topology.groups().size(); g++) {
+            List<DnsLane> lanes = topology.groups().get(g).dns().providers();
+            for (int l = 0; l < lanes.size(); l++) {
+                namedAt.putIfAbsent(lanes.get(l).provider(), "groups[" + g + "].dns.providers[" + l + "]");
+            }
+        }
+        return namedAt;
+    }
+
+    /**
+     * The configured kind of a named instance: one of the three, the topology's for its id, and of an id a group names.
+     * Null when there is none to check the instance's keys by, or they are not wanted at all.
+     */
+    private DnsProviderKind kind(String prefix, String id, Optional<String> configured, Topology topology,
+            Map<String, String> namedAt) {
+        String key = prefix + "kind";
+        if (DnsInstances.DEFAULT.equals(id) || DnsInstances.ARC.equals(id)) {
+            error.accept(key, "'" + id + "' is the instance of " + (DnsInstances.DEFAULT.equals(id) ? PROVIDER + "'s keys"
+                    : ARC + "*") + ", for the groups without dns.providers: give the provider another id in the"
+                    + " topology's dnsProviders");
+            return null;
+        }
+        Optional<DnsProviderKind> declared = topology == null ? Optional.empty()
+                : topology.dnsProvider(id).map(DnsProviderDecl::kind);
+        String value = configured.map(String::trim).filter(s -> !s.isEmpty()).orElse(null);
+        if (value == null) {
+            error.accept(key, "required: route53, rfc2136 or route53-arc" + declared.map(k -> ", as the topology's"
+                    + " dnsProviders give '" + id + "': " + name(k)).orElse(""));
+            return null;
+        }
+        DnsProviderKind kind = null;
+        for (DnsProviderKind k : DnsProviderKind.values()) {
+            if (name(k).equals(value.toLowerCase(Locale.ROOT))) {
+                kind = k;
+            }
+        }
+        if (kind == null) {
+            error.accept(key, "'" + value + "' is not one of route53, rfc2136, route53-arc");
+            return null;
+        }
+        if (topology != null && !namedAt.containsKey(id)) {
+            error.accept(key, "no group names provider '" + id + "' in its dns.providers: a credential for a provider no"
+                    + " group names is a mistake; remove " + prefix + "*");
+            return null; // its other keys go with it
+        }
+        if (declared.isPresent() && declared.get() != kind) {
+            error.accept(key, "is " + name(kind) + ", but the topology's dnsProviders give '" + id + "' the kind "
+                    + name(declared.get()));
+        }
+        return kind;
+    }
+
+    /** A kind as the topology and the keys spell it. */
+    private static String name(DnsProviderKind kind) {
+        return kind == null ? "no kind" : kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** A named rfc2136 instance's TSIG secret is in a file: a secret per id, mounted per region (ADR 0036). */
+    private Rfc2136Settings namedRfc2136(String prefix, ActuatorConfig.Provider provider, Duration callTimeout) {
+        String when = "required when " + prefix + "kind=rfc2136";
+        provider.rfc2136().tsigSecret().ifPresent(s -> error.accept(prefix + "tsig-secret", "is not read for a provider"
+                + " instance: give the secret in a file, " + prefix + "tsig-secret-file (the value itself is not shown)"));
+        String key = prefix + "tsig-secret-file";
+        String secret = null;
+        if (provider.tsigSecretFile().isEmpty()) {
+            error.accept(key, when);
+        } else {
+            secret = secret(key, provider.tsigSecretFile().get());
+        }
+        return rfc2136(prefix, provider.rfc2136(), key, secret, when, callTimeout);
+    }
+
+    private String secret(String key, Path file) {
+        try {
+            return java.nio.file.Files.readString(file).strip();
+        } catch (java.io.IOException e) {
+            error.accept(key, "cannot read " + file);
+            return null;
+        }
+    }
+
+    /**
      * The keys of an rfc2136 instance under {@code prefix}.
      *
      * @param secretKey the key the secret came from, named when it is not base64
@@ -186,9 +324,33 @@ final class DnsInstancesResolver {
     }
 
     /**
+     * A named Route 53 instance's role, assumed through its own region's STS (default this actuator's), so that losing
+     * a region loses no other region's credentials (ADR 0036).
+     */
+    private Optional<Route53Settings.AssumedRole> role(String prefix, ActuatorConfig.Provider provider,
+            Optional<String> ownRegion) {
+        Optional<String> role = provider.roleArn().filter(r -> !r.isBlank());
+        role.filter(r -> !ROLE.matcher(r).matches())
+                .ifPresent(r -> error.accept(prefix + "role-arn", "'" + r + "' is not an IAM role ARN"));
+        Optional<String> region = provider.stsRegion().filter(r -> !r.isBlank());
+        region.filter(r -> !REGION.matcher(r).matches())
+                .ifPresent(r -> error.accept(prefix + "sts-region", "'" + r + "' is not an AWS region name"));
+        region = region.or(() -> ownRegion);
+        if (role.isEmpty()) {
+            return Optional.empty();
+        }
+        if (region.isEmpty()) {
+            error.accept(prefix + "sts-region", "required with " + prefix + "role-arn when failover.region is not set:"
+                    + " the region whose STS assumes the role");
+            return Optional.empty();
+        }
+        return Optional.of(new Route53Settings.AssumedRole(role.get(), region.get()));
+    }
+
+    /**
      * The keys of a Route 53 instance under {@code prefix}.
      *
-     * @param account the account whose budget the instance's calls count against
+     * @param account the budget's account when {@code budget.account} is not set: the instance's id
      * @param writes  the groups whose records the instance writes, whose writes a stepped failback would split
      */
     private Route53Settings route53(String prefix, ActuatorConfig.Route53 r53, String account,
@@ -234,7 +396,7 @@ final class DnsInstancesResolver {
         return new Route53Settings(routing, r53.activeWeight(), steps, r53.failbackStepPause(), r53.region(),
                 r53.endpointOverride(), callTimeout, budgetValid ? r53.budget().accountRequestsPerSecond()
                         : Route53Settings.DEFAULT_REQUESTS_PER_SECOND, budgetValid ? r53.budget().instances() : 1,
-                takeOver, account, role);
+                takeOver, r53.budget().account().filter(a -> !a.isBlank()).orElse(account), role);
     }
 
     /**
@@ -296,6 +458,59 @@ final class DnsInstancesResolver {
         Duration refresh = positive(prefix + "safety-rules-refresh", arc.safetyRulesRefresh());
         return new ArcSettings(endpoints, timeout, groups, arc.roleArn(), arc.stsEndpointOverride(), refresh,
                 arc.controlConfigEndpointOverride());
+    }
+
+    /**
+     * No two rfc2136 instances on one server and port: one zone on two independent primaries is the point of two; on
+     * one server it is one record written twice (ADR 0036).
+     */
+    private void oneServerEach(Map<String, DnsSettings> named) {
+        Map<String, String> byServer = new TreeMap<>();
+        named.forEach((id, settings) -> {
+            if (settings instanceof Rfc2136Settings rfc && rfc.server() != null) {
+                String server = rfc.server().toLowerCase(Locale.ROOT) + ":" + rfc.port();
+                String other = byServer.putIfAbsent(server, id);
+                if (other != null) {
+                    error.accept(PROVIDERS + id + ".server", "'" + server + "' is " + PROVIDERS + other + "'s server too:"
+                            + " two providers on one server write one record twice; two rfc2136 providers are two"
+                            + " independent primaries of the zone (ADR 0036)");
+                }
+            }
+        });
+    }
+
+    /**
+     * The Route 53 instances of one {@code budget.account} share its requests per second in this actuator (ADR 0022): they
+     * must say the same budget.
+     */
+    private void oneBudgetPerAccount(Map<String, DnsSettings> instances) {
+        Map<String, String> first = new TreeMap<>();
+        instances.forEach((id, settings) -> {
+            if (!(settings instanceof Route53Settings r53)) {
+                return;
+            }
+            String other = first.putIfAbsent(r53.budgetAccount(), id);
+            if (other == null) {
+                return;
+            }
+            Route53Settings shared = (Route53Settings) instances.get(other);
+            String key = budgetPrefix(id);
+            String sharedKey = budgetPrefix(other);
+            if (shared.accountRequestsPerSecond() != r53.accountRequestsPerSecond()) {
+                error.accept(key + "account-requests-per-second", "is " + r53.accountRequestsPerSecond() + ", but "
+                        + sharedKey + "account-requests-per-second of the same account '" + r53.budgetAccount() + "' is "
+                        + shared.accountRequestsPerSecond() + ": one account's instances share one budget (ADR 0022)");
+            }
+            if (shared.instances() != r53.instances()) {
+                error.accept(key + "instances", "is " + r53.instances() + ", but " + sharedKey + "instances of the same"
+                        + " account '" + r53.budgetAccount() + "' is " + shared.instances() + ": one account's instances"
+                        + " share one budget (ADR 0022)");
+            }
+        });
+    }
+
+    private static String budgetPrefix(String id) {
+        return (DnsInstances.DEFAULT.equals(id) ? ROUTE53 : PROVIDERS + id + ".") + "budget.";
     }
 
     /** The indexes of the groups without {@code dns.providers}: the instances {@code default} and {@code arc} write them. */

@@ -72,6 +72,37 @@ class ActuatorConfigResolverTest {
     /** PLAIN with its group switched with routing controls (the topology's arc key). */
     static final String ARC_PLAIN = TestTopology.withArc(PLAIN, TestTopology.GROUP, Map.of(TestTopology.PRIMARY,
             CONTROLS + "primary1", TestTopology.SECONDARY, CONTROLS + "secondary1"), List.of(RULE));
+    /** Two rfc2136 providers of the topology (ADR 0036), both lanes of its group. */
+    static final String LANES = "dnsProviders:\n  - {id: bind, kind: rfc2136}\n  - {id: knot, kind: rfc2136}\n"
+            + replaceOnce(PLAIN, "ttl: 5}", "ttl: 5, providers: [{provider: bind}, {provider: knot}]}");
+    /** A route53 and an rfc2136 provider, both lanes of its group. */
+    static final String ROUTE53_LANES = "dnsProviders:\n  - {id: r53, kind: route53}\n  - {id: bind, kind: rfc2136}\n"
+            + replaceOnce(PLAIN, "ttl: 5}", "ttl: 5, providers: [{provider: r53, hostedZoneId: Z0123456789ABC},"
+                    + " {provider: bind}]}");
+    /** A file holding a TSIG secret, as each region's secret per provider id is mounted. */
+    static final Path SECRET_FILE = secretFile();
+    /** The settings of LANES' two instances, each on its own server. */
+    static final Map<String, String> LANE_SETTINGS = Map.of(
+            "failover.dns.providers.bind.kind", "rfc2136", "failover.dns.providers.bind.server", "ns1.bind.test",
+            "failover.dns.providers.bind.tsig-key-name", "failover-key",
+            "failover.dns.providers.bind.tsig-secret-file", SECRET_FILE.toString(),
+            "failover.dns.providers.knot.kind", "rfc2136", "failover.dns.providers.knot.server", "ns1.knot.test",
+            "failover.dns.providers.knot.tsig-key-name", "failover-key",
+            "failover.dns.providers.knot.tsig-secret-file", SECRET_FILE.toString());
+    /** What the actuator says of a group naming providers until their lanes are built (ADR 0036, "Build order"). */
+    static final ConfigError NOT_BUILT = new ConfigError("groups[0].dns.providers", "several DNS providers per group are"
+            + " not built in this release (ADR 0036): remove it, the group is switched through failover.dns.provider");
+
+    static Path secretFile() {
+        try {
+            Path file = Files.createTempFile("tsig", ".secret");
+            file.toFile().deleteOnExit();
+            return Files.writeString(file, SECRET + "\n");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @TempDir
     Path dir;
 
@@ -108,6 +139,16 @@ class ActuatorConfigResolverTest {
         return Stream.of(
                 Arguments.of(PLAIN, Map.of("failover.dns.provider", "carrier-pigeon"),
                         "failover.dns.provider", "'carrier-pigeon' is not one of dry-run, rfc2136, route53"),
+                // a provider instance's settings (ADR 0036): a credential for a provider no group names is a mistake
+                Arguments.of(PLAIN, Map.of("failover.dns.providers.spare.kind", "rfc2136"), "failover.dns.providers.spare.kind",
+                        "no group names provider 'spare' in its dns.providers: a credential for a provider no group names is"
+                                + " a mistake; remove failover.dns.providers.spare.*"),
+                Arguments.of(PLAIN, Map.of("failover.dns.providers.spare.kind", "cloud-dns"), "failover.dns.providers.spare.kind",
+                        "'cloud-dns' is not one of route53, rfc2136, route53-arc"),
+                Arguments.of(PLAIN, Map.of("failover.dns.providers.default.kind", "rfc2136"),
+                        "failover.dns.providers.default.kind", "'default' is the instance of failover.dns.provider's keys,"
+                                + " for the groups without dns.providers: give the provider another id in the topology's"
+                                + " dnsProviders"),
                 Arguments.of(PLAIN, without(RFC2136, "failover.dns.rfc2136.server"),
                         "failover.dns.rfc2136.server", "required when failover.dns.provider=rfc2136"),
                 Arguments.of(PLAIN, without(RFC2136, "failover.dns.rfc2136.tsig-key-name"),
@@ -310,13 +351,111 @@ class ActuatorConfigResolverTest {
     /** A topology naming several providers per group (ADR 0036) is refused until this release switches through them. */
     @Test
     void aGroupNamingDnsProvidersIsRefusedUntilTheyAreBuilt() {
-        String lanes = "dnsProviders:\n  - {id: bind, kind: rfc2136}\n  - {id: knot, kind: rfc2136}\n"
-                + replaceOnce(PLAIN, "ttl: 5}", "ttl: 5, providers: [{provider: bind}, {provider: knot}]}");
-        InvalidConfigurationException e = catchThrowableOfType(() -> resolve(lanes, RFC2136),
+        InvalidConfigurationException e = catchThrowableOfType(() -> resolve(LANES, LANE_SETTINGS),
                 InvalidConfigurationException.class);
         assertThat(e).as("the start is refused").isNotNull();
-        assertThat(e.errors()).extracting(ConfigError::key).containsExactly("groups[0].dns.providers");
+        assertThat(e.errors()).containsExactly(NOT_BUILT);
         assertThat(e.getMessage()).contains("several DNS providers per group are not built in this release (ADR 0036)");
+    }
+
+    static Stream<Arguments> invalidInstances() {
+        String knot = "failover.dns.providers.knot.";
+        return Stream.of(
+                Arguments.of(LANES, without(LANE_SETTINGS, knot + "kind"), knot + "kind", "required: route53, rfc2136 or"
+                        + " route53-arc, as the topology's dnsProviders give 'knot': rfc2136"),
+                Arguments.of(LANES, LANE_SETTINGS.entrySet().stream().filter(p -> !p.getKey().startsWith(knot))
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)), knot + "kind",
+                        "required: groups[0].dns.providers[1] names provider 'knot' (rfc2136 in the topology's"
+                                + " dnsProviders); its settings go under failover.dns.providers.knot.*"),
+                Arguments.of(LANES, with(LANE_SETTINGS, knot + "kind", "route53"), knot + "kind",
+                        "is route53, but the topology's dnsProviders give 'knot' the kind rfc2136"),
+                Arguments.of(LANES, with(LANE_SETTINGS, knot + "server", "NS1.bind.test"), knot + "server",
+                        "'ns1.bind.test:53' is failover.dns.providers.bind's server too: two providers on one server write"
+                                + " one record twice; two rfc2136 providers are two independent primaries of the zone"
+                                + " (ADR 0036)"),
+                Arguments.of(LANES, without(LANE_SETTINGS, knot + "server"), knot + "server",
+                        "required when failover.dns.providers.knot.kind=rfc2136"),
+                Arguments.of(LANES, with(LANE_SETTINGS, knot + "port", "0"), knot + "port",
+                        "must be between 1 and 65535, was 0"),
+                Arguments.of(LANES, without(LANE_SETTINGS, knot + "tsig-secret-file"), knot + "tsig-secret-file",
+                        "required when failover.dns.providers.knot.kind=rfc2136"),
+                Arguments.of(LANES, with(LANE_SETTINGS, knot + "tsig-secret-file", "/nonexistent/knot.secret"),
+                        knot + "tsig-secret-file", "cannot read /nonexistent/knot.secret"),
+                Arguments.of(LANES, with(LANE_SETTINGS, knot + "tsig-secret", SECRET), knot + "tsig-secret",
+                        "is not read for a provider instance: give the secret in a file,"
+                                + " failover.dns.providers.knot.tsig-secret-file (the value itself is not shown)"),
+                Arguments.of(LANES, with(LANE_SETTINGS, knot + "call-timeout", "0s"), knot + "call-timeout",
+                        "must be positive, was PT0S"),
+                Arguments.of(ROUTE53_LANES, with(route53Lanes(), "failover.dns.providers.r53.role-arn",
+                        "arn:aws:iam::123456789012:role/dns"), "failover.dns.providers.r53.sts-region",
+                        "required with failover.dns.providers.r53.role-arn when failover.region is not set: the region whose"
+                                + " STS assumes the role"),
+                Arguments.of(ROUTE53_LANES, with(route53Lanes(), "failover.dns.providers.r53.routing", "latency"),
+                        "failover.dns.providers.r53.routing", "'latency' is not one of weighted, simple"),
+                // one account's instances share its requests per second (ADR 0022): the old keys' instance is 'default'
+                Arguments.of(ROUTE53_LANES, with(route53Lanes(), "failover.dns.provider", "route53",
+                        "failover.dns.providers.r53.budget.account", "default", "failover.dns.providers.r53.budget.instances",
+                        "6"), "failover.dns.providers.r53.budget.instances", "is 6, but failover.dns.route53.budget.instances"
+                        + " of the same account 'default' is 1: one account's instances share one budget (ADR 0022)"));
+    }
+
+    /** The bind lane of ROUTE53_LANES and its r53 lane, with the actuator's own credentials. */
+    static Map<String, String> route53Lanes() {
+        Map<String, String> settings = new HashMap<>();
+        LANE_SETTINGS.forEach((key, value) -> {
+            if (key.startsWith("failover.dns.providers.bind.")) {
+                settings.put(key, value);
+            }
+        });
+        settings.put("failover.dns.providers.r53.kind", "route53");
+        return settings;
+    }
+
+    /**
+     * A provider instance's keys are checked by its kind under its own prefix, every error naming its full key; they are
+     * reported before the refusal of a topology naming providers (ADR 0036), so that one start shows every problem.
+     */
+    @ParameterizedTest(name = "{2}: {3}")
+    @MethodSource("invalidInstances")
+    void everyBadInstanceSettingIsReportedWithItsKeyBeforeTheRefusal(String topology, Map<String, String> properties,
+            String key, String message) {
+        InvalidConfigurationException e = catchThrowableOfType(() -> resolve(topology, properties),
+                InvalidConfigurationException.class);
+        assertThat(e).as("the start refused for " + key).isNotNull();
+        assertThat(e.errors()).containsExactly(new ConfigError(key, message), NOT_BUILT);
+    }
+
+    /**
+     * The instances as a later step switches through them (ADR 0036): the old keys are the instance {@code default}, each
+     * named one has its kind's settings, the TSIG secret from its file, a Route 53 role through its region's STS and the
+     * budget of its account.
+     */
+    @Test
+    void namedInstancesCarryTheirKindsSettings() throws IOException {
+        Map<String, String> properties = with(route53Lanes(), "failover.dns.provider", "rfc2136",
+                "failover.dns.rfc2136.server", "ns1.example.test", "failover.dns.rfc2136.tsig-key-name", "failover-key",
+                "failover.dns.rfc2136.tsig-secret", SECRET, "failover.dns.providers.bind.call-timeout", "2s",
+                "failover.dns.providers.bind.secondaries", "ns2.bind.test:5353",
+                "failover.dns.providers.r53.role-arn", "arn:aws:iam::123456789012:role/dns",
+                "failover.dns.providers.r53.budget.account", "dns-account",
+                "failover.dns.providers.r53.budget.instances", "6");
+        List<ConfigError> errors = new java.util.ArrayList<>();
+        dev.failover.actuator.dns.DnsInstances dns = new DnsInstancesResolver((key, message) -> errors.add(
+                new ConfigError(key, message)), dev.failover.actuator.lease.LeaseTerms.DEFAULTS).resolve(config(with(properties,
+                        "failover.topology-file", "/unused.yaml")).dns(),
+                dev.failover.contract.topology.TopologyLoader.parse(ROUTE53_LANES, "test"), Optional.of("eu-west-1"));
+        assertThat(errors).isEmpty();
+        assertThat(dns.fallback()).as("the old keys: the instance default").isEqualTo(new Rfc2136Settings("ns1.example.test",
+                53, "failover-key", "hmac-sha256", SECRET, Duration.ofSeconds(10), List.of()));
+        assertThat(dns.arc()).isEqualTo(ArcSettings.none());
+        assertThat(dns.named()).containsOnlyKeys("bind", "r53");
+        assertThat(dns.named().get("bind")).isEqualTo(new Rfc2136Settings("ns1.bind.test", 53, "failover-key",
+                "hmac-sha256", SECRET, Duration.ofSeconds(2), List.of(new Rfc2136Settings.Server("ns2.bind.test", 5353))));
+        assertThat(dns.named().get("r53")).isEqualTo(new Route53Settings(Route53Settings.Routing.WEIGHTED, 100, List.of(),
+                Duration.ofSeconds(60), "aws-global", Optional.empty(), Duration.ofSeconds(10),
+                Route53Settings.DEFAULT_REQUESTS_PER_SECOND, 6, Route53Settings.TakeOver.REFUSE, "dns-account",
+                Optional.of(new Route53Settings.AssumedRole("arn:aws:iam::123456789012:role/dns", "eu-west-1"))));
+        assertThat(dns.all()).as("every instance a provider is built for").containsOnlyKeys("default", "bind", "r53");
     }
 
     @Test
