@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import dev.failover.actuator.domain.model.DesiredState;
+import dev.failover.actuator.domain.plan.Said;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
@@ -75,6 +76,17 @@ final class ActuationReports {
             String details, Instant startedAt) {
         if (saidForDesiredState.add(step + " " + status + " " + details)) {
             report(decision, step, status, provider, details, startedAt);
+        }
+    }
+
+    /** Says what a step asked to be said about {@code decision}'s desired state, as often as it asked, by {@code provider}. */
+    void say(Decision decision, Said.Report r, String provider) {
+        switch (r.often()) {
+            case ALWAYS -> report(decision, r.step(), r.status(), provider, r.details(), r.startedAt());
+            case ONCE_PER_CONDITION -> publishOnce(decision, r.step(), r.status(), provider, r.condition(), r.details(),
+                    r.startedAt());
+            case ONCE_PER_DESIRED_STATE -> publishOncePerDesiredState(decision, r.step(), r.status(), provider,
+                    r.details(), r.startedAt());
         }
     }
 

@@ -2,7 +2,9 @@ package dev.failover.actuator.domain.reconcile;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.failover.actuator.domain.data.DataTierWatch;
@@ -10,6 +12,7 @@ import dev.failover.actuator.domain.data.GroupWatch;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.model.GroupDns;
+import dev.failover.actuator.domain.model.ProviderLane;
 import dev.failover.actuator.domain.plan.Backends;
 import dev.failover.actuator.domain.plan.Effect;
 import dev.failover.actuator.domain.plan.Goal;
@@ -48,13 +51,13 @@ public final class GroupReconciler {
     private final Topology topology;
     private final Backends use;
     private final ActuationReports reports;
-
+    /** The passes of its lanes when the group's record is written to several providers (ADR 0036); else null. */
+    private final LanePasses lanes;
     /** The newest desired state offered or restored; a pass adopts it at its start. */
     private final NewestDesired newest;
     /** An operator's retry, not yet taken up by a pass: who asked and why; null when none. */
     private final AtomicReference<RetryRequest> retryRequested = new AtomicReference<>();
     private volatile GroupStatus status;
-
     /** The group's progress on its desired state, handed from step to step; kept here between passes only. */
     private Progress progress = Progress.idle();
     /** Says what the steps ask to be said. */
@@ -78,10 +81,13 @@ public final class GroupReconciler {
         dataTier.newTenure();
         this.group = group;
         this.topology = topology;
-        this.use = new Backends(group, dns.only(), wiring.scalers(), wiring.databases(), wiring.regionSwitch(),
-                wiring.settings(), wiring.clock(), dataTier);
+        Function<ProviderLane, Backends> backends = lane -> new Backends(group, lane, wiring.scalers(), wiring.databases(),
+                wiring.regionSwitch(), wiring.settings(), wiring.clock(), dataTier);
+        this.use = backends.apply(dns.lanes().get(0));
         this.newest = new NewestDesired(wiring.store());
         this.reports = new ActuationReports(group, wiring.sink(), wiring.clock());
+        this.lanes = dns.lanes().size() == 1 ? null
+                : new LanePasses(group, dns, backends, newest, reports, wiring.laneResults());
         this.status = new GroupStatus(group, null, progress.convergence(), null, null, null);
     }
 
@@ -118,6 +124,11 @@ public final class GroupReconciler {
         return status;
     }
 
+    /** Each provider lane's state when the group's record is written to several (ADR 0036); empty for one. */
+    public List<LaneStatus> laneStatuses() {
+        return lanes == null ? List.of() : lanes.statuses();
+    }
+
     /** One pass; returns when the group wants its next pass. With no decision yet, the goal is the initial state. */
     public Duration run() {
         Instant now = use.clock().instant();
@@ -134,6 +145,9 @@ public final class GroupReconciler {
             return use.settings().resync();
         }
         boolean wasBlocked = progress.convergence() instanceof Convergence.Blocked;
+        if (retry != null && lanes != null && lanes.retryRefused(retry.triedAgain(), now) && !wasBlocked) {
+            retry = null; // a lane refused under "any": it tries again, the group stands where it is (ADR 0036)
+        }
         if (retry != null && !wasBlocked) {
             RetryRequest notNeeded = retry; // answered with the status the group stands at, and dropped
             RetryRequest.standing(progress.convergence()).ifPresent(status -> reports.report(desired == null ? null
@@ -169,7 +183,8 @@ public final class GroupReconciler {
             // a blocked group changes nothing until a retry or a new decision, but its guard against a second writer
             // keeps running: an old primary can come back writable at any time
             Pass start = Pass.start(goal, now, progress);
-            return blocked ? ReconcileSteps.guard(start, use, this::applied) : ReconcileSteps.run(start, use, this::applied);
+            return blocked ? ReconcileSteps.guard(start, use, this::applied)
+                    : lanes != null ? lanes.run(start, use, this::applied) : ReconcileSteps.run(start, use, this::applied);
         } finally {
             dataTier.passEnded();
             publishStatus(null);
@@ -273,14 +288,7 @@ public final class GroupReconciler {
 
         @Override
         public void report(Said.Report r) {
-            Decision decision = progress.desired() == null ? null : progress.desired().decision();
-            switch (r.often()) {
-                case ALWAYS -> reports.report(decision, r.step(), r.status(), r.provider(), r.details(), r.startedAt());
-                case ONCE_PER_CONDITION -> reports.publishOnce(decision, r.step(), r.status(), r.provider(), r.condition(),
-                        r.details(), r.startedAt());
-                case ONCE_PER_DESIRED_STATE -> reports.publishOncePerDesiredState(decision, r.step(), r.status(),
-                        r.provider(), r.details(), r.startedAt());
-            }
+            reports.say(progress.desired() == null ? null : progress.desired().decision(), r, r.provider());
         }
 
         @Override

@@ -19,6 +19,7 @@ final class NewestDesired {
 
     private final AtomicReference<DesiredState> newest = new AtomicReference<>();
     private final DesiredStore store;
+    private final Object saveLock = new Object();
 
     NewestDesired(DesiredStore store) {
         this.store = store;
@@ -63,7 +64,12 @@ final class NewestDesired {
                 if (!progress.changeUnstored()) {
                     return progress;
                 }
-                store.save(desired);
+                // the newest of the same step holds every lane's change, another lane's written meanwhile too; saved
+                // one at a time, so that the last record stored holds them all (ADR 0036, "Per-lane state")
+                synchronized (saveLock) {
+                    DesiredState latest = newest.get();
+                    store.save(sameStep(latest, desired) ? latest : desired);
+                }
                 return progress.unstored(false);
             }
 

@@ -10,6 +10,7 @@ import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.regionswitch.RegionSwitch;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
+import dev.failover.contract.event.ProviderLaneResult;
 
 /**
  * What every group's reconciler of this instance shares: the backends other than DNS (which is per group), where desired
@@ -22,9 +23,17 @@ import dev.failover.contract.event.ActuationResult;
  * @param store        where accepted desired states are stored before a decision is acknowledged
  * @param evidence     where each group's watch keeps what a promotion may lose beyond this instance's life
  * @param sink         where actuation results go
+ * @param laneResults  where the state changes of the provider lanes of groups of several go (ADR 0036)
  * @param clock        the time of every pass
  * @param settings     resync, polling, retries and holds
  */
 public record Wiring(Scalers scalers, Databases databases, RegionSwitch regionSwitch, DesiredStore store,
-        EvidenceStore evidence, Consumer<ActuationResult> sink, Clock clock, ReconcileSettings settings) {
+        EvidenceStore evidence, Consumer<ActuationResult> sink, Consumer<ProviderLaneResult> laneResults, Clock clock,
+        ReconcileSettings settings) {
+
+    /** Without groups of several provider lanes (to go once the start-up wiring publishes lane results). */
+    public Wiring(Scalers scalers, Databases databases, RegionSwitch regionSwitch, DesiredStore store,
+            EvidenceStore evidence, Consumer<ActuationResult> sink, Clock clock, ReconcileSettings settings) {
+        this(scalers, databases, regionSwitch, store, evidence, sink, lane -> { }, clock, settings);
+    }
 }

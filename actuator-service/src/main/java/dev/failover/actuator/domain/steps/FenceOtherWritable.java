@@ -43,7 +43,7 @@ record FenceOtherWritable() implements ReconcileStep {
         }
         // the initial state is watched whatever its record serves: the primary's positions are the evidence a later
         // failover's loss exposure is measured with, and no switch waits on these reads
-        if (pass.servedAsWanted() || goal instanceof Goal.Initial) {
+        if (pass.anyLaneServes() || goal instanceof Goal.Initial) {
             observe(goal.target(), pass.now(), use);
             for (Target other : goal.config().targets()) {
                 if (!other.id().equals(goal.target().id())) {
@@ -52,7 +52,7 @@ record FenceOtherWritable() implements ReconcileStep {
             }
         }
         DatabaseRef own = goal.target().database();
-        boolean targetServedWrites = own != null && pass.servedAsWanted() && goal instanceof Goal.Decided
+        boolean targetServedWrites = own != null && pass.anyLaneServes() && goal instanceof Goal.Decided
                 && use.dataTier().writable(goal.target().id());
         for (Target node : goal.config().targets()) {
             DatabaseRef ref = node.database();

@@ -22,7 +22,7 @@ record OpenPromotedDatabase() implements ReconcileStep {
 
     @Override
     public Next apply(Pass pass, Backends use) {
-        if (!(pass.goal() instanceof Goal.Decided goal) || goal.target().database() == null || !pass.servedAsWanted()
+        if (!(pass.goal() instanceof Goal.Decided goal) || goal.target().database() == null || !pass.anyLaneServes()
                 || use.dataTier().last(goal.target().id()).filter(DataTier.Node::writableButClosed).isEmpty()
                 || use.dataTier().formerPrimary(goal.target().id()).isPresent()) {
             return pass.go();

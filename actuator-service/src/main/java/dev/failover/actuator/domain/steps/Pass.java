@@ -6,11 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import dev.failover.actuator.database.Database;
 import dev.failover.actuator.dns.OwnerMark;
 import dev.failover.actuator.dns.RecordKey;
 import dev.failover.actuator.dns.ServedRecord;
-import dev.failover.actuator.domain.data.LossExposure;
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.RecordSets;
@@ -37,47 +35,58 @@ import dev.failover.contract.event.ActuationStep;
  * @param served   what the record serves; null until {@link ReadRecord}
  * @param owner    whose the record is; null until {@link CheckOwner}
  * @param promoting the target's replica to promote; null unless {@link ReadyDatabase} found one that may be
+ * @param lanes    what each of a group's provider lanes serves and when the group counts as served, for the group's
+ *                 steps (ADR 0036); {@link Lanes#ONE} for a group of one lane, whose lane is {@code served} and
+ *                 {@code owner}
  * @param gate     whether the lanes may write the goal: opened by {@link OpenGate} once the group's steps let it through
  * @param progress the group's progress on its desired state
  * @param effects  what the step running now asks the reconciler to do, in order
  */
 public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, Ownership owner, Promoting promoting,
-        Gate gate, Progress progress, List<Effect> effects) {
+        Lanes lanes, Gate gate, Progress progress, List<Effect> effects) {
 
     public Pass {
         effects = List.copyOf(effects);
     }
 
     public static Pass start(Goal goal, Instant now, Progress progress) {
-        return new Pass(goal, now, goal == null ? null : RecordKey.of(goal.config()), null, null, null,
+        return new Pass(goal, now, goal == null ? null : RecordKey.of(goal.config()), null, null, null, Lanes.ONE,
                 Gate.Closed.NOT_YET, progress, List.of());
     }
 
     /** The record was read: it serves {@code record}, shown in the group's status. */
     Pass read(ServedRecord record) {
-        return new Pass(goal, now, key, record, owner, promoting, gate, progress, effects).and(new Said.Observed(record));
+        return new Pass(goal, now, key, record, owner, promoting, lanes, gate, progress, effects).and(new Said.Observed(record));
     }
 
     Pass owned(Ownership ownership) {
-        return new Pass(goal, now, key, served, ownership, promoting, gate, progress, effects);
+        return new Pass(goal, now, key, served, ownership, promoting, lanes, gate, progress, effects);
     }
 
-    /** The group's steps opened (or closed) the way for the lanes' writes. */
-    Pass gated(Gate next) {
-        return new Pass(goal, now, key, served, owner, promoting, next, progress, effects);
+    /**
+     * The group's pass of a group of several lanes: what each lane read, and the lane {@code by} that the group's steps
+     * describe the group by, shown in its status (ADR 0036, "Served under all and any").
+     */
+    public Pass judgedBy(Lanes.LaneView by, Lanes views) {
+        return new Pass(goal, now, key, by.served(), by.owner(), promoting, views, gate, progress, effects)
+                .and(new Said.Observed(by.served()));
+    }
+
+    /** The group's steps opened (or closed) the way for the lanes' writes; a lane's pass writes under the group's. */
+    public Pass gated(Gate next) {
+        return new Pass(goal, now, key, served, owner, promoting, lanes, next, progress, effects);
     }
 
     /** The target's replica may be promoted now, as {@code next} says. */
     Pass promoting(Promoting next) {
-        return new Pass(goal, now, key, served, owner, next, gate, progress, effects);
+        return new Pass(goal, now, key, served, owner, next, lanes, gate, progress, effects);
     }
 
     /** The group's progress changed as {@code next} says. */
     Pass with(Progress next) {
-        return new Pass(goal, now, key, served, owner, promoting, gate, next, effects);
+        return new Pass(goal, now, key, served, owner, promoting, lanes, gate, next, effects);
     }
 
-    /** The reconciler applied the effects, which left the progress at {@code next}. */
     /**
      * The precedence of this pass's requests on a budget many groups share (ADR 0022): a group on its way to a
      * decision's desired state goes before one that is settled (or has nothing to do), whose pass is a resync; and one
@@ -94,7 +103,7 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
     }
 
     public Pass applied(Progress next) {
-        return new Pass(goal, now, key, served, owner, promoting, gate, next, List.of());
+        return new Pass(goal, now, key, served, owner, promoting, lanes, gate, next, List.of());
     }
 
     /**
@@ -102,10 +111,32 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
      * whatever TTL they were deployed with, mark or none.
      */
     boolean servedAsWanted() {
+        return lanes.views().isEmpty() ? servesAsWanted(served, owner) : lanes.served(this::servesAsWanted);
+    }
+
+    /** Whether {@code view}'s record, read on its lane's last pass, serves what the goal wants. */
+    public boolean servesAsWanted(Lanes.LaneView view) {
+        return view.served() != null && servesAsWanted(view.served(), view.owner());
+    }
+
+    /**
+     * Whether any lane serves what the goal wants: clients reach the target whatever the policy, so its database is
+     * opened and any other writer fenced (ADR 0036, "How the group steps read several lanes").
+     */
+    boolean anyLaneServes() {
+        return lanes.views().isEmpty() ? servedAsWanted() : lanes.views().stream().anyMatch(this::servesAsWanted);
+    }
+
+    /** Whether every lane serves what the goal wants: no laggard still sends clients to the target left. */
+    boolean everyLaneServes() {
+        return lanes.views().isEmpty() ? servedAsWanted() : lanes.views().stream().allMatch(this::servesAsWanted);
+    }
+
+    private boolean servesAsWanted(ServedRecord record, Ownership ownership) {
         if (goal instanceof Goal.Initial) {
-            return setsAsWanted(served);
+            return setsAsWanted(record);
         }
-        return owner instanceof Ownership.Ours && setsAsWanted(served);
+        return ownership instanceof Ownership.Ours && setsAsWanted(record);
     }
 
     /** Whether {@code record}'s sets are what the goal wants, whatever its mark. */
@@ -244,21 +275,11 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
     private Pass and(Effect effect) {
         List<Effect> more = new ArrayList<>(effects);
         more.add(effect);
-        return new Pass(goal, now, key, served, owner, promoting, gate, progress, more);
-    }
-
-    /**
-     * A replica that may be promoted now: the fence and the data-loss budget passed.
-     *
-     * @param node     the replica as read on this pass
-     * @param exposure what the promotion may lose; null for an operator's force past a check that measured nothing
-     * @param move     how the backend is asked for it
-     */
-    record Promoting(Database.Observation.Observed node, LossExposure exposure, Database.Move move) {
+        return new Pass(goal, now, key, served, owner, promoting, lanes, gate, progress, more);
     }
 
     /** Whose the record is, by its ownership mark (a newer epoch's mark has ended the pass already: {@link CheckOwner}). */
-    sealed interface Ownership {
+    public sealed interface Ownership {
 
         /** The mark is this group's, of the goal's epoch: the record was last written for this goal. */
         record Ours(OwnerMark mark) implements Ownership {

@@ -118,7 +118,7 @@ record ReadyDatabase() implements ReconcileStep {
             exposure = promote.exposure();
             move = promote.move();
         }
-        Pass promoting = pass.promoting(new Pass.Promoting(node, exposure, move));
+        Pass promoting = pass.promoting(new Promoting(node, exposure, move));
         if (goal.desired().lastPromoted().filter(p -> p.epoch() == goal.desired().epoch()
                 && p.target().equals(target.id())).isEmpty()) {
             // kept before it is asked for: without timelines, only this shows the node left behind a former primary,

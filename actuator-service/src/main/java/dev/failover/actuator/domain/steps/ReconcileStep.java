@@ -12,7 +12,7 @@ import dev.failover.actuator.domain.plan.Backends;
  */
 public sealed interface ReconcileStep permits SaveWrittenChange, ReadRecord, ReadRecord.Quietly, CheckOwner, TakeBackPromotion,
         FenceOtherWritable, OpenPromotedDatabase, StartMoveAtServed, AwaitPropagation, HoldStep, Settle, ScaleDownIfDue, HandleDrift, EnsureCapacity,
-        PreflightSwitch, ReadyDatabase, PromoteDatabase, RunRegionSwitchPlan, OpenGate, WriteRecord {
+        PreflightSwitch, ReadyDatabase, PromoteDatabase, RunRegionSwitchPlan, OpenGate, WriteRecord, LaneServed {
 
     /**
      * @param pass what the pass has learnt so far, and the group's progress

@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 
 import dev.failover.actuator.domain.plan.Backends;
 import dev.failover.actuator.domain.steps.ReconcileStep.Next;
+import dev.failover.contract.event.ActuationStep;
 
 /**
  * The reconcile steps of a pass, in their one order: the same for the initial state (epoch 0, no decision yet) and a
@@ -51,6 +52,22 @@ public final class ReconcileSteps {
     static final List<ReconcileStep> IN_ORDER = Stream.of(OBSERVE, GROUP, ACT).flatMap(List::stream).toList();
 
     /**
+     * The group's steps of a group of several lanes, on what its lanes read: first whether any lane carries a newer
+     * epoch's mark, which supersedes the group (ADR 0036, "How the group steps read several lanes").
+     */
+    static final List<ReconcileStep> GROUP_OF_LANES = Stream.concat(Stream.of(new CheckOwner()), GROUP.stream()).toList();
+
+    /**
+     * A lane of a group of several, after the group's steps: its write waited for until propagated, its rest once it
+     * serves, its own drift, and its write under the gate the group's steps opened.
+     */
+    static final List<ReconcileStep> LANE_ACT = List.of(
+            new AwaitPropagation(),
+            new LaneServed(),
+            new HandleDrift(),
+            new WriteRecord());
+
+    /**
      * The steps of a blocked group's pass: it changes nothing but the data tier's guard, which runs after the ownership
      * check like every fence, after a promotion taken back is told to the watch. A record that cannot be read leaves
      * the guard to the next pass, quietly: the group says why it is blocked, not a read error.
@@ -73,10 +90,54 @@ public final class ReconcileSteps {
                 "no step ended the pass; the last one, WriteRecord, always does"));
     }
 
+    /** A lane's read of its record ({@link #OBSERVE}): ends the lane's pass, or goes on with what it read. */
+    public static Next observeLane(Pass start, Backends use, UnaryOperator<Pass> applied) {
+        return part(OBSERVE, start, use, applied);
+    }
+
+    /** The group's steps of a group of several lanes ({@link #GROUP_OF_LANES}), the group judged by {@code start}'s lanes. */
+    public static Next groupOfLanes(Pass start, Backends use, UnaryOperator<Pass> applied) {
+        return part(GROUP_OF_LANES, start, use, applied);
+    }
+
+    /** A lane's part after the group's steps ({@link #LANE_ACT}); returns when the lane wants its next pass. */
+    public static Duration actLane(Pass observed, Backends use, UnaryOperator<Pass> applied) {
+        Next next = part(LANE_ACT, observed, use, applied);
+        if (!(next instanceof Next.Done done)) {
+            throw new IllegalStateException("no step ended the lane's pass; the last one, WriteRecord, always does");
+        }
+        return done.after();
+    }
+
+    /** No lane of a group of several could be read: the group waits, with backoff, saying why. */
+    public static Next.Done noLaneRead(Pass start, Backends use, UnaryOperator<Pass> applied, String why) {
+        Next.Done done = start.retryLater(why, use);
+        return new Next.Done(done.after(), applied.apply(done.pass()));
+    }
+
+    /** A lane refused for good where the group is served only when every lane serves: the group is blocked. */
+    public static Next.Done laneRefused(Pass start, Backends use, UnaryOperator<Pass> applied, String lane, String why) {
+        Next.Done done = start.block(ActuationStep.DNS_SWITCH, lane, why, use);
+        return new Next.Done(done.after(), applied.apply(done.pass()));
+    }
+
     /** A blocked group's pass ({@link #WHILE_BLOCKED}); returns when the group wants its next pass: a resync later. */
     public static Duration guard(Pass start, Backends use, UnaryOperator<Pass> applied) {
         fold(WHILE_BLOCKED, start, use, applied);
         return use.settings().resync();
+    }
+
+    /** The steps in order until one ends the pass, each one's effects applied after it; else the pass after the last. */
+    private static Next part(List<ReconcileStep> steps, Pass start, Backends use, UnaryOperator<Pass> applied) {
+        Pass pass = start;
+        for (ReconcileStep step : steps) {
+            Next next = step.apply(pass, use);
+            pass = applied.apply(next.pass());
+            if (next instanceof Next.Done done) {
+                return new Next.Done(done.after(), pass);
+            }
+        }
+        return new Next.Continue(pass);
     }
 
     /** The steps in order until one ends the pass (its wish for the next pass), each one's effects applied after it. */

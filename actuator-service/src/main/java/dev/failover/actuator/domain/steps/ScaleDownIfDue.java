@@ -26,6 +26,11 @@ record ScaleDownIfDue() implements ReconcileStep {
         if (!(pass.goal() instanceof Goal.Decided goal) || !pass.servedAsWanted()) {
             return pass.go();
         }
+        if (!pass.everyLaneServes()) {
+            // served as the group's policy says, but a lane still sends clients to the target left: it is written
+            // under the gate after the group's steps, and nothing scales down before it serves (ADR 0036)
+            return pass.go();
+        }
         Duration resync = use.settings().resync();
         Duration after = use.settings().scaleDownAfter();
         Decision decision = goal.desired().decision();

@@ -1,0 +1,20 @@
+package dev.failover.actuator.domain.reconcile;
+
+import java.time.Instant;
+
+import dev.failover.contract.event.LaneState;
+
+/**
+ * Where one provider lane of a group of several stands (ADR 0036, "What the status shows"); immutable.
+ *
+ * @param lane          the lane's provider id in the topology
+ * @param kind          the provider's kind: route53, rfc2136 or route53-arc
+ * @param state         where it stands; null before its first pass
+ * @param detail        the attempt and last error while converging, the provider's answer when refused; null else
+ * @param attempt       its passing failures since its last success (its own backoff's count)
+ * @param since         since when it is in {@code state}
+ * @param unservedSince since when it does not serve the goal; null while it does
+ */
+public record LaneStatus(String lane, String kind, LaneState state, String detail, int attempt, Instant since,
+        Instant unservedSince) {
+}

@@ -1,0 +1,197 @@
+package dev.failover.actuator.domain.reconcile;
+
+import static dev.failover.actuator.domain.reconcile.GroupReconcilerTest.decision;
+import static dev.failover.actuator.domain.reconcile.GroupReconcilerTest.scalersOf;
+import static dev.failover.actuator.domain.reconcile.GroupReconcilerTest.topology;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import dev.failover.actuator.database.Databases;
+import dev.failover.actuator.dns.DnsProvider.Routing;
+import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
+import dev.failover.actuator.dns.OwnerMark;
+import dev.failover.actuator.dns.RecordSet;
+import dev.failover.actuator.domain.data.EvidenceStore;
+import dev.failover.actuator.domain.data.GroupWatch;
+import dev.failover.actuator.domain.model.Convergence;
+import dev.failover.actuator.domain.model.DesiredState;
+import dev.failover.actuator.domain.model.GroupDns;
+import dev.failover.actuator.domain.model.ProviderLane;
+import dev.failover.actuator.domain.model.ReconcileSettings;
+import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.reconcile.GroupReconcilerTest.ScriptedDns;
+import dev.failover.actuator.regionswitch.RegionSwitch;
+import dev.failover.contract.event.ActuationResult;
+import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.LaneState;
+import dev.failover.contract.event.ProviderLaneResult;
+import dev.failover.contract.time.Backoff;
+import dev.failover.contract.time.ManualClock;
+import dev.failover.contract.topology.ServePolicy;
+import dev.failover.contract.topology.Topology;
+
+/**
+ * A group whose record is written to two providers (ADR 0036): one decision and one epoch written to each with its own
+ * conditional write and mark, read back from each; a provider that cannot be reached, refuses or is throttled holds no
+ * other's write; the group is served as its policy says. The clock is a {@link ManualClock}, moved by what each pass
+ * asks, as the loop does.
+ */
+class LaneIndependenceTest {
+
+    final ManualClock clock = new ManualClock(GroupReconcilerTest.T0);
+    final List<ActuationResult> results = new ArrayList<>();
+    final List<ProviderLaneResult> laneResults = new ArrayList<>();
+    final List<DesiredState> saved = new ArrayList<>();
+    final ReconcileSettings settings = new ReconcileSettings(Duration.ofSeconds(30), Duration.ofSeconds(2),
+            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ZERO, () -> 0.0), Duration.ofSeconds(60),
+            Duration.ofMinutes(5));
+    final ScriptedDns r53 = new ScriptedDns(Routing.SINGLE);
+    final ScriptedDns knot = new ScriptedDns(Routing.SINGLE);
+    static final Set<RecordSet> SECONDARY = Set.of(RecordSet.simple(30, Set.of("192.0.2.2", "192.0.2.3")));
+
+    GroupReconciler group(ServePolicy policy) {
+        Topology topology = topology("report");
+        TrafficPlan plan = new TrafficPlan(Routing.SINGLE, 100, List.of());
+        GroupDns dns = new GroupDns(List.of(new ProviderLane("r53", r53, plan), new ProviderLane("knot", knot, plan)),
+                policy, Duration.ofSeconds(120));
+        Wiring wiring = new Wiring(scalersOf(topology, new GroupReconcilerTest.FakeScaler()), Databases.none(),
+                RegionSwitch.NONE, saved::add, EvidenceStore.NONE, results::add, laneResults::add, clock, settings);
+        return new GroupReconciler("api", topology, dns, wiring, new GroupWatch("api", EvidenceStore.NONE));
+    }
+
+    /** Runs passes as the loop would, moving the clock by what each asks; returns the last wait. */
+    Duration run(GroupReconciler group, int passes) {
+        Duration wait = Duration.ZERO;
+        for (int i = 0; i < passes; i++) {
+            wait = group.run();
+            clock.advance(wait);
+        }
+        return wait;
+    }
+
+    List<String> steps() {
+        return results.stream().map(r -> r.step() + " " + r.status() + (r.provider() == null ? "" : " " + r.provider()))
+                .toList();
+    }
+
+    LaneState state(GroupReconciler group, String lane) {
+        return group.laneStatuses().stream().filter(s -> s.lane().equals(lane)).findFirst().orElseThrow().state();
+    }
+
+    @Test
+    void aProviderThatCannotBeReachedHoldsNoOtherAndConvergesOnceBackUnderAny() {
+        GroupReconciler group = group(ServePolicy.ANY);
+        for (int i = 0; i < 12; i++) {
+            knot.readFailures.add("connection refused");
+        }
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+
+        group.run();
+        assertThat(r53.successfulWrites).as("r53 written on the first pass, knot unreachable").isEqualTo(1);
+        assertThat(knot.successfulWrites).isZero();
+        run(group, 3);
+
+        assertThat(group.status().convergence()).as("served under any: r53 serves").isInstanceOf(Convergence.Converged.class);
+        assertThat(state(group, "r53")).isEqualTo(LaneState.SERVED);
+        assertThat(state(group, "knot")).isEqualTo(LaneState.CONVERGING);
+        LaneStatus knotNow = group.laneStatuses().get(1);
+        assertThat(knotNow.attempt()).as("knot's own attempts, apart from r53's").isEqualTo(3);
+        assertThat(knotNow.detail()).isEqualTo("attempt 3: cannot read api.example.test from scripted: connection refused");
+        assertThat(group.laneStatuses().get(0).attempt()).isZero();
+        assertThat(steps()).contains("DNS_SWITCH SUCCEEDED r53", "COMPLETE SUCCEEDED scripted", "RECONCILE CONVERGED scripted");
+
+        run(group, 30);
+
+        assertThat(knot.readFailures).as("knot asked again until it answered").isEmpty();
+        assertThat(state(group, "knot")).isEqualTo(LaneState.SERVED);
+        assertThat(Set.copyOf(knot.served().sets())).isEqualTo(SECONDARY);
+        assertThat(knot.served().owner()).map(OwnerMark::epoch).contains(1L);
+        assertThat(r53.successfulWrites + knot.successfulWrites).as("each provider written once").isEqualTo(2);
+        assertThat(laneResults.stream().map(r -> r.lane() + " " + r.state()).distinct().toList())
+                .as("each lane's state changes published").contains("r53 SERVED", "knot CONVERGING", "knot SERVED");
+        assertThat(results.stream().filter(r -> r.step() == dev.failover.contract.event.ActuationStep.RECONCILE)
+                .map(r -> r.status().name()).toList()).as("the group's RECONCILE is the group's alone")
+                .doesNotContain("CONVERGING");
+    }
+
+    @Test
+    void underAllTheGroupIsServedOnlyOnceTheLaggardServes() {
+        GroupReconciler group = group(ServePolicy.ALL);
+        for (int i = 0; i < 6; i++) {
+            knot.readFailures.add("connection refused");
+        }
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+
+        run(group, 3);
+        assertThat(r53.successfulWrites).isEqualTo(1);
+        assertThat(group.status().convergence()).as("knot not served yet").isInstanceOf(Convergence.Converging.class);
+
+        run(group, 30);
+        assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
+        assertThat(state(group, "knot")).isEqualTo(LaneState.SERVED);
+        assertThat(r53.successfulWrites + knot.successfulWrites).isEqualTo(2);
+    }
+
+    @Test
+    void aRefusingProviderIsRefusedAloneUnderAnyAndBlocksTheGroupUnderAll() {
+        GroupReconciler any = group(ServePolicy.ANY);
+        knot.refuses = "NOTAUTH: TSIG key not known";
+        any.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(any, 6);
+
+        assertThat(any.status().convergence()).isInstanceOf(Convergence.Converged.class);
+        assertThat(state(any, "knot")).isEqualTo(LaneState.REFUSED);
+        assertThat(state(any, "r53")).isEqualTo(LaneState.SERVED);
+
+        knot.refuses = null;
+        any.retry("alice", "TSIG key fixed");
+        run(any, 4);
+        assertThat(state(any, "knot")).as("an operator's retry tries the refused lane again").isEqualTo(LaneState.SERVED);
+    }
+
+    @Test
+    void underAllARefusingProviderBlocksTheGroup() {
+        GroupReconciler all = group(ServePolicy.ALL);
+        knot.refuses = "NOTAUTH: TSIG key not known";
+        all.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(all, 6);
+
+        assertThat(all.status().convergence()).isInstanceOf(Convergence.Blocked.class);
+        assertThat(steps()).contains("RECONCILE BLOCKED knot");
+    }
+
+    @Test
+    void aThrottledProviderWaitsItsOwnLongerBackoffWhileTheOtherServes() {
+        GroupReconciler group = group(ServePolicy.ANY);
+        knot.writeFailures.add(new WriteOutcome.Throttled("Rate exceeded"));
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        group.run();
+
+        assertThat(state(group, "knot")).isEqualTo(LaneState.THROTTLED);
+        assertThat(r53.successfulWrites).isEqualTo(1);
+        run(group, 20);
+        assertThat(state(group, "knot")).isEqualTo(LaneState.SERVED);
+    }
+
+    @Test
+    void aNewerEpochsMarkInAnyLaneSupersedesTheGroupAndNoLaneWrites() {
+        GroupReconciler group = group(ServePolicy.ANY);
+        GroupReconciler newer = group(ServePolicy.ANY);
+        newer.offer(decision(5, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(newer, 4); // another owner wrote epoch 5 to both
+        int written = r53.successfulWrites + knot.successfulWrites;
+        assertThat(written).isEqualTo(2);
+
+        group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        run(group, 4);
+
+        assertThat(group.status().convergence()).isInstanceOf(Convergence.Superseded.class);
+        assertThat(r53.successfulWrites + knot.successfulWrites).as("nothing written by the older epoch").isEqualTo(written);
+    }
+}
