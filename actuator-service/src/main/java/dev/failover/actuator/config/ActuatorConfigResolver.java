@@ -103,7 +103,7 @@ public final class ActuatorConfigResolver {
         Topology topology = topology(config);
         DnsInstances dns = new DnsInstancesResolver(this::error, lease).resolve(config.dns(), topology, config.region());
         if (topology != null) {
-            severalProviders(topology); // after the instances' checks: one start shows every error
+            tiedObservers(topology); // after the instances' checks: one start shows every error
         }
         ScalingSettings scaling = scaling(config.scaling(), config.region(), topology);
         ReconcileSettings reconcile = reconcile(config.reconcile(), dns.fallback(), scaling, config.database());
@@ -167,18 +167,12 @@ public final class ActuatorConfigResolver {
     }
 
     /**
-     * The topology may name several DNS providers per group, but this release switches each group through one provider:
-     * a group naming providers is refused at the start rather than switched through part of them (ADR 0036, "Build
-     * order").
+     * An observer tied to a provider is asked only for that provider's lanes, which this release does not yet do: refused
+     * at the start rather than counted as a client's resolver (ADR 0036, "Observed convergence per provider").
      */
-    private void severalProviders(Topology topology) {
-        String notYet = "several DNS providers per group are not built in this release (ADR 0036): remove it, the"
-                + " group is switched through failover.dns.provider";
-        for (int i = 0; i < topology.groups().size(); i++) {
-            if (!topology.groups().get(i).dns().providers().isEmpty()) {
-                error("groups[" + i + "].dns.providers", notYet);
-            }
-        }
+    private void tiedObservers(Topology topology) {
+        String notYet = "observers tied to a DNS provider are not built in this release (ADR 0036): remove the key, the"
+                + " observer counts as a client's resolver";
         topology.observers().forEach((location, observers) -> {
             for (int i = 0; i < observers.size(); i++) {
                 if (observers.get(i).provider() != null) {

@@ -31,10 +31,12 @@ import dev.failover.actuator.domain.data.LossExposure;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.reconcile.GroupStatus;
+import dev.failover.actuator.domain.reconcile.LaneStatus;
 import dev.failover.actuator.domain.reconcile.Reconciler;
 import dev.failover.actuator.domain.reconcile.StartCheck;
 import dev.failover.actuator.domain.reconcile.RegionSwitchApproval;
 import dev.failover.actuator.messaging.ReconcileLoop;
+import dev.failover.contract.event.LaneState;
 import dev.failover.contract.topology.Topology;
 
 /**
@@ -205,6 +207,39 @@ public class GroupsResource {
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     public GroupStatusView group(@PathParam("id") String id) {
         return GroupStatusView.of(reconciler.status(known(id)));
+    }
+
+    /**
+     * One provider lane of a group written to several DNS providers (ADR 0036, "What the status shows").
+     *
+     * @param lane          the provider's id in the topology
+     * @param kind          route53, rfc2136 or route53-arc
+     * @param state         SERVED, CONVERGING, REFUSED, THROTTLED or DRIFT; absent before the lane's first pass
+     * @param detail        the attempt and last error while converging, the provider's answer when refused
+     * @param attempt       the lane's own passing failures since its last success
+     * @param since         since when the lane is in its state
+     * @param unservedSince since when the lane does not serve the decision; absent while it does
+     */
+    public record ProviderLaneView(String lane, String kind, LaneState state, String detail, int attempt, Instant since,
+            Instant unservedSince) {
+
+        static ProviderLaneView of(LaneStatus lane) {
+            return new ProviderLaneView(lane.lane(), lane.kind(), lane.state(), lane.detail(), lane.attempt(), lane.since(),
+                    lane.unservedSince());
+        }
+    }
+
+    @GET
+    @Path("{id}/providers")
+    @RolesAllowed({ VIEWER, OPERATOR })
+    @Operation(summary = "One group's DNS providers, a row per lane; empty for a group of one provider or one another"
+            + " instance reconciles")
+    @APIResponse(responseCode = "200", description = "the group's lanes",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ProviderLaneView.class)))
+    @APIResponse(responseCode = "404", description = "no such group in the topology",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public List<ProviderLaneView> providers(@PathParam("id") String id) {
+        return reconciler.lanes(known(id)).stream().map(ProviderLaneView::of).toList();
     }
 
     /** Tries a blocked group's desired state again (after its configuration or credentials were fixed). */

@@ -117,7 +117,7 @@ final class BackendClients {
 
     /** The ARC groups' record: their routing controls switch, one step (ADR 0014). */
     static GroupDns arcDns(DnsProvider provider, int ttlFloorSeconds) {
-        return new GroupDns(provider, new TrafficPlan(DnsProvider.Routing.SWITCHES, 1, List.of(), ttlFloorSeconds));
+        return GroupDns.oneLane(provider, new TrafficPlan(DnsProvider.Routing.SWITCHES, 1, List.of(), ttlFloorSeconds));
     }
 
     /**

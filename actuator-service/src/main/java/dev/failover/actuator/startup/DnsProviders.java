@@ -108,7 +108,7 @@ public final class DnsProviders implements AutoCloseable {
         public DnsProvider dryRun(DnsSettings.DryRun dryRunSettings) {
             DryRunDnsProvider dryRun = new DryRunDnsProvider(DnsProvider.Routing.SINGLE);
             // as a real zone before the plane is deployed: each record serves its chain's first target, unmarked
-            TrafficPlan plan = ReconcilerProducer.trafficPlan(settings, dryRun);
+            TrafficPlan plan = GroupLanes.trafficPlan(dryRunSettings, dryRun, settings.ttlFloorSeconds(), true);
             settings.topology().groups().forEach(g -> dryRun.serve(RecordKey.of(g), plan.initial(g)));
             return dryRun;
         }

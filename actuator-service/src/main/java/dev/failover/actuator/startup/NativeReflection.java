@@ -12,6 +12,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection(targets = { StoredDesiredState.class, dev.failover.actuator.domain.model.DesiredState.Promotion.class,
         StoredDesiredState.Lane.class, GroupsResource.GroupStatusView.class,
+        GroupsResource.ProviderLaneView.class,
         GroupsResource.DatabaseNodeView.class, ApiError.class, PermissionsResource.PermissionsView.class,
         PermissionsResource.Missing.class, PermissionsResource.Unchecked.class })
 public class NativeReflection {

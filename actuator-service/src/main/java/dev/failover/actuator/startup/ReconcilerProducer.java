@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -19,13 +20,12 @@ import org.jboss.logging.Logger;
 import dev.failover.actuator.config.ActuatorConfig;
 import dev.failover.actuator.config.ActuatorConfigResolver;
 import dev.failover.actuator.config.ActuatorSettings;
-import dev.failover.actuator.dns.ArcSettings;
 import dev.failover.actuator.dns.DnsInstances;
 import dev.failover.actuator.dns.DnsProvider;
-import dev.failover.actuator.dns.Route53Settings;
 import dev.failover.actuator.domain.data.DataTierEvidence;
 import dev.failover.actuator.domain.model.GroupDns;
 import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.reconcile.LaneStatus;
 import dev.failover.actuator.domain.reconcile.Reconciler;
 import dev.failover.actuator.domain.reconcile.Wiring;
 import dev.failover.actuator.lease.CoordinatorLease;
@@ -33,6 +33,7 @@ import dev.failover.actuator.lease.LeaseTerms;
 import dev.failover.actuator.messaging.ActuationPublisher;
 import dev.failover.actuator.messaging.ReconcileLoop;
 import dev.failover.actuator.metrics.ActuatorMetrics;
+import dev.failover.actuator.metrics.LaneGauges;
 import dev.failover.actuator.state.KafkaDesiredStore;
 import dev.failover.actuator.state.KafkaEvidenceStore;
 import dev.failover.contract.event.Topics;
@@ -111,18 +112,6 @@ public class ReconcilerProducer {
         return providers.provider(DnsInstances.DEFAULT);
     }
 
-    /**
-     * How the record's sets carry traffic: weights and failback steps only with Route 53 weighted routing; planned moves
-     * lower the TTL to the configured floor first.
-     */
-    static TrafficPlan trafficPlan(ActuatorSettings settings, DnsProvider dns) {
-        if (settings.dns().fallback() instanceof Route53Settings route53 && dns.routing() == DnsProvider.Routing.WEIGHTED) {
-            return new TrafficPlan(DnsProvider.Routing.WEIGHTED, route53.activeWeight(), route53.failbackSteps(),
-                    settings.ttlFloorSeconds());
-        }
-        return new TrafficPlan(dns.routing(), 100, List.of(), settings.ttlFloorSeconds());
-    }
-
     @Produces
     @Singleton
     KafkaDesiredStore desiredStore(@Identifier("default-kafka-broker") Map<String, Object> kafka, ActuatorSettings settings,
@@ -149,26 +138,36 @@ public class ReconcilerProducer {
 
     @Produces
     @Singleton
-    Reconciler reconciler(ActuatorSettings settings, DnsProvider dns, KafkaDesiredStore store, KafkaEvidenceStore evidence,
+    Reconciler reconciler(ActuatorSettings settings, KafkaDesiredStore store, KafkaEvidenceStore evidence,
             ActuationPublisher publisher, ActuatorMetrics metrics, DnsProviders providers, CoordinatorLease lease) {
-        GroupDns everyGroup = new GroupDns(dns, trafficPlan(settings, dns));
-        ArcSettings arcGroups = settings.dns().arc();
-        GroupDns arc = arcGroups.groups().isEmpty() ? null
-                : BackendClients.arcDns(providers.provider(DnsInstances.ARC), settings.ttlFloorSeconds());
+        Function<String, GroupDns> lanes = GroupLanes.of(settings, providers);
         // every external write asks the lease first: DNS and ARC (their providers), scaling, databases
-        Reconciler reconciler = new Reconciler(settings.topology(), g -> arcGroups.covers(g) ? arc : everyGroup,
+        Reconciler reconciler = new Reconciler(settings.topology(), lanes,
                 new Wiring(BackendClients.scalers(settings.scaling()).leasedBy(lease,
                         LeaseTerms.clientLandsWithin(settings.scaling().callTimeout())),
                         BackendClients.databases(settings.databases(), settings.scaling()).leasedBy(lease,
                                 LeaseTerms.postgresLandsWithin(settings.databases().callTimeout()),
                                 LeaseTerms.clientLandsWithin(settings.scaling().callTimeout())),
-                        BackendClients.regionSwitch(settings.scaling(), lease), store, evidence, publisher::publish, Clock.systemUTC(),
-                        settings.reconcile()));
+                        BackendClients.regionSwitch(settings.scaling(), lease), store, evidence, publisher::publish,
+                        publisher::publish, Clock.systemUTC(), settings.reconcile()));
         settings.topology().groups().forEach(g -> {
             metrics.trackGroup(g.id(), () -> reconciler.status(g.id()));
             metrics.trackDatabases(g, () -> reconciler.status(g.id()));
+            GroupDns dns = lanes.apply(g.id());
+            if (dns.lanes().size() > 1) {
+                metrics.trackLanes(g.id(), () -> laneGauges(dns, reconciler.lanes(g.id())));
+            }
         });
         return reconciler;
+    }
+
+    /** A group's lanes for the metrics: every lane listed from the start, a lane not passed yet without a state. */
+    static LaneGauges laneGauges(GroupDns dns, List<LaneStatus> statuses) {
+        List<LaneGauges.Lane> lanes = dns.lanes().stream().map(lane -> statuses.stream()
+                .filter(s -> s.lane().equals(lane.id())).findFirst()
+                .map(s -> new LaneGauges.Lane(s.lane(), s.kind(), s.state(), s.unservedSince()))
+                .orElse(new LaneGauges.Lane(lane.id(), lane.provider().name(), null, null))).toList();
+        return new LaneGauges(lanes, LaneStatus.disagreeSince(statuses), dns.disagreement());
     }
 
     @Produces

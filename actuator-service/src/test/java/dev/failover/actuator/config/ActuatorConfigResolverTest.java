@@ -89,9 +89,6 @@ class ActuatorConfigResolverTest {
             "failover.dns.providers.knot.kind", "rfc2136", "failover.dns.providers.knot.server", "ns1.knot.test",
             "failover.dns.providers.knot.tsig-key-name", "failover-key",
             "failover.dns.providers.knot.tsig-secret-file", SECRET_FILE.toString());
-    /** What the actuator says of a group naming providers until their lanes are built (ADR 0036, "Build order"). */
-    static final ConfigError NOT_BUILT = new ConfigError("groups[0].dns.providers", "several DNS providers per group are"
-            + " not built in this release (ADR 0036): remove it, the group is switched through failover.dns.provider");
 
     static Path secretFile() {
         try {
@@ -348,14 +345,13 @@ class ActuatorConfigResolverTest {
                 .containsExactlyInAnyOrder("groups[0].dns.ttl", "failover.dns.rfc2136.server", "failover.parallel-groups");
     }
 
-    /** A topology naming several providers per group (ADR 0036) is refused until this release switches through them. */
+    /** A topology naming several providers per group starts, each instance resolved by its id (ADR 0036). */
     @Test
-    void aGroupNamingDnsProvidersIsRefusedUntilTheyAreBuilt() {
-        InvalidConfigurationException e = catchThrowableOfType(() -> resolve(LANES, LANE_SETTINGS),
-                InvalidConfigurationException.class);
-        assertThat(e).as("the start is refused").isNotNull();
-        assertThat(e.errors()).containsExactly(NOT_BUILT);
-        assertThat(e.getMessage()).contains("several DNS providers per group are not built in this release (ADR 0036)");
+    void aGroupNamingDnsProvidersStartsWithEachInstance() throws IOException {
+        ActuatorSettings settings = resolve(LANES, LANE_SETTINGS);
+
+        assertThat(settings.dns().named()).containsOnlyKeys("bind", "knot");
+        assertThat(settings.topology().groups().get(0).dns().providers()).hasSize(2);
     }
 
     static Stream<Arguments> invalidInstances() {
@@ -412,17 +408,17 @@ class ActuatorConfigResolverTest {
     }
 
     /**
-     * A provider instance's keys are checked by its kind under its own prefix, every error naming its full key; they are
-     * reported before the refusal of a topology naming providers (ADR 0036), so that one start shows every problem.
+     * A provider instance's keys are checked by its kind under its own prefix, every error naming its full key (ADR
+     * 0036).
      */
     @ParameterizedTest(name = "{2}: {3}")
     @MethodSource("invalidInstances")
-    void everyBadInstanceSettingIsReportedWithItsKeyBeforeTheRefusal(String topology, Map<String, String> properties,
+    void everyBadInstanceSettingIsReportedWithItsKey(String topology, Map<String, String> properties,
             String key, String message) {
         InvalidConfigurationException e = catchThrowableOfType(() -> resolve(topology, properties),
                 InvalidConfigurationException.class);
         assertThat(e).as("the start refused for " + key).isNotNull();
-        assertThat(e.errors()).containsExactly(new ConfigError(key, message), NOT_BUILT);
+        assertThat(e.errors()).containsExactly(new ConfigError(key, message));
     }
 
     /**

@@ -230,12 +230,12 @@ class RegionSwitchFaultsTest {
         void fresh() {
             AwsRegionSwitch regionSwitch = new AwsRegionSwitch(plan -> world.client(plan.region(), accessKey), lease);
             DnsProvider recording = new Recording(world, accessKey);
-            reconciler = new Reconciler(TOPOLOGY, g -> new GroupDns(new LeasedDnsProvider(recording, lease),
+            reconciler = new Reconciler(TOPOLOGY, g -> GroupDns.oneLane(new LeasedDnsProvider(recording, lease),
                     new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of())), new Wiring(Scalers.none(),
                     Databases.none(), regionSwitch, world.stored::add, EvidenceStore.NONE,
                     r -> world.results.add(r.finishedAt() + " " + accessKey
                             + " " + r.decisionId() + " " + r.step() + " " + r.status() + " " + r.details()),
-                    Clock.systemUTC(), new ReconcileSettings(Duration.ofSeconds(5), Duration.ofMillis(40), BACKOFF,
+                    lane -> { }, Clock.systemUTC(), new ReconcileSettings(Duration.ofSeconds(5), Duration.ofMillis(40), BACKOFF,
                     Duration.ZERO, null)));
             group = reconciler.group("api");
             world.storedState().ifPresent(group::restore);

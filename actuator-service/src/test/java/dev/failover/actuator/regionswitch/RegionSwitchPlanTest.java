@@ -160,9 +160,9 @@ class RegionSwitchPlanTest {
 
     /** As the producer makes the groups' reconcilers. */
     Reconciler reconciler(String plan, RegionSwitch regionSwitch) {
-        return new Reconciler(topology(plan), g -> new GroupDns(refusing, new TrafficPlan(DnsProvider.Routing.SINGLE, 100,
+        return new Reconciler(topology(plan), g -> GroupDns.oneLane(refusing, new TrafficPlan(DnsProvider.Routing.SINGLE, 100,
                 List.of())), new Wiring(Scalers.none(), Databases.none(), regionSwitch, saved::add,
-                EvidenceStore.NONE, results::add, clock, new ReconcileSettings(Duration.ofSeconds(10),
+                EvidenceStore.NONE, results::add, lane -> { }, clock, new ReconcileSettings(Duration.ofSeconds(10),
                 Duration.ofMillis(100), BACKOFF, Duration.ZERO, null)));
     }
 
@@ -511,10 +511,10 @@ class RegionSwitchPlanTest {
                     regionSwitch: {planArn: "%s"}
                     safety: {maxDataLossSeconds: 30}
                 """.formatted(east, west, FAILING), "test");
-        GroupReconciler group = new Reconciler(topology, g -> new GroupDns(refusing, new TrafficPlan(DnsProvider.Routing.SINGLE,
+        GroupReconciler group = new Reconciler(topology, g -> GroupDns.oneLane(refusing, new TrafficPlan(DnsProvider.Routing.SINGLE,
                 100, List.of())), new Wiring(Scalers.none(), new Databases(postgres, Map.of("app",
                 new Databases.Login("failover", "p"))), regionSwitch(Lease.HELD), saved::add, EvidenceStore.NONE,
-                results::add, clock, new ReconcileSettings(
+                results::add, lane -> { }, clock, new ReconcileSettings(
                         Duration.ofSeconds(10), Duration.ofMillis(100), BACKOFF, Duration.ZERO, null))).group("api");
         group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
         passesUntil(group, RegionSwitchPlanTest::blocked);

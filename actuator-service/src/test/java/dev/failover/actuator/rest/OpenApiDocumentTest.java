@@ -46,6 +46,7 @@ class OpenApiDocumentTest {
         Map<Operation, Expected> expected = new LinkedHashMap<>();
         expected.put(new Operation("GET", "/groups"), expected(200));
         expected.put(new Operation("GET", "/groups/{id}"), expected(200, 404));
+        expected.put(new Operation("GET", "/groups/{id}/providers"), expected(200, 404));
         expected.put(new Operation("POST", "/groups/{id}/retry"), expected(202, 400, 404, 409, 422));
         expected.put(new Operation("POST", "/groups/{id}/region-switch/approve"), expected(200, 400, 404, 409, 422, 503));
         expected.put(new Operation("GET", "/groups/{id}/targets/{target}/start-check"), expected(200, 404, 409, 503));

@@ -32,9 +32,9 @@ public record GroupDns(List<ProviderLane> lanes, ServePolicy policy, Duration di
         }
     }
 
-    /** The one lane of a group that names no providers (to go once the start-up wiring builds lanes by id). */
-    public GroupDns(DnsProvider provider, TrafficPlan plan) {
-        this(List.of(new ProviderLane(ProviderLane.ONLY, provider, plan)), ServePolicy.ALL,
+    /** The one lane of a group that names no providers: the actuator's configured provider (or ARC's). */
+    public static GroupDns oneLane(DnsProvider provider, TrafficPlan plan) {
+        return new GroupDns(List.of(ProviderLane.only(provider, plan)), ServePolicy.ALL,
                 Duration.ofSeconds(DnsRecord.DEFAULT_DISAGREEMENT_SECONDS));
     }
 

@@ -117,7 +117,8 @@ final class LanePasses {
             if (now.isBefore(lane.due)) {
                 continue;
             }
-            Next observed = ReconcileSteps.observeLane(Pass.start(goal, now, lane.progress), lane.use,
+            Next observed = ReconcileSteps.observeLane(Pass.start(goal, now, lane.progress, lane.lane.key(goal.config())),
+                    lane.use,
                     pass -> applied(lane, pass));
             lane.view = new Lanes.LaneView(lane.lane.id(), observed.pass().served(), observed.pass().owner());
             if (observed instanceof Next.Done done) {

@@ -1,6 +1,7 @@
 package dev.failover.actuator.domain.reconcile;
 
 import java.time.Instant;
+import java.util.List;
 
 import dev.failover.contract.event.LaneState;
 
@@ -17,4 +18,15 @@ import dev.failover.contract.event.LaneState;
  */
 public record LaneStatus(String lane, String kind, LaneState state, String detail, int attempt, Instant since,
         Instant unservedSince) {
+
+    /**
+     * Since when a group's lanes disagree: some serve the goal and others not (ADR 0036, "Metrics and the
+     * disagreement alert"), from the earliest the others stopped serving; null while they agree.
+     */
+    public static Instant disagreeSince(List<LaneStatus> lanes) {
+        boolean someServe = lanes.stream().anyMatch(l -> l.state() == LaneState.SERVED);
+        return !someServe ? null : lanes.stream().filter(l -> l.state() != LaneState.SERVED)
+                .map(l -> l.unservedSince() == null ? l.since() : l.unservedSince()).filter(java.util.Objects::nonNull)
+                .min(Instant::compareTo).orElse(null);
+    }
 }

@@ -147,6 +147,15 @@ public final class Reconciler {
      * The group's status; a group this instance does not drive (its partition is assigned elsewhere) is idle, with its
      * database nodes as this instance's watch last observed them (every instance watches every group's).
      */
+    /**
+     * Each provider lane's state of a group written to several providers (ADR 0036), as driven here; empty for a group
+     * of one lane, and for one this instance does not drive.
+     */
+    public List<LaneStatus> lanes(String id) {
+        GroupReconciler group = groups.get(id);
+        return group == null ? List.of() : group.laneStatuses();
+    }
+
     public GroupStatus status(String id) {
         GroupReconciler group = groups.get(id);
         if (group != null) {

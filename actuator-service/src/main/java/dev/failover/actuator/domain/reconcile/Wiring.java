@@ -30,10 +30,4 @@ import dev.failover.contract.event.ProviderLaneResult;
 public record Wiring(Scalers scalers, Databases databases, RegionSwitch regionSwitch, DesiredStore store,
         EvidenceStore evidence, Consumer<ActuationResult> sink, Consumer<ProviderLaneResult> laneResults, Clock clock,
         ReconcileSettings settings) {
-
-    /** Without groups of several provider lanes (to go once the start-up wiring publishes lane results). */
-    public Wiring(Scalers scalers, Databases databases, RegionSwitch regionSwitch, DesiredStore store,
-            EvidenceStore evidence, Consumer<ActuationResult> sink, Clock clock, ReconcileSettings settings) {
-        this(scalers, databases, regionSwitch, store, evidence, sink, lane -> { }, clock, settings);
-    }
 }

@@ -50,8 +50,12 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
     }
 
     public static Pass start(Goal goal, Instant now, Progress progress) {
-        return new Pass(goal, now, goal == null ? null : RecordKey.of(goal.config()), null, null, null, Lanes.ONE,
-                Gate.Closed.NOT_YET, progress, List.of());
+        return start(goal, now, progress, goal == null ? null : RecordKey.of(goal.config()));
+    }
+
+    /** A pass on the record {@code key}: a lane's, in its provider's zone (ADR 0036). */
+    public static Pass start(Goal goal, Instant now, Progress progress, RecordKey key) {
+        return new Pass(goal, now, key, null, null, null, Lanes.ONE, Gate.Closed.NOT_YET, progress, List.of());
     }
 
     /** The record was read: it serves {@code record}, shown in the group's status. */

@@ -215,10 +215,10 @@ public class DatabaseStepTest {
     GroupReconciler reconciler(Topology topology, dev.failover.actuator.domain.data.GroupWatch watch) {
         Databases databases = new Databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
                 new Databases.Login("failover", "p2")));
-        return new GroupReconciler("api", topology, new GroupDns(dns, new TrafficPlan(Routing.SINGLE, 100,
+        return new GroupReconciler("api", topology, GroupDns.oneLane(dns, new TrafficPlan(Routing.SINGLE, 100,
                 List.of())), new Wiring(Scalers.none(), databases, dev.failover.actuator.regionswitch
                 .RegionSwitch.NONE, s -> {
-                }, EvidenceStore.NONE, results::add, clock, settings), watch);
+                }, EvidenceStore.NONE, results::add, lane -> { }, clock, settings), watch);
     }
 
     /** The group's data-tier watch, as the instance's {@code start-check} endpoint feeds it. */
@@ -419,9 +419,9 @@ public class DatabaseStepTest {
     Reconciler instance(EvidenceStore evidence) {
         Databases databases = new Databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
                 new Databases.Login("failover", "p2")));
-        return new Reconciler(TOPOLOGY, g -> new GroupDns(dns, new TrafficPlan(Routing.SINGLE, 100, List.of())),
+        return new Reconciler(TOPOLOGY, g -> GroupDns.oneLane(dns, new TrafficPlan(Routing.SINGLE, 100, List.of())),
                 new Wiring(Scalers.none(), databases, RegionSwitch.NONE, s -> {
-                }, evidence, results::add, clock, settings));
+                }, evidence, results::add, lane -> { }, clock, settings));
     }
 
     /** {@code instance} takes the group and a failover to the secondary, and runs its passes until converged (20 at most). */

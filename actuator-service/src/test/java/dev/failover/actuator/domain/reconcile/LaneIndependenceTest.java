@@ -58,7 +58,8 @@ class LaneIndependenceTest {
     GroupReconciler group(ServePolicy policy) {
         Topology topology = topology("report");
         TrafficPlan plan = new TrafficPlan(Routing.SINGLE, 100, List.of());
-        GroupDns dns = new GroupDns(List.of(new ProviderLane("r53", r53, plan), new ProviderLane("knot", knot, plan)),
+        GroupDns dns = new GroupDns(List.of(new ProviderLane("r53", r53, plan, null, null),
+                new ProviderLane("knot", knot, plan, null, null)),
                 policy, Duration.ofSeconds(120));
         Wiring wiring = new Wiring(scalersOf(topology, new GroupReconcilerTest.FakeScaler()), Databases.none(),
                 RegionSwitch.NONE, saved::add, EvidenceStore.NONE, results::add, laneResults::add, clock, settings);

@@ -31,19 +31,19 @@ public final class Reconcilers {
 
     public static Wiring minimal(Scalers scalers, Databases databases, DesiredStore store, Consumer<ActuationResult> sink,
             Clock clock, ReconcileSettings settings) {
-        return new Wiring(scalers, databases, RegionSwitch.NONE, store, EvidenceStore.NONE, sink, clock, settings);
+        return new Wiring(scalers, databases, RegionSwitch.NONE, store, EvidenceStore.NONE, sink, lane -> { }, clock, settings);
     }
 
     /** One group's reconciler, its database nodes watched from nothing. */
     public static GroupReconciler group(String group, Topology topology, DnsProvider dns, TrafficPlan traffic,
             Wiring wiring) {
-        return new GroupReconciler(group, topology, new GroupDns(dns, traffic), wiring,
+        return new GroupReconciler(group, topology, GroupDns.oneLane(dns, traffic), wiring,
                 new GroupWatch(group, wiring.evidence()));
     }
 
     /** The same provider and traffic plan for every group. */
     public static Function<String, GroupDns> every(DnsProvider dns, TrafficPlan traffic) {
-        GroupDns one = new GroupDns(dns, traffic);
+        GroupDns one = GroupDns.oneLane(dns, traffic);
         return group -> one;
     }
 }

@@ -58,7 +58,7 @@ class ReconcileStepTableTest {
         final Topology topology = GroupReconcilerTest.topology("report");
         final FailoverGroup config = topology.group("api").orElseThrow();
         final TrafficPlan traffic = new TrafficPlan(Routing.SINGLE, 100, List.of());
-        final Backends use = new Backends("api", new ProviderLane(ProviderLane.ONLY, dns, traffic),
+        final Backends use = new Backends("api", ProviderLane.only(dns, traffic),
                 GroupReconcilerTest.scalersOf(topology, scaler), Databases.none(), RegionSwitch.NONE, new ReconcileSettings(RESYNC, POLL, new Backoff(Duration.ofMillis(200),
                         Duration.ofSeconds(10), Duration.ZERO, () -> 0.0), Duration.ofSeconds(60), Duration.ofMinutes(5)),
                 clock, new DataTierWatch());
