@@ -11,6 +11,9 @@ package dev.failover.contract.topology;
  * @param port      default 53
  * @param transport udp (default) or tcp
  * @param provider  the id of the DNS provider whose server this is, when it is one (ADR 0036); null: a resolver
+ *                  of clients. A provider's server is asked only for the groups written to that provider, and counts
+ *                  towards no location's observation: it is no client's resolver (ADR 0036, "Observed convergence per
+ *                  provider")
  */
 public record Observer(String name, String address, Integer port, DnsProbe.Transport transport, String provider) {
 
@@ -28,5 +31,19 @@ public record Observer(String name, String address, Integer port, DnsProbe.Trans
     public static boolean observes(FailoverGroup group) {
         return group.dns() != null && group.dns().name() != null && group.dns().type() != RecordType.CNAME
                 && group.targets().stream().allMatch(t -> t.dns() != null && !t.dns().values().isEmpty());
+    }
+
+    /** Whether it is one of a DNS provider's servers rather than a resolver clients ask (ADR 0036). */
+    public boolean tied() {
+        return provider != null;
+    }
+
+    /**
+     * Whether it is asked for {@code group}'s record: the group is {@linkplain #observes observed}, and a provider's
+     * server only for a group with a lane of that provider (another provider's group is not in its zone, or not
+     * written there by the plane).
+     */
+    public boolean asks(FailoverGroup group) {
+        return observes(group) && (!tied() || group.dns().providers().stream().anyMatch(l -> provider.equals(l.provider())));
     }
 }

@@ -52,14 +52,45 @@ public record Topology(Integer version, List<String> locations, List<FailoverGro
         return observers.getOrDefault(location, List.of());
     }
 
-    /** The locations that observe, in the topology's order of locations. */
+    /**
+     * The locations that observe for their clients, in the topology's order of locations: those naming a resolver that
+     * is not a provider's server ({@link Observer#tied}), which counts towards no location (ADR 0036).
+     */
     public List<String> observingLocations() {
-        return locations.stream().filter(l -> !observersOf(l).isEmpty()).toList();
+        return locations.stream().filter(l -> observersOf(l).stream().anyMatch(o -> !o.tied())).toList();
     }
 
     /** The locations that observe {@code group}'s switches: none for a group observers cannot tell apart. */
     public List<String> observingLocations(FailoverGroup group) {
         return Observer.observes(group) ? observingLocations() : List.of();
+    }
+
+    /** The observers {@code location} asks for {@code group}'s record ({@link Observer#asks}). */
+    public List<Observer> observersOf(String location, FailoverGroup group) {
+        return observersOf(location).stream().filter(o -> o.asks(group)).toList();
+    }
+
+    /** By location, the observers asked for {@code group}'s record; a location asking none is left out. */
+    public Map<String, List<Observer>> observersOf(FailoverGroup group) {
+        Map<String, List<Observer>> asked = new LinkedHashMap<>();
+        for (String location : observers.keySet()) {
+            List<Observer> here = observersOf(location, group);
+            if (!here.isEmpty()) {
+                asked.put(location, here);
+            }
+        }
+        return Collections.unmodifiableMap(asked);
+    }
+
+    /**
+     * The providers whose servers observe {@code group}'s switches (ADR 0036), in the order of its lanes: each of its
+     * lanes' providers that some location names an observer of.
+     */
+    public List<String> observingProviders(FailoverGroup group) {
+        List<String> tied = observersOf(group).values().stream().flatMap(List::stream).filter(Observer::tied)
+                .map(Observer::provider).toList();
+        return group.dns() == null ? List.of() : group.dns().providers().stream().map(DnsLane::provider)
+                .filter(tied::contains).distinct().toList();
     }
 
     public Optional<FailoverGroup> group(String id) {

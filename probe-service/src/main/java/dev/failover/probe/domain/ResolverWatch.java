@@ -35,7 +35,8 @@ import dev.failover.contract.topology.Topology;
  * it holds. An observation is handed on when what the resolver sends clients to changes (another target, another set
  * of addresses in any order, an error or an answer again) and at least every {@link
  * ResolverObservation#REFRESH_SECONDS} s; one not taken (Kafka away) is offered again the next round. Only the groups
- * observers can tell apart are asked for ({@link Observer#observes}).
+ * observers can tell apart are asked for ({@link Observer#observes}), and a provider's server only for the groups with a
+ * lane of its provider ({@link Observer#asks}, ADR 0036).
  */
 public final class ResolverWatch {
 
@@ -84,7 +85,8 @@ public final class ResolverWatch {
         for (Observer observer : topology.observersOf(location)) {
             for (FailoverGroup group : topology.groups()) {
                 Key key = new Key(group.id(), observer.name());
-                if (!observable(group) || !inFlight.add(key)) {
+                // a provider's server only for the groups written to it (ADR 0036, "Observed convergence per provider")
+                if (!observer.asks(group) || !inFlight.add(key)) {
                     continue; // the last question to this resolver is still open: no second one beside it
                 }
                 asked.add(ask.apply(question(group, observer)).toCompletableFuture()
@@ -99,7 +101,7 @@ public final class ResolverWatch {
     /** Forgets what was sent for groups and resolvers no longer in the topology. */
     public void retain(Topology topology) {
         Set<Key> keep = new HashSet<>();
-        topology.observersOf(location).forEach(o -> topology.groups().forEach(g -> keep.add(new Key(g.id(), o.name()))));
+        topology.groups().forEach(g -> topology.observersOf(location, g).forEach(o -> keep.add(new Key(g.id(), o.name()))));
         sent.keySet().retainAll(keep);
     }
 

@@ -143,6 +143,34 @@ class ResolverWatchTest {
         });
     }
 
+    /**
+     * ADR 0036, "Observed convergence per provider": a provider's server is asked only for the groups with a lane of its
+     * provider (api is written to bind and knot, v6 to bind only, www is a CNAME nobody observes); a clients' resolver for
+     * every observed group, as before.
+     */
+    @Test
+    void aProvidersServerIsAskedOnlyForTheGroupsWrittenToItsProvider() {
+        Topology tied = TopologyLoader.parse(YAML
+                .replace("locations: [loc-a, loc-b]\n", "locations: [loc-a, loc-b]\ndnsProviders: [{id: bind, kind: rfc2136},"
+                        + " {id: knot, kind: rfc2136}]\n")
+                .replace("{name: cache, address: 10.0.0.3, port: 5353}", "{name: knot-ns1, address: 192.0.2.53, provider: knot}")
+                .replace("name: api.example.test., ttl: 30}", "name: api.example.test., ttl: 30, providers: [{provider: bind},"
+                        + " {provider: knot}]}")
+                .replace("name: v6.example.test., type: AAAA, ttl: 30}", "name: v6.example.test., type: AAAA, ttl: 30,"
+                        + " providers: [{provider: bind}]}"), "test");
+        Resolvers resolvers = new Resolvers();
+        resolvers.answers.put("10.0.0.2", List.of("192.0.2.10"));
+        resolvers.answers.put("192.0.2.53", List.of("192.0.2.10"));
+        ResolverWatch watch = new ResolverWatch("loc-a", "probe-a", new ManualClock(T0), resolvers::ask, Duration.ofSeconds(1));
+        List<ResolverObservation> sent = new ArrayList<>();
+        watch.round(tied, sent::add).toCompletableFuture().join();
+        assertThat(resolvers.asked).containsExactlyInAnyOrder("api.example.test. A @10.0.0.2:53",
+                "v6.example.test. AAAA @10.0.0.2:53", "api.example.test. A @192.0.2.53:53");
+        assertThat(sent).extracting(ResolverObservation::group, ResolverObservation::observer).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("api", "vpc"), org.assertj.core.groups.Tuple.tuple("v6", "vpc"),
+                org.assertj.core.groups.Tuple.tuple("api", "knot-ns1"));
+    }
+
     @Test
     void anObservationIsHandedOnWhenTheAnswerChangesAndEveryThirtySecondsNotMoreOften() {
         Resolvers resolvers = new Resolvers();
