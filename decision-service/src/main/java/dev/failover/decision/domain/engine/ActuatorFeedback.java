@@ -149,7 +149,7 @@ public final class ActuatorFeedback {
     public Optional<ObservedSwitch> onResolverAnswer(ResolverObservation observation) {
         synchronized (lock) {
             return groups.known(observation.group()).flatMap(s -> s.traffic().convergence().answered(observation,
-                    topology.observersOf(observation.location()), clock.instant(), clockSkewTolerance));
+                    topology.observersOf(s.group()), clock.instant(), clockSkewTolerance));
         }
     }
 

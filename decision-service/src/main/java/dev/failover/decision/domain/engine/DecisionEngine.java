@@ -86,7 +86,7 @@ public final class DecisionEngine {
         this.fleet = new FleetGuards(guard, groups.states(), topology.safety().maxSwitchesPerDayOf(topology.groups().size()),
                 clock.instant());
         this.decider = new GroupDecider(groups, clock, decisionIds, commandMaxAge, fleet);
-        this.views = new GroupViews(intake, fleet, notServedAfter, topology.observers());
+        this.views = new GroupViews(intake, fleet, notServedAfter, topology::observersOf);
         this.feedback = new ActuatorFeedback(this, groups, topology, clock, decisionIds, clockSkewTolerance);
         this.handover = new GroupHandover(this, groups, fleet);
     }

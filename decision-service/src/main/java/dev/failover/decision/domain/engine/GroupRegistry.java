@@ -15,6 +15,7 @@ import dev.failover.contract.topology.Topology;
 import dev.failover.decision.domain.model.OwnershipTerm;
 import dev.failover.decision.domain.state.CorrelatedFailureGuard;
 import dev.failover.decision.domain.state.GroupState;
+import dev.failover.decision.domain.state.Observing;
 
 /**
  * The engine's group states, one per group of the topology, and whether this instance decides each: a group's state is
@@ -47,7 +48,7 @@ final class GroupRegistry {
         this.topology = topology;
         this.guard = guard;
         for (FailoverGroup group : topology.groups()) {
-            groups.put(group.id(), new GroupState(group, locations, null, topology.observingLocations(group)));
+            groups.put(group.id(), new GroupState(group, locations, null, Observing.of(topology, group)));
         }
     }
 
@@ -97,7 +98,7 @@ final class GroupRegistry {
         }
         int dropped = s.journal().discardUnpublished();
         retired.put(group, new Retired(s.evidenceOnly(), guard.forget(group)));
-        groups.put(group, new GroupState(s.group(), locations, null, topology.observingLocations(s.group())));
+        groups.put(group, new GroupState(s.group(), locations, null, Observing.of(topology, s.group())));
         released.add(group);
         return dropped;
     }
@@ -121,10 +122,10 @@ final class GroupRegistry {
         guard.forget(group);
         if (evidenceContinues && kept != null) {
             groups.put(group, new GroupState(s.group(), locations, kept.evidence(),
-                    topology.observingLocations(s.group())));
+                    Observing.of(topology, s.group())));
             guard.remember(kept.guard());
         } else {
-            groups.put(group, new GroupState(s.group(), locations, null, topology.observingLocations(s.group())));
+            groups.put(group, new GroupState(s.group(), locations, null, Observing.of(topology, s.group())));
         }
         released.add(group);
     }

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
+import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Observer;
 
 import dev.failover.decision.domain.model.DecidedVsServed;
@@ -26,11 +28,11 @@ final class GroupViews {
     private final FleetGuards fleet;
 
     private final Duration notServedAfter;
-    /** By location, the topology's observers (ADR 0026). */
-    private final Map<String, List<Observer>> observers;
+    /** By group, by location, the topology's observers asked for its record (ADR 0026, 0036). */
+    private final Function<FailoverGroup, Map<String, List<Observer>>> observers;
 
     GroupViews(ResultIntake intake, FleetGuards fleet, Duration notServedAfter,
-            Map<String, List<Observer>> observers) {
+            Function<FailoverGroup, Map<String, List<Observer>>> observers) {
         this.observers = observers;
         this.intake = intake;
         this.fleet = fleet;
@@ -53,7 +55,7 @@ final class GroupViews {
                 s.trackers().views(evidence), safetyView, intake.locationClocks(now),
                 s.journal().recentDecisions(), s.journal().auditTrail(),
                 s.journal().recentActuations(), traffic.convergence().view(
-                        traffic.observed() ? observers : Map.of(), now,
+                        traffic.observed() ? observers.apply(s.group()) : Map.of(), now,
                         Duration.ofSeconds(s.group().dns() == null ? 0 : s.group().dns().ttl())));
     }
 }

@@ -66,9 +66,10 @@ public final class GroupState {
 
     /**
      * @param carried   evidence kept from this group's earlier state here, or null to start from nothing
-     * @param observing the locations that observe the group's record (the topology's {@code observers})
+     * @param observing the locations and providers' servers that observe the group's record (the topology's {@code
+     *                  observers})
      */
-    public GroupState(FailoverGroup group, List<String> locations, CarriedEvidence carried, List<String> observing) {
+    public GroupState(FailoverGroup group, List<String> locations, CarriedEvidence carried, Observing observing) {
         this.group = group;
         this.quorum = group.thresholds().quorumOf(locations.size());
         this.trackers = carried == null ? new GroupTrackers(group, locations, quorum) : carried.trackers();

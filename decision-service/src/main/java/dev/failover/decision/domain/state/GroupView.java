@@ -48,11 +48,11 @@ public record GroupView(
      * has reached them (ADR 0026). Absent from the view when the topology names no observers.
      *
      * @param state      where the latest switch stands with the clients
-     * @param lastSwitch the latest live switch's marks: failure, decided, served, each location, the quorum; absent
-     *                   before the first switch
+     * @param lastSwitch the latest live switch's marks: failure, decided, served, each location, the quorum, each
+     *                   provider whose servers observe (ADR 0036); absent before the first switch
      * @param summary    one sentence: "switch to secondary (decision d-1) observed by 2 of 3 locations (quorum 2 at T);
      *                   loc-c: resolver vpc still answers primary for up to 58 s"
-     * @param observers  every observer of every location, with what it answers now
+     * @param observers  every observer of every location asked for the group's record, with what it answers now
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ConvergenceView(Observed state, ObservedSwitch lastSwitch, String summary, List<ObserverView> observers) {
@@ -83,10 +83,12 @@ public record GroupView(
      * @param error      why it gave no answer
      * @param at         when it answered, by its location's clock
      * @param since      since when it has answered {@code target}
+     * @param provider   the DNS provider it is a server of (ADR 0036): it marks that provider, not its location; absent
+     *                   for a clients' resolver
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ObserverView(String location, String observer, String target, List<String> addresses, Long ttlSeconds,
-            String error, Instant at, Instant since) {
+            String error, Instant at, Instant since, String provider) {
     }
 
     /**

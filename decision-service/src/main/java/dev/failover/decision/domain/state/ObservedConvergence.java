@@ -19,7 +19,9 @@ import dev.failover.decision.domain.model.ObservedSwitch;
  * What the group's clients are sent to, as each location's observers answer (ADR 0026), and how far the
  * group's latest live switch has reached them. A location has observed the switch when every one of its observers
  * answers the switch's target, the first time since the decision; the switch is observed when a majority of the
- * observing locations have. The answers are not persisted (each is published again within {@link
+ * observing locations have. An observer tied to a DNS provider is one of its servers, no clients' resolver: it counts
+ * towards no location, and the switch marks per provider when all of that provider's servers answer the target (ADR
+ * 0036, "Observed convergence per provider"). The answers are not persisted (each is published again within {@link
  * ResolverObservation#REFRESH_SECONDS} s); the switch is, with the group's state.
  */
 public final class ObservedConvergence {
@@ -62,24 +64,24 @@ public final class ObservedConvergence {
     }
 
     /**
-     * A new decision: a live one is observed from now on by {@code observing} locations (none: it is only kept for its
-     * times); a shadow one changes nothing clients see.
+     * A new decision: a live one is observed from now on by {@code observing} locations and providers' servers (none:
+     * it is only kept for its times); a shadow one changes nothing clients see.
      *
      * @param failedAt when the failure it answers began, or null
      */
-    void decided(Decision decision, Instant failedAt, List<String> observing) {
+    void decided(Decision decision, Instant failedAt, Observing observing) {
         if (decision.mode() != DecisionMode.LIVE) {
             return;
         }
         // kept without observers too: its failure's start gives the failure-to-decided time
-        if (current != null && current.of() > 0) {
+        if (current != null && current.observed()) {
             earlier.addFirst(current);
             while (earlier.size() > KEPT - 1) {
                 earlier.removeLast();
             }
         }
         current = ObservedSwitch.decided(decision.decisionId(), decision.kind(), decision.toTarget(), failedAt,
-                decision.issuedAt(), observing.size());
+                decision.issuedAt(), observing.locations().size(), observing.providers());
     }
 
     /** The decision {@code latest} was re-issued as {@code id}: the same switch, under the new id. */
@@ -97,8 +99,9 @@ public final class ObservedConvergence {
     }
 
     /**
-     * Takes one observer's answer; {@code observers} are its location's. A location is marked when every one of its
-     * observers has answered the switch's target at or after the decision: an answer stamped up to {@code skew} before
+     * Takes one observer's answer; {@code observers} are, by location, those asked for the group's record. A location is
+     * marked when every one of its clients' resolvers has answered the switch's target at or after the decision, and a
+     * provider when every one of its servers, in any location, has (ADR 0036): an answer stamped up to {@code skew} before
      * it counts (the location's clock may be behind this instance's by as much; {@code failover.clock-skew-tolerance}),
      * and the mark is then never before the decision. A resolver that answered the target already before the switch
      * (the record changed by hand) is marked at the decision once an answer after it (its 30 s refresh) says it still
@@ -106,9 +109,13 @@ public final class ObservedConvergence {
      * out: a clock that ran ahead would otherwise hide every later answer of that resolver. Returns the switch when this
      * answer brought it to the quorum of locations, empty otherwise.
      */
-    public Optional<ObservedSwitch> answered(ResolverObservation o, List<Observer> observers, Instant now, Duration skew) {
-        if (observers.stream().noneMatch(x -> x.name().equals(o.observer()))) {
-            return Optional.empty(); // an observer the topology no longer names there (or a location's misconfiguration)
+    public Optional<ObservedSwitch> answered(ResolverObservation o, Map<String, List<Observer>> observers, Instant now,
+            Duration skew) {
+        List<Observer> here = observers.getOrDefault(o.location(), List.of());
+        Observer observer = here.stream().filter(x -> x.name().equals(o.observer())).findFirst().orElse(null);
+        if (observer == null) {
+            // an observer the topology no longer names there, not asked for this group, or a location's misconfiguration
+            return Optional.empty();
         }
         if (o.observedAt().isAfter(now.plus(skew))) {
             return Optional.empty(); // from a clock ahead of this one by more than the tolerance
@@ -120,21 +127,47 @@ public final class ObservedConvergence {
         }
         boolean same = before != null && Objects.equals(before.latest().target(), o.target());
         location.put(o.observer(), new Answer(o, same ? before.since() : o.observedAt()));
-        if (current == null || current.observedAt().containsKey(o.location())) {
+        if (current == null) {
             return Optional.empty();
         }
         Instant earliest = current.decidedAt().minus(skew);
-        Instant all = null;
-        for (Observer observer : observers) {
-            Answer a = location.get(observer.name());
-            if (a == null || !a.latest().answers(current.target()) || a.latest().observedAt().isBefore(earliest)) {
-                return Optional.empty();
-            }
-            all = all == null || a.since().isAfter(all) ? a.since() : all;
+        if (observer.tied()) {
+            // a provider's server: no client asks it, so it marks its provider, never its location
+            Map<String, List<Observer>> servers = new LinkedHashMap<>();
+            observers.forEach((l, list) -> servers.put(l, list.stream()
+                    .filter(x -> observer.provider().equals(x.provider())).toList()));
+            allAnswer(servers, earliest).ifPresent(all -> current = current.observedThrough(observer.provider(), all));
+            return Optional.empty();
+        }
+        if (current.observedAt().containsKey(o.location())) {
+            return Optional.empty();
+        }
+        Optional<Instant> all = allAnswer(Map.of(o.location(), here.stream().filter(x -> !x.tied()).toList()), earliest);
+        if (all.isEmpty()) {
+            return Optional.empty();
         }
         boolean hadQuorum = current.reachedQuorum();
-        current = current.observedBy(o.location(), all);
+        current = current.observedBy(o.location(), all.get());
         return !hadQuorum && current.reachedQuorum() ? Optional.of(current) : Optional.empty();
+    }
+
+    /**
+     * Since when every one of {@code observers} (by location) answers the current switch's target, each with an answer
+     * stamped at or after {@code earliest}; empty while one does not (or there are none).
+     */
+    private Optional<Instant> allAnswer(Map<String, List<Observer>> observers, Instant earliest) {
+        Instant all = null;
+        for (var location : observers.entrySet()) {
+            Map<String, Answer> known = answers.getOrDefault(location.getKey(), Map.of());
+            for (Observer observer : location.getValue()) {
+                Answer a = known.get(observer.name());
+                if (a == null || !a.latest().answers(current.target()) || a.latest().observedAt().isBefore(earliest)) {
+                    return Optional.empty();
+                }
+                all = all == null || a.since().isAfter(all) ? a.since() : all;
+            }
+        }
+        return Optional.ofNullable(all);
     }
 
     /** The persisted switches, newest first, taken back by a new owner. */
@@ -148,7 +181,7 @@ public final class ObservedConvergence {
      * For operators: the switch's marks, each location's observers with what they answer now, and a sentence ("observed
      * by 2 of 3 locations at T; loc-c: resolver vpc still answers primary for up to 58 s").
      *
-     * @param observers by location, the topology's observers
+     * @param observers by location, the topology's observers asked for the group's record
      * @param ttl       the record's TTL: how long after it was served a resolver may keep the old answer
      * @return null when the topology names none
      */
@@ -166,9 +199,13 @@ public final class ObservedConvergence {
                 seen.add(new GroupView.ObserverView(location.getKey(), observer.name(), o == null ? null : o.target(),
                         o == null || o.answer() == null ? List.of() : o.answer().addresses(),
                         o == null || o.answer() == null ? null : o.answer().ttlSeconds(), o == null ? null : o.error(),
-                        o == null ? null : o.observedAt(), a == null ? null : a.since()));
-                if (current != null && !current.observedAt().containsKey(location.getKey())) {
-                    late.add(location.getKey() + ": resolver " + observer.name() + (o == null ? " has not answered yet"
+                        o == null ? null : o.observedAt(), a == null ? null : a.since(), observer.provider()));
+                boolean waited = current != null && (observer.tied() ? current.providers().containsKey(observer.provider())
+                        && current.providers().get(observer.provider()) == null
+                        : !current.observedAt().containsKey(location.getKey()));
+                if (waited) {
+                    late.add((observer.tied() ? observer.provider() + ": server " : location.getKey() + ": resolver ")
+                            + observer.name() + (o == null ? " has not answered yet"
                             : o.answers(current.target()) ? " answers " + current.target()
                                     : o.target() != null ? " still answers " + o.target() + ttl(o)
                                             : o.error() != null ? " does not answer (" + o.error() + ")"
@@ -206,9 +243,12 @@ public final class ObservedConvergence {
         if (current == null) {
             return "no switch yet";
         }
+        long providers = current.providers().values().stream().filter(java.util.Objects::nonNull).count();
         String head = "switch to " + current.target() + " (decision " + current.decisionId() + ") observed by "
                 + current.observedAt().size() + " of " + current.of() + " locations"
-                + (current.reachedQuorum() ? " (quorum " + current.need() + " at " + current.quorumAt() + ")" : "");
+                + (current.reachedQuorum() ? " (quorum " + current.need() + " at " + current.quorumAt() + ")" : "")
+                + (current.providers().isEmpty() ? ""
+                        : ", by the servers of " + providers + " of " + current.providers().size() + " providers");
         return late.isEmpty() ? head : head + "; " + String.join("; ", late);
     }
 }

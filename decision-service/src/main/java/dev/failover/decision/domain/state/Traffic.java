@@ -32,8 +32,8 @@ public final class Traffic {
     private final GroupTrackers trackers;
     /** Written: the decisions, and the audit entries of what the actuator made of them. */
     private final GroupJournal journal;
-    /** The topology's locations that observe the group's record; each switch is observed by them. */
-    private final List<String> observing;
+    /** The topology's locations and providers' servers that observe the group's record; each switch is observed by them. */
+    private final Observing observing;
     private final Epochs epochs = new Epochs();
     private final ActuatorReports actuatorReports = new ActuatorReports();
     private final ObservedConvergence convergence = new ObservedConvergence();
@@ -42,12 +42,12 @@ public final class Traffic {
     /** The id of the group's latest decision when that is a re-issue: a decision is re-issued once (ADR 0002). */
     private String reissue;
 
-    Traffic(FailoverGroup group, int quorum, GroupTrackers trackers, GroupJournal journal, List<String> observing) {
+    Traffic(FailoverGroup group, int quorum, GroupTrackers trackers, GroupJournal journal, Observing observing) {
         this.group = group;
         this.quorum = quorum;
         this.trackers = trackers;
         this.journal = journal;
-        this.observing = List.copyOf(observing);
+        this.observing = observing;
         this.active = group.primary().id();
     }
 
@@ -75,9 +75,12 @@ public final class Traffic {
         return convergence;
     }
 
-    /** Whether any location observes the group's record: none for a group observers cannot tell apart. */
+    /**
+     * Whether any location or provider's server observes the group's record: none for a group observers cannot tell
+     * apart.
+     */
     public boolean observed() {
-        return !observing.isEmpty();
+        return observing.any();
     }
 
     /** Whether {@code decision} is a re-issue made here. */

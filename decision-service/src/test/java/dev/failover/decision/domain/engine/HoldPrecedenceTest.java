@@ -25,6 +25,7 @@ import dev.failover.decision.domain.model.CommandOutcome.Rejection;
 import dev.failover.decision.domain.model.GroupSnapshot;
 import dev.failover.decision.domain.model.Outcome;
 import dev.failover.decision.domain.state.GroupState;
+import dev.failover.decision.domain.state.Observing;
 import dev.failover.decision.domain.state.Hold;
 
 /**
@@ -135,7 +136,7 @@ class HoldPrecedenceTest {
     private static GroupState state(Drill drill, Pin pin, boolean pause, boolean freeze) {
         DecisionEngine engine = engine("hold", "live", new ManualClock(NOW));
         GroupState s = new GroupState(engine.topology().group("api").orElseThrow(), engine.topology().locations(), null,
-                List.of());
+                Observing.NONE);
         s.restore(snapshot(drill, pin, pause, freeze));
         return s;
     }
