@@ -17,6 +17,7 @@ import org.jboss.threads.EnhancedQueueExecutor;
 
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.reconcile.Reconciler;
+import dev.failover.actuator.domain.reconcile.Waker;
 import dev.failover.actuator.domain.reconcile.Watched;
 import dev.failover.contract.time.Backoff;
 import dev.failover.kafka.logging.GroupLogContext;
@@ -33,7 +34,7 @@ import dev.failover.kafka.logging.GroupLogContext;
  * primary's positions are sampled whether passes run or not, and an instance that takes a group over already knows
  * what a promotion may lose.
  */
-public final class ReconcileLoop implements AutoCloseable {
+public final class ReconcileLoop implements AutoCloseable, Waker {
 
     private static final Logger LOG = Logger.getLogger(ReconcileLoop.class);
 
@@ -56,7 +57,8 @@ public final class ReconcileLoop implements AutoCloseable {
     /** The database watch's threads: a watch that waits on a node that does not answer holds none of the passes'. */
     private final ScheduledExecutorService watchPool;
     private final Backoff onError;
-    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    /** Each key's schedule: a group's pass, and each provider lane's of a group written to several (ADR 0036). */
+    private final Map<Key, Lane> lanes = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private final Set<String> stopped = ConcurrentHashMap.newKeySet();
 
@@ -95,18 +97,33 @@ public final class ReconcileLoop implements AutoCloseable {
         if (stopped.contains(group)) {
             return; // a late trigger (a decision in flight when its partition moved away) must not revive the group here
         }
-        lanes.computeIfAbsent(group, Lane::new).runSoon(Duration.ZERO);
+        lanes.computeIfAbsent(new Key(group, null), Lane::new).runSoon(Duration.ZERO);
+    }
+
+    @Override
+    public void group(String group) {
+        trigger(group);
+    }
+
+    /** Runs the pass of the group's provider lane now, or right after the one under way; nothing for a group stopped here. */
+    @Override
+    public synchronized void lane(String group, String lane) {
+        if (stopped.contains(group)) {
+            return;
+        }
+        lanes.computeIfAbsent(new Key(group, lane), Lane::new).runSoon(Duration.ZERO);
     }
 
     /** Stops driving groups whose partition moved elsewhere; a pass under way finishes its one provider call. */
     public synchronized void stop(Collection<String> groups) {
         stopped.addAll(groups);
-        for (String group : groups) {
-            Lane lane = lanes.remove(group);
-            if (lane != null) {
-                lane.stop();
+        lanes.keySet().removeIf(key -> {
+            if (!groups.contains(key.group())) {
+                return false;
             }
-        }
+            lanes.get(key).stop();
+            return true;
+        });
         reconciler.forget(groups);
     }
 
@@ -149,17 +166,23 @@ public final class ReconcileLoop implements AutoCloseable {
         }
     }
 
-    /** One group's schedule: never two passes at once, never a pass after {@link #stop}. */
+    /** What a schedule runs: a group's pass ({@code lane} null) or one of its provider lanes' (ADR 0036). */
+    private record Key(String group, String lane) {
+    }
+
+    /** One key's schedule: never two passes at once, never a pass after {@link #stop}. */
     private final class Lane {
         private final String group;
+        private final String lane;
         private ScheduledFuture<?> next;
         private boolean running;
         private boolean again;
         private boolean stopped;
         private int failures;
 
-        Lane(String group) {
-            this.group = group;
+        Lane(Key key) {
+            this.group = key.group();
+            this.lane = key.lane();
         }
 
         synchronized void runSoon(Duration delay) {
@@ -201,14 +224,15 @@ public final class ReconcileLoop implements AutoCloseable {
             try (GroupLogContext logged = desired == null ? GroupLogContext.group(group)
                     : GroupLogContext.decision(group, desired.decision().decisionId(), desired.decision().epoch())) {
                 try {
-                    wait = reconciler.run(group);
+                    wait = lane == null ? reconciler.run(group) : reconciler.runLane(group, lane);
                     failures = 0;
                 } catch (RuntimeException | Error e) {
                     // an Error too (a class that failed to load, a stack overflow in a provider): a lane that ended here
                     // would leave the group undriven, silently, until the instance restarts
                     failures++;
                     wait = onError.after(failures);
-                    LOG.errorf(e, "reconcile pass of group %s failed (%d in a row); next pass in %s", this.group, failures, wait);
+                    LOG.errorf(e, "reconcile pass of group %s%s failed (%d in a row); next pass in %s", this.group,
+                            lane == null ? "" : ", lane " + lane, failures, wait);
                 }
             }
             synchronized (this) {

@@ -139,7 +139,8 @@ public class ReconcilerProducer {
     @Produces
     @Singleton
     Reconciler reconciler(ActuatorSettings settings, KafkaDesiredStore store, KafkaEvidenceStore evidence,
-            ActuationPublisher publisher, ActuatorMetrics metrics, DnsProviders providers, CoordinatorLease lease) {
+            ActuationPublisher publisher, ActuatorMetrics metrics, DnsProviders providers, CoordinatorLease lease,
+            LoopWaker wake) {
         Function<String, GroupDns> lanes = GroupLanes.of(settings, providers);
         // every external write asks the lease first: DNS and ARC (their providers), scaling, databases
         Reconciler reconciler = new Reconciler(settings.topology(), lanes,
@@ -149,7 +150,7 @@ public class ReconcilerProducer {
                                 LeaseTerms.postgresLandsWithin(settings.databases().callTimeout()),
                                 LeaseTerms.clientLandsWithin(settings.scaling().callTimeout())),
                         BackendClients.regionSwitch(settings.scaling(), lease), store, evidence, publisher::publish,
-                        publisher::publish, Clock.systemUTC(), settings.reconcile()));
+                        publisher::publish, wake, Clock.systemUTC(), settings.reconcile()));
         settings.topology().groups().forEach(g -> {
             metrics.trackGroup(g.id(), () -> reconciler.status(g.id()));
             metrics.trackDatabases(g, () -> reconciler.status(g.id()));
@@ -172,8 +173,10 @@ public class ReconcilerProducer {
 
     @Produces
     @Singleton
-    ReconcileLoop loop(ActuatorSettings settings, Reconciler reconciler) {
-        return new ReconcileLoop(reconciler, settings.parallelGroups(), settings.reconcile().backoff());
+    ReconcileLoop loop(ActuatorSettings settings, Reconciler reconciler, LoopWaker wake) {
+        ReconcileLoop loop = new ReconcileLoop(reconciler, settings.parallelGroups(), settings.reconcile().backoff());
+        wake.to(loop);
+        return loop;
     }
 
     void closeLoop(@Disposes ReconcileLoop loop) {

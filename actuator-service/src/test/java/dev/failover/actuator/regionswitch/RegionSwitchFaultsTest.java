@@ -39,6 +39,7 @@ import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.domain.model.TrafficPlan;
 import dev.failover.actuator.domain.reconcile.GroupReconciler;
 import dev.failover.actuator.domain.reconcile.Reconciler;
+import dev.failover.actuator.domain.reconcile.Waker;
 import dev.failover.actuator.lease.Lease;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.Decision;
@@ -235,7 +236,7 @@ class RegionSwitchFaultsTest {
                     Databases.none(), regionSwitch, world.stored::add, EvidenceStore.NONE,
                     r -> world.results.add(r.finishedAt() + " " + accessKey
                             + " " + r.decisionId() + " " + r.step() + " " + r.status() + " " + r.details()),
-                    lane -> { }, Clock.systemUTC(), new ReconcileSettings(Duration.ofSeconds(5), Duration.ofMillis(40), BACKOFF,
+                    lane -> { }, Waker.NONE, Clock.systemUTC(), new ReconcileSettings(Duration.ofSeconds(5), Duration.ofMillis(40), BACKOFF,
                     Duration.ZERO, null)));
             group = reconciler.group("api");
             world.storedState().ifPresent(group::restore);

@@ -29,6 +29,7 @@ import dev.failover.contract.time.Backoff;
 import dev.failover.actuator.domain.model.TrafficPlan;
 import dev.failover.actuator.domain.reconcile.GroupReconciler;
 import dev.failover.actuator.domain.reconcile.Reconciler;
+import dev.failover.actuator.domain.reconcile.Waker;
 import dev.failover.actuator.domain.reconcile.RegionSwitchApproval;
 import dev.failover.actuator.domain.model.GroupDns;
 import dev.failover.actuator.domain.data.EvidenceStore;
@@ -162,7 +163,7 @@ class RegionSwitchPlanTest {
     Reconciler reconciler(String plan, RegionSwitch regionSwitch) {
         return new Reconciler(topology(plan), g -> GroupDns.oneLane(refusing, new TrafficPlan(DnsProvider.Routing.SINGLE, 100,
                 List.of())), new Wiring(Scalers.none(), Databases.none(), regionSwitch, saved::add,
-                EvidenceStore.NONE, results::add, lane -> { }, clock, new ReconcileSettings(Duration.ofSeconds(10),
+                EvidenceStore.NONE, results::add, lane -> { }, Waker.NONE, clock, new ReconcileSettings(Duration.ofSeconds(10),
                 Duration.ofMillis(100), BACKOFF, Duration.ZERO, null)));
     }
 
@@ -514,7 +515,7 @@ class RegionSwitchPlanTest {
         GroupReconciler group = new Reconciler(topology, g -> GroupDns.oneLane(refusing, new TrafficPlan(DnsProvider.Routing.SINGLE,
                 100, List.of())), new Wiring(Scalers.none(), new Databases(postgres, Map.of("app",
                 new Databases.Login("failover", "p"))), regionSwitch(Lease.HELD), saved::add, EvidenceStore.NONE,
-                results::add, lane -> { }, clock, new ReconcileSettings(
+                results::add, lane -> { }, Waker.NONE, clock, new ReconcileSettings(
                         Duration.ofSeconds(10), Duration.ofMillis(100), BACKOFF, Duration.ZERO, null))).group("api");
         group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
         passesUntil(group, RegionSwitchPlanTest::blocked);

@@ -35,7 +35,7 @@ final class ActuationReports {
     }
 
     /** A pass's result about {@code decision}; null: the initial state (epoch 0, no decision). */
-    void report(Decision decision, ActuationStep step, ActuationStatus status, String provider, String details,
+    synchronized void report(Decision decision, ActuationStep step, ActuationStatus status, String provider, String details,
             Instant startedAt) {
         if (decision == null) {
             sink.accept(new ActuationResult(EventCodec.SCHEMA_VERSION, group, DesiredState.INITIAL_DECISION_ID, 0L, step,
@@ -49,7 +49,7 @@ final class ActuationReports {
     }
 
     /** Publishes a pass's result unless the same step said the same thing last. */
-    void publishOnce(Decision decision, ActuationStep step, ActuationStatus status, String provider, String details,
+    synchronized void publishOnce(Decision decision, ActuationStep step, ActuationStatus status, String provider, String details,
             Instant startedAt) {
         publishOnce(decision, step, status, provider, details.replaceFirst("^attempt \\d+: ", ""), details, startedAt);
     }
@@ -58,7 +58,7 @@ final class ActuationReports {
      * Publishes a pass's result unless the same step last said the same {@code condition}: a wait whose figures change
      * on every pass (a replica's lag) is said once while the condition lasts, with the figures of its first pass.
      */
-    void publishOnce(Decision decision, ActuationStep step, ActuationStatus status, String provider, String condition,
+    synchronized void publishOnce(Decision decision, ActuationStep step, ActuationStatus status, String provider, String condition,
             String details, Instant startedAt) {
         String said = status + " " + condition;
         if (said.equals(lastPublished.put(step.name(), said))) {
@@ -72,7 +72,7 @@ final class ActuationReports {
      * old primary left unfenced because it does not answer) is not said again on every pass in which another result of
      * the same step comes between (a held failover said both on every pass, a flood).
      */
-    void publishOncePerDesiredState(Decision decision, ActuationStep step, ActuationStatus status, String provider,
+    synchronized void publishOncePerDesiredState(Decision decision, ActuationStep step, ActuationStatus status, String provider,
             String details, Instant startedAt) {
         if (saidForDesiredState.add(step + " " + status + " " + details)) {
             report(decision, step, status, provider, details, startedAt);
@@ -80,7 +80,7 @@ final class ActuationReports {
     }
 
     /** Says what a step asked to be said about {@code decision}'s desired state, as often as it asked, by {@code provider}. */
-    void say(Decision decision, Said.Report r, String provider) {
+    synchronized void say(Decision decision, Said.Report r, String provider) {
         switch (r.often()) {
             case ALWAYS -> report(decision, r.step(), r.status(), provider, r.details(), r.startedAt());
             case ONCE_PER_CONDITION -> publishOnce(decision, r.step(), r.status(), provider, r.condition(), r.details(),
@@ -91,7 +91,7 @@ final class ActuationReports {
     }
 
     /** A new desired state: everything is said anew. */
-    void forget() {
+    synchronized void forget() {
         lastPublished.clear();
         saidForDesiredState.clear();
     }

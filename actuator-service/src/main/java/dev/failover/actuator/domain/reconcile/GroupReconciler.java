@@ -2,7 +2,6 @@ package dev.failover.actuator.domain.reconcile;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicReference;
@@ -87,7 +86,7 @@ public final class GroupReconciler {
         this.newest = new NewestDesired(wiring.store());
         this.reports = new ActuationReports(group, wiring.sink(), wiring.clock());
         this.lanes = dns.lanes().size() == 1 ? null
-                : new LanePasses(group, dns, backends, newest, reports, wiring.laneResults());
+                : new LanePasses(group, dns, backends, newest, reports, wiring);
         this.status = new GroupStatus(group, null, progress.convergence(), null, null, null);
     }
 
@@ -124,9 +123,9 @@ public final class GroupReconciler {
         return status;
     }
 
-    /** Each provider lane's state when the group's record is written to several (ADR 0036); empty for one. */
-    public List<LaneStatus> laneStatuses() {
-        return lanes == null ? List.of() : lanes.statuses();
+    /** The passes of its provider lanes when the group is written to several (ADR 0036); empty for one lane. */
+    Optional<LanePasses> lanes() {
+        return Optional.ofNullable(lanes);
     }
 
     /** One pass; returns when the group wants its next pass. With no decision yet, the goal is the initial state. */
@@ -184,7 +183,7 @@ public final class GroupReconciler {
             // keeps running: an old primary can come back writable at any time
             Pass start = Pass.start(goal, now, progress);
             return blocked ? ReconcileSteps.guard(start, use, this::applied)
-                    : lanes != null ? lanes.run(start, use, this::applied) : ReconcileSteps.run(start, use, this::applied);
+                    : lanes != null ? lanes.groupPass(start, use, this::applied) : ReconcileSteps.run(start, use, this::applied);
         } finally {
             dataTier.passEnded();
             publishStatus(null);

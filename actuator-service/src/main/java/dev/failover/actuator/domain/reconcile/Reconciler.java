@@ -153,7 +153,17 @@ public final class Reconciler {
      */
     public List<LaneStatus> lanes(String id) {
         GroupReconciler group = groups.get(id);
-        return group == null ? List.of() : group.laneStatuses();
+        return group == null ? List.of() : group.lanes().map(LanePasses::statuses).orElse(List.of());
+    }
+
+    /**
+     * One pass of a provider lane of a group written to several (ADR 0036), beside the group's own; returns when the
+     * lane wants its next. Nothing for a group not driven here, or of one lane.
+     */
+    public Duration runLane(String id, String lane) {
+        GroupReconciler group = groups.get(id);
+        Optional<LanePasses> lanes = group == null ? Optional.empty() : group.lanes();
+        return lanes.map(l -> l.lanePass(lane)).orElse(settings.resync());
     }
 
     public GroupStatus status(String id) {

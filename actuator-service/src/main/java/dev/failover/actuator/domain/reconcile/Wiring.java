@@ -24,10 +24,11 @@ import dev.failover.contract.event.ProviderLaneResult;
  * @param evidence     where each group's watch keeps what a promotion may lose beyond this instance's life
  * @param sink         where actuation results go
  * @param laneResults  where the state changes of the provider lanes of groups of several go (ADR 0036)
+ * @param wake         asks for a group's or a lane's pass soon: a lane's read changed, a gate opened (ADR 0036)
  * @param clock        the time of every pass
  * @param settings     resync, polling, retries and holds
  */
 public record Wiring(Scalers scalers, Databases databases, RegionSwitch regionSwitch, DesiredStore store,
-        EvidenceStore evidence, Consumer<ActuationResult> sink, Consumer<ProviderLaneResult> laneResults, Clock clock,
-        ReconcileSettings settings) {
+        EvidenceStore evidence, Consumer<ActuationResult> sink, Consumer<ProviderLaneResult> laneResults, Waker wake,
+        Clock clock, ReconcileSettings settings) {
 }

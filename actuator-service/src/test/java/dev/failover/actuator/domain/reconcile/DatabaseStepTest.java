@@ -218,7 +218,7 @@ public class DatabaseStepTest {
         return new GroupReconciler("api", topology, GroupDns.oneLane(dns, new TrafficPlan(Routing.SINGLE, 100,
                 List.of())), new Wiring(Scalers.none(), databases, dev.failover.actuator.regionswitch
                 .RegionSwitch.NONE, s -> {
-                }, EvidenceStore.NONE, results::add, lane -> { }, clock, settings), watch);
+                }, EvidenceStore.NONE, results::add, lane -> { }, Waker.NONE, clock, settings), watch);
     }
 
     /** The group's data-tier watch, as the instance's {@code start-check} endpoint feeds it. */
@@ -421,7 +421,7 @@ public class DatabaseStepTest {
                 new Databases.Login("failover", "p2")));
         return new Reconciler(TOPOLOGY, g -> GroupDns.oneLane(dns, new TrafficPlan(Routing.SINGLE, 100, List.of())),
                 new Wiring(Scalers.none(), databases, RegionSwitch.NONE, s -> {
-                }, evidence, results::add, lane -> { }, clock, settings));
+                }, evidence, results::add, lane -> { }, Waker.NONE, clock, settings));
     }
 
     /** {@code instance} takes the group and a failover to the secondary, and runs its passes until converged (20 at most). */

@@ -31,7 +31,7 @@ public final class Reconcilers {
 
     public static Wiring minimal(Scalers scalers, Databases databases, DesiredStore store, Consumer<ActuationResult> sink,
             Clock clock, ReconcileSettings settings) {
-        return new Wiring(scalers, databases, RegionSwitch.NONE, store, EvidenceStore.NONE, sink, lane -> { }, clock, settings);
+        return new Wiring(scalers, databases, RegionSwitch.NONE, store, EvidenceStore.NONE, sink, lane -> { }, Waker.NONE, clock, settings);
     }
 
     /** One group's reconciler, its database nodes watched from nothing. */
