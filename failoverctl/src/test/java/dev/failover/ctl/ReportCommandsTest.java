@@ -170,6 +170,7 @@ class ReportCommandsTest {
                 "| primary | UNHEALTHY | DOWN (3 failed, 0 ok; 1 results) |",
                 "| loc-b | 2026-11-28T10:00:06Z | 1.000 s |");
         assertThat(run.out()).as("a switch of one provider has no providers' table").doesNotContain("## Providers");
+        assertThat(run.out()).as("nor one no provider's server observed").doesNotContain("| provider | every server", "provider servers");
         Run json = run("report", "api", "d-1", "-o", "json");
         assertThat(JSON.readTree(json.out()).path("signature").path("keyId").asText()).isEqualTo("decision-1");
     }
@@ -185,5 +186,16 @@ class ReportCommandsTest {
         assertThat(run.exit()).as(run.err()).isEqualTo(Exits.OK);
         assertThat(run.out()).contains("## Providers\n\n| provider | kind | end state | decided → served | results |\n"
                 + "|---|---|---|---|---|\n| r53 | route53 | SERVED | 2.300 s | 3 |\n| knot | rfc2136 | CONVERGING | - | 31 |\n");
+    }
+
+    @Test
+    void aSwitchObservedByProvidersServersHasARowPerProvider() throws Exception {
+        api.answer("GET /groups/api/decisions/d-1/report", 200, signed(REPORT.replace("\"need\":2,\"of\":3}",
+                "\"need\":2,\"of\":3,\"providers\":{\"bind\":\"2026-11-28T10:00:06.500Z\",\"knot\":null}}")));
+        Run run = run("report", "api", "d-1");
+        assertThat(run.exit()).as(run.err()).isEqualTo(Exits.OK);
+        assertThat(run.out()).contains("| provider | every server answers secondary since | after the decision |\n"
+                + "|---|---|---|\n| bind | 2026-11-28T10:00:06.500Z | 1.500 s |\n| knot | not yet | - |\n",
+                "  section provider servers\n  bind servers : ");
     }
 }

@@ -113,6 +113,7 @@ public final class ReportView {
             out.append("\nObserved by ").append(observed.path("observedAt").size()).append(" of ").append(observed.path("of").asInt())
                     .append(" locations; the quorum (").append(observed.path("need").asInt()).append(") at ")
                     .append(text(observed, "quorumAt")).append(".\n\n");
+            out.append(ObservedProviders.reportTable(observed, text(d, "toTarget"), decided));
         }
         JsonNode drill = r.path("drill");
         if (!drill.isMissingNode()) {
@@ -156,6 +157,7 @@ public final class ReportView {
             lines.add("  section clients");
             observed.path("observedAt").properties().forEach(e -> lines.add("  " + e.getKey() + " resolvers : "
                     + decided + ", " + Math.max(millis(e.getValue()), decided + 1)));
+            lines.addAll(ObservedProviders.timeline(observed, decided));
         }
         lines.add("```");
         return "## Timeline\n\n" + String.join("\n", lines) + "\n\n";

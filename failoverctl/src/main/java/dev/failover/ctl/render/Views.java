@@ -123,6 +123,10 @@ public final class Views {
             if (marks != null) {
                 out.append("         ").append(marks).append('\n');
             }
+            String servers = ObservedProviders.line(convergence.path("lastSwitch"));
+            if (servers != null) {
+                out.append("         providers' servers ").append(servers).append('\n');
+            }
         }
         out.append("holds    ").append(holds(g)).append('\n');
         out.append('\n').append(health(g));

@@ -46,4 +46,18 @@ class ConvergenceViewTest {
     void withoutObserversNothingIsShown() throws Exception {
         assertThat(Views.group(group(null), NOW)).doesNotContain("observed");
     }
+
+    /** ADR 0036: a line for the providers' servers, only when a switch has them. */
+    @Test
+    void aSwitchObservedByProvidersServersShowsEachProvidersMarkOrNotYet() throws Exception {
+        String status = Views.group(group("{\"state\":\"OBSERVING\",\"summary\":\"s\",\"lastSwitch\":{\"decisionId\":\"d-1\","
+                + "\"kind\":\"FAILOVER\",\"target\":\"secondary\",\"failedAt\":\"2026-11-28T10:00:03Z\","
+                + "\"decidedAt\":\"2026-11-28T10:00:05Z\",\"observedAt\":{},\"need\":2,\"of\":3,"
+                + "\"providers\":{\"bind\":\"2026-11-28T10:00:06.500Z\",\"knot\":null}}}"), NOW);
+        assertThat(status.lines().filter(l -> l.contains("providers' servers")))
+                .containsExactly("         providers' servers bind +3.5 s · knot not yet");
+        assertThat(Views.group(group("{\"state\":\"OBSERVING\",\"summary\":\"s\",\"lastSwitch\":{\"decisionId\":\"d-2\","
+                + "\"kind\":\"SWITCHOVER\",\"target\":\"secondary\",\"decidedAt\":\"2026-11-28T10:00:05Z\",\"need\":2,"
+                + "\"of\":3}}"), NOW)).as("none without servers").doesNotContain("servers");
+    }
 }
