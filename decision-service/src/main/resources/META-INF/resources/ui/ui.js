@@ -171,8 +171,15 @@ function convergence(c) {
       marks.push('observed by the quorum (' + s.need + ' of ' + s.of + ' locations) ' + after(s.quorumAt));
     }
     parts.push(el('div', { class: 'muted' }, marks.join(' → ')));
+    // ADR 0036: when all of each DNS provider's own servers answered the target; absent when none observes
+    const providers = Object.entries(s.providers || {});
+    if (providers.length) {
+      parts.push(el('div', { class: 'muted providers' }, "providers' servers: "
+        + providers.map(([p, seen]) => p + ' ' + (seen ? after(seen) : 'not yet')).join(' · ')));
+    }
   }
-  const rows = (c.observers || []).map(o => el('li', {}, o.location + ' / ' + o.observer + ': '
+  const rows = (c.observers || []).map(o => el('li', {}, o.location + ' / ' + o.observer
+    + (o.provider ? ' (' + o.provider + ' server)' : '') + ': '
     + (o.target || (o.error ? 'no answer (' + o.error + ')' : (o.addresses || []).join(', ') || 'nothing'))
     + (o.ttlSeconds !== undefined && o.ttlSeconds !== null ? ', TTL ' + o.ttlSeconds + ' s' : '')));
   if (rows.length) {

@@ -2,16 +2,9 @@ package dev.failover.decision.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The page's chips per DNS provider under "Desired vs served" (ADR 0036): the page's own script, run by node (which the
@@ -20,18 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 class OperatorPageLanesTest {
 
-    static final ObjectMapper JSON = new ObjectMapper();
-
-    static JsonNode chips(String views) throws IOException, InterruptedException {
-        Process node = new ProcessBuilder("node", Path.of("src/test/resources/ui/lane-chips.cjs").toString(),
-                Path.of("src/main/resources/META-INF/resources/ui/ui.js").toString()).redirectErrorStream(true).start();
-        try (OutputStream in = node.getOutputStream()) {
-            in.write(views.getBytes(StandardCharsets.UTF_8));
-        }
-        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(node.waitFor(30, TimeUnit.SECONDS)).as("node ended").isTrue();
-        assertThat(node.exitValue()).as(out).isZero();
-        return JSON.readTree(out);
+    static JsonNode chips(String views) throws Exception {
+        return PageScript.run("lane-chips.cjs", views);
     }
 
     @Test
