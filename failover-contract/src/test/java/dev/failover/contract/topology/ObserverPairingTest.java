@@ -18,17 +18,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ObserverPairingTest {
 
-    static final String TARGETS = """
-                targets:
-                  - id: primary
-                    region: us-east-1
-                    probe: {type: tcp, host: 10.0.0.1, port: 443}
-                    dns: {values: [192.0.2.10]}
-                  - id: secondary
-                    region: us-west-2
-                    probe: {type: tcp, host: 10.0.1.1, port: 443}
-                    dns: {values: [192.0.2.20]}
-            """;
+    /** Two targets an A record's answer tells apart. */
+    static final String TARGETS = "    targets: [{id: primary, region: us-east-1, probe: {type: tcp, host: 10.0.0.1, port: 443}, "
+            + "dns: {values: [192.0.2.10]}},\n      {id: secondary, region: us-west-2, probe: {type: tcp, host: 10.0.1.1, "
+            + "port: 443}, dns: {values: [192.0.2.20]}}]\n";
 
     static final String YAML = """
             version: 1
@@ -55,16 +48,9 @@ class ObserverPairingTest {
             %T
               - id: cname
                 dns: {zone: example.test., name: www.example.test., type: CNAME, ttl: 30, providers: [{provider: knot}]}
-                targets:
-                  - id: primary
-                    region: us-east-1
-                    probe: {type: tcp, host: 10.0.0.1, port: 80}
-                    dns: {values: [lb-east.example.test.]}
-                  - id: secondary
-                    region: us-west-2
-                    probe: {type: tcp, host: 10.0.1.1, port: 80}
-                    dns: {values: [lb-west.example.test.]}
-            """.replace("%T\n", TARGETS);
+            %C
+            """.replace("%C\n", TARGETS.replace("[192.0.2.10]", "[lb-east.example.test.]")
+                    .replace("[192.0.2.20]", "[lb-west.example.test.]")).replace("%T\n", TARGETS);
 
     static final Topology TOPOLOGY = TopologyLoader.parse(YAML, "test");
 

@@ -122,14 +122,21 @@ class ResolverWatchTest {
         }
     }
 
+    /** One round of loc-a's watch over {@code topology}, the resolvers at {@code answering} answering the primary. */
+    static List<ResolverObservation> roundAtLocA(Topology topology, Resolvers resolvers, String... answering) {
+        for (String address : answering) {
+            resolvers.answers.put(address, List.of("192.0.2.10"));
+        }
+        ResolverWatch watch = new ResolverWatch("loc-a", "probe-a", new ManualClock(T0), resolvers::ask, Duration.ofSeconds(1));
+        List<ResolverObservation> sent = new ArrayList<>();
+        watch.round(topology, sent::add).toCompletableFuture().join();
+        return sent;
+    }
+
     @Test
     void aLocationAsksOnlyItsOwnResolversForEveryObservableRecord() {
         Resolvers resolvers = new Resolvers();
-        resolvers.answers.put("10.0.0.2", List.of("192.0.2.10"));
-        resolvers.answers.put("10.0.0.3", List.of("192.0.2.10"));
-        ResolverWatch watch = new ResolverWatch("loc-a", "probe-a", new ManualClock(T0), resolvers::ask, Duration.ofSeconds(1));
-        List<ResolverObservation> sent = new ArrayList<>();
-        watch.round(TOPOLOGY, sent::add).toCompletableFuture().join();
+        List<ResolverObservation> sent = roundAtLocA(TOPOLOGY, resolvers, "10.0.0.2", "10.0.0.3");
         assertThat(resolvers.asked).containsExactlyInAnyOrder("api.example.test. A @10.0.0.2:53",
                 "v6.example.test. AAAA @10.0.0.2:53", "api.example.test. A @10.0.0.3:5353",
                 "v6.example.test. AAAA @10.0.0.3:5353");
@@ -159,11 +166,7 @@ class ResolverWatchTest {
                 .replace("name: v6.example.test., type: AAAA, ttl: 30}", "name: v6.example.test., type: AAAA, ttl: 30,"
                         + " providers: [{provider: bind}]}"), "test");
         Resolvers resolvers = new Resolvers();
-        resolvers.answers.put("10.0.0.2", List.of("192.0.2.10"));
-        resolvers.answers.put("192.0.2.53", List.of("192.0.2.10"));
-        ResolverWatch watch = new ResolverWatch("loc-a", "probe-a", new ManualClock(T0), resolvers::ask, Duration.ofSeconds(1));
-        List<ResolverObservation> sent = new ArrayList<>();
-        watch.round(tied, sent::add).toCompletableFuture().join();
+        List<ResolverObservation> sent = roundAtLocA(tied, resolvers, "10.0.0.2", "192.0.2.53");
         assertThat(resolvers.asked).containsExactlyInAnyOrder("api.example.test. A @10.0.0.2:53",
                 "v6.example.test. AAAA @10.0.0.2:53", "api.example.test. A @192.0.2.53:53");
         assertThat(sent).extracting(ResolverObservation::group, ResolverObservation::observer).containsExactlyInAnyOrder(
