@@ -15,6 +15,9 @@
 # the JVM's own store. Always, made here when missing (ADR 0009: Ed25519; a key pair per region and role, key id <role>-<region>-<yyyymm>):
 #   DIR/<region>/decision-signing.{id,key,pub}   signs decisions and commands     -> failover-signing-key
 #   DIR/<region>/actuator-state.{id,key,pub}     signs the actuator's stored state -> failover-actuator-state-key
+# When present, a TSIG secret per RFC 2136 DNS provider instance a group names (ADR 0036; the region's own key, which
+# the provider's update policy grants), mounted where failover.dns.providers.<id>.tsig-secret-file points:
+#   DIR/<region>/dns/<id>.tsig                   the secret, base64           -> failover-dns-<id> (key: secret)
 # The trusted sets hold the public keys of every region in --regions (any region's instance may decide or actuate any
 # group, ADR 0005): failover-signing-trusted-keys (every decision-service key) and failover-actuator-state-trusted-keys
 # (every actuator key). Adding a region: make its keys, then apply every region's Secrets again and restart (ADR 0009,
@@ -88,6 +91,12 @@ render() {
     --from-file=private-key.pem="$dir/$region/actuator-state.key"
   # shellcheck disable=SC2086
   secret failover-actuator-state-trusted-keys $trusted_actuator
+  for tsig in "$dir/$region"/dns/*.tsig; do
+    [ -e "$tsig" ] || continue
+    id=$(basename "$tsig" .tsig)
+    case "$id" in *[!a-z0-9-]*|'') echo "$tsig: a provider id is lower-case letters, digits and '-'" >&2; exit 1 ;; esac
+    secret "failover-dns-$id" --from-file=secret="$tsig"
+  done
 }
 if $apply; then
   render | kubectl apply -f -

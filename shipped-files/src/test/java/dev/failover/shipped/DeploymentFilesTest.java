@@ -1390,6 +1390,43 @@ class DeploymentFilesTest {
         secretsScriptMakesWhatIsNamed(region, overlay, secrets, "--kafka", "msk-iam");
     }
 
+    /**
+     * A group written to several DNS providers (ADR 0036): the script makes a Secret per RFC 2136 provider id from the
+     * region's {@code dns/<id>.tsig}, with the key the instance's {@code tsig-secret-file} mount reads; a file named
+     * as no id could be is refused, naming it.
+     */
+    @Test
+    void theSecretsScriptMakesATsigSecretPerDnsProvider(@TempDir Path secrets) throws Exception {
+        String region = overlays().get(0);
+        Files.createDirectories(secrets.resolve(region + "/dns"));
+        Files.writeString(secrets.resolve(region + "/dns/bind.tsig"), "c2VjcmV0\n");
+        List<String> command = List.of(Repository.ROOT.resolve("scripts/k8s-secrets.sh").toString(), "--dir",
+                secrets.toString(), "--region", region, "--regions", region, "--kafka", "msk-iam");
+        Process script = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(script.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(script.exitValue()).isZero();
+        JsonNode dns = null;
+        try (var it = YAML.readerFor(JsonNode.class).readValues(out)) {
+            while (it.hasNext()) {
+                JsonNode secret = (JsonNode) it.next();
+                if (secret != null && secret.at("/metadata/name").asText().equals("failover-dns-bind")) {
+                    dns = secret;
+                }
+            }
+        }
+        assertThat(dns).as("failover-dns-bind made").isNotNull();
+        assertThat(dns.at("/data/secret").asText()).isEqualTo(java.util.Base64.getEncoder().encodeToString(
+                "c2VjcmV0\n".getBytes(StandardCharsets.UTF_8)));
+
+        Files.writeString(secrets.resolve(region + "/dns/Bad_Id.tsig"), "x\n");
+        Process refused = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String said = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(refused.exitValue()).isEqualTo(1);
+        assertThat(said).contains("Bad_Id.tsig: a provider id is lower-case letters, digits and '-'");
+    }
+
     /** scripts/k8s-secrets.sh, run with {@code options}, makes exactly the Secrets the rendered overlay names, with their keys. */
     static void secretsScriptMakesWhatIsNamed(String overlay, Path overlayDir, Path secrets, String... options) throws Exception {
         String regions = String.join(",", overlays());
