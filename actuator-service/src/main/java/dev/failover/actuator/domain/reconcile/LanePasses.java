@@ -146,7 +146,7 @@ final class LanePasses {
     private Next groupSteps(Pass start, List<Lane> read, Backends groupUse, UnaryOperator<Pass> applied) {
         Goal goal = start.goal();
         Lanes views = new Lanes(lanes.values().stream().map(l -> l.view != null ? l.view
-                : new Lanes.LaneView(l.lane.id(), null, null)).toList(), policy);
+                : new Lanes.LaneView(l.lane, null, null)).toList(), policy);
         List<Lane> candidates = read.stream().filter(l -> l.view.served() != null).toList();
         if (candidates.isEmpty()) {
             return ReconcileSteps.noLaneRead(start, groupUse, applied, "no DNS provider of the group could be read: "
@@ -200,7 +200,7 @@ final class LanePasses {
             LaneState stateBefore = lane.status.state();
             Next observed = ReconcileSteps.observeLane(Pass.start(now.goal(), at, lane.progress,
                     lane.lane.key(now.goal().config())), lane.use, pass -> applied(lane, pass));
-            lane.view = new Lanes.LaneView(id, observed.pass().served(), observed.pass().owner());
+            lane.view = new Lanes.LaneView(lane.lane, observed.pass().served(), observed.pass().owner());
             Duration after = observed instanceof Next.Done done ? done.after()
                     : ReconcileSteps.actLane(observed.pass().gated(open), lane.use, pass -> applied(lane, pass));
             lane.due = at.plus(after);

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.Predicate;
 
 import dev.failover.actuator.dns.ServedRecord;
+import dev.failover.actuator.domain.model.ProviderLane;
 import dev.failover.contract.topology.ServePolicy;
 
 /**
@@ -31,10 +32,14 @@ public record Lanes(List<LaneView> views, ServePolicy policy) {
     /**
      * What one provider lane's record served on the lane's last pass.
      *
-     * @param lane   the lane's id
+     * @param lane   the lane: its id, provider and zone
      * @param served what its record serves; null when its last read failed
      * @param owner  whose its record is; null with {@code served}
      */
-    public record LaneView(String lane, ServedRecord served, Pass.Ownership owner) {
+    public record LaneView(ProviderLane lane, ServedRecord served, Pass.Ownership owner) {
+
+        public String id() {
+            return lane.id();
+        }
     }
 }

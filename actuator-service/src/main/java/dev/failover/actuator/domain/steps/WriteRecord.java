@@ -7,7 +7,9 @@ import java.util.Optional;
 import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.OwnerMark;
+import dev.failover.actuator.dns.RecordKey;
 import dev.failover.actuator.dns.RecordWrite;
+import dev.failover.actuator.dns.ServedRecord;
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.plan.Backends;
 import dev.failover.actuator.domain.plan.Goal;
@@ -93,9 +95,13 @@ record WriteRecord() implements ReconcileStep {
 
     /** The write this pass makes: the goal's sets and ownership mark, conditionally on the mark read. */
     static RecordWrite intended(Pass pass, Backends use) {
-        Goal goal = pass.goal();
-        return new RecordWrite(pass.key(), pass.served().ownerText(), OwnerMark.of(use.group(), goal.epoch(),
-                goal.decisionId(), goal.wanted()), goal.wanted(), breakGlass(goal));
+        return intended(pass.goal(), pass.key(), pass.served(), use.group());
+    }
+
+    /** The write of {@code goal} to the record {@code key}, conditional on the mark {@code served} carries. */
+    static RecordWrite intended(Goal goal, RecordKey key, ServedRecord served, String group) {
+        return new RecordWrite(key, served.ownerText(), OwnerMark.of(group, goal.epoch(), goal.decisionId(), goal.wanted()),
+                goal.wanted(), breakGlass(goal));
     }
 
     /** Only an operator's FORCE breaks the glass: the decision-service's override API, audited there and in the result. */
