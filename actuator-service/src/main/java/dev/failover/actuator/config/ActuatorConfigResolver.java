@@ -102,9 +102,6 @@ public final class ActuatorConfigResolver {
                         + " routingControls, breakGlassRules; docs/aws-arc.md)"));
         Topology topology = topology(config);
         DnsInstances dns = new DnsInstancesResolver(this::error, lease).resolve(config.dns(), topology, config.region());
-        if (topology != null) {
-            tiedObservers(topology); // after the instances' checks: one start shows every error
-        }
         ScalingSettings scaling = scaling(config.scaling(), config.region(), topology);
         ReconcileSettings reconcile = reconcile(config.reconcile(), dns.fallback(), scaling, config.database());
         int ttlFloor = ttlFloorSeconds(config.switchover().ttlFloor());
@@ -164,22 +161,6 @@ public final class ActuatorConfigResolver {
             return null;
         }
         return topology;
-    }
-
-    /**
-     * An observer tied to a provider is asked only for that provider's lanes, which this release does not yet do: refused
-     * at the start rather than counted as a client's resolver (ADR 0036, "Observed convergence per provider").
-     */
-    private void tiedObservers(Topology topology) {
-        String notYet = "observers tied to a DNS provider are not built in this release (ADR 0036): remove the key, the"
-                + " observer counts as a client's resolver";
-        topology.observers().forEach((location, observers) -> {
-            for (int i = 0; i < observers.size(); i++) {
-                if (observers.get(i).provider() != null) {
-                    error("observers." + location + "[" + i + "].provider", notYet);
-                }
-            }
-        });
     }
 
     private ReconcileSettings reconcile(ActuatorConfig.Reconcile reconcile, DnsSettings dns, ScalingSettings scaling,

@@ -354,6 +354,19 @@ class ActuatorConfigResolverTest {
         assertThat(settings.topology().groups().get(0).dns().providers()).hasSize(2);
     }
 
+    /**
+     * An observer tied to a provider is one of its servers, asked by the probe-service and counted by the
+     * decision-service (ADR 0036, "Observed convergence per provider"); the actuator, which asks no observer, starts.
+     */
+    @Test
+    void anObserverTiedToAProviderStarts() throws IOException {
+        ActuatorSettings settings = resolve(replaceOnce(LANES, "locations: [loc-a, loc-b, loc-c]\n",
+                "locations: [loc-a, loc-b, loc-c]\nobservers:\n  loc-a: [{name: knot-ns1, address: 192.0.2.53, provider: knot}]\n"),
+                LANE_SETTINGS);
+
+        assertThat(settings.topology().observersOf("loc-a").get(0).provider()).isEqualTo("knot");
+    }
+
     static Stream<Arguments> invalidInstances() {
         String knot = "failover.dns.providers.knot.";
         return Stream.of(
