@@ -21,6 +21,7 @@ import dev.failover.actuator.domain.plan.Backends;
 import dev.failover.actuator.domain.plan.Goal;
 import dev.failover.actuator.domain.plan.Progress;
 import dev.failover.actuator.domain.plan.Said;
+import dev.failover.actuator.domain.reconcile.DatabaseStepTest;
 import dev.failover.actuator.domain.reconcile.GroupReconcilerTest;
 import dev.failover.actuator.domain.steps.ReconcileStep.Next;
 import dev.failover.actuator.domain.reconcile.GroupReconcilerTest.ScriptedDns;
@@ -46,24 +47,8 @@ class PreflightLanesTest {
     final TrafficPlan plan = new TrafficPlan(Routing.SINGLE, 100, List.of());
     final ProviderLane knotLane = new ProviderLane("knot", knot, plan, null, null);
     final ProviderLane bindLane = new ProviderLane("bind", bind, plan, null, null);
-    final FailoverGroup config = TopologyLoader.parse("""
-            version: 1
-            locations: [loc-a]
-            groups:
-              - id: api
-                dns: {zone: example.test., name: api.example.test., ttl: 30}
-                targets:
-                  - id: primary
-                    region: us-east-1
-                    probe: {type: tcp, host: 192.0.2.1, port: 443}
-                    dns: {values: [192.0.2.1]}
-                    database: {kind: postgres, url: "jdbc:postgresql://192.0.2.1:5432/app", credentials: app}
-                  - id: secondary
-                    region: us-west-2
-                    probe: {type: tcp, host: 192.0.2.2, port: 443}
-                    dns: {values: [192.0.2.2]}
-                    database: {kind: postgres, url: "jdbc:postgresql://192.0.2.2:5432/app", credentials: app}
-            """, "test").group("api").orElseThrow();
+    final FailoverGroup config = TopologyLoader.parse(DatabaseStepTest.topologyYaml("jdbc:postgresql://192.0.2.1:5432/app",
+            "jdbc:postgresql://192.0.2.2:5432/app", 30), "test").group("api").orElseThrow();
 
     Next check(ServePolicy policy) {
         DesiredState desired = DesiredState.of(GroupReconcilerTest.decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
