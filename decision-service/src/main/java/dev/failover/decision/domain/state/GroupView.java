@@ -64,7 +64,10 @@ public record GroupView(
         NO_SWITCH,
         /** Not yet by the quorum of observing locations, within the record's TTL and a minute after it was served. */
         OBSERVING,
-        /** By the quorum of observing locations. */
+        /**
+         * By the quorum of observing locations; for a group only providers' servers observe (ADR 0036), by every one of
+         * them.
+         */
         OBSERVED,
         /**
          * Served more than the record's TTL and a minute ago, and still not by the quorum: resolvers keep the old answer

@@ -231,6 +231,10 @@ public final class ObservedConvergence {
         if (current.reachedQuorum()) {
             return GroupView.Observed.OBSERVED;
         }
+        if (current.of() == 0) {
+            // only providers' servers observe it (ADR 0036): no clients' resolver to be late, so never NOT_OBSERVED
+            return current.providers().containsValue(null) ? GroupView.Observed.OBSERVING : GroupView.Observed.OBSERVED;
+        }
         boolean late = current.servedAt() != null && !current.servedAt().plus(ttl).plus(PROPAGATION).isAfter(now);
         return late ? GroupView.Observed.NOT_OBSERVED : GroupView.Observed.OBSERVING;
     }

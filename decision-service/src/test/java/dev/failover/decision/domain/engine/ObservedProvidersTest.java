@@ -131,6 +131,27 @@ class ObservedProvidersTest {
         });
     }
 
+    /** A group observed by providers' servers alone has no clients' resolver to be late: never NOT_OBSERVED. */
+    @Test
+    void aSwitchObservedOnlyByServersIsNeverNotObserved() {
+        Topology topology = TopologyLoader.parse(DecisionEngineTest.TOPOLOGY.formatted("hold", "live", "")
+                .replace("locations: [loc-a, loc-b, loc-c]\n", "locations: [loc-a, loc-b, loc-c]\n"
+                        + "dnsProviders: [{id: bind, kind: rfc2136}]\n"
+                        + "observers:\n  loc-b: [{name: bind-ns1, address: 192.0.2.54, provider: bind}]\n")
+                .replace("dns: {zone: example.test., name: api.example.test.}",
+                        "dns: {zone: example.test., name: api.example.test., providers: [{provider: bind}]}"), "test");
+        AtomicInteger ids = new AtomicInteger();
+        DecisionEngine engine = new DecisionEngine(topology, clock, () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
+        DecisionEngineTest.run(engine, clock, primaryFailsAtThree());
+        engine.feedback().onConvergence("api", "d-1", 1, dev.failover.contract.event.ActuationStatus.CONVERGED, "read back",
+                T0.plusSeconds(6));
+        clock.set(T0.plusSeconds(600));
+        assertThat(engine.view("api").orElseThrow().convergence().state()).isEqualTo(GroupView.Observed.OBSERVING);
+        answered(engine, answer("loc-b", "bind-ns1", "secondary", "192.0.2.2", 601));
+        assertThat(engine.view("api").orElseThrow().convergence().state()).isEqualTo(GroupView.Observed.OBSERVED);
+        assertThat(engine.feedback().observedSwitch("api").orElseThrow().of()).isZero();
+    }
+
     @Test
     void theViewNamesEachServersProviderAndWhoIsLate() {
         DecisionEngine engine = engine();
