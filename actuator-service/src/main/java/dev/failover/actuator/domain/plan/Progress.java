@@ -45,7 +45,9 @@ public record Progress(DesiredState desired, Convergence convergence, int attemp
          */
         PLAN_RAN,
         /** The desired state holds a change written whose save failed: it is stored again first. */
-        CHANGE_UNSTORED
+        CHANGE_UNSTORED,
+        /** The last attempt was refused for the provider's rate: the retries wait out the longer backoff (ADR 0022). */
+        THROTTLED
     }
 
     /**
@@ -92,7 +94,17 @@ public record Progress(DesiredState desired, Convergence convergence, int attemp
     public Progress waiting(String error, Instant now) {
         Instant since = convergence instanceof Convergence.Converging c ? c.since() : now;
         return new Progress(desired, new Convergence.Converging(attempt + 1, error, since), attempt + 1, unserved(now),
-                capacityWaitSince, serving, reached);
+                capacityWaitSince, serving, without(Milestone.THROTTLED));
+    }
+
+    /** The attempt just counted was refused for the provider's rate. */
+    public Progress throttledNow() {
+        return reaching(Milestone.THROTTLED);
+    }
+
+    /** Whether the last attempt was refused for the provider's rate (a lane shows THROTTLED, ADR 0036). */
+    public boolean throttled() {
+        return reached.contains(Milestone.THROTTLED) && convergence instanceof Convergence.Converging;
     }
 
     /** Refused for good until a newer decision, a configuration change or an operator's retry. */

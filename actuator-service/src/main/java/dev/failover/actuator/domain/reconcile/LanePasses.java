@@ -243,7 +243,8 @@ final class LanePasses {
 
     /** The lane's state after its pass; a change is published (a decision's lanes only, ADR 0036). */
     private void status(Lane lane, DesiredState desired, Instant now) {
-        LaneState state = state(lane.progress.convergence(), lane.status.state());
+        LaneState state = lane.progress.throttled() ? LaneState.THROTTLED
+                : state(lane.progress.convergence(), lane.status.state());
         if (state == null) {
             return;
         }
@@ -273,10 +274,8 @@ final class LanePasses {
         if (convergence instanceof Convergence.Drifted) {
             return LaneState.DRIFT;
         }
-        if (convergence instanceof Convergence.Converging c) {
-            // the provider asked to slow down: its retries wait out the longer backoff of throttling (ADR 0022)
-            return c.lastError() != null && c.lastError().contains(" throttled ") ? LaneState.THROTTLED
-                    : LaneState.CONVERGING;
+        if (convergence instanceof Convergence.Converging) {
+            return LaneState.CONVERGING;
         }
         return previous;
     }

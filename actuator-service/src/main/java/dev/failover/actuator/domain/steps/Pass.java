@@ -252,7 +252,8 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
     /** The provider asked to slow down: keep trying, with the longer backoff of throttling. */
     Next.Done retryThrottled(String error, Backends use) {
         Pass waited = retryLater(error, use).pass();
-        return waited.done(use.settings().backoff().afterThrottled(waited.progress().attempt()));
+        return waited.with(waited.progress().throttledNow())
+                .done(use.settings().backoff().afterThrottled(waited.progress().attempt()));
     }
 
     /** Refused for good: blocked until a newer decision, a configuration change or an operator's retry. */
