@@ -28,7 +28,7 @@ import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.domain.model.TrafficPlan;
 import dev.failover.actuator.domain.reconcile.GroupReconcilerTest.ScriptedDns;
 import dev.failover.actuator.domain.reconcile.Reconciler;
-import dev.failover.actuator.domain.reconcile.Waker;
+import dev.failover.actuator.domain.reconcile.Reconcilers;
 import dev.failover.actuator.domain.reconcile.Wiring;
 import dev.failover.actuator.regionswitch.RegionSwitch;
 import dev.failover.actuator.scaling.Scalers;
@@ -88,21 +88,6 @@ class LaneLoopTest {
         }
     }
 
-    /** The loop, made after the reconciler that its wake-ups go to. */
-    static final class Forward implements Waker {
-        volatile Waker to = Waker.NONE;
-
-        @Override
-        public void group(String group) {
-            to.group(group);
-        }
-
-        @Override
-        public void lane(String group, String lane) {
-            to.lane(group, lane);
-        }
-    }
-
     static List<RecordSet> sets(ScriptedDns dns, RecordKey key) {
         return ((DnsProvider.ReadOutcome.Served) dns.store.read(key, Optional.empty())).record().sets();
     }
@@ -119,7 +104,7 @@ class LaneLoopTest {
         GroupDns dns = new GroupDns(List.of(new ProviderLane("knot", knot, plan, null, null),
                 new ProviderLane("r53", r53, plan, null, null)), ServePolicy.ANY, Duration.ofSeconds(120));
         List<ActuationResult> results = new CopyOnWriteArrayList<>();
-        Forward wake = new Forward();
+        Reconcilers.LaterWaker wake = new Reconcilers.LaterWaker();
         Reconciler reconciler = new Reconciler(reconcilerTopology(), g -> dns, new Wiring(Scalers.none(), Databases.none(),
                         RegionSwitch.NONE, s -> { }, EvidenceStore.NONE, results::add, lane -> { }, wake,
                         Clock.systemUTC(), new ReconcileSettings(Duration.ofSeconds(30), Duration.ofMillis(200),
@@ -131,7 +116,7 @@ class LaneLoopTest {
         }
         try (ReconcileLoop loop = new ReconcileLoop(reconciler, 8, new Backoff(Duration.ofMillis(10),
                 Duration.ofMillis(50), Duration.ZERO, () -> 0.0))) {
-            wake.to = loop;
+            wake.to(loop);
             loop.start(List.of(TestTopology.GROUP));
             await("the initial state served by both").atMost(Duration.ofSeconds(10))
                     .until(() -> reconciler.status(TestTopology.GROUP).convergence() instanceof Convergence.Converged);
