@@ -206,9 +206,17 @@ class MultiProviderFailoverIT {
         knot.stop();
         setKnotSecret(conf, otherSecret, knot.secret());
         knot.start();
-        // The operator's retry of each group tries its refused lane again. Not asserted: that the lane stays REFUSED
-        // until then. The actuator reads a refused lane again at its resync and writes it, retry or not, under 'all'
-        // too with the group left BLOCKED: ADR 0036 ("Served under all and any") has it refused until a retry.
+        // the key fixed: refused for good until an operator's retry (ADR 0036, "Served under all and any"), past a
+        // resync at which the actuator reads the lanes again
+        await("Knot's lanes stay REFUSED until a retry").during(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                    for (String group : List.of(ANY, ALL)) {
+                        assertThat(lane(group, "knot").path("state").asText()).as(group + " knot").isEqualTo("REFUSED");
+                    }
+                    assertThat(actuatorGroup(ALL).path("status").asText()).isEqualTo("BLOCKED");
+                });
+        assertUpdates(knot, before, 0, "nothing written before the retry");
+        // the operator's retry of each group tries its refused lane again
         Instant keyBackAt = Instant.now();
         for (String group : List.of(ANY, ALL)) {
             retry(group);

@@ -131,7 +131,9 @@ final class LanePasses {
         if (policy == ServePolicy.ALL && refused.isPresent() && start.progress().desired() != null
                 && !(next.pass().progress().convergence() instanceof Convergence.Blocked)) {
             Convergence.Blocked why = (Convergence.Blocked) refused.get().progress.convergence();
-            // under "all" the group is served only when every lane serves: one refused for good blocks it
+            // under "all" the group is served only when every lane serves: one refused for good blocks it, and no
+            // lane writes until a retry or a new decision, as a blocked group of one lane changes nothing
+            gate = new Gate.Closed("the group is blocked: " + refused.get().lane.id() + " refused");
             return ReconcileSteps.laneRefused(Pass.start(start.goal(), start.now(), next.pass().progress()), groupUse,
                     applied, refused.get().lane.id(), refused.get().lane.id() + " refused: " + why.reason()).after();
         }
@@ -150,7 +152,8 @@ final class LanePasses {
         List<Lane> candidates = read.stream().filter(l -> l.view.served() != null).toList();
         if (candidates.isEmpty()) {
             return ReconcileSteps.noLaneRead(start, groupUse, applied, "no DNS provider of the group could be read: "
-                    + String.join("; ", lanes.values().stream().map(l -> l.lane.id() + ": " + detail(l.progress)).toList()));
+                    + String.join("; ", lanes.values().stream()
+                            .map(l -> l.lane.id() + ": " + LaneStatus.detailOf(l.progress)).toList()));
         }
         Predicate<Lane> served = l -> start.servesAsWanted(l.view);
         Predicate<Lane> propagated = l -> l.view.served().propagated();
@@ -164,6 +167,8 @@ final class LanePasses {
         Gate was = gate;
         if (next.pass().progress().convergence() instanceof Convergence.Superseded superseded) {
             gate = new Gate.Closed("superseded: a lane's record carries epoch " + superseded.byEpoch());
+        } else if (next.pass().progress().convergence() instanceof Convergence.Blocked blocked) {
+            gate = new Gate.Closed("the group is blocked: " + blocked.reason());
         } else if (next instanceof Next.Continue) {
             gate = next.pass().gate();
         }
@@ -201,7 +206,11 @@ final class LanePasses {
             Next observed = ReconcileSteps.observeLane(Pass.start(now.goal(), at, lane.progress,
                     lane.lane.key(now.goal().config())), lane.use, pass -> applied(lane, pass));
             lane.view = new Lanes.LaneView(lane.lane, observed.pass().served(), observed.pass().owner());
+            // a lane refused for good is read, for the group's steps, but written only after an operator's retry or
+            // a new decision (ADR 0036, "Served under all and any")
+            boolean refused = lane.progress.convergence() instanceof Convergence.Blocked;
             Duration after = observed instanceof Next.Done done ? done.after()
+                    : refused ? lane.use.settings().resync()
                     : ReconcileSteps.actLane(observed.pass().gated(open), lane.use, pass -> applied(lane, pass));
             lane.due = at.plus(after);
             status(lane, desired, at);
@@ -244,11 +253,11 @@ final class LanePasses {
     /** The lane's state after its pass; a change is published (a decision's lanes only, ADR 0036). */
     private void status(Lane lane, DesiredState desired, Instant now) {
         LaneState state = lane.progress.throttled() ? LaneState.THROTTLED
-                : state(lane.progress.convergence(), lane.status.state());
+                : LaneStatus.stateOf(lane.progress.convergence(), lane.status.state());
         if (state == null) {
             return;
         }
-        String detail = detail(lane.progress);
+        String detail = LaneStatus.detailOf(lane.progress);
         LaneStatus previous = lane.status;
         boolean changed = previous.state() != state || !Objects.equals(previous.detail(), detail);
         Instant since = previous.state() == state && previous.since() != null ? previous.since() : now;
@@ -261,36 +270,5 @@ final class LanePasses {
                     desired.decision().decisionId(), desired.epoch(), lane.lane.id(), lane.lane.provider().name(), state,
                     detail, since, now));
         }
-    }
-
-    /** A lane's state by its convergence; {@code previous} for a convergence that says none (idle, superseded). */
-    static LaneState state(Convergence convergence, LaneState previous) {
-        if (convergence instanceof Convergence.Converged) {
-            return LaneState.SERVED;
-        }
-        if (convergence instanceof Convergence.Blocked) {
-            return LaneState.REFUSED;
-        }
-        if (convergence instanceof Convergence.Drifted) {
-            return LaneState.DRIFT;
-        }
-        if (convergence instanceof Convergence.Converging) {
-            return LaneState.CONVERGING;
-        }
-        return previous;
-    }
-
-    private static String detail(Progress progress) {
-        Convergence convergence = progress.convergence();
-        if (convergence instanceof Convergence.Converging c) {
-            return c.lastError() == null ? null : "attempt " + progress.attempt() + ": " + c.lastError();
-        }
-        if (convergence instanceof Convergence.Blocked b) {
-            return b.reason();
-        }
-        if (convergence instanceof Convergence.Drifted d) {
-            return "served as " + d.served();
-        }
-        return null;
     }
 }

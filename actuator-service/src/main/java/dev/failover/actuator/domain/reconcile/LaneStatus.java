@@ -3,6 +3,8 @@ package dev.failover.actuator.domain.reconcile;
 import java.time.Instant;
 import java.util.List;
 
+import dev.failover.actuator.domain.model.Convergence;
+import dev.failover.actuator.domain.plan.Progress;
 import dev.failover.contract.event.LaneState;
 
 /**
@@ -28,5 +30,36 @@ public record LaneStatus(String lane, String kind, LaneState state, String detai
         return !someServe ? null : lanes.stream().filter(l -> l.state() != LaneState.SERVED)
                 .map(l -> l.unservedSince() == null ? l.since() : l.unservedSince()).filter(java.util.Objects::nonNull)
                 .min(Instant::compareTo).orElse(null);
+    }
+
+    /** A lane's state by its convergence; {@code previous} for a convergence that says none (idle, superseded). */
+    static LaneState stateOf(Convergence convergence, LaneState previous) {
+        if (convergence instanceof Convergence.Converged) {
+            return LaneState.SERVED;
+        }
+        if (convergence instanceof Convergence.Blocked) {
+            return LaneState.REFUSED;
+        }
+        if (convergence instanceof Convergence.Drifted) {
+            return LaneState.DRIFT;
+        }
+        if (convergence instanceof Convergence.Converging) {
+            return LaneState.CONVERGING;
+        }
+        return previous;
+    }
+
+    static String detailOf(Progress progress) {
+        Convergence convergence = progress.convergence();
+        if (convergence instanceof Convergence.Converging c) {
+            return c.lastError() == null ? null : "attempt " + progress.attempt() + ": " + c.lastError();
+        }
+        if (convergence instanceof Convergence.Blocked b) {
+            return b.reason();
+        }
+        if (convergence instanceof Convergence.Drifted d) {
+            return "served as " + d.served();
+        }
+        return null;
     }
 }

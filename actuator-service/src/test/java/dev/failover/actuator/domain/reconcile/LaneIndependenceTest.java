@@ -205,7 +205,11 @@ class LaneIndependenceTest {
         assertThat(state(any, "knot")).isEqualTo(LaneState.REFUSED);
         assertThat(state(any, "r53")).isEqualTo(LaneState.SERVED);
 
-        knot.refuses = null;
+        knot.refuses = null; // the key fixed: nothing is written to knot before an operator's retry
+        loop.run(Duration.ofSeconds(90));
+        assertThat(state(any, "knot")).as("refused for good: read at each resync, not written").isEqualTo(LaneState.REFUSED);
+        assertThat(knot.successfulWrites).isZero();
+
         any.retry("alice", "TSIG key fixed");
         loop.wake(""); // the retry endpoint wakes the group's pass
         loop.run(Duration.ofSeconds(5));
@@ -213,7 +217,7 @@ class LaneIndependenceTest {
     }
 
     @Test
-    void underAllARefusingProviderBlocksTheGroup() {
+    void underAllARefusingProviderBlocksTheGroupUntilARetry() {
         GroupReconciler all = group(ServePolicy.ALL);
         loop.run(Duration.ofSeconds(5));
         knot.refuses = "NOTAUTH: TSIG key not known";
@@ -222,6 +226,20 @@ class LaneIndependenceTest {
 
         assertThat(all.status().convergence()).isInstanceOf(Convergence.Blocked.class);
         assertThat(steps()).contains("RECONCILE BLOCKED knot");
+
+        knot.refuses = null;
+        int r53Writes = r53.successfulWrites;
+        loop.run(Duration.ofSeconds(90));
+        assertThat(all.status().convergence()).as("a blocked group changes nothing until a retry")
+                .isInstanceOf(Convergence.Blocked.class);
+        assertThat(knot.successfulWrites).isZero();
+        assertThat(r53.successfulWrites).isEqualTo(r53Writes);
+
+        all.retry("alice", "TSIG key fixed");
+        loop.wake("");
+        loop.run(Duration.ofSeconds(10));
+        assertThat(all.status().convergence()).isInstanceOf(Convergence.Converged.class);
+        assertThat(knot.successfulWrites).isEqualTo(1);
     }
 
     @Test
