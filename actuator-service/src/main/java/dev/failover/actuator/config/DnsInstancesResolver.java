@@ -394,9 +394,10 @@ final class DnsInstancesResolver {
         }
         boolean budgetValid = budgetValid(prefix + "budget.", r53.budget());
         return new Route53Settings(routing, r53.activeWeight(), steps, r53.failbackStepPause(), r53.region(),
-                r53.endpointOverride(), callTimeout, budgetValid ? r53.budget().accountRequestsPerSecond()
-                        : Route53Settings.DEFAULT_REQUESTS_PER_SECOND, budgetValid ? r53.budget().instances() : 1,
-                takeOver, r53.budget().account().filter(a -> !a.isBlank()).orElse(account), role);
+                r53.endpointOverride(), callTimeout, new Route53Settings.Account(r53.budget().account()
+                        .filter(a -> !a.isBlank()).orElse(account), budgetValid ? r53.budget().accountRequestsPerSecond()
+                        : Route53Settings.DEFAULT_REQUESTS_PER_SECOND, budgetValid ? r53.budget().instances() : 1),
+                takeOver, role);
     }
 
     /**
@@ -489,21 +490,21 @@ final class DnsInstancesResolver {
             if (!(settings instanceof Route53Settings r53)) {
                 return;
             }
-            String other = first.putIfAbsent(r53.budgetAccount(), id);
+            String other = first.putIfAbsent(r53.account().name(), id);
             if (other == null) {
                 return;
             }
             Route53Settings shared = (Route53Settings) instances.get(other);
             String key = budgetPrefix(id);
             String sharedKey = budgetPrefix(other);
-            if (shared.accountRequestsPerSecond() != r53.accountRequestsPerSecond()) {
-                error.accept(key + "account-requests-per-second", "is " + r53.accountRequestsPerSecond() + ", but "
-                        + sharedKey + "account-requests-per-second of the same account '" + r53.budgetAccount() + "' is "
-                        + shared.accountRequestsPerSecond() + ": one account's instances share one budget (ADR 0022)");
+            if (shared.account().requestsPerSecond() != r53.account().requestsPerSecond()) {
+                error.accept(key + "account-requests-per-second", "is " + r53.account().requestsPerSecond() + ", but "
+                        + sharedKey + "account-requests-per-second of the same account '" + r53.account().name() + "' is "
+                        + shared.account().requestsPerSecond() + ": one account's instances share one budget (ADR 0022)");
             }
-            if (shared.instances() != r53.instances()) {
-                error.accept(key + "instances", "is " + r53.instances() + ", but " + sharedKey + "instances of the same"
-                        + " account '" + r53.budgetAccount() + "' is " + shared.instances() + ": one account's instances"
+            if (shared.account().instances() != r53.account().instances()) {
+                error.accept(key + "instances", "is " + r53.account().instances() + ", but " + sharedKey + "instances of the same"
+                        + " account '" + r53.account().name() + "' is " + shared.account().instances() + ": one account's instances"
                         + " share one budget (ADR 0022)");
             }
         });

@@ -18,22 +18,29 @@ import dev.failover.actuator.requests.RequestBudget;
  * @param signingRegion     region the API calls are signed for; Route 53 is global
  * @param endpointOverride  another endpoint than AWS's, for tests or a proxy
  * @param callTimeout       timeout of one API call
- * @param accountRequestsPerSecond the most API calls all actuators together make per second against the account
- *                          (Route 53 allows five per second per account, shared by every actuator and every other tool
- *                          of the account): what one instance may spend while the others are quiet
- * @param instances         the actuator instances sharing that budget: each keeps to its share of it
- *                          ({@link #share()}) once Route 53 throttles (ADR 0022)
+ * @param account           the account the instance's calls count against, and its budget (ADR 0022)
  * @param takeOver          what a group's first write does with sets of its record it would not write itself (a simple
  *                          or failover-routing set made before the plane, other weighted sets), which Route 53 refuses
  *                          to keep beside the plane's or which would take a share of the traffic
- * @param budgetAccount     the account whose requests per second this instance's calls count against: the instances of
- *                          one account share one budget in this actuator ({@code budget.account}, default the
- *                          instance's id, ADR 0022, 0036)
  * @param role              a role assumed for this instance's calls; empty: the actuator's own credentials
  */
 public record Route53Settings(Routing routing, long activeWeight, List<Integer> failbackSteps, Duration failbackStepPause,
-        String signingRegion, Optional<URI> endpointOverride, Duration callTimeout, double accountRequestsPerSecond,
-        int instances, TakeOver takeOver, String budgetAccount, Optional<AssumedRole> role) implements DnsSettings {
+        String signingRegion, Optional<URI> endpointOverride, Duration callTimeout, Account account, TakeOver takeOver,
+        Optional<AssumedRole> role) implements DnsSettings {
+
+    /**
+     * The account whose requests per second an instance's calls count against, and its budget.
+     *
+     * @param name              the account's name in the settings ({@code budget.account}, default the instance's id):
+     *                          the instances of one account share one budget in this actuator (ADR 0022, 0036)
+     * @param requestsPerSecond the most API calls all actuators together make per second against the account (Route 53
+     *                          allows five per second per account, shared by every actuator and every other tool of the
+     *                          account): what one instance may spend while the others are quiet
+     * @param instances         the actuator instances sharing that budget: each keeps to its share of it once Route 53
+     *                          throttles
+     */
+    public record Account(String name, double requestsPerSecond, int instances) {
+    }
 
     /**
      * A role of the zone's account, assumed through one region's STS (default the actuator's own region, as ARC's), so
@@ -50,12 +57,12 @@ public record Route53Settings(Routing routing, long activeWeight, List<Integer> 
 
     /** What one instance is owed when every instance sharing the account is busy. */
     public double share() {
-        return accountRequestsPerSecond / instances;
+        return account.requestsPerSecond() / account.instances();
     }
 
     /** The turns of one instance's API calls: the account's rate while the others are quiet, its share once throttled. */
     public RequestBudget budget() {
-        return new RequestBudget("Route 53", accountRequestsPerSecond, share(), System::nanoTime);
+        return new RequestBudget("Route 53", account.requestsPerSecond(), share(), System::nanoTime);
     }
 
     /** What a group's first write does with sets of its record that the plane does not write (ADR 0006). */

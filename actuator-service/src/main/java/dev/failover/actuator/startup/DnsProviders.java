@@ -71,7 +71,7 @@ public final class DnsProviders implements AutoCloseable {
     static Map<String, RequestBudget> route53Budgets(DnsInstances instances) {
         Map<String, RequestBudget> budgets = new TreeMap<>();
         instances.all().values().stream().filter(Route53Settings.class::isInstance).map(Route53Settings.class::cast)
-                .forEach(r53 -> budgets.computeIfAbsent(r53.budgetAccount(), account -> r53.budget()));
+                .forEach(r53 -> budgets.computeIfAbsent(r53.account().name(), account -> r53.budget()));
         return budgets;
     }
 
@@ -121,7 +121,7 @@ public final class DnsProviders implements AutoCloseable {
         @Override
         public DnsProvider route53(Route53Settings route53) {
             return new Route53DnsProvider(BackendClients.route53Client(route53), route53,
-                    budgets.get(route53.budgetAccount()), lease);
+                    budgets.get(route53.account().name()), lease);
         }
 
         @Override

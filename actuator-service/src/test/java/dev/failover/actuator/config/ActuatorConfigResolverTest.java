@@ -462,8 +462,8 @@ class ActuatorConfigResolverTest {
                 "hmac-sha256", SECRET, Duration.ofSeconds(2), List.of(new Rfc2136Settings.Server("ns2.bind.test", 5353))));
         assertThat(dns.named().get("r53")).isEqualTo(new Route53Settings(Route53Settings.Routing.WEIGHTED, 100, List.of(),
                 Duration.ofSeconds(60), "aws-global", Optional.empty(), Duration.ofSeconds(10),
-                Route53Settings.DEFAULT_REQUESTS_PER_SECOND, 6, Route53Settings.TakeOver.REFUSE, "dns-account",
-                Optional.of(new Route53Settings.AssumedRole("arn:aws:iam::123456789012:role/dns", "eu-west-1"))));
+                new Route53Settings.Account("dns-account", Route53Settings.DEFAULT_REQUESTS_PER_SECOND, 6),
+                Route53Settings.TakeOver.REFUSE, Optional.of(new Route53Settings.AssumedRole("arn:aws:iam::123456789012:role/dns", "eu-west-1"))));
         assertThat(dns.all()).as("every instance a provider is built for").containsOnlyKeys("default", "bind", "r53");
     }
 
@@ -519,7 +519,8 @@ class ActuatorConfigResolverTest {
                 "failover.dns.route53.endpoint-override", "http://127.0.0.1:4566"));
         assertThat(settings.dns().fallback()).isEqualTo(new Route53Settings(Route53Settings.Routing.SIMPLE, 200, List.of(10, 50, 100),
                 Duration.ofSeconds(60), "aws-global", Optional.of(URI.create("http://127.0.0.1:4566")), Duration.ofSeconds(10),
-                Route53Settings.DEFAULT_REQUESTS_PER_SECOND, 1, Route53Settings.TakeOver.REFUSE, "default", Optional.empty()));
+                new Route53Settings.Account("default", Route53Settings.DEFAULT_REQUESTS_PER_SECOND, 1),
+                Route53Settings.TakeOver.REFUSE, Optional.empty()));
         assertThat(settings.reconcile().stepPause()).as("each failback step is held this long").isEqualTo(Duration.ofSeconds(60));
     }
 
@@ -568,14 +569,14 @@ class ActuatorConfigResolverTest {
     @Test
     void route53RequestBudgetAndThrottlingCapAreCarried() throws IOException {
         ActuatorSettings defaults = resolve(ZONED, ROUTE53);
-        assertThat(((Route53Settings) defaults.dns().fallback()).accountRequestsPerSecond()).as("the account's 4 a second, 1 left"
+        assertThat(((Route53Settings) defaults.dns().fallback()).account().requestsPerSecond()).as("the account's 4 a second, 1 left"
                 + " for people and tools").isEqualTo(4.0);
         assertThat(((Route53Settings) defaults.dns().fallback()).share()).as("one instance: all of it").isEqualTo(4.0);
         assertThat(defaults.reconcile().backoff().throttledMax()).as("throttling is backed off for tens of seconds")
                 .isEqualTo(Duration.ofSeconds(30));
         ActuatorSettings set = resolve(ZONED, with(ROUTE53, "failover.dns.route53.budget.account-requests-per-second", "4.5",
                 "failover.dns.route53.budget.instances", "6", "failover.reconcile.retry.throttled.max-delay", "2m"));
-        assertThat(((Route53Settings) set.dns().fallback()).accountRequestsPerSecond()).as("an instance alone may spend the account's")
+        assertThat(((Route53Settings) set.dns().fallback()).account().requestsPerSecond()).as("an instance alone may spend the account's")
                 .isEqualTo(4.5);
         assertThat(((Route53Settings) set.dns().fallback()).share()).as("once throttled, what each of the six is owed")
                 .isEqualTo(0.75);

@@ -35,7 +35,7 @@ final class Route53Fixtures {
     static Route53Settings settings(Route53Settings.Routing routing, double requestsPerSecond,
             Route53Settings.TakeOver takeOver) {
         return new Route53Settings(routing, 100, List.of(), Duration.ZERO, "aws-global", Optional.empty(),
-                Duration.ofSeconds(5), requestsPerSecond, 1, takeOver, "default", Optional.empty());
+                Duration.ofSeconds(5), new Route53Settings.Account("default", requestsPerSecond, 1), takeOver, Optional.empty());
     }
 
     /** The provider with the request budget its settings give, its lease always held. */

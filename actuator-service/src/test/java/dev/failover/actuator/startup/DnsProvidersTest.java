@@ -30,8 +30,8 @@ class DnsProvidersTest {
 
     static Route53Settings route53(String account) {
         return new Route53Settings(Route53Settings.Routing.WEIGHTED, 100, List.of(), Duration.ZERO, "aws-global",
-                Optional.of(URI.create("http://127.0.0.1:1")), Duration.ofSeconds(2), 4, 2, Route53Settings.TakeOver.REFUSE,
-                account, Optional.empty());
+                Optional.of(URI.create("http://127.0.0.1:1")), Duration.ofSeconds(2), new Route53Settings.Account(account, 4, 2),
+                Route53Settings.TakeOver.REFUSE, Optional.empty());
     }
 
     static final Rfc2136Settings BIND = new Rfc2136Settings("127.0.0.1", 5353, "failover-key", "hmac-sha256",
