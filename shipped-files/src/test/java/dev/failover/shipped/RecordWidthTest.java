@@ -34,10 +34,12 @@ class RecordWidthTest {
             Map.entry("HttpProbe.java:HttpProbe", 14), Map.entry("FailoverGroup.java:FailoverGroup", 11),
             // JSON of the APIs (their OpenAPI documents are published): a field each
             Map.entry("GroupView.java:GroupView", 21), Map.entry("GroupSnapshot.java:GroupSnapshot", 21),
-            Map.entry("GroupsResource.java:GroupStatusView", 16), Map.entry("SwitchReport.java:SwitchReport", 11),
+            Map.entry("GroupsResource.java:GroupStatusView", 16), Map.entry("SwitchReport.java:SwitchReport", 12),
             Map.entry("Explanation.java:Explanation", 13),
+            // the decision-service's stored state: a group's snapshot, its JSON kept per release (ADR 0024)
+            Map.entry("ObservedSwitch.java:ObservedSwitch", 11),
             // resolved configuration: one component per setting group, checked at start
-            Map.entry("ProbeSettings.java:ProbeSettings", 13), Map.entry("ActuatorSettings.java:ActuatorSettings", 11),
+            Map.entry("ProbeSettings.java:ProbeSettings", 13),
             // the decision core's evidence of one target, what the rule chain reads
             Map.entry("Evidence.java:OfTarget", 15));
 
