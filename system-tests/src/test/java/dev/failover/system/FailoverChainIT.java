@@ -201,7 +201,8 @@ class FailoverChainIT {
                 Matcher metric = Pattern.compile("failover_[a-z_]+").matcher(expr);
                 while (metric.find()) {
                     if (!onlyOnTheirEvent.contains(metric.group()) && !metric.group().startsWith(DataTierIT.DATA_TIER_METRICS)
-                            && !metric.group().startsWith(AwsWorkloadIdentityIT.PERMISSION_METRICS)) {
+                            && !metric.group().startsWith(AwsWorkloadIdentityIT.PERMISSION_METRICS)
+                            && !metric.group().startsWith(MultiProviderFailoverIT.LANE_METRICS)) {
                         assertThat(names).as("metric " + metric.group() + " of " + expr).contains("\"" + metric.group() + "\"");
                     }
                 }

@@ -57,6 +57,8 @@ class MultiProviderFailoverIT {
     static final String ZONE = "failover.test.";
     static final String ANY = "api-any";
     static final String ALL = "api-all";
+    /** The actuator's lane metrics (ADR 0036): exported only for groups of several providers, so checked here. */
+    static final String LANE_METRICS = "failover_actuator_lane";
     /** How long a call to a provider may take: a frozen server costs its lane this per attempt. */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
     static AuthoritativeServer bind;
@@ -128,6 +130,24 @@ class MultiProviderFailoverIT {
                 .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
                     JsonNode lanes = DeciderViews.view(decider, ANY).at("/serving/lanes");
                     assertThat(lanes.toString()).contains("\"bind\"").contains("SERVED").contains("\"knot\"");
+                });
+        // every lane metric an alert names is exported (FailoverChainIT checks the others with a Prometheus), and the
+        // lanes of the 'any' group disagree while Knot is frozen
+        String exported = actuator.metrics();
+        java.util.regex.Matcher named = java.util.regex.Pattern.compile(LANE_METRICS + "[a-z_]+").matcher(
+                Files.readString(ServiceProcess.ROOT.resolve("monitoring/prometheus/failover-alerts.yml")));
+        int metrics = 0;
+        while (named.find()) {
+            assertThat(exported).as("the actuator exports " + named.group()).contains(named.group() + "{");
+            metrics++;
+        }
+        assertThat(metrics).as("the alerts name lane metrics").isGreaterThanOrEqualTo(2);
+        await("the lanes of " + ANY + " disagree").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    java.util.regex.Matcher disagree = java.util.regex.Pattern.compile(LANE_METRICS
+                            + "s_disagree_seconds\\{[^}]*group=\"" + ANY + "\"[^}]*} ([0-9.eE+-]+)").matcher(actuator.metrics());
+                    assertThat(disagree.find()).as("the disagreement gauge of " + ANY).isTrue();
+                    assertThat(Double.parseDouble(disagree.group(1))).isGreaterThan(0);
                 });
 
         signal(knot, "CONT");
