@@ -13,7 +13,7 @@ public class LoopWaker implements Waker {
 
     private volatile Waker loop = Waker.NONE;
 
-    void to(Waker started) {
+    public void to(Waker started) {
         this.loop = started;
     }
 

@@ -21,11 +21,11 @@ import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.domain.model.TrafficPlan;
 import dev.failover.actuator.domain.reconcile.LaneStatus;
 import dev.failover.actuator.domain.reconcile.Reconciler;
-import dev.failover.actuator.domain.reconcile.Reconcilers;
 import dev.failover.actuator.domain.reconcile.Wiring;
 import dev.failover.actuator.messaging.ReconcileLoop;
 import dev.failover.actuator.regionswitch.RegionSwitch;
 import dev.failover.actuator.scaling.Scalers;
+import dev.failover.actuator.startup.LoopWaker;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
@@ -71,7 +71,7 @@ class ThreeProvidersTest {
                     Duration.ofSeconds(120));
             List<ActuationResult> results = new CopyOnWriteArrayList<>();
             List<ProviderLaneResult> lanes = new CopyOnWriteArrayList<>();
-            Reconcilers.LaterWaker wake = new Reconcilers.LaterWaker();
+            LoopWaker wake = new LoopWaker();
             Reconciler reconciler = new Reconciler(topology, g -> dns, new Wiring(Scalers.none(), Databases.none(),
                     RegionSwitch.NONE, s -> { }, EvidenceStore.NONE, results::add, lanes::add, wake, Clock.systemUTC(),
                     new ReconcileSettings(Duration.ofSeconds(30), Duration.ofMillis(200), new Backoff(Duration.ofMillis(100),

@@ -28,10 +28,10 @@ import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.domain.model.TrafficPlan;
 import dev.failover.actuator.domain.reconcile.GroupReconcilerTest.ScriptedDns;
 import dev.failover.actuator.domain.reconcile.Reconciler;
-import dev.failover.actuator.domain.reconcile.Reconcilers;
 import dev.failover.actuator.domain.reconcile.Wiring;
 import dev.failover.actuator.regionswitch.RegionSwitch;
 import dev.failover.actuator.scaling.Scalers;
+import dev.failover.actuator.startup.LoopWaker;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
@@ -104,7 +104,7 @@ class LaneLoopTest {
         GroupDns dns = new GroupDns(List.of(new ProviderLane("knot", knot, plan, null, null),
                 new ProviderLane("r53", r53, plan, null, null)), ServePolicy.ANY, Duration.ofSeconds(120));
         List<ActuationResult> results = new CopyOnWriteArrayList<>();
-        Reconcilers.LaterWaker wake = new Reconcilers.LaterWaker();
+        LoopWaker wake = new LoopWaker();
         Reconciler reconciler = new Reconciler(reconcilerTopology(), g -> dns, new Wiring(Scalers.none(), Databases.none(),
                         RegionSwitch.NONE, s -> { }, EvidenceStore.NONE, results::add, lane -> { }, wake,
                         Clock.systemUTC(), new ReconcileSettings(Duration.ofSeconds(30), Duration.ofMillis(200),

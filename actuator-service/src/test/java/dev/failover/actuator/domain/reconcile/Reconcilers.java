@@ -46,25 +46,4 @@ public final class Reconcilers {
         GroupDns one = GroupDns.oneLane(dns, traffic);
         return group -> one;
     }
-
-    /** Wake-ups for a loop made after the reconciler they are handed to, as the start-up wiring does it. */
-    public static final class LaterWaker implements Waker {
-
-        private volatile Waker to = Waker.NONE;
-
-        /** From now on wake-ups go to {@code loop}. */
-        public void to(Waker loop) {
-            this.to = loop;
-        }
-
-        @Override
-        public void group(String group) {
-            to.group(group);
-        }
-
-        @Override
-        public void lane(String group, String lane) {
-            to.lane(group, lane);
-        }
-    }
 }
