@@ -79,7 +79,7 @@ class ArcFailoverChainIT {
 
     @Test
     void aStoppedPrimaryIsSwitchedThroughArcWithTwoOfFiveEndpointsDown() throws Exception {
-        try (TopicClient client = new TopicClient(stack.kafka().bootstrapServers());
+        try (TopicClient client = TopicClient.of(stack.kafka().bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             // steady state: the actuator has read the controls as deployed (primary On) and the decider sees the primary

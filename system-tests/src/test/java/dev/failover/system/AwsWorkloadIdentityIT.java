@@ -178,7 +178,7 @@ class AwsWorkloadIdentityIT {
     static void failOver(String group, String prefix, Map<String, String> env, String name,
             java.util.function.Consumer<ServiceProcess> whileRunning) throws Exception {
         try (ServiceProcess actuator = stack.start(TestStack.ACTUATOR, name, env);
-                TopicClient client = new TopicClient(kafka.bootstrapServers());
+                TopicClient client = TopicClient.of(kafka.bootstrapServers());
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             actuator.awaitReady(Duration.ofSeconds(90));
             Decision failover = new Decision(1, UUID.randomUUID().toString(), group, 1L, DecisionKind.FAILOVER, prefix + "-east",

@@ -75,7 +75,7 @@ class ContainerImagesIT {
 
     @Test
     void theServicesFromTheirImagesFailOverAsTheirJarsDo() throws Exception {
-        try (TopicClient client = new TopicClient(stack.kafka().bootstrapServers());
+        try (TopicClient client = TopicClient.of(stack.kafka().bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             ServiceProcess decider = stack.decider();

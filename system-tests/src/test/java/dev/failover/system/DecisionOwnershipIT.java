@@ -95,7 +95,7 @@ class DecisionOwnershipIT {
                 .deciderEnv(1, BeforeSendingDecision.env(debugPort)).start()) {
             StandaloneKafka kafka = stack.kafka();
             List<ServiceProcess> deciders = new ArrayList<>(stack.deciders());
-            try (TopicClient client = new TopicClient(kafka.bootstrapServers());
+            try (TopicClient client = TopicClient.of(kafka.bootstrapServers());
                     TopicClient.Reader reader = client.reader(Topics.DECISIONS)) {
                 // both joined: every group is decided by exactly one of them, and each decides some
                 await("the groups shared between both deciders").atMost(Duration.ofSeconds(90))

@@ -113,7 +113,7 @@ class DecisionTakeoverIT {
         halting.awaitReady(Duration.ofSeconds(90));
         awaitHealthyOnPrimary(halting);
         try (BeforeSendingDecision fault = BeforeSendingDecision.halt(debugPort);
-                TopicClient client = new TopicClient(kafka.bootstrapServers());
+                TopicClient client = TopicClient.of(kafka.bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
                 TopicClient.Reader states = client.reader(Topics.DECISION_STATE)) {
             primary.fail();
@@ -154,7 +154,7 @@ class DecisionTakeoverIT {
     @Order(2)
     void anOwnerKilledDuringAnOutageAndRestartedSwitchesDnsWithinSecondsOfTheFailure() throws Exception {
         awaitHealthyOnPrimary(decider);
-        try (TopicClient client = new TopicClient(kafka.bootstrapServers());
+        try (TopicClient client = TopicClient.of(kafka.bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
                 TopicClient.Reader results = client.reader(Topics.PROBE_RESULTS)) {
             Duration[] start = new Duration[1];
@@ -193,7 +193,7 @@ class DecisionTakeoverIT {
                 });
         ServiceProcess owner = owners.get(0);
         ServiceProcess survivor = owner == decider ? second : decider;
-        try (TopicClient client = new TopicClient(kafka.bootstrapServers());
+        try (TopicClient client = TopicClient.of(kafka.bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
                 TopicClient.Reader results = client.reader(Topics.PROBE_RESULTS)) {
             // the group's latest decision, explained by the instance that does not own the group: read from the topic

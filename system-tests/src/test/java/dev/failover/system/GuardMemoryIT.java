@@ -103,7 +103,7 @@ class GuardMemoryIT {
         await("the restarted instance sees s2 UNHEALTHY again").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(250)).until(() -> health(restarted, "g2", "s2").equals("UNHEALTHY"));
 
-        try (TopicClient client = new TopicClient(stack.kafka().bootstrapServers());
+        try (TopicClient client = TopicClient.of(stack.kafka().bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
             stack.backend("p3").fail();
             Decision failover = CODEC.decode(decisions.await(r -> r.key().equals("g3"), Duration.ofSeconds(30)).value(),
@@ -128,7 +128,7 @@ class GuardMemoryIT {
 
     /** The group's latest state record on failover.decision-state (an empty object before any). */
     static JsonNode latestState(String group) throws Exception {
-        try (TopicClient client = new TopicClient(stack.kafka().bootstrapServers());
+        try (TopicClient client = TopicClient.of(stack.kafka().bootstrapServers());
                 TopicClient.Reader states = client.reader(Topics.DECISION_STATE)) {
             JsonNode latest = null;
             for (var record : states.readToEnd(Duration.ofSeconds(10))) {

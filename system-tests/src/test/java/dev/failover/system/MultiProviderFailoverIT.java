@@ -88,7 +88,7 @@ class MultiProviderFailoverIT {
         actuator = stack.actuator();
         decider = stack.decider();
         primary = stack.backend(TestTopology.PRIMARY);
-        client = new TopicClient(stack.kafka().bootstrapServers());
+        client = TopicClient.of(stack.kafka().bootstrapServers());
         decisions = client.reader(Topics.DECISIONS);
     }
 

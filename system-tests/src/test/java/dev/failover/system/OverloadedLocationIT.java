@@ -73,7 +73,7 @@ class OverloadedLocationIT {
         try (TestStack stack = TestStack.named("overload").topology(s -> topology("http://127.0.0.1:" + backend.getAddress()
                 .getPort() + "/health")).deciders(1).probes("loc-a").env(TestStack.PROBE, "FAILOVER_MAX_CONNECTIONS",
                         String.valueOf(IN_FLIGHT)).start();
-                TopicClient client = new TopicClient(stack.kafka().bootstrapServers());
+                TopicClient client = TopicClient.of(stack.kafka().bootstrapServers());
                 TopicClient.Reader results = client.reader(Topics.PROBE_RESULTS);
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
             ServiceProcess probe = stack.probes().get(0);

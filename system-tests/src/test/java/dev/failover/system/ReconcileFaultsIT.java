@@ -76,7 +76,7 @@ class ReconcileFaultsIT {
         await("the decision-service sees the primary HEALTHY").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                 .until(() -> DeciderViews.health(decider, TestTopology.PRIMARY).equals("HEALTHY"));
         long serialBefore = serial();
-        try (TopicClient client = new TopicClient(kafka.bootstrapServers());
+        try (TopicClient client = TopicClient.of(kafka.bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             bind.stop();
@@ -119,7 +119,7 @@ class ReconcileFaultsIT {
     @Order(2)
     void anActuatorKilledInTheMiddleOfAFailbackConvergesWithinSecondsOfItsRestart() throws Exception {
         long serialBefore = serial();
-        try (TopicClient client = new TopicClient(kafka.bootstrapServers());
+        try (TopicClient client = TopicClient.of(kafka.bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             bind.stop(); // the failback cannot be written: the actuator is in the middle of it

@@ -47,7 +47,7 @@ class RecreatedConsumerGroupIT {
         try (TestStack stack = TestStack.named("regroup").topology(s -> DecisionOwnershipIT.topology()).actuator()
                 .env(TestStack.DECISION, "FAILOVER_NOT_SERVED_AFTER", "5s").start()) {
             List<ServiceProcess> deciders = new ArrayList<>();
-            try (TopicClient client = new TopicClient(stack.kafka().bootstrapServers());
+            try (TopicClient client = TopicClient.of(stack.kafka().bootstrapServers());
                     TopicClient.Reader reader = client.reader(Topics.DECISIONS)) {
                 ServiceProcess first = stack.start(TestStack.DECISION, "decider-1", Map.of("FAILOVER_INSTANCE_ID",
                         "decider-1"));

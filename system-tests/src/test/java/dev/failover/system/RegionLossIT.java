@@ -287,7 +287,7 @@ class RegionLossIT {
         assertThat(dns.changesThrough(before, Instant.now().plusSeconds(5))).as("DNS changes of api from the cut to 5 s"
                 + " after DNS answered the secondary").hasSize(1);
 
-        try (TopicClient client = new TopicClient(kafka.bootstrapServers()); TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
+        try (TopicClient client = TopicClient.of(kafka.bootstrapServers()); TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
             ConsumerRecord<String, String> failover = decisions.await(r -> r.key().equals(GROUP)
                     && decision(r).kind() == DecisionKind.FAILOVER, Duration.ofSeconds(30));
             assertThat(decision(failover).toTarget()).as("failover target").isEqualTo("secondary");
@@ -315,7 +315,7 @@ class RegionLossIT {
         assertThat(changes.get(0).at()).as("failback after the hold-down")
                 .isAfterOrEqualTo(healedAt.plusSeconds(HOLD_DOWN_SECONDS));
 
-        try (TopicClient client = new TopicClient(kafka.bootstrapServers()); TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
+        try (TopicClient client = TopicClient.of(kafka.bootstrapServers()); TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
             ConsumerRecord<String, String> failback = decisions.await(r -> r.key().equals(GROUP)
                     && decision(r).kind() == DecisionKind.FAILBACK, Duration.ofSeconds(30));
             List<Decision> all = decisions.poll().stream().filter(r -> r.key().equals(GROUP)).map(RegionLossIT::decision).toList();
@@ -475,7 +475,7 @@ class RegionLossIT {
         // (a producer that still names the leader from before placeLeaders). Its connections are taken once it landed:
         // dropped with a retry in flight, that retry times out, the producer reconnects on a port that is not dropped,
         // and decision N waits behind it and is then stored without a hitch (seen in two runs).
-        try (TopicClient client = new TopicClient(kafka.bootstrapServers());
+        try (TopicClient client = TopicClient.of(kafka.bootstrapServers());
                 TopicClient.Reader desired = client.reader(Topics.ACTUATOR_DESIRED)) {
             await("the zombie's store of epoch " + epochFirst + " landed").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(200)).until(() -> desiredEpochs(desired.poll()).contains(epochFirst));
@@ -512,7 +512,7 @@ class RegionLossIT {
         // the drop lifted: the frozen zombie's store lands behind N+1
         Instant liftedAt = Instant.now();
         REGIONS.heal(zombieRegion);
-        try (TopicClient client = new TopicClient(kafka.bootstrapServers());
+        try (TopicClient client = TopicClient.of(kafka.bootstrapServers());
                 TopicClient.Reader desired = client.reader(Topics.ACTUATOR_DESIRED)) {
             await("the zombie's late store of epoch " + epochN + " lands after epoch " + epochNext).atMost(Duration.ofSeconds(150))
                     .pollInterval(Duration.ofSeconds(1)).until(() -> {
@@ -623,7 +623,7 @@ class RegionLossIT {
         await("the frozen zombie's decision in flight to region " + leaderRegion).atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(200)).until(() -> REGIONS.connections(zombieRegion, zombie.pid(), broker,
                         RegionKafkaCluster.BROKER_PORT).stream().anyMatch(c -> dropped.contains(c.localPort()) && c.sendQueue() > 0));
-        try (TopicClient client = new TopicClient(kafka.bootstrapServers());
+        try (TopicClient client = TopicClient.of(kafka.bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             // another region's decider takes the group over; an operator pauses it and forces a third target there: Es

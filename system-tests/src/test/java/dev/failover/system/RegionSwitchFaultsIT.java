@@ -56,7 +56,7 @@ class RegionSwitchFaultsIT {
                                 + "    regionSwitch: {planArn: \"" + PLAN + "\"}\n"))
                 .bind9("failover.test.", List.of("api IN A " + TestTopology.PRIMARY_IP)).probes().deciders(1).actuator()
                 .env(TestStack.ACTUATOR, pairs(actuatorEnv("actuator-1", "AKIDONE", planes))).start();
-                TopicClient client = new TopicClient(stack.kafka().bootstrapServers());
+                TopicClient client = TopicClient.of(stack.kafka().bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             Map<String, ServiceProcess> byKey = new HashMap<>();

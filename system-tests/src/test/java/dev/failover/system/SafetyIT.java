@@ -133,7 +133,7 @@ class SafetyIT {
     @Test
     @Order(1)
     void oneRegionDownFailsOverEveryGroupToAnEligibleDestinationOnly() throws Exception {
-        try (TopicClient client = new TopicClient(kafka.bootstrapServers());
+        try (TopicClient client = TopicClient.of(kafka.bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
             await("every target HEALTHY, b's database UNHEALTHY, no switch").atMost(WAIT).pollInterval(Duration.ofMillis(500))
                     .untilAsserted(() -> {
@@ -190,7 +190,7 @@ class SafetyIT {
     @Test
     @Order(2)
     void twoRegionsFailingTogetherHoldEveryGroupUntilAnOperatorResumesOne() throws Exception {
-        try (TopicClient client = new TopicClient(kafka.bootstrapServers());
+        try (TopicClient client = TopicClient.of(kafka.bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
             a = stack.restartBackend("a"); // A is back where it was
             decided(decisions, "ab", DecisionKind.FAILBACK);

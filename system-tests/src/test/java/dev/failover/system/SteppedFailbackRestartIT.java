@@ -97,7 +97,7 @@ class SteppedFailbackRestartIT {
 
     @Test
     void aSteppedFailbackInterruptedByAKillResumesFromTheStepReached() throws Exception {
-        try (TopicClient client = new TopicClient(kafka.bootstrapServers());
+        try (TopicClient client = TopicClient.of(kafka.bootstrapServers());
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             Decision failover = decision(1, DecisionKind.FAILOVER, PRIMARY, SECONDARY);
             client.sendSigned(Topics.DECISIONS, GROUP, CODEC.encode(failover), TestSigningKeys.shared().signer());

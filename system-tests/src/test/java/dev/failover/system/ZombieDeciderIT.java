@@ -45,7 +45,7 @@ class ZombieDeciderIT {
             StandaloneKafka kafka = stack.kafka();
             List<ServiceProcess> deciders = new ArrayList<>();
             ServiceProcess zombie = null;
-            try (TopicClient client = new TopicClient(kafka.bootstrapServers());
+            try (TopicClient client = TopicClient.of(kafka.bootstrapServers());
                     TopicClient.Reader reader = client.reader(Topics.DECISIONS)) {
                 // without FAILOVER_INSTANCE_ID, as this test has always run them (deciders(2) would give them ids)
                 deciders.add(stack.start(TestStack.DECISION, "decider-1", Map.of()));

@@ -108,7 +108,7 @@ public final class ActuatorConfigResolver {
         if (config.parallelGroups() < 1) {
             error("failover.parallel-groups", "must be at least 1, was " + config.parallelGroups());
         }
-        SigningKeysResolver signing = new SigningKeysResolver();
+        SigningKeysResolver signing = new SigningKeysResolver(SigningKeysResolver.PREFIX);
         TrustedKeys trustedKeys = signing.trustedKeys(config.signing().trustedKeysDir());
         signing.problems().forEach(p -> error(p.key(), p.message()));
         DesiredStateSigning stateSigning = stateSigning(config, trustedKeys);
@@ -130,7 +130,7 @@ public final class ActuatorConfigResolver {
         ActuatorConfig.StateSigning settings = config.stateSigning();
         SigningKeysResolver keys = new SigningKeysResolver(SigningKeysResolver.STATE_PREFIX);
         TrustedKeys actuatorKeys = keys.trustedKeys(settings.trustedKeysDir());
-        RecordSigner signer = keys.signer(settings.keyId(), settings.privateKeyFile(), settings.privateKey(), actuatorKeys);
+        RecordSigner signer = keys.signer(settings, actuatorKeys);
         keys.problems().forEach(p -> error(p.key(), p.message()));
         if (actuatorKeys != null && decisionKeys != null && actuatorKeys.sharesAKeyWith(decisionKeys)) {
             error(SigningKeysResolver.STATE_PREFIX + ".trusted-keys-dir", "shares a public key with "

@@ -41,7 +41,7 @@ class ActuationsThroughKafkaTest {
 
     @Test
     void aDecisionIsCarriedOutWithTheDryRunProviderAndEveryStepPublished() {
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader dlq = client.reader(Topics.DECISIONS_DLQ);
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             // signed, so that it is refused for what it says, not for how it came

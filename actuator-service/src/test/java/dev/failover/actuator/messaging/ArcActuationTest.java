@@ -114,7 +114,7 @@ class ArcActuationTest {
 
     @Test
     void aDecisionIsSwitchedThroughArcWithTwoOfFiveEndpointsDown() throws Exception {
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             ActuationResult initial = result(actuations.await(r -> initial(r, "arc", ActuationStatus.CONVERGED), WAIT));
             assertThat(initial.provider()).isEqualTo("route53-arc");

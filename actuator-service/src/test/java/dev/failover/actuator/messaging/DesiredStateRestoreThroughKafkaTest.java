@@ -86,7 +86,7 @@ class DesiredStateRestoreThroughKafkaTest {
             earlierOwner.ensureTopic(java.util.Optional.empty(), "failover.topics.replication-factor"); // as its start did
             GROUPS.forEach(g -> earlierOwner.save(DesiredState.of(decision(g, 3))));
         }
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             // the restore at the first assignment failed: readiness names the partition and keeps retrying it
             int attempts = await("a failed restore of partition " + partition + " in readiness").atMost(WAIT)

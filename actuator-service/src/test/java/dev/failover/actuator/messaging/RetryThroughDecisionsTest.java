@@ -61,7 +61,7 @@ class RetryThroughDecisionsTest {
 
     @Test
     void aSignedRetryOnTheGroupsPartitionMakesTheBlockedGroupTryAgain() {
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader dlq = client.reader(Topics.DECISIONS_DLQ);
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             // a decision for a target this actuator's topology lacks blocks the group until a retry or a newer decision

@@ -60,7 +60,7 @@ class SignedDecisionsTest {
 
     @Test
     void aForgedDecisionMovesNothingAndTheGenuineOneAfterItIsApplied() {
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader dlq = client.reader(Topics.DECISIONS_DLQ);
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             String unsigned = codec.encode(decision(FORGED_EPOCH, DecisionKind.FAILOVER, TestTopology.SECONDARY));

@@ -108,7 +108,7 @@ class TwoGroupsThroughKafkaTest {
         KubernetesClient k8s = kubernetes.getClient();
         k8s.apps().deployments().inNamespace("prod").resource(new DeploymentBuilder().withNewMetadata().withName("slow")
                 .withNamespace("prod").endMetadata().withNewSpec().withReplicas(1).endSpec().build()).create();
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             String slowId = send(client, "slow", "primary", "pilot");
             String fastId = send(client, "fast", "primary", "secondary");

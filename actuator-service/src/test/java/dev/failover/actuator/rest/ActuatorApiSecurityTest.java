@@ -52,7 +52,7 @@ class ActuatorApiSecurityTest {
             return;
         }
         decided = true;
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers())) {
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers())) {
             Decision decision = new Decision(1, UUID.randomUUID().toString(), TestTopology.GROUP, 7L, DecisionKind.FAILOVER,
                     TestTopology.PRIMARY, TestTopology.SECONDARY, "test", List.of(), Instant.now(), DecisionMode.LIVE,
                     Decision.AUTOMATION);

@@ -47,7 +47,7 @@ class SignedDesiredStateTest {
     }
 
     static void write(String group, String value, Map<String, byte[]> headers) {
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers())) {
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers())) {
             client.send(Topics.ACTUATOR_DESIRED, group, value, headers);
         }
     }

@@ -35,7 +35,7 @@ public class SigningProducer {
     @Singleton
     ControlMessageKeys keys(DecisionServiceConfig config) {
         DecisionServiceConfig.Signing signing = config.signing();
-        SigningKeysResolver resolver = new SigningKeysResolver();
+        SigningKeysResolver resolver = new SigningKeysResolver(SigningKeysResolver.PREFIX);
         TrustedKeys trusted = resolver.trustedKeys(signing.trustedKeysDir());
         RecordSigner signer = resolver.signer(signing, trusted);
         SigningKeysResolver actuatorResolver = new SigningKeysResolver(ACTUATOR_PREFIX);

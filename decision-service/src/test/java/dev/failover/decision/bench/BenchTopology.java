@@ -29,7 +29,7 @@ final class BenchTopology {
                     intervalSeconds));
             DnsRecord record = new DnsRecord("bench.test.", "g" + g + ".bench.test.", null, 30, null, null, null, null, null);
             list.add(new FailoverGroup("g-" + g, record, targets,
-                    null, null, null, null, null));
+                    null, null, null, null, null, null, null, null));
         }
         Topology topology = new Topology(1, locs, list);
         var errors = TopologyValidator.validate(topology);
@@ -58,6 +58,7 @@ final class BenchTopology {
 
     private static Target target(String id, String ip, int interval) {
         ProbeSpec probe = new TcpProbe(ip, 443, interval, null, 1000, null);
-        return new Target(id, "r", probe, new TargetDns(List.of(ip), null, null), null, false);
+        return new Target(id, "r", probe, new TargetDns(List.of(ip), null, null), null, false, null,
+                null);
     }
 }

@@ -68,7 +68,7 @@ class ScheduledDrillTest {
         EventCodec codec = EventCodec.instance();
         String token = ApiTokens.operator("olga");
         ScheduledExecutorService probes = Executors.newSingleThreadScheduledExecutor();
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
             // every target UP from every location, every 300 ms, as live probes would report
             probes.scheduleAtFixedRate(() -> {

@@ -88,7 +88,7 @@ class LanesThroughKafkaTest {
         await("this instance decides both groups").atMost(WAIT).until(() -> ownership.owns(stuck) && ownership.owns(other));
         StuckDecisionPublisher.release = new CompletableFuture<>();
         StuckDecisionPublisher.stuckGroup = stuck;
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader inputs = client.reader(Topics.PROBE_RESULTS);
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,

@@ -64,7 +64,7 @@ class ProviderLaneResultsTest {
         String noKind = good.replace("\"kind\":\"route53\",", "");
         String futureField = good.replace("{\"schemaVersion\":1,", "{\"schemaVersion\":1,\"attempt\":3,")
                 .replace("r53-" + run, "knot-" + run);
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader dlq = client.reader(Topics.ACTUATIONS_DLQ)) {
             client.send(Topics.ACTUATIONS, TestTopology.GROUP, reconcile(decisionId, epoch, now),
                     signed(reconcile(decisionId, epoch, now), null));

@@ -49,7 +49,7 @@ class SignedCommandsTest {
         double unknownBefore = rejected("UNKNOWN_KEY");
         double badBefore = rejected("BAD_SIGNATURE");
         TestSigningKeys keys = TestSigningKeys.shared();
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader dlq = client.reader(Topics.COMMANDS_DLQ)) {
             String unsigned = force(forceTo, "forged unsigned " + run, Instant.now());
             client.send(Topics.COMMANDS, TestTopology.GROUP, unsigned);

@@ -51,7 +51,7 @@ class SignedResultsTest {
         double unknownBefore = rejected("UNKNOWN_KEY");
         double badBefore = rejected("BAD_SIGNATURE");
         TestSigningKeys keys = TestSigningKeys.shared();
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader dlq = client.reader(Topics.ACTUATIONS_DLQ)) {
             String unsigned = result("forged unsigned " + run);
             client.send(Topics.ACTUATIONS, TestTopology.GROUP, unsigned);

@@ -125,7 +125,7 @@ class OwnershipThroughKafkaTest {
         String keyGroup = GROUPS.get(0);
         String payloadGroup = GROUPS.stream().filter(g -> partition(g) != partition(keyGroup)).findFirst().orElseThrow();
         String payload = CODEC.encode(result(payloadGroup, TestTopology.PRIMARY, "loc-a", ProbeOutcome.DOWN, Instant.now()));
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader dlq = client.reader(Topics.PROBE_RESULTS_DLQ)) {
             client.send(Topics.PROBE_RESULTS, keyGroup, payload);
 
@@ -204,7 +204,7 @@ class OwnershipThroughKafkaTest {
     void aTakeOverReadsWhatWasPublishedMeanwhileBeforeDecidingOnIt() {
         String group;
         Instant last;
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers())) {
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers())) {
             try (KafkaConsumer<String, String> rival = rival()) {
                 group = await("a backlog group whose partition went to the other member").atMost(WAIT).pollInSameThread()
                         .until(() -> {
@@ -245,7 +245,7 @@ class OwnershipThroughKafkaTest {
      */
     @Test
     void aPartitionThatComesStraightBackKeepsItsGroupsEvidence() {
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers())) {
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers())) {
             await("every partition decided here").atMost(WAIT)
                     .until(() -> KEPT_GROUPS.stream().allMatch(g -> ownership.standing(g) == Standing.DECIDING));
             // one failure of the primary at every location for every group: one short of failuresToDown (2)
@@ -280,7 +280,7 @@ class OwnershipThroughKafkaTest {
     void aPartitionWhoseRestoreFailsIsNotDecidedUntilARetrySucceeds() {
         FailingStateLoader.failing = true;
         try (KafkaConsumer<String, String> rival = rival();
-                TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+                TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
             // the rebalance the second member causes makes this instance restore what it is assigned: that fails
             PartitionOwnership.Unrestored failed = await("a failed restore").atMost(WAIT).pollInSameThread().until(() -> {

@@ -45,7 +45,7 @@ class DecisionsThroughKafkaTest {
     @Test
     void poisonGoesToTheDeadLetterTopicAndConsumptionContinuesToADecision() {
         EventCodec codec = EventCodec.instance();
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader dlq = client.reader(Topics.PROBE_RESULTS_DLQ);
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
             String valid = codec.encode(result(TestTopology.PRIMARY, "loc-a", ProbeOutcome.DOWN, Instant.now()));

@@ -50,7 +50,7 @@ class OverrideApiTest {
     /** Primary UP and secondary DOWN at all three locations, reported again and again until the view shows it. */
     @BeforeEach
     void primaryUpSecondaryDown() {
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers())) {
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers())) {
             await("GET /groups/api showing primary HEALTHY and secondary UNHEALTHY").atMost(Duration.ofSeconds(60))
                     .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(300)).pollInSameThread().untilAsserted(() -> {
                         Instant now = Instant.now();
@@ -75,7 +75,7 @@ class OverrideApiTest {
      */
     @Test
     void aRetryIsHandedToTheDrivingActuatorOnTheGroupsPartitionSignedAndMarked() {
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
             String retryId = given().auth().oauth2(OPERATOR).contentType(ContentType.JSON)
                     .body("{\"reason\":\"the IAM policy was fixed\"}").post("/groups/api/retry").then().statusCode(202)
@@ -151,7 +151,7 @@ class OverrideApiTest {
                 .body("{\"target\":\"secondary\",\"reason\":\"db migration\"}")
                 .post("/groups/api/pin").then().statusCode(409).body("message", containsString("secondary is UNHEALTHY"));
 
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
             // put traffic on the primary first (whatever earlier tests left), then break glass to the broken secondary
             given().auth().oauth2(OPERATOR).contentType(ContentType.JSON)
@@ -363,7 +363,7 @@ class OverrideApiTest {
         String reason = "replayed " + UUID.randomUUID();
         String before = given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).extract().path("activeTarget");
         String forceTo = TestTopology.PRIMARY.equals(before) ? TestTopology.SECONDARY : TestTopology.PRIMARY;
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers())) {
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers())) {
             client.sendSigned(Topics.COMMANDS, TestTopology.GROUP, EventCodec.instance().encode(new OperatorCommand(1,
                     UUID.randomUUID().toString(), TestTopology.GROUP, CommandType.FORCE, forceTo, null, null, reason, "mallory",
                     Instant.now().minus(Duration.ofHours(1)))), TestSigningKeys.shared().signer());

@@ -42,7 +42,7 @@ class SkewedLocationTest {
     @Test
     void aLocationTenMinutesAheadIsShownAsIgnoredWithItsReasonTimeAndOffset() {
         Instant testStart = Instant.now();
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers())) {
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers())) {
             await("GET /groups/api showing loc-c's results ignored as FROM_THE_FUTURE").atMost(Duration.ofSeconds(60))
                     .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(300)).pollInSameThread().untilAsserted(() -> {
                         Instant now = Instant.now();

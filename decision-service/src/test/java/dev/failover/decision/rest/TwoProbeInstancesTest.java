@@ -64,7 +64,7 @@ class TwoProbeInstancesTest {
         java.util.logging.Logger logger = java.util.logging.Logger.getLogger("dev.failover.decision.input.InputListener");
         logger.addHandler(handler);
         Instant testStart = Instant.now();
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers())) {
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers())) {
             await("loc-a's second instance left out").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO)
                     .pollInterval(Duration.ofMillis(300)).pollInSameThread().untilAsserted(() -> {
                         Instant now = Instant.now();

@@ -54,7 +54,7 @@ class WhatIfApiTest {
     @Test
     void aProposedThresholdIsComparedOverTheRecordedWindow() {
         Instant base = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers())) {
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers())) {
             for (int at = 0; at < SECONDS; at++) {
                 for (String location : TestTopology.LOCATIONS) {
                     boolean down = (at >= BLIP && at < BLIP + 2) || (at >= OUTAGE && at < OUTAGE + 60);

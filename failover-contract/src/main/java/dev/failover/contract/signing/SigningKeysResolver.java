@@ -36,12 +36,10 @@ public final class SigningKeysResolver {
     private final String trustedKeysDirKey;
     private final String privateKeyEnv;
 
-    /** The settings under {@value #PREFIX}. */
-    public SigningKeysResolver() {
-        this(PREFIX);
-    }
-
-    /** The same four settings under {@code prefix}, e.g. {@value #STATE_PREFIX}; problems are named by those keys. */
+    /**
+     * The four settings under {@code prefix}: {@value #PREFIX} for the decision-service's key, {@value #STATE_PREFIX} for
+     * an actuator's; problems are named by those keys.
+     */
     public SigningKeysResolver(String prefix) {
         keyIdKey = prefix + ".key-id";
         privateKeyFileKey = prefix + ".private-key-file";
@@ -118,20 +116,6 @@ public final class SigningKeysResolver {
                     + check.describe() + ")");
         }
         return signer;
-    }
-
-    /**
-     * {@link #signer(SigningKeySettings, TrustedKeys)} of loose values: for the actuator's configuration resolver, which
-     * still passes its state-signing settings one by one; it goes once that caller passes the settings themselves.
-     */
-    public RecordSigner signer(Optional<String> keyId, Optional<Path> privateKeyFile, Optional<String> privateKeyPem,
-            TrustedKeys trusted) {
-        return signer(new Values(keyId, privateKeyFile, privateKeyPem, Optional.empty()), trusted);
-    }
-
-    /** Loose values as the settings they are. */
-    private record Values(Optional<String> keyId, Optional<Path> privateKeyFile, Optional<String> privateKey,
-            Optional<Path> trustedKeysDir) implements SigningKeySettings {
     }
 
     private PrivateKey privateKey(Optional<Path> file, Optional<String> pem) {

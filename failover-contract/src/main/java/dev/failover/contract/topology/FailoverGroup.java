@@ -41,24 +41,6 @@ public record FailoverGroup(
         safety = safety == null ? Safety.defaults() : safety;
     }
 
-    /** Without a Region switch plan. */
-    public FailoverGroup(String id, DnsRecord dns, List<Target> targets, Thresholds thresholds, Failback failback,
-            AllDownPolicy whenAllDown, Drill drill, GroupMode mode, Safety safety, ArcRouting arc) {
-        this(id, dns, targets, thresholds, failback, whenAllDown, drill, mode, safety, arc, null);
-    }
-
-    /** Switched by record writes. */
-    public FailoverGroup(String id, DnsRecord dns, List<Target> targets, Thresholds thresholds, Failback failback,
-            AllDownPolicy whenAllDown, Drill drill, GroupMode mode, Safety safety) {
-        this(id, dns, targets, thresholds, failback, whenAllDown, drill, mode, safety, null, null);
-    }
-
-    /** With the default safety rules. */
-    public FailoverGroup(String id, DnsRecord dns, List<Target> targets, Thresholds thresholds, Failback failback,
-            AllDownPolicy whenAllDown, Drill drill, GroupMode mode) {
-        this(id, dns, targets, thresholds, failback, whenAllDown, drill, mode, null, null, null);
-    }
-
     public Optional<Target> target(String targetId) {
         return targets.stream().filter(t -> t.id().equals(targetId)).findFirst();
     }

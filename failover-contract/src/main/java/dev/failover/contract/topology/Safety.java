@@ -39,18 +39,6 @@ public record Safety(Boolean correlatedFailureGuard, Integer maxSwitchesPerDay, 
         unreachablePrimary = unreachablePrimary == null ? UnreachablePrimary.HOLD : unreachablePrimary;
     }
 
-    /** With the default for an unreachable old primary (hold). */
-    public Safety(Boolean correlatedFailureGuard, Integer maxSwitchesPerDay, Integer freshEvidenceIntervals,
-            Map<FailureReason, FailureClass> failureClasses, Integer maxDataLossSeconds) {
-        this(correlatedFailureGuard, maxSwitchesPerDay, freshEvidenceIntervals, failureClasses, maxDataLossSeconds, null);
-    }
-
-    /** Without a data-loss budget (0 s). */
-    public Safety(Boolean correlatedFailureGuard, Integer maxSwitchesPerDay, Integer freshEvidenceIntervals,
-            Map<FailureReason, FailureClass> failureClasses) {
-        this(correlatedFailureGuard, maxSwitchesPerDay, freshEvidenceIntervals, failureClasses, null, null);
-    }
-
     public static Safety defaults() {
         return new Safety(null, null, null, null, null, null);
     }

@@ -27,17 +27,6 @@ public record Target(String id, String region, ProbeSpec probe, TargetDns dns, S
         dependencies = Lists.copy(dependencies);
     }
 
-    /** Without dependencies. */
-    public Target(String id, String region, ProbeSpec probe, TargetDns dns, ScalingRef scaling, Boolean lastResort) {
-        this(id, region, probe, dns, scaling, lastResort, null, null);
-    }
-
-    /** Without a database node. */
-    public Target(String id, String region, ProbeSpec probe, TargetDns dns, ScalingRef scaling, Boolean lastResort,
-            List<Dependency> dependencies) {
-        this(id, region, probe, dns, scaling, lastResort, dependencies, null);
-    }
-
     public Optional<Dependency> dependency(String dependencyId) {
         return dependencies.stream().filter(d -> d.id().equals(dependencyId)).findFirst();
     }

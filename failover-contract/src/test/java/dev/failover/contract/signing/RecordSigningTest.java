@@ -234,7 +234,7 @@ class RecordSigningTest {
         Files.createDirectories(dir.resolve("broken"));
         Files.writeString(dir.resolve("broken/key-2025.pub"), "garbage");
 
-        SigningKeysResolver resolver = new SigningKeysResolver();
+        SigningKeysResolver resolver = new SigningKeysResolver(SigningKeysResolver.PREFIX);
         TrustedKeys trusted = resolver.trustedKeys(java.util.Optional.ofNullable(trustedDir).map(dir::resolve));
         RecordSigner signer = resolver.signer(new SettingsValues(java.util.Optional.ofNullable(keyId),
                 java.util.Optional.ofNullable(privateKeyFile).map(dir::resolve),

@@ -194,7 +194,7 @@ class TopologyLoaderTest {
         FailoverGroup group = topology.group("api").orElseThrow();
         assertThat(group.safety()).isEqualTo(new Safety(false, 4, 3, java.util.Map.of(
                 dev.failover.contract.event.FailureReason.TLS_ERROR, FailureClass.ALERT_ONLY,
-                dev.failover.contract.event.FailureReason.TOO_SLOW, FailureClass.DOWN)));
+                dev.failover.contract.event.FailureReason.TOO_SLOW, FailureClass.DOWN), null, null));
         assertThat(group.safety().classOf(dev.failover.contract.event.FailureReason.TLS_ERROR)).isEqualTo(FailureClass.ALERT_ONLY);
         assertThat(group.targets().get(1).dependency("db").orElseThrow().probe())
                 .isEqualTo(new TcpProbe("10.0.1.2", 5432, null, null, null, null));

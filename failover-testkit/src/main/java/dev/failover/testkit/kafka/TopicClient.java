@@ -29,16 +29,17 @@ public final class TopicClient implements AutoCloseable {
     private final Map<String, Object> clientProperties;
     private final KafkaProducer<String, String> producer;
 
-    public TopicClient(String bootstrapServers) {
-        this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-    }
-
     /** @param clientProperties address and security settings, e.g. the secured broker's {@code adminProperties()} */
     public TopicClient(Map<String, Object> clientProperties) {
         this.clientProperties = Map.copyOf(clientProperties);
         Map<String, Object> producerProperties = new HashMap<>(clientProperties);
         producerProperties.put(ProducerConfig.ACKS_CONFIG, "all");
         this.producer = new KafkaProducer<>(producerProperties, new StringSerializer(), new StringSerializer());
+    }
+
+    /** A client of the broker at {@code bootstrapServers}, without security settings. */
+    public static TopicClient of(String bootstrapServers) {
+        return new TopicClient(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     }
 
     public void send(String topic, String key, String value) {

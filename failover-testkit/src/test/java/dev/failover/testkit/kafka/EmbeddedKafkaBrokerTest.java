@@ -12,7 +12,7 @@ class EmbeddedKafkaBrokerTest {
     @Test
     void aRecordSentToTheInJvmBrokerIsReadBackWithItsKey() {
         EmbeddedKafkaBroker broker = KafkaBrokerResource.broker();
-        try (TopicClient client = new TopicClient(broker.bootstrapServers());
+        try (TopicClient client = TopicClient.of(broker.bootstrapServers());
                 TopicClient.Reader reader = client.reader("testkit.smoke")) {
             client.send("testkit.smoke", "group-1", "hello");
             ConsumerRecord<String, String> record = reader.await(r -> true, Duration.ofSeconds(30));

@@ -117,16 +117,8 @@ public class ProbeMetrics {
     @Inject
     public ProbeMetrics(MeterRegistry registry, ProbeSettings settings,
             @ConfigProperty(name = "quarkus.application.version") String version) {
-        this(registry, settings, new PlaneInfo(registry, "probe-service", version));
-    }
-
-    public ProbeMetrics(MeterRegistry registry, ProbeSettings settings) {
-        this(registry, settings, new PlaneInfo(registry, "probe-service", "test"));
-    }
-
-    private ProbeMetrics(MeterRegistry registry, ProbeSettings settings, PlaneInfo plane) {
         this.registry = registry;
-        this.plane = plane;
+        this.plane = new PlaneInfo(registry, "probe-service", version);
         this.location = settings.location();
         this.perTarget = settings.perTargetMetrics();
         this.duration = perTarget ? null : durationTimer(DURATION, Tags.of("location", location));

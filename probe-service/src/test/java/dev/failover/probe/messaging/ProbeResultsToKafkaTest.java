@@ -27,7 +27,7 @@ class ProbeResultsToKafkaTest {
 
     @Test
     void resultsLandOnTheTopicKeyedByGroupWithTheirLocation() {
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader reader = client.reader(Topics.PROBE_RESULTS)) {
             ConsumerRecord<String, String> up = reader.await(r -> decode(r).target().equals(TestTopology.PRIMARY)
                     && decode(r).outcome() == ProbeOutcome.UP, Duration.ofSeconds(30));

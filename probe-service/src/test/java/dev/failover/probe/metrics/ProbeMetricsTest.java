@@ -50,7 +50,7 @@ class ProbeMetricsTest {
             "true, 200, 200" })
     void aTargetHasFewSeriesUnlessDetailIsAskedFor(boolean detail, int healthyAtMost, int failingHttpsAtMost) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ProbeMetrics metrics = new ProbeMetrics(registry, settings(detail));
+        ProbeMetrics metrics = new ProbeMetrics(registry, settings(detail), "test");
         metrics.probed(result("t0", ProbeOutcome.UP, null, null));
         long withOneTarget = seriesNamingNoTarget(registry.scrape());
         metrics.probed(result("t0", ProbeOutcome.UP, null, null)); // three UP results per target in all
@@ -92,7 +92,7 @@ class ProbeMetricsTest {
     @CsvSource({ "false", "true" })
     void aTargetNoLongerProbedIsNoLongerExported(boolean detail) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ProbeMetrics metrics = new ProbeMetrics(registry, settings(detail));
+        ProbeMetrics metrics = new ProbeMetrics(registry, settings(detail), "test");
         metrics.probed(result("kept", ProbeOutcome.UP, null, null));
         metrics.probed(result("removed", ProbeOutcome.DOWN, FailureReason.TIMEOUT, 20));
         assertThat(seriesOf(registry.scrape(), "removed")).as("series of the target while probed").isPositive();
@@ -116,7 +116,7 @@ class ProbeMetricsTest {
     @CsvSource({ "false", "true" })
     void aDependencyHasItsOwnSeriesAndLeavesItsTargetsAlone(boolean detail) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ProbeMetrics metrics = new ProbeMetrics(registry, settings(detail));
+        ProbeMetrics metrics = new ProbeMetrics(registry, settings(detail), "test");
         metrics.probed(result("primary", ProbeOutcome.UP, null, null));
         metrics.probed(result("primary", ProbeOutcome.DOWN, FailureReason.CONNECTION_REFUSED, null).forDependency("db"));
         metrics.probed(result("primary", ProbeOutcome.DOWN, FailureReason.CONNECTION_REFUSED, null).forDependency("db"));

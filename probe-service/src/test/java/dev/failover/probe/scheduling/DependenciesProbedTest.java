@@ -63,7 +63,7 @@ class DependenciesProbedTest {
 
     @Test
     void theDependencyIsProbedAndPublishedApartFromItsTarget() {
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader reader = client.reader(Topics.PROBE_RESULTS)) {
             // a probe that could not run on time (its location's CPU starved, ADR 0008) reports UNKNOWN: no evidence
             // either way, so the first result with an outcome is the one checked

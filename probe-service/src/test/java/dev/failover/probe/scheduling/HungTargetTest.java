@@ -90,7 +90,7 @@ class HungTargetTest {
 
     @Test
     void aHungTargetDoesNotDelayTheOthers() {
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader reader = client.reader(Topics.PROBE_RESULTS)) {
             List<ProbeResult> results = await().atMost(Duration.ofSeconds(90)).until(
                     () -> reader.poll().stream()
