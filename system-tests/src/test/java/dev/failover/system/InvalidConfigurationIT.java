@@ -114,6 +114,15 @@ class InvalidConfigurationIT {
                 VALID_TOPOLOGY.toString(), "FAILOVER_COMMAND_MAX_AGE", "0s"), "failover.command-max-age: must be positive");
     }
 
+    /** A negative tolerance rejects fresh results as from the future; before, the service started with it. */
+    @Execution(ExecutionMode.CONCURRENT)
+    @Test
+    void aNegativeClockSkewToleranceStopsTheDecisionServiceNamingItsKey() throws Exception {
+        assertRefusesToStart("decision-service", "negative-clock-skew-tolerance", Map.of("FAILOVER_TOPOLOGY_FILE",
+                VALID_TOPOLOGY.toString(), "FAILOVER_CLOCK_SKEW_TOLERANCE", "-PT1S"),
+                "failover.clock-skew-tolerance: must not be negative");
+    }
+
     @Execution(ExecutionMode.CONCURRENT)
     @Test
     void aDrillNamingAlertsWithoutAlertmanagerStopsTheDecisionServiceNamingTheKey() throws Exception {

@@ -71,11 +71,6 @@ public final class InputLanes<K, R> {
     private final int window;
     private final Map<K, Lane> lanes = new HashMap<>();
 
-    /** Lanes whose records wait for each other's publication: a window of one. */
-    public InputLanes(Handler<K, R> handler, Flow<K> flow, int highWater, int lowWater) {
-        this(handler, flow, highWater, lowWater, 1);
-    }
-
     /** @param window the most records of a lane waiting for their publication at once */
     public InputLanes(Handler<K, R> handler, Flow<K> flow, int highWater, int lowWater, int window) {
         if (lowWater < 0 || lowWater >= highWater) {

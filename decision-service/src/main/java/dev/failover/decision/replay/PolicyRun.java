@@ -13,6 +13,7 @@ import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.Topology;
 import dev.failover.decision.domain.engine.DecisionEngine;
+import dev.failover.decision.domain.engine.EngineLimits;
 import dev.failover.decision.domain.model.Explanation;
 import dev.failover.decision.domain.model.Outcome;
 
@@ -68,7 +69,8 @@ public record PolicyRun(Map<String, String> startingActive, List<Switch> switche
     public static PolicyRun of(Topology topology, List<ProbeResult> results) {
         ManualClock clock = new ManualClock(results.isEmpty() ? Instant.EPOCH : arrival(results.get(0)));
         int[] ids = { 0 };
-        DecisionEngine engine = new DecisionEngine(topology, clock, () -> "whatif-" + ++ids[0], CLOCK_SKEW_TOLERANCE);
+        DecisionEngine engine = new DecisionEngine(topology, clock, () -> "whatif-" + ++ids[0],
+                EngineLimits.withClockSkewTolerance(CLOCK_SKEW_TOLERANCE));
         Map<String, String> startingActive = new java.util.TreeMap<>();
         engine.views().forEach(v -> startingActive.put(v.group(), v.activeTarget()));
         Recorder recorder = new Recorder(engine);

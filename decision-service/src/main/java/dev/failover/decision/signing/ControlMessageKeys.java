@@ -40,15 +40,6 @@ public final class ControlMessageKeys {
     private final StoredStateTrust stored;
     private final StoredStateTrust results;
 
-    public ControlMessageKeys(RecordSigner signer, TrustedKeys trusted) {
-        this(signer, trusted, false);
-    }
-
-    /** @param acceptUnsigned whether state records without a signature are restored (the upgrade only) */
-    public ControlMessageKeys(RecordSigner signer, TrustedKeys trusted, boolean acceptUnsigned) {
-        this(signer, trusted, acceptUnsigned, new StoredStateTrust(new TrustedKeys(java.util.Map.of()), false));
-    }
-
     /**
      * @param acceptUnsigned whether state records without a signature are restored (the upgrade only)
      * @param results        the actuators' keys, by which actuation results are checked, and whether unsigned ones are

@@ -19,6 +19,7 @@ import dev.failover.contract.topology.TopologyError;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.config.DecisionServiceConfig;
 import dev.failover.decision.domain.engine.DecisionEngine;
+import dev.failover.decision.domain.engine.EngineLimits;
 import dev.failover.decision.domain.model.Alerts;
 import dev.failover.decision.drill.DrillCalendar;
 import io.quarkus.runtime.StartupEvent;
@@ -49,6 +50,10 @@ public class DecisionEngineProducer {
     @Produces
     @Singleton
     DecisionEngine engine(Topology topology, DecisionServiceConfig config) {
+        if (config.clockSkewTolerance().isNegative()) {
+            throw new ConfigurationException("failover.clock-skew-tolerance: must not be negative, was "
+                    + config.clockSkewTolerance(), Set.of("failover.clock-skew-tolerance"));
+        }
         checkPositive("failover.command-max-age", config.commandMaxAge());
         checkPositive("failover.not-served-after", config.notServedAfter());
         checkPositive("failover.state.heartbeat", config.state().heartbeat());
@@ -71,8 +76,8 @@ public class DecisionEngineProducer {
             throw new ConfigurationException("failover.alertmanager.url: is required: the drills of " + guarded
                     + " name alerts (blockingAlerts, abortAlerts), read from Alertmanager", Set.of("failover.alertmanager.url"));
         }
-        return new DecisionEngine(topology, Clock.systemUTC(), () -> UUID.randomUUID().toString(), config.clockSkewTolerance(),
-                config.commandMaxAge(), config.notServedAfter());
+        return new DecisionEngine(topology, Clock.systemUTC(), () -> UUID.randomUUID().toString(),
+                new EngineLimits(config.clockSkewTolerance(), config.commandMaxAge(), config.notServedAfter()));
     }
 
     /** @throws ConfigurationException naming {@code key} when {@code value} is zero or negative */

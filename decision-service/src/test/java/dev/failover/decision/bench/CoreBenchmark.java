@@ -9,6 +9,7 @@ import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.decision.domain.engine.DecisionEngine;
+import dev.failover.decision.domain.engine.Engines;
 import dev.failover.contract.time.ManualClock;
 
 /**
@@ -28,8 +29,7 @@ public final class CoreBenchmark {
         Instant start = Instant.parse("2026-11-21T10:00:00Z");
         ManualClock clock = new ManualClock(start);
         int[] ids = { 0 };
-        DecisionEngine engine = new DecisionEngine(BenchTopology.of(groups, locations, 10), clock, () -> "d" + ++ids[0],
-                Duration.ofSeconds(5));
+        DecisionEngine engine = Engines.minimal(BenchTopology.of(groups, locations, 10), clock, () -> "d" + ++ids[0]);
         Random random = new Random(42);
         String[] targets = { "primary", "secondary" };
         ProbeResult[] pool = new ProbeResult[groups * 2 * locations];

@@ -45,7 +45,7 @@ class InputLanesTest {
             flow.add("resume " + partition);
         }
     };
-    final InputLanes<String, String> lanes = new InputLanes<>(handler, pauses, 4, 1);
+    final InputLanes<String, String> lanes = new InputLanes<>(handler, pauses, 4, 1, 1);
 
     void append(String partition, String... records) {
         append(lanes, partition, records);

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.domain.engine.DecisionEngine;
+import dev.failover.decision.domain.engine.Engines;
 import dev.failover.decision.ownership.FixedOwnership;
 import dev.failover.decision.publication.GroupPublisher;
 import dev.failover.decision.store.StateRecord;
@@ -66,8 +67,8 @@ class TickerTest {
     }
 
     final ManualClock clock = new ManualClock(Instant.parse("2026-11-22T03:00:00Z"));
-    final DecisionEngine engine = new DecisionEngine(TopologyLoader.parse(TestTopology.yaml(GROUPS), "test"), clock,
-            () -> "d-1", Duration.ofSeconds(5));
+    final DecisionEngine engine = Engines.minimal(TopologyLoader.parse(TestTopology.yaml(GROUPS), "test"), clock,
+            () -> "d-1");
     final StuckPublisher publisher = new StuckPublisher();
     /** Ticks for an instance that owns every group of {@link #GROUPS}, over three partitions. */
     final Ticker ticker = new Ticker(engine, new FixedOwnership(GROUPS, 3), publisher, java.time.Duration.ofSeconds(1));

@@ -26,6 +26,7 @@ import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.config.DecisionServiceConfig;
 import dev.failover.decision.domain.engine.DecisionEngine;
+import dev.failover.decision.domain.engine.Engines;
 import dev.failover.decision.domain.model.Command;
 import dev.failover.decision.domain.model.Outcome;
 import dev.failover.decision.metrics.DecisionMetrics;
@@ -41,6 +42,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import dev.failover.decision.signing.TestControlKeys;
 
 /**
  * Decisions leave the engine's outbox once Kafka acknowledged them, each exactly once even when several threads publish
@@ -49,7 +51,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 class DecisionPublisherTest {
 
     static final String GROUP = TestTopology.GROUP;
-    static final ControlMessageKeys KEYS = new ControlMessageKeys(TestSigningKeys.shared().signer(),
+    static final ControlMessageKeys KEYS = TestControlKeys.of(TestSigningKeys.shared().signer(),
             TestSigningKeys.shared().trustedKeys());
 
     /**
@@ -123,8 +125,8 @@ class DecisionPublisherTest {
 
     final ManualClock clock = new ManualClock(Instant.parse("2026-11-22T03:00:00Z"));
     final AtomicInteger ids = new AtomicInteger();
-    final DecisionEngine engine = new DecisionEngine(TopologyLoader.parse(TestTopology.yaml("http://127.0.0.1:1/",
-            "http://127.0.0.1:2/"), "test"), clock, () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
+    final DecisionEngine engine = Engines.minimal(TopologyLoader.parse(TestTopology.yaml("http://127.0.0.1:1/",
+            "http://127.0.0.1:2/"), "test"), clock, () -> "d-" + ids.incrementAndGet());
     final GatedEmitter decisions = new GatedEmitter();
     final GatedEmitter state = new GatedEmitter();
     final GatedEmitter explanations = new GatedEmitter();
@@ -143,8 +145,8 @@ class DecisionPublisherTest {
     @Test
     void decisionsMadeWhileTheSignerIsBusyShareOneSignature() {
         List<String> groups = List.of("g1", "g2", "g3");
-        DecisionEngine several = new DecisionEngine(TopologyLoader.parse(TestTopology.yaml(groups), "test"), clock,
-                () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
+        DecisionEngine several = Engines.minimal(TopologyLoader.parse(TestTopology.yaml(groups), "test"), clock,
+                () -> "d-" + ids.incrementAndGet());
         List<Runnable> held = new CopyOnWriteArrayList<>();
         GatedEmitter sent = new GatedEmitter();
         DecisionPublisher batching = new DecisionPublisher(sent.emitter(), state.emitter(), explanations.emitter(),

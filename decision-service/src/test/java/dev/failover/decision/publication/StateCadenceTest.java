@@ -19,6 +19,7 @@ import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.domain.engine.DecisionEngine;
+import dev.failover.decision.domain.engine.Engines;
 import dev.failover.decision.domain.state.GroupView;
 import dev.failover.decision.store.StateRecord;
 import dev.failover.testkit.topology.TestTopology;
@@ -35,8 +36,8 @@ class StateCadenceTest {
 
     static StateRecord published() {
         ManualClock clock = new ManualClock(T0);
-        DecisionEngine engine = new DecisionEngine(TopologyLoader.parse(TestTopology.yaml("http://127.0.0.1:1/",
-                "http://127.0.0.1:2/"), "test"), clock, () -> "d-1", Duration.ofSeconds(5));
+        DecisionEngine engine = Engines.minimal(TopologyLoader.parse(TestTopology.yaml("http://127.0.0.1:1/",
+                "http://127.0.0.1:2/"), "test"), clock, () -> "d-1");
         for (String location : TestTopology.LOCATIONS) {
             engine.onProbeResult(new ProbeResult(1, GROUP, TestTopology.PRIMARY, "r", location, clock.instant(), 1L,
                     ProbeOutcome.UP, null, 200, null, false, null, null));

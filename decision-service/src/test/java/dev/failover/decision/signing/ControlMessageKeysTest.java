@@ -29,7 +29,7 @@ class ControlMessageKeysTest {
 
     @Test
     void aRecordSignedHereIsTrustedAsTheFullCheckTrustsIt() {
-        ControlMessageKeys keys = new ControlMessageKeys(KEYS.signer(), KEYS.trustedKeys());
+        ControlMessageKeys keys = TestControlKeys.of(KEYS.signer(), KEYS.trustedKeys());
         Headers sent = keys.headers(TOPIC, "checkout", VALUE);
 
         assertSameAsFullCheck(keys, KEYS.trustedKeys(), "checkout", VALUE, sent, Verification.Outcome.VALID);
@@ -37,7 +37,7 @@ class ControlMessageKeysTest {
 
     @Test
     void itsOwnSignatureOnOtherBytesIsRefused() {
-        ControlMessageKeys keys = new ControlMessageKeys(KEYS.signer(), KEYS.trustedKeys());
+        ControlMessageKeys keys = TestControlKeys.of(KEYS.signer(), KEYS.trustedKeys());
         Headers sent = keys.headers(TOPIC, "checkout", VALUE);
         String forged = VALUE.replace("\"epoch\":7", "\"epoch\":9007199254740000");
 
@@ -49,7 +49,7 @@ class ControlMessageKeysTest {
 
     @Test
     void aSignatureMadeHereUnderAnotherKeyIdIsCheckedInFull() {
-        ControlMessageKeys keys = new ControlMessageKeys(KEYS.signer(), KEYS.trustedKeys());
+        ControlMessageKeys keys = TestControlKeys.of(KEYS.signer(), KEYS.trustedKeys());
         Headers sent = keys.headers(TOPIC, "checkout", VALUE);
         Headers relabelled = copy(sent, h -> {
             h.remove(Topics.SIGNATURE_KEY_ID_HEADER);
@@ -63,7 +63,7 @@ class ControlMessageKeysTest {
     @Test
     void whenItsOwnKeyIsNotTrustedItsRecordsAreRefusedAsBefore() {
         TrustedKeys othersOnly = new TrustedKeys(Map.of());
-        ControlMessageKeys keys = new ControlMessageKeys(KEYS.signer(), othersOnly);
+        ControlMessageKeys keys = TestControlKeys.of(KEYS.signer(), othersOnly);
         Headers sent = keys.headers(TOPIC, "checkout", VALUE);
 
         assertSameAsFullCheck(keys, othersOnly, "checkout", VALUE, sent, Verification.Outcome.UNKNOWN_KEY);
@@ -71,7 +71,7 @@ class ControlMessageKeysTest {
 
     @Test
     void aRecordSignedElsewhereIsCheckedInFull() {
-        ControlMessageKeys keys = new ControlMessageKeys(KEYS.signer(), KEYS.trustedKeys());
+        ControlMessageKeys keys = TestControlKeys.of(KEYS.signer(), KEYS.trustedKeys());
         assertSameAsFullCheck(keys, KEYS.trustedKeys(), "checkout", VALUE, signedBy(KEYS.rotatedSigner(), "checkout", VALUE),
                 Verification.Outcome.VALID);
         assertSameAsFullCheck(keys, KEYS.trustedKeys(), "checkout", VALUE,

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import dev.failover.contract.event.Topics;
 import dev.failover.contract.signing.RecordSigner;
 import dev.failover.decision.domain.engine.DecisionEngine;
+import dev.failover.decision.domain.engine.Engines;
 import dev.failover.decision.domain.state.GroupView;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.decision.signing.ControlMessageKeys;
@@ -32,6 +33,7 @@ import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import dev.failover.decision.signing.TestControlKeys;
 
 /**
  * Through the real broker: one record written to failover.decision-state through a mistaken ACL must not become a new
@@ -62,7 +64,7 @@ class StoredStateSigningTest {
         GroupView before = running.view(TestTopology.GROUP).orElseThrow();
         String elsewhere = TestTopology.PRIMARY.equals(before.activeTarget()) ? TestTopology.SECONDARY : TestTopology.PRIMARY;
         String forged = forged(NEAR_OVERFLOW, elsewhere);
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers())) {
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers())) {
             client.send(Topics.DECISION_STATE, TestTopology.GROUP, forged, Map.of());
             RecordSigner stranger = TestSigningKeys.shared().untrustedSigner();
             client.send(Topics.DECISION_STATE, TestTopology.GROUP, forged,
@@ -80,7 +82,7 @@ class StoredStateSigningTest {
     /** What the owner publishes carries the signature of its key over the state topic, the group and the value. */
     @Test
     void theOwnerSignsEveryStateRecordItPublishes() {
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader states = client.reader(Topics.DECISION_STATE)) {
             var record = states.await(r -> TestTopology.GROUP.equals(r.key()) && r.value() != null
                     && r.value().contains("\"publishedAt\"") && keys.verify(r.topic(), r.key(), r.value(), r.headers()).isValid(),
@@ -95,7 +97,7 @@ class StoredStateSigningTest {
     void aSignedStateRecordWithAnEpochBeyondTheBoundIsSkipped() throws Exception {
         GroupView before = running.view(TestTopology.GROUP).orElseThrow();
         String forged = forged((1L << 53) + 1, before.activeTarget());
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers())) {
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers())) {
             client.sendSigned(Topics.DECISION_STATE, TestTopology.GROUP, forged, TestSigningKeys.shared().signer());
         }
         assertThat(restored(keys).view(TestTopology.GROUP).orElseThrow().epoch()).as("epoch restored")
@@ -111,13 +113,13 @@ class StoredStateSigningTest {
         GroupView before = running.view(TestTopology.GROUP).orElseThrow();
         long epoch = before.epoch() + 1_000;
         String previousRelease = forged(epoch, before.activeTarget());
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers())) {
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers())) {
             client.send(Topics.DECISION_STATE, TestTopology.GROUP, previousRelease, Map.of());
         }
         assertThat(restored(keys).view(TestTopology.GROUP).orElseThrow().epoch()).as("epoch restored, strict")
                 .isNotEqualTo(epoch);
-        ControlMessageKeys migrating = new ControlMessageKeys(TestSigningKeys.shared().signer(),
-                TestSigningKeys.shared().trustedKeys(), true);
+        ControlMessageKeys migrating = TestControlKeys.migrating(TestSigningKeys.shared().signer(),
+                TestSigningKeys.shared().trustedKeys());
         assertThat(restored(migrating).view(TestTopology.GROUP).orElseThrow().epoch()).as("epoch restored, accepting unsigned")
                 .isEqualTo(epoch);
     }
@@ -133,7 +135,7 @@ class StoredStateSigningTest {
     }
 
     DecisionEngine restored(ControlMessageKeys with) {
-        DecisionEngine fresh = new DecisionEngine(running.topology(), Clock.systemUTC(), () -> "x", Duration.ofSeconds(5));
+        DecisionEngine fresh = Engines.minimal(running.topology(), Clock.systemUTC(), () -> "x");
         StateLoader loader = new StateLoader(fresh, kafka, with, metrics);
         loader.restore(List.of(KeyPartitions.partitionOf(TestTopology.GROUP, topics.partitions())));
         return fresh;

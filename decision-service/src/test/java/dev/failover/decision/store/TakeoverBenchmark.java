@@ -29,6 +29,7 @@ import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.domain.engine.DecisionEngine;
+import dev.failover.decision.domain.engine.Engines;
 import dev.failover.decision.domain.model.Command;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.decision.signing.ControlMessageKeys;
@@ -37,6 +38,7 @@ import dev.failover.testkit.kafka.EmbeddedKafkaBroker;
 import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.failover.decision.signing.TestControlKeys;
 
 /**
  * A takeover after a long uptime (ADR 0007), as a program: fills one partition of failover.decision-state on an
@@ -74,7 +76,7 @@ public final class TakeoverBenchmark {
         Topology topology = TopologyLoader.parse(TestTopology.yaml(ids), "bench");
         Map<String, byte[]> records = stateRecords(topology, ids);
         // signed as the owner signs them (ADR 0009): the restore verifies every record
-        ControlMessageKeys keys = new ControlMessageKeys(TestSigningKeys.shared().signer(), TestSigningKeys.shared().trustedKeys());
+        ControlMessageKeys keys = TestControlKeys.of(TestSigningKeys.shared().signer(), TestSigningKeys.shared().trustedKeys());
         Map<String, org.apache.kafka.common.header.Headers> headers = new HashMap<>();
         records.forEach((group, value) -> headers.put(group, keys.headers(Topics.DECISION_STATE, group,
                 new String(value, java.nio.charset.StandardCharsets.UTF_8))));
@@ -118,8 +120,7 @@ public final class TakeoverBenchmark {
     /** The state record of every group: results from three locations for both targets, and a few commands. */
     private static Map<String, byte[]> stateRecords(Topology topology, List<String> ids) {
         ManualClock clock = new ManualClock(Instant.now());
-        DecisionEngine engine = new DecisionEngine(topology, clock, () -> java.util.UUID.randomUUID().toString(),
-                Duration.ofSeconds(5));
+        DecisionEngine engine = Engines.minimal(topology, clock, () -> java.util.UUID.randomUUID().toString());
         for (int round = 0; round < 3; round++) {
             clock.advance(Duration.ofSeconds(1));
             for (String group : ids) {
@@ -203,8 +204,8 @@ public final class TakeoverBenchmark {
     }
 
     private static StateLoader loader(String bootstrap, Topology topology) {
-        return new StateLoader(new DecisionEngine(topology, java.time.Clock.systemUTC(), () -> "d", Duration.ofSeconds(5)),
-                KafkaClientProperties.bootstrap(bootstrap), new ControlMessageKeys(TestSigningKeys.shared().signer(),
+        return new StateLoader(Engines.minimal(topology, java.time.Clock.systemUTC(), () -> "d"),
+                KafkaClientProperties.bootstrap(bootstrap), TestControlKeys.of(TestSigningKeys.shared().signer(),
                         TestSigningKeys.shared().trustedKeys()), new DecisionMetrics(new SimpleMeterRegistry()));
     }
 }

@@ -19,6 +19,7 @@ import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.Topics;
 import dev.failover.decision.domain.engine.DecisionEngine;
+import dev.failover.decision.domain.engine.Engines;
 import dev.failover.decision.domain.state.GroupView;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.decision.ownership.FixedOwnership;
@@ -75,7 +76,7 @@ class StateRecoveryTest {
 
         // the forgery of ADR 0009's context, a decision at epoch 10^12, on the topic a new owner rebuilds its epoch
         // from: unsigned, and signed by a stranger
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers())) {
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers())) {
             for (boolean signed : new boolean[] { false, true }) {
                 String forged = EventCodec.instance().encode(new Decision(1, UUID.randomUUID().toString(), TestTopology.GROUP,
                         1_000_000_000_000L, DecisionKind.FAILOVER, TestTopology.PRIMARY, TestTopology.PRIMARY, "forged",
@@ -85,7 +86,7 @@ class StateRecoveryTest {
                         : java.util.Map.of());
             }
         }
-        DecisionEngine fresh = new DecisionEngine(running.topology(), Clock.systemUTC(), () -> "x", Duration.ofSeconds(5));
+        DecisionEngine fresh = Engines.minimal(running.topology(), Clock.systemUTC(), () -> "x");
         StateLoader loader = StateLoaders.of(fresh, kafka, keys, metrics);
         int partition = KeyPartitions.partitionOf(TestTopology.GROUP, topics.partitions());
         loader.restore(List.of(partition));
@@ -111,14 +112,14 @@ class StateRecoveryTest {
         assertThat(notOwning.explanation(TestTopology.GROUP, forced)).as("explanation read by an instance not owning the group")
                 .isEqualTo(new GroupReader.ExplanationLookup.Found(running.explanation(TestTopology.GROUP, forced).orElseThrow()));
         assertThat(notOwning.explanation(TestTopology.GROUP, "no-such-decision")).isInstanceOf(GroupReader.ExplanationLookup.NotKept.class);
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers())) {
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers())) {
             client.send(Topics.DECISION_EXPLANATIONS, TestTopology.GROUP, "{\"schemaVersion\":99,\"group\":\"api\"}");
         }
         assertThat(notOwning.explanation(TestTopology.GROUP, forced)).as("the group's latest record is of another schema")
                 .isInstanceOfSatisfying(GroupReader.ExplanationLookup.Unavailable.class,
                         u -> assertThat(u.why()).contains(Topics.DECISION_EXPLANATIONS, "schema version 99"));
         // a new owner skips that record and keeps the ones before it
-        DecisionEngine another = new DecisionEngine(running.topology(), Clock.systemUTC(), () -> "y", Duration.ofSeconds(5));
+        DecisionEngine another = Engines.minimal(running.topology(), Clock.systemUTC(), () -> "y");
         loader = StateLoaders.of(another, kafka, keys, metrics);
         loader.restore(List.of(partition));
         assertThat(another.explanation(TestTopology.GROUP, forced)).as("restored past an unreadable record").isPresent();
@@ -135,7 +136,7 @@ class StateRecoveryTest {
 
     @Test
     void aPoisonCommandGoesToTheCommandsDeadLetterTopic() {
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader dlq = client.reader(Topics.COMMANDS_DLQ)) {
             String bad = "{\"schemaVersion\":1,\"commandId\":\"c-1\",\"group\":\"api\",\"type\":\"PIN\",\"reason\":\"r\","
                     + "\"principal\":\"p\",\"issuedAt\":\"2026-11-21T10:00:00Z\"}";

@@ -17,7 +17,6 @@ import dev.failover.decision.domain.model.Alerts;
 import dev.failover.decision.domain.explain.Explanations;
 import dev.failover.decision.domain.model.Command;
 import dev.failover.decision.domain.model.CommandOutcome;
-import dev.failover.decision.domain.model.DecidedVsServed;
 import dev.failover.decision.domain.model.Explanation;
 import dev.failover.decision.domain.model.GroupSnapshot;
 import dev.failover.decision.domain.model.Outcome;
@@ -37,9 +36,6 @@ import dev.failover.decision.domain.state.GroupView;
  */
 public final class DecisionEngine {
 
-    /** The default of failover.command-max-age. */
-    public static final Duration DEFAULT_COMMAND_MAX_AGE = Duration.ofMinutes(5);
-
     private final Topology topology;
     private final Clock clock;
     /** The group states, and whether this instance decides each (release, restore, acquire). */
@@ -54,40 +50,22 @@ public final class DecisionEngine {
     private final ActuatorFeedback feedback;
     private final GroupHandover handover;
 
-    /** With the {@link #DEFAULT_COMMAND_MAX_AGE}: for tools and tests that do not configure it. */
-    public DecisionEngine(Topology topology, Clock clock, Supplier<String> decisionIds, Duration clockSkewTolerance) {
-        this(topology, clock, decisionIds, clockSkewTolerance, DEFAULT_COMMAND_MAX_AGE);
-    }
-
-    /** @param commandMaxAge commands issued longer ago are rejected as EXPIRED; must be positive */
-    public DecisionEngine(Topology topology, Clock clock, Supplier<String> decisionIds, Duration clockSkewTolerance,
-            Duration commandMaxAge) {
-        this(topology, clock, decisionIds, clockSkewTolerance, commandMaxAge, DecidedVsServed.BOUND);
-    }
-
     /**
-     * @param commandMaxAge  commands issued longer ago are rejected as EXPIRED; must be positive
-     * @param notServedAfter how long the latest decision may go BLOCKED or unreported before the view says NOT_SERVED;
-     *                       must be positive
+     * @param decisionIds where each new decision's id comes from
+     * @param limits      the clock skew tolerance, the command max age and the not-served bound
      */
-    public DecisionEngine(Topology topology, Clock clock, Supplier<String> decisionIds, Duration clockSkewTolerance,
-            Duration commandMaxAge, Duration notServedAfter) {
-        if (commandMaxAge.isNegative() || commandMaxAge.isZero()) {
-            throw new IllegalArgumentException("command max age must be positive, was " + commandMaxAge);
-        }
-        if (notServedAfter.isNegative() || notServedAfter.isZero()) {
-            throw new IllegalArgumentException("not-served-after must be positive, was " + notServedAfter);
-        }
+    public DecisionEngine(Topology topology, Clock clock, Supplier<String> decisionIds, EngineLimits limits) {
         this.topology = topology;
         this.clock = clock;
-        this.intake = new ResultIntake(topology, clock, clockSkewTolerance);
+        this.intake = new ResultIntake(topology, clock, limits.clockSkewTolerance());
         CorrelatedFailureGuard guard = new CorrelatedFailureGuard(topology.safety().correlatedFailure());
         this.groups = new GroupRegistry(topology, guard);
         this.fleet = new FleetGuards(guard, groups.states(), topology.safety().maxSwitchesPerDayOf(topology.groups().size()),
                 clock.instant());
-        this.decider = new GroupDecider(groups, clock, decisionIds, commandMaxAge, fleet);
-        this.views = new GroupViews(intake, fleet, notServedAfter, topology::observersOf);
-        this.feedback = new ActuatorFeedback(this, groups, topology, clock, decisionIds, clockSkewTolerance);
+        this.decider = new GroupDecider(groups, clock, decisionIds, limits.commandMaxAge(), fleet);
+        this.views = new GroupViews(intake, fleet, limits.notServedAfter(), topology::observersOf);
+        this.feedback = new ActuatorFeedback(this, groups, topology, clock, decisionIds,
+                limits.clockSkewTolerance());
         this.handover = new GroupHandover(this, groups, fleet);
     }
 

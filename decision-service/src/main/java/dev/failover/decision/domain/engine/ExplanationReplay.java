@@ -59,7 +59,8 @@ public final class ExplanationReplay {
         evidence.sort(Comparator.comparing(r -> arrival(r.result())));
         Instant first = evidence.isEmpty() ? explanation.at() : arrival(evidence.get(0).result());
         ManualClock clock = new ManualClock(first);
-        DecisionEngine engine = new DecisionEngine(topology, clock, () -> "replay", Duration.ofSeconds(5));
+        DecisionEngine engine = new DecisionEngine(topology, clock, () -> "replay",
+                EngineLimits.withClockSkewTolerance(Duration.ofSeconds(5)));
         for (Explanation.TargetFacts target : explanation.targets()) {
             for (Explanation.LocationFacts location : target.locations()) {
                 if (location.before() != null) { // counting starts where it stood before the oldest result kept

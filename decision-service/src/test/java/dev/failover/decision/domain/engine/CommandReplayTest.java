@@ -112,11 +112,11 @@ class CommandReplayTest {
         ManualClock clock = new ManualClock(T0);
         DecisionEngine engine = engine("hold", "live", clock);
         engine.apply(new Command.Issued("c1", T0, new Command.Pause("api", "deploying", "carol")));
-        clock.set(T0.plus(DecisionEngine.DEFAULT_COMMAND_MAX_AGE));
+        clock.set(T0.plus(EngineLimits.DEFAULT_COMMAND_MAX_AGE));
         engine.tick();
         assertThat(engine.snapshot("api").orElseThrow().seenCommands()).as("seen commands at the max age")
                 .extracting(GroupSnapshot.SeenCommand::commandId).containsExactly("c1");
-        clock.set(T0.plus(DecisionEngine.DEFAULT_COMMAND_MAX_AGE).plusSeconds(1));
+        clock.set(T0.plus(EngineLimits.DEFAULT_COMMAND_MAX_AGE).plusSeconds(1));
         engine.tick();
         assertThat(engine.snapshot("api").orElseThrow().seenCommands()).as("seen commands past the max age").isEmpty();
     }
@@ -138,7 +138,7 @@ class CommandReplayTest {
         assertThat(engine.view("api").orElseThrow().audit()).as("audit entries of the refused command")
                 .noneMatch(a -> a.action().contains("RATE_LIMITED"));
 
-        clock.set(T0.plus(DecisionEngine.DEFAULT_COMMAND_MAX_AGE).plusSeconds(1));
+        clock.set(T0.plus(EngineLimits.DEFAULT_COMMAND_MAX_AGE).plusSeconds(1));
         assertThat(describe(engine.apply(new Command.Issued("one-more", clock.instant(), new Command.Resume("api", "r",
                 "carol"))))).as("the same command once the window passed").isEqualTo("ACCEPTED");
     }

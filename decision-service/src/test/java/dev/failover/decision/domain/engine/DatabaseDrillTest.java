@@ -56,8 +56,8 @@ class DatabaseDrillTest {
 
     final ManualClock clock = new ManualClock(T0);
     final AtomicInteger ids = new AtomicInteger();
-    final DecisionEngine engine = new DecisionEngine(TopologyLoader.parse(TOPOLOGY, "test"), clock,
-            () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
+    final DecisionEngine engine = Engines.minimal(TopologyLoader.parse(TOPOLOGY, "test"), clock,
+            () -> "d-" + ids.incrementAndGet());
 
     @Test
     void anAbortRefusedByTheFencedOldPrimaryFallsThroughToTheNextEligibleTarget() {

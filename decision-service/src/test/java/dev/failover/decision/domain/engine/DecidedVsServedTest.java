@@ -75,8 +75,8 @@ class DecidedVsServedTest {
         java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
         DecisionEngine engine = boundSeconds == null ? engine(API, clock) : new DecisionEngine(
                 dev.failover.contract.topology.TopologyLoader.parse(API, "test"), clock, () -> "d-" + ids.incrementAndGet(),
-                java.time.Duration.ofSeconds(5), DecisionEngine.DEFAULT_COMMAND_MAX_AGE,
-                java.time.Duration.ofSeconds(boundSeconds));
+                new EngineLimits(Engines.CLOCK_SKEW_TOLERANCE, EngineLimits.DEFAULT_COMMAND_MAX_AGE,
+                        java.time.Duration.ofSeconds(boundSeconds)));
         assertThat(run(engine, clock, PRIMARY_FAILS)).contains("t=50 api FAILOVER primary->secondary");
         Decision own = engine.view("api").orElseThrow().recentDecisions().get(0);
         if (report != null) {

@@ -212,7 +212,7 @@ class DecisionEngineTest {
     static DecisionEngine engine(String whenAllDown, String mode, String extra, ManualClock clock) {
         Topology topology = topology(whenAllDown, mode, extra);
         AtomicInteger ids = new AtomicInteger();
-        return new DecisionEngine(topology, clock, () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
+        return Engines.minimal(topology, clock, () -> "d-" + ids.incrementAndGet());
     }
 
     /** The topology {@link #engine(String, String, String, ManualClock)} decides. */

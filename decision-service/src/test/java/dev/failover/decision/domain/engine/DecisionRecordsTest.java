@@ -44,8 +44,7 @@ class DecisionRecordsTest {
 
     static Map<String, String> written() {
         ManualClock clock = new ManualClock(DecisionEngineTest.T0);
-        DecisionEngine engine = new DecisionEngine(ExplanationTest.topology("hold", ""), clock, ExplanationTest.ids(),
-                Duration.ofSeconds(5));
+        DecisionEngine engine = Engines.minimal(ExplanationTest.topology("hold", ""), clock, ExplanationTest.ids());
         Decision failover = ExplanationTest.failoverByQuorum(engine, clock);
         engine.published("api", failover.decisionId());
         Command.Issued pause = new Command.Issued("c-pause", clock.instant(),

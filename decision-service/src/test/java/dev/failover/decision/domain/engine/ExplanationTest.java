@@ -99,7 +99,7 @@ class ExplanationTest {
             List<Probe> timeline, DecisionKind kind, String from, String to, String firedRule) {
         Topology topology = topology(whenAllDown, extra);
         ManualClock clock = new ManualClock(T0);
-        DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
+        DecisionEngine engine = Engines.minimal(topology, clock, ids());
         List<Decision> decisions = run(engine, clock, timeline).stream().filter(o -> o instanceof Outcome.Switched)
                 .map(o -> ((Outcome.Switched) o).decision()).toList();
         Decision decision = decisions.get(decisions.size() - 1);
@@ -142,7 +142,7 @@ class ExplanationTest {
     void theFailoversMarginIsComputedFromTheLocations() {
         Topology topology = topology("hold", "");
         ManualClock clock = new ManualClock(T0);
-        DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
+        DecisionEngine engine = Engines.minimal(topology, clock, ids());
         // only two of three locations see the primary fail: the smallest quorum that moves traffic
         Decision decision = firstSwitch(run(engine, clock, timeline(rounds(0, 200, "secondary", UP, ALL),
                 rounds(0, 20, "primary", UP, ALL), rounds(30, 60, "primary", DOWN, "loc-a", "loc-b"),
@@ -168,7 +168,7 @@ class ExplanationTest {
     void aDrillsPlannedEndIsExplainedByTheChainNotAsAnOperatorsCommand() {
         Topology topology = topology("hold", "");
         ManualClock clock = new ManualClock(T0);
-        DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
+        DecisionEngine engine = Engines.minimal(topology, clock, ids());
         run(engine, clock, timeline(rounds(0, 20, "primary", UP, ALL), rounds(0, 20, "secondary", UP, ALL),
                 rounds(0, 20, "maintenance", UP, ALL)));
         clock.set(T0.plusSeconds(25));
@@ -194,7 +194,7 @@ class ExplanationTest {
     void aReplayWithoutTheDecisiveEvidenceDoesNotSwitch() {
         Topology topology = topology("hold", "");
         ManualClock clock = new ManualClock(T0);
-        DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
+        DecisionEngine engine = Engines.minimal(topology, clock, ids());
         Decision decision = failoverByQuorum(engine, clock);
         Explanation explanation = engine.explanation("api", decision.decisionId()).orElseThrow();
         Explanation without = withoutResults(explanation, "primary", Set.of("loc-a", "loc-b"));
@@ -213,7 +213,7 @@ class ExplanationTest {
     void aVerdictFromResultsNoLongerKeptReplaysFromTheRecordedCounts() {
         Topology topology = topology("hold", "    thresholds: {flapTransitions: 0}\n");
         ManualClock clock = new ManualClock(T0);
-        DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
+        DecisionEngine engine = Engines.minimal(topology, clock, ids());
         List<List<Probe>> primary = new java.util.ArrayList<>();
         primary.add(rounds(0, 20, "primary", UP, ALL));
         for (int at = 30; at <= 600; at += 10) {
@@ -278,7 +278,7 @@ class ExplanationTest {
             int at, Outcome.HoldReason reason, String heldRule) {
         Topology topology = topology("hold", extra);
         ManualClock clock = new ManualClock(T0);
-        DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
+        DecisionEngine engine = Engines.minimal(topology, clock, ids());
         run(engine, clock, timeline);
         clock.set(T0.plusSeconds(at));
         engine.tick();
@@ -305,7 +305,7 @@ class ExplanationTest {
     void theLastEvaluationIsExplainedWithItsOwnCountsNotTheResultsCountedSince() {
         Topology topology = topology("hold", "");
         ManualClock clock = new ManualClock(T0);
-        DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
+        DecisionEngine engine = Engines.minimal(topology, clock, ids());
         run(engine, clock, timeline(rounds(0, 20, "primary", UP, ALL), rounds(0, 20, "secondary", UP, ALL)));
         Explanation.LocationFacts evaluated = engine.explanationNow("api").orElseThrow().targets().get(0).locations().get(0);
 
@@ -329,7 +329,7 @@ class ExplanationTest {
     void aSteadyGroupSaysSoAndAnOperatorsDecisionNamesTheCommand() {
         Topology topology = topology("hold", "");
         ManualClock clock = new ManualClock(T0);
-        DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
+        DecisionEngine engine = Engines.minimal(topology, clock, ids());
         run(engine, clock, timeline(rounds(0, 20, "primary", UP, ALL), rounds(0, 20, "secondary", UP, ALL)));
         Explanation steady = engine.explanationNow("api").orElseThrow();
         assertThat(steady.outcome()).isEqualTo(Explanation.Verdict.STEADY);
@@ -353,14 +353,14 @@ class ExplanationTest {
     void explanationsReadBackFromTheirRecordAreTheSameAndStillReplay() {
         Topology topology = topology("hold", "");
         ManualClock clock = new ManualClock(T0);
-        DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
+        DecisionEngine engine = Engines.minimal(topology, clock, ids());
         Decision failover = failoverByQuorum(engine, clock);
         assertThat(engine.explanations("api")).as("explanations to persist while the failover is unpublished").isEmpty();
         engine.published("api", failover.decisionId());
         String json = ExplanationRecord.encodeFitting("api", engine.explanations("api"), clock.instant()).orElseThrow();
 
         ManualClock later = new ManualClock(T0.plusSeconds(300));
-        DecisionEngine newOwner = new DecisionEngine(topology, later, () -> "n-1", Duration.ofSeconds(5));
+        DecisionEngine newOwner = Engines.minimal(topology, later, () -> "n-1");
         CommandOutcome forced = newOwner.apply(new Command.Force("api", "secondary", "after the take-over", "carol"));
         String own = ((CommandOutcome.Accepted) forced).decisions().get(0).decisionId();
         newOwner.published("api", own);
@@ -383,7 +383,7 @@ class ExplanationTest {
     void onlyTheExplanationsOfPublishedDecisionsArePersistedAndADiscardedDecisionTakesItsExplanationAlong() {
         Topology topology = topology("hold", "");
         ManualClock clock = new ManualClock(T0);
-        DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
+        DecisionEngine engine = Engines.minimal(topology, clock, ids());
         Decision failover = failoverByQuorum(engine, clock);
         engine.published("api", failover.decisionId());
         CommandOutcome forced = engine.apply(new Command.Force("api", "primary", "not to be published", "dave"));
@@ -403,7 +403,7 @@ class ExplanationTest {
     void theLatestExplanationsAreKept() {
         Topology topology = topology("hold", "");
         ManualClock clock = new ManualClock(T0);
-        DecisionEngine engine = new DecisionEngine(topology, clock, ids(), Duration.ofSeconds(5));
+        DecisionEngine engine = Engines.minimal(topology, clock, ids());
         Decision first = failoverByQuorum(engine, clock);
         String last = null;
         for (int i = 0; i < GroupJournal.EXPLANATIONS + 2; i++) {

@@ -86,8 +86,8 @@ class FailoverChoiceTest {
             List<String> expected) {
         ManualClock clock = new ManualClock(T0);
         AtomicInteger ids = new AtomicInteger();
-        DecisionEngine engine = new DecisionEngine(TopologyLoader.parse(TOPOLOGY, "test"), clock,
-                () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
+        DecisionEngine engine = Engines.minimal(TopologyLoader.parse(TOPOLOGY, "test"), clock,
+                () -> "d-" + ids.incrementAndGet());
         List<Probe> probes = new ArrayList<>(candidates);
         probes.addAll(rounds(0, 90, "primary", DOWN, ALL));
         assertThat(firstOfEachKind(engine, clock, timeline(probes))).isEqualTo(expected);

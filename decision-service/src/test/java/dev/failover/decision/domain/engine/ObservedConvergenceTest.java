@@ -46,7 +46,7 @@ class ObservedConvergenceTest {
 
     DecisionEngine engine(String mode) {
         AtomicInteger ids = new AtomicInteger();
-        return new DecisionEngine(topology(mode), clock, () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
+        return Engines.minimal(topology(mode), clock, () -> "d-" + ids.incrementAndGet());
     }
 
     /** The secondary UP everywhere from t=0; the primary failing at loc-a and loc-b from t=3: a failover at t=5. */
@@ -177,7 +177,7 @@ class ObservedConvergenceTest {
         Topology cname = TopologyLoader.parse(DecisionEngineTest.TOPOLOGY.formatted("hold", "live", "")
                 .replace("locations: [loc-a, loc-b, loc-c]\n", OBSERVERS)
                 .replace("dns: {values: [192.0.2.2]}", "dns: {alias: {hostedZoneId: Z1, dnsName: lb.example.test.}}"), "test");
-        DecisionEngine engine = new DecisionEngine(cname, clock, () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
+        DecisionEngine engine = Engines.minimal(cname, clock, () -> "d-" + ids.incrementAndGet());
         DecisionEngineTest.run(engine, clock, primaryFailsAtThree());
         assertThat(engine.feedback().observedSwitch("api").orElseThrow().of()).isZero();
         clock.set(T0.plusSeconds(600));
@@ -248,8 +248,8 @@ class ObservedConvergenceTest {
     @Test
     void withoutObserversASwitchKeepsItsFailureTimeAndTheViewShowsNoConvergence() {
         AtomicInteger ids = new AtomicInteger();
-        DecisionEngine engine = new DecisionEngine(DecisionEngineTest.topology("hold", "live", ""), clock,
-                () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
+        DecisionEngine engine = Engines.minimal(DecisionEngineTest.topology("hold", "live", ""), clock,
+                () -> "d-" + ids.incrementAndGet());
         DecisionEngineTest.run(engine, clock, primaryFailsAtThree());
         assertThat(engine.feedback().observedSwitch("api").orElseThrow().failureToDecided()).contains(Duration.ofSeconds(2));
         assertThat(engine.view("api").orElseThrow().convergence()).isNull();

@@ -54,7 +54,7 @@ class ObservedProvidersTest {
                         "dns: {zone: example.test., name: api.example.test., providers: [{provider: bind}, {provider: knot}]}"),
                 "test");
         AtomicInteger ids = new AtomicInteger();
-        return new DecisionEngine(topology, clock, () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
+        return Engines.minimal(topology, clock, () -> "d-" + ids.incrementAndGet());
     }
 
     Optional<ObservedSwitch> answered(DecisionEngine engine, ResolverObservation o) {
@@ -141,7 +141,7 @@ class ObservedProvidersTest {
                 .replace("dns: {zone: example.test., name: api.example.test.}",
                         "dns: {zone: example.test., name: api.example.test., providers: [{provider: bind}]}"), "test");
         AtomicInteger ids = new AtomicInteger();
-        DecisionEngine engine = new DecisionEngine(topology, clock, () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
+        DecisionEngine engine = Engines.minimal(topology, clock, () -> "d-" + ids.incrementAndGet());
         DecisionEngineTest.run(engine, clock, primaryFailsAtThree());
         engine.feedback().onConvergence("api", "d-1", 1, dev.failover.contract.event.ActuationStatus.CONVERGED, "read back",
                 T0.plusSeconds(6));

@@ -131,7 +131,7 @@ class SafetyRulesTest {
     static DecisionEngine engine(String topology, ManualClock clock) {
         Topology parsed = TopologyLoader.parse(topology, "test");
         AtomicInteger ids = new AtomicInteger();
-        return new DecisionEngine(parsed, clock, () -> "d-" + ids.incrementAndGet(), Duration.ofSeconds(5));
+        return Engines.minimal(parsed, clock, () -> "d-" + ids.incrementAndGet());
     }
 
     /** Switches as "t=50 ab FAILOVER a->b", and the first hold of each reason per group as "t=50 ac held REASON". */

@@ -26,8 +26,8 @@ class TickTest {
     static final String GROUP = TestTopology.GROUP;
 
     final ManualClock clock = new ManualClock(T0);
-    final DecisionEngine engine = new DecisionEngine(TopologyLoader.parse(TestTopology.yaml("http://127.0.0.1:1/",
-            "http://127.0.0.1:2/"), "test"), clock, () -> "d-1", Duration.ofSeconds(5));
+    final DecisionEngine engine = Engines.minimal(TopologyLoader.parse(TestTopology.yaml("http://127.0.0.1:1/",
+            "http://127.0.0.1:2/"), "test"), clock, () -> "d-1");
 
     void resultsNow() {
         for (String location : TestTopology.LOCATIONS) {
