@@ -33,11 +33,6 @@ public final class Databases {
     private final Duration postgresLandsWithin;
     private final Duration awsLandsWithin;
 
-    /** PostgreSQL only. */
-    public Databases(Database<PostgresRef> postgres, Map<String, Login> logins) {
-        this(postgres, null, null, logins);
-    }
-
     /** @param postgres, rds, aurora the backends, null where none is configured */
     public Databases(Database<PostgresRef> postgres, Database<DatabaseRef.Rds> rds, Database<DatabaseRef.AuroraGlobal> aurora,
             Map<String, Login> logins) {

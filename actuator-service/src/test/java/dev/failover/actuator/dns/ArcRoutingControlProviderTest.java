@@ -60,6 +60,8 @@ import software.amazon.awssdk.services.route53recoverycontrolconfig.Route53Recov
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 import dev.failover.actuator.domain.reconcile.Reconcilers;
+import dev.failover.actuator.domain.model.TrafficPlans;
+import dev.failover.actuator.database.PostgresOnly;
 
 /**
  * The route53-arc provider with the real AWS SDK against the ARC cluster fixture (five endpoints, shared state, safety
@@ -177,7 +179,7 @@ class ArcRoutingControlProviderTest {
                       - {id: primary, region: us-east-1, probe: {type: tcp, host: 192.0.2.10, port: 443}, dns: {values: [192.0.2.10]}}
                       - {id: secondary, region: us-west-2, probe: {type: tcp, host: 192.0.2.20, port: 443}, dns: {values: [192.0.2.20]}}
                 """.formatted(drift), "test");
-        return Reconcilers.group("api", topology, dns, new TrafficPlan(DnsProvider.Routing.SWITCHES, 1,
+        return Reconcilers.group("api", topology, dns, TrafficPlans.of(DnsProvider.Routing.SWITCHES, 1,
                 List.of()), Reconcilers.minimal(Scalers.none(), saved::add, results::add, clock,
                 new ReconcileSettings(Duration.ofSeconds(10),
                         Duration.ofSeconds(2), BACKOFF, Duration.ZERO, null)));
@@ -190,9 +192,9 @@ class ArcRoutingControlProviderTest {
     GroupReconciler withDatabases(ArcRoutingControlProvider dns, DatabaseStepTest.FakeNodes nodes) {
         Topology topology = TopologyLoader.parse(DatabaseStepTest.topologyYaml(EAST_DB, WEST_DB, 30), "test");
         nodes.set(EAST_DB, DatabaseStepTest.writable()).set(WEST_DB, DatabaseStepTest.replica(0, 0));
-        Databases databases = new Databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
+        Databases databases = PostgresOnly.databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
                 new Databases.Login("failover", "p2")));
-        return Reconcilers.group("api", topology, dns, new TrafficPlan(
+        return Reconcilers.group("api", topology, dns, TrafficPlans.of(
                 DnsProvider.Routing.SWITCHES, 1, List.of()), Reconcilers.minimal(Scalers.none(), databases, state -> {
                 }, results::add, clock, new ReconcileSettings(Duration.ofSeconds(10), Duration.ofSeconds(2), BACKOFF,
                         Duration.ZERO, null)));

@@ -61,6 +61,7 @@ import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
 import software.amazon.awssdk.services.route53.Route53Client;
 import dev.failover.actuator.domain.reconcile.Reconcilers;
+import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * The real AWS SDK against a local HTTP fixture that checks the requests it gets (the ChangeBatch XML, the
@@ -632,7 +633,7 @@ class Route53DnsProviderTest {
                       - {id: primary, region: us-east-1, probe: {type: tcp, host: 192.0.2.10, port: 443}, dns: {values: [192.0.2.10]}}
                       - {id: secondary, region: us-west-2, probe: {type: tcp, host: 192.0.2.20, port: 443}, dns: {values: [192.0.2.20]}}
                 """.formatted(ZONE_ID), "test");
-        return Reconcilers.group("api", topology, dns, new TrafficPlan(DnsProvider.Routing.SINGLE, 100,
+        return Reconcilers.group("api", topology, dns, TrafficPlans.of(DnsProvider.Routing.SINGLE, 100,
                 List.of()), Reconcilers.minimal(Scalers.none(), store, results::add, clock,
                 new ReconcileSettings(Duration.ofSeconds(10),
                         Duration.ofSeconds(2), backoff, Duration.ZERO, null)));

@@ -32,6 +32,7 @@ import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.testkit.aws.Route53Zone;
 import software.amazon.awssdk.services.route53.Route53Client;
 import dev.failover.actuator.domain.reconcile.Reconcilers;
+import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * A group's first write meets the record as the team left it before the plane (docs/deploy-eks.md, "Taking over
@@ -239,7 +240,7 @@ class Route53TakeOverTest {
     /** The group's reconciler, offered {@code decision} (none: the initial state, as deployed). */
     GroupReconciler reconciler(Route53DnsProvider dns, Decision decision) {
         GroupReconciler group = Reconcilers.group("api", TopologyLoader.parse(Route53ZoneFidelityTest.TOPOLOGY,
-                "test"), dns, new TrafficPlan(DnsProvider.Routing.WEIGHTED, 100, List.of()),
+                "test"), dns, TrafficPlans.of(DnsProvider.Routing.WEIGHTED, 100, List.of()),
                 Reconcilers.minimal(Scalers.none(), state -> {
                 }, results::add, clock, new ReconcileSettings(Duration.ofSeconds(10), Duration.ofSeconds(2),
                         Route53ZoneFidelityTest.BACKOFF, Duration.ZERO, null)));

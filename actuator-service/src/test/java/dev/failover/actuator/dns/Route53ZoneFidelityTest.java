@@ -30,6 +30,7 @@ import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.testkit.aws.Route53Zone;
 import software.amazon.awssdk.services.route53.Route53Client;
 import dev.failover.actuator.domain.reconcile.Reconcilers;
+import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * The Route 53 provider with the real SDK against the stateful {@link Route53Zone}, made as strict as the service where
@@ -101,7 +102,7 @@ class Route53ZoneFidelityTest {
 
     GroupReconciler reconciler(Route53DnsProvider dns) {
         Topology topology = TopologyLoader.parse(TOPOLOGY, "test");
-        GroupReconciler group = Reconcilers.group("api", topology, dns, new TrafficPlan(
+        GroupReconciler group = Reconcilers.group("api", topology, dns, TrafficPlans.of(
                 DnsProvider.Routing.WEIGHTED, 100, List.of()), Reconcilers.minimal(Scalers.none(), state -> {
                 }, results::add, clock, new ReconcileSettings(Duration.ofSeconds(10), Duration.ofSeconds(2),
                         BACKOFF, Duration.ZERO, null)));
@@ -189,7 +190,7 @@ class Route53ZoneFidelityTest {
         zone().pendingFor(Duration.ofHours(1)).refuseChangesWhilePending(true);
         Route53DnsProvider dns = provider(1000);
         RecordKey key = new RecordKey("api", "example.com.", RECORD, RecordType.A, ZONE_ID);
-        List<RecordSet> west = new TrafficPlan(DnsProvider.Routing.WEIGHTED, 100, List.of())
+        List<RecordSet> west = TrafficPlans.of(DnsProvider.Routing.WEIGHTED, 100, List.of())
                 .initial(TopologyLoader.parse(TOPOLOGY, "test").groups().get(0));
         OwnerMark first = OwnerMark.of("api", 3, "d-3", west);
 

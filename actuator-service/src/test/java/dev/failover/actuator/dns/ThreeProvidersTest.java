@@ -40,6 +40,7 @@ import dev.failover.testkit.dns.AuthoritativeServer;
 import dev.failover.testkit.dns.BindServer;
 import dev.failover.testkit.dns.KnotServer;
 import dev.failover.testkit.topology.TestTopology;
+import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * One record written to three real providers through the real loop (ADR 0036, "Test plan" (4)): BIND9 and Knot DNS,
@@ -62,7 +63,7 @@ class ThreeProvidersTest {
                 AuthoritativeServer knot = KnotServer.start(ZONE, records);
                 Route53Zone zone = Route53Zone.start(ZONE_ID, List.of(new Route53Zone.RecordSet(TestTopology.RECORD, "A",
                         null, null, 5, List.of(TestTopology.PRIMARY_IP))))) {
-            TrafficPlan plan = new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of());
+            TrafficPlan plan = TrafficPlans.of(DnsProvider.Routing.SINGLE, 100, List.of());
             Route53DnsProvider r53 = Route53Fixtures.provider(Route53Fixtures.client(zone.endpoint()),
                     Route53Fixtures.settings(Route53Settings.Routing.SIMPLE, 50, Route53Settings.TakeOver.REPLACE));
             GroupDns dns = new GroupDns(List.of(new ProviderLane("r53", r53, plan, null, ZONE_ID),

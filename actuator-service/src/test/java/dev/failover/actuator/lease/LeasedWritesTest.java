@@ -19,6 +19,7 @@ import dev.failover.actuator.dns.LeasedDnsProvider;
 import dev.failover.actuator.dns.RecordKey;
 import dev.failover.actuator.dns.RecordWrite;
 import dev.failover.contract.topology.DatabaseRef;
+import dev.failover.actuator.database.PostgresOnly;
 
 /**
  * Every external write asks the lease first (ADR 0006). With the lease lapsed, a DNS write, a promotion, a fence and an
@@ -61,7 +62,7 @@ class LeasedWritesTest {
     void databaseWritesAskTheLease(boolean held) {
         Recording backend = new Recording();
         Lease lease = held ? Lease.HELD : () -> Optional.of(LAPSED);
-        Databases databases = new Databases(backend, Map.of("app", new Databases.Login("failover", "pw")))
+        Databases databases = PostgresOnly.databases(backend, Map.of("app", new Databases.Login("failover", "pw")))
                 .leasedBy(lease, java.time.Duration.ofSeconds(4), java.time.Duration.ofSeconds(5));
         DatabaseRef node = new DatabaseRef.Postgres("jdbc:postgresql://db-east:5432/app", "app");
         List<Database.WriteOutcome> outcomes = List.of(databases.promote(node, Database.Move.UNPLANNED).orElseThrow(),
@@ -89,7 +90,7 @@ class LeasedWritesTest {
         lease.rebalanced(); // held for 3 s from 0
         nanos.set(java.time.Duration.ofMillis(2500).toNanos()); // 0.5 s left; another owner no sooner than 3.5 s on
         Recording backend = new Recording();
-        Databases databases = new Databases(backend, Map.of("app", new Databases.Login("failover", "pw")))
+        Databases databases = PostgresOnly.databases(backend, Map.of("app", new Databases.Login("failover", "pw")))
                 .leasedBy(lease, java.time.Duration.ofSeconds(4), java.time.Duration.ofSeconds(5));
         DatabaseRef node = new DatabaseRef.Postgres("jdbc:postgresql://db-east:5432/app", "app");
 

@@ -51,6 +51,7 @@ import dev.failover.testkit.topology.TestTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import dev.failover.actuator.domain.reconcile.Reconcilers;
+import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * A decision's pass does not wait for its desired state to be stored, and it is acknowledged only once stored; a store
@@ -109,7 +110,7 @@ class DecisionListenerTest {
     final List<ActuationResult> results = new CopyOnWriteArrayList<>();
     final AtomicBoolean owned = new AtomicBoolean(true);
     final Reconciler reconciler = new Reconciler(TOPOLOGY, Reconcilers.every(new DryRunDnsProvider(Routing.SINGLE),
-            new TrafficPlan(Routing.SINGLE, 100, List.of())), Reconcilers.minimal(Scalers.none(), store,
+            TrafficPlans.of(Routing.SINGLE, 100, List.of())), Reconcilers.minimal(Scalers.none(), store,
             results::add, Clock.systemUTC(), RECONCILE));
     final ReconcileLoop loop = new ReconcileLoop(reconciler, 1, RECONCILE.backoff());
     final DecisionListener listener = new DecisionListener(reconciler, loop, store,

@@ -41,6 +41,7 @@ import dev.failover.contract.time.Backoff;
 import dev.failover.contract.topology.ServePolicy;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.testkit.topology.TestTopology;
+import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * Lanes side by side on the loop's threads (ADR 0036, "Where the lanes live"): a provider whose calls hang (a server
@@ -100,7 +101,7 @@ class LaneLoopTest {
     void aProviderThatHangsHoldsOnlyItsOwnLane() throws Exception {
         ScriptedDns r53 = new ScriptedDns(DnsProvider.Routing.SINGLE);
         Frozen knot = new Frozen();
-        TrafficPlan plan = new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of());
+        TrafficPlan plan = TrafficPlans.of(DnsProvider.Routing.SINGLE, 100, List.of());
         GroupDns dns = new GroupDns(List.of(new ProviderLane("knot", knot, plan, null, null),
                 new ProviderLane("r53", r53, plan, null, null)), ServePolicy.ANY, Duration.ofSeconds(120));
         List<ActuationResult> results = new CopyOnWriteArrayList<>();

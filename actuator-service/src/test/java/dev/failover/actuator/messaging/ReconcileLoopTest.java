@@ -33,6 +33,7 @@ import dev.failover.contract.time.Backoff;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.testkit.topology.TestTopology;
 import dev.failover.actuator.domain.reconcile.Reconcilers;
+import dev.failover.actuator.domain.model.TrafficPlans;
 
 /** The loop's own rules: a group's passes never overlap however often it is triggered, and a stopped group gets none. */
 class ReconcileLoopTest {
@@ -95,7 +96,7 @@ class ReconcileLoopTest {
 
     Reconciler reconciler(CountingDns dns) {
         return new Reconciler(TopologyLoader.parse(TWO_GROUPS, "test"), Reconcilers.every(dns,
-                new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of())), Reconcilers.minimal(Scalers.none(),
+                TrafficPlans.of(DnsProvider.Routing.SINGLE, 100, List.of())), Reconcilers.minimal(Scalers.none(),
                 state -> {
                 }, results::add, Clock.systemUTC(), new ReconcileSettings(Duration.ofMillis(50), Duration.ofMillis(50),
                         new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ZERO, () -> 0.0),
@@ -161,7 +162,7 @@ class ReconcileLoopTest {
             }
         };
         Reconciler reconciler = new Reconciler(TopologyLoader.parse(TestTopology.yaml(groups), "test"),
-                Reconcilers.every(dns, new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of())),
+                Reconcilers.every(dns, TrafficPlans.of(DnsProvider.Routing.SINGLE, 100, List.of())),
                 Reconcilers.minimal(Scalers.none(), state -> {
                 }, results::add, Clock.systemUTC(), new ReconcileSettings(Duration.ofSeconds(30), Duration.ofMillis(50),
                         new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ZERO, () -> 0.0),

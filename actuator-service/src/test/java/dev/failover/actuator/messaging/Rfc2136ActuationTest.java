@@ -59,6 +59,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import dev.failover.actuator.domain.reconcile.Reconcilers;
+import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * End to end on real servers: decisions on the broker become TSIG-signed conditional updates that BIND9 serves; a change
@@ -149,7 +150,7 @@ class Rfc2136ActuationTest {
 
     @Test
     void decisionsAreServedByBindAndAChangeByHandIsReportedAndCorrectedOnlyWhereConfigured() throws Exception {
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             String report = decide(client, "report");
             String correct = decide(client, "correct");
@@ -187,7 +188,7 @@ class Rfc2136ActuationTest {
             // BIND's record and mark, with the desired state restored from the store
             List<ActuationResult> afterRestart = new java.util.concurrent.CopyOnWriteArrayList<>();
             GroupReconciler restarted = Reconcilers.group("report", TopologyLoader.parse(TOPOLOGY, "test"), bind(),
-                    new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of()), Reconcilers.minimal(Scalers.none(),
+                    TrafficPlans.of(DnsProvider.Routing.SINGLE, 100, List.of()), Reconcilers.minimal(Scalers.none(),
                     state -> {
                     }, afterRestart::add, Clock.systemUTC(), new ReconcileSettings(Duration.ofSeconds(1),
                             Duration.ofSeconds(1), new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ZERO,
@@ -211,7 +212,7 @@ class Rfc2136ActuationTest {
      */
     @Test
     void aChangeByHandBeforeAnyDecisionIsReportedAndLeftAsThePersonSetIt() throws Exception {
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             actuations.await(r -> isInitial(r, "untouched", ActuationStatus.CONVERGED), WAIT);
             assertThat(served("untouched").ownerText()).as("nothing written while the record serves the initial state").isNull();
@@ -241,7 +242,7 @@ class Rfc2136ActuationTest {
      */
     @Test
     void aPlannedSwitchoverLowersTheTtlWaitsOutTheOldOneSwitchesAndRestoresIt() throws Exception {
-        try (TopicClient client = new TopicClient(KafkaBrokerResource.broker().bootstrapServers());
+        try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS);
                 DnsAnswers answers = DnsAnswers.watch("127.0.0.1", Bind.server.port(), "planned.drift.test.")) {
             answers.awaitAnswer("192.0.2.1", WAIT);

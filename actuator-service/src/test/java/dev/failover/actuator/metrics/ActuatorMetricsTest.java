@@ -34,6 +34,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
+import dev.failover.actuator.domain.data.DataTiers;
 
 /**
  * A planned move's minutes of waiting out a TTL are not a slow failover: FailoverSwitchSlow watches only the others, and
@@ -122,7 +123,7 @@ class ActuatorMetricsTest {
         assertThat(registry.get(ActuatorMetrics.DATABASE_LOSS_BUDGET).tag("group", "api").gauge().value()).isEqualTo(15.0);
         assertThat(registry.get(ActuatorMetrics.DATABASE_LAST_PROMOTION).tag("group", "api").gauge().value()).isNaN();
 
-        tier.set(new DataTier(Map.of("primary", new DataTier.Node(new Database.Observation.Observed(Database.Role.WRITABLE,
+        tier.set(DataTiers.seen(Map.of("primary", new DataTier.Node(new Database.Observation.Observed(Database.Role.WRITABLE,
                 0, 0, false), NOW), "secondary", new DataTier.Node(new Database.Observation.Observed(Database.Role.REPLICA,
                         800, 21.5, true), NOW)), NOW, Duration.ofMillis(2_500)));
         assertThat(registry.get(ActuatorMetrics.DATABASE_LAG).tags("group", "api", "target", "secondary").gauge().value())
@@ -134,7 +135,7 @@ class ActuatorMetricsTest {
         assertThat(registry.get(ActuatorMetrics.DATABASE_HELD).tag("group", "api").gauge().value()).isEqualTo(1.0);
         assertThat(registry.get(ActuatorMetrics.DATABASE_LAST_PROMOTION).tag("group", "api").gauge().value()).isEqualTo(2.5);
 
-        tier.set(new DataTier(Map.of("primary", new DataTier.Node(new Database.Observation.Unavailable("timed out"), NOW)),
+        tier.set(DataTiers.seen(Map.of("primary", new DataTier.Node(new Database.Observation.Unavailable("timed out"), NOW)),
                 null, null));
         assertThat(registry.get(ActuatorMetrics.DATABASE_ANSWERED).tags("group", "api", "target", "primary").gauge().value())
                 .isZero();
@@ -189,15 +190,15 @@ class ActuatorMetricsTest {
 
         DataTier.Promotion promoted = new DataTier.Promotion("secondary", NOW.minusSeconds(150), null);
         DataTier.Node writable = new DataTier.Node(new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false), NOW);
-        tier.set(new DataTier(Map.of("primary", new DataTier.Node(new Database.Observation.Unavailable("timed out"), NOW),
+        tier.set(DataTiers.of(Map.of("primary", new DataTier.Node(new Database.Observation.Unavailable("timed out"), NOW),
                 "secondary", writable), null, null, promoted, Map.of()));
         assertThat(primary.get()).as("not answering since the promotion").isEqualTo(150.0);
         assertThat(secondary.get()).as("the promoted node").isZero();
 
-        tier.set(new DataTier(Map.of("primary", writable, "secondary", writable), null, null, promoted, Map.of()));
+        tier.set(DataTiers.of(Map.of("primary", writable, "secondary", writable), null, null, promoted, Map.of()));
         assertThat(primary.get()).as("writable beside it").isEqualTo(150.0);
 
-        tier.set(new DataTier(Map.of("primary", new DataTier.Node(new Database.Observation.Observed(Database.Role.FENCED, 0,
+        tier.set(DataTiers.of(Map.of("primary", new DataTier.Node(new Database.Observation.Observed(Database.Role.FENCED, 0,
                 0, false), NOW), "secondary", writable), null, null, promoted, Map.of()));
         assertThat(primary.get()).as("fenced").isZero();
     }
@@ -260,6 +261,6 @@ class ActuatorMetricsTest {
     }
 
     static DataTier withExposure(LossExposure exposure) {
-        return new DataTier(Map.of(), null, null, null, Map.of("secondary", exposure));
+        return DataTiers.of(Map.of(), null, null, null, Map.of("secondary", exposure));
     }
 }

@@ -57,6 +57,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.arcregionswitch.ArcRegionSwitchClient;
 import dev.failover.actuator.domain.reconcile.Wiring;
+import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * Region switch's invariants over seeded, randomized fault schedules (ADR 0028), as {@code DataTierFaultsTest} checks
@@ -232,7 +233,7 @@ class RegionSwitchFaultsTest {
             AwsRegionSwitch regionSwitch = new AwsRegionSwitch(plan -> world.client(plan.region(), accessKey), lease);
             DnsProvider recording = new Recording(world, accessKey);
             reconciler = new Reconciler(TOPOLOGY, g -> GroupDns.oneLane(new LeasedDnsProvider(recording, lease),
-                    new TrafficPlan(DnsProvider.Routing.SINGLE, 100, List.of())), new Wiring(Scalers.none(),
+                    TrafficPlans.of(DnsProvider.Routing.SINGLE, 100, List.of())), new Wiring(Scalers.none(),
                     Databases.none(), regionSwitch, world.stored::add, EvidenceStore.NONE,
                     r -> world.results.add(r.finishedAt() + " " + accessKey
                             + " " + r.decisionId() + " " + r.step() + " " + r.status() + " " + r.details()),

@@ -53,6 +53,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.arcregionswitch.ArcRegionSwitchClient;
 import dev.failover.actuator.domain.reconcile.Wiring;
+import dev.failover.actuator.domain.model.TrafficPlans;
+import dev.failover.actuator.database.PostgresOnly;
 
 /**
  * A group that names an ARC Region switch plan (ADR 0028), reconciled through the real AWS SDK against a fixture of
@@ -161,7 +163,7 @@ class RegionSwitchPlanTest {
 
     /** As the producer makes the groups' reconcilers. */
     Reconciler reconciler(String plan, RegionSwitch regionSwitch) {
-        return new Reconciler(topology(plan), g -> GroupDns.oneLane(refusing, new TrafficPlan(DnsProvider.Routing.SINGLE, 100,
+        return new Reconciler(topology(plan), g -> GroupDns.oneLane(refusing, TrafficPlans.of(DnsProvider.Routing.SINGLE, 100,
                 List.of())), new Wiring(Scalers.none(), Databases.none(), regionSwitch, saved::add,
                 EvidenceStore.NONE, results::add, lane -> { }, Waker.NONE, clock, new ReconcileSettings(Duration.ofSeconds(10),
                 Duration.ofMillis(100), BACKOFF, Duration.ZERO, null)));
@@ -512,8 +514,8 @@ class RegionSwitchPlanTest {
                     regionSwitch: {planArn: "%s"}
                     safety: {maxDataLossSeconds: 30}
                 """.formatted(east, west, FAILING), "test");
-        GroupReconciler group = new Reconciler(topology, g -> GroupDns.oneLane(refusing, new TrafficPlan(DnsProvider.Routing.SINGLE,
-                100, List.of())), new Wiring(Scalers.none(), new Databases(postgres, Map.of("app",
+        GroupReconciler group = new Reconciler(topology, g -> GroupDns.oneLane(refusing, TrafficPlans.of(DnsProvider.Routing.SINGLE,
+                100, List.of())), new Wiring(Scalers.none(), PostgresOnly.databases(postgres, Map.of("app",
                 new Databases.Login("failover", "p"))), regionSwitch(Lease.HELD), saved::add, EvidenceStore.NONE,
                 results::add, lane -> { }, Waker.NONE, clock, new ReconcileSettings(
                         Duration.ofSeconds(10), Duration.ofMillis(100), BACKOFF, Duration.ZERO, null))).group("api");

@@ -15,6 +15,7 @@ import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.reconcile.GroupStatus;
 import dev.failover.actuator.rest.GroupsResource.GroupStatusView;
+import dev.failover.actuator.domain.data.DataTiers;
 
 /** The view of a group, for every state a status can be in. */
 class GroupStatusViewTest {
@@ -41,7 +42,7 @@ class GroupStatusViewTest {
     @Test
     void theDataTierSaysEachNodeAsLastObservedAndTheHold() {
         Instant at = Instant.parse("2026-11-25T03:00:00Z");
-        DataTier tier = new DataTier(Map.of("primary", new DataTier.Node(new Database.Observation.Unavailable(
+        DataTier tier = DataTiers.seen(Map.of("primary", new DataTier.Node(new Database.Observation.Unavailable(
                 "connect timed out"), at), "secondary", new DataTier.Node(new Database.Observation.Observed(
                         Database.Role.REPLICA, 4_096, 12.5, true), at)), at, Duration.ofMillis(1_500));
         GroupStatusView view = GroupStatusView.of(new GroupStatus("api", null, new Convergence.Idle(), null, null,
@@ -60,14 +61,14 @@ class GroupStatusViewTest {
     @Test
     void theLastPromotionSaysWhenAndWhatItMayHaveLost() {
         Instant at = Instant.parse("2026-11-26T03:00:00Z");
-        DataTier tier = new DataTier(Map.of(), null, null, new DataTier.Promotion("secondary", at, new LossExposure.Window(
+        DataTier tier = DataTiers.of(Map.of(), null, null, new DataTier.Promotion("secondary", at, new LossExposure.Window(
                 Duration.ofMillis(1_200), "received everything")), Map.of());
         GroupStatusView view = GroupStatusView.of(new GroupStatus("api", null, new Convergence.Idle(), null, null,
                 "primary", null, tier));
         assertThat(view.lastPromotionRequested()).isEqualTo(new GroupsResource.PromotionView("secondary", at,
                 new LossExposure.Window(Duration.ofMillis(1_200), "received everything").describe(), 1.2));
         assertThat(GroupStatusView.of(new GroupStatus("api", null, new Convergence.Idle(), null, null, "primary",
-                null, new DataTier(Map.of(), null, null, new DataTier.Promotion("secondary", at, null), Map.of())))
+                null, DataTiers.of(Map.of(), null, null, new DataTier.Promotion("secondary", at, null), Map.of())))
                 .lastPromotionRequested().lossExposureSeconds()).as("a force that measured nothing").isNull();
         assertThat(GroupStatusView.of(new GroupStatus("api", null, new Convergence.Idle(), null, null, null))
                 .lastPromotionRequested()).isNull();
@@ -86,7 +87,7 @@ class GroupStatusViewTest {
         assertThat(window.databases().get(0).lossExposure()).contains("up to 2.5 s").contains("received everything");
         assertThat(window.switchRefusedAfterDatabaseMoveSince()).isEqualTo(at);
         GroupStatusView unknown = GroupStatusView.of(new GroupStatus("api", null, new Convergence.Idle(), null,
-                null, "primary", null, new DataTier(nodes, null, null, null, Map.of("secondary",
+                null, "primary", null, DataTiers.of(nodes, null, null, null, Map.of("secondary",
                         new LossExposure.Unknown("never seen")))));
         assertThat(unknown.databases().get(0).lossExposureSeconds()).as("unknown").isNull();
         assertThat(unknown.databases().get(0).lossExposure()).contains("unknown: never seen");

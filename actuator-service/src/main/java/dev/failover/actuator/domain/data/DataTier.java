@@ -30,18 +30,9 @@ public record DataTier(Map<String, Node> nodes, Instant heldSince, Duration last
     /** Nothing seen yet (no database node, or no pass that looked). */
     public static final DataTier NONE = new DataTier(Map.of(), null, null, null, Map.of(), null);
 
-    public DataTier(Map<String, Node> nodes, Instant heldSince, Duration lastPromotion, Promotion promoted,
-            Map<String, LossExposure> exposures) {
-        this(nodes, heldSince, lastPromotion, promoted, exposures, null);
-    }
-
     public DataTier {
         nodes = Map.copyOf(nodes);
         exposures = Map.copyOf(exposures);
-    }
-
-    public DataTier(Map<String, Node> nodes, Instant heldSince, Duration lastPromotion) {
-        this(nodes, heldSince, lastPromotion, null, Map.of(), null);
     }
 
     /**

@@ -40,11 +40,6 @@ public final class TrafficPlan {
     private final List<Integer> failbackSteps;
     private final int ttlFloorSeconds;
 
-    /** With the {@link #DEFAULT_TTL_FLOOR_SECONDS}. */
-    public TrafficPlan(Routing routing, long activeWeight, List<Integer> failbackSteps) {
-        this(routing, activeWeight, failbackSteps, DEFAULT_TTL_FLOOR_SECONDS);
-    }
-
     /**
      * @param failbackSteps   rising percentages ending at 100; empty: a failback moves all traffic at once
      * @param ttlFloorSeconds the TTL a planned move lowers the record to; a group whose TTL is not above it moves at once

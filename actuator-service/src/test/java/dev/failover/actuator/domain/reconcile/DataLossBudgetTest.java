@@ -32,6 +32,8 @@ import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.time.Backoff;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.testkit.db.PostgresPair;
+import dev.failover.actuator.domain.model.TrafficPlans;
+import dev.failover.actuator.database.PostgresOnly;
 
 /**
  * The data-loss budget measures what is lost, not what waits to be applied (ADR 0020, "Loss exposure"): a synchronous
@@ -55,10 +57,10 @@ class DataLossBudgetTest {
     void aSynchronousReplicaWhoseReplayIsPausedIsPromotedAndLosesNothing() throws Exception {
         try (PostgresPair pair = PostgresPair.start()) {
             sql(pair.primary().jdbcUrl(), "CREATE TABLE orders (id serial PRIMARY KEY, note text NOT NULL)");
-            Databases databases = new Databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres"), Map.of("app-east",
+            Databases databases = PostgresOnly.databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres"), Map.of("app-east",
                     new Databases.Login(PostgresPair.USER, null), "app-west", new Databases.Login(PostgresPair.USER, null)));
             GroupReconciler group = Reconcilers.group("api", DatabaseStepTest.topology(pair.primary().jdbcUrl(),
-                    pair.replica().jdbcUrl(), 2), dns, new TrafficPlan(Routing.SINGLE, 100, List.of()),
+                    pair.replica().jdbcUrl(), 2), dns, TrafficPlans.of(Routing.SINGLE, 100, List.of()),
                     Reconcilers.minimal(Scalers.none(), databases, s -> {
                     }, results::add, clock, settings));
             for (int pass = 0; pass < 6; pass++) { // the initial state served and its nodes watched, before the failure

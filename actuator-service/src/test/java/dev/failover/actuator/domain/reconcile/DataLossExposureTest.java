@@ -34,6 +34,8 @@ import dev.failover.contract.time.Backoff;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.testkit.db.PostgresPair.Replication;
 import dev.failover.testkit.db.PostgresPair;
+import dev.failover.actuator.domain.model.TrafficPlans;
+import dev.failover.actuator.database.PostgresOnly;
 
 /**
  * What a promotion may lose, against real PostgreSQL (ADR 0020, "Loss exposure"): the reconciler with the PostgreSQL
@@ -153,12 +155,12 @@ class DataLossExposureTest {
     @Test
     void aSecondFailoverToAReplicaThatStillFollowsTheFirstPrimaryIsHeldNamingWhatToRepoint() throws Exception {
         try (PostgresPair pair = PostgresPair.start(Replication.ASYNC, 2)) {
-            Databases databases = new Databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres"), Map.of(
+            Databases databases = PostgresOnly.databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres"), Map.of(
                     "app-east", new Databases.Login(PostgresPair.USER, null), "app-west", new Databases.Login(
                             PostgresPair.USER, null)));
             GroupReconciler group = Reconcilers.group("api", DatabaseStepTest.three(pair.primary().jdbcUrl(),
                     pair.replica().jdbcUrl(), pair.replicas().get(1).jdbcUrl(), 30), dns,
-                    new TrafficPlan(Routing.SINGLE, 100, List.of()), Reconcilers.minimal(Scalers.none(), databases,
+                    TrafficPlans.of(Routing.SINGLE, 100, List.of()), Reconcilers.minimal(Scalers.none(), databases,
                     s -> {
                     }, results::add, clock, settings));
             sql(pair.primary().jdbcUrl(), "CREATE TABLE orders (id serial PRIMARY KEY, note text NOT NULL)");
@@ -189,9 +191,9 @@ class DataLossExposureTest {
         Map<String, Databases.Login> all = new java.util.HashMap<>(Map.of("app-east", new Databases.Login(
                 PostgresPair.USER, null), "app-west", new Databases.Login(PostgresPair.USER, null)));
         all.putAll(logins);
-        Databases databases = new Databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres"), all);
+        Databases databases = PostgresOnly.databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres"), all);
         return Reconcilers.group("api", DatabaseStepTest.topology(pair.primary().jdbcUrl(), pair.replica().jdbcUrl(),
-                budget), dns, new TrafficPlan(Routing.SINGLE, 100, List.of()), Reconcilers.minimal(Scalers.none(),
+                budget), dns, TrafficPlans.of(Routing.SINGLE, 100, List.of()), Reconcilers.minimal(Scalers.none(),
                 databases, s -> {
                 }, results::add, clock, settings));
     }

@@ -52,6 +52,8 @@ import dev.failover.testkit.db.PostgresPair;
 import dev.failover.testkit.db.Seeds;
 import dev.failover.testkit.db.WritingClient;
 import dev.failover.testkit.net.PathCut;
+import dev.failover.actuator.domain.model.TrafficPlans;
+import dev.failover.actuator.database.PostgresOnly;
 
 /**
  * The data tier's invariants checked over seeded, randomized fault schedules against real PostgreSQL (ADR 0020, "Loss
@@ -280,8 +282,8 @@ class DataTierFaultsTest {
                             }
                         }
                     });
-            GroupReconciler group = Reconcilers.group("api", topology, dns, new TrafficPlan(Routing.SINGLE, 100,
-                    List.of()), Reconcilers.minimal(Scalers.none(), new Databases(postgres,
+            GroupReconciler group = Reconcilers.group("api", topology, dns, TrafficPlans.of(Routing.SINGLE, 100,
+                    List.of()), Reconcilers.minimal(Scalers.none(), PostgresOnly.databases(postgres,
                     logins), s -> {
                             }, r -> results.add(r.step() + " " + r.status() + " " + r.details()), Clock.systemUTC(),
                                     new ReconcileSettings(Duration.ofMillis(500), Duration.ofMillis(200),

@@ -45,6 +45,8 @@ import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.actuator.regionswitch.RegionSwitch;
+import dev.failover.actuator.domain.model.TrafficPlans;
+import dev.failover.actuator.database.PostgresOnly;
 
 /**
  * The database step of the reconciler (ADR 0020), pass by pass with a manual clock: the target's node is made writable
@@ -213,9 +215,9 @@ public class DatabaseStepTest {
 
     /** @param watch the instance's watch of the group: another instance has its own */
     GroupReconciler reconciler(Topology topology, dev.failover.actuator.domain.data.GroupWatch watch) {
-        Databases databases = new Databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
+        Databases databases = PostgresOnly.databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
                 new Databases.Login("failover", "p2")));
-        return new GroupReconciler("api", topology, GroupDns.oneLane(dns, new TrafficPlan(Routing.SINGLE, 100,
+        return new GroupReconciler("api", topology, GroupDns.oneLane(dns, TrafficPlans.of(Routing.SINGLE, 100,
                 List.of())), new Wiring(Scalers.none(), databases, dev.failover.actuator.regionswitch
                 .RegionSwitch.NONE, s -> {
                 }, EvidenceStore.NONE, results::add, lane -> { }, Waker.NONE, clock, settings), watch);
@@ -417,9 +419,9 @@ public class DatabaseStepTest {
 
     /** An actuator instance over the test's nodes and DNS, keeping its evidence in {@code evidence}. */
     Reconciler instance(EvidenceStore evidence) {
-        Databases databases = new Databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
+        Databases databases = PostgresOnly.databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
                 new Databases.Login("failover", "p2")));
-        return new Reconciler(TOPOLOGY, g -> GroupDns.oneLane(dns, new TrafficPlan(Routing.SINGLE, 100, List.of())),
+        return new Reconciler(TOPOLOGY, g -> GroupDns.oneLane(dns, TrafficPlans.of(Routing.SINGLE, 100, List.of())),
                 new Wiring(Scalers.none(), databases, RegionSwitch.NONE, s -> {
                 }, evidence, results::add, lane -> { }, Waker.NONE, clock, settings));
     }

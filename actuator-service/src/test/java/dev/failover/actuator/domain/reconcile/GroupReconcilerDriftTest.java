@@ -31,6 +31,7 @@ import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.Topology;
+import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * Drift is judged from what the DNS server holds, not from this process's memory (ADR 0006): the group's initial state
@@ -122,7 +123,7 @@ class GroupReconcilerDriftTest {
     }
 
     GroupReconciler reconciler(Zone dns, String drift) {
-        return reconciler(dns, GroupReconcilerTest.topology(drift), new TrafficPlan(Routing.SINGLE, 100, List.of()));
+        return reconciler(dns, GroupReconcilerTest.topology(drift), TrafficPlans.of(Routing.SINGLE, 100, List.of()));
     }
 
     /** Passes as the loop runs them, until the group asks for its next resync. */
@@ -243,7 +244,7 @@ class GroupReconcilerDriftTest {
     void aRestartedInstanceFindsOurMarkWithValuesItDidNotWrite(String drift, Set<String> ignored) {
         Zone dns = new Zone(Routing.SINGLE);
         Topology topology = GroupReconcilerTest.topology(drift);
-        TrafficPlan traffic = new TrafficPlan(Routing.SINGLE, 100, List.of());
+        TrafficPlan traffic = TrafficPlans.of(Routing.SINGLE, 100, List.of());
         GroupReconciler before = reconciler(dns, topology, traffic);
         before.offer(GroupReconcilerTest.decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
         runUntilIdle(before);
@@ -273,7 +274,7 @@ class GroupReconcilerDriftTest {
     void aRestartedInstanceMakesTheNextStepItsPredecessorStoredButDidNotWrite() {
         Zone dns = new Zone(Routing.WEIGHTED);
         Topology topology = GroupReconcilerTest.topology("report");
-        TrafficPlan traffic = new TrafficPlan(Routing.WEIGHTED, 100, List.of(10, 50, 100));
+        TrafficPlan traffic = TrafficPlans.of(Routing.WEIGHTED, 100, List.of(10, 50, 100));
         GroupReconciler before = reconciler(dns, topology, traffic);
         var failback = GroupReconcilerTest.decision(4, DecisionKind.FAILBACK, "secondary", "primary");
         before.offer(failback);
@@ -309,7 +310,7 @@ class GroupReconcilerDriftTest {
     void anOlderReleasesMarkAtAnEarlierStepOfTheDecisionIsTheNextWriteNotYetMade() {
         Zone dns = new Zone(Routing.WEIGHTED);
         Topology topology = GroupReconcilerTest.topology("report");
-        TrafficPlan traffic = new TrafficPlan(Routing.WEIGHTED, 100, List.of(10, 50, 100));
+        TrafficPlan traffic = TrafficPlans.of(Routing.WEIGHTED, 100, List.of(10, 50, 100));
         var failback = GroupReconcilerTest.decision(4, DecisionKind.FAILBACK, "secondary", "primary");
         dns.ownerText = "failover-owner group=api epoch=4 decision=d-4";
         dns.sets = traffic.wanted(topology.group("api").orElseThrow(), DesiredState.of(failback)); // step 1 as written

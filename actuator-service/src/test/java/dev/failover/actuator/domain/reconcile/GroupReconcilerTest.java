@@ -46,6 +46,7 @@ import dev.failover.contract.topology.ScalingRef.EcsService;
 import dev.failover.contract.topology.ScalingRef;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.actuator.domain.model.TrafficPlans;
 
 /** The reconciler's rules, pass by pass, with a manual clock and in-memory backends that keep the conditional-write rule. */
 public class GroupReconcilerTest {
@@ -240,7 +241,7 @@ public class GroupReconcilerTest {
     }
 
     GroupReconciler reconciler(ScriptedDns dns) {
-        return reconciler(dns, topology("report"), new TrafficPlan(Routing.SINGLE, 100, List.of()));
+        return reconciler(dns, topology("report"), TrafficPlans.of(Routing.SINGLE, 100, List.of()));
     }
 
     public static Decision decision(long epoch, DecisionKind kind, String from, String to) {
@@ -354,7 +355,7 @@ public class GroupReconcilerTest {
     @Test
     void aRetryOfAGroupThatIsNotBlockedIsAnsweredAndNotKeptForALaterBlock() {
         ScriptedDns dns = new ScriptedDns(Routing.SINGLE);
-        GroupReconciler group = reconciler(dns, topology("correct"), new TrafficPlan(Routing.SINGLE, 100, List.of()));
+        GroupReconciler group = reconciler(dns, topology("correct"), TrafficPlans.of(Routing.SINGLE, 100, List.of()));
         group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
         runUntilIdle(group, 5);
         assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
@@ -433,7 +434,7 @@ public class GroupReconcilerTest {
     void aChangeByHandAfterConvergenceIsReportedWithinOnePeriodAndCorrectedOnlyWhenConfigured(String policy, Set<String> servedAfter,
             int corrections) {
         ScriptedDns dns = new ScriptedDns(Routing.SINGLE);
-        GroupReconciler group = reconciler(dns, topology(policy), new TrafficPlan(Routing.SINGLE, 100, List.of()));
+        GroupReconciler group = reconciler(dns, topology(policy), TrafficPlans.of(Routing.SINGLE, 100, List.of()));
         group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
         runUntilIdle(group, 5);
         int writesBefore = dns.successfulWrites;
@@ -480,7 +481,7 @@ public class GroupReconcilerTest {
             String capacity, boolean switched, String why) {
         ScriptedDns dns = new ScriptedDns(Routing.SINGLE);
         Topology topology = topology("report", ", capacity: " + policy);
-        GroupReconciler group = reconciler(dns, topology, new TrafficPlan(Routing.SINGLE, 100, List.of()));
+        GroupReconciler group = reconciler(dns, topology, TrafficPlans.of(Routing.SINGLE, 100, List.of()));
         if (capacity.equals("unreadable")) {
             scaler.unavailable = "AccessDeniedException from STS in us-west-2: the region's API is impaired";
         } else {
@@ -574,7 +575,7 @@ public class GroupReconcilerTest {
     @Test
     void aSteppedFailbackMovesTrafficStepByStepAndResumesFromTheStepReachedAfterARestart() {
         ScriptedDns dns = new ScriptedDns(Routing.WEIGHTED);
-        TrafficPlan traffic = new TrafficPlan(Routing.WEIGHTED, 100, List.of(10, 50, 100));
+        TrafficPlan traffic = TrafficPlans.of(Routing.WEIGHTED, 100, List.of(10, 50, 100));
         Topology topology = topology("report");
         GroupReconciler first = reconciler(dns, topology, traffic);
         first.offer(decision(4, DecisionKind.FAILBACK, "secondary", "primary"));
@@ -612,7 +613,7 @@ public class GroupReconcilerTest {
     @Test
     void aSteppedFailbackDoesNotMoveOnUntilTheNextStepIsStored() {
         ScriptedDns dns = new ScriptedDns(Routing.WEIGHTED);
-        TrafficPlan traffic = new TrafficPlan(Routing.WEIGHTED, 100, List.of(10, 50, 100));
+        TrafficPlan traffic = TrafficPlans.of(Routing.WEIGHTED, 100, List.of(10, 50, 100));
         java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(1);
         GroupReconciler group = Reconcilers.group("api", topology("report"), dns, traffic,
                 Reconcilers.minimal(scalersOf(topology("report"), scaler), state -> {
@@ -642,7 +643,7 @@ public class GroupReconcilerTest {
     @Test
     void theStatusSaysUntilWhenAServedStepIsHeldAsPlanned() {
         ScriptedDns dns = new ScriptedDns(Routing.WEIGHTED);
-        GroupReconciler group = reconciler(dns, topology("report"), new TrafficPlan(Routing.WEIGHTED, 100, List.of(10, 100)));
+        GroupReconciler group = reconciler(dns, topology("report"), TrafficPlans.of(Routing.WEIGHTED, 100, List.of(10, 100)));
         group.offer(decision(4, DecisionKind.FAILBACK, "secondary", "primary"));
         group.run(); // write step 1
         assertThat(group.status().heldUntil()).as("held until, before the step is served").isNull();

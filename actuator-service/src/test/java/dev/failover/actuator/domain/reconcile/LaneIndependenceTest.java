@@ -38,6 +38,7 @@ import dev.failover.contract.time.Backoff;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.ServePolicy;
 import dev.failover.contract.topology.Topology;
+import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * A group whose record is written to two providers (ADR 0036): one decision and one epoch written to each with its own
@@ -111,7 +112,7 @@ class LaneIndependenceTest {
 
     GroupReconciler group(ServePolicy policy) {
         Topology topology = topology("report");
-        TrafficPlan plan = new TrafficPlan(Routing.SINGLE, 100, List.of());
+        TrafficPlan plan = TrafficPlans.of(Routing.SINGLE, 100, List.of());
         GroupDns dns = new GroupDns(List.of(new ProviderLane("r53", r53, plan, null, null),
                 new ProviderLane("knot", knot, plan, null, null)),
                 policy, Duration.ofSeconds(120));

@@ -43,6 +43,7 @@ import dev.failover.testkit.db.Seeds;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.rds.RdsClient;
+import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * The data tier's invariants over seeded, randomized fault schedules for the managed backends (ADR 0020): the
@@ -155,7 +156,7 @@ class ManagedDataTierFaultsTest {
                 DesiredState.INITIAL_DECISION_ID), List.of(RecordSet.simple(1, Set.of(EAST_IP)))));
         List<String> results = new ArrayList<>();
         GroupReconciler group = Reconcilers.group("api", topology(schedule), dns,
-                new TrafficPlan(Routing.SINGLE, 100, List.of()), Reconcilers.minimal(Scalers.none(), databases, s -> {
+                TrafficPlans.of(Routing.SINGLE, 100, List.of()), Reconcilers.minimal(Scalers.none(), databases, s -> {
                 }, r -> results.add(r.step() + " " + r.status() + " " + r.details()), clock,
                         // the actuator's defaults: resync 30 s, scaling poll 5 s, retry 200 ms doubling to 1 s
                         new ReconcileSettings(Duration.ofSeconds(30), Duration.ofSeconds(5),

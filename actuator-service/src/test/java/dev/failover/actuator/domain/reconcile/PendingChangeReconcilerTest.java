@@ -32,6 +32,7 @@ import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.time.Backoff;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.Topology;
+import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * A provider's change that is written but not yet served everywhere (Route 53 PENDING) is part of the group's desired
@@ -94,7 +95,7 @@ class PendingChangeReconcilerTest {
     final Decision failover = GroupReconcilerTest.decision(1, DecisionKind.FAILOVER, "primary", "secondary");
 
     GroupReconciler reconciler(DnsProvider dns, DesiredStore store) {
-        return Reconcilers.group("api", topology, dns, new TrafficPlan(Routing.SINGLE, 100, List.of()),
+        return Reconcilers.group("api", topology, dns, TrafficPlans.of(Routing.SINGLE, 100, List.of()),
                 Reconcilers.minimal(Scalers.none(), store, results::add, clock, settings));
     }
 

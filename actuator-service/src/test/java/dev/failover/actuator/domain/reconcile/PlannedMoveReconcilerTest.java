@@ -31,6 +31,7 @@ import dev.failover.contract.time.Backoff;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * Planned moves that start from somewhere other than their decision says (a drill ended before it reached its target, a
@@ -87,7 +88,7 @@ class PlannedMoveReconcilerTest {
     final ScriptedDns dns = new ScriptedDns(Routing.SINGLE);
 
     GroupReconciler reconciler() {
-        return Reconcilers.group("api", TOPOLOGY, dns, new TrafficPlan(Routing.SINGLE, 100, List.of()),
+        return Reconcilers.group("api", TOPOLOGY, dns, TrafficPlans.of(Routing.SINGLE, 100, List.of()),
                 Reconcilers.minimal(GroupReconcilerTest.scalersOf(TOPOLOGY, scaler), saved::add, results::add, clock,
                 settings));
     }
@@ -309,7 +310,7 @@ class PlannedMoveReconcilerTest {
     void aRetryAfterTheInitialStateBlockedOnCapacityWaitsAFullTimeoutAgain() {
         dns.store.serve(GroupReconcilerTest.KEY, List.of(RecordSet.simple(60, Set.of("198.51.100.9")))); // set by hand
         scaler.ready = 1;
-        GroupReconciler group = Reconcilers.group("api", PRIMARY_SCALED, dns, new TrafficPlan(Routing.SINGLE, 100,
+        GroupReconciler group = Reconcilers.group("api", PRIMARY_SCALED, dns, TrafficPlans.of(Routing.SINGLE, 100,
                 List.of()), Reconcilers.minimal(GroupReconcilerTest.scalersOf(PRIMARY_SCALED,
                 scaler), saved::add, results::add, clock, settings));
 

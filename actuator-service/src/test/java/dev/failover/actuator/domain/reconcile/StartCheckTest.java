@@ -16,6 +16,7 @@ import dev.failover.actuator.domain.data.DataTier;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.contract.event.DecisionKind;
+import dev.failover.actuator.domain.data.DataTiers;
 
 /**
  * Who may start as a primary (ADR 0020, "A former primary never starts writable"), as a table: the group's goal, the
@@ -54,7 +55,7 @@ class StartCheckTest {
         DesiredState state = desired.equals("-") || desired.equals("none") ? null
                 : DesiredState.of(GroupReconcilerTest.decision(2, DecisionKind.FAILOVER, "primary", desired));
         GroupStatus status = new GroupStatus("api", state, new Convergence.Idle(), null, null,
-                desired.equals("-") ? "primary" : null, null, new DataTier(seen, null, null));
+                desired.equals("-") ? "primary" : null, null, DataTiers.seen(seen, null, null));
 
         Optional<StartCheck.Verdict> judged = StartCheck.judge(status, asking);
 
@@ -71,7 +72,7 @@ class StartCheckTest {
     @Test
     void onlyAnInstanceThatHoldsItsLeaseAndDrivesTheGroupAnswers() {
         GroupStatus initial = new GroupStatus("api", null, new Convergence.Idle(), null, null, "primary", null,
-                new DataTier(Map.of(), null, null));
+                DataTiers.seen(Map.of(), null, null));
 
         assertThat(StartCheck.answer(Optional.empty(), initial, "primary")).isInstanceOfSatisfying(
                 StartCheck.Answer.Given.class, g -> assertThat(g.verdict().writable()).isTrue());

@@ -33,6 +33,7 @@ import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.ServePolicy;
 import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * The check before a database moves, for a group written to several providers (ADR 0036, "How the group steps read
@@ -44,7 +45,7 @@ class PreflightLanesTest {
     final ManualClock clock = new ManualClock(GroupReconcilerTest.T0);
     final ScriptedDns knot = new ScriptedDns(Routing.SINGLE);
     final ScriptedDns bind = new ScriptedDns(Routing.SINGLE);
-    final TrafficPlan plan = new TrafficPlan(Routing.SINGLE, 100, List.of());
+    final TrafficPlan plan = TrafficPlans.of(Routing.SINGLE, 100, List.of());
     final ProviderLane knotLane = new ProviderLane("knot", knot, plan, null, null);
     final ProviderLane bindLane = new ProviderLane("bind", bind, plan, null, null);
     final FailoverGroup config = TopologyLoader.parse(DatabaseStepTest.topologyYaml("jdbc:postgresql://192.0.2.1:5432/app",

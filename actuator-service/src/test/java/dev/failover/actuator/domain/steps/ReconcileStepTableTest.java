@@ -38,6 +38,7 @@ import dev.failover.contract.time.Backoff;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Topology;
+import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * Each reconcile step on its own (ADR 0021): a pass as far as it has come goes in, the step's verdict comes out — go on
@@ -57,7 +58,7 @@ class ReconcileStepTableTest {
         final FakeScaler scaler = new FakeScaler();
         final Topology topology = GroupReconcilerTest.topology("report");
         final FailoverGroup config = topology.group("api").orElseThrow();
-        final TrafficPlan traffic = new TrafficPlan(Routing.SINGLE, 100, List.of());
+        final TrafficPlan traffic = TrafficPlans.of(Routing.SINGLE, 100, List.of());
         final Backends use = new Backends("api", ProviderLane.only(dns, traffic),
                 GroupReconcilerTest.scalersOf(topology, scaler), Databases.none(), RegionSwitch.NONE, new ReconcileSettings(RESYNC, POLL, new Backoff(Duration.ofMillis(200),
                         Duration.ofSeconds(10), Duration.ZERO, () -> 0.0), Duration.ofSeconds(60), Duration.ofMinutes(5)),
