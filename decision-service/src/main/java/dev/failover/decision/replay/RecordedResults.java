@@ -116,10 +116,12 @@ public final class RecordedResults {
         }
 
         ProbeResult shared(ProbeResult r) {
-            return new ProbeResult(r.schemaVersion(), one(r.group()), one(r.target()), one(r.targetRegion()), one(r.location()),
-                    r.startedAt(), r.durationMillis(), r.outcome(), r.failureReason(), r.httpStatus(), r.timings(),
-                    r.locationImpaired(), r.tlsDaysToExpiry(), one(r.detail()), r.impairment(), one(r.dependency()), one(r.prober()),
-                    r.dnsAnswer());
+            return ProbeResult.of(one(r.group()), one(r.target()), one(r.targetRegion()), one(r.location()), r.startedAt(),
+                    r.outcome()).schemaVersion(r.schemaVersion()).durationMillis(r.durationMillis())
+                    .failureReason(r.failureReason()).httpStatus(r.httpStatus()).timings(r.timings())
+                    .locationImpaired(r.locationImpaired()).tlsDaysToExpiry(r.tlsDaysToExpiry()).detail(one(r.detail()))
+                    .impairment(r.impairment()).dependency(one(r.dependency())).prober(one(r.prober()))
+                    .dnsAnswer(r.dnsAnswer()).build();
         }
     }
 }

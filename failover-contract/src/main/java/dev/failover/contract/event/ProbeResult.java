@@ -85,6 +85,17 @@ public record ProbeResult(
         }
     }
 
+    /**
+     * A result of {@code outcome} for {@code target} of {@code group} in {@code targetRegion}, probed from {@code location}
+     * at {@code startedAt}; the other fields are named on the builder. {@link Builder#durationMillis} is required, so is
+     * {@link Builder#failureReason} for DOWN and {@link Builder#impairment} for UNKNOWN: {@link Builder#build} checks them
+     * as a decoded result is checked.
+     */
+    public static Builder of(String group, String target, String targetRegion, String location, Instant startedAt,
+            ProbeOutcome outcome) {
+        return new Builder(group, target, targetRegion, location, startedAt, outcome);
+    }
+
     /** A result without a DNS answer (of an http or tcp probe, or a DNS probe that got none). */
     public ProbeResult(Integer schemaVersion, String group, String target, String targetRegion, String location, Instant startedAt,
             Long durationMillis, ProbeOutcome outcome, FailureReason failureReason, Integer httpStatus, PhaseTimings timings,
@@ -137,5 +148,114 @@ public record ProbeResult(
         return new ProbeResult(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome,
                 failureReason, httpStatus, timings, locationImpaired, tlsDaysToExpiry, detail, impairment, dependency, proberId,
                 dnsAnswer);
+    }
+
+    /**
+     * The optional fields of a result by name, each absent until set: an 18-field positional call cannot be read, and a
+     * new optional field is then one setter instead of one more constructor. {@link #build} goes through the canonical
+     * constructor, so a built result is checked and encoded exactly as one the decoder made.
+     */
+    public static final class Builder {
+
+        private final String group;
+        private final String target;
+        private final String targetRegion;
+        private final String location;
+        private final Instant startedAt;
+        private final ProbeOutcome outcome;
+        private Integer schemaVersion = EventCodec.SCHEMA_VERSION;
+        private Long durationMillis;
+        private FailureReason failureReason;
+        private Integer httpStatus;
+        private PhaseTimings timings;
+        private boolean locationImpaired;
+        private Integer tlsDaysToExpiry;
+        private String detail;
+        private LocationImpairment impairment;
+        private String dependency;
+        private String prober;
+        private DnsAnswer dnsAnswer;
+
+        private Builder(String group, String target, String targetRegion, String location, Instant startedAt,
+                ProbeOutcome outcome) {
+            this.group = group;
+            this.target = target;
+            this.targetRegion = targetRegion;
+            this.location = location;
+            this.startedAt = startedAt;
+            this.outcome = outcome;
+        }
+
+        /** The contract version; {@link EventCodec#SCHEMA_VERSION} unless a read result is copied as it came. */
+        public Builder schemaVersion(Integer value) {
+            schemaVersion = value;
+            return this;
+        }
+
+        /** Required. */
+        public Builder durationMillis(Long value) {
+            durationMillis = value;
+            return this;
+        }
+
+        /** Required when DOWN. */
+        public Builder failureReason(FailureReason value) {
+            failureReason = value;
+            return this;
+        }
+
+        public Builder httpStatus(Integer value) {
+            httpStatus = value;
+            return this;
+        }
+
+        public Builder timings(PhaseTimings value) {
+            timings = value;
+            return this;
+        }
+
+        /** False unless set. */
+        public Builder locationImpaired(boolean value) {
+            locationImpaired = value;
+            return this;
+        }
+
+        public Builder tlsDaysToExpiry(Integer value) {
+            tlsDaysToExpiry = value;
+            return this;
+        }
+
+        public Builder detail(String value) {
+            detail = value;
+            return this;
+        }
+
+        /** Required when UNKNOWN, absent otherwise. */
+        public Builder impairment(LocationImpairment value) {
+            impairment = value;
+            return this;
+        }
+
+        public Builder dependency(String value) {
+            dependency = value;
+            return this;
+        }
+
+        public Builder prober(String value) {
+            prober = value;
+            return this;
+        }
+
+        public Builder dnsAnswer(DnsAnswer value) {
+            dnsAnswer = value;
+            return this;
+        }
+
+        /** The result, checked by the canonical constructor. */
+        public ProbeResult build() {
+            return new ProbeResult(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome,
+                    failureReason, httpStatus, timings, locationImpaired, tlsDaysToExpiry, detail, impairment, dependency,
+                    prober, dnsAnswer);
+        }
     }
 }

@@ -182,12 +182,12 @@ public final class ProbeResultGenerator implements AutoCloseable {
         FailoverGroup group = slot.group();
         Target target = slot.target();
         if (up) {
-            return new ProbeResult(EventCodec.SCHEMA_VERSION, group.id(), target.id(), target.region(), location, startedAt,
-                    1L, ProbeOutcome.UP, null, 200, PhaseTimings.total(1), false, null, null).withProber(prober);
+            return ProbeResult.of(group.id(), target.id(), target.region(), location, startedAt, ProbeOutcome.UP)
+                    .durationMillis(1L).httpStatus(200).timings(PhaseTimings.total(1)).prober(prober).build();
         }
-        return new ProbeResult(EventCodec.SCHEMA_VERSION, group.id(), target.id(), target.region(), location, startedAt, 1L,
-                ProbeOutcome.DOWN, FailureReason.UNEXPECTED_STATUS, 503, PhaseTimings.total(1), false, null,
-                "status 503 not in [200-399]").withProber(prober);
+        return ProbeResult.of(group.id(), target.id(), target.region(), location, startedAt, ProbeOutcome.DOWN)
+                .durationMillis(1L).failureReason(FailureReason.UNEXPECTED_STATUS).httpStatus(503)
+                .timings(PhaseTimings.total(1)).detail("status 503 not in [200-399]").prober(prober).build();
     }
 
     private static void sleepNanos(long nanos) {

@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
-import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.LocationImpairment;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
@@ -137,9 +136,9 @@ public final class TargetProbe {
         if (!inFlight.tryAcquire()) {
             boolean impaired = selfCheckFailed.getAsBoolean();
             Attribution.Verdict refused = Attribution.of(new Attempt.Refused(), impaired, bounds);
-            ProbeResult notProbed = new ProbeResult(EventCodec.SCHEMA_VERSION, group.id(), target.id(), target.region(), location,
-                    startedAt, 0L, refused.outcome(), null, null, null, impaired, null,
-                    "not probed: " + limits.maxInFlight() + " probes of this location already in flight", refused.impairment());
+            ProbeResult notProbed = ProbeResult.of(group.id(), target.id(), target.region(), location, startedAt, refused.outcome())
+                    .durationMillis(0L).locationImpaired(impaired).impairment(refused.impairment())
+                    .detail("not probed: " + limits.maxInFlight() + " probes of this location already in flight").build();
             return CompletableFuture.completedFuture(new Probed(subject.label(notProbed), null));
         }
         AtomicLong connectingAt = new AtomicLong(NOT_CONNECTING);
@@ -155,16 +154,18 @@ public final class TargetProbe {
                             loopLag.worstBetween(Math.max(start, end - LAG_WINDOW_NANOS), end)), impaired, bounds);
                     long durationMillis = TimeUnit.NANOSECONDS.toMillis(end - start);
                     ProbeResult result = switch (verdict.outcome()) {
-                        case UP -> new ProbeResult(EventCodec.SCHEMA_VERSION, group.id(), target.id(), target.region(), location,
-                                startedAt, durationMillis, ProbeOutcome.UP, null, observation.httpStatus(), observation.timings(),
-                                impaired, observation.tlsDaysToExpiry(), null);
+                        case UP -> ProbeResult.of(group.id(), target.id(), target.region(), location, startedAt, ProbeOutcome.UP)
+                                .durationMillis(durationMillis).httpStatus(observation.httpStatus())
+                                .timings(observation.timings()).locationImpaired(impaired)
+                                .tlsDaysToExpiry(observation.tlsDaysToExpiry()).build();
                         case DOWN, UNKNOWN -> {
                             Observation.Down down = (Observation.Down) observation;
-                            yield new ProbeResult(EventCodec.SCHEMA_VERSION, group.id(), target.id(), target.region(), location,
-                                    startedAt, durationMillis, verdict.outcome(), down.reason(), down.httpStatus(), down.timings(),
-                                    impaired, down.tlsDaysToExpiry(), verdict.impairment() == null ? down.detail()
-                                            : why(verdict.impairment(), startDelay, bounds) + "; saw: " + down.detail(),
-                                    verdict.impairment());
+                            yield ProbeResult.of(group.id(), target.id(), target.region(), location, startedAt, verdict.outcome())
+                                    .durationMillis(durationMillis).failureReason(down.reason()).httpStatus(down.httpStatus())
+                                    .timings(down.timings()).locationImpaired(impaired).tlsDaysToExpiry(down.tlsDaysToExpiry())
+                                    .detail(verdict.impairment() == null ? down.detail()
+                                            : why(verdict.impairment(), startDelay, bounds) + "; saw: " + down.detail())
+                                    .impairment(verdict.impairment()).build();
                         }
                     };
                     if (observation.dnsAnswer() != null) {

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.LocationImpairment;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
@@ -72,9 +71,9 @@ public final class ExplanationReplay {
             clock.set(arrival(r.result()));
             String region = group.target(r.target()).map(t -> t.region()).orElse("unknown");
             Explanation.Result x = r.result();
-            engine.record(new ProbeResult(EventCodec.SCHEMA_VERSION, group.id(), r.target(), region, r.location(), x.startedAt(),
-                    x.durationMillis(), x.outcome(), x.failureReason(), null, null, false, null, null,
-                    x.outcome() == ProbeOutcome.UNKNOWN ? LocationImpairment.LATE_START : null, null), null);
+            engine.record(ProbeResult.of(group.id(), r.target(), region, r.location(), x.startedAt(), x.outcome())
+                    .durationMillis(x.durationMillis()).failureReason(x.failureReason())
+                    .impairment(x.outcome() == ProbeOutcome.UNKNOWN ? LocationImpairment.LATE_START : null).build(), null);
         }
         engine.startFrom(group.id(), explanation.startingState());
         clock.set(explanation.at());
