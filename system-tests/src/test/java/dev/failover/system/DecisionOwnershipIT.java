@@ -31,6 +31,7 @@ import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.event.Topics;
 import dev.failover.testkit.kafka.TopicClient;
 import dev.failover.testkit.net.FreePorts;
+import dev.failover.testkit.topology.TestProbeResults;
 import dev.failover.testkit.topology.TestTopology;
 
 /**
@@ -70,11 +71,10 @@ class DecisionOwnershipIT {
     /** One group's results of one round: the primary's outcome and a healthy secondary, from every location. */
     static void round(TopicClient client, String group, ProbeOutcome primary, Instant now) {
         for (String location : TestTopology.LOCATIONS) {
-            client.send(Topics.PROBE_RESULTS, group, CODEC.encode(new ProbeResult(1, group, TestTopology.SECONDARY,
-                    "r", location, now, 1L, ProbeOutcome.UP, null, 200, null, false, null, null)));
-            client.send(Topics.PROBE_RESULTS, group, CODEC.encode(new ProbeResult(1, group, TestTopology.PRIMARY,
-                    "r", location, now, 1L, primary, primary == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null, null, null,
-                    false, null, null)));
+            client.send(Topics.PROBE_RESULTS, group, CODEC.encode(TestProbeResults.up(group, TestTopology.SECONDARY, location, now)));
+            client.send(Topics.PROBE_RESULTS, group, CODEC.encode(ProbeResult.of(group, TestTopology.PRIMARY, "r", location,
+                    now, primary).durationMillis(1L).failureReason(primary == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null)
+                    .build()));
         }
     }
 

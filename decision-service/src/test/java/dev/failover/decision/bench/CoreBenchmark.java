@@ -44,8 +44,8 @@ public final class CoreBenchmark {
             Instant at = start.plusMillis((long) i * 10_000L / pool.length);
             clock.set(at);
             boolean down = random.nextInt(100) < 2;
-            ProbeResult r = new ProbeResult(1, "g-" + g, target, "r", location, at, 5L, down ? ProbeOutcome.DOWN : ProbeOutcome.UP,
-                    down ? FailureReason.TIMEOUT : null, null, null, false, null, null);
+            ProbeResult r = ProbeResult.of("g-" + g, target, "r", location, at, down ? ProbeOutcome.DOWN : ProbeOutcome.UP)
+                    .durationMillis(5L).failureReason(down ? FailureReason.TIMEOUT : null).build();
             long t0 = System.nanoTime();
             var outcome = engine.onProbeResult(r);
             latencies[i] = System.nanoTime() - t0;

@@ -37,8 +37,8 @@ public final class ResultProducer {
             Instant now = Instant.now();
             for (int i = 0; i < count; i++) {
                 int g = (i / (2 * locations)) % groups;
-                ProbeResult r = new ProbeResult(1, "g-" + g, targets[(i / locations) % 2], "r", "loc-" + i % locations,
-                        now.plusMillis(i / 1000), 5L, ProbeOutcome.UP, null, 200, null, false, null, null);
+                ProbeResult r = ProbeResult.of("g-" + g, targets[(i / locations) % 2], "r", "loc-" + i % locations,
+                        now.plusMillis(i / 1000), ProbeOutcome.UP).durationMillis(5L).httpStatus(200).build();
                 producer.send(new ProducerRecord<>("failover.probe-results", r.group(), EventCodec.instance().encode(r)));
             }
             producer.flush();

@@ -20,8 +20,6 @@ import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.EventCodec;
-import dev.failover.contract.event.ProbeOutcome;
-import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.event.Topics;
 import dev.failover.decision.rest.ApiTokens;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
@@ -30,6 +28,7 @@ import dev.failover.testkit.signing.SigningKeysResource;
 import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.contract.event.DnsAnswer;
 import dev.failover.contract.event.ResolverObservation;
+import dev.failover.testkit.topology.TestProbeResults;
 import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
@@ -75,8 +74,8 @@ class ScheduledDrillTest {
                 Instant now = Instant.now();
                 for (String location : TestTopology.LOCATIONS) {
                     for (String target : new String[] { TestTopology.PRIMARY, TestTopology.SECONDARY }) {
-                        client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, codec.encode(new ProbeResult(1, TestTopology.GROUP,
-                                target, "r", location, now, 1L, ProbeOutcome.UP, null, 200, null, false, null, null)));
+                        client.send(Topics.PROBE_RESULTS, TestTopology.GROUP,
+                                codec.encode(TestProbeResults.up(TestTopology.GROUP, target, location, now)));
                     }
                 }
             }, 0, 300, TimeUnit.MILLISECONDS);

@@ -150,8 +150,8 @@ class LanesThroughKafkaTest {
     }
 
     private static ProbeResult result(String group, String target, String location, ProbeOutcome outcome, Instant at) {
-        return new ProbeResult(1, group, target, "region", location, at, 3L, outcome,
-                outcome == ProbeOutcome.DOWN ? FailureReason.UNEXPECTED_STATUS : null, outcome == ProbeOutcome.DOWN ? 503 : 200,
-                null, false, null, null);
+        return ProbeResult.of(group, target, "region", location, at, outcome).durationMillis(3L)
+                .failureReason(outcome == ProbeOutcome.DOWN ? FailureReason.UNEXPECTED_STATUS : null)
+                .httpStatus(outcome == ProbeOutcome.DOWN ? 503 : 200).build();
     }
 }

@@ -338,9 +338,9 @@ class DecisionPublisherTest {
     }
 
     ProbeResult result(String group, String target, String location, ProbeOutcome outcome) {
-        return new ProbeResult(1, group, target, "r", location, clock.instant(), 1L, outcome,
-                outcome == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null, outcome == ProbeOutcome.UP ? 200 : null, null, false,
-                null, null);
+        return ProbeResult.of(group, target, "r", location, clock.instant(), outcome).durationMillis(1L)
+                .failureReason(outcome == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null)
+                .httpStatus(outcome == ProbeOutcome.UP ? 200 : null).build();
     }
 
     @Test

@@ -110,8 +110,8 @@ class DecisionsThroughKafkaTest {
     }
 
     private static ProbeResult result(String target, String location, ProbeOutcome outcome, Instant at) {
-        return new ProbeResult(1, TestTopology.GROUP, target, "region", location, at, 3L, outcome,
-                outcome == ProbeOutcome.DOWN ? FailureReason.UNEXPECTED_STATUS : null, outcome == ProbeOutcome.DOWN ? 503 : 200,
-                null, false, null, null);
+        return ProbeResult.of(TestTopology.GROUP, target, "region", location, at, outcome).durationMillis(3L)
+                .failureReason(outcome == ProbeOutcome.DOWN ? FailureReason.UNEXPECTED_STATUS : null)
+                .httpStatus(outcome == ProbeOutcome.DOWN ? 503 : 200).build();
     }
 }

@@ -14,14 +14,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.LocationVerdict;
-import dev.failover.contract.event.ProbeOutcome;
-import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.domain.engine.DecisionEngine;
 import dev.failover.decision.domain.engine.Engines;
 import dev.failover.decision.domain.state.GroupView;
 import dev.failover.decision.store.StateRecord;
+import dev.failover.testkit.topology.TestProbeResults;
 import dev.failover.testkit.topology.TestTopology;
 
 /**
@@ -39,8 +38,7 @@ class StateCadenceTest {
         DecisionEngine engine = Engines.minimal(TopologyLoader.parse(TestTopology.yaml("http://127.0.0.1:1/",
                 "http://127.0.0.1:2/"), "test"), clock, () -> "d-1");
         for (String location : TestTopology.LOCATIONS) {
-            engine.onProbeResult(new ProbeResult(1, GROUP, TestTopology.PRIMARY, "r", location, clock.instant(), 1L,
-                    ProbeOutcome.UP, null, 200, null, false, null, null));
+            engine.onProbeResult(TestProbeResults.up(GROUP, TestTopology.PRIMARY, location, clock.instant()));
         }
         var state = engine.publishableState(GROUP).orElseThrow();
         return new StateRecord(StateRecord.SCHEMA_VERSION, state.snapshot(), state.view(), List.of(), T0);

@@ -46,8 +46,8 @@ class ReplayTest {
     }
 
     static String line(String target, String location, int at, ProbeOutcome outcome) {
-        return EventCodec.instance().encode(new ProbeResult(1, "demo-api", target, "r", location, T0.plusSeconds(at), 20L, outcome,
-                outcome == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null, null, null, false, null, null));
+        return EventCodec.instance().encode(ProbeResult.of("demo-api", target, "r", location, T0.plusSeconds(at), outcome)
+                .durationMillis(20L).failureReason(outcome == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null).build());
     }
 
     String replay(String... extra) throws IOException {

@@ -61,8 +61,8 @@ class WhatIfTest {
     }
 
     static ProbeResult result(String target, String location, int at, ProbeOutcome outcome) {
-        return new ProbeResult(1, "demo-api", target, "r", location, T0.plusSeconds(at), 20L, outcome,
-                outcome == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null, null, null, false, null, null);
+        return ProbeResult.of("demo-api", target, "r", location, T0.plusSeconds(at), outcome).durationMillis(20L)
+                .failureReason(outcome == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null).build();
     }
 
     static GroupComparison compare(Map<String, String> overrides) {

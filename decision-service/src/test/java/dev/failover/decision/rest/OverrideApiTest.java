@@ -32,6 +32,7 @@ import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
 import dev.failover.testkit.signing.SigningKeysResource;
 import dev.failover.testkit.signing.TestSigningKeys;
+import dev.failover.testkit.topology.TestProbeResults;
 import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -55,12 +56,11 @@ class OverrideApiTest {
                     .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(300)).pollInSameThread().untilAsserted(() -> {
                         Instant now = Instant.now();
                         for (String location : TestTopology.LOCATIONS) {
-                            client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, EventCodec.instance().encode(new ProbeResult(1,
-                                    TestTopology.GROUP, TestTopology.PRIMARY, "r", location, now, 1L, ProbeOutcome.UP, null, 200,
-                                    null, false, null, null)));
-                            client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, EventCodec.instance().encode(new ProbeResult(1,
-                                    TestTopology.GROUP, TestTopology.SECONDARY, "r", location, now, 1L, ProbeOutcome.DOWN,
-                                    FailureReason.CONNECTION_REFUSED, null, null, false, null, null)));
+                            client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, EventCodec.instance()
+                                    .encode(TestProbeResults.up(TestTopology.GROUP, TestTopology.PRIMARY, location, now)));
+                            client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, EventCodec.instance().encode(ProbeResult.of(
+                                    TestTopology.GROUP, TestTopology.SECONDARY, "r", location, now, ProbeOutcome.DOWN)
+                                    .durationMillis(1L).failureReason(FailureReason.CONNECTION_REFUSED).build()));
                         }
                         String health = given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).extract()
                                 .path("targets.collect { it.target + '=' + it.health }.join(',')");

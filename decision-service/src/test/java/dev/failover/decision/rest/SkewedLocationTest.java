@@ -12,14 +12,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.failover.contract.event.EventCodec;
-import dev.failover.contract.event.ProbeOutcome;
-import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.event.Topics;
 import dev.failover.testkit.demo.DemoBackendsResource;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
 import dev.failover.testkit.signing.SigningKeysResource;
 import dev.failover.testkit.signing.TestSigningKeys;
+import dev.failover.testkit.topology.TestProbeResults;
 import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -49,9 +48,8 @@ class SkewedLocationTest {
                         for (String location : TestTopology.LOCATIONS) {
                             Instant startedAt = location.equals(SKEWED) ? now.plus(SKEW) : now;
                             for (String target : List.of(TestTopology.PRIMARY, TestTopology.SECONDARY)) {
-                                client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, EventCodec.instance().encode(new ProbeResult(1,
-                                        TestTopology.GROUP, target, "r", location, startedAt, 1L, ProbeOutcome.UP, null, 200, null,
-                                        false, null, null)));
+                                client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, EventCodec.instance()
+                                        .encode(TestProbeResults.up(TestTopology.GROUP, target, location, startedAt)));
                             }
                         }
                         JsonPath view = given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).extract()

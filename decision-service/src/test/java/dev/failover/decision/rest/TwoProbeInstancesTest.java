@@ -24,6 +24,7 @@ import dev.failover.testkit.demo.DemoBackendsResource;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
 import dev.failover.testkit.signing.SigningKeysResource;
+import dev.failover.testkit.topology.TestProbeResults;
 import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -69,12 +70,12 @@ class TwoProbeInstancesTest {
                     .pollInterval(Duration.ofMillis(300)).pollInSameThread().untilAsserted(() -> {
                         Instant now = Instant.now();
                         for (String location : TestTopology.LOCATIONS) {
-                            send(client, new ProbeResult(1, TestTopology.GROUP, TestTopology.PRIMARY, "r", location, now, 1L,
-                                    ProbeOutcome.UP, null, 200, null, false, null, null).withProber("probe-" + location));
+                            send(client, TestProbeResults.up(TestTopology.GROUP, TestTopology.PRIMARY, location, now)
+                                    .withProber("probe-" + location));
                         }
-                        send(client, new ProbeResult(1, TestTopology.GROUP, TestTopology.PRIMARY, "r", "loc-a", now, 1L,
-                                ProbeOutcome.DOWN, FailureReason.UNEXPECTED_STATUS, 503, null, false, null, null)
-                                .withProber("probe-loc-a-second"));
+                        send(client, ProbeResult.of(TestTopology.GROUP, TestTopology.PRIMARY, "r", "loc-a", now,
+                                ProbeOutcome.DOWN).durationMillis(1L).failureReason(FailureReason.UNEXPECTED_STATUS)
+                                .httpStatus(503).prober("probe-loc-a-second").build());
                         JsonPath view = given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).extract()
                                 .jsonPath();
                         Map<String, Object> locA = GroupViewJson.location(view, TestTopology.PRIMARY, "loc-a");

@@ -101,8 +101,8 @@ class WhatIfApiTest {
     }
 
     private static void send(TopicClient client, String target, String location, Instant at, ProbeOutcome outcome) {
-        client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, EventCodec.instance().encode(new ProbeResult(1, TestTopology.GROUP,
-                target, "r", location, at, 20L, outcome, outcome == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null, null, null,
-                false, null, null)));
+        client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, EventCodec.instance().encode(ProbeResult.of(
+                TestTopology.GROUP, target, "r", location, at, outcome).durationMillis(20L)
+                .failureReason(outcome == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null).build()));
     }
 }

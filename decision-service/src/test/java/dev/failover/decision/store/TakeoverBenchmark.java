@@ -22,8 +22,6 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import dev.failover.contract.event.ProbeOutcome;
-import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.event.Topics;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.Topology;
@@ -36,6 +34,7 @@ import dev.failover.decision.signing.ControlMessageKeys;
 import dev.failover.kafka.KafkaClientProperties;
 import dev.failover.testkit.kafka.EmbeddedKafkaBroker;
 import dev.failover.testkit.signing.TestSigningKeys;
+import dev.failover.testkit.topology.TestProbeResults;
 import dev.failover.testkit.topology.TestTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.failover.decision.signing.TestControlKeys;
@@ -126,8 +125,7 @@ public final class TakeoverBenchmark {
             for (String group : ids) {
                 for (String location : TestTopology.LOCATIONS) {
                     for (String target : List.of(TestTopology.PRIMARY, TestTopology.SECONDARY)) {
-                        engine.onProbeResult(new ProbeResult(1, group, target, "r", location, clock.instant(), 1L,
-                                ProbeOutcome.UP, null, 200, null, false, null, null));
+                        engine.onProbeResult(TestProbeResults.up(group, target, location, clock.instant()));
                     }
                 }
             }

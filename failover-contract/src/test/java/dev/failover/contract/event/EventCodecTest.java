@@ -17,9 +17,9 @@ class EventCodecTest {
     private final EventCodec codec = EventCodec.instance();
 
     static ProbeResult probeResult() {
-        return new ProbeResult(1, "api", "primary", "us-east-1", "loc-a", Instant.parse("2026-11-21T10:00:00Z"), 12L,
-                ProbeOutcome.DOWN, FailureReason.UNEXPECTED_STATUS, 503, new PhaseTimings(1L, 2L, null, 10L, 12L), false, null,
-                "status 503");
+        return ProbeResult.of("api", "primary", "us-east-1", "loc-a", Instant.parse("2026-11-21T10:00:00Z"),
+                ProbeOutcome.DOWN).durationMillis(12L).failureReason(FailureReason.UNEXPECTED_STATUS).httpStatus(503)
+                .timings(new PhaseTimings(1L, 2L, null, 10L, 12L)).detail("status 503").build();
     }
 
     @Test
@@ -31,9 +31,9 @@ class EventCodecTest {
     }
 
     static ProbeResult unknownResult() {
-        return new ProbeResult(1, "api", "primary", "us-east-1", "loc-a", Instant.parse("2026-11-21T10:00:00Z"), 2004L,
-                ProbeOutcome.UNKNOWN, FailureReason.TIMEOUT, null, null, false, null, "no response head within 2000 ms",
-                LocationImpairment.CPU_STARVED);
+        return ProbeResult.of("api", "primary", "us-east-1", "loc-a", Instant.parse("2026-11-21T10:00:00Z"),
+                ProbeOutcome.UNKNOWN).durationMillis(2004L).failureReason(FailureReason.TIMEOUT)
+                .detail("no response head within 2000 ms").impairment(LocationImpairment.CPU_STARVED).build();
     }
 
     @Test
@@ -50,8 +50,9 @@ class EventCodecTest {
         String unknown = codec.encode(unknownResult());
         assertThatThrownBy(() -> codec.decode(unknown.replace(",\"impairment\":\"CPU_STARVED\"", ""), ProbeResult.class))
                 .isInstanceOf(EventDecodingException.class).hasMessageContaining("missing required field 'impairment'");
-        assertThatThrownBy(() -> new ProbeResult(1, "api", "primary", "r", "loc-a", Instant.EPOCH, 1L, ProbeOutcome.UP, null, 200,
-                null, false, null, null, LocationImpairment.LATE_START)).hasMessageContaining("field 'impairment' must be absent");
+        assertThatThrownBy(() -> ProbeResult.of("api", "primary", "r", "loc-a", Instant.EPOCH, ProbeOutcome.UP)
+                .durationMillis(1L).httpStatus(200).impairment(LocationImpairment.LATE_START).build())
+                .hasMessageContaining("field 'impairment' must be absent");
         assertThatThrownBy(() -> codec.decode(unknown.replace("CPU_STARVED", "TIRED"), ProbeResult.class))
                 .isInstanceOf(EventDecodingException.class).hasMessageContaining("impairment: invalid value TIRED");
     }

@@ -82,18 +82,23 @@ class ContractRecordsTest {
     /** One record of each shape, every optional field set where the shape has it. */
     static Map<String, Object> written() {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("probe-result-up", new ProbeResult(1, "api", "primary", "us-east-1", "eu-west-1", AT, 42L, ProbeOutcome.UP,
-                null, 200, new PhaseTimings(1L, 5L, 12L, 40L, 42L), false, 61, null, null, null, "eu-west-1-probe-0"));
-        out.put("probe-result-down", new ProbeResult(1, "api", "primary", "us-east-1", "eu-west-1", AT, 2001L,
-                ProbeOutcome.DOWN, FailureReason.UNEXPECTED_STATUS, 503, new PhaseTimings(1L, 5L, 12L, 40L, 2001L), false,
-                61, "status 503", null, "orders-db", "eu-west-1-probe-0"));
-        out.put("probe-result-unknown", new ProbeResult(1, "api", "primary", "us-east-1", "eu-west-1", AT, 2004L,
-                ProbeOutcome.UNKNOWN, FailureReason.TIMEOUT, null, null, true, null, "no response head within 2000 ms",
-                LocationImpairment.SELF_CHECK_FAILED, null, "eu-west-1-probe-0"));
-        out.put("probe-result-dns", new ProbeResult(1, "api", "primary", "us-east-1", "eu-west-1", AT, 3L, ProbeOutcome.DOWN,
-                FailureReason.UNEXPECTED_ANSWER, null, new PhaseTimings(3L, null, null, null, 3L), false, null,
-                "api.example.com A at 10.0.0.2:53: answered [192.0.2.20] (TTL 60 s), none of the expected [192.0.2.10]",
-                null, "resolver", "eu-west-1-probe-0", new DnsAnswer("NOERROR", List.of("192.0.2.20"), 60L, "10.0.0.2:53")));
+        out.put("probe-result-up", ProbeResult.of("api", "primary", "us-east-1", "eu-west-1", AT, ProbeOutcome.UP)
+                .durationMillis(42L).httpStatus(200).timings(new PhaseTimings(1L, 5L, 12L, 40L, 42L)).tlsDaysToExpiry(61)
+                .prober("eu-west-1-probe-0").build());
+        out.put("probe-result-down", ProbeResult.of("api", "primary", "us-east-1", "eu-west-1", AT, ProbeOutcome.DOWN)
+                .durationMillis(2001L).failureReason(FailureReason.UNEXPECTED_STATUS).httpStatus(503)
+                .timings(new PhaseTimings(1L, 5L, 12L, 40L, 2001L)).tlsDaysToExpiry(61).detail("status 503")
+                .dependency("orders-db").prober("eu-west-1-probe-0").build());
+        out.put("probe-result-unknown", ProbeResult.of("api", "primary", "us-east-1", "eu-west-1", AT, ProbeOutcome.UNKNOWN)
+                .durationMillis(2004L).failureReason(FailureReason.TIMEOUT).locationImpaired(true)
+                .detail("no response head within 2000 ms").impairment(LocationImpairment.SELF_CHECK_FAILED)
+                .prober("eu-west-1-probe-0").build());
+        out.put("probe-result-dns", ProbeResult.of("api", "primary", "us-east-1", "eu-west-1", AT, ProbeOutcome.DOWN)
+                .durationMillis(3L).failureReason(FailureReason.UNEXPECTED_ANSWER)
+                .timings(new PhaseTimings(3L, null, null, null, 3L))
+                .detail("api.example.com A at 10.0.0.2:53: answered [192.0.2.20] (TTL 60 s), none of the expected [192.0.2.10]")
+                .dependency("resolver").prober("eu-west-1-probe-0")
+                .dnsAnswer(new DnsAnswer("NOERROR", List.of("192.0.2.20"), 60L, "10.0.0.2:53")).build());
         for (DecisionKind kind : DecisionKind.values()) {
             out.put("decision-" + kind.name().toLowerCase().replace('_', '-'), new Decision(1, "d-" + kind, "api", 7L, kind,
                     "primary", "secondary", "primary down from 2 of 3 locations",

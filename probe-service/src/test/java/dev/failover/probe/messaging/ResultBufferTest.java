@@ -12,8 +12,8 @@ import dev.failover.contract.event.ProbeResult;
 class ResultBufferTest {
 
     static ProbeResult result(int second) {
-        return new ProbeResult(1, "g", "t", "r", "loc-a", Instant.EPOCH.plusSeconds(second), 1L, ProbeOutcome.UP, null, null, null,
-                false, null, null);
+        return ProbeResult.of("g", "t", "r", "loc-a", Instant.EPOCH.plusSeconds(second), ProbeOutcome.UP).durationMillis(1L)
+                .build();
     }
 
     @Test

@@ -30,8 +30,8 @@ class ProbeMetricsTest {
     }
 
     static ProbeResult result(String target, ProbeOutcome outcome, FailureReason reason, Integer tlsDays) {
-        return new ProbeResult(1, "g", target, "r", "loc-a", Instant.parse("2026-11-22T10:00:00Z"), 12L, outcome, reason, 200, null,
-                false, tlsDays, null);
+        return ProbeResult.of("g", target, "r", "loc-a", Instant.parse("2026-11-22T10:00:00Z"), outcome).durationMillis(12L)
+                .failureReason(reason).httpStatus(200).tlsDaysToExpiry(tlsDays).build();
     }
 
     /** Series of the scrape that name the target. */

@@ -15,8 +15,9 @@ import dev.failover.contract.event.ProbeResult;
 class LatestResultsTest {
 
     static ProbeResult ofTarget(ProbeOutcome outcome) {
-        return new ProbeResult(1, "g", "primary", "us-east-1", "loc-a", Instant.parse("2026-11-22T10:00:00Z"), 5L, outcome,
-                outcome == ProbeOutcome.DOWN ? FailureReason.CONNECTION_REFUSED : null, null, null, false, null, null);
+        return ProbeResult.of("g", "primary", "us-east-1", "loc-a", Instant.parse("2026-11-22T10:00:00Z"), outcome)
+                .durationMillis(5L).failureReason(outcome == ProbeOutcome.DOWN ? FailureReason.CONNECTION_REFUSED : null)
+                .build();
     }
 
     @Test

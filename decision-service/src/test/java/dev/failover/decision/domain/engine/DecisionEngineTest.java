@@ -233,13 +233,14 @@ class DecisionEngineTest {
     }
 
     static ProbeResult result(Probe p) {
-        return new ProbeResult(1, "api", p.target(), "region", p.location(), T0.plusSeconds(p.at()), 5L, p.outcome(),
-                p.outcome() == DOWN ? FailureReason.CONNECTION_REFUSED : null, null, null, p.impaired(), null, null,
-                p.outcome() == UNKNOWN ? LocationImpairment.LATE_START : null);
+        return ProbeResult.of("api", p.target(), "region", p.location(), T0.plusSeconds(p.at()), p.outcome())
+                .durationMillis(5L).failureReason(p.outcome() == DOWN ? FailureReason.CONNECTION_REFUSED : null)
+                .locationImpaired(p.impaired()).impairment(p.outcome() == UNKNOWN ? LocationImpairment.LATE_START : null)
+                .build();
     }
 
     static ProbeResult copy(ProbeResult r, String group, String target, String location) {
-        return new ProbeResult(1, group, target, r.targetRegion(), location, r.startedAt(), r.durationMillis(), r.outcome(),
-                r.failureReason(), null, null, false, null, null);
+        return ProbeResult.of(group, target, r.targetRegion(), location, r.startedAt(), r.outcome())
+                .durationMillis(r.durationMillis()).failureReason(r.failureReason()).build();
     }
 }

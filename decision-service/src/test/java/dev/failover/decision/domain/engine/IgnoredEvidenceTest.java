@@ -124,8 +124,8 @@ class IgnoredEvidenceTest {
         clock.set(arrival);
         Instant startedAt = arrival.minusMillis(transitMillis + PROBE_MILLIS).plusMillis(skewMillis);
         for (String target : List.of("primary", "secondary")) {
-            engine.onProbeResult(new ProbeResult(1, "api", target, "region", location, startedAt, PROBE_MILLIS, ProbeOutcome.UP,
-                    null, null, null, false, null, null));
+            engine.onProbeResult(ProbeResult.of("api", target, "region", location, startedAt, ProbeOutcome.UP)
+                    .durationMillis(PROBE_MILLIS).build());
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.decision.domain.model.Command;
 import dev.failover.decision.domain.model.CommandOutcome;
@@ -217,8 +218,8 @@ class OwnershipLossTest {
         for (String location : List.of("loc-a", "loc-b", "loc-c")) {
             // a success of the primary, after the failures kept, read 34 s after it started (staleAfter is 30 s): it
             // counts in its place and ends their run
-            dev.failover.contract.event.ProbeResult late = new dev.failover.contract.event.ProbeResult(1, "api", "primary", "r",
-                    location, T0.plusSeconds(41), 5L, UP, null, null, null, false, null, null, null, null);
+            ProbeResult late = ProbeResult.of("api", "primary", "r", location, T0.plusSeconds(41), UP).durationMillis(5L)
+                    .build();
             assertThat(engine.observe(late, null)).as("a backlog result from " + location).isInstanceOf(Outcome.Steady.class);
         }
         // failures at 80, 90, 100: three after the success, not two kept and one new
@@ -249,9 +250,8 @@ class OwnershipLossTest {
         // (the probes of the lost primary time out, so its results come later than the secondary's)
         for (SafetyRulesTest.Probe p : PRIMARY_FAILS.stream().filter(p -> p.at() <= (p.target().equals("primary") ? 50 : 70))
                 .toList()) {
-            dev.failover.contract.event.ProbeResult result = new dev.failover.contract.event.ProbeResult(1, p.group(),
-                    p.target(), "r", p.location(), T0.plusSeconds(p.at()), 5L, p.outcome(), p.reason(), null, null, false,
-                    null, null, null, null);
+            ProbeResult result = ProbeResult.of(p.group(), p.target(), "r", p.location(), T0.plusSeconds(p.at()),
+                    p.outcome()).durationMillis(5L).failureReason(p.reason()).build();
             backlog.add(next.observe(result, null));
         }
         List<Outcome> firstEvaluation = next.tick(List.of("api"));

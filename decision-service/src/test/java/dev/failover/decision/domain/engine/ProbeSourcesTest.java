@@ -148,13 +148,15 @@ class ProbeSourcesTest {
     }
 
     static ProbeResult result(Arrival arrival, String target, ProbeOutcome outcome) {
-        ProbeResult result = new ProbeResult(1, "api", target, "region", "loc-a", T0.plusSeconds(arrival.at()), 5L, outcome,
-                outcome == ProbeOutcome.DOWN ? FailureReason.CONNECTION_REFUSED : null, null, null, false, null, null);
+        ProbeResult result = ProbeResult.of("api", target, "region", "loc-a", T0.plusSeconds(arrival.at()), outcome)
+                .durationMillis(5L).failureReason(outcome == ProbeOutcome.DOWN ? FailureReason.CONNECTION_REFUSED : null)
+                .build();
         return arrival.prober() == null ? result : result.withProber(arrival.prober());
     }
 
     static ProbeResult copy(ProbeResult r, String location) {
-        return new ProbeResult(r.schemaVersion(), r.group(), r.target(), r.targetRegion(), location, r.startedAt(),
-                r.durationMillis(), r.outcome(), r.failureReason(), null, null, false, null, null).withProber(r.prober());
+        return ProbeResult.of(r.group(), r.target(), r.targetRegion(), location, r.startedAt(), r.outcome())
+                .schemaVersion(r.schemaVersion()).durationMillis(r.durationMillis()).failureReason(r.failureReason())
+                .prober(r.prober()).build();
     }
 }

@@ -96,8 +96,9 @@ class RuleChainTest {
                 : o instanceof Outcome.Held h && h.group().equals(group) && h.reason() == reason;
         for (SafetyRulesTest.Probe p : timeline) {
             clock.set(T0.plusSeconds(p.at()));
-            Outcome outcome = engine.onProbeResult(new ProbeResult(1, p.group(), p.target(), "r", p.location(),
-                    T0.plusSeconds(p.at()), 5L, p.outcome(), p.reason(), null, null, false, null, null, null, p.dependency()));
+            Outcome outcome = engine.onProbeResult(ProbeResult.of(p.group(), p.target(), "r", p.location(),
+                    T0.plusSeconds(p.at()), p.outcome()).durationMillis(5L).failureReason(p.reason())
+                    .dependency(p.dependency()).build());
             if (expected.test(outcome)) {
                 return engine.explanationNow(group).orElseThrow();
             }

@@ -140,8 +140,8 @@ class SafetyRulesTest {
         List<String> holds = new ArrayList<>();
         for (Probe p : timeline) {
             clock.set(T0.plusSeconds(p.at()));
-            ProbeResult result = new ProbeResult(1, p.group(), p.target(), "r", p.location(), T0.plusSeconds(p.at()), 5L,
-                    p.outcome(), p.reason(), null, null, false, null, null, null, p.dependency());
+            ProbeResult result = ProbeResult.of(p.group(), p.target(), "r", p.location(), T0.plusSeconds(p.at()),
+                    p.outcome()).durationMillis(5L).failureReason(p.reason()).dependency(p.dependency()).build();
             Outcome outcome = engine.onProbeResult(result);
             if (outcome instanceof Outcome.Switched s) {
                 Decision d = s.decision();
@@ -487,8 +487,8 @@ class SafetyRulesTest {
     void aResultOfADependencyTheTargetDoesNotHaveIsIgnored() {
         ManualClock clock = new ManualClock(T0);
         DecisionEngine engine = engine(CHAIN.formatted(""), clock);
-        Outcome outcome = engine.onProbeResult(new ProbeResult(1, "api", "tertiary", "rc", "loc-a", T0, 5L, UP, null, null,
-                null, false, null, null, null, "db"));
+        Outcome outcome = engine.onProbeResult(ProbeResult.of("api", "tertiary", "rc", "loc-a", T0, UP).durationMillis(5L)
+                .dependency("db").build());
         assertThat(outcome).isInstanceOfSatisfying(Outcome.Ignored.class,
                 i -> assertThat(i.reason()).isEqualTo(Outcome.IgnoreReason.UNKNOWN_DEPENDENCY));
     }

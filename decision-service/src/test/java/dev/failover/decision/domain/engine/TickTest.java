@@ -8,11 +8,10 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.failover.contract.event.ProbeOutcome;
-import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.domain.model.Outcome;
+import dev.failover.testkit.topology.TestProbeResults;
 import dev.failover.testkit.topology.TestTopology;
 
 /**
@@ -32,8 +31,7 @@ class TickTest {
     void resultsNow() {
         for (String location : TestTopology.LOCATIONS) {
             for (String target : List.of(TestTopology.PRIMARY, TestTopology.SECONDARY)) {
-                engine.onProbeResult(new ProbeResult(1, GROUP, target, "r", location, clock.instant(), 1L, ProbeOutcome.UP,
-                        null, 200, null, false, null, null));
+                engine.onProbeResult(TestProbeResults.up(GROUP, target, location, clock.instant()));
             }
         }
     }

@@ -43,8 +43,8 @@ class LocationTrackerTest {
         for (char outcome : outcomes.toCharArray()) {
             boolean up = outcome == 'U';
             at = at.plusSeconds(1);
-            tracker.record(new ProbeResult(1, "g", "t", "r", "loc-a", at, 5L, up ? ProbeOutcome.UP : ProbeOutcome.DOWN,
-                    up ? null : FailureReason.TIMEOUT, null, null, false, null, null), thresholds);
+            tracker.record(ProbeResult.of("g", "t", "r", "loc-a", at, up ? ProbeOutcome.UP : ProbeOutcome.DOWN)
+                    .durationMillis(5L).failureReason(up ? null : FailureReason.TIMEOUT).build(), thresholds);
             seen.add(up);
             List<Boolean> last = seen.subList(Math.max(0, seen.size() - window), seen.size());
             int changes = 0;
@@ -63,8 +63,8 @@ class LocationTrackerTest {
         LocationTracker tracker = new LocationTracker("loc-a", thresholds);
         Instant at = Instant.parse("2026-11-22T10:00:00Z");
         for (int i = 1; i <= 2; i++) {
-            ProbeResult down = new ProbeResult(1, "g", "t", "r", "loc-a", at.plusSeconds(i), 5L, ProbeOutcome.DOWN,
-                    FailureReason.TIMEOUT, null, null, false, null, null);
+            ProbeResult down = ProbeResult.of("g", "t", "r", "loc-a", at.plusSeconds(i), ProbeOutcome.DOWN)
+                    .durationMillis(5L).failureReason(FailureReason.TIMEOUT).build();
             tracker.record(down, thresholds);
             tracker.record(down, thresholds);
         }
@@ -92,10 +92,10 @@ class LocationTrackerTest {
                 case 'D' -> ProbeOutcome.DOWN;
                 default -> ProbeOutcome.UNKNOWN;
             };
-            tracker.record(new ProbeResult(1, "g", "t", "r", "loc-a", at.plusMillis(1500L * i), 5L, outcome,
-                    outcome == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null, null, null, false, null, null,
-                    outcome == ProbeOutcome.UNKNOWN ? dev.failover.contract.event.LocationImpairment.LATE_START : null, null),
-                    thresholds,
+            tracker.record(ProbeResult.of("g", "t", "r", "loc-a", at.plusMillis(1500L * i), outcome).durationMillis(5L)
+                    .failureReason(outcome == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null)
+                    .impairment(outcome == ProbeOutcome.UNKNOWN ? dev.failover.contract.event.LocationImpairment.LATE_START : null)
+                    .build(), thresholds,
                     dev.failover.contract.topology.FailureClass.DOWN, new Explanation.Position(1, 100 + i));
         }
         int gone = Math.max(0, sequence.length() - keep);
