@@ -96,39 +96,6 @@ public record ProbeResult(
         return new Builder(group, target, targetRegion, location, startedAt, outcome);
     }
 
-    /** A result without a DNS answer (of an http or tcp probe, or a DNS probe that got none). */
-    public ProbeResult(Integer schemaVersion, String group, String target, String targetRegion, String location, Instant startedAt,
-            Long durationMillis, ProbeOutcome outcome, FailureReason failureReason, Integer httpStatus, PhaseTimings timings,
-            boolean locationImpaired, Integer tlsDaysToExpiry, String detail, LocationImpairment impairment, String dependency,
-            String prober) {
-        this(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome, failureReason, httpStatus,
-                timings, locationImpaired, tlsDaysToExpiry, detail, impairment, dependency, prober, null);
-    }
-
-    /** A result of a probe-service that does not name its instance (one older than {@code prober}). */
-    public ProbeResult(Integer schemaVersion, String group, String target, String targetRegion, String location, Instant startedAt,
-            Long durationMillis, ProbeOutcome outcome, FailureReason failureReason, Integer httpStatus, PhaseTimings timings,
-            boolean locationImpaired, Integer tlsDaysToExpiry, String detail, LocationImpairment impairment, String dependency) {
-        this(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome, failureReason, httpStatus,
-                timings, locationImpaired, tlsDaysToExpiry, detail, impairment, dependency, null);
-    }
-
-    /** A result about the target itself, not one of its dependencies. */
-    public ProbeResult(Integer schemaVersion, String group, String target, String targetRegion, String location, Instant startedAt,
-            Long durationMillis, ProbeOutcome outcome, FailureReason failureReason, Integer httpStatus, PhaseTimings timings,
-            boolean locationImpaired, Integer tlsDaysToExpiry, String detail, LocationImpairment impairment) {
-        this(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome, failureReason, httpStatus,
-                timings, locationImpaired, tlsDaysToExpiry, detail, impairment, null, null);
-    }
-
-    /** A result that is evidence about the target (UP or DOWN): no impairment. */
-    public ProbeResult(Integer schemaVersion, String group, String target, String targetRegion, String location, Instant startedAt,
-            Long durationMillis, ProbeOutcome outcome, FailureReason failureReason, Integer httpStatus, PhaseTimings timings,
-            boolean locationImpaired, Integer tlsDaysToExpiry, String detail) {
-        this(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome, failureReason, httpStatus,
-                timings, locationImpaired, tlsDaysToExpiry, detail, null, null, null);
-    }
-
     /** The same result about one of the target's dependencies. */
     public ProbeResult forDependency(String dependencyId) {
         return new ProbeResult(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome,
