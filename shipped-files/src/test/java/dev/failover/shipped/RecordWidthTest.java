@@ -49,13 +49,7 @@ class RecordWidthTest {
     @Test
     void noRecordOfMainCodeIsWiderThanTen() {
         Map<String, Integer> wide = new TreeMap<>();
-        try (Stream<Path> dirs = Files.walk(Repository.ROOT)) {
-            dirs.filter(d -> d.endsWith(Path.of("src", "main", "java")) && Files.isDirectory(d))
-                    .filter(d -> !d.toString().contains("/target/") && !d.toString().contains("/node_modules/"))
-                    .forEach(main -> wide.putAll(wide(main)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Repository.mainSources().forEach(main -> wide.putAll(wide(main)));
         wide.entrySet().removeIf(e -> e.getValue() <= WIDER.getOrDefault(e.getKey(), MOST));
         assertThat(wide).as("records of main code wider than " + MOST + " components (or than their width in WIDER)")
                 .isEmpty();
