@@ -112,6 +112,8 @@ summary() {
 }
 
 status=0
+# Every Maven build below runs with -Dformat.check: it validates the Java sources' format and imports where a local
+# build rewrites them (the root pom's profiles), so a file not formatted fails the build (docs/development.md).
 run_started="$(mktemp)" # this run's reports are those newer than it; the jars the region-loss run takes must be too
 trap 'rm -f "$run_started"; if [[ -n ${hog:-} ]]; then kill "$hog" 2>/dev/null || true; fi' EXIT
 # Phase 1, the shipped files: a broken overlay, alert rule, compose file or doc link fails here, in about a minute,
@@ -129,8 +131,8 @@ if [[ $# -eq 0 ]]; then
   fi
   # the overlays rendered and read into their kinds, the docs' links, no work-item numbers (the shipped-files module)
   if ((status == 0)); then
-    mvn -B -q -pl shipped-files -am test -Dtest='dev.failover.shipped.**' -Dsurefire.failIfNoSpecifiedTests=false \
-      || status=$?
+    mvn -B -q -Dformat.check -pl shipped-files -am test -Dtest='dev.failover.shipped.**' \
+      -Dsurefire.failIfNoSpecifiedTests=false || status=$?
   fi
   phase_done "shipped files (alerts, compose, k8s, docs)" "$( ((status == 0)) && echo passed || echo FAILED)"
   if ((status != 0)); then
@@ -174,7 +176,7 @@ echo "system tests: $it_forks fork(s) on $(nproc) core(s)$($stress && echo ', on
 # JVM takes its own slice of the free ports (the modules' poms, ADR 0018). The system tests start once every module they
 # run is built.
 # Kafka jars come from Maven Central through the build itself (failover-testkit, scripts/kafka/pom.xml).
-mvn -B -T "$forks" verify -Dit.forks="$it_forks" "${tier[@]}" "$@" || status=$?
+mvn -B -T "$forks" verify -Dformat.check -Dit.forks="$it_forks" "${tier[@]}" "$@" || status=$?
 phase_done "modules and system tests" "$( ((status == 0)) && echo passed || echo FAILED)"
 if $region_loss; then
   # whatever the suite's outcome, so that one run shows both, when the suite got as far as packaging the services:
@@ -192,7 +194,7 @@ if $region_loss; then
     # module whose dependency jar was rebuilt (about 40 s of a run)
     region_status=0
     ./scripts/region-loss.sh -Dquarkus.build.skip=true -Daot.train.skip=true -Dmaven.compiler.useIncrementalCompilation=false \
-      || region_status=$?
+      -Dformat.check || region_status=$?
     phase_done "region loss (RegionLossIT, namespaces)" "$( ((region_status == 0)) && echo passed || echo FAILED)"
     status=$((status == 0 ? region_status : status))
   fi
